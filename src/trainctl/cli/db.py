@@ -1,0 +1,81 @@
+"""`trainctl db`: where the file is, its schema version, upgrade, backup, check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.state import get_state
+from trainctl.errors import TrainctlError
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+
+@app.command("path")
+def path(ctx: typer.Context) -> None:
+    """Print the database location (file path, or URL for a server database)."""
+    from trainctl.config import sqlite_path
+
+    url = get_state(ctx).url
+    print(sqlite_path(url) or url)
+
+
+@app.command("current")
+def current(ctx: typer.Context) -> None:
+    """Print the schema revision of the database and the one this trainctl needs."""
+    from trainctl.db import SCHEMA_HEAD, read_schema_version
+
+    state = get_state(ctx)
+    version = read_schema_version(state.url)
+    status = "new (created on first use)" if version is None else ("at head" if version == SCHEMA_HEAD else "behind: run `trainctl db upgrade`")
+    render.record({"database": state.url, "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
+
+
+@app.command("upgrade")
+def upgrade(
+    ctx: typer.Context,
+    no_backup: Annotated[bool, typer.Option("--no-backup", help="Skip the VACUUM INTO backup (not advised).")] = False,
+) -> None:
+    """Back the file up, then upgrade its schema to this trainctl's version."""
+    from trainctl.db import upgrade as do_upgrade
+
+    state = get_state(ctx)
+    before, after, saved = do_upgrade(state.url, make_backup=not no_backup)
+    if before == after:
+        render.info(f"Already at {after}; nothing to do.", quiet=state.quiet)
+        return
+    if saved:
+        render.info(f"Backup: {saved}", quiet=state.quiet)
+    render.info(f"Upgraded {before or 'new database'} -> {after}.", quiet=state.quiet)
+
+
+@app.command("backup")
+def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")]) -> None:
+    """Write a consistent copy of the database (safe while others use it)."""
+    from trainctl.db import backup as do_backup
+    from trainctl.db import read_schema_version
+
+    state = get_state(ctx)
+    if read_schema_version(state.url) is None:
+        state.engine()  # a new database is created at head first
+    dest = do_backup(state.url, file)
+    render.info(f"Backed up to {dest}", quiet=state.quiet)
+
+
+@app.command("check")
+def check(ctx: typer.Context) -> None:
+    """Integrity check, foreign key check, and schema at head. Exit 1 if any fails."""
+    from trainctl.db import check as do_check
+    from trainctl.db import read_schema_version
+
+    state = get_state(ctx)
+    if read_schema_version(state.url) is None:
+        state.engine()  # a new database is created at head first
+    results = do_check(state.url)
+    rows = [{"check": name, "ok": ok, "detail": detail} for name, ok, detail in results]
+    render.table(rows, [render.Col("check"), render.Col("ok"), render.Col("detail")], state.fmt)
+    if not all(ok for _, ok, _ in results):
+        raise TrainctlError("The database failed a check (see above).", "Restore a backup, or run `trainctl db upgrade` if the schema is behind.")

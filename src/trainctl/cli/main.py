@@ -1,0 +1,142 @@
+"""The root `trainctl` app: global options, sub-apps, and the one place where errors become
+messages and exit codes.
+
+Startup stays cheap: nothing here (or in any cli module at import time) imports sqlalchemy,
+sqlmodel, alembic or pydantic. Commands import services inside their bodies.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from trainctl import __version__
+from trainctl.cli.options import OutputFormat, parse_date
+from trainctl.cli.state import AppState
+from trainctl.errors import LockedError, TrainctlError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def report_error(error: TrainctlError) -> None:
+    from trainctl.cli.render import err
+
+    err.print(f"[bold red]Error:[/bold red] {error.message}", highlight=False, markup=True)
+    for line in error.details:
+        err.print(f"  {line}", highlight=False, markup=False)
+    if error.hint:
+        err.print(f"[bold]Hint:[/bold] {error.hint}", highlight=False)
+
+
+def _translate(exc: BaseException) -> TrainctlError | None:
+    """Database-level failures that reach the top become domain errors with a hint."""
+    if isinstance(exc, TrainctlError):
+        return exc
+    module = type(exc).__module__
+    if module.startswith("sqlalchemy") or module == "sqlite3":
+        text = str(getattr(exc, "orig", None) or exc)
+        if "database is locked" in text:
+            return LockedError(
+                "The database is busy: another trainctl run held it for more than 10 s.",
+                "Try again when the other run has finished.",
+            )
+        if "unable to open database" in text or "readonly database" in text:
+            return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
+        if "CHECK constraint failed" in text or "UNIQUE constraint failed" in text or "NOT NULL" in text:
+            return TrainctlError(f"The database refused the change: {text}", "Nothing was written.")
+    return None
+
+
+class TrainctlGroup(TyperGroup):
+    """Turns TrainctlError (and known database errors) into 'Error: / Hint:' and an exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            error = _translate(exc)
+            if error is None:
+                raise
+            report_error(error)
+            raise typer.Exit(error.exit_code) from None
+
+
+app = typer.Typer(
+    name="trainctl",
+    cls=TrainctlGroup,
+    context_settings=CONTEXT,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+    help="Training records for fire and EMS departments: requirements, programs, enrollment, "
+    "progress and compliance, in one local SQLite file.",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"trainctl {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="TRAINCTL_DB", help="Database file or SQLAlchemy URL. Default: the user data dir (see `trainctl db path`).", show_default=False),
+    ] = None,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", envvar="TRAINCTL_ACTOR", help="Act as this member (id, email or badge); permissions apply. Default: the database owner.", show_default=False),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", help="Output for listings: table, json or csv.")
+    ] = OutputFormat.table,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary lines on success (for cron).")] = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today.", show_default=False),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    ctx.obj = AppState(db=db, actor=actor, fmt=fmt.value, quiet=quiet, as_of=parse_date(as_of, "--as-of"))
+
+
+def _register() -> None:
+    from trainctl.cli import db as db_cli
+    from trainctl.cli import demo as demo_cli
+    from trainctl.cli import enroll as enroll_cli
+    from trainctl.cli import import_ as import_cli
+    from trainctl.cli import member as member_cli
+    from trainctl.cli import program as program_cli
+    from trainctl.cli import progress as progress_cli
+    from trainctl.cli import requirement as requirement_cli
+
+    app.add_typer(member_cli.app, name="member", help="Members: add, list, show, edit, deactivate, import.")
+    app.add_typer(requirement_cli.app, name="requirement", help="The requirement catalog.")
+    app.add_typer(import_cli.app, name="import", help="Import NFPA, NREMT, Pro Board and ISO registries.")
+    app.add_typer(program_cli.app, name="program", help="Training programs: phases, requirement links, milestones, versions, files.")
+    app.add_typer(enroll_cli.app, name="enroll", help="Enroll members in programs (one, or in bulk from a CSV).")
+    app.add_typer(progress_cli.app, name="progress", help="Record and verify progress on requirements.")
+    app.add_typer(db_cli.app, name="db", help="The database file: path, version, upgrade, backup, check.")
+    app.command("demo")(demo_cli.demo)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app()
+    except TrainctlError as error:  # raised outside a command (rare): same contract
+        report_error(error)
+        sys.exit(error.exit_code)

@@ -1,0 +1,36 @@
+"""Options shared by many commands (defined once, used everywhere)."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+FormatOpt = Annotated[
+    OutputFormat | None,
+    typer.Option("--format", "-f", help="Output: table (default), json or csv.", show_default=False),
+]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Skip the confirmation.")]
+
+
+def parse_date(value: str | None, field: str = "date") -> date | None:
+    if value is None or value == "":
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.", param_hint=field) from None
+
+
+def fmt_value(fmt: OutputFormat | None) -> str | None:
+    return fmt.value if fmt is not None else None

@@ -1,0 +1,129 @@
+"""Rendering: Rich tables on stdout, JSON and CSV for scripts, messages on stderr.
+
+stdout carries data only; messages, warnings and progress bars go to stderr.
+JSON output is a list of objects (or one object for `show`), keys in the column order,
+dates as ISO 8601 strings, numbers as numbers. It is stable: scripts may rely on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from rich.console import Console
+
+out = Console(soft_wrap=False)
+err = Console(stderr=True, soft_wrap=True)
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    header: str | None = None
+    numeric: bool = False
+    style: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.header or self.key.replace("_", " ").title()
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}" if value != int(value) else str(int(value))
+    if isinstance(value, list | tuple):
+        return ", ".join(cell(v) for v in value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow([c.key for c in cols])
+    for row in rows:
+        writer.writerow(
+            [";".join(cell(v) for v in row.get(c.key) or []) if isinstance(row.get(c.key), list) else cell(row.get(c.key)) for c in cols]
+        )
+
+
+def table(
+    rows: Sequence[dict[str, Any]],
+    cols: Sequence[Col],
+    fmt: str,
+    *,
+    title: str | None = None,
+    empty: str = "Nothing to show.",
+    json_rows: Sequence[dict[str, Any]] | None = None,
+) -> None:
+    """Print a listing in the chosen format. An empty table prints the next step instead."""
+    if fmt == "json":
+        emit_json(list(json_rows if json_rows is not None else rows))
+        return
+    if fmt == "csv":
+        emit_csv(rows, cols)
+        return
+    if not rows:
+        err.print(empty)
+        return
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", header_style="bold")
+    for c in cols:
+        t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style)
+    for row in rows:
+        t.add_row(*(cell(row.get(c.key)) for c in cols))
+    out.print(t)
+
+
+def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
+    """One object: a two-column table, or JSON / CSV."""
+    if fmt == "json":
+        emit_json(data)
+        return
+    if fmt == "csv":
+        emit_csv([data], [Col(k) for k in data])
+        return
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
+    t.add_column(style="bold")
+    t.add_column()
+    for key, value in data.items():
+        t.add_row(key.replace("_", " "), cell(value))
+    out.print(t)
+
+
+def info(message: str, *, quiet: bool = False) -> None:
+    """A summary line on stderr (silent under --quiet)."""
+    if not quiet:
+        err.print(message, highlight=False)
+
+
+def warn(message: str) -> None:
+    err.print(f"[yellow]Warning:[/yellow] {message}", highlight=False)

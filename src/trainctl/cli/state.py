@@ -1,0 +1,66 @@
+"""Global state from the root callback, and the one way commands open the database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from trainctl.services.auth import Actor
+
+
+@dataclass
+class AppState:
+    db: str | None = None
+    actor: str | None = None
+    fmt: str = "table"
+    quiet: bool = False
+    as_of: date | None = None
+    _engine: Any = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        from trainctl.config import Settings
+
+        return Settings.from_env(self.db).db_url
+
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            from trainctl.db import open_engine
+
+            self._engine = open_engine(self.url)
+        return self._engine
+
+    def today(self, session: Session) -> date:
+        from trainctl.services.settings import today
+
+        return today(session, self.as_of)
+
+    @contextmanager
+    def session(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
+        """One transaction for the command, with the acting member resolved inside it."""
+        from trainctl.db import session_scope
+        from trainctl.services.auth import resolve_actor
+
+        with session_scope(self.engine(), write=write) as session:
+            yield session, resolve_actor(session, self.actor)
+
+
+def get_state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj
+
+
+def fmt_of(ctx: typer.Context, local: str | None) -> str:
+    """A command's own --format wins over the global one."""
+    return local or get_state(ctx).fmt

@@ -1,0 +1,54 @@
+"""Settings read from the environment (TRAINCTL_*). Cheap to import: stdlib only."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "trainctl"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "trainctl.db"
+
+
+def demo_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False)) / "demo.db"
+
+
+def to_url(db: str | os.PathLike[str] | None) -> str:
+    """Turn `--db PATH|URL` (or nothing) into a SQLAlchemy URL."""
+    if db is None or str(db) == "":
+        return f"sqlite:///{default_db_path()}"
+    text = str(db)
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a sqlite URL, or None for other engines and in-memory databases."""
+    if not url.startswith("sqlite"):
+        return None
+    _, _, rest = url.partition(":///")
+    if not rest or rest == ":memory:":
+        return None
+    return Path(rest.split("?", 1)[0])
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_url: str
+    timezone: str | None = None  # None: the database's `timezone` setting, else UTC
+
+    @classmethod
+    def from_env(cls, db: str | None = None) -> Settings:
+        return cls(
+            db_url=to_url(db if db is not None else os.environ.get("TRAINCTL_DB")),
+            timezone=os.environ.get("TRAINCTL_TIMEZONE") or None,
+        )

@@ -1,0 +1,252 @@
+"""Engine factory, session scope, schema-version check, first-use creation, upgrade, backup.
+
+Reliability rules (DESIGN §6):
+- foreign_keys=ON, journal_mode=WAL, synchronous=FULL, busy_timeout 10 s on every connection,
+  set in a connect event (the documented FK recipe misbehaves on Python 3.11's sqlite3).
+- We control BEGIN ourselves (pysqlite's own handling sends none before a SELECT): reads run
+  in BEGIN (deferred), writes in BEGIN IMMEDIATE so a read-then-write waits for the lock
+  instead of failing with "database is locked".
+- One transaction per command: `session_scope` commits on success and rolls back on error.
+- New database files are created with mode 0600, at the newest schema.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel
+
+from trainctl.config import sqlite_path
+from trainctl.errors import SchemaBehindError, TrainctlError
+
+# Every revision in order; the last one is the head. A test keeps this equal to the scripts.
+REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment")
+SCHEMA_HEAD = REVISIONS[-1]
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def _sqlite_pragmas(dbapi_conn: Any, enforce_fk: bool) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA foreign_keys={'ON' if enforce_fk else 'OFF'}")
+    with contextlib.suppress(sqlite3.OperationalError):  # read-only medium: keep its mode
+        cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
+    """An engine with trainctl's pragmas. `enforce_fk=False` only for migrations."""
+    if not url.startswith("sqlite"):
+        return sa.create_engine(url)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        _sqlite_pragmas(dbapi_conn, enforce_fk)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        write = conn.get_execution_options().get("trainctl_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+@contextmanager
+def session_scope(engine: sa.Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: commit when the block succeeds, roll back when it raises."""
+    bind = engine.execution_options(trainctl_write=write)
+    with Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+# ------------------------------------------------------------------------- schema version
+def read_schema_version(url: str) -> str | None:
+    """The alembic revision stored in the file (stdlib sqlite3: no alembic import).
+
+    Returns None for a missing or empty database, "" for tables without a version row.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists() or path.stat().st_size == 0:
+            return None
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                return ""
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else ""
+        finally:
+            con.close()
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            insp = sa.inspect(conn)
+            names = insp.get_table_names()
+            if not names:
+                return None
+            if "alembic_version" not in names:
+                return ""
+            row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
+            return row[0] if row else ""
+    finally:
+        engine.dispose()
+
+
+def _create_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(fd)
+    os.chmod(path, 0o600)
+
+
+def create_at_head(engine: sa.Engine) -> None:
+    """Create every table at the newest schema and record the head revision."""
+    import trainctl.models as models
+
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        conn.execute(sa.text("CREATE TABLE IF NOT EXISTS alembic_version ("
+                             "version_num VARCHAR(32) NOT NULL, "
+                             "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+        conn.execute(sa.text("DELETE FROM alembic_version"))
+        conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD})
+        conn.execute(
+            sa.insert(models.Position),
+            [{"code": c, "name": c.replace("_", " ").title(), "is_builtin": True}
+             for c in models.BUILTIN_POSITIONS],
+        )
+
+
+def open_engine(url: str, *, create: bool = True) -> sa.Engine:
+    """Open the department database, creating it at head on first use.
+
+    An existing file behind the code is refused with exit 78 and a hint to upgrade.
+    """
+    version = read_schema_version(url)
+    if version is None:
+        if not create:
+            raise TrainctlError(f"No trainctl database at {url}.", "Run any trainctl command to create it.")
+        path = sqlite_path(url)
+        if path is not None:
+            _create_file(path)
+        engine = make_engine(url)
+        create_at_head(engine)
+        return engine
+    if version == SCHEMA_HEAD:
+        return make_engine(url)
+    if version in REVISIONS:
+        raise SchemaBehindError(
+            f"The database schema is at {version}; this trainctl needs {SCHEMA_HEAD}.",
+            "Run `trainctl db upgrade` (it backs the file up first).",
+        )
+    if version == "":
+        raise TrainctlError(
+            f"{url} is not a trainctl database (it has tables but no schema version).",
+            "Point --db at a trainctl database, or at a new file.",
+        )
+    raise TrainctlError(
+        f"The database schema ({version}) is newer than this trainctl ({SCHEMA_HEAD}).",
+        "Upgrade trainctl (pip install -U trainctl).",
+    )
+
+
+# ------------------------------------------------------------------------------ migrations
+def alembic_config(connection: Any | None = None) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", "trainctl:migrations")
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def backup(url: str, dest: Path) -> Path:
+    """A consistent copy of a live SQLite database (VACUUM INTO)."""
+    path = sqlite_path(url)
+    if path is None:
+        raise TrainctlError("Backups are made of SQLite files only.", "Use your server's backup tools.")
+    dest = dest.expanduser().absolute()
+    if dest.exists():
+        raise TrainctlError(f"{dest} already exists.", "Name a new file; backups never overwrite.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path)
+    try:
+        con.execute("VACUUM INTO ?", (str(dest),))
+    finally:
+        con.close()
+    os.chmod(dest, 0o600)
+    return dest
+
+
+def upgrade(url: str, *, revision: str = "head", make_backup: bool = True) -> tuple[str | None, str, Path | None]:
+    """Upgrade the schema. Returns (from, to, backup path)."""
+    before = read_schema_version(url)
+    if before is None:
+        engine = open_engine(url)
+        engine.dispose()
+        return None, SCHEMA_HEAD, None
+    saved: Path | None = None
+    path = sqlite_path(url)
+    if make_backup and path is not None and before != SCHEMA_HEAD:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        saved = backup(url, path.with_name(f"{path.name}.{before or 'unversioned'}.{stamp}.bak"))
+    from alembic import command
+
+    engine = make_engine(url, enforce_fk=False)  # a batch rebuild with FKs on can delete children
+    try:
+        with engine.begin() as conn:
+            command.upgrade(alembic_config(conn), revision)
+        with engine.connect() as conn:
+            bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if path else []
+        if bad:
+            raise TrainctlError(
+                f"The upgrade left {len(bad)} rows whose foreign keys point nowhere.",
+                f"Restore the backup {saved} and report this." if saved else None,
+            )
+    finally:
+        engine.dispose()
+    return before, read_schema_version(url) or "", saved
+
+
+def check(url: str) -> list[tuple[str, bool, str]]:
+    """integrity_check + foreign_key_check + schema at head: [(check, ok, detail)]."""
+    results: list[tuple[str, bool, str]] = []
+    version = read_schema_version(url)
+    results.append(("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})"))
+    path = sqlite_path(url)
+    if path is None or version is None:
+        return results
+    con = sqlite3.connect(path)
+    try:
+        rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
+        results.append(("integrity_check", rows == ["ok"], "; ".join(rows[:5])))
+        fk = con.execute("PRAGMA foreign_key_check").fetchall()
+        results.append(("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok"))
+    finally:
+        con.close()
+    return results

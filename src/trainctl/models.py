@@ -1,0 +1,461 @@
+"""SQLModel tables: one module, as SQLModel advises.
+
+Rules that keep the data honest (DESIGN §2) live here as constraints, so that no code path
+can get around them: CHECK-constrained enumerations, non-negative figures, positive targets,
+declared and indexed foreign keys, partial unique indexes. History is never deleted by a
+cascade: records, credits and checkoffs survive a deleted course or requirement.
+
+Timestamps are timezone-aware UTC (stored as UTC, returned aware); calendar dates are dates.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Must be set before the first table class, or batch mode cannot drop SQLite's unnamed
+# constraints later.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A DateTime that refuses naive values and always comes back timezone-aware UTC."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: trainctl stores timezone-aware UTC timestamps")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def _ts(nullable: bool = True, **kw: Any) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, **kw)
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=default, sa_type=sa.JSON, nullable=False)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# ---------------------------------------------------------------------------- enumerations
+ROLES = ("officer", "member")
+MEMBER_STATUSES = ("active", "inactive")
+BUILTIN_POSITIONS = (
+    "probationary", "firefighter", "driver_candidate", "driver", "officer", "aic",
+    "emr", "emt", "aemt", "paramedic", "instructor",
+)  # fmt: skip
+REQUIREMENT_TYPES = (
+    "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist",
+)  # fmt: skip
+REQUIREMENT_SOURCES = ("department", "state", "national")
+FREQUENCIES = ("annual", "biennial", "quarterly", "monthly", "one_time", "rolling")
+PERIOD_ANCHORS = ("calendar", "hire_date", "certification_date")
+RECORD_STATUSES = ("scheduled", "in_progress", "completed", "cancelled", "failed")
+STRUCTURE_TYPES = ("flexible", "sequential", "phases")
+PROGRAM_STATUSES = ("active", "archived")
+ENROLLMENT_STATUSES = ("active", "completed", "on_hold", "withdrawn", "failed")
+PROGRESS_STATUSES = ("not_started", "in_progress", "completed", "waived")
+PROGRESS_OVERRIDES = ("completed", "waived")
+CREDIT_SOURCES = (
+    "manual", "training_record", "shift", "call", "skill_checkoff", "checklist_item",
+    "waiver", "self_report", "course", "skill",
+)  # fmt: skip
+CREDIT_STATES = ("counted", "pending", "rejected")
+
+
+# ------------------------------------------------------------------------ issue 2: catalog
+class Position(SQLModel, table=True):
+    """Positions a member can hold and a requirement can target. Built-ins are seeded."""
+
+    code: str = Field(primary_key=True, max_length=40)
+    name: str
+    is_builtin: bool = Field(default=False)
+
+
+class Member(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint(_in("role", ROLES), name="role"),
+        sa.CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    email: str = Field(unique=True, index=True)
+    badge: str | None = Field(default=None, unique=True, index=True)
+    positions: list[str] = _json(list)
+    role: str = Field(default="member")
+    status: str = Field(default="active")
+    hire_date: date | None = None
+    certification_date: date | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    updated_at: datetime | None = _ts()
+
+
+class Course(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("duration_hours IS NULL OR duration_hours >= 0", name="duration_hours"),
+        sa.CheckConstraint("credit_hours IS NULL OR credit_hours >= 0", name="credit_hours"),
+        sa.CheckConstraint("expiration_months IS NULL OR expiration_months > 0", name="expiration_months"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str | None = Field(default=None, unique=True, index=True)
+    name: str
+    training_type: str | None = None
+    duration_hours: float | None = None
+    credit_hours: float | None = None
+    prerequisites: list[int] = _json(list)
+    expiration_months: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
+class TrainingRecord(SQLModel, table=True):
+    __tablename__ = "training_record"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", RECORD_STATUSES), name="status"),
+        sa.CheckConstraint("hours_completed >= 0", name="hours_completed"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    course_id: int | None = Field(default=None, foreign_key="course.id", ondelete="SET NULL", index=True)
+    course_name: str
+    course_code: str | None = None
+    category: str | None = None
+    completion_date: date | None = None
+    expiration_date: date | None = None
+    hours_completed: float = 0
+    status: str = "completed"
+    score: float | None = None
+    passed: bool | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
+class Requirement(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint(_in("requirement_type", REQUIREMENT_TYPES), name="requirement_type"),
+        sa.CheckConstraint(_in("source", REQUIREMENT_SOURCES), name="source"),
+        sa.CheckConstraint(_in("frequency", FREQUENCIES), name="frequency"),
+        sa.CheckConstraint(_in("period_anchor", PERIOD_ANCHORS), name="period_anchor"),
+        sa.CheckConstraint("required_hours IS NULL OR required_hours > 0", name="required_hours"),
+        sa.CheckConstraint("required_shifts IS NULL OR required_shifts > 0", name="required_shifts"),
+        sa.CheckConstraint("required_calls IS NULL OR required_calls > 0", name="required_calls"),
+        sa.CheckConstraint("time_limit_days IS NULL OR time_limit_days > 0", name="time_limit_days"),
+        sa.CheckConstraint("period_months IS NULL OR period_months > 0", name="period_months"),
+        sa.Index(
+            "uq_requirement_registry_code",
+            "registry_name",
+            "registry_code",
+            unique=True,
+            sqlite_where=sa.text("registry_code IS NOT NULL"),
+            postgresql_where=sa.text("registry_code IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    description: str | None = None
+    requirement_type: str
+    source: str = "department"
+    registry_name: str | None = Field(default=None, index=True)
+    registry_code: str | None = None
+    # Where the figure comes from: "NFPA 1500 (2021 edition), 5.1.1" or "department default".
+    source_document: str | None = None
+    aliases: list[str] = _json(list)
+    is_editable: bool = True
+    required_hours: float | None = None
+    required_shifts: int | None = None
+    required_calls: int | None = None
+    # Course codes for `courses`; a credential / course code for `certification`.
+    required_courses: list[str] = _json(list)
+    credential_code: str | None = None
+    required_skills: list[Any] = _json(list)
+    checklist_items: list[Any] = _json(list)
+    # Per-category minimums and caps for hours (NREMT NCCP components and topics):
+    # [{"name": "national", "min_hours": 20, "max_hours": null, "topics": [...]}, ...]
+    hour_categories: list[Any] = _json(list)
+    frequency: str = "one_time"
+    period_months: int | None = None  # for frequency "rolling"
+    period_anchor: str = "calendar"
+    time_limit_days: int | None = None
+    required_positions: list[str] = _json(list)  # empty: applies to everyone
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    updated_at: datetime | None = _ts()
+    updated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
+class AuditLog(SQLModel, table=True):
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    actor_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    action: str  # e.g. "member.add", "requirement.edit", "import.registry"
+    entity: str
+    entity_id: int | None = Field(default=None, index=True)
+    detail: dict[str, Any] = _json(dict)
+
+
+class Setting(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+# ----------------------------------------------------------------------- issue 3: programs
+class Program(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint(_in("structure_type", STRUCTURE_TYPES), name="structure_type"),
+        sa.CheckConstraint(_in("status", PROGRAM_STATUSES), name="status"),
+        sa.CheckConstraint("version >= 1", name="version"),
+        sa.CheckConstraint("time_limit_days IS NULL OR time_limit_days > 0", name="time_limit_days"),
+        sa.CheckConstraint("warning_days_before IS NULL OR warning_days_before >= 0", name="warning_days_before"),
+        sa.UniqueConstraint("name", "version"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True)
+    description: str | None = None
+    version: int = 1
+    # The first program of a line of versions; a duplicate's lineage is its source's lineage.
+    lineage_id: int | None = Field(default=None, foreign_key="program.id", ondelete="SET NULL", index=True)
+    derived_from_id: int | None = Field(default=None, foreign_key="program.id", ondelete="SET NULL", index=True)
+    target_position: str | None = None
+    structure_type: str = "flexible"
+    allows_concurrent_enrollment: bool = True
+    time_limit_days: int | None = None
+    warning_days_before: int | None = None
+    reminder_conditions: dict[str, Any] = _json(dict)
+    is_template: bool = False
+    status: str = "active"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    updated_at: datetime | None = _ts()
+
+
+class ProgramPrerequisite(SQLModel, table=True):
+    """Program `program_id` requires program `prerequisite_id` completed first."""
+
+    __tablename__ = "program_prerequisite"
+    __table_args__ = (sa.CheckConstraint("program_id <> prerequisite_id", name="not_self"),)
+
+    program_id: int = Field(foreign_key="program.id", ondelete="CASCADE", primary_key=True)
+    prerequisite_id: int = Field(foreign_key="program.id", ondelete="RESTRICT", primary_key=True, index=True)
+
+
+class ProgramPhase(SQLModel, table=True):
+    __tablename__ = "program_phase"
+    __table_args__ = (
+        sa.UniqueConstraint("program_id", "phase_number"),
+        sa.CheckConstraint("phase_number >= 1", name="phase_number"),
+        sa.CheckConstraint("time_limit_days IS NULL OR time_limit_days > 0", name="time_limit_days"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", ondelete="CASCADE", index=True)
+    phase_number: int
+    name: str
+    description: str | None = None
+    requires_manual_advancement: bool = False
+    time_limit_days: int | None = None
+
+
+class PhasePrerequisite(SQLModel, table=True):
+    __tablename__ = "phase_prerequisite"
+    __table_args__ = (sa.CheckConstraint("phase_id <> prerequisite_phase_id", name="not_self"),)
+
+    phase_id: int = Field(foreign_key="program_phase.id", ondelete="CASCADE", primary_key=True)
+    prerequisite_phase_id: int = Field(
+        foreign_key="program_phase.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+
+
+class ProgramRequirement(SQLModel, table=True):
+    __tablename__ = "program_requirement"
+    __table_args__ = (
+        sa.CheckConstraint("custom_deadline_days IS NULL OR custom_deadline_days > 0", name="custom_deadline_days"),
+        # The same requirement only once per scope (program level, or one phase).
+        sa.Index(
+            "uq_program_requirement_program_scope",
+            "program_id",
+            "requirement_id",
+            unique=True,
+            sqlite_where=sa.text("phase_id IS NULL"),
+            postgresql_where=sa.text("phase_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_program_requirement_phase_scope",
+            "phase_id",
+            "requirement_id",
+            unique=True,
+            sqlite_where=sa.text("phase_id IS NOT NULL"),
+            postgresql_where=sa.text("phase_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", ondelete="CASCADE", index=True)
+    phase_id: int | None = Field(default=None, foreign_key="program_phase.id", ondelete="CASCADE", index=True)
+    requirement_id: int = Field(foreign_key="requirement.id", ondelete="RESTRICT", index=True)
+    is_required: bool = True
+    is_prerequisite: bool = False
+    sort_order: int = 0
+    program_specific_description: str | None = None
+    custom_deadline_days: int | None = None
+    notification_message: str | None = None
+
+
+class ProgramMilestone(SQLModel, table=True):
+    __tablename__ = "program_milestone"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "completion_percentage_threshold >= 0 AND completion_percentage_threshold <= 100",
+            name="threshold",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="program.id", ondelete="CASCADE", index=True)
+    phase_id: int | None = Field(default=None, foreign_key="program_phase.id", ondelete="CASCADE", index=True)
+    name: str
+    description: str | None = None
+    completion_percentage_threshold: float
+    notification_message: str | None = None
+    requires_verification: bool = False
+
+
+# -------------------------------------------------------------- issue 4: enrollment/progress
+class Enrollment(SQLModel, table=True):
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", ENROLLMENT_STATUSES), name="status"),
+        sa.CheckConstraint(
+            "progress_percentage >= 0 AND progress_percentage <= 100", name="progress_percentage"
+        ),
+        # At most one active-or-on-hold enrollment per member and program.
+        sa.Index(
+            "uq_enrollment_open",
+            "member_id",
+            "program_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('active', 'on_hold')"),
+            postgresql_where=sa.text("status IN ('active', 'on_hold')"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    program_id: int = Field(foreign_key="program.id", ondelete="RESTRICT", index=True)
+    program_version: int  # pinned at enrollment; a new program version moves nobody
+    enrolled_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    enrolled_on: date  # the department's calendar date of enrollment (deadline anchor)
+    enrolled_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    target_completion_date: date | None = None
+    current_phase_id: int | None = Field(
+        default=None, foreign_key="program_phase.id", ondelete="SET NULL", index=True
+    )
+    phase_started_on: date | None = None
+    progress_percentage: float = 0
+    status: str = Field(default="active", index=True)
+    status_reason: str | None = None
+    completed_at: datetime | None = _ts()
+    deadline_warning_sent: bool = False
+    updated_at: datetime | None = _ts()
+
+
+class RequirementProgress(SQLModel, table=True):
+    __tablename__ = "requirement_progress"
+    __table_args__ = (
+        sa.UniqueConstraint("enrollment_id", "program_requirement_id"),
+        sa.CheckConstraint(_in("status", PROGRESS_STATUSES), name="status"),
+        sa.CheckConstraint(
+            "status_override IS NULL OR " + _in("status_override", PROGRESS_OVERRIDES),
+            name="status_override",
+        ),
+        sa.CheckConstraint("progress_value >= 0", name="progress_value"),
+        sa.CheckConstraint(
+            "progress_percentage >= 0 AND progress_percentage <= 100", name="progress_percentage"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrollment_id: int = Field(foreign_key="enrollment.id", ondelete="CASCADE", index=True)
+    program_requirement_id: int = Field(
+        foreign_key="program_requirement.id", ondelete="RESTRICT", index=True
+    )
+    requirement_id: int = Field(foreign_key="requirement.id", ondelete="RESTRICT", index=True)
+    status: str = "not_started"
+    status_override: str | None = None  # waived / officer-marked complete
+    override_reason: str | None = None
+    progress_value: float = 0  # derived: sum of counted credits (or checked items, courses ...)
+    progress_percentage: float = 0  # derived
+    started_at: datetime | None = _ts()
+    completed_at: datetime | None = _ts()
+    verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    verified_at: datetime | None = _ts()
+
+
+class ProgressCredit(SQLModel, table=True):
+    """The ledger: numeric progress is the sum of counted credits, never edited in place."""
+
+    __tablename__ = "progress_credit"
+    __table_args__ = (
+        sa.UniqueConstraint("progress_id", "source_type", "source_id"),
+        sa.CheckConstraint(_in("source_type", CREDIT_SOURCES), name="source_type"),
+        sa.CheckConstraint(_in("state", CREDIT_STATES), name="state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    progress_id: int = Field(foreign_key="requirement_progress.id", ondelete="CASCADE", index=True)
+    source_type: str
+    source_id: str  # idempotency key within the source (record id, uuid for manual entries)
+    amount: float = 0  # negative entries reverse earlier credit
+    category: str | None = None
+    item: str | None = None  # checklist item / course code / skill for set-valued requirements
+    note: str | None = None
+    state: str = "counted"  # self-reported credit is "pending" until an officer verifies it
+    entered_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    verified_at: datetime | None = _ts()
+
+
+class MilestoneEvent(SQLModel, table=True):
+    __tablename__ = "milestone_event"
+    __table_args__ = (sa.UniqueConstraint("enrollment_id", "milestone_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    enrollment_id: int = Field(foreign_key="enrollment.id", ondelete="CASCADE", index=True)
+    milestone_id: int = Field(foreign_key="program_milestone.id", ondelete="CASCADE", index=True)
+    reached_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    progress_at_reach: float = 0
+    verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
+    verified_at: datetime | None = _ts()
