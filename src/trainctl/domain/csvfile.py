@@ -1,0 +1,131 @@
+"""Reading CSV files the way a training officer writes them (DESIGN §5).
+
+- UTF-8 with or without a BOM; anything else is refused with the line and a hint.
+- The delimiter is detected from the header: `,` `;` or tab.
+- Headers are matched loosely: case, surrounding spaces, and spaces/dashes vs underscores.
+- Blank lines are ignored; unknown and missing columns are reported; a row repeated
+  exactly is kept once (and reported as a duplicate of the first).
+
+Pure: takes bytes, returns rows with their line numbers, raises BadInputError.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from trainctl.errors import BadInputError
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int  # 1-based line number in the file (the header is line 1)
+    values: dict[str, str]
+
+
+@dataclass
+class CsvTable:
+    columns: list[str]
+    rows: list[CsvRow]
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, same as line)
+    delimiter: str = ","
+
+
+def normalize_header(name: str) -> str:
+    return "_".join(name.strip().lower().replace("-", " ").split())
+
+
+def decode(data: bytes, source: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise BadInputError(
+            f"{source}, line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}).",
+            "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), then run the command again.",
+        ) from None
+
+
+def detect_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def parse_csv(
+    data: bytes,
+    *,
+    source: str,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    aliases: dict[str, str] | None = None,
+) -> CsvTable:
+    """Parse and check the header; rows keep only known columns, values stripped."""
+    text = decode(data, source)
+    lines = text.splitlines()
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        raise BadInputError(f"{source} is empty.", f"The first line must name the columns: {', '.join(required)}.")
+    delimiter = detect_delimiter(lines[first])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    required = list(required)
+    known = set(required) | set(optional)
+    aliases = aliases or {}
+
+    header: list[str] | None = None
+    rows: list[CsvRow] = []
+    seen: dict[tuple[str, ...], int] = {}
+    duplicates: list[tuple[int, int]] = []
+    problems: list[str] = []
+    for record in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if header is None:
+            header = [aliases.get(normalize_header(h), normalize_header(h)) for h in record]
+            unknown = [h for h in header if h not in known]
+            missing = [c for c in required if c not in header]
+            repeated = sorted({h for h in header if header.count(h) > 1})
+            if unknown:
+                problems.append(f"line {line}: unknown column(s): {', '.join(unknown)}")
+            if missing:
+                problems.append(f"line {line}: missing column(s): {', '.join(missing)}")
+            if repeated:
+                problems.append(f"line {line}: column(s) given twice: {', '.join(repeated)}")
+            if problems:
+                raise BadInputError(
+                    f"{source}: the header does not match.",
+                    f"Columns: {', '.join(required)} (required)"
+                    + (f"; {', '.join(sorted(set(optional)))} (optional)" if optional else "")
+                    + ".",
+                    details=problems,
+                )
+            continue
+        if len(record) != len(header):
+            problems.append(
+                f"line {line}: {len(record)} values for {len(header)} columns"
+                " (a missing or extra delimiter, or a comma inside an unquoted value?)"
+            )
+            continue
+        values = {h: v.strip() for h, v in zip(header, record, strict=True)}
+        key = tuple(values[h] for h in header)
+        if key in seen:
+            duplicates.append((line, seen[key]))
+            continue
+        seen[key] = line
+        rows.append(CsvRow(line=line, values=values))
+    if problems:
+        raise BadInputError(
+            f"{source}: {len(problems)} malformed line(s); nothing was written.",
+            "Fix the lines named above and run the command again.",
+            details=problems,
+        )
+    if header is None:
+        raise BadInputError(f"{source} is empty.", f"The first line must name the columns: {', '.join(required)}.")
+    return CsvTable(columns=header, rows=rows, duplicates=duplicates, delimiter=delimiter)
