@@ -13,12 +13,31 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
+if TYPE_CHECKING:
+    from rich.console import Console
 
-out = Console(soft_wrap=False)
-err = Console(stderr=True, soft_wrap=True)
+    out: Console  # data: stdout
+    err: Console  # messages, warnings, progress bars: stderr
+
+_consoles: dict[str, Any] = {}
+
+
+def console(name: str = "out") -> Console:
+    """The stdout ("out") or stderr ("err") console, created on first use."""
+    if name not in _consoles:
+        from rich.console import Console
+
+        _consoles[name] = Console(stderr=(name == "err"), soft_wrap=(name == "err"))
+    return _consoles[name]
+
+
+def __getattr__(name: str) -> Any:
+    """`render.out` / `render.err` for callers (Rich costs startup time, so lazily)."""
+    if name in ("out", "err"):
+        return console(name)
+    raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -89,7 +108,7 @@ def table(
         emit_csv(rows, cols)
         return
     if not rows:
-        err.print(empty)
+        console("err").print(empty)
         return
     from rich.table import Table
 
@@ -98,7 +117,7 @@ def table(
         t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style)
     for row in rows:
         t.add_row(*(cell(row.get(c.key)) for c in cols))
-    out.print(t)
+    console("out").print(t)
 
 
 def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
@@ -116,14 +135,14 @@ def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
     t.add_column()
     for key, value in data.items():
         t.add_row(key.replace("_", " "), cell(value))
-    out.print(t)
+    console("out").print(t)
 
 
 def info(message: str, *, quiet: bool = False) -> None:
     """A summary line on stderr (silent under --quiet)."""
     if not quiet:
-        err.print(message, highlight=False)
+        console("err").print(message, highlight=False)
 
 
 def warn(message: str) -> None:
-    err.print(f"[yellow]Warning:[/yellow] {message}", highlight=False)
+    console("err").print(f"[yellow]Warning:[/yellow] {message}", highlight=False)

@@ -1,0 +1,66 @@
+"""CLI conventions every command shares (DESIGN §4): help text, -h, cheap startup."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from trainctl.cli.main import app
+
+
+def _walk(typer_app: typer.Typer, prefix: tuple[str, ...] = ()):
+    group = typer.main.get_group(typer_app)
+
+    def visit(cmd, path):
+        yield path, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from visit(sub, (*path, name))
+
+    yield from visit(group, prefix)
+
+
+COMMANDS = [path for path, _ in _walk(app)]
+
+
+def test_every_command_and_option_has_help_text():
+    missing = []
+    for path, cmd in _walk(app):
+        if not (cmd.help or "").strip():
+            missing.append(" ".join(path) or "trainctl")
+        for param in cmd.params:
+            if param.param_type_name == "option" and not (getattr(param, "help", "") or "").strip():
+                missing.append(f"{' '.join(path)} {param.opts[0]}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "root")
+def test_dash_h_works_everywhere(cli, path):
+    r = cli(*path, "-h")
+    assert "Usage:" in r.stdout
+
+
+def test_help_does_not_import_the_database_stack():
+    code = (
+        "import sys\n"
+        "sys.argv = ['trainctl', '--help']\n"
+        "from trainctl.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'pydantic', 'rich.table',"
+        " 'rich.progress', 'trainctl.services', 'trainctl.models', 'trainctl.db') if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in r.stderr, r.stderr
+
+
+def test_errors_are_messages_not_tracebacks(cli):
+    r = cli("--as-of", "2026-02-30", "db", "path", ok=False)
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+
+
+def test_version(cli):
+    assert cli("--version").stdout.startswith("trainctl ")
