@@ -38,7 +38,9 @@ def upgrade() -> None:
         sa.Column("created_at", trainctl.models.UTCDateTime(), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
         sa.Column("updated_at", trainctl.models.UTCDateTime(), nullable=True),
-        sa.CheckConstraint("status IN ('active', 'archived')", name=op.f("ck_program_status")),
+        sa.CheckConstraint(
+            "status IN ('draft', 'active', 'archived')", name=op.f("ck_program_status")
+        ),
         sa.CheckConstraint(
             "structure_type IN ('flexible', 'sequential', 'phases')",
             name=op.f("ck_program_structure_type"),
