@@ -417,6 +417,9 @@ class RequirementProgress(SQLModel, table=True):
     override_reason: str | None = None
     progress_value: float = 0  # derived: sum of counted credits (or checked items, courses ...)
     progress_percentage: float = 0  # derived
+    # scope start (enrollment, or the phase's start) + custom_deadline_days / time_limit_days;
+    # NULL until a phase's requirements start. Stored so reminder scans are one indexed query.
+    due_on: date | None = Field(default=None, index=True)
     started_at: datetime | None = _ts()
     completed_at: datetime | None = _ts()
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")

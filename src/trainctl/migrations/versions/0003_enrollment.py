@@ -142,6 +142,7 @@ def upgrade() -> None:
         sa.Column("override_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("progress_value", sa.Float(), nullable=False),
         sa.Column("progress_percentage", sa.Float(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("started_at", trainctl.models.UTCDateTime(), nullable=True),
         sa.Column("completed_at", trainctl.models.UTCDateTime(), nullable=True),
         sa.Column("verified_by", sa.Integer(), nullable=True),
@@ -195,6 +196,9 @@ def upgrade() -> None:
     with op.batch_alter_table("requirement_progress", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_requirement_progress_enrollment_id"), ["enrollment_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_requirement_progress_due_on"), ["due_on"], unique=False
         )
         batch_op.create_index(
             batch_op.f("ix_requirement_progress_program_requirement_id"),
