@@ -1,7 +1,495 @@
-"""`trainctl member` commands."""
+"""`trainctl member`: add, list, show, edit, deactivate, import, positions, add-position.
+
+Members are named by id, email or badge (`id:12` / `badge:12` when a number could be either).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+
+if TYPE_CHECKING:
+    from trainctl.models import Member
+
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+EMPTY = (
+    "No members yet. Add one with `trainctl member add NAME --email EMAIL` "
+    "or import a CSV with `trainctl member import --csv FILE`."
+)
+COLUMNS = [
+    Col("id", "ID", numeric=True),
+    Col("name"),
+    Col("email"),
+    Col("badge"),
+    Col("positions"),
+    Col("role"),
+    Col("status"),
+    Col("hire_date", "Hired"),
+]
+
+MemberRef = Annotated[
+    str, typer.Argument(help="The member: id, email or badge number.", show_default=False)
+]
+PositionsOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--position",
+        "-p",
+        help="A position code (repeat, or separate with commas): firefighter, emt, driver_candidate, ...",
+        show_default=False,
+    ),
+]
+RoleOpt = Annotated[
+    str | None, typer.Option("--role", help="officer or member.", show_default=False)
+]
+StatusOpt = Annotated[
+    str | None, typer.Option("--status", help="active or inactive.", show_default=False)
+]
+
+
+def _json(member: Member) -> dict[str, Any]:
+    from trainctl.schemas.members import MemberRead
+
+    return MemberRead.model_validate(member).model_dump(mode="json")
+
+
+def _row(member: Member) -> dict[str, Any]:
+    return {c.key: getattr(member, c.key) for c in COLUMNS}
+
+
+def _raw(**values: Any) -> dict[str, Any]:
+    """Options the user gave (None = not given), ready for schema validation."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Full name.", show_default=False)],
+    email: Annotated[
+        str,
+        typer.Option(
+            "--email", "-e", help="Email address (unique; stored lower-case).", show_default=False
+        ),
+    ],
+    badge: Annotated[
+        str | None, typer.Option("--badge", "-b", help="Badge number (unique).", show_default=False)
+    ] = None,
+    position: PositionsOpt = None,
+    role: Annotated[str, typer.Option("--role", help="officer or member.")] = "member",
+    status: Annotated[str, typer.Option("--status", help="active or inactive.")] = "active",
+    hire_date: Annotated[
+        str | None, typer.Option("--hire-date", help="Hire date, YYYY-MM-DD.", show_default=False)
+    ] = None,
+    certification_date: Annotated[
+        str | None,
+        typer.Option(
+            "--certification-date", help="Certification date, YYYY-MM-DD.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Add a member. With --format json, prints the new record."""
+    from trainctl.schemas.members import MemberCreate, validated
+    from trainctl.services import members as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        data = validated(
+            MemberCreate,
+            _raw(
+                name=name, email=email, badge=badge, positions=position or [], role=role, status=status,
+                hire_date=hire_date, certification_date=certification_date,
+            ),
+            "input",
+            positions=svc.position_codes(session),
+        )  # fmt: skip
+        member = svc.add_member(session, actor, data)
+    if state.fmt == "json":
+        render.emit_json(_json(member))
+    render.info(f"Added member {member.id}: {member.name} <{member.email}>.", quiet=state.quiet)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str, typer.Option("--status", help="active (default), inactive or all.")
+    ] = "active",
+    position: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--position",
+            "-p",
+            help="Only members holding this position (repeat for any of several).",
+            show_default=False,
+        ),
+    ] = None,
+    role: RoleOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """List members by name. Active members only unless --status inactive|all."""
+    from trainctl.errors import UsageError
+    from trainctl.schemas.members import position_code, split_positions
+    from trainctl.services import members as svc
+
+    status = status.strip().lower()
+    if status not in ("active", "inactive", "all"):
+        raise UsageError(f"--status is active, inactive or all (got {status!r}).")
+    if role is not None and role.strip().lower() not in ("officer", "member"):
+        raise UsageError(f"--role is officer or member (got {role!r}).")
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        known = svc.position_codes(session)
+        wanted = split_positions(position or [], known)
+        unknown = [p for p in wanted if p not in known]
+        if unknown:
+            raise UsageError(
+                f"Unknown position {', '.join(map(repr, unknown))}.",
+                "`trainctl member positions` lists the positions.",
+            )
+        members = svc.list_members(
+            session,
+            actor,
+            status=None if status == "all" else status,
+            positions=[position_code(p) for p in wanted],
+            role=role.strip().lower() if role else None,
+        )
+        fmt = fmt_of(ctx, fmt_value(format))
+        rows = [_row(m) for m in members]
+        json_rows = [_json(m) for m in members] if fmt == "json" else None
+    filtered = status != "active" or position or role
+    empty = "No members match these filters." if filtered else EMPTY
+    render.table(rows, COLUMNS, fmt, empty=empty, json_rows=json_rows)
+
+
+@app.command("show")
+def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> None:
+    """Show one member's record and recent history. Members may view their own."""
+    from trainctl.models import Member
+    from trainctl.services import members as svc
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.session(write=False) as (session, actor):
+        found = svc.show_member(session, actor, member)
+        data = _json(found)
+        if fmt == "table":
+            creator = session.get(Member, found.created_by) if found.created_by else None
+            data["created_by"] = (
+                f"{creator.name} (id {creator.id})" if creator else "database owner"
+            )
+            for key in ("hire_date", "certification_date", "created_at", "updated_at"):
+                data[key] = getattr(found, key)
+            history = [
+                {
+                    "at": h.at,
+                    "action": h.action,
+                    "by": h.actor_id or "owner",
+                    "detail": _detail(h.detail),
+                }
+                for h in svc.member_history(session, found)
+            ]
+    if fmt != "table":
+        render.record(data, fmt)
+        return
+    render.record(data, fmt, title=f"Member {data['id']}")
+    if history:
+        render.table(
+            history,
+            [Col("at", "When"), Col("action"), Col("by", "By (member)"), Col("detail")],
+            fmt,
+            title="History",
+        )
+
+
+def _detail(detail: dict[str, Any]) -> str:
+    changes = detail.get("changes")
+    if isinstance(changes, dict):
+        return "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in changes.items())
+    return ", ".join(f"{k}={v}" for k, v in detail.items() if v is not None)
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    member: MemberRef,
+    name: Annotated[
+        str | None, typer.Option("--name", help="New full name.", show_default=False)
+    ] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", "-e", help="New email address.", show_default=False)
+    ] = None,
+    badge: Annotated[
+        str | None,
+        typer.Option("--badge", "-b", help="New badge number ('' clears it).", show_default=False),
+    ] = None,
+    position: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--position",
+            "-p",
+            help="Replace the positions with these (repeat, or separate with commas).",
+            show_default=False,
+        ),
+    ] = None,
+    add_position: Annotated[
+        list[str] | None,
+        typer.Option("--add-position", help="Add a position (repeatable).", show_default=False),
+    ] = None,
+    remove_position: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--remove-position", help="Remove a position (repeatable).", show_default=False
+        ),
+    ] = None,
+    role: RoleOpt = None,
+    status: StatusOpt = None,
+    hire_date: Annotated[
+        str | None,
+        typer.Option(
+            "--hire-date", help="Hire date, YYYY-MM-DD ('' clears it).", show_default=False
+        ),
+    ] = None,
+    certification_date: Annotated[
+        str | None,
+        typer.Option(
+            "--certification-date",
+            help="Certification date, YYYY-MM-DD ('' clears it).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Change a member's fields; only the options given change."""
+    from trainctl.errors import UsageError
+    from trainctl.schemas.members import MemberUpdate, split_positions, validated
+    from trainctl.services import members as svc
+    from trainctl.services.auth import MANAGE
+
+    if position is not None and (add_position or remove_position):
+        raise UsageError(
+            "Use --position (replace all) or --add-position / --remove-position, not both."
+        )
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        actor.require(MANAGE, "edit members")
+        known = svc.position_codes(session)
+        target = svc.get_member(session, member)
+        positions: list[str] | None = None
+        if position is not None:
+            positions = split_positions(position, known)
+        elif add_position or remove_position:
+            removing = set(split_positions(remove_position or [], known))
+            missing = sorted(removing - set(target.positions))
+            if missing:
+                raise UsageError(f"{target.name} does not hold {', '.join(missing)}.")
+            positions = [p for p in target.positions if p not in removing]
+            positions += [
+                p for p in split_positions(add_position or [], known) if p not in positions
+            ]
+        raw = _raw(
+            name=name, email=email, badge=badge, positions=positions, role=role, status=status,
+            hire_date=hire_date, certification_date=certification_date,
+        )  # fmt: skip
+        if not raw:
+            raise UsageError(
+                "Nothing to change.",
+                "Give at least one option, e.g. --email or --add-position; see -h.",
+            )
+        data = validated(MemberUpdate, raw, "input", positions=known)
+        updated, changes = svc.edit_member(session, actor, f"id:{target.id}", data)
+    if state.fmt == "json":
+        render.emit_json(_json(updated))
+    if not changes:
+        render.info(
+            f"Member {updated.id} ({updated.name}) already has these values; nothing changed.",
+            quiet=state.quiet,
+        )
+        return
+    render.info(
+        f"Updated member {updated.id} ({updated.name}): {', '.join(changes)}.", quiet=state.quiet
+    )
+
+
+@app.command("deactivate")
+def deactivate(
+    ctx: typer.Context,
+    member: MemberRef,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why (kept in the history).", show_default=False)
+    ] = None,
+) -> None:
+    """Mark a member inactive. Nothing is deleted: records and history stay."""
+    from trainctl.services import members as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, changed = svc.deactivate_member(session, actor, member, reason=reason)
+    if changed:
+        render.info(
+            f"Deactivated member {found.id} ({found.name}); records kept. "
+            f"Reactivate with `trainctl member edit {found.id} --status active`.",
+            quiet=state.quiet,
+        )
+    else:
+        render.info(
+            f"Member {found.id} ({found.name}) is already inactive; nothing changed.",
+            quiet=state.quiet,
+        )
+
+
+@app.command("positions")
+def positions(ctx: typer.Context, format: FormatOpt = None) -> None:
+    """List the positions (built-in and the department's own) with active member counts."""
+    from dataclasses import asdict
+
+    from trainctl.services import members as svc
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        rows = [asdict(p) for p in svc.list_positions(session, actor)]
+    render.table(
+        rows,
+        [
+            Col("code"),
+            Col("name"),
+            Col("builtin", "Built-in"),
+            Col("active_members", "Active members", numeric=True),
+        ],
+        fmt_of(ctx, fmt_value(format)),
+        empty="No positions yet. Add one with `trainctl member add-position CODE --name NAME`.",
+    )
+
+
+@app.command("add-position")
+def add_position_cmd(
+    ctx: typer.Context,
+    code: Annotated[
+        str,
+        typer.Argument(
+            help="Short code, e.g. hazmat_tech (letters, digits, _).", show_default=False
+        ),
+    ],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="Display name. Default: from the code.", show_default=False),
+    ] = None,
+) -> None:
+    """Add a department position that members and requirements can name."""
+    from trainctl.schemas.members import PositionCreate, position_code, validated
+    from trainctl.services import members as svc
+
+    state = get_state(ctx)
+    label = name if name is not None else position_code(code).replace("_", " ").title()
+    with state.session(write=True) as (session, actor):
+        data = validated(PositionCreate, {"code": code, "name": label}, "input", what="position")
+        created = svc.add_position(session, actor, data)
+    render.info(f"Added position {created.code} ({created.name}).", quiet=state.quiet)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    csv_file: Annotated[
+        Path,
+        typer.Option(
+            "--csv",
+            help="CSV with columns name, email (required); badge, positions, role, status, hire_date, certification_date.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ],
+    dry_run: DryRunOpt = False,
+    update: Annotated[
+        bool,
+        typer.Option("--update", help="Change members whose email exists but whose data differs."),
+    ] = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Import the good rows; write the bad ones to FILE.rejects.csv next to the input.",
+        ),
+    ] = False,
+) -> None:
+    """Import members from a CSV (matched by email). Checks every row first; writes nothing
+    unless all rows pass (or --skip-invalid). Empty cells leave stored values alone.
+    Several positions in one cell: separate them with | , ; or spaces."""
+    from trainctl.services.member_import import import_members
+
+    state = get_state(ctx)
+    data = csv_file.read_bytes()
+    rejects_path = csv_file.with_name(f"{csv_file.stem}.rejects.csv")
+    with state.session(write=not dry_run) as (session, actor):
+        result = import_members(
+            session,
+            actor,
+            data,
+            source=csv_file.name,
+            update=update,
+            skip_invalid=skip_invalid,
+            dry_run=dry_run,
+        )
+        for line, first in result.duplicates:
+            render.warn(f"line {line} repeats line {first}; imported once.")
+        for rejected in result.rejects:
+            for problem in rejected.problems:
+                render.warn(problem)
+        if result.rejects and not dry_run:
+            _write_rejects(rejects_path, result)  # before the commit: no file, no import
+    if dry_run:
+        changes = [p for p in result.plan if p.action != "unchanged"]
+        render.table(
+            [
+                {
+                    "line": p.line,
+                    "action": p.action,
+                    "member": p.member_id,
+                    "email": p.email,
+                    "name": p.name,
+                    "changes": ", ".join(p.changes),
+                }
+                for p in changes
+            ],
+            [
+                Col("line", numeric=True),
+                Col("action"),
+                Col("member", numeric=True),
+                Col("email"),
+                Col("name"),
+                Col("changes"),
+            ],
+            state.fmt,
+            empty="Nothing would change.",
+        )
+    summary = f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged"
+    if dry_run:
+        summary = f"Dry run, nothing written: would be {summary}"
+    if result.rejects:
+        where = f"; written to {rejects_path}" if not dry_run else ""
+        summary += f", {len(result.rejects)} rejected{where}"
+    render.info(f"{csv_file.name}: {summary}.", quiet=state.quiet)
+
+
+def _write_rejects(path: Path, result: Any) -> None:
+    """The rejected rows as they were, with a reason column first; fix and import it again."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=result.delimiter)
+        writer.writerow(["reason", *(c for c in result.columns if c != "reason")])
+        keep = [i for i, c in enumerate(result.columns) if c != "reason"]
+        for row in result.rejects:
+            cells = (
+                [row.cells[i] for i in keep] if len(row.cells) == len(result.columns) else row.cells
+            )
+            writer.writerow(["; ".join(row.problems), *cells])

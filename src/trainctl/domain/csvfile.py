@@ -33,6 +33,9 @@ class CsvTable:
     rows: list[CsvRow]
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, same as line)
     delimiter: str = ","
+    # Only with keep_malformed=True: lines whose value count does not match the header,
+    # as (line, raw cells, problem), for callers that reject rows one by one (--skip-invalid).
+    malformed: list[tuple[int, list[str], str]] = field(default_factory=list)
 
 
 def normalize_header(name: str) -> str:
@@ -65,8 +68,13 @@ def parse_csv(
     required: Iterable[str],
     optional: Iterable[str] = (),
     aliases: dict[str, str] | None = None,
+    keep_malformed: bool = False,
 ) -> CsvTable:
-    """Parse and check the header; rows keep only known columns, values stripped."""
+    """Parse and check the header; rows keep only known columns, values stripped.
+
+    A line with the wrong number of values raises BadInputError (with every such line), or,
+    with keep_malformed=True, is returned in `CsvTable.malformed` for the caller to report.
+    """
     text = decode(data, source)
     lines = text.splitlines()
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
@@ -83,6 +91,7 @@ def parse_csv(
     seen: dict[tuple[str, ...], int] = {}
     duplicates: list[tuple[int, int]] = []
     problems: list[str] = []
+    malformed: list[tuple[int, list[str], str]] = []
     for record in reader:
         line = reader.line_num
         if not any(cell.strip() for cell in record):
@@ -108,10 +117,14 @@ def parse_csv(
                 )
             continue
         if len(record) != len(header):
-            problems.append(
+            problem = (
                 f"line {line}: {len(record)} values for {len(header)} columns"
                 " (a missing or extra delimiter, or a comma inside an unquoted value?)"
             )
+            if keep_malformed:
+                malformed.append((line, record, problem))
+            else:
+                problems.append(problem)
             continue
         values = {h: v.strip() for h, v in zip(header, record, strict=True)}
         key = tuple(values[h] for h in header)
@@ -128,4 +141,6 @@ def parse_csv(
         )
     if header is None:
         raise BadInputError(f"{source} is empty.", f"The first line must name the columns: {', '.join(required)}.")
-    return CsvTable(columns=header, rows=rows, duplicates=duplicates, delimiter=delimiter)
+    return CsvTable(
+        columns=header, rows=rows, duplicates=duplicates, delimiter=delimiter, malformed=malformed
+    )

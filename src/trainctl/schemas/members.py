@@ -1,0 +1,269 @@
+"""Member input and output: MemberCreate / MemberUpdate / MemberRead, position codes.
+
+Everything a person types about a member (CLI options or a CSV cell) goes through these
+models, so the rules hold everywhere:
+- name: required, not blank; email: required, a plausible address, stored lower-case;
+- badge: optional (blank = none), at most 40 characters;
+- positions: codes such as ``firefighter`` or ``driver_candidate`` (checked against the
+  ``position`` table by the service, since a department may add its own);
+- role officer|member, status active|inactive;
+- hire_date / certification_date: ISO dates (YYYY-MM-DD). Impossible dates are refused
+  with the reason (2025-02-29: 2025 is not a leap year).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, TypeVar
+
+from pydantic import (  # noqa: TID253 -- schemas are imported inside command bodies
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+)
+
+from trainctl.errors import BadInputError
+
+Role = Literal["officer", "member"]
+Status = Literal["active", "inactive"]
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+POSITION_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# Separators between several positions in one cell or option value.
+_POSITION_SEPARATORS = re.compile(r"[|,;]")
+
+
+def _text(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _name(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be blank")
+    return value
+
+
+def _email(value: Any) -> Any:
+    value = _text(value)
+    if isinstance(value, str):
+        if not value:
+            raise ValueError("must not be blank")
+        if not _EMAIL.fullmatch(value) or ".." in value:
+            raise ValueError("is not an email address (expected name@example.org)")
+        return value.lower()
+    return value
+
+
+def _badge(value: Any) -> Any:
+    value = _text(value)
+    if value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and any(ch.isspace() for ch in value):
+        raise ValueError("must not contain spaces")
+    return value
+
+
+def parse_date(value: Any) -> date | None:
+    """A strict ISO calendar date, with the reason when the day does not exist."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    text = value.strip()
+    if not text:
+        return None
+    match = _ISO_DATE.fullmatch(text)
+    if not match:
+        raise ValueError("must be a date written YYYY-MM-DD")
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"is not a date: there is no month {month} (months are 01-12)")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        if month == 2 and day == 29:
+            raise ValueError(f"is not a date: {year} is not a leap year, so February has 28 days")
+        raise ValueError(f"is not a date: {calendar.month_name[month]} {year} has {last} days")
+    return date(year, month, day)
+
+
+def position_code(text: str) -> str:
+    """'Driver Candidate', 'driver-candidate' and 'DRIVER_CANDIDATE' all mean driver_candidate."""
+    return "_".join(text.strip().lower().replace("-", " ").split())
+
+
+def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
+    """Several positions in one cell (or in each of several option values): separated by
+    | , ; or spaces.
+
+    A multi-word piece that names a known position ("Driver Candidate") stays one position;
+    otherwise spaces separate codes ("firefighter emt"). Order is kept, repeats dropped.
+    """
+    if value is None:
+        return []
+    pieces: list[str] = []
+    values = [value] if isinstance(value, str) else [str(v) for v in value]
+    known = set(known)
+    for chunk in (c for v in values for c in _POSITION_SEPARATORS.split(v)):
+        code = position_code(chunk)
+        if not code:
+            continue
+        if code in known or len(chunk.split()) == 1:
+            pieces.append(code)
+        else:
+            pieces.extend(position_code(word) for word in chunk.split())
+    return list(dict.fromkeys(pieces))
+
+
+def _check_code(code: str) -> str:
+    if not POSITION_CODE.fullmatch(code):
+        raise ValueError(
+            f"{code!r} is not a position code (letters, digits and _, starting with a letter, at most 40)"
+        )
+    return code
+
+
+def _positions(value: Any, info: ValidationInfo) -> Any:
+    """Split and normalise; with context={"positions": known codes}, unknown codes are refused."""
+    if value is None or isinstance(value, str | list | tuple):
+        known = (info.context or {}).get("positions")
+        codes = [_check_code(c) for c in split_positions(value, known or ())]
+        if known is not None:
+            unknown = [c for c in codes if c not in known]
+            if unknown:
+                raise ValueError(
+                    f"unknown position{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
+                )
+        return codes
+    return value
+
+
+def _code(value: Any) -> Any:
+    return _check_code(position_code(value)) if isinstance(value, str) else value
+
+
+def _lower(value: Any) -> Any:
+    value = _text(value)
+    return value.lower() if isinstance(value, str) else value
+
+
+Name = Annotated[str, BeforeValidator(_name), Field(max_length=200)]
+Email = Annotated[str, BeforeValidator(_email), Field(max_length=254)]
+Badge = Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_badge)]
+Positions = Annotated[list[str], BeforeValidator(_positions)]
+RoleIn = Annotated[Role, BeforeValidator(_lower)]
+StatusIn = Annotated[Status, BeforeValidator(_lower)]
+DateIn = Annotated[date | None, BeforeValidator(parse_date)]
+
+M = TypeVar("M", bound=BaseModel)
+
+FIELDS = (
+    "name",
+    "email",
+    "badge",
+    "positions",
+    "role",
+    "status",
+    "hire_date",
+    "certification_date",
+)
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    email: Email
+    badge: Badge = None
+    positions: Positions = Field(default_factory=list)
+    role: RoleIn = "member"
+    status: StatusIn = "active"
+    hire_date: DateIn = None
+    certification_date: DateIn = None
+
+
+class MemberUpdate(BaseModel):
+    """Only the fields that are set change (applied with model_dump(exclude_unset=True)).
+
+    Setting badge, hire_date or certification_date to None (or "") clears it.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    email: Email | None = None
+    badge: Badge = None
+    positions: Positions | None = None
+    role: RoleIn | None = None
+    status: StatusIn | None = None
+    hire_date: DateIn = None
+    certification_date: DateIn = None
+
+
+class MemberRead(BaseModel):
+    """The stable JSON shape of a member (keys in this order, ISO dates)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+    badge: str | None
+    positions: list[str]
+    role: str
+    status: str
+    hire_date: date | None
+    certification_date: date | None
+    created_at: datetime
+    created_by: int | None
+    updated_at: datetime | None
+
+
+class PositionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: Annotated[str, BeforeValidator(_code)]
+    name: Name
+
+
+def validated(
+    model: type[M],
+    data: dict[str, Any],
+    where: str,
+    *,
+    positions: Iterable[str] | None = None,
+    what: str = "member data",
+) -> M:
+    """Validate `data` or raise BadInputError listing every problem as '<where>, field F: ...'."""
+    context = {"positions": frozenset(positions)} if positions is not None else None
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as exc:
+        from trainctl.schemas import describe_errors
+
+        details = describe_errors(exc, where)
+        raise BadInputError(
+            f"Invalid {what} ({len(details)} problem{'s' if len(details) > 1 else ''}).",
+            position_hint(details) or "Fix the values named below and run the command again.",
+            details=details,
+        ) from None
+
+
+def position_hint(details: Iterable[str]) -> str | None:
+    if any("unknown position" in d for d in details):
+        return (
+            "`trainctl member positions` lists the positions; "
+            "`trainctl member add-position CODE --name NAME` adds a department position."
+        )
+    return None

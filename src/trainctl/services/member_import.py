@@ -1,0 +1,355 @@
+"""`trainctl member import`: members from a CSV, validated whole before anything is written.
+
+Order of checks: the file (encoding, delimiter, header, value counts: domain/csvfile.py), then
+every row through MemberCreate, then within the file (one email = one person, one badge =
+one email), then against the database (email exists with other data, badge held by someone
+else). Any problem: nothing is written (BadInputError lists every row), unless
+`skip_invalid`, which writes the good rows and hands the bad ones back for a reject file.
+
+Set-based: two SELECTs for the whole file (chunked IN lists), one bulk INSERT ... RETURNING,
+one bulk UPDATE by primary key, one bulk INSERT of audit rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from trainctl.errors import BadInputError
+from trainctl.models import AuditLog, Member, utcnow
+from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.members import diff_member, jsonable, position_codes, who
+
+IMPORT_REQUIRED = ("name", "email")
+IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certification_date")
+# `reason` is the column a reject file adds: a fixed reject file can be imported as it is.
+IMPORT_IGNORED = ("reason",)
+IMPORT_ALIASES = {
+    "e_mail": "email",
+    "email_address": "email",
+    "full_name": "name",
+    "member": "name",
+    "badge_number": "badge",
+    "badge_no": "badge",
+    "position": "positions",
+    "hired": "hire_date",
+    "hire": "hire_date",
+    "cert_date": "certification_date",
+}
+_IN_CHUNK = 500  # values per IN (...) list: well under every engine's parameter limit
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    action: str  # "add", "update" or "unchanged"
+    email: str
+    name: str
+    member_id: int | None = None
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class RejectedRow:
+    line: int
+    cells: list[str]
+    problems: list[str]
+
+
+@dataclass
+class MemberImport:
+    source: str
+    columns: list[str]
+    delimiter: str
+    plan: list[PlannedRow] = field(default_factory=list)
+    rejects: list[RejectedRow] = field(default_factory=list)
+    duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, same as line)
+    written: bool = False
+
+    def count(self, action: str) -> int:
+        return sum(1 for p in self.plan if p.action == action)
+
+    @property
+    def added(self) -> int:
+        return self.count("add")
+
+    @property
+    def updated(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for i in range(0, len(values), _IN_CHUNK):
+        yield values[i : i + _IN_CHUNK]
+
+
+def _members_where(session: Session, column: Any, values: Iterable[str]) -> list[Member]:
+    wanted = sorted(set(values))
+    found: list[Member] = []
+    for chunk in _chunks(wanted):
+        found.extend(session.exec(select(Member).where(column.in_(chunk))))
+    return found
+
+
+def import_members(
+    session: Session,
+    actor: Actor,
+    data: bytes,
+    *,
+    source: str,
+    update: bool = False,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+) -> MemberImport:
+    """Import members from CSV bytes, matched by email.
+
+    Every row is validated (schema, then within the file, then against the database) before
+    anything is written. Without `skip_invalid` any bad row raises BadInputError listing every
+    problem and nothing is written; with it the good rows are written and the bad ones come
+    back in `rejects`. An email already in the database with the same data is "unchanged";
+    with different data it is an error unless `update`. Empty cells leave stored values alone.
+    Set-based: a few SELECTs for the whole file, one bulk INSERT, one bulk UPDATE.
+    """
+    from pydantic import ValidationError
+
+    from trainctl.domain.csvfile import parse_csv
+    from trainctl.schemas import describe_errors
+
+    actor.require(MANAGE, "import members")
+    table = parse_csv(
+        data,
+        source=source,
+        required=IMPORT_REQUIRED,
+        optional=IMPORT_OPTIONAL + IMPORT_IGNORED,
+        aliases=IMPORT_ALIASES,
+        keep_malformed=True,
+    )
+    result = MemberImport(source=source, columns=table.columns, delimiter=table.delimiter)
+    result.duplicates = list(table.duplicates)
+    problems: dict[int, list[str]] = {}
+    cells: dict[int, list[str]] = {}
+    for line, raw, problem in table.malformed:
+        problems[line] = [problem]
+        cells[line] = raw
+
+    # 1. Every row through the schema (positions checked against the table's codes).
+    #    Empty optional cells are "not given": they leave stored values alone.
+    known = frozenset(position_codes(session))
+    models: dict[int, MemberCreate | None] = {}
+    for row in table.rows:
+        cells[row.line] = [row.values[c] for c in table.columns]
+        given = {
+            k: v for k, v in row.values.items() if k in FIELDS and (v != "" or k in IMPORT_REQUIRED)
+        }
+        try:
+            models[row.line] = MemberCreate.model_validate(given, context={"positions": known})
+        except ValidationError as exc:
+            models[row.line] = None
+            problems[row.line] = describe_errors(exc, f"line {row.line}")
+
+    # 2. Within the file: one email = one person, one badge = one email. Rows with problems
+    #    take part too (by their raw cells), so fixing one problem does not reveal another.
+    def note(line: int, problem: str) -> None:
+        problems.setdefault(line, []).append(problem)
+
+    by_email: dict[str, list[int]] = {}
+    by_badge: dict[str, list[int]] = {}
+    for row in table.rows:
+        model = models[row.line]
+        email = model.email if model else row.values.get("email", "").strip().lower()
+        badge = model.badge if model else row.values.get("badge", "").strip() or None
+        if email:
+            by_email.setdefault(email, []).append(row.line)
+        if badge:
+            by_badge.setdefault(badge, []).append(row.line)
+    rows: list[tuple[int, MemberCreate]] = []
+    for email, lines in by_email.items():
+        first_line, first = lines[0], models[lines[0]]
+        differing = []
+        for ln in lines[1:]:
+            m = models[ln]
+            if first is not None and m is not None and _given(m) == _given(first):
+                result.duplicates.append((ln, first_line))  # the same person, written differently
+            else:
+                differing.append(ln)
+        if differing:
+            note(
+                first_line,
+                f"line {first_line}, field email: {email} appears again with different data "
+                f"on line {', '.join(map(str, differing))} (got {email!r})",
+            )
+            for ln in differing:
+                note(
+                    ln,
+                    f"line {ln}, field email: {email} is also on line {first_line} with different data (got {email!r})",
+                )
+        elif first is not None:
+            rows.append((first_line, first))
+    email_of = {ln: e for e, lines in by_email.items() for ln in lines}
+    for badge, lines in by_badge.items():
+        owners = {email_of.get(ln) for ln in lines}
+        if len(owners) > 1:
+            for ln in lines:
+                others = ", ".join(
+                    f"{email_of.get(o) or '(no email)'} on line {o}"
+                    for o in lines
+                    if email_of.get(o) != email_of.get(ln)
+                )
+                note(
+                    ln, f"line {ln}, field badge: {badge} is also given to {others} (got {badge!r})"
+                )
+    rows = sorted((ln, m) for ln, m in rows if ln not in problems)
+
+    # 3. Against the database: two SELECTs for the whole file (chunked IN lists).
+    existing = {
+        m.email: m for m in _members_where(session, Member.email, [m.email for _, m in rows])
+    }
+    holders = {
+        m.badge: m
+        for m in _members_where(session, Member.badge, [m.badge for _, m in rows if m.badge])
+        if m.badge is not None
+    }
+    for line, model in rows:
+        member = existing.get(model.email)
+        holder = holders.get(model.badge) if model.badge else None
+        if holder is not None and holder.email != model.email:
+            problems.setdefault(line, []).append(
+                f"line {line}, field badge: {model.badge} already belongs to {who(holder)} (got {model.badge!r})"
+            )
+            continue
+        if member is None:
+            result.plan.append(PlannedRow(line, "add", model.email, model.name))
+            continue
+        changes = diff_member(member, _given(model))
+        if not changes:
+            result.plan.append(PlannedRow(line, "unchanged", model.email, model.name, member.id))
+        elif update:
+            result.plan.append(
+                PlannedRow(line, "update", model.email, model.name, member.id, changes)
+            )
+        else:
+            problems.setdefault(line, []).extend(
+                f"line {line}, field {name}: {who(member)} has {_shown(old)}; "
+                f"add --update to change it (got {_shown(new)})"
+                for name, (old, new) in changes.items()
+            )
+
+    if problems:
+        details = [p for line in sorted(problems) for p in problems[line]]
+        total = len(table.rows) + len(table.malformed)
+        if not skip_invalid:
+            raise BadInputError(
+                f"{source}: {len(problems)} of {total} rows have problems; nothing was written.",
+                position_hint(details)
+                or "Fix the rows named below and run the command again, or add --skip-invalid to "
+                "import the good rows and write the others to a reject file.",
+                details=details,
+            )
+        result.rejects = [
+            RejectedRow(line, cells.get(line, []), problems[line]) for line in sorted(problems)
+        ]
+        result.plan = [p for p in result.plan if p.line not in problems]
+    result.duplicates.sort()
+    result.plan.sort(key=lambda p: p.line)
+    if dry_run:
+        return result
+    _write_import(session, actor, result, dict(rows))
+    return result
+
+
+def _given(model: MemberCreate) -> dict[str, Any]:
+    """The fields a row states (empty cells leave stored values alone)."""
+    return model.model_dump(include=model.model_fields_set)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return repr("|".join(value))
+    return repr(jsonable(value))
+
+
+def _write_import(
+    session: Session, actor: Actor, result: MemberImport, models: dict[int, MemberCreate]
+) -> None:
+    now = utcnow()
+    adds = [p for p in result.plan if p.action == "add"]
+    updates = [p for p in result.plan if p.action == "update"]
+    audit_rows: list[dict[str, Any]] = []
+    if adds:
+        inserted = session.execute(
+            sa.insert(Member).returning(Member.id, Member.email, sort_by_parameter_order=True),
+            [
+                {**models[p.line].model_dump(), "created_at": now, "created_by": actor.member_id}
+                for p in adds
+            ],
+        ).all()
+        for (member_id, email), planned in zip(inserted, adds, strict=True):
+            assert email == planned.email
+            planned.member_id = member_id
+            audit_rows.append(
+                _audit_row(
+                    actor, now, "member.add", member_id, source=result.source, line=planned.line
+                )
+            )
+    if updates:
+        session.execute(
+            sa.update(Member),
+            [
+                {
+                    "id": p.member_id,
+                    **{k: new for k, (_, new) in p.changes.items()},
+                    "updated_at": now,
+                }
+                for p in updates
+            ],
+        )
+        audit_rows.extend(
+            _audit_row(
+                actor,
+                now,
+                "member.edit",
+                p.member_id,
+                source=result.source,
+                line=p.line,
+                changes={k: [jsonable(o), jsonable(n)] for k, (o, n) in p.changes.items()},
+            )
+            for p in updates
+        )
+    if audit_rows:
+        audit_rows.append(
+            _audit_row(
+                actor,
+                now,
+                "member.import",
+                None,
+                source=result.source,
+                added=len(adds),
+                updated=len(updates),
+                unchanged=result.unchanged,
+                rejected=len(result.rejects),
+            )
+        )
+        session.execute(sa.insert(AuditLog), audit_rows)
+    result.written = True
+
+
+def _audit_row(
+    actor: Actor, at: Any, action: str, entity_id: int | None, **detail: Any
+) -> dict[str, Any]:
+    return {
+        "at": at,
+        "actor_id": actor.member_id,
+        "action": action,
+        "entity": "member",
+        "entity_id": entity_id,
+        "detail": detail,
+    }
