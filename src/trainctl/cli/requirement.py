@@ -1,7 +1,548 @@
-"""`trainctl requirement` commands."""
+"""`trainctl requirement`: add, list, show, edit — the requirement catalog.
+
+A requirement is named by id, registry code ("NFPA 1001"), name or alias. JSON output
+(`--format json`) is stable: one object per requirement with the keys of RequirementRead
+(id, name, description, requirement_type, source, source_document, registry_name,
+registry_code, aliases, is_editable, required_hours, required_shifts, required_calls,
+required_courses, credential_code, required_skills, checklist_items, hour_categories,
+frequency, period_months, period_anchor, time_limit_days, required_positions, created_at,
+created_by, updated_at, updated_by). `source` is department | state | national;
+`source_document` is the standard and edition the figures come from, or "department default".
+"""
 
 from __future__ import annotations
 
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
 
+from trainctl.cli import render
+from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+
+if TYPE_CHECKING:
+    from trainctl.models import Requirement
+
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+EMPTY = (
+    "No requirements yet. Import a registry with `trainctl import nfpa` (or nremt, proboard, iso), "
+    "or add one with `trainctl requirement add --name NAME --type hours --hours 24`."
+)
+COLUMNS = [
+    Col("id", "ID", numeric=True),
+    Col("registry_code", "Code"),
+    Col("name"),
+    Col("requirement_type", "Type"),
+    Col("target"),
+    Col("frequency"),
+    Col("required_positions", "Positions"),
+    Col("registry_name", "Registry"),
+    Col("source_document", "Source"),
+]
+
+
+class ReqType(StrEnum):
+    hours = "hours"
+    courses = "courses"
+    certification = "certification"
+    shifts = "shifts"
+    calls = "calls"
+    skills_evaluation = "skills_evaluation"
+    checklist = "checklist"
+
+
+class SourceLevel(StrEnum):
+    department = "department"
+    state = "state"
+    national = "national"
+
+
+class Frequency(StrEnum):
+    annual = "annual"
+    biennial = "biennial"
+    biannual = "biannual"  # the spec's data: every 24 months, stored as biennial
+    quarterly = "quarterly"
+    monthly = "monthly"
+    one_time = "one_time"
+    rolling = "rolling"
+
+
+class Anchor(StrEnum):
+    calendar = "calendar"
+    hire_date = "hire_date"
+    certification_date = "certification_date"
+
+
+def _opt(*names: str, help: str) -> Any:
+    return typer.Option(*names, help=help, show_default=False)
+
+
+RefArg = Annotated[
+    str,
+    typer.Argument(
+        help="The requirement: id, registry code (e.g. 'NFPA 1001') or name.", show_default=False
+    ),
+]
+NameOpt = Annotated[str | None, _opt("--name", "-n", help="Requirement name.")]
+DescOpt = Annotated[str | None, _opt("--description", "-d", help="What the member must do.")]
+TypeOpt = Annotated[
+    ReqType | None,
+    _opt(
+        "--type",
+        "-t",
+        help="hours, courses, certification, shifts, calls, skills_evaluation or checklist.",
+    ),
+]
+SourceOpt = Annotated[
+    SourceLevel | None, _opt("--source", help="department (default), state or national.")
+]
+RegistryOpt = Annotated[
+    str | None,
+    _opt("--registry", help="Registry name, e.g. NFPA, NREMT, 'Pro Board', ISO or a state's."),
+]
+CodeOpt = Annotated[
+    str | None, _opt("--code", help="Registry code, unique within its registry (e.g. 'NFPA 1001').")
+]
+DocOpt = Annotated[
+    str | None,
+    _opt(
+        "--source-document",
+        help="Standard, edition and section the figures come from. Default for department requirements: 'department default'.",
+    ),
+]
+AliasOpt = Annotated[
+    list[str] | None, _opt("--alias", help="Another name it is known by (repeat).")
+]
+EditableOpt = Annotated[
+    bool | None,
+    _opt(
+        "--editable/--not-editable",
+        help="May a training officer change it later? Default: editable.",
+    ),
+]
+HoursOpt = Annotated[float | None, _opt("--hours", help="hours: hours required (> 0).")]
+ShiftsOpt = Annotated[int | None, _opt("--shifts", help="shifts: shifts required (> 0).")]
+CallsOpt = Annotated[int | None, _opt("--calls", help="calls: calls required (> 0).")]
+CourseOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--course",
+        help="courses: a required course code (repeat); certification: a course code that satisfies it.",
+    ),
+]
+CredentialOpt = Annotated[
+    str | None,
+    _opt(
+        "--credential",
+        help="certification: the credential code a certification record must carry (matched exactly).",
+    ),
+]
+SkillOpt = Annotated[
+    list[str] | None, _opt("--skill", help="skills_evaluation: a skill to pass (repeat).")
+]
+ItemOpt = Annotated[list[str] | None, _opt("--item", help="checklist: an item to check (repeat).")]
+CategoriesOpt = Annotated[
+    str | None,
+    _opt(
+        "--hour-categories",
+        help='hours: per-category minimums and caps as JSON (or @FILE), e.g. \'[{"name": "national", "min_hours": 20, "distributive_max_hours": 7, "topics": [{"name": "airway", "min_hours": 1.5}]}]\'.',
+    ),
+]
+FrequencyOpt = Annotated[
+    Frequency | None,
+    _opt(
+        "--frequency",
+        help="annual, biennial (every 24 months; 'biannual' is accepted), quarterly, monthly, one_time (default) or rolling.",
+    ),
+]
+PeriodOpt = Annotated[
+    int | None, _opt("--period-months", help="rolling: the window in months (> 0).")
+]
+AnchorOpt = Annotated[
+    Anchor | None,
+    _opt("--anchor", help="Period anchor: calendar (default), hire_date or certification_date."),
+]
+LimitOpt = Annotated[
+    int | None, _opt("--time-limit-days", help="Days to complete from enrollment (> 0).")
+]
+PositionOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--position",
+        "-p",
+        help="A position it applies to (repeat, or separate with commas). None given: applies to everyone.",
+    ),
+]
+
+
+def _categories(text: str | None) -> Any:
+    if text is None:
+        return None
+    import json
+    from pathlib import Path
+
+    from trainctl.errors import BadInputError
+
+    where = "--hour-categories"
+    if text.startswith("@"):
+        where = text[1:]
+        try:
+            text = Path(where).read_text(encoding="utf-8-sig")
+        except OSError as exc:
+            raise BadInputError(f"Cannot read {where}: {exc.strerror}.") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(
+            f"{where}: malformed JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).",
+            'Give a JSON list, e.g. \'[{"name": "national", "min_hours": 20}]\'.',
+        ) from None
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if not values:
+        return None
+    return [p.strip() for v in values for p in v.split(",") if p.strip()]
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    """The options the user gave (None / empty = not given), as schema fields."""
+    out = {}
+    for key, value in values.items():
+        if value is None or value == []:
+            continue
+        out[key] = value.value if isinstance(value, StrEnum) else value
+    return out
+
+
+def _validated(schema: Any, data: dict[str, Any]) -> Any:
+    from pydantic import ValidationError
+
+    from trainctl.errors import BadInputError
+    from trainctl.schemas import describe_errors
+
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        raise BadInputError(
+            "The requirement is not valid.",
+            "Fix the options named above; `trainctl requirement add --help` lists them.",
+            details=describe_errors(exc, "input"),
+        ) from None
+
+
+def _row(req: Requirement) -> dict[str, Any]:
+    from trainctl.services import requirements as svc
+
+    return {
+        "id": req.id,
+        "registry_code": req.registry_code,
+        "name": req.name,
+        "requirement_type": req.requirement_type,
+        "target": svc.target_text(req),
+        "frequency": svc.frequency_text(req),
+        "required_positions": req.required_positions or "everyone",
+        "registry_name": req.registry_name,
+        "source_document": _short(svc.source_label(req)),
+    }
+
+
+def _short(text: str, width: int = 40) -> str:
+    """The head of a source document for tables: 'NFPA 1001', 'Pro Board accreditation to NFPA 1002 (2017 edition)'."""
+    for sep in (",", ";", ":"):
+        text = text.split(sep, 1)[0]
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _json(req: Requirement) -> dict[str, Any]:
+    from trainctl.services import requirements as svc
+
+    return svc.read(req)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: NameOpt = None,
+    requirement_type: TypeOpt = None,
+    description: DescOpt = None,
+    hours: HoursOpt = None,
+    shifts: ShiftsOpt = None,
+    calls: CallsOpt = None,
+    course: CourseOpt = None,
+    credential: CredentialOpt = None,
+    skill: SkillOpt = None,
+    item: ItemOpt = None,
+    hour_categories: CategoriesOpt = None,
+    frequency: FrequencyOpt = None,
+    period_months: PeriodOpt = None,
+    anchor: AnchorOpt = None,
+    time_limit_days: LimitOpt = None,
+    position: PositionOpt = None,
+    source: SourceOpt = None,
+    registry: RegistryOpt = None,
+    code: CodeOpt = None,
+    source_document: DocOpt = None,
+    alias: AliasOpt = None,
+    editable: EditableOpt = None,
+    copy_from: Annotated[
+        str | None,
+        _opt(
+            "--from",
+            help="Start from a copy of this requirement (id, code or name): an editable department copy; the other options change it.",
+        ),
+    ] = None,
+) -> None:
+    """Add a requirement to the catalog (needs training.manage).
+
+    Each type needs its target: hours --hours, shifts --shifts, calls --calls, courses
+    --course, certification --credential (or --course), skills_evaluation --skill,
+    checklist --item. With --format json, prints the new record."""
+    from trainctl.errors import UsageError
+    from trainctl.schemas.requirements import RequirementCreate, blank_other_targets
+    from trainctl.services import requirements as svc
+
+    given = _given(
+        name=name, requirement_type=requirement_type, description=description,
+        required_hours=hours, required_shifts=shifts, required_calls=calls,
+        required_courses=course, credential_code=credential, required_skills=skill,
+        checklist_items=item, hour_categories=_categories(hour_categories), frequency=frequency,
+        period_months=period_months, period_anchor=anchor, time_limit_days=time_limit_days,
+        required_positions=_split(position), source=source, registry_name=registry,
+        registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
+    )  # fmt: skip
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        if copy_from is not None:
+            original = svc.get_requirement(session, copy_from)
+            fields = svc.copy_fields(original)
+            fields["name"] = f"{original.name} (department copy)"
+            if (
+                given.get("requirement_type", original.requirement_type)
+                != original.requirement_type
+            ):
+                fields.update(blank_other_targets(fields, given["requirement_type"]))
+            fields.update(given)
+        else:
+            missing = [
+                opt
+                for opt, key in (("--name", "name"), ("--type", "requirement_type"))
+                if key not in given
+            ]
+            if missing:
+                raise UsageError(
+                    f"Missing {' and '.join(missing)}.",
+                    "Example: trainctl requirement add --name 'Annual drill hours' --type hours --hours 24 --frequency annual",
+                )
+            fields = given
+        data = _validated(RequirementCreate, fields)
+        req = svc.add(session, actor, data)
+        out = _json(req)
+        message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
+    if state.fmt == "json":
+        render.emit_json(out)
+    render.info(message, quiet=state.quiet)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    source: Annotated[
+        SourceLevel | None,
+        _opt("--source", help="Only department, state or national requirements."),
+    ] = None,
+    registry: Annotated[
+        str | None,
+        _opt(
+            "--registry",
+            "-r",
+            help="Only this registry (NFPA, NREMT, 'Pro Board' or proboard, ISO); 'department' for those in none.",
+        ),
+    ] = None,
+    requirement_type: Annotated[
+        ReqType | None, _opt("--type", "-t", help="Only this requirement type.")
+    ] = None,
+    position: Annotated[
+        str | None,
+        _opt(
+            "--position",
+            "-p",
+            help="Only what applies to this position: requirements naming it, and those for everyone.",
+        ),
+    ] = None,
+    format: FormatOpt = None,
+) -> None:
+    """List the requirement catalog, with each requirement's target and source."""
+    from trainctl.services import requirements as svc
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, _actor):
+        rows = svc.list_requirements(
+            session,
+            source=source.value if source else None,
+            registry=registry,
+            requirement_type=requirement_type.value if requirement_type else None,
+            position=position,
+        )
+        table_rows = [_row(r) for r in rows]
+        json_rows = [_json(r) for r in rows]
+    empty = (
+        EMPTY
+        if not any((source, registry, requirement_type, position))
+        else "No requirement matches these filters."
+    )
+    fmt = fmt_of(ctx, fmt_value(format))
+    if fmt == "csv":  # every field, untruncated (lists joined with ';', categories as JSON)
+        render.emit_csv([_csv(r) for r in json_rows], [Col(k) for k in CSV_KEYS])
+        return
+    render.table(table_rows, COLUMNS, fmt, empty=empty, json_rows=json_rows)
+
+
+CSV_KEYS = (
+    "id", "registry_name", "registry_code", "name", "requirement_type", "source", "source_document",
+    "required_hours", "required_shifts", "required_calls", "required_courses", "credential_code",
+    "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
+    "period_anchor", "time_limit_days", "required_positions", "is_editable", "aliases", "description",
+)  # fmt: skip
+
+
+def _csv(data: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    return {
+        **data,
+        "hour_categories": json.dumps(data["hour_categories"]) if data["hour_categories"] else "",
+    }
+
+
+@app.command("show")
+def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
+    """Show one requirement: where it comes from (standard and edition, or department
+    default), its target, period and positions."""
+    from trainctl.services import requirements as svc
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.session(write=False) as (session, _actor):
+        req = svc.get_requirement(session, ref)
+        if fmt != "table":
+            data = _json(req)
+        else:
+            data = _shown(req)
+            title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
+    if fmt != "table":
+        render.record(data, fmt)
+        return
+    render.record(data, "table", title=title)
+
+
+def _shown(req: Requirement) -> dict[str, Any]:
+    """`show` as a table: the source first, then the target and everything set."""
+    from trainctl.services import requirements as svc
+
+    shown: dict[str, Any] = {
+        "source": f"{svc.source_label(req)} ({req.source})",
+        "registry": f"{req.registry_name}, code {req.registry_code}"
+        if req.registry_name
+        else "department",
+        "id": req.id,
+        "name": req.name,
+        "type": req.requirement_type,
+        "target": svc.target_text(req),
+        "frequency": svc.frequency_text(req),
+        "period anchor": req.period_anchor,
+        "applies to": req.required_positions or "everyone",
+        "editable": req.is_editable,
+    }
+    optional = {
+        "description": req.description,
+        "credential code": req.credential_code,
+        "courses": req.required_courses,
+        "skills": req.required_skills,
+        "checklist items": req.checklist_items,
+        "time limit days": req.time_limit_days,
+        "aliases": req.aliases,
+    }
+    shown.update({k: v for k, v in optional.items() if v not in (None, [])})
+    for cat in req.hour_categories:
+        parts = []
+        if cat.get("min_hours") is not None:
+            parts.append(f"min {cat['min_hours']:g} h")
+        if cat.get("max_hours") is not None:
+            parts.append(f"max {cat['max_hours']:g} h")
+        if cat.get("distributive_max_hours") is not None:
+            parts.append(f"distributive max {cat['distributive_max_hours']:g} h")
+        if cat.get("topics"):
+            parts.append(
+                "topics: " + ", ".join(f"{t['name']} {t['min_hours']:g}" for t in cat["topics"])
+            )
+        shown[f"category {cat['name']}"] = "; ".join(parts) or "-"
+    return shown
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    ref: RefArg,
+    name: NameOpt = None,
+    requirement_type: TypeOpt = None,
+    description: DescOpt = None,
+    hours: HoursOpt = None,
+    shifts: ShiftsOpt = None,
+    calls: CallsOpt = None,
+    course: CourseOpt = None,
+    credential: CredentialOpt = None,
+    skill: SkillOpt = None,
+    item: ItemOpt = None,
+    hour_categories: CategoriesOpt = None,
+    frequency: FrequencyOpt = None,
+    period_months: PeriodOpt = None,
+    anchor: AnchorOpt = None,
+    time_limit_days: LimitOpt = None,
+    position: PositionOpt = None,
+    source: SourceOpt = None,
+    registry: RegistryOpt = None,
+    code: CodeOpt = None,
+    source_document: DocOpt = None,
+    alias: AliasOpt = None,
+    editable: EditableOpt = None,
+    clear: Annotated[
+        list[str] | None,
+        _opt(
+            "--clear",
+            help="Empty a field (repeat), e.g. --clear time_limit_days or --clear required_positions (then it applies to everyone).",
+        ),
+    ] = None,
+) -> None:
+    """Change a requirement (needs training.manage). List options (--position, --item,
+    --skill, --course, --alias) replace the whole list. Requirements set by a standard
+    cannot be edited: copy them with `requirement add --from CODE`."""
+    from trainctl.schemas.requirements import RequirementUpdate
+    from trainctl.services import requirements as svc
+
+    given = _given(
+        name=name, requirement_type=requirement_type, description=description,
+        required_hours=hours, required_shifts=shifts, required_calls=calls,
+        required_courses=course, credential_code=credential, required_skills=skill,
+        checklist_items=item, hour_categories=_categories(hour_categories), frequency=frequency,
+        period_months=period_months, period_anchor=anchor, time_limit_days=time_limit_days,
+        required_positions=_split(position), source=source, registry_name=registry,
+        registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
+    )  # fmt: skip
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        changes = _validated(RequirementUpdate, given)
+        req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [])
+        out = _json(req)
+        if changed:
+            message = f"Updated requirement {req.id} ({req.name}): {', '.join(changed)}."
+        else:
+            message = (
+                f"Requirement {req.id} ({req.name}) already has these values; nothing changed."
+            )
+    if state.fmt == "json":
+        render.emit_json(out)
+    render.info(message, quiet=state.quiet)

@@ -1,0 +1,396 @@
+# ruff: noqa: TID253  (pyproject exempts "schemas.py", not the schemas/ package)
+"""Requirement schemas: RequirementCreate / RequirementUpdate / RequirementRead.
+
+Every field of the spec's TrainingRequirement, as modelled in models.Requirement. Shapes of
+the JSON fields (other areas rely on them):
+
+- `required_courses`: course codes (strings) for `courses`; for `certification` they are
+  the course codes that also satisfy it, next to `credential_code`.
+- `required_skills`, `checklist_items`: distinct non-empty strings.
+- `hour_categories` (hours only): a list of
+  `{"name", "min_hours", "max_hours", "distributive_max_hours", "topics": [{"name", "min_hours"}]}`
+  e.g. the NREMT NCCP national / local / individual components with topic minimums and
+  distributive-education caps. `min_hours`, `max_hours` and `distributive_max_hours` may
+  be null (no minimum / no cap).
+- `frequency`: annual | biennial | quarterly | monthly | one_time | rolling; "biannual" is
+  accepted as an alias of biennial (every 24 months, as in the spec's data) and stored as
+  "biennial". `period_months` is required for rolling and refused otherwise.
+
+Cross-field rules (per requirement type) live in `check_requirement`, shared by create,
+update (after merging) and the registry import.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+from trainctl.models import FREQUENCIES, PERIOD_ANCHORS, REQUIREMENT_SOURCES, REQUIREMENT_TYPES
+
+RequirementType = Literal[
+    "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
+]  # fmt: skip
+Source = Literal["department", "state", "national"]
+Frequency = Literal["annual", "biennial", "quarterly", "monthly", "one_time", "rolling"]
+PeriodAnchor = Literal["calendar", "hire_date", "certification_date"]
+
+assert set(RequirementType.__args__) == set(REQUIREMENT_TYPES)  # type: ignore[attr-defined]
+assert set(Source.__args__) == set(REQUIREMENT_SOURCES)  # type: ignore[attr-defined]
+assert set(Frequency.__args__) == set(FREQUENCIES)  # type: ignore[attr-defined]
+assert set(PeriodAnchor.__args__) == set(PERIOD_ANCHORS)  # type: ignore[attr-defined]
+
+FREQUENCY_ALIASES = {
+    "biannual": "biennial",
+    "one-time": "one_time",
+    "onetime": "one_time",
+    "yearly": "annual",
+}
+
+# The target field(s) each type uses; any other target field is refused for that type.
+TYPE_TARGETS: dict[str, tuple[str, ...]] = {
+    "hours": ("required_hours", "hour_categories"),
+    "shifts": ("required_shifts",),
+    "calls": ("required_calls",),
+    "courses": ("required_courses",),
+    "certification": ("credential_code", "required_courses"),
+    "skills_evaluation": ("required_skills",),
+    "checklist": ("checklist_items",),
+}
+TARGET_FIELDS = (
+    "required_hours", "required_shifts", "required_calls", "required_courses",
+    "credential_code", "required_skills", "checklist_items", "hour_categories",
+)  # fmt: skip
+_EMPTY: dict[str, Any] = {
+    "required_courses": [], "required_skills": [], "checklist_items": [], "hour_categories": [],
+}  # fmt: skip
+
+
+def _frequency(value: Any) -> Any:
+    if isinstance(value, str):
+        v = value.strip().lower()
+        return FREQUENCY_ALIASES.get(v, v)
+    return value
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+FrequencyIn = Annotated[Frequency, BeforeValidator(_frequency)]
+Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
+Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+
+
+def _distinct(values: list[str], what: str) -> list[str]:
+    seen: set[str] = set()
+    for v in values:
+        key = v.casefold()
+        if key in seen:
+            raise ValueError(f"{what} {v!r} is listed twice")
+        seen.add(key)
+    return values
+
+
+class HourTopic(BaseModel):
+    """A topic minimum inside a category (e.g. NREMT national component: airway 1.5 h)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text
+    min_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class HourCategory(BaseModel):
+    """A component of an hours requirement with an optional minimum, cap and distributive cap."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Text
+    min_hours: Hours | None = None
+    max_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    distributive_max_hours: Hours | None = None
+    topics: list[HourTopic] = Field(default_factory=list)
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_distinct(cls, topics: list[HourTopic]) -> list[HourTopic]:
+        _distinct([t.name for t in topics], "topic")
+        return topics
+
+    def problems(self) -> list[str]:
+        out = []
+        if (
+            self.min_hours is not None
+            and self.max_hours is not None
+            and self.min_hours > self.max_hours
+        ):
+            out.append(
+                f"category {self.name!r}: min_hours {self.min_hours:g} exceeds max_hours {self.max_hours:g}"
+            )
+        topics = sum(t.min_hours for t in self.topics)
+        if self.topics and self.min_hours is not None and topics > self.min_hours + 1e-9:
+            out.append(
+                f"category {self.name!r}: topic minimums add up to {topics:g} h, more than the "
+                f"category's min_hours {self.min_hours:g}"
+            )
+        if self.topics and self.max_hours is not None and topics > self.max_hours + 1e-9:
+            out.append(
+                f"category {self.name!r}: topic minimums add up to {topics:g} h, more than max_hours {self.max_hours:g}"
+            )
+        ceiling = self.max_hours if self.max_hours is not None else None
+        if (
+            self.distributive_max_hours is not None
+            and ceiling is not None
+            and self.distributive_max_hours > ceiling
+        ):
+            out.append(
+                f"category {self.name!r}: distributive_max_hours {self.distributive_max_hours:g} "
+                f"exceeds max_hours {ceiling:g}"
+            )
+        return out
+
+
+Positions = list[PositionCode]
+Names = list[Text]
+
+
+class _Fields(BaseModel):
+    """Shared field definitions (all optional here; Create makes some required)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator(
+        "aliases", "required_courses", "required_skills", "checklist_items", check_fields=False
+    )
+    @classmethod
+    def _no_repeats(cls, values: list[str] | None, info: Any) -> list[str] | None:
+        if values is not None:
+            _distinct(values, info.field_name.rstrip("s").replace("_", " "))
+        return values
+
+    @field_validator("required_positions", check_fields=False)
+    @classmethod
+    def _positions_distinct(cls, values: list[str] | None) -> list[str] | None:
+        return list(dict.fromkeys(values)) if values is not None else None
+
+    @field_validator("hour_categories", check_fields=False)
+    @classmethod
+    def _categories_distinct(cls, values: list[HourCategory] | None) -> list[HourCategory] | None:
+        if values is not None:
+            _distinct([c.name for c in values], "hour category")
+        return values
+
+
+class RequirementCreate(_Fields):
+    """Input for a new requirement (CLI `requirement add`, registry entries).
+
+    Field types are checked here; cross-field rules by `check_requirement` (the caller runs
+    it, so that each problem can be reported with its field)."""
+
+    name: Text
+    description: str | None = None
+    requirement_type: RequirementType
+    source: Source = "department"
+    registry_name: Text | None = None
+    registry_code: Text | None = None
+    source_document: Text | None = None
+    aliases: Names = Field(default_factory=list)
+    is_editable: bool = True
+    required_hours: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    required_shifts: int | None = None
+    required_calls: int | None = None
+    required_courses: Names = Field(default_factory=list)
+    credential_code: Text | None = None
+    required_skills: Names = Field(default_factory=list)
+    checklist_items: Names = Field(default_factory=list)
+    hour_categories: list[HourCategory] = Field(default_factory=list)
+    frequency: FrequencyIn = "one_time"
+    period_months: int | None = None
+    period_anchor: PeriodAnchor = "calendar"
+    time_limit_days: int | None = None
+    required_positions: Positions = Field(default_factory=list)
+
+
+class RequirementUpdate(_Fields):
+    """A partial change: only the fields set are applied (`model_dump(exclude_unset=True)`).
+
+    Cross-field checks run on the merged result (see services.requirements.edit)."""
+
+    name: Text | None = None
+    description: str | None = None
+    requirement_type: RequirementType | None = None
+    source: Source | None = None
+    registry_name: Text | None = None
+    registry_code: Text | None = None
+    source_document: Text | None = None
+    aliases: Names | None = None
+    is_editable: bool | None = None
+    required_hours: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    required_shifts: int | None = None
+    required_calls: int | None = None
+    required_courses: Names | None = None
+    credential_code: Text | None = None
+    required_skills: Names | None = None
+    checklist_items: Names | None = None
+    hour_categories: list[HourCategory] | None = None
+    frequency: FrequencyIn | None = None
+    period_months: int | None = None
+    period_anchor: PeriodAnchor | None = None
+    time_limit_days: int | None = None
+    required_positions: Positions | None = None
+
+
+class RequirementRead(BaseModel):
+    """The stable JSON shape of a requirement (`requirement list/show --format json`)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    description: str | None
+    requirement_type: str
+    source: str
+    source_document: str | None
+    registry_name: str | None
+    registry_code: str | None
+    aliases: list[str]
+    is_editable: bool
+    required_hours: float | None
+    required_shifts: int | None
+    required_calls: int | None
+    required_courses: list[str]
+    credential_code: str | None
+    required_skills: list[str]
+    checklist_items: list[str]
+    hour_categories: list[dict[str, Any]]
+    frequency: str
+    period_months: int | None
+    period_anchor: str
+    time_limit_days: int | None
+    required_positions: list[str]
+    created_at: datetime
+    created_by: int | None
+    updated_at: datetime | None
+    updated_by: int | None
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def check_requirement(data: dict[str, Any]) -> list[str]:
+    """Cross-field rules on a complete requirement (a dict of RequirementCreate fields).
+
+    Returns one message per problem, each naming the field it is about ("field: message")."""
+    problems: list[str] = []
+    rtype = data.get("requirement_type")
+
+    def bad(field: str, message: str) -> None:
+        problems.append(f"{field}: {message}")
+
+    for field in (
+        "required_hours",
+        "required_shifts",
+        "required_calls",
+        "time_limit_days",
+        "period_months",
+    ):
+        value = _num(data.get(field))
+        if value is not None and value <= 0:
+            bad(field, f"must be greater than 0 (got {value:g})")
+
+    wanted = {
+        "hours": ("required_hours", "an hours requirement needs required_hours > 0 (--hours)"),
+        "shifts": ("required_shifts", "a shifts requirement needs required_shifts > 0 (--shifts)"),
+        "calls": ("required_calls", "a calls requirement needs required_calls > 0 (--calls)"),
+        "courses": (
+            "required_courses",
+            "a courses requirement needs at least one course code (--course)",
+        ),
+        "skills_evaluation": (
+            "required_skills",
+            "a skills_evaluation requirement needs at least one skill (--skill)",
+        ),
+        "checklist": (
+            "checklist_items",
+            "a checklist requirement needs at least one item (--item)",
+        ),
+    }
+    if rtype in wanted:
+        field, message = wanted[rtype]
+        if data.get(field) in (None, [], 0):
+            bad(field, message)
+    if (
+        rtype == "certification"
+        and not data.get("credential_code")
+        and not data.get("required_courses")
+    ):
+        bad(
+            "credential_code",
+            "a certification requirement needs a credential code (--credential) or a course code (--course)",
+        )
+
+    if rtype in TYPE_TARGETS:
+        for field in TARGET_FIELDS:
+            if field not in TYPE_TARGETS[rtype] and data.get(field) not in (None, []):
+                bad(
+                    field,
+                    f"does not apply to a {rtype} requirement (it uses {', '.join(TYPE_TARGETS[rtype])})",
+                )
+
+    categories = [
+        c if isinstance(c, HourCategory) else HourCategory.model_validate(c)
+        for c in data.get("hour_categories") or []
+    ]
+    hours = _num(data.get("required_hours"))
+    for c in categories:
+        problems.extend(f"hour_categories: {p}" for p in c.problems())
+    if categories and hours is not None and hours > 0:
+        minimums = sum(c.min_hours or 0 for c in categories)
+        if minimums > hours + 1e-9:
+            bad(
+                "hour_categories",
+                f"category minimums add up to {minimums:g} h, more than required_hours {hours:g}",
+            )
+        for c in categories:
+            if c.min_hours is not None and c.min_hours > hours + 1e-9:
+                bad(
+                    "hour_categories",
+                    f"category {c.name!r}: min_hours {c.min_hours:g} exceeds required_hours {hours:g}",
+                )
+        caps = [c.max_hours for c in categories]
+        if all(cap is not None for cap in caps) and sum(caps) < hours - 1e-9:  # type: ignore[arg-type]
+            bad(
+                "hour_categories",
+                f"category caps add up to {sum(caps):g} h, so required_hours {hours:g} can never be met",
+            )  # type: ignore[arg-type]
+
+    frequency = data.get("frequency")
+    if frequency == "rolling" and not data.get("period_months"):
+        bad("period_months", "a rolling requirement needs period_months (--period-months), e.g. 24")
+    if frequency not in (None, "rolling") and data.get("period_months") is not None:
+        bad("period_months", f"only applies to rolling requirements (frequency is {frequency})")
+
+    if data.get("source") in ("state", "national") and not data.get("source_document"):
+        bad(
+            "source_document",
+            f"a {data['source']} requirement must name its source document and edition (--source-document)",
+        )
+    if data.get("registry_code") and not data.get("registry_name"):
+        bad("registry_name", "a registry_code needs the registry it belongs to (--registry)")
+    return problems
+
+
+def blank_other_targets(data: dict[str, Any], requirement_type: str) -> dict[str, Any]:
+    """Targets that do not belong to `requirement_type`, reset (used when the type changes)."""
+    keep = TYPE_TARGETS.get(requirement_type, ())
+    return {
+        f: _EMPTY.get(f) for f in TARGET_FIELDS if f not in keep and data.get(f) not in (None, [])
+    }
