@@ -1,7 +1,481 @@
-"""`trainctl enroll` commands."""
+"""`trainctl enroll`: enroll members (one, or in bulk from a CSV), views and lifecycle."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
 
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+from trainctl.errors import BadInputError, RefusedError, UsageError
+
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+LIST_COLS = [
+    Col("id", "ID", numeric=True),
+    Col("member"),
+    Col("program"),
+    Col("version", "Ver", numeric=True),
+    Col("status"),
+    Col("progress", "%", numeric=True),
+    Col("current_phase", "Phase"),
+    Col("enrolled_on", "Enrolled"),
+    Col("target_date", "Target"),
+]
+EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PROGRAM`."
+CSV_COLUMNS = ("member", "email", "badge", "id")
+
+
+def bar(pct: float, width: int = 10) -> str:
+    filled = round(max(0.0, min(100.0, pct)) / 100 * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def _rows(items: list[Any]) -> list[dict[str, Any]]:
+    from dataclasses import asdict
+
+    return [asdict(i) for i in items]
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(help="Member id, email or badge number.")],
+    program: Annotated[str, typer.Argument(help="Program id, name, or name@version.")],
+    target_date: Annotated[
+        str | None,
+        typer.Option(
+            "--target-date",
+            help="Target completion date (YYYY-MM-DD). Default: today + the program's time limit.",
+            show_default=False,
+        ),
+    ] = None,
+    format: FormatOpt = None,
+) -> None:
+    """Enroll one member in a program (prerequisites and concurrency are checked)."""
+    from trainctl.services import enrollment as svc
+    from trainctl.services.members import get_member
+
+    state = get_state(ctx)
+    target = parse_date(target_date, "--target-date")
+    with state.session(write=True) as (session, actor):
+        m = get_member(session, member)
+        p = svc.get_program(session, program)
+        e = svc.enroll_member(session, actor, m, p, today=state.today(session), target_date=target)
+        summary = svc.enrollment_summary(session, e, state.today(session))
+    render.record(summary, fmt_of(ctx, fmt_value(format)))
+    render.info(
+        f"Enrolled {summary['member']} in '{summary['program']}' v{summary['program_version']} "
+        f"(enrollment {summary['id']}).",
+        quiet=state.quiet,
+    )
+
+
+def _requests_from_csv(path: Path) -> tuple[list[Any], list[tuple[int, int]]]:
+    from trainctl.domain.csvfile import parse_csv
+    from trainctl.services.enrollment import Request
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise BadInputError(f"Cannot read {path}: {exc.strerror}.", "Check the path.") from None
+    table = parse_csv(
+        data, source=str(path), required=(), optional=(*CSV_COLUMNS, "name", "target_date")
+    )
+    present = [c for c in CSV_COLUMNS if c in table.columns]
+    if not present:
+        raise BadInputError(
+            f"{path}: no column names the members.",
+            "Give a member, email, badge or id column (member accepts any of the three).",
+        )
+    requests = []
+    problems = []
+    for row in table.rows:
+        column = next((c for c in present if row.values.get(c)), None)
+        target = None
+        raw_target = row.values.get("target_date") or ""
+        if raw_target:
+            try:
+                from datetime import date
+
+                target = date.fromisoformat(raw_target)
+            except ValueError:
+                problems.append(
+                    f"line {row.line}, field target_date: {raw_target!r} is not a date (YYYY-MM-DD)"
+                )
+        requests.append(
+            Request(
+                where=f"line {row.line}",
+                ref=row.values[column] if column else "",
+                kind=column or "member",
+                target_date=target,
+            )
+        )
+    if problems:
+        raise BadInputError(
+            f"{path}: {len(problems)} bad value(s); nothing was written.",
+            "Fix the lines named above and run the command again.",
+            details=problems,
+        )
+    return requests, table.duplicates
+
+
+@app.command("bulk")
+def bulk(
+    ctx: typer.Context,
+    program: Annotated[str, typer.Argument(help="Program id, name, or name@version.")],
+    csv_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv",
+            help="CSV with a member, email, badge or id column (optional: name, target_date).",
+            show_default=False,
+        ),
+    ] = None,
+    members: Annotated[
+        str | None,
+        typer.Option(
+            "--members", help="Comma-separated members (id, email or badge).", show_default=False
+        ),
+    ] = None,
+    target_date: Annotated[
+        str | None,
+        typer.Option(
+            "--target-date", help="Target date for everyone (YYYY-MM-DD).", show_default=False
+        ),
+    ] = None,
+    all_or_nothing: Annotated[
+        bool, typer.Option("--all-or-nothing", help="Write nothing when any member is refused.")
+    ] = False,
+    dry_run: DryRunOpt = False,
+    format: FormatOpt = None,
+) -> None:
+    """Enroll many members at once. Every member is checked first; each refusal is reported
+    with its line and reason, and the command exits 1 when any member was refused."""
+    from trainctl.services import enrollment as svc
+
+    if (csv_file is None) == (members is None):
+        raise UsageError("Give --csv FILE or --members a,b,c (one of them).")
+    state = get_state(ctx)
+    target = parse_date(target_date, "--target-date")
+    duplicates: list[tuple[int, int]] = []
+    if csv_file is not None:
+        requests, duplicates = _requests_from_csv(csv_file)
+    else:
+        refs = [r.strip() for r in (members or "").split(",")]
+        requests = [svc.Request(where=f"item {i}", ref=r) for i, r in enumerate(refs, 1) if r]
+        if not requests:
+            raise UsageError(
+                "--members names nobody.", "Give ids, emails or badges separated by commas."
+            )
+
+    with state.session(write=not dry_run) as (session, actor):
+        p = svc.get_program(session, program)
+        with _progress_bar() as on_progress:
+            result = svc.bulk_enroll(
+                session, actor, p, requests, today=state.today(session), target_date=target,
+                all_or_nothing=all_or_nothing, dry_run=dry_run, on_progress=on_progress,
+            )  # fmt: skip
+        label = svc.program_label(p)
+
+    rows = []
+    for o in result.outcomes:
+        if o.refused:
+            outcome = "refused"
+        elif o.duplicate_of:
+            outcome = f"same member as {o.duplicate_of}"
+        elif result.written:
+            outcome = "enrolled"
+        else:
+            outcome = "would enroll" if dry_run else "not written"
+        rows.append({"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
+                     "result": outcome, "enrollment_id": o.enrollment_id, "reason": o.refused})  # fmt: skip
+    rows += [
+        {"where": f"line {line}", "member": None, "member_id": None, "result": f"duplicate of line {first}",
+         "enrollment_id": None, "reason": None}
+        for line, first in duplicates
+    ]  # fmt: skip
+    render.table(
+        rows,
+        [
+            Col("where", "Where"),
+            Col("member"),
+            Col("result"),
+            Col("enrollment_id", "Enrollment", numeric=True),
+            Col("reason"),
+        ],
+        fmt_of(ctx, fmt_value(format)),
+    )
+    enrolled, refused = len(result.enrolled), len(result.refused)
+    verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
+    count = enrolled if result.written or dry_run else 0
+    render.info(
+        f"{verb} {count} member(s) in {label} ({count * (result.progress_rows // max(enrolled, 1))} progress rows)"
+        + (f"; {refused} refused" if refused else "")
+        + (f"; {len(duplicates)} duplicate row(s) counted once" if duplicates else "")
+        + ("; dry run, nothing written." if dry_run else "."),
+        quiet=state.quiet,
+    )
+    if refused:
+        nothing = (all_or_nothing and not dry_run) or dry_run
+        raise RefusedError(
+            f"{refused} member(s) refused"
+            + (
+                "; nothing was written (--all-or-nothing)."
+                if all_or_nothing and not dry_run
+                else "."
+            ),
+            "Fix or remove the rows named above and run the command again"
+            + ("." if nothing else "; the members enrolled stay enrolled."),
+            details=[f"{o.where}: {o.ref or '(empty)'}: {o.refused}" for o in result.refused],
+        )
+
+
+class _progress_bar:
+    """A Rich progress bar on stderr, only on a terminal; yields the callback (or None)."""
+
+    def __enter__(self) -> Any:
+        if not render.err.is_terminal:
+            self.progress = None
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(
+            TextColumn("Enrolling"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=render.err,
+            transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("rows", total=None)
+
+        def update(done: int, total: int) -> None:
+            self.progress.update(self.task, completed=done, total=total)  # type: ignore[union-attr]
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    program: Annotated[
+        str | None,
+        typer.Option(
+            "--program", help="Only this program (id, name or name@version).", show_default=False
+        ),
+    ] = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="Only this member (id, email or badge).", show_default=False),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status", help="active, completed, on_hold, withdrawn or failed.", show_default=False
+        ),
+    ] = None,
+    format: FormatOpt = None,
+) -> None:
+    """List enrollments (members without training.view_all see only their own)."""
+    from trainctl.models import ENROLLMENT_STATUSES
+    from trainctl.services import enrollment as svc
+
+    if status is not None and status not in ENROLLMENT_STATUSES:
+        raise UsageError(f"--status {status!r} is not one of {', '.join(ENROLLMENT_STATUSES)}.")
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        rows = svc.list_enrollments(session, actor, program=program, member=member, status=status)
+    render.table(_rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty=EMPTY)
+
+
+@app.command("me")
+def me(ctx: typer.Context, format: FormatOpt = None) -> None:
+    """The acting member's own enrollments (run with --as MEMBER)."""
+    from trainctl.services import enrollment as svc
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        rows = svc.my_enrollments(session, actor)
+    render.table(
+        _rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty="You have no enrollments."
+    )
+
+
+@app.command("user")
+def user(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(help="Member id, email or badge number.")],
+    format: FormatOpt = None,
+) -> None:
+    """One member's enrollments."""
+    from trainctl.services import enrollment as svc
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        rows = svc.member_enrollments(session, actor, member)
+    render.table(
+        _rows(rows),
+        LIST_COLS,
+        fmt_of(ctx, fmt_value(format)),
+        empty=f"{member} has no enrollments.",
+    )
+
+
+SHOW_COLS = [
+    Col("progress_id", "ID", numeric=True),
+    Col("phase"),
+    Col("requirement"),
+    Col("bar", "Progress"),
+    Col("value_target", "Value / target", numeric=True),
+    Col("percentage", "%", numeric=True),
+    Col("status"),
+    Col("due", "Deadline"),
+    Col("verification"),
+]
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    enrollment: Annotated[str, typer.Argument(help="Enrollment id.")],
+    format: FormatOpt = None,
+) -> None:
+    """A member's progress in one enrollment: each requirement with a bar, value / target,
+    status, deadline and verification, plus the overall percentage, phase and target date."""
+    from dataclasses import asdict
+
+    from trainctl.services import enrollment as svc
+    from trainctl.services.progress import milestone_rows
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.session(write=False) as (session, actor):
+        e = svc.visible_enrollment(session, actor, enrollment)
+        today = state.today(session)
+        summary = svc.enrollment_summary(session, e, today)
+        lines = svc.progress_lines(session, e, today)
+        milestones = milestone_rows(session, e)
+    if fmt == "json":
+        render.emit_json(
+            {**summary, "requirements": [asdict(x) for x in lines], "milestones": milestones}
+        )
+        return
+    rows = []
+    for x in lines:
+        target = f"{render.cell(x.target)}" if x.target is not None else "?"
+        verification = (
+            f"verified by {x.verified_by}"
+            if x.verified_by
+            else ("verified" if x.verified_at else "")
+        )
+        if x.pending:
+            verification = (verification + "; " if verification else "") + f"{x.pending} pending"
+        flags = ("" if x.is_required else " (optional)") + (
+            " [prerequisite]" if x.is_prerequisite else ""
+        )
+        rows.append({
+            "progress_id": x.progress_id, "phase": x.phase, "requirement": x.requirement + flags,
+            "bar": bar(x.percentage), "value_target": f"{render.cell(x.value)} / {target} {x.unit}",
+            "percentage": round(x.percentage, 1), "status": x.status.replace("_", " "),
+            "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
+            "verification": verification,
+        })  # fmt: skip
+    if fmt == "csv":
+        render.emit_csv(rows, SHOW_COLS)
+        return
+    head = {
+        "enrollment": summary["id"],
+        "member": summary["member"],
+        "program": f"{summary['program']} v{summary['program_version']}",
+        "status": summary["status"].replace("_", " ")
+        + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
+        "overall": f"{bar(summary['progress'], 20)} {render.cell(summary['progress'])}%",
+        "current_phase": summary["current_phase"] or "-",
+        "phase_deadline": summary["phase_deadline"] or "-",
+        "enrolled": f"{summary['enrolled_on']} by {summary['enrolled_by']}",
+        "target_date": f"{summary['target_date'] or '-'}"
+        + (" OVERDUE" if summary["overdue"] else ""),
+    }
+    render.record(head, "table")
+    cols = [c for c in SHOW_COLS if c.key != "phase" or any(r["phase"] for r in rows)]
+    render.table(rows, cols, "table", empty="This enrollment has no requirements.")
+    if milestones:
+        render.table(
+            milestones,
+            [
+                Col("milestone"),
+                Col("threshold", "At %", numeric=True),
+                Col("state"),
+                Col("verified_by", "Verified by"),
+            ],
+            "table",
+            title="Milestones",
+        )
+
+
+def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | None) -> None:
+    from trainctl.services import enrollment as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        e = svc.get_enrollment(session, enrollment)
+        e = svc.change_status(session, actor, e, action, reason=reason)
+        status = e.status
+    render.info(f"Enrollment {enrollment} is now {status.replace('_', ' ')}.", quiet=state.quiet)
+
+
+ReasonOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reason", help="Why (kept with the enrollment and in the audit log).", show_default=False
+    ),
+]
+EnrollmentArg = Annotated[str, typer.Argument(help="Enrollment id.")]
+
+
+@app.command("hold")
+def hold(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
+    """Put an active enrollment on hold (it takes no progress until resumed)."""
+    _lifecycle(ctx, enrollment, "hold", reason)
+
+
+@app.command("resume")
+def resume(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
+    """Resume an enrollment that is on hold."""
+    _lifecycle(ctx, enrollment, "resume", reason)
+
+
+@app.command("withdraw")
+def withdraw(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
+    """Withdraw a member from a program (history is kept; they may enroll again later)."""
+    _lifecycle(ctx, enrollment, "withdraw", reason)
+
+
+@app.command("fail")
+def fail(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
+    """Mark an enrollment failed."""
+    _lifecycle(ctx, enrollment, "fail", reason)
+
+
+@app.command("advance")
+def advance(ctx: typer.Context, enrollment: EnrollmentArg) -> None:
+    """Advance a phased enrollment to its next phase (the officer's manual advancement);
+    refused unless the current phase's required items are complete."""
+    from trainctl.services import enrollment as svc
+    from trainctl.services.progress import advance_phase
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        e = svc.get_enrollment(session, enrollment)
+        messages = advance_phase(session, actor, e, today=state.today(session))
+    for m in messages:
+        render.info(m, quiet=state.quiet)

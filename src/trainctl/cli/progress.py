@@ -1,7 +1,249 @@
-"""`trainctl progress` commands."""
+"""`trainctl progress`: record, verify and inspect progress on requirements."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
+from trainctl.cli import render
+from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+from trainctl.errors import UsageError
+
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+ProgressArg = Annotated[
+    str | None,
+    typer.Argument(help="Progress id (from `trainctl enroll show`).", show_default=False),
+]
+EnrollmentOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--enrollment", "-e", help="Enrollment id (with --requirement).", show_default=False
+    ),
+]
+MemberOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--member",
+        "-m",
+        help="Member id, email or badge (with --requirement; must be unambiguous).",
+        show_default=False,
+    ),
+]
+RequirementOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--requirement", "-r", help="Requirement id, name or registry code.", show_default=False
+    ),
+]
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    progress: ProgressArg = None,
+    enrollment: EnrollmentOpt = None,
+    member: MemberOpt = None,
+    requirement: RequirementOpt = None,
+    add: Annotated[
+        float | None,
+        typer.Option(
+            "--add", help="Credit N hours / shifts / calls (negative corrects).", show_default=False
+        ),
+    ] = None,
+    set_to: Annotated[
+        float | None,
+        typer.Option(
+            "--set",
+            help="Set the total to N (records a credit of the difference).",
+            show_default=False,
+        ),
+    ] = None,
+    check: Annotated[
+        str | None,
+        typer.Option(
+            "--check",
+            help="Mark a checklist item, course, skill or credential done.",
+            show_default=False,
+        ),
+    ] = None,
+    uncheck: Annotated[
+        str | None, typer.Option("--uncheck", help="Take back a checked item.", show_default=False)
+    ] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            "--category",
+            help="Hour category for --add / --set (e.g. national).",
+            show_default=False,
+        ),
+    ] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="completed (officer sign-off), waived (needs --reason) or auto (drop an override).",
+            show_default=False,
+        ),
+    ] = None,
+    waive: Annotated[
+        bool, typer.Option("--waive", help="Waive the requirement (needs --reason).")
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why (for --waive / --status).", show_default=False),
+    ] = None,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify",
+            help="Verify the row and its pending self-reported credit (officers; never your own).",
+        ),
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A note kept in the ledger.", show_default=False)
+    ] = None,
+    format: FormatOpt = None,
+) -> None:
+    """Record progress: every number is a credit in the ledger; status and percentages follow."""
+    from trainctl.services import progress as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        located = svc.locate(
+            session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+        )
+        result = svc.update_progress(
+            session, actor, located, today=state.today(session), add=add, set_to=set_to, check=check,
+            uncheck=uncheck, category=category, status=status, waive=waive, reason=reason,
+            verify=verify, note=note,
+        )  # fmt: skip
+        rp, e, req = result.progress, result.enrollment, result.requirement
+        data = {
+            "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
+            "value": rp.progress_value, "percentage": round(rp.progress_percentage, 1),
+            "status": rp.status, "enrollment_progress": round(e.progress_percentage, 1),
+            "enrollment_status": e.status, "pending": result.pending,
+            "verified_at": rp.verified_at,
+        }  # fmt: skip
+    render.record(data, fmt_of(ctx, fmt_value(format)))
+    if result.pending:
+        render.info(
+            f"Recorded as self-reported: it counts once an officer verifies it "
+            f"(`trainctl progress update {rp.id} --verify`).",
+            quiet=state.quiet,
+        )
+    for message in result.events:
+        render.info(message, quiet=state.quiet)
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    progress: ProgressArg = None,
+    enrollment: EnrollmentOpt = None,
+    member: MemberOpt = None,
+    requirement: RequirementOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The ledger of one progress row: every credit, who entered and verified it."""
+    from trainctl.services import progress as svc
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        located = svc.locate(
+            session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+        )
+        rows = svc.ledger(session, actor, located)
+    render.table(
+        rows,
+        [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source"), Col("amount", numeric=True),
+         Col("category"), Col("item"), Col("state"), Col("entered_by", "By"), Col("verified_by", "Verified by"),
+         Col("note")],
+        fmt_of(ctx, fmt_value(format)),
+        empty="No credits yet. Record some with `trainctl progress update ID --add N`.",
+    )  # fmt: skip
+
+
+@app.command("pending")
+def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
+    """Self-reported credit waiting for an officer's verification."""
+    from trainctl.services import progress as svc
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        rows = svc.pending_credits(session, actor)
+    render.table(
+        rows,
+        [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
+         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item"), Col("entered_at", "When"),
+         Col("note")],
+        fmt_of(ctx, fmt_value(format)),
+        empty="Nothing waits for verification.",
+    )  # fmt: skip
+
+
+@app.command("milestones")
+def milestones(
+    ctx: typer.Context,
+    enrollment: Annotated[str, typer.Argument(help="Enrollment id.")],
+    format: FormatOpt = None,
+) -> None:
+    """The milestones of an enrollment: reached, awaiting verification, verified."""
+    from trainctl.services.enrollment import visible_enrollment
+    from trainctl.services.progress import milestone_rows
+
+    state = get_state(ctx)
+    with state.session(write=False) as (session, actor):
+        rows = milestone_rows(session, visible_enrollment(session, actor, enrollment))
+    render.table(
+        rows,
+        [Col("id", "ID", numeric=True), Col("milestone"), Col("threshold", "At %", numeric=True), Col("state"),
+         Col("reached_at", "Reached"), Col("verified_by", "Verified by")],
+        fmt_of(ctx, fmt_value(format)),
+        empty="This program has no milestones.",
+    )  # fmt: skip
+
+
+@app.command("verify-milestone")
+def verify_milestone(
+    ctx: typer.Context,
+    enrollment: Annotated[str, typer.Argument(help="Enrollment id.")],
+    milestone: Annotated[str, typer.Argument(help="Milestone id or name.")],
+) -> None:
+    """Verify a reached milestone that requires an officer (never your own)."""
+    from trainctl.services.enrollment import get_enrollment
+    from trainctl.services.progress import verify_milestone as do_verify
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        event = do_verify(session, actor, get_enrollment(session, enrollment), milestone)
+        when = event.verified_at
+    render.info(f"Milestone verified ({when:%Y-%m-%d %H:%M} UTC).", quiet=state.quiet)
+
+
+@app.command("self-reporting")
+def self_reporting(
+    ctx: typer.Context,
+    value: Annotated[
+        str | None,
+        typer.Argument(help="on or off; leave out to print the setting.", show_default=False),
+    ] = None,
+) -> None:
+    """Show or set whether members may report their own progress (verified by an officer)."""
+    from trainctl.services.progress import set_self_reporting
+    from trainctl.services.settings import get_setting
+
+    state = get_state(ctx)
+    if value is None:
+        with state.session(write=False) as (session, _actor):
+            print(get_setting(session, "self_reporting"))
+        return
+    if value not in ("on", "off"):
+        raise UsageError(f"self-reporting is 'on' or 'off', not {value!r}.")
+    with state.session(write=True) as (session, actor):
+        set_self_reporting(session, actor, value == "on")
+    render.info(f"Self-reporting is {value}.", quiet=state.quiet)

@@ -336,26 +336,25 @@ def credit_blocker(
     *,
     structure_type: str,
     current_phase_id: int | None,
-    phase_names: Mapping[int, str] | None = None,
-    phase_numbers: Mapping[int, int] | None = None,
+    phases: Sequence[Phase] = (),
 ) -> str | None:
     """Why the link `target_id` may not take credit now, or None when it may.
 
-    - phases: a requirement in a phase that has not started yet takes no credit;
+    - phases: a requirement in a phase that has not started yet takes no credit (a phase
+      has started when it is the current one or its required items are complete);
     - is_prerequisite: an incomplete prerequisite link gates the rest of its scope
       (program level gates the whole program; a phase's gates that phase);
     - sequential: the required links before it in sort order must be complete.
     """
     target = next(link for link in links if link.id == target_id)
-    phase_names = phase_names or {}
-    phase_numbers = phase_numbers or {}
     if structure_type == "phases" and target.phase_id is not None and current_phase_id is not None:
-        cur, mine = phase_numbers.get(current_phase_id, 0), phase_numbers.get(target.phase_id, 0)
-        if mine > cur:
+        by_id = {p.id: p for p in phases}
+        if target.phase_id != current_phase_id and not scope_complete(links, target.phase_id):
+            mine, cur = by_id.get(target.phase_id), by_id.get(current_phase_id)
             return (
-                f"'{target.name}' belongs to phase {mine} ({phase_names.get(target.phase_id, '?')}), "
-                f"which has not started; the member is in phase {cur} "
-                f"({phase_names.get(current_phase_id, '?')})."
+                f"'{target.name}' belongs to phase {mine.number if mine else '?'} "
+                f"({mine.name if mine else '?'}), which has not started; the member is in phase "
+                f"{cur.number if cur else '?'} ({cur.name if cur else '?'})."
             )
     if not target.is_prerequisite:
         gates = [
@@ -411,7 +410,7 @@ class Phase:
 
 
 def initial_phase(phases: Sequence[Phase], completed: Iterable[int] = ()) -> Phase | None:
-    """The lowest-numbered phase whose prerequisite phases are all complete."""
+    """The lowest-numbered phase, not complete, whose prerequisite phases are all complete."""
     done = set(completed)
     for phase in sorted(phases, key=lambda p: p.number):
         if phase.id not in done and phase.prerequisite_ids <= done:
@@ -420,16 +419,9 @@ def initial_phase(phases: Sequence[Phase], completed: Iterable[int] = ()) -> Pha
 
 
 def next_phase(phases: Sequence[Phase], current: Phase, completed: Iterable[int]) -> Phase | None:
-    """The next phase after `current` that may start (its prerequisites complete)."""
-    done = set(completed) | {current.id}
-    for phase in sorted(phases, key=lambda p: p.number):
-        if (
-            phase.number > current.number
-            and phase.id not in done
-            and phase.prerequisite_ids <= done
-        ):
-            return phase
-    return None
+    """The phase that follows a complete `current`: the lowest-numbered other phase that is
+    not complete and whose prerequisite phases are complete (None: nothing can start)."""
+    return initial_phase([p for p in phases if p.id != current.id], set(completed) | {current.id})
 
 
 def auto_advance(
