@@ -1,0 +1,304 @@
+"""Program schemas: create/update input, reminder conditions, and the program FILE format.
+
+Reminder conditions (`reminder_conditions`, stored as JSON on the program) -- every key is
+optional; an empty object means "only the program's warning_days_before applies":
+
+    {"lead_days": [30, 14, 7], "only_below_percent": 80, "inactive_days": 21}
+
+- lead_days: remind this many days before a deadline (each 1..3650, no repeats; kept
+  sorted from far to near). A reminder job sends each lead day at most once, so a weekly
+  run still catches every one that has passed.
+- only_below_percent: send deadline reminders only while the member's progress is below
+  this percentage (0 < p <= 100).
+- inactive_days: also remind a member who has recorded no progress for this many days
+  (1..3650).
+Unknown keys are refused, so a typo never silently disables a reminder.
+
+The program file (TOML; JSON accepted) is one document, see `ProgramFile`. Keys that
+`program show --format json` adds for reading (ids, status, lineage, timestamps) are
+accepted and ignored, so the JSON form of `show` applies as a file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (  # noqa: TID253 -- schemas are imported inside command bodies
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+StructureType = Literal["flexible", "sequential", "phases"]
+RequirementType = Literal[
+    "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+PositiveDays = Annotated[int, Field(gt=0, le=36500)]
+Threshold = Annotated[float, Field(ge=0, le=100)]
+
+_VERSION_SUFFIX = re.compile(r"@\d+$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def check_program_name(value: str) -> str:
+    if value.isdigit():
+        raise ValueError("a program name cannot be only digits (digits name a program id)")
+    if _VERSION_SUFFIX.search(value):
+        raise ValueError("a program name cannot end in @<number> (that names a version)")
+    return value
+
+
+class ReminderConditions(_Strict):
+    """Conditional reminder rules; see the module docstring for the format."""
+
+    lead_days: list[Annotated[int, Field(ge=1, le=3650)]] | None = None
+    only_below_percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    inactive_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    @field_validator("lead_days")
+    @classmethod
+    def _lead_days(cls, value: list[int] | None) -> list[int] | None:
+        if value is None:
+            return None
+        if not value:
+            raise ValueError("lead_days needs at least one number of days (or leave it out)")
+        if len(set(value)) != len(value):
+            raise ValueError("lead_days lists a day count twice")
+        return sorted(value, reverse=True)
+
+    def stored(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True)
+
+
+class ProgramFields(_Strict):
+    """The program's own fields (shared by create, update and the file)."""
+
+    description: Text | None = None
+    target_position: Name | None = None
+    structure_type: StructureType = "flexible"
+    allows_concurrent_enrollment: bool = True
+    time_limit_days: PositiveDays | None = None
+    warning_days_before: Annotated[int, Field(ge=0, le=36500)] | None = None
+    reminder_conditions: ReminderConditions = Field(default_factory=ReminderConditions)
+    is_template: bool = False
+
+
+class ProgramCreate(ProgramFields):
+    name: Name
+    version: Annotated[int, Field(ge=1)] = 1
+    prerequisites: list[str] = Field(default_factory=list)  # program references
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_program_name(value)
+
+
+class ProgramUpdate(_Strict):
+    """Only the fields that were given are changed (model_dump(exclude_unset=True))."""
+
+    name: Name | None = None
+    description: Text | None = None
+    target_position: Name | None = None
+    structure_type: StructureType | None = None
+    allows_concurrent_enrollment: bool | None = None
+    time_limit_days: PositiveDays | None = None
+    warning_days_before: Annotated[int, Field(ge=0, le=36500)] | None = None
+    reminder_conditions: ReminderConditions | None = None
+    is_template: bool | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        return None if value is None else check_program_name(value)
+
+
+class PhaseCreate(_Strict):
+    phase_number: Annotated[int, Field(ge=1, le=999)]
+    name: Name
+    description: Text | None = None
+    requires_manual_advancement: bool = False
+    time_limit_days: PositiveDays | None = None
+
+
+class PhaseUpdate(_Strict):
+    phase_number: Annotated[int, Field(ge=1, le=999)] | None = None
+    name: Name | None = None
+    description: Text | None = None
+    requires_manual_advancement: bool | None = None
+    time_limit_days: PositiveDays | None = None
+
+
+class LinkCreate(_Strict):
+    is_required: bool = True
+    is_prerequisite: bool = False
+    sort_order: int | None = None  # None: after the last link of its scope
+    program_specific_description: Text | None = None
+    custom_deadline_days: PositiveDays | None = None
+    notification_message: Text | None = None
+
+
+class LinkUpdate(_Strict):
+    is_required: bool | None = None
+    is_prerequisite: bool | None = None
+    sort_order: int | None = None
+    program_specific_description: Text | None = None
+    custom_deadline_days: PositiveDays | None = None
+    notification_message: Text | None = None
+
+
+class MilestoneCreate(_Strict):
+    name: Name
+    description: Text | None = None
+    completion_percentage_threshold: Threshold
+    notification_message: Text | None = None
+    requires_verification: bool = False
+
+
+# -------------------------------------------------------------------------- program files
+class FileLink(_Strict):
+    """A requirement link. A registry requirement is named by `registry` + `code` (its
+    `name` is then only for the reader); any other requirement by `name`."""
+
+    id: int | None = None  # informational (show --format json); ignored
+    registry: Name | None = None
+    code: Name | None = None
+    name: Name | None = None
+    required: bool = True
+    prerequisite: bool = False
+    sort_order: int | None = None
+    description: Text | None = None  # program-specific description override
+    deadline_days: PositiveDays | None = None  # custom deadline override
+    notification_message: Text | None = None
+
+    @model_validator(mode="after")
+    def _ref(self) -> FileLink:
+        if (self.registry is None) != (self.code is None):
+            raise ValueError("a registry requirement needs both `registry` and `code`")
+        if self.registry is None and self.name is None:
+            raise ValueError("name the requirement: `registry` + `code`, or `name`")
+        return self
+
+    @property
+    def label(self) -> str:
+        if self.code and self.registry:
+            same = self.code.lower().startswith(self.registry.lower())
+            return self.code if same else f"{self.registry} {self.code}"
+        return f"'{self.name}'"
+
+
+class FileMilestone(_Strict):
+    id: int | None = None  # informational; ignored
+    name: Name
+    threshold: Threshold
+    description: Text | None = None
+    notification_message: Text | None = None
+    requires_verification: bool = False
+
+
+class FilePhase(_Strict):
+    id: int | None = None  # informational; ignored
+    number: Annotated[int, Field(ge=1, le=999)]
+    name: Name
+    description: Text | None = None
+    prerequisites: list[int] = Field(default_factory=list)  # phase numbers of this program
+    requires_manual_advancement: bool = False
+    time_limit_days: PositiveDays | None = None
+    requirements: list[FileLink] = Field(default_factory=list)
+    milestones: list[FileMilestone] = Field(default_factory=list)
+
+
+class RequirementDefinition(_Strict):
+    """A requirement without a registry code, carried in the file so that a new database
+    can reproduce the program. Applied only when no requirement of that name exists."""
+
+    id: int | None = None  # informational; ignored
+    name: Name
+    description: Text | None = None
+    requirement_type: RequirementType
+    source: Literal["department", "state", "national"] = "department"
+    source_document: Text | None = None
+    aliases: list[str] = Field(default_factory=list)
+    is_editable: bool = True
+    required_hours: Annotated[float, Field(gt=0)] | None = None
+    required_shifts: Annotated[int, Field(gt=0)] | None = None
+    required_calls: Annotated[int, Field(gt=0)] | None = None
+    required_courses: list[str] = Field(default_factory=list)
+    credential_code: Name | None = None
+    required_skills: list[Any] = Field(default_factory=list)
+    checklist_items: list[Any] = Field(default_factory=list)
+    hour_categories: list[Any] = Field(default_factory=list)
+    frequency: Literal["annual", "biennial", "quarterly", "monthly", "one_time", "rolling"] = (
+        "one_time"
+    )
+    period_months: Annotated[int, Field(gt=0)] | None = None
+    period_anchor: Literal["calendar", "hire_date", "certification_date"] = "calendar"
+    time_limit_days: PositiveDays | None = None
+    required_positions: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _target(self) -> RequirementDefinition:
+        need = {
+            "hours": "required_hours", "shifts": "required_shifts", "calls": "required_calls",
+            "checklist": "checklist_items", "skills_evaluation": "required_skills",
+        }.get(self.requirement_type)  # fmt: skip
+        if need and not getattr(self, need):
+            raise ValueError(f"a {self.requirement_type} requirement needs {need}")
+        if self.frequency == "rolling" and self.period_months is None:
+            raise ValueError("a rolling requirement needs period_months")
+        return self
+
+
+class ProgramFile(ProgramFields):
+    """One program, as `program export` writes it and `program apply` reads it."""
+
+    # informational keys written by `program show --format json`; ignored by apply
+    id: int | None = None
+    status: str | None = None
+    lineage: str | None = None
+    derived_from: str | None = None
+    created_at: str | None = None
+
+    name: Name
+    version: Annotated[int, Field(ge=1)] = 1
+    prerequisites: list[str] = Field(default_factory=list)  # "Name@version" references
+    requirement_definitions: list[RequirementDefinition] = Field(default_factory=list)
+    requirements: list[FileLink] = Field(default_factory=list)  # program-level links
+    milestones: list[FileMilestone] = Field(default_factory=list)  # program-level
+    phases: list[FilePhase] = Field(default_factory=list)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return check_program_name(value)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ProgramFile:
+        problems: list[str] = []
+        numbers = [p.number for p in self.phases]
+        for n in sorted({n for n in numbers if numbers.count(n) > 1}):
+            problems.append(f"Phase {n} appears twice")
+        known = set(numbers)
+        for phase in self.phases:
+            for pre in phase.prerequisites:
+                if pre not in known:
+                    problems.append(
+                        f"phase {phase.number} lists prerequisite phase {pre}, which the file does not define"
+                    )
+        names = [d.name.casefold() for d in self.requirement_definitions]
+        for d in self.requirement_definitions:
+            if names.count(d.name.casefold()) > 1:
+                problems.append(f"requirement definition '{d.name}' appears twice")
+                break
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -1,0 +1,496 @@
+"""Programs as files: the document form (export, `show --format json`), and `apply`.
+
+The file names requirements by (registry, code), or by name for requirements without a
+registry code; those are embedded as `requirement_definitions` so that a new database can
+reproduce the program. Registry requirements are never embedded: a missing one is refused
+with a hint to import its registry (`trainctl import nfpa`).
+
+`apply` is declarative: the program (name, version) is created, or brought to what the file
+says, and the exact list of changes is reported (`--dry-run` runs the same code and rolls
+back). Applying the same file twice changes nothing. A program with enrollments keeps its
+structure: changing it is refused with a hint to bump `version` in the file.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from trainctl.errors import BadInputError, RefusedError
+from trainctl.models import Program, Requirement
+from trainctl.schemas import describe_errors
+from trainctl.schemas.programs import FileLink, ProgramFile, RequirementDefinition
+from trainctl.services import programs as svc
+from trainctl.services.audit import audit
+from trainctl.services.auth import MANAGE, Actor
+
+HEADER = "# trainctl program file: apply with `trainctl program apply -f FILE` (format: TOML; JSON also accepted)\n"
+DEFINITION_FIELDS = tuple(f for f in RequirementDefinition.model_fields if f not in ("id", "name"))
+IMPORT_COMMAND = {
+    "nfpa": "nfpa",
+    "nremt": "nremt",
+    "pro board": "proboard",
+    "proboard": "proboard",
+    "iso": "iso",
+}
+
+
+# ------------------------------------------------------------------------ the document
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def _link_doc(lv: svc.LinkView) -> dict[str, Any]:
+    req, link = lv.requirement, lv.link
+    ref: dict[str, Any] = (
+        {"registry": req.registry_name, "code": req.registry_code, "name": req.name}
+        if req.registry_code
+        else {"name": req.name}
+    )
+    return {
+        **ref,
+        "required": link.is_required,
+        "prerequisite": link.is_prerequisite,
+        "sort_order": link.sort_order,
+        "description": link.program_specific_description,
+        "deadline_days": link.custom_deadline_days,
+        "notification_message": link.notification_message,
+    }
+
+
+def _milestone_doc(ms: Any) -> dict[str, Any]:
+    return {
+        "name": ms.name,
+        "threshold": ms.completion_percentage_threshold,
+        "description": ms.description,
+        "notification_message": ms.notification_message,
+        "requires_verification": ms.requires_verification,
+    }
+
+
+def definition_doc(req: Requirement) -> dict[str, Any]:
+    return {"name": req.name, **{f: getattr(req, f) for f in DEFINITION_FIELDS}}
+
+
+def program_document(tree: svc.ProgramTree, *, info: bool = False) -> dict[str, Any]:
+    """The whole program as one nested document. `info=True` adds read-only keys (ids,
+    status, lineage) for `show --format json`; apply accepts and ignores them."""
+    p = tree.program
+    doc: dict[str, Any] = {}
+    if info:
+        doc.update({
+            "id": p.id, "status": p.status,
+            "lineage": svc.ref_of(tree.lineage) if tree.lineage else None,
+            "derived_from": svc.ref_of(tree.derived_from) if tree.derived_from else None,
+            "created_at": p.created_at.isoformat() if p.created_at else None,
+        })  # fmt: skip
+    doc.update({
+        "name": p.name, "version": p.version, "description": p.description,
+        "target_position": p.target_position, "structure_type": p.structure_type,
+        "allows_concurrent_enrollment": p.allows_concurrent_enrollment,
+        "time_limit_days": p.time_limit_days, "warning_days_before": p.warning_days_before,
+        "is_template": p.is_template,
+        "prerequisites": [svc.ref_of(q) for q in tree.prerequisites],
+        "reminder_conditions": dict(p.reminder_conditions or {}),
+    })  # fmt: skip
+    defs = {
+        lv.requirement.id: lv.requirement
+        for _, lv in tree.all_links()
+        if not lv.requirement.registry_code
+    }
+    doc["requirement_definitions"] = [
+        ({"id": r.id} if info else {}) | definition_doc(r)
+        for r in sorted(defs.values(), key=lambda r: r.name.lower())
+    ]
+    doc["requirements"] = [
+        ({"id": lv.link.id} if info else {}) | _link_doc(lv) for lv in tree.links
+    ]
+    doc["milestones"] = [
+        ({"id": m.id} if info else {}) | _milestone_doc(m) for m in tree.milestones
+    ]
+    doc["phases"] = [
+        ({"id": pv.phase.id} if info else {})
+        | {
+            "number": pv.phase.phase_number,
+            "name": pv.phase.name,
+            "description": pv.phase.description,
+            "prerequisites": pv.prerequisites,
+            "requires_manual_advancement": pv.phase.requires_manual_advancement,
+            "time_limit_days": pv.phase.time_limit_days,
+            "requirements": [
+                ({"id": lv.link.id} if info else {}) | _link_doc(lv) for lv in pv.links
+            ],
+            "milestones": [
+                ({"id": m.id} if info else {}) | _milestone_doc(m) for m in pv.milestones
+            ],
+        }
+        for pv in tree.phases
+    ]
+    return doc
+
+
+def export_toml(tree: svc.ProgramTree) -> str:
+    import tomli_w
+
+    doc = program_document(tree)
+    defaults = {
+        k: f.get_default(call_default_factory=True)
+        for k, f in RequirementDefinition.model_fields.items()
+    }
+    doc["requirement_definitions"] = [
+        {k: v for k, v in d.items() if k in ("name", "requirement_type") or v != defaults.get(k)}
+        for d in doc["requirement_definitions"]
+    ]
+    return HEADER + tomli_w.dumps(_drop_none(doc))
+
+
+# ------------------------------------------------------------------------------ reading
+def parse_file(path: Path) -> ProgramFile:
+    """Read and validate a program file (TOML, or JSON by suffix or content)."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadInputError(f"Cannot read {name}: {exc.strerror}.", "Check the path.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(
+            f"{name} is not UTF-8.", "Save the file as UTF-8 and try again."
+        ) from None
+    try:
+        if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+            data = json.loads(text)
+        else:
+            data = tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(
+            f"{name}, line {exc.lineno}: not valid JSON: {exc.msg}.", "Fix the file and try again."
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInputError(
+            f"{name}: not valid TOML: {exc}.", "Fix the file and try again."
+        ) from None
+    if not isinstance(data, dict):
+        raise BadInputError(
+            f"{name}: a program file holds one program (an object/table).",
+            "See `trainctl program export`.",
+        )
+    try:
+        return ProgramFile.model_validate(data)
+    except ValidationError as exc:
+        raise BadInputError(
+            f"{name} is not a valid program file.",
+            "Fix the fields listed; `trainctl program export` shows the format.",
+            details=describe_errors(exc, name),
+        ) from None
+
+
+# ------------------------------------------------------------------------------ apply
+@dataclass
+class ApplyResult:
+    program: Program
+    created: bool
+    changes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _import_hint(registries: set[str]) -> str:
+    cmds = sorted(
+        {
+            f"`trainctl import {IMPORT_COMMAND.get(r.lower(), r.lower().replace(' ', ''))}`"
+            for r in registries
+        }
+    )
+    return f"Import the registry first: {', '.join(cmds)}; then apply the file again."
+
+
+def _resolve_links(
+    session: Session, doc: ProgramFile, defined: dict[str, int]
+) -> dict[tuple[str, str, str], Requirement | int]:
+    """Every link's requirement, in two queries. Missing ones are refused together."""
+    scoped: list[FileLink] = [
+        *doc.requirements,
+        *(lk for ph in doc.phases for lk in ph.requirements),
+    ]
+    codes = {(lk.registry or "", lk.code or "") for lk in scoped if lk.code}
+    names = {(lk.name or "").lower() for lk in scoped if not lk.code}
+    found: dict[tuple[str, str, str], Requirement | int] = {}
+    if codes:
+        rows = session.exec(
+            select(Requirement).where(
+                sa.func.lower(col(Requirement.registry_code)).in_({c.lower() for _, c in codes})
+            )
+        )
+        for r in rows:
+            found[("code", (r.registry_name or "").lower(), (r.registry_code or "").lower())] = r
+    if names:
+        rows = session.exec(
+            select(Requirement)
+            .where(sa.func.lower(col(Requirement.name)).in_(names))
+            .order_by(col(Requirement.registry_code).is_not(None), col(Requirement.id))
+        )
+        for r in rows:
+            found.setdefault(("name", "", r.name.lower()), r)
+    for lname, rid in defined.items():
+        found.setdefault(("name", "", lname), rid)
+    missing: list[str] = []
+    registries: set[str] = set()
+    for lk in scoped:
+        if _link_key(lk) not in found:
+            missing.append(f"requirement {lk.label} does not exist")
+            if lk.registry:
+                registries.add(lk.registry)
+    if missing:
+        hint = (
+            _import_hint(registries)
+            if registries
+            else (
+                "Add it with `trainctl requirement add`, or define it under [[requirement_definitions]] in the file."
+            )
+        )
+        raise RefusedError(
+            f"The program links requirements that do not exist ({len(set(missing))}); nothing was written.",
+            hint,
+            details=sorted(set(missing)),
+        )
+    return found
+
+
+def _link_key(lk: FileLink) -> tuple[str, str, str]:
+    if lk.code:
+        return ("code", (lk.registry or "").lower(), lk.code.lower())
+    return ("name", "", (lk.name or "").lower())
+
+
+def _apply_definitions(
+    session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult
+) -> dict[str, int]:
+    """Create the file's requirement definitions that the database lacks (one bulk INSERT);
+    an existing one of that name is kept as it is (a warning names the differences)."""
+    if not doc.requirement_definitions:
+        return {}
+    wanted = {d.name.lower(): d for d in doc.requirement_definitions}
+    existing = {
+        r.name.lower(): r
+        for r in session.exec(
+            select(Requirement).where(
+                sa.func.lower(col(Requirement.name)).in_(wanted.keys()),
+                col(Requirement.registry_code).is_(None),
+            )
+        )
+    }
+    ids: dict[str, int] = {}
+    new_rows = []
+    for key, d in wanted.items():
+        if key in existing:
+            r = existing[key]
+            ids[key] = r.id  # type: ignore[assignment]
+            differs = [f for f in DEFINITION_FIELDS if getattr(d, f) != getattr(r, f)]
+            if differs:
+                result.warnings.append(
+                    f"requirement '{r.name}' exists and differs from the file in {', '.join(differs)}; "
+                    "the database's definition is kept (change it with `trainctl requirement edit`)"
+                )
+        else:
+            new_rows.append(
+                {
+                    "name": d.name,
+                    **d.model_dump(include=set(DEFINITION_FIELDS)),
+                    "created_by": actor.member_id,
+                }
+            )
+            result.changes.append(f"+ requirement definition '{d.name}' ({d.requirement_type})")
+    if new_rows:
+        from trainctl.models import utcnow
+
+        now = utcnow()
+        rows = session.execute(
+            sa.insert(Requirement).returning(col(Requirement.id), col(Requirement.name)),
+            [{**row, "created_at": now} for row in new_rows],
+        )
+        for ident, name in rows:
+            ids[name.lower()] = ident
+        audit(
+            session,
+            actor,
+            "requirement.define",
+            "requirement",
+            None,
+            names=[r["name"] for r in new_rows],
+            via="program apply",
+        )
+    return ids
+
+
+def spec_from_file(
+    session: Session, doc: ProgramFile, found: dict[tuple[str, str, str], Requirement | int]
+) -> svc.Spec:
+    from trainctl.schemas.programs import ProgramFields
+
+    fields = ProgramFields.model_validate(doc.model_dump(include=set(ProgramFields.model_fields)))
+    spec = svc.Spec(fields={f: getattr(fields, f) for f in svc.PROGRAM_FIELDS})
+    spec.fields["reminder_conditions"] = fields.reminder_conditions.stored()
+
+    def add_links(links: list[FileLink], phase: int | None) -> None:
+        order = 0
+        for lk in links:
+            target = found[_link_key(lk)]
+            rid = target if isinstance(target, int) else target.id
+            assert rid is not None
+            if (phase, rid) in spec.links:
+                raise RefusedError(
+                    f"Requirement {lk.label} is linked twice at {'the program level' if phase is None else f'phase {phase}'}.",
+                    "The same requirement counts once per scope; remove one of the two entries.",
+                )
+            order = lk.sort_order if lk.sort_order is not None else order + 10
+            spec.links[(phase, rid)] = {
+                "is_required": lk.required, "is_prerequisite": lk.prerequisite, "sort_order": order,
+                "program_specific_description": lk.description, "custom_deadline_days": lk.deadline_days,
+                "notification_message": lk.notification_message,
+            }  # fmt: skip
+            spec.labels[rid] = lk.code or f"'{lk.name}'"
+
+    def add_milestones(items: list[Any], phase: int | None) -> None:
+        for m in items:
+            key = (phase, m.name)
+            if key in spec.milestones:
+                raise RefusedError(
+                    f"Milestone {m.name!r} appears twice in one scope.",
+                    "Milestone names are unique within their scope.",
+                )
+            spec.milestones[key] = {
+                "description": m.description, "completion_percentage_threshold": float(m.threshold),
+                "notification_message": m.notification_message, "requires_verification": m.requires_verification,
+            }  # fmt: skip
+
+    add_links(doc.requirements, None)
+    add_milestones(doc.milestones, None)
+    for ph in doc.phases:
+        spec.phases[ph.number] = {
+            "name": ph.name, "description": ph.description,
+            "requires_manual_advancement": ph.requires_manual_advancement, "time_limit_days": ph.time_limit_days,
+        }  # fmt: skip
+        spec.phase_prereqs.update((ph.number, q) for q in ph.prerequisites)
+        add_links(ph.requirements, ph.number)
+        add_milestones(ph.milestones, ph.number)
+    return spec
+
+
+def apply_file(
+    session: Session, actor: Actor, doc: ProgramFile, *, source: str = "file"
+) -> ApplyResult:
+    """Create the file's program, or bring the existing (name, version) to it."""
+    actor.require(MANAGE, "apply program files")
+    existing = session.exec(
+        select(Program).where(
+            sa.func.lower(col(Program.name)) == doc.name.lower(), Program.version == doc.version
+        )
+    ).first()
+    svc.check_position(session, doc.target_position)
+    prereqs = [
+        svc.get_program(session, r, what=f"prerequisite in {source}") for r in doc.prerequisites
+    ]
+    result = ApplyResult(
+        program=existing or Program(name=doc.name, version=doc.version), created=existing is None
+    )
+    defined = _apply_definitions(session, actor, doc, result)
+    found = _resolve_links(session, doc, defined)
+    new = spec_from_file(session, doc, found)
+    new.prerequisite_ids = {p.id for p in prereqs if p.id is not None}
+    problems = svc.spec_problems(new)
+    if problems:
+        raise RefusedError(
+            f"Program '{doc.name}' v{doc.version} in {source} is not complete; nothing was written.",
+            "A program needs a required requirement; a `phases` program needs phases, each with a required requirement.",
+            details=problems,
+        )
+    names = {p.id: svc.ref_of(p) for p in prereqs if p.id is not None}
+    if existing is None:
+        program = svc.create_program(
+            session, actor,
+            svc.ProgramCreate(name=doc.name, version=doc.version, structure_type=new.fields["structure_type"]),
+            status="active",
+        )  # fmt: skip
+        old = svc.Spec(fields={f: getattr(program, f) for f in svc.PROGRAM_FIELDS})
+        result.program = program
+        result.changes.append(
+            f"+ program '{doc.name}' v{doc.version} ({new.fields['structure_type']})"
+        )
+        body = svc.diff(old, new, names)
+        result.changes.extend(line for line in body if not line.startswith("~ program "))
+    else:
+        program = existing
+        tree = svc.load_tree(session, program)
+        old = svc.spec_from_tree(tree)
+        names.update({q.id: svc.ref_of(q) for q in tree.prerequisites if q.id is not None})
+        body = svc.diff(old, new, names)
+        if body and svc.has_enrollments(session, program.id):  # type: ignore[arg-type]
+            raise RefusedError(
+                f"Program {svc.label(program)} has enrollments, so {source} cannot change its structure; nothing was written.",
+                f"Set `version = {_next_version(session, program)}` in the file to make a new version "
+                "(enrollments stay on the version they started on).",
+                details=body,
+            )
+        result.changes.extend(body)
+        if program.status == "draft":
+            result.changes.append("~ program status 'draft' -> 'active'")
+    for pre in prereqs:
+        if pre.id not in old.prerequisite_ids:
+            svc.check_program_prerequisite(session, program, pre)
+    if body or result.created:
+        svc.sync(session, program, old, new)
+    if program.status == "draft":
+        program.status = "active"
+    if result.changes:
+        audit(
+            session,
+            actor,
+            "program.apply",
+            "program",
+            program.id,
+            source=source,
+            changes=len(result.changes),
+        )
+    session.flush()
+    return result
+
+
+def _next_version(session: Session, program: Program) -> int:
+    lineage = program.lineage_id or program.id
+    top = session.exec(
+        select(sa.func.max(Program.version)).where(
+            sa.or_(col(Program.lineage_id) == lineage, col(Program.id) == lineage)
+        )
+    ).one()
+    return int(top or program.version) + 1
+
+
+# ------------------------------------------------------------------------- sample files
+def sample_programs() -> list[Path]:
+    """The sample program files shipped with trainctl (wheel: trainctl/registries/programs;
+    development install: the repository's registries/programs)."""
+    from importlib.resources import files
+
+    try:
+        packaged = Path(str(files("trainctl") / "registries" / "programs"))
+    except (ModuleNotFoundError, TypeError):
+        packaged = Path("/nonexistent")
+    candidates = [packaged, Path(__file__).resolve().parents[3] / "registries" / "programs"]
+    for folder in candidates:
+        if folder.is_dir():
+            found = sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".json"))
+            if found:
+                return found
+    return []
