@@ -133,6 +133,26 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
         if not isinstance(raw, dict):
             problems.append(f"{where}: an entry is a JSON object, not {json.dumps(raw)[:40]}")
             continue
+        # Positions are checked on the raw entry, so they are reported even when other
+        # fields fail validation.
+        wanted = raw.get("required_positions")
+        if isinstance(wanted, list):
+            codes = [p.strip().lower() for p in wanted if isinstance(p, str)]
+            missing = unknown_positions(codes, positions)
+            if missing:
+                problems.append(
+                    f"{where}, field required_positions: unknown position{'s' if len(missing) > 1 else ''} "
+                    f"{', '.join(missing)} (known: {', '.join(positions)})"
+                )
+        code = raw.get("registry_code")
+        if isinstance(code, str) and code.strip():
+            key = code.strip().casefold()
+            if key in seen:
+                problems.append(
+                    f"{where}, field registry_code: {code!r} is also entry {seen[key] + 1}; codes are unique in a registry"
+                )
+            else:
+                seen[key] = index
         try:
             entry = RegistryEntry.model_validate_json(json.dumps(raw), strict=True)
         except ValidationError as exc:
@@ -150,19 +170,6 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
         ):
             name, _, message = problem.partition(": ")
             problems.append(f"{where}, field {name}: {message}")
-        missing = unknown_positions(fields["required_positions"], positions)
-        if missing:
-            problems.append(
-                f"{where}, field required_positions: unknown position{'s' if len(missing) > 1 else ''} "
-                f"{', '.join(missing)} (known: {', '.join(positions)})"
-            )
-        code = fields["registry_code"]
-        if code.casefold() in seen:
-            problems.append(
-                f"{where}, field registry_code: {code!r} is also entry {seen[code.casefold()] + 1}; codes are unique in a registry"
-            )
-        else:
-            seen[code.casefold()] = index
         entries.append(fields)
 
     if problems or header is None:

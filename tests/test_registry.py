@@ -1,0 +1,359 @@
+"""Registry import: shipped files, idempotence, --update, --dry-run, and every bad file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.registry_helpers import REPO, SHIPPED, audit_rows, registry_doc, requirement_rows, write
+
+
+# ------------------------------------------------------------------------- shipped files
+@pytest.mark.parametrize("name", list(SHIPPED))
+def test_import_shipped_registry_lists_every_entry_with_its_source(cli, name):
+    registry, codes = SHIPPED[name]
+    r = cli("import", name)
+    assert f"{registry}: {len(codes)} added, 0 updated, 0 unchanged" in r.stderr
+    assert r.stdout == ""  # data only on stdout; the summary is a message
+    rows = cli("requirement", "list", "--registry", registry, "--format", "json").json
+    assert sorted(x["registry_code"] for x in rows) == sorted(codes)
+    for x in rows:
+        assert x["registry_name"] == registry
+        assert x["source"] in ("national", "state")
+        assert x["source_document"] and x["source_document"] != "department default"
+        assert x["created_by"] is None  # the database owner
+
+
+def test_spec_counts_nfpa_7_nremt_8_proboard_8(cli):
+    for name in ("nfpa", "nremt", "proboard"):
+        cli("import", name)
+    count = {reg: len(cli("requirement", "list", "--registry", reg, "--format", "json").json)
+             for reg in ("NFPA", "NREMT", "Pro Board")}  # fmt: skip
+    assert count == {"NFPA": 7, "NREMT": 8, "Pro Board": 8}
+    assert len(cli("requirement", "list", "--registry", "proboard", "--format", "json").json) == 8
+
+
+def test_second_import_adds_nothing_and_leaves_the_database_identical(cli, snapshot):
+    for name in SHIPPED:
+        cli("import", name)
+    before = snapshot()
+    for name, (registry, codes) in SHIPPED.items():
+        r = cli("import", name)
+        assert f"{registry}: 0 added, 0 updated, {len(codes)} unchanged" in r.stderr
+    assert snapshot() == before  # not even an audit row
+
+
+@pytest.mark.parametrize(
+    ("code", "total", "parts", "caps", "topics", "position"),
+    [
+        ("NREMT-EMR", 16, (8, 4, 4), (3, 3), (1, 2.5, 0.5, 3, 1), "emr"),
+        ("NREMT-EMT", 40, (20, 10, 10), (7, 7), (1.5, 6, 1.5, 6, 5), "emt"),
+        ("NREMT-AEMT", 50, (25, 12.5, 12.5), (8, 8), (2.5, 7, 3, 7.5, 5), "aemt"),
+        ("NREMT-NRP", 60, (30, 15, 15), (10, 10), (3.5, 8.5, 3, 8.5, 6.5), "paramedic"),
+    ],
+)
+def test_nremt_nccp_levels_are_biennial_hours_with_components_and_topic_minimums(
+    cli, code, total, parts, caps, topics, position
+):
+    cli("import", "nremt")
+    req = cli("requirement", "show", code, "--format", "json").json
+    assert req["requirement_type"] == "hours"
+    assert req["required_hours"] == total
+    assert req["frequency"] == "biennial"
+    assert req["period_anchor"] == "certification_date"
+    assert req["required_positions"] == [position]
+    assert req["is_editable"] is False
+    cats = {c["name"]: c for c in req["hour_categories"]}
+    assert list(cats) == ["national", "local", "individual"]
+    assert tuple(cats[n]["min_hours"] for n in cats) == parts
+    assert (cats["national"]["distributive_max_hours"], cats["local"]["distributive_max_hours"]) == caps
+    assert cats["individual"]["distributive_max_hours"] is None
+    names = [t["name"] for t in cats["national"]["topics"]]
+    assert names == ["airway", "cardiovascular", "trauma", "medical", "operations"]
+    assert tuple(t["min_hours"] for t in cats["national"]["topics"]) == topics
+    assert "NREMT" in req["source_document"] and "2016" in req["source_document"]
+
+
+def test_certifications_carry_a_credential_code(cli):
+    for name in SHIPPED:
+        cli("import", name)
+    certs = cli("requirement", "list", "--type", "certification", "--format", "json").json
+    assert len(certs) == 4 + 4 + 8  # NFPA 1001/1002/1021/1041, CPR-BLS/ACLS/PALS/PHTLS, Pro Board
+    assert all(c["credential_code"] for c in certs)
+
+
+def test_iso_figures_and_edition_are_pinned(cli):
+    cli("import", "iso")
+    rows = {x["registry_code"]: x for x in cli("requirement", "list", "-r", "ISO", "-f", "json").json}
+    expected = {
+        "ISO-COMPANY": (16, "monthly"), "ISO-FACILITY": (18, "annual"), "ISO-OFFICER-CE": (12, "annual"),
+        "ISO-DRIVER-NEW": (60, "one_time"), "ISO-DRIVER-EXISTING": (12, "annual"),
+        "ISO-HAZMAT": (6, "annual"), "ISO-RECRUIT": (240, "one_time"),
+    }  # fmt: skip
+    assert {k: (v["required_hours"], v["frequency"]) for k, v in rows.items()} == expected
+    assert all("2012 edition" in v["source_document"] for v in rows.values())
+    assert rows["ISO-RECRUIT"]["period_anchor"] == "hire_date"
+    assert rows["ISO-OFFICER-CE"]["required_positions"] == ["officer"]
+    assert [c["name"] for c in rows["ISO-COMPANY"]["hour_categories"]] == ["structural_firefighting"]
+
+
+def test_imported_entries_apply_to_the_positions_they_name(cli):
+    for name in SHIPPED:
+        cli("import", name)
+    emt = {x["registry_code"] for x in cli("requirement", "list", "--position", "emt", "-f", "json").json}
+    assert {"NREMT-EMT", "CPR-BLS", "PHTLS", "NFPA 1582", "ISO-HAZMAT"} <= emt
+    assert not {"NREMT-NRP", "NFPA 1021", "ISO-OFFICER-CE", "ACLS"} & emt
+    officer = {x["registry_code"] for x in cli("requirement", "list", "-p", "officer", "-f", "json").json}
+    assert {"NFPA 1021", "PB-FO1", "ISO-OFFICER-CE", "NFPA 1582"} <= officer
+    assert "NREMT-EMT" not in officer
+
+
+# ------------------------------------------------------------------------ update, dry run
+def test_dry_run_shows_the_plan_and_writes_nothing(cli, snapshot):
+    cli("requirement", "list")  # creates the database
+    before = snapshot()
+    r = cli("import", "nfpa", "--dry-run", "--format", "json")
+    plan = r.json
+    assert [p["action"] for p in plan] == ["add"] * 7
+    assert "NFPA: 7 to add, 0 to update, 0 unchanged (dry run: nothing written)" in r.stderr
+    assert snapshot() == before
+
+
+def test_update_refreshes_only_changed_fields(cli, snapshot, db_path, tmp_path):
+    cli("import", "nremt")
+    cli("requirement", "edit", "PHTLS", "--frequency", "annual", "--position", "paramedic")  # editable
+    before = snapshot()
+    r = cli("import", "nremt")
+    assert "NREMT: 0 added, 0 updated, 7 unchanged, 1 differ from the file" in r.stderr
+    assert snapshot() == before
+
+    plan = cli("import", "nremt", "--update", "--dry-run", "-f", "json").json
+    phtls = next(p for p in plan if p["registry_code"] == "PHTLS")
+    assert phtls["action"] == "update" and sorted(phtls["fields"]) == ["frequency", "required_positions"]
+    assert snapshot() == before
+
+    r = cli("import", "nremt", "--update")
+    assert "NREMT: 0 added, 1 updated, 7 unchanged" in r.stderr
+    assert "updated PHTLS: frequency, required_positions" in r.stderr
+    row = next(x for x in requirement_rows(db_path, "NREMT") if x["registry_code"] == "PHTLS")
+    assert row["frequency"] == "one_time" and json.loads(row["required_positions"]) == ["emt", "aemt", "paramedic"]
+    assert audit_rows(db_path)[-1]["action"] == "import.registry"
+    after = snapshot()
+    cli("import", "nremt", "--update")
+    assert snapshot() == after
+
+
+def test_update_from_a_newer_file_touches_only_differing_rows(cli, db_path, tmp_path):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("import", "registry", f)
+    first = {r["registry_code"]: r for r in requirement_rows(db_path, "State")}
+    doc = registry_doc()
+    doc["requirements"][0]["required_hours"] = 36
+    doc["requirements"].append({**doc["requirements"][0], "registry_code": "ST-3", "name": "More hours"})
+    write(f, doc)
+    r = cli("import", "registry", f, "--update")
+    assert "State: 1 added, 1 updated, 1 unchanged" in r.stderr
+    rows = {r["registry_code"]: r for r in requirement_rows(db_path, "State")}
+    assert rows["ST-1"]["required_hours"] == 36 and rows["ST-1"]["updated_at"] is not None
+    assert rows["ST-2"] == first["ST-2"]  # untouched
+    assert rows["ST-2"]["frequency"] == "biennial"  # "biannual" in the file means every 24 months
+
+
+def test_member_cannot_import(cli, snapshot):
+    cli("member", "add", "Pat Member", "--email", "pat@example.org", "--role", "member")
+    before = snapshot()
+    r = cli("--as", "pat@example.org", "import", "nfpa", ok=False)
+    assert r.exit_code == 77
+    assert "training.manage" in r.stderr
+    assert snapshot() == before
+
+
+def test_officer_import_records_who(cli, db_path):
+    cli("member", "add", "Olga Officer", "--email", "olga@example.org", "--role", "officer")
+    cli("--as", "olga@example.org", "import", "iso")
+    rows = requirement_rows(db_path, "ISO")
+    assert {r["created_by"] for r in rows} == {1}
+    assert audit_rows(db_path)[-1]["actor_id"] == 1
+
+
+# ------------------------------------------------------------------------------ bad files
+def _entry(i: int = 0, **changes):
+    doc = registry_doc()
+    doc["requirements"][i].update(changes)
+    return doc
+
+
+def _without(field: str, i: int = 0):
+    doc = registry_doc()
+    del doc["requirements"][i][field]
+    return doc
+
+
+BAD = {
+    "wrong type: hours as text": (_entry(required_hours="forty"), ["entry 1 (ST-1)", "field required_hours"]),
+    "wrong type: number as string": (_entry(required_hours="24"), ["entry 1 (ST-1)", "field required_hours"]),
+    "wrong type: editable as yes": (_entry(is_editable="yes"), ["entry 1 (ST-1)", "field is_editable"]),
+    "wrong type: positions as a string": (_entry(required_positions="firefighter"), ["entry 1 (ST-1)", "field required_positions"]),
+    "negative hours": (_entry(required_hours=-5), ["entry 1 (ST-1)", "field required_hours", "greater than 0"]),
+    "zero hours": (_entry(required_hours=0), ["entry 1 (ST-1)", "field required_hours", "greater than 0"]),
+    "unknown position": (_entry(required_positions=["firefighter", "astronaut"]), ["entry 1 (ST-1)", "field required_positions", "astronaut", "known: aemt"]),
+    "unknown type": (_entry(requirement_type="vibes"), ["entry 1 (ST-1)", "field requirement_type"]),
+    "unknown frequency": (_entry(frequency="fortnightly"), ["entry 1 (ST-1)", "field frequency"]),
+    "missing registry_code": (_without("registry_code"), ["entry 1 (Annual hours)", "field registry_code", "required"]),
+    "missing name": (_without("name", 1), ["entry 2 (ST-2)", "field name"]),
+    "missing source_document": (_without("source_document"), ["entry 1 (ST-1)", "field source_document"]),
+    "missing target": (_without("required_hours"), ["entry 1 (ST-1)", "field required_hours"]),
+    "certification without credential": (_without("credential_code", 1), ["entry 2 (ST-2)", "field credential_code"]),
+    "target of another type": (_entry(required_shifts=3), ["entry 1 (ST-1)", "field required_shifts", "does not apply"]),
+    "unknown field (typo)": (_entry(required_hour=3), ["entry 1 (ST-1)", "field required_hour", "Extra inputs"]),
+    "duplicate codes": (_entry(1, registry_code="ST-1"), ["entry 2 (ST-1)", "field registry_code", "also entry 1"]),
+    "category minimums above total": (
+        _entry(hour_categories=[{"name": "a", "min_hours": 20}, {"name": "b", "min_hours": 10}]),
+        ["entry 1 (ST-1)", "field hour_categories", "add up to 30"],
+    ),
+    "topic minimums above category": (
+        _entry(hour_categories=[{"name": "a", "min_hours": 5, "topics": [{"name": "x", "min_hours": 6}]}]),
+        ["entry 1 (ST-1)", "field hour_categories", "topic minimums"],
+    ),
+    "negative category hours": (
+        _entry(hour_categories=[{"name": "a", "min_hours": -1}]),
+        ["entry 1 (ST-1)", "field hour_categories.0.min_hours"],
+    ),
+    "registry_name differs": (_entry(registry_name="NFPA"), ["entry 1 (ST-1)", "field registry_name"]),
+    "rolling without period": (_entry(frequency="rolling"), ["entry 1 (ST-1)", "field period_months"]),
+    "entry not an object": (registry_doc(requirements=["ST-1"]), ["entry 1", "JSON object"]),
+    "no requirements": (registry_doc(requirements=[]), ["field requirements"]),
+    "missing registry name": ({k: v for k, v in registry_doc().items() if k != "registry"}, ["field registry"]),
+    "no edition": ({k: v for k, v in registry_doc().items() if k != "edition"}, ["edition or last_updated"]),
+    "top level is a list": ([registry_doc()], ["one JSON object"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_registry_file_is_refused_naming_entry_and_field(cli, snapshot, tmp_path, case):
+    cli("import", "nfpa")  # existing data must survive untouched
+    doc, expected = BAD[case]
+    f = write(tmp_path / "bad.json", doc)
+    before = snapshot()
+    r = cli("import", "registry", f, ok=False)
+    assert r.exit_code == 65, r
+    assert "Traceback" not in r.stderr
+    assert r.stderr.startswith("Error: ") and "Hint: " in r.stderr
+    assert str(f) in r.stderr
+    for text in expected:
+        assert text in r.stderr, (text, r.stderr)
+    assert snapshot() == before
+
+
+def test_every_problem_is_listed_not_just_the_first(cli, snapshot, tmp_path):
+    cli("requirement", "list")  # creates the database
+    doc = registry_doc()
+    doc["requirements"][0]["required_hours"] = -1
+    doc["requirements"][1]["required_positions"] = ["astronaut"]
+    doc["requirements"][1]["frequency"] = "sometimes"
+    f = write(tmp_path / "bad.json", doc)
+    before = snapshot()
+    r = cli("import", "registry", f, ok=False)
+    assert r.exit_code == 65
+    assert "3 problems; nothing was imported" in r.stderr
+    assert "entry 1 (ST-1), field required_hours" in r.stderr
+    assert "entry 2 (ST-2), field frequency" in r.stderr
+    assert snapshot() == before
+
+
+def test_malformed_json_names_line_and_column(cli, snapshot, tmp_path):
+    cli("requirement", "list")  # creates the database
+    f = tmp_path / "broken.json"
+    f.write_text('{\n  "registry": "X",\n  "requirements": [\n    {"name": "a",}\n  ]\n}\n', encoding="utf-8")
+    before = snapshot()
+    r = cli("import", "registry", f, ok=False)
+    assert r.exit_code == 65
+    assert f"{f}, line 4, column" in r.stderr and "malformed JSON" in r.stderr
+    assert snapshot() == before
+
+
+def test_non_utf8_file_is_refused_with_its_line(cli, snapshot, tmp_path):
+    cli("requirement", "list")  # creates the database
+    f = tmp_path / "latin1.json"
+    f.write_bytes(json.dumps(registry_doc(description="Caf\u00e9"), indent=2, ensure_ascii=False).encode("latin-1"))
+    before = snapshot()
+    r = cli("import", "registry", f, ok=False)
+    assert r.exit_code == 65
+    assert "line 3" in r.stderr and "not UTF-8" in r.stderr
+    assert snapshot() == before
+
+
+def test_utf8_bom_is_accepted(cli, tmp_path, db_path):
+    f = tmp_path / "bom.json"
+    f.write_bytes(b"\xef\xbb\xbf" + json.dumps(registry_doc()).encode())
+    r = cli("import", "registry", f)
+    assert "State: 2 added" in r.stderr
+    assert len(requirement_rows(db_path, "State")) == 2
+
+
+def test_missing_file_is_a_usage_error(cli, tmp_path):
+    r = cli("import", "registry", tmp_path / "nope.json", ok=False)
+    assert r.exit_code == 2
+    assert "No such file" in r.stderr
+
+
+# ---------------------------------------------------------------------------- packaging
+def test_registry_path_finds_every_shipped_file():
+    from trainctl.services.registry import registry_path
+
+    for name in SHIPPED:
+        path = registry_path(name)
+        assert path.is_file()
+        assert json.loads(path.read_bytes())["registry"] == SHIPPED[name][0]
+
+
+def test_unknown_shipped_registry_is_a_usage_error():
+    from trainctl.errors import UsageError
+    from trainctl.services.registry import registry_path
+
+    with pytest.raises(UsageError, match="No shipped registry"):
+        registry_path("osha")
+
+
+def test_shipped_files_validate_and_name_their_sources():
+    from trainctl.models import BUILTIN_POSITIONS
+    from trainctl.services.registry import parse_registry
+
+    for name, (registry, codes) in SHIPPED.items():
+        path = REPO / "registries" / f"{name}.json"
+        parsed = parse_registry(path.read_bytes(), path.name, list(BUILTIN_POSITIONS))
+        assert parsed.registry == registry
+        assert [e["registry_code"] for e in parsed.entries] == codes
+        assert parsed.header.sources, name
+        for e in parsed.entries:
+            # A figure no standard sets is editable and says "department default".
+            if "department default" in e["source_document"]:
+                assert e["is_editable"], e["registry_code"]
+            assert e["description"], e["registry_code"]
+
+
+def test_iso_leaves_out_pre_fire_planning_and_says_why():
+    doc = json.loads((REPO / "registries" / "iso.json").read_text())
+    assert not any("plan" in e["name"].lower() for e in doc["requirements"])
+    assert "Pre-fire planning" in doc["description"]
+
+
+def test_pyproject_ships_registries_inside_the_wheel():
+    import tomllib
+
+    conf = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert conf["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["registries"] == "trainctl/registries"
+
+
+def test_registry_help_documents_the_file_format(cli):
+    r = cli("import", "registry", "--help")
+    assert "registry_code" in r.stdout and "source_document" in r.stdout
+
+
+def test_path_argument_may_be_relative(cli, tmp_path, monkeypatch):
+    write(tmp_path / "rel.json", registry_doc())
+    monkeypatch.chdir(tmp_path)
+    r = cli("import", "registry", Path("rel.json"))
+    assert "State: 2 added" in r.stderr
