@@ -11,15 +11,38 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 
 SHIPPED = {
-    "nfpa": ("NFPA", ["NFPA 1001", "NFPA 1002", "NFPA 1021", "NFPA 1041", "NFPA 1403", "NFPA 1500", "NFPA 1582"]),
-    "nremt": ("NREMT", ["NREMT-EMR", "NREMT-EMT", "NREMT-AEMT", "NREMT-NRP", "CPR-BLS", "ACLS", "PALS", "PHTLS"]),
+    "nfpa": (
+        "NFPA",
+        ["NFPA 1001", "NFPA 1002", "NFPA 1021", "NFPA 1041", "NFPA 1403", "NFPA 1500", "NFPA 1582"],
+    ),
+    "nremt": (
+        "NREMT",
+        ["NREMT-EMR", "NREMT-EMT", "NREMT-AEMT", "NREMT-NRP", "CPR-BLS", "ACLS", "PALS", "PHTLS"],
+    ),
     "proboard": (
         "Pro Board",
-        ["PB-FF1", "PB-FF2", "PB-DO-PUMPER", "PB-DO-AERIAL", "PB-FO1", "PB-FO2", "PB-HM-OPS", "PB-INST1"],
+        [
+            "PB-FF1",
+            "PB-FF2",
+            "PB-DO-PUMPER",
+            "PB-DO-AERIAL",
+            "PB-FO1",
+            "PB-FO2",
+            "PB-HM-OPS",
+            "PB-INST1",
+        ],
     ),
     "iso": (
         "ISO",
-        ["ISO-COMPANY", "ISO-FACILITY", "ISO-OFFICER-CE", "ISO-DRIVER-NEW", "ISO-DRIVER-EXISTING", "ISO-HAZMAT", "ISO-RECRUIT"],
+        [
+            "ISO-COMPANY",
+            "ISO-FACILITY",
+            "ISO-OFFICER-CE",
+            "ISO-DRIVER-NEW",
+            "ISO-DRIVER-EXISTING",
+            "ISO-HAZMAT",
+            "ISO-RECRUIT",
+        ],
     ),
 }
 
@@ -72,7 +95,11 @@ def requirement_rows(db: Path, registry: str | None = None) -> list[dict[str, An
     con = sqlite3.connect(db)
     con.row_factory = sqlite3.Row
     try:
-        query = "SELECT * FROM requirement" + (" WHERE registry_name = ?" if registry else "") + " ORDER BY id"
+        query = (
+            "SELECT * FROM requirement"
+            + (" WHERE registry_name = ?" if registry else "")
+            + " ORDER BY id"
+        )
         return [dict(r) for r in con.execute(query, (registry,) if registry else ())]
     finally:
         con.close()

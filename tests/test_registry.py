@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from tests.registry_helpers import REPO, SHIPPED, audit_rows, registry_doc, requirement_rows, write
 
 
@@ -68,7 +67,10 @@ def test_nremt_nccp_levels_are_biennial_hours_with_components_and_topic_minimums
     cats = {c["name"]: c for c in req["hour_categories"]}
     assert list(cats) == ["national", "local", "individual"]
     assert tuple(cats[n]["min_hours"] for n in cats) == parts
-    assert (cats["national"]["distributive_max_hours"], cats["local"]["distributive_max_hours"]) == caps
+    assert (
+        cats["national"]["distributive_max_hours"],
+        cats["local"]["distributive_max_hours"],
+    ) == caps
     assert cats["individual"]["distributive_max_hours"] is None
     names = [t["name"] for t in cats["national"]["topics"]]
     assert names == ["airway", "cardiovascular", "trauma", "medical", "operations"]
@@ -86,7 +88,9 @@ def test_certifications_carry_a_credential_code(cli):
 
 def test_iso_figures_and_edition_are_pinned(cli):
     cli("import", "iso")
-    rows = {x["registry_code"]: x for x in cli("requirement", "list", "-r", "ISO", "-f", "json").json}
+    rows = {
+        x["registry_code"]: x for x in cli("requirement", "list", "-r", "ISO", "-f", "json").json
+    }
     expected = {
         "ISO-COMPANY": (16, "monthly"), "ISO-FACILITY": (18, "annual"), "ISO-OFFICER-CE": (12, "annual"),
         "ISO-DRIVER-NEW": (60, "one_time"), "ISO-DRIVER-EXISTING": (12, "annual"),
@@ -96,16 +100,23 @@ def test_iso_figures_and_edition_are_pinned(cli):
     assert all("2012 edition" in v["source_document"] for v in rows.values())
     assert rows["ISO-RECRUIT"]["period_anchor"] == "hire_date"
     assert rows["ISO-OFFICER-CE"]["required_positions"] == ["officer"]
-    assert [c["name"] for c in rows["ISO-COMPANY"]["hour_categories"]] == ["structural_firefighting"]
+    assert [c["name"] for c in rows["ISO-COMPANY"]["hour_categories"]] == [
+        "structural_firefighting"
+    ]
 
 
 def test_imported_entries_apply_to_the_positions_they_name(cli):
     for name in SHIPPED:
         cli("import", name)
-    emt = {x["registry_code"] for x in cli("requirement", "list", "--position", "emt", "-f", "json").json}
+    emt = {
+        x["registry_code"]
+        for x in cli("requirement", "list", "--position", "emt", "-f", "json").json
+    }
     assert {"NREMT-EMT", "CPR-BLS", "PHTLS", "NFPA 1582", "ISO-HAZMAT"} <= emt
     assert not {"NREMT-NRP", "NFPA 1021", "ISO-OFFICER-CE", "ACLS"} & emt
-    officer = {x["registry_code"] for x in cli("requirement", "list", "-p", "officer", "-f", "json").json}
+    officer = {
+        x["registry_code"] for x in cli("requirement", "list", "-p", "officer", "-f", "json").json
+    }
     assert {"NFPA 1021", "PB-FO1", "ISO-OFFICER-CE", "NFPA 1582"} <= officer
     assert "NREMT-EMT" not in officer
 
@@ -123,7 +134,9 @@ def test_dry_run_shows_the_plan_and_writes_nothing(cli, snapshot):
 
 def test_update_refreshes_only_changed_fields(cli, snapshot, db_path, tmp_path):
     cli("import", "nremt")
-    cli("requirement", "edit", "PHTLS", "--frequency", "annual", "--position", "paramedic")  # editable
+    cli(
+        "requirement", "edit", "PHTLS", "--frequency", "annual", "--position", "paramedic"
+    )  # editable
     before = snapshot()
     r = cli("import", "nremt")
     assert "NREMT: 0 added, 0 updated, 7 unchanged, 1 differ from the file" in r.stderr
@@ -131,14 +144,21 @@ def test_update_refreshes_only_changed_fields(cli, snapshot, db_path, tmp_path):
 
     plan = cli("import", "nremt", "--update", "--dry-run", "-f", "json").json
     phtls = next(p for p in plan if p["registry_code"] == "PHTLS")
-    assert phtls["action"] == "update" and sorted(phtls["fields"]) == ["frequency", "required_positions"]
+    assert phtls["action"] == "update" and sorted(phtls["fields"]) == [
+        "frequency",
+        "required_positions",
+    ]
     assert snapshot() == before
 
     r = cli("import", "nremt", "--update")
     assert "NREMT: 0 added, 1 updated, 7 unchanged" in r.stderr
     assert "updated PHTLS: frequency, required_positions" in r.stderr
     row = next(x for x in requirement_rows(db_path, "NREMT") if x["registry_code"] == "PHTLS")
-    assert row["frequency"] == "one_time" and json.loads(row["required_positions"]) == ["emt", "aemt", "paramedic"]
+    assert row["frequency"] == "one_time" and json.loads(row["required_positions"]) == [
+        "emt",
+        "aemt",
+        "paramedic",
+    ]
     assert audit_rows(db_path)[-1]["action"] == "import.registry"
     after = snapshot()
     cli("import", "nremt", "--update")
@@ -151,7 +171,9 @@ def test_update_from_a_newer_file_touches_only_differing_rows(cli, db_path, tmp_
     first = {r["registry_code"]: r for r in requirement_rows(db_path, "State")}
     doc = registry_doc()
     doc["requirements"][0]["required_hours"] = 36
-    doc["requirements"].append({**doc["requirements"][0], "registry_code": "ST-3", "name": "More hours"})
+    doc["requirements"].append(
+        {**doc["requirements"][0], "registry_code": "ST-3", "name": "More hours"}
+    )
     write(f, doc)
     r = cli("import", "registry", f, "--update")
     assert "State: 1 added, 1 updated, 1 unchanged" in r.stderr
@@ -192,41 +214,99 @@ def _without(field: str, i: int = 0):
 
 
 BAD = {
-    "wrong type: hours as text": (_entry(required_hours="forty"), ["entry 1 (ST-1)", "field required_hours"]),
-    "wrong type: number as string": (_entry(required_hours="24"), ["entry 1 (ST-1)", "field required_hours"]),
-    "wrong type: editable as yes": (_entry(is_editable="yes"), ["entry 1 (ST-1)", "field is_editable"]),
-    "wrong type: positions as a string": (_entry(required_positions="firefighter"), ["entry 1 (ST-1)", "field required_positions"]),
-    "negative hours": (_entry(required_hours=-5), ["entry 1 (ST-1)", "field required_hours", "greater than 0"]),
-    "zero hours": (_entry(required_hours=0), ["entry 1 (ST-1)", "field required_hours", "greater than 0"]),
-    "unknown position": (_entry(required_positions=["firefighter", "astronaut"]), ["entry 1 (ST-1)", "field required_positions", "astronaut", "known: aemt"]),
-    "unknown type": (_entry(requirement_type="vibes"), ["entry 1 (ST-1)", "field requirement_type"]),
+    "wrong type: hours as text": (
+        _entry(required_hours="forty"),
+        ["entry 1 (ST-1)", "field required_hours"],
+    ),
+    "wrong type: number as string": (
+        _entry(required_hours="24"),
+        ["entry 1 (ST-1)", "field required_hours"],
+    ),
+    "wrong type: editable as yes": (
+        _entry(is_editable="yes"),
+        ["entry 1 (ST-1)", "field is_editable"],
+    ),
+    "wrong type: positions as a string": (
+        _entry(required_positions="firefighter"),
+        ["entry 1 (ST-1)", "field required_positions"],
+    ),
+    "negative hours": (
+        _entry(required_hours=-5),
+        ["entry 1 (ST-1)", "field required_hours", "greater than 0"],
+    ),
+    "zero hours": (
+        _entry(required_hours=0),
+        ["entry 1 (ST-1)", "field required_hours", "greater than 0"],
+    ),
+    "unknown position": (
+        _entry(required_positions=["firefighter", "astronaut"]),
+        ["entry 1 (ST-1)", "field required_positions", "astronaut", "known: aemt"],
+    ),
+    "unknown type": (
+        _entry(requirement_type="vibes"),
+        ["entry 1 (ST-1)", "field requirement_type"],
+    ),
     "unknown frequency": (_entry(frequency="fortnightly"), ["entry 1 (ST-1)", "field frequency"]),
-    "missing registry_code": (_without("registry_code"), ["entry 1 (Annual hours)", "field registry_code", "required"]),
+    "missing registry_code": (
+        _without("registry_code"),
+        ["entry 1 (Annual hours)", "field registry_code", "required"],
+    ),
     "missing name": (_without("name", 1), ["entry 2 (ST-2)", "field name"]),
-    "missing source_document": (_without("source_document"), ["entry 1 (ST-1)", "field source_document"]),
+    "missing source_document": (
+        _without("source_document"),
+        ["entry 1 (ST-1)", "field source_document"],
+    ),
     "missing target": (_without("required_hours"), ["entry 1 (ST-1)", "field required_hours"]),
-    "certification without credential": (_without("credential_code", 1), ["entry 2 (ST-2)", "field credential_code"]),
-    "target of another type": (_entry(required_shifts=3), ["entry 1 (ST-1)", "field required_shifts", "does not apply"]),
-    "unknown field (typo)": (_entry(required_hour=3), ["entry 1 (ST-1)", "field required_hour", "Extra inputs"]),
-    "duplicate codes": (_entry(1, registry_code="ST-1"), ["entry 2 (ST-1)", "field registry_code", "also entry 1"]),
+    "certification without credential": (
+        _without("credential_code", 1),
+        ["entry 2 (ST-2)", "field credential_code"],
+    ),
+    "target of another type": (
+        _entry(required_shifts=3),
+        ["entry 1 (ST-1)", "field required_shifts", "does not apply"],
+    ),
+    "unknown field (typo)": (
+        _entry(required_hour=3),
+        ["entry 1 (ST-1)", "field required_hour", "Extra inputs"],
+    ),
+    "duplicate codes": (
+        _entry(1, registry_code="ST-1"),
+        ["entry 2 (ST-1)", "field registry_code", "also entry 1"],
+    ),
     "category minimums above total": (
         _entry(hour_categories=[{"name": "a", "min_hours": 20}, {"name": "b", "min_hours": 10}]),
         ["entry 1 (ST-1)", "field hour_categories", "add up to 30"],
     ),
     "topic minimums above category": (
-        _entry(hour_categories=[{"name": "a", "min_hours": 5, "topics": [{"name": "x", "min_hours": 6}]}]),
+        _entry(
+            hour_categories=[
+                {"name": "a", "min_hours": 5, "topics": [{"name": "x", "min_hours": 6}]}
+            ]
+        ),
         ["entry 1 (ST-1)", "field hour_categories", "topic minimums"],
     ),
     "negative category hours": (
         _entry(hour_categories=[{"name": "a", "min_hours": -1}]),
         ["entry 1 (ST-1)", "field hour_categories.0.min_hours"],
     ),
-    "registry_name differs": (_entry(registry_name="NFPA"), ["entry 1 (ST-1)", "field registry_name"]),
-    "rolling without period": (_entry(frequency="rolling"), ["entry 1 (ST-1)", "field period_months"]),
+    "registry_name differs": (
+        _entry(registry_name="NFPA"),
+        ["entry 1 (ST-1)", "field registry_name"],
+    ),
+    "rolling without period": (
+        _entry(frequency="rolling"),
+        ["entry 1 (ST-1)", "field period_months"],
+    ),
     "entry not an object": (registry_doc(requirements=["ST-1"]), ["entry 1", "JSON object"]),
     "no requirements": (registry_doc(requirements=[]), ["field requirements"]),
-    "missing registry name": ({k: v for k, v in registry_doc().items() if k != "registry"}, ["field registry"]),
-    "no edition": ({k: v for k, v in registry_doc().items() if k != "edition"}, ["edition or last_updated"]),
+    "missing registry name": (
+        {k: v for k, v in registry_doc().items() if k != "registry"},
+        ["field registry"],
+    ),
+    "no edition": (
+        {k: v for k, v in registry_doc().items() if k != "edition"},
+        ["edition or last_updated"],
+    ),
     "top level is a list": ([registry_doc()], ["one JSON object"]),
 }
 
@@ -266,7 +346,9 @@ def test_every_problem_is_listed_not_just_the_first(cli, snapshot, tmp_path):
 def test_malformed_json_names_line_and_column(cli, snapshot, tmp_path):
     cli("requirement", "list")  # creates the database
     f = tmp_path / "broken.json"
-    f.write_text('{\n  "registry": "X",\n  "requirements": [\n    {"name": "a",}\n  ]\n}\n', encoding="utf-8")
+    f.write_text(
+        '{\n  "registry": "X",\n  "requirements": [\n    {"name": "a",}\n  ]\n}\n', encoding="utf-8"
+    )
     before = snapshot()
     r = cli("import", "registry", f, ok=False)
     assert r.exit_code == 65
@@ -277,7 +359,11 @@ def test_malformed_json_names_line_and_column(cli, snapshot, tmp_path):
 def test_non_utf8_file_is_refused_with_its_line(cli, snapshot, tmp_path):
     cli("requirement", "list")  # creates the database
     f = tmp_path / "latin1.json"
-    f.write_bytes(json.dumps(registry_doc(description="Caf\u00e9"), indent=2, ensure_ascii=False).encode("latin-1"))
+    f.write_bytes(
+        json.dumps(registry_doc(description="Caf\u00e9"), indent=2, ensure_ascii=False).encode(
+            "latin-1"
+        )
+    )
     before = snapshot()
     r = cli("import", "registry", f, ok=False)
     assert r.exit_code == 65
@@ -344,7 +430,10 @@ def test_pyproject_ships_registries_inside_the_wheel():
     import tomllib
 
     conf = tomllib.loads((REPO / "pyproject.toml").read_text())
-    assert conf["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["registries"] == "trainctl/registries"
+    assert (
+        conf["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]["registries"]
+        == "trainctl/registries"
+    )
 
 
 def test_registry_help_documents_the_file_format(cli):
