@@ -267,3 +267,83 @@ def build_probie(cli: Any, name: str = PROBIE) -> None:
         "--requires-verification",
     )
     cli("program", "activate", name)
+
+
+def add_member(db_path: Path, name: str, email: str, role: str = "member") -> int:
+    import sqlite3
+
+    from trainctl.db import open_engine
+
+    open_engine(f"sqlite:///{db_path}").dispose()  # create the file at head if needed
+    con = sqlite3.connect(db_path)
+    try:
+        cur = con.execute(
+            "INSERT INTO member (name, email, positions, role, status, created_at) "
+            "VALUES (?, ?, '[]', ?, 'active', '2026-01-01 00:00:00')",
+            (name, email, role),
+        )
+        con.commit()
+        return int(cur.lastrowid or 0)
+    finally:
+        con.close()
+
+
+def add_enrollment(db_path: Path, member_id: int, program_id: int) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db_path)
+    try:
+        con.execute(
+            "INSERT INTO enrollment (member_id, program_id, program_version, enrolled_at, enrolled_on, "
+            "progress_percentage, status, deadline_warning_sent) "
+            "VALUES (?, ?, 1, '2026-01-01 00:00:00', '2026-01-01', 0, 'active', 0)",
+            (member_id, program_id),
+        )
+        con.commit()
+    finally:
+        con.close()
+
+
+def big_program_file(path: Path, name: str, phases: int, links: int) -> Path:
+    """A JSON program file with `phases` phases and `links` department requirements spread
+    over them (defined in the file), each phase after the previous one, a milestone each."""
+    import json
+
+    per = max(1, links // phases)
+    doc = {
+        "name": name,
+        "structure_type": "phases",
+        "requirement_definitions": [
+            {"name": f"Topic {i:04d}", "requirement_type": "hours", "required_hours": 1 + i % 8}
+            for i in range(links)
+        ],
+        "phases": [
+            {
+                "number": n + 1,
+                "name": f"Phase {n + 1}",
+                "prerequisites": [n] if n else [],
+                "requirements": [
+                    {"name": f"Topic {i:04d}", "required": i % 5 != 0, "deadline_days": 30}
+                    for i in range(n * per, min(links, (n + 1) * per))
+                ],
+                "milestones": [{"name": "Half", "threshold": 50}],
+            }
+            for n in range(phases)
+        ],
+    }
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def doc_without_info(doc: dict[str, Any]) -> dict[str, Any]:
+    """A `show --format json` document without the keys that differ between databases."""
+    drop = {"id", "created_at", "status", "lineage", "derived_from"}
+
+    def clean(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {k: clean(x) for k, x in v.items() if k not in drop}
+        if isinstance(v, list):
+            return [clean(x) for x in v]
+        return v
+
+    return clean(doc)
