@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.registry_helpers import REPO, SHIPPED, audit_rows, registry_doc, requirement_rows, write
+from registry_helpers import REPO, SHIPPED, audit_rows, registry_doc, requirement_rows, write
 
 
 # ------------------------------------------------------------------------- shipped files
