@@ -420,6 +420,7 @@ def import_(
             help="Import the good rows; write the bad ones to FILE.rejects.csv next to the input.",
         ),
     ] = False,
+    format: FormatOpt = None,
 ) -> None:
     """Import members from a CSV (matched by email). Checks every row first; writes nothing
     unless all rows pass (or --skip-invalid). Empty cells leave stored values alone.
@@ -468,7 +469,7 @@ def import_(
                 Col("name"),
                 Col("changes"),
             ],
-            state.fmt,
+            fmt_of(ctx, fmt_value(format)),
             empty="Nothing would change.",
         )
     summary = f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged"

@@ -107,8 +107,9 @@ def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
     """Several positions in one cell (or in each of several option values): separated by
     | , ; or spaces.
 
-    A multi-word piece that names a known position ("Driver Candidate") stays one position;
-    otherwise spaces separate codes ("firefighter emt"). Order is kept, repeats dropped.
+    Words that together name a known position ("Driver Candidate") make one position;
+    otherwise spaces separate codes ("firefighter emt", "Driver Candidate officer").
+    Order is kept, repeats dropped.
     """
     if value is None:
         return []
@@ -116,13 +117,15 @@ def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
     values = [value] if isinstance(value, str) else [str(v) for v in value]
     known = set(known)
     for chunk in (c for v in values for c in _POSITION_SEPARATORS.split(v)):
-        code = position_code(chunk)
-        if not code:
-            continue
-        if code in known or len(chunk.split()) == 1:
-            pieces.append(code)
-        else:
-            pieces.extend(position_code(word) for word in chunk.split())
+        words = chunk.split()
+        start = 0
+        while start < len(words):  # the longest run of words that names a known position
+            for end in range(len(words), start, -1):
+                code = position_code(" ".join(words[start:end]))
+                if code in known or end == start + 1:
+                    pieces.append(code)
+                    start = end
+                    break
     return list(dict.fromkeys(pieces))
 
 

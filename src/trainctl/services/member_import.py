@@ -286,15 +286,17 @@ def _write_import(
     audit_rows: list[dict[str, Any]] = []
     if adds:
         inserted = session.execute(
-            sa.insert(Member).returning(Member.id, Member.email, sort_by_parameter_order=True),
+            sa.insert(Member).returning(Member.id, Member.email),
             [
                 {**models[p.line].model_dump(), "created_at": now, "created_by": actor.member_id}
                 for p in adds
             ],
         ).all()
-        for (member_id, email), planned in zip(inserted, adds, strict=True):
-            assert email == planned.email
-            planned.member_id = member_id
+        ids = {
+            email: member_id for member_id, email in inserted
+        }  # RETURNING order is not guaranteed
+        for planned in adds:
+            planned.member_id = member_id = ids[planned.email]
             audit_rows.append(
                 _audit_row(
                     actor, now, "member.add", member_id, source=result.source, line=planned.line

@@ -1,0 +1,456 @@
+"""`trainctl member import --csv`: every bad input names its line and field, exits non-zero
+and leaves the database unchanged; good files import once and re-import as no change."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+HEADER = "name,email,badge,positions,role,status,hire_date,certification_date"
+GOOD = [
+    "Ann Lee,ann@fd.org,101,firefighter|emt,member,active,2024-02-29,",
+    "Bob Roe,bob@fd.org,102,driver_candidate,officer,active,2019-07-01,2020-01-15",
+    "Cy Dee,cy@fd.org,,probationary,,,,",
+]
+
+
+@pytest.fixture
+def write(tmp_path: Path):
+    def _write(text: str | bytes, name: str = "members.csv") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def seeded(cli, write):
+    """Three members imported; the database exists."""
+    cli("member", "import", "--csv", write("\n".join([HEADER, *GOOD]) + "\n", "seed.csv"))
+
+
+def members(db_path) -> list[tuple]:
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(
+            "SELECT name, email, badge, positions, role, status, hire_date FROM member ORDER BY id"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def refused(cli, snapshot, path, *extra, code=65):
+    before = snapshot()
+    r = cli("member", "import", "--csv", path, *extra, ok=False)
+    assert r.exit_code == code, r
+    assert "Traceback" not in r.stderr + r.stdout
+    assert snapshot() == before
+    return r
+
+
+# ------------------------------------------------------------------------------ happy paths
+def test_import_adds_members_and_reports_on_stderr(cli, write, db_path):
+    r = cli("member", "import", "--csv", write("\n".join([HEADER, *GOOD]) + "\n"))
+    assert r.stdout == ""
+    assert "members.csv: 3 added, 0 updated, 0 unchanged." in r.stderr
+    assert members(db_path) == [
+        (
+            "Ann Lee",
+            "ann@fd.org",
+            "101",
+            '["firefighter", "emt"]',
+            "member",
+            "active",
+            "2024-02-29",
+        ),
+        ("Bob Roe", "bob@fd.org", "102", '["driver_candidate"]', "officer", "active", "2019-07-01"),
+        ("Cy Dee", "cy@fd.org", None, '["probationary"]', "member", "active", None),
+    ]
+    bob = cli("member", "show", "102", "--format", "json").json
+    assert bob["certification_date"] == "2020-01-15"
+
+
+def test_reimport_changes_nothing(cli, write, seeded, snapshot):
+    before = snapshot()
+    r = cli("member", "import", "--csv", write("\n".join([HEADER, *GOOD]) + "\n"))
+    assert "0 added, 0 updated, 3 unchanged." in r.stderr
+    assert snapshot() == before
+
+
+def test_reimport_of_a_dozen_is_all_unchanged(cli, write, snapshot):
+    text = (
+        "\n".join(["name,email,badge"] + [f"Member {i},m{i}@fd.org,B{i}" for i in range(12)]) + "\n"
+    )
+    assert "12 added" in cli("member", "import", "--csv", write(text)).stderr
+    before = snapshot()
+    assert (
+        "0 added, 0 updated, 12 unchanged." in cli("member", "import", "--csv", write(text)).stderr
+    )
+    assert snapshot() == before
+
+
+def test_bom_semicolons_loose_headers_and_blank_lines(cli, write, db_path):
+    text = "\ufeffName ; E-Mail;Badge Number;Positions;Hire Date\r\n\r\nAnn Lee;ANN@FD.org;101;Firefighter, EMT;2024-02-29\r\n\r\n"
+    r = cli("member", "import", "--csv", write(text))
+    assert "1 added" in r.stderr
+    assert members(db_path) == [
+        ("Ann Lee", "ann@fd.org", "101", '["firefighter", "emt"]', "member", "active", "2024-02-29")
+    ]
+
+
+def test_tab_delimiter_and_positions_separated_by_semicolons_or_spaces(cli, write, db_path):
+    text = "name\temail\tpositions\nAnn Lee\tann@fd.org\tfirefighter;emt\nBob Roe\tbob@fd.org\tDriver Candidate officer\n"
+    cli("member", "import", "--csv", write(text))
+    assert [m[3] for m in members(db_path)] == [
+        '["firefighter", "emt"]',
+        '["driver_candidate", "officer"]',
+    ]
+
+
+def test_multi_word_position_name_is_one_position(cli, write, db_path):
+    cli("member", "add-position", "hazmat_tech", "--name", "Hazmat Tech")
+    cli(
+        "member",
+        "import",
+        "--csv",
+        write("name,email,positions\nAnn,ann@fd.org,Hazmat Tech|Driver Candidate\n"),
+    )
+    assert members(db_path)[0][3] == '["hazmat_tech", "driver_candidate"]'
+
+
+def test_duplicate_rows_are_imported_once_with_a_warning(cli, write, db_path):
+    text = (
+        "\n".join(
+            [
+                HEADER,
+                GOOD[0],
+                GOOD[1],
+                GOOD[0],
+                " Ann Lee , ANN@fd.org ,101,firefighter|emt,member,active,2024-02-29,",
+            ]
+        )
+        + "\n"
+    )
+    r = cli("member", "import", "--csv", write(text))
+    assert "line 4 repeats line 2; imported once." in r.stderr
+    assert "line 5 repeats line 2; imported once." in r.stderr
+    assert "2 added" in r.stderr
+    assert len(members(db_path)) == 2
+
+
+def test_update_changes_differing_members_only(cli, write, seeded, db_path):
+    text = "\n".join([
+        "name,email,badge,positions,role",
+        "Ann Lee-Roe,ANN@fd.org,101,firefighter|paramedic,",  # empty role: left alone
+        "Bob Roe,bob@fd.org,102,driver_candidate,officer",
+        "Dee Eff,dee@fd.org,104,emt,member",
+    ]) + "\n"  # fmt: skip
+    r = cli("member", "import", "--csv", write(text), "--update")
+    assert "1 added, 1 updated, 1 unchanged." in r.stderr
+    ann = cli("member", "show", "ann@fd.org", "--format", "json").json
+    assert ann["name"] == "Ann Lee-Roe" and ann["positions"] == ["firefighter", "paramedic"]
+    assert ann["hire_date"] == "2024-02-29" and ann["role"] == "member"
+    assert ann["updated_at"] is not None
+    con = sqlite3.connect(db_path)
+    actions = [
+        r[0]
+        for r in con.execute(
+            "SELECT action FROM audit_log WHERE detail LIKE '%members.csv%' ORDER BY id"
+        )
+    ]
+    assert actions == ["member.add", "member.edit", "member.import"]
+    assert (
+        "0 added, 0 updated, 3 unchanged."
+        in cli("member", "import", "--csv", write(text), "--update").stderr
+    )
+
+
+def test_dry_run_shows_the_plan_and_writes_nothing(cli, write, seeded, snapshot):
+    text = "name,email,role\nAnn Lee,ann@fd.org,officer\nNew One,new@fd.org,\nCy Dee,cy@fd.org,\n"
+    before = snapshot()
+    r = cli("member", "import", "--csv", write(text), "--update", "--dry-run", "--format", "json")
+    assert snapshot() == before
+    assert "Dry run, nothing written: would be 1 added, 1 updated, 1 unchanged." in r.stderr
+    plan = {row["email"]: row for row in r.json}
+    assert plan["ann@fd.org"]["action"] == "update" and plan["ann@fd.org"]["changes"] == "role"
+    assert plan["new@fd.org"]["action"] == "add"
+    assert "cy@fd.org" not in plan
+
+
+def test_import_is_set_based(cli, write, db_path, monkeypatch):
+    """A few statements for the whole file, not one per row."""
+    from sqlalchemy import event
+
+    from trainctl.cli.state import AppState
+    from trainctl.db import open_engine
+
+    statements: list[str] = []
+
+    def engine(self):
+        if self._engine is None:
+            self._engine = open_engine(self.url)
+            event.listen(self._engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        return self._engine
+
+    cli("member", "list")
+    monkeypatch.setattr(AppState, "engine", engine)
+    n = 300
+    rows = [f"M {i},m{i}@fd.org,B{i},firefighter|emt" for i in range(n)]
+    cli("member", "import", "--csv", write("\n".join(["name,email,badge,positions", *rows]) + "\n"))
+    assert len(members(db_path)) == n
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert len(statements) < 20, statements
+    assert len(writes) <= 3, writes
+
+
+# ---------------------------------------------------------------------------- bad files
+def test_non_utf8_is_refused_with_line_and_hint(cli, write, seeded, snapshot):
+    path = write("name,email\nAnn Lee,ann@fd.org\nRené Marti,rene@fd.org\n".encode("latin-1"))
+    r = refused(cli, snapshot, path)
+    assert "line 3: the file is not UTF-8 (byte 0xe9)" in r.stderr
+    assert "CSV UTF-8" in r.stderr
+
+
+def test_missing_column_is_refused(cli, write, seeded, snapshot):
+    r = refused(cli, snapshot, write("name,badge\nAnn Lee,101\n"))
+    assert "line 1: missing column(s): email" in r.stderr
+    assert "Columns: name, email (required)" in r.stderr
+
+
+def test_unknown_column_is_refused(cli, write, seeded, snapshot):
+    r = refused(cli, snapshot, write("name,email,shoe_size\nAnn Lee,ann@fd.org,9\n"))
+    assert "line 1: unknown column(s): shoe_size" in r.stderr
+
+
+def test_empty_file_is_refused(cli, write, seeded, snapshot):
+    r = refused(cli, snapshot, write("\n\n"))
+    assert "members.csv is empty" in r.stderr
+
+
+def test_row_with_too_many_values_names_the_line(cli, write, seeded, snapshot):
+    r = refused(
+        cli, snapshot, write("name,email,badge\nNew One,new@fd.org,9\nAnn, Lee,ann@fd.org,101\n")
+    )
+    assert "line 3: 4 values for 3 columns" in r.stderr
+    assert "1 of 2 rows have problems; nothing was written." in r.stderr
+
+
+def test_unknown_positions_name_line_field_and_value(cli, write, seeded, snapshot):
+    r = refused(
+        cli, snapshot, write("name,email,positions\nNew One,new@fd.org,firefighter|captain|chief\n")
+    )
+    assert (
+        "line 2, field positions: unknown positions 'captain', 'chief' (got 'firefighter|captain|chief')"
+        in r.stderr
+    )
+    assert "trainctl member add-position" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "New One,new@fd,,,,,,",
+            "line 2, field email: is not an email address (expected name@example.org) (got 'new@fd')",
+        ),
+        ("New One,new at fd.org,,,,,,", "line 2, field email: is not an email address"),
+        ("New One,,,,,,,", "line 2, field email: must not be blank (got '')"),
+        (",new@fd.org,,,,,,", "line 2, field name: must not be blank (got '')"),
+        (
+            "New One,new@fd.org,,,chief,,,",
+            "line 2, field role: Input should be 'officer' or 'member' (got 'chief')",
+        ),
+        (
+            "New One,new@fd.org,,,,retired,,",
+            "line 2, field status: Input should be 'active' or 'inactive' (got 'retired')",
+        ),
+        (
+            "New One,new@fd.org,,,,,2025-02-29,",
+            "line 2, field hire_date: is not a date: 2025 is not a leap year, so February has 28 days (got '2025-02-29')",
+        ),
+        (
+            "New One,new@fd.org,,,,,2100-02-29,",
+            "line 2, field hire_date: is not a date: 2100 is not a leap year",
+        ),
+        (
+            "New One,new@fd.org,,,,,,2024-11-31",
+            "line 2, field certification_date: is not a date: November 2024 has 30 days (got '2024-11-31')",
+        ),
+        (
+            "New One,new@fd.org,,,,,03/15/2024,",
+            "line 2, field hire_date: must be a date written YYYY-MM-DD (got '03/15/2024')",
+        ),
+        (
+            "New One,new@fd.org,,9th-grade,,,,",
+            "line 2, field positions: '9th_grade' is not a position code",
+        ),
+    ],
+)
+def test_bad_values_name_line_field_and_value(cli, write, seeded, snapshot, row, expected):
+    r = refused(cli, snapshot, write(f"{HEADER}\n{row}\n"))
+    assert expected in r.stderr, r.stderr
+
+
+def test_feb_29_in_a_leap_year_is_accepted(cli, write, db_path):
+    cli(
+        "member",
+        "import",
+        "--csv",
+        write("name,email,hire_date,certification_date\nLeap,leap@fd.org,2028-02-29,2000-02-29\n"),
+    )
+    assert members(db_path)[0][6] == "2028-02-29"
+
+
+def test_every_bad_row_is_reported_not_just_the_first(cli, write, seeded, snapshot):
+    text = (
+        "\n".join(
+            [
+                HEADER,
+                "A,a@fd,,,,,,",
+                "B,b@fd.org,,,,,2023-02-29,",
+                "C,c@fd.org,,,,,,",
+                "D,d@fd.org,,captain,,,,",
+            ]
+        )
+        + "\n"
+    )
+    r = refused(cli, snapshot, write(text))
+    assert "3 of 4 rows have problems" in r.stderr
+    for line in ("line 2, field email", "line 3, field hire_date", "line 5, field positions"):
+        assert line in r.stderr
+
+
+def test_same_email_twice_with_different_data_names_both_lines(cli, write, seeded, snapshot):
+    text = "name,email,badge\nNew One,new@fd.org,201\nNew Two,NEW@fd.org,202\n"
+    r = refused(cli, snapshot, write(text))
+    assert "line 2, field email: new@fd.org appears again with different data on line 3" in r.stderr
+    assert "line 3, field email: new@fd.org is also on line 2 with different data" in r.stderr
+
+
+def test_same_email_twice_where_one_row_is_also_invalid(cli, write, seeded, snapshot):
+    text = "name,email,hire_date\nNew One,new@fd.org,2023-02-29\nNew One,new@fd.org,2023-03-01\n"
+    r = refused(cli, snapshot, write(text))
+    assert "line 2, field hire_date" in r.stderr
+    assert "line 3, field email: new@fd.org is also on line 2 with different data" in r.stderr
+
+
+def test_same_badge_for_two_emails_in_the_file(cli, write, seeded, snapshot):
+    r = refused(
+        cli, snapshot, write("name,email,badge\nNew One,one@fd.org,300\nNew Two,two@fd.org,300\n")
+    )
+    assert "line 2, field badge: 300 is also given to two@fd.org on line 3 (got '300')" in r.stderr
+    assert "line 3, field badge: 300 is also given to one@fd.org on line 2 (got '300')" in r.stderr
+
+
+def test_badge_held_by_another_member_in_the_database(cli, write, seeded, snapshot):
+    r = refused(cli, snapshot, write("name,email,badge\nNew One,new@fd.org,101\n"), "--update")
+    assert (
+        "line 2, field badge: 101 already belongs to member 1 (Ann Lee, ann@fd.org) (got '101')"
+        in r.stderr
+    )
+
+
+def test_existing_email_with_different_data_needs_update(cli, write, seeded, snapshot):
+    r = refused(
+        cli, snapshot, write("name,email,role,hire_date\nAnn Lee,ann@fd.org,officer,2024-03-01\n")
+    )
+    assert (
+        "line 2, field role: member 1 (Ann Lee, ann@fd.org) has 'member'; add --update to change it (got 'officer')"
+        in r.stderr
+    )
+    assert "line 2, field hire_date: member 1 (Ann Lee, ann@fd.org) has '2024-02-29'" in r.stderr
+
+
+def test_missing_file_is_a_usage_error(cli, tmp_path):
+    r = cli("member", "import", "--csv", tmp_path / "nope.csv", ok=False)
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+
+
+# -------------------------------------------------------------------------- --skip-invalid
+def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_path, tmp_path):
+    text = "\n".join([
+        "name;email;badge;positions",
+        "Good One;one@fd.org;201;firefighter",
+        "Bad Email;bad@fd;202;",
+        "Good Two;two@fd.org;;emt",
+        "Too;Many;Values;x;y",
+        "Clash;clash@fd.org;101;",
+        "Bad Pos;pos@fd.org;;captain",
+    ]) + "\n"  # fmt: skip
+    source = write(text, "roster.csv")
+    r = cli("member", "import", "--csv", source, "--skip-invalid")
+    rejects = tmp_path / "roster.rejects.csv"
+    assert (
+        f"roster.csv: 2 added, 0 updated, 0 unchanged, 4 rejected; written to {rejects}."
+        in r.stderr
+    )
+    assert "Warning: line 3, field email" in r.stderr
+    assert {m[1] for m in members(db_path)} >= {"one@fd.org", "two@fd.org"}
+    assert len(members(db_path)) == 5
+    with rejects.open(encoding="utf-8", newline="") as fh:
+        got = list(csv.reader(fh, delimiter=";"))
+    assert got[0] == ["reason", "name", "email", "badge", "positions"]
+    assert [row[1] for row in got[1:]] == ["Bad Email", "Too", "Clash", "Bad Pos"]
+    assert got[1][0].startswith("line 3, field email: is not an email address")
+    assert got[2][0].startswith("line 5: 5 values for 4 columns") and got[2][1:] == [
+        "Too",
+        "Many",
+        "Values",
+        "x",
+        "y",
+    ]
+    assert "101 already belongs to member 1 (Ann Lee" in got[3][0]
+    assert "unknown position 'captain'" in got[4][0]
+
+
+def test_a_fixed_reject_file_imports_as_it_is(cli, write, seeded, db_path, tmp_path):
+    source = write("name,email,badge\nGood,good@fd.org,\nBad,bad@fd,\n", "r.csv")
+    cli("member", "import", "--csv", source, "--skip-invalid")
+    rejects = tmp_path / "r.rejects.csv"
+    rejects.write_text(
+        rejects.read_text(encoding="utf-8").replace("bad@fd", "bad@fd.org"), encoding="utf-8"
+    )
+    r = cli("member", "import", "--csv", rejects)
+    assert "1 added" in r.stderr
+    assert "bad@fd.org" in {m[1] for m in members(db_path)}
+
+
+def test_skip_invalid_with_dry_run_writes_no_file(cli, write, seeded, snapshot, tmp_path):
+    before = snapshot()
+    r = cli(
+        "member",
+        "import",
+        "--csv",
+        write("name,email\nA,a@fd\nB,b@fd.org\n", "x.csv"),
+        "--skip-invalid",
+        "--dry-run",
+    )
+    assert "would be 1 added, 0 updated, 0 unchanged, 1 rejected." in r.stderr
+    assert not (tmp_path / "x.rejects.csv").exists()
+    assert snapshot() == before
+
+
+# ----------------------------------------------------------------------------- permissions
+def test_member_role_actor_cannot_import(cli, write, seeded, snapshot):
+    path = write("name,email\nNew One,new@fd.org\n")
+    before = snapshot()
+    r = cli("--as", "ann@fd.org", "member", "import", "--csv", path, ok=False)
+    assert r.exit_code == 77 and "Ann Lee (member) may not import members" in r.stderr
+    r = cli("--as", "ann@fd.org", "member", "import", "--csv", path, "--dry-run", ok=False)
+    assert r.exit_code == 77
+    assert snapshot() == before
+
+
+def test_officer_import_records_who(cli, write, seeded, db_path):
+    cli(
+        "--as", "bob@fd.org", "member", "import", "--csv", write("name,email\nNew One,new@fd.org\n")
+    )
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT created_by FROM member WHERE email='new@fd.org'").fetchone() == (2,)
+    assert con.execute(
+        "SELECT actor_id FROM audit_log WHERE action='member.add' ORDER BY id DESC"
+    ).fetchone() == (2,)

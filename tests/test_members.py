@@ -1,0 +1,309 @@
+"""`trainctl member`: add, list, show, edit, deactivate, positions, lookups, permissions."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+
+@pytest.fixture
+def crew(cli):
+    """An officer, two members (one with a numeric badge equal to another member's id)."""
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--badge", "E-1", "--role", "officer",
+        "-p", "officer", "--hire-date", "2015-06-01")  # fmt: skip
+    cli("member", "add", "Ann Lee", "--email", "Ann.Lee@FD.org", "--badge", "101", "-p", "firefighter,emt",
+        "--hire-date", "2024-02-29")  # fmt: skip
+    cli(
+        "member",
+        "add",
+        "Bob Roe",
+        "--email",
+        "bob@fd.org",
+        "--badge",
+        "1",
+        "-p",
+        "Driver Candidate",
+    )
+
+
+def rows(db_path, sql):
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------- add/show
+def test_empty_list_says_what_to_do_next(cli):
+    r = cli("member", "list")
+    assert r.stdout == ""
+    assert "No members yet. Add one with `trainctl member add" in r.stderr
+    assert "trainctl member import --csv FILE" in r.stderr
+    assert cli("member", "list", "--format", "json").json == []
+
+
+def test_add_then_show_by_id_email_and_badge(cli, crew):
+    by_id = cli("member", "show", "2", "--format", "json").json
+    assert by_id["email"] == "ann.lee@fd.org"  # stored lower-case
+    assert by_id["positions"] == ["firefighter", "emt"]
+    assert by_id["hire_date"] == "2024-02-29"
+    assert cli("member", "show", "ANN.LEE@fd.org", "-f", "json").json["id"] == 2
+    assert cli("member", "show", "101", "-f", "json").json["id"] == 2
+    assert cli("member", "show", "E-1", "-f", "json").json["name"] == "Olive Officer"
+    bob = cli("member", "show", "badge:1", "-f", "json").json
+    assert bob["name"] == "Bob Roe" and bob["positions"] == ["driver_candidate"]
+    assert cli("member", "show", "id:1", "-f", "json").json["name"] == "Olive Officer"
+
+
+def test_json_shape_is_stable(cli, crew):
+    record = cli("member", "show", "2", "-f", "json").json
+    assert list(record) == [
+        "id", "name", "email", "badge", "positions", "role", "status", "hire_date",
+        "certification_date", "created_at", "created_by", "updated_at",
+    ]  # fmt: skip
+    assert record["created_at"].endswith("Z") or "+00:00" in record["created_at"]
+    listing = cli("--format", "json", "member", "list").json
+    assert [m["id"] for m in listing] == [2, 3, 1]  # by name
+    assert listing[0] == record
+
+
+def test_a_number_that_is_an_id_and_another_badge_is_refused_not_guessed(cli, crew):
+    r = cli("member", "show", "1", ok=False)
+    assert r.exit_code == 2
+    assert "member 1's id (Olive Officer)" in r.stderr and "badge of member 3 (Bob Roe)" in r.stderr
+    assert "id:1 or badge:1" in r.stderr
+
+
+def test_unknown_member_is_not_found_with_a_hint(cli, crew):
+    r = cli("member", "show", "nobody@fd.org", ok=False)
+    assert r.exit_code == 1
+    assert "No member 'nobody@fd.org'" in r.stderr and "Hint:" in r.stderr
+
+
+def test_add_prints_the_record_in_json(cli):
+    r = cli("--format", "json", "member", "add", "Cy Dee", "--email", "cy@fd.org")
+    assert r.json["id"] == 1 and r.json["role"] == "member" and r.json["status"] == "active"
+    assert "Added member 1: Cy Dee <cy@fd.org>." in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "message"),
+    [
+        (["--email", "not-an-email"], "email", "is not an email address"),
+        (["--email", "a@b"], "email", "is not an email address"),
+        (
+            ["--email", "a@fd.org", "--hire-date", "2025-02-29"],
+            "hire_date",
+            "2025 is not a leap year",
+        ),
+        (
+            ["--email", "a@fd.org", "--hire-date", "2024-04-31"],
+            "hire_date",
+            "April 2024 has 30 days",
+        ),
+        (
+            ["--email", "a@fd.org", "--certification-date", "2024-13-01"],
+            "certification_date",
+            "no month 13",
+        ),
+        (["--email", "a@fd.org", "--hire-date", "01/02/2024"], "hire_date", "YYYY-MM-DD"),
+        (["--email", "a@fd.org", "--role", "chief"], "role", "'officer' or 'member'"),
+        (["--email", "a@fd.org", "--status", "retired"], "status", "'active' or 'inactive'"),
+        (["--email", "a@fd.org", "-p", "captain"], "positions", "unknown position 'captain'"),
+        (["--email", "a@fd.org", "--badge", "E 12"], "badge", "must not contain spaces"),
+    ],
+)
+def test_bad_values_are_refused_with_field_and_reason(cli, crew, snapshot, args, field, message):
+    before = snapshot()
+    r = cli("member", "add", "New Person", *args, ok=False)
+    assert r.exit_code == 65, r
+    assert f"field {field}:" in r.stderr and message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert snapshot() == before
+
+
+def test_blank_name_is_refused(cli, snapshot):
+    cli("member", "list")  # creates the database
+    before = snapshot()
+    r = cli("member", "add", "   ", "--email", "x@fd.org", ok=False)
+    assert r.exit_code == 65 and "field name: must not be blank" in r.stderr
+    assert snapshot() == before
+
+
+def test_feb_29_is_accepted_in_a_leap_year(cli):
+    r = cli("--format", "json", "member", "add", "Leap Day", "--email", "leap@fd.org", "--hire-date", "2028-02-29",
+            "--certification-date", "2024-02-29")  # fmt: skip
+    assert r.json["hire_date"] == "2028-02-29" and r.json["certification_date"] == "2024-02-29"
+
+
+def test_duplicate_email_and_badge_name_the_holder(cli, crew, snapshot):
+    before = snapshot()
+    r = cli("member", "add", "Ann Again", "--email", "ANN.LEE@fd.org", ok=False)
+    assert r.exit_code == 65
+    assert (
+        "The email ann.lee@fd.org already belongs to member 2 (Ann Lee, ann.lee@fd.org)" in r.stderr
+    )
+    r = cli("member", "add", "Badge Thief", "--email", "thief@fd.org", "--badge", "101", ok=False)
+    assert r.exit_code == 65
+    assert "The badge 101 already belongs to member 2 (Ann Lee" in r.stderr
+    assert "IntegrityError" not in r.stderr
+    assert snapshot() == before
+
+
+# ------------------------------------------------------------------------------------ list
+def test_list_defaults_to_active_and_filters(cli, crew):
+    cli("member", "deactivate", "bob@fd.org")
+    names = lambda *a: [m["name"] for m in cli("member", "list", "-f", "json", *a).json]  # noqa: E731
+    assert names() == ["Ann Lee", "Olive Officer"]
+    assert names("--status", "inactive") == ["Bob Roe"]
+    assert names("--status", "all") == ["Ann Lee", "Bob Roe", "Olive Officer"]
+    assert names("--role", "officer") == ["Olive Officer"]
+    assert names("--position", "emt") == ["Ann Lee"]
+    assert names("--position", "emt", "--position", "officer") == ["Ann Lee", "Olive Officer"]
+    assert names("--status", "all", "-p", "driver candidate") == ["Bob Roe"]
+    r = cli("member", "list", "--role", "member", "-p", "officer")
+    assert "No members match these filters." in r.stderr
+
+
+def test_list_refuses_bad_filters(cli, crew):
+    assert cli("member", "list", "--status", "retired", ok=False).exit_code == 2
+    assert cli("member", "list", "--role", "chief", ok=False).exit_code == 2
+    r = cli("member", "list", "-p", "captain", ok=False)
+    assert r.exit_code == 2 and "Unknown position 'captain'" in r.stderr
+
+
+def test_list_csv_and_table(cli, crew):
+    lines = cli("member", "list", "--format", "csv").stdout.splitlines()
+    assert lines[0] == "id,name,email,badge,positions,role,status,hire_date"
+    assert lines[1] == "2,Ann Lee,ann.lee@fd.org,101,firefighter;emt,member,active,2024-02-29"
+    table = cli("member", "list").stdout
+    assert "Ann Lee" in table and "Olive Officer" in table
+
+
+# ------------------------------------------------------------------------------------ edit
+def test_edit_changes_only_what_is_given_and_records_it(cli, crew, db_path):
+    r = cli("member", "edit", "ann.lee@fd.org", "--name", "Ann Lee-Roe", "--badge", "", "--add-position",
+            "paramedic", "--remove-position", "emt", "--certification-date", "2025-03-01")  # fmt: skip
+    assert "Updated member 2 (Ann Lee-Roe): name, badge, positions, certification_date." in r.stderr
+    ann = cli("member", "show", "2", "-f", "json").json
+    assert ann["badge"] is None and ann["positions"] == ["firefighter", "paramedic"]
+    assert ann["certification_date"] == "2025-03-01" and ann["hire_date"] == "2024-02-29"
+    assert ann["updated_at"] is not None
+    (detail,) = rows(db_path, "SELECT detail FROM audit_log WHERE action='member.edit'")
+    assert '"name": ["Ann Lee", "Ann Lee-Roe"]' in detail[0]
+    history = cli("member", "show", "2").stdout
+    assert "member.edit" in history and "member.add" in history
+
+
+def test_edit_without_change_says_so(cli, crew, snapshot):
+    before = snapshot()
+    r = cli("member", "edit", "101", "--name", "Ann Lee", "-p", "emt,firefighter")
+    assert "already has these values; nothing changed" in r.stderr
+    assert snapshot() == before
+    r = cli("member", "edit", "101", ok=False)
+    assert r.exit_code == 2 and "Nothing to change" in r.stderr
+
+
+def test_edit_refuses_taken_email_and_badge_and_bad_values(cli, crew, snapshot):
+    before = snapshot()
+    r = cli("member", "edit", "101", "--email", "BOB@fd.org", ok=False)
+    assert r.exit_code == 65 and "already belongs to member 3 (Bob Roe" in r.stderr
+    r = cli("member", "edit", "101", "--badge", "E-1", ok=False)
+    assert (
+        r.exit_code == 65 and "The badge E-1 already belongs to member 1 (Olive Officer" in r.stderr
+    )
+    r = cli("member", "edit", "101", "--hire-date", "2023-02-29", ok=False)
+    assert r.exit_code == 65 and "2023 is not a leap year" in r.stderr
+    r = cli("member", "edit", "101", "--remove-position", "driver", ok=False)
+    assert r.exit_code == 2 and "does not hold driver" in r.stderr
+    r = cli("member", "edit", "101", "--name", "", ok=False)
+    assert r.exit_code == 65 and "must not be blank" in r.stderr
+    assert snapshot() == before
+
+
+# ------------------------------------------------------------------------------ deactivate
+def test_deactivate_keeps_the_member_and_history(cli, crew, db_path):
+    r = cli("member", "deactivate", "bob@fd.org", "--reason", "moved away")
+    assert "Deactivated member 3 (Bob Roe)" in r.stderr
+    assert rows(db_path, "SELECT status FROM member WHERE id=3") == [("inactive",)]
+    assert rows(db_path, "SELECT count(*) FROM member") == [(3,)]
+    assert (
+        "moved away"
+        in rows(db_path, "SELECT detail FROM audit_log WHERE action='member.deactivate'")[0][0]
+    )
+    r = cli("member", "deactivate", "bob@fd.org")
+    assert "already inactive; nothing changed" in r.stderr
+    r = cli("--as", "bob@fd.org", "member", "show", "bob@fd.org", ok=False)
+    assert r.exit_code == 77 and "inactive" in r.stderr
+    cli("member", "edit", "bob@fd.org", "--status", "active")
+    assert cli("member", "show", "bob@fd.org", "-f", "json").json["status"] == "active"
+
+
+# ------------------------------------------------------------------------------- positions
+def test_positions_list_and_add(cli, crew, snapshot):
+    listing = cli("member", "positions", "-f", "json").json
+    assert len(listing) == 11 and all(p["builtin"] for p in listing)
+    emt = next(p for p in listing if p["code"] == "emt")
+    assert emt["active_members"] == 1
+    r = cli("member", "add-position", "Hazmat Tech")
+    assert "Added position hazmat_tech (Hazmat Tech)." in r.stderr
+    cli("member", "add-position", "rescue-swimmer", "--name", "Rescue swimmer")
+    codes = [p["code"] for p in cli("member", "positions", "-f", "json").json]
+    assert codes[-2:] == ["hazmat_tech", "rescue_swimmer"]
+    cli("member", "edit", "101", "-p", "firefighter | Hazmat Tech")
+    assert cli("member", "show", "101", "-f", "json").json["positions"] == [
+        "firefighter",
+        "hazmat_tech",
+    ]
+    before = snapshot()
+    r = cli("member", "add-position", "hazmat_tech", ok=False)
+    assert r.exit_code == 65 and "Position 'hazmat_tech' already exists" in r.stderr
+    r = cli("member", "add-position", "9lives", ok=False)
+    assert r.exit_code == 65 and "field code" in r.stderr and "not a position code" in r.stderr
+    assert snapshot() == before
+
+
+# ----------------------------------------------------------------------------- permissions
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["member", "add", "Eve", "--email", "eve@fd.org"],
+        ["member", "edit", "bob@fd.org", "--name", "Robert Roe"],
+        ["member", "edit", "ann.lee@fd.org", "--role", "officer"],  # not even for oneself
+        ["member", "deactivate", "bob@fd.org"],
+        ["member", "add-position", "hazmat_tech"],
+        ["member", "list"],
+        ["member", "show", "bob@fd.org"],
+    ],
+)
+def test_member_role_actor_is_refused_with_77_and_nothing_changes(cli, crew, snapshot, args):
+    before = snapshot()
+    r = cli("--as", "ann.lee@fd.org", *args, ok=False)
+    assert r.exit_code == 77, r
+    assert "Ann Lee (member) may not" in r.stderr and "training." in r.stderr
+    assert snapshot() == before
+
+
+def test_member_may_view_own_record(cli, crew, monkeypatch):
+    monkeypatch.setenv("TRAINCTL_ACTOR", "101")
+    assert cli("member", "show", "ann.lee@fd.org", "-f", "json").json["name"] == "Ann Lee"
+
+
+def test_officer_writes_are_recorded_with_who(cli, crew, db_path):
+    cli("--as", "olive@fd.org", "member", "add", "Fay Gee", "--email", "fay@fd.org")
+    cli("--as", "olive@fd.org", "member", "edit", "fay@fd.org", "--badge", "F-9")
+    assert rows(db_path, "SELECT created_by FROM member WHERE email='fay@fd.org'") == [(1,)]
+    assert rows(db_path, "SELECT created_by FROM member WHERE email='ann.lee@fd.org'") == [(None,)]
+    actions = rows(db_path, "SELECT action, actor_id FROM audit_log WHERE entity_id=4 ORDER BY id")
+    assert actions == [("member.add", 1), ("member.edit", 1)]
+    shown = cli("member", "show", "fay@fd.org").stdout
+    assert "Olive Officer (id 1)" in shown
+
+
+def test_unknown_actor_is_refused(cli, crew, snapshot):
+    before = snapshot()
+    r = cli("--as", "ghost@fd.org", "member", "add", "X", "--email", "x@fd.org", ok=False)
+    assert r.exit_code == 1 and "No member 'ghost@fd.org' (--as / TRAINCTL_ACTOR)" in r.stderr
+    assert snapshot() == before
