@@ -81,6 +81,13 @@ def update(
             show_default=False,
         ),
     ] = None,
+    distributive: Annotated[
+        bool,
+        typer.Option(
+            "--distributive",
+            help="Hours earned by distributive (self-paced) education; capped per category.",
+        ),
+    ] = False,
     status: Annotated[
         str | None,
         typer.Option(
@@ -118,7 +125,7 @@ def update(
         )
         result = svc.update_progress(
             session, actor, located, today=state.today(session), add=add, set_to=set_to, check=check,
-            uncheck=uncheck, category=category, status=status, waive=waive, reason=reason,
+            uncheck=uncheck, category=category, distributive=distributive, status=status, waive=waive, reason=reason,
             verify=verify, note=note,
         )  # fmt: skip
         rp, e, req = result.progress, result.enrollment, result.requirement

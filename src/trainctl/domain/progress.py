@@ -36,11 +36,18 @@ def ratio_percentage(value: float, target: float | None) -> float:
     return _cap(100.0 * value / target)
 
 
+DISTRIBUTIVE = "distributive"  # the `item` of an hours credit earned by distributive education
+
+
 @dataclass(frozen=True)
 class HourCategory:
+    """A component of an hours requirement (schemas/requirements.py describes the JSON)."""
+
     name: str
     min_hours: float = 0.0
     max_hours: float | None = None  # a cap on what this category may contribute
+    distributive_max_hours: float | None = None  # a cap on self-paced hours within it
+    topics: tuple[tuple[str, float], ...] = ()  # (topic, minimum hours) inside the category
 
 
 def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
@@ -50,55 +57,85 @@ def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
         if isinstance(c, str):
             out.append(HourCategory(c))
         elif isinstance(c, Mapping) and c.get("name"):
-            cap = c.get("max_hours")
+            cap, dcap = c.get("max_hours"), c.get("distributive_max_hours")
+            topics = tuple(
+                (str(t["name"]), float(t.get("min_hours") or 0))
+                for t in c.get("topics") or ()
+                if isinstance(t, Mapping) and t.get("name")
+            )
             out.append(
                 HourCategory(
                     str(c["name"]),
                     float(c.get("min_hours") or 0),
                     float(cap) if cap is not None else None,
+                    float(dcap) if dcap is not None else None,
+                    topics,
                 )
             )
     return out
 
 
-def category_hours(
-    required: float | None,
-    categories: Sequence[HourCategory],
-    by_category: Mapping[str | None, float],
-) -> tuple[float, float]:
-    """Hours with per-category minimums and caps. Returns (effective hours, percentage).
+def split_category(category: str | None) -> tuple[str, str | None]:
+    """ "national/airway" -> ("national", "airway"); "local" -> ("local", None)."""
+    head, _, topic = (category or "").partition("/")
+    return head.strip().casefold(), (topic.strip().casefold() or None)
 
-    The target splits into each category's minimum plus a free remainder. Hours count
-    toward their category's minimum first; what is left over (after the category's cap)
-    fills the free remainder. Hours in no defined category only fill the free remainder.
-    100% therefore means: every minimum met and the total reached.
+
+def category_hours(
+    required: float | None, categories: Sequence[HourCategory], credits: Iterable[Credit]
+) -> tuple[float, float]:
+    """Hours with per-category minimums, caps, distributive caps and topic minimums.
+    Returns (effective hours, percentage).
+
+    A credit's category is "CATEGORY" or "CATEGORY/TOPIC"; distributive (self-paced)
+    hours carry item "distributive". The target splits into each category's minimum plus
+    a free remainder, and a category's minimum into its topic minimums plus a free part.
+    Hours fill minimums first; what is left over (after the caps) fills the free remainder.
+    Hours in no defined category only fill the free remainder. 100% therefore means every
+    minimum met and the total reached.
     """
-    known = {c.name.lower(): c for c in categories}
-    effective: dict[str, float] = {}
+    known = {c.name.casefold(): c for c in categories}
+    hours: dict[str, float] = {}
+    distributive: dict[str, float] = {}
+    topic_hours: dict[tuple[str, str], float] = {}
     other = 0.0
-    for name, hours in by_category.items():
-        key = (name or "").lower()
-        if key in known:
-            effective[key] = effective.get(key, 0.0) + hours
-        else:
-            other += hours
+    for credit in credits:
+        name, topic = split_category(credit.category)
+        if name not in known:
+            other += credit.amount
+            continue
+        hours[name] = hours.get(name, 0.0) + credit.amount
+        if (credit.item or "").casefold() == DISTRIBUTIVE:
+            distributive[name] = distributive.get(name, 0.0) + credit.amount
+        if topic is not None:
+            topic_hours[(name, topic)] = topic_hours.get((name, topic), 0.0) + credit.amount
+    other = max(0.0, other)
     toward_min = 0.0
-    excess = max(0.0, other)
-    total = max(0.0, other)
+    excess = other
+    total = other
     for key, cat in known.items():
-        h = max(0.0, effective.get(key, 0.0))
+        h = max(0.0, hours.get(key, 0.0))
+        if cat.distributive_max_hours is not None:
+            h -= max(0.0, distributive.get(key, 0.0) - cat.distributive_max_hours)
         if cat.max_hours is not None:
             h = min(h, cat.max_hours)
+        h = max(0.0, h)
         total += h
-        met = min(h, cat.min_hours)
+        topic_min = sum(m for _, m in cat.topics)
+        in_topics = min(
+            h,
+            sum(min(max(0.0, topic_hours.get((key, t.casefold()), 0.0)), m) for t, m in cat.topics),
+        )
+        met = min(
+            cat.min_hours, in_topics + min(h - in_topics, max(0.0, cat.min_hours - topic_min))
+        )
         toward_min += met
         excess += h - met
     minimums = sum(c.min_hours for c in categories)
     target = max(float(required or 0), minimums)
     if target <= 0:
         return round(total, 4), 0.0
-    free_need = target - minimums
-    filled = toward_min + min(excess, free_need)
+    filled = toward_min + min(excess, target - minimums)
     return round(total, 4), _cap(100.0 * filled / target)
 
 
@@ -212,10 +249,7 @@ def measure(target: Target, credits: Iterable[Credit]) -> tuple[float, float]:
     credits = list(credits)
     if target.is_numeric:
         if target.requirement_type == "hours" and target.hour_categories:
-            by_cat: dict[str | None, float] = {}
-            for c in credits:
-                by_cat[c.category] = by_cat.get(c.category, 0.0) + c.amount
-            return category_hours(target.required_hours, target.hour_categories, by_cat)
+            return category_hours(target.required_hours, target.hour_categories, credits)
         value = max(0.0, round(sum(c.amount for c in credits), 4))
         return value, ratio_percentage(value, target.numeric_target)
     done = items_done(credits)
@@ -419,9 +453,15 @@ def initial_phase(phases: Sequence[Phase], completed: Iterable[int] = ()) -> Pha
 
 
 def next_phase(phases: Sequence[Phase], current: Phase, completed: Iterable[int]) -> Phase | None:
-    """The phase that follows a complete `current`: the lowest-numbered other phase that is
-    not complete and whose prerequisite phases are complete (None: nothing can start)."""
-    return initial_phase([p for p in phases if p.id != current.id], set(completed) | {current.id})
+    """The phase that follows a complete `current`: the next by number whose prerequisite
+    phases are complete; failing that, any incomplete phase that may start (a phase held
+    back by a later phase's prerequisite); None when nothing can start."""
+    done = set(completed) | {current.id}
+    ordered = sorted((p for p in phases if p.id != current.id), key=lambda p: p.number)
+    later = [p for p in ordered if p.number > current.number and p.prerequisite_ids <= done]
+    if later:
+        return later[0]
+    return initial_phase(ordered, done)
 
 
 def auto_advance(
@@ -436,7 +476,9 @@ def auto_advance(
     done = set(completed)
     entered: list[Phase] = []
     current = by_id.get(current_id) if current_id is not None else None
-    while current is not None and current.id in done:
+    for _ in range(len(phases) + 1):  # each step enters a new phase: bounded
+        if current is None or current.id not in done:
+            break
         if current.requires_manual_advancement:
             return current.id, entered, current
         nxt = next_phase(phases, current, done)

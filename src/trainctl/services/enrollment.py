@@ -47,34 +47,10 @@ def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
 
 
 # ------------------------------------------------------------------------------- programs
-def _lookup_program(session: Session, ref: str | int) -> Program:
-    """id, "Name" (newest version) or "Name@2". Used until services.programs provides it."""
-    text = str(ref).strip()
-    program: Program | None = None
-    if text.isdigit():
-        program = session.get(Program, int(text))
-    if program is None:
-        name, version = text, None
-        head, sep, tail = text.rpartition("@")
-        if sep and tail.isdigit():
-            name, version = head.strip(), int(tail)
-        stmt = select(Program).where(sa.func.lower(Program.name) == name.lower())
-        if version is not None:
-            stmt = stmt.where(Program.version == version)
-        program = session.exec(stmt.order_by(col(Program.version).desc())).first()
-    if program is None:
-        raise NotFoundError(
-            f"No program {text!r}.",
-            "Name a program by id, name or name@version; `trainctl program list` shows them.",
-        )
-    return program
-
-
 def get_program(session: Session, ref: str | int) -> Program:
-    try:
-        from trainctl.services.programs import get_program as programs_get
-    except ImportError:
-        return _lookup_program(session, ref)
+    """id, "Name" (its newest active version) or "Name@2" (services.programs owns the rules)."""
+    from trainctl.services.programs import get_program as programs_get
+
     return programs_get(session, ref)
 
 
@@ -107,6 +83,7 @@ class Request:
     kind: str = "member"  # member (id, email or badge) | email | badge | id
     target_date: date | None = None
     member: Member | None = None
+    problem: str | None = None  # set when the reference is ambiguous
 
 
 @dataclass
@@ -140,13 +117,23 @@ class BulkResult:
         return [o for o in self.outcomes if o.refused is not None]
 
 
+def _kind_and_ref(r: Request) -> tuple[str, str]:
+    """`id:12`, `email:...`, `badge:12` say which is meant (as services.members.get_member)."""
+    ref = r.ref.strip()
+    kind, sep, rest = ref.partition(":")
+    if r.kind == "member" and sep and kind.strip().lower() in ("id", "email", "badge"):
+        return kind.strip().lower(), rest.strip()
+    return r.kind, ref
+
+
 def resolve_members(session: Session, requests: Sequence[Request]) -> None:
     """Set-based: find every named member in a few queries (id, email, badge)."""
-    ids = sorted({int(r.ref) for r in requests if r.kind in ("member", "id") and r.ref.isdigit()})
+    parsed = [_kind_and_ref(r) for r in requests]
+    ids = sorted({int(ref) for kind, ref in parsed if kind in ("member", "id") and ref.isdigit()})
     emails = sorted(
-        {r.ref.lower() for r in requests if r.kind in ("member", "email") and "@" in r.ref}
+        {ref.lower() for kind, ref in parsed if kind in ("member", "email") and "@" in ref}
     )
-    badges = sorted({r.ref for r in requests if r.kind in ("member", "badge") and r.ref})
+    badges = sorted({ref for kind, ref in parsed if kind in ("member", "badge") and ref})
     by_id: dict[int, Member] = {}
     by_email: dict[str, Member] = {}
     by_badge: dict[str, Member] = {}
@@ -157,16 +144,27 @@ def resolve_members(session: Session, requests: Sequence[Request]) -> None:
                 by_email[m.email.lower()] = m
                 if m.badge is not None:
                     by_badge[m.badge] = m
-    for r in requests:
-        ref = r.ref.strip()
+    for r, (kind, ref) in zip(requests, parsed, strict=True):
         found = None
-        if r.kind in ("member", "id") and ref.isdigit():
-            found = by_id.get(int(ref))
-        if found is None and r.kind in ("member", "email") and "@" in ref:
+        if kind == "id":
+            found = by_id.get(int(ref)) if ref.isdigit() else None
+        elif kind == "email":
             found = by_email.get(ref.lower())
-        if found is None and r.kind in ("member", "badge"):
+        elif kind == "badge":
             found = by_badge.get(ref)
-        r.member = found
+        elif ref.isdigit():
+            one, other = by_id.get(int(ref)), by_badge.get(ref)
+            if one is not None and other is not None and one.id != other.id:
+                r.problem = (
+                    f"{ref!r} is member {one.id}'s id ({one.name}) and also the badge of member "
+                    f"{other.id} ({other.name}); write id:{ref} or badge:{ref}."
+                )
+            found = one or other
+        elif "@" in ref:
+            found = by_email.get(ref.lower())
+        else:
+            found = by_badge.get(ref)
+        r.member = None if r.problem else found
 
 
 def _accepted_prerequisites(session: Session, program: Program) -> dict[int, tuple[str, set[int]]]:
@@ -241,7 +239,7 @@ def validate(session: Session, program: Program, requests: Sequence[Request]) ->
     for i, r in enumerate(requests):
         m = r.member
         if m is None:
-            refused[i] = f"No member {r.ref!r} (give an id, email or badge number)."
+            refused[i] = r.problem or f"No member {r.ref!r} (give an id, email or badge number)."
             continue
         if m.status != "active":
             refused[i] = f"{m.name} is inactive; only active members can enroll."

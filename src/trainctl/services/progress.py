@@ -466,6 +466,7 @@ def update_progress(
     check: str | None = None,
     uncheck: str | None = None,
     category: str | None = None,
+    distributive: bool = False,
     status: str | None = None,
     waive: bool = False,
     reason: str | None = None,
@@ -561,16 +562,25 @@ def update_progress(
                 f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
             )
         if category is not None and target.hour_categories:
-            known = dp.match_item([c.name for c in target.hour_categories], category)
-            if known is None:
+            head, topic = dp.split_category(category)
+            cat = next((c for c in target.hour_categories if c.name.casefold() == head), None)
+            topics = {t.casefold(): t for t, _ in cat.topics} if cat else {}
+            if cat is None or (topic is not None and topic not in topics):
                 raise BadInputError(
                     f"'{req.name}' has no hour category {category!r}.",
-                    f"Categories: {', '.join(c.name for c in target.hour_categories)}.",
+                    "Categories: "
+                    + ", ".join(
+                        c.name + "".join(f", {c.name}/{t}" for t, _ in c.topics)
+                        for c in target.hour_categories
+                    )
+                    + ".",
                 )
-            category = known
+            category = cat.name + (f"/{topics[topic]}" if topic else "")
+        if distributive and req.requirement_type != "hours":
+            raise UsageError("--distributive applies to hours.")
         baseline_states = ("counted", "pending") if is_self else ("counted",)
         current = sum(
-            c.amount for c in ledger if c.state in baseline_states and c.item is None
+            c.amount for c in ledger if c.state in baseline_states
             and (category is None or (c.category or "").casefold() == category.casefold())
         )  # fmt: skip
         if set_to is not None:
@@ -591,14 +601,20 @@ def update_progress(
             raise PermissionDeniedError(
                 "Self-reported credit cannot be negative.", "Ask a training officer to correct it."
             )
-        counted = sum(c.amount for c in ledger if c.state == "counted" and c.item is None)
+        counted = sum(c.amount for c in ledger if c.state == "counted")
         if counted + amount < 0:
             raise RefusedError(
                 f"That would take '{req.name}' to {_fmt(counted + amount)}; progress cannot go below zero.",
                 f"It stands at {_fmt(counted)}. `trainctl progress log {rp.id}` shows the ledger.",
             )
         positive = amount > 0
-        credit(amount, credit_source, category=category, note=note)
+        credit(
+            amount,
+            credit_source,
+            category=category,
+            note=note,
+            item=dp.DISTRIBUTIVE if distributive else None,
+        )
     elif check is not None or uncheck is not None:
         wanted = check if check is not None else uncheck
         if target.is_numeric:

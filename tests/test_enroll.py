@@ -1,0 +1,408 @@
+"""Enrollment from the CLI: single and bulk, the shared validator, views, lifecycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+from trainctl.services.enrollment import CONCURRENT_MESSAGE, PREREQ_MESSAGE
+
+
+@pytest.fixture
+def dept(db_path: Path) -> Dept:
+    return Dept(db_path)
+
+
+def test_spec_integration_example_prerequisite_program_end_to_end(cli):
+    """Enrolling without the prerequisite fails with the spec's message; after the
+    prerequisite is completed through progress updates, the same command succeeds."""
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--badge", "101")
+    cli("requirement", "add", "--name", "Recruit hours", "--type", "hours", "--hours", "10")
+    cli("requirement", "add", "--name", "Driver hours", "--type", "hours", "--hours", "20")
+    cli("program", "create", "Recruit Academy")
+    cli("program", "requirement", "add", "Recruit Academy", "Recruit hours")
+    cli("program", "activate", "Recruit Academy")
+    cli("program", "create", "Driver Training", "--prerequisite", "Recruit Academy")
+    cli("program", "requirement", "add", "Driver Training", "Driver hours")
+    cli("program", "activate", "Driver Training")
+
+    r = cli("enroll", "add", "ann@example.org", "Driver Training", ok=False)
+    assert r.exit_code == 1
+    assert "User has not completed prerequisite program" in r.stderr
+    assert "Traceback" not in r.stderr
+
+    cli("enroll", "add", "ann@example.org", "Recruit Academy")
+    r = cli("progress", "update", "--member", "101", "--requirement", "Recruit hours", "--add", "6")
+    assert "complete" not in r.stderr
+    r = cli("progress", "update", "--member", "101", "--requirement", "Recruit hours", "--add", "4")
+    assert "Enrollment 1 is complete." in r.stderr
+
+    r = cli("--format", "json", "enroll", "add", "ann@example.org", "Driver Training")
+    assert r.json["program"] == "Driver Training" and r.json["status"] == "active"
+
+
+def test_enroll_add_pins_version_records_enrolled_by_and_creates_one_row_per_link(cli, dept):
+    officer = dept.member("Olga Chief", role="officer")
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases", version=3, time_limit_days=365)
+    p1, p2 = dept.phase(pid, 1), dept.phase(pid, 2)
+    shared = dept.requirement("SCBA", "hours")
+    dept.link(pid, shared, phase_id=p1)
+    dept.link(pid, shared, phase_id=p2)  # the same requirement twice: two rows, never mixed up
+    dept.link(pid, dept.requirement("Orientation", "checklist"))
+    r = cli(
+        "--as",
+        str(officer),
+        "--as-of",
+        "2024-02-29",
+        "--format",
+        "json",
+        "enroll",
+        "add",
+        str(ann),
+        "Recruit",
+    )
+    e = r.json
+    assert e["program_version"] == 3
+    assert e["enrolled_by"] == "Olga Chief"
+    assert e["enrolled_on"] == "2024-02-29"
+    assert e["target_date"] == "2025-02-28"  # Feb 29 + 365 days
+    assert e["current_phase"] == "1. Phase 1"
+    rows = dept.rows(
+        "SELECT program_requirement_id, requirement_id FROM requirement_progress ORDER BY 1"
+    )
+    assert len(rows) == 3 and len({r[0] for r in rows}) == 3
+    assert dept.scalar("SELECT enrolled_by FROM enrollment") == officer
+
+
+def test_explicit_target_date_and_year_end(cli, dept):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", time_limit_days=1)
+    r = cli("--as-of", "2026-12-31", "--format", "json", "enroll", "add", str(ann), "Recruit")
+    assert r.json["target_date"] == "2027-01-01"
+    cli("enroll", "withdraw", "1")
+    r = cli(
+        "--as-of",
+        "2026-12-31",
+        "--format",
+        "json",
+        "enroll",
+        "add",
+        str(ann),
+        "Recruit",
+        "--target-date",
+        "2027-06-30",
+    )
+    assert r.json["target_date"] == "2027-06-30"
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        ("template", "is a template"),
+        ("archived", "is archived"),
+        ("draft", "is a draft"),
+        ("enrolled", "is already enrolled in 'Recruit'"),
+        ("on_hold", "is already enrolled in 'Recruit'"),
+        ("prerequisite", PREREQ_MESSAGE),
+        ("concurrent", CONCURRENT_MESSAGE),
+        ("other_exclusive", "which does not allow concurrent enrollment"),
+        ("inactive", "is inactive"),
+    ],
+)
+def test_enroll_add_refusals_leave_the_database_unchanged(cli, dept, snapshot, setup, message):
+    ann = dept.member("Ann Lee", status="inactive" if setup == "inactive" else "active")
+    kw: dict = {}
+    if setup in ("template", "archived", "draft"):
+        kw = {"is_template": True} if setup == "template" else {"status": setup}
+    if setup == "prerequisite":
+        pre, _ = dept.simple_program("Academy")
+        kw = {"prerequisites": (pre,)}
+    if setup == "concurrent":
+        kw = {"allows_concurrent_enrollment": False}
+    dept.simple_program("Recruit", **kw)
+    if setup in ("enrolled", "on_hold"):
+        cli("enroll", "add", str(ann), "Recruit")
+        if setup == "on_hold":
+            cli("enroll", "hold", "1")
+    if setup in ("concurrent", "other_exclusive"):
+        dept.simple_program("Other", allows_concurrent_enrollment=setup == "concurrent")
+        cli("enroll", "add", str(ann), "Other")
+    before = snapshot()
+    r = cli("enroll", "add", str(ann), "Recruit", ok=False)
+    assert r.exit_code == 1, r
+    assert message in r.stderr
+    assert "Hint:" in r.stderr
+    assert snapshot() == before
+
+
+def test_prerequisite_met_by_an_earlier_version_of_the_same_line(cli, dept):
+    ann = dept.member("Ann Lee")
+    v1, _ = dept.simple_program("Academy")
+    v2, _ = dept.simple_program("Academy", version=2, lineage_id=v1)
+    dept.simple_program("Driver", prerequisites=(v2,))
+    cli("enroll", "add", str(ann), "Academy@1")
+    cli("progress", "update", "1", "--set", "10")
+    cli("enroll", "add", str(ann), "Driver")
+
+
+def test_target_date_before_enrollment_is_a_usage_error(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit")
+    before = snapshot()
+    r = cli(
+        "--as-of",
+        "2026-05-01",
+        "enroll",
+        "add",
+        str(ann),
+        "Recruit",
+        "--target-date",
+        "2026-04-30",
+        ok=False,
+    )
+    assert r.exit_code == 2 and "before the enrollment date" in r.stderr
+    assert snapshot() == before
+
+
+def test_member_cannot_enroll_anyone(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit")
+    before = snapshot()
+    r = cli("--as", str(ann), "enroll", "add", str(ann), "Recruit", ok=False)
+    assert r.exit_code == 77 and "training.manage" in r.stderr
+    assert snapshot() == before
+
+
+# --------------------------------------------------------------------------------- bulk
+def _bulk_world(dept: Dept, cli) -> dict[str, int]:
+    ids = {
+        "ann": dept.member("Ann Lee", email="ann@example.org", badge="B1"),
+        "bob": dept.member("Bob Ray", email="bob@example.org", badge="B2"),
+        "cat": dept.member("Cat Diaz", email="cat@example.org", badge="B3"),
+        "dan": dept.member("Dan Wu", email="dan@example.org", badge="B4"),
+    }
+    academy, _ = dept.simple_program("Academy")
+    dept.simple_program("Driver", "hours", "checklist", prerequisites=(academy,))
+    for who in ("ann", "bob", "cat"):
+        cli("enroll", "add", str(ids[who]), "Academy")
+        cli(
+            "progress",
+            "update",
+            "--member",
+            str(ids[who]),
+            "--requirement",
+            "Academy hours 1",
+            "--set",
+            "10",
+        )
+    cli("enroll", "add", str(ids["cat"]), "Driver")  # already enrolled
+    return ids
+
+
+def test_bulk_csv_enrolls_exactly_the_valid_members_and_names_each_refusal(cli, dept, tmp_path):
+    ids = _bulk_world(dept, cli)
+    csv = tmp_path / "class.csv"
+    csv.write_text(
+        "email,name\n"
+        "ann@example.org,Ann Lee\n"  # line 2: valid
+        "nobody@example.org,Nobody\n"  # line 3: unknown member
+        "bob@example.org,Bob Ray\n"  # line 4: valid
+        "ann@example.org,Ann Lee\n"  # line 5: duplicate row of line 2
+        "cat@example.org,Cat Diaz\n"  # line 6: already enrolled
+        "dan@example.org,Dan Wu\n",  # line 7: missing the prerequisite
+        encoding="utf-8",
+    )
+    r = cli("enroll", "bulk", "Driver", "--csv", str(csv), ok=False)
+    assert r.exit_code == 1
+    assert "line 3: nobody@example.org: No member 'nobody@example.org'" in r.stderr
+    assert "line 6: cat@example.org: Cat Diaz is already enrolled in 'Driver'" in r.stderr
+    assert f"line 7: dan@example.org: {PREREQ_MESSAGE} 'Academy'" in r.stderr
+    assert "3 member(s) refused" in r.stderr
+    assert "duplicate of line 2" in r.stdout
+    enrolled = dept.rows(
+        "SELECT member_id FROM enrollment e JOIN program p ON p.id = e.program_id "
+        "WHERE p.name = 'Driver' ORDER BY member_id"
+    )
+    assert [m for (m,) in enrolled] == sorted([ids["ann"], ids["bob"], ids["cat"]])
+    # two new enrollments with two progress rows each (plus cat's earlier one)
+    assert (
+        dept.scalar(
+            "SELECT count(*) FROM requirement_progress rp JOIN enrollment e ON e.id = rp.enrollment_id "
+            "JOIN program p ON p.id = e.program_id WHERE p.name = 'Driver'"
+        )
+        == 6
+    )
+
+
+def test_bulk_json_output_lists_every_row(cli, dept, tmp_path):
+    _bulk_world(dept, cli)
+    csv = tmp_path / "c.csv"
+    csv.write_bytes("\ufeffbadge;name\nB1;Ann\nB4;Dan\n".encode())  # BOM + semicolons
+    r = cli("--format", "json", "enroll", "bulk", "Driver", "--csv", str(csv), ok=False)
+    rows = {row["where"]: row for row in r.json}
+    assert rows["line 2"]["result"] == "enrolled" and rows["line 2"]["enrollment_id"]
+    assert rows["line 3"]["result"] == "refused" and PREREQ_MESSAGE in rows["line 3"]["reason"]
+
+
+def test_bulk_all_or_nothing_and_dry_run_write_nothing(cli, dept, tmp_path, snapshot):
+    _bulk_world(dept, cli)
+    csv = tmp_path / "c.csv"
+    csv.write_text("member\nann@example.org\nB4\n")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Driver", "--csv", str(csv), "--all-or-nothing", ok=False)
+    assert r.exit_code == 1 and "nothing was written (--all-or-nothing)" in r.stderr
+    assert snapshot() == before
+    r = cli("enroll", "bulk", "Driver", "--csv", str(csv), "--dry-run", ok=False)
+    assert r.exit_code == 1 and "would enroll" in r.stdout and "dry run" in r.stderr
+    assert snapshot() == before
+    r = cli("enroll", "bulk", "Driver", "--members", "ann@example.org,B2", "--dry-run")
+    assert "Would enroll 2 member(s)" in r.stderr
+    assert snapshot() == before
+
+
+def test_bulk_members_option_and_same_member_named_twice(cli, dept):
+    ids = _bulk_world(dept, cli)
+    r = cli(
+        "enroll",
+        "bulk",
+        "Driver",
+        "--members",
+        f"ann@example.org, B1, id:{ids['bob']}, {ids['bob']}",
+    )
+    assert "Enrolled 2 member(s)" in r.stderr
+    assert "same member as item 1" in r.stdout
+    assert (
+        dept.scalar("SELECT count(*) FROM enrollment WHERE status = 'active' AND program_id = 2")
+        == 3
+    )
+
+
+def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
+    _bulk_world(dept, cli)
+    before = snapshot()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,shoe_size\nAnn,9\n")
+    r = cli("enroll", "bulk", "Driver", "--csv", str(bad), ok=False)
+    assert r.exit_code == 65 and "shoe_size" in r.stderr
+    bad.write_text("name\nAnn\n")
+    r = cli("enroll", "bulk", "Driver", "--csv", str(bad), ok=False)
+    assert r.exit_code == 65 and "no column names the members" in r.stderr
+    bad.write_bytes("email\nj\xf6rg@example.org\n".encode("latin-1"))
+    r = cli("enroll", "bulk", "Driver", "--csv", str(bad), ok=False)
+    assert r.exit_code == 65 and "not UTF-8" in r.stderr
+    r = cli("enroll", "bulk", "Driver", ok=False)
+    assert r.exit_code == 2
+    assert snapshot() == before
+
+
+def test_bulk_is_set_based_the_query_count_does_not_grow_with_members(dept, db_path):
+    """A few queries for the whole batch: 10 members and 300 members take the same number."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from trainctl.db import session_scope
+    from trainctl.services.auth import OWNER
+    from trainctl.services.enrollment import Request, bulk_enroll, get_program
+
+    for i in range(310):
+        dept.member(f"M{i:03d}", badge=f"X{i}")
+    dept.simple_program("Small", "hours", "checklist", "calls")
+    dept.simple_program("Large", "hours", "checklist", "calls")
+    counts = []
+    for name, refs in (("Small", range(10)), ("Large", range(10, 310))):
+        statements: list[str] = []
+
+        def record(conn, cursor, statement, params, context, executemany, _out=statements):
+            _out.append(statement)
+
+        sa.event.listen(dept.engine, "before_cursor_execute", record)
+        try:
+            with session_scope(dept.engine) as s:
+                requests = [Request(f"item {i}", f"X{i}") for i in refs]
+                res = bulk_enroll(s, OWNER, get_program(s, name), requests, today=date(2026, 1, 1))
+                assert len(res.enrolled) == len(refs)
+        finally:
+            sa.event.remove(dept.engine, "before_cursor_execute", record)
+        counts.append(len(statements))
+    assert counts[0] == counts[1] and counts[0] < 25
+    assert dept.scalar("SELECT count(*) FROM requirement_progress") == 310 * 3
+
+
+# -------------------------------------------------------------------------------- views
+def test_views_and_what_a_member_may_see(cli, dept):
+    officer = dept.member("Olga Chief", role="officer")
+    ann, bob = dept.member("Ann Lee", badge="A1"), dept.member("Bob Ray", badge="B1")
+    dept.simple_program("Recruit", "hours", "checklist")
+    dept.simple_program("Driver")
+    cli("enroll", "bulk", "Recruit", "--members", "A1,B1")
+    cli("enroll", "add", "A1", "Driver")
+    assert len(cli("--format", "json", "enroll", "list").json) == 3
+    assert len(cli("--format", "json", "enroll", "list", "--program", "Recruit").json) == 2
+    assert [
+        e["member"] for e in cli("--format", "json", "enroll", "list", "--member", "A1").json
+    ] == ["Ann Lee"] * 2
+    assert cli("--format", "json", "enroll", "list", "--status", "completed").json == []
+    assert "No enrollments yet" in cli("enroll", "list", "--status", "failed").stderr
+    assert len(cli("--format", "json", "--as", str(officer), "enroll", "user", "B1").json) == 1
+
+    # a member sees only their own
+    mine = cli("--format", "json", "--as", str(ann), "enroll", "list").json
+    assert {e["member_id"] for e in mine} == {ann}
+    assert len(cli("--format", "json", "--as", str(ann), "enroll", "me").json) == 2
+    r = cli("--as", str(ann), "enroll", "user", "B1", ok=False)
+    assert r.exit_code == 77
+    r = cli("--as", str(ann), "enroll", "list", "--member", "B1", ok=False)
+    assert r.exit_code == 77
+    bob_enrollment = cli("--format", "json", "enroll", "user", str(bob)).json[0]["id"]
+    r = cli("--as", str(ann), "enroll", "show", str(bob_enrollment), ok=False)
+    assert r.exit_code == 77
+    r = cli("enroll", "me", ok=False)
+    assert r.exit_code == 2 and "--as" in r.stderr
+
+
+def test_show_is_the_progress_table(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid, _ = dept.simple_program(
+        "Recruit", "hours", "checklist", time_limit_days=30
+    )
+    dept.milestone(pid, "Half way", 50, verify=True)
+    cli("--as-of", "2026-12-20", "enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--add", "5")
+    r = cli("--as-of", "2027-01-25", "enroll", "show", "1")
+    out = r.stdout
+    assert "█████░░░░░" in out  # the 50% bar of the hours row
+    assert "5 / 10 h" in out and "0 / 3 items" in out
+    assert "in progress" in out and "not started" in out
+    assert "25%" in out  # overall: (50 + 0) / 2
+    assert "2027-01-19 OVERDUE" in out  # target date = 2026-12-20 + 30 days
+    data = cli("--format", "json", "enroll", "show", "1").json
+    assert data["progress"] == 25 and data["target_date"] == "2027-01-19"
+    assert [x["status"] for x in data["requirements"]] == ["in_progress", "not_started"]
+    assert data["milestones"][0]["state"] == "not reached"
+
+
+# ---------------------------------------------------------------------------- lifecycle
+def test_lifecycle_hold_resume_withdraw_fail_and_reenroll(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("enroll", "hold", "1", "--reason", "injury")
+    before = snapshot()
+    r = cli("progress", "update", "1", "--add", "2", ok=False)
+    assert r.exit_code == 1 and "on hold" in r.stderr and "enroll resume 1" in r.stderr
+    r = cli("enroll", "hold", "1", ok=False)
+    assert r.exit_code == 1 and "only active enrollments can be put on hold" in r.stderr
+    assert snapshot() == before
+    cli("enroll", "resume", "1")
+    cli("progress", "update", "1", "--add", "2")
+    cli("enroll", "withdraw", "1", "--reason", "moved away")
+    r = cli("enroll", "resume", "1", ok=False)
+    assert r.exit_code == 1
+    cli("enroll", "add", str(ann), "Recruit")  # a withdrawn enrollment is not open
+    cli("enroll", "fail", "2")
+    statuses = dept.rows("SELECT id, status, status_reason FROM enrollment ORDER BY id")
+    assert statuses == [(1, "withdrawn", "moved away"), (2, "failed", None)]
