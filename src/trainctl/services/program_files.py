@@ -349,9 +349,10 @@ def spec_from_file(
             target = found[_link_key(lk)]
             rid = target if isinstance(target, int) else target.id
             assert rid is not None
+            shown = lk.label if isinstance(target, int) else svc.requirement_label(target)
             if (phase, rid) in spec.links:
                 raise RefusedError(
-                    f"Requirement {lk.label} is linked twice at {'the program level' if phase is None else f'phase {phase}'}.",
+                    f"Requirement {shown} is linked twice at {'the program level' if phase is None else f'phase {phase}'}.",
                     "The same requirement counts once per scope; remove one of the two entries.",
                 )
             order = lk.sort_order if lk.sort_order is not None else order + 10
@@ -360,7 +361,7 @@ def spec_from_file(
                 "program_specific_description": lk.description, "custom_deadline_days": lk.deadline_days,
                 "notification_message": lk.notification_message,
             }  # fmt: skip
-            spec.labels[rid] = lk.code or f"'{lk.name}'"
+            spec.labels[rid] = shown
 
     def add_milestones(items: list[Any], phase: int | None) -> None:
         for m in items:

@@ -1,0 +1,284 @@
+"""Programs as files: export, apply (create / change / no-op / dry run), round trips, the
+shipped samples, and refusals of bad files."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from program_helpers import (
+    PROBIE,
+    REGISTRY_REQS,
+    add_enrollment,
+    add_member,
+    add_requirements,
+    build_probie,
+    doc_without_info,
+)
+
+
+@pytest.fixture
+def fresh(cli):
+    """An empty database at head, so 'unchanged' compares against real tables."""
+    cli("db", "check")
+
+
+@pytest.fixture
+def probie(cli, db_path):
+    add_requirements(db_path)
+    build_probie(cli)
+    return PROBIE
+
+
+def other_db(tmp_path: Path, name: str = "other.db", *, registry: bool = True) -> Path:
+    path = tmp_path / name
+    if registry:
+        add_requirements(path, REGISTRY_REQS)
+    return path
+
+
+def test_export_then_apply_on_a_new_database_reproduces_the_program(cli, probie, tmp_path):
+    f = tmp_path / "probie.toml"
+    cli("program", "export", probie, "-o", str(f))
+    data = tomllib.loads(f.read_text())
+    assert data["phases"][0]["requirements"][1] == {
+        "registry": "NFPA", "code": "NFPA 1582", "name": "Medical Fitness", "required": True,
+        "prerequisite": False, "sort_order": 20, "deadline_days": 14,
+    }  # fmt: skip
+    assert {d["name"] for d in data["requirement_definitions"]} == {"Station orientation", "Ride-along shifts"}
+    original = cli("program", "show", probie, "--format", "json").json
+    new = other_db(tmp_path)
+    r = cli("--db", str(new), "program", "apply", "-f", str(f))
+    assert "+ program 'Probationary Firefighter' v1 (phases)" in r.stdout
+    assert "+ requirement definition 'Station orientation' (checklist)" in r.stdout
+    assert "+ phase 3 after phase 2" in r.stdout
+    copy = cli("--db", str(new), "program", "show", probie, "--format", "json").json
+    assert doc_without_info(copy) == doc_without_info(original)
+    assert copy["status"] == "active"
+    assert cli("--db", str(new), "program", "show", probie).stdout.replace(" 1; ", " 1; ") == cli(
+        "program", "show", probie).stdout
+
+
+def test_show_json_round_trips_through_apply(cli, probie, tmp_path):
+    f = tmp_path / "probie.json"
+    f.write_text(cli("program", "show", probie, "--format", "json").stdout)
+    assert "No changes" in cli("program", "apply", "-f", str(f)).stderr  # same database
+    new = other_db(tmp_path)
+    cli("--db", str(new), "program", "apply", "-f", str(f))
+    again = cli("--db", str(new), "program", "show", probie, "--format", "json").json
+    assert doc_without_info(again) == doc_without_info(json.loads(f.read_text()))
+
+
+def test_applying_the_same_file_twice_changes_nothing(cli, probie, tmp_path, snapshot):
+    f = tmp_path / "probie.toml"
+    cli("program", "export", probie, "-o", str(f))
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(f))
+    assert r.stdout == "" and "No changes: program 'Probationary Firefighter' v1 already matches" in r.stderr
+    assert snapshot() == before
+    new = other_db(tmp_path)
+    cli("--db", str(new), "program", "apply", "-f", str(f))
+    from conftest import dump_db
+
+    once = dump_db(new)
+    assert cli("--db", str(new), "program", "apply", "-f", str(f)).stdout == ""
+    assert dump_db(new) == once
+
+
+def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(cli, probie, tmp_path, snapshot):
+    f = tmp_path / "probie.toml"
+    cli("program", "export", probie, "-o", str(f))
+    text = f.read_text()
+    text = text.replace("time_limit_days = 180", "time_limit_days = 200")
+    text = text.replace('name = "Live fire"', 'name = "Live fire (NFPA 1403)"')
+    text = text.replace("warning_days_before = 30", "warning_days_before = 21")
+    text = text.replace("prerequisites = [\n    1,\n    2,\n]", "prerequisites = [\n    2,\n]")
+    text += '\n[[phases.requirements]]\nregistry = "Pro Board"\ncode = "PB-FF1"\nrequired = false\n'
+    text = text.replace('[[milestones]]\nname = "Halfway"\nthreshold = 50.0', '[[milestones]]\nname = "Halfway"\nthreshold = 60.0')
+    f.write_text(text)
+    expected = [
+        "~ program warning_days_before 30 -> 21",
+        "~ phase 2 time_limit_days 180 -> 200",
+        "~ phase 3 name 'Live fire' -> 'Live fire (NFPA 1403)'",
+        "- phase 3 after phase 1",
+        "+ requirement PB-FF1 (phase 3, optional)",
+        "~ milestone 'Halfway' (program level) completion_percentage_threshold 50.0 -> 60.0",
+    ]
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(f), "--dry-run")
+    assert r.stdout.splitlines() == expected
+    assert "Would apply 6 change(s)" in r.stderr and "dry run: nothing written" in r.stderr
+    assert snapshot() == before
+    r = cli("program", "apply", "-f", str(f))
+    assert r.stdout.splitlines() == expected
+    doc = cli("program", "show", probie, "--format", "json").json
+    assert doc["phases"][2]["prerequisites"] == [2] and doc["warning_days_before"] == 21
+    assert [lk["code"] for lk in doc["phases"][2]["requirements"]] == ["NFPA 1403", "PB-FF1"]
+    # and removing things from the file removes them
+    data = tomllib.loads(f.read_text())
+    data["phases"] = data["phases"][:2]
+    data["milestones"] = []
+    g = tmp_path / "two.json"
+    g.write_text(json.dumps(data))
+    r = cli("program", "apply", "-f", str(g))
+    assert r.stdout.splitlines() == [
+        "- phase 3 'Live fire (NFPA 1403)' (with its links and milestones)",
+        "- milestone 'Halfway' (program level)",
+    ]
+    assert [p["number"] for p in cli("program", "show", probie, "--format", "json").json["phases"]] == [1, 2]
+
+
+def test_apply_activates_a_draft_and_joins_a_lineage(cli, probie, tmp_path, db_path):
+    f = tmp_path / "v2.toml"
+    cli("program", "export", probie, "-o", str(f))
+    f.write_text(f.read_text().replace("version = 1", "version = 2"))
+    r = cli("program", "apply", "-f", str(f))
+    assert "+ program 'Probationary Firefighter' v2 (phases)" in r.stdout
+    doc = cli("program", "show", f"{probie}@2", "--format", "json").json
+    assert doc["status"] == "active" and doc["lineage"] == f"{probie}@1"
+
+
+def test_enrolled_programs_are_not_restructured_by_a_file(cli, probie, tmp_path, snapshot, db_path):
+    add_enrollment(db_path, add_member(db_path, "Rec Ruit", "rec@example.org"), 1)
+    f = tmp_path / "probie.toml"
+    cli("program", "export", probie, "-o", str(f))
+    cli("program", "apply", "-f", str(f))  # unchanged: fine
+    f.write_text(f.read_text().replace("time_limit_days = 180", "time_limit_days = 200"))
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(f), ok=False)
+    assert r.exit_code == 1
+    assert "has enrollments, so" in r.stderr and "cannot change its structure" in r.stderr
+    assert "~ phase 2 time_limit_days 180 -> 200" in r.stderr and "Set `version = 2` in the file" in r.stderr
+    assert snapshot() == before
+
+
+# ------------------------------------------------------------------------------ refusals
+def write(tmp_path: Path, text: str, name: str = "p.toml") -> Path:
+    f = tmp_path / name
+    f.write_text(text)
+    return f
+
+
+def test_a_program_file_without_a_required_requirement_is_refused(cli, tmp_path, snapshot, db_path):
+    add_requirements(db_path)
+    f = write(tmp_path, 'name = "Opt"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\nrequired = false\n')
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(f), ok=False)
+    assert r.exit_code == 1
+    assert "Program 'Opt' v1 in" in r.stderr and "is not complete; nothing was written" in r.stderr
+    assert "it has no required requirement" in r.stderr
+    assert snapshot() == before
+    r = cli("program", "create", "--from-file", str(f), ok=False)
+    assert r.exit_code == 1 and snapshot() == before
+
+
+def test_a_phases_program_file_without_phases_is_refused(cli, tmp_path, snapshot, db_path):
+    add_requirements(db_path)
+    f = write(tmp_path, 'name = "P"\nstructure_type = "phases"\n[[requirements]]\nname = "Station orientation"\n')
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(f), ok=False)
+    assert r.exit_code == 1 and "it is a `phases` program without phases" in r.stderr
+    f = write(tmp_path, 'name = "P"\nstructure_type = "phases"\n[[phases]]\nnumber = 1\nname = "One"\n'
+              '[[phases.requirements]]\nname = "Station orientation"\n[[phases]]\nnumber = 2\nname = "Two"\n')
+    r = cli("program", "apply", "-f", str(f), ok=False)
+    assert r.exit_code == 1 and "phase 2 holds no required requirement" in r.stderr
+    assert snapshot() == before
+
+
+def test_links_to_missing_requirements_are_refused_with_an_import_hint(cli, tmp_path, snapshot, fresh):
+    f = write(tmp_path, 'name = "P"\n[[requirement_definitions]]\nname = "Drills"\nrequirement_type = "hours"\n'
+              'required_hours = 4\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\n'
+              '[[requirements]]\nregistry = "Pro Board"\ncode = "PB-FF1"\n[[requirements]]\nname = "Drills"\n'
+              '[[requirements]]\nname = "Nonexistent drill"\n')
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(f), ok=False)
+    assert r.exit_code == 1
+    assert "The program links requirements that do not exist (3); nothing was written." in r.stderr
+    for line in ("requirement NFPA 1001 does not exist", "requirement Pro Board PB-FF1 does not exist",
+                 "requirement 'Nonexistent drill' does not exist"):
+        assert line in r.stderr
+    assert "`trainctl import nfpa`, `trainctl import proboard`" in r.stderr
+    assert snapshot() == before  # not even the definition of "Drills"
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("name = \n", "not valid TOML"),
+        ('name = "P"\nstructure_type = "spiral"\n', "field structure_type: Input should be 'flexible', 'sequential' or 'phases'"),
+        ('name = "P"\ncolour = "red"\n', "field colour: Extra inputs are not permitted"),
+        ('name = "P"\n[reminder_conditions]\nlead_days = [0]\n', "field reminder_conditions.lead_days.0"),
+        ('name = "P"\n[[requirements]]\nregistry = "NFPA"\n', "needs both `registry` and `code`"),
+        ('name = "P"\n[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n', "phase 1 lists prerequisite phase 2, which the file does not define"),
+        ('name = "P"\n[[phases]]\nnumber = 1\nname = "A"\n[[phases]]\nnumber = 1\nname = "B"\n', "Phase 1 appears twice"),
+        ('name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "hours"\n', "a hours requirement needs required_hours"),
+    ],
+)
+def test_invalid_files_are_refused_with_exit_65(cli, tmp_path, snapshot, fresh, text, says):
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(write(tmp_path, text)), ok=False)
+    assert r.exit_code == 65, r
+    assert says in r.stderr
+    assert snapshot() == before
+
+
+def test_phase_cycles_and_duplicate_links_in_a_file_are_refused(cli, tmp_path, snapshot, db_path):
+    add_requirements(db_path)
+    body = ('name = "P"\nstructure_type = "phases"\n'
+            '[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n[[phases.requirements]]\ncode = "NFPA 1001"\nregistry = "NFPA"\n'
+            '[[phases]]\nnumber = 2\nname = "B"\nprerequisites = [1]\n[[phases.requirements]]\ncode = "NFPA 1002"\nregistry = "NFPA"\n')
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(write(tmp_path, body)), ok=False)
+    assert r.exit_code == 1 and "phase prerequisites form a cycle: phase 1 -> phase 2 -> phase 1" in r.stderr
+    dup = 'name = "P"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\n[[requirements]]\nregistry = "NFPA"\ncode = "nfpa 1001"\n'
+    r = cli("program", "apply", "-f", str(write(tmp_path, dup)), ok=False)
+    assert r.exit_code == 1 and "Requirement NFPA 1001 is linked twice at the program level" in r.stderr
+    assert snapshot() == before
+
+
+def test_an_existing_department_requirement_is_kept_and_the_difference_reported(cli, probie, tmp_path):
+    f = tmp_path / "probie.toml"
+    cli("program", "export", probie, "-o", str(f))
+    f.write_text(f.read_text().replace("required_shifts = 6", "required_shifts = 8"))
+    r = cli("program", "apply", "-f", str(f))
+    assert "requirement 'Ride-along shifts' exists and differs from the file in required_shifts" in r.stderr
+    assert "No changes" in r.stderr
+
+
+# ---------------------------------------------------------------------------- samples
+def test_sample_programs_apply_cleanly_after_the_imports(cli, snapshot):
+    from trainctl.services.program_files import sample_programs
+
+    paths = sample_programs()
+    assert {p.name for p in paths} >= {
+        "probationary-firefighter.toml", "driver-operator-candidate.toml", "emt-recertification.toml"
+    }
+    for registry in ("nfpa", "nremt", "proboard", "iso"):
+        r = cli("import", registry, ok=False)
+        if r.exit_code != 0:
+            pytest.skip(f"`trainctl import {registry}` is not available yet: {r.stderr.strip()[:120]}")
+    for path in paths:
+        cli("program", "apply", "-f", str(path))
+    before = snapshot()
+    for path in paths:
+        assert cli("program", "apply", "-f", str(path)).stdout == ""
+    assert snapshot() == before
+    probie = cli("program", "show", "Probationary Firefighter", "--format", "json").json
+    assert probie["structure_type"] == "phases" and probie["status"] == "active"
+    assert [p["prerequisites"] for p in probie["phases"]] == [[], [1], [1, 2]]
+    assert probie["phases"][0]["requires_manual_advancement"] is True
+    assert probie["milestones"] and probie["phases"][0]["milestones"]
+    emt = cli("program", "show", "EMT Recertification", "--format", "json").json
+    assert emt["requirements"][0]["code"] == "NREMT-EMT"
+
+
+def test_a_sample_without_its_registry_is_refused_with_the_import_hint(cli, snapshot, fresh):
+    from trainctl.services.program_files import sample_programs
+
+    emt = next(p for p in sample_programs() if p.name == "emt-recertification.toml")
+    before = snapshot()
+    r = cli("program", "apply", "-f", str(emt), ok=False)
+    assert r.exit_code == 1 and "`trainctl import nremt`" in r.stderr
+    assert snapshot() == before
