@@ -27,7 +27,9 @@ def test_duplicating_v1_twice_gives_v2_and_v3_with_their_own_phases(cli, probie,
     assert cli("program", "duplicate", probie, "--name", probie).stdout.strip() == "2"
     assert cli("program", "duplicate", f"{probie}@1", "--name", probie).stdout.strip() == "3"
     con = sqlite3.connect(db_path)
-    rows = con.execute("SELECT id, version, lineage_id, derived_from_id, status FROM program ORDER BY id").fetchall()
+    rows = con.execute(
+        "SELECT id, version, lineage_id, derived_from_id, status FROM program ORDER BY id"
+    ).fetchall()
     assert rows == [(1, 1, 1, None, "active"), (2, 2, 1, 1, "draft"), (3, 3, 1, 1, "draft")]
     for pid in (2, 3):
         copy = cli("program", "show", str(pid), "--format", "json").json
@@ -37,19 +39,28 @@ def test_duplicating_v1_twice_gives_v2_and_v3_with_their_own_phases(cli, probie,
         pairs = con.execute(
             "SELECT a.program_id, b.program_id, a.phase_number, b.phase_number FROM phase_prerequisite pp "
             "JOIN program_phase a ON a.id = pp.phase_id JOIN program_phase b ON b.id = pp.prerequisite_phase_id "
-            "WHERE a.program_id = ? ORDER BY 3, 4", (pid,)).fetchall()
+            "WHERE a.program_id = ? ORDER BY 3, 4",
+            (pid,),
+        ).fetchall()
         assert pairs == [(pid, pid, 2, 1), (pid, pid, 3, 1), (pid, pid, 3, 2)]
         # links and milestones hang off the copy's phases, never the original's
         bad = con.execute(
             "SELECT count(*) FROM program_requirement r JOIN program_phase ph ON ph.id = r.phase_id "
-            "WHERE r.program_id = ? AND ph.program_id <> ?", (pid, pid)).fetchone()[0]
+            "WHERE r.program_id = ? AND ph.program_id <> ?",
+            (pid, pid),
+        ).fetchone()[0]
         bad += con.execute(
             "SELECT count(*) FROM program_milestone m JOIN program_phase ph ON ph.id = m.phase_id "
-            "WHERE m.program_id = ? AND ph.program_id <> ?", (pid, pid)).fetchone()[0]
+            "WHERE m.program_id = ? AND ph.program_id <> ?",
+            (pid, pid),
+        ).fetchone()[0]
         assert bad == 0
     # a third copy from v2 continues the lineage: v4
     cli("program", "duplicate", f"{probie}@2", "--name", probie)
-    assert con.execute("SELECT version, derived_from_id FROM program WHERE id=4").fetchone() == (4, 2)
+    assert con.execute("SELECT version, derived_from_id FROM program WHERE id=4").fetchone() == (
+        4,
+        2,
+    )
 
 
 def test_changing_a_copy_leaves_the_original_byte_for_byte_the_same(cli, probie):
@@ -58,12 +69,46 @@ def test_changing_a_copy_leaves_the_original_byte_for_byte_the_same(cli, probie)
     before_tree = cli("program", "show", v1).stdout
     cli("program", "duplicate", probie, "--name", probie)
     copy = f"{probie}@2"
-    cli("program", "edit", copy, "--description", "Changed", "--reminders", '{"lead_days": [3]}', "--time-limit-days", "400")
-    cli("program", "phase", "edit", copy, "2", "--name", "FF I academy", "--after", "1", "--time-limit-days", "90")
+    cli(
+        "program",
+        "edit",
+        copy,
+        "--description",
+        "Changed",
+        "--reminders",
+        '{"lead_days": [3]}',
+        "--time-limit-days",
+        "400",
+    )
+    cli(
+        "program",
+        "phase",
+        "edit",
+        copy,
+        "2",
+        "--name",
+        "FF I academy",
+        "--after",
+        "1",
+        "--time-limit-days",
+        "90",
+    )
     cli("program", "phase", "edit", copy, "3", "--no-prerequisites")
     cli("program", "phase", "add", copy, "4", "Driver intro", "--after", "3")
     cli("program", "requirement", "add", copy, "NFPA 1002", "--phase", "4")
-    cli("program", "requirement", "edit", copy, "NFPA 1582", "--phase", "1", "--deadline-days", "7", "-d", "New text")
+    cli(
+        "program",
+        "requirement",
+        "edit",
+        copy,
+        "NFPA 1582",
+        "--phase",
+        "1",
+        "--deadline-days",
+        "7",
+        "-d",
+        "New text",
+    )
     cli("program", "requirement", "remove", copy, "Ride-along shifts", "--phase", "1")
     cli("program", "milestone", "add", copy, "Phase 4 done", "--phase", "4", "--threshold", "100")
     cli("program", "activate", copy)
@@ -77,15 +122,27 @@ def test_keep_version_keeps_the_number_and_needs_a_new_name(cli, snapshot, probi
     r = cli("program", "duplicate", probie, "--name", probie, "--keep-version", ok=False)
     assert r.exit_code == 1 and "--keep-version needs a new name" in r.stderr
     assert snapshot() == before
-    cli("program", "duplicate", probie, "--name", "Probie (east station)", "--keep-version", "--activate")
+    cli(
+        "program",
+        "duplicate",
+        probie,
+        "--name",
+        "Probie (east station)",
+        "--keep-version",
+        "--activate",
+    )
     doc = cli("program", "show", "Probie (east station)", "--format", "json").json
-    assert doc["version"] == 1 and doc["status"] == "active" and doc["derived_from"] == f"{probie}@1"
+    assert (
+        doc["version"] == 1 and doc["status"] == "active" and doc["derived_from"] == f"{probie}@1"
+    )
 
 
 def test_duplicate_refuses_a_taken_name_and_version(cli, snapshot, probie):
     cli("program", "create", "Taken")
     before = snapshot()
-    r = cli("program", "duplicate", probie, "--name", "Taken", "--keep-version", ok=False)  # Taken v1
+    r = cli(
+        "program", "duplicate", probie, "--name", "Taken", "--keep-version", ok=False
+    )  # Taken v1
     assert r.exit_code == 1 and "Program 'Taken' version 1 already exists" in r.stderr
     assert snapshot() == before
     cli("program", "duplicate", probie, "--name", "Taken")  # the lineage's next version: Taken v2
@@ -97,9 +154,22 @@ def test_create_from_template(cli, snapshot, probie, db_path):
     r = cli("program", "create", "X", "--from-template", "Not a template", ok=False)
     assert r.exit_code == 1 and "is not a template" in r.stderr
     assert snapshot() == before
-    cli("program", "create", "Probie class 2026", "--from-template", probie, "--time-limit-days", "300")
+    cli(
+        "program",
+        "create",
+        "Probie class 2026",
+        "--from-template",
+        probie,
+        "--time-limit-days",
+        "300",
+    )
     doc = cli("program", "show", "Probie class 2026", "--format", "json").json
-    assert (doc["version"], doc["status"], doc["is_template"], doc["time_limit_days"]) == (1, "draft", False, 300)
+    assert (doc["version"], doc["status"], doc["is_template"], doc["time_limit_days"]) == (
+        1,
+        "draft",
+        False,
+        300,
+    )
     assert doc["derived_from"] == f"{probie}@1" and doc["lineage"] == "Probie class 2026@1"
     original = cli("program", "show", probie, "--format", "json").json
     a, b = _content(doc), _content(original)
@@ -118,7 +188,12 @@ def test_duplication_is_set_based(cli, tmp_path, db_path):
     counts = []
     for phases, links in ((2, 20), (20, 200)):
         name = f"Big {phases}"
-        cli("program", "apply", "-f", str(big_program_file(tmp_path / f"{name}.json", name, phases, links)))
+        cli(
+            "program",
+            "apply",
+            "-f",
+            str(big_program_file(tmp_path / f"{name}.json", name, phases, links)),
+        )
         seen: list[str] = []
 
         def count(conn, cursor, statement, *args, seen=seen):

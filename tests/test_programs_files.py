@@ -47,7 +47,10 @@ def test_export_then_apply_on_a_new_database_reproduces_the_program(cli, probie,
         "registry": "NFPA", "code": "NFPA 1582", "name": "Medical Fitness", "required": True,
         "prerequisite": False, "sort_order": 20, "deadline_days": 14,
     }  # fmt: skip
-    assert {d["name"] for d in data["requirement_definitions"]} == {"Station orientation", "Ride-along shifts"}
+    assert {d["name"] for d in data["requirement_definitions"]} == {
+        "Station orientation",
+        "Ride-along shifts",
+    }
     original = cli("program", "show", probie, "--format", "json").json
     new = other_db(tmp_path)
     r = cli("--db", str(new), "program", "apply", "-f", str(f))
@@ -57,8 +60,10 @@ def test_export_then_apply_on_a_new_database_reproduces_the_program(cli, probie,
     copy = cli("--db", str(new), "program", "show", probie, "--format", "json").json
     assert doc_without_info(copy) == doc_without_info(original)
     assert copy["status"] == "active"
-    assert cli("--db", str(new), "program", "show", probie).stdout.replace(" 1; ", " 1; ") == cli(
-        "program", "show", probie).stdout
+    assert (
+        cli("--db", str(new), "program", "show", probie).stdout.replace(" 1; ", " 1; ")
+        == cli("program", "show", probie).stdout
+    )
 
 
 def test_show_json_round_trips_through_apply(cli, probie, tmp_path):
@@ -76,7 +81,10 @@ def test_applying_the_same_file_twice_changes_nothing(cli, probie, tmp_path, sna
     cli("program", "export", probie, "-o", str(f))
     before = snapshot()
     r = cli("program", "apply", "-f", str(f))
-    assert r.stdout == "" and "No changes: program 'Probationary Firefighter' v1 already matches" in r.stderr
+    assert (
+        r.stdout == ""
+        and "No changes: program 'Probationary Firefighter' v1 already matches" in r.stderr
+    )
     assert snapshot() == before
     new = other_db(tmp_path)
     cli("--db", str(new), "program", "apply", "-f", str(f))
@@ -87,7 +95,9 @@ def test_applying_the_same_file_twice_changes_nothing(cli, probie, tmp_path, sna
     assert dump_db(new) == once
 
 
-def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(cli, probie, tmp_path, snapshot):
+def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(
+    cli, probie, tmp_path, snapshot
+):
     f = tmp_path / "probie.toml"
     cli("program", "export", probie, "-o", str(f))
     text = f.read_text()
@@ -96,7 +106,10 @@ def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(cli, p
     text = text.replace("warning_days_before = 30", "warning_days_before = 21")
     text = text.replace("prerequisites = [\n    1,\n    2,\n]", "prerequisites = [\n    2,\n]")
     text += '\n[[phases.requirements]]\nregistry = "Pro Board"\ncode = "PB-FF1"\nrequired = false\n'
-    text = text.replace('[[milestones]]\nname = "Halfway"\nthreshold = 50.0', '[[milestones]]\nname = "Halfway"\nthreshold = 60.0')
+    text = text.replace(
+        '[[milestones]]\nname = "Halfway"\nthreshold = 50.0',
+        '[[milestones]]\nname = "Halfway"\nthreshold = 60.0',
+    )
     f.write_text(text)
     expected = [
         "~ program warning_days_before 30 -> 21",
@@ -127,7 +140,9 @@ def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(cli, p
         "- phase 3 'Live fire (NFPA 1403)' (with its links and milestones)",
         "- milestone 'Halfway' (program level)",
     ]
-    assert [p["number"] for p in cli("program", "show", probie, "--format", "json").json["phases"]] == [1, 2]
+    assert [
+        p["number"] for p in cli("program", "show", probie, "--format", "json").json["phases"]
+    ] == [1, 2]
 
 
 def test_apply_activates_a_draft_and_joins_a_lineage(cli, probie, tmp_path, db_path):
@@ -150,7 +165,10 @@ def test_enrolled_programs_are_not_restructured_by_a_file(cli, probie, tmp_path,
     r = cli("program", "apply", "-f", str(f), ok=False)
     assert r.exit_code == 1
     assert "has enrollments, so" in r.stderr and "cannot change its structure" in r.stderr
-    assert "~ phase 2 time_limit_days 180 -> 200" in r.stderr and "Set `version = 2` in the file" in r.stderr
+    assert (
+        "~ phase 2 time_limit_days 180 -> 200" in r.stderr
+        and "Set `version = 2` in the file" in r.stderr
+    )
     assert snapshot() == before
 
 
@@ -163,7 +181,10 @@ def write(tmp_path: Path, text: str, name: str = "p.toml") -> Path:
 
 def test_a_program_file_without_a_required_requirement_is_refused(cli, tmp_path, snapshot, db_path):
     add_requirements(db_path)
-    f = write(tmp_path, 'name = "Opt"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\nrequired = false\n')
+    f = write(
+        tmp_path,
+        'name = "Opt"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\nrequired = false\n',
+    )
     before = snapshot()
     r = cli("program", "apply", "-f", str(f), ok=False)
     assert r.exit_code == 1
@@ -176,28 +197,42 @@ def test_a_program_file_without_a_required_requirement_is_refused(cli, tmp_path,
 
 def test_a_phases_program_file_without_phases_is_refused(cli, tmp_path, snapshot, db_path):
     add_requirements(db_path)
-    f = write(tmp_path, 'name = "P"\nstructure_type = "phases"\n[[requirements]]\nname = "Station orientation"\n')
+    f = write(
+        tmp_path,
+        'name = "P"\nstructure_type = "phases"\n[[requirements]]\nname = "Station orientation"\n',
+    )
     before = snapshot()
     r = cli("program", "apply", "-f", str(f), ok=False)
     assert r.exit_code == 1 and "it is a `phases` program without phases" in r.stderr
-    f = write(tmp_path, 'name = "P"\nstructure_type = "phases"\n[[phases]]\nnumber = 1\nname = "One"\n'
-              '[[phases.requirements]]\nname = "Station orientation"\n[[phases]]\nnumber = 2\nname = "Two"\n')
+    f = write(
+        tmp_path,
+        'name = "P"\nstructure_type = "phases"\n[[phases]]\nnumber = 1\nname = "One"\n'
+        '[[phases.requirements]]\nname = "Station orientation"\n[[phases]]\nnumber = 2\nname = "Two"\n',
+    )
     r = cli("program", "apply", "-f", str(f), ok=False)
     assert r.exit_code == 1 and "phase 2 holds no required requirement" in r.stderr
     assert snapshot() == before
 
 
-def test_links_to_missing_requirements_are_refused_with_an_import_hint(cli, tmp_path, snapshot, fresh):
-    f = write(tmp_path, 'name = "P"\n[[requirement_definitions]]\nname = "Drills"\nrequirement_type = "hours"\n'
-              'required_hours = 4\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\n'
-              '[[requirements]]\nregistry = "Pro Board"\ncode = "PB-FF1"\n[[requirements]]\nname = "Drills"\n'
-              '[[requirements]]\nname = "Nonexistent drill"\n')
+def test_links_to_missing_requirements_are_refused_with_an_import_hint(
+    cli, tmp_path, snapshot, fresh
+):
+    f = write(
+        tmp_path,
+        'name = "P"\n[[requirement_definitions]]\nname = "Drills"\nrequirement_type = "hours"\n'
+        'required_hours = 4\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\n'
+        '[[requirements]]\nregistry = "Pro Board"\ncode = "PB-FF1"\n[[requirements]]\nname = "Drills"\n'
+        '[[requirements]]\nname = "Nonexistent drill"\n',
+    )
     before = snapshot()
     r = cli("program", "apply", "-f", str(f), ok=False)
     assert r.exit_code == 1
     assert "The program links requirements that do not exist (3); nothing was written." in r.stderr
-    for line in ("requirement NFPA 1001 does not exist", "requirement Pro Board PB-FF1 does not exist",
-                 "requirement 'Nonexistent drill' does not exist"):
+    for line in (
+        "requirement NFPA 1001 does not exist",
+        "requirement Pro Board PB-FF1 does not exist",
+        "requirement 'Nonexistent drill' does not exist",
+    ):
         assert line in r.stderr
     assert "`trainctl import nfpa`, `trainctl import proboard`" in r.stderr
     assert snapshot() == before  # not even the definition of "Drills"
@@ -207,13 +242,28 @@ def test_links_to_missing_requirements_are_refused_with_an_import_hint(cli, tmp_
     ("text", "says"),
     [
         ("name = \n", "not valid TOML"),
-        ('name = "P"\nstructure_type = "spiral"\n', "field structure_type: Input should be 'flexible', 'sequential' or 'phases'"),
+        (
+            'name = "P"\nstructure_type = "spiral"\n',
+            "field structure_type: Input should be 'flexible', 'sequential' or 'phases'",
+        ),
         ('name = "P"\ncolour = "red"\n', "field colour: Extra inputs are not permitted"),
-        ('name = "P"\n[reminder_conditions]\nlead_days = [0]\n', "field reminder_conditions.lead_days.0"),
+        (
+            'name = "P"\n[reminder_conditions]\nlead_days = [0]\n',
+            "field reminder_conditions.lead_days.0",
+        ),
         ('name = "P"\n[[requirements]]\nregistry = "NFPA"\n', "needs both `registry` and `code`"),
-        ('name = "P"\n[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n', "phase 1 lists prerequisite phase 2, which the file does not define"),
-        ('name = "P"\n[[phases]]\nnumber = 1\nname = "A"\n[[phases]]\nnumber = 1\nname = "B"\n', "Phase 1 appears twice"),
-        ('name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "hours"\n', "a hours requirement needs required_hours"),
+        (
+            'name = "P"\n[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n',
+            "phase 1 lists prerequisite phase 2, which the file does not define",
+        ),
+        (
+            'name = "P"\n[[phases]]\nnumber = 1\nname = "A"\n[[phases]]\nnumber = 1\nname = "B"\n',
+            "Phase 1 appears twice",
+        ),
+        (
+            'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "hours"\n',
+            "a hours requirement needs required_hours",
+        ),
     ],
 )
 def test_invalid_files_are_refused_with_exit_65(cli, tmp_path, snapshot, fresh, text, says):
@@ -226,24 +276,37 @@ def test_invalid_files_are_refused_with_exit_65(cli, tmp_path, snapshot, fresh, 
 
 def test_phase_cycles_and_duplicate_links_in_a_file_are_refused(cli, tmp_path, snapshot, db_path):
     add_requirements(db_path)
-    body = ('name = "P"\nstructure_type = "phases"\n'
-            '[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n[[phases.requirements]]\ncode = "NFPA 1001"\nregistry = "NFPA"\n'
-            '[[phases]]\nnumber = 2\nname = "B"\nprerequisites = [1]\n[[phases.requirements]]\ncode = "NFPA 1002"\nregistry = "NFPA"\n')
+    body = (
+        'name = "P"\nstructure_type = "phases"\n'
+        '[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n[[phases.requirements]]\ncode = "NFPA 1001"\nregistry = "NFPA"\n'
+        '[[phases]]\nnumber = 2\nname = "B"\nprerequisites = [1]\n[[phases.requirements]]\ncode = "NFPA 1002"\nregistry = "NFPA"\n'
+    )
     before = snapshot()
     r = cli("program", "apply", "-f", str(write(tmp_path, body)), ok=False)
-    assert r.exit_code == 1 and "phase prerequisites form a cycle: phase 1 -> phase 2 -> phase 1" in r.stderr
+    assert (
+        r.exit_code == 1
+        and "phase prerequisites form a cycle: phase 1 -> phase 2 -> phase 1" in r.stderr
+    )
     dup = 'name = "P"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\n[[requirements]]\nregistry = "NFPA"\ncode = "nfpa 1001"\n'
     r = cli("program", "apply", "-f", str(write(tmp_path, dup)), ok=False)
-    assert r.exit_code == 1 and "Requirement NFPA 1001 is linked twice at the program level" in r.stderr
+    assert (
+        r.exit_code == 1
+        and "Requirement NFPA 1001 is linked twice at the program level" in r.stderr
+    )
     assert snapshot() == before
 
 
-def test_an_existing_department_requirement_is_kept_and_the_difference_reported(cli, probie, tmp_path):
+def test_an_existing_department_requirement_is_kept_and_the_difference_reported(
+    cli, probie, tmp_path
+):
     f = tmp_path / "probie.toml"
     cli("program", "export", probie, "-o", str(f))
     f.write_text(f.read_text().replace("required_shifts = 6", "required_shifts = 8"))
     r = cli("program", "apply", "-f", str(f))
-    assert "requirement 'Ride-along shifts' exists and differs from the file in required_shifts" in r.stderr
+    assert (
+        "requirement 'Ride-along shifts' exists and differs from the file in required_shifts"
+        in r.stderr
+    )
     assert "No changes" in r.stderr
 
 
@@ -253,12 +316,16 @@ def test_sample_programs_apply_cleanly_after_the_imports(cli, snapshot):
 
     paths = sample_programs()
     assert {p.name for p in paths} >= {
-        "probationary-firefighter.toml", "driver-operator-candidate.toml", "emt-recertification.toml"
+        "probationary-firefighter.toml",
+        "driver-operator-candidate.toml",
+        "emt-recertification.toml",
     }
     for registry in ("nfpa", "nremt", "proboard", "iso"):
         r = cli("import", registry, ok=False)
         if r.exit_code != 0:
-            pytest.skip(f"`trainctl import {registry}` is not available yet: {r.stderr.strip()[:120]}")
+            pytest.skip(
+                f"`trainctl import {registry}` is not available yet: {r.stderr.strip()[:120]}"
+            )
     for path in paths:
         cli("program", "apply", "-f", str(path))
     before = snapshot()
