@@ -82,7 +82,7 @@ class Request:
     ref: str
     kind: str = "member"  # member (id, email or badge) | email | badge | id
     target_date: date | None = None
-    member: Member | None = None
+    member: Any = None  # a Member, or a row with its id, name, email, badge and status
     problem: str | None = None  # set when the reference is ambiguous
 
 
@@ -139,7 +139,12 @@ def resolve_members(session: Session, requests: Sequence[Request]) -> None:
     by_badge: dict[str, Member] = {}
     for column, values in ((Member.id, ids), (Member.email, emails), (Member.badge, badges)):
         for part in chunks(values):
-            for m in session.exec(select(Member).where(col(column).in_(part))):
+            found_rows = session.exec(
+                select(Member.id, Member.name, Member.email, Member.badge, Member.status).where(
+                    col(column).in_(part)
+                )
+            )
+            for m in found_rows:  # light rows (id, name, email, badge, status), not ORM objects
                 by_id[m.id] = m  # type: ignore[index]
                 by_email[m.email.lower()] = m
                 if m.badge is not None:
@@ -463,30 +468,20 @@ def bulk_enroll(
         return result
 
     now = utcnow()
+    cols = (
+        "member_id", "program_id", "program_version", "enrolled_at", "enrolled_on", "enrolled_by",
+        "target_completion_date", "current_phase_id", "phase_started_on", "progress_percentage",
+        "status", "deadline_warning_sent",
+    )  # fmt: skip
+    phase_start = today if p.initial_phase_id is not None else None
     enrollment_rows = [
-        {
-            "member_id": r.member.id,  # type: ignore[union-attr]
-            "program_id": program.id,
-            "program_version": program.version,
-            "enrolled_at": now,
-            "enrolled_on": today,
-            "enrolled_by": actor.member_id,
-            "target_completion_date": dp.enrollment_target(
-                today, program.time_limit_days, r.target_date
-            )
-            if r.target_date
-            else default_target,
-            "current_phase_id": p.initial_phase_id,
-            "phase_started_on": today if p.initial_phase_id is not None else None,
-            "progress_percentage": 0.0,
-            "status": "active",
-            "deadline_warning_sent": False,
-        }
+        (r.member.id, program.id, program.version, now, today, actor.member_id,  # type: ignore[union-attr]
+         r.target_date or default_target, p.initial_phase_id, phase_start, 0.0, "active", False)
         for r in accepted
-    ]
+    ]  # fmt: skip
     conn = session.connection()
     enrollment_t = Enrollment.__table__  # type: ignore[attr-defined]
-    conn.execute(sa.insert(enrollment_t), enrollment_rows)
+    BulkInsert(conn, enrollment_t, cols).execute(enrollment_rows)
     new_ids = dict(
         conn.execute(
             sa.select(enrollment_t.c.member_id, enrollment_t.c.id).where(
@@ -516,6 +511,60 @@ def bulk_enroll(
     return result
 
 
+PROGRESS_COLUMNS = (
+    "enrollment_id", "program_requirement_id", "requirement_id", "status",
+    "progress_value", "progress_percentage", "due_on",
+)  # fmt: skip
+
+
+class BulkInsert:
+    """executemany of plain tuples, with the dialect's own INSERT text and bind processors.
+
+    Core's executemany builds a parameter dict per row, which costs as much as SQLite's
+    own insert work; here the statement is compiled once by SQLAlchemy for whichever
+    dialect is connected (qmark for SQLite, named for PostgreSQL), type processors are
+    applied per column only where the dialect needs one (dates and timestamps on SQLite),
+    and the rows go straight to the DBAPI cursor's executemany.
+    """
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, columns: Sequence[str]) -> None:
+        self.conn = conn
+        self.columns = list(columns)
+        dialect = conn.dialect
+        stmt = sa.insert(table).values({c: sa.bindparam(c) for c in self.columns})
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.positional = bool(compiled.positional)
+        order = list(compiled.positiontup or []) if self.positional else self.columns
+        self.order = [self.columns.index(k) for k in order]
+        self.procs = [
+            (i, proc)
+            for i, c in enumerate(self.columns)
+            if (proc := table.c[c].type.bind_processor(dialect)) is not None
+        ]
+
+    def process(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        """Apply the type processors to one row (use it for values shared by many rows)."""
+        values = list(row)
+        for i, proc in self.procs:
+            values[i] = proc(values[i])
+        return tuple(values)
+
+    def execute(self, rows: Sequence[tuple[Any, ...]], *, processed: bool = False) -> None:
+        if not rows:
+            return
+        if not processed and self.procs:
+            rows = [self.process(r) for r in rows]
+        if self.positional:
+            if self.order != list(range(len(self.columns))):
+                rows = [tuple(r[i] for i in self.order) for r in rows]
+            self.conn.exec_driver_sql(self.sql, list(rows))
+        else:
+            self.conn.exec_driver_sql(
+                self.sql, [dict(zip(self.columns, r, strict=True)) for r in rows]
+            )
+
+
 def insert_progress_rows(
     conn: sa.Connection,
     p: Plan,
@@ -525,33 +574,22 @@ def insert_progress_rows(
     chunk_rows: int = 50_000,
 ) -> int:
     """Bulk INSERT one progress row per (enrollment, link) with executemany, in chunks."""
-    table = RequirementProgress.__table__  # type: ignore[attr-defined]
-    stmt = sa.insert(table)
-    per_link = [(link[0], link[1], _due(p, link, enrolled_on)) for link in p.links]
+    insert = BulkInsert(conn, RequirementProgress.__table__, PROGRESS_COLUMNS)  # type: ignore[attr-defined]
+    # the per-link part of each row is the same for every enrollment: process it once
+    per_link = [
+        insert.process((0, link[0], link[1], "not_started", 0.0, 0.0, _due(p, link, enrolled_on)))[
+            1:
+        ]
+        for link in p.links
+    ]
     total = len(enrollment_ids) * len(per_link)
-    batch: list[dict[str, Any]] = []
+    per_chunk = max(1, chunk_rows // max(1, len(per_link)))
     done = 0
-    for eid in enrollment_ids:
-        for link_id, req_id, due in per_link:
-            batch.append(
-                {
-                    "enrollment_id": eid,
-                    "program_requirement_id": link_id,
-                    "requirement_id": req_id,
-                    "status": "not_started",
-                    "progress_value": 0.0,
-                    "progress_percentage": 0.0,
-                    "due_on": due,
-                }
-            )
-        if len(batch) >= chunk_rows:
-            conn.execute(stmt, batch)
-            done += len(batch)
-            batch = []
-            if on_progress:
-                on_progress(done, total)
-    if batch:
-        conn.execute(stmt, batch)
+    for start in range(0, len(enrollment_ids), per_chunk):
+        batch = [
+            (eid, *rest) for eid in enrollment_ids[start : start + per_chunk] for rest in per_link
+        ]
+        insert.execute(batch, processed=True)
         done += len(batch)
         if on_progress:
             on_progress(done, total)

@@ -195,9 +195,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("requirement_progress", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_requirement_progress_enrollment_id"), ["enrollment_id"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_requirement_progress_due_on"), ["due_on"], unique=False
         )
         batch_op.create_index(
