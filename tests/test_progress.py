@@ -1,0 +1,423 @@
+"""Progress from the CLI: the ledger, derived status and rollups, the rules of DESIGN §3
+(sequential, is_prerequisite, phases, deadlines, milestones) and the permissions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+
+@pytest.fixture
+def dept(db_path: Path) -> Dept:
+    return Dept(db_path)
+
+
+def row(cli, progress_id: int | str) -> dict:
+    data = cli("--format", "json", "enroll", "show", "1").json
+    return next(r for r in data["requirements"] if r["progress_id"] == int(progress_id))
+
+
+def enrollment(cli, eid: int = 1) -> dict:
+    return cli("--format", "json", "enroll", "show", str(eid)).json
+
+
+# ------------------------------------------------------------------------------- ledger
+def test_credits_status_rollup_autocomplete_and_reopen(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("--format", "json", "progress", "update", "1", "--add", "4", "--note", "Tuesday drill")
+    assert (r.json["value"], r.json["percentage"], r.json["status"]) == (4, 40, "in_progress")
+    r = cli("progress", "update", "1", "--set", "10")  # a credit of the difference
+    assert "is completed" in r.stderr and "Enrollment 1 is complete." in r.stderr
+    assert enrollment(cli)["status"] == "completed"
+    r = cli("progress", "update", "1", "--add", "-3", "--note", "entered twice")
+    assert "reopened" in r.stderr and "Enrollment 1 reopened" in r.stderr
+    e = enrollment(cli)
+    assert (e["status"], e["progress"], e["completed_at"]) == ("active", 70, None)
+    log = cli("--format", "json", "progress", "log", "1").json
+    assert [c["amount"] for c in log] == [4, 6, -3]
+    assert log[0]["note"] == "Tuesday drill" and log[0]["entered_by"] == "database owner"
+    assert {c["state"] for c in log} == {"counted"}
+
+    before = snapshot()
+    r = cli("progress", "update", "1", "--add", "-20", ok=False)
+    assert r.exit_code == 1 and "below zero" in r.stderr
+    r = cli("progress", "update", "1", "--set", "7", ok=False)
+    assert r.exit_code == 1 and "already at 7" in r.stderr
+    r = cli("progress", "update", "1", ok=False)
+    assert r.exit_code == 2 and "Nothing to update" in r.stderr
+    r = cli("progress", "update", "1", "--add", "1", "--check", "x", ok=False)
+    assert r.exit_code == 2
+    r = cli("progress", "update", "99", "--add", "1", ok=False)
+    assert r.exit_code == 1 and "No progress row 99" in r.stderr
+    assert snapshot() == before
+
+
+def test_set_valued_requirements_check_and_uncheck(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "checklist", "shifts", "certification")
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("--format", "json", "progress", "update", "1", "--check", "LOCKER")
+    assert (r.json["value"], r.json["percentage"]) == (1, 33.3)
+    before = snapshot()
+    assert cli("progress", "update", "1", "--check", "locker", ok=False).exit_code == 1
+    r = cli("progress", "update", "1", "--check", "bunk", ok=False)
+    assert r.exit_code == 65 and "uniform, locker, SCBA fit test" in r.stderr
+    assert cli("progress", "update", "1", "--add", "1", ok=False).exit_code == 2
+    assert cli("progress", "update", "2", "--check", "x", ok=False).exit_code == 2
+    r = cli("progress", "update", "2", "--add", "1.5", ok=False)
+    assert r.exit_code == 65 and "whole numbers" in r.stderr
+    assert snapshot() == before
+    r = cli("--format", "json", "progress", "update", "1", "--uncheck", "locker")
+    assert (r.json["value"], r.json["status"]) == (0, "not_started")
+    r = cli("--format", "json", "progress", "update", "3", "--check", "emt-b")
+    assert (r.json["status"], r.json["percentage"]) == ("completed", 100)
+    assert cli("progress", "log", "1").stdout.count("checklist_item") == 2
+
+
+def test_rollup_is_the_mean_over_required_links_and_optional_ones_do_not_count(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit")
+    hours, checklist, calls = (dept.requirement("H", "hours"), dept.requirement("C", "checklist"),
+                               dept.requirement("K", "calls"))  # fmt: skip
+    dept.link(pid, hours)
+    dept.link(pid, checklist)
+    dept.link(pid, calls, required=False)
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "3", "--set", "5")  # the optional one: complete, counts nothing
+    assert enrollment(cli)["progress"] == 0
+    cli("progress", "update", "1", "--set", "10")
+    cli("progress", "update", "2", "--check", "uniform")
+    assert enrollment(cli)["progress"] == pytest.approx(66.7, abs=0.05)  # (100 + 33.3) / 2
+
+
+def test_waive_and_status_overrides(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    r = cli("progress", "update", "1", "--waive", ok=False)
+    assert r.exit_code == 2 and "needs a reason" in r.stderr
+    r = cli("progress", "update", "1", "--status", "in_progress", ok=False)
+    assert r.exit_code == 2 and "follow from the credited value" in r.stderr
+    assert snapshot() == before
+    r = cli("--format", "json", "progress", "update", "1", "--waive", "--reason", "prior service")
+    assert (r.json["status"], r.json["percentage"], r.json["enrollment_progress"]) == (
+        "waived",
+        100,
+        50,
+    )
+    r = cli("--format", "json", "progress", "update", "2", "--add", "2", "--status", "completed")
+    assert (r.json["status"], r.json["enrollment_status"]) == ("completed", "completed")
+    r = cli("--format", "json", "progress", "update", "2", "--status", "auto")
+    assert (r.json["status"], r.json["percentage"], r.json["enrollment_status"]) == (
+        "in_progress",
+        20,
+        "active",
+    )
+    notes = [c["note"] for c in cli("--format", "json", "progress", "log", "1").json]
+    assert notes == ["waived: prior service"]
+
+
+def test_member_and_requirement_addressing(cli, dept):
+    ann = dept.member("Ann Lee", badge="A1")
+    dept.simple_program("Recruit", "hours")
+    pid2 = dept.program("Driver")
+    dept.link(pid2, 1)  # the same requirement in a second program
+    cli("enroll", "add", "A1", "Recruit")
+    cli("progress", "update", "--member", "A1", "--requirement", "Recruit hours 1", "--add", "1")
+    cli("enroll", "add", str(ann), "Driver")
+    r = cli("progress", "update", "--member", "A1", "--requirement", "1", "--add", "1", ok=False)
+    assert r.exit_code == 2 and "matches 2 progress rows" in r.stderr
+    cli("progress", "update", "--enrollment", "2", "--requirement", "recruit HOURS 1", "--add", "1")
+    r = cli(
+        "progress", "update", "--enrollment", "2", "--requirement", "nope", "--add", "1", ok=False
+    )
+    assert r.exit_code == 1 and "No requirement 'nope'" in r.stderr
+
+
+# -------------------------------------------------------------------------------- rules
+def test_sequential_order_refuses_credit_out_of_order(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours", "checklist", "calls", structure="sequential")
+    cli("enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    r = cli("progress", "update", "2", "--check", "uniform", ok=False)
+    assert r.exit_code == 1
+    assert (
+        "This program is sequential: complete 'Recruit hours 1' before 'Recruit checklist 2'"
+        in r.stderr
+    )
+    r = cli("progress", "update", "3", "--add", "1", ok=False)
+    assert "'Recruit hours 1', 'Recruit checklist 2'" in r.stderr
+    assert snapshot() == before
+    cli("progress", "update", "1", "--set", "10")
+    cli("progress", "update", "2", "--check", "uniform")
+    cli("progress", "update", "1", "--add", "-1")  # corrections are always allowed
+    r = cli("progress", "update", "3", "--add", "1", ok=False)
+    assert r.exit_code == 1
+
+
+def test_is_prerequisite_gates_its_scope(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit")
+    dept.link(
+        pid,
+        dept.requirement("Safety briefing", "checklist", checklist_items=["done"]),
+        prerequisite=True,
+    )
+    dept.link(pid, dept.requirement("Live fire", "hours"))
+    cli("enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    r = cli("progress", "update", "2", "--add", "3", ok=False)
+    assert r.exit_code == 1
+    assert (
+        "Prerequisite requirement 'Safety briefing' must be completed before 'Live fire'"
+        in r.stderr
+    )
+    assert snapshot() == before
+    cli("progress", "update", "1", "--check", "done")
+    cli("progress", "update", "2", "--add", "3")
+
+
+def _phased(dept: Dept) -> tuple[int, int, int, int]:
+    pid = dept.program("Recruit", structure="phases")
+    p1 = dept.phase(pid, 1, "Orientation", time_limit_days=30)
+    p2 = dept.phase(pid, 2, "Skills", manual=True, time_limit_days=14)
+    p3 = dept.phase(pid, 3, "Live fire")
+    dept.link(pid, dept.requirement("H1", "hours"), phase_id=p1, custom_deadline_days=10)
+    dept.link(pid, dept.requirement("H2", "hours", time_limit_days=7), phase_id=p2)
+    dept.link(pid, dept.requirement("H3", "hours", time_limit_days=1), phase_id=p3)
+    return pid, p1, p2, p3
+
+
+def test_phases_gate_auto_advance_manual_stop_and_deadlines(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    _phased(dept)
+    cli("--as-of", "2024-02-20", "enroll", "add", str(ann), "Recruit")
+    e = enrollment(cli)
+    assert (e["current_phase"], e["phase_deadline"]) == ("1. Orientation", "2024-03-21")
+    due = {r["requirement"]: r["due_on"] for r in e["requirements"]}
+    assert due == {"H1": "2024-03-01", "H2": None, "H3": None}  # 2024-02-20 + 10 days (leap year)
+
+    before = snapshot()
+    r = cli("progress", "update", "2", "--add", "1", ok=False)
+    assert r.exit_code == 1 and "phase 2 (Skills), which has not started" in r.stderr
+    assert snapshot() == before
+
+    r = cli("--as-of", "2024-02-29", "progress", "update", "1", "--set", "10")
+    assert "Advanced to phase 2 (Skills)." in r.stderr
+    e = enrollment(cli)
+    assert (e["current_phase"], e["phase_started_on"], e["phase_deadline"]) == (
+        "2. Skills",
+        "2024-02-29",
+        "2024-03-14",
+    )
+    assert {r["requirement"]: r["due_on"] for r in e["requirements"]}["H2"] == "2024-03-07"
+
+    before = snapshot()
+    r = cli("enroll", "advance", "1", ok=False)
+    assert (
+        r.exit_code == 1
+        and "Phase 2 (Skills) is not complete" in r.stderr
+        and "H2 (not started)" in r.stderr
+    )
+    assert snapshot() == before
+
+    r = cli("--as-of", "2024-03-05", "progress", "update", "2", "--set", "10")
+    assert "needs an officer to advance it: `trainctl enroll advance 1`" in r.stderr
+    assert enrollment(cli)["current_phase"] == "2. Skills"  # stopped at requires_manual_advancement
+    r = cli("--as-of", "2024-12-31", "enroll", "advance", "1")
+    assert "Advanced to phase 3 (Live fire)." in r.stderr
+    e = enrollment(cli)
+    assert e["current_phase"] == "3. Live fire"
+    assert {r["requirement"]: r["due_on"] for r in e["requirements"]}[
+        "H3"
+    ] == "2025-01-01"  # year end
+    cli("progress", "update", "3", "--set", "10")
+    assert enrollment(cli)["status"] == "completed"
+    r = cli("enroll", "advance", "1", ok=False)
+    assert r.exit_code == 1
+
+
+def test_phase_prerequisites_decide_the_next_phase(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1 = dept.phase(pid, 1, "One")
+    p3 = dept.phase(pid, 3, "Three")
+    p2 = dept.phase(pid, 2, "Two", prerequisites=(p3,))
+    for name, ph in (("R1", p1), ("R2", p2), ("R3", p3)):
+        dept.link(pid, dept.requirement(name, "calls"), phase_id=ph)
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("progress", "update", "--enrollment", "1", "--requirement", "R1", "--set", "5")
+    assert "Advanced to phase 3 (Three)." in r.stderr  # phase 2 waits for phase 3
+    r = cli(
+        "progress", "update", "--enrollment", "1", "--requirement", "R2", "--add", "1", ok=False
+    )
+    assert "has not started" in r.stderr
+    r = cli("progress", "update", "--enrollment", "1", "--requirement", "R3", "--set", "5")
+    assert "Advanced to phase 2 (Two)." in r.stderr
+
+
+def test_milestones_fire_once_and_wait_for_an_officer(cli, dept, snapshot):
+    officer, other = (
+        dept.member("Olga Chief", role="officer"),
+        dept.member("Otto Capt", role="officer"),
+    )
+    pid, _ = dept.simple_program("Recruit", "hours", "hours")
+    dept.milestone(pid, "Quarter", 25)
+    dept.milestone(pid, "Half", 50, verify=True, message="Schedule the mid-term review.")
+    cli("enroll", "add", str(officer), "Recruit")
+    r = cli("progress", "update", "1", "--set", "10")
+    assert "Milestone reached: Quarter (25%)." in r.stderr
+    assert (
+        "Milestone reached: Half (50%). Schedule the mid-term review. It waits for an officer"
+        in r.stderr
+    )
+    cli("progress", "update", "1", "--add", "-6")  # fall below both ...
+    r = cli("progress", "update", "1", "--add", "6")  # ... and cross again: nothing fires twice
+    assert "Milestone" not in r.stderr
+    assert dept.scalar("SELECT count(*) FROM milestone_event") == 2
+    states = {
+        m["milestone"]: m["state"]
+        for m in cli("--format", "json", "progress", "milestones", "1").json
+    }
+    assert states == {"Quarter": "reached", "Half": "awaiting verification"}
+
+    before = snapshot()
+    r = cli("--as", str(officer), "progress", "verify-milestone", "1", "Half", ok=False)
+    assert r.exit_code == 77 and "Nobody verifies their own progress" in r.stderr
+    r = cli("progress", "verify-milestone", "1", "Unknown", ok=False)
+    assert r.exit_code == 1
+    assert snapshot() == before
+    cli("--as", str(other), "progress", "verify-milestone", "1", "Half")
+    m = {m["milestone"]: m for m in cli("--format", "json", "progress", "milestones", "1").json}
+    assert (m["Half"]["state"], m["Half"]["verified_by"]) == ("verified", "Otto Capt")
+    assert cli("progress", "verify-milestone", "1", "Half", ok=False).exit_code == 1
+
+
+def test_phase_milestones_use_the_phase_progress(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1, p2 = dept.phase(pid, 1), dept.phase(pid, 2)
+    dept.link(pid, dept.requirement("A", "hours"), phase_id=p1)
+    dept.link(pid, dept.requirement("B", "hours"), phase_id=p1)
+    dept.link(pid, dept.requirement("C", "hours"), phase_id=p2)
+    dept.link(pid, dept.requirement("D", "hours"), phase_id=p2)
+    dept.milestone(pid, "Phase one half", 50, phase_id=p1)
+    dept.milestone(pid, "Program half", 50)
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("progress", "update", "1", "--set", "10")  # phase 1 at 50%, program at 25%
+    assert "Phase one half" in r.stderr and "Program half" not in r.stderr
+    r = cli("progress", "update", "2", "--set", "10")
+    assert "Program half" in r.stderr and "Advanced to phase 2" in r.stderr
+
+
+# -------------------------------------------------------------------------- permissions
+def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_verified(
+    cli, dept, snapshot
+):
+    officer = dept.member("Olga Chief", role="officer")
+    ann, bob = dept.member("Ann Lee"), dept.member("Bob Ray")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("enroll", "add", str(officer), "Recruit")
+    before = snapshot()
+    r = cli("--as", str(ann), "progress", "update", "1", "--add", "2", ok=False)
+    assert r.exit_code == 77 and "Self-reporting is off" in r.stderr
+    r = cli("--as", str(ann), "progress", "self-reporting", "on", ok=False)
+    assert r.exit_code == 77
+    assert snapshot() == before
+
+    cli("--as", str(officer), "progress", "self-reporting", "on")
+    assert cli("progress", "self-reporting").stdout.strip() == "on"
+    r = cli(
+        "--as",
+        str(ann),
+        "--format",
+        "json",
+        "progress",
+        "update",
+        "1",
+        "--add",
+        "2",
+        "--note",
+        "CE class",
+    )
+    assert r.json["pending"] is True and r.json["value"] == 0  # counts only once verified
+    assert "counts once an officer verifies it" in r.stderr
+    assert enrollment(cli)["progress"] == 0
+    pending = cli("--format", "json", "--as", str(officer), "progress", "pending").json
+    assert [(p["member"], p["amount"]) for p in pending] == [("Ann Lee", 2)]
+
+    before = snapshot()
+    assert cli("--as", str(ann), "progress", "update", "1", "--verify", ok=False).exit_code == 77
+    assert (
+        cli(
+            "--as", str(ann), "progress", "update", "1", "--waive", "--reason", "x", ok=False
+        ).exit_code
+        == 77
+    )
+    assert cli("--as", str(ann), "progress", "update", "1", "--add", "-1", ok=False).exit_code == 77
+    assert cli("--as", str(bob), "progress", "update", "1", "--add", "1", ok=False).exit_code == 77
+    assert cli("--as", str(bob), "progress", "log", "1", ok=False).exit_code == 77
+    assert cli("--as", str(bob), "progress", "pending", ok=False).exit_code == 77
+    # an officer's own progress is self-reported too, and they cannot verify it
+    r = cli("--as", str(officer), "progress", "update", "2", "--verify", ok=False)
+    assert r.exit_code == 77 and "Nobody verifies their own progress" in r.stderr
+    assert snapshot() == before
+
+    r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--verify")
+    assert (r.json["value"], r.json["percentage"]) == (2, 20)
+    log = cli("--as", str(ann), "--format", "json", "progress", "log", "1").json
+    assert [(c["source"], c["state"], c["verified_by"]) for c in log] == [
+        ("self_report", "counted", "Olga Chief")
+    ]
+    assert "verified by Olga Chief" in cli("--as", str(ann), "enroll", "show", "1").stdout
+
+
+def test_rollup_is_one_update_statement(dept, db_path):
+    """The enrollment rollup is set-based: one UPDATE for any number of enrollments."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from trainctl.db import session_scope
+    from trainctl.services.auth import OWNER
+    from trainctl.services.enrollment import Request, bulk_enroll, get_program
+    from trainctl.services.progress import rollup_enrollments
+
+    for i in range(40):
+        dept.member(f"M{i}", badge=f"X{i}")
+    dept.simple_program("Recruit", "hours", "checklist")
+    with session_scope(dept.engine) as s:
+        bulk_enroll(s, OWNER, get_program(s, "Recruit"), [Request(f"i{i}", f"X{i}") for i in range(40)],
+                    today=date(2026, 1, 1))  # fmt: skip
+    with dept.engine.begin() as c:
+        c.execute(
+            sa.text(
+                "UPDATE requirement_progress SET status = 'completed', progress_percentage = 100"
+            )
+        )
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, params, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(dept.engine, "before_cursor_execute", record)
+    try:
+        with session_scope(dept.engine) as s:
+            rollup_enrollments(s, list(range(1, 41)))
+    finally:
+        sa.event.remove(dept.engine, "before_cursor_execute", record)
+    updates = [st for st in statements if st.lstrip().upper().startswith("UPDATE")]
+    assert len(updates) == 1 and "enrollment" in updates[0]
+    assert (
+        dept.scalar(
+            "SELECT count(*) FROM enrollment WHERE status = 'completed' AND progress_percentage = 100"
+        )
+        == 40
+    )
