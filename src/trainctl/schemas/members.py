@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import (  # noqa: TID253 -- schemas are imported inside command bodies
+from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,

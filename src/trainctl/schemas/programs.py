@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import (  # noqa: TID253 -- schemas are imported inside command bodies
+from pydantic import (
     BaseModel,
     ConfigDict,
     Field,

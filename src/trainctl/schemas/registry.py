@@ -1,4 +1,3 @@
-# ruff: noqa: TID253  (pyproject exempts "schemas.py", not the schemas/ package)
 """The registry file format (registries/*.json, `trainctl import registry FILE`).
 
 One JSON object:

@@ -1,4 +1,3 @@
-# ruff: noqa: TID253  (pyproject exempts "schemas.py", not the schemas/ package)
 """Requirement schemas: RequirementCreate / RequirementUpdate / RequirementRead.
 
 Every field of the spec's TrainingRequirement, as modelled in models.Requirement. Shapes of
