@@ -2,9 +2,107 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
+from trainctl.cli import render
+from trainctl.cli.state import get_state
+from trainctl.errors import UsageError
 
-def demo(ctx: typer.Context) -> None:
-    """Build a sample department in a separate demo database and show it."""
-    raise NotImplementedError
+DEMO_MARK = "demo_database"
+
+
+def _is_demo_file(path: Path) -> bool:
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARK,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None
+
+
+def _remove(path: Path) -> None:
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
+
+
+def demo(
+    ctx: typer.Context,
+    path: Annotated[
+        Path | None,
+        typer.Option(
+            "--path",
+            help="Where to build the demo database. Default: demo.db in the user data dir.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Build a sample department in a separate demo database and show it.
+
+    Imports the NFPA, NREMT, Pro Board and ISO registries, adds 14 members, applies the
+    sample programs, enrolls three cohorts and records some progress. Rebuilt from scratch
+    on every run; your own database is never touched.
+    """
+    from trainctl.config import demo_db_path, sqlite_path
+    from trainctl.services.settings import set_setting
+
+    state = get_state(ctx)
+    dest = (path or demo_db_path()).expanduser().absolute()
+    own = sqlite_path(state.url)
+    if own is not None and own.absolute() == dest:
+        raise UsageError(
+            f"{dest} is your trainctl database; the demo never writes there.",
+            "Give the demo its own file: trainctl demo --path demo.db",
+        )
+    if dest.exists() and not _is_demo_file(dest):
+        raise UsageError(
+            f"{dest} exists and is not a trainctl demo database; it is left alone.",
+            "Give the demo a new file with --path.",
+        )
+    _remove(dest)
+
+    state.db, state.actor, state._engine = str(dest), None, None
+    # Marked first, in its own transaction: a build that fails can simply be run again.
+    with state.session() as (session, _):
+        set_setting(session, DEMO_MARK, "1")
+    with (
+        render.console("err").status("Building the demo department…"),
+        state.session() as (session, actor),
+    ):
+        from trainctl.services.demo import build_demo
+
+        summary = build_demo(session, actor, state.today(session))
+
+    quiet = state.quiet
+    registries = ", ".join(f"{name} {n}" for name, n in summary.registries.items())
+    render.info(f"Demo database: {dest}", quiet=quiet)
+    render.info(
+        f"Imported requirements ({registries}); added {summary.members} members; applied "
+        f"{len(summary.programs)} programs; enrolled "
+        + ", ".join(f"{n} in {p}" for p, n in summary.enrollments.items())
+        + f"; recorded {summary.credits} progress updates.",
+        quiet=quiet,
+    )
+
+    from trainctl.cli import enroll as enroll_cli
+    from trainctl.cli import program as program_cli
+
+    program_cli.list_(ctx)
+    enroll_cli.list_(ctx)
+    if summary.showcase_enrollment is not None:
+        enroll_cli.show(ctx, str(summary.showcase_enrollment))
+    render.info(
+        "\nExplore it (every command takes --db):\n"
+        f"  trainctl --db {dest} program show 'Probationary Firefighter'\n"
+        f"  trainctl --db {dest} enroll show {summary.showcase_enrollment}\n"
+        f"  trainctl --db {dest} requirement list --registry NREMT\n"
+        f"  trainctl --db {dest} member list",
+        quiet=quiet,
+    )

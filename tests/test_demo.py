@@ -1,0 +1,66 @@
+"""`trainctl demo`: the README's first command. A sample department in its own file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+
+def _count(path: Path, sql: str) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_demo_builds_a_department_in_its_own_file_and_shows_it(cli, db_path: Path, tmp_path: Path):
+    r = cli("demo")
+    demo = tmp_path / "xdg" / "trainctl" / "demo.db"
+    assert demo.exists()
+    assert not db_path.exists(), "the user's database must not be created or touched"
+    assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'NFPA'") == 7
+    assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'NREMT'") == 8
+    assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'Pro Board'") == 8
+    assert _count(demo, "SELECT count(*) FROM member") == 14
+    assert _count(demo, "SELECT count(*) FROM program WHERE status = 'active'") == 3
+    assert _count(demo, "SELECT count(*) FROM enrollment") == 12
+    assert _count(demo, "SELECT count(*) FROM progress_credit") > 20
+    # real output for a newcomer: the programs, the enrollments, one member's progress
+    assert "Probationary Firefighter" in r.stdout
+    assert "Hannah Brooks" in r.stdout
+    assert "Milestones" in r.stdout
+    assert f"--db {demo}" in r.stderr
+    # progress is derived from the ledger and the rollup agrees with it
+    assert _count(demo, "SELECT count(*) FROM enrollment WHERE progress_percentage > 0") >= 8
+
+
+def test_demo_runs_again_from_scratch(cli, tmp_path: Path):
+    cli("demo", "--path", str(tmp_path / "d.db"))
+    cli("demo", "--path", str(tmp_path / "d.db"))
+    assert _count(tmp_path / "d.db", "SELECT count(*) FROM member") == 14
+
+
+def test_demo_never_writes_the_users_database(cli, db_path: Path, snapshot):
+    cli("member", "add", "Real Person", "--email", "real@example.org")
+    before = snapshot()
+    r = cli("demo", "--path", str(db_path), ok=False)
+    assert r.exit_code == 2 and "never writes there" in r.stderr
+    assert snapshot() == before
+
+
+def test_demo_leaves_a_foreign_file_alone(cli, tmp_path: Path):
+    other = tmp_path / "notes.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (x)")
+    con.commit()
+    con.close()
+    r = cli("demo", "--path", str(other), ok=False)
+    assert r.exit_code == 2 and "not a trainctl demo database" in r.stderr
+    assert _count(other, "SELECT count(*) FROM sqlite_master") == 1
+
+
+def test_demo_quiet_prints_data_only(cli, tmp_path: Path):
+    r = cli("--quiet", "demo", "--path", str(tmp_path / "q.db"))
+    assert r.stderr.strip() == ""
+    assert "Probationary Firefighter" in r.stdout
