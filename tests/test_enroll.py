@@ -71,7 +71,8 @@ def test_enroll_add_pins_version_records_enrolled_by_and_creates_one_row_per_lin
     assert e["target_date"] == "2025-02-28"  # Feb 29 + 365 days
     assert e["current_phase"] == "1. Phase 1"
     rows = dept.rows(
-        "SELECT program_requirement_id, requirement_id FROM requirement_progress ORDER BY 1"
+        "SELECT rp.program_requirement_id, pr.requirement_id FROM requirement_progress rp "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id ORDER BY 1"
     )
     assert len(rows) == 3 and len({r[0] for r in rows}) == 3
     assert dept.scalar("SELECT enrolled_by FROM enrollment") == officer

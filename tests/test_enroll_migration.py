@@ -76,8 +76,8 @@ def test_0003_upgrade_carries_0002_data_and_enforces_its_keys(cli, db_path: Path
     # one progress row per (enrollment, program requirement)
     with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
         con.execute(
-            "INSERT INTO requirement_progress (enrollment_id, program_requirement_id, requirement_id, status, "
-            "progress_value, progress_percentage) VALUES (1, 1, 1, 'not_started', 0, 0)"
+            "INSERT INTO requirement_progress (enrollment_id, program_requirement_id, status, "
+            "progress_value, progress_percentage) VALUES (1, 1, 'not_started', 0, 0)"
         )
     # one credit per source
     source = con.execute("SELECT source_type, source_id FROM progress_credit").fetchone()

@@ -403,7 +403,6 @@ def enroll_member(
         RequirementProgress(
             enrollment_id=enrollment.id,  # type: ignore[arg-type]
             program_requirement_id=link[0],
-            requirement_id=link[1],
             due_on=_due(p, link, today),
         )
         for link in p.links
@@ -511,10 +510,11 @@ def bulk_enroll(
     return result
 
 
-PROGRESS_COLUMNS = (
-    "enrollment_id", "program_requirement_id", "requirement_id", "status",
-    "progress_value", "progress_percentage", "due_on",
-)  # fmt: skip
+def _bind_processor(type_: Any, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    """The bind processor SQLAlchemy itself applies: the dialect's implementation of the
+    type (on SQLite, DATE and DATETIME become ISO strings here, not in pysqlite's
+    deprecated per-row adapters)."""
+    return type_.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
 
 
 class BulkInsert:
@@ -540,7 +540,7 @@ class BulkInsert:
         self.procs = [
             (i, proc)
             for i, c in enumerate(self.columns)
-            if (proc := table.c[c].type.bind_processor(dialect)) is not None
+            if (proc := _bind_processor(table.c[c].type, dialect)) is not None
         ]
 
     def process(self, row: Sequence[Any]) -> tuple[Any, ...]:
@@ -571,26 +571,52 @@ def insert_progress_rows(
     enrollment_ids: Sequence[int],
     enrolled_on: date,
     on_progress: Callable[[int, int], None] | None = None,
-    chunk_rows: int = 50_000,
+    chunk_rows: int = 40_000,
 ) -> int:
-    """Bulk INSERT one progress row per (enrollment, link) with executemany, in chunks."""
-    insert = BulkInsert(conn, RequirementProgress.__table__, PROGRESS_COLUMNS)  # type: ignore[attr-defined]
-    # the per-link part of each row is the same for every enrollment: process it once
-    per_link = [
-        insert.process((0, link[0], link[1], "not_started", 0.0, 0.0, _due(p, link, enrolled_on)))[
-            1:
-        ]
-        for link in p.links
-    ]
-    total = len(enrollment_ids) * len(per_link)
-    per_chunk = max(1, chunk_rows // max(1, len(per_link)))
+    """One progress row per (new enrollment, program link), made inside the database.
+
+    INSERT ... SELECT crosses the new enrollments with the program's links, each link's
+    due date given as a CASE on its id, so SQLite builds the rows itself: about twice the
+    speed of handing it the same rows through executemany (bench/bulk_enroll.py). Chunked
+    by enrollment so a progress bar can follow; rows go in (enrollment, link) order, the
+    order of the unique key.
+    """
+    if not enrollment_ids or not p.links:
+        return 0
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    dues = {link[0]: _due(p, link, enrolled_on) for link in p.links}
+    due_on = sa.case(
+        *((pr.c.id == lid, sa.literal(d, rp.c.due_on.type)) for lid, d in dues.items() if d is not None),
+        else_=sa.null(),
+    ) if any(d is not None for d in dues.values()) else sa.null()
+    per_chunk = max(1, chunk_rows // len(p.links))
+    ids = sorted(enrollment_ids)
+    total = len(ids) * len(p.links)
     done = 0
-    for start in range(0, len(enrollment_ids), per_chunk):
-        batch = [
-            (eid, *rest) for eid in enrollment_ids[start : start + per_chunk] for rest in per_link
-        ]
-        insert.execute(batch, processed=True)
-        done += len(batch)
+    for part in chunks(ids, per_chunk):
+        rows = (
+            sa.select(
+                e.c.id,
+                pr.c.id,
+                sa.literal("not_started"),
+                sa.literal(0.0),
+                sa.literal(0.0),
+                due_on,
+            )
+            .select_from(e.join(pr, sa.true()))
+            .where(e.c.id.between(part[0], part[-1]), e.c.id.in_(part), pr.c.id.in_(list(dues)))
+            .order_by(e.c.id, pr.c.id)
+        )
+        conn.execute(
+            rp.insert().from_select(
+                ["enrollment_id", "program_requirement_id", "status", "progress_value",
+                 "progress_percentage", "due_on"],
+                rows,
+            )
+        )  # fmt: skip
+        done += len(part) * len(p.links)
         if on_progress:
             on_progress(done, total)
     return done
@@ -768,7 +794,7 @@ def progress_lines(session: Session, enrollment: Enrollment, today: date) -> lis
             ProgramRequirement,
             col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
         )
-        .join(Requirement, col(Requirement.id) == RequirementProgress.requirement_id)
+        .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
         .outerjoin(ProgramPhase, col(ProgramPhase.id) == ProgramRequirement.phase_id)
         .outerjoin(verifier, verifier.id == RequirementProgress.verified_by)
         .where(RequirementProgress.enrollment_id == enrollment.id)

@@ -58,7 +58,11 @@ def recompute(session: Session, progress_ids: Sequence[int], now: datetime | Non
         pairs = list(
             session.exec(
                 select(RequirementProgress, Requirement)
-                .join(Requirement, col(Requirement.id) == RequirementProgress.requirement_id)
+                .join(
+                    ProgramRequirement,
+                    col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
+                )
+                .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
                 .where(col(RequirementProgress.id).in_(part))
             )
         )
@@ -164,7 +168,7 @@ def link_states(session: Session, enrollment_ids: Sequence[int]) -> dict[int, li
                 ProgramRequirement,
                 col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
             )
-            .join(Requirement, col(Requirement.id) == RequirementProgress.requirement_id)
+            .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
             .where(col(RequirementProgress.enrollment_id).in_(part))
         )
         for (
@@ -357,11 +361,11 @@ def _locate(session: Session, progress_id: int) -> Located:
     row = session.exec(
         select(RequirementProgress, Enrollment, Requirement, ProgramRequirement)
         .join(Enrollment, col(Enrollment.id) == RequirementProgress.enrollment_id)
-        .join(Requirement, col(Requirement.id) == RequirementProgress.requirement_id)
         .join(
             ProgramRequirement,
             col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
         )
+        .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
         .where(RequirementProgress.id == progress_id)
     ).first()
     if row is None:
@@ -421,7 +425,11 @@ def locate(
         session.exec(
             select(RequirementProgress.id, Requirement, Enrollment.id)
             .join(Enrollment, col(Enrollment.id) == RequirementProgress.enrollment_id)
-            .join(Requirement, col(Requirement.id) == RequirementProgress.requirement_id)
+            .join(
+                ProgramRequirement,
+                col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
+            )
+            .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
             .where(*conds)
         )
     )
@@ -887,7 +895,11 @@ def pending_credits(session: Session, actor: Actor) -> list[dict[str, Any]]:
         .join(RequirementProgress, col(RequirementProgress.id) == ProgressCredit.progress_id)
         .join(Enrollment, col(Enrollment.id) == RequirementProgress.enrollment_id)
         .join(Member, col(Member.id) == Enrollment.member_id)
-        .join(Requirement, col(Requirement.id) == RequirementProgress.requirement_id)
+        .join(
+            ProgramRequirement,
+            col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
+        )
+        .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
         .where(ProgressCredit.state == "pending")
         .order_by(col(ProgressCredit.entered_at), col(ProgressCredit.id))
     )

@@ -136,7 +136,6 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("enrollment_id", sa.Integer(), nullable=False),
         sa.Column("program_requirement_id", sa.Integer(), nullable=False),
-        sa.Column("requirement_id", sa.Integer(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(), nullable=False),
         sa.Column("status_override", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
         sa.Column("override_reason", sqlmodel.sql.sqltypes.AutoString(), nullable=True),
@@ -175,12 +174,6 @@ def upgrade() -> None:
             ondelete="RESTRICT",
         ),
         sa.ForeignKeyConstraint(
-            ["requirement_id"],
-            ["requirement.id"],
-            name=op.f("fk_requirement_progress_requirement_id_requirement"),
-            ondelete="RESTRICT",
-        ),
-        sa.ForeignKeyConstraint(
             ["verified_by"],
             ["member.id"],
             name=op.f("fk_requirement_progress_verified_by_member"),
@@ -193,17 +186,14 @@ def upgrade() -> None:
             name=op.f("uq_requirement_progress_enrollment_id_program_requirement_id"),
         ),
     )
+    # No program_requirement_id index, on purpose: see models.RequirementProgress.
     with op.batch_alter_table("requirement_progress", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_requirement_progress_due_on"), ["due_on"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_requirement_progress_program_requirement_id"),
-            ["program_requirement_id"],
+            "ix_requirement_progress_due_on",
+            ["due_on"],
             unique=False,
-        )
-        batch_op.create_index(
-            batch_op.f("ix_requirement_progress_requirement_id"), ["requirement_id"], unique=False
+            sqlite_where=sa.text("due_on IS NOT NULL"),
+            postgresql_where=sa.text("due_on IS NOT NULL"),
         )
 
     op.create_table(
