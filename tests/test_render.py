@@ -1,0 +1,43 @@
+"""Listings: large tables take the fast path and still show every value whole."""
+
+from __future__ import annotations
+
+from trainctl.cli import render
+from trainctl.cli.render import Col
+
+
+def _rows(n: int):
+    return [
+        {"id": i, "name": f"Member Number {i}", "hired": "2020-03-01", "pct": 12.5}
+        for i in range(1, n + 1)
+    ]
+
+
+COLS = [Col("id", "ID", numeric=True), Col("name"), Col("hired"), Col("pct", "%", numeric=True)]
+
+
+def test_large_table_lists_every_row_in_the_box_style(capsys):
+    render.table(_rows(500), COLS, "table")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("┏") and out[2].startswith("┡") and out[-1].startswith("└")
+    body = out[3:-1]
+    assert len(body) == 500
+    assert body[0] == "│   1 │ Member Number 1   │ 2020-03-01 │ 12.5 │"
+    assert body[-1].startswith("│ 500 │ Member Number 500 │ 2020-03-01 │")
+
+
+def test_narrow_terminal_wraps_instead_of_cutting_values(capsys, monkeypatch):
+    monkeypatch.setattr(render.console("out"), "width", 30)  # the console is shared: restore after
+    render.table(_rows(150), COLS, "table")
+    text = capsys.readouterr().out
+    assert "…" not in text
+    assert text.count("2020-03-01") == 150  # dates are never cut or wrapped
+    assert "Member" in text and "Number 150" in text
+
+
+def test_small_table_and_empty_hint(capsys):
+    render.table(_rows(3), COLS, "table")
+    assert "Member Number 3" in capsys.readouterr().out
+    render.table([], COLS, "table", empty="No members yet. Add one with `trainctl member add`.")
+    captured = capsys.readouterr()
+    assert captured.out == "" and "No members yet" in captured.err
