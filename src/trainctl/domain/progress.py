@@ -81,6 +81,11 @@ def split_category(category: str | None) -> tuple[str, str | None]:
     return head.strip().casefold(), (topic.strip().casefold() or None)
 
 
+def free_hours(required: float | None, categories: Sequence[HourCategory]) -> float:
+    """Hours of the target that no category minimum claims (what uncategorised hours fill)."""
+    return max(0.0, float(required or 0) - sum(c.min_hours for c in categories))
+
+
 def category_hours(
     required: float | None, categories: Sequence[HourCategory], credits: Iterable[Credit]
 ) -> tuple[float, float]:
@@ -92,7 +97,8 @@ def category_hours(
     a free remainder, and a category's minimum into its topic minimums plus a free part.
     Hours fill minimums first; what is left over (after the caps) fills the free remainder.
     Hours in no defined category only fill the free remainder. 100% therefore means every
-    minimum met and the total reached.
+    minimum met and the total reached. The value is the hours that count toward the
+    target, so value / target always agrees with the percentage; the ledger keeps the rest.
     """
     known = {c.name.casefold(): c for c in categories}
     hours: dict[str, float] = {}
@@ -136,7 +142,7 @@ def category_hours(
     if target <= 0:
         return round(total, 4), 0.0
     filled = toward_min + min(excess, target - minimums)
-    return round(total, 4), _cap(100.0 * filled / target)
+    return round(filled, 4), _cap(100.0 * filled / target)
 
 
 def item_names(raw: Iterable[Any]) -> list[str]:

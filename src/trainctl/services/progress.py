@@ -459,6 +459,13 @@ class UpdateResult:
     events: list[str] = field(default_factory=list)
 
 
+def _categories(target: dp.Target) -> str:
+    """'national, national/airway, ..., local, individual' for hints."""
+    return ", ".join(
+        c.name + "".join(f", {c.name}/{t}" for t, _ in c.topics) for c in target.hour_categories
+    )
+
+
 def _fmt(n: float) -> str:
     return f"{n:g}"
 
@@ -576,14 +583,20 @@ def update_progress(
             if cat is None or (topic is not None and topic not in topics):
                 raise BadInputError(
                     f"'{req.name}' has no hour category {category!r}.",
-                    "Categories: "
-                    + ", ".join(
-                        c.name + "".join(f", {c.name}/{t}" for t, _ in c.topics)
-                        for c in target.hour_categories
-                    )
-                    + ".",
+                    f"Categories: {_categories(target)}.",
                 )
             category = cat.name + (f"/{topics[topic]}" if topic else "")
+        elif (
+            category is None
+            and target.hour_categories
+            and (add is None or add > 0)
+            and dp.free_hours(target.required_hours, target.hour_categories) <= 0
+        ):
+            raise BadInputError(
+                f"'{req.name}' counts hours by category, and its categories take up the whole "
+                f"{_fmt(target.required_hours or 0)} h: hours without a category could never count.",
+                f"Give --category: {_categories(target)}.",
+            )
         if distributive and req.requirement_type != "hours":
             raise UsageError("--distributive applies to hours.")
         baseline_states = ("counted", "pending") if is_self else ("counted",)

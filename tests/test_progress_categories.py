@@ -1,0 +1,53 @@
+"""NCCP-style hours: credit by category and topic; value and percentage always agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainctl.services.program_files import sample_programs
+
+
+@pytest.fixture
+def emt(cli):
+    cli("import", "nremt")
+    cli("import", "iso")
+    path = next(p for p in sample_programs() if p.name == "emt-recertification.toml")
+    cli("program", "apply", "-f", str(path))
+    cli("member", "add", "Tom Kowalski", "--email", "tk@example.org", "--position", "emt")
+    cli("enroll", "add", "tk@example.org", "EMT Recertification")
+    return "tk@example.org"
+
+
+def _line(cli, code_name: str):
+    doc = cli("enroll", "show", "1", "--format", "json").json
+    return next(r for r in doc["requirements"] if code_name in r["requirement"])
+
+
+def test_hours_without_a_category_are_refused_when_they_could_never_count(cli, emt, snapshot):
+    before = snapshot()
+    r = cli("progress", "update", "--member", emt, "--requirement", "NREMT-EMT", "--add", "6", ok=False)
+    assert r.exit_code == 65
+    assert "counts hours by category" in r.stderr
+    assert "national/airway" in r.stderr and "local" in r.stderr  # the hint lists them
+    assert snapshot() == before
+
+
+def test_unknown_category_is_refused_with_the_list(cli, emt, snapshot):
+    before = snapshot()
+    r = cli("progress", "update", "--member", emt, "--requirement", "NREMT-EMT",
+            "--add", "2", "--category", "nationl", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "no hour category 'nationl'" in r.stderr
+    assert snapshot() == before
+
+
+def test_value_counts_only_hours_toward_the_target_and_matches_the_percentage(cli, emt):
+    upd = ("progress", "update", "--member", emt, "--requirement", "NREMT-EMT")
+    cli(*upd, "--add", "1.5", "--category", "national/airway")
+    cli(*upd, "--add", "10", "--category", "local")
+    cli(*upd, "--add", "14", "--category", "local")  # local's minimum is 10: 4 h fill nothing
+    line = _line(cli, "NCCP")
+    assert line["value"] == 11.5
+    assert line["target"] == 40
+    assert line["percentage"] == pytest.approx(100 * 11.5 / 40)
+    log = cli("progress", "log", "--member", emt, "--requirement", "NREMT-EMT", "--format", "json").json
+    assert sum(c["amount"] for c in log) == 25.5  # the ledger keeps every hour logged
