@@ -122,3 +122,15 @@ def test_timestamps_are_timezone_aware_utc(tmp_path: Path):
         m = s.get(Member, 1)
         assert m.created_at.tzinfo is UTC
         assert abs((datetime.now(UTC) - m.created_at).total_seconds()) < 60
+
+
+def test_migrations_and_first_use_seed_the_same_positions(tmp_path: Path):
+    from trainctl.db import open_engine
+
+    migrated, created = tmp_path / "migrated.db", tmp_path / "created.db"
+    _make_old(migrated, SCHEMA_HEAD)
+    open_engine(f"sqlite:///{created}").dispose()
+    rows = [sqlite3.connect(p).execute("SELECT code, name, is_builtin FROM position ORDER BY code").fetchall()
+            for p in (migrated, created)]  # fmt: skip
+    assert rows[0] == rows[1]
+    assert ("aemt", "AEMT (advanced EMT)", 1) in rows[0]

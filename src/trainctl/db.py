@@ -136,8 +136,7 @@ def create_at_head(engine: sa.Engine) -> None:
         conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD})
         conn.execute(
             sa.insert(models.Position),
-            [{"code": c, "name": c.replace("_", " ").title(), "is_builtin": True}
-             for c in models.BUILTIN_POSITIONS],
+            [{"code": c, "name": n, "is_builtin": True} for c, n in models.POSITION_NAMES.items()],
         )
 
 

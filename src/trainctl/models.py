@@ -66,10 +66,20 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 # ---------------------------------------------------------------------------- enumerations
 ROLES = ("officer", "member")
 MEMBER_STATUSES = ("active", "inactive")
-BUILTIN_POSITIONS = (
-    "probationary", "firefighter", "driver_candidate", "driver", "officer", "aic",
-    "emr", "emt", "aemt", "paramedic", "instructor",
-)  # fmt: skip
+POSITION_NAMES = {
+    "probationary": "Probationary firefighter",
+    "firefighter": "Firefighter",
+    "driver_candidate": "Driver/operator candidate",
+    "driver": "Driver/operator",
+    "officer": "Officer",
+    "aic": "AIC (attendant in charge)",
+    "emr": "EMR (emergency medical responder)",
+    "emt": "EMT",
+    "aemt": "AEMT (advanced EMT)",
+    "paramedic": "Paramedic",
+    "instructor": "Instructor",
+}
+BUILTIN_POSITIONS = tuple(POSITION_NAMES)
 REQUIREMENT_TYPES = (
     "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist",
 )  # fmt: skip

@@ -18,19 +18,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Frozen copy: the models' list may grow, this revision's seed must not change.
-BUILTIN_POSITIONS = (
-    "probationary",
-    "firefighter",
-    "driver_candidate",
-    "driver",
-    "officer",
-    "aic",
-    "emr",
-    "emt",
-    "aemt",
-    "paramedic",
-    "instructor",
-)
+POSITION_NAMES = {
+    "probationary": "Probationary firefighter",
+    "firefighter": "Firefighter",
+    "driver_candidate": "Driver/operator candidate",
+    "driver": "Driver/operator",
+    "officer": "Officer",
+    "aic": "AIC (attendant in charge)",
+    "emr": "EMR (emergency medical responder)",
+    "emt": "EMT",
+    "aemt": "AEMT (advanced EMT)",
+    "paramedic": "Paramedic",
+    "instructor": "Instructor",
+}
 
 
 def upgrade() -> None:
@@ -286,8 +286,8 @@ def upgrade() -> None:
     op.bulk_insert(
         positions,
         [
-            {"code": c, "name": c.replace("_", " ").title(), "is_builtin": True}
-            for c in BUILTIN_POSITIONS
+            {"code": c, "name": n, "is_builtin": True}
+            for c, n in POSITION_NAMES.items()
         ],
     )
 
