@@ -18,7 +18,7 @@ import typer
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.errors import BadInputError
+from trainctl.errors import BadInputError, UsageError
 
 if TYPE_CHECKING:
     from trainctl.services.programs import ProgramTree
@@ -720,14 +720,22 @@ def _apply(ctx: typer.Context, file: Path, *, dry_run: bool) -> None:
 def apply(
     ctx: typer.Context,
     file: Annotated[
-        Path,
+        Path | None,
         typer.Option(
             "--file",
             "-f",
             help="Program file (TOML, or JSON such as `program show --format json`).",
             show_default=False,
         ),
-    ],
+    ] = None,
+    sample: Annotated[
+        str | None,
+        typer.Option(
+            "--sample",
+            help="A sample program shipped with trainctl, by name (`trainctl program samples`).",
+            show_default=False,
+        ),
+    ] = None,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Create the program in FILE, or bring the existing one (same name and version) to it.
@@ -735,7 +743,37 @@ def apply(
     Prints each change (+ added, - removed, ~ changed); the same file twice changes nothing.
     A program with enrollments keeps its structure: set a new `version` in the file instead.
     """
-    _apply(ctx, file, dry_run=dry_run)
+    from trainctl.services.program_files import sample_programs
+
+    if (file is None) == (sample is None):
+        raise UsageError(
+            "Give a program file with -f FILE, or a shipped sample with --sample NAME.",
+            "`trainctl program samples` lists the samples.",
+        )
+    if sample is not None:
+        found = {p.stem: p for p in sample_programs()}
+        file = found.get(sample.removesuffix(".toml"))
+        if file is None:
+            raise UsageError(
+                f"No sample program {sample!r}.",
+                f"Samples: {', '.join(found) or 'none shipped'}.",
+            )
+    _apply(ctx, file, dry_run=dry_run)  # type: ignore[arg-type]
+
+
+@app.command("samples")
+def samples(ctx: typer.Context, format: FormatOpt = None) -> None:
+    """List the sample program files shipped with trainctl (apply one with
+    `trainctl program apply --sample NAME`; copy one to start your own)."""
+    from trainctl.services import program_files
+
+    rows = []
+    for path in program_files.sample_programs():
+        doc = program_files.parse_file(path)
+        rows.append({"sample": path.stem, "program": doc.name, "structure": doc.structure_type,
+                     "description": doc.description, "file": str(path)})  # fmt: skip
+    cols = [render.Col("sample"), render.Col("program"), render.Col("structure"), render.Col("file")]
+    render.table(rows, cols, fmt_of(ctx, fmt_value(format)), empty="No sample programs shipped.")
 
 
 # ------------------------------------------------------------------------------ phases

@@ -117,7 +117,7 @@ def table(
 
     t = Table(title=title, title_justify="left", header_style="bold")
     for c in cols:
-        t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style)
+        t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style, overflow="fold")
     for row in rows:
         t.add_row(*(cell(row.get(c.key)) for c in cols))
     console("out").print(t)

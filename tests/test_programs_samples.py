@@ -1,0 +1,31 @@
+"""The sample programs shipped in the package: listed, and applied by name."""
+
+from __future__ import annotations
+
+
+def test_samples_are_listed_with_their_files(cli):
+    rows = cli("program", "samples", "--format", "json").json
+    names = {r["sample"] for r in rows}
+    assert {"probationary-firefighter", "driver-operator-candidate", "emt-recertification"} <= names
+    assert all(r["file"].endswith(".toml") for r in rows)
+
+
+def test_apply_a_sample_by_name_after_its_registries(cli, snapshot):
+    cli("db", "check")  # create the database, so the snapshot has something to compare
+    before = snapshot()
+    r = cli("program", "apply", "--sample", "emt-recertification", ok=False)
+    assert r.exit_code != 0 and "trainctl import nremt" in r.stderr  # needs its registry first
+    assert snapshot() == before
+    cli("import", "nremt")
+    cli("program", "apply", "--sample", "emt-recertification")
+    assert (
+        cli("program", "show", "EMT Recertification", "--format", "json").json["name"]
+        == "EMT Recertification"
+    )
+
+
+def test_apply_needs_exactly_one_source(cli):
+    r = cli("program", "apply", ok=False)
+    assert r.exit_code == 2 and "--sample NAME" in r.stderr
+    r = cli("program", "apply", "--sample", "no-such", ok=False)
+    assert r.exit_code == 2 and "probationary-firefighter" in r.stderr
