@@ -21,6 +21,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("TRAINCTL_ACTOR", raising=False)
     monkeypatch.delenv("TRAINCTL_TIMEZONE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("TRAINCTL_DEBUG", "1")  # a bug shows as a traceback in tests, not exit 70
     monkeypatch.setenv("COLUMNS", "200")
     # platformdirs' data dir (default and demo database) lands in tmp_path too
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))

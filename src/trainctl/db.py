@@ -46,10 +46,23 @@ def _sqlite_pragmas(dbapi_conn: Any, enforce_fk: bool) -> None:
     cur.close()
 
 
+def _server_engine(url: str) -> sa.Engine:
+    """An engine for a database server (PostgreSQL), with a clear error for a bad URL or a
+    missing driver."""
+    try:
+        return sa.create_engine(url)
+    except (ImportError, sa.exc.NoSuchModuleError, sa.exc.ArgumentError) as exc:
+        raise TrainctlError(
+            f"Cannot use the database URL {url!r}: {exc}.",
+            "For PostgreSQL install a driver (pip install 'psycopg[binary]') and use "
+            "postgresql+psycopg://USER@HOST/DB; for SQLite give a file path.",
+        ) from None
+
+
 def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
     """An engine with trainctl's pragmas. `enforce_fk=False` only for migrations."""
     if not url.startswith("sqlite"):
-        return sa.create_engine(url)
+        return _server_engine(url)
     engine = sa.create_engine(url, connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
@@ -88,20 +101,33 @@ def read_schema_version(url: str) -> str | None:
     """
     path = sqlite_path(url)
     if path is not None:
+        if path.is_dir():
+            raise TrainctlError(
+                f"{path} is a directory, not a database file.",
+                "Give --db a file name, e.g. --db training.db.",
+            )
         if not path.exists() or path.stat().st_size == 0:
             return None
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            if not tables:
-                return None
-            if "alembic_version" not in tables:
-                return ""
-            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-            return row[0] if row else ""
-        finally:
-            con.close()
-    engine = sa.create_engine(url)
+            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                tables = {
+                    r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+                }
+                if not tables:
+                    return None
+                if "alembic_version" not in tables:
+                    return ""
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                return row[0] if row else ""
+            finally:
+                con.close()
+        except sqlite3.DatabaseError as exc:
+            raise TrainctlError(
+                f"{path} is not a SQLite database ({exc}).",
+                "Point --db at a trainctl database, or at a new file.",
+            ) from None
+    engine = _server_engine(url)
     try:
         with engine.connect() as conn:
             insp = sa.inspect(conn)
@@ -117,10 +143,16 @@ def read_schema_version(url: str) -> str | None:
 
 
 def _create_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-    os.close(fd)
-    os.chmod(path, 0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+        os.chmod(path, 0o600)
+    except OSError as exc:
+        raise TrainctlError(
+            f"Cannot create the database file {path}: {exc.strerror or exc}.",
+            "Check the --db path (or TRAINCTL_DB) and that you may write to its folder.",
+        ) from None
 
 
 def create_at_head(engine: sa.Engine) -> None:
@@ -129,11 +161,17 @@ def create_at_head(engine: sa.Engine) -> None:
 
     with engine.begin() as conn:
         SQLModel.metadata.create_all(conn)
-        conn.execute(sa.text("CREATE TABLE IF NOT EXISTS alembic_version ("
-                             "version_num VARCHAR(32) NOT NULL, "
-                             "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+        conn.execute(
+            sa.text(
+                "CREATE TABLE IF NOT EXISTS alembic_version ("
+                "version_num VARCHAR(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+            )
+        )
         conn.execute(sa.text("DELETE FROM alembic_version"))
-        conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD})
+        conn.execute(
+            sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": SCHEMA_HEAD}
+        )
         conn.execute(
             sa.insert(models.Position),
             [{"code": c, "name": n, "is_builtin": True} for c, n in models.POSITION_NAMES.items()],
@@ -148,7 +186,9 @@ def open_engine(url: str, *, create: bool = True) -> sa.Engine:
     version = read_schema_version(url)
     if version is None:
         if not create:
-            raise TrainctlError(f"No trainctl database at {url}.", "Run any trainctl command to create it.")
+            raise TrainctlError(
+                f"No trainctl database at {url}.", "Run any trainctl command to create it."
+            )
         path = sqlite_path(url)
         if path is not None:
             _create_file(path)
@@ -157,20 +197,36 @@ def open_engine(url: str, *, create: bool = True) -> sa.Engine:
         return engine
     if version == SCHEMA_HEAD:
         return make_engine(url)
+    refuse_foreign_or_newer(url, version)
+    raise SchemaBehindError(
+        f"The database schema is at {version}; this trainctl needs {SCHEMA_HEAD}.",
+        "Run `trainctl db upgrade` (it backs the file up first).",
+    )
+
+
+def version_status(version: str | None) -> str:
+    """'new', 'head', 'behind', 'foreign' (tables but no version) or 'newer'."""
+    if version is None:
+        return "new"
+    if version == SCHEMA_HEAD:
+        return "head"
     if version in REVISIONS:
-        raise SchemaBehindError(
-            f"The database schema is at {version}; this trainctl needs {SCHEMA_HEAD}.",
-            "Run `trainctl db upgrade` (it backs the file up first).",
-        )
-    if version == "":
+        return "behind"
+    return "foreign" if version == "" else "newer"
+
+
+def refuse_foreign_or_newer(url: str, version: str | None) -> None:
+    status = version_status(version)
+    if status == "foreign":
         raise TrainctlError(
             f"{url} is not a trainctl database (it has tables but no schema version).",
             "Point --db at a trainctl database, or at a new file.",
         )
-    raise TrainctlError(
-        f"The database schema ({version}) is newer than this trainctl ({SCHEMA_HEAD}).",
-        "Upgrade trainctl (pip install -U trainctl).",
-    )
+    if status == "newer":
+        raise TrainctlError(
+            f"The database schema ({version}) is newer than this trainctl ({SCHEMA_HEAD}).",
+            "Upgrade trainctl (pip install -U trainctl).",
+        )
 
 
 # ------------------------------------------------------------------------------ migrations
@@ -188,27 +244,31 @@ def backup(url: str, dest: Path) -> Path:
     """A consistent copy of a live SQLite database (VACUUM INTO)."""
     path = sqlite_path(url)
     if path is None:
-        raise TrainctlError("Backups are made of SQLite files only.", "Use your server's backup tools.")
+        raise TrainctlError(
+            "Backups are made of SQLite files only.", "Use your server's backup tools."
+        )
     dest = dest.expanduser().absolute()
     if dest.exists():
         raise TrainctlError(f"{dest} already exists.", "Name a new file; backups never overwrite.")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    _create_file(dest)  # empty and 0600 before any data lands in it (VACUUM INTO accepts it)
     con = sqlite3.connect(path)
     try:
         con.execute("VACUUM INTO ?", (str(dest),))
     finally:
         con.close()
-    os.chmod(dest, 0o600)
     return dest
 
 
-def upgrade(url: str, *, revision: str = "head", make_backup: bool = True) -> tuple[str | None, str, Path | None]:
+def upgrade(
+    url: str, *, revision: str = "head", make_backup: bool = True
+) -> tuple[str | None, str, Path | None]:
     """Upgrade the schema. Returns (from, to, backup path)."""
     before = read_schema_version(url)
     if before is None:
         engine = open_engine(url)
         engine.dispose()
         return None, SCHEMA_HEAD, None
+    refuse_foreign_or_newer(url, before)  # never migrate someone else's file
     saved: Path | None = None
     path = sqlite_path(url)
     if make_backup and path is not None and before != SCHEMA_HEAD:
@@ -236,7 +296,9 @@ def check(url: str) -> list[tuple[str, bool, str]]:
     """integrity_check + foreign_key_check + schema at head: [(check, ok, detail)]."""
     results: list[tuple[str, bool, str]] = []
     version = read_schema_version(url)
-    results.append(("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})"))
+    results.append(
+        ("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})")
+    )
     path = sqlite_path(url)
     if path is None or version is None:
         return results
@@ -245,7 +307,9 @@ def check(url: str) -> list[tuple[str, bool, str]]:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
         results.append(("integrity_check", rows == ["ok"], "; ".join(rows[:5])))
         fk = con.execute("PRAGMA foreign_key_check").fetchall()
-        results.append(("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok"))
+        results.append(
+            ("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok")
+        )
     finally:
         con.close()
     return results

@@ -8,10 +8,19 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.state import get_state
-from trainctl.errors import TrainctlError
+from trainctl.cli.state import AppState, get_state
+from trainctl.errors import PermissionDeniedError, TrainctlError
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+
+def _owner_only(state: AppState, command: str) -> None:
+    """Whole-file operations belong to whoever owns the file, outside member permissions."""
+    if state.actor:
+        raise PermissionDeniedError(
+            f"`trainctl {command}` works on the whole database file and runs as its owner, not as a member.",
+            "Run it without --as / TRAINCTL_ACTOR, as the user who owns the file.",
+        )
 
 
 @app.command("path")
@@ -26,11 +35,17 @@ def path(ctx: typer.Context) -> None:
 @app.command("current")
 def current(ctx: typer.Context) -> None:
     """Print the schema revision of the database and the one this trainctl needs."""
-    from trainctl.db import SCHEMA_HEAD, read_schema_version
+    from trainctl.db import SCHEMA_HEAD, read_schema_version, version_status
 
     state = get_state(ctx)
     version = read_schema_version(state.url)
-    status = "new (created on first use)" if version is None else ("at head" if version == SCHEMA_HEAD else "behind: run `trainctl db upgrade`")
+    status = {
+        "new": "new (created on first use)",
+        "head": "at head",
+        "behind": "behind: run `trainctl db upgrade`",
+        "foreign": "not a trainctl database",
+        "newer": "newer than this trainctl: upgrade trainctl",
+    }[version_status(version)]
     render.record({"database": state.url, "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
 
 
@@ -43,6 +58,7 @@ def upgrade(
     from trainctl.db import upgrade as do_upgrade
 
     state = get_state(ctx)
+    _owner_only(state, "db upgrade")
     before, after, saved = do_upgrade(state.url, make_backup=not no_backup)
     if before == after:
         render.info(f"Already at {after}; nothing to do.", quiet=state.quiet)
@@ -59,6 +75,7 @@ def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where 
     from trainctl.db import read_schema_version
 
     state = get_state(ctx)
+    _owner_only(state, "db backup")
     if read_schema_version(state.url) is None:
         state.engine()  # a new database is created at head first
     dest = do_backup(state.url, file)

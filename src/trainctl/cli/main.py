@@ -7,6 +7,7 @@ sqlmodel, alembic or pydantic. Commands import services inside their bodies.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Any
 
@@ -47,7 +48,22 @@ def _translate(exc: BaseException) -> TrainctlError | None:
             return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
         if "CHECK constraint failed" in text or "UNIQUE constraint failed" in text or "NOT NULL" in text:
             return TrainctlError(f"The database refused the change: {text}", "Nothing was written.")
-    return None
+        if "file is not a database" in text or "malformed" in text:
+            return TrainctlError(
+                f"The database file is damaged or not a SQLite file: {text}",
+                "Run `trainctl db check`, and restore a backup if it fails.",
+            )
+    if isinstance(exc, OSError):
+        return TrainctlError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), "Check the path and its permissions.")
+    if os.environ.get("TRAINCTL_DEBUG"):
+        return None  # let the traceback through
+    error = TrainctlError(
+        f"trainctl failed unexpectedly: {type(exc).__name__}: {exc}",
+        "This is a bug; nothing was written. Run it again with TRAINCTL_DEBUG=1 for the "
+        "traceback, and report it with the command you ran.",
+    )
+    error.exit_code = 70  # EX_SOFTWARE
+    return error
 
 
 class TrainctlGroup(TyperGroup):

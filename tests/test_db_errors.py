@@ -1,0 +1,107 @@
+"""A bad --db gets 'Error: ... / Hint: ...' and a non-zero exit, never a traceback, and
+trainctl never writes into a file that is not its own."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+
+def _no_traceback(r) -> None:
+    assert "Traceback" not in r.stdout + r.stderr
+    assert r.stderr.startswith("Error:"), r.stderr
+    assert "Hint:" in r.stderr
+
+
+def test_text_file_as_database(cli, tmp_path: Path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("shopping list\n" * 200)
+    for cmd in (("member", "list"), ("db", "check"), ("db", "upgrade"), ("db", "current")):
+        r = cli("--db", str(junk), *cmd, ok=False)
+        assert r.exit_code == 1, (cmd, r)
+        assert "not a SQLite database" in r.stderr
+        _no_traceback(r)
+    assert junk.read_text() == "shopping list\n" * 200
+
+
+def test_directory_as_database(cli, tmp_path: Path):
+    r = cli("--db", str(tmp_path), "member", "list", ok=False)
+    assert r.exit_code == 1 and "is a directory" in r.stderr
+    _no_traceback(r)
+
+
+def test_unwritable_location(cli):
+    r = cli("--db", "/proc/nope/x.db", "member", "list", ok=False)
+    assert r.exit_code == 1 and "Cannot create the database file" in r.stderr
+    _no_traceback(r)
+
+
+def test_server_url_without_its_driver(cli):
+    r = cli("--db", "postgresql://officer@localhost/training", "member", "list", ok=False)
+    assert r.exit_code == 1 and "psycopg" in r.stderr
+    _no_traceback(r)
+
+
+@pytest.fixture
+def foreign(tmp_path: Path) -> Path:
+    path = tmp_path / "other.db"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE t (x)")
+    con.execute("INSERT INTO t VALUES (1)")
+    con.commit()
+    con.close()
+    return path
+
+
+def _tables(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return sorted(r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'"))
+    finally:
+        con.close()
+
+
+def test_upgrade_never_takes_over_a_foreign_file(cli, foreign: Path):
+    r = cli("--db", str(foreign), "db", "upgrade", ok=False)
+    assert r.exit_code == 1 and "not a trainctl database" in r.stderr
+    assert _tables(foreign) == ["t"]
+    assert list(foreign.parent.glob("*.bak")) == []
+    r = cli("--db", str(foreign), "--format", "json", "db", "current")
+    assert r.json["status"] == "not a trainctl database"
+
+
+def test_upgrade_refuses_a_newer_schema_without_a_backup(cli, db_path: Path):
+    cli("db", "check")
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '0009_future'")
+    con.commit()
+    con.close()
+    r = cli("db", "upgrade", ok=False)
+    assert r.exit_code == 1 and "newer than this trainctl" in r.stderr
+    _no_traceback(r)
+    assert list(db_path.parent.glob("*.bak")) == []
+    assert "newer than this trainctl" in cli("--format", "json", "db", "current").json["status"]
+
+
+def test_file_operations_refuse_an_acting_member(cli, db_path: Path, tmp_path: Path):
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--role", "officer")
+    for cmd in (("db", "upgrade"), ("db", "backup", str(tmp_path / "b.db"))):
+        r = cli("--as", "ann@example.org", *cmd, ok=False)
+        assert r.exit_code == 77, r
+    assert not (tmp_path / "b.db").exists()
+
+
+def test_an_unexpected_failure_is_a_message_with_exit_70(cli, monkeypatch, db_path: Path):
+    import trainctl.services.members as members
+
+    def boom(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    monkeypatch.setattr(members, "list_members", boom)
+    r = cli("member", "list", ok=False)
+    assert r.exit_code == 70
+    assert "failed unexpectedly: ZeroDivisionError" in r.stderr and "TRAINCTL_DEBUG=1" in r.stderr
+    assert "Traceback" not in r.stderr
