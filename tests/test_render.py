@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from trainctl.cli import render
 from trainctl.cli.render import Col
 
@@ -41,3 +43,30 @@ def test_small_table_and_empty_hint(capsys):
     render.table([], COLS, "table", empty="No members yet. Add one with `trainctl member add`.")
     captured = capsys.readouterr()
     assert captured.out == "" and "No members yet" in captured.err
+
+
+@pytest.mark.parametrize("name", ["Bad [/b] name", "Hours [night]", "[bold]Loud[/bold]"])
+def test_user_text_is_never_read_as_markup(cli, name):
+    r = cli("requirement", "add", "-n", name, "-t", "hours", "--hours", "2")
+    assert name in r.stderr  # the summary line
+    assert name in _unboxed(cli("requirement", "list").stdout)
+    assert cli("requirement", "show", name).stdout.splitlines()[0].strip() == name
+    r = cli("enroll", "add", name, "Probie", ok=False)  # an error message quoting it
+    assert r.exit_code == 1 and f"'{name}'" in r.stderr and "Traceback" not in r.stderr
+
+
+def _unboxed(text: str) -> str:
+    """Table text with borders and wrapping removed, to find a value that was wrapped."""
+    import re
+
+    return re.sub(r"[\s│┃]+", " ", text)
+
+
+def test_non_finite_numbers_render_instead_of_crashing(capsys):
+    rows = [{"id": 1, "name": "x", "hired": "2020-03-01", "pct": float("inf")}]
+    render.table(rows, COLS, "table")
+    assert "inf" in capsys.readouterr().out
+    render.table(rows, COLS, "json")
+    import json
+
+    assert json.loads(capsys.readouterr().out)[0]["pct"] == "inf"

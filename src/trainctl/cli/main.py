@@ -23,13 +23,16 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def report_error(error: TrainctlError) -> None:
+    from rich.markup import escape
+
     from trainctl.cli.render import err
 
-    err.print(f"[bold red]Error:[/bold red] {error.message}", highlight=False, markup=True)
+    # Messages quote user data (names, file contents): escaped, never read as markup.
+    err.print(f"[bold red]Error:[/bold red] {escape(error.message)}", highlight=False)
     for line in error.details:
         err.print(f"  {line}", highlight=False, markup=False)
     if error.hint:
-        err.print(f"[bold]Hint:[/bold] {error.hint}", highlight=False)
+        err.print(f"[bold]Hint:[/bold] {escape(error.hint)}", highlight=False)
 
 
 def _translate(exc: BaseException) -> TrainctlError | None:

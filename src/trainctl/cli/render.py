@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -53,6 +54,8 @@ class Col:
 
 
 def jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # JSON has no Infinity/NaN; a string keeps the output parseable
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -72,6 +75,8 @@ def cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
         return f"{value:g}" if value != int(value) else str(int(value))
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
@@ -108,18 +113,20 @@ def table(
         emit_csv(rows, cols)
         return
     if not rows:
-        console("err").print(empty)
+        console("err").print(empty, markup=False, highlight=False)
         return
     if len(rows) > FAST_TABLE_ROWS:
         fast_table(rows, cols, title=title)
         return
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", header_style="bold")
+    t = Table(title=_plain(title), title_justify="left", header_style="bold")
     for c in cols:
         t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style, overflow="fold")
+    from rich.text import Text
+
     for row in rows:
-        t.add_row(*(cell(row.get(c.key)) for c in cols))
+        t.add_row(*(Text(cell(row.get(c.key))) for c in cols))
     console("out").print(t)
 
 
@@ -171,6 +178,13 @@ def fast_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], *, title: st
     sys.stdout.write("\n".join(out) + "\n")
 
 
+def _plain(title: str | None) -> Any:
+    """A title as literal text (it often carries a name)."""
+    from rich.text import Text
+
+    return Text(title, style="bold") if title else None
+
+
 def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
     """One object: a two-column table, or JSON / CSV."""
     if fmt == "json":
@@ -181,19 +195,23 @@ def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
         return
     from rich.table import Table
 
-    t = Table(title=title, title_justify="left", show_header=False, box=None, pad_edge=False)
+    t = Table(title=_plain(title), title_justify="left", show_header=False, box=None, pad_edge=False)
     t.add_column(style="bold")
     t.add_column()
+    from rich.text import Text
+
     for key, value in data.items():
-        t.add_row(key.replace("_", " "), cell(value))
+        t.add_row(key.replace("_", " "), Text(cell(value)))
     console("out").print(t)
 
 
 def info(message: str, *, quiet: bool = False) -> None:
     """A summary line on stderr (silent under --quiet)."""
     if not quiet:
-        console("err").print(message, highlight=False)
+        console("err").print(message, highlight=False, markup=False)
 
 
 def warn(message: str) -> None:
-    console("err").print(f"[yellow]Warning:[/yellow] {message}", highlight=False)
+    from rich.markup import escape
+
+    console("err").print(f"[yellow]Warning:[/yellow] {escape(message)}", highlight=False)
