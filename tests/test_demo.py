@@ -64,3 +64,12 @@ def test_demo_quiet_prints_data_only(cli, tmp_path: Path):
     r = cli("--quiet", "demo", "--path", str(tmp_path / "q.db"))
     assert r.stderr.strip() == ""
     assert "Probationary Firefighter" in r.stdout
+
+
+def test_demo_members_are_hired_before_they_enroll(cli, tmp_path: Path):
+    cli("demo", "--path", str(tmp_path / "h.db"))
+    late = _count(
+        tmp_path / "h.db",
+        "SELECT count(*) FROM enrollment e JOIN member m ON m.id = e.member_id WHERE m.hire_date > e.enrolled_on",
+    )
+    assert late == 0

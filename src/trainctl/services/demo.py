@@ -57,12 +57,12 @@ ROSTER: tuple[tuple[str, str, str, tuple[str, ...], str, float], ...] = (
         3,
     ),
     ("Kevin Osei", "kosei@station12.example", "F-238", ("firefighter", "emt"), "member", 2),
-    ("Hannah Brooks", "hbrooks@station12.example", "P-301", ("probationary",), "member", 0.1),
-    ("Luis Moreno", "lmoreno@station12.example", "P-302", ("probationary", "emr"), "member", 0.1),
-    ("Grace Nakamura", "gnakamura@station12.example", "P-303", ("probationary",), "member", 0.1),
-    ("Ethan Walsh", "ewalsh@station12.example", "P-304", ("probationary", "emt"), "member", 0.1),
-    ("Maya Patel", "mpatel@station12.example", "P-305", ("probationary",), "member", 0.1),
-    ("Owen Fitzgerald", "ofitzgerald@station12.example", "P-306", ("probationary",), "member", 0.1),
+    ("Hannah Brooks", "hbrooks@station12.example", "P-301", ("probationary",), "member", 0.15),
+    ("Luis Moreno", "lmoreno@station12.example", "P-302", ("probationary", "emr"), "member", 0.15),
+    ("Grace Nakamura", "gnakamura@station12.example", "P-303", ("probationary",), "member", 0.15),
+    ("Ethan Walsh", "ewalsh@station12.example", "P-304", ("probationary", "emt"), "member", 0.15),
+    ("Maya Patel", "mpatel@station12.example", "P-305", ("probationary",), "member", 0.15),
+    ("Owen Fitzgerald", "ofitzgerald@station12.example", "P-306", ("probationary",), "member", 0.15),
 )
 
 # program name -> [(badge, {requirement code or name: fraction of the target to credit})]
