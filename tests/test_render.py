@@ -70,3 +70,11 @@ def test_non_finite_numbers_render_instead_of_crashing(capsys):
     import json
 
     assert json.loads(capsys.readouterr().out)[0]["pct"] == "inf"
+
+
+def test_json_timestamps_have_one_spelling(cli):
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org")
+    cli("requirement", "add", "-n", "Pump ops", "-t", "hours", "--hours", "12")
+    member = cli("member", "list", "--format", "json").json[0]["created_at"]
+    requirement = cli("requirement", "show", "Pump ops", "--format", "json").json["created_at"]
+    assert member.endswith("Z") and requirement.endswith("Z")

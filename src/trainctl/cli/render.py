@@ -13,7 +13,7 @@ import math
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class Col:
 def jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # JSON has no Infinity/NaN; a string keeps the output parseable
+    if isinstance(value, datetime) and value.utcoffset() == timedelta(0):
+        return value.isoformat().replace("+00:00", "Z")  # as Pydantic writes it: one spelling
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, dict):
