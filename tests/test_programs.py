@@ -427,6 +427,12 @@ def test_bad_reminder_rules_are_refused_when_saved(cli, snapshot, probie):
         ('{"only_below_percent": 150}', "less than or equal to 100"),
         ('{"inactive_days": -3}', "greater than or equal to 1"),
         ('{"lead_dayz": [7]}', "lead_dayz: Extra inputs are not permitted"),
+        ('{"lead_days": [true]}', "lead_days.0: Input should be a valid integer"),
+        ('{"lead_days": ["30"]}', "lead_days.0: Input should be a valid integer"),
+        ('{"lead_days": [7.5]}', "lead_days.0: Input should be a valid integer"),
+        ('{"inactive_days": true}', "inactive_days: Input should be a valid integer"),
+        ('{"only_below_percent": true}', "only_below_percent: Input should be a valid number"),
+        ('{"only_below_percent": 0}', "greater than 0"),
         ("[30, 14]", "must be a JSON object"),
         ("{lead_days: 30}", "not valid JSON"),
     ):

@@ -251,6 +251,14 @@ def test_links_to_missing_requirements_are_refused_with_an_import_hint(
             'name = "P"\n[reminder_conditions]\nlead_days = [0]\n',
             "field reminder_conditions.lead_days.0",
         ),
+        (
+            'name = "P"\n[reminder_conditions]\nlead_days = [true]\ninactive_days = "21"\n',
+            "field reminder_conditions.lead_days.0: Input should be a valid integer (got True)",
+        ),
+        (
+            'name = "P"\n[reminder_conditions]\ninactive_days = "21"\n',
+            "field reminder_conditions.inactive_days: Input should be a valid integer (got '21')",
+        ),
         ('name = "P"\n[[requirements]]\nregistry = "NFPA"\n', "needs both `registry` and `code`"),
         (
             'name = "P"\n[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n',
@@ -258,7 +266,7 @@ def test_links_to_missing_requirements_are_refused_with_an_import_hint(
         ),
         (
             'name = "P"\n[[phases]]\nnumber = 1\nname = "A"\n[[phases]]\nnumber = 1\nname = "B"\n',
-            "Phase 1 appears twice",
+            "p.toml, field phases.1.number: Phase 1 already exists for this program",
         ),
         (
             'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "hours"\n',
@@ -287,6 +295,9 @@ def test_phase_cycles_and_duplicate_links_in_a_file_are_refused(cli, tmp_path, s
         r.exit_code == 1
         and "phase prerequisites form a cycle: phase 1 -> phase 2 -> phase 1" in r.stderr
     )
+    hint = r.stderr.split("Hint:", 1)[1]
+    assert "cycle of phase prerequisites could never be satisfied" in hint
+    assert "required requirement" not in hint  # the file's links are fine: only the cycle is wrong
     dup = 'name = "P"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\n[[requirements]]\nregistry = "NFPA"\ncode = "nfpa 1001"\n'
     r = cli("program", "apply", "-f", str(write(tmp_path, dup)), ok=False)
     assert (

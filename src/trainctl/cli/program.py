@@ -28,7 +28,9 @@ app = typer.Typer(no_args_is_help=True, context_settings=CTX)
 phase_app = typer.Typer(no_args_is_help=True, context_settings=CTX)
 link_app = typer.Typer(no_args_is_help=True, context_settings=CTX)
 milestone_app = typer.Typer(no_args_is_help=True, context_settings=CTX)
-app.add_typer(phase_app, name="phase", help="Phases of a `phases` program: add, list, edit.")
+app.add_typer(
+    phase_app, name="phase", help="Phases of a `phases` program: add, list, edit, remove."
+)
 app.add_typer(
     link_app, name="requirement", help="Requirements linked to a program or one of its phases."
 )
@@ -542,8 +544,11 @@ def edit(
 ) -> None:
     """Change a program's fields and prerequisite programs (only the options given).
 
-    The structure type of a program with enrollments is fixed; make a new version with
-    `trainctl program duplicate` instead.
+    Once members are enrolled, the name, description, position, --concurrent,
+    --time-limit-days (existing enrollments keep their pinned target dates), --warning-days,
+    --reminders and prerequisites may still change; --structure and --template may not
+    (nor phases, requirement links or milestones). Make a new version with `trainctl
+    program duplicate` instead. The same rule holds for `program apply`.
     """
     from trainctl.schemas.programs import ProgramUpdate
     from trainctl.services import programs as svc
@@ -741,7 +746,11 @@ def apply(
     """Create the program in FILE, or bring the existing one (same name and version) to it.
 
     Prints each change (+ added, - removed, ~ changed); the same file twice changes nothing.
-    A program with enrollments keeps its structure: set a new `version` in the file instead.
+    Once members are enrolled the rule of `program edit` holds: description, position,
+    allows_concurrent_enrollment, time_limit_days (existing enrollments keep their pinned
+    target dates), warning_days_before, reminder_conditions and prerequisites may change;
+    phases, requirement links, milestones, structure_type and is_template may not: set a
+    new `version` in the file instead.
     """
     from trainctl.services.program_files import sample_programs
 
@@ -772,7 +781,12 @@ def samples(ctx: typer.Context, format: FormatOpt = None) -> None:
         doc = program_files.parse_file(path)
         rows.append({"sample": path.stem, "program": doc.name, "structure": doc.structure_type,
                      "description": doc.description, "file": str(path)})  # fmt: skip
-    cols = [render.Col("sample"), render.Col("program"), render.Col("structure"), render.Col("file")]
+    cols = [
+        render.Col("sample"),
+        render.Col("program"),
+        render.Col("structure"),
+        render.Col("file"),
+    ]
     render.table(rows, cols, fmt_of(ctx, fmt_value(format)), empty="No sample programs shipped.")
 
 
@@ -923,6 +937,44 @@ def phase_edit(
             f"Updated phase {number}: {', '.join(changed)}."
             if changed
             else f"No changes to phase {number}.",
+            quiet=state.quiet,
+        )
+
+
+@phase_app.command("remove")
+def phase_remove(
+    ctx: typer.Context,
+    program: ProgramArg,
+    number: Annotated[int, typer.Argument(help="The phase's number.", show_default=False)],
+    with_requirements: Annotated[
+        bool,
+        typer.Option(
+            "--with-requirements",
+            help="Also remove the requirement links and milestones the phase holds.",
+        ),
+    ] = False,
+) -> None:
+    """Remove a phase (other phases keep their numbers).
+
+    Refused once members are enrolled (make a new version with `program duplicate`), while
+    another phase lists it as a prerequisite (change that phase's --after first), and while
+    it holds requirement links or milestones unless --with-requirements. An active program
+    must stay complete.
+    """
+    from trainctl.services import programs as svc
+
+    state = get_state(ctx)
+    with state.session() as (session, actor):
+        target = svc.get_program(session, program)
+        gone = svc.remove_phase(session, actor, target, number, with_requirements=with_requirements)
+        extra = [
+            f"{gone.links} requirement link(s)" if gone.links else "",
+            f"{gone.milestones} milestone(s)" if gone.milestones else "",
+        ]
+        held = " and ".join(e for e in extra if e)
+        render.info(
+            f"Removed phase {gone.number} {gone.name!r} from {svc.label(target)}"
+            + (f" with its {held}." if held else "."),
             quiet=state.quiet,
         )
 
@@ -1203,3 +1255,84 @@ def milestone_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = 
         fmt_of(ctx, fmt_value(format)),
         empty=f"No milestones yet. Add one with `trainctl program milestone add '{program}' NAME --threshold 50`.",
     )
+
+
+MilestoneArg = Annotated[
+    str, typer.Argument(help="The milestone's name (unique within its scope).", show_default=False)
+]
+
+
+@milestone_app.command("edit")
+def milestone_edit(
+    ctx: typer.Context,
+    program: ProgramArg,
+    name: MilestoneArg,
+    phase: PhaseOpt = None,
+    new_name: Annotated[
+        str | None, typer.Option("--name", help="New name.", show_default=False)
+    ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold", "-t", help="Completion percentage (0-100).", show_default=False
+        ),
+    ] = None,
+    description: DescOpt = None,
+    message: Annotated[
+        str | None,
+        typer.Option("--message", help="Message shown when reached.", show_default=False),
+    ] = None,
+    verify: Annotated[
+        bool | None,
+        typer.Option(
+            "--requires-verification/--no-verification",
+            help="Whether an officer must verify it.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Change a milestone (only the options given; --phase N for a phase's milestone).
+
+    Refused once members are enrolled: make a new version with `program duplicate`.
+    """
+    from trainctl.schemas.programs import MilestoneUpdate
+    from trainctl.services import programs as svc
+
+    state = get_state(ctx)
+    data = _validated(
+        MilestoneUpdate,
+        "milestone",
+        **_given(
+            name=new_name,
+            completion_percentage_threshold=threshold,
+            description=description,
+            notification_message=message,
+            requires_verification=verify,
+        ),
+    )
+    with state.session() as (session, actor):
+        target = svc.get_program(session, program)
+        changed = svc.edit_milestone(session, actor, target, name, data, phase_number=phase)
+        render.info(
+            f"Updated milestone {name!r}: {', '.join(changed)}."
+            if changed
+            else f"No changes to milestone {name!r}.",
+            quiet=state.quiet,
+        )
+
+
+@milestone_app.command("remove")
+def milestone_remove(
+    ctx: typer.Context, program: ProgramArg, name: MilestoneArg, phase: PhaseOpt = None
+) -> None:
+    """Remove a milestone (--phase N for a phase's milestone).
+
+    Refused once members are enrolled: make a new version with `program duplicate`.
+    """
+    from trainctl.services import programs as svc
+
+    state = get_state(ctx)
+    with state.session() as (session, actor):
+        target = svc.get_program(session, program)
+        ms = svc.remove_milestone(session, actor, target, name, phase_number=phase)
+        render.info(f"Removed milestone {ms.name!r} from {svc.label(target)}.", quiet=state.quiet)

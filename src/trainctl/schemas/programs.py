@@ -12,7 +12,8 @@ optional; an empty object means "only the program's warning_days_before applies"
   this percentage (0 < p <= 100).
 - inactive_days: also remind a member who has recorded no progress for this many days
   (1..3650).
-Unknown keys are refused, so a typo never silently disables a reminder.
+Unknown keys are refused, so a typo never silently disables a reminder. Values are strict:
+day counts must be whole JSON numbers (not `true`, `"30"` or `7.5`), the percentage a number.
 
 The program file (TOML; JSON accepted) is one document, see `ProgramFile`. Keys that
 `program show --format json` adds for reading (ids, status, lineage, timestamps) are
@@ -28,10 +29,14 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictFloat,
+    StrictInt,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 StructureType = Literal["flexible", "sequential", "phases"]
 RequirementType = Literal[
@@ -60,9 +65,10 @@ def check_program_name(value: str) -> str:
 class ReminderConditions(_Strict):
     """Conditional reminder rules; see the module docstring for the format."""
 
-    lead_days: list[Annotated[int, Field(ge=1, le=3650)]] | None = None
-    only_below_percent: Annotated[float, Field(gt=0, le=100)] | None = None
-    inactive_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+    # Strict: `true` is not a day count and "30" is not a number (lax pydantic would take both).
+    lead_days: list[Annotated[StrictInt, Field(ge=1, le=3650)]] | None = None
+    only_below_percent: Annotated[StrictFloat, Field(gt=0, le=100)] | None = None
+    inactive_days: Annotated[StrictInt, Field(ge=1, le=3650)] | None = None
 
     @field_validator("lead_days")
     @classmethod
@@ -162,6 +168,14 @@ class MilestoneCreate(_Strict):
     completion_percentage_threshold: Threshold
     notification_message: Text | None = None
     requires_verification: bool = False
+
+
+class MilestoneUpdate(_Strict):
+    name: Name | None = None
+    description: Text | None = None
+    completion_percentage_threshold: Threshold | None = None
+    notification_message: Text | None = None
+    requires_verification: bool | None = None
 
 
 # -------------------------------------------------------------------------- program files
@@ -283,22 +297,50 @@ class ProgramFile(ProgramFields):
 
     @model_validator(mode="after")
     def _consistent(self) -> ProgramFile:
-        problems: list[str] = []
-        numbers = [p.number for p in self.phases]
-        for n in sorted({n for n in numbers if numbers.count(n) > 1}):
-            problems.append(f"Phase {n} appears twice")
-        known = set(numbers)
-        for phase in self.phases:
+        """Cross-entry rules, each reported at the entry that breaks it (file, field
+        phases.1.number: Phase 1 already exists for this program)."""
+        problems: list[tuple[tuple[str | int, ...], str, Any]] = []
+        seen: set[int] = set()
+        for i, phase in enumerate(self.phases):
+            if phase.number in seen:  # the spec's wording
+                problems.append(
+                    (
+                        ("phases", i, "number"),
+                        f"Phase {phase.number} already exists for this program",
+                        phase.number,
+                    )
+                )
+            seen.add(phase.number)
+        known = {p.number for p in self.phases}
+        for i, phase in enumerate(self.phases):
             for pre in phase.prerequisites:
                 if pre not in known:
                     problems.append(
-                        f"phase {phase.number} lists prerequisite phase {pre}, which the file does not define"
+                        (
+                            ("phases", i, "prerequisites"),
+                            f"phase {phase.number} lists prerequisite phase {pre}, which the file does not define",
+                            pre,
+                        )
                     )
-        names = [d.name.casefold() for d in self.requirement_definitions]
-        for d in self.requirement_definitions:
-            if names.count(d.name.casefold()) > 1:
-                problems.append(f"requirement definition '{d.name}' appears twice")
-                break
+        names: set[str] = set()
+        for i, d in enumerate(self.requirement_definitions):
+            if d.name.casefold() in names:
+                problems.append(
+                    (
+                        ("requirement_definitions", i, "name"),
+                        f"requirement definition '{d.name}' appears twice",
+                        d.name,
+                    )
+                )
+            names.add(d.name.casefold())
         if problems:
-            raise ValueError("; ".join(problems))
+            raise ValidationError.from_exception_data(
+                "ProgramFile",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("program_file", msg), loc=loc, input=got
+                    )
+                    for loc, msg, got in problems
+                ],
+            )
         return self

@@ -7,8 +7,11 @@ with a hint to import its registry (`trainctl import nfpa`).
 
 `apply` is declarative: the program (name, version) is created, or brought to what the file
 says, and the exact list of changes is reported (`--dry-run` runs the same code and rolls
-back). Applying the same file twice changes nothing. A program with enrollments keeps its
-structure: changing it is refused with a hint to bump `version` in the file.
+back). Applying the same file twice changes nothing. A program with enrollments follows
+the same rule as `program edit` (services.programs.ENROLLED_RULE): its descriptive fields,
+time_limit_days, warning_days_before, reminder_conditions and prerequisite programs may
+change; a change to its structure (phases, links, milestones, structure_type, is_template)
+is refused with a hint to bump `version` in the file.
 """
 
 from __future__ import annotations
@@ -414,7 +417,7 @@ def apply_file(
     if problems:
         raise RefusedError(
             f"Program '{doc.name}' v{doc.version} in {source} is not complete; nothing was written.",
-            "A program needs a required requirement; a `phases` program needs phases, each with a required requirement.",
+            svc.problems_hint(problems),
             details=problems,
         )
     names = {p.id: svc.ref_of(p) for p in prereqs if p.id is not None}
@@ -437,12 +440,13 @@ def apply_file(
         old = svc.spec_from_tree(tree)
         names.update({q.id: svc.ref_of(q) for q in tree.prerequisites if q.id is not None})
         body = svc.diff(old, new, names)
-        if body and svc.has_enrollments(session, program.id):  # type: ignore[arg-type]
+        fixed = svc.fixed_changes(old, new, names) if body else []
+        if fixed and svc.has_enrollments(session, program.id):  # type: ignore[arg-type]
             raise RefusedError(
                 f"Program {svc.label(program)} has enrollments, so {source} cannot change its structure; nothing was written.",
                 f"Set `version = {_next_version(session, program)}` in the file to make a new version "
-                "(enrollments stay on the version they started on).",
-                details=body,
+                "(enrollments stay on the version they started on). " + svc.ENROLLED_RULE,
+                details=fixed,
             )
         result.changes.extend(body)
         if program.status == "draft":

@@ -9,9 +9,14 @@ Lifecycle (DESIGN §3, "a program with no required requirement is rejected"):
   `activate=True`.
 - An active (or archived) program stays complete: a structural edit that would break
   completeness is refused, nothing written.
-- A program with enrollments keeps its structure (phases, links, milestones, structure
-  type): enrollments pin the version they started on. Changes go into a new version
-  (`duplicate`), which moves nobody.
+- Once members are enrolled (ENROLLED_RULE, the same for `edit`, the phase / requirement /
+  milestone commands and `apply`): the descriptive and policy fields may change (name,
+  description, target position, concurrent enrollment, time_limit_days,
+  warning_days_before, reminder_conditions, prerequisite programs); existing enrollments
+  keep the target dates pinned when they enrolled, so a new time limit applies to new
+  enrollments only. The structure may not change: phases, requirement links, milestones
+  (with all their fields), structure_type and is_template (a template cannot be enrolled
+  in). Structural changes go into a new version (`duplicate`), which moves nobody.
 
 Reads are a constant number of queries whatever the program's size (`load_tree`), and
 copies are set-based (a handful of bulk INSERTs).
@@ -19,7 +24,7 @@ copies are set-based (a handful of bulk INSERTs).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,6 +48,7 @@ from trainctl.schemas.programs import (
     LinkCreate,
     LinkUpdate,
     MilestoneCreate,
+    MilestoneUpdate,
     PhaseCreate,
     PhaseUpdate,
     ProgramCreate,
@@ -64,6 +70,14 @@ MILESTONE_FIELDS = (
     "description", "completion_percentage_threshold", "notification_message", "requires_verification",
 )  # fmt: skip
 LIST_HINT = "`trainctl program list` shows every program and version."
+# Program fields that are part of the structure: fixed once members are enrolled.
+FIXED_WHEN_ENROLLED = ("structure_type", "is_template")
+ENROLLED_RULE = (
+    "Once members are enrolled, only the descriptive fields (name, description, position, "
+    "concurrent enrollment), time_limit_days, warning_days_before, reminder_conditions and "
+    "prerequisite programs may change (enrollments keep their pinned target dates); phases, "
+    "requirement links, milestones, structure_type and is_template are fixed: make a new version."
+)
 
 
 def label(program: Program) -> str:
@@ -384,6 +398,32 @@ def diff(old: Spec, new: Spec, names: dict[int, str] | None = None) -> list[str]
     return lines
 
 
+def fixed_changes(old: Spec, new: Spec, names: dict[int, str] | None = None) -> list[str]:
+    """The part of diff(old, new) that a program with enrollments refuses (ENROLLED_RULE):
+    everything but the fields and prerequisite programs that may change."""
+    open_fields = {k: v for k, v in new.fields.items() if k not in FIXED_WHEN_ENROLLED}
+    same = replace(
+        old, fields={**old.fields, **open_fields}, prerequisite_ids=set(new.prerequisite_ids)
+    )
+    return diff(same, new, names)
+
+
+def problems_hint(problems: list[str]) -> str:
+    """How to fix what spec_problems / program_problems found."""
+    hints = []
+    if any(not p.startswith("phase prerequisites form a cycle") for p in problems):
+        hints.append(
+            "A program needs a required requirement; a `phases` program needs phases, each "
+            "with a required requirement."
+        )
+    if any(p.startswith("phase prerequisites form a cycle") for p in problems):
+        hints.append(
+            "A cycle of phase prerequisites could never be satisfied: drop one of the "
+            "prerequisites in it."
+        )
+    return " ".join(hints)
+
+
 def sync(session: Session, program: Program, old: Spec, new: Spec) -> None:
     """Write the difference between `old` (what the DB holds) and `new`: a few set-based
     statements (bulk INSERT, DELETE ... WHERE id IN), whatever the program's size."""
@@ -539,12 +579,16 @@ def check_program_prerequisite(session: Session, program: Program, prereq: Progr
         )
 
 
-def guard_structure(session: Session, program: Program, doing: str) -> None:
-    """Structure is fixed once members are enrolled; new versions carry changes."""
+def guard_structure(
+    session: Session, program: Program, doing: str, *, hint: str | None = None
+) -> None:
+    """Structure is fixed once members are enrolled (ENROLLED_RULE); new versions carry
+    changes."""
     if has_enrollments(session, program.id):  # type: ignore[arg-type]
         raise RefusedError(
             f"Program {label(program)} has enrollments, so its structure is fixed ({doing} refused).",
-            f"Make a new version: `trainctl program duplicate '{ref_of(program)}' --name '{program.name}'`, "
+            hint
+            or f"Make a new version: `trainctl program duplicate '{ref_of(program)}' --name '{program.name}'`, "
             "change and activate it; enrollments stay on the version they started on.",
         )
 
@@ -584,24 +628,6 @@ def recheck(session: Session, program: Program) -> None:
             f"Rework it as a draft: `trainctl program draft '{ref_of(program)}'`, make the changes, "
             f"then `trainctl program activate '{ref_of(program)}'`.",
             details=problems,
-        )
-
-
-def ensure_enrollable(session: Session, program: Program) -> None:
-    """For enrollment: only active, complete programs take members."""
-    if program.status != "active":
-        hint = (
-            f"Finish it and run `trainctl program activate '{ref_of(program)}'`."
-            if program.status == "draft"
-            else f"Reactivate it with `trainctl program activate '{ref_of(program)}'`, or enroll in a newer version."
-        )
-        raise RefusedError(
-            f"Program {label(program)} is {program.status}; members cannot be enrolled in it.", hint
-        )
-    problems = program_problems(session, program)
-    if problems:
-        raise RefusedError(
-            f"Program {label(program)} is incomplete.", "Fix it, then try again.", details=problems
         )
 
 
@@ -683,6 +709,21 @@ def update_program(
         check_position(session, changes["target_position"])
     if "structure_type" in changes:
         guard_structure(session, program, "changing the structure type")
+    if "is_template" in changes:
+        copy = f"{program.name} template"
+        guard_structure(
+            session,
+            program,
+            "marking it as a template" if changes["is_template"] else "unmarking the template",
+            hint=(
+                "A template cannot be enrolled in. Make a template from a copy: "
+                f"`trainctl program duplicate '{ref_of(program)}' --name '{copy}'`, then "
+                f"`trainctl program edit '{copy}' --template`; new programs start from it with "
+                f"`trainctl program create NAME --from-template '{copy}'`."
+            )
+            if changes["is_template"]
+            else None,
+        )
     for k, v in changes.items():
         setattr(program, k, v)
     changed = list(changes)
@@ -972,6 +1013,99 @@ def edit_phase(
     return changed
 
 
+@dataclass
+class PhaseRemoval:
+    number: int
+    name: str
+    links: int = 0
+    milestones: int = 0
+
+
+def remove_phase(
+    session: Session,
+    actor: Actor,
+    program: Program,
+    number: int,
+    *,
+    with_requirements: bool = False,
+) -> PhaseRemoval:
+    """Remove a phase (to undo a mistake; other phases keep their numbers).
+
+    Refused once members are enrolled (ENROLLED_RULE); refused while another phase lists it
+    as a prerequisite (drop that first: removing it would silently reorder the program);
+    refused while it holds requirement links or milestones unless `with_requirements`, which
+    removes them with it. An active program must stay complete (recheck)."""
+    actor.require(MANAGE, "edit programs")
+    phase = get_phase(session, program, number)
+    guard_structure(session, program, "removing a phase")
+    dependents = sorted(
+        session.exec(
+            select(ProgramPhase.phase_number)
+            .join(PhasePrerequisite, col(PhasePrerequisite.phase_id) == col(ProgramPhase.id))
+            .where(PhasePrerequisite.prerequisite_phase_id == phase.id)
+        )
+    )
+    if dependents:
+        shown = ", ".join(str(n) for n in dependents)
+        first = dependents[0]
+        raise RefusedError(
+            f"Phase {number} is a prerequisite of phase {shown}; removing it would change "
+            "when those phases start.",
+            f"Change their prerequisites first, e.g. `trainctl program phase edit '{ref_of(program)}' "
+            f"{first} --after N` (or --no-prerequisites), then remove phase {number}.",
+        )
+    links = session.exec(
+        select(sa.func.count()).where(ProgramRequirement.phase_id == phase.id)
+    ).one()
+    milestones = session.exec(
+        select(sa.func.count()).where(ProgramMilestone.phase_id == phase.id)
+    ).one()
+    if (links or milestones) and not with_requirements:
+        held = " and ".join(
+            part
+            for part in (
+                f"{links} requirement link(s)" if links else "",
+                f"{milestones} milestone(s)" if milestones else "",
+            )
+            if part
+        )
+        raise RefusedError(
+            f"Phase {number} of {label(program)} holds {held}.",
+            f"Pass --with-requirements to remove them with the phase, or move them first "
+            f"(`trainctl program requirement remove '{ref_of(program)}' REQUIREMENT --phase {number}`).",
+        )
+    result = PhaseRemoval(number, phase.name, links=int(links), milestones=int(milestones))
+    audit(
+        session,
+        actor,
+        "program.phase.remove",
+        "program_phase",
+        phase.id,
+        program=program.id,
+        phase_number=number,
+        name=phase.name,
+        links=result.links,
+        milestones=result.milestones,
+    )
+    session.execute(
+        sa.delete(ProgramRequirement).where(col(ProgramRequirement.phase_id) == phase.id)
+    )
+    session.execute(sa.delete(ProgramMilestone).where(col(ProgramMilestone.phase_id) == phase.id))
+    session.execute(
+        sa.delete(PhasePrerequisite).where(
+            sa.or_(
+                col(PhasePrerequisite.phase_id) == phase.id,
+                col(PhasePrerequisite.prerequisite_phase_id) == phase.id,
+            )
+        )
+    )
+    session.execute(sa.delete(ProgramPhase).where(col(ProgramPhase.id) == phase.id))
+    session.expire_all()
+    recheck(session, program)
+    session.flush()
+    return result
+
+
 # ------------------------------------------------------------------ requirement links
 def _scope_label(phase: ProgramPhase | None) -> str:
     return "the program level" if phase is None else f"phase {phase.phase_number}"
@@ -1160,6 +1294,96 @@ def add_milestone(
         program=program.id,
         phase=phase_number,
     )
+    return ms
+
+
+def _milestone_scope(phase: ProgramPhase | None) -> Any:
+    return (
+        col(ProgramMilestone.phase_id).is_(None)
+        if phase is None
+        else ProgramMilestone.phase_id == phase.id
+    )
+
+
+def get_milestone(
+    session: Session, program: Program, name: str, *, phase_number: int | None
+) -> ProgramMilestone:
+    """A milestone by name (ignoring case) within its scope (the program level, or a phase)."""
+    phase = None if phase_number is None else get_phase(session, program, phase_number)
+    ms = session.exec(
+        select(ProgramMilestone).where(
+            ProgramMilestone.program_id == program.id,
+            _milestone_scope(phase),
+            sa.func.lower(col(ProgramMilestone.name)) == name.strip().lower(),
+        )
+    ).first()
+    if ms is None:
+        raise NotFoundError(
+            f"No milestone {name.strip()!r} at {_scope_label(phase)} of {label(program)}.",
+            f"`trainctl program milestone list '{ref_of(program)}'` shows them (pass --phase N "
+            "for a phase's milestone).",
+        )
+    return ms
+
+
+def edit_milestone(
+    session: Session,
+    actor: Actor,
+    program: Program,
+    name: str,
+    data: MilestoneUpdate,
+    *,
+    phase_number: int | None,
+) -> list[str]:
+    """Change the given fields of a milestone; refused once members are enrolled."""
+    actor.require(MANAGE, "edit programs")
+    ms = get_milestone(session, program, name, phase_number=phase_number)
+    changes = {k: v for k, v in data.model_dump(exclude_unset=True).items() if getattr(ms, k) != v}
+    if not changes:
+        return []
+    guard_structure(session, program, "editing a milestone")
+    if "name" in changes and changes["name"].lower() != ms.name.lower():
+        phase = None if ms.phase_id is None else session.get(ProgramPhase, ms.phase_id)
+        same = session.exec(
+            select(ProgramMilestone.id).where(
+                ProgramMilestone.program_id == program.id,
+                _milestone_scope(phase),
+                sa.func.lower(col(ProgramMilestone.name)) == changes["name"].lower(),
+            )
+        ).first()
+        if same is not None:
+            raise RefusedError(
+                f"Milestone {changes['name']!r} already exists at {_scope_label(phase)} of {label(program)}.",
+                "Milestone names are unique within their scope; choose another name.",
+            )
+    for k, v in changes.items():
+        setattr(ms, k, v)
+    audit(
+        session, actor, "program.milestone.edit", "program_milestone", ms.id, changed=list(changes)
+    )
+    session.flush()
+    return list(changes)
+
+
+def remove_milestone(
+    session: Session, actor: Actor, program: Program, name: str, *, phase_number: int | None
+) -> ProgramMilestone:
+    """Remove a milestone; refused once members are enrolled (their events refer to it)."""
+    actor.require(MANAGE, "edit programs")
+    ms = get_milestone(session, program, name, phase_number=phase_number)
+    guard_structure(session, program, "removing a milestone")
+    audit(
+        session,
+        actor,
+        "program.milestone.remove",
+        "program_milestone",
+        ms.id,
+        program=program.id,
+        name=ms.name,
+        phase=phase_number,
+    )
+    session.delete(ms)
+    session.flush()
     return ms
 
 
