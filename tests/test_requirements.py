@@ -209,12 +209,94 @@ def test_unknown_type_is_a_usage_error(cli):
     assert r.exit_code == 2
 
 
-def test_duplicate_registry_code_is_refused(cli, snapshot):
+@pytest.mark.parametrize(
+    ("registry", "code"), [("NFPA", "NFPA 1001"), ("nfpa", "nfpa 1001"), ("Nfpa", "NFPA1001")]
+)
+def test_duplicate_registry_code_is_refused_ignoring_case_and_spaces(cli, snapshot, registry, code):
     cli("import", "nfpa")
     before = snapshot()
     r = cli("requirement", "add", "--name", "Mine", "--type", "certification", "--credential", "X",
-            "--registry", "NFPA", "--code", "NFPA 1001", "--source-document", "x", ok=False)  # fmt: skip
-    assert r.exit_code == 1 and "already has a requirement 'NFPA 1001'" in r.stderr
+            "--registry", registry, "--code", code, "--source-document", "x", ok=False)  # fmt: skip
+    assert r.exit_code == 65, r  # bad input, like a duplicate email
+    assert "NFPA already has a requirement 'NFPA 1001' (id 1, Fire Fighter I & II)." in r.stderr
+    assert "give another --code" in r.stderr and "trainctl requirement edit 1" in r.stderr
+    assert snapshot() == before
+    # the lookups still find exactly one
+    assert len(_names(cli, "--registry", "NFPA")) == 7
+    assert cli("requirement", "show", "NFPA 1001", "-f", "json").json["id"] == 1
+
+
+def test_a_registry_keeps_its_spelling(cli):
+    cli("import", "nfpa")
+    req = add(cli, "--name", "Local rule", "--type", "hours", "--hours", "4", "--registry", "nfpa",
+              "--code", "NFPA 9999", "--source-document", "x").json  # fmt: skip
+    assert req["registry_name"] == "NFPA"
+    assert len(_names(cli, "--registry", "NFPA")) == 8
+
+
+def test_edit_to_an_existing_code_is_refused(cli, snapshot):
+    cli("import", "nremt")
+    add(cli, "--name", "Mine", "--type", "hours", "--hours", "4", "--registry", "NREMT",
+        "--code", "LOCAL-1", "--source-document", "x")  # fmt: skip
+    before = snapshot()
+    r = cli("requirement", "edit", "LOCAL-1", "--code", "phtls", ok=False)
+    assert r.exit_code == 65 and "NREMT already has a requirement 'PHTLS'" in r.stderr
+    assert snapshot() == before
+
+
+# ------------------------------------------------------------------------- unique names
+def test_duplicate_name_is_refused_naming_the_existing_one(cli, snapshot):
+    first = add(cli, "-n", "Pump ops", "-t", "hours", "--hours", "12").json["id"]
+    before = snapshot()
+    for name in ("Pump ops", "PUMP OPS", "pump  ops", "PumpOps"):
+        r = cli("requirement", "add", "-n", name, "-t", "hours", "--hours", "12", ok=False)
+        assert r.exit_code == 65, (name, r)
+        assert (
+            r.stderr.splitlines()[0]
+            == f"Error: The department already has a requirement named 'Pump ops' (id {first})."
+        )
+        assert "another --name" in r.stderr and f"trainctl requirement edit {first}" in r.stderr
+        assert snapshot() == before
+    assert cli("requirement", "show", "pump ops", "-f", "json").json["id"] == first
+
+
+def test_rename_onto_an_existing_name_is_refused_but_recasing_is_fine(cli, snapshot):
+    add(cli, "-n", "Pump ops", "-t", "hours", "--hours", "12")
+    add(cli, "-n", "Ladder ops", "-t", "hours", "--hours", "6")
+    before = snapshot()
+    r = cli("requirement", "edit", "Ladder ops", "--name", "pump OPS", ok=False)
+    assert r.exit_code == 65 and "named 'Pump ops' (id 1)" in r.stderr
+    assert snapshot() == before
+    r = cli("--format", "json", "requirement", "edit", "Pump ops", "--name", "Pump Ops")
+    assert r.json["name"] == "Pump Ops"
+
+
+def test_same_name_in_another_registry_is_fine(cli):
+    cli("import", "nfpa")
+    # NFPA 1001's name, but a department requirement: another scope
+    add(cli, "-n", "Fire Fighter I & II", "-t", "certification", "--credential", "FF")
+    add(cli, "-n", "Fire Fighter I & II", "-t", "certification", "--credential", "FF",
+        "--source", "state", "--registry", "State", "--code", "S-1",
+        "--source-document", "State rule 1 (2025)")  # fmt: skip
+    r = cli("requirement", "show", "fire fighter i & ii", ok=False)
+    assert r.exit_code == 2 and "names 3 requirements" in r.stderr  # the id settles it
+    # within one registry the name is taken
+    r = cli("requirement", "add", "-n", "fire fighter I & II", "-t", "certification",
+            "--credential", "X", "--registry", "NFPA", "--code", "NFPA 9", "--source-document", "x",
+            ok=False)  # fmt: skip
+    assert (
+        r.exit_code == 65
+        and "NFPA already has a requirement named 'Fire Fighter I & II' (id 1)" in r.stderr
+    )
+
+
+def test_a_second_default_named_copy_is_refused(cli, snapshot):
+    cli("import", "nremt")
+    add(cli, "--from", "PHTLS")
+    before = snapshot()
+    r = cli("requirement", "add", "--from", "PHTLS", ok=False)
+    assert r.exit_code == 65 and "already has a requirement named" in r.stderr
+    assert "another --name" in r.stderr
     assert snapshot() == before
 
 
@@ -239,9 +321,10 @@ def test_department_copy_of_a_standard_is_editable(cli):
     assert copy["is_editable"] is True and copy["source"] == "department"
     assert (copy["registry_name"], copy["registry_code"]) == (None, None)
     assert copy["credential_code"] == "NFPA 1001" and copy["required_positions"] == ["firefighter"]
-    assert copy["source_document"].startswith(
-        "department copy of NFPA 1001 (NFPA 1001, Standard for Fire Fighter"
-    )
+    # the standard is where it was copied from, not the source of the copy's figures
+    assert copy["source_document"] == "department default (copied from NFPA 1001)"
+    original = cli("requirement", "show", "NFPA 1001", "-f", "json").json
+    assert copy["description"] == original["description"]  # same target: still true
     r = cli("requirement", "edit", str(copy["id"]), "--position", "firefighter,probationary")
     assert "required_positions" in r.stderr
     # a re-import never touches the copy
@@ -535,3 +618,127 @@ def test_show_unknown_and_empty_catalog(cli):
 def test_biannual_is_stored_as_biennial(cli, db_path):
     add(cli, "--name", "Two-yearly", "--type", "hours", "--hours", "8", "--frequency", "biannual")
     assert requirement_rows(db_path)[0]["frequency"] == "biennial"
+
+
+# ------------------------------------------------------------------------ department copies
+def test_copy_with_a_changed_target_drops_the_standards_text(cli):
+    cli("import", "nremt")
+    original = cli("requirement", "show", "NREMT-EMT", "-f", "json").json
+    assert original["description"].startswith("40 hours")
+    copy = add(cli, "--from", "NREMT-EMT", "--name", "EMT copy", "--hours", "48").json
+    assert copy["required_hours"] == 48
+    assert copy["source_document"] == "department default (copied from NREMT-EMT)"
+    assert "40 hours" not in copy["description"]
+    assert copy["description"] == (
+        "Department copy of NREMT-EMT (Emergency Medical Technician (NCCP recertification)) "
+        "with its own required_hours."
+    )
+    assert copy["hour_categories"] == original["hour_categories"]  # the rest is copied
+    out = cli("requirement", "show", "EMT copy").stdout
+    assert "department default (copied from NREMT-EMT) (department)" in out
+
+
+def test_copy_keeps_a_given_description_and_source_document(cli):
+    cli("import", "nremt")
+    copy = add(cli, "--from", "NREMT-EMT", "--name", "EMT 48", "--hours", "48", "--frequency",
+               "annual", "--description", "48 h a year, our rule").json  # fmt: skip
+    assert copy["description"] == "48 h a year, our rule"
+    other = add(cli, "--from", "PHTLS", "--name", "PHTLS yearly", "--frequency", "annual",
+                "--source-document", "Board minutes 2025-03").json  # fmt: skip
+    assert other["source_document"] == "Board minutes 2025-03"
+    assert other["description"].endswith("with its own frequency.")
+
+
+def test_copy_of_another_registry_names_registry_and_code(cli, tmp_path):
+    from registry_helpers import registry_doc, write
+
+    cli("import", "registry", write(tmp_path / "s.json", registry_doc()))
+    copy = add(cli, "--from", "ST-1", "--name", "Ours").json
+    assert copy["source_document"] == "department default (copied from State ST-1)"
+    again = add(cli, "--from", "Ours", "--name", "Ours again").json
+    assert (
+        again["source_document"]
+        == f"department default (copied from requirement {copy['id']} (Ours))"
+    )
+
+
+# ------------------------------------------------------------------------------ messages
+def test_messages_read_well(cli, snapshot):
+    cli("requirement", "list")
+    before = snapshot()
+    r = cli(
+        "requirement", "add", "-n", "X", "-t", "hours", "--hours", "4", "--shifts", "2", ok=False
+    )
+    assert "does not apply to an hours requirement" in r.stderr
+    r = cli("requirement", "add", "-n", "X", "-t", "hours", "--hours", "0", ok=False)
+    assert r.exit_code == 65 and "(1 problem)" in r.stderr
+    assert r.stderr.count("required_hours") == 1, r.stderr  # said once
+    r = cli(
+        "requirement", "add", "-n", "X", "-t", "checklist", "--item", "A", "--item", "", ok=False
+    )
+    assert r.exit_code == 65
+    assert "--item (value 2): must not be empty" in r.stderr
+    assert "Value should have" not in r.stderr and "after validation" not in r.stderr
+    assert snapshot() == before
+
+
+def test_edit_errors_point_to_edit_help(cli, snapshot):
+    add(cli, "-n", "Drills", "-t", "checklist", "--item", "A")
+    before = snapshot()
+    for args in (["--item", ""], ["--hours", "3"], ["--time-limit-days", "-1"]):
+        r = cli("requirement", "edit", "Drills", *args, ok=False)
+        assert r.exit_code == 65, (args, r)
+        assert "`trainctl requirement edit --help`" in r.stderr, (args, r.stderr)
+        assert "requirement add --help" not in r.stderr
+        assert snapshot() == before
+
+
+# ---------------------------------------------------------------------- set-based lookups
+def _session(db_path):
+    from trainctl.db import make_engine, session_scope
+
+    return session_scope(make_engine(f"sqlite:///{db_path}"), write=False)
+
+
+def _count_loads(session):
+    """Every requirement the session builds from a row (the identity map is weak: rows loaded
+    and dropped leave no trace there)."""
+    import sqlalchemy as sa
+
+    loaded: list[object] = []
+    sa.event.listen(session, "loaded_as_persistent", lambda _s, obj: loaded.append(obj))
+    return loaded
+
+
+def test_resolving_one_reference_loads_one_row(cli, db_path):
+    from trainctl.services.requirements import get_requirement
+
+    for name in ("nfpa", "nremt", "proboard", "iso"):
+        cli("import", name)
+    for ref in ("nfpa 1001", "Fire Apparatus Driver/Operator", "NFPA 1400", "PB-FF1"):
+        with _session(db_path) as session:
+            loaded = _count_loads(session)
+            req = get_requirement(session, ref)
+            assert loaded == [req], ref  # not the whole catalog
+
+
+def test_position_filter_runs_in_sql(cli, db_path):
+    from sqlmodel import select
+
+    from trainctl.models import Requirement
+    from trainctl.services.requirements import list_requirements
+
+    for name in ("nfpa", "nremt"):
+        cli("import", name)
+    add(cli, "-n", "Driver_x", "-t", "hours", "--hours", "2", "--position", "driver_candidate")
+    with _session(db_path) as session:
+        every = session.exec(select(Requirement)).all()
+        expected = {
+            r.id for r in every if not r.required_positions or "driver" in r.required_positions
+        }
+    with _session(db_path) as session:
+        loaded = _count_loads(session)
+        rows = list_requirements(session, position="driver")
+        assert len(loaded) == len(rows)  # only the matching rows were loaded
+        assert {r.id for r in rows} == expected and len(expected) >= 3
+        assert "Driver_x" not in {r.name for r in rows}  # driver_candidate is not driver

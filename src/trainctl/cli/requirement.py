@@ -218,19 +218,48 @@ def _given(**values: Any) -> dict[str, Any]:
     return out
 
 
-def _validated(schema: Any, data: dict[str, Any]) -> Any:
+# The option that sets each schema field, so that input errors name what the user typed.
+OPTION_OF = {
+    "name": "--name", "description": "--description", "requirement_type": "--type",
+    "required_hours": "--hours", "required_shifts": "--shifts", "required_calls": "--calls",
+    "required_courses": "--course", "credential_code": "--credential", "required_skills": "--skill",
+    "checklist_items": "--item", "hour_categories": "--hour-categories", "frequency": "--frequency",
+    "period_months": "--period-months", "period_anchor": "--anchor",
+    "time_limit_days": "--time-limit-days", "required_positions": "--position", "source": "--source",
+    "registry_name": "--registry", "registry_code": "--code", "source_document": "--source-document",
+    "aliases": "--alias", "is_editable": "--editable",
+}  # fmt: skip
+
+
+def _option_problem(error: Any) -> str:
+    """'--item (value 2): must not be empty', '--hour-categories, item 1, min_hours: ...'."""
+    from trainctl.schemas import plain_message
+
+    loc = list(error["loc"]) or ["input"]
+    field, rest = str(loc[0]), loc[1:]
+    where = OPTION_OF.get(field, field)
+    if rest and isinstance(rest[0], int):
+        position = rest.pop(0) + 1
+        where += f" (value {position})" if where != "--hour-categories" else f", item {position}"
+    if rest:
+        where += ", " + ".".join(str(p) for p in rest)
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) or got in (None, "") else f" (got {got!r})"
+    return f"{where}: {plain_message(error)}{shown}"
+
+
+def _validated(schema: Any, data: dict[str, Any], command: str) -> Any:
     from pydantic import ValidationError
 
     from trainctl.errors import BadInputError
-    from trainctl.schemas import describe_errors
 
     try:
         return schema.model_validate(data)
     except ValidationError as exc:
         raise BadInputError(
             "The requirement is not valid.",
-            "Fix the options named above; `trainctl requirement add --help` lists them.",
-            details=describe_errors(exc, "input"),
+            f"Fix the options named above; `trainctl requirement {command} --help` lists them.",
+            details=[_option_problem(e) for e in exc.errors()],
         ) from None
 
 
@@ -292,7 +321,8 @@ def add(
         str | None,
         _opt(
             "--from",
-            help="Start from a copy of this requirement (id, code or name): an editable department copy; the other options change it.",
+            help="Start from a copy of this requirement (id, code or name): an editable department copy; the other options change it. "
+            "Its source becomes 'department default (copied from CODE)'; a changed target drops the original's description unless --description is given.",
         ),
     ] = None,
 ) -> None:
@@ -302,7 +332,7 @@ def add(
     --course, certification --credential (or --course), skills_evaluation --skill,
     checklist --item. With --format json, prints the new record."""
     from trainctl.errors import UsageError
-    from trainctl.schemas.requirements import RequirementCreate, blank_other_targets
+    from trainctl.schemas.requirements import RequirementCreate, RequirementUpdate
     from trainctl.services import requirements as svc
 
     given = _given(
@@ -314,32 +344,24 @@ def add(
         required_positions=_split(position), source=source, registry_name=registry,
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
     )  # fmt: skip
+    if copy_from is None:
+        missing = [
+            opt
+            for opt, key in (("--name", "name"), ("--type", "requirement_type"))
+            if key not in given
+        ]
+        if missing:
+            raise UsageError(
+                f"Missing {' and '.join(missing)}.",
+                "Example: trainctl requirement add --name 'Annual drill hours' --type hours --hours 24 --frequency annual",
+            )
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         if copy_from is not None:
-            original = svc.get_requirement(session, copy_from)
-            fields = svc.copy_fields(original)
-            fields["name"] = f"{original.name} (department copy)"
-            if (
-                given.get("requirement_type", original.requirement_type)
-                != original.requirement_type
-            ):
-                fields.update(blank_other_targets(fields, given["requirement_type"]))
-            fields.update(given)
+            changes = _validated(RequirementUpdate, given, "add")
+            req = svc.add_copy(session, actor, copy_from, changes)
         else:
-            missing = [
-                opt
-                for opt, key in (("--name", "name"), ("--type", "requirement_type"))
-                if key not in given
-            ]
-            if missing:
-                raise UsageError(
-                    f"Missing {' and '.join(missing)}.",
-                    "Example: trainctl requirement add --name 'Annual drill hours' --type hours --hours 24 --frequency annual",
-                )
-            fields = given
-        data = _validated(RequirementCreate, fields)
-        req = svc.add(session, actor, data)
+            req = svc.add(session, actor, _validated(RequirementCreate, given, "add"))
         out = _json(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
     if state.fmt == "json":
@@ -534,7 +556,7 @@ def edit(
     )  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        changes = _validated(RequirementUpdate, given)
+        changes = _validated(RequirementUpdate, given, "edit")
         req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [])
         out = _json(req)
         if changed:

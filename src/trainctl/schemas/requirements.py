@@ -284,6 +284,11 @@ def _num(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def _a(word: str) -> str:
+    """'an hours', 'a shifts', 'an annual': the article for a type or source name."""
+    return f"{'an' if word[:1] in 'aeiou' or word == 'hours' else 'a'} {word}"
+
+
 def check_requirement(data: dict[str, Any]) -> list[str]:
     """Cross-field rules on a complete requirement (a dict of RequirementCreate fields).
 
@@ -324,7 +329,8 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
     }
     if rtype in wanted:
         field, message = wanted[rtype]
-        if data.get(field) in (None, [], 0):
+        flagged = any(p.startswith(f"{field}: ") for p in problems)  # "must be greater than 0"
+        if data.get(field) in (None, [], 0) and not flagged:
             bad(field, message)
     if (
         rtype == "certification"
@@ -341,7 +347,7 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
             if field not in TYPE_TARGETS[rtype] and data.get(field) not in (None, []):
                 bad(
                     field,
-                    f"does not apply to a {rtype} requirement (it uses {', '.join(TYPE_TARGETS[rtype])})",
+                    f"does not apply to {_a(rtype)} requirement (it uses {', '.join(TYPE_TARGETS[rtype])})",
                 )
 
     categories = [
@@ -380,7 +386,7 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
     if data.get("source") in ("state", "national") and not data.get("source_document"):
         bad(
             "source_document",
-            f"a {data['source']} requirement must name its source document and edition (--source-document)",
+            f"{_a(data['source'])} requirement must name its source document and edition (--source-document)",
         )
     if data.get("registry_code") and not data.get("registry_name"):
         bad("registry_name", "a registry_code needs the registry it belongs to (--registry)")

@@ -8,6 +8,7 @@ different figures makes a department copy (`requirement add --from CODE`).
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,6 +20,7 @@ from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageErr
 from trainctl.models import Position, Requirement, utcnow
 from trainctl.schemas import describe_errors
 from trainctl.schemas.requirements import (
+    TARGET_FIELDS,
     RequirementCreate,
     RequirementRead,
     RequirementUpdate,
@@ -69,21 +71,63 @@ def check_positions(session: Session, positions: Iterable[str]) -> None:
 
 
 # --------------------------------------------------------------------------------- lookup
-def _norm(text: str) -> str:
-    return "".join(text.casefold().split())
+# A requirement's natural keys (registry, code, name, alias) match ignoring case and spaces:
+# "nfpa1001" finds "NFPA 1001". The lookups below and the duplicate checks use the same rule,
+# written once for SQL (`key_sql`) and once for Python (`norm`), so that no two requirements
+# can exist that a lookup cannot tell apart. Case folding is done by the database's lower():
+# full Unicode on PostgreSQL, ASCII letters only on SQLite; Python's lower() folds at least as
+# much, so Python-side matching can only merge more, never let a duplicate through.
+def norm(text: str) -> str:
+    """The Python twin of `key_sql`: lower case, spaces removed."""
+    return text.replace(" ", "").lower()
+
+
+def key_sql(value: Any) -> Any:
+    """A column or a value, normalised in SQL as `norm` does in Python."""
+    return sa.func.lower(sa.func.replace(value, " ", ""))
+
+
+def same_key(column: Any, text: str) -> Any:
+    """`column` names the same thing as `text` (both sides normalised by the database)."""
+    return key_sql(column) == key_sql(sa.literal(text, sa.String))
+
+
+def in_registry(registry_name: str | None) -> Any:
+    """The scope a code or name is unique in: one registry, or the department (NULL)."""
+    column = col(Requirement.registry_name)
+    return column.is_(None) if registry_name is None else same_key(column, registry_name)
+
+
+def registry_spelling(session: Session, registry_name: str | None) -> str | None:
+    """The registry's name as the catalog already spells it ("NFPA" for "nfpa"), so that one
+    registry never shows under two spellings."""
+    if registry_name is None:
+        return None
+    have = session.exec(
+        select(Requirement.registry_name)
+        .where(same_key(col(Requirement.registry_name), registry_name))
+        .order_by(col(Requirement.id))
+        .limit(1)
+    ).first()
+    return have or registry_name
+
+
+def _json_text(column: Any) -> Any:
+    return sa.cast(column, sa.Text)
 
 
 def get_requirement(session: Session, ref: str | int) -> Requirement:
-    """Find a requirement by id, registry code ("NFPA 1001"), name or alias."""
+    """Find a requirement by id, registry code ("NFPA 1001"), name or alias: a few indexed or
+    filtered queries, never the whole catalog (only a miss loads names, to suggest some)."""
     text = str(ref).strip()
     if text.isdigit():
         found = session.get(Requirement, int(text))
         if found is not None:
             return found
-    rows = list(session.exec(select(Requirement).order_by(col(Requirement.id))).all())
-    key = _norm(text)
     for attr in ("registry_code", "name"):
-        hits = [r for r in rows if getattr(r, attr) and _norm(getattr(r, attr)) == key]
+        column = getattr(Requirement, attr)
+        query = select(Requirement).where(col(column).is_not(None), same_key(column, text))
+        hits = list(session.exec(query.order_by(col(Requirement.id))).all())
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
@@ -92,10 +136,24 @@ def get_requirement(session: Session, ref: str | int) -> Requirement:
                 "Use the id: "
                 + "; ".join(f"{r.id} = {r.name} ({r.registry_name or 'department'})" for r in hits),
             )
-    hits = [r for r in rows if any(_norm(a) == key for a in r.aliases)]
+    # Aliases are a JSON list: portable SQL has no list membership for JSON (SQLite's
+    # json_each and PostgreSQL's json_array_elements differ), so the serialised list is
+    # searched for the quoted alias, then each candidate is checked exactly.
+    key = norm(text)
+    aliases = key_sql(_json_text(col(Requirement.aliases)))
+    candidates = session.exec(
+        select(Requirement).where(aliases.contains(json.dumps(key), autoescape=True))
+    ).all()
+    hits = [r for r in candidates if any(norm(a) == key for a in r.aliases)]
     if len(hits) == 1:
         return hits[0]
-    names = [r.registry_code for r in rows if r.registry_code] + [r.name for r in rows]
+    if len(hits) > 1:
+        raise UsageError(
+            f"{text!r} is an alias of {len(hits)} requirements.",
+            "Use the id: " + "; ".join(f"{r.id} = {r.name}" for r in hits),
+        )
+    rows = session.exec(select(Requirement.registry_code, Requirement.name)).all()
+    names = [c for c, _ in rows if c] + [n for _, n in rows]
     close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
     hint = "Name a requirement by id, registry code (e.g. 'NFPA 1001') or name; `trainctl requirement list` shows them."
     if close:
@@ -113,19 +171,31 @@ def list_requirements(
     requirement_type: str | None = None,
     position: str | None = None,
 ) -> list[Requirement]:
-    """The catalog, filtered. `position` keeps what applies to that position: requirements
-    that name it, and those that name no position (they apply to everyone)."""
+    """The catalog, filtered in SQL. `position` keeps what applies to that position:
+    requirements that name it, and those that name no position (they apply to everyone)."""
     query = select(Requirement)
     if source:
         query = query.where(Requirement.source == source)
     if requirement_type:
         query = query.where(Requirement.requirement_type == requirement_type)
     if registry:
-        if _norm(registry) in ("department", "none", "-"):
+        if norm(registry) in ("department", "none", "-"):
             query = query.where(col(Requirement.registry_name).is_(None))
         else:
-            name = sa.func.lower(sa.func.replace(col(Requirement.registry_name), " ", ""))
-            query = query.where(name == _norm(registry))
+            query = query.where(same_key(col(Requirement.registry_name), registry))
+    if position:
+        code = position.strip().lower()
+        check_positions(session, [code])
+        # Position codes are letters, digits and _ (checked on every write), so the quoted
+        # code occurs in the serialised JSON list only as a whole element: exact, and
+        # portable (json_array_length exists on SQLite and PostgreSQL).
+        positions = col(Requirement.required_positions)
+        query = query.where(
+            sa.or_(
+                sa.func.json_array_length(positions) == 0,
+                _json_text(positions).contains(json.dumps(code), autoescape=True),
+            )
+        )
     query = query.order_by(
         col(Requirement.registry_name).is_(None),
         col(Requirement.registry_name),
@@ -133,12 +203,7 @@ def list_requirements(
         col(Requirement.name),
         col(Requirement.id),
     )
-    rows = list(session.exec(query).all())
-    if position:
-        code = position.strip().lower()
-        check_positions(session, [code])
-        rows = [r for r in rows if not r.required_positions or code in r.required_positions]
-    return rows
+    return list(session.exec(query).all())
 
 
 # ---------------------------------------------------------------------------- validation
@@ -154,50 +219,106 @@ def _problems(session: Session, data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _refuse_invalid(name: str, problems: list[str]) -> None:
+def _refuse_invalid(name: str, problems: list[str], command: str = "add") -> None:
     if problems:
         raise BadInputError(
             f"Requirement {name!r} is not valid ({len(problems)} problem{'s' if len(problems) > 1 else ''}).",
-            "Fix the fields named above; `trainctl requirement add --help` lists every option.",
+            f"Fix the fields named above; `trainctl requirement {command} --help` lists every option.",
             details=problems,
         )
 
 
 def _refuse_duplicate(
-    session: Session, registry_name: str | None, code: str | None, except_id: int | None = None
+    session: Session, fields: dict[str, Any], except_id: int | None = None
 ) -> None:
-    if not code:
-        return
-    query = select(Requirement).where(Requirement.registry_code == code)
-    query = query.where(
-        col(Requirement.registry_name).is_(None)
-        if registry_name is None
-        else Requirement.registry_name == registry_name
-    )
-    other = session.exec(query).first()
-    if other is not None and other.id != except_id:
-        raise RefusedError(
-            f"{registry_name or 'The department'} already has a requirement {code!r} (id {other.id}, {other.name}).",
-            "Registry codes are unique per registry: pick another code, or edit the existing one.",
+    """Codes and names are natural keys: unique (ignoring case and spaces, as lookups do)
+    within a registry, and among department requirements (no registry).
+
+    Enforced here rather than by a unique index: the rule ignores spaces as well as case,
+    an index on expressions is not reflected on SQLite (so Alembic's batch mode would drop
+    it at the next rebuild of the table, unnoticed), and the department scope is
+    registry_name NULL, which a unique index treats as all different. Write transactions
+    begin IMMEDIATE on SQLite, so this check and the INSERT after it cannot interleave with
+    another writer."""
+    registry_name, code, name = fields["registry_name"], fields["registry_code"], fields["name"]
+    scope = select(Requirement).where(in_registry(registry_name))
+    if except_id is not None:
+        scope = scope.where(col(Requirement.id) != except_id)
+    who = registry_name or "The department"
+    if code:
+        other = session.exec(
+            scope.where(
+                col(Requirement.registry_code).is_not(None),
+                same_key(col(Requirement.registry_code), code),
+            )
+        ).first()
+        if other is not None:
+            raise BadInputError(
+                f"{who} already has a requirement {other.registry_code!r} (id {other.id}, {other.name}).",
+                "Registry codes are unique within a registry (ignoring case and spaces): give "
+                f"another --code, or change the existing one with `trainctl requirement edit {other.id}`.",
+            )
+    other = session.exec(scope.where(same_key(col(Requirement.name), name))).first()
+    if other is not None:
+        where = f"the {registry_name} registry" if registry_name else "department requirements"
+        raise BadInputError(
+            f"{who} already has a requirement named {other.name!r} (id {other.id}).",
+            f"Names are unique within {where} (ignoring case and spaces): give this one another "
+            f"--name, or change the existing one with `trainctl requirement edit {other.id}`.",
         )
 
 
 # ------------------------------------------------------------------------------ use cases
-def copy_fields(source: Requirement) -> dict[str, Any]:
-    """A department copy of a requirement: every field, but editable, owned by the department,
-    and with no registry identity (so a re-import never touches it)."""
-    data = RequirementCreate.model_fields.keys()
-    fields = {k: getattr(source, k) for k in data}
-    origin = source.registry_code or source.name
+# Fields that say what a member must do: when a department copy changes one of them, the
+# standard's description no longer describes the copy.
+COPY_TARGETS = ("requirement_type", *TARGET_FIELDS, "frequency", "period_months")
+
+
+def origin_label(req: Requirement) -> str:
+    """How a copy names its original: 'NREMT-EMT', 'State ST-1', 'requirement 12 (Pump ops)'."""
+    if req.registry_name and req.registry_code:
+        if norm(req.registry_code).startswith(norm(req.registry_name)):
+            return req.registry_code  # "NFPA 1001", not "NFPA NFPA 1001"
+        return f"{req.registry_name} {req.registry_code}"
+    return f"requirement {req.id} ({req.name})"
+
+
+def add_copy(
+    session: Session, actor: Actor, ref: str | int, changes: RequirementUpdate
+) -> Requirement:
+    """A department copy of a requirement (`requirement add --from REF`) with `changes`
+    applied: every field, but editable, owned by the department, with no registry identity
+    (a re-import never touches it) and, unless given, source_document "department default
+    (copied from ...)", so the copy never cites the standard as if it set its figures. When a
+    target changes, the original's description goes too unless a new one is given."""
+    actor.require(MANAGE, "add requirements")
+    source = get_requirement(session, ref)
+    update = changes.model_dump(exclude_unset=True)
+    fields: dict[str, Any] = {k: getattr(source, k) for k in RequirementCreate.model_fields}
     fields.update(
+        name=f"{source.name} (department copy)",
         registry_name=None,
         registry_code=None,
         source="department",
         is_editable=True,
-        source_document=f"department copy of {origin}"
-        + (f" ({source.source_document})" if source.source_document else ""),
+        source_document=f"{DEPARTMENT_DEFAULT} (copied from {origin_label(source)})",
     )
-    return fields
+    new_type = update.get("requirement_type") or source.requirement_type
+    if new_type != source.requirement_type:
+        # The old type's targets go unless given again (an hours copy keeps no credential).
+        fields.update(blank_other_targets(fields, new_type))
+    fields.update(update)
+    try:
+        merged = RequirementCreate.model_validate(fields).model_dump()
+    except ValidationError as exc:
+        _refuse_invalid(str(fields["name"]), describe_errors(exc, "copy"))
+    changed = [f for f in COPY_TARGETS if merged[f] != getattr(source, f)]
+    if changed and "description" not in update:
+        merged["description"] = (
+            f"Department copy of {origin_label(source)} ({source.name}) with its own "
+            f"{', '.join(changed)}."
+        )
+    return add(session, actor, RequirementCreate.model_validate(merged))
 
 
 def add(session: Session, actor: Actor, data: RequirementCreate) -> Requirement:
@@ -206,7 +327,8 @@ def add(session: Session, actor: Actor, data: RequirementCreate) -> Requirement:
     if fields["source"] == "department" and not fields["source_document"]:
         fields["source_document"] = DEPARTMENT_DEFAULT
     _refuse_invalid(fields["name"], _problems(session, fields))
-    _refuse_duplicate(session, fields["registry_name"], fields["registry_code"])
+    fields["registry_name"] = registry_spelling(session, fields["registry_name"])
+    _refuse_duplicate(session, fields)
     req = Requirement(**fields, created_by=actor.member_id)
     session.add(req)
     session.flush()
@@ -275,12 +397,13 @@ def edit(
     try:
         merged = RequirementCreate.model_validate(merged).model_dump()
     except ValidationError as exc:
-        _refuse_invalid(req.name, describe_errors(exc, "edit"))
-    _refuse_invalid(merged["name"], _problems(session, merged))
-    if (merged["registry_name"], merged["registry_code"]) != (req.registry_name, req.registry_code):
-        _refuse_duplicate(
-            session, merged["registry_name"], merged["registry_code"], except_id=req.id
-        )
+        _refuse_invalid(req.name, describe_errors(exc, "edit"), "edit")
+    _refuse_invalid(merged["name"], _problems(session, merged), "edit")
+    if merged["registry_name"] != current["registry_name"]:
+        merged["registry_name"] = registry_spelling(session, merged["registry_name"])
+    keys = ("name", "registry_name", "registry_code")
+    if any(merged[k] != current[k] for k in keys):
+        _refuse_duplicate(session, merged, except_id=req.id)
 
     changed = [f for f in update if merged[f] != current[f]]
     if not changed:
@@ -291,6 +414,9 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
+    from trainctl.services.progress import remeasure_requirement  # progress follows the target
+
+    remeasure_requirement(session, req.id)  # type: ignore[arg-type]
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
