@@ -132,37 +132,128 @@ def test_dry_run_shows_the_plan_and_writes_nothing(cli, snapshot):
     assert snapshot() == before
 
 
-def test_update_refreshes_only_changed_fields(cli, snapshot, db_path, tmp_path):
+def test_update_keeps_the_departments_change_to_an_editable_default(cli, snapshot, db_path):
     cli("import", "nremt")
     cli(
         "requirement", "edit", "PHTLS", "--frequency", "annual", "--position", "paramedic"
-    )  # editable
+    )  # editable: a department default
     before = snapshot()
     r = cli("import", "nremt")
-    assert "NREMT: 0 added, 0 updated, 7 unchanged, 1 differ from the file" in r.stderr
+    assert "NREMT: 0 added, 0 updated, 7 unchanged, 1 with your changes kept" in r.stderr
     assert snapshot() == before
 
     plan = cli("import", "nremt", "--update", "--dry-run", "-f", "json").json
     phtls = next(p for p in plan if p["registry_code"] == "PHTLS")
-    assert phtls["action"] == "update" and sorted(phtls["fields"]) == [
-        "frequency",
-        "required_positions",
-    ]
+    assert phtls == {"registry_code": "PHTLS", "name": phtls["name"], "action": "kept",
+                     "fields": [], "kept": ["frequency", "required_positions"]}  # fmt: skip
     assert snapshot() == before
 
     r = cli("import", "nremt", "--update")
-    assert "NREMT: 0 added, 1 updated, 7 unchanged" in r.stderr
-    assert "updated PHTLS: frequency, required_positions" in r.stderr
+    assert "NREMT: 0 added, 0 updated, 7 unchanged, 1 with your changes kept" in r.stderr
+    assert "PHTLS: kept your change to frequency (the file has one_time)" in r.stderr
+    assert (
+        'PHTLS: kept your change to required_positions (the file has ["emt", "aemt", "paramedic"])'
+        in r.stderr
+    )
+    assert snapshot() == before  # nothing to write
     row = next(x for x in requirement_rows(db_path, "NREMT") if x["registry_code"] == "PHTLS")
-    assert row["frequency"] == "one_time" and json.loads(row["required_positions"]) == [
-        "emt",
-        "aemt",
-        "paramedic",
-    ]
-    assert audit_rows(db_path)[-1]["action"] == "import.registry"
+    assert row["frequency"] == "annual" and json.loads(row["required_positions"]) == ["paramedic"]
+
+
+def test_update_refreshes_what_the_department_did_not_change(cli, db_path, tmp_path, snapshot):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("import", "registry", f)
+    cli("requirement", "edit", "ST-1", "--frequency", "quarterly")  # the department's change
+    doc = registry_doc()
+    doc["requirements"][0]["required_hours"] = 36  # a new edition changes the hours ...
+    doc["requirements"][0]["frequency"] = "monthly"  # ... and the frequency
+    write(f, doc)
+    r = cli("import", "registry", f)
+    assert "State: 0 added, 0 updated, 1 unchanged, 1 differ from the file" in r.stderr
+    assert "1 with your changes kept" in r.stderr
+
+    r = cli("import", "registry", f, "--update")
+    assert "State: 0 added, 1 updated, 1 unchanged, 1 with your changes kept" in r.stderr
+    assert "updated ST-1: required_hours" in r.stderr
+    assert "ST-1: kept your change to frequency (the file has monthly)" in r.stderr
+    row = requirement_rows(db_path, "State")[0]
+    assert (row["required_hours"], row["frequency"]) == (36, "quarterly")
+    log = json.loads(audit_rows(db_path)[-1]["detail"])
+    assert log["updated"] == {"ST-1": ["required_hours"]} and log["kept"] == {"ST-1": ["frequency"]}
+
+    # importing again changes nothing, and the department's frequency still stands
     after = snapshot()
-    cli("import", "nremt", "--update")
+    r = cli("import", "registry", f, "--update")
+    assert "kept your change to frequency" in r.stderr
     assert snapshot() == after
+
+    # a field the import wrote last is the import's again: the department may edit it later
+    cli("requirement", "edit", "ST-1", "--hours", "40")
+    doc["requirements"][0]["required_hours"] = 48
+    write(f, doc)
+    r = cli("import", "registry", f, "--update")
+    assert "kept your change to required_hours (the file has 48" in r.stderr
+    assert requirement_rows(db_path, "State")[0]["required_hours"] == 40
+
+
+def test_import_matches_registry_and_code_ignoring_case_and_spaces(
+    cli, snapshot, tmp_path, db_path
+):
+    cli("import", "nfpa")
+    doc = json.loads((REPO / "registries" / "nfpa.json").read_text())
+    doc["registry"] = "Nfpa"
+    doc["requirements"][0]["registry_code"] = "nfpa 1001"
+    doc["requirements"][1]["registry_code"] = "NFPA1002"
+    doc["requirements"][2]["registry_name"] = "NFPA"
+    f = write(tmp_path / "nfpa-lower.json", doc)
+    before = snapshot()
+    r = cli("import", "registry", f)
+    assert "NFPA: 0 added, 0 updated, 7 unchanged" in r.stderr
+    assert snapshot() == before
+    r = cli("import", "registry", f, "--update")
+    assert "NFPA: 0 added, 0 updated, 7 unchanged" in r.stderr
+    assert snapshot() == before  # the spelling already there stays
+
+    assert len(cli("requirement", "list", "--registry", "NFPA", "-f", "json").json) == 7
+    assert (
+        cli("requirement", "show", "NFPA 1001", "-f", "json").json["registry_code"] == "NFPA 1001"
+    )
+
+    # a new entry in that file joins the registry under the spelling it already has
+    doc["requirements"].append({**doc["requirements"][0], "registry_code": "nfpa 9", "name": "New"})
+    write(f, doc)
+    assert "NFPA: 1 added" in cli("import", "registry", f).stderr
+    assert {r["registry_name"] for r in requirement_rows(db_path)} == {"NFPA"}
+
+
+def test_a_new_entry_may_not_take_an_existing_name(cli, snapshot, tmp_path):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("import", "registry", f)
+    doc = registry_doc()
+    doc["requirements"].append({**doc["requirements"][0], "registry_code": "ST-3"})
+    doc["requirements"][0]["name"] = "Renamed hours"  # frees the name only with --update
+    write(f, doc)
+    before = snapshot()
+    r = cli("import", "registry", f, ok=False)
+    assert r.exit_code == 65
+    assert f"{f}: 1 name already used in State; nothing was imported." in r.stderr
+    assert (
+        "entry 3 (ST-3), field name: 'Annual hours' is already the name of id 1 (ST-1)" in r.stderr
+    )
+    assert snapshot() == before
+    r = cli("import", "registry", f, "--update")  # ST-1 is renamed in the same import
+    assert "State: 1 added, 1 updated, 1 unchanged" in r.stderr
+
+
+def test_registry_header_problems_name_no_field_row(cli, snapshot, tmp_path):
+    cli("requirement", "list")
+    f = write(tmp_path / "h.json", {k: v for k, v in registry_doc().items() if k != "edition"})
+    before = snapshot()
+    r = cli("import", "registry", f, ok=False)
+    assert r.exit_code == 65
+    assert f"  {f}: give the registry's edition or last_updated" in r.stderr
+    assert "(row)" not in r.stderr
+    assert snapshot() == before
 
 
 def test_update_from_a_newer_file_touches_only_differing_rows(cli, db_path, tmp_path):
@@ -273,6 +364,14 @@ BAD = {
         _entry(1, registry_code="ST-1"),
         ["entry 2 (ST-1)", "field registry_code", "also entry 1"],
     ),
+    "duplicate codes but for case and spaces": (
+        _entry(1, registry_code="st - 1".replace(" ", "")),
+        ["entry 2 (st-1)", "field registry_code", "'st-1' is also entry 1", "ignoring case"],
+    ),
+    "duplicate names": (
+        _entry(1, name="annual HOURS"),
+        ["entry 2 (ST-2)", "field name", "'annual HOURS' is also entry 1", "names are unique"],
+    ),
     "category minimums above total": (
         _entry(hour_categories=[{"name": "a", "min_hours": 20}, {"name": "b", "min_hours": 10}]),
         ["entry 1 (ST-1)", "field hour_categories", "add up to 30"],
@@ -367,7 +466,8 @@ def test_non_utf8_file_is_refused_with_its_line(cli, snapshot, tmp_path):
     before = snapshot()
     r = cli("import", "registry", f, ok=False)
     assert r.exit_code == 65
-    assert "line 3" in r.stderr and "not UTF-8" in r.stderr
+    assert f"{f}, line 3: the file is not UTF-8 (byte 0xe9); nothing was imported." in r.stderr
+    assert "Hint: Save the registry file as UTF-8 and run the import again." in r.stderr
     assert snapshot() == before
 
 

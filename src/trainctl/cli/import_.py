@@ -1,8 +1,9 @@
 """`trainctl import`: the shipped NFPA, NREMT, Pro Board and ISO registries, or a registry FILE.
 
 The whole file is validated first (every problem is listed with the file, the entry and the
-field, exit 65, nothing written). Entries are matched by (registry, registry code): existing
-ones are left alone unless --update; importing twice changes nothing. A summary line goes to
+field, exit 65, nothing written). Entries are matched by (registry, registry code), ignoring
+case and spaces: existing ones are left alone unless --update, which still keeps the fields a
+department changed since the import; importing twice changes nothing. A summary line goes to
 stderr ("NFPA: 7 added, 0 updated, 0 unchanged"); --dry-run prints the planned changes.
 """
 
@@ -24,7 +25,8 @@ UpdateOpt = Annotated[
     bool,
     typer.Option(
         "--update",
-        help="Refresh entries already imported whose fields differ from the file (only the differing fields).",
+        help="Refresh entries already imported whose fields differ from the file (only the differing fields). "
+        "Fields of editable entries that the department changed since the import are kept.",
     ),
 ]
 PLAN_COLUMNS = [
@@ -32,6 +34,7 @@ PLAN_COLUMNS = [
     Col("name"),
     Col("action"),
     Col("fields", "Changed fields"),
+    Col("kept", "Your changes (kept)"),
 ]
 FILE_FORMAT = """
 A registry file is one JSON object: {"registry": NAME, "description": TEXT, "edition": TEXT
@@ -60,6 +63,7 @@ def _run(
                 "name": c.name,
                 "action": c.action,
                 "fields": c.fields,
+                "kept": sorted(c.kept),
             }
             for c in result.changes
         ]
@@ -71,7 +75,20 @@ def _run(
                     f"  updated {change.registry_code}: {', '.join(change.fields)}",
                     quiet=state.quiet,
                 )
+            if update:
+                for name, value in sorted(change.kept.items()):
+                    render.info(
+                        f"  {change.registry_code}: kept your change to {name} "
+                        f"(the file has {_shown(value)})",
+                        quiet=state.quiet,
+                    )
     render.info(result.summary(), quiet=state.quiet)
+
+
+def _shown(value: Any) -> str:
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 def _shipped(name: str, help_text: str) -> None:

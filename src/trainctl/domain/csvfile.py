@@ -42,7 +42,12 @@ def normalize_header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
 
-def decode(data: bytes, source: str) -> str:
+CSV_UTF8_HINT = "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), then run the command again."
+
+
+def decode(data: bytes, source: str, *, hint: str = CSV_UTF8_HINT, outcome: str = "") -> str:
+    """UTF-8 text of a file, with or without a BOM. Anything else raises BadInputError naming
+    the line and byte; `outcome` is added to the message (e.g. "; nothing was imported")."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -50,8 +55,8 @@ def decode(data: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise BadInputError(
-            f"{source}, line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}).",
-            "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), then run the command again.",
+            f"{source}, line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}){outcome}.",
+            hint,
         ) from None
 
 

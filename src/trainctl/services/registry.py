@@ -2,12 +2,15 @@
 
 The whole file is validated before anything is written (every problem is reported with
 the file, the entry and the field); then the import is set-based, in the command's one
-transaction: one query for what exists, one bulk INSERT, one bulk UPDATE, one audit row.
+transaction: one query for what exists, two for the department's edits (audit log), one
+bulk INSERT, one bulk UPDATE per set of changed fields, one audit row.
 
-Entries are matched by (registry, registry_code). By default an existing entry is left as
-it is (and reported as unchanged or as differing from the file); `update=True` refreshes
-the fields that differ. Importing the same file twice changes nothing, not even the audit
-log.
+Entries are matched by (registry, registry_code), ignoring case and spaces as the lookups
+do. By default an existing entry is left as it is (and reported as unchanged or as
+differing from the file); `update=True` refreshes the fields that differ, except those the
+department changed (`requirement edit`) since the import last wrote them: those are kept
+and reported. Codes and names stay unique in a registry. Importing the same file twice
+changes nothing, not even the audit log.
 """
 
 from __future__ import annotations
@@ -21,16 +24,17 @@ from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from trainctl.domain.csvfile import decode
 from trainctl.errors import BadInputError, UsageError
-from trainctl.models import Requirement, utcnow
+from trainctl.models import AuditLog, Requirement, utcnow
 from trainctl.schemas import describe_errors
 from trainctl.schemas.registry import RegistryEntry, RegistryHeader
 from trainctl.schemas.requirements import check_requirement
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.requirements import known_positions, unknown_positions
+from trainctl.services.requirements import in_registry, known_positions, norm, unknown_positions
 
 SHIPPED = {
     "nfpa": "nfpa.json",
@@ -73,19 +77,6 @@ class RegistryFile:
         return self.header.registry
 
 
-def _decode(data: bytes, label: str) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BadInputError(
-            f"{label}, line {line}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}); nothing was imported.",
-            "Save the registry file as UTF-8 and run the import again.",
-        ) from None
-
-
 def _entry_label(index: int, raw: Any) -> str:
     ident = None
     if isinstance(raw, dict):
@@ -95,9 +86,25 @@ def _entry_label(index: int, raw: Any) -> str:
     )
 
 
+def _json_kind(value: Any) -> str:
+    kinds = {
+        list: "a list",
+        str: "a string",
+        bool: "true or false",
+        int: "a number",
+        float: "a number",
+    }
+    return kinds.get(type(value), "null")
+
+
 def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFile:
     """Validate a whole registry file. Raises BadInputError listing every problem."""
-    text = _decode(data, label)
+    text = decode(
+        data,
+        label,
+        hint="Save the registry file as UTF-8 and run the import again.",
+        outcome="; nothing was imported",
+    )
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -108,7 +115,7 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
     hint = "Fix the entries named above and run the import again; the file format is described in `trainctl import registry --help`."
     if not isinstance(doc, dict):
         raise BadInputError(
-            f"{label}: a registry file is one JSON object, not a {type(doc).__name__}; nothing was imported.",
+            f"{label}: a registry file is one JSON object, not {_json_kind(doc)}; nothing was imported.",
             hint,
         )
 
@@ -128,6 +135,7 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
 
     entries: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
+    names: dict[str, int] = {}
     for index, raw in enumerate(raw_entries):
         where = f"{label}, {_entry_label(index, raw)}"
         if not isinstance(raw, dict):
@@ -144,15 +152,19 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
                     f"{where}, field required_positions: unknown position{'s' if len(missing) > 1 else ''} "
                     f"{', '.join(missing)} (known: {', '.join(positions)})"
                 )
-        code = raw.get("registry_code")
-        if isinstance(code, str) and code.strip():
-            key = code.strip().casefold()
-            if key in seen:
+        # Codes and names are unique in a registry, ignoring case and spaces (as lookups do).
+        for key_field, keys, what in (("registry_code", seen, "codes"), ("name", names, "names")):
+            value = raw.get(key_field)
+            if not isinstance(value, str) or not value.strip():
+                continue
+            key = norm(value)
+            if key in keys:
                 problems.append(
-                    f"{where}, field registry_code: {code!r} is also entry {seen[key] + 1}; codes are unique in a registry"
+                    f"{where}, field {key_field}: {value!r} is also entry {keys[key] + 1}; "
+                    f"{what} are unique in a registry (ignoring case and spaces)"
                 )
             else:
-                seen[key] = index
+                keys[key] = index
         try:
             entry = RegistryEntry.model_validate_json(json.dumps(raw), strict=True)
         except ValidationError as exc:
@@ -160,7 +172,9 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
             continue
         fields = entry.model_dump()
         if header is not None:
-            if fields["registry_name"] not in (None, header.registry):
+            if fields["registry_name"] is not None and norm(fields["registry_name"]) != norm(
+                header.registry
+            ):
                 problems.append(
                     f"{where}, field registry_name: {fields['registry_name']!r} differs from the file's registry {header.registry!r}"
                 )
@@ -197,12 +211,23 @@ def read_registry(
 
 
 # ------------------------------------------------------------------------------ import
+# (registry, registry_code) is an entry's identity; it is matched ignoring case and spaces
+# (services.requirements.norm), and its spelling is never "updated": an import of "Nfpa" or
+# "nfpa 1001" refreshes the NFPA 1001 already there instead of adding a twin.
+IDENTITY = ("registry_name", "registry_code")
+
+
 @dataclass
 class Change:
     registry_code: str
     name: str
-    action: str  # "add", "update", "unchanged", "differs" (left alone: no --update)
+    # "add", "update", "unchanged", "differs" (left alone: no --update), "kept" (differs
+    # only where the department changed the entry since it was imported)
+    action: str
     fields: list[str] = field(default_factory=list)
+    # Fields the department changed since the import (editable entries): never overwritten;
+    # the file's value for each.
+    kept: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -223,9 +248,62 @@ class ImportResult:
         differs = self.count("differs")
         if differs:
             text += f", {differs} differ from the file (left as they are; --update refreshes them)"
+        kept = sum(1 for c in self.changes if c.kept)
+        if kept:
+            text += f", {kept} with your changes kept"
         if self.dry_run:
             text += " (dry run: nothing written)"
         return text
+
+
+def department_changes(
+    session: Session, registry: str, rows: list[Requirement]
+) -> dict[int, set[str]]:
+    """For each row, the fields whose latest write was the department's `requirement edit`
+    rather than an import of this registry (from the audit log: per field, so an edit of the
+    frequency does not freeze the hours). Two queries, whatever the number of rows."""
+    ids = [r.id for r in rows if r.id is not None]
+    if not ids:
+        return {}
+    edits = session.exec(
+        select(AuditLog.id, AuditLog.entity_id, AuditLog.detail).where(
+            AuditLog.action == "requirement.edit",
+            AuditLog.entity == "requirement",
+            col(AuditLog.entity_id).in_(ids),
+        )
+    ).all()
+    if not edits:
+        return {}
+    # Import runs are few (one audit row per import that wrote something); which registry
+    # they touched is in the JSON detail, read here rather than queried (no portable JSON path).
+    imports = session.exec(
+        select(AuditLog.id, AuditLog.detail).where(AuditLog.action == "import.registry")
+    ).all()
+    row_of = {norm(r.registry_code): r.id for r in rows if r.registry_code}
+    latest: dict[
+        tuple[int, str], tuple[int, bool]
+    ] = {}  # (row, field) -> (audit id, by department)
+
+    def wrote(audit_id: int, row_id: int | None, fields: Any, by_department: bool) -> None:
+        for f in fields:
+            if row_id is not None and latest.get((row_id, f), (-1, False))[0] < audit_id:
+                latest[(row_id, f)] = (audit_id, by_department)
+
+    for audit_id, entity_id, detail in edits:
+        wrote(audit_id, entity_id, (detail or {}).get("changes", {}), True)
+    for audit_id, detail in imports:
+        detail = detail or {}
+        if norm(str(detail.get("registry", ""))) != norm(registry):
+            continue
+        for code in detail.get("added", []):
+            wrote(audit_id, row_of.get(norm(code)), ENTRY_FIELDS, False)
+        for code, fields in (detail.get("updated") or {}).items():
+            wrote(audit_id, row_of.get(norm(code)), fields, False)
+    out: dict[int, set[str]] = {}
+    for (row_id, f), (_, by_department) in latest.items():
+        if by_department:
+            out.setdefault(row_id, set()).add(f)
+    return out
 
 
 def import_registry(
@@ -236,41 +314,71 @@ def import_registry(
     update: bool = False,
     dry_run: bool = False,
 ) -> ImportResult:
+    """Add the file's new entries; report (or, with `update`, refresh) the ones that differ.
+    With `update`, fields of an entry that the department changed since it was imported are
+    kept (and reported), never overwritten."""
     actor.require(MANAGE, "import registries")
-    registry = parsed.registry
-    existing = {
-        r.registry_code: r
-        for r in session.exec(
-            select(Requirement).where(Requirement.registry_name == registry)
+    in_scope = list(
+        session.exec(
+            select(Requirement).where(in_registry(parsed.registry)).order_by(col(Requirement.id))
         ).all()
-        if r.registry_code
-    }
+    )
+    # The registry keeps the spelling it already has ("NFPA", even if this file says "Nfpa").
+    registry = in_scope[0].registry_name if in_scope else parsed.registry
+    assert registry is not None
+    existing = {norm(r.registry_code): r for r in in_scope if r.registry_code}
+    theirs = department_changes(
+        session, registry, [existing[norm(e["registry_code"])] for e in parsed.entries
+                            if norm(e["registry_code"]) in existing]
+    )  # fmt: skip
     changes: list[Change] = []
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
+    final_name: dict[int | str, tuple[str, str | None, int]] = {
+        r.id: (r.name, r.registry_code, -1) for r in in_scope if r.id is not None
+    }  # row id (or new code) -> (name after the import, code, file entry index or -1)
     now = utcnow()
-    for entry in parsed.entries:
+    for index, entry in enumerate(parsed.entries):
         code = entry["registry_code"]
-        row = existing.get(code)
+        row = existing.get(norm(code))
         if row is None:
             changes.append(Change(code, entry["name"], "add"))
-            inserts.append({**entry, "created_at": now, "created_by": actor.member_id})
+            inserts.append(
+                {
+                    **entry,
+                    "registry_name": registry,
+                    "created_at": now,
+                    "created_by": actor.member_id,
+                }
+            )
+            final_name[code] = (entry["name"], code, index)
             continue
-        differ = [f for f in ENTRY_FIELDS if getattr(row, f) != entry[f]]
+        assert row.id is not None
+        differ = [f for f in ENTRY_FIELDS if f not in IDENTITY and getattr(row, f) != entry[f]]
+        kept = {f: entry[f] for f in differ if f in theirs.get(row.id, ())}
+        fresh = [f for f in differ if f not in kept]
+        label = row.registry_code or code
         if not differ:
-            changes.append(Change(code, entry["name"], "unchanged"))
+            changes.append(Change(label, row.name, "unchanged"))
+        elif not fresh:
+            changes.append(Change(label, row.name, "kept", [], kept))
         elif not update:
-            changes.append(Change(code, entry["name"], "differs", differ))
+            changes.append(Change(label, row.name, "differs", fresh, kept))
         else:
-            changes.append(Change(code, entry["name"], "update", differ))
+            changes.append(
+                Change(label, entry["name"] if "name" in fresh else row.name, "update", fresh, kept)
+            )
             updates.append(
                 {
                     "id": row.id,
-                    **{f: entry[f] for f in differ},
+                    **{f: entry[f] for f in fresh},
                     "updated_at": now,
                     "updated_by": actor.member_id,
                 }
             )
+            if "name" in fresh:
+                final_name[row.id] = (entry["name"], row.registry_code, index)
+    _refuse_name_clashes(parsed.label, registry, final_name)
 
     result = ImportResult(registry=registry, changes=changes, dry_run=dry_run, update=update)
     if dry_run or not (inserts or updates):
@@ -284,8 +392,39 @@ def import_registry(
         registry=registry, file=parsed.label, edition=parsed.header.edition,
         added=[c.registry_code for c in changes if c.action == "add"],
         updated={c.registry_code: c.fields for c in changes if c.action == "update"},
+        kept={c.registry_code: sorted(c.kept) for c in changes if c.kept and update},
     )  # fmt: skip
     return result
+
+
+def _refuse_name_clashes(
+    label: str, registry: str, final: dict[int | str, tuple[str, str | None, int]]
+) -> None:
+    """Names are unique in a registry (ignoring case and spaces), as for `requirement add`.
+    `final` holds the name every entry of the registry would have after the import: a name
+    the file brings (new entry or renamed one) may not be another entry's. (Two entries of
+    the file never share one: parse_registry refuses that.)"""
+    by_name: dict[str, list[tuple[int | str, str, str | None, int]]] = {}
+    for key, (name, code, index) in final.items():
+        by_name.setdefault(norm(name), []).append((key, name, code, index))
+    problems = []
+    for group in by_name.values():
+        kept = [g for g in group if g[3] < 0]
+        for _, name, code, index in (g for g in group if g[3] >= 0):
+            if kept:
+                row_id, other, other_code, _ = kept[0]
+                problems.append(
+                    f"{label}, entry {index + 1} ({code}), field name: {name!r} is already the "
+                    f"name of id {row_id} ({other_code or repr(other)}); names are unique in a registry "
+                    "(ignoring case and spaces)"
+                )
+    if problems:
+        raise BadInputError(
+            f"{label}: {len(problems)} name{'s' if len(problems) != 1 else ''} already used in {registry}; nothing was imported.",
+            "Rename the entries named above in the file, or the requirement already in the "
+            "catalog (`trainctl requirement edit ID --name ...`), then run the import again.",
+            details=problems,
+        )
 
 
 def _same_keys(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
