@@ -64,3 +64,14 @@ def test_errors_are_messages_not_tracebacks(cli):
 
 def test_version(cli):
     assert cli("--version").stdout.startswith("trainctl ")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("member", "list", "--bogus"), ("member", "add"), ("requirement", "add", "-f", "json"), ("db", "nope")],
+)
+def test_usage_errors_exit_2_not_70(cli, monkeypatch, args):
+    monkeypatch.delenv("TRAINCTL_DEBUG")  # the catch-all for bugs must not swallow usage errors
+    r = cli(*args, ok=False)
+    assert r.exit_code == 2, r
+    assert "failed unexpectedly" not in r.stderr and "Usage:" in r.stderr

@@ -69,6 +69,11 @@ def _translate(exc: BaseException) -> TrainctlError | None:
     return error
 
 
+def _is_usage_error(exc: BaseException) -> bool:
+    """Typer's bundled Click exceptions (bad option, missing argument): it reports them."""
+    return any(c.__name__ == "ClickException" for c in type(exc).__mro__)
+
+
 class TrainctlGroup(TyperGroup):
     """Turns TrainctlError (and known database errors) into 'Error: / Hint:' and an exit code."""
 
@@ -78,6 +83,8 @@ class TrainctlGroup(TyperGroup):
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
+            if _is_usage_error(exc):
+                raise  # Typer prints usage errors itself, with exit 2
             error = _translate(exc)
             if error is None:
                 raise
