@@ -283,6 +283,7 @@ def derive_status(percentage: float, override: str | None, value: float = 0.0) -
     """Status follows value and override, so it can never disagree with the percentage."""
     if override == "waived":
         return "waived"
+    percentage = _cap(percentage)  # the same rounding as effective_percentage
     if override == "completed" or percentage >= 100:
         return "completed"
     if percentage > 0 or value > 0:
@@ -380,16 +381,23 @@ def credit_blocker(
 ) -> str | None:
     """Why the link `target_id` may not take credit now, or None when it may.
 
-    - phases: a requirement in a phase that has not started yet takes no credit (a phase
-      has started when it is the current one or its required items are complete);
+    - phases: a requirement in a phase that has not started yet takes no credit. A phase
+      has started when it is the current one, comes before the current one in the order
+      the enrollment walks the phases (`started_phases`: a correction in a passed phase is
+      always possible), or its required items are complete;
     - is_prerequisite: an incomplete prerequisite link gates the rest of its scope
       (program level gates the whole program; a phase's gates that phase);
     - sequential: the required links before it in sort order must be complete.
+
+    These gates apply to credit (--add, --set, --check). An officer's override
+    (`--status completed`, `--waive`) is not gated: an officer may sign a requirement off
+    or waive it out of order, and the update then says which rule it passed over.
     """
     target = next(link for link in links if link.id == target_id)
     if structure_type == "phases" and target.phase_id is not None and current_phase_id is not None:
         by_id = {p.id: p for p in phases}
-        if target.phase_id != current_phase_id and not scope_complete(links, target.phase_id):
+        started = started_phases(phases, current_phase_id)
+        if target.phase_id not in started and not scope_complete(links, target.phase_id):
             mine, cur = by_id.get(target.phase_id), by_id.get(current_phase_id)
             return (
                 f"'{target.name}' belongs to phase {mine.number if mine else '?'} "
@@ -458,16 +466,55 @@ def initial_phase(phases: Sequence[Phase], completed: Iterable[int] = ()) -> Pha
     return None
 
 
-def next_phase(phases: Sequence[Phase], current: Phase, completed: Iterable[int]) -> Phase | None:
+def next_phase(
+    phases: Sequence[Phase],
+    current: Phase,
+    completed: Iterable[int],
+    visited: Iterable[int] = (),
+) -> Phase | None:
     """The phase that follows a complete `current`: the next by number whose prerequisite
     phases are complete; failing that, any incomplete phase that may start (a phase held
-    back by a later phase's prerequisite); None when nothing can start."""
+    back by a later phase's prerequisite); None when nothing can start. Phases already
+    `visited` (walked before `current`) are never entered again."""
     done = set(completed) | {current.id}
-    ordered = sorted((p for p in phases if p.id != current.id), key=lambda p: p.number)
+    seen = set(visited) | {current.id}
+    ordered = sorted((p for p in phases if p.id not in seen), key=lambda p: p.number)
     later = [p for p in ordered if p.number > current.number and p.prerequisite_ids <= done]
     if later:
         return later[0]
     return initial_phase(ordered, done)
+
+
+def phase_order(phases: Sequence[Phase]) -> list[Phase]:
+    """The order an enrollment walks the phases when each is completed in turn: the
+    initial phase, then `next_phase` after each (1, 3, 2 when phase 2 needs phase 3)."""
+    order: list[Phase] = []
+    seen: set[int] = set()
+    current = initial_phase(phases)
+    while current is not None and current.id not in seen:
+        order.append(current)
+        seen.add(current.id)
+        current = next_phase(phases, current, seen, seen)
+    return order
+
+
+def started_phases(phases: Sequence[Phase], current_id: int | None) -> set[int]:
+    """Phases an enrollment in phase `current_id` has entered: the current one, those
+    before it in `phase_order`, and its (transitive) prerequisite phases."""
+    if current_id is None:
+        return set()
+    by_id = {p.id: p for p in phases}
+    started = {current_id}
+    order = [p.id for p in phase_order(phases)]
+    if current_id in order:
+        started.update(order[: order.index(current_id)])
+    todo = list(by_id[current_id].prerequisite_ids) if current_id in by_id else []
+    while todo:
+        pid = todo.pop()
+        if pid not in started:
+            started.add(pid)
+            todo.extend(by_id[pid].prerequisite_ids if pid in by_id else ())
+    return started
 
 
 def auto_advance(
@@ -480,6 +527,7 @@ def auto_advance(
     """
     by_id = {p.id: p for p in phases}
     done = set(completed)
+    visited = started_phases(phases, current_id)
     entered: list[Phase] = []
     current = by_id.get(current_id) if current_id is not None else None
     for _ in range(len(phases) + 1):  # each step enters a new phase: bounded
@@ -487,10 +535,11 @@ def auto_advance(
             break
         if current.requires_manual_advancement:
             return current.id, entered, current
-        nxt = next_phase(phases, current, done)
+        nxt = next_phase(phases, current, done, visited)
         if nxt is None:
             break
         entered.append(nxt)
+        visited.add(nxt.id)
         current = nxt
     return (current.id if current else current_id), entered, None
 
@@ -499,13 +548,15 @@ def auto_advance(
 def crossed(
     thresholds: Mapping[int, float], percentage: float, already: Iterable[int]
 ) -> list[int]:
-    """Milestones reached at `percentage` that have not fired before (each fires once)."""
+    """Milestones reached at `percentage` that have not fired before (each fires once).
+    Thresholds are compared at the rollup's precision (a third, 33.3333...%, is reached
+    at 33.3333%)."""
     seen = set(already)
     return sorted(
         (
             mid
             for mid, t in thresholds.items()
-            if mid not in seen and percentage >= t and percentage > 0
+            if mid not in seen and percentage >= _cap(t) and percentage > 0
         ),
         key=lambda m: (thresholds[m], m),
     )
