@@ -149,7 +149,7 @@ def test_prerequisite_met_by_an_earlier_version_of_the_same_line(cli, dept):
     cli("enroll", "add", str(ann), "Driver")
 
 
-def test_target_date_before_enrollment_is_a_usage_error(cli, dept, snapshot):
+def test_target_date_before_enrollment_is_bad_input(cli, dept, snapshot):
     ann = dept.member("Ann Lee")
     dept.simple_program("Recruit")
     before = snapshot()
@@ -164,7 +164,7 @@ def test_target_date_before_enrollment_is_a_usage_error(cli, dept, snapshot):
         "2026-04-30",
         ok=False,
     )
-    assert r.exit_code == 2 and "before the enrollment date" in r.stderr
+    assert r.exit_code == 65 and "before the enrollment date" in r.stderr
     assert snapshot() == before
 
 

@@ -421,3 +421,45 @@ def test_rollup_is_one_update_statement(dept, db_path):
         )
         == 40
     )
+
+
+def test_a_passed_phase_takes_corrections_and_later_phases_stay_closed(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    _phased(dept)
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("progress", "update", "1", "--set", "10")
+    assert "Advanced to phase 2 (Skills)." in r.stderr
+    r = cli("progress", "update", "1", "--set", "2")  # a correction reopens the phase-1 item
+    assert "'H1' reopened (in progress)." in r.stderr
+    r = cli("--format", "json", "progress", "update", "1", "--add", "3")  # not locked out
+    assert (r.json["value"], r.json["status"]) == (5, "in_progress")
+    r = cli("progress", "update", "1", "--add", "5")
+    assert "'H1' is completed." in r.stderr and "Advanced" not in r.stderr
+    assert enrollment(cli)["current_phase"] == "2. Skills"  # no phase is entered twice
+    before = snapshot()
+    r = cli("progress", "update", "3", "--add", "1", ok=False)  # phase 3 has not started
+    assert r.exit_code == 1 and "phase 3 (Live fire), which has not started" in r.stderr
+    assert snapshot() == before
+
+
+def test_a_phase_walked_before_its_lower_numbered_prerequisite_is_never_reentered(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1 = dept.phase(pid, 1, "One")
+    p3 = dept.phase(pid, 3, "Three")
+    p2 = dept.phase(pid, 2, "Two", prerequisites=(p3,))
+    for name, ph in (("R1", p1), ("R2", p2), ("R3", p3)):
+        dept.link(pid, dept.requirement(name, "calls"), phase_id=ph)
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--set", "5")  # -> phase 3
+    cli("--as-of", "2026-03-01", "progress", "update", "3", "--set", "5")  # -> phase 2
+    cli("progress", "update", "3", "--add", "-1")  # a correction in passed phase 3 ...
+    cli("progress", "update", "3", "--add", "1")  # ... is accepted
+    r = cli("--as-of", "2026-03-09", "progress", "update", "2", "--set", "5")
+    assert "Advanced" not in r.stderr  # phase 3 was walked already: not entered again
+    e = enrollment(cli)
+    assert (e["current_phase"], e["phase_started_on"], e["status"]) == (
+        "2. Two",
+        "2026-03-01",
+        "completed",
+    )

@@ -382,10 +382,18 @@ def show(
         flags = ("" if x.is_required else " (optional)") + (
             " [prerequisite]" if x.is_prerequisite else ""
         )
+        value_target = f"{render.cell(x.value)} / {target} {x.unit}"
+        status = x.status.replace("_", " ")
+        if x.override is not None and x.measured_percentage < 100:
+            # the value stays the measured one; the override is what makes the row 100%
+            overridden = "waived" if x.override == "waived" else "signed off"
+            value_target += f" ({overridden})"
+            if x.override == "completed":
+                status = "completed (signed off)"
         rows.append({
             "progress_id": x.progress_id, "phase": x.phase, "requirement": x.requirement + flags,
-            "bar": bar(x.percentage), "value_target": f"{render.cell(x.value)} / {target} {x.unit}",
-            "percentage": round(x.percentage, 1), "status": x.status.replace("_", " "),
+            "bar": bar(x.percentage), "value_target": value_target,
+            "percentage": round(x.percentage, 1), "status": status,
             "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
             "verification": verification,
         })  # fmt: skip
@@ -400,7 +408,8 @@ def show(
         + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
         "overall": f"{bar(summary['progress'], 20)} {render.cell(summary['progress'])}%",
         "current_phase": summary["current_phase"] or "-",
-        "phase_deadline": summary["phase_deadline"] or "-",
+        "phase_deadline": f"{summary['phase_deadline'] or '-'}"
+        + (" OVERDUE" if summary["phase_overdue"] else ""),
         "enrolled": f"{summary['enrolled_on']} by {summary['enrolled_by']}",
         "target_date": f"{summary['target_date'] or '-'}"
         + (" OVERDUE" if summary["overdue"] else ""),
@@ -428,9 +437,13 @@ def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | N
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         e = svc.get_enrollment(session, enrollment)
-        e = svc.change_status(session, actor, e, action, reason=reason)
-        status = e.status
+        e, messages = svc.change_status(
+            session, actor, e, action, today=state.today(session), reason=reason
+        )
+        status = e.status if action != "resume" else "active"
     render.info(f"Enrollment {enrollment} is now {status.replace('_', ' ')}.", quiet=state.quiet)
+    for message in messages:
+        render.info(message, quiet=state.quiet)
 
 
 ReasonOpt = Annotated[
@@ -444,13 +457,15 @@ EnrollmentArg = Annotated[str, typer.Argument(help="Enrollment id.")]
 
 @app.command("hold")
 def hold(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
-    """Put an active enrollment on hold (it takes no progress until resumed)."""
+    """Put an active enrollment on hold: it takes no credit, overrides or verification
+    until resumed (notes are still kept)."""
     _lifecycle(ctx, enrollment, "hold", reason)
 
 
 @app.command("resume")
 def resume(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
-    """Resume an enrollment that is on hold."""
+    """Resume an enrollment that is on hold; it catches up with anything that changed
+    meanwhile (completion, phase advancement, milestones)."""
     _lifecycle(ctx, enrollment, "resume", reason)
 
 

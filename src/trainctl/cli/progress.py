@@ -92,7 +92,9 @@ def update(
         str | None,
         typer.Option(
             "--status",
-            help="completed (officer sign-off), waived (needs --reason) or auto (drop an override).",
+            help="completed (officer sign-off), waived (needs --reason) or auto (drop an override). "
+            "An officer may sign off or waive out of order (sequential, prerequisite, phase); "
+            "the update then says which rule it passed over.",
             show_default=False,
         ),
     ] = None,

@@ -18,7 +18,13 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain import progress as dp
-from trainctl.errors import NotFoundError, PermissionDeniedError, RefusedError, UsageError
+from trainctl.errors import (
+    BadInputError,
+    NotFoundError,
+    PermissionDeniedError,
+    RefusedError,
+    UsageError,
+)
 from trainctl.models import (
     Enrollment,
     Member,
@@ -200,14 +206,31 @@ def _accepted_prerequisites(session: Session, program: Program) -> dict[int, tup
     return out
 
 
-def validate(session: Session, program: Program, requests: Sequence[Request]) -> dict[int, str]:
+@dataclass(frozen=True)
+class Refusal:
+    """Why a member may not enroll: the message (the spec's wording where it has one), the
+    hint for a single enrollment, and the detail a bulk report adds to the message."""
+
+    reason: str
+    hint: str
+    detail: str = ""
+
+    @property
+    def line(self) -> str:
+        """The reason as one line of a bulk report."""
+        return f"{self.reason} {self.detail}".strip()
+
+
+def validate(session: Session, program: Program, requests: Sequence[Request]) -> dict[int, Refusal]:
     """The one validator for single and bulk enrollment, set-based over the batch.
 
-    Returns {index in requests: reason} for every refused request; members must be resolved.
+    Returns {index in requests: Refusal} for every refused request; members must be
+    resolved. "Already enrolled" compares program lines, not ids: a member open in any
+    version of the program (same lineage) is refused.
     """
-    refused: dict[int, str] = {}
+    refused: dict[int, Refusal] = {}
     member_ids = sorted({r.member.id for r in requests if r.member is not None})  # type: ignore[misc]
-    open_rows: list[tuple[int, int, int, str, int, bool]] = []
+    open_rows: list[tuple[int, int, int, str, int, bool, int | None]] = []
     for part in chunks(member_ids):
         open_rows.extend(
             session.exec(
@@ -218,14 +241,19 @@ def validate(session: Session, program: Program, requests: Sequence[Request]) ->
                     Program.name,
                     Program.version,
                     Program.allows_concurrent_enrollment,
+                    Program.lineage_id,
                 )
                 .join(Program, col(Program.id) == Enrollment.program_id)
                 .where(col(Enrollment.status).in_(OPEN), col(Enrollment.member_id).in_(part))
             )  # type: ignore[arg-type]
         )
-    open_by_member: dict[int, list[tuple[int, int, str, int, bool]]] = {}
-    for mid, eid, pid, name, version, concurrent in open_rows:
-        open_by_member.setdefault(mid, []).append((eid, pid, name, version, concurrent))
+    # (enrollment id, program id, name, version, allows concurrent, lineage)
+    open_by_member: dict[int, list[tuple[int, int, str, int, bool, int]]] = {}
+    for mid, eid, pid, name, version, concurrent, lineage in open_rows:
+        open_by_member.setdefault(mid, []).append(
+            (eid, pid, name, version, concurrent, lineage or pid)
+        )
+    line = program.lineage_id or program.id
 
     prereqs = _accepted_prerequisites(session, program)
     completed: dict[int, set[int]] = {}
@@ -244,33 +272,58 @@ def validate(session: Session, program: Program, requests: Sequence[Request]) ->
     for i, r in enumerate(requests):
         m = r.member
         if m is None:
-            refused[i] = r.problem or f"No member {r.ref!r} (give an id, email or badge number)."
+            refused[i] = Refusal(
+                r.problem or f"No member {r.ref!r} (give an id, email or badge number).",
+                "`trainctl member list` shows members with their ids, emails and badges.",
+            )
             continue
         if m.status != "active":
-            refused[i] = f"{m.name} is inactive; only active members can enroll."
+            refused[i] = Refusal(
+                f"{m.name} is inactive; only active members can enroll.",
+                f"Reactivate the member first: `trainctl member edit {m.id} --status active`.",
+            )
             continue
         mine = open_by_member.get(m.id, [])  # type: ignore[arg-type]
-        same = [o for o in mine if o[1] == program.id]
+        same = [o for o in mine if o[5] == line]
         if same:
-            eid = same[0][0]
-            refused[i] = f"{m.name} is already enrolled in '{program.name}' (enrollment {eid})."
+            eid, pid, name, version = same[0][:4]
+            hint = f"`trainctl enroll user {m.id}` lists {m.name}'s enrollments."
+            if pid != program.id:
+                hint = (
+                    f"Enrollments stay on the version they were made on; to move {m.name} to "
+                    f"v{program.version}, withdraw enrollment {eid} first (`trainctl enroll withdraw {eid}`)."
+                )
+            refused[i] = Refusal(
+                f"{m.name} is already enrolled in '{name}' (v{version}, enrollment {eid}).", hint
+            )
             continue
         missing = [
             label for pid, (label, ids) in prereqs.items() if not completed.get(m.id, set()) & ids
         ]  # type: ignore[arg-type]
         if missing:
-            refused[i] = f"{PREREQ_MESSAGE} {', '.join(missing)}."
+            refused[i] = Refusal(
+                f"{PREREQ_MESSAGE} {', '.join(missing)}.",
+                f"Complete the prerequisite program first (`trainctl enroll user {m.id}` shows "
+                f"{m.name}'s enrollments).",
+            )
             continue
-        others = [o for o in mine if o[1] != program.id]
+        others = [o for o in mine if o[5] != line]
         if others and not program.allows_concurrent_enrollment:
-            names = ", ".join(f"'{o[2]}' v{o[3]}" for o in others)
-            refused[i] = f"{CONCURRENT_MESSAGE} (enrolled in {names})"
+            names = ", ".join(f"'{o[2]}' v{o[3]} (enrollment {o[0]})" for o in others)
+            refused[i] = Refusal(
+                CONCURRENT_MESSAGE,
+                f"{m.name} is enrolled in {names}: withdraw or complete it first, or allow "
+                f"concurrent enrollment on '{program.name}'.",
+                detail=f"(enrolled in {names})",
+            )
             continue
         exclusive = [o for o in others if not o[4]]
         if exclusive:
             o = exclusive[0]
-            refused[i] = (
-                f"User is enrolled in '{o[2]}' v{o[3]}, which does not allow concurrent enrollment."
+            refused[i] = Refusal(
+                f"User is enrolled in '{o[2]}' v{o[3]}, which does not allow concurrent enrollment.",
+                f"{m.name} is in enrollment {o[0]}: withdraw or complete it first "
+                f"(`trainctl enroll show {o[0]}`).",
             )
             continue
     return refused
@@ -349,7 +402,7 @@ def _due(
 
 def target_date_for(program: Program, enrolled_on: date, explicit: date | None) -> date | None:
     if explicit is not None and explicit < enrolled_on:
-        raise UsageError(
+        raise BadInputError(
             f"The target date {explicit.isoformat()} is before the enrollment date {enrolled_on.isoformat()}.",
             "Give a target date on or after the enrollment date, or leave it out to use the program's time limit.",
         )
@@ -373,17 +426,7 @@ def enroll_member(
     request = Request(where="member", ref=str(member.id), member=member)
     refused = validate(session, program, [request])
     if refused:
-        reason = refused[0]
-        hint = "Complete the prerequisite program first (`trainctl enroll user MEMBER` shows it)."
-        if reason.startswith(PREREQ_MESSAGE):
-            raise RefusedError(reason, hint)
-        if "already enrolled in '" in reason:
-            hint = "`trainctl enroll user MEMBER` lists the member's enrollments."
-        elif "concurrent" in reason:
-            hint = "Withdraw or complete the other enrollment first, or allow concurrent enrollment on the program."
-        else:
-            hint = "Reactivate the member first: `trainctl member edit ... --status active`."
-        raise RefusedError(reason, hint)
+        raise RefusedError(refused[0].reason, refused[0].hint)
     p = plan(session, program)
     now = utcnow()
     enrollment = Enrollment(
@@ -437,7 +480,7 @@ def bulk_enroll(
 
     Never a query or a commit per member: members are resolved in a few IN queries, the
     validator runs once for the batch, enrollments go in one executemany, their ids come
-    back in one SELECT, and progress rows go in executemany chunks.
+    back by (member, program) in chunked SELECTs, and progress rows go in by INSERT ... SELECT.
     """
     actor.require(MANAGE, "enroll members")
     check_program_enrollable(program)
@@ -452,7 +495,7 @@ def bulk_enroll(
         mid = r.member.id if r.member else None
         outcome = Outcome(where=r.where, ref=r.ref, member_id=mid, member_name=name)
         if i in refused:
-            outcome.refused = refused[i]
+            outcome.refused = refused[i].line
         elif r.target_date is not None and r.target_date < today:
             outcome.refused = f"target date {r.target_date.isoformat()} is before the enrollment date {today.isoformat()}."
         elif mid in seen:
@@ -481,13 +524,22 @@ def bulk_enroll(
     conn = session.connection()
     enrollment_t = Enrollment.__table__  # type: ignore[attr-defined]
     BulkInsert(conn, enrollment_t, cols).execute(enrollment_rows)
-    new_ids = dict(
-        conn.execute(
-            sa.select(enrollment_t.c.member_id, enrollment_t.c.id).where(
-                enrollment_t.c.program_id == program.id, enrollment_t.c.enrolled_at == now
-            )
-        ).all()
-    )
+    # The new ids by the key the partial unique index enforces: one open enrollment per
+    # (member, program). The validator refused every member already open in the program,
+    # so each open row found here is one just inserted (no reliance on the clock).
+    # INSERT ... RETURNING through insertmanyvalues would also do, but measured 2.5-3x
+    # slower than this executemany for the enrollment rows (bench/bulk_enroll.py sizes).
+    new_ids: dict[int, int] = {}
+    for part in chunks([r.member.id for r in accepted]):  # type: ignore[union-attr]
+        new_ids.update(
+            conn.execute(
+                sa.select(enrollment_t.c.member_id, enrollment_t.c.id).where(
+                    enrollment_t.c.program_id == program.id,
+                    enrollment_t.c.member_id.in_(part),
+                    enrollment_t.c.status.in_(OPEN),
+                )
+            ).all()
+        )
     if len(new_ids) != len(accepted):  # pragma: no cover - the partial unique index guards this
         raise RefusedError(
             "Bulk enrollment lost track of the new enrollments; nothing was written."
@@ -587,10 +639,18 @@ def insert_progress_rows(
     pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
     dues = {link[0]: _due(p, link, enrolled_on) for link in p.links}
-    due_on = sa.case(
-        *((pr.c.id == lid, sa.literal(d, rp.c.due_on.type)) for lid, d in dues.items() if d is not None),
-        else_=sa.null(),
-    ) if any(d is not None for d in dues.values()) else sa.null()
+    due_on = (
+        sa.case(
+            *(
+                (pr.c.id == lid, sa.literal(d, rp.c.due_on.type))
+                for lid, d in dues.items()
+                if d is not None
+            ),
+            else_=sa.null(),
+        )
+        if any(d is not None for d in dues.values())
+        else sa.null()
+    )
     per_chunk = max(1, chunk_rows // len(p.links))
     ids = sorted(enrollment_ids)
     total = len(ids) * len(p.links)
@@ -669,7 +729,7 @@ def _listing(session: Session, *conds: Any) -> list[EnrollmentRow]:
             program=r[4],
             version=r[5],
             status=r[6],
-            progress=round(r[7], 1),
+            progress=float(round(r[7], 1)),
             enrolled_on=r[8],
             target_date=r[9],
             current_phase=f"{r[10]}. {r[11]}" if r[10] is not None else None,
@@ -756,8 +816,10 @@ class ProgressLine:
     value: float
     target: float | None
     unit: str
-    percentage: float
+    percentage: float  # effective: an override (waived, marked complete) counts as 100
     status: str
+    override: str | None  # waived | completed (an officer's sign-off) | None
+    measured_percentage: float  # value / target, whatever the override says
     due_on: date | None
     overdue: bool
     verified_by: str | None
@@ -824,6 +886,8 @@ def progress_lines(session: Session, enrollment: Enrollment, today: date) -> lis
                 unit=UNITS.get(req.requirement_type, ""),
                 percentage=rp.progress_percentage,
                 status=rp.status,
+                override=rp.status_override,
+                measured_percentage=dp.ratio_percentage(rp.progress_value, target.target_value),
                 due_on=rp.due_on,
                 overdue=dp.is_overdue(rp.due_on, rp.status, today),
                 verified_by=verified_name,
@@ -846,6 +910,24 @@ def enrollment_summary(session: Session, enrollment: Enrollment, today: date) ->
     phase_due = (
         dp.phase_deadline(enrollment.phase_started_on, phase.time_limit_days) if phase else None
     )
+    phase_overdue = False
+    if phase_due is not None and enrollment.status == "active" and today > phase_due:
+        # overdue while a required item of the current phase is still open
+        open_items = session.exec(
+            select(sa.func.count())
+            .select_from(RequirementProgress)
+            .join(
+                ProgramRequirement,
+                col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
+            )
+            .where(
+                RequirementProgress.enrollment_id == enrollment.id,
+                ProgramRequirement.phase_id == enrollment.current_phase_id,
+                col(ProgramRequirement.is_required).is_(True),
+                col(RequirementProgress.status).not_in(dp.DONE),
+            )
+        ).one()
+        phase_overdue = bool(open_items)
     return {
         "id": enrollment.id,
         "member": member.name if member else None,
@@ -855,10 +937,11 @@ def enrollment_summary(session: Session, enrollment: Enrollment, today: date) ->
         "program_version": enrollment.program_version,
         "status": enrollment.status,
         "status_reason": enrollment.status_reason,
-        "progress": round(enrollment.progress_percentage, 1),
+        "progress": float(round(enrollment.progress_percentage, 1)),
         "current_phase": f"{phase.phase_number}. {phase.name}" if phase else None,
         "phase_started_on": enrollment.phase_started_on,
         "phase_deadline": phase_due,
+        "phase_overdue": phase_overdue,
         "enrolled_on": enrollment.enrolled_on,
         "enrolled_by": by.name
         if by
@@ -888,9 +971,15 @@ def change_status(
     enrollment: Enrollment,
     action: str,
     *,
+    today: date,
     reason: str | None = None,
-) -> Enrollment:
-    """hold | resume | withdraw | fail."""
+) -> tuple[Enrollment, list[str]]:
+    """hold | resume | withdraw | fail. Returns the enrollment and what else happened.
+
+    On hold an enrollment takes no credit, overrides or verification (services.progress).
+    Resuming catches up with whatever changed meanwhile (a requirement's target, say):
+    rows re-measured, rolled up, phases advanced and milestones fired, as after any credit.
+    """
     actor.require(MANAGE, f"{action} enrollments")
     allowed, new = TRANSITIONS[action]
     if enrollment.status not in allowed:
@@ -911,11 +1000,22 @@ def change_status(
     enrollment.updated_at = utcnow()
     session.add(enrollment)
     session.flush()
+    messages: list[str] = []
     if action == "resume":
-        from trainctl.services.progress import rollup_enrollments
+        from trainctl.services.progress import refresh
 
-        rollup_enrollments(session, [enrollment.id])  # type: ignore[list-item]
+        progress_ids = list(
+            session.exec(
+                select(RequirementProgress.id).where(
+                    RequirementProgress.enrollment_id == enrollment.id
+                )
+            )
+        )
+        events = refresh(session, progress_ids, [enrollment.id], today=today)  # type: ignore[list-item]
         session.refresh(enrollment)
+        if enrollment.status == "completed":
+            messages.append(f"Enrollment {enrollment.id} is complete.")
+        messages += [ev.message for ev in events]
     audit(
         session,
         actor,
@@ -926,7 +1026,7 @@ def change_status(
         new=new,
         reason=reason,
     )
-    return enrollment
+    return enrollment, messages
 
 
 def program_label(program: Program) -> str:

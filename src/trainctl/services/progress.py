@@ -10,6 +10,7 @@ the same three functions with many ids at once.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -45,14 +46,22 @@ from trainctl.services.enrollment import chunks, get_enrollment, load_phases
 from trainctl.services.settings import self_reporting_enabled, set_setting
 
 CREDITABLE = ("active", "completed")
+# The largest hours / shifts / calls one update may give, and one progress row may hold:
+# beyond any career (50 years of full-time work is about 100,000 h). A bigger figure is a
+# typo or a broken feed; refusing it keeps Inf and absurd totals out of the ledger.
+MAX_AMOUNT = 100_000.0
 ITEM_SOURCES = {"checklist": "checklist_item", "courses": "course", "skills_evaluation": "skill"}
 
 
 # ------------------------------------------------------------------------------ recompute
-def recompute(session: Session, progress_ids: Sequence[int], now: datetime | None = None) -> None:
-    """Re-measure progress rows from their counted credits (a few queries, one flush)."""
+def recompute(
+    session: Session, progress_ids: Sequence[int], now: datetime | None = None
+) -> list[int]:
+    """Re-measure progress rows from their counted credits (a few queries, one flush).
+    Returns the ids of the rows whose value, percentage or status changed."""
+    changed: list[int] = []
     if not progress_ids:
-        return
+        return changed
     now = now or utcnow()
     for part in chunks(list(progress_ids)):
         pairs = list(
@@ -84,6 +93,7 @@ def recompute(session: Session, progress_ids: Sequence[int], now: datetime | Non
             shown = dp.effective_percentage(pct, rp.status_override)
             if (rp.progress_value, rp.progress_percentage, rp.status) == (value, shown, status):
                 continue
+            changed.append(rp.id)  # type: ignore[arg-type]
             rp.progress_value = value
             rp.progress_percentage = shown
             rp.status = status
@@ -95,6 +105,7 @@ def recompute(session: Session, progress_ids: Sequence[int], now: datetime | Non
                 rp.completed_at = None
             session.add(rp)
     session.flush()
+    return changed
 
 
 def rollup_enrollments(
@@ -322,9 +333,10 @@ def after_change(
                         "progress_at_reach": pct,
                     }
                 )
-                text = f"Milestone reached: {m.name} ({m.completion_percentage_threshold:g}%)."
-                if m.notification_message:
-                    text += f" {m.notification_message}"
+                at = pct_text(m.completion_percentage_threshold)  # type: ignore[arg-type]
+                text = f"Milestone reached: {m.name} ({at})."
+                if m.notification_message and m.notification_message.strip():
+                    text += " " + sentence(m.notification_message)
                 if m.requires_verification:
                     text += f" It waits for an officer: `trainctl progress verify-milestone {e.id} {m.id}`."
                 events.append(
@@ -344,6 +356,46 @@ def refresh(
     """After credits changed: re-measure, roll up, advance phases, fire milestones."""
     now = utcnow()
     recompute(session, progress_ids, now)
+    rollup_enrollments(session, enrollment_ids, now)
+    return after_change(session, enrollment_ids, today=today, now=now)
+
+
+def remeasure_requirement(
+    session: Session,
+    requirement_id: int,
+    now: datetime | None = None,
+    *,
+    today: date | None = None,
+) -> list[Event]:
+    """A requirement's target changed (hours, items, type, ...): re-measure every progress
+    row linked to it through program_requirement, in every program, then roll up the
+    enrollments they belong to and catch up phases and milestones. Set-based: one query
+    for the ids, then `recompute`, `rollup_enrollments` and `after_change` over all of them.
+
+    A raised target reopens rows and enrollments that were complete; a lowered one
+    completes them (DESIGN §2: status always follows value and target). Overrides
+    (waived, officer-marked complete) stay. Only enrollments with a row that changed are
+    touched. `today` (for phases entered now) defaults to the department's date.
+    """
+    now = now or utcnow()
+    rows = list(
+        session.exec(
+            select(RequirementProgress.id, RequirementProgress.enrollment_id)
+            .join(
+                ProgramRequirement,
+                col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
+            )
+            .where(ProgramRequirement.requirement_id == requirement_id)
+        )
+    )
+    changed = set(recompute(session, [pid for pid, _ in rows], now))
+    enrollment_ids = sorted({eid for pid, eid in rows if pid in changed})
+    if not enrollment_ids:
+        return []  # e.g. a new name or description: no figure moved
+    if today is None:
+        from trainctl.services.settings import today as department_today
+
+        today = department_today(session)
     rollup_enrollments(session, enrollment_ids, now)
     return after_change(session, enrollment_ids, today=today, now=now)
 
@@ -384,6 +436,16 @@ def _matches(req: Requirement, ref: str) -> bool:
     return req.name.casefold() == key or (req.registry_code or "").casefold() == key
 
 
+def _may_see(actor: Actor, member_id: int) -> None:
+    """Another member's progress rows (even their ids) need training.view_all; checked
+    before anything about them is looked up or listed."""
+    if actor.member_id != member_id and not actor.can(VIEW_ALL):
+        raise PermissionDeniedError(
+            f"{actor.name} ({actor.role}) may only see and record their own progress.",
+            "`trainctl enroll me` lists your enrollments.",
+        )
+
+
 def locate(
     session: Session,
     actor: Actor,
@@ -404,21 +466,24 @@ def locate(
                 f"{progress!r} is not a progress id.",
                 "Progress ids are numbers; `trainctl enroll show E` lists them.",
             )
-        return _locate(session, int(progress))
+        found = _locate(session, int(progress))
+        _may_see(actor, found.enrollment.member_id)
+        return found
     if requirement is None or (enrollment is None) == (member is None):
         raise UsageError(
             "Name the progress row: PROGRESS, or --enrollment E --requirement R, or --member M --requirement R.",
             "`trainctl enroll show ENROLLMENT` lists progress ids.",
         )
     if enrollment is not None:
-        conds: list[Any] = [
-            RequirementProgress.enrollment_id == get_enrollment(session, enrollment).id
-        ]
+        e = get_enrollment(session, enrollment)
+        _may_see(actor, e.member_id)
+        conds: list[Any] = [RequirementProgress.enrollment_id == e.id]
         where = f"enrollment {enrollment}"
     else:
         from trainctl.services.members import get_member
 
         m = get_member(session, member)  # type: ignore[arg-type]
+        _may_see(actor, m.id)  # type: ignore[arg-type]
         conds = [Enrollment.member_id == m.id, col(Enrollment.status).in_(CREDITABLE)]
         where = f"{m.name}'s open enrollments"
     rows = list(
@@ -468,6 +533,17 @@ def _categories(target: dp.Target) -> str:
 
 def _fmt(n: float) -> str:
     return f"{n:g}"
+
+
+def pct_text(pct: float) -> str:
+    """A percentage for messages: one decimal at most (91.6667 -> '91.7%', 50.0 -> '50%')."""
+    return f"{round(pct, 1):g}%"
+
+
+def sentence(text: str) -> str:
+    """A user-written message as a sentence (ends with . ! or ?)."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def update_progress(
@@ -538,12 +614,20 @@ def update_progress(
             )
     else:
         actor.require(MANAGE, "record progress for other members")
-    if changes and enrollment.status not in CREDITABLE:
+    if (changes or status is not None or verify) and enrollment.status not in CREDITABLE:
+        # On hold: nothing moves until resumed. Withdrawn / failed: the record is closed.
+        # A note is always allowed (it changes no figure).
+        what = "credit" if changes else "verification" if status is None else "overrides"
+        if enrollment.status == "on_hold":
+            raise RefusedError(
+                f"Enrollment {enrollment.id} is on hold; it takes no {what} (credit, overrides "
+                "or verification) until it is resumed.",
+                f"Resume it first: `trainctl enroll resume {enrollment.id}`.",
+            )
         raise RefusedError(
-            f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; it takes no new progress.",
-            f"Resume it first: `trainctl enroll resume {enrollment.id}`."
-            if enrollment.status == "on_hold"
-            else "Enroll the member again to continue.",
+            f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; its progress "
+            f"is closed and takes no {what} (credit, overrides or verification).",
+            "Enroll the member again to continue: `trainctl enroll add MEMBER PROGRAM`.",
         )
 
     now = utcnow()
@@ -576,6 +660,8 @@ def update_progress(
                 f"'{req.name}' is a {req.requirement_type.replace('_', ' ')} requirement: it is measured by items, not a number.",
                 f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
             )
+        given: float = set_to if set_to is not None else add  # type: ignore[assignment]
+        _check_amount(req, "--set" if set_to is not None else "--add", given)
         if category is not None and target.hour_categories:
             head, topic = dp.split_category(category)
             cat = next((c for c in target.hour_categories if c.name.casefold() == head), None)
@@ -616,8 +702,6 @@ def update_progress(
                 raise BadInputError(
                     "--add 0 records nothing.", "Give a non-zero amount (negative to correct)."
                 )
-        if req.requirement_type in ("shifts", "calls") and amount != int(amount):
-            raise BadInputError(f"{req.requirement_type} are whole numbers (got {amount:g}).")
         if is_self and amount < 0:
             raise PermissionDeniedError(
                 "Self-reported credit cannot be negative.", "Ask a training officer to correct it."
@@ -627,6 +711,13 @@ def update_progress(
             raise RefusedError(
                 f"That would take '{req.name}' to {_fmt(counted + amount)}; progress cannot go below zero.",
                 f"It stands at {_fmt(counted)}. `trainctl progress log {rp.id}` shows the ledger.",
+            )
+        total = sum(c.amount for c in ledger if c.state in ("counted", "pending")) + amount
+        if total > MAX_AMOUNT:
+            raise BadInputError(
+                f"That would take '{req.name}' to {_fmt(total)} {UNIT_WORDS[req.requirement_type]}; "
+                f"one progress row holds at most {_fmt(MAX_AMOUNT)}.",
+                f"Check the figure. `trainctl progress log {rp.id}` shows the ledger.",
             )
         positive = amount > 0
         credit(
@@ -673,6 +764,14 @@ def update_progress(
 
     if status is not None:
         override = None if status == "auto" else status
+        if override is not None and override != rp.status_override and not positive:
+            # An officer may sign off or waive out of order; the update says so.
+            passed_over = gate(session, enrollment, link.id)  # type: ignore[arg-type]
+            if passed_over is not None:
+                verb = "waived" if override == "waived" else "marked complete"
+                result.events.append(
+                    f"'{req.name}' is {verb} out of order (an officer's override): {passed_over}"
+                )
         if override != rp.status_override:
             rp.status_override = override
             rp.override_reason = reason if override else None
@@ -717,7 +816,7 @@ def update_progress(
             result.events.append(f"Enrollment {enrollment.id} is complete.")
         elif before_enrollment == "completed":
             result.events.append(
-                f"Enrollment {enrollment.id} reopened ({enrollment.progress_percentage:g}%)."
+                f"Enrollment {enrollment.id} reopened ({pct_text(enrollment.progress_percentage)})."
             )
     result.events.extend(ev.message for ev in events)
     audit(
@@ -726,6 +825,30 @@ def update_progress(
         status=status, verify=verify, pending=result.pending,
     )  # fmt: skip
     return result
+
+
+UNIT_WORDS = {"hours": "h", "shifts": "shifts", "calls": "calls"}
+
+
+def _check_amount(req: Requirement, option: str, value: float) -> None:
+    """A figure for --add / --set: finite, within MAX_AMOUNT, whole for shifts and calls."""
+    kind = req.requirement_type
+    if not math.isfinite(value):
+        raise BadInputError(
+            f"{option} {value}: not a number of {kind}.",
+            "Give a finite number, e.g. --add 2.5 (negative to correct).",
+        )
+    if abs(value) > MAX_AMOUNT:
+        raise BadInputError(
+            f"{option} {value:g}: more than {MAX_AMOUNT:,.0f} {kind} is not a plausible figure.",
+            "Check the number (a typo?); one update may give at most "
+            f"{_fmt(MAX_AMOUNT)} {UNIT_WORDS[kind]}.",
+        )
+    if kind in ("shifts", "calls") and value != int(value):
+        raise BadInputError(
+            f"{option} {value:g}: '{req.name}' counts {kind} in whole numbers.",
+            f"Give a whole number of {kind}, e.g. {option} {max(1, int(abs(value)))}.",
+        )
 
 
 def gate(session: Session, enrollment: Enrollment, link_id: int) -> str | None:
@@ -771,7 +894,9 @@ def advance_phase(
             "Record or waive them first (`trainctl progress update ...`).",
             details=[f"{m.name} ({m.status.replace('_', ' ')})" for m in missing],
         )
-    nxt = dp.next_phase(phases, current, completed_phases(phases, links))
+    nxt = dp.next_phase(
+        phases, current, completed_phases(phases, links), dp.started_phases(phases, current.id)
+    )
     if nxt is None:
         raise RefusedError(
             f"Phase {current.number} ({current.name}) is the last phase that can start; there is nothing to advance to.",
@@ -817,6 +942,12 @@ def verify_milestone(
         raise NotFoundError(
             f"No milestone {ref!r} in enrollment {enrollment.id}'s program.",
             f"`trainctl progress milestones {enrollment.id}` lists them.",
+        )
+    if not m.requires_verification:
+        raise RefusedError(
+            f"Milestone '{m.name}' needs no verification; it counts as soon as it is reached.",
+            f"Only milestones that require verification wait for an officer "
+            f"(`trainctl progress milestones {enrollment.id}` shows their state).",
         )
     event = session.exec(
         select(MilestoneEvent).where(

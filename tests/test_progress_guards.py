@@ -1,0 +1,248 @@
+"""Progress refusals found in review: absurd amounts, closed and held enrollments,
+milestones without verification, permission before lookup, out-of-order overrides, and
+the wording of messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+
+@pytest.fixture
+def dept(db_path: Path) -> Dept:
+    return Dept(db_path)
+
+
+def show(cli, eid: int = 1) -> dict:
+    return cli("--format", "json", "enroll", "show", str(eid)).json
+
+
+# ------------------------------------------------------------------------------ amounts
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--add", "inf"), "not a number of hours"),
+        (("--add", "-inf"), "not a number of hours"),
+        (("--add", "nan"), "not a number of hours"),
+        (("--set", "nan"), "not a number of hours"),
+        (("--set", "1e308"), "is not a plausible figure"),
+        (("--add", "100001"), "is not a plausible figure"),
+        (("--add", "-1e9"), "is not a plausible figure"),
+    ],
+)
+def test_non_finite_and_absurd_hours_are_bad_input(cli, dept, snapshot, args, message):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--add", "3")
+    before = snapshot()
+    r = cli("progress", "update", "1", *args, ok=False)
+    assert r.exit_code == 65, r
+    assert message in r.stderr and "Hint:" in r.stderr and "Traceback" not in r.stderr
+    assert snapshot() == before
+
+
+def test_the_total_is_bounded_too(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--set", "100000")  # the bound itself is accepted
+    before = snapshot()
+    r = cli("progress", "update", "1", "--add", "1", ok=False)
+    assert r.exit_code == 65 and "one progress row holds at most 100000" in r.stderr
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("args", [("--add", "nan"), ("--add", "1.5"), ("--set", "2.5")])
+def test_shifts_and_calls_are_whole_finite_numbers(cli, dept, snapshot, args):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "shifts", "calls")
+    cli("enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    for progress in ("1", "2"):
+        r = cli("progress", "update", progress, *args, ok=False)
+        assert r.exit_code == 65 and "Traceback" not in r.stderr
+        if args[1] != "nan":
+            assert "in whole numbers" in r.stderr and "Give a whole number" in r.stderr
+    assert snapshot() == before
+    cli("progress", "update", "1", "--add", "2.0")  # 2.0 is a whole number
+
+
+# ----------------------------------------------------------------- held, closed enrollments
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--add", "1"),
+        ("--waive", "--reason", "x"),
+        ("--status", "completed"),
+        ("--status", "auto"),
+        ("--verify",),
+    ],
+)
+def test_on_hold_takes_no_credit_overrides_or_verification(cli, dept, snapshot, args):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("enroll", "hold", "1")
+    before = snapshot()
+    r = cli("progress", "update", "1", *args, ok=False)
+    assert r.exit_code == 1
+    assert "Enrollment 1 is on hold" in r.stderr and "`trainctl enroll resume 1`" in r.stderr
+    assert snapshot() == before
+    cli("progress", "update", "1", "--note", "called about leave")  # a note is fine
+
+
+@pytest.mark.parametrize("action", ["withdraw", "fail"])
+@pytest.mark.parametrize(
+    "args", [("--add", "1"), ("--waive", "--reason", "x"), ("--status", "completed")]
+)
+def test_withdrawn_and_failed_enrollments_are_closed(cli, dept, snapshot, action, args):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("enroll", action, "1")
+    before = snapshot()
+    r = cli("progress", "update", "1", *args, ok=False)
+    word = {"withdraw": "withdrawn", "fail": "failed"}[action]
+    assert r.exit_code == 1 and f"Enrollment 1 is {word}; its progress is closed" in r.stderr
+    assert "enroll add" in r.stderr
+    assert snapshot() == before
+    assert show(cli)["progress"] == 0.0
+
+
+def test_resume_catches_up_completion_phases_and_milestones(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1, p2 = dept.phase(pid, 1, "Orientation"), dept.phase(pid, 2, "Skills")
+    dept.link(pid, dept.requirement("H1", "hours", required_hours=10), phase_id=p1)
+    dept.link(pid, dept.requirement("H2", "hours"), phase_id=p2)
+    dept.milestone(pid, "Half", 50)
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--set", "5")
+    cli("enroll", "hold", "1")
+    cli("requirement", "edit", "H1", "--hours", "5")  # phase 1 is complete while on hold
+    e = show(cli)
+    assert (e["status"], e["current_phase"], e["milestones"][0]["state"]) == (
+        "on_hold",
+        "1. Orientation",
+        "not reached",
+    )
+    r = cli("--as-of", "2026-02-28", "enroll", "resume", "1")
+    assert "Enrollment 1 is now active." in r.stderr
+    assert "Advanced to phase 2 (Skills)." in r.stderr
+    assert "Milestone reached: Half (50%)." in r.stderr
+    e = show(cli)
+    assert (e["status"], e["current_phase"], e["phase_started_on"]) == (
+        "active",
+        "2. Skills",
+        "2026-02-28",
+    )
+
+
+def test_resume_completes_an_enrollment_that_reached_100_on_hold(cli, dept):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "shifts")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--set", "2")
+    cli("enroll", "hold", "1")
+    cli("requirement", "edit", "Recruit shifts 1", "--shifts", "2")
+    assert show(cli)["status"] == "on_hold"
+    r = cli("enroll", "resume", "1")
+    assert "Enrollment 1 is complete." in r.stderr
+    assert show(cli)["status"] == "completed"
+
+
+# ---------------------------------------------------------------------------- milestones
+def test_verifying_a_milestone_that_needs_no_verification_is_refused(cli, dept, snapshot):
+    pid, _ = dept.simple_program("Recruit", "hours")
+    dept.milestone(pid, "Half", 50)
+    ann = dept.member("Ann Lee")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--set", "5")
+    before = snapshot()
+    r = cli("progress", "verify-milestone", "1", "Half", ok=False)
+    assert r.exit_code == 1
+    assert "Milestone 'Half' needs no verification" in r.stderr and "Hint:" in r.stderr
+    assert "verified" not in r.stdout
+    assert snapshot() == before
+
+
+def test_milestone_message_punctuation_and_rounding(cli, dept):
+    pid, _ = dept.simple_program("Recruit", "hours", "hours", "hours")
+    dept.milestone(pid, "Third", 100 / 3, verify=True, message="Cleared")
+    ann = dept.member("Ann Lee")
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("progress", "update", "1", "--set", "10")
+    assert "Milestone reached: Third (33.3%). Cleared. It waits for an officer" in r.stderr
+
+
+# ---------------------------------------------------------------------------- permission
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("--member", "M1", "-r", "Recruit hours 1"),
+        ("--member", "M1", "-r", "1"),  # ambiguous: would list progress ids
+        ("--member", "M1", "-r", "nope"),
+        ("--enrollment", "1", "-r", "nope"),
+        ("1",),
+    ],
+)
+@pytest.mark.parametrize("command", ["update", "log"])
+def test_permission_is_checked_before_anything_is_listed(cli, dept, snapshot, where, command):
+    dept.member("Ann Lee", badge="M1")
+    bob = dept.member("Bob Ray", badge="M3")
+    dept.simple_program("Recruit", "hours")
+    driver = dept.program("Driver")
+    dept.link(driver, 1)
+    cli("enroll", "add", "M1", "Recruit")
+    cli("enroll", "add", "M1", "Driver")
+    before = snapshot()
+    extra = ("--add", "1") if command == "update" else ()
+    r = cli("--as", str(bob), "progress", command, *where, *extra, ok=False)
+    assert r.exit_code == 77, r
+    assert "may only see and record their own progress" in r.stderr
+    assert "progress 1" not in r.stderr and "enrollment 2" not in r.stderr
+    assert snapshot() == before
+
+
+# ------------------------------------------------------------------ out-of-order overrides
+def test_an_officer_may_sign_off_out_of_order_and_is_told_so(cli, dept):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours", "hours", structure="sequential")
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("progress", "update", "2", "--status", "completed", "--reason", "transfer")
+    assert "'Recruit hours 2' is marked complete out of order (an officer's override)" in r.stderr
+    assert "This program is sequential: complete 'Recruit hours 1'" in r.stderr
+    assert "Recruit hours 2" in r.stderr
+    r = cli("progress", "update", "1", "--add", "2")  # in order: nothing said
+    assert "out of order" not in r.stderr
+    assert show(cli)["requirements"][1]["status"] == "completed"
+
+
+def test_waiving_past_a_phase_gate_says_so(cli, dept):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1, p2 = dept.phase(pid, 1, "Orientation"), dept.phase(pid, 2, "Skills")
+    dept.link(pid, dept.requirement("H1", "hours"), phase_id=p1)
+    dept.link(pid, dept.requirement("H2", "hours"), phase_id=p2)
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("progress", "update", "2", "--waive", "--reason", "prior service")
+    assert "'H2' is waived out of order" in r.stderr and "which has not started" in r.stderr
+
+
+def test_status_help_documents_out_of_order_overrides(cli):
+    r = cli("progress", "update", "--help")
+    assert "out of order" in r.stdout
+
+
+# ------------------------------------------------------------------------------ messages
+def test_reopened_message_rounds_to_one_decimal(cli, dept):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours", "hours", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    for p in ("1", "2", "3"):
+        cli("progress", "update", p, "--set", "10")
+    r = cli("progress", "update", "3", "--set", "7.5")
+    assert "Enrollment 1 reopened (91.7%)." in r.stderr
