@@ -1388,6 +1388,23 @@ def remove_milestone(
 
 
 # ------------------------------------------------------------------------------- listing
+
+
+def _count_per_program(
+    session: Session, program_column: Any, ids: list[Any], *conds: Any
+) -> dict[int, int]:
+    """{program id: number of rows} for one child table, in one grouped query."""
+    if not ids:
+        return {}
+    return dict(
+        session.exec(
+            select(program_column, sa.func.count())
+            .where(col(program_column).in_(ids), *conds)
+            .group_by(col(program_column))
+        ).all()
+    )
+
+
 def list_programs(
     session: Session,
     *,
@@ -1405,41 +1422,10 @@ def list_programs(
         stmt = stmt.where(Program.status == status)
     programs = list(session.exec(stmt))
     ids = [p.id for p in programs]
-    phases = (
-        dict(
-            session.exec(
-                select(ProgramPhase.program_id, sa.func.count())
-                .where(col(ProgramPhase.program_id).in_(ids))
-                .group_by(col(ProgramPhase.program_id))
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    links = (
-        dict(
-            session.exec(
-                select(ProgramRequirement.program_id, sa.func.count())
-                .where(col(ProgramRequirement.program_id).in_(ids))
-                .group_by(col(ProgramRequirement.program_id))
-            ).all()
-        )
-        if ids
-        else {}
-    )
-    enrolled = (
-        dict(
-            session.exec(
-                select(Enrollment.program_id, sa.func.count())
-                .where(
-                    col(Enrollment.program_id).in_(ids),
-                    col(Enrollment.status).in_(("active", "on_hold")),
-                )
-                .group_by(col(Enrollment.program_id))
-            ).all()
-        )
-        if ids
-        else {}
+    phases = _count_per_program(session, ProgramPhase.program_id, ids)
+    links = _count_per_program(session, ProgramRequirement.program_id, ids)
+    enrolled = _count_per_program(
+        session, Enrollment.program_id, ids, col(Enrollment.status).in_(("active", "on_hold"))
     )
     return [
         {
