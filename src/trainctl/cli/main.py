@@ -7,6 +7,8 @@ sqlmodel, alembic or pydantic. Commands import services inside their bodies.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import os
 import sys
 from typing import Annotated, Any
@@ -74,8 +76,53 @@ def _is_usage_error(exc: BaseException) -> bool:
     return any(c.__name__ == "ClickException" for c in type(exc).__mro__)
 
 
+# Sub-apps by name: (module, one-line help). Each is imported and built only when used, so
+# `trainctl --help` does not build the parameters of every command (Typer evaluates each
+# command's annotations; with ~60 commands that cost ~150 ms of startup).
+SUB_APPS = {
+    "member": ("trainctl.cli.member", "Members: add, list, show, edit, deactivate, import."),
+    "requirement": ("trainctl.cli.requirement", "The requirement catalog."),
+    "import": ("trainctl.cli.import_", "Import NFPA, NREMT, Pro Board and ISO registries."),
+    "program": ("trainctl.cli.program", "Training programs: phases, requirement links, milestones, versions, files."),
+    "enroll": ("trainctl.cli.enroll", "Enroll members in programs (one, or in bulk from a CSV)."),
+    "progress": ("trainctl.cli.progress", "Record and verify progress on requirements."),
+    "db": ("trainctl.cli.db", "The database file: path, version, upgrade, backup, check."),
+}
+
+
+@functools.cache
+def _sub_group(name: str) -> Any:
+    module, help_text = SUB_APPS[name]
+    sub_app = importlib.import_module(module).app
+    _plain_help(sub_app)
+    group = typer.main.get_group(sub_app)
+    group.name = name
+    group.help = group.help or help_text
+    return group
+
+
 class TrainctlGroup(TyperGroup):
-    """Turns TrainctlError (and known database errors) into 'Error: / Hint:' and an exit code."""
+    """The root group: lazy sub-apps, and the one place where TrainctlError (and known
+    database errors) become 'Error: / Hint:' and an exit code."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*SUB_APPS, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in SUB_APPS:
+            return _sub_group(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The command list from the static help above (no sub-app is imported for it)."""
+        rows = [(name, help_text) for name, (_, help_text) in SUB_APPS.items()]
+        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
+        for name in super().list_commands(ctx):
+            cmd = super().get_command(ctx, name)
+            if cmd is not None and not cmd.hidden:
+                rows.append((name, cmd.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -138,22 +185,8 @@ def root(
 
 
 def _register() -> None:
-    from trainctl.cli import db as db_cli
     from trainctl.cli import demo as demo_cli
-    from trainctl.cli import enroll as enroll_cli
-    from trainctl.cli import import_ as import_cli
-    from trainctl.cli import member as member_cli
-    from trainctl.cli import program as program_cli
-    from trainctl.cli import progress as progress_cli
-    from trainctl.cli import requirement as requirement_cli
 
-    app.add_typer(member_cli.app, name="member", help="Members: add, list, show, edit, deactivate, import.")
-    app.add_typer(requirement_cli.app, name="requirement", help="The requirement catalog.")
-    app.add_typer(import_cli.app, name="import", help="Import NFPA, NREMT, Pro Board and ISO registries.")
-    app.add_typer(program_cli.app, name="program", help="Training programs: phases, requirement links, milestones, versions, files.")
-    app.add_typer(enroll_cli.app, name="enroll", help="Enroll members in programs (one, or in bulk from a CSV).")
-    app.add_typer(progress_cli.app, name="progress", help="Record and verify progress on requirements.")
-    app.add_typer(db_cli.app, name="db", help="The database file: path, version, upgrade, backup, check.")
     app.command("demo")(demo_cli.demo)
     _plain_help(app)
 
