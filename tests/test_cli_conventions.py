@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -80,3 +81,15 @@ def test_usage_errors_exit_2_not_70(cli, monkeypatch, args):
     r = cli(*args, ok=False)
     assert r.exit_code == 2, r
     assert "failed unexpectedly" not in r.stderr and "Usage:" in r.stderr
+
+
+def test_a_closed_pipe_ends_quietly(db_path):
+    # `trainctl member list --format csv | head -1`: the reader goes away before we write
+    env = {**os.environ, "TRAINCTL_DB": str(db_path)}
+    env.pop("TRAINCTL_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "trainctl", "member", "list", "--format", "csv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(60)
+    assert "Error" not in err and "Traceback" not in err and "BrokenPipe" not in err, err

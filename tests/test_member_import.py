@@ -454,3 +454,14 @@ def test_officer_import_records_who(cli, write, seeded, db_path):
     assert con.execute(
         "SELECT actor_id FROM audit_log WHERE action='member.add' ORDER BY id DESC"
     ).fetchone() == (2,)
+
+
+def test_a_member_list_csv_export_imports_back(cli, tmp_path):
+    cli("member", "add", "Dana Whitfield", "--email", "dw@example.org", "--badge", "C-100")
+    exported = cli("member", "list", "--format", "csv").stdout
+    assert exported.startswith("id,")
+    path = tmp_path / "export.csv"
+    path.write_text(exported.replace("Dana Whitfield", "Dana M. Whitfield"))
+    r = cli("member", "import", "--csv", str(path), "--update")
+    assert "1 updated" in r.stderr
+    assert cli("member", "show", "C-100", "--format", "json").json["name"] == "Dana M. Whitfield"

@@ -129,6 +129,11 @@ class TrainctlGroup(TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # `trainctl ... | head` closed the pipe: stop quietly (Python docs, "Note on SIGPIPE")
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1) from None
         except Exception as exc:
             if _is_usage_error(exc):
                 raise  # Typer prints usage errors itself, with exit 2

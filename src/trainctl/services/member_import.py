@@ -27,8 +27,10 @@ from trainctl.services.members import diff_member, jsonable, position_codes, who
 
 IMPORT_REQUIRED = ("name", "email")
 IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certification_date")
-# `reason` is the column a reject file adds: a fixed reject file can be imported as it is.
-IMPORT_IGNORED = ("reason",)
+# `reason` is the column a reject file adds (a fixed reject file can be imported as it is);
+# `id` is the one `member list --format csv` writes (export, edit, import back). Members are
+# matched by email, never by id.
+IMPORT_IGNORED = ("reason", "id")
 IMPORT_ALIASES = {
     "e_mail": "email",
     "email_address": "email",
