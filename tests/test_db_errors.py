@@ -94,7 +94,7 @@ def test_file_operations_refuse_an_acting_member(cli, db_path: Path, tmp_path: P
 
 
 def test_an_unexpected_failure_is_a_message_with_exit_70(cli, monkeypatch, db_path: Path):
-    import trainctl.services.members as members
+    import trainctl.queries.members as members
 
     def boom(*args, **kwargs):
         raise ZeroDivisionError("division by zero")

@@ -26,13 +26,16 @@ from sqlalchemy import event
 from sqlmodel import Session, SQLModel
 
 from trainctl.config import sqlite_path
-from trainctl.errors import SchemaBehindError, TrainctlError
-
-# Every revision in order; the last one is the head. A test keeps this equal to the scripts.
-REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment")
-SCHEMA_HEAD = REVISIONS[-1]
-
-BUSY_TIMEOUT_MS = 10_000
+from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live in dbfile)
+    REVISIONS,
+    SCHEMA_HEAD,
+    read_schema_version,
+    refuse_foreign_or_newer,
+    refuse_unless_head,
+    version_status,
+)
+from trainctl.errors import TrainctlError
+from trainctl.queries import BUSY_TIMEOUT_MS
 
 
 def _sqlite_pragmas(dbapi_conn: Any, enforce_fk: bool) -> None:
@@ -94,39 +97,8 @@ def session_scope(engine: sa.Engine, *, write: bool = True) -> Iterator[Session]
 
 
 # ------------------------------------------------------------------------- schema version
-def read_schema_version(url: str) -> str | None:
-    """The alembic revision stored in the file (stdlib sqlite3: no alembic import).
-
-    Returns None for a missing or empty database, "" for tables without a version row.
-    """
-    path = sqlite_path(url)
-    if path is not None:
-        if path.is_dir():
-            raise TrainctlError(
-                f"{path} is a directory, not a database file.",
-                "Give --db a file name, e.g. --db training.db.",
-            )
-        if not path.exists() or path.stat().st_size == 0:
-            return None
-        try:
-            con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-            try:
-                tables = {
-                    r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-                }
-                if not tables:
-                    return None
-                if "alembic_version" not in tables:
-                    return ""
-                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-                return row[0] if row else ""
-            finally:
-                con.close()
-        except sqlite3.DatabaseError as exc:
-            raise TrainctlError(
-                f"{path} is not a SQLite database ({exc}).",
-                "Point --db at a trainctl database, or at a new file.",
-            ) from None
+def server_schema_version(url: str) -> str | None:
+    """The alembic revision stored in a server database (see dbfile.read_schema_version)."""
     engine = _server_engine(url)
     try:
         with engine.connect() as conn:
@@ -195,38 +167,8 @@ def open_engine(url: str, *, create: bool = True) -> sa.Engine:
         engine = make_engine(url)
         create_at_head(engine)
         return engine
-    if version == SCHEMA_HEAD:
-        return make_engine(url)
-    refuse_foreign_or_newer(url, version)
-    raise SchemaBehindError(
-        f"The database schema is at {version}; this trainctl needs {SCHEMA_HEAD}.",
-        "Run `trainctl db upgrade` (it backs the file up first).",
-    )
-
-
-def version_status(version: str | None) -> str:
-    """'new', 'head', 'behind', 'foreign' (tables but no version) or 'newer'."""
-    if version is None:
-        return "new"
-    if version == SCHEMA_HEAD:
-        return "head"
-    if version in REVISIONS:
-        return "behind"
-    return "foreign" if version == "" else "newer"
-
-
-def refuse_foreign_or_newer(url: str, version: str | None) -> None:
-    status = version_status(version)
-    if status == "foreign":
-        raise TrainctlError(
-            f"{url} is not a trainctl database (it has tables but no schema version).",
-            "Point --db at a trainctl database, or at a new file.",
-        )
-    if status == "newer":
-        raise TrainctlError(
-            f"The database schema ({version}) is newer than this trainctl ({SCHEMA_HEAD}).",
-            "Upgrade trainctl (pip install -U trainctl).",
-        )
+    refuse_unless_head(url, version)
+    return make_engine(url)
 
 
 # ------------------------------------------------------------------------------ migrations

@@ -17,6 +17,7 @@ from trainctl.cli.state import fmt_of, get_state
 
 if TYPE_CHECKING:
     from trainctl.models import Member
+    from trainctl.queries.members import MemberRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -61,7 +62,7 @@ def _json(member: Member) -> dict[str, Any]:
     return MemberRead.model_validate(member).model_dump(mode="json")
 
 
-def _row(member: Member) -> dict[str, Any]:
+def _row(member: MemberRow) -> dict[str, Any]:
     return {c.key: getattr(member, c.key) for c in COLUMNS}
 
 
@@ -136,9 +137,9 @@ def list_(
     format: FormatOpt = None,
 ) -> None:
     """List members by name. Active members only unless --status inactive|all."""
+    from trainctl.domain.positions import position_code, split_positions
     from trainctl.errors import UsageError
-    from trainctl.schemas.members import position_code, split_positions
-    from trainctl.services import members as svc
+    from trainctl.queries import members as q
 
     status = status.strip().lower()
     if status not in ("active", "inactive", "all"):
@@ -146,8 +147,8 @@ def list_(
     if role is not None and role.strip().lower() not in ("officer", "member"):
         raise UsageError(f"--role is officer or member (got {role!r}).")
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        known = svc.position_codes(session)
+    with state.reader() as (rd, actor):
+        known = q.position_codes(rd)
         wanted = split_positions(position or [], known)
         unknown = [p for p in wanted if p not in known]
         if unknown:
@@ -155,16 +156,16 @@ def list_(
                 f"Unknown position {', '.join(map(repr, unknown))}.",
                 "`trainctl member positions` lists the positions.",
             )
-        members = svc.list_members(
-            session,
+        members = q.list_members(
+            rd,
             actor,
             status=None if status == "all" else status,
             positions=[position_code(p) for p in wanted],
             role=role.strip().lower() if role else None,
         )
-        fmt = fmt_of(ctx, fmt_value(format))
-        rows = [_row(m) for m in members]
-        json_rows = [_json(m) for m in members] if fmt == "json" else None
+    fmt = fmt_of(ctx, fmt_value(format))
+    rows = [_row(m) for m in members]
+    json_rows = [m.as_dict() for m in members] if fmt == "json" else None
     filtered = status != "active" or position or role
     empty = "No members match these filters." if filtered else EMPTY
     render.table(rows, COLUMNS, fmt, empty=empty, json_rows=json_rows)
@@ -173,21 +174,18 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> None:
     """Show one member's record and recent history. Members may view their own."""
-    from trainctl.models import Member
-    from trainctl.services import members as svc
+    from trainctl.queries import members as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
-    with state.session(write=False) as (session, actor):
-        found = svc.show_member(session, actor, member)
-        data = _json(found)
+    with state.reader() as (rd, actor):
+        found = q.show_member(rd, actor, member)
+        data = found.as_dict()
         if fmt == "table":
-            creator = session.get(Member, found.created_by) if found.created_by else None
+            creator = q.by_id(rd, found.created_by) if found.created_by else None
             data["created_by"] = (
                 f"{creator.name} (id {creator.id})" if creator else "database owner"
             )
-            for key in ("hire_date", "certification_date", "created_at", "updated_at"):
-                data[key] = getattr(found, key)
             history = [
                 {
                     "at": h.at,
@@ -195,7 +193,7 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                     "by": h.actor_id or "owner",
                     "detail": _detail(h.detail),
                 }
-                for h in svc.member_history(session, found)
+                for h in q.member_history(rd, found.id)
             ]
     if fmt != "table":
         render.record(data, fmt)
@@ -350,11 +348,11 @@ def positions(ctx: typer.Context, format: FormatOpt = None) -> None:
     """List the positions (built-in and the department's own) with active member counts."""
     from dataclasses import asdict
 
-    from trainctl.services import members as svc
+    from trainctl.queries import members as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = [asdict(p) for p in svc.list_positions(session, actor)]
+    with state.reader() as (rd, _actor):
+        rows = [asdict(p) for p in q.list_positions(rd)]
     render.table(
         rows,
         [

@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    from trainctl.services.auth import Actor
+    from trainctl.permissions import Actor
+    from trainctl.queries import Reader
 
 
 @dataclass
@@ -52,6 +53,25 @@ class AppState:
 
         with session_scope(self.engine(), write=write) as session:
             yield session, resolve_actor(session, self.actor)
+
+
+    @contextmanager
+    def reader(self) -> Iterator[tuple[Reader, Actor]]:
+        """A read-only snapshot on the read side (no ORM import), with the acting member."""
+        from trainctl.dbfile import ensure_current
+        from trainctl.queries import open_reader
+        from trainctl.queries.members import resolve_actor
+
+        url = self.url
+        ensure_current(url)
+        with open_reader(url) as rd:
+            yield rd, resolve_actor(rd, self.actor)
+
+    def today_of(self, rd: Reader) -> date:
+        """The department's calendar date (its timezone), or the --as-of date."""
+        from trainctl.queries.settings import today
+
+        return today(rd, self.as_of)
 
 
 def get_state(ctx: typer.Context) -> AppState:

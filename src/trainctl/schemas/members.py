@@ -28,6 +28,7 @@ from pydantic import (
     ValidationInfo,
 )
 
+from trainctl.domain.positions import position_code, split_positions
 from trainctl.errors import BadInputError
 
 Role = Literal["officer", "member"]
@@ -37,7 +38,6 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 POSITION_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # Separators between several positions in one cell or option value.
-_POSITION_SEPARATORS = re.compile(r"[|,;]")
 
 
 def _text(value: Any) -> Any:
@@ -96,37 +96,6 @@ def parse_date(value: Any) -> date | None:
             raise ValueError(f"is not a date: {year} is not a leap year, so February has 28 days")
         raise ValueError(f"is not a date: {calendar.month_name[month]} {year} has {last} days")
     return date(year, month, day)
-
-
-def position_code(text: str) -> str:
-    """'Driver Candidate', 'driver-candidate' and 'DRIVER_CANDIDATE' all mean driver_candidate."""
-    return "_".join(text.strip().lower().replace("-", " ").split())
-
-
-def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
-    """Several positions in one cell (or in each of several option values): separated by
-    | , ; or spaces.
-
-    Words that together name a known position ("Driver Candidate") make one position;
-    otherwise spaces separate codes ("firefighter emt", "Driver Candidate officer").
-    Order is kept, repeats dropped.
-    """
-    if value is None:
-        return []
-    pieces: list[str] = []
-    values = [value] if isinstance(value, str) else [str(v) for v in value]
-    known = set(known)
-    for chunk in (c for v in values for c in _POSITION_SEPARATORS.split(v)):
-        words = chunk.split()
-        start = 0
-        while start < len(words):  # the longest run of words that names a known position
-            for end in range(len(words), start, -1):
-                code = position_code(" ".join(words[start:end]))
-                if code in known or end == start + 1:
-                    pieces.append(code)
-                    start = end
-                    break
-    return list(dict.fromkeys(pieces))
 
 
 def _check_code(code: str) -> str:

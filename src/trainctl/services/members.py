@@ -7,16 +7,17 @@ deactivating keeps their history. Every write records who made it (created_by, a
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from trainctl.errors import BadInputError, NotFoundError, PermissionDeniedError, UsageError
-from trainctl.models import AuditLog, Member, Position, utcnow
+from trainctl.errors import BadInputError
+from trainctl.models import Member, Position, utcnow
+from trainctl.queries import members as q
+from trainctl.queries import reader_of
 from trainctl.schemas.members import (
     MemberCreate,
     MemberUpdate,
@@ -24,58 +25,17 @@ from trainctl.schemas.members import (
     position_hint,
 )
 from trainctl.services.audit import audit
-from trainctl.services.auth import MANAGE, VIEW_ALL, Actor
-
-LOOKUP_HINT = (
-    "Name a member by id, email or badge number (write id:12 or badge:12 when a number "
-    "could be either); `trainctl member list` shows them."
-)
+from trainctl.services.auth import MANAGE, Actor
 
 
 # ---------------------------------------------------------------------------------- lookup
 def get_member(session: Session, ref: str | int, *, what: str = "member") -> Member:
-    """Find a member by id, email or badge number.
-
-    `id:12`, `email:...` and `badge:12` say which one is meant. A bare number is an id or a
-    badge; when it is one member's id and another member's badge, the lookup refuses to guess.
-    """
-    text = str(ref).strip()
-    kind, sep, rest = text.partition(":")
-    kind = kind.strip().lower()
-    member: Member | None = None
-    if sep and kind in ("id", "email", "badge"):
-        text = rest.strip()
-        if kind == "id":
-            member = session.get(Member, int(text)) if text.isdigit() else None
-        elif kind == "email":
-            member = _by_email(session, text)
-        else:
-            member = _by_badge(session, text)
-    elif text.isdigit():
-        by_id = session.get(Member, int(text))
-        by_badge = _by_badge(session, text)
-        if by_id is not None and by_badge is not None and by_id.id != by_badge.id:
-            raise UsageError(
-                f"{text!r} is member {by_id.id}'s id ({by_id.name}) and also the badge of "
-                f"member {by_badge.id} ({by_badge.name}) ({what}).",
-                f"Write id:{text} or badge:{text}.",
-            )
-        member = by_id or by_badge
-    elif "@" in text:
-        member = _by_email(session, text)
-    else:
-        member = _by_badge(session, text)
-    if member is None:
-        raise NotFoundError(f"No member {str(ref).strip()!r} ({what}).", LOOKUP_HINT)
+    """The member named by id, email or badge (the one resolver: queries.members)."""
+    session.flush()
+    found = q.get_member(reader_of(session), ref, what=what)
+    member = session.get(Member, found.id)
+    assert member is not None
     return member
-
-
-def _by_email(session: Session, email: str) -> Member | None:
-    return session.exec(select(Member).where(Member.email == email.strip().lower())).first()
-
-
-def _by_badge(session: Session, badge: str) -> Member | None:
-    return session.exec(select(Member).where(Member.badge == badge.strip())).first()
 
 
 def who(member: Member) -> str:
@@ -84,27 +44,8 @@ def who(member: Member) -> str:
 
 # ------------------------------------------------------------------------------- positions
 def position_codes(session: Session) -> set[str]:
-    return set(session.exec(select(Position.code)).all())
-
-
-@dataclass(frozen=True)
-class PositionInfo:
-    code: str
-    name: str
-    builtin: bool
-    active_members: int
-
-
-def list_positions(session: Session, actor: Actor) -> list[PositionInfo]:
-    """Every position with the number of active members holding it (built-ins first)."""
-    counts: dict[str, int] = {}
-    for positions in session.exec(select(Member.positions).where(Member.status == "active")):
-        for code in positions or []:
-            counts[code] = counts.get(code, 0) + 1
-    rows = session.exec(
-        select(Position).order_by(col(Position.is_builtin).desc(), col(Position.code))
-    ).all()
-    return [PositionInfo(p.code, p.name, p.is_builtin, counts.get(p.code, 0)) for p in rows]
+    session.flush()
+    return q.position_codes(reader_of(session))
 
 
 def add_position(session: Session, actor: Actor, data: PositionCreate) -> Position:
@@ -169,25 +110,6 @@ def _check_positions(session: Session, codes: Sequence[str]) -> None:
             f"Unknown position{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
             position_hint(details),
         )
-
-
-def show_member(session: Session, actor: Actor, ref: str) -> Member:
-    """A member's record; members may view their own, others need training.view_all."""
-    member = get_member(session, ref)
-    assert member.id is not None
-    actor.require_self_or(member.id, VIEW_ALL, "view other members")
-    return member
-
-
-def member_history(session: Session, member: Member, limit: int = 20) -> list[AuditLog]:
-    """The latest audit entries about this member (adds, edits, deactivation)."""
-    query = (
-        select(AuditLog)
-        .where(AuditLog.entity == "member", AuditLog.entity_id == member.id)
-        .order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-        .limit(limit)
-    )
-    return list(session.exec(query))
 
 
 def _same(field_name: str, old: Any, new: Any) -> bool:
@@ -262,30 +184,3 @@ def deactivate_member(
     session.flush()
     audit(session, actor, "member.deactivate", "member", member.id, reason=reason)
     return member, True
-
-
-# ------------------------------------------------------------------------------------ list
-def list_members(
-    session: Session,
-    actor: Actor,
-    *,
-    status: str | None = "active",
-    positions: Iterable[str] = (),
-    role: str | None = None,
-) -> list[Member]:
-    """Members ordered by name. status None = everyone; positions: holding any of them."""
-    if not actor.can(VIEW_ALL):
-        raise PermissionDeniedError(
-            f"{actor.name} ({actor.role}) may not list members: it needs {VIEW_ALL}.",
-            "A member may see their own record with `trainctl member show <your email>`.",
-        )
-    query = select(Member).order_by(col(Member.name), col(Member.id))
-    if status is not None:
-        query = query.where(Member.status == status)
-    if role is not None:
-        query = query.where(Member.role == role)
-    members = list(session.exec(query))
-    wanted = set(positions)
-    if wanted:
-        members = [m for m in members if wanted.intersection(m.positions or [])]
-    return members

@@ -1,25 +1,22 @@
-"""Department settings stored in the database (`setting` table) and the department's today."""
+"""Department settings on the write side: reads go through queries/settings.py (one rule)."""
 
 from __future__ import annotations
 
-import os
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from trainctl.errors import BadInputError
 from trainctl.models import Setting
-
-DEFAULTS = {
-    "timezone": "UTC",
-    "self_reporting": "off",
-}
+from trainctl.queries import reader_of
+from trainctl.queries import settings as q
+from trainctl.queries.settings import DEFAULTS, zone  # noqa: F401  (re-exported)
 
 
 def get_setting(session: Session, key: str) -> str:
-    row = session.get(Setting, key)
-    return row.value if row is not None else DEFAULTS.get(key, "")
+    session.flush()
+    return q.get_setting(reader_of(session), key)
 
 
 def set_setting(session: Session, key: str, value: str) -> None:
@@ -35,24 +32,17 @@ def set_setting(session: Session, key: str, value: str) -> None:
     session.flush()
 
 
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise BadInputError(
-            f"Unknown timezone {name!r}.", "Use an IANA name such as America/Chicago or Europe/Berlin."
-        ) from None
-
-
 def department_zone(session: Session) -> ZoneInfo:
-    return zone(os.environ.get("TRAINCTL_TIMEZONE") or get_setting(session, "timezone"))
+    session.flush()
+    return q.department_zone(reader_of(session))
 
 
 def today(session: Session, as_of: date | None = None) -> date:
     """The department's calendar date (its timezone), or the --as-of date."""
     if as_of is not None:
         return as_of
-    return datetime.now(UTC).astimezone(department_zone(session)).date()
+    session.flush()
+    return q.today(reader_of(session))
 
 
 def self_reporting_enabled(session: Session) -> bool:

@@ -1,0 +1,102 @@
+"""The database file's schema version, read without SQLAlchemy or Alembic (stdlib sqlite3).
+
+Every command checks the version before it opens the database: a new file is created at the
+newest schema (the only time a read command imports the ORM), an existing file behind the
+code is refused with exit 78 and a hint to upgrade, a foreign or newer file is never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from trainctl.config import sqlite_path
+from trainctl.errors import SchemaBehindError, TrainctlError
+
+# Every revision in order; the last one is the head. A test keeps this equal to the scripts.
+REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment")
+SCHEMA_HEAD = REVISIONS[-1]
+
+
+def read_schema_version(url: str) -> str | None:
+    """The alembic revision stored in the database.
+
+    Returns None for a missing or empty database, "" for tables without a version row.
+    """
+    path = sqlite_path(url)
+    if path is None:
+        from trainctl.db import server_schema_version
+
+        return server_schema_version(url)
+    if path.is_dir():
+        raise TrainctlError(
+            f"{path} is a directory, not a database file.",
+            "Give --db a file name, e.g. --db training.db.",
+        )
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:
+                return None
+            if "alembic_version" not in tables:
+                return ""
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            return row[0] if row else ""
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise TrainctlError(
+            f"{path} is not a SQLite database ({exc}).",
+            "Point --db at a trainctl database, or at a new file.",
+        ) from None
+
+
+def version_status(version: str | None) -> str:
+    """'new', 'head', 'behind', 'foreign' (tables but no version) or 'newer'."""
+    if version is None:
+        return "new"
+    if version == SCHEMA_HEAD:
+        return "head"
+    if version in REVISIONS:
+        return "behind"
+    return "foreign" if version == "" else "newer"
+
+
+def refuse_foreign_or_newer(url: str, version: str | None) -> None:
+    status = version_status(version)
+    if status == "foreign":
+        raise TrainctlError(
+            f"{url} is not a trainctl database (it has tables but no schema version).",
+            "Point --db at a trainctl database, or at a new file.",
+        )
+    if status == "newer":
+        raise TrainctlError(
+            f"The database schema ({version}) is newer than this trainctl ({SCHEMA_HEAD}).",
+            "Upgrade trainctl (pip install -U trainctl).",
+        )
+
+
+def ensure_current(url: str) -> None:
+    """Ready for a command: created at head on first use, refused when behind or foreign."""
+    version = read_schema_version(url)
+    if version == SCHEMA_HEAD:
+        return
+    if version is None:
+        from trainctl.db import open_engine
+
+        open_engine(url).dispose()  # creates the file at head (imports the ORM, once)
+        return
+    refuse_unless_head(url, version)
+
+
+def refuse_unless_head(url: str, version: str | None) -> None:
+    """Foreign and newer files are never touched; a file behind the code exits 78."""
+    if version == SCHEMA_HEAD:
+        return
+    refuse_foreign_or_newer(url, version)
+    raise SchemaBehindError(
+        f"The database schema is at {version}; this trainctl needs {SCHEMA_HEAD}.",
+        "Run `trainctl db upgrade` (it backs the file up first).",
+    )

@@ -1,0 +1,157 @@
+"""The read side: named SQL queries shaped for the screen, returning typed rows.
+
+Read commands (every `list`, `show`, `log`, `me`, `pending`, and the reports) run here, on a
+plain DB-API connection: the standard library's sqlite3 for the embedded database, psycopg
+for PostgreSQL. Nothing in this package imports SQLAlchemy, SQLModel, pydantic or the model
+classes, so a read command starts almost as fast as Python itself (DESIGN §1, §7; measured
+in bench/reads.py). `tests/test_queries_schema.py` proves that each query module's idea of a
+table (`TABLES`) matches models.py.
+
+SQL is written once, with named parameters (`:name`), in the subset both engines run. The
+write side uses the same lookups (resolvers, permissions) through `reader_of(session)`, on
+the session's own connection and transaction, so a rule exists in one function.
+
+Values come back as the driver gives them; the `as_*` helpers turn SQLite's text into the
+same Python values SQLAlchemy would have produced (aware UTC datetimes, dates, JSON, bools).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+Params = Mapping[str, Any]
+
+BUSY_TIMEOUT_MS = 10_000
+_NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class Reader:
+    """A DB-API connection with named-parameter SQL that runs on SQLite and PostgreSQL."""
+
+    def __init__(self, conn: Any, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    def _sql(self, sql: str) -> str:
+        if self.dialect == "sqlite":
+            return sql
+        # psycopg: pyformat parameters; a literal % must be doubled
+        return _NAMED.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+    def all(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), dict(params or {}))
+            return [tuple(r) for r in cur.fetchall()]
+        finally:
+            cur.close()
+
+    def one(self, sql: str, params: Params | None = None) -> tuple[Any, ...] | None:
+        rows = self.all(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Params | None = None) -> Any:
+        row = self.one(sql, params)
+        return row[0] if row else None
+
+    def column(self, sql: str, params: Params | None = None) -> list[Any]:
+        return [r[0] for r in self.all(sql, params)]
+
+
+def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """`(:name_0, :name_1, ...)` and its parameters, for `col IN ...` (never empty)."""
+    if not values:
+        return "(NULL)", {}
+    params = {f"{name}_{i}": v for i, v in enumerate(values)}
+    return "(" + ", ".join(f":{k}" for k in params) + ")", params
+
+
+# ------------------------------------------------------------------------- value helpers
+def as_date(value: Any) -> date | None:
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, datetime):
+        return value.date()
+    return date.fromisoformat(str(value)[:10])
+
+
+def as_utc(value: Any) -> datetime | None:
+    """Stored naive UTC ('YYYY-MM-DD HH:MM:SS[.ffffff]') -> an aware UTC datetime."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def as_json(value: Any) -> Any:
+    if isinstance(value, str | bytes | bytearray):
+        return json.loads(value)
+    return value
+
+
+def as_bool(value: Any) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def as_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+# ------------------------------------------------------------------------------ opening
+def _sqlite(path: str) -> Any:
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def _postgres(url: str) -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        from trainctl.errors import TrainctlError
+
+        raise TrainctlError(
+            "PostgreSQL needs the psycopg driver, which is not installed.",
+            "pip install 'trainctl[postgres]'",
+        ) from None
+    dsn = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", url)
+    return psycopg.connect(dsn, autocommit=True)
+
+
+@contextmanager
+def open_reader(url: str) -> Iterator[Reader]:
+    """A read-only transaction (one consistent snapshot) on the database at `url`."""
+    from trainctl.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        conn, dialect = _sqlite(str(path)), "sqlite"
+        begin = "BEGIN"
+    else:
+        conn, dialect = _postgres(url), "postgresql"
+        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    try:
+        conn.execute(begin)
+        try:
+            yield Reader(conn, dialect)
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+
+
+def reader_of(session: Any) -> Reader:
+    """The read side on a write session's own connection and transaction."""
+    conn = session.connection()
+    raw = conn.connection.driver_connection
+    return Reader(raw, conn.dialect.name)
