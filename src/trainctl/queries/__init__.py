@@ -27,6 +27,7 @@ from typing import Any
 Params = Mapping[str, Any]
 
 BUSY_TIMEOUT_MS = 10_000
+CHUNK = 5000  # values per IN (...) list: SQLite and PostgreSQL both cap bound parameters
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -61,6 +62,12 @@ class Reader:
 
     def column(self, sql: str, params: Params | None = None) -> list[Any]:
         return [r[0] for r in self.all(sql, params)]
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """`items` in slices of at most `size` (IN lists, bulk statements)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
 
 
 def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:

@@ -9,7 +9,7 @@ objects the CLI shows).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.db import BulkInsert, chunks
 from trainctl.domain import progress as dp
 from trainctl.errors import (
     BadInputError,
@@ -41,15 +42,9 @@ from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, VIEW_ALL, Actor
 
 OPEN = ("active", "on_hold")
-CHUNK = 5000  # bound IN-lists (SQLite and PostgreSQL both cap bound parameters)
 
 PREREQ_MESSAGE = "User has not completed prerequisite program"
 CONCURRENT_MESSAGE = "User is already enrolled in another program. This program does not allow concurrent enrollment."
-
-
-def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 # ------------------------------------------------------------------------------- programs
@@ -560,61 +555,6 @@ def bulk_enroll(
     )
     result.written = True
     return result
-
-
-def _bind_processor(type_: Any, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
-    """The bind processor SQLAlchemy itself applies: the dialect's implementation of the
-    type (on SQLite, DATE and DATETIME become ISO strings here, not in pysqlite's
-    deprecated per-row adapters)."""
-    return type_.dialect_impl(dialect).bind_processor(dialect)  # type: ignore[no-any-return]
-
-
-class BulkInsert:
-    """executemany of plain tuples, with the dialect's own INSERT text and bind processors.
-
-    Core's executemany builds a parameter dict per row, which costs as much as SQLite's
-    own insert work; here the statement is compiled once by SQLAlchemy for whichever
-    dialect is connected (qmark for SQLite, named for PostgreSQL), type processors are
-    applied per column only where the dialect needs one (dates and timestamps on SQLite),
-    and the rows go straight to the DBAPI cursor's executemany.
-    """
-
-    def __init__(self, conn: sa.Connection, table: sa.Table, columns: Sequence[str]) -> None:
-        self.conn = conn
-        self.columns = list(columns)
-        dialect = conn.dialect
-        stmt = sa.insert(table).values({c: sa.bindparam(c) for c in self.columns})
-        compiled = stmt.compile(dialect=dialect)
-        self.sql = compiled.string
-        self.positional = bool(compiled.positional)
-        order = list(compiled.positiontup or []) if self.positional else self.columns
-        self.order = [self.columns.index(k) for k in order]
-        self.procs = [
-            (i, proc)
-            for i, c in enumerate(self.columns)
-            if (proc := _bind_processor(table.c[c].type, dialect)) is not None
-        ]
-
-    def process(self, row: Sequence[Any]) -> tuple[Any, ...]:
-        """Apply the type processors to one row (use it for values shared by many rows)."""
-        values = list(row)
-        for i, proc in self.procs:
-            values[i] = proc(values[i])
-        return tuple(values)
-
-    def execute(self, rows: Sequence[tuple[Any, ...]], *, processed: bool = False) -> None:
-        if not rows:
-            return
-        if not processed and self.procs:
-            rows = [self.process(r) for r in rows]
-        if self.positional:
-            if self.order != list(range(len(self.columns))):
-                rows = [tuple(r[i] for i in self.order) for r in rows]
-            self.conn.exec_driver_sql(self.sql, list(rows))
-        else:
-            self.conn.exec_driver_sql(
-                self.sql, [dict(zip(self.columns, r, strict=True)) for r in rows]
-            )
 
 
 def insert_progress_rows(

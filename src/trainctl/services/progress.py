@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.db import chunks
 from trainctl.domain import progress as dp
 from trainctl.errors import (
     BadInputError,
@@ -42,7 +43,7 @@ from trainctl.models import (
 )
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, UPDATE, VIEW_ALL, Actor
-from trainctl.services.enrollment import chunks, get_enrollment, load_phases
+from trainctl.services.enrollment import get_enrollment, load_phases
 from trainctl.services.settings import self_reporting_enabled, set_setting
 
 CREDITABLE = ("active", "completed")
