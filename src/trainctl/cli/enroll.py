@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +12,9 @@ from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.errors import BadInputError, RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from trainctl.queries.enrollments import EnrollmentRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -35,10 +38,8 @@ def bar(pct: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _rows(items: list[Any]) -> list[dict[str, Any]]:
-    from dataclasses import asdict
-
-    return [asdict(i) for i in items]
+def _rows(items: list[EnrollmentRow]) -> list[dict[str, Any]]:
+    return [i._asdict() for i in items]
 
 
 @app.command("add")
@@ -286,25 +287,25 @@ def list_(
     format: FormatOpt = None,
 ) -> None:
     """List enrollments (members without training.view_all see only their own)."""
-    from trainctl.models import ENROLLMENT_STATUSES
-    from trainctl.services import enrollment as svc
+    from trainctl.domain.progress import ENROLLMENT_STATUSES
+    from trainctl.queries import enrollments as q
 
     if status is not None and status not in ENROLLMENT_STATUSES:
         raise UsageError(f"--status {status!r} is not one of {', '.join(ENROLLMENT_STATUSES)}.")
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.list_enrollments(session, actor, program=program, member=member, status=status)
+    with state.reader() as (rd, actor):
+        rows = q.list_enrollments(rd, actor, program=program, member=member, status=status)
     render.table(_rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty=EMPTY)
 
 
 @app.command("me")
 def me(ctx: typer.Context, format: FormatOpt = None) -> None:
     """The acting member's own enrollments (run with --as MEMBER)."""
-    from trainctl.services import enrollment as svc
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.my_enrollments(session, actor)
+    with state.reader() as (rd, actor):
+        rows = q.my_enrollments(rd, actor)
     render.table(
         _rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty="You have no enrollments."
     )
@@ -317,11 +318,11 @@ def user(
     format: FormatOpt = None,
 ) -> None:
     """One member's enrollments."""
-    from trainctl.services import enrollment as svc
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.member_enrollments(session, actor, member)
+    with state.reader() as (rd, actor):
+        rows = q.member_enrollments(rd, actor, member)
     render.table(
         _rows(rows),
         LIST_COLS,
@@ -351,24 +352,23 @@ def show(
 ) -> None:
     """A member's progress in one enrollment: each requirement with a bar, value / target,
     status, deadline and verification, plus the overall percentage, phase and target date."""
-    from dataclasses import asdict
-
-    from trainctl.services import enrollment as svc
-    from trainctl.services.progress import milestone_rows
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
-    with state.session(write=False) as (session, actor):
-        e = svc.visible_enrollment(session, actor, enrollment)
-        today = state.today(session)
-        summary = svc.enrollment_summary(session, e, today)
-        lines = svc.progress_lines(session, e, today)
-        milestones = milestone_rows(session, e)
+    with state.reader() as (rd, actor):
+        e = q.visible_enrollment(rd, actor, enrollment)
+        today = state.today_of(rd)
+        summary = q.enrollment_summary(rd, e.id, today).as_dict()
+        lines = q.progress_lines(rd, e.id, today)
+        milestones = [m.as_dict() for m in q.milestone_rows(rd, e)]
     if fmt == "json":
         render.emit_json(
-            {**summary, "requirements": [asdict(x) for x in lines], "milestones": milestones}
+            {**summary, "requirements": [x.as_dict() for x in lines], "milestones": milestones}
         )
         return
+    from trainctl.domain.progress import shown_percentage
+
     rows = []
     for x in lines:
         target = f"{render.cell(x.target)}" if x.target is not None else "?"
@@ -393,7 +393,7 @@ def show(
         rows.append({
             "progress_id": x.progress_id, "phase": x.phase, "requirement": x.requirement + flags,
             "bar": bar(x.percentage), "value_target": value_target,
-            "percentage": round(x.percentage, 1), "status": status,
+            "percentage": shown_percentage(x.percentage), "status": status,
             "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
             "verification": verification,
         })  # fmt: skip

@@ -159,14 +159,14 @@ def log(
     format: FormatOpt = None,
 ) -> None:
     """The ledger of one progress row: every credit, who entered and verified it."""
-    from trainctl.services import progress as svc
+    from trainctl.queries import progress as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        located = svc.locate(
-            session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+    with state.reader() as (rd, actor):
+        found = q.locate(
+            rd, actor, progress, enrollment=enrollment, requirement=requirement, member=member
         )
-        rows = svc.ledger(session, actor, located)
+        rows = [c.as_dict() for c in q.ledger(rd, found.progress_id)]
     render.table(
         rows,
         [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source"), Col("amount", numeric=True),
@@ -180,11 +180,11 @@ def log(
 @app.command("pending")
 def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
     """Self-reported credit waiting for an officer's verification."""
-    from trainctl.services import progress as svc
+    from trainctl.queries import progress as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.pending_credits(session, actor)
+    with state.reader() as (rd, actor):
+        rows = [p.as_dict() for p in q.pending_credits(rd, actor)]
     render.table(
         rows,
         [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
@@ -202,12 +202,11 @@ def milestones(
     format: FormatOpt = None,
 ) -> None:
     """The milestones of an enrollment: reached, awaiting verification, verified."""
-    from trainctl.services.enrollment import visible_enrollment
-    from trainctl.services.progress import milestone_rows
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = milestone_rows(session, visible_enrollment(session, actor, enrollment))
+    with state.reader() as (rd, actor):
+        rows = [m.as_dict() for m in q.milestone_rows(rd, q.visible_enrollment(rd, actor, enrollment))]
     render.table(
         rows,
         [Col("id", "ID", numeric=True), Col("milestone"), Col("threshold", "At %", numeric=True), Col("state"),
@@ -243,16 +242,17 @@ def self_reporting(
     ] = None,
 ) -> None:
     """Show or set whether members may report their own progress (verified by an officer)."""
-    from trainctl.services.progress import set_self_reporting
-    from trainctl.services.settings import get_setting
-
     state = get_state(ctx)
     if value is None:
-        with state.session(write=False) as (session, _actor):
-            print(get_setting(session, "self_reporting"))
+        from trainctl.queries.settings import get_setting
+
+        with state.reader() as (rd, _actor):
+            print(get_setting(rd, "self_reporting"))
         return
     if value not in ("on", "off"):
         raise UsageError(f"self-reporting is 'on' or 'off', not {value!r}.")
+    from trainctl.services.progress import set_self_reporting
+
     with state.session(write=True) as (session, actor):
         set_self_reporting(session, actor, value == "on")
     render.info(f"Self-reporting is {value}.", quiet=state.quiet)

@@ -21,6 +21,11 @@ from typing import Any
 NUMERIC_TYPES = ("hours", "shifts", "calls")
 SET_TYPES = ("courses", "skills_evaluation", "checklist", "certification")
 DONE = ("completed", "waived")
+ENROLLMENT_STATUSES = ("active", "completed", "on_hold", "withdrawn", "failed")
+CREDITABLE = ("active", "completed")  # enrollments that take credit, overrides, verification
+# What "value / target" is counted in, per requirement type.
+UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses",
+         "skills_evaluation": "skills", "checklist": "items", "certification": "cert"}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- percentages
@@ -179,6 +184,14 @@ def certification_percentage(held: Iterable[str], codes: Iterable[str]) -> float
     return 100.0 if wanted & {h.strip().casefold() for h in held} else 0.0
 
 
+# The requirement columns a Target is made of (the read side selects them in this order).
+TARGET_FIELDS = (
+    "requirement_type", "required_hours", "required_shifts", "required_calls", "required_courses",
+    "credential_code", "required_skills", "checklist_items", "hour_categories",
+)  # fmt: skip
+TARGET_JSON = ("required_courses", "required_skills", "checklist_items", "hour_categories")
+
+
 @dataclass(frozen=True)
 class Target:
     """What a requirement asks for, as the progress maths needs it."""
@@ -196,16 +209,32 @@ class Target:
     @classmethod
     def of(cls, req: Any) -> Target:
         """From a Requirement row (or anything with the same attributes)."""
+        return cls.from_fields(*(getattr(req, name) for name in TARGET_FIELDS))
+
+    @classmethod
+    def from_fields(
+        cls,
+        requirement_type: str,
+        required_hours: float | None,
+        required_shifts: int | None,
+        required_calls: int | None,
+        required_courses: Iterable[Any] | None,
+        credential_code: str | None,
+        required_skills: Iterable[Any] | None,
+        checklist_items: Iterable[Any] | None,
+        hour_categories: Iterable[Any] | None,
+    ) -> Target:
+        """From the requirement's columns in TARGET_FIELDS order (JSON already decoded)."""
         return cls(
-            requirement_type=req.requirement_type,
-            required_hours=req.required_hours,
-            required_shifts=req.required_shifts,
-            required_calls=req.required_calls,
-            required_courses=tuple(str(c) for c in req.required_courses or ()),
-            credential_code=req.credential_code,
-            required_skills=tuple(item_names(req.required_skills)),
-            checklist_items=tuple(item_names(req.checklist_items)),
-            hour_categories=tuple(parse_categories(req.hour_categories)),
+            requirement_type=requirement_type,
+            required_hours=required_hours,
+            required_shifts=required_shifts,
+            required_calls=required_calls,
+            required_courses=tuple(str(c) for c in required_courses or ()),
+            credential_code=credential_code,
+            required_skills=tuple(item_names(required_skills or ())),
+            checklist_items=tuple(item_names(checklist_items or ())),
+            hour_categories=tuple(parse_categories(hour_categories or ())),
         )
 
     @property
@@ -307,6 +336,16 @@ def rollup(rows: Iterable[tuple[bool, float]]) -> float:
     return _cap(sum(required) / len(required))
 
 
+def shown_percentage(pct: float) -> float:
+    """A percentage as listings and records show it: one decimal (the rollup keeps four)."""
+    return float(round(pct, 1))
+
+
+def pct_text(pct: float) -> str:
+    """A percentage for messages: one decimal at most (91.6667 -> '91.7%', 50.0 -> '50%')."""
+    return f"{round(pct, 1):g}%"
+
+
 def enrollment_status(current: str, percentage: float) -> str:
     """Auto-complete at 100 and reopen below; hold / withdraw / fail are left alone."""
     if current == "active" and percentage >= 100:
@@ -346,7 +385,18 @@ def requirement_deadline(
 
 
 def is_overdue(deadline: date | None, status: str, today: date) -> bool:
+    """A requirement past its deadline and neither completed nor waived."""
     return deadline is not None and status not in DONE and today > deadline
+
+
+def enrollment_overdue(status: str, target_date: date | None, today: date) -> bool:
+    """An active enrollment past its target date (on hold, closed or complete: never)."""
+    return status == "active" and target_date is not None and today > target_date
+
+
+def phase_overdue(status: str, deadline: date | None, open_required: int, today: date) -> bool:
+    """The current phase is past its deadline while a required item in it is still open."""
+    return status == "active" and deadline is not None and today > deadline and open_required > 0
 
 
 # ------------------------------------------------------------------------------------ gates
@@ -545,6 +595,15 @@ def auto_advance(
 
 
 # ------------------------------------------------------------------------------- milestones
+def milestone_state(reached: bool, requires_verification: bool, verified: bool) -> str:
+    """not reached | reached | awaiting verification | verified."""
+    if not reached:
+        return "not reached"
+    if not requires_verification:
+        return "reached"
+    return "verified" if verified else "awaiting verification"
+
+
 def crossed(
     thresholds: Mapping[int, float], percentage: float, already: Iterable[int]
 ) -> list[int]:

@@ -137,7 +137,7 @@ def resolve_actor(rd: Reader, ref: str | None) -> Actor:
 def show_member(rd: Reader, actor: Actor, ref: str) -> MemberRow:
     """A member's record; members may view their own, others need training.view_all."""
     member = get_member(rd, ref)
-    actor.require_self_or(member.id, VIEW_ALL, "view other members")
+    actor.require_self_or(member.id, VIEW_ALL, "view other members", "view their own record")
     return member
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,10 +21,7 @@ from trainctl.db import BulkInsert, chunks
 from trainctl.domain import progress as dp
 from trainctl.errors import (
     BadInputError,
-    NotFoundError,
-    PermissionDeniedError,
     RefusedError,
-    UsageError,
 )
 from trainctl.models import (
     Enrollment,
@@ -38,8 +35,10 @@ from trainctl.models import (
     RequirementProgress,
     utcnow,
 )
+from trainctl.queries import enrollments as q
+from trainctl.queries import reader_of
 from trainctl.services.audit import audit
-from trainctl.services.auth import MANAGE, VIEW_ALL, Actor
+from trainctl.services.auth import MANAGE, Actor
 
 OPEN = ("active", "on_hold")
 
@@ -623,277 +622,19 @@ def insert_progress_rows(
 
 
 # ---------------------------------------------------------------------------------- views
-@dataclass
-class EnrollmentRow:
-    id: int
-    member_id: int
-    member: str
-    program_id: int
-    program: str
-    version: int
-    status: str
-    progress: float
-    enrolled_on: date
-    target_date: date | None
-    current_phase: str | None
-
-
-def _listing(session: Session, *conds: Any) -> list[EnrollmentRow]:
-    stmt = (
-        select(
-            Enrollment.id,
-            Enrollment.member_id,
-            Member.name,
-            Enrollment.program_id,
-            Program.name,
-            Enrollment.program_version,
-            Enrollment.status,
-            Enrollment.progress_percentage,
-            Enrollment.enrolled_on,
-            Enrollment.target_completion_date,
-            ProgramPhase.phase_number,
-            ProgramPhase.name,
-        )
-        .join(Member, col(Member.id) == Enrollment.member_id)
-        .join(Program, col(Program.id) == Enrollment.program_id)
-        .outerjoin(ProgramPhase, col(ProgramPhase.id) == Enrollment.current_phase_id)
-        .where(*conds)
-        .order_by(col(Member.name), col(Enrollment.enrolled_on), col(Enrollment.id))
-    )
-    return [
-        EnrollmentRow(
-            id=r[0],
-            member_id=r[1],
-            member=r[2],
-            program_id=r[3],
-            program=r[4],
-            version=r[5],
-            status=r[6],
-            progress=float(round(r[7], 1)),
-            enrolled_on=r[8],
-            target_date=r[9],
-            current_phase=f"{r[10]}. {r[11]}" if r[10] is not None else None,
-        )
-        for r in session.exec(stmt)  # type: ignore[call-overload]
-    ]
-
-
-def list_enrollments(
-    session: Session,
-    actor: Actor,
-    *,
-    program: str | None = None,
-    member: str | None = None,
-    status: str | None = None,
-) -> list[EnrollmentRow]:
-    """All enrollments (training.view_all), or only the acting member's own."""
-    from trainctl.services.members import get_member
-
-    conds: list[Any] = []
-    if member is not None:
-        m = get_member(session, member)
-        actor.require_self_or(m.id, VIEW_ALL, "see another member's enrollments")  # type: ignore[arg-type]
-        conds.append(Enrollment.member_id == m.id)
-    elif not actor.can(VIEW_ALL):
-        conds.append(Enrollment.member_id == actor.member_id)
-    if program is not None:
-        conds.append(Enrollment.program_id == get_program(session, program).id)
-    if status is not None:
-        conds.append(Enrollment.status == status)
-    return _listing(session, *conds)
-
-
-def my_enrollments(session: Session, actor: Actor) -> list[EnrollmentRow]:
-    if actor.member_id is None:
-        raise UsageError(
-            "`enroll me` shows the acting member's enrollments, but no member is acting.",
-            "Pass --as MEMBER (or set TRAINCTL_ACTOR), or use `trainctl enroll user MEMBER`.",
-        )
-    return _listing(session, Enrollment.member_id == actor.member_id)
-
-
-def member_enrollments(session: Session, actor: Actor, ref: str) -> list[EnrollmentRow]:
-    from trainctl.services.members import get_member
-
-    m = get_member(session, ref)
-    actor.require_self_or(m.id, VIEW_ALL, "see another member's enrollments")  # type: ignore[arg-type]
-    return _listing(session, Enrollment.member_id == m.id)
-
-
 def get_enrollment(session: Session, ref: str | int) -> Enrollment:
-    text = str(ref).strip()
-    enrollment = session.get(Enrollment, int(text)) if text.isdigit() else None
-    if enrollment is None:
-        raise NotFoundError(
-            f"No enrollment {text!r}.",
-            "Enrollments are named by id; `trainctl enroll list` shows them.",
-        )
+    """The enrollment named by `ref` (the one resolver: queries.enrollments)."""
+    session.flush()
+    found = q.get_enrollment(reader_of(session), ref)
+    enrollment = session.get(Enrollment, found.id)
+    assert enrollment is not None
     return enrollment
-
-
-def visible_enrollment(session: Session, actor: Actor, ref: str | int) -> Enrollment:
-    enrollment = get_enrollment(session, ref)
-    if actor.member_id != enrollment.member_id and not actor.can(VIEW_ALL):
-        raise PermissionDeniedError(
-            f"{actor.name} ({actor.role}) may only see their own enrollments.",
-            "`trainctl enroll me` lists yours.",
-        )
-    return enrollment
-
-
-@dataclass
-class ProgressLine:
-    progress_id: int
-    link_id: int
-    requirement_id: int
-    requirement: str
-    requirement_type: str
-    phase_id: int | None
-    phase: str | None
-    sort_order: int
-    is_required: bool
-    is_prerequisite: bool
-    value: float
-    target: float | None
-    unit: str
-    percentage: float  # effective: an override (waived, marked complete) counts as 100
-    status: str
-    override: str | None  # waived | completed (an officer's sign-off) | None
-    measured_percentage: float  # value / target, whatever the override says
-    due_on: date | None
-    overdue: bool
-    verified_by: str | None
-    verified_at: datetime | None
-    pending: int
-
-
-UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses",
-         "skills_evaluation": "skills", "checklist": "items", "certification": "cert"}  # fmt: skip
-
-
-def progress_lines(session: Session, enrollment: Enrollment, today: date) -> list[ProgressLine]:
-    """Every requirement of an enrollment, in program order (phase, then sort order)."""
-    from trainctl.models import ProgressCredit
-
-    verifier = sa.orm.aliased(Member)
-    pending = (
-        select(sa.func.count())
-        .where(
-            ProgressCredit.progress_id == RequirementProgress.id, ProgressCredit.state == "pending"
-        )
-        .scalar_subquery()
-    )
-    stmt = (
-        select(
-            RequirementProgress,
-            ProgramRequirement,
-            Requirement,
-            ProgramPhase,
-            verifier.name,
-            pending,
-        )
-        .join(
-            ProgramRequirement,
-            col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
-        )
-        .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
-        .outerjoin(ProgramPhase, col(ProgramPhase.id) == ProgramRequirement.phase_id)
-        .outerjoin(verifier, verifier.id == RequirementProgress.verified_by)
-        .where(RequirementProgress.enrollment_id == enrollment.id)
-        .order_by(
-            sa.func.coalesce(ProgramPhase.phase_number, 0),
-            col(ProgramRequirement.sort_order),
-            col(ProgramRequirement.id),
-        )
-    )
-    lines = []
-    for rp, link, req, phase, verified_name, pending_n in session.exec(stmt):  # type: ignore[call-overload]
-        target = dp.Target.of(req)
-        lines.append(
-            ProgressLine(
-                progress_id=rp.id,
-                link_id=link.id,
-                requirement_id=req.id,
-                requirement=req.name,
-                requirement_type=req.requirement_type,
-                phase_id=link.phase_id,
-                phase=f"{phase.phase_number}. {phase.name}" if phase else None,
-                sort_order=link.sort_order,
-                is_required=link.is_required,
-                is_prerequisite=link.is_prerequisite,
-                value=rp.progress_value,
-                target=target.target_value,
-                unit=UNITS.get(req.requirement_type, ""),
-                percentage=rp.progress_percentage,
-                status=rp.status,
-                override=rp.status_override,
-                measured_percentage=dp.ratio_percentage(rp.progress_value, target.target_value),
-                due_on=rp.due_on,
-                overdue=dp.is_overdue(rp.due_on, rp.status, today),
-                verified_by=verified_name,
-                verified_at=rp.verified_at,
-                pending=pending_n or 0,
-            )
-        )
-    return lines
 
 
 def enrollment_summary(session: Session, enrollment: Enrollment, today: date) -> dict[str, Any]:
-    member = session.get(Member, enrollment.member_id)
-    program = session.get(Program, enrollment.program_id)
-    phase = (
-        session.get(ProgramPhase, enrollment.current_phase_id)
-        if enrollment.current_phase_id
-        else None
-    )
-    by = session.get(Member, enrollment.enrolled_by) if enrollment.enrolled_by else None
-    phase_due = (
-        dp.phase_deadline(enrollment.phase_started_on, phase.time_limit_days) if phase else None
-    )
-    phase_overdue = False
-    if phase_due is not None and enrollment.status == "active" and today > phase_due:
-        # overdue while a required item of the current phase is still open
-        open_items = session.exec(
-            select(sa.func.count())
-            .select_from(RequirementProgress)
-            .join(
-                ProgramRequirement,
-                col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
-            )
-            .where(
-                RequirementProgress.enrollment_id == enrollment.id,
-                ProgramRequirement.phase_id == enrollment.current_phase_id,
-                col(ProgramRequirement.is_required).is_(True),
-                col(RequirementProgress.status).not_in(dp.DONE),
-            )
-        ).one()
-        phase_overdue = bool(open_items)
-    return {
-        "id": enrollment.id,
-        "member": member.name if member else None,
-        "member_id": enrollment.member_id,
-        "program": f"{program.name}" if program else None,
-        "program_id": enrollment.program_id,
-        "program_version": enrollment.program_version,
-        "status": enrollment.status,
-        "status_reason": enrollment.status_reason,
-        "progress": float(round(enrollment.progress_percentage, 1)),
-        "current_phase": f"{phase.phase_number}. {phase.name}" if phase else None,
-        "phase_started_on": enrollment.phase_started_on,
-        "phase_deadline": phase_due,
-        "phase_overdue": phase_overdue,
-        "enrolled_on": enrollment.enrolled_on,
-        "enrolled_by": by.name
-        if by
-        else ("database owner" if enrollment.enrolled_by is None else None),
-        "target_date": enrollment.target_completion_date,
-        "overdue": bool(
-            enrollment.status == "active"
-            and enrollment.target_completion_date
-            and today > enrollment.target_completion_date
-        ),
-        "completed_at": enrollment.completed_at,
-    }
+    """What `enroll show` prints at the top, for an enrollment just written."""
+    session.flush()
+    return q.enrollment_summary(reader_of(session), enrollment.id, today).as_dict()  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------ lifecycle

@@ -31,7 +31,6 @@ from trainctl.errors import (
 )
 from trainctl.models import (
     Enrollment,
-    Member,
     MilestoneEvent,
     Program,
     ProgramMilestone,
@@ -969,90 +968,6 @@ def verify_milestone(
     audit(session, actor, "milestone.verify", "milestone_event", event.id, milestone_id=m.id)
     session.flush()
     return event
-
-
-def milestone_rows(session: Session, enrollment: Enrollment) -> list[dict[str, Any]]:
-    verifier = sa.orm.aliased(Member)
-    stmt = (
-        select(ProgramMilestone, MilestoneEvent, verifier.name)
-        .outerjoin(
-            MilestoneEvent,
-            sa.and_(
-                MilestoneEvent.milestone_id == ProgramMilestone.id,
-                MilestoneEvent.enrollment_id == enrollment.id,
-            ),
-        )
-        .outerjoin(verifier, verifier.id == MilestoneEvent.verified_by)
-        .where(ProgramMilestone.program_id == enrollment.program_id)
-        .order_by(col(ProgramMilestone.completion_percentage_threshold), col(ProgramMilestone.id))
-    )
-    rows = []
-    for m, ev, who in session.exec(stmt):  # type: ignore[call-overload]
-        if ev is None:
-            state = "not reached"
-        elif not m.requires_verification:
-            state = "reached"
-        elif ev.verified_at is None:
-            state = "awaiting verification"
-        else:
-            state = "verified"
-        rows.append(
-            {"id": m.id, "milestone": m.name, "phase_id": m.phase_id, "threshold": m.completion_percentage_threshold,
-             "state": state, "reached_at": ev.reached_at if ev else None,
-             "verified_by": who if ev and ev.verified_at else None,
-             "verified_at": ev.verified_at if ev else None}
-        )  # fmt: skip
-    return rows
-
-
-# ------------------------------------------------------------------------------------ log
-def ledger(session: Session, actor: Actor, located: Located) -> list[dict[str, Any]]:
-    """The credits of one progress row, oldest first (who entered and verified each)."""
-    if actor.member_id != located.enrollment.member_id and not actor.can(VIEW_ALL):
-        raise PermissionDeniedError(
-            f"{actor.name} ({actor.role}) may only see their own progress.",
-            "`trainctl enroll me` lists yours.",
-        )
-    entered = sa.orm.aliased(Member)
-    verified = sa.orm.aliased(Member)
-    stmt = (
-        select(ProgressCredit, entered.name, verified.name)
-        .outerjoin(entered, entered.id == ProgressCredit.entered_by)
-        .outerjoin(verified, verified.id == ProgressCredit.verified_by)
-        .where(ProgressCredit.progress_id == located.progress.id)
-        .order_by(col(ProgressCredit.entered_at), col(ProgressCredit.id))
-    )
-    return [
-        {"id": c.id, "entered_at": c.entered_at, "source": c.source_type, "source_id": c.source_id,
-         "amount": c.amount, "category": c.category, "item": c.item, "state": c.state,
-         "entered_by": who or ("database owner" if c.entered_by is None else None),
-         "verified_by": vwho or ("database owner" if c.verified_at and c.verified_by is None else None),
-         "note": c.note}
-        for c, who, vwho in session.exec(stmt)  # type: ignore[call-overload]
-    ]  # fmt: skip
-
-
-def pending_credits(session: Session, actor: Actor) -> list[dict[str, Any]]:
-    """Self-reported credit waiting for an officer."""
-    actor.require(VIEW_ALL, "see other members' pending credit")
-    stmt = (
-        select(ProgressCredit, RequirementProgress.enrollment_id, Member.name, Requirement.name)
-        .join(RequirementProgress, col(RequirementProgress.id) == ProgressCredit.progress_id)
-        .join(Enrollment, col(Enrollment.id) == RequirementProgress.enrollment_id)
-        .join(Member, col(Member.id) == Enrollment.member_id)
-        .join(
-            ProgramRequirement,
-            col(ProgramRequirement.id) == RequirementProgress.program_requirement_id,
-        )
-        .join(Requirement, col(Requirement.id) == ProgramRequirement.requirement_id)
-        .where(ProgressCredit.state == "pending")
-        .order_by(col(ProgressCredit.entered_at), col(ProgressCredit.id))
-    )
-    return [
-        {"progress_id": c.progress_id, "enrollment_id": eid, "member": who, "requirement": req,
-         "amount": c.amount, "item": c.item, "entered_at": c.entered_at, "note": c.note}
-        for c, eid, who, req in session.exec(stmt)  # type: ignore[call-overload]
-    ]  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- settings
