@@ -22,8 +22,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 Params = Mapping[str, Any]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -104,6 +105,12 @@ def as_json(value: Any) -> Any:
     return value
 
 
+def required(value: T | None) -> T:
+    """A NOT NULL column's value, typed as such (the schema guarantees it is there)."""
+    assert value is not None
+    return value
+
+
 def as_bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
@@ -123,7 +130,7 @@ def _sqlite(path: str) -> Any:
 
 def _postgres(url: str) -> Any:
     try:
-        import psycopg
+        import psycopg  # type: ignore[import-not-found, unused-ignore]  # optional: trainctl[postgres]
     except ImportError:
         from trainctl.errors import TrainctlError
 

@@ -15,7 +15,7 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
 from trainctl.queries.members import get_member
 from trainctl.queries.programs import get_program
 
@@ -130,7 +130,7 @@ def _listing(rd: Reader, conds: list[str], params: dict[str, Any]) -> list[Enrol
     shown = dp.shown_percentage
     return [
         EnrollmentRow(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], shown(r[7]), as_date(r[8]),  # type: ignore[arg-type]  # NOT NULL
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], shown(r[7]), required(as_date(r[8])),
             as_date(r[9]), phase_label(r[10], r[11]),
         )
         for r in rows
@@ -261,7 +261,7 @@ def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> Enrollmen
         phase_started_on=phase_started,
         phase_deadline=phase_due,
         phase_overdue=dp.phase_overdue(status, phase_due, open_items, today),
-        enrolled_on=as_date(enrolled_on),  # type: ignore[arg-type]  # NOT NULL
+        enrolled_on=required(as_date(enrolled_on)),
         enrolled_by=by_name or ("database owner" if enrolled_by is None else None),
         target_date=target,
         overdue=dp.enrollment_overdue(status, target, today),

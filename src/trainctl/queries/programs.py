@@ -44,7 +44,10 @@ def get_program(rd: Reader, ref: str | int, *, what: str = "program") -> Program
     if sep and tail.isdigit() and head:
         name, version = head.strip(), int(tail)
     only = " AND version = :version" if version is not None else ""
-    attempts = (("name = :name", name), ("lower(name) = :name", name.lower()))
+    attempts: tuple[tuple[str, str], ...] = (
+        ("name = :name", name),
+        ("lower(name) = :name", name.lower()),
+    )
     if version is not None and as_id(version) is None:
         attempts = ()  # beyond 64 bits: no such version
     for cond, value in attempts:

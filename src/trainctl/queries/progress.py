@@ -15,7 +15,7 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id, requirement_matches
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_json, as_utc, in_list, required
 from trainctl.queries.enrollments import OWN_HINT, get_enrollment, record
 from trainctl.queries.members import get_member
 
@@ -104,7 +104,7 @@ def locate(
         where, params = "rp.enrollment_id = :enrollment", {"enrollment": e.id}
         scope = f"enrollment {enrollment}"
     else:
-        m = get_member(rd, member)  # type: ignore[arg-type]  # exactly one of the two is set
+        m = get_member(rd, required(member))  # exactly one of --enrollment, --member
         _may_see(actor, m.id)
         statuses, params = in_list("open", dp.CREDITABLE)
         where = f"e.member_id = :member AND e.status IN {statuses}"
@@ -173,7 +173,7 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
         out.append(
             CreditRow(
                 id=cid,
-                entered_at=as_utc(at),  # type: ignore[arg-type]  # NOT NULL
+                entered_at=required(as_utc(at)),
                 source=source,
                 source_id=source_id,
                 amount=amount,
@@ -223,6 +223,6 @@ def pending_credits(rd: Reader, actor: Actor) -> list[PendingRow]:
     """Self-reported credit waiting for an officer (training.view_all)."""
     actor.require(VIEW_ALL, "see other members' pending credit")
     return [
-        PendingRow(pid, eid, member, req, amount, item, as_utc(at), note)  # type: ignore[arg-type]
+        PendingRow(pid, eid, member, req, amount, item, required(as_utc(at)), note)
         for pid, eid, member, req, amount, item, at, note in rd.all(_PENDING)
     ]
