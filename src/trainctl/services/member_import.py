@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
 from trainctl.errors import BadInputError
@@ -284,7 +284,7 @@ def _write_import(
     audit_rows: list[dict[str, Any]] = []
     if adds:
         inserted = session.execute(
-            sa.insert(Member).returning(Member.id, Member.email),
+            sa.insert(Member).returning(col(Member.id), col(Member.email)),
             [
                 {**models[p.line].model_dump(), "created_at": now, "created_by": actor.member_id}
                 for p in adds
