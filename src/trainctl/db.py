@@ -100,6 +100,12 @@ def session_scope(engine: sa.Engine, *, write: bool = True) -> Iterator[Session]
             raise
 
 
+def table(model: type[Any]) -> sa.Table:
+    """A model's Core table, typed (SQLModel does not declare `__table__`)."""
+    core: sa.Table = model.__table__
+    return core
+
+
 # ------------------------------------------------------------------------------ bulk insert
 def _bind_processor(type_: Any, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
     """The bind processor SQLAlchemy itself applies: the dialect's implementation of the

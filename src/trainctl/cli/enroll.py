@@ -30,7 +30,6 @@ LIST_COLS = [
     Col("target_date", "Target"),
 ]
 EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PROGRAM`."
-CSV_COLUMNS = ("member", "email", "badge", "id")
 
 
 def bar(pct: float, width: int = 10) -> str:
@@ -76,53 +75,11 @@ def add(
     )
 
 
-def _requests_from_csv(path: Path) -> tuple[list[Any], list[tuple[int, int]]]:
-    from trainctl.domain.csvfile import parse_csv
-    from trainctl.services.enrollment import Request
-
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"Cannot read {path}: {exc.strerror}.", "Check the path.") from None
-    table = parse_csv(
-        data, source=str(path), required=(), optional=(*CSV_COLUMNS, "name", "target_date")
-    )
-    present = [c for c in CSV_COLUMNS if c in table.columns]
-    if not present:
-        raise BadInputError(
-            f"{path}: no column names the members.",
-            "Give a member, email, badge or id column (member accepts any of the three).",
-        )
-    requests = []
-    problems = []
-    for row in table.rows:
-        column = next((c for c in present if row.values.get(c)), None)
-        target = None
-        raw_target = row.values.get("target_date") or ""
-        if raw_target:
-            try:
-                from datetime import date
-
-                target = date.fromisoformat(raw_target)
-            except ValueError:
-                problems.append(
-                    f"line {row.line}, field target_date: {raw_target!r} is not a date (YYYY-MM-DD)"
-                )
-        requests.append(
-            Request(
-                where=f"line {row.line}",
-                ref=row.values[column] if column else "",
-                kind=column or "member",
-                target_date=target,
-            )
-        )
-    if problems:
-        raise BadInputError(
-            f"{path}: {len(problems)} bad value(s); nothing was written.",
-            "Fix the lines named above and run the command again.",
-            details=problems,
-        )
-    return requests, table.duplicates
 
 
 @app.command("bulk")
@@ -158,6 +115,7 @@ def bulk(
     """Enroll many members at once. Every member is checked first; each refusal is reported
     with its line and reason, and the command exits 1 when any member was refused."""
     from trainctl.services import enrollment as svc
+    from trainctl.services.enrollment.requests import requests_from_csv, requests_from_list
 
     if (csv_file is None) == (members is None):
         raise UsageError("Give --csv FILE or --members a,b,c (one of them).")
@@ -165,14 +123,9 @@ def bulk(
     target = parse_date(target_date, "--target-date")
     duplicates: list[tuple[int, int]] = []
     if csv_file is not None:
-        requests, duplicates = _requests_from_csv(csv_file)
+        requests, duplicates = requests_from_csv(_read(csv_file), source=str(csv_file))
     else:
-        refs = [r.strip() for r in (members or "").split(",")]
-        requests = [svc.Request(where=f"item {i}", ref=r) for i, r in enumerate(refs, 1) if r]
-        if not requests:
-            raise UsageError(
-                "--members names nobody.", "Give ids, emails or badges separated by commas."
-            )
+        requests = requests_from_list(members or "")
 
     with state.session(write=not dry_run) as (session, actor):
         p = svc.get_program(session, program)
@@ -245,18 +198,19 @@ class _progress_bar:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        self.progress = Progress(
+        live = Progress(
             TextColumn("Enrolling"),
             BarColumn(),
             MofNCompleteColumn(),
             console=render.err,
             transient=True,
         )
-        self.progress.start()
-        self.task = self.progress.add_task("rows", total=None)
+        self.progress = live
+        live.start()
+        task = live.add_task("rows", total=None)
 
         def update(done: int, total: int) -> None:
-            self.progress.update(self.task, completed=done, total=total)  # type: ignore[union-attr]
+            live.update(task, completed=done, total=total)
 
         return update
 
@@ -432,12 +386,13 @@ def show(
 
 
 def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | None) -> None:
-    from trainctl.services import enrollment as svc
+    from trainctl.services.enrollment import get_enrollment
+    from trainctl.services.enrollment.lifecycle import change_status
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        e = svc.get_enrollment(session, enrollment)
-        e, messages = svc.change_status(
+        e = get_enrollment(session, enrollment)
+        e, messages = change_status(
             session, actor, e, action, today=state.today(session), reason=reason
         )
         status = e.status if action != "resume" else "active"
@@ -485,12 +440,12 @@ def fail(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None
 def advance(ctx: typer.Context, enrollment: EnrollmentArg) -> None:
     """Advance a phased enrollment to its next phase (the officer's manual advancement);
     refused unless the current phase's required items are complete."""
-    from trainctl.services import enrollment as svc
-    from trainctl.services.progress import advance_phase
+    from trainctl.services.enrollment import get_enrollment
+    from trainctl.services.enrollment.lifecycle import advance_phase
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        e = svc.get_enrollment(session, enrollment)
+        e = get_enrollment(session, enrollment)
         messages = advance_phase(session, actor, e, today=state.today(session))
     for m in messages:
         render.info(m, quiet=state.quiet)

@@ -118,23 +118,27 @@ def update(
     format: FormatOpt = None,
 ) -> None:
     """Record progress: every number is a credit in the ledger; status and percentages follow."""
-    from trainctl.services import progress as svc
+    from trainctl.domain.changes import parse_update
+    from trainctl.domain.progress import shown_percentage
+    from trainctl.services.progress.changes import apply_update, locate
 
+    # The flags become a value first: a usage error exits 2 before the database is opened.
+    change = parse_update(
+        add=add, set_to=set_to, check=check, uncheck=uncheck, category=category,
+        distributive=distributive, status=status, waive=waive, reason=reason, verify=verify,
+        note=note,
+    )  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        located = svc.locate(
+        located = locate(
             session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
         )
-        result = svc.update_progress(
-            session, actor, located, today=state.today(session), add=add, set_to=set_to, check=check,
-            uncheck=uncheck, category=category, distributive=distributive, status=status, waive=waive, reason=reason,
-            verify=verify, note=note,
-        )  # fmt: skip
+        result = apply_update(session, actor, located, change, today=state.today(session))
         rp, e, req = result.progress, result.enrollment, result.requirement
         data = {
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
-            "value": rp.progress_value, "percentage": round(rp.progress_percentage, 1),
-            "status": rp.status, "enrollment_progress": round(e.progress_percentage, 1),
+            "value": rp.progress_value, "percentage": shown_percentage(rp.progress_percentage),
+            "status": rp.status, "enrollment_progress": shown_percentage(e.progress_percentage),
             "enrollment_status": e.status, "pending": result.pending,
             "verified_at": rp.verified_at,
         }  # fmt: skip
@@ -224,7 +228,7 @@ def verify_milestone(
 ) -> None:
     """Verify a reached milestone that requires an officer (never your own)."""
     from trainctl.services.enrollment import get_enrollment
-    from trainctl.services.progress import verify_milestone as do_verify
+    from trainctl.services.progress.milestones import verify_milestone as do_verify
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
@@ -251,7 +255,7 @@ def self_reporting(
         return
     if value not in ("on", "off"):
         raise UsageError(f"self-reporting is 'on' or 'off', not {value!r}.")
-    from trainctl.services.progress import set_self_reporting
+    from trainctl.services.progress.self_reporting import set_self_reporting
 
     with state.session(write=True) as (session, actor):
         set_self_reporting(session, actor, value == "on")
