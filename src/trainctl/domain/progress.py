@@ -325,15 +325,24 @@ def effective_percentage(percentage: float, override: str | None) -> float:
     return 100.0 if override in ("completed", "waived") else _cap(percentage)
 
 
+PCT_UNITS = 10_000  # percentages are kept to 4 decimals: whole ten-thousandths
+
+
 def rollup(rows: Iterable[tuple[bool, float]]) -> float:
     """Enrollment progress: mean effective percentage over REQUIRED links, each counted once.
 
-    `rows` are (is_required, effective percentage), one per program requirement link.
+    `rows` are (is_required, effective percentage), one per program requirement link. The
+    mean is taken in whole ten-thousandths of a percent and truncated, in integer arithmetic:
+    - 100 means every required row is complete (99.9999 and 100 make 99.9999, never 100);
+    - the set-based SQL (services/progress/rollup.py) computes the very same number on any
+      engine. Rounding a float half (0.79785) differs between Python and SQLite: the
+      property test in tests/test_progress_rollup_property.py found it.
     """
     required = [pct for is_required, pct in rows if is_required]
     if not required:
         return 0.0
-    return _cap(sum(required) / len(required))
+    units = sum(round(pct * PCT_UNITS) for pct in required)
+    return _cap(units // len(required) / PCT_UNITS)
 
 
 def shown_percentage(pct: float) -> float:

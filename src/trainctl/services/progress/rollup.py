@@ -1,7 +1,7 @@
 """Enrollment rollup: percentage and status of many enrollments in ONE set-based UPDATE.
 
 The rule is domain.progress.rollup (the mean effective percentage over required links, each
-counted once) and domain.progress.enrollment_status (auto-complete at 100, reopen below;
+counted once, in whole ten-thousandths) and domain.progress.enrollment_status (auto-complete at 100, reopen below;
 hold, withdraw and fail are left alone), written here in SQL for speed. A property test
 (tests/test_progress_rollup_property.py) proves the two agree on random ledgers.
 """
@@ -29,8 +29,12 @@ def rollup_enrollments(
     now = now or utcnow()
     e, rp, pr = table(Enrollment), table(RequirementProgress), table(ProgramRequirement)
     effective = sa.case((rp.c.status.in_(dp.DONE), 100.0), else_=rp.c.progress_percentage)
+    # domain.progress.rollup in SQL: the mean in whole ten-thousandths by integer division
+    # (truncated), so every engine computes what Python does.
+    units = sa.cast(sa.func.round(effective * dp.PCT_UNITS), sa.Integer)
+    mean_units = sa.func.sum(units) // sa.func.count()
     mean = (
-        sa.select(sa.func.round(sa.func.coalesce(sa.func.avg(effective), 0.0), 4))
+        sa.select(sa.func.coalesce(mean_units / float(dp.PCT_UNITS), 0.0))
         .select_from(rp.join(pr, pr.c.id == rp.c.program_requirement_id))
         .where(rp.c.enrollment_id == e.c.id, pr.c.is_required.is_(True))
         .scalar_subquery()
