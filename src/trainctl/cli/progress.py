@@ -210,7 +210,8 @@ def milestones(
 
     state = get_state(ctx)
     with state.reader() as (rd, actor):
-        rows = [m.as_dict() for m in q.milestone_rows(rd, q.visible_enrollment(rd, actor, enrollment))]
+        found = q.visible_enrollment(rd, actor, enrollment)
+        rows = [m.as_dict() for m in q.milestone_rows(rd, found)]
     render.table(
         rows,
         [Col("id", "ID", numeric=True), Col("milestone"), Col("threshold", "At %", numeric=True), Col("state"),
