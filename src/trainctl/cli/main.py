@@ -37,7 +37,7 @@ def report_error(error: TrainctlError) -> None:
         err.print(f"[bold]Hint:[/bold] {escape(error.hint)}", highlight=False)
 
 
-def _translate(exc: BaseException) -> TrainctlError | None:
+def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | None:
     """Database-level failures that reach the top become domain errors with a hint."""
     if isinstance(exc, TrainctlError):
         return exc
@@ -50,7 +50,7 @@ def _translate(exc: BaseException) -> TrainctlError | None:
                 "Try again when the other run has finished.",
             )
         if "unable to open database" in text or "readonly database" in text:
-            return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
+            return _read_only_or(text, url)
         if "CHECK constraint failed" in text or "UNIQUE constraint failed" in text or "NOT NULL" in text:
             return TrainctlError(f"The database refused the change: {text}", "Nothing was written.")
         if "file is not a database" in text or "malformed" in text:
@@ -69,6 +69,23 @@ def _translate(exc: BaseException) -> TrainctlError | None:
     )
     error.exit_code = 70  # EX_SOFTWARE
     return error
+
+
+def _read_only_or(text: str, url: str | None) -> TrainctlError:
+    """A write refused by the file system: say it is read-only, and that reads still work."""
+    from trainctl.config import sqlite_path
+    from trainctl.dbfile import is_read_only
+    from trainctl.errors import PermissionDeniedError
+
+    path = sqlite_path(url) if url else None
+    if path is not None and path.exists() and is_read_only(path):
+        return PermissionDeniedError(
+            f"The database {path} is read-only: trainctl cannot write the file or its folder "
+            f"(SQLite keeps {path.name}-wal and {path.name}-shm beside it); nothing was written.",
+            "Read commands still work. To change it, make the file and its folder writable, "
+            "or copy it to a folder you may write (`trainctl db backup` makes a copy).",
+        )
+    return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
 
 
 def _is_usage_error(exc: BaseException) -> bool:
@@ -144,7 +161,8 @@ class TrainctlGroup(TyperGroup):
         except Exception as exc:
             if _is_usage_error(exc):
                 raise  # Typer prints usage errors itself, with exit 2
-            error = _translate(exc)
+            state = ctx.obj if isinstance(ctx.obj, AppState) else None
+            error = _translate(exc, state.url if state is not None else None)
             if error is None:
                 raise
             report_error(error)

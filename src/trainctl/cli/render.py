@@ -89,13 +89,26 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): text starting with
+# one of these is written with a leading apostrophe. Numbers are numbers and stay as they are.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    if isinstance(value, list):
+        text = ";".join(cell(v) for v in value)
+    else:
+        text = cell(value)
+    if text.startswith(FORMULA_START) and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
 def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([c.key for c in cols])
     for row in rows:
-        writer.writerow(
-            [";".join(cell(v) for v in row.get(c.key) or []) if isinstance(row.get(c.key), list) else cell(row.get(c.key)) for c in cols]
-        )
+        writer.writerow([csv_cell(row.get(c.key)) for c in cols])
 
 
 def table(
