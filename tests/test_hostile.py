@@ -151,3 +151,13 @@ def test_a_read_only_database_reads_and_refuses_writes_with_the_reason(cli, tmp_
             target.chmod(0o755 if what == "folder" else 0o644)
     r = cli("--db", str(db), "--format", "json", "member", "list")
     assert [m["name"] for m in r.json] == ["Ann Lee"]
+
+
+def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):
+    rows = "".join(f"N{i},bad{i}@x\n" for i in range(302))
+    r = _import(cli, tmp_path, ("name,email\n" + rows).encode())
+    lines = r.stderr.strip().splitlines()
+    assert r.exit_code == 65
+    assert lines[0].startswith("Error:") and lines[-1].startswith("Hint:")
+    assert lines[-2].strip() == "... and 282 more"
+    assert len(lines) == 1 + 20 + 1 + 1

@@ -25,13 +25,14 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def report_error(error: TrainctlError) -> None:
+    """Error, then the details (the first 20 and a count of the rest), then the hint last."""
     from rich.markup import escape
 
-    from trainctl.cli.render import err
+    from trainctl.cli.render import err, first_of
 
     # Messages quote user data (names, file contents): escaped, never read as markup.
     err.print(f"[bold red]Error:[/bold red] {escape(error.message)}", highlight=False)
-    for line in error.details:
+    for line in first_of(error.details):
         err.print(f"  {line}", highlight=False, markup=False)
     if error.hint:
         err.print(f"[bold]Hint:[/bold] {escape(error.hint)}", highlight=False)

@@ -422,7 +422,8 @@ def import_(
 ) -> None:
     """Import members from a CSV (matched by email). Checks every row first; writes nothing
     unless all rows pass (or --skip-invalid). Empty cells leave stored values alone.
-    Several positions in one cell: separate them with | , ; or spaces."""
+    Several positions in one cell: separate them with | , ; or spaces.
+    Exits 65 when any row was rejected, even with --skip-invalid (the good rows are written)."""
     from trainctl.services.member_import import import_members
 
     state = get_state(ctx)
@@ -440,9 +441,9 @@ def import_(
         )
         for line, first in result.duplicates:
             render.warn(f"line {line} repeats line {first}; imported once.")
-        for rejected in result.rejects:
-            for problem in rejected.problems:
-                render.warn(problem)
+        problems = [p for rejected in result.rejects for p in rejected.problems]
+        for problem in render.first_of(problems):
+            render.warn(problem)  # all of them are in the reject file
         if result.rejects and not dry_run:
             _write_rejects(rejects_path, result)  # before the commit: no file, no import
     if dry_run:
@@ -477,6 +478,8 @@ def import_(
         where = f"; written to {rejects_path}" if not dry_run else ""
         summary += f", {len(result.rejects)} rejected{where}"
     render.info(f"{csv_file.name}: {summary}.", quiet=state.quiet)
+    if result.rejects:
+        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
 
 
 def _write_rejects(path: Path, result: Any) -> None:

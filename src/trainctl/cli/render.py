@@ -220,6 +220,17 @@ def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
     console("out").print(t)
 
 
+SHOWN_PROBLEMS = 20
+
+
+def first_of(lines: Sequence[str], limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """A long list of problems: the first `limit`, then how many more (a 302-row roster
+    must not bury the hint under 302 lines)."""
+    if len(lines) <= limit + 1:
+        return list(lines)
+    return [*lines[:limit], f"... and {len(lines) - limit} more"]
+
+
 def info(message: str, *, quiet: bool = False) -> None:
     """A summary line on stderr (silent under --quiet)."""
     if not quiet:

@@ -233,7 +233,7 @@ def validated(
         details = describe_errors(exc, where)
         raise BadInputError(
             f"Invalid {what} ({len(details)} problem{'s' if len(details) > 1 else ''}).",
-            position_hint(details) or "Fix the values named below and run the command again.",
+            position_hint(details) or "Fix the values named above and run the command again.",
             details=details,
         ) from None
 

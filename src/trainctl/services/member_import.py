@@ -265,7 +265,7 @@ def import_members(
             raise BadInputError(
                 f"{source}: {len(problems)} of {total} rows have problems; nothing was written.",
                 position_hint(details)
-                or "Fix the rows named below and run the command again, or add --skip-invalid to "
+                or "Fix the rows named above and run the command again, or add --skip-invalid to "
                 "import the good rows and write the others to a reject file.",
                 details=details,
             )
