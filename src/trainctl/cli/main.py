@@ -158,7 +158,7 @@ class TrainctlGroup(TyperGroup):
             # `trainctl ... | head` closed the pipe: stop quietly (Python docs, "Note on SIGPIPE")
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(1) from None
+            raise typer.Exit(0) from None  # the reader stopped reading: not a failure
         except Exception as exc:
             if _is_usage_error(exc):
                 raise  # Typer prints usage errors itself, with exit 2
