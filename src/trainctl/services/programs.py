@@ -119,37 +119,10 @@ def get_program(session: Session, ref: str | int, *, what: str = "program") -> P
 
 
 def find_requirement(session: Session, ref: str | int) -> Requirement:
-    """A requirement by id, registry code (e.g. "NFPA 1001") or name (ignoring case)."""
-    text = str(ref).strip()
-    if text.isdigit():
-        found = session.get(Requirement, int(text))
-        if found is not None:
-            return found
-    for cond in (
-        sa.func.lower(col(Requirement.registry_code)) == text.lower(),
-        sa.func.lower(col(Requirement.name)) == text.lower(),
-    ):
-        rows = list(
-            session.exec(select(Requirement).where(cond).order_by(col(Requirement.id)).limit(5))
-        )
-        if len(rows) == 1:
-            return rows[0]
-        if len(rows) > 1:
-            raise RefusedError(
-                f"{text!r} names more than one requirement.",
-                "Use the requirement id.",
-                details=[
-                    f"#{r.id} {r.registry_name or ''} {r.registry_code or ''} {r.name}".replace(
-                        "  ", " "
-                    )
-                    for r in rows
-                ],
-            )
-    raise NotFoundError(
-        f"No requirement {text!r}.",
-        "`trainctl requirement list` shows them (id, registry code or name); registry "
-        "requirements come with `trainctl import nfpa|nremt|proboard|iso`.",
-    )
+    """The requirement named by id, registry code, name or alias (the one resolver)."""
+    from trainctl.services.requirements import get_requirement
+
+    return get_requirement(session, ref)
 
 
 def get_phase(session: Session, program: Program, number: int) -> ProgramPhase:
