@@ -21,7 +21,7 @@ from trainctl.cli.state import fmt_of, get_state
 from trainctl.errors import BadInputError, UsageError
 
 if TYPE_CHECKING:
-    from trainctl.services.programs import ProgramTree
+    from trainctl.queries.programs import ProgramTree
 
 CTX = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(no_args_is_help=True, context_settings=CTX)
@@ -162,14 +162,12 @@ def _given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-def _read_tree(state: Any, program: str) -> ProgramTree:
-    """Load a program's tree in a read transaction; the rows stay usable afterwards."""
-    from trainctl.services import programs as svc
+def _read_tree(ctx: typer.Context, program: str) -> ProgramTree:
+    """A program's whole tree, read on the read side (typed rows, no ORM)."""
+    from trainctl.queries import programs as q
 
-    with state.session(write=False) as (session, _actor):
-        tree = svc.load_tree(session, svc.get_program(session, program))
-        session.expunge_all()  # keep loaded values when the read transaction rolls back
-    return tree
+    with get_state(ctx).reader() as (rd, _actor):
+        return q.load_tree(rd, q.get_program(rd, program))
 
 
 # ----------------------------------------------------------------------------- programs
@@ -312,15 +310,13 @@ def list_(
     format: FormatOpt = None,
 ) -> None:
     """List programs and their versions, with phase, requirement and enrollment counts."""
-    from trainctl.services import programs as svc
+    from trainctl.queries import programs as q
 
-    state = get_state(ctx)
-    with state.session(write=False) as (session, _actor):
-        rows = svc.list_programs(
-            session, position=position, template=template, status=status.value if status else None
+    with get_state(ctx).reader() as (rd, _actor):
+        programs = q.list_programs(
+            rd, position=position, template=template, status=status.value if status else None
         )
-    if status is None:
-        rows = [r for r in rows if r["status"] != "archived"]
+    rows = [p.as_dict() for p in programs]
     cols = [
         render.Col("id", "ID", numeric=True),
         render.Col("name"),
@@ -457,48 +453,36 @@ def show(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None) -> N
 
     `--format json` prints one nested document; `program apply -f` accepts it back.
     """
-    from trainctl.services import program_files
-    from trainctl.services import programs as svc
-
-    state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
-    with state.session(write=False) as (session, _actor):
-        tree = svc.load_tree(session, svc.get_program(session, program))
-        if fmt == "json":
-            render.emit_json(program_files.program_document(tree, info=True))
-            return
-        if fmt == "csv":
-            rows = [
-                {
-                    "phase": n,
-                    "sort_order": lv.link.sort_order,
-                    "registry": lv.requirement.registry_name,
-                    "code": lv.requirement.registry_code,
-                    "requirement": lv.requirement.name,
-                    "required": lv.link.is_required,
-                    "prerequisite": lv.link.is_prerequisite,
-                    "deadline_days": lv.link.custom_deadline_days,
-                }
-                for n, lv in tree.all_links()
-            ]
-            render.emit_csv(
-                rows,
-                [
-                    render.Col(k)
-                    for k in (
-                        "phase",
-                        "sort_order",
-                        "registry",
-                        "code",
-                        "requirement",
-                        "required",
-                        "prerequisite",
-                        "deadline_days",
-                    )
-                ],
-            )
-            return
-        render.out.print(render_tree(tree))
+    tree = _read_tree(ctx, program)
+    if fmt == "json":
+        from trainctl.queries.program_document import program_document
+
+        render.emit_json(program_document(tree, info=True))
+        return
+    if fmt == "csv":
+        rows = [
+            {
+                "phase": n,
+                "sort_order": lv.link.sort_order,
+                "registry": lv.requirement.registry_name,
+                "code": lv.requirement.registry_code,
+                "requirement": lv.requirement.name,
+                "required": lv.link.is_required,
+                "prerequisite": lv.link.is_prerequisite,
+                "deadline_days": lv.link.custom_deadline_days,
+            }
+            for n, lv in tree.all_links()
+        ]
+        render.emit_csv(rows, [render.Col(k) for k in SHOW_CSV_KEYS])
+        return
+    render.out.print(render_tree(tree))
+
+
+SHOW_CSV_KEYS = (
+    "phase", "sort_order", "registry", "code", "requirement", "required", "prerequisite",
+    "deadline_days",
+)  # fmt: skip
 
 
 @app.command("edit")
@@ -682,14 +666,13 @@ def export(
 ) -> None:
     """Write a program as a TOML file (phases, links by registry code or name, milestones,
     and the definitions of department requirements) for review and `program apply`."""
-    from trainctl.services import program_files
-    from trainctl.services import programs as svc
+    from trainctl.queries.program_document import export_toml
+    from trainctl.queries.programs import label as program_label
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, _actor):
-        target = svc.get_program(session, program)
-        text = program_files.export_toml(svc.load_tree(session, target))
-        label = svc.label(target)
+    tree = _read_tree(ctx, program)
+    text = export_toml(tree)
+    label = program_label(tree.program)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -851,8 +834,7 @@ def phase_add(
 @phase_app.command("list")
 def phase_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None) -> None:
     """List a program's phases in order."""
-    state = get_state(ctx)
-    tree = _read_tree(state, program)
+    tree = _read_tree(ctx, program)
     rows = [
         {
             "id": pv.phase.id,
@@ -1068,8 +1050,7 @@ def link_list(
     ctx: typer.Context, program: ProgramArg, phase: PhaseOpt = None, format: FormatOpt = None
 ) -> None:
     """List a program's requirement links in order (all scopes, or one with --phase)."""
-    state = get_state(ctx)
-    tree = _read_tree(state, program)
+    tree = _read_tree(ctx, program)
     rows = [
         {
             "id": lv.link.id,
@@ -1224,11 +1205,7 @@ def milestone_add(
 @milestone_app.command("list")
 def milestone_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None) -> None:
     """List a program's milestones (program level and per phase)."""
-    state = get_state(ctx)
-    tree = _read_tree(state, program)
-    items = [(None, m) for m in tree.milestones] + [
-        (pv.phase.phase_number, m) for pv in tree.phases for m in pv.milestones
-    ]
+    tree = _read_tree(ctx, program)
     rows = [
         {
             "id": m.id,
@@ -1239,7 +1216,7 @@ def milestone_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = 
             "notification_message": m.notification_message,
             "description": m.description,
         }
-        for n, m in items
+        for n, m in tree.all_milestones()
     ]
     cols = [
         render.Col("id", "ID", numeric=True),

@@ -28,14 +28,17 @@ from sqlmodel import Session, col, select
 
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import Program, Requirement
+from trainctl.queries.program_document import (  # noqa: F401  (the names callers import from here)
+    DEFINITION_FIELDS,
+    export_toml,
+    program_document,
+)
 from trainctl.schemas import describe_errors
-from trainctl.schemas.programs import FileLink, ProgramFile, RequirementDefinition
+from trainctl.schemas.programs import FileLink, ProgramFile
 from trainctl.services import programs as svc
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 
-HEADER = "# trainctl program file: apply with `trainctl program apply -f FILE` (format: TOML; JSON also accepted)\n"
-DEFINITION_FIELDS = tuple(f for f in RequirementDefinition.model_fields if f not in ("id", "name"))
 IMPORT_COMMAND = {
     "nfpa": "nfpa",
     "nremt": "nremt",
@@ -43,119 +46,6 @@ IMPORT_COMMAND = {
     "proboard": "proboard",
     "iso": "iso",
 }
-
-
-# ------------------------------------------------------------------------ the document
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(v) for v in value]
-    return value
-
-
-def _link_doc(lv: svc.LinkView) -> dict[str, Any]:
-    req, link = lv.requirement, lv.link
-    ref: dict[str, Any] = (
-        {"registry": req.registry_name, "code": req.registry_code, "name": req.name}
-        if req.registry_code
-        else {"name": req.name}
-    )
-    return {
-        **ref,
-        "required": link.is_required,
-        "prerequisite": link.is_prerequisite,
-        "sort_order": link.sort_order,
-        "description": link.program_specific_description,
-        "deadline_days": link.custom_deadline_days,
-        "notification_message": link.notification_message,
-    }
-
-
-def _milestone_doc(ms: Any) -> dict[str, Any]:
-    return {
-        "name": ms.name,
-        "threshold": ms.completion_percentage_threshold,
-        "description": ms.description,
-        "notification_message": ms.notification_message,
-        "requires_verification": ms.requires_verification,
-    }
-
-
-def definition_doc(req: Requirement) -> dict[str, Any]:
-    return {"name": req.name, **{f: getattr(req, f) for f in DEFINITION_FIELDS}}
-
-
-def program_document(tree: svc.ProgramTree, *, info: bool = False) -> dict[str, Any]:
-    """The whole program as one nested document. `info=True` adds read-only keys (ids,
-    status, lineage) for `show --format json`; apply accepts and ignores them."""
-    p = tree.program
-    doc: dict[str, Any] = {}
-    if info:
-        doc.update({
-            "id": p.id, "status": p.status,
-            "lineage": svc.ref_of(tree.lineage) if tree.lineage else None,
-            "derived_from": svc.ref_of(tree.derived_from) if tree.derived_from else None,
-            "created_at": p.created_at.isoformat() if p.created_at else None,
-        })  # fmt: skip
-    doc.update({
-        "name": p.name, "version": p.version, "description": p.description,
-        "target_position": p.target_position, "structure_type": p.structure_type,
-        "allows_concurrent_enrollment": p.allows_concurrent_enrollment,
-        "time_limit_days": p.time_limit_days, "warning_days_before": p.warning_days_before,
-        "is_template": p.is_template,
-        "prerequisites": [svc.ref_of(q) for q in tree.prerequisites],
-        "reminder_conditions": dict(p.reminder_conditions or {}),
-    })  # fmt: skip
-    defs = {
-        lv.requirement.id: lv.requirement
-        for _, lv in tree.all_links()
-        if not lv.requirement.registry_code
-    }
-    doc["requirement_definitions"] = [
-        ({"id": r.id} if info else {}) | definition_doc(r)
-        for r in sorted(defs.values(), key=lambda r: r.name.lower())
-    ]
-    doc["requirements"] = [
-        ({"id": lv.link.id} if info else {}) | _link_doc(lv) for lv in tree.links
-    ]
-    doc["milestones"] = [
-        ({"id": m.id} if info else {}) | _milestone_doc(m) for m in tree.milestones
-    ]
-    doc["phases"] = [
-        ({"id": pv.phase.id} if info else {})
-        | {
-            "number": pv.phase.phase_number,
-            "name": pv.phase.name,
-            "description": pv.phase.description,
-            "prerequisites": pv.prerequisites,
-            "requires_manual_advancement": pv.phase.requires_manual_advancement,
-            "time_limit_days": pv.phase.time_limit_days,
-            "requirements": [
-                ({"id": lv.link.id} if info else {}) | _link_doc(lv) for lv in pv.links
-            ],
-            "milestones": [
-                ({"id": m.id} if info else {}) | _milestone_doc(m) for m in pv.milestones
-            ],
-        }
-        for pv in tree.phases
-    ]
-    return doc
-
-
-def export_toml(tree: svc.ProgramTree) -> str:
-    import tomli_w
-
-    doc = program_document(tree)
-    defaults = {
-        k: f.get_default(call_default_factory=True)
-        for k, f in RequirementDefinition.model_fields.items()
-    }
-    doc["requirement_definitions"] = [
-        {k: v for k, v in d.items() if k in ("name", "requirement_type") or v != defaults.get(k)}
-        for d in doc["requirement_definitions"]
-    ]
-    return HEADER + tomli_w.dumps(_drop_none(doc))
 
 
 # ------------------------------------------------------------------------------ reading
@@ -398,9 +288,7 @@ def apply_file(
     """Create the file's program, or bring the existing (name, version) to it."""
     actor.require(MANAGE, "apply program files")
     existing = session.exec(
-        select(Program).where(
-            sa.func.lower(col(Program.name)) == doc.name.lower(), Program.version == doc.version
-        )
+        select(Program).where(svc.same_name(doc.name), Program.version == doc.version)
     ).first()
     svc.check_position(session, doc.target_position)
     prereqs = [

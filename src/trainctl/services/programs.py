@@ -25,7 +25,7 @@ copies are set-based (a handful of bulk INSERTs).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -43,6 +43,16 @@ from trainctl.models import (
     ProgramRequirement,
     Requirement,
     utcnow,
+)
+from trainctl.queries import programs as read
+from trainctl.queries import reader_of
+from trainctl.queries.programs import (  # noqa: F401  (the names callers import from here)
+    LIST_HINT,
+    LinkView,
+    PhaseView,
+    ProgramTree,
+    label,
+    ref_of,
 )
 from trainctl.schemas.programs import (
     LinkCreate,
@@ -69,7 +79,6 @@ LINK_FIELDS = (
 MILESTONE_FIELDS = (
     "description", "completion_percentage_threshold", "notification_message", "requires_verification",
 )  # fmt: skip
-LIST_HINT = "`trainctl program list` shows every program and version."
 # Program fields that are part of the structure: fixed once members are enrolled.
 FIXED_WHEN_ENROLLED = ("structure_type", "is_template")
 ENROLLED_RULE = (
@@ -80,42 +89,21 @@ ENROLLED_RULE = (
 )
 
 
-def label(program: Program) -> str:
-    return f"'{program.name}' v{program.version}"
-
-
-def ref_of(program: Program) -> str:
-    return f"{program.name}@{program.version}"
+def same_name(name: str) -> Any:
+    """Program.name is `name` ignoring case, folded by the database on both sides (the
+    resolver's rule, queries.programs.get_program)."""
+    return sa.func.lower(col(Program.name)) == sa.func.lower(sa.literal(name, sa.String))
 
 
 # -------------------------------------------------------------------------------- lookups
 def get_program(session: Session, ref: str | int, *, what: str = "program") -> Program:
-    """A program by id, "Name" (its newest active version; else newest draft, else newest
-    archived) or "Name@2" (that version). Names match exactly, then ignoring case."""
-    text = str(ref).strip()
-    if text.isdigit():
-        program = session.get(Program, int(text))
-        if program is not None:
-            return program
-        raise NotFoundError(f"No program with id {text} ({what}).", LIST_HINT)
-    name, version = text, None
-    head, sep, tail = text.rpartition("@")
-    if sep and tail.isdigit() and head:
-        name, version = head.strip(), int(tail)
-    rank = sa.case(
-        (col(Program.status) == "active", 0), (col(Program.status) == "draft", 1), else_=2
-    )
-    for cond in (col(Program.name) == name, sa.func.lower(col(Program.name)) == name.lower()):
-        stmt = select(Program).where(cond)
-        if version is not None:
-            stmt = stmt.where(Program.version == version)
-        program = session.exec(stmt.order_by(rank, col(Program.version).desc()).limit(1)).first()
-        if program is not None:
-            return program
-    shown = f"'{name}' version {version}" if version is not None else f"'{name}'"
-    raise NotFoundError(
-        f"No program {shown} ({what}).", 'Name it by id, "Name" or "Name@VERSION"; ' + LIST_HINT
-    )
+    """The program named by id, "Name" or "Name@2" (the one resolver:
+    queries.programs.get_program, on this session's transaction)."""
+    session.flush()
+    found = read.get_program(reader_of(session), ref, what=what)
+    program = session.get(Program, found.id)
+    assert program is not None
+    return program
 
 
 def find_requirement(session: Session, ref: str | int) -> Requirement:
@@ -145,100 +133,14 @@ def has_enrollments(session: Session, program_id: int) -> bool:
 
 
 # ------------------------------------------------------------------------ the whole tree
-@dataclass
-class LinkView:
-    link: ProgramRequirement
-    requirement: Requirement
-
-
-@dataclass
-class PhaseView:
-    phase: ProgramPhase
-    prerequisites: list[int] = field(default_factory=list)  # phase numbers
-    links: list[LinkView] = field(default_factory=list)
-    milestones: list[ProgramMilestone] = field(default_factory=list)
-
-
-@dataclass
-class ProgramTree:
-    program: Program
-    prerequisites: list[Program]
-    lineage: Program | None
-    derived_from: Program | None
-    links: list[LinkView]  # program level
-    milestones: list[ProgramMilestone]  # program level
-    phases: list[PhaseView]
-
-    def all_links(self) -> list[tuple[int | None, LinkView]]:
-        out: list[tuple[int | None, LinkView]] = [(None, lv) for lv in self.links]
-        for pv in self.phases:
-            out.extend((pv.phase.phase_number, lv) for lv in pv.links)
-        return out
-
-
 def load_tree(session: Session, program: Program) -> ProgramTree:
-    """Everything about one program in six queries, whatever its size."""
-    pid = program.id
-    phases = list(
-        session.exec(
-            select(ProgramPhase)
-            .where(ProgramPhase.program_id == pid)
-            .order_by(col(ProgramPhase.phase_number))
-        )
-    )
-    views = {p.id: PhaseView(p) for p in phases}
-    number = {p.id: p.phase_number for p in phases}
-    pre_rows = session.exec(
-        select(PhasePrerequisite)
-        .join(ProgramPhase, col(ProgramPhase.id) == col(PhasePrerequisite.phase_id))
-        .where(ProgramPhase.program_id == pid)
-    )
-    for pre in pre_rows:
-        views[pre.phase_id].prerequisites.append(number[pre.prerequisite_phase_id])
-    for v in views.values():
-        v.prerequisites.sort()
-    links: list[LinkView] = []
-    for link, req in session.exec(
-        select(ProgramRequirement, Requirement)
-        .join(Requirement, col(Requirement.id) == col(ProgramRequirement.requirement_id))
-        .where(ProgramRequirement.program_id == pid)
-        .order_by(col(ProgramRequirement.sort_order), col(ProgramRequirement.id))
-    ):
-        (views[link.phase_id].links if link.phase_id is not None else links).append(
-            LinkView(link, req)
-        )
-    milestones: list[ProgramMilestone] = []
-    for ms in session.exec(
-        select(ProgramMilestone)
-        .where(ProgramMilestone.program_id == pid)
-        .order_by(col(ProgramMilestone.completion_percentage_threshold), col(ProgramMilestone.id))
-    ):
-        (views[ms.phase_id].milestones if ms.phase_id is not None else milestones).append(ms)
-    prerequisites = list(
-        session.exec(
-            select(Program)
-            .join(ProgramPrerequisite, col(ProgramPrerequisite.prerequisite_id) == col(Program.id))
-            .where(ProgramPrerequisite.program_id == pid)
-            .order_by(col(Program.name), col(Program.version))
-        )
-    )
-    related_ids = {i for i in (program.lineage_id, program.derived_from_id) if i is not None}
-    related = (
-        {p.id: p for p in session.exec(select(Program).where(col(Program.id).in_(related_ids)))}
-        if related_ids
-        else {}
-    )
-    return ProgramTree(
-        program=program,
-        prerequisites=prerequisites,
-        lineage=related.get(program.lineage_id) if program.lineage_id is not None else None,
-        derived_from=related.get(program.derived_from_id)
-        if program.derived_from_id is not None
-        else None,
-        links=links,
-        milestones=milestones,
-        phases=[views[p.id] for p in phases],
-    )
+    """The program's tree as the read side reads it (queries.programs.load_tree), on this
+    session's transaction: six queries whatever its size."""
+    session.flush()
+    rd = reader_of(session)
+    row = read.by_id(rd, program.id)  # type: ignore[arg-type]
+    assert row is not None
+    return read.load_tree(rd, row)
 
 
 # --------------------------------------------------------------- spec: the wanted state
@@ -261,7 +163,14 @@ class Spec:
     milestone_ids: dict[tuple[int | None, str], int] = field(default_factory=dict)
 
 
-def requirement_label(req: Requirement) -> str:
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def registry_code(self) -> str | None: ...
+
+
+def requirement_label(req: Named) -> str:
     return req.registry_code or f"'{req.name}'"
 
 
@@ -269,24 +178,24 @@ def spec_from_tree(tree: ProgramTree) -> Spec:
     p = tree.program
     spec = Spec(
         fields={f: getattr(p, f) for f in PROGRAM_FIELDS},
-        prerequisite_ids={q.id for q in tree.prerequisites if q.id is not None},
+        prerequisite_ids={q.id for q in tree.prerequisites},
     )
     for ms in tree.milestones:
         spec.milestones[(None, ms.name)] = {f: getattr(ms, f) for f in MILESTONE_FIELDS}
-        spec.milestone_ids[(None, ms.name)] = ms.id  # type: ignore[assignment]
+        spec.milestone_ids[(None, ms.name)] = ms.id
     for phase_no, lv in tree.all_links():
         key = (phase_no, lv.requirement.id)
-        spec.links[key] = {f: getattr(lv.link, f) for f in LINK_FIELDS}  # type: ignore[index]
-        spec.link_ids[key] = lv.link.id  # type: ignore[index,assignment]
-        spec.labels[lv.requirement.id] = requirement_label(lv.requirement)  # type: ignore[index]
+        spec.links[key] = {f: getattr(lv.link, f) for f in LINK_FIELDS}
+        spec.link_ids[key] = lv.link.id
+        spec.labels[lv.requirement.id] = requirement_label(lv.requirement)
     for pv in tree.phases:
         n = pv.phase.phase_number
         spec.phases[n] = {f: getattr(pv.phase, f) for f in PHASE_FIELDS}
-        spec.phase_ids[n] = pv.phase.id  # type: ignore[assignment]
+        spec.phase_ids[n] = pv.phase.id
         spec.phase_prereqs.update((n, q) for q in pv.prerequisites)
         for ms in pv.milestones:
             spec.milestones[(n, ms.name)] = {f: getattr(ms, f) for f in MILESTONE_FIELDS}
-            spec.milestone_ids[(n, ms.name)] = ms.id  # type: ignore[assignment]
+            spec.milestone_ids[(n, ms.name)] = ms.id
     return spec
 
 
@@ -520,9 +429,7 @@ def check_position(session: Session, code: str | None) -> None:
 def check_name_free(
     session: Session, name: str, version: int, *, except_id: int | None = None
 ) -> None:
-    stmt = select(Program.id).where(
-        sa.func.lower(col(Program.name)) == name.lower(), Program.version == version
-    )
+    stmt = select(Program.id).where(same_name(name), Program.version == version)
     found = session.exec(stmt).first()
     if found is not None and found != except_id:
         raise RefusedError(
@@ -608,7 +515,7 @@ def recheck(session: Session, program: Program) -> None:
 def _lineage_for(session: Session, name: str) -> int | None:
     stmt = (
         select(Program)
-        .where(sa.func.lower(col(Program.name)) == name.lower())
+        .where(same_name(name))
         .order_by(col(Program.version).desc())
         .limit(1)
     )
@@ -1358,61 +1265,3 @@ def remove_milestone(
     session.delete(ms)
     session.flush()
     return ms
-
-
-# ------------------------------------------------------------------------------- listing
-
-
-def _count_per_program(
-    session: Session, program_column: Any, ids: list[Any], *conds: Any
-) -> dict[int, int]:
-    """{program id: number of rows} for one child table, in one grouped query."""
-    if not ids:
-        return {}
-    return dict(
-        session.exec(
-            select(program_column, sa.func.count())
-            .where(col(program_column).in_(ids), *conds)
-            .group_by(col(program_column))
-        ).all()
-    )
-
-
-def list_programs(
-    session: Session,
-    *,
-    position: str | None = None,
-    template: bool | None = None,
-    status: str | None = None,
-) -> list[dict[str, Any]]:
-    """Programs with phase / link / enrollment counts, in three queries."""
-    stmt = select(Program).order_by(col(Program.name), col(Program.version))
-    if position is not None:
-        stmt = stmt.where(Program.target_position == position)
-    if template is not None:
-        stmt = stmt.where(Program.is_template == template)
-    if status is not None and status != "all":
-        stmt = stmt.where(Program.status == status)
-    programs = list(session.exec(stmt))
-    ids = [p.id for p in programs]
-    phases = _count_per_program(session, ProgramPhase.program_id, ids)
-    links = _count_per_program(session, ProgramRequirement.program_id, ids)
-    enrolled = _count_per_program(
-        session, Enrollment.program_id, ids, col(Enrollment.status).in_(("active", "on_hold"))
-    )
-    return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "version": p.version,
-            "status": p.status,
-            "structure_type": p.structure_type,
-            "target_position": p.target_position,
-            "is_template": p.is_template,
-            "phases": phases.get(p.id, 0),
-            "requirements": links.get(p.id, 0),
-            "enrolled": enrolled.get(p.id, 0),
-            "time_limit_days": p.time_limit_days,
-        }
-        for p in programs
-    ]
