@@ -29,11 +29,22 @@ def test_show_and_listings_take_a_constant_number_of_queries(cli, tmp_path, monk
     counts: dict[tuple[int, str, str], int] = {}
     for phases, links in ((2, 20), (20, 400)):
         name = f"P{phases}"
-        cli("program", "apply", "-f", str(big_program_file(tmp_path / f"{name}.json", name, phases, links)))
-        for command in (("show",), ("phase", "list"), ("requirement", "list"), ("milestone", "list")):
+        cli(
+            "program",
+            "apply",
+            "-f",
+            str(big_program_file(tmp_path / f"{name}.json", name, phases, links)),
+        )
+        for command in (
+            ("show",),
+            ("phase", "list"),
+            ("requirement", "list"),
+            ("milestone", "list"),
+        ):
             for fmt in ("table", "json", "csv"):
                 counts[(phases, " ".join(command), fmt)] = count_queries(
-                    monkeypatch, lambda n=name, c=command, f=fmt: cli("program", *c, n, "--format", f)
+                    monkeypatch,
+                    lambda n=name, c=command, f=fmt: cli("program", *c, n, "--format", f),
                 )
     for (phases, command, fmt), n in counts.items():
         if phases == 2:
@@ -70,7 +81,10 @@ def test_every_command_resolves_a_program_the_same_way(cli, programs, ref, versi
     ("ref", "says"),
     [
         ("99999999999999999999", "No program with id 99999999999999999999 (program)."),
-        ("Recruit@99999999999999999999", "No program 'Recruit' version 99999999999999999999 (program)."),
+        (
+            "Recruit@99999999999999999999",
+            "No program 'Recruit' version 99999999999999999999 (program).",
+        ),
         ("Recruit@9", "No program 'Recruit' version 9 (program)."),
         ("Nope", "No program 'Nope' (program)."),
     ],

@@ -213,9 +213,7 @@ class ProgramListRow:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def _count_per_program(
-    rd: Reader, table: str, ids: list[int], extra: str = ""
-) -> dict[int, int]:
+def _count_per_program(rd: Reader, table: str, ids: list[int], extra: str = "") -> dict[int, int]:
     """{program id: number of rows} for one child table, in one grouped query."""
     if not ids:
         return {}
@@ -237,7 +235,8 @@ def list_programs(
 ) -> list[ProgramListRow]:
     """Programs by name and version with phase / link / open-enrollment counts, in four
     queries. `status` None: all but archived; "all": every program."""
-    conds, params = ["1 = 1"], {}
+    conds: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if position is not None:
         conds.append("target_position = :position")
         params["position"] = position
@@ -355,14 +354,17 @@ def load_tree(rd: Reader, program: ProgramRow) -> ProgramTree:
             pid,
         )
     ]
-    related_ids = sorted({i for i in (program.lineage_id, program.derived_from_id) if i is not None})
+    related_ids = sorted(
+        {i for i in (program.lineage_id, program.derived_from_id) if i is not None}
+    )
     related: dict[int, ProgramRow] = {}
     if related_ids:
         sql, params = in_list("id", related_ids)
         related = {
             row.id: row
             for row in map(
-                _program, rd.all(f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE p.id IN {sql}", params)
+                _program,
+                rd.all(f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE p.id IN {sql}", params),
             )
         }
     return ProgramTree(

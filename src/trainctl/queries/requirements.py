@@ -112,7 +112,9 @@ def requirement_row(r: Sequence[Any]) -> RequirementRow:
     )  # fmt: skip
 
 
-def _select(rd: Reader, where: str, params: dict[str, Any], order: str = "r.id") -> list[RequirementRow]:
+def _select(
+    rd: Reader, where: str, params: dict[str, Any], order: str = "r.id"
+) -> list[RequirementRow]:
     rows = rd.all(f"SELECT {COLUMNS} FROM requirement r WHERE {where} ORDER BY {order}", params)
     return [requirement_row(r) for r in rows]
 
@@ -219,7 +221,8 @@ def list_requirements(
     """The catalog, filtered in SQL, by registry (department requirements last), code and
     name. `position` keeps what applies to that position: requirements that name it, and
     those that name no position (they apply to everyone)."""
-    conds, params = ["1 = 1"], {}
+    conds: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if source:
         conds.append("r.source = :source")
         params["source"] = source
@@ -292,7 +295,9 @@ def target_text(req: Described) -> str:
             text += (
                 " ("
                 + " / ".join(
-                    f"{c['name']} {c['min_hours']:g}" if c.get("min_hours") is not None else c["name"]
+                    f"{c['name']} {c['min_hours']:g}"
+                    if c.get("min_hours") is not None
+                    else c["name"]
                     for c in req.hour_categories
                 )
                 + ")"

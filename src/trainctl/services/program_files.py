@@ -34,7 +34,7 @@ from trainctl.queries.program_document import (  # noqa: F401  (the names caller
     program_document,
 )
 from trainctl.schemas import describe_errors
-from trainctl.schemas.programs import FileLink, ProgramFile
+from trainctl.schemas.programs import FileLink, ProgramCreate, ProgramFile
 from trainctl.services import programs as svc
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
@@ -189,7 +189,8 @@ def _apply_definitions(
     for key, d in wanted.items():
         if key in existing:
             r = existing[key]
-            ids[key] = r.id  # type: ignore[assignment]
+            assert r.id is not None
+            ids[key] = r.id
             differs = [f for f in DEFINITION_FIELDS if getattr(d, f) != getattr(r, f)]
             if differs:
                 result.warnings.append(
@@ -301,7 +302,7 @@ def apply_file(
     found = _resolve_links(session, doc, defined)
     new = spec_from_file(session, doc, found)
     new.prerequisite_ids = {p.id for p in prereqs if p.id is not None}
-    problems = svc.spec_problems(new)
+    problems = svc.program_problems(new)
     if problems:
         raise RefusedError(
             f"Program '{doc.name}' v{doc.version} in {source} is not complete; nothing was written.",
@@ -312,7 +313,7 @@ def apply_file(
     if existing is None:
         program = svc.create_program(
             session, actor,
-            svc.ProgramCreate(name=doc.name, version=doc.version, structure_type=new.fields["structure_type"]),
+            ProgramCreate(name=doc.name, version=doc.version, structure_type=new.fields["structure_type"]),
             status="active",
         )  # fmt: skip
         old = svc.Spec(fields={f: getattr(program, f) for f in svc.PROGRAM_FIELDS})
@@ -329,10 +330,10 @@ def apply_file(
         names.update({q.id: svc.ref_of(q) for q in tree.prerequisites if q.id is not None})
         body = svc.diff(old, new, names)
         fixed = svc.fixed_changes(old, new, names) if body else []
-        if fixed and svc.has_enrollments(session, program.id):  # type: ignore[arg-type]
+        if fixed and svc.has_enrollments(session, program.id):
             raise RefusedError(
                 f"Program {svc.label(program)} has enrollments, so {source} cannot change its structure; nothing was written.",
-                f"Set `version = {_next_version(session, program)}` in the file to make a new version "
+                f"Set `version = {svc.next_version(session, program)}` in the file to make a new version "
                 "(enrollments stay on the version they started on). " + svc.ENROLLED_RULE,
                 details=fixed,
             )
@@ -358,16 +359,6 @@ def apply_file(
         )
     session.flush()
     return result
-
-
-def _next_version(session: Session, program: Program) -> int:
-    lineage = program.lineage_id or program.id
-    top = session.exec(
-        select(sa.func.max(Program.version)).where(
-            sa.or_(col(Program.lineage_id) == lineage, col(Program.id) == lineage)
-        )
-    ).one()
-    return int(top or program.version) + 1
 
 
 # ------------------------------------------------------------------------- sample files
