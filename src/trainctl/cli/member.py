@@ -196,7 +196,8 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                 for h in q.member_history(rd, found.id)
             ]
     if fmt != "table":
-        render.record(data, fmt)
+        # csv: timestamps as in the JSON (ISO 8601, ...Z), as before the read side
+        render.record(render.jsonable(data) if fmt == "csv" else data, fmt)
         return
     render.record(data, fmt, title=f"Member {data['id']}")
     if history:
