@@ -8,6 +8,7 @@ different figures makes a department copy (`requirement add --from CODE`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
+from trainctl.domain.progress import Target
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Requirement, utcnow
 from trainctl.queries import reader_of
@@ -344,14 +346,24 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    from trainctl.services.progress import remeasure_requirement  # progress follows the target
+    if measured_by(current) != measured_by(merged):
+        # progress follows the target; a service of its own (and a heavier import)
+        from trainctl.services.progress import remeasure_requirement
 
-    remeasure_requirement(session, req.id)  # type: ignore[arg-type]
+        assert req.id is not None
+        remeasure_requirement(session, req.id)
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
     )  # fmt: skip
     return req, changed
+
+
+def measured_by(fields: dict[str, Any]) -> Target:
+    """What progress on a requirement is measured against (domain.progress.Target): only a
+    change here re-measures progress rows. A new name, description, source or period moves
+    no figure, so editing one costs the same with two rows or two million."""
+    return Target.of(SimpleNamespace(**fields))
 
 
 def _plain(value: Any) -> Any:
