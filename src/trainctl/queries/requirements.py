@@ -179,6 +179,20 @@ def get_requirement(rd: Reader, ref: str | int) -> RequirementRow:
     raise NotFoundError(f"No requirement {text!r}.", _miss_hint(rd, text))
 
 
+def by_keys(
+    rd: Reader, column: str, texts: Iterable[str], *, where: str = "1 = 1", order: str = "r.id"
+) -> list[RequirementRow]:
+    """Requirements whose `column` (registry_code or name) names one of `texts` by the same
+    rule as get_requirement (case and spaces aside), in one query: the batch form of the
+    lookup, for program files. Match a row back to a text with domain.lookup.norm."""
+    assert column in ("registry_code", "name")
+    params = {f"k_{i}": t for i, t in enumerate(sorted(set(texts)))}
+    if not params:
+        return []
+    keys = ", ".join(key(f":{k}") for k in params)
+    return _select(rd, f"{key('r.' + column)} IN ({keys}) AND {where}", params, order)
+
+
 def _miss_hint(rd: Reader, text: str) -> str:
     rows = rd.all("SELECT registry_code, name FROM requirement")
     if not rows:

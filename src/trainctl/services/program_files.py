@@ -26,13 +26,17 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from trainctl.domain.lookup import norm
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import Program, Requirement
+from trainctl.queries import reader_of
+from trainctl.queries import requirements as read
 from trainctl.queries.program_document import (  # noqa: F401  (the names callers import from here)
     DEFINITION_FIELDS,
     export_toml,
     program_document,
 )
+from trainctl.queries.requirements import RequirementRow
 from trainctl.schemas import describe_errors
 from trainctl.schemas.programs import FileLink, ProgramCreate, ProgramFile
 from trainctl.services import programs as svc
@@ -111,33 +115,23 @@ def _import_hint(registries: set[str]) -> str:
 
 def _resolve_links(
     session: Session, doc: ProgramFile, defined: dict[str, int]
-) -> dict[tuple[str, str, str], Requirement | int]:
-    """Every link's requirement, in two queries. Missing ones are refused together."""
+) -> dict[tuple[str, str, str], RequirementRow | int]:
+    """Every link's requirement, in two queries (the requirement lookup's rule: codes and
+    names match ignoring case and spaces). Missing ones are refused together."""
     scoped: list[FileLink] = [
         *doc.requirements,
         *(lk for ph in doc.phases for lk in ph.requirements),
     ]
-    codes = {(lk.registry or "", lk.code or "") for lk in scoped if lk.code}
-    names = {(lk.name or "").lower() for lk in scoped if not lk.code}
-    found: dict[tuple[str, str, str], Requirement | int] = {}
-    if codes:
-        rows = session.exec(
-            select(Requirement).where(
-                sa.func.lower(col(Requirement.registry_code)).in_({c.lower() for _, c in codes})
-            )
-        )
-        for r in rows:
-            found[("code", (r.registry_name or "").lower(), (r.registry_code or "").lower())] = r
-    if names:
-        rows = session.exec(
-            select(Requirement)
-            .where(sa.func.lower(col(Requirement.name)).in_(names))
-            .order_by(col(Requirement.registry_code).is_not(None), col(Requirement.id))
-        )
-        for r in rows:
-            found.setdefault(("name", "", r.name.lower()), r)
-    for lname, rid in defined.items():
-        found.setdefault(("name", "", lname), rid)
+    session.flush()
+    rd = reader_of(session)
+    found: dict[tuple[str, str, str], RequirementRow | int] = {}
+    for r in read.by_keys(rd, "registry_code", {lk.code for lk in scoped if lk.code}):
+        found[("code", norm(r.registry_name or ""), norm(r.registry_code or ""))] = r
+    names = {lk.name or "" for lk in scoped if not lk.code}
+    for r in read.by_keys(rd, "name", names, order="r.registry_code IS NOT NULL, r.id"):
+        found.setdefault(("name", "", norm(r.name)), r)
+    for key, rid in defined.items():
+        found.setdefault(("name", "", key), rid)
     missing: list[str] = []
     registries: set[str] = set()
     for lk in scoped:
@@ -163,25 +157,27 @@ def _resolve_links(
 
 def _link_key(lk: FileLink) -> tuple[str, str, str]:
     if lk.code:
-        return ("code", (lk.registry or "").lower(), lk.code.lower())
-    return ("name", "", (lk.name or "").lower())
+        return ("code", norm(lk.registry or ""), norm(lk.code))
+    return ("name", "", norm(lk.name or ""))
 
 
 def _apply_definitions(
     session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult
 ) -> dict[str, int]:
     """Create the file's requirement definitions that the database lacks (one bulk INSERT);
-    an existing one of that name is kept as it is (a warning names the differences)."""
+    an existing one of that name (case and spaces aside) is kept as it is (a warning names
+    the differences). Returns {norm(name): id}."""
     if not doc.requirement_definitions:
         return {}
-    wanted = {d.name.lower(): d for d in doc.requirement_definitions}
+    wanted = {norm(d.name): d for d in doc.requirement_definitions}
+    session.flush()
     existing = {
-        r.name.lower(): r
-        for r in session.exec(
-            select(Requirement).where(
-                sa.func.lower(col(Requirement.name)).in_(wanted.keys()),
-                col(Requirement.registry_code).is_(None),
-            )
+        norm(r.name): r
+        for r in read.by_keys(
+            reader_of(session),
+            "name",
+            [d.name for d in wanted.values()],
+            where="r.registry_code IS NULL",
         )
     }
     ids: dict[str, int] = {}
@@ -189,7 +185,6 @@ def _apply_definitions(
     for key, d in wanted.items():
         if key in existing:
             r = existing[key]
-            assert r.id is not None
             ids[key] = r.id
             differs = [f for f in DEFINITION_FIELDS if getattr(d, f) != getattr(r, f)]
             if differs:
@@ -215,7 +210,7 @@ def _apply_definitions(
             [{**row, "created_at": now} for row in new_rows],
         )
         for ident, name in rows:
-            ids[name.lower()] = ident
+            ids[norm(name)] = ident
         audit(
             session,
             actor,
@@ -229,7 +224,7 @@ def _apply_definitions(
 
 
 def spec_from_file(
-    session: Session, doc: ProgramFile, found: dict[tuple[str, str, str], Requirement | int]
+    session: Session, doc: ProgramFile, found: dict[tuple[str, str, str], RequirementRow | int]
 ) -> svc.Spec:
     from trainctl.schemas.programs import ProgramFields
 
