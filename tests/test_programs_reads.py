@@ -96,3 +96,62 @@ def test_unknown_programs_are_not_found_never_a_crash(cli, programs, ref, says):
         r = cli(*args, ok=False)
         assert r.exit_code == 1, (args, r)
         assert r.stderr.splitlines()[0] == f"Error: {says}", (args, r.stderr)
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (
+            ("program", "create", "Q", "--version", "99999999999999999999"),
+            65,
+            "less than or equal to 99999",
+        ),
+        (
+            (
+                "program",
+                "requirement",
+                "add",
+                "Recruit@2",
+                "NFPA 1002",
+                "--sort-order",
+                "99999999999999999999",
+            ),
+            65,
+            "sort_order",
+        ),
+        (
+            ("program", "phase", "edit", "Recruit", "99999999999999999999", "--name", "x"),
+            1,
+            "has no phase 99999999999999999999",
+        ),
+        (
+            (
+                "requirement",
+                "add",
+                "-n",
+                "X",
+                "-t",
+                "hours",
+                "--hours",
+                "1",
+                "--time-limit-days",
+                "99999999999999999999",
+            ),
+            65,
+            "time_limit_days: must be at most 36500",
+        ),
+        (
+            ("requirement", "add", "-n", "X", "-t", "calls", "--calls", "99999999999999999999"),
+            65,
+            "required_calls: must be at most 100000",
+        ),
+    ],
+)
+def test_numbers_beyond_a_database_integer_are_refused_not_a_crash(
+    cli, programs, snapshot, args, code, says
+):
+    before = snapshot()
+    r = cli(*args, ok=False)
+    assert r.exit_code == code, r
+    assert says in r.stderr and "unexpectedly" not in r.stderr
+    assert snapshot() == before

@@ -7,10 +7,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from trainctl.errors import NotFoundError, RefusedError
+from trainctl.errors import BadInputError, NotFoundError, RefusedError
 from trainctl.models import Program, ProgramPrerequisite, utcnow
 from trainctl.queries.programs import label, ref_of
-from trainctl.schemas.programs import ProgramCreate, ProgramUpdate, check_program_name
+from trainctl.schemas.programs import (
+    MAX_VERSION,
+    ProgramCreate,
+    ProgramUpdate,
+    check_program_name,
+)
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.programs.lookup import get_program, same_name
@@ -206,6 +211,11 @@ def duplicate_program(
                 f"`trainctl program edit '{ref_of(source)}' --template`.",
             )
         new_version = version or 1
+        if not 1 <= new_version <= MAX_VERSION:
+            raise BadInputError(
+                f"Invalid version {new_version}: a version is 1 to {MAX_VERSION}.",
+                "Pass --version N, or leave it out for version 1.",
+            )
         lineage = _lineage_for(session, name)
     elif keep_version:
         if name.lower() == source.name.lower():
