@@ -382,7 +382,8 @@ def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_
         "Bad Pos;pos@fd.org;;captain",
     ]) + "\n"  # fmt: skip
     source = write(text, "roster.csv")
-    r = cli("member", "import", "--csv", source, "--skip-invalid")
+    r = cli("member", "import", "--csv", source, "--skip-invalid", ok=False)
+    assert r.exit_code == 65  # rows were left out: never exit 0 (one rule for every import)
     rejects = tmp_path / "roster.rejects.csv"
     assert (
         f"roster.csv: 2 added, 0 updated, 0 unchanged, 4 rejected; written to {rejects}."
@@ -409,7 +410,7 @@ def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_
 
 def test_a_fixed_reject_file_imports_as_it_is(cli, write, seeded, db_path, tmp_path):
     source = write("name,email,badge\nGood,good@fd.org,\nBad,bad@fd,\n", "r.csv")
-    cli("member", "import", "--csv", source, "--skip-invalid")
+    assert cli("member", "import", "--csv", source, "--skip-invalid", ok=False).exit_code == 65
     rejects = tmp_path / "r.rejects.csv"
     rejects.write_text(
         rejects.read_text(encoding="utf-8").replace("bad@fd", "bad@fd.org"), encoding="utf-8"
@@ -428,7 +429,9 @@ def test_skip_invalid_with_dry_run_writes_no_file(cli, write, seeded, snapshot, 
         write("name,email\nA,a@fd\nB,b@fd.org\n", "x.csv"),
         "--skip-invalid",
         "--dry-run",
+        ok=False,
     )
+    assert r.exit_code == 65  # the same exit as the real run would have
     assert "would be 1 added, 0 updated, 0 unchanged, 1 rejected." in r.stderr
     assert not (tmp_path / "x.rejects.csv").exists()
     assert snapshot() == before

@@ -181,9 +181,23 @@ def server_schema_version(url: str) -> str | None:
         engine.dispose()
 
 
-def _create_file(path: Path) -> None:
+def _create_file(path: Path, *, make_folders: bool = False) -> None:
+    """An empty file with mode 0600. Folders are made only for the default location: a
+    typo in an explicit --db must not create a database somewhere unexpected."""
+    if not path.parent.is_dir():
+        if not make_folders:
+            raise TrainctlError(
+                f"Cannot create the database file {path}: the folder {path.parent} does not exist.",
+                "Check the --db path (or TRAINCTL_DB) for a typo, or create the folder first.",
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TrainctlError(
+                f"Cannot create the folder {path.parent}: {exc.strerror or exc}.",
+                "Check that you may write there, or give --db a path in a folder you own.",
+            ) from None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
         os.chmod(path, 0o600)
@@ -230,7 +244,10 @@ def open_engine(url: str, *, create: bool = True) -> sa.Engine:
             )
         path = sqlite_path(url)
         if path is not None:
-            _create_file(path)
+            from trainctl.config import default_db_path, demo_db_path
+
+            default = path.absolute() in (default_db_path().absolute(), demo_db_path().absolute())
+            _create_file(path, make_folders=default)
         engine = make_engine(url)
         create_at_head(engine)
         return engine

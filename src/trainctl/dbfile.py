@@ -8,12 +8,13 @@ code is refused with exit 78 and a hint to upgrade, a foreign or newer file is n
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from trainctl.config import sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
-REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment")
+REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment", "0004_progress_link_index")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
@@ -35,7 +36,7 @@ def read_schema_version(url: str) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect_readonly(path)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:
@@ -51,6 +52,43 @@ def read_schema_version(url: str) -> str | None:
             f"{path} is not a SQLite database ({exc}).",
             "Point --db at a trainctl database, or at a new file.",
         ) from None
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection that also works where nothing may be written.
+
+    A database in WAL mode needs its -shm file beside it even to read; in a read-only
+    folder (or on read-only media) SQLite cannot make it and answers "unable to open
+    database file". Then the file is opened as immutable: nobody can be writing it there.
+    """
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        return con
+    except sqlite3.OperationalError as exc:
+        con.close()
+        if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            raise
+    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+
+
+def is_read_only(path: Path) -> bool:
+    """True when trainctl cannot write the database (the file or its folder)."""
+    import os
+
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        return True
+    probe = path.with_name(f".{path.name}.write-probe")
+    try:
+        probe.touch()
+        probe.unlink()
+    except OSError:
+        return True
+    try:
+        with path.open("r+b"):
+            return False
+    except OSError:
+        return True
 
 
 def version_status(version: str | None) -> str:

@@ -25,19 +25,20 @@ CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 
 def report_error(error: TrainctlError) -> None:
+    """Error, then the details (the first 20 and a count of the rest), then the hint last."""
     from rich.markup import escape
 
-    from trainctl.cli.render import err
+    from trainctl.cli.render import err, first_of
 
     # Messages quote user data (names, file contents): escaped, never read as markup.
     err.print(f"[bold red]Error:[/bold red] {escape(error.message)}", highlight=False)
-    for line in error.details:
+    for line in first_of(error.details):
         err.print(f"  {line}", highlight=False, markup=False)
     if error.hint:
         err.print(f"[bold]Hint:[/bold] {escape(error.hint)}", highlight=False)
 
 
-def _translate(exc: BaseException) -> TrainctlError | None:
+def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | None:
     """Database-level failures that reach the top become domain errors with a hint."""
     if isinstance(exc, TrainctlError):
         return exc
@@ -50,7 +51,7 @@ def _translate(exc: BaseException) -> TrainctlError | None:
                 "Try again when the other run has finished.",
             )
         if "unable to open database" in text or "readonly database" in text:
-            return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
+            return _read_only_or(text, url)
         if "CHECK constraint failed" in text or "UNIQUE constraint failed" in text or "NOT NULL" in text:
             return TrainctlError(f"The database refused the change: {text}", "Nothing was written.")
         if "file is not a database" in text or "malformed" in text:
@@ -69,6 +70,23 @@ def _translate(exc: BaseException) -> TrainctlError | None:
     )
     error.exit_code = 70  # EX_SOFTWARE
     return error
+
+
+def _read_only_or(text: str, url: str | None) -> TrainctlError:
+    """A write refused by the file system: say it is read-only, and that reads still work."""
+    from trainctl.config import sqlite_path
+    from trainctl.dbfile import is_read_only
+    from trainctl.errors import PermissionDeniedError
+
+    path = sqlite_path(url) if url else None
+    if path is not None and path.exists() and is_read_only(path):
+        return PermissionDeniedError(
+            f"The database {path} is read-only: trainctl cannot write the file or its folder "
+            f"(SQLite keeps {path.name}-wal and {path.name}-shm beside it); nothing was written.",
+            "Read commands still work. To change it, make the file and its folder writable, "
+            "or copy it to a folder you may write (`trainctl db backup` makes a copy).",
+        )
+    return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
 
 
 def _is_usage_error(exc: BaseException) -> bool:
@@ -98,7 +116,54 @@ def _sub_group(name: str) -> Any:
     group = typer.main.get_group(sub_app)
     group.name = name
     group.help = group.help or help_text
+    readable_metavars(group)
     return group
+
+
+# Words a person reads in help (MEMBER, DATE, FILE), not the parser's types (<str>, {member}).
+_METAVAR_BY_NAME = {
+    "as_of": "DATE", "csv": "FILE", "file": "FILE", "path": "FILE", "out": "FILE",
+    "output": "FILE", "hours": "HOURS", "add": "AMOUNT", "set": "AMOUNT", "db": "PATH|URL",
+    "actor": "MEMBER", "ref": "NAME", "json_file": "FILE", "hour_categories": "JSON|@FILE",
+    "reminders": "JSON", "results": "JSON",
+}  # fmt: skip
+
+
+def _metavar(param: Any) -> str:
+    choices = getattr(param.type, "choices", None)
+    if choices:
+        return "|".join(str(c) for c in choices)
+    name = (param.name or "").lower()
+    if name in _METAVAR_BY_NAME:
+        return _METAVAR_BY_NAME[name]
+    if name.endswith(("date", "_on", "from", "to")) or name in ("since", "until"):
+        return "DATE"
+    if getattr(param.type, "name", "") in ("path", "file", "filename"):
+        return "FILE"
+    if getattr(param.type, "name", "") in ("integer", "int") and name.endswith("days"):
+        return "DAYS"
+    return name.upper().replace("_", "-")
+
+
+def _first_sentence(text: str) -> str:
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
+def readable_metavars(command: Any) -> None:
+    """Set every argument's and option's metavar (unless a command chose one) to a word,
+    and each subcommand's line in its group's help to its whole first sentence (Click
+    would cut it at 45 characters: "List programs and their versions, with...")."""
+    for sub in getattr(command, "commands", {}).values():
+        readable_metavars(sub)
+        if sub.short_help is None and sub.help:
+            sub.short_help = _first_sentence(sub.help)
+    for param in getattr(command, "params", []):
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        if param.metavar is None:
+            param.metavar = _metavar(param)
 
 
 class TrainctlGroup(TyperGroup):
@@ -111,20 +176,33 @@ class TrainctlGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in SUB_APPS:
             return _sub_group(cmd_name)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            readable_metavars(command)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        readable_metavars(self)  # the root's own options
+        super().format_help(ctx, formatter)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list from the static help above (no sub-app is imported for it)."""
         rows = [(name, help_text) for name, (_, help_text) in SUB_APPS.items()]
-        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
         for name in super().list_commands(ctx):
             cmd = super().get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit)))
+                rows.append((name, cmd.short_help or _first_sentence(cmd.help or "")))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:
+        try:
+            return self._invoke(ctx)
+        finally:
+            if isinstance(ctx.obj, AppState):
+                ctx.obj.close()
+
+    def _invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
@@ -133,11 +211,12 @@ class TrainctlGroup(TyperGroup):
             # `trainctl ... | head` closed the pipe: stop quietly (Python docs, "Note on SIGPIPE")
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(1) from None
+            raise typer.Exit(0) from None  # the reader stopped reading: not a failure
         except Exception as exc:
             if _is_usage_error(exc):
                 raise  # Typer prints usage errors itself, with exit 2
-            error = _translate(exc)
+            state = ctx.obj if isinstance(ctx.obj, AppState) else None
+            error = _translate(exc, state.url if state is not None else None)
             if error is None:
                 raise
             report_error(error)

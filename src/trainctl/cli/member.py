@@ -196,7 +196,7 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                 for h in q.member_history(rd, found.id)
             ]
     if fmt != "table":
-        render.record(render.jsonable(data), fmt)  # csv too: timestamps as JSON writes them
+        render.record(render.jsonable(data), fmt)  # ISO 8601 dates and times, as in JSON
         return
     render.record(data, fmt, title=f"Member {data['id']}")
     if history:
@@ -422,7 +422,8 @@ def import_(
 ) -> None:
     """Import members from a CSV (matched by email). Checks every row first; writes nothing
     unless all rows pass (or --skip-invalid). Empty cells leave stored values alone.
-    Several positions in one cell: separate them with | , ; or spaces."""
+    Several positions in one cell: separate them with | , ; or spaces.
+    Exits 65 when any row was rejected, even with --skip-invalid (the good rows are written)."""
     from trainctl.services.member_import import import_members
 
     state = get_state(ctx)
@@ -440,9 +441,9 @@ def import_(
         )
         for line, first in result.duplicates:
             render.warn(f"line {line} repeats line {first}; imported once.")
-        for rejected in result.rejects:
-            for problem in rejected.problems:
-                render.warn(problem)
+        problems = [p for rejected in result.rejects for p in rejected.problems]
+        for problem in render.first_of(problems):
+            render.warn(problem)  # all of them are in the reject file
         if result.rejects and not dry_run:
             _write_rejects(rejects_path, result)  # before the commit: no file, no import
     if dry_run:
@@ -477,13 +478,36 @@ def import_(
         where = f"; written to {rejects_path}" if not dry_run else ""
         summary += f", {len(result.rejects)} rejected{where}"
     render.info(f"{csv_file.name}: {summary}.", quiet=state.quiet)
+    if result.rejects:
+        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
 
 
 def _write_rejects(path: Path, result: Any) -> None:
-    """The rejected rows as they were, with a reason column first; fix and import it again."""
-    import csv
+    """The rejected rows as they were, with a reason column first; fix and import it again.
 
-    with path.open("w", encoding="utf-8", newline="") as fh:
+    The file holds names and e-mails, so it is private (0600) like the database; it never
+    follows a link and only replaces an earlier reject file (its first column is `reason`)."""
+    import csv
+    import os
+
+    from trainctl.errors import BadInputError
+
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise BadInputError(
+            f"{path} is a link or not a regular file; the reject file is not written there.",
+            "Move it away and run the import again.",
+        )
+    if path.exists():
+        with path.open("rb") as fh:
+            head = fh.readline().lstrip(b"\xef\xbb\xbf")
+        if not head.startswith(b"reason"):
+            raise BadInputError(
+                f"{path} exists and is not a reject file written by trainctl; nothing was imported.",
+                "Move or rename that file, then run the import again.",
+            )
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, delimiter=result.delimiter)
         writer.writerow(["reason", *(c for c in result.columns if c != "reason")])
         keep = [i for i, c in enumerate(result.columns) if c != "reason"]

@@ -89,13 +89,26 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): text starting with
+# one of these is written with a leading apostrophe. Numbers are numbers and stay as they are.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    if isinstance(value, list):
+        text = ";".join(cell(v) for v in value)
+    else:
+        text = cell(value)
+    if text.startswith(FORMULA_START) and not isinstance(value, int | float):
+        return "'" + text
+    return text
+
+
 def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([c.key for c in cols])
     for row in rows:
-        writer.writerow(
-            [";".join(cell(v) for v in row.get(c.key) or []) if isinstance(row.get(c.key), list) else cell(row.get(c.key)) for c in cols]
-        )
+        writer.writerow([csv_cell(row.get(c.key)) for c in cols])
 
 
 def table(
@@ -205,6 +218,17 @@ def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
     for key, value in data.items():
         t.add_row(key.replace("_", " "), Text(cell(value)))
     console("out").print(t)
+
+
+SHOWN_PROBLEMS = 20
+
+
+def first_of(lines: Sequence[str], limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """A long list of problems: the first `limit`, then how many more (a 302-row roster
+    must not bury the hint under 302 lines)."""
+    if len(lines) <= limit + 1:
+        return list(lines)
+    return [*lines[:limit], f"... and {len(lines) - limit} more"]
 
 
 def info(message: str, *, quiet: bool = False) -> None:

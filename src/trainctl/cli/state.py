@@ -45,6 +45,14 @@ class AppState:
 
         return today(session, self.as_of)
 
+    def close(self) -> None:
+        """Close every connection at the end of the command: SQLite then checkpoints the
+        write-ahead log into the file and removes it, so the .db file alone holds every
+        committed change (people copy just that file)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
         """One transaction for the command, with the acting member resolved inside it."""

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from trainctl.errors import BadInputError
 
@@ -66,6 +67,21 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
+def _records(reader: Any, source: str) -> Iterator[list[str]]:
+    """The reader's records; a line the csv module cannot read (a field over its 128 KiB
+    limit, a NUL byte) is bad input naming the line, never a crash."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        why = str(exc)
+        if "field larger than field limit" in why:
+            why = f"a value longer than {csv.field_size_limit():,} characters (not a name, e-mail or date)"
+        raise BadInputError(
+            f"{source}, line {reader.line_num}: {why}; nothing was written.",
+            "Check that the file is the CSV you meant, and fix that line.",
+        ) from None
+
+
 def parse_csv(
     data: bytes,
     *,
@@ -97,7 +113,7 @@ def parse_csv(
     duplicates: list[tuple[int, int]] = []
     problems: list[str] = []
     malformed: list[tuple[int, list[str], str]] = []
-    for record in reader:
+    for record in _records(reader, source):
         line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue

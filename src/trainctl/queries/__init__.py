@@ -125,6 +125,15 @@ def _sqlite(path: str) -> Any:
 
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError:
+        conn.close()  # a read-only file or folder: reads still work (dbfile.connect_readonly)
+        from pathlib import Path
+
+        from trainctl.dbfile import connect_readonly
+
+        conn = connect_readonly(Path(path))
     return conn
 
 

@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from trainctl.domain.positions import position_code, split_positions
+from trainctl.domain.text import problem as text_problem
 from trainctl.errors import BadInputError
 
 Role = Literal["officer", "member"]
@@ -41,7 +42,12 @@ POSITION_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
 def _text(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    value = value.strip()
+    if value and (why := text_problem(value)) is not None:
+        raise ValueError(why)
+    return value
 
 
 def _name(value: Any) -> Any:
@@ -65,9 +71,9 @@ def _email(value: Any) -> Any:
 
 
 def _badge(value: Any) -> Any:
-    value = _text(value)
-    if value == "":
+    if isinstance(value, str) and not value.strip():
         return None
+    value = _text(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, str) and any(ch.isspace() for ch in value):
@@ -227,7 +233,7 @@ def validated(
         details = describe_errors(exc, where)
         raise BadInputError(
             f"Invalid {what} ({len(details)} problem{'s' if len(details) > 1 else ''}).",
-            position_hint(details) or "Fix the values named below and run the command again.",
+            position_hint(details) or "Fix the values named above and run the command again.",
             details=details,
         ) from None
 

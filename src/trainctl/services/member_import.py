@@ -24,7 +24,14 @@ from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.members import diff_member, jsonable, position_codes, who
+from trainctl.services.members import (
+    diff_member,
+    jsonable,
+    lookalike_names,
+    lookalike_problem,
+    position_codes,
+    who,
+)
 
 IMPORT_REQUIRED = ("name", "email")
 IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certification_date")
@@ -216,8 +223,14 @@ def import_members(
         for m in _members_where(session, Member.badge, [m.badge for _, m in rows if m.badge])
         if m.badge is not None
     }
+    lookalikes = lookalike_names(session)
     for line, model in rows:
         member = existing.get(model.email)
+        if (member is None or member.name != model.name) and (
+            why := lookalike_problem(model.name, lookalikes)
+        ):
+            problems.setdefault(line, []).append(f"line {line}, field name: {why} (got {model.name!r})")
+            continue
         holder = holders.get(model.badge) if model.badge else None
         if holder is not None and holder.email != model.email:
             problems.setdefault(line, []).append(
@@ -248,7 +261,7 @@ def import_members(
             raise BadInputError(
                 f"{source}: {len(problems)} of {total} rows have problems; nothing was written.",
                 position_hint(details)
-                or "Fix the rows named below and run the command again, or add --skip-invalid to "
+                or "Fix the rows named above and run the command again, or add --skip-invalid to "
                 "import the good rows and write the others to a reject file.",
                 details=details,
             )

@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from trainctl.domain.text import visible as same_look
 from trainctl.errors import BadInputError
 from trainctl.models import Member, Position, utcnow
 from trainctl.queries import members as q
@@ -91,10 +92,29 @@ def _refuse_taken(
         )
 
 
+def lookalike_names(session: Session) -> dict[str, str]:
+    """Every member name by how it looks on screen (invisible characters aside)."""
+    return {same_look(n): n for n in session.exec(select(Member.name))}
+
+
+def lookalike_problem(name: str, lookalikes: dict[str, str]) -> str | None:
+    """A name that differs from an existing one only by invisible characters is a likely
+    duplicate (a copy-paste artefact); the same name twice is allowed (two John Smiths)."""
+    other = lookalikes.get(same_look(name))
+    if other is not None and other != name:
+        return (
+            f"looks exactly like the existing member name {other!r} but differs in invisible "
+            "characters; type the name again or use the existing member"
+        )
+    return None
+
+
 def add_member(session: Session, actor: Actor, data: MemberCreate) -> Member:
     actor.require(MANAGE, "add members")
     _check_positions(session, data.positions)
     _refuse_taken(session, email=data.email, badge=data.badge)
+    if (why := lookalike_problem(data.name, lookalike_names(session))) is not None:
+        raise BadInputError(f"The name {data.name!r} {why}.", "Nothing was written.")
     member = Member(**data.model_dump(), created_by=actor.member_id)
     session.add(member)
     session.flush()

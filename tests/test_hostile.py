@@ -1,0 +1,180 @@
+"""Hostile and absurd input: every case exits with its documented code, names the field, and
+writes nothing; no input reachable from the command line or a file ends in exit 70.
+
+Every new command joins the CASES table (command x input x expected exit). The catch-all for
+bugs is live here (TRAINCTL_DEBUG unset), so a crash shows as exit 70 and fails the case.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+from pathlib import Path
+
+import pytest
+
+BIG = "99999999999999999999"  # beyond 64 bits
+
+
+@pytest.fixture
+def dept(cli, monkeypatch):
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042")
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    return cli
+
+
+# (case id, args, expected exit, text the message must contain)
+CASES = [
+    ("member show: id beyond 64 bits", ["member", "show", BIG], 1, "No member"),
+    ("member show: id: beyond 64 bits", ["member", "show", f"id:{BIG}"], 1, "No member"),
+    ("--as: id beyond 64 bits", ["--as", BIG, "member", "list"], 1, "No member"),
+    ("member add: ESC in a name", ["member", "add", "Ctl\x1b[31mRed", "--email", "c@fd.org"], 65,
+     "control character"),
+    ("member add: NUL-free but only zero-width", ["member", "add", "\u200b\u200c", "--email", "z@fd.org"],
+     65, "blank"),
+    ("member add: bidi override", ["member", "add", "Ann \u202eeeL", "--email", "b@fd.org"], 65,
+     "text-direction"),
+    ("member add: control character in a badge", ["member", "add", "Tom", "--email", "t@fd.org",
+                                                  "--badge", "4\x07"], 65, "field badge"),
+    ("member add: a look-alike of an existing name", ["member", "add", "Ann\u200b Lee", "--email",
+                                                      "ann2@fd.org"], 65, "invisible"),
+    ("member edit: ESC in a name", ["member", "edit", "ann@fd.org", "--name", "A\x1bB"], 65,
+     "control character"),
+    ("--as-of: not a date", ["--as-of", "9999-99-99", "member", "list"], 2, "not a date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "code", "text"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_hostile_command_line_input(dept, snapshot, args, code, text):
+    before = snapshot()
+    r = dept(*args, ok=False)
+    assert r.exit_code == code, r
+    assert text in r.stderr + r.stdout, r
+    assert "failed unexpectedly" not in r.stderr
+    assert snapshot() == before
+
+
+def _import(cli, tmp_path: Path, body: bytes, *extra: str):
+    f = tmp_path / "roster.csv"
+    f.write_bytes(body)
+    return cli("member", "import", "--csv", str(f), *extra, ok=False)
+
+
+FILE_CASES = [
+    ("NUL byte in a name", b"name,email\nA\x00B,a@fd.org\n", "control character"),
+    ("ESC in a name", b"name,email\nA\x1b[2JB,a@fd.org\n", "control character"),
+    ("only zero-width characters", "name,email\n\u200b\u200b,a@fd.org\n".encode(), "blank"),
+    ("a 1 MB field", b"name,email\n" + b"A" * 1_000_000 + b",a@fd.org\n", "line 2"),
+]
+
+
+@pytest.mark.parametrize(("body", "text"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+def test_hostile_member_files(dept, snapshot, tmp_path, body, text):
+    before = snapshot()
+    r = _import(dept, tmp_path, body)
+    assert r.exit_code == 65, r
+    assert text in r.stderr, r
+    assert snapshot() == before
+
+
+def test_real_names_are_kept(cli):
+    names = ["Zoë O'Brien-Ñúñez", "محمد رضا", "李小龍", "Ольга Петрова", "می\u200cخواهم"]
+    for i, name in enumerate(names):
+        cli("member", "add", name, "--email", f"n{i}@fd.org")
+    shown = {m["name"] for m in cli("--format", "json", "member", "list").json}
+    assert shown == set(names)
+
+
+def test_csv_output_neutralises_formulas_and_json_stays_exact(cli):
+    cli("member", "add", "=HYPERLINK(\"http://x\",\"y\")", "--email", "f@fd.org", "--badge", "+1+1")
+    cli("member", "add", "@SUM(A1)", "--email", "g@fd.org", "--badge", "-5")
+    csv_out = cli("--format", "csv", "member", "list").stdout
+    assert "'=HYPERLINK" in csv_out and "'+1+1" in csv_out and "'@SUM" in csv_out and "'-5" in csv_out
+    names = {m["name"] for m in cli("--format", "json", "member", "list").json}
+    assert '=HYPERLINK("http://x","y")' in names
+
+
+def test_reject_file_is_private_and_never_replaces_someone_elses_file(cli, tmp_path, snapshot):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\nGood One,good@fd.org\n,bad@fd.org\n")
+    rejects = tmp_path / "roster.rejects.csv"
+    rejects.write_text("my own notes\n")
+    cli("member", "list")  # the database exists before the snapshot
+    before = snapshot()
+    r = cli("member", "import", "--csv", str(roster), "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "not a reject file" in r.stderr
+    assert rejects.read_text() == "my own notes\n" and snapshot() == before
+    rejects.unlink()
+    (tmp_path / "elsewhere").write_text("keep\n")
+    rejects.symlink_to(tmp_path / "elsewhere")
+    r = cli("member", "import", "--csv", str(roster), "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and (tmp_path / "elsewhere").read_text() == "keep\n"
+    rejects.unlink()
+    cli("member", "import", "--csv", str(roster), "--skip-invalid", ok=False)
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+    assert rejects.read_text().startswith("reason")
+    cli("member", "import", "--csv", str(roster), "--skip-invalid", ok=False)  # replaces its own
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    try:
+        return subprocess.run(["chattr", flag, str(path)], capture_output=True).returncode == 0
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_a_read_only_database_reads_and_refuses_writes_with_the_reason(cli, tmp_path, what, monkeypatch):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "t.db"
+    cli("--db", str(db), "member", "add", "Ann Lee", "--email", "ann@fd.org")
+    target = folder if what == "folder" else db
+    if os.geteuid() == 0:
+        if not _chattr("+i", target):
+            pytest.skip("needs chattr (root ignores file modes)")
+    else:
+        target.chmod(0o555 if what == "folder" else 0o444)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    try:
+        r = cli("--db", str(db), "--format", "json", "member", "list")
+        assert [m["name"] for m in r.json] == ["Ann Lee"]
+        r = cli("--db", str(db), "member", "add", "Bo", "--email", "bo@fd.org", ok=False)
+        assert r.exit_code == 77 and "read-only" in r.stderr, r
+        assert "not a SQLite database" not in r.stderr
+    finally:
+        if os.geteuid() == 0:
+            _chattr("-i", target)
+        else:
+            target.chmod(0o755 if what == "folder" else 0o644)
+    r = cli("--db", str(db), "--format", "json", "member", "list")
+    assert [m["name"] for m in r.json] == ["Ann Lee"]
+
+
+def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):
+    rows = "".join(f"N{i},bad{i}@x\n" for i in range(302))
+    r = _import(cli, tmp_path, ("name,email\n" + rows).encode())
+    lines = r.stderr.strip().splitlines()
+    assert r.exit_code == 65
+    assert lines[0].startswith("Error:") and lines[-1].startswith("Hint:")
+    assert lines[-2].strip() == "... and 282 more"
+    assert len(lines) == 1 + 20 + 1 + 1
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_a_reader_that_stops_early_is_not_a_failure(cli, db_path, tmp_path, fmt):
+    import sys
+
+    roster = tmp_path / "big.csv"
+    roster.write_text("name,email\n" + "".join(f"N{i},m{i}@fd.org\n" for i in range(3000)))
+    cli("member", "import", "--csv", str(roster))
+    env = {**os.environ, "TRAINCTL_DB": str(db_path)}
+    env.pop("TRAINCTL_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "trainctl", "--format", fmt, "member", "list"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()  # `| head -1`
+    assert proc.wait(timeout=60) == 0
+    assert b"Traceback" not in proc.stderr.read()
