@@ -17,7 +17,6 @@ from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
 from trainctl.queries.members import get_member
-from trainctl.queries.programs import get_program
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -157,6 +156,9 @@ def list_enrollments(
         conds.append("e.member_id = :member")
         params["member"] = actor.member_id
     if program is not None:
+        # here, not at the top: `progress log/update` import this module, never programs
+        from trainctl.queries.programs import get_program
+
         conds.append("e.program_id = :program")
         params["program"] = get_program(rd, program).id
     if status is not None:
