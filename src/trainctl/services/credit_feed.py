@@ -1,0 +1,361 @@
+"""The credit feed: training records, certifications, skill checkoffs, shift attendance and
+call responses credit the matching progress rows of each member's enrollments, through the
+ledger (DESIGN §2), set-based for a whole import.
+
+API (the caller checks permissions and owns the transaction):
+
+    credit_facts(session, actor, facts, *, today) -> FeedResult
+        For each Fact (domain/credit.py), find the progress rows of the member's creditable
+        enrollments (active or completed) whose requirement accepts it (its explicit "what
+        counts") and whose window holds it (on/after the enrollment's start, not after
+        `today`; certifications while valid), and insert one `progress_credit` per
+        (progress row, source) with INSERT ... ON CONFLICT DO NOTHING on the unique key
+        (progress_id, source_type, source_id): the same source never credits twice, so a
+        re-import or an overlapping sheet credits nothing again. Rows a gate holds back
+        (sequential order, a prerequisite requirement, a phase not started) get the credit
+        once the same feed has opened the gate, else it is reported in `held`. Then the
+        shared finish of services/progress.py runs for the touched rows only: `recompute`,
+        `rollup_enrollments`, `after_change` (re-measure, rollup, phase advancement,
+        milestones).
+
+    reverse_sources(session, actor, source_type, source_ids, *, today, reason) -> FeedResult
+        A void: for every progress row a source credited, a reversing entry (the negative
+        of its net amount, same category and item) under source id "<id>:void", then the
+        same finish. Idempotent like the credits (voiding twice reverses once).
+
+A few queries per import whatever its size: the members' progress rows and requirements
+(chunked IN lists), one executemany of credits, then the finish over the touched ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from trainctl.db import insert_ignoring
+from trainctl.domain import credit as dc
+from trainctl.domain import progress as dp
+from trainctl.domain.credit import Fact
+from trainctl.models import (
+    Enrollment,
+    Program,
+    ProgramRequirement,
+    ProgressCredit,
+    Requirement,
+    RequirementProgress,
+    utcnow,
+)
+from trainctl.services.auth import Actor
+from trainctl.services.enrollment import BulkInsert, chunks, load_phases
+from trainctl.services.progress import (
+    CREDITABLE,
+    after_change,
+    link_states,
+    recompute,
+    rollup_enrollments,
+)
+
+__all__ = ["VOID_SUFFIX", "Fact", "FeedResult", "credit_facts", "reverse_sources"]
+
+VOID_SUFFIX = ":void"
+_CREDIT_COLUMNS = (
+    "progress_id", "source_type", "source_id", "amount", "category", "item", "note", "state",
+    "entered_by", "entered_at",
+)  # fmt: skip
+
+
+@dataclass
+class Held:
+    """A credit a gate held back: which source, which progress row, and why."""
+
+    source_type: str
+    source_id: str
+    progress_id: int
+    reason: str
+
+
+@dataclass
+class FeedResult:
+    credits: int = 0  # ledger entries written (credits, or reversing entries for a void)
+    already: int = 0  # entries that were in the ledger already (re-import, second void)
+    progress_ids: set[int] = field(default_factory=set)  # rows that received an entry
+    enrollment_ids: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)  # members credited
+    held: list[Held] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # phases entered, milestones reached
+
+
+# --------------------------------------------------------------------------- candidates
+@dataclass(frozen=True, slots=True)
+class _Row:
+    progress_id: int
+    enrollment_id: int
+    enrolled_on: date
+    requirement_id: int
+
+
+def _candidates(
+    session: Session, member_ids: Iterable[int], source_types: set[str]
+) -> tuple[dict[int, list[_Row]], dict[int, dc.Accepts]]:
+    """The progress rows of the members' creditable enrollments whose requirement could take
+    one of these sources, by member; and each such requirement's Accepts."""
+    wanted_types = set().union(*(dc.CREDITS_TYPES[s] for s in source_types))
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    rows: list[Any] = []
+    for part in chunks(sorted(set(member_ids))):
+        rows.extend(
+            session.execute(
+                sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, e.c.enrolled_on, r.c.id)
+                .select_from(
+                    rp.join(e, e.c.id == rp.c.enrollment_id)
+                    .join(pr, pr.c.id == rp.c.program_requirement_id)
+                    .join(r, r.c.id == pr.c.requirement_id)
+                )
+                .where(
+                    e.c.member_id.in_(part),
+                    e.c.status.in_(CREDITABLE),
+                    r.c.requirement_type.in_(sorted(wanted_types)),
+                )
+            )
+        )
+    accepts: dict[int, dc.Accepts] = {}
+    for part in chunks(sorted({row[4] for row in rows})):
+        for req in session.execute(sa.select(r).where(r.c.id.in_(part))):
+            acc = dc.Accepts.of(req)
+            if acc.takes_anything:
+                accepts[req.id] = acc
+    by_member: dict[int, list[_Row]] = {}
+    for pid, eid, mid, enrolled_on, rid in rows:
+        if rid in accepts:
+            by_member.setdefault(mid, []).append(_Row(pid, eid, enrolled_on, rid))
+    return by_member, accepts
+
+
+def _match(
+    facts: Sequence[Fact],
+    by_member: dict[int, list[_Row]],
+    accepts: dict[int, dc.Accepts],
+    today: date,
+) -> list[tuple[Fact, _Row, dc.Credit]]:
+    out = []
+    for fact in facts:
+        for row in by_member.get(fact.member_id, ()):
+            acc = accepts[row.requirement_id]
+            if not dc.counts_on(fact, acc.requirement_type, row.enrolled_on, today):
+                continue
+            got = dc.credit_of(fact, acc)
+            if got is not None:
+                out.append((fact, row, got))
+    return out
+
+
+# -------------------------------------------------------------------------------- gates
+def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, str]:
+    """progress id -> why it takes no credit now (sequential, prerequisite, phase), for the
+    enrollments given; rows of flexible programs without prerequisites are never held."""
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    p = Program.__table__  # type: ignore[attr-defined]
+    info: dict[int, tuple[int, str, int | None]] = {}
+    for part in chunks(sorted(set(enrollment_ids))):
+        for eid, program_id, structure, phase_id in session.execute(
+            sa.select(e.c.id, e.c.program_id, p.c.structure_type, e.c.current_phase_id)
+            .select_from(e.join(p, p.c.id == e.c.program_id))
+            .where(e.c.id.in_(part))
+        ):
+            info[eid] = (program_id, structure, phase_id)
+    if not info:
+        return {}
+    states = link_states(session, list(info))
+    phases: dict[int, list[dp.Phase]] = {}
+    out: dict[int, str] = {}
+    for eid, (program_id, structure, phase_id) in info.items():
+        mine = states.get(eid, [])
+        links = [s.link for s in mine]
+        if structure == "flexible" and not any(link.is_prerequisite for link in links):
+            continue
+        if structure == "phases" and program_id not in phases:
+            phases[program_id] = load_phases(session, program_id)
+        for s in mine:
+            why = dp.credit_blocker(
+                links,
+                s.link.id,
+                structure_type=structure,
+                current_phase_id=phase_id,
+                phases=phases.get(program_id, ()),
+            )
+            if why is not None:
+                out[s.progress_id] = why
+    return out
+
+
+# ------------------------------------------------------------------------------- writing
+class _InsertIgnoring(BulkInsert):
+    """BulkInsert's executemany path, for INSERT ... ON CONFLICT (key) DO NOTHING."""
+
+    def __init__(
+        self, conn: sa.Connection, table: sa.Table, columns: Sequence[str], key: Sequence[str]
+    ) -> None:
+        super().__init__(conn, table, columns)
+        stmt = insert_ignoring(conn.dialect, table, key).values(
+            {c: sa.bindparam(c) for c in self.columns}
+        )
+        compiled = stmt.compile(dialect=conn.dialect)
+        self.sql = compiled.string
+        order = list(compiled.positiontup or []) if self.positional else self.columns
+        self.order = [self.columns.index(k) for k in order]
+
+    def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert; returns how many rows were new (the others were already there)."""
+        if not rows:
+            return 0
+        rows = [self.process(r) for r in rows]
+        if self.order != list(range(len(self.columns))):
+            rows = [tuple(r[i] for i in self.order) for r in rows]
+        if self.positional:
+            result = self.conn.exec_driver_sql(self.sql, list(rows))
+        else:
+            result = self.conn.exec_driver_sql(
+                self.sql, [dict(zip(self.columns, r, strict=True)) for r in rows]
+            )
+        return max(0, result.rowcount or 0)
+
+
+def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
+    session.flush()
+    table = ProgressCredit.__table__  # type: ignore[attr-defined]
+    writer = _InsertIgnoring(
+        session.connection(), table, _CREDIT_COLUMNS, ("progress_id", "source_type", "source_id")
+    )
+    written = 0
+    for part in chunks(rows, 20_000):
+        written += writer.run(part)
+    return written
+
+
+def _finish(
+    session: Session, progress_ids: Iterable[int], enrollment_of: dict[int, int], today: date
+) -> list[str]:
+    """The shared finish (services/progress.py) for the touched rows only."""
+    now = utcnow()
+    changed = recompute(session, sorted(set(progress_ids)), now)
+    enrollment_ids = sorted({enrollment_of[pid] for pid in changed})
+    if not enrollment_ids:
+        return []
+    rollup_enrollments(session, enrollment_ids, now)
+    return [ev.message for ev in after_change(session, enrollment_ids, today=today, now=now)]
+
+
+# ----------------------------------------------------------------------------------- API
+def credit_facts(
+    session: Session, actor: Actor, facts: Sequence[Fact], *, today: date
+) -> FeedResult:
+    """Credit the facts to every progress row that accepts them (see the module docstring).
+    The caller has checked permissions; `today` is the department's date or --as-of."""
+    result = FeedResult()
+    if not facts:
+        return result
+    unknown = {f.source_type for f in facts} - set(dc.SOURCE_TYPES)
+    if unknown:
+        raise ValueError(f"unknown credit source type(s): {sorted(unknown)}")
+    by_member, accepts = _candidates(
+        session, {f.member_id for f in facts}, {f.source_type for f in facts}
+    )
+    matches = _match(facts, by_member, accepts, today)
+    if not matches:
+        return result
+    now = utcnow()
+    enrollment_of = {row.progress_id: row.enrollment_id for _, row, _ in matches}
+    pending = matches
+    # A gate held back this round may open once this feed completes what it waits for
+    # (a sheet with the prerequisite course and the next one): a few rounds at most.
+    for _round in range(len({row.progress_id for _, row, _ in matches}) + 1):
+        blocked = _blockers(session, {row.enrollment_id for _, row, _ in pending})
+        ready = [m for m in pending if m[1].progress_id not in blocked]
+        pending = [m for m in pending if m[1].progress_id in blocked]
+        if not ready:
+            break
+        rows = [
+            (
+                row.progress_id, fact.source_type, fact.source_id, amount, category, item,
+                fact.note, "counted", actor.member_id, now,
+            )
+            for fact, row, (amount, category, item) in ready
+        ]  # fmt: skip
+        written = _write(session, rows)
+        result.credits += written
+        result.already += len(rows) - written
+        if written:
+            result.progress_ids.update(row.progress_id for _, row, _ in ready)
+            result.enrollment_ids.update(row.enrollment_id for _, row, _ in ready)
+            result.members.update(fact.member_id for fact, _, _ in ready)
+            result.events += _finish(
+                session, {row.progress_id for _, row, _ in ready}, enrollment_of, today
+            )
+        if not pending:
+            break
+    if pending:
+        blocked = _blockers(session, {row.enrollment_id for _, row, _ in pending})
+        result.held = [
+            Held(
+                fact.source_type, fact.source_id, row.progress_id, blocked.get(row.progress_id, "")
+            )
+            for fact, row, _ in pending
+        ]
+    return result
+
+
+def reverse_sources(
+    session: Session,
+    actor: Actor,
+    source_type: str,
+    source_ids: Sequence[str],
+    *,
+    today: date,
+    reason: str,
+) -> FeedResult:
+    """Reverse every credit these sources gave (a void). History stays: each reversal is a
+    negative ledger entry under "<source id>:void", and the progress rows are re-measured."""
+    result = FeedResult()
+    if not source_ids:
+        return result
+    session.flush()
+    c = ProgressCredit.__table__  # type: ignore[attr-defined]
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    net: dict[tuple[int, str, str | None, str | None], float] = {}
+    enrollment_of: dict[int, int] = {}
+    for part in chunks(sorted(set(source_ids))):
+        for pid, eid, sid, category, item, amount in session.execute(
+            sa.select(
+                c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item,
+                sa.func.sum(c.c.amount),
+            )
+            .select_from(c.join(rp, rp.c.id == c.c.progress_id))
+            .where(c.c.source_type == source_type, c.c.source_id.in_(list(part)))
+            .where(c.c.state == "counted")
+            .group_by(c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item)
+        ):  # fmt: skip
+            net[(pid, sid, category, item)] = amount
+            enrollment_of[pid] = eid
+    now = utcnow()
+    note = f"void: {reason}"
+    rows = [
+        (pid, source_type, sid + VOID_SUFFIX, -amount, category, item, note, "counted",
+         actor.member_id, now)
+        for (pid, sid, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:2])
+        if amount
+    ]  # fmt: skip
+    written = _write(session, rows)
+    result.credits, result.already = written, len(rows) - written
+    if written:
+        result.progress_ids = {row[0] for row in rows}
+        result.enrollment_ids = {enrollment_of[pid] for pid in result.progress_ids}
+        result.events = _finish(session, result.progress_ids, enrollment_of, today)
+    return result
