@@ -500,6 +500,8 @@ class ProgressCredit(SQLModel, table=True):
     __tablename__ = "progress_credit"
     __table_args__ = (
         sa.UniqueConstraint("progress_id", "source_type", "source_id"),
+        # A source's credits by source (a void reverses them; `record show` lists them).
+        sa.Index("ix_progress_credit_source", "source_type", "source_id"),
         sa.CheckConstraint(_in("source_type", CREDIT_SOURCES), name="source_type"),
         sa.CheckConstraint(_in("state", CREDIT_STATES), name="state"),
     )

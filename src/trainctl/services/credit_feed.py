@@ -60,7 +60,7 @@ from trainctl.services.progress import (
     rollup_enrollments,
 )
 
-__all__ = ["VOID_SUFFIX", "Fact", "FeedResult", "credit_facts", "reverse_sources"]
+__all__ = ["VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "credit_facts", "reverse_sources"]
 
 VOID_SUFFIX = ":void"
 _CREDIT_COLUMNS = (
@@ -158,9 +158,9 @@ def _match(
 
 
 # -------------------------------------------------------------------------------- gates
-def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, str]:
-    """progress id -> why it takes no credit now (sequential, prerequisite, phase), for the
-    enrollments given; rows of flexible programs without prerequisites are never held."""
+def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+    """enrollment -> {progress id: why it takes no credit now} (sequential, prerequisite,
+    phase); rows of flexible programs without prerequisites are never held."""
     e = Enrollment.__table__  # type: ignore[attr-defined]
     p = Program.__table__  # type: ignore[attr-defined]
     info: dict[int, tuple[int, str, int | None]] = {}
@@ -175,7 +175,7 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, str]
         return {}
     states = link_states(session, list(info))
     phases: dict[int, list[dp.Phase]] = {}
-    out: dict[int, str] = {}
+    out: dict[int, dict[int, str]] = {eid: {} for eid in info}
     for eid, (program_id, structure, phase_id) in info.items():
         mine = states.get(eid, [])
         links = [s.link for s in mine]
@@ -192,19 +192,24 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, str]
                 phases=phases.get(program_id, ()),
             )
             if why is not None:
-                out[s.progress_id] = why
+                out[eid][s.progress_id] = why
     return out
 
 
 # ------------------------------------------------------------------------------- writing
-class _InsertIgnoring(BulkInsert):
+class InsertIgnoring(BulkInsert):
     """BulkInsert's executemany path, for INSERT ... ON CONFLICT (key) DO NOTHING."""
 
     def __init__(
-        self, conn: sa.Connection, table: sa.Table, columns: Sequence[str], key: Sequence[str]
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        columns: Sequence[str],
+        key: Sequence[str],
+        where: str | None = None,
     ) -> None:
         super().__init__(conn, table, columns)
-        stmt = insert_ignoring(conn.dialect, table, key).values(
+        stmt = insert_ignoring(conn.dialect, table, key, where).values(
             {c: sa.bindparam(c) for c in self.columns}
         )
         compiled = stmt.compile(dialect=conn.dialect)
@@ -231,7 +236,7 @@ class _InsertIgnoring(BulkInsert):
 def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
     session.flush()
     table = ProgressCredit.__table__  # type: ignore[attr-defined]
-    writer = _InsertIgnoring(
+    writer = InsertIgnoring(
         session.connection(), table, _CREDIT_COLUMNS, ("progress_id", "source_type", "source_id")
     )
     written = 0
@@ -254,62 +259,118 @@ def _finish(
 
 
 # ----------------------------------------------------------------------------------- API
-def credit_facts(
-    session: Session, actor: Actor, facts: Sequence[Fact], *, today: date
-) -> FeedResult:
-    """Credit the facts to every progress row that accepts them (see the module docstring).
-    The caller has checked permissions; `today` is the department's date or --as-of."""
-    result = FeedResult()
-    if not facts:
-        return result
-    unknown = {f.source_type for f in facts} - set(dc.SOURCE_TYPES)
-    if unknown:
-        raise ValueError(f"unknown credit source type(s): {sorted(unknown)}")
-    by_member, accepts = _candidates(
-        session, {f.member_id for f in facts}, {f.source_type for f in facts}
-    )
-    matches = _match(facts, by_member, accepts, today)
-    if not matches:
-        return result
-    now = utcnow()
-    enrollment_of = {row.progress_id: row.enrollment_id for _, row, _ in matches}
-    pending = matches
-    # A gate held back this round may open once this feed completes what it waits for
-    # (a sheet with the prerequisite course and the next one): a few rounds at most.
-    for _round in range(len({row.progress_id for _, row, _ in matches}) + 1):
-        blocked = _blockers(session, {row.enrollment_id for _, row, _ in pending})
-        ready = [m for m in pending if m[1].progress_id not in blocked]
-        pending = [m for m in pending if m[1].progress_id in blocked]
+class CreditFeed:
+    """A feed for one import: `add` facts in chunks as they are read (a few queries per
+    chunk, members' rows cached), then `close` once: the shared finish for every touched
+    row, and the credits a gate held back retried once the finish has opened it."""
+
+    def __init__(self, session: Session, actor: Actor, *, today: date) -> None:
+        self.session, self.actor, self.today = session, actor, today
+        self.result = FeedResult()
+        self.now = utcnow()
+        self._rows: dict[int, list[_Row]] = {}
+        self._accepts: dict[int, dc.Accepts] = {}
+        self._loaded: set[int] = set()
+        self._source_types: set[str] = set()
+        self._blocked: dict[int, dict[int, str]] = {}  # enrollment -> progress -> why
+        self._held: list[tuple[Fact, _Row, dc.Credit]] = []
+        self._enrollment_of: dict[int, int] = {}
+        self._touched: set[int] = set()
+
+    def _load(self, facts: Sequence[Fact]) -> None:
+        types = {f.source_type for f in facts}
+        unknown = types - set(dc.SOURCE_TYPES)
+        if unknown:
+            raise ValueError(f"unknown credit source type(s): {sorted(unknown)}")
+        if not types <= self._source_types:  # a new kind of source: read every member again
+            self._source_types |= types
+            self._loaded.clear()
+        members = {f.member_id for f in facts} - self._loaded
+        if members:
+            rows, accepts = _candidates(self.session, members, self._source_types)
+            for m in members:
+                self._rows[m] = rows.get(m, [])
+            self._accepts.update(accepts)
+            self._loaded |= members
+
+    def _blockers(self, enrollment_ids: Iterable[int]) -> dict[int, str]:
+        missing = set(enrollment_ids) - set(self._blocked)
+        if missing:
+            found = _blockers(self.session, missing)
+            for eid in missing:
+                self._blocked[eid] = found.get(eid, {})
+        return {pid: why for eid in enrollment_ids for pid, why in self._blocked[eid].items()}
+
+    def add(self, facts: Sequence[Fact]) -> None:
+        """Credit these facts now where no gate holds them back."""
+        if not facts:
+            return
+        self._load(facts)
+        matches = _match(facts, self._rows, self._accepts, self.today)
+        if not matches:
+            return
+        for _, row, _ in matches:
+            self._enrollment_of[row.progress_id] = row.enrollment_id
+        blocked = self._blockers({row.enrollment_id for _, row, _ in matches})
+        ready = [m for m in matches if m[1].progress_id not in blocked]
+        self._held += [m for m in matches if m[1].progress_id in blocked]
+        self._credit(ready)
+
+    def _credit(self, ready: list[tuple[Fact, _Row, dc.Credit]]) -> int:
         if not ready:
-            break
+            return 0
         rows = [
             (
                 row.progress_id, fact.source_type, fact.source_id, amount, category, item,
-                fact.note, "counted", actor.member_id, now,
+                fact.note, "counted", self.actor.member_id, self.now,
             )
             for fact, row, (amount, category, item) in ready
         ]  # fmt: skip
-        written = _write(session, rows)
-        result.credits += written
-        result.already += len(rows) - written
+        written = _write(self.session, rows)
+        r = self.result
+        r.credits += written
+        r.already += len(rows) - written
         if written:
-            result.progress_ids.update(row.progress_id for _, row, _ in ready)
-            result.enrollment_ids.update(row.enrollment_id for _, row, _ in ready)
-            result.members.update(fact.member_id for fact, _, _ in ready)
-            result.events += _finish(
-                session, {row.progress_id for _, row, _ in ready}, enrollment_of, today
-            )
-        if not pending:
-            break
-    if pending:
-        blocked = _blockers(session, {row.enrollment_id for _, row, _ in pending})
-        result.held = [
-            Held(
-                fact.source_type, fact.source_id, row.progress_id, blocked.get(row.progress_id, "")
-            )
-            for fact, row, _ in pending
-        ]
-    return result
+            r.progress_ids.update(row.progress_id for _, row, _ in ready)
+            r.enrollment_ids.update(row.enrollment_id for _, row, _ in ready)
+            r.members.update(fact.member_id for fact, _, _ in ready)
+            self._touched.update(row.progress_id for _, row, _ in ready)
+        return written
+
+    def close(self) -> FeedResult:
+        """The shared finish for the touched rows; held credits retried as gates open."""
+        r = self.result
+        while True:
+            if self._touched:
+                r.events += _finish(self.session, self._touched, self._enrollment_of, self.today)
+                self._touched = set()
+            if not self._held:
+                break
+            self._blocked.clear()
+            blocked = self._blockers({row.enrollment_id for _, row, _ in self._held})
+            ready = [m for m in self._held if m[1].progress_id not in blocked]
+            if not ready:
+                break
+            self._held = [m for m in self._held if m[1].progress_id in blocked]
+            self._credit(ready)
+        if self._held:
+            blocked = self._blockers({row.enrollment_id for _, row, _ in self._held})
+            r.held = [
+                Held(f.source_type, f.source_id, row.progress_id, blocked.get(row.progress_id, ""))
+                for f, row, _ in self._held
+            ]
+        return r
+
+
+def credit_facts(
+    session: Session, actor: Actor, facts: Sequence[Fact], *, today: date
+) -> FeedResult:
+    """Credit the facts to every progress row that accepts them, then the shared finish
+    (see the module docstring). The caller has checked permissions; `today` is the
+    department's date or --as-of. For an import read in chunks, use CreditFeed."""
+    feed = CreditFeed(session, actor, today=today)
+    feed.add(facts)
+    return feed.close()
 
 
 def reverse_sources(
