@@ -39,7 +39,7 @@ SHEET_FIELDS = (
     Field("badge", ("badge #", "badge no", "badge number", "badge num", "badge id")),
     Field("member", ("member id", "member ref")),
     Field("name", ("full name", "member name", "participant", "attendee", "first and last name")),
-    Field("course_code", ("code", "course #", "course no", "course number")),
+    Field("course_code", ("code", "course no", "course number", "course id")),
     Field("course", ("course name", "class", "class name", "training", "title", "drill", "session")),
     Field("date", ("completion date", "completed", "date completed", "completed on",
                    "training date", "day", "class date")),

@@ -33,6 +33,7 @@ from trainctl.domain import text as dtext
 
 DELIMITERS = (",", ";", "\t")
 MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
+FIELD_LIMIT = 4 * 1024 * 1024  # a cell longer than this is refused for its line
 UTF8_HINT = "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), then run the command again."
 
 
@@ -126,11 +127,8 @@ def match_header(
 
 
 def describe(fields: Sequence[Field]) -> str:
-    """'email (e-mail, email address), badge (badge #, ...) ...' for hints."""
-    return "; ".join(
-        f.name + (f" ({', '.join(f.names)})" if f.names else "") + (" required" if f.required else "")
-        for f in fields
-    )
+    """'name (required), code, training_type, ...' for hints."""
+    return ", ".join(f.name + (" (required)" if f.required else "") for f in fields)
 
 
 # --------------------------------------------------------------------------------- reading
@@ -148,7 +146,8 @@ def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
             yield raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise SheetError(
-                f"{source}, line {number}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}).",
+                f"{source}, line {number}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                "nothing was imported.",
                 UTF8_HINT,
             ) from None
 
@@ -182,6 +181,9 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
     start = number
     offset = number - 1  # blank lines before the header
     while True:
+        # A long cell is read whole (up to FIELD_LIMIT) so that the caller can name its
+        # field; the csv module's limit is process-wide, so it is set only while reading.
+        saved = csv.field_size_limit(FIELD_LIMIT)
         try:
             record = next(reader)
         except StopIteration:
@@ -189,11 +191,13 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         except csv.Error as exc:
             why = str(exc)
             if "field larger than field limit" in why:
-                why = f"a value longer than {csv.field_size_limit():,} characters"
+                why = f"a value longer than {FIELD_LIMIT:,} characters"
             raise SheetError(
-                f"{source}, line {offset + reader.line_num}: {why}.",
+                f"{source}, line {offset + reader.line_num}: {why}; nothing was imported.",
                 "Check that the file is the sheet you meant, and fix that line.",
             ) from None
+        finally:
+            csv.field_size_limit(saved)
         end = offset + reader.line_num
         if any(c.strip() for c in record):
             yield Line(start, record)

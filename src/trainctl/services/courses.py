@@ -136,7 +136,7 @@ def edit_course(
 
 # --------------------------------------------------------------------------------- import
 COURSE_FIELDS = (
-    sheet.Field("code", ("course code", "course #", "course no", "course number"), required=False),
+    sheet.Field("code", ("course code", "course no", "course number")),
     sheet.Field("name", ("course", "course name", "title"), required=True),
     sheet.Field("training_type", ("type", "training type")),
     sheet.Field("category", ("topic", "topic category", "training category")),

@@ -41,6 +41,14 @@ COLUMNS = (
     "score", "passed", "instructor", "location", "self_paced", "source_file", "source_line",
     "created_at", "created_by",
 )  # fmt: skip
+SHEET_HINT = (
+    "A sheet names the member (email, badge or member), the course (course or course_code), "
+    "the date and the hours; optional: status, score, passed, topic, category, training_type, "
+    "instructor, location, self_paced, expiration, name. Headers match without regard to case, "
+    "spaces and punctuation, with the usual synonyms (E-mail, Badge #, Hrs, Self-Paced, ...); "
+    "--course, --date, --hours fill what a sheet leaves out; other columns are refused unless "
+    "--ignore-unknown-columns."
+)
 IMPORT_HINT = (
     "Fix the rows named above and run the command again, or add --skip-invalid to import "
     "the good rows (the command then exits 65 to say rows were left out)."
@@ -407,9 +415,19 @@ def import_records(
     now = utcnow()
     chunk: list[tuple[Any, ...]] = []
     bad = 0
+    broken: list[BadInputError] = []  # files that cannot be read: the import stops there
     for name, stream in files:
         outcome.files.append(name)
-        for line, values in _sheet_rows(name, stream, defaults, ignore_unknown_columns):
+        rows = _sheet_rows(name, stream, defaults, ignore_unknown_columns)
+        while True:
+            try:
+                line, values = next(rows)
+            except StopIteration:
+                break
+            except BadInputError as exc:  # this file is unreadable: check the others, write nothing
+                broken.append(exc)
+                bad = bad or 1
+                break
             outcome.rows += 1
             row, problems = _row(values, line, name, today, members, courses, actor, now, outcome)
             if problems:
@@ -426,6 +444,16 @@ def import_records(
                 writer.write(chunk)
                 chunk = []
     outcome.rejected = bad
+    if broken:
+        first = broken[0]
+        raise BadInputError(
+            first.message if len(broken) == 1 else f"{len(broken)} files cannot be imported; nothing was imported.",
+            first.hint,
+            details=[
+                *(d for e in broken for d in ([] if len(broken) == 1 else [e.message]) + e.details),
+                *outcome.problems,
+            ],
+        )
     if bad and not skip_invalid:
         raise BadInputError(
             f"{bad} of {outcome.rows} rows have problems; nothing was imported.",
@@ -465,8 +493,7 @@ def _sheet_rows(
         if problems:
             raise sheet.SheetError(
                 f"{name}, line {head.number}: the header does not match; nothing was imported.",
-                "Columns: " + sheet.describe(dr.SHEET_FIELDS)
-                + ". Columns trainctl does not know are refused unless --ignore-unknown-columns.",
+                SHEET_HINT,
                 problems,
             )
         columns = list(header.columns.items())
@@ -524,6 +551,9 @@ def _voided_keys(session: Session) -> set[tuple[int, str, date | None]]:
 
 
 def _audit(session: Session, actor: Actor, action: str, outcome: Outcome, **detail: Any) -> None:
+    """One audit row per command that changed something (records carry who and when)."""
+    if not outcome.added and not outcome.feed.credits:
+        return
     session.execute(
         sa.insert(AuditLog),
         [{"at": utcnow(), "actor_id": actor.member_id, "action": action, "entity": "training_record",
