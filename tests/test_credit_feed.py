@@ -126,11 +126,11 @@ def _feed(dept: Dept, facts, today=date(2026, 6, 1)):
         return result
 
 
-def _void(dept: Dept, ids, today=date(2026, 6, 1)):
+def _void(dept: Dept, sources, today=date(2026, 6, 1)):
     from trainctl.services.credit_feed import reverse_sources
 
     with Session(dept.engine) as s:
-        result = reverse_sources(s, OWNER, "training_record", ids, today=today, reason="wrong day")
+        result = reverse_sources(s, OWNER, "training_record", sources, today=today, reason="wrong day")
         s.commit()
         return result
 
@@ -159,13 +159,14 @@ def test_feed_credits_once_reverses_and_finishes(dept: Dept):
     assert (again.credits, again.already) == (0, 3)
     assert dept.scalar("SELECT count(*) FROM progress_credit") == 3
 
-    void = _void(dept, ["3"])
+    void = _void(dept, [("3", a)])
     assert void.credits == 1
     assert dept.scalar("SELECT status FROM enrollment WHERE id = :e", e=ea) == "active"
     assert dept.rows("SELECT source_id, amount, note FROM progress_credit WHERE source_id LIKE '3%' ORDER BY id") == [
         ("3", 2.0, None), ("3:void", -2.0, "void: wrong day"),
     ]  # fmt: skip
-    assert _void(dept, ["3"]).credits == 0  # voiding twice reverses once
+    assert _void(dept, [("3", a)]).credits == 0  # voiding twice reverses once
+    assert _void(dept, [("3", b)]).credits == 0  # another member's rows hold none of it
 
 
 def test_feed_respects_windows_and_closed_enrollments(dept: Dept):

@@ -500,14 +500,15 @@ class ProgressCredit(SQLModel, table=True):
     __tablename__ = "progress_credit"
     __table_args__ = (
         sa.UniqueConstraint("progress_id", "source_type", "source_id"),
-        # A source's credits by source (a void reverses them; `record show` lists them).
-        sa.Index("ix_progress_credit_source", "source_type", "source_id"),
         sa.CheckConstraint(_in("source_type", CREDIT_SOURCES), name="source_type"),
         sa.CheckConstraint(_in("state", CREDIT_STATES), name="state"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    progress_id: int = Field(foreign_key="requirement_progress.id", ondelete="CASCADE", index=True)
+    # No separate progress_id index: the unique (progress_id, source_type, source_id) key
+    # leads with it and serves every lookup by row (and the FK); feeds write a credit per
+    # record and requirement, so each index is paid per credit.
+    progress_id: int = Field(foreign_key="requirement_progress.id", ondelete="CASCADE")
     source_type: str
     source_id: str  # idempotency key within the source (record id, uuid for manual entries)
     amount: float = 0  # negative entries reverse earlier credit

@@ -288,7 +288,7 @@ def show(
     fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, actor):
         found = q.get_record(rd, actor, record)
-        credits = q.record_credits(rd, found.id)
+        credits = q.record_credits(rd, found)
     data = found.as_dict()
     if fmt == "json":
         render.emit_json({**data, "credits": [c.as_dict() for c in credits]})

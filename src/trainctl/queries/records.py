@@ -23,6 +23,7 @@ TABLES = {
     "progress_credit": ("progress_id", "source_type", "source_id", "amount", "category", "item",
                         "state", "entered_at"),
     "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
+    "enrollment": ("id", "member_id"),
     "program_requirement": ("id", "requirement_id"),
     "requirement": ("id", "name"),
 }  # fmt: skip
@@ -156,17 +157,19 @@ class CreditRow:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def record_credits(rd: Reader, record_id: int) -> list[CreditRow]:
-    """The ledger entries this record wrote (its credits, and their reversals if void)."""
+def record_credits(rd: Reader, record: RecordRow) -> list[CreditRow]:
+    """The ledger entries this record wrote (its credits, and their reversals if void),
+    found through the member's progress rows (the ledger's unique key)."""
     rows = rd.all(
         "SELECT c.progress_id, rp.enrollment_id, q.name, c.amount, c.category, c.item, c.state, "
-        "c.entered_at, c.source_id FROM progress_credit c "
-        "JOIN requirement_progress rp ON rp.id = c.progress_id "
+        "c.entered_at, c.source_id FROM enrollment e "
+        "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
+        "JOIN progress_credit c ON c.progress_id = rp.id "
         "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
         "JOIN requirement q ON q.id = pr.requirement_id "
-        "WHERE c.source_type = 'training_record' AND c.source_id IN (:id, :void) "
-        "ORDER BY c.progress_id, c.entered_at",
-        {"id": str(record_id), "void": f"{record_id}:void"},
+        "WHERE e.member_id = :member AND c.source_type = 'training_record' "
+        "AND c.source_id IN (:id, :void) ORDER BY c.progress_id, c.entered_at",
+        {"member": record.member_id, "id": str(record.id), "void": f"{record.id}:void"},
     )
     return [
         CreditRow(p, e, n, float(a), cat, item, st, as_utc(at), sid.endswith(":void"))  # type: ignore[arg-type]

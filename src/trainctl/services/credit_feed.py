@@ -18,8 +18,9 @@ API (the caller checks permissions and owns the transaction):
         `rollup_enrollments`, `after_change` (re-measure, rollup, phase advancement,
         milestones).
 
-    reverse_sources(session, actor, source_type, source_ids, *, today, reason) -> FeedResult
-        A void: for every progress row a source credited, a reversing entry (the negative
+    reverse_sources(session, actor, source_type, sources, *, today, reason) -> FeedResult
+        A void of (source id, member id) pairs: for every progress row a source credited
+        (found through the member's progress rows), a reversing entry (the negative
         of its net amount, same category and item) under source id "<id>:void", then the
         same finish. Idempotent like the credits (voiding twice reverses once).
 
@@ -63,6 +64,7 @@ from trainctl.services.progress import (
 __all__ = ["VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "credit_facts", "reverse_sources"]
 
 VOID_SUFFIX = ":void"
+FINISH_BATCH = 200  # progress rows re-measured per recompute call
 _CREDIT_COLUMNS = (
     "progress_id", "source_type", "source_id", "amount", "category", "item", "note", "state",
     "entered_by", "entered_at",
@@ -139,20 +141,47 @@ def _candidates(
     return by_member, accepts
 
 
+def _signature(fact: Fact) -> tuple[Any, ...]:
+    """What matching looks at (member, id, date and note aside): many facts share it."""
+    return (
+        fact.source_type, fact.hours, fact.course_code, fact.training_type, fact.category,
+        fact.topic, fact.self_paced, fact.credential, fact.skill, fact.call_type,
+    )  # fmt: skip
+
+
+_MISSING = object()
+MEMO_LIMIT = 20_000  # signatures remembered per feed (bounded memory on any import)
+
+
 def _match(
     facts: Sequence[Fact],
     by_member: dict[int, list[_Row]],
     accepts: dict[int, dc.Accepts],
     today: date,
+    memo: dict[tuple[Any, ...], dict[int, Any]] | None = None,
 ) -> list[tuple[Fact, _Row, dc.Credit]]:
+    """Every (fact, progress row, credit) that counts. What a requirement takes from a fact
+    is worked out once per kind of fact (its signature), not once per fact and row."""
+    memo = {} if memo is None else memo
     out = []
+    counts_on, credit_of = dc.counts_on, dc.credit_of
     for fact in facts:
-        for row in by_member.get(fact.member_id, ()):
-            acc = accepts[row.requirement_id]
-            if not dc.counts_on(fact, acc.requirement_type, row.enrolled_on, today):
+        rows = by_member.get(fact.member_id)
+        if not rows:
+            continue
+        sig = _signature(fact)
+        hits = memo.get(sig)
+        if hits is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            hits = memo[sig] = {}
+        for row in rows:
+            got = hits.get(row.requirement_id, _MISSING)
+            if got is _MISSING:
+                got = hits[row.requirement_id] = credit_of(fact, accepts[row.requirement_id])
+            if got is None:
                 continue
-            got = dc.credit_of(fact, acc)
-            if got is not None:
+            if counts_on(fact, accepts[row.requirement_id].requirement_type, row.enrolled_on, today):
                 out.append((fact, row, got))
     return out
 
@@ -218,10 +247,17 @@ class InsertIgnoring(BulkInsert):
         self.order = [self.columns.index(k) for k in order]
 
     def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
-        """Insert; returns how many rows were new (the others were already there)."""
+        """Insert; returns how many rows were new (the others were already there).
+
+        Type processors run once per distinct value of a column (dates, flags, a shared
+        timestamp repeat across an import), column by column, not once per cell."""
         if not rows:
             return 0
-        rows = [self.process(r) for r in rows]
+        if self.procs:
+            cols = list(zip(*rows, strict=True))
+            for i, proc in self.procs:
+                cols[i] = tuple(_memoised(proc, cols[i]))
+            rows = list(zip(*cols, strict=True))
         if self.order != list(range(len(self.columns))):
             rows = [tuple(r[i] for i in self.order) for r in rows]
         if self.positional:
@@ -233,8 +269,24 @@ class InsertIgnoring(BulkInsert):
         return max(0, result.rowcount or 0)
 
 
+def _memoised(proc: Any, values: Sequence[Any]) -> Iterable[Any]:
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = proc(value)
+            return out
+        except TypeError:  # unhashable (JSON): no memo
+            return proc(value)
+
+    return map(convert, values)
+
+
 def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
     session.flush()
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))  # the unique key's order: local B-tree inserts
     table = ProgressCredit.__table__  # type: ignore[attr-defined]
     writer = InsertIgnoring(
         session.connection(), table, _CREDIT_COLUMNS, ("progress_id", "source_type", "source_id")
@@ -250,7 +302,11 @@ def _finish(
 ) -> list[str]:
     """The shared finish (services/progress.py) for the touched rows only."""
     now = utcnow()
-    changed = recompute(session, sorted(set(progress_ids)), now)
+    changed: list[int] = []
+    # In batches: re-measuring reads every credit of a row, so a year of records would
+    # otherwise sit in memory at once; a batch keeps the peak flat in the row count.
+    for part in chunks(sorted(set(progress_ids)), FINISH_BATCH):
+        changed += recompute(session, part, now)
     enrollment_ids = sorted({enrollment_of[pid] for pid in changed})
     if not enrollment_ids:
         return []
@@ -276,6 +332,7 @@ class CreditFeed:
         self._held: list[tuple[Fact, _Row, dc.Credit]] = []
         self._enrollment_of: dict[int, int] = {}
         self._touched: set[int] = set()
+        self._memo: dict[tuple[Any, ...], dict[int, Any]] = {}
 
     def _load(self, facts: Sequence[Fact]) -> None:
         types = {f.source_type for f in facts}
@@ -306,7 +363,7 @@ class CreditFeed:
         if not facts:
             return
         self._load(facts)
-        matches = _match(facts, self._rows, self._accepts, self.today)
+        matches = _match(facts, self._rows, self._accepts, self.today, self._memo)
         if not matches:
             return
         for _, row, _ in matches:
@@ -377,29 +434,37 @@ def reverse_sources(
     session: Session,
     actor: Actor,
     source_type: str,
-    source_ids: Sequence[str],
+    sources: Sequence[tuple[str, int]],
     *,
     today: date,
     reason: str,
 ) -> FeedResult:
-    """Reverse every credit these sources gave (a void). History stays: each reversal is a
-    negative ledger entry under "<source id>:void", and the progress rows are re-measured."""
+    """Reverse every credit these sources gave (a void). `sources` are (source id, member
+    id) pairs: the credits are found through the member's progress rows (the ledger's
+    unique key), so a void costs the same however large the ledger. History stays: each
+    reversal is a negative ledger entry under "<source id>:void", then the finish runs."""
     result = FeedResult()
-    if not source_ids:
+    if not sources:
         return result
     session.flush()
     c = ProgressCredit.__table__  # type: ignore[attr-defined]
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
     net: dict[tuple[int, str, str | None, str | None], float] = {}
     enrollment_of: dict[int, int] = {}
-    for part in chunks(sorted(set(source_ids))):
+    for part in chunks(sorted(set(sources))):
+        members = sorted({m for _, m in part})
+        ids = sorted({sid for sid, _ in part})
         for pid, eid, sid, category, item, amount in session.execute(
             sa.select(
                 c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item,
                 sa.func.sum(c.c.amount),
             )
-            .select_from(c.join(rp, rp.c.id == c.c.progress_id))
-            .where(c.c.source_type == source_type, c.c.source_id.in_(list(part)))
+            .select_from(
+                e.join(rp, rp.c.enrollment_id == e.c.id).join(c, c.c.progress_id == rp.c.id)
+            )
+            .where(e.c.member_id.in_(members))
+            .where(c.c.source_type == source_type, c.c.source_id.in_(ids))
             .where(c.c.state == "counted")
             .group_by(c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item)
         ):  # fmt: skip

@@ -177,7 +177,7 @@ class CourseIndex:
 # ------------------------------------------------------------------------------- drafting
 def draft(
     values: dr.RecordValues,
-    member: _Member,
+    member_id: int,
     course: _Course | None,
     *,
     source: tuple[str | None, int | None] = (None, None),
@@ -199,7 +199,7 @@ def draft(
     if expiration is None and course is not None and course.expiration_months and values.on:
         expiration = dr.add_months(values.on, course.expiration_months)
     return (
-        member.id,
+        member_id,
         course.id if course else None,
         name,
         course.code if course else None,
@@ -281,7 +281,7 @@ class _Writer:
                 Fact(
                     "training_record", str(rid), mid, on, hours=hours, course_code=code,
                     training_type=ttype, category=cat, topic=topic, self_paced=bool(paced),
-                    expires_on=expires, note=f"training record {rid}: {name}, {on}",
+                    expires_on=expires,
                 )
                 for (rid, mid, on, hours, code, name, ttype, cat, topic, paced, expires, status,
                      passed) in new
@@ -365,14 +365,13 @@ def add_records(
     if problem:
         raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.",
                             "`trainctl course list` shows the catalog.")  # fmt: skip
-    index = MemberIndex(session)
     outcome = Outcome(rows=len(member_ids))
     if course is None:
         outcome.free_named.add(checked.course or checked.course_code)
     now = utcnow()
     rows = []
     for mid in member_ids:
-        row, problem = draft(checked, index.by_id[mid], course, actor=actor, now=now)
+        row, problem = draft(checked, mid, course, actor=actor, now=now)
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
         rows.append(row)
@@ -415,6 +414,7 @@ def import_records(
     now = utcnow()
     chunk: list[tuple[Any, ...]] = []
     bad = 0
+    rows_of = _Rows(today, members, courses, actor, now, outcome)
     broken: list[BadInputError] = []  # files that cannot be read: the import stops there
     for name, stream in files:
         outcome.files.append(name)
@@ -429,7 +429,7 @@ def import_records(
                 bad = bad or 1
                 break
             outcome.rows += 1
-            row, problems = _row(values, line, name, today, members, courses, actor, now, outcome)
+            row, problems = rows_of.row(values, line, name)
             if problems:
                 bad += 1
                 outcome.problems += [f"{name}, line {line}, field {f}: {why}" for f, why in problems]
@@ -508,33 +508,59 @@ def _sheet_rows(
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
 
 
-def _row(
-    values: dict[str, str],
-    line: int,
-    source: str,
-    today: date,
-    members: MemberIndex,
-    courses: CourseIndex,
-    actor: Actor,
-    now: Any,
-    outcome: Outcome,
-) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
-    """One sheet row: the insert row, or every problem it has (field, reason)."""
-    checked, problems = dr.parse_record(values, today)
-    member, problem = members.resolve(values)
-    if problem:
-        problems.insert(0, problem)
-    course = None
-    if checked.course or checked.course_code:
-        course, problem = courses.resolve(checked.course_code, checked.course)
+# The fields of a row other than who it is about: rows of one session share them, so a
+# row's values are checked once per distinct combination (a bounded memo), not per row.
+_SHARED = tuple(f.name for f in dr.SHEET_FIELDS if f.name not in (*dr.MEMBER_FIELDS, "name"))
+_LINE = COLUMNS.index("source_line")
+MEMO_LIMIT = 20_000
+
+
+class _Rows:
+    """Sheet rows -> insert rows or problems, for one import."""
+
+    def __init__(
+        self, today: date, members: MemberIndex, courses: CourseIndex, actor: Actor, now: Any,
+        outcome: Outcome,
+    ) -> None:  # fmt: skip
+        self.today, self.members, self.courses = today, members, courses
+        self.actor, self.now, self.outcome = actor, now, outcome
+        self.memo: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[tuple[str, str]]]] = {}
+
+    def shared(self, values: dict[str, str], source: str) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
+        key = (source, *(values.get(f) for f in _SHARED))
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        checked, problems = dr.parse_record(values, self.today)
+        course = None
+        if checked.course or checked.course_code:
+            course, problem = self.courses.resolve(checked.course_code, checked.course)
+            if problem:
+                problems.append(problem)
+        template = None
+        if not problems:
+            if course is None:
+                self.outcome.free_named.add(checked.course)
+            template, problem = draft(checked, 0, course, source=(source, 0), actor=self.actor,
+                                      now=self.now)  # fmt: skip
+            if problem:
+                problems.append(problem)
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = (template, problems)
+        return template, problems
+
+    def row(
+        self, values: dict[str, str], line: int, source: str
+    ) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
+        """One sheet row: the insert row, or every problem it has (field, reason)."""
+        member, problem = self.members.resolve(values)
+        template, problems = self.shared(values, source)
         if problem:
-            problems.append(problem)
-    if problems:
-        return None, problems
-    if course is None:
-        outcome.free_named.add(checked.course)
-    row, problem = draft(checked, member, course, source=(source, line), actor=actor, now=now)  # type: ignore[arg-type]
-    return row, [problem] if problem else []
+            return None, [problem, *problems]
+        if problems:
+            return None, problems
+        return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []  # type: ignore[union-attr, index]
 
 
 def _voided_keys(session: Session) -> set[tuple[int, str, date | None]]:
@@ -594,7 +620,10 @@ def void_record(
     record.void_reason = why
     session.add(record)
     session.flush()
-    feed = reverse_sources(session, actor, "training_record", [str(record.id)], today=today, reason=why)
+    feed = reverse_sources(
+        session, actor, "training_record", [(str(record.id), record.member_id)], today=today,
+        reason=why,
+    )
     session.add(
         AuditLog(actor_id=actor.member_id, action="record.void", entity="training_record",
                  entity_id=record.id, detail={"reason": why, "reversed": feed.credits})

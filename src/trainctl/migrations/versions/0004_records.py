@@ -2,7 +2,8 @@
 gain topic, instructor, location, self-paced, void stamps, a natural key and their source
 line; requirements gain explicit "what counts" fields; new tables certification,
 skill_evaluation, skill_checkoff, shift, shift_attendance, call, call_response;
-progress_credit accepts source type `certification` and is indexed by source.
+progress_credit accepts source type `certification`; its progress_id index goes (the unique
+(progress_id, source_type, source_id) key leads with progress_id and serves every lookup).
 
 Existing training records get their natural key (course:ID, else name:<folded name>);
 rows that repeat an earlier record's key are kept, marked void with the reason.
@@ -461,7 +462,8 @@ def upgrade() -> None:
         batch_op.create_check_constraint(
             op.f("ck_progress_credit_source_type"), _in_list("source_type", CREDIT_SOURCES)
         )
-        batch_op.create_index("ix_progress_credit_source", ["source_type", "source_id"])
+        # the unique (progress_id, source_type, source_id) key serves lookups by row
+        batch_op.drop_index("ix_progress_credit_progress_id")
 
 
 def _in_list(column: str, values: tuple[str, ...]) -> str:
@@ -508,7 +510,7 @@ def _natural_keys() -> None:
 def downgrade() -> None:
     op.execute("DELETE FROM progress_credit WHERE source_type = 'certification'")
     with op.batch_alter_table("progress_credit", schema=None) as batch_op:
-        batch_op.drop_index("ix_progress_credit_source")
+        batch_op.create_index("ix_progress_credit_progress_id", ["progress_id"], unique=False)
         batch_op.drop_constraint(op.f("ck_progress_credit_source_type"), type_="check")
         batch_op.create_check_constraint(
             op.f("ck_progress_credit_source_type"), _in_list("source_type", CREDIT_SOURCES[:-1])
