@@ -46,6 +46,20 @@ def test_dash_h_works_everywhere(cli, path):
     assert "Usage:" in r.stdout
 
 
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p) or "root")
+def test_help_speaks_in_words_and_cuts_nothing(cli, monkeypatch, path):
+    """MEMBER, DATE, FILE rather than <str>, <int>, <list[str]> or {program}; a group's
+    command list shows each command's whole first sentence (issue 11, point 14)."""
+    import re
+
+    monkeypatch.setenv("COLUMNS", "80")
+    out = cli(*path, "-h").stdout
+    assert not re.search(r"<(str|int|float|path|list\[str\]|date)>", out), out
+    assert not re.search(r"\{[a-z_]+\}", out), out
+    commands = out.split("Commands:", 1)[1] if "Commands:" in out else ""
+    assert "..." not in commands, commands
+
+
 def test_help_does_not_import_the_database_stack():
     code = (
         "import sys\n"

@@ -1,4 +1,4 @@
-"""0004_records upgrades a 0003 database that holds data: courses, records, requirements,
+"""0005_records upgrades a 0004 database that holds data: courses, records, requirements,
 enrollments and credits survive; old records get their natural key; the new tables and the
 widened credit source check work."""
 
@@ -21,7 +21,7 @@ def _migrate(path: Path, revision: str, *, down: bool = False) -> None:
     engine.dispose()
 
 
-def _seed_0003(path: Path) -> None:
+def _seed_0004(path: Path) -> None:
     con = sqlite3.connect(path)
     con.executescript(
         """
@@ -61,10 +61,10 @@ def _seed_0003(path: Path) -> None:
     con.close()
 
 
-def test_0004_upgrade_carries_0003_data(cli, db_path: Path):
-    _migrate(db_path, "0003_enrollment")
-    _seed_0003(db_path)
-    _migrate(db_path, "0004_records")
+def test_0005_upgrade_carries_0004_data(cli, db_path: Path):
+    _migrate(db_path, "0004_progress_link_index")
+    _seed_0004(db_path)
+    _migrate(db_path, "0005_records")
 
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -119,17 +119,17 @@ def test_0004_upgrade_carries_0003_data(cli, db_path: Path):
     assert [c["amount"] for c in log] == [6]
 
 
-def test_0004_downgrade_and_upgrade_again_keep_the_records(db_path: Path):
-    _migrate(db_path, "0003_enrollment")
-    _seed_0003(db_path)
-    _migrate(db_path, "0004_records")
-    _migrate(db_path, "0003_enrollment", down=True)
+def test_0005_downgrade_and_upgrade_again_keep_the_records(db_path: Path):
+    _migrate(db_path, "0004_progress_link_index")
+    _seed_0004(db_path)
+    _migrate(db_path, "0005_records")
+    _migrate(db_path, "0004_progress_link_index", down=True)
     con = sqlite3.connect(db_path)
     tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "certification" not in tables and "call_response" not in tables
     assert con.execute("SELECT count(*) FROM training_record").fetchone() == (4,)
     con.close()
-    _migrate(db_path, "0004_records")
+    _migrate(db_path, "0005_records")
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT count(*) FROM training_record WHERE voided_at IS NULL").fetchone() == (3,)
     con.close()

@@ -118,7 +118,54 @@ def _sub_group(name: str) -> Any:
     group = typer.main.get_group(sub_app)
     group.name = name
     group.help = group.help or help_text
+    readable_metavars(group)
     return group
+
+
+# Words a person reads in help (MEMBER, DATE, FILE), not the parser's types (<str>, {member}).
+_METAVAR_BY_NAME = {
+    "as_of": "DATE", "csv": "FILE", "file": "FILE", "path": "FILE", "out": "FILE",
+    "output": "FILE", "hours": "HOURS", "add": "AMOUNT", "set": "AMOUNT", "db": "PATH|URL",
+    "actor": "MEMBER", "ref": "NAME", "json_file": "FILE", "hour_categories": "JSON|@FILE",
+    "reminders": "JSON", "results": "JSON",
+}  # fmt: skip
+
+
+def _metavar(param: Any) -> str:
+    choices = getattr(param.type, "choices", None)
+    if choices:
+        return "|".join(str(c) for c in choices)
+    name = (param.name or "").lower()
+    if name in _METAVAR_BY_NAME:
+        return _METAVAR_BY_NAME[name]
+    if name.endswith(("date", "_on", "from", "to")) or name in ("since", "until"):
+        return "DATE"
+    if getattr(param.type, "name", "") in ("path", "file", "filename"):
+        return "FILE"
+    if getattr(param.type, "name", "") in ("integer", "int") and name.endswith("days"):
+        return "DAYS"
+    return name.upper().replace("_", "-")
+
+
+def _first_sentence(text: str) -> str:
+    paragraph = " ".join(text.strip().split("\n\n")[0].split())
+    end = paragraph.find(". ")
+    return paragraph if end < 0 else paragraph[: end + 1]
+
+
+def readable_metavars(command: Any) -> None:
+    """Set every argument's and option's metavar (unless a command chose one) to a word,
+    and each subcommand's line in its group's help to its whole first sentence (Click
+    would cut it at 45 characters: "List programs and their versions, with...")."""
+    for sub in getattr(command, "commands", {}).values():
+        readable_metavars(sub)
+        if sub.short_help is None and sub.help:
+            sub.short_help = _first_sentence(sub.help)
+    for param in getattr(command, "params", []):
+        if getattr(param, "is_flag", False) or getattr(param, "count", False):
+            continue
+        if param.metavar is None:
+            param.metavar = _metavar(param)
 
 
 class TrainctlGroup(TyperGroup):
@@ -131,16 +178,22 @@ class TrainctlGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in SUB_APPS:
             return _sub_group(cmd_name)
-        return super().get_command(ctx, cmd_name)
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            readable_metavars(command)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        readable_metavars(self)  # the root's own options
+        super().format_help(ctx, formatter)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         """The command list from the static help above (no sub-app is imported for it)."""
         rows = [(name, help_text) for name, (_, help_text) in SUB_APPS.items()]
-        limit = formatter.width - 6 - max(len(name) for name in self.list_commands(ctx))
         for name in super().list_commands(ctx):
             cmd = super().get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit)))
+                rows.append((name, cmd.short_help or _first_sentence(cmd.help or "")))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
@@ -160,7 +213,7 @@ class TrainctlGroup(TyperGroup):
             # `trainctl ... | head` closed the pipe: stop quietly (Python docs, "Note on SIGPIPE")
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(1) from None
+            raise typer.Exit(0) from None  # the reader stopped reading: not a failure
         except Exception as exc:
             if _is_usage_error(exc):
                 raise  # Typer prints usage errors itself, with exit 2

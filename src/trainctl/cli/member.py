@@ -196,7 +196,7 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                 for h in q.member_history(rd, found.id)
             ]
     if fmt != "table":
-        render.record(data, fmt)
+        render.record(render.jsonable(data), fmt)  # ISO 8601 dates and times, as in JSON
         return
     render.record(data, fmt, title=f"Member {data['id']}")
     if history:

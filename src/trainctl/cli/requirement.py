@@ -23,7 +23,7 @@ from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 
 if TYPE_CHECKING:
-    from trainctl.models import Requirement
+    from trainctl.queries.requirements import RequirementRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -300,19 +300,19 @@ def _validated(schema: Any, data: dict[str, Any], command: str) -> Any:
         ) from None
 
 
-def _row(req: Requirement) -> dict[str, Any]:
-    from trainctl.services import requirements as svc
+def _row(req: RequirementRow) -> dict[str, Any]:
+    from trainctl.queries import requirements as q
 
     return {
         "id": req.id,
         "registry_code": req.registry_code,
         "name": req.name,
         "requirement_type": req.requirement_type,
-        "target": svc.target_text(req),
-        "frequency": svc.frequency_text(req),
+        "target": q.target_text(req),
+        "frequency": q.frequency_text(req),
         "required_positions": req.required_positions or "everyone",
         "registry_name": req.registry_name,
-        "source_document": _short(svc.source_label(req)),
+        "source_document": _short(q.source_label(req)),
     }
 
 
@@ -321,12 +321,6 @@ def _short(text: str, width: int = 40) -> str:
     for sep in (",", ";", ":"):
         text = text.split(sep, 1)[0]
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _json(req: Requirement) -> dict[str, Any]:
-    from trainctl.services import requirements as svc
-
-    return svc.read(req)
 
 
 @app.command("add")
@@ -407,7 +401,7 @@ def add(
             req = svc.add_copy(session, actor, copy_from, changes)
         else:
             req = svc.add(session, actor, _validated(RequirementCreate, given, "add"))
-        out = _json(req)
+        out = svc.read(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
     if state.fmt == "json":
         render.emit_json(out)
@@ -443,19 +437,19 @@ def list_(
     format: FormatOpt = None,
 ) -> None:
     """List the requirement catalog, with each requirement's target and source."""
-    from trainctl.services import requirements as svc
+    from trainctl.queries import requirements as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, _actor):
-        rows = svc.list_requirements(
-            session,
+    with state.reader() as (rd, _actor):
+        rows = q.list_requirements(
+            rd,
             source=source.value if source else None,
             registry=registry,
             requirement_type=requirement_type.value if requirement_type else None,
             position=position,
         )
-        table_rows = [_row(r) for r in rows]
-        json_rows = [_json(r) for r in rows]
+    table_rows = [_row(r) for r in rows]
+    json_rows = [r.as_dict() for r in rows]
     empty = (
         EMPTY
         if not any((source, registry, requirement_type, position))
@@ -491,37 +485,33 @@ def _csv(data: dict[str, Any]) -> dict[str, Any]:
 def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
     """Show one requirement: where it comes from (standard and edition, or department
     default), its target, period and positions."""
-    from trainctl.services import requirements as svc
+    from trainctl.queries import requirements as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
-    with state.session(write=False) as (session, _actor):
-        req = svc.get_requirement(session, ref)
-        if fmt != "table":
-            data = _json(req)
-        else:
-            data = _shown(req)
-            title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
+    with state.reader() as (rd, _actor):
+        req = q.get_requirement(rd, ref)
     if fmt != "table":
-        render.record(data, fmt)
+        render.record(req.as_dict(), fmt)
         return
-    render.record(data, "table", title=title)
+    title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
+    render.record(_shown(req), "table", title=title)
 
 
-def _shown(req: Requirement) -> dict[str, Any]:
+def _shown(req: RequirementRow) -> dict[str, Any]:
     """`show` as a table: the source first, then the target and everything set."""
-    from trainctl.services import requirements as svc
+    from trainctl.queries import requirements as q
 
     shown: dict[str, Any] = {
-        "source": f"{svc.source_label(req)} ({req.source})",
+        "source": f"{q.source_label(req)} ({req.source})",
         "registry": f"{req.registry_name}, code {req.registry_code}"
         if req.registry_name
         else "department",
         "id": req.id,
         "name": req.name,
         "type": req.requirement_type,
-        "target": svc.target_text(req),
-        "frequency": svc.frequency_text(req),
+        "target": q.target_text(req),
+        "frequency": q.frequency_text(req),
         "period anchor": req.period_anchor,
         "applies to": req.required_positions or "everyone",
         "editable": req.is_editable,
@@ -618,7 +608,7 @@ def edit(
     with state.session(write=True) as (session, actor):
         changes = _validated(RequirementUpdate, given, "edit")
         req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [])
-        out = _json(req)
+        out = svc.read(req)
         if changed:
             message = f"Updated requirement {req.id} ({req.name}): {', '.join(changed)}."
         else:

@@ -25,6 +25,7 @@ update (after merging) and the registry import.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -73,6 +74,9 @@ TARGET_FIELDS = (
     "required_hours", "required_shifts", "required_calls", "required_courses",
     "credential_code", "required_skills", "checklist_items", "hour_categories",
 )  # fmt: skip
+# Upper bounds: sane figures that also keep every number within a database integer.
+UPPER_LIMITS = {"required_shifts": 100_000, "required_calls": 100_000, "time_limit_days": 36_500,
+                "period_months": 1_200}  # fmt: skip
 _EMPTY: dict[str, Any] = {
     "required_courses": [], "required_skills": [], "checklist_items": [], "hour_categories": [],
 }  # fmt: skip
@@ -337,6 +341,8 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
         value = _num(data.get(field))
         if value is not None and value <= 0:
             bad(field, f"must be greater than 0 (got {value:g})")
+        elif value is not None and value > UPPER_LIMITS.get(field, math.inf):
+            bad(field, f"must be at most {UPPER_LIMITS[field]} (got {value:g})")
 
     wanted = {
         "hours": ("required_hours", "an hours requirement needs required_hours > 0 (--hours)"),

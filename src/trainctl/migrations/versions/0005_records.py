@@ -8,8 +8,8 @@ progress_credit accepts source type `certification`; its progress_id index goes 
 Existing training records get their natural key (course:ID, else name:<folded name>);
 rows that repeat an earlier record's key are kept, marked void with the reason.
 
-Revision ID: 0004_records
-Revises: 0003_enrollment
+Revision ID: 0005_records
+Revises: 0004_progress_link_index
 Create Date: 2026-11-30 19:36:55.050819
 """
 
@@ -22,8 +22,8 @@ from alembic import op
 
 import trainctl.models
 
-revision: str = "0004_records"
-down_revision: str | None = "0003_enrollment"
+revision: str = "0005_records"
+down_revision: str | None = "0004_progress_link_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -500,7 +500,7 @@ def _natural_keys() -> None:
                 "id": rid,
                 "at": now if repeat else None,
                 "why": "repeats an earlier record (same member, course and date); "
-                "voided by the 0004 upgrade"
+                "voided by the 0005 upgrade"
                 if repeat
                 else None,
             },
