@@ -63,7 +63,7 @@ CALL_FIELDS = (
     *MEMBER_FIELDS,
     sheet.Field("incident", ("incident number", "incident #", "incident no", "incident id",
                              "run number", "run #", "call number", "call #"), required=True),
-    sheet.Field("shift_date", ("shift", "shift day", "tour date")),
+    sheet.Field("shift_date", ("shift day", "tour date", "worked on")),
     sheet.Field("at", ("date-time", "date time", "datetime", "time", "dispatched", "dispatch time",
                        "call time", "alarm time", "occurred at", "received"), required=True),
     sheet.Field("call_type", ("type", "nature", "incident type", "call nature")),
