@@ -100,6 +100,26 @@ def session_scope(engine: sa.Engine, *, write: bool = True) -> Iterator[Session]
             raise
 
 
+def insert_ignoring(
+    dialect: sa.Dialect, table: sa.Table, key: Sequence[str], where: str | None = None
+) -> Any:
+    """INSERT ... ON CONFLICT (key) [WHERE partial-index predicate] DO NOTHING, in the
+    connected dialect (SQLite 3.24+ and PostgreSQL spell it the same way): imports and
+    feeds write idempotently by a unique key."""
+    index_where = sa.text(where) if where else None
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # the PostgreSQL dialect only when used
+
+        return postgresql.insert(table).on_conflict_do_nothing(
+            index_elements=list(key), index_where=index_where
+        )
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing(
+        index_elements=list(key), index_where=index_where
+    )
+
+
 def table(model: type[Any]) -> sa.Table:
     """A model's Core table, typed (SQLModel does not declare `__table__`)."""
     core: sa.Table = model.__table__

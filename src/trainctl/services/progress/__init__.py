@@ -18,14 +18,22 @@ The package, one job per module (imports point down this list, never up):
 - ledger.py          progress rows re-measured from their credits
 """
 
+from trainctl.domain.progress import CREDITABLE
 from trainctl.services.progress.finish import after_change, refresh, remeasure_requirement
 from trainctl.services.progress.ledger import recompute
-from trainctl.services.progress.links import Event
+from trainctl.services.progress.links import Event, LinkState, link_states
+from trainctl.services.progress.phases import gate, load_phases
 from trainctl.services.progress.rollup import rollup_enrollments
 
+# What the feeds (services/credit_feed.py: records, cards, checkoffs, shifts, calls) use.
 __all__ = [
+    "CREDITABLE",
     "Event",
+    "LinkState",
     "after_change",
+    "gate",
+    "link_states",
+    "load_phases",
     "recompute",
     "refresh",
     "remeasure_requirement",
