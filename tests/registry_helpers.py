@@ -13,7 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHIPPED = {
     "nfpa": (
         "NFPA",
-        ["NFPA 1001", "NFPA 1002", "NFPA 1021", "NFPA 1041", "NFPA 1403", "NFPA 1500", "NFPA 1582"],
+        ["NFPA 1001", "NFPA 1002", "NFPA 1021", "NFPA 1041", "NFPA 1403", "NFPA 1500", "NFPA 1500-ANNUAL", "NFPA 1582"],
     ),
     "nremt": (
         "NREMT",

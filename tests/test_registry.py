@@ -30,7 +30,7 @@ def test_spec_counts_nfpa_7_nremt_8_proboard_8(cli):
         cli("import", name)
     count = {reg: len(cli("requirement", "list", "--registry", reg, "--format", "json").json)
              for reg in ("NFPA", "NREMT", "Pro Board")}  # fmt: skip
-    assert count == {"NFPA": 7, "NREMT": 8, "Pro Board": 8}
+    assert count == {"NFPA": 8, "NREMT": 8, "Pro Board": 8}  # 7 NFPA standards, 1500 with two rules
     assert len(cli("requirement", "list", "--registry", "proboard", "--format", "json").json) == 8
 
 
@@ -127,8 +127,8 @@ def test_dry_run_shows_the_plan_and_writes_nothing(cli, snapshot):
     before = snapshot()
     r = cli("import", "nfpa", "--dry-run", "--format", "json")
     plan = r.json
-    assert [p["action"] for p in plan] == ["add"] * 7
-    assert "NFPA: 7 to add, 0 to update, 0 unchanged (dry run: nothing written)" in r.stderr
+    assert [p["action"] for p in plan] == ["add"] * 8
+    assert "NFPA: 8 to add, 0 to update, 0 unchanged (dry run: nothing written)" in r.stderr
     assert snapshot() == before
 
 
@@ -208,13 +208,13 @@ def test_import_matches_registry_and_code_ignoring_case_and_spaces(
     f = write(tmp_path / "nfpa-lower.json", doc)
     before = snapshot()
     r = cli("import", "registry", f)
-    assert "NFPA: 0 added, 0 updated, 7 unchanged" in r.stderr
+    assert "NFPA: 0 added, 0 updated, 8 unchanged" in r.stderr
     assert snapshot() == before
     r = cli("import", "registry", f, "--update")
-    assert "NFPA: 0 added, 0 updated, 7 unchanged" in r.stderr
+    assert "NFPA: 0 added, 0 updated, 8 unchanged" in r.stderr
     assert snapshot() == before  # the spelling already there stays
 
-    assert len(cli("requirement", "list", "--registry", "NFPA", "-f", "json").json) == 7
+    assert len(cli("requirement", "list", "--registry", "NFPA", "-f", "json").json) == 8
     assert (
         cli("requirement", "show", "NFPA 1001", "-f", "json").json["registry_code"] == "NFPA 1001"
     )

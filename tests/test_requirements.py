@@ -222,7 +222,7 @@ def test_duplicate_registry_code_is_refused_ignoring_case_and_spaces(cli, snapsh
     assert "give another --code" in r.stderr and "trainctl requirement edit 1" in r.stderr
     assert snapshot() == before
     # the lookups still find exactly one
-    assert len(_names(cli, "--registry", "NFPA")) == 7
+    assert len(_names(cli, "--registry", "NFPA")) == 8
     assert cli("requirement", "show", "NFPA 1001", "-f", "json").json["id"] == 1
 
 
@@ -231,7 +231,7 @@ def test_a_registry_keeps_its_spelling(cli):
     req = add(cli, "--name", "Local rule", "--type", "hours", "--hours", "4", "--registry", "nfpa",
               "--code", "NFPA 9999", "--source-document", "x").json  # fmt: skip
     assert req["registry_name"] == "NFPA"
-    assert len(_names(cli, "--registry", "NFPA")) == 8
+    assert len(_names(cli, "--registry", "NFPA")) == 9
 
 
 def test_edit_to_an_existing_code_is_refused(cli, snapshot):
@@ -303,14 +303,16 @@ def test_a_second_default_named_copy_is_refused(cli, snapshot):
 # ----------------------------------------------------------------------------- editing
 def test_non_editable_requirement_cannot_be_edited(cli, snapshot):
     cli("import", "nfpa")
+    # NFPA 1582's annual medical evaluation is set by the standard (NFPA 1001's
+    # recertification period is a department default since issue 11 #23, so editable)
     before = snapshot()
-    r = cli("requirement", "edit", "NFPA 1001", "--name", "Changed", ok=False)
+    r = cli("requirement", "edit", "NFPA 1582", "--name", "Changed", ok=False)
     assert r.exit_code == 1
     assert r.stderr.splitlines()[0] == "Error: This requirement cannot be edited"
-    assert "requirement add --from 'NFPA 1001'" in r.stderr
+    assert "requirement add --from 'NFPA 1582'" in r.stderr
     assert snapshot() == before
     # even as the database owner, and even to unlock it
-    r = cli("requirement", "edit", "NFPA 1001", "--editable", ok=False)
+    r = cli("requirement", "edit", "NFPA 1582", "--editable", ok=False)
     assert r.exit_code == 1
     assert snapshot() == before
 
@@ -328,7 +330,7 @@ def test_department_copy_of_a_standard_is_editable(cli):
     r = cli("requirement", "edit", str(copy["id"]), "--position", "firefighter,probationary")
     assert "required_positions" in r.stderr
     # a re-import never touches the copy
-    assert "NFPA: 0 added, 0 updated, 7 unchanged" in cli("import", "nfpa").stderr
+    assert "NFPA: 0 added, 0 updated, 8 unchanged" in cli("import", "nfpa").stderr
 
 
 def test_copy_changing_type_drops_the_old_target(cli):
@@ -507,10 +509,10 @@ def _names(cli, *args):
 
 
 def test_list_filters(cli, catalog):
-    assert len(_names(cli)) == 7 + 8 + 3
+    assert len(_names(cli)) == 8 + 8 + 3
     assert _names(cli, "--source", "state") == {"State cert"}
     assert _names(cli, "--source", "department") == {"Everyone drills", "Driver shifts"}
-    assert len(_names(cli, "--registry", "nfpa")) == 7
+    assert len(_names(cli, "--registry", "nfpa")) == 8
     assert len(_names(cli, "--registry", "Pro Board")) == 8
     assert _names(cli, "--registry", "department") == {
         "Everyone drills",
@@ -520,7 +522,7 @@ def test_list_filters(cli, catalog):
     assert _names(cli, "--type", "shifts") == {"Driver shifts"}
     assert _names(cli, "--type", "checklist") == {
         "Live Fire Training participant prerequisites", "Fire Department Safety: quarterly interior firefighting training",
-        "Medical and Fitness Evaluation",
+        "Fire Department Safety: annual training for every member", "Medical and Fitness Evaluation",
     }  # fmt: skip
     assert _names(cli, "--registry", "NFPA", "--type", "certification", "--position", "driver") == {
         "Fire Apparatus Driver/Operator"
@@ -570,10 +572,10 @@ def test_list_json_keys_are_stable(cli, catalog):
 def test_list_csv_has_every_row_untruncated(cli, catalog):
     out = cli("--format", "csv", "requirement", "list").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 18
+    assert len(rows) == 19
     nfpa1500 = next(r for r in rows if r["registry_code"] == "NFPA 1500")
     assert nfpa1500["source_document"].endswith("OSHA 29 CFR 1910.156(c)(2)")
-    assert nfpa1500["required_positions"] == "firefighter;driver;officer;aic"
+    assert nfpa1500["required_positions"] == "probationary;firefighter;driver;officer"
 
 
 def test_list_table_and_empty_message(cli):
