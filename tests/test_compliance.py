@@ -428,6 +428,54 @@ def test_due_soon_days_is_configurable():
     assert c.evaluate(m, spec, D("2025-10-01"), due_soon_days=91).status == c.DUE_SOON
 
 
+# ------------------------------------------------------------------------------ explain
+def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
+    facts = [hours(1, "2025-04-01", 1.5, "national/airway", name="Airway lab", course_code="AW"),
+             hours(2, "2025-06-10", 10, "national/cardiovascular", name="Cardio day"),
+             hours(3, "2025-03-31", 3, "national/medical", name="Old course"),
+             hours(4, "2025-11-01", 5, "local", name="Protocols"),
+             hours(5, "2027-04-01", 4, "individual", name="Next cycle"),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts), EMT, D("2026-01-15"))
+    lines = c.explain_lines(e)
+    text = "\n".join(lines)
+    assert lines[0] == "NREMT-EMT — Emergency Medical Technician (NCCP recertification)"
+    assert "Window 2025-04-01 – 2027-03-31 (NREMT cycle ending 31 March); due 2027-03-31" in lines
+    assert (
+        "  2025-04-01  #1 Airway lab [AW]  national/airway  1.5 h: 1.5 h fills the national/airway minimum (1.5 h)"
+        in lines
+    )
+    assert (
+        "  2025-03-31  #3 Old course  national/medical  3 h: dated 2025-03-31, outside the window 2025-04-01 – 2027-03-31"
+        in lines
+    )
+    assert "after the as-of date 2026-01-15" in text
+    assert "4 h beyond national's minimums: flows on to local" in text
+    assert (
+        "  7.5 h of 20 h national + 9 h of 10 h local + 0 h of 10 h individual = 16.5 h of 40 h = 41.25%"
+        in lines
+    )
+    assert lines[-1].startswith(
+        "Status: OVERDUE — the previous window (2023-04-01 – 2025-03-31) closed at 3 of 40 h"
+    )
+    assert c.explain_lines(c.evaluate(member(positions=()), EMT, D("2026-01-15")))[-1] == (
+        "Status: NOT APPLICABLE — applies to emt; the member holds no position"
+    )
+    sff = "structural_firefighting"
+    m = member(hours(1, "2025-01-10", 16, sff), hours(2, "2025-02-10", 10, sff),
+               hours(3, "2025-03-10", 20, sff), positions=("firefighter",))  # fmt: skip
+    iso = c.explain_lines(c.evaluate(m, ISO_COMPANY, D("2025-03-31")))
+    assert "Window 2025-03-01 – 2025-03-31 (March 2025); due 2025-03-31" in iso
+    assert "Year 2025-01-01 – 2025-12-31: 46 of 192 h = 23.96%; 2 of 3 months met; pace 48 h" in iso
+    assert "  February 2025: 10 of 16 h (short)" in iso
+    assert "Previous window 2025-02-01 – 2025-02-28: 10 of 16 h (not met)" in iso
+    bls = c.explain_lines(
+        c.evaluate(member(card(1, "CPR-BLS", "2024-01-01", "2026-01-31")), BLS, D("2025-01-01"))
+    )
+    assert "Needs a CPR-BLS card valid on 2025-01-01" in bls
+    assert bls[-1] == "Status: MET — CPR-BLS valid through 2026-01-31; good through 2026-01-31"
+
+
 # --------------------------------------------------------------------------- properties
 categories = st.sampled_from(["national/airway", "national/cardiovascular", "national/trauma", "national/medical",
                               "national/operations", "national", "local", "individual", "hazmat", None])  # fmt: skip
@@ -474,6 +522,7 @@ def test_never_counted_after_the_as_of_date_or_outside_the_window(spec, facts, a
     quick = c.evaluate(m, spec, as_of, detail=False)
     assert (quick.status, quick.value, quick.percentage, quick.due, quick.window) == (
         e.status, e.value, e.percentage, e.due, e.window)  # fmt: skip
+    assert c.explain_lines(e)[-1].startswith(f"Status: {c.STATUS_WORDS[e.status]} — ")
     # status never disagrees with the figure
     assert (e.status == c.MET) == (e.percentage >= 100)
 

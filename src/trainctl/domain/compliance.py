@@ -3,9 +3,9 @@
 `evaluate(member, requirement, as_of)` decides applicability, the window
 (domain/periods.py), which facts counted and which did not and why, the figure against
 the target (through domain/progress.py: `measure` and `allocate_hours`, the arithmetic
-program progress uses, never a second calculator) and the status.
-`report compliance` and `requirement explain` show the same `Evaluation`, so the two
-cannot disagree.
+program progress uses, never a second calculator) and the status. `explain_lines`
+renders an evaluation as text for `requirement explain`; `report compliance` shows the
+same `Evaluation`, so the two cannot disagree.
 
 Statuses, in the order they are decided:
 
@@ -312,6 +312,7 @@ class Figure:
     target: float | None
     percentage: float
     met: bool
+    label: str = ""  # "March 2025"
 
 
 @dataclass(frozen=True)
@@ -878,7 +879,10 @@ def _year(
     facts = [f for f in facts if f.date is not None and f.date in yw]
     for w in pd.windows_between(period, yw.start, min(yw.end, as_of), anchors):
         sub = _judge(spec, facts, w, as_of, cycle, detail=False)
-        figures.append(Figure(w, sub.value, spec.target.target_value, sub.percentage, sub.met))
+        label = pd.windows(period, w.start, anchors).label if w.start else ""
+        figures.append(
+            Figure(w, sub.value, spec.target.target_value, sub.percentage, sub.met, label)
+        )
     factor = 12 / period.months
     annual = _scaled(spec, factor)
     yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
@@ -910,3 +914,110 @@ def evaluate_all(
         for m in members
         for r in requirements
     ]
+
+
+# ------------------------------------------------------------------------------ explain
+STATUS_WORDS = {
+    MET: "MET",
+    DUE_SOON: "DUE SOON",
+    OVERDUE: "OVERDUE",
+    EXPIRED: "EXPIRED",
+    NOT_APPLICABLE: "NOT APPLICABLE",
+    NOT_YET_DUE: "NOT YET DUE",
+}
+
+
+def _fact_line(v: Verdict) -> str:
+    f = v.fact
+    when = f.date.isoformat() if f.date else "(no date)"
+    size = f"  {_h(f.hours)} h" if f.kind == TRAINING and f.hours else ""
+    exp = f"  expires {f.expires_on}" if f.kind == CERTIFICATION and f.expires_on else ""
+    tags = " (self-paced)" if f.self_paced else ""
+    cat = f"  {f.credit_category}" if f.credit_category else ""
+    return f"  {when}  {f.label}{cat}{size}{tags}{exp}: {v.reason}"
+
+
+def arithmetic_lines(e: Evaluation) -> list[str]:
+    """The sum to the percentage, e.g. '12.5 h of 20 h national + 5 h of 10 h local + ...
+    = 22 h of 40 h = 55%'."""
+    a = e.allocation
+    if a is None:
+        if e.target is None:
+            return [f"{_h(e.value)} {e.requirement.unit}: the requirement sets no target"]
+        return [f"{_h(e.value)} of {_h(e.target)} {e.requirement.unit} = {_h(e.percentage)}%"]
+    lines = []
+    parts = []
+    for c in a.categories:
+        detail = []
+        if c.topics:
+            detail.append(", ".join(f"{t.name} {_h(t.filled)}/{_h(t.minimum)}" for t in c.topics))
+        if c.received:
+            detail.append(", ".join(f"{_h(h)} h from {src}" for src, h in c.received))
+        if c.sent:
+            detail.append(", ".join(f"{_h(h)} h on to {dst}" for dst, h in c.sent))
+        if c.distributive_cap is not None:
+            detail.append(
+                f"self-paced {_h(c.distributive_used)} of {_h(c.distributive_cap)} h allowed"
+            )
+        if c.capped:
+            detail.append(f"{_h(c.capped)} h over its caps")
+        extra = f" ({'; '.join(detail)})" if detail else ""
+        lines.append(f"  {c.name}: {_h(c.filled)} h of {_h(c.minimum)} h{extra}")
+        parts.append(f"{_h(c.filled)} h of {_h(c.minimum)} h {c.name}")
+    if a.remainder > 0:
+        lines.append(f"  other hours: {_h(a.remainder_filled)} h of {_h(a.remainder)} h")
+        parts.append(f"{_h(a.remainder_filled)} h of {_h(a.remainder)} h other")
+    lines.append(
+        f"  {' + '.join(parts)} = {_h(a.value)} h of {_h(a.target)} h = {_h(a.percentage)}%"
+    )
+    return lines
+
+
+def explain_lines(e: Evaluation) -> list[str]:
+    """`requirement explain`: the window, every fact counted or rejected with the reason,
+    the arithmetic and the status, as plain text lines (the CLI only prints them)."""
+    r, m = e.requirement, e.member
+    out = [r.label]
+    who = m.name or (f"member #{m.id}" if m.id is not None else "member")
+    out.append(f"Member: {who} ({', '.join(m.positions) or 'no position'}); as of {e.as_of}")
+    if r.required_positions:
+        out.append(f"Applies to: {', '.join(r.required_positions)}")
+    if r.source_document:
+        out.append(f"Source: {r.source_document}")
+    if e.status == NOT_APPLICABLE:
+        out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}")
+        return out
+    if e.window is not None:
+        due = f"; due {e.due}" if e.due else ""
+        out.append(f"Window {e.window} ({e.window_label}){due}")
+    elif e.window_label:
+        out.append(f"Needs {e.window_label}")
+    out.extend(f"Note: {n}" for n in e.notes)
+    counted, rejected = e.counted, e.rejected
+    out.append(f"Counted ({len(counted)}):" if counted else "Counted: nothing")
+    out.extend(_fact_line(v) for v in counted)
+    if rejected:
+        out.append(f"Not counted ({len(rejected)}):")
+        out.extend(_fact_line(v) for v in rejected)
+    if r.requirement_type != "certification":
+        out.append("Arithmetic:")
+        out.extend(arithmetic_lines(e))
+    if e.previous is not None:
+        p = e.previous
+        state = "met" if p.met else "not met"
+        out.append(
+            f"Previous window {p.window}: {_h(p.value)} of {_h(p.target)} {r.unit} ({state})"
+        )
+    if e.year is not None:
+        y = e.year
+        each = "months" if r.frequency == "monthly" else "quarters"
+        out.append(
+            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {r.unit} = {_h(y.percentage)}%; "
+            f"{y.periods_met} of {len(y.periods)} {each} met; pace {_h(y.pace)} {r.unit}"
+        )
+        for f in y.periods:
+            short = "" if f.met else " (short)"
+            out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {r.unit}{short}")
+    good = f"; good through {e.good_through}" if e.met and e.good_through else ""
+    out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}{good}")
+    return out
