@@ -767,7 +767,7 @@ def evaluate(
     `card_expires_on`: the expiry of the member's current card for a fixed-cycle
     requirement (NREMT), when the caller knows it; else it is looked up in the member's
     certification facts (credential code = the requirement's registry code); else the
-    cycle follows the certification date (periods.cycle_ends)."""
+    cycle follows the certification date (periods.cycle_end_reference)."""
     spec = requirement
     why_not = applies(member, spec)
     if why_not is not None:

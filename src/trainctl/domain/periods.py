@@ -27,7 +27,7 @@ Frequencies (``biannual`` in imported files means biennial, as in the spec's dat
     starts on 28 February 2025 ends on 27 February 2026, and the one starting on
     28 February 2027 ends on 28 February 2028 (the 2028 anniversary is 29 February).
   - ``cycle_end``: a fixed cycle end month-day (NREMT: 31 March for EMT, AEMT and
-    Paramedic, 30 September for EMR; see ``NREMT_CYCLE_ENDS``). See ``cycle_ends``.
+    Paramedic, 30 September for EMR; see ``NREMT_CYCLE_ENDS``). See ``cycle_end_reference``.
 - ``rolling`` N months: the N months up to and including the as-of date:
   ``[add_months(as_of, -N) + 1 day, as_of]``. Rolling windows slide; they do not tile and
   have no due date.
@@ -246,31 +246,33 @@ def first_cycle_end(certified_on: date, end: MonthDay, months: int) -> date:
     return end.on_or_after(add_months(certified_on, max(0, months - 12)))
 
 
-def cycle_ends(anchors: Anchors, end: MonthDay, months: int) -> tuple[date, str | None]:
-    """A reference cycle end for the member (every other one is N months away) and what
-    was assumed, if anything. The rule, which a department can check against its cards:
+def cycle_end_reference(anchors: Anchors, end: MonthDay, months: int) -> date | None:
+    """One of the member's cycle ends (every other one is a multiple of N months away),
+    or None when neither date is known. The rule, which a department can check against
+    its members' cards:
 
-    1. the expiry of the member's current card, when the caller passes it (the card is the
-       authority: its expiry IS the cycle end);
-    2. else from the certification date: the first cycle-end month-day at least N-12 months
-       after it (`first_cycle_end`), then every N months;
-    3. else (neither known) the next cycle end on or after the as-of date is assumed; the
-       caller passes that date as the card expiry substitute and labels it.
+    1. the expiry of the member's current card, when known (the caller passes it, or the
+       evaluator finds the card among the member's certifications): the card is the
+       authority, its expiry IS a cycle end;
+    2. else from the certification date: the first cycle-end month-day at least N-12
+       months after it (`first_cycle_end`), then every N months; the first cycle runs
+       from the certification date;
+    3. else the windows assume the cycle ends at the next cycle end on or after the as-of
+       date, and `Windows.assumed` says so.
     """
     if anchors.card_expires_on is not None:
-        return anchors.card_expires_on, None
+        return anchors.card_expires_on
     if anchors.certification_date is not None:
-        return first_cycle_end(anchors.certification_date, end, months), None
-    raise LookupError("no card expiry and no certification date")
+        return first_cycle_end(anchors.certification_date, end, months)
+    return None
 
 
 def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
     assert period.cycle_end is not None and period.months is not None
     n, md = period.months, period.cycle_end
     assumed = None
-    try:
-        ref, _ = cycle_ends(anchors, md, n)
-    except LookupError:
+    ref = cycle_end_reference(anchors, md, n)
+    if ref is None:
         ref = md.on_or_after(as_of)
         assumed = (
             f"certification date and card expiry unknown: the {period.cycle_name} is assumed "
