@@ -151,6 +151,41 @@ CategoriesOpt = Annotated[
         help='hours: per-category minimums and caps as JSON (or @FILE), e.g. \'[{"name": "national", "min_hours": 20, "distributive_max_hours": 7, "topics": [{"name": "airway", "min_hours": 1.5}]}]\'.',
     ),
 ]
+CountsCourseOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-course",
+        help="hours: training records of this course code count (repeat, or separate with commas).",
+    ),
+]
+CountsTypeOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-type",
+        help="hours: training records of this training type count, e.g. drill (repeat).",
+    ),
+]
+CountsCategoryOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-category",
+        help="hours: training records of this topic/category count, e.g. structural_firefighting or national/airway (repeat).",
+    ),
+]
+CountsCallTypeOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-call-type",
+        help="calls: only calls of this type count (repeat). None given: every call counts.",
+    ),
+]
+CountsAttendanceOpt = Annotated[
+    bool | None,
+    _opt(
+        "--counts-attendance/--no-counts-attendance",
+        help="hours: shift hours count too (shifts requirements always count attendance).",
+    ),
+]
 FrequencyOpt = Annotated[
     Frequency | None,
     _opt(
@@ -227,7 +262,9 @@ OPTION_OF = {
     "period_months": "--period-months", "period_anchor": "--anchor",
     "time_limit_days": "--time-limit-days", "required_positions": "--position", "source": "--source",
     "registry_name": "--registry", "registry_code": "--code", "source_document": "--source-document",
-    "aliases": "--alias", "is_editable": "--editable",
+    "aliases": "--alias", "is_editable": "--editable", "counts_courses": "--counts-course",
+    "counts_training_types": "--counts-type", "counts_categories": "--counts-category",
+    "counts_call_types": "--counts-call-type", "counts_attendance": "--counts-attendance",
 }  # fmt: skip
 
 
@@ -311,6 +348,11 @@ def add(
     source_document: DocOpt = None,
     alias: AliasOpt = None,
     editable: EditableOpt = None,
+    counts_course: CountsCourseOpt = None,
+    counts_type: CountsTypeOpt = None,
+    counts_category: CountsCategoryOpt = None,
+    counts_call_type: CountsCallTypeOpt = None,
+    counts_attendance: CountsAttendanceOpt = None,
     copy_from: Annotated[
         str | None,
         _opt(
@@ -337,6 +379,9 @@ def add(
         period_months=period_months, period_anchor=anchor, time_limit_days=time_limit_days,
         required_positions=_split(position), source=source, registry_name=registry,
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
+        counts_courses=_split(counts_course), counts_training_types=_split(counts_type),
+        counts_categories=_split(counts_category), counts_call_types=_split(counts_call_type),
+        counts_attendance=counts_attendance,
     )  # fmt: skip
     if copy_from is None:
         missing = [
@@ -422,6 +467,8 @@ CSV_KEYS = (
     "required_hours", "required_shifts", "required_calls", "required_courses", "credential_code",
     "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
     "period_anchor", "time_limit_days", "required_positions", "is_editable", "aliases", "description",
+    "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
+    "counts_attendance",
 )  # fmt: skip
 
 
@@ -477,6 +524,11 @@ def _shown(req: RequirementRow) -> dict[str, Any]:
         "checklist items": req.checklist_items,
         "time limit days": req.time_limit_days,
         "aliases": req.aliases,
+        "counts courses": req.counts_courses,
+        "counts training types": req.counts_training_types,
+        "counts categories": req.counts_categories,
+        "counts call types": req.counts_call_types,
+        "counts attendance": req.counts_attendance or None,
     }
     shown.update({k: v for k, v in optional.items() if v not in (None, [])})
     for cat in req.hour_categories:
@@ -521,6 +573,11 @@ def edit(
     source_document: DocOpt = None,
     alias: AliasOpt = None,
     editable: EditableOpt = None,
+    counts_course: CountsCourseOpt = None,
+    counts_type: CountsTypeOpt = None,
+    counts_category: CountsCategoryOpt = None,
+    counts_call_type: CountsCallTypeOpt = None,
+    counts_attendance: CountsAttendanceOpt = None,
     clear: Annotated[
         list[str] | None,
         _opt(
@@ -543,6 +600,9 @@ def edit(
         period_months=period_months, period_anchor=anchor, time_limit_days=time_limit_days,
         required_positions=_split(position), source=source, registry_name=registry,
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
+        counts_courses=_split(counts_course), counts_training_types=_split(counts_type),
+        counts_categories=_split(counts_category), counts_call_types=_split(counts_call_type),
+        counts_attendance=counts_attendance,
     )  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):

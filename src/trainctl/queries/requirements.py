@@ -30,8 +30,9 @@ TABLES = {
         "registry_name", "registry_code", "aliases", "is_editable", "required_hours",
         "required_shifts", "required_calls", "required_courses", "credential_code",
         "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
-        "period_anchor", "time_limit_days", "required_positions", "created_at", "created_by",
-        "updated_at", "updated_by",
+        "period_anchor", "time_limit_days", "required_positions", "counts_courses",
+        "counts_training_types", "counts_categories", "counts_call_types", "counts_attendance",
+        "created_at", "created_by", "updated_at", "updated_by",
     ),
     "position": ("code",),
 }  # fmt: skip
@@ -85,6 +86,11 @@ class RequirementRow:
     period_anchor: str
     time_limit_days: int | None
     required_positions: list[str]
+    counts_courses: list[str]
+    counts_training_types: list[str]
+    counts_categories: list[str]
+    counts_call_types: list[str]
+    counts_attendance: bool
     created_at: datetime
     created_by: int | None
     updated_at: datetime | None
@@ -102,13 +108,14 @@ COLUMNS = ", ".join(f"r.{c}" for c in TABLES["requirement"])
 
 def requirement_row(r: Sequence[Any]) -> RequirementRow:
     """A row selected with COLUMNS (or the same columns in that order) as a RequirementRow."""
-    created_at = as_utc(r[23])
+    created_at = as_utc(r[28])
     assert created_at is not None  # NOT NULL
     return RequirementRow(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], as_json(r[8]) or [], bool(r[9]),
         as_float(r[10]), r[11], r[12], as_json(r[13]) or [], r[14], as_json(r[15]) or [],
         as_json(r[16]) or [], as_json(r[17]) or [], r[18], r[19], r[20], r[21],
-        as_json(r[22]) or [], created_at, r[24], as_utc(r[25]), r[26],
+        as_json(r[22]) or [], as_json(r[23]) or [], as_json(r[24]) or [], as_json(r[25]) or [],
+        as_json(r[26]) or [], bool(r[27]), created_at, r[29], as_utc(r[30]), r[31],
     )  # fmt: skip
 
 

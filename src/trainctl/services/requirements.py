@@ -47,9 +47,14 @@ CLEARABLE = (
     "description", "source_document", "aliases", "required_hours", "required_shifts",
     "required_calls", "required_courses", "credential_code", "required_skills",
     "checklist_items", "hour_categories", "period_months", "time_limit_days",
-    "required_positions", "registry_name", "registry_code",
+    "required_positions", "registry_name", "registry_code", "counts_courses",
+    "counts_training_types", "counts_categories", "counts_call_types",
 )  # fmt: skip
 _LIST_FIELDS = {
+    "counts_courses",
+    "counts_training_types",
+    "counts_categories",
+    "counts_call_types",
     "aliases",
     "required_courses",
     "required_skills",
