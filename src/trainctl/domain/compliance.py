@@ -46,10 +46,18 @@ anchored requirement).
 Facts that count: dated on or before the as-of date (a fact dated later never counts),
 inside the window, completed (status None/"completed"/"passed"/"active"/...), not failed
 (status "failed" or `passed` False; for hours requirements a failed exam still counts the
-hours attended), and matching the requirement: hours by the allocation of their categories; courses, skills and
-checklist items by name (exact, ignoring case); certifications by credential code
+hours attended), and matching the requirement: hours by what the requirement counts and the allocation of their categories; courses,
+skills and checklist items by name (exact, ignoring case); certifications by credential code
 (exact, ignoring case: BLS never satisfies ACLS). NREMT NCCP requirements count one course
 once per cycle: a later completion of the same course code in the cycle is rejected.
+
+What counts is the credit feed's rule (domain/credit.py `credit_of`, one function): an
+hours requirement that names what it counts (`counts_courses`, `counts_training_types`,
+`counts_categories`, `counts_attendance`) takes only those training records (and shift
+hours when it counts attendance); a calls requirement that names call types takes only
+those calls. A requirement that names nothing of the kind (a registry requirement as
+imported: ISO, NREMT) takes every completed training record, and its hour categories, when
+it has some, decide by allocation which hours count.
 """
 
 from __future__ import annotations
@@ -60,6 +68,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
+from trainctl.domain import credit as dc
 from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
 
@@ -104,6 +113,7 @@ WRONG_COURSE = "wrong_course"
 WRONG_CREDENTIAL = "wrong_credential"
 WRONG_ITEM = "wrong_item"
 WRONG_CATEGORY = "wrong_category"
+NOT_COUNTED_HERE = "not_counted_here"  # not what the requirement counts (counts_*)
 OVER_DISTRIBUTIVE_CAP = "over_distributive_cap"
 OVER_CATEGORY_CAP = "over_category_cap"
 SURPLUS = "surplus"
@@ -155,6 +165,8 @@ class Fact:
     skill: str | None = None
     passed: bool | None = None
     name: str | None = None  # what a report prints: course name, call number, ...
+    training_type: str | None = None  # a training record's type (what `counts_training_types` names)
+    call_type: str | None = None  # a call's type (what `counts_call_types` names)
 
     @property
     def credit_category(self) -> str | None:
@@ -221,6 +233,12 @@ class RequirementSpec:
     registry_code: str | None = None
     source_document: str | None = None
     once_per_cycle: bool = False  # one course counts once per window (NREMT NCCP)
+    # What counts (models.Requirement.counts_*; domain/credit.py): empty = not narrowed.
+    counts_courses: tuple[str, ...] = ()
+    counts_training_types: tuple[str, ...] = ()
+    counts_categories: tuple[str, ...] = ()
+    counts_call_types: tuple[str, ...] = ()
+    counts_attendance: bool = False
 
     @classmethod
     def of(cls, req: Any, *, local_content: bool = True) -> RequirementSpec:
@@ -253,7 +271,49 @@ class RequirementSpec:
             registry_code=code,
             source_document=getattr(req, "source_document", None),
             once_per_cycle=cycle_end is not None,
+            counts_courses=tuple(getattr(req, "counts_courses", None) or ()),
+            counts_training_types=tuple(getattr(req, "counts_training_types", None) or ()),
+            counts_categories=tuple(getattr(req, "counts_categories", None) or ()),
+            counts_call_types=tuple(getattr(req, "counts_call_types", None) or ()),
+            counts_attendance=bool(getattr(req, "counts_attendance", False)),
         )
+
+    @cached_property
+    def accepts(self) -> dc.Accepts | None:
+        """The credit feed's "what counts" when the requirement narrows it, else None
+        (every fact of the requirement's kinds is considered)."""
+        t = self.requirement_type
+        if t == "hours" and (
+            self.counts_courses or self.counts_training_types or self.counts_categories
+            or self.counts_attendance
+        ):
+            return dc.Accepts.of(self)
+        if t == "calls" and self.counts_call_types:
+            return dc.Accepts.of(self)
+        return None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The fact kinds this requirement reads (shift hours too for an hours requirement
+        that counts attendance)."""
+        if self.requirement_type == "hours" and self.counts_attendance:
+            return (TRAINING, SHIFT)
+        return KINDS_FOR.get(self.requirement_type, ())
+
+    def counts_text(self) -> str:
+        """What the requirement counts, in words (for a rejected fact's reason)."""
+        parts = []
+        if self.counts_courses:
+            parts.append("courses " + ", ".join(self.counts_courses))
+        if self.counts_training_types:
+            parts.append("training types " + ", ".join(self.counts_training_types))
+        if self.counts_categories:
+            parts.append("categories " + ", ".join(self.counts_categories))
+        if self.counts_attendance:
+            parts.append("shift hours")
+        if self.requirement_type == "calls" and self.counts_call_types:
+            parts.append("calls of type " + ", ".join(self.counts_call_types))
+        return "; ".join(parts)
 
     @cached_property
     def target(self) -> dp.Target:
@@ -441,6 +501,7 @@ def _judge(
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
     accepted: list[Fact] = []
     items = {_key(i): i for i in target.items}
+    acc = spec.accepts
 
     def reject(f: Fact, code: str, reason: str) -> None:
         if detail:
@@ -466,6 +527,9 @@ def _judge(
             continue
         if not f.done:
             reject(f, NOT_COMPLETED, f"not completed (status '{f.status}')")
+            continue
+        if acc is not None and dc.credit_of(_source_fact(f), acc) is None:
+            reject(f, NOT_COUNTED_HERE, f"not what this requirement counts ({spec.counts_text()})")
             continue
         if kind == "hours":
             if f.hours <= 0:
@@ -568,6 +632,26 @@ def _judge(
         j.verdicts = []
     j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
     return j
+
+
+_SOURCE_TYPES = {
+    TRAINING: "training_record",
+    CERTIFICATION: "certification",
+    SKILL: "skill_checkoff",
+    SHIFT: "shift",
+    CALL: "call",
+}
+
+
+def _source_fact(f: Fact) -> dc.Fact:
+    """The fact as the credit feed sees it, so `credit_of` decides what counts (one rule)."""
+    assert f.date is not None
+    return dc.Fact(
+        _SOURCE_TYPES.get(f.kind, f.kind), str(f.id), 0, f.date, hours=f.hours,
+        course_code=f.course_code, training_type=f.training_type, category=f.category,
+        topic=f.topic, self_paced=f.self_paced, credential=f.credential_code,
+        expires_on=f.expires_on, skill=f.skill, call_type=f.call_type,
+    )  # fmt: skip
 
 
 def _passed(f: Fact) -> bool:
@@ -795,7 +879,7 @@ def evaluate(
             f"certified on {member.certification_date}, after the as-of date",
         )  # fmt: skip
     cycle = ws.label if period.anchor == "cycle_end" else "window"
-    kinds = KINDS_FOR.get(spec.requirement_type, ())
+    kinds = spec.kinds
     facts: Sequence[Fact] = (
         member.by_kind.get(kinds[0], ())
         if len(kinds) == 1
