@@ -87,7 +87,9 @@ def demo(
         f"Imported requirements ({registries}); added {summary.members} members; applied "
         f"{len(summary.programs)} programs; enrolled "
         + ", ".join(f"{n} in {p}" for p, n in summary.enrollments.items())
-        + f"; recorded {summary.credits} progress updates.",
+        + f"; recorded {summary.credits} progress updates"
+        + "".join(f", {n} {what}" for what, n in summary.history.items())
+        + ".",
         quiet=quiet,
     )
 
@@ -103,6 +105,8 @@ def demo(
         f"  trainctl --db {dest} program show 'Probationary Firefighter'\n"
         f"  trainctl --db {dest} enroll show {summary.showcase_enrollment}\n"
         f"  trainctl --db {dest} requirement list --registry NREMT\n"
-        f"  trainctl --db {dest} member list",
+        f"  trainctl --db {dest} member list\n"
+        f"  trainctl --db {dest} report compliance --behind\n"
+        f"  trainctl --db {dest} requirement explain F-203 NREMT-EMT",
         quiet=quiet,
     )

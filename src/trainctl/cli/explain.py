@@ -27,6 +27,9 @@ def explain(
         int,
         typer.Option("--due-soon-days", min=0, max=3650, help="A window ending within this many days is 'due soon'."),
     ] = 30,
+    every: Annotated[
+        bool, typer.Option("--all", help="List every fact, those outside the window too.")
+    ] = False,
     format: FormatOpt = None,
 ) -> None:
     """Why a member is (or is not) current on a requirement: the window, every record that
@@ -44,7 +47,7 @@ def explain(
     if fmt == "table":
         import sys
 
-        sys.stdout.write("\n".join(explain_lines(e)) + "\n")
+        sys.stdout.write("\n".join(explain_lines(e, every=every)) + "\n")
         return
     data = cell_dict(e)
     data["window"] = e.window_label

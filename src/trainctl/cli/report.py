@@ -306,9 +306,7 @@ EXPIRING_COLS = [
     Col("days_left", "Days left", numeric=True),
     Col("member"),
     Col("credential_code", "Credential"),
-    Col("name"),
     Col("number"),
-    Col("issued_on", "Issued"),
 ]
 
 
@@ -514,7 +512,15 @@ def _print_worksheet(data: dict[str, Any]) -> None:
             Text(fact["category"] or ""), _h(fact["hours"]), _h(fact["counted_hours"]),
             Text(fact["where"]),
         )  # fmt: skip
-    out.print(f if data["facts"] else Text("No training records on file."))
+    out.print(f if data["facts"] else Text("No NCCP hours in this cycle."))
+    if data["other_records"]:
+        out.print(
+            Text(
+                f"{data['other_records']} other training records in the cycle carry no NCCP "
+                "category (national/topic, local, individual): not shown (`trainctl requirement "
+                "explain` lists every one)."
+            )
+        )
     for line in data["arithmetic"]:
         out.print(Text(line))
     out.print(Text(f"Status: {STATUS_WORDS[data['status']]} — {data['reason']}"))

@@ -1057,9 +1057,11 @@ def arithmetic_lines(e: Evaluation) -> list[str]:
     return lines
 
 
-def explain_lines(e: Evaluation) -> list[str]:
+def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
     """`requirement explain`: the window, every fact counted or rejected with the reason,
-    the arithmetic and the status, as plain text lines (the CLI only prints them)."""
+    the arithmetic and the status, as plain text lines (the CLI only prints them).
+    `every=False` folds the facts dated outside the window into one line (their count and
+    dates): a year of weekly drills would otherwise bury a monthly requirement's lines."""
     r, m = e.requirement, e.member
     out = [r.label]
     who = m.name or (f"member #{m.id}" if m.id is not None else "member")
@@ -1080,9 +1082,16 @@ def explain_lines(e: Evaluation) -> list[str]:
     counted, rejected = e.counted, e.rejected
     out.append(f"Counted ({len(counted)}):" if counted else "Counted: nothing")
     out.extend(_fact_line(v) for v in counted)
+    outside = [] if every else [v for v in rejected if v.code == OUTSIDE_WINDOW]
+    if outside:
+        rejected = tuple(v for v in rejected if v.code != OUTSIDE_WINDOW)
     if rejected:
         out.append(f"Not counted ({len(rejected)}):")
         out.extend(_fact_line(v) for v in rejected)
+    if outside:
+        days = [v.fact.date for v in outside if v.fact.date is not None]
+        span = f", dated {min(days)} … {max(days)}" if days else ""
+        out.append(f"Outside the window: {len(outside)} more{span} (--all lists them)")
     if r.requirement_type != "certification":
         out.append("Arithmetic:")
         out.extend(arithmetic_lines(e))

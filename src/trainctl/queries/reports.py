@@ -103,8 +103,16 @@ FACT_KEYS = (
 )  # fmt: skip
 
 
+def _nccp(f: dcm.Fact, names: set[str]) -> bool:
+    """A record in one of the requirement's components (national/..., local, individual)."""
+    head = (f.credit_category or "").partition("/")[0].strip().casefold()
+    return head in names
+
+
 def worksheet(e: Evaluation) -> dict[str, Any]:
-    """The NCCP worksheet of one evaluation (an NREMT hours requirement with categories)."""
+    """The NCCP worksheet of one evaluation (an NREMT hours requirement with categories):
+    the components, and the records of the cycle in an NCCP component (counted or not, and
+    where each hour went); `other_records` counts the cycle's other records."""
     a = e.allocation
     components = []
     if a is not None:
@@ -127,6 +135,8 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
                     "over_caps": round(c.capped, 4),
                 }
             )
+    names = {c.name.casefold() for c in e.requirement.hour_categories}
+    in_cycle = [v for v in e.verdicts if v.code != dcm.OUTSIDE_WINDOW]
     facts = [
         {
             "date": v.fact.date, "id": v.fact.id, "course": v.fact.name,
@@ -135,6 +145,7 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
             "counted_hours": v.amount, "code": v.code, "where": v.reason,
         }
         for v in e.verdicts
+        if v.counted or (v.code != dcm.OUTSIDE_WINDOW and _nccp(v.fact, names))
     ]
     w = e.window
     return {
@@ -154,5 +165,6 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
         "notes": list(e.notes),
         "components": components,
         "facts": facts,
+        "other_records": len(in_cycle) - len(facts),
         "arithmetic": dcm.arithmetic_lines(e) if e.applicable else [],
     }

@@ -103,6 +103,7 @@ class DemoSummary:
     credits: int = 0
     gated: int = 0
     showcase_enrollment: int | None = None
+    history: dict[str, int] = field(default_factory=dict)
 
 
 def _portions(req: Requirement, target: float) -> list[tuple[str | None, float]]:
@@ -235,4 +236,9 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
                 except RefusedError:  # a gate (phase, sequence, prerequisite) holds it back
                     summary.gated += 1
     summary.showcase_enrollment = enrolled[("Probationary Firefighter", "P-301")]
+
+    from trainctl.services.demo_history import build_history
+
+    roster = {r[2]: (by_badge[r[2]].hire_date, r[3]) for r in ROSTER}
+    summary.history = build_history(session, actor, today, roster)
     return summary
