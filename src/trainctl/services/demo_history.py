@@ -126,19 +126,19 @@ def _ems_rows(b: str, share: float, positions: tuple[str, ...], last: date) -> l
     rows: list[tuple[object, ...]] = []
     level = 60 if "paramedic" in positions else 40
     parts: list[tuple[str, str | None, float, bool]] = []
-    for topic, minimum in TOPICS[level]:
+    for name, minimum in TOPICS[level]:
         h = round(minimum * share * 2) / 2
         if h > 0:
-            paced = b == "F-203" and topic == "medical"  # self-paced beyond the cap's room
-            parts.append(("national", topic, h, paced))
-    for cat, frac in (("local", 0.25), ("individual", 0.25)):
-        h = round(level * frac * share * 2) / 2
+            paced = b == "F-203" and name == "medical"  # self-paced beyond the cap's room
+            parts.append(("national", name, h, paced))
+    for component in ("local", "individual"):
+        h = round(level * 0.25 * share * 2) / 2
         if h > 0:
-            parts.append((cat, None, h, cat == "individual"))
-    for n, (cat, topic, h, paced) in enumerate(parts):
+            parts.append((component, None, h, component == "individual"))
+    for n, (cat, subject, h, paced) in enumerate(parts):
         day = last - timedelta(days=23 * n)
-        name = f"EMS CE: {topic or cat}"
-        rows.append((b, name, day, h, cat, topic, "ems_ce", "yes" if paced else None, None))
+        name = f"EMS CE: {subject or cat}"
+        rows.append((b, name, day, h, cat, subject, "ems_ce", "yes" if paced else None, None))
     return rows
 
 
