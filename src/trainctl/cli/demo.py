@@ -43,17 +43,30 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Build it as of this date (YYYY-MM-DD): the year of history ends there.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build a sample department in a separate demo database and show it.
 
     Imports the NFPA, NREMT, Pro Board and ISO registries, adds 14 members, applies the
-    sample programs, enrolls three cohorts and records some progress. Rebuilt from scratch
+    sample programs, enrolls three cohorts, records some progress and a year of history
+    (training records, certification cards, shifts, calls, skill checkoffs). Rebuilt from scratch
     on every run; your own database is never touched.
     """
     from trainctl.config import demo_db_path, sqlite_path
     from trainctl.services.settings import set_setting
 
     state = get_state(ctx)
+    if as_of is not None:
+        from trainctl.cli.options import parse_date
+
+        state.as_of = parse_date(as_of, "--as-of")
     dest = (path or demo_db_path()).expanduser().absolute()
     own = sqlite_path(state.url)
     if own is not None and own.absolute() == dest:

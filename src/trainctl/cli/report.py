@@ -75,8 +75,16 @@ DueSoonOpt = Annotated[
 
 def as_of_date(ctx: typer.Context, local: str | None, rd: Any) -> date:
     """The command's --as-of, else the global one, else the department's today."""
+    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+
     state = get_state(ctx)
-    return parse_date(local, "--as-of") or state.today_of(rd)
+    day = parse_date(local, "--as-of") or state.today_of(rd)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise typer.BadParameter(
+            f"{day} is out of range: reports answer for {MIN_YEAR}-01-01 to {MAX_YEAR}-12-31.",
+            param_hint="--as-of",
+        )
+    return day
 
 
 def cell_dict(e: Evaluation) -> dict[str, Any]:
