@@ -62,10 +62,11 @@ it has some, decide by allocation which hours count.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from trainctl.domain import credit as dc
@@ -97,6 +98,7 @@ KINDS_FOR = {
     "calls": (CALL,),
     "checklist": (CHECKLIST,),
 }
+NUMERIC = frozenset({"hours", "shifts", "calls"})
 DONE_STATUSES = frozenset(
     {"", "completed", "complete", "passed", "active", "valid", "attended", "checked"}
 )
@@ -168,15 +170,55 @@ class Fact:
     training_type: str | None = None  # a training record's type (what `counts_training_types` names)
     call_type: str | None = None  # a call's type (what `counts_call_types` names)
 
-    @property
-    def credit_category(self) -> str | None:
-        if self.topic and self.category and "/" not in self.category:
-            return f"{self.category}/{self.topic}"
-        return self.category or (f"?/{self.topic}" if self.topic else None)
+    # Derived once, when the fact is made (the evaluator reads them for every window).
+    credit_category: str | None = field(init=False, repr=False, compare=False)
+    status_key: str = field(init=False, repr=False, compare=False)
+    done: bool = field(init=False, repr=False, compare=False)
+    # What "what counts" (domain/credit.py `credit_of`) looks at: facts with the same
+    # signature are accepted or refused alike (a requirement decides once per signature).
+    signature: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def done(self) -> bool:
-        return (self.status or "").strip().casefold() in DONE_STATUSES
+    def __post_init__(self) -> None:
+        for name, value in self._derived().items():
+            object.__setattr__(self, name, value)
+
+    def _derived(self) -> dict[str, Any]:
+        topic, cat = self.topic, self.category
+        if topic and cat and "/" not in cat:
+            credit: str | None = f"{cat}/{topic}"
+        else:
+            credit = cat or (f"?/{topic}" if topic else None)
+        key = (self.status or "").strip().casefold()
+        return {
+            "credit_category": credit,
+            "status_key": key,
+            "done": key in DONE_STATUSES,
+            "signature": (
+                self.kind, self.hours > 0, self.course_code, self.training_type, cat, topic,
+                self.call_type, self.credential_code, self.skill,
+            ),
+        }  # fmt: skip
+
+    def as_credit(self) -> dp.Credit:
+        """The fact as an hours credit (made once: a fact counts toward many requirements)."""
+        credit = self.__dict__.get("_credit")
+        if credit is None:
+            credit = dp.Credit(
+                self.hours, self.credit_category, dp.DISTRIBUTIVE if self.self_paced else None
+            )
+            self.__dict__["_credit"] = credit
+        return credit
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Fact:
+        """`Fact(**values)` for bulk loads (a report reads tens of thousands of facts): the
+        same object, made without a frozen dataclass's per-field `object.__setattr__`."""
+        fact = object.__new__(cls)
+        data = fact.__dict__
+        data.update(_FACT_DEFAULTS)
+        data.update(values)
+        data.update(fact._derived())
+        return fact
 
     @property
     def label(self) -> str:
@@ -184,6 +226,11 @@ class Fact:
         what = self.name or self.skill or code or self.kind
         extra = f" [{code}]" if code and code != what else ""
         return f"#{self.id} {what}{extra}"
+
+
+_FACT_DEFAULTS = {
+    f.name: f.default for f in fields(Fact) if f.init and f.default is not MISSING
+}
 
 
 @dataclass(frozen=True)
@@ -197,6 +244,24 @@ class MemberFacts:
     hire_date: date | None = None
     certification_date: date | None = None
     facts: tuple[Fact, ...] = ()
+
+    @cached_property
+    def unique(self) -> bool:
+        """No fact is listed twice (the same kind and id): the evaluator need not check."""
+        return len({(f.kind, f.id) for f in self.facts}) == len(self.facts)
+
+    @cached_property
+    def training_cards(self) -> tuple[tuple[Fact, ...], Mapping[str, tuple[Fact, ...]]]:
+        """Training records a certification requirement may look at: those that carry a
+        credential code or an expiry, and every record by its course code (folded)."""
+        cardlike: list[Fact] = []
+        by_code: dict[str, list[Fact]] = {}
+        for f in self.by_kind.get(TRAINING, ()):
+            if f.credential_code or f.expires_on is not None:
+                cardlike.append(f)
+            if f.course_code:
+                by_code.setdefault(_key(f.course_code), []).append(f)
+        return tuple(cardlike), {k: tuple(v) for k, v in by_code.items()}
 
     @cached_property
     def by_kind(self) -> Mapping[str, tuple[Fact, ...]]:
@@ -299,6 +364,24 @@ class RequirementSpec:
         if self.requirement_type == "hours" and self.counts_attendance:
             return (TRAINING, SHIFT)
         return KINDS_FOR.get(self.requirement_type, ())
+
+    @cached_property
+    def counts_memo(self) -> dict[tuple[Any, ...], bool]:
+        """`accepts` decisions by fact signature (see Fact.signature)."""
+        return {}
+
+    def counts(self, f: Fact) -> bool:
+        """Whether the requirement's "what counts" takes this fact (always, when it names
+        nothing): the credit feed's rule, `credit_of`, decided once per fact signature."""
+        acc = self.accepts
+        if acc is None:
+            return True
+        memo = self.counts_memo
+        key = f.signature
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = dc.credit_of(_source_fact(f), acc) is not None
+        return hit
 
     def counts_text(self) -> str:
         """What the requirement counts, in words (for a rejected fact's reason)."""
@@ -474,6 +557,10 @@ class _Judgement:
         return self.percentage >= 100
 
 
+def _day(f: Fact) -> date:
+    return f.date or date.min
+
+
 def _sorted(facts: Iterable[Fact]) -> list[Fact]:
     return sorted(facts, key=lambda f: (f.date or date.min, str(f.id)))
 
@@ -485,6 +572,7 @@ def _judge(
     as_of: date,
     cycle: str,
     detail: bool = True,
+    unique: bool = False,
 ) -> _Judgement:
     """Which facts (in date order) count in `window` as of `as_of`, and the figure:
     `progress.measure`, or `progress.allocate_hours` for hours with categories. Without
@@ -493,57 +581,81 @@ def _judge(
     target = spec.target
     kind = spec.requirement_type
     j = _Judgement()
-    if not detail:
+    if not detail:  # only the facts dated in the window up to the as-of date (bisected)
         last = as_of if window.end is None else min(window.end, as_of)
         first = window.start or date.min
-        facts = [f for f in facts if f.date is not None and first <= f.date <= last]
-    seen: set[tuple[str, str]] = set()
+        ordered = facts if isinstance(facts, list | tuple) else list(facts)
+        lo = bisect_left(ordered, first, key=_day)
+        hi = bisect_right(ordered, last, lo=lo, key=_day)
+        facts = ordered[lo:hi]
+    seen: set[tuple[str, int | str]] = set()
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
     accepted: list[Fact] = []
     items = {_key(i): i for i in target.items}
-    acc = spec.accepts
+    if not detail and kind in NUMERIC and not spec.once_per_cycle:
+        # The same tests as the loop below, in one pass and without the words (the matrix
+        # judges thousands of cells): each fact once, completed, not failed, what the
+        # requirement counts, with hours for an hours requirement.
+        add, counts, is_hours = seen.add, spec.counts, kind == "hours"
+        accepted = [
+            f for f in facts
+            if (unique or not ((f.kind, f.id) in seen or add((f.kind, f.id))))
+            and f.date is not None and f.done and (is_hours or f.passed is not False)
+            and counts(f) and (not is_hours or f.hours > 0)
+        ]  # fmt: skip
+        facts = ()
 
     def reject(f: Fact, code: str, reason: str) -> None:
-        if detail:
-            j.verdicts.append(Verdict(f, False, code, reason))
+        j.verdicts.append(Verdict(f, False, code, reason))
 
+    # Reasons are written only with `detail` (the matrix needs the figure, not the words).
     for f in facts:  # in date order
-        ident = (f.kind, str(f.id))
+        ident = (f.kind, f.id)
         if ident in seen:
-            reject(f, DUPLICATE, "listed twice: counted once")
+            if detail:
+                reject(f, DUPLICATE, "listed twice: counted once")
             continue
         seen.add(ident)
-        if f.date is None:
-            reject(f, NO_DATE, "no date")
+        if detail:  # (without detail, the bisection kept only the window's facts)
+            if f.date is None:
+                reject(f, NO_DATE, "no date")
+                continue
+            if f.date > as_of:
+                reject(f, AFTER_AS_OF, f"dated {f.date}, after the as-of date {as_of}")
+                continue
+            if f.date not in window:
+                reject(f, OUTSIDE_WINDOW, f"dated {f.date}, outside the window {window}")
+                continue
+        elif f.date is None:
             continue
-        if f.date > as_of:
-            reject(f, AFTER_AS_OF, f"dated {f.date}, after the as-of date {as_of}")
-            continue
-        if f.date not in window:
-            reject(f, OUTSIDE_WINDOW, f"dated {f.date}, outside the window {window}")
-            continue
-        if _key(f.status) == "failed" or (f.passed is False and kind != "hours"):
-            reject(f, NOT_PASSED, "not passed")
+        if f.status_key == "failed" or (f.passed is False and kind != "hours"):
+            if detail:
+                reject(f, NOT_PASSED, "not passed")
             continue
         if not f.done:
-            reject(f, NOT_COMPLETED, f"not completed (status '{f.status}')")
+            if detail:
+                reject(f, NOT_COMPLETED, f"not completed (status '{f.status}')")
             continue
-        if acc is not None and dc.credit_of(_source_fact(f), acc) is None:
-            reject(f, NOT_COUNTED_HERE, f"not what this requirement counts ({spec.counts_text()})")
+        if not spec.counts(f):
+            if detail:
+                reject(
+                    f, NOT_COUNTED_HERE, f"not what this requirement counts ({spec.counts_text()})"
+                )
             continue
         if kind == "hours":
             if f.hours <= 0:
-                reject(f, NO_HOURS, "no hours recorded")
+                if detail:
+                    reject(f, NO_HOURS, "no hours recorded")
                 continue
             code = _key(f.course_code) if spec.once_per_cycle else ""
             if code:
                 if code in first_of:
-                    earlier = first_of[code]
-                    reject(
-                        f, REPEAT_IN_CYCLE,
-                        f"a repeat of {f.course_code} (counted on {earlier.date}): "
-                        f"one course counts once per {cycle}",
-                    )  # fmt: skip
+                    if detail:
+                        reject(
+                            f, REPEAT_IN_CYCLE,
+                            f"a repeat of {f.course_code} (counted on {first_of[code].date}): "
+                            f"one course counts once per {cycle}",
+                        )  # fmt: skip
                     continue
                 first_of[code] = f
             accepted.append(f)
@@ -552,40 +664,39 @@ def _judge(
             accepted.append(f)
             continue
         # set-valued: courses, skills, checklist items
-        if kind == "courses":
-            name = f.course_code
-            wrong = (
-                WRONG_COURSE,
-                f"course {name or '(no code)'} is not one of {', '.join(target.items)}",
-            )
-        else:
-            name = f.skill
-            what = "skill" if kind == "skills_evaluation" else "item"
-            wrong = (WRONG_ITEM, f"{what} {name!r} is not one of {', '.join(target.items)}")
+        name = f.course_code if kind == "courses" else f.skill
         matched = items.get(_key(name))
         if matched is None:
-            reject(f, *wrong)
+            if detail and kind == "courses":
+                reject(
+                    f, WRONG_COURSE,
+                    f"course {name or '(no code)'} is not one of {', '.join(target.items)}",
+                )  # fmt: skip
+            elif detail:
+                what = "skill" if kind == "skills_evaluation" else "item"
+                reject(f, WRONG_ITEM, f"{what} {name!r} is not one of {', '.join(target.items)}")
             continue
         if kind == "skills_evaluation" and not _passed(f):
-            reject(f, NOT_PASSED, "no pass recorded")
+            if detail:
+                reject(f, NOT_PASSED, "no pass recorded")
             continue
         if f.expires_on is not None and f.expires_on < as_of:
-            reject(f, EXPIRED_RECORD, f"expired on {f.expires_on}")
+            if detail:
+                reject(f, EXPIRED_RECORD, f"expired on {f.expires_on}")
             continue
         if _key(matched) in first_of:
-            reject(
-                f, ALREADY_COUNTED, f"{matched} already counted ({first_of[_key(matched)].date})"
-            )
+            if detail:
+                reject(
+                    f, ALREADY_COUNTED,
+                    f"{matched} already counted ({first_of[_key(matched)].date})",
+                )  # fmt: skip
             continue
         first_of[_key(matched)] = f
         accepted.append(f)
 
     # the figure, through the progress arithmetic
     if kind == "hours":
-        credits = [
-            dp.Credit(f.hours, f.credit_category, dp.DISTRIBUTIVE if f.self_paced else None)
-            for f in accepted
-        ]
+        credits = [f.as_credit() for f in accepted]
         if target.hour_categories:
             a = dp.allocate_hours(target.required_hours, target.hour_categories, credits)
             j.allocation = a
@@ -612,14 +723,14 @@ def _judge(
                     j.verdicts.append(Verdict(f, False, code, "; ".join(parts), 0.0, parts))
         else:
             j.value, j.percentage = dp.measure(target, credits)
-            for f in accepted:
-                j.verdicts.append(Verdict(f, True, COUNTED, f"{_h(f.hours)} h", f.hours))
-                j.counted.append(f)
+            j.counted = accepted
+            if detail:
+                j.verdicts += [Verdict(f, True, COUNTED, f"{_h(f.hours)} h", f.hours) for f in accepted]
     elif kind in ("shifts", "calls"):
         j.value, j.percentage = dp.measure(target, [dp.Credit(1.0) for _ in accepted])
-        for f in accepted:
-            j.verdicts.append(Verdict(f, True, COUNTED, f"1 {kind[:-1]}", 1.0))
-            j.counted.append(f)
+        j.counted = accepted
+        if detail:
+            j.verdicts += [Verdict(f, True, COUNTED, f"1 {kind[:-1]}", 1.0) for f in accepted]
     else:
         credits = []
         for f in accepted:
@@ -672,11 +783,10 @@ def _certification(
     verdicts: list[Verdict] = []
     cards: list[Fact] = []
     seen: set[tuple[str, str]] = set()
-    records = [  # a plain training record is no card: not worth a line
-        f
-        for f in member.by_kind.get(TRAINING, ())
-        if f.credential_code or f.expires_on is not None or _key(f.course_code) in keys
-    ]
+    cardlike, by_code = member.training_cards
+    records = [*cardlike]  # a plain training record is no card: not worth a line
+    for k in keys:
+        records += [f for f in by_code.get(k, ()) if not (f.credential_code or f.expires_on)]
     for f in _sorted((*member.by_kind.get(CERTIFICATION, ()), *records)):
         code = _card_code(f)
         ident = (f.kind, str(f.id))
@@ -832,6 +942,22 @@ def _good_through_rolling(
     return None
 
 
+_NO_ANCHORS = pd.Anchors()
+
+
+def _windows(period: pd.Period, as_of: date, anchors: pd.Anchors) -> pd.Windows:
+    """periods.windows, shared by every member whose windows do not hang on their own
+    dates (calendar windows: the same for a whole department)."""
+    if period.anchor == "calendar" and period.frequency != "one_time":
+        anchors = _NO_ANCHORS
+    return _windows_cached(period, as_of, anchors)
+
+
+@lru_cache(maxsize=4096)
+def _windows_cached(period: pd.Period, as_of: date, anchors: pd.Anchors) -> pd.Windows:
+    return pd.windows(period, as_of, anchors)
+
+
 def evaluate(
     member: MemberFacts,
     requirement: RequirementSpec,
@@ -869,7 +995,7 @@ def evaluate(
     if period.anchor == "cycle_end" and card is None:
         card = _card_expiry(member, spec, as_of)
     anchors = pd.Anchors(member.hire_date, member.certification_date, card)
-    ws = pd.windows(period, as_of, anchors)
+    ws = _windows(period, as_of, anchors)
     notes = (ws.assumed,) if ws.assumed else ()
     if period.anchor in ("certification_date", "cycle_end") and (
         member.certification_date is not None and member.certification_date > as_of
@@ -885,7 +1011,7 @@ def evaluate(
         if len(kinds) == 1
         else _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
     )
-    j = _judge(spec, facts, ws.current, as_of, cycle, detail)
+    j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
     target = spec.target.target_value
     unit = spec.unit
     figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
@@ -904,7 +1030,9 @@ def evaluate(
     if period.tiles and ws.previous is not None and (detail or not j.met):
         assert ws.previous.start is not None and ws.previous.end is not None
         if member.hire_date is None or member.hire_date <= ws.previous.start:
-            pj = _judge(spec, facts, ws.previous, ws.previous.end, cycle, detail=False)
+            pj = _judge(
+                spec, facts, ws.previous, ws.previous.end, cycle, detail=False, unique=member.unique
+            )
             previous = Figure(ws.previous, pj.value, target, pj.percentage, pj.met)
 
     if j.met:

@@ -172,31 +172,41 @@ def _facts_sql(kind: str, span: Span, params: dict[str, Any]) -> str:
 _ALIAS = {dcm.TRAINING: "t", dcm.CERTIFICATION: "c", dcm.SKILL: "k", dcm.SHIFT: "a", dcm.CALL: "r"}
 
 
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
 def _fact(kind: str, r: Sequence[Any]) -> Fact:
+    of = Fact.of
     if kind == dcm.TRAINING:
-        return Fact(
-            dcm.TRAINING, r[1], as_date(r[2]), hours=float(r[3] or 0), course_code=r[4],
-            name=r[5], training_type=r[6], category=r[7], topic=r[8], self_paced=bool(r[9]),
-            status=r[10], passed=None if r[11] is None else bool(r[11]),
-            expires_on=as_date(r[12]),
-        )  # fmt: skip
+        return of({
+            "kind": dcm.TRAINING, "id": r[1], "date": _day(r[2]), "hours": float(r[3] or 0),
+            "course_code": r[4], "name": r[5], "training_type": r[6], "category": r[7],
+            "topic": r[8], "self_paced": bool(r[9]), "status": r[10],
+            "passed": None if r[11] is None else bool(r[11]), "expires_on": _day(r[12]),
+        })  # fmt: skip
     if kind == dcm.CERTIFICATION:
-        return Fact(
-            dcm.CERTIFICATION, r[1], as_date(r[2]), credential_code=r[3], name=r[4] or r[3],
-            expires_on=as_date(r[5]),
-        )  # fmt: skip
+        return of({
+            "kind": dcm.CERTIFICATION, "id": r[1], "date": _day(r[2]), "credential_code": r[3],
+            "name": r[4] or r[3], "expires_on": _day(r[5]),
+        })  # fmt: skip
     if kind == dcm.SKILL:
-        return Fact(
-            dcm.SKILL, r[1], as_date(r[2]), skill=r[3], status=r[4], passed=r[4] == "passed"
-        )
+        return of({
+            "kind": dcm.SKILL, "id": r[1], "date": _day(r[2]), "skill": r[3], "status": r[4],
+            "passed": r[4] == "passed",
+        })  # fmt: skip
     if kind == dcm.SHIFT:
-        on = as_date(r[2])
+        on = _day(r[2])
         where = " ".join(p for p in (r[4], r[5]) if p)
-        return Fact(
-            dcm.SHIFT, r[1], on, hours=round((r[3] or 0) / 60, 4),
-            name=f"shift {on}" + (f" {where}" if where else ""),
-        )  # fmt: skip
-    return Fact(dcm.CALL, r[1], as_date(r[2]), name=f"call {r[3]}", call_type=r[4])
+        return of({
+            "kind": dcm.SHIFT, "id": r[1], "date": on, "hours": round((r[3] or 0) / 60, 4),
+            "name": f"shift {on}" + (f" {where}" if where else ""),
+        })  # fmt: skip
+    return of({
+        "kind": dcm.CALL, "id": r[1], "date": _day(r[2]), "name": f"call {r[3]}", "call_type": r[4]
+    })
 
 
 def load_facts(
@@ -218,7 +228,7 @@ def load_facts(
                 ins, more = in_list("m", list(ids))
                 sql += f" AND {_ALIAS[kind]}.member_id IN {ins}"
                 params.update(more)
-            for r in rd.all(sql, params):
+            for r in rd.rows(sql, params):
                 out.setdefault(r[0], []).append(_fact(kind, r))
     return out
 
