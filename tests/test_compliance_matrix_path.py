@@ -33,7 +33,7 @@ facts = st.lists(
             category=cat, course_code=code, call_type=call,
         ),  # fmt: skip
         st.sampled_from([c.TRAINING, c.SHIFT, c.CALL]),
-        st.integers(1, 12),  # small ids: duplicates happen
+        st.integers(1, 40),  # duplicates happen, and lists without them too
         st.integers(0, 800),
         st.sampled_from([0.0, 1.0, 2.5, 8.0]),
         st.sampled_from([None, "completed", "failed", "scheduled"]),

@@ -255,13 +255,16 @@ class MemberFacts:
         """Training records a certification requirement may look at: those that carry a
         credential code or an expiry, and every record by its course code (folded)."""
         cardlike: list[Fact] = []
-        by_code: dict[str, list[Fact]] = {}
+        by_raw: dict[str, list[Fact]] = {}
         for f in self.by_kind.get(TRAINING, ()):
             if f.credential_code or f.expires_on is not None:
                 cardlike.append(f)
             if f.course_code:
-                by_code.setdefault(_key(f.course_code), []).append(f)
-        return tuple(cardlike), {k: tuple(v) for k, v in by_code.items()}
+                by_raw.setdefault(f.course_code, []).append(f)
+        by_code: dict[str, list[Fact]] = {}
+        for raw, group in by_raw.items():  # a member has a few distinct codes: fold those
+            by_code.setdefault(_key(raw), []).extend(group)
+        return tuple(cardlike), {k: tuple(_sorted(v)) for k, v in by_code.items()}
 
     @cached_property
     def by_kind(self) -> Mapping[str, tuple[Fact, ...]]:
@@ -581,7 +584,11 @@ def _judge(
     target = spec.target
     kind = spec.requirement_type
     j = _Judgement()
-    if not detail:  # only the facts dated in the window up to the as-of date (bisected)
+    # Without detail, and when no fact is listed twice (a duplicate outside the window
+    # must still hide its twin inside it), only the window's facts up to the as-of date
+    # are looked at (bisected: facts come in date order).
+    quick = not detail and unique
+    if quick:
         last = as_of if window.end is None else min(window.end, as_of)
         first = window.start or date.min
         ordered = facts if isinstance(facts, list | tuple) else list(facts)
@@ -592,15 +599,14 @@ def _judge(
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
     accepted: list[Fact] = []
     items = {_key(i): i for i in target.items}
-    if not detail and kind in NUMERIC and not spec.once_per_cycle:
+    if quick and kind in NUMERIC and not spec.once_per_cycle:
         # The same tests as the loop below, in one pass and without the words (the matrix
-        # judges thousands of cells): each fact once, completed, not failed, what the
-        # requirement counts, with hours for an hours requirement.
-        add, counts, is_hours = seen.add, spec.counts, kind == "hours"
+        # judges thousands of cells): completed, not failed, what the requirement counts,
+        # with hours for an hours requirement.
+        counts, is_hours = spec.counts, kind == "hours"
         accepted = [
             f for f in facts
-            if (unique or not ((f.kind, f.id) in seen or add((f.kind, f.id))))
-            and f.date is not None and f.done and (is_hours or f.passed is not False)
+            if f.date is not None and f.done and (is_hours or f.passed is not False)
             and counts(f) and (not is_hours or f.hours > 0)
         ]  # fmt: skip
         facts = ()
@@ -616,15 +622,18 @@ def _judge(
                 reject(f, DUPLICATE, "listed twice: counted once")
             continue
         seen.add(ident)
-        if detail:  # (without detail, the bisection kept only the window's facts)
+        if not quick:  # (else the bisection kept only the window's facts)
             if f.date is None:
-                reject(f, NO_DATE, "no date")
+                if detail:
+                    reject(f, NO_DATE, "no date")
                 continue
             if f.date > as_of:
-                reject(f, AFTER_AS_OF, f"dated {f.date}, after the as-of date {as_of}")
+                if detail:
+                    reject(f, AFTER_AS_OF, f"dated {f.date}, after the as-of date {as_of}")
                 continue
             if f.date not in window:
-                reject(f, OUTSIDE_WINDOW, f"dated {f.date}, outside the window {window}")
+                if detail:
+                    reject(f, OUTSIDE_WINDOW, f"dated {f.date}, outside the window {window}")
                 continue
         elif f.date is None:
             continue
