@@ -13,15 +13,15 @@ from trainctl.domain import compliance as c
 SPECS = [
     c.RequirementSpec("Hours", "hours", frequency="annual", required_hours=6),
     c.RequirementSpec("Hazmat", "hours", frequency="quarterly", required_hours=3,
-                      counts_categories=("hazmat",)),  # fmt: skip
+                      counts_categories=("hazmat",)),
     c.RequirementSpec("Shift hours", "hours", frequency="monthly", required_hours=24,
-                      counts_attendance=True),  # fmt: skip
+                      counts_attendance=True),
     c.RequirementSpec("Rolling", "hours", frequency="rolling", period_months=3, required_hours=4),
     c.RequirementSpec("Once", "hours", frequency="one_time", period_anchor="hire_date",
-                      time_limit_days=90, required_hours=10),  # fmt: skip
+                      time_limit_days=90, required_hours=10),
     c.RequirementSpec("Shifts", "shifts", frequency="annual", required_shifts=3),
     c.RequirementSpec("EMS calls", "calls", frequency="quarterly", required_calls=2,
-                      counts_call_types=("EMS",)),  # fmt: skip
+                      counts_call_types=("EMS",)),
     c.RequirementSpec("Courses", "courses", frequency="biennial", required_courses=("C1", "C2")),
 ]
 START = date(2024, 1, 1)
@@ -31,7 +31,7 @@ facts = st.lists(
         lambda kind, i, day, hours, status, passed, cat, code, call: c.Fact(
             kind, i, START + timedelta(days=day), hours=hours, status=status, passed=passed,
             category=cat, course_code=code, call_type=call,
-        ),  # fmt: skip
+        ),
         st.sampled_from([c.TRAINING, c.SHIFT, c.CALL]),
         st.integers(1, 40),  # duplicates happen, and lists without them too
         st.integers(0, 800),
