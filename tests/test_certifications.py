@@ -126,6 +126,10 @@ SHEET = (
 
 def test_import_is_idempotent_and_credits_once(medics, tmp_path, snapshot):
     sheet = _csv(tmp_path, "cards.csv", SHEET, bom=True)
+    empty = snapshot()
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet, "--dry-run")
+    assert "3 rows read, 3 would add" in r.stderr and "Dry run: nothing was written" in r.stderr
+    assert snapshot() == empty
     r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
     assert "3 rows read, 3 added" in r.stderr and "Credited 1 progress row(s) for 1 member(s)" in r.stderr
     assert _acls(medics) == 100 and _acls(medics, 2) == 0

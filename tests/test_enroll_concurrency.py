@@ -16,16 +16,18 @@ from enroll_helpers import Dept
 
 def _credit(url: str, progress_id: int, times: int, start: object) -> None:
     from trainctl.db import open_engine, session_scope
+    from trainctl.domain.changes import AddCredit, Update
     from trainctl.services.auth import OWNER
-    from trainctl.services.progress import locate, update_progress
+    from trainctl.services.progress.changes import apply_update, locate
 
     engine = open_engine(url)
     start.wait()  # type: ignore[attr-defined]
     for _ in range(times):
         with session_scope(engine) as s:
-            update_progress(
-                s, OWNER, locate(s, OWNER, str(progress_id)), today=date(2026, 3, 1), add=1
-            )
+            apply_update(
+                s, OWNER, locate(s, OWNER, str(progress_id)), Update(credit=AddCredit(1)),
+                today=date(2026, 3, 1),
+            )  # fmt: skip
     engine.dispose()
 
 

@@ -174,9 +174,9 @@ def test_progress_is_a_float_in_add_show_and_list_json(cli, dept):
 def test_bulk_finds_new_ids_by_member_and_program_not_by_the_clock(dept, monkeypatch):
     """An earlier enrollment stamped with the same instant is not mistaken for a new one."""
     from trainctl.db import session_scope
-    from trainctl.models import utcnow
-    from trainctl.services import enrollment as svc
+    from trainctl.models import Member, utcnow
     from trainctl.services.auth import OWNER
+    from trainctl.services.enrollment import enroll as svc
 
     frozen = utcnow()
     monkeypatch.setattr(svc, "utcnow", lambda: frozen)
@@ -187,7 +187,7 @@ def test_bulk_finds_new_ids_by_member_and_program_not_by_the_clock(dept, monkeyp
     )
     dept.simple_program("Recruit")
     with session_scope(dept.engine) as s:
-        svc.enroll_member(s, OWNER, s.get(svc.Member, old), svc.get_program(s, "Recruit"),
+        svc.enroll_member(s, OWNER, s.get(Member, old), svc.get_program(s, "Recruit"),
                           today=date(2026, 1, 1))  # fmt: skip
     with dept.engine.begin() as c:
         c.execute(sa.text("UPDATE enrollment SET status = 'withdrawn'"))

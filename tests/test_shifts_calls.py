@@ -290,3 +290,67 @@ def test_hostile_files_are_refused_by_line_and_field(cli, tmp_path, snapshot, mo
         assert text in r.stderr, r
         assert "failed unexpectedly" not in r.stderr
         assert snapshot() == before
+
+
+def test_kill_9_mid_import_leaves_nothing_or_everything(cli, tmp_path, db_path):
+    """A shift import killed at any point leaves either none of its rows and credits or all
+    of them (one transaction), and a clean `db check`; importing again then completes it."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    members = 150
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\n" + "".join(f"M {i},m{i}@fd.org\n" for i in range(members)))
+    cli("member", "import", "--csv", roster)
+    cli("requirement", "add", "--name", "Shifts", "--type", "shifts", "--shifts", "100")
+    cli("requirement", "add", "--name", "Shift hours", "--type", "hours", "--hours", "2000", "--counts-attendance")
+    cli("program", "create", "Duty")
+    cli("program", "requirement", "add", "1", "Shifts")
+    cli("program", "requirement", "add", "1", "Shift hours")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Duty", "--members", ",".join(f"m{i}@fd.org" for i in range(members)))
+    days = 40
+    sheet = tmp_path / "year.csv"
+    sheet.write_text("email,shift_date,station,shift,time_in,time_out\n" + "".join(
+        f"m{i}@fd.org,2026-{d // 28 + 3:02d}-{d % 28 + 1:02d},{i % 5},A,"
+        f"2026-{d // 28 + 3:02d}-{d % 28 + 1:02d}T07:00-05:00,2026-{d // 28 + 3:02d}-{d % 28 + 1:02d}T19:00-05:00\n"
+        for d in range(days) for i in range(members)
+    ))  # fmt: skip
+    rows = members * days
+    base = tmp_path / "base.db"
+    shutil.copy(db_path, base)
+
+    def counts(db: Path) -> tuple[int, int]:
+        con = sqlite3.connect(db)
+        try:
+            return (con.execute("SELECT count(*) FROM shift_attendance").fetchone()[0],
+                    con.execute("SELECT count(*) FROM progress_credit").fetchone()[0])  # fmt: skip
+        finally:
+            con.close()
+
+    env = {k: v for k, v in os.environ.items() if k != "TRAINCTL_DEBUG"}
+    killed = 0
+    for n, delay in enumerate((0.9, 1.6, 2.3)):
+        db = tmp_path / f"k{n}.db"
+        shutil.copy(base, db)
+        cmd = [sys.executable, "-m", "trainctl", "--db", str(db), "--as-of", "2026-12-31",
+               "shift", "import", "--csv", str(sheet)]  # fmt: skip
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait(60)
+        got = counts(db)
+        assert got in ((0, 0), (rows, 2 * rows)), got
+        check = subprocess.run([sys.executable, "-m", "trainctl", "--db", str(db), "db", "check"],
+                               env=env, capture_output=True, text=True)  # fmt: skip
+        assert check.returncode == 0, check.stderr
+        if n == 0:
+            subprocess.run(cmd, env=env, check=True, capture_output=True)
+            assert counts(db) == (rows, 2 * rows)  # the next run completes it, crediting once
+    assert killed  # at least one run was cut short

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,11 @@ from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live
     version_status,
 )
 from trainctl.errors import TrainctlError
-from trainctl.queries import BUSY_TIMEOUT_MS
+from trainctl.queries import (  # noqa: F401  (chunks: the one IN-list slicer, for both sides)
+    BUSY_TIMEOUT_MS,
+    CHUNK,
+    chunks,
+)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, enforce_fk: bool) -> None:
@@ -102,13 +106,81 @@ def insert_ignoring(
     """INSERT ... ON CONFLICT (key) [WHERE partial-index predicate] DO NOTHING, in the
     connected dialect (SQLite 3.24+ and PostgreSQL spell it the same way): imports and
     feeds write idempotently by a unique key."""
+    index_where = sa.text(where) if where else None
     if dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(table).on_conflict_do_nothing(
-        index_elements=list(key), index_where=sa.text(where) if where else None
+        from sqlalchemy.dialects import postgresql  # the PostgreSQL dialect only when used
+
+        return postgresql.insert(table).on_conflict_do_nothing(
+            index_elements=list(key), index_where=index_where
+        )
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table).on_conflict_do_nothing(
+        index_elements=list(key), index_where=index_where
     )
+
+
+def table(model: type[Any]) -> sa.Table:
+    """A model's Core table, typed (SQLModel does not declare `__table__`)."""
+    core: sa.Table = model.__table__
+    return core
+
+
+# ------------------------------------------------------------------------------ bulk insert
+def _bind_processor(type_: Any, dialect: sa.Dialect) -> Callable[[Any], Any] | None:
+    """The bind processor SQLAlchemy itself applies: the dialect's implementation of the
+    type (on SQLite, DATE and DATETIME become ISO strings here, not in pysqlite's
+    deprecated per-row adapters)."""
+    proc: Callable[[Any], Any] | None = type_.dialect_impl(dialect).bind_processor(dialect)
+    return proc
+
+
+class BulkInsert:
+    """executemany of plain tuples, with the dialect's own INSERT text and bind processors.
+
+    Core's executemany builds a parameter dict per row, which costs as much as SQLite's
+    own insert work; here the statement is compiled once by SQLAlchemy for whichever
+    dialect is connected (qmark for SQLite, named for PostgreSQL), type processors are
+    applied per column only where the dialect needs one (dates and timestamps on SQLite),
+    and the rows go straight to the DBAPI cursor's executemany.
+    """
+
+    def __init__(self, conn: sa.Connection, table: sa.Table, columns: Sequence[str]) -> None:
+        self.conn = conn
+        self.columns = list(columns)
+        dialect = conn.dialect
+        stmt = sa.insert(table).values({c: sa.bindparam(c) for c in self.columns})
+        compiled = stmt.compile(dialect=dialect)
+        self.sql = compiled.string
+        self.positional = bool(compiled.positional)
+        order = list(compiled.positiontup or []) if self.positional else self.columns
+        self.order = [self.columns.index(k) for k in order]
+        self.procs = [
+            (i, proc)
+            for i, c in enumerate(self.columns)
+            if (proc := _bind_processor(table.c[c].type, dialect)) is not None
+        ]
+
+    def process(self, row: Sequence[Any]) -> tuple[Any, ...]:
+        """Apply the type processors to one row (use it for values shared by many rows)."""
+        values = list(row)
+        for i, proc in self.procs:
+            values[i] = proc(values[i])
+        return tuple(values)
+
+    def execute(self, rows: Sequence[tuple[Any, ...]], *, processed: bool = False) -> None:
+        if not rows:
+            return
+        if not processed and self.procs:
+            rows = [self.process(r) for r in rows]
+        if self.positional:
+            if self.order != list(range(len(self.columns))):
+                rows = [tuple(r[i] for i in self.order) for r in rows]
+            self.conn.exec_driver_sql(self.sql, list(rows))
+        else:
+            self.conn.exec_driver_sql(
+                self.sql, [dict(zip(self.columns, r, strict=True)) for r in rows]
+            )
 
 
 # ------------------------------------------------------------------------- schema version

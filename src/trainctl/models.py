@@ -17,6 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from trainctl.domain.progress import ENROLLMENT_STATUSES
+
 # Must be set before the first table class, or batch mode cannot drop SQLite's unnamed
 # constraints later.
 SQLModel.metadata.naming_convention = {
@@ -89,7 +91,6 @@ PERIOD_ANCHORS = ("calendar", "hire_date", "certification_date")
 RECORD_STATUSES = ("scheduled", "in_progress", "completed", "cancelled", "failed")
 STRUCTURE_TYPES = ("flexible", "sequential", "phases")
 PROGRAM_STATUSES = ("draft", "active", "archived")  # draft: being built, not enrollable
-ENROLLMENT_STATUSES = ("active", "completed", "on_hold", "withdrawn", "failed")
 PROGRESS_STATUSES = ("not_started", "in_progress", "completed", "waived")
 PROGRESS_OVERRIDES = ("completed", "waived")
 CREDIT_SOURCES = (

@@ -58,11 +58,22 @@ class Actor:
             )
 
     def require_self_or(
-        self, member_id: int | None, permission: str, doing: str, hint: str | None = None
+        self,
+        member_id: int | None,
+        permission: str,
+        doing: str,
+        own: str | None = None,
+        hint: str | None = None,
     ) -> None:
-        """Allowed on one's own records, otherwise `permission` is needed."""
-        if not self.is_self(member_id):
-            self.require(permission, doing, hint)
+        """Allowed on one's own records, otherwise `permission` is needed. One message:
+        "Ann Lee (member) may not see other members' enrollments: it needs
+        training.view_all; without it a member may only see their own enrollments." """
+        if not self.is_self(member_id) and not self.can(permission):
+            also = f"; without it a member may only {own}" if own else ""
+            raise PermissionDeniedError(
+                f"{self.name} ({self.role}) may not {doing}: it needs {permission}{also}.",
+                hint or OWNER_HINT,
+            )
 
     def refuse_own(self, member_id: int | None, doing: str = "verifies their own progress") -> None:
         """Nobody verifies (or evaluates) their own work."""

@@ -11,27 +11,6 @@ from trainctl.cli import render
 from trainctl.cli.state import get_state
 from trainctl.errors import UsageError
 
-DEMO_MARK = "demo_database"
-
-
-def _is_demo_file(path: Path) -> bool:
-    import sqlite3
-
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            row = con.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARK,)).fetchone()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError:
-        return False
-    return row is not None
-
-
-def _remove(path: Path) -> None:
-    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        p.unlink(missing_ok=True)
-
 
 def demo(
     ctx: typer.Context,
@@ -60,7 +39,7 @@ def demo(
     on every run; your own database is never touched.
     """
     from trainctl.config import demo_db_path, sqlite_path
-    from trainctl.services.settings import set_setting
+    from trainctl.services import demo as svc
 
     state = get_state(ctx)
     if as_of is not None:
@@ -74,24 +53,22 @@ def demo(
             f"{dest} is your trainctl database; the demo never writes there.",
             "Give the demo its own file: trainctl demo --path demo.db",
         )
-    if dest.exists() and not _is_demo_file(dest):
+    if dest.exists() and not svc.is_demo_file(dest):
         raise UsageError(
             f"{dest} exists and is not a trainctl demo database; it is left alone.",
             "Give the demo a new file with --path.",
         )
-    _remove(dest)
+    svc.remove_files(dest)
 
     state.db, state.actor, state._engine = str(dest), None, None
     # Marked first, in its own transaction: a build that fails can simply be run again.
     with state.session() as (session, _):
-        set_setting(session, DEMO_MARK, "1")
+        svc.mark_demo(session)
     with (
         render.console("err").status("Building the demo department…"),
         state.session() as (session, actor),
     ):
-        from trainctl.services.demo import build_demo
-
-        summary = build_demo(session, actor, state.today(session))
+        summary = svc.build_demo(session, actor, state.today(session))
 
     quiet = state.quiet
     registries = ", ".join(f"{name} {n}" for name, n in summary.registries.items())

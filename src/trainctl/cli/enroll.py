@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -12,6 +12,9 @@ from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.errors import BadInputError, RefusedError, UsageError
+
+if TYPE_CHECKING:
+    from trainctl.queries.enrollments import EnrollmentRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -27,7 +30,6 @@ LIST_COLS = [
     Col("target_date", "Target"),
 ]
 EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PROGRAM`."
-CSV_COLUMNS = ("member", "email", "badge", "id")
 
 
 def bar(pct: float, width: int = 10) -> str:
@@ -35,10 +37,8 @@ def bar(pct: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _rows(items: list[Any]) -> list[dict[str, Any]]:
-    from dataclasses import asdict
-
-    return [asdict(i) for i in items]
+def _rows(items: list[EnrollmentRow]) -> list[dict[str, Any]]:
+    return [i._asdict() for i in items]
 
 
 @app.command("add")
@@ -75,53 +75,11 @@ def add(
     )
 
 
-def _requests_from_csv(path: Path) -> tuple[list[Any], list[tuple[int, int]]]:
-    from trainctl.domain.csvfile import parse_csv
-    from trainctl.services.enrollment import Request
-
+def _read(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"Cannot read {path}: {exc.strerror}.", "Check the path.") from None
-    table = parse_csv(
-        data, source=str(path), required=(), optional=(*CSV_COLUMNS, "name", "target_date")
-    )
-    present = [c for c in CSV_COLUMNS if c in table.columns]
-    if not present:
-        raise BadInputError(
-            f"{path}: no column names the members.",
-            "Give a member, email, badge or id column (member accepts any of the three).",
-        )
-    requests = []
-    problems = []
-    for row in table.rows:
-        column = next((c for c in present if row.values.get(c)), None)
-        target = None
-        raw_target = row.values.get("target_date") or ""
-        if raw_target:
-            try:
-                from datetime import date
-
-                target = date.fromisoformat(raw_target)
-            except ValueError:
-                problems.append(
-                    f"line {row.line}, field target_date: {raw_target!r} is not a date (YYYY-MM-DD)"
-                )
-        requests.append(
-            Request(
-                where=f"line {row.line}",
-                ref=row.values[column] if column else "",
-                kind=column or "member",
-                target_date=target,
-            )
-        )
-    if problems:
-        raise BadInputError(
-            f"{path}: {len(problems)} bad value(s); nothing was written.",
-            "Fix the lines named above and run the command again.",
-            details=problems,
-        )
-    return requests, table.duplicates
 
 
 @app.command("bulk")
@@ -157,6 +115,7 @@ def bulk(
     """Enroll many members at once. Every member is checked first; each refusal is reported
     with its line and reason, and the command exits 1 when any member was refused."""
     from trainctl.services import enrollment as svc
+    from trainctl.services.enrollment.requests import requests_from_csv, requests_from_list
 
     if (csv_file is None) == (members is None):
         raise UsageError("Give --csv FILE or --members a,b,c (one of them).")
@@ -164,14 +123,9 @@ def bulk(
     target = parse_date(target_date, "--target-date")
     duplicates: list[tuple[int, int]] = []
     if csv_file is not None:
-        requests, duplicates = _requests_from_csv(csv_file)
+        requests, duplicates = requests_from_csv(_read(csv_file), source=str(csv_file))
     else:
-        refs = [r.strip() for r in (members or "").split(",")]
-        requests = [svc.Request(where=f"item {i}", ref=r) for i, r in enumerate(refs, 1) if r]
-        if not requests:
-            raise UsageError(
-                "--members names nobody.", "Give ids, emails or badges separated by commas."
-            )
+        requests = requests_from_list(members or "")
 
     with state.session(write=not dry_run) as (session, actor):
         p = svc.get_program(session, program)
@@ -244,18 +198,19 @@ class _progress_bar:
             return None
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        self.progress = Progress(
+        live = Progress(
             TextColumn("Enrolling"),
             BarColumn(),
             MofNCompleteColumn(),
             console=render.err,
             transient=True,
         )
-        self.progress.start()
-        self.task = self.progress.add_task("rows", total=None)
+        self.progress = live
+        live.start()
+        task = live.add_task("rows", total=None)
 
         def update(done: int, total: int) -> None:
-            self.progress.update(self.task, completed=done, total=total)  # type: ignore[union-attr]
+            live.update(task, completed=done, total=total)
 
         return update
 
@@ -286,25 +241,25 @@ def list_(
     format: FormatOpt = None,
 ) -> None:
     """List enrollments (members without training.view_all see only their own)."""
-    from trainctl.models import ENROLLMENT_STATUSES
-    from trainctl.services import enrollment as svc
+    from trainctl.domain.progress import ENROLLMENT_STATUSES
+    from trainctl.queries import enrollments as q
 
     if status is not None and status not in ENROLLMENT_STATUSES:
         raise UsageError(f"--status {status!r} is not one of {', '.join(ENROLLMENT_STATUSES)}.")
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.list_enrollments(session, actor, program=program, member=member, status=status)
+    with state.reader() as (rd, actor):
+        rows = q.list_enrollments(rd, actor, program=program, member=member, status=status)
     render.table(_rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty=EMPTY)
 
 
 @app.command("me")
 def me(ctx: typer.Context, format: FormatOpt = None) -> None:
     """The acting member's own enrollments (run with --as MEMBER)."""
-    from trainctl.services import enrollment as svc
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.my_enrollments(session, actor)
+    with state.reader() as (rd, actor):
+        rows = q.my_enrollments(rd, actor)
     render.table(
         _rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty="You have no enrollments."
     )
@@ -317,11 +272,11 @@ def user(
     format: FormatOpt = None,
 ) -> None:
     """One member's enrollments."""
-    from trainctl.services import enrollment as svc
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.member_enrollments(session, actor, member)
+    with state.reader() as (rd, actor):
+        rows = q.member_enrollments(rd, actor, member)
     render.table(
         _rows(rows),
         LIST_COLS,
@@ -351,24 +306,23 @@ def show(
 ) -> None:
     """A member's progress in one enrollment: each requirement with a bar, value / target,
     status, deadline and verification, plus the overall percentage, phase and target date."""
-    from dataclasses import asdict
-
-    from trainctl.services import enrollment as svc
-    from trainctl.services.progress import milestone_rows
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
-    with state.session(write=False) as (session, actor):
-        e = svc.visible_enrollment(session, actor, enrollment)
-        today = state.today(session)
-        summary = svc.enrollment_summary(session, e, today)
-        lines = svc.progress_lines(session, e, today)
-        milestones = milestone_rows(session, e)
+    with state.reader() as (rd, actor):
+        e = q.visible_enrollment(rd, actor, enrollment)
+        today = state.today_of(rd)
+        summary = q.enrollment_summary(rd, e.id, today).as_dict()
+        lines = q.progress_lines(rd, e.id, today)
+        milestones = [m.as_dict() for m in q.milestone_rows(rd, e)]
     if fmt == "json":
         render.emit_json(
-            {**summary, "requirements": [asdict(x) for x in lines], "milestones": milestones}
+            {**summary, "requirements": [x.as_dict() for x in lines], "milestones": milestones}
         )
         return
+    from trainctl.domain.progress import shown_percentage
+
     rows = []
     for x in lines:
         target = f"{render.cell(x.target)}" if x.target is not None else "?"
@@ -393,7 +347,7 @@ def show(
         rows.append({
             "progress_id": x.progress_id, "phase": x.phase, "requirement": x.requirement + flags,
             "bar": bar(x.percentage), "value_target": value_target,
-            "percentage": round(x.percentage, 1), "status": status,
+            "percentage": shown_percentage(x.percentage), "status": status,
             "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
             "verification": verification,
         })  # fmt: skip
@@ -432,12 +386,13 @@ def show(
 
 
 def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | None) -> None:
-    from trainctl.services import enrollment as svc
+    from trainctl.services.enrollment import get_enrollment
+    from trainctl.services.enrollment.lifecycle import change_status
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        e = svc.get_enrollment(session, enrollment)
-        e, messages = svc.change_status(
+        e = get_enrollment(session, enrollment)
+        e, messages = change_status(
             session, actor, e, action, today=state.today(session), reason=reason
         )
         status = e.status if action != "resume" else "active"
@@ -485,12 +440,12 @@ def fail(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None
 def advance(ctx: typer.Context, enrollment: EnrollmentArg) -> None:
     """Advance a phased enrollment to its next phase (the officer's manual advancement);
     refused unless the current phase's required items are complete."""
-    from trainctl.services import enrollment as svc
-    from trainctl.services.progress import advance_phase
+    from trainctl.services.enrollment import get_enrollment
+    from trainctl.services.enrollment.lifecycle import advance_phase
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        e = svc.get_enrollment(session, enrollment)
+        e = get_enrollment(session, enrollment)
         messages = advance_phase(session, actor, e, today=state.today(session))
     for m in messages:
         render.info(m, quiet=state.quiet)

@@ -118,23 +118,27 @@ def update(
     format: FormatOpt = None,
 ) -> None:
     """Record progress: every number is a credit in the ledger; status and percentages follow."""
-    from trainctl.services import progress as svc
+    from trainctl.domain.changes import parse_update
+    from trainctl.domain.progress import shown_percentage
+    from trainctl.services.progress.changes import apply_update, locate
 
+    # The flags become a value first: a usage error exits 2 before the database is opened.
+    change = parse_update(
+        add=add, set_to=set_to, check=check, uncheck=uncheck, category=category,
+        distributive=distributive, status=status, waive=waive, reason=reason, verify=verify,
+        note=note,
+    )  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        located = svc.locate(
+        located = locate(
             session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
         )
-        result = svc.update_progress(
-            session, actor, located, today=state.today(session), add=add, set_to=set_to, check=check,
-            uncheck=uncheck, category=category, distributive=distributive, status=status, waive=waive, reason=reason,
-            verify=verify, note=note,
-        )  # fmt: skip
+        result = apply_update(session, actor, located, change, today=state.today(session))
         rp, e, req = result.progress, result.enrollment, result.requirement
         data = {
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
-            "value": rp.progress_value, "percentage": round(rp.progress_percentage, 1),
-            "status": rp.status, "enrollment_progress": round(e.progress_percentage, 1),
+            "value": rp.progress_value, "percentage": shown_percentage(rp.progress_percentage),
+            "status": rp.status, "enrollment_progress": shown_percentage(e.progress_percentage),
             "enrollment_status": e.status, "pending": result.pending,
             "verified_at": rp.verified_at,
         }  # fmt: skip
@@ -159,14 +163,14 @@ def log(
     format: FormatOpt = None,
 ) -> None:
     """The ledger of one progress row: every credit, who entered and verified it."""
-    from trainctl.services import progress as svc
+    from trainctl.queries import progress as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        located = svc.locate(
-            session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+    with state.reader() as (rd, actor):
+        found = q.locate(
+            rd, actor, progress, enrollment=enrollment, requirement=requirement, member=member
         )
-        rows = svc.ledger(session, actor, located)
+        rows = [c.as_dict() for c in q.ledger(rd, found.progress_id)]
     render.table(
         rows,
         [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source"), Col("amount", numeric=True),
@@ -180,11 +184,11 @@ def log(
 @app.command("pending")
 def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
     """Self-reported credit waiting for an officer's verification."""
-    from trainctl.services import progress as svc
+    from trainctl.queries import progress as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = svc.pending_credits(session, actor)
+    with state.reader() as (rd, actor):
+        rows = [p.as_dict() for p in q.pending_credits(rd, actor)]
     render.table(
         rows,
         [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
@@ -202,12 +206,12 @@ def milestones(
     format: FormatOpt = None,
 ) -> None:
     """The milestones of an enrollment: reached, awaiting verification, verified."""
-    from trainctl.services.enrollment import visible_enrollment
-    from trainctl.services.progress import milestone_rows
+    from trainctl.queries import enrollments as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, actor):
-        rows = milestone_rows(session, visible_enrollment(session, actor, enrollment))
+    with state.reader() as (rd, actor):
+        found = q.visible_enrollment(rd, actor, enrollment)
+        rows = [m.as_dict() for m in q.milestone_rows(rd, found)]
     render.table(
         rows,
         [Col("id", "ID", numeric=True), Col("milestone"), Col("threshold", "At %", numeric=True), Col("state"),
@@ -225,7 +229,7 @@ def verify_milestone(
 ) -> None:
     """Verify a reached milestone that requires an officer (never your own)."""
     from trainctl.services.enrollment import get_enrollment
-    from trainctl.services.progress import verify_milestone as do_verify
+    from trainctl.services.progress.milestones import verify_milestone as do_verify
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
@@ -243,16 +247,17 @@ def self_reporting(
     ] = None,
 ) -> None:
     """Show or set whether members may report their own progress (verified by an officer)."""
-    from trainctl.services.progress import set_self_reporting
-    from trainctl.services.settings import get_setting
-
     state = get_state(ctx)
     if value is None:
-        with state.session(write=False) as (session, _actor):
-            print(get_setting(session, "self_reporting"))
+        from trainctl.queries.settings import get_setting
+
+        with state.reader() as (rd, _actor):
+            print(get_setting(rd, "self_reporting"))
         return
     if value not in ("on", "off"):
         raise UsageError(f"self-reporting is 'on' or 'off', not {value!r}.")
+    from trainctl.services.progress.self_reporting import set_self_reporting
+
     with state.session(write=True) as (session, actor):
         set_self_reporting(session, actor, value == "on")
     render.info(f"Self-reporting is {value}.", quiet=state.quiet)

@@ -21,6 +21,11 @@ from typing import Any
 NUMERIC_TYPES = ("hours", "shifts", "calls")
 SET_TYPES = ("courses", "skills_evaluation", "checklist", "certification")
 DONE = ("completed", "waived")
+ENROLLMENT_STATUSES = ("active", "completed", "on_hold", "withdrawn", "failed")
+CREDITABLE = ("active", "completed")  # enrollments that take credit, overrides, verification
+# What "value / target" is counted in, per requirement type.
+UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses",
+         "skills_evaluation": "skills", "checklist": "items", "certification": "cert"}  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- percentages
@@ -559,6 +564,14 @@ def certification_percentage(held: Iterable[str], codes: Iterable[str]) -> float
     return 100.0 if wanted & {h.strip().casefold() for h in held} else 0.0
 
 
+# The requirement columns a Target is made of (the read side selects them in this order).
+TARGET_FIELDS = (
+    "requirement_type", "required_hours", "required_shifts", "required_calls", "required_courses",
+    "credential_code", "required_skills", "checklist_items", "hour_categories",
+)  # fmt: skip
+TARGET_JSON = ("required_courses", "required_skills", "checklist_items", "hour_categories")
+
+
 @dataclass(frozen=True)
 class Target:
     """What a requirement asks for, as the progress maths needs it."""
@@ -579,17 +592,38 @@ class Target:
         shaped like the NREMT NCCP (national / local / individual) get its flow-on rule
         (`nccp_flow`); `local_content` is the department's setting (False: the department
         sets no local content, so local hours beyond the minimum flow on to individual)."""
+        return cls.from_fields(
+            *(getattr(req, name) for name in TARGET_FIELDS), local_content=local_content
+        )
+
+    @classmethod
+    def from_fields(
+        cls,
+        requirement_type: str,
+        required_hours: float | None,
+        required_shifts: int | None,
+        required_calls: int | None,
+        required_courses: Iterable[Any] | None,
+        credential_code: str | None,
+        required_skills: Iterable[Any] | None,
+        checklist_items: Iterable[Any] | None,
+        hour_categories: Iterable[Any] | None,
+        *,
+        local_content: bool = True,
+    ) -> Target:
+        """From the requirement's columns in TARGET_FIELDS order (JSON already decoded);
+        NCCP-shaped hour categories get the flow-on rule, as in `of`."""
         return cls(
-            requirement_type=req.requirement_type,
-            required_hours=req.required_hours,
-            required_shifts=req.required_shifts,
-            required_calls=req.required_calls,
-            required_courses=tuple(str(c) for c in req.required_courses or ()),
-            credential_code=req.credential_code,
-            required_skills=tuple(item_names(req.required_skills)),
-            checklist_items=tuple(item_names(req.checklist_items)),
+            requirement_type=requirement_type,
+            required_hours=required_hours,
+            required_shifts=required_shifts,
+            required_calls=required_calls,
+            required_courses=tuple(str(c) for c in required_courses or ()),
+            credential_code=credential_code,
+            required_skills=tuple(item_names(required_skills or ())),
+            checklist_items=tuple(item_names(checklist_items or ())),
             hour_categories=nccp_flow(
-                parse_categories(req.hour_categories), local_content=local_content
+                parse_categories(hour_categories or ()), local_content=local_content
             ),
         )
 
@@ -681,15 +715,34 @@ def effective_percentage(percentage: float, override: str | None) -> float:
     return 100.0 if override in ("completed", "waived") else _cap(percentage)
 
 
+PCT_UNITS = 10_000  # percentages are kept to 4 decimals: whole ten-thousandths
+
+
 def rollup(rows: Iterable[tuple[bool, float]]) -> float:
     """Enrollment progress: mean effective percentage over REQUIRED links, each counted once.
 
-    `rows` are (is_required, effective percentage), one per program requirement link.
+    `rows` are (is_required, effective percentage), one per program requirement link. The
+    mean is taken in whole ten-thousandths of a percent and truncated, in integer arithmetic:
+    - 100 means every required row is complete (99.9999 and 100 make 99.9999, never 100);
+    - the set-based SQL (services/progress/rollup.py) computes the very same number on any
+      engine. Rounding a float half (0.79785) differs between Python and SQLite: the
+      property test in tests/test_progress_rollup_property.py found it.
     """
     required = [pct for is_required, pct in rows if is_required]
     if not required:
         return 0.0
-    return _cap(sum(required) / len(required))
+    units = sum(round(pct * PCT_UNITS) for pct in required)
+    return _cap(units // len(required) / PCT_UNITS)
+
+
+def shown_percentage(pct: float) -> float:
+    """A percentage as listings and records show it: one decimal (the rollup keeps four)."""
+    return float(round(pct, 1))
+
+
+def pct_text(pct: float) -> str:
+    """A percentage for messages: one decimal at most (91.6667 -> '91.7%', 50.0 -> '50%')."""
+    return f"{round(pct, 1):g}%"
 
 
 def enrollment_status(current: str, percentage: float) -> str:
@@ -731,7 +784,18 @@ def requirement_deadline(
 
 
 def is_overdue(deadline: date | None, status: str, today: date) -> bool:
+    """A requirement past its deadline and neither completed nor waived."""
     return deadline is not None and status not in DONE and today > deadline
+
+
+def enrollment_overdue(status: str, target_date: date | None, today: date) -> bool:
+    """An active enrollment past its target date (on hold, closed or complete: never)."""
+    return status == "active" and target_date is not None and today > target_date
+
+
+def phase_overdue(status: str, deadline: date | None, open_required: int, today: date) -> bool:
+    """The current phase is past its deadline while a required item in it is still open."""
+    return status == "active" and deadline is not None and today > deadline and open_required > 0
 
 
 # ------------------------------------------------------------------------------------ gates
@@ -930,6 +994,15 @@ def auto_advance(
 
 
 # ------------------------------------------------------------------------------- milestones
+def milestone_state(reached: bool, requires_verification: bool, verified: bool) -> str:
+    """not reached | reached | awaiting verification | verified."""
+    if not reached:
+        return "not reached"
+    if not requires_verification:
+        return "reached"
+    return "verified" if verified else "awaiting verification"
+
+
 def crossed(
     thresholds: Mapping[int, float], percentage: float, already: Iterable[int]
 ) -> list[int]:

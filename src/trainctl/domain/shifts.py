@@ -22,6 +22,7 @@ caller reports with file, line and field.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -43,9 +44,10 @@ _INSTANT = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)
 def parse_instant(text: str) -> datetime:
     """A date-time with its UTC offset -> an aware datetime keeping that offset (so its
-    `.date()` is the calendar day as written)."""
+    `.date()` is the calendar day as written). Memoised: a sheet repeats its times."""
     value = text.strip()
     m = _INSTANT.fullmatch(value)
     if m is None:
@@ -160,6 +162,16 @@ def _get(values: Mapping[str, str], name: str) -> str:
     return (values.get(name) or "").strip()
 
 
+@functools.lru_cache(maxsize=8192)
+def _date(text: str) -> date:
+    return sheet.parse_date(text)  # memoised: a sheet repeats its dates
+
+
+@functools.lru_cache(maxsize=8192)
+def _code(text: str) -> str:
+    return sheet.check_text(text, limit=MAX_CODE)  # stations, shifts, call types repeat
+
+
 def _text(values: Mapping[str, str], name: str, problems: Problems, *, required: bool = False) -> str:
     text = _get(values, name)
     if not text:
@@ -167,7 +179,7 @@ def _text(values: Mapping[str, str], name: str, problems: Problems, *, required:
             problems.append((name, "is required"))
         return ""
     try:
-        return sheet.check_text(text, limit=MAX_CODE)
+        return _code(text)
     except ValueError as exc:
         problems.append((name, f"{exc} (got {_cell(text)})"))
         return ""
@@ -198,7 +210,7 @@ def parse_attendance(
     """A shift row's cells (or a command's options) by field name: shift_date, station,
     shift, time_in, time_out. Returns the values, or None and every problem."""
     problems: Problems = []
-    day = _parsed(values, "shift_date", sheet.parse_date, problems, "YYYY-MM-DD")
+    day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
     station = _text(values, "station", problems)
     shift = _text(values, "shift", problems)
     time_in = _parsed(values, "time_in", parse_instant, problems, INSTANT_EXAMPLE)
@@ -231,7 +243,7 @@ def parse_call(values: Mapping[str, str], today: date) -> tuple[CallValues | Non
     incident = _text(values, "incident", problems, required=True)
     day = None
     if _get(values, "shift_date"):
-        day = _parsed(values, "shift_date", sheet.parse_date, problems, "YYYY-MM-DD")
+        day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
     at = _parsed(values, "at", parse_instant, problems, INSTANT_EXAMPLE)
     call_type = _text(values, "call_type", problems) or None
     role = _text(values, "role", problems) or None

@@ -22,11 +22,13 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 Params = Mapping[str, Any]
 
 BUSY_TIMEOUT_MS = 10_000
+CHUNK = 5000  # values per IN (...) list: SQLite and PostgreSQL both cap bound parameters
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
@@ -73,6 +75,12 @@ class Reader:
         return [r[0] for r in self.all(sql, params)]
 
 
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    """`items` in slices of at most `size` (IN lists, bulk statements)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
 def in_list(name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     """`(:name_0, :name_1, ...)` and its parameters, for `col IN ...` (never empty)."""
     if not values:
@@ -107,6 +115,12 @@ def as_json(value: Any) -> Any:
     return value
 
 
+def required(value: T | None) -> T:
+    """A NOT NULL column's value, typed as such (the schema guarantees it is there)."""
+    assert value is not None
+    return value
+
+
 def as_bool(value: Any) -> bool | None:
     return None if value is None else bool(value)
 
@@ -135,7 +149,7 @@ def _sqlite(path: str) -> Any:
 
 def _postgres(url: str) -> Any:
     try:
-        import psycopg
+        import psycopg  # type: ignore[import-not-found, unused-ignore]  # optional: trainctl[postgres]
     except ImportError:
         from trainctl.errors import TrainctlError
 

@@ -195,7 +195,10 @@ def get_card(rd: Reader, actor: Actor, ref: str, *, today: date) -> CardRow:
             f"No certification card {ref.strip()!r}.", "`trainctl cert list` shows the cards with their ids."
         )
     card = _card(row)
-    actor.require_self_or(card.member_id, VIEW_ALL, "see other members' certifications")
+    actor.require_self_or(
+        card.member_id, VIEW_ALL, "see other members' certifications",
+        "see their own certifications",
+    )  # fmt: skip
     same = [
         _card(r)
         for r in rd.all(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from trainctl.errors import NotFoundError, PermissionDeniedError, UsageError
+from trainctl.domain.lookup import MAX_ID, as_id
+from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_json, as_utc
+from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -25,7 +26,6 @@ LOOKUP_HINT = (
     "Name a member by id, email or badge number (write id:12 or badge:12 when a number "
     "could be either); `trainctl member list` shows them."
 )
-MAX_ID = 2**63 - 1  # beyond a 64-bit integer nothing can match: "no such member"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,8 @@ _COLUMNS = ", ".join(TABLES["member"])
 def _member(r: tuple[Any, ...]) -> MemberRow:
     return MemberRow(
         r[0], r[1], r[2], r[3], as_json(r[4]) or [], r[5], r[6], as_date(r[7]), as_date(r[8]),
-        as_utc(r[9]), r[10], as_utc(r[11]),
-    )  # type: ignore[arg-type]  # created_at is NOT NULL
+        required(as_utc(r[9])), r[10], as_utc(r[11]),
+    )
 
 
 def _where(rd: Reader, where: str, **params: Any) -> MemberRow | None:
@@ -82,43 +82,119 @@ def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
     return _where(rd, "badge = :badge", badge=badge.strip())
 
 
-def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow | None:
-    """The member named by id, email or badge number, or None.
+REF_KINDS = ("id", "email", "badge")
 
-    `id:12`, `email:...` and `badge:12` say which one is meant. A bare number is an id or a
-    badge; when it is one member's id and another member's badge, the lookup refuses to guess.
+
+def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
+    """What a member reference names: (kind, text), kind "id", "email", "badge" or "number".
+
+    `id:12`, `email:...` and `badge:12` say which one is meant; a bare number is an id or a
+    badge ("number"); text with an @ is an email; anything else a badge. A `kind` other
+    than "member" (a CSV's email, badge or id column) names the kind outright.
     """
     text = str(ref).strip()
-    kind, sep, rest = text.partition(":")
-    kind = kind.strip().lower()
-    if sep and kind in ("id", "email", "badge"):
-        text = rest.strip()
-        if kind == "id":
-            return by_id(rd, int(text)) if text.isdigit() else None
-        if kind == "email":
-            return _by_email(rd, text)
-        return _by_badge(rd, text)
+    if kind != "member":
+        return kind, text
+    head, sep, rest = text.partition(":")
+    head = head.strip().lower()
+    if sep and head in REF_KINDS:
+        return head, rest.strip()
     if text.isdigit():
-        by_number = by_id(rd, int(text))
-        by_badge = _by_badge(rd, text)
-        if by_number is not None and by_badge is not None and by_number.id != by_badge.id:
-            raise UsageError(
-                f"{text!r} is member {by_number.id}'s id ({by_number.name}) and also the badge of "
-                f"member {by_badge.id} ({by_badge.name}) ({what}).",
-                f"Write id:{text} or badge:{text}.",
-            )
-        return by_number or by_badge
-    if "@" in text:
-        return _by_email(rd, text)
-    return _by_badge(rd, text)
+        return "number", text
+    return ("email" if "@" in text else "badge"), text
+
+
+Lookup = Callable[[Any], "MemberRow | None"]
+
+
+def choose(
+    kind: str, text: str, *, by_id: Lookup, by_email: Lookup, by_badge: Lookup,
+    what: str = "member",
+) -> MemberRow | None:  # fmt: skip
+    """The member a classified reference names, given the three lookups (one query each for
+    a single reference, or dicts filled set-based for a batch). A bare number that is one
+    member's id and another member's badge is refused (UsageError): no guessing."""
+    if kind == "id":
+        number = as_id(text) if text.isdigit() else None
+        return by_id(number) if number is not None else None
+    if kind == "email":
+        return by_email(text.strip().lower())
+    if kind == "badge":
+        return by_badge(text.strip())
+    number = as_id(text)
+    one = by_id(number) if number is not None else None
+    other = by_badge(text)
+    if one is not None and other is not None and one.id != other.id:
+        raise UsageError(
+            f"{text!r} is member {one.id}'s id ({one.name}) and also the badge of "
+            f"member {other.id} ({other.name}) ({what}).",
+            f"Write id:{text} or badge:{text}.",
+        )
+    return one or other
+
+
+def not_found(ref: str | int, what: str = "member") -> NotFoundError:
+    """The one message for a member reference that names nobody."""
+    return NotFoundError(f"No member {str(ref).strip()!r} ({what}).", LOOKUP_HINT)
+
+
+def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow | None:
+    """The member named by id, email or badge number, or None (see `classify`, `choose`)."""
+    kind, text = classify(ref)
+    return choose(
+        kind, text, what=what,
+        by_id=lambda n: by_id(rd, n), by_email=lambda e: _by_email(rd, e),
+        by_badge=lambda b: _by_badge(rd, b),
+    )  # fmt: skip
 
 
 def get_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow:
     """The one member resolver: one message and exit code for not found and ambiguous."""
     member = find_member(rd, ref, what=what)
     if member is None:
-        raise NotFoundError(f"No member {str(ref).strip()!r} ({what}).", LOOKUP_HINT)
+        raise not_found(ref, what)
     return member
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A batch lookup's answer for one reference: the member, or why there is none."""
+
+    member: MemberRow | None
+    problem: TrainctlError | None = None
+
+
+def find_members(
+    rd: Reader, refs: Sequence[tuple[str, str]], *, what: str = "member"
+) -> list[Found]:
+    """The batch form of `get_member` for (kind, reference) pairs (kind "member" unless a
+    CSV column says otherwise): three set-based queries for the whole batch, then the
+    same rule (`classify`, `choose`) and the same messages per reference."""
+    parsed = [classify(ref, kind) for kind, ref in refs]
+    ids = sorted(
+        {n for k, t in parsed if k in ("id", "number") and t.isdigit() and (n := as_id(t))}
+    )
+    emails = sorted({t.strip().lower() for k, t in parsed if k == "email"})
+    badges = sorted({t.strip() for k, t in parsed if k in ("badge", "number") and t.strip()})
+    found: dict[str, dict[Any, MemberRow]] = {"id": {}, "email": {}, "badge": {}}
+    for column, values in (("id", ids), ("email", emails), ("badge", badges)):
+        for part in chunks(values):
+            sql, params = in_list("v", part)
+            for r in rd.all(f"SELECT {_COLUMNS} FROM member WHERE {column} IN {sql}", params):
+                m = _member(r)
+                found[column][getattr(m, column)] = m
+    out = []
+    for (kind, text), (_, ref) in zip(parsed, refs, strict=True):
+        try:
+            member = choose(
+                kind, text, what=what, by_id=found["id"].get, by_email=found["email"].get,
+                by_badge=found["badge"].get,
+            )  # fmt: skip
+        except UsageError as exc:
+            out.append(Found(None, exc))
+            continue
+        out.append(Found(member, None if member else not_found(ref, what)))
+    return out
 
 
 def resolve_actor(rd: Reader, ref: str | None) -> Actor:
@@ -137,7 +213,7 @@ def resolve_actor(rd: Reader, ref: str | None) -> Actor:
 def show_member(rd: Reader, actor: Actor, ref: str) -> MemberRow:
     """A member's record; members may view their own, others need training.view_all."""
     member = get_member(rd, ref)
-    actor.require_self_or(member.id, VIEW_ALL, "view other members")
+    actor.require_self_or(member.id, VIEW_ALL, "view other members", "view their own record")
     return member
 
 
@@ -174,13 +250,12 @@ def list_members(
 
 def names(rd: Reader, ids: Iterable[int | None]) -> dict[int, str]:
     """Member names by id, for "by" columns."""
-    from trainctl.queries import in_list
-
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
     sql, params = in_list("id", wanted)
-    return dict(rd.all(f"SELECT id, name FROM member WHERE id IN {sql}", params))  # type: ignore[arg-type]
+    rows = rd.all(f"SELECT id, name FROM member WHERE id IN {sql}", params)
+    return {row[0]: row[1] for row in rows}
 
 
 def position_codes(rd: Reader) -> set[str]:
@@ -220,4 +295,4 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
         "WHERE entity = 'member' AND entity_id = :id ORDER BY at DESC, id DESC LIMIT :limit",
         {"id": member_id, "limit": limit},
     )
-    return [HistoryRow(as_utc(a), b, c, as_json(d) or {}) for a, b, c, d in rows]  # type: ignore[arg-type]
+    return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}) for a, b, c, d in rows]

@@ -137,7 +137,10 @@ def get_record(rd: Reader, actor: Actor, ref: str) -> RecordRow:
             f"No training record {ref.strip()!r}.", "`trainctl record list` shows their ids."
         )
     record = _record(row)
-    actor.require_self_or(record.member_id, VIEW_ALL, "see other members' training records")
+    actor.require_self_or(
+        record.member_id, VIEW_ALL, "see other members' training records",
+        "see their own training records",
+    )  # fmt: skip
     return record
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Session
 
 from trainctl.models import AuditLog
-from trainctl.services.auth import Actor
+from trainctl.permissions import Actor
 
 
 def audit(

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain.credit import Fact
 from trainctl.domain.lookup import as_id
@@ -30,7 +31,6 @@ from trainctl.models import AuditLog, Certification, utcnow
 from trainctl.queries.certifications import credential_code
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
-from trainctl.services.enrollment import chunks
 from trainctl.services.records import MemberIndex
 from trainctl.services.shifts import (
     CHUNK_ROWS,

@@ -38,7 +38,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from trainctl.db import insert_ignoring
+from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import credit as dc
 from trainctl.domain import progress as dp
 from trainctl.domain.credit import Fact
@@ -52,11 +52,11 @@ from trainctl.models import (
     utcnow,
 )
 from trainctl.services.auth import Actor
-from trainctl.services.enrollment import BulkInsert, chunks, load_phases
 from trainctl.services.progress import (
     CREDITABLE,
     after_change,
     link_states,
+    load_phases,
     recompute,
     rollup_enrollments,
 )

@@ -7,20 +7,59 @@ bulk enrollment, progress updates), so the demo shows what the tool really does.
 from __future__ import annotations
 
 import math
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlmodel import Session
 
+from trainctl.domain.changes import AddCredit, Check, Update
 from trainctl.domain.progress import item_names
 from trainctl.errors import RefusedError
 from trainctl.models import Requirement
-from trainctl.services.auth import Actor
+from trainctl.permissions import Actor
+from trainctl.schemas.members import MemberCreate, Role
+from trainctl.services import enrollment as esvc
+from trainctl.services import members as msvc
+from trainctl.services import program_files as pf
+from trainctl.services import registry as rsvc
+from trainctl.services.progress.changes import apply_update, locate
+from trainctl.services.settings import set_setting
 
 REGISTRIES = ("nfpa", "nremt", "proboard", "iso")
+DEMO_MARK = "demo_database"  # a setting only demo databases carry
+
+
+# ------------------------------------------------------------------------ the demo's file
+def is_demo_file(path: Path) -> bool:
+    """Whether `path` is a database the demo built (so it may be rebuilt), read-only."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARK,)).fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return row is not None
+
+
+def remove_files(path: Path) -> None:
+    """The demo database and its WAL and shared-memory files."""
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
+
+
+def mark_demo(session: Session) -> None:
+    """Mark a new database as the demo's: a build that fails can simply be run again."""
+    set_setting(session, DEMO_MARK, "1")
+
+
+# -------------------------------------------------------------------------- the department
 
 # name, email, badge, positions, role, years of service
-ROSTER: tuple[tuple[str, str, str, tuple[str, ...], str, float], ...] = (
+ROSTER: tuple[tuple[str, str, str, tuple[str, ...], Role, float], ...] = (
     ("Dana Whitfield", "dwhitfield@station12.example", "C-100", ("officer",), "officer", 22),
     (
         "Marcus Oyelaran",
@@ -129,10 +168,14 @@ def _credit(
     session: Session, actor: Actor, enrollment_id: int, ref: str, fraction: float, today: date
 ) -> int:
     """Credit `fraction` of a requirement's target the way an officer would; returns updates made."""
-    from trainctl.services import progress as psvc
 
-    located = psvc.locate(session, actor, enrollment=str(enrollment_id), requirement=ref)
-    req: Requirement = located.requirement
+    def update(change: AddCredit | Check) -> None:
+        located = locate(session, actor, enrollment=str(enrollment_id), requirement=ref)
+        apply_update(session, actor, located, Update(credit=change), today=today)
+
+    req: Requirement = locate(
+        session, actor, enrollment=str(enrollment_id), requirement=ref
+    ).requirement
     made = 0
     if req.requirement_type in ("hours", "shifts", "calls"):
         target = {
@@ -145,10 +188,7 @@ def _credit(
             if req.requirement_type != "hours":
                 amount = math.floor(amount)
             if amount > 0:
-                again = psvc.locate(session, actor, enrollment=str(enrollment_id), requirement=ref)
-                psvc.update_progress(
-                    session, actor, again, today=today, add=amount, category=category, note="demo"
-                )
+                update(AddCredit(amount, category, note="demo"))
                 made += 1
         return made
     if req.requirement_type == "certification":
@@ -160,30 +200,17 @@ def _credit(
     else:
         items = list(req.required_courses)
     for item in items[: math.ceil(len(items) * fraction)]:
-        psvc.update_progress(
-            session,
-            actor,
-            psvc.locate(session, actor, enrollment=str(enrollment_id), requirement=ref),
-            today=today,
-            check=item,
-        )
+        update(Check(item))
         made += 1
     return made
 
 
 def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
-    from trainctl.schemas.members import MemberCreate
-    from trainctl.services import enrollment as esvc
-    from trainctl.services import members as msvc
-    from trainctl.services import program_files as pf
-    from trainctl.services import registry as rsvc
-
     summary = DemoSummary()
     for name in REGISTRIES:
         parsed = rsvc.read_registry(session, rsvc.registry_path(name))
-        result = rsvc.import_registry(session, actor, parsed)
+        rsvc.import_registry(session, actor, parsed)
         summary.registries[parsed.registry] = len(parsed.entries)
-        del result
 
     by_badge = {}
     for name, email, badge, positions, role, years in ROSTER:
@@ -225,6 +252,7 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
         result = esvc.bulk_enroll(session, actor, program, requests, today=started)
         summary.enrollments[program_name] = len(result.enrolled)
         for outcome in result.enrolled:
+            assert outcome.enrollment_id is not None  # written: every enrolled row has its id
             enrolled[(program_name, outcome.ref)] = outcome.enrollment_id
 
     for program_name, plan in PROGRESS.items():

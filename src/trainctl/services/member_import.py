@@ -12,13 +12,14 @@ one bulk UPDATE by primary key, one bulk INSERT of audit rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from trainctl.db import chunks
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
@@ -96,15 +97,10 @@ class MemberImport:
         return self.count("unchanged")
 
 
-def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
-    for i in range(0, len(values), _IN_CHUNK):
-        yield values[i : i + _IN_CHUNK]
-
-
 def _members_where(session: Session, column: Any, values: Iterable[str]) -> list[Member]:
     wanted = sorted(set(values))
     found: list[Member] = []
-    for chunk in _chunks(wanted):
+    for chunk in chunks(wanted, _IN_CHUNK):
         found.extend(session.exec(select(Member).where(column.in_(chunk))))
     return found
 
@@ -301,7 +297,7 @@ def _write_import(
     audit_rows: list[dict[str, Any]] = []
     if adds:
         inserted = session.execute(
-            sa.insert(Member).returning(Member.id, Member.email),
+            sa.insert(Member).returning(col(Member.id), col(Member.email)),
             [
                 {**models[p.line].model_dump(), "created_at": now, "created_by": actor.member_id}
                 for p in adds

@@ -35,6 +35,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from trainctl.db import chunks
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain import shifts as ds
@@ -43,7 +44,6 @@ from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Call, CallResponse, Shift, ShiftAttendance, utcnow
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
-from trainctl.services.enrollment import chunks
 from trainctl.services.records import MemberIndex
 
 CHUNK_ROWS = 5_000
@@ -63,7 +63,7 @@ CALL_FIELDS = (
     *MEMBER_FIELDS,
     sheet.Field("incident", ("incident number", "incident #", "incident no", "incident id",
                              "run number", "run #", "call number", "call #"), required=True),
-    sheet.Field("shift_date", ("shift", "shift day", "tour date")),
+    sheet.Field("shift_date", ("shift day", "tour date", "worked on")),
     sheet.Field("at", ("date-time", "date time", "datetime", "time", "dispatched", "dispatch time",
                        "call time", "alarm time", "occurred at", "received"), required=True),
     sheet.Field("call_type", ("type", "nature", "incident type", "call nature")),

@@ -1,0 +1,413 @@
+"""Enrollments on the read side: the one enrollment resolver, the listings (`enroll list`,
+`me`, `user`) and what `enroll show` prints (summary, progress lines, milestones).
+
+Figures shown (percentages, deadlines, overdue flags, milestone states) come from
+domain/progress.py; this module only reads the rows they are computed from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from trainctl.domain import progress as dp
+from trainctl.domain.lookup import as_id
+from trainctl.errors import NotFoundError, UsageError
+from trainctl.permissions import VIEW_ALL, Actor
+from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
+from trainctl.queries.members import get_member
+
+# The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
+TABLES = {
+    "enrollment": (
+        "id", "member_id", "program_id", "program_version", "enrolled_on", "enrolled_by",
+        "target_completion_date", "current_phase_id", "phase_started_on", "progress_percentage",
+        "status", "status_reason", "completed_at",
+    ),
+    "member": ("id", "name"),
+    "program": ("id", "name"),
+    "program_phase": ("id", "phase_number", "name", "time_limit_days"),
+    "program_requirement": (
+        "id", "requirement_id", "phase_id", "sort_order", "is_required", "is_prerequisite",
+    ),
+    "requirement": ("id", "name", *dp.TARGET_FIELDS),
+    "requirement_progress": (
+        "id", "enrollment_id", "program_requirement_id", "status", "status_override",
+        "progress_value", "progress_percentage", "due_on", "verified_by", "verified_at",
+    ),
+    "progress_credit": ("progress_id", "state"),
+    "program_milestone": (
+        "id", "program_id", "phase_id", "name", "completion_percentage_threshold",
+        "requires_verification",
+    ),
+    "milestone_event": ("id", "enrollment_id", "milestone_id", "reached_at", "verified_by", "verified_at"),
+}  # fmt: skip
+
+NOT_FOUND_HINT = "Enrollments are named by id; `trainctl enroll list` shows them."
+OWN_HINT = "`trainctl enroll me` lists your enrollments."
+SEE_OTHERS, SEE_OWN = "see other members' enrollments", "see their own enrollments"
+
+
+def record(obj: Any) -> dict[str, Any]:
+    """A row dataclass as a dict, keys in field order (shallow: no deep copy per row)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+# ---------------------------------------------------------------------------- the resolver
+@dataclass(frozen=True, slots=True)
+class EnrollmentRef:
+    """An enrollment as resolvers and permission checks need it."""
+
+    id: int
+    member_id: int
+    program_id: int
+    status: str
+
+
+def find_enrollment(rd: Reader, ref: str | int) -> EnrollmentRef | None:
+    number = as_id(ref)
+    if number is None:
+        return None
+    row = rd.one(
+        "SELECT id, member_id, program_id, status FROM enrollment WHERE id = :id", {"id": number}
+    )
+    return EnrollmentRef(*row) if row else None
+
+
+def get_enrollment(rd: Reader, ref: str | int) -> EnrollmentRef:
+    """The one enrollment resolver: by id (anything else, or beyond 64 bits, is not found)."""
+    found = find_enrollment(rd, ref)
+    if found is None:
+        raise NotFoundError(f"No enrollment {str(ref).strip()!r}.", NOT_FOUND_HINT)
+    return found
+
+
+def visible_enrollment(rd: Reader, actor: Actor, ref: str | int) -> EnrollmentRef:
+    """An enrollment the actor may see: their own, or anyone's with training.view_all."""
+    found = get_enrollment(rd, ref)
+    actor.require_self_or(found.member_id, VIEW_ALL, SEE_OTHERS, SEE_OWN, OWN_HINT)
+    return found
+
+
+# ---------------------------------------------------------------------------- listings
+class EnrollmentRow(NamedTuple):
+    """One line of `enroll list` (the JSON shape, keys in this order). A NamedTuple: a
+    listing of 50,000 enrollments builds its dicts with `_asdict`, no per-row deep copy."""
+
+    id: int
+    member_id: int
+    member: str
+    program_id: int
+    program: str
+    version: int
+    status: str
+    progress: float
+    enrolled_on: date
+    target_date: date | None
+    current_phase: str | None
+
+
+_LISTING = """
+SELECT e.id, e.member_id, m.name, e.program_id, p.name, e.program_version, e.status,
+       e.progress_percentage, e.enrolled_on, e.target_completion_date, ph.phase_number, ph.name
+FROM enrollment e
+JOIN member m ON m.id = e.member_id
+JOIN program p ON p.id = e.program_id
+LEFT JOIN program_phase ph ON ph.id = e.current_phase_id
+WHERE {where}
+ORDER BY m.name, e.enrolled_on, e.id
+"""
+
+
+def phase_label(number: int | None, name: str | None) -> str | None:
+    return f"{number}. {name}" if number is not None else None
+
+
+def _listing(rd: Reader, conds: list[str], params: dict[str, Any]) -> list[EnrollmentRow]:
+    rows = rd.all(_LISTING.format(where=" AND ".join(conds) or "1 = 1"), params)
+    shown = dp.shown_percentage
+    return [
+        EnrollmentRow(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], shown(r[7]), required(as_date(r[8])),
+            as_date(r[9]), phase_label(r[10], r[11]),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def list_enrollments(
+    rd: Reader,
+    actor: Actor,
+    *,
+    program: str | None = None,
+    member: str | None = None,
+    status: str | None = None,
+) -> list[EnrollmentRow]:
+    """All enrollments (training.view_all), or only the acting member's own."""
+    conds: list[str] = []
+    params: dict[str, Any] = {}
+    if member is not None:
+        m = get_member(rd, member)
+        actor.require_self_or(m.id, VIEW_ALL, SEE_OTHERS, SEE_OWN, OWN_HINT)
+        conds.append("e.member_id = :member")
+        params["member"] = m.id
+    elif not actor.can(VIEW_ALL):
+        conds.append("e.member_id = :member")
+        params["member"] = actor.member_id
+    if program is not None:
+        # here, not at the top: `progress log/update` import this module, never programs
+        from trainctl.queries.programs import get_program
+
+        conds.append("e.program_id = :program")
+        params["program"] = get_program(rd, program).id
+    if status is not None:
+        conds.append("e.status = :status")
+        params["status"] = status
+    return _listing(rd, conds, params)
+
+
+def my_enrollments(rd: Reader, actor: Actor) -> list[EnrollmentRow]:
+    if actor.member_id is None:
+        raise UsageError(
+            "`enroll me` shows the acting member's enrollments, but no member is acting.",
+            "Pass --as MEMBER (or set TRAINCTL_ACTOR), or use `trainctl enroll user MEMBER`.",
+        )
+    return _listing(rd, ["e.member_id = :member"], {"member": actor.member_id})
+
+
+def member_enrollments(rd: Reader, actor: Actor, ref: str) -> list[EnrollmentRow]:
+    m = get_member(rd, ref)
+    actor.require_self_or(m.id, VIEW_ALL, SEE_OTHERS, SEE_OWN, OWN_HINT)
+    return _listing(rd, ["e.member_id = :member"], {"member": m.id})
+
+
+# ------------------------------------------------------------------------------ enroll show
+@dataclass(frozen=True, slots=True)
+class EnrollmentSummary:
+    """The head of `enroll show` (and the record `enroll add` prints), keys in this order."""
+
+    id: int
+    member: str | None
+    member_id: int
+    program: str | None
+    program_id: int
+    program_version: int
+    status: str
+    status_reason: str | None
+    progress: float
+    current_phase: str | None
+    phase_started_on: date | None
+    phase_deadline: date | None
+    phase_overdue: bool
+    enrolled_on: date
+    enrolled_by: str | None
+    target_date: date | None
+    overdue: bool
+    completed_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return record(self)
+
+
+_SUMMARY = """
+SELECT e.id, m.name, e.member_id, p.name, e.program_id, e.program_version, e.status,
+       e.status_reason, e.progress_percentage, ph.id, ph.phase_number, ph.name,
+       ph.time_limit_days, e.phase_started_on, e.enrolled_on, e.enrolled_by, b.name,
+       e.target_completion_date, e.completed_at
+FROM enrollment e
+LEFT JOIN member m ON m.id = e.member_id
+LEFT JOIN program p ON p.id = e.program_id
+LEFT JOIN program_phase ph ON ph.id = e.current_phase_id
+LEFT JOIN member b ON b.id = e.enrolled_by
+WHERE e.id = :id
+"""
+
+
+def open_required_in_phase(rd: Reader, enrollment_id: int, phase_id: int) -> int:
+    """Required items of a phase that are neither completed nor waived."""
+    done, params = in_list("done", dp.DONE)
+    return int(
+        rd.scalar(
+            "SELECT count(*) FROM requirement_progress rp "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            "WHERE rp.enrollment_id = :id AND pr.phase_id = :phase AND pr.is_required "
+            f"AND rp.status NOT IN {done}",
+            {"id": enrollment_id, "phase": phase_id, **params},
+        )
+    )
+
+
+def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> EnrollmentSummary:
+    row = rd.one(_SUMMARY, {"id": enrollment_id})
+    if row is None:
+        raise NotFoundError(f"No enrollment '{enrollment_id}'.", NOT_FOUND_HINT)
+    (eid, member, member_id, program, program_id, version, status, reason, pct, phase_id,
+     phase_number, phase_name, phase_limit, phase_started, enrolled_on, enrolled_by, by_name,
+     target, completed_at) = row  # fmt: skip
+    phase_started = as_date(phase_started)
+    target = as_date(target)
+    phase_due = dp.phase_deadline(phase_started, phase_limit) if phase_id is not None else None
+    open_items = open_required_in_phase(rd, eid, phase_id) if phase_due is not None else 0
+    return EnrollmentSummary(
+        id=eid,
+        member=member,
+        member_id=member_id,
+        program=program,
+        program_id=program_id,
+        program_version=version,
+        status=status,
+        status_reason=reason,
+        progress=dp.shown_percentage(pct),
+        current_phase=phase_label(phase_number, phase_name),
+        phase_started_on=phase_started,
+        phase_deadline=phase_due,
+        phase_overdue=dp.phase_overdue(status, phase_due, open_items, today),
+        enrolled_on=required(as_date(enrolled_on)),
+        enrolled_by=by_name or ("database owner" if enrolled_by is None else None),
+        target_date=target,
+        overdue=dp.enrollment_overdue(status, target, today),
+        completed_at=as_utc(completed_at),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressLine:
+    """One requirement of an enrollment as `enroll show` lists it (the JSON shape)."""
+
+    progress_id: int
+    link_id: int
+    requirement_id: int
+    requirement: str
+    requirement_type: str
+    phase_id: int | None
+    phase: str | None
+    sort_order: int
+    is_required: bool
+    is_prerequisite: bool
+    value: float
+    target: float | None
+    unit: str
+    percentage: float  # effective: an override (waived, marked complete) counts as 100
+    status: str
+    override: str | None  # waived | completed (an officer's sign-off) | None
+    measured_percentage: float  # value / target, whatever the override says
+    due_on: date | None
+    overdue: bool
+    verified_by: str | None
+    verified_at: datetime | None
+    pending: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return record(self)
+
+
+_TARGET_COLUMNS = ", ".join(f"r.{c}" for c in dp.TARGET_FIELDS)
+_JSON_AT = [dp.TARGET_FIELDS.index(c) for c in dp.TARGET_JSON]
+_LINES = f"""
+SELECT rp.id, pr.id, r.id, r.name, pr.phase_id, ph.phase_number, ph.name, pr.sort_order,
+       pr.is_required, pr.is_prerequisite, rp.progress_value, rp.progress_percentage,
+       rp.status, rp.status_override, rp.due_on, v.name, rp.verified_at,
+       (SELECT count(*) FROM progress_credit c WHERE c.progress_id = rp.id AND c.state = 'pending'),
+       {_TARGET_COLUMNS}
+FROM requirement_progress rp
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+LEFT JOIN program_phase ph ON ph.id = pr.phase_id
+LEFT JOIN member v ON v.id = rp.verified_by
+WHERE rp.enrollment_id = :id
+ORDER BY coalesce(ph.phase_number, 0), pr.sort_order, pr.id
+"""
+
+
+def target_of(columns: tuple[Any, ...] | list[Any]) -> dp.Target:
+    """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored."""
+    values = list(columns)
+    for i in _JSON_AT:
+        values[i] = as_json(values[i])
+    return dp.Target.from_fields(*values)
+
+
+def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[ProgressLine]:
+    """Every requirement of an enrollment, in program order (phase, then sort order)."""
+    lines = []
+    for r in rd.all(_LINES, {"id": enrollment_id}):
+        target = target_of(r[18:])
+        value, status, due_on = r[10], r[12], as_date(r[14])
+        lines.append(
+            ProgressLine(
+                progress_id=r[0],
+                link_id=r[1],
+                requirement_id=r[2],
+                requirement=r[3],
+                requirement_type=target.requirement_type,
+                phase_id=r[4],
+                phase=phase_label(r[5], r[6]),
+                sort_order=r[7],
+                is_required=bool(r[8]),
+                is_prerequisite=bool(r[9]),
+                value=value,
+                target=target.target_value,
+                unit=dp.UNITS.get(target.requirement_type, ""),
+                percentage=r[11],
+                status=status,
+                override=r[13],
+                measured_percentage=dp.ratio_percentage(value, target.target_value),
+                due_on=due_on,
+                overdue=dp.is_overdue(due_on, status, today),
+                verified_by=r[15],
+                verified_at=as_utc(r[16]),
+                pending=r[17] or 0,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneRow:
+    """A milestone of an enrollment's program and where the enrollment stands on it."""
+
+    id: int
+    milestone: str
+    phase_id: int | None
+    threshold: float
+    state: str
+    reached_at: datetime | None
+    verified_by: str | None
+    verified_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return record(self)
+
+
+_MILESTONES = """
+SELECT m.id, m.name, m.phase_id, m.completion_percentage_threshold, m.requires_verification,
+       ev.id, ev.reached_at, ev.verified_at, v.name
+FROM program_milestone m
+LEFT JOIN milestone_event ev ON ev.milestone_id = m.id AND ev.enrollment_id = :enrollment
+LEFT JOIN member v ON v.id = ev.verified_by
+WHERE m.program_id = :program
+ORDER BY m.completion_percentage_threshold, m.id
+"""
+
+
+def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
+    rows = rd.all(_MILESTONES, {"enrollment": enrollment.id, "program": enrollment.program_id})
+    out = []
+    for mid, name, phase_id, threshold, needs_check, event_id, reached, verified, who in rows:
+        verified_at = as_utc(verified)
+        out.append(
+            MilestoneRow(
+                id=mid,
+                milestone=name,
+                phase_id=phase_id,
+                threshold=threshold,
+                state=dp.milestone_state(
+                    event_id is not None, bool(as_bool(needs_check)), verified_at is not None
+                ),
+                reached_at=as_utc(reached),
+                verified_by=who if verified_at is not None else None,
+                verified_at=verified_at,
+            )
+        )
+    return out

@@ -1,0 +1,228 @@
+"""Progress rows on the read side: the one progress-row resolver (`locate`), the ledger of a
+row (`progress log`) and the self-reported credit waiting for an officer (`progress pending`).
+
+The write side locates rows through the same `locate` (services/progress/changes.py), so a
+progress row is named, matched and permission-checked by one function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from trainctl.domain import progress as dp
+from trainctl.domain.lookup import as_id, requirement_matches
+from trainctl.errors import NotFoundError, UsageError
+from trainctl.permissions import VIEW_ALL, Actor
+from trainctl.queries import Reader, as_json, as_utc, in_list, required
+from trainctl.queries.enrollments import OWN_HINT, get_enrollment, record
+from trainctl.queries.members import get_member
+
+TABLES = {
+    "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
+    "enrollment": ("id", "member_id", "status"),
+    "program_requirement": ("id", "requirement_id"),
+    "requirement": ("id", "name", "registry_code", "aliases"),
+    "member": ("id", "name"),
+    "progress_credit": (
+        "id", "progress_id", "source_type", "source_id", "amount", "category", "item", "note",
+        "state", "entered_by", "entered_at", "verified_by", "verified_at",
+    ),
+}  # fmt: skip
+
+ID_HINT = "`trainctl enroll show ENROLLMENT` lists each requirement's progress id."
+
+
+# ---------------------------------------------------------------------------- the resolver
+@dataclass(frozen=True, slots=True)
+class ProgressRef:
+    """A progress row as the resolver found it: its id, enrollment and member."""
+
+    progress_id: int
+    enrollment_id: int
+    member_id: int
+
+
+_ROWS = """
+SELECT rp.id, rp.enrollment_id, e.member_id, r.id, r.name, r.registry_code, r.aliases
+FROM requirement_progress rp
+JOIN enrollment e ON e.id = rp.enrollment_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE {where}
+ORDER BY rp.id
+"""
+
+
+def _may_see(actor: Actor, member_id: int) -> None:
+    """Another member's progress rows (even their ids) need training.view_all; checked
+    before anything about them is looked up or listed."""
+    actor.require_self_or(
+        member_id, VIEW_ALL, "see other members' progress", "see and record their own progress",
+        OWN_HINT,
+    )  # fmt: skip
+
+
+def locate(
+    rd: Reader,
+    actor: Actor,
+    progress: str | None = None,
+    *,
+    enrollment: str | None = None,
+    requirement: str | None = None,
+    member: str | None = None,
+) -> ProgressRef:
+    """PROGRESS id, or --enrollment E --requirement R, or --member M --requirement R (the
+    member's open enrollments). A requirement is matched by the naming rule of
+    domain.lookup (id, registry code, name or alias; case and spaces aside)."""
+    if progress is not None:
+        if enrollment or member or requirement:
+            raise UsageError(
+                "Name a progress row by its id OR by --enrollment/--member with --requirement."
+            )
+        text = progress.strip()
+        if not text.isdigit():
+            raise UsageError(
+                f"{progress!r} is not a progress id.",
+                "Progress ids are numbers; `trainctl enroll show E` lists them.",
+            )
+        number = as_id(text)
+        row = rd.one(_ROWS.format(where="rp.id = :id"), {"id": number}) if number else None
+        if row is None:
+            raise NotFoundError(f"No progress row {int(text)}.", ID_HINT)
+        _may_see(actor, row[2])
+        return ProgressRef(row[0], row[1], row[2])
+    if requirement is None or (enrollment is None) == (member is None):
+        raise UsageError(
+            "Name the progress row: PROGRESS, or --enrollment E --requirement R, or --member M --requirement R.",
+            "`trainctl enroll show ENROLLMENT` lists progress ids.",
+        )
+    if enrollment is not None:
+        e = get_enrollment(rd, enrollment)
+        _may_see(actor, e.member_id)
+        where, params = "rp.enrollment_id = :enrollment", {"enrollment": e.id}
+        scope = f"enrollment {enrollment}"
+    else:
+        m = get_member(rd, required(member))  # exactly one of --enrollment, --member
+        _may_see(actor, m.id)
+        statuses, params = in_list("open", dp.CREDITABLE)
+        where = f"e.member_id = :member AND e.status IN {statuses}"
+        params["member"] = m.id
+        scope = f"{m.name}'s open enrollments"
+    hits = [
+        row
+        for row in rd.all(_ROWS.format(where=where), params)
+        if requirement_matches(
+            requirement, id=row[3], name=row[4], registry_code=row[5], aliases=as_json(row[6]) or ()
+        )
+    ]
+    if not hits:
+        raise NotFoundError(
+            f"No requirement {requirement!r} in {scope}.",
+            "`trainctl enroll show ENROLLMENT` lists the requirements and their progress ids.",
+        )
+    if len(hits) > 1:
+        raise UsageError(
+            f"{requirement!r} matches {len(hits)} progress rows in {scope}.",
+            "Name one by its progress id.",
+            details=[f"progress {r[0]}: {r[4]} (enrollment {r[1]})" for r in hits],
+        )
+    return ProgressRef(hits[0][0], hits[0][1], hits[0][2])
+
+
+# ------------------------------------------------------------------------------- the ledger
+@dataclass(frozen=True, slots=True)
+class CreditRow:
+    """One ledger entry as `progress log` shows it (the JSON shape, keys in this order)."""
+
+    id: int
+    entered_at: datetime
+    source: str
+    source_id: str
+    amount: float
+    category: str | None
+    item: str | None
+    state: str
+    entered_by: str | None
+    verified_by: str | None
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return record(self)
+
+
+_LEDGER = """
+SELECT c.id, c.entered_at, c.source_type, c.source_id, c.amount, c.category, c.item, c.state,
+       c.entered_by, en.name, c.verified_by, c.verified_at, vn.name, c.note
+FROM progress_credit c
+LEFT JOIN member en ON en.id = c.entered_by
+LEFT JOIN member vn ON vn.id = c.verified_by
+WHERE c.progress_id = :id
+ORDER BY c.entered_at, c.id
+"""
+OWNER_NAME = "database owner"
+
+
+def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
+    """The credits of one progress row, oldest first (who entered and verified each).
+    Permission is `locate`'s: whoever may name the row may read its ledger."""
+    out = []
+    for (cid, at, source, source_id, amount, category, item, state, entered_by, entered_name,
+         verified_by, verified_at, verified_name, note) in rd.all(_LEDGER, {"id": progress_id}):  # fmt: skip
+        out.append(
+            CreditRow(
+                id=cid,
+                entered_at=required(as_utc(at)),
+                source=source,
+                source_id=source_id,
+                amount=amount,
+                category=category,
+                item=item,
+                state=state,
+                entered_by=entered_name or (OWNER_NAME if entered_by is None else None),
+                verified_by=verified_name
+                or (OWNER_NAME if verified_at and verified_by is None else None),
+                note=note,
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    """Self-reported credit waiting for an officer (`progress pending`)."""
+
+    progress_id: int
+    enrollment_id: int
+    member: str
+    requirement: str
+    amount: float
+    item: str | None
+    entered_at: datetime
+    note: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return record(self)
+
+
+_PENDING = """
+SELECT c.progress_id, rp.enrollment_id, m.name, r.name, c.amount, c.item, c.entered_at, c.note
+FROM progress_credit c
+JOIN requirement_progress rp ON rp.id = c.progress_id
+JOIN enrollment e ON e.id = rp.enrollment_id
+JOIN member m ON m.id = e.member_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE c.state = 'pending'
+ORDER BY c.entered_at, c.id
+"""
+
+
+def pending_credits(rd: Reader, actor: Actor) -> list[PendingRow]:
+    """Self-reported credit waiting for an officer (training.view_all)."""
+    actor.require(VIEW_ALL, "see other members' pending credit")
+    return [
+        PendingRow(pid, eid, member, req, amount, item, required(as_utc(at)), note)
+        for pid, eid, member, req, amount, item, at, note in rd.all(_PENDING)
+    ]

@@ -1,0 +1,37 @@
+"""Enrollment input: one row of an enrollment CSV (`trainctl enroll bulk --csv`).
+
+The member is named by the first non-empty of the columns member (id, email or badge),
+email, badge and id, in that order; `name` is there for the reader and ignored;
+`target_date` is an ISO date (YYYY-MM-DD), checked like every date a person types.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict
+
+from trainctl.schemas.members import parse_date
+
+MEMBER_COLUMNS = ("member", "email", "badge", "id")  # the columns that name a member
+CSV_COLUMNS = (*MEMBER_COLUMNS, "name", "target_date")
+
+
+class EnrollmentCsvRow(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    member: str | None = None
+    email: str | None = None
+    badge: str | None = None
+    id: str | None = None
+    name: str | None = None  # for whoever reads the file
+    target_date: Annotated[date | None, BeforeValidator(parse_date)] = None
+
+    def reference(self) -> tuple[str, str]:
+        """(column, value) of the first column that names the member; ("member", "") if none."""
+        for column in MEMBER_COLUMNS:
+            value = getattr(self, column)
+            if value:
+                return column, value
+        return "member", ""

@@ -1,0 +1,149 @@
+"""An enrollment's life after it starts: hold, resume, withdraw, fail, and the officer's
+manual phase advancement. Resuming and advancing end in the shared progress finish."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from trainctl.domain import progress as dp
+from trainctl.errors import RefusedError
+from trainctl.models import Enrollment, Program, RequirementProgress, utcnow
+from trainctl.permissions import MANAGE, Actor
+from trainctl.services.audit import audit
+from trainctl.services.progress.finish import after_change, refresh
+from trainctl.services.progress.links import link_states
+from trainctl.services.progress.phases import completed_phases, load_phases, start_phases
+
+# ------------------------------------------------------------------------------ lifecycle
+TRANSITIONS = {
+    "hold": (("active",), "on_hold"),
+    "resume": (("on_hold",), "active"),
+    "withdraw": (("active", "on_hold"), "withdrawn"),
+    "fail": (("active", "on_hold"), "failed"),
+}
+
+
+def change_status(
+    session: Session,
+    actor: Actor,
+    enrollment: Enrollment,
+    action: str,
+    *,
+    today: date,
+    reason: str | None = None,
+) -> tuple[Enrollment, list[str]]:
+    """hold | resume | withdraw | fail. Returns the enrollment and what else happened.
+
+    On hold an enrollment takes no credit, overrides or verification (services.progress.changes).
+    Resuming catches up with whatever changed meanwhile (a requirement's target, say):
+    rows re-measured, rolled up, phases advanced and milestones fired, as after any credit.
+    """
+    actor.require(MANAGE, f"{action} enrollments")
+    allowed, new = TRANSITIONS[action]
+    if enrollment.status not in allowed:
+        verb = {
+            "hold": "put on hold",
+            "resume": "resumed",
+            "withdraw": "withdrawn",
+            "fail": "failed",
+        }
+        raise RefusedError(
+            f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; only "
+            f"{' or '.join(a.replace('_', ' ') for a in allowed)} enrollments can be {verb[action]}.",
+            f"`trainctl enroll show {enrollment.id}` shows its status.",
+        )
+    old = enrollment.status
+    enrollment.status = new
+    enrollment.status_reason = reason
+    enrollment.updated_at = utcnow()
+    session.add(enrollment)
+    session.flush()
+    messages: list[str] = []
+    if action == "resume":
+        assert enrollment.id is not None
+        progress_ids = [
+            pid
+            for pid in session.exec(
+                select(RequirementProgress.id).where(
+                    RequirementProgress.enrollment_id == enrollment.id
+                )
+            )
+            if pid is not None
+        ]
+        events = refresh(session, progress_ids, [enrollment.id], today=today)
+        session.refresh(enrollment)
+        if enrollment.status == "completed":
+            messages.append(f"Enrollment {enrollment.id} is complete.")
+        messages += [ev.message for ev in events]
+    audit(
+        session,
+        actor,
+        f"enrollment.{action}",
+        "enrollment",
+        enrollment.id,
+        old=old,
+        new=new,
+        reason=reason,
+    )
+    return enrollment, messages
+
+
+# ------------------------------------------------------------------------ manual advance
+def advance_phase(
+    session: Session, actor: Actor, enrollment: Enrollment, *, today: date
+) -> list[str]:
+    """The officer's manual phase advancement: refused unless the current phase is complete."""
+    actor.require(MANAGE, "advance enrollments")
+    program = session.get(Program, enrollment.program_id)
+    if program is None or program.structure_type != "phases":
+        raise RefusedError(
+            f"Enrollment {enrollment.id} is in a {program.structure_type if program else '?'} program; only phased programs advance.",
+        )
+    if enrollment.status != "active":
+        raise RefusedError(
+            f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; only active enrollments advance."
+        )
+    assert program.id is not None and enrollment.id is not None
+    phases = load_phases(session, program.id)
+    by_id = {p.id: p for p in phases}
+    current = by_id.get(enrollment.current_phase_id) if enrollment.current_phase_id else None
+    if current is None:
+        raise RefusedError(f"Enrollment {enrollment.id} has no current phase to advance from.")
+    states = link_states(session, [enrollment.id]).get(enrollment.id, [])
+    links = [s.link for s in states]
+    missing = dp.incomplete_required(links, current.id)
+    if missing:
+        raise RefusedError(
+            f"Phase {current.number} ({current.name}) is not complete: {len(missing)} required item(s) remain.",
+            "Record or waive them first (`trainctl progress update ...`).",
+            details=[f"{m.name} ({m.status.replace('_', ' ')})" for m in missing],
+        )
+    nxt = dp.next_phase(
+        phases, current, completed_phases(phases, links), dp.started_phases(phases, current.id)
+    )
+    if nxt is None:
+        raise RefusedError(
+            f"Phase {current.number} ({current.name}) is the last phase that can start; there is nothing to advance to.",
+        )
+    now = utcnow()
+    enrollment.current_phase_id = nxt.id
+    enrollment.phase_started_on = today
+    enrollment.updated_at = now
+    session.add(enrollment)
+    start_phases(session, states, [nxt.id], today)
+    session.flush()
+    messages = [f"Advanced to phase {nxt.number} ({nxt.name})."]
+    messages += [ev.message for ev in after_change(session, [enrollment.id], today=today, now=now)]
+    audit(
+        session,
+        actor,
+        "enrollment.advance",
+        "enrollment",
+        enrollment.id,
+        from_phase=current.id,
+        to_phase=nxt.id,
+    )
+    session.refresh(enrollment)
+    return messages

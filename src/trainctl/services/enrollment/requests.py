@@ -1,0 +1,57 @@
+"""Who to enroll in bulk: the rows of an enrollment CSV or a `--members` list, as Requests.
+
+The CSV is read like every file an officer writes (domain/csvfile.py: UTF-8 with or without
+a BOM, `,` `;` or tab, loose headers, blank lines, duplicate rows counted once), and each
+row is validated by schemas.enrollment.EnrollmentCsvRow. Any bad value: nothing is
+written; BadInputError lists every one with its line and field.
+"""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from trainctl.domain.csvfile import parse_csv
+from trainctl.errors import BadInputError, UsageError
+from trainctl.schemas import describe_errors
+from trainctl.schemas.enrollment import CSV_COLUMNS, MEMBER_COLUMNS, EnrollmentCsvRow
+from trainctl.services.enrollment.enroll import Request
+
+
+def requests_from_csv(data: bytes, *, source: str) -> tuple[list[Request], list[tuple[int, int]]]:
+    """The file's requests and its duplicate rows as (line, same as line)."""
+    table = parse_csv(data, source=source, required=(), optional=CSV_COLUMNS)
+    if not any(c in table.columns for c in MEMBER_COLUMNS):
+        raise BadInputError(
+            f"{source}: no column names the members.",
+            "Give a member, email, badge or id column (member accepts any of the three).",
+        )
+    requests: list[Request] = []
+    problems: list[str] = []
+    for row in table.rows:
+        try:
+            parsed = EnrollmentCsvRow.model_validate(
+                {k: v for k, v in row.values.items() if v != ""}
+            )
+        except ValidationError as exc:
+            problems.extend(describe_errors(exc, f"line {row.line}"))
+            continue
+        kind, ref = parsed.reference()
+        requests.append(
+            Request(where=f"line {row.line}", ref=ref, kind=kind, target_date=parsed.target_date)
+        )
+    if problems:
+        raise BadInputError(
+            f"{source}: {len(problems)} bad value(s); nothing was written.",
+            "Fix the lines named above and run the command again.",
+            details=problems,
+        )
+    return requests, table.duplicates
+
+
+def requests_from_list(text: str) -> list[Request]:
+    """`--members a,b,c`: ids, emails or badges separated by commas."""
+    refs = [r.strip() for r in text.split(",")]
+    requests = [Request(where=f"item {i}", ref=r) for i, r in enumerate(refs, 1) if r]
+    if not requests:
+        raise UsageError("--members names nobody.", "Give ids, emails or badges separated by commas.")
+    return requests

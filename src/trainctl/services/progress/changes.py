@@ -1,0 +1,503 @@
+"""Progress changes, applied: one small use case per kind of change (domain/changes.py),
+then the one shared finish (re-measure, roll up, phases, milestones, audit).
+
+`apply_update` runs them in order on a located progress row:
+1. who may change it: an officer (training.manage) on anyone's row; a member on their own
+   row when self-reporting is on (the credit waits for an officer: "pending"); nobody
+   verifies, signs off or waives their own row;
+2. whether the enrollment takes changes (on hold, withdrawn, failed: only a note);
+3. each change's use case (`add_credit`, `set_total`, `check`, `uncheck`, `override`,
+   `verify`, `note`), each writing to the ledger;
+4. `finish`: services.progress.finish.refresh, the messages, the audit entry.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from trainctl.domain import changes as ch
+from trainctl.domain import progress as dp
+from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
+from trainctl.models import (
+    Enrollment,
+    ProgramRequirement,
+    ProgressCredit,
+    Requirement,
+    RequirementProgress,
+    utcnow,
+)
+from trainctl.permissions import MANAGE, UPDATE, Actor
+from trainctl.queries import progress as q
+from trainctl.queries import reader_of
+from trainctl.services.audit import audit
+from trainctl.services.progress.finish import refresh
+from trainctl.services.progress.phases import gate
+from trainctl.services.settings import self_reporting_enabled
+
+# The largest hours / shifts / calls one update may give, and one progress row may hold:
+# beyond any career (50 years of full-time work is about 100,000 h). A bigger figure is a
+# typo or a broken feed; refusing it keeps Inf and absurd totals out of the ledger.
+MAX_AMOUNT = 100_000.0
+UNIT_WORDS = {"hours": "h", "shifts": "shifts", "calls": "calls"}
+ITEM_SOURCES = {"checklist": "checklist_item", "courses": "course", "skills_evaluation": "skill"}
+
+
+# ------------------------------------------------------------------------------ locating
+@dataclass
+class Located:
+    """A progress row for writing, with its enrollment, requirement and program link."""
+
+    progress: RequirementProgress
+    enrollment: Enrollment
+    requirement: Requirement
+    link: ProgramRequirement
+
+    @property
+    def progress_id(self) -> int:
+        assert self.progress.id is not None  # stored rows have ids
+        return self.progress.id
+
+    @property
+    def enrollment_id(self) -> int:
+        assert self.enrollment.id is not None
+        return self.enrollment.id
+
+
+def locate(
+    session: Session,
+    actor: Actor,
+    progress: str | None = None,
+    *,
+    enrollment: str | None = None,
+    requirement: str | None = None,
+    member: str | None = None,
+) -> Located:
+    """The progress row named by PROGRESS, --enrollment/--member with --requirement: the
+    read side's resolver (queries.progress.locate), then its rows for writing."""
+    session.flush()
+    found = q.locate(
+        reader_of(session), actor, progress,
+        enrollment=enrollment, requirement=requirement, member=member,
+    )  # fmt: skip
+    row = session.exec(
+        select(RequirementProgress, Enrollment, Requirement, ProgramRequirement)
+        .join(Enrollment, col(Enrollment.id) == col(RequirementProgress.enrollment_id))
+        .join(
+            ProgramRequirement,
+            col(ProgramRequirement.id) == col(RequirementProgress.program_requirement_id),
+        )
+        .join(Requirement, col(Requirement.id) == col(ProgramRequirement.requirement_id))
+        .where(RequirementProgress.id == found.progress_id)
+    ).one()
+    return Located(*row)
+
+
+# ------------------------------------------------------------------------------- applying
+@dataclass
+class UpdateResult:
+    progress: RequirementProgress
+    enrollment: Enrollment
+    requirement: Requirement
+    credits: list[ProgressCredit] = field(default_factory=list)
+    pending: bool = False
+    events: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    """A progress row being changed, and who changes it."""
+
+    session: Session
+    actor: Actor
+    located: Located
+    result: UpdateResult
+    ledger: list[ProgressCredit]  # the row's credits before this update
+    now: datetime
+    is_self: bool  # the acting member's own row: credit is self-reported, waits for an officer
+
+    @property
+    def rp(self) -> RequirementProgress:
+        return self.located.progress
+
+    @property
+    def link_id(self) -> int:
+        link_id = self.located.link.id
+        assert link_id is not None  # a stored link
+        return link_id
+
+    @property
+    def req(self) -> Requirement:
+        return self.located.requirement
+
+    @cached_property
+    def target(self) -> dp.Target:
+        return dp.Target.of(self.req)
+
+    @property
+    def source(self) -> str:
+        return "self_report" if self.is_self else "manual"
+
+    def states(self) -> tuple[str, ...]:
+        """The credit states the actor's own figures start from (theirs include pending)."""
+        return ("counted", "pending") if self.is_self else ("counted",)
+
+    def credit(self, amount: float, source: str, *, state: str | None = None, **kw: Any) -> None:
+        c = ProgressCredit(
+            progress_id=self.located.progress_id,
+            source_type=source,
+            source_id=uuid.uuid4().hex,
+            amount=amount,
+            state=state or ("pending" if self.is_self else "counted"),
+            entered_by=self.actor.member_id,
+            entered_at=self.now,
+            **kw,
+        )
+        self.session.add(c)
+        self.result.credits.append(c)
+
+    def refuse_if_gated(self) -> None:
+        """Credit only where the program's order allows it (sequential, prerequisite, phase)."""
+        blocker = gate(self.session, self.located.enrollment, self.link_id)
+        if blocker is not None:
+            raise RefusedError(blocker, "Nothing was recorded. `trainctl enroll show "
+                               f"{self.located.enrollment.id}` shows the order of requirements.")  # fmt: skip
+
+
+def apply_update(
+    session: Session, actor: Actor, located: Located, update: ch.Update, *, today: date
+) -> UpdateResult:
+    """One progress update: its changes in order, then the shared finish."""
+    enrollment = located.enrollment
+    row = _Row(
+        session=session,
+        actor=actor,
+        located=located,
+        result=UpdateResult(located.progress, enrollment, located.requirement),
+        ledger=list(
+            session.exec(select(ProgressCredit).where(ProgressCredit.progress_id == located.progress.id))
+        ),
+        now=utcnow(),
+        is_self=actor.is_self(enrollment.member_id),
+    )
+    _authorize(row, update)
+    _require_open(row, update)
+    before = (located.progress.status, enrollment.status)
+    for change in update.changes:
+        APPLY[type(change)](row, change)
+    return finish(row, update, before, today=today)
+
+
+def _authorize(row: _Row, update: ch.Update) -> None:
+    actor, member_id = row.actor, row.located.enrollment.member_id
+    if update.verify:
+        actor.refuse_own(member_id)
+    if update.override:
+        actor.refuse_own(member_id, "marks their own requirements complete or waived")
+    if not row.is_self:
+        actor.require(MANAGE, "record progress for other members")
+        return
+    actor.require(UPDATE, "report their own progress")
+    if not self_reporting_enabled(row.session):
+        raise PermissionDeniedError(
+            "Self-reporting is off in this department: members cannot record their own progress.",
+            "Ask a training officer to record it (or to run `trainctl progress self-reporting on`).",
+        )
+
+
+def _require_open(row: _Row, update: ch.Update) -> None:
+    """On hold: nothing moves until resumed. Withdrawn / failed: the record is closed.
+    A note is always allowed (it changes no figure)."""
+    e = row.located.enrollment
+    if not update.moves_figures or e.status in dp.CREDITABLE:
+        return
+    what = "credit" if update.credit else "verification" if update.override is None else "overrides"
+    if e.status == "on_hold":
+        raise RefusedError(
+            f"Enrollment {e.id} is on hold; it takes no {what} (credit, overrides "
+            "or verification) until it is resumed.",
+            f"Resume it first: `trainctl enroll resume {e.id}`.",
+        )
+    raise RefusedError(
+        f"Enrollment {e.id} is {e.status.replace('_', ' ')}; its progress "
+        f"is closed and takes no {what} (credit, overrides or verification).",
+        "Enroll the member again to continue: `trainctl enroll add MEMBER PROGRAM`.",
+    )
+
+
+# ------------------------------------------------------------------ numeric credit: add, set
+def _fmt(n: float) -> str:
+    return f"{n:g}"
+
+
+def _categories(target: dp.Target) -> str:
+    """'national, national/airway, ..., local, individual' for hints."""
+    return ", ".join(
+        c.name + "".join(f", {c.name}/{t}" for t, _ in c.topics) for c in target.hour_categories
+    )
+
+
+def _numeric(
+    row: _Row, option: str, value: float, category: str | None, distributive: bool, *,
+    adds_hours: bool,
+) -> str | None:  # fmt: skip
+    """Checks shared by --add and --set; returns the category as the requirement spells it."""
+    req, target = row.req, row.target
+    if not target.is_numeric:
+        raise UsageError(
+            f"'{req.name}' is a {req.requirement_type.replace('_', ' ')} requirement: it is measured by items, not a number.",
+            f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
+        )
+    _check_amount(req, option, value)
+    if category is not None and target.hour_categories:
+        head, topic = dp.split_category(category)
+        cat = next((c for c in target.hour_categories if c.name.casefold() == head), None)
+        topics = {t.casefold(): t for t, _ in cat.topics} if cat else {}
+        if cat is None or (topic is not None and topic not in topics):
+            raise BadInputError(
+                f"'{req.name}' has no hour category {category!r}.",
+                f"Categories: {_categories(target)}.",
+            )
+        category = cat.name + (f"/{topics[topic]}" if topic else "")
+    elif (
+        category is None
+        and target.hour_categories
+        and adds_hours
+        and dp.free_hours(target.required_hours, target.hour_categories) <= 0
+    ):
+        raise BadInputError(
+            f"'{req.name}' counts hours by category, and its categories take up the whole "
+            f"{_fmt(target.required_hours or 0)} h: hours without a category could never count.",
+            f"Give --category: {_categories(target)}.",
+        )
+    if distributive and req.requirement_type != "hours":
+        raise UsageError("--distributive applies to hours.")
+    return category
+
+
+def _check_amount(req: Requirement, option: str, value: float) -> None:
+    """A figure for --add / --set: finite, within MAX_AMOUNT, whole for shifts and calls."""
+    kind = req.requirement_type
+    if not math.isfinite(value):
+        raise BadInputError(
+            f"{option} {value}: not a number of {kind}.",
+            "Give a finite number, e.g. --add 2.5 (negative to correct).",
+        )
+    if abs(value) > MAX_AMOUNT:
+        raise BadInputError(
+            f"{option} {value:g}: more than {MAX_AMOUNT:,.0f} {kind} is not a plausible figure.",
+            "Check the number (a typo?); one update may give at most "
+            f"{_fmt(MAX_AMOUNT)} {UNIT_WORDS[kind]}.",
+        )
+    if kind in ("shifts", "calls") and value != int(value):
+        raise BadInputError(
+            f"{option} {value:g}: '{req.name}' counts {kind} in whole numbers.",
+            f"Give a whole number of {kind}, e.g. {option} {max(1, int(abs(value)))}.",
+        )
+
+
+def _credit_amount(
+    row: _Row, amount: float, category: str | None, distributive: bool, note: str | None
+) -> None:
+    """Write a numeric credit within the ledger's bounds; a positive one passes the gate."""
+    req, rp = row.req, row.rp
+    if row.is_self and amount < 0:
+        raise PermissionDeniedError(
+            "Self-reported credit cannot be negative.", "Ask a training officer to correct it."
+        )
+    counted = sum(c.amount for c in row.ledger if c.state == "counted")
+    if counted + amount < 0:
+        raise RefusedError(
+            f"That would take '{req.name}' to {_fmt(counted + amount)}; progress cannot go below zero.",
+            f"It stands at {_fmt(counted)}. `trainctl progress log {rp.id}` shows the ledger.",
+        )
+    total = sum(c.amount for c in row.ledger if c.state in ("counted", "pending")) + amount
+    if total > MAX_AMOUNT:
+        raise BadInputError(
+            f"That would take '{req.name}' to {_fmt(total)} {UNIT_WORDS[req.requirement_type]}; "
+            f"one progress row holds at most {_fmt(MAX_AMOUNT)}.",
+            f"Check the figure. `trainctl progress log {rp.id}` shows the ledger.",
+        )
+    row.credit(
+        amount, row.source, category=category, note=note,
+        item=dp.DISTRIBUTIVE if distributive else None,
+    )  # fmt: skip
+    if amount > 0:
+        row.refuse_if_gated()
+
+
+def add_credit(row: _Row, change: ch.AddCredit) -> None:
+    """`--add N`: N more (or fewer) hours, shifts or calls."""
+    category = _numeric(
+        row, "--add", change.amount, change.category, change.distributive,
+        adds_hours=change.amount > 0,
+    )  # fmt: skip
+    if change.amount == 0:
+        raise BadInputError(
+            "--add 0 records nothing.", "Give a non-zero amount (negative to correct)."
+        )
+    _credit_amount(row, float(change.amount), category, change.distributive, change.note)
+
+
+def set_total(row: _Row, change: ch.SetTotal) -> None:
+    """`--set N`: the total becomes N (in the category, if given): a credit of the difference."""
+    category = _numeric(
+        row, "--set", change.total, change.category, change.distributive, adds_hours=True
+    )
+    current = sum(
+        c.amount for c in row.ledger if c.state in row.states()
+        and (category is None or (c.category or "").casefold() == category.casefold())
+    )  # fmt: skip
+    if change.total < 0:
+        raise BadInputError(f"--set {change.total:g}: progress cannot be negative.")
+    amount = round(change.total - current, 6)
+    if amount == 0:
+        raise RefusedError(f"'{row.req.name}' is already at {_fmt(change.total)}; nothing recorded.")
+    _credit_amount(row, amount, category, change.distributive, change.note)
+
+
+# ---------------------------------------------------------------- set credit: check, uncheck
+def _item(row: _Row, wanted: str) -> tuple[str, bool]:
+    """The requirement's item named `wanted`, and whether it is done (for the actor)."""
+    req, target = row.req, row.target
+    if target.is_numeric:
+        raise UsageError(
+            f"'{req.name}' is a {req.requirement_type} requirement: use --add N or --set N.",
+        )
+    item = dp.match_item(target.items, wanted)
+    if item is None:
+        raise BadInputError(
+            f"'{req.name}' has no item {wanted!r}.",
+            f"Items: {', '.join(target.items) or 'none defined'}.",
+        )
+    done = dp.items_done(
+        dp.Credit(c.amount, c.category, c.item) for c in row.ledger if c.state in row.states()
+    )
+    return item, dp.match_item(done, item) is not None
+
+
+def _item_source(row: _Row) -> str:
+    return row.source if row.is_self else ITEM_SOURCES.get(row.req.requirement_type, "manual")
+
+
+def check(row: _Row, change: ch.Check) -> None:
+    """`--check ITEM`: one item done (+1); it passes the gate like any credit."""
+    item, done = _item(row, change.item)
+    if done:
+        raise RefusedError(f"{item!r} is already checked for '{row.req.name}'.")
+    row.credit(1.0, _item_source(row), item=item, note=change.note)
+    row.refuse_if_gated()
+
+
+def uncheck(row: _Row, change: ch.Uncheck) -> None:
+    """`--uncheck ITEM`: take a checked item back (-1); officers only."""
+    item, done = _item(row, change.item)
+    if not done:
+        raise RefusedError(f"{item!r} is not checked for '{row.req.name}'; nothing to uncheck.")
+    if row.is_self:
+        raise PermissionDeniedError(
+            "Members cannot uncheck items.", "Ask a training officer to correct it."
+        )
+    row.credit(-1.0, _item_source(row), item=item, note=change.note)
+
+
+# ------------------------------------------------------------------ override, verify, note
+OVERRIDE_LABELS = {"waived": "waived", "completed": "marked complete", None: "override removed"}
+
+
+def override(row: _Row, change: ch.Override | ch.Waive) -> None:
+    """`--status completed|auto`, `--waive`: an officer's override, kept in the ledger. An
+    officer may sign off or waive out of order; the update then says which rule it passed."""
+    status = "waived" if isinstance(change, ch.Waive) else change.status
+    rp = row.rp
+    if status == rp.status_override:
+        return
+    if status is not None:
+        passed_over = gate(row.session, row.located.enrollment, row.link_id)
+        if passed_over is not None:
+            verb = "waived" if status == "waived" else "marked complete"
+            row.result.events.append(
+                f"'{row.req.name}' is {verb} out of order (an officer's override): {passed_over}"
+            )
+    rp.status_override = status
+    rp.override_reason = change.reason if status else None
+    label = OVERRIDE_LABELS[status]
+    row.credit(
+        0.0,
+        "waiver" if status == "waived" else "manual",
+        note=f"{label}: {change.reason}" if change.reason else label,
+        state="counted",
+    )
+    row.session.add(rp)
+
+
+def verify(row: _Row, change: ch.Verify) -> None:
+    """`--verify`: pending self-reported credit counts from now; the row is verified."""
+    row.actor.require(MANAGE, "verify progress")
+    for c in row.ledger:
+        if c.state == "pending":
+            c.state = "counted"
+            c.verified_by = row.actor.member_id
+            c.verified_at = row.now
+            row.session.add(c)
+    row.rp.verified_by = row.actor.member_id
+    row.rp.verified_at = row.now
+    row.session.add(row.rp)
+
+
+def note(row: _Row, change: ch.Note) -> None:
+    """`--note` with no credit to carry it: a credit of nothing, kept in the ledger."""
+    row.credit(0.0, row.source, note=change.text, state="counted")
+
+
+APPLY: dict[type, Callable[[_Row, Any], None]] = {
+    ch.AddCredit: add_credit,
+    ch.SetTotal: set_total,
+    ch.Check: check,
+    ch.Uncheck: uncheck,
+    ch.Override: override,
+    ch.Waive: override,
+    ch.Verify: verify,
+    ch.Note: note,
+}
+
+
+# --------------------------------------------------------------------------------- finish
+def finish(
+    row: _Row, update: ch.Update, before: tuple[str, str], *, today: date
+) -> UpdateResult:
+    """The shared finish: re-measure, roll up, phases and milestones, messages, audit."""
+    session, result = row.session, row.result
+    rp, enrollment, req = result.progress, result.enrollment, result.requirement
+    session.flush()
+    result.pending = any(c.state == "pending" for c in result.credits)
+    events = refresh(session, [row.located.progress_id], [row.located.enrollment_id], today=today)
+    session.refresh(rp)
+    session.refresh(enrollment)
+    before_status, before_enrollment = before
+    if rp.status != before_status:
+        if rp.status in dp.DONE:
+            result.events.append(f"'{req.name}' is {rp.status}.")
+        elif before_status in dp.DONE:
+            result.events.append(f"'{req.name}' reopened ({rp.status.replace('_', ' ')}).")
+    if enrollment.status != before_enrollment:
+        if enrollment.status == "completed":
+            result.events.append(f"Enrollment {enrollment.id} is complete.")
+        elif before_enrollment == "completed":
+            result.events.append(
+                f"Enrollment {enrollment.id} reopened ({dp.pct_text(enrollment.progress_percentage)})."
+            )
+    result.events.extend(ev.message for ev in events)
+    audit(
+        session, row.actor, "progress.update", "requirement_progress", rp.id,
+        credits=[(c.source_type, c.amount, c.item) for c in result.credits],
+        status=update.status, verify=update.verify is not None, pending=result.pending,
+    )  # fmt: skip
+    return result

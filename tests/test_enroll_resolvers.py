@@ -1,0 +1,87 @@
+"""One resolver per noun: an enrollment, a progress row and a member are found by one rule,
+with one message and exit code for "not found" and one for "ambiguous", in the single and
+the batch forms and on the read and the write side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+HUGE = "99999999999999999999"  # beyond 64 bits: names nothing, never an OverflowError
+
+
+@pytest.fixture
+def dept(db_path: Path) -> Dept:
+    return Dept(db_path)
+
+
+def _world(dept: Dept, cli) -> None:  # type: ignore[no-untyped-def]
+    dept.member("Ann Lee", badge="A1")  # member 1
+    dept.member("Bob Ray", badge="1")  # member 2: badge "1" is member 1's id
+    pid = dept.program("Recruit")
+    req = dept.requirement("Medical evaluation", "checklist", registry_code="NFPA 1582",
+                           aliases=["physical"])  # fmt: skip
+    dept.link(pid, req)
+    cli("enroll", "add", "A1", "Recruit")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("enroll", "show", HUGE),
+        ("progress", "milestones", HUGE),
+        ("enroll", "hold", HUGE),
+        ("progress", "verify-milestone", HUGE, "x"),
+        ("progress", "log", "--enrollment", HUGE, "--requirement", "x"),
+    ],
+)
+def test_an_enrollment_id_beyond_64_bits_is_not_found(cli, dept, args):
+    _world(dept, cli)
+    r = cli(*args, ok=False)
+    assert r.exit_code == 1, r
+    assert f"No enrollment '{HUGE}'." in r.stderr
+
+
+@pytest.mark.parametrize("command", ["log", "update"])
+def test_a_progress_id_beyond_64_bits_is_not_found(cli, dept, command):
+    _world(dept, cli)
+    extra = ("--note", "x") if command == "update" else ()
+    r = cli("progress", command, HUGE, *extra, ok=False)
+    assert r.exit_code == 1 and f"No progress row {HUGE}." in r.stderr, r
+
+
+@pytest.mark.parametrize("ref", ["NFPA 1582", "nfpa1582", "Nfpa 1582", "physical", "medical EVALUATION", "#1", "1"])
+def test_a_requirement_is_named_by_the_one_naming_rule(cli, dept, ref):
+    _world(dept, cli)
+    r = cli("--format", "json", "progress", "log", "--enrollment", "1", "--requirement", ref)
+    assert r.json == []
+    cli("progress", "update", "--member", "A1", "--requirement", ref, "--note", "found")
+
+
+def test_single_and_batch_member_lookups_say_the_same(cli, dept):
+    _world(dept, cli)
+    single = cli("enroll", "add", "1", "Recruit", ok=False)
+    assert single.exit_code == 2
+    message = "'1' is member 1's id (Ann Lee) and also the badge of member 2 (Bob Ray) (member)."
+    assert message in single.stderr and "Write id:1 or badge:1." in single.stderr
+    batch = cli("enroll", "bulk", "Recruit", "--members", f"1,{HUGE},nobody@example.org", ok=False)
+    assert batch.exit_code == 1
+    assert f"item 1: 1: {message} Write id:1 or badge:1." in batch.stderr
+    assert f"item 2: {HUGE}: No member '{HUGE}' (member)." in batch.stderr
+    assert "item 3: nobody@example.org: No member 'nobody@example.org' (member)." in batch.stderr
+    # the same words as the single form's not-found
+    single = cli("enroll", "add", "nobody@example.org", "Recruit", ok=False)
+    assert single.exit_code == 1 and "No member 'nobody@example.org' (member)." in single.stderr
+
+
+def test_ambiguous_progress_row_is_a_usage_error_with_the_candidates(cli, dept):
+    _world(dept, cli)
+    other = dept.program("Driver")
+    dept.link(other, 1)
+    cli("enroll", "add", "A1", "Driver")
+    r = cli("progress", "log", "--member", "A1", "--requirement", "physical", ok=False)
+    assert r.exit_code == 2
+    assert "'physical' matches 2 progress rows in Ann Lee's open enrollments." in r.stderr
+    assert "progress 1: Medical evaluation (enrollment 1)" in r.stderr
