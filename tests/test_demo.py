@@ -19,7 +19,7 @@ def test_demo_builds_a_department_in_its_own_file_and_shows_it(cli, db_path: Pat
     demo = tmp_path / "xdg" / "trainctl" / "demo.db"
     assert demo.exists()
     assert not db_path.exists(), "the user's database must not be created or touched"
-    assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'NFPA'") == 7
+    assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'NFPA'") == 8
     assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'NREMT'") == 8
     assert _count(demo, "SELECT count(*) FROM requirement WHERE registry_name = 'Pro Board'") == 8
     assert _count(demo, "SELECT count(*) FROM member") == 14
