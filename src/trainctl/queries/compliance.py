@@ -260,8 +260,8 @@ def _members(
     if member is not None:
         row = qm.get_member(rd, member)
         actor.require_self_or(
-            row.id, VIEW_ALL, "see other members' compliance",
-            "A member may see their own: leave out --member, or name yourself.",
+            row.id, VIEW_ALL, "see other members' compliance", "see their own",
+            "Leave out --member (a member sees their own row), or ask a training officer.",
         )  # fmt: skip
         found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": row.id})
         assert found is not None
@@ -352,8 +352,8 @@ def explain(
     after the as-of date are listed as such), the same evaluator as the matrix."""
     row = qm.get_member(rd, member_ref)
     actor.require_self_or(
-        row.id, VIEW_ALL, "see other members' compliance",
-        "A member may explain their own requirements: name yourself.",
+        row.id, VIEW_ALL, "see other members' compliance", "explain their own requirements",
+        "Name yourself as the member, or ask a training officer.",
     )  # fmt: skip
     req = qr.get_requirement(rd, requirement_ref)
     member = member_facts(rd, row.id)
@@ -372,8 +372,8 @@ def nremt_worksheet(
     member (Paramedic, AEMT, EMT, EMR)."""
     row = qm.get_member(rd, member_ref)
     actor.require_self_or(
-        row.id, VIEW_ALL, "see other members' NREMT worksheets",
-        "A member may see their own: name yourself.",
+        row.id, VIEW_ALL, "see other members' NREMT worksheets", "see their own",
+        "Name yourself as the member, or ask a training officer.",
     )  # fmt: skip
     member = member_facts(rd, row.id)
     if level is not None:
