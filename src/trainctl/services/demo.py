@@ -267,6 +267,10 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
 
     from trainctl.services.demo_history import build_history
 
-    roster = {r[2]: (by_badge[r[2]].hire_date, r[3]) for r in ROSTER}
+    roster = {}
+    for r in ROSTER:
+        hire = by_badge[r[2]].hire_date
+        assert hire is not None  # every demo member is added with one
+        roster[r[2]] = (hire, r[3])
     summary.history = build_history(session, actor, today, roster)
     return summary
