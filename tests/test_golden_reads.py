@@ -87,6 +87,23 @@ case("demo-enroll-show-80", "demo", "enroll", "show", "1", columns=80)
 case("demo-enroll-me", "demo", "enroll", "me", actor="hbrooks@station12.example")
 case("demo-progress-log", "demo", "progress", "log", "--enrollment", "9", "--requirement", "NREMT-EMT")
 case("demo-progress-milestones", "demo", "progress", "milestones", "1")
+# compliance reports (issue 9) on the demo's year of history
+EMS = ("--requirement", "NREMT-EMT", "--requirement", "CPR-BLS", "--requirement", "ISO-COMPANY")
+formats("demo-report-compliance", "demo", "report", "compliance", *EMS)
+case("demo-report-compliance-member", "demo", "report", "compliance", "--member", "F-203")
+case("demo-report-compliance-behind-csv", "demo", "report", "compliance", "--behind", "--position",
+     "paramedic", "--format", "csv")  # fmt: skip
+case("demo-report-compliance-as-member", "demo", "report", "compliance", "--format", "json",
+     actor="areyes@station12.example")  # fmt: skip
+case("demo-requirement-explain", "demo", "requirement", "explain", "F-203", "NREMT-EMT")
+case("demo-requirement-explain-monthly", "demo", "requirement", "explain", "C-100", "ISO-COMPANY")
+case("demo-requirement-explain-card-json", "demo", "requirement", "explain", "F-238", "CPR-BLS",
+     "--format", "json")  # fmt: skip
+case("demo-requirement-explain-other-refused", "demo", "requirement", "explain", "F-203", "CPR-BLS",
+     actor="areyes@station12.example")  # fmt: skip
+formats("demo-report-expiring", "demo", "report", "expiring", "--within", "90")
+formats("demo-report-iso", "demo", "report", "iso", "--year", "2024")
+formats("demo-report-nremt", "demo", "report", "nremt", "F-203")
 
 # ----------------------------------------------------------------- the 500-member department
 # members

@@ -22,17 +22,30 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Build it as of this date (YYYY-MM-DD): the year of history ends there.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build a sample department in a separate demo database and show it.
 
     Imports the NFPA, NREMT, Pro Board and ISO registries, adds 14 members, applies the
-    sample programs, enrolls three cohorts and records some progress. Rebuilt from scratch
+    sample programs, enrolls three cohorts, records some progress and a year of history
+    (training records, certification cards, shifts, calls, skill checkoffs). Rebuilt from scratch
     on every run; your own database is never touched.
     """
     from trainctl.config import demo_db_path, sqlite_path
     from trainctl.services import demo as svc
 
     state = get_state(ctx)
+    if as_of is not None:
+        from trainctl.cli.options import parse_date
+
+        state.as_of = parse_date(as_of, "--as-of")
     dest = (path or demo_db_path()).expanduser().absolute()
     own = sqlite_path(state.url)
     if own is not None and own.absolute() == dest:
@@ -64,7 +77,9 @@ def demo(
         f"Imported requirements ({registries}); added {summary.members} members; applied "
         f"{len(summary.programs)} programs; enrolled "
         + ", ".join(f"{n} in {p}" for p, n in summary.enrollments.items())
-        + f"; recorded {summary.credits} progress updates.",
+        + f"; recorded {summary.credits} progress updates"
+        + "".join(f", {n} {what}" for what, n in summary.history.items())
+        + ".",
         quiet=quiet,
     )
 
@@ -80,6 +95,8 @@ def demo(
         f"  trainctl --db {dest} program show 'Probationary Firefighter'\n"
         f"  trainctl --db {dest} enroll show {summary.showcase_enrollment}\n"
         f"  trainctl --db {dest} requirement list --registry NREMT\n"
-        f"  trainctl --db {dest} member list",
+        f"  trainctl --db {dest} member list\n"
+        f"  trainctl --db {dest} report compliance --behind\n"
+        f"  trainctl --db {dest} requirement explain F-203 NREMT-EMT",
         quiet=quiet,
     )

@@ -110,6 +110,7 @@ SUB_APPS = {
     "program": ("trainctl.cli.program", "Training programs: phases, requirement links, milestones, versions, files."),
     "enroll": ("trainctl.cli.enroll", "Enroll members in programs (one, or in bulk from a CSV)."),
     "progress": ("trainctl.cli.progress", "Record and verify progress on requirements."),
+    "report": ("trainctl.cli.report", "Reports: compliance matrix, expiring certifications, ISO, NREMT worksheet."),
     "db": ("trainctl.cli.db", "The database file: path, version, upgrade, backup, check."),
 }
 

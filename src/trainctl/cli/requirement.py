@@ -618,3 +618,13 @@ def edit(
     if state.fmt == "json":
         render.emit_json(out)
     render.info(message, quiet=state.quiet)
+
+
+def _register_explain() -> None:
+    """`requirement explain` lives in cli/explain.py (compliance, not the catalog)."""
+    from trainctl.cli.explain import explain
+
+    app.command("explain")(explain)
+
+
+_register_explain()

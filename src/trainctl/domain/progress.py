@@ -14,7 +14,7 @@ back set-based; the same formulas are used for one progress row and for a thousa
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -53,6 +53,9 @@ class HourCategory:
     max_hours: float | None = None  # a cap on what this category may contribute
     distributive_max_hours: float | None = None  # a cap on self-paced hours within it
     topics: tuple[tuple[str, float], ...] = ()  # (topic, minimum hours) inside the category
+    # Where this category's hours beyond its minimums flow on, in order (NREMT NCCP:
+    # national -> local, individual). None: not set (`nccp_flow` may set it); (): never.
+    overflow_to: tuple[str, ...] | None = None
 
 
 def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
@@ -68,6 +71,7 @@ def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
                 for t in c.get("topics") or ()
                 if isinstance(t, Mapping) and t.get("name")
             )
+            flow = c.get("overflow_to")
             out.append(
                 HourCategory(
                     str(c["name"]),
@@ -75,6 +79,7 @@ def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
                     float(cap) if cap is not None else None,
                     float(dcap) if dcap is not None else None,
                     topics,
+                    tuple(str(f) for f in flow) if isinstance(flow, list | tuple) else None,
                 )
             )
     return out
@@ -91,11 +96,40 @@ def free_hours(required: float | None, categories: Sequence[HourCategory]) -> fl
     return max(0.0, float(required or 0) - sum(c.min_hours for c in categories))
 
 
+def nccp_flow(
+    categories: Sequence[HourCategory], *, local_content: bool = True
+) -> tuple[HourCategory, ...]:
+    """The NREMT NCCP flow-on rule (reference/registry-facts.md) for categories shaped
+    national / local / individual; any other shape is returned unchanged.
+
+    - hours beyond the national component's minimums (its topic minimums, then its free
+      part) flow on to the local component, then to the individual component;
+    - local hours beyond the local minimum flow on to the individual component only when
+      the department sets no local content (`local_content=False`, a department setting).
+
+    A category whose `overflow_to` is already set (in the requirement's data) keeps it.
+    """
+    names = {c.name.casefold() for c in categories}
+    if not {"national", "individual"} <= names:
+        return tuple(categories)
+    out = []
+    for c in categories:
+        key = c.name.casefold()
+        flow: tuple[str, ...] = ()
+        if key == "national":
+            flow = tuple(n for n in ("local", "individual") if n in names)
+        elif key == "local" and not local_content:
+            flow = ("individual",)
+        out.append(c if c.overflow_to is not None else replace(c, overflow_to=flow))
+    return tuple(out)
+
+
 def category_hours(
     required: float | None, categories: Sequence[HourCategory], credits: Iterable[Credit]
 ) -> tuple[float, float]:
     """Hours with per-category minimums, caps, distributive caps and topic minimums.
-    Returns (effective hours, percentage).
+    Returns (effective hours, percentage): `allocate_hours` without the detail (one
+    calculator for program progress and compliance).
 
     A credit's category is "CATEGORY" or "CATEGORY/TOPIC"; distributive (self-paced)
     hours carry item "distributive". The target splits into each category's minimum plus
@@ -104,50 +138,396 @@ def category_hours(
     Hours in no defined category only fill the free remainder. 100% therefore means every
     minimum met and the total reached. The value is the hours that count toward the
     target, so value / target always agrees with the percentage; the ledger keeps the rest.
+    Categories with `overflow_to` (the NREMT NCCP shape, `nccp_flow`) pass their
+    leftover hours on to those categories' minimums first.
+
+    Topic minimums count self-paced hours only within the category's distributive cap
+    (the formula before `allocate_hours` filled them with capped self-paced hours when
+    other hours exceeded the minimums); results are otherwise the same as before.
     """
-    known = {c.name.casefold(): c for c in categories}
-    hours: dict[str, float] = {}
-    distributive: dict[str, float] = {}
-    topic_hours: dict[tuple[str, str], float] = {}
-    other = 0.0
-    for credit in credits:
+    a = allocate_hours(required, categories, credits)
+    return a.value, a.percentage
+
+
+# ------------------------------------------------------------------------ hour allocation
+# Where a share of a credit's hours went (Share.reason). Counted:
+TOPIC_MINIMUM = "topic_minimum"  # filled a topic minimum inside its category
+CATEGORY_MINIMUM = "category_minimum"  # filled its category's minimum beyond the topics
+OVERFLOW = "overflow"  # beyond its category's minimums: filled another category's minimum
+REMAINDER = "remainder"  # filled the target's free remainder (what no minimum claims)
+# Not counted:
+OVER_DISTRIBUTIVE_CAP = "over_distributive_cap"  # self-paced hours over the category's cap
+OVER_CATEGORY_CAP = "over_category_cap"  # over the category's max_hours
+SURPLUS = "surplus"  # every minimum it could fill is full and the remainder too
+NO_CATEGORY = "no_category"  # in none of the requirement's categories, and no remainder left
+REVERSED = "reversed"  # a correction (negative entry) and the hours it took back
+COUNTED = frozenset({TOPIC_MINIMUM, CATEGORY_MINIMUM, OVERFLOW, REMAINDER})
+_EPS = 1e-9
+_INF = float("inf")
+
+
+@dataclass(frozen=True)
+class Share:
+    """Part of one credit's hours and where it went."""
+
+    credit: int  # the credit's position in the input
+    hours: float
+    reason: str  # one of the reasons above
+    bucket: str | None = None  # where it counted: "national/airway", "local"; None: not
+    source: str | None = None  # the credit's category as the requirement knows it (None: none)
+    note: str = ""  # the reason in words
+
+    @property
+    def counted(self) -> bool:
+        return self.reason in COUNTED
+
+
+@dataclass(frozen=True)
+class TopicFill:
+    name: str
+    minimum: float
+    filled: float
+
+
+@dataclass(frozen=True)
+class CategoryFill:
+    """One category after allocation. `filled` counts toward its minimum: its topics, its
+    free part and what flowed in from other categories."""
+
+    name: str
+    minimum: float
+    filled: float
+    logged: float  # hours credited in this category (after corrections)
+    topics: tuple[TopicFill, ...] = ()
+    distributive_cap: float | None = None
+    distributive_used: float = 0.0  # self-paced hours counted toward this category's minimum
+    max_hours: float | None = None
+    received: tuple[tuple[str, float], ...] = ()  # (from category, hours)
+    sent: tuple[tuple[str, float], ...] = ()  # (to category, hours)
+    capped: float = 0.0  # hours of this category stopped by its caps
+
+    @property
+    def met(self) -> bool:
+        return self.filled >= self.minimum - _EPS
+
+    @property
+    def short(self) -> float:
+        return max(0.0, round(self.minimum - self.filled, 6))
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Every credited hour of an hours requirement with categories, and where it went.
+
+    `value` is the hours that count toward `target` (= max(required, sum of minimums)),
+    so value / target is `percentage`; `shares` say, credit by credit, which minimum each
+    hour filled, where it flowed, and what was capped or left over and why."""
+
+    required: float
+    target: float
+    value: float
+    percentage: float
+    categories: tuple[CategoryFill, ...]
+    remainder: float  # the free remainder: target - sum of category minimums
+    remainder_filled: float
+    shares: tuple[Share, ...]
+
+    def category(self, name: str) -> CategoryFill | None:
+        key = name.casefold()
+        return next((c for c in self.categories if c.name.casefold() == key), None)
+
+    def counted_by_credit(self) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for s in self.shares:
+            if s.counted:
+                out[s.credit] = out.get(s.credit, 0.0) + s.hours
+        return out
+
+
+class _Piece:
+    """A credit's positive hours while they are being allocated (internal, mutable)."""
+
+    __slots__ = ("credit", "dist", "key", "raw", "rem", "topic")
+
+    def __init__(
+        self,
+        credit: int,
+        amount: float,
+        key: str | None,
+        topic: str | None,
+        dist: bool,
+        raw: str | None,
+    ) -> None:
+        self.credit, self.rem, self.key, self.topic, self.dist, self.raw = (
+            credit, amount, key, topic, dist, raw,
+        )  # fmt: skip
+
+
+class _Cat:
+    """Running totals of one category (internal, mutable)."""
+
+    def __init__(self, cat: HourCategory) -> None:
+        self.cat = cat
+        self.room = cat.min_hours  # minimum not yet filled
+        self.free = max(0.0, cat.min_hours - sum(m for _, m in cat.topics))  # free part left
+        self.dist = cat.distributive_max_hours if cat.distributive_max_hours is not None else _INF
+        self.max = cat.max_hours if cat.max_hours is not None else _INF
+        self.topic_filled: dict[str, float] = {t: 0.0 for t, _ in cat.topics}
+        self.dist_used = 0.0
+        self.received: dict[str, float] = {}
+        self.sent: dict[str, float] = {}
+        self.capped = 0.0
+        self.logged = 0.0
+
+    def take(self, piece: _Piece, want: float) -> float:
+        """How much of `piece` this category can take now, up to `want`."""
+        t = min(piece.rem, want, self.max, self.dist if piece.dist else _INF)
+        return t if t > _EPS else 0.0
+
+    def book(self, piece: _Piece, hours: float) -> None:
+        piece.rem -= hours
+        self.max -= hours
+        self.room -= hours
+        if piece.dist:
+            self.dist -= hours
+            self.dist_used += hours
+
+
+def _h(x: float) -> str:
+    return f"{round(x, 2):g}"
+
+
+def allocate_hours(
+    required: float | None, categories: Sequence[HourCategory], credits: Iterable[Credit]
+) -> Allocation:
+    """Allocate every credited hour of an hours requirement with categories (NREMT NCCP
+    components and topics, ISO category eligibility): the one calculator behind
+    `category_hours` (program progress) and the compliance evaluator.
+
+    The rules, in order:
+    1. Corrections (negative credits) take back hours of the same category, topic and kind
+       first, latest entries first.
+    2. In each category, topic minimums take that topic's classroom hours first and
+       self-paced (distributive) hours only where classroom hours fall short; then the
+       category's free part (its minimum beyond the topics) takes self-paced hours first,
+       then classroom hours. Self-paced hours count only up to the category's
+       `distributive_max_hours`; all hours only up to its `max_hours`.
+    3. What a category leaves over flows on, classroom hours first, to the categories in
+       its `overflow_to`, in order (see `nccp_flow`), each taking up to the unfilled free
+       part of its minimum within its own caps (self-paced hours that flow in count
+       against the receiving category's distributive cap).
+    4. What is left, and hours in no category of the requirement, fill the target's free
+       remainder (target - sum of minimums), except hours stopped by a cap.
+    5. Everything else is not counted, with the reason.
+    """
+    cats = list(categories)
+    credits = list(credits)
+    state: dict[str, _Cat] = {}
+    for c in cats:
+        state[c.name.casefold()] = _Cat(c)  # a repeated name: the last one wins, as before
+    topic_names = {k: {t.casefold(): t for t, _ in s.cat.topics} for k, s in state.items()}
+    shares: list[Share] = []
+
+    # 1. pieces and corrections
+    pieces: list[_Piece] = []
+    corrections: list[tuple[int, float, str | None, str | None, bool]] = []
+    for i, credit in enumerate(credits):
         name, topic = split_category(credit.category)
-        if name not in known:
-            other += credit.amount
+        key = name if name in state else None
+        canon = topic_names[key].get(topic) if key is not None and topic is not None else None
+        dist = (credit.item or "").casefold() == DISTRIBUTIVE
+        if credit.amount > 0:
+            pieces.append(_Piece(i, credit.amount, key, canon, dist, credit.category))
+        elif credit.amount < 0:
+            corrections.append((i, -credit.amount, key, canon, dist))
+    taken_back: dict[int, float] = {}
+    for i, amount, key, topic, dist in corrections:
+        left = amount
+        # the same topic and kind first, then the same topic, the same kind, anything
+        for tier in range(4):
+            for p in reversed(pieces):
+                if left <= _EPS:
+                    break
+                same_topic, same_kind = p.topic == topic, p.dist == dist
+                fits = (same_topic and same_kind, same_topic, same_kind, True)[tier]
+                if p.key == key and p.rem > _EPS and fits:
+                    t = min(p.rem, left)
+                    p.rem -= t
+                    left -= t
+                    taken_back[p.credit] = taken_back.get(p.credit, 0.0) + t
+        shares.append(Share(i, -amount, REVERSED, None, _name(state, key), "a correction"))
+    for p in pieces:
+        if p.key is not None:
+            state[p.key].logged += p.rem
+    for idx, hours in taken_back.items():
+        src = next(p for p in pieces if p.credit == idx)
+        shares.append(
+            Share(idx, hours, REVERSED, None, _name(state, src.key), "taken back by a correction")
+        )
+
+    by_cat: dict[str, list[_Piece]] = {k: [] for k in state}
+    for p in pieces:
+        if p.key is not None:
+            by_cat[p.key].append(p)
+
+    # 2. each category's own minimums
+    for key, st in state.items():
+        mine = by_cat[key]
+        for topic, minimum in st.cat.topics:
+            need = min(minimum, st.room)
+            topical = [p for p in mine if p.topic == topic]
+            for p in sorted(topical, key=lambda p: p.dist):  # classroom first (stable)
+                t = st.take(p, need)
+                if t:
+                    st.book(p, t)
+                    need -= t
+                    st.topic_filled[topic] += t
+                    bucket = f"{st.cat.name}/{topic}"
+                    shares.append(
+                        Share(p.credit, t, TOPIC_MINIMUM, bucket, st.cat.name,
+                              f"fills the {bucket} minimum ({_h(minimum)} h)")
+                    )  # fmt: skip
+        need = min(st.free, st.room)
+        for p in sorted(mine, key=lambda p: not p.dist):  # self-paced first (stable)
+            t = st.take(p, need)
+            if t:
+                st.book(p, t)
+                need -= t
+                st.free -= t
+                what = "its minimum beyond the topics" if st.cat.topics else "its minimum"
+                shares.append(
+                    Share(p.credit, t, CATEGORY_MINIMUM, st.cat.name, st.cat.name,
+                          f"fills {st.cat.name}: {what} ({_h(st.cat.min_hours)} h)")
+                )  # fmt: skip
+
+    # 3. flow on
+    for key, st in state.items():
+        receivers = [
+            state[r.casefold()]
+            for r in st.cat.overflow_to or ()
+            if r.casefold() in state and r.casefold() != key
+        ]
+        leftover = [p for p in by_cat[key] if p.rem > _EPS]
+        for rc in receivers:
+            for p in sorted(leftover, key=lambda p: p.dist):  # classroom first (stable)
+                t = rc.take(p, min(rc.free, rc.room))
+                if t:
+                    rc.book(p, t)
+                    rc.free -= t
+                    rc.received[st.cat.name] = rc.received.get(st.cat.name, 0.0) + t
+                    st.sent[rc.cat.name] = st.sent.get(rc.cat.name, 0.0) + t
+                    shares.append(
+                        Share(p.credit, t, OVERFLOW, rc.cat.name, st.cat.name,
+                              f"beyond {st.cat.name}'s minimums: flows on to {rc.cat.name}")
+                    )  # fmt: skip
+
+    # 4. the free remainder (eligible hours only), 5. the rest
+    minimums = sum(c.min_hours for c in cats)
+    req = float(required or 0)
+    target = max(req, minimums)
+    remainder = target - minimums if target > 0 else _INF
+    names = ", ".join(s.cat.name for s in state.values())
+    filled_remainder = 0.0
+    for p in pieces:
+        if p.rem <= _EPS:
             continue
-        hours[name] = hours.get(name, 0.0) + credit.amount
-        if (credit.item or "").casefold() == DISTRIBUTIVE:
-            distributive[name] = distributive.get(name, 0.0) + credit.amount
-        if topic is not None:
-            topic_hours[(name, topic)] = topic_hours.get((name, topic), 0.0) + credit.amount
-    other = max(0.0, other)
-    toward_min = 0.0
-    excess = other
-    total = other
-    for key, cat in known.items():
-        h = max(0.0, hours.get(key, 0.0))
-        if cat.distributive_max_hours is not None:
-            h -= max(0.0, distributive.get(key, 0.0) - cat.distributive_max_hours)
-        if cat.max_hours is not None:
-            h = min(h, cat.max_hours)
-        h = max(0.0, h)
-        total += h
-        topic_min = sum(m for _, m in cat.topics)
-        in_topics = min(
-            h,
-            sum(min(max(0.0, topic_hours.get((key, t.casefold()), 0.0)), m) for t, m in cat.topics),
+        st_or_none = state.get(p.key) if p.key is not None else None
+        eligible = p.rem
+        if st_or_none is not None:
+            eligible = max(0.0, min(p.rem, st_or_none.max, st_or_none.dist if p.dist else _INF))
+            st_or_none.max -= eligible
+            if p.dist:
+                st_or_none.dist -= eligible
+        fill = min(eligible, remainder - filled_remainder)
+        if fill > _EPS:
+            filled_remainder += fill
+            p.rem -= fill
+            eligible -= fill
+            note = (
+                "no target: every hour counts"
+                if target <= 0
+                else "fills the free part of the target"
+            )
+            shares.append(Share(p.credit, fill, REMAINDER, None, _name(state, p.key), note))
+        if p.rem <= _EPS:
+            continue
+        capped = p.rem - eligible
+        if capped > _EPS and st_or_none is not None:
+            c = st_or_none.cat
+            st_or_none.capped += capped
+            if p.dist and st_or_none.dist <= _EPS and c.distributive_max_hours is not None:
+                reason, note = (
+                    OVER_DISTRIBUTIVE_CAP,
+                    (
+                        f"self-paced hours over {c.name}'s distributive cap of {_h(c.distributive_max_hours)} h"
+                    ),
+                )
+            else:
+                reason, note = OVER_CATEGORY_CAP, f"over {c.name}'s cap of {_h(c.max_hours or 0)} h"
+            shares.append(Share(p.credit, capped, reason, None, c.name, note))
+        if eligible > _EPS:
+            if st_or_none is not None:
+                note = _surplus_note(st_or_none, p)
+                shares.append(Share(p.credit, eligible, SURPLUS, None, st_or_none.cat.name, note))
+            elif remainder > _EPS:
+                shares.append(Share(p.credit, eligible, SURPLUS, None, None, "beyond the target"))
+            else:
+                what = f"category {p.raw!r} is" if p.raw else "hours without a category are"
+                note = f"{what} not one of this requirement's ({names})"
+                shares.append(Share(p.credit, eligible, NO_CATEGORY, None, None, note))
+
+    fills = tuple(
+        CategoryFill(
+            name=st.cat.name,
+            minimum=st.cat.min_hours,
+            filled=round(st.cat.min_hours - st.room, 6),
+            logged=round(st.logged, 6),
+            topics=tuple(TopicFill(t, m, round(st.topic_filled[t], 6)) for t, m in st.cat.topics),
+            distributive_cap=st.cat.distributive_max_hours,
+            distributive_used=round(st.dist_used, 6),
+            max_hours=st.cat.max_hours,
+            received=tuple((k, round(v, 6)) for k, v in st.received.items()),
+            sent=tuple((k, round(v, 6)) for k, v in st.sent.items()),
+            capped=round(st.capped, 6),
         )
-        met = min(
-            cat.min_hours, in_topics + min(h - in_topics, max(0.0, cat.min_hours - topic_min))
+        for st in state.values()
+    )
+    filled = sum(st.cat.min_hours - st.room for st in state.values()) + filled_remainder
+    pct = 0.0 if target <= 0 else _cap(100.0 * filled / target)
+    shares.sort(key=lambda s: s.credit)  # stable: per credit, in the order decided
+    return Allocation(
+        required=req,
+        target=target,
+        value=round(filled, 4),
+        percentage=pct,
+        categories=fills,
+        remainder=max(0.0, target - minimums),
+        remainder_filled=round(filled_remainder, 6),
+        shares=tuple(shares),
+    )
+
+
+def _surplus_note(st: _Cat, p: _Piece) -> str:
+    """Why hours of a category counted nowhere although nothing capped them."""
+    c = st.cat
+    if st.room <= _EPS:
+        return f"beyond {c.name}'s minimum, with nothing left to fill"
+    _, raw_topic = split_category(p.raw)
+    topics = ", ".join(t for t, _ in c.topics)
+    if p.topic is None and raw_topic is not None:
+        return f"topic {raw_topic!r} is not one of {c.name}'s ({topics}), and nothing else is left to fill"
+    if p.topic is None and c.topics:
+        return (
+            f"no topic: {c.name}'s minimum is its topic minimums ({topics}), "
+            "and nothing else is left to fill"
         )
-        toward_min += met
-        excess += h - met
-    minimums = sum(c.min_hours for c in categories)
-    target = max(float(required or 0), minimums)
-    if target <= 0:
-        return round(total, 4), 0.0
-    filled = toward_min + min(excess, target - minimums)
-    return round(filled, 4), _cap(100.0 * filled / target)
+    if p.topic is not None:
+        return f"the {c.name}/{p.topic} minimum is full, and nothing else is left to fill"
+    return "nothing left to fill"
+
+
+def _name(state: Mapping[str, _Cat], key: str | None) -> str | None:
+    return state[key].cat.name if key is not None and key in state else None
 
 
 def item_names(raw: Iterable[Any]) -> list[str]:
@@ -207,9 +587,14 @@ class Target:
     hour_categories: tuple[HourCategory, ...] = ()
 
     @classmethod
-    def of(cls, req: Any) -> Target:
-        """From a Requirement row (or anything with the same attributes)."""
-        return cls.from_fields(*(getattr(req, name) for name in TARGET_FIELDS))
+    def of(cls, req: Any, *, local_content: bool = True) -> Target:
+        """From a Requirement row (or anything with the same attributes). Hour categories
+        shaped like the NREMT NCCP (national / local / individual) get its flow-on rule
+        (`nccp_flow`); `local_content` is the department's setting (False: the department
+        sets no local content, so local hours beyond the minimum flow on to individual)."""
+        return cls.from_fields(
+            *(getattr(req, name) for name in TARGET_FIELDS), local_content=local_content
+        )
 
     @classmethod
     def from_fields(
@@ -223,8 +608,11 @@ class Target:
         required_skills: Iterable[Any] | None,
         checklist_items: Iterable[Any] | None,
         hour_categories: Iterable[Any] | None,
+        *,
+        local_content: bool = True,
     ) -> Target:
-        """From the requirement's columns in TARGET_FIELDS order (JSON already decoded)."""
+        """From the requirement's columns in TARGET_FIELDS order (JSON already decoded);
+        NCCP-shaped hour categories get the flow-on rule, as in `of`."""
         return cls(
             requirement_type=requirement_type,
             required_hours=required_hours,
@@ -234,7 +622,9 @@ class Target:
             credential_code=credential_code,
             required_skills=tuple(item_names(required_skills or ())),
             checklist_items=tuple(item_names(checklist_items or ())),
-            hour_categories=tuple(parse_categories(hour_categories or ())),
+            hour_categories=nccp_flow(
+                parse_categories(hour_categories or ()), local_content=local_content
+            ),
         )
 
     @property

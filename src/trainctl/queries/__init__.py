@@ -53,6 +53,16 @@ class Reader:
         finally:
             cur.close()
 
+    def rows(self, sql: str, params: Params | None = None) -> Iterator[Sequence[Any]]:
+        """The rows as the driver gives them, one at a time (for reads of many thousands of
+        rows: no list of copies)."""
+        cur = self.conn.cursor()
+        try:
+            cur.execute(self._sql(sql), dict(params or {}))
+            yield from cur
+        finally:
+            cur.close()
+
     def one(self, sql: str, params: Params | None = None) -> tuple[Any, ...] | None:
         rows = self.all(sql, params)
         return rows[0] if rows else None

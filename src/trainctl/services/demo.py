@@ -142,6 +142,7 @@ class DemoSummary:
     credits: int = 0
     gated: int = 0
     showcase_enrollment: int | None = None
+    history: dict[str, int] = field(default_factory=dict)
 
 
 def _portions(req: Requirement, target: float) -> list[tuple[str | None, float]]:
@@ -263,4 +264,13 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
                 except RefusedError:  # a gate (phase, sequence, prerequisite) holds it back
                     summary.gated += 1
     summary.showcase_enrollment = enrolled[("Probationary Firefighter", "P-301")]
+
+    from trainctl.services.demo_history import build_history
+
+    roster = {}
+    for r in ROSTER:
+        hire = by_badge[r[2]].hire_date
+        assert hire is not None  # every demo member is added with one
+        roster[r[2]] = (hire, r[3])
+    summary.history = build_history(session, actor, today, roster)
     return summary

@@ -1,0 +1,563 @@
+"""`trainctl report`: compliance, expiring, iso, nremt — the reports a chief hands on.
+
+Read commands: the read side only (queries/compliance.py), never the ORM. Every report
+answers as of a date (`--as-of`, default: the department's today) exactly as it would have
+then. The figures come from the one evaluator (domain/compliance.py), the same one
+`trainctl requirement explain` shows the arithmetic of.
+
+JSON output is stable:
+- `report compliance`: {"as_of", "due_soon_days", "summary": [one object per requirement:
+  requirement_id, requirement, applicable, met, due_soon, overdue, expired, not_yet_due],
+  "cells": [one object per member x requirement: member_id, member, requirement_id,
+  requirement, status, value, target, unit, percentage, window_start, window_end, due,
+  good_through, reason]}; `--format csv`: one row per cell.
+- `report expiring`: a list of cards (member_id, member, email, credential_code, name,
+  number, issued_on, expires_on, days_left).
+- `report iso`: {"year", "as_of", "edition", "items": [...], "rows": [one per member x item]}.
+- `report nremt`: one object (member, level, cycle, components, facts, status).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import FormatOpt, fmt_value, parse_date
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+
+if TYPE_CHECKING:
+    from trainctl.domain.compliance import Evaluation
+    from trainctl.queries.compliance import Matrix
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+MAX_DAYS = 36_500  # a century: more is a typo
+STYLES = {
+    "met": "green",
+    "due_soon": "yellow",
+    "overdue": "bold red",
+    "expired": "bold red",
+    "not_yet_due": "",
+    "not_applicable": "dim",
+}
+SHORT = {
+    "met": "met",
+    "due_soon": "due soon",
+    "overdue": "OVERDUE",
+    "expired": "EXPIRED",
+    "not_yet_due": "not yet due",
+    "not_applicable": "—",
+}
+
+
+def _opt(*names: str, help: str, **kw: Any) -> Any:
+    return typer.Option(*names, help=help, show_default=False, **kw)
+
+
+AsOfOpt = Annotated[
+    str | None,
+    _opt("--as-of", help="Answer as of this date (YYYY-MM-DD), exactly as it would have then."),
+]
+DueSoonOpt = Annotated[
+    int,
+    typer.Option(
+        "--due-soon-days",
+        min=0,
+        max=3650,
+        help="A window ending within this many days is 'due soon'.",
+    ),
+]
+
+
+def as_of_date(ctx: typer.Context, local: str | None, rd: Any) -> date:
+    """The command's --as-of, else the global one, else the department's today."""
+    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+
+    state = get_state(ctx)
+    day = parse_date(local, "--as-of") or state.today_of(rd)
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise typer.BadParameter(
+            f"{day} is out of range: reports answer for {MIN_YEAR}-01-01 to {MAX_YEAR}-12-31.",
+            param_hint="--as-of",
+        )
+    return day
+
+
+def cell_dict(e: Evaluation) -> dict[str, Any]:
+    """One cell of the matrix (the JSON / CSV shape)."""
+    w = e.window
+    return {
+        "member_id": e.member.id,
+        "member": e.member.name,
+        "requirement_id": e.requirement.id,
+        "requirement": e.requirement.label,
+        "status": e.status,
+        "value": round(e.value, 4),
+        "target": e.target,
+        "unit": e.requirement.unit,
+        "percentage": e.percentage,
+        "window_start": w.start if w else None,
+        "window_end": w.end if w else None,
+        "due": e.due,
+        "good_through": e.good_through,
+        "reason": e.reason,
+    }
+
+
+CELL_COLS = [
+    Col(k)
+    for k in (
+        "member_id", "member", "requirement_id", "requirement", "status", "value", "target",
+        "unit", "percentage", "window_start", "window_end", "due", "good_through", "reason",
+    )
+]  # fmt: skip
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def cell_json(e: Evaluation) -> dict[str, Any]:
+    """`cell_dict` with its dates as ISO strings (what JSON carries)."""
+    c = cell_dict(e)
+    for k in ("window_start", "window_end", "due", "good_through"):
+        c[k] = _iso(c[k])
+    return c
+
+
+def _emit_matrix_json(
+    day: date, due_soon_days: int, sums: list[dict[str, Any]], cells: list[Evaluation]
+) -> None:
+    """The matrix as JSON: indented like every listing, but one summary line and one cell
+    per line (10,000 cells print in a blink, and stay greppable)."""
+    import json
+    import sys
+
+    def block(items: list[dict[str, Any]]) -> str:
+        if not items:
+            return "[]"
+        body = ",\n".join("    " + json.dumps(i, ensure_ascii=False) for i in items)
+        return "[\n" + body + "\n  ]"
+
+    sys.stdout.write(
+        "{\n"
+        f'  "as_of": "{day.isoformat()}",\n'
+        f'  "due_soon_days": {due_soon_days},\n'
+        f'  "summary": {block(sums)},\n'
+        f'  "cells": {block([cell_json(e) for e in cells])}\n'
+        "}\n"
+    )
+
+
+def summary(m: Matrix) -> list[dict[str, Any]]:
+    out = []
+    n = len(m.requirements)
+    for i, spec in enumerate(m.requirements):
+        col = m.cells[i::n] if n else []
+        counts = {s: sum(1 for e in col if e.status == s) for s in SHORT}
+        out.append(
+            {
+                "requirement_id": spec.id,
+                "requirement": spec.label,
+                "applicable": len(col) - counts["not_applicable"],
+                "met": counts["met"],
+                "due_soon": counts["due_soon"],
+                "overdue": counts["overdue"],
+                "expired": counts["expired"],
+                "not_yet_due": counts["not_yet_due"],
+            }
+        )
+    return out
+
+
+def summary_line(s: dict[str, Any]) -> str:
+    extra = [f"{s[k]} {k.replace('_', ' ')}" for k in ("overdue", "expired", "due_soon") if s[k]]
+    more = f" ({', '.join(extra)})" if extra else ""
+    return f"{s['requirement']}: {s['met']} met of {s['applicable']} applicable{more}"
+
+
+def _styled(status: str, text: str | None = None) -> Any:
+    from rich.text import Text
+
+    return Text(text if text is not None else SHORT[status], style=STYLES.get(status) or "")
+
+
+def _figure(e: Evaluation) -> str:
+    from trainctl.domain.compliance import _h
+
+    if e.requirement.requirement_type == "certification" or e.target is None:
+        return ""
+    return f"{_h(e.value)}/{_h(e.target)} {e.requirement.unit}"
+
+
+def _print_matrix(m: Matrix, cells: list[Evaluation], title: str) -> None:
+    """Members down, requirements across (those that apply to someone shown), when that
+    fits the terminal; else one line per cell (member, requirement, status, figure, due)."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    index = {id(s): i for i, s in enumerate(m.requirements)}
+    by_member: dict[int, dict[int, Evaluation]] = {}
+    for e in cells:
+        by_member.setdefault(id(e.member), {})[index[id(e.requirement)]] = e
+    shown = sorted({i for row in by_member.values() for i, e in row.items() if e.applicable})
+    members = [mf for mf in m.members if id(mf) in by_member]
+    heads = [m.requirements[i].registry_code or m.requirements[i].name for i in shown]
+    width = max([6, *(cell_len(mf.name) for mf in members)]) + 4 + sum(
+        max(cell_len(h), 11) + 3 for h in heads
+    )
+    out = render.console("out")
+    if width > out.width or len(members) > render.FAST_TABLE_ROWS:
+        render.info(
+            "The matrix is wider than the terminal: one line per cell. Narrow it with "
+            "--requirement or --position, or take --format csv."
+        )
+        _print_cells([e for e in cells if e.applicable], title)
+        return
+    t = Table(title=Text(title, style="bold"), title_justify="left", header_style="bold")
+    t.add_column("Member", no_wrap=True)
+    for h in heads:
+        t.add_column(h, min_width=min(11, cell_len(h)))
+    for mf in members:
+        row = by_member[id(mf)]
+        t.add_row(
+            Text(mf.name), *(_styled(row[i].status) if i in row else Text("") for i in shown)
+        )
+    out.print(t)
+
+
+def _print_cells(cells: list[Evaluation], title: str) -> None:
+    rows: list[dict[str, Any]] = [
+        {
+            "member": e.member.name, "requirement": e.requirement.label,
+            "status": SHORT[e.status], "figure": _figure(e), "due": e.due,
+        }
+        for e in cells
+    ]
+    cols = [Col("member"), Col("requirement"), Col("status"), Col("figure"), Col("due")]
+    if len(rows) > render.FAST_TABLE_ROWS:
+        render.fast_table(rows, cols, title=title)
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(title, style="bold"), title_justify="left", header_style="bold")
+    for c in cols:
+        t.add_column(c.title, overflow="fold")
+    for e, r in zip(cells, rows, strict=True):
+        t.add_row(
+            Text(r["member"]), Text(r["requirement"]), _styled(e.status), Text(r["figure"]),
+            Text(str(r["due"] or "")),
+        )  # fmt: skip
+    render.console("out").print(t)
+
+
+def _print_member(cells: list[Evaluation], title: str) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=Text(title, style="bold"), title_justify="left", header_style="bold")
+    for name in ("Requirement", "Status", "Figure", "Due", "Why"):
+        t.add_column(name, overflow="fold", ratio=3 if name in ("Requirement", "Why") else None)
+    for e in cells:
+        t.add_row(
+            Text(e.requirement.registry_code or e.requirement.name), _styled(e.status),
+            Text(_figure(e)), Text(str(e.due or "")), Text(e.reason),
+        )  # fmt: skip
+    render.console("out").print(t)
+
+
+@app.command("compliance")
+def compliance(
+    ctx: typer.Context,
+    member: Annotated[
+        str | None, _opt("--member", "-m", help="Only this member (id, email or badge).")
+    ] = None,
+    position: Annotated[
+        str | None, _opt("--position", "-p", help="Only members holding this position.")
+    ] = None,
+    requirement: Annotated[
+        list[str] | None,
+        _opt("--requirement", "-r", help="Only this requirement (id, code or name; repeat)."),
+    ] = None,
+    as_of: AsOfOpt = None,
+    behind: Annotated[
+        bool, typer.Option("--behind", help="Only what is not met (applicable cells).")
+    ] = False,
+    due_soon_days: DueSoonOpt = 30,
+    format: FormatOpt = None,
+) -> None:
+    """Who is current on what: the member x requirement matrix as of a date, with a
+    summary line per requirement (n met of n applicable).
+
+    Statuses: met, due soon (the window ends within --due-soon-days), overdue (the last
+    window closed short, or a one-time requirement is past due), expired (the latest card
+    ran out), not yet due, and — (not applicable: another position, or inactive). The whole
+    matrix needs training.view_all; a member sees their own row."""
+    from trainctl.queries import compliance as qc
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.reader() as (rd, actor):
+        day = as_of_date(ctx, as_of, rd)
+        m = qc.matrix(
+            rd, actor, as_of=day, member=member, position=position,
+            requirements=requirement or [], due_soon_days=due_soon_days,
+        )  # fmt: skip
+    sums = summary(m)
+    cells = m.cells
+    if behind:
+        cells = [e for e in cells if e.applicable and not e.met]
+    if fmt == "json":
+        _emit_matrix_json(day, due_soon_days, sums, cells)
+        return
+    if fmt == "csv":
+        render.emit_csv([cell_dict(e) for e in cells], CELL_COLS)
+        return
+    if not m.members:
+        render.info("No members to report on. Add some with `trainctl member add`.")
+        return
+    if not any(e.applicable for e in cells):
+        render.info("Nothing is behind." if behind else "No requirement applies to these members.")
+    elif member is not None:
+        _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
+    else:
+        _print_matrix(m, cells, f"Compliance as of {day}" + (" (not met)" if behind else ""))
+    for s in sums:
+        if s["applicable"]:
+            render.info(summary_line(s), quiet=state.quiet)
+
+
+# ------------------------------------------------------------------------------ expiring
+EXPIRING_KEYS = (
+    "member_id", "member", "email", "credential_code", "name", "number", "issued_on",
+    "expires_on", "days_left",
+)  # fmt: skip
+EXPIRING_COLS = [
+    Col("expires_on", "Expires"),
+    Col("days_left", "Days left", numeric=True),
+    Col("member"),
+    Col("credential_code", "Credential"),
+    Col("number"),
+]
+
+
+@app.command("expiring")
+def expiring(
+    ctx: typer.Context,
+    within: Annotated[
+        int,
+        typer.Option(
+            "--within", min=0, max=MAX_DAYS, help="Cards expiring within this many days."
+        ),
+    ] = 60,
+    as_of: AsOfOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """Certifications running out: each member's latest card per credential (the one that
+    decides) still valid and expiring within --within days, soonest first. A card is valid
+    through its expiry day. Needs training.view_all (a member sees their own)."""
+    from trainctl.queries import certifications as qcert
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.reader() as (rd, actor):
+        day = as_of_date(ctx, as_of, rd)
+        cards = qcert.list_cards(rd, actor, today=day, expiring_within=within)
+    rows = [
+        {
+            "member_id": c.member_id, "member": c.member, "email": c.email,
+            "credential_code": c.credential_code, "name": c.name, "number": c.number,
+            "issued_on": c.issued_on, "expires_on": c.expires_on, "days_left": c.days_left,
+        }
+        for c in cards
+    ]
+    until = day + timedelta(days=within)
+    render.table(
+        rows, EXPIRING_COLS if fmt == "table" else [Col(k) for k in EXPIRING_KEYS], fmt,
+        title=f"Certifications expiring by {until} (as of {day})",
+        empty=f"No certification expires within {within} days of {day}.",
+    )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------------- ISO
+@app.command("iso")
+def iso(
+    ctx: typer.Context,
+    year: Annotated[
+        int, typer.Option("--year", min=1900, max=2199, help="The calendar year (YYYY).")
+    ],
+    as_of: AsOfOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """The ISO training item (Fire Suppression Rating Schedule) for a year: per member and
+    in total, company training (16 h a month, 192 h a year), facility (18 h), officers
+    (12 h), drivers (12 h existing, 60 h new), hazmat (6 h) and recruits (240 h), each
+    against its figure and the edition imported. A year still running is judged to date.
+    Needs training.view_all."""
+    from trainctl.queries import compliance as qc
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.reader() as (rd, actor):
+        qc.require_view_all(actor, "see the ISO report")
+        today = as_of_date(ctx, as_of, rd)
+        day = min(date(year, 12, 31), today)
+        if day < date(year, 1, 1):
+            from trainctl.errors import UsageError
+
+            raise UsageError(
+                f"{year} has not begun on {today}.", "Give a year that has begun, or a later --as-of."
+            )
+        rows_ = qc.iso_rows(rd)
+        edition = qc.registry_edition(rd, "ISO")
+        m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True)
+    from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
+
+    data = iso_report(m, year, day, edition)
+    if fmt == "json":
+        render.emit_json(data)
+        return
+    if fmt == "csv":
+        render.emit_csv(data["rows"], [Col(k) for k in ISO_ROW_KEYS])
+        return
+    _print_iso(data)
+
+
+# --------------------------------------------------------------------------------- NREMT
+@app.command("nremt")
+def nremt(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(help="The member (id, email or badge).", show_default=False)],
+    level: Annotated[
+        str | None,
+        _opt("--level", help="The NCCP level (NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP). "
+             "Default: the highest that applies to the member."),
+    ] = None,
+    as_of: AsOfOpt = None,
+    format: FormatOpt = None,
+) -> None:
+    """A member's NREMT NCCP worksheet for the current cycle: the national, local and
+    individual components, the national topic minimums, the distributive (self-paced)
+    caps, and where every hour went. A member may see their own."""
+    from trainctl.queries import compliance as qc
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.reader() as (rd, actor):
+        day = as_of_date(ctx, as_of, rd)
+        e = qc.nremt_worksheet(rd, actor, member, as_of=day, level=level)
+    from trainctl.queries.reports import FACT_KEYS, worksheet
+
+    data = worksheet(e)
+    if fmt == "json":
+        render.emit_json(data)
+        return
+    if fmt == "csv":
+        render.emit_csv(data["facts"], [Col(k) for k in FACT_KEYS])
+        return
+    _print_worksheet(data)
+
+
+def _print_iso(data: dict[str, Any]) -> None:
+    """The items with their totals, then one line per member and item that applies."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from trainctl.domain.compliance import _h
+
+    out = render.console("out")
+    to_date = "" if data["complete_year"] else f", to {data['as_of']}"
+    edition = data["edition"] or "edition not recorded"
+    t = Table(
+        title=Text(f"ISO training {data['year']}{to_date} ({edition})", style="bold"),
+        title_justify="left", header_style="bold",
+    )  # fmt: skip
+    for name in ("Item", "Figure", "Members", "Met", "Hours", "Credit"):
+        t.add_column(name, overflow="fold", justify="right" if name in ("Members", "Met", "Credit") else "left")
+    for it in data["items"]:
+        credit = it["credit_percentage"]
+        t.add_row(
+            Text(f"{it['item']} — {it['name']}"), Text(it["figure"]), str(it["members"]),
+            str(it["met"]), f"{_h(it['hours'])} of {_h(it['target_hours'])} h",
+            "" if credit is None else f"{_h(credit)}%",
+        )  # fmt: skip
+    out.print(t)
+    m = Table(title=Text("Per member", style="bold"), title_justify="left", header_style="bold")
+    for name in ("Member", "Item", "Hours", "Figure", "Months met", "Status"):
+        m.add_column(name, overflow="fold")
+    for r in data["rows"]:
+        if r["status"] == "not_applicable":
+            continue
+        months = f"{r['periods_met']} of {r['periods']}" if r["periods"] is not None else ""
+        style = {"met": "green", "short": "red"}.get(r["status"], "")
+        m.add_row(
+            Text(r["member"]), Text(r["item"]), _h(r["value"]), f"{_h(r['target'])} h", months,
+            Text(r["status"].replace("_", " "), style=style),
+        )  # fmt: skip
+    out.print(m)
+
+
+def _print_worksheet(data: dict[str, Any]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from trainctl.domain.compliance import STATUS_WORDS, _h
+
+    out = render.console("out")
+    out.print(
+        Text(
+            f"NREMT NCCP worksheet: {data['member']}, {data['level']} ({data['requirement']})",
+            style="bold",
+        )
+    )
+    out.print(
+        Text(
+            f"Cycle {data['cycle_start']} – {data['cycle_end']} ({data['cycle']}); as of {data['as_of']}"
+        )
+    )
+    for note in data["notes"]:
+        out.print(Text(f"Note: {note}"))
+    c = Table(title=Text("Components", style="bold"), title_justify="left", header_style="bold")
+    for name in ("Component", "Minimum", "Counted", "Short", "Topics (counted/minimum)", "Self-paced", "Flow"):
+        c.add_column(name, overflow="fold")
+    for comp in data["components"]:
+        topics = ", ".join(f"{t['name']} {_h(t['filled'])}/{_h(t['minimum'])}" for t in comp["topics"])
+        cap = comp["distributive_cap"]
+        paced = f"{_h(comp['distributive_used'])} of {_h(cap)} h" if cap is not None else f"{_h(comp['distributive_used'])} h (no cap)"
+        flow = "; ".join(
+            [f"{_h(r['hours'])} h from {r['from']}" for r in comp["received"]]
+            + [f"{_h(s['hours'])} h on to {s['to']}" for s in comp["sent"]]
+            + ([f"{_h(comp['over_caps'])} h over caps"] if comp["over_caps"] else [])
+        )
+        c.add_row(
+            comp["name"], _h(comp["minimum"]), _h(comp["filled"]), _h(comp["short"]), topics,
+            paced, flow,
+        )  # fmt: skip
+    out.print(c)
+    f = Table(title=Text("Every hour", style="bold"), title_justify="left", header_style="bold")
+    for name in ("Date", "Course", "Category", "Hours", "Counted", "Where it went"):
+        f.add_column(name, overflow="fold")
+    for fact in data["facts"]:
+        f.add_row(
+            str(fact["date"] or ""), Text(f"#{fact['id']} {fact['course'] or fact['course_code'] or ''}"),
+            Text(fact["category"] or ""), _h(fact["hours"]), _h(fact["counted_hours"]),
+            Text(fact["where"]),
+        )  # fmt: skip
+    out.print(f if data["facts"] else Text("No NCCP hours in this cycle."))
+    if data["other_records"]:
+        out.print(
+            Text(
+                f"{data['other_records']} other training records in the cycle carry no NCCP "
+                "category (national/topic, local, individual): not shown (`trainctl requirement "
+                "explain` lists every one)."
+            )
+        )
+    for line in data["arithmetic"]:
+        out.print(Text(line))
+    out.print(Text(f"Status: {STATUS_WORDS[data['status']]} — {data['reason']}"))

@@ -1,0 +1,1253 @@
+"""Compliance (issue 9): ONE evaluator per member x requirement. Pure: no database, no I/O.
+
+`evaluate(member, requirement, as_of)` decides applicability, the window
+(domain/periods.py), which facts counted and which did not and why, the figure against
+the target (through domain/progress.py: `measure` and `allocate_hours`, the arithmetic
+program progress uses, never a second calculator) and the status. `explain_lines`
+renders an evaluation as text for `requirement explain`; `report compliance` shows the
+same `Evaluation`, so the two cannot disagree.
+
+Statuses, in the order they are decided:
+
+- ``not_applicable``: the member is not active, or the requirement names positions
+  (`required_positions`; empty = everyone) and the member holds none of them.
+- ``not_yet_due``, before the member's start: the hire date (or, for a requirement
+  anchored on the certification date or an NREMT cycle, the certification date) is after
+  the as-of date.
+- certification requirements (validity, not windows): ``met`` while a card with exactly
+  the requirement's credential code is valid on the as-of date (valid THROUGH its expiry
+  day; the card with the LATEST expiry decides, whatever the entry order); ``expired``
+  when the member held such a card and the latest one expired before the as-of date;
+  never held: like a one_time requirement (below).
+- everything else is judged on the figure in the current window:
+  - ``met``: the figure reaches the target (100%);
+  - recurring windows (monthly, quarterly, annual, biennial, NREMT cycles):
+    ``overdue`` when the PREVIOUS window closed short of its target and the member was
+    subject to all of it (hired on or before its first day), and the current one is not
+    met yet: the member carries a miss; else ``due_soon`` when the current window ends
+    within `due_soon_days` (default 30) of the as-of date; else ``not_yet_due``;
+  - one_time: ``overdue`` when its due date (anchor date + `time_limit_days`) has passed,
+    or when it has no due date at all (required now); else ``due_soon`` / ``not_yet_due``
+    by the days left;
+  - rolling N months: ``overdue`` (the figure must hold every day), except for a member
+    hired within the last N months, whose due date is hire date + N months - 1 day.
+
+A met requirement reports `good_through`: the last day it stays met without new facts
+(the window's end; a card's expiry; for rolling windows the day before the counted
+facts fall out far enough to drop the figure below target).
+
+Monthly (and quarterly) numeric requirements such as ISO company training (16 h a
+month) are judged per window, as above (the status is the current month's), and also for
+the year (`Evaluation.year`): each month of the year that has begun, the months met,
+the year's figure against 12 x the monthly target (192 h), and the pace (the monthly
+target x months begun). The year is the calendar year (or the anniversary year for an
+anchored requirement).
+
+Facts that count: dated on or before the as-of date (a fact dated later never counts),
+inside the window, completed (status None/"completed"/"passed"/"active"/...), not failed
+(status "failed" or `passed` False; for hours requirements a failed exam still counts the
+hours attended), and matching the requirement: hours by what the requirement counts and the allocation of their categories; courses,
+skills and checklist items by name (exact, ignoring case); certifications by credential code
+(exact, ignoring case: BLS never satisfies ACLS). NREMT NCCP requirements count one course
+once per cycle: a later completion of the same course code in the cycle is rejected.
+
+What counts is the credit feed's rule (domain/credit.py `credit_of`, one function): an
+hours requirement that names what it counts (`counts_courses`, `counts_training_types`,
+`counts_categories`, `counts_attendance`) takes only those training records (and shift
+hours when it counts attendance); a calls requirement that names call types takes only
+those calls. A requirement that names nothing of the kind (a registry requirement as
+imported: ISO, NREMT) takes every completed training record, and its hour categories, when
+it has some, decide by allocation which hours count.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import date, timedelta
+from functools import cached_property, lru_cache
+from typing import Any
+
+from trainctl.domain import credit as dc
+from trainctl.domain import periods as pd
+from trainctl.domain import progress as dp
+
+# statuses
+MET = "met"
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+EXPIRED = "expired"
+NOT_APPLICABLE = "not_applicable"
+NOT_YET_DUE = "not_yet_due"
+STATUSES = (MET, DUE_SOON, OVERDUE, EXPIRED, NOT_YET_DUE, NOT_APPLICABLE)
+
+# fact kinds
+TRAINING = "training"  # a training record: hours, a course completion
+CERTIFICATION = "certification"  # a card: credential code, expiry
+SKILL = "skill"  # a skill checkoff
+SHIFT = "shift"
+CALL = "call"
+CHECKLIST = "checklist"  # a checklist item checked off
+KINDS_FOR = {
+    "hours": (TRAINING,),
+    "courses": (TRAINING,),
+    "certification": (CERTIFICATION, TRAINING),
+    "skills_evaluation": (SKILL,),
+    "shifts": (SHIFT,),
+    "calls": (CALL,),
+    "checklist": (CHECKLIST,),
+}
+NUMERIC = frozenset({"hours", "shifts", "calls"})
+DONE_STATUSES = frozenset(
+    {"", "completed", "complete", "passed", "active", "valid", "attended", "checked"}
+)
+
+# verdict codes
+COUNTED = "counted"
+NO_DATE = "no_date"
+AFTER_AS_OF = "after_as_of"
+OUTSIDE_WINDOW = "outside_window"
+NOT_COMPLETED = "not_completed"
+NOT_PASSED = "not_passed"
+NO_HOURS = "no_hours"
+WRONG_COURSE = "wrong_course"
+WRONG_CREDENTIAL = "wrong_credential"
+WRONG_ITEM = "wrong_item"
+WRONG_CATEGORY = "wrong_category"
+NOT_COUNTED_HERE = "not_counted_here"  # not what the requirement counts (counts_*)
+OVER_DISTRIBUTIVE_CAP = "over_distributive_cap"
+OVER_CATEGORY_CAP = "over_category_cap"
+SURPLUS = "surplus"
+DUPLICATE = "duplicate"  # the same fact listed twice
+REPEAT_IN_CYCLE = "repeat_in_cycle"  # NREMT: one course counts once per cycle
+ALREADY_COUNTED = "already_counted"  # the same course / skill / item again in the window
+EXPIRED_RECORD = "expired"
+SUPERSEDED = "superseded"  # a card with an earlier expiry than the one that decides
+_SHARE_CODES = {
+    dp.NO_CATEGORY: WRONG_CATEGORY,
+    dp.OVER_DISTRIBUTIVE_CAP: OVER_DISTRIBUTIVE_CAP,
+    dp.OVER_CATEGORY_CAP: OVER_CATEGORY_CAP,
+    dp.SURPLUS: SURPLUS,
+}
+UNITS = {
+    "hours": "h",
+    "shifts": "shifts",
+    "calls": "calls",
+    "courses": "courses",
+    "skills_evaluation": "skills",
+    "checklist": "items",
+    "certification": "card",
+}
+ONE_DAY = timedelta(days=1)
+_Date = date  # Fact has a field named `date`
+
+
+# ------------------------------------------------------------------------------- inputs
+@dataclass(frozen=True)
+class Fact:
+    """One thing that happened to a member, as the evaluator needs it.
+
+    ``kind``: training / certification / skill / shift / call / checklist. ``date``: the
+    completion, issue, checkoff, shift or call date. ``category`` may carry the topic
+    ("national/airway") or leave it to ``topic``. ``skill`` names the skill checked off or
+    the checklist item. ``status`` None means completed. ``passed`` False: failed."""
+
+    kind: str
+    id: int | str
+    date: _Date | None
+    hours: float = 0.0
+    course_code: str | None = None
+    credential_code: str | None = None
+    expires_on: _Date | None = None
+    category: str | None = None
+    topic: str | None = None
+    self_paced: bool = False
+    status: str | None = None
+    skill: str | None = None
+    passed: bool | None = None
+    name: str | None = None  # what a report prints: course name, call number, ...
+    training_type: str | None = None  # a training record's type (what `counts_training_types` names)
+    call_type: str | None = None  # a call's type (what `counts_call_types` names)
+
+    # Derived once, when the fact is made (the evaluator reads them for every window).
+    credit_category: str | None = field(init=False, repr=False, compare=False)
+    status_key: str = field(init=False, repr=False, compare=False)
+    done: bool = field(init=False, repr=False, compare=False)
+    # What "what counts" (domain/credit.py `credit_of`) looks at: facts with the same
+    # signature are accepted or refused alike (a requirement decides once per signature).
+    signature: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name, value in self._derived().items():
+            object.__setattr__(self, name, value)
+
+    def _derived(self) -> dict[str, Any]:
+        topic, cat = self.topic, self.category
+        if topic and cat and "/" not in cat:
+            credit: str | None = f"{cat}/{topic}"
+        else:
+            credit = cat or (f"?/{topic}" if topic else None)
+        key = (self.status or "").strip().casefold()
+        return {
+            "credit_category": credit,
+            "status_key": key,
+            "done": key in DONE_STATUSES,
+            "signature": (
+                self.kind, self.hours > 0, self.course_code, self.training_type, cat, topic,
+                self.call_type, self.credential_code, self.skill,
+            ),
+        }  # fmt: skip
+
+    def as_credit(self) -> dp.Credit:
+        """The fact as an hours credit (made once: a fact counts toward many requirements)."""
+        credit = self.__dict__.get("_credit")
+        if credit is None:
+            credit = dp.Credit(
+                self.hours, self.credit_category, dp.DISTRIBUTIVE if self.self_paced else None
+            )
+            self.__dict__["_credit"] = credit
+        return credit
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Fact:
+        """`Fact(**values)` for bulk loads (a report reads tens of thousands of facts): the
+        same object, made without a frozen dataclass's per-field `object.__setattr__`."""
+        fact = object.__new__(cls)
+        data = fact.__dict__
+        data.update(_FACT_DEFAULTS)
+        data.update(values)
+        data.update(fact._derived())
+        return fact
+
+    @property
+    def label(self) -> str:
+        code = self.course_code or self.credential_code
+        what = self.name or self.skill or code or self.kind
+        extra = f" [{code}]" if code and code != what else ""
+        return f"#{self.id} {what}{extra}"
+
+
+_FACT_DEFAULTS = {
+    f.name: f.default for f in fields(Fact) if f.init and f.default is not MISSING
+}
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A member and everything recorded about them (the caller loads it)."""
+
+    id: int | None = None
+    name: str = ""
+    positions: tuple[str, ...] = ()
+    status: str = "active"
+    hire_date: date | None = None
+    certification_date: date | None = None
+    facts: tuple[Fact, ...] = ()
+
+    @cached_property
+    def unique(self) -> bool:
+        """No fact is listed twice (the same kind and id): the evaluator need not check."""
+        return len({(f.kind, f.id) for f in self.facts}) == len(self.facts)
+
+    @cached_property
+    def training_cards(self) -> tuple[tuple[Fact, ...], Mapping[str, tuple[Fact, ...]]]:
+        """Training records a certification requirement may look at: those that carry a
+        credential code or an expiry, and every record by its course code (folded)."""
+        cardlike: list[Fact] = []
+        by_raw: dict[str, list[Fact]] = {}
+        for f in self.by_kind.get(TRAINING, ()):
+            if f.credential_code or f.expires_on is not None:
+                cardlike.append(f)
+            if f.course_code:
+                by_raw.setdefault(f.course_code, []).append(f)
+        by_code: dict[str, list[Fact]] = {}
+        for raw, group in by_raw.items():  # a member has a few distinct codes: fold those
+            by_code.setdefault(_key(raw), []).extend(group)
+        return tuple(cardlike), {k: tuple(_sorted(v)) for k, v in by_code.items()}
+
+    @cached_property
+    def by_kind(self) -> Mapping[str, tuple[Fact, ...]]:
+        """The facts by kind, each in date order (then id)."""
+        out: dict[str, list[Fact]] = {}
+        for f in _sorted(self.facts):
+            out.setdefault(f.kind, []).append(f)
+        return {k: tuple(v) for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class RequirementSpec:
+    """A requirement as the evaluator needs it: the Requirement columns (models.py), with
+    the NREMT cycle end resolved (`cycle_end`, anchor ``cycle_end``)."""
+
+    name: str
+    requirement_type: str
+    id: int | None = None
+    frequency: str = "one_time"
+    period_months: int | None = None
+    period_anchor: str = "calendar"
+    cycle_end: pd.MonthDay | None = None
+    time_limit_days: int | None = None
+    required_positions: tuple[str, ...] = ()
+    required_hours: float | None = None
+    required_shifts: int | None = None
+    required_calls: int | None = None
+    required_courses: tuple[str, ...] = ()
+    credential_code: str | None = None
+    required_skills: tuple[str, ...] = ()
+    checklist_items: tuple[str, ...] = ()
+    hour_categories: tuple[dp.HourCategory, ...] = ()
+    registry_name: str | None = None
+    registry_code: str | None = None
+    source_document: str | None = None
+    once_per_cycle: bool = False  # one course counts once per window (NREMT NCCP)
+    # What counts (models.Requirement.counts_*; domain/credit.py): empty = not narrowed.
+    counts_courses: tuple[str, ...] = ()
+    counts_training_types: tuple[str, ...] = ()
+    counts_categories: tuple[str, ...] = ()
+    counts_call_types: tuple[str, ...] = ()
+    counts_attendance: bool = False
+
+    @classmethod
+    def of(cls, req: Any, *, local_content: bool = True) -> RequirementSpec:
+        """From a Requirement row (or anything with its attributes). NREMT NCCP levels get
+        their fixed cycle end (`periods.cycle_end_for`), the cycle anchor, one course once
+        per cycle, and the NCCP flow-on rule (`local_content`: the department's setting)."""
+        target = dp.Target.of(req, local_content=local_content)
+        registry = getattr(req, "registry_name", None)
+        code = getattr(req, "registry_code", None)
+        cycle_end = getattr(req, "cycle_end", None) or pd.cycle_end_for(registry, code)
+        return cls(
+            name=req.name,
+            requirement_type=req.requirement_type,
+            id=getattr(req, "id", None),
+            frequency=req.frequency or "one_time",
+            period_months=getattr(req, "period_months", None),
+            period_anchor="cycle_end" if cycle_end else (req.period_anchor or "calendar"),
+            cycle_end=cycle_end,
+            time_limit_days=getattr(req, "time_limit_days", None),
+            required_positions=tuple(getattr(req, "required_positions", None) or ()),
+            required_hours=target.required_hours,
+            required_shifts=target.required_shifts,
+            required_calls=target.required_calls,
+            required_courses=target.required_courses,
+            credential_code=target.credential_code,
+            required_skills=target.required_skills,
+            checklist_items=target.checklist_items,
+            hour_categories=target.hour_categories,
+            registry_name=registry,
+            registry_code=code,
+            source_document=getattr(req, "source_document", None),
+            once_per_cycle=cycle_end is not None,
+            counts_courses=tuple(getattr(req, "counts_courses", None) or ()),
+            counts_training_types=tuple(getattr(req, "counts_training_types", None) or ()),
+            counts_categories=tuple(getattr(req, "counts_categories", None) or ()),
+            counts_call_types=tuple(getattr(req, "counts_call_types", None) or ()),
+            counts_attendance=bool(getattr(req, "counts_attendance", False)),
+        )
+
+    @cached_property
+    def accepts(self) -> dc.Accepts | None:
+        """The credit feed's "what counts" when the requirement narrows it, else None
+        (every fact of the requirement's kinds is considered)."""
+        t = self.requirement_type
+        if t == "hours" and (
+            self.counts_courses or self.counts_training_types or self.counts_categories
+            or self.counts_attendance
+        ):
+            return dc.Accepts.of(self)
+        if t == "calls" and self.counts_call_types:
+            return dc.Accepts.of(self)
+        return None
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """The fact kinds this requirement reads (shift hours too for an hours requirement
+        that counts attendance)."""
+        if self.requirement_type == "hours" and self.counts_attendance:
+            return (TRAINING, SHIFT)
+        return KINDS_FOR.get(self.requirement_type, ())
+
+    @cached_property
+    def counts_memo(self) -> dict[tuple[Any, ...], bool]:
+        """`accepts` decisions by fact signature (see Fact.signature)."""
+        return {}
+
+    def counts(self, f: Fact) -> bool:
+        """Whether the requirement's "what counts" takes this fact (always, when it names
+        nothing): the credit feed's rule, `credit_of`, decided once per fact signature."""
+        acc = self.accepts
+        if acc is None:
+            return True
+        memo = self.counts_memo
+        key = f.signature
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = dc.credit_of(_source_fact(f), acc) is not None
+        return hit
+
+    def counts_text(self) -> str:
+        """What the requirement counts, in words (for a rejected fact's reason)."""
+        parts = []
+        if self.counts_courses:
+            parts.append("courses " + ", ".join(self.counts_courses))
+        if self.counts_training_types:
+            parts.append("training types " + ", ".join(self.counts_training_types))
+        if self.counts_categories:
+            parts.append("categories " + ", ".join(self.counts_categories))
+        if self.counts_attendance:
+            parts.append("shift hours")
+        if self.requirement_type == "calls" and self.counts_call_types:
+            parts.append("calls of type " + ", ".join(self.counts_call_types))
+        return "; ".join(parts)
+
+    @cached_property
+    def target(self) -> dp.Target:
+        return dp.Target(
+            requirement_type=self.requirement_type,
+            required_hours=self.required_hours,
+            required_shifts=self.required_shifts,
+            required_calls=self.required_calls,
+            required_courses=self.required_courses,
+            credential_code=self.credential_code,
+            required_skills=self.required_skills,
+            checklist_items=self.checklist_items,
+            hour_categories=self.hour_categories,
+        )
+
+    @cached_property
+    def period(self) -> pd.Period:
+        return pd.Period.of(
+            self.frequency,
+            self.period_months,
+            self.period_anchor,
+            cycle_end=self.cycle_end,
+            cycle_name=f"{self.registry_name} cycle" if self.registry_name else "cycle",
+            time_limit_days=self.time_limit_days,
+        )
+
+    @property
+    def label(self) -> str:
+        return f"{self.registry_code} — {self.name}" if self.registry_code else self.name
+
+    @property
+    def unit(self) -> str:
+        return UNITS.get(self.requirement_type, "")
+
+
+# ------------------------------------------------------------------------------ outputs
+@dataclass(frozen=True)
+class Verdict:
+    """One fact and what became of it. `amount`: what it counted for (hours; 1 for a
+    shift, call, course, skill, item or card); `parts`: for hours, where they went."""
+
+    fact: Fact
+    counted: bool
+    code: str
+    reason: str
+    amount: float = 0.0
+    parts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Figure:
+    """The figure of one window against the target."""
+
+    window: pd.Window
+    value: float
+    target: float | None
+    percentage: float
+    met: bool
+    label: str = ""  # "March 2025"
+
+
+@dataclass(frozen=True)
+class YearFigure:
+    """A monthly (quarterly) numeric requirement judged for the year: each month that has
+    begun by the as-of date, and the year's total against 12 (4) x the monthly target."""
+
+    window: pd.Window
+    value: float
+    target: float
+    percentage: float
+    met: bool
+    periods: tuple[Figure, ...]
+    pace: float  # the monthly target x the months begun
+
+    @property
+    def periods_met(self) -> int:
+        return sum(1 for f in self.periods if f.met)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    member: MemberFacts
+    requirement: RequirementSpec
+    as_of: date
+    status: str
+    reason: str  # the status in words
+    window: pd.Window | None = None
+    window_label: str = ""
+    previous_window: pd.Window | None = None
+    due: date | None = None
+    value: float = 0.0
+    target: float | None = None
+    percentage: float = 0.0
+    verdicts: tuple[Verdict, ...] = ()
+    allocation: dp.Allocation | None = None
+    previous: Figure | None = None  # the previous window's figure (what `overdue` looks at)
+    year: YearFigure | None = None
+    good_through: date | None = None
+    notes: tuple[str, ...] = ()  # what was assumed (an unknown hire date, ...)
+
+    @property
+    def applicable(self) -> bool:
+        return self.status != NOT_APPLICABLE
+
+    @property
+    def met(self) -> bool:
+        return self.status == MET
+
+    @property
+    def counted(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if v.counted)
+
+    @property
+    def rejected(self) -> tuple[Verdict, ...]:
+        return tuple(v for v in self.verdicts if not v.counted)
+
+
+# --------------------------------------------------------------------------- the rules
+def applies(member: MemberFacts, requirement: RequirementSpec) -> str | None:
+    """None when the requirement applies to the member, else why not."""
+    if (member.status or "").casefold() != "active":
+        return f"the member is {member.status or 'not active'}"
+    wanted = {p.strip().casefold() for p in requirement.required_positions if p}
+    if not wanted:
+        return None
+    held = {p.strip().casefold() for p in member.positions if p}
+    if wanted & held:
+        return None
+    return (
+        f"applies to {', '.join(sorted(wanted))}; the member holds "
+        f"{', '.join(sorted(held)) or 'no position'}"
+    )
+
+
+def _h(x: float | None) -> str:
+    return "?" if x is None else f"{round(x, 2):g}"
+
+
+def _days(a: date, b: date) -> str:
+    n = (b - a).days
+    return "today" if n == 0 else f"{n} day{'s' if abs(n) != 1 else ''}"
+
+
+def _key(text: str | None) -> str:
+    return (text or "").strip().casefold()
+
+
+@dataclass
+class _Judgement:
+    verdicts: list[Verdict] = field(default_factory=list)
+    value: float = 0.0
+    percentage: float = 0.0
+    allocation: dp.Allocation | None = None
+    counted: list[Fact] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return self.percentage >= 100
+
+
+def _day(f: Fact) -> date:
+    return f.date or date.min
+
+
+def _sorted(facts: Iterable[Fact]) -> list[Fact]:
+    return sorted(facts, key=lambda f: (f.date or date.min, str(f.id)))
+
+
+def _judge(
+    spec: RequirementSpec,
+    facts: Iterable[Fact],
+    window: pd.Window,
+    as_of: date,
+    cycle: str,
+    detail: bool = True,
+    unique: bool = False,
+) -> _Judgement:
+    """Which facts (in date order) count in `window` as of `as_of`, and the figure:
+    `progress.measure`, or `progress.allocate_hours` for hours with categories. Without
+    `detail` only the figure and the counted facts come back (no verdicts): the same
+    figure, faster."""
+    target = spec.target
+    kind = spec.requirement_type
+    j = _Judgement()
+    # Without detail, and when no fact is listed twice (a duplicate outside the window
+    # must still hide its twin inside it), only the window's facts up to the as-of date
+    # are looked at (bisected: facts come in date order).
+    quick = not detail and unique
+    if quick:
+        last = as_of if window.end is None else min(window.end, as_of)
+        first = window.start or date.min
+        ordered = facts if isinstance(facts, list | tuple) else list(facts)
+        lo = bisect_left(ordered, first, key=_day)
+        hi = bisect_right(ordered, last, lo=lo, key=_day)
+        facts = ordered[lo:hi]
+    seen: set[tuple[str, int | str]] = set()
+    first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
+    accepted: list[Fact] = []
+    items = {_key(i): i for i in target.items}
+    if quick and kind in NUMERIC and not spec.once_per_cycle:
+        # The same tests as the loop below, in one pass and without the words (the matrix
+        # judges thousands of cells): completed, not failed, what the requirement counts,
+        # with hours for an hours requirement.
+        counts, is_hours = spec.counts, kind == "hours"
+        accepted = [
+            f for f in facts
+            if f.date is not None and f.done and (is_hours or f.passed is not False)
+            and counts(f) and (not is_hours or f.hours > 0)
+        ]  # fmt: skip
+        facts = ()
+
+    def reject(f: Fact, code: str, reason: str) -> None:
+        j.verdicts.append(Verdict(f, False, code, reason))
+
+    # Reasons are written only with `detail` (the matrix needs the figure, not the words).
+    for f in facts:  # in date order
+        ident = (f.kind, f.id)
+        if ident in seen:
+            if detail:
+                reject(f, DUPLICATE, "listed twice: counted once")
+            continue
+        seen.add(ident)
+        if not quick:  # (else the bisection kept only the window's facts)
+            if f.date is None:
+                if detail:
+                    reject(f, NO_DATE, "no date")
+                continue
+            if f.date > as_of:
+                if detail:
+                    reject(f, AFTER_AS_OF, f"dated {f.date}, after the as-of date {as_of}")
+                continue
+            if f.date not in window:
+                if detail:
+                    reject(f, OUTSIDE_WINDOW, f"dated {f.date}, outside the window {window}")
+                continue
+        elif f.date is None:
+            continue
+        if f.status_key == "failed" or (f.passed is False and kind != "hours"):
+            if detail:
+                reject(f, NOT_PASSED, "not passed")
+            continue
+        if not f.done:
+            if detail:
+                reject(f, NOT_COMPLETED, f"not completed (status '{f.status}')")
+            continue
+        if not spec.counts(f):
+            if detail:
+                reject(
+                    f, NOT_COUNTED_HERE, f"not what this requirement counts ({spec.counts_text()})"
+                )
+            continue
+        if kind == "hours":
+            if f.hours <= 0:
+                if detail:
+                    reject(f, NO_HOURS, "no hours recorded")
+                continue
+            code = _key(f.course_code) if spec.once_per_cycle else ""
+            if code:
+                if code in first_of:
+                    if detail:
+                        reject(
+                            f, REPEAT_IN_CYCLE,
+                            f"a repeat of {f.course_code} (counted on {first_of[code].date}): "
+                            f"one course counts once per {cycle}",
+                        )  # fmt: skip
+                    continue
+                first_of[code] = f
+            accepted.append(f)
+            continue
+        if kind in ("shifts", "calls"):
+            accepted.append(f)
+            continue
+        # set-valued: courses, skills, checklist items
+        name = f.course_code if kind == "courses" else f.skill
+        matched = items.get(_key(name))
+        if matched is None:
+            if detail and kind == "courses":
+                reject(
+                    f, WRONG_COURSE,
+                    f"course {name or '(no code)'} is not one of {', '.join(target.items)}",
+                )  # fmt: skip
+            elif detail:
+                what = "skill" if kind == "skills_evaluation" else "item"
+                reject(f, WRONG_ITEM, f"{what} {name!r} is not one of {', '.join(target.items)}")
+            continue
+        if kind == "skills_evaluation" and not _passed(f):
+            if detail:
+                reject(f, NOT_PASSED, "no pass recorded")
+            continue
+        if f.expires_on is not None and f.expires_on < as_of:
+            if detail:
+                reject(f, EXPIRED_RECORD, f"expired on {f.expires_on}")
+            continue
+        if _key(matched) in first_of:
+            if detail:
+                reject(
+                    f, ALREADY_COUNTED,
+                    f"{matched} already counted ({first_of[_key(matched)].date})",
+                )  # fmt: skip
+            continue
+        first_of[_key(matched)] = f
+        accepted.append(f)
+
+    # the figure, through the progress arithmetic
+    if kind == "hours":
+        credits = [f.as_credit() for f in accepted]
+        if target.hour_categories:
+            a = dp.allocate_hours(target.required_hours, target.hour_categories, credits)
+            j.allocation = a
+            j.value, j.percentage = a.value, a.percentage
+            if not detail:
+                counted = a.counted_by_credit()
+                j.counted = [f for i, f in enumerate(accepted) if counted.get(i, 0.0) > 1e-9]
+                return j
+            by_credit: dict[int, list[dp.Share]] = {}
+            for s in a.shares:
+                by_credit.setdefault(s.credit, []).append(s)
+            for i, f in enumerate(accepted):
+                shares = by_credit.get(i, [])
+                hours = sum(s.hours for s in shares if s.counted)
+                parts = tuple(f"{_h(s.hours)} h {s.note}" for s in shares)
+                if hours > 1e-9:
+                    j.verdicts.append(
+                        Verdict(f, True, COUNTED, "; ".join(parts), round(hours, 4), parts)
+                    )
+                    j.counted.append(f)
+                else:
+                    worst = next((s for s in shares if not s.counted), None)
+                    code = _SHARE_CODES.get(worst.reason, SURPLUS) if worst else SURPLUS
+                    j.verdicts.append(Verdict(f, False, code, "; ".join(parts), 0.0, parts))
+        else:
+            j.value, j.percentage = dp.measure(target, credits)
+            j.counted = accepted
+            if detail:
+                j.verdicts += [Verdict(f, True, COUNTED, f"{_h(f.hours)} h", f.hours) for f in accepted]
+    elif kind in ("shifts", "calls"):
+        j.value, j.percentage = dp.measure(target, [dp.Credit(1.0) for _ in accepted])
+        j.counted = accepted
+        if detail:
+            j.verdicts += [Verdict(f, True, COUNTED, f"1 {kind[:-1]}", 1.0) for f in accepted]
+    else:
+        credits = []
+        for f in accepted:
+            name = items[_key(f.course_code if kind == "courses" else f.skill)]
+            credits.append(dp.Credit(1.0, None, name))
+            j.verdicts.append(Verdict(f, True, COUNTED, f"{name} done", 1.0))
+            j.counted.append(f)
+        j.value, j.percentage = dp.measure(target, credits)
+    if not detail:
+        j.verdicts = []
+    j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
+    return j
+
+
+_SOURCE_TYPES = {
+    TRAINING: "training_record",
+    CERTIFICATION: "certification",
+    SKILL: "skill_checkoff",
+    SHIFT: "shift",
+    CALL: "call",
+}
+
+
+def _source_fact(f: Fact) -> dc.Fact:
+    """The fact as the credit feed sees it, so `credit_of` decides what counts (one rule)."""
+    assert f.date is not None
+    return dc.Fact(
+        _SOURCE_TYPES.get(f.kind, f.kind), str(f.id), 0, f.date, hours=f.hours,
+        course_code=f.course_code, training_type=f.training_type, category=f.category,
+        topic=f.topic, self_paced=f.self_paced, credential=f.credential_code,
+        expires_on=f.expires_on, skill=f.skill, call_type=f.call_type,
+    )  # fmt: skip
+
+
+def _passed(f: Fact) -> bool:
+    """A skill checkoff counts only when it says it was passed."""
+    return f.passed if f.passed is not None else _key(f.status) == "passed"
+
+
+def _card_code(f: Fact) -> str | None:
+    return f.credential_code or (f.course_code if f.kind == TRAINING else None)
+
+
+def _certification(
+    member: MemberFacts, spec: RequirementSpec, as_of: date, due_soon_days: int
+) -> Evaluation:
+    wanted = [c for c in (spec.credential_code, *spec.required_courses) if c]
+    keys = {_key(c) for c in wanted}
+    shown = " or ".join(wanted) or "(no credential code)"
+    verdicts: list[Verdict] = []
+    cards: list[Fact] = []
+    seen: set[tuple[str, str]] = set()
+    cardlike, by_code = member.training_cards
+    records = [*cardlike]  # a plain training record is no card: not worth a line
+    for k in keys:
+        records += [f for f in by_code.get(k, ()) if not (f.credential_code or f.expires_on)]
+    for f in _sorted((*member.by_kind.get(CERTIFICATION, ()), *records)):
+        code = _card_code(f)
+        ident = (f.kind, str(f.id))
+        if ident in seen:
+            verdicts.append(Verdict(f, False, DUPLICATE, "listed twice: counted once"))
+            continue
+        seen.add(ident)
+        if code is None or _key(code) not in keys:
+            reason = f"{code or 'no credential code'} is not {shown} (codes must match exactly)"
+            verdicts.append(Verdict(f, False, WRONG_CREDENTIAL, reason))
+        elif f.date is not None and f.date > as_of:
+            verdicts.append(
+                Verdict(f, False, AFTER_AS_OF, f"issued {f.date}, after the as-of date {as_of}")
+            )
+        elif not f.done:
+            verdicts.append(Verdict(f, False, NOT_COMPLETED, f"status '{f.status}'"))
+        elif f.passed is False:
+            verdicts.append(Verdict(f, False, NOT_PASSED, "not passed"))
+        else:
+            cards.append(f)
+    label = f"a {shown} card valid on {as_of}"
+    common: dict[str, Any] = {"window_label": label, "target": 1.0}
+    if cards:
+        decisive = max(
+            cards, key=lambda f: (f.expires_on or date.max, f.date or date.min, str(f.id))
+        )
+        exp = decisive.expires_on
+        valid = exp is None or exp >= as_of
+        for f in cards:
+            if f is decisive:
+                if valid:
+                    verdicts.append(
+                        Verdict(
+                            f,
+                            True,
+                            COUNTED,
+                            f"valid through {exp}" if exp else "valid, no expiry",
+                            1.0,
+                        )
+                    )
+                else:
+                    verdicts.append(Verdict(f, False, EXPIRED_RECORD, f"expired on {exp}"))
+            else:
+                verdicts.append(
+                    Verdict(
+                        f,
+                        False,
+                        SUPERSEDED,
+                        f"the card expiring {exp or 'never'} decides (latest expiry)",
+                    )
+                )
+        verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
+        if valid:
+            reason = (
+                f"{_card_code(decisive)} valid through {exp}"
+                if exp
+                else f"{_card_code(decisive)} held, no expiry"
+            )
+            return Evaluation(
+                member, spec, as_of, MET, reason, value=1.0, percentage=100.0,
+                verdicts=tuple(verdicts), good_through=exp, **common,
+            )  # fmt: skip
+        assert exp is not None
+        return Evaluation(
+            member, spec, as_of, EXPIRED, f"{_card_code(decisive)} expired on {exp}",
+            verdicts=tuple(verdicts), **common,
+        )  # fmt: skip
+    base = (
+        member.certification_date
+        if spec.period_anchor == "certification_date"
+        else member.hire_date
+    )
+    due = base + timedelta(days=spec.time_limit_days) if base and spec.time_limit_days else None
+    status, reason = _one_time_status(due, as_of, due_soon_days, f"no {shown} card on file")
+    return Evaluation(
+        member, spec, as_of, status, reason, due=due, verdicts=tuple(verdicts), **common
+    )
+
+
+def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tuple[str, str]:
+    if due is None:
+        return OVERDUE, f"{what}; required now (no deadline set)"
+    if as_of > due:
+        return OVERDUE, f"{what}; due {due} ({_days(due, as_of)} ago)"
+    if (due - as_of).days <= soon:
+        return DUE_SOON, f"{what}; due {due} ({_days(as_of, due)} left)"
+    return NOT_YET_DUE, f"{what}; due {due} ({_days(as_of, due)} left)"
+
+
+def _card_expiry(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | None:
+    """The member's current card for a cycle requirement when the facts hold it: a
+    certification whose credential code is the requirement's registry code (NREMT-EMT),
+    issued on or before the as-of date; the latest expiry decides."""
+    if not spec.registry_code:
+        return None
+    code = _key(spec.registry_code)
+    exps = [
+        f.expires_on
+        for f in member.by_kind.get(CERTIFICATION, ())
+        if _key(f.credential_code) == code and f.expires_on is not None and f.done
+        and (f.date is None or f.date <= as_of)
+    ]  # fmt: skip
+    return max((e for e in exps if e is not None), default=None)
+
+
+def _scaled(spec: RequirementSpec, factor: float) -> RequirementSpec:
+    """The requirement with its figures multiplied (a month's 16 h -> a year's 192 h)."""
+
+    def x(v: float | None) -> float | None:
+        return None if v is None else v * factor
+
+    cats = tuple(
+        replace(
+            c,
+            min_hours=c.min_hours * factor,
+            max_hours=x(c.max_hours),
+            distributive_max_hours=x(c.distributive_max_hours),
+            topics=tuple((t, m * factor) for t, m in c.topics),
+        )
+        for c in spec.hour_categories
+    )
+    return replace(
+        spec,
+        required_hours=x(spec.required_hours),
+        required_shifts=round(spec.required_shifts * factor) if spec.required_shifts else None,
+        required_calls=round(spec.required_calls * factor) if spec.required_calls else None,
+        hour_categories=cats,
+    )
+
+
+def _good_through_rolling(
+    spec: RequirementSpec, counted: Sequence[Fact], as_of: date, cycle: str
+) -> date | None:
+    """The last day a met rolling requirement stays met if nothing new is recorded."""
+    n = spec.period.months
+    assert n is not None
+
+    def leaves(d: date) -> date:  # the first day whose window no longer holds date d
+        t = pd.add_months(d, n)
+        while pd.add_months(t, -n) < d:
+            t += ONE_DAY
+        while pd.add_months(t - ONE_DAY, -n) >= d:
+            t -= ONE_DAY
+        return t
+
+    for t in sorted({leaves(f.date) for f in counted if f.date is not None}):
+        if t <= as_of:
+            continue
+        start = pd.add_months(t, -n) + ONE_DAY
+        j = _judge(spec, counted, pd.Window(start, t), t, cycle, detail=False)
+        if not j.met:
+            return t - ONE_DAY
+    return None
+
+
+_NO_ANCHORS = pd.Anchors()
+
+
+def _windows(period: pd.Period, as_of: date, anchors: pd.Anchors) -> pd.Windows:
+    """periods.windows, shared by every member whose windows do not hang on their own
+    dates (calendar windows: the same for a whole department)."""
+    if period.anchor == "calendar" and period.frequency != "one_time":
+        anchors = _NO_ANCHORS
+    return _windows_cached(period, as_of, anchors)
+
+
+@lru_cache(maxsize=4096)
+def _windows_cached(period: pd.Period, as_of: date, anchors: pd.Anchors) -> pd.Windows:
+    return pd.windows(period, as_of, anchors)
+
+
+def evaluate(
+    member: MemberFacts,
+    requirement: RequirementSpec,
+    as_of: date,
+    *,
+    due_soon_days: int = 30,
+    card_expires_on: date | None = None,
+    detail: bool = True,
+    with_year: bool | None = None,
+) -> Evaluation:
+    """The one evaluator: member x requirement as of a date (see the module docstring).
+
+    `detail=False` (the compliance matrix) leaves out the verdicts and, unless
+    `with_year`, the year of a monthly requirement; status, figures and dates are the
+    same as with `detail` (what `requirement explain` shows).
+
+    `card_expires_on`: the expiry of the member's current card for a fixed-cycle
+    requirement (NREMT), when the caller knows it; else it is looked up in the member's
+    certification facts (credential code = the requirement's registry code); else the
+    cycle follows the certification date (periods.cycle_end_reference)."""
+    spec = requirement
+    why_not = applies(member, spec)
+    if why_not is not None:
+        return Evaluation(member, spec, as_of, NOT_APPLICABLE, why_not)
+    if member.hire_date is not None and member.hire_date > as_of:
+        return Evaluation(
+            member, spec, as_of, NOT_YET_DUE, f"hired on {member.hire_date}, after the as-of date"
+        )
+    if spec.requirement_type == "certification":
+        e = _certification(member, spec, as_of, due_soon_days)
+        return e if detail else replace(e, verdicts=())
+
+    period = spec.period
+    card = card_expires_on
+    if period.anchor == "cycle_end" and card is None:
+        card = _card_expiry(member, spec, as_of)
+    anchors = pd.Anchors(member.hire_date, member.certification_date, card)
+    ws = _windows(period, as_of, anchors)
+    notes = (ws.assumed,) if ws.assumed else ()
+    if period.anchor in ("certification_date", "cycle_end") and (
+        member.certification_date is not None and member.certification_date > as_of
+    ):
+        return Evaluation(
+            member, spec, as_of, NOT_YET_DUE,
+            f"certified on {member.certification_date}, after the as-of date",
+        )  # fmt: skip
+    cycle = ws.label if period.anchor == "cycle_end" else "window"
+    kinds = spec.kinds
+    facts: Sequence[Fact] = (
+        member.by_kind.get(kinds[0], ())
+        if len(kinds) == 1
+        else _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
+    )
+    j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
+    target = spec.target.target_value
+    unit = spec.unit
+    figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
+    common: dict[str, Any] = {
+        "window": ws.current, "window_label": ws.label, "previous_window": ws.previous,
+        "due": ws.due, "value": j.value, "target": target, "percentage": j.percentage,
+        "verdicts": tuple(j.verdicts), "allocation": j.allocation, "notes": notes,
+    }  # fmt: skip
+
+    year = None
+    wants_year = detail if with_year is None else with_year
+    if wants_year and period.frequency in ("monthly", "quarterly") and spec.target.is_numeric:
+        year = _year(spec, facts, as_of, anchors, cycle)
+
+    previous = None
+    if period.tiles and ws.previous is not None and (detail or not j.met):
+        assert ws.previous.start is not None and ws.previous.end is not None
+        if member.hire_date is None or member.hire_date <= ws.previous.start:
+            pj = _judge(
+                spec, facts, ws.previous, ws.previous.end, cycle, detail=False, unique=member.unique
+            )
+            previous = Figure(ws.previous, pj.value, target, pj.percentage, pj.met)
+
+    if j.met:
+        if period.frequency == "rolling":
+            good = _good_through_rolling(spec, j.counted, as_of, cycle)
+        else:
+            good = ws.current.end
+        return Evaluation(
+            member, spec, as_of, MET, f"met: {figure}", good_through=good,
+            previous=previous, year=year, **common,
+        )  # fmt: skip
+
+    if period.frequency == "one_time":
+        status, reason = _one_time_status(ws.due, as_of, due_soon_days, f"not met: {figure}")
+    elif period.frequency == "rolling":
+        n = period.months
+        assert n is not None and ws.current.start is not None
+        hired = member.hire_date
+        if hired is not None and hired > ws.current.start:
+            due = pd.add_months(hired, n) - ONE_DAY
+            common["due"] = due
+            status, reason = _one_time_status(due, as_of, due_soon_days, f"not met: {figure}")
+        else:
+            status, reason = OVERDUE, f"not met in the last {n} months: {figure}"
+    else:
+        assert ws.due is not None
+        left = (ws.due - as_of).days
+        if previous is not None and not previous.met:
+            status = OVERDUE
+            reason = (
+                f"the previous window ({previous.window}) closed at {_h(previous.value)} of "
+                f"{_h(target)} {unit}, and this one is not met yet: {figure}"
+            )
+        elif left <= due_soon_days:
+            status, reason = (
+                DUE_SOON,
+                f"not met: {figure}; the window ends {ws.due} ({_days(as_of, ws.due)} left)",
+            )
+        else:
+            status, reason = (
+                NOT_YET_DUE,
+                f"not met yet: {figure}; due {ws.due} ({_days(as_of, ws.due)} left)",
+            )
+    return Evaluation(member, spec, as_of, status, reason, previous=previous, year=year, **common)
+
+
+def _year(
+    spec: RequirementSpec, facts: Sequence[Fact], as_of: date, anchors: pd.Anchors, cycle: str
+) -> YearFigure:
+    period = spec.period
+    assert period.months is not None
+    anchor = period.anchor if period.anchor in ("hire_date", "certification_date") else "calendar"
+    yw = pd.windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
+    assert yw.start is not None and yw.end is not None
+    figures = []
+    facts = [f for f in facts if f.date is not None and f.date in yw]
+    for w in pd.windows_between(period, yw.start, min(yw.end, as_of), anchors):
+        sub = _judge(spec, facts, w, as_of, cycle, detail=False)
+        label = pd.windows(period, w.start, anchors).label if w.start else ""
+        figures.append(
+            Figure(w, sub.value, spec.target.target_value, sub.percentage, sub.met, label)
+        )
+    factor = 12 / period.months
+    annual = _scaled(spec, factor)
+    yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
+    per = spec.target.target_value or 0.0
+    return YearFigure(
+        window=yw,
+        value=yj.value,
+        target=annual.target.target_value or 0.0,
+        percentage=yj.percentage,
+        met=yj.met,
+        periods=tuple(figures),
+        pace=round(per * len(figures), 4),
+    )
+
+
+def evaluate_all(
+    members: Iterable[MemberFacts],
+    requirements: Sequence[RequirementSpec],
+    as_of: date,
+    *,
+    due_soon_days: int = 30,
+    detail: bool = False,
+) -> list[Evaluation]:
+    """The member x requirement matrix (`report compliance`), member by member; each cell
+    is `evaluate` (without the verdicts unless `detail`), so a cell and `requirement
+    explain` for the same member, requirement and date always agree."""
+    return [
+        evaluate(m, r, as_of, due_soon_days=due_soon_days, detail=detail)
+        for m in members
+        for r in requirements
+    ]
+
+
+# ------------------------------------------------------------------------------ explain
+STATUS_WORDS = {
+    MET: "MET",
+    DUE_SOON: "DUE SOON",
+    OVERDUE: "OVERDUE",
+    EXPIRED: "EXPIRED",
+    NOT_APPLICABLE: "NOT APPLICABLE",
+    NOT_YET_DUE: "NOT YET DUE",
+}
+
+
+def _fact_line(v: Verdict) -> str:
+    f = v.fact
+    when = f.date.isoformat() if f.date else "(no date)"
+    size = f"  {_h(f.hours)} h" if f.kind == TRAINING and f.hours else ""
+    exp = f"  expires {f.expires_on}" if f.kind == CERTIFICATION and f.expires_on else ""
+    tags = " (self-paced)" if f.self_paced else ""
+    cat = f"  {f.credit_category}" if f.credit_category else ""
+    return f"  {when}  {f.label}{cat}{size}{tags}{exp}: {v.reason}"
+
+
+def arithmetic_lines(e: Evaluation) -> list[str]:
+    """The sum to the percentage, e.g. '12.5 h of 20 h national + 5 h of 10 h local + ...
+    = 22 h of 40 h = 55%'."""
+    a = e.allocation
+    if a is None:
+        if e.target is None:
+            return [f"{_h(e.value)} {e.requirement.unit}: the requirement sets no target"]
+        return [f"{_h(e.value)} of {_h(e.target)} {e.requirement.unit} = {_h(e.percentage)}%"]
+    lines = []
+    parts = []
+    for c in a.categories:
+        detail = []
+        if c.topics:
+            detail.append(", ".join(f"{t.name} {_h(t.filled)}/{_h(t.minimum)}" for t in c.topics))
+        if c.received:
+            detail.append(", ".join(f"{_h(h)} h from {src}" for src, h in c.received))
+        if c.sent:
+            detail.append(", ".join(f"{_h(h)} h on to {dst}" for dst, h in c.sent))
+        if c.distributive_cap is not None:
+            detail.append(
+                f"self-paced {_h(c.distributive_used)} of {_h(c.distributive_cap)} h allowed"
+            )
+        if c.capped:
+            detail.append(f"{_h(c.capped)} h over its caps")
+        extra = f" ({'; '.join(detail)})" if detail else ""
+        lines.append(f"  {c.name}: {_h(c.filled)} h of {_h(c.minimum)} h{extra}")
+        parts.append(f"{_h(c.filled)} h of {_h(c.minimum)} h {c.name}")
+    if a.remainder > 0:
+        lines.append(f"  other hours: {_h(a.remainder_filled)} h of {_h(a.remainder)} h")
+        parts.append(f"{_h(a.remainder_filled)} h of {_h(a.remainder)} h other")
+    lines.append(
+        f"  {' + '.join(parts)} = {_h(a.value)} h of {_h(a.target)} h = {_h(a.percentage)}%"
+    )
+    return lines
+
+
+def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
+    """`requirement explain`: the window, every fact counted or rejected with the reason,
+    the arithmetic and the status, as plain text lines (the CLI only prints them).
+    `every=False` folds the facts dated outside the window into one line (their count and
+    dates): a year of weekly drills would otherwise bury a monthly requirement's lines."""
+    r, m = e.requirement, e.member
+    out = [r.label]
+    who = m.name or (f"member #{m.id}" if m.id is not None else "member")
+    out.append(f"Member: {who} ({', '.join(m.positions) or 'no position'}); as of {e.as_of}")
+    if r.required_positions:
+        out.append(f"Applies to: {', '.join(r.required_positions)}")
+    if r.source_document:
+        out.append(f"Source: {r.source_document}")
+    if e.status == NOT_APPLICABLE:
+        out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}")
+        return out
+    if e.window is not None:
+        due = f"; due {e.due}" if e.due else ""
+        out.append(f"Window {e.window} ({e.window_label}){due}")
+    elif e.window_label:
+        out.append(f"Needs {e.window_label}")
+    out.extend(f"Note: {n}" for n in e.notes)
+    counted, rejected = e.counted, e.rejected
+    out.append(f"Counted ({len(counted)}):" if counted else "Counted: nothing")
+    out.extend(_fact_line(v) for v in counted)
+    outside = [] if every else [v for v in rejected if v.code == OUTSIDE_WINDOW]
+    if outside:
+        rejected = tuple(v for v in rejected if v.code != OUTSIDE_WINDOW)
+    if rejected:
+        out.append(f"Not counted ({len(rejected)}):")
+        out.extend(_fact_line(v) for v in rejected)
+    if outside:
+        days = [v.fact.date for v in outside if v.fact.date is not None]
+        span = f", dated {min(days)} … {max(days)}" if days else ""
+        out.append(f"Outside the window: {len(outside)} more{span} (--all lists them)")
+    if r.requirement_type != "certification":
+        out.append("Arithmetic:")
+        out.extend(arithmetic_lines(e))
+    if e.previous is not None:
+        p = e.previous
+        state = "met" if p.met else "not met"
+        out.append(
+            f"Previous window {p.window}: {_h(p.value)} of {_h(p.target)} {r.unit} ({state})"
+        )
+    if e.year is not None:
+        y = e.year
+        each = "months" if r.frequency == "monthly" else "quarters"
+        out.append(
+            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {r.unit} = {_h(y.percentage)}%; "
+            f"{y.periods_met} of {len(y.periods)} {each} met; pace {_h(y.pace)} {r.unit}"
+        )
+        for f in y.periods:
+            short = "" if f.met else " (short)"
+            out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {r.unit}{short}")
+    good = f"; good through {e.good_through}" if e.met and e.good_through else ""
+    out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}{good}")
+    return out

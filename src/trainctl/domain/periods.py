@@ -1,0 +1,389 @@
+"""Periods and windows for recurring requirements (DESIGN §3, issue 9): pure, no database.
+
+For a requirement's frequency and anchor, a member's anchor dates and an as-of date this
+module answers: the current window, the previous window and the due date.
+
+Windows include BOTH end days: ``Window(2025-04-01, 2027-03-31)`` holds a record dated
+2025-04-01 and one dated 2027-03-31, and a record dated 2027-04-01 belongs to the next
+window. (Issue 9 supersedes DESIGN §3's half-open ``[start, end)`` wording; a closed window
+is what a training officer reads on a report, so the code uses the same.) The as-of date
+always lies inside its current window. A record dated after the as-of date never counts:
+that is the evaluator's rule (domain/compliance.py), not the window's, because the current
+window usually runs past the as-of date.
+
+Frequencies (``biannual`` in imported files means biennial, as in the spec's data):
+
+- ``monthly`` 1, ``quarterly`` 3, ``annual`` 12, ``biennial`` 24 months: windows that tile
+  time without gap or overlap. Anchors:
+  - ``calendar``: calendar months, quarters (Jan/Apr/Jul/Oct) and years; biennial windows
+    are pairs of calendar years starting on 1 January of an EVEN year (2024-2025,
+    2026-2027). In general a calendar window of N months starts on a month whose index
+    counted from January 2000 is a multiple of N.
+  - ``hire_date`` / ``certification_date``: anniversaries. Window k starts on
+    ``add_months(anchor, k * N)`` (always computed from the anchor itself, never from the
+    previous anniversary, so a 31 January anchor gives 28/29 February then 31 March) and
+    ends the day before the next one. An anniversary of 29 February falls on 28 February
+    in common years (month arithmetic clamps to the month's end), so the window that
+    starts on 28 February 2025 ends on 27 February 2026, and the one starting on
+    28 February 2027 ends on 28 February 2028 (the 2028 anniversary is 29 February).
+  - ``cycle_end``: a fixed cycle end month-day (NREMT: 31 March for EMT, AEMT and
+    Paramedic, 30 September for EMR; see ``NREMT_CYCLE_ENDS``). See ``cycle_end_reference``.
+- ``rolling`` N months: the N months up to and including the as-of date:
+  ``[add_months(as_of, -N) + 1 day, as_of]``. Rolling windows slide; they do not tile and
+  have no due date.
+- ``one_time``: one window from the member's anchor date (hire or certification date; no
+  start when the anchor is the calendar or the date is unknown) with no end. The due date
+  is the anchor date + the requirement's ``time_limit_days`` when both are known.
+
+A member's date that an anchor needs but that is unknown (no hire date on file) does not
+stop the evaluation: the calendar windows (or, for a cycle, the cycle ending at the next
+cycle end) are used and ``Windows.assumed`` says so, so a report can print it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+FREQUENCY_MONTHS: dict[str, int] = {"monthly": 1, "quarterly": 3, "annual": 12, "biennial": 24}
+FREQUENCIES = ("annual", "biennial", "quarterly", "monthly", "one_time", "rolling")
+ANCHORS = ("calendar", "hire_date", "certification_date", "cycle_end")
+ALIASES = {"biannual": "biennial"}  # the spec's data says "biannual" and means every 2 years
+ONE_DAY = timedelta(days=1)
+_EPOCH = date(2000, 1, 1)  # calendar windows are anniversaries of 1 January 2000
+
+
+# ---------------------------------------------------------------------- month arithmetic
+def add_months(d: date, months: int) -> date:
+    """`d` moved by `months` calendar months, clamped to the end of the target month
+    (31 January + 1 month = 28 or 29 February; 29 February + 12 months = 28 February)."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def _month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1
+
+
+def _anniversary_index(anchor: date, as_of: date, months: int) -> int:
+    """The k with add_months(anchor, k*months) <= as_of < add_months(anchor, (k+1)*months)."""
+    k = (_month_index(as_of) - _month_index(anchor)) // months
+    while add_months(anchor, k * months) > as_of:
+        k -= 1
+    while add_months(anchor, (k + 1) * months) <= as_of:
+        k += 1
+    return k
+
+
+# ------------------------------------------------------------------------------- values
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A cycle end that recurs every year on the same day: MonthDay(3, 31) is 31 March."""
+
+    month: int
+    day: int
+
+    def __post_init__(self) -> None:
+        if (
+            not 1 <= self.month <= 12
+            or not 1 <= self.day <= calendar.monthrange(2024, self.month)[1]
+        ):
+            raise ValueError(f"no such month-day: {self.month}-{self.day}")
+
+    def in_year(self, year: int) -> date:
+        """This month-day in `year` (29 February clamps to 28 February in a common year)."""
+        return date(year, self.month, min(self.day, calendar.monthrange(year, self.month)[1]))
+
+    def on_or_after(self, d: date) -> date:
+        """The first date with this month-day on or after `d`."""
+        here = self.in_year(d.year)
+        return here if here >= d else self.in_year(d.year + 1)
+
+    def __str__(self) -> str:
+        return f"{self.day} {calendar.month_name[self.month]}"
+
+
+# Registry facts (reference/registry-facts.md, "Expiry: March 31 (EMT, AEMT, Paramedic),
+# September 30 (EMR)"), keyed by the registry codes of registries/nremt.json.
+NREMT_CYCLE_ENDS: dict[str, MonthDay] = {
+    "NREMT-EMR": MonthDay(9, 30),
+    "NREMT-EMT": MonthDay(3, 31),
+    "NREMT-AEMT": MonthDay(3, 31),
+    "NREMT-NRP": MonthDay(3, 31),
+}
+
+
+def cycle_end_for(registry_name: str | None, registry_code: str | None) -> MonthDay | None:
+    """The fixed cycle end of a registry requirement (NREMT NCCP levels), else None."""
+    if (registry_name or "").strip().casefold() != "nremt" or not registry_code:
+        return None
+    return NREMT_CYCLE_ENDS.get(registry_code.strip().upper())
+
+
+def normalize_frequency(frequency: str) -> str:
+    """ "Biannual" -> "biennial"; refuses a frequency this module does not know."""
+    key = frequency.strip().casefold().replace("-", "_").replace(" ", "_")
+    key = ALIASES.get(key, key)
+    if key not in FREQUENCIES:
+        raise ValueError(f"unknown frequency {frequency!r}: one of {', '.join(FREQUENCIES)}")
+    return key
+
+
+@dataclass(frozen=True)
+class Period:
+    """How a requirement recurs. Build it with `Period.of` (which checks and normalises)."""
+
+    frequency: str  # one of FREQUENCIES (normalised)
+    months: int | None  # window length; None for one_time
+    anchor: str = "calendar"  # one of ANCHORS
+    cycle_end: MonthDay | None = None  # for anchor "cycle_end"
+    cycle_name: str = "cycle"  # "NREMT cycle" in labels
+    time_limit_days: int | None = None  # one_time: due = anchor date + this
+
+    @classmethod
+    def of(
+        cls,
+        frequency: str,
+        period_months: int | None = None,
+        anchor: str = "calendar",
+        *,
+        cycle_end: MonthDay | None = None,
+        cycle_name: str = "cycle",
+        time_limit_days: int | None = None,
+    ) -> Period:
+        freq = normalize_frequency(frequency)
+        anchor = (anchor or "calendar").strip().casefold()
+        if anchor not in ANCHORS:
+            raise ValueError(f"unknown period anchor {anchor!r}: one of {', '.join(ANCHORS)}")
+        if freq == "rolling":
+            if not period_months or period_months <= 0:
+                raise ValueError("a rolling period needs period_months > 0")
+            months: int | None = int(period_months)
+        elif freq == "one_time":
+            months = None
+        else:
+            months = FREQUENCY_MONTHS[freq]
+        if anchor == "cycle_end":
+            if cycle_end is None:
+                raise ValueError("anchor 'cycle_end' needs the cycle end month-day")
+            if freq not in FREQUENCY_MONTHS:
+                raise ValueError(f"a fixed cycle end needs a recurring frequency, not {freq!r}")
+        return cls(freq, months, anchor, cycle_end, cycle_name, time_limit_days)
+
+    @property
+    def tiles(self) -> bool:
+        """Windows follow one another without gap or overlap (every frequency but rolling
+        and one_time)."""
+        return self.frequency in FREQUENCY_MONTHS
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """A member's dates that windows hang on.
+
+    ``card_expires_on``: the expiry of the member's current card for a fixed-cycle
+    requirement (e.g. the NREMT card), when the caller knows it. It decides the cycle."""
+
+    hire_date: date | None = None
+    certification_date: date | None = None
+    card_expires_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of days, both ends included; None means unbounded on that side."""
+
+    start: date | None
+    end: date | None
+
+    def __contains__(self, d: object) -> bool:
+        if not isinstance(d, date):
+            return False
+        return (self.start is None or self.start <= d) and (self.end is None or d <= self.end)
+
+    @property
+    def days(self) -> int | None:
+        if self.start is None or self.end is None:
+            return None
+        return (self.end - self.start).days + 1
+
+    def __str__(self) -> str:
+        a = self.start.isoformat() if self.start else "…"
+        b = self.end.isoformat() if self.end else "…"
+        return f"{a} – {b}"
+
+
+@dataclass(frozen=True)
+class Windows:
+    """The answer for one requirement, member and as-of date.
+
+    ``due``: the last day to meet the requirement in the current window: its end for
+    tiling windows, anchor + time limit for one_time, None otherwise (rolling; one_time
+    without a time limit or anchor). ``anchor_date``: the member date the windows hang on
+    (None for the calendar). ``previous`` is None when the member had no earlier window
+    (the anchor date falls after it) or the frequency has none (one_time).
+    """
+
+    period: Period
+    as_of: date
+    current: Window
+    previous: Window | None
+    due: date | None
+    label: str
+    anchor_date: date | None = None
+    assumed: str | None = None  # what was assumed when a needed member date was unknown
+
+
+# --------------------------------------------------------------------------- fixed cycles
+def first_cycle_end(certified_on: date, end: MonthDay, months: int) -> date:
+    """The first cycle end of a member certified on `certified_on`: the first date with the
+    cycle's month-day at least ``months - 12`` months after certification (12 months for a
+    2-year NREMT cycle: certified 15 June 2024 -> 31 March 2026; certified 31 March 2025 ->
+    31 March 2026; certified 1 April 2025 -> 31 March 2027)."""
+    return end.on_or_after(add_months(certified_on, max(0, months - 12)))
+
+
+def cycle_end_reference(anchors: Anchors, end: MonthDay, months: int) -> date | None:
+    """One of the member's cycle ends (every other one is a multiple of N months away),
+    or None when neither date is known. The rule, which a department can check against
+    its members' cards:
+
+    1. the expiry of the member's current card, when known (the caller passes it, or the
+       evaluator finds the card among the member's certifications): the card is the
+       authority, its expiry IS a cycle end;
+    2. else from the certification date: the first cycle-end month-day at least N-12
+       months after it (`first_cycle_end`), then every N months; the first cycle runs
+       from the certification date;
+    3. else the windows assume the cycle ends at the next cycle end on or after the as-of
+       date, and `Windows.assumed` says so.
+    """
+    if anchors.card_expires_on is not None:
+        return anchors.card_expires_on
+    if anchors.certification_date is not None:
+        return first_cycle_end(anchors.certification_date, end, months)
+    return None
+
+
+def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
+    assert period.cycle_end is not None and period.months is not None
+    n, md = period.months, period.cycle_end
+    assumed = None
+    ref = cycle_end_reference(anchors, md, n)
+    if ref is None:
+        ref = md.on_or_after(as_of)
+        assumed = (
+            f"certification date and card expiry unknown: the {period.cycle_name} is assumed "
+            f"to end on {ref.isoformat()}"
+        )
+    # cycle k ends on add_months(ref, k*n); find the first end on or after as_of
+    k = (_month_index(as_of) - _month_index(ref)) // n
+    while add_months(ref, k * n) >= as_of:
+        k -= 1
+    while add_months(ref, (k + 1) * n) < as_of:
+        k += 1
+    end = add_months(ref, (k + 1) * n)
+    start = add_months(ref, k * n) + ONE_DAY
+    prev_start = add_months(ref, (k - 1) * n) + ONE_DAY
+    prev_out: Window | None = Window(prev_start, start - ONE_DAY)
+    cert = anchors.certification_date
+    if cert is not None and cert <= as_of:
+        # the first cycle runs from the certification date; before it the member had none
+        if start <= cert:
+            start, prev_out = cert, None
+        elif prev_start < cert:
+            prev_out = Window(cert, start - ONE_DAY)
+    label = f"{period.cycle_name} ending {md}"
+    return Windows(period, as_of, Window(start, end), prev_out, end, label, cert, assumed)
+
+
+# ------------------------------------------------------------------------------- windows
+def _label(period: Period, w: Window, anchor: str) -> str:
+    assert w.start is not None
+    s = w.start
+    if anchor == "calendar":
+        if period.frequency == "monthly":
+            return f"{calendar.month_name[s.month]} {s.year}"
+        if period.frequency == "quarterly":
+            return f"{s.year} Q{(s.month - 1) // 3 + 1}"
+        if period.frequency == "annual":
+            return f"calendar year {s.year}"
+        return f"calendar years {s.year}–{s.year + 1}"
+    what = {"monthly": "month", "quarterly": "quarter", "annual": "year", "biennial": "2 years"}
+    since = "hire" if anchor == "hire_date" else "certification"
+    return f"{what[period.frequency]} from the {since} anniversary {s.isoformat()}"
+
+
+def windows(period: Period, as_of: date, anchors: Anchors | None = None) -> Windows:
+    """The current window (containing `as_of`), the previous one and the due date."""
+    anchors = anchors or Anchors()
+    if period.anchor == "hire_date":
+        anchor_date = anchors.hire_date
+    elif period.anchor in ("certification_date", "cycle_end"):
+        anchor_date = anchors.certification_date
+    else:
+        anchor_date = None
+
+    if period.frequency == "one_time":
+        base = anchor_date if period.anchor != "calendar" else anchors.hire_date
+        due = (
+            base + timedelta(days=period.time_limit_days)
+            if base is not None and period.time_limit_days is not None
+            else None
+        )
+        start = anchor_date if period.anchor != "calendar" else None
+        if start is not None and start > as_of:
+            start = None  # before the anchor the member's window has not opened
+        label = "one time" + (f", from {start.isoformat()}" if start else "")
+        return Windows(period, as_of, Window(start, None), None, due, label, base)
+
+    assert period.months is not None
+    n = period.months
+    if period.frequency == "rolling":
+        start = add_months(as_of, -n) + ONE_DAY
+        prev = Window(add_months(as_of, -2 * n) + ONE_DAY, start - ONE_DAY)
+        label = f"rolling {n} months to {as_of.isoformat()}"
+        return Windows(period, as_of, Window(start, as_of), prev, None, label, anchor_date)
+
+    if period.anchor == "cycle_end":
+        return _cycle_windows(period, as_of, anchors)
+
+    assumed = None
+    anchor_kind = period.anchor
+    ref = anchor_date
+    if ref is None:
+        if anchor_kind != "calendar":
+            what = "hire date" if anchor_kind == "hire_date" else "certification date"
+            assumed = f"{what} unknown: calendar windows are used"
+        anchor_kind, ref = "calendar", _EPOCH
+    k = _anniversary_index(ref, as_of, n)
+    start, nxt = add_months(ref, k * n), add_months(ref, (k + 1) * n)
+    current = Window(start, nxt - ONE_DAY)
+    prev_start = add_months(ref, (k - 1) * n)
+    previous: Window | None = Window(prev_start, start - ONE_DAY)
+    if anchor_kind != "calendar" and ref <= as_of and prev_start < ref:
+        previous = None  # the window before the anchor (hire, certification) is not the member's
+    label = _label(period, current, anchor_kind)
+    return Windows(
+        period, as_of, current, previous, current.end, label,
+        ref if anchor_kind != "calendar" else None, assumed,
+    )  # fmt: skip
+
+
+def windows_between(
+    period: Period, first: date, last: date, anchors: Anchors | None = None
+) -> list[Window]:
+    """Consecutive windows of a tiling period covering `first` .. `last` (for the months of
+    a year in a monthly requirement's annual judgement)."""
+    if not period.tiles:
+        raise ValueError(f"{period.frequency} windows do not tile")
+    out: list[Window] = []
+    day = first
+    while day <= last:
+        w = windows(period, day, anchors).current
+        out.append(w)
+        assert w.end is not None
+        day = w.end + ONE_DAY
+    return out

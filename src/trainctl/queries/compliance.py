@@ -1,0 +1,440 @@
+"""Compliance on the read side (issue 9): load members, requirements and facts in a few
+set-based queries, then ask the one evaluator (domain/compliance.py).
+
+`matrix` answers `report compliance` (and, through it, `report iso`): the members, the
+requirements that apply (or those named) and every fact that can count in the windows
+being judged, read with a handful of queries whatever the size of the department (member
+ids in chunked IN lists when the members are filtered; never a query per member or per
+requirement). `explain` answers `requirement explain` for one member and one requirement
+with ALL of the member's facts, so it also shows what was rejected and why; both call
+`domain.compliance.evaluate`, so a cell and its explanation cannot disagree.
+
+As of a date: facts dated after the as-of date never count (the evaluator's rule); the
+matrix does not even read them. A void record, card, checkoff, attendance or response is
+not a fact at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from trainctl.domain import compliance as dcm
+from trainctl.domain import periods as pd
+from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec
+from trainctl.errors import NotFoundError, PermissionDeniedError
+from trainctl.permissions import VIEW_ALL, Actor
+from trainctl.queries import Reader, as_date, as_json, in_list
+from trainctl.queries import members as qm
+from trainctl.queries import requirements as qr
+
+# The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
+TABLES = {
+    "member": ("id", "name", "positions", "status", "hire_date", "certification_date"),
+    "training_record": (
+        "id", "member_id", "course_name", "course_code", "training_type", "category", "topic",
+        "completion_date", "expiration_date", "hours_completed", "status", "passed",
+        "self_paced", "voided_at",
+    ),
+    "certification": (
+        "id", "member_id", "credential_code", "name", "issued_on", "expires_on", "voided_at",
+    ),
+    "skill_checkoff": ("id", "member_id", "skill_id", "status", "evaluated_on", "voided_at"),
+    "skill_evaluation": ("id", "name"),
+    "shift_attendance": ("id", "shift_id", "member_id", "duration_minutes", "voided_at"),
+    "shift": ("id", "shift_date", "station", "name"),
+    "call_response": ("id", "call_id", "member_id", "voided_at"),
+    "call": ("id", "incident_number", "shift_date", "call_type"),
+    "audit_log": ("action", "entity", "detail", "id"),
+}  # fmt: skip
+
+CHUNK = 500  # member ids per IN list
+MAX_DUE_SOON_DAYS = 3650
+
+
+# ---------------------------------------------------------------------------- the reads
+_MEMBER_SQL = (
+    "SELECT id, name, positions, status, hire_date, certification_date FROM member"
+)
+
+
+def _member(r: Sequence[Any]) -> MemberFacts:
+    return MemberFacts(
+        id=r[0], name=r[1], positions=tuple(as_json(r[2]) or ()), status=r[3],
+        hire_date=as_date(r[4]), certification_date=as_date(r[5]),
+    )  # fmt: skip
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i : i + CHUNK]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Which facts a set of requirements can need, as of a date: kind -> the first date
+    worth reading (None: all history). Nothing after `last` is read."""
+
+    last: date | None
+    first: dict[str, date | None]
+
+    @classmethod
+    def everything(cls) -> Span:
+        return cls(None, dict.fromkeys(_KINDS))
+
+
+_KINDS = (dcm.TRAINING, dcm.CERTIFICATION, dcm.SKILL, dcm.SHIFT, dcm.CALL)
+
+
+def span_for(specs: Iterable[RequirementSpec], as_of: date) -> Span:
+    """The oldest date each kind of fact must be read from so that every window the
+    evaluator looks at (the current one, the previous one, a monthly requirement's year,
+    a first NREMT cycle that runs from the certification date) is covered. One-time
+    requirements and certifications look at all history."""
+    first: dict[str, date | None] = {}
+    needed: set[str] = set()
+
+    def widen(kind: str, day: date | None) -> None:
+        needed.add(kind)
+        if kind not in first:
+            first[kind] = day
+        else:
+            old = first[kind]
+            first[kind] = None if old is None or day is None else min(old, day)
+
+    for spec in specs:
+        kinds = spec.kinds
+        if spec.requirement_type == "certification":
+            for k in kinds:
+                widen(k, None)
+            continue
+        period = spec.period
+        if period.months is None:  # one_time
+            day = None
+        elif period.frequency == "rolling":
+            day = pd.add_months(as_of, -2 * period.months)
+        else:  # tiling: the previous window, a year of months, a long first cycle
+            day = pd.add_months(as_of, -(2 * period.months + 13))
+        for k in kinds:
+            widen(k, day)
+        if period.anchor == "cycle_end":
+            widen(dcm.CERTIFICATION, None)  # the card decides the cycle
+    return Span(as_of, {k: first[k] for k in needed})
+
+
+def _bounds(alias: str, column: str, kind: str, span: Span, params: dict[str, Any]) -> str:
+    conds = [f"{alias}.voided_at IS NULL"]
+    first = span.first.get(kind)
+    if first is not None:
+        conds.append(f"{column} >= :first_{kind}")
+        params[f"first_{kind}"] = first
+    if span.last is not None:
+        conds.append(f"{column} <= :last")
+        params["last"] = span.last
+    return " AND ".join(conds)
+
+
+def _facts_sql(kind: str, span: Span, params: dict[str, Any]) -> str:
+    if kind == dcm.TRAINING:
+        return (
+            "SELECT t.member_id, t.id, t.completion_date, t.hours_completed, t.course_code, "
+            "t.course_name, t.training_type, t.category, t.topic, t.self_paced, t.status, "
+            "t.passed, t.expiration_date FROM training_record t WHERE "
+            + _bounds("t", "t.completion_date", kind, span, params)
+        )
+    if kind == dcm.CERTIFICATION:
+        return (
+            "SELECT c.member_id, c.id, c.issued_on, c.credential_code, c.name, c.expires_on "
+            "FROM certification c WHERE " + _bounds("c", "c.issued_on", kind, span, params)
+        )
+    if kind == dcm.SKILL:
+        return (
+            "SELECT k.member_id, k.id, k.evaluated_on, s.name, k.status FROM skill_checkoff k "
+            "JOIN skill_evaluation s ON s.id = k.skill_id WHERE "
+            + _bounds("k", "k.evaluated_on", kind, span, params)
+        )
+    if kind == dcm.SHIFT:
+        return (
+            "SELECT a.member_id, a.id, s.shift_date, a.duration_minutes, s.station, s.name "
+            "FROM shift_attendance a JOIN shift s ON s.id = a.shift_id WHERE "
+            + _bounds("a", "s.shift_date", kind, span, params)
+        )
+    assert kind == dcm.CALL
+    return (
+        "SELECT r.member_id, r.id, c.shift_date, c.incident_number, c.call_type "
+        'FROM call_response r JOIN "call" c ON c.id = r.call_id WHERE '
+        + _bounds("r", "c.shift_date", kind, span, params)
+    )
+
+
+_ALIAS = {dcm.TRAINING: "t", dcm.CERTIFICATION: "c", dcm.SKILL: "k", dcm.SHIFT: "a", dcm.CALL: "r"}
+
+
+def _day(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
+def _fact(kind: str, r: Sequence[Any]) -> Fact:
+    of = Fact.of
+    if kind == dcm.TRAINING:
+        return of({
+            "kind": dcm.TRAINING, "id": r[1], "date": _day(r[2]), "hours": float(r[3] or 0),
+            "course_code": r[4], "name": r[5], "training_type": r[6], "category": r[7],
+            "topic": r[8], "self_paced": bool(r[9]), "status": r[10],
+            "passed": None if r[11] is None else bool(r[11]), "expires_on": _day(r[12]),
+        })  # fmt: skip
+    if kind == dcm.CERTIFICATION:
+        return of({
+            "kind": dcm.CERTIFICATION, "id": r[1], "date": _day(r[2]), "credential_code": r[3],
+            "name": r[4] or r[3], "expires_on": _day(r[5]),
+        })  # fmt: skip
+    if kind == dcm.SKILL:
+        return of({
+            "kind": dcm.SKILL, "id": r[1], "date": _day(r[2]), "skill": r[3], "status": r[4],
+            "passed": r[4] == "passed",
+        })  # fmt: skip
+    if kind == dcm.SHIFT:
+        on = _day(r[2])
+        where = " ".join(p for p in (r[4], r[5]) if p)
+        return of({
+            "kind": dcm.SHIFT, "id": r[1], "date": on, "hours": round((r[3] or 0) / 60, 4),
+            "name": f"shift {on}" + (f" {where}" if where else ""),
+        })  # fmt: skip
+    return of({
+        "kind": dcm.CALL, "id": r[1], "date": _day(r[2]), "name": f"call {r[3]}", "call_type": r[4]
+    })
+
+
+def load_facts(
+    rd: Reader, member_ids: Sequence[int] | None, span: Span
+) -> dict[int, list[Fact]]:
+    """Every fact of the members (None: of everyone) in the span, by member: one query per
+    kind of fact (per chunk of member ids)."""
+    out: dict[int, list[Fact]] = {}
+    for kind in _KINDS:
+        if kind not in span.first:
+            continue
+        groups: Iterable[Sequence[int] | None] = (
+            [None] if member_ids is None else _chunks(member_ids)
+        )
+        for ids in groups:
+            params: dict[str, Any] = {}
+            sql = _facts_sql(kind, span, params)
+            if ids is not None:
+                ins, more = in_list("m", list(ids))
+                sql += f" AND {_ALIAS[kind]}.member_id IN {ins}"
+                params.update(more)
+            for r in rd.rows(sql, params):
+                out.setdefault(r[0], []).append(_fact(kind, r))
+    return out
+
+
+def with_facts(member: MemberFacts, facts: Sequence[Fact]) -> MemberFacts:
+    return MemberFacts(
+        member.id, member.name, member.positions, member.status, member.hire_date,
+        member.certification_date, tuple(facts),
+    )  # fmt: skip
+
+
+def spec_of(req: qr.RequirementRow) -> RequirementSpec:
+    return RequirementSpec.of(req)
+
+
+# ----------------------------------------------------------------------------- the matrix
+@dataclass(frozen=True)
+class Matrix:
+    as_of: date
+    members: list[MemberFacts]
+    requirements: list[RequirementSpec]
+    rows: list[qr.RequirementRow]
+    cells: list[Evaluation]  # member by member, requirement by requirement
+
+
+def _members(
+    rd: Reader, actor: Actor, member: str | None, position: str | None
+) -> list[MemberFacts]:
+    if member is not None:
+        row = qm.get_member(rd, member)
+        actor.require_self_or(
+            row.id, VIEW_ALL, "see other members' compliance", "see their own",
+            "Leave out --member (a member sees their own row), or ask a training officer.",
+        )  # fmt: skip
+        found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": row.id})
+        assert found is not None
+        members = [_member(found)]
+    elif not actor.can(VIEW_ALL):
+        assert actor.member_id is not None
+        found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": actor.member_id})
+        members = [_member(found)] if found else []
+    else:
+        members = [
+            _member(r) for r in rd.all(f"{_MEMBER_SQL} WHERE status = 'active' ORDER BY name, id")
+        ]
+    if position is not None:
+        code = position.strip().lower()
+        qr.check_positions(rd, [code])
+        members = [m for m in members if code in m.positions]
+    return members
+
+
+def requirement_rows(rd: Reader, refs: Sequence[str]) -> list[qr.RequirementRow]:
+    """The named requirements (each by the one resolver), else the whole catalog."""
+    if refs:
+        seen: dict[int, qr.RequirementRow] = {}
+        for ref in refs:
+            row = qr.get_requirement(rd, ref)
+            seen.setdefault(row.id, row)
+        return list(seen.values())
+    rows = qr.list_requirements(rd)
+    if not rows:
+        raise NotFoundError("No requirements yet: nothing to be compliant with.", qr.EMPTY_HINT)
+    return rows
+
+
+def matrix(
+    rd: Reader,
+    actor: Actor,
+    *,
+    as_of: date,
+    member: str | None = None,
+    position: str | None = None,
+    requirements: Sequence[str] = (),
+    due_soon_days: int = 30,
+    rows: Sequence[qr.RequirementRow] | None = None,
+    with_year: bool = False,
+) -> Matrix:
+    """The member x requirement matrix as of a date (see the module docstring). Members:
+    the active members (or the one named, or those holding `position`); a member without
+    training.view_all sees only their own row. Requirements: those named, or the catalog
+    (`rows` when the caller already has them)."""
+    members = _members(rd, actor, member, position)
+    req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
+    specs = [spec_of(r) for r in req_rows]
+    span = span_for(specs, as_of)
+    applicable = [m for m in members if any(dcm.applies(m, s) is None for s in specs)]
+    everyone = member is None and position is None and actor.can(VIEW_ALL)
+    ids = None if everyone else [m.id for m in applicable if m.id is not None]
+    facts = load_facts(rd, ids, span) if applicable else {}
+    full = [with_facts(m, facts.get(m.id or 0, ())) for m in members]
+    cells = [
+        dcm.evaluate(m, s, as_of, due_soon_days=due_soon_days, detail=False, with_year=with_year)
+        for m in full
+        for s in specs
+    ]
+    return Matrix(as_of, full, specs, req_rows, cells)
+
+
+# ---------------------------------------------------------------------------- one cell
+def member_facts(rd: Reader, member_id: int, *, upto: date | None = None) -> MemberFacts:
+    """One member with every fact on file (void ones aside), all history."""
+    row = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": member_id})
+    if row is None:
+        raise NotFoundError(f"No member {member_id}.", qm.LOOKUP_HINT)
+    span = Span(upto, dict.fromkeys(_KINDS))
+    facts = load_facts(rd, [member_id], span).get(member_id, [])
+    return with_facts(_member(row), facts)
+
+
+def explain(
+    rd: Reader,
+    actor: Actor,
+    member_ref: str,
+    requirement_ref: str,
+    *,
+    as_of: date,
+    due_soon_days: int = 30,
+) -> Evaluation:
+    """`requirement explain`: one member, one requirement, every fact considered (facts
+    after the as-of date are listed as such), the same evaluator as the matrix."""
+    row = qm.get_member(rd, member_ref)
+    actor.require_self_or(
+        row.id, VIEW_ALL, "see other members' compliance", "explain their own requirements",
+        "Name yourself as the member, or ask a training officer.",
+    )  # fmt: skip
+    req = qr.get_requirement(rd, requirement_ref)
+    member = member_facts(rd, row.id)
+    return dcm.evaluate(member, spec_of(req), as_of, due_soon_days=due_soon_days, detail=True)
+
+
+# ------------------------------------------------------------------------------- NREMT
+NREMT_ORDER = ("NREMT-NRP", "NREMT-AEMT", "NREMT-EMT", "NREMT-EMR")
+
+
+def nremt_worksheet(
+    rd: Reader, actor: Actor, member_ref: str, *, as_of: date, level: str | None = None
+) -> Evaluation:
+    """The member's NCCP requirement for the current cycle, evaluated with every fact: the
+    level named (a registry code or name), else the highest NREMT level that applies to the
+    member (Paramedic, AEMT, EMT, EMR)."""
+    row = qm.get_member(rd, member_ref)
+    actor.require_self_or(
+        row.id, VIEW_ALL, "see other members' NREMT worksheets", "see their own",
+        "Name yourself as the member, or ask a training officer.",
+    )  # fmt: skip
+    member = member_facts(rd, row.id)
+    if level is not None:
+        req = qr.get_requirement(rd, level)
+        spec = spec_of(req)
+        if spec.cycle_end is None:
+            raise NotFoundError(
+                f"{spec.label} is not an NREMT NCCP level.",
+                "Name one of NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP.",
+            )
+    else:
+        found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
+        specs = {(r.registry_code or "").upper(): spec_of(r) for r in found}
+        if not specs:
+            raise NotFoundError(
+                "The NREMT registry is not in the catalog.", "Import it: trainctl import nremt"
+            )
+        fitting = [specs[c] for c in NREMT_ORDER if c in specs and dcm.applies(member, specs[c]) is None]
+        if not fitting:
+            raise NotFoundError(
+                f"No NREMT level applies to {row.name} "
+                f"(positions: {', '.join(member.positions) or 'none'}).",
+                "NCCP levels apply to members holding emr, emt, aemt or paramedic; "
+                "or name one with --level NREMT-EMT.",
+            )
+        spec = fitting[0]
+    return dcm.evaluate(member, spec, as_of, detail=True)
+
+
+# --------------------------------------------------------------------------------- ISO
+def iso_rows(rd: Reader) -> list[qr.RequirementRow]:
+    rows = qr.list_requirements(rd, registry="ISO")
+    if not rows:
+        raise NotFoundError(
+            "The ISO registry is not in the catalog.", "Import it: trainctl import iso"
+        )
+    return rows
+
+
+def registry_edition(rd: Reader, registry: str) -> str | None:
+    """The edition of the registry file last imported (the import's audit entry)."""
+    import json
+
+    rows = rd.all(
+        "SELECT detail FROM audit_log WHERE action = 'import.registry' AND entity = 'requirement' "
+        "ORDER BY id DESC"
+    )
+    for (detail,) in rows:
+        data = as_json(detail) if not isinstance(detail, dict) else detail
+        if isinstance(data, str):
+            data = json.loads(data)
+        if isinstance(data, dict) and str(data.get("registry", "")).casefold() == registry.casefold():
+            edition = data.get("edition")
+            return str(edition) if edition else None
+    return None
+
+
+def require_view_all(actor: Actor, doing: str) -> None:
+    if not actor.can(VIEW_ALL):
+        raise PermissionDeniedError(
+            f"{actor.name} ({actor.role}) may not {doing}: it needs {VIEW_ALL}.",
+            "A member may see their own with `trainctl report compliance` or "
+            "`trainctl requirement explain <you> REQUIREMENT`.",
+        )

@@ -1,0 +1,170 @@
+"""The ISO and NREMT reports shaped for the screen (no SQL: queries/compliance.py reads,
+domain/compliance.py evaluates; this module only arranges the evaluations)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from trainctl.domain import compliance as dcm
+from trainctl.domain.compliance import Evaluation
+from trainctl.queries.compliance import Matrix
+
+TABLES: dict[str, tuple[str, ...]] = {}
+
+ISO_ROW_KEYS = (
+    "member_id", "member", "item", "name", "figure", "value", "target", "unit", "percentage",
+    "status", "periods_met", "periods", "window_start", "window_end",
+)  # fmt: skip
+
+
+def _figure_text(spec: dcm.RequirementSpec) -> str:
+    t = f"{dcm._h(spec.target.target_value)} {spec.unit}"
+    if spec.frequency == "monthly":
+        return f"{t} a month ({dcm._h((spec.target.target_value or 0) * 12)} {spec.unit} a year)"
+    if spec.frequency == "annual":
+        return f"{t} a year"
+    if spec.frequency == "one_time":
+        return f"{t} once" + (
+            f", within {spec.time_limit_days} days" if spec.time_limit_days else ""
+        )
+    return f"{t} ({spec.frequency})"
+
+
+def iso_cell(e: Evaluation) -> dict[str, Any]:
+    """One member x ISO item: the year's figure for a monthly item (and the months met),
+    else the item's window figure. Status: met, short (below the figure), not_yet_due
+    (a one-time item whose deadline has not come), or not_applicable."""
+    spec = e.requirement
+    y = e.year
+    value, target, pct = e.value, e.target, e.percentage
+    window = e.window
+    periods_met = periods = None
+    if y is not None:
+        value, target, pct, window = y.value, y.target, y.percentage, y.window
+        periods_met, periods = y.periods_met, len(y.periods)
+    if not e.applicable:
+        status = dcm.NOT_APPLICABLE
+    elif pct >= 100:
+        status = dcm.MET
+    elif y is None and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
+        status = dcm.NOT_YET_DUE
+    else:
+        status = "short"
+    return {
+        "member_id": e.member.id, "member": e.member.name,
+        "item": spec.registry_code or spec.name, "name": spec.name, "figure": _figure_text(spec),
+        "value": round(value, 4) if e.applicable else None,
+        "target": target if e.applicable else None, "unit": spec.unit,
+        "percentage": pct if e.applicable else None, "status": status,
+        "periods_met": periods_met, "periods": periods,
+        "window_start": window.start if window and e.applicable else None,
+        "window_end": window.end if window and e.applicable else None,
+    }  # fmt: skip
+
+
+def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[str, Any]:
+    """Per member and in total. An item's credit is the mean, over the members it applies
+    to, of each member's percentage of the figure (capped at 100)."""
+    n = len(m.requirements)
+    rows = [iso_cell(e) for e in m.cells]
+    items = []
+    for i, spec in enumerate(m.requirements):
+        col = [r for r in rows[i::n] if r["status"] != dcm.NOT_APPLICABLE] if n else []
+        hours = round(sum(r["value"] or 0 for r in col), 4)
+        items.append(
+            {
+                "item": spec.registry_code or spec.name,
+                "name": spec.name,
+                "figure": _figure_text(spec),
+                "source": spec.source_document,
+                "members": len(col),
+                "met": sum(1 for r in col if r["status"] == dcm.MET),
+                "hours": hours,
+                "target_hours": round(sum(r["target"] or 0 for r in col), 4),
+                "credit_percentage": round(sum(r["percentage"] or 0 for r in col) / len(col), 2)
+                if col
+                else None,
+            }
+        )
+    return {
+        "year": year,
+        "as_of": as_of,
+        "complete_year": as_of >= date(year, 12, 31),
+        "edition": edition,
+        "items": items,
+        "rows": rows,
+    }
+
+
+FACT_KEYS = (
+    "date", "id", "course", "course_code", "category", "hours", "self_paced", "counted",
+    "counted_hours", "code", "where",
+)  # fmt: skip
+
+
+def _nccp(f: dcm.Fact, names: set[str]) -> bool:
+    """A record in one of the requirement's components (national/..., local, individual)."""
+    head = (f.credit_category or "").partition("/")[0].strip().casefold()
+    return head in names
+
+
+def worksheet(e: Evaluation) -> dict[str, Any]:
+    """The NCCP worksheet of one evaluation (an NREMT hours requirement with categories):
+    the components, and the records of the cycle in an NCCP component (counted or not, and
+    where each hour went); `other_records` counts the cycle's other records."""
+    a = e.allocation
+    components = []
+    if a is not None:
+        for c in a.categories:
+            components.append(
+                {
+                    "name": c.name,
+                    "minimum": c.minimum,
+                    "filled": round(c.filled, 4),
+                    "short": c.short,
+                    "logged": round(c.logged, 4),
+                    "topics": [
+                        {"name": t.name, "minimum": t.minimum, "filled": round(t.filled, 4)}
+                        for t in c.topics
+                    ],
+                    "distributive_cap": c.distributive_cap,
+                    "distributive_used": round(c.distributive_used, 4),
+                    "received": [{"from": s, "hours": round(h, 4)} for s, h in c.received],
+                    "sent": [{"to": d, "hours": round(h, 4)} for d, h in c.sent],
+                    "over_caps": round(c.capped, 4),
+                }
+            )
+    names = {c.name.casefold() for c in e.requirement.hour_categories}
+    in_cycle = [v for v in e.verdicts if v.code != dcm.OUTSIDE_WINDOW]
+    facts = [
+        {
+            "date": v.fact.date, "id": v.fact.id, "course": v.fact.name,
+            "course_code": v.fact.course_code, "category": v.fact.credit_category,
+            "hours": v.fact.hours, "self_paced": v.fact.self_paced, "counted": v.counted,
+            "counted_hours": v.amount, "code": v.code, "where": v.reason,
+        }
+        for v in e.verdicts
+        if v.counted or (v.code != dcm.OUTSIDE_WINDOW and _nccp(v.fact, names))
+    ]
+    w = e.window
+    return {
+        "member_id": e.member.id,
+        "member": e.member.name,
+        "level": e.requirement.registry_code,
+        "requirement": e.requirement.name,
+        "as_of": e.as_of,
+        "cycle": e.window_label,
+        "cycle_start": w.start if w else None,
+        "cycle_end": w.end if w else None,
+        "required_hours": e.requirement.required_hours,
+        "hours_counted": round(e.value, 4),
+        "percentage": e.percentage,
+        "status": e.status,
+        "reason": e.reason,
+        "notes": list(e.notes),
+        "components": components,
+        "facts": facts,
+        "other_records": len(in_cycle) - len(facts),
+        "arithmetic": dcm.arithmetic_lines(e) if e.applicable else [],
+    }

@@ -1,0 +1,554 @@
+"""The compliance evaluator (domain/compliance.py): applicability, windows, what counted
+and why not, the figure through the progress arithmetic, the status, and the explain text."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trainctl.domain import compliance as c
+from trainctl.domain import progress as dp
+from trainctl.domain.periods import MonthDay
+
+D = date.fromisoformat
+F = c.Fact
+ROOT = Path(__file__).parents[1] / "registries"
+
+
+def registry_spec(file: str, code: str, **kw) -> c.RequirementSpec:
+    """A RequirementSpec built the way the services will: from a Requirement-like row."""
+    doc = json.loads((ROOT / file).read_text())
+    raw = next(r for r in doc["requirements"] if r["registry_code"] == code)
+    row = {
+        "id": 1, "registry_name": doc["registry"], "period_months": None, "time_limit_days": None,
+        "period_anchor": "calendar", "required_hours": None, "required_shifts": None,
+        "required_calls": None, "required_courses": [], "credential_code": None,
+        "required_skills": [], "checklist_items": [], "hour_categories": [],
+        "required_positions": [], "source_document": None,
+    }  # fmt: skip
+    row.update(
+        {
+            k: v
+            for k, v in raw.items()
+            if k in row or k in ("name", "requirement_type", "frequency", "registry_code")
+        }
+    )
+    return c.RequirementSpec.of(SimpleNamespace(**row), **kw)
+
+
+EMT = registry_spec("nremt.json", "NREMT-EMT")
+EMR = registry_spec("nremt.json", "NREMT-EMR")
+ACLS = registry_spec("nremt.json", "ACLS")
+BLS = registry_spec("nremt.json", "CPR-BLS")
+ISO_COMPANY = registry_spec("iso.json", "ISO-COMPANY")
+ISO_RECRUIT = registry_spec("iso.json", "ISO-RECRUIT")
+NFPA_1582 = registry_spec("nfpa.json", "NFPA 1582")
+NFPA_1403 = registry_spec("nfpa.json", "NFPA 1403")
+
+
+def member(*facts: c.Fact, positions=("emt",), **kw) -> c.MemberFacts:
+    kw.setdefault("hire_date", D("2015-01-01"))
+    return c.MemberFacts(id=7, name="Tom Kowalski", positions=tuple(positions), facts=facts, **kw)
+
+
+def hours(i, day, h, category=None, **kw) -> c.Fact:
+    return F("training", i, D(day), h, category=category, **kw)
+
+
+def card(i, code, issued, expires, **kw) -> c.Fact:
+    return F(
+        "certification",
+        i,
+        D(issued),
+        credential_code=code,
+        expires_on=D(expires) if expires else None,
+        **kw,
+    )
+
+
+def verdicts(e: c.Evaluation) -> dict[object, tuple[bool, str]]:
+    return {v.fact.id: (v.counted, v.code) for v in e.verdicts}
+
+
+# --------------------------------------------------------------------------- the specs
+def test_registry_rows_become_specs():
+    assert (EMT.period_anchor, EMT.cycle_end, EMT.once_per_cycle) == (
+        "cycle_end",
+        MonthDay(3, 31),
+        True,
+    )
+    assert EMR.cycle_end == MonthDay(9, 30)
+    assert EMT.period.cycle_name == "NREMT cycle"
+    nat = EMT.hour_categories[0]
+    assert nat.overflow_to == ("local", "individual")  # the NCCP flow, as program progress
+    assert (ISO_COMPANY.frequency, ISO_COMPANY.period_anchor, ISO_COMPANY.once_per_cycle) == (
+        "monthly",
+        "calendar",
+        False,
+    )
+    assert ISO_RECRUIT.time_limit_days == 365 and ISO_RECRUIT.period_anchor == "hire_date"
+    no_local = registry_spec("nremt.json", "NREMT-EMT", local_content=False)
+    assert no_local.hour_categories[1].overflow_to == ("individual",)
+
+
+# ------------------------------------------------------------------------ applicability
+def test_applicability_follows_positions_and_member_status():
+    everyone = c.RequirementSpec("Hazmat refresher", "hours", frequency="annual", required_hours=6)
+    assert c.evaluate(member(positions=()), everyone, D("2025-06-01")).applicable
+    e = c.evaluate(member(positions=("firefighter",)), EMT, D("2025-06-01"))
+    assert e.status == c.NOT_APPLICABLE
+    assert e.reason == "applies to emt; the member holds firefighter"
+    assert c.evaluate(member(positions=("EMT",)), EMT, D("2025-06-01")).applicable  # case
+    e = c.evaluate(member(status="inactive"), everyone, D("2025-06-01"))
+    assert (e.status, e.reason) == (c.NOT_APPLICABLE, "the member is inactive")
+    e = c.evaluate(member(hire_date=D("2025-07-01")), everyone, D("2025-06-01"))
+    assert e.status == c.NOT_YET_DUE
+
+
+# ------------------------------------------------------------------------------ windows
+def test_a_biennial_requirement_counts_only_records_inside_the_window():
+    spec = c.RequirementSpec("Driver refresher", "hours", frequency="biannual", required_hours=8)
+    m = member(hours(1, "2023-12-31", 8), hours(2, "2024-01-01", 3), hours(3, "2025-12-31", 2),
+               hours(4, "2026-01-01", 8))  # fmt: skip
+    e = c.evaluate(m, spec, D("2025-12-31"))
+    assert e.window == c.pd.Window(D("2024-01-01"), D("2025-12-31"))
+    assert verdicts(e) == {1: (False, c.OUTSIDE_WINDOW), 2: (True, c.COUNTED), 3: (True, c.COUNTED),
+                           4: (False, c.AFTER_AS_OF)}  # fmt: skip
+    assert (e.value, e.percentage) == (5, 62.5)
+
+
+def test_a_record_dated_after_the_as_of_date_never_counts_and_the_past_is_answered_as_then():
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6)
+    m = member(hours(1, "2025-03-01", 4), hours(2, "2025-09-01", 4), hire_date=D("2025-01-01"))
+    then = c.evaluate(m, spec, D("2025-06-30"))
+    assert (then.value, then.status) == (4, c.NOT_YET_DUE)
+    assert verdicts(then)[2] == (False, c.AFTER_AS_OF)
+    assert c.evaluate(m, spec, D("2025-12-31")).status == c.MET
+
+
+# ------------------------------------------------------------------------ certifications
+def test_a_card_is_valid_through_its_expiry_day():
+    m = member(card(1, "CPR-BLS", "2023-06-30", "2025-06-30"))
+    on = c.evaluate(m, BLS, D("2025-06-30"))
+    assert (on.status, on.good_through, on.percentage) == (c.MET, D("2025-06-30"), 100)
+    after = c.evaluate(m, BLS, D("2025-07-01"))
+    assert (after.status, after.reason) == (c.EXPIRED, "CPR-BLS expired on 2025-06-30")
+    assert verdicts(after)[1] == (False, c.EXPIRED_RECORD)
+
+
+@pytest.mark.parametrize("order", [(1, 2), (2, 1)])
+def test_the_latest_expiry_decides_whatever_the_entry_order(order):
+    cards = {1: card(1, "CPR-BLS", "2024-05-01", "2026-05-31"),
+             2: card(2, "CPR-BLS", "2022-05-01", "2024-05-31")}  # fmt: skip
+    e = c.evaluate(member(*(cards[i] for i in order)), BLS, D("2025-01-10"))
+    assert e.status == c.MET
+    assert verdicts(e) == {1: (True, c.COUNTED), 2: (False, c.SUPERSEDED)}
+
+
+def test_bls_never_satisfies_acls():
+    m = member(card(1, "CPR-BLS", "2024-05-01", "2026-05-31"), positions=("paramedic",))
+    e = c.evaluate(m, ACLS, D("2025-01-10"))
+    assert e.status == c.OVERDUE  # no ACLS card, and it applies now
+    assert e.verdicts[0].code == c.WRONG_CREDENTIAL
+    assert e.verdicts[0].reason == "CPR-BLS is not ACLS (codes must match exactly)"
+
+
+def test_cards_issued_later_revoked_or_failed_do_not_count():
+    m = member(card(1, "CPR-BLS", "2025-02-01", "2027-02-28"),
+               card(2, "CPR-BLS", "2024-01-01", "2026-01-31", status="revoked"),
+               card(3, "CPR-BLS", "2024-01-01", "2026-01-31", passed=False))  # fmt: skip
+    e = c.evaluate(m, BLS, D("2025-01-10"))
+    assert verdicts(e) == {
+        1: (False, c.AFTER_AS_OF),
+        2: (False, c.NOT_COMPLETED),
+        3: (False, c.NOT_PASSED),
+    }
+    assert e.status == c.OVERDUE
+
+
+def test_a_card_never_held_with_a_time_limit_is_due_from_the_hire_date():
+    spec = c.RequirementSpec("FF1", "certification", credential_code="PB-FF1", time_limit_days=365)
+    m = member(hire_date=D("2025-01-01"), positions=())
+    assert c.evaluate(m, spec, D("2025-06-01")).status == c.NOT_YET_DUE
+    assert c.evaluate(m, spec, D("2025-12-15")).status == c.DUE_SOON
+    e = c.evaluate(m, spec, D("2026-01-05"))
+    assert (e.status, e.due) == (c.OVERDUE, D("2026-01-01"))
+    # a training record that issues the card counts as the card
+    done = member(
+        F("training", 9, D("2025-05-01"), 40, course_code="PB-FF1"), hire_date=D("2025-01-01")
+    )
+    assert c.evaluate(done, spec, D("2026-01-05")).status == c.MET
+
+
+# ------------------------------------------------------------------------------ NREMT
+def national(i0: int, day: str, **kw) -> list[c.Fact]:
+    mins = {"airway": 1.5, "cardiovascular": 6, "trauma": 1.5, "medical": 6, "operations": 5}
+    return [
+        hours(i0 + n, day, h, "national", topic=t, course_code=f"N-{t}", **kw)
+        for n, (t, h) in enumerate(mins.items())
+    ]
+
+
+def test_nremt_emt_with_the_real_figures_is_met_inside_its_cycle():
+    facts = [*national(1, "2025-05-01"), hours(10, "2025-06-01", 10, "local"),
+             hours(11, "2026-02-01", 10, "individual", self_paced=True),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts), EMT, D("2026-06-01"))
+    assert e.window == c.pd.Window(D("2025-04-01"), D("2027-03-31"))
+    assert e.window_label == "NREMT cycle ending 31 March"
+    assert (e.status, e.value, e.target, e.percentage) == (c.MET, 40, 40, 100)
+    assert e.good_through == D("2027-03-31")
+
+
+def test_the_31_march_1_april_edge():
+    facts = [hours(1, "2027-03-31", 6, "national/cardiovascular", course_code="ACLS-R"),
+             hours(2, "2027-04-01", 6, "national/cardiovascular", course_code="ACLS-R"),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    m = member(*facts)
+    last_day = c.evaluate(m, EMT, D("2027-03-31"))
+    assert verdicts(last_day) == {1: (True, c.COUNTED), 2: (False, c.AFTER_AS_OF)}
+    # on 1 April a new cycle opens: the record of 1 April belongs to it, and the same
+    # course counts again (once per cycle, not once ever)
+    next_cycle = c.evaluate(m, EMT, D("2027-04-15"))
+    assert next_cycle.window == c.pd.Window(D("2027-04-01"), D("2029-03-31"))
+    assert verdicts(next_cycle) == {1: (False, c.OUTSIDE_WINDOW), 2: (True, c.COUNTED)}
+
+
+def test_emr_cycles_end_on_30_september():
+    m = member(hours(1, "2026-09-30", 2, "local"), hours(2, "2026-10-01", 2, "local"),
+               positions=("emr",), certification_date=D("2024-10-01"))  # fmt: skip
+    e = c.evaluate(m, EMR, D("2026-10-05"))
+    assert e.window == c.pd.Window(D("2026-10-01"), D("2028-09-30"))
+    assert e.window_label == "NREMT cycle ending 30 September"
+    assert verdicts(e) == {1: (False, c.OUTSIDE_WINDOW), 2: (True, c.COUNTED)}
+    # the first cycle ran from the certification date
+    assert e.previous_window == c.pd.Window(D("2024-10-01"), D("2026-09-30"))
+
+
+def test_the_cycle_follows_the_card_given_by_the_caller_or_the_certification_date():
+    m = member(certification_date=D("2024-06-15"))
+    assert c.evaluate(m, EMT, D("2025-01-10")).window == c.pd.Window(
+        D("2024-06-15"), D("2026-03-31")
+    )
+    e = c.evaluate(m, EMT, D("2025-01-10"), card_expires_on=D("2027-03-31"))
+    assert e.window == c.pd.Window(D("2024-06-15"), D("2025-03-31"))  # the first cycle
+    e = c.evaluate(member(), EMT, D("2025-01-10"), card_expires_on=D("2027-03-31"))
+    assert e.window == c.pd.Window(D("2023-04-01"), D("2025-03-31"))
+    unknown = c.evaluate(member(), EMT, D("2025-01-10"))
+    assert unknown.notes and "assumed" in unknown.notes[0]
+    later = c.evaluate(member(certification_date=D("2025-02-01")), EMT, D("2025-01-10"))
+    assert (later.status, later.reason) == (
+        c.NOT_YET_DUE,
+        "certified on 2025-02-01, after the as-of date",
+    )
+
+
+def test_one_course_counts_once_per_cycle():
+    facts = [hours(1, "2025-05-01", 4, "national/cardiovascular", course_code="ACLS-R"),
+             hours(2, "2026-05-01", 4, "national/cardiovascular", course_code="acls-r"),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts), EMT, D("2026-06-01"))
+    assert verdicts(e) == {1: (True, c.COUNTED), 2: (False, c.REPEAT_IN_CYCLE)}
+    assert e.verdicts[1].reason == (
+        "a repeat of acls-r (counted on 2025-05-01): one course counts once per "
+        "NREMT cycle ending 31 March"
+    )
+    # an ISO requirement counts a repeated drill every time
+    drills = member(hours(1, "2025-03-03", 8, "structural_firefighting", course_code="D1"),
+                    hours(2, "2025-03-17", 8, "structural_firefighting", course_code="D1"),
+                    positions=("firefighter",))  # fmt: skip
+    assert c.evaluate(drills, ISO_COMPANY, D("2025-03-31")).status == c.MET
+
+
+def test_self_paced_hours_beyond_the_distributive_cap_are_rejected_with_the_reason():
+    facts = [*national(1, "2025-05-01"), hours(10, "2025-06-01", 7, "local", self_paced=True),
+             hours(11, "2025-07-01", 3, "local", self_paced=True), hours(12, "2025-08-01", 10, "individual"),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts, certification_date=D("2025-04-01")), EMT, D("2026-06-01"))
+    v = next(v for v in e.verdicts if v.fact.id == 11)
+    assert (v.counted, v.code) == (False, c.OVER_DISTRIBUTIVE_CAP)
+    assert v.reason == "3 h self-paced hours over local's distributive cap of 7 h"
+    assert (e.value, e.percentage, e.status) == (37, 92.5, c.NOT_YET_DUE)
+
+
+def test_counted_hours_agree_with_program_progress_arithmetic():
+    facts = [*national(1, "2025-05-01"), hours(10, "2025-06-01", 4, "national/medical"),
+             hours(11, "2025-07-01", 6, "local"), card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts), EMT, D("2026-06-01"))
+    credits = [dp.Credit(f.hours, f.credit_category) for f in facts if f.kind == "training"]
+    assert dp.measure(EMT.target, credits) == (e.value, e.percentage) == (30, 75)
+    assert sum(v.amount for v in e.counted) == e.value
+    loc = e.allocation.category("local") if e.allocation else None
+    assert loc and loc.received == (("national", 4),)
+
+
+# ------------------------------------------------------------------------------- ISO
+def test_iso_company_training_is_judged_per_month_and_for_the_year():
+    sff = "structural_firefighting"
+    m = member(hours(1, "2025-01-10", 16, sff), hours(2, "2025-02-10", 10, sff), hours(3, "2025-02-11", 8, "hazmat"),
+               hours(4, "2025-03-10", 20, sff), positions=("firefighter",))  # fmt: skip
+    e = c.evaluate(m, ISO_COMPANY, D("2025-03-31"))
+    assert (e.status, e.value, e.target) == (c.MET, 16, 16)  # March
+    assert verdicts(e)[4] == (True, c.COUNTED)
+    y = e.year
+    assert y is not None and y.window == c.pd.Window(D("2025-01-01"), D("2025-12-31"))
+    assert [(f.value, f.met) for f in y.periods] == [(16, True), (10, False), (16, True)]
+    assert (y.value, y.target, y.periods_met, y.pace) == (46, 192, 2, 48)  # hazmat never counts
+    assert y.percentage == pytest.approx(100 * 46 / 192, abs=1e-4)
+    # in April, February's shortfall is history; March was met, so April is just due
+    april = c.evaluate(m, ISO_COMPANY, D("2025-04-05"))
+    assert (april.status, april.previous.met if april.previous else None) == (c.DUE_SOON, True)
+    # in March, February closed short: overdue until March is met
+    mid_march = c.evaluate(
+        member(*m.facts[:3], positions=("firefighter",)), ISO_COMPANY, D("2025-03-05")
+    )
+    assert mid_march.status == c.OVERDUE
+    # a hazmat record in the month is rejected for its category
+    feb = c.evaluate(m, ISO_COMPANY, D("2025-02-28"))
+    assert verdicts(feb)[3] == (False, c.WRONG_CATEGORY)
+
+
+def test_iso_recruit_training_is_one_time_from_the_hire_date():
+    m = member(hours(1, "2025-02-01", 100), positions=("probationary",), hire_date=D("2025-01-01"))
+    e = c.evaluate(m, ISO_RECRUIT, D("2025-06-01"))
+    assert (e.status, e.due, e.value) == (c.NOT_YET_DUE, D("2026-01-01"), 100)
+    assert c.evaluate(m, ISO_RECRUIT, D("2025-12-20")).status == c.DUE_SOON
+    assert c.evaluate(m, ISO_RECRUIT, D("2026-01-02")).status == c.OVERDUE
+
+
+# ----------------------------------------------------------------- the other types
+def test_skills_need_a_passed_checkoff_in_the_window():
+    spec = c.RequirementSpec(
+        "SCBA",
+        "skills_evaluation",
+        frequency="annual",
+        required_skills=("SCBA donning", "Ladder raise"),
+    )
+    m = member(F("skill", 1, D("2024-12-31"), skill="SCBA donning", passed=True),
+               F("skill", 2, D("2025-02-01"), skill="scba donning", passed=False),
+               F("skill", 3, D("2025-03-01"), skill="SCBA Donning", passed=True),
+               F("skill", 4, D("2025-03-02"), skill="Rope rescue", passed=True),
+               F("skill", 5, D("2025-03-03"), skill="Ladder raise"))  # fmt: skip
+    e = c.evaluate(m, spec, D("2025-06-01"))
+    assert verdicts(e) == {1: (False, c.OUTSIDE_WINDOW), 2: (False, c.NOT_PASSED), 3: (True, c.COUNTED),
+                           4: (False, c.WRONG_ITEM), 5: (False, c.NOT_PASSED)}  # fmt: skip
+    assert (e.value, e.target, e.percentage) == (1, 2, 50)
+
+
+def test_shifts_and_calls_count_in_the_window():
+    spec = c.RequirementSpec("Ride time", "shifts", frequency="quarterly", required_shifts=3)
+    m = member(F("shift", 1, D("2025-04-01")), F("shift", 2, D("2025-05-01")), F("shift", 3, D("2025-06-30"), status="cancelled"),
+               F("shift", 4, D("2025-06-30")), F("shift", 4, D("2025-06-30")))  # fmt: skip
+    e = c.evaluate(m, spec, D("2025-06-30"))
+    assert (e.status, e.value) == (c.MET, 3)
+    assert [v.code for v in e.rejected] == [c.NOT_COMPLETED, c.DUPLICATE]
+    assert e.year is not None and e.year.target == 12
+    calls = c.RequirementSpec(
+        "Calls", "calls", frequency="rolling", period_months=12, required_calls=2
+    )
+    m = member(
+        F("call", 1, D("2024-06-30")), F("call", 2, D("2025-01-15")), F("call", 3, D("2025-05-01"))
+    )
+    e = c.evaluate(m, calls, D("2025-06-30"))
+    assert (e.status, e.value) == (c.MET, 2)
+    assert verdicts(e)[1] == (False, c.OUTSIDE_WINDOW)
+    # the 2025-01-15 call leaves the 12-month window on 2026-01-15; nothing replaces it
+    assert e.good_through == D("2026-01-14")
+
+
+def test_checklists_and_courses():
+    m = member(*(F("checklist", i, D("2025-02-01"), skill=item) for i, item in enumerate(NFPA_1582.checklist_items)),
+               F("checklist", 99, D("2025-03-01"), skill="Vision and hearing"))  # fmt: skip
+    e = c.evaluate(m, NFPA_1582, D("2025-06-01"))
+    assert (e.status, e.value, e.target) == (c.MET, 5, 5)
+    assert verdicts(e)[99] == (False, c.ALREADY_COUNTED)
+    assert c.evaluate(m, NFPA_1582, D("2026-01-02")).status == c.NOT_YET_DUE
+
+    spec = c.RequirementSpec("Core courses", "courses", required_courses=("FF1", "HAZ-OPS"))
+    m = member(F("training", 1, D("2020-01-01"), 40, course_code="ff1"),
+               F("training", 2, D("2020-02-01"), 8, course_code="HAZ-OPS", expires_on=D("2023-02-01")),
+               F("training", 3, D("2020-03-01"), 8, course_code="EVOC"))  # fmt: skip
+    e = c.evaluate(m, spec, D("2025-06-01"))
+    assert verdicts(e) == {
+        1: (True, c.COUNTED),
+        2: (False, c.EXPIRED_RECORD),
+        3: (False, c.WRONG_COURSE),
+    }
+    assert (e.status, e.reason) == (
+        c.OVERDUE,
+        "not met: 1 of 2 courses; required now (no deadline set)",
+    )
+
+
+# ------------------------------------------------------------------------------ statuses
+@pytest.mark.parametrize(
+    ("hired", "logged", "as_of", "status"),
+    [
+        ("2015-01-01", {}, "2025-06-01", c.OVERDUE),  # 2024 closed short
+        ("2015-01-01", {"2024-05-01": 6}, "2025-06-01", c.NOT_YET_DUE),
+        ("2015-01-01", {"2024-05-01": 6}, "2025-12-01", c.DUE_SOON),  # 30 days left
+        ("2015-01-01", {"2024-05-01": 6}, "2025-11-30", c.NOT_YET_DUE),  # 31 days left
+        ("2024-03-01", {}, "2025-06-01", c.NOT_YET_DUE),  # hired during 2024: no miss
+        ("2015-01-01", {"2025-05-01": 6}, "2025-06-01", c.MET),
+        ("2015-01-01", {"2024-05-01": 6}, "2025-12-31", c.DUE_SOON),  # the last day
+    ],
+)
+def test_annual_statuses(hired, logged, as_of, status):
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6)
+    m = member(*(hours(i, d, h) for i, (d, h) in enumerate(logged.items())), hire_date=D(hired))
+    assert c.evaluate(m, spec, D(as_of)).status == status
+
+
+def test_a_one_time_requirement_without_a_deadline_is_required_now():
+    m = member(positions=("firefighter",))
+    e = c.evaluate(m, NFPA_1403, D("2025-06-01"))
+    assert (e.status, e.due) == (c.OVERDUE, None)
+    assert e.reason.endswith("required now (no deadline set)")
+
+
+def test_rolling_windows_give_new_members_time():
+    spec = c.RequirementSpec(
+        "Live fire", "hours", frequency="rolling", period_months=24, required_hours=4
+    )
+    recent = c.evaluate(member(hire_date=D("2025-01-01")), spec, D("2025-06-01"))
+    assert (recent.status, recent.due) == (c.NOT_YET_DUE, D("2026-12-31"))
+    assert c.evaluate(member(), spec, D("2025-06-01")).status == c.OVERDUE
+
+
+def test_due_soon_days_is_configurable():
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6)
+    m = member(hours(1, "2024-05-01", 6))
+    assert c.evaluate(m, spec, D("2025-10-01")).status == c.NOT_YET_DUE
+    assert c.evaluate(m, spec, D("2025-10-01"), due_soon_days=91).status == c.DUE_SOON
+
+
+# ------------------------------------------------------------------------------ explain
+def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
+    facts = [hours(1, "2025-04-01", 1.5, "national/airway", name="Airway lab", course_code="AW"),
+             hours(2, "2025-06-10", 10, "national/cardiovascular", name="Cardio day"),
+             hours(3, "2025-03-31", 3, "national/medical", name="Old course"),
+             hours(4, "2025-11-01", 5, "local", name="Protocols"),
+             hours(5, "2027-04-01", 4, "individual", name="Next cycle"),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts), EMT, D("2026-01-15"))
+    lines = c.explain_lines(e)
+    text = "\n".join(lines)
+    assert lines[0] == "NREMT-EMT — Emergency Medical Technician (NCCP recertification)"
+    assert "Window 2025-04-01 – 2027-03-31 (NREMT cycle ending 31 March); due 2027-03-31" in lines
+    assert (
+        "  2025-04-01  #1 Airway lab [AW]  national/airway  1.5 h: 1.5 h fills the national/airway minimum (1.5 h)"
+        in lines
+    )
+    assert (
+        "  2025-03-31  #3 Old course  national/medical  3 h: dated 2025-03-31, outside the window 2025-04-01 – 2027-03-31"
+        in lines
+    )
+    assert "after the as-of date 2026-01-15" in text
+    assert "4 h beyond national's minimums: flows on to local" in text
+    assert (
+        "  7.5 h of 20 h national + 9 h of 10 h local + 0 h of 10 h individual = 16.5 h of 40 h = 41.25%"
+        in lines
+    )
+    assert lines[-1].startswith(
+        "Status: OVERDUE — the previous window (2023-04-01 – 2025-03-31) closed at 3 of 40 h"
+    )
+    assert c.explain_lines(c.evaluate(member(positions=()), EMT, D("2026-01-15")))[-1] == (
+        "Status: NOT APPLICABLE — applies to emt; the member holds no position"
+    )
+    sff = "structural_firefighting"
+    m = member(hours(1, "2025-01-10", 16, sff), hours(2, "2025-02-10", 10, sff),
+               hours(3, "2025-03-10", 20, sff), positions=("firefighter",))  # fmt: skip
+    iso = c.explain_lines(c.evaluate(m, ISO_COMPANY, D("2025-03-31")))
+    assert "Window 2025-03-01 – 2025-03-31 (March 2025); due 2025-03-31" in iso
+    assert "Year 2025-01-01 – 2025-12-31: 46 of 192 h = 23.96%; 2 of 3 months met; pace 48 h" in iso
+    assert "  February 2025: 10 of 16 h (short)" in iso
+    assert "Previous window 2025-02-01 – 2025-02-28: 10 of 16 h (not met)" in iso
+    bls = c.explain_lines(
+        c.evaluate(member(card(1, "CPR-BLS", "2024-01-01", "2026-01-31")), BLS, D("2025-01-01"))
+    )
+    assert "Needs a CPR-BLS card valid on 2025-01-01" in bls
+    assert bls[-1] == "Status: MET — CPR-BLS valid through 2026-01-31; good through 2026-01-31"
+
+
+# --------------------------------------------------------------------------- properties
+categories = st.sampled_from(["national/airway", "national/cardiovascular", "national/trauma", "national/medical",
+                              "national/operations", "national", "local", "individual", "hazmat", None])  # fmt: skip
+days = st.dates(min_value=date(2023, 1, 1), max_value=date(2028, 12, 31))
+
+
+@st.composite
+def records(draw: st.DrawFn) -> tuple[c.Fact, ...]:
+    out = []
+    for i in range(draw(st.integers(0, 25))):
+        out.append(F("training", i, draw(days), draw(st.integers(0, 16)) / 2, category=draw(categories),
+                     course_code=draw(st.none() | st.sampled_from(["A", "B", "C"])),
+                     self_paced=draw(st.booleans()),
+                     status=draw(st.sampled_from([None, None, None, "scheduled", "failed"]))))  # fmt: skip
+    return tuple(out)
+
+
+specs = st.sampled_from([
+    EMT, ISO_COMPANY,
+    c.RequirementSpec("Annual", "hours", frequency="annual", period_anchor="hire_date", required_hours=12),
+    c.RequirementSpec("Rolling", "hours", frequency="rolling", period_months=24, required_hours=10),
+])  # fmt: skip
+
+
+@given(specs, records(), days, st.none() | days)
+def test_never_counted_after_the_as_of_date_or_outside_the_window(spec, facts, as_of, certified):
+    m = member(
+        *facts,
+        positions=("emt", "firefighter"),
+        certification_date=certified,
+        hire_date=D("2010-01-01"),
+    )
+    e = c.evaluate(m, spec, as_of)
+    if e.window is None:  # certified after the as-of date
+        assert e.status == c.NOT_YET_DUE and certified is not None and certified > as_of
+        return
+    assert as_of in e.window
+    for v in e.counted:
+        assert v.fact.date is not None and v.fact.date <= as_of and v.fact.date in e.window
+    # every fact gets a verdict, and the counted hours are the figure
+    assert len(e.verdicts) == len(facts)
+    assert sum(v.amount for v in e.counted) == pytest.approx(e.value, abs=1e-4)
+    # the matrix cell (no detail) agrees with explain
+    quick = c.evaluate(m, spec, as_of, detail=False)
+    assert (quick.status, quick.value, quick.percentage, quick.due, quick.window) == (
+        e.status, e.value, e.percentage, e.due, e.window)  # fmt: skip
+    assert c.explain_lines(e)[-1].startswith(f"Status: {c.STATUS_WORDS[e.status]} — ")
+    # status never disagrees with the figure
+    assert (e.status == c.MET) == (e.percentage >= 100)
+
+
+@given(st.lists(st.tuples(days, days), max_size=6), days)
+def test_a_card_decides_by_its_latest_expiry(pairs, as_of):
+    cards = [
+        card(i, "CPR-BLS", min(a, b).isoformat(), max(a, b).isoformat())
+        for i, (a, b) in enumerate(pairs)
+    ]
+    e = c.evaluate(member(*cards), BLS, as_of)
+    held = [f for f in cards if f.date <= as_of]
+    if not held:
+        assert e.status == c.OVERDUE
+    else:
+        latest = max(f.expires_on for f in held)
+        assert e.status == (c.MET if latest >= as_of else c.EXPIRED)
+        assert len(e.counted) == (1 if latest >= as_of else 0)
+
+
+def test_evaluate_all_walks_the_matrix():
+    members = [
+        member(card(1, "CPR-BLS", "2024-01-01", "2026-01-31")),
+        member(positions=("firefighter",)),
+    ]
+    cells = c.evaluate_all(members, [BLS, EMT], D("2025-06-01"))
+    assert [x.status for x in cells] == [c.MET, c.OVERDUE, c.NOT_APPLICABLE, c.NOT_APPLICABLE]
+    assert all(x.verdicts == () for x in cells)
+    assert cells[0].good_through == D("2026-01-31")

@@ -1,0 +1,58 @@
+"""The matrix's quick path (`evaluate(detail=False)`: bisected windows, one pass without the
+words) decides every cell exactly as `requirement explain`'s full path (detail=True)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trainctl.domain import compliance as c
+
+SPECS = [
+    c.RequirementSpec("Hours", "hours", frequency="annual", required_hours=6),
+    c.RequirementSpec("Hazmat", "hours", frequency="quarterly", required_hours=3,
+                      counts_categories=("hazmat",)),
+    c.RequirementSpec("Shift hours", "hours", frequency="monthly", required_hours=24,
+                      counts_attendance=True),
+    c.RequirementSpec("Rolling", "hours", frequency="rolling", period_months=3, required_hours=4),
+    c.RequirementSpec("Once", "hours", frequency="one_time", period_anchor="hire_date",
+                      time_limit_days=90, required_hours=10),
+    c.RequirementSpec("Shifts", "shifts", frequency="annual", required_shifts=3),
+    c.RequirementSpec("EMS calls", "calls", frequency="quarterly", required_calls=2,
+                      counts_call_types=("EMS",)),
+    c.RequirementSpec("Courses", "courses", frequency="biennial", required_courses=("C1", "C2")),
+]
+START = date(2024, 1, 1)
+
+facts = st.lists(
+    st.builds(
+        lambda kind, i, day, hours, status, passed, cat, code, call: c.Fact(
+            kind, i, START + timedelta(days=day), hours=hours, status=status, passed=passed,
+            category=cat, course_code=code, call_type=call,
+        ),
+        st.sampled_from([c.TRAINING, c.SHIFT, c.CALL]),
+        st.integers(1, 40),  # duplicates happen, and lists without them too
+        st.integers(0, 800),
+        st.sampled_from([0.0, 1.0, 2.5, 8.0]),
+        st.sampled_from([None, "completed", "failed", "scheduled"]),
+        st.sampled_from([None, True, False]),
+        st.sampled_from([None, "hazmat", "ems"]),
+        st.sampled_from([None, "C1", "C2", "C3"]),
+        st.sampled_from([None, "EMS", "Fire"]),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(facts, st.integers(0, 900), st.sampled_from(SPECS), st.integers(0, 400))
+def test_the_quick_path_agrees_with_the_full_one(fs, day, spec, hired):
+    member = c.MemberFacts(1, "M", hire_date=START + timedelta(days=hired), facts=tuple(fs))
+    as_of = START + timedelta(days=day)
+    full = c.evaluate(member, spec, as_of, detail=True)
+    quick = c.evaluate(member, spec, as_of, detail=False)
+    keys = ("status", "reason", "value", "target", "percentage", "window", "due", "good_through")
+    assert {k: getattr(quick, k) for k in keys} == {k: getattr(full, k) for k in keys}
+    assert quick.verdicts == ()

@@ -1,0 +1,323 @@
+"""Compliance reports end to end (issue 9): `report compliance`, `requirement explain`,
+`report expiring`, `report iso`, `report nremt`, on real SQLite files through the CLI.
+
+The rules under test (domain/compliance.py, domain/periods.py): windows include both end
+days; a fact dated after the as-of date never counts; a card is valid through its expiry
+day and the latest card decides; credential codes match exactly; NREMT cycles end on
+31 March (30 September for EMR).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+HIRED = "2015-01-10"
+
+
+@pytest.fixture
+def dept(cli):
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer",
+        "--position", "officer", "--hire-date", HIRED)  # fmt: skip
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "42",
+        "--position", "firefighter,emt", "--hire-date", HIRED)  # fmt: skip
+    cli("member", "add", "Pat Medic", "--email", "pat@fd.org", "--position", "paramedic",
+        "--hire-date", HIRED)  # fmt: skip
+    return cli
+
+
+def record(cli, member: str, day: str, hours: float, course: str = "Drill", *extra: str) -> None:
+    cli("--as-of", "2030-01-01", "record", "add", member, "--course", course, "--date", day,
+        "--hours", str(hours), *extra)  # fmt: skip
+
+
+def cells(cli, *args: str, as_of: str) -> dict[tuple[str, str], dict]:
+    data = cli("report", "compliance", "--as-of", as_of, "--format", "json", *args).json
+    return {(c["member"], c["requirement"]): c for c in data["cells"]}
+
+
+def cell(cli, member: str, requirement: str, as_of: str) -> dict:
+    data = cli("report", "compliance", "--member", member, "--requirement", requirement,
+               "--as-of", as_of, "--format", "json").json  # fmt: skip
+    (only,) = data["cells"]
+    return only
+
+
+def explain(cli, member: str, requirement: str, as_of: str, *extra: str) -> dict:
+    return cli("requirement", "explain", member, requirement, "--as-of", as_of, "--format",
+               "json", *extra).json  # fmt: skip
+
+
+# ------------------------------------------------------------------------------ windows
+def test_a_biennial_requirement_counts_only_records_inside_the_members_current_window(dept):
+    dept("requirement", "add", "--name", "Driver refresher", "--type", "hours", "--hours", "8",
+         "--frequency", "biennial")  # fmt: skip
+    record(dept, "ann@fd.org", "2021-05-05", 40)  # a lifetime of hours never counts
+    record(dept, "ann@fd.org", "2024-03-01", 3)
+    record(dept, "ann@fd.org", "2025-12-31", 6)
+    record(dept, "ann@fd.org", "2026-01-01", 5)
+    record(dept, "ann@fd.org", "2027-12-31", 9)  # after the as-of date below
+    c = cell(dept, "ann@fd.org", "Driver refresher", "2026-06-30")
+    assert (c["window_start"], c["window_end"]) == ("2026-01-01", "2027-12-31")
+    assert c["value"] == 5 and c["target"] == 8 and c["status"] == "not_yet_due"
+    assert c["due"] == "2027-12-31"
+    # the previous window (2024-2025) held 9 of 8 h: met then, with both end days inside
+    c = cell(dept, "ann@fd.org", "Driver refresher", "2025-12-31")
+    assert c["value"] == 9 and c["status"] == "met" and c["good_through"] == "2025-12-31"
+    e = explain(dept, "ann@fd.org", "Driver refresher", "2026-06-30")
+    codes = {f["date"]: f["code"] for f in e["facts"]}
+    assert codes == {
+        "2021-05-05": "outside_window", "2024-03-01": "outside_window",
+        "2025-12-31": "outside_window", "2026-01-01": "counted", "2027-12-31": "after_as_of",
+    }  # fmt: skip
+
+
+def test_a_short_previous_window_makes_the_current_one_overdue(dept):
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+         "--frequency", "annual")  # fmt: skip
+    record(dept, "ann@fd.org", "2025-03-01", 4)
+    record(dept, "pat@fd.org", "2025-03-01", 6)
+    got = cells(dept, "--requirement", "Hazmat refresher", as_of="2026-02-01")
+    assert got[("Ann Lee", "Hazmat refresher")]["status"] == "overdue"
+    assert got[("Pat Medic", "Hazmat refresher")]["status"] == "not_yet_due"
+    got = cells(dept, "--requirement", "Hazmat refresher", "--due-soon-days", "400", as_of="2026-02-01")
+    assert got[("Pat Medic", "Hazmat refresher")]["status"] == "due_soon"
+
+
+def test_year_ends_and_feb_29(dept):
+    dept("requirement", "add", "--name", "Annual drill", "--type", "hours", "--hours", "2",
+         "--frequency", "annual")  # fmt: skip
+    dept("requirement", "add", "--name", "Monthly drill", "--type", "hours", "--hours", "2",
+         "--frequency", "monthly")  # fmt: skip
+    dept("member", "add", "Leap Day", "--email", "leap@fd.org", "--hire-date", "2024-02-29")
+    dept("requirement", "add", "--name", "Anniversary check", "--type", "hours", "--hours", "1",
+         "--frequency", "annual", "--anchor", "hire_date")  # fmt: skip
+    record(dept, "ann@fd.org", "2025-12-31", 2)
+    assert cell(dept, "ann@fd.org", "Annual drill", "2025-12-31")["status"] == "met"
+    c = cell(dept, "ann@fd.org", "Annual drill", "2026-01-01")
+    assert c["value"] == 0 and c["window_start"] == "2026-01-01"
+    # a leap month: 29 February is inside February's window
+    record(dept, "ann@fd.org", "2028-02-29", 2)
+    c = cell(dept, "ann@fd.org", "Monthly drill", "2028-02-29")
+    assert (c["window_start"], c["window_end"], c["status"]) == ("2028-02-01", "2028-02-29", "met")
+    assert cell(dept, "ann@fd.org", "Monthly drill", "2028-03-01")["value"] == 0
+    # hired on 29 February: the anniversary falls on 28 February in a common year
+    record(dept, "leap@fd.org", "2025-02-27", 1)
+    c = cell(dept, "leap@fd.org", "Anniversary check", "2025-02-28")
+    assert (c["window_start"], c["window_end"]) == ("2025-02-28", "2026-02-27")
+    assert c["value"] == 0
+    c = cell(dept, "leap@fd.org", "Anniversary check", "2025-02-27")
+    assert (c["window_start"], c["window_end"], c["value"]) == ("2024-02-29", "2025-02-27", 1)
+
+
+def test_the_nremt_cycle_ends_on_31_march_and_1_april_starts_the_next(dept):
+    dept("import", "nremt")
+    dept("member", "add", "Eve Emt", "--email", "eve@fd.org", "--position", "emt",
+         "--hire-date", HIRED)  # fmt: skip
+    dept("--as-of", "2030-01-01", "cert", "add", "eve@fd.org", "NREMT-EMT", "--issued",
+         "2023-04-01", "--expires", "2025-03-31")  # fmt: skip
+    dept("--as-of", "2030-01-01", "cert", "add", "eve@fd.org", "NREMT-EMT", "--issued",
+         "2025-04-01", "--expires", "2027-03-31")  # fmt: skip
+    record(dept, "eve@fd.org", "2025-03-31", 10, "Protocols 2025", "--category", "local")
+    record(dept, "eve@fd.org", "2025-04-01", 4, "Protocols update", "--category", "local")
+    before = cell(dept, "eve@fd.org", "NREMT-EMT", "2025-03-31")
+    assert (before["window_start"], before["window_end"]) == ("2023-04-01", "2025-03-31")
+    assert before["value"] == 10
+    after = cell(dept, "eve@fd.org", "NREMT-EMT", "2025-04-01")
+    assert (after["window_start"], after["window_end"]) == ("2025-04-01", "2027-03-31")
+    assert after["value"] == 4
+    e = explain(dept, "eve@fd.org", "NREMT-EMT", "2025-04-01")
+    assert {f["date"]: f["code"] for f in e["facts"]} == {
+        "2025-03-31": "outside_window", "2025-04-01": "counted"
+    }
+    sheet = dept("report", "nremt", "eve@fd.org", "--as-of", "2025-04-01", "--format", "json").json
+    assert sheet["level"] == "NREMT-EMT" and sheet["cycle_end"] == "2027-03-31"
+    local = next(c for c in sheet["components"] if c["name"] == "local")
+    assert local["minimum"] == 10 and local["filled"] == 4
+    assert [f["date"] for f in sheet["facts"]] == ["2025-04-01"]
+
+
+# -------------------------------------------------------------------------- certificates
+def test_cards_expire_bls_never_satisfies_acls_and_a_card_is_valid_on_its_expiry_day(dept):
+    dept("import", "nremt")
+    w = ("--as-of", "2030-01-01", "cert", "add", "pat@fd.org")
+    dept(*w, "CPR-BLS", "--issued", "2025-01-01", "--expires", "2027-01-31")
+    c = cell(dept, "pat@fd.org", "ACLS", "2026-06-30")
+    assert c["status"] == "overdue" and "no ACLS card" in c["reason"]
+    e = explain(dept, "pat@fd.org", "ACLS", "2026-06-30")
+    assert [f["code"] for f in e["facts"]] == ["wrong_credential"]
+    dept(*w, "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30")
+    c = cell(dept, "pat@fd.org", "ACLS", "2026-06-30")
+    assert c["status"] == "met" and c["good_through"] == "2026-06-30"
+    assert cell(dept, "pat@fd.org", "ACLS", "2026-07-01")["status"] == "expired"
+    # a renewal entered later but expiring later decides; as of before its issue it does not count
+    dept(*w, "ACLS", "--issued", "2026-07-15", "--expires", "2028-07-31")
+    assert cell(dept, "pat@fd.org", "ACLS", "2026-07-10")["status"] == "expired"
+    assert cell(dept, "pat@fd.org", "ACLS", "2026-07-15")["status"] == "met"
+    # expiring: the deciding card only, soonest first, the as-of day included
+    rows = dept("report", "expiring", "--within", "30", "--as-of", "2028-07-01", "--format",
+                "json").json  # fmt: skip
+    assert [(r["credential_code"], r["expires_on"], r["days_left"]) for r in rows] == [
+        ("ACLS", "2028-07-31", 30)
+    ]
+    rows = dept("report", "expiring", "--within", "0", "--as-of", "2027-01-31", "--format",
+                "json").json  # fmt: skip
+    assert [(r["credential_code"], r["days_left"]) for r in rows] == [("CPR-BLS", 0)]
+
+
+# ------------------------------------------------------------------------ what counts
+def test_an_hours_requirement_counts_only_what_it_names(dept):
+    dept("requirement", "add", "--name", "Hazmat hours", "--type", "hours", "--hours", "6",
+         "--frequency", "annual", "--counts-category", "hazmat")  # fmt: skip
+    record(dept, "ann@fd.org", "2026-03-01", 4, "Hazmat ops", "--category", "hazmat")
+    record(dept, "ann@fd.org", "2026-03-02", 8, "Ladder drill", "--category", "ladders")
+    c = cell(dept, "ann@fd.org", "Hazmat hours", "2026-06-30")
+    assert c["value"] == 4
+    e = explain(dept, "ann@fd.org", "Hazmat hours", "2026-06-30")
+    assert {f["what"].split(" ", 1)[1]: f["code"] for f in e["facts"]} == {
+        "Hazmat ops": "counted", "Ladder drill": "not_counted_here"
+    }
+
+
+# ------------------------------------------------------------------------------ as of
+def test_a_past_as_of_answers_exactly_as_then(dept):
+    dept("import", "nremt")
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+         "--frequency", "annual")  # fmt: skip
+    record(dept, "ann@fd.org", "2026-02-01", 3)
+    args = ("report", "compliance", "--as-of", "2026-03-01", "--format", "json")
+    then = dept(*args).stdout
+    record(dept, "ann@fd.org", "2026-03-02", 3)
+    dept("--as-of", "2030-01-01", "cert", "add", "ann@fd.org", "CPR-BLS", "--issued", "2026-03-02")
+    assert dept(*args).stdout == then
+    assert dept(*args[:3], "2026-03-02", "--format", "json").stdout != then
+
+
+# ---------------------------------------------------------------------------- output
+def test_behind_csv_and_summary(dept):
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+         "--frequency", "annual")  # fmt: skip
+    dept("requirement", "add", "--name", "Officer CE", "--type", "hours", "--hours", "12",
+         "--frequency", "annual", "--position", "officer")  # fmt: skip
+    record(dept, "ann@fd.org", "2026-01-05", 6)
+    data = dept("report", "compliance", "--as-of", "2026-06-30", "--format", "json").json
+    summary = {s["requirement"]: s for s in data["summary"]}
+    assert summary["Hazmat refresher"]["applicable"] == 3 and summary["Hazmat refresher"]["met"] == 1
+    assert summary["Officer CE"]["applicable"] == 1
+    behind = dept("report", "compliance", "--as-of", "2026-06-30", "--behind", "--format", "json").json
+    assert {(c["member"], c["requirement"]) for c in behind["cells"]} == {
+        ("Olive Officer", "Hazmat refresher"), ("Olive Officer", "Officer CE"),
+        ("Pat Medic", "Hazmat refresher"),
+    }  # fmt: skip
+    out = dept("report", "compliance", "--as-of", "2026-06-30", "--format", "csv").stdout
+    lines = out.splitlines()
+    assert lines[0].startswith("member_id,member,requirement_id,requirement,status,value,target,unit")
+    assert len(lines) == 1 + 3 * 2  # one row per cell
+    table = dept("report", "compliance", "--as-of", "2026-06-30")
+    assert "Hazmat refresher: 1 met of 3 applicable" in table.stderr
+    assert "Ann Lee" in table.stdout and "\x1b[" not in table.stdout  # no colour off a terminal
+
+
+def test_permissions_a_member_sees_their_own(dept):
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+         "--frequency", "annual")  # fmt: skip
+    own = dept("--as", "ann@fd.org", "report", "compliance", "--as-of", "2026-06-30", "--format",
+               "json").json  # fmt: skip
+    assert {c["member"] for c in own["cells"]} == {"Ann Lee"}
+    r = dept("--as", "ann@fd.org", "report", "compliance", "--member", "pat@fd.org", ok=False)
+    assert r.exit_code == 77 and "training.view_all" in r.stderr
+    dept("--as", "ann@fd.org", "requirement", "explain", "ann@fd.org", "Hazmat refresher")
+    r = dept("--as", "ann@fd.org", "requirement", "explain", "pat@fd.org", "Hazmat refresher", ok=False)
+    assert r.exit_code == 77
+    r = dept("--as", "ann@fd.org", "report", "iso", "--year", "2026", ok=False)
+    assert r.exit_code == 77
+    officer = dept("--as", "olive@fd.org", "report", "compliance", "--as-of", "2026-06-30",
+                   "--format", "json").json  # fmt: skip
+    assert len({c["member"] for c in officer["cells"]}) == 3
+
+
+def test_report_iso_per_member_and_in_total(dept):
+    dept("import", "iso")
+    for month in range(1, 13):
+        record(dept, "ann@fd.org", f"2025-{month:02d}-10", 16, "Company drill", "--category",
+               "structural_firefighting")  # fmt: skip
+    record(dept, "olive@fd.org", "2025-03-10", 16, "Company drill", "--category",
+           "structural_firefighting")  # fmt: skip
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2026-02-01", "--format", "json").json
+    assert data["edition"] == "Fire Suppression Rating Schedule, 2012 edition"
+    assert data["complete_year"] is True
+    rows = {(r["member"], r["item"]): r for r in data["rows"]}
+    ann = rows[("Ann Lee", "ISO-COMPANY")]
+    assert (ann["value"], ann["target"], ann["periods_met"], ann["status"]) == (192, 192, 12, "met")
+    olive = rows[("Olive Officer", "ISO-COMPANY")]
+    assert (olive["value"], olive["periods_met"], olive["status"]) == (16, 1, "short")
+    items = {i["item"]: i for i in data["items"]}
+    assert items["ISO-COMPANY"]["members"] == 3 and items["ISO-COMPANY"]["met"] == 1
+    assert items["ISO-COMPANY"]["figure"] == "16 h a month (192 h a year)"
+    assert items["ISO-OFFICER-CE"]["members"] == 1
+    assert rows[("Ann Lee", "ISO-OFFICER-CE")]["status"] == "not_applicable"
+    table = dept("report", "iso", "--year", "2025", "--as-of", "2026-02-01")
+    assert "2012 edition" in table.stdout and "ISO-HAZMAT" in table.stdout
+    r = dept("report", "iso", "--year", "2027", "--as-of", "2026-02-01", ok=False)
+    assert r.exit_code == 2 and "has not begun" in r.stderr
+
+
+def test_errors_name_what_to_do(cli, dept):
+    r = dept("report", "iso", "--year", "2025", ok=False)
+    assert r.exit_code == 1 and "trainctl import iso" in r.stderr
+    r = dept("report", "nremt", "ann@fd.org", ok=False)
+    assert r.exit_code == 1 and "trainctl import nremt" in r.stderr
+    dept("import", "nremt")
+    r = dept("report", "nremt", "olive@fd.org", ok=False)
+    assert r.exit_code == 1 and "No NREMT level applies" in r.stderr
+    r = dept("requirement", "explain", "ann@fd.org", "No such thing", ok=False)
+    assert r.exit_code == 1 and "No requirement" in r.stderr
+
+
+# ------------------------------------------------------------------ the demo, every cell
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from typer.testing import CliRunner
+
+    from trainctl.cli.main import app
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    r = CliRunner().invoke(app, ["--quiet", "demo", "--path", str(path), "--as-of", "2025-06-02"])
+    assert r.exit_code == 0, r.stderr
+    return path
+
+
+KEYS = ("status", "value", "target", "percentage", "window_start", "window_end", "due",
+        "good_through", "reason")  # fmt: skip
+
+
+def test_explain_and_the_matrix_agree_for_every_cell_of_the_demo(cli, demo_db):
+    db = ("--db", str(demo_db))
+    for as_of in ("2025-06-02", "2025-01-15"):
+        data = cli(*db, "report", "compliance", "--as-of", as_of, "--format", "json").json
+        assert len(data["cells"]) == 14 * len(data["summary"])
+        statuses = {c["status"] for c in data["cells"]}
+        assert {"met", "overdue", "not_applicable", "not_yet_due"} <= statuses
+        if as_of == "2025-06-02":
+            assert {"expired", "due_soon"} <= statuses
+        for c in data["cells"]:
+            e = cli(*db, "requirement", "explain", f"id:{c['member_id']}", str(c["requirement_id"]),
+                    "--as-of", as_of, "--format", "json").json  # fmt: skip
+            assert {k: e[k] for k in KEYS} == {k: c[k] for k in KEYS}, (c["member"], c["requirement"])
+            assert e["lines"][-1].startswith("Status: ")
+
+
+def test_demo_reports_show_the_history(cli, demo_db):
+    db = ("--db", str(demo_db), "--as-of", "2025-06-02")
+    rows = cli(*db, "report", "expiring", "--within", "60", "--format", "json").json
+    assert rows[0]["days_left"] == 0 and rows[0]["credential_code"] == "CPR-BLS"
+    assert [r["expires_on"] for r in rows] == sorted(r["expires_on"] for r in rows)
+    sheet = cli(*db, "report", "nremt", "F-203", "--format", "json").json
+    national = next(c for c in sheet["components"] if c["name"] == "national")
+    assert national["distributive_cap"] == 7 and national["topics"]
+    assert sheet["status"] == "not_yet_due" and 0 < sheet["hours_counted"] < 40
+    iso = cli(*db, "report", "iso", "--year", "2024", "--format", "json").json
+    assert iso["complete_year"] and any(r["status"] == "met" for r in iso["rows"])
+    json.dumps(iso)
