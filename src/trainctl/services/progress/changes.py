@@ -441,6 +441,18 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
 def verify(row: _Row, change: ch.Verify) -> None:
     """`--verify`: pending self-reported credit counts from now; the row is verified."""
     row.actor.require(MANAGE, "verify progress")
+    pending = any(c.state == "pending" for c in row.ledger)
+    recorded = any(c.amount for c in row.ledger if c.state == "counted") or any(
+        c.amount for c in row.result.credits
+    )
+    if not pending and not recorded and row.rp.status_override is None:
+        rp = row.rp
+        raise RefusedError(
+            f"'{row.req.name}' has nothing to verify: no credit is recorded and none is "
+            "waiting for verification.",
+            f"Verify once credit is recorded or reported. `trainctl progress log {rp.id}` "
+            "shows the ledger.",
+        )
     for c in row.ledger:
         if c.state == "pending":
             c.state = "counted"
