@@ -392,11 +392,15 @@ def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | N
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         e = get_enrollment(session, enrollment)
+        unchanged = action == "withdraw" and e.status == "withdrawn"
         e, messages = change_status(
             session, actor, e, action, today=state.today(session), reason=reason
         )
         status = e.status if action != "resume" else "active"
-    render.info(f"Enrollment {enrollment} is now {status.replace('_', ' ')}.", quiet=state.quiet)
+    if not unchanged:
+        render.info(
+            f"Enrollment {enrollment} is now {status.replace('_', ' ')}.", quiet=state.quiet
+        )
     for message in messages:
         render.info(message, quiet=state.quiet)
 
@@ -426,7 +430,8 @@ def resume(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = No
 
 @app.command("withdraw")
 def withdraw(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
-    """Withdraw a member from a program (history is kept; they may enroll again later)."""
+    """Withdraw a member from a program (history is kept; they may enroll again later).
+    Members may withdraw their own open enrollments; a completed one only an officer."""
     _lifecycle(ctx, enrollment, "withdraw", reason)
 
 
