@@ -29,6 +29,13 @@ LIST_COLS = [
     Col("enrolled_on", "Enrolled"),
     Col("target_date", "Target"),
 ]
+AnyPositionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--any-position",
+        help="Enroll members who do not hold the program's target position.",
+    ),
+]
 EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PROGRAM`."
 
 
@@ -54,9 +61,10 @@ def add(
             show_default=False,
         ),
     ] = None,
+    any_position: AnyPositionOpt = False,
     format: FormatOpt = None,
 ) -> None:
-    """Enroll one member in a program (prerequisites and concurrency are checked)."""
+    """Enroll one member in a program (position, prerequisites and concurrency are checked)."""
     from trainctl.services import enrollment as svc
     from trainctl.services.members import get_member
 
@@ -65,7 +73,10 @@ def add(
     with state.session(write=True) as (session, actor):
         m = get_member(session, member)
         p = svc.get_program(session, program)
-        e = svc.enroll_member(session, actor, m, p, today=state.today(session), target_date=target)
+        e = svc.enroll_member(
+            session, actor, m, p, today=state.today(session), target_date=target,
+            any_position=any_position,
+        )  # fmt: skip
         summary = svc.enrollment_summary(session, e, state.today(session))
     render.record(summary, fmt_of(ctx, fmt_value(format)))
     render.info(
@@ -109,6 +120,7 @@ def bulk(
     all_or_nothing: Annotated[
         bool, typer.Option("--all-or-nothing", help="Write nothing when any member is refused.")
     ] = False,
+    any_position: AnyPositionOpt = False,
     dry_run: DryRunOpt = False,
     format: FormatOpt = None,
 ) -> None:
@@ -132,7 +144,8 @@ def bulk(
         with _progress_bar() as on_progress:
             result = svc.bulk_enroll(
                 session, actor, p, requests, today=state.today(session), target_date=target,
-                all_or_nothing=all_or_nothing, dry_run=dry_run, on_progress=on_progress,
+                all_or_nothing=all_or_nothing, dry_run=dry_run, any_position=any_position,
+                on_progress=on_progress,
             )  # fmt: skip
         label = svc.program_label(p)
 
