@@ -44,8 +44,17 @@ def bar(pct: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _rows(items: list[EnrollmentRow]) -> list[dict[str, Any]]:
-    return [i._asdict() for i in items]
+def shown(data: dict[str, Any], fmt: str, *keys: str) -> dict[str, Any]:
+    """Percentages as stored for JSON (full precision); rounded for tables and CSV."""
+    from trainctl.domain.progress import shown_percentage
+
+    if fmt == "json":
+        return data
+    return {k: shown_percentage(v) if k in keys and v is not None else v for k, v in data.items()}
+
+
+def _rows(items: list[EnrollmentRow], fmt: str) -> list[dict[str, Any]]:
+    return [shown(i._asdict(), fmt, "progress") for i in items]
 
 
 @app.command("add")
@@ -78,7 +87,8 @@ def add(
             any_position=any_position,
         )  # fmt: skip
         summary = svc.enrollment_summary(session, e, state.today(session))
-    render.record(summary, fmt_of(ctx, fmt_value(format)))
+    fmt = fmt_of(ctx, fmt_value(format))
+    render.record(shown(summary, fmt, "progress"), fmt)
     render.info(
         f"Enrolled {summary['member']} in '{summary['program']}' v{summary['program_version']} "
         f"(enrollment {summary['id']}).",
@@ -262,7 +272,8 @@ def list_(
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = q.list_enrollments(rd, actor, program=program, member=member, status=status)
-    render.table(_rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty=EMPTY)
+    fmt = fmt_of(ctx, fmt_value(format))
+    render.table(_rows(rows, fmt), LIST_COLS, fmt, empty=EMPTY)
 
 
 @app.command("me")
@@ -273,9 +284,8 @@ def me(ctx: typer.Context, format: FormatOpt = None) -> None:
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = q.my_enrollments(rd, actor)
-    render.table(
-        _rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty="You have no enrollments."
-    )
+    fmt = fmt_of(ctx, fmt_value(format))
+    render.table(_rows(rows, fmt), LIST_COLS, fmt, empty="You have no enrollments.")
 
 
 @app.command("user")
@@ -290,10 +300,11 @@ def user(
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = q.member_enrollments(rd, actor, member)
+    fmt = fmt_of(ctx, fmt_value(format))
     render.table(
-        _rows(rows),
+        _rows(rows, fmt),
         LIST_COLS,
-        fmt_of(ctx, fmt_value(format)),
+        fmt,
         empty=f"{member} has no enrollments.",
     )
 
@@ -373,7 +384,7 @@ def show(
         "program": f"{summary['program']} v{summary['program_version']}",
         "status": summary["status"].replace("_", " ")
         + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
-        "overall": f"{bar(summary['progress'], 20)} {render.cell(summary['progress'])}%",
+        "overall": f"{bar(summary['progress'], 20)} {render.cell(shown_percentage(summary['progress']))}%",
         "current_phase": summary["current_phase"] or "-",
         "phase_deadline": f"{summary['phase_deadline'] or '-'}"
         + (" OVERDUE" if summary["phase_overdue"] else ""),
