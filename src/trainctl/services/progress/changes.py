@@ -256,6 +256,13 @@ def _numeric(
             f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
         )
     _check_amount(req, option, value)
+    if (
+        category is None
+        and len(target.hour_categories) == 1
+        and dp.free_hours(target.required_hours, target.hour_categories) <= 0
+    ):
+        # one category that takes the whole target: every hour is in it, no need to say so
+        category = target.hour_categories[0].name
     if category is not None and target.hour_categories:
         head, topic = dp.split_category(category)
         cat = next((c for c in target.hour_categories if c.name.casefold() == head), None)
