@@ -420,6 +420,10 @@ def enroll_member(
         program_id=program.id,
     )
     session.flush()
+    from trainctl.services.enrollment.on_file import credit_on_file
+
+    credit_on_file(session, actor, [member.id], since=today, today=today)
+    session.refresh(enrollment)
     return enrollment
 
 
@@ -522,6 +526,10 @@ def bulk_enroll(
         refused=len(result.refused),
         progress_rows=result.progress_rows,
     )
+    from trainctl.services.enrollment.on_file import credit_on_file
+
+    # what the class already has on file: one feed call for all of them
+    credit_on_file(session, actor, [mid for mid, _ in accepted], since=today, today=today)
     result.written = True
     return result
 
