@@ -66,3 +66,30 @@ def test_bulk_enrollment_makes_one_feed_call_for_the_class(cli, dept, monkeypatc
     cli("--as-of", "2026-06-01", "enroll", "bulk", "Medic", "--members", ",".join(map(str, ids)))
     assert calls == [30]
     assert dept.scalar("SELECT count(*) FROM enrollment WHERE status = 'completed'") == 30
+
+
+def test_a_certification_credit_lapses_when_the_card_expires_and_counts_again_when_renewed(cli, dept):
+    # DESIGN §3: 100 while a matching, unexpired certification exists
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    cli("--as-of", "2026-01-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-02-01", "cert", "add", "ann.lee@example.org", "EMT-B",
+        "--issued", "2026-02-01", "--expires", "2026-06-30")  # fmt: skip
+
+    def pct(day: str) -> float:
+        return cli("--as-of", day, "--format", "json", "enroll", "show", "1").json["progress"]
+
+    assert pct("2026-02-01") == 100
+    # valid through its expiry day: measuring then still counts it
+    cli("--as-of", "2026-06-30", "progress", "update", "1", "--note", "card checked")
+    assert pct("2026-06-30") == 100
+    # the day after, the credit no longer counts when the row is measured
+    r = cli("--as-of", "2026-07-01", "progress", "update", "1", "--note", "card checked again")
+    assert pct("2026-07-01") == 0 and "reopened" in r.stderr
+    # renewed: the new card counts, the expired one still does not
+    cli("--as-of", "2026-07-02", "cert", "add", "ann.lee@example.org", "EMT-B",
+        "--issued", "2026-07-02", "--expires", "2028-06-30")  # fmt: skip
+    assert pct("2026-07-02") == 100
+    log = cli("--format", "json", "progress", "log", "1").json
+    assert [c["source"] for c in log if c["amount"]].count("certification") == 2
