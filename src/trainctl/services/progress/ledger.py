@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from trainctl.db import chunks
+from trainctl.db import chunks, table
 from trainctl.domain import progress as dp
 from trainctl.models import (
     Certification,
@@ -33,13 +34,14 @@ def _expiries(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, s
         if source in ids and head.isdigit():
             ids[source].add(int(head))
     found: dict[tuple[str, int], date] = {}
-    for source, model, column in (
-        ("certification", Certification, Certification.expires_on),
-        ("training_record", TrainingRecord, TrainingRecord.expiration_date),
+    cards, records = table(Certification), table(TrainingRecord)
+    for source, t, column in (
+        ("certification", cards, cards.c.expires_on),
+        ("training_record", records, records.c.expiration_date),
     ):
         for part in chunks(sorted(ids[source])):
-            for rid, expires in session.exec(
-                select(model.id, column).where(col(model.id).in_(part), col(column).is_not(None))  # type: ignore[attr-defined]
+            for rid, expires in session.execute(
+                sa.select(t.c.id, column).where(t.c.id.in_(part), column.is_not(None))
             ):
                 found[(source, rid)] = expires
     out: dict[tuple[str, str], date] = {}
@@ -77,20 +79,17 @@ def recompute(
             )
         )
         certs = {rp.id for rp, req in pairs if req.requirement_type == "certification"}
+        pc = table(ProgressCredit)
         rows = list(
-            session.exec(
-                select(
-                    ProgressCredit.progress_id,
-                    ProgressCredit.amount,
-                    ProgressCredit.category,
-                    ProgressCredit.item,
-                    ProgressCredit.source_type,
-                    ProgressCredit.source_id,
+            session.execute(
+                sa.select(
+                    pc.c.progress_id, pc.c.amount, pc.c.category, pc.c.item, pc.c.source_type,
+                    pc.c.source_id,
                 )
-                .where(col(ProgressCredit.progress_id).in_(part), ProgressCredit.state == "counted")
-                .order_by(col(ProgressCredit.id))
+                .where(pc.c.progress_id.in_(part), pc.c.state == "counted")
+                .order_by(pc.c.id)
             )
-        )
+        )  # fmt: skip
         expiries = (
             _expiries(session, {(st, sid) for pid, *_, st, sid in rows if pid in certs})
             if today is not None and certs
