@@ -47,9 +47,11 @@ class Dept:
             return obj.id
 
     def member(self, name: str, *, email: str | None = None, badge: str | None = None,
-               role: str = "member", status: str = "active") -> int:  # fmt: skip
+               role: str = "member", status: str = "active",
+               positions: tuple[str, ...] = ()) -> int:  # fmt: skip
         email = email or f"{name.lower().replace(' ', '.')}@example.org"
-        return self._add(Member(name=name, email=email, badge=badge, role=role, status=status))
+        return self._add(Member(name=name, email=email, badge=badge, role=role, status=status,
+                                positions=list(positions)))  # fmt: skip
 
     def requirement(self, name: str, kind: str = "hours", **kw: Any) -> int:
         fields = {**TYPE_DEFAULTS[kind], **kw}

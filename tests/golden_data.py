@@ -431,7 +431,8 @@ def _build_big(db: Path, home: Path, work: Path) -> dict[str, int]:
                  write_csv(work / "drivers.csv", drivers, ["id", "target_date"]))  # fmt: skip
     hazmat = [r["email"] for _, r in holding("hazmat_tech")][:12]
     t("enroll", "bulk", "Hazmat Technician Refresher", "--members", ",".join(hazmat))
-    t("enroll", "add", MEDIC, "Hazmat Technician Refresher", "--target-date", "2025-08-01")
+    t("enroll", "add", MEDIC, "Hazmat Technician Refresher", "--target-date", "2025-08-01",
+      "--any-position")  # a medic outside the hazmat team, on purpose
 
     by_email = {r["email"]: i for i, r in enumerate(rows, 1)}
 

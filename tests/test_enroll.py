@@ -407,3 +407,45 @@ def test_lifecycle_hold_resume_withdraw_fail_and_reenroll(cli, dept, snapshot):
     cli("enroll", "fail", "2")
     statuses = dept.rows("SELECT id, status, status_reason FROM enrollment ORDER BY id")
     assert statuses == [(1, "withdrawn", "moved away"), (2, "failed", None)]
+
+
+# ------------------------------------------------------------------------- withdrawal
+def test_withdrawal_rules_own_active_finalized_and_already_withdrawn(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    bob = dept.member("Bob Ray")
+    officer = dept.member("Olga Chief", role="officer")
+    dept.simple_program("Recruit")
+    dept.simple_program("Driver")
+    cli("enroll", "add", str(ann), "Recruit")  # 1
+    cli("enroll", "add", str(ann), "Driver")  # 2
+    cli("enroll", "add", str(bob), "Recruit")  # 3
+    cli("progress", "update", "--enrollment", "2", "--requirement", "Driver hours 1", "--set", "10")
+    assert dept.scalar("SELECT status FROM enrollment WHERE id = 2") == "completed"
+
+    before = snapshot()
+    # another member's enrollment: not theirs
+    r = cli("--as", str(ann), "enroll", "withdraw", "3", ok=False)
+    assert r.exit_code == 77 and "Error:" in r.stderr and "Hint:" in r.stderr
+    # a finalized (completed) enrollment: only an officer
+    r = cli("--as", str(ann), "enroll", "withdraw", "2", ok=False)
+    assert r.exit_code == 77, r
+    assert "Not authorized to withdraw a finalized enrollment" in r.stderr and "Hint:" in r.stderr
+    # members still may not hold or fail
+    assert cli("--as", str(ann), "enroll", "hold", "1", ok=False).exit_code == 77
+    assert snapshot() == before
+
+    # their own active enrollment: yes
+    r = cli("--as", str(ann), "enroll", "withdraw", "1", "--reason", "moved away")
+    assert "Enrollment 1 is now withdrawn" in r.stderr
+    # an officer withdraws the completed one
+    cli("--as", str(officer), "enroll", "withdraw", "2")
+    statuses = dept.rows("SELECT id, status FROM enrollment ORDER BY id")
+    assert statuses == [(1, "withdrawn"), (2, "withdrawn"), (3, "active")]
+
+    # again: a no-op that says so and writes nothing (not even the audit log)
+    audits = dept.scalar("SELECT count(*) FROM audit_log")
+    before = snapshot()
+    for who in (str(ann), str(officer)):
+        r = cli("--as", who, "enroll", "withdraw", "1")
+        assert "already withdrawn; nothing changed" in r.stderr and "is now" not in r.stderr
+    assert snapshot() == before and dept.scalar("SELECT count(*) FROM audit_log") == audits

@@ -44,3 +44,22 @@ def test_read_commands_import_no_orm_and_no_services(cli, db_path: Path):
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "HEAVY []" in r.stderr, r.stderr
+
+
+def test_json_keeps_the_enrollment_percentage_in_full_tables_round(cli, db_path):
+    # issue 11 #5: the enrollment's percentage was rounded to one decimal in JSON
+    from enroll_helpers import Dept
+
+    dept = Dept(db_path)
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "checklist", "hours", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--check", "locker")  # 1 of 3 items: 33.3333% of a third
+    r = cli("--format", "json", "progress", "update", "2", "--set", "10")
+    assert r.json["enrollment_progress"] == 44.4444 and r.json["percentage"] == 100
+    assert cli("--format", "json", "enroll", "show", "1").json["progress"] == 44.4444
+    assert cli("--format", "json", "enroll", "list").json[0]["progress"] == 44.4444
+    assert cli("--format", "json", "enroll", "user", str(ann)).json[0]["progress"] == 44.4444
+    assert "44.4%" in cli("enroll", "show", "1").stdout
+    assert "44.4444" not in cli("enroll", "list").stdout
+    assert "44.4444" not in cli("--format", "csv", "enroll", "list").stdout

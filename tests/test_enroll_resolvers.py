@@ -61,19 +61,28 @@ def test_a_requirement_is_named_by_the_one_naming_rule(cli, dept, ref):
 
 
 def test_single_and_batch_member_lookups_say_the_same(cli, dept):
+    # Issue 11 #10 changes the rule: a bare number that is a badge is that member (it was
+    # refused as ambiguous with member 1's id); id:N and #N still name the id.
     _world(dept, cli)
-    single = cli("enroll", "add", "1", "Recruit", ok=False)
-    assert single.exit_code == 2
-    message = "'1' is member 1's id (Ann Lee) and also the badge of member 2 (Bob Ray) (member)."
-    assert message in single.stderr and "Write id:1 or badge:1." in single.stderr
-    batch = cli("enroll", "bulk", "Recruit", "--members", f"1,{HUGE},nobody@example.org", ok=False)
+    dept.program("Driver")
+    dept.link(2, dept.requirement("Driving hours", "hours"))
+    single = cli("--format", "json", "enroll", "add", "1", "Recruit")
+    assert single.json["member"] == "Bob Ray"  # badge 1, not id 1
+    batch = cli("--format", "json", "enroll", "bulk", "Driver", "--members",
+                f"1,#1,{HUGE},nobody@example.org,01", ok=False)  # fmt: skip
     assert batch.exit_code == 1
-    assert f"item 1: 1: {message} Write id:1 or badge:1." in batch.stderr
-    assert f"item 2: {HUGE}: No member '{HUGE}' (member)." in batch.stderr
-    assert "item 3: nobody@example.org: No member 'nobody@example.org' (member)." in batch.stderr
+    assert [(x["member"], x["result"]) for x in batch.json] == [
+        ("Bob Ray", "enrolled"), ("Ann Lee", "enrolled"), (HUGE, "refused"),
+        ("nobody@example.org", "refused"), ("01", "refused"),
+    ]  # fmt: skip
+    assert f"item 3: {HUGE}: No member '{HUGE}' (member)." in batch.stderr
+    assert "item 4: nobody@example.org: No member 'nobody@example.org' (member)." in batch.stderr
+    assert "item 5: 01: No member '01' (member)." in batch.stderr  # a leading zero: a badge only
     # the same words as the single form's not-found
     single = cli("enroll", "add", "nobody@example.org", "Recruit", ok=False)
     assert single.exit_code == 1 and "No member 'nobody@example.org' (member)." in single.stderr
+    single = cli("enroll", "add", "01", "Recruit", ok=False)
+    assert single.exit_code == 1 and "No member '01' (member)." in single.stderr
 
 
 def test_ambiguous_progress_row_is_a_usage_error_with_the_candidates(cli, dept):

@@ -217,3 +217,33 @@ def test_a_requirement_past_its_deadline_is_flagged_until_done(cli, dept):
     assert "2028-01-01 OVERDUE" in cli("--as-of", "2028-01-02", "enroll", "show", "1").stdout
     cli("progress", "update", "1", "--set", "10")
     assert show(cli, 1, "--as-of", "2028-01-02")["requirements"][0]["overdue"] is False
+
+
+# ---------------------------------------------------------------------------- position fit
+def test_members_without_the_programs_target_position_are_refused(cli, dept, snapshot):
+    medic = dept.member("Mia Medic", positions=("firefighter", "emt"))
+    ff = dept.member("Fred Fire", positions=("firefighter",))
+    nobody = dept.member("Nora New")
+    dept.simple_program("EMT Recertification", target_position="emt")
+    before = snapshot()
+    r = cli("enroll", "add", str(ff), "EMT Recertification", ok=False)
+    assert r.exit_code == 1, r
+    assert "Error: Fred Fire does not hold the position 'emt'" in r.stderr
+    assert "(holds: firefighter)" in r.stderr and "Hint:" in r.stderr and "--any-position" in r.stderr
+    # bulk: the reason per member, and a dry run counts only those who fit
+    r = cli("--format", "json", "enroll", "bulk", "EMT Recertification", "--members",
+            f"{medic},{ff},{nobody}", "--dry-run", ok=False)  # fmt: skip
+    assert r.exit_code == 1
+    assert [(x["member"], x["result"]) for x in r.json] == [
+        ("Mia Medic", "would enroll"), ("Fred Fire", "refused"), ("Nora New", "refused")
+    ]
+    assert "does not hold the position 'emt'" in r.json[1]["reason"]
+    assert "(holds: no position)" in r.json[2]["reason"]
+    assert "Would enroll 1 member(s)" in r.stderr and "2 refused" in r.stderr
+    r = cli("enroll", "bulk", "EMT Recertification", "--members", f"{ff},{nobody}", ok=False)
+    assert r.exit_code == 1 and "Fred Fire does not hold the position 'emt'" in r.stderr
+    assert snapshot() == before
+
+    cli("enroll", "bulk", "EMT Recertification", "--members", f"{medic},{nobody}", "--any-position")
+    cli("enroll", "add", str(ff), "EMT Recertification", "--any-position")
+    assert dept.scalar("SELECT count(*) FROM enrollment") == 3

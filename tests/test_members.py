@@ -69,11 +69,19 @@ def test_json_shape_is_stable(cli, crew):
     assert listing[0] == record
 
 
-def test_a_number_that_is_an_id_and_another_badge_is_refused_not_guessed(cli, crew):
-    r = cli("member", "show", "1", ok=False)
-    assert r.exit_code == 2
-    assert "member 1's id (Olive Officer)" in r.stderr and "badge of member 3 (Bob Roe)" in r.stderr
-    assert "id:1 or badge:1" in r.stderr
+def test_badges_are_what_officers_type(cli, crew):
+    # Issue 11 #10 changes the rule this test held (a number that is one member's id and
+    # another's badge was refused as ambiguous): a bare number that is a badge names that
+    # member; id:N and #N still name the id; a number no member has as a badge is an id.
+    assert cli("member", "show", "1", "-f", "json").json["name"] == "Bob Roe"  # badge 1
+    assert cli("member", "show", "id:1", "-f", "json").json["name"] == "Olive Officer"
+    assert cli("member", "show", "#1", "-f", "json").json["name"] == "Olive Officer"
+    assert cli("member", "show", "2", "-f", "json").json["name"] == "Ann Lee"  # no badge 2
+    # a leading zero is never an id: 02 is a badge, and there is none
+    r = cli("member", "show", "02", ok=False)
+    assert r.exit_code == 1 and "No member '02'" in r.stderr and "Hint:" in r.stderr
+    cli("member", "edit", "id:2", "--badge", "02")
+    assert cli("member", "show", "02", "-f", "json").json["name"] == "Ann Lee"
 
 
 def test_unknown_member_is_not_found_with_a_hint(cli, crew):

@@ -51,3 +51,21 @@ def test_value_counts_only_hours_toward_the_target_and_matches_the_percentage(cl
     assert line["percentage"] == pytest.approx(100 * 11.5 / 40)
     log = cli("progress", "log", "--member", emt, "--requirement", "NREMT-EMT", "--format", "json").json
     assert sum(c["amount"] for c in log) == 25.5  # the ledger keeps every hour logged
+
+
+def test_a_requirement_with_a_single_category_needs_no_category(cli, db_path):
+    # issue 11 #21: `--add 8` on a requirement whose one category takes the whole target
+    from enroll_helpers import Dept
+
+    dept = Dept(db_path)
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Structural")
+    cats = [{"name": "structural_firefighting", "min_hours": 24}]
+    dept.link(pid, dept.requirement("Structural FF", "hours", required_hours=24, hour_categories=cats))
+    cli("enroll", "add", str(ann), "Structural")
+    r = cli("--format", "json", "progress", "update", "1", "--add", "8")
+    assert (r.json["value"], r.json["percentage"]) == (8, 33.3333)
+    log = cli("--format", "json", "progress", "log", "1").json
+    assert [(c["amount"], c["category"]) for c in log] == [(8, "structural_firefighting")]
+    r = cli("--format", "json", "progress", "update", "1", "--set", "12")
+    assert r.json["value"] == 12

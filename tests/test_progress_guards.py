@@ -246,3 +246,18 @@ def test_reopened_message_rounds_to_one_decimal(cli, dept):
         cli("progress", "update", p, "--set", "10")
     r = cli("progress", "update", "3", "--set", "7.5")
     assert "Enrollment 1 reopened (91.7%)." in r.stderr
+
+
+# ------------------------------------------------------------------ verifying nothing
+def test_verifying_a_row_with_nothing_recorded_or_pending_is_refused(cli, dept, snapshot):
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    r = cli("progress", "update", "1", "--verify", ok=False)
+    assert r.exit_code == 1, r
+    assert "Error:" in r.stderr and "has nothing to verify" in r.stderr and "Hint:" in r.stderr
+    assert snapshot() == before
+    cli("progress", "update", "1", "--add", "2")
+    cli("progress", "update", "1", "--verify")  # counted credit can be verified
+    assert show(cli)["progress"] > 0

@@ -29,6 +29,13 @@ LIST_COLS = [
     Col("enrolled_on", "Enrolled"),
     Col("target_date", "Target"),
 ]
+AnyPositionOpt = Annotated[
+    bool,
+    typer.Option(
+        "--any-position",
+        help="Enroll members who do not hold the program's target position.",
+    ),
+]
 EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PROGRAM`."
 
 
@@ -37,8 +44,17 @@ def bar(pct: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def _rows(items: list[EnrollmentRow]) -> list[dict[str, Any]]:
-    return [i._asdict() for i in items]
+def shown(data: dict[str, Any], fmt: str, *keys: str) -> dict[str, Any]:
+    """Percentages as stored for JSON (full precision); rounded for tables and CSV."""
+    from trainctl.domain.progress import shown_percentage
+
+    if fmt == "json":
+        return data
+    return {k: shown_percentage(v) if k in keys and v is not None else v for k, v in data.items()}
+
+
+def _rows(items: list[EnrollmentRow], fmt: str) -> list[dict[str, Any]]:
+    return [shown(i._asdict(), fmt, "progress") for i in items]
 
 
 @app.command("add")
@@ -54,9 +70,10 @@ def add(
             show_default=False,
         ),
     ] = None,
+    any_position: AnyPositionOpt = False,
     format: FormatOpt = None,
 ) -> None:
-    """Enroll one member in a program (prerequisites and concurrency are checked)."""
+    """Enroll one member in a program (position, prerequisites and concurrency are checked)."""
     from trainctl.services import enrollment as svc
     from trainctl.services.members import get_member
 
@@ -65,9 +82,13 @@ def add(
     with state.session(write=True) as (session, actor):
         m = get_member(session, member)
         p = svc.get_program(session, program)
-        e = svc.enroll_member(session, actor, m, p, today=state.today(session), target_date=target)
+        e = svc.enroll_member(
+            session, actor, m, p, today=state.today(session), target_date=target,
+            any_position=any_position,
+        )  # fmt: skip
         summary = svc.enrollment_summary(session, e, state.today(session))
-    render.record(summary, fmt_of(ctx, fmt_value(format)))
+    fmt = fmt_of(ctx, fmt_value(format))
+    render.record(shown(summary, fmt, "progress"), fmt)
     render.info(
         f"Enrolled {summary['member']} in '{summary['program']}' v{summary['program_version']} "
         f"(enrollment {summary['id']}).",
@@ -109,6 +130,7 @@ def bulk(
     all_or_nothing: Annotated[
         bool, typer.Option("--all-or-nothing", help="Write nothing when any member is refused.")
     ] = False,
+    any_position: AnyPositionOpt = False,
     dry_run: DryRunOpt = False,
     format: FormatOpt = None,
 ) -> None:
@@ -132,7 +154,8 @@ def bulk(
         with _progress_bar() as on_progress:
             result = svc.bulk_enroll(
                 session, actor, p, requests, today=state.today(session), target_date=target,
-                all_or_nothing=all_or_nothing, dry_run=dry_run, on_progress=on_progress,
+                all_or_nothing=all_or_nothing, dry_run=dry_run, any_position=any_position,
+                on_progress=on_progress,
             )  # fmt: skip
         label = svc.program_label(p)
 
@@ -249,7 +272,8 @@ def list_(
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = q.list_enrollments(rd, actor, program=program, member=member, status=status)
-    render.table(_rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty=EMPTY)
+    fmt = fmt_of(ctx, fmt_value(format))
+    render.table(_rows(rows, fmt), LIST_COLS, fmt, empty=EMPTY)
 
 
 @app.command("me")
@@ -260,9 +284,8 @@ def me(ctx: typer.Context, format: FormatOpt = None) -> None:
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = q.my_enrollments(rd, actor)
-    render.table(
-        _rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty="You have no enrollments."
-    )
+    fmt = fmt_of(ctx, fmt_value(format))
+    render.table(_rows(rows, fmt), LIST_COLS, fmt, empty="You have no enrollments.")
 
 
 @app.command("user")
@@ -277,10 +300,11 @@ def user(
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = q.member_enrollments(rd, actor, member)
+    fmt = fmt_of(ctx, fmt_value(format))
     render.table(
-        _rows(rows),
+        _rows(rows, fmt),
         LIST_COLS,
-        fmt_of(ctx, fmt_value(format)),
+        fmt,
         empty=f"{member} has no enrollments.",
     )
 
@@ -360,7 +384,7 @@ def show(
         "program": f"{summary['program']} v{summary['program_version']}",
         "status": summary["status"].replace("_", " ")
         + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
-        "overall": f"{bar(summary['progress'], 20)} {render.cell(summary['progress'])}%",
+        "overall": f"{bar(summary['progress'], 20)} {render.cell(shown_percentage(summary['progress']))}%",
         "current_phase": summary["current_phase"] or "-",
         "phase_deadline": f"{summary['phase_deadline'] or '-'}"
         + (" OVERDUE" if summary["phase_overdue"] else ""),
@@ -392,11 +416,15 @@ def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | N
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         e = get_enrollment(session, enrollment)
+        unchanged = action == "withdraw" and e.status == "withdrawn"
         e, messages = change_status(
             session, actor, e, action, today=state.today(session), reason=reason
         )
         status = e.status if action != "resume" else "active"
-    render.info(f"Enrollment {enrollment} is now {status.replace('_', ' ')}.", quiet=state.quiet)
+    if not unchanged:
+        render.info(
+            f"Enrollment {enrollment} is now {status.replace('_', ' ')}.", quiet=state.quiet
+        )
     for message in messages:
         render.info(message, quiet=state.quiet)
 
@@ -426,7 +454,8 @@ def resume(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = No
 
 @app.command("withdraw")
 def withdraw(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
-    """Withdraw a member from a program (history is kept; they may enroll again later)."""
+    """Withdraw a member from a program (history is kept; they may enroll again later).
+    Members may withdraw their own open enrollments; a completed one only an officer."""
     _lifecycle(ctx, enrollment, "withdraw", reason)
 
 

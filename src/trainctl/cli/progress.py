@@ -137,12 +137,16 @@ def update(
         rp, e, req = result.progress, result.enrollment, result.requirement
         data = {
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
-            "value": rp.progress_value, "percentage": shown_percentage(rp.progress_percentage),
-            "status": rp.status, "enrollment_progress": shown_percentage(e.progress_percentage),
+            "value": rp.progress_value, "percentage": rp.progress_percentage,
+            "status": rp.status, "enrollment_progress": e.progress_percentage,
             "enrollment_status": e.status, "pending": result.pending,
             "verified_at": rp.verified_at,
         }  # fmt: skip
-    render.record(data, fmt_of(ctx, fmt_value(format)))
+    fmt = fmt_of(ctx, fmt_value(format))
+    if fmt != "json":  # JSON keeps full precision; tables and CSV round for display
+        data["percentage"] = shown_percentage(rp.progress_percentage)
+        data["enrollment_progress"] = shown_percentage(e.progress_percentage)
+    render.record(data, fmt)
     if result.pending:
         render.info(
             f"Recorded as self-reported: it counts once an officer verifies it "

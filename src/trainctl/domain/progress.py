@@ -667,11 +667,19 @@ class Credit:
     amount: float
     category: str | None = None
     item: str | None = None
+    # a certification credit's card (or record) expiry: valid through that day
+    expires_on: date | None = None
 
 
-def measure(target: Target, credits: Iterable[Credit]) -> tuple[float, float]:
-    """(progress value, percentage) of counted credits against the requirement's target."""
+def measure(
+    target: Target, credits: Iterable[Credit], *, today: date | None = None
+) -> tuple[float, float]:
+    """(progress value, percentage) of counted credits against the requirement's target.
+    On `today` (the as-of date), a certification credit whose card expired before it no
+    longer counts (DESIGN §3: 100 while a matching, unexpired certification exists)."""
     credits = list(credits)
+    if today is not None and target.requirement_type == "certification":
+        credits = [c for c in credits if c.expires_on is None or c.expires_on >= today]
     if target.is_numeric:
         if target.requirement_type == "hours" and target.hour_categories:
             return category_hours(target.required_hours, target.hour_categories, credits)

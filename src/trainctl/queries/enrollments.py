@@ -126,10 +126,9 @@ def phase_label(number: int | None, name: str | None) -> str | None:
 
 def _listing(rd: Reader, conds: list[str], params: dict[str, Any]) -> list[EnrollmentRow]:
     rows = rd.all(_LISTING.format(where=" AND ".join(conds) or "1 = 1"), params)
-    shown = dp.shown_percentage
     return [
         EnrollmentRow(
-            r[0], r[1], r[2], r[3], r[4], r[5], r[6], shown(r[7]), required(as_date(r[8])),
+            r[0], r[1], r[2], r[3], r[4], r[5], r[6], float(r[7]), required(as_date(r[8])),
             as_date(r[9]), phase_label(r[10], r[11]),
         )
         for r in rows
@@ -258,7 +257,7 @@ def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> Enrollmen
         program_version=version,
         status=status,
         status_reason=reason,
-        progress=dp.shown_percentage(pct),
+        progress=float(pct),  # as stored (four decimals); tables round for display
         current_phase=phase_label(phase_number, phase_name),
         phase_started_on=phase_started,
         phase_deadline=phase_due,

@@ -23,8 +23,8 @@ TABLES = {
 }  # fmt: skip
 
 LOOKUP_HINT = (
-    "Name a member by id, email or badge number (write id:12 or badge:12 when a number "
-    "could be either); `trainctl member list` shows them."
+    "Name a member by badge number, email or id (a bare number is a badge when a member "
+    "has that badge; write id:12 or #12 for an id); `trainctl member list` shows them."
 )
 
 
@@ -88,9 +88,11 @@ REF_KINDS = ("id", "email", "badge")
 def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     """What a member reference names: (kind, text), kind "id", "email", "badge" or "number".
 
-    `id:12`, `email:...` and `badge:12` say which one is meant; a bare number is an id or a
-    badge ("number"); text with an @ is an email; anything else a badge. A `kind` other
-    than "member" (a CSV's email, badge or id column) names the kind outright.
+    `id:12`, `#12`, `email:...` and `badge:12` say which one is meant. Badges are what
+    officers type: a number with a leading zero ("0199") is only ever a badge; another bare
+    number is a badge or an id ("number": the badge wins, see `choose`). Text with an @ is
+    an email; anything else a badge. A `kind` other than "member" (a CSV's email, badge or
+    id column) names the kind outright.
     """
     text = str(ref).strip()
     if kind != "member":
@@ -99,8 +101,10 @@ def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     head = head.strip().lower()
     if sep and head in REF_KINDS:
         return head, rest.strip()
+    if text.startswith("#") and text[1:].strip().isdigit():
+        return "id", text[1:].strip()
     if text.isdigit():
-        return "number", text
+        return ("badge" if text.startswith("0") else "number"), text
     return ("email" if "@" in text else "badge"), text
 
 
@@ -112,8 +116,9 @@ def choose(
     what: str = "member",
 ) -> MemberRow | None:  # fmt: skip
     """The member a classified reference names, given the three lookups (one query each for
-    a single reference, or dicts filled set-based for a batch). A bare number that is one
-    member's id and another member's badge is refused (UsageError): no guessing."""
+    a single reference, or dicts filled set-based for a batch). A bare number ("number") is
+    the member with that badge when there is one, otherwise the member with that id: the
+    badge wins (write id:N or #N for the id)."""
     if kind == "id":
         number = as_id(text) if text.isdigit() else None
         return by_id(number) if number is not None else None
@@ -121,16 +126,11 @@ def choose(
         return by_email(text.strip().lower())
     if kind == "badge":
         return by_badge(text.strip())
+    badge = by_badge(text)
+    if badge is not None:
+        return badge
     number = as_id(text)
-    one = by_id(number) if number is not None else None
-    other = by_badge(text)
-    if one is not None and other is not None and one.id != other.id:
-        raise UsageError(
-            f"{text!r} is member {one.id}'s id ({one.name}) and also the badge of "
-            f"member {other.id} ({other.name}) ({what}).",
-            f"Write id:{text} or badge:{text}.",
-        )
-    return one or other
+    return by_id(number) if number is not None else None
 
 
 def not_found(ref: str | int, what: str = "member") -> NotFoundError:

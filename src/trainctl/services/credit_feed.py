@@ -306,7 +306,7 @@ def _finish(
     # In batches: re-measuring reads every credit of a row, so a year of records would
     # otherwise sit in memory at once; a batch keeps the peak flat in the row count.
     for part in chunks(sorted(set(progress_ids)), FINISH_BATCH):
-        changed += recompute(session, part, now)
+        changed += recompute(session, part, now, today=today)
     enrollment_ids = sorted({enrollment_of[pid] for pid in changed})
     if not enrollment_ids:
         return []

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.db import BulkInsert, chunks, table
 from trainctl.domain import progress as dp
+from trainctl.domain.positions import position_code
 from trainctl.errors import BadInputError, RefusedError, TrainctlError, UsageError
 from trainctl.models import (
     Enrollment,
@@ -51,6 +52,8 @@ class Enrollee(Protocol):
     def name(self) -> str: ...
     @property
     def status(self) -> str: ...
+    @property
+    def positions(self) -> list[str]: ...
 
 
 # ------------------------------------------------------------------------------- programs
@@ -180,11 +183,29 @@ class Refusal:
         return f"{self.reason} {self.detail}".strip()
 
 
-def validate(session: Session, program: Program, requests: Sequence[Request]) -> dict[int, Refusal]:
+def position_refusal(member: Enrollee, program: Program) -> Refusal | None:
+    """A program for a position (target_position) takes members who hold it."""
+    wanted = position_code(program.target_position or "")
+    if not wanted or wanted in {position_code(p) for p in member.positions or []}:
+        return None
+    holds = ", ".join(member.positions or []) or "no position"
+    return Refusal(
+        f"{member.name} does not hold the position '{wanted}' that '{program.name}' is for "
+        f"(holds: {holds}).",
+        f"Give the member the position first (`trainctl member edit {member.id} "
+        f"--add-position {wanted}`), or enroll anyway with --any-position.",
+        detail="(use --any-position to enroll anyway)",
+    )
+
+
+def validate(
+    session: Session, program: Program, requests: Sequence[Request], *, any_position: bool = False
+) -> dict[int, Refusal]:
     """The one validator for single and bulk enrollment, set-based over the batch.
 
     Returns {index in requests: Refusal} for every refused request; members must be
-    resolved. "Already enrolled" compares program lines, not ids: a member open in any
+    resolved. A program with a target position takes only members who hold it, unless
+    `any_position`. "Already enrolled" compares program lines, not ids: a member open in any
     version of the program (same lineage) is refused.
     """
     refused: dict[int, Refusal] = {}
@@ -238,6 +259,10 @@ def validate(session: Session, program: Program, requests: Sequence[Request]) ->
                 f"{m.name} is inactive; only active members can enroll.",
                 f"Reactivate the member first: `trainctl member edit {m.id} --status active`.",
             )
+            continue
+        misfit = None if any_position else position_refusal(m, program)
+        if misfit is not None:
+            refused[i] = misfit
             continue
         mine = open_by_member.get(m.id, [])
         same = [o for o in mine if o[5] == line]
@@ -350,13 +375,14 @@ def enroll_member(
     *,
     today: date,
     target_date: date | None = None,
+    any_position: bool = False,
 ) -> Enrollment:
     """Enroll one member: the shared validator for a batch of one, then the ORM."""
     actor.require(MANAGE, "enroll members")
     check_program_enrollable(program)
     target = target_date_for(program, today, target_date)
     request = Request(where="member", ref=str(member.id), member=member)
-    refused = validate(session, program, [request])
+    refused = validate(session, program, [request], any_position=any_position)
     if refused:
         raise RefusedError(refused[0].reason, refused[0].hint)
     p = plan(session, program)
@@ -394,6 +420,10 @@ def enroll_member(
         program_id=program.id,
     )
     session.flush()
+    from trainctl.services.enrollment.on_file import credit_on_file
+
+    credit_on_file(session, actor, [member.id], since=today, today=today)
+    session.refresh(enrollment)
     return enrollment
 
 
@@ -408,6 +438,7 @@ def bulk_enroll(
     target_date: date | None = None,
     all_or_nothing: bool = False,
     dry_run: bool = False,
+    any_position: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BulkResult:
     """Validate the whole batch set-based, then bulk INSERT enrollments and progress rows.
@@ -421,7 +452,7 @@ def bulk_enroll(
     default_target = target_date_for(program, today, target_date)
     result = BulkResult(program=program)
     resolve_members(session, requests)
-    refused = validate(session, program, requests)
+    refused = validate(session, program, requests, any_position=any_position)
     seen: dict[int, str] = {}
     accepted: list[tuple[int, Request]] = []  # (member id, request)
     for i, r in enumerate(requests):
@@ -495,6 +526,10 @@ def bulk_enroll(
         refused=len(result.refused),
         progress_rows=result.progress_rows,
     )
+    from trainctl.services.enrollment.on_file import credit_on_file
+
+    # what the class already has on file: one feed call for all of them
+    credit_on_file(session, actor, [mid for mid, _ in accepted], since=today, today=today)
     result.written = True
     return result
 

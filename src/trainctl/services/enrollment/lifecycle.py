@@ -8,7 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from trainctl.domain import progress as dp
-from trainctl.errors import RefusedError
+from trainctl.errors import PermissionDeniedError, RefusedError
 from trainctl.models import Enrollment, Program, RequirementProgress, utcnow
 from trainctl.permissions import MANAGE, Actor
 from trainctl.services.audit import audit
@@ -25,6 +25,28 @@ TRANSITIONS = {
 }
 
 
+# A completed enrollment is finalized: only an officer may still withdraw it.
+FINALIZED_WITHDRAWABLE = ("completed",)
+
+
+def _already_withdrawn(actor: Actor, enrollment: Enrollment) -> bool:
+    """Who may withdraw: a member their own open enrollment, an officer any. Returns True
+    when the enrollment is already withdrawn (a no-op: nothing is written)."""
+    actor.require_self_or(
+        enrollment.member_id, MANAGE, "withdraw other members' enrollments",
+        own="withdraw their own enrollments",
+    )  # fmt: skip
+    if enrollment.status == "withdrawn":
+        return True
+    if enrollment.status in FINALIZED_WITHDRAWABLE and not actor.can(MANAGE):
+        raise PermissionDeniedError(
+            "Not authorized to withdraw a finalized enrollment: enrollment "
+            f"{enrollment.id} is {enrollment.status}.",
+            "Ask a training officer to withdraw it.",
+        )
+    return False
+
+
 def change_status(
     session: Session,
     actor: Actor,
@@ -36,12 +58,22 @@ def change_status(
 ) -> tuple[Enrollment, list[str]]:
     """hold | resume | withdraw | fail. Returns the enrollment and what else happened.
 
+    Hold, resume and fail are an officer's. A member may withdraw their own open enrollment;
+    a completed (finalized) one only an officer may withdraw; withdrawing a withdrawn one
+    changes nothing (its message says so, and nothing is written).
+
     On hold an enrollment takes no credit, overrides or verification (services.progress.changes).
     Resuming catches up with whatever changed meanwhile (a requirement's target, say):
     rows re-measured, rolled up, phases advanced and milestones fired, as after any credit.
     """
-    actor.require(MANAGE, f"{action} enrollments")
     allowed, new = TRANSITIONS[action]
+    if action == "withdraw":
+        if _already_withdrawn(actor, enrollment):
+            return enrollment, [f"Enrollment {enrollment.id} is already withdrawn; nothing changed."]
+        if enrollment.status in FINALIZED_WITHDRAWABLE:
+            allowed = (*allowed, enrollment.status)
+    else:
+        actor.require(MANAGE, f"{action} enrollments")
     if enrollment.status not in allowed:
         verb = {
             "hold": "put on hold",

@@ -256,6 +256,13 @@ def _numeric(
             f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
         )
     _check_amount(req, option, value)
+    if (
+        category is None
+        and len(target.hour_categories) == 1
+        and dp.free_hours(target.required_hours, target.hour_categories) <= 0
+    ):
+        # one category that takes the whole target: every hour is in it, no need to say so
+        category = target.hour_categories[0].name
     if category is not None and target.hour_categories:
         head, topic = dp.split_category(category)
         cat = next((c for c in target.hour_categories if c.name.casefold() == head), None)
@@ -441,6 +448,18 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
 def verify(row: _Row, change: ch.Verify) -> None:
     """`--verify`: pending self-reported credit counts from now; the row is verified."""
     row.actor.require(MANAGE, "verify progress")
+    pending = any(c.state == "pending" for c in row.ledger)
+    recorded = any(c.amount for c in row.ledger if c.state == "counted") or any(
+        c.amount for c in row.result.credits
+    )
+    if not pending and not recorded and row.rp.status_override is None:
+        rp = row.rp
+        raise RefusedError(
+            f"'{row.req.name}' has nothing to verify: no credit is recorded and none is "
+            "waiting for verification.",
+            f"Verify once credit is recorded or reported. `trainctl progress log {rp.id}` "
+            "shows the ledger.",
+        )
     for c in row.ledger:
         if c.state == "pending":
             c.state = "counted"

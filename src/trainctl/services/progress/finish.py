@@ -48,7 +48,7 @@ def refresh(
 ) -> list[Event]:
     """After credits changed: re-measure, roll up, advance phases, fire milestones."""
     now = utcnow()
-    recompute(session, progress_ids, now)
+    recompute(session, progress_ids, now, today=today)
     rollup_enrollments(session, enrollment_ids, now)
     return after_change(session, enrollment_ids, today=today, now=now)
 
@@ -81,11 +81,13 @@ def remeasure_requirement(
             .where(ProgramRequirement.requirement_id == requirement_id)
         )
     )
-    changed = set(recompute(session, [pid for pid, _ in rows if pid is not None], now))
+    if today is None:
+        today = department_today(session)
+    changed = set(
+        recompute(session, [pid for pid, _ in rows if pid is not None], now, today=today)
+    )
     enrollment_ids = sorted({eid for pid, eid in rows if pid in changed})
     if not enrollment_ids:
         return []  # e.g. a new name or description: no figure moved
-    if today is None:
-        today = department_today(session)
     rollup_enrollments(session, enrollment_ids, now)
     return after_change(session, enrollment_ids, today=today, now=now)

@@ -1,0 +1,95 @@
+"""Enrolling credits what is already on file (issue 11, records gap): valid cards, passed
+checkoffs, and records / shifts / calls dated on or after the enrollment start, through the
+credit feed, one feed call for a whole class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+
+@pytest.fixture
+def dept(db_path: Path) -> Dept:
+    return Dept(db_path)
+
+
+def _pct(cli, eid: int) -> list[float]:
+    doc = cli("--as-of", "2026-06-01", "--format", "json", "enroll", "show", str(eid)).json
+    return [r["percentage"] for r in doc["requirements"]]
+
+
+def test_enroll_add_and_bulk_credit_what_is_on_file(cli, dept):
+    ann = dept.member("Ann Lee")
+    bob = dept.member("Bob Ray")
+    cy = dept.member("Cy Dee")
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    dept.link(pid, dept.requirement("Ride shifts", "shifts"), sort_order=1)
+    for who in ("ann.lee", "bob.ray"):
+        cli("--as-of", "2026-05-01", "cert", "add", f"{who}@example.org", "EMT-B",
+            "--issued", "2025-01-01", "--expires", "2027-01-01")  # fmt: skip
+    # a shift before the enrollment start does not count; one on the start day does
+    for day in ("2026-05-20", "2026-06-01"):
+        cli("--as-of", "2026-06-01", "shift", "add", "bob.ray@example.org", "--date", day,
+            "--station", "1", "--time-in", f"{day}T07:00+00:00", "--time-out", f"{day}T19:00+00:00")  # fmt: skip
+
+    cli("--as-of", "2026-06-01", "enroll", "add", str(ann), "Medic")
+    assert _pct(cli, 1) == [100, 0]
+    cli("--as-of", "2026-06-01", "enroll", "bulk", "Medic", "--members", f"{bob},{cy}")
+    assert _pct(cli, 2) == [100, 25]  # card, and 1 of 4 shifts
+    assert _pct(cli, 3) == [0, 0]
+    credits = dept.rows(
+        "SELECT rp.enrollment_id, c.source_type FROM progress_credit c "
+        "JOIN requirement_progress rp ON rp.id = c.progress_id ORDER BY 1, 2"
+    )
+    assert credits == [(1, "certification"), (2, "certification"), (2, "shift")]
+
+
+def test_bulk_enrollment_makes_one_feed_call_for_the_class(cli, dept, monkeypatch):
+    from trainctl.services.enrollment import on_file
+
+    calls: list[int] = []
+    real = on_file.credit_facts
+
+    def spy(session, actor, facts, *, today):  # type: ignore[no-untyped-def]
+        calls.append(len(facts))
+        return real(session, actor, facts, today=today)
+
+    monkeypatch.setattr(on_file, "credit_facts", spy)
+    ids = [dept.member(f"M{i}") for i in range(30)]
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    for i in range(30):
+        cli("--as-of", "2026-05-01", "cert", "add", f"m{i}@example.org", "EMT-B", "--issued", "2025-01-01")
+    cli("--as-of", "2026-06-01", "enroll", "bulk", "Medic", "--members", ",".join(map(str, ids)))
+    assert calls == [30]
+    assert dept.scalar("SELECT count(*) FROM enrollment WHERE status = 'completed'") == 30
+
+
+def test_a_certification_credit_lapses_when_the_card_expires_and_counts_again_when_renewed(cli, dept):
+    # DESIGN §3: 100 while a matching, unexpired certification exists
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    cli("--as-of", "2026-01-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-02-01", "cert", "add", "ann.lee@example.org", "EMT-B",
+        "--issued", "2026-02-01", "--expires", "2026-06-30")  # fmt: skip
+
+    def pct(day: str) -> float:
+        return cli("--as-of", day, "--format", "json", "enroll", "show", "1").json["progress"]
+
+    assert pct("2026-02-01") == 100
+    # valid through its expiry day: measuring then still counts it
+    cli("--as-of", "2026-06-30", "progress", "update", "1", "--note", "card checked")
+    assert pct("2026-06-30") == 100
+    # the day after, the credit no longer counts when the row is measured
+    r = cli("--as-of", "2026-07-01", "progress", "update", "1", "--note", "card checked again")
+    assert pct("2026-07-01") == 0 and "reopened" in r.stderr
+    # renewed: the new card counts, the expired one still does not
+    cli("--as-of", "2026-07-02", "cert", "add", "ann.lee@example.org", "EMT-B",
+        "--issued", "2026-07-02", "--expires", "2028-06-30")  # fmt: skip
+    assert pct("2026-07-02") == 100
+    log = cli("--format", "json", "progress", "log", "1").json
+    assert [c["source"] for c in log if c["amount"]].count("certification") == 2
