@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,6 +94,21 @@ def session_scope(engine: sa.Engine, *, write: bool = True) -> Iterator[Session]
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_ignoring(
+    dialect: sa.Dialect, table: sa.Table, key: Sequence[str], where: str | None = None
+) -> Any:
+    """INSERT ... ON CONFLICT (key) [WHERE partial-index predicate] DO NOTHING, in the
+    connected dialect (SQLite 3.24+ and PostgreSQL spell it the same way): imports and
+    feeds write idempotently by a unique key."""
+    if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing(
+        index_elements=list(key), index_where=sa.text(where) if where else None
+    )
 
 
 # ------------------------------------------------------------------------- schema version

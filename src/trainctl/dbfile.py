@@ -14,7 +14,7 @@ from trainctl.config import sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
-REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment")
+REVISIONS = ("0001_catalog", "0002_programs", "0003_enrollment", "0004_reminders")
 SCHEMA_HEAD = REVISIONS[-1]
 
 
