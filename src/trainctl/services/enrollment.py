@@ -827,8 +827,7 @@ class ProgressLine:
     pending: int
 
 
-UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses",
-         "skills_evaluation": "skills", "checklist": "items", "certification": "cert"}  # fmt: skip
+UNITS = dp.UNITS  # the one table of units (domain/progress.py)
 
 
 def progress_lines(session: Session, enrollment: Enrollment, today: date) -> list[ProgressLine]:
