@@ -104,6 +104,8 @@ SUB_APPS = {
     "program": ("trainctl.cli.program", "Training programs: phases, requirement links, milestones, versions, files."),
     "enroll": ("trainctl.cli.enroll", "Enroll members in programs (one, or in bulk from a CSV)."),
     "progress": ("trainctl.cli.progress", "Record and verify progress on requirements."),
+    "reminders": ("trainctl.cli.reminders", "Deadline reminders by mail: send (cron), preview, log."),
+    "config": ("trainctl.cli.config", "Department settings: timezone, self-reporting, mail server."),
     "db": ("trainctl.cli.db", "The database file: path, version, upgrade, backup, check."),
 }
 

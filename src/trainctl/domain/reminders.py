@@ -193,9 +193,7 @@ def cert_due(
     return Crossed(lead_label(nearest), shift(expires_on, -nearest))
 
 
-def inactive_due(
-    last_activity: date, today: date, inactive_days: int | None
-) -> Crossed | None:
+def inactive_due(last_activity: date, today: date, inactive_days: int | None) -> Crossed | None:
     """No progress recorded for `inactive_days`: one reminder per quiet stretch (the
     threshold names the last activity, so new progress starts a new stretch)."""
     if not inactive_days:
@@ -360,7 +358,9 @@ def cert_text(
         title = f"Expires today: your {credential} certification"
         first = f"Your {credential} certification expires today, {day_text(expires_on)}."
     else:
-        title = f"Reminder: your {credential} certification expires {when} ({expires_on.isoformat()})"
+        title = (
+            f"Reminder: your {credential} certification expires {when} ({expires_on.isoformat()})"
+        )
         first = f"Your {credential} certification expires on {day_text(expires_on)} ({when})."
     body = _letter(
         name,
@@ -453,7 +453,9 @@ class Behind:
 DIGEST_LINES = 200
 
 
-def digest_text(name: str, today: date, behind: Sequence[Behind], reminders: int) -> tuple[str, str]:
+def digest_text(
+    name: str, today: date, behind: Sequence[Behind], reminders: int
+) -> tuple[str, str]:
     members = len({b.email for b in behind})
     s = "" if members == 1 else "s"
     title = f"Training digest {today.isoformat()}: {members} member{s} behind"
