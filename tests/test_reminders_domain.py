@@ -149,9 +149,10 @@ def test_inactivity_is_one_reminder_per_quiet_stretch():
     assert dr.inactive_due(last, date(2026, 1, 30), 21) is None
     got = dr.inactive_due(last, date(2026, 1, 31), 21)
     assert got == dr.Crossed("since:2026-01-10", date(2026, 1, 31))
-    assert dr.inactive_due(last, date(2026, 5, 1), 21) == got  # the same key all along
-    assert dr.inactive_due(date(2026, 2, 1), date(2026, 5, 1), 21).threshold == "since:2026-02-01"
-    assert dr.inactive_due(last, date(2026, 5, 1), None) is None
+    assert dr.inactive_due(last, date(2026, 3, 1), 21) == got  # the same key all along
+    assert dr.inactive_due(last, date(2026, 3, 2), 21) is None  # caught up for 30 days, then stale
+    assert dr.inactive_due(date(2026, 2, 1), date(2026, 3, 1), 21).threshold == "since:2026-02-01"
+    assert dr.inactive_due(last, date(2026, 2, 1), None) is None
 
 
 def test_events_are_news_for_fresh_days_and_never_before_they_happen():

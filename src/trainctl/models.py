@@ -530,3 +530,42 @@ class ReminderLog(SQLModel, table=True):
     sent_at: datetime | None = _ts()
     answer: str | None = None  # the server's answer to the accepted message
     error: str | None = None  # the last failure, as the server (or the network) said it
+
+
+# Reminder scans are indexed range queries (DESIGN §7): each kind of reminder reads only
+# the rows whose date falls in its window. Declared here, with the reminders, so that the
+# tables above stay as their own issues wrote them.
+_ACTIVE = sa.text("status = 'active'")
+sa.Index(
+    "ix_enrollment_active_target",
+    Enrollment.__table__.c.target_completion_date,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+sa.Index(
+    "ix_enrollment_active_phase",
+    Enrollment.__table__.c.current_phase_id,  # type: ignore[attr-defined]
+    Enrollment.__table__.c.phase_started_on,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+sa.Index(
+    "ix_enrollment_active_program_enrolled",
+    Enrollment.__table__.c.program_id,  # type: ignore[attr-defined]
+    Enrollment.__table__.c.enrolled_on,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+# (entered_at, progress_id): the credits of the last weeks, index-only, for inactivity
+sa.Index(
+    "ix_progress_credit_entered_at",
+    ProgressCredit.__table__.c.entered_at,  # type: ignore[attr-defined]
+    ProgressCredit.__table__.c.progress_id,  # type: ignore[attr-defined]
+)
+sa.Index("ix_milestone_event_reached_at", MilestoneEvent.__table__.c.reached_at)  # type: ignore[attr-defined]
+sa.Index(
+    "ix_milestone_event_verified_at",
+    MilestoneEvent.__table__.c.verified_at,  # type: ignore[attr-defined]
+    sqlite_where=sa.text("verified_at IS NOT NULL"),
+    postgresql_where=sa.text("verified_at IS NOT NULL"),
+)

@@ -11,8 +11,9 @@ LATEST is sent (one message: the 14-day warning makes the missed 30-day one poin
 A reminder is STALE, and never sent, when what it warns of no longer applies: the item is
 completed or waived, the enrollment is no longer active (completed, withdrawn, failed, on
 hold), the member is inactive, the certification was renewed or voided, the phase was left,
-or the news is old: a follow-up, an expiry "on the day", a milestone or an assignment more
-than FRESH_DAYS in the past (the officers' digest keeps listing who is behind).
+or the news is old: a follow-up, an expiry "on the day", a milestone, an assignment or a
+quiet stretch that came due more than FRESH_DAYS ago (the officers' digest keeps listing
+who is behind).
 
 Deadlines come from domain/progress.py (`phase_deadline`, `is_overdue`): this module
 decides only which warning a deadline calls for.
@@ -20,9 +21,10 @@ decides only which warning a deadline calls for.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from trainctl.domain import progress as dp
@@ -135,10 +137,11 @@ def latest_crossed(
             return None
         on = shift(deadline, 1)
         return Crossed(OVERDUE, on) if days_between(on, today) < fresh_days else None
-    crossed = [n for n in lead_days if today >= shift(deadline, -n)]
-    if not crossed:
+    # lead N is crossed when today >= deadline - N, i.e. when N >= the days left
+    left = days_between(today, deadline)
+    nearest = min((n for n in lead_days if n >= left), default=None)
+    if nearest is None:
         return None
-    nearest = min(crossed)
     return Crossed(lead_label(nearest), shift(deadline, -nearest))
 
 
@@ -193,13 +196,18 @@ def cert_due(
     return Crossed(lead_label(nearest), shift(expires_on, -nearest))
 
 
-def inactive_due(last_activity: date, today: date, inactive_days: int | None) -> Crossed | None:
+def inactive_due(
+    last_activity: date, today: date, inactive_days: int | None, fresh_days: int = FRESH_DAYS
+) -> Crossed | None:
     """No progress recorded for `inactive_days`: one reminder per quiet stretch (the
-    threshold names the last activity, so new progress starts a new stretch)."""
+    threshold names the last activity, so new progress starts a new stretch), due from the
+    day the stretch reaches `inactive_days` and caught up for `fresh_days` after it."""
     if not inactive_days:
         return None
     on = shift(last_activity, inactive_days)
-    return Crossed(f"since:{last_activity.isoformat()}", on) if today >= on else None
+    if today < on or days_between(on, today) >= fresh_days:
+        return None
+    return Crossed(f"since:{last_activity.isoformat()}", on)
 
 
 def fresh(on: date, today: date, fresh_days: int = FRESH_DAYS) -> bool:
@@ -230,21 +238,41 @@ class Person:
     email: str
 
 
-@dataclass
+@dataclass(eq=False)
 class Reminder:
-    """One message to send: its key, who gets it, whom it is about, why, and its text."""
+    """One message to send: its key, who gets it, whom it is about, and its text.
+
+    The text (why, Subject, body) is composed on first use: a selection weighs many
+    candidates against the log, and only those still unsent are ever shown or sent.
+    """
 
     key: Key
     recipient: Person
     member_id: int | None  # whom it is about (None: a digest)
     due_on: date  # the day its threshold was crossed
     about: str  # "Recruit Academy", "Live fire (Recruit Academy)"
-    why: str  # one line for the preview
-    title: str  # the Subject line
-    body: str
+    compose: Callable[[], tuple[str, str, str]]  # -> (why, Subject, body)
     log_status: str = "new"  # new | failed (a retry) | claimed (left by a killed run)
     attempts: int = 0
     last_error: str | None = None
+
+    @cached_property
+    def _text(self) -> tuple[str, str, str]:
+        return self.compose()
+
+    @property
+    def why(self) -> str:
+        """One line for the preview."""
+        return self._text[0]
+
+    @property
+    def title(self) -> str:
+        """The Subject line."""
+        return self._text[1]
+
+    @property
+    def body(self) -> str:
+        return self._text[2]
 
     @property
     def kind(self) -> str:
@@ -454,20 +482,18 @@ DIGEST_LINES = 200
 
 
 def digest_text(
-    name: str, today: date, behind: Sequence[Behind], reminders: int
+    name: str, today: date, behind: Sequence[Behind], members: int, reminders: int
 ) -> tuple[str, str]:
-    members = len({b.email for b in behind})
-    s = "" if members == 1 else "s"
-    title = f"Training digest {today.isoformat()}: {members} member{s} behind"
-    lines = [
-        f"{members} member{s} behind on {day_text(today)} "
-        f"({len(behind)} enrollment{'' if len(behind) == 1 else 's'}):",
-        "",
-    ]
-    ordered = sorted(behind, key=lambda b: (b.member.casefold(), b.email, b.program))
-    lines += [f"- {b.line()}" for b in ordered[:DIGEST_LINES]]
-    if len(ordered) > DIGEST_LINES:
-        lines.append(f"... and {len(ordered) - DIGEST_LINES} more (`trainctl enroll list`).")
+    """The officers' digest: `behind` holds the first DIGEST_LINES enrollments behind (by
+    member name), `members` how many members are behind in all."""
+    title = f"Training digest {today.isoformat()}: {plural(members, 'member')} behind"
+    lines = [f"{plural(members, 'member')} behind on {day_text(today)}:", ""]
+    lines += [f"- {b.line()}" for b in behind[:DIGEST_LINES]]
+    if len(behind) >= DIGEST_LINES:
+        lines.append(
+            f"... the first {DIGEST_LINES} enrollments are shown; "
+            "`trainctl enroll list` shows them all."
+        )
     lines += [
         "",
         f"This run also sends {reminders} reminder{'' if reminders == 1 else 's'} to members.",

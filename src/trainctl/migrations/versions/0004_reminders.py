@@ -1,4 +1,5 @@
-"""Reminders: the reminder log (the outbox that makes `reminders send` exactly-once).
+"""Reminders: the reminder log (the outbox that makes `reminders send` exactly-once), and
+the indexes that make each kind of reminder an indexed range scan.
 
 Revision ID: 0004_reminders
 Revises: 0003_enrollment
@@ -18,6 +19,23 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 OPEN = "status <> 'sent'"
+ACTIVE = "status = 'active'"
+VERIFIED = "verified_at IS NOT NULL"
+# (table, index, columns, partial-index predicate)
+SCAN_INDEXES = [
+    ("enrollment", "ix_enrollment_active_target", ["target_completion_date"], ACTIVE),
+    ("enrollment", "ix_enrollment_active_phase", ["current_phase_id", "phase_started_on"], ACTIVE),
+    ("enrollment", "ix_enrollment_active_program_enrolled", ["program_id", "enrolled_on"], ACTIVE),
+    ("progress_credit", "ix_progress_credit_entered_at", ["entered_at", "progress_id"], None),
+    ("milestone_event", "ix_milestone_event_reached_at", ["reached_at"], None),
+    ("milestone_event", "ix_milestone_event_verified_at", ["verified_at"], VERIFIED),
+]
+
+
+def _where(predicate: str | None) -> dict[str, object]:
+    if predicate is None:
+        return {}
+    return {"sqlite_where": sa.text(predicate), "postgresql_where": sa.text(predicate)}
 
 
 def upgrade() -> None:
@@ -78,9 +96,13 @@ def upgrade() -> None:
             sqlite_where=sa.text(OPEN),
             postgresql_where=sa.text(OPEN),
         )
+    for table, name, columns, predicate in SCAN_INDEXES:
+        op.create_index(name, table, columns, unique=False, **_where(predicate))
 
 
 def downgrade() -> None:
+    for table, name, _columns, predicate in reversed(SCAN_INDEXES):
+        op.drop_index(name, table_name=table, **_where(predicate))
     with op.batch_alter_table("reminder_log", schema=None) as batch_op:
         batch_op.drop_index(
             "ix_reminder_log_open", sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN)
