@@ -43,6 +43,78 @@ CASES = [
     ("member edit: ESC in a name", ["member", "edit", "ann@fd.org", "--name", "A\x1bB"], 65,
      "control character"),
     ("--as-of: not a date", ["--as-of", "9999-99-99", "member", "list"], 2, "not a date"),
+    ("record add: infinite hours", ["record", "add", "ann@fd.org", "--course", "Drill", "--hours", "inf"],
+     65, "--hours"),
+    ("record add: 1e300 hours", ["record", "add", "ann@fd.org", "--course", "Drill", "--hours", "1e300"],
+     65, "--hours"),
+    ("record add: negative hours", ["record", "add", "ann@fd.org", "--course", "Drill", "--hours", "-1"],
+     65, "0 or more"),
+    ("record add: absurd hours", ["record", "add", "ann@fd.org", "--course", "Drill", "--hours", "99999"],
+     65, "not a plausible"),
+    ("record add: ESC in a course", ["record", "add", "ann@fd.org", "--course", "D\x1b[31mrill",
+                                     "--hours", "1"], 65, "control character"),
+    ("record add: date beyond year 2199", ["record", "add", "ann@fd.org", "--course", "Drill", "--hours", "1",
+                                           "--date", "9999-12-31"], 65, "out of range"),
+    ("record add: member id beyond 64 bits", ["record", "add", BIG, "--course", "Drill", "--hours", "1"],
+     65, "--members"),
+    ("record show: id beyond 64 bits", ["record", "show", BIG], 1, "No training record"),
+    ("record void: id beyond 64 bits", ["record", "void", BIG, "--reason", "typo"], 1, "No training record"),
+    ("record void: ESC in the reason", ["record", "void", "1", "--reason", "a\x1bb"], 65, "control character"),
+    ("record list: --from not a date", ["record", "list", "--from", "2026-02-30"], 2, "not a date"),
+    ("course show: id beyond 64 bits", ["course", "show", f"id:{BIG}"], 1, "No course"),
+    ("course add: months beyond 64 bits", ["course", "add", "--name", "C", "--expiration-months", BIG],
+     65, "expiration_months"),
+    ("course add: NUL in a name", ["course", "add", "--name", "C\x00D"], 65, "control character"),
+    # certifications, skills, shifts and calls (issue 8)
+    ("cert add: member id beyond 64 bits", ["cert", "add", BIG, "ACLS", "--issued", "2026-01-01"], 1, "No member"),
+    ("cert add: issued 9999-12-31", ["cert", "add", "ann@fd.org", "ACLS", "--issued", "9999-12-31"], 65,
+     "out of range"),
+    ("cert add: ESC in a code", ["cert", "add", "ann@fd.org", "AC\x1b[31mLS", "--issued", "2026-01-01"], 65,
+     "control character"),
+    ("cert add: NUL in a number", ["cert", "add", "ann@fd.org", "ACLS", "--number", "1\x002", "--issued",
+                                   "2026-01-01"], 65, "--number"),
+    ("cert add: expires before issued", ["cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-01-02",
+                                         "--expires", "2026-01-01"], 65, "before the card was issued"),
+    ("cert list: --expiring-within beyond 64 bits", ["cert", "list", "--expiring-within", BIG], 2,
+     "--expiring-within"),
+    ("cert list: --expiring-within 1e300", ["cert", "list", "--expiring-within", "1e300"], 2, "--expiring-within"),
+    ("cert void: id beyond 64 bits", ["cert", "void", BIG, "--reason", "typo"], 1, "No certification card"),
+    ("skill add: NUL in a name", ["skill", "add", "Kno\x00ts"], 65, "control character"),
+    ("skill add: a program id beyond 64 bits", ["skill", "add", "Knots", "--program", BIG], 1, "No program"),
+    ("skill show: id beyond 64 bits", ["skill", "show", BIG], 1, "No skill"),
+    ("skill checkoff: member id beyond 64 bits", ["skill", "checkoff", BIG, "Knots", "--result", "passed"], 1,
+     "No member"),
+    ("skill checkoff: 1e300 in --results", ["skill", "checkoff", "ann@fd.org", "Knots", "--result", "passed",
+                                            "--results", '{"t": 1e300}'], 65, "--results"),
+    ("skill checkoff: deeply nested --results", ["skill", "checkoff", "ann@fd.org", "Knots", "--result", "passed",
+                                                 "--results", "[" * 100_000], 65, "--results"),
+    ("skill checkoff: date 9999-12-31", ["skill", "checkoff", "ann@fd.org", "Knots", "--result", "passed",
+                                         "--date", "9999-12-31"], 65, "out of range"),
+    ("shift add: time out before time in", ["shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in",
+                                            "2026-03-08T07:00-05:00", "--time-out", "2026-03-08T06:00-05:00"], 65, "not after the time in"),
+    ("shift add: 9999-12-31", ["shift", "add", "ann@fd.org", "--date", "9999-12-31", "--time-in",
+                               "9999-12-31T07:00-05:00", "--time-out", "9999-12-31T08:00-05:00"], 65, "out of range"),
+    ("shift add: an offset of 99 hours", ["shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in",
+                                          "2026-03-08T07:00+99:00", "--time-out", "2026-03-09T07:00-04:00"], 65, "not a real offset"),
+    ("shift add: 1e300 as a time", ["shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
+                                    "--time-out", "1e300"], 65, "--time-out"),
+    ("shift add: a year-long shift", ["shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
+                                      "--time-out", "2027-03-08T07:00-05:00"], 65, "at most 72 hours"),
+    ("shift add: member id beyond 64 bits", ["shift", "add", BIG, "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
+                                             "--time-out", "2026-03-09T07:00-04:00"], 1, "No member"),
+    ("shift add: ESC in a station", ["shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
+                                     "--time-out", "2026-03-09T07:00-04:00", "--station", "S\x1b[2J"], 65, "control character"),
+    ("shift list: --from not a date", ["shift", "list", "--from", "2026-02-30"], 2, "not a date"),
+    ("shift list: member id beyond 64 bits", ["shift", "list", "--member", BIG], 1, "No member"),
+    ("call add: ESC in an incident", ["call", "add", "F\x1b[31m1", "--member", "ann@fd.org", "--at", "2026-03-08T07:00-05:00"], 65,
+     "control character"),
+    ("call add: no UTC offset", ["call", "add", "F1", "--member", "ann@fd.org", "--at", "2026-03-08T07:00"], 65,
+     "UTC offset"),
+    ("call add: at 9999-12-31", ["call", "add", "F1", "--member", "ann@fd.org", "--at", "9999-12-31T23:59+14:00"],
+     65, "out of range"),
+    ("call add: member id beyond 64 bits", ["call", "add", "F1", "--member", BIG, "--shift-date", "2026-03-08",
+                                            "--at", "2026-03-08T07:00-05:00"], 1, "No member"),
+    ("call list: member id beyond 64 bits", ["call", "list", "--member", BIG], 1, "No member"),
     ("reminders send: --as-of not a date", ["reminders", "send", "--as-of", "2026-13-01"], 2, "not a date"),
     ("reminders preview: a five-digit year", ["reminders", "preview", "--as-of", "99999-01-01"], 2,
      "not a date"),
@@ -104,6 +176,38 @@ def test_hostile_member_files(dept, snapshot, tmp_path, body, text):
     assert r.exit_code == 65, r
     assert text in r.stderr, r
     assert snapshot() == before
+
+
+RECORD_FILE_CASES = [
+    ("NUL in a course", b"email,course,date,hours\nann@fd.org,Dr\x00ill,2026-03-04,1\n", "line 2, field course"),
+    ("ESC in an instructor", b"email,course,date,hours,instructor\nann@fd.org,Drill,2026-03-04,1,A\x1b[2J\n",
+     "line 2, field instructor"),
+    ("a 1 MB field", b"email,course,date,hours\nann@fd.org," + b"A" * 1_000_000 + b",2026-03-04,1\n",
+     "line 2, field course"),
+    ("a 5 MB field", b"email,course,date,hours\nann@fd.org," + b"A" * 5_000_000 + b",2026-03-04,1\n", "line 2"),
+    ("1e300 hours", b"email,course,date,hours\nann@fd.org,Drill,2026-03-04,1e300\n", "line 2, field hours"),
+    ("inf hours", b"email,course,date,hours\nann@fd.org,Drill,2026-03-04,inf\n", "line 2, field hours"),
+    ("nan hours", b"email,course,date,hours\nann@fd.org,Drill,2026-03-04,NaN\n", "line 2, field hours"),
+    ("-1 hours", b"email,course,date,hours\nann@fd.org,Drill,2026-03-04,-1\n", "line 2, field hours"),
+    ("huge score", b"email,course,date,hours,score\nann@fd.org,Drill,2026-03-04,1,1e999\n", "line 2, field score"),
+    ("not UTF-8", b"email,course,date,hours\nann@fd.org,Dr\xe9ill,2026-03-04,1\n", "line 2"),
+    ("a badge beyond 64 bits", b"badge,course,date,hours\n" + BIG.encode() + b",Drill,2026-03-04,1\n",
+     "line 2, field badge"),
+    ("year 0", b"email,course,date,hours\nann@fd.org,Drill,0000-01-01,1\n", "line 2, field date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "text"), [c[1:] for c in RECORD_FILE_CASES], ids=[c[0] for c in RECORD_FILE_CASES])
+def test_hostile_record_sheets(dept, snapshot, tmp_path, body, text):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(body)
+    before = snapshot()
+    for extra in ((), ("--skip-invalid",)):
+        r = dept("--as-of", "2026-12-31", "record", "import", str(sheet), *extra, ok=False)
+        assert r.exit_code == 65, r
+        assert text in r.stderr, r
+        assert "failed unexpectedly" not in r.stderr
+        assert snapshot() == before
 
 
 def test_real_names_are_kept(cli):

@@ -561,7 +561,8 @@ def test_list_json_keys_are_stable(cli, catalog):
         "registry_code", "aliases", "is_editable", "required_hours", "required_shifts", "required_calls",
         "required_courses", "credential_code", "required_skills", "checklist_items", "hour_categories",
         "frequency", "period_months", "period_anchor", "time_limit_days", "required_positions",
-        "created_at", "created_by", "updated_at", "updated_by",
+        "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
+        "counts_attendance", "created_at", "created_by", "updated_at", "updated_by",
     ]  # fmt: skip
     assert all(r["source_document"] for r in rows)
 

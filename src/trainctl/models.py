@@ -94,8 +94,9 @@ PROGRESS_STATUSES = ("not_started", "in_progress", "completed", "waived")
 PROGRESS_OVERRIDES = ("completed", "waived")
 CREDIT_SOURCES = (
     "manual", "training_record", "shift", "call", "skill_checkoff", "checklist_item",
-    "waiver", "self_report", "course", "skill",
+    "waiver", "self_report", "course", "skill", "certification",
 )  # fmt: skip
+CHECKOFF_STATUSES = ("pending", "passed", "failed", "needs_retest")
 CREDIT_STATES = ("counted", "pending", "rejected")
 
 
@@ -129,6 +130,10 @@ class Member(SQLModel, table=True):
 
 
 class Course(SQLModel, table=True):
+    """The course catalog (spec: TrainingCourse). `category` is the topic or category a
+    requirement may count (`Requirement.counts_categories`); `self_paced` marks
+    distributive education (capped by NREMT-style hour categories)."""
+
     __table_args__ = (
         sa.CheckConstraint("duration_hours IS NULL OR duration_hours >= 0", name="duration_hours"),
         sa.CheckConstraint("credit_hours IS NULL OR credit_hours >= 0", name="credit_hours"),
@@ -139,19 +144,38 @@ class Course(SQLModel, table=True):
     code: str | None = Field(default=None, unique=True, index=True)
     name: str
     training_type: str | None = None
+    category: str | None = None  # topic / category ("structural_firefighting", "national/airway")
     duration_hours: float | None = None
     credit_hours: float | None = None
-    prerequisites: list[int] = _json(list)
+    prerequisites: list[int] = _json(list)  # course ids
     expiration_months: int | None = None
+    self_paced: bool = False  # distributive (self-paced) education
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    updated_at: datetime | None = _ts()
 
 
 class TrainingRecord(SQLModel, table=True):
+    """A member's training history (spec: TrainingRecord). Nothing deletes a record: a void
+    keeps it, stamps who/when/why and reverses its credit.
+
+    Natural key (idempotent imports): member + course identity (`course_key`: "course:ID"
+    for a catalog course, else "name:" + the free name folded) + completion date, unique
+    among records that are not void."""
+
     __tablename__ = "training_record"
     __table_args__ = (
         sa.CheckConstraint(_in("status", RECORD_STATUSES), name="status"),
         sa.CheckConstraint("hours_completed >= 0", name="hours_completed"),
+        sa.Index(
+            "uq_training_record_natural_key",
+            "member_id",
+            "course_key",
+            "completion_date",
+            unique=True,
+            sqlite_where=sa.text("voided_at IS NULL"),
+            postgresql_where=sa.text("voided_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -159,15 +183,26 @@ class TrainingRecord(SQLModel, table=True):
     course_id: int | None = Field(default=None, foreign_key="course.id", ondelete="SET NULL", index=True)
     course_name: str
     course_code: str | None = None
+    course_key: str = ""  # natural-key part: "course:12" or "name:ladder drill"
+    training_type: str | None = None
     category: str | None = None
-    completion_date: date | None = None
+    topic: str | None = None
+    completion_date: date | None = Field(default=None, index=True)
     expiration_date: date | None = None
     hours_completed: float = 0
     status: str = "completed"
     score: float | None = None
     passed: bool | None = None
+    instructor: str | None = None
+    location: str | None = None
+    self_paced: bool = False
+    source_file: str | None = None  # the sign-in sheet it came from (file name), and its line
+    source_line: int | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    voided_at: datetime | None = _ts()
+    voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    void_reason: str | None = None
 
 
 class Requirement(SQLModel, table=True):
@@ -218,6 +253,17 @@ class Requirement(SQLModel, table=True):
     period_anchor: str = "calendar"
     time_limit_days: int | None = None
     required_positions: list[str] = _json(list)  # empty: applies to everyone
+    # What counts (the credit feed, services/credit_feed.py), explicit, never a loose match:
+    # hours: completed training records of these course codes, training types or
+    # topics/categories (any of the three lists), and shift hours when counts_attendance;
+    # calls: responses to calls of these types (empty: every call); shifts: attendance.
+    # courses / certification / skills_evaluation use their targets (course codes,
+    # credential code, skills) as what counts.
+    counts_courses: list[str] = _json(list)
+    counts_training_types: list[str] = _json(list)
+    counts_categories: list[str] = _json(list)
+    counts_call_types: list[str] = _json(list)
+    counts_attendance: bool = False
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
     updated_at: datetime | None = _ts()
@@ -425,15 +471,17 @@ class RequirementProgress(SQLModel, table=True):
 
     # Bulk enrollment writes one row here per member and requirement (200,000 for a class
     # of 5,000 in a 40-requirement program), so every index on this table is paid per row.
-    # The unique (enrollment_id, program_requirement_id) key serves every read: it leads
-    # with enrollment_id, and program_requirement_id is looked up within an enrollment. A
-    # separate program_requirement_id index would only speed up the FK check when a link is
-    # deleted, which is allowed only before anyone is enrolled; it cost a fifth of the bulk
-    # insert time, so it is left out on purpose. The requirement is reached through the
-    # link (program_requirement.requirement_id), never stored twice.
+    # The unique (enrollment_id, program_requirement_id) key serves the reads that start
+    # from an enrollment. Those that start from a link need program_requirement_id first:
+    # the FK check when a link is deleted (a full scan without it: 191 ms at 2M rows) and
+    # re-measuring every row of an edited requirement. So it is indexed too (revision
+    # 0004), although bulk enrollment pays for it per row. The requirement is reached
+    # through the link (program_requirement.requirement_id), never stored twice.
     id: int | None = Field(default=None, primary_key=True)
     enrollment_id: int = Field(foreign_key="enrollment.id", ondelete="CASCADE")
-    program_requirement_id: int = Field(foreign_key="program_requirement.id", ondelete="RESTRICT")
+    program_requirement_id: int = Field(
+        foreign_key="program_requirement.id", ondelete="RESTRICT", index=True
+    )
     status: str = "not_started"
     status_override: str | None = None  # waived / officer-marked complete
     override_reason: str | None = None
@@ -459,7 +507,10 @@ class ProgressCredit(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    progress_id: int = Field(foreign_key="requirement_progress.id", ondelete="CASCADE", index=True)
+    # No separate progress_id index: the unique (progress_id, source_type, source_id) key
+    # leads with it and serves every lookup by row (and the FK); feeds write a credit per
+    # record and requirement, so each index is paid per credit.
+    progress_id: int = Field(foreign_key="requirement_progress.id", ondelete="CASCADE")
     source_type: str
     source_id: str  # idempotency key within the source (record id, uuid for manual entries)
     amount: float = 0  # negative entries reverse earlier credit
@@ -484,6 +535,165 @@ class MilestoneEvent(SQLModel, table=True):
     progress_at_reach: float = 0
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     verified_at: datetime | None = _ts()
+
+
+# ---------------------------------------------------------- issue 8: records and sources
+class Certification(SQLModel, table=True):
+    """A member's credential card: code (matched exactly: BLS never satisfies ACLS), number,
+    issued, expires (NULL: no expiry; valid through its expiry day). The latest expiry of
+    the same credential decides, whatever order the cards were entered in."""
+
+    __table_args__ = (
+        sa.CheckConstraint("expires_on IS NULL OR expires_on >= issued_on", name="expires_on"),
+        sa.Index(
+            "uq_certification_natural_key",
+            "member_id",
+            "credential_code",
+            "issued_on",
+            unique=True,
+            sqlite_where=sa.text("voided_at IS NULL"),
+            postgresql_where=sa.text("voided_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    credential_code: str = Field(index=True)
+    name: str | None = None
+    number: str | None = None
+    issuer: str | None = None
+    issued_on: date
+    expires_on: date | None = None
+    course_id: int | None = Field(default=None, foreign_key="course.id", ondelete="SET NULL", index=True)
+    source_file: str | None = None
+    source_line: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    voided_at: datetime | None = _ts()
+    voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    void_reason: str | None = None
+
+
+class SkillEvaluation(SQLModel, table=True):
+    """A skill members are checked off on (spec: SkillEvaluation)."""
+
+    __tablename__ = "skill_evaluation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True)
+    category: str | None = None  # Firefighting, EMS, Driver, Officer
+    description: str | None = None
+    evaluation_criteria: list[Any] = _json(list)
+    passing_requirements: str | None = None
+    required_for_programs: list[int] = _json(list)  # program ids
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    updated_at: datetime | None = _ts()
+
+
+class SkillCheckoff(SQLModel, table=True):
+    """One evaluation of a member on a skill; history is kept (a retest is a new row).
+    The evaluator is never the member (checked by the service, and here)."""
+
+    __tablename__ = "skill_checkoff"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", CHECKOFF_STATUSES), name="status"),
+        sa.CheckConstraint("evaluator_id IS NULL OR evaluator_id <> member_id", name="not_self"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    skill_id: int = Field(foreign_key="skill_evaluation.id", ondelete="RESTRICT", index=True)
+    evaluator_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    status: str = "pending"
+    evaluation_results: dict[str, Any] = _json(dict)
+    evaluated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    evaluated_on: date = Field(index=True)  # the department's calendar date of the evaluation
+    notes: str | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    voided_at: datetime | None = _ts()
+    voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    void_reason: str | None = None
+
+
+class Shift(SQLModel, table=True):
+    """A shift worked at a station (spec: Shift). Natural key: date, station, shift name."""
+
+    __table_args__ = (sa.UniqueConstraint("shift_date", "station", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_date: date = Field(index=True)
+    station: str = ""
+    name: str = ""  # "A", "B", "day", ... ("" when the department names none)
+    starts_at: datetime | None = _ts()
+    ends_at: datetime | None = _ts()
+    apparatus: str | None = None
+    officer_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    activities: list[Any] = _json(list)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
+class ShiftAttendance(SQLModel, table=True):
+    """A member on a shift. Instants are stored as aware UTC (given with their UTC offset),
+    so the duration comes from the instants: a 24-hour shift across a DST change is 23
+    or 25 hours."""
+
+    __tablename__ = "shift_attendance"
+    __table_args__ = (
+        sa.UniqueConstraint("shift_id", "member_id"),
+        sa.CheckConstraint("duration_minutes >= 0", name="duration_minutes"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    shift_id: int = Field(foreign_key="shift.id", ondelete="RESTRICT", index=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    checked_in_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    checked_out_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    duration_minutes: int = 0  # derived from the instants when written
+    source_file: str | None = None
+    source_line: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    voided_at: datetime | None = _ts()
+    voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    void_reason: str | None = None
+
+
+class Call(SQLModel, table=True):
+    """An incident (spec: ShiftCall). `shift_date` is the shift it was worked on (a call
+    after midnight belongs to the shift date before it); `occurred_at` the instant."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    incident_number: str = Field(unique=True, index=True)
+    shift_date: date = Field(index=True)
+    occurred_at: datetime | None = _ts()
+    call_type: str | None = None
+    shift_id: int | None = Field(default=None, foreign_key="shift.id", ondelete="SET NULL", index=True)
+    cancelled_en_route: bool = False
+    medical_refusal: bool = False
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
+class CallResponse(SQLModel, table=True):
+    """One responding member of a call (one row per responder)."""
+
+    __tablename__ = "call_response"
+    __table_args__ = (sa.UniqueConstraint("call_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    call_id: int = Field(foreign_key="call.id", ondelete="RESTRICT", index=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    role: str | None = None
+    source_file: str | None = None
+    source_line: int | None = None
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    voided_at: datetime | None = _ts()
+    voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    void_reason: str | None = None
 
 
 # ----------------------------------------------------------------------- issue 10: reminders

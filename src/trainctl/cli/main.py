@@ -100,6 +100,12 @@ def _is_usage_error(exc: BaseException) -> bool:
 SUB_APPS = {
     "member": ("trainctl.cli.member", "Members: add, list, show, edit, deactivate, import."),
     "requirement": ("trainctl.cli.requirement", "The requirement catalog."),
+    "course": ("trainctl.cli.course", "The course catalog: add, list, show, edit, import."),
+    "record": ("trainctl.cli.record", "Training records: log a drill for a crew, import sign-in sheets, void."),
+    "cert": ("trainctl.cli.cert", "Certifications: members' credential cards with expiry; add, import, list, void."),
+    "skill": ("trainctl.cli.skill", "Skills and checkoffs: add, list, show, checkoff, history."),
+    "shift": ("trainctl.cli.shift", "Shift attendance: add, import, list (hours from instants with UTC offsets)."),
+    "call": ("trainctl.cli.call", "Calls and responding members: add, import, list."),
     "import": ("trainctl.cli.import_", "Import NFPA, NREMT, Pro Board and ISO registries."),
     "program": ("trainctl.cli.program", "Training programs: phases, requirement links, milestones, versions, files."),
     "enroll": ("trainctl.cli.enroll", "Enroll members in programs (one, or in bulk from a CSV)."),

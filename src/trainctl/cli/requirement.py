@@ -23,7 +23,7 @@ from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 
 if TYPE_CHECKING:
-    from trainctl.models import Requirement
+    from trainctl.queries.requirements import RequirementRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -151,6 +151,41 @@ CategoriesOpt = Annotated[
         help='hours: per-category minimums and caps as JSON (or @FILE), e.g. \'[{"name": "national", "min_hours": 20, "distributive_max_hours": 7, "topics": [{"name": "airway", "min_hours": 1.5}]}]\'.',
     ),
 ]
+CountsCourseOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-course",
+        help="hours: training records of this course code count (repeat, or separate with commas).",
+    ),
+]
+CountsTypeOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-type",
+        help="hours: training records of this training type count, e.g. drill (repeat).",
+    ),
+]
+CountsCategoryOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-category",
+        help="hours: training records of this topic/category count, e.g. structural_firefighting or national/airway (repeat).",
+    ),
+]
+CountsCallTypeOpt = Annotated[
+    list[str] | None,
+    _opt(
+        "--counts-call-type",
+        help="calls: only calls of this type count (repeat). None given: every call counts.",
+    ),
+]
+CountsAttendanceOpt = Annotated[
+    bool | None,
+    _opt(
+        "--counts-attendance/--no-counts-attendance",
+        help="hours: shift hours count too (shifts requirements always count attendance).",
+    ),
+]
 FrequencyOpt = Annotated[
     Frequency | None,
     _opt(
@@ -227,7 +262,9 @@ OPTION_OF = {
     "period_months": "--period-months", "period_anchor": "--anchor",
     "time_limit_days": "--time-limit-days", "required_positions": "--position", "source": "--source",
     "registry_name": "--registry", "registry_code": "--code", "source_document": "--source-document",
-    "aliases": "--alias", "is_editable": "--editable",
+    "aliases": "--alias", "is_editable": "--editable", "counts_courses": "--counts-course",
+    "counts_training_types": "--counts-type", "counts_categories": "--counts-category",
+    "counts_call_types": "--counts-call-type", "counts_attendance": "--counts-attendance",
 }  # fmt: skip
 
 
@@ -263,19 +300,19 @@ def _validated(schema: Any, data: dict[str, Any], command: str) -> Any:
         ) from None
 
 
-def _row(req: Requirement) -> dict[str, Any]:
-    from trainctl.services import requirements as svc
+def _row(req: RequirementRow) -> dict[str, Any]:
+    from trainctl.queries import requirements as q
 
     return {
         "id": req.id,
         "registry_code": req.registry_code,
         "name": req.name,
         "requirement_type": req.requirement_type,
-        "target": svc.target_text(req),
-        "frequency": svc.frequency_text(req),
+        "target": q.target_text(req),
+        "frequency": q.frequency_text(req),
         "required_positions": req.required_positions or "everyone",
         "registry_name": req.registry_name,
-        "source_document": _short(svc.source_label(req)),
+        "source_document": _short(q.source_label(req)),
     }
 
 
@@ -284,12 +321,6 @@ def _short(text: str, width: int = 40) -> str:
     for sep in (",", ";", ":"):
         text = text.split(sep, 1)[0]
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _json(req: Requirement) -> dict[str, Any]:
-    from trainctl.services import requirements as svc
-
-    return svc.read(req)
 
 
 @app.command("add")
@@ -317,6 +348,11 @@ def add(
     source_document: DocOpt = None,
     alias: AliasOpt = None,
     editable: EditableOpt = None,
+    counts_course: CountsCourseOpt = None,
+    counts_type: CountsTypeOpt = None,
+    counts_category: CountsCategoryOpt = None,
+    counts_call_type: CountsCallTypeOpt = None,
+    counts_attendance: CountsAttendanceOpt = None,
     copy_from: Annotated[
         str | None,
         _opt(
@@ -343,6 +379,9 @@ def add(
         period_months=period_months, period_anchor=anchor, time_limit_days=time_limit_days,
         required_positions=_split(position), source=source, registry_name=registry,
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
+        counts_courses=_split(counts_course), counts_training_types=_split(counts_type),
+        counts_categories=_split(counts_category), counts_call_types=_split(counts_call_type),
+        counts_attendance=counts_attendance,
     )  # fmt: skip
     if copy_from is None:
         missing = [
@@ -362,7 +401,7 @@ def add(
             req = svc.add_copy(session, actor, copy_from, changes)
         else:
             req = svc.add(session, actor, _validated(RequirementCreate, given, "add"))
-        out = _json(req)
+        out = svc.read(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
     if state.fmt == "json":
         render.emit_json(out)
@@ -398,19 +437,19 @@ def list_(
     format: FormatOpt = None,
 ) -> None:
     """List the requirement catalog, with each requirement's target and source."""
-    from trainctl.services import requirements as svc
+    from trainctl.queries import requirements as q
 
     state = get_state(ctx)
-    with state.session(write=False) as (session, _actor):
-        rows = svc.list_requirements(
-            session,
+    with state.reader() as (rd, _actor):
+        rows = q.list_requirements(
+            rd,
             source=source.value if source else None,
             registry=registry,
             requirement_type=requirement_type.value if requirement_type else None,
             position=position,
         )
-        table_rows = [_row(r) for r in rows]
-        json_rows = [_json(r) for r in rows]
+    table_rows = [_row(r) for r in rows]
+    json_rows = [r.as_dict() for r in rows]
     empty = (
         EMPTY
         if not any((source, registry, requirement_type, position))
@@ -428,6 +467,8 @@ CSV_KEYS = (
     "required_hours", "required_shifts", "required_calls", "required_courses", "credential_code",
     "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
     "period_anchor", "time_limit_days", "required_positions", "is_editable", "aliases", "description",
+    "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
+    "counts_attendance",
 )  # fmt: skip
 
 
@@ -444,37 +485,33 @@ def _csv(data: dict[str, Any]) -> dict[str, Any]:
 def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
     """Show one requirement: where it comes from (standard and edition, or department
     default), its target, period and positions."""
-    from trainctl.services import requirements as svc
+    from trainctl.queries import requirements as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
-    with state.session(write=False) as (session, _actor):
-        req = svc.get_requirement(session, ref)
-        if fmt != "table":
-            data = _json(req)
-        else:
-            data = _shown(req)
-            title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
+    with state.reader() as (rd, _actor):
+        req = q.get_requirement(rd, ref)
     if fmt != "table":
-        render.record(data, fmt)
+        render.record(req.as_dict(), fmt)
         return
-    render.record(data, "table", title=title)
+    title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
+    render.record(_shown(req), "table", title=title)
 
 
-def _shown(req: Requirement) -> dict[str, Any]:
+def _shown(req: RequirementRow) -> dict[str, Any]:
     """`show` as a table: the source first, then the target and everything set."""
-    from trainctl.services import requirements as svc
+    from trainctl.queries import requirements as q
 
     shown: dict[str, Any] = {
-        "source": f"{svc.source_label(req)} ({req.source})",
+        "source": f"{q.source_label(req)} ({req.source})",
         "registry": f"{req.registry_name}, code {req.registry_code}"
         if req.registry_name
         else "department",
         "id": req.id,
         "name": req.name,
         "type": req.requirement_type,
-        "target": svc.target_text(req),
-        "frequency": svc.frequency_text(req),
+        "target": q.target_text(req),
+        "frequency": q.frequency_text(req),
         "period anchor": req.period_anchor,
         "applies to": req.required_positions or "everyone",
         "editable": req.is_editable,
@@ -487,6 +524,11 @@ def _shown(req: Requirement) -> dict[str, Any]:
         "checklist items": req.checklist_items,
         "time limit days": req.time_limit_days,
         "aliases": req.aliases,
+        "counts courses": req.counts_courses,
+        "counts training types": req.counts_training_types,
+        "counts categories": req.counts_categories,
+        "counts call types": req.counts_call_types,
+        "counts attendance": req.counts_attendance or None,
     }
     shown.update({k: v for k, v in optional.items() if v not in (None, [])})
     for cat in req.hour_categories:
@@ -531,6 +573,11 @@ def edit(
     source_document: DocOpt = None,
     alias: AliasOpt = None,
     editable: EditableOpt = None,
+    counts_course: CountsCourseOpt = None,
+    counts_type: CountsTypeOpt = None,
+    counts_category: CountsCategoryOpt = None,
+    counts_call_type: CountsCallTypeOpt = None,
+    counts_attendance: CountsAttendanceOpt = None,
     clear: Annotated[
         list[str] | None,
         _opt(
@@ -553,12 +600,15 @@ def edit(
         period_months=period_months, period_anchor=anchor, time_limit_days=time_limit_days,
         required_positions=_split(position), source=source, registry_name=registry,
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
+        counts_courses=_split(counts_course), counts_training_types=_split(counts_type),
+        counts_categories=_split(counts_category), counts_call_types=_split(counts_call_type),
+        counts_attendance=counts_attendance,
     )  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         changes = _validated(RequirementUpdate, given, "edit")
         req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [])
-        out = _json(req)
+        out = svc.read(req)
         if changed:
             message = f"Updated requirement {req.id} ({req.name}): {', '.join(changed)}."
         else:

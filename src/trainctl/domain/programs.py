@@ -10,11 +10,15 @@ A program can be enrolled in only when it is complete:
   a phase that has work in it).
 Prerequisites (programs on programs, phases on phases of the same program) never form a
 cycle: a cycle could never be satisfied.
+
+`program_problems` is the one validity check: a program file before `apply`, a copy and a
+stored program before activation, an active program after an edit all go through it, so
+they say the same things.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TypeVar
 
 N = TypeVar("N", bound=Hashable)
@@ -81,3 +85,51 @@ def completeness_problems(
             f"it has phases but its structure is `{structure_type}` (use structure `phases`)"
         )
     return problems
+
+
+CYCLE = "phase prerequisites form a cycle: "
+CYCLE_HINT = (
+    "A cycle of phase prerequisites could never be satisfied: drop one of the prerequisites in it."
+)
+
+
+def phase_cycle_text(cycle: Sequence[int], names: Mapping[int, str]) -> str:
+    """A loop of phases by number (what --after takes) and by name (what people recognise):
+    'phase 1 -> phase 2 -> phase 1 (Orientation → Skills → Orientation)'."""
+    numbers = " -> ".join(f"phase {n}" for n in cycle)
+    return f"{numbers} ({' → '.join(names.get(n, '?') for n in cycle)})"
+
+
+def program_problems(
+    structure_type: str,
+    phases: Mapping[int, str],
+    phase_prerequisites: Iterable[tuple[int, int]],
+    links: Iterable[tuple[int | None, bool]],
+) -> list[str]:
+    """Why a program cannot be enrolled in; [] when it is valid.
+
+    `phases` are {number: name}, `phase_prerequisites` (phase, its prerequisite) pairs of
+    numbers, `links` (phase number or None for program level, is_required).
+    """
+    problems = completeness_problems(structure_type, phases, links)
+    edges: dict[int, set[int]] = {}
+    for phase, prerequisite in phase_prerequisites:
+        edges.setdefault(phase, set()).add(prerequisite)
+    cycle = find_cycle(edges)
+    if cycle:
+        problems.append(CYCLE + phase_cycle_text(cycle, phases))
+    return problems
+
+
+def problems_hint(problems: Sequence[str]) -> str:
+    """How to fix what program_problems found."""
+    hints = []
+    if any(not p.startswith(CYCLE) for p in problems):
+        hints.append(
+            "A program needs a required requirement (`trainctl program requirement add`); a "
+            "`phases` program needs phases (`trainctl program phase add`), each with a required "
+            "requirement."
+        )
+    if any(p.startswith(CYCLE) for p in problems):
+        hints.append(CYCLE_HINT)
+    return " ".join(hints)

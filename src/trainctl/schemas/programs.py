@@ -45,6 +45,12 @@ RequirementType = Literal[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
 PositiveDays = Annotated[int, Field(gt=0, le=36500)]
+# Bounds that keep every number within a database integer (never an OverflowError).
+MAX_VERSION = 99_999
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
+SortOrder = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
+Count = Annotated[int, Field(gt=0, le=100_000)]
+Months = Annotated[int, Field(gt=0, le=1_200)]
 Threshold = Annotated[float, Field(ge=0, le=100)]
 
 _VERSION_SUFFIX = re.compile(r"@\d+$")
@@ -100,7 +106,7 @@ class ProgramFields(_Strict):
 
 class ProgramCreate(ProgramFields):
     name: Name
-    version: Annotated[int, Field(ge=1)] = 1
+    version: Version = 1
     prerequisites: list[str] = Field(default_factory=list)  # program references
 
     @field_validator("name")
@@ -147,7 +153,7 @@ class PhaseUpdate(_Strict):
 class LinkCreate(_Strict):
     is_required: bool = True
     is_prerequisite: bool = False
-    sort_order: int | None = None  # None: after the last link of its scope
+    sort_order: SortOrder | None = None  # None: after the last link of its scope
     program_specific_description: Text | None = None
     custom_deadline_days: PositiveDays | None = None
     notification_message: Text | None = None
@@ -156,7 +162,7 @@ class LinkCreate(_Strict):
 class LinkUpdate(_Strict):
     is_required: bool | None = None
     is_prerequisite: bool | None = None
-    sort_order: int | None = None
+    sort_order: SortOrder | None = None
     program_specific_description: Text | None = None
     custom_deadline_days: PositiveDays | None = None
     notification_message: Text | None = None
@@ -189,7 +195,7 @@ class FileLink(_Strict):
     name: Name | None = None
     required: bool = True
     prerequisite: bool = False
-    sort_order: int | None = None
+    sort_order: SortOrder | None = None
     description: Text | None = None  # program-specific description override
     deadline_days: PositiveDays | None = None  # custom deadline override
     notification_message: Text | None = None
@@ -244,8 +250,8 @@ class RequirementDefinition(_Strict):
     aliases: list[str] = Field(default_factory=list)
     is_editable: bool = True
     required_hours: Annotated[float, Field(gt=0)] | None = None
-    required_shifts: Annotated[int, Field(gt=0)] | None = None
-    required_calls: Annotated[int, Field(gt=0)] | None = None
+    required_shifts: Count | None = None
+    required_calls: Count | None = None
     required_courses: list[str] = Field(default_factory=list)
     credential_code: Name | None = None
     required_skills: list[Any] = Field(default_factory=list)
@@ -254,7 +260,7 @@ class RequirementDefinition(_Strict):
     frequency: Literal["annual", "biennial", "quarterly", "monthly", "one_time", "rolling"] = (
         "one_time"
     )
-    period_months: Annotated[int, Field(gt=0)] | None = None
+    period_months: Months | None = None
     period_anchor: Literal["calendar", "hire_date", "certification_date"] = "calendar"
     time_limit_days: PositiveDays | None = None
     required_positions: list[str] = Field(default_factory=list)
@@ -283,7 +289,7 @@ class ProgramFile(ProgramFields):
     created_at: str | None = None
 
     name: Name
-    version: Annotated[int, Field(ge=1)] = 1
+    version: Version = 1
     prerequisites: list[str] = Field(default_factory=list)  # "Name@version" references
     requirement_definitions: list[RequirementDefinition] = Field(default_factory=list)
     requirements: list[FileLink] = Field(default_factory=list)  # program-level links

@@ -11,6 +11,10 @@ the JSON fields (other areas rely on them):
   e.g. the NREMT NCCP national / local / individual components with topic minimums and
   distributive-education caps. `min_hours`, `max_hours` and `distributive_max_hours` may
   be null (no minimum / no cap).
+- What counts (the credit feed; domain/credit.py has the table): `counts_courses`,
+  `counts_training_types`, `counts_categories` (hours: training records that count),
+  `counts_attendance` (hours: shift hours; shifts requirements always count attendance),
+  `counts_call_types` (calls: only these call types; empty = every call).
 - `frequency`: annual | biennial | quarterly | monthly | one_time | rolling; "biannual" is
   accepted as an alias of biennial (every 24 months, as in the spec's data) and stored as
   "biennial". `period_months` is required for rolling and refused otherwise.
@@ -21,6 +25,7 @@ update (after merging) and the registry import.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -57,10 +62,21 @@ TYPE_TARGETS: dict[str, tuple[str, ...]] = {
     "skills_evaluation": ("required_skills",),
     "checklist": ("checklist_items",),
 }
+# The "what counts" fields and the requirement types they apply to.
+COUNTS_APPLY: dict[str, tuple[str, ...]] = {
+    "counts_courses": ("hours",),
+    "counts_training_types": ("hours",),
+    "counts_categories": ("hours",),
+    "counts_attendance": ("hours",),
+    "counts_call_types": ("calls",),
+}
 TARGET_FIELDS = (
     "required_hours", "required_shifts", "required_calls", "required_courses",
     "credential_code", "required_skills", "checklist_items", "hour_categories",
 )  # fmt: skip
+# Upper bounds: sane figures that also keep every number within a database integer.
+UPPER_LIMITS = {"required_shifts": 100_000, "required_calls": 100_000, "time_limit_days": 36_500,
+                "period_months": 1_200}  # fmt: skip
 _EMPTY: dict[str, Any] = {
     "required_courses": [], "required_skills": [], "checklist_items": [], "hour_categories": [],
 }  # fmt: skip
@@ -166,7 +182,8 @@ class _Fields(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator(
-        "aliases", "required_courses", "required_skills", "checklist_items", check_fields=False
+        "aliases", "required_courses", "required_skills", "checklist_items", "counts_courses",
+        "counts_training_types", "counts_categories", "counts_call_types", check_fields=False,
     )
     @classmethod
     def _no_repeats(cls, values: list[str] | None, info: Any) -> list[str] | None:
@@ -215,6 +232,11 @@ class RequirementCreate(_Fields):
     period_anchor: PeriodAnchor = "calendar"
     time_limit_days: int | None = None
     required_positions: Positions = Field(default_factory=list)
+    counts_courses: Names = Field(default_factory=list)
+    counts_training_types: Names = Field(default_factory=list)
+    counts_categories: Names = Field(default_factory=list)
+    counts_call_types: Names = Field(default_factory=list)
+    counts_attendance: bool = False
 
 
 class RequirementUpdate(_Fields):
@@ -244,6 +266,11 @@ class RequirementUpdate(_Fields):
     period_anchor: PeriodAnchor | None = None
     time_limit_days: int | None = None
     required_positions: Positions | None = None
+    counts_courses: Names | None = None
+    counts_training_types: Names | None = None
+    counts_categories: Names | None = None
+    counts_call_types: Names | None = None
+    counts_attendance: bool | None = None
 
 
 class RequirementRead(BaseModel):
@@ -274,6 +301,11 @@ class RequirementRead(BaseModel):
     period_anchor: str
     time_limit_days: int | None
     required_positions: list[str]
+    counts_courses: list[str]
+    counts_training_types: list[str]
+    counts_categories: list[str]
+    counts_call_types: list[str]
+    counts_attendance: bool
     created_at: datetime
     created_by: int | None
     updated_at: datetime | None
@@ -309,6 +341,8 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
         value = _num(data.get(field))
         if value is not None and value <= 0:
             bad(field, f"must be greater than 0 (got {value:g})")
+        elif value is not None and value > UPPER_LIMITS.get(field, math.inf):
+            bad(field, f"must be at most {UPPER_LIMITS[field]} (got {value:g})")
 
     wanted = {
         "hours": ("required_hours", "an hours requirement needs required_hours > 0 (--hours)"),
@@ -377,6 +411,13 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
                 f"category caps add up to {sum(caps):g} h, so required_hours {hours:g} can never be met",
             )  # type: ignore[arg-type]
 
+    for field, types in COUNTS_APPLY.items():
+        if rtype in TYPE_TARGETS and rtype not in types and data.get(field) not in (None, [], False):
+            bad(
+                field,
+                f"does not apply to {_a(rtype)} requirement (it applies to {' and '.join(types)})",
+            )
+
     frequency = data.get("frequency")
     if frequency == "rolling" and not data.get("period_months"):
         bad("period_months", "a rolling requirement needs period_months (--period-months), e.g. 24")
@@ -396,6 +437,10 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
 def blank_other_targets(data: dict[str, Any], requirement_type: str) -> dict[str, Any]:
     """Targets that do not belong to `requirement_type`, reset (used when the type changes)."""
     keep = TYPE_TARGETS.get(requirement_type, ())
-    return {
+    out = {
         f: _EMPTY.get(f) for f in TARGET_FIELDS if f not in keep and data.get(f) not in (None, [])
     }
+    for f, types in COUNTS_APPLY.items():  # what counts goes with the type too
+        if requirement_type not in types and data.get(f) not in (None, [], False):
+            out[f] = False if f == "counts_attendance" else []
+    return out

@@ -26,16 +26,23 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from trainctl.domain.lookup import norm
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import Program, Requirement
+from trainctl.queries import reader_of
+from trainctl.queries import requirements as read
+from trainctl.queries.program_document import (  # noqa: F401  (the names callers import from here)
+    DEFINITION_FIELDS,
+    export_toml,
+    program_document,
+)
+from trainctl.queries.requirements import RequirementRow
 from trainctl.schemas import describe_errors
-from trainctl.schemas.programs import FileLink, ProgramFile, RequirementDefinition
+from trainctl.schemas.programs import FileLink, ProgramCreate, ProgramFile
 from trainctl.services import programs as svc
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 
-HEADER = "# trainctl program file: apply with `trainctl program apply -f FILE` (format: TOML; JSON also accepted)\n"
-DEFINITION_FIELDS = tuple(f for f in RequirementDefinition.model_fields if f not in ("id", "name"))
 IMPORT_COMMAND = {
     "nfpa": "nfpa",
     "nremt": "nremt",
@@ -43,119 +50,6 @@ IMPORT_COMMAND = {
     "proboard": "proboard",
     "iso": "iso",
 }
-
-
-# ------------------------------------------------------------------------ the document
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_drop_none(v) for v in value]
-    return value
-
-
-def _link_doc(lv: svc.LinkView) -> dict[str, Any]:
-    req, link = lv.requirement, lv.link
-    ref: dict[str, Any] = (
-        {"registry": req.registry_name, "code": req.registry_code, "name": req.name}
-        if req.registry_code
-        else {"name": req.name}
-    )
-    return {
-        **ref,
-        "required": link.is_required,
-        "prerequisite": link.is_prerequisite,
-        "sort_order": link.sort_order,
-        "description": link.program_specific_description,
-        "deadline_days": link.custom_deadline_days,
-        "notification_message": link.notification_message,
-    }
-
-
-def _milestone_doc(ms: Any) -> dict[str, Any]:
-    return {
-        "name": ms.name,
-        "threshold": ms.completion_percentage_threshold,
-        "description": ms.description,
-        "notification_message": ms.notification_message,
-        "requires_verification": ms.requires_verification,
-    }
-
-
-def definition_doc(req: Requirement) -> dict[str, Any]:
-    return {"name": req.name, **{f: getattr(req, f) for f in DEFINITION_FIELDS}}
-
-
-def program_document(tree: svc.ProgramTree, *, info: bool = False) -> dict[str, Any]:
-    """The whole program as one nested document. `info=True` adds read-only keys (ids,
-    status, lineage) for `show --format json`; apply accepts and ignores them."""
-    p = tree.program
-    doc: dict[str, Any] = {}
-    if info:
-        doc.update({
-            "id": p.id, "status": p.status,
-            "lineage": svc.ref_of(tree.lineage) if tree.lineage else None,
-            "derived_from": svc.ref_of(tree.derived_from) if tree.derived_from else None,
-            "created_at": p.created_at.isoformat() if p.created_at else None,
-        })  # fmt: skip
-    doc.update({
-        "name": p.name, "version": p.version, "description": p.description,
-        "target_position": p.target_position, "structure_type": p.structure_type,
-        "allows_concurrent_enrollment": p.allows_concurrent_enrollment,
-        "time_limit_days": p.time_limit_days, "warning_days_before": p.warning_days_before,
-        "is_template": p.is_template,
-        "prerequisites": [svc.ref_of(q) for q in tree.prerequisites],
-        "reminder_conditions": dict(p.reminder_conditions or {}),
-    })  # fmt: skip
-    defs = {
-        lv.requirement.id: lv.requirement
-        for _, lv in tree.all_links()
-        if not lv.requirement.registry_code
-    }
-    doc["requirement_definitions"] = [
-        ({"id": r.id} if info else {}) | definition_doc(r)
-        for r in sorted(defs.values(), key=lambda r: r.name.lower())
-    ]
-    doc["requirements"] = [
-        ({"id": lv.link.id} if info else {}) | _link_doc(lv) for lv in tree.links
-    ]
-    doc["milestones"] = [
-        ({"id": m.id} if info else {}) | _milestone_doc(m) for m in tree.milestones
-    ]
-    doc["phases"] = [
-        ({"id": pv.phase.id} if info else {})
-        | {
-            "number": pv.phase.phase_number,
-            "name": pv.phase.name,
-            "description": pv.phase.description,
-            "prerequisites": pv.prerequisites,
-            "requires_manual_advancement": pv.phase.requires_manual_advancement,
-            "time_limit_days": pv.phase.time_limit_days,
-            "requirements": [
-                ({"id": lv.link.id} if info else {}) | _link_doc(lv) for lv in pv.links
-            ],
-            "milestones": [
-                ({"id": m.id} if info else {}) | _milestone_doc(m) for m in pv.milestones
-            ],
-        }
-        for pv in tree.phases
-    ]
-    return doc
-
-
-def export_toml(tree: svc.ProgramTree) -> str:
-    import tomli_w
-
-    doc = program_document(tree)
-    defaults = {
-        k: f.get_default(call_default_factory=True)
-        for k, f in RequirementDefinition.model_fields.items()
-    }
-    doc["requirement_definitions"] = [
-        {k: v for k, v in d.items() if k in ("name", "requirement_type") or v != defaults.get(k)}
-        for d in doc["requirement_definitions"]
-    ]
-    return HEADER + tomli_w.dumps(_drop_none(doc))
 
 
 # ------------------------------------------------------------------------------ reading
@@ -221,33 +115,23 @@ def _import_hint(registries: set[str]) -> str:
 
 def _resolve_links(
     session: Session, doc: ProgramFile, defined: dict[str, int]
-) -> dict[tuple[str, str, str], Requirement | int]:
-    """Every link's requirement, in two queries. Missing ones are refused together."""
+) -> dict[tuple[str, str, str], RequirementRow | int]:
+    """Every link's requirement, in two queries (the requirement lookup's rule: codes and
+    names match ignoring case and spaces). Missing ones are refused together."""
     scoped: list[FileLink] = [
         *doc.requirements,
         *(lk for ph in doc.phases for lk in ph.requirements),
     ]
-    codes = {(lk.registry or "", lk.code or "") for lk in scoped if lk.code}
-    names = {(lk.name or "").lower() for lk in scoped if not lk.code}
-    found: dict[tuple[str, str, str], Requirement | int] = {}
-    if codes:
-        rows = session.exec(
-            select(Requirement).where(
-                sa.func.lower(col(Requirement.registry_code)).in_({c.lower() for _, c in codes})
-            )
-        )
-        for r in rows:
-            found[("code", (r.registry_name or "").lower(), (r.registry_code or "").lower())] = r
-    if names:
-        rows = session.exec(
-            select(Requirement)
-            .where(sa.func.lower(col(Requirement.name)).in_(names))
-            .order_by(col(Requirement.registry_code).is_not(None), col(Requirement.id))
-        )
-        for r in rows:
-            found.setdefault(("name", "", r.name.lower()), r)
-    for lname, rid in defined.items():
-        found.setdefault(("name", "", lname), rid)
+    session.flush()
+    rd = reader_of(session)
+    found: dict[tuple[str, str, str], RequirementRow | int] = {}
+    for r in read.by_keys(rd, "registry_code", {lk.code for lk in scoped if lk.code}):
+        found[("code", norm(r.registry_name or ""), norm(r.registry_code or ""))] = r
+    names = {lk.name or "" for lk in scoped if not lk.code}
+    for r in read.by_keys(rd, "name", names, order="r.registry_code IS NOT NULL, r.id"):
+        found.setdefault(("name", "", norm(r.name)), r)
+    for key, rid in defined.items():
+        found.setdefault(("name", "", key), rid)
     missing: list[str] = []
     registries: set[str] = set()
     for lk in scoped:
@@ -273,25 +157,27 @@ def _resolve_links(
 
 def _link_key(lk: FileLink) -> tuple[str, str, str]:
     if lk.code:
-        return ("code", (lk.registry or "").lower(), lk.code.lower())
-    return ("name", "", (lk.name or "").lower())
+        return ("code", norm(lk.registry or ""), norm(lk.code))
+    return ("name", "", norm(lk.name or ""))
 
 
 def _apply_definitions(
     session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult
 ) -> dict[str, int]:
     """Create the file's requirement definitions that the database lacks (one bulk INSERT);
-    an existing one of that name is kept as it is (a warning names the differences)."""
+    an existing one of that name (case and spaces aside) is kept as it is (a warning names
+    the differences). Returns {norm(name): id}."""
     if not doc.requirement_definitions:
         return {}
-    wanted = {d.name.lower(): d for d in doc.requirement_definitions}
+    wanted = {norm(d.name): d for d in doc.requirement_definitions}
+    session.flush()
     existing = {
-        r.name.lower(): r
-        for r in session.exec(
-            select(Requirement).where(
-                sa.func.lower(col(Requirement.name)).in_(wanted.keys()),
-                col(Requirement.registry_code).is_(None),
-            )
+        norm(r.name): r
+        for r in read.by_keys(
+            reader_of(session),
+            "name",
+            [d.name for d in wanted.values()],
+            where="r.registry_code IS NULL",
         )
     }
     ids: dict[str, int] = {}
@@ -299,7 +185,7 @@ def _apply_definitions(
     for key, d in wanted.items():
         if key in existing:
             r = existing[key]
-            ids[key] = r.id  # type: ignore[assignment]
+            ids[key] = r.id
             differs = [f for f in DEFINITION_FIELDS if getattr(d, f) != getattr(r, f)]
             if differs:
                 result.warnings.append(
@@ -324,7 +210,7 @@ def _apply_definitions(
             [{**row, "created_at": now} for row in new_rows],
         )
         for ident, name in rows:
-            ids[name.lower()] = ident
+            ids[norm(name)] = ident
         audit(
             session,
             actor,
@@ -338,7 +224,7 @@ def _apply_definitions(
 
 
 def spec_from_file(
-    session: Session, doc: ProgramFile, found: dict[tuple[str, str, str], Requirement | int]
+    session: Session, doc: ProgramFile, found: dict[tuple[str, str, str], RequirementRow | int]
 ) -> svc.Spec:
     from trainctl.schemas.programs import ProgramFields
 
@@ -398,9 +284,7 @@ def apply_file(
     """Create the file's program, or bring the existing (name, version) to it."""
     actor.require(MANAGE, "apply program files")
     existing = session.exec(
-        select(Program).where(
-            sa.func.lower(col(Program.name)) == doc.name.lower(), Program.version == doc.version
-        )
+        select(Program).where(svc.same_name(doc.name), Program.version == doc.version)
     ).first()
     svc.check_position(session, doc.target_position)
     prereqs = [
@@ -413,7 +297,7 @@ def apply_file(
     found = _resolve_links(session, doc, defined)
     new = spec_from_file(session, doc, found)
     new.prerequisite_ids = {p.id for p in prereqs if p.id is not None}
-    problems = svc.spec_problems(new)
+    problems = svc.program_problems(new)
     if problems:
         raise RefusedError(
             f"Program '{doc.name}' v{doc.version} in {source} is not complete; nothing was written.",
@@ -424,7 +308,7 @@ def apply_file(
     if existing is None:
         program = svc.create_program(
             session, actor,
-            svc.ProgramCreate(name=doc.name, version=doc.version, structure_type=new.fields["structure_type"]),
+            ProgramCreate(name=doc.name, version=doc.version, structure_type=new.fields["structure_type"]),
             status="active",
         )  # fmt: skip
         old = svc.Spec(fields={f: getattr(program, f) for f in svc.PROGRAM_FIELDS})
@@ -441,10 +325,10 @@ def apply_file(
         names.update({q.id: svc.ref_of(q) for q in tree.prerequisites if q.id is not None})
         body = svc.diff(old, new, names)
         fixed = svc.fixed_changes(old, new, names) if body else []
-        if fixed and svc.has_enrollments(session, program.id):  # type: ignore[arg-type]
+        if fixed and svc.has_enrollments(session, program.id):
             raise RefusedError(
                 f"Program {svc.label(program)} has enrollments, so {source} cannot change its structure; nothing was written.",
-                f"Set `version = {_next_version(session, program)}` in the file to make a new version "
+                f"Set `version = {svc.next_version(session, program)}` in the file to make a new version "
                 "(enrollments stay on the version they started on). " + svc.ENROLLED_RULE,
                 details=fixed,
             )
@@ -470,16 +354,6 @@ def apply_file(
         )
     session.flush()
     return result
-
-
-def _next_version(session: Session, program: Program) -> int:
-    lineage = program.lineage_id or program.id
-    top = session.exec(
-        select(sa.func.max(Program.version)).where(
-            sa.or_(col(Program.lineage_id) == lineage, col(Program.id) == lineage)
-        )
-    ).one()
-    return int(top or program.version) + 1
 
 
 # ------------------------------------------------------------------------- sample files

@@ -7,17 +7,27 @@ different figures makes a department copy (`requirement add --from CODE`).
 
 from __future__ import annotations
 
-import difflib
-import json
 from collections.abc import Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
-from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
-from trainctl.models import Position, Requirement, utcnow
+from trainctl.domain.lookup import norm
+from trainctl.domain.progress import Target
+from trainctl.errors import BadInputError, RefusedError, UsageError
+from trainctl.models import Requirement, utcnow
+from trainctl.queries import reader_of
+from trainctl.queries import requirements as q
+from trainctl.queries.requirements import (  # noqa: F401  (the names callers import from here)
+    DEPARTMENT_DEFAULT,
+    frequency_text,
+    source_label,
+    target_text,
+    unknown_positions,
+)
 from trainctl.schemas import describe_errors
 from trainctl.schemas.requirements import (
     TARGET_FIELDS,
@@ -31,16 +41,20 @@ from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 
 NOT_EDITABLE = "This requirement cannot be edited"
-DEPARTMENT_DEFAULT = "department default"
 
 # Fields a user may clear with `requirement edit --clear FIELD`.
 CLEARABLE = (
     "description", "source_document", "aliases", "required_hours", "required_shifts",
     "required_calls", "required_courses", "credential_code", "required_skills",
     "checklist_items", "hour_categories", "period_months", "time_limit_days",
-    "required_positions", "registry_name", "registry_code",
+    "required_positions", "registry_name", "registry_code", "counts_courses",
+    "counts_training_types", "counts_categories", "counts_call_types",
 )  # fmt: skip
 _LIST_FIELDS = {
+    "counts_courses",
+    "counts_training_types",
+    "counts_categories",
+    "counts_call_types",
     "aliases",
     "required_courses",
     "required_skills",
@@ -52,36 +66,18 @@ _LIST_FIELDS = {
 
 # ------------------------------------------------------------------------------ positions
 def known_positions(session: Session) -> list[str]:
-    return list(session.exec(select(Position.code).order_by(Position.code)).all())
-
-
-def unknown_positions(positions: Iterable[str], known: Sequence[str]) -> list[str]:
-    have = set(known)
-    return [p for p in positions if p not in have]
+    session.flush()
+    return q.known_positions(reader_of(session))
 
 
 def check_positions(session: Session, positions: Iterable[str]) -> None:
-    known = known_positions(session)
-    missing = unknown_positions(positions, known)
-    if missing:
-        raise BadInputError(
-            f"Unknown position{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.",
-            f"Known positions: {', '.join(known)}.",
-        )
+    session.flush()
+    q.check_positions(reader_of(session), positions)
 
 
 # --------------------------------------------------------------------------------- lookup
-# A requirement's natural keys (registry, code, name, alias) match ignoring case and spaces:
-# "nfpa1001" finds "NFPA 1001". The lookups below and the duplicate checks use the same rule,
-# written once for SQL (`key_sql`) and once for Python (`norm`), so that no two requirements
-# can exist that a lookup cannot tell apart. Case folding is done by the database's lower():
-# full Unicode on PostgreSQL, ASCII letters only on SQLite; Python's lower() folds at least as
-# much, so Python-side matching can only merge more, never let a duplicate through.
-def norm(text: str) -> str:
-    """The Python twin of `key_sql`: lower case, spaces removed."""
-    return text.replace(" ", "").lower()
-
-
+# The natural-key rule (domain.lookup.norm; queries.requirements.key in SQL) written as a
+# SQLAlchemy expression, for the duplicate checks below and the registry import.
 def key_sql(value: Any) -> Any:
     """A column or a value, normalised in SQL as `norm` does in Python."""
     return sa.func.lower(sa.func.replace(value, " ", ""))
@@ -112,55 +108,14 @@ def registry_spelling(session: Session, registry_name: str | None) -> str | None
     return have or registry_name
 
 
-def _json_text(column: Any) -> Any:
-    return sa.cast(column, sa.Text)
-
-
 def get_requirement(session: Session, ref: str | int) -> Requirement:
-    """Find a requirement by id, registry code ("NFPA 1001"), name or alias: a few indexed or
-    filtered queries, never the whole catalog (only a miss loads names, to suggest some)."""
-    text = str(ref).strip()
-    if text.isdigit():
-        found = session.get(Requirement, int(text))
-        if found is not None:
-            return found
-    for attr in ("registry_code", "name"):
-        column = getattr(Requirement, attr)
-        query = select(Requirement).where(col(column).is_not(None), same_key(column, text))
-        hits = list(session.exec(query.order_by(col(Requirement.id))).all())
-        if len(hits) == 1:
-            return hits[0]
-        if len(hits) > 1:
-            raise UsageError(
-                f"{text!r} names {len(hits)} requirements.",
-                "Use the id: "
-                + "; ".join(f"{r.id} = {r.name} ({r.registry_name or 'department'})" for r in hits),
-            )
-    # Aliases are a JSON list: portable SQL has no list membership for JSON (SQLite's
-    # json_each and PostgreSQL's json_array_elements differ), so the serialised list is
-    # searched for the quoted alias, then each candidate is checked exactly.
-    key = norm(text)
-    aliases = key_sql(_json_text(col(Requirement.aliases)))
-    candidates = session.exec(
-        select(Requirement).where(aliases.contains(json.dumps(key), autoescape=True))
-    ).all()
-    hits = [r for r in candidates if any(norm(a) == key for a in r.aliases)]
-    if len(hits) == 1:
-        return hits[0]
-    if len(hits) > 1:
-        raise UsageError(
-            f"{text!r} is an alias of {len(hits)} requirements.",
-            "Use the id: " + "; ".join(f"{r.id} = {r.name}" for r in hits),
-        )
-    rows = session.exec(select(Requirement.registry_code, Requirement.name)).all()
-    names = [c for c, _ in rows if c] + [n for _, n in rows]
-    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
-    hint = "Name a requirement by id, registry code (e.g. 'NFPA 1001') or name; `trainctl requirement list` shows them."
-    if close:
-        hint = f"Did you mean {' or '.join(repr(c) for c in close)}? " + hint
-    elif not rows:
-        hint = "The catalog is empty: import a registry with `trainctl import nfpa` or add one with `trainctl requirement add`."
-    raise NotFoundError(f"No requirement {text!r}.", hint)
+    """The requirement named by id, registry code, name or alias (the one resolver:
+    queries.requirements.get_requirement, on this session's transaction)."""
+    session.flush()
+    found = q.get_requirement(reader_of(session), ref)
+    req = session.get(Requirement, found.id)
+    assert req is not None
+    return req
 
 
 def list_requirements(
@@ -171,39 +126,21 @@ def list_requirements(
     requirement_type: str | None = None,
     position: str | None = None,
 ) -> list[Requirement]:
-    """The catalog, filtered in SQL. `position` keeps what applies to that position:
-    requirements that name it, and those that name no position (they apply to everyone)."""
-    query = select(Requirement)
-    if source:
-        query = query.where(Requirement.source == source)
-    if requirement_type:
-        query = query.where(Requirement.requirement_type == requirement_type)
-    if registry:
-        if norm(registry) in ("department", "none", "-"):
-            query = query.where(col(Requirement.registry_name).is_(None))
-        else:
-            query = query.where(same_key(col(Requirement.registry_name), registry))
-    if position:
-        code = position.strip().lower()
-        check_positions(session, [code])
-        # Position codes are letters, digits and _ (checked on every write), so the quoted
-        # code occurs in the serialised JSON list only as a whole element: exact, and
-        # portable (json_array_length exists on SQLite and PostgreSQL).
-        positions = col(Requirement.required_positions)
-        query = query.where(
-            sa.or_(
-                sa.func.json_array_length(positions) == 0,
-                _json_text(positions).contains(json.dumps(code), autoescape=True),
-            )
-        )
-    query = query.order_by(
-        col(Requirement.registry_name).is_(None),
-        col(Requirement.registry_name),
-        col(Requirement.registry_code),
-        col(Requirement.name),
-        col(Requirement.id),
+    """The catalog as queries.requirements.list_requirements filters and orders it, as
+    model objects (one more query: only the matching rows are loaded)."""
+    session.flush()
+    rows = q.list_requirements(
+        reader_of(session),
+        source=source,
+        registry=registry,
+        requirement_type=requirement_type,
+        position=position,
     )
-    return list(session.exec(query).all())
+    ids = [r.id for r in rows]
+    loaded = {
+        r.id: r for r in session.exec(select(Requirement).where(col(Requirement.id).in_(ids)))
+    } if ids else {}
+    return [loaded[i] for i in ids]
 
 
 # ---------------------------------------------------------------------------- validation
@@ -414,9 +351,12 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    from trainctl.services.progress import remeasure_requirement  # progress follows the target
+    if measured_by(current) != measured_by(merged):
+        # progress follows the target; a service of its own (and a heavier import)
+        from trainctl.services.progress import remeasure_requirement
 
-    remeasure_requirement(session, req.id)  # type: ignore[arg-type]
+        assert req.id is not None
+        remeasure_requirement(session, req.id)
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
@@ -424,62 +364,21 @@ def edit(
     return req, changed
 
 
+def measured_by(fields: dict[str, Any]) -> Target:
+    """What progress on a requirement is measured against (domain.progress.Target): only a
+    change here re-measures progress rows. A new name, description, source or period moves
+    no figure, so editing one costs the same with two rows or two million."""
+    return Target.of(SimpleNamespace(**fields))
+
+
 def _plain(value: Any) -> Any:
     return value.model_dump() if hasattr(value, "model_dump") else value
 
 
 # ------------------------------------------------------------------------------- reading
-def source_label(req: Requirement) -> str:
-    """Where the requirement's figures come from: the standard and edition, or
-    "department default"."""
-    return req.source_document or DEPARTMENT_DEFAULT
-
-
 def read(req: Requirement) -> dict[str, Any]:
-    """The stable JSON shape (RequirementRead), keys in a fixed order."""
+    """The stable JSON shape (RequirementRead; the read side's RequirementRow has the same
+    keys in the same order: tests/test_queries_schema.py)."""
     data = RequirementRead.model_validate(req).model_dump()
     data["source_document"] = source_label(req)
     return data
-
-
-def target_text(req: Requirement) -> str:
-    """The requirement's target in a few words: '40 h', '12 shifts', 'NFPA 1001', '5 items'."""
-    t = req.requirement_type
-    if t == "hours" and req.required_hours is not None:
-        h = req.required_hours
-        text = f"{h:g} h"
-        if req.hour_categories:
-            text += (
-                " ("
-                + " / ".join(
-                    f"{c['name']} {c['min_hours']:g}"
-                    if c.get("min_hours") is not None
-                    else c["name"]
-                    for c in req.hour_categories
-                )
-                + ")"
-            )
-        return text
-    if t == "shifts":
-        return _count(req.required_shifts or 0, "shift")
-    if t == "calls":
-        return _count(req.required_calls or 0, "call")
-    if t == "courses":
-        return f"{_count(len(req.required_courses), 'course')}: {', '.join(req.required_courses)}"
-    if t == "certification":
-        return ", ".join([c for c in [req.credential_code, *req.required_courses] if c])
-    if t == "skills_evaluation":
-        return _count(len(req.required_skills), "skill")
-    if t == "checklist":
-        return _count(len(req.checklist_items), "item")
-    return ""
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
-
-
-def frequency_text(req: Requirement) -> str:
-    if req.frequency == "rolling":
-        return f"rolling {req.period_months} months"
-    return req.frequency

@@ -1,8 +1,8 @@
 """Reminders: the reminder log (the outbox that makes `reminders send` exactly-once), and
 the indexes that make each kind of reminder an indexed range scan.
 
-Revision ID: 0004_reminders
-Revises: 0003_enrollment
+Revision ID: 0006_reminders
+Revises: 0005_records
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from alembic import op
 
 import trainctl.models
 
-revision: str = "0004_reminders"
-down_revision: str | None = "0003_enrollment"
+revision: str = "0006_reminders"
+down_revision: str | None = "0005_records"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

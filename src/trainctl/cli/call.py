@@ -1,0 +1,169 @@
+"""`trainctl call`: add, import, list — incidents and the members who responded.
+
+A call belongs to the shift date it was worked on: a call at 00:30 on 2026-03-09 worked by
+the 2026-03-08 tour has shift date 2026-03-08. Its date-time carries its UTC offset
+(2026-03-09T00:30-04:00). Responses are the one source for call counts: a `calls`
+requirement counts 1 per response, of its call types when it lists some.
+
+Natural keys: a call is its incident number (upper case, spaces folded); a response is
+incident number + member. Importing the same file again adds and credits nothing twice; an
+incident on file with another shift date, time or type is refused (nothing changes behind
+your back).
+
+JSON output (`call list`): one object per response (id, call_id, incident, shift_date, at
+(UTC), call_type, member_id, member, email, role, source_file, source_line, created_at,
+created_by, voided_at).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.render import Col
+from trainctl.cli.shift import (
+    INSTANT,
+    CsvFilesOpt,
+    IgnoreUnknownOpt,
+    SkipInvalidOpt,
+    feed_lines,
+    local,
+    summarise_import,
+    values,
+)
+from trainctl.cli.state import fmt_of, get_state
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+COLUMNS = [
+    Col("id", "ID", numeric=True),
+    Col("incident"),
+    Col("shift_date", "Shift date"),
+    Col("at", "Date-time"),
+    Col("call_type", "Type"),
+    Col("member"),
+    Col("role"),
+]
+EMPTY = (
+    "No calls yet. Record one with `trainctl call add INCIDENT --member M --at "
+    "2026-03-09T00:30-04:00 --type EMS`, or import a sheet with `trainctl call import --csv FILE`."
+)
+
+
+def _o(*names: str, help: str, metavar: str | None = None) -> Any:
+    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    incident: Annotated[str, typer.Argument(metavar="INCIDENT", help="The incident number.", show_default=False)],
+    member: Annotated[
+        list[str],
+        _o("--member", "-m", help="A responding member (id, e-mail or badge); repeat, or separate with commas.",
+           metavar="MEMBER"),
+    ],
+    at: Annotated[str, _o("--at", help="When, WITH its UTC offset, e.g. 2026-03-09T00:30-04:00.", metavar=INSTANT)],
+    call_type: Annotated[str | None, _o("--type", "-t", help="The call type, e.g. EMS, fire, MVA.", metavar="TYPE")] = None,
+    shift_date: Annotated[
+        str | None,
+        _o("--shift-date", help="The shift date it was worked on (a call after midnight belongs to the day "
+           "before). Default: the shift the responders attended at that time.", metavar="DATE"),
+    ] = None,
+    role: Annotated[str | None, _o("--role", help="The responders' role, e.g. driver.", metavar="ROLE")] = None,
+    dry_run: DryRunOpt = False,
+    format: FormatOpt = None,
+) -> None:
+    """Record a call and its responding members (needs training.manage). Each response
+    credits `calls` requirements that count its type. Natural key: incident + member."""
+    from trainctl.services import shifts as svc
+
+    refs = [p.strip() for m in member for p in m.split(",") if p.strip()]
+    given = values(incident=incident, at=at, call_type=call_type, shift_date=shift_date, role=role)
+    state = get_state(ctx)
+    with state.session(write=not dry_run) as (session, actor):
+        outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
+    if fmt_of(ctx, fmt_value(format)) == "json":
+        render.emit_json({"response_ids": outcome.ids, "added": outcome.added,
+                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+    verb = "Would record" if dry_run else "Recorded"
+    text = f"{verb} {outcome.added} response(s) to incident {svc.incident_key(incident)}"
+    if outcome.already:
+        text += f"; {outcome.already} already recorded"
+    if outcome.voided:
+        text += f"; {outcome.voided} void (not brought back)"
+    render.info(text + ".", quiet=state.quiet)
+    for line in feed_lines(outcome.feed):
+        render.info(line, quiet=state.quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=state.quiet)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    csv_files: CsvFilesOpt,
+    dry_run: DryRunOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    ignore_unknown_columns: IgnoreUnknownOpt = False,
+) -> None:
+    """Import calls, one row per responding member: columns incident, shift_date (blank:
+    the shift the member attended at that time), at (the date-time WITH its UTC offset,
+    e.g. 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
+    role. Every row is checked first; any bad row: nothing is written and exit 65 (with
+    --skip-invalid the good rows are written and the exit is still 65). Natural keys:
+    incident number (a call), incident + member (a response), so importing a file again
+    adds and credits nothing twice."""
+    from contextlib import ExitStack
+
+    from trainctl.services import shifts as svc
+
+    state = get_state(ctx)
+    with ExitStack() as stack:
+        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
+        with state.session(write=not dry_run) as (session, actor):
+            outcome = svc.import_calls(
+                session, actor, streams, today=state.today(session), dry_run=dry_run,
+                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
+            )  # fmt: skip
+    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="call(s)")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    start: Annotated[str | None, _o("--from", help="From this shift date (YYYY-MM-DD).", metavar="DATE")] = None,
+    end: Annotated[str | None, _o("--to", help="Up to this shift date, inclusive.", metavar="DATE")] = None,
+    call_type: Annotated[str | None, _o("--type", "-t", help="Only calls of this type.", metavar="TYPE")] = None,
+    incident: Annotated[str | None, _o("--incident", help="Only this incident.", metavar="INCIDENT")] = None,
+    include_void: Annotated[bool, typer.Option("--include-void", help="Show void responses too.")] = False,
+    format: FormatOpt = None,
+) -> None:
+    """List call responses (one row per responder), newest first; times in the
+    department's timezone (JSON in UTC). Members see their own."""
+    from trainctl.queries import members as qm
+    from trainctl.queries import shifts as q
+    from trainctl.queries.settings import department_zone
+
+    state = get_state(ctx)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    with state.reader() as (rd, actor):
+        member_id = qm.get_member(rd, member).id if member else None
+        rows = q.list_responses(rd, actor, member_id=member_id, start=first, end=last,
+                                call_type=call_type, incident=incident, include_void=include_void)  # fmt: skip
+        zone = department_zone(rd)
+    fmt = fmt_of(ctx, fmt_value(format))
+    filtered = any((member, start, end, call_type, incident))
+    render.table(
+        [{**r.as_dict(), "at": local(r.at, zone)} for r in rows], COLUMNS, fmt,
+        empty="No calls match these filters." if filtered else EMPTY,
+        json_rows=[r.as_dict() for r in rows] if fmt == "json" else None,
+    )  # fmt: skip
+    if rows and fmt == "table":
+        live = [r for r in rows if r.voided_at is None]
+        render.info(f"{len(live)} response(s) to {len({r.call_id for r in live})} call(s).",
+                    quiet=state.quiet)  # fmt: skip

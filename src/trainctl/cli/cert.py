@@ -1,0 +1,183 @@
+"""`trainctl cert`: add, import, list, void — members' credential cards.
+
+Credential codes match exactly (case and spaces aside; stored upper case): BLS never
+satisfies ACLS. Of a member's cards of one credential, the latest expiry decides, whatever
+order they were entered in; a card is valid THROUGH its expiry day. Each valid card
+credits the `certification` requirements with its code (`requirement add --type
+certification --credential ACLS`).
+
+Natural key: member + credential code + issued date. Adding or importing the same card
+again adds and credits nothing twice; the same card with another expiry or number is
+refused (void it first).
+
+JSON output (`cert list`): one object per card (id, member_id, member, email,
+credential_code, name, number, issuer, issued_on, expires_on, status, decides, days_left,
+source_file, source_line, created_at, created_by, voided_at, voided_by, void_reason).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
+from trainctl.cli.render import Col
+from trainctl.cli.shift import (
+    CsvFilesOpt,
+    IgnoreUnknownOpt,
+    SkipInvalidOpt,
+    feed_lines,
+    summarise_import,
+    values,
+)
+from trainctl.cli.state import fmt_of, get_state
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+COLUMNS = [
+    Col("id", "ID", numeric=True),
+    Col("member"),
+    Col("credential_code", "Credential"),
+    Col("number"),
+    Col("issued_on", "Issued"),
+    Col("expires_on", "Expires"),
+    Col("status"),
+    Col("days_left", "Days left", numeric=True),
+]
+EMPTY = (
+    "No certifications yet. Add a card with `trainctl cert add MEMBER CODE --issued DATE "
+    "--expires DATE`, or import a sheet with `trainctl cert import --csv FILE`."
+)
+
+
+def _o(*names: str, help: str, metavar: str | None = None) -> Any:
+    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail or badge).", show_default=False)],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="The credential code, e.g. ACLS, BLS, EMT.", show_default=False)],
+    issued: Annotated[str, _o("--issued", help="The day the card was issued (YYYY-MM-DD).", metavar="DATE")],
+    expires: Annotated[
+        str | None,
+        _o("--expires", help="The expiry date (YYYY-MM-DD); the card is valid through that day. "
+           "Blank or left out: no expiry.", metavar="DATE"),
+    ] = None,
+    number: Annotated[str | None, _o("--number", "-n", help="The card or license number.", metavar="N")] = None,
+    name: Annotated[str | None, _o("--name", help="The credential's name, e.g. 'Advanced Cardiac Life Support'.",
+                                   metavar="TEXT")] = None,
+    issuer: Annotated[str | None, _o("--issuer", help="Who issued it, e.g. AHA or NREMT.", metavar="TEXT")] = None,
+    dry_run: DryRunOpt = False,
+    format: FormatOpt = None,
+) -> None:
+    """Record a member's credential card (needs training.manage). A valid card credits the
+    certification requirements with this exact code. Natural key: member + code + issued."""
+    from trainctl.services import certifications as svc
+
+    given = values(credential=code, issued=issued, expires=expires, number=number,
+                   credential_name=name, issuer=issuer)  # fmt: skip
+    state = get_state(ctx)
+    with state.session(write=not dry_run) as (session, actor):
+        outcome = svc.add_card(session, actor, member, given, today=state.today(session), dry_run=dry_run)
+    if fmt_of(ctx, fmt_value(format)) == "json":
+        render.emit_json({"card_ids": outcome.ids, "added": outcome.added,
+                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+    if outcome.added:
+        verb = "Would record" if dry_run else "Recorded"
+        ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
+        render.info(f"{verb} certification card{ident}.", quiet=state.quiet)
+    else:
+        render.info("Already recorded (same member, credential and issue date); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+    for line in feed_lines(outcome.feed):
+        render.info(line, quiet=state.quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=state.quiet)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    csv_files: CsvFilesOpt,
+    dry_run: DryRunOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    ignore_unknown_columns: IgnoreUnknownOpt = False,
+) -> None:
+    """Import credential cards: columns member (email, badge or member), credential (the
+    code), number, issued, expires (blank: no expiry); optional credential_name, issuer.
+    Every row is checked first; any bad row: nothing is written and exit 65 (with
+    --skip-invalid the good rows are written and the exit is still 65). Natural key:
+    member + credential code + issued date, so importing a file again adds and credits
+    nothing twice."""
+    from contextlib import ExitStack
+
+    from trainctl.services import certifications as svc
+
+    state = get_state(ctx)
+    with ExitStack() as stack:
+        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
+        with state.session(write=not dry_run) as (session, actor):
+            outcome = svc.import_cards(
+                session, actor, streams, today=state.today(session), dry_run=dry_run,
+                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
+            )  # fmt: skip
+    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    code: Annotated[str | None, _o("--code", "-c", help="Only this credential code (exact).", metavar="CODE")] = None,
+    expiring_within: Annotated[
+        int | None,
+        typer.Option("--expiring-within", metavar="DAYS", min=0, max=36_500, show_default=False,
+                     help="Only credentials still valid today whose deciding card expires within DAYS days."),
+    ] = None,
+    include_void: Annotated[bool, typer.Option("--include-void", help="Show void cards too.")] = False,
+    format: FormatOpt = None,
+) -> None:
+    """List credential cards with their status as of today (or --as-of): valid or expired
+    (the card with the latest expiry decides), superseded, not yet issued, void. Members
+    see their own."""
+    from trainctl.queries import certifications as q
+    from trainctl.queries import members as qm
+
+    state = get_state(ctx)
+    with state.reader() as (rd, actor):
+        member_id = qm.get_member(rd, member).id if member else None
+        cards = q.list_cards(rd, actor, today=state.today_of(rd), member_id=member_id, code=code,
+                             expiring_within=expiring_within, include_void=include_void)  # fmt: skip
+    fmt = fmt_of(ctx, fmt_value(format))
+    filtered = any((member, code, expiring_within is not None))
+    render.table(
+        [c.as_dict() for c in cards], COLUMNS, fmt,
+        empty="No certifications match these filters." if filtered else EMPTY,
+    )  # fmt: skip
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    card: Annotated[str, typer.Argument(metavar="CARD", help="The card id (`cert list` shows it).", show_default=False)],
+    reason: Annotated[str, _o("--reason", help="Why (kept with the card).", metavar="TEXT")],
+) -> None:
+    """Void a card entered by mistake: it is kept (with who, when and why) and its credit
+    is reversed."""
+    from trainctl.services import certifications as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, feed = svc.void_card(session, actor, card, reason=reason, today=state.today(session))
+        cid, when = found.id, found.voided_at
+    if feed is None:
+        render.info(f"Card {cid} was already void (since {when:%Y-%m-%d}); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+        return
+    render.info(f"Voided card {cid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    for line in feed.events:
+        render.info(line, quiet=state.quiet)

@@ -1,0 +1,328 @@
+"""`trainctl record`: add, import, list, show, void — the department's training history.
+
+A completed record credits the matching progress rows of the member's enrollments at once
+(what counts is set on each requirement: `requirement edit --counts-type drill ...`).
+Natural key: member + course + date; adding or importing it again adds nothing twice.
+JSON output: one object per record (id, member_id, member, email, course_id, course_code,
+course_name, training_type, category, topic, completion_date, expiration_date, hours,
+status, score, passed, instructor, location, self_paced, source_file, source_line,
+created_at, created_by, voided_at, voided_by, void_reason).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+COLUMNS = [
+    Col("id", "ID", numeric=True),
+    Col("completion_date", "Date"),
+    Col("member"),
+    Col("course"),
+    Col("hours", "Hours", numeric=True),
+    Col("status"),
+    Col("topic"),
+    Col("instructor"),
+    Col("void"),
+]
+EMPTY = (
+    "No training records yet. Log a drill with `trainctl record add --members a,b,c --course "
+    "NAME --date DATE --hours H`, or import sign-in sheets with `trainctl record import FILE...`."
+)
+
+
+def _o(*names: str, help: str, metavar: str | None = None) -> Any:
+    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+
+
+
+def _values(**given: str | None) -> dict[str, str]:
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _feed_lines(outcome: Any) -> list[str]:
+    feed = outcome.feed
+    lines = []
+    if feed.credits:
+        lines.append(
+            f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s)."
+        )
+    if feed.already:
+        lines.append(f"{feed.already} credit(s) were in the ledger already.")
+    if feed.held:
+        lines.append(
+            f"{len(feed.held)} credit(s) held back by the program's order "
+            f"(e.g. {feed.held[0].reason})."
+        )
+    lines += feed.events
+    return lines
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    member: Annotated[
+        str | None,
+        typer.Argument(metavar="[MEMBER]", help="The member (id, e-mail or badge).", show_default=False),
+    ] = None,
+    members: Annotated[
+        str | None,
+        _o("--members", "-m", help="A crew: several members separated by commas.", metavar="A,B,C"),
+    ] = None,
+    position: Annotated[
+        list[str] | None,
+        _o("--position", "-p", help="Every active member holding this position (repeat).", metavar="POSITION"),
+    ] = None,
+    course: Annotated[
+        str | None,
+        _o("--course", "-c", help="Course code or name; a name not in the catalog is kept as a free course name.",
+           metavar="COURSE"),
+    ] = None,
+    on: Annotated[str | None, _o("--date", "-d", help="Date (YYYY-MM-DD). Default: today.", metavar="DATE")] = None,
+    hours: Annotated[
+        str | None, _o("--hours", help="Hours. Default: the course's credit hours.", metavar="HOURS")
+    ] = None,
+    status: Annotated[
+        str | None,
+        _o("--status", help="completed (default), scheduled, in_progress, cancelled or failed; only completed counts.",
+           metavar="STATUS"),
+    ] = None,
+    score: Annotated[str | None, _o("--score", help="Test score.", metavar="SCORE")] = None,
+    passed: Annotated[
+        bool | None,
+        typer.Option("--passed/--not-passed", help="Passed or not (not passed never counts).", show_default=False),
+    ] = None,
+    topic: Annotated[str | None, _o("--topic", help="Topic, e.g. ventilation or airway.", metavar="TOPIC")] = None,
+    category: Annotated[
+        str | None, _o("--category", help="Category. Default: the course's.", metavar="CATEGORY")
+    ] = None,
+    training_type: Annotated[
+        str | None, _o("--type", help="Training type, e.g. drill. Default: the course's.", metavar="TYPE")
+    ] = None,
+    instructor: Annotated[str | None, _o("--instructor", help="Who taught it.", metavar="NAME")] = None,
+    location: Annotated[str | None, _o("--location", help="Where.", metavar="PLACE")] = None,
+    self_paced: Annotated[
+        bool | None,
+        typer.Option("--self-paced/--not-self-paced", help="Self-paced (distributive). Default: the course's.",
+                     show_default=False),
+    ] = None,
+    expires: Annotated[
+        str | None,
+        _o("--expires", help="Expiry date. Default: date + the course's expiration months.", metavar="DATE"),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    format: FormatOpt = None,
+) -> None:
+    """Record training for one member or a whole crew in one command (needs
+    training.manage). Each completed record credits the member's matching requirements."""
+    from trainctl.errors import UsageError
+    from trainctl.services import records as svc
+
+    if course is None:
+        raise UsageError("Name the course: --course CODE or NAME.")
+    refs = [member] if member else []
+    refs += [p for p in (members or "").split(",") if p.strip()]
+    state = get_state(ctx)
+    with state.session(write=not dry_run) as (session, actor):
+        from trainctl.services.auth import MANAGE
+
+        actor.require(MANAGE, "record training")
+        today = state.today(session)
+        values = _values(
+            course=course, date=on or today.isoformat(), hours=hours, status=status, score=score,
+            passed=None if passed is None else ("yes" if passed else "no"), topic=topic,
+            category=category, training_type=training_type, instructor=instructor,
+            location=location, self_paced=None if self_paced is None else ("yes" if self_paced else "no"),
+            expiration=expires,
+        )  # fmt: skip
+        ids = svc.crew(session, refs, position or [])
+        outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run)
+    if fmt_of(ctx, fmt_value(format)) == "json":
+        render.emit_json({"record_ids": outcome.record_ids, "added": outcome.added,
+                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+    for name in outcome.free_named:
+        render.warn(f"{name!r} is not in the course catalog; recorded under that name "
+                    "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip
+    verb = "Would record" if dry_run else "Recorded"
+    text = f"{verb} {outcome.added} record(s)"
+    if outcome.record_ids and not dry_run:
+        first, last = outcome.record_ids[0], outcome.record_ids[-1]
+        text += f" ({first})" if first == last else f" ({first}-{last})"
+    if outcome.already:
+        text += f"; {outcome.already} already recorded (same member, course and date)"
+    render.info(text + ".", quiet=state.quiet)
+    for line in _feed_lines(outcome):
+        render.info(line, quiet=state.quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=state.quiet)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Sign-in sheets (CSV: , ; or tab; UTF-8 with or without BOM).",
+                       exists=True, dir_okay=False, readable=True, show_default=False),
+    ],
+    course: Annotated[
+        str | None, _o("--course", "-c", help="Course for rows (or sheets) that name none.", metavar="COURSE")
+    ] = None,
+    on: Annotated[str | None, _o("--date", "-d", help="Date for rows that give none.", metavar="DATE")] = None,
+    hours: Annotated[str | None, _o("--hours", help="Hours for rows that give none.", metavar="HOURS")] = None,
+    topic: Annotated[str | None, _o("--topic", help="Topic for rows that give none.", metavar="TOPIC")] = None,
+    instructor: Annotated[
+        str | None, _o("--instructor", help="Instructor for rows that give none.", metavar="NAME")
+    ] = None,
+    location: Annotated[str | None, _o("--location", help="Location for rows that give none.", metavar="PLACE")] = None,
+    dry_run: DryRunOpt = False,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (the command still exits 65)."),
+    ] = False,
+    ignore_unknown_columns: Annotated[
+        bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
+    ] = False,
+) -> None:
+    """Import sign-in sheets as people deliver them. Members by e-mail (any case) or badge
+    (even without its leading zeros), course by code or name, date, hours. Every row is
+    checked; any bad row: nothing is written and exit 65 (with --skip-invalid the good
+    rows are written, the bad ones listed, and the exit is still 65). Importing a sheet
+    again, or one that overlaps, adds nothing twice."""
+    from contextlib import ExitStack
+
+    from trainctl.services import records as svc
+
+    defaults = _values(course=course, date=on, hours=hours, topic=topic, instructor=instructor,
+                       location=location)  # fmt: skip
+    state = get_state(ctx)
+    with ExitStack() as stack:
+        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
+        with state.session(write=not dry_run) as (session, actor):
+            outcome = svc.import_records(
+                session, actor, streams, today=state.today(session), defaults=defaults,
+                dry_run=dry_run, skip_invalid=skip_invalid,
+                ignore_unknown_columns=ignore_unknown_columns,
+            )  # fmt: skip
+    for problem in render.first_of(outcome.problems):
+        render.warn(problem)
+    for name in sorted(outcome.free_named)[:5]:
+        render.warn(f"{name!r} is not in the course catalog; recorded under that name.")
+    if len(outcome.free_named) > 5:
+        render.warn(f"... and {len(outcome.free_named) - 5} more course names not in the catalog.")
+    verb = "would add" if dry_run else "added"
+    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
+    if outcome.already:
+        parts.append(f"{outcome.already} already recorded")
+    if outcome.voided:
+        parts.append(f"{outcome.voided} match void records (not brought back)")
+    if outcome.rejected:
+        parts.append(f"{outcome.rejected} rejected")
+    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=state.quiet)
+    for line in _feed_lines(outcome):
+        render.info(line, quiet=state.quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=state.quiet)
+    if outcome.rejected:
+        render.info(f"Hint: {svc.IMPORT_HINT.split(', or add')[0]}; the rejected rows were not imported.")
+        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    member: Annotated[str | None, _o("--member", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    course: Annotated[str | None, _o("--course", help="Only this course (code or name).", metavar="COURSE")] = None,
+    start: Annotated[str | None, _o("--from", help="From this date (YYYY-MM-DD).", metavar="DATE")] = None,
+    end: Annotated[str | None, _o("--to", help="Up to this date, inclusive.", metavar="DATE")] = None,
+    topic: Annotated[str | None, _o("--topic", help="Only this topic or category.", metavar="TOPIC")] = None,
+    include_void: Annotated[bool, typer.Option("--include-void", help="Show void records too.")] = False,
+    format: FormatOpt = None,
+) -> None:
+    """List training records, newest first. Members see their own."""
+    from trainctl.queries import courses as qc
+    from trainctl.queries import members as qm
+    from trainctl.queries import records as q
+
+    state = get_state(ctx)
+    with state.reader() as (rd, actor):
+        member_id = qm.get_member(rd, member).id if member else None
+        course_id, course_name = None, None
+        if course:
+            found = qc.find_course(rd, course)
+            course_id, course_name = (found.id, None) if found else (None, course.strip())
+        records = q.list_records(
+            rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
+            start=parse_date(start, "--from"), end=parse_date(end, "--to"), topic=topic,
+            include_void=include_void,
+        )  # fmt: skip
+    fmt = fmt_of(ctx, fmt_value(format))
+    rows = [
+        {**r.as_dict(), "course": r.course_code or r.course_name, "void": "void" if r.voided_at else ""}
+        for r in records
+    ]
+    filtered = any((member, course, start, end, topic))
+    render.table(rows, COLUMNS, fmt, empty="No records match these filters." if filtered else EMPTY,
+                 json_rows=[r.as_dict() for r in records] if fmt == "json" else None)  # fmt: skip
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="RECORD", help="The record id.", show_default=False)],
+    format: FormatOpt = None,
+) -> None:
+    """Show one record and the credit it gave (and took back, if void)."""
+    from trainctl.queries import records as q
+
+    state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
+    with state.reader() as (rd, actor):
+        found = q.get_record(rd, actor, record)
+        credits = q.record_credits(rd, found)
+    data = found.as_dict()
+    if fmt == "json":
+        render.emit_json({**data, "credits": [c.as_dict() for c in credits]})
+        return
+    if fmt == "csv":
+        render.record(data, fmt)
+        return
+    render.record(data, fmt, title=f"Training record {found.id}")
+    if credits:
+        render.table(
+            [c.as_dict() for c in credits],
+            [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
+             Col("requirement"), Col("amount", numeric=True), Col("item"), Col("state")],
+            fmt, title="Credit",
+        )  # fmt: skip
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    record: Annotated[str, typer.Argument(metavar="RECORD", help="The record id.", show_default=False)],
+    reason: Annotated[str, _o("--reason", help="Why (kept with the record).", metavar="TEXT")],
+) -> None:
+    """Void a record: it is kept (with who, when and why) and its credit is reversed."""
+    from trainctl.services import records as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, feed = svc.void_record(session, actor, record, reason=reason, today=state.today(session))
+        rid, when = found.id, found.voided_at
+    if feed is None:
+        render.info(f"Record {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",  # type: ignore[union-attr]
+                    quiet=state.quiet)  # fmt: skip
+        return
+    render.info(f"Voided record {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    for line in feed.events:
+        render.info(line, quiet=state.quiet)

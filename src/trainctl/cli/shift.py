@@ -1,0 +1,237 @@
+"""`trainctl shift`: add, import, list — who worked which shift, and for how long.
+
+Times carry their UTC offset (2026-03-08T07:00-05:00), so hours come from the instants: a
+24-hour tour across the spring-forward night counts 23 hours, across the fall-back night 25.
+Attendance is the one source for shift counts: a `shifts` requirement counts 1 per shift
+attended, an `hours` requirement with --counts-attendance takes the shift's hours.
+
+Natural key: member + shift date + station + shift name (case and spaces aside). Adding or
+importing the same attendance again adds and credits nothing twice; the same key with other
+times is refused (nothing changes behind your back).
+
+JSON output (`shift list`): one object per attendance (id, shift_id, shift_date, station,
+shift, member_id, member, email, time_in, time_out (UTC), hours, source_file, source_line,
+created_at, created_by, voided_at).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+
+if TYPE_CHECKING:
+    from datetime import datetime, tzinfo
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+COLUMNS = [
+    Col("id", "ID", numeric=True),
+    Col("shift_date", "Shift date"),
+    Col("station"),
+    Col("shift"),
+    Col("member"),
+    Col("time_in", "Time in"),
+    Col("time_out", "Time out"),
+    Col("hours", numeric=True),
+]
+TOTAL_COLUMNS = [
+    Col("member_id", "ID", numeric=True),
+    Col("member"),
+    Col("shifts", numeric=True),
+    Col("hours", numeric=True),
+]
+EMPTY = (
+    "No shifts yet. Record one with `trainctl shift add MEMBER --date DATE --time-in "
+    "2026-03-08T07:00-05:00 --time-out 2026-03-09T07:00-04:00`, or import a sheet with "
+    "`trainctl shift import --csv FILE`."
+)
+INSTANT = "DATE-TIME"
+
+
+def _o(*names: str, help: str, metavar: str | None = None) -> Any:
+    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+
+
+CsvFilesOpt = Annotated[
+    list[Path],
+    typer.Option("--csv", help="The CSV file (repeat for several; , ; or tab; UTF-8 with or without BOM).",
+                 exists=True, dir_okay=False, readable=True, show_default=False),
+]  # fmt: skip
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (the command still exits 65)."),
+]
+IgnoreUnknownOpt = Annotated[
+    bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
+]
+
+
+def values(**given: str | None) -> dict[str, str]:
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def feed_lines(feed: Any) -> list[str]:
+    """What the credit feed did, in a few summary lines (shared by cert, skill, call)."""
+    lines = []
+    if feed.credits:
+        lines.append(f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s).")
+    if feed.already:
+        lines.append(f"{feed.already} credit(s) were in the ledger already.")
+    if feed.held:
+        lines.append(
+            f"{len(feed.held)} credit(s) held back by the program's order (e.g. {feed.held[0].reason})."
+        )
+    return lines + list(feed.events)
+
+
+def summarise_import(files: list[Path], outcome: Any, *, dry_run: bool, quiet: bool,
+                     created: str | None = None) -> None:  # fmt: skip
+    """The import's summary on stderr; exit 65 when any row was left out."""
+    for problem in render.first_of(outcome.problems):
+        render.warn(problem)
+    verb = "would add" if dry_run else "added"
+    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
+    if created and outcome.created:
+        parts.append(f"{outcome.created} new {created}")
+    if outcome.already:
+        parts.append(f"{outcome.already} already recorded")
+    if outcome.voided:
+        parts.append(f"{outcome.voided} match void rows (not brought back)")
+    if outcome.rejected:
+        parts.append(f"{outcome.rejected} rejected")
+    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
+    for line in feed_lines(outcome.feed):
+        render.info(line, quiet=quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=quiet)
+    if outcome.rejected:
+        render.info("Hint: fix the rows named above and import the file again; the rejected rows were not imported.")
+        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+
+
+def local(instant: datetime | None, zone: tzinfo) -> str:
+    """An instant in the department's timezone, with its offset: 2026-03-08T07:00-05:00."""
+    return instant.astimezone(zone).isoformat(timespec="minutes") if instant else ""
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail or badge).", show_default=False)],
+    on: Annotated[str, _o("--date", "-d", help="The shift date (YYYY-MM-DD): the day the shift was worked on.",
+                          metavar="DATE")],
+    time_in: Annotated[str, _o("--time-in", help="Time in WITH its UTC offset, e.g. 2026-03-08T07:00-05:00.",
+                               metavar=INSTANT)],
+    time_out: Annotated[str, _o("--time-out", help="Time out WITH its UTC offset, e.g. 2026-03-09T07:00-04:00.",
+                                metavar=INSTANT)],
+    station: Annotated[str | None, _o("--station", "-s", help="The station, e.g. 'Station 1'.", metavar="STATION")] = None,
+    shift: Annotated[str | None, _o("--shift", help="The shift's name, e.g. A, B, C or day.", metavar="NAME")] = None,
+    dry_run: DryRunOpt = False,
+    format: FormatOpt = None,
+) -> None:
+    """Record one member on one shift (needs training.manage). The hours come from the
+    instants; attendance credits `shifts` requirements and `hours` requirements that count
+    attendance. Natural key: member + shift date + station + shift name."""
+    from trainctl.services import shifts as svc
+
+    state = get_state(ctx)
+    given = values(shift_date=on, time_in=time_in, time_out=time_out, station=station, shift=shift)
+    with state.session(write=not dry_run) as (session, actor):
+        outcome = svc.add_attendance(session, actor, member, given, today=state.today(session),
+                                     dry_run=dry_run)  # fmt: skip
+    if fmt_of(ctx, fmt_value(format)) == "json":
+        render.emit_json({"attendance_ids": outcome.ids, "added": outcome.added,
+                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+    if outcome.added:
+        verb = "Would record" if dry_run else "Recorded"
+        ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
+        render.info(f"{verb} shift attendance{ident}.", quiet=state.quiet)
+    elif outcome.voided:
+        render.info("That attendance was voided; nothing was added.", quiet=state.quiet)
+    else:
+        render.info("Already recorded (same member, shift date, station and shift); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+    for line in feed_lines(outcome.feed):
+        render.info(line, quiet=state.quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=state.quiet)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    csv_files: CsvFilesOpt,
+    dry_run: DryRunOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    ignore_unknown_columns: IgnoreUnknownOpt = False,
+) -> None:
+    """Import shift attendance: columns member (email, badge or member), shift_date,
+    station, shift, time_in, time_out (times WITH their UTC offset, e.g.
+    2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
+    In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
+    nothing is written and exit 65 (with --skip-invalid the good rows are written and the
+    exit is still 65). Natural key: member + shift date + station + shift name, so
+    importing a file again adds and credits nothing twice."""
+    from contextlib import ExitStack
+
+    from trainctl.services import shifts as svc
+
+    state = get_state(ctx)
+    with ExitStack() as stack:
+        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
+        with state.session(write=not dry_run) as (session, actor):
+            outcome = svc.import_shifts(
+                session, actor, streams, today=state.today(session), dry_run=dry_run,
+                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
+            )  # fmt: skip
+    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="shift(s)")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    start: Annotated[str | None, _o("--from", help="From this shift date (YYYY-MM-DD).", metavar="DATE")] = None,
+    end: Annotated[str | None, _o("--to", help="Up to this shift date, inclusive.", metavar="DATE")] = None,
+    station: Annotated[str | None, _o("--station", "-s", help="Only this station.", metavar="STATION")] = None,
+    totals: Annotated[bool, typer.Option("--totals", help="One row per member: shifts and hours.")] = False,
+    include_void: Annotated[bool, typer.Option("--include-void", help="Show void attendance too.")] = False,
+    format: FormatOpt = None,
+) -> None:
+    """List shift attendance, newest first (times in the department's timezone; JSON in
+    UTC). Members see their own. --totals: shifts and hours per member, the figures the
+    credit feed counts."""
+    from trainctl.queries import members as qm
+    from trainctl.queries import shifts as q
+    from trainctl.queries.settings import department_zone
+
+    state = get_state(ctx)
+    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    with state.reader() as (rd, actor):
+        member_id = qm.get_member(rd, member).id if member else None
+        rows = q.list_attendance(rd, actor, member_id=member_id, start=first, end=last,
+                                 station=station, include_void=include_void)  # fmt: skip
+        zone = department_zone(rd)
+    fmt = fmt_of(ctx, fmt_value(format))
+    filtered = any((member, start, end, station))
+    empty = "No shifts match these filters." if filtered else EMPTY
+    if totals:
+        render.table([t.as_dict() for t in q.attendance_totals(rows)], TOTAL_COLUMNS, fmt, empty=empty)
+        return
+    shown = [
+        {**r.as_dict(), "time_in": local(r.time_in, zone), "time_out": local(r.time_out, zone)}
+        for r in rows
+    ]
+    render.table(shown, COLUMNS, fmt, empty=empty,
+                 json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
+    if rows and fmt == "table":
+        live = [r for r in rows if r.voided_at is None]
+        render.info(f"{len(live)} shift(s), {round(sum(r.hours for r in live), 4):g} hour(s).",
+                    quiet=state.quiet)  # fmt: skip

@@ -1,0 +1,199 @@
+"""What a source fact credits on a requirement (pure; DESIGN §2 "the progress ledger").
+
+A *fact* is one thing that happened to one member: a completed training record, a
+certification card, a passed skill checkoff, a shift attended, a call responded to. A
+requirement says explicitly what counts toward it (models.Requirement.counts_* and its
+targets); nothing is matched loosely by a type or a name:
+
+| requirement       | what counts                                                             | credit            |
+|-------------------|-------------------------------------------------------------------------|-------------------|
+| hours             | training records whose course code, training type, or topic/category is | the record's hours |
+|                   | listed (counts_courses / counts_training_types / counts_categories);     | (category/topic,  |
+|                   | shift attendance when counts_attendance                                 | distributive)     |
+| courses           | training records of a listed course code (required_courses)              | item = the code   |
+| certification     | a card whose credential code is credential_code (exactly), or a record   | item = the code   |
+|                   | of a listed course code (required_courses); valid through its expiry    |                   |
+| skills_evaluation | a passed checkoff of a listed skill (required_skills)                    | item = the skill  |
+| shifts            | shift attendance                                                         | 1                 |
+| calls             | call responses, of the listed call types when counts_call_types is set   | 1                 |
+| checklist         | nothing automatic (officers check items)                                 |                   |
+
+Codes, types, topics and skills compare without regard to case and surrounding or repeated
+spaces. A topic/category entry matches the fact's category, its topic, or "category/topic".
+
+When: a fact counts for an enrollment when it happened on or after the enrollment's start
+and not after today (the as-of date). A certification fact (a card, or a record toward a
+certification requirement) counts while it is valid: issued on or before today and not
+expired before today, whenever it was issued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from trainctl.domain.progress import DISTRIBUTIVE, item_names
+
+SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
+# Which requirement types each source can ever credit (the feed reads only these rows).
+CREDITS_TYPES = {
+    "training_record": frozenset({"hours", "courses", "certification"}),
+    "certification": frozenset({"certification"}),
+    "skill_checkoff": frozenset({"skills_evaluation"}),
+    "shift": frozenset({"shifts", "hours"}),
+    "call": frozenset({"calls"}),
+}
+
+
+def fold(text: str | None) -> str:
+    """The key names and codes compare by: case and spaces aside ("  Ladder  drill")."""
+    return " ".join((text or "").casefold().split())
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One source fact for the credit feed.
+
+    `source_type` + `source_id` identify it in the ledger (one credit per progress row and
+    source). `on` is the day it happened (record completion date, shift date, call's shift
+    date, evaluation date, card issue date). `hours` is what an hours requirement gets (a
+    record's hours, an attendance's duration). The rest is what requirements match on.
+    """
+
+    source_type: str
+    source_id: str
+    member_id: int
+    on: date
+    hours: float = 0.0
+    course_code: str | None = None
+    training_type: str | None = None
+    category: str | None = None
+    topic: str | None = None
+    self_paced: bool = False
+    credential: str | None = None
+    expires_on: date | None = None  # a card's or a record's expiry (valid through that day)
+    skill: str | None = None
+    call_type: str | None = None
+    note: str | None = None  # shown in `progress log`
+
+    @property
+    def credit_category(self) -> str | None:
+        """The ledger category: "category/topic", "category", or None."""
+        if self.category and self.topic:
+            return f"{self.category}/{self.topic}"
+        return self.category or None
+
+
+@dataclass(frozen=True, slots=True)
+class Accepts:
+    """A requirement's "what counts", folded for matching (built once per requirement)."""
+
+    requirement_type: str
+    courses: frozenset[str] = frozenset()
+    training_types: frozenset[str] = frozenset()
+    categories: frozenset[str] = frozenset()
+    call_types: frozenset[str] = frozenset()
+    attendance: bool = False
+    items: tuple[tuple[str, str], ...] = ()  # (folded, as the requirement spells it)
+    credential: str | None = None  # folded
+
+    @classmethod
+    def of(cls, req: Any) -> Accepts:
+        """From a Requirement row (or anything with the same attributes)."""
+
+        def folded(values: Iterable[str] | None) -> frozenset[str]:
+            return frozenset(f for f in (fold(str(v)) for v in values or ()) if f)
+
+        rtype = req.requirement_type
+        if rtype == "skills_evaluation":
+            names = item_names(req.required_skills)
+        elif rtype in ("courses", "certification"):
+            names = [str(c) for c in req.required_courses or ()]
+        else:
+            names = []
+        return cls(
+            requirement_type=rtype,
+            courses=folded(req.counts_courses),
+            training_types=folded(req.counts_training_types),
+            categories=folded(req.counts_categories),
+            call_types=folded(req.counts_call_types),
+            attendance=bool(req.counts_attendance),
+            items=tuple((fold(n), n) for n in names if fold(n)),
+            credential=fold(req.credential_code) or None,
+        )
+
+    @property
+    def takes_anything(self) -> bool:
+        """False when no fact could ever credit it (the feed skips such rows early)."""
+        t = self.requirement_type
+        if t == "hours":
+            return bool(self.courses or self.training_types or self.categories or self.attendance)
+        if t in ("courses", "skills_evaluation"):
+            return bool(self.items)
+        if t == "certification":
+            return bool(self.items or self.credential)
+        return t in ("shifts", "calls")
+
+    def _item(self, value: str | None) -> str | None:
+        key = fold(value)
+        return next((name for k, name in self.items if k == key), None) if key else None
+
+
+Credit = tuple[float, str | None, str | None]  # (amount, category, item)
+
+
+def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
+    """What `fact` credits on a requirement that accepts `acc`, or None (see the table)."""
+    t, src = acc.requirement_type, fact.source_type
+    if src == "training_record":
+        if t == "hours":
+            if fact.hours <= 0:
+                return None
+            category = fold(fact.category)
+            topic = fold(fact.topic)
+            if (
+                fold(fact.course_code) in acc.courses
+                or fold(fact.training_type) in acc.training_types
+                or (category and category in acc.categories)
+                or (topic and topic in acc.categories)
+                or (category and topic and f"{category}/{topic}" in acc.categories)
+            ):
+                return (
+                    fact.hours,
+                    fact.credit_category,
+                    DISTRIBUTIVE if fact.self_paced else None,
+                )
+            return None
+        if t in ("courses", "certification"):
+            item = acc._item(fact.course_code)
+            return (1.0, None, item) if item else None
+        return None
+    if src == "certification":
+        if t == "certification" and acc.credential and fold(fact.credential) == acc.credential:
+            return 1.0, None, fact.credential.strip() if fact.credential else None
+        return None
+    if src == "skill_checkoff":
+        if t == "skills_evaluation":
+            item = acc._item(fact.skill)
+            return (1.0, None, item) if item else None
+        return None
+    if src == "shift":
+        if t == "shifts":
+            return 1.0, None, None
+        if t == "hours" and acc.attendance and fact.hours > 0:
+            return fact.hours, None, None
+        return None
+    if src == "call":
+        if t == "calls" and (not acc.call_types or fold(fact.call_type) in acc.call_types):
+            return 1.0, None, None
+        return None
+    return None
+
+
+def counts_on(fact: Fact, requirement_type: str, enrolled_on: date, today: date) -> bool:
+    """Whether the fact falls in the enrollment's window (see the module docstring)."""
+    if requirement_type == "certification":
+        return fact.on <= today and (fact.expires_on is None or fact.expires_on >= today)
+    return enrolled_on <= fact.on <= today

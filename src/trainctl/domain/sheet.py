@@ -1,0 +1,314 @@
+"""Sheets as people deliver them: sign-in sheets, rosters, course lists (pure, streaming).
+
+Reading (`read_sheet`):
+- UTF-8 with or without a BOM; a byte that is not UTF-8 is refused with its line.
+- `,` `;` or tab, detected from the header line; CRLF or LF; blank lines ignored.
+- Streams: one line at a time, so memory stays flat however long the file is.
+- A field longer than the csv module's limit (128 KiB) is bad input naming its line.
+
+Headers (`match_header`): compared without regard to case, spaces and punctuation
+("E-mail", "e_mail", "EMAIL" and "E mail" are all `email`; "Badge #" is `badge`), with the
+synonyms each field lists (`Field.names`). Empty trailing (or unnamed, empty) columns are
+ignored; unknown columns are refused unless the caller ignores them; a field given twice
+is refused.
+
+Cells: trimmed (`cell`); the value parsers (`parse_hours`, `parse_date`, `parse_bool`,
+`parse_number`, `check_text`) return a value or raise ValueError with the reason, which the
+caller reports with file, line and field. `BadgeIndex` finds a member's badge even when a
+spreadsheet dropped its leading zeros ("42" for "0042"), unless two badges then look alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import BinaryIO
+
+from trainctl.domain import text as dtext
+
+DELIMITERS = (",", ";", "\t")
+MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
+FIELD_LIMIT = 4 * 1024 * 1024  # a cell longer than this is refused for its line
+UTF8_HINT = "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), then run the command again."
+
+
+class SheetError(ValueError):
+    """The file itself cannot be read (encoding, a broken line, the header): file-level."""
+
+    def __init__(self, message: str, hint: str | None = None, details: Sequence[str] = ()):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.details = list(details)
+
+
+# ---------------------------------------------------------------------------------- header
+def header_key(text: str) -> str:
+    """'E-mail' -> 'email', 'Badge #' -> 'badge', 'Self-Paced' -> 'selfpaced'."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column a sheet may carry: its canonical name and the headers that mean it."""
+
+    name: str
+    names: tuple[str, ...] = ()  # synonyms as people write them; compared by header_key
+    required: bool = False
+
+    def header_keys(self) -> set[str]:
+        return {header_key(n) for n in (self.name, *self.names)}
+
+
+@dataclass
+class Header:
+    """Column index -> field name, for the columns that are used."""
+
+    columns: dict[int, str]
+    ignored: list[str] = field(default_factory=list)  # unknown columns, when allowed
+    width: int = 0  # how many cells the header line has
+
+    def has(self, name: str) -> bool:
+        return name in self.columns.values()
+
+
+def match_header(
+    cells: Sequence[str],
+    fields: Sequence[Field],
+    *,
+    ignore_unknown: bool = False,
+    ignored: Iterable[str] = (),
+) -> tuple[Header, list[str]]:
+    """Map header cells to fields. Returns the header and the problems (empty when it is
+    usable). `ignored` names headers that are known and deliberately skipped (e.g. a
+    sign-in sheet's "Signature")."""
+    by_key: dict[str, str] = {}
+    for f in fields:
+        for k in f.header_keys():
+            by_key[k] = f.name
+    skip = {header_key(n) for n in ignored}
+    columns: dict[int, str] = {}
+    unknown: list[str] = []
+    skipped: list[str] = []
+    seen: dict[str, str] = {}
+    repeated: list[str] = []
+    for i, raw in enumerate(cells):
+        text = raw.strip().lstrip("\ufeff").strip()
+        key = header_key(text)
+        if not key:
+            continue  # an empty (usually trailing) column: its cells are ignored
+        if key in skip:
+            skipped.append(text)
+            continue
+        name = by_key.get(key)
+        if name is None:
+            unknown.append(text)
+            continue
+        if name in seen:
+            repeated.append(f"{seen[name]!r} and {text!r} both mean {name}")
+            continue
+        seen[name] = text
+        columns[i] = name
+    problems = []
+    if unknown and not ignore_unknown:
+        problems.append(f"unknown column(s): {', '.join(map(repr, unknown))}")
+    if repeated:
+        problems.append("column(s) given twice: " + "; ".join(repeated))
+    missing = [f.name for f in fields if f.required and f.name not in seen]
+    if missing:
+        problems.append(f"missing column(s): {', '.join(missing)}")
+    header = Header(columns, ignored=[*skipped, *(unknown if ignore_unknown else [])], width=len(cells))
+    return header, problems
+
+
+def describe(fields: Sequence[Field]) -> str:
+    """'name (required), code, training_type, ...' for hints."""
+    return ", ".join(f.name + (" (required)" if f.required else "") for f in fields)
+
+
+# --------------------------------------------------------------------------------- reading
+@dataclass(frozen=True, slots=True)
+class Line:
+    number: int  # the line the record starts on (the header is usually line 1)
+    cells: list[str]
+
+
+def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
+    for number, raw in enumerate(stream, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SheetError(
+                f"{source}, line {number}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
+                "nothing was imported.",
+                UTF8_HINT,
+            ) from None
+
+
+def detect_delimiter(line: str) -> str:
+    counts = {d: line.count(d) for d in DELIMITERS}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line]:
+    """Every non-blank record of a CSV file with the line it starts on, the header first.
+    Streams; raises SheetError for a line that cannot be read."""
+    lines = _decoded(stream, source)
+    first: str | None = None
+    number = 0
+    for text in lines:
+        number += 1
+        if text.strip():
+            first = text
+            break
+    if first is None:
+        raise SheetError(f"{source} is empty.", "The first line must name the columns.")
+    delimiter = detect_delimiter(first)
+
+    def chained() -> Iterator[str]:
+        yield first  # type: ignore[misc]
+        yield from lines
+
+    reader = csv.reader(chained(), delimiter=delimiter)
+    start = number
+    offset = number - 1  # blank lines before the header
+    while True:
+        # A long cell is read whole (up to FIELD_LIMIT) so that the caller can name its
+        # field; the csv module's limit is process-wide, so it is set only while reading.
+        saved = csv.field_size_limit(FIELD_LIMIT)
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = str(exc)
+            if "field larger than field limit" in why:
+                why = f"a value longer than {FIELD_LIMIT:,} characters"
+            raise SheetError(
+                f"{source}, line {offset + reader.line_num}: {why}; nothing was imported.",
+                "Check that the file is the sheet you meant, and fix that line.",
+            ) from None
+        finally:
+            csv.field_size_limit(saved)
+        end = offset + reader.line_num
+        if any(c.strip() for c in record):
+            yield Line(start, record)
+        start = end + 1
+
+
+# ---------------------------------------------------------------------------------- values
+def cell(cells: Sequence[str], index: int | None) -> str:
+    """The trimmed cell at `index` ('' when the row is short or the column absent)."""
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index].strip()
+
+
+def check_text(value: str, *, limit: int = MAX_TEXT) -> str:
+    """A name-like cell: no control characters, not only invisible characters, not huge."""
+    if len(value) > limit:
+        raise ValueError(f"is {len(value):,} characters long; at most {limit} are allowed")
+    why = dtext.problem(value)
+    if why is not None:
+        raise ValueError(why)
+    return " ".join(value.split())
+
+
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def parse_number(text: str, *, what: str = "a number") -> float:
+    """A plain decimal ("1.5", "1,5", ".5"); never inf, nan or exponents."""
+    value = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not _NUMBER.fullmatch(value):
+        raise ValueError(f"is not {what} (write it like 1.5)")
+    return float(value.replace(",", "."))
+
+
+_HOURS_SUFFIX = re.compile(r"\s*(h|hr|hrs|hour|hours)\.?\s*$", re.IGNORECASE)
+
+
+def parse_hours(text: str, maximum: float) -> float:
+    """Hours as a decimal ("2", "1.5", "1,5", "2 h"); 0 <= hours <= maximum."""
+    value = parse_number(_HOURS_SUFFIX.sub("", text), what="a number of hours")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("must be 0 or more hours")
+    if value > maximum:
+        raise ValueError(f"{value:g} hours is not a plausible figure (at most {maximum:g})")
+    return value
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+MIN_YEAR, MAX_YEAR = 1900, 2199
+
+
+def parse_date(text: str) -> date:
+    """YYYY-MM-DD (a spreadsheet's "YYYY-MM-DD 00:00:00" too) or M/D/YYYY (US); the reason
+    when the day does not exist (2025-02-29: 2025 is not a leap year)."""
+    value = text.strip()
+    if m := _ISO.fullmatch(value):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _US.fullmatch(value):
+        month, day, year = (int(g) for g in m.groups())
+    else:
+        raise ValueError("is not a date (write it as YYYY-MM-DD)")
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
+    if not 1 <= month <= 12:
+        raise ValueError(f"is not a date: there is no month {month}")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        if month == 2 and day == 29:
+            raise ValueError(f"is not a date: {year} is not a leap year, so February has 28 days")
+        raise ValueError(f"is not a date: {calendar.month_name[month]} {year} has {last} days")
+    return date(year, month, day)
+
+
+_TRUE = {"y", "yes", "true", "t", "1", "x", "✓", "✔", "ja", "oui", "si", "sí"}
+_FALSE = {"n", "no", "false", "f", "0", "-", "nein", "non"}
+
+
+def parse_bool(text: str) -> bool:
+    value = text.strip().casefold()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError("is not yes or no")
+
+
+# ---------------------------------------------------------------------------------- badges
+class BadgeIndex:
+    """Badges as typed, and as a spreadsheet shows them after dropping leading zeros."""
+
+    def __init__(self, badges: Mapping[str, int]) -> None:
+        self.exact = dict(badges)
+        self.loose: dict[str, list[str]] = {}
+        for badge in badges:
+            self.loose.setdefault(self._loose(badge), []).append(badge)
+
+    @staticmethod
+    def _loose(badge: str) -> str:
+        key = badge.strip().casefold()
+        return key.lstrip("0") or "0" if key.isdigit() else key
+
+    def find(self, text: str) -> tuple[int | None, str | None]:
+        """(member id, None), (None, why it is ambiguous) or (None, None) when unknown."""
+        value = text.strip()
+        if value in self.exact:
+            return self.exact[value], None
+        found = self.loose.get(self._loose(value), [])
+        if len(found) == 1:
+            return self.exact[found[0]], None
+        if len(found) > 1:
+            return None, f"matches badges {', '.join(sorted(found))} once leading zeros are ignored"
+        return None, None

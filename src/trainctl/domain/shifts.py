@@ -1,0 +1,262 @@
+"""Shifts and calls as people write them (pure): instants with their UTC offset, durations
+from the instants, the shift date a call belongs to, one row's values checked.
+
+Instants: a time in, a time out and a call's date-time carry their UTC offset, as
+`2026-03-08T07:00-05:00` (a space instead of the T, seconds, `Z` and `+0530` are fine).
+A time without an offset is refused: around a DST change the same wall-clock time
+happens twice (or never), so only the offset says which instant is meant.
+
+Durations come from the instants, never from the wall clock: a 24-hour tour from
+2026-03-08T07:00-05:00 to 2026-03-09T07:00-04:00 (US spring-forward) is 23 hours, and
+from 2026-11-01T07:00-04:00 to 2026-11-02T07:00-05:00 (fall-back) 25 hours.
+
+The shift date is the day the shift was worked on (its natural key, with station and
+shift name). A call belongs to the shift date it was worked on: a call at 00:30 belongs to
+the shift that started the day before. So a call's date-time may fall on its shift date
+or up to CALL_DAYS_AFTER days later, never before it.
+
+Every parser returns a value or raises ValueError with the reason; `parse_attendance` and
+`parse_call` check a whole row and return its problems as (field, reason), which the
+caller reports with file, line and field.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import TypeVar
+
+from trainctl.domain import sheet
+
+T = TypeVar("T")
+MAX_SHIFT_HOURS = 72  # the longest tour a department works (24, 48 and 72-hour tours)
+CALL_DAYS_AFTER = MAX_SHIFT_HOURS // 24  # a call may fall this many days after its shift date
+MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use (Kiribati, +14:00)
+MAX_CODE = 100  # characters in an incident number, station, shift name or call type
+INSTANT_EXAMPLE = "2026-03-08T07:00-05:00"
+
+_INSTANT = re.compile(
+    r"(?P<date>\d{4}-\d{1,2}-\d{1,2})[Tt ]\s*(?P<h>\d{1,2}):(?P<m>\d{2})"
+    r"(?::(?P<s>\d{2})(?:[.,]\d+)?)?\s*(?P<off>[Zz]|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_instant(text: str) -> datetime:
+    """A date-time with its UTC offset -> an aware datetime keeping that offset (so its
+    `.date()` is the calendar day as written). Memoised: a sheet repeats its times."""
+    value = text.strip()
+    m = _INSTANT.fullmatch(value)
+    if m is None:
+        raise ValueError(f"is not a date-time (write it like {INSTANT_EXAMPLE})")
+    if m["off"] is None:
+        raise ValueError(
+            f"has no UTC offset; write it like {INSTANT_EXAMPLE} (the offset says which "
+            "instant is meant around a DST change)"
+        )
+    day = sheet.parse_date(m["date"])
+    hour, minute, second = int(m["h"]), int(m["m"]), int(m["s"] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise ValueError(f"is not a time of day ({hour:02d}:{minute:02d})")
+    offset = _offset(m["off"])
+    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=timezone(offset))
+
+
+def _offset(text: str) -> timedelta:
+    if text.upper() in ("Z", "UTC", "GMT"):
+        return timedelta(0)
+    digits = text[1:].replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:] or 0)
+    if minutes > 59:
+        raise ValueError(f"has a UTC offset {text} that is not a real offset")
+    offset = timedelta(hours=hours, minutes=minutes)
+    if offset > MAX_OFFSET:
+        raise ValueError(f"has a UTC offset {text} that is not a real offset (at most ±14:00)")
+    return -offset if text[0] == "-" else offset
+
+
+def shown(instant: datetime) -> str:
+    """An instant as people write it: 2026-03-08T07:00-05:00."""
+    return instant.isoformat(timespec="minutes")
+
+
+def duration_minutes(time_in: datetime, time_out: datetime) -> int:
+    """Whole minutes between the two instants (a DST change counts as it happened)."""
+    if time_out <= time_in:
+        raise ValueError(f"{shown(time_out)} is not after the time in {shown(time_in)}")
+    minutes = int((time_out - time_in).total_seconds() // 60)
+    if minutes > MAX_SHIFT_HOURS * 60:
+        raise ValueError(
+            f"{shown(time_out)} is {minutes / 60:g} hours after the time in; a shift lasts "
+            f"at most {MAX_SHIFT_HOURS} hours"
+        )
+    return minutes
+
+
+def hours(minutes: int) -> float:
+    return round(minutes / 60, 4)
+
+
+def call_day_problem(shift_date: date, at: datetime) -> str | None:
+    """Why a call at `at` cannot belong to `shift_date`, or None. The call's day as written
+    (its own offset) is the shift date or up to CALL_DAYS_AFTER days later."""
+    days = (at.date() - shift_date).days
+    if days < 0:
+        return f"{shown(at)} is before its shift date {shift_date}"
+    if days > CALL_DAYS_AFTER:
+        return (
+            f"{shown(at)} is {days} days after its shift date {shift_date}; a call belongs to "
+            f"the shift it was worked on (at most {CALL_DAYS_AFTER} days later)"
+        )
+    return None
+
+
+def shift_dates_covering(
+    at: datetime, attended: Iterable[tuple[date, datetime, datetime]]
+) -> set[date]:
+    """The shift dates of the attendances (shift date, time in, time out) that cover the
+    instant: the shift a call was worked on, when its row gives none."""
+    return {day for day, start, end in attended if start <= at <= end}
+
+
+# ------------------------------------------------------------------------------- rows
+Problems = list[tuple[str, str]]  # (field, reason)
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceValues:
+    """One shift attendance as given (the member is resolved by the service)."""
+
+    shift_date: date
+    station: str
+    shift: str
+    time_in: datetime
+    time_out: datetime
+    minutes: int
+
+    @property
+    def key(self) -> tuple[date, str, str]:
+        """The shift's natural key: date, station, shift name (case and spaces aside)."""
+        return self.shift_date, fold(self.station), fold(self.shift)
+
+
+@dataclass(frozen=True, slots=True)
+class CallValues:
+    """One responder's row of a call (the member is resolved by the service)."""
+
+    incident: str
+    shift_date: date | None  # None: the shift the responder attended at `at`
+    at: datetime
+    call_type: str | None
+    role: str | None
+
+
+def fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def _get(values: Mapping[str, str], name: str) -> str:
+    return (values.get(name) or "").strip()
+
+
+@functools.lru_cache(maxsize=8192)
+def _date(text: str) -> date:
+    return sheet.parse_date(text)  # memoised: a sheet repeats its dates
+
+
+@functools.lru_cache(maxsize=8192)
+def _code(text: str) -> str:
+    return sheet.check_text(text, limit=MAX_CODE)  # stations, shifts, call types repeat
+
+
+def _text(values: Mapping[str, str], name: str, problems: Problems, *, required: bool = False) -> str:
+    text = _get(values, name)
+    if not text:
+        if required:
+            problems.append((name, "is required"))
+        return ""
+    try:
+        return _code(text)
+    except ValueError as exc:
+        problems.append((name, f"{exc} (got {_cell(text)})"))
+        return ""
+
+
+def _parsed(
+    values: Mapping[str, str], name: str, parse: Callable[[str], T], problems: Problems, what: str
+) -> T | None:
+    text = _get(values, name)
+    if not text:
+        problems.append((name, f"is required ({what})"))
+        return None
+    try:
+        return parse(text)
+    except ValueError as exc:
+        problems.append((name, f"{exc} (got {_cell(text)})"))
+        return None
+
+
+def _not_future(day: date | None, name: str, today: date, problems: Problems) -> None:
+    if day is not None and day > today:
+        problems.append((name, f"{day} is after today ({today}); record what has happened"))
+
+
+def parse_attendance(
+    values: Mapping[str, str], today: date
+) -> tuple[AttendanceValues | None, Problems]:
+    """A shift row's cells (or a command's options) by field name: shift_date, station,
+    shift, time_in, time_out. Returns the values, or None and every problem."""
+    problems: Problems = []
+    day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
+    station = _text(values, "station", problems)
+    shift = _text(values, "shift", problems)
+    time_in = _parsed(values, "time_in", parse_instant, problems, INSTANT_EXAMPLE)
+    time_out = _parsed(values, "time_out", parse_instant, problems, INSTANT_EXAMPLE)
+    _not_future(day, "shift_date", today, problems)
+    minutes = 0
+    if time_in is not None and time_out is not None:
+        try:
+            minutes = duration_minutes(time_in, time_out)
+        except ValueError as exc:
+            problems.append(("time_out", str(exc)))
+        if time_out.date() > today:
+            problems.append(("time_out", f"{shown(time_out)} is after today ({today})"))
+    if day is not None and time_in is not None:
+        days = (time_in.date() - day).days
+        if not -1 <= days <= CALL_DAYS_AFTER - 1:
+            problems.append(
+                ("time_in", f"{shown(time_in)} is not on the shift date {day} (nor the day "
+                 "before, nor within the tour)")
+            )  # fmt: skip
+    if problems or day is None or time_in is None or time_out is None:
+        return None, problems
+    return AttendanceValues(day, station, shift, time_in, time_out, minutes), []
+
+
+def parse_call(values: Mapping[str, str], today: date) -> tuple[CallValues | None, Problems]:
+    """A call row's cells (or a command's options): incident, shift_date (may be blank),
+    at, call_type, role. Returns the values, or None and every problem."""
+    problems: Problems = []
+    incident = _text(values, "incident", problems, required=True)
+    day = None
+    if _get(values, "shift_date"):
+        day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
+    at = _parsed(values, "at", parse_instant, problems, INSTANT_EXAMPLE)
+    call_type = _text(values, "call_type", problems) or None
+    role = _text(values, "role", problems) or None
+    _not_future(day, "shift_date", today, problems)
+    if at is not None:
+        _not_future(at.date(), "at", today, problems)
+        if day is not None and (why := call_day_problem(day, at)):
+            problems.append(("at", why))
+    if problems or at is None:
+        return None, problems
+    return CallValues(incident, day, at, call_type, role), []
+
+
+def _cell(text: str) -> str:
+    """A cell in a message: quoted (control characters escaped), long ones cut."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")

@@ -1,0 +1,206 @@
+"""Certification cards on the read side, and the rule that says which card decides.
+
+The rule (one place; the write side uses it too):
+- Credential codes match exactly (case and spaces aside; they are stored upper case):
+  BLS never satisfies ACLS.
+- Of a member's cards of the same credential, the one with the latest expiry decides
+  (no expiry is the latest of all), whatever order the cards were entered in; a card
+  issued after today does not count yet.
+- A card is valid THROUGH its expiry day: on the expiry date it is still valid, the day
+  after it is expired.
+Each card's status: `valid` or `expired` (the deciding card), `superseded` (another card of
+the same credential expires later), `not yet issued`, or `void`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from trainctl.domain.lookup import as_id
+from trainctl.errors import NotFoundError, PermissionDeniedError
+from trainctl.permissions import VIEW_ALL, Actor
+from trainctl.queries import Reader, as_date, as_utc
+from trainctl.queries.shifts import required_date, required_utc
+
+# The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
+TABLES = {
+    "certification": (
+        "id", "member_id", "credential_code", "name", "number", "issuer", "issued_on",
+        "expires_on", "source_file", "source_line", "created_at", "created_by", "voided_at",
+        "voided_by", "void_reason",
+    ),
+    "member": ("id", "name", "email"),
+}  # fmt: skip
+
+VALID, EXPIRED, SUPERSEDED, NOT_YET, VOID = "valid", "expired", "superseded", "not yet issued", "void"
+MAX_WITHIN_DAYS = 36_500  # --expiring-within: a century is plenty
+
+
+def credential_code(text: str) -> str:
+    """How credential codes are stored and compared: upper case, spaces folded."""
+    return " ".join(text.split()).upper()
+
+
+class Card(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def member_id(self) -> int: ...
+    @property
+    def credential_code(self) -> str: ...
+    @property
+    def issued_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def voided_at(self) -> datetime | None: ...
+
+
+def is_valid(expires_on: date | None, today: date) -> bool:
+    """Valid through its expiry day; no expiry: always."""
+    return expires_on is None or expires_on >= today
+
+
+def standing(cards: Iterable[Card], today: date) -> dict[int, tuple[str, bool]]:
+    """card id -> (status, decides) for every card (see the module docstring)."""
+    groups: dict[tuple[int, str], list[Card]] = {}
+    out: dict[int, tuple[str, bool]] = {}
+    for card in cards:
+        if card.voided_at is not None:
+            out[card.id] = (VOID, False)
+        elif card.issued_on > today:
+            out[card.id] = (NOT_YET, False)
+        else:
+            key = (card.member_id, credential_code(card.credential_code))
+            groups.setdefault(key, []).append(card)
+    for group in groups.values():
+        best = max(group, key=lambda c: (c.expires_on or date.max, c.issued_on, c.id))
+        for card in group:
+            if card is best:
+                out[card.id] = (VALID if is_valid(card.expires_on, today) else EXPIRED, True)
+            else:
+                out[card.id] = (SUPERSEDED, False)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CardRow:
+    """A card as every command shows it (the JSON shape, keys in this order)."""
+
+    id: int
+    member_id: int
+    member: str
+    email: str
+    credential_code: str
+    name: str | None
+    number: str | None
+    issuer: str | None
+    issued_on: date
+    expires_on: date | None
+    status: str  # valid, expired, superseded, not yet issued, void (as of `today`)
+    decides: bool  # the card with the latest expiry of its credential
+    days_left: int | None  # deciding, valid cards with an expiry: days until it
+    source_file: str | None
+    source_line: int | None
+    created_at: datetime
+    created_by: int | None
+    voided_at: datetime | None
+    voided_by: int | None
+    void_reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+_SELECT = (
+    "SELECT c.id, c.member_id, m.name, m.email, c.credential_code, c.name, c.number, c.issuer, "
+    "c.issued_on, c.expires_on, c.source_file, c.source_line, c.created_at, c.created_by, "
+    "c.voided_at, c.voided_by, c.void_reason FROM certification c JOIN member m ON m.id = c.member_id"
+)
+
+
+def _card(r: tuple[Any, ...]) -> CardRow:
+    return CardRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], required_date(r[8]), as_date(r[9]), "",
+        False, None, r[10], r[11], required_utc(r[12]), r[13], as_utc(r[14]), r[15], r[16],
+    )
+
+
+def _with_status(cards: list[CardRow], today: date) -> list[CardRow]:
+    states = standing(cards, today)
+    out = []
+    for c in cards:
+        status, decides = states[c.id]
+        left = (c.expires_on - today).days if decides and status == VALID and c.expires_on else None
+        out.append(replace(c, status=status, decides=decides, days_left=left))
+    return out
+
+
+def list_cards(
+    rd: Reader,
+    actor: Actor,
+    *,
+    today: date,
+    member_id: int | None = None,
+    code: str | None = None,
+    expiring_within: int | None = None,
+    include_void: bool = False,
+) -> list[CardRow]:
+    """Cards by member and credential, latest expiry first, each with its status as of
+    `today`. `expiring_within`: only deciding, still valid cards expiring within that
+    many days (today included). Members without training.view_all see their own."""
+    if not actor.can(VIEW_ALL):
+        if member_id is not None and not actor.is_self(member_id):
+            raise PermissionDeniedError(
+                f"{actor.name} ({actor.role}) may only see their own certifications.",
+                "Leave out --member to list yours.",
+            )
+        member_id = actor.member_id
+    conds: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if member_id is not None:
+        conds.append("c.member_id = :member")
+        params["member"] = member_id
+    if code is not None:
+        conds.append("c.credential_code = :code")
+        params["code"] = credential_code(code)
+    rows = rd.all(
+        f"{_SELECT} WHERE {' AND '.join(conds)} "
+        "ORDER BY m.name, c.member_id, c.credential_code, c.expires_on IS NULL DESC, "
+        "c.expires_on DESC, c.issued_on DESC, c.id DESC",
+        params,
+    )
+    cards = _with_status([_card(r) for r in rows], today)
+    if not include_void:
+        cards = [c for c in cards if c.status != VOID]
+    if expiring_within is not None:
+        until = today + timedelta(days=min(max(expiring_within, 0), MAX_WITHIN_DAYS))
+        cards = [
+            c for c in cards
+            if c.decides and c.status == VALID and c.expires_on is not None and c.expires_on <= until
+        ]  # fmt: skip
+        cards.sort(key=lambda c: (c.expires_on or date.max, c.member, c.credential_code))
+    return cards
+
+
+def get_card(rd: Reader, actor: Actor, ref: str, *, today: date) -> CardRow:
+    """One card (with its status among the member's cards of the same credential)."""
+    number = as_id(ref)
+    row = rd.one(f"{_SELECT} WHERE c.id = :id", {"id": number}) if number is not None else None
+    if row is None:
+        raise NotFoundError(
+            f"No certification card {ref.strip()!r}.", "`trainctl cert list` shows the cards with their ids."
+        )
+    card = _card(row)
+    actor.require_self_or(card.member_id, VIEW_ALL, "see other members' certifications")
+    same = [
+        _card(r)
+        for r in rd.all(
+            f"{_SELECT} WHERE c.member_id = :m AND c.credential_code = :code",
+            {"m": card.member_id, "code": card.credential_code},
+        )
+    ]
+    return next(c for c in _with_status(same, today) if c.id == card.id)

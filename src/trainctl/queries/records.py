@@ -1,0 +1,177 @@
+"""Training records on the read side: listings with filters, one record with its credits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from trainctl.domain.lookup import as_id
+from trainctl.errors import NotFoundError, PermissionDeniedError
+from trainctl.permissions import VIEW_ALL, Actor
+from trainctl.queries import Reader, as_bool, as_date, as_float, as_utc
+
+# The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
+TABLES = {
+    "training_record": (
+        "id", "member_id", "course_id", "course_code", "course_name", "training_type", "category",
+        "topic", "completion_date", "expiration_date", "hours_completed", "status", "score",
+        "passed", "instructor", "location", "self_paced", "source_file", "source_line",
+        "created_at", "created_by", "voided_at", "voided_by", "void_reason",
+    ),
+    "member": ("id", "name", "email"),
+    "progress_credit": ("progress_id", "source_type", "source_id", "amount", "category", "item",
+                        "state", "entered_at"),
+    "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
+    "enrollment": ("id", "member_id"),
+    "program_requirement": ("id", "requirement_id"),
+    "requirement": ("id", "name"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """A record as every command shows it (the JSON shape, keys in this order)."""
+
+    id: int
+    member_id: int
+    member: str
+    email: str
+    course_id: int | None
+    course_code: str | None
+    course_name: str
+    training_type: str | None
+    category: str | None
+    topic: str | None
+    completion_date: date | None
+    expiration_date: date | None
+    hours: float
+    status: str
+    score: float | None
+    passed: bool | None
+    instructor: str | None
+    location: str | None
+    self_paced: bool
+    source_file: str | None
+    source_line: int | None
+    created_at: datetime
+    created_by: int | None
+    voided_at: datetime | None
+    voided_by: int | None
+    void_reason: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+_SELECT = (
+    "SELECT r.id, r.member_id, m.name, m.email, r.course_id, r.course_code, r.course_name, "
+    "r.training_type, r.category, r.topic, r.completion_date, r.expiration_date, "
+    "r.hours_completed, r.status, r.score, r.passed, r.instructor, r.location, r.self_paced, "
+    "r.source_file, r.source_line, r.created_at, r.created_by, r.voided_at, r.voided_by, "
+    "r.void_reason FROM training_record r JOIN member m ON m.id = r.member_id"
+)
+
+
+def _record(r: tuple[Any, ...]) -> RecordRow:
+    return RecordRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], as_date(r[10]),
+        as_date(r[11]), as_float(r[12]) or 0.0, r[13], as_float(r[14]), as_bool(r[15]), r[16],
+        r[17], bool(r[18]), r[19], r[20], as_utc(r[21]), r[22], as_utc(r[23]), r[24], r[25],
+    )  # type: ignore[arg-type]  # created_at is NOT NULL
+
+
+def list_records(
+    rd: Reader,
+    actor: Actor,
+    *,
+    member_id: int | None = None,
+    course_id: int | None = None,
+    course_name: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    topic: str | None = None,
+    include_void: bool = False,
+) -> list[RecordRow]:
+    """Records, newest first. A member without training.view_all sees only their own."""
+    if not actor.can(VIEW_ALL):
+        if member_id is not None and not actor.is_self(member_id):
+            raise PermissionDeniedError(
+                f"{actor.name} ({actor.role}) may only see their own training records.",
+                "Leave out --member to list yours.",
+            )
+        member_id = actor.member_id
+    conds, params = ["1 = 1"], {}
+    if member_id is not None:
+        conds.append("r.member_id = :member")
+        params["member"] = member_id
+    if course_id is not None:
+        conds.append("r.course_id = :course")
+        params["course"] = course_id
+    elif course_name is not None:
+        conds.append("lower(r.course_name) = lower(:course_name)")
+        params["course_name"] = course_name
+    if start is not None:
+        conds.append("r.completion_date >= :start")
+        params["start"] = start.isoformat()
+    if end is not None:
+        conds.append("r.completion_date <= :end")
+        params["end"] = end.isoformat()
+    if topic is not None:
+        conds.append("(lower(r.topic) = lower(:topic) OR lower(r.category) = lower(:topic))")
+        params["topic"] = topic
+    if not include_void:
+        conds.append("r.voided_at IS NULL")
+    rows = rd.all(
+        f"{_SELECT} WHERE {' AND '.join(conds)} ORDER BY r.completion_date DESC, r.id DESC",
+        params,
+    )
+    return [_record(r) for r in rows]
+
+
+def get_record(rd: Reader, actor: Actor, ref: str) -> RecordRow:
+    number = as_id(ref)
+    row = rd.one(f"{_SELECT} WHERE r.id = :id", {"id": number}) if number is not None else None
+    if row is None:
+        raise NotFoundError(
+            f"No training record {ref.strip()!r}.", "`trainctl record list` shows their ids."
+        )
+    record = _record(row)
+    actor.require_self_or(record.member_id, VIEW_ALL, "see other members' training records")
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class CreditRow:
+    progress_id: int
+    enrollment_id: int
+    requirement: str
+    amount: float
+    category: str | None
+    item: str | None
+    state: str
+    entered_at: datetime
+    reversal: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def record_credits(rd: Reader, record: RecordRow) -> list[CreditRow]:
+    """The ledger entries this record wrote (its credits, and their reversals if void),
+    found through the member's progress rows (the ledger's unique key)."""
+    rows = rd.all(
+        "SELECT c.progress_id, rp.enrollment_id, q.name, c.amount, c.category, c.item, c.state, "
+        "c.entered_at, c.source_id FROM enrollment e "
+        "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
+        "JOIN progress_credit c ON c.progress_id = rp.id "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "JOIN requirement q ON q.id = pr.requirement_id "
+        "WHERE e.member_id = :member AND c.source_type = 'training_record' "
+        "AND c.source_id IN (:id, :void) ORDER BY c.progress_id, c.entered_at",
+        {"member": record.member_id, "id": str(record.id), "void": f"{record.id}:void"},
+    )
+    return [
+        CreditRow(p, e, n, float(a), cat, item, st, as_utc(at), sid.endswith(":void"))  # type: ignore[arg-type]
+        for p, e, n, a, cat, item, st, at, sid in rows
+    ]

@@ -1,0 +1,349 @@
+"""Requirements on the read side: the one requirement resolver, the catalog listing, and
+the words a requirement is shown with (its target, frequency and source).
+
+A requirement's natural keys (registry, code, name, alias) match ignoring case and spaces:
+"nfpa1001" finds "NFPA 1001" (domain.lookup.norm). In SQL the same rule is `KEY` applied to
+both sides, so that the database folds case the same way for the column and the value:
+full Unicode on PostgreSQL, ASCII letters only on SQLite. Python's `norm` folds at least as
+much, so the duplicate checks on the write side can only merge more, never let through two
+requirements a lookup cannot tell apart.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any, Protocol
+
+from trainctl.domain.lookup import as_id, norm
+from trainctl.errors import BadInputError, NotFoundError, UsageError
+from trainctl.queries import Reader, as_float, as_json, as_utc, in_list
+
+# The columns this module reads, as models.py declares them (tests/test_queries_schema.py),
+# in the order of the stable JSON shape (schemas.requirements.RequirementRead).
+TABLES = {
+    "requirement": (
+        "id", "name", "description", "requirement_type", "source", "source_document",
+        "registry_name", "registry_code", "aliases", "is_editable", "required_hours",
+        "required_shifts", "required_calls", "required_courses", "credential_code",
+        "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
+        "period_anchor", "time_limit_days", "required_positions", "counts_courses",
+        "counts_training_types", "counts_categories", "counts_call_types", "counts_attendance",
+        "created_at", "created_by", "updated_at", "updated_by",
+    ),
+    "position": ("code",),
+}  # fmt: skip
+
+DEPARTMENT_DEFAULT = "department default"
+LOOKUP_HINT = (
+    "Name a requirement by id, registry code (e.g. 'NFPA 1001'), name or alias; "
+    "`trainctl requirement list` shows them, and registry requirements come with "
+    "`trainctl import nfpa|nremt|proboard|iso`."
+)
+EMPTY_HINT = (
+    "The catalog is empty: import a registry with `trainctl import nfpa` or add one with "
+    "`trainctl requirement add`."
+)
+
+
+def key(sql: str) -> str:
+    """A column or a parameter, normalised in SQL as domain.lookup.norm does in Python."""
+    return f"lower(replace({sql}, ' ', ''))"
+
+
+def like_pattern(text: str) -> str:
+    """`%text%` for `LIKE ... ESCAPE '/'`, with text's own wildcards escaped."""
+    return "%" + text.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%"
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementRow:
+    """A requirement as the catalog stores it (fields in the JSON shape's order)."""
+
+    id: int
+    name: str
+    description: str | None
+    requirement_type: str
+    source: str
+    source_document: str | None
+    registry_name: str | None
+    registry_code: str | None
+    aliases: list[str]
+    is_editable: bool
+    required_hours: float | None
+    required_shifts: int | None
+    required_calls: int | None
+    required_courses: list[str]
+    credential_code: str | None
+    required_skills: list[Any]
+    checklist_items: list[Any]
+    hour_categories: list[dict[str, Any]]
+    frequency: str
+    period_months: int | None
+    period_anchor: str
+    time_limit_days: int | None
+    required_positions: list[str]
+    counts_courses: list[str]
+    counts_training_types: list[str]
+    counts_categories: list[str]
+    counts_call_types: list[str]
+    counts_attendance: bool
+    created_at: datetime
+    created_by: int | None
+    updated_at: datetime | None
+    updated_by: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The stable JSON shape: every field, `source_document` as `source_label` says."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["source_document"] = source_label(self)
+        return data
+
+
+COLUMNS = ", ".join(f"r.{c}" for c in TABLES["requirement"])
+
+
+def requirement_row(r: Sequence[Any]) -> RequirementRow:
+    """A row selected with COLUMNS (or the same columns in that order) as a RequirementRow."""
+    created_at = as_utc(r[28])
+    assert created_at is not None  # NOT NULL
+    return RequirementRow(
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], as_json(r[8]) or [], bool(r[9]),
+        as_float(r[10]), r[11], r[12], as_json(r[13]) or [], r[14], as_json(r[15]) or [],
+        as_json(r[16]) or [], as_json(r[17]) or [], r[18], r[19], r[20], r[21],
+        as_json(r[22]) or [], as_json(r[23]) or [], as_json(r[24]) or [], as_json(r[25]) or [],
+        as_json(r[26]) or [], bool(r[27]), created_at, r[29], as_utc(r[30]), r[31],
+    )  # fmt: skip
+
+
+def _select(
+    rd: Reader, where: str, params: dict[str, Any], order: str = "r.id"
+) -> list[RequirementRow]:
+    rows = rd.all(f"SELECT {COLUMNS} FROM requirement r WHERE {where} ORDER BY {order}", params)
+    return [requirement_row(r) for r in rows]
+
+
+def by_id(rd: Reader, requirement_id: int) -> RequirementRow | None:
+    found = _select(rd, "r.id = :id", {"id": requirement_id})
+    return found[0] if found else None
+
+
+def by_ids(rd: Reader, ids: Iterable[int]) -> dict[int, RequirementRow]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    sql, params = in_list("id", wanted)
+    return {r.id: r for r in _select(rd, f"r.id IN {sql}", params)}
+
+
+# ---------------------------------------------------------------------------- the resolver
+def get_requirement(rd: Reader, ref: str | int) -> RequirementRow:
+    """The one requirement resolver: by id, registry code ("NFPA 1001"), name or alias.
+
+    Codes, names and aliases match ignoring case and spaces. A reference that names more
+    than one requirement is a usage error (exit 2) that lists their ids; one that names none
+    is not found (exit 1), with close names suggested. A few indexed or filtered queries,
+    never the whole catalog (only a miss reads the names, to suggest some).
+    """
+    text = str(ref).strip()
+    ident = as_id(text)
+    if ident is not None:
+        found = by_id(rd, ident)
+        if found is not None:
+            return found
+    for column in ("registry_code", "name"):
+        hits = _select(
+            rd, f"r.{column} IS NOT NULL AND {key('r.' + column)} = {key(':text')}", {"text": text}
+        )
+        if len(hits) == 1:
+            return hits[0]
+        if len(hits) > 1:
+            raise UsageError(
+                f"{text!r} names {len(hits)} requirements.",
+                "Use the id: "
+                + "; ".join(f"{r.id} = {r.name} ({r.registry_name or 'department'})" for r in hits),
+            )
+    # Aliases are a JSON list: portable SQL has no list membership for JSON (SQLite's
+    # json_each and PostgreSQL's json_array_elements differ), so the serialised list is
+    # searched for the quoted alias, then each candidate is checked exactly.
+    wanted = norm(text)
+    candidates = _select(
+        rd,
+        f"{key('CAST(r.aliases AS TEXT)')} LIKE :pattern ESCAPE '/'",
+        {"pattern": like_pattern(json.dumps(wanted))},
+    )
+    hits = [r for r in candidates if any(norm(a) == wanted for a in r.aliases)]
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise UsageError(
+            f"{text!r} is an alias of {len(hits)} requirements.",
+            "Use the id: " + "; ".join(f"{r.id} = {r.name}" for r in hits),
+        )
+    raise NotFoundError(f"No requirement {text!r}.", _miss_hint(rd, text))
+
+
+def by_keys(
+    rd: Reader, column: str, texts: Iterable[str], *, where: str = "1 = 1", order: str = "r.id"
+) -> list[RequirementRow]:
+    """Requirements whose `column` (registry_code or name) names one of `texts` by the same
+    rule as get_requirement (case and spaces aside), in one query: the batch form of the
+    lookup, for program files. Match a row back to a text with domain.lookup.norm."""
+    assert column in ("registry_code", "name")
+    params = {f"k_{i}": t for i, t in enumerate(sorted(set(texts)))}
+    if not params:
+        return []
+    keys = ", ".join(key(f":{k}") for k in params)
+    return _select(rd, f"{key('r.' + column)} IN ({keys}) AND {where}", params, order)
+
+
+def _miss_hint(rd: Reader, text: str) -> str:
+    rows = rd.all("SELECT registry_code, name FROM requirement")
+    if not rows:
+        return EMPTY_HINT
+    names = [c for c, _ in rows if c] + [n for _, n in rows]
+    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+    if close:
+        return f"Did you mean {' or '.join(repr(c) for c in close)}? " + LOOKUP_HINT
+    return LOOKUP_HINT
+
+
+# ------------------------------------------------------------------------------ the catalog
+def known_positions(rd: Reader) -> list[str]:
+    return list(rd.column("SELECT code FROM position ORDER BY code"))
+
+
+def unknown_positions(positions: Iterable[str], known: Sequence[str]) -> list[str]:
+    have = set(known)
+    return [p for p in positions if p not in have]
+
+
+def check_positions(rd: Reader, positions: Iterable[str]) -> None:
+    known = known_positions(rd)
+    missing = unknown_positions(positions, known)
+    if missing:
+        raise BadInputError(
+            f"Unknown position{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.",
+            f"Known positions: {', '.join(known)}.",
+        )
+
+
+def list_requirements(
+    rd: Reader,
+    *,
+    source: str | None = None,
+    registry: str | None = None,
+    requirement_type: str | None = None,
+    position: str | None = None,
+) -> list[RequirementRow]:
+    """The catalog, filtered in SQL, by registry (department requirements last), code and
+    name. `position` keeps what applies to that position: requirements that name it, and
+    those that name no position (they apply to everyone)."""
+    conds: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
+    if source:
+        conds.append("r.source = :source")
+        params["source"] = source
+    if requirement_type:
+        conds.append("r.requirement_type = :type")
+        params["type"] = requirement_type
+    if registry:
+        if norm(registry) in ("department", "none", "-"):
+            conds.append("r.registry_name IS NULL")
+        else:
+            conds.append(f"{key('r.registry_name')} = {key(':registry')}")
+            params["registry"] = registry
+    if position:
+        code = position.strip().lower()
+        check_positions(rd, [code])
+        # Position codes are letters, digits and _ (checked on every write), so the quoted
+        # code occurs in the serialised JSON list only as a whole element: exact, and
+        # portable (json_array_length exists on SQLite and PostgreSQL).
+        conds.append(
+            "(json_array_length(r.required_positions) = 0 "
+            "OR CAST(r.required_positions AS TEXT) LIKE :position ESCAPE '/')"
+        )
+        params["position"] = like_pattern(json.dumps(code))
+    order = "r.registry_name IS NULL, r.registry_name, r.registry_code, r.name, r.id"
+    return _select(rd, " AND ".join(conds), params, order)
+
+
+# ------------------------------------------------------------------------ how it is shown
+class Described(Protocol):
+    """A requirement as the words below need it: a RequirementRow or a models.Requirement."""
+
+    @property
+    def requirement_type(self) -> str: ...
+    @property
+    def required_hours(self) -> float | None: ...
+    @property
+    def required_shifts(self) -> int | None: ...
+    @property
+    def required_calls(self) -> int | None: ...
+    @property
+    def required_courses(self) -> list[str]: ...
+    @property
+    def credential_code(self) -> str | None: ...
+    @property
+    def required_skills(self) -> list[Any]: ...
+    @property
+    def checklist_items(self) -> list[Any]: ...
+    @property
+    def hour_categories(self) -> list[Any]: ...
+    @property
+    def frequency(self) -> str: ...
+    @property
+    def period_months(self) -> int | None: ...
+    @property
+    def source_document(self) -> str | None: ...
+
+
+def source_label(req: Described) -> str:
+    """Where the requirement's figures come from: the standard and edition, or
+    "department default"."""
+    return req.source_document or DEPARTMENT_DEFAULT
+
+
+def target_text(req: Described) -> str:
+    """The requirement's target in a few words: '40 h', '12 shifts', 'NFPA 1001', '5 items'."""
+    t = req.requirement_type
+    if t == "hours" and req.required_hours is not None:
+        text = f"{req.required_hours:g} h"
+        if req.hour_categories:
+            text += (
+                " ("
+                + " / ".join(
+                    f"{c['name']} {c['min_hours']:g}"
+                    if c.get("min_hours") is not None
+                    else c["name"]
+                    for c in req.hour_categories
+                )
+                + ")"
+            )
+        return text
+    if t == "shifts":
+        return _count(req.required_shifts or 0, "shift")
+    if t == "calls":
+        return _count(req.required_calls or 0, "call")
+    if t == "courses":
+        return f"{_count(len(req.required_courses), 'course')}: {', '.join(req.required_courses)}"
+    if t == "certification":
+        return ", ".join([c for c in [req.credential_code, *req.required_courses] if c])
+    if t == "skills_evaluation":
+        return _count(len(req.required_skills), "skill")
+    if t == "checklist":
+        return _count(len(req.checklist_items), "item")
+    return ""
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def frequency_text(req: Described) -> str:
+    if req.frequency == "rolling":
+        return f"rolling {req.period_months} months"
+    return req.frequency

@@ -1,0 +1,341 @@
+"""Certifications: `cert add | import | void` (writes need training.manage).
+
+A card: member, credential code, number, issued, expires (blank: no expiry), optional
+credential name and issuer. Which card decides, and that a card is valid through its
+expiry day, is the one rule in queries/certifications.py. Each card credits the
+`certification` requirements whose credential code is its code (exactly: BLS never
+satisfies ACLS) through the credit feed, while it is valid.
+
+Natural key: member + credential code + issued date (unique among cards that are not
+void). Importing the same file again adds and credits nothing twice; a card on file with
+another expiry or number is refused (void it first: `trainctl cert void ID`); an import
+never brings back a void card with the same values (`cert add` does, on purpose).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from trainctl.domain import sheet
+from trainctl.domain.credit import Fact
+from trainctl.domain.lookup import as_id
+from trainctl.errors import BadInputError, NotFoundError, UsageError
+from trainctl.models import AuditLog, Certification, utcnow
+from trainctl.queries.certifications import credential_code
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
+from trainctl.services.enrollment import chunks
+from trainctl.services.records import MemberIndex
+from trainctl.services.shifts import (
+    CHUNK_ROWS,
+    MEMBER_FIELDS,
+    ImportOutcome,
+    active_member,
+    audit_import,
+    each_row,
+)
+
+MAX_CODE = 40
+MAX_NUMBER = 100
+CARD_FIELDS = (
+    *MEMBER_FIELDS,
+    sheet.Field("credential", ("credential code", "code", "certification", "certification code",
+                               "cert", "cert code", "cert type", "credential type"), required=True),
+    sheet.Field("number", ("card number", "card #", "card no", "cert number", "cert #",
+                           "certificate number", "license number", "license #", "certification number")),
+    sheet.Field("issued", ("issued on", "issue date", "date issued", "issued date", "certified on",
+                           "certification date"), required=True),
+    sheet.Field("expires", ("expiration", "expiration date", "expires on", "expiry", "expiry date",
+                            "valid until", "valid through", "exp", "exp date")),
+    sheet.Field("credential_name", ("credential name", "certification name", "cert name", "title")),
+    sheet.Field("issuer", ("issued by", "agency", "issuing agency", "provider")),
+)  # fmt: skip
+CARD_HINT = (
+    "A certification sheet names the member (email, badge or member), the credential code, the "
+    "card number (optional), the issued date and the expiry date (blank: no expiry); optional: "
+    "credential_name, issuer. Headers match without regard to case and punctuation."
+)
+OPTIONS = {"credential": "CODE", "number": "--number", "issued": "--issued", "expires": "--expires",
+           "credential_name": "--name", "issuer": "--issuer"}  # fmt: skip
+COLUMNS = ("member_id", "credential_code", "name", "number", "issuer", "issued_on", "expires_on",
+           "source_file", "source_line", "created_at", "created_by")  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CardValues:
+    code: str
+    number: str | None
+    issued: date
+    expires: date | None
+    name: str | None
+    issuer: str | None
+
+
+def parse_card(values: Mapping[str, str], today: date) -> tuple[CardValues | None, list[tuple[str, str]]]:
+    """One card's cells (or a command's options) by field name; the values, or None and
+    every problem as (field, reason)."""
+    problems: list[tuple[str, str]] = []
+
+    def get(name: str) -> str:
+        return (values.get(name) or "").strip()
+
+    def attempt(name: str, fn: Any) -> Any:
+        text = get(name)
+        if not text:
+            return None
+        try:
+            return fn(text)
+        except ValueError as exc:
+            problems.append((name, f"{exc} (got {_cell(text)})"))
+            return None
+
+    code = attempt("credential", lambda t: sheet.check_text(t, limit=MAX_CODE))
+    if not get("credential"):
+        problems.append(("credential", "is required (a credential code, e.g. ACLS)"))
+    number = attempt("number", lambda t: sheet.check_text(t, limit=MAX_NUMBER))
+    name = attempt("credential_name", sheet.check_text)
+    issuer = attempt("issuer", sheet.check_text)
+    issued = attempt("issued", sheet.parse_date)
+    if not get("issued"):
+        problems.append(("issued", "is required (YYYY-MM-DD)"))
+    elif issued is not None and issued > today:
+        problems.append(("issued", f"{issued} is after today ({today}); record cards once issued"))
+    expires = attempt("expires", sheet.parse_date)
+    if expires is not None and issued is not None and expires < issued:
+        problems.append(("expires", f"{expires} is before the card was issued ({issued})"))
+    if problems:
+        return None, problems
+    return CardValues(credential_code(code), number, issued, expires, name, issuer), []
+
+
+@dataclass(frozen=True, slots=True)
+class _Card:
+    source: str | None
+    line: int | None
+    member_id: int
+    values: CardValues
+
+    @property
+    def key(self) -> tuple[int, str, date]:
+        return self.member_id, self.values.code, self.values.issued
+
+
+def import_cards(
+    session: Session,
+    actor: Actor,
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    *,
+    today: date,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown_columns: bool = False,
+) -> ImportOutcome:
+    """Certification sheets -> cards, credited. Raises BadInputError when any row is bad
+    (nothing written) unless `skip_invalid`."""
+    actor.require(MANAGE, "import certifications")
+    members = MemberIndex(session)
+    outcome = ImportOutcome()
+    rows: list[_Card] = []
+    for name, line, values in each_row(files, CARD_FIELDS, outcome,
+                                       ignore_unknown=ignore_unknown_columns, hint=CARD_HINT):  # fmt: skip
+        checked, problems = parse_card(values, today)
+        member, problem = members.resolve(values)
+        if problem:
+            problems.insert(0, problem)
+        if problems or checked is None or member is None:
+            for f, why in problems:
+                outcome.problem(name, line, f, why, OPTIONS)
+            continue
+        rows.append(_Card(name, line, member.id, checked))
+    _store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)
+    return outcome
+
+
+def add_card(
+    session: Session,
+    actor: Actor,
+    member_ref: str,
+    values: Mapping[str, str],
+    *,
+    today: date,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """`cert add`: one card, credited."""
+    actor.require(MANAGE, "record certifications")
+    outcome = ImportOutcome(rows=1)
+    checked, problems = parse_card(values, today)
+    for f, why in problems:
+        outcome.problem(None, None, f, why, OPTIONS)
+    outcome.refuse("card", skip_invalid=False)
+    member_id, _ = active_member(session, member_ref)
+    assert checked is not None
+    _store(session, actor, [_Card(None, None, member_id, checked)], outcome, today=today,
+           dry_run=dry_run, skip_invalid=False)  # fmt: skip
+    return outcome
+
+
+def _differences(values: CardValues, expires: date | None, number: str | None) -> list[tuple[str, str, str]]:
+    """(field, on file, given) where a card with the same key differs; a blank number
+    in the row says nothing about the number."""
+    out = []
+    if expires != values.expires:
+        out.append(("expires", str(expires or "no expiry"), str(values.expires or "no expiry")))
+    if values.number is not None and (number or "") != values.number:
+        out.append(("number", repr(number), repr(values.number)))
+    return out
+
+
+def _store(
+    session: Session,
+    actor: Actor,
+    rows: list[_Card],
+    outcome: ImportOutcome,
+    *,
+    today: date,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> None:
+    # 1. Within the files: one card per member, credential and issue date.
+    seen: dict[tuple[int, str, date], _Card] = {}
+    kept: list[_Card] = []
+    for row in rows:
+        first = seen.get(row.key)
+        if first is None:
+            seen[row.key] = row
+            kept.append(row)
+            continue
+        diff = _differences(row.values, first.values.expires, first.values.number)
+        if not diff:
+            outcome.already += 1
+        for f, theirs, mine in diff:
+            outcome.problem(row.source, row.line, f,
+                            f"the {row.values.code} card issued {row.values.issued} is also on line "
+                            f"{first.line} with {theirs} (got {mine})", OPTIONS)  # fmt: skip
+
+    # 2. Against the database: the members' cards.
+    session.flush()
+    conn = session.connection()
+    t = Certification.__table__  # type: ignore[attr-defined]
+    active: dict[tuple[int, str, date], tuple[int, date | None, str | None]] = {}
+    void: dict[tuple[int, str, date], list[tuple[date | None, str | None]]] = {}
+    for part in chunks(sorted({r.member_id for r in kept})):
+        for cid, mid, code, issued, expires, number, voided in conn.execute(
+            sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on,
+                      t.c.number, t.c.voided_at.is_not(None)).where(t.c.member_id.in_(part))
+        ):  # fmt: skip
+            key = (mid, credential_code(code), issued)
+            if voided:
+                void.setdefault(key, []).append((expires, number))
+            else:
+                active[key] = (cid, expires, number)
+    todo: list[_Card] = []
+    for row in kept:
+        if (row.source, row.line) in outcome.bad:
+            continue
+        found = active.get(row.key)
+        if found is not None:
+            diff = _differences(row.values, found[1], found[2])
+            if not diff:
+                outcome.already += 1
+            for f, theirs, mine in diff:
+                outcome.problem(row.source, row.line, f,
+                                f"the {row.values.code} card issued {row.values.issued} is on file "
+                                f"(card {found[0]}) with {theirs}; void it first to replace it "
+                                f"(`trainctl cert void {found[0]} --reason ...`) (got {mine})",
+                                OPTIONS)  # fmt: skip
+        elif row.source is not None and any(
+            not _differences(row.values, e, n) for e, n in void.get(row.key, ())
+        ):
+            outcome.voided += 1
+        else:
+            todo.append(row)
+    outcome.refuse("card", skip_invalid)
+    todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
+
+    # 3. Write in chunks; each chunk's new cards credited.
+    adding = bool(rows) and all(r.source is None for r in rows)
+    nested = session.begin_nested() if dry_run else None
+    now = utcnow()
+    insert = InsertIgnoring(conn, t, COLUMNS, ("member_id", "credential_code", "issued_on"),
+                            "voided_at IS NULL")  # fmt: skip
+    feed = CreditFeed(session, actor, today=today)
+    for part in chunks(todo, CHUNK_ROWS):
+        last = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one())
+        added = insert.run([
+            (r.member_id, r.values.code, r.values.name, r.values.number, r.values.issuer,
+             r.values.issued, r.values.expires, r.source, r.line, now, actor.member_id)
+            for r in part
+        ])  # fmt: skip
+        outcome.added += added
+        outcome.already += len(part) - added
+        new = conn.execute(
+            sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on)
+            .where(t.c.id > last).order_by(t.c.id)
+        ).all()  # fmt: skip
+        if adding:
+            outcome.ids += [r[0] for r in new]
+        feed.add([
+            Fact("certification", str(cid), mid, issued, credential=code, expires_on=expires,
+                 note=f"card {cid}: {code}, issued {issued}, "
+                      + (f"valid through {expires}" if expires else "no expiry"))
+            for cid, mid, code, issued, expires in new
+        ])  # fmt: skip
+    outcome.feed = feed.close()
+    audit_import(session, actor, "cert.add" if adding else "cert.import", "certification", outcome)
+    if nested is not None:
+        nested.rollback()
+    else:
+        outcome.written = True
+
+
+def get_card(session: Session, ref: str) -> Certification:
+    number = as_id(ref)
+    card = session.get(Certification, number) if number is not None else None
+    if card is None:
+        raise NotFoundError(
+            f"No certification card {ref.strip()!r}.", "`trainctl cert list` shows the cards with their ids."
+        )
+    return card
+
+
+def void_card(
+    session: Session, actor: Actor, ref: str, *, reason: str, today: date
+) -> tuple[Certification, FeedResult | None]:
+    """Keep the card, stamp who/when/why, reverse its credit. Voiding a void card changes
+    nothing (returns None for the feed)."""
+    actor.require(MANAGE, "void certifications")
+    try:
+        why = sheet.check_text(reason.strip()) if reason.strip() else ""
+    except ValueError as exc:
+        raise BadInputError(f"--reason {exc}.") from None
+    if not why:
+        raise UsageError("A void needs a reason.", 'Add --reason "..." (it is kept with the card).')
+    card = get_card(session, ref)
+    if card.voided_at is not None:
+        return card, None
+    card.voided_at = utcnow()
+    card.voided_by = actor.member_id
+    card.void_reason = why
+    session.add(card)
+    session.flush()
+    feed = reverse_sources(session, actor, "certification", [(str(card.id), card.member_id)], today=today,
+                           reason=why)  # fmt: skip
+    session.add(
+        AuditLog(actor_id=actor.member_id, action="cert.void", entity="certification",
+                 entity_id=card.id, detail={"reason": why, "reversed": feed.credits})
+    )  # fmt: skip
+    session.flush()
+    return card, feed
+
+
+def _cell(text: str) -> str:
+    return repr(text if len(text) <= 60 else text[:57] + "...")
+
+
+__all__ = ["CARD_FIELDS", "CardValues", "add_card", "get_card", "import_cards", "parse_card", "void_card"]

@@ -1,0 +1,341 @@
+"""The course catalog: lookup, add, edit, CSV import (writes need training.manage).
+
+Courses are named by code (unique, case and spaces aside), name or id; the one resolver
+is queries.courses.find_course. Prerequisites are other courses (no course requires
+itself, directly or round a loop). A course is never deleted: records keep pointing at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from trainctl.domain import sheet
+from trainctl.domain.programs import find_cycle
+from trainctl.errors import BadInputError, RefusedError
+from trainctl.models import AuditLog, Course, utcnow
+from trainctl.queries import courses as q
+from trainctl.queries import reader_of
+from trainctl.schemas.courses import FIELDS, CourseCreate, CourseUpdate
+from trainctl.services.audit import audit
+from trainctl.services.auth import MANAGE, Actor
+
+
+# ---------------------------------------------------------------------------------- lookup
+def get_course(session: Session, ref: str | int) -> Course:
+    """The course named by code, name or id (the one resolver: queries.courses)."""
+    session.flush()
+    found = q.get_course(reader_of(session), str(ref))
+    course = session.get(Course, found.id)
+    assert course is not None
+    return course
+
+
+def find_course(session: Session, ref: str) -> Course | None:
+    session.flush()
+    found = q.find_course(reader_of(session), ref)
+    return session.get(Course, found.id) if found else None
+
+
+def _code_taken(session: Session, code: str | None, except_id: int | None = None) -> Course | None:
+    if not code:
+        return None
+    key = q.fold(code)
+    for other in session.exec(select(Course).where(Course.code.is_not(None))):  # type: ignore[union-attr]
+        if other.id != except_id and q.fold(other.code or "") == key:
+            return other
+    return None
+
+
+def _resolve_prerequisites(session: Session, refs: Sequence[str]) -> list[int]:
+    ids: list[int] = []
+    for ref in refs:
+        course = find_course(session, ref)
+        if course is None:
+            raise BadInputError(
+                f"Prerequisite course {ref!r} is not in the catalog.",
+                "Add it first (`trainctl course add`), or name it by code, name or id.",
+            )
+        if course.id not in ids:
+            ids.append(course.id)  # type: ignore[arg-type]
+    return ids
+
+
+def _refuse_cycle(session: Session, course_id: int, prerequisites: Sequence[int]) -> None:
+    edges = {c.id: list(c.prerequisites) for c in session.exec(select(Course))}
+    edges[course_id] = list(prerequisites)
+    if course_id in prerequisites:
+        raise RefusedError("A course cannot be its own prerequisite.")
+    cycle = find_cycle(edges)  # type: ignore[arg-type]
+    if cycle:
+        names = {c.id: c.code or c.name for c in session.exec(select(Course))}
+        raise RefusedError(
+            "Those prerequisites would make a loop: "
+            + " → ".join(str(names.get(i, i)) for i in cycle)
+            + ".",
+            "A course may not require itself through other courses.",
+        )
+
+
+# ---------------------------------------------------------------------------- add / edit
+def add_course(session: Session, actor: Actor, data: CourseCreate) -> Course:
+    actor.require(MANAGE, "add courses")
+    other = _code_taken(session, data.code)
+    if other is not None:
+        raise BadInputError(
+            f"The course code {data.code} is already used by course {other.id} ({other.name}).",
+            f"Course codes are unique; `trainctl course show {other.id}` shows it.",
+        )
+    fields = data.model_dump()
+    fields["prerequisites"] = _resolve_prerequisites(session, data.prerequisites)
+    fields["self_paced"] = bool(fields["self_paced"])
+    course = Course(**fields, created_by=actor.member_id)
+    session.add(course)
+    session.flush()
+    audit(session, actor, "course.add", "course", course.id, code=course.code, name=course.name)
+    return course
+
+
+def edit_course(
+    session: Session, actor: Actor, ref: str, data: CourseUpdate
+) -> tuple[Course, dict[str, tuple[Any, Any]]]:
+    """Change the fields set in `data`. Existing records keep their values (hours, expiry):
+    they are history; new records use the new figures."""
+    actor.require(MANAGE, "edit courses")
+    course = get_course(session, ref)
+    values = data.model_dump(exclude_unset=True)
+    if "name" in values and not values["name"]:
+        raise BadInputError("A course's name cannot be cleared.")
+    if values.get("self_paced") is None and "self_paced" in values:
+        values["self_paced"] = False
+    if "prerequisites" in values:
+        values["prerequisites"] = _resolve_prerequisites(session, values["prerequisites"] or [])
+        _refuse_cycle(session, course.id, values["prerequisites"])  # type: ignore[arg-type]
+    if "code" in values and values["code"] and q.fold(values["code"]) != q.fold(course.code or ""):
+        other = _code_taken(session, values["code"], except_id=course.id)
+        if other is not None:
+            raise BadInputError(
+                f"The course code {values['code']} is already used by course {other.id} ({other.name})."
+            )
+    changes = {k: (getattr(course, k), v) for k, v in values.items() if getattr(course, k) != v}
+    if not changes:
+        return course, {}
+    for name, (_, new) in changes.items():
+        setattr(course, name, new)
+    course.updated_at = utcnow()
+    session.add(course)
+    session.flush()
+    audit(session, actor, "course.edit", "course", course.id,
+          changes={k: [o, n] for k, (o, n) in changes.items()})  # fmt: skip
+    return course, changes
+
+
+# --------------------------------------------------------------------------------- import
+COURSE_FIELDS = (
+    sheet.Field("code", ("course code", "course no", "course number")),
+    sheet.Field("name", ("course", "course name", "title"), required=True),
+    sheet.Field("training_type", ("type", "training type")),
+    sheet.Field("category", ("topic", "topic category", "training category")),
+    sheet.Field("duration_hours", ("duration", "length", "duration (h)")),
+    sheet.Field("credit_hours", ("credit", "credits", "hours", "ce hours", "contact hours")),
+    sheet.Field("prerequisites", ("prerequisite", "prereqs", "requires")),
+    sheet.Field("expiration_months", ("expiration", "valid months", "expires after (months)",
+                                      "expiration (months)")),
+    sheet.Field("self_paced", ("self-paced", "distributive", "online")),
+)  # fmt: skip
+
+
+@dataclass
+class CourseImport:
+    source: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # "FILE, line N, field F: why"
+    rejected: int = 0
+    written: bool = False
+
+
+def import_courses(
+    session: Session,
+    actor: Actor,
+    stream: BinaryIO | Iterable[bytes],
+    *,
+    source: str,
+    update: bool = False,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown_columns: bool = False,
+) -> CourseImport:
+    """Courses from a CSV, matched by code (else by name). Every row is checked first;
+    any bad row: nothing is written (BadInputError) unless `skip_invalid`. A course that
+    exists with other values is refused unless `update`. Prerequisites may name courses
+    of the same file."""
+    from pydantic import ValidationError
+
+    from trainctl.schemas import describe_errors
+
+    actor.require(MANAGE, "import courses")
+    result = CourseImport(source=source)
+    rows: list[tuple[int, CourseCreate]] = []
+    bad: set[int] = set()
+    try:
+        lines = sheet.read_sheet(stream, source)
+        head = next(lines)
+        header, problems = sheet.match_header(
+            head.cells, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns
+        )
+        if problems:
+            raise sheet.SheetError(
+                f"{source}, line {head.number}: the header does not match.",
+                "Columns: " + sheet.describe(COURSE_FIELDS)
+                + ". Unknown columns are refused unless --ignore-unknown-columns.",
+                problems,
+            )
+        for line in lines:
+            given = {name: sheet.cell(line.cells, i) for i, name in header.columns.items()}
+            given = {k: v for k, v in given.items() if v != "" or k == "name"}
+            try:
+                rows.append((line.number, CourseCreate.model_validate(given)))
+            except ValidationError as exc:
+                bad.add(line.number)
+                result.problems += describe_errors(exc, f"{source}, line {line.number}")
+    except sheet.SheetError as exc:
+        raise BadInputError(exc.message + " Nothing was imported.", exc.hint, details=exc.details) from None
+
+    # within the file: one code (or name) = one course
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        key = "code:" + q.fold(row.code) if row.code else "name:" + q.fold(row.name)
+        if key in seen:
+            bad.add(line)
+            result.problems.append(
+                f"{source}, line {line}, field {'code' if row.code else 'name'}: "
+                f"{row.code or row.name!r} is also on line {seen[key]}"
+            )
+        else:
+            seen[key] = line
+    existing = list(session.exec(select(Course)))
+    by_code = {q.fold(c.code): c for c in existing if c.code}
+    by_name: dict[str, list[Course]] = {}
+    for c in existing:
+        by_name.setdefault(q.fold(c.name), []).append(c)
+    in_file = {q.fold(r.code) for _, r in rows if r.code} | {q.fold(r.name) for _, r in rows}
+    planned: list[tuple[int, CourseCreate, Course | None]] = []
+    for line, row in rows:
+        if line in bad:
+            continue
+        match = by_code.get(q.fold(row.code)) if row.code else None
+        if match is None and not row.code:
+            named = by_name.get(q.fold(row.name), [])
+            if len(named) > 1:
+                bad.add(line)
+                result.problems.append(
+                    f"{source}, line {line}, field name: {row.name!r} names {len(named)} courses; give a code"
+                )
+                continue
+            match = named[0] if named else None
+        for ref in row.prerequisites:
+            if q.fold(ref) not in in_file and q.find_course(reader_of(session), ref) is None:
+                bad.add(line)
+                result.problems.append(
+                    f"{source}, line {line}, field prerequisites: no course {ref!r} in the catalog or the file"
+                )
+        if line not in bad:
+            planned.append((line, row, match))
+    result.rejected = len(bad)
+    if bad and not skip_invalid:
+        raise BadInputError(
+            f"{source}: {len(bad)} row(s) have problems; nothing was imported.",
+            "Fix the rows named above and run the command again, or add --skip-invalid to "
+            "import the good rows.",
+            details=result.problems,
+        )
+
+    def differs(row: CourseCreate, course: Course) -> dict[str, Any]:
+        data = row.model_dump(include=row.model_fields_set - {"prerequisites"})
+        out = {k: v for k, v in data.items() if getattr(course, k) != v}
+        if "prerequisites" in row.model_fields_set:
+            found = [q.find_course(reader_of(session), ref) for ref in row.prerequisites]
+            ids = [c.id for c in found if c is not None]
+            if len(ids) < len(row.prerequisites) or sorted(ids) != sorted(course.prerequisites):
+                out["prerequisites"] = row.prerequisites
+        return out
+
+    for line, row, match in planned:
+        label = row.code or row.name
+        if match is None:
+            result.added.append(label)
+        elif differs(row, match):
+            if not update:
+                bad.add(line)
+                result.problems += [
+                    f"{source}, line {line}, field {k}: course {match.code or match.name} has "
+                    f"{getattr(match, k)!r}; add --update to change it (got {v!r})"
+                    for k, v in differs(row, match).items()
+                ]
+            else:
+                result.updated.append(label)
+        else:
+            result.unchanged.append(label)
+    if bad and not skip_invalid:
+        raise BadInputError(
+            f"{source}: {len(bad)} row(s) have problems; nothing was imported.",
+            "Fix the rows named above and run the command again (--update changes existing courses).",
+            details=result.problems,
+        )
+    result.rejected = len(bad)
+    planned = [p for p in planned if p[0] not in bad]
+    if dry_run:
+        return result
+
+    now = utcnow()
+    ids: dict[int, int] = {}
+    audit_rows: list[dict[str, Any]] = []
+    for line, row, match in planned:
+        values = row.model_dump(exclude={"prerequisites"})
+        values["self_paced"] = bool(values["self_paced"])
+        if match is None:
+            course = Course(**values, created_by=actor.member_id, created_at=now)
+            session.add(course)
+            session.flush()
+            audit_rows.append(_audit(actor, now, "course.add", course.id, source=source, line=line))
+        else:
+            course = match
+            change = differs(row, match)
+            for k, v in change.items():
+                if k != "prerequisites":
+                    setattr(course, k, v)
+            if change:
+                course.updated_at = now
+                session.add(course)
+                audit_rows.append(_audit(actor, now, "course.edit", course.id, source=source, line=line))
+        ids[line] = course.id  # type: ignore[assignment]
+    session.flush()
+    for line, row, _ in planned:
+        if row.prerequisites:
+            course = session.get(Course, ids[line])
+            assert course is not None
+            prereqs = _resolve_prerequisites(session, row.prerequisites)
+            _refuse_cycle(session, course.id, prereqs)  # type: ignore[arg-type]
+            course.prerequisites = prereqs
+            session.add(course)
+    if audit_rows:
+        audit_rows.append(_audit(actor, now, "course.import", None, source=source,
+                                 added=len(result.added), updated=len(result.updated)))  # fmt: skip
+        session.execute(sa.insert(AuditLog), audit_rows)
+    session.flush()
+    result.written = True
+    return result
+
+
+def _audit(actor: Actor, at: Any, action: str, entity_id: int | None, **detail: Any) -> dict[str, Any]:
+    return {"at": at, "actor_id": actor.member_id, "action": action, "entity": "course",
+            "entity_id": entity_id, "detail": detail}  # fmt: skip
+
+
+__all__ = ["FIELDS", "CourseImport", "add_course", "edit_course", "get_course", "import_courses"]

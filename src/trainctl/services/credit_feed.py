@@ -1,0 +1,487 @@
+"""The credit feed: training records, certifications, skill checkoffs, shift attendance and
+call responses credit the matching progress rows of each member's enrollments, through the
+ledger (DESIGN §2), set-based for a whole import.
+
+API (the caller checks permissions and owns the transaction):
+
+    credit_facts(session, actor, facts, *, today) -> FeedResult
+        For each Fact (domain/credit.py), find the progress rows of the member's creditable
+        enrollments (active or completed) whose requirement accepts it (its explicit "what
+        counts") and whose window holds it (on/after the enrollment's start, not after
+        `today`; certifications while valid), and insert one `progress_credit` per
+        (progress row, source) with INSERT ... ON CONFLICT DO NOTHING on the unique key
+        (progress_id, source_type, source_id): the same source never credits twice, so a
+        re-import or an overlapping sheet credits nothing again. Rows a gate holds back
+        (sequential order, a prerequisite requirement, a phase not started) get the credit
+        once the same feed has opened the gate, else it is reported in `held`. Then the
+        shared finish of services/progress.py runs for the touched rows only: `recompute`,
+        `rollup_enrollments`, `after_change` (re-measure, rollup, phase advancement,
+        milestones).
+
+    reverse_sources(session, actor, source_type, sources, *, today, reason) -> FeedResult
+        A void of (source id, member id) pairs: for every progress row a source credited
+        (found through the member's progress rows), a reversing entry (the negative
+        of its net amount, same category and item) under source id "<id>:void", then the
+        same finish. Idempotent like the credits (voiding twice reverses once).
+
+A few queries per import whatever its size: the members' progress rows and requirements
+(chunked IN lists), one executemany of credits, then the finish over the touched ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from trainctl.db import insert_ignoring
+from trainctl.domain import credit as dc
+from trainctl.domain import progress as dp
+from trainctl.domain.credit import Fact
+from trainctl.models import (
+    Enrollment,
+    Program,
+    ProgramRequirement,
+    ProgressCredit,
+    Requirement,
+    RequirementProgress,
+    utcnow,
+)
+from trainctl.services.auth import Actor
+from trainctl.services.enrollment import BulkInsert, chunks, load_phases
+from trainctl.services.progress import (
+    CREDITABLE,
+    after_change,
+    link_states,
+    recompute,
+    rollup_enrollments,
+)
+
+__all__ = ["VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "credit_facts", "reverse_sources"]
+
+VOID_SUFFIX = ":void"
+FINISH_BATCH = 200  # progress rows re-measured per recompute call
+_CREDIT_COLUMNS = (
+    "progress_id", "source_type", "source_id", "amount", "category", "item", "note", "state",
+    "entered_by", "entered_at",
+)  # fmt: skip
+
+
+@dataclass
+class Held:
+    """A credit a gate held back: which source, which progress row, and why."""
+
+    source_type: str
+    source_id: str
+    progress_id: int
+    reason: str
+
+
+@dataclass
+class FeedResult:
+    credits: int = 0  # ledger entries written (credits, or reversing entries for a void)
+    already: int = 0  # entries that were in the ledger already (re-import, second void)
+    progress_ids: set[int] = field(default_factory=set)  # rows that received an entry
+    enrollment_ids: set[int] = field(default_factory=set)
+    members: set[int] = field(default_factory=set)  # members credited
+    held: list[Held] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)  # phases entered, milestones reached
+
+
+# --------------------------------------------------------------------------- candidates
+@dataclass(frozen=True, slots=True)
+class _Row:
+    progress_id: int
+    enrollment_id: int
+    enrolled_on: date
+    requirement_id: int
+
+
+def _candidates(
+    session: Session, member_ids: Iterable[int], source_types: set[str]
+) -> tuple[dict[int, list[_Row]], dict[int, dc.Accepts]]:
+    """The progress rows of the members' creditable enrollments whose requirement could take
+    one of these sources, by member; and each such requirement's Accepts."""
+    wanted_types = set().union(*(dc.CREDITS_TYPES[s] for s in source_types))
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    rows: list[Any] = []
+    for part in chunks(sorted(set(member_ids))):
+        rows.extend(
+            session.execute(
+                sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, e.c.enrolled_on, r.c.id)
+                .select_from(
+                    rp.join(e, e.c.id == rp.c.enrollment_id)
+                    .join(pr, pr.c.id == rp.c.program_requirement_id)
+                    .join(r, r.c.id == pr.c.requirement_id)
+                )
+                .where(
+                    e.c.member_id.in_(part),
+                    e.c.status.in_(CREDITABLE),
+                    r.c.requirement_type.in_(sorted(wanted_types)),
+                )
+            )
+        )
+    accepts: dict[int, dc.Accepts] = {}
+    for part in chunks(sorted({row[4] for row in rows})):
+        for req in session.execute(sa.select(r).where(r.c.id.in_(part))):
+            acc = dc.Accepts.of(req)
+            if acc.takes_anything:
+                accepts[req.id] = acc
+    by_member: dict[int, list[_Row]] = {}
+    for pid, eid, mid, enrolled_on, rid in rows:
+        if rid in accepts:
+            by_member.setdefault(mid, []).append(_Row(pid, eid, enrolled_on, rid))
+    return by_member, accepts
+
+
+def _signature(fact: Fact) -> tuple[Any, ...]:
+    """What matching looks at (member, id, date and note aside): many facts share it."""
+    return (
+        fact.source_type, fact.hours, fact.course_code, fact.training_type, fact.category,
+        fact.topic, fact.self_paced, fact.credential, fact.skill, fact.call_type,
+    )  # fmt: skip
+
+
+_MISSING = object()
+MEMO_LIMIT = 20_000  # signatures remembered per feed (bounded memory on any import)
+
+
+def _match(
+    facts: Sequence[Fact],
+    by_member: dict[int, list[_Row]],
+    accepts: dict[int, dc.Accepts],
+    today: date,
+    memo: dict[tuple[Any, ...], dict[int, Any]] | None = None,
+) -> list[tuple[Fact, _Row, dc.Credit]]:
+    """Every (fact, progress row, credit) that counts. What a requirement takes from a fact
+    is worked out once per kind of fact (its signature), not once per fact and row."""
+    memo = {} if memo is None else memo
+    out = []
+    counts_on, credit_of = dc.counts_on, dc.credit_of
+    for fact in facts:
+        rows = by_member.get(fact.member_id)
+        if not rows:
+            continue
+        sig = _signature(fact)
+        hits = memo.get(sig)
+        if hits is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            hits = memo[sig] = {}
+        for row in rows:
+            got = hits.get(row.requirement_id, _MISSING)
+            if got is _MISSING:
+                got = hits[row.requirement_id] = credit_of(fact, accepts[row.requirement_id])
+            if got is None:
+                continue
+            if counts_on(fact, accepts[row.requirement_id].requirement_type, row.enrolled_on, today):
+                out.append((fact, row, got))
+    return out
+
+
+# -------------------------------------------------------------------------------- gates
+def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+    """enrollment -> {progress id: why it takes no credit now} (sequential, prerequisite,
+    phase); rows of flexible programs without prerequisites are never held."""
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    p = Program.__table__  # type: ignore[attr-defined]
+    info: dict[int, tuple[int, str, int | None]] = {}
+    for part in chunks(sorted(set(enrollment_ids))):
+        for eid, program_id, structure, phase_id in session.execute(
+            sa.select(e.c.id, e.c.program_id, p.c.structure_type, e.c.current_phase_id)
+            .select_from(e.join(p, p.c.id == e.c.program_id))
+            .where(e.c.id.in_(part))
+        ):
+            info[eid] = (program_id, structure, phase_id)
+    if not info:
+        return {}
+    states = link_states(session, list(info))
+    phases: dict[int, list[dp.Phase]] = {}
+    out: dict[int, dict[int, str]] = {eid: {} for eid in info}
+    for eid, (program_id, structure, phase_id) in info.items():
+        mine = states.get(eid, [])
+        links = [s.link for s in mine]
+        if structure == "flexible" and not any(link.is_prerequisite for link in links):
+            continue
+        if structure == "phases" and program_id not in phases:
+            phases[program_id] = load_phases(session, program_id)
+        for s in mine:
+            why = dp.credit_blocker(
+                links,
+                s.link.id,
+                structure_type=structure,
+                current_phase_id=phase_id,
+                phases=phases.get(program_id, ()),
+            )
+            if why is not None:
+                out[eid][s.progress_id] = why
+    return out
+
+
+# ------------------------------------------------------------------------------- writing
+class InsertIgnoring(BulkInsert):
+    """BulkInsert's executemany path, for INSERT ... ON CONFLICT (key) DO NOTHING."""
+
+    def __init__(
+        self,
+        conn: sa.Connection,
+        table: sa.Table,
+        columns: Sequence[str],
+        key: Sequence[str],
+        where: str | None = None,
+    ) -> None:
+        super().__init__(conn, table, columns)
+        stmt = insert_ignoring(conn.dialect, table, key, where).values(
+            {c: sa.bindparam(c) for c in self.columns}
+        )
+        compiled = stmt.compile(dialect=conn.dialect)
+        self.sql = compiled.string
+        order = list(compiled.positiontup or []) if self.positional else self.columns
+        self.order = [self.columns.index(k) for k in order]
+
+    def run(self, rows: Sequence[tuple[Any, ...]]) -> int:
+        """Insert; returns how many rows were new (the others were already there).
+
+        Type processors run once per distinct value of a column (dates, flags, a shared
+        timestamp repeat across an import), column by column, not once per cell."""
+        if not rows:
+            return 0
+        if self.procs:
+            cols = list(zip(*rows, strict=True))
+            for i, proc in self.procs:
+                cols[i] = tuple(_memoised(proc, cols[i]))
+            rows = list(zip(*cols, strict=True))
+        if self.order != list(range(len(self.columns))):
+            rows = [tuple(r[i] for i in self.order) for r in rows]
+        if self.positional:
+            result = self.conn.exec_driver_sql(self.sql, list(rows))
+        else:
+            result = self.conn.exec_driver_sql(
+                self.sql, [dict(zip(self.columns, r, strict=True)) for r in rows]
+            )
+        return max(0, result.rowcount or 0)
+
+
+def _memoised(proc: Any, values: Sequence[Any]) -> Iterable[Any]:
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = proc(value)
+            return out
+        except TypeError:  # unhashable (JSON): no memo
+            return proc(value)
+
+    return map(convert, values)
+
+
+def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
+    session.flush()
+    rows.sort(key=lambda r: (r[0], r[1], r[2]))  # the unique key's order: local B-tree inserts
+    table = ProgressCredit.__table__  # type: ignore[attr-defined]
+    writer = InsertIgnoring(
+        session.connection(), table, _CREDIT_COLUMNS, ("progress_id", "source_type", "source_id")
+    )
+    written = 0
+    for part in chunks(rows, 20_000):
+        written += writer.run(part)
+    return written
+
+
+def _finish(
+    session: Session, progress_ids: Iterable[int], enrollment_of: dict[int, int], today: date
+) -> list[str]:
+    """The shared finish (services/progress.py) for the touched rows only."""
+    now = utcnow()
+    changed: list[int] = []
+    # In batches: re-measuring reads every credit of a row, so a year of records would
+    # otherwise sit in memory at once; a batch keeps the peak flat in the row count.
+    for part in chunks(sorted(set(progress_ids)), FINISH_BATCH):
+        changed += recompute(session, part, now)
+    enrollment_ids = sorted({enrollment_of[pid] for pid in changed})
+    if not enrollment_ids:
+        return []
+    rollup_enrollments(session, enrollment_ids, now)
+    return [ev.message for ev in after_change(session, enrollment_ids, today=today, now=now)]
+
+
+# ----------------------------------------------------------------------------------- API
+class CreditFeed:
+    """A feed for one import: `add` facts in chunks as they are read (a few queries per
+    chunk, members' rows cached), then `close` once: the shared finish for every touched
+    row, and the credits a gate held back retried once the finish has opened it."""
+
+    def __init__(self, session: Session, actor: Actor, *, today: date) -> None:
+        self.session, self.actor, self.today = session, actor, today
+        self.result = FeedResult()
+        self.now = utcnow()
+        self._rows: dict[int, list[_Row]] = {}
+        self._accepts: dict[int, dc.Accepts] = {}
+        self._loaded: set[int] = set()
+        self._source_types: set[str] = set()
+        self._blocked: dict[int, dict[int, str]] = {}  # enrollment -> progress -> why
+        self._held: list[tuple[Fact, _Row, dc.Credit]] = []
+        self._enrollment_of: dict[int, int] = {}
+        self._touched: set[int] = set()
+        self._memo: dict[tuple[Any, ...], dict[int, Any]] = {}
+
+    def _load(self, facts: Sequence[Fact]) -> None:
+        types = {f.source_type for f in facts}
+        unknown = types - set(dc.SOURCE_TYPES)
+        if unknown:
+            raise ValueError(f"unknown credit source type(s): {sorted(unknown)}")
+        if not types <= self._source_types:  # a new kind of source: read every member again
+            self._source_types |= types
+            self._loaded.clear()
+        members = {f.member_id for f in facts} - self._loaded
+        if members:
+            rows, accepts = _candidates(self.session, members, self._source_types)
+            for m in members:
+                self._rows[m] = rows.get(m, [])
+            self._accepts.update(accepts)
+            self._loaded |= members
+
+    def _blockers(self, enrollment_ids: Iterable[int]) -> dict[int, str]:
+        missing = set(enrollment_ids) - set(self._blocked)
+        if missing:
+            found = _blockers(self.session, missing)
+            for eid in missing:
+                self._blocked[eid] = found.get(eid, {})
+        return {pid: why for eid in enrollment_ids for pid, why in self._blocked[eid].items()}
+
+    def add(self, facts: Sequence[Fact]) -> None:
+        """Credit these facts now where no gate holds them back."""
+        if not facts:
+            return
+        self._load(facts)
+        matches = _match(facts, self._rows, self._accepts, self.today, self._memo)
+        if not matches:
+            return
+        for _, row, _ in matches:
+            self._enrollment_of[row.progress_id] = row.enrollment_id
+        blocked = self._blockers({row.enrollment_id for _, row, _ in matches})
+        ready = [m for m in matches if m[1].progress_id not in blocked]
+        self._held += [m for m in matches if m[1].progress_id in blocked]
+        self._credit(ready)
+
+    def _credit(self, ready: list[tuple[Fact, _Row, dc.Credit]]) -> int:
+        if not ready:
+            return 0
+        rows = [
+            (
+                row.progress_id, fact.source_type, fact.source_id, amount, category, item,
+                fact.note, "counted", self.actor.member_id, self.now,
+            )
+            for fact, row, (amount, category, item) in ready
+        ]  # fmt: skip
+        written = _write(self.session, rows)
+        r = self.result
+        r.credits += written
+        r.already += len(rows) - written
+        if written:
+            r.progress_ids.update(row.progress_id for _, row, _ in ready)
+            r.enrollment_ids.update(row.enrollment_id for _, row, _ in ready)
+            r.members.update(fact.member_id for fact, _, _ in ready)
+            self._touched.update(row.progress_id for _, row, _ in ready)
+        return written
+
+    def close(self) -> FeedResult:
+        """The shared finish for the touched rows; held credits retried as gates open."""
+        r = self.result
+        while True:
+            if self._touched:
+                r.events += _finish(self.session, self._touched, self._enrollment_of, self.today)
+                self._touched = set()
+            if not self._held:
+                break
+            self._blocked.clear()
+            blocked = self._blockers({row.enrollment_id for _, row, _ in self._held})
+            ready = [m for m in self._held if m[1].progress_id not in blocked]
+            if not ready:
+                break
+            self._held = [m for m in self._held if m[1].progress_id in blocked]
+            self._credit(ready)
+        if self._held:
+            blocked = self._blockers({row.enrollment_id for _, row, _ in self._held})
+            r.held = [
+                Held(f.source_type, f.source_id, row.progress_id, blocked.get(row.progress_id, ""))
+                for f, row, _ in self._held
+            ]
+        return r
+
+
+def credit_facts(
+    session: Session, actor: Actor, facts: Sequence[Fact], *, today: date
+) -> FeedResult:
+    """Credit the facts to every progress row that accepts them, then the shared finish
+    (see the module docstring). The caller has checked permissions; `today` is the
+    department's date or --as-of. For an import read in chunks, use CreditFeed."""
+    feed = CreditFeed(session, actor, today=today)
+    feed.add(facts)
+    return feed.close()
+
+
+def reverse_sources(
+    session: Session,
+    actor: Actor,
+    source_type: str,
+    sources: Sequence[tuple[str, int]],
+    *,
+    today: date,
+    reason: str,
+) -> FeedResult:
+    """Reverse every credit these sources gave (a void). `sources` are (source id, member
+    id) pairs: the credits are found through the member's progress rows (the ledger's
+    unique key), so a void costs the same however large the ledger. History stays: each
+    reversal is a negative ledger entry under "<source id>:void", then the finish runs."""
+    result = FeedResult()
+    if not sources:
+        return result
+    session.flush()
+    c = ProgressCredit.__table__  # type: ignore[attr-defined]
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    net: dict[tuple[int, str, str | None, str | None], float] = {}
+    enrollment_of: dict[int, int] = {}
+    for part in chunks(sorted(set(sources))):
+        members = sorted({m for _, m in part})
+        ids = sorted({sid for sid, _ in part})
+        for pid, eid, sid, category, item, amount in session.execute(
+            sa.select(
+                c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item,
+                sa.func.sum(c.c.amount),
+            )
+            .select_from(
+                e.join(rp, rp.c.enrollment_id == e.c.id).join(c, c.c.progress_id == rp.c.id)
+            )
+            .where(e.c.member_id.in_(members))
+            .where(c.c.source_type == source_type, c.c.source_id.in_(ids))
+            .where(c.c.state == "counted")
+            .group_by(c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item)
+        ):  # fmt: skip
+            net[(pid, sid, category, item)] = amount
+            enrollment_of[pid] = eid
+    now = utcnow()
+    note = f"void: {reason}"
+    rows = [
+        (pid, source_type, sid + VOID_SUFFIX, -amount, category, item, note, "counted",
+         actor.member_id, now)
+        for (pid, sid, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:2])
+        if amount
+    ]  # fmt: skip
+    written = _write(session, rows)
+    result.credits, result.already = written, len(rows) - written
+    if written:
+        result.progress_ids = {row[0] for row in rows}
+        result.enrollment_ids = {enrollment_of[pid] for pid in result.progress_ids}
+        result.events = _finish(session, result.progress_ids, enrollment_of, today)
+    return result

@@ -1,0 +1,162 @@
+"""Requirements linked to a program or one of its phases: add, edit, remove. The same
+requirement counts once per scope; links are fixed once members are enrolled."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from trainctl.errors import NotFoundError, RefusedError
+from trainctl.models import Program, ProgramPhase, ProgramRequirement, Requirement
+from trainctl.queries.programs import label, ref_of
+from trainctl.schemas.programs import LinkCreate, LinkUpdate
+from trainctl.services.audit import audit
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.programs.lookup import (
+    find_requirement,
+    get_phase,
+    requirement_label,
+    scope_label,
+)
+from trainctl.services.programs.rules import guard_structure, recheck
+
+
+def find_link(
+    session: Session, program: Program, requirement: Requirement, phase: ProgramPhase | None
+) -> ProgramRequirement | None:
+    stmt = select(ProgramRequirement).where(
+        ProgramRequirement.program_id == program.id,
+        ProgramRequirement.requirement_id == requirement.id,
+    )
+    stmt = stmt.where(
+        col(ProgramRequirement.phase_id).is_(None)
+        if phase is None
+        else ProgramRequirement.phase_id == phase.id
+    )
+    return session.exec(stmt).first()
+
+
+def add_link(
+    session: Session,
+    actor: Actor,
+    program: Program,
+    requirement_ref: str,
+    data: LinkCreate,
+    *,
+    phase_number: int | None,
+) -> ProgramRequirement:
+    actor.require(MANAGE, "edit programs")
+    requirement = find_requirement(session, requirement_ref)
+    phase = None if phase_number is None else get_phase(session, program, phase_number)
+    guard_structure(session, program, "linking a requirement")
+    if find_link(session, program, requirement, phase) is not None:
+        raise RefusedError(
+            f"Requirement {requirement_label(requirement)} is already linked to {label(program)} at {scope_label(phase)}.",
+            "The same requirement counts once per scope; change the link with "
+            "`trainctl program requirement edit` instead.",
+        )
+    values = data.model_dump()
+    if values["sort_order"] is None:
+        scope = (
+            col(ProgramRequirement.phase_id).is_(None)
+            if phase is None
+            else ProgramRequirement.phase_id == phase.id
+        )
+        top = session.exec(
+            select(sa.func.max(ProgramRequirement.sort_order)).where(
+                ProgramRequirement.program_id == program.id, scope
+            )
+        ).one()
+        values["sort_order"] = int(top or 0) + 10
+    assert program.id is not None and requirement.id is not None
+    link = ProgramRequirement(
+        program_id=program.id,
+        phase_id=None if phase is None else phase.id,
+        requirement_id=requirement.id,
+        **values,
+    )
+    session.add(link)
+    recheck(session, program)
+    session.flush()
+    audit(
+        session,
+        actor,
+        "program.requirement.add",
+        "program_requirement",
+        link.id,
+        program=program.id,
+        requirement=requirement.id,
+        phase=phase_number,
+    )
+    return link
+
+
+def _get_link(
+    session: Session, program: Program, requirement_ref: str, phase_number: int | None
+) -> ProgramRequirement:
+    requirement = find_requirement(session, requirement_ref)
+    phase = None if phase_number is None else get_phase(session, program, phase_number)
+    link = find_link(session, program, requirement, phase)
+    if link is None:
+        raise NotFoundError(
+            f"Requirement {requirement_label(requirement)} is not linked to {label(program)} at {scope_label(phase)}.",
+            f"`trainctl program requirement list '{ref_of(program)}'` shows its links (pass --phase N for a phase's).",
+        )
+    return link
+
+
+def edit_link(
+    session: Session,
+    actor: Actor,
+    program: Program,
+    requirement_ref: str,
+    data: LinkUpdate,
+    *,
+    phase_number: int | None,
+) -> list[str]:
+    actor.require(MANAGE, "edit programs")
+    link = _get_link(session, program, requirement_ref, phase_number)
+    changes = {
+        k: v for k, v in data.model_dump(exclude_unset=True).items() if getattr(link, k) != v
+    }
+    if changes:
+        guard_structure(session, program, "editing a requirement link")
+        for k, v in changes.items():
+            setattr(link, k, v)
+        recheck(session, program)
+        audit(
+            session,
+            actor,
+            "program.requirement.edit",
+            "program_requirement",
+            link.id,
+            changed=list(changes),
+        )
+        session.flush()
+    return list(changes)
+
+
+def remove_link(
+    session: Session,
+    actor: Actor,
+    program: Program,
+    requirement_ref: str,
+    *,
+    phase_number: int | None,
+) -> None:
+    actor.require(MANAGE, "edit programs")
+    link = _get_link(session, program, requirement_ref, phase_number)
+    guard_structure(session, program, "removing a requirement link")
+    audit(
+        session,
+        actor,
+        "program.requirement.remove",
+        "program_requirement",
+        link.id,
+        program=program.id,
+        requirement=link.requirement_id,
+        phase=phase_number,
+    )
+    session.delete(link)
+    recheck(session, program)
+    session.flush()

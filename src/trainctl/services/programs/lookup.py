@@ -1,0 +1,114 @@
+"""Finding a program and its parts on the write side: the program (the one resolver,
+queries.programs.get_program), a requirement (the one requirement resolver), a phase by
+number or id, and whether anyone is enrolled."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from trainctl.domain.lookup import MAX_ID, as_id
+from trainctl.errors import NotFoundError, RefusedError
+from trainctl.models import Enrollment, Program, ProgramPhase, Requirement
+from trainctl.queries import programs as read
+from trainctl.queries import reader_of
+from trainctl.queries import requirements as read_requirements
+from trainctl.queries.programs import label, ref_of
+
+__all__ = [
+    "find_requirement", "get_phase", "get_program", "has_enrollments", "phase_ref",
+    "requirement_label", "same_name", "scope_label",
+]  # fmt: skip
+
+
+def same_name(name: str) -> Any:
+    """Program.name is `name` ignoring case, folded by the database on both sides (the
+    resolver's rule, queries.programs.get_program)."""
+    return sa.func.lower(col(Program.name)) == sa.func.lower(sa.literal(name, sa.String))
+
+
+def get_program(session: Session, ref: str | int, *, what: str = "program") -> Program:
+    """The program named by id, "Name" or "Name@2" (the one resolver:
+    queries.programs.get_program, on this session's transaction)."""
+    session.flush()
+    found = read.get_program(reader_of(session), ref, what=what)
+    program = session.get(Program, found.id)
+    assert program is not None
+    return program
+
+
+def find_requirement(session: Session, ref: str | int) -> Requirement:
+    """The requirement named by id, registry code, name or alias (the one requirement
+    resolver, queries.requirements.get_requirement, as services.requirements uses it)."""
+    session.flush()
+    found = read_requirements.get_requirement(reader_of(session), ref)
+    requirement = session.get(Requirement, found.id)
+    assert requirement is not None
+    return requirement
+
+
+class Named(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def registry_code(self) -> str | None: ...
+
+
+def requirement_label(req: Named) -> str:
+    """How program messages and diffs name a requirement: 'NFPA 1001' or 'Pump ops'."""
+    return req.registry_code or f"'{req.name}'"
+
+
+def scope_label(phase: ProgramPhase | None) -> str:
+    """Where a link or milestone sits: 'the program level' or 'phase 2'."""
+    return "the program level" if phase is None else f"phase {phase.phase_number}"
+
+
+def get_phase(session: Session, program: Program, number: int) -> ProgramPhase:
+    phase = None
+    if 0 < number <= MAX_ID:
+        phase = session.exec(
+            select(ProgramPhase).where(
+                ProgramPhase.program_id == program.id, ProgramPhase.phase_number == number
+            )
+        ).first()
+    if phase is None:
+        raise NotFoundError(
+            f"Program {label(program)} has no phase {number}.",
+            f"`trainctl program phase list '{ref_of(program)}'` shows its phases.",
+        )
+    return phase
+
+
+def phase_ref(session: Session, program: Program, ref: str) -> ProgramPhase:
+    """A phase of `program` named by its number or by id:N (refused for another program's)."""
+    text = str(ref).strip()
+    if text.lower().startswith("id:") and text[3:].isdigit():
+        ident = as_id(text[3:])
+        phase = session.get(ProgramPhase, ident) if ident is not None else None
+        if phase is None:
+            raise NotFoundError(
+                f"No phase with id {text[3:]}.",
+                "`trainctl program phase list PROGRAM` shows phase ids.",
+            )
+        if phase.program_id != program.id:
+            other = session.get(Program, phase.program_id)
+            raise RefusedError(
+                f"Phase id {phase.id} belongs to program {label(other) if other else phase.program_id}; "
+                "a phase's prerequisites must be phases of the same program.",
+                f"Name a phase of {label(program)} by its number.",
+            )
+        return phase
+    if not text.isdigit():
+        raise RefusedError(
+            f"{text!r} is not a phase: give a phase number, or id:N.",
+            "`trainctl program phase list PROGRAM` shows them.",
+        )
+    return get_phase(session, program, int(text))
+
+
+def has_enrollments(session: Session, program_id: int | None) -> bool:
+    stmt = select(Enrollment.id).where(Enrollment.program_id == program_id).limit(1)
+    return session.exec(stmt).first() is not None

@@ -1,0 +1,638 @@
+"""Training records: `record add` (one member or a crew), `record import` (sign-in sheets as
+people deliver them), `record void`. Writes need training.manage; nothing deletes a record.
+
+Both ways in share one path: every value through domain/records.parse_record, members
+and courses resolved from in-memory indexes (read once per command), rows written in
+chunks with INSERT ... ON CONFLICT DO NOTHING on the natural key (member, course identity,
+date; unique among records that are not void), and each chunk's new rows fed to the
+credit feed (services/credit_feed.py), whose finish runs once at the end.
+
+An import streams its files: memory holds one chunk of rows, the indexes and the problems,
+however long the files are. Any bad row stops the writing (the rest of the files is still
+checked, so every problem is reported) and the command's transaction rolls back: nothing
+is written. With `skip_invalid` the good rows are written and the bad ones reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from trainctl.domain import records as dr
+from trainctl.domain import sheet
+from trainctl.domain.credit import Fact
+from trainctl.domain.lookup import as_id
+from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
+from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
+
+CHUNK_ROWS = 5_000
+NATURAL_KEY = ("member_id", "course_key", "completion_date")
+NOT_VOID = "voided_at IS NULL"
+COLUMNS = (
+    "member_id", "course_id", "course_name", "course_code", "course_key", "training_type",
+    "category", "topic", "completion_date", "expiration_date", "hours_completed", "status",
+    "score", "passed", "instructor", "location", "self_paced", "source_file", "source_line",
+    "created_at", "created_by",
+)  # fmt: skip
+SHEET_HINT = (
+    "A sheet names the member (email, badge or member), the course (course or course_code), "
+    "the date and the hours; optional: status, score, passed, topic, category, training_type, "
+    "instructor, location, self_paced, expiration, name. Headers match without regard to case, "
+    "spaces and punctuation, with the usual synonyms (E-mail, Badge #, Hrs, Self-Paced, ...); "
+    "--course, --date, --hours fill what a sheet leaves out; other columns are refused unless "
+    "--ignore-unknown-columns."
+)
+IMPORT_HINT = (
+    "Fix the rows named above and run the command again, or add --skip-invalid to import "
+    "the good rows (the command then exits 65 to say rows were left out)."
+)
+
+
+# ------------------------------------------------------------------------------- indexes
+@dataclass(frozen=True, slots=True)
+class _Member:
+    id: int
+    name: str
+    email: str
+    status: str
+
+
+class MemberIndex:
+    """Every member, by id, e-mail (case aside) and badge (leading zeros aside)."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.execute(
+            sa.select(Member.id, Member.name, Member.email, Member.badge, Member.status, Member.positions)  # type: ignore[call-overload]
+        ).all()
+        self.by_id = {r[0]: _Member(r[0], r[1], r[2], r[4]) for r in rows}
+        self.by_email = {r[2].casefold(): r[0] for r in rows}
+        self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
+        self.positions = {r[0]: set(r[5] or []) for r in rows}
+
+    def resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
+        """The member a row names (email, badge, or a member reference), or the problem."""
+        found: dict[str, int] = {}
+        for name in dr.MEMBER_FIELDS:
+            text = (values.get(name) or "").strip()
+            if not text:
+                continue
+            if name == "email" or (name == "member" and "@" in text):
+                mid = self.by_email.get(text.casefold())
+                if mid is None:
+                    return None, (name, f"no member has the e-mail {text!r}")
+            elif name == "member" and (text.lower().startswith("id:") or text.startswith("#")):
+                mid = as_id(text.split(":", 1)[-1])
+                if mid not in self.by_id:
+                    return None, (name, f"no member has the id {text!r}")
+            else:
+                if name == "member" and text.lower().startswith("badge:"):
+                    text = text.split(":", 1)[1].strip()
+                mid, ambiguous = self.badges.find(text)
+                if ambiguous:
+                    return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
+                if mid is None and name == "member" and (number := as_id(text)) in self.by_id:
+                    mid = number
+                if mid is None:
+                    return None, (name, f"no member has the badge {text!r}")
+            found[name] = mid  # type: ignore[assignment]
+        if not found:
+            return None, ("member", "is required (an e-mail, badge or member column)")
+        ids = set(found.values())
+        if len(ids) > 1:
+            who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
+            return None, (next(iter(found)), f"the row names two members ({who})")
+        member = self.by_id[ids.pop()]
+        if member.status != "active":
+            return None, (
+                next(iter(found)),
+                f"{member.name} ({member.email}) is inactive; records are kept for active members",
+            )
+        return member, None
+
+
+@dataclass(frozen=True, slots=True)
+class _Course:
+    id: int
+    code: str | None
+    name: str
+    training_type: str | None
+    category: str | None
+    hours: float | None  # credit hours, else duration
+    expiration_months: int | None
+    self_paced: bool
+
+
+class CourseIndex:
+    """The catalog by code and by name (case and spaces aside)."""
+
+    def __init__(self, session: Session) -> None:
+        self.by_code: dict[str, _Course] = {}
+        self.by_name: dict[str, list[_Course]] = {}
+        self.by_id: dict[int, _Course] = {}
+        for c in session.exec(select(Course)):
+            row = _Course(
+                c.id, c.code, c.name, c.training_type, c.category,  # type: ignore[arg-type]
+                c.credit_hours if c.credit_hours is not None else c.duration_hours,
+                c.expiration_months, c.self_paced,
+            )  # fmt: skip
+            self.by_id[row.id] = row
+            if c.code:
+                self.by_code[dr.fold(c.code)] = row
+            self.by_name.setdefault(dr.fold(c.name), []).append(row)
+
+    def resolve(self, code: str, text: str) -> tuple[_Course | None, tuple[str, str] | None]:
+        """A course code must be in the catalog; a course cell is a code, a name, or else a
+        free course name (None, None). `code:X` and `id:N` say which is meant."""
+        kind, sep, rest = text.partition(":")
+        if not code and sep and kind.strip().lower() == "code":
+            code = rest.strip()
+        elif not code and sep and kind.strip().lower() == "id":
+            number = as_id(rest)
+            found = self.by_id.get(number) if number is not None else None
+            if found is None:
+                return None, ("course", f"no course has the id {rest.strip()}")
+            return found, None
+        if code:
+            found = self.by_code.get(dr.fold(code))
+            if found is None:
+                return None, ("course_code", f"no course has the code {code!r}")
+            return found, None
+        found = self.by_code.get(dr.fold(text))
+        if found is not None:
+            return found, None
+        named = self.by_name.get(dr.fold(text), [])
+        if len(named) > 1:
+            codes = ", ".join(c.code or f"id:{c.id}" for c in named)
+            return None, ("course", f"{text!r} names {len(named)} courses ({codes}); give its code")
+        return (named[0] if named else None), None
+
+
+# ------------------------------------------------------------------------------- drafting
+def draft(
+    values: dr.RecordValues,
+    member_id: int,
+    course: _Course | None,
+    *,
+    source: tuple[str | None, int | None] = (None, None),
+    actor: Actor,
+    now: Any,
+) -> tuple[tuple[Any, ...] | None, tuple[str, str] | None]:
+    """One insert row (in COLUMNS order) from checked values, the course's defaults filled
+    in, or the problem."""
+    name = course.name if course else (values.course or values.course_code)
+    hours = values.hours
+    if hours is None:
+        hours = course.hours if course is not None else None
+    if hours is None:
+        if values.counts:
+            where = f"the course {course.code or course.name} has no credit hours" if course else "a free course name has no default"
+            return None, ("hours", f"is required ({where})")
+        hours = 0.0
+    expiration = values.expiration
+    if expiration is None and course is not None and course.expiration_months and values.on:
+        expiration = dr.add_months(values.on, course.expiration_months)
+    return (
+        member_id,
+        course.id if course else None,
+        name,
+        course.code if course else None,
+        dr.course_key(course.id if course else None, name),
+        values.training_type or (course.training_type if course else None),
+        values.category or (course.category if course else None),
+        values.topic,
+        values.on,
+        expiration,
+        hours,
+        values.status,
+        values.score,
+        values.passed,
+        values.instructor,
+        values.location,
+        values.self_paced if values.self_paced is not None else bool(course and course.self_paced),
+        source[0],
+        source[1],
+        now,
+        actor.member_id,
+    ), None
+
+
+# -------------------------------------------------------------------------------- writing
+@dataclass
+class Outcome:
+    """What a command did (or, in a dry run, would do)."""
+
+    rows: int = 0  # data rows read (import) / members named (add)
+    added: int = 0
+    already: int = 0  # the natural key was recorded already (or repeated in the sheet)
+    voided: int = 0  # rows matching a void record: not brought back
+    free_named: set[str] = field(default_factory=set)  # course names not in the catalog
+    problems: list[str] = field(default_factory=list)
+    rejected: int = 0
+    record_ids: list[int] = field(default_factory=list)  # `record add` only
+    feed: FeedResult = field(default_factory=FeedResult)
+    files: list[str] = field(default_factory=list)
+    written: bool = False
+
+
+class _Writer:
+    """Chunks of rows -> training_record (idempotent by the natural key) -> the feed."""
+
+    def __init__(
+        self, session: Session, actor: Actor, today: date, outcome: Outcome, *, keep_ids: bool
+    ) -> None:
+        self.session, self.outcome, self.keep_ids = session, outcome, keep_ids
+        session.flush()
+        self.conn = session.connection()
+        table = TrainingRecord.__table__  # type: ignore[attr-defined]
+        self.insert = InsertIgnoring(self.conn, table, COLUMNS, NATURAL_KEY, NOT_VOID)
+        self.feed = CreditFeed(session, actor, today=today)
+        self.t = table
+
+    def write(self, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        t = self.t
+        last = self.conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one()
+        added = self.insert.run(rows)
+        self.outcome.added += added
+        self.outcome.already += len(rows) - added
+        if not added:
+            return
+        new = self.conn.execute(
+            sa.select(
+                t.c.id, t.c.member_id, t.c.completion_date, t.c.hours_completed, t.c.course_code,
+                t.c.course_name, t.c.training_type, t.c.category, t.c.topic, t.c.self_paced,
+                t.c.expiration_date, t.c.status, t.c.passed,
+            )
+            .where(t.c.id > last)
+            .order_by(t.c.id)
+        ).all()  # fmt: skip
+        if self.keep_ids:
+            self.outcome.record_ids += [r[0] for r in new]
+        self.feed.add(
+            [
+                Fact(
+                    "training_record", str(rid), mid, on, hours=hours, course_code=code,
+                    training_type=ttype, category=cat, topic=topic, self_paced=bool(paced),
+                    expires_on=expires,
+                )
+                for (rid, mid, on, hours, code, name, ttype, cat, topic, paced, expires, status,
+                     passed) in new
+                if status == "completed" and passed is not False and on is not None
+            ]
+        )  # fmt: skip
+
+    def close(self) -> FeedResult:
+        return self.feed.close()
+
+
+# -------------------------------------------------------------------------------------- add
+OPTION_OF = {
+    "course": "COURSE", "course_code": "COURSE", "date": "--date", "hours": "--hours",
+    "status": "--status", "score": "--score", "passed": "--passed", "topic": "--topic",
+    "category": "--category", "training_type": "--type", "instructor": "--instructor",
+    "location": "--location", "self_paced": "--self-paced", "expiration": "--expires",
+}  # fmt: skip
+
+
+def crew(
+    session: Session, members: Sequence[str], positions: Sequence[str]
+) -> list[int]:
+    """Member ids for `--members a,b,c` and `--position P` (active members holding it);
+    unknown or inactive members are refused, naming each."""
+    from trainctl.domain.positions import position_code
+
+    index = MemberIndex(session)
+    ids: list[int] = []
+    problems: list[str] = []
+    for ref in members:
+        text = ref.strip()
+        if not text:
+            continue
+        kind = "email" if "@" in text else "member"
+        member, problem = index.resolve({kind: text})
+        if problem:
+            problems.append(f"--members {text}: {problem[1]}")
+        elif member is not None and member.id not in ids:
+            ids.append(member.id)
+    for pos in positions:
+        code = position_code(pos)
+        holders = sorted(
+            mid for mid, held in index.positions.items()
+            if code in held and index.by_id[mid].status == "active"
+        )  # fmt: skip
+        if not holders:
+            problems.append(f"--position {pos}: no active member holds it")
+        ids += [m for m in holders if m not in ids]
+    if problems:
+        raise BadInputError(
+            f"{len(problems)} member reference(s) cannot be used; nothing was recorded.",
+            "`trainctl member list` shows members (id, e-mail, badge) and their positions.",
+            details=problems,
+        )
+    if not ids:
+        raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
+    return ids
+
+
+def add_records(
+    session: Session,
+    actor: Actor,
+    member_ids: Sequence[int],
+    values: Mapping[str, str],
+    *,
+    today: date,
+    dry_run: bool = False,
+) -> Outcome:
+    """One record per member (a crew drill in one command), credited at once."""
+    actor.require(MANAGE, "record training")
+    checked, problems = dr.parse_record(values, today)
+    if problems:
+        raise BadInputError(
+            "The record is not valid; nothing was recorded.",
+            "Fix the values named above; `trainctl record add --help` lists the options.",
+            details=[f"{OPTION_OF.get(f, f)}: {why}" for f, why in problems],
+        )
+    courses = CourseIndex(session)
+    course, problem = courses.resolve(checked.course_code, checked.course)
+    if problem:
+        raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.",
+                            "`trainctl course list` shows the catalog.")  # fmt: skip
+    outcome = Outcome(rows=len(member_ids))
+    if course is None:
+        outcome.free_named.add(checked.course or checked.course_code)
+    now = utcnow()
+    rows = []
+    for mid in member_ids:
+        row, problem = draft(checked, mid, course, actor=actor, now=now)
+        if problem:
+            raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
+        rows.append(row)
+    nested = session.begin_nested() if dry_run else None
+    writer = _Writer(session, actor, today, outcome, keep_ids=True)
+    writer.write(rows)  # type: ignore[arg-type]
+    outcome.feed = writer.close()
+    _audit(session, actor, "record.add", outcome, course=checked.course or checked.course_code,
+           date=str(checked.on), members=len(member_ids))  # fmt: skip
+    if nested is not None:
+        nested.rollback()
+    else:
+        outcome.written = True
+    return outcome
+
+
+# ----------------------------------------------------------------------------------- import
+def import_records(
+    session: Session,
+    actor: Actor,
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    *,
+    today: date,
+    defaults: Mapping[str, str] | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown_columns: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Outcome:
+    """Sign-in sheets -> records, credited. `defaults` fill a column a sheet leaves out or
+    a blank cell (e.g. course, date, hours for a sheet of names). Raises BadInputError when
+    any row is bad (nothing written) unless `skip_invalid`."""
+    actor.require(MANAGE, "import training records")
+    defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
+    members, courses = MemberIndex(session), CourseIndex(session)
+    voided = _voided_keys(session)
+    outcome = Outcome()
+    nested = session.begin_nested() if dry_run else None
+    writer = _Writer(session, actor, today, outcome, keep_ids=False)
+    now = utcnow()
+    chunk: list[tuple[Any, ...]] = []
+    bad = 0
+    rows_of = _Rows(today, members, courses, actor, now, outcome)
+    broken: list[BadInputError] = []  # files that cannot be read: the import stops there
+    for name, stream in files:
+        outcome.files.append(name)
+        rows = _sheet_rows(name, stream, defaults, ignore_unknown_columns)
+        while True:
+            try:
+                line, values = next(rows)
+            except StopIteration:
+                break
+            except BadInputError as exc:  # this file is unreadable: check the others, write nothing
+                broken.append(exc)
+                bad = bad or 1
+                break
+            outcome.rows += 1
+            row, problems = rows_of.row(values, line, name)
+            if problems:
+                bad += 1
+                outcome.problems += [f"{name}, line {line}, field {f}: {why}" for f, why in problems]
+                continue
+            if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
+                outcome.voided += 1
+                continue
+            if bad and not skip_invalid:
+                continue  # nothing will be written: keep checking, stop collecting
+            chunk.append(row)  # type: ignore[arg-type]
+            if len(chunk) >= chunk_rows:
+                writer.write(chunk)
+                chunk = []
+    outcome.rejected = bad
+    if broken:
+        first = broken[0]
+        raise BadInputError(
+            first.message if len(broken) == 1 else f"{len(broken)} files cannot be imported; nothing was imported.",
+            first.hint,
+            details=[
+                *(d for e in broken for d in ([] if len(broken) == 1 else [e.message]) + e.details),
+                *outcome.problems,
+            ],
+        )
+    if bad and not skip_invalid:
+        raise BadInputError(
+            f"{bad} of {outcome.rows} rows have problems; nothing was imported.",
+            IMPORT_HINT,
+            details=outcome.problems,
+        )
+    writer.write(chunk)
+    outcome.feed = writer.close()
+    _audit(session, actor, "record.import", outcome, files=outcome.files, rows=outcome.rows,
+           rejected=bad, already=outcome.already)  # fmt: skip
+    if nested is not None:
+        nested.rollback()
+    else:
+        outcome.written = True
+    return outcome
+
+
+def _sheet_rows(
+    name: str,
+    stream: BinaryIO | Iterable[bytes],
+    defaults: Mapping[str, str],
+    ignore_unknown: bool,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        lines = sheet.read_sheet(stream, name)
+        head = next(lines)
+        header, problems = sheet.match_header(
+            head.cells, dr.SHEET_FIELDS, ignore_unknown=ignore_unknown, ignored=dr.SHEET_IGNORED
+        )
+        if not any(header.has(f) for f in dr.MEMBER_FIELDS) and not problems:
+            problems.append("no column names the member: give an e-mail, badge or member column")
+        missing = [f for f in ("date",) if not header.has(f) and f not in defaults]
+        if not header.has("course") and not header.has("course_code") and "course" not in defaults:
+            missing.append("course (or course_code)")
+        if missing:
+            problems.append(f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})")
+        if problems:
+            raise sheet.SheetError(
+                f"{name}, line {head.number}: the header does not match; nothing was imported.",
+                SHEET_HINT,
+                problems,
+            )
+        columns = list(header.columns.items())
+        for line in lines:
+            values = dict(defaults)
+            for i, field_name in columns:
+                text = sheet.cell(line.cells, i)
+                if text:
+                    values[field_name] = text
+            yield line.number, values
+    except sheet.SheetError as exc:
+        raise BadInputError(exc.message, exc.hint, details=exc.details) from None
+
+
+# The fields of a row other than who it is about: rows of one session share them, so a
+# row's values are checked once per distinct combination (a bounded memo), not per row.
+_SHARED = tuple(f.name for f in dr.SHEET_FIELDS if f.name not in (*dr.MEMBER_FIELDS, "name"))
+_LINE = COLUMNS.index("source_line")
+MEMO_LIMIT = 20_000
+
+
+class _Rows:
+    """Sheet rows -> insert rows or problems, for one import."""
+
+    def __init__(
+        self, today: date, members: MemberIndex, courses: CourseIndex, actor: Actor, now: Any,
+        outcome: Outcome,
+    ) -> None:  # fmt: skip
+        self.today, self.members, self.courses = today, members, courses
+        self.actor, self.now, self.outcome = actor, now, outcome
+        self.memo: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[tuple[str, str]]]] = {}
+
+    def shared(self, values: dict[str, str], source: str) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
+        key = (source, *(values.get(f) for f in _SHARED))
+        found = self.memo.get(key)
+        if found is not None:
+            return found
+        checked, problems = dr.parse_record(values, self.today)
+        course = None
+        if checked.course or checked.course_code:
+            course, problem = self.courses.resolve(checked.course_code, checked.course)
+            if problem:
+                problems.append(problem)
+        template = None
+        if not problems:
+            if course is None:
+                self.outcome.free_named.add(checked.course)
+            template, problem = draft(checked, 0, course, source=(source, 0), actor=self.actor,
+                                      now=self.now)  # fmt: skip
+            if problem:
+                problems.append(problem)
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = (template, problems)
+        return template, problems
+
+    def row(
+        self, values: dict[str, str], line: int, source: str
+    ) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
+        """One sheet row: the insert row, or every problem it has (field, reason)."""
+        member, problem = self.members.resolve(values)
+        template, problems = self.shared(values, source)
+        if problem:
+            return None, [problem, *problems]
+        if problems:
+            return None, problems
+        return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []  # type: ignore[union-attr, index]
+
+
+def _voided_keys(session: Session) -> set[tuple[int, str, date | None]]:
+    """Natural keys of void records (usually few): an import never brings one back."""
+    t = TrainingRecord.__table__  # type: ignore[attr-defined]
+    return {
+        (m, k, d)
+        for m, k, d in session.execute(
+            sa.select(t.c.member_id, t.c.course_key, t.c.completion_date).where(
+                t.c.voided_at.is_not(None)
+            )
+        )
+    }
+
+
+def _audit(session: Session, actor: Actor, action: str, outcome: Outcome, **detail: Any) -> None:
+    """One audit row per command that changed something (records carry who and when)."""
+    if not outcome.added and not outcome.feed.credits:
+        return
+    session.execute(
+        sa.insert(AuditLog),
+        [{"at": utcnow(), "actor_id": actor.member_id, "action": action, "entity": "training_record",
+          "entity_id": outcome.record_ids[0] if len(outcome.record_ids) == 1 else None,
+          "detail": {**detail, "added": outcome.added, "credits": outcome.feed.credits}}],
+    )  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------- void
+def get_record(session: Session, ref: str | int) -> TrainingRecord:
+    number = as_id(str(ref))
+    record = session.get(TrainingRecord, number) if number is not None else None
+    if record is None:
+        raise NotFoundError(
+            f"No training record {str(ref).strip()!r}.",
+            "`trainctl record list` shows records with their ids.",
+        )
+    return record
+
+
+def void_record(
+    session: Session, actor: Actor, ref: str, *, reason: str, today: date
+) -> tuple[TrainingRecord, FeedResult | None]:
+    """Keep the record, stamp who/when/why, reverse its credit. Voiding a void record
+    changes nothing (returns None for the feed)."""
+    actor.require(MANAGE, "void training records")
+    try:
+        why = sheet.check_text(reason.strip(), limit=sheet.MAX_TEXT) if reason.strip() else ""
+    except ValueError as exc:
+        raise BadInputError(f"--reason {exc}.") from None
+    if not why:
+        raise UsageError("A void needs a reason.", 'Add --reason "..." (it is kept with the record).')
+    record = get_record(session, ref)
+    if record.voided_at is not None:
+        return record, None
+    record.voided_at = utcnow()
+    record.voided_by = actor.member_id
+    record.void_reason = why
+    session.add(record)
+    session.flush()
+    feed = reverse_sources(
+        session, actor, "training_record", [(str(record.id), record.member_id)], today=today,
+        reason=why,
+    )
+    session.add(
+        AuditLog(actor_id=actor.member_id, action="record.void", entity="training_record",
+                 entity_id=record.id, detail={"reason": why, "reversed": feed.credits})
+    )  # fmt: skip
+    session.flush()
+    return record, feed
+
+
+__all__ = [
+    "COLUMNS", "CourseIndex", "MemberIndex", "Outcome", "RefusedError", "add_records", "crew",
+    "get_record", "import_records", "void_record",
+]  # fmt: skip

@@ -1,0 +1,769 @@
+"""Shifts and calls: `shift add | import`, `call add | import` (writes need training.manage).
+
+These tables are the one source for shift and call counts: a `shifts` requirement counts
+attendance rows (1 each), an `hours` requirement that counts attendance takes each
+attendance's duration, a `calls` requirement counts responses (of its call types), all
+through the credit feed (services/credit_feed.py), never from a figure typed elsewhere.
+
+Natural keys (importing the same file twice, or an overlapping one, adds and credits
+nothing twice):
+- a shift: shift date + station + shift name (case and spaces aside; "" when not given);
+- an attendance: member + shift (so member + shift date + station + shift name);
+- a call: its incident number (upper case, spaces folded);
+- a response: incident number + member.
+A row whose key is on file with the same values is "already recorded"; with other values
+(another time out, another call type) it is a problem naming the field: nothing is
+changed behind the officer's back.
+
+Every import checks the whole of every file first (domain/shifts.py per row, then within
+the files, then against the database) and writes nothing when any row is bad, unless
+`skip_invalid`, which writes the good rows (the command still exits 65). The writes are
+set-based: a few SELECTs, INSERT ... ON CONFLICT DO NOTHING in chunks, and each chunk's
+new rows fed to the credit feed, whose finish runs once.
+
+The sheet scaffolding here (`read_rows`, `each_row`, `ImportOutcome`) is shared by the
+certification import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, BinaryIO
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from trainctl.domain import records as dr
+from trainctl.domain import sheet
+from trainctl.domain import shifts as ds
+from trainctl.domain.credit import Fact
+from trainctl.errors import BadInputError, RefusedError
+from trainctl.models import AuditLog, Call, CallResponse, Shift, ShiftAttendance, utcnow
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
+from trainctl.services.enrollment import chunks
+from trainctl.services.records import MemberIndex
+
+CHUNK_ROWS = 5_000
+MEMBER_FIELDS = tuple(f for f in dr.SHEET_FIELDS if f.name in ("email", "badge", "member", "name"))
+SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row")
+SHIFT_FIELDS = (
+    *MEMBER_FIELDS,
+    sheet.Field("shift_date", ("date", "shift day", "tour date", "work date"), required=True),
+    sheet.Field("station", ("stn", "house", "firehouse", "station name", "station number")),
+    sheet.Field("shift", ("shift name", "platoon", "tour", "crew", "watch")),
+    sheet.Field("time_in", ("in", "check in", "checked in", "clock in", "start", "start time",
+                            "arrived", "on duty"), required=True),
+    sheet.Field("time_out", ("out", "check out", "checked out", "clock out", "end", "end time",
+                             "left", "off duty"), required=True),
+)  # fmt: skip
+CALL_FIELDS = (
+    *MEMBER_FIELDS,
+    sheet.Field("incident", ("incident number", "incident #", "incident no", "incident id",
+                             "run number", "run #", "call number", "call #"), required=True),
+    sheet.Field("shift_date", ("shift day", "tour date", "worked on")),
+    sheet.Field("at", ("date-time", "date time", "datetime", "time", "dispatched", "dispatch time",
+                       "call time", "alarm time", "occurred at", "received"), required=True),
+    sheet.Field("call_type", ("type", "nature", "incident type", "call nature")),
+    sheet.Field("role", ("position", "riding", "seat")),
+)  # fmt: skip
+SHIFT_HINT = (
+    "A shift sheet names the member (email, badge or member), the shift date, the station and "
+    "shift (optional), and the time in and time out WITH their UTC offset, e.g. "
+    f"{ds.INSTANT_EXAMPLE}. Headers match without regard to case, spaces and punctuation; "
+    "other columns are refused unless --ignore-unknown-columns."
+)
+CALL_HINT = (
+    "A call sheet has one row per responding member: incident, shift date (blank: the shift "
+    "the member attended at that time), date-time WITH its UTC offset (e.g. "
+    f"{ds.INSTANT_EXAMPLE}), call type, and the member (email, badge or member); optional: role."
+)
+IMPORT_HINT = (
+    "Fix the rows named above and run the command again, or add --skip-invalid to import "
+    "the good rows (the command then exits 65 to say rows were left out)."
+)
+SHIFT_OPTIONS = {"shift_date": "--date", "station": "--station", "shift": "--shift",
+                 "time_in": "--time-in", "time_out": "--time-out", "member": "MEMBER"}  # fmt: skip
+CALL_OPTIONS = {"incident": "INCIDENT", "shift_date": "--shift-date", "at": "--at",
+                "call_type": "--type", "role": "--role", "member": "--member"}  # fmt: skip
+
+
+# --------------------------------------------------------------------- sheet scaffolding
+@dataclass
+class ImportOutcome:
+    """What an import or add did (or, in a dry run, would do)."""
+
+    rows: int = 0  # data rows read (import) / members named (add)
+    added: int = 0
+    already: int = 0  # on file with the same values (or repeated in the files)
+    voided: int = 0  # matching a void row: not brought back
+    created: int = 0  # shifts or calls created along the way
+    problems: list[str] = field(default_factory=list)
+    bad: set[tuple[str | None, int | None]] = field(default_factory=set)
+    broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read
+    ids: list[int] = field(default_factory=list)  # new row ids (`add` forms)
+    feed: FeedResult = field(default_factory=FeedResult)
+    files: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def rejected(self) -> int:
+        return len(self.bad)
+
+    def problem(
+        self, source: str | None, line: int | None, name: str, why: str, options: Mapping[str, str]
+    ) -> None:
+        """Record a problem: "FILE, line N, field F: why", or "--option: why" for an add."""
+        self.bad.add((source, line))
+        if source is None:
+            self.problems.append(f"{options.get(name, name)}: {why}")
+        else:
+            self.problems.append(f"{source}, line {line}, field {name}: {why}")
+
+    def refuse(self, what: str, skip_invalid: bool) -> None:
+        """Raise when a file is unreadable, or when rows are bad (unless skip_invalid)."""
+        if self.broken:
+            first = self.broken[0]
+            many = len(self.broken) > 1
+            raise BadInputError(
+                f"{len(self.broken)} files cannot be imported; nothing was imported." if many else first.message,
+                first.hint,
+                details=[*(d for e in self.broken for d in ([e.message] if many else []) + e.details),
+                         *self.problems],
+            )  # fmt: skip
+        if self.bad and (not skip_invalid or all(s is None for s, _ in self.bad)):
+            if all(s is None for s, _ in self.bad):
+                raise BadInputError(
+                    f"The {what} is not valid; nothing was recorded.",
+                    "Fix the values named above; -h lists the options.",
+                    details=self.problems,
+                )
+            raise BadInputError(
+                f"{self.rejected} of {self.rows} rows have problems; nothing was imported.",
+                IMPORT_HINT,
+                details=self.problems,
+            )
+
+
+def read_rows(
+    name: str,
+    stream: BinaryIO | Iterable[bytes],
+    fields: Sequence[sheet.Field],
+    *,
+    ignore_unknown: bool,
+    hint: str,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {field: trimmed cell}) for every data row of a sheet (blank cells left out).
+    A file that cannot be read (encoding, a broken line, the header) raises BadInputError."""
+    try:
+        lines = sheet.read_sheet(stream, name)
+        head = next(lines)
+        header, problems = sheet.match_header(
+            head.cells, fields, ignore_unknown=ignore_unknown, ignored=SHEET_IGNORED
+        )
+        names = {f.name for f in fields}
+        members = [f for f in ("email", "badge", "member") if f in names]
+        if members and not any(header.has(f) for f in members) and not problems:
+            problems.append("no column names the member: give an e-mail, badge or member column")
+        if problems:
+            raise sheet.SheetError(
+                f"{name}, line {head.number}: the header does not match; nothing was imported.",
+                hint,
+                problems,
+            )
+        columns = list(header.columns.items())
+        for line in lines:
+            values = {}
+            for i, field_name in columns:
+                text = sheet.cell(line.cells, i)
+                if text:
+                    values[field_name] = text
+            yield line.number, values
+    except sheet.SheetError as exc:
+        raise BadInputError(exc.message, exc.hint, details=exc.details) from None
+
+
+def each_row(
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    fields: Sequence[sheet.Field],
+    outcome: ImportOutcome,
+    *,
+    ignore_unknown: bool,
+    hint: str,
+) -> Iterator[tuple[str, int, dict[str, str]]]:
+    """Every data row of every file; an unreadable file is noted in `outcome.broken` and
+    the other files are still read (so every problem is reported at once)."""
+    for name, stream in files:
+        outcome.files.append(name)
+        rows = read_rows(name, stream, fields, ignore_unknown=ignore_unknown, hint=hint)
+        while True:
+            try:
+                line, values = next(rows)
+            except StopIteration:
+                break
+            except BadInputError as exc:
+                outcome.broken.append(exc)
+                break
+            outcome.rows += 1
+            yield name, line, values
+
+
+def active_member(session: Session, ref: str, *, what: str = "member") -> tuple[int, str]:
+    """(id, name) of the member a command names (the one resolver); inactive is refused."""
+    from trainctl.services.members import get_member
+
+    member = get_member(session, ref, what=what)
+    if member.status != "active":
+        raise RefusedError(
+            f"{member.name} ({member.email}) is inactive; records are kept for active members.",
+            f"Reactivate them with `trainctl member edit {member.id} --status active` first.",
+        )
+    assert member.id is not None
+    return member.id, member.name
+
+
+def audit_import(session: Session, actor: Actor, action: str, entity: str, outcome: ImportOutcome,
+                 **detail: Any) -> None:  # fmt: skip
+    """One audit row per command that changed something (the rows carry who and when)."""
+    if not outcome.added and not outcome.feed.credits:
+        return
+    session.execute(
+        sa.insert(AuditLog),
+        [{"at": utcnow(), "actor_id": actor.member_id, "action": action, "entity": entity,
+          "entity_id": outcome.ids[0] if len(outcome.ids) == 1 else None,
+          "detail": {**detail, "files": outcome.files, "added": outcome.added,
+                     "already": outcome.already, "rejected": outcome.rejected,
+                     "credits": outcome.feed.credits}}],
+    )  # fmt: skip
+
+
+def _new_since(conn: sa.Connection, table: sa.Table) -> int:
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
+
+
+# ---------------------------------------------------------------------------- attendance
+@dataclass(frozen=True, slots=True)
+class _Att:
+    source: str | None
+    line: int | None
+    member_id: int
+    values: ds.AttendanceValues
+
+
+def import_shifts(
+    session: Session,
+    actor: Actor,
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    *,
+    today: date,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown_columns: bool = False,
+) -> ImportOutcome:
+    """Shift sheets -> shifts and attendance, credited. Raises BadInputError when any row
+    is bad (nothing written) unless `skip_invalid`."""
+    actor.require(MANAGE, "import shift attendance")
+    members = MemberIndex(session)
+    outcome = ImportOutcome()
+    rows: list[_Att] = []
+    for name, line, values in each_row(files, SHIFT_FIELDS, outcome,
+                                       ignore_unknown=ignore_unknown_columns, hint=SHIFT_HINT):  # fmt: skip
+        checked, problems = ds.parse_attendance(values, today)
+        member, problem = members.resolve(values)
+        if problem:
+            problems.insert(0, problem)
+        if problems or checked is None or member is None:
+            for f, why in problems:
+                outcome.problem(name, line, f, why, SHIFT_OPTIONS)
+            continue
+        rows.append(_Att(name, line, member.id, checked))
+    _store_attendance(session, actor, rows, outcome, today=today, dry_run=dry_run,
+                      skip_invalid=skip_invalid)  # fmt: skip
+    return outcome
+
+
+def add_attendance(
+    session: Session,
+    actor: Actor,
+    member_ref: str,
+    values: Mapping[str, str],
+    *,
+    today: date,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """`shift add`: one member on one shift, credited."""
+    actor.require(MANAGE, "record shift attendance")
+    outcome = ImportOutcome(rows=1)
+    checked, problems = ds.parse_attendance(values, today)
+    for f, why in problems:
+        outcome.problem(None, None, f, why, SHIFT_OPTIONS)
+    outcome.refuse("shift", skip_invalid=False)
+    member_id, _ = active_member(session, member_ref)
+    assert checked is not None
+    _store_attendance(session, actor, [_Att(None, None, member_id, checked)], outcome,
+                      today=today, dry_run=dry_run, skip_invalid=False)  # fmt: skip
+    return outcome
+
+
+def _where(row: _Att | _Resp, other: _Att | _Resp | tuple[str | None, int | None]) -> str:
+    source, line = (other.source, other.line) if not isinstance(other, tuple) else other
+    if source is None:
+        return "on file"
+    return f"on line {line}" if source == row.source else f"in {source}, line {line}"
+
+
+def _store_attendance(
+    session: Session,
+    actor: Actor,
+    rows: list[_Att],
+    outcome: ImportOutcome,
+    *,
+    today: date,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> None:
+    # 1. Within the files: one member once per shift.
+    seen: dict[tuple[int, tuple[date, str, str]], _Att] = {}
+    kept: list[_Att] = []
+    for row in rows:
+        key = (row.member_id, row.values.key)
+        first = seen.get(key)
+        if first is None:
+            seen[key] = row
+            kept.append(row)
+        elif (first.values.time_in, first.values.time_out) == (row.values.time_in, row.values.time_out):
+            outcome.already += 1
+        else:
+            outcome.problem(row.source, row.line, "time_in",
+                            f"the member is on this shift {_where(row, first)} with other times "
+                            f"({ds.shown(first.values.time_in)} to {ds.shown(first.values.time_out)})",
+                            SHIFT_OPTIONS)  # fmt: skip
+
+    # 2. Against the database: the shifts of these dates, their attendance.
+    session.flush()
+    conn = session.connection()
+    s_t = Shift.__table__  # type: ignore[attr-defined]
+    a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
+    shift_ids = _shift_ids(conn, {r.values.shift_date for r in kept})
+    existing: dict[tuple[int, int], tuple[datetime, datetime, bool]] = {}
+    for part in chunks(sorted(set(shift_ids.values()))):
+        for sid, mid, t_in, t_out, voided in conn.execute(
+            sa.select(a_t.c.shift_id, a_t.c.member_id, a_t.c.checked_in_at, a_t.c.checked_out_at,
+                      a_t.c.voided_at.is_not(None)).where(a_t.c.shift_id.in_(part))
+        ):  # fmt: skip
+            existing[(sid, mid)] = (_aware(t_in), _aware(t_out), bool(voided))
+    todo: list[_Att] = []
+    for row in kept:
+        if (row.source, row.line) in outcome.bad:
+            continue
+        sid = shift_ids.get(row.values.key)
+        found = existing.get((sid, row.member_id)) if sid is not None else None
+        if found is None:
+            todo.append(row)
+        elif found[2]:
+            outcome.voided += 1
+        elif found[:2] == (row.values.time_in, row.values.time_out):
+            outcome.already += 1
+        else:
+            outcome.problem(row.source, row.line, "time_in",
+                            f"the member is on this shift on file with other times "
+                            f"({ds.shown(found[0])} to {ds.shown(found[1])}); nothing is changed "
+                            "behind your back", SHIFT_OPTIONS)  # fmt: skip
+    outcome.refuse("shift", skip_invalid)
+    todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
+
+    # 3. Write: the new shifts, then attendance in chunks, each chunk credited.
+    adding = bool(rows) and all(r.source is None for r in rows)
+    nested = session.begin_nested() if dry_run else None
+    now = utcnow()
+    new_shifts: dict[tuple[date, str, str], list[Any]] = {}
+    for row in todo:
+        v = row.values
+        if v.key in shift_ids:
+            continue
+        spot = new_shifts.get(v.key)
+        if spot is None:
+            new_shifts[v.key] = [v.shift_date, v.station, v.shift, v.time_in, v.time_out,
+                                 [], now, actor.member_id]  # fmt: skip
+        else:
+            spot[3], spot[4] = min(spot[3], v.time_in), max(spot[4], v.time_out)
+    if new_shifts:
+        writer = InsertIgnoring(
+            conn, s_t,
+            ("shift_date", "station", "name", "starts_at", "ends_at", "activities", "created_at", "created_by"),
+            ("shift_date", "station", "name"),
+        )  # fmt: skip
+        outcome.created = writer.run([tuple(v) for v in new_shifts.values()])
+        shift_ids = _shift_ids(conn, {k[0] for k in new_shifts}) | shift_ids
+    columns = ("shift_id", "member_id", "checked_in_at", "checked_out_at", "duration_minutes",
+               "source_file", "source_line", "created_at", "created_by")  # fmt: skip
+    insert = InsertIgnoring(conn, a_t, columns, ("shift_id", "member_id"))
+    feed = CreditFeed(session, actor, today=today)
+    for part in chunks(todo, CHUNK_ROWS):
+        last = _new_since(conn, a_t)
+        added = insert.run([
+            (shift_ids[r.values.key], r.member_id, r.values.time_in, r.values.time_out,
+             r.values.minutes, r.source, r.line, now, actor.member_id)
+            for r in part
+        ])  # fmt: skip
+        outcome.added += added
+        outcome.already += len(part) - added
+        new = conn.execute(
+            sa.select(a_t.c.id, a_t.c.member_id, s_t.c.shift_date, s_t.c.station, s_t.c.name,
+                      a_t.c.duration_minutes)
+            .select_from(a_t.join(s_t, s_t.c.id == a_t.c.shift_id))
+            .where(a_t.c.id > last).order_by(a_t.c.id)
+        ).all()  # fmt: skip
+        if adding:
+            outcome.ids += [r[0] for r in new]
+        feed.add([
+            Fact("shift", str(aid), mid, on, hours=ds.hours(minutes),
+                 note=f"shift {on} {_label(station, name)} ({ds.hours(minutes):g} h)")
+            for aid, mid, on, station, name, minutes in new
+        ])  # fmt: skip
+    outcome.feed = feed.close()
+    audit_import(session, actor, "shift.add" if adding else "shift.import", "shift_attendance", outcome)
+    if nested is not None:
+        nested.rollback()
+    else:
+        outcome.written = True
+
+
+def _label(station: str, name: str) -> str:
+    return " / ".join(p for p in (station, name) if p) or "shift"
+
+
+def _aware(value: Any) -> datetime:
+    from trainctl.queries import as_utc
+
+    out = as_utc(value)
+    assert out is not None
+    return out
+
+
+def _shift_ids(conn: sa.Connection, dates: set[date]) -> dict[tuple[date, str, str], int]:
+    """Shifts on these dates by their natural key (case and spaces aside); the first
+    spelling on file wins."""
+    s_t = Shift.__table__  # type: ignore[attr-defined]
+    out: dict[tuple[date, str, str], int] = {}
+    for part in chunks(sorted(dates)):
+        for sid, day, station, name in conn.execute(
+            sa.select(s_t.c.id, s_t.c.shift_date, s_t.c.station, s_t.c.name)
+            .where(s_t.c.shift_date.in_(part)).order_by(s_t.c.id)
+        ):  # fmt: skip
+            out.setdefault((day, ds.fold(station), ds.fold(name)), sid)
+    return out
+
+
+# ---------------------------------------------------------------------------------- calls
+@dataclass(frozen=True, slots=True)
+class _Resp:
+    source: str | None
+    line: int | None
+    member_id: int
+    values: ds.CallValues
+
+    @property
+    def incident(self) -> str:
+        return incident_key(self.values.incident)
+
+
+def incident_key(text: str) -> str:
+    """How incident numbers are stored and compared: upper case, spaces folded."""
+    return " ".join(text.split()).upper()
+
+
+def import_calls(
+    session: Session,
+    actor: Actor,
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    *,
+    today: date,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown_columns: bool = False,
+) -> ImportOutcome:
+    """Call sheets (one row per responder) -> calls and responses, credited. Raises
+    BadInputError when any row is bad (nothing written) unless `skip_invalid`."""
+    actor.require(MANAGE, "import calls")
+    members = MemberIndex(session)
+    outcome = ImportOutcome()
+    rows: list[_Resp] = []
+    for name, line, values in each_row(files, CALL_FIELDS, outcome,
+                                       ignore_unknown=ignore_unknown_columns, hint=CALL_HINT):  # fmt: skip
+        checked, problems = ds.parse_call(values, today)
+        member, problem = members.resolve(values)
+        if problem:
+            problems.insert(0, problem)
+        if problems or checked is None or member is None:
+            for f, why in problems:
+                outcome.problem(name, line, f, why, CALL_OPTIONS)
+            continue
+        rows.append(_Resp(name, line, member.id, checked))
+    _store_calls(session, actor, rows, outcome, today=today, dry_run=dry_run,
+                 skip_invalid=skip_invalid)  # fmt: skip
+    return outcome
+
+
+def add_call(
+    session: Session,
+    actor: Actor,
+    member_refs: Sequence[str],
+    values: Mapping[str, str],
+    *,
+    today: date,
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """`call add`: one incident and its responding members, credited."""
+    actor.require(MANAGE, "record calls")
+    outcome = ImportOutcome(rows=len(member_refs))
+    checked, problems = ds.parse_call(values, today)
+    for f, why in problems:
+        outcome.problem(None, None, f, why, CALL_OPTIONS)
+    outcome.refuse("call", skip_invalid=False)
+    assert checked is not None
+    ids: list[int] = []
+    for ref in member_refs:
+        member_id, _ = active_member(session, ref, what="--member")
+        if member_id not in ids:
+            ids.append(member_id)
+    _store_calls(session, actor, [_Resp(None, None, m, checked) for m in ids], outcome,
+                 today=today, dry_run=dry_run, skip_invalid=False)  # fmt: skip
+    return outcome
+
+
+_CALL_FIELDS = ("shift_date", "at", "call_type")
+
+
+def _call_value(v: ds.CallValues, name: str) -> Any:
+    if name == "call_type":
+        return ds.fold(v.call_type)
+    return getattr(v, name)
+
+
+def _show(v: ds.CallValues | tuple[date, datetime | None, str | None], name: str) -> str:
+    if isinstance(v, tuple):
+        value: Any = dict(zip(_CALL_FIELDS, v, strict=True))[name]
+    else:
+        value = getattr(v, name)
+    if isinstance(value, datetime):
+        return ds.shown(value)
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _store_calls(
+    session: Session,
+    actor: Actor,
+    rows: list[_Resp],
+    outcome: ImportOutcome,
+    *,
+    today: date,
+    dry_run: bool,
+    skip_invalid: bool,
+) -> None:
+    # 1. Within the files: an incident's rows agree on its shift date, time and type; a
+    #    member responds once per incident.
+    first_of: dict[str, _Resp] = {}
+    given_date: dict[str, _Resp] = {}
+    seen: dict[tuple[str, int], _Resp] = {}
+    kept: list[_Resp] = []
+    for row in rows:
+        inc = row.incident
+        first = first_of.setdefault(inc, row)
+        bad = False
+        for name in _CALL_FIELDS:
+            if name == "shift_date":
+                if row.values.shift_date is None:
+                    continue
+                other = given_date.setdefault(inc, row)
+            else:
+                other = first
+            if _call_value(other.values, name) != _call_value(row.values, name):
+                bad = True
+                outcome.problem(row.source, row.line, name,
+                                f"incident {inc} is {_where(row, other)} with "
+                                f"{name.replace('_', ' ')} {_show(other.values, name)} "
+                                f"(got {_show(row.values, name)})", CALL_OPTIONS)  # fmt: skip
+        if bad:
+            continue
+        key = (inc, row.member_id)
+        if key in seen:
+            if ds.fold(seen[key].values.role) == ds.fold(row.values.role):
+                outcome.already += 1
+            else:
+                outcome.problem(row.source, row.line, "role",
+                                f"the member responds to incident {inc} {_where(row, seen[key])} "
+                                f"with role {seen[key].values.role!r} (got {row.values.role!r})",
+                                CALL_OPTIONS)  # fmt: skip
+            continue
+        seen[key] = row
+        kept.append(row)
+
+    # 2. Against the database: calls on file by incident number, their responses.
+    session.flush()
+    conn = session.connection()
+    c_t = Call.__table__  # type: ignore[attr-defined]
+    r_t = CallResponse.__table__  # type: ignore[attr-defined]
+    calls = _calls(conn, {r.incident for r in kept})
+    responses: dict[tuple[int, int], tuple[str | None, bool]] = {}
+    for part in chunks(sorted(cid for cid, *_ in calls.values())):
+        for cid, mid, role, voided in conn.execute(
+            sa.select(r_t.c.call_id, r_t.c.member_id, r_t.c.role, r_t.c.voided_at.is_not(None))
+            .where(r_t.c.call_id.in_(part))
+        ):  # fmt: skip
+            responses[(cid, mid)] = (role, bool(voided))
+    shift_date: dict[str, date] = {}
+    for inc, row in given_date.items():
+        if row.values.shift_date is not None:
+            shift_date[inc] = row.values.shift_date
+    by_incident: dict[str, list[_Resp]] = {}
+    for r in kept:
+        by_incident.setdefault(r.incident, []).append(r)
+    for inc, (_, day, at, call_type) in calls.items():
+        head = first_of.get(inc)
+        if head is None:
+            continue
+        on_file = (day, at, call_type)
+        for name, stored in zip(_CALL_FIELDS, on_file, strict=True):
+            if name == "shift_date" and inc not in given_date:
+                continue
+            mine = _call_value(head.values if name != "shift_date" else given_date[inc].values, name)
+            if (ds.fold(call_type) if name == "call_type" else stored) != mine:
+                for r in by_incident.get(inc, ()):
+                    outcome.problem(r.source, r.line, name,
+                                    f"incident {inc} is on file with {name.replace('_', ' ')} "
+                                    f"{_show(on_file, name)} (got {_show(r.values, name)})",
+                                    CALL_OPTIONS)  # fmt: skip
+        shift_date[inc] = day
+    _derive_shift_dates(conn, kept, shift_date, outcome)
+    todo: list[_Resp] = []
+    for row in kept:
+        if (row.source, row.line) in outcome.bad:
+            continue
+        call = calls.get(row.incident)
+        found = responses.get((call[0], row.member_id)) if call else None
+        if found is None:
+            todo.append(row)
+        elif found[1]:
+            outcome.voided += 1
+        elif ds.fold(found[0]) == ds.fold(row.values.role) or row.values.role is None:
+            outcome.already += 1
+        else:
+            outcome.problem(row.source, row.line, "role",
+                            f"the member's response to incident {row.incident} is on file with "
+                            f"role {found[0]!r} (got {row.values.role!r})", CALL_OPTIONS)  # fmt: skip
+    outcome.refuse("call", skip_invalid)
+    todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
+
+    # 3. Write: the new calls, then responses in chunks, each chunk credited.
+    adding = bool(rows) and all(r.source is None for r in rows)
+    nested = session.begin_nested() if dry_run else None
+    now = utcnow()
+    new_calls: dict[str, tuple[Any, ...]] = {}
+    for row in todo:
+        if row.incident not in calls and row.incident not in new_calls:
+            v = row.values
+            new_calls[row.incident] = (row.incident, shift_date[row.incident], v.at, v.call_type,
+                                       False, False, now, actor.member_id)  # fmt: skip
+    if new_calls:
+        writer = InsertIgnoring(
+            conn, c_t,
+            ("incident_number", "shift_date", "occurred_at", "call_type", "cancelled_en_route",
+             "medical_refusal", "created_at", "created_by"),
+            ("incident_number",),
+        )  # fmt: skip
+        outcome.created = writer.run(list(new_calls.values()))
+        calls |= _calls(conn, set(new_calls))
+    insert = InsertIgnoring(
+        conn, r_t,
+        ("call_id", "member_id", "role", "source_file", "source_line", "created_at", "created_by"),
+        ("call_id", "member_id"),
+    )  # fmt: skip
+    feed = CreditFeed(session, actor, today=today)
+    for part in chunks(todo, CHUNK_ROWS):
+        last = _new_since(conn, r_t)
+        added = insert.run([
+            (calls[r.incident][0], r.member_id, r.values.role, r.source, r.line, now, actor.member_id)
+            for r in part
+        ])  # fmt: skip
+        outcome.added += added
+        outcome.already += len(part) - added
+        new = conn.execute(
+            sa.select(r_t.c.id, r_t.c.member_id, c_t.c.incident_number, c_t.c.shift_date,
+                      c_t.c.call_type)
+            .select_from(r_t.join(c_t, c_t.c.id == r_t.c.call_id))
+            .where(r_t.c.id > last).order_by(r_t.c.id)
+        ).all()  # fmt: skip
+        if adding:
+            outcome.ids += [r[0] for r in new]
+        feed.add([
+            Fact("call", str(rid), mid, on, call_type=call_type,
+                 note=f"call {inc}" + (f" ({call_type})" if call_type else "") + f", shift {on}")
+            for rid, mid, inc, on, call_type in new
+        ])  # fmt: skip
+    outcome.feed = feed.close()
+    audit_import(session, actor, "call.add" if adding else "call.import", "call_response", outcome)
+    if nested is not None:
+        nested.rollback()
+    else:
+        outcome.written = True
+
+
+def _calls(conn: sa.Connection, incidents: set[str]) -> dict[str, tuple[int, date, datetime | None, str | None]]:
+    """Calls on file by incident number: (id, shift date, instant, call type)."""
+    c_t = Call.__table__  # type: ignore[attr-defined]
+    out: dict[str, tuple[int, date, datetime | None, str | None]] = {}
+    for part in chunks(sorted(incidents)):
+        for cid, inc, day, at, call_type in conn.execute(
+            sa.select(c_t.c.id, c_t.c.incident_number, c_t.c.shift_date, c_t.c.occurred_at,
+                      c_t.c.call_type).where(c_t.c.incident_number.in_(part))
+        ):  # fmt: skip
+            out[inc] = (cid, day, _aware(at) if at is not None else None, call_type)
+    return out
+
+
+def _derive_shift_dates(
+    conn: sa.Connection, rows: list[_Resp], shift_date: dict[str, date], outcome: ImportOutcome
+) -> None:
+    """An incident no row dates: the shift its responders attended at the call's time."""
+    missing = [r for r in rows if r.incident not in shift_date and (r.source, r.line) not in outcome.bad]
+    if not missing:
+        return
+    a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
+    s_t = Shift.__table__  # type: ignore[attr-defined]
+    low = min(r.values.at for r in missing)
+    high = max(r.values.at for r in missing)
+    attended: dict[int, list[tuple[date, datetime, datetime]]] = {}
+    for part in chunks(sorted({r.member_id for r in missing})):
+        for mid, day, t_in, t_out in conn.execute(
+            sa.select(a_t.c.member_id, s_t.c.shift_date, a_t.c.checked_in_at, a_t.c.checked_out_at)
+            .select_from(a_t.join(s_t, s_t.c.id == a_t.c.shift_id))
+            .where(a_t.c.member_id.in_(part), a_t.c.voided_at.is_(None),
+                   a_t.c.checked_in_at <= high, a_t.c.checked_out_at >= low)
+        ):  # fmt: skip
+            attended.setdefault(mid, []).append((day, _aware(t_in), _aware(t_out)))
+    found: dict[str, set[date]] = {}
+    for r in missing:
+        found.setdefault(r.incident, set()).update(
+            ds.shift_dates_covering(r.values.at, attended.get(r.member_id, ()))
+        )
+    for r in missing:
+        dates = found[r.incident]
+        if len(dates) == 1:
+            shift_date[r.incident] = next(iter(dates))
+            continue
+        why = (
+            f"is needed: no shift attendance of the member covers {ds.shown(r.values.at)}"
+            if not dates
+            else f"is needed: the responders' shifts at that time are on {', '.join(map(str, sorted(dates)))}"
+        )
+        outcome.problem(r.source, r.line, "shift_date", why + "; give the shift date it was worked on",
+                        CALL_OPTIONS)  # fmt: skip
+
+
+__all__ = [
+    "CALL_FIELDS", "SHIFT_FIELDS", "ImportOutcome", "add_attendance", "add_call", "each_row",
+    "import_calls", "import_shifts", "incident_key", "read_rows",
+]  # fmt: skip

@@ -1,0 +1,220 @@
+"""Certifications end to end: valid through the expiry day, the latest expiry decides in any
+order, codes match exactly (BLS never satisfies ACLS), idempotent imports that credit once,
+bad rows named with file, line and field, voids, permissions."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from trainctl.queries.certifications import standing
+
+
+def _csv(tmp_path: Path, name: str, text: str, *, bom: bool = False) -> Path:
+    path = tmp_path / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode())
+    return path
+
+
+def _acls(cli, enrollment: int = 1) -> float:
+    rows = cli("--format", "json", "enroll", "show", str(enrollment)).json["requirements"]
+    return {r["requirement"]: r["percentage"] for r in rows}["ACLS"]
+
+
+def _cards(cli, *args: str, local: tuple[str, ...] = ()) -> list[tuple[str, str | None, str]]:
+    rows = cli(*args, "--format", "json", "cert", "list", *local).json
+    return [(c["credential_code"], c["expires_on"], c["status"]) for c in rows]
+
+
+@pytest.fixture
+def medics(cli):
+    """An officer; Ann (badge 0042) and Bo enrolled on 2026-01-01 in a program requiring ACLS."""
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042")
+    cli("member", "add", "Bo Diaz", "--email", "bo@fd.org")
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--credential", "ACLS")
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "1", "ACLS")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Medic", "--members", "ann@fd.org,bo@fd.org")
+    return cli
+
+
+def _card(i, expires, issued=date(2024, 1, 1), member=1, code="ACLS", void=None):
+    return SimpleNamespace(id=i, member_id=member, credential_code=code, issued_on=issued,
+                           expires_on=expires, voided_at=void)  # fmt: skip
+
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.mark.parametrize(
+    ("cards", "expected"),
+    [
+        ([_card(1, date(2026, 6, 1))], {1: ("valid", True)}),  # expires today: still valid
+        ([_card(1, date(2026, 5, 31))], {1: ("expired", True)}),
+        ([_card(1, None)], {1: ("valid", True)}),
+        # the latest expiry decides, whatever order (id) the cards came in
+        ([_card(1, date(2028, 1, 1), date(2026, 1, 1)), _card(2, date(2026, 1, 1), date(2024, 1, 1))],
+         {1: ("valid", True), 2: ("superseded", False)}),
+        ([_card(1, date(2026, 1, 1), date(2024, 1, 1)), _card(2, date(2028, 1, 1), date(2026, 1, 1))],
+         {1: ("superseded", False), 2: ("valid", True)}),
+        ([_card(1, date(2028, 1, 1)), _card(2, None)], {1: ("superseded", False), 2: ("valid", True)}),
+        # codes are separate credentials; case and spaces aside they are one
+        ([_card(1, date(2020, 1, 1), code="BLS"), _card(2, date(2028, 1, 1), code="ACLS")],
+         {1: ("expired", True), 2: ("valid", True)}),
+        ([_card(1, date(2020, 1, 1), code="acls"), _card(2, date(2028, 1, 1), code=" ACLS ")],
+         {1: ("superseded", False), 2: ("valid", True)}),
+        ([_card(1, date(2028, 1, 1), issued=date(2026, 7, 1))], {1: ("not yet issued", False)}),
+        ([_card(1, date(2028, 1, 1), void=object()), _card(2, date(2026, 5, 1))],
+         {1: ("void", False), 2: ("expired", True)}),
+    ],
+)  # fmt: skip
+def test_which_card_decides(cards, expected):
+    assert standing(cards, TODAY) == expected
+
+
+def test_a_card_expiring_today_is_valid_and_credits(medics):
+    medics("--as-of", "2026-06-30", "cert", "add", "ann@fd.org", "acls", "--number", "A-1",
+           "--issued", "2024-06-30", "--expires", "2026-06-30")  # fmt: skip
+    assert _acls(medics) == 100
+    assert _cards(medics, "--as-of", "2026-06-30") == [("ACLS", "2026-06-30", "valid")]
+    assert _cards(medics, "--as-of", "2026-07-01") == [("ACLS", "2026-06-30", "expired")]
+    # entered the day after it expired: it credits nothing
+    medics("--as-of", "2026-07-01", "cert", "add", "bo@fd.org", "ACLS", "--issued", "2024-06-30",
+           "--expires", "2026-06-30")  # fmt: skip
+    assert _acls(medics, 2) == 0
+
+
+def test_bls_never_satisfies_acls(medics):
+    r = medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01",
+               "--expires", "2028-01-01")  # fmt: skip
+    assert "Credited" not in r.stderr and _acls(medics) == 0
+    medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", " acls ", "--issued", "2026-01-01")
+    assert _acls(medics) == 100
+    assert _cards(medics, "--as-of", "2026-06-01", local=("--code", "acls")) == [("ACLS", None, "valid")]
+
+
+@pytest.mark.parametrize("order", [("new", "old"), ("old", "new")])
+def test_the_latest_expiry_decides_in_any_order(medics, order):
+    cards = {
+        "new": ("--issued", "2026-05-01", "--expires", "2028-05-31"),
+        "old": ("--issued", "2024-05-01", "--expires", "2026-05-31"),
+    }
+    for which in order:
+        medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACLS", *cards[which])
+    assert _cards(medics, "--as-of", "2026-06-01") == [
+        ("ACLS", "2028-05-31", "valid"), ("ACLS", "2026-05-31", "superseded"),
+    ]  # fmt: skip
+    assert _acls(medics) == 100
+    soon = medics("--as-of", "2026-06-01", "--format", "json", "cert", "list", "--expiring-within", "700").json
+    assert soon == []  # the deciding card expires in 730 days
+    soon = medics("--as-of", "2028-05-01", "--format", "json", "cert", "list", "--expiring-within", "30").json
+    assert [(c["expires_on"], c["days_left"]) for c in soon] == [("2028-05-31", 30)]
+
+
+SHEET = (
+    "Name;E-mail;Badge #;Credential;Card #;Issued;Expires;;\n"
+    "Ann Lee;ANN@fd.org;;ACLS;A-1;2026-01-15;2028-01-31;;\n"
+    "Bo Diaz;bo@fd.org;;BLS;B-7;2025-02-01;;;\n"
+    "Ann Lee;;42;BLS;B-8;2025-02-01;2027-02-28;;\n"
+)
+
+
+def test_import_is_idempotent_and_credits_once(medics, tmp_path, snapshot):
+    sheet = _csv(tmp_path, "cards.csv", SHEET, bom=True)
+    empty = snapshot()
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet, "--dry-run")
+    assert "3 rows read, 3 would add" in r.stderr and "Dry run: nothing was written" in r.stderr
+    assert snapshot() == empty
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "3 rows read, 3 added" in r.stderr and "Credited 1 progress row(s) for 1 member(s)" in r.stderr
+    assert _acls(medics) == 100 and _acls(medics, 2) == 0
+    before = snapshot()
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "3 rows read, 0 added, 3 already recorded" in r.stderr and "Credited" not in r.stderr
+    assert snapshot() == before
+    # the same card with another expiry is refused, naming the field; nothing is written
+    changed = _csv(tmp_path, "changed.csv", SHEET.replace("2028-01-31", "2028-02-29"))
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", changed, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "changed.csv, line 2, field expires: the ACLS card issued 2026-01-15 is on file (card 1) with 2028-01-31" in r.stderr
+
+
+def test_bad_card_rows_are_named_and_nothing_is_written(medics, tmp_path, snapshot):
+    sheet = _csv(tmp_path, "bad.csv", (
+        "email,credential,number,issued,expires\n"
+        "ann@fd.org,PALS,P-1,2026-01-01,2028-01-01\n"
+        "nobody@fd.org,ACLS,,2026-01-01,\n"
+        "ann@fd.org,,,2026-01-01,\n"
+        "ann@fd.org,ACLS,,2026-02-29,\n"
+        "ann@fd.org,ACLS,,2026-03-01,2026-02-01\n"
+        "ann@fd.org,ACLS,,2027-01-01,\n"
+        "ann@fd.org,AC\x1bLS,,2026-01-01,\n"
+        "ann@fd.org,ACLS,,2026-01-01,9999-12-31\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    for expected in (
+        "bad.csv, line 3, field email: no member has the e-mail 'nobody@fd.org'",
+        "bad.csv, line 4, field credential: is required",
+        "bad.csv, line 5, field issued: is not a date: 2026 is not a leap year",
+        "bad.csv, line 6, field expires: 2026-02-01 is before the card was issued (2026-03-01)",
+        "bad.csv, line 7, field issued: 2027-01-01 is after today (2026-06-01)",
+        "bad.csv, line 8, field credential: contains a control character",
+        "bad.csv, line 9, field expires: year 9999 is out of range",
+    ):
+        assert expected in r.stderr, (expected, r.stderr)
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "8 rows read, 1 added" in r.stderr and "7 rejected" in r.stderr
+    assert _cards(medics, "--as-of", "2026-06-01") == [("PALS", "2028-01-01", "valid")]
+
+
+def test_a_void_takes_the_credit_back_and_an_import_does_not_bring_it_back(medics, tmp_path):
+    sheet = _csv(tmp_path, "cards.csv", SHEET)
+    medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    r = medics("--as-of", "2026-06-01", "cert", "void", "1", "--reason", "wrong member")
+    assert "reversed 1 credit(s)" in r.stderr and _acls(medics) == 0
+    assert "already void" in medics("cert", "void", "1", "--reason", "again").stderr
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "1 match void rows (not brought back)" in r.stderr and _acls(medics) == 0
+    shown = medics("--as-of", "2026-06-01", "--format", "json", "cert", "list", "--include-void").json
+    assert [(c["id"], c["status"], c["void_reason"]) for c in shown if c["id"] == 1] == [(1, "void", "wrong member")]
+    # the corrected card is added
+    medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-01-15",
+           "--expires", "2028-01-30")  # fmt: skip
+    assert _acls(medics) == 100
+
+
+def test_feb_29_and_year_end_expiry(medics):
+    medics("--as-of", "2028-03-01", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2028-02-29",
+           "--expires", "2030-02-28")  # fmt: skip
+    medics("--as-of", "2026-06-01", "cert", "add", "bo@fd.org", "PALS", "--issued", "2024-12-31",
+           "--expires", "2026-12-31")  # fmt: skip
+    assert _cards(medics, "--as-of", "2026-12-31", local=("--member", "bo@fd.org")) == [("PALS", "2026-12-31", "valid")]
+    assert _cards(medics, "--as-of", "2027-01-01", local=("--member", "bo@fd.org")) == [("PALS", "2026-12-31", "expired")]
+    assert _cards(medics, "--as-of", "2028-03-01", local=("--member", "ann@fd.org")) == [("ACLS", "2030-02-28", "valid")]
+
+
+def test_single_add_problems_name_the_option(medics, snapshot):
+    before = snapshot()
+    r = medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-02-30", ok=False)
+    assert r.exit_code == 65 and "--issued: is not a date: February 2026 has 28 days" in r.stderr
+    r = medics("--as-of", "2026-06-01", "cert", "add", "nobody@fd.org", "ACLS", "--issued", "2026-01-01", ok=False)
+    assert r.exit_code == 1 and "No member 'nobody@fd.org'" in r.stderr
+    assert snapshot() == before
+
+
+def test_permissions(medics, snapshot):
+    medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-01-01")
+    medics("--as-of", "2026-06-01", "cert", "add", "bo@fd.org", "BLS", "--issued", "2026-01-01")
+    before = snapshot()
+    r = medics("--as", "bo@fd.org", "cert", "add", "bo@fd.org", "ACLS", "--issued", "2026-01-01", ok=False)
+    assert r.exit_code == 77 and snapshot() == before
+    assert _cards(medics, "--as", "bo@fd.org") == [("BLS", None, "valid")]
+    assert medics("--as", "bo@fd.org", "cert", "list", "--member", "ann@fd.org", ok=False).exit_code == 77
+    assert len(_cards(medics, "--as", "olive@fd.org")) == 2

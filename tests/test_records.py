@@ -1,0 +1,256 @@
+"""Training records end to end through the CLI: a crew drill in one command credits the
+crew's matching requirements; sheets as people deliver them; idempotent imports; voids;
+permissions; dates at the edges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+AS_OF = ("--as-of", "2026-12-31")
+
+
+def _sheet(tmp_path: Path, name: str, text: str, *, bom: bool = False, crlf: bool = False) -> Path:
+    body = text.replace("\n", "\r\n") if crlf else text
+    path = tmp_path / name
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + body.encode())
+    return path
+
+
+@pytest.fixture
+def crew(cli):
+    """An officer, 20 firefighters (badges 0001-0020) and an inactive member, enrolled on
+    2026-01-01 in a program whose 'Drill hours' counts drills and whose 'EMS hours' does not."""
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+    for i in range(1, 21):
+        cli("member", "add", f"Fire Fighter {i:02d}", "--email", f"ff{i:02d}@fd.org",
+            "--badge", f"{i:04d}", "--position", "firefighter")  # fmt: skip
+    cli("member", "add", "Cy Retired", "--email", "cy@fd.org", "--badge", "0099", "--status", "inactive")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4",
+        "--counts-type", "drill")  # fmt: skip
+    cli("requirement", "add", "--name", "EMS hours", "--type", "hours", "--hours", "4",
+        "--counts-category", "ems")  # fmt: skip
+    cli("program", "create", "Company training")
+    cli("program", "requirement", "add", "1", "Drill hours")
+    cli("program", "requirement", "add", "1", "EMS hours")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Company training",
+        "--members", ",".join(f"ff{i:02d}@fd.org" for i in range(1, 21)))  # fmt: skip
+    return cli
+
+
+def _drill_progress(cli, enrollment: int) -> tuple[float, float]:
+    rows = cli("--format", "json", "enroll", "show", str(enrollment)).json["requirements"]
+    by = {r["requirement"]: r["value"] for r in rows}
+    return by["Drill hours"], by["EMS hours"]
+
+
+def test_a_crew_drill_in_one_command_credits_once_and_a_void_takes_it_back(crew, tmp_path):
+    r = crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Ladder drill",
+             "--type", "drill", "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    assert "Recorded 20 record(s)" in r.stderr and "Credited 20 progress row(s) for 20 member(s)" in r.stderr
+    assert all(_drill_progress(crew, e) == (2, 0) for e in (1, 10, 20))
+
+    # the same drill again, and the same sheet imported: nothing twice
+    r = crew(*AS_OF, "record", "add", "--members", "ff01@fd.org,0002", "--course", "ladder  DRILL",
+             "--type", "drill", "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    assert "2 already recorded" in r.stderr and "Credited" not in r.stderr
+    sheet = _sheet(tmp_path, "drill.csv", "email,course,date,hours,type\n"
+                   + "".join(f"ff{i:02d}@fd.org,Ladder drill,2026-03-04,2,drill\n" for i in range(1, 21)))  # fmt: skip
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    assert "20 rows read, 0 added, 20 already recorded" in r.stderr
+    assert _drill_progress(crew, 1) == (2, 0)
+
+    # void takes the credit back; the record is kept
+    crew(*AS_OF, "record", "void", "1", "--reason", "logged for the wrong crew")
+    assert _drill_progress(crew, 1) == (0, 0)
+    shown = crew("--format", "json", "record", "show", "1").json
+    assert shown["void_reason"] == "logged for the wrong crew"
+    assert [c["amount"] for c in shown["credits"]] == [2, -2]
+    assert "already void" in crew("record", "void", "1", "--reason", "again").stderr
+
+    # progress log shows the credit and its reversal; the repeat added nothing
+    progress_id = crew("--format", "json", "enroll", "show", "1").json["requirements"][0]["progress_id"]
+    log = crew("--format", "json", "progress", "log", str(progress_id)).json
+    assert [(c["source"], c["source_id"], c["amount"]) for c in log] == [
+        ("training_record", "1", 2), ("training_record", "1:void", -2),
+    ]  # fmt: skip
+    # a sheet naming the void record does not bring it back
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    assert "1 match void records" in r.stderr and _drill_progress(crew, 1) == (0, 0)
+
+
+def test_a_messy_sign_in_sheet_imports_exactly_the_right_rows(crew, tmp_path, snapshot):
+    text = (
+        "Name;E-mail;Badge #;Course;Date;Hours;Self-Paced;;\n"
+        "Fire Fighter 01;FF01@FD.Org ;;Ladder drill;2026-03-04;2;no;;\n"
+        "Fire Fighter 02;;2;Ladder drill;2026-03-04;1,5;;;\n"
+        " Fire Fighter 03 ; ;  0003 ;  Ladder drill ; 2026-03-04 ; 2.5 ;;;\n"
+        "\n"
+        "Cy Retired;cy@fd.org;;Ladder drill;2026-03-04;2;;;\n"
+    )
+    sheet = _sheet(tmp_path, "sign-in.csv", text, bom=True, crlf=True)
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), "--topic", "ladders", ok=False)
+    assert r.exit_code == 65 and snapshot() == before  # nothing written without --skip-invalid
+    assert "sign-in.csv, line 6, field email: Cy Retired (cy@fd.org) is inactive" in r.stderr
+
+    r = crew(*AS_OF, "record", "import", str(sheet), "--topic", "ladders", "--skip-invalid", ok=False)
+    assert r.exit_code == 65
+    assert "4 rows read, 3 added" in r.stderr and "1 rejected" in r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("Hint:")
+    rows = crew("--format", "json", "record", "list").json
+    assert sorted((x["email"], x["hours"], x["topic"], x["source_line"]) for x in rows) == [
+        ("ff01@fd.org", 2, "ladders", 2), ("ff02@fd.org", 1.5, "ladders", 3),
+        ("ff03@fd.org", 2.5, "ladders", 4),
+    ]  # fmt: skip
+
+
+def test_sheet_problems_are_named_with_file_line_and_field(crew, tmp_path, snapshot):
+    a = _sheet(tmp_path, "a.csv", "email,course,date,hours\nff01@fd.org,Drill,2026-03-04,2\n")
+    b = _sheet(tmp_path, "b.csv", (
+        "badge\tcourse\tdate\thours\n"
+        "0404\tDrill\t2026-03-04\t2\n"
+        "0005\tDrill\t2025-02-29\t2\n"
+        "0006\tDrill\t2026-03-04\t-1\n"
+        "0007\t\t2026-03-04\t2\n"
+        "0008\tDrill\t2027-01-02\t2\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(a), str(b), ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    for text in (
+        "b.csv, line 2, field badge: no member has the badge '0404'",
+        "b.csv, line 3, field date: is not a date: 2025 is not a leap year",
+        "b.csv, line 4, field hours: must be 0 or more hours (got '-1')",
+        "b.csv, line 5, field course: is required",
+        "b.csv, line 6, field date: 2027-01-02 is after today",
+    ):
+        assert text in r.stderr, r.stderr
+    r = crew(*AS_OF, "record", "import", str(_sheet(tmp_path, "c.csv", "who,course,date\nx,y,z\n")), ok=False)
+    assert r.exit_code == 65 and "unknown column(s): 'who'" in r.stderr
+    r = crew(*AS_OF, "record", "import", str(_sheet(tmp_path, "d.csv", "Signature,course,date\nx,y,2026-01-01\n")),
+             ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "no column names the member" in r.stderr
+
+
+def test_badges_without_leading_zeros_unless_ambiguous(cli, tmp_path):
+    cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "042")
+    cli("member", "add", "Bo", "--email", "bo@fd.org", "--badge", "0042")
+    cli("member", "add", "Cy", "--email", "cy@fd.org", "--badge", "0007")
+    sheet = _sheet(tmp_path, "s.csv", "badge,course,date,hours\n7,Drill,2026-03-04,1\n42,Drill,2026-03-04,1\n"
+                   "0042,Drill,2026-03-05,1\n")  # fmt: skip
+    r = cli(*AS_OF, "record", "import", str(sheet), "--skip-invalid", ok=False)
+    assert "line 3, field badge: badge '42' matches badges 0042, 042" in r.stderr
+    assert sorted(x["email"] for x in cli("--format", "json", "record", "list").json) == ["bo@fd.org", "cy@fd.org"]
+
+
+@pytest.mark.parametrize("day", ["2024-02-29", "2025-12-31", "2026-01-01"])
+def test_leap_days_and_year_ends(crew, day):
+    crew("--as-of", "2027-01-01", "record", "add", "0001", "--course", "Night drill", "--type", "drill",
+         "--date", day, "--hours", "1")  # fmt: skip
+    rows = crew("--format", "json", "record", "list", "--from", day, "--to", day).json
+    assert [r["completion_date"] for r in rows] == [day]
+    # only a record on/after the enrollment (2026-01-01) credits it
+    assert _drill_progress(crew, 1)[0] == (1 if day >= "2026-01-01" else 0)
+
+
+def test_course_expiry_and_defaults_fill_the_record(cli):
+    cli("member", "add", "Ann", "--email", "ann@fd.org")
+    cli("course", "add", "--name", "CPR for providers", "--code", "CPR", "--hours", "4",
+        "--expiration-months", "24", "--type", "class", "--topic", "ems", "--self-paced")  # fmt: skip
+    cli("--as-of", "2026-12-31", "record", "add", "ann@fd.org", "--course", "cpr", "--date", "2024-02-29")
+    rec = cli("--format", "json", "record", "list").json[0]
+    assert (rec["course_code"], rec["hours"], rec["expiration_date"], rec["training_type"],
+            rec["category"], rec["self_paced"]) == ("CPR", 4, "2026-02-28", "class", "ems", True)  # fmt: skip
+
+
+def test_permissions_and_what_a_member_sees(crew, snapshot):
+    crew(*AS_OF, "record", "add", "0001", "--course", "Drill", "--type", "drill", "--date", "2026-03-04", "--hours", "1")
+    crew(*AS_OF, "record", "add", "0002", "--course", "Drill", "--type", "drill", "--date", "2026-03-04", "--hours", "1")
+    before = snapshot()
+    r = crew("--as", "ff01@fd.org", *AS_OF, "record", "add", "0001", "--course", "Drill", "--date",
+             "2026-03-05", "--hours", "9", ok=False)  # fmt: skip
+    assert r.exit_code == 77 and "training.manage" in r.stderr and snapshot() == before
+    r = crew("--as", "ff01@fd.org", "record", "void", "2", "--reason", "x", ok=False)
+    assert r.exit_code == 77 and snapshot() == before
+    mine = crew("--as", "ff01@fd.org", "--format", "json", "record", "list").json
+    assert [m["email"] for m in mine] == ["ff01@fd.org"]
+    assert crew("--as", "ff01@fd.org", "record", "list", "--member", "ff02@fd.org", ok=False).exit_code == 77
+    assert crew("--as", "ff01@fd.org", "record", "show", "2", ok=False).exit_code == 77
+    assert crew("--as", "olive@fd.org", "--format", "json", "record", "show", "2").json["id"] == 2
+    r = crew("--as", "olive@fd.org", *AS_OF, "record", "add", "0001", "--course", "Drill", "--date",
+             "2026-03-05", "--hours", "1")  # fmt: skip
+    assert "Recorded 1" in r.stderr
+
+
+def test_refusals_write_nothing(crew, snapshot):
+    before = snapshot()
+    for args, code, text in [
+        (["record", "add", "--members", "0001,nobody@fd.org", "--course", "Drill"], 65, "--members nobody@fd.org"),
+        (["record", "add", "cy@fd.org", "--course", "Drill", "--hours", "1"], 65, "inactive"),
+        (["record", "add", "0001", "--course", "Drill"], 65, "--hours: is required"),
+        (["record", "add", "0001", "--course", "Drill", "--hours", "1", "--status", "done-ish"], 65, "--status"),
+        (["record", "add", "0001", "--course", "code:NOPE", "--hours", "1"], 65, "no course has the code 'NOPE'"),
+        (["record", "add", "0001", "--course", "id:77", "--hours", "1"], 65, "no course has the id 77"),
+        (["record", "void", "99", "--reason", "x"], 1, "No training record '99'"),
+        (["record", "void", "1", "--reason", " "], 2, "needs a reason"),
+    ]:
+        r = crew(*AS_OF, *args, ok=False)
+        assert r.exit_code == code, (args, r)
+        assert text in r.stderr and "Error:" in r.stderr, (args, r)
+        assert snapshot() == before, args
+
+
+def test_dry_runs_write_nothing(crew, tmp_path, snapshot):
+    sheet = _sheet(tmp_path, "s.csv", "email,course,date,hours,type\nff01@fd.org,Drill,2026-03-04,2,drill\n")
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), "--dry-run")
+    assert "1 would add" in r.stderr and "Credited 1 progress row(s)" in r.stderr
+    r = crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Drill", "--hours", "1",
+             "--dry-run")  # fmt: skip
+    assert "Would record 20" in r.stderr
+    assert snapshot() == before
+
+
+def test_course_catalog(cli, tmp_path, snapshot):
+    courses = _sheet(tmp_path, "courses.csv", (
+        "Course Code;Course Name;Type;Topic;Credit Hours;Prerequisites;Expiration (months);Self-Paced;\n"
+        "FF1;Firefighter I;class;structural_firefighting;120;;;no;\n"
+        "FF2;Firefighter II;class;structural_firefighting;80;FF1;;no;\n"
+        "CPR;CPR for providers;class;ems;4;;24;yes;\n"
+    ), bom=True)  # fmt: skip
+    r = cli("course", "import", "--csv", str(courses))
+    assert "3 added, 0 updated, 0 unchanged" in r.stderr
+    assert "0 added, 0 updated, 3 unchanged" in cli("course", "import", "--csv", str(courses)).stderr
+    shown = cli("--format", "json", "course", "show", "ff2").json
+    assert shown["prerequisites"] == [1] and shown["credit_hours"] == 80
+    assert [c["code"] for c in cli("--format", "json", "course", "list", "--topic", "EMS").json] == ["CPR"]
+    cli("course", "edit", "CPR", "--hours", "4.5", "--clear", "expiration_months")
+    assert cli("--format", "json", "course", "show", "CPR").json["expiration_months"] is None
+    before = snapshot()
+    for args, code in [
+        (["course", "edit", "FF1", "--prerequisite", "FF2"], 1),  # a loop
+        (["course", "add", "--name", "Dup", "--code", "cpr"], 65),
+        (["course", "add", "--name", "X", "--hours", "1e300"], 65),
+        (["course", "add", "--name", "X", "--expiration-months", "99999999999999999999"], 65),
+        (["course", "show", "nope"], 1),
+    ]:
+        assert cli(*args, ok=False).exit_code == code, args
+    assert snapshot() == before
+
+
+def test_year_of_records_credit_set_based(crew, tmp_path):
+    """Several sheets at once, each row credited once; a second import changes nothing."""
+    lines = ["email;course;date;hours;type"]
+    for month in range(1, 13):
+        for i in range(1, 21):
+            lines.append(f"ff{i:02d}@fd.org;Drill {month};2026-{month:02d}-15;0.5;drill")
+    a = _sheet(tmp_path, "h1.csv", "\n".join(lines[:121]) + "\n")
+    b = _sheet(tmp_path, "h2.csv", "\n".join([lines[0], *lines[121:]]) + "\n")
+    r = crew(*AS_OF, "record", "import", str(a), str(b))
+    assert "240 rows read, 240 added" in r.stderr and "Credited 240 progress row(s)" in r.stderr
+    assert _drill_progress(crew, 7) == (6, 0)
+    r = crew(*AS_OF, "record", "import", str(b), str(a))
+    assert "240 already recorded" in r.stderr and "Credited" not in r.stderr

@@ -1,0 +1,178 @@
+"""domain/sheet.py and domain/records.py: headers, cells and rows as people write them
+(pure, table-driven)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from trainctl.domain import records as dr
+from trainctl.domain import sheet
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("E-mail", "email"), ("EMAIL", "email"), (" e_mail ", "email"), ("Email Address", "email"),
+        ("Badge #", "badge"), ("badge no.", "badge"), ("Badge Number", "badge"),
+        ("Self-Paced", "self_paced"), ("self paced", "self_paced"), ("Hours", "hours"),
+        ("HRS", "hours"), ("Date Completed", "date"), ("Course Name", "course"),
+        ("Course No.", "course_code"), ("Training Type", "training_type"), ("\ufeffName", "name"),
+    ],
+)  # fmt: skip
+def test_headers_match_without_case_spaces_or_punctuation(header, field):
+    h, problems = sheet.match_header([header], dr.SHEET_FIELDS)
+    assert problems == [] and h.columns == {0: field}
+
+
+def test_no_two_fields_share_a_header():
+    seen: dict[str, str] = {}
+    for f in dr.SHEET_FIELDS:
+        for key in f.header_keys():
+            assert seen.setdefault(key, f.name) == f.name, key
+    assert not {sheet.header_key(n) for n in dr.SHEET_IGNORED} & set(seen)
+
+
+def test_header_problems_and_what_is_ignored():
+    h, problems = sheet.match_header(
+        ["Email", "Who", "", "  ", "Signature", "E-Mail"], dr.SHEET_FIELDS, ignored=dr.SHEET_IGNORED
+    )
+    assert problems == [
+        "unknown column(s): 'Who'",
+        "column(s) given twice: 'Email' and 'E-Mail' both mean email",
+    ]
+    h, problems = sheet.match_header(["Email", "Who"], dr.SHEET_FIELDS, ignore_unknown=True)
+    assert problems == [] and h.columns == {0: "email"} and h.ignored == ["Who"]
+
+
+def _lines(data: bytes) -> list[tuple[int, list[str]]]:
+    return [(ln.number, ln.cells) for ln in sheet.read_sheet(io.BytesIO(data), "s.csv")]
+
+
+def test_reading_bom_delimiters_crlf_blank_lines_and_quoted_newlines():
+    data = b'\xef\xbb\xbf\r\nname;hours\r\n"Ann\r\nLee";1,5\r\n\r\n;;\r\nBo;2\r\n'
+    assert _lines(data) == [(2, ["name", "hours"]), (3, ["Ann\r\nLee", "1,5"]), (7, ["Bo", "2"])]
+    assert _lines(b"a\tb\n1\t2\n") == [(1, ["a", "b"]), (2, ["1", "2"])]
+
+
+@pytest.mark.parametrize(
+    ("data", "text"),
+    [
+        (b"", "is empty"),
+        (b"a,b\n\xff,1\n", "line 2: the file is not UTF-8 (byte 0xff)"),
+        (b"a,b\n" + b"x" * (sheet.FIELD_LIMIT + 1) + b",1\n", "line 2: a value longer than"),
+    ],
+)
+def test_unreadable_files_name_the_line(data, text):
+    with pytest.raises(sheet.SheetError) as exc:
+        _lines(data)
+    assert text in exc.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2", 2.0), ("1.5", 1.5), ("1,5", 1.5), (" .5 ", 0.5), ("2 h", 2.0), ("2hrs", 2.0), ("0", 0.0)],
+)
+def test_hours(text, value):
+    assert sheet.parse_hours(text, 24) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("inf", "not a number"), ("nan", "not a number"), ("1e300", "not a number"),
+        ("-1", "0 or more"), ("25", "not a plausible"), ("1.5.2", "not a number"), ("", "not a number"),
+    ],
+)  # fmt: skip
+def test_bad_hours(text, why):
+    with pytest.raises(ValueError, match=why):
+        sheet.parse_hours(text, 24)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2024-02-29", date(2024, 2, 29)), ("2025-12-31", date(2025, 12, 31)),
+        ("2026-01-01 00:00:00", date(2026, 1, 1)), ("3/4/2026", date(2026, 3, 4)),
+        ("12/31/2025", date(2025, 12, 31)),
+    ],
+)  # fmt: skip
+def test_dates(text, value):
+    assert sheet.parse_date(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2025-02-29", "2025 is not a leap year"), ("2026-04-31", "April 2026 has 30 days"),
+        ("2026-13-01", "no month 13"), ("9999-12-31", "out of range"), ("0000-01-01", "out of range"),
+        ("31.12.2025", "not a date"), ("2026-01-01 13:45", "not a date"),
+    ],
+)  # fmt: skip
+def test_bad_dates(text, why):
+    with pytest.raises(ValueError, match=why):
+        sheet.parse_date(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("A\x00B", "control character"), ("\x1b[31m", "control character"), ("\u200b\u200b", "blank"),
+     ("A" * 501, "at most 500"), ("Ann \u202eeeL", "text-direction")],
+)  # fmt: skip
+def test_text_that_is_not_a_name(text, why):
+    with pytest.raises(ValueError, match=why):
+        sheet.check_text(text)
+
+
+def test_real_text_is_kept():
+    assert sheet.check_text("  Zoë  O'Brien-Ñúñez ") == "Zoë O'Brien-Ñúñez"
+    assert sheet.check_text("می\u200cخواهم") == "می\u200cخواهم"
+
+
+def test_badges_with_and_without_leading_zeros():
+    index = sheet.BadgeIndex({"0042": 1, "042": 2, "0007": 3, "F-203": 4})
+    assert index.find("0042") == (1, None)
+    assert index.find("7") == (3, None)
+    assert index.find("f-203") == (4, None)
+    assert index.find("9") == (None, None)
+    member, why = index.find("42")
+    assert member is None and "0042, 042" in why
+
+
+def test_parse_record_normalises_and_names_each_problem():
+    values, problems = dr.parse_record(
+        {"course": " Ladder  drill ", "date": "2026-03-04", "hours": "1,5", "status": "Complete",
+         "self_paced": "yes", "passed": "x"}, date(2026, 12, 31),
+    )  # fmt: skip
+    assert problems == []
+    assert (values.course, values.hours, values.status, values.self_paced, values.passed) == (
+        "Ladder drill", 1.5, "completed", True, True,
+    )  # fmt: skip
+    _, problems = dr.parse_record(
+        {"date": "2027-01-01", "hours": "x", "status": "maybe", "score": "2000", "expiration": "2026-01-01"},
+        date(2026, 12, 31),
+    )  # fmt: skip
+    assert [p[0] for p in problems] == ["course", "status", "date", "hours", "score", "expiration"]
+    _, problems = dr.parse_record(
+        {"course": "X", "date": "2026-02-01", "expiration": "2026-01-01"}, date(2026, 12, 31)
+    )
+    assert problems == [("expiration", "2026-01-01 is before the record's date 2026-02-01")]
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (date(2024, 2, 29), 12, date(2025, 2, 28)), (date(2024, 2, 29), 48, date(2028, 2, 29)),
+        (date(2025, 1, 31), 1, date(2025, 2, 28)), (date(2025, 12, 31), 1, date(2026, 1, 31)),
+        (date(2025, 12, 15), 24, date(2027, 12, 15)),
+    ],
+)  # fmt: skip
+def test_expiry_months(day, months, expected):
+    assert dr.add_months(day, months) == expected
+
+
+def test_natural_key_course_identity():
+    assert dr.course_key(12, "Whatever") == "course:12"
+    assert dr.course_key(None, "  Ladder   DRILL ") == dr.course_key(None, "ladder drill") == "name:ladder drill"

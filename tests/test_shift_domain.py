@@ -1,0 +1,158 @@
+"""Shifts and calls as people write them (pure, table-driven): instants with their UTC
+offset, durations from the instants across DST changes, Feb 29 and year ends, the shift
+date a call after midnight belongs to."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from trainctl.domain import shifts as ds
+
+EST, EDT = timezone(timedelta(hours=-5)), timezone(timedelta(hours=-4))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-03-08T07:00-05:00", datetime(2026, 3, 8, 7, 0, tzinfo=EST)),
+        ("2026-03-08 07:00-0500", datetime(2026, 3, 8, 7, 0, tzinfo=EST)),
+        (" 2026-3-8T7:05:30 -05:00 ", datetime(2026, 3, 8, 7, 5, 30, tzinfo=EST)),
+        ("2026-03-08T12:00Z", datetime(2026, 3, 8, 12, 0, tzinfo=UTC)),
+        ("2026-03-08T12:00:00.250+00:00", datetime(2026, 3, 8, 12, 0, tzinfo=UTC)),
+        ("2026-03-08T17:30+05:30", datetime(2026, 3, 8, 17, 30, tzinfo=timezone(timedelta(hours=5, minutes=30)))),
+        ("2028-02-29T07:00-05:00", datetime(2028, 2, 29, 7, 0, tzinfo=EST)),
+        ("2026-12-31T23:59+14:00", datetime(2026, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=14)))),
+    ],
+)
+def test_instants_keep_their_offset(text, expected):
+    got = ds.parse_instant(text)
+    assert got == expected and got.astimezone(UTC) == expected.astimezone(UTC)
+    assert got.utcoffset() == expected.utcoffset()  # the day as written stays the day
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2026-03-08T07:00", "no UTC offset"),
+        ("2026-03-08", "not a date-time"),
+        ("07:00-05:00", "not a date-time"),
+        ("2026-02-29T07:00-05:00", "not a leap year"),
+        ("2026-03-08T24:00-05:00", "not a time of day"),
+        ("2026-03-08T07:60-05:00", "not a time of day"),
+        ("2026-03-08T07:00+15:00", "not a real offset"),
+        ("2026-03-08T07:00+05:75", "not a real offset"),
+        ("9999-12-31T07:00-05:00", "out of range"),
+        ("1e300", "not a date-time"),
+        ("2026-03-08T07:00-05:00\x1b[31m", "not a date-time"),
+    ],
+)
+def test_instants_refused_with_the_reason(text, why):
+    with pytest.raises(ValueError, match=why):
+        ds.parse_instant(text)
+
+
+@pytest.mark.parametrize(
+    ("time_in", "time_out", "hours"),
+    [
+        ("2026-03-08T07:00-05:00", "2026-03-09T07:00-04:00", 23),  # US spring-forward
+        ("2026-11-01T07:00-04:00", "2026-11-02T07:00-05:00", 25),  # US fall-back
+        ("2026-06-01T07:00-04:00", "2026-06-02T07:00-04:00", 24),
+        ("2028-02-28T19:00-05:00", "2028-02-29T07:00-05:00", 12),  # into Feb 29
+        ("2028-02-29T07:00-05:00", "2028-03-01T07:00-05:00", 24),  # across Feb 29
+        ("2026-12-31T19:00-05:00", "2027-01-01T07:00-05:00", 12),  # across the year end
+        ("2026-03-08T07:00-05:00", "2026-03-11T07:00-04:00", 71),  # a 72-hour tour over the change
+    ],
+)
+def test_durations_come_from_the_instants(time_in, time_out, hours):
+    minutes = ds.duration_minutes(ds.parse_instant(time_in), ds.parse_instant(time_out))
+    assert minutes == hours * 60
+    assert ds.hours(minutes) == hours
+
+
+@pytest.mark.parametrize(
+    ("time_in", "time_out", "why"),
+    [
+        ("2026-03-08T07:00-05:00", "2026-03-08T06:00-05:00", "not after the time in"),
+        ("2026-03-08T07:00-05:00", "2026-03-08T07:00-05:00", "not after the time in"),
+        ("2026-03-08T07:00-05:00", "2026-03-08T07:00-04:00", "not after the time in"),  # an hour earlier
+        ("2026-03-08T07:00-05:00", "2026-03-12T07:00-05:00", "at most 72 hours"),
+    ],
+)
+def test_impossible_durations(time_in, time_out, why):
+    with pytest.raises(ValueError, match=why):
+        ds.duration_minutes(ds.parse_instant(time_in), ds.parse_instant(time_out))
+
+
+@pytest.mark.parametrize(
+    ("shift_date", "at", "problem"),
+    [
+        (date(2026, 3, 8), "2026-03-08T23:59-05:00", None),
+        (date(2026, 3, 8), "2026-03-09T00:30-04:00", None),  # after midnight: the shift before
+        (date(2026, 12, 31), "2027-01-01T00:30-05:00", None),  # after midnight, a new year
+        (date(2028, 2, 28), "2028-02-29T02:00-05:00", None),
+        (date(2028, 2, 29), "2028-03-01T00:30-05:00", None),
+        (date(2026, 3, 9), "2026-03-08T23:30-05:00", "before its shift date"),
+        (date(2026, 3, 8), "2026-03-12T00:30-04:00", "4 days after"),
+    ],
+)
+def test_a_call_belongs_to_the_shift_date_it_was_worked_on(shift_date, at, problem):
+    got = ds.call_day_problem(shift_date, ds.parse_instant(at))
+    assert (got is None) if problem is None else (problem in (got or ""))
+
+
+def test_the_shift_covering_a_call():
+    a = (date(2026, 3, 8), ds.parse_instant("2026-03-08T07:00-05:00"), ds.parse_instant("2026-03-09T07:00-04:00"))
+    b = (date(2026, 3, 9), ds.parse_instant("2026-03-09T07:00-04:00"), ds.parse_instant("2026-03-10T07:00-04:00"))
+    assert ds.shift_dates_covering(ds.parse_instant("2026-03-09T00:30-04:00"), [a, b]) == {date(2026, 3, 8)}
+    assert ds.shift_dates_covering(ds.parse_instant("2026-03-09T12:00-04:00"), [a, b]) == {date(2026, 3, 9)}
+    assert ds.shift_dates_covering(ds.parse_instant("2026-03-11T12:00-04:00"), [a, b]) == set()
+
+
+TODAY = date(2026, 12, 31)
+
+
+def _att(**kw):
+    base = {"shift_date": "2026-03-08", "station": "Station 1", "shift": "A",
+            "time_in": "2026-03-08T07:00-05:00", "time_out": "2026-03-09T07:00-04:00"}  # fmt: skip
+    return ds.parse_attendance({**base, **kw}, TODAY)
+
+
+def test_an_attendance_row_checked_whole():
+    got, problems = _att(station="  station   1 ")
+    assert problems == [] and got is not None
+    assert (got.minutes, got.station, got.key) == (23 * 60, "station 1", (date(2026, 3, 8), "station 1", "a"))
+
+
+@pytest.mark.parametrize(
+    ("changes", "fields"),
+    [
+        ({"shift_date": ""}, ["shift_date"]),
+        ({"shift_date": "2026-02-29"}, ["shift_date"]),
+        ({"shift_date": "2027-01-01", "time_in": "2027-01-01T07:00-05:00",
+          "time_out": "2027-01-01T19:00-05:00"}, ["shift_date", "time_out"]),
+        ({"time_in": "2026-03-08T07:00"}, ["time_in"]),
+        ({"time_out": "2026-03-08T06:00-05:00"}, ["time_out"]),
+        ({"time_in": "2026-05-01T07:00-04:00", "time_out": "2026-05-01T19:00-04:00"}, ["time_in"]),
+        ({"station": "St\x00ation"}, ["station"]),
+        ({"shift": "A" * 200}, ["shift"]),
+    ],
+)  # fmt: skip
+def test_attendance_problems_name_their_field(changes, fields):
+    got, problems = _att(**changes)
+    assert got is None
+    assert [f for f, _ in problems] == fields
+
+
+def test_a_call_row_checked_whole():
+    got, problems = ds.parse_call(
+        {"incident": "F26-1", "shift_date": "2026-03-08", "at": "2026-03-09T00:30-04:00", "call_type": "EMS"}, TODAY
+    )
+    assert problems == [] and got is not None and got.shift_date == date(2026, 3, 8)
+    got, problems = ds.parse_call({"incident": "F26-1", "at": "2026-03-09T00:30-04:00"}, TODAY)
+    assert problems == [] and got is not None and got.shift_date is None  # the service finds it
+    got, problems = ds.parse_call(
+        {"incident": "", "shift_date": "2026-03-10", "at": "2026-03-09T00:30-04:00"}, TODAY
+    )
+    assert [f for f, _ in problems] == ["incident", "at"]

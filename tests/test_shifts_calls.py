@@ -1,0 +1,356 @@
+"""Shifts and calls end to end through the CLI: hours from instants across DST changes,
+calls after midnight on the shift before, Feb 29 and year ends, idempotent imports that
+credit once, bad rows named with file, line and field (nothing written), permissions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+AS_OF = ("--as-of", "2026-12-31")
+
+
+def _csv(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _values(cli, enrollment: int = 1) -> dict[str, float]:
+    rows = cli("--format", "json", "enroll", "show", str(enrollment)).json["requirements"]
+    return {r["requirement"]: r["value"] for r in rows}
+
+
+def _credits(db: Path) -> int:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute("SELECT count(*) FROM progress_credit").fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def duty(cli):
+    """An officer, Ann (badge 0042) and Bo, both enrolled on 2026-01-01 in a program that
+    counts shifts, shift hours, EMS calls and every call."""
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042")
+    cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--badge", "7")
+    cli("requirement", "add", "--name", "Shifts", "--type", "shifts", "--shifts", "10")
+    cli("requirement", "add", "--name", "Shift hours", "--type", "hours", "--hours", "500", "--counts-attendance")
+    cli("requirement", "add", "--name", "EMS calls", "--type", "calls", "--calls", "10", "--counts-call-type", "EMS")
+    cli("requirement", "add", "--name", "All calls", "--type", "calls", "--calls", "10")
+    cli("program", "create", "Duty")
+    for name in ("Shifts", "Shift hours", "EMS calls", "All calls"):
+        cli("program", "requirement", "add", "1", name)
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Duty", "--members", "ann@fd.org,bo@fd.org")
+    return cli
+
+
+DST_SHEET = (
+    "E-mail,Shift Date,Station,Shift,Time In,Time Out\n"
+    "ann@fd.org,2026-03-08,Station 1,A,2026-03-08T07:00-05:00,2026-03-09T07:00-04:00\n"
+    "ANN@FD.ORG,2026-11-01,Station 1,B,2026-11-01T07:00-04:00,2026-11-02T07:00-05:00\n"
+    "bo@fd.org,2026-06-01,station  1,a,2026-06-01T07:00-04:00,2026-06-02T07:00-04:00\n"
+)
+
+
+def test_dst_shifts_count_23_and_25_hours_and_a_reimport_credits_nothing(duty, tmp_path, db_path):
+    sheet = _csv(tmp_path, "shifts.csv", DST_SHEET)
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet)
+    assert "3 rows read, 3 added, 3 new shift(s)" in r.stderr and "Credited 6 progress row(s)" in r.stderr
+    rows = duty("--format", "json", "shift", "list", "--member", "ann@fd.org").json
+    assert sorted((x["shift_date"], x["hours"]) for x in rows) == [("2026-03-08", 23), ("2026-11-01", 25)]
+    assert rows[0]["time_in"] == "2026-11-01T11:00:00Z"  # stored as the UTC instant
+    assert _values(duty, 1) == {"Shifts": 2, "Shift hours": 48, "EMS calls": 0, "All calls": 0}
+    assert _values(duty, 2)["Shift hours"] == 24
+
+    before = _credits(db_path)
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet)
+    assert "3 rows read, 0 added, 3 already recorded" in r.stderr and "Credited" not in r.stderr
+    assert _credits(db_path) == before and _values(duty, 1)["Shifts"] == 2
+    totals = duty("--format", "json", "shift", "list", "--totals").json
+    assert [(t["member"], t["shifts"], t["hours"]) for t in totals] == [("Ann Lee", 2, 48), ("Bo Diaz", 1, 24)]
+    # one shift per date, station and shift name, whatever the spelling
+    assert len({x["shift_id"] for x in duty("--format", "json", "shift", "list").json}) == 3
+
+
+def test_an_overlapping_sheet_with_other_times_is_refused_and_writes_nothing(duty, tmp_path, snapshot):
+    duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "a.csv", DST_SHEET))
+    changed = _csv(tmp_path, "b.csv", (
+        "email,shift_date,station,shift,time_in,time_out\n"
+        "bo@fd.org,2026-06-03,Station 2,A,2026-06-03T07:00-04:00,2026-06-04T07:00-04:00\n"
+        "ann@fd.org,2026-03-08,STATION 1,A,2026-03-08T07:00-05:00,2026-03-09T08:00-04:00\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "import", "--csv", changed, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "b.csv, line 3, field time_in: the member is on this shift on file with other times" in r.stderr
+
+
+def test_bad_shift_rows_are_named_with_file_line_and_field(duty, tmp_path, snapshot):
+    sheet = _csv(tmp_path, "bad.csv", (
+        "Badge #;Shift Date;Station;Shift;Time In;Time Out\n"
+        "42;2026-06-01;1;A;2026-06-01T07:00-04:00;2026-06-02T07:00-04:00\n"
+        "404;2026-06-02;1;A;2026-06-02T07:00-04:00;2026-06-03T07:00-04:00\n"
+        "42;2026-02-29;1;A;2026-02-28T07:00-05:00;2026-02-29T07:00-05:00\n"
+        "42;2026-06-04;1;A;2026-06-04T07:00;2026-06-05T07:00-04:00\n"
+        "42;2026-06-05;1;A;2026-06-05T07:00-04:00;2026-06-05T06:00-04:00\n"
+        "42;9999-12-31;1;A;9999-12-31T07:00-05:00;9999-12-31T08:00-05:00\n"
+        "42;2026-06-07;1;A;2026-06-07T07:00-04:00;2026-06-12T07:00-04:00\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "6 of 7 rows have problems; nothing was imported" in r.stderr
+    for expected in (
+        "bad.csv, line 3, field badge: no member has the badge '404'",
+        "bad.csv, line 4, field shift_date: is not a date: 2026 is not a leap year",
+        "bad.csv, line 5, field time_in: has no UTC offset",
+        "bad.csv, line 6, field time_out: 2026-06-05T06:00-04:00 is not after the time in",
+        "bad.csv, line 7, field shift_date: year 9999 is out of range",
+        "bad.csv, line 8, field time_out:",
+    ):
+        assert expected in r.stderr, (expected, r.stderr)
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "7 rows read, 1 added" in r.stderr and "6 rejected" in r.stderr
+    assert len(duty("--format", "json", "shift", "list").json) == 1
+
+
+def test_a_sheet_without_a_member_column_or_with_unknown_columns(duty, tmp_path, snapshot):
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "x.csv", "shift_date,time_in,time_out\n"), ok=False)
+    assert r.exit_code == 65 and "no column names the member" in r.stderr
+    r = duty(*AS_OF, "shift", "import", "--csv",
+             _csv(tmp_path, "y.csv", "email,shift_date,time_in,time_out,mood\n"), ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "unknown column(s): 'mood'" in r.stderr
+    assert snapshot() == before
+
+
+def test_feb_29_and_the_year_end(duty, tmp_path):
+    duty("--as-of", "2028-12-31", "shift", "add", "ann@fd.org", "--date", "2028-02-29", "--station", "1",
+         "--time-in", "2028-02-29T07:00-05:00", "--time-out", "2028-03-01T07:00-05:00")  # fmt: skip
+    duty("--as-of", "2027-01-01", "shift", "add", "ann@fd.org", "--date", "2026-12-31", "--station", "1",
+         "--shift", "night", "--time-in", "2026-12-31T19:00-05:00", "--time-out", "2027-01-01T07:00-05:00")  # fmt: skip
+    duty("--as-of", "2027-01-01", "call", "add", "F26-999", "--member", "ann@fd.org", "--type", "EMS",
+         "--at", "2027-01-01T00:30-05:00")  # fmt: skip
+    calls = duty("--format", "json", "call", "list").json
+    assert [(c["incident"], c["shift_date"]) for c in calls] == [("F26-999", "2026-12-31")]
+    shifts = {s["shift_date"]: s["hours"] for s in duty("--format", "json", "shift", "list").json}
+    assert shifts == {"2028-02-29": 24, "2026-12-31": 12}
+    # credited within the enrollment's window (from 2026-01-01, as of each command's day)
+    assert _values(duty, 1) == {"Shifts": 2, "Shift hours": 36, "EMS calls": 1, "All calls": 1}
+
+
+def test_a_call_after_midnight_belongs_to_the_shift_date_before(duty, tmp_path, snapshot):
+    duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "s.csv", DST_SHEET))
+    calls = _csv(tmp_path, "calls.csv", (
+        "Incident #,Shift Date,Date-Time,Call Type,Badge #,Role\n"
+        "F26-1,2026-03-08,2026-03-09T00:30-04:00,EMS,42,driver\n"
+        "f26-2,,2026-03-09T03:30-04:00,Fire,0042,\n"
+        "F26-3,2026-06-01,2026-06-01T09:00-04:00,ems,7,\n"
+        "F26-3,,2026-06-01T09:00-04:00,EMS,42,\n"
+    ))  # fmt: skip
+    r = duty(*AS_OF, "call", "import", "--csv", calls)
+    assert "4 rows read, 4 added, 3 new call(s)" in r.stderr
+    got = {(c["incident"], c["member"]): c["shift_date"] for c in duty("--format", "json", "call", "list").json}
+    assert got == {
+        ("F26-1", "Ann Lee"): "2026-03-08",  # given
+        ("F26-2", "Ann Lee"): "2026-03-08",  # blank: the shift Ann attended at 03:30
+        ("F26-3", "Bo Diaz"): "2026-06-01", ("F26-3", "Ann Lee"): "2026-06-01",
+    }  # fmt: skip
+    assert _values(duty, 1) == {"Shifts": 2, "Shift hours": 48, "EMS calls": 2, "All calls": 3}
+    assert _values(duty, 2)["EMS calls"] == 1
+
+    before = snapshot()
+    r = duty(*AS_OF, "call", "import", "--csv", calls)
+    assert "4 rows read, 0 added, 4 already recorded" in r.stderr and "Credited" not in r.stderr
+    assert snapshot() == before  # nothing twice (no audit row either: nothing changed)
+
+
+def test_bad_call_rows_are_named_and_nothing_is_written(duty, tmp_path, snapshot):
+    calls = _csv(tmp_path, "calls.csv", (
+        "incident,shift_date,at,call_type,email\n"
+        "F26-1,2026-03-09,2026-03-08T23:30-05:00,EMS,ann@fd.org\n"
+        "F26-2,2026-03-08,2026-03-08T23:30-05:00,EMS,ann@fd.org\n"
+        "F26-2,2026-03-08,2026-03-08T23:30-05:00,Fire,bo@fd.org\n"
+        "F26-3,,2026-03-08T23:30-05:00,EMS,bo@fd.org\n"
+        "F26-4,2026-03-08,2026-03-08T23:30,EMS,bo@fd.org\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "call", "import", "--csv", calls, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    for expected in (
+        "calls.csv, line 2, field at: 2026-03-08T23:30-05:00 is before its shift date 2026-03-09",
+        "calls.csv, line 4, field call_type: incident F26-2 is on line 3 with call type 'EMS' (got 'Fire')",
+        "calls.csv, line 5, field shift_date: is needed: no shift attendance of the member covers",
+        "calls.csv, line 6, field at: has no UTC offset",
+    ):
+        assert expected in r.stderr, (expected, r.stderr)
+
+
+def test_an_incident_on_file_with_another_type_is_refused(duty, tmp_path, snapshot):
+    duty(*AS_OF, "call", "add", "F26-7", "-m", "ann@fd.org", "--type", "EMS", "--shift-date", "2026-05-01",
+         "--at", "2026-05-01T10:00-04:00")  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "call", "add", "f26-7", "-m", "bo@fd.org", "--type", "Fire", "--shift-date", "2026-05-01",
+             "--at", "2026-05-01T10:00-04:00", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--type: incident F26-7 is on file with call type 'EMS'" in r.stderr
+    assert snapshot() == before
+    r = duty(*AS_OF, "call", "add", "F26-7", "-m", "ann@fd.org,bo@fd.org", "--type", "ems", "--shift-date", "2026-05-01",
+             "--at", "2026-05-01T14:00Z")  # the same instant, written in UTC  # fmt: skip
+    assert "Recorded 1 response(s) to incident F26-7; 1 already recorded" in r.stderr
+
+
+def test_single_adds_dry_run_and_repeat(duty, snapshot):
+    args = ("shift", "add", "0042", "--date", "2026-03-08", "--station", "Station 1", "--shift", "A",
+            "--time-in", "2026-03-08T07:00-05:00", "--time-out", "2026-03-09T07:00-04:00")  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, *args, "--dry-run")
+    assert "Would record shift attendance" in r.stderr and "Dry run" in r.stderr and snapshot() == before
+    r = duty(*AS_OF, "--format", "json", *args)
+    assert r.json["added"] == 1 and r.json["credits"] == 2
+    assert "Already recorded" in duty(*AS_OF, *args).stderr
+    r = duty(*AS_OF, "shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
+             "--time-out", "2026-03-08T06:00-05:00", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--time-out: 2026-03-08T06:00-05:00 is not after the time in" in r.stderr
+
+
+def test_permissions(duty, tmp_path, snapshot):
+    duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "s.csv", DST_SHEET))
+    before = snapshot()
+    r = duty(*AS_OF, "--as", "bo@fd.org", "shift", "add", "bo@fd.org", "--date", "2026-06-05",
+             "--time-in", "2026-06-05T07:00-04:00", "--time-out", "2026-06-06T07:00-04:00", ok=False)  # fmt: skip
+    assert r.exit_code == 77 and snapshot() == before
+    r = duty(*AS_OF, "--as", "bo@fd.org", "call", "import", "--csv",
+             _csv(tmp_path, "c.csv", "incident,at,email\nX,2026-06-01T09:00-04:00,bo@fd.org\n"), ok=False)  # fmt: skip
+    assert r.exit_code == 77 and snapshot() == before
+    mine = duty("--as", "bo@fd.org", "--format", "json", "shift", "list").json
+    assert {x["member"] for x in mine} == {"Bo Diaz"}
+    r = duty("--as", "bo@fd.org", "shift", "list", "--member", "ann@fd.org", ok=False)
+    assert r.exit_code == 77
+    assert len(duty("--as", "olive@fd.org", "--format", "json", "shift", "list").json) == 3
+
+
+def test_empty_listings_say_what_to_do(cli):
+    assert "shift import --csv" in cli("shift", "list").stderr
+    assert "call import --csv" in cli("call", "list").stderr
+
+
+BIG = "99999999999999999999"  # beyond 64 bits
+SHIFT_HEAD = b"email,shift_date,station,shift,time_in,time_out\n"
+CALL_HEAD = b"incident,shift_date,at,call_type,email\n"
+CARD_HEAD = b"email,credential,number,issued,expires\n"
+OK_TIMES = b",2026-03-08T07:00-05:00,2026-03-09T07:00-04:00\n"
+HOSTILE_FILES = [
+    # (case, command, file body, text the message must contain)
+    ("shift: NUL in a station", "shift", SHIFT_HEAD + b"ann@fd.org,2026-03-08,St\x00ation,A" + OK_TIMES,
+     "line 2, field station"),
+    ("shift: ESC in a shift name", "shift", SHIFT_HEAD + b"ann@fd.org,2026-03-08,1,A\x1b[2J" + OK_TIMES,
+     "line 2, field shift"),
+    ("shift: a 5 MB field", "shift", SHIFT_HEAD + b"ann@fd.org,2026-03-08," + b"S" * 5_000_000 + b",A" + OK_TIMES,
+     "line 2"),
+    ("shift: 1e300 as a time", "shift", SHIFT_HEAD + b"ann@fd.org,2026-03-08,1,A,1e300,2026-03-09T07:00-04:00\n",
+     "line 2, field time_in"),
+    ("shift: time out before time in", "shift",
+     SHIFT_HEAD + b"ann@fd.org,2026-03-08,1,A,2026-03-08T07:00-05:00,2026-03-08T06:59-05:00\n", "line 2, field time_out"),
+    ("shift: 9999-12-31", "shift",
+     SHIFT_HEAD + b"ann@fd.org,9999-12-31,1,A,9999-12-31T07:00-05:00,9999-12-31T08:00-05:00\n", "out of range"),
+    ("shift: not UTF-8", "shift", SHIFT_HEAD + b"ann@fd.org,2026-03-08,St\xe9,A" + OK_TIMES, "line 2"),
+    ("shift: a badge beyond 64 bits", "shift",
+     b"badge,shift_date,station,shift,time_in,time_out\n" + BIG.encode() + b",2026-03-08,1,A" + OK_TIMES,
+     "line 2, field badge"),
+    ("call: ESC in a call type", "call", CALL_HEAD + b"F1,2026-03-08,2026-03-08T09:00-05:00,EMS\x1b[31m,ann@fd.org\n",
+     "line 2, field call_type"),
+    ("call: an incident of 1 MB", "call", CALL_HEAD + b"F" * 1_000_000 + b",2026-03-08,2026-03-08T09:00-05:00,EMS,ann@fd.org\n",
+     "line 2, field incident"),
+    ("call: an offset of +99:99", "call", CALL_HEAD + b"F1,2026-03-08,2026-03-08T09:00+99:99,EMS,ann@fd.org\n",
+     "line 2, field at"),
+    ("call: year 0", "call", CALL_HEAD + b"F1,0000-01-01,0000-01-01T09:00Z,EMS,ann@fd.org\n", "line 2, field shift_date"),
+    ("cert: NUL in a number", "cert", CARD_HEAD + b"ann@fd.org,ACLS,1\x002,2026-01-01,\n", "line 2, field number"),
+    ("cert: 1e300 as an expiry", "cert", CARD_HEAD + b"ann@fd.org,ACLS,,2026-01-01,1e300\n", "line 2, field expires"),
+    ("cert: a 200-character code", "cert", CARD_HEAD + b"ann@fd.org," + b"X" * 200 + b",,2026-01-01,\n",
+     "line 2, field credential"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "body", "text"), [c[1:] for c in HOSTILE_FILES], ids=[c[0] for c in HOSTILE_FILES])
+def test_hostile_files_are_refused_by_line_and_field(cli, tmp_path, snapshot, monkeypatch, command, body, text):
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042")
+    monkeypatch.delenv("TRAINCTL_DEBUG")  # the catch-all for bugs is live: a crash would be exit 70
+    sheet = tmp_path / "hostile.csv"
+    sheet.write_bytes(body)
+    before = snapshot()
+    for extra in ((), ("--skip-invalid",)):
+        r = cli(*AS_OF, command, "import", "--csv", sheet, *extra, ok=False)
+        assert r.exit_code == 65, r
+        assert text in r.stderr, r
+        assert "failed unexpectedly" not in r.stderr
+        assert snapshot() == before
+
+
+def test_kill_9_mid_import_leaves_nothing_or_everything(cli, tmp_path, db_path):
+    """A shift import killed at any point leaves either none of its rows and credits or all
+    of them (one transaction), and a clean `db check`; importing again then completes it."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    members = 150
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\n" + "".join(f"M {i},m{i}@fd.org\n" for i in range(members)))
+    cli("member", "import", "--csv", roster)
+    cli("requirement", "add", "--name", "Shifts", "--type", "shifts", "--shifts", "100")
+    cli("requirement", "add", "--name", "Shift hours", "--type", "hours", "--hours", "2000", "--counts-attendance")
+    cli("program", "create", "Duty")
+    cli("program", "requirement", "add", "1", "Shifts")
+    cli("program", "requirement", "add", "1", "Shift hours")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Duty", "--members", ",".join(f"m{i}@fd.org" for i in range(members)))
+    days = 40
+    sheet = tmp_path / "year.csv"
+    sheet.write_text("email,shift_date,station,shift,time_in,time_out\n" + "".join(
+        f"m{i}@fd.org,2026-{d // 28 + 3:02d}-{d % 28 + 1:02d},{i % 5},A,"
+        f"2026-{d // 28 + 3:02d}-{d % 28 + 1:02d}T07:00-05:00,2026-{d // 28 + 3:02d}-{d % 28 + 1:02d}T19:00-05:00\n"
+        for d in range(days) for i in range(members)
+    ))  # fmt: skip
+    rows = members * days
+    base = tmp_path / "base.db"
+    shutil.copy(db_path, base)
+
+    def counts(db: Path) -> tuple[int, int]:
+        con = sqlite3.connect(db)
+        try:
+            return (con.execute("SELECT count(*) FROM shift_attendance").fetchone()[0],
+                    con.execute("SELECT count(*) FROM progress_credit").fetchone()[0])  # fmt: skip
+        finally:
+            con.close()
+
+    env = {k: v for k, v in os.environ.items() if k != "TRAINCTL_DEBUG"}
+    killed = 0
+    for n, delay in enumerate((0.9, 1.6, 2.3)):
+        db = tmp_path / f"k{n}.db"
+        shutil.copy(base, db)
+        cmd = [sys.executable, "-m", "trainctl", "--db", str(db), "--as-of", "2026-12-31",
+               "shift", "import", "--csv", str(sheet)]  # fmt: skip
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait(60)
+        got = counts(db)
+        assert got in ((0, 0), (rows, 2 * rows)), got
+        check = subprocess.run([sys.executable, "-m", "trainctl", "--db", str(db), "db", "check"],
+                               env=env, capture_output=True, text=True)  # fmt: skip
+        assert check.returncode == 0, check.stderr
+        if n == 0:
+            subprocess.run(cmd, env=env, check=True, capture_output=True)
+            assert counts(db) == (rows, 2 * rows)  # the next run completes it, crediting once
+    assert killed  # at least one run was cut short
