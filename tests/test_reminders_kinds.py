@@ -176,3 +176,36 @@ def test_absurd_dates_in_any_timezone_never_crash(cli, academy, monkeypatch, as_
     monkeypatch.delenv("TRAINCTL_DEBUG")
     r = cli("reminders", "send", "--dry-run", "--as-of", as_of, ok=False)
     assert r.exit_code == 0, r
+
+
+def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_path):
+    Dept(db_path).member("Ann Lee", email="ann@fd.example")
+    cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30",
+        "--name", "Advanced Cardiac Life Support")  # fmt: skip
+    cli("cert", "add", "ann@fd.example", "BLS", "--issued", "2024-01-01")  # no expiry: never due
+    steps = [("2026-03-31", None), ("2026-04-01", "90d"), ("2026-05-20", "60d"), ("2026-06-01", "30d"),
+             ("2026-06-23", "7d"), ("2026-06-30", "0d"), ("2026-07-15", None)]  # fmt: skip
+    seen = []
+    for day, want in steps:
+        got = [d for d in cli("--format", "json", "reminders", "preview", "--as-of", day).json]
+        assert [d["threshold"] for d in got] == ([want] if want else []), (day, got)
+        if got:
+            assert got[0]["about"] == "ACLS (Advanced Cardiac Life Support)"
+            seen.append(got[0]["subject"])
+        cli("reminders", "send", "--as-of", day, "--transport", "stdout")
+    assert seen[0] == "Reminder: your ACLS (Advanced Cardiac Life Support) certification expires in 90 days (2026-06-30)"
+    assert seen[-1] == "Expires today: your ACLS (Advanced Cardiac Life Support) certification"
+
+
+def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_path):
+    Dept(db_path).member("Ann Lee", email="ann@fd.example")
+    cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30")
+    assert due(cli, "2026-06-10") == [("ann@fd.example", "cert_expiry", "30d")]
+    cli("cert", "add", "ann@fd.example", "acls", "--issued", "2026-06-05", "--expires", "2028-06-30")
+    assert due(cli, "2026-06-10") == []  # the renewal decides: it expires later
+    cli("cert", "add", "ann@fd.example", "PALS", "--issued", "2024-06-30", "--expires", "2026-06-20")
+    assert due(cli, "2026-06-10") == [("ann@fd.example", "cert_expiry", "30d")]
+    pals = cli("--format", "json", "cert", "list", "--member", "ann@fd.example").json
+    card = next(c for c in pals if c["credential_code"] == "PALS")
+    cli("cert", "void", str(card["id"]), "--reason", "entered twice")
+    assert due(cli, "2026-06-10") == []

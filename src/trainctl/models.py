@@ -774,6 +774,12 @@ sa.Index(
 )
 sa.Index("ix_milestone_event_reached_at", MilestoneEvent.__table__.c.reached_at)  # type: ignore[attr-defined]
 sa.Index(
+    "ix_certification_expiring",
+    Certification.__table__.c.expires_on,  # type: ignore[attr-defined]
+    sqlite_where=sa.text("voided_at IS NULL AND expires_on IS NOT NULL"),
+    postgresql_where=sa.text("voided_at IS NULL AND expires_on IS NOT NULL"),
+)
+sa.Index(
     "ix_milestone_event_verified_at",
     MilestoneEvent.__table__.c.verified_at,  # type: ignore[attr-defined]
     sqlite_where=sa.text("verified_at IS NOT NULL"),

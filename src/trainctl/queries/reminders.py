@@ -79,6 +79,15 @@ TABLES = {
         "checklist_items",
     ),
     "member": ("id", "name", "email", "role", "status"),
+    "certification": (
+        "id",
+        "member_id",
+        "credential_code",
+        "name",
+        "issued_on",
+        "expires_on",
+        "voided_at",
+    ),
     "reminder_log": (
         "id",
         "kind",
@@ -214,10 +223,9 @@ def _select_due(rd: Reader, today: date, zone: ZoneInfo) -> Selection:
         *_inactivity(rd, today, progs),
         *_milestones(rd, today, zone, progs),
         *_assignments(rd, today, progs, phs),
-        # TODO(records, compliance): certification expiry (90/60/30/7 days and on the day)
-        # and compliance due-soon/overdue join here once branches `records` (the
-        # certification table) and `compliance` (domain/compliance.py) are merged.
         *_certifications(rd, today),
+        # TODO(compliance): compliance due-soon/overdue reminders join here once branch
+        # `compliance` (domain/compliance.py, its evaluator) is merged.
     ]
     due = _unsent(rd, found)
     behind: list[dr.Behind] = []
@@ -313,9 +321,16 @@ def _program_deadlines(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -
             continue
         out.append(
             dr.Reminder(
-                dr.Key("program_deadline", f"enrollment:{eid}/due:{deadline.isoformat()}", mid,
-                       crossed.threshold),
-                dr.Person(mid, name, email), mid, crossed.on, program.name,
+                dr.Key(
+                    "program_deadline",
+                    f"enrollment:{eid}/due:{deadline.isoformat()}",
+                    mid,
+                    crossed.threshold,
+                ),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                program.name,
                 partial(_program_text, name, program.name, deadline, progress, crossed, today),
             )
         )
@@ -369,12 +384,27 @@ def _phase_deadlines(
             continue
         out.append(
             dr.Reminder(
-                dr.Key("phase_deadline",
-                       f"enrollment:{eid}/phase:{phid}/due:{deadline.isoformat()}", mid,
-                       crossed.threshold),
-                dr.Person(mid, name, email), mid, crossed.on, f"{program.name}, {phase.label}",
-                partial(_phase_text, name, program.name, phase, deadline, total, open_items,
-                        crossed, today),
+                dr.Key(
+                    "phase_deadline",
+                    f"enrollment:{eid}/phase:{phid}/due:{deadline.isoformat()}",
+                    mid,
+                    crossed.threshold,
+                ),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                f"{program.name}, {phase.label}",
+                partial(
+                    _phase_text,
+                    name,
+                    program.name,
+                    phase,
+                    deadline,
+                    total,
+                    open_items,
+                    crossed,
+                    today,
+                ),
             )
         )
     return out
@@ -697,12 +727,72 @@ def _assignments(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Card:
+    """A certification card as queries.certifications.standing reads it."""
+
+    id: int
+    member_id: int
+    credential_code: str
+    issued_on: date
+    expires_on: date | None
+    voided_at: datetime | None
+
+
+def _cert_text(name: str, credential: str, expires_on: date, crossed: dr.Crossed,
+               today: date) -> Text:  # fmt: skip
+    title, body = dr.cert_text(name, credential, expires_on, crossed, today)
+    why = f"{credential} expires {expires_on.isoformat()} ({dr.when_text(expires_on, today)})"
+    return f"{why} ({dr.threshold_text(crossed.threshold)})", title, body
+
+
 def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
-    """TODO(records): certification expiry at 90/60/30/7 days and on the day
-    (domain.reminders.cert_due, cert_text) needs the `certification` table of branch
-    `records`; until it is merged there is nothing to select."""
-    del rd, today
-    return []
+    """Certification cards expiring within 90 days, or expired less than FRESH_DAYS ago
+    (ix_certification_expiring), with every card of the same member and credential: the
+    card that decides (queries.certifications.standing: the latest expiry) is the one
+    warned about; a renewed or voided card needs no warning."""
+    from trainctl.queries.certifications import standing
+
+    rows = rd.all(
+        "WITH cand (member_id, code) AS ("
+        "  SELECT DISTINCT member_id, credential_code FROM certification "
+        "  WHERE voided_at IS NULL AND expires_on BETWEEN :lo AND :hi) "
+        "SELECT c.id, c.member_id, c.credential_code, c.issued_on, c.expires_on, c.voided_at, "
+        "c.name, m.name, m.email FROM cand CROSS JOIN certification c "
+        "JOIN member m ON m.id = c.member_id "
+        "WHERE c.member_id = cand.member_id AND c.credential_code = cand.code "
+        "AND m.status = 'active'",
+        {
+            "lo": _day(rd, dr.shift(today, -FRESH)),
+            "hi": _day(rd, dr.shift(today, max(dr.CERT_LEAD_DAYS))),
+        },
+    )
+    cards = [_Card(r[0], r[1], r[2], as_date(r[3]), as_date(r[4]), as_utc(r[5])) for r in rows]  # type: ignore[arg-type]
+    state = standing(cards, today)
+    out = []
+    for card, row in zip(cards, rows, strict=True):
+        _status, decides = state[card.id]
+        crossed = dr.cert_due(card.expires_on, today, superseded=not decides)
+        if crossed is None or card.expires_on is None:
+            continue
+        code, label, name, email = card.credential_code, row[6], row[7], row[8]
+        credential = f"{code} ({label})" if label and label.strip().upper() != code else code
+        out.append(
+            dr.Reminder(
+                dr.Key(
+                    "cert_expiry",
+                    f"certification:{card.id}/expires:{card.expires_on.isoformat()}",
+                    card.member_id,
+                    crossed.threshold,
+                ),
+                dr.Person(card.member_id, name, email),
+                card.member_id,
+                crossed.on,
+                credential,
+                partial(_cert_text, name, credential, card.expires_on, crossed, today),
+            )
+        )
+    return out
 
 
 # ------------------------------------------------------------------------- who is behind

@@ -21,6 +21,7 @@ depends_on: str | Sequence[str] | None = None
 OPEN = "status <> 'sent'"
 ACTIVE = "status = 'active'"
 VERIFIED = "verified_at IS NOT NULL"
+EXPIRING = "voided_at IS NULL AND expires_on IS NOT NULL"
 # (table, index, columns, partial-index predicate)
 SCAN_INDEXES = [
     ("enrollment", "ix_enrollment_active_target", ["target_completion_date"], ACTIVE),
@@ -29,6 +30,7 @@ SCAN_INDEXES = [
     ("progress_credit", "ix_progress_credit_entered_at", ["entered_at", "progress_id"], None),
     ("milestone_event", "ix_milestone_event_reached_at", ["reached_at"], None),
     ("milestone_event", "ix_milestone_event_verified_at", ["verified_at"], VERIFIED),
+    ("certification", "ix_certification_expiring", ["expires_on"], EXPIRING),
 ]
 
 
