@@ -6,8 +6,9 @@ Builds a department with raw sqlite3 (the schema from trainctl itself): MEMBERS 
 each enrolled in two programs (2 x MEMBERS active enrollments): a flexible academy
 (warnings 30/14/7 days, only below 80%, three requirements, one with its own deadline and a
 notification message, a 50% milestone) and a phased driver program (phase time limits,
-inactivity reminders after 21 days). Progress rows, credits, milestone events and a
-reminder log holding last week's run and 200,000 older rows make the data realistic.
+inactivity reminders after 21 days). Progress rows (most work done by its due date),
+credits, milestone events, a BLS card per member (a tenth renewed) and a reminder log
+holding last week's run and 200,000 older rows make the data realistic.
 
 Prints, as medians of --repeat runs:
   - select:  trainctl's selection in-process (queries.reminders.select_due: every kind,
@@ -64,9 +65,10 @@ def build(path: Path, members: int, seed: int = 7) -> None:
     req = (
         "INSERT INTO requirement (id, name, requirement_type, source, aliases, is_editable, "
         "required_hours, required_courses, required_skills, checklist_items, hour_categories, "
-        "frequency, period_anchor, required_positions, created_at, time_limit_days) VALUES "
-        "(?, ?, 'hours', 'department', '[]', 1, 10, '[]', '[]', '[]', '[]', 'one_time', "
-        "'calendar', '[]', ?, ?)"
+        "frequency, period_anchor, required_positions, created_at, time_limit_days, "
+        "counts_courses, counts_training_types, counts_categories, counts_call_types, "
+        "counts_attendance) VALUES (?, ?, 'hours', 'department', '[]', 1, 10, '[]', '[]', "
+        "'[]', '[]', 'one_time', 'calendar', '[]', ?, ?, '[]', '[]', '[]', '[]', 0)"
     )
     con.executemany(
         req, [(i, f"Requirement {i}", ts, 120 if i == 2 else None) for i in range(1, 8)]
@@ -171,6 +173,21 @@ def build(path: Path, members: int, seed: int = 7) -> None:
         "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, progress_at_reach) "
         "VALUES (?, ?, ?, ?)",
         events,
+    )
+    # one BLS card per member (expiring from 200 days ago to 600 days ahead); a tenth renewed
+    cards, cert_id = [], 0
+    for m in range(1, members + 1):
+        expires = TODAY + timedelta(days=rnd.randrange(-200, 600))
+        cert_id += 1
+        cards.append((cert_id, m, "BLS", iso(expires - timedelta(days=730)), iso(expires)))
+        if rnd.random() < 0.1 and expires < TODAY + timedelta(days=60):
+            cert_id += 1
+            cards.append((cert_id, m, "BLS", iso(expires - timedelta(days=20)),
+                          iso(expires + timedelta(days=710))))  # fmt: skip
+    con.executemany(
+        "INSERT INTO certification (id, member_id, credential_code, issued_on, expires_on, "
+        "created_at) VALUES (?, ?, ?, ?, ?, '2025-01-01 00:00:00')",
+        cards,
     )
     # 200,000 older log rows (a year of nightly runs) to give the unique key its real size
     con.executemany(
@@ -299,7 +316,22 @@ due(kind, item, mid, threshold) AS (
       AND rp.status NOT IN ('completed', 'waived')
       AND CASE WHEN pr.phase_id IS NULL THEN e.enrolled_on
                WHEN pr.phase_id = e.current_phase_id THEN e.phase_started_on END
-          BETWEEN date(:today, '-29 days') AND :today)
+          BETWEEN date(:today, '-29 days') AND :today
+    UNION ALL
+    -- certification cards: the latest expiry of a credential decides; 90/60/30/7/0 days
+    SELECT 'cert_expiry', 'certification:' || c.id || '/expires:' || c.expires_on, c.member_id,
+           (SELECT MIN(column1) FROM (VALUES (90), (60), (30), (7), (0))
+            WHERE date(c.expires_on, '-' || column1 || ' days') <= :today) || 'd'
+    FROM certification c JOIN member m ON m.id = c.member_id
+    WHERE c.voided_at IS NULL AND m.status = 'active' AND c.issued_on <= :today
+      AND c.expires_on BETWEEN date(:today, '-29 days') AND date(:today, '+90 days')
+      AND NOT EXISTS (
+          SELECT 1 FROM certification n WHERE n.member_id = c.member_id
+          AND n.credential_code = c.credential_code AND n.voided_at IS NULL
+          AND n.issued_on <= :today AND n.id <> c.id
+          AND (n.expires_on IS NULL OR n.expires_on > c.expires_on
+               OR (n.expires_on = c.expires_on AND (n.issued_on > c.issued_on
+                   OR (n.issued_on = c.issued_on AND n.id > c.id))))))
 SELECT d.kind, d.item, d.mid, d.threshold FROM due d
 WHERE d.threshold IS NOT NULL AND NOT EXISTS (
     SELECT 1 FROM reminder_log l WHERE l.kind = d.kind AND l.item = d.item
@@ -362,11 +394,13 @@ def main() -> None:
         print(f"built {path} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     con = sqlite3.connect(path)
     counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in
-              ("enrollment", "requirement_progress", "progress_credit", "milestone_event", "reminder_log")}  # fmt: skip
+              ("enrollment", "requirement_progress", "progress_credit", "milestone_event",
+               "certification", "reminder_log")}  # fmt: skip
     con.close()
     print(f"data: {counts['enrollment']:,} active enrollments, {counts['requirement_progress']:,} "
           f"progress rows, {counts['progress_credit']:,} credits, {counts['milestone_event']:,} "
-          f"milestone events, {counts['reminder_log']:,} log rows; as of {iso(TODAY)}")  # fmt: skip
+          f"milestone events, {counts['certification']:,} cards, {counts['reminder_log']:,} log rows; "
+          f"as of {iso(TODAY)}")  # fmt: skip
 
     time_floor(path)  # warm the page cache for everyone
     sel = [time_select(path) for _ in range(args.repeat)]

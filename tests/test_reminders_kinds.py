@@ -189,7 +189,7 @@ def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_path):
              ("2026-06-23", "7d"), ("2026-06-30", "0d"), ("2026-07-15", None)]  # fmt: skip
     seen = []
     for day, want in steps:
-        got = [d for d in cli("--format", "json", "reminders", "preview", "--as-of", day).json]
+        got = cli("--format", "json", "reminders", "preview", "--as-of", day).json
         assert [d["threshold"] for d in got] == ([want] if want else []), (day, got)
         if got:
             assert got[0]["about"] == "ACLS (Advanced Cardiac Life Support)"

@@ -324,3 +324,41 @@ def test_members_cannot_send_or_read_others_reminders(cli, server, monkeypatch):
     assert [m["to"] for m in mine] == [email_of(0)]
     assert cli("--as", email_of(0), "reminders", "log", "--member", email_of(1), ok=False).exit_code == 77
     assert cli("--as", "olive@fd.example", "reminders", "preview").exit_code == 0
+
+
+def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(cli, db_path, monkeypatch):
+    import threading
+
+    department(cli, members=6, officer=False)
+    s = Server().start()
+    configure(cli, s.port)
+    handler = s.handler
+    original = handler.handle_DATA
+
+    async def dying(server, session, envelope):
+        if len(handler.messages) == 2:  # the third message: the server goes away before answering
+            threading.Thread(target=s.stop).start()
+            import asyncio
+
+            await asyncio.sleep(5)
+        return await original(server, session, envelope)
+
+    handler.handle_DATA = dying
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 69, r
+    assert "went away during the run" in r.stderr and "2 sent and marked" in r.stderr
+    rows = log_rows(db_path, "status", "error")
+    assert [st for st, _ in rows].count("sent") == 2
+    assert [st for st, _ in rows].count("failed") == 1  # the one in flight: maybe taken, so retried
+    assert "connection lost" in next(err for st, err in rows if st == "failed")
+    assert len(rows) == 3  # the claims never tried were released
+
+    again = Server(s.port).start()
+    try:
+        cli("reminders", "send", "--as-of", AS_OF)
+        assert len(again.handler.messages) == 4
+        assert not set(again.handler.keys()) & set(handler.keys())
+    finally:
+        again.stop()
+    assert {st for st, _ in log_rows(db_path, "status", "error")} == {"sent"}
