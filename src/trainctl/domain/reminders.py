@@ -187,12 +187,13 @@ def cert_due(
     one (or with no expiry) needs no warning; "on the day" stays due for `fresh_days`."""
     if expires_on is None or superseded:
         return None
-    if days_between(expires_on, today) >= fresh_days:
+    left = days_between(today, expires_on)
+    if -left >= fresh_days:
         return None
-    crossed = [n for n in CERT_LEAD_DAYS if today >= shift(expires_on, -n)]
-    if not crossed:
+    # lead N is crossed when today >= expiry - N, i.e. when N >= the days left
+    nearest = min((n for n in CERT_LEAD_DAYS if n >= left), default=None)
+    if nearest is None:
         return None
-    nearest = min(crossed)
     return Crossed(lead_label(nearest), shift(expires_on, -nearest))
 
 
