@@ -16,6 +16,7 @@ from trainctl.errors import SchemaBehindError, TrainctlError
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
     "0001_catalog", "0002_programs", "0003_enrollment", "0004_progress_link_index", "0005_records",
+    "0006_reminders",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
 

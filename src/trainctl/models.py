@@ -695,3 +695,94 @@ class CallResponse(SQLModel, table=True):
     voided_at: datetime | None = _ts()
     voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
     void_reason: str | None = None
+
+
+# ----------------------------------------------------------------------- issue 10: reminders
+REMINDER_STATUSES = ("claimed", "sent", "failed")
+
+
+class ReminderLog(SQLModel, table=True):
+    """The reminder outbox: one row per reminder key, claimed before sending, marked after.
+
+    The key (kind, item, recipient, threshold) is unique, so a reminder is claimed once
+    (INSERT ... ON CONFLICT DO NOTHING) whatever happens: a row marked 'sent' is never sent
+    again; 'failed' and 'claimed' rows (a refused recipient, a run killed mid-batch) are
+    retried by the next run while they are still due. See services/reminders.py.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (
+        sa.UniqueConstraint("kind", "item", "recipient_id", "threshold"),
+        sa.CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
+        sa.CheckConstraint("attempts >= 0", name="attempts"),
+        # The next run looks for what is still open; most rows are 'sent'.
+        sa.Index(
+            "ix_reminder_log_open",
+            "status",
+            sqlite_where=sa.text("status <> 'sent'"),
+            postgresql_where=sa.text("status <> 'sent'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # program_deadline, phase_deadline, requirement_deadline, inactive, ...
+    item: str  # what it is about, as ids: "enrollment:12/due:2026-03-01"
+    recipient_id: int = Field(foreign_key="member.id", ondelete="RESTRICT", index=True)
+    threshold: str  # "30d", "7d", "0d", "overdue", "reached", "since:2026-01-02", ...
+    member_id: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    due_on: date  # the day the threshold was crossed
+    to_addr: str
+    title: str  # the message's Subject line
+    message_id: str  # stable for the key: a re-sent copy carries the same Message-ID
+    status: str = "claimed"
+    attempts: int = 0
+    run_id: str | None = None
+    claimed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    sent_at: datetime | None = _ts()
+    answer: str | None = None  # the server's answer to the accepted message
+    error: str | None = None  # the last failure, as the server (or the network) said it
+
+
+# Reminder scans are indexed range queries (DESIGN §7): each kind of reminder reads only
+# the rows whose date falls in its window. Declared here, with the reminders, so that the
+# tables above stay as their own issues wrote them.
+_ACTIVE = sa.text("status = 'active'")
+sa.Index(
+    "ix_enrollment_active_target",
+    Enrollment.__table__.c.target_completion_date,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+sa.Index(
+    "ix_enrollment_active_phase",
+    Enrollment.__table__.c.current_phase_id,  # type: ignore[attr-defined]
+    Enrollment.__table__.c.phase_started_on,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+sa.Index(
+    "ix_enrollment_active_program_enrolled",
+    Enrollment.__table__.c.program_id,  # type: ignore[attr-defined]
+    Enrollment.__table__.c.enrolled_on,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
+)
+# (entered_at, progress_id): the credits of the last weeks, index-only, for inactivity
+sa.Index(
+    "ix_progress_credit_entered_at",
+    ProgressCredit.__table__.c.entered_at,  # type: ignore[attr-defined]
+    ProgressCredit.__table__.c.progress_id,  # type: ignore[attr-defined]
+)
+sa.Index("ix_milestone_event_reached_at", MilestoneEvent.__table__.c.reached_at)  # type: ignore[attr-defined]
+sa.Index(
+    "ix_certification_expiring",
+    Certification.__table__.c.expires_on,  # type: ignore[attr-defined]
+    sqlite_where=sa.text("voided_at IS NULL AND expires_on IS NOT NULL"),
+    postgresql_where=sa.text("voided_at IS NULL AND expires_on IS NOT NULL"),
+)
+sa.Index(
+    "ix_milestone_event_verified_at",
+    MilestoneEvent.__table__.c.verified_at,  # type: ignore[attr-defined]
+    sqlite_where=sa.text("verified_at IS NOT NULL"),
+    postgresql_where=sa.text("verified_at IS NOT NULL"),
+)

@@ -111,6 +111,8 @@ SUB_APPS = {
     "enroll": ("trainctl.cli.enroll", "Enroll members in programs (one, or in bulk from a CSV)."),
     "progress": ("trainctl.cli.progress", "Record and verify progress on requirements."),
     "report": ("trainctl.cli.report", "Reports: compliance matrix, expiring certifications, ISO, NREMT worksheet."),
+    "reminders": ("trainctl.cli.reminders", "Deadline reminders by mail: send (cron), preview, log."),
+    "config": ("trainctl.cli.config", "Department settings: timezone, self-reporting, mail server."),
     "db": ("trainctl.cli.db", "The database file: path, version, upgrade, backup, check."),
 }
 

@@ -19,6 +19,9 @@ from datetime import date, timedelta
 from typing import Any
 
 NUMERIC_TYPES = ("hours", "shifts", "calls")
+# The unit a requirement's 'value / target' is counted in.
+UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses",
+         "skills_evaluation": "skills", "checklist": "items", "certification": "cert"}  # fmt: skip
 SET_TYPES = ("courses", "skills_evaluation", "checklist", "certification")
 DONE = ("completed", "waived")
 ENROLLMENT_STATUSES = ("active", "completed", "on_hold", "withdrawn", "failed")

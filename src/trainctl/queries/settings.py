@@ -16,7 +16,26 @@ TABLES = {"setting": ("key", "value")}
 DEFAULTS = {
     "timezone": "UTC",
     "self_reporting": "off",
+    "smtp.host": "",
+    "smtp.port": "",
+    "smtp.security": "starttls",
+    "smtp.user": "",
+    "smtp.sender": "",
+    "smtp.cafile": "",
 }
+# What `trainctl config show` says about each setting.
+DESCRIPTIONS = {
+    "timezone": "the department's timezone: what 'today' is (env TRAINCTL_TIMEZONE wins)",
+    "self_reporting": "on: members may report their own progress (an officer verifies it)",
+    "smtp.host": "mail server for `reminders send` (empty: not configured)",
+    "smtp.port": "its port (empty: 587 for starttls, 465 for tls, 25 for none)",
+    "smtp.security": "starttls, tls (implicit TLS) or none (a local relay only)",
+    "smtp.user": "login name (empty: no login); the password only from TRAINCTL_SMTP_PASSWORD",
+    "smtp.sender": "From address of reminders, e.g. Training Office <training@fd.example>",
+    "smtp.cafile": "a CA bundle for a private mail server certificate (empty: the system's)",
+}
+SECURITY = ("starttls", "tls", "none")
+PASSWORD_ENV = "TRAINCTL_SMTP_PASSWORD"
 
 
 def get_setting(rd: Reader, key: str) -> str:
@@ -46,3 +65,12 @@ def today(rd: Reader, as_of: date | None = None) -> date:
 
 def self_reporting_enabled(rd: Reader) -> bool:
     return get_setting(rd, "self_reporting") == "on"
+
+
+def all_settings(rd: Reader) -> list[tuple[str, str, bool, str]]:
+    """(key, value, is the default, description) of every known setting, in order."""
+    stored = dict(rd.all("SELECT key, value FROM setting"))
+    return [
+        (key, stored.get(key, default), key not in stored, DESCRIPTIONS.get(key, ""))
+        for key, default in DEFAULTS.items()
+    ]

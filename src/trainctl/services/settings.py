@@ -11,7 +11,7 @@ from trainctl.errors import BadInputError
 from trainctl.models import Setting
 from trainctl.queries import reader_of
 from trainctl.queries import settings as q
-from trainctl.queries.settings import DEFAULTS, zone  # noqa: F401  (re-exported)
+from trainctl.queries.settings import DEFAULTS, zone
 
 
 def get_setting(session: Session, key: str) -> str:
@@ -47,3 +47,68 @@ def today(session: Session, as_of: date | None = None) -> date:
 
 def self_reporting_enabled(session: Session) -> bool:
     return get_setting(session, "self_reporting") == "on"
+
+
+# ------------------------------------------------------------------------- trainctl config
+def check_setting(key: str, value: str) -> str:
+    """The value `trainctl config set KEY VALUE` stores (normalised), or an error naming
+    the field. An empty value returns the setting to its default."""
+    from trainctl.domain.text import problem
+    from trainctl.errors import UsageError
+    from trainctl.queries.settings import PASSWORD_ENV, SECURITY
+
+    if key == "smtp.password":
+        raise BadInputError(
+            "trainctl never stores the mail server password.",
+            f"Set it in the environment of the cron job: {PASSWORD_ENV}=... .",
+        )
+    if key not in DEFAULTS:
+        raise UsageError(
+            f"Unknown setting {key!r}.", "`trainctl config show` lists the settings."
+        )
+    value = value.strip()
+    if not value:
+        return ""
+    why = problem(value)
+    if why:
+        raise BadInputError(f"{key}: the value {why}.")
+    if key == "timezone":
+        zone(value)
+    elif key == "self_reporting" and value not in ("on", "off"):
+        raise BadInputError("self_reporting is 'on' or 'off'.")
+    elif key == "smtp.port" and not (value.isascii() and value.isdigit() and 0 < int(value) < 65536):
+        raise BadInputError(
+            f"smtp.port: {value!r} is not a port number.", "Give a number from 1 to 65535, e.g. 587."
+        )
+    elif key == "smtp.security" and value not in SECURITY:
+        raise BadInputError(
+            f"smtp.security: {value!r} is not one of {', '.join(SECURITY)}.",
+            "starttls (port 587) or tls (port 465) verify the server's certificate; none is for "
+            "a relay on this machine.",
+        )
+    elif key == "smtp.host" and (any(c.isspace() for c in value) or "/" in value):
+        raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
+    elif key == "smtp.sender":
+        from trainctl.domain.mail import parse_sender
+
+        parse_sender(value)
+    elif key == "smtp.cafile":
+        from pathlib import Path
+
+        if not Path(value).expanduser().is_file():
+            raise BadInputError(f"smtp.cafile: no file {value!r}.", "Give the path of a PEM file.")
+        value = str(Path(value).expanduser().absolute())
+    return value
+
+
+def configure(session: Session, key: str, value: str) -> str:
+    """`trainctl config set`: validated, stored (empty: back to the default)."""
+    value = check_setting(key, value)
+    if value == "":
+        row = session.get(Setting, key)
+        if row is not None:
+            session.delete(row)
+        session.flush()
+        return DEFAULTS[key]
+    set_setting(session, key, value)
+    return value

@@ -1,0 +1,70 @@
+"""`trainctl config`: the department's settings (timezone, self-reporting, mail server).
+
+Settings are stored in the database (the `setting` table): one file is one department,
+and its backups carry its settings. The mail password is never stored: it comes from
+TRAINCTL_SMTP_PASSWORD at send time, and `config show` says only whether it is set.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.render import Col
+from trainctl.cli.state import fmt_of, get_state
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+COLS = [Col("key"), Col("value"), Col("source"), Col("meaning")]
+
+
+@app.command("show")
+def show(ctx: typer.Context, format: FormatOpt = None) -> None:
+    """Show every setting, where its value comes from, and what it means (no secrets)."""
+    from trainctl.permissions import VIEW_ALL
+    from trainctl.queries.settings import PASSWORD_ENV, all_settings
+
+    state = get_state(ctx)
+    with state.reader() as (rd, actor):
+        actor.require(VIEW_ALL, "read the department's settings")
+        settings = all_settings(rd)
+    rows = [
+        {"key": k, "value": v, "source": "default" if default else "set", "meaning": meaning}
+        for k, v, default, meaning in settings
+    ]
+    if os.environ.get("TRAINCTL_TIMEZONE"):
+        rows[0] |= {"value": os.environ["TRAINCTL_TIMEZONE"], "source": "env TRAINCTL_TIMEZONE"}
+    rows.append(
+        {
+            "key": "smtp.password",
+            "value": "(set)" if os.environ.get(PASSWORD_ENV) else "(not set)",
+            "source": f"env {PASSWORD_ENV}",
+            "meaning": "never stored in the database and never shown",
+        }
+    )
+    render.table(rows, COLS, fmt_of(ctx, fmt_value(format)), title="Settings")
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: Annotated[
+        str, typer.Argument(help="The setting, e.g. smtp.host (`config show` lists them).")
+    ],
+    value: Annotated[
+        str, typer.Argument(help="Its new value; an empty string restores the default.")
+    ],
+) -> None:
+    """Change a setting, e.g. `trainctl config set smtp.host smtp.example.org`."""
+    from trainctl.permissions import MANAGE
+    from trainctl.services.settings import configure
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        actor.require(MANAGE, "change the department's settings")
+        stored = configure(session, key, value)
+    render.info(f"{key} = {stored or '(empty)'}", quiet=state.quiet)

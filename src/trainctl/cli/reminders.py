@@ -1,0 +1,246 @@
+"""`trainctl reminders`: send what is due (cron), preview it, and read the log."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.render import Col
+from trainctl.cli.state import AppState, fmt_of, get_state
+from trainctl.errors import RefusedError
+
+app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+
+
+class TransportKind(StrEnum):
+    smtp = "smtp"
+    file = "file"
+    stdout = "stdout"
+
+
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today.", show_default=False),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Silent on success (for cron).")]
+
+DUE_COLS = [Col("to"), Col("kind"), Col("about"), Col("why"), Col("status")]
+DUE_FIELDS = (
+    "to",
+    "email",
+    "kind",
+    "about",
+    "threshold",
+    "since",
+    "why",
+    "status",
+    "subject",
+    "key",
+)
+
+LOG_COLS = [
+    Col("id", "ID", numeric=True),
+    Col("at"),
+    Col("status"),
+    Col("kind"),
+    Col("recipient", "To"),
+    Col("title", "Subject"),
+    Col("threshold"),
+    Col("attempts", "Tries", numeric=True),
+    Col("result"),
+]
+LOG_FIELDS = ("id", "at", "status", "kind", "recipient", "to", "about", "title", "threshold",
+              "due_on", "attempts", "answer", "error", "message_id")  # fmt: skip
+
+
+def _today(state: AppState, rd: Any, as_of: str | None) -> date:
+    local = parse_date(as_of, "--as-of")
+    return local or state.today_of(rd)
+
+
+def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "to": r.recipient.name,
+            "email": r.recipient.email,
+            "kind": r.kind,
+            "about": r.about,
+            "threshold": r.threshold,
+            "since": r.due_on,
+            "why": r.why,
+            "status": {
+                "new": "due",
+                "failed": "retry (failed)",
+                "claimed": "retry (interrupted)",
+            }.get(r.log_status, r.log_status),
+            "subject": r.title,
+            "key": r.key.text(),
+        }
+        for r in reminders
+    ]
+
+
+def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) -> int:
+    """The preview (also `send --dry-run`), read-only on the read side."""
+    from trainctl.permissions import VIEW_ALL
+    from trainctl.queries import reminders as q
+    from trainctl.queries.settings import department_zone
+
+    with state.reader() as (rd, actor):
+        actor.require(VIEW_ALL, "preview reminders")
+        today = _today(state, rd, as_of)
+        selection = q.select_due(rd, today, department_zone(rd))
+    rows = _due_rows(selection.reminders)
+    fmt = fmt_of(ctx, fmt_value(fmt))
+    render.table(
+        rows,
+        DUE_COLS if fmt == "table" else [Col(k) for k in DUE_FIELDS],
+        fmt,
+        title=f"Reminders due {today.isoformat()}",
+        empty=f"Nothing is due on {today.isoformat()}: no reminder to send.",
+    )
+    return len(rows)
+
+
+@app.command("send")
+def send(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The folder for --transport file (one .eml per message).", show_default=False
+        ),
+    ] = None,
+    dry_run: DryRunOpt = False,
+    as_of: AsOfOpt = None,
+    quiet: QuietOpt = False,
+    transport: Annotated[
+        TransportKind,
+        typer.Option("--transport", help="smtp (the configured server), file DIR, or stdout."),
+    ] = TransportKind.smtp,
+    format: FormatOpt = None,
+) -> None:
+    """Send every reminder that is due, each exactly once; made for a nightly cron line.
+
+    Deadline warnings (program, phase, requirement), overdue follow-ups, no-progress
+    reminders, milestones, new requirements' messages, and one digest per officer listing
+    who is behind. A run that was skipped catches up. Exit codes: 0 all sent (or nothing
+    due), 1 some messages failed (they stay due), 69 mail server unreachable, 75 another
+    run holds the lock.
+    """
+    state = get_state(ctx)
+    quiet = quiet or state.quiet
+    if transport is TransportKind.file and folder is None:
+        raise typer.BadParameter(
+            "--transport file needs a folder: --transport file DIR.", param_hint="DIR"
+        )
+    if transport is not TransportKind.file and folder is not None:
+        raise typer.BadParameter(
+            f"{folder} is only for --transport file (one .eml per message in it).", param_hint="DIR"
+        )
+    if dry_run:
+        n = _show_due(ctx, state, format, as_of)
+        render.info(
+            f"{n} reminder{'' if n == 1 else 's'} due; nothing sent (--dry-run).", quiet=quiet
+        )
+        return
+    _send(state, as_of, transport, folder, quiet)
+
+
+def _send(
+    state: AppState, as_of: str | None, kind: TransportKind, folder: Path | None, quiet: bool
+) -> None:
+    from trainctl.dbfile import ensure_current
+    from trainctl.queries import open_reader
+    from trainctl.queries.members import resolve_actor
+    from trainctl.queries.settings import all_settings
+    from trainctl.services import reminders as svc
+    from trainctl.services.mail import transport_for
+
+    url = state.url
+    ensure_current(url)
+    with svc.run_lock(url):
+        with open_reader(url) as rd:
+            actor = resolve_actor(rd, state.actor)
+            today = _today(state, rd, as_of)
+            settings = {key: value for key, value, _, _ in all_settings(rd)}
+        carrier = transport_for(kind.value, folder, settings)
+        result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
+    failed = result.failed
+    if failed:
+        raise RefusedError(
+            f"{len(failed)} of {len(result.outcomes)} reminders failed; {len(result.sent)} sent.",
+            "Failed reminders stay due: the next run retries them. "
+            "`trainctl reminders log --failed` shows the server's answers.",
+            details=[
+                f"{o.reminder.recipient.email}: {o.reminder.title} -- {o.answer}" for o in failed
+            ],
+        )
+    if result.due == 0:
+        render.info(f"Nothing due on {today.isoformat()}.", quiet=quiet)
+        return
+    where = {"smtp": "", "file": f" to {folder}", "stdout": " to stdout"}[kind.value]
+    render.info(f"Sent {len(result.sent)} reminder{'' if len(result.sent) == 1 else 's'}{where} "
+                f"({today.isoformat()}).", quiet=quiet)  # fmt: skip
+
+
+@app.command("preview")
+def preview(ctx: typer.Context, as_of: AsOfOpt = None, format: FormatOpt = None) -> None:
+    """Show what the next `reminders send` would send: to whom, what, and why."""
+    _show_due(ctx, get_state(ctx), format, as_of)
+
+
+@app.command("log")
+def log(
+    ctx: typer.Context,
+    member: Annotated[
+        str | None,
+        typer.Option(
+            "--member",
+            help="Only reminders sent to or about this member (id, email or badge).",
+            show_default=False,
+        ),
+    ] = None,
+    failed: Annotated[
+        bool, typer.Option("--failed", help="Only failures, with the server's answer.")
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="Show at most this many (newest first).")
+    ] = 100,
+    format: FormatOpt = None,
+) -> None:
+    """Show what reminders were sent, when, and the failures with the server's answer."""
+    from trainctl.permissions import VIEW_ALL
+    from trainctl.queries import reminders as q
+    from trainctl.queries.members import get_member
+
+    state = get_state(ctx)
+    with state.reader() as (rd, actor):
+        member_id = None
+        if member is not None:
+            m = get_member(rd, member)
+            actor.require_self_or(m.id, VIEW_ALL, "read other members' reminders")
+            member_id = m.id
+        else:
+            actor.require(VIEW_ALL, "read the reminder log")
+        entries = q.log_entries(rd, member_id=member_id, failed=failed, limit=limit)
+    fmt = fmt_of(ctx, fmt_value(format))
+    rows = [e.as_dict() for e in entries]
+    if fmt == "table":
+        for row in rows:
+            row["recipient"] = f"{row['recipient']} <{row['to']}>"
+            row["result"] = row["answer"] if row["status"] == "sent" else (row["error"] or "")
+    render.table(
+        rows,
+        LOG_COLS if fmt == "table" else [Col(k) for k in LOG_FIELDS],
+        fmt,
+        empty="No failed reminders."
+        if failed
+        else "No reminders sent yet. `trainctl reminders preview` shows what is due.",
+    )

@@ -1,0 +1,70 @@
+"""Reminder messages as RFC 5322 plain text (standard library `email`; no I/O).
+
+- From / To carry display names encoded per RFC 2047 when they are not ASCII ("Zoë
+  Núñez" -> =?utf-8?q?Zo=C3=AB_N=C3=BA=C3=B1ez?=); the Subject likewise.
+- The body is UTF-8 text/plain, quoted-printable: 7-bit safe through any relay.
+- Date is the moment of sending; Message-ID is stable for the reminder's key (made once,
+  when the reminder is claimed, and kept in the log), so a copy re-sent after a crash
+  carries the same Message-ID and mail systems can recognise it as the same message.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime, getaddresses
+
+from trainctl.errors import BadInputError
+
+
+def parse_sender(text: str) -> Address:
+    """'Training Office <training@fd.example>' or 'training@fd.example' -> Address."""
+    pairs = getaddresses([text])
+    if len(pairs) != 1 or not pairs[0][1] or "@" not in pairs[0][1]:
+        raise BadInputError(
+            f"smtp.sender: {text!r} is not one mail address.",
+            "e.g. training@fd.example or 'Training Office <training@fd.example>'.",
+        )
+    name, addr = pairs[0]
+    local, _, domain = addr.rpartition("@")
+    if not local or not domain or any(c.isspace() for c in addr):
+        raise BadInputError(f"smtp.sender: {addr!r} is not a mail address.")
+    return Address(display_name=name, username=local, domain=domain)
+
+
+def new_message_id(sender: Address) -> str:
+    """A Message-ID made once per reminder key (random, so two departments sharing a mail
+    domain never collide) and stored with the claim."""
+    return f"<trainctl.{secrets.token_hex(12)}@{sender.domain or 'trainctl.invalid'}>"
+
+
+def address(name: str, email: str) -> Address:
+    local, _, domain = email.rpartition("@")
+    return Address(display_name=" ".join(name.split()), username=local, domain=domain)
+
+
+def build_message(
+    *,
+    sender: Address,
+    to_name: str,
+    to_addr: str,
+    title: str,
+    body: str,
+    message_id: str,
+    now: datetime,
+    key: str,
+) -> EmailMessage:
+    """One plain-text reminder. `key` goes in X-Trainctl-Reminder for filtering."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = address(to_name, to_addr)
+    msg["Subject"] = " ".join(title.split())
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: no auto-replies, please
+    msg["X-Trainctl-Reminder"] = key
+    msg.set_content(body, charset="utf-8", cte="quoted-printable")
+    return msg

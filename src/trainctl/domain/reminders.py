@@ -1,0 +1,505 @@
+"""Reminder rules (DESIGN §6, issue 10): pure functions, no database.
+
+A reminder is identified by its KEY: (kind, item, recipient, threshold). `item` names what
+it is about with ids (and the deadline it warns of, so a moved deadline gets fresh
+warnings); `threshold` is which warning it is ("30d", "7d", "0d", "overdue", "reached").
+
+A reminder is DUE once its threshold has been crossed and it was never sent. Crossing is
+"on or after", never "on exactly": a run skipped for a week still finds every warning whose
+day has passed. Of several thresholds of one item crossed since the last run only the
+LATEST is sent (one message: the 14-day warning makes the missed 30-day one pointless).
+A reminder is STALE, and never sent, when what it warns of no longer applies: the item is
+completed or waived, the enrollment is no longer active (completed, withdrawn, failed, on
+hold), the member is inactive, the certification was renewed or voided, the phase was left,
+or the news is old: a follow-up, an expiry "on the day", a milestone, an assignment or a
+quiet stretch that came due more than FRESH_DAYS ago (the officers' digest keeps listing
+who is behind).
+
+Deadlines come from domain/progress.py (`phase_deadline`, `is_overdue`): this module
+decides only which warning a deadline calls for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+from trainctl.domain import progress as dp
+
+FRESH_DAYS = 30  # follow-ups and one-off notices older than this are stale
+CERT_LEAD_DAYS = (90, 60, 30, 7, 0)  # certification expiry: 90/60/30/7 days and on the day
+OVERDUE = "overdue"
+REACHED = "reached"
+ASSIGNED = "assigned"
+DIGEST = "digest"
+
+# kind -> what the preview calls it
+KINDS = {
+    "program_deadline": "program deadline",
+    "phase_deadline": "phase deadline",
+    "requirement_deadline": "requirement deadline",
+    "inactive": "no recent progress",
+    "milestone": "milestone reached",
+    "assigned": "new requirement",
+    "cert_expiry": "certification expiry",
+    "digest": "officers' digest",
+}
+
+
+# ------------------------------------------------------------------------------- dates
+def shift(day: date, days: int) -> date:
+    """`day` + `days`, held at the calendar's ends (an absurd --as-of never overflows)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
+def days_between(start: date, end: date) -> int:
+    return (end - start).days
+
+
+# --------------------------------------------------------------------------- schedules
+def _days(value: Any) -> int | None:
+    """A whole day count from stored JSON (booleans and strings are not day counts)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A program's reminder rules: warning_days_before and its reminder_conditions."""
+
+    lead_days: tuple[int, ...] = ()  # far to near, no repeats
+    only_below_percent: float | None = None
+    inactive_days: int | None = None
+
+    @property
+    def warns(self) -> bool:
+        """Deadline reminders are opt-in: a program that sets no lead day sends none."""
+        return bool(self.lead_days)
+
+    @property
+    def farthest(self) -> int:
+        return self.lead_days[0] if self.lead_days else 0
+
+
+def schedule_of(warning_days_before: int | None, conditions: Mapping[str, Any] | None) -> Schedule:
+    """warning_days_before and each of reminder_conditions' lead_days are lead days."""
+    rc = conditions or {}
+    leads = {d for d in (_days(x) for x in rc.get("lead_days") or ()) if d is not None}
+    if _days(warning_days_before) is not None:
+        leads.add(warning_days_before)  # type: ignore[arg-type]
+    below = rc.get("only_below_percent")
+    below = float(below) if isinstance(below, int | float) and not isinstance(below, bool) else None
+    inactive = _days(rc.get("inactive_days")) or None
+    return Schedule(tuple(sorted(leads, reverse=True)), below, inactive)
+
+
+# -------------------------------------------------------------------------- thresholds
+@dataclass(frozen=True)
+class Crossed:
+    """A crossed threshold: its label and the day it was crossed."""
+
+    threshold: str
+    on: date
+
+
+def lead_label(days: int) -> str:
+    return f"{days}d"
+
+
+def latest_crossed(
+    deadline: date | None,
+    today: date,
+    lead_days: Sequence[int],
+    *,
+    status: str = "in_progress",
+    follow_up: bool = True,
+    fresh_days: int = FRESH_DAYS,
+) -> Crossed | None:
+    """The latest threshold of a deadline crossed by `today`, or None.
+
+    - after the deadline (domain.progress.is_overdue): "overdue", crossed the day after,
+      while that is less than `fresh_days` ago (older follow-ups are stale);
+    - else the nearest lead day N with today >= deadline - N ("on or after": a skipped
+      run is caught up; lead 0 is "on the day");
+    - None when no lead day has come yet, the item is done, or there is no deadline.
+    """
+    if deadline is None or status in dp.DONE or not lead_days:
+        return None
+    if dp.is_overdue(deadline, status, today):
+        if not follow_up:
+            return None
+        on = shift(deadline, 1)
+        return Crossed(OVERDUE, on) if days_between(on, today) < fresh_days else None
+    # lead N is crossed when today >= deadline - N, i.e. when N >= the days left
+    left = days_between(today, deadline)
+    nearest = min((n for n in lead_days if n >= left), default=None)
+    if nearest is None:
+        return None
+    return Crossed(lead_label(nearest), shift(deadline, -nearest))
+
+
+def below(progress: float, schedule: Schedule) -> bool:
+    """only_below_percent: deadline reminders only while progress is below it."""
+    return schedule.only_below_percent is None or progress < schedule.only_below_percent
+
+
+def deadline_due(
+    deadline: date | None,
+    today: date,
+    schedule: Schedule,
+    *,
+    progress: float,
+    status: str = "in_progress",
+) -> Crossed | None:
+    """A program, phase or requirement deadline under the program's schedule."""
+    if not schedule.warns or not below(progress, schedule):
+        return None
+    return latest_crossed(deadline, today, schedule.lead_days, status=status)
+
+
+def phase_due(
+    started_on: date | None,
+    time_limit_days: int | None,
+    today: date,
+    schedule: Schedule,
+    *,
+    progress: float,
+    open_items: int,
+) -> tuple[date | None, Crossed | None]:
+    """The current phase's deadline (domain.progress.phase_deadline) and its warning; a
+    phase whose required items are all done needs none (it waits to advance)."""
+    deadline = dp.phase_deadline(started_on, time_limit_days)
+    status = "in_progress" if open_items else "completed"
+    return deadline, deadline_due(deadline, today, schedule, progress=progress, status=status)
+
+
+def cert_due(
+    expires_on: date | None, today: date, *, superseded: bool, fresh_days: int = FRESH_DAYS
+) -> Crossed | None:
+    """Certification expiry at 90/60/30/7 days and on the day. A card renewed by a later
+    one (or with no expiry) needs no warning; "on the day" stays due for `fresh_days`."""
+    if expires_on is None or superseded:
+        return None
+    left = days_between(today, expires_on)
+    if -left >= fresh_days:
+        return None
+    # lead N is crossed when today >= expiry - N, i.e. when N >= the days left
+    nearest = min((n for n in CERT_LEAD_DAYS if n >= left), default=None)
+    if nearest is None:
+        return None
+    return Crossed(lead_label(nearest), shift(expires_on, -nearest))
+
+
+def inactive_due(
+    last_activity: date, today: date, inactive_days: int | None, fresh_days: int = FRESH_DAYS
+) -> Crossed | None:
+    """No progress recorded for `inactive_days`: one reminder per quiet stretch (the
+    threshold names the last activity, so new progress starts a new stretch), due from the
+    day the stretch reaches `inactive_days` and caught up for `fresh_days` after it."""
+    if not inactive_days:
+        return None
+    on = shift(last_activity, inactive_days)
+    if today < on or days_between(on, today) >= fresh_days:
+        return None
+    return Crossed(f"since:{last_activity.isoformat()}", on)
+
+
+def fresh(on: date, today: date, fresh_days: int = FRESH_DAYS) -> bool:
+    """A one-off event (milestone reached, requirement assigned) is news for a while."""
+    return 0 <= days_between(on, today) < fresh_days
+
+
+def enrollment_open(status: str) -> bool:
+    return status == "active"
+
+
+# --------------------------------------------------------------------------- reminders
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    item: str
+    recipient_id: int
+    threshold: str
+
+    def text(self) -> str:
+        return f"{self.kind}|{self.item}|{self.recipient_id}|{self.threshold}"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    email: str
+
+
+@dataclass(eq=False)
+class Reminder:
+    """One message to send: its key, who gets it, whom it is about, and its text.
+
+    The text (why, Subject, body) is composed on first use: a selection weighs many
+    candidates against the log, and only those still unsent are ever shown or sent.
+    """
+
+    key: Key
+    recipient: Person
+    member_id: int | None  # whom it is about (None: a digest)
+    due_on: date  # the day its threshold was crossed
+    about: str  # "Recruit Academy", "Live fire (Recruit Academy)"
+    compose: Callable[[], tuple[str, str, str]]  # -> (why, Subject, body)
+    log_status: str = "new"  # new | failed (a retry) | claimed (left by a killed run)
+    attempts: int = 0
+    last_error: str | None = None
+
+    @cached_property
+    def _text(self) -> tuple[str, str, str]:
+        return self.compose()
+
+    @property
+    def why(self) -> str:
+        """One line for the preview."""
+        return self._text[0]
+
+    @property
+    def title(self) -> str:
+        """The Subject line."""
+        return self._text[1]
+
+    @property
+    def body(self) -> str:
+        return self._text[2]
+
+    @property
+    def kind(self) -> str:
+        return self.key.kind
+
+    @property
+    def threshold(self) -> str:
+        return self.key.threshold
+
+
+# ------------------------------------------------------------------------------- words
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def pct(value: float | None) -> str:
+    if value is None:
+        return "0%"
+    return f"{float(value):.0f}%" if float(value) == int(value) else f"{float(value):.1f}%"
+
+
+def day_text(day: date) -> str:
+    """'Sunday 1 March 2026' (no locale: cron runs in C)."""
+    names = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")  # fmt: skip
+    return f"{names[day.weekday()]} {day.day} {months[day.month - 1]} {day.year}"
+
+
+def when_text(deadline: date, today: date) -> str:
+    """'in 14 days', 'tomorrow', 'today', '3 days ago'."""
+    n = days_between(today, deadline)
+    if n == 0:
+        return "today"
+    if n == 1:
+        return "tomorrow"
+    if n > 1:
+        return f"in {n} days"
+    return "yesterday" if n == -1 else f"{-n} days ago"
+
+
+def threshold_text(threshold: str) -> str:
+    if threshold == OVERDUE:
+        return "overdue follow-up"
+    if threshold.endswith("d") and threshold[:-1].isdigit():
+        n = int(threshold[:-1])
+        return "on-the-day notice" if n == 0 else f"{n}-day warning"
+    if threshold.startswith("since:"):
+        return f"no progress since {threshold[6:]}"
+    return threshold
+
+
+def sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _letter(name: str, lines: Iterable[str], note: str | None, why: str) -> str:
+    parts = [f"Hello {name},", "", *lines]
+    if note and note.strip():
+        parts += ["", "Message from your training officer:", f"  {' '.join(note.split())}"]
+    parts += [
+        "",
+        "-- ",
+        "Sent by trainctl for your department's training officer.",
+        f"You get this once ({why}).",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class DeadlineFacts:
+    """What a deadline message says: about what, by when, how far along, what next."""
+
+    what: str  # 'the program "Recruit Academy"'
+    short: str  # "Recruit Academy" (subject line)
+    deadline: date
+    progress: str  # "40% complete", "6 / 12 h (50%)"
+    next_step: str
+    note: str | None = None  # the stored notification message
+
+
+def deadline_text(
+    name: str, facts: DeadlineFacts, crossed: Crossed, today: date
+) -> tuple[str, str]:
+    """(Subject, body) of a program, phase or requirement deadline reminder."""
+    when = when_text(facts.deadline, today)
+    if crossed.threshold == OVERDUE:
+        title = f"Overdue: {facts.short} was due {facts.deadline.isoformat()}"
+        first = f"The deadline for {facts.what} was {day_text(facts.deadline)} ({when})."
+    else:
+        title = f"Reminder: {facts.short} is due {when} ({facts.deadline.isoformat()})"
+        first = f"The deadline for {facts.what} is {day_text(facts.deadline)} ({when})."
+    body = _letter(
+        name,
+        [first, f"Progress: {facts.progress}.", f"What to do next: {facts.next_step}"],
+        facts.note,
+        f"{facts.short}, {threshold_text(crossed.threshold)}",
+    )
+    return title, body
+
+
+def cert_text(
+    name: str, credential: str, expires_on: date, crossed: Crossed, today: date
+) -> tuple[str, str]:
+    when = when_text(expires_on, today)
+    if today > expires_on:
+        title = f"Expired: your {credential} certification ({expires_on.isoformat()})"
+        first = f"Your {credential} certification expired on {day_text(expires_on)} ({when})."
+    elif today == expires_on:
+        title = f"Expires today: your {credential} certification"
+        first = f"Your {credential} certification expires today, {day_text(expires_on)}."
+    else:
+        title = (
+            f"Reminder: your {credential} certification expires {when} ({expires_on.isoformat()})"
+        )
+        first = f"Your {credential} certification expires on {day_text(expires_on)} ({when})."
+    body = _letter(
+        name,
+        [
+            first,
+            "What to do next: renew it, and give your training officer a copy of the new "
+            "card so your record stays current.",
+        ],
+        None,
+        f"{credential}, {threshold_text(crossed.threshold)}",
+    )
+    return title, body
+
+
+def milestone_text(
+    name: str, milestone: str, program: str, threshold: float, progress: float, note: str | None
+) -> tuple[str, str]:
+    title = f"Milestone reached: {milestone} ({program})"
+    body = _letter(
+        name,
+        [
+            f'You reached the milestone "{milestone}" ({pct(threshold)}) in "{program}".',
+            f"Progress: {pct(progress)} complete.",
+            "What to do next: keep going; your training officer can show you what is left.",
+        ],
+        note,
+        f"{program}, milestone {milestone}",
+    )
+    return title, body
+
+
+def assigned_text(
+    name: str, requirement: str, program: str, deadline: date | None, note: str | None
+) -> tuple[str, str]:
+    title = f"New requirement: {requirement} ({program})"
+    lines = [f'"{requirement}" is now part of your training in "{program}".']
+    if deadline is not None:
+        lines.append(f"It is due on {day_text(deadline)}.")
+    lines.append("What to do next: read the message below and plan it with your training officer.")
+    return title, _letter(name, lines, note, f"{program}, {requirement} assigned")
+
+
+def inactive_text(
+    name: str, program: str, last_activity: date, progress: float, today: date
+) -> tuple[str, str]:
+    days = days_between(last_activity, today)
+    title = f"No progress on {program} since {last_activity.isoformat()}"
+    body = _letter(
+        name,
+        [
+            f'Nothing has been recorded for "{program}" since {day_text(last_activity)} '
+            f"({days} days).",
+            f"Progress: {pct(progress)} complete.",
+            "What to do next: log your training (or ask your training officer to), or tell "
+            "them what is holding you up.",
+        ],
+        None,
+        f"{program}, {threshold_text('since:' + last_activity.isoformat())}",
+    )
+    return title, body
+
+
+@dataclass
+class Behind:
+    """One enrollment that is behind, for the officers' digest."""
+
+    member: str
+    email: str
+    program: str
+    progress: float
+    target_overdue: date | None = None
+    phase_overdue: str | None = None  # "phase 2 (Apparatus), due 2026-02-10"
+    requirements_overdue: int = 0
+    earliest_overdue: date | None = None
+    details: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        parts = [f"{pct(self.progress)}"]
+        if self.target_overdue is not None:
+            parts.append(f"target date {self.target_overdue.isoformat()} passed")
+        if self.phase_overdue:
+            parts.append(self.phase_overdue)
+        if self.requirements_overdue:
+            s = "" if self.requirements_overdue == 1 else "s"
+            since = f" (since {self.earliest_overdue.isoformat()})" if self.earliest_overdue else ""
+            parts.append(f"{self.requirements_overdue} requirement{s} overdue{since}")
+        return f"{self.member} <{self.email}> - {self.program}: " + "; ".join(parts)
+
+
+DIGEST_LINES = 200
+
+
+def digest_text(
+    name: str, today: date, behind: Sequence[Behind], members: int, reminders: int
+) -> tuple[str, str]:
+    """The officers' digest: `behind` holds the first DIGEST_LINES enrollments behind (by
+    member name), `members` how many members are behind in all."""
+    title = f"Training digest {today.isoformat()}: {plural(members, 'member')} behind"
+    lines = [f"{plural(members, 'member')} behind on {day_text(today)}:", ""]
+    lines += [f"- {b.line()}" for b in behind[:DIGEST_LINES]]
+    if len(behind) >= DIGEST_LINES:
+        lines.append(
+            f"... the first {DIGEST_LINES} enrollments are shown; "
+            "`trainctl enroll list` shows them all."
+        )
+    lines += [
+        "",
+        f"This run also sends {reminders} reminder{'' if reminders == 1 else 's'} to members.",
+        "What to do next: `trainctl enroll show ENROLLMENT` shows a member's requirements; "
+        "`trainctl reminders log` shows what was sent.",
+    ]
+    parts = [f"Hello {name},", "", *lines, "", "-- ", "Sent by trainctl: one digest per run."]
+    return title, "\n".join(parts) + "\n"

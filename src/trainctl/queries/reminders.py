@@ -1,0 +1,1002 @@
+"""Reminders on the read side: what is due (for `send`, `send --dry-run` and `preview`), and
+the reminder log (`reminders log`).
+
+Selection is set-based and indexed: one statement per kind of reminder, each a range scan
+over the rows whose date falls in that kind's window (deadlines within the farthest lead
+day or overdue for at most FRESH_DAYS, quiet stretches, milestones and assignments of the
+last FRESH_DAYS), one statement that weighs every candidate key against the log, and two
+for the officers' digest. The rules that decide which warning a row calls for are pure
+(domain/reminders.py): the SQL only narrows the rows to those that could be due, and the
+text of a reminder is composed only for those still unsent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from functools import partial
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from trainctl.domain import progress as dp
+from trainctl.domain import reminders as dr
+from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
+
+# The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
+TABLES = {
+    "program": ("id", "name", "version", "warning_days_before", "reminder_conditions"),
+    "program_phase": ("id", "phase_number", "name", "time_limit_days"),
+    "program_requirement": (
+        "id",
+        "program_id",
+        "phase_id",
+        "requirement_id",
+        "is_required",
+        "notification_message",
+    ),
+    "program_milestone": (
+        "id",
+        "name",
+        "completion_percentage_threshold",
+        "notification_message",
+        "requires_verification",
+    ),
+    "milestone_event": ("enrollment_id", "milestone_id", "reached_at", "verified_at"),
+    "enrollment": (
+        "id",
+        "member_id",
+        "program_id",
+        "status",
+        "enrolled_on",
+        "target_completion_date",
+        "current_phase_id",
+        "phase_started_on",
+        "progress_percentage",
+    ),
+    "requirement_progress": (
+        "id",
+        "enrollment_id",
+        "program_requirement_id",
+        "status",
+        "progress_value",
+        "progress_percentage",
+        "due_on",
+    ),
+    "progress_credit": ("progress_id", "entered_at"),
+    "requirement": (
+        "id",
+        "name",
+        "requirement_type",
+        "required_hours",
+        "required_shifts",
+        "required_calls",
+        "required_courses",
+        "credential_code",
+        "required_skills",
+        "checklist_items",
+    ),
+    "member": ("id", "name", "email", "role", "status"),
+    "certification": (
+        "id",
+        "member_id",
+        "credential_code",
+        "name",
+        "issued_on",
+        "expires_on",
+        "voided_at",
+    ),
+    "reminder_log": (
+        "id",
+        "kind",
+        "item",
+        "recipient_id",
+        "threshold",
+        "member_id",
+        "due_on",
+        "to_addr",
+        "title",
+        "message_id",
+        "status",
+        "attempts",
+        "run_id",
+        "claimed_at",
+        "sent_at",
+        "answer",
+        "error",
+    ),
+}
+
+
+DONE_SQL = "('completed', 'waived')"
+FRESH = dr.FRESH_DAYS
+Text = tuple[str, str, str]  # (why, Subject, body)
+
+
+def _day(rd: Reader, day: date) -> Any:
+    """A date parameter: ISO text for SQLite (as SQLAlchemy stores it), a date for psycopg."""
+    return day.isoformat() if rd.dialect == "sqlite" else day
+
+
+def _stamp(rd: Reader, day: date) -> Any:
+    """Midnight UTC of `day` as a timestamp parameter (naive UTC text on SQLite)."""
+    moment = datetime.combine(day, time(), UTC)
+    if rd.dialect == "sqlite":
+        return moment.replace(tzinfo=None).isoformat(sep=" ")
+    return moment
+
+
+def _whole(rd: Reader) -> str:
+    """Read the whole table in order rather than by the due_on index: the open rows are
+    found by their status, which the index does not hold, and a row fetched by index costs
+    about six read in order (SQLite; PostgreSQL's planner weighs this itself)."""
+    return "NOT INDEXED" if rd.dialect == "sqlite" else ""
+
+
+# ------------------------------------------------------------------ programs and phases
+@dataclass(frozen=True)
+class ProgramInfo:
+    id: int
+    name: str
+    schedule: dr.Schedule
+
+
+@dataclass(frozen=True)
+class PhaseInfo:
+    id: int
+    program_id: int
+    number: int
+    name: str
+    time_limit_days: int | None
+
+    @property
+    def label(self) -> str:
+        return f"phase {self.number} ({self.name})"
+
+
+def programs(rd: Reader) -> dict[int, ProgramInfo]:
+    rows = rd.all("SELECT id, name, version, warning_days_before, reminder_conditions FROM program")
+    out = {}
+    for pid, name, version, warn, rc in rows:
+        label = name if version == 1 else f"{name} (version {version})"
+        out[pid] = ProgramInfo(pid, label, dr.schedule_of(warn, as_json(rc) or {}))
+    return out
+
+
+def phases(rd: Reader) -> dict[int, PhaseInfo]:
+    rows = rd.all("SELECT id, program_id, phase_number, name, time_limit_days FROM program_phase")
+    return {r[0]: PhaseInfo(*r) for r in rows}
+
+
+def _phase_terms(
+    rd: Reader, windows: Sequence[tuple[int, date | None, date]], prefix: str
+) -> tuple[str, dict[str, Any]]:
+    """`(e.current_phase_id = :ph AND e.phase_started_on BETWEEN :lo AND :hi) OR ...`: one
+    index range per phase (ix_enrollment_active_phase); lo None means no lower bound."""
+    terms, params = [], {}
+    for i, (phase_id, lo, hi) in enumerate(windows):
+        k = f"{prefix}{i}"
+        # the status in every term: SQLite then reads each range from the partial index
+        if lo is None:
+            terms.append(
+                f"(e.status = 'active' AND e.current_phase_id = :{k} "
+                f"AND e.phase_started_on < :{k}_hi)"
+            )
+        else:
+            terms.append(
+                f"(e.status = 'active' AND e.current_phase_id = :{k} "
+                f"AND e.phase_started_on BETWEEN :{k}_lo AND :{k}_hi)"
+            )
+            params[f"{k}_lo"] = _day(rd, lo)
+        params |= {k: phase_id, f"{k}_hi": _day(rd, hi)}
+    return " OR ".join(terms), params
+
+
+# ----------------------------------------------------------------------------- selection
+@dataclass
+class Selection:
+    """What a run would send (member reminders, then the officers' digests), and who is
+    behind (the digest's first lines and how many members)."""
+
+    today: date
+    reminders: list[dr.Reminder]
+    behind: list[dr.Behind]
+    members_behind: int
+
+
+def select_due(rd: Reader, today: date, zone: ZoneInfo) -> Selection:
+    """Every reminder due on `today` that was never sent (the log is consulted)."""
+    import gc
+
+    # Tens of thousands of short-lived rows and no reference cycles: the cyclic garbage
+    # collector would only walk them over and over (a tenth of the selection's time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _select_due(rd, today, zone)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _select_due(rd: Reader, today: date, zone: ZoneInfo) -> Selection:
+    progs, phs = programs(rd), phases(rd)
+    found = [
+        *_program_deadlines(rd, today, progs),
+        *_phase_deadlines(rd, today, progs, phs),
+        *_requirement_deadlines(rd, today, progs),
+        *_inactivity(rd, today, progs),
+        *_milestones(rd, today, zone, progs),
+        *_assignments(rd, today, progs, phs),
+        *_certifications(rd, today),
+        # TODO(compliance): compliance due-soon/overdue reminders join here once branch
+        # `compliance` (domain/compliance.py, its evaluator) is merged.
+    ]
+    due = _unsent(rd, found)
+    behind: list[dr.Behind] = []
+    members = 0
+    officers = rd.all(
+        "SELECT id, name, email FROM member WHERE role = 'officer' AND status = 'active' "
+        "ORDER BY name, id"
+    )
+    if officers:
+        behind, members = who_is_behind(rd, today, progs, phs)
+    if members:
+        sent_to_members = len(due)
+        due += _unsent(
+            rd,
+            [
+                dr.Reminder(
+                    dr.Key("digest", f"day:{today.isoformat()}", oid, dr.DIGEST),
+                    dr.Person(oid, name, email),
+                    None,
+                    today,
+                    "who is behind",
+                    partial(_digest_text, name, today, behind, members, sent_to_members),
+                )
+                for oid, name, email in officers
+            ],
+        )
+    return Selection(today, due, behind, members)
+
+
+def _deadline_text(
+    name: str, facts: dr.DeadlineFacts, crossed: dr.Crossed, today: date, why: str
+) -> Text:
+    title, body = dr.deadline_text(name, facts, crossed, today)
+    return f"{why} ({dr.threshold_text(crossed.threshold)})", title, body
+
+
+def _program_text(
+    name: str, program: str, deadline: date, progress: float, crossed: dr.Crossed, today: date
+) -> Text:
+    facts = dr.DeadlineFacts(
+        what=f'your training program "{program}"',
+        short=program,
+        deadline=deadline,
+        progress=f"{dr.pct(progress)} complete",
+        next_step="complete the requirements that are still open; if you need more time, "
+        "talk to your training officer before the date.",
+    )
+    why = (
+        f"target date {deadline.isoformat()} {dr.when_text(deadline, today)}; "
+        f"{dr.pct(progress)} complete"
+    )
+    return _deadline_text(name, facts, crossed, today, why)
+
+
+def _phase_text(
+    name: str, program: str, phase: PhaseInfo, deadline: date, total: int, open_items: int,
+    crossed: dr.Crossed, today: date,
+) -> Text:  # fmt: skip
+    facts = dr.DeadlineFacts(
+        what=f'{phase.label} of "{program}"',
+        short=f"{program}, {phase.label}",
+        deadline=deadline,
+        progress=f"{total - open_items} of {total} required items of the phase done",
+        next_step=f"finish the {dr.plural(open_items, 'open item')} of {phase.label}; "
+        "your training officer can show you which.",
+    )
+    why = (
+        f"{phase.label} due {deadline.isoformat()} {dr.when_text(deadline, today)}; "
+        f"{open_items} open"
+    )
+    return _deadline_text(name, facts, crossed, today, why)
+
+
+def _program_deadlines(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[dr.Reminder]:
+    """Active enrollments whose target date is within the farthest lead day, or passed
+    less than FRESH_DAYS ago (ix_enrollment_active_target)."""
+    farthest = max((p.schedule.farthest for p in progs.values() if p.schedule.warns), default=None)
+    if farthest is None:
+        return []
+    rows = rd.all(
+        "SELECT e.id, e.member_id, m.name, m.email, e.program_id, e.target_completion_date, "
+        "e.progress_percentage FROM enrollment e JOIN member m ON m.id = e.member_id "
+        "WHERE e.status = 'active' AND e.target_completion_date BETWEEN :lo AND :hi "
+        "AND m.status = 'active'",
+        {"lo": _day(rd, dr.shift(today, -FRESH - 1)), "hi": _day(rd, dr.shift(today, farthest))},
+    )
+    out = []
+    for eid, mid, name, email, pid, target, progress in rows:
+        deadline, program = as_date(target), progs[pid]
+        assert deadline is not None
+        crossed = dr.deadline_due(deadline, today, program.schedule, progress=progress)
+        if crossed is None:
+            continue
+        out.append(
+            dr.Reminder(
+                dr.Key(
+                    "program_deadline",
+                    f"enrollment:{eid}/due:{deadline.isoformat()}",
+                    mid,
+                    crossed.threshold,
+                ),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                program.name,
+                partial(_program_text, name, program.name, deadline, progress, crossed, today),
+            )
+        )
+    return out
+
+
+def _phase_deadlines(
+    rd: Reader, today: date, progs: dict[int, ProgramInfo], phs: dict[int, PhaseInfo]
+) -> list[dr.Reminder]:
+    """The current phase of active enrollments, where the phase has a time limit and its
+    deadline is within the program's farthest lead day or passed less than FRESH_DAYS
+    ago: one range of ix_enrollment_active_phase per phase."""
+    windows = []
+    for ph in phs.values():
+        schedule = progs[ph.program_id].schedule
+        if ph.time_limit_days and schedule.warns:
+            windows.append((ph.id, dr.shift(today, -FRESH - 1 - ph.time_limit_days),
+                            dr.shift(today, schedule.farthest - ph.time_limit_days)))  # fmt: skip
+    if not windows:
+        return []
+    terms, params = _phase_terms(rd, windows, "ph")
+    # the candidates first (index ranges), then their members and open items
+    rows = rd.all(
+        f"WITH cand (eid) AS (SELECT e.id FROM enrollment e WHERE {terms}) "
+        "SELECT e.id, e.member_id, m.name, m.email, e.program_id, e.current_phase_id, "
+        "e.phase_started_on, e.progress_percentage, COUNT(rp.id), "
+        "SUM(CASE WHEN rp.status IN " + DONE_SQL + " THEN 0 ELSE 1 END) "
+        "FROM cand CROSS JOIN enrollment e CROSS JOIN member m "
+        "LEFT JOIN program_requirement pr "
+        "  ON pr.phase_id = e.current_phase_id AND pr.is_required = :yes "
+        "LEFT JOIN requirement_progress rp "
+        "  ON rp.enrollment_id = e.id AND rp.program_requirement_id = pr.id "
+        "WHERE e.id = cand.eid AND m.id = e.member_id AND m.status = 'active' "
+        "GROUP BY e.id, e.member_id, m.name, m.email, e.program_id, e.current_phase_id, "
+        "e.phase_started_on, e.progress_percentage",
+        {**params, "yes": True},
+    )
+    out = []
+    for eid, mid, name, email, pid, phid, started, progress, total, open_ in rows:
+        program, phase = progs[pid], phs[phid]
+        open_items, total = int(open_ or 0), int(total or 0)
+        deadline, crossed = dr.phase_due(
+            as_date(started),
+            phase.time_limit_days,
+            today,
+            program.schedule,
+            progress=progress,
+            open_items=open_items,
+        )
+        if crossed is None or deadline is None:
+            continue
+        out.append(
+            dr.Reminder(
+                dr.Key(
+                    "phase_deadline",
+                    f"enrollment:{eid}/phase:{phid}/due:{deadline.isoformat()}",
+                    mid,
+                    crossed.threshold,
+                ),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                f"{program.name}, {phase.label}",
+                partial(
+                    _phase_text,
+                    name,
+                    program.name,
+                    phase,
+                    deadline,
+                    total,
+                    open_items,
+                    crossed,
+                    today,
+                ),
+            )
+        )
+    return out
+
+
+def _target(row: Sequence[Any]) -> dp.Target:
+    kind, hours, shifts, calls, courses, cred, skills, items = row
+    return dp.Target.of(
+        SimpleNamespace(
+            requirement_type=kind,
+            required_hours=hours,
+            required_shifts=shifts,
+            required_calls=calls,
+            required_courses=as_json(courses) or [],
+            credential_code=cred,
+            required_skills=as_json(skills) or [],
+            checklist_items=as_json(items) or [],
+            hour_categories=[],
+        )
+    )
+
+
+def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[str, str]:
+    """('6 / 12 h (50%)', 'record the remaining 6 h before the deadline.')."""
+    unit = dp.UNITS.get(target.requirement_type, "")
+    goal = target.target_value
+    if target.requirement_type == "certification":
+        return (
+            "no matching certification on file",
+            "give your training officer a copy of your current card.",
+        )
+    if goal is None:
+        return f"{dr.pct(percentage)} complete", "complete it with your training officer."
+    left = max(0.0, float(goal) - float(value or 0))
+    figure = f"{value:g} / {goal:g} {unit} ({dr.pct(percentage)})"
+    verb = "record" if target.is_numeric else "complete"
+    return figure, f"{verb} the remaining {left:g} {unit} before the deadline."
+
+
+def _requirement_text(
+    name: str, rname: str, program: str, deadline: date, row: Sequence[Any],
+    value: float, percentage: float, note: str | None, crossed: dr.Crossed, today: date,
+) -> Text:  # fmt: skip
+    figure, next_step = _progress_text(_target(row), value, percentage)
+    facts = dr.DeadlineFacts(
+        what=f'"{rname}" in "{program}"',
+        short=f"{rname} ({program})",
+        deadline=deadline,
+        progress=figure,
+        next_step=next_step,
+        note=note,
+    )
+    why = f"due {deadline.isoformat()} {dr.when_text(deadline, today)}; {figure}"
+    return _deadline_text(name, facts, crossed, today, why)
+
+
+def _requirement_deadlines(
+    rd: Reader, today: date, progs: dict[int, ProgramInfo]
+) -> list[dr.Reminder]:
+    """Open required progress rows whose due date is within the farthest lead day, or
+    passed less than FRESH_DAYS ago (the indexed `due_on`)."""
+    farthest = max((p.schedule.farthest for p in progs.values() if p.schedule.warns), default=None)
+    if farthest is None:
+        return []
+    rows = rd.all(
+        "SELECT rp.id, rp.due_on, rp.status, rp.progress_value, rp.progress_percentage, "
+        "e.member_id, m.name, m.email, e.program_id, e.progress_percentage, r.name, "
+        "r.requirement_type, r.required_hours, r.required_shifts, r.required_calls, "
+        "r.required_courses, r.credential_code, r.required_skills, r.checklist_items, "
+        "pr.notification_message "
+        "FROM requirement_progress rp "
+        "JOIN enrollment e ON e.id = rp.enrollment_id "
+        "JOIN member m ON m.id = e.member_id "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "JOIN requirement r ON r.id = pr.requirement_id "
+        "WHERE rp.due_on IS NOT NULL AND rp.due_on BETWEEN :lo AND :hi "
+        "AND rp.status NOT IN " + DONE_SQL + " AND e.status = 'active' AND m.status = 'active' "
+        "AND pr.is_required = :yes",
+        {
+            "lo": _day(rd, dr.shift(today, -FRESH - 1)),
+            "hi": _day(rd, dr.shift(today, farthest)),
+            "yes": True,
+        },
+    )
+    out = []
+    for row in rows:
+        rpid, due, status, value, percentage, mid, name, email, pid, eprog, rname = row[:11]
+        deadline, program = as_date(due), progs[pid]
+        assert deadline is not None
+        crossed = dr.deadline_due(deadline, today, program.schedule, progress=eprog, status=status)
+        if crossed is None:
+            continue
+        out.append(
+            dr.Reminder(
+                dr.Key(
+                    "requirement_deadline",
+                    f"progress:{rpid}/due:{deadline.isoformat()}",
+                    mid,
+                    crossed.threshold,
+                ),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                f"{rname} ({program.name})",
+                partial(
+                    _requirement_text,
+                    name,
+                    rname,
+                    program.name,
+                    deadline,
+                    row[11:19],
+                    value,
+                    percentage,
+                    row[19],
+                    crossed,
+                    today,
+                ),
+            )
+        )
+    return out
+
+
+def _inactive_text(name: str, program: str, last: date, progress: float, days: int | None,
+                   today: date) -> Text:  # fmt: skip
+    title, body = dr.inactive_text(name, program, last, progress, today)
+    why = (
+        f"nothing recorded since {last.isoformat()} "
+        f"({dr.days_between(last, today)} days; limit {days})"
+    )
+    return why, title, body
+
+
+def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[dr.Reminder]:
+    """Active enrollments of programs with inactive_days whose last activity (the last
+    credit entered, else the enrollment date) makes a quiet stretch that came due in the
+    last FRESH_DAYS: credits entered since then (ix_progress_credit_entered_at), and
+    enrollments of that window without any (ix_enrollment_active_program_enrolled)."""
+    quiet = {pid: p for pid, p in progs.items() if p.schedule.inactive_days}
+    if not quiet:
+        return []
+    days = [p.schedule.inactive_days or 0 for p in quiet.values()]
+    lo = dr.shift(today, -max(days) - FRESH - 1)  # the oldest last activity still news
+    hi = dr.shift(today, -min(days))  # the newest last activity already quiet long enough
+    ids, params = in_list("p", sorted(quiet))
+    member_cols = (
+        "e.id, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, e.progress_percentage"
+    )
+    rows = rd.all(
+        "WITH recent (eid, last) AS ("
+        "  SELECT rp.enrollment_id, MAX(c.entered_at) FROM progress_credit c "
+        "  CROSS JOIN requirement_progress rp "  # the entered_at range is the outer loop
+        "  WHERE c.entered_at >= :since AND rp.id = c.progress_id GROUP BY rp.enrollment_id) "
+        f"SELECT {member_cols}, r.last FROM recent r JOIN enrollment e ON e.id = r.eid "
+        "JOIN member m ON m.id = e.member_id "
+        f"WHERE r.last < :until AND e.status = 'active' AND e.program_id IN {ids} "
+        "AND m.status = 'active' "
+        "UNION ALL "
+        f"SELECT {member_cols}, NULL FROM enrollment e JOIN member m ON m.id = e.member_id "
+        f"WHERE e.status = 'active' AND e.program_id IN {ids} "
+        "AND e.enrolled_on BETWEEN :lo AND :hi AND m.status = 'active' "
+        "AND e.id NOT IN (SELECT eid FROM recent)",
+        {
+            **params,
+            "since": _stamp(rd, dr.shift(lo, -1)),
+            "until": _stamp(rd, dr.shift(hi, 1)),
+            "lo": _day(rd, lo),
+            "hi": _day(rd, hi),
+        },
+    )
+    out = []
+    for eid, mid, name, email, pid, enrolled, progress, last in rows:
+        program = quiet[pid]
+        last_day = as_date(enrolled)
+        stamp = as_utc(last)
+        if stamp is not None and (last_day is None or stamp.date() > last_day):
+            last_day = stamp.date()
+        assert last_day is not None
+        crossed = dr.inactive_due(last_day, today, program.schedule.inactive_days)
+        if crossed is None:
+            continue
+        out.append(
+            dr.Reminder(
+                dr.Key("inactive", f"enrollment:{eid}", mid, crossed.threshold),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                program.name,
+                partial(
+                    _inactive_text,
+                    name,
+                    program.name,
+                    last_day,
+                    progress,
+                    program.schedule.inactive_days,
+                    today,
+                ),
+            )
+        )
+    return out
+
+
+def _local_day(stamp: Any, zone: ZoneInfo) -> date | None:
+    moment = as_utc(stamp)
+    if moment is None:
+        return None
+    try:
+        return moment.astimezone(zone).date()
+    except OverflowError:
+        return moment.date()
+
+
+def _milestone_text(name: str, mname: str, program: str, threshold: float, progress: float,
+                    note: str | None, on: date) -> Text:  # fmt: skip
+    title, body = dr.milestone_text(name, mname, program, threshold, progress, note)
+    return f"milestone {mname} ({dr.pct(threshold)}) reached {on.isoformat()}", title, body
+
+
+def _milestones(
+    rd: Reader, today: date, zone: ZoneInfo, progs: dict[int, ProgramInfo]
+) -> list[dr.Reminder]:
+    """Milestones reached (verified, when they need it) in the last FRESH_DAYS, on
+    enrollments that are active or completed (the 100% milestone completes one)."""
+    rows = rd.all(
+        "SELECT ev.enrollment_id, ev.milestone_id, ev.reached_at, ev.verified_at, "
+        "pm.requires_verification, pm.name, pm.completion_percentage_threshold, "
+        "pm.notification_message, e.member_id, m.name, m.email, e.program_id, "
+        "e.progress_percentage "
+        "FROM milestone_event ev "
+        "JOIN program_milestone pm ON pm.id = ev.milestone_id "
+        "JOIN enrollment e ON e.id = ev.enrollment_id "
+        "JOIN member m ON m.id = e.member_id "
+        "WHERE (ev.reached_at >= :since OR (ev.verified_at IS NOT NULL AND ev.verified_at >= :since)) "
+        "AND e.status IN ('active', 'completed') AND m.status = 'active'",
+        # midnight UTC two days early covers every zone's midnight (and never overflows)
+        {"since": _stamp(rd, dr.shift(today, -FRESH - 2))},
+    )
+    out = []
+    for row in rows:
+        eid, msid, reached, verified, needs, mname, threshold, note, mid, name, email, pid, pct = (
+            row
+        )
+        on = _local_day(verified if needs else reached, zone)
+        if on is None or not dr.fresh(on, today):
+            continue
+        program = progs[pid]
+        out.append(
+            dr.Reminder(
+                dr.Key("milestone", f"enrollment:{eid}/milestone:{msid}", mid, dr.REACHED),
+                dr.Person(mid, name, email),
+                mid,
+                on,
+                f"{mname} ({program.name})",
+                partial(_milestone_text, name, mname, program.name, threshold, pct, note, on),
+            )
+        )
+    return out
+
+
+def _assigned_text(name: str, rname: str, program: str, deadline: date | None, note: str,
+                   on: date) -> Text:  # fmt: skip
+    title, body = dr.assigned_text(name, rname, program, deadline, note)
+    return f"assigned {on.isoformat()}: {' '.join(note.split())[:60]}", title, body
+
+
+def _assignments(
+    rd: Reader, today: date, progs: dict[int, ProgramInfo], phs: dict[int, PhaseInfo]
+) -> list[dr.Reminder]:
+    """Open requirements with a notification message whose scope started in the last
+    FRESH_DAYS: at enrollment (program level), or when the current phase started."""
+    scopes = rd.all(
+        "SELECT DISTINCT program_id, phase_id FROM program_requirement "
+        "WHERE notification_message <> ''"
+    )
+    if not scopes:
+        return []
+    lo = dr.shift(today, -FRESH)
+    at_enrollment = sorted({pid for pid, phase in scopes if phase is None})
+    in_phase = sorted({phase for _, phase in scopes if phase is not None})
+    cols = (
+        "SELECT rp.id, rp.due_on, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, "
+        "e.phase_started_on, pr.phase_id, pr.notification_message, r.name "
+        "FROM enrollment e JOIN member m ON m.id = e.member_id "
+        "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "JOIN requirement r ON r.id = pr.requirement_id "
+    )
+    opened = (
+        "AND pr.notification_message <> '' AND rp.status NOT IN " + DONE_SQL + " "
+        "AND m.status = 'active'"
+    )
+    parts, params = [], {"lo": _day(rd, lo), "today": _day(rd, today)}
+    if at_enrollment:
+        ids, p = in_list("p", at_enrollment)
+        parts.append(
+            cols + f"WHERE e.status = 'active' AND e.program_id IN {ids} "
+            "AND e.enrolled_on BETWEEN :lo AND :today AND pr.phase_id IS NULL " + opened
+        )
+        params |= p
+    if in_phase:
+        terms, p = _phase_terms(rd, [(ph, lo, today) for ph in in_phase], "ph")
+        parts.append(cols + f"WHERE ({terms}) AND pr.phase_id = e.current_phase_id " + opened)
+        params |= p
+    rows = rd.all(" UNION ALL ".join(parts), params)
+    out = []
+    for rpid, due, mid, name, email, pid, enrolled, started, phase_id, note, rname in rows:
+        on = as_date(enrolled if phase_id is None else started)
+        if on is None or not dr.fresh(on, today) or not note.strip():
+            continue
+        program = progs[pid]
+        out.append(
+            dr.Reminder(
+                dr.Key("assigned", f"progress:{rpid}", mid, dr.ASSIGNED),
+                dr.Person(mid, name, email),
+                mid,
+                on,
+                f"{rname} ({program.name})",
+                partial(_assigned_text, name, rname, program.name, as_date(due), note, on),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Card:
+    """A certification card as queries.certifications.standing reads it."""
+
+    id: int
+    member_id: int
+    credential_code: str
+    issued_on: date
+    expires_on: date | None
+    voided_at: datetime | None
+
+
+def _cert_text(name: str, credential: str, expires_on: date, crossed: dr.Crossed,
+               today: date) -> Text:  # fmt: skip
+    title, body = dr.cert_text(name, credential, expires_on, crossed, today)
+    why = f"{credential} expires {expires_on.isoformat()} ({dr.when_text(expires_on, today)})"
+    return f"{why} ({dr.threshold_text(crossed.threshold)})", title, body
+
+
+def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
+    """Certification cards expiring within 90 days, or expired less than FRESH_DAYS ago
+    (ix_certification_expiring), with every card of the same member and credential: the
+    card that decides (queries.certifications.standing: the latest expiry) is the one
+    warned about; a renewed or voided card needs no warning."""
+    from trainctl.queries.certifications import standing
+
+    rows = rd.all(
+        "WITH cand (member_id, code) AS ("
+        "  SELECT DISTINCT member_id, credential_code FROM certification "
+        "  WHERE voided_at IS NULL AND expires_on BETWEEN :lo AND :hi) "
+        "SELECT c.id, c.member_id, c.credential_code, c.issued_on, c.expires_on, c.voided_at, "
+        "c.name, m.name, m.email FROM cand CROSS JOIN certification c "
+        "JOIN member m ON m.id = c.member_id "
+        "WHERE c.member_id = cand.member_id AND c.credential_code = cand.code "
+        "AND m.status = 'active'",
+        {
+            "lo": _day(rd, dr.shift(today, -FRESH)),
+            "hi": _day(rd, dr.shift(today, max(dr.CERT_LEAD_DAYS))),
+        },
+    )
+    cards = [_Card(r[0], r[1], r[2], as_date(r[3]), as_date(r[4]), as_utc(r[5])) for r in rows]  # type: ignore[arg-type]
+    state = standing(cards, today)
+    out = []
+    for card, row in zip(cards, rows, strict=True):
+        _status, decides = state[card.id]
+        crossed = dr.cert_due(card.expires_on, today, superseded=not decides)
+        if crossed is None or card.expires_on is None:
+            continue
+        code, label, name, email = card.credential_code, row[6], row[7], row[8]
+        credential = f"{code} ({label})" if label and label.strip().upper() != code else code
+        out.append(
+            dr.Reminder(
+                dr.Key(
+                    "cert_expiry",
+                    f"certification:{card.id}/expires:{card.expires_on.isoformat()}",
+                    card.member_id,
+                    crossed.threshold,
+                ),
+                dr.Person(card.member_id, name, email),
+                card.member_id,
+                crossed.on,
+                credential,
+                partial(_cert_text, name, credential, card.expires_on, crossed, today),
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------------- who is behind
+def who_is_behind(
+    rd: Reader, today: date, progs: dict[int, ProgramInfo], phs: dict[int, PhaseInfo]
+) -> tuple[list[dr.Behind], int]:
+    """Active enrollments past a deadline: the target date, a required requirement's due
+    date, or the current phase's (with a required item open). Returns the first
+    DIGEST_LINES by member name, with details, and how many members are behind.
+
+    A deadline D is passed when today > D (domain.progress.is_overdue); for a phase,
+    D = start + limit (domain.progress.phase_deadline), so start < today - limit.
+    """
+    windows = [(ph.id, None, dr.shift(today, -ph.time_limit_days))
+               for ph in phs.values() if ph.time_limit_days]  # fmt: skip
+    phase_sql, params = _phase_terms(rd, windows, "ph") if windows else ("1 = 0", {})
+    open_in_phase = (
+        "SELECT 1 FROM requirement_progress rp JOIN program_requirement pr "
+        "ON pr.id = rp.program_requirement_id WHERE rp.enrollment_id = e.id "
+        "AND pr.phase_id = e.current_phase_id AND pr.is_required = :yes "
+        "AND rp.status NOT IN " + DONE_SQL
+    )
+    # a requirement is due on or after its enrollment's start: rows older than the oldest
+    # active enrollment belong to finished ones (the history is left out of the range)
+    oldest = rd.scalar("SELECT MIN(enrolled_on) FROM enrollment WHERE status = 'active'")
+    if oldest is None:
+        return [], 0
+    params |= {"today": _day(rd, today), "yes": True, "oldest": oldest}
+    # each branch an index range (CROSS JOIN keeps the range as the outer loop)
+    rows = rd.all(
+        "WITH late (eid) AS ("
+        "  SELECT id FROM enrollment WHERE status = 'active' AND target_completion_date < :today"
+        f"  UNION SELECT rp.enrollment_id FROM requirement_progress rp {_whole(rd)} "
+        "  CROSS JOIN program_requirement pr "
+        "  WHERE rp.due_on IS NOT NULL AND rp.due_on < :today AND rp.due_on >= :oldest "
+        "  AND rp.status NOT IN " + DONE_SQL + " AND pr.id = rp.program_requirement_id "
+        "  AND pr.is_required = :yes"
+        f"  UNION SELECT e.id FROM enrollment e WHERE ({phase_sql}) AND EXISTS ({open_in_phase})) "
+        ", behind AS (SELECT e.id, e.member_id, m.name, m.email, e.program_id, "
+        "  e.progress_percentage FROM late CROSS JOIN enrollment e CROSS JOIN member m "
+        "  WHERE e.id = late.eid AND m.id = e.member_id AND e.status = 'active' "
+        "  AND m.status = 'active') "
+        "SELECT b.*, (SELECT COUNT(DISTINCT member_id) FROM behind) FROM behind b "
+        "ORDER BY b.name, b.email, b.id LIMIT :lines",
+        {**params, "lines": dr.DIGEST_LINES},
+    )
+    members = int(rows[0][-1]) if rows else 0
+    shown = [r[:-1] for r in rows]
+    if not shown:
+        return [], members
+    ids, p = in_list("e", [r[0] for r in shown])
+    details = {
+        r[0]: r[1:]
+        for r in rd.all(
+            "SELECT e.id, e.target_completion_date, e.current_phase_id, e.phase_started_on, "
+            "(SELECT COUNT(*) FROM requirement_progress rp JOIN program_requirement pr "
+            "  ON pr.id = rp.program_requirement_id WHERE rp.enrollment_id = e.id "
+            "  AND rp.due_on < :today AND rp.status NOT IN " + DONE_SQL + " "
+            "  AND pr.is_required = :yes), "
+            "(SELECT MIN(rp.due_on) FROM requirement_progress rp JOIN program_requirement pr "
+            "  ON pr.id = rp.program_requirement_id WHERE rp.enrollment_id = e.id "
+            "  AND rp.due_on < :today AND rp.status NOT IN " + DONE_SQL + " "
+            "  AND pr.is_required = :yes), "
+            f"EXISTS ({open_in_phase}) "
+            f"FROM enrollment e WHERE e.id IN {ids}",
+            {**p, "today": _day(rd, today), "yes": True},
+        )
+    }
+    behind = []
+    for eid, _mid, name, email, pid, progress in shown:
+        target, phid, started, n_late, first_late, phase_open = details[eid]
+        b = dr.Behind(name, email, progs[pid].name, float(progress or 0))
+        target = as_date(target)
+        if dp.is_overdue(target, "active", today):
+            b.target_overdue = target
+        phase = phs.get(phid) if phid is not None else None
+        if phase is not None and phase_open:
+            deadline = dp.phase_deadline(as_date(started), phase.time_limit_days)
+            if dp.is_overdue(deadline, "active", today):
+                b.phase_overdue = f"{phase.label} was due {deadline.isoformat()}"  # type: ignore[union-attr]
+        b.requirements_overdue = int(n_late or 0)
+        b.earliest_overdue = as_date(first_late)
+        behind.append(b)
+    return behind, members
+
+
+def _digest_text(name: str, today: date, behind: list[dr.Behind], members: int,
+                 reminders: int) -> Text:  # fmt: skip
+    title, body = dr.digest_text(name, today, behind, members, reminders)
+    return f"{dr.plural(members, 'member')} behind", title, body
+
+
+# ------------------------------------------------------------------------------- the log
+def _unsent(rd: Reader, found: list[dr.Reminder]) -> list[dr.Reminder]:
+    """Drop what the log says was sent; mark retries (failed, or claimed by a killed run)."""
+    logged = log_states(rd, [r.key for r in found])
+    out = []
+    for r in found:
+        state = logged.get(r.key)
+        if state is None:
+            out.append(r)
+            continue
+        status, attempts, error = state
+        if status == "sent":
+            continue
+        r.log_status, r.attempts, r.last_error = status, attempts, error
+        out.append(r)
+    return out
+
+
+def _wanted(rd: Reader) -> str:
+    """The candidate keys, passed as one JSON array of [kind, item, recipient, threshold]
+    (one parameter however many keys: SQLite numbers named parameters in quadratic time)."""
+    if rd.dialect != "sqlite":
+        return (
+            "SELECT k ->> 0 AS kind, k ->> 1 AS item, CAST(k ->> 2 AS INTEGER) AS recipient_id, "
+            "k ->> 3 AS threshold FROM jsonb_array_elements(CAST(:keys AS jsonb)) AS k"
+        )
+    import sqlite3
+
+    if sqlite3.sqlite_version_info >= (3, 38):
+        return (
+            "SELECT value ->> 0 AS kind, value ->> 1 AS item, value ->> 2 AS recipient_id, "
+            "value ->> 3 AS threshold FROM json_each(:keys)"
+        )
+    return (
+        "SELECT json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS item, "
+        "json_extract(value, '$[2]') AS recipient_id, json_extract(value, '$[3]') AS threshold "
+        "FROM json_each(:keys)"
+    )
+
+
+def log_states(rd: Reader, keys: Sequence[dr.Key]) -> dict[dr.Key, tuple[str, int, str | None]]:
+    """(status, attempts, error) of those keys that are in the log: ONE statement, each
+    key an index lookup on the unique key (keys sorted, so lookups walk the index)."""
+    unique = sorted({(k.kind, k.item, k.recipient_id, k.threshold) for k in keys})
+    if not unique:
+        return {}
+    rows = rd.all(
+        f"WITH wanted AS ({_wanted(rd)}) "
+        "SELECT l.kind, l.item, l.recipient_id, l.threshold, l.status, l.attempts, l.error "
+        "FROM wanted w CROSS JOIN reminder_log l "
+        "WHERE l.kind = w.kind AND l.item = w.item AND l.recipient_id = w.recipient_id "
+        "AND l.threshold = w.threshold",
+        {"keys": json.dumps(unique, ensure_ascii=False)},
+    )
+    return {dr.Key(k, i, r, t): (st, n, err) for k, i, r, t, st, n, err in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class LogRow:
+    id: int
+    at: datetime | None
+    status: str
+    kind: str
+    recipient: str
+    to: str
+    about: str | None
+    title: str
+    threshold: str
+    due_on: date | None
+    attempts: int
+    answer: str | None
+    error: str | None
+    message_id: str
+
+    def as_dict(self) -> dict[str, Any]:
+        from dataclasses import fields
+
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def log_entries(
+    rd: Reader, *, member_id: int | None = None, failed: bool = False, limit: int | None = None
+) -> list[LogRow]:
+    """What was sent (or failed), newest first; a member's: what went to them or was about
+    them."""
+    conds, params = ["1 = 1"], {}
+    if member_id is not None:
+        conds.append("(l.recipient_id = :mid OR l.member_id = :mid)")
+        params["mid"] = member_id
+    if failed:
+        conds.append("l.status = 'failed'")
+    tail = ""
+    if limit is not None:
+        tail = " LIMIT :limit"
+        params["limit"] = limit
+    rows = rd.all(
+        "SELECT l.id, COALESCE(l.sent_at, l.claimed_at), l.status, l.kind, r.name, l.to_addr, "
+        "a.name, l.title, l.threshold, l.due_on, l.attempts, l.answer, l.error, l.message_id "
+        "FROM reminder_log l JOIN member r ON r.id = l.recipient_id "
+        "LEFT JOIN member a ON a.id = l.member_id "
+        f"WHERE {' AND '.join(conds)} "
+        "ORDER BY COALESCE(l.sent_at, l.claimed_at) DESC, l.id DESC" + tail,
+        params,
+    )
+    return [
+        LogRow(i, as_utc(at), st, k, rn, to, an, t, th, as_date(d), n, ans, err, msgid)
+        for i, at, st, k, rn, to, an, t, th, d, n, ans, err, msgid in rows
+    ]

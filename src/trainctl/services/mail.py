@@ -1,0 +1,310 @@
+"""Delivery of reminder messages: SMTP (standard library), one .eml file each, or stdout.
+
+SMTP settings live in the database's `setting` table (`trainctl config set smtp.host ...`):
+one file is one department, so its backup carries its mail settings, and the read side
+shows them without the ORM. The password never does: it is read from the environment
+(TRAINCTL_SMTP_PASSWORD) at the moment of login, never stored, never printed.
+
+Security: `starttls` (default, port 587) and `tls` (implicit TLS, port 465) verify the
+server's certificate and host name (ssl.create_default_context, optionally with
+smtp.cafile); a server that offers no STARTTLS is refused rather than spoken to in clear.
+`none` is for a relay on this machine; a login over it is refused unless the host is a
+loopback address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import smtplib
+import ssl
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any, Protocol
+
+from trainctl.domain.mail import parse_sender
+from trainctl.errors import MailUnavailableError, TrainctlError
+from trainctl.queries.settings import PASSWORD_ENV
+
+TIMEOUT = 30.0  # seconds for connecting and for each SMTP reply
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+FALLBACK_SENDER = "trainctl <trainctl@localhost>"
+
+
+class MessageRefused(Exception):
+    """The server refused this one message (a recipient, the sender, the data)."""
+
+    def __init__(self, answer: str) -> None:
+        super().__init__(answer)
+        self.answer = answer
+
+
+class ConnectionLost(Exception):
+    """The connection broke during a message: the server may or may not have taken it."""
+
+
+class Transport(Protocol):
+    name: str
+
+    def open(self) -> None: ...
+
+    def send(self, msg: EmailMessage, to_addr: str) -> str: ...
+
+    def close(self) -> None: ...
+
+
+# ----------------------------------------------------------------------------- settings
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    security: str
+    user: str
+    sender: Address
+    cafile: str
+    password: str | None = field(default=None, repr=False)
+
+    @property
+    def where(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def sender_of(get: Callable[[str], str], *, required: bool) -> Address:
+    text = get("smtp.sender")
+    if not text:
+        if required:
+            raise TrainctlError(
+                "No sender address is configured for reminders.",
+                "Run `trainctl config set smtp.sender training@your-department.example`.",
+            )
+        text = FALLBACK_SENDER
+    return parse_sender(text)
+
+
+def smtp_config(get: Callable[[str], str], env: Any = os.environ) -> SmtpConfig:
+    """The SMTP settings (`get` reads a setting), the password from the environment."""
+    host = get("smtp.host")
+    if not host:
+        raise TrainctlError(
+            "No mail server is configured for reminders.",
+            "Run `trainctl config set smtp.host smtp.example.org` (and smtp.sender, smtp.user); "
+            "or use --transport file DIR / --transport stdout.",
+        )
+    security = get("smtp.security") or "starttls"
+    port_text = get("smtp.port")
+    port = int(port_text) if port_text else DEFAULT_PORTS.get(security, 587)
+    return SmtpConfig(
+        host=host,
+        port=port,
+        security=security,
+        user=get("smtp.user"),
+        sender=sender_of(get, required=True),
+        cafile=get("smtp.cafile"),
+        password=env.get(PASSWORD_ENV) or None,
+    )
+
+
+# ------------------------------------------------------------------------------- SMTP
+class _Answering:
+    """Keeps the server's answer to DATA ("250 2.0.0 Ok: queued as 4F1C2"), which
+    smtplib's sendmail() checks and drops."""
+
+    last_answer = ""
+
+    def data(self, msg: Any) -> tuple[int, bytes]:
+        code, resp = super().data(msg)  # type: ignore[misc]
+        self.last_answer = f"{code} {resp.decode('utf-8', 'replace')}"
+        return code, resp
+
+
+class _SMTP(_Answering, smtplib.SMTP):
+    pass
+
+
+class _SMTPS(_Answering, smtplib.SMTP_SSL):
+    pass
+
+
+def _answer(code: Any, text: Any) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(str(text).split())}"
+
+
+class SmtpTransport:
+    name = "smtp"
+
+    def __init__(self, settings: Callable[[str], str]) -> None:
+        self.settings = settings
+        self._config: SmtpConfig | None = None
+        self.conn: _SMTP | _SMTPS | None = None
+
+    @property
+    def config(self) -> SmtpConfig:
+        """Read when first needed: a run with nothing due needs no mail server at all."""
+        if self._config is None:
+            self._config = smtp_config(self.settings)
+        return self._config
+
+    def _unavailable(self, what: str, exc: BaseException | str) -> MailUnavailableError:
+        detail = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
+        return MailUnavailableError(
+            f"Cannot {what} the mail server {self.config.where}: {detail}",
+            "Nothing was marked sent; the next run sends everything that is due. Check "
+            "`trainctl config show` and that the server is up.",
+        )
+
+    def open(self) -> None:
+        cfg = self.config
+        if cfg.user and cfg.password is None:
+            raise TrainctlError(
+                f"smtp.user is {cfg.user!r} but {PASSWORD_ENV} is not set.",
+                f"Set {PASSWORD_ENV} in the environment of the run (never on the command line).",
+            )
+        if cfg.user and cfg.security == "none" and cfg.host not in LOOPBACK:
+            raise TrainctlError(
+                "Refusing to send the mail password unencrypted (smtp.security is none).",
+                "Use smtp.security starttls or tls.",
+            )
+        try:
+            context = ssl.create_default_context(cafile=cfg.cafile or None)
+        except (OSError, ssl.SSLError) as exc:
+            raise TrainctlError(f"Cannot read smtp.cafile {cfg.cafile!r}: {exc}.") from None
+        conn: _SMTP | _SMTPS | None = None
+        try:
+            if cfg.security == "tls":
+                conn = _SMTPS(cfg.host, cfg.port, timeout=TIMEOUT, context=context)
+            else:
+                conn = _SMTP(cfg.host, cfg.port, timeout=TIMEOUT)
+            conn.ehlo()
+            if cfg.security == "starttls":
+                if not conn.has_extn("starttls"):
+                    raise self._unavailable(
+                        "use", "it offers no STARTTLS, and trainctl does not send in clear text"
+                    )
+                conn.starttls(context=context)
+                conn.ehlo()
+            if cfg.user:
+                conn.login(cfg.user, cfg.password or "")
+        except MailUnavailableError:
+            _quietly_close(conn)
+            raise
+        except smtplib.SMTPNotSupportedError as exc:
+            _quietly_close(conn)
+            raise self._unavailable("log in on", f"{exc} (smtp.user is set)") from None
+        except smtplib.SMTPAuthenticationError as exc:
+            _quietly_close(conn)
+            raise self._unavailable(
+                f"log in as {cfg.user!r} on", _answer(exc.smtp_code, exc.smtp_error)
+            ) from None
+        except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
+            _quietly_close(conn)
+            raise self._unavailable("reach", exc) from None
+        self.conn = conn
+
+    def send(self, msg: EmailMessage, to_addr: str) -> str:
+        if self.conn is None:
+            raise ConnectionLost("not connected")
+        try:
+            self.conn.last_answer = ""
+            self.conn.send_message(msg, to_addrs=[to_addr])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise MessageRefused(_answer(code, text)) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise MessageRefused(f"not supported by the server: {exc}") from None
+        except smtplib.SMTPServerDisconnected as exc:
+            raise ConnectionLost(str(exc) or "the server closed the connection") from None
+        except smtplib.SMTPResponseException as exc:  # sender refused, data refused, 4xx
+            raise MessageRefused(_answer(exc.smtp_code, exc.smtp_error)) from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ConnectionLost(str(exc) or type(exc).__name__) from None
+        return self.conn.last_answer or "250 accepted"
+
+    def close(self) -> None:
+        _quietly_close(self.conn)
+        self.conn = None
+
+
+def _quietly_close(conn: Any) -> None:
+    if conn is None:
+        return
+    try:
+        conn.quit()
+    except (OSError, smtplib.SMTPException):
+        with contextlib.suppress(OSError):
+            conn.close()
+
+
+# ------------------------------------------------------------------------ file, stdout
+class FileTransport:
+    """One .eml file per message in DIR (mode 0600: reminders name people)."""
+
+    name = "file"
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def open(self) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise TrainctlError(
+                f"Cannot make the folder {self.folder}: {exc.strerror or exc}.",
+                "Give --transport file a folder you may write.",
+            ) from None
+        if not os.access(self.folder, os.W_OK):
+            raise TrainctlError(f"Cannot write to {self.folder}.", "Give a folder you may write.")
+
+    def send(self, msg: EmailMessage, to_addr: str) -> str:
+        token = str(msg["Message-ID"]).strip("<>").split("@", 1)[0].replace("trainctl.", "")
+        name = f"{msg['X-Trainctl-Reminder'].split('|', 1)[0]}-{token}.eml"
+        path = self.folder / name
+        tmp = path.with_name(f".{name}.tmp")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(msg.as_bytes())
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except OSError as exc:
+            raise ConnectionLost(f"cannot write {path}: {exc.strerror or exc}") from None
+        return f"written to {path}"
+
+    def close(self) -> None:
+        pass
+
+
+class StdoutTransport:
+    """Messages on stdout, one after another in mbox form ("From " lines between them)."""
+
+    name = "stdout"
+
+    def open(self) -> None:
+        pass
+
+    def send(self, msg: EmailMessage, to_addr: str) -> str:
+        text = msg.as_bytes(policy=msg.policy.clone(linesep="\n")).decode("ascii", "replace")
+        text = text.replace("\nFrom ", "\n>From ")
+        sys.stdout.write(f"From trainctl {msg['Date']}\n{text}\n")
+        sys.stdout.flush()
+        return "written to stdout"
+
+    def close(self) -> None:
+        pass
+
+
+def transport_for(kind: str, folder: Path | None, settings: dict[str, str]) -> Transport:
+    """`settings`: the department's settings (queries.settings.all_settings), read once."""
+    if kind == "file":
+        assert folder is not None
+        return FileTransport(folder)
+    if kind == "stdout":
+        return StdoutTransport()
+    return SmtpTransport(lambda key: settings.get(key, ""))

@@ -1,0 +1,358 @@
+"""`trainctl reminders send`: find what is due, claim it, send it, record the outcome.
+
+The protocol (DESIGN §6, issue 10), each step its own short transaction:
+
+1. LOCK. A non-blocking fcntl.flock on a lock file next to the database (for a server URL,
+   one in the user's data folder keyed by the URL). A second run exits 75 at once; the
+   kernel frees the lock when the process dies, even by kill -9.
+2. SELECT what is due (queries/reminders.py): every crossed, unsent, not-stale reminder.
+   Nothing due: done, without touching the mail server.
+3. CONNECT to the mail server. Unreachable: exit 69, nothing claimed, nothing marked.
+4. CLAIM and COMMIT: each due key is inserted into reminder_log with status 'claimed'
+   (INSERT ... ON CONFLICT DO NOTHING on the unique key (kind, item, recipient,
+   threshold)); rows left 'failed' by an earlier run, or 'claimed' by a killed one, are
+   re-claimed. The claim fixes the message's Message-ID for good.
+5. SEND each claimed message and MARK it at once: 'sent' with the server's answer
+   ("250 2.0.0 Ok: queued as ...") or 'failed' with the error; marks are committed every
+   MARK_BATCH messages or MARK_SECONDS, and whenever the run ends or is interrupted.
+   A sent row is never sent again; a failed one is retried by the next run while due.
+   When the connection is lost mid-run and cannot be re-opened, the unsent claims are
+   released (new ones deleted, retries back to 'failed') and the run exits 69.
+
+The one unavoidable gap: a crash (kill -9, power loss) after the server accepted a message
+and before its mark was committed leaves the row 'claimed', and the next run sends that
+message again. It is narrowed to the marks of at most one batch (MARK_BATCH messages or
+MARK_SECONDS), and a re-sent copy carries the same Message-ID as the first, so mail systems
+and readers can recognise it as the same message. Marking before sending would turn the
+gap into lost reminders instead; a reminder sent twice is the lesser harm.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from trainctl.db import insert_ignoring, session_scope
+from trainctl.domain import reminders as dr
+from trainctl.domain.mail import build_message, new_message_id
+from trainctl.errors import LockedError, MailUnavailableError, TrainctlError
+from trainctl.models import ReminderLog, utcnow
+from trainctl.permissions import MANAGE, Actor
+from trainctl.queries import reader_of
+from trainctl.queries import reminders as q
+from trainctl.queries import settings as qs
+from trainctl.services.mail import ConnectionLost, MessageRefused, Transport, sender_of
+
+MARK_BATCH = 10
+MARK_SECONDS = 1.0
+KEY = ("kind", "item", "recipient_id", "threshold")
+
+
+# --------------------------------------------------------------------------------- lock
+def lock_path(url: str) -> Path:
+    """Next to the database file; for a server URL, in the user's data folder."""
+    from trainctl.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is not None:
+        return path.with_name(f"{path.name}.reminders.lock")
+    from platformdirs import user_data_dir
+
+    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
+    return Path(user_data_dir("trainctl", appauthor=False)) / "locks" / f"reminders-{digest}.lock"
+
+
+@contextmanager
+def run_lock(url: str) -> Iterator[Path]:
+    """Hold the reminders lock for the block; LockedError (exit 75) when another run has it."""
+    path = lock_path(url)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise TrainctlError(
+            f"Cannot create the lock file {path}: {exc.strerror or exc}.",
+            "reminders send needs to write next to the database.",
+        ) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip()
+            raise LockedError(
+                "Another `trainctl reminders send` is running"
+                + (f" (process {holder})" if holder.isdigit() else "")
+                + f"; it holds {path}.",
+                "Nothing was done. The next run sends whatever is still due.",
+            ) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield path
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock (as does the process dying)
+
+
+# ------------------------------------------------------------------------------ results
+@dataclass
+class Outcome:
+    reminder: dr.Reminder
+    status: str  # sent | failed | released
+    answer: str
+
+
+@dataclass
+class RunResult:
+    today: date
+    due: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+    lost: str | None = None  # the connection broke and could not be re-opened
+    skipped: int = 0  # due, but claimed meanwhile by another run (never sent twice)
+
+    @property
+    def sent(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "sent"]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def select(session: Any, today: date) -> q.Selection:
+    rd = reader_of(session)
+    return q.select_due(rd, today, qs.department_zone(rd))
+
+
+# ------------------------------------------------------------------------------- claim
+def _claim(
+    engine: sa.Engine, due: Sequence[dr.Reminder], run_id: str, sender: Any
+) -> list[tuple[int, str, dr.Reminder]]:
+    """Claim every due key for this run and commit: (log id, Message-ID, reminder)."""
+    table = ReminderLog.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    by_key = {r.key: r for r in due}
+    with session_scope(engine, write=True) as session:
+        conn = session.connection()
+        fresh = [r for r in due if r.log_status == "new"]
+        if fresh:
+            conn.execute(
+                insert_ignoring(conn.dialect, table, KEY),
+                [
+                    {
+                        "kind": r.key.kind,
+                        "item": r.key.item,
+                        "recipient_id": r.key.recipient_id,
+                        "threshold": r.key.threshold,
+                        "member_id": r.member_id,
+                        "due_on": r.due_on,
+                        "to_addr": r.recipient.email,
+                        "title": r.title,
+                        "message_id": new_message_id(sender),
+                        "status": "claimed",
+                        "attempts": 0,
+                        "run_id": run_id,
+                        "claimed_at": now,
+                    }
+                    for r in fresh
+                ],
+            )
+        retries = [r for r in due if r.log_status != "new"]
+        if retries:
+            conn.execute(
+                sa.update(table)
+                .where(
+                    *(table.c[k] == sa.bindparam(f"b_{k}") for k in KEY),
+                    table.c.status != "sent",
+                )
+                .values(
+                    status="claimed",
+                    run_id=run_id,
+                    claimed_at=now,
+                    to_addr=sa.bindparam("b_to"),
+                    title=sa.bindparam("b_title"),
+                ),
+                [
+                    {
+                        "b_kind": r.key.kind,
+                        "b_item": r.key.item,
+                        "b_recipient_id": r.key.recipient_id,
+                        "b_threshold": r.key.threshold,
+                        "b_to": r.recipient.email,
+                        "b_title": r.title,
+                    }
+                    for r in retries
+                ],
+            )
+        rows = conn.execute(
+            sa.select(table.c.id, table.c.message_id, *(table.c[k] for k in KEY))
+            .where(table.c.run_id == run_id, table.c.status == "claimed")
+            .order_by(table.c.id)
+        ).all()
+    claimed = []
+    for log_id, message_id, *key in rows:
+        r = by_key.get(dr.Key(*key))
+        if r is not None:
+            claimed.append((log_id, message_id, r))
+    return claimed
+
+
+class _Marks:
+    """Outcomes written as they happen, committed in small batches."""
+
+    def __init__(self, engine: sa.Engine, run_id: str) -> None:
+        self.engine = engine
+        self.run_id = run_id
+        self.pending: list[dict[str, Any]] = []
+        self.warned: list[int] = []
+        self.since = time.monotonic()
+
+    def add(self, log_id: int, status: str, answer: str, reminder: dr.Reminder) -> None:
+        sent = status == "sent"
+        self.pending.append(
+            {
+                "b_id": log_id,
+                "b_run": self.run_id,
+                "status": status,
+                "sent_at": utcnow() if sent else None,
+                "answer": answer if sent else None,
+                "error": None if sent else answer,
+            }
+        )
+        if sent and reminder.kind == "program_deadline":
+            self.warned.append(int(reminder.key.item.split("/", 1)[0].split(":", 1)[1]))
+        if len(self.pending) >= MARK_BATCH or time.monotonic() - self.since >= MARK_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        from trainctl.models import Enrollment
+
+        table = ReminderLog.__table__  # type: ignore[attr-defined]
+        with session_scope(self.engine, write=True) as session:
+            conn = session.connection()
+            conn.execute(
+                sa.update(table)
+                .where(table.c.id == sa.bindparam("b_id"), table.c.run_id == sa.bindparam("b_run"))
+                .values(attempts=table.c.attempts + 1),
+                self.pending,
+            )
+            if self.warned:  # the spec's flag, kept for readers of the enrollment
+                e = Enrollment.__table__  # type: ignore[attr-defined]
+                conn.execute(
+                    sa.update(e).where(e.c.id.in_(self.warned)).values(deadline_warning_sent=True)
+                )
+        self.pending, self.warned = [], []
+        self.since = time.monotonic()
+
+    def release(self) -> int:
+        """Give back this run's unsent claims: new ones deleted, retries back to 'failed'."""
+        table = ReminderLog.__table__  # type: ignore[attr-defined]
+        with session_scope(self.engine, write=True) as session:
+            conn = session.connection()
+            mine = sa.and_(table.c.run_id == self.run_id, table.c.status == "claimed")
+            gone = conn.execute(sa.delete(table).where(mine, table.c.attempts == 0)).rowcount
+            back = conn.execute(sa.update(table).where(mine).values(status="failed")).rowcount
+        return int(gone or 0) + int(back or 0)
+
+
+# -------------------------------------------------------------------------------- send
+def send_due(
+    engine: sa.Engine,
+    actor: Actor,
+    *,
+    today: date,
+    transport: Transport,
+) -> RunResult:
+    """Steps 2-5 of the protocol (the caller holds the lock: `run_lock`)."""
+    actor.require(MANAGE, "send reminders")
+    with session_scope(engine, write=False) as session:
+        selection = select(session, today)
+        settings = {k: v for k, v, _, _ in qs.all_settings(reader_of(session))}
+    result = RunResult(today, due=len(selection.reminders))
+    if not selection.reminders:
+        return result
+    transport.open()  # MailUnavailableError: exit 69 before anything is claimed
+    sender = sender_of(lambda k: settings.get(k, ""), required=transport.name == "smtp")
+    run_id = uuid.uuid4().hex
+    marks = _Marks(engine, run_id)
+    try:
+        claimed = _claim(engine, selection.reminders, run_id, sender)
+        result.skipped = len(selection.reminders) - len(claimed)
+        _deliver(claimed, transport, marks, result, sender)
+    finally:
+        marks.flush()  # also when interrupted: what was sent stays marked sent
+        transport.close()
+    if result.lost is not None:
+        marks.release()
+        raise MailUnavailableError(
+            f"The mail server went away during the run: {result.lost}",
+            f"{len(result.sent)} sent and marked; the rest stay due and the next run sends them.",
+        )
+    return result
+
+
+def _deliver(
+    claimed: Sequence[tuple[int, str, dr.Reminder]],
+    transport: Transport,
+    marks: _Marks,
+    result: RunResult,
+    sender: Any,
+) -> None:
+    for log_id, message_id, reminder in claimed:
+        try:
+            msg = build_message(
+                sender=sender,
+                to_name=reminder.recipient.name,
+                to_addr=reminder.recipient.email,
+                title=reminder.title,
+                body=reminder.body,
+                message_id=message_id,
+                now=utcnow(),
+                key=reminder.key.text(),
+            )
+        except (ValueError, TypeError, IndexError) as exc:
+            _failed(marks, result, log_id, reminder, f"cannot build the message: {exc}")
+            continue
+        try:
+            answer = _send_once_more_on_loss(transport, msg, reminder.recipient.email)
+        except MessageRefused as exc:
+            _failed(marks, result, log_id, reminder, exc.answer)
+            continue
+        except ConnectionLost as exc:
+            # the server may or may not have taken it: failed, so the next run retries
+            _failed(marks, result, log_id, reminder, f"connection lost: {exc}")
+            result.lost = str(exc)
+            return
+        marks.add(log_id, "sent", answer, reminder)
+        result.outcomes.append(Outcome(reminder, "sent", answer))
+
+
+def _send_once_more_on_loss(transport: Transport, msg: Any, to_addr: str) -> str:
+    """A connection that dropped between messages (an idle timeout) is re-opened once."""
+    try:
+        return transport.send(msg, to_addr)
+    except ConnectionLost:
+        if transport.name != "smtp":
+            raise
+        transport.close()
+        try:
+            transport.open()
+        except TrainctlError as exc:
+            raise ConnectionLost(exc.message) from None
+        return transport.send(msg, to_addr)
+
+
+def _failed(marks: _Marks, result: RunResult, log_id: int, reminder: dr.Reminder, why: str) -> None:
+    marks.add(log_id, "failed", why, reminder)
+    result.outcomes.append(Outcome(reminder, "failed", why))

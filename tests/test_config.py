@@ -1,0 +1,91 @@
+"""`trainctl config`: settings stored in the database, the mail password never."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+SECRET = "correct horse battery staple"
+
+
+def test_set_show_and_reset(cli, db_path, monkeypatch):
+    monkeypatch.setenv("TRAINCTL_SMTP_PASSWORD", SECRET)
+    cli("config", "set", "smtp.host", "smtp.example.org")
+    cli("config", "set", "smtp.port", "465")
+    cli("config", "set", "smtp.security", "tls")
+    cli("config", "set", "smtp.user", "training")
+    r = cli("config", "set", "smtp.sender", "Training Office <training@fd.example>")
+    assert "smtp.sender = Training Office <training@fd.example>" in r.stderr
+    shown = {row["key"]: row for row in cli("--format", "json", "config", "show").json}
+    assert shown["smtp.host"]["value"] == "smtp.example.org" and shown["smtp.host"]["source"] == "set"
+    assert shown["smtp.port"]["value"] == "465" and shown["timezone"]["source"] == "default"
+    assert shown["smtp.password"]["value"] == "(set)"
+    assert shown["smtp.password"]["source"] == "env TRAINCTL_SMTP_PASSWORD"
+    table = cli("config", "show").stdout
+    assert "smtp.example.org" in table and SECRET not in table
+    cli("config", "set", "smtp.port", "")
+    shown = {row["key"]: row for row in cli("--format", "json", "config", "show").json}
+    assert shown["smtp.port"] == {**shown["smtp.port"], "value": "", "source": "default"}
+    con = sqlite3.connect(db_path)
+    stored = con.execute("SELECT key, value FROM setting").fetchall()
+    con.close()
+    assert SECRET not in repr(stored) and "smtp.port" not in dict(stored)
+
+
+def test_the_password_is_never_stored_or_printed(cli, db_path, monkeypatch):
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("config", "set", "smtp.password", SECRET, ok=False)
+    assert r.exit_code == 65 and "TRAINCTL_SMTP_PASSWORD" in r.stderr
+    assert SECRET not in r.stderr + r.stdout
+    monkeypatch.delenv("TRAINCTL_SMTP_PASSWORD", raising=False)
+    shown = {row["key"]: row for row in cli("--format", "json", "config", "show").json}
+    assert shown["smtp.password"]["value"] == "(not set)"
+
+
+def test_a_login_without_the_password_in_the_environment_is_refused(cli, monkeypatch):
+    from reminder_helpers import Server, configure, department
+
+    department(cli, members=1, officer=False)
+    s = Server().start()
+    try:
+        configure(cli, s.port)
+        cli("config", "set", "smtp.user", "training")
+        monkeypatch.delenv("TRAINCTL_DEBUG")
+        monkeypatch.delenv("TRAINCTL_SMTP_PASSWORD", raising=False)
+        r = cli("reminders", "send", "--as-of", "2026-03-20", ok=False)
+        assert r.exit_code == 1 and "TRAINCTL_SMTP_PASSWORD is not set" in r.stderr
+        monkeypatch.setenv("TRAINCTL_SMTP_PASSWORD", SECRET)
+        r = cli("reminders", "send", "--as-of", "2026-03-20", ok=False)  # this server has no AUTH
+        assert r.exit_code == 69 and "Cannot log in on the mail server" in r.stderr, r
+        cli("config", "set", "smtp.host", "mail.example.org")  # not this machine: refused, not sent
+        r = cli("reminders", "send", "--as-of", "2026-03-20", ok=False)
+        assert r.exit_code == 1 and "unencrypted" in r.stderr, r
+        assert SECRET not in r.stderr + r.stdout
+        assert s.handler.messages == []
+    finally:
+        s.stop()
+
+
+def test_starttls_is_required_when_asked_for(cli, monkeypatch):
+    from reminder_helpers import Server, configure, department
+
+    department(cli, members=1, officer=False)
+    s = Server().start()  # aiosmtpd without TLS: it offers no STARTTLS
+    try:
+        configure(cli, s.port)
+        cli("config", "set", "smtp.security", "starttls")
+        monkeypatch.delenv("TRAINCTL_DEBUG")
+        r = cli("reminders", "send", "--as-of", "2026-03-20", ok=False)
+        assert r.exit_code == 69 and "offers no STARTTLS" in r.stderr, r
+        assert s.handler.messages == []
+    finally:
+        s.stop()
+
+
+@pytest.mark.parametrize("who", ["m0@fd.example"])
+def test_members_may_not_change_settings(cli, monkeypatch, who):
+    cli("member", "add", "Ann Lee", "--email", who)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    assert cli("--as", who, "config", "set", "smtp.host", "evil.example", ok=False).exit_code == 77
+    assert cli("--as", who, "config", "show", ok=False).exit_code == 77

@@ -1,0 +1,220 @@
+"""Reminder rules (domain/reminders.py): which threshold is crossed, and what is stale.
+
+Table-driven, with a property: whatever day a run happens, it sends the latest crossed
+warning, and runs at most 7 days apart never miss a 30/14/7-day warning.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from trainctl.domain import reminders as dr
+from trainctl.domain.mail import build_message, parse_sender
+from trainctl.errors import BadInputError
+
+D = date(2026, 3, 1)  # a deadline
+LEADS = (30, 14, 7)
+
+
+def days(n: int) -> date:
+    return D + timedelta(days=n)
+
+
+# (case, today, lead days, status, expected threshold or None)
+CROSSED = [
+    ("nothing before the farthest lead", days(-31), LEADS, "in_progress", None),
+    ("30 days before: the 30-day warning", days(-30), LEADS, "in_progress", "30d"),
+    ("a run skipped past the 30-day day still sends it", days(-20), LEADS, "in_progress", "30d"),
+    ("14 days before", days(-14), LEADS, "in_progress", "14d"),
+    ("between 14 and 7: still the 14-day one", days(-8), LEADS, "in_progress", "14d"),
+    ("7 days before", days(-7), LEADS, "in_progress", "7d"),
+    ("on the day, without lead 0: the nearest crossed (7)", days(0), LEADS, "in_progress", "7d"),
+    ("on the day, with lead 0", days(0), (*LEADS, 0), "in_progress", "0d"),
+    ("the day after: overdue", days(1), LEADS, "in_progress", "overdue"),
+    ("overdue 29 days after the day it became overdue", days(30), LEADS, "in_progress", "overdue"),
+    ("overdue for longer than FRESH_DAYS: stale", days(31), LEADS, "in_progress", None),
+    ("completed: nothing", days(-7), LEADS, "completed", None),
+    ("waived: nothing", days(2), LEADS, "waived", None),
+    ("no lead days: deadline reminders are opt-in", days(-1), (), "in_progress", None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("today", "leads", "status", "want"), [c[1:] for c in CROSSED],
+                         ids=[c[0] for c in CROSSED])  # fmt: skip
+def test_latest_crossed(today, leads, status, want):
+    got = dr.latest_crossed(D, today, leads, status=status)
+    assert (got.threshold if got else None) == want
+    if got is not None and want != "overdue":
+        assert got.on == D - timedelta(days=int(want[:-1]))
+
+
+# Feb 29 and year ends: the crossing day is plain calendar arithmetic.
+CALENDAR = [
+    ("30 days before Feb 29", date(2028, 2, 29), 30, date(2028, 1, 30)),
+    ("7 days before Mar 1 of a leap year", date(2028, 3, 1), 7, date(2028, 2, 23)),
+    ("a deadline on Feb 29, lead 1", date(2028, 2, 29), 1, date(2028, 2, 28)),
+    ("7 days before Jan 3 crosses the year", date(2027, 1, 3), 7, date(2026, 12, 27)),
+    ("30 days before Jan 1", date(2027, 1, 1), 30, date(2026, 12, 2)),
+    ("on the day: Dec 31", date(2026, 12, 31), 0, date(2026, 12, 31)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("deadline", "lead", "crossing"), [c[1:] for c in CALENDAR],
+                         ids=[c[0] for c in CALENDAR])  # fmt: skip
+def test_crossing_days_on_leap_days_and_year_ends(deadline, lead, crossing):
+    before = dr.latest_crossed(deadline, crossing - timedelta(days=1), (lead,))
+    assert before is None
+    got = dr.latest_crossed(deadline, crossing, (lead,))
+    assert got == dr.Crossed(f"{lead}d", crossing)
+
+
+def test_overdue_is_the_day_after_the_deadline_across_a_leap_day():
+    got = dr.latest_crossed(date(2028, 2, 28), date(2028, 2, 29), (7,))
+    assert got == dr.Crossed("overdue", date(2028, 2, 29))
+    got = dr.latest_crossed(date(2026, 12, 31), date(2027, 1, 1), (7,))
+    assert got == dr.Crossed("overdue", date(2027, 1, 1))
+
+
+SCHEDULES = [
+    ("nothing set", None, {}, dr.Schedule()),
+    ("warning_days_before alone", 14, {}, dr.Schedule((14,))),
+    ("both, merged far to near", 14, {"lead_days": [7, 30]}, dr.Schedule((30, 14, 7))),
+    ("a repeat counts once", 7, {"lead_days": [7]}, dr.Schedule((7,))),
+    ("0 is on the day", 0, {}, dr.Schedule((0,))),
+    ("the other conditions", None, {"only_below_percent": 80, "inactive_days": 21},
+     dr.Schedule((), 80.0, 21)),
+    ("junk in stored JSON is ignored", None, {"lead_days": [True, "30", 7.5, -1, 5]},
+     dr.Schedule((5,))),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("warn", "rc", "want"), [c[1:] for c in SCHEDULES], ids=[c[0] for c in SCHEDULES])
+def test_schedule_of(warn, rc, want):
+    assert dr.schedule_of(warn, rc) == want
+
+
+def test_only_below_percent_silences_deadline_reminders_at_or_above_it():
+    s = dr.Schedule((30, 7), only_below_percent=80)
+    assert dr.deadline_due(D, days(-7), s, progress=79.9) is not None
+    assert dr.deadline_due(D, days(-7), s, progress=80) is None
+    assert dr.deadline_due(D, days(3), s, progress=95) is None  # the digest still lists it
+
+
+PHASES = [
+    ("open items, 7 days left", days(-60), 60, 2, days(-7), "7d"),
+    ("every item done: waits to advance, no warning", days(-60), 60, 0, days(-7), None),
+    ("no time limit: no deadline", date(2026, 1, 1), None, 2, days(-7), None),
+    ("overdue phase", days(-60), 60, 1, days(2), "overdue"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("started", "limit", "open_items", "today", "want"), [c[1:] for c in PHASES],
+                         ids=[c[0] for c in PHASES])  # fmt: skip
+def test_phase_due(started, limit, open_items, today, want):
+    deadline, got = dr.phase_due(started, limit, today, dr.Schedule(LEADS), progress=10,
+                                 open_items=open_items)  # fmt: skip
+    assert deadline == (None if limit is None else started + timedelta(days=limit))
+    assert (got.threshold if got else None) == want
+
+
+E = date(2026, 6, 30)  # a card's expiry day (valid through it)
+CERTS = [
+    ("91 days before", E - timedelta(days=91), False, None),
+    ("90 days before", E - timedelta(days=90), False, "90d"),
+    ("61 days before", E - timedelta(days=61), False, "90d"),
+    ("60", E - timedelta(days=60), False, "60d"),
+    ("30", E - timedelta(days=30), False, "30d"),
+    ("7", E - timedelta(days=7), False, "7d"),
+    ("on the day", E, False, "0d"),
+    ("expired 10 days ago and never told: the on-the-day notice", E + timedelta(days=10), False, "0d"),
+    ("expired long ago: stale", E + timedelta(days=dr.FRESH_DAYS), False, None),
+    ("renewed: nothing", E - timedelta(days=7), True, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("today", "renewed", "want"), [c[1:] for c in CERTS], ids=[c[0] for c in CERTS])
+def test_cert_due(today, renewed, want):
+    got = dr.cert_due(E, today, superseded=renewed)
+    assert (got.threshold if got else None) == want
+
+
+def test_inactivity_is_one_reminder_per_quiet_stretch():
+    last = date(2026, 1, 10)
+    assert dr.inactive_due(last, date(2026, 1, 30), 21) is None
+    got = dr.inactive_due(last, date(2026, 1, 31), 21)
+    assert got == dr.Crossed("since:2026-01-10", date(2026, 1, 31))
+    assert dr.inactive_due(last, date(2026, 3, 1), 21) == got  # the same key all along
+    assert dr.inactive_due(last, date(2026, 3, 2), 21) is None  # caught up for 30 days, then stale
+    assert dr.inactive_due(date(2026, 2, 1), date(2026, 3, 1), 21).threshold == "since:2026-02-01"
+    assert dr.inactive_due(last, date(2026, 2, 1), None) is None
+
+
+def test_events_are_news_for_fresh_days_and_never_before_they_happen():
+    assert dr.fresh(D, D) and dr.fresh(D, days(dr.FRESH_DAYS - 1))
+    assert not dr.fresh(D, days(dr.FRESH_DAYS)) and not dr.fresh(D, days(-1))
+
+
+@pytest.mark.parametrize("as_of", [date.min, date.max])
+def test_absurd_dates_never_overflow(as_of):
+    assert dr.shift(as_of, 90) <= date.max and dr.shift(as_of, -90) >= date.min
+    dr.latest_crossed(date(2026, 3, 1), as_of, LEADS)
+    dr.cert_due(date(2026, 3, 1), as_of, superseded=False)
+    dr.inactive_due(date(2026, 3, 1), as_of, 21)
+
+
+@given(
+    deadline=st.dates(date(2020, 1, 1), date(2035, 12, 31)),
+    first=st.integers(-60, 0),
+    gap=st.integers(1, 7),
+)
+def test_runs_at_most_7_days_apart_send_every_warning_once(deadline, first, gap):
+    """Simulate runs every `gap` days with an outbox: each 30/14/7 warning goes out once."""
+    sent: list[str] = []
+    day = deadline + timedelta(days=first - 40)
+    while day <= deadline:
+        got = dr.latest_crossed(deadline, day, LEADS)
+        if got is not None and got.threshold not in sent:
+            sent.append(got.threshold)
+        day += timedelta(days=gap)
+    assert sent == ["30d", "14d", "7d"]
+
+
+# ---------------------------------------------------------------------------- messages
+def test_a_message_encodes_non_ascii_names_and_keeps_its_message_id():
+    sender = parse_sender("Training Office <training@fd.example>")
+    msg = build_message(
+        sender=sender, to_name="Zoë Núñez-Ørsted", to_addr="zoe@fd.example",
+        title="Reminder: Çalışma is due in 7 days", body="Hello Zoë Núñez-Ørsted,\n\n李小龍 🚒\n",
+        message_id="<trainctl.abc@fd.example>", now=__import__("datetime").datetime(2026, 3, 1, tzinfo=__import__("datetime").UTC),
+        key="program_deadline|enrollment:1/due:2026-03-08|1|7d",
+    )  # fmt: skip
+    raw = msg.as_bytes()
+    assert raw.isascii()  # 7-bit on the wire: encoded words and quoted-printable
+    assert b"=?utf-8?" in raw and b"\r\n" in raw
+    back = message_from_bytes(raw, policy=default)
+    assert back["To"].addresses[0].display_name == "Zoë Núñez-Ørsted"
+    assert back["Subject"] == "Reminder: Çalışma is due in 7 days"
+    assert back["Message-ID"] == "<trainctl.abc@fd.example>"
+    assert back["Date"] == "Sun, 01 Mar 2026 00:00:00 +0000"
+    assert "李小龍 🚒" in back.get_content()
+
+
+@pytest.mark.parametrize("bad", ["", "nobody", "a@b, c@d", "two words@x"])
+def test_a_sender_is_one_address(bad):
+    with pytest.raises(BadInputError):
+        parse_sender(bad)
+
+
+def test_words():
+    assert dr.when_text(D, days(-14)) == "in 14 days"
+    assert dr.when_text(D, D) == "today" and dr.when_text(D, days(-1)) == "tomorrow"
+    assert dr.when_text(D, days(3)) == "3 days ago"
+    assert dr.day_text(date(2028, 2, 29)) == "Tuesday 29 February 2028"
+    assert dr.threshold_text("0d") == "on-the-day notice"
+    assert dr.threshold_text("14d") == "14-day warning"

@@ -1,0 +1,213 @@
+"""What `reminders preview` finds: every kind of reminder, what makes one stale, and that
+the selection is set-based (the number of statements does not grow with the data)."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+
+def due(cli, as_of: str | None = None) -> list[tuple[str, str, str]]:
+    args = ["--format", "json", "reminders", "preview"] + (["--as-of", as_of] if as_of else [])
+    return sorted((d["email"], d["kind"], d["threshold"]) for d in cli(*args).json)
+
+
+def sql(db: Path, statement: str, *params: object) -> None:
+    con = sqlite3.connect(db)
+    con.execute(statement, params)
+    con.commit()
+    con.close()
+
+
+@pytest.fixture
+def academy(db_path: Path):
+    """A phased program: phase 1 (30 days) holds 'Live fire' (due after 20 days, with a
+    message), phase 2 (60 days) a checklist; warnings 14 and 7 days before, inactivity 10."""
+    d = Dept(db_path)
+    d.member("Olive Officer", email="olive@fd.example", role="officer")
+    d.member("Zoë Núñez", email="zoe@fd.example")
+    pid = d.program("Academy", structure="phases", warning_days_before=7,
+                    reminder_conditions={"lead_days": [14], "inactive_days": 10})  # fmt: skip
+    p1 = d.phase(pid, 1, "Basics", time_limit_days=30)
+    p2 = d.phase(pid, 2, "Apparatus", time_limit_days=60)
+    fire = d.requirement("Live fire", "hours", required_hours=10)
+    d.link(pid, fire, phase_id=p1, custom_deadline_days=20)
+    d.link(pid, d.requirement("Driver checklist", "checklist"), phase_id=p2)
+    sql(db_path, "UPDATE program_requirement SET notification_message = 'Bring your turnout gear.' "
+                 "WHERE requirement_id = ?", fire)  # fmt: skip
+    d.milestone(pid, "Basics done", 50, message="Well done: the hard part is behind you.")
+    return d
+
+
+def test_each_kind_in_turn(cli, academy, db_path):
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    zoe = "zoe@fd.example"
+    # the requirement's message goes out at once (its scope started today)
+    assert due(cli, "2026-01-01") == [(zoe, "assigned", "assigned")]
+    # 14 days before 'Live fire' (due Jan 21)
+    assert due(cli, "2026-01-07") == [(zoe, "assigned", "assigned"), (zoe, "requirement_deadline", "14d")]
+    # Jan 18: its 7-day warning, the phase's 14-day one (due Jan 31), no progress since Jan 1
+    assert due(cli, "2026-01-18") == [
+        (zoe, "assigned", "assigned"),
+        (zoe, "inactive", "since:2026-01-01"),
+        (zoe, "phase_deadline", "14d"),
+        (zoe, "requirement_deadline", "7d"),
+    ]
+    # Jan 23: 'Live fire' is overdue; the officer's digest lists Zoë
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json
+    kinds = {(d["kind"], d["threshold"]) for d in got}
+    assert ("requirement_deadline", "overdue") in kinds and ("digest", "digest") in kinds
+    digest = next(d for d in got if d["kind"] == "digest")
+    assert digest["email"] == "olive@fd.example" and digest["why"] == "1 member behind"
+    overdue = next(d for d in got if d["threshold"] == "overdue")
+    assert overdue["subject"] == "Overdue: Live fire (Academy) was due 2026-01-21"
+    assert "0 / 10 h (0%)" in overdue["why"]
+
+
+def test_the_text_names_the_member_the_item_the_date_progress_next_step_and_message(cli, academy, tmp_path):
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--add", "4")
+    out = tmp_path / "out"
+    cli("reminders", "send", "--as-of", "2026-01-14", "--transport", "file", str(out))
+    from email import message_from_bytes
+    from email.policy import default
+
+    msgs = {m["X-Trainctl-Reminder"].split("|")[0]: m for m in
+            (message_from_bytes(f.read_bytes(), policy=default) for f in out.glob("*.eml"))}  # fmt: skip
+    text = msgs["requirement_deadline"].get_content()
+    assert msgs["requirement_deadline"]["Subject"] == "Reminder: Live fire (Academy) is due in 7 days (2026-01-21)"
+    for part in ("Hello Zoë Núñez,", '"Live fire" in "Academy"', "Wednesday 21 January 2026",
+                 "Progress: 4 / 10 h (40%).", "record the remaining 6 h before the deadline",
+                 "Bring your turnout gear."):  # fmt: skip
+        assert part in text, text
+    assigned = msgs["assigned"].get_content()
+    assert "Bring your turnout gear." in assigned and "due on Wednesday 21 January 2026" in assigned
+
+
+def test_stale_reminders_are_never_sent(cli, academy, db_path):
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    # completing 'Live fire' ends its warnings and its message; phase 2 starts (its own clock)
+    cli("--as-of", "2026-01-16", "progress", "update", "--member", "zoe@fd.example",
+        "--requirement", "Live fire", "--add", "10")  # fmt: skip
+    kinds = {k for _, k, _ in due(cli, "2026-01-18")}
+    assert "requirement_deadline" not in kinds and "assigned" not in kinds and "phase_deadline" not in kinds
+    # withdrawn: nothing at all for the enrollment
+    cli("enroll", "withdraw", "1", "--reason", "moved away")
+    assert due(cli, "2026-03-10") == []
+
+
+def test_on_hold_and_inactive_members_get_nothing(cli, academy):
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("enroll", "hold", "1")
+    assert due(cli, "2026-01-18") == []
+    cli("enroll", "resume", "1")
+    assert due(cli, "2026-01-18") != []
+    cli("member", "deactivate", "zoe@fd.example")
+    assert due(cli, "2026-01-18") == []
+
+
+def test_milestones_reached_are_announced_with_their_message(cli, academy):
+    cli("enroll", "add", "zoe@fd.example", "Academy")  # today: milestones are stamped now
+    cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--add", "10")
+    got = cli("--format", "json", "reminders", "preview").json
+    ms = [d for d in got if d["kind"] == "milestone"]
+    assert len(ms) == 1 and ms[0]["subject"] == "Milestone reached: Basics done (Academy)"
+    # a month on, it is old news
+    later = date.today().replace(day=1).toordinal() + 62
+    assert "milestone" not in {k for _, k, _ in due(cli, date.fromordinal(later).isoformat())}
+
+
+def test_a_program_without_lead_days_sends_no_deadline_reminders(cli, db_path):
+    d = Dept(db_path)
+    d.member("Ann Lee", email="ann@fd.example")
+    d.simple_program("Quiet", "hours", time_limit_days=30)
+    cli("--as-of", "2026-01-01", "enroll", "add", "ann@fd.example", "Quiet")
+    assert due(cli, "2026-01-30") == [] and due(cli, "2026-02-05") == []
+
+
+def test_only_below_percent(cli, db_path):
+    d = Dept(db_path)
+    d.member("Ann Lee", email="ann@fd.example")
+    d.simple_program("Gated", "hours", time_limit_days=30,
+                     reminder_conditions={"lead_days": [7], "only_below_percent": 50})  # fmt: skip
+    cli("--as-of", "2026-01-01", "enroll", "add", "ann@fd.example", "Gated")
+    assert due(cli, "2026-01-25") == [("ann@fd.example", "program_deadline", "7d")]
+    cli("progress", "update", "--member", "ann@fd.example", "--requirement", "Gated hours 1", "--add", "5")
+    assert due(cli, "2026-01-25") == []  # 50% is not below 50%
+
+
+def _statements(db: Path, today: date) -> int:
+    from zoneinfo import ZoneInfo
+
+    from trainctl.queries import Reader
+    from trainctl.queries.reminders import select_due
+
+    con = sqlite3.connect(db, isolation_level=None)
+    seen: list[str] = []
+    con.set_trace_callback(seen.append)
+    select_due(Reader(con, "sqlite"), today, ZoneInfo("UTC"))
+    con.close()
+    return len(seen)
+
+
+def test_the_selection_is_set_based(cli, academy, db_path, tmp_path):
+    """The same handful of statements for 1 enrollment as for 60."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    one = _statements(db_path, date(2026, 1, 23))
+    roster = tmp_path / "class.csv"
+    roster.write_text("name,email\n" + "".join(f"Member {i},m{i}@fd.example\n" for i in range(60)))
+    cli("member", "import", "--csv", str(roster))
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Academy", "--csv", str(roster))
+    many = _statements(db_path, date(2026, 1, 23))
+    assert len(cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json) == 61 * 4 + 1
+    # programs, phases, one per kind (7, with the assignment scopes), the log, the officers,
+    # the digest (the oldest open enrollment, who is behind, details, its log): 16 in all
+    assert many == one <= 16, (one, many)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "Pacific/Kiritimati", "America/Adak"])
+@pytest.mark.parametrize("as_of", ["0001-01-01", "0001-02-01", "9999-12-31"])
+def test_absurd_dates_in_any_timezone_never_crash(cli, academy, monkeypatch, as_of, zone):
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--add", "10")
+    monkeypatch.setenv("TRAINCTL_TIMEZONE", zone)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--dry-run", "--as-of", as_of, ok=False)
+    assert r.exit_code == 0, r
+
+
+def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_path):
+    Dept(db_path).member("Ann Lee", email="ann@fd.example")
+    cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30",
+        "--name", "Advanced Cardiac Life Support")  # fmt: skip
+    cli("cert", "add", "ann@fd.example", "BLS", "--issued", "2024-01-01")  # no expiry: never due
+    steps = [("2026-03-31", None), ("2026-04-01", "90d"), ("2026-05-20", "60d"), ("2026-06-01", "30d"),
+             ("2026-06-23", "7d"), ("2026-06-30", "0d"), ("2026-07-15", None)]  # fmt: skip
+    seen = []
+    for day, want in steps:
+        got = cli("--format", "json", "reminders", "preview", "--as-of", day).json
+        assert [d["threshold"] for d in got] == ([want] if want else []), (day, got)
+        if got:
+            assert got[0]["about"] == "ACLS (Advanced Cardiac Life Support)"
+            seen.append(got[0]["subject"])
+        cli("reminders", "send", "--as-of", day, "--transport", "stdout")
+    assert seen[0] == "Reminder: your ACLS (Advanced Cardiac Life Support) certification expires in 90 days (2026-06-30)"
+    assert seen[-1] == "Expires today: your ACLS (Advanced Cardiac Life Support) certification"
+
+
+def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_path):
+    Dept(db_path).member("Ann Lee", email="ann@fd.example")
+    cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30")
+    assert due(cli, "2026-06-10") == [("ann@fd.example", "cert_expiry", "30d")]
+    cli("cert", "add", "ann@fd.example", "acls", "--issued", "2026-06-05", "--expires", "2028-06-30")
+    assert due(cli, "2026-06-10") == []  # the renewal decides: it expires later
+    cli("cert", "add", "ann@fd.example", "PALS", "--issued", "2024-06-30", "--expires", "2026-06-20")
+    assert due(cli, "2026-06-10") == [("ann@fd.example", "cert_expiry", "30d")]
+    pals = cli("--format", "json", "cert", "list", "--member", "ann@fd.example").json
+    card = next(c for c in pals if c["credential_code"] == "PALS")
+    cli("cert", "void", str(card["id"]), "--reason", "entered twice")
+    assert due(cli, "2026-06-10") == []

@@ -1,0 +1,364 @@
+"""`trainctl reminders send` against a real SMTP server (aiosmtpd on 127.0.0.1).
+
+No mocks of smtplib or of the database: the CLI runs in-process (or in real processes for
+the concurrency and kill -9 cases) against a real SQLite file and a real SMTP listener.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from reminder_helpers import Server, configure, department, email_of, free_port
+
+AS_OF = "2026-03-20"  # targets 2026-04-01: 12 days left, the 14-day warning is due
+
+
+@pytest.fixture
+def server():
+    s = Server().start()
+    yield s
+    s.stop()
+
+
+def log_rows(db: Path, *cols: str) -> list[tuple]:
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(f"SELECT {', '.join(cols)} FROM reminder_log ORDER BY id").fetchall()
+    finally:
+        con.close()
+
+
+def test_a_run_sends_each_due_message_once_and_a_second_run_sends_nothing(cli, db_path, server):
+    department(cli, members=3)
+    configure(cli, server.port)
+    due = cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json
+    assert sorted((d["kind"], d["email"]) for d in due) == [
+        ("program_deadline", email_of(0)), ("program_deadline", email_of(1)),
+        ("program_deadline", email_of(2)),
+    ]  # fmt: skip
+    r = cli("reminders", "send", "--as-of", AS_OF)
+    assert "Sent 3 reminders" in r.stderr and r.stdout == ""
+    msgs = server.handler.messages
+    assert sorted(m["X-Trainctl-Reminder"] for m in msgs) == sorted(d["key"] for d in due)
+    # the log holds the server's answer and the Message-ID that went out
+    rows = log_rows(db_path, "status", "answer", "message_id", "attempts")
+    assert {r[0] for r in rows} == {"sent"} and all(r[1].startswith("250 2.0.0 Ok: queued as Q") for r in rows)
+    assert {r[2] for r in rows} == {str(m["Message-ID"]) for m in msgs}
+    assert {r[3] for r in rows} == {1}
+    zoe = next(m for m in msgs if m["To"].addresses[0].addr_spec == email_of(0))
+    assert zoe["To"].addresses[0].display_name == "Zoë Núñez-Ørsted"
+    assert zoe["From"].addresses[0].display_name == "Training Office"
+    assert zoe["Subject"] == "Reminder: Recruit Academy is due in 12 days (2026-04-01)"
+    body = zoe.get_content()
+    assert "Hello Zoë Núñez-Ørsted," in body and "Wednesday 1 April 2026" in body
+    assert "Progress: 0% complete." in body and "What to do next:" in body
+    assert zoe["Date"] is not None and zoe["Auto-Submitted"] == "auto-generated"
+
+    r = cli("reminders", "send", "--as-of", AS_OF)
+    assert "Nothing due" in r.stderr and len(server.handler.messages) == 3
+    assert cli("--quiet", "reminders", "send", "--as-of", AS_OF).stderr == ""  # silent for cron
+
+
+def test_the_officer_gets_one_digest_per_run_listing_who_is_behind(cli, server):
+    department(cli, members=2, targets=["2026-03-01", "2026-06-01"])
+    configure(cli, server.port)
+    cli("reminders", "send", "--as-of", AS_OF)
+    digests = [m for m in server.handler.messages if m["To"].addresses[0].addr_spec == "olive@fd.example"]
+    assert len(digests) == 1
+    assert digests[0]["Subject"] == f"Training digest {AS_OF}: 1 member behind"
+    text = digests[0].get_content()
+    assert f"Zoë Núñez-Ørsted <{email_of(0)}> - Recruit Academy: 0%; target date 2026-03-01 passed" in text
+    assert email_of(1) not in text
+    cli("reminders", "send", "--as-of", AS_OF)  # the same day: no second digest
+    assert len(server.handler.messages) == 2  # the digest and m0's overdue follow-up
+
+
+def test_server_down_exits_69_with_nothing_marked_and_the_next_run_sends_everything(cli, db_path, monkeypatch):
+    department(cli, members=3)
+    port = free_port()  # nothing listens here
+    configure(cli, port)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 69, r
+    assert "Cannot reach the mail server 127.0.0.1" in r.stderr and "Nothing was marked sent" in r.stderr
+    assert log_rows(db_path, "status") == []
+    s = Server(port).start()
+    try:
+        cli("reminders", "send", "--as-of", AS_OF)
+        assert len(s.handler.messages) == 3  # nobody is behind yet: no digest
+    finally:
+        s.stop()
+    assert {r[0] for r in log_rows(db_path, "status")} == {"sent"}
+
+
+def test_a_refused_recipient_is_logged_failed_and_retried_next_time(cli, db_path, server, monkeypatch):
+    department(cli, members=3, officer=False)
+    configure(cli, server.port)
+    server.handler.refuse = {email_of(1)}
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 1, r
+    assert "1 of 3 reminders failed; 2 sent" in r.stderr
+    assert f"{email_of(1)}: Reminder: Recruit Academy" in r.stderr and "550 5.1.1" in r.stderr
+    failed = cli("--format", "json", "reminders", "log", "--failed").json
+    assert [(f["to"], f["status"]) for f in failed] == [(email_of(1), "failed")]
+    assert failed[0]["error"].startswith("550 5.1.1 <m1@fd.example>: Recipient address rejected")
+    table = cli("reminders", "log", "--failed").stdout
+    assert "550 5.1.1" in table
+    assert [d["status"] for d in cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json] == [
+        "retry (failed)"
+    ]
+
+    server.handler.refuse = set()
+    cli("reminders", "send", "--as-of", AS_OF)
+    assert Counter(m["To"].addresses[0].addr_spec for m in server.handler.messages) == {
+        email_of(0): 1, email_of(1): 1, email_of(2): 1,
+    }  # fmt: skip
+    assert log_rows(db_path, "to_addr", "status", "attempts")[1] == (email_of(1), "sent", 2)
+    # the retry keeps its Message-ID: a copy is recognisable as the same message
+    assert cli("--format", "json", "reminders", "log", "--failed").json == []
+    assert cli("--format", "json", "reminders", "log", "--member", email_of(1)).json[0]["attempts"] == 2
+
+
+def _send_in_a_process(db: str, start, out) -> None:  # spawned: a fresh interpreter
+    os.environ["TRAINCTL_DB"] = db
+    os.environ.pop("TRAINCTL_DEBUG", None)
+    from typer.testing import CliRunner
+
+    from trainctl.cli.main import app
+
+    runner = CliRunner()
+    start.wait()
+    r = runner.invoke(app, ["reminders", "send", "--as-of", AS_OF])
+    out.put(r.exit_code)
+
+
+def test_two_runs_started_together_send_each_message_exactly_once(cli, db_path, server):
+    department(cli, members=6, officer=False)
+    configure(cli, server.port)
+    server.handler.delay = 0.3  # the first run is still sending when the second starts
+    ctx = mp.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_send_in_a_process, args=(str(db_path), start, out)) for _ in range(2)]
+    for p in procs:
+        p.start()
+    time.sleep(1.5)  # both interpreters have imported and wait at the gate
+    start.set()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    codes = sorted([out.get(timeout=5), out.get(timeout=5)])
+    assert codes == [0, 75]  # the second exits at once: another run holds the lock
+    keys = server.handler.keys()
+    assert len(keys) == len(set(keys)) == 6
+
+
+def test_a_second_run_while_one_holds_the_lock_exits_75_at_once(cli, db_path, monkeypatch):
+    from trainctl.services.reminders import run_lock
+
+    department(cli, members=1, officer=False)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    with run_lock(f"sqlite:///{db_path}") as path:
+        t0 = time.monotonic()
+        r = cli("reminders", "send", "--as-of", AS_OF, "--transport", "stdout", ok=False)
+        assert time.monotonic() - t0 < 2
+    assert r.exit_code == 75, r
+    assert f"process {os.getpid()}" in r.stderr and str(path) in r.stderr
+    assert r.stdout == "" and log_rows(db_path, "status") == []
+
+
+def test_a_run_killed_mid_batch_resends_nothing_marked_sent(cli, db_path, server):
+    department(cli, members=12, officer=False)
+    configure(cli, server.port)
+    server.handler.delay = 0.4
+    env = {**os.environ, "TRAINCTL_DB": str(db_path)}
+    env.pop("TRAINCTL_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "trainctl", "reminders", "send", "--as-of", AS_OF], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(server.handler.messages) < 5 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(10)
+    first = server.handler.keys()
+    assert 5 <= len(first) < 12
+    marked = {f"program_deadline|{item}|{rid}|{th}" for item, rid, th, st in
+              log_rows(db_path, "item", "recipient_id", "threshold", "status") if st == "sent"}  # fmt: skip
+    assert marked and marked <= set(first)  # marks follow acceptance, never run ahead of it
+    statuses = Counter(st for (st,) in log_rows(db_path, "status"))
+    assert statuses["claimed"] == 12 - statuses["sent"]  # the rest wait, claimed by the dead run
+
+    server.handler.delay = 0
+    cli("reminders", "send", "--as-of", AS_OF)  # no 75: the kernel freed the lock with the process
+    second = server.handler.keys()[len(first):]
+    assert not marked & set(second)  # nothing marked sent is sent again
+    assert len(set(first) | set(second)) == 12  # everything arrived
+    # the gap: only messages accepted but not yet marked can arrive twice, with one Message-ID
+    twice = [k for k, n in Counter(first + second).items() if n > 1]
+    assert len(twice) <= 3
+    ids = {}
+    for m in server.handler.messages:
+        ids.setdefault(str(m["X-Trainctl-Reminder"]), set()).add(str(m["Message-ID"]))
+    assert all(len(v) == 1 for v in ids.values())
+    assert {st for (st,) in log_rows(db_path, "status")} == {"sent"}
+
+
+def test_weekly_runs_deliver_every_30_14_7_day_warning_once(cli, server):
+    # seven enrollments whose deadlines fall on every weekday relative to the weekly run
+    targets = [(date(2026, 4, 1) + timedelta(days=i)).isoformat() for i in range(7)]
+    department(cli, members=7, targets=targets, officer=False)
+    configure(cli, server.port)
+    day = date(2026, 2, 1)
+    while day <= date(2026, 4, 12):
+        cli("reminders", "send", "--as-of", day.isoformat())
+        day += timedelta(days=7)
+    got = Counter(
+        (str(m["To"].addresses[0].addr_spec), str(m["X-Trainctl-Reminder"]).rsplit("|", 1)[1])
+        for m in server.handler.messages
+    )
+    for i in range(7):
+        for threshold in ("30d", "14d", "7d", "overdue"):
+            assert got[(email_of(i), threshold)] == 1, (i, threshold, got)
+    assert sum(got.values()) == 7 * 4
+
+
+def test_a_moved_deadline_gets_fresh_warnings_and_a_completed_one_none(cli, db_path, server):
+    department(cli, members=2, officer=False)
+    configure(cli, server.port)
+    cli("reminders", "send", "--as-of", AS_OF)
+    assert len(server.handler.messages) == 2
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE enrollment SET target_completion_date = '2026-04-25' WHERE member_id = "
+                "(SELECT id FROM member WHERE email = ?)", (email_of(0),))  # fmt: skip
+    con.commit()
+    con.close()
+    cli("progress", "update", "--member", email_of(1), "--requirement", "Live fire", "--add", "12")
+    assert cli("--format", "json", "enroll", "show", "2").json["status"] == "completed"
+    due = cli("--format", "json", "reminders", "preview", "--as-of", "2026-03-27").json
+    assert [(d["email"], d["threshold"], d["key"].split("|")[1]) for d in due] == [
+        (email_of(0), "30d", "enrollment:1/due:2026-04-25")
+    ]
+
+
+def test_year_end_and_leap_day_deadlines(cli, server):
+    department(cli, members=2, targets=["2027-01-03", "2028-02-29"], enrolled="2026-12-01",
+               reminders='{"lead_days": [30, 7]}', officer=False)  # fmt: skip
+    configure(cli, server.port)
+    cli("reminders", "send", "--as-of", "2026-12-04")  # 30 days before Jan 3
+    assert cli("--format", "json", "reminders", "preview", "--as-of", "2026-12-26").json == []
+    cli("reminders", "send", "--as-of", "2026-12-27")  # 7 days before, across the year end
+    cli("reminders", "send", "--as-of", "2028-01-29")
+    assert len(server.handler.messages) == 2
+    cli("reminders", "send", "--as-of", "2028-01-30")  # 30 days before Feb 29
+    assert server.handler.keys() == [
+        "program_deadline|enrollment:1/due:2027-01-03|1|30d",
+        "program_deadline|enrollment:1/due:2027-01-03|1|7d",
+        "program_deadline|enrollment:2/due:2028-02-29|2|30d",
+    ]
+
+
+def test_file_and_stdout_transports(cli, db_path, tmp_path):
+    department(cli, members=2, officer=False)
+    out = tmp_path / "outbox"
+    r = cli("reminders", "send", "--as-of", AS_OF, "--transport", "file", str(out))
+    files = sorted(out.glob("*.eml"))
+    assert len(files) == 2 and "to " + str(out) in r.stderr
+    assert all(oct(f.stat().st_mode)[-3:] == "600" for f in files)
+    from email import message_from_bytes
+    from email.policy import default
+
+    msgs = [message_from_bytes(f.read_bytes(), policy=default) for f in files]
+    assert {str(m["Message-ID"]) for m in msgs} == {r[0] for r in log_rows(db_path, "message_id")}
+    assert msgs[0]["From"].addresses[0].addr_spec == "trainctl@localhost"  # no sender configured
+
+    r = cli("reminders", "send", "--as-of", "2026-03-26", "--transport", "stdout")  # the 7-day ones
+    assert r.stdout.startswith("From trainctl ") and r.stdout.count("\nFrom trainctl ") == 1
+    assert r.stdout.count("Subject: Reminder: Recruit Academy is due in 6 days (2026-04-01)") == 2
+    assert "Sent 2 reminders to stdout" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "text"),
+    [
+        (["--transport", "file"], "needs a folder"),
+        (["--transport", "smtp", "somewhere"], "only for --transport file"),
+        (["--transport", "pigeon"], "pigeon"),
+    ],
+)
+def test_transport_usage_errors(cli, args, text, monkeypatch):
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", *args, ok=False)
+    assert r.exit_code == 2 and text in r.stderr, r
+
+
+def test_without_a_mail_server_configured_the_run_says_how(cli, monkeypatch):
+    department(cli, members=1, officer=False)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 1 and "No mail server is configured" in r.stderr
+    assert "config set smtp.host" in r.stderr
+    # nothing due: the server is not needed at all
+    assert cli("reminders", "send", "--as-of", "2026-01-02").exit_code == 0
+
+
+def test_members_cannot_send_or_read_others_reminders(cli, server, monkeypatch):
+    department(cli, members=2)
+    configure(cli, server.port)
+    cli("reminders", "send", "--as-of", AS_OF)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("--as", email_of(0), "reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 77
+    assert cli("--as", email_of(0), "reminders", "preview", ok=False).exit_code == 77
+    assert cli("--as", email_of(0), "reminders", "log", ok=False).exit_code == 77
+    mine = cli("--as", email_of(0), "--format", "json", "reminders", "log", "--member", email_of(0)).json
+    assert [m["to"] for m in mine] == [email_of(0)]
+    assert cli("--as", email_of(0), "reminders", "log", "--member", email_of(1), ok=False).exit_code == 77
+    assert cli("--as", "olive@fd.example", "reminders", "preview").exit_code == 0
+
+
+def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(cli, db_path, monkeypatch):
+    import threading
+
+    department(cli, members=6, officer=False)
+    s = Server().start()
+    configure(cli, s.port)
+    handler = s.handler
+    original = handler.handle_DATA
+
+    async def dying(server, session, envelope):
+        if len(handler.messages) == 2:  # the third message: the server goes away before answering
+            threading.Thread(target=s.stop).start()
+            import asyncio
+
+            await asyncio.sleep(5)
+        return await original(server, session, envelope)
+
+    handler.handle_DATA = dying
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 69, r
+    assert "went away during the run" in r.stderr and "2 sent and marked" in r.stderr
+    rows = log_rows(db_path, "status", "error")
+    assert [st for st, _ in rows].count("sent") == 2
+    assert [st for st, _ in rows].count("failed") == 1  # the one in flight: maybe taken, so retried
+    assert "connection lost" in next(err for st, err in rows if st == "failed")
+    assert len(rows) == 3  # the claims never tried were released
+
+    again = Server(s.port).start()
+    try:
+        cli("reminders", "send", "--as-of", AS_OF)
+        assert len(again.handler.messages) == 4
+        assert not set(again.handler.keys()) & set(handler.keys())
+    finally:
+        again.stop()
+    assert {st for st, _ in log_rows(db_path, "status", "error")} == {"sent"}
