@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -289,3 +290,49 @@ def test_every_golden_file_has_a_case() -> None:
             (GOLDEN / name).unlink()
         return
     assert not orphans, f"golden files without a case (remove them): {orphans}"
+
+
+# ------------------------------------------------------------- 80 columns: no word split (#13)
+NARROW = [
+    ("big", ("program", "list")),
+    ("big", ("requirement", "list")),
+    ("big", ("enroll", "show", IDS["recruit"])),
+    ("big", ("enroll", "show", IDS["medic"])),
+    ("big", ("enroll", "list")),  # more than 100 rows: the fast table
+    ("big", ("member", "list")),
+    ("big", ("progress", "log", "--enrollment", IDS["medic"], "--requirement", "NREMT-EMT")),
+    ("big", ("progress", "log", IDS["scba_row"])),
+    ("big", ("progress", "milestones", IDS["driver"])),
+    ("big", ("program", "milestone", "list", "Driver/Operator Candidate")),
+    ("demo", ("program", "show", "Probationary Firefighter")),
+    ("demo", ("enroll", "show", "1")),
+]
+
+
+def _cells(text: str) -> list[str]:
+    """The words inside a table's cells and the lines of a two-column record."""
+    words = []
+    for line in text.splitlines():
+        if line[:1] in "┏┡└":
+            continue  # a rule
+        for part in re.split(r"[│┃]", line):
+            words += part.split()
+    return words
+
+
+@pytest.mark.parametrize(("db", "args"), NARROW, ids=[" ".join(map(str, a)) for _, a in NARROW])
+def test_80_columns_never_split_a_word(db: str, args: tuple[object, ...], golden_dbs: dict[str, Path]) -> None:
+    """Each word (name, date, number) of the 80-column table is a whole word of the same
+    table drawn 400 wide, or one shortened with "…"; nothing passes the 80th column."""
+    argv = ["--db", str(golden_dbs[db]), "--as-of", g.AS_OF, *map(str, args)]
+    with g.cli_env(golden_dbs["root"] / "home", 400):
+        wide = g.invoke(argv)
+    with g.cli_env(golden_dbs["root"] / "home", 80):
+        narrow = g.invoke(argv)
+    assert wide.exit_code == narrow.exit_code == 0, narrow
+    known = set(_cells(wide.stdout))
+    for line in narrow.stdout.splitlines():
+        assert len(line) <= 80, line
+    split = [w for w in _cells(narrow.stdout)
+             if w not in known and not (w.endswith("…") and any(k.startswith(w[:-1]) for k in known))]  # fmt: skip
+    assert not split, f"words split at 80 columns: {split[:20]}\n{narrow.stdout}"

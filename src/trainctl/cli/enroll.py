@@ -22,11 +22,11 @@ LIST_COLS = [
     Col("id", "ID", numeric=True),
     Col("member"),
     Col("program"),
-    Col("version", "Ver", numeric=True),
+    Col("version", "Ver", numeric=True, drop=2),
     Col("status"),
     Col("progress", "%", numeric=True),
     Col("current_phase", "Phase"),
-    Col("enrolled_on", "Enrolled"),
+    Col("enrolled_on", "Enrolled", drop=1),
     Col("target_date", "Target"),
 ]
 EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PROGRAM`."
@@ -289,12 +289,12 @@ SHOW_COLS = [
     Col("progress_id", "ID", numeric=True),
     Col("phase"),
     Col("requirement"),
-    Col("bar", "Progress"),
+    Col("bar", "Progress", drop=3),
     Col("value_target", "Value / target", numeric=True),
     Col("percentage", "%", numeric=True),
     Col("status"),
     Col("due", "Deadline"),
-    Col("verification"),
+    Col("verification", drop=2),
 ]
 
 

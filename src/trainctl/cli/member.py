@@ -28,12 +28,12 @@ EMPTY = (
 COLUMNS = [
     Col("id", "ID", numeric=True),
     Col("name"),
-    Col("email"),
+    Col("email", drop=3),
     Col("badge"),
     Col("positions"),
-    Col("role"),
+    Col("role", drop=1),
     Col("status"),
-    Col("hire_date", "Hired"),
+    Col("hire_date", "Hired", drop=2),
 ]
 
 MemberRef = Annotated[

@@ -173,9 +173,9 @@ def log(
         rows = [c.as_dict() for c in q.ledger(rd, found.progress_id)]
     render.table(
         rows,
-        [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source"), Col("amount", numeric=True),
-         Col("category"), Col("item"), Col("state"), Col("entered_by", "By"), Col("verified_by", "Verified by"),
-         Col("note")],
+        [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source", drop=4), Col("amount", numeric=True),
+         Col("category"), Col("item"), Col("state"), Col("entered_by", "By", drop=2),
+         Col("verified_by", "Verified by", drop=3), Col("note", drop=1)],
         fmt_of(ctx, fmt_value(format)),
         empty="No credits yet. Record some with `trainctl progress update ID --add N`.",
     )  # fmt: skip
