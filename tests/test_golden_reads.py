@@ -215,6 +215,8 @@ case("big-db-current-json", "big", "--format", "json", "db", "current")
 case("big-import-nfpa-dry-run", "big", "import", "nfpa", "--dry-run")
 case("big-import-iso-dry-run-json", "big", "import", "iso", "--dry-run", "--format", "json")
 
+case("big-progress-self-reporting-json", "big", "--format", "json", "progress", "self-reporting")
+
 
 # ---------------------------------------------------------------------------------- running
 @pytest.fixture(scope="module")
@@ -336,3 +338,16 @@ def test_80_columns_never_split_a_word(db: str, args: tuple[object, ...], golden
     split = [w for w in _cells(narrow.stdout)
              if w not in known and not (w.endswith("…") and any(k.startswith(w[:-1]) for k in known))]  # fmt: skip
     assert not split, f"words split at 80 columns: {split[:20]}\n{narrow.stdout}"
+
+
+def test_files_have_one_spelling_of_time_and_one_figure_a_cell() -> None:
+    """CSV and JSON write instants as ISO 8601 with Z (#19), never a table's
+    "2025-03-08 08:13 UTC" or "+00:00"; CSV carries no progress bars and no "5 / 40 h"."""
+    files = [p for p in GOLDEN.glob("*.txt") if p.stem.endswith(("-csv", "-json"))]
+    assert len(files) > 20
+    for p in files:
+        out = p.read_text(encoding="utf-8").split("----- stdout -----\n")[1].split("----- stderr -----")[0]
+        assert not re.search(r"\d\d:\d\d UTC|\+00:00", out), p.name
+        if p.stem.endswith("-csv"):
+            assert not re.search(r"[█░]|\d / \d", out), p.name
+    assert '"self_reporting": true' in (GOLDEN / "big-progress-self-reporting-json.txt").read_text()

@@ -298,6 +298,25 @@ SHOW_COLS = [
 ]
 
 
+SHOW_CSV_COLS = [
+    Col(k)
+    for k in (
+        "progress_id", "phase", "requirement", "required", "prerequisite", "value", "target", "unit",
+        "percentage", "status", "override", "due_on", "overdue", "verified_by", "verified_at", "pending",
+    )
+]  # fmt: skip
+
+
+def _csv_line(x: Any) -> dict[str, Any]:
+    return {
+        "progress_id": x.progress_id, "phase": x.phase, "requirement": x.requirement,
+        "required": x.is_required, "prerequisite": x.is_prerequisite, "value": x.value,
+        "target": x.target, "unit": x.unit, "percentage": x.percentage, "status": x.status,
+        "override": x.override, "due_on": x.due_on, "overdue": x.overdue,
+        "verified_by": x.verified_by, "verified_at": x.verified_at, "pending": x.pending,
+    }  # fmt: skip
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
@@ -323,6 +342,10 @@ def show(
         return
     from trainctl.domain.progress import shown_percentage
 
+    if fmt == "csv":
+        # one figure a column, as a spreadsheet wants it: no bars, no "5 / 40 h" in a cell
+        render.emit_csv([_csv_line(x) for x in lines], SHOW_CSV_COLS)
+        return
     rows = []
     for x in lines:
         target = f"{render.cell(x.target)}" if x.target is not None else "?"
@@ -351,9 +374,6 @@ def show(
             "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
             "verification": verification,
         })  # fmt: skip
-    if fmt == "csv":
-        render.emit_csv(rows, SHOW_COLS)
-        return
     head = {
         "enrollment": summary["id"],
         "member": summary["member"],

@@ -252,7 +252,13 @@ def self_reporting(
         from trainctl.queries.settings import get_setting
 
         with state.reader() as (rd, _actor):
-            print(get_setting(rd, "self_reporting"))
+            setting = get_setting(rd, "self_reporting")
+        if state.fmt == "json":
+            render.emit_json({"self_reporting": setting == "on"})
+        elif state.fmt == "csv":
+            render.emit_csv([{"self_reporting": setting}], [render.Col("self_reporting")])
+        else:
+            print(setting)
         return
     if value not in ("on", "off"):
         raise UsageError(f"self-reporting is 'on' or 'off', not {value!r}.")

@@ -56,12 +56,20 @@ class Col:
         return self.header or self.key.replace("_", " ").title()
 
 
+def iso_time(value: datetime) -> str:
+    """An instant as files write it: ISO 8601, UTC spelled Z (as Pydantic writes it), so
+    JSON and CSV have one spelling. Stored times are UTC; a naive one is read as UTC."""
+    if value.tzinfo is None or value.utcoffset() == timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # JSON has no Infinity/NaN; a string keeps the output parseable
-    if isinstance(value, datetime) and value.utcoffset() == timedelta(0):
-        return value.isoformat().replace("+00:00", "Z")  # as Pydantic writes it: one spelling
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return iso_time(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
@@ -98,6 +106,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> str:
+    """A CSV field: as in a table, but an instant in ISO 8601 with Z (tables may keep
+    "2026-11-30 17:19 UTC"; files have one spelling of time)."""
+    if isinstance(value, datetime):
+        return iso_time(value)
     if isinstance(value, list):
         text = ";".join(cell(v) for v in value)
     else:

@@ -79,7 +79,7 @@ def program_document(tree: ProgramTree, *, info: bool = False) -> dict[str, Any]
             "id": p.id, "status": p.status,
             "lineage": ref_of(tree.lineage) if tree.lineage else None,
             "derived_from": ref_of(tree.derived_from) if tree.derived_from else None,
-            "created_at": p.created_at.isoformat() if p.created_at else None,
+            "created_at": p.created_at,  # an instant: JSON writes it in ISO 8601 with Z
         })  # fmt: skip
     doc.update({
         "name": p.name, "version": p.version, "description": p.description,
