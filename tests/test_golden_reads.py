@@ -217,6 +217,16 @@ case("big-import-iso-dry-run-json", "big", "import", "iso", "--dry-run", "--form
 
 case("big-progress-self-reporting-json", "big", "--format", "json", "progress", "self-reporting")
 
+# listings people sort and filter (#20)
+formats("big-enroll-list-overdue", "big", "enroll", "list", "--overdue")
+case("big-enroll-list-below-by-progress", "big", "enroll", "list", "--below", "10", "--sort", "progress",
+     "--program", "Driver/Operator Candidate")  # fmt: skip
+case("big-enroll-list-sort-target", "big", "enroll", "list", "--status", "active", "--sort", "target",
+     "--program", "Hazmat Technician Refresher", "--format", "csv")  # fmt: skip
+case("big-enroll-list-bad-sort", "big", "enroll", "list", "--sort", "age")
+case("big-enroll-list-bad-below", "big", "enroll", "list", "--below", "120")
+case("big-enroll-list-overdue-none", "big", "enroll", "list", "--overdue", "--member", g.MEDIC)
+
 
 # ---------------------------------------------------------------------------------- running
 @pytest.fixture(scope="module")
@@ -351,3 +361,31 @@ def test_files_have_one_spelling_of_time_and_one_figure_a_cell() -> None:
         if p.stem.endswith("-csv"):
             assert not re.search(r"[█░]|\d / \d", out), p.name
     assert '"self_reporting": true' in (GOLDEN / "big-progress-self-reporting-json.txt").read_text()
+
+
+def test_rosters_sort_by_last_name() -> None:
+    """member list and enroll list: last name, then first name, then id (#20)."""
+    import json
+
+    from trainctl.domain.text import roster_key
+
+    for name in ("big-member-list-json", "big-enroll-list-json"):
+        text = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
+        rows = json.loads(text.split("----- stdout -----\n")[1].split("----- stderr -----")[0])
+        names = [(r.get("name") or r["member"], r.get("member_id", r["id"])) for r in rows]
+        assert len(names) > 100
+        keys = [roster_key(n, i) for n, i in names]
+        assert keys == sorted(keys), name
+        assert names[0][0].split()[-1] < names[-1][0].split()[-1]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("José Núñez-García", ("nunez-garcia", "jose")),
+    ("Luis Ortega Jr.", ("ortega", "luis jr.")),
+    ("van der Berg, Anna", ("van der berg", "anna")),
+    ("Cher", ("cher", "")),
+])  # fmt: skip
+def test_roster_key_finds_the_last_name(name: str, key: tuple[str, str]) -> None:
+    from trainctl.domain.text import roster_key
+
+    assert roster_key(name, 7) == (*key, 7)

@@ -65,7 +65,7 @@ def test_json_shape_is_stable(cli, crew):
     ]  # fmt: skip
     assert record["created_at"].endswith("Z") or "+00:00" in record["created_at"]
     listing = cli("--format", "json", "member", "list").json
-    assert [m["id"] for m in listing] == [2, 3, 1]  # by name
+    assert [m["id"] for m in listing] == [2, 1, 3]  # by last name: Lee, Officer, Roe
     assert listing[0] == record
 
 
@@ -158,7 +158,7 @@ def test_list_defaults_to_active_and_filters(cli, crew):
     names = lambda *a: [m["name"] for m in cli("member", "list", "-f", "json", *a).json]  # noqa: E731
     assert names() == ["Ann Lee", "Olive Officer"]
     assert names("--status", "inactive") == ["Bob Roe"]
-    assert names("--status", "all") == ["Ann Lee", "Bob Roe", "Olive Officer"]
+    assert names("--status", "all") == ["Ann Lee", "Olive Officer", "Bob Roe"]  # by last name
     assert names("--role", "officer") == ["Olive Officer"]
     assert names("--position", "emt") == ["Ann Lee"]
     assert names("--position", "emt", "--position", "officer") == ["Ann Lee", "Olive Officer"]

@@ -14,6 +14,8 @@ from trainctl.cli.state import fmt_of, get_state
 from trainctl.errors import BadInputError, RefusedError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from trainctl.queries.enrollments import EnrollmentRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,6 +37,24 @@ EMPTY = "No enrollments yet. Enroll a member with `trainctl enroll add MEMBER PR
 def bar(pct: float, width: int = 10) -> str:
     filled = round(max(0.0, min(100.0, pct)) / 100 * width)
     return "█" * filled + "░" * (width - filled)
+
+
+def _by_member(r: EnrollmentRow) -> tuple[Any, ...]:
+    from trainctl.domain.text import roster_key
+
+    return (*roster_key(r.member, r.member_id), r.enrolled_on, r.id)
+
+
+# `enroll list --sort KEY`: the order of the listing (ties: by member, then id).
+LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
+    "member": _by_member,
+    "program": lambda r: (r.program.casefold(), r.version, _by_member(r)),
+    "progress": lambda r: (r.progress, _by_member(r)),
+    "target": lambda r: (r.target_date is None, r.target_date or r.enrolled_on, _by_member(r)),
+    "enrolled": lambda r: (r.enrolled_on, r.id),
+    "status": lambda r: (r.status, _by_member(r)),
+    "id": lambda r: r.id,
+}
 
 
 def _rows(items: list[EnrollmentRow]) -> list[dict[str, Any]]:
@@ -238,6 +258,21 @@ def list_(
             "--status", help="active, completed, on_hold, withdrawn or failed.", show_default=False
         ),
     ] = None,
+    overdue: Annotated[
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only active enrollments past their target date or with a requirement past its deadline.",
+        ),
+    ] = False,
+    below: Annotated[
+        float | None,
+        typer.Option("--below", metavar="PCT", help="Only enrollments below PCT percent complete.", show_default=False),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", metavar="KEY", help=f"Order: {', '.join(LIST_SORTS)} (member: by last name)."),
+    ] = "member",
     format: FormatOpt = None,
 ) -> None:
     """List enrollments (members without training.view_all see only their own)."""
@@ -245,11 +280,29 @@ def list_(
     from trainctl.queries import enrollments as q
 
     if status is not None and status not in ENROLLMENT_STATUSES:
-        raise UsageError(f"--status {status!r} is not one of {', '.join(ENROLLMENT_STATUSES)}.")
+        raise UsageError(
+            f"--status {status!r} is not a status.", f"Use one of {', '.join(ENROLLMENT_STATUSES)}."
+        )
+    if sort not in LIST_SORTS:
+        raise UsageError(f"--sort {sort!r} is not a sort order.", f"Use one of {', '.join(LIST_SORTS)}.")
+    if below is not None and not 0 < below <= 100:
+        raise UsageError(f"--below {below:g} is not a percentage.", "Give a number above 0 and at most 100.")
     state = get_state(ctx)
     with state.reader() as (rd, actor):
-        rows = q.list_enrollments(rd, actor, program=program, member=member, status=status)
-    render.table(_rows(rows), LIST_COLS, fmt_of(ctx, fmt_value(format)), empty=EMPTY)
+        today = state.today_of(rd) if overdue else None
+        rows = q.list_enrollments(
+            rd, actor, program=program, member=member, status=status, overdue_on=today
+        )
+    if below is not None:
+        rows = [r for r in rows if r.progress < below]
+    rows = sorted(rows, key=LIST_SORTS[sort])
+    filtered = any(x is not None for x in (program, member, status, below)) or overdue
+    render.table(
+        _rows(rows),
+        LIST_COLS,
+        fmt_of(ctx, fmt_value(format)),
+        empty="No enrollments match these filters." if filtered else EMPTY,
+    )
 
 
 @app.command("me")
@@ -393,9 +446,10 @@ def show(
     render.table(rows, cols, "table", empty="This enrollment has no requirements.")
     if milestones:
         render.table(
-            milestones,
+            [{**m, "phase": m["phase"] or "whole program"} for m in milestones],
             [
                 Col("milestone"),
+                Col("phase"),
                 Col("threshold", "At %", numeric=True),
                 Col("state"),
                 Col("verified_by", "Verified by"),

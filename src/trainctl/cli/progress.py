@@ -212,11 +212,13 @@ def milestones(
     with state.reader() as (rd, actor):
         found = q.visible_enrollment(rd, actor, enrollment)
         rows = [m.as_dict() for m in q.milestone_rows(rd, found)]
+    fmt = fmt_of(ctx, fmt_value(format))
     render.table(
-        rows,
-        [Col("id", "ID", numeric=True), Col("milestone"), Col("threshold", "At %", numeric=True), Col("state"),
+        rows if fmt == "json" else [{**m, "phase": m["phase"] or "whole program"} for m in rows],
+        [Col("id", "ID", numeric=True), Col("milestone"), Col("phase"), Col("threshold", "At %", numeric=True),
+         Col("state"),
          Col("reached_at", "Reached"), Col("verified_by", "Verified by")],
-        fmt_of(ctx, fmt_value(format)),
+        fmt,
         empty="This program has no milestones.",
     )  # fmt: skip
 
