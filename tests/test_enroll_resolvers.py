@@ -69,11 +69,11 @@ def test_single_and_batch_member_lookups_say_the_same(cli, dept):
     batch = cli("enroll", "bulk", "Recruit", "--members", f"1,{HUGE},nobody@example.org", ok=False)
     assert batch.exit_code == 1
     assert f"item 1: 1: {message} Write id:1 or badge:1." in batch.stderr
-    assert f"item 2: {HUGE}: No member '{HUGE}' (member)." in batch.stderr
-    assert "item 3: nobody@example.org: No member 'nobody@example.org' (member)." in batch.stderr
+    assert f"item 2: {HUGE}: No member '{HUGE}'." in batch.stderr
+    assert "item 3: nobody@example.org: No member 'nobody@example.org'." in batch.stderr
     # the same words as the single form's not-found
     single = cli("enroll", "add", "nobody@example.org", "Recruit", ok=False)
-    assert single.exit_code == 1 and "No member 'nobody@example.org' (member)." in single.stderr
+    assert single.exit_code == 1 and "No member 'nobody@example.org'." in single.stderr
 
 
 def test_ambiguous_progress_row_is_a_usage_error_with_the_candidates(cli, dept):

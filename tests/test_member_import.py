@@ -289,11 +289,11 @@ def test_unknown_positions_name_line_field_and_value(cli, write, seeded, snapsho
         (",new@fd.org,,,,,,", "line 2, field name: must not be blank (got '')"),
         (
             "New One,new@fd.org,,,chief,,,",
-            "line 2, field role: Input should be 'officer' or 'member' (got 'chief')",
+            "line 2, field role: must be officer or member (got 'chief')",
         ),
         (
             "New One,new@fd.org,,,,retired,,",
-            "line 2, field status: Input should be 'active' or 'inactive' (got 'retired')",
+            "line 2, field status: must be active or inactive (got 'retired')",
         ),
         (
             "New One,new@fd.org,,,,,2025-02-29,",

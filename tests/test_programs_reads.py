@@ -104,7 +104,7 @@ def test_unknown_programs_are_not_found_never_a_crash(cli, programs, ref, says):
         (
             ("program", "create", "Q", "--version", "99999999999999999999"),
             65,
-            "less than or equal to 99999",
+            "must be at most 99999",
         ),
         (
             (

@@ -126,6 +126,20 @@ def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
         writer.writerow([csv_cell(row.get(c.key)) for c in cols])
 
 
+# Whether the acting member may manage training (set when the command resolves its actor):
+# the next step an empty listing suggests (`trainctl enroll add ...`) is for them only.
+ACTOR_MANAGES = True
+
+
+def empty_hint(text: str) -> str:
+    """An empty listing's message for the acting member: an officer (or the database
+    owner) is told what to run next; a member who may not run it, whom to ask."""
+    if ACTOR_MANAGES or "`trainctl" not in text:
+        return text
+    first = text.split(". ", 1)[0].rstrip(".") + "."
+    return f"{first} A training officer adds them."
+
+
 def table(
     rows: Sequence[dict[str, Any]],
     cols: Sequence[Col],
@@ -143,7 +157,7 @@ def table(
         emit_csv(rows, cols)
         return
     if not rows:
-        console("err").print(empty, markup=False, highlight=False)
+        console("err").print(empty_hint(empty), markup=False, highlight=False)
         return
     if len(rows) > FAST_TABLE_ROWS:
         fast_table(rows, cols, title=title)

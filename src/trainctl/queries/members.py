@@ -136,7 +136,8 @@ def choose(
 
 def not_found(ref: str | int, what: str = "member") -> NotFoundError:
     """The one message for a member reference that names nobody."""
-    return NotFoundError(f"No member {str(ref).strip()!r} ({what}).", LOOKUP_HINT)
+    role = "" if what == "member" else f" ({what})"
+    return NotFoundError(f"No member {str(ref).strip()!r}{role}.", LOOKUP_HINT)
 
 
 def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow | None:
