@@ -32,7 +32,7 @@ def test_show_and_listings_take_a_constant_number_of_queries(cli, tmp_path, monk
         cli(
             "program",
             "apply",
-            "-f",
+            "--file",
             str(big_program_file(tmp_path / f"{name}.json", name, phases, links)),
         )
         for command in (

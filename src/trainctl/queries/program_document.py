@@ -13,7 +13,7 @@ from typing import Any
 from trainctl.queries.programs import LinkView, MilestoneRow, ProgramTree, ref_of
 from trainctl.queries.requirements import RequirementRow
 
-HEADER = "# trainctl program file: apply with `trainctl program apply -f FILE` (format: TOML; JSON also accepted)\n"
+HEADER = "# trainctl program file: apply with `trainctl program apply --file FILE` (format: TOML; JSON also accepted)\n"
 # The fields of a requirement definition besides its name, with their defaults: an exported
 # definition leaves out what equals the default. The same as schemas.programs.
 # RequirementDefinition (tests/test_read_shapes.py), written here because the read side

@@ -73,7 +73,7 @@ def create(
         Path | None,
         typer.Option(
             "--from-file",
-            help="Create it from a program file (as `program apply -f`).",
+            help="Create it from a program file (as `program apply --file`).",
             show_default=False,
         ),
     ] = None,
@@ -193,7 +193,7 @@ def list_(
         rows,
         cols,
         fmt_of(ctx, fmt_value(format)),
-        empty="No programs yet. Create one with `trainctl program create NAME` or `trainctl program apply -f FILE`.",
+        empty="No programs yet. Create one with `trainctl program create NAME` or `trainctl program apply --file FILE`.",
     )
 
 
@@ -201,7 +201,7 @@ def show(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None) -> N
     """Show a program as a tree: phases in order, their requirements in sort order (● required,
     ○ optional; prerequisite marks, overrides, deadlines), and milestones.
 
-    `--format json` prints one nested document; `program apply -f` accepts it back.
+    `--format json` prints one nested document; `program apply --file` accepts it back.
     """
     fmt = fmt_of(ctx, fmt_value(format))
     tree = read_tree(ctx, program)
