@@ -175,7 +175,7 @@ def test_structure_changes_are_refused_by_a_file_when_enrolled(
         snapshot,
         "program",
         "apply",
-        "-f",
+        "--file",
         str(f),
         says="has enrollments, so",
     )
