@@ -107,3 +107,18 @@ def test_a_closed_pipe_ends_quietly(db_path):
     err = proc.stderr.read().decode()
     proc.wait(60)
     assert "Error" not in err and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_dash_f_means_format_everywhere(cli, snapshot, tmp_path):
+    """-f is --format in every command (issue 11 #21); program apply takes --file, and an
+    old `program apply -f FILE` is refused with the spelling to use, nothing written."""
+    for args in (("member", "list"), ("program", "list"), ("requirement", "list"), ("enroll", "list")):
+        assert cli(*args, "-f", "json").stdout.strip() == "[]"
+    path = tmp_path / "p.toml"
+    path.write_text('name = "P"\n')
+    before = snapshot()
+    r = cli("program", "apply", "-f", path, ok=False)
+    assert r.exit_code == 2 and f"--file {path}" in r.stderr and r.stderr.startswith("Error: ")
+    assert snapshot() == before
+    read = cli("program", "apply", "--file", path, ok=False)  # the file is read (and judged)
+    assert read.exit_code == 1 and "Program 'P' v1" in read.stderr

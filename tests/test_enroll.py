@@ -347,7 +347,7 @@ def test_views_and_what_a_member_may_see(cli, dept):
         e["member"] for e in cli("--format", "json", "enroll", "list", "--member", "A1").json
     ] == ["Ann Lee"] * 2
     assert cli("--format", "json", "enroll", "list", "--status", "completed").json == []
-    assert "No enrollments yet" in cli("enroll", "list", "--status", "failed").stderr
+    assert "No enrollments match these filters" in cli("enroll", "list", "--status", "failed").stderr
     assert len(cli("--format", "json", "--as", str(officer), "enroll", "user", "B1").json) == 1
 
     # a member sees only their own

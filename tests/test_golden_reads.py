@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import shlex
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,6 +232,18 @@ case("big-db-current-json", "big", "--format", "json", "db", "current")
 case("big-import-nfpa-dry-run", "big", "import", "nfpa", "--dry-run")
 case("big-import-iso-dry-run-json", "big", "import", "iso", "--dry-run", "--format", "json")
 
+case("big-progress-self-reporting-json", "big", "--format", "json", "progress", "self-reporting")
+
+# listings people sort and filter (#20)
+formats("big-enroll-list-overdue", "big", "enroll", "list", "--overdue")
+case("big-enroll-list-below-by-progress", "big", "enroll", "list", "--below", "10", "--sort", "progress",
+     "--program", "Driver/Operator Candidate")  # fmt: skip
+case("big-enroll-list-sort-target", "big", "enroll", "list", "--status", "active", "--sort", "target",
+     "--program", "Hazmat Technician Refresher", "--format", "csv")  # fmt: skip
+case("big-enroll-list-bad-sort", "big", "enroll", "list", "--sort", "age")
+case("big-enroll-list-bad-below", "big", "enroll", "list", "--below", "120")
+case("big-enroll-list-overdue-none", "big", "enroll", "list", "--overdue", "--member", g.MEDIC)
+
 
 # ---------------------------------------------------------------------------------- running
 @pytest.fixture(scope="module")
@@ -306,3 +319,90 @@ def test_every_golden_file_has_a_case() -> None:
             (GOLDEN / name).unlink()
         return
     assert not orphans, f"golden files without a case (remove them): {orphans}"
+
+
+# ------------------------------------------------------------- 80 columns: no word split (#13)
+NARROW = [
+    ("big", ("program", "list")),
+    ("big", ("requirement", "list")),
+    ("big", ("enroll", "show", IDS["recruit"])),
+    ("big", ("enroll", "show", IDS["medic"])),
+    ("big", ("enroll", "list")),  # more than 100 rows: the fast table
+    ("big", ("member", "list")),
+    ("big", ("progress", "log", "--enrollment", IDS["medic"], "--requirement", "NREMT-EMT")),
+    ("big", ("progress", "log", IDS["scba_row"])),
+    ("big", ("progress", "milestones", IDS["driver"])),
+    ("big", ("program", "milestone", "list", "Driver/Operator Candidate")),
+    ("demo", ("program", "show", "Probationary Firefighter")),
+    ("demo", ("enroll", "show", "1")),
+]
+
+
+def _cells(text: str) -> list[str]:
+    """The words inside a table's cells and the lines of a two-column record."""
+    words = []
+    for line in text.splitlines():
+        if line[:1] in "┏┡└":
+            continue  # a rule
+        for part in re.split(r"[│┃]", line):
+            words += part.split()
+    return words
+
+
+@pytest.mark.parametrize(("db", "args"), NARROW, ids=[" ".join(map(str, a)) for _, a in NARROW])
+def test_80_columns_never_split_a_word(db: str, args: tuple[object, ...], golden_dbs: dict[str, Path]) -> None:
+    """Each word (name, date, number) of the 80-column table is a whole word of the same
+    table drawn 400 wide, or one shortened with "…"; nothing passes the 80th column."""
+    argv = ["--db", str(golden_dbs[db]), "--as-of", g.AS_OF, *map(str, args)]
+    with g.cli_env(golden_dbs["root"] / "home", 400):
+        wide = g.invoke(argv)
+    with g.cli_env(golden_dbs["root"] / "home", 80):
+        narrow = g.invoke(argv)
+    assert wide.exit_code == narrow.exit_code == 0, narrow
+    known = set(_cells(wide.stdout))
+    for line in narrow.stdout.splitlines():
+        assert len(line) <= 80, line
+    split = [w for w in _cells(narrow.stdout)
+             if w not in known and not (w.endswith("…") and any(k.startswith(w[:-1]) for k in known))]  # fmt: skip
+    assert not split, f"words split at 80 columns: {split[:20]}\n{narrow.stdout}"
+
+
+def test_files_have_one_spelling_of_time_and_one_figure_a_cell() -> None:
+    """CSV and JSON write instants as ISO 8601 with Z (#19), never a table's
+    "2025-03-08 08:13 UTC" or "+00:00"; CSV carries no progress bars and no "5 / 40 h"."""
+    files = [p for p in GOLDEN.glob("*.txt") if p.stem.endswith(("-csv", "-json"))]
+    assert len(files) > 20
+    for p in files:
+        out = p.read_text(encoding="utf-8").split("----- stdout -----\n")[1].split("----- stderr -----")[0]
+        assert not re.search(r"\d\d:\d\d UTC|\+00:00", out), p.name
+        if p.stem.endswith("-csv"):
+            assert not re.search(r"[█░]|\d / \d", out), p.name
+    assert '"self_reporting": true' in (GOLDEN / "big-progress-self-reporting-json.txt").read_text()
+
+
+def test_rosters_sort_by_last_name() -> None:
+    """member list and enroll list: last name, then first name, then id (#20)."""
+    import json
+
+    from trainctl.domain.text import roster_key
+
+    for name in ("big-member-list-json", "big-enroll-list-json"):
+        text = (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
+        rows = json.loads(text.split("----- stdout -----\n")[1].split("----- stderr -----")[0])
+        names = [(r.get("name") or r["member"], r.get("member_id", r["id"])) for r in rows]
+        assert len(names) > 100
+        keys = [roster_key(n, i) for n, i in names]
+        assert keys == sorted(keys), name
+        assert names[0][0].split()[-1] < names[-1][0].split()[-1]
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("José Núñez-García", ("nunez-garcia", "jose")),
+    ("Luis Ortega Jr.", ("ortega", "luis jr.")),
+    ("van der Berg, Anna", ("van der berg", "anna")),
+    ("Cher", ("cher", "")),
+])  # fmt: skip
+def test_roster_key_finds_the_last_name(name: str, key: tuple[str, str]) -> None:
+    from trainctl.domain.text import roster_key
+
+    assert roster_key(name, 7) == (*key, 7)

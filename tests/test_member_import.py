@@ -218,12 +218,39 @@ def test_non_utf8_is_refused_with_line_and_hint(cli, write, seeded, snapshot):
 def test_missing_column_is_refused(cli, write, seeded, snapshot):
     r = refused(cli, snapshot, write("name,badge\nAnn Lee,101\n"))
     assert "line 1: missing column(s): email" in r.stderr
-    assert "Columns: name, email (required)" in r.stderr
+    assert "Columns: name (required), email (required), badge," in r.stderr
 
 
 def test_unknown_column_is_refused(cli, write, seeded, snapshot):
     r = refused(cli, snapshot, write("name,email,shoe_size\nAnn Lee,ann@fd.org,9\n"))
-    assert "line 1: unknown column(s): shoe_size" in r.stderr
+    assert "line 1: unknown column(s): 'shoe_size'" in r.stderr
+    assert "unless --ignore-unknown-columns" in r.stderr
+
+
+def test_headers_match_as_in_training_sheets(cli, write, db_path):
+    """Case, spaces and punctuation aside, with the usual synonyms (issue 11 #17): the same
+    matcher (domain.sheet.match_header) as training-record imports."""
+    path = write(
+        "Full Name;E-Mail;Badge #;Position;ROLE;Hire Date\n"
+        "Ann Lee;ann@fd.org;0101;firefighter|emt;officer;2020-03-01\n"
+    )
+    cli("member", "import", "--csv", path)
+    ann = cli("member", "show", "ann@fd.org", "--format", "json").json
+    assert (ann["name"], ann["badge"], ann["positions"], ann["role"], str(ann["hire_date"])) == (
+        "Ann Lee", "0101", ["firefighter", "emt"], "officer", "2020-03-01",
+    )
+
+
+def test_unknown_column_is_skipped_when_asked(cli, write, seeded, snapshot):
+    path = write("Name,Email,Shoe size,Badge No.\nZoe Park,zoe@fd.org,9,77\n")
+    refused(cli, snapshot, path)
+    cli("member", "import", "--csv", path, "--ignore-unknown-columns")
+    assert cli("member", "show", "zoe@fd.org", "--format", "json").json["badge"] == "77"
+
+
+def test_a_field_given_twice_is_refused(cli, write, seeded, snapshot):
+    r = refused(cli, snapshot, write("name,email,E-mail\nAnn Lee,ann@fd.org,ann@fd.org\n"))
+    assert "both mean email" in r.stderr
 
 
 def test_empty_file_is_refused(cli, write, seeded, snapshot):
@@ -262,11 +289,11 @@ def test_unknown_positions_name_line_field_and_value(cli, write, seeded, snapsho
         (",new@fd.org,,,,,,", "line 2, field name: must not be blank (got '')"),
         (
             "New One,new@fd.org,,,chief,,,",
-            "line 2, field role: Input should be 'officer' or 'member' (got 'chief')",
+            "line 2, field role: must be officer or member (got 'chief')",
         ),
         (
             "New One,new@fd.org,,,,retired,,",
-            "line 2, field status: Input should be 'active' or 'inactive' (got 'retired')",
+            "line 2, field status: must be active or inactive (got 'retired')",
         ),
         (
             "New One,new@fd.org,,,,,2025-02-29,",

@@ -65,7 +65,7 @@ def test_json_shape_is_stable(cli, crew):
     ]  # fmt: skip
     assert record["created_at"].endswith("Z") or "+00:00" in record["created_at"]
     listing = cli("--format", "json", "member", "list").json
-    assert [m["id"] for m in listing] == [2, 3, 1]  # by name
+    assert [m["id"] for m in listing] == [2, 1, 3]  # by last name: Lee, Officer, Roe
     assert listing[0] == record
 
 
@@ -117,8 +117,8 @@ def test_add_prints_the_record_in_json(cli):
             "no month 13",
         ),
         (["--email", "a@fd.org", "--hire-date", "01/02/2024"], "hire_date", "YYYY-MM-DD"),
-        (["--email", "a@fd.org", "--role", "chief"], "role", "'officer' or 'member'"),
-        (["--email", "a@fd.org", "--status", "retired"], "status", "'active' or 'inactive'"),
+        (["--email", "a@fd.org", "--role", "chief"], "role", "must be officer or member"),
+        (["--email", "a@fd.org", "--status", "retired"], "status", "must be active or inactive"),
         (["--email", "a@fd.org", "-p", "captain"], "positions", "unknown position 'captain'"),
         (["--email", "a@fd.org", "--badge", "E 12"], "badge", "must not contain spaces"),
     ],
@@ -166,7 +166,7 @@ def test_list_defaults_to_active_and_filters(cli, crew):
     names = lambda *a: [m["name"] for m in cli("member", "list", "-f", "json", *a).json]  # noqa: E731
     assert names() == ["Ann Lee", "Olive Officer"]
     assert names("--status", "inactive") == ["Bob Roe"]
-    assert names("--status", "all") == ["Ann Lee", "Bob Roe", "Olive Officer"]
+    assert names("--status", "all") == ["Ann Lee", "Olive Officer", "Bob Roe"]  # by last name
     assert names("--role", "officer") == ["Olive Officer"]
     assert names("--position", "emt") == ["Ann Lee"]
     assert names("--position", "emt", "--position", "officer") == ["Ann Lee", "Olive Officer"]

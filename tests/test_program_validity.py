@@ -23,7 +23,7 @@ def test_a_file_and_an_activation_report_the_same_problems(cli, db_path, tmp_pat
     add_requirements(db_path)
     file = tmp_path / "p.toml"
     file.write_text(PHASED.format(name="From file"), encoding="utf-8")
-    from_file = cli("program", "apply", "-f", str(file), ok=False)
+    from_file = cli("program", "apply", "--file", str(file), ok=False)
     assert from_file.exit_code == 1
     cli("program", "create", "Built", "--structure", "phases")
     cli("program", "phase", "add", "Built", "1", "Orientation")
@@ -52,7 +52,7 @@ def test_a_phase_cycle_names_the_phases(cli, db_path, tmp_path: Path):
     )
     file = tmp_path / "loop.toml"
     file.write_text(body, encoding="utf-8")
-    r = cli("program", "apply", "-f", str(file), ok=False)
+    r = cli("program", "apply", "--file", str(file), ok=False)
     assert details(r.stderr) == [
         "phase prerequisites form a cycle: phase 1 -> phase 2 -> phase 1 "
         "(Orientation → Skills → Orientation)"

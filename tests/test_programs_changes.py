@@ -101,7 +101,7 @@ def test_time_limit_and_reminders_change_the_same_way_by_edit_and_by_file(
         .replace('description = "First year on the line"', 'description = "Year one"')
         .replace("only_below_percent = 80", "only_below_percent = 90")
     )
-    r = cli("program", "apply", "-f", str(f))
+    r = cli("program", "apply", "--file", str(f))
     assert r.stdout.splitlines() == [
         "~ program description 'First year on the line' -> 'Year one'",
         "~ program time_limit_days 300 -> 400",
@@ -121,7 +121,7 @@ def test_prerequisite_programs_change_the_same_way_by_edit_and_by_file(cli, enro
     f = export(cli, enrolled, tmp_path)
     assert 'prerequisites = [\n    "Pre-hire@1",\n]' in f.read_text()
     f.write_text(f.read_text().replace('    "Pre-hire@1",\n', ""))
-    r = cli("program", "apply", "-f", str(f))
+    r = cli("program", "apply", "--file", str(f))
     assert r.stdout.splitlines() == ["- prerequisite program Pre-hire@1"]
 
 
@@ -175,7 +175,7 @@ def test_structure_changes_are_refused_by_a_file_when_enrolled(
         snapshot,
         "program",
         "apply",
-        "-f",
+        "--file",
         str(f),
         says="has enrollments, so",
     )
@@ -343,7 +343,7 @@ def test_milestone_refusals(cli, snapshot, probie):
     )  # fmt: skip
     refused(
         cli, snapshot, "program", "milestone", "edit", probie, "Late", "--threshold", "101",
-        code=65, says="less than or equal to 100",
+        code=65, says="must be at most 100",
     )  # fmt: skip
     refused(
         cli, snapshot, "program", "milestone", "remove", probie, "Late", "--phase", "9",

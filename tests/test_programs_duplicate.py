@@ -191,7 +191,7 @@ def test_duplication_is_set_based(cli, tmp_path, db_path):
         cli(
             "program",
             "apply",
-            "-f",
+            "--file",
             str(big_program_file(tmp_path / f"{name}.json", name, phases, links)),
         )
         seen: list[str] = []

@@ -32,7 +32,7 @@ def test_show_and_listings_take_a_constant_number_of_queries(cli, tmp_path, monk
         cli(
             "program",
             "apply",
-            "-f",
+            "--file",
             str(big_program_file(tmp_path / f"{name}.json", name, phases, links)),
         )
         for command in (
@@ -104,7 +104,7 @@ def test_unknown_programs_are_not_found_never_a_crash(cli, programs, ref, says):
         (
             ("program", "create", "Q", "--version", "99999999999999999999"),
             65,
-            "less than or equal to 99999",
+            "must be at most 99999",
         ),
         (
             (

@@ -29,7 +29,7 @@ def test_show_takes_a_constant_number_of_queries(cli, tmp_path):
         cli(
             "program",
             "apply",
-            "-f",
+            "--file",
             str(big_program_file(tmp_path / f"{name}.json", name, phases, links)),
         )
         for fmt in ("table", "json"):
@@ -42,7 +42,7 @@ def test_show_takes_a_constant_number_of_queries(cli, tmp_path):
 
 
 def test_show_of_10_phases_and_200_links_is_quick(cli, tmp_path):
-    cli("program", "apply", "-f", str(big_program_file(tmp_path / "big.json", "Big", 10, 200)))
+    cli("program", "apply", "--file", str(big_program_file(tmp_path / "big.json", "Big", 10, 200)))
     doc = cli("program", "show", "Big", "--format", "json").json
     assert len(doc["phases"]) == 10 and sum(len(p["requirements"]) for p in doc["phases"]) == 200
     times = []

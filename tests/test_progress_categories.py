@@ -12,7 +12,7 @@ def emt(cli):
     cli("import", "nremt")
     cli("import", "iso")
     path = next(p for p in sample_programs() if p.name == "emt-recertification.toml")
-    cli("program", "apply", "-f", str(path))
+    cli("program", "apply", "--file", str(path))
     cli("member", "add", "Tom Kowalski", "--email", "tk@example.org", "--position", "emt")
     cli("enroll", "add", "tk@example.org", "EMT Recertification")
     return "tk@example.org"

@@ -358,7 +358,7 @@ BAD = {
     ),
     "unknown field (typo)": (
         _entry(required_hour=3),
-        ["entry 1 (ST-1)", "field required_hour", "Extra inputs"],
+        ["entry 1 (ST-1)", "field required_hour", "is not a field here"],
     ),
     "duplicate codes": (
         _entry(1, registry_code="ST-1"),

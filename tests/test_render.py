@@ -28,13 +28,31 @@ def test_large_table_lists_every_row_in_the_box_style(capsys):
     assert body[-1].startswith("│ 500 │ Member Number 500 │ 2020-03-01 │")
 
 
-def test_narrow_terminal_wraps_instead_of_cutting_values(capsys, monkeypatch):
-    monkeypatch.setattr(render.console("out"), "width", 30)  # the console is shared: restore after
+def test_narrow_terminal_wraps_at_spaces_instead_of_cutting_values(capsys, monkeypatch):
+    monkeypatch.setattr(render.console("out"), "width", 36)  # the console is shared: restore after
     render.table(_rows(150), COLS, "table")
     text = capsys.readouterr().out
-    assert "…" not in text
+    assert "…" not in text and max(map(len, text.splitlines())) <= 36
     assert text.count("2020-03-01") == 150  # dates are never cut or wrapped
-    assert "Member" in text and "Number 150" in text
+    assert text.count("│ Member │") == 150 and "│ Number │" in text and "│ 150    │" in text
+
+
+@pytest.mark.parametrize("rows", [3, 150])
+def test_too_narrow_for_the_words_shortens_text_never_figures(capsys, monkeypatch, rows):
+    monkeypatch.setattr(render.console("out"), "width", 30)
+    render.table(_rows(rows), COLS, "table")
+    text = capsys.readouterr().out
+    assert text.count("2020-03-01") == rows and text.count("12.5") == rows
+    assert "Mem…" in text and "Memb" not in text  # a word is shortened, never split over lines
+
+
+def test_lesser_columns_are_left_out_first(capsys, monkeypatch):
+    monkeypatch.setattr(render.console("out"), "width", 36)
+    cols = [*COLS, Col("note", drop=1)]
+    rows = [{**r, "note": "a-rather-long-unbreakable-note"} for r in _rows(3)]
+    render.table(rows, cols, "table")
+    text = capsys.readouterr().out
+    assert "Note" not in text and "rather" not in text and "Member" in text
 
 
 def test_small_table_and_empty_hint(capsys):

@@ -68,7 +68,7 @@ def test_a_program_file_names_requirements_by_the_same_rule(cli, catalog, tmp_pa
     file = tmp_path / "p.toml"
     file.write_text(text, encoding="utf-8")
     before = sqlite3.connect(db_path).execute("SELECT count(*) FROM requirement").fetchone()
-    r = cli("program", "apply", "-f", str(file))
+    r = cli("program", "apply", "--file", str(file))
     assert "requirement definition" not in r.stdout
     assert sqlite3.connect(db_path).execute("SELECT count(*) FROM requirement").fetchone() == before
     links = cli("program", "requirement", "list", "P@2", "-f", "json").json

@@ -14,6 +14,8 @@ from trainctl.cli.state import fmt_of, get_state
 from trainctl.errors import BadInputError, RefusedError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from trainctl.queries.enrollments import EnrollmentRow
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,11 +24,11 @@ LIST_COLS = [
     Col("id", "ID", numeric=True),
     Col("member"),
     Col("program"),
-    Col("version", "Ver", numeric=True),
+    Col("version", "Ver", numeric=True, drop=2),
     Col("status"),
     Col("progress", "%", numeric=True),
     Col("current_phase", "Phase"),
-    Col("enrolled_on", "Enrolled"),
+    Col("enrolled_on", "Enrolled", drop=1),
     Col("target_date", "Target"),
 ]
 AnyPositionOpt = Annotated[
@@ -55,6 +57,24 @@ def shown(data: dict[str, Any], fmt: str, *keys: str) -> dict[str, Any]:
 
 def _rows(items: list[EnrollmentRow], fmt: str) -> list[dict[str, Any]]:
     return [shown(i._asdict(), fmt, "progress") for i in items]
+
+
+def _by_member(r: EnrollmentRow) -> tuple[Any, ...]:
+    from trainctl.domain.text import roster_key
+
+    return (*roster_key(r.member, r.member_id), r.enrolled_on, r.id)
+
+
+# `enroll list --sort KEY`: the order of the listing (ties: by member, then id).
+LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
+    "member": _by_member,
+    "program": lambda r: (r.program.casefold(), r.version, _by_member(r)),
+    "progress": lambda r: (r.progress, _by_member(r)),
+    "target": lambda r: (r.target_date is None, r.target_date or r.enrolled_on, _by_member(r)),
+    "enrolled": lambda r: (r.enrolled_on, r.id),
+    "status": lambda r: (r.status, _by_member(r)),
+    "id": lambda r: r.id,
+}
 
 
 @app.command("add")
@@ -261,6 +281,21 @@ def list_(
             "--status", help="active, completed, on_hold, withdrawn or failed.", show_default=False
         ),
     ] = None,
+    overdue: Annotated[
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only active enrollments past their target date or with a requirement past its deadline.",
+        ),
+    ] = False,
+    below: Annotated[
+        float | None,
+        typer.Option("--below", metavar="PCT", help="Only enrollments below PCT percent complete.", show_default=False),
+    ] = None,
+    sort: Annotated[
+        str,
+        typer.Option("--sort", metavar="KEY", help=f"Order: {', '.join(LIST_SORTS)} (member: by last name)."),
+    ] = "member",
     format: FormatOpt = None,
 ) -> None:
     """List enrollments (members without training.view_all see only their own)."""
@@ -268,12 +303,30 @@ def list_(
     from trainctl.queries import enrollments as q
 
     if status is not None and status not in ENROLLMENT_STATUSES:
-        raise UsageError(f"--status {status!r} is not one of {', '.join(ENROLLMENT_STATUSES)}.")
+        raise UsageError(
+            f"--status {status!r} is not a status.", f"Use one of {', '.join(ENROLLMENT_STATUSES)}."
+        )
+    if sort not in LIST_SORTS:
+        raise UsageError(f"--sort {sort!r} is not a sort order.", f"Use one of {', '.join(LIST_SORTS)}.")
+    if below is not None and not 0 < below <= 100:
+        raise UsageError(f"--below {below:g} is not a percentage.", "Give a number above 0 and at most 100.")
     state = get_state(ctx)
     with state.reader() as (rd, actor):
-        rows = q.list_enrollments(rd, actor, program=program, member=member, status=status)
+        today = state.today_of(rd) if overdue else None
+        rows = q.list_enrollments(
+            rd, actor, program=program, member=member, status=status, overdue_on=today
+        )
+    if below is not None:
+        rows = [r for r in rows if r.progress < below]
+    rows = sorted(rows, key=LIST_SORTS[sort])
+    filtered = any(x is not None for x in (program, member, status, below)) or overdue
     fmt = fmt_of(ctx, fmt_value(format))
-    render.table(_rows(rows, fmt), LIST_COLS, fmt, empty=EMPTY)
+    render.table(
+        _rows(rows, fmt),
+        LIST_COLS,
+        fmt,
+        empty="No enrollments match these filters." if filtered else EMPTY,
+    )
 
 
 @app.command("me")
@@ -313,13 +366,32 @@ SHOW_COLS = [
     Col("progress_id", "ID", numeric=True),
     Col("phase"),
     Col("requirement"),
-    Col("bar", "Progress"),
+    Col("bar", "Progress", drop=3),
     Col("value_target", "Value / target", numeric=True),
     Col("percentage", "%", numeric=True),
     Col("status"),
     Col("due", "Deadline"),
-    Col("verification"),
+    Col("verification", drop=2),
 ]
+
+
+SHOW_CSV_COLS = [
+    Col(k)
+    for k in (
+        "progress_id", "phase", "requirement", "required", "prerequisite", "value", "target", "unit",
+        "percentage", "status", "override", "due_on", "overdue", "verified_by", "verified_at", "pending",
+    )
+]  # fmt: skip
+
+
+def _csv_line(x: Any) -> dict[str, Any]:
+    return {
+        "progress_id": x.progress_id, "phase": x.phase, "requirement": x.requirement,
+        "required": x.is_required, "prerequisite": x.is_prerequisite, "value": x.value,
+        "target": x.target, "unit": x.unit, "percentage": x.percentage, "status": x.status,
+        "override": x.override, "due_on": x.due_on, "overdue": x.overdue,
+        "verified_by": x.verified_by, "verified_at": x.verified_at, "pending": x.pending,
+    }  # fmt: skip
 
 
 @app.command("show")
@@ -347,6 +419,10 @@ def show(
         return
     from trainctl.domain.progress import shown_percentage
 
+    if fmt == "csv":
+        # one figure a column, as a spreadsheet wants it: no bars, no "5 / 40 h" in a cell
+        render.emit_csv([_csv_line(x) for x in lines], SHOW_CSV_COLS)
+        return
     rows = []
     for x in lines:
         target = f"{render.cell(x.target)}" if x.target is not None else "?"
@@ -375,9 +451,6 @@ def show(
             "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
             "verification": verification,
         })  # fmt: skip
-    if fmt == "csv":
-        render.emit_csv(rows, SHOW_COLS)
-        return
     head = {
         "enrollment": summary["id"],
         "member": summary["member"],
@@ -397,9 +470,10 @@ def show(
     render.table(rows, cols, "table", empty="This enrollment has no requirements.")
     if milestones:
         render.table(
-            milestones,
+            [{**m, "phase": m["phase"] or "whole program"} for m in milestones],
             [
                 Col("milestone"),
+                Col("phase"),
                 Col("threshold", "At %", numeric=True),
                 Col("state"),
                 Col("verified_by", "Verified by"),

@@ -89,6 +89,47 @@ def _read_only_or(text: str, url: str | None) -> TrainctlError:
     return TrainctlError(f"Cannot open the database: {text}", "Check the --db path and its permissions.")
 
 
+_CLICK_TYPES = {
+    "float": ("is not a number", "Write a number such as 2 or 1.5."),
+    "integer": ("is not a whole number", "Write a whole number such as 3."),
+    "boolean": ("is not yes or no", "Write yes or no."),
+}
+
+
+def _bad_parameter(exc: BaseException) -> TrainctlError | None:
+    """A value Click refused for an option or argument ("Invalid value for '--format':
+    'xml' is not one of 'table', 'json', 'csv'.") in the department's words, exit 2."""
+    import re
+
+    from trainctl.errors import UsageError
+
+    if type(exc).__name__ != "BadParameter":  # not MissingParameter (Click says that well)
+        return None
+    param = getattr(exc, "param", None)
+    message = str(getattr(exc, "message", exc))
+    if param is not None and getattr(param, "opts", None):
+        name = max(param.opts, key=len) if param.param_type_name == "option" else param.human_readable_name
+    else:
+        name = str(getattr(exc, "param_hint", None) or "a value")
+    got = re.match(r"^'(.*)' is not", message, re.S)
+    value = f" {got.group(1)!r}" if got else ""
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    if choices and got:
+        listed = ", ".join(map(str, choices))
+        return UsageError(f"{name}{value} is not one of {listed}.", f"Use one of: {listed}.")
+    type_name = getattr(getattr(param, "type", None), "name", "")
+    if type_name in _CLICK_TYPES and got:
+        what, hint = _CLICK_TYPES[type_name]
+        return UsageError(f"{name}{value} {what}.", hint)
+    return UsageError(f"{name}: {message[0].lower() + message[1:] if message else 'not a valid value'}",
+                      f"See `{_command_path(exc)} -h`.")  # fmt: skip
+
+
+def _command_path(exc: BaseException) -> str:
+    ctx = getattr(exc, "ctx", None)
+    return ctx.command_path if ctx is not None else "trainctl"
+
+
 def _is_usage_error(exc: BaseException) -> bool:
     """Typer's bundled Click exceptions (bad option, missing argument): it reports them."""
     return any(c.__name__ == "ClickException" for c in type(exc).__mro__)
@@ -204,6 +245,16 @@ class TrainctlGroup(TyperGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(self, info_name: Any, args: Any, parent: Any = None, **extra: Any) -> Any:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except Exception as exc:  # the root's own options (--format xml before the command)
+            plain = _bad_parameter(exc)
+            if plain is None:
+                raise
+            report_error(plain)
+            raise typer.Exit(plain.exit_code) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return self._invoke(ctx)
@@ -222,6 +273,10 @@ class TrainctlGroup(TyperGroup):
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None  # the reader stopped reading: not a failure
         except Exception as exc:
+            plain = _bad_parameter(exc)
+            if plain is not None:
+                report_error(plain)
+                raise typer.Exit(plain.exit_code) from None
             if _is_usage_error(exc):
                 raise  # Typer prints usage errors itself, with exit 2
             state = ctx.obj if isinstance(ctx.obj, AppState) else None

@@ -28,12 +28,12 @@ EMPTY = (
 COLUMNS = [
     Col("id", "ID", numeric=True),
     Col("name"),
-    Col("email"),
+    Col("email", drop=3),
     Col("badge"),
     Col("positions"),
-    Col("role"),
+    Col("role", drop=1),
     Col("status"),
-    Col("hire_date", "Hired"),
+    Col("hire_date", "Hired", drop=2),
 ]
 
 MemberRef = Annotated[
@@ -418,9 +418,15 @@ def import_(
             help="Import the good rows; write the bad ones to FILE.rejects.csv next to the input.",
         ),
     ] = False,
+    ignore_unknown_columns: Annotated[
+        bool,
+        typer.Option("--ignore-unknown-columns", help="Skip columns that are not member fields instead of refusing the file."),
+    ] = False,
     format: FormatOpt = None,
 ) -> None:
-    """Import members from a CSV (matched by email). Checks every row first; writes nothing
+    """Import members from a CSV (matched by email). Headers are matched without regard to
+    case and punctuation, with the usual synonyms ("Badge #", "E-mail", "Hire date"), as in
+    training-record sheets. Checks every row first; writes nothing
     unless all rows pass (or --skip-invalid). Empty cells leave stored values alone.
     Several positions in one cell: separate them with | , ; or spaces.
     Exits 65 when any row was rejected, even with --skip-invalid (the good rows are written)."""
@@ -438,6 +444,7 @@ def import_(
             update=update,
             skip_invalid=skip_invalid,
             dry_run=dry_run,
+            ignore_unknown_columns=ignore_unknown_columns,
         )
         for line, first in result.duplicates:
             render.warn(f"line {line} repeats line {first}; imported once.")

@@ -177,9 +177,9 @@ def log(
         rows = [c.as_dict() for c in q.ledger(rd, found.progress_id)]
     render.table(
         rows,
-        [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source"), Col("amount", numeric=True),
-         Col("category"), Col("item"), Col("state"), Col("entered_by", "By"), Col("verified_by", "Verified by"),
-         Col("note")],
+        [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source", drop=4), Col("amount", numeric=True),
+         Col("category"), Col("item"), Col("state"), Col("entered_by", "By", drop=2),
+         Col("verified_by", "Verified by", drop=3), Col("note", drop=1)],
         fmt_of(ctx, fmt_value(format)),
         empty="No credits yet. Record some with `trainctl progress update ID --add N`.",
     )  # fmt: skip
@@ -216,11 +216,13 @@ def milestones(
     with state.reader() as (rd, actor):
         found = q.visible_enrollment(rd, actor, enrollment)
         rows = [m.as_dict() for m in q.milestone_rows(rd, found)]
+    fmt = fmt_of(ctx, fmt_value(format))
     render.table(
-        rows,
-        [Col("id", "ID", numeric=True), Col("milestone"), Col("threshold", "At %", numeric=True), Col("state"),
+        rows if fmt == "json" else [{**m, "phase": m["phase"] or "whole program"} for m in rows],
+        [Col("id", "ID", numeric=True), Col("milestone"), Col("phase"), Col("threshold", "At %", numeric=True),
+         Col("state"),
          Col("reached_at", "Reached"), Col("verified_by", "Verified by")],
-        fmt_of(ctx, fmt_value(format)),
+        fmt,
         empty="This program has no milestones.",
     )  # fmt: skip
 
@@ -256,7 +258,13 @@ def self_reporting(
         from trainctl.queries.settings import get_setting
 
         with state.reader() as (rd, _actor):
-            print(get_setting(rd, "self_reporting"))
+            setting = get_setting(rd, "self_reporting")
+        if state.fmt == "json":
+            render.emit_json({"self_reporting": setting == "on"})
+        elif state.fmt == "csv":
+            render.emit_csv([{"self_reporting": setting}], [render.Col("self_reporting")])
+        else:
+            print(setting)
         return
     if value not in ("on", "off"):
         raise UsageError(f"self-reporting is 'on' or 'off', not {value!r}.")

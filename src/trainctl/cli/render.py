@@ -47,18 +47,29 @@ class Col:
     header: str | None = None
     numeric: bool = False
     style: str | None = None
+    # Narrow terminals: a column with drop > 0 is left out when the words of the table do not
+    # fit otherwise, the highest first (a lesser column, e.g. a template flag or a source).
+    drop: int = 0
 
     @property
     def title(self) -> str:
         return self.header or self.key.replace("_", " ").title()
 
 
+def iso_time(value: datetime) -> str:
+    """An instant as files write it: ISO 8601, UTC spelled Z (as Pydantic writes it), so
+    JSON and CSV have one spelling. Stored times are UTC; a naive one is read as UTC."""
+    if value.tzinfo is None or value.utcoffset() == timedelta(0):
+        return value.replace(tzinfo=None).isoformat() + "Z"
+    return value.isoformat()
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)  # JSON has no Infinity/NaN; a string keeps the output parseable
-    if isinstance(value, datetime) and value.utcoffset() == timedelta(0):
-        return value.isoformat().replace("+00:00", "Z")  # as Pydantic writes it: one spelling
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return iso_time(value)
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
@@ -95,6 +106,10 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> str:
+    """A CSV field: as in a table, but an instant in ISO 8601 with Z (tables may keep
+    "2026-11-30 17:19 UTC"; files have one spelling of time)."""
+    if isinstance(value, datetime):
+        return iso_time(value)
     if isinstance(value, list):
         text = ";".join(cell(v) for v in value)
     else:
@@ -109,6 +124,20 @@ def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
     writer.writerow([c.key for c in cols])
     for row in rows:
         writer.writerow([csv_cell(row.get(c.key)) for c in cols])
+
+
+# Whether the acting member may manage training (set when the command resolves its actor):
+# the next step an empty listing suggests (`trainctl enroll add ...`) is for them only.
+ACTOR_MANAGES = True
+
+
+def empty_hint(text: str) -> str:
+    """An empty listing's message for the acting member: an officer (or the database
+    owner) is told what to run next; a member who may not run it, whom to ask."""
+    if ACTOR_MANAGES or "`trainctl" not in text:
+        return text
+    first = text.split(". ", 1)[0].rstrip(".") + "."
+    return f"{first} A training officer adds them."
 
 
 def table(
@@ -128,21 +157,107 @@ def table(
         emit_csv(rows, cols)
         return
     if not rows:
-        console("err").print(empty, markup=False, highlight=False)
+        console("err").print(empty_hint(empty), markup=False, highlight=False)
         return
     if len(rows) > FAST_TABLE_ROWS:
         fast_table(rows, cols, title=title)
         return
     from rich.table import Table
 
+    body = [[cell(row.get(c.key)) for c in cols] for row in rows]
+    shown, widths = fit(cols, body, console("out").width)
     t = Table(title=_plain(title), title_justify="left", header_style="bold")
-    for c in cols:
-        t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style, overflow="fold")
+    for i, w in zip(shown, widths, strict=True):
+        c = cols[i]
+        # "ellipsis" wraps at spaces and shortens a word longer than the column with "…":
+        # a word, date or number is never split over two lines.
+        t.add_column(c.title, justify="right" if c.numeric else "left", style=c.style, overflow="ellipsis", width=w)
     from rich.text import Text
 
-    for row in rows:
-        t.add_row(*(Text(cell(row.get(c.key))) for c in cols))
-    console("out").print(t)
+    for r in body:
+        t.add_row(*(Text(r[i]) for i in shown))
+    out = console("out")
+    needed = sum(widths) + 3 * len(widths) + 1
+    if needed <= out.width:
+        out.print(t)
+        return
+    # Figures that do not fit make the table wider than the terminal rather than cut
+    # (Rich squeezes a table to the console's width, so widen the console for it).
+    saved = out._width
+    out.width = needed
+    try:
+        out.print(t)
+    finally:
+        out._width = saved
+
+
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for w in text.split()), default=0)
+
+
+def _longest_figure(text: str) -> int:
+    """The longest word of `text` that holds a digit (a date, a number, an id, a badge)."""
+    return max((len(w) for w in text.split() if any(ch.isdigit() for ch in w)), default=0)
+
+
+def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple[list[int], list[int]]:
+    """Which columns to show and how wide, for a table `width` characters wide (borders and
+    padding take 3 a column and 1): columns keep their longest word whole, so text wraps
+    at spaces only. When the words do not fit, the lesser columns (`Col.drop`, highest
+    first) are left out; when they still do not fit, the widest text columns give way and
+    their long words are shortened with "…" (numbers and dates last)."""
+    from rich.cells import cell_len
+
+    n = len(cols)
+    natural = [max([cell_len(cols[i].title)] + [cell_len(r[i]) for r in body]) for i in range(n)]
+    words = [max([_longest_word(cols[i].title)] + [_longest_word(r[i]) for r in body]) for i in range(n)]
+    shown = list(range(n))
+
+    def room() -> int:
+        return width - (3 * len(shown) + 1)
+
+    while sum(words[i] for i in shown) > room():
+        droppable = [i for i in shown if cols[i].drop > 0]
+        if not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (cols[i].drop, i)))
+    widths = {i: natural[i] for i in shown}
+    while sum(widths.values()) > room():
+        wrappable = [i for i in shown if widths[i] > words[i]]
+        if not wrappable:
+            break
+        widths[max(wrappable, key=lambda i: widths[i])] -= 1
+    # The words themselves do not fit: text words give way ("Recertific…"); a number or a
+    # date is never shortened (the table is then wider than the terminal).
+    hard = [max([4] + [_longest_figure(r[i]) for r in body]) for i in range(n)]
+    while sum(widths.values()) > room():
+        shorten = [i for i in shown if widths[i] > hard[i] and not cols[i].numeric]
+        if not shorten:
+            break
+        widths[max(shorten, key=lambda i: widths[i])] -= 1
+    return shown, [widths[i] for i in shown]
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width`, broken at spaces only; a longer word is
+    shortened with "…" (as Rich's overflow="ellipsis" does)."""
+    from rich.cells import cell_len, set_cell_size
+
+    out: list[str] = []
+    line = ""
+    for word in text.split():
+        if cell_len(word) > width:
+            word = set_cell_size(word, max(width - 1, 0)) + "…"
+        if line and cell_len(line) + 1 + cell_len(word) <= width:
+            line += " " + word
+        else:
+            if line:
+                out.append(line)
+            line = word
+    out.append(line)
+    return out
 
 
 # Rich lays out every cell of a table (wrapping, measuring): about 1.5 ms a row for an
@@ -152,26 +267,18 @@ FAST_TABLE_ROWS = 100
 
 
 def fast_table(rows: Sequence[dict[str, Any]], cols: Sequence[Col], *, title: str | None = None) -> None:
-    """A large listing in Rich's default box style, fitted to the terminal like Rich does:
-    the widest columns give way first (never below 10 characters) and long values wrap."""
-    import textwrap
-
+    """A large listing in Rich's default box style, fitted to the terminal as `table` is
+    (see `fit`): lines break at spaces, lesser columns give way first."""
     from rich.cells import cell_len
 
-    body = [[" ".join(cell(row.get(c.key)).split()) for c in cols] for row in rows]
+    full = [[" ".join(cell(row.get(c.key)).split()) for c in cols] for row in rows]
+    shown, widths = fit(cols, full, console("out").width)
+    cols = [cols[i] for i in shown]
+    body = [[r[i] for i in shown] for r in full]
     heads = [c.title for c in cols]
-    natural = [max([cell_len(h)] + [cell_len(r[i]) for r in body]) for i, h in enumerate(heads)]
-    floor = [min(n, 10) for n in natural]
-    widths = list(natural)
-    room = console("out").width - (3 * len(cols) + 1)
-    while sum(widths) > room:
-        shrinkable = [i for i, w in enumerate(widths) if w > floor[i]]
-        if not shrinkable:
-            break
-        widths[max(shrinkable, key=lambda i: widths[i])] -= 1
 
     def lines(values: Sequence[str], bar: str) -> list[str]:
-        cells = [textwrap.wrap(v, w) or [""] if cell_len(v) > w else [v] for v, w in zip(values, widths, strict=True)]
+        cells = [wrap_words(v, w) if cell_len(v) > w else [v] for v, w in zip(values, widths, strict=True)]
         out = []
         for k in range(max(len(c) for c in cells)):
             parts = []

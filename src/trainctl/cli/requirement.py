@@ -35,12 +35,12 @@ COLUMNS = [
     Col("id", "ID", numeric=True),
     Col("registry_code", "Code"),
     Col("name"),
-    Col("requirement_type", "Type"),
+    Col("requirement_type", "Type", drop=2),
     Col("target"),
-    Col("frequency"),
-    Col("required_positions", "Positions"),
-    Col("registry_name", "Registry"),
-    Col("source_document", "Source"),
+    Col("frequency", drop=1),
+    Col("required_positions", "Positions", drop=3),
+    Col("registry_name", "Registry", drop=4),
+    Col("source_document", "Source", drop=5),
 ]
 
 

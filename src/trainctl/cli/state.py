@@ -60,7 +60,9 @@ class AppState:
         from trainctl.services.auth import resolve_actor
 
         with session_scope(self.engine(), write=write) as session:
-            yield session, resolve_actor(session, self.actor)
+            actor = resolve_actor(session, self.actor)
+            _note_actor(actor)
+            yield session, actor
 
 
     @contextmanager
@@ -73,7 +75,9 @@ class AppState:
         url = self.url
         ensure_current(url)
         with open_reader(url) as rd:
-            yield rd, resolve_actor(rd, self.actor)
+            actor = resolve_actor(rd, self.actor)
+            _note_actor(actor)
+            yield rd, actor
 
     def today_of(self, rd: Reader) -> date:
         """The department's calendar date (its timezone), or the --as-of date."""
@@ -92,3 +96,12 @@ def get_state(ctx: typer.Context) -> AppState:
 def fmt_of(ctx: typer.Context, local: str | None) -> str:
     """A command's own --format wins over the global one."""
     return local or get_state(ctx).fmt
+
+
+def _note_actor(actor: Any) -> None:
+    """Empty listings tell an officer what to run next; a member who may not run it is
+    told who can (render.table reads this)."""
+    from trainctl.cli import render
+    from trainctl.permissions import MANAGE
+
+    render.ACTOR_MANAGES = actor.can(MANAGE)

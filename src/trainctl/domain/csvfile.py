@@ -2,7 +2,8 @@
 
 - UTF-8 with or without a BOM; anything else is refused with the line and a hint.
 - The delimiter is detected from the header: `,` `;` or tab.
-- Headers are matched loosely: case, surrounding spaces, and spaces/dashes vs underscores.
+- Headers are matched loosely: case, surrounding spaces, and spaces/dashes vs underscores;
+  given `fields`, with the training-record matcher (domain/sheet.py) and its synonyms.
 - Blank lines are ignored; unknown and missing columns are reported; a row repeated
   exactly is kept once (and reported as a duplicate of the first).
 
@@ -13,10 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from trainctl.domain.sheet import Field, describe, match_header
 from trainctl.errors import BadInputError
 
 DELIMITERS = (",", ";", "\t")
@@ -90,8 +92,16 @@ def parse_csv(
     optional: Iterable[str] = (),
     aliases: dict[str, str] | None = None,
     keep_malformed: bool = False,
+    fields: Sequence[Field] | None = None,
+    ignored: Iterable[str] = (),
+    ignore_unknown: bool = False,
 ) -> CsvTable:
     """Parse and check the header; rows keep only known columns, values stripped.
+    With `fields` the header is matched as training-record sheets match theirs
+    (domain.sheet.match_header: case, spaces and punctuation aside, with each field's
+    synonyms; `ignored` headers are known and skipped; an unknown column is refused unless
+    `ignore_unknown`); `required`, `optional` and `aliases` are then not used. A column
+    that is not a field keeps its header text as its key.
 
     A line with the wrong number of values raises BadInputError (with every such line), or,
     with keep_malformed=True, is returned in `CsvTable.malformed` for the caller to report.
@@ -116,6 +126,17 @@ def parse_csv(
     for record in _records(reader, source):
         line = reader.line_num
         if not any(cell.strip() for cell in record):
+            continue
+        if header is None and fields is not None:
+            head, wrong = match_header(record, fields, ignore_unknown=ignore_unknown, ignored=ignored)
+            if wrong:
+                raise BadInputError(
+                    f"{source}: the header does not match.",
+                    f"Columns: {describe(fields)}. Headers are matched without regard to case and "
+                    "punctuation; an unknown column is refused unless --ignore-unknown-columns.",
+                    details=[f"line {line}: {w}" for w in wrong],
+                )
+            header = [head.columns.get(i, " ".join(h.strip().lstrip("\ufeff").split())) for i, h in enumerate(record)]
             continue
         if header is None:
             header = [aliases.get(normalize_header(h), normalize_header(h)) for h in record]

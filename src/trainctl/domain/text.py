@@ -36,3 +36,33 @@ def visible(text: str) -> str:
 def likeness_key(text: str) -> str:
     """Two names with the same key look the same on screen (case and invisibles aside)."""
     return visible(unicodedata.normalize("NFC", text)).casefold()
+
+
+# Words after a surname that are not the surname ("Luis Ortega Jr.").
+NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "v", "phd", "md", "esq"})
+
+
+def _sort_text(text: str) -> str:
+    """Case and accents aside ("Núñez" files with "Nunez")."""
+    decomposed = unicodedata.normalize("NFKD", visible(text))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def roster_key(name: str, member_id: int = 0) -> tuple[str, str, int]:
+    """How rosters sort: last name, then first names, then id. A member's name is one
+    field, so the last name is found as people write it: "Last, First" when there is a
+    comma, else the last word that is not a suffix (Jr., Sr., II, III, IV, PhD), so
+    "José Núñez-García" files under N and "Luis Ortega Jr." under O. Case and accents
+    do not count."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return _sort_text(last), _sort_text(first), member_id
+    words = name.split()
+    cut = len(words) - 1
+    while cut > 0 and words[cut].rstrip(".").casefold() in NAME_SUFFIXES:
+        cut -= 1
+    if cut < 0:
+        return "", "", member_id
+    last = words[cut]
+    first = " ".join(words[:cut] + words[cut + 1 :])
+    return _sort_text(last), _sort_text(first), member_id

@@ -142,8 +142,11 @@ def list_enrollments(
     program: str | None = None,
     member: str | None = None,
     status: str | None = None,
+    overdue_on: date | None = None,
 ) -> list[EnrollmentRow]:
-    """All enrollments (training.view_all), or only the acting member's own."""
+    """All enrollments (training.view_all), or only the acting member's own. `overdue_on`:
+    only the active ones overdue that day (past the target date, or a requirement not
+    completed nor waived past its deadline: what `enroll show` marks OVERDUE)."""
     conds: list[str] = []
     params: dict[str, Any] = {}
     if member is not None:
@@ -163,6 +166,13 @@ def list_enrollments(
     if status is not None:
         conds.append("e.status = :status")
         params["status"] = status
+    if overdue_on is not None:
+        conds.append(
+            "e.status = 'active' AND (e.target_completion_date < :today OR EXISTS ("
+            "SELECT 1 FROM requirement_progress rp WHERE rp.enrollment_id = e.id AND rp.due_on < :today"
+            f" AND rp.status NOT IN ({', '.join(repr(d) for d in dp.DONE)})))"
+        )
+        params["today"] = overdue_on.isoformat()
     return _listing(rd, conds, params)
 
 
@@ -369,6 +379,7 @@ class MilestoneRow:
     id: int
     milestone: str
     phase_id: int | None
+    phase: str | None  # "2. Firefighter I"; None: the whole program
     threshold: float
     state: str
     reached_at: datetime | None
@@ -381,8 +392,9 @@ class MilestoneRow:
 
 _MILESTONES = """
 SELECT m.id, m.name, m.phase_id, m.completion_percentage_threshold, m.requires_verification,
-       ev.id, ev.reached_at, ev.verified_at, v.name
+       ev.id, ev.reached_at, ev.verified_at, v.name, ph.phase_number, ph.name
 FROM program_milestone m
+LEFT JOIN program_phase ph ON ph.id = m.phase_id
 LEFT JOIN milestone_event ev ON ev.milestone_id = m.id AND ev.enrollment_id = :enrollment
 LEFT JOIN member v ON v.id = ev.verified_by
 WHERE m.program_id = :program
@@ -393,13 +405,14 @@ ORDER BY m.completion_percentage_threshold, m.id
 def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
     rows = rd.all(_MILESTONES, {"enrollment": enrollment.id, "program": enrollment.program_id})
     out = []
-    for mid, name, phase_id, threshold, needs_check, event_id, reached, verified, who in rows:
+    for mid, name, phase_id, threshold, needs_check, event_id, reached, verified, who, number, ph_name in rows:
         verified_at = as_utc(verified)
         out.append(
             MilestoneRow(
                 id=mid,
                 milestone=name,
                 phase_id=phase_id,
+                phase=phase_label(number, ph_name),
                 threshold=threshold,
                 state=dp.milestone_state(
                     event_id is not None, bool(as_bool(needs_check)), verified_at is not None

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trainctl.domain.lookup import MAX_ID, as_id
+from trainctl.domain.text import roster_key
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
@@ -135,7 +136,8 @@ def choose(
 
 def not_found(ref: str | int, what: str = "member") -> NotFoundError:
     """The one message for a member reference that names nobody."""
-    return NotFoundError(f"No member {str(ref).strip()!r} ({what}).", LOOKUP_HINT)
+    role = "" if what == "member" else f" ({what})"
+    return NotFoundError(f"No member {str(ref).strip()!r}{role}.", LOOKUP_HINT)
 
 
 def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow | None:
@@ -225,7 +227,8 @@ def list_members(
     positions: Iterable[str] = (),
     role: str | None = None,
 ) -> list[MemberRow]:
-    """Members ordered by name. status None = everyone; positions: holding any of them."""
+    """Members as a roster: by last name, then first name, then id (domain.text.roster_key).
+    status None = everyone; positions: holding any of them."""
     if not actor.can(VIEW_ALL):
         raise PermissionDeniedError(
             f"{actor.name} ({actor.role}) may not list members: it needs {VIEW_ALL}.",
@@ -245,6 +248,7 @@ def list_members(
     wanted = set(positions)
     if wanted:
         members = [m for m in members if wanted.intersection(m.positions)]
+    members.sort(key=lambda m: roster_key(m.name, m.id))
     return members
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from trainctl.queries.programs import LinkView, MilestoneRow, ProgramTree, ref_of
 from trainctl.queries.requirements import RequirementRow
 
-HEADER = "# trainctl program file: apply with `trainctl program apply -f FILE` (format: TOML; JSON also accepted)\n"
+HEADER = "# trainctl program file: apply with `trainctl program apply --file FILE` (format: TOML; JSON also accepted)\n"
 # The fields of a requirement definition besides its name, with their defaults: an exported
 # definition leaves out what equals the default. The same as schemas.programs.
 # RequirementDefinition (tests/test_read_shapes.py), written here because the read side
@@ -79,7 +79,7 @@ def program_document(tree: ProgramTree, *, info: bool = False) -> dict[str, Any]
             "id": p.id, "status": p.status,
             "lineage": ref_of(tree.lineage) if tree.lineage else None,
             "derived_from": ref_of(tree.derived_from) if tree.derived_from else None,
-            "created_at": p.created_at.isoformat() if p.created_at else None,
+            "created_at": p.created_at,  # an instant: JSON writes it in ISO 8601 with Z
         })  # fmt: skip
     doc.update({
         "name": p.name, "version": p.version, "description": p.description,

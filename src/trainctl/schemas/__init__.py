@@ -13,9 +13,44 @@ def plain_message(error: Any) -> str:
     """Pydantic's message for one error, in plain words where its own wording is obscure
     (an empty value reads "Value should have at least 1 item after validation, not 0")."""
     got = error.get("input")
-    if error["type"] in ("too_short", "string_too_short") and got in ("", [], ()):
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind in ("too_short", "string_too_short") and got in ("", [], ()):
         return "must not be empty"
-    return str(error["msg"]).removeprefix("Value error, ")
+    if kind in ("literal_error", "enum"):
+        expected = str(ctx.get("expected", "")).replace("'", "")
+        return f"must be {expected}" if expected else "is not one of the allowed values"
+    plain = {
+        "float_parsing": "is not a number",
+        "float_type": "is not a number",
+        "int_parsing": "is not a whole number",
+        "int_type": "is not a whole number",
+        "int_from_float": "is not a whole number",
+        "bool_parsing": "is not yes or no",
+        "bool_type": "is not yes or no",
+        "date_parsing": "is not a date (write YYYY-MM-DD)",
+        "date_from_datetime_parsing": "is not a date (write YYYY-MM-DD)",
+        "date_type": "is not a date (write YYYY-MM-DD)",
+        "datetime_parsing": "is not a date and time",
+        "missing": "is required",
+        "string_type": "must be text",
+        "list_type": "must be a list",
+        "extra_forbidden": "is not a field here",
+        "finite_number": "must be a finite number",
+    }
+    if kind in plain:
+        return plain[kind]
+    bounds = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+              "less_than_equal": "at most"}  # fmt: skip
+    if kind in bounds:
+        limit = next(iter(ctx.values()), "")
+        return f"must be {bounds[kind]} {limit:g}" if isinstance(limit, float) else f"must be {bounds[kind]} {limit}"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message
 
 
 def describe_errors(error: ValidationError, where: str) -> list[str]:

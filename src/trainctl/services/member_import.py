@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
+from trainctl.domain.sheet import Field
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
@@ -39,18 +40,18 @@ IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certifi
 # `id` is the one `member list --format csv` writes (export, edit, import back). Members are
 # matched by email, never by id.
 IMPORT_IGNORED = ("reason", "id")
-IMPORT_ALIASES = {
-    "e_mail": "email",
-    "email_address": "email",
-    "full_name": "name",
-    "member": "name",
-    "badge_number": "badge",
-    "badge_no": "badge",
-    "position": "positions",
-    "hired": "hire_date",
-    "hire": "hire_date",
-    "cert_date": "certification_date",
-}
+# The header matcher of training-record sheets (domain/sheet.py): case, spaces and
+# punctuation do not count ("Badge #", "E-mail", "Hire Date"), and these synonyms do.
+MEMBER_FIELDS = (
+    Field("name", ("full name", "member", "member name", "first and last name"), required=True),
+    Field("email", ("e-mail", "email address", "e-mail address", "mail"), required=True),
+    Field("badge", ("badge #", "badge no", "badge number", "badge num", "badge id")),
+    Field("positions", ("position", "positions held")),
+    Field("role", ("member role",)),
+    Field("status", ("member status",)),
+    Field("hire_date", ("hired", "hire", "date hired", "hired on", "start date")),
+    Field("certification_date", ("cert date", "certified", "date certified", "certified on")),
+)
 _IN_CHUNK = 500  # values per IN (...) list: well under every engine's parameter limit
 
 
@@ -114,8 +115,10 @@ def import_members(
     update: bool = False,
     skip_invalid: bool = False,
     dry_run: bool = False,
+    ignore_unknown_columns: bool = False,
 ) -> MemberImport:
-    """Import members from CSV bytes, matched by email.
+    """Import members from CSV bytes, matched by email. Headers as in training-record
+    sheets (MEMBER_FIELDS); an unknown column is refused unless `ignore_unknown_columns`.
 
     Every row is validated (schema, then within the file, then against the database) before
     anything is written. Without `skip_invalid` any bad row raises BadInputError listing every
@@ -134,9 +137,10 @@ def import_members(
         data,
         source=source,
         required=IMPORT_REQUIRED,
-        optional=IMPORT_OPTIONAL + IMPORT_IGNORED,
-        aliases=IMPORT_ALIASES,
         keep_malformed=True,
+        fields=MEMBER_FIELDS,
+        ignored=IMPORT_IGNORED,
+        ignore_unknown=ignore_unknown_columns,
     )
     result = MemberImport(source=source, columns=table.columns, delimiter=table.delimiter)
     result.duplicates = list(table.duplicates)

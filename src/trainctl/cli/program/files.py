@@ -71,10 +71,13 @@ def apply(
         Path | None,
         typer.Option(
             "--file",
-            "-f",
             help="Program file (TOML, or JSON such as `program show --format json`).",
             show_default=False,
         ),
+    ] = None,
+    short_f: Annotated[
+        str | None,
+        typer.Option("-f", hidden=True, help="Not an option here: -f means --format everywhere."),
     ] = None,
     sample: Annotated[
         str | None,
@@ -97,9 +100,15 @@ def apply(
     """
     from trainctl.services.program_files import sample_programs
 
+    if short_f is not None:
+        # -f means --format in every trainctl command; a file here is always --file
+        raise UsageError(
+            f"-f means --format in trainctl; give the program file as --file {short_f}.",
+            f"trainctl program apply --file {short_f}",
+        )
     if (file is None) == (sample is None):
         raise UsageError(
-            "Give a program file with -f FILE, or a shipped sample with --sample NAME.",
+            "Give a program file with --file FILE, or a shipped sample with --sample NAME.",
             "`trainctl program samples` lists the samples.",
         )
     if sample is not None:

@@ -73,7 +73,7 @@ def create(
         Path | None,
         typer.Option(
             "--from-file",
-            help="Create it from a program file (as `program apply -f`).",
+            help="Create it from a program file (as `program apply --file`).",
             show_default=False,
         ),
     ] = None,
@@ -181,19 +181,19 @@ def list_(
         render.Col("name"),
         render.Col("version", "Ver", numeric=True),
         render.Col("status"),
-        render.Col("structure_type", "Structure"),
-        render.Col("target_position", "Position"),
-        render.Col("is_template", "Template"),
-        render.Col("phases", numeric=True),
-        render.Col("requirements", "Links", numeric=True),
+        render.Col("structure_type", "Structure", drop=4),
+        render.Col("target_position", "Position", drop=1),
+        render.Col("is_template", "Template", drop=6),
+        render.Col("phases", numeric=True, drop=3),
+        render.Col("requirements", "Links", numeric=True, drop=2),
         render.Col("enrolled", numeric=True),
-        render.Col("time_limit_days", "Days", numeric=True),
+        render.Col("time_limit_days", "Days", numeric=True, drop=5),
     ]
     render.table(
         rows,
         cols,
         fmt_of(ctx, fmt_value(format)),
-        empty="No programs yet. Create one with `trainctl program create NAME` or `trainctl program apply -f FILE`.",
+        empty="No programs yet. Create one with `trainctl program create NAME` or `trainctl program apply --file FILE`.",
     )
 
 
@@ -201,7 +201,7 @@ def show(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None) -> N
     """Show a program as a tree: phases in order, their requirements in sort order (● required,
     ○ optional; prerequisite marks, overrides, deadlines), and milestones.
 
-    `--format json` prints one nested document; `program apply -f` accepts it back.
+    `--format json` prints one nested document; `program apply --file` accepts it back.
     """
     fmt = fmt_of(ctx, fmt_value(format))
     tree = read_tree(ctx, program)
