@@ -187,6 +187,12 @@ CASES = [
     ("config set: a host with a space", ["config", "set", "smtp.host", "mail server"], 65, "not a host"),
     ("config set: a timezone that is not one", ["config", "set", "timezone", "Mars/Olympus"], 65,
      "Unknown timezone"),
+    ("requirement add: --time-limit-days 5000000", ["requirement", "add", "--name", "Long", "--type", "hours",
+                                                    "--hours", "10", "--time-limit-days", "5000000"], 65,
+     "time_limit_days"),
+    ("requirement add: --time-limit-days beyond 64 bits", ["requirement", "add", "--name", "Long", "--type",
+                                                           "hours", "--hours", "10", "--time-limit-days", BIG],
+     65, "time_limit_days"),
 ]  # fmt: skip
 
 
@@ -354,3 +360,42 @@ def test_a_reader_that_stops_early_is_not_a_failure(cli, db_path, tmp_path, fmt)
     proc.stdout.close()  # `| head -1`
     assert proc.wait(timeout=60) == 0
     assert b"Traceback" not in proc.stderr.read()
+
+
+@pytest.fixture
+def enrollable(dept):
+    """A department with an active program whose requirement has the longest time limit."""
+    dept("member", "add", "Bo Day", "--email", "bo@fd.org")
+    dept("requirement", "add", "--name", "Drill", "--type", "hours", "--hours", "10", "--time-limit-days", "36500")
+    dept("program", "create", "Recruit")
+    dept("program", "requirement", "add", "1", "Drill")
+    dept("program", "activate", "1")
+    return dept
+
+
+ENROLL_CASES = [
+    ("enroll add: --as-of 9999-12-31", ["--as-of", "9999-12-31", "enroll", "add", "ann@fd.org", "Recruit"], "--as-of"),
+    ("enroll add: --as-of 0001-01-01", ["--as-of", "0001-01-01", "enroll", "add", "ann@fd.org", "Recruit"], "--as-of"),
+    ("enroll add: --target-date 9999-12-31", ["enroll", "add", "ann@fd.org", "Recruit", "--target-date",
+                                              "9999-12-31"], "--target-date"),
+    ("enroll bulk: --as-of 9999-12-31", ["--as-of", "9999-12-31", "enroll", "bulk", "Recruit", "--members",
+                                         "ann@fd.org,bo@fd.org"], "--as-of"),
+    ("enroll bulk: --target-date 9999-12-31", ["enroll", "bulk", "Recruit", "--members", "ann@fd.org",
+                                               "--target-date", "9999-12-31"], "--target-date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "flag"), [c[1:] for c in ENROLL_CASES], ids=[c[0] for c in ENROLL_CASES])
+def test_enrolling_off_the_calendar_is_refused(enrollable, snapshot, args, flag):
+    before = snapshot()
+    r = enrollable(*args, ok=False)
+    assert r.exit_code == 2, r
+    assert "out of range" in r.stderr and flag in r.stderr, r
+    assert "failed unexpectedly" not in r.stderr
+    assert snapshot() == before
+
+
+def test_the_longest_time_limit_from_the_last_day_still_enrolls(enrollable):
+    enrollable("--as-of", "2199-12-31", "enroll", "add", "ann@fd.org", "Recruit")
+    enrollable("--as-of", "2199-12-31", "enroll", "bulk", "Recruit", "--members", "bo@fd.org")
+    enrollable("--as-of", "2199-12-31", "enroll", "show", "1")
