@@ -514,3 +514,66 @@ def test_deeply_nested_reminders_are_refused(dept, snapshot):
     r = dept("program", "edit", "Q", "--reminders", "[" * 10_000, ok=False)
     assert r.exit_code == 65 and "--reminders" in r.stderr, r
     assert snapshot() == before
+
+
+def test_kill_9_mid_record_import_leaves_nothing_or_everything(cli, tmp_path, db_path):
+    """A sign-in sheet import killed at any point (a real process, kill -9) leaves either none
+    of its records and credits or all of them (one transaction) and a clean `db check`;
+    importing the sheet again then completes it, crediting each record once."""
+    import shutil
+    import signal
+    import sqlite3
+    import sys
+    import time
+
+    members = 150
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\n" + "".join(f"M {i},m{i}@fd.org\n" for i in range(members)))
+    cli("member", "import", "--csv", roster)
+    cli("course", "add", "--name", "Drill", "--code", "DRL")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "2000", "--counts-course", "DRL")
+    cli("requirement", "add", "--name", "Drill course", "--type", "courses", "--course", "DRL")
+    cli("program", "create", "Duty")
+    cli("program", "requirement", "add", "1", "Drill hours")
+    cli("program", "requirement", "add", "1", "Drill course")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Duty", "--members", ",".join(f"m{i}@fd.org" for i in range(members)))
+    days = 80
+    sheet = tmp_path / "year.csv"
+    sheet.write_text("email,course,date,hours\n" + "".join(
+        f"m{i}@fd.org,DRL,2026-{d // 28 + 3:02d}-{d % 28 + 1:02d},2\n" for d in range(days) for i in range(members)
+    ))  # fmt: skip
+    rows = members * days
+    base = tmp_path / "base.db"
+    shutil.copy(db_path, base)
+
+    def counts(db: Path) -> tuple[int, int]:
+        con = sqlite3.connect(db)
+        try:
+            return (con.execute("SELECT count(*) FROM training_record").fetchone()[0],
+                    con.execute("SELECT count(*) FROM progress_credit").fetchone()[0])  # fmt: skip
+        finally:
+            con.close()
+
+    env = {k: v for k, v in os.environ.items() if k != "TRAINCTL_DEBUG"}
+    killed = 0
+    for n, delay in enumerate((0.7, 1.2, 1.8)):
+        db = tmp_path / f"k{n}.db"
+        shutil.copy(base, db)
+        cmd = [sys.executable, "-m", "trainctl", "--db", str(db), "--as-of", "2026-12-31",
+               "record", "import", str(sheet)]  # fmt: skip
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait(60)
+        got = counts(db)
+        assert got in ((0, 0), (rows, 2 * rows)), got
+        check = subprocess.run([sys.executable, "-m", "trainctl", "--db", str(db), "db", "check"],
+                               env=env, capture_output=True, text=True)  # fmt: skip
+        assert check.returncode == 0, check.stderr
+        again = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        assert counts(db) == (rows, 2 * rows)  # the next run completes it, crediting once
+    assert killed  # at least one run was cut short
