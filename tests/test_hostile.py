@@ -187,6 +187,19 @@ CASES = [
     ("config set: a host with a space", ["config", "set", "smtp.host", "mail server"], 65, "not a host"),
     ("config set: a timezone that is not one", ["config", "set", "timezone", "Mars/Olympus"], 65,
      "Unknown timezone"),
+    ("requirement add: --time-limit-days 5000000", ["requirement", "add", "--name", "Long", "--type", "hours",
+                                                    "--hours", "10", "--time-limit-days", "5000000"], 65,
+     "time_limit_days"),
+    ("requirement add: --hours 1e300", ["requirement", "add", "--name", "Big", "--type", "hours", "--hours",
+                                        "1e300"], 65, "required_hours"),
+    ("requirement add: --hours inf", ["requirement", "add", "--name", "Big", "--type", "hours", "--hours", "inf"],
+     65, "--hours"),
+    ("requirement add: deeply nested --hour-categories", ["requirement", "add", "--name", "Deep", "--type",
+                                                          "hours", "--hours", "10", "--hour-categories",
+                                                          "[" * 10_000], 65, "--hour-categories"),
+    ("requirement add: --time-limit-days beyond 64 bits", ["requirement", "add", "--name", "Long", "--type",
+                                                           "hours", "--hours", "10", "--time-limit-days", BIG],
+     65, "time_limit_days"),
 ]  # fmt: skip
 
 
@@ -354,3 +367,213 @@ def test_a_reader_that_stops_early_is_not_a_failure(cli, db_path, tmp_path, fmt)
     proc.stdout.close()  # `| head -1`
     assert proc.wait(timeout=60) == 0
     assert b"Traceback" not in proc.stderr.read()
+
+
+@pytest.fixture
+def enrollable(dept):
+    """A department with an active program whose requirement has the longest time limit."""
+    dept("member", "add", "Bo Day", "--email", "bo@fd.org")
+    dept("requirement", "add", "--name", "Drill", "--type", "hours", "--hours", "10", "--time-limit-days", "36500")
+    dept("program", "create", "Recruit")
+    dept("program", "requirement", "add", "1", "Drill")
+    dept("program", "activate", "1")
+    return dept
+
+
+ENROLL_CASES = [
+    ("enroll add: --as-of 9999-12-31", ["--as-of", "9999-12-31", "enroll", "add", "ann@fd.org", "Recruit"], "--as-of"),
+    ("enroll add: --as-of 0001-01-01", ["--as-of", "0001-01-01", "enroll", "add", "ann@fd.org", "Recruit"], "--as-of"),
+    ("enroll add: --target-date 9999-12-31", ["enroll", "add", "ann@fd.org", "Recruit", "--target-date",
+                                              "9999-12-31"], "--target-date"),
+    ("enroll bulk: --as-of 9999-12-31", ["--as-of", "9999-12-31", "enroll", "bulk", "Recruit", "--members",
+                                         "ann@fd.org,bo@fd.org"], "--as-of"),
+    ("enroll bulk: --target-date 9999-12-31", ["enroll", "bulk", "Recruit", "--members", "ann@fd.org",
+                                               "--target-date", "9999-12-31"], "--target-date"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "flag"), [c[1:] for c in ENROLL_CASES], ids=[c[0] for c in ENROLL_CASES])
+def test_enrolling_off_the_calendar_is_refused(enrollable, snapshot, args, flag):
+    before = snapshot()
+    r = enrollable(*args, ok=False)
+    assert r.exit_code == 2, r
+    assert "out of range" in r.stderr and flag in r.stderr, r
+    assert "failed unexpectedly" not in r.stderr
+    assert snapshot() == before
+
+
+def test_the_longest_time_limit_from_the_last_day_still_enrolls(enrollable):
+    enrollable("--as-of", "2199-12-31", "enroll", "add", "ann@fd.org", "Recruit")
+    enrollable("--as-of", "2199-12-31", "enroll", "bulk", "Recruit", "--members", "bo@fd.org")
+    enrollable("--as-of", "2199-12-31", "enroll", "show", "1")
+
+
+_DEF = '[[requirement_definitions]]\nname = "D"\nrequirement_type = "{t}"\n{f} = {v}\n{extra}'
+_LINK = '[[requirements]]\nname = "D"\n'
+PROGRAM_FILE_CASES = [
+    ("huge sort_order", "f.toml", 'name = "P"\n' + _DEF.format(t="hours", f="required_hours", v=2, extra="")
+     + _LINK + f"sort_order = {BIG}\n", "field requirements.0.sort_order"),
+    ("huge version", "f.toml", f'name = "P"\nversion = {BIG}\n', "field version"),
+    ("version 10**12", "f.toml", f'name = "P"\nversion = {10**12}\n', "field version"),
+    ("required_hours = inf", "f.toml", 'name = "P"\n' + _DEF.format(t="hours", f="required_hours", v="inf",
+                                                                     extra="") + _LINK,
+     "field requirement_definitions.0.required_hours"),
+    ("required_hours = nan", "f.toml", 'name = "P"\n' + _DEF.format(t="hours", f="required_hours", v="nan",
+                                                                     extra="") + _LINK,
+     "field requirement_definitions.0.required_hours"),
+    ("required_hours = 1e300", "f.toml", 'name = "P"\n' + _DEF.format(t="hours", f="required_hours", v="1e300",
+                                                                       extra="") + _LINK,
+     "field requirement_definitions.0.required_hours"),
+    ("huge required_shifts", "f.toml", 'name = "P"\n' + _DEF.format(t="shifts", f="required_shifts", v=BIG,
+                                                                     extra="") + _LINK,
+     "field requirement_definitions.0.required_shifts"),
+    ("huge required_calls", "f.toml", 'name = "P"\n' + _DEF.format(t="calls", f="required_calls", v=10**9,
+                                                                    extra="") + _LINK,
+     "field requirement_definitions.0.required_calls"),
+    ("huge period_months", "f.toml", 'name = "P"\n' + _DEF.format(t="hours", f="period_months", v=BIG,
+                                                                   extra='required_hours = 2\nfrequency = "rolling"\n')
+     + _LINK, "field requirement_definitions.0.period_months"),
+    ("huge time_limit_days", "f.toml", 'name = "P"\ntime_limit_days = 5000000\n', "field time_limit_days"),
+    ("huge warning_days_before", "f.toml", f'name = "P"\nwarning_days_before = {BIG}\n',
+     "field warning_days_before"),
+    ("huge reminder lead days", "f.toml", f'name = "P"\n[reminder_conditions]\nlead_days = [{BIG}]\n',
+     "field reminder_conditions.lead_days.0"),
+    ("10,000 nested arrays (TOML)", "f.toml", 'name = "P"\nx = ' + "[" * 10_000 + "]" * 10_000 + "\n",
+     "nested too deeply"),
+    ("10,000 nested lists (JSON)", "f.json", '{"name": "P", "x": ' + "[" * 10_000 + "]" * 10_000 + "}",
+     "nested too deeply"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "body", "text"), [c[1:] for c in PROGRAM_FILE_CASES],
+                         ids=[c[0] for c in PROGRAM_FILE_CASES])  # fmt: skip
+def test_hostile_program_files(dept, snapshot, tmp_path, name, body, text):
+    f = tmp_path / name
+    f.write_text(body)
+    before = snapshot()
+    r = dept("program", "apply", "--file", str(f), ok=False)
+    assert r.exit_code == 65, r
+    assert text in r.stderr and name in r.stderr, r
+    assert "failed unexpectedly" not in r.stderr
+    assert snapshot() == before
+
+
+def _registry(field: str, value: str, rtype: str = "shifts", **extra: object) -> str:
+    import json
+
+    entry: dict[str, object] = {
+        "name": "X", "description": "d", "registry_code": "X-1", "requirement_type": rtype, "frequency": "annual",
+        "required_positions": [], "is_editable": False, "source": "national", "source_document": "Std 1",
+        "aliases": [], **extra,
+    }  # fmt: skip
+    entry.pop(field, None)
+    text = json.dumps({"registry": "R", "description": "d", "edition": "1", "sources": ["https://x.org"],
+                       "requirements": [entry]})  # fmt: skip
+    return text.replace('"requirements": [{', f'"requirements": [{{"{field}": {value}, ', 1)
+
+
+REGISTRY_FILE_CASES = [
+    ("required_shifts beyond 64 bits", _registry("required_shifts", BIG), "entry 1 (X-1), field required_shifts"),
+    ("required_calls beyond 64 bits", _registry("required_calls", BIG, "calls"), "entry 1 (X-1), field required_calls"),
+    ("required_hours beyond 64 bits", _registry("required_hours", BIG, "hours"), "entry 1 (X-1), field required_hours"),
+    ("required_hours 1e400", _registry("required_hours", "1e400", "hours"), "entry 1 (X-1), field required_hours"),
+    ("period_months beyond 64 bits", _registry("period_months", BIG, required_shifts=5, frequency="rolling"),
+     "entry 1 (X-1), field period_months"),
+    ("time_limit_days beyond 64 bits", _registry("time_limit_days", BIG, required_shifts=5),
+     "entry 1 (X-1), field time_limit_days"),
+    ("required_shifts 1e20", _registry("required_shifts", "1e20"), "entry 1 (X-1), field required_shifts"),
+    ("10,000 nested lists", '{"registry": "R", "requirements": ' + "[" * 10_000 + "]" * 10_000 + "}",
+     "nested too deeply"),
+    ("500 nested lists in a name", '{"registry": "R", "requirements": [{"name": ' + "[" * 500 + "]" * 500 + "}]}",
+     "entry 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "text"), [c[1:] for c in REGISTRY_FILE_CASES],
+                         ids=[c[0] for c in REGISTRY_FILE_CASES])  # fmt: skip
+def test_hostile_registry_files(dept, snapshot, tmp_path, body, text):
+    f = tmp_path / "reg.json"
+    f.write_text(body)
+    before = snapshot()
+    r = dept("import", "registry", str(f), ok=False)
+    assert r.exit_code == 65, r
+    assert text in r.stderr and "reg.json" in r.stderr, r
+    assert "failed unexpectedly" not in r.stderr
+    assert snapshot() == before
+
+
+def test_a_registry_entry_at_the_bounds_imports(dept, tmp_path):
+    f = tmp_path / "reg.json"
+    f.write_text(_registry("required_shifts", "100000"))
+    dept("import", "registry", str(f))
+
+
+def test_deeply_nested_reminders_are_refused(dept, snapshot):
+    dept("program", "create", "Q")
+    before = snapshot()
+    r = dept("program", "edit", "Q", "--reminders", "[" * 10_000, ok=False)
+    assert r.exit_code == 65 and "--reminders" in r.stderr, r
+    assert snapshot() == before
+
+
+def test_kill_9_mid_record_import_leaves_nothing_or_everything(cli, tmp_path, db_path):
+    """A sign-in sheet import killed at any point (a real process, kill -9) leaves either none
+    of its records and credits or all of them (one transaction) and a clean `db check`;
+    importing the sheet again then completes it, crediting each record once."""
+    import shutil
+    import signal
+    import sqlite3
+    import sys
+    import time
+
+    members = 150
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\n" + "".join(f"M {i},m{i}@fd.org\n" for i in range(members)))
+    cli("member", "import", "--csv", roster)
+    cli("course", "add", "--name", "Drill", "--code", "DRL")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "2000", "--counts-course", "DRL")
+    cli("requirement", "add", "--name", "Drill course", "--type", "courses", "--course", "DRL")
+    cli("program", "create", "Duty")
+    cli("program", "requirement", "add", "1", "Drill hours")
+    cli("program", "requirement", "add", "1", "Drill course")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Duty", "--members", ",".join(f"m{i}@fd.org" for i in range(members)))
+    days = 80
+    sheet = tmp_path / "year.csv"
+    sheet.write_text("email,course,date,hours\n" + "".join(
+        f"m{i}@fd.org,DRL,2026-{d // 28 + 3:02d}-{d % 28 + 1:02d},2\n" for d in range(days) for i in range(members)
+    ))  # fmt: skip
+    rows = members * days
+    base = tmp_path / "base.db"
+    shutil.copy(db_path, base)
+
+    def counts(db: Path) -> tuple[int, int]:
+        con = sqlite3.connect(db)
+        try:
+            return (con.execute("SELECT count(*) FROM training_record").fetchone()[0],
+                    con.execute("SELECT count(*) FROM progress_credit").fetchone()[0])  # fmt: skip
+        finally:
+            con.close()
+
+    env = {k: v for k, v in os.environ.items() if k != "TRAINCTL_DEBUG"}
+    killed = 0
+    for n, delay in enumerate((0.7, 1.2, 1.8)):
+        db = tmp_path / f"k{n}.db"
+        shutil.copy(base, db)
+        cmd = [sys.executable, "-m", "trainctl", "--db", str(db), "--as-of", "2026-12-31",
+               "record", "import", str(sheet)]  # fmt: skip
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += 1
+        proc.wait(60)
+        got = counts(db)
+        assert got in ((0, 0), (rows, 2 * rows)), got
+        check = subprocess.run([sys.executable, "-m", "trainctl", "--db", str(db), "db", "check"],
+                               env=env, capture_output=True, text=True)  # fmt: skip
+        assert check.returncode == 0, check.stderr
+        again = subprocess.run(cmd, env=env, capture_output=True, text=True)
+        assert again.returncode == 0, again.stderr
+        assert counts(db) == (rows, 2 * rows)  # the next run completes it, crediting once
+    assert killed  # at least one run was cut short

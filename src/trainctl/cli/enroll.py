@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -77,6 +78,23 @@ LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
 }
 
 
+def _enrollment_dates(ctx: typer.Context, target_date: str | None) -> date | None:
+    """Refuse an enrollment day (--as-of) or a --target-date outside the calendar trainctl
+    reports on: a deadline counted from 9999-12-31 would fall off the calendar."""
+    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+
+    state = get_state(ctx)
+    target = parse_date(target_date, "--target-date")
+    for day, flag in ((state.as_of, "--as-of"), (target, "--target-date")):
+        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise typer.BadParameter(
+                f"{day} is out of range: enrollments fall between {MIN_YEAR}-01-01 and "
+                f"{MAX_YEAR}-12-31.",
+                param_hint=flag,
+            )
+    return target
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -98,7 +116,7 @@ def add(
     from trainctl.services.members import get_member
 
     state = get_state(ctx)
-    target = parse_date(target_date, "--target-date")
+    target = _enrollment_dates(ctx, target_date)
     with state.session(write=True) as (session, actor):
         m = get_member(session, member)
         p = svc.get_program(session, program)
@@ -162,7 +180,7 @@ def bulk(
     if (csv_file is None) == (members is None):
         raise UsageError("Give --csv FILE or --members a,b,c (one of them).")
     state = get_state(ctx)
-    target = parse_date(target_date, "--target-date")
+    target = _enrollment_dates(ctx, target_date)
     duplicates: list[tuple[int, int]] = []
     if csv_file is not None:
         requests, duplicates = requests_from_csv(_read(csv_file), source=str(csv_file))

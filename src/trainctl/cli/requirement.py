@@ -230,6 +230,11 @@ def _categories(text: str | None) -> Any:
             raise BadInputError(f"Cannot read {where}: {exc.strerror}.") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise BadInputError(
+            f"{where}: nested too deeply.",
+            'Give a JSON list, e.g. \'[{"name": "national", "min_hours": 20}]\'.',
+        ) from None
     except json.JSONDecodeError as exc:
         raise BadInputError(
             f"{where}: malformed JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).",

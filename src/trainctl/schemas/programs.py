@@ -249,7 +249,7 @@ class RequirementDefinition(_Strict):
     source_document: Text | None = None
     aliases: list[str] = Field(default_factory=list)
     is_editable: bool = True
-    required_hours: Annotated[float, Field(gt=0)] | None = None
+    required_hours: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] | None = None
     required_shifts: Count | None = None
     required_calls: Count | None = None
     required_courses: list[str] = Field(default_factory=list)

@@ -75,7 +75,7 @@ TARGET_FIELDS = (
     "credential_code", "required_skills", "checklist_items", "hour_categories",
 )  # fmt: skip
 # Upper bounds: sane figures that also keep every number within a database integer.
-UPPER_LIMITS = {"required_shifts": 100_000, "required_calls": 100_000, "time_limit_days": 36_500,
+UPPER_LIMITS = {"required_hours": 100_000, "required_shifts": 100_000, "required_calls": 100_000, "time_limit_days": 36_500,
                 "period_months": 1_200}  # fmt: skip
 _EMPTY: dict[str, Any] = {
     "required_courses": [], "required_skills": [], "checklist_items": [], "hour_categories": [],

@@ -71,6 +71,10 @@ def parse_file(path: Path) -> ProgramFile:
             data = json.loads(text)
         else:
             data = tomllib.loads(text)
+    except RecursionError:
+        raise BadInputError(
+            f"{name}: nested too deeply to be a program file.", "Fix the file and try again."
+        ) from None
     except json.JSONDecodeError as exc:
         raise BadInputError(
             f"{name}, line {exc.lineno}: not valid JSON: {exc.msg}.", "Fix the file and try again."

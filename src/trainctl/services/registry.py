@@ -107,6 +107,11 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
     )
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise BadInputError(
+            f"{label}: nested too deeply to be a registry file; nothing was imported.",
+            "A registry file is one JSON object with a list of requirements; fix the file and run the import again.",
+        ) from None
     except json.JSONDecodeError as exc:
         raise BadInputError(
             f"{label}, line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg}); nothing was imported.",

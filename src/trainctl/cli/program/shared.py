@@ -122,6 +122,10 @@ def reminders_value(text: str | None) -> Any:
         return None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise BadInputError(
+            "--reminders is nested too deeply.", "Write it like '{\"lead_days\": [30, 14, 7]}'."
+        ) from None
     except json.JSONDecodeError as exc:
         raise BadInputError(
             f"--reminders is not valid JSON: {exc.msg}.",
