@@ -169,6 +169,9 @@ class Fact:
     name: str | None = None  # what a report prints: course name, call number, ...
     training_type: str | None = None  # a training record's type (what `counts_training_types` names)
     call_type: str | None = None  # a call's type (what `counts_call_types` names)
+    # A checklist item checked on a progress row: the requirement it was checked for (an
+    # item of the same name on another checklist is not this one's).
+    requirement_id: int | None = None
 
     # Derived once, when the fact is made (the evaluator reads them for every window).
     credit_category: str | None = field(init=False, repr=False, compare=False)
@@ -675,6 +678,13 @@ def _judge(
         # set-valued: courses, skills, checklist items
         name = f.course_code if kind == "courses" else f.skill
         matched = items.get(_key(name))
+        if (
+            kind == "checklist" and f.requirement_id is not None and spec.id is not None
+            and f.requirement_id != spec.id
+        ):  # fmt: skip
+            if detail:
+                reject(f, WRONG_ITEM, f"checked for another requirement (#{f.requirement_id})")
+            continue
         if matched is None:
             if detail and kind == "courses":
                 reject(
