@@ -1147,6 +1147,14 @@ def evaluate_all(
     ]
 
 
+def figure_text(e: Evaluation) -> str:
+    """'9 of 12 h (75%)': an evaluation's figure against its target, in words."""
+    unit = e.requirement.unit
+    if e.target is None:
+        return f"{_h(e.value)} {unit}".rstrip()
+    return f"{_h(e.value)} of {_h(e.target)} {unit} ({_h(e.percentage)}%)"
+
+
 # ------------------------------------------------------------------------------ explain
 STATUS_WORDS = {
     MET: "MET",

@@ -58,6 +58,7 @@ TABLES = {
 
 CHUNK = 500  # member ids per IN list
 MAX_DUE_SOON_DAYS = 3650
+DUE_SOON_DAYS = 30  # the default of `report compliance --due-soon` and of reminders
 
 
 # ---------------------------------------------------------------------------- the reads
