@@ -313,8 +313,10 @@ def with_facts(member: MemberFacts, facts: Sequence[Fact]) -> MemberFacts:
     )  # fmt: skip
 
 
-def spec_of(req: qr.RequirementRow) -> RequirementSpec:
-    return RequirementSpec.of(req)
+def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> RequirementSpec:
+    """The requirement as the evaluator sees it; `local_content`: the department's NREMT
+    setting (queries/settings.py `nremt_local_content`)."""
+    return RequirementSpec.of(req, local_content=local_content)
 
 
 # ----------------------------------------------------------------------------- the matrix
@@ -384,9 +386,39 @@ def matrix(
     the active members (or the one named, or those holding `position`); a member without
     training.view_all sees only their own row. Requirements: those named, or the catalog
     (`rows` when the caller already has them)."""
+    import gc
+
+    # Tens of thousands of facts and no reference cycles: the cyclic collector would only
+    # walk them over and over (a fifth of the report's time on bench/compliance.py).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _matrix(
+            rd, actor, as_of=as_of, member=member, position=position,
+            requirements=requirements, due_soon_days=due_soon_days, rows=rows,
+            with_year=with_year,
+        )  # fmt: skip
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _matrix(
+    rd: Reader,
+    actor: Actor,
+    *,
+    as_of: date,
+    member: str | None,
+    position: str | None,
+    requirements: Sequence[str],
+    due_soon_days: int,
+    rows: Sequence[qr.RequirementRow] | None,
+    with_year: bool,
+) -> Matrix:
     members = _members(rd, actor, member, position)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
-    specs = [spec_of(r) for r in req_rows]
+    local = qs.nremt_local_content(rd)
+    specs = [spec_of(r, local_content=local) for r in req_rows]
     span = span_for(specs, as_of)
     applicable = [m for m in members if any(dcm.applies(m, s) is None for s in specs)]
     everyone = member is None and position is None and actor.can(VIEW_ALL)
@@ -435,7 +467,8 @@ def explain(
     )  # fmt: skip
     req = qr.get_requirement(rd, requirement_ref)
     member = member_facts(rd, row.id, as_of=as_of)
-    return dcm.evaluate(member, spec_of(req), as_of, due_soon_days=due_soon_days, detail=True)
+    spec = spec_of(req, local_content=qs.nremt_local_content(rd))
+    return dcm.evaluate(member, spec, as_of, due_soon_days=due_soon_days, detail=True)
 
 
 # ------------------------------------------------------------------------------- NREMT
@@ -454,9 +487,10 @@ def nremt_worksheet(
         "Name yourself as the member, or ask a training officer.",
     )  # fmt: skip
     member = member_facts(rd, row.id, as_of=as_of)
+    local = qs.nremt_local_content(rd)
     if level is not None:
         req = qr.get_requirement(rd, level)
-        spec = spec_of(req)
+        spec = spec_of(req, local_content=local)
         if spec.cycle_end is None:
             raise NotFoundError(
                 f"{spec.label} is not an NREMT NCCP level.",
@@ -464,7 +498,7 @@ def nremt_worksheet(
             )
     else:
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
-        specs = {(r.registry_code or "").upper(): spec_of(r) for r in found}
+        specs = {(r.registry_code or "").upper(): spec_of(r, local_content=local) for r in found}
         if not specs:
             raise NotFoundError(
                 "The NREMT registry is not in the catalog.", "Import it: trainctl import nremt"
