@@ -816,14 +816,23 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     set-based reads), one reminder per requirement, member, window and threshold. A met
     requirement calls for none, so nothing stale is ever sent. Outside the years reports
     answer for (domain/sheet.py) there is no compliance to judge."""
-    from trainctl.domain import compliance as dcm
     from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= today.year <= MAX_YEAR:
+        return []
+    ins, p = in_list("f", sorted(dr.RECURRING))
+    # one short query first: a catalog without recurring requirements costs nothing more
+    if rd.scalar(
+        f"SELECT COUNT(*) FROM requirement WHERE frequency IN {ins} "
+        "AND requirement_type <> 'certification'",
+        p,
+    ) == 0:
+        return []
+    from trainctl.domain import compliance as dcm
     from trainctl.permissions import OWNER
     from trainctl.queries import compliance as qc
     from trainctl.queries import requirements as qr
 
-    if not MIN_YEAR <= today.year <= MAX_YEAR:
-        return []
     rows = [
         r for r in qr.list_requirements(rd)
         if (r.frequency or "") in dr.RECURRING and r.requirement_type != "certification"
