@@ -70,7 +70,7 @@ def _refuse_cycle(session: Session, course_id: int, prerequisites: Sequence[int]
     edges[course_id] = list(prerequisites)
     if course_id in prerequisites:
         raise RefusedError("A course cannot be its own prerequisite.")
-    cycle = find_cycle(edges)  # type: ignore[arg-type]
+    cycle = find_cycle(edges)
     if cycle:
         names = {c.id: c.code or c.name for c in session.exec(select(Course))}
         raise RefusedError(
@@ -196,14 +196,14 @@ def import_courses(
                 + ". Unknown columns are refused unless --ignore-unknown-columns.",
                 problems,
             )
-        for line in lines:
-            given = {name: sheet.cell(line.cells, i) for i, name in header.columns.items()}
+        for record in lines:
+            given = {name: sheet.cell(record.cells, i) for i, name in header.columns.items()}
             given = {k: v for k, v in given.items() if v != "" or k == "name"}
             try:
-                rows.append((line.number, CourseCreate.model_validate(given)))
+                rows.append((record.number, CourseCreate.model_validate(given)))
             except ValidationError as exc:
-                bad.add(line.number)
-                result.problems += describe_errors(exc, f"{source}, line {line.number}")
+                bad.add(record.number)
+                result.problems += describe_errors(exc, f"{source}, line {record.number}")
     except sheet.SheetError as exc:
         raise BadInputError(exc.message + " Nothing was imported.", exc.hint, details=exc.details) from None
 
@@ -314,16 +314,17 @@ def import_courses(
                 course.updated_at = now
                 session.add(course)
                 audit_rows.append(_audit(actor, now, "course.edit", course.id, source=source, line=line))
-        ids[line] = course.id  # type: ignore[assignment]
+        assert course.id is not None  # flushed above or stored
+        ids[line] = course.id
     session.flush()
     for line, row, _ in planned:
         if row.prerequisites:
-            course = session.get(Course, ids[line])
-            assert course is not None
+            stored = session.get(Course, ids[line])
+            assert stored is not None
             prereqs = _resolve_prerequisites(session, row.prerequisites)
-            _refuse_cycle(session, course.id, prereqs)  # type: ignore[arg-type]
-            course.prerequisites = prereqs
-            session.add(course)
+            _refuse_cycle(session, ids[line], prereqs)
+            stored.prerequisites = prereqs
+            session.add(stored)
     if audit_rows:
         audit_rows.append(_audit(actor, now, "course.import", None, source=source,
                                  added=len(result.added), updated=len(result.updated)))  # fmt: skip
