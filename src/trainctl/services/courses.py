@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trainctl.domain import sheet
 from trainctl.domain.programs import find_cycle
@@ -45,7 +45,7 @@ def _code_taken(session: Session, code: str | None, except_id: int | None = None
     if not code:
         return None
     key = q.fold(code)
-    for other in session.exec(select(Course).where(Course.code.is_not(None))):  # type: ignore[union-attr]
+    for other in session.exec(select(Course).where(col(Course.code).is_not(None))):
         if other.id != except_id and q.fold(other.code or "") == key:
             return other
     return None
@@ -60,8 +60,9 @@ def _resolve_prerequisites(session: Session, refs: Sequence[str]) -> list[int]:
                 f"Prerequisite course {ref!r} is not in the catalog.",
                 "Add it first (`trainctl course add`), or name it by code, name or id.",
             )
+        assert course.id is not None  # a stored course
         if course.id not in ids:
-            ids.append(course.id)  # type: ignore[arg-type]
+            ids.append(course.id)
     return ids
 
 
@@ -114,7 +115,8 @@ def edit_course(
         values["self_paced"] = False
     if "prerequisites" in values:
         values["prerequisites"] = _resolve_prerequisites(session, values["prerequisites"] or [])
-        _refuse_cycle(session, course.id, values["prerequisites"])  # type: ignore[arg-type]
+        assert course.id is not None  # a stored course
+        _refuse_cycle(session, course.id, values["prerequisites"])
     if "code" in values and values["code"] and q.fold(values["code"]) != q.fold(course.code or ""):
         other = _code_taken(session, values["code"], except_id=course.id)
         if other is not None:

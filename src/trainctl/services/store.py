@@ -19,12 +19,15 @@ JSON.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 from trainctl.queries import Params, Reader
+
+_TARGET = re.compile(r"\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
 
 
 class Writer(Reader):
@@ -33,10 +36,10 @@ class Writer(Reader):
     def __init__(self, conn: Any, dialect: str, session: Any = None, sa_conn: Any = None) -> None:
         super().__init__(conn, dialect)
         self.session = session  # the ORM session whose connection this is, if any
-        # ... and its SQLAlchemy Connection: writes go through it (exec_driver_sql), so
+        # ... and its SQLAlchemy Connection: reads and writes go through it (exec_driver_sql), so
         # SQLAlchemy's events and transaction state see them
         self.sa_conn = sa_conn
-        self.wrote = False
+        self.touched: set[str] = set()  # tables written since the last sync()
 
     def param(self, value: Any) -> Any:
         if isinstance(value, datetime):
@@ -58,9 +61,25 @@ class Writer(Reader):
     def _params(self, params: Params | None) -> dict[str, Any]:
         return {k: self.param(v) for k, v in (params or {}).items()}
 
+    def all(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]:
+        if self.sa_conn is None:
+            return super().all(sql, params)
+        result = self.sa_conn.exec_driver_sql(self._sql(sql), self._params(params))
+        return [tuple(r) for r in result.fetchall()]
+
+    def rows(self, sql: str, params: Params | None = None) -> Iterator[Sequence[Any]]:
+        if self.sa_conn is None:
+            yield from super().rows(sql, params)
+            return
+        yield from self.sa_conn.exec_driver_sql(self._sql(sql), self._params(params))
+
+    def _wrote(self, sql: str) -> None:
+        if self.session is not None and (m := _TARGET.match(sql)):
+            self.touched.add(m.group(1).lower())
+
     def execute(self, sql: str, params: Params | None = None) -> int:
         """One statement; returns the number of rows it changed."""
-        self.wrote = True
+        self._wrote(sql)
         if self.sa_conn is not None:
             return int(self.sa_conn.exec_driver_sql(self._sql(sql), self._params(params)).rowcount)
         cur = self.conn.cursor()
@@ -73,7 +92,7 @@ class Writer(Reader):
     def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
         if not rows:
             return
-        self.wrote = True
+        self._wrote(sql)
         values = [self._params(r) for r in rows]
         if self.sa_conn is not None:
             self.sa_conn.exec_driver_sql(self._sql(sql), values)
@@ -85,10 +104,14 @@ class Writer(Reader):
             cur.close()
 
     def sync(self) -> None:
-        """After writing through an ORM session's connection: its objects reload on next use."""
-        if self.session is not None and self.wrote:
-            self.session.expire_all()
-            self.wrote = False
+        """After writing through an ORM session's connection: its objects of the tables
+        written reload on next use (the SQL may have changed them)."""
+        if self.session is None or not self.touched:
+            return
+        for obj in list(self.session.identity_map.values()):
+            if getattr(getattr(type(obj), "__table__", None), "name", None) in self.touched:
+                self.session.expire(obj)
+        self.touched.clear()
 
 
 def writer_of(db: Any) -> Writer:
