@@ -13,6 +13,7 @@ from pathlib import Path
 
 from trainctl.config import sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
+from trainctl.queries import BUSY_TIMEOUT_MS
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
@@ -26,8 +27,6 @@ def sqlite_pragmas(conn: sqlite3.Connection, *, enforce_fk: bool = True) -> None
     """What every trainctl SQLite connection runs first (DESIGN §6), for the ORM's engine
     (db.make_engine) and the progress writer alike: we emit BEGIN ourselves, wait up to 10 s
     for a lock, enforce foreign keys (off only for migrations), WAL, synchronous FULL."""
-    from trainctl.queries import BUSY_TIMEOUT_MS
-
     conn.isolation_level = None  # we emit BEGIN ourselves
     cur = conn.cursor()
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
+from trainctl.config import sqlite_path
+from trainctl.dbfile import sqlite_pragmas
 from trainctl.queries import Params, Reader
 
 _TARGET = re.compile(r"\s*(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+(\w+)", re.IGNORECASE)
@@ -128,19 +131,13 @@ def writer_of(db: Any) -> Writer:
 def open_writer(url: str) -> Iterator[Writer]:
     """One write transaction on the database at `url`: committed when the block succeeds,
     rolled back when it raises (db.session_scope's rule, without the ORM)."""
-    from trainctl.config import sqlite_path
-
     path = sqlite_path(url)
     if path is not None:
-        import sqlite3
-
-        from trainctl.dbfile import sqlite_pragmas
-
         conn: Any = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         sqlite_pragmas(conn)
         dialect, begin = "sqlite", "BEGIN IMMEDIATE"
     else:
-        from trainctl.queries import _postgres
+        from trainctl.queries import _postgres  # the PostgreSQL driver only when used
 
         conn, dialect, begin = _postgres(url), "postgresql", "BEGIN"
     try:
