@@ -12,7 +12,6 @@ Reliability rules (DESIGN §6):
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +31,7 @@ from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live
     read_schema_version,
     refuse_foreign_or_newer,
     refuse_unless_head,
+    sqlite_pragmas,
     version_status,
 )
 from trainctl.errors import TrainctlError
@@ -40,17 +40,6 @@ from trainctl.queries import (  # noqa: F401  (chunks: the one IN-list slicer, f
     CHUNK,
     chunks,
 )
-
-
-def _sqlite_pragmas(dbapi_conn: Any, enforce_fk: bool) -> None:
-    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cur.execute(f"PRAGMA foreign_keys={'ON' if enforce_fk else 'OFF'}")
-    with contextlib.suppress(sqlite3.OperationalError):  # read-only medium: keep its mode
-        cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.close()
 
 
 def _server_engine(url: str) -> sa.Engine:
@@ -74,7 +63,7 @@ def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
-        _sqlite_pragmas(dbapi_conn, enforce_fk)
+        sqlite_pragmas(dbapi_conn, enforce_fk=enforce_fk)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:

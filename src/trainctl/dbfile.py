@@ -7,11 +7,13 @@ code is refused with exit 78 and a hint to upgrade, a foreign or newer file is n
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from trainctl.config import sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
+from trainctl.queries import BUSY_TIMEOUT_MS
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
@@ -19,6 +21,20 @@ REVISIONS = (
     "0006_reminders",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
+
+
+def sqlite_pragmas(conn: sqlite3.Connection, *, enforce_fk: bool = True) -> None:
+    """What every trainctl SQLite connection runs first (DESIGN §6), for the ORM's engine
+    (db.make_engine) and the progress writer alike: we emit BEGIN ourselves, wait up to 10 s
+    for a lock, enforce foreign keys (off only for migrations), WAL, synchronous FULL."""
+    conn.isolation_level = None  # we emit BEGIN ourselves
+    cur = conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA foreign_keys={'ON' if enforce_fk else 'OFF'}")
+    with contextlib.suppress(sqlite3.OperationalError):  # read-only medium: keep its mode
+        cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
 
 
 def read_schema_version(url: str) -> str | None:
