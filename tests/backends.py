@@ -81,7 +81,7 @@ class Db:
         self.path = None if self.postgres else url.removeprefix("sqlite:///")
 
     @property
-    def IntegrityError(self) -> type[Exception]:  # noqa: N802  (reads like the exception)
+    def IntegrityError(self) -> type[Exception]:
         if self.postgres:
             import psycopg
 
@@ -155,3 +155,11 @@ class Db:
         return [
             (n, sorted(self.rows(f'SELECT * FROM "{n}"'), key=repr)) for n in self.tables()
         ]
+
+
+def engine_url(where: Any) -> str:
+    """A SQLAlchemy URL for a test database given as a file path or a URL."""
+    text = str(where)
+    if text.startswith(("postgresql", "sqlite:")):
+        return text
+    return f"sqlite:///{text}"

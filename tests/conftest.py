@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import PG_ADMIN, POSTGRES, Db, create_database, drop_database, make_template
 from typer.testing import CliRunner
 
-from backends import PG_ADMIN, POSTGRES, Db, create_database, drop_database, make_template
 from trainctl.cli.main import app
 
 

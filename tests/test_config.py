@@ -33,7 +33,7 @@ def test_set_show_and_reset(cli, db_path, monkeypatch):
     assert SECRET not in repr(stored) and "smtp.port" not in dict(stored)
 
 
-def test_the_password_is_never_stored_or_printed(cli, db_path, monkeypatch):
+def test_the_password_is_never_stored_or_printed(cli, db_url, monkeypatch):
     monkeypatch.delenv("TRAINCTL_DEBUG")
     r = cli("config", "set", "smtp.password", SECRET, ok=False)
     assert r.exit_code == 65 and "TRAINCTL_SMTP_PASSWORD" in r.stderr

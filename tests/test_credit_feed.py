@@ -4,7 +4,6 @@ set-based credit, idempotence, windows, gates, voids and the shared finish."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -103,8 +102,8 @@ def test_windows(kind, on, expires, ok):
 
 # ---------------------------------------------------------------------------------- service
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def _enroll(dept: Dept, member: int, program: int, on: date = date(2026, 1, 1)) -> int:

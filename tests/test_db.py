@@ -6,6 +6,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from trainctl.db import REVISIONS, SCHEMA_HEAD, make_engine, read_schema_version
 
 
@@ -97,6 +99,7 @@ def test_newer_or_foreign_database_is_refused(cli, db_path: Path):
     assert "newer than this trainctl" in r.stderr
 
 
+@pytest.mark.sqlite_only("VACUUM INTO a copy of the file; PostgreSQL backups run pg_dump")
 def test_backup_is_consistent_and_never_overwrites(cli, tmp_path: Path):
     dest = tmp_path / "copy.db"
     cli("db", "backup", str(dest))

@@ -46,11 +46,11 @@ def test_read_commands_import_no_orm_and_no_services(cli, db_path: Path):
     assert "HEAVY []" in r.stderr, r.stderr
 
 
-def test_json_keeps_the_enrollment_percentage_in_full_tables_round(cli, db_path):
+def test_json_keeps_the_enrollment_percentage_in_full_tables_round(cli, db_url):
     # issue 11 #5: the enrollment's percentage was rounded to one decimal in JSON
     from enroll_helpers import Dept
 
-    dept = Dept(db_path)
+    dept = Dept(db_url)
     ann = dept.member("Ann Lee")
     dept.simple_program("Recruit", "checklist", "hours", "hours")
     cli("enroll", "add", str(ann), "Recruit")

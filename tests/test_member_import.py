@@ -227,7 +227,7 @@ def test_unknown_column_is_refused(cli, write, seeded, snapshot):
     assert "unless --ignore-unknown-columns" in r.stderr
 
 
-def test_headers_match_as_in_training_sheets(cli, write, db_path):
+def test_headers_match_as_in_training_sheets(cli, write, db_url):
     """Case, spaces and punctuation aside, with the usual synonyms (issue 11 #17): the same
     matcher (domain.sheet.match_header) as training-record imports."""
     path = write(

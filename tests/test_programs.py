@@ -10,8 +10,8 @@ from program_helpers import PROBIE, add_enrollment, add_member, add_requirements
 
 
 @pytest.fixture
-def reqs(db_path):
-    return add_requirements(db_path)
+def reqs(db_url):
+    return add_requirements(db_url)
 
 
 @pytest.fixture
@@ -187,8 +187,8 @@ def test_writes_record_who_did_them(cli, reqs, db_path):
 
 
 # ------------------------------------------------------------------------------ refusals
-def test_writes_need_training_manage(cli, snapshot, probie, db_path):
-    add_member(db_path, "Pat Member", "pat@example.org")
+def test_writes_need_training_manage(cli, snapshot, probie, db_url):
+    add_member(db_url, "Pat Member", "pat@example.org")
     for args in (
         ("program", "create", "X"),
         ("program", "phase", "add", probie, "4", "Extra"),
@@ -498,8 +498,8 @@ def test_bad_field_values_are_refused(cli, snapshot, probie):
     )
 
 
-def test_structure_is_fixed_once_members_are_enrolled(cli, snapshot, probie, db_path):
-    add_enrollment(db_path, add_member(db_path, "Rec Ruit", "rec@example.org"), 1)
+def test_structure_is_fixed_once_members_are_enrolled(cli, snapshot, probie, db_url):
+    add_enrollment(db_url, add_member(db_url, "Rec Ruit", "rec@example.org"), 1)
     for args in (
         ("program", "requirement", "remove", probie, "CPR-BLS"),
         ("program", "requirement", "add", probie, "PB-FF1", "--phase", "2"),

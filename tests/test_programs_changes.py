@@ -14,8 +14,8 @@ STRUCTURE_FIXED = "has enrollments, so its structure is fixed"
 
 
 @pytest.fixture
-def probie(cli, db_path):
-    add_requirements(db_path)
+def probie(cli, db_url):
+    add_requirements(db_url)
     build_probie(cli)
     return PROBIE
 
@@ -362,8 +362,8 @@ def test_removals_and_milestone_edits_are_refused_once_enrolled(cli, snapshot, e
         assert "program duplicate" in r.stderr
 
 
-def test_removals_need_training_manage(cli, snapshot, probie, db_path):
-    add_member(db_path, "Pat Member", "pat@example.org")
+def test_removals_need_training_manage(cli, snapshot, probie, db_url):
+    add_member(db_url, "Pat Member", "pat@example.org")
     for args in (
         ("phase", "remove", probie, "3", "--with-requirements"),
         ("milestone", "edit", probie, "Halfway", "--threshold", "40"),
@@ -376,5 +376,5 @@ def test_removals_need_training_manage(cli, snapshot, probie, db_path):
 
 
 @pytest.fixture
-def reqs_db(db_path):
-    return add_requirements(db_path)
+def reqs_db(db_url):
+    return add_requirements(db_url)
