@@ -23,7 +23,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgres_only(reason): needs a PostgreSQL server (TRAINCTL_TEST_PG)"
     )
-    if POSTGRES and not hasattr(config, "workerinput"):
+    if PG_ADMIN and not hasattr(config, "workerinput"):
         make_template()
 
 

@@ -21,8 +21,8 @@ def test_first_use_creates_file_at_head_with_mode_0600(cli, db_path: Path):
     assert con.execute("SELECT count(*) FROM position WHERE is_builtin").fetchone()[0] == 11
 
 
-def test_db_path_honours_option_env_and_default(cli, tmp_path: Path, db_path: Path, monkeypatch):
-    assert cli("db", "path").stdout.strip() == str(db_path)
+def test_db_path_honours_option_env_and_default(cli, tmp_path: Path, db_url: str, monkeypatch):
+    assert cli("db", "path").stdout.strip() == str(db_url)
     other = tmp_path / "other.db"
     assert cli("--db", str(other), "db", "path").stdout.strip() == str(other)
     monkeypatch.delenv("TRAINCTL_DB")

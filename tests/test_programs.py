@@ -3,9 +3,8 @@ every refusal (message, exit code, database unchanged)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from backends import connect
 from program_helpers import PROBIE, add_enrollment, add_member, add_requirements, build_probie
 
 
@@ -78,7 +77,7 @@ def test_show_json_is_one_nested_document(cli, probie):
     }
 
 
-def test_every_program_field_is_stored_and_edited(cli, reqs, db_path):
+def test_every_program_field_is_stored_and_edited(cli, reqs, db_url):
     cli(
         "program",
         "create",
@@ -129,7 +128,7 @@ def test_every_program_field_is_stored_and_edited(cli, reqs, db_path):
     p = cli("program", "show", "Driver/Operator", "--format", "json").json
     assert p["is_template"] is False and p["allows_concurrent_enrollment"] is True
     assert p["time_limit_days"] is None and p["reminder_conditions"] == {"lead_days": [30, 14]}
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     actions = [
         r[0] for r in con.execute("SELECT action FROM audit_log WHERE entity='program' ORDER BY id")
     ]
@@ -175,11 +174,11 @@ def test_empty_listings_say_what_to_do(cli):
     assert "Create one with `trainctl program create" in cli("program", "list").stderr
 
 
-def test_writes_record_who_did_them(cli, reqs, db_path):
-    officer = add_member(db_path, "Olga Officer", "olga@example.org", role="officer")
+def test_writes_record_who_did_them(cli, reqs, db_url):
+    officer = add_member(db_url, "Olga Officer", "olga@example.org", role="officer")
     cli("--as", "olga@example.org", "program", "create", "Recruit")
     cli("--as", "olga@example.org", "program", "requirement", "add", "Recruit", "NFPA 1001")
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     assert con.execute("SELECT created_by FROM program").fetchone() == (officer,)
     assert con.execute(
         "SELECT count(*) FROM audit_log WHERE actor_id=? AND action LIKE 'program.%'", (officer,)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from backends import connect
 from program_helpers import PROBIE, add_requirements, build_probie, doc_without_info
 
 
@@ -22,11 +21,11 @@ def _content(doc):
     return d
 
 
-def test_duplicating_v1_twice_gives_v2_and_v3_with_their_own_phases(cli, probie, db_path):
+def test_duplicating_v1_twice_gives_v2_and_v3_with_their_own_phases(cli, probie, db_url):
     original = cli("program", "show", probie, "--format", "json").json
     assert cli("program", "duplicate", probie, "--name", probie).stdout.strip() == "2"
     assert cli("program", "duplicate", f"{probie}@1", "--name", probie).stdout.strip() == "3"
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     rows = con.execute(
         "SELECT id, version, lineage_id, derived_from_id, status FROM program ORDER BY id"
     ).fetchall()

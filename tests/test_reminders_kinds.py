@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from backends import connect
 from enroll_helpers import Dept
 
 
@@ -17,17 +18,17 @@ def due(cli, as_of: str | None = None) -> list[tuple[str, str, str]]:
 
 
 def sql(db: Path, statement: str, *params: object) -> None:
-    con = sqlite3.connect(db)
+    con = connect(db)
     con.execute(statement, params)
     con.commit()
     con.close()
 
 
 @pytest.fixture
-def academy(db_path: Path):
+def academy(db_url: str):
     """A phased program: phase 1 (30 days) holds 'Live fire' (due after 20 days, with a
     message), phase 2 (60 days) a checklist; warnings 14 and 7 days before, inactivity 10."""
-    d = Dept(db_path)
+    d = Dept(db_url)
     d.member("Olive Officer", email="olive@fd.example", role="officer")
     d.member("Zoë Núñez", email="zoe@fd.example")
     pid = d.program("Academy", structure="phases", warning_days_before=7,
@@ -37,7 +38,7 @@ def academy(db_path: Path):
     fire = d.requirement("Live fire", "hours", required_hours=10)
     d.link(pid, fire, phase_id=p1, custom_deadline_days=20)
     d.link(pid, d.requirement("Driver checklist", "checklist"), phase_id=p2)
-    sql(db_path, "UPDATE program_requirement SET notification_message = 'Bring your turnout gear.' "
+    sql(db_url, "UPDATE program_requirement SET notification_message = 'Bring your turnout gear.' "
                  "WHERE requirement_id = ?", fire)  # fmt: skip
     d.milestone(pid, "Basics done", 50, message="Well done: the hard part is behind you.")
     return d
@@ -154,15 +155,15 @@ def _statements(db: Path, today: date) -> int:
     return len(seen)
 
 
-def test_the_selection_is_set_based(cli, academy, db_path, tmp_path):
+def test_the_selection_is_set_based(cli, academy, db_url, tmp_path):
     """The same handful of statements for 1 enrollment as for 60."""
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
-    one = _statements(db_path, date(2026, 1, 23))
+    one = _statements(db_url, date(2026, 1, 23))
     roster = tmp_path / "class.csv"
     roster.write_text("name,email\n" + "".join(f"Member {i},m{i}@fd.example\n" for i in range(60)))
     cli("member", "import", "--csv", str(roster))
     cli("--as-of", "2026-01-01", "enroll", "bulk", "Academy", "--csv", str(roster))
-    many = _statements(db_path, date(2026, 1, 23))
+    many = _statements(db_url, date(2026, 1, 23))
     assert len(cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json) == 61 * 4 + 1
     # programs, phases, one per kind (7, with the assignment scopes), the log, the officers,
     # the digest (the oldest open enrollment, who is behind, details, its log): 16 in all

@@ -713,19 +713,19 @@ def _count_loads(session):
     return loaded
 
 
-def test_resolving_one_reference_loads_one_row(cli, db_path):
+def test_resolving_one_reference_loads_one_row(cli, db_url):
     from trainctl.services.requirements import get_requirement
 
     for name in ("nfpa", "nremt", "proboard", "iso"):
         cli("import", name)
     for ref in ("nfpa 1001", "Fire Apparatus Driver/Operator", "NFPA 1400", "PB-FF1"):
-        with _session(db_path) as session:
+        with _session(db_url) as session:
             loaded = _count_loads(session)
             req = get_requirement(session, ref)
             assert loaded == [req], ref  # not the whole catalog
 
 
-def test_position_filter_runs_in_sql(cli, db_path):
+def test_position_filter_runs_in_sql(cli, db_url):
     from sqlmodel import select
 
     from trainctl.models import Requirement
@@ -734,12 +734,12 @@ def test_position_filter_runs_in_sql(cli, db_path):
     for name in ("nfpa", "nremt"):
         cli("import", name)
     add(cli, "-n", "Driver_x", "-t", "hours", "--hours", "2", "--position", "driver_candidate")
-    with _session(db_path) as session:
+    with _session(db_url) as session:
         every = session.exec(select(Requirement)).all()
         expected = {
             r.id for r in every if not r.required_positions or "driver" in r.required_positions
         }
-    with _session(db_path) as session:
+    with _session(db_url) as session:
         loaded = _count_loads(session)
         rows = list_requirements(session, position="driver")
         assert len(loaded) == len(rows)  # only the matching rows were loaded
