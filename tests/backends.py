@@ -115,10 +115,15 @@ class Db:
             return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
     def dicts(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows as {column: value}, values as SQLite stores them on both backends (ISO text
+        dates, 0/1 booleans, JSON text: see _as_sqlite_text)."""
         with self.connect() as con:
             cur = con.execute(self._sql(sql), params or {})
             names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            return [
+                {n: _as_sqlite_text(v) for n, v in zip(names, r, strict=True)}
+                for r in cur.fetchall()
+            ]
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
         rows = self.rows(sql, params)
