@@ -19,6 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+try:  # imported once, here: a test may hide the driver from trainctl (sys.modules)
+    import psycopg
+except ImportError:  # the SQLite run needs no driver
+    psycopg = None
+
 BACKEND = os.environ.get("TRAINCTL_TEST_BACKEND", "sqlite")
 PG_ADMIN = os.environ.get("TRAINCTL_TEST_PG", "")
 POSTGRES = BACKEND == "postgres"
@@ -38,8 +43,6 @@ def pg_url(name: str) -> str:
 
 
 def _admin() -> Any:
-    import psycopg
-
     return psycopg.connect(_dsn(PG_ADMIN), autocommit=True)
 
 
@@ -83,8 +86,6 @@ class Db:
     @property
     def IntegrityError(self) -> type[Exception]:
         if self.postgres:
-            import psycopg
-
             return psycopg.errors.IntegrityError
         return sqlite3.IntegrityError
 
@@ -92,8 +93,6 @@ class Db:
     def connect(self) -> Iterator[Any]:
         """A plain DB-API connection in autocommit mode (each statement its own transaction)."""
         if self.postgres:
-            import psycopg
-
             con = psycopg.connect(_dsn(self.url), autocommit=True)
         else:
             con = sqlite3.connect(self.path, isolation_level=None)
@@ -213,8 +212,6 @@ class _Compat:
     `:name` parameters; values as SQLite would return them)."""
 
     def __init__(self, url: str) -> None:
-        import psycopg
-
         self._con = psycopg.connect(_dsn(url), autocommit=True)
 
     def execute(self, sql: str, params: Any = ()) -> _Cursor:

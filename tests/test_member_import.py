@@ -159,7 +159,7 @@ def test_update_changes_differing_members_only(cli, write, seeded, db_url):
     actions = [
         r[0]
         for r in con.execute(
-            "SELECT action FROM audit_log WHERE detail LIKE '%members.csv%' ORDER BY id"
+            "SELECT action FROM audit_log WHERE CAST(detail AS TEXT) LIKE '%members.csv%' ORDER BY id"
         )
     ]
     assert actions == ["member.add", "member.edit", "member.import"]

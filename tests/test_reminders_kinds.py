@@ -155,6 +155,7 @@ def _statements(db: Path, today: date) -> int:
     return len(seen)
 
 
+@pytest.mark.sqlite_only("counts statements with sqlite3's trace callback")
 def test_the_selection_is_set_based(cli, academy, db_url, tmp_path):
     """The same handful of statements for 1 enrollment as for 60."""
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")

@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from backends import engine_url
 from registry_helpers import audit_rows, requirement_rows
 
 
@@ -700,7 +701,7 @@ def test_edit_errors_point_to_edit_help(cli, snapshot):
 def _session(db_path):
     from trainctl.db import make_engine, session_scope
 
-    return session_scope(make_engine(f"sqlite:///{db_path}"), write=False)
+    return session_scope(make_engine(engine_url(db_path)), write=False)
 
 
 def _count_loads(session):

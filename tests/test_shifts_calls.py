@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from backends import connect
 
 AS_OF = ("--as-of", "2026-12-31")
 
@@ -23,8 +24,8 @@ def _values(cli, enrollment: int = 1) -> dict[str, float]:
     return {r["requirement"]: r["value"] for r in rows}
 
 
-def _credits(db: Path) -> int:
-    con = sqlite3.connect(db)
+def _credits(db: Path | str) -> int:
+    con = connect(db)
     try:
         return con.execute("SELECT count(*) FROM progress_credit").fetchone()[0]
     finally:
