@@ -31,6 +31,7 @@ from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live
     read_schema_version,
     refuse_foreign_or_newer,
     refuse_unless_head,
+    server_schema_version,
     sqlite_pragmas,
     version_status,
 )
@@ -173,23 +174,6 @@ class BulkInsert:
 
 
 # ------------------------------------------------------------------------- schema version
-def server_schema_version(url: str) -> str | None:
-    """The alembic revision stored in a server database (see dbfile.read_schema_version)."""
-    engine = _server_engine(url)
-    try:
-        with engine.connect() as conn:
-            insp = sa.inspect(conn)
-            names = insp.get_table_names()
-            if not names:
-                return None
-            if "alembic_version" not in names:
-                return ""
-            row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
-            return row[0] if row else ""
-    finally:
-        engine.dispose()
-
-
 def _create_file(path: Path, *, make_folders: bool = False) -> None:
     """An empty file with mode 0600. Folders are made only for the default location: a
     typo in an explicit --db must not create a database somewhere unexpected."""

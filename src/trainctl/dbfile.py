@@ -37,6 +37,30 @@ def sqlite_pragmas(conn: sqlite3.Connection, *, enforce_fk: bool = True) -> None
     cur.close()
 
 
+def server_schema_version(url: str) -> str | None:
+    """The alembic revision stored in a server database (PostgreSQL), read with plain
+    psycopg like the read side: a read command on PostgreSQL imports no SQLAlchemy."""
+    from trainctl.queries import _postgres
+
+    conn = _postgres(url)
+    try:
+        names = {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            ).fetchall()
+        }
+        if not names:
+            return None
+        if "alembic_version" not in names:
+            return ""
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else ""
+    finally:
+        conn.close()
+
+
 def read_schema_version(url: str) -> str | None:
     """The alembic revision stored in the database.
 
@@ -44,8 +68,6 @@ def read_schema_version(url: str) -> str | None:
     """
     path = sqlite_path(url)
     if path is None:
-        from trainctl.db import server_schema_version
-
         return server_schema_version(url)
     if path.is_dir():
         raise TrainctlError(
