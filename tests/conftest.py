@@ -1,23 +1,55 @@
-"""Shared fixtures: every test gets its own SQLite file in tmp_path, the real CLI in-process."""
+"""Shared fixtures: every test gets its own database (a SQLite file in tmp_path, or a fresh
+PostgreSQL database with TRAINCTL_TEST_BACKEND=postgres; see tests/backends.py) and the real
+CLI in-process."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import PG_ADMIN, POSTGRES, Db, create_database, drop_database, make_template
 from typer.testing import CliRunner
 
 from trainctl.cli.main import app
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): the test is about SQLite files; skipped on PostgreSQL"
+    )
+    config.addinivalue_line(
+        "markers", "postgres_only(reason): needs a PostgreSQL server (TRAINCTL_TEST_PG)"
+    )
+    if PG_ADMIN and not hasattr(config, "workerinput"):
+        make_template()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("sqlite_only"):
+        if POSTGRES:
+            pytest.skip(f"SQLite only: {mark.kwargs.get('reason') or mark.args[0]}")
+    for mark in item.iter_markers("postgres_only"):
+        if not PG_ADMIN:
+            pytest.skip(f"PostgreSQL only: {mark.kwargs.get('reason') or mark.args[0]}")
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of this test's own database (TRAINCTL_DB points at it)."""
+    if POSTGRES:
+        url = create_database()
+        yield url
+        drop_database(url)
+    else:
+        yield str(tmp_path / "trainctl.db")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "trainctl.db"
-    monkeypatch.setenv("TRAINCTL_DB", str(db))
+def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
+    monkeypatch.setenv("TRAINCTL_DB", db_url)
     monkeypatch.delenv("TRAINCTL_ACTOR", raising=False)
     monkeypatch.delenv("TRAINCTL_TIMEZONE", raising=False)
     monkeypatch.setenv("NO_COLOR", "1")
@@ -26,12 +58,22 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # platformdirs' data dir (default and demo database) lands in tmp_path too
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    return db
+    return db_url
 
 
 @pytest.fixture
-def db_path(_isolated_env: Path) -> Path:
-    return _isolated_env
+def db_path(_isolated_env: str, request: pytest.FixtureRequest) -> Path:
+    """The SQLite file itself, for tests about files. On PostgreSQL such a test is skipped:
+    a test that checks rows takes `db` (backend-neutral) instead."""
+    if POSTGRES:
+        pytest.skip(f"SQLite file test ({request.node.name} uses db_path)")
+    return Path(_isolated_env)
+
+
+@pytest.fixture
+def db(_isolated_env: str) -> Db:
+    """Backend-neutral access to this test's database (rows, scalars, writes, dump)."""
+    return Db(_isolated_env)
 
 
 class Result:
@@ -63,19 +105,12 @@ def cli() -> Callable[..., Result]:
     return run
 
 
-def dump_db(path: Path) -> list[tuple[str, list[tuple[Any, ...]]]]:
-    """Every row of every table (but the audit log and alembic's), for 'unchanged' checks."""
-    con = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        )]
-        return [(n, sorted(con.execute(f'SELECT * FROM "{n}"').fetchall(), key=repr)) for n in names]
-    finally:
-        con.close()
+def dump_db(path: Path | str) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """Every row of every table, for 'unchanged' checks (a file path or a database URL)."""
+    return Db(str(path)).dump()
 
 
 @pytest.fixture
-def snapshot(db_path: Path) -> Callable[[], list[tuple[str, list[tuple[Any, ...]]]]]:
+def snapshot(db: Db) -> Callable[[], list[tuple[str, list[tuple[Any, ...]]]]]:
     """Call to capture the whole database; compare two captures to prove nothing changed."""
-    return lambda: dump_db(db_path)
+    return db.dump

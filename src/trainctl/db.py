@@ -12,7 +12,6 @@ Reliability rules (DESIGN §6):
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +31,8 @@ from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live
     read_schema_version,
     refuse_foreign_or_newer,
     refuse_unless_head,
+    server_schema_version,
+    sqlite_pragmas,
     version_status,
 )
 from trainctl.errors import TrainctlError
@@ -40,17 +41,6 @@ from trainctl.queries import (  # noqa: F401  (chunks: the one IN-list slicer, f
     CHUNK,
     chunks,
 )
-
-
-def _sqlite_pragmas(dbapi_conn: Any, enforce_fk: bool) -> None:
-    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see _begin)
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cur.execute(f"PRAGMA foreign_keys={'ON' if enforce_fk else 'OFF'}")
-    with contextlib.suppress(sqlite3.OperationalError):  # read-only medium: keep its mode
-        cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.close()
 
 
 def _server_engine(url: str) -> sa.Engine:
@@ -74,7 +64,7 @@ def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
-        _sqlite_pragmas(dbapi_conn, enforce_fk)
+        sqlite_pragmas(dbapi_conn, enforce_fk=enforce_fk)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
@@ -184,23 +174,6 @@ class BulkInsert:
 
 
 # ------------------------------------------------------------------------- schema version
-def server_schema_version(url: str) -> str | None:
-    """The alembic revision stored in a server database (see dbfile.read_schema_version)."""
-    engine = _server_engine(url)
-    try:
-        with engine.connect() as conn:
-            insp = sa.inspect(conn)
-            names = insp.get_table_names()
-            if not names:
-                return None
-            if "alembic_version" not in names:
-                return ""
-            row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
-            return row[0] if row else ""
-    finally:
-        engine.dispose()
-
-
 def _create_file(path: Path, *, make_folders: bool = False) -> None:
     """An empty file with mode 0600. Folders are made only for the default location: a
     typo in an explicit --db must not create a database somewhere unexpected."""

@@ -7,11 +7,13 @@ code is refused with exit 78 and a hint to upgrade, a foreign or newer file is n
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
 from trainctl.config import sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
+from trainctl.queries import BUSY_TIMEOUT_MS
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
@@ -21,6 +23,44 @@ REVISIONS = (
 SCHEMA_HEAD = REVISIONS[-1]
 
 
+def sqlite_pragmas(conn: sqlite3.Connection, *, enforce_fk: bool = True) -> None:
+    """What every trainctl SQLite connection runs first (DESIGN §6), for the ORM's engine
+    (db.make_engine) and the progress writer alike: we emit BEGIN ourselves, wait up to 10 s
+    for a lock, enforce foreign keys (off only for migrations), WAL, synchronous FULL."""
+    conn.isolation_level = None  # we emit BEGIN ourselves
+    cur = conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute(f"PRAGMA foreign_keys={'ON' if enforce_fk else 'OFF'}")
+    with contextlib.suppress(sqlite3.OperationalError):  # read-only medium: keep its mode
+        cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.close()
+
+
+def server_schema_version(url: str) -> str | None:
+    """The alembic revision stored in a server database (PostgreSQL), read with plain
+    psycopg like the read side: a read command on PostgreSQL imports no SQLAlchemy."""
+    from trainctl.queries import _postgres
+
+    conn = _postgres(url)
+    try:
+        names = {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            ).fetchall()
+        }
+        if not names:
+            return None
+        if "alembic_version" not in names:
+            return ""
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else ""
+    finally:
+        conn.close()
+
+
 def read_schema_version(url: str) -> str | None:
     """The alembic revision stored in the database.
 
@@ -28,8 +68,6 @@ def read_schema_version(url: str) -> str | None:
     """
     path = sqlite_path(url)
     if path is None:
-        from trainctl.db import server_schema_version
-
         return server_schema_version(url)
     if path.is_dir():
         raise TrainctlError(

@@ -129,11 +129,11 @@ def update(
         note=note,
     )  # fmt: skip
     state = get_state(ctx)
-    with state.session(write=True) as (session, actor):
+    with state.writer() as (w, actor):  # plain SQL: no ORM on the everyday write (bench/writes.py)
         located = locate(
-            session, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+            w, actor, progress, enrollment=enrollment, requirement=requirement, member=member
         )
-        result = apply_update(session, actor, located, change, today=state.today(session))
+        result = apply_update(w, actor, located, change, today=state.today_of(w))
         rp, e, req = result.progress, result.enrollment, result.requirement
         data = {
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,

@@ -320,7 +320,7 @@ def void(
         found, feed = svc.void_record(session, actor, record, reason=reason, today=state.today(session))
         rid, when = found.id, found.voided_at
     if feed is None:
-        render.info(f"Record {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",  # type: ignore[union-attr]
+        render.info(f"Record {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
                     quiet=state.quiet)  # fmt: skip
         return
     render.info(f"Voided record {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)

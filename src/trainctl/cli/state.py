@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from trainctl.permissions import Actor
     from trainctl.queries import Reader
+    from trainctl.services.store import Writer
 
 
 @dataclass
@@ -78,6 +79,21 @@ class AppState:
             actor = resolve_actor(rd, self.actor)
             _note_actor(actor)
             yield rd, actor
+
+    @contextmanager
+    def writer(self) -> Iterator[tuple[Writer, Actor]]:
+        """One write transaction without the ORM (BEGIN IMMEDIATE on SQLite; committed when
+        the block succeeds), with the acting member: for writes on SQL (services/store.py)."""
+        from trainctl.dbfile import ensure_current
+        from trainctl.queries.members import resolve_actor
+        from trainctl.services.store import open_writer
+
+        url = self.url
+        ensure_current(url)
+        with open_writer(url) as w:
+            actor = resolve_actor(w, self.actor)
+            _note_actor(actor)
+            yield w, actor
 
     def today_of(self, rd: Reader) -> date:
         """The department's calendar date (its timezone), or the --as-of date."""

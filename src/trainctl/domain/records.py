@@ -17,9 +17,10 @@ Counting: only a *completed* record credits progress, and not when it says passe
 from __future__ import annotations
 
 import calendar
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from trainctl.domain import sheet
 from trainctl.domain.sheet import Field
@@ -113,7 +114,7 @@ def parse_record(values: Mapping[str, str], today: date) -> tuple[RecordValues, 
     def get(name: str) -> str:
         return (values.get(name) or "").strip()
 
-    def attempt(name: str, fn, *args):  # type: ignore[no-untyped-def]
+    def attempt(name: str, fn: Callable[..., Any], *args: Any) -> Any:
         text = get(name)
         if not text:
             return None

@@ -174,7 +174,7 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
     delimiter = detect_delimiter(first)
 
     def chained() -> Iterator[str]:
-        yield first  # type: ignore[misc]
+        yield first
         yield from lines
 
     reader = csv.reader(chained(), delimiter=delimiter)

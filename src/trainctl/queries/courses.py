@@ -8,7 +8,7 @@ from typing import Any
 
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
-from trainctl.queries import Reader, as_bool, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_bool, as_json, as_utc, in_list, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -58,8 +58,8 @@ _COLUMNS = ", ".join(TABLES["course"])
 def _course(r: tuple[Any, ...]) -> CourseRow:
     return CourseRow(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], as_json(r[7]) or [], r[8], bool(as_bool(r[9])),
-        as_utc(r[10]), r[11], as_utc(r[12]),
-    )  # type: ignore[arg-type]  # created_at is NOT NULL
+        required(as_utc(r[10])), r[11], as_utc(r[12]),
+    )
 
 
 def fold(text: str) -> str:
@@ -140,7 +140,7 @@ def list_courses(
 def record_counts(rd: Reader) -> dict[int, int]:
     """Records (not void) per course id."""
     return dict(
-        rd.all(  # type: ignore[arg-type]
+        rd.all(
             "SELECT course_id, count(*) FROM training_record "
             "WHERE course_id IS NOT NULL AND voided_at IS NULL GROUP BY course_id"
         )

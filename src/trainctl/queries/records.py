@@ -9,7 +9,7 @@ from typing import Any
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_bool, as_date, as_float, as_utc
+from trainctl.queries import Reader, as_bool, as_date, as_float, as_utc, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -77,8 +77,8 @@ def _record(r: tuple[Any, ...]) -> RecordRow:
     return RecordRow(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], as_date(r[10]),
         as_date(r[11]), as_float(r[12]) or 0.0, r[13], as_float(r[14]), as_bool(r[15]), r[16],
-        r[17], bool(r[18]), r[19], r[20], as_utc(r[21]), r[22], as_utc(r[23]), r[24], r[25],
-    )  # type: ignore[arg-type]  # created_at is NOT NULL
+        r[17], bool(r[18]), r[19], r[20], required(as_utc(r[21])), r[22], as_utc(r[23]), r[24], r[25],
+    )
 
 
 def list_records(
@@ -101,7 +101,8 @@ def list_records(
                 "Leave out --member to list yours.",
             )
         member_id = actor.member_id
-    conds, params = ["1 = 1"], {}
+    conds: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if member_id is not None:
         conds.append("r.member_id = :member")
         params["member"] = member_id

@@ -18,7 +18,7 @@ from trainctl.domain import sheet
 from trainctl.domain.records import MAX_RECORD_HOURS
 
 
-def _text(limit: int):  # type: ignore[no-untyped-def]
+def _text(limit: int):
     def check(value: Any) -> Any:
         if isinstance(value, str):
             value = value.strip()

@@ -404,12 +404,12 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
                     "hour_categories",
                     f"category {c.name!r}: min_hours {c.min_hours:g} exceeds required_hours {hours:g}",
                 )
-        caps = [c.max_hours for c in categories]
-        if all(cap is not None for cap in caps) and sum(caps) < hours - 1e-9:  # type: ignore[arg-type]
+        caps = [c.max_hours for c in categories if c.max_hours is not None]
+        if len(caps) == len(categories) and sum(caps) < hours - 1e-9:
             bad(
                 "hour_categories",
                 f"category caps add up to {sum(caps):g} h, so required_hours {hours:g} can never be met",
-            )  # type: ignore[arg-type]
+            )
 
     for field, types in COUNTS_APPLY.items():
         if rtype in TYPE_TARGETS and rtype not in types and data.get(field) not in (None, [], False):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trainctl.domain import sheet
 from trainctl.domain.programs import find_cycle
@@ -45,7 +45,7 @@ def _code_taken(session: Session, code: str | None, except_id: int | None = None
     if not code:
         return None
     key = q.fold(code)
-    for other in session.exec(select(Course).where(Course.code.is_not(None))):  # type: ignore[union-attr]
+    for other in session.exec(select(Course).where(col(Course.code).is_not(None))):
         if other.id != except_id and q.fold(other.code or "") == key:
             return other
     return None
@@ -60,8 +60,9 @@ def _resolve_prerequisites(session: Session, refs: Sequence[str]) -> list[int]:
                 f"Prerequisite course {ref!r} is not in the catalog.",
                 "Add it first (`trainctl course add`), or name it by code, name or id.",
             )
+        assert course.id is not None  # a stored course
         if course.id not in ids:
-            ids.append(course.id)  # type: ignore[arg-type]
+            ids.append(course.id)
     return ids
 
 
@@ -70,7 +71,7 @@ def _refuse_cycle(session: Session, course_id: int, prerequisites: Sequence[int]
     edges[course_id] = list(prerequisites)
     if course_id in prerequisites:
         raise RefusedError("A course cannot be its own prerequisite.")
-    cycle = find_cycle(edges)  # type: ignore[arg-type]
+    cycle = find_cycle(edges)
     if cycle:
         names = {c.id: c.code or c.name for c in session.exec(select(Course))}
         raise RefusedError(
@@ -114,7 +115,8 @@ def edit_course(
         values["self_paced"] = False
     if "prerequisites" in values:
         values["prerequisites"] = _resolve_prerequisites(session, values["prerequisites"] or [])
-        _refuse_cycle(session, course.id, values["prerequisites"])  # type: ignore[arg-type]
+        assert course.id is not None  # a stored course
+        _refuse_cycle(session, course.id, values["prerequisites"])
     if "code" in values and values["code"] and q.fold(values["code"]) != q.fold(course.code or ""):
         other = _code_taken(session, values["code"], except_id=course.id)
         if other is not None:
@@ -196,14 +198,14 @@ def import_courses(
                 + ". Unknown columns are refused unless --ignore-unknown-columns.",
                 problems,
             )
-        for line in lines:
-            given = {name: sheet.cell(line.cells, i) for i, name in header.columns.items()}
+        for record in lines:
+            given = {name: sheet.cell(record.cells, i) for i, name in header.columns.items()}
             given = {k: v for k, v in given.items() if v != "" or k == "name"}
             try:
-                rows.append((line.number, CourseCreate.model_validate(given)))
+                rows.append((record.number, CourseCreate.model_validate(given)))
             except ValidationError as exc:
-                bad.add(line.number)
-                result.problems += describe_errors(exc, f"{source}, line {line.number}")
+                bad.add(record.number)
+                result.problems += describe_errors(exc, f"{source}, line {record.number}")
     except sheet.SheetError as exc:
         raise BadInputError(exc.message + " Nothing was imported.", exc.hint, details=exc.details) from None
 
@@ -314,16 +316,17 @@ def import_courses(
                 course.updated_at = now
                 session.add(course)
                 audit_rows.append(_audit(actor, now, "course.edit", course.id, source=source, line=line))
-        ids[line] = course.id  # type: ignore[assignment]
+        assert course.id is not None  # flushed above or stored
+        ids[line] = course.id
     session.flush()
     for line, row, _ in planned:
         if row.prerequisites:
-            course = session.get(Course, ids[line])
-            assert course is not None
+            stored = session.get(Course, ids[line])
+            assert stored is not None
             prereqs = _resolve_prerequisites(session, row.prerequisites)
-            _refuse_cycle(session, course.id, prereqs)  # type: ignore[arg-type]
-            course.prerequisites = prereqs
-            session.add(course)
+            _refuse_cycle(session, ids[line], prereqs)
+            stored.prerequisites = prereqs
+            session.add(stored)
     if audit_rows:
         audit_rows.append(_audit(actor, now, "course.import", None, source=source,
                                  added=len(result.added), updated=len(result.updated)))  # fmt: skip

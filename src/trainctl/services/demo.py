@@ -17,7 +17,6 @@ from sqlmodel import Session
 from trainctl.domain.changes import AddCredit, Check, Update
 from trainctl.domain.progress import item_names
 from trainctl.errors import RefusedError
-from trainctl.models import Requirement
 from trainctl.permissions import Actor
 from trainctl.schemas.members import MemberCreate, Role
 from trainctl.services import enrollment as esvc
@@ -25,6 +24,7 @@ from trainctl.services import members as msvc
 from trainctl.services import program_files as pf
 from trainctl.services import registry as rsvc
 from trainctl.services.progress.changes import apply_update, locate
+from trainctl.services.progress.rows import RequirementRow
 from trainctl.services.settings import set_setting
 
 REGISTRIES = ("nfpa", "nremt", "proboard", "iso")
@@ -145,7 +145,7 @@ class DemoSummary:
     history: dict[str, int] = field(default_factory=dict)
 
 
-def _portions(req: Requirement, target: float) -> list[tuple[str | None, float]]:
+def _portions(req: RequirementRow, target: float) -> list[tuple[str | None, float]]:
     """How an officer logs hours: by category and topic where the requirement defines them
     (NREMT NCCP: national topics, local, individual), else as plain hours."""
     parts: list[tuple[str | None, float]] = []
@@ -173,7 +173,7 @@ def _credit(
         located = locate(session, actor, enrollment=str(enrollment_id), requirement=ref)
         apply_update(session, actor, located, Update(credit=change), today=today)
 
-    req: Requirement = locate(
+    req: RequirementRow = locate(
         session, actor, enrollment=str(enrollment_id), requirement=ref
     ).requirement
     made = 0

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trainctl.domain.text import visible as same_look
 from trainctl.errors import BadInputError
@@ -70,11 +70,11 @@ def _refuse_taken(
     session: Session, *, email: str | None, badge: str | None, exclude_id: int | None = None
 ) -> None:
     """A clear error naming the field and the member who holds it (not an IntegrityError)."""
-    conditions = []
+    conditions: list[sa.ColumnElement[bool]] = []
     if email is not None:
-        conditions.append(Member.email == email)
+        conditions.append(col(Member.email) == email)
     if badge is not None:
-        conditions.append(Member.badge == badge)
+        conditions.append(col(Member.badge) == badge)
     if not conditions:
         return
     query = select(Member).where(sa.or_(*conditions))

@@ -289,7 +289,8 @@ def department_changes(
         tuple[int, str], tuple[int, bool]
     ] = {}  # (row, field) -> (audit id, by department)
 
-    def wrote(audit_id: int, row_id: int | None, fields: Any, by_department: bool) -> None:
+    def wrote(audit_id: int | None, row_id: int | None, fields: Any, by_department: bool) -> None:
+        assert audit_id is not None  # a stored audit row's primary key
         for f in fields:
             if row_id is not None and latest.get((row_id, f), (-1, False))[0] < audit_id:
                 latest[(row_id, f)] = (audit_id, by_department)

@@ -6,6 +6,7 @@ Revises: 0005_records
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
@@ -34,7 +35,7 @@ SCAN_INDEXES = [
 ]
 
 
-def _where(predicate: str | None) -> dict[str, object]:
+def _where(predicate: str | None) -> dict[str, Any]:
     if predicate is None:
         return {}
     return {"sqlite_where": sa.text(predicate), "postgresql_where": sa.text(predicate)}

@@ -17,30 +17,30 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
-
-from sqlmodel import Session, col, select
 
 from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
-from trainctl.models import (
-    Enrollment,
-    ProgramRequirement,
-    ProgressCredit,
-    Requirement,
-    RequirementProgress,
-    utcnow,
-)
 from trainctl.permissions import MANAGE, UPDATE, Actor
+from trainctl.queries import in_list, required
 from trainctl.queries import progress as q
-from trainctl.queries import reader_of
+from trainctl.queries.settings import self_reporting_enabled
 from trainctl.services.audit import audit
 from trainctl.services.progress.finish import refresh
 from trainctl.services.progress.phases import gate
-from trainctl.services.settings import self_reporting_enabled
+from trainctl.services.progress.rows import (
+    REQUIREMENT_COLUMNS,
+    EnrollmentRow,
+    ProgressRow,
+    RequirementRow,
+    enrollment_row,
+    progress_row,
+    requirement_of,
+)
+from trainctl.services.store import Writer, writer_of
 
 # The largest hours / shifts / calls one update may give, and one progress row may hold:
 # beyond any career (50 years of full-time work is about 100,000 h). A bigger figure is a
@@ -55,24 +55,22 @@ ITEM_SOURCES = {"checklist": "checklist_item", "courses": "course", "skills_eval
 class Located:
     """A progress row for writing, with its enrollment, requirement and program link."""
 
-    progress: RequirementProgress
-    enrollment: Enrollment
-    requirement: Requirement
-    link: ProgramRequirement
+    progress: ProgressRow
+    enrollment: EnrollmentRow
+    requirement: RequirementRow
+    link_id: int
 
     @property
     def progress_id(self) -> int:
-        assert self.progress.id is not None  # stored rows have ids
         return self.progress.id
 
     @property
     def enrollment_id(self) -> int:
-        assert self.enrollment.id is not None
         return self.enrollment.id
 
 
 def locate(
-    session: Session,
+    db: Any,
     actor: Actor,
     progress: str | None = None,
     *,
@@ -81,32 +79,42 @@ def locate(
     member: str | None = None,
 ) -> Located:
     """The progress row named by PROGRESS, --enrollment/--member with --requirement: the
-    read side's resolver (queries.progress.locate), then its rows for writing."""
-    session.flush()
+    read side's resolver (queries.progress.locate), then its rows for writing.
+    `db`: a Session or a Writer (services/store.py)."""
+    w = writer_of(db)
     found = q.locate(
-        reader_of(session), actor, progress,
-        enrollment=enrollment, requirement=requirement, member=member,
-    )  # fmt: skip
-    row = session.exec(
-        select(RequirementProgress, Enrollment, Requirement, ProgramRequirement)
-        .join(Enrollment, col(Enrollment.id) == col(RequirementProgress.enrollment_id))
-        .join(
-            ProgramRequirement,
-            col(ProgramRequirement.id) == col(RequirementProgress.program_requirement_id),
+        w, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+    )
+    rp = progress_row(w, found.progress_id)
+    link_id, *req = required(
+        w.one(
+            f"SELECT pr.id, {REQUIREMENT_COLUMNS} FROM program_requirement pr "
+            "JOIN requirement r ON r.id = pr.requirement_id WHERE pr.id = :link",
+            {"link": rp.program_requirement_id},
         )
-        .join(Requirement, col(Requirement.id) == col(ProgramRequirement.requirement_id))
-        .where(RequirementProgress.id == found.progress_id)
-    ).one()
-    return Located(*row)
+    )
+    return Located(rp, enrollment_row(w, rp.enrollment_id), requirement_of(req), link_id)
 
 
 # ------------------------------------------------------------------------------- applying
+@dataclass(frozen=True)
+class Credit:
+    """A ledger entry as the change rules see it."""
+
+    id: int | None  # None: written by this update
+    source_type: str
+    amount: float
+    category: str | None
+    item: str | None
+    state: str
+
+
 @dataclass
 class UpdateResult:
-    progress: RequirementProgress
-    enrollment: Enrollment
-    requirement: Requirement
-    credits: list[ProgressCredit] = field(default_factory=list)
+    progress: ProgressRow
+    enrollment: EnrollmentRow
+    requirement: RequirementRow
+    credits: list[Credit] = field(default_factory=list)
     pending: bool = False
     events: list[str] = field(default_factory=list)
 
@@ -115,26 +123,24 @@ class UpdateResult:
 class _Row:
     """A progress row being changed, and who changes it."""
 
-    session: Session
+    w: Writer
     actor: Actor
     located: Located
     result: UpdateResult
-    ledger: list[ProgressCredit]  # the row's credits before this update
+    ledger: list[Credit]  # the row's credits before this update
     now: datetime
     is_self: bool  # the acting member's own row: credit is self-reported, waits for an officer
 
     @property
-    def rp(self) -> RequirementProgress:
+    def rp(self) -> ProgressRow:
         return self.located.progress
 
     @property
     def link_id(self) -> int:
-        link_id = self.located.link.id
-        assert link_id is not None  # a stored link
-        return link_id
+        return self.located.link_id
 
     @property
-    def req(self) -> Requirement:
+    def req(self) -> RequirementRow:
         return self.located.requirement
 
     @cached_property
@@ -149,42 +155,50 @@ class _Row:
         """The credit states the actor's own figures start from (theirs include pending)."""
         return ("counted", "pending") if self.is_self else ("counted",)
 
-    def credit(self, amount: float, source: str, *, state: str | None = None, **kw: Any) -> None:
-        c = ProgressCredit(
-            progress_id=self.located.progress_id,
-            source_type=source,
-            source_id=uuid.uuid4().hex,
-            amount=amount,
-            state=state or ("pending" if self.is_self else "counted"),
-            entered_by=self.actor.member_id,
-            entered_at=self.now,
-            **kw,
-        )
-        self.session.add(c)
+    def credit(
+        self, amount: float, source: str, *, state: str | None = None,
+        category: str | None = None, item: str | None = None, note: str | None = None,
+    ) -> None:  # fmt: skip
+        c = Credit(None, source, amount, category, item, state or ("pending" if self.is_self else "counted"))
+        self.w.execute(
+            "INSERT INTO progress_credit (progress_id, source_type, source_id, amount, category, "
+            "item, note, state, entered_by, entered_at) VALUES (:progress, :source, :sid, "
+            ":amount, :category, :item, :note, :state, :by, :at)",
+            {"progress": self.located.progress_id, "source": source, "sid": uuid.uuid4().hex,
+             "amount": amount, "category": category, "item": item, "note": note,
+             "state": c.state, "by": self.actor.member_id, "at": self.now},
+        )  # fmt: skip
         self.result.credits.append(c)
 
     def refuse_if_gated(self) -> None:
         """Credit only where the program's order allows it (sequential, prerequisite, phase)."""
-        blocker = gate(self.session, self.located.enrollment, self.link_id)
+        blocker = gate(self.w, self.located.enrollment, self.link_id)
         if blocker is not None:
             raise RefusedError(blocker, "Nothing was recorded. `trainctl enroll show "
                                f"{self.located.enrollment.id}` shows the order of requirements.")  # fmt: skip
 
 
 def apply_update(
-    session: Session, actor: Actor, located: Located, update: ch.Update, *, today: date
+    db: Any, actor: Actor, located: Located, update: ch.Update, *, today: date
 ) -> UpdateResult:
-    """One progress update: its changes in order, then the shared finish."""
+    """One progress update: its changes in order, then the shared finish.
+    `db`: a Session or a Writer (services/store.py)."""
+    w = writer_of(db)
     enrollment = located.enrollment
     row = _Row(
-        session=session,
+        w=w,
         actor=actor,
         located=located,
         result=UpdateResult(located.progress, enrollment, located.requirement),
-        ledger=list(
-            session.exec(select(ProgressCredit).where(ProgressCredit.progress_id == located.progress.id))
-        ),
-        now=utcnow(),
+        ledger=[
+            Credit(cid, source, float(amount), category, item, state)
+            for cid, source, amount, category, item, state in w.all(
+                "SELECT id, source_type, amount, category, item, state FROM progress_credit "
+                "WHERE progress_id = :p ORDER BY id",
+                {"p": located.progress_id},
+            )
+        ],
+        now=datetime.now(UTC),
         is_self=actor.is_self(enrollment.member_id),
     )
     _authorize(row, update)
@@ -192,7 +206,9 @@ def apply_update(
     before = (located.progress.status, enrollment.status)
     for change in update.changes:
         APPLY[type(change)](row, change)
-    return finish(row, update, before, today=today)
+    result = finish(row, update, before, today=today)
+    w.sync()
+    return result
 
 
 def _authorize(row: _Row, update: ch.Update) -> None:
@@ -205,7 +221,7 @@ def _authorize(row: _Row, update: ch.Update) -> None:
         actor.require(MANAGE, "record progress for other members")
         return
     actor.require(UPDATE, "report their own progress")
-    if not self_reporting_enabled(row.session):
+    if not self_reporting_enabled(row.w):
         raise PermissionDeniedError(
             "Self-reporting is off in this department: members cannot record their own progress.",
             "Ask a training officer to record it (or to run `trainctl progress self-reporting on`).",
@@ -289,7 +305,7 @@ def _numeric(
     return category
 
 
-def _check_amount(req: Requirement, option: str, value: float) -> None:
+def _check_amount(req: RequirementRow, option: str, value: float) -> None:
     """A figure for --add / --set: finite, within MAX_AMOUNT, whole for shifts and calls."""
     kind = req.requirement_type
     if not math.isfinite(value):
@@ -427,7 +443,7 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
     if status == rp.status_override:
         return
     if status is not None:
-        passed_over = gate(row.session, row.located.enrollment, row.link_id)
+        passed_over = gate(row.w, row.located.enrollment, row.link_id)
         if passed_over is not None:
             verb = "waived" if status == "waived" else "marked complete"
             row.result.events.append(
@@ -435,6 +451,11 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
             )
     rp.status_override = status
     rp.override_reason = change.reason if status else None
+    row.w.execute(
+        "UPDATE requirement_progress SET status_override = :status, override_reason = :reason "
+        "WHERE id = :id",
+        {"status": rp.status_override, "reason": rp.override_reason, "id": rp.id},
+    )
     label = OVERRIDE_LABELS[status]
     row.credit(
         0.0,
@@ -442,7 +463,6 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
         note=f"{label}: {change.reason}" if change.reason else label,
         state="counted",
     )
-    row.session.add(rp)
 
 
 def verify(row: _Row, change: ch.Verify) -> None:
@@ -460,15 +480,18 @@ def verify(row: _Row, change: ch.Verify) -> None:
             f"Verify once credit is recorded or reported. `trainctl progress log {rp.id}` "
             "shows the ledger.",
         )
-    for c in row.ledger:
-        if c.state == "pending":
-            c.state = "counted"
-            c.verified_by = row.actor.member_id
-            c.verified_at = row.now
-            row.session.add(c)
-    row.rp.verified_by = row.actor.member_id
-    row.rp.verified_at = row.now
-    row.session.add(row.rp)
+    waiting = [c.id for c in row.ledger if c.state == "pending"]
+    if waiting:
+        ids, params = in_list("c", waiting)
+        row.w.execute(
+            "UPDATE progress_credit SET state = 'counted', verified_by = :by, verified_at = :at "
+            f"WHERE id IN {ids}",
+            {**params, "by": row.actor.member_id, "at": row.now},
+        )
+    row.w.execute(
+        "UPDATE requirement_progress SET verified_by = :by, verified_at = :at WHERE id = :id",
+        {"by": row.actor.member_id, "at": row.now, "id": row.rp.id},
+    )
 
 
 def note(row: _Row, change: ch.Note) -> None:
@@ -493,13 +516,12 @@ def finish(
     row: _Row, update: ch.Update, before: tuple[str, str], *, today: date
 ) -> UpdateResult:
     """The shared finish: re-measure, roll up, phases and milestones, messages, audit."""
-    session, result = row.session, row.result
-    rp, enrollment, req = result.progress, result.enrollment, result.requirement
-    session.flush()
+    w, result = row.w, row.result
+    req = result.requirement
     result.pending = any(c.state == "pending" for c in result.credits)
-    events = refresh(session, [row.located.progress_id], [row.located.enrollment_id], today=today)
-    session.refresh(rp)
-    session.refresh(enrollment)
+    events = refresh(w, [row.located.progress_id], [row.located.enrollment_id], today=today)
+    rp = result.progress = progress_row(w, row.located.progress_id)
+    enrollment = result.enrollment = enrollment_row(w, row.located.enrollment_id)
     before_status, before_enrollment = before
     if rp.status != before_status:
         if rp.status in dp.DONE:
@@ -515,7 +537,7 @@ def finish(
             )
     result.events.extend(ev.message for ev in events)
     audit(
-        session, row.actor, "progress.update", "requirement_progress", rp.id,
+        w, row.actor, "progress.update", "requirement_progress", rp.id,
         credits=[(c.source_type, c.amount, c.item) for c in result.credits],
         status=update.status, verify=update.verify is not None, pending=result.pending,
     )  # fmt: skip

@@ -5,56 +5,59 @@ training-record, shift and checkoff feeds all end here, with many ids at once.""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlmodel import Session, col, select
-
-from trainctl.models import Enrollment, Program, ProgramRequirement, RequirementProgress, utcnow
+from trainctl.queries import in_list
+from trainctl.queries.settings import today as department_today
 from trainctl.services.progress.ledger import recompute
 from trainctl.services.progress.links import Event, link_states
 from trainctl.services.progress.milestones import fire_milestones
 from trainctl.services.progress.phases import advance_phases, load_phases
 from trainctl.services.progress.rollup import rollup_enrollments
-from trainctl.services.settings import today as department_today
+from trainctl.services.progress.rows import enrollment_rows
+from trainctl.services.store import writer_of
 
 
 def after_change(
-    session: Session, enrollment_ids: Sequence[int], *, today: date, now: datetime | None = None
+    db: Any, enrollment_ids: Sequence[int], *, today: date, now: datetime | None = None
 ) -> list[Event]:
     """Advance phases whose required items are complete (stopping where an officer must
-    advance) and fire milestones crossed for the first time. Set-based over the ids."""
-    now = now or utcnow()
+    advance) and fire milestones crossed for the first time. Set-based over the ids.
+    `db`: a Session or a Writer (services/store.py)."""
+    now = now or datetime.now(UTC)
     if not enrollment_ids:
         return []
-    enrollments = list(
-        session.exec(select(Enrollment).where(col(Enrollment.id).in_(list(enrollment_ids))))
-    )
+    w = writer_of(db)
+    enrollments = enrollment_rows(w, enrollment_ids)
     program_ids = sorted({e.program_id for e in enrollments})
-    phased = session.exec(
-        select(Program.id).where(
-            col(Program.id).in_(program_ids), Program.structure_type == "phases"
-        )
+    ids, params = in_list("p", program_ids)
+    phased = w.column(
+        f"SELECT id FROM program WHERE id IN {ids} AND structure_type = 'phases'", params
     )
-    phases_of = {pid: load_phases(session, pid) for pid in phased if pid is not None}
-    states = link_states(session, enrollment_ids)
-    events = advance_phases(session, enrollments, states, phases_of, today=today, now=now)
-    events += fire_milestones(session, enrollments, states, now=now)
-    session.flush()
+    phases_of = {pid: load_phases(w, pid) for pid in phased}
+    states = link_states(w, enrollment_ids)
+    events = advance_phases(w, enrollments, states, phases_of, today=today, now=now)
+    events += fire_milestones(w, enrollments, states, now=now)
+    w.sync()
     return events
 
 
 def refresh(
-    session: Session, progress_ids: Sequence[int], enrollment_ids: Sequence[int], *, today: date
+    db: Any, progress_ids: Sequence[int], enrollment_ids: Sequence[int], *, today: date
 ) -> list[Event]:
     """After credits changed: re-measure, roll up, advance phases, fire milestones."""
-    now = utcnow()
-    recompute(session, progress_ids, now, today=today)
-    rollup_enrollments(session, enrollment_ids, now)
-    return after_change(session, enrollment_ids, today=today, now=now)
+    w = writer_of(db)
+    now = datetime.now(UTC)
+    recompute(w, progress_ids, now, today=today)
+    rollup_enrollments(w, enrollment_ids, now)
+    events = after_change(w, enrollment_ids, today=today, now=now)
+    w.sync()
+    return events
 
 
 def remeasure_requirement(
-    session: Session,
+    db: Any,
     requirement_id: int,
     now: datetime | None = None,
     *,
@@ -70,24 +73,22 @@ def remeasure_requirement(
     (waived, officer-marked complete) stay. Only enrollments with a row that changed are
     touched. `today` (for phases entered now) defaults to the department's date.
     """
-    now = now or utcnow()
-    rows = list(
-        session.exec(
-            select(RequirementProgress.id, RequirementProgress.enrollment_id)
-            .join(
-                ProgramRequirement,
-                col(ProgramRequirement.id) == col(RequirementProgress.program_requirement_id),
-            )
-            .where(ProgramRequirement.requirement_id == requirement_id)
-        )
+    w = writer_of(db)
+    now = now or datetime.now(UTC)
+    rows = w.all(
+        "SELECT rp.id, rp.enrollment_id FROM requirement_progress rp "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "WHERE pr.requirement_id = :r",
+        {"r": requirement_id},
     )
     if today is None:
-        today = department_today(session)
-    changed = set(
-        recompute(session, [pid for pid, _ in rows if pid is not None], now, today=today)
-    )
+        today = department_today(w)
+    changed = set(recompute(w, [pid for pid, _ in rows], now, today=today))
     enrollment_ids = sorted({eid for pid, eid in rows if pid in changed})
     if not enrollment_ids:
+        w.sync()
         return []  # e.g. a new name or description: no figure moved
-    rollup_enrollments(session, enrollment_ids, now)
-    return after_change(session, enrollment_ids, today=today, now=now)
+    rollup_enrollments(w, enrollment_ids, now)
+    events = after_change(w, enrollment_ids, today=today, now=now)
+    w.sync()
+    return events

@@ -7,25 +7,16 @@ Numeric progress is the sum of counted credits, never a number edited in place (
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
-from trainctl.db import chunks, table
 from trainctl.domain import progress as dp
-from trainctl.models import (
-    Certification,
-    ProgramRequirement,
-    ProgressCredit,
-    Requirement,
-    RequirementProgress,
-    TrainingRecord,
-    utcnow,
-)
+from trainctl.queries import as_date, chunks, in_list, required
+from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, requirement_of
+from trainctl.services.store import Writer, writer_of
 
 
-def _expiries(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, str], date]:
+def _expiries(w: Writer, keys: set[tuple[str, str]]) -> dict[tuple[str, str], date]:
     """(source type, source id) -> the expiry of the card or record behind a certification
     credit; a void ("<id>:void") carries its source's expiry, so it reverses the same."""
     ids: dict[str, set[int]] = {"certification": set(), "training_record": set()}
@@ -34,16 +25,17 @@ def _expiries(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, s
         if source in ids and head.isdigit():
             ids[source].add(int(head))
     found: dict[tuple[str, int], date] = {}
-    cards, records = table(Certification), table(TrainingRecord)
-    for source, t, column in (
-        ("certification", cards, cards.c.expires_on),
-        ("training_record", records, records.c.expiration_date),
+    for source, tbl, column in (
+        ("certification", "certification", "expires_on"),
+        ("training_record", "training_record", "expiration_date"),
     ):
         for part in chunks(sorted(ids[source])):
-            for rid, expires in session.execute(
-                sa.select(t.c.id, column).where(t.c.id.in_(part), column.is_not(None))
+            sql, params = in_list("s", part)
+            for rid, expires in w.all(
+                f"SELECT id, {column} FROM {tbl} WHERE id IN {sql} AND {column} IS NOT NULL",
+                params,
             ):
-                found[(source, rid)] = expires
+                found[(source, rid)] = required(as_date(expires))
     out: dict[tuple[str, str], date] = {}
     for source, sid in keys:
         head = sid.split(":", 1)[0]
@@ -53,70 +45,69 @@ def _expiries(session: Session, keys: set[tuple[str, str]]) -> dict[tuple[str, s
 
 
 def recompute(
-    session: Session,
+    db: Any,
     progress_ids: Sequence[int],
     now: datetime | None = None,
     *,
     today: date | None = None,
 ) -> list[int]:
-    """Re-measure progress rows from their counted credits (a few queries, one flush).
-    Returns the ids of the rows whose value, percentage or status changed. Given `today`
-    (the as-of date), certification credits whose card has expired no longer count."""
+    """Re-measure progress rows from their counted credits (a few queries, one UPDATE per
+    changed row). Returns the ids of the rows whose value, percentage or status changed.
+    Given `today` (the as-of date), certification credits whose card has expired no longer
+    count. `db`: a Session or a Writer (services/store.py)."""
     changed: list[int] = []
     if not progress_ids:
         return changed
-    now = now or utcnow()
+    w = writer_of(db)
+    now = now or datetime.now(UTC)
+    updates: list[dict[str, Any]] = []
     for part in chunks(list(progress_ids)):
-        pairs = list(
-            session.exec(
-                select(RequirementProgress, Requirement)
-                .join(
-                    ProgramRequirement,
-                    col(ProgramRequirement.id) == col(RequirementProgress.program_requirement_id),
-                )
-                .join(Requirement, col(Requirement.id) == col(ProgramRequirement.requirement_id))
-                .where(col(RequirementProgress.id).in_(part))
+        rows = progress_rows(w, part)
+        sql, params = in_list("p", part)
+        reqs = {
+            pid: requirement_of(rest)
+            for pid, *rest in w.all(
+                f"SELECT rp.id, {REQUIREMENT_COLUMNS} FROM requirement_progress rp "
+                "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+                "JOIN requirement r ON r.id = pr.requirement_id "
+                f"WHERE rp.id IN {sql}",
+                params,
             )
+        }
+        certs = {pid for pid, req in reqs.items() if req.requirement_type == "certification"}
+        ledger = w.all(
+            "SELECT progress_id, amount, category, item, source_type, source_id "
+            f"FROM progress_credit WHERE progress_id IN {sql} AND state = 'counted' ORDER BY id",
+            params,
         )
-        certs = {rp.id for rp, req in pairs if req.requirement_type == "certification"}
-        pc = table(ProgressCredit)
-        rows = list(
-            session.execute(
-                sa.select(
-                    pc.c.progress_id, pc.c.amount, pc.c.category, pc.c.item, pc.c.source_type,
-                    pc.c.source_id,
-                )
-                .where(pc.c.progress_id.in_(part), pc.c.state == "counted")
-                .order_by(pc.c.id)
-            )
-        )  # fmt: skip
         expiries = (
-            _expiries(session, {(st, sid) for pid, *_, st, sid in rows if pid in certs})
+            _expiries(w, {(st, sid) for pid, *_, st, sid in ledger if pid in certs})
             if today is not None and certs
             else {}
         )
         credits: dict[int, list[dp.Credit]] = {}
-        for pid, amount, category, item, st, sid in rows:
+        for pid, amount, category, item, st, sid in ledger:
             credits.setdefault(pid, []).append(
-                dp.Credit(amount, category, item, expiries.get((st, sid)))
+                dp.Credit(float(amount), category, item, expiries.get((st, sid)))
             )
-        for rp, req in pairs:
-            assert rp.id is not None
+        for rp in rows:
+            req = reqs[rp.id]
             value, pct = dp.measure(dp.Target.of(req), credits.get(rp.id, []), today=today)
             status = dp.derive_status(pct, rp.status_override, value)
             shown = dp.effective_percentage(pct, rp.status_override)
             if (rp.progress_value, rp.progress_percentage, rp.status) == (value, shown, status):
                 continue
             changed.append(rp.id)
-            rp.progress_value = value
-            rp.progress_percentage = shown
-            rp.status = status
-            if status != "not_started" and rp.started_at is None:
-                rp.started_at = now
-            if status in dp.DONE:
-                rp.completed_at = rp.completed_at or now
-            else:
-                rp.completed_at = None
-            session.add(rp)
-    session.flush()
+            started = rp.started_at or (now if status != "not_started" else None)
+            completed = (rp.completed_at or now) if status in dp.DONE else None
+            updates.append(
+                {"id": rp.id, "value": value, "pct": shown, "status": status,
+                 "started": started, "completed": completed}
+            )  # fmt: skip
+    w.execute_many(
+        "UPDATE requirement_progress SET progress_value = :value, progress_percentage = :pct, "
+        "status = :status, started_at = :started, completed_at = :completed WHERE id = :id",
+        updates,
+    )
+    w.sync()
     return changed

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
-from trainctl.db import chunks, table
 from trainctl.domain import progress as dp
-from trainctl.models import ProgramRequirement, Requirement, RequirementProgress
+from trainctl.queries import as_bool, chunks, in_list
+from trainctl.services.store import writer_of
 
 
 @dataclass(frozen=True)
@@ -34,28 +32,24 @@ class Event:
     message: str
 
 
-def link_states(session: Session, enrollment_ids: Sequence[int]) -> dict[int, list[LinkState]]:
-    """Every progress row of these enrollments with what the gates and rollups need."""
-    rp, pr, r = table(RequirementProgress), table(ProgramRequirement), table(Requirement)
-    columns = (
-        rp.c.enrollment_id, rp.c.id, pr.c.id, r.c.name, pr.c.phase_id, pr.c.sort_order,
-        pr.c.is_required, pr.c.is_prerequisite, rp.c.status, rp.c.progress_percentage,
-        pr.c.custom_deadline_days, r.c.time_limit_days,
-    )  # fmt: skip
+def link_states(db: Any, enrollment_ids: Sequence[int]) -> dict[int, list[LinkState]]:
+    """Every progress row of these enrollments with what the gates and rollups need.
+    `db`: a Session or a Writer (services/store.py)."""
+    w = writer_of(db)
     out: dict[int, list[LinkState]] = {}
     for part in chunks(list(enrollment_ids)):
-        stmt = (
-            sa.select(*columns)
-            .join(pr, pr.c.id == rp.c.program_requirement_id)
-            .join(r, r.c.id == pr.c.requirement_id)
-            .where(rp.c.enrollment_id.in_(part))
+        ids, params = in_list("e", part)
+        rows = w.all(
+            "SELECT rp.enrollment_id, rp.id, pr.id, r.name, pr.phase_id, pr.sort_order, "
+            "pr.is_required, pr.is_prerequisite, rp.status, rp.progress_percentage, "
+            "pr.custom_deadline_days, r.time_limit_days "
+            "FROM requirement_progress rp "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            "JOIN requirement r ON r.id = pr.requirement_id "
+            f"WHERE rp.enrollment_id IN {ids}",
+            params,
         )
-        for eid, pid, lid, name, phase, order, req, pre, status, pct, custom, limit in (
-            session.execute(stmt)
-        ):
-            out.setdefault(eid, []).append(
-                LinkState(
-                    pid, dp.Link(lid, name, phase, order, req, pre, status), pct, custom, limit
-                )
-            )
+        for eid, pid, lid, name, phase, order, req, pre, status, pct, custom, limit in rows:
+            link = dp.Link(lid, name, phase, order, bool(as_bool(req)), bool(as_bool(pre)), status)
+            out.setdefault(eid, []).append(LinkState(pid, link, float(pct), custom, limit))
     return out

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
-from trainctl.db import chunks, table
 from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, RefusedError
-from trainctl.models import Enrollment, MilestoneEvent, ProgramMilestone, utcnow
 from trainctl.permissions import MANAGE, Actor
-from trainctl.services.audit import audit
+from trainctl.queries import as_bool, chunks, in_list
 from trainctl.services.progress.links import Event, LinkState
+from trainctl.services.progress.rows import EnrollmentRow
+from trainctl.services.store import writer_of
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from trainctl.models import Enrollment, MilestoneEvent
 
 
 def sentence(text: str) -> str:
@@ -27,65 +29,71 @@ def sentence(text: str) -> str:
 
 
 def fire_milestones(
-    session: Session,
-    enrollments: Sequence[Enrollment],
+    db: Any,
+    enrollments: Sequence[EnrollmentRow],
     states: Mapping[int, Sequence[LinkState]],
     *,
     now: datetime,
 ) -> list[Event]:
     """Record every milestone crossed for the first time (each fires once), set-based."""
+    w = writer_of(db)
     program_ids = sorted({e.program_id for e in enrollments})
-    milestones = list(
-        session.exec(
-            select(ProgramMilestone).where(col(ProgramMilestone.program_id).in_(program_ids))
-        )
+    ids, params = in_list("p", program_ids)
+    milestones = w.all(
+        "SELECT id, program_id, phase_id, name, completion_percentage_threshold, "
+        "notification_message, requires_verification FROM program_milestone "
+        f"WHERE program_id IN {ids} ORDER BY id",
+        params,
     )
     events: list[Event] = []
     if not milestones:
         return events
     fired: set[tuple[int, int]] = set()
     for part in chunks([e.id for e in enrollments]):
+        sql, eparams = in_list("e", part)
         fired.update(
             (eid, mid)
-            for eid, mid in session.exec(
-                select(MilestoneEvent.enrollment_id, MilestoneEvent.milestone_id).where(
-                    col(MilestoneEvent.enrollment_id).in_(part)
-                )
+            for eid, mid in w.all(
+                "SELECT enrollment_id, milestone_id FROM milestone_event "
+                f"WHERE enrollment_id IN {sql}",
+                eparams,
             )
         )
     new_rows: list[dict[str, Any]] = []
     for e in enrollments:
         if e.status not in dp.CREDITABLE:
             continue
-        assert e.id is not None
         mine = states.get(e.id, [])
-        for m in milestones:
-            assert m.id is not None
-            if m.program_id != e.program_id or (e.id, m.id) in fired:
+        for mid, program_id, phase_id, name, threshold, message, verification in milestones:
+            if program_id != e.program_id or (e.id, mid) in fired:
                 continue
-            if m.phase_id is None:
+            if phase_id is None:
                 pct = e.progress_percentage
             else:
                 pct = dp.rollup(
                     (s.link.is_required, 100.0 if s.link.done else s.percentage)
                     for s in mine
-                    if s.link.phase_id == m.phase_id
+                    if s.link.phase_id == phase_id
                 )
-            if not dp.crossed({m.id: m.completion_percentage_threshold}, pct, ()):
+            if not dp.crossed({mid: threshold}, pct, ()):
                 continue
             new_rows.append(
-                {"enrollment_id": e.id, "milestone_id": m.id, "reached_at": now,
+                {"enrollment_id": e.id, "milestone_id": mid, "reached_at": now,
                  "progress_at_reach": pct}
             )  # fmt: skip
-            text = f"Milestone reached: {m.name} ({dp.pct_text(m.completion_percentage_threshold)})."
-            if m.notification_message and m.notification_message.strip():
-                text += " " + sentence(m.notification_message)
-            if m.requires_verification:
-                text += f" It waits for an officer: `trainctl progress verify-milestone {e.id} {m.id}`."
-            kind = "milestone_pending" if m.requires_verification else "milestone"
+            text = f"Milestone reached: {name} ({dp.pct_text(threshold)})."
+            if message and message.strip():
+                text += " " + sentence(message)
+            if as_bool(verification):
+                text += f" It waits for an officer: `trainctl progress verify-milestone {e.id} {mid}`."
+            kind = "milestone_pending" if as_bool(verification) else "milestone"
             events.append(Event(kind, e.id, text))
-    if new_rows:
-        session.execute(sa.insert(table(MilestoneEvent)), new_rows)
+    w.execute_many(
+        "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, progress_at_reach) "
+        "VALUES (:enrollment_id, :milestone_id, :reached_at, :progress_at_reach)",
+        new_rows,
+    )
+    w.sync()
     return events
 
 
@@ -93,6 +101,12 @@ def verify_milestone(
     session: Session, actor: Actor, enrollment: Enrollment, ref: str
 ) -> MilestoneEvent:
     """An officer verifies a reached milestone that requires it (never their own)."""
+    # the ORM here only: `progress update` (this package's hot path) never loads it
+    from sqlmodel import select
+
+    from trainctl.models import MilestoneEvent, ProgramMilestone, utcnow
+    from trainctl.services.audit import audit
+
     actor.require(MANAGE, "verify milestones")
     actor.refuse_own(enrollment.member_id)
     text = ref.strip()

@@ -6,47 +6,44 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
-
-from trainctl.db import table
 from trainctl.domain import progress as dp
-from trainctl.models import (
-    Enrollment,
-    PhasePrerequisite,
-    Program,
-    ProgramPhase,
-    RequirementProgress,
-)
+from trainctl.queries import as_bool, in_list, required
 from trainctl.services.progress.links import Event, LinkState, link_states
+from trainctl.services.progress.rows import EnrollmentRow
+from trainctl.services.store import writer_of
 
 
-def load_phases(session: Session, program_id: int) -> list[dp.Phase]:
-    """A program's phases with their prerequisite phases (empty for unphased programs)."""
-    phases = list(session.exec(select(ProgramPhase).where(ProgramPhase.program_id == program_id)))
+def load_phases(db: Any, program_id: int) -> list[dp.Phase]:
+    """A program's phases with their prerequisite phases (empty for unphased programs).
+    `db`: a Session or a Writer (services/store.py)."""
+    w = writer_of(db)
+    phases = w.all(
+        "SELECT id, phase_number, name, requires_manual_advancement FROM program_phase "
+        "WHERE program_id = :p ORDER BY id",
+        {"p": program_id},
+    )
     if not phases:
         return []
     pre: dict[int, set[int]] = {}
-    for pid, prid in session.exec(
-        select(PhasePrerequisite.phase_id, PhasePrerequisite.prerequisite_phase_id).where(
-            col(PhasePrerequisite.phase_id).in_([p.id for p in phases])
-        )
+    ids, params = in_list("ph", [p[0] for p in phases])
+    for pid, prid in w.all(
+        "SELECT phase_id, prerequisite_phase_id FROM phase_prerequisite "
+        f"WHERE phase_id IN {ids}",
+        params,
     ):
         pre.setdefault(pid, set()).add(prid)
-    out = []
-    for p in phases:
-        assert p.id is not None
-        out.append(
-            dp.Phase(
-                id=p.id,
-                number=p.phase_number,
-                name=p.name,
-                requires_manual_advancement=p.requires_manual_advancement,
-                prerequisite_ids=frozenset(pre.get(p.id, set())),
-            )
+    return [
+        dp.Phase(
+            id=pid,
+            number=number,
+            name=name,
+            requires_manual_advancement=bool(as_bool(manual)),
+            prerequisite_ids=frozenset(pre.get(pid, set())),
         )
-    return out
+        for pid, number, name, manual in phases
+    ]
 
 
 def completed_phases(phases: Sequence[dp.Phase], links: Sequence[dp.Link]) -> set[int]:
@@ -54,13 +51,13 @@ def completed_phases(phases: Sequence[dp.Phase], links: Sequence[dp.Link]) -> se
 
 
 def start_phases(
-    session: Session, states: Sequence[LinkState], phase_ids: Iterable[int], started_on: date
+    db: Any, states: Sequence[LinkState], phase_ids: Iterable[int], started_on: date
 ) -> None:
     """A phase starts: its requirements get their deadlines (phase start + custom/limit)."""
     wanted = set(phase_ids)
     updates = [
         {
-            "b_id": s.progress_id,
+            "id": s.progress_id,
             "due_on": dp.requirement_deadline(
                 started_on, s.custom_deadline_days, s.time_limit_days
             ),
@@ -69,19 +66,14 @@ def start_phases(
         if s.link.phase_id in wanted
     ]
     if updates:
-        rp = table(RequirementProgress)
-        session.execute(
-            sa.update(rp)
-            .where(rp.c.id == sa.bindparam("b_id"))
-            .values(due_on=sa.bindparam("due_on")),
-            updates,
-            execution_options={"synchronize_session": False},
-        )
+        w = writer_of(db)
+        w.execute_many("UPDATE requirement_progress SET due_on = :due_on WHERE id = :id", updates)
+        w.sync()
 
 
 def advance_phases(
-    session: Session,
-    enrollments: Sequence[Enrollment],
+    db: Any,
+    enrollments: Sequence[EnrollmentRow],
     states: Mapping[int, Sequence[LinkState]],
     phases_of: Mapping[int, Sequence[dp.Phase]],
     *,
@@ -90,21 +82,24 @@ def advance_phases(
 ) -> list[Event]:
     """Enter the next phase wherever the current one is complete (domain auto_advance),
     stopping where an officer must advance; the phases entered start today."""
+    w = writer_of(db)
     events: list[Event] = []
     for e in enrollments:
         phases = phases_of.get(e.program_id)
         if not phases or e.status not in dp.CREDITABLE or e.current_phase_id is None:
             continue
-        assert e.id is not None
         mine = states.get(e.id, [])
         done = completed_phases(phases, [s.link for s in mine])
         new_id, entered, waiting = dp.auto_advance(phases, e.current_phase_id, done)
         if entered:
             e.current_phase_id = new_id
             e.phase_started_on = today
-            e.updated_at = now
-            session.add(e)
-            start_phases(session, mine, [p.id for p in entered], today)
+            w.execute(
+                "UPDATE enrollment SET current_phase_id = :phase, phase_started_on = :today, "
+                "updated_at = :now WHERE id = :id",
+                {"phase": new_id, "today": today, "now": now, "id": e.id},
+            )
+            start_phases(w, mine, [p.id for p in entered], today)
             for p in entered:
                 events.append(Event("phase", e.id, f"Advanced to phase {p.number} ({p.name})."))
         if waiting is not None:
@@ -116,20 +111,22 @@ def advance_phases(
                     f"advance it: `trainctl enroll advance {e.id}`.",
                 )
             )
+    w.sync()
     return events
 
 
-def gate(session: Session, enrollment: Enrollment, link_id: int) -> str | None:
+def gate(db: Any, enrollment: EnrollmentRow, link_id: int) -> str | None:
     """Why this link may not take credit now (sequential, prerequisite, phase), or None."""
-    assert enrollment.id is not None
-    program = session.get(Program, enrollment.program_id)
-    assert program is not None and program.id is not None  # FK: a program is never deleted
-    states = link_states(session, [enrollment.id]).get(enrollment.id, [])
-    phases = load_phases(session, program.id) if program.structure_type == "phases" else []
+    w = writer_of(db)
+    structure = required(  # FK: a program is never deleted
+        w.scalar("SELECT structure_type FROM program WHERE id = :p", {"p": enrollment.program_id})
+    )
+    states = link_states(w, [enrollment.id]).get(enrollment.id, [])
+    phases = load_phases(w, enrollment.program_id) if structure == "phases" else []
     return dp.credit_blocker(
         [s.link for s in states],
         link_id,
-        structure_type=program.structure_type,
+        structure_type=structure,
         current_phase_id=enrollment.current_phase_id,
         phases=phases,
     )

@@ -9,51 +9,45 @@ hold, withdraw and fail are left alone), written here in SQL for speed. A proper
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session
-
-from trainctl.db import chunks, table
 from trainctl.domain import progress as dp
-from trainctl.models import Enrollment, ProgramRequirement, RequirementProgress, utcnow
+from trainctl.queries import chunks, in_list
+from trainctl.services.store import writer_of
+
+# domain.progress.rollup in SQL: the mean effective percentage over required links, in
+# whole ten-thousandths by integer division (truncated), so every engine computes what
+# Python does; no required link: 0.
+_MEAN = (
+    "(SELECT COALESCE((SUM(CAST(ROUND("
+    f"(CASE WHEN rp.status IN ({', '.join(repr(s) for s in sorted(dp.DONE))}) THEN 100.0 "
+    f"ELSE rp.progress_percentage END) * {dp.PCT_UNITS}) AS INTEGER)) / COUNT(*)) "
+    f"/ {float(dp.PCT_UNITS)}, 0.0) "
+    "FROM requirement_progress rp JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+    "WHERE rp.enrollment_id = enrollment.id AND pr.is_required IS TRUE)"
+)
 
 
-def rollup_enrollments(
-    session: Session, enrollment_ids: Sequence[int], now: datetime | None = None
-) -> None:
+def rollup_enrollments(db: Any, enrollment_ids: Sequence[int], now: datetime | None = None) -> None:
     """ONE set-based UPDATE: enrollment % = mean effective % over REQUIRED links, each once;
-    auto-complete at 100, reopen below (hold, withdraw and fail are left alone)."""
+    auto-complete at 100, reopen below (hold, withdraw and fail are left alone).
+    `db`: a Session or a Writer (services/store.py)."""
     if not enrollment_ids:
         return
-    now = now or utcnow()
-    e, rp, pr = table(Enrollment), table(RequirementProgress), table(ProgramRequirement)
-    effective = sa.case((rp.c.status.in_(dp.DONE), 100.0), else_=rp.c.progress_percentage)
-    # domain.progress.rollup in SQL: the mean in whole ten-thousandths by integer division
-    # (truncated), so every engine computes what Python does.
-    units = sa.cast(sa.func.round(effective * dp.PCT_UNITS), sa.Integer)
-    mean_units = sa.func.sum(units) // sa.func.count()
-    mean = (
-        sa.select(sa.func.coalesce(mean_units / float(dp.PCT_UNITS), 0.0))
-        .select_from(rp.join(pr, pr.c.id == rp.c.program_requirement_id))
-        .where(rp.c.enrollment_id == e.c.id, pr.c.is_required.is_(True))
-        .scalar_subquery()
-    )
-    completes = sa.and_(e.c.status == "active", mean >= 100)
-    reopens = sa.and_(e.c.status == "completed", mean < 100)
+    w = writer_of(db)
+    now = now or datetime.now(UTC)
+    completes = f"(status = 'active' AND {_MEAN} >= 100)"
+    reopens = f"(status = 'completed' AND {_MEAN} < 100)"
     for part in chunks(list(enrollment_ids)):
-        session.execute(
-            sa.update(e)
-            .where(e.c.id.in_(part))
-            .values(
-                progress_percentage=mean,
-                status=sa.case((completes, "completed"), (reopens, "active"), else_=e.c.status),
-                completed_at=sa.case((completes, now), (reopens, None), else_=e.c.completed_at),
-                updated_at=now,
-            ),
-            execution_options={"synchronize_session": False},
+        ids, params = in_list("e", part)
+        w.execute(
+            f"UPDATE enrollment SET progress_percentage = {_MEAN}, "
+            f"status = CASE WHEN {completes} THEN 'completed' WHEN {reopens} THEN 'active' "
+            "ELSE status END, "
+            f"completed_at = CASE WHEN {completes} THEN :now WHEN {reopens} THEN NULL "
+            "ELSE completed_at END, "
+            f"updated_at = :now WHERE id IN {ids}",
+            {**params, "now": now},
         )
-    ids = set(enrollment_ids)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Enrollment) and obj.id in ids:
-            session.expire(obj)
+    w.sync()
