@@ -3,14 +3,13 @@ program progress rows (the ledger), and `report compliance`, `requirement explai
 the evaluator read them from there, in the requirement's window, as of a date.
 
 entered_at is the moment an officer checked the item (the real clock); the tests move it
-to chosen days with SQL on the real file, so windows, year ends and the department's
+to chosen days with SQL on the real database, so windows, year ends and the department's
 timezone can be tested.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,8 +17,8 @@ ITEMS = ("Medical exam", "Fitness assessment", "Vision and hearing")
 
 
 @pytest.fixture
-def dept(cli, db_path):
-    cli.db_path = db_path
+def dept(cli, db):
+    cli.db = db
     cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "firefighter",
         "--hire-date", "2015-01-10")  # fmt: skip
     cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--position", "firefighter",
@@ -48,13 +47,14 @@ def check(cli, email: str, requirement: str, item: str, at: str, *, un: bool = F
     flag = "--uncheck" if un else "--check"
     cli("progress", "update", "--enrollment", enrollment(cli, email), "--requirement",
         requirement, flag, item)  # fmt: skip
-    con = sqlite3.connect(Path(cli.db_path))
-    with con:
-        con.execute(
-            "UPDATE progress_credit SET entered_at = ? WHERE id = (SELECT MAX(id) FROM progress_credit)",
-            (at,),
-        )
-    con.close()
+    db = cli.db
+    # as each backend stores a UTC timestamp: naive UTC text on SQLite, timestamptz on PostgreSQL
+    stamp = datetime.fromisoformat(at).replace(tzinfo=UTC) if db.postgres else at
+    db.execute(
+        "UPDATE progress_credit SET entered_at = :at "
+        "WHERE id = (SELECT MAX(id) FROM progress_credit)",
+        {"at": stamp},
+    )
 
 
 def cell(cli, email: str, requirement: str, as_of: str) -> dict:
@@ -116,11 +116,8 @@ def test_an_item_of_the_same_name_on_another_checklist_is_not_this_ones(dept):
     assert (c["value"], c["target"]) == (1, 2)
 
 
-def test_pending_self_reported_checks_do_not_count(dept, db_path):
+def test_pending_self_reported_checks_do_not_count(dept, db):
     for item in ITEMS:
         check(dept, "ann@fd.org", "Annual physical", item, "2025-03-01 10:00:00")
-    con = sqlite3.connect(db_path)
-    with con:
-        con.execute("UPDATE progress_credit SET state = 'pending'")
-    con.close()
+    db.execute("UPDATE progress_credit SET state = 'pending'")
     assert cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")["value"] == 0

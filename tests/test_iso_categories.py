@@ -7,8 +7,6 @@ brings a database that imported the earlier file (no filters) along.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 AS_OF = "2025-12-31"
@@ -56,15 +54,12 @@ def test_each_iso_item_counts_only_its_own_training(dept):
     assert codes == ["counted"] + ["not_counted_here"] * 5
 
 
-def test_import_iso_update_brings_an_older_database_along(dept, db_path):
+def test_import_iso_update_brings_an_older_database_along(dept, db):
     # the earlier file had no filters: every hour counted toward every item
-    con = sqlite3.connect(db_path)
-    with con:
-        con.execute(
-            "UPDATE requirement SET counts_categories = '[]', counts_training_types = '[]' "
-            "WHERE registry_name = 'ISO'"
-        )
-    con.close()
+    db.execute(
+        "UPDATE requirement SET counts_categories = '[]', counts_training_types = '[]' "
+        "WHERE registry_name = 'ISO'"
+    )
     before = values(dept)
     assert before["ISO-HAZMAT"] == 32
     r = dept("import", "iso")

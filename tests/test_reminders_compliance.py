@@ -5,9 +5,6 @@ threshold) through a real SMTP server (aiosmtpd on 127.0.0.1); never once met.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 from reminder_helpers import Server, configure
 
@@ -52,7 +49,7 @@ def sent(server) -> list[tuple[str, str]]:
     )
 
 
-def test_due_soon_then_overdue_each_once_and_never_once_met(dept, server, db_path):
+def test_due_soon_then_overdue_each_once_and_never_once_met(dept, server, db):
     record(dept, "zoe@fd.example", "2024-05-01", 6)  # 2024 met
     record(dept, "bo@fd.example", "2024-05-01", 6)
     record(dept, "cy@fd.example", "2024-05-01", 6)
@@ -89,9 +86,7 @@ def test_due_soon_then_overdue_each_once_and_never_once_met(dept, server, db_pat
         ("bo@fd.example", "compliance", "due_soon"),
         ("cy@fd.example", "compliance", "due_soon"),
     ]
-    con = sqlite3.connect(Path(db_path))
-    kinds = con.execute("SELECT kind, status, COUNT(*) FROM reminder_log GROUP BY kind, status").fetchall()
-    con.close()
+    kinds = db.rows("SELECT kind, status, COUNT(*) FROM reminder_log GROUP BY kind, status")
     assert ("compliance", "sent", 3) in kinds
 
 
