@@ -67,6 +67,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
+from math import fsum
+from operator import attrgetter
 from typing import Any
 
 from trainctl.domain import credit as dc
@@ -169,6 +171,9 @@ class Fact:
     name: str | None = None  # what a report prints: course name, call number, ...
     training_type: str | None = None  # a training record's type (what `counts_training_types` names)
     call_type: str | None = None  # a call's type (what `counts_call_types` names)
+    # A checklist item checked on a progress row: the requirement it was checked for (an
+    # item of the same name on another checklist is not this one's).
+    requirement_id: int | None = None
 
     # Derived once, when the fact is made (the evaluator reads them for every window).
     credit_category: str | None = field(init=False, repr=False, compare=False)
@@ -233,6 +238,16 @@ _FACT_DEFAULTS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Sums:
+    """Facts alike (`MemberFacts.sums`): the first of them stands for all (it decides for
+    the group), their dates in order and each one's hours."""
+
+    fact: Fact
+    dates: list[date]
+    hours: list[float]
+
+
 @dataclass(frozen=True)
 class MemberFacts:
     """A member and everything recorded about them (the caller loads it)."""
@@ -265,6 +280,33 @@ class MemberFacts:
         for raw, group in by_raw.items():  # a member has a few distinct codes: fold those
             by_code.setdefault(_key(raw), []).extend(group)
         return tuple(cardlike), {k: tuple(_sorted(v)) for k, v in by_code.items()}
+
+    def sums(self, kind: str, alike: tuple[str, ...]) -> tuple[Sums, ...]:
+        """The dated facts of a kind in groups of facts alike in what a requirement looks
+        at (`RequirementSpec.alike`: completion, pass, hours or not, and the fields its
+        "what counts" and its hour categories read), each with its dates in order and
+        their hours: a window's figure is then a bisection per group, not a pass over every
+        fact (the matrix judges thousands of cells; `_judge_sums`). Made once per member,
+        kind and set of fields."""
+        cache: dict[tuple[str, tuple[str, ...]], tuple[Sums, ...]] = self.__dict__.setdefault(
+            "_sums", {}
+        )
+        found = cache.get((kind, alike))
+        if found is not None:
+            return found
+        groups: dict[tuple[Any, ...], Sums] = {}
+        fields = attrgetter(*alike) if alike else None
+        for f in self.by_kind.get(kind, ()):
+            if f.date is None:
+                continue
+            key = (f.done, f.passed, f.hours > 0, fields(f) if fields else None)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = Sums(f, [], [])
+            g.dates.append(f.date)
+            g.hours.append(f.hours)
+        found = cache[(kind, alike)] = tuple(groups.values())
+        return found
 
     @cached_property
     def by_kind(self) -> Mapping[str, tuple[Fact, ...]]:
@@ -345,6 +387,25 @@ class RequirementSpec:
             counts_call_types=tuple(getattr(req, "counts_call_types", None) or ()),
             counts_attendance=bool(getattr(req, "counts_attendance", False)),
         )
+
+    @cached_property
+    def alike(self) -> tuple[str, ...]:
+        """The fact fields a numeric figure depends on beyond completion, pass and hours:
+        those its "what counts" names (domain/credit.py `credit_of` reads nothing else) and,
+        with hour categories, the credit category and self-paced (the allocation's)."""
+        fields: list[str] = []
+        if self.accepts is not None:
+            if self.counts_courses:
+                fields.append("course_code")
+            if self.counts_training_types:
+                fields.append("training_type")
+            if self.counts_categories:
+                fields += ["category", "topic"]
+            if self.requirement_type == "calls":
+                fields.append("call_type")
+        if self.requirement_type == "hours" and self.hour_categories:
+            fields += ["credit_category", "self_paced"]
+        return tuple(fields)
 
     @cached_property
     def accepts(self) -> dc.Accepts | None:
@@ -576,6 +637,7 @@ def _judge(
     cycle: str,
     detail: bool = True,
     unique: bool = False,
+    sums: Sequence[Sums] | None = None,
 ) -> _Judgement:
     """Which facts (in date order) count in `window` as of `as_of`, and the figure:
     `progress.measure`, or `progress.allocate_hours` for hours with categories. Without
@@ -588,13 +650,15 @@ def _judge(
     # must still hide its twin inside it), only the window's facts up to the as-of date
     # are looked at (bisected: facts come in date order).
     quick = not detail and unique
+    last = as_of if window.end is None else min(window.end, as_of)
+    first = window.start or date.min
     if quick:
-        last = as_of if window.end is None else min(window.end, as_of)
-        first = window.start or date.min
         ordered = facts if isinstance(facts, list | tuple) else list(facts)
         lo = bisect_left(ordered, first, key=_day)
         hi = bisect_right(ordered, last, lo=lo, key=_day)
         facts = ordered[lo:hi]
+    if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle:
+        return _judge_sums(spec, sums, first, last)
     seen: set[tuple[str, int | str]] = set()
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
     accepted: list[Fact] = []
@@ -675,6 +739,13 @@ def _judge(
         # set-valued: courses, skills, checklist items
         name = f.course_code if kind == "courses" else f.skill
         matched = items.get(_key(name))
+        if (
+            kind == "checklist" and f.requirement_id is not None and spec.id is not None
+            and f.requirement_id != spec.id
+        ):  # fmt: skip
+            if detail:
+                reject(f, WRONG_ITEM, f"checked for another requirement (#{f.requirement_id})")
+            continue
         if matched is None:
             if detail and kind == "courses":
                 reject(
@@ -751,6 +822,46 @@ def _judge(
     if not detail:
         j.verdicts = []
     j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
+    return j
+
+
+def _judge_sums(
+    spec: RequirementSpec, sums: Sequence[Sums], first: date, last: date
+) -> _Judgement:
+    """`_judge`'s figure for a numeric requirement from groups of alike facts
+    (`MemberFacts.sums`): the same tests as the one pass over the facts (completed, not
+    failed, what the requirement counts, with hours), taken once per group, and one credit
+    per group holding its hours in the window (alike facts credit the same category and
+    kind, so the progress arithmetic allocates them alike). `counted` is left empty: a
+    caller that needs the facts themselves (a rolling window's good-through) passes none."""
+    target = spec.target
+    counts, is_hours = spec.counts, spec.requirement_type == "hours"
+    credits = []
+    for g in sums:
+        f = g.fact
+        if not (
+            f.done and (is_hours or f.passed is not False) and counts(f)
+            and (not is_hours or f.hours > 0)
+        ):  # fmt: skip
+            continue
+        dates = g.dates
+        lo = bisect_left(dates, first)
+        hi = bisect_right(dates, last, lo=lo)
+        if hi <= lo:
+            continue
+        if is_hours:
+            amount = fsum(g.hours[lo:hi])
+            credits.append(
+                dp.Credit(amount, f.credit_category, dp.DISTRIBUTIVE if f.self_paced else None)
+            )
+        else:
+            credits.append(dp.Credit(float(hi - lo)))
+    j = _Judgement()
+    if is_hours and target.hour_categories:
+        a = dp.allocate_hours(target.required_hours, target.hour_categories, credits)
+        j.allocation, j.value, j.percentage = a, a.value, a.percentage
+    else:
+        j.value, j.percentage = dp.measure(target, credits)
     return j
 
 
@@ -1020,7 +1131,14 @@ def evaluate(
         if len(kinds) == 1
         else _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
     )
-    j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
+    # the matrix: a window's figure from groups of alike facts (a rolling window's
+    # good-through needs the counted facts themselves)
+    sums = (
+        member.sums(kinds[0], spec.alike)
+        if not detail and len(kinds) == 1 and period.frequency != "rolling" and member.unique
+        else None
+    )
+    j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique, sums)
     target = spec.target.target_value
     unit = spec.unit
     figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
@@ -1040,8 +1158,9 @@ def evaluate(
         assert ws.previous.start is not None and ws.previous.end is not None
         if member.hire_date is None or member.hire_date <= ws.previous.start:
             pj = _judge(
-                spec, facts, ws.previous, ws.previous.end, cycle, detail=False, unique=member.unique
-            )
+                spec, facts, ws.previous, ws.previous.end, cycle, detail=False,
+                unique=member.unique, sums=sums,
+            )  # fmt: skip
             previous = Figure(ws.previous, pj.value, target, pj.percentage, pj.met)
 
     if j.met:
@@ -1135,6 +1254,14 @@ def evaluate_all(
         for m in members
         for r in requirements
     ]
+
+
+def figure_text(e: Evaluation) -> str:
+    """'9 of 12 h (75%)': an evaluation's figure against its target, in words."""
+    unit = e.requirement.unit
+    if e.target is None:
+        return f"{_h(e.value)} {unit}".rstrip()
+    return f"{_h(e.value)} of {_h(e.target)} {unit} ({_h(e.percentage)}%)"
 
 
 # ------------------------------------------------------------------------------ explain

@@ -35,6 +35,8 @@ OVERDUE = "overdue"
 REACHED = "reached"
 ASSIGNED = "assigned"
 DIGEST = "digest"
+DUE_SOON = "due_soon"
+RECURRING = frozenset({"annual", "biennial", "biannual", "quarterly", "monthly", "rolling"})
 
 # kind -> what the preview calls it
 KINDS = {
@@ -45,6 +47,7 @@ KINDS = {
     "milestone": "milestone reached",
     "assigned": "new requirement",
     "cert_expiry": "certification expiry",
+    "compliance": "compliance due soon / overdue",
     "digest": "officers' digest",
 }
 
@@ -211,6 +214,81 @@ def inactive_due(
     return Crossed(f"since:{last_activity.isoformat()}", on)
 
 
+@dataclass(frozen=True)
+class ComplianceDue:
+    """A compliance cell that calls for a reminder: its key's item and threshold, and the
+    day the threshold was crossed."""
+
+    item: str
+    threshold: str
+    on: date
+
+
+def compliance_due(
+    requirement_id: int,
+    frequency: str,
+    status: str,
+    *,
+    window: tuple[date | None, date | None] | None,
+    due: date | None,
+    today: date,
+    due_soon_days: int,
+) -> ComplianceDue | None:
+    """The reminder a compliance evaluation (domain/compliance.py `evaluate`) calls for: its
+    status `due_soon` or `overdue` is the threshold (met, expired cards, not yet due and
+    not applicable call for none: a met requirement is never reminded of). The key's item
+    names the requirement and the window being judged, so each window's warning and its
+    overdue follow-up go out once, and the next window starts afresh; a rolling window
+    moves every day, so its item is the due date of a new hire, else the calendar month
+    (a rolling requirement that stays short is followed up once a month)."""
+    if status not in (DUE_SOON, OVERDUE):
+        return None
+    start, end = window or (None, None)
+    if frequency == "rolling":
+        item = f"requirement:{requirement_id}/" + (
+            f"due:{due.isoformat()}" if due is not None
+            else f"rolling:{today.year:04d}-{today.month:02d}"
+        )
+    elif start is not None and end is not None:
+        item = f"requirement:{requirement_id}/window:{start.isoformat()}..{end.isoformat()}"
+    elif due is not None:
+        item = f"requirement:{requirement_id}/due:{due.isoformat()}"
+    else:
+        return None
+    if status == DUE_SOON:
+        on = shift(due, -due_soon_days) if due is not None else today
+        return ComplianceDue(item, DUE_SOON, min(max(on, start or on), today))
+    on = start if start is not None and frequency != "rolling" else today
+    if due is not None and due < today:
+        on = shift(due, 1)
+    return ComplianceDue(item, OVERDUE, min(on, today))
+
+
+def compliance_text(
+    name: str, requirement: str, status: str, figure: str, due: date | None,
+    window: str, today: date,
+) -> tuple[str, str]:  # fmt: skip
+    """(Subject, body) of a compliance reminder: the requirement, the window, the figure
+    (the evaluator's arithmetic), the date and what to do next."""
+    when = f" ({when_text(due, today)})" if due is not None else ""
+    if status == OVERDUE:
+        title = f"Overdue: {requirement}"
+        first = f'You are behind on "{requirement}" ({window}).'
+    else:
+        title = f"Reminder: {requirement} is due" + (f" {due.isoformat()}" if due else "")
+        first = f'"{requirement}" is due' + (f" on {day_text(due)}{when}." if due else ".")
+    lines = [first]
+    if status == OVERDUE and due is not None:
+        lines.append(f"This window ends on {day_text(due)}{when}.")
+    lines += [
+        f"Progress: {figure}.",
+        "What to do next: record the training that is still missing (or ask your training "
+        "officer to); `trainctl requirement explain` shows what counted.",
+    ]
+    threshold = threshold_text(status)
+    return title, _letter(name, lines, None, f"{requirement}, {threshold}")
+
+
 def fresh(on: date, today: date, fresh_days: int = FRESH_DAYS) -> bool:
     """A one-off event (milestone reached, requirement assigned) is news for a while."""
     return 0 <= days_between(on, today) < fresh_days
@@ -321,6 +399,8 @@ def threshold_text(threshold: str) -> str:
     if threshold.endswith("d") and threshold[:-1].isdigit():
         n = int(threshold[:-1])
         return "on-the-day notice" if n == 0 else f"{n}-day warning"
+    if threshold == DUE_SOON:
+        return "due-soon warning"
     if threshold.startswith("since:"):
         return f"no progress since {threshold[6:]}"
     return threshold

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, tzinfo
 from typing import Any
 
 from trainctl.domain import compliance as dcm
@@ -26,9 +26,10 @@ from trainctl.domain import periods as pd
 from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_json, in_list
+from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
 from trainctl.queries import members as qm
 from trainctl.queries import requirements as qr
+from trainctl.queries import settings as qs
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -48,10 +49,16 @@ TABLES = {
     "call_response": ("id", "call_id", "member_id", "voided_at"),
     "call": ("id", "incident_number", "shift_date", "call_type"),
     "audit_log": ("action", "entity", "detail", "id"),
+    "progress_credit": ("id", "progress_id", "amount", "item", "state", "entered_at"),
+    "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
+    "enrollment": ("id", "member_id"),
+    "program_requirement": ("id", "requirement_id"),
+    "requirement": ("id", "requirement_type"),
 }  # fmt: skip
 
 CHUNK = 500  # member ids per IN list
 MAX_DUE_SOON_DAYS = 3650
+DUE_SOON_DAYS = 30  # the default of `report compliance --due-soon` and of reminders
 
 
 # ---------------------------------------------------------------------------- the reads
@@ -85,7 +92,7 @@ class Span:
         return cls(None, dict.fromkeys(_KINDS))
 
 
-_KINDS = (dcm.TRAINING, dcm.CERTIFICATION, dcm.SKILL, dcm.SHIFT, dcm.CALL)
+_KINDS = (dcm.TRAINING, dcm.CERTIFICATION, dcm.SKILL, dcm.SHIFT, dcm.CALL, dcm.CHECKLIST)
 
 
 def span_for(specs: Iterable[RequirementSpec], as_of: date) -> Span:
@@ -209,18 +216,84 @@ def _fact(kind: str, r: Sequence[Any]) -> Fact:
     })
 
 
+# Checklist items are checked on program progress rows (the ledger, DESIGN §2): +1 checks
+# an item, -1 (an officer's uncheck) takes the latest check back. Only counted credits
+# (a member's self-report waits for an officer) of checklist requirements.
+_CHECKLIST_SQL = (
+    "SELECT e.member_id, c.id, c.entered_at, c.item, c.amount, pr.requirement_id "
+    "FROM progress_credit c JOIN requirement_progress rp ON rp.id = c.progress_id "
+    "JOIN enrollment e ON e.id = rp.enrollment_id "
+    "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+    "JOIN requirement r ON r.id = pr.requirement_id "
+    "WHERE r.requirement_type = 'checklist' AND c.item IS NOT NULL AND c.state = 'counted'"
+)
+
+
+def checklist_facts(
+    rows: Iterable[Sequence[Any]], upto: date | None, zone: tzinfo
+) -> dict[int, list[Fact]]:
+    """The items checked as of `upto` (None: now), by member: per member, requirement and
+    item (ignoring case), in the order entered, a check adds a checked day and an uncheck
+    takes the latest back; what is left are facts dated the department's day of the check
+    (`zone`). A check entered after `upto` is not read at all (nor is an uncheck)."""
+    by_item: dict[tuple[int, int, str], list[tuple[Any, int, str, float]]] = {}
+    for mid, cid, at, item, amount, rid in rows:
+        stamp = as_utc(at)
+        assert stamp is not None
+        day = stamp.astimezone(zone).date()
+        if upto is not None and day > upto:
+            continue
+        by_item.setdefault((mid, rid, str(item).strip().casefold()), []).append(
+            (stamp, cid, item, float(amount or 0))
+        )
+    out: dict[int, list[Fact]] = {}
+    for (mid, rid, _), entries in by_item.items():
+        entries.sort(key=lambda e: (e[0], e[1]))
+        checked: list[tuple[Any, int, str]] = []
+        for stamp, cid, item, amount in entries:
+            if amount > 0:
+                checked.append((stamp, cid, item))
+            elif amount < 0 and checked:
+                checked.pop()
+        for stamp, cid, item in checked:
+            values = {
+                "kind": dcm.CHECKLIST, "id": cid, "date": stamp.astimezone(zone).date(),
+                "skill": item, "name": item, "requirement_id": rid,
+            }  # fmt: skip
+            out.setdefault(mid, []).append(Fact.of(values))
+    return out
+
+
 def load_facts(
-    rd: Reader, member_ids: Sequence[int] | None, span: Span
+    rd: Reader,
+    member_ids: Sequence[int] | None,
+    span: Span,
+    *,
+    as_of: date | None = None,
+    zone: tzinfo = UTC,
 ) -> dict[int, list[Fact]]:
     """Every fact of the members (None: of everyone) in the span, by member: one query per
-    kind of fact (per chunk of member ids)."""
+    kind of fact (per chunk of member ids). Checked checklist items are folded as of
+    `as_of` (else the span's last day), in the department's timezone `zone`."""
     out: dict[int, list[Fact]] = {}
     for kind in _KINDS:
         if kind not in span.first:
             continue
-        groups: Iterable[Sequence[int] | None] = (
-            [None] if member_ids is None else _chunks(member_ids)
-        )
+        if kind == dcm.CHECKLIST:
+            groups: Iterable[Sequence[int] | None] = (
+                [None] if member_ids is None else _chunks(member_ids)
+            )
+            for ids in groups:
+                sql, params = _CHECKLIST_SQL, {}
+                if ids is not None:
+                    ins, params = in_list("m", list(ids))
+                    sql += f" AND e.member_id IN {ins}"
+                for mid, facts in checklist_facts(
+                    rd.rows(sql, params), as_of or span.last, zone
+                ).items():
+                    out.setdefault(mid, []).extend(facts)
+            continue
+        groups = [None] if member_ids is None else _chunks(member_ids)
         for ids in groups:
             params: dict[str, Any] = {}
             sql = _facts_sql(kind, span, params)
@@ -240,8 +313,10 @@ def with_facts(member: MemberFacts, facts: Sequence[Fact]) -> MemberFacts:
     )  # fmt: skip
 
 
-def spec_of(req: qr.RequirementRow) -> RequirementSpec:
-    return RequirementSpec.of(req)
+def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> RequirementSpec:
+    """The requirement as the evaluator sees it; `local_content`: the department's NREMT
+    setting (queries/settings.py `nremt_local_content`)."""
+    return RequirementSpec.of(req, local_content=local_content)
 
 
 # ----------------------------------------------------------------------------- the matrix
@@ -311,14 +386,45 @@ def matrix(
     the active members (or the one named, or those holding `position`); a member without
     training.view_all sees only their own row. Requirements: those named, or the catalog
     (`rows` when the caller already has them)."""
+    import gc
+
+    # Tens of thousands of facts and no reference cycles: the cyclic collector would only
+    # walk them over and over (a fifth of the report's time on bench/compliance.py).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _matrix(
+            rd, actor, as_of=as_of, member=member, position=position,
+            requirements=requirements, due_soon_days=due_soon_days, rows=rows,
+            with_year=with_year,
+        )  # fmt: skip
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _matrix(
+    rd: Reader,
+    actor: Actor,
+    *,
+    as_of: date,
+    member: str | None,
+    position: str | None,
+    requirements: Sequence[str],
+    due_soon_days: int,
+    rows: Sequence[qr.RequirementRow] | None,
+    with_year: bool,
+) -> Matrix:
     members = _members(rd, actor, member, position)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
-    specs = [spec_of(r) for r in req_rows]
+    local = qs.nremt_local_content(rd)
+    specs = [spec_of(r, local_content=local) for r in req_rows]
     span = span_for(specs, as_of)
     applicable = [m for m in members if any(dcm.applies(m, s) is None for s in specs)]
     everyone = member is None and position is None and actor.can(VIEW_ALL)
     ids = None if everyone else [m.id for m in applicable if m.id is not None]
-    facts = load_facts(rd, ids, span) if applicable else {}
+    zone = qs.department_zone(rd)
+    facts = load_facts(rd, ids, span, as_of=as_of, zone=zone) if applicable else {}
     full = [with_facts(m, facts.get(m.id or 0, ())) for m in members]
     cells = [
         dcm.evaluate(m, s, as_of, due_soon_days=due_soon_days, detail=False, with_year=with_year)
@@ -329,13 +435,17 @@ def matrix(
 
 
 # ---------------------------------------------------------------------------- one cell
-def member_facts(rd: Reader, member_id: int, *, upto: date | None = None) -> MemberFacts:
-    """One member with every fact on file (void ones aside), all history."""
+def member_facts(
+    rd: Reader, member_id: int, *, upto: date | None = None, as_of: date | None = None
+) -> MemberFacts:
+    """One member with every fact on file (void ones aside), all history; checklist items
+    as checked on `as_of` (an uncheck after it does not reach back)."""
     row = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": member_id})
     if row is None:
         raise NotFoundError(f"No member {member_id}.", qm.LOOKUP_HINT)
     span = Span(upto, dict.fromkeys(_KINDS))
-    facts = load_facts(rd, [member_id], span).get(member_id, [])
+    zone = qs.department_zone(rd)
+    facts = load_facts(rd, [member_id], span, as_of=as_of or upto, zone=zone).get(member_id, [])
     return with_facts(_member(row), facts)
 
 
@@ -356,8 +466,9 @@ def explain(
         "Name yourself as the member, or ask a training officer.",
     )  # fmt: skip
     req = qr.get_requirement(rd, requirement_ref)
-    member = member_facts(rd, row.id)
-    return dcm.evaluate(member, spec_of(req), as_of, due_soon_days=due_soon_days, detail=True)
+    member = member_facts(rd, row.id, as_of=as_of)
+    spec = spec_of(req, local_content=qs.nremt_local_content(rd))
+    return dcm.evaluate(member, spec, as_of, due_soon_days=due_soon_days, detail=True)
 
 
 # ------------------------------------------------------------------------------- NREMT
@@ -375,10 +486,11 @@ def nremt_worksheet(
         row.id, VIEW_ALL, "see other members' NREMT worksheets", "see their own",
         "Name yourself as the member, or ask a training officer.",
     )  # fmt: skip
-    member = member_facts(rd, row.id)
+    member = member_facts(rd, row.id, as_of=as_of)
+    local = qs.nremt_local_content(rd)
     if level is not None:
         req = qr.get_requirement(rd, level)
-        spec = spec_of(req)
+        spec = spec_of(req, local_content=local)
         if spec.cycle_end is None:
             raise NotFoundError(
                 f"{spec.label} is not an NREMT NCCP level.",
@@ -386,7 +498,7 @@ def nremt_worksheet(
             )
     else:
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
-        specs = {(r.registry_code or "").upper(): spec_of(r) for r in found}
+        specs = {(r.registry_code or "").upper(): spec_of(r, local_content=local) for r in found}
         if not specs:
             raise NotFoundError(
                 "The NREMT registry is not in the catalog.", "Import it: trainctl import nremt"

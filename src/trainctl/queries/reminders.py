@@ -231,8 +231,7 @@ def _select_due(rd: Reader, today: date, zone: ZoneInfo) -> Selection:
         *_milestones(rd, today, zone, progs),
         *_assignments(rd, today, progs, phs),
         *_certifications(rd, today),
-        # TODO(compliance): compliance due-soon/overdue reminders join here once branch
-        # `compliance` (domain/compliance.py, its evaluator) is merged.
+        *_compliance(rd, today),
     ]
     due = _unsent(rd, found)
     behind: list[dr.Behind] = []
@@ -797,6 +796,88 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
                 crossed.on,
                 credential,
                 partial(_cert_text, name, credential, card.expires_on, crossed, today),
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------------------- compliance
+def _compliance_text(name: str, requirement: str, status: str, figure: str, due: date | None,
+                     window: str, crossed: dr.ComplianceDue, today: date) -> Text:  # fmt: skip
+    title, body = dr.compliance_text(name, requirement, status, figure, due, window, today)
+    when = f"; due {due.isoformat()} {dr.when_text(due, today)}" if due is not None else ""
+    return f"{figure}{when} ({dr.threshold_text(crossed.threshold)})", title, body
+
+
+def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
+    """Recurring requirements (annual, biennial, quarterly, monthly, rolling; not cards,
+    whose expiry has its own warnings) turning due soon or overdue for an active member:
+    the compliance matrix as of today (queries/compliance.py `matrix`, the one evaluator,
+    set-based reads), one reminder per requirement, member, window and threshold. A met
+    requirement calls for none, so nothing stale is ever sent. Outside the years reports
+    answer for (domain/sheet.py) there is no compliance to judge."""
+    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= today.year <= MAX_YEAR:
+        return []
+    ins, p = in_list("f", sorted(dr.RECURRING))
+    # one short query first: a catalog without recurring requirements costs nothing more
+    if rd.scalar(
+        f"SELECT COUNT(*) FROM requirement WHERE frequency IN {ins} "
+        "AND requirement_type <> 'certification'",
+        p,
+    ) == 0:
+        return []
+    from trainctl.domain import compliance as dcm
+    from trainctl.permissions import OWNER
+    from trainctl.queries import compliance as qc
+    from trainctl.queries import requirements as qr
+
+    rows = [
+        r for r in qr.list_requirements(rd)
+        if (r.frequency or "") in dr.RECURRING and r.requirement_type != "certification"
+    ]  # fmt: skip
+    if not rows:
+        return []
+    soon = qc.DUE_SOON_DAYS
+    m = qc.matrix(rd, OWNER, as_of=today, rows=rows, due_soon_days=soon)
+    wanted = []
+    for e in m.cells:
+        if e.status not in (dcm.DUE_SOON, dcm.OVERDUE) or e.member.id is None:
+            continue
+        spec = e.requirement
+        assert spec.id is not None
+        w = e.window
+        crossed = dr.compliance_due(
+            spec.id, spec.frequency, e.status, window=(w.start, w.end) if w else None,
+            due=e.due, today=today, due_soon_days=soon,
+        )  # fmt: skip
+        if crossed is not None:
+            wanted.append((e, crossed))
+    if not wanted:
+        return []
+    emails: dict[int, str] = {}
+    ids = sorted({e.member.id for e, _ in wanted if e.member.id is not None})
+    for part in range(0, len(ids), 5000):
+        ins, p = in_list("m", ids[part : part + 5000])
+        emails.update(rd.all(f"SELECT id, email FROM member WHERE id IN {ins}", p))
+    out = []
+    for e, crossed in wanted:
+        mid = e.member.id
+        assert mid is not None
+        spec, name = e.requirement, e.member.name
+        figure = dcm.figure_text(e)
+        out.append(
+            dr.Reminder(
+                dr.Key("compliance", crossed.item, mid, crossed.threshold),
+                dr.Person(mid, name, emails[mid]),
+                mid,
+                crossed.on,
+                spec.label,
+                partial(
+                    _compliance_text, name, spec.label, e.status, figure, e.due,
+                    e.window_label or str(e.window), crossed, today,
+                ),
             )
         )
     return out

@@ -16,6 +16,7 @@ TABLES = {"setting": ("key", "value")}
 DEFAULTS = {
     "timezone": "UTC",
     "self_reporting": "off",
+    "nremt.local_content": "on",
     "smtp.host": "",
     "smtp.port": "",
     "smtp.security": "starttls",
@@ -27,6 +28,8 @@ DEFAULTS = {
 DESCRIPTIONS = {
     "timezone": "the department's timezone: what 'today' is (env TRAINCTL_TIMEZONE wins)",
     "self_reporting": "on: members may report their own progress (an officer verifies it)",
+    "nremt.local_content": "on: the department or state sets NREMT local content; off: local "
+    "hours beyond the local minimum flow on to the individual component",
     "smtp.host": "mail server for `reminders send` (empty: not configured)",
     "smtp.port": "its port (empty: 587 for starttls, 465 for tls, 25 for none)",
     "smtp.security": "starttls, tls (implicit TLS) or none (a local relay only)",
@@ -61,6 +64,13 @@ def today(rd: Reader, as_of: date | None = None) -> date:
     if as_of is not None:
         return as_of
     return datetime.now(UTC).astimezone(department_zone(rd)).date()
+
+
+def nremt_local_content(rd: Reader) -> bool:
+    """Whether the department (or its state) sets the NCCP local/state content: when it
+    does not ("off"), local hours beyond the local minimum flow on to the individual
+    component (domain/progress.py `nccp_flow`)."""
+    return get_setting(rd, "nremt.local_content") != "off"
 
 
 def self_reporting_enabled(rd: Reader) -> bool:

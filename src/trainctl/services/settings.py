@@ -74,8 +74,8 @@ def check_setting(key: str, value: str) -> str:
         raise BadInputError(f"{key}: the value {why}.")
     if key == "timezone":
         zone(value)
-    elif key == "self_reporting" and value not in ("on", "off"):
-        raise BadInputError("self_reporting is 'on' or 'off'.")
+    elif key in ("self_reporting", "nremt.local_content") and value not in ("on", "off"):
+        raise BadInputError(f"{key} is 'on' or 'off'.")
     elif key == "smtp.port" and not (value.isascii() and value.isdigit() and 0 < int(value) < 65536):
         raise BadInputError(
             f"smtp.port: {value!r} is not a port number.", "Give a number from 1 to 65535, e.g. 587."

@@ -1,0 +1,123 @@
+"""Checklist requirements in the compliance matrix (issue 9): the items are checked on
+program progress rows (the ledger), and `report compliance`, `requirement explain` and
+the evaluator read them from there, in the requirement's window, as of a date.
+
+entered_at is the moment an officer checked the item (the real clock); the tests move it
+to chosen days with SQL on the real database, so windows, year ends and the department's
+timezone can be tested.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+ITEMS = ("Medical exam", "Fitness assessment", "Vision and hearing")
+
+
+@pytest.fixture
+def dept(cli, db):
+    cli.db = db
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "firefighter",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--position", "firefighter",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    items = [a for i in ITEMS for a in ("--item", i)]
+    cli("requirement", "add", "--name", "Annual physical", "--type", "checklist",
+        "--frequency", "annual", *items)  # fmt: skip
+    cli("requirement", "add", "--name", "Orientation", "--type", "checklist",
+        "--item", "Medical exam", "--item", "Locker")  # fmt: skip
+    cli("program", "create", "Wellness")
+    cli("program", "requirement", "add", "Wellness", "Annual physical")
+    cli("program", "requirement", "add", "Wellness", "Orientation")
+    cli("program", "activate", "Wellness")
+    cli("--as-of", "2025-01-02", "enroll", "add", "ann@fd.org", "Wellness")
+    cli("--as-of", "2025-01-02", "enroll", "add", "bo@fd.org", "Wellness")
+    return cli
+
+
+def enrollment(cli, email: str) -> str:
+    rows = cli("enroll", "list", "--member", email, "--format", "json").json
+    return str(rows[0]["id"])
+
+
+def check(cli, email: str, requirement: str, item: str, at: str, *, un: bool = False) -> None:
+    """Check (or uncheck) an item, then date the new credit `at` (UTC, as stored)."""
+    flag = "--uncheck" if un else "--check"
+    cli("progress", "update", "--enrollment", enrollment(cli, email), "--requirement",
+        requirement, flag, item)  # fmt: skip
+    db = cli.db
+    # as each backend stores a UTC timestamp: naive UTC text on SQLite, timestamptz on PostgreSQL
+    stamp = datetime.fromisoformat(at).replace(tzinfo=UTC) if db.postgres else at
+    db.execute(
+        "UPDATE progress_credit SET entered_at = :at "
+        "WHERE id = (SELECT MAX(id) FROM progress_credit)",
+        {"at": stamp},
+    )
+
+
+def cell(cli, email: str, requirement: str, as_of: str) -> dict:
+    data = cli("report", "compliance", "--member", email, "--requirement", requirement,
+               "--as-of", as_of, "--format", "json").json  # fmt: skip
+    (only,) = data["cells"]
+    return only
+
+
+def explain(cli, email: str, requirement: str, as_of: str) -> dict:
+    return cli("requirement", "explain", email, requirement, "--as-of", as_of,
+               "--format", "json").json  # fmt: skip
+
+
+def test_checked_items_count_in_their_window_and_the_matrix_agrees_with_explain(dept):
+    for item in ITEMS:
+        check(dept, "ann@fd.org", "Annual physical", item, "2025-03-01 10:00:00")
+    c = cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")
+    assert (c["status"], c["value"], c["target"]) == ("met", 3, 3)
+    assert c["good_through"] == "2025-12-31"
+    e = explain(dept, "ann@fd.org", "Annual physical", "2025-06-01")
+    assert e["status"] == "met" and sorted(f["code"] for f in e["facts"]) == ["counted"] * 3
+    # Before the items were checked: nothing counted (as of a past date)
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-02-28")["value"] == 0
+    # The next year's window starts empty: the items checked last year no longer count
+    c = cell(dept, "ann@fd.org", "Annual physical", "2026-02-01")
+    assert (c["value"], c["status"]) == (0, "not_yet_due")
+    # Bo checked nothing: his cell is not met (and never was)
+    assert cell(dept, "bo@fd.org", "Annual physical", "2025-06-01")["value"] == 0
+
+
+def test_year_end_in_the_department_timezone(dept):
+    dept("config", "set", "timezone", "America/Chicago")
+    for item in ITEMS:
+        # 05:30 UTC on 1 January is still 31 December in Chicago
+        check(dept, "ann@fd.org", "Annual physical", item, "2026-01-01 05:30:00")
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-12-31")["status"] == "met"
+    assert cell(dept, "ann@fd.org", "Annual physical", "2026-01-01")["value"] == 0
+
+
+def test_an_uncheck_takes_the_item_back_from_then_on(dept):
+    for item in ITEMS:
+        check(dept, "ann@fd.org", "Annual physical", item, "2025-03-01 10:00:00")
+    check(dept, "ann@fd.org", "Annual physical", "Vision and hearing", "2025-04-01 10:00:00", un=True)
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-03-15")["status"] == "met"
+    c = cell(dept, "ann@fd.org", "Annual physical", "2025-04-15")
+    assert (c["value"], c["status"]) == (2, "overdue")  # 2024 closed short too
+    check(dept, "ann@fd.org", "Annual physical", "Vision and hearing", "2025-05-01 10:00:00")
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-05-02")["status"] == "met"
+
+
+def test_an_item_of_the_same_name_on_another_checklist_is_not_this_ones(dept):
+    check(dept, "ann@fd.org", "Orientation", "Medical exam", "2025-03-01 10:00:00")
+    c = cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")
+    assert c["value"] == 0
+    e = explain(dept, "ann@fd.org", "Annual physical", "2025-06-01")
+    assert [f["code"] for f in e["facts"]] == ["wrong_item"]
+    c = cell(dept, "ann@fd.org", "Orientation", "2025-06-01")
+    assert (c["value"], c["target"]) == (1, 2)
+
+
+def test_pending_self_reported_checks_do_not_count(dept, db):
+    for item in ITEMS:
+        check(dept, "ann@fd.org", "Annual physical", item, "2025-03-01 10:00:00")
+    db.execute("UPDATE progress_credit SET state = 'pending'")
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")["value"] == 0

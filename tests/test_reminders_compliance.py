@@ -1,0 +1,141 @@
+"""Compliance reminders (issues 9 and 10): recurring requirements turning due soon or
+overdue, from the compliance evaluator, mailed once per (requirement, member, window,
+threshold) through a real SMTP server (aiosmtpd on 127.0.0.1); never once met.
+"""
+
+from __future__ import annotations
+
+import pytest
+from reminder_helpers import Server, configure
+
+from trainctl.domain import reminders as dr
+
+
+@pytest.fixture
+def server():
+    s = Server().start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def dept(cli, server):
+    cli("member", "add", "Zoë Núñez", "--email", "zoe@fd.example", "--hire-date", "2015-01-10")
+    cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
+    cli("member", "add", "Cy Cole", "--email", "cy@fd.example", "--position", "driver",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+        "--frequency", "annual")  # fmt: skip
+    # not recurring: a one-time requirement is a program's business, not a compliance reminder
+    cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "2")
+    configure(cli, server.port)
+    return cli
+
+
+def record(cli, member: str, day: str, hours: float) -> None:
+    cli("--as-of", "2030-01-01", "record", "add", member, "--course", "Hazmat", "--date", day,
+        "--hours", str(hours))  # fmt: skip
+
+
+def preview(cli, as_of: str) -> list[tuple[str, str, str]]:
+    rows = cli("--format", "json", "reminders", "preview", "--as-of", as_of).json
+    return sorted((d["email"], d["kind"], d["threshold"]) for d in rows if d["kind"] == "compliance")
+
+
+def sent(server) -> list[tuple[str, str]]:
+    return sorted(
+        (m["To"].addresses[0].addr_spec, " ".join(str(m["X-Trainctl-Reminder"]).split()))
+        for m in server.handler.messages
+    )
+
+
+def test_due_soon_then_overdue_each_once_and_never_once_met(dept, server, db):
+    record(dept, "zoe@fd.example", "2024-05-01", 6)  # 2024 met
+    record(dept, "bo@fd.example", "2024-05-01", 6)
+    record(dept, "cy@fd.example", "2024-05-01", 6)
+    record(dept, "cy@fd.example", "2025-03-01", 6)  # Cy is met for 2025
+    # 10 December 2025: 21 days left in the window; Zoë and Bo are short
+    assert preview(dept, "2025-12-10") == [
+        ("bo@fd.example", "compliance", "due_soon"),
+        ("zoe@fd.example", "compliance", "due_soon"),
+    ]
+    dept("reminders", "send", "--as-of", "2025-12-10")
+    first = sent(server)
+    assert [k.split("|")[1] for _, k in first] == [
+        "requirement:1/window:2025-01-01..2025-12-31"
+    ] * 2
+    zoe = next(m for m in server.handler.messages if m["To"].addresses[0].addr_spec == "zoe@fd.example")
+    assert zoe["Subject"] == "Reminder: Hazmat refresher is due 2025-12-31"
+    body = zoe.get_content()
+    assert "Hello Zoë Núñez," in body and "Wednesday 31 December 2025" in body
+    assert "Progress: 0 of 6 h (0%)." in body and "What to do next:" in body
+    # a week later: the same window's warning is not sent again; Bo catches up meanwhile
+    record(dept, "bo@fd.example", "2025-12-12", 6)
+    dept("reminders", "send", "--as-of", "2025-12-17")
+    assert sent(server) == first
+    # 2026: the 2025 window closed short for Zoë: overdue, once; Bo and Cy are fine
+    assert preview(dept, "2026-01-05") == [("zoe@fd.example", "compliance", "overdue")]
+    dept("reminders", "send", "--as-of", "2026-01-05")
+    dept("reminders", "send", "--as-of", "2026-02-05")
+    late = [k for _, k in sent(server) if k not in dict(first).values()]
+    assert late == ["compliance|requirement:1/window:2026-01-01..2026-12-31|1|overdue"]
+    # once she is met again, nothing more (not even the due-soon warning at the year's
+    # end, which Bo and Cy, with nothing in 2026, do get)
+    record(dept, "zoe@fd.example", "2026-03-01", 6)
+    assert preview(dept, "2026-12-10") == [
+        ("bo@fd.example", "compliance", "due_soon"),
+        ("cy@fd.example", "compliance", "due_soon"),
+    ]
+    kinds = db.rows("SELECT kind, status, COUNT(*) FROM reminder_log GROUP BY kind, status")
+    assert ("compliance", "sent", 3) in kinds
+
+
+def test_a_skipped_run_catches_up_once(dept, server):
+    # No run in December: the first run of the new year sends the overdue follow-up alone
+    dept("reminders", "send", "--as-of", "2026-01-20")
+    keys = [k for _, k in sent(server)]
+    assert sorted(k.split("|")[3] for k in keys if k.startswith("compliance")) == ["overdue"] * 3
+    dept("reminders", "send", "--as-of", "2026-01-27")
+    assert [k for _, k in sent(server)] == keys
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "America/Adak"])
+@pytest.mark.parametrize("as_of", ["0001-01-01", "2024-02-29", "9999-12-31"])
+def test_absurd_dates_never_crash(dept, monkeypatch, as_of, zone):
+    monkeypatch.setenv("TRAINCTL_TIMEZONE", zone)
+    for freq in ("monthly", "quarterly", "biennial"):
+        dept("requirement", "add", "--name", f"Drill {freq}", "--type", "hours", "--hours", "2",
+             "--frequency", freq)  # fmt: skip
+    dept("requirement", "add", "--name", "Rolling", "--type", "hours", "--hours", "2",
+         "--frequency", "rolling", "--period-months", "12")  # fmt: skip
+    record(dept, "zoe@fd.example", "2024-02-29", 1)
+    dept("--format", "json", "reminders", "preview", "--as-of", as_of)
+
+
+@pytest.mark.parametrize(
+    ("frequency", "status", "window", "due", "today", "item", "threshold", "on"),
+    [
+        ("annual", "due_soon", ("2025-01-01", "2025-12-31"), "2025-12-31", "2025-12-10",
+         "requirement:4/window:2025-01-01..2025-12-31", "due_soon", "2025-12-01"),
+        ("annual", "overdue", ("2026-01-01", "2026-12-31"), "2026-12-31", "2026-03-01",
+         "requirement:4/window:2026-01-01..2026-12-31", "overdue", "2026-01-01"),
+        ("monthly", "due_soon", ("2024-02-01", "2024-02-29"), "2024-02-29", "2024-02-29",
+         "requirement:4/window:2024-02-01..2024-02-29", "due_soon", "2024-02-01"),
+        ("rolling", "overdue", (None, None), None, "2026-03-15",
+         "requirement:4/rolling:2026-03", "overdue", "2026-03-15"),
+        ("rolling", "due_soon", ("2025-06-01", "2026-03-15"), "2026-04-01", "2026-03-15",
+         "requirement:4/due:2026-04-01", "due_soon", "2026-03-02"),
+        ("annual", "met", ("2025-01-01", "2025-12-31"), "2025-12-31", "2025-12-10", None, None, None),
+        ("annual", "not_yet_due", ("2025-01-01", "2025-12-31"), "2025-12-31", "2025-06-10", None, None, None),
+    ],
+)  # fmt: skip
+def test_compliance_keys(frequency, status, window, due, today, item, threshold, on):
+    d = lambda s: None if s is None else dr.date.fromisoformat(s)  # noqa: E731
+    got = dr.compliance_due(
+        4, frequency, status, window=(d(window[0]), d(window[1])), due=d(due), today=d(today),
+        due_soon_days=30,
+    )  # fmt: skip
+    if item is None:
+        assert got is None
+    else:
+        assert got == dr.ComplianceDue(item, threshold, d(on))
