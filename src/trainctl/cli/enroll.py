@@ -398,6 +398,7 @@ SHOW_CSV_COLS = [
     for k in (
         "progress_id", "phase", "requirement", "required", "prerequisite", "value", "target", "unit",
         "percentage", "status", "override", "due_on", "overdue", "verified_by", "verified_at", "pending",
+        "not_counted",
     )
 ]  # fmt: skip
 
@@ -409,6 +410,8 @@ def _csv_line(x: Any) -> dict[str, Any]:
         "target": x.target, "unit": x.unit, "percentage": x.percentage, "status": x.status,
         "override": x.override, "due_on": x.due_on, "overdue": x.overdue,
         "verified_by": x.verified_by, "verified_at": x.verified_at, "pending": x.pending,
+        # hours credited that do not count (caps, full minimums): `enroll show` JSON says why
+        "not_counted": x.allocation["not_counted_hours"] if x.allocation else None,
     }  # fmt: skip
 
 
@@ -486,6 +489,17 @@ def show(
     render.record(head, "table")
     cols = [c for c in SHOW_COLS if c.key != "phase" or any(r["phase"] for r in rows)]
     render.table(rows, cols, "table", empty="This enrollment has no requirements.")
+    from trainctl.domain.progress import category_lines
+
+    for x in lines:
+        if x.allocation is not None:  # hours with categories: where every hour went
+            render.table(
+                category_lines(x.allocation),
+                [Col("category"), Col("hours", "Filled / minimum", numeric=True),
+                 Col("logged", "Logged", numeric=True, drop=1), Col("detail", "Where the hours went")],
+                "table",
+                title=f"Hours of {x.requirement} (progress {x.progress_id})",
+            )  # fmt: skip
     if milestones:
         render.table(
             [{**m, "phase": m["phase"] or "whole program"} for m in milestones],

@@ -36,7 +36,7 @@ TABLES = {
         "id", "enrollment_id", "program_requirement_id", "status", "status_override",
         "progress_value", "progress_percentage", "due_on", "verified_by", "verified_at",
     ),
-    "progress_credit": ("progress_id", "state"),
+    "progress_credit": ("id", "progress_id", "state", "amount", "category", "item"),
     "program_milestone": (
         "id", "program_id", "phase_id", "name", "completion_percentage_threshold",
         "requires_verification",
@@ -306,6 +306,8 @@ class ProgressLine:
     verified_by: str | None
     verified_at: datetime | None
     pending: int
+    # hours with categories: where every counted hour went (dp.allocation_record); else None
+    allocation: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return record(self)
@@ -337,11 +339,72 @@ def target_of(columns: tuple[Any, ...] | list[Any]) -> dp.Target:
     return dp.Target.from_fields(*values)
 
 
+_ROW_TARGET = f"""
+SELECT {_TARGET_COLUMNS}
+FROM requirement_progress rp
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE rp.id = :id
+"""
+
+
+def row_target(rd: Reader, progress_id: int) -> dp.Target | None:
+    """What the requirement of one progress row asks for."""
+    row = rd.one(_ROW_TARGET, {"id": progress_id})
+    return target_of(row) if row is not None else None
+
+
+def allocates(target: dp.Target) -> bool:
+    """An hours requirement with categories: its hours are allocated (dp.allocate_hours)."""
+    return target.requirement_type == "hours" and bool(target.hour_categories)
+
+
+_COUNTED = """
+SELECT c.progress_id, c.id, c.amount, c.category, c.item
+FROM progress_credit c
+JOIN requirement_progress rp ON rp.id = c.progress_id
+WHERE {where} AND c.state = 'counted'
+ORDER BY c.id
+"""
+
+
+def hour_allocations(
+    rd: Reader, targets: dict[int, dp.Target], *, enrollment_id: int | None = None
+) -> dict[int, tuple[dp.Allocation, list[int]]]:
+    """progress id -> (the allocation of its counted credits, the credits' ids in the order
+    allocated), for the rows in `targets` that allocate hours. The credits are read in id
+    order, as the ledger measures them (services/progress/ledger.py), so what is shown is
+    what the stored value was computed from. One query: the enrollment's, or the row's."""
+    wanted = {pid: t for pid, t in targets.items() if allocates(t)}
+    if not wanted:
+        return {}
+    if enrollment_id is not None:
+        sql, params = _COUNTED.format(where="rp.enrollment_id = :id"), {"id": enrollment_id}
+    else:
+        (only,) = wanted  # one row (progress log)
+        sql, params = _COUNTED.format(where="rp.id = :id"), {"id": only}
+    credits: dict[int, list[tuple[int, dp.Credit]]] = {pid: [] for pid in wanted}
+    for pid, cid, amount, category, item in rd.all(sql, params):
+        if pid in credits:
+            credits[pid].append((cid, dp.Credit(amount, category, item)))
+    out = {}
+    for pid, rows in credits.items():
+        t = wanted[pid]
+        a = dp.allocate_hours(t.required_hours, t.hour_categories, [c for _, c in rows])
+        out[pid] = (a, [cid for cid, _ in rows])
+    return out
+
+
 def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[ProgressLine]:
-    """Every requirement of an enrollment, in program order (phase, then sort order)."""
+    """Every requirement of an enrollment, in program order (phase, then sort order); hours
+    with categories carry where every hour went (`allocation`)."""
+    rows = rd.all(_LINES, {"id": enrollment_id})
+    targets = {r[0]: target_of(r[18:]) for r in rows}
+    hours = hour_allocations(rd, targets, enrollment_id=enrollment_id)
     lines = []
-    for r in rd.all(_LINES, {"id": enrollment_id}):
-        target = target_of(r[18:])
+    for r in rows:
+        target = targets[r[0]]
+        found = hours.get(r[0])
         value, status, due_on = r[10], r[12], as_date(r[14])
         lines.append(
             ProgressLine(
@@ -367,6 +430,7 @@ def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[Progress
                 verified_by=r[15],
                 verified_at=as_utc(r[16]),
                 pending=r[17] or 0,
+                allocation=dp.allocation_record(*found) if found else None,
             )
         )
     return lines
