@@ -81,17 +81,15 @@ LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
 def _enrollment_dates(ctx: typer.Context, target_date: str | None) -> date | None:
     """Refuse an enrollment day (--as-of) or a --target-date outside the calendar trainctl
     reports on: a deadline counted from 9999-12-31 would fall off the calendar."""
-    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+    from trainctl.schemas.enrollment import enrollment_day
 
     state = get_state(ctx)
     target = parse_date(target_date, "--target-date")
     for day, flag in ((state.as_of, "--as-of"), (target, "--target-date")):
-        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise typer.BadParameter(
-                f"{day} is out of range: enrollments fall between {MIN_YEAR}-01-01 and "
-                f"{MAX_YEAR}-12-31.",
-                param_hint=flag,
-            )
+        try:
+            enrollment_day(day)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{exc}.", param_hint=flag) from None
     return target
 
 
