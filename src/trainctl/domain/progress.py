@@ -727,6 +727,35 @@ class Target:
             ),
         )
 
+    def over(self, periods: int) -> Target:
+        """The target over `periods` recurrences (`periods_in_span`): hours, shifts and
+        calls, and every hour category's minimum, caps and topic minimums, times
+        `periods`. Set-valued requirements (courses, skills, checklist, certification)
+        are done once whatever the span."""
+        if periods == 1 or not self.is_numeric:
+            return self
+
+        def times(x: float | None) -> float | None:
+            return None if x is None else x * periods
+
+        cats = tuple(
+            replace(
+                c,
+                min_hours=c.min_hours * periods,
+                max_hours=times(c.max_hours),
+                distributive_max_hours=times(c.distributive_max_hours),
+                topics=tuple((t, m * periods) for t, m in c.topics),
+            )
+            for c in self.hour_categories
+        )
+        return replace(
+            self,
+            required_hours=times(self.required_hours),
+            required_shifts=None if self.required_shifts is None else self.required_shifts * periods,
+            required_calls=None if self.required_calls is None else self.required_calls * periods,
+            hour_categories=cats,
+        )
+
     @property
     def is_numeric(self) -> bool:
         return self.requirement_type in NUMERIC_TYPES
@@ -760,6 +789,38 @@ class Target:
         if self.requirement_type == "certification":
             return 1.0
         return float(len(self.items)) if self.items else None
+
+
+# ------------------------------------------------------------- recurring, inside a program
+def periods_in_span(frequency: str | None, start: date, end: date | None) -> int:
+    """How many times a recurring requirement's figure falls due over an enrollment's span,
+    from the day it starts up to its target date: the figure of a requirement inside a
+    program is its per-period figure x this number (ISO company training, 16 h a month,
+    in a 365-day program: 12 x 16 = 192 h, the ISO figure for a year).
+
+    - monthly, quarterly, annual, biennial (1, 3, 12, 24 months): whole periods counted
+      from the start date with domain/periods.py `add_months` (an anniversary of 31 January
+      falls on 28/29 February, one of 29 February on 28 February in a common year); a
+      trailing part of a period counts as one when it is at least half of it, so 365 and
+      366 days are both 12 months and 380 days are still 12, 381 days are 13 (a part of
+      at least half a month). Always at least 1.
+    - one_time, rolling, or no target date (no span): 1, the figure as the requirement
+      states it.
+    """
+    from trainctl.domain.periods import ALIASES, FREQUENCY_MONTHS, add_months
+
+    key = (frequency or "").strip().casefold()
+    months = FREQUENCY_MONTHS.get(ALIASES.get(key, key))
+    if months is None or end is None or end <= start:
+        return 1
+    full = 0
+    while add_months(start, (full + 1) * months) <= end:
+        full += 1
+    begun = add_months(start, full * months)
+    length = (add_months(start, (full + 1) * months) - begun).days
+    if (end - begun).days * 2 >= length:
+        full += 1
+    return max(1, full)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ TABLES = {
     "program_requirement": (
         "id", "requirement_id", "phase_id", "sort_order", "is_required", "is_prerequisite",
     ),
-    "requirement": ("id", "name", *dp.TARGET_FIELDS),
+    "requirement": ("id", "name", "frequency", *dp.TARGET_FIELDS),
     "requirement_progress": (
         "id", "enrollment_id", "program_requirement_id", "status", "status_override",
         "progress_value", "progress_percentage", "due_on", "verified_by", "verified_at",
@@ -314,14 +314,18 @@ class ProgressLine:
 
 
 _TARGET_COLUMNS = ", ".join(f"r.{c}" for c in dp.TARGET_FIELDS)
+# what scales a recurring requirement's figure over the enrollment (dp.periods_in_span)
+_SPAN_COLUMNS = "r.frequency, e.enrolled_on, e.target_completion_date"
+_NT = len(dp.TARGET_FIELDS)
 _JSON_AT = [dp.TARGET_FIELDS.index(c) for c in dp.TARGET_JSON]
 _LINES = f"""
 SELECT rp.id, pr.id, r.id, r.name, pr.phase_id, ph.phase_number, ph.name, pr.sort_order,
        pr.is_required, pr.is_prerequisite, rp.progress_value, rp.progress_percentage,
        rp.status, rp.status_override, rp.due_on, v.name, rp.verified_at,
        (SELECT count(*) FROM progress_credit c WHERE c.progress_id = rp.id AND c.state = 'pending'),
-       {_TARGET_COLUMNS}
+       {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
 FROM requirement_progress rp
+JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
 LEFT JOIN program_phase ph ON ph.id = pr.phase_id
@@ -332,16 +336,24 @@ ORDER BY coalesce(ph.phase_number, 0), pr.sort_order, pr.id
 
 
 def target_of(columns: tuple[Any, ...] | list[Any]) -> dp.Target:
-    """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored."""
-    values = list(columns)
+    """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored; followed
+    by the _SPAN_COLUMNS, the target over the enrollment's span (a recurring requirement
+    inside a program: its figure once per period, dp.periods_in_span), as the ledger
+    measures it."""
+    values = list(columns[:_NT])
     for i in _JSON_AT:
         values[i] = as_json(values[i])
-    return dp.Target.from_fields(*values)
+    target = dp.Target.from_fields(*values)
+    if len(columns) > _NT:
+        frequency, start, end = columns[_NT : _NT + 3]
+        target = target.over(dp.periods_in_span(frequency, required(as_date(start)), as_date(end)))
+    return target
 
 
 _ROW_TARGET = f"""
-SELECT {_TARGET_COLUMNS}
+SELECT {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
 FROM requirement_progress rp
+JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
 WHERE rp.id = :id

@@ -16,6 +16,7 @@ from trainctl.db import chunks, table
 from trainctl.domain import progress as dp
 from trainctl.models import (
     Certification,
+    Enrollment,
     ProgramRequirement,
     ProgressCredit,
     Requirement,
@@ -67,9 +68,15 @@ def recompute(
         return changed
     now = now or utcnow()
     for part in chunks(list(progress_ids)):
-        pairs = list(
+        found = list(
             session.exec(
-                select(RequirementProgress, Requirement)
+                select(
+                    RequirementProgress,
+                    Requirement,
+                    Enrollment.enrolled_on,
+                    Enrollment.target_completion_date,
+                )
+                .join(Enrollment, col(Enrollment.id) == col(RequirementProgress.enrollment_id))
                 .join(
                     ProgramRequirement,
                     col(ProgramRequirement.id) == col(RequirementProgress.program_requirement_id),
@@ -78,6 +85,9 @@ def recompute(
                 .where(col(RequirementProgress.id).in_(part))
             )
         )
+        pairs = [(rp, req) for rp, req, *_ in found]
+        # a recurring requirement counts its figure once per period of the enrollment's span
+        spans = {rp.id: dp.periods_in_span(req.frequency, on, end) for rp, req, on, end in found}
         certs = {rp.id for rp, req in pairs if req.requirement_type == "certification"}
         pc = table(ProgressCredit)
         rows = list(
@@ -102,7 +112,8 @@ def recompute(
             )
         for rp, req in pairs:
             assert rp.id is not None
-            value, pct = dp.measure(dp.Target.of(req), credits.get(rp.id, []), today=today)
+            target = dp.Target.of(req).over(spans[rp.id])
+            value, pct = dp.measure(target, credits.get(rp.id, []), today=today)
             status = dp.derive_status(pct, rp.status_override, value)
             shown = dp.effective_percentage(pct, rp.status_override)
             if (rp.progress_value, rp.progress_percentage, rp.status) == (value, shown, status):
