@@ -138,3 +138,22 @@ def test_shortfall_note_table():
     assert rec["not_counted_hours"] == 3
     rows = dp.category_lines(rec)
     assert rows[-1]["category"] == "not counted" and rows[-1]["hours"] == "3 h"
+
+
+def test_record_add_says_when_its_hours_do_not_count_in_full(cli):
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--badge", "F-1")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4",
+        "--hour-categories", '[{"name": "structural_firefighting", "min_hours": 4}]',
+        "--counts-type", "drill")  # fmt: skip
+    cli("program", "create", "Drills")
+    cli("program", "requirement", "add", "Drills", "Drill hours")
+    cli("program", "activate", "Drills")
+    cli("enroll", "add", "F-1", "Drills")
+    cli("course", "add", "--code", "LD", "--name", "Ladder drill", "--type", "drill",
+        "--topic", "structural_firefighting", "--hours", "6")  # fmt: skip
+    r = cli("record", "add", "F-1", "--course", "LD")
+    notes = [line for line in r.stderr.splitlines() if line.startswith("Note:")]
+    assert notes == [
+        "Note: Ann Lee, Drill hours: 2 of 6 h not counted (4 h structural_firefighting counted): "
+        "beyond structural_firefighting's minimum, with nothing left to fill."
+    ]

@@ -49,6 +49,14 @@ def _values(**given: str | None) -> dict[str, str]:
     return {k: v for k, v in given.items() if v is not None}
 
 
+def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
+    """One line per progress row whose hours from these records do not all count."""
+    from trainctl.queries import reader_of
+    from trainctl.queries.progress import source_shortfalls
+
+    return source_shortfalls(reader_of(session), "training_record", record_ids) if record_ids else []
+
+
 def _feed_lines(outcome: Any) -> list[str]:
     feed = outcome.feed
     lines = []
@@ -146,12 +154,15 @@ def add(
         )  # fmt: skip
         ids = svc.crew(session, refs, position or [])
         outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run)
+        shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
     if fmt_of(ctx, fmt_value(format)) == "json":
         render.emit_json({"record_ids": outcome.record_ids, "added": outcome.added,
                           "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
     for name in outcome.free_named:
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
                     "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip
+    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
+        render.info(f"Note: {note}", quiet=state.quiet)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {outcome.added} record(s)"
     if outcome.record_ids and not dry_run:

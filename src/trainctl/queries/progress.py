@@ -15,7 +15,7 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id, requirement_matches
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_json, as_utc, in_list, required
+from trainctl.queries import Reader, as_json, as_utc, chunks, in_list, required
 from trainctl.queries.enrollments import (
     OWN_HINT,
     get_enrollment,
@@ -276,3 +276,35 @@ def shortfall(rd: Reader, progress_id: int, credit_ids: list[int]) -> str | None
     a, ids = found[progress_id]
     wanted = set(credit_ids)
     return dp.shortfall_note(a, [i for i, cid in enumerate(ids) if cid in wanted])
+
+
+_BY_SOURCE = """
+SELECT c.progress_id, c.id, m.name, r.name
+FROM progress_credit c
+JOIN requirement_progress rp ON rp.id = c.progress_id
+JOIN enrollment e ON e.id = rp.enrollment_id
+JOIN member m ON m.id = e.member_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE c.source_type = :source AND c.state = 'counted' AND c.amount > 0 AND c.source_id IN {ids}
+ORDER BY c.progress_id, c.id
+"""
+
+
+def source_shortfalls(rd: Reader, source_type: str, source_ids: list[int]) -> list[str]:
+    """`shortfall` for the credits a feed just wrote from these sources (e.g. the training
+    records `record add` made), one line per progress row: 'Dana Ruiz, Emergency Medical
+    Technician: 2 of 9 h not counted: ...'."""
+    rows: dict[int, tuple[str, str, list[int]]] = {}
+    for part in chunks([str(i) for i in source_ids]):
+        ids, params = in_list("src", part)
+        for pid, cid, member, requirement in rd.all(
+            _BY_SOURCE.format(ids=ids), {"source": source_type, **params}
+        ):
+            rows.setdefault(pid, (member, requirement, []))[2].append(cid)
+    out = []
+    for pid, (member, requirement, credit_ids) in rows.items():
+        note = shortfall(rd, pid, credit_ids)
+        if note:
+            out.append(f"{member}, {requirement}: {note}")
+    return out
