@@ -104,3 +104,19 @@ def test_sequential_in_use_takes_a_new_link_only_last(cli, db_path, snapshot):
     assert snapshot() == before
     cli("program", "requirement", "add", "Seq", "Extra")
     assert d.scalar("SELECT count(*) FROM requirement_progress") == 3
+
+
+def test_in_a_phased_program_only_the_current_phase_s_new_row_gets_a_deadline_now(cli, db_path):
+    d = Dept(db_path)
+    pid = d.program("Academy", structure="phases")
+    p1, p2 = d.phase(pid, 1, "Basics"), d.phase(pid, 2, "Fireground")
+    d.link(pid, d.requirement("Knots", "hours"), phase_id=p1)
+    d.link(pid, d.requirement("Ladders", "hours"), phase_id=p2)
+    d.requirement("Radio", "hours", time_limit_days=30)
+    d.requirement("Ropes", "hours", time_limit_days=30)
+    d.member("Gil", badge="A-1")
+    cli("--as-of", "2028-02-01", "enroll", "add", "A-1", "Academy")
+    cli("--as-of", "2028-02-29", "program", "requirement", "add", "Academy", "Radio", "--phase", "1")
+    cli("--as-of", "2028-02-29", "program", "requirement", "add", "Academy", "Ropes", "--phase", "2")
+    assert [(e, s, str(due)) for e, s, due in _rows(d, "Radio")] == [(1, "not_started", "2028-03-30")]
+    assert [(e, s, due) for e, s, due in _rows(d, "Ropes")] == [(1, "not_started", None)]

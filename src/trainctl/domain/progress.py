@@ -61,6 +61,27 @@ class HourCategory:
     overflow_to: tuple[str, ...] | None = None
 
 
+def scale_categories(
+    categories: Iterable[HourCategory], factor: float
+) -> tuple[HourCategory, ...]:
+    """Every figure of the categories times `factor`: minimums, caps, distributive caps and
+    topic minimums (a month's 16 h -> a year's 192 h; a program's span, `Target.over`)."""
+
+    def x(v: float | None) -> float | None:
+        return None if v is None else v * factor
+
+    return tuple(
+        replace(
+            c,
+            min_hours=c.min_hours * factor,
+            max_hours=x(c.max_hours),
+            distributive_max_hours=x(c.distributive_max_hours),
+            topics=tuple((t, m * factor) for t, m in c.topics),
+        )
+        for c in categories
+    )
+
+
 def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
     """`Requirement.hour_categories` JSON -> HourCategory list (unknown keys ignored)."""
     out = []
@@ -735,25 +756,12 @@ class Target:
         if periods == 1 or not self.is_numeric:
             return self
 
-        def times(x: float | None) -> float | None:
-            return None if x is None else x * periods
-
-        cats = tuple(
-            replace(
-                c,
-                min_hours=c.min_hours * periods,
-                max_hours=times(c.max_hours),
-                distributive_max_hours=times(c.distributive_max_hours),
-                topics=tuple((t, m * periods) for t, m in c.topics),
-            )
-            for c in self.hour_categories
-        )
         return replace(
             self,
-            required_hours=times(self.required_hours),
+            required_hours=None if self.required_hours is None else self.required_hours * periods,
             required_shifts=None if self.required_shifts is None else self.required_shifts * periods,
             required_calls=None if self.required_calls is None else self.required_calls * periods,
-            hour_categories=cats,
+            hour_categories=scale_categories(self.hour_categories, periods),
         )
 
     @property

@@ -81,17 +81,7 @@ def add_link(
         )
     values = data.model_dump()
     if values["sort_order"] is None:
-        scope = (
-            col(ProgramRequirement.phase_id).is_(None)
-            if phase is None
-            else ProgramRequirement.phase_id == phase.id
-        )
-        top = session.exec(
-            select(sa.func.max(ProgramRequirement.sort_order)).where(
-                ProgramRequirement.program_id == program.id, scope
-            )
-        ).one()
-        values["sort_order"] = int(top or 0) + 10
+        values["sort_order"] = int(_last_sort_order(session, program, phase) or 0) + 10
     elif enrolled and program.structure_type == "sequential":
         _after_the_last(session, program, phase, values["sort_order"])
     assert program.id is not None and requirement.id is not None
@@ -127,11 +117,10 @@ def add_link(
     return link, ext
 
 
-def _after_the_last(
-    session: Session, program: Program, phase: ProgramPhase | None, sort_order: int
-) -> None:
-    """A sequential program in use: a new link goes after the others of its scope, so it
-    never holds back what members are already working on."""
+def _last_sort_order(
+    session: Session, program: Program, phase: ProgramPhase | None
+) -> int | None:
+    """The highest sort order among the links of a scope (None: no link yet)."""
     scope = (
         col(ProgramRequirement.phase_id).is_(None)
         if phase is None
@@ -142,6 +131,15 @@ def _after_the_last(
             ProgramRequirement.program_id == program.id, scope
         )
     ).one()
+    return None if top is None else int(top)
+
+
+def _after_the_last(
+    session: Session, program: Program, phase: ProgramPhase | None, sort_order: int
+) -> None:
+    """A sequential program in use: a new link goes after the others of its scope, so it
+    never holds back what members are already working on."""
+    top = _last_sort_order(session, program, phase)
     if top is not None and sort_order <= int(top):
         raise RefusedError(
             f"Program {label(program)} is sequential and has enrollments: a new requirement "
