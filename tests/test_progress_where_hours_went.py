@@ -157,3 +157,27 @@ def test_record_add_says_when_its_hours_do_not_count_in_full(cli):
         "Note: Ann Lee, Drill hours: 2 of 6 h not counted (4 h structural_firefighting counted): "
         "beyond structural_firefighting's minimum, with nothing left to fill."
     ]
+
+
+def test_record_import_says_when_hours_do_not_count_in_full(cli, tmp_path):
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--badge", "F-1")
+    cli("member", "add", "Bo Ng", "--email", "bo@example.org", "--badge", "F-2")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4",
+        "--hour-categories", '[{"name": "structural_firefighting", "min_hours": 4}]',
+        "--counts-type", "drill")  # fmt: skip
+    cli("program", "create", "Drills")
+    cli("program", "requirement", "add", "Drills", "Drill hours")
+    cli("program", "activate", "Drills")
+    cli("--as-of", "2026-03-01", "enroll", "bulk", "Drills", "--members", "F-1,F-2")
+    cli("course", "add", "--code", "LD", "--name", "Ladder drill", "--type", "drill",
+        "--topic", "structural_firefighting", "--hours", "3")  # fmt: skip
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("date,course,badge,hours\n2026-03-04,LD,F-1,3\n2026-03-11,LD,F-1,3\n2026-03-04,LD,F-2,3\n")
+    r = cli("--as-of", "2026-03-20", "record", "import", str(sheet))
+    notes = [line for line in r.stderr.splitlines() if line.startswith("Note:")]
+    assert notes == [  # Ann: 6 h for a 4 h minimum; Bo's 3 h all count
+        "Note: Ann Lee, Drill hours: 2 of 6 h not counted (4 h structural_firefighting counted): "
+        "beyond structural_firefighting's minimum, with nothing left to fill."
+    ]
+    r = cli("--as-of", "2026-03-20", "record", "import", str(sheet))  # again: nothing new
+    assert "Note:" not in r.stderr

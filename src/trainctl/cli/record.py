@@ -161,8 +161,6 @@ def add(
     for name in outcome.free_named:
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
                     "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip
-    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
-        render.info(f"Note: {note}", quiet=state.quiet)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {outcome.added} record(s)"
     if outcome.record_ids and not dry_run:
@@ -173,6 +171,8 @@ def add(
     render.info(text + ".", quiet=state.quiet)
     for line in _feed_lines(outcome):
         render.info(line, quiet=state.quiet)
+    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
+        render.info(f"Note: {note}", quiet=state.quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=state.quiet)
 
@@ -219,11 +219,18 @@ def import_(
     with ExitStack() as stack:
         streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
         with state.session(write=not dry_run) as (session, actor):
+            from trainctl.queries import reader_of
+            from trainctl.queries.progress import last_credit_id, source_shortfalls
+
+            mark = last_credit_id(reader_of(session))
             outcome = svc.import_records(
                 session, actor, streams, today=state.today(session), defaults=defaults,
                 dry_run=dry_run, skip_invalid=skip_invalid,
                 ignore_unknown_columns=ignore_unknown_columns,
             )  # fmt: skip
+            shortfalls = (
+                [] if dry_run else source_shortfalls(reader_of(session), "training_record", after=mark)
+            )
     for problem in render.first_of(outcome.problems):
         render.warn(problem)
     for name in sorted(outcome.free_named)[:5]:
@@ -241,6 +248,8 @@ def import_(
     render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=state.quiet)
     for line in _feed_lines(outcome):
         render.info(line, quiet=state.quiet)
+    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
+        render.info(f"Note: {note}", quiet=state.quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=state.quiet)
     if outcome.rejected:

@@ -622,7 +622,13 @@ def shortfall_note(a: Allocation, credits: Iterable[int]) -> str | None:
     reasons: dict[str, float] = {}
     for s in lost:
         reasons[s.note] = reasons.get(s.note, 0.0) + s.hours
-    went = [share_text(s) for s in mine if s.counted]
+    merged: dict[tuple[str, str | None, str | None], Share] = {}  # several credits, one line
+    for s in mine:
+        if s.counted:
+            key = (s.reason, s.bucket, s.source)
+            prev = merged.get(key)
+            merged[key] = s if prev is None else replace(prev, hours=prev.hours + s.hours)
+    went = [share_text(s) for s in merged.values()]
     counted = f" ({', '.join(went)} counted)" if went else ""
     why = "; ".join(f"{_h(h)} h {n}" if len(reasons) > 1 else n for n, h in reasons.items())
     return f"{_h(sum(reasons.values()))} of {_h(total)} h not counted{counted}: {why}."

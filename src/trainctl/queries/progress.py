@@ -286,20 +286,35 @@ JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN member m ON m.id = e.member_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
-WHERE c.source_type = :source AND c.state = 'counted' AND c.amount > 0 AND c.source_id IN {ids}
+WHERE c.source_type = :source AND c.state = 'counted' AND c.amount > 0 AND {where}
 ORDER BY c.progress_id, c.id
 """
 
 
-def source_shortfalls(rd: Reader, source_type: str, source_ids: list[int]) -> list[str]:
-    """`shortfall` for the credits a feed just wrote from these sources (e.g. the training
-    records `record add` made), one line per progress row: 'Dana Ruiz, Emergency Medical
-    Technician: 2 of 9 h not counted: ...'."""
+def last_credit_id(rd: Reader) -> int:
+    """The newest ledger entry's id (0: none): credits written after it are new (the
+    ledger never deletes, so ids only grow)."""
+    return int(rd.scalar("SELECT max(id) FROM progress_credit") or 0)
+
+
+def source_shortfalls(
+    rd: Reader, source_type: str, source_ids: list[int] | None = None, *, after: int | None = None
+) -> list[str]:
+    """`shortfall` for the credits a feed just wrote from these sources (the training
+    records `record add` made), or from any source of this type after credit `after`
+    (`record import`), one line per progress row: 'Dana Ruiz, Drill hours: 2 of 6 h not
+    counted ...'."""
+    batches: list[tuple[str, dict[str, Any]]] = []
+    if source_ids is not None:
+        for part in chunks([str(i) for i in source_ids]):
+            ids, params = in_list("src", part)
+            batches.append((f"c.source_id IN {ids}", params))
+    if after is not None:
+        batches.append(("c.id > :after", {"after": after}))
     rows: dict[int, tuple[str, str, list[int]]] = {}
-    for part in chunks([str(i) for i in source_ids]):
-        ids, params = in_list("src", part)
+    for where, params in batches:
         for pid, cid, member, requirement in rd.all(
-            _BY_SOURCE.format(ids=ids), {"source": source_type, **params}
+            _BY_SOURCE.format(where=where), {"source": source_type, **params}
         ):
             rows.setdefault(pid, (member, requirement, []))[2].append(cid)
     out = []
