@@ -402,6 +402,23 @@ def test_enrolling_off_the_calendar_is_refused(enrollable, snapshot, args, flag)
     assert snapshot() == before
 
 
+def test_an_enrollment_csv_target_date_off_the_calendar_is_refused_like_the_flag(
+    enrollable, snapshot, tmp_path
+):
+    # the CSV column and --target-date share one validator (schemas.enrollment.enrollment_day)
+    f = tmp_path / "class.csv"
+    f.write_text("email,target_date\nann@fd.org,2026-06-01\nbo@fd.org,9999-12-31\n")
+    before = snapshot()
+    r = enrollable("enroll", "bulk", "Recruit", "--csv", str(f), ok=False)
+    assert r.exit_code == 65, r
+    assert "line 3" in r.stderr and "target_date" in r.stderr
+    assert "9999-12-31 is out of range: enrollments fall between 1900-01-01 and 2199-12-31" in r.stderr
+    assert "failed unexpectedly" not in r.stderr
+    assert snapshot() == before
+    f.write_text("email,target_date\nann@fd.org,2199-12-31\n")
+    enrollable("enroll", "bulk", "Recruit", "--csv", str(f))
+
+
 def test_the_longest_time_limit_from_the_last_day_still_enrolls(enrollable):
     enrollable("--as-of", "2199-12-31", "enroll", "add", "ann@fd.org", "Recruit")
     enrollable("--as-of", "2199-12-31", "enroll", "bulk", "Recruit", "--members", "bo@fd.org")

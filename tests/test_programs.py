@@ -501,7 +501,8 @@ def test_structure_is_fixed_once_members_are_enrolled(cli, snapshot, probie, db_
     add_enrollment(db_url, add_member(db_url, "Rec Ruit", "rec@example.org"), 1)
     for args in (
         ("program", "requirement", "remove", probie, "CPR-BLS"),
-        ("program", "requirement", "add", probie, "PB-FF1", "--phase", "2"),
+        # adding a link is allowed once enrolled (issue 11 #7); a prerequisite one is not
+        ("program", "requirement", "add", probie, "PB-FF1", "--phase", "2", "--prerequisite"),
         ("program", "phase", "add", probie, "4", "More"),
         ("program", "milestone", "add", probie, "Late", "--threshold", "90"),
         ("program", "draft", probie),

@@ -30,6 +30,16 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    files: Annotated[
+        Path | None,
+        typer.Option(
+            "--files",
+            metavar="DIR",
+            help="Only write the README tour's example files (roster.csv, recruits.csv, "
+            "courses.csv, sign-in sheets) into DIR; no database is built.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Build a sample department in a separate demo database and show it.
 
@@ -38,10 +48,13 @@ def demo(
     (training records, certification cards, shifts, calls, skill checkoffs). Rebuilt from scratch
     on every run; your own database is never touched.
     """
+    state = get_state(ctx)
+    if files is not None:
+        _write_examples(files, quiet=state.quiet)
+        return
     from trainctl.config import demo_db_path, sqlite_path
     from trainctl.services import demo as svc
 
-    state = get_state(ctx)
     if as_of is not None:
         from trainctl.cli.options import parse_date
 
@@ -100,3 +113,23 @@ def demo(
         f"  trainctl --db {dest} requirement explain F-203 NREMT-EMT",
         quiet=quiet,
     )
+
+
+def _write_examples(folder: Path, *, quiet: bool) -> None:
+    """Copy the shipped example files into `folder`; an existing file is left alone."""
+    from trainctl.services.program_files import example_files
+
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder.", "Create it first, or give an existing one.")
+    written, kept = [], []
+    for src in example_files():
+        dest = folder / src.name
+        if dest.exists():
+            kept.append(src.name)
+            continue
+        dest.write_bytes(src.read_bytes())
+        written.append(src.name)
+    if written:
+        render.info(f"Wrote {', '.join(written)} to {folder.absolute()}", quiet=quiet)
+    if kept:
+        render.info(f"Left alone (already there): {', '.join(kept)}.", quiet=quiet)

@@ -81,17 +81,15 @@ LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
 def _enrollment_dates(ctx: typer.Context, target_date: str | None) -> date | None:
     """Refuse an enrollment day (--as-of) or a --target-date outside the calendar trainctl
     reports on: a deadline counted from 9999-12-31 would fall off the calendar."""
-    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+    from trainctl.schemas.enrollment import enrollment_day
 
     state = get_state(ctx)
     target = parse_date(target_date, "--target-date")
     for day, flag in ((state.as_of, "--as-of"), (target, "--target-date")):
-        if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
-            raise typer.BadParameter(
-                f"{day} is out of range: enrollments fall between {MIN_YEAR}-01-01 and "
-                f"{MAX_YEAR}-12-31.",
-                param_hint=flag,
-            )
+        try:
+            enrollment_day(day)
+        except ValueError as exc:
+            raise typer.BadParameter(f"{exc}.", param_hint=flag) from None
     return target
 
 
@@ -398,6 +396,7 @@ SHOW_CSV_COLS = [
     for k in (
         "progress_id", "phase", "requirement", "required", "prerequisite", "value", "target", "unit",
         "percentage", "status", "override", "due_on", "overdue", "verified_by", "verified_at", "pending",
+        "not_counted",
     )
 ]  # fmt: skip
 
@@ -409,6 +408,8 @@ def _csv_line(x: Any) -> dict[str, Any]:
         "target": x.target, "unit": x.unit, "percentage": x.percentage, "status": x.status,
         "override": x.override, "due_on": x.due_on, "overdue": x.overdue,
         "verified_by": x.verified_by, "verified_at": x.verified_at, "pending": x.pending,
+        # hours credited that do not count (caps, full minimums): `enroll show` JSON says why
+        "not_counted": x.allocation["not_counted_hours"] if x.allocation else None,
     }  # fmt: skip
 
 
@@ -486,6 +487,17 @@ def show(
     render.record(head, "table")
     cols = [c for c in SHOW_COLS if c.key != "phase" or any(r["phase"] for r in rows)]
     render.table(rows, cols, "table", empty="This enrollment has no requirements.")
+    from trainctl.domain.progress import category_lines
+
+    for x in lines:
+        if x.allocation is not None:  # hours with categories: where every hour went
+            render.table(
+                category_lines(x.allocation),
+                [Col("category"), Col("hours", "Filled / minimum", numeric=True),
+                 Col("logged", "Logged", numeric=True, drop=1), Col("detail", "Where the hours went")],
+                "table",
+                title=f"Hours of {x.requirement} (progress {x.progress_id})",
+            )  # fmt: skip
     if milestones:
         render.table(
             [{**m, "phase": m["phase"] or "whole program"} for m in milestones],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,9 @@ from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.errors import UsageError
+
+if TYPE_CHECKING:
+    from trainctl.queries import Reader
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -135,6 +138,7 @@ def update(
         )
         result = apply_update(w, actor, located, change, today=state.today_of(w))
         rp, e, req = result.progress, result.enrollment, result.requirement
+        shortfall = _shortfall(w, rp.id, [c.id for c in result.credits if c.amount > 0])
         data = {
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
             "value": rp.progress_value, "percentage": rp.progress_percentage,
@@ -153,8 +157,19 @@ def update(
             f"(`trainctl progress update {rp.id} --verify`).",
             quiet=state.quiet,
         )
+    if shortfall:
+        render.info(f"Note: {shortfall}", quiet=state.quiet)
     for message in result.events:
         render.info(message, quiet=state.quiet)
+
+
+def _shortfall(rd: Reader, progress_id: int | None, credit_ids: list[int | None]) -> str | None:
+    """The one-line note when hours just credited do not all count (issue 11 #3)."""
+    from trainctl.queries.progress import shortfall
+
+    if progress_id is None or not credit_ids:
+        return None
+    return shortfall(rd, progress_id, [c for c in credit_ids if c is not None])
 
 
 @app.command("log")
@@ -175,14 +190,20 @@ def log(
             rd, actor, progress, enrollment=enrollment, requirement=requirement, member=member
         )
         rows = [c.as_dict() for c in q.ledger(rd, found.progress_id)]
+    fmt = fmt_of(ctx, fmt_value(format))
+    cols = [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source", drop=4),
+            Col("amount", numeric=True), Col("category"), Col("item"), Col("state", drop=5),
+            Col("went", "Counted as"), Col("counted", numeric=True, drop=6),
+            Col("entered_by", "By", drop=2), Col("verified_by", "Verified by", drop=3),
+            Col("note", drop=1)]  # fmt: skip
+    if fmt == "table":  # where the hours went: only when a credit did not simply count whole
+        cols = [c for c in cols if c.key != "counted" and (c.key != "went" or any(r["went"] for r in rows))]
     render.table(
         rows,
-        [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source", drop=4), Col("amount", numeric=True),
-         Col("category"), Col("item"), Col("state"), Col("entered_by", "By", drop=2),
-         Col("verified_by", "Verified by", drop=3), Col("note", drop=1)],
-        fmt_of(ctx, fmt_value(format)),
+        cols,
+        fmt,
         empty="No credits yet. Record some with `trainctl progress update ID --add N`.",
-    )  # fmt: skip
+    )
 
 
 @app.command("pending")

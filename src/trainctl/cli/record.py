@@ -49,6 +49,14 @@ def _values(**given: str | None) -> dict[str, str]:
     return {k: v for k, v in given.items() if v is not None}
 
 
+def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
+    """One line per progress row whose hours from these records do not all count."""
+    from trainctl.queries import reader_of
+    from trainctl.queries.progress import source_shortfalls
+
+    return source_shortfalls(reader_of(session), "training_record", record_ids) if record_ids else []
+
+
 def _feed_lines(outcome: Any) -> list[str]:
     feed = outcome.feed
     lines = []
@@ -146,6 +154,7 @@ def add(
         )  # fmt: skip
         ids = svc.crew(session, refs, position or [])
         outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run)
+        shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
     if fmt_of(ctx, fmt_value(format)) == "json":
         render.emit_json({"record_ids": outcome.record_ids, "added": outcome.added,
                           "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
@@ -162,6 +171,8 @@ def add(
     render.info(text + ".", quiet=state.quiet)
     for line in _feed_lines(outcome):
         render.info(line, quiet=state.quiet)
+    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
+        render.info(f"Note: {note}", quiet=state.quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=state.quiet)
 
@@ -208,11 +219,18 @@ def import_(
     with ExitStack() as stack:
         streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
         with state.session(write=not dry_run) as (session, actor):
+            from trainctl.queries import reader_of
+            from trainctl.queries.progress import last_credit_id, source_shortfalls
+
+            mark = last_credit_id(reader_of(session))
             outcome = svc.import_records(
                 session, actor, streams, today=state.today(session), defaults=defaults,
                 dry_run=dry_run, skip_invalid=skip_invalid,
                 ignore_unknown_columns=ignore_unknown_columns,
             )  # fmt: skip
+            shortfalls = (
+                [] if dry_run else source_shortfalls(reader_of(session), "training_record", after=mark)
+            )
     for problem in render.first_of(outcome.problems):
         render.warn(problem)
     for name in sorted(outcome.free_named)[:5]:
@@ -230,6 +248,8 @@ def import_(
     render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=state.quiet)
     for line in _feed_lines(outcome):
         render.info(line, quiet=state.quiet)
+    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
+        render.info(f"Note: {note}", quiet=state.quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=state.quiet)
     if outcome.rejected:

@@ -1018,16 +1018,7 @@ def _scaled(spec: RequirementSpec, factor: float) -> RequirementSpec:
     def x(v: float | None) -> float | None:
         return None if v is None else v * factor
 
-    cats = tuple(
-        replace(
-            c,
-            min_hours=c.min_hours * factor,
-            max_hours=x(c.max_hours),
-            distributive_max_hours=x(c.distributive_max_hours),
-            topics=tuple((t, m * factor) for t, m in c.topics),
-        )
-        for c in spec.hour_categories
-    )
+    cats = dp.scale_categories(spec.hour_categories, factor)
     return replace(
         spec,
         required_hours=x(spec.required_hours),

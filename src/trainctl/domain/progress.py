@@ -61,6 +61,27 @@ class HourCategory:
     overflow_to: tuple[str, ...] | None = None
 
 
+def scale_categories(
+    categories: Iterable[HourCategory], factor: float
+) -> tuple[HourCategory, ...]:
+    """Every figure of the categories times `factor`: minimums, caps, distributive caps and
+    topic minimums (a month's 16 h -> a year's 192 h; a program's span, `Target.over`)."""
+
+    def x(v: float | None) -> float | None:
+        return None if v is None else v * factor
+
+    return tuple(
+        replace(
+            c,
+            min_hours=c.min_hours * factor,
+            max_hours=x(c.max_hours),
+            distributive_max_hours=x(c.distributive_max_hours),
+            topics=tuple((t, m * factor) for t, m in c.topics),
+        )
+        for c in categories
+    )
+
+
 def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
     """`Requirement.hour_categories` JSON -> HourCategory list (unknown keys ignored)."""
     out = []
@@ -510,6 +531,109 @@ def allocate_hours(
     )
 
 
+def share_text(s: Share) -> str:
+    """Where a share of a credit went, in words: '1.5 h national/airway',
+    '3 h local (beyond national's minimums)', '23 h not counted: self-paced hours over
+    local's distributive cap of 7 h'."""
+    if s.reason == REVERSED:
+        return f"{_h(s.hours)} h {s.note}"
+    if not s.counted:
+        return f"{_h(s.hours)} h not counted: {s.note}"
+    if s.reason == OVERFLOW:
+        return f"{_h(s.hours)} h {s.bucket} (beyond {s.source}'s minimums)"
+    if s.reason == REMAINDER:
+        return f"{_h(s.hours)} h other hours ({s.note})"
+    return f"{_h(s.hours)} h {s.bucket}"
+
+
+def share_record(s: Share) -> dict[str, Any]:
+    """A share as JSON writes it (the keys are stable)."""
+    return {"hours": round(s.hours, 6), "counted": s.counted, "reason": s.reason,
+            "to": s.bucket, "category": s.source, "note": s.note}  # fmt: skip
+
+
+def allocation_record(a: Allocation, credit_ids: Sequence[int]) -> dict[str, Any]:
+    """Where every hour of an hours requirement with categories went, as JSON writes it:
+    each category's minimum and fill (topics, what flowed in and on, self-paced hours used,
+    what its caps stopped), the free remainder, and every hour not counted with its reason
+    and credit id. `credit_ids[i]` is the id of the i-th credit given to `allocate_hours`."""
+    lost = [s for s in a.shares if not s.counted and s.reason != REVERSED]
+    return {
+        "target": a.target,
+        "value": a.value,
+        "categories": [
+            {"name": c.name, "minimum": c.minimum, "filled": c.filled, "logged": c.logged,
+             "topics": [{"name": t.name, "minimum": t.minimum, "filled": t.filled} for t in c.topics],
+             "distributive_cap": c.distributive_cap, "distributive_used": c.distributive_used,
+             "max_hours": c.max_hours, "received": dict(c.received), "sent": dict(c.sent),
+             "capped": c.capped}
+            for c in a.categories
+        ],
+        "other_hours": {"target": a.remainder, "filled": a.remainder_filled},
+        "not_counted_hours": round(sum(s.hours for s in lost), 6),
+        "not_counted": [{"credit_id": credit_ids[s.credit], **share_record(s)} for s in lost],
+    }
+
+
+def category_lines(rec: Mapping[str, Any]) -> list[dict[str, str]]:
+    """An `allocation_record` as table rows: one per category (and the free remainder):
+    what it needs, what filled it and from where, what its caps stopped; then one row for
+    the hours that did not count and why."""
+    rows = []
+    for c in rec["categories"]:
+        detail = []
+        if c["topics"]:
+            detail.append(
+                ", ".join(f"{t['name']} {_h(t['filled'])}/{_h(t['minimum'])}" for t in c["topics"])
+            )
+        detail += [f"{_h(h)} h from {src}" for src, h in c["received"].items()]
+        detail += [f"{_h(h)} h on to {dst}" for dst, h in c["sent"].items()]
+        if c["distributive_cap"] is not None:
+            detail.append(
+                f"self-paced {_h(c['distributive_used'])} of {_h(c['distributive_cap'])} h allowed"
+            )
+        if c["capped"]:
+            detail.append(f"{_h(c['capped'])} h over its caps")
+        rows.append({"category": c["name"], "hours": f"{_h(c['filled'])} / {_h(c['minimum'])} h",
+                     "logged": f"{_h(c['logged'])} h", "detail": "; ".join(detail)})  # fmt: skip
+    other = rec["other_hours"]
+    if other["target"] > _EPS:
+        rows.append({"category": "other hours", "hours": f"{_h(other['filled'])} / {_h(other['target'])} h",
+                     "logged": "", "detail": "beyond the minimums, any category"})  # fmt: skip
+    if rec["not_counted"]:
+        reasons: dict[str, float] = {}
+        for s in rec["not_counted"]:
+            reasons[s["note"]] = reasons.get(s["note"], 0.0) + s["hours"]
+        rows.append({"category": "not counted", "hours": f"{_h(rec['not_counted_hours'])} h",
+                     "logged": "", "detail": "; ".join(f"{_h(h)} h {n}" for n, h in reasons.items())})  # fmt: skip
+    return rows
+
+
+def shortfall_note(a: Allocation, credits: Iterable[int]) -> str | None:
+    """One line when the hours of `credits` (positions in the allocation's input) do not all
+    count: how much did not, and why ('23 of 30 h not counted: self-paced hours over
+    local's distributive cap of 7 h'). None when every hour counts."""
+    wanted = set(credits)
+    mine = [s for s in a.shares if s.credit in wanted and s.reason != REVERSED]
+    lost = [s for s in mine if not s.counted]
+    if not lost:
+        return None
+    total = sum(s.hours for s in mine)
+    reasons: dict[str, float] = {}
+    for s in lost:
+        reasons[s.note] = reasons.get(s.note, 0.0) + s.hours
+    merged: dict[tuple[str, str | None, str | None], Share] = {}  # several credits, one line
+    for s in mine:
+        if s.counted:
+            key = (s.reason, s.bucket, s.source)
+            prev = merged.get(key)
+            merged[key] = s if prev is None else replace(prev, hours=prev.hours + s.hours)
+    went = [share_text(s) for s in merged.values()]
+    counted = f" ({', '.join(went)} counted)" if went else ""
+    why = "; ".join(f"{_h(h)} h {n}" if len(reasons) > 1 else n for n, h in reasons.items())
+    return f"{_h(sum(reasons.values()))} of {_h(total)} h not counted{counted}: {why}."
+
+
 def _surplus_note(st: _Cat, p: _Piece) -> str:
     """Why hours of a category counted nowhere although nothing capped them."""
     c = st.cat
@@ -630,6 +754,22 @@ class Target:
             ),
         )
 
+    def over(self, periods: int) -> Target:
+        """The target over `periods` recurrences (`periods_in_span`): hours, shifts and
+        calls, and every hour category's minimum, caps and topic minimums, times
+        `periods`. Set-valued requirements (courses, skills, checklist, certification)
+        are done once whatever the span."""
+        if periods == 1 or not self.is_numeric:
+            return self
+
+        return replace(
+            self,
+            required_hours=None if self.required_hours is None else self.required_hours * periods,
+            required_shifts=None if self.required_shifts is None else self.required_shifts * periods,
+            required_calls=None if self.required_calls is None else self.required_calls * periods,
+            hour_categories=scale_categories(self.hour_categories, periods),
+        )
+
     @property
     def is_numeric(self) -> bool:
         return self.requirement_type in NUMERIC_TYPES
@@ -663,6 +803,38 @@ class Target:
         if self.requirement_type == "certification":
             return 1.0
         return float(len(self.items)) if self.items else None
+
+
+# ------------------------------------------------------------- recurring, inside a program
+def periods_in_span(frequency: str | None, start: date, end: date | None) -> int:
+    """How many times a recurring requirement's figure falls due over an enrollment's span,
+    from the day it starts up to its target date: the figure of a requirement inside a
+    program is its per-period figure x this number (ISO company training, 16 h a month,
+    in a 365-day program: 12 x 16 = 192 h, the ISO figure for a year).
+
+    - monthly, quarterly, annual, biennial (1, 3, 12, 24 months): whole periods counted
+      from the start date with domain/periods.py `add_months` (an anniversary of 31 January
+      falls on 28/29 February, one of 29 February on 28 February in a common year); a
+      trailing part of a period counts as one when it is at least half of it, so 365 and
+      366 days are both 12 months and 380 days are still 12, 381 days are 13 (a part of
+      at least half a month). Always at least 1.
+    - one_time, rolling, or no target date (no span): 1, the figure as the requirement
+      states it.
+    """
+    from trainctl.domain.periods import ALIASES, FREQUENCY_MONTHS, add_months
+
+    key = (frequency or "").strip().casefold()
+    months = FREQUENCY_MONTHS.get(ALIASES.get(key, key))
+    if months is None or end is None or end <= start:
+        return 1
+    full = 0
+    while add_months(start, (full + 1) * months) <= end:
+        full += 1
+    begun = add_months(start, full * months)
+    length = (add_months(start, (full + 1) * months) - begun).days
+    if (end - begun).days * 2 >= length:
+        full += 1
+    return max(1, full)
 
 
 @dataclass(frozen=True)

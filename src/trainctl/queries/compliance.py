@@ -284,12 +284,12 @@ def load_facts(
                 [None] if member_ids is None else _chunks(member_ids)
             )
             for ids in groups:
-                sql, params = _CHECKLIST_SQL, {}
+                sql, where = _CHECKLIST_SQL, dict[str, Any]()
                 if ids is not None:
-                    ins, params = in_list("m", list(ids))
+                    ins, where = in_list("m", list(ids))
                     sql += f" AND e.member_id IN {ins}"
                 for mid, facts in checklist_facts(
-                    rd.rows(sql, params), as_of or span.last, zone
+                    rd.rows(sql, where), as_of or span.last, zone
                 ).items():
                     out.setdefault(mid, []).extend(facts)
             continue

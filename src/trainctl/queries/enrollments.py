@@ -31,12 +31,12 @@ TABLES = {
     "program_requirement": (
         "id", "requirement_id", "phase_id", "sort_order", "is_required", "is_prerequisite",
     ),
-    "requirement": ("id", "name", *dp.TARGET_FIELDS),
+    "requirement": ("id", "name", "frequency", *dp.TARGET_FIELDS),
     "requirement_progress": (
         "id", "enrollment_id", "program_requirement_id", "status", "status_override",
         "progress_value", "progress_percentage", "due_on", "verified_by", "verified_at",
     ),
-    "progress_credit": ("progress_id", "state"),
+    "progress_credit": ("id", "progress_id", "state", "amount", "category", "item"),
     "program_milestone": (
         "id", "program_id", "phase_id", "name", "completion_percentage_threshold",
         "requires_verification",
@@ -306,20 +306,26 @@ class ProgressLine:
     verified_by: str | None
     verified_at: datetime | None
     pending: int
+    # hours with categories: where every counted hour went (dp.allocation_record); else None
+    allocation: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return record(self)
 
 
 _TARGET_COLUMNS = ", ".join(f"r.{c}" for c in dp.TARGET_FIELDS)
+# what scales a recurring requirement's figure over the enrollment (dp.periods_in_span)
+_SPAN_COLUMNS = "r.frequency, e.enrolled_on, e.target_completion_date"
+_NT = len(dp.TARGET_FIELDS)
 _JSON_AT = [dp.TARGET_FIELDS.index(c) for c in dp.TARGET_JSON]
 _LINES = f"""
 SELECT rp.id, pr.id, r.id, r.name, pr.phase_id, ph.phase_number, ph.name, pr.sort_order,
        pr.is_required, pr.is_prerequisite, rp.progress_value, rp.progress_percentage,
        rp.status, rp.status_override, rp.due_on, v.name, rp.verified_at,
        (SELECT count(*) FROM progress_credit c WHERE c.progress_id = rp.id AND c.state = 'pending'),
-       {_TARGET_COLUMNS}
+       {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
 FROM requirement_progress rp
+JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
 LEFT JOIN program_phase ph ON ph.id = pr.phase_id
@@ -330,18 +336,87 @@ ORDER BY coalesce(ph.phase_number, 0), pr.sort_order, pr.id
 
 
 def target_of(columns: tuple[Any, ...] | list[Any]) -> dp.Target:
-    """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored."""
-    values = list(columns)
+    """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored; followed
+    by the _SPAN_COLUMNS, the target over the enrollment's span (a recurring requirement
+    inside a program: its figure once per period, dp.periods_in_span), as the ledger
+    measures it."""
+    values = list(columns[:_NT])
     for i in _JSON_AT:
         values[i] = as_json(values[i])
-    return dp.Target.from_fields(*values)
+    target = dp.Target.from_fields(*values)
+    if len(columns) > _NT:
+        frequency, start, end = columns[_NT : _NT + 3]
+        target = target.over(dp.periods_in_span(frequency, required(as_date(start)), as_date(end)))
+    return target
+
+
+_ROW_TARGET = f"""
+SELECT {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
+FROM requirement_progress rp
+JOIN enrollment e ON e.id = rp.enrollment_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE rp.id = :id
+"""
+
+
+def row_target(rd: Reader, progress_id: int) -> dp.Target | None:
+    """What the requirement of one progress row asks for."""
+    row = rd.one(_ROW_TARGET, {"id": progress_id})
+    return target_of(row) if row is not None else None
+
+
+def allocates(target: dp.Target) -> bool:
+    """An hours requirement with categories: its hours are allocated (dp.allocate_hours)."""
+    return target.requirement_type == "hours" and bool(target.hour_categories)
+
+
+_COUNTED = """
+SELECT c.progress_id, c.id, c.amount, c.category, c.item
+FROM progress_credit c
+JOIN requirement_progress rp ON rp.id = c.progress_id
+WHERE {where} AND c.state = 'counted'
+ORDER BY c.id
+"""
+
+
+def hour_allocations(
+    rd: Reader, targets: dict[int, dp.Target], *, enrollment_id: int | None = None
+) -> dict[int, tuple[dp.Allocation, list[int]]]:
+    """progress id -> (the allocation of its counted credits, the credits' ids in the order
+    allocated), for the rows in `targets` that allocate hours. The credits are read in id
+    order, as the ledger measures them (services/progress/ledger.py), so what is shown is
+    what the stored value was computed from. One query: the enrollment's, or the row's."""
+    wanted = {pid: t for pid, t in targets.items() if allocates(t)}
+    if not wanted:
+        return {}
+    if enrollment_id is not None:
+        sql, params = _COUNTED.format(where="rp.enrollment_id = :id"), {"id": enrollment_id}
+    else:
+        (only,) = wanted  # one row (progress log)
+        sql, params = _COUNTED.format(where="rp.id = :id"), {"id": only}
+    credits: dict[int, list[tuple[int, dp.Credit]]] = {pid: [] for pid in wanted}
+    for pid, cid, amount, category, item in rd.all(sql, params):
+        if pid in credits:
+            credits[pid].append((cid, dp.Credit(amount, category, item)))
+    out = {}
+    for pid, rows in credits.items():
+        t = wanted[pid]
+        a = dp.allocate_hours(t.required_hours, t.hour_categories, [c for _, c in rows])
+        out[pid] = (a, [cid for cid, _ in rows])
+    return out
 
 
 def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[ProgressLine]:
-    """Every requirement of an enrollment, in program order (phase, then sort order)."""
+    """Every requirement of an enrollment, in program order (phase, then sort order); hours
+    with categories carry where every hour went (`allocation`)."""
+    rows = rd.all(_LINES, {"id": enrollment_id})
+    targets = {r[0]: target_of(r[18:]) for r in rows}
+    hours = hour_allocations(rd, targets, enrollment_id=enrollment_id)
     lines = []
-    for r in rd.all(_LINES, {"id": enrollment_id}):
-        target = target_of(r[18:])
+    for r in rows:
+        target = targets[r[0]]
+        found = hours.get(r[0])
         value, status, due_on = r[10], r[12], as_date(r[14])
         lines.append(
             ProgressLine(
@@ -367,6 +442,7 @@ def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[Progress
                 verified_by=r[15],
                 verified_at=as_utc(r[16]),
                 pending=r[17] or 0,
+                allocation=dp.allocation_record(*found) if found else None,
             )
         )
     return lines

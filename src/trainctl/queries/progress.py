@@ -15,8 +15,14 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id, requirement_matches
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_json, as_utc, in_list, required
-from trainctl.queries.enrollments import OWN_HINT, get_enrollment, record
+from trainctl.queries import Reader, as_json, as_utc, chunks, in_list, required
+from trainctl.queries.enrollments import (
+    OWN_HINT,
+    get_enrollment,
+    hour_allocations,
+    record,
+    row_target,
+)
 from trainctl.queries.members import get_member
 
 TABLES = {
@@ -147,6 +153,10 @@ class CreditRow:
     entered_by: str | None
     verified_by: str | None
     note: str | None
+    counted: float  # what this credit adds to the value now (0 while pending); sums to value
+    went: str  # where its hours went, in words ("" when all of it simply counts)
+    # hours with categories: each part of the credit and where it went (dp.share_record)
+    allocation: list[dict[str, Any]] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return record(self)
@@ -165,8 +175,17 @@ OWNER_NAME = "database owner"
 
 
 def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
-    """The credits of one progress row, oldest first (who entered and verified each).
-    Permission is `locate`'s: whoever may name the row may read its ledger."""
+    """The credits of one progress row, oldest first (who entered and verified each), and
+    where each one's hours went: for hours with categories the allocation of
+    domain/progress.py (which minimum each hour filled, what flowed on, what was capped or
+    left over and why). Permission is `locate`'s: whoever may name the row may read it."""
+    target = row_target(rd, progress_id)
+    found = hour_allocations(rd, {progress_id: target}) if target is not None else {}
+    shares: dict[int, list[dp.Share]] = {}
+    if progress_id in found:
+        a, ids = found[progress_id]
+        for s in a.shares:
+            shares.setdefault(ids[s.credit], []).append(s)
     out = []
     for (cid, at, source, source_id, amount, category, item, state, entered_by, entered_name,
          verified_by, verified_at, verified_name, note) in rd.all(_LEDGER, {"id": progress_id}):  # fmt: skip
@@ -184,9 +203,27 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
                 verified_by=verified_name
                 or (OWNER_NAME if verified_at and verified_by is None else None),
                 note=note,
+                **_went(cid, amount, state, shares if progress_id in found else None),
             )
         )
     return out
+
+
+def _went(
+    cid: int, amount: float, state: str, shares: dict[int, list[dp.Share]] | None
+) -> dict[str, Any]:
+    if state != "counted":
+        return {"counted": 0.0, "went": "not counted until an officer verifies it"}
+    if shares is None:
+        return {"counted": amount, "went": ""}
+    mine = shares.get(cid, [])
+    return {
+        # the counted parts only: a correction's effect shows on the credits it took back,
+        # so the column sums to the row's value
+        "counted": round(sum(s.hours for s in mine if s.counted), 6),
+        "went": "; ".join(dp.share_text(s) for s in mine),
+        "allocation": [dp.share_record(s) for s in mine],
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,3 +263,63 @@ def pending_credits(rd: Reader, actor: Actor) -> list[PendingRow]:
         PendingRow(pid, eid, member, req, amount, item, required(as_utc(at)), note)
         for pid, eid, member, req, amount, item, at, note in rd.all(_PENDING)
     ]
+
+
+def shortfall(rd: Reader, progress_id: int, credit_ids: list[int]) -> str | None:
+    """One line when hours of the credits `credit_ids` (just written) do not all count:
+    how much did not and why (dp.shortfall_note); None when all of them count, the row
+    is not hours with categories, or the credits wait for verification."""
+    target = row_target(rd, progress_id)
+    found = hour_allocations(rd, {progress_id: target}) if target is not None else {}
+    if progress_id not in found:
+        return None
+    a, ids = found[progress_id]
+    wanted = set(credit_ids)
+    return dp.shortfall_note(a, [i for i, cid in enumerate(ids) if cid in wanted])
+
+
+_BY_SOURCE = """
+SELECT c.progress_id, c.id, m.name, r.name
+FROM progress_credit c
+JOIN requirement_progress rp ON rp.id = c.progress_id
+JOIN enrollment e ON e.id = rp.enrollment_id
+JOIN member m ON m.id = e.member_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE c.source_type = :source AND c.state = 'counted' AND c.amount > 0 AND {where}
+ORDER BY c.progress_id, c.id
+"""
+
+
+def last_credit_id(rd: Reader) -> int:
+    """The newest ledger entry's id (0: none): credits written after it are new (the
+    ledger never deletes, so ids only grow)."""
+    return int(rd.scalar("SELECT max(id) FROM progress_credit") or 0)
+
+
+def source_shortfalls(
+    rd: Reader, source_type: str, source_ids: list[int] | None = None, *, after: int | None = None
+) -> list[str]:
+    """`shortfall` for the credits a feed just wrote from these sources (the training
+    records `record add` made), or from any source of this type after credit `after`
+    (`record import`), one line per progress row: 'Dana Ruiz, Drill hours: 2 of 6 h not
+    counted ...'."""
+    batches: list[tuple[str, dict[str, Any]]] = []
+    if source_ids is not None:
+        for part in chunks([str(i) for i in source_ids]):
+            ids, params = in_list("src", part)
+            batches.append((f"c.source_id IN {ids}", params))
+    if after is not None:
+        batches.append(("c.id > :after", {"after": after}))
+    rows: dict[int, tuple[str, str, list[int]]] = {}
+    for where, params in batches:
+        for pid, cid, member, requirement in rd.all(
+            _BY_SOURCE.format(where=where), {"source": source_type, **params}
+        ):
+            rows.setdefault(pid, (member, requirement, []))[2].append(cid)
+    out = []
+    for pid, (member, requirement, credit_ids) in rows.items():
+        note = shortfall(rd, pid, credit_ids)
+        if note:
+            out.append(f"{member}, {requirement}: {note}")
+    return out

@@ -10,12 +10,24 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
+from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 from trainctl.schemas.members import parse_date
 
 MEMBER_COLUMNS = ("member", "email", "badge", "id")  # the columns that name a member
 CSV_COLUMNS = (*MEMBER_COLUMNS, "name", "target_date")
+
+
+def enrollment_day(day: date | None) -> date | None:
+    """The one check of an enrollment day or target date (the CSV's target_date column,
+    `--target-date` and `--as-of` of `enroll add/bulk`): within the calendar trainctl
+    reports on, so a deadline counted from it never falls off the calendar."""
+    if day is not None and not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise ValueError(
+            f"{day} is out of range: enrollments fall between {MIN_YEAR}-01-01 and {MAX_YEAR}-12-31"
+        )
+    return day
 
 
 class EnrollmentCsvRow(BaseModel):
@@ -26,7 +38,9 @@ class EnrollmentCsvRow(BaseModel):
     badge: str | None = None
     id: str | None = None
     name: str | None = None  # for whoever reads the file
-    target_date: Annotated[date | None, BeforeValidator(parse_date)] = None
+    target_date: Annotated[
+        date | None, BeforeValidator(parse_date), AfterValidator(enrollment_day)
+    ] = None
 
     def reference(self) -> tuple[str, str]:
         """(column, value) of the first column that names the member; ("member", "") if none."""

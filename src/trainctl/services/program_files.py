@@ -361,6 +361,21 @@ def apply_file(
 
 
 # ------------------------------------------------------------------------- sample files
+def example_files() -> list[Path]:
+    """The README tour's example files (roster, recruits, courses, sign-in sheets), shipped
+    like the sample programs (wheel: trainctl/registries/examples)."""
+    from importlib.resources import files
+
+    try:
+        packaged = Path(str(files("trainctl") / "registries" / "examples"))
+    except (ModuleNotFoundError, TypeError):
+        packaged = Path("/nonexistent")
+    for folder in (packaged, Path(__file__).resolve().parents[3] / "registries" / "examples"):
+        if folder.is_dir():
+            return sorted(p for p in folder.iterdir() if p.suffix == ".csv")
+    return []
+
+
 def sample_programs() -> list[Path]:
     """The sample program files shipped with trainctl (wheel: trainctl/registries/programs;
     development install: the repository's registries/programs)."""

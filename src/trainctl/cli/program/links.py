@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.program.shared import PhaseOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
 
@@ -66,8 +66,12 @@ def link_add(
     description: LinkDescOpt = None,
     deadline_days: DeadlineOpt = None,
     message: MessageOpt = None,
+    dry_run: DryRunOpt = False,
 ) -> None:
-    """Link a requirement to a program (or to one of its phases with --phase)."""
+    """Link a requirement to a program (or to one of its phases with --phase). On a version
+    members are enrolled in, every active, on-hold or completed enrollment gains it at once
+    (a required link reopens the completed ones); --dry-run shows how many first. Links are
+    added, never removed, once members are enrolled: removing one needs a new version."""
     from trainctl.schemas.programs import LinkCreate
     from trainctl.services import programs as svc
 
@@ -84,12 +88,38 @@ def link_add(
             notification_message=message,
         ),
     )
-    with state.session() as (session, actor):
+    with state.session(write=not dry_run) as (session, actor):
         target = svc.get_program(session, program)
-        link = svc.add_link(session, actor, target, requirement, data, phase_number=phase)
+        link, ext = svc.add_link(
+            session, actor, target, requirement, data, phase_number=phase,
+            today=state.today(session), dry_run=dry_run,
+        )  # fmt: skip
         where = f"phase {phase}" if phase is not None else "the program level"
+        name = svc.label(target)
+    n, completed = ext.enrollments, ext.by_status.get("completed", 0)
+    if dry_run:
+        reopen = (
+            f"; {completed} completed enrollment(s) would reopen (the link is required)"
+            if completed and data.is_required
+            else ""
+        )
         render.info(
-            f"Linked requirement {requirement!r} to {svc.label(target)} at {where} (link id {link.id}).",
+            f"Would link requirement {requirement!r} to {name} at {where}; "
+            f"{n} enrollment(s) would gain it{reopen}. Dry run, nothing written.",
+            quiet=state.quiet,
+        )
+        return
+    assert link is not None
+    render.info(
+        f"Linked requirement {requirement!r} to {name} at {where} (link id {link.id}).",
+        quiet=state.quiet,
+    )
+    if n:
+        render.info(
+            f"{n} enrollment(s) gained it ({ext.rows} progress row(s))"
+            + (f"; {ext.reopened} completed enrollment(s) reopened" if ext.reopened else "")
+            + (f"; {ext.credited} credit(s) from what is on file" if ext.credited else "")
+            + ".",
             quiet=state.quiet,
         )
 

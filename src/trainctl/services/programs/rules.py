@@ -17,8 +17,10 @@ from trainctl.services.programs.tree import program_problems, spec_of
 ENROLLED_RULE = (
     "Once members are enrolled, only the descriptive fields (name, description, position, "
     "concurrent enrollment), time_limit_days, warning_days_before, reminder_conditions and "
-    "prerequisite programs may change (enrollments keep their pinned target dates); phases, "
-    "requirement links, milestones, structure_type and is_template are fixed: make a new version."
+    "prerequisite programs may change (enrollments keep their pinned target dates), and a "
+    "requirement may be linked (`program requirement add`: every open or completed enrollment "
+    "gains it; a required one reopens completed enrollments); phases, the existing requirement "
+    "links, milestones, structure_type and is_template are fixed: make a new version."
 )
 
 

@@ -64,16 +64,22 @@ def recompute(
     for part in chunks(list(progress_ids)):
         rows = progress_rows(w, part)
         sql, params = in_list("p", part)
-        reqs = {
-            pid: requirement_of(rest)
-            for pid, *rest in w.all(
-                f"SELECT rp.id, {REQUIREMENT_COLUMNS} FROM requirement_progress rp "
-                "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
-                "JOIN requirement r ON r.id = pr.requirement_id "
-                f"WHERE rp.id IN {sql}",
-                params,
+        reqs: dict[int, Any] = {}
+        spans: dict[int, int] = {}
+        for pid, enrolled_on, target_day, frequency, *rest in w.all(
+            "SELECT rp.id, e.enrolled_on, e.target_completion_date, r.frequency, "
+            f"{REQUIREMENT_COLUMNS} "
+            "FROM requirement_progress rp "
+            "JOIN enrollment e ON e.id = rp.enrollment_id "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            "JOIN requirement r ON r.id = pr.requirement_id "
+            f"WHERE rp.id IN {sql}",
+            params,
+        ):
+            reqs[pid] = requirement_of(rest)
+            spans[pid] = dp.periods_in_span(
+                frequency, required(as_date(enrolled_on)), as_date(target_day)
             )
-        }
         certs = {pid for pid, req in reqs.items() if req.requirement_type == "certification"}
         ledger = w.all(
             "SELECT progress_id, amount, category, item, source_type, source_id "
@@ -92,7 +98,9 @@ def recompute(
             )
         for rp in rows:
             req = reqs[rp.id]
-            value, pct = dp.measure(dp.Target.of(req), credits.get(rp.id, []), today=today)
+            # a recurring requirement counts its figure once per period of the enrollment's span
+            target = dp.Target.of(req).over(spans[rp.id])
+            value, pct = dp.measure(target, credits.get(rp.id, []), today=today)
             status = dp.derive_status(pct, rp.status_override, value)
             shown = dp.effective_percentage(pct, rp.status_override)
             if (rp.progress_value, rp.progress_percentage, rp.status) == (value, shown, status):

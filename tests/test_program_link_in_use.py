@@ -1,0 +1,122 @@
+"""A program in use can gain a requirement (issue 11 #7): `program requirement add` on a
+version with enrollments gives every active, on-hold or completed enrollment its row in
+one transaction; a required link reopens completed enrollments, an optional one does not;
+--dry-run says how many would gain it and writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from enroll_helpers import Dept
+
+STATUS = "SELECT status FROM enrollment WHERE id = :id"
+
+
+@pytest.fixture
+def dept(cli, db_path):
+    d = Dept(db_path)
+    d.simple_program("Company drills", "hours")
+    d.requirement("Annual hazmat refresher", "hours", required_hours=2, time_limit_days=90)
+    d.requirement("CPR card", "certification", credential_code="CPR-BLS")
+    for i, name in enumerate(("Ann Active", "Ben Done", "Cy Hold", "Di Gone", "Ed Done")):
+        d.member(name, badge=f"B-{i}")
+        cli("--as-of", "2026-01-05", "enroll", "add", f"B-{i}", "Company drills")
+    upd = ("--as-of", "2026-02-01", "progress", "update", "--requirement", "Company drills hours 1")
+    cli(*upd, "--member", "B-1", "--add", "10")
+    cli(*upd, "--member", "B-4", "--add", "10")
+    cli("--as-of", "2026-02-01", "enroll", "hold", "3")
+    cli("--as-of", "2026-02-01", "enroll", "withdraw", "4")
+    assert [d.scalar(STATUS, id=i) for i in range(1, 6)] == [
+        "active", "completed", "on_hold", "withdrawn", "completed",
+    ]  # fmt: skip
+    return d
+
+
+def _rows(d, name):
+    return d.rows(
+        "SELECT rp.enrollment_id, rp.status, rp.due_on FROM requirement_progress rp "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "JOIN requirement r ON r.id = pr.requirement_id WHERE r.name = :n ORDER BY 1", n=name,
+    )  # fmt: skip
+
+
+def test_dry_run_counts_and_writes_nothing(cli, dept, snapshot):
+    before = snapshot()
+    r = cli("program", "requirement", "add", "Company drills", "Annual hazmat refresher", "--dry-run")
+    assert "4 enrollment(s) would gain it" in r.stderr
+    assert "2 completed enrollment(s) would reopen" in r.stderr
+    assert snapshot() == before
+
+
+def test_a_required_link_reaches_every_open_enrollment_and_reopens_completed_ones(cli, dept):
+    r = cli("--as-of", "2026-06-10", "program", "requirement", "add", "Company drills",
+            "Annual hazmat refresher")  # fmt: skip
+    assert "4 enrollment(s) gained it (4 progress row(s)); 2 completed enrollment(s) reopened" in r.stderr
+    rows = _rows(dept, "Annual hazmat refresher")
+    # withdrawn (4) gains nothing; the due date counts from the day it was added (+90)
+    assert [(e, s, str(d)) for e, s, d in rows] == [
+        (e, "not_started", "2026-09-08") for e in (1, 2, 3, 5)
+    ]
+    assert [dept.scalar(STATUS, id=i) for i in range(1, 6)] == [
+        "active", "active", "on_hold", "withdrawn", "active",
+    ]  # fmt: skip
+    doc = cli("enroll", "show", "2", "--format", "json").json
+    assert doc["progress"] == 50 and doc["completed_at"] is None
+    # the reopened enrollment completes again with the new item
+    cli("progress", "update", "--member", "B-1", "--requirement", "Annual hazmat refresher", "--add", "2")
+    assert dept.scalar(STATUS, id=2) == "completed"
+
+
+def test_an_optional_link_never_reopens(cli, dept):
+    r = cli("program", "requirement", "add", "Company drills", "Annual hazmat refresher", "--optional")
+    assert "4 enrollment(s) gained it" in r.stderr and "reopened" not in r.stderr
+    assert [dept.scalar(STATUS, id=i) for i in (2, 5)] == ["completed", "completed"]
+    assert len(_rows(dept, "Annual hazmat refresher")) == 4
+
+
+def test_what_is_on_file_counts_for_the_new_link(cli, dept):
+    cli("--as-of", "2026-03-01", "cert", "add", "B-1", "CPR-BLS", "--issued", "2026-01-10",
+        "--expires", "2028-01-31")  # fmt: skip
+    r = cli("--as-of", "2026-03-01", "program", "requirement", "add", "Company drills", "CPR card")
+    assert "1 completed enrollment(s) reopened" in r.stderr  # Ed (B-4) has no card; Ben stays done
+    assert "credit(s) from what is on file" in r.stderr
+    assert dept.scalar(STATUS, id=2) == "completed"
+    assert dept.scalar(STATUS, id=5) == "active"
+
+
+def test_a_prerequisite_link_and_a_reordering_stay_refused(cli, dept, snapshot, db_path):
+    before = snapshot()
+    r = cli("program", "requirement", "add", "Company drills", "CPR card", "--prerequisite", ok=False)
+    assert r.exit_code == 1 and "structure is fixed" in r.stderr and "program duplicate" in r.stderr
+    r = cli("program", "requirement", "remove", "Company drills", "Company drills hours 1", ok=False)
+    assert r.exit_code == 1 and "structure is fixed" in r.stderr
+    assert snapshot() == before
+
+
+def test_sequential_in_use_takes_a_new_link_only_last(cli, db_path, snapshot):
+    d = Dept(db_path)
+    d.simple_program("Seq", "hours", "hours", structure="sequential")
+    d.requirement("Extra", "hours")
+    d.member("Fay", badge="S-1")
+    cli("enroll", "add", "S-1", "Seq")
+    before = snapshot()
+    r = cli("program", "requirement", "add", "Seq", "Extra", "--sort-order", "0", ok=False)
+    assert r.exit_code == 1 and "goes after the others" in r.stderr
+    assert snapshot() == before
+    cli("program", "requirement", "add", "Seq", "Extra")
+    assert d.scalar("SELECT count(*) FROM requirement_progress") == 3
+
+
+def test_in_a_phased_program_only_the_current_phase_s_new_row_gets_a_deadline_now(cli, db_path):
+    d = Dept(db_path)
+    pid = d.program("Academy", structure="phases")
+    p1, p2 = d.phase(pid, 1, "Basics"), d.phase(pid, 2, "Fireground")
+    d.link(pid, d.requirement("Knots", "hours"), phase_id=p1)
+    d.link(pid, d.requirement("Ladders", "hours"), phase_id=p2)
+    d.requirement("Radio", "hours", time_limit_days=30)
+    d.requirement("Ropes", "hours", time_limit_days=30)
+    d.member("Gil", badge="A-1")
+    cli("--as-of", "2028-02-01", "enroll", "add", "A-1", "Academy")
+    cli("--as-of", "2028-02-29", "program", "requirement", "add", "Academy", "Radio", "--phase", "1")
+    cli("--as-of", "2028-02-29", "program", "requirement", "add", "Academy", "Ropes", "--phase", "2")
+    assert [(e, s, str(due)) for e, s, due in _rows(d, "Radio")] == [(1, "not_started", "2028-03-30")]
+    assert [(e, s, due) for e, s, due in _rows(d, "Ropes")] == [(1, "not_started", None)]

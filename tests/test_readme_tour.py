@@ -1,0 +1,44 @@
+"""The README tour runs as written (issue 11 #22): every trainctl command of its ```sh
+blocks, in order, through the real CLI, on a fresh database in an empty folder, with the
+example files `trainctl demo --files .` writes. Each must exit 0 (the README shows none
+failing)."""
+
+from __future__ import annotations
+
+from readme_tour import argv, tour_commands
+
+
+def test_the_tour_is_extracted_in_order():
+    lines = tour_commands()
+    assert lines[0] == "trainctl demo --files ."
+    assert "trainctl import nfpa" in lines and "trainctl import iso" in lines  # && chains
+    assert all(line.startswith("trainctl ") for line in lines)
+    assert not any("pip install" in line for line in lines)  # the set-up blocks are left out
+    assert len(lines) > 50
+
+
+def test_the_readme_tour_runs_top_to_bottom_on_a_fresh_database(cli, tmp_path, monkeypatch, db_path):
+    folder = tmp_path / "tour"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    assert not db_path.exists()
+    failed = []
+    for line in tour_commands():
+        r = cli(*argv(line, folder), ok=False)
+        if r.exit_code != 0:
+            failed.append(f"{line}\n  exit {r.exit_code}: {r.stderr.strip()[:400]}")
+    assert not failed, "\n".join(failed)
+    # the files it names were the shipped ones
+    assert {p.name for p in folder.glob("*.csv")} >= {
+        "roster.csv", "recruits.csv", "courses.csv", "sign-in-2026-03-11.csv", "sign-in-2026-03-18.csv",
+    }  # fmt: skip
+
+
+def test_demo_files_writes_the_examples_and_leaves_existing_files_alone(cli, tmp_path):
+    (tmp_path / "roster.csv").write_text("mine\n")
+    r = cli("demo", "--files", str(tmp_path))
+    assert "Left alone (already there): roster.csv" in r.stderr
+    assert (tmp_path / "roster.csv").read_text() == "mine\n"
+    assert (tmp_path / "recruits.csv").read_text().startswith("badge,")
+    r = cli("demo", "--files", str(tmp_path / "nope"), ok=False)
+    assert r.exit_code == 2 and "is not a folder" in r.stderr
