@@ -18,6 +18,10 @@ def eve(cli):
         "--hire-date", "2015-01-10")  # fmt: skip
     cli("--as-of", "2030-01-01", "cert", "add", "eve@fd.org", "NREMT-EMT", "--issued",
         "2025-04-01", "--expires", "2027-03-31")  # fmt: skip
+    return add_records(cli)
+
+
+def add_records(cli):
     rows = [  # the national component exactly: 20 h, every topic at its minimum
         ("Airway", 1.5, "national", "airway"), ("Cardio", 6, "national", "cardiovascular"),
         ("Trauma", 1.5, "national", "trauma"), ("Medical", 6, "national", "medical"),
@@ -66,3 +70,29 @@ def test_the_setting_is_on_or_off(cli, snapshot):
     r = cli("config", "set", "nremt.local_content", "maybe", ok=False)
     assert r.exit_code == 65 and "nremt.local_content is 'on' or 'off'" in r.stderr
     assert snapshot() == before
+
+
+def test_program_progress_follows_the_setting_and_is_remeasured_at_once(cli):
+    """Program progress uses the same NCCP flow-on rule (domain/progress.py), and changing
+    the setting re-measures enrollments in the same command."""
+    cli("import", "nremt")
+    cli("member", "add", "Eve Emt", "--email", "eve@fd.org", "--position", "emt")
+    cli("program", "create", "EMT Recert", "--time-limit-days", "730")
+    cli("program", "requirement", "add", "EMT Recert", "NREMT-EMT")
+    cli("program", "activate", "EMT Recert")
+    cli("--as-of", "2025-04-01", "enroll", "add", "eve@fd.org", "EMT Recert")
+    for hours, category in [(1.5, "national/airway"), (6, "national/cardiovascular"),
+                            (1.5, "national/trauma"), (6, "national/medical"),
+                            (5, "national/operations"), (15, "local"), (5, "individual")]:  # fmt: skip
+        cli("--as-of", "2025-06-01", "progress", "update", "--member", "eve@fd.org",
+            "--requirement", "NREMT-EMT", "--add", str(hours), "--category", category)  # fmt: skip
+
+    def enrolled() -> float:
+        (line,) = cli("enroll", "show", "1", "--format", "json").json["requirements"]
+        return line["value"]
+
+    assert enrolled() == 35
+    cli("config", "set", "nremt.local_content", "off")
+    assert enrolled() == 40
+    cli("config", "set", "nremt.local_content", "")
+    assert enrolled() == 35

@@ -17,6 +17,7 @@ from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
 from trainctl.queries.members import get_member
+from trainctl.queries.settings import nremt_local_content
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -335,15 +336,15 @@ ORDER BY coalesce(ph.phase_number, 0), pr.sort_order, pr.id
 """
 
 
-def target_of(columns: tuple[Any, ...] | list[Any]) -> dp.Target:
+def target_of(columns: tuple[Any, ...] | list[Any], *, local_content: bool = True) -> dp.Target:
     """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored; followed
     by the _SPAN_COLUMNS, the target over the enrollment's span (a recurring requirement
     inside a program: its figure once per period, dp.periods_in_span), as the ledger
-    measures it."""
+    measures it. `local_content`: the department's NREMT setting (settings.nremt_local_content)."""
     values = list(columns[:_NT])
     for i in _JSON_AT:
         values[i] = as_json(values[i])
-    target = dp.Target.from_fields(*values)
+    target = dp.Target.from_fields(*values, local_content=local_content)
     if len(columns) > _NT:
         frequency, start, end = columns[_NT : _NT + 3]
         target = target.over(dp.periods_in_span(frequency, required(as_date(start)), as_date(end)))
@@ -363,7 +364,7 @@ WHERE rp.id = :id
 def row_target(rd: Reader, progress_id: int) -> dp.Target | None:
     """What the requirement of one progress row asks for."""
     row = rd.one(_ROW_TARGET, {"id": progress_id})
-    return target_of(row) if row is not None else None
+    return target_of(row, local_content=nremt_local_content(rd)) if row is not None else None
 
 
 def allocates(target: dp.Target) -> bool:
@@ -411,7 +412,8 @@ def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[Progress
     """Every requirement of an enrollment, in program order (phase, then sort order); hours
     with categories carry where every hour went (`allocation`)."""
     rows = rd.all(_LINES, {"id": enrollment_id})
-    targets = {r[0]: target_of(r[18:]) for r in rows}
+    local = nremt_local_content(rd)
+    targets = {r[0]: target_of(r[18:], local_content=local) for r in rows}
     hours = hour_allocations(rd, targets, enrollment_id=enrollment_id)
     lines = []
     for r in rows:

@@ -109,6 +109,27 @@ def configure(session: Session, key: str, value: str) -> str:
         if row is not None:
             session.delete(row)
         session.flush()
+        if key == "nremt.local_content":
+            _remeasure_hours(session)
         return DEFAULTS[key]
     set_setting(session, key, value)
+    if key == "nremt.local_content":
+        _remeasure_hours(session)
     return value
+
+
+def _remeasure_hours(session: Session) -> None:
+    """The NCCP flow-on rule changed: program progress re-measures every hours requirement
+    linked into a program, in this transaction, so enrollments agree with compliance at
+    once (only rows whose figure moved are rolled up: services/progress remeasure)."""
+    from trainctl.queries import reader_of
+    from trainctl.services.progress import remeasure_requirement
+
+    session.flush()
+    ids = reader_of(session).column(
+        "SELECT DISTINCT pr.requirement_id FROM program_requirement pr "
+        "JOIN requirement r ON r.id = pr.requirement_id WHERE r.requirement_type = 'hours' "
+        "ORDER BY pr.requirement_id"
+    )
+    for requirement_id in ids:
+        remeasure_requirement(session, requirement_id)

@@ -27,7 +27,7 @@ from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, 
 from trainctl.permissions import MANAGE, UPDATE, Actor
 from trainctl.queries import in_list, required
 from trainctl.queries import progress as q
-from trainctl.queries.settings import self_reporting_enabled
+from trainctl.queries.settings import nremt_local_content, self_reporting_enabled
 from trainctl.services.audit import audit
 from trainctl.services.progress.finish import refresh
 from trainctl.services.progress.phases import gate
@@ -145,7 +145,7 @@ class _Row:
 
     @cached_property
     def target(self) -> dp.Target:
-        return dp.Target.of(self.req)
+        return dp.Target.of(self.req, local_content=nremt_local_content(self.w))
 
     @property
     def source(self) -> str:

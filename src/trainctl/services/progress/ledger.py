@@ -12,6 +12,7 @@ from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.queries import as_date, chunks, in_list, required
+from trainctl.queries.settings import nremt_local_content
 from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, requirement_of
 from trainctl.services.store import Writer, writer_of
 
@@ -61,6 +62,7 @@ def recompute(
     w = writer_of(db)
     now = now or datetime.now(UTC)
     updates: list[dict[str, Any]] = []
+    local = nremt_local_content(w)  # the department's NREMT setting, as compliance reads it
     for part in chunks(list(progress_ids)):
         rows = progress_rows(w, part)
         sql, params = in_list("p", part)
@@ -99,7 +101,7 @@ def recompute(
         for rp in rows:
             req = reqs[rp.id]
             # a recurring requirement counts its figure once per period of the enrollment's span
-            target = dp.Target.of(req).over(spans[rp.id])
+            target = dp.Target.of(req, local_content=local).over(spans[rp.id])
             value, pct = dp.measure(target, credits.get(rp.id, []), today=today)
             status = dp.derive_status(pct, rp.status_override, value)
             shown = dp.effective_percentage(pct, rp.status_override)
