@@ -17,23 +17,24 @@ created_by, voided_at).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
-from trainctl.cli.shift import (
-    INSTANT,
+from trainctl.cli.sheet_import import (
     CsvFilesOpt,
     IgnoreUnknownOpt,
     SkipInvalidOpt,
     feed_lines,
-    local,
+    opt,
+    run_import,
     summarise_import,
     values,
 )
+from trainctl.cli.shift import INSTANT, local
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,8 +54,7 @@ EMPTY = (
 )
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+_o = opt
 
 
 @app.command("add")
@@ -117,19 +117,12 @@ def import_(
     --skip-invalid the good rows are written and the exit is still 65). Natural keys:
     incident number (a call), incident + member (a response), so importing a file again
     adds and credits nothing twice."""
-    from contextlib import ExitStack
-
     from trainctl.services import shifts as svc
 
     state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_calls(
-                session, actor, streams, today=state.today(session), dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="call(s)")
+    outcome, rejects = run_import(state, csv_files, svc.import_calls, dry_run=dry_run, skip_invalid=skip_invalid,
+                                  ignore_unknown_columns=ignore_unknown_columns)  # fmt: skip
+    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="call(s)", rejects=rejects)
 
 
 @app.command("list")

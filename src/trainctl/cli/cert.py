@@ -17,18 +17,20 @@ source_file, source_line, created_at, created_by, voided_at, voided_by, void_rea
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.render import Col
-from trainctl.cli.shift import (
+from trainctl.cli.sheet_import import (
     CsvFilesOpt,
     IgnoreUnknownOpt,
     SkipInvalidOpt,
     feed_lines,
+    opt,
+    run_import,
     summarise_import,
     values,
 )
@@ -52,8 +54,7 @@ EMPTY = (
 )
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+_o = opt
 
 
 @app.command("add")
@@ -113,19 +114,12 @@ def import_(
     --skip-invalid the good rows are written and the exit is still 65). Natural key:
     member + credential code + issued date, so importing a file again adds and credits
     nothing twice."""
-    from contextlib import ExitStack
-
     from trainctl.services import certifications as svc
 
     state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_cards(
-                session, actor, streams, today=state.today(session), dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet)
+    outcome, rejects = run_import(state, csv_files, svc.import_cards, dry_run=dry_run, skip_invalid=skip_invalid,
+                                  ignore_unknown_columns=ignore_unknown_columns)  # fmt: skip
+    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, rejects=rejects)
 
 
 @app.command("list")

@@ -19,6 +19,15 @@ import typer
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
+from trainctl.cli.sheet_import import (
+    IgnoreUnknownOpt,
+    SkipInvalidOpt,
+    feed_lines,
+    opt,
+    run_import,
+    summarise_import,
+    values,
+)
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,31 +49,13 @@ EMPTY = (
 )
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
-
-
-
-def _values(**given: str | None) -> dict[str, str]:
-    return {k: v for k, v in given.items() if v is not None}
-
-
-def _feed_lines(outcome: Any) -> list[str]:
-    feed = outcome.feed
-    lines = []
-    if feed.credits:
-        lines.append(
-            f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s)."
-        )
-    if feed.already:
-        lines.append(f"{feed.already} credit(s) were in the ledger already.")
-    if feed.held:
-        lines.append(
-            f"{len(feed.held)} credit(s) held back by the program's order "
-            f"(e.g. {feed.held[0].reason})."
-        )
-    lines += feed.events
-    return lines
+_o = opt
+_values = values
+SkipPrereqOpt = Annotated[
+    bool,
+    typer.Option("--skip-prereq-check", help="Record completions even when a course's prerequisite courses "
+                 "are not on file (loading history; the override is kept in the audit log)."),
+]  # fmt: skip
 
 
 @app.command("add")
@@ -120,6 +111,7 @@ def add(
         _o("--expires", help="Expiry date. Default: date + the course's expiration months.", metavar="DATE"),
     ] = None,
     dry_run: DryRunOpt = False,
+    skip_prereq_check: SkipPrereqOpt = False,
     format: FormatOpt = None,
 ) -> None:
     """Record training for one member or a whole crew in one command (needs
@@ -145,7 +137,8 @@ def add(
             expiration=expires,
         )  # fmt: skip
         ids = svc.crew(session, refs, position or [])
-        outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run)
+        outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run,
+                                  check_prerequisites=not skip_prereq_check)  # fmt: skip
     if fmt_of(ctx, fmt_value(format)) == "json":
         render.emit_json({"record_ids": outcome.record_ids, "added": outcome.added,
                           "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
@@ -160,7 +153,7 @@ def add(
     if outcome.already:
         text += f"; {outcome.already} already recorded (same member, course and date)"
     render.info(text + ".", quiet=state.quiet)
-    for line in _feed_lines(outcome):
+    for line in feed_lines(outcome.feed):
         render.info(line, quiet=state.quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=state.quiet)
@@ -185,56 +178,31 @@ def import_(
     ] = None,
     location: Annotated[str | None, _o("--location", help="Location for rows that give none.", metavar="PLACE")] = None,
     dry_run: DryRunOpt = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (the command still exits 65)."),
-    ] = False,
-    ignore_unknown_columns: Annotated[
-        bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
-    ] = False,
+    skip_invalid: SkipInvalidOpt = False,
+    ignore_unknown_columns: IgnoreUnknownOpt = False,
+    skip_prereq_check: SkipPrereqOpt = False,
 ) -> None:
     """Import sign-in sheets as people deliver them. Members by e-mail (any case) or badge
     (even without its leading zeros), course by code or name, date, hours. Every row is
     checked; any bad row: nothing is written and exit 65 (with --skip-invalid the good
     rows are written, the bad ones listed, and the exit is still 65). Importing a sheet
     again, or one that overlaps, adds nothing twice."""
-    from contextlib import ExitStack
-
     from trainctl.services import records as svc
 
     defaults = _values(course=course, date=on, hours=hours, topic=topic, instructor=instructor,
                        location=location)  # fmt: skip
     state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_records(
-                session, actor, streams, today=state.today(session), defaults=defaults,
-                dry_run=dry_run, skip_invalid=skip_invalid,
-                ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    for problem in render.first_of(outcome.problems):
-        render.warn(problem)
-    for name in sorted(outcome.free_named)[:5]:
-        render.warn(f"{name!r} is not in the course catalog; recorded under that name.")
+    outcome, rejects = run_import(
+        state, files, svc.import_records, dry_run=dry_run, defaults=defaults, skip_invalid=skip_invalid,
+        ignore_unknown_columns=ignore_unknown_columns, check_prerequisites=not skip_prereq_check,
+    )  # fmt: skip
+    free = [f"{name!r} is not in the course catalog; recorded under that name." for name in sorted(outcome.free_named)[:5]]
     if len(outcome.free_named) > 5:
-        render.warn(f"... and {len(outcome.free_named) - 5} more course names not in the catalog.")
-    verb = "would add" if dry_run else "added"
-    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
-    if outcome.already:
-        parts.append(f"{outcome.already} already recorded")
-    if outcome.voided:
-        parts.append(f"{outcome.voided} match void records (not brought back)")
-    if outcome.rejected:
-        parts.append(f"{outcome.rejected} rejected")
-    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=state.quiet)
-    for line in _feed_lines(outcome):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
-    if outcome.rejected:
-        render.info(f"Hint: {svc.IMPORT_HINT.split(', or add')[0]}; the rejected rows were not imported.")
-        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+        free.append(f"... and {len(outcome.free_named) - 5} more course names not in the catalog.")
+    for line in free:
+        render.warn(line)
+    summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, rejects=rejects,
+                     void_label="void records")  # fmt: skip
 
 
 @app.command("list")

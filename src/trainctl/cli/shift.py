@@ -16,14 +16,23 @@ created_at, created_by, voided_at).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
+from trainctl.cli.sheet_import import (
+    CsvFilesOpt,
+    IgnoreUnknownOpt,
+    SkipInvalidOpt,
+    feed_lines,
+    opt,
+    run_import,
+    summarise_import,
+    values,
+)
 from trainctl.cli.state import fmt_of, get_state
 
 if TYPE_CHECKING:
@@ -55,65 +64,7 @@ EMPTY = (
 INSTANT = "DATE-TIME"
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
-
-
-CsvFilesOpt = Annotated[
-    list[Path],
-    typer.Option("--csv", help="The CSV file (repeat for several; , ; or tab; UTF-8 with or without BOM).",
-                 exists=True, dir_okay=False, readable=True, show_default=False),
-]  # fmt: skip
-SkipInvalidOpt = Annotated[
-    bool,
-    typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (the command still exits 65)."),
-]
-IgnoreUnknownOpt = Annotated[
-    bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
-]
-
-
-def values(**given: str | None) -> dict[str, str]:
-    return {k: v for k, v in given.items() if v is not None}
-
-
-def feed_lines(feed: Any) -> list[str]:
-    """What the credit feed did, in a few summary lines (shared by cert, skill, call)."""
-    lines = []
-    if feed.credits:
-        lines.append(f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s).")
-    if feed.already:
-        lines.append(f"{feed.already} credit(s) were in the ledger already.")
-    if feed.held:
-        lines.append(
-            f"{len(feed.held)} credit(s) held back by the program's order (e.g. {feed.held[0].reason})."
-        )
-    return lines + list(feed.events)
-
-
-def summarise_import(files: list[Path], outcome: Any, *, dry_run: bool, quiet: bool,
-                     created: str | None = None) -> None:  # fmt: skip
-    """The import's summary on stderr; exit 65 when any row was left out."""
-    for problem in render.first_of(outcome.problems):
-        render.warn(problem)
-    verb = "would add" if dry_run else "added"
-    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
-    if created and outcome.created:
-        parts.append(f"{outcome.created} new {created}")
-    if outcome.already:
-        parts.append(f"{outcome.already} already recorded")
-    if outcome.voided:
-        parts.append(f"{outcome.voided} match void rows (not brought back)")
-    if outcome.rejected:
-        parts.append(f"{outcome.rejected} rejected")
-    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=quiet)
-    if outcome.rejected:
-        render.info("Hint: fix the rows named above and import the file again; the rejected rows were not imported.")
-        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+_o = opt
 
 
 def local(instant: datetime | None, zone: tzinfo) -> str:
@@ -179,19 +130,13 @@ def import_(
     nothing is written and exit 65 (with --skip-invalid the good rows are written and the
     exit is still 65). Natural key: member + shift date + station + shift name, so
     importing a file again adds and credits nothing twice."""
-    from contextlib import ExitStack
-
     from trainctl.services import shifts as svc
 
     state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_shifts(
-                session, actor, streams, today=state.today(session), dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="shift(s)")
+    outcome, rejects = run_import(state, csv_files, svc.import_shifts, dry_run=dry_run, skip_invalid=skip_invalid,
+                                  ignore_unknown_columns=ignore_unknown_columns)  # fmt: skip
+    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="shift(s)",
+                     rejects=rejects)  # fmt: skip
 
 
 @app.command("list")

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from trainctl.db import chunks
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.credit import Fact
@@ -127,6 +128,7 @@ class _Course:
     hours: float | None  # credit hours, else duration
     expiration_months: int | None
     self_paced: bool
+    prerequisites: tuple[int, ...] = ()
 
 
 class CourseIndex:
@@ -140,7 +142,7 @@ class CourseIndex:
             row = _Course(
                 c.id, c.code, c.name, c.training_type, c.category,  # type: ignore[arg-type]
                 c.credit_hours if c.credit_hours is not None else c.duration_hours,
-                c.expiration_months, c.self_paced,
+                c.expiration_months, c.self_paced, tuple(c.prerequisites or ()),
             )  # fmt: skip
             self.by_id[row.id] = row
             if c.code:
@@ -172,6 +174,123 @@ class CourseIndex:
             codes = ", ".join(c.code or f"id:{c.id}" for c in named)
             return None, ("course", f"{text!r} names {len(named)} courses ({codes}); give its code")
         return (named[0] if named else None), None
+
+
+# -------------------------------------------------------------------------- prerequisites
+_MEMBER, _COURSE, _KEY, _ON, _STATUS, _PASSED = (
+    COLUMNS.index(c) for c in ("member_id", "course_id", "course_key", "completion_date", "status", "passed")
+)
+PREREQ_HINT = (
+    "Record the prerequisite course first (`trainctl record add MEMBER --course CODE --date DATE`), "
+    "or, when loading history whose earlier records are not on file, add --skip-prereq-check."
+)
+
+
+def _counts(row: Sequence[Any]) -> bool:
+    """A completed, not failed record: what counts as done (domain RecordValues.counts)."""
+    return row[_STATUS] == "completed" and row[_PASSED] is not False and row[_ON] is not None
+
+
+class Prerequisites:
+    """The rule a training officer expects: a completed record of a course with
+    prerequisite courses needs the member's completed record of each on or before its date
+    (domain/records.missing_prerequisites): on file (not void) or in the same command.
+
+    Rows of such courses are held back (`hold`) until the whole command has been read, so
+    the order of the rows and files does not matter; `check` then refuses those whose
+    prerequisites are missing, repeating until nothing changes (a refused row satisfies
+    nothing: A needs B needs C). Rows already on file by their natural key are not checked
+    again (re-importing a sheet stays idempotent)."""
+
+    def __init__(self, session: Session, courses: CourseIndex) -> None:
+        self.session, self.courses = session, courses
+        self.needs = {c.id: c.prerequisites for c in courses.by_id.values() if c.prerequisites}
+        self.wanted = {p for pre in self.needs.values() for p in pre}
+        self.on_file: dict[tuple[int, int], date] = {}
+        self.mine: dict[tuple[int, int], list[date]] = {}  # from this command's rows
+        self.held: list[tuple[tuple[Any, ...], str | None, int | None]] = []
+        if self.wanted:
+            t = TrainingRecord.__table__  # type: ignore[attr-defined]
+            for part in chunks(sorted(self.wanted)):
+                for mid, cid, first in session.execute(
+                    sa.select(t.c.member_id, t.c.course_id, sa.func.min(t.c.completion_date))
+                    .where(t.c.course_id.in_(part), t.c.voided_at.is_(None), t.c.status == "completed",
+                           t.c.passed.is_not(False),
+                           t.c.completion_date.is_not(None))
+                    .group_by(t.c.member_id, t.c.course_id)
+                ):  # fmt: skip
+                    self.on_file[(mid, cid)] = first
+
+    def note(self, row: Sequence[Any]) -> None:
+        """A row of this command that may satisfy a prerequisite."""
+        if row[_COURSE] in self.wanted and _counts(row):
+            self.mine.setdefault((row[_MEMBER], row[_COURSE]), []).append(row[_ON])
+
+    def hold(self, row: tuple[Any, ...], source: str | None = None, line: int | None = None) -> bool:
+        """Keep a row that needs checking (True); the caller writes the others at once."""
+        if row[_COURSE] in self.needs and _counts(row):
+            self.held.append((row, source, line))
+            return True
+        return False
+
+    def _first_done(self, member: int, course: int) -> date | None:
+        dates = [d for d in (self.on_file.get((member, course)), *self.mine.get((member, course), ())) if d]
+        return min(dates) if dates else None
+
+    def check(self) -> tuple[list[tuple[Any, ...]], list[tuple[tuple[Any, ...], str | None, int | None, list[int]]]]:
+        """(rows to write, refused rows with the prerequisite course ids they miss)."""
+        recorded = self._recorded({(r[_MEMBER], r[_KEY], r[_ON]) for r, _, _ in self.held})
+        refused: dict[int, list[int]] = {}
+        changed = True
+        while changed:
+            changed = False
+            for k, (row, _, _) in enumerate(self.held):
+                if k in refused or (row[_MEMBER], row[_KEY], row[_ON]) in recorded:
+                    continue
+                needs = self.needs[row[_COURSE]]
+                done = {p: self._first_done(row[_MEMBER], p) for p in needs}
+                missing = dr.missing_prerequisites(needs, done, row[_ON])
+                if missing:
+                    refused[k] = missing
+                    mine = self.mine.get((row[_MEMBER], row[_COURSE]))
+                    if mine and row[_ON] in mine:
+                        mine.remove(row[_ON])
+                    changed = True
+        ok = [row for k, (row, _, _) in enumerate(self.held) if k not in refused]
+        bad = [(*self.held[k], why) for k, why in sorted(refused.items())]
+        return ok, bad
+
+    def _recorded(self, keys: set[tuple[int, str, date]]) -> set[tuple[int, str, date]]:
+        """Which of these natural keys are on file (not void)."""
+        if not keys:
+            return set()
+        t = TrainingRecord.__table__  # type: ignore[attr-defined]
+        found: set[tuple[int, str, date]] = set()
+        for part in chunks(sorted({k[0] for k in keys})):
+            found.update(
+                (m, k, d)
+                for m, k, d in self.session.execute(
+                    sa.select(t.c.member_id, t.c.course_key, t.c.completion_date).where(
+                        t.c.member_id.in_(part), t.c.course_id.in_(sorted(self.needs)),
+                        t.c.voided_at.is_(None),
+                    )
+                )
+            )  # fmt: skip
+        return found & keys
+
+    def why(self, row: Sequence[Any], missing: Sequence[int], members: MemberIndex) -> str:
+        """'Ann Lee (ann@fd.org) has not completed the prerequisite course C01 (Pump basics)
+        on or before 2026-03-01'."""
+        who = members.by_id.get(row[_MEMBER])
+        name = f"{who.name} ({who.email})" if who else f"member {row[_MEMBER]}"
+        courses = [self.courses.by_id[p] for p in missing if p in self.courses.by_id]
+        listed = ", ".join(f"{c.code} ({c.name})" if c.code else repr(c.name) for c in courses)
+        course = self.courses.by_id[row[_COURSE]]
+        what = "course" if len(courses) == 1 else "courses"
+        return (
+            f"{name} has not completed the prerequisite {what} {listed} on or before "
+            f"{row[_ON]}, required for {course.code or course.name}"
+        )
 
 
 # ------------------------------------------------------------------------------- drafting
@@ -234,6 +353,7 @@ class Outcome:
     voided: int = 0  # rows matching a void record: not brought back
     free_named: set[str] = field(default_factory=set)  # course names not in the catalog
     problems: list[str] = field(default_factory=list)
+    reasons: dict[tuple[str | None, int | None], list[str]] = field(default_factory=dict)  # for a reject file
     rejected: int = 0
     record_ids: list[int] = field(default_factory=list)  # `record add` only
     feed: FeedResult = field(default_factory=FeedResult)
@@ -350,8 +470,11 @@ def add_records(
     *,
     today: date,
     dry_run: bool = False,
+    check_prerequisites: bool = True,
 ) -> Outcome:
-    """One record per member (a crew drill in one command), credited at once."""
+    """One record per member (a crew drill in one command), credited at once. A completed
+    record of a course whose prerequisite courses a member has not completed on or before
+    its date is refused (RefusedError naming each member), unless not `check_prerequisites`."""
     actor.require(MANAGE, "record training")
     checked, problems = dr.parse_record(values, today)
     if problems:
@@ -375,12 +498,25 @@ def add_records(
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
         rows.append(row)
+    if check_prerequisites and course is not None and course.prerequisites:
+        pre = Prerequisites(session, courses)
+        for row in rows:
+            pre.hold(row)  # type: ignore[arg-type]
+        _, refused = pre.check()
+        if refused:
+            members = MemberIndex(session)
+            raise RefusedError(
+                f"{len(refused)} of {len(rows)} member(s) lack a prerequisite; nothing was recorded.",
+                PREREQ_HINT,
+                details=[pre.why(row, missing, members) for row, _, _, missing in refused],
+            )
     nested = session.begin_nested() if dry_run else None
     writer = _Writer(session, actor, today, outcome, keep_ids=True)
     writer.write(rows)  # type: ignore[arg-type]
     outcome.feed = writer.close()
+    extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.add", outcome, course=checked.course or checked.course_code,
-           date=str(checked.on), members=len(member_ids))  # fmt: skip
+           date=str(checked.on), members=len(member_ids), **extra)  # fmt: skip
     if nested is not None:
         nested.rollback()
     else:
@@ -400,10 +536,13 @@ def import_records(
     skip_invalid: bool = False,
     ignore_unknown_columns: bool = False,
     chunk_rows: int = CHUNK_ROWS,
+    check_prerequisites: bool = True,
 ) -> Outcome:
     """Sign-in sheets -> records, credited. `defaults` fill a column a sheet leaves out or
     a blank cell (e.g. course, date, hours for a sheet of names). Raises BadInputError when
-    any row is bad (nothing written) unless `skip_invalid`."""
+    any row is bad (nothing written) unless `skip_invalid`. A completed record whose course's
+    prerequisites the member has not completed on or before its date (on file or in these
+    sheets, in any order) is a bad row, unless not `check_prerequisites` (history loads)."""
     actor.require(MANAGE, "import training records")
     defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
     members, courses = MemberIndex(session), CourseIndex(session)
@@ -415,6 +554,7 @@ def import_records(
     chunk: list[tuple[Any, ...]] = []
     bad = 0
     rows_of = _Rows(today, members, courses, actor, now, outcome)
+    pre = Prerequisites(session, courses) if check_prerequisites else None
     broken: list[BadInputError] = []  # files that cannot be read: the import stops there
     for name, stream in files:
         outcome.files.append(name)
@@ -433,16 +573,31 @@ def import_records(
             if problems:
                 bad += 1
                 outcome.problems += [f"{name}, line {line}, field {f}: {why}" for f, why in problems]
+                if skip_invalid:
+                    outcome.reasons[(name, line)] = [f"{f}: {why}" for f, why in problems]
                 continue
             if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
                 outcome.voided += 1
                 continue
+            if pre is not None and pre.wanted:
+                pre.note(row)  # type: ignore[arg-type]
+                if pre.hold(row, name, line):  # type: ignore[arg-type]
+                    continue  # checked once every row has been read
             if bad and not skip_invalid:
                 continue  # nothing will be written: keep checking, stop collecting
             chunk.append(row)  # type: ignore[arg-type]
             if len(chunk) >= chunk_rows:
                 writer.write(chunk)
                 chunk = []
+    if pre is not None and pre.held:
+        ready, refused = pre.check()
+        for row, name, line, missing in refused:
+            bad += 1
+            why = pre.why(row, missing, members)
+            outcome.problems.append(f"{name}, line {line}, field course: {why}")
+            if skip_invalid:
+                outcome.reasons[(name, line)] = [f"course: {why}"]
+        chunk += ready
     outcome.rejected = bad
     if broken:
         first = broken[0]
@@ -457,13 +612,15 @@ def import_records(
     if bad and not skip_invalid:
         raise BadInputError(
             f"{bad} of {outcome.rows} rows have problems; nothing was imported.",
-            IMPORT_HINT,
+            IMPORT_HINT + (f" {PREREQ_HINT}" if pre is not None and pre.held and any(
+                "prerequisite" in p for p in outcome.problems) else ""),
             details=outcome.problems,
         )
     writer.write(chunk)
     outcome.feed = writer.close()
+    extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.import", outcome, files=outcome.files, rows=outcome.rows,
-           rejected=bad, already=outcome.already)  # fmt: skip
+           rejected=bad, already=outcome.already, **extra)  # fmt: skip
     if nested is not None:
         nested.rollback()
     else:

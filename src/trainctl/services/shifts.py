@@ -48,7 +48,8 @@ from trainctl.services.records import MemberIndex
 
 CHUNK_ROWS = 5_000
 MEMBER_FIELDS = tuple(f for f in dr.SHEET_FIELDS if f.name in ("email", "badge", "member", "name"))
-SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row")
+SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row",
+                 "reason")  # `reason`: the column a reject file adds (it imports as it is)
 SHIFT_FIELDS = (
     *MEMBER_FIELDS,
     sheet.Field("shift_date", ("date", "shift day", "tour date", "work date"), required=True),
@@ -101,7 +102,7 @@ class ImportOutcome:
     voided: int = 0  # matching a void row: not brought back
     created: int = 0  # shifts or calls created along the way
     problems: list[str] = field(default_factory=list)
-    bad: set[tuple[str | None, int | None]] = field(default_factory=set)
+    reasons: dict[tuple[str | None, int | None], list[str]] = field(default_factory=dict)  # for a reject file
     broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read
     ids: list[int] = field(default_factory=list)  # new row ids (`add` forms)
     feed: FeedResult = field(default_factory=FeedResult)
@@ -109,14 +110,19 @@ class ImportOutcome:
     written: bool = False
 
     @property
+    def bad(self) -> Mapping[tuple[str | None, int | None], list[str]]:
+        """The rows with problems, by (file, line)."""
+        return self.reasons
+
+    @property
     def rejected(self) -> int:
-        return len(self.bad)
+        return len(self.reasons)
 
     def problem(
         self, source: str | None, line: int | None, name: str, why: str, options: Mapping[str, str]
     ) -> None:
         """Record a problem: "FILE, line N, field F: why", or "--option: why" for an add."""
-        self.bad.add((source, line))
+        self.reasons.setdefault((source, line), []).append(f"{name}: {why}")
         if source is None:
             self.problems.append(f"{options.get(name, name)}: {why}")
         else:
