@@ -7,7 +7,6 @@ import csv
 import os
 import stat
 from datetime import date
-from pathlib import Path
 
 import pytest
 

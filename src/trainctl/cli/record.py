@@ -12,7 +12,7 @@ created_at, created_by, voided_at, voided_by, void_reason).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
