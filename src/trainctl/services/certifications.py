@@ -2,7 +2,7 @@
 
 A card: member, credential code, number, issued, expires (blank: no expiry), optional
 credential name and issuer. Which card decides, and that a card is valid through its
-expiry day, is the one rule in queries/certifications.py. Each card credits the
+expiry day, is the one rule in domain/certs.py. Each card credits the
 `certification` requirements whose credential code is its code (exactly: BLS never
 satisfies ACLS) through the credit feed, while it is valid.
 
@@ -24,11 +24,11 @@ from sqlmodel import Session
 
 from trainctl.db import chunks
 from trainctl.domain import sheet
+from trainctl.domain.certs import credential_code
 from trainctl.domain.credit import Fact
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError, UsageError
 from trainctl.models import AuditLog, Certification, utcnow
-from trainctl.queries.certifications import credential_code
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
 from trainctl.services.records import MemberIndex
