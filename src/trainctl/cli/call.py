@@ -22,18 +22,9 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
-from trainctl.cli.sheet_import import (
-    CsvFilesOpt,
-    IgnoreUnknownOpt,
-    SkipInvalidOpt,
-    feed_lines,
-    opt,
-    run_import,
-    summarise_import,
-    values,
-)
 from trainctl.cli.shift import INSTANT, local
 from trainctl.cli.state import fmt_of, get_state
 
@@ -54,7 +45,7 @@ EMPTY = (
 )
 
 
-_o = opt
+_o = si.opt
 
 
 @app.command("add")
@@ -82,7 +73,7 @@ def add(
     from trainctl.services import shifts as svc
 
     refs = [p.strip() for m in member for p in m.split(",") if p.strip()]
-    given = values(incident=incident, at=at, call_type=call_type, shift_date=shift_date, role=role)
+    given = si.values(incident=incident, at=at, call_type=call_type, shift_date=shift_date, role=role)
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
@@ -95,20 +86,16 @@ def add(
         text += f"; {outcome.already} already recorded"
     if outcome.voided:
         text += f"; {outcome.voided} void (not brought back)"
-    render.info(text + ".", quiet=state.quiet)
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+    si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    csv_files: CsvFilesOpt,
+    csv_files: si.CsvFilesOpt,
     dry_run: DryRunOpt = False,
-    skip_invalid: SkipInvalidOpt = False,
-    ignore_unknown_columns: IgnoreUnknownOpt = False,
+    skip_invalid: si.SkipInvalidOpt = False,
+    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
 ) -> None:
     """Import calls, one row per responding member: columns incident, shift_date (blank:
     the shift the member attended at that time), at (the date-time WITH its UTC offset,
@@ -119,10 +106,8 @@ def import_(
     adds and credits nothing twice."""
     from trainctl.services import shifts as svc
 
-    state = get_state(ctx)
-    outcome, rejects = run_import(state, csv_files, svc.import_calls, dry_run=dry_run, skip_invalid=skip_invalid,
-                                  ignore_unknown_columns=ignore_unknown_columns)  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="call(s)", rejects=rejects)
+    si.import_command(ctx, csv_files, svc.import_calls, dry_run=dry_run, skip_invalid=skip_invalid,
+                      ignore_unknown_columns=ignore_unknown_columns, created="call(s)")  # fmt: skip
 
 
 @app.command("list")

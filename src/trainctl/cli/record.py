@@ -12,22 +12,14 @@ created_at, created_by, voided_at, voided_by, void_reason).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
-from trainctl.cli.sheet_import import (
-    IgnoreUnknownOpt,
-    SkipInvalidOpt,
-    feed_lines,
-    opt,
-    run_import,
-    summarise_import,
-    values,
-)
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,8 +41,8 @@ EMPTY = (
 )
 
 
-_o = opt
-_values = values
+_o = si.opt
+_values = si.values
 SkipPrereqOpt = Annotated[
     bool,
     typer.Option("--skip-prereq-check", help="Record completions even when a course's prerequisite courses "
@@ -152,11 +144,7 @@ def add(
         text += f" ({first})" if first == last else f" ({first}-{last})"
     if outcome.already:
         text += f"; {outcome.already} already recorded (same member, course and date)"
-    render.info(text + ".", quiet=state.quiet)
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+    si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
 @app.command("import")
@@ -178,8 +166,8 @@ def import_(
     ] = None,
     location: Annotated[str | None, _o("--location", help="Location for rows that give none.", metavar="PLACE")] = None,
     dry_run: DryRunOpt = False,
-    skip_invalid: SkipInvalidOpt = False,
-    ignore_unknown_columns: IgnoreUnknownOpt = False,
+    skip_invalid: si.SkipInvalidOpt = False,
+    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
     skip_prereq_check: SkipPrereqOpt = False,
 ) -> None:
     """Import sign-in sheets as people deliver them. Members by e-mail (any case) or badge
@@ -191,18 +179,20 @@ def import_(
 
     defaults = _values(course=course, date=on, hours=hours, topic=topic, instructor=instructor,
                        location=location)  # fmt: skip
-    state = get_state(ctx)
-    outcome, rejects = run_import(
-        state, files, svc.import_records, dry_run=dry_run, defaults=defaults, skip_invalid=skip_invalid,
+    si.import_command(
+        ctx, files, svc.import_records, dry_run=dry_run, defaults=defaults, skip_invalid=skip_invalid,
         ignore_unknown_columns=ignore_unknown_columns, check_prerequisites=not skip_prereq_check,
+        void_label="void records", warnings=_free_named,
     )  # fmt: skip
-    free = [f"{name!r} is not in the course catalog; recorded under that name." for name in sorted(outcome.free_named)[:5]]
-    if len(outcome.free_named) > 5:
-        free.append(f"... and {len(outcome.free_named) - 5} more course names not in the catalog.")
-    for line in free:
-        render.warn(line)
-    summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, rejects=rejects,
-                     void_label="void records")  # fmt: skip
+
+
+def _free_named(outcome: Any) -> list[str]:
+    """Course names an import kept that are not in the catalog (the first five)."""
+    names = sorted(outcome.free_named)
+    out = [f"{name!r} is not in the course catalog; recorded under that name." for name in names[:5]]
+    if len(names) > 5:
+        out.append(f"... and {len(names) - 5} more course names not in the catalog.")
+    return out
 
 
 @app.command("list")

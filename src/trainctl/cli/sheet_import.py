@@ -56,6 +56,37 @@ def run_import(
     return outcome, written
 
 
+def import_command(
+    ctx: Any,
+    files: Sequence[Path],
+    service: Callable[..., Any],
+    *,
+    dry_run: bool,
+    created: str | None = None,
+    void_label: str = "void rows",
+    warnings: Callable[[Any], list[str]] | None = None,
+    **options: Any,
+) -> None:
+    """An `import` command's body: run the service (`run_import`), then the summary and
+    the exit code (`summarise_import`); `warnings(outcome)` go first (stderr)."""
+    from trainctl.cli.state import get_state
+
+    state = get_state(ctx)
+    outcome, rejects = run_import(state, files, service, dry_run=dry_run, **options)
+    for line in warnings(outcome) if warnings else []:
+        render.warn(line)
+    summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, created=created, rejects=rejects,
+                     void_label=void_label)  # fmt: skip
+
+
+def report_add(text: str, feed: Any, *, dry_run: bool, quiet: bool) -> None:
+    """An `add` command's summary: what it recorded, what the credit feed did."""
+    for line in [text, *feed_lines(feed)]:
+        render.info(line, quiet=quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=quiet)
+
+
 def feed_lines(feed: Any) -> list[str]:
     """What the credit feed did, in a few summary lines."""
     lines = []

@@ -21,18 +21,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
-from trainctl.cli.sheet_import import (
-    CsvFilesOpt,
-    IgnoreUnknownOpt,
-    SkipInvalidOpt,
-    feed_lines,
-    opt,
-    run_import,
-    summarise_import,
-    values,
-)
 from trainctl.cli.state import fmt_of, get_state
 
 if TYPE_CHECKING:
@@ -64,7 +55,7 @@ EMPTY = (
 INSTANT = "DATE-TIME"
 
 
-_o = opt
+_o = si.opt
 
 
 def local(instant: datetime | None, zone: tzinfo) -> str:
@@ -93,7 +84,7 @@ def add(
     from trainctl.services import shifts as svc
 
     state = get_state(ctx)
-    given = values(shift_date=on, time_in=time_in, time_out=time_out, station=station, shift=shift)
+    given = si.values(shift_date=on, time_in=time_in, time_out=time_out, station=station, shift=shift)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_attendance(session, actor, member, given, today=state.today(session),
                                      dry_run=dry_run)  # fmt: skip
@@ -101,27 +92,22 @@ def add(
         render.emit_json({"attendance_ids": outcome.ids, "added": outcome.added,
                           "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
     if outcome.added:
-        verb = "Would record" if dry_run else "Recorded"
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
-        render.info(f"{verb} shift attendance{ident}.", quiet=state.quiet)
+        text = f"{'Would record' if dry_run else 'Recorded'} shift attendance{ident}."
     elif outcome.voided:
-        render.info("That attendance was voided; nothing was added.", quiet=state.quiet)
+        text = "That attendance was voided; nothing was added."
     else:
-        render.info("Already recorded (same member, shift date, station and shift); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+        text = "Already recorded (same member, shift date, station and shift); nothing changed."
+    si.report_add(text, outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    csv_files: CsvFilesOpt,
+    csv_files: si.CsvFilesOpt,
     dry_run: DryRunOpt = False,
-    skip_invalid: SkipInvalidOpt = False,
-    ignore_unknown_columns: IgnoreUnknownOpt = False,
+    skip_invalid: si.SkipInvalidOpt = False,
+    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
 ) -> None:
     """Import shift attendance: columns member (email, badge or member), shift_date,
     station, shift, time_in, time_out (times WITH their UTC offset, e.g.
@@ -132,11 +118,8 @@ def import_(
     importing a file again adds and credits nothing twice."""
     from trainctl.services import shifts as svc
 
-    state = get_state(ctx)
-    outcome, rejects = run_import(state, csv_files, svc.import_shifts, dry_run=dry_run, skip_invalid=skip_invalid,
-                                  ignore_unknown_columns=ignore_unknown_columns)  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="shift(s)",
-                     rejects=rejects)  # fmt: skip
+    si.import_command(ctx, csv_files, svc.import_shifts, dry_run=dry_run, skip_invalid=skip_invalid,
+                      ignore_unknown_columns=ignore_unknown_columns, created="shift(s)")  # fmt: skip
 
 
 @app.command("list")

@@ -25,20 +25,20 @@ from sqlmodel import Session
 from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain.certs import credential_code
-from trainctl.domain.credit import Fact
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError, UsageError
 from trainctl.models import AuditLog, Certification, utcnow
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
-from trainctl.services.records import MemberIndex
-from trainctl.services.shifts import (
+from trainctl.services.sheet_import import (
     CHUNK_ROWS,
     MEMBER_FIELDS,
     ImportOutcome,
-    active_member,
+    SheetKind,
+    add_one,
     audit_import,
-    each_row,
+    import_sheet,
+    write_chunk,
 )
 
 MAX_CODE = 40
@@ -127,57 +127,17 @@ class _Card:
 
 
 def import_cards(
-    session: Session,
-    actor: Actor,
-    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
-    *,
-    today: date,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    ignore_unknown_columns: bool = False,
+    session: Session, actor: Actor, files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]], **options: Any
 ) -> ImportOutcome:
-    """Certification sheets -> cards, credited. Raises BadInputError when any row is bad
-    (nothing written) unless `skip_invalid`."""
-    actor.require(MANAGE, "import certifications")
-    members = MemberIndex(session)
-    outcome = ImportOutcome()
-    rows: list[_Card] = []
-    for name, line, values in each_row(files, CARD_FIELDS, outcome,
-                                       ignore_unknown=ignore_unknown_columns, hint=CARD_HINT):  # fmt: skip
-        checked, problems = parse_card(values, today)
-        member, problem = members.resolve(values)
-        if problem:
-            problems.insert(0, problem)
-        if problems or checked is None or member is None:
-            for f, why in problems:
-                outcome.problem(name, line, f, why, OPTIONS)
-            continue
-        rows.append(_Card(name, line, member.id, checked))
-    _store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)
-    return outcome
+    """Certification sheets -> cards, credited (sheet_import.import_sheet's options)."""
+    return import_sheet(session, actor, files, CARDS, **options)
 
 
 def add_card(
-    session: Session,
-    actor: Actor,
-    member_ref: str,
-    values: Mapping[str, str],
-    *,
-    today: date,
-    dry_run: bool = False,
+    session: Session, actor: Actor, member_ref: str, values: Mapping[str, str], **options: Any
 ) -> ImportOutcome:
     """`cert add`: one card, credited."""
-    actor.require(MANAGE, "record certifications")
-    outcome = ImportOutcome(rows=1)
-    checked, problems = parse_card(values, today)
-    for f, why in problems:
-        outcome.problem(None, None, f, why, OPTIONS)
-    outcome.refuse("card", skip_invalid=False)
-    member_id, _ = active_member(session, member_ref)
-    assert checked is not None
-    _store(session, actor, [_Card(None, None, member_id, checked)], outcome, today=today,
-           dry_run=dry_run, skip_invalid=False)  # fmt: skip
-    return outcome
+    return add_one(session, actor, [member_ref], values, CARDS, **options)
 
 
 def _differences(values: CardValues, expires: date | None, number: str | None) -> list[tuple[str, str, str]]:
@@ -266,32 +226,23 @@ def _store(
                             "voided_at IS NULL")  # fmt: skip
     feed = CreditFeed(session, actor, today=today)
     for part in chunks(todo, CHUNK_ROWS):
-        last = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one())
-        added = insert.run([
+        write_chunk(session, insert, [
             (r.member_id, r.values.code, r.values.name, r.values.number, r.values.issuer,
              r.values.issued, r.values.expires, r.source, r.line, now, actor.member_id)
             for r in part
-        ])  # fmt: skip
-        outcome.added += added
-        outcome.already += len(part) - added
-        new = conn.execute(
-            sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on)
-            .where(t.c.id > last).order_by(t.c.id)
-        ).all()  # fmt: skip
-        if adding:
-            outcome.ids += [r[0] for r in new]
-        feed.add([
-            Fact("certification", str(cid), mid, issued, credential=code, expires_on=expires,
-                 note=f"card {cid}: {code}, issued {issued}, "
-                      + (f"valid through {expires}" if expires else "no expiry"))
-            for cid, mid, code, issued, expires in new
-        ])  # fmt: skip
+        ], outcome, feed, "certification", keep_ids=adding)  # fmt: skip
     outcome.feed = feed.close()
     audit_import(session, actor, "cert.add" if adding else "cert.import", "certification", outcome)
     if nested is not None:
         nested.rollback()
     else:
         outcome.written = True
+
+
+CARDS = SheetKind(
+    "card", "import certifications", "record certifications", CARD_FIELDS, CARD_HINT, OPTIONS,
+    parse_card, _Card, _store,
+)  # fmt: skip
 
 
 def get_card(session: Session, ref: str) -> Certification:

@@ -246,6 +246,7 @@ class InsertIgnoring(BulkInsert):
         where: str | None = None,
     ) -> None:
         super().__init__(conn, table, columns)
+        self.table = table
         stmt = insert_ignoring(conn.dialect, table, key, where).values(
             {c: sa.bindparam(c) for c in self.columns}
         )
@@ -516,11 +517,12 @@ def reverse_sources(
 
 # ------------------------------------------------------------------------------ sources
 def source_facts(
-    session: Session, source_types: Iterable[str], member_ids: Iterable[int], *, since: int = 0
+    session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None, *, since: int = 0
 ) -> list[Fact]:
-    """The facts on file (not void) of these kinds for these members, as the feed credits
-    them: completed, not failed training records; cards; passed checkoffs; attendance;
-    call responses. `since`: only rows with a greater id (a writer's new rows)."""
+    """The facts on file (not void) of these kinds for these members (None: every member),
+    as the feed credits them: completed, not failed training records; cards; passed
+    checkoffs; attendance; call responses. `since`: only rows with a greater id (a
+    writer's new rows). The one place a row of each kind becomes a Fact."""
     from trainctl.domain.shifts import hours as shift_hours
     from trainctl.models import (
         Call,
@@ -538,11 +540,13 @@ def source_facts(
         "skill_checkoff": SkillCheckoff, "shift": ShiftAttendance, "call": CallResponse,
     }  # fmt: skip
     out: list[Fact] = []
-    members = sorted(set(member_ids))
+    parts: list[list[int] | None] = [None] if member_ids is None else list(chunks(sorted(set(member_ids))))
     for kind in sorted(set(source_types)):
         t = tables[kind].__table__  # type: ignore[attr-defined]
-        for part in chunks(members):
-            where = [t.c.member_id.in_(part), t.c.voided_at.is_(None), t.c.id > since]
+        for part in parts:
+            where = [t.c.voided_at.is_(None), t.c.id > since]
+            if part is not None:
+                where.append(t.c.member_id.in_(part))
             if kind == "training_record":
                 rows = session.execute(
                     sa.select(t.c.id, t.c.member_id, t.c.completion_date, t.c.hours_completed,

@@ -15,7 +15,7 @@ is written. With `skip_invalid` the good rows are written and the bad ones repor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
@@ -26,12 +26,18 @@ from sqlmodel import Session, select
 from trainctl.db import chunks
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
-from trainctl.domain.credit import Fact
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
-from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
+from trainctl.models import AuditLog, Course, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
+from trainctl.services.sheet_import import (
+    IMPORT_HINT,
+    ImportOutcome,
+    MemberIndex,
+    each_row,
+    write_chunk,
+)
 
 CHUNK_ROWS = 5_000
 NATURAL_KEY = ("member_id", "course_key", "completion_date")
@@ -50,74 +56,9 @@ SHEET_HINT = (
     "--course, --date, --hours fill what a sheet leaves out; other columns are refused unless "
     "--ignore-unknown-columns."
 )
-IMPORT_HINT = (
-    "Fix the rows named above and run the command again, or add --skip-invalid to import "
-    "the good rows (the command then exits 65 to say rows were left out)."
-)
 
 
 # ------------------------------------------------------------------------------- indexes
-@dataclass(frozen=True, slots=True)
-class _Member:
-    id: int
-    name: str
-    email: str
-    status: str
-
-
-class MemberIndex:
-    """Every member, by id, e-mail (case aside) and badge (leading zeros aside)."""
-
-    def __init__(self, session: Session) -> None:
-        rows = session.execute(
-            sa.select(Member.id, Member.name, Member.email, Member.badge, Member.status, Member.positions)  # type: ignore[call-overload]
-        ).all()
-        self.by_id = {r[0]: _Member(r[0], r[1], r[2], r[4]) for r in rows}
-        self.by_email = {r[2].casefold(): r[0] for r in rows}
-        self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
-        self.positions = {r[0]: set(r[5] or []) for r in rows}
-
-    def resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
-        """The member a row names (email, badge, or a member reference), or the problem."""
-        found: dict[str, int] = {}
-        for name in dr.MEMBER_FIELDS:
-            text = (values.get(name) or "").strip()
-            if not text:
-                continue
-            if name == "email" or (name == "member" and "@" in text):
-                mid = self.by_email.get(text.casefold())
-                if mid is None:
-                    return None, (name, f"no member has the e-mail {text!r}")
-            elif name == "member" and (text.lower().startswith("id:") or text.startswith("#")):
-                mid = as_id(text.split(":", 1)[-1])
-                if mid not in self.by_id:
-                    return None, (name, f"no member has the id {text!r}")
-            else:
-                if name == "member" and text.lower().startswith("badge:"):
-                    text = text.split(":", 1)[1].strip()
-                mid, ambiguous = self.badges.find(text)
-                if ambiguous:
-                    return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
-                if mid is None and name == "member" and (number := as_id(text)) in self.by_id:
-                    mid = number
-                if mid is None:
-                    return None, (name, f"no member has the badge {text!r}")
-            found[name] = mid  # type: ignore[assignment]
-        if not found:
-            return None, ("member", "is required (an e-mail, badge or member column)")
-        ids = set(found.values())
-        if len(ids) > 1:
-            who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
-            return None, (next(iter(found)), f"the row names two members ({who})")
-        member = self.by_id[ids.pop()]
-        if member.status != "active":
-            return None, (
-                next(iter(found)),
-                f"{member.name} ({member.email}) is inactive; records are kept for active members",
-            )
-        return member, None
-
-
 @dataclass(frozen=True, slots=True)
 class _Course:
     id: int
@@ -344,21 +285,15 @@ def draft(
 
 # -------------------------------------------------------------------------------- writing
 @dataclass
-class Outcome:
-    """What a command did (or, in a dry run, would do)."""
+class Outcome(ImportOutcome):
+    """What a command did (or, in a dry run, would do): the shared import outcome, and the
+    course names not in the catalog."""
 
-    rows: int = 0  # data rows read (import) / members named (add)
-    added: int = 0
-    already: int = 0  # the natural key was recorded already (or repeated in the sheet)
-    voided: int = 0  # rows matching a void record: not brought back
-    free_named: set[str] = field(default_factory=set)  # course names not in the catalog
-    problems: list[str] = field(default_factory=list)
-    reasons: dict[tuple[str | None, int | None], list[str]] = field(default_factory=dict)  # for a reject file
-    rejected: int = 0
-    record_ids: list[int] = field(default_factory=list)  # `record add` only
-    feed: FeedResult = field(default_factory=FeedResult)
-    files: list[str] = field(default_factory=list)
-    written: bool = False
+    free_named: set[str] = field(default_factory=set)
+
+    @property
+    def record_ids(self) -> list[int]:  # `record add` only
+        return self.ids
 
 
 class _Writer:
@@ -369,45 +304,13 @@ class _Writer:
     ) -> None:
         self.session, self.outcome, self.keep_ids = session, outcome, keep_ids
         session.flush()
-        self.conn = session.connection()
         table = TrainingRecord.__table__  # type: ignore[attr-defined]
-        self.insert = InsertIgnoring(self.conn, table, COLUMNS, NATURAL_KEY, NOT_VOID)
+        self.insert = InsertIgnoring(session.connection(), table, COLUMNS, NATURAL_KEY, NOT_VOID)
         self.feed = CreditFeed(session, actor, today=today)
-        self.t = table
 
     def write(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        t = self.t
-        last = self.conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one()
-        added = self.insert.run(rows)
-        self.outcome.added += added
-        self.outcome.already += len(rows) - added
-        if not added:
-            return
-        new = self.conn.execute(
-            sa.select(
-                t.c.id, t.c.member_id, t.c.completion_date, t.c.hours_completed, t.c.course_code,
-                t.c.course_name, t.c.training_type, t.c.category, t.c.topic, t.c.self_paced,
-                t.c.expiration_date, t.c.status, t.c.passed,
-            )
-            .where(t.c.id > last)
-            .order_by(t.c.id)
-        ).all()  # fmt: skip
-        if self.keep_ids:
-            self.outcome.record_ids += [r[0] for r in new]
-        self.feed.add(
-            [
-                Fact(
-                    "training_record", str(rid), mid, on, hours=hours, course_code=code,
-                    training_type=ttype, category=cat, topic=topic, self_paced=bool(paced),
-                    expires_on=expires,
-                )
-                for (rid, mid, on, hours, code, name, ttype, cat, topic, paced, expires, status,
-                     passed) in new
-                if status == "completed" and passed is not False and on is not None
-            ]
-        )  # fmt: skip
+        write_chunk(self.session, self.insert, rows, self.outcome, self.feed, "training_record",
+                    keep_ids=self.keep_ids)  # fmt: skip
 
     def close(self) -> FeedResult:
         return self.feed.close()
@@ -552,75 +455,43 @@ def import_records(
     writer = _Writer(session, actor, today, outcome, keep_ids=False)
     now = utcnow()
     chunk: list[tuple[Any, ...]] = []
-    bad = 0
     rows_of = _Rows(today, members, courses, actor, now, outcome)
     pre = Prerequisites(session, courses) if check_prerequisites else None
-    broken: list[BadInputError] = []  # files that cannot be read: the import stops there
-    for name, stream in files:
-        outcome.files.append(name)
-        rows = _sheet_rows(name, stream, defaults, ignore_unknown_columns)
-        while True:
-            try:
-                line, values = next(rows)
-            except StopIteration:
-                break
-            except BadInputError as exc:  # this file is unreadable: check the others, write nothing
-                broken.append(exc)
-                bad = bad or 1
-                break
-            outcome.rows += 1
-            row, problems = rows_of.row(values, line, name)
-            if problems:
-                bad += 1
-                outcome.problems += [f"{name}, line {line}, field {f}: {why}" for f, why in problems]
-                if skip_invalid:
-                    outcome.reasons[(name, line)] = [f"{f}: {why}" for f, why in problems]
-                continue
-            if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
-                outcome.voided += 1
-                continue
-            if pre is not None and pre.wanted:
-                pre.note(row)  # type: ignore[arg-type]
-                if pre.hold(row, name, line):  # type: ignore[arg-type]
-                    continue  # checked once every row has been read
-            if bad and not skip_invalid:
-                continue  # nothing will be written: keep checking, stop collecting
-            chunk.append(row)  # type: ignore[arg-type]
-            if len(chunk) >= chunk_rows:
-                writer.write(chunk)
-                chunk = []
+    reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": dr.SHEET_IGNORED,
+               "defaults": defaults, "check_header": _missing_columns}  # fmt: skip
+    for name, line, values in each_row(files, dr.SHEET_FIELDS, outcome, **reading):
+        row, problems = rows_of.row(values, line, name)
+        if problems:
+            for f, why in problems:
+                outcome.problem(name, line, f, why, OPTION_OF)
+            continue
+        if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
+            outcome.voided += 1
+            continue
+        if pre is not None and pre.wanted:
+            pre.note(row)  # type: ignore[arg-type]
+            if pre.hold(row, name, line):  # type: ignore[arg-type]
+                continue  # checked once every row has been read
+        if (outcome.reasons or outcome.broken) and not skip_invalid:
+            continue  # nothing will be written: keep checking, stop collecting
+        chunk.append(row)  # type: ignore[arg-type]
+        if len(chunk) >= chunk_rows:
+            writer.write(chunk)
+            chunk = []
     if pre is not None and pre.held:
         ready, refused = pre.check()
         for row, name, line, missing in refused:
-            bad += 1
-            why = pre.why(row, missing, members)
-            outcome.problems.append(f"{name}, line {line}, field course: {why}")
-            if skip_invalid:
-                outcome.reasons[(name, line)] = [f"course: {why}"]
+            outcome.problem(name, line, "course", pre.why(row, missing, members), OPTION_OF)
         chunk += ready
-    outcome.rejected = bad
-    if broken:
-        first = broken[0]
-        raise BadInputError(
-            first.message if len(broken) == 1 else f"{len(broken)} files cannot be imported; nothing was imported.",
-            first.hint,
-            details=[
-                *(d for e in broken for d in ([] if len(broken) == 1 else [e.message]) + e.details),
-                *outcome.problems,
-            ],
-        )
-    if bad and not skip_invalid:
-        raise BadInputError(
-            f"{bad} of {outcome.rows} rows have problems; nothing was imported.",
-            IMPORT_HINT + (f" {PREREQ_HINT}" if pre is not None and pre.held and any(
-                "prerequisite" in p for p in outcome.problems) else ""),
-            details=outcome.problems,
-        )
+        hint = f"{IMPORT_HINT} {PREREQ_HINT}" if refused else IMPORT_HINT
+    else:
+        hint = IMPORT_HINT
+    outcome.refuse("record", skip_invalid, hint)
     writer.write(chunk)
     outcome.feed = writer.close()
     extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.import", outcome, files=outcome.files, rows=outcome.rows,
-           rejected=bad, already=outcome.already, **extra)  # fmt: skip
+           rejected=outcome.rejected, already=outcome.already, **extra)  # fmt: skip
     if nested is not None:
         nested.rollback()
     else:
@@ -628,41 +499,14 @@ def import_records(
     return outcome
 
 
-def _sheet_rows(
-    name: str,
-    stream: BinaryIO | Iterable[bytes],
-    defaults: Mapping[str, str],
-    ignore_unknown: bool,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        lines = sheet.read_sheet(stream, name)
-        head = next(lines)
-        header, problems = sheet.match_header(
-            head.cells, dr.SHEET_FIELDS, ignore_unknown=ignore_unknown, ignored=dr.SHEET_IGNORED
-        )
-        if not any(header.has(f) for f in dr.MEMBER_FIELDS) and not problems:
-            problems.append("no column names the member: give an e-mail, badge or member column")
-        missing = [f for f in ("date",) if not header.has(f) and f not in defaults]
-        if not header.has("course") and not header.has("course_code") and "course" not in defaults:
-            missing.append("course (or course_code)")
-        if missing:
-            problems.append(f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})")
-        if problems:
-            raise sheet.SheetError(
-                f"{name}, line {head.number}: the header does not match; nothing was imported.",
-                SHEET_HINT,
-                problems,
-            )
-        columns = list(header.columns.items())
-        for line in lines:
-            values = dict(defaults)
-            for i, field_name in columns:
-                text = sheet.cell(line.cells, i)
-                if text:
-                    values[field_name] = text
-            yield line.number, values
-    except sheet.SheetError as exc:
-        raise BadInputError(exc.message, exc.hint, details=exc.details) from None
+def _missing_columns(header: sheet.Header, defaults: Mapping[str, str]) -> list[str]:
+    """The columns a sign-in sheet needs that neither it nor an option gives."""
+    missing = [f for f in ("date",) if not header.has(f) and f not in defaults]
+    if not header.has("course") and not header.has("course_code") and "course" not in defaults:
+        missing.append("course (or course_code)")
+    if missing:
+        return [f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})"]
+    return []
 
 
 # The fields of a row other than who it is about: rows of one session share them, so a
