@@ -89,25 +89,18 @@ def add(
     si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    csv_files: si.CsvFilesOpt,
-    dry_run: DryRunOpt = False,
-    skip_invalid: si.SkipInvalidOpt = False,
-    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
-) -> None:
+si.register_import(
+    app,
+    "trainctl.services.shifts:import_calls",
     """Import calls, one row per responding member: columns incident, shift_date (blank:
-    the shift the member attended at that time), at (the date-time WITH its UTC offset,
-    e.g. 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
-    role. Every row is checked first; any bad row: nothing is written and exit 65 (with
-    --skip-invalid the good rows are written and the exit is still 65). Natural keys:
-    incident number (a call), incident + member (a response), so importing a file again
-    adds and credits nothing twice."""
-    from trainctl.services import shifts as svc
-
-    si.import_command(ctx, csv_files, svc.import_calls, dry_run=dry_run, skip_invalid=skip_invalid,
-                      ignore_unknown_columns=ignore_unknown_columns, created="call(s)")  # fmt: skip
+the shift the member attended at that time), at (the date-time WITH its UTC offset,
+e.g. 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
+role. Every row is checked first; any bad row: nothing is written and exit 65 (with
+--skip-invalid the good rows are written and the exit is still 65). Natural keys:
+incident number (a call), incident + member (a response), so importing a file again
+adds and credits nothing twice.""",
+    created="call(s)",
+)
 
 
 @app.command("list")

@@ -86,24 +86,16 @@ def add(
     si.report_add(text, outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    csv_files: si.CsvFilesOpt,
-    dry_run: DryRunOpt = False,
-    skip_invalid: si.SkipInvalidOpt = False,
-    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
-) -> None:
+si.register_import(
+    app,
+    "trainctl.services.certifications:import_cards",
     """Import credential cards: columns member (email, badge or member), credential (the
-    code), number, issued, expires (blank: no expiry); optional credential_name, issuer.
-    Every row is checked first; any bad row: nothing is written and exit 65 (with
-    --skip-invalid the good rows are written and the exit is still 65). Natural key:
-    member + credential code + issued date, so importing a file again adds and credits
-    nothing twice."""
-    from trainctl.services import certifications as svc
-
-    si.import_command(ctx, csv_files, svc.import_cards, dry_run=dry_run, skip_invalid=skip_invalid,
-                      ignore_unknown_columns=ignore_unknown_columns)  # fmt: skip
+code), number, issued, expires (blank: no expiry); optional credential_name, issuer.
+Every row is checked first; any bad row: nothing is written and exit 65 (with
+--skip-invalid the good rows are written and the exit is still 65). Natural key:
+member + credential code + issued date, so importing a file again adds and credits
+nothing twice.""",
+)
 
 
 @app.command("list")

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt
 
 CsvFilesOpt = Annotated[
     list[Path],
@@ -136,3 +137,24 @@ def summarise_import(
         render.info(f"Hint: fix the rows named above and import them again{fixed}; "
                     "the rejected rows were not imported.")  # fmt: skip
         raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+
+
+def register_import(app: typer.Typer, service: str, doc: str, *, created: str | None = None) -> None:
+    """`NOUN import --csv FILE... [--dry-run] [--skip-invalid] [--ignore-unknown-columns]`
+    on `app`, running `service` ("module:function", imported when the command runs)."""
+    def import_(
+        ctx: typer.Context,
+        csv_files: CsvFilesOpt,
+        dry_run: DryRunOpt = False,
+        skip_invalid: SkipInvalidOpt = False,
+        ignore_unknown_columns: IgnoreUnknownOpt = False,
+    ) -> None:
+        from importlib import import_module
+
+        module, name = service.split(":")
+        import_command(ctx, csv_files, getattr(import_module(module), name), dry_run=dry_run,
+                       skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
+                       created=created)  # fmt: skip
+
+    import_.__doc__ = doc
+    app.command("import")(import_)

@@ -101,25 +101,18 @@ def add(
     si.report_add(text, outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    csv_files: si.CsvFilesOpt,
-    dry_run: DryRunOpt = False,
-    skip_invalid: si.SkipInvalidOpt = False,
-    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
-) -> None:
+si.register_import(
+    app,
+    "trainctl.services.shifts:import_shifts",
     """Import shift attendance: columns member (email, badge or member), shift_date,
-    station, shift, time_in, time_out (times WITH their UTC offset, e.g.
-    2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
-    In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
-    nothing is written and exit 65 (with --skip-invalid the good rows are written and the
-    exit is still 65). Natural key: member + shift date + station + shift name, so
-    importing a file again adds and credits nothing twice."""
-    from trainctl.services import shifts as svc
-
-    si.import_command(ctx, csv_files, svc.import_shifts, dry_run=dry_run, skip_invalid=skip_invalid,
-                      ignore_unknown_columns=ignore_unknown_columns, created="shift(s)")  # fmt: skip
+station, shift, time_in, time_out (times WITH their UTC offset, e.g.
+2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
+In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
+nothing is written and exit 65 (with --skip-invalid the good rows are written and the
+exit is still 65). Natural key: member + shift date + station + shift name, so
+importing a file again adds and credits nothing twice.""",
+    created="shift(s)",
+)
 
 
 @app.command("list")

@@ -26,10 +26,10 @@ from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain.certs import credential_code
 from trainctl.domain.lookup import as_id
-from trainctl.errors import BadInputError, NotFoundError, UsageError
-from trainctl.models import AuditLog, Certification, utcnow
+from trainctl.errors import NotFoundError
+from trainctl.models import Certification, utcnow
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
 from trainctl.services.sheet_import import (
     CHUNK_ROWS,
     MEMBER_FIELDS,
@@ -38,6 +38,7 @@ from trainctl.services.sheet_import import (
     add_one,
     audit_import,
     import_sheet,
+    void_row,
     write_chunk,
 )
 
@@ -261,28 +262,8 @@ def void_card(
     """Keep the card, stamp who/when/why, reverse its credit. Voiding a void card changes
     nothing (returns None for the feed)."""
     actor.require(MANAGE, "void certifications")
-    try:
-        why = sheet.check_text(reason.strip()) if reason.strip() else ""
-    except ValueError as exc:
-        raise BadInputError(f"--reason {exc}.") from None
-    if not why:
-        raise UsageError("A void needs a reason.", 'Add --reason "..." (it is kept with the card).')
-    card = get_card(session, ref)
-    if card.voided_at is not None:
-        return card, None
-    card.voided_at = utcnow()
-    card.voided_by = actor.member_id
-    card.void_reason = why
-    session.add(card)
-    session.flush()
-    feed = reverse_sources(session, actor, "certification", [(str(card.id), card.member_id)], today=today,
-                           reason=why)  # fmt: skip
-    session.add(
-        AuditLog(actor_id=actor.member_id, action="cert.void", entity="certification",
-                 entity_id=card.id, detail={"reason": why, "reversed": feed.credits})
-    )  # fmt: skip
-    session.flush()
-    return card, feed
+    return void_row(session, actor, lambda: get_card(session, ref), reason=reason, today=today,
+                    source_type="certification", action="cert.void", what="card")  # fmt: skip
 
 
 def _cell(text: str) -> str:

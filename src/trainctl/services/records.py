@@ -30,12 +30,13 @@ from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
 from trainctl.services.sheet_import import (
     IMPORT_HINT,
     ImportOutcome,
     MemberIndex,
     each_row,
+    void_row,
     write_chunk,
 )
 
@@ -607,30 +608,8 @@ def void_record(
     """Keep the record, stamp who/when/why, reverse its credit. Voiding a void record
     changes nothing (returns None for the feed)."""
     actor.require(MANAGE, "void training records")
-    try:
-        why = sheet.check_text(reason.strip(), limit=sheet.MAX_TEXT) if reason.strip() else ""
-    except ValueError as exc:
-        raise BadInputError(f"--reason {exc}.") from None
-    if not why:
-        raise UsageError("A void needs a reason.", 'Add --reason "..." (it is kept with the record).')
-    record = get_record(session, ref)
-    if record.voided_at is not None:
-        return record, None
-    record.voided_at = utcnow()
-    record.voided_by = actor.member_id
-    record.void_reason = why
-    session.add(record)
-    session.flush()
-    feed = reverse_sources(
-        session, actor, "training_record", [(str(record.id), record.member_id)], today=today,
-        reason=why,
-    )
-    session.add(
-        AuditLog(actor_id=actor.member_id, action="record.void", entity="training_record",
-                 entity_id=record.id, detail={"reason": why, "reversed": feed.credits})
-    )  # fmt: skip
-    session.flush()
-    return record, feed
+    return void_row(session, actor, lambda: get_record(session, ref), reason=reason, today=today,
+                    source_type="training_record", action="record.void", what="record")  # fmt: skip
 
 
 __all__ = [

@@ -398,3 +398,45 @@ def add_one(
     rows = [kind.row(None, None, m, checked) for m in ids]
     kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=False)
     return outcome
+
+
+# ----------------------------------------------------------------------------------- voids
+def void_row(
+    session: Session,
+    actor: Actor,
+    find: Callable[[], Any],
+    *,
+    reason: str,
+    today: Any,
+    source_type: str,
+    action: str,
+    what: str,
+) -> tuple[Any, FeedResult | None]:
+    """A void of a record, card, ...: keep the row, stamp who/when/why, reverse its credit
+    (credit_feed.reverse_sources), audit. `find()` loads the row once the reason is
+    checked. Voiding a void row changes nothing (None for the feed)."""
+    from trainctl.errors import UsageError
+
+    try:
+        why = sheet.check_text(reason.strip(), limit=sheet.MAX_TEXT) if reason.strip() else ""
+    except ValueError as exc:
+        raise BadInputError(f"--reason {exc}.") from None
+    if not why:
+        raise UsageError("A void needs a reason.", f'Add --reason "..." (it is kept with the {what}).')
+    row = find()
+    if row.voided_at is not None:
+        return row, None
+    row.voided_at = utcnow()
+    row.voided_by = actor.member_id
+    row.void_reason = why
+    session.add(row)
+    session.flush()
+    from trainctl.services.credit_feed import reverse_sources
+
+    feed = reverse_sources(session, actor, source_type, [(str(row.id), row.member_id)], today=today, reason=why)
+    session.add(
+        AuditLog(actor_id=actor.member_id, action=action, entity=row.__tablename__, entity_id=row.id,
+                 detail={"reason": why, "reversed": feed.credits})
+    )  # fmt: skip
+    session.flush()
+    return row, feed
