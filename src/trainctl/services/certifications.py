@@ -14,10 +14,11 @@ never brings back a void card with the same values (`cert add` does, on purpose)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -127,20 +128,6 @@ class _Card:
         return self.member_id, self.values.code, self.values.issued
 
 
-def import_cards(
-    session: Session, actor: Actor, files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]], **options: Any
-) -> ImportOutcome:
-    """Certification sheets -> cards, credited (sheet_import.import_sheet's options)."""
-    return import_sheet(session, actor, files, CARDS, **options)
-
-
-def add_card(
-    session: Session, actor: Actor, member_ref: str, values: Mapping[str, str], **options: Any
-) -> ImportOutcome:
-    """`cert add`: one card, credited."""
-    return add_one(session, actor, [member_ref], values, CARDS, **options)
-
-
 def _differences(values: CardValues, expires: date | None, number: str | None) -> list[tuple[str, str, str]]:
     """(field, on file, given) where a card with the same key differs; a blank number
     in the row says nothing about the number."""
@@ -244,6 +231,9 @@ CARDS = SheetKind(
     "card", "import certifications", "record certifications", CARD_FIELDS, CARD_HINT, OPTIONS,
     parse_card, _Card, _store,
 )  # fmt: skip
+# `cert import` and `cert add` (sheet_import.import_sheet / add_one for cards).
+import_cards = partial(import_sheet, kind=CARDS)
+add_card = partial(add_one, kind=CARDS)
 
 
 def get_card(session: Session, ref: str) -> Certification:

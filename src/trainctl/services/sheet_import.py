@@ -372,7 +372,7 @@ def import_sheet(
 def add_one(
     session: Session,
     actor: Actor,
-    member_refs: Sequence[str],
+    member_refs: str | Sequence[str],
     values: Mapping[str, str],
     kind: SheetKind,
     *,
@@ -385,6 +385,8 @@ def add_one(
     from trainctl.services.auth import MANAGE
 
     actor.require(MANAGE, kind.adds)
+    if isinstance(member_refs, str):
+        member_refs = [member_refs]
     outcome = ImportOutcome(rows=len(member_refs))
     checked, problems = kind.parse(values, today)
     for f, why in problems:

@@ -27,10 +27,10 @@ services/sheet_import.py, shared with records and certifications.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, BinaryIO
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -98,20 +98,6 @@ class _Att:
     line: int | None
     member_id: int
     values: ds.AttendanceValues
-
-
-def import_shifts(
-    session: Session, actor: Actor, files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]], **options: Any
-) -> ImportOutcome:
-    """Shift sheets -> shifts and attendance, credited (sheet_import.import_sheet's options)."""
-    return import_sheet(session, actor, files, ATTENDANCE, **options)
-
-
-def add_attendance(
-    session: Session, actor: Actor, member_ref: str, values: Mapping[str, str], **options: Any
-) -> ImportOutcome:
-    """`shift add`: one member on one shift, credited."""
-    return add_one(session, actor, [member_ref], values, ATTENDANCE, **options)
 
 
 def _where(row: _Att | _Resp, other: _Att | _Resp | tuple[str | None, int | None]) -> str:
@@ -260,20 +246,6 @@ class _Resp:
 def incident_key(text: str) -> str:
     """How incident numbers are stored and compared: upper case, spaces folded."""
     return " ".join(text.split()).upper()
-
-
-def import_calls(
-    session: Session, actor: Actor, files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]], **options: Any
-) -> ImportOutcome:
-    """Call sheets (one row per responder) -> calls and responses, credited."""
-    return import_sheet(session, actor, files, RESPONSES, **options)
-
-
-def add_call(
-    session: Session, actor: Actor, member_refs: Sequence[str], values: Mapping[str, str], **options: Any
-) -> ImportOutcome:
-    """`call add`: one incident and its responding members, credited."""
-    return add_one(session, actor, member_refs, values, RESPONSES, what="--member", **options)
 
 
 _CALL_FIELDS = ("shift_date", "at", "call_type")
@@ -497,6 +469,11 @@ RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
     _Resp, _store_calls,
 )  # fmt: skip
+# `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
+import_shifts = partial(import_sheet, kind=ATTENDANCE)
+add_attendance = partial(add_one, kind=ATTENDANCE)
+import_calls = partial(import_sheet, kind=RESPONSES)
+add_call = partial(add_one, kind=RESPONSES, what="--member")
 
 
 __all__ = [
