@@ -183,13 +183,18 @@ def _match(
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
             hits = memo[sig] = {}
+        on = fact.on
         for row in rows:
             got = hits.get(row.requirement_id, _MISSING)
             if got is _MISSING:
                 got = hits[row.requirement_id] = credit_of(fact, accepts[row.requirement_id])
             if got is None:
                 continue
-            if counts_on(fact, accepts[row.requirement_id].requirement_type, row.enrolled_on, today):
+            rtype = accepts[row.requirement_id].requirement_type
+            # counts_on, its common case inline (this loop runs per fact and progress row)
+            if (row.enrolled_on <= on <= today) if rtype != "certification" else counts_on(
+                fact, rtype, row.enrolled_on, today
+            ):
                 out.append((fact, row, got))
     return out
 
@@ -279,18 +284,13 @@ class InsertIgnoring(BulkInsert):
 
 
 def _memoised(proc: Any, values: Sequence[Any]) -> Iterable[Any]:
-    memo: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return memo[value]
-        except KeyError:
-            out = memo[value] = proc(value)
-            return out
-        except TypeError:  # unhashable (JSON): no memo
-            return proc(value)
-
-    return map(convert, values)
+    """proc over a column, run once per distinct value: the distinct values are converted,
+    then the column is mapped through the dict in C (no Python call per cell)."""
+    try:
+        memo = {v: proc(v) for v in set(values)}
+    except TypeError:  # unhashable (JSON): no memo
+        return map(proc, values)
+    return map(memo.__getitem__, values)
 
 
 def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
@@ -548,16 +548,19 @@ def source_facts(
             if part is not None:
                 where.append(t.c.member_id.in_(part))
             if kind == "training_record":
+                # An import's new records, tens of thousands: dates come back as the driver
+                # gives them and are parsed once per distinct day (`day`), not per row.
                 rows = session.execute(
-                    sa.select(t.c.id, t.c.member_id, t.c.completion_date, t.c.hours_completed,
-                              t.c.course_code, t.c.training_type, t.c.category, t.c.topic,
-                              t.c.self_paced, t.c.expiration_date)
+                    sa.select(t.c.id, t.c.member_id, sa.type_coerce(t.c.completion_date, sa.String),
+                              t.c.hours_completed, t.c.course_code, t.c.training_type, t.c.category,
+                              t.c.topic, t.c.self_paced, sa.type_coerce(t.c.expiration_date, sa.String))
                     .where(*where, t.c.status == "completed", t.c.passed.is_not(False),
                            t.c.completion_date.is_not(None)).order_by(t.c.id)
                 )  # fmt: skip
+                day = _day_parser()
                 out += [
-                    Fact(kind, str(rid), mid, on, hours=hours or 0.0, course_code=code, training_type=ttype,
-                         category=cat, topic=topic, self_paced=bool(paced), expires_on=expires)
+                    Fact(kind, str(rid), mid, day(on), hours=hours or 0.0, course_code=code, training_type=ttype,
+                         category=cat, topic=topic, self_paced=bool(paced), expires_on=day(expires))
                     for rid, mid, on, hours, code, ttype, cat, topic, paced, expires in rows
                 ]  # fmt: skip
             elif kind == "certification":
@@ -602,6 +605,21 @@ def source_facts(
                     for rid, mid, inc, on, call_type in rows
                 ]  # fmt: skip
     return out
+
+
+def _day_parser() -> Any:
+    """A date from a date column as the driver returns it (an ISO string on SQLite, a date
+    on PostgreSQL), memoised by value."""
+    memo: dict[Any, date | None] = {None: None}
+
+    def day(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+            return out
+
+    return day
 
 
 def card_fact(cid: int, member_id: int, code: str, issued: date, expires: date | None) -> Fact:

@@ -529,7 +529,7 @@ class _Rows:
         self.memo: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[tuple[str, str]]]] = {}
 
     def shared(self, values: dict[str, str], source: str) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
-        key = (source, *(values.get(f) for f in _SHARED))
+        key = (source, *map(values.get, _SHARED))  # C-level: no generator frame per row
         found = self.memo.get(key)
         if found is not None:
             return found

@@ -196,12 +196,12 @@ def read_rows(
                 hint,
                 problems,
             )
-        columns = list(header.columns.items())
-        for line in lines:
+        columns = [(i, f) for i, f in header.columns.items() if i is not None]
+        for line in lines:  # sheet.cell inlined: this loop runs once per cell of the import
             values = dict(defaults)
+            cells, n = line.cells, len(line.cells)
             for i, field_name in columns:
-                text = sheet.cell(line.cells, i)
-                if text:
+                if i < n and (text := cells[i].strip()):
                     values[field_name] = text
             yield line.number, values
     except sheet.SheetError as exc:
