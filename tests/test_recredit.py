@@ -77,3 +77,27 @@ def test_a_refused_edit_changes_no_credit(world, snapshot):
     before = snapshot()
     r = world(*AS_OF, "requirement", "edit", "Drill hours", "--counts-type", "class", "--hours", "-1", ok=False)
     assert r.exit_code != 0 and snapshot() == before
+
+
+def test_a_new_credential_code_recredits_cards_exactly(cli):
+    """A certification requirement whose credential changes: the cards of the old code are
+    reversed, those of the new code credited (codes still match exactly)."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    cli("requirement", "add", "--name", "Life support", "--type", "certification", "--credential", "ACLS")
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "1", "Life support")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Medic", "--members", "ann@fd.org")
+    cli(*AS_OF, "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-02-01", "--expires", "2028-02-01")
+    cli(*AS_OF, "cert", "add", "ann@fd.org", "ACLS-EP", "--issued", "2026-02-01", "--expires", "2028-02-01")
+
+    def pct() -> float:
+        return cli(*AS_OF, "--format", "json", "enroll", "show", "1").json["requirements"][0]["percentage"]
+
+    assert pct() == 0  # neither BLS nor ACLS-EP is ACLS
+    r = cli(*AS_OF, "requirement", "edit", "Life support", "--credential", "BLS")
+    assert "1 credit(s) added for sources that now count, 0 reversed" in " ".join(r.stderr.split())
+    assert pct() == 100
+    r = cli(*AS_OF, "requirement", "edit", "Life support", "--credential", "ACLS")
+    assert "0 credit(s) added for sources that now count, 1 reversed" in " ".join(r.stderr.split())
+    assert pct() == 0
