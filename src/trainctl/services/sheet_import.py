@@ -26,6 +26,7 @@ from trainctl.services.auth import Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_facts
 
 CHUNK_ROWS = 5_000
+MEMO_LIMIT = 20_000  # answers remembered per index (bounded memory on any import)
 MEMBER_FIELDS = tuple(f for f in dr.SHEET_FIELDS if f.name in ("email", "badge", "member", "name"))
 SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row",
                  "reason")  # `reason`: the column a reject file adds (it imports as it is)
@@ -57,9 +58,20 @@ class MemberIndex:
         self.by_email = {r[2].casefold(): r[0] for r in rows}
         self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
         self.positions = {r[0]: set(r[5] or []) for r in rows}
+        self._memo: dict[tuple[str | None, ...], tuple[_Member | None, tuple[str, str] | None]] = {}
 
     def resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
-        """The member a row names (email, badge, or a member reference), or the problem."""
+        """The member a row names (email, badge, or a member reference), or the problem.
+        A member signs many sheets: the answer is remembered per spelling (bounded)."""
+        key = tuple(map(values.get, dr.MEMBER_FIELDS))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            found = self._memo[key] = self._resolve(values)
+        return found
+
+    def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
         for name in dr.MEMBER_FIELDS:
             text = (values.get(name) or "").strip()
