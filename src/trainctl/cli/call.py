@@ -17,23 +17,15 @@ created_by, voided_at).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
-from trainctl.cli.shift import (
-    INSTANT,
-    CsvFilesOpt,
-    IgnoreUnknownOpt,
-    SkipInvalidOpt,
-    feed_lines,
-    local,
-    summarise_import,
-    values,
-)
+from trainctl.cli.shift import INSTANT, local
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,8 +45,7 @@ EMPTY = (
 )
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+_o = si.opt
 
 
 @app.command("add")
@@ -82,7 +73,7 @@ def add(
     from trainctl.services import shifts as svc
 
     refs = [p.strip() for m in member for p in m.split(",") if p.strip()]
-    given = values(incident=incident, at=at, call_type=call_type, shift_date=shift_date, role=role)
+    given = si.values(incident=incident, at=at, call_type=call_type, shift_date=shift_date, role=role)
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
@@ -95,41 +86,21 @@ def add(
         text += f"; {outcome.already} already recorded"
     if outcome.voided:
         text += f"; {outcome.voided} void (not brought back)"
-    render.info(text + ".", quiet=state.quiet)
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+    si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    csv_files: CsvFilesOpt,
-    dry_run: DryRunOpt = False,
-    skip_invalid: SkipInvalidOpt = False,
-    ignore_unknown_columns: IgnoreUnknownOpt = False,
-) -> None:
+si.register_import(
+    app,
+    "trainctl.services.shifts:import_calls",
     """Import calls, one row per responding member: columns incident, shift_date (blank:
-    the shift the member attended at that time), at (the date-time WITH its UTC offset,
-    e.g. 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
-    role. Every row is checked first; any bad row: nothing is written and exit 65 (with
-    --skip-invalid the good rows are written and the exit is still 65). Natural keys:
-    incident number (a call), incident + member (a response), so importing a file again
-    adds and credits nothing twice."""
-    from contextlib import ExitStack
-
-    from trainctl.services import shifts as svc
-
-    state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_calls(
-                session, actor, streams, today=state.today(session), dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="call(s)")
+the shift the member attended at that time), at (the date-time WITH its UTC offset,
+e.g. 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
+role. Every row is checked first; any bad row: nothing is written and exit 65 (with
+--skip-invalid the good rows are written and the exit is still 65). Natural keys:
+incident number (a call), incident + member (a response), so importing a file again
+adds and credits nothing twice.""",
+    created="call(s)",
+)
 
 
 @app.command("list")

@@ -17,21 +17,14 @@ source_file, source_line, created_at, created_by, voided_at, voided_by, void_rea
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.render import Col
-from trainctl.cli.shift import (
-    CsvFilesOpt,
-    IgnoreUnknownOpt,
-    SkipInvalidOpt,
-    feed_lines,
-    summarise_import,
-    values,
-)
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,8 +45,7 @@ EMPTY = (
 )
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+_o = si.opt
 
 
 @app.command("add")
@@ -78,8 +70,8 @@ def add(
     certification requirements with this exact code. Natural key: member + code + issued."""
     from trainctl.services import certifications as svc
 
-    given = values(credential=code, issued=issued, expires=expires, number=number,
-                   credential_name=name, issuer=issuer)  # fmt: skip
+    given = si.values(credential=code, issued=issued, expires=expires, number=number,
+                      credential_name=name, issuer=issuer)  # fmt: skip
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_card(session, actor, member, given, today=state.today(session), dry_run=dry_run)
@@ -87,45 +79,23 @@ def add(
         render.emit_json({"card_ids": outcome.ids, "added": outcome.added,
                           "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
     if outcome.added:
-        verb = "Would record" if dry_run else "Recorded"
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
-        render.info(f"{verb} certification card{ident}.", quiet=state.quiet)
+        text = f"{'Would record' if dry_run else 'Recorded'} certification card{ident}."
     else:
-        render.info("Already recorded (same member, credential and issue date); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+        text = "Already recorded (same member, credential and issue date); nothing changed."
+    si.report_add(text, outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    csv_files: CsvFilesOpt,
-    dry_run: DryRunOpt = False,
-    skip_invalid: SkipInvalidOpt = False,
-    ignore_unknown_columns: IgnoreUnknownOpt = False,
-) -> None:
+si.register_import(
+    app,
+    "trainctl.services.certifications:import_cards",
     """Import credential cards: columns member (email, badge or member), credential (the
-    code), number, issued, expires (blank: no expiry); optional credential_name, issuer.
-    Every row is checked first; any bad row: nothing is written and exit 65 (with
-    --skip-invalid the good rows are written and the exit is still 65). Natural key:
-    member + credential code + issued date, so importing a file again adds and credits
-    nothing twice."""
-    from contextlib import ExitStack
-
-    from trainctl.services import certifications as svc
-
-    state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_cards(
-                session, actor, streams, today=state.today(session), dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet)
+code), number, issued, expires (blank: no expiry); optional credential_name, issuer.
+Every row is checked first; any bad row: nothing is written and exit 65 (with
+--skip-invalid the good rows are written and the exit is still 65). Natural key:
+member + credential code + issued date, so importing a file again adds and credits
+nothing twice.""",
+)
 
 
 @app.command("list")

@@ -490,36 +490,9 @@ def import_(
 
 
 def _write_rejects(path: Path, result: Any) -> None:
-    """The rejected rows as they were, with a reason column first; fix and import it again.
+    """The rejected rows as they were, with a reason column first (cli/rejects.py: 0600,
+    never through a link, never over a file trainctl did not write)."""
+    from trainctl.cli.rejects import write_rejects
 
-    The file holds names and e-mails, so it is private (0600) like the database; it never
-    follows a link and only replaces an earlier reject file (its first column is `reason`)."""
-    import csv
-    import os
-
-    from trainctl.errors import BadInputError
-
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        raise BadInputError(
-            f"{path} is a link or not a regular file; the reject file is not written there.",
-            "Move it away and run the import again.",
-        )
-    if path.exists():
-        with path.open("rb") as fh:
-            head = fh.readline().lstrip(b"\xef\xbb\xbf")
-        if not head.startswith(b"reason"):
-            raise BadInputError(
-                f"{path} exists and is not a reject file written by trainctl; nothing was imported.",
-                "Move or rename that file, then run the import again.",
-            )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
-    os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter=result.delimiter)
-        writer.writerow(["reason", *(c for c in result.columns if c != "reason")])
-        keep = [i for i, c in enumerate(result.columns) if c != "reason"]
-        for row in result.rejects:
-            cells = (
-                [row.cells[i] for i in keep] if len(row.cells) == len(result.columns) else row.cells
-            )
-            writer.writerow(["; ".join(row.problems), *cells])
+    rows = (("; ".join(r.problems), r.cells) for r in result.rejects)
+    write_rejects(path, result.columns, rows, result.delimiter)

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
@@ -40,39 +41,13 @@ EMPTY = (
 )
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
-
-
-
-def _values(**given: str | None) -> dict[str, str]:
-    return {k: v for k, v in given.items() if v is not None}
-
-
-def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
-    """One line per progress row whose hours from these records do not all count."""
-    from trainctl.queries import reader_of
-    from trainctl.queries.progress import source_shortfalls
-
-    return source_shortfalls(reader_of(session), "training_record", record_ids) if record_ids else []
-
-
-def _feed_lines(outcome: Any) -> list[str]:
-    feed = outcome.feed
-    lines = []
-    if feed.credits:
-        lines.append(
-            f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s)."
-        )
-    if feed.already:
-        lines.append(f"{feed.already} credit(s) were in the ledger already.")
-    if feed.held:
-        lines.append(
-            f"{len(feed.held)} credit(s) held back by the program's order "
-            f"(e.g. {feed.held[0].reason})."
-        )
-    lines += feed.events
-    return lines
+_o = si.opt
+_values = si.values
+SkipPrereqOpt = Annotated[
+    bool,
+    typer.Option("--skip-prereq-check", help="Record completions even when a course's prerequisite courses "
+                 "are not on file (loading history; the override is kept in the audit log)."),
+]  # fmt: skip
 
 
 @app.command("add")
@@ -128,6 +103,7 @@ def add(
         _o("--expires", help="Expiry date. Default: date + the course's expiration months.", metavar="DATE"),
     ] = None,
     dry_run: DryRunOpt = False,
+    skip_prereq_check: SkipPrereqOpt = False,
     format: FormatOpt = None,
 ) -> None:
     """Record training for one member or a whole crew in one command (needs
@@ -153,7 +129,8 @@ def add(
             expiration=expires,
         )  # fmt: skip
         ids = svc.crew(session, refs, position or [])
-        outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run)
+        outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run,
+                                  check_prerequisites=not skip_prereq_check)  # fmt: skip
         shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
     if fmt_of(ctx, fmt_value(format)) == "json":
         render.emit_json({"record_ids": outcome.record_ids, "added": outcome.added,
@@ -168,13 +145,7 @@ def add(
         text += f" ({first})" if first == last else f" ({first}-{last})"
     if outcome.already:
         text += f"; {outcome.already} already recorded (same member, course and date)"
-    render.info(text + ".", quiet=state.quiet)
-    for line in _feed_lines(outcome):
-        render.info(line, quiet=state.quiet)
-    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
-        render.info(f"Note: {note}", quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+    si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet, notes=shortfalls)
 
 
 @app.command("import")
@@ -196,65 +167,41 @@ def import_(
     ] = None,
     location: Annotated[str | None, _o("--location", help="Location for rows that give none.", metavar="PLACE")] = None,
     dry_run: DryRunOpt = False,
-    skip_invalid: Annotated[
-        bool,
-        typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (the command still exits 65)."),
-    ] = False,
-    ignore_unknown_columns: Annotated[
-        bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
-    ] = False,
+    skip_invalid: si.SkipInvalidOpt = False,
+    ignore_unknown_columns: si.IgnoreUnknownOpt = False,
+    skip_prereq_check: SkipPrereqOpt = False,
 ) -> None:
     """Import sign-in sheets as people deliver them. Members by e-mail (any case) or badge
     (even without its leading zeros), course by code or name, date, hours. Every row is
     checked; any bad row: nothing is written and exit 65 (with --skip-invalid the good
     rows are written, the bad ones listed, and the exit is still 65). Importing a sheet
     again, or one that overlaps, adds nothing twice."""
-    from contextlib import ExitStack
-
     from trainctl.services import records as svc
 
     defaults = _values(course=course, date=on, hours=hours, topic=topic, instructor=instructor,
                        location=location)  # fmt: skip
-    state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
-        with state.session(write=not dry_run) as (session, actor):
-            from trainctl.queries import reader_of
-            from trainctl.queries.progress import last_credit_id, source_shortfalls
+    si.import_command(
+        ctx, files, svc.import_records, dry_run=dry_run, defaults=defaults, skip_invalid=skip_invalid,
+        ignore_unknown_columns=ignore_unknown_columns, check_prerequisites=not skip_prereq_check,
+        void_label="void records", warnings=_free_named, notes_source="training_record",
+    )  # fmt: skip
 
-            mark = last_credit_id(reader_of(session))
-            outcome = svc.import_records(
-                session, actor, streams, today=state.today(session), defaults=defaults,
-                dry_run=dry_run, skip_invalid=skip_invalid,
-                ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-            shortfalls = (
-                [] if dry_run else source_shortfalls(reader_of(session), "training_record", after=mark)
-            )
-    for problem in render.first_of(outcome.problems):
-        render.warn(problem)
-    for name in sorted(outcome.free_named)[:5]:
-        render.warn(f"{name!r} is not in the course catalog; recorded under that name.")
-    if len(outcome.free_named) > 5:
-        render.warn(f"... and {len(outcome.free_named) - 5} more course names not in the catalog.")
-    verb = "would add" if dry_run else "added"
-    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
-    if outcome.already:
-        parts.append(f"{outcome.already} already recorded")
-    if outcome.voided:
-        parts.append(f"{outcome.voided} match void records (not brought back)")
-    if outcome.rejected:
-        parts.append(f"{outcome.rejected} rejected")
-    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=state.quiet)
-    for line in _feed_lines(outcome):
-        render.info(line, quiet=state.quiet)
-    for note in shortfalls:  # hours credited that do not count in full (issue 11 #3)
-        render.info(f"Note: {note}", quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
-    if outcome.rejected:
-        render.info(f"Hint: {svc.IMPORT_HINT.split(', or add')[0]}; the rejected rows were not imported.")
-        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+
+def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
+    """One line per progress row whose hours from these records do not all count."""
+    from trainctl.queries import reader_of
+    from trainctl.queries.progress import source_shortfalls
+
+    return source_shortfalls(reader_of(session), "training_record", record_ids) if record_ids else []
+
+
+def _free_named(outcome: Any) -> list[str]:
+    """Course names an import kept that are not in the catalog (the first five)."""
+    names = sorted(outcome.free_named)
+    out = [f"{name!r} is not in the course catalog; recorded under that name." for name in names[:5]]
+    if len(names) > 5:
+        out.append(f"... and {len(names) - 5} more course names not in the catalog.")
+    return out
 
 
 @app.command("list")

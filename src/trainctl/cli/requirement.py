@@ -612,7 +612,9 @@ def edit(
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         changes = _validated(RequirementUpdate, given, "edit")
-        req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [])
+        recredited: list[str] = []
+        req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [],
+                                today=state.today(session), report=recredited)  # fmt: skip
         out = svc.read(req)
         if changed:
             message = f"Updated requirement {req.id} ({req.name}): {', '.join(changed)}."
@@ -623,6 +625,8 @@ def edit(
     if state.fmt == "json":
         render.emit_json(out)
     render.info(message, quiet=state.quiet)
+    for line in recredited:
+        render.info(line, quiet=state.quiet)
 
 
 def _register_explain() -> None:

@@ -16,12 +16,12 @@ created_at, created_by, voided_at).
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
@@ -55,65 +55,7 @@ EMPTY = (
 INSTANT = "DATE-TIME"
 
 
-def _o(*names: str, help: str, metavar: str | None = None) -> Any:
-    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
-
-
-CsvFilesOpt = Annotated[
-    list[Path],
-    typer.Option("--csv", help="The CSV file (repeat for several; , ; or tab; UTF-8 with or without BOM).",
-                 exists=True, dir_okay=False, readable=True, show_default=False),
-]  # fmt: skip
-SkipInvalidOpt = Annotated[
-    bool,
-    typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (the command still exits 65)."),
-]
-IgnoreUnknownOpt = Annotated[
-    bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
-]
-
-
-def values(**given: str | None) -> dict[str, str]:
-    return {k: v for k, v in given.items() if v is not None}
-
-
-def feed_lines(feed: Any) -> list[str]:
-    """What the credit feed did, in a few summary lines (shared by cert, skill, call)."""
-    lines = []
-    if feed.credits:
-        lines.append(f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s).")
-    if feed.already:
-        lines.append(f"{feed.already} credit(s) were in the ledger already.")
-    if feed.held:
-        lines.append(
-            f"{len(feed.held)} credit(s) held back by the program's order (e.g. {feed.held[0].reason})."
-        )
-    return lines + list(feed.events)
-
-
-def summarise_import(files: list[Path], outcome: Any, *, dry_run: bool, quiet: bool,
-                     created: str | None = None) -> None:  # fmt: skip
-    """The import's summary on stderr; exit 65 when any row was left out."""
-    for problem in render.first_of(outcome.problems):
-        render.warn(problem)
-    verb = "would add" if dry_run else "added"
-    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
-    if created and outcome.created:
-        parts.append(f"{outcome.created} new {created}")
-    if outcome.already:
-        parts.append(f"{outcome.already} already recorded")
-    if outcome.voided:
-        parts.append(f"{outcome.voided} match void rows (not brought back)")
-    if outcome.rejected:
-        parts.append(f"{outcome.rejected} rejected")
-    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=quiet)
-    if outcome.rejected:
-        render.info("Hint: fix the rows named above and import the file again; the rejected rows were not imported.")
-        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+_o = si.opt
 
 
 def local(instant: datetime | None, zone: tzinfo) -> str:
@@ -142,7 +84,7 @@ def add(
     from trainctl.services import shifts as svc
 
     state = get_state(ctx)
-    given = values(shift_date=on, time_in=time_in, time_out=time_out, station=station, shift=shift)
+    given = si.values(shift_date=on, time_in=time_in, time_out=time_out, station=station, shift=shift)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_attendance(session, actor, member, given, today=state.today(session),
                                      dry_run=dry_run)  # fmt: skip
@@ -150,48 +92,27 @@ def add(
         render.emit_json({"attendance_ids": outcome.ids, "added": outcome.added,
                           "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
     if outcome.added:
-        verb = "Would record" if dry_run else "Recorded"
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
-        render.info(f"{verb} shift attendance{ident}.", quiet=state.quiet)
+        text = f"{'Would record' if dry_run else 'Recorded'} shift attendance{ident}."
     elif outcome.voided:
-        render.info("That attendance was voided; nothing was added.", quiet=state.quiet)
+        text = "That attendance was voided; nothing was added."
     else:
-        render.info("Already recorded (same member, shift date, station and shift); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-    for line in feed_lines(outcome.feed):
-        render.info(line, quiet=state.quiet)
-    if dry_run:
-        render.info("Dry run: nothing was written.", quiet=state.quiet)
+        text = "Already recorded (same member, shift date, station and shift); nothing changed."
+    si.report_add(text, outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    csv_files: CsvFilesOpt,
-    dry_run: DryRunOpt = False,
-    skip_invalid: SkipInvalidOpt = False,
-    ignore_unknown_columns: IgnoreUnknownOpt = False,
-) -> None:
+si.register_import(
+    app,
+    "trainctl.services.shifts:import_shifts",
     """Import shift attendance: columns member (email, badge or member), shift_date,
-    station, shift, time_in, time_out (times WITH their UTC offset, e.g.
-    2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
-    In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
-    nothing is written and exit 65 (with --skip-invalid the good rows are written and the
-    exit is still 65). Natural key: member + shift date + station + shift name, so
-    importing a file again adds and credits nothing twice."""
-    from contextlib import ExitStack
-
-    from trainctl.services import shifts as svc
-
-    state = get_state(ctx)
-    with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in csv_files]
-        with state.session(write=not dry_run) as (session, actor):
-            outcome = svc.import_shifts(
-                session, actor, streams, today=state.today(session), dry_run=dry_run,
-                skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
-            )  # fmt: skip
-    summarise_import(csv_files, outcome, dry_run=dry_run, quiet=state.quiet, created="shift(s)")
+station, shift, time_in, time_out (times WITH their UTC offset, e.g.
+2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
+In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
+nothing is written and exit 65 (with --skip-invalid the good rows are written and the
+exit is still 65). Natural key: member + shift date + station + shift name, so
+importing a file again adds and credits nothing twice.""",
+    created="shift(s)",
+)
 
 
 @app.command("list")

@@ -21,7 +21,7 @@ import typer
 from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.render import Col
-from trainctl.cli.shift import feed_lines
+from trainctl.cli.sheet_import import feed_lines
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})

@@ -71,6 +71,7 @@ from math import fsum
 from operator import attrgetter
 from typing import Any
 
+from trainctl.domain import certs
 from trainctl.domain import credit as dc
 from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
@@ -930,11 +931,9 @@ def _certification(
     label = f"a {shown} card valid on {as_of}"
     common: dict[str, Any] = {"window_label": label, "target": 1.0}
     if cards:
-        decisive = max(
-            cards, key=lambda f: (f.expires_on or date.max, f.date or date.min, str(f.id))
-        )
+        decisive = certs.deciding(cards, lambda f: (f.expires_on, f.date, str(f.id)))
         exp = decisive.expires_on
-        valid = exp is None or exp >= as_of
+        valid = certs.is_valid(exp, as_of)
         for f in cards:
             if f is decisive:
                 if valid:

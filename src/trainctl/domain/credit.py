@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from trainctl.domain.certs import is_valid
 from trainctl.domain.progress import DISTRIBUTIVE, item_names
 
 SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
@@ -195,5 +196,5 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
 def counts_on(fact: Fact, requirement_type: str, enrolled_on: date, today: date) -> bool:
     """Whether the fact falls in the enrollment's window (see the module docstring)."""
     if requirement_type == "certification":
-        return fact.on <= today and (fact.expires_on is None or fact.expires_on >= today)
+        return fact.on <= today and is_valid(fact.expires_on, today)
     return enrolled_on <= fact.on <= today

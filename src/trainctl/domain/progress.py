@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
+from trainctl.domain.certs import is_valid
+
 NUMERIC_TYPES = ("hours", "shifts", "calls")
 # The unit a requirement's 'value / target' is counted in.
 UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses",
@@ -854,7 +856,7 @@ def measure(
     longer counts (DESIGN §3: 100 while a matching, unexpired certification exists)."""
     credits = list(credits)
     if today is not None and target.requirement_type == "certification":
-        credits = [c for c in credits if c.expires_on is None or c.expires_on >= today]
+        credits = [c for c in credits if is_valid(c.expires_on, today)]  # domain/certs: through its expiry day
     if target.is_numeric:
         if target.requirement_type == "hours" and target.hour_categories:
             return category_hours(target.required_hours, target.hour_categories, credits)

@@ -17,7 +17,7 @@ Counting: only a *completed* record credits progress, and not when it says passe
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -57,8 +57,9 @@ SHEET_FIELDS = (
     Field("expiration", ("expires", "expiration date", "expires on", "expiry", "valid until")),
 )  # fmt: skip
 # Columns a sign-in sheet carries that are not part of the record.
+# `reason` is the column a reject file adds: a fixed reject file imports as it is.
 SHEET_IGNORED = ("signature", "sign", "initials", "notes", "comments", "remarks", "time in",
-                 "time out", "phone", "shift", "rank", "unit", "no", "row")  # fmt: skip
+                 "time out", "phone", "shift", "rank", "unit", "no", "row", "reason")  # fmt: skip
 MEMBER_FIELDS = ("email", "badge", "member")
 
 
@@ -103,6 +104,17 @@ class RecordValues:
 
 
 Problems = list[tuple[str, str]]  # (field, reason)
+
+
+def missing_prerequisites(
+    prerequisites: Sequence[int], first_done: Mapping[int, date | None], on: date
+) -> list[int]:
+    """The prerequisite courses (ids, in the course's order) a member has not completed on
+    or before `on`, the date of a completed record of the course that requires them.
+    `first_done`: course id -> the member's earliest counting completion (a completed,
+    not failed, not void record), absent or None when there is none. The same day counts
+    (a morning class before the afternoon practical)."""
+    return [p for p in dict.fromkeys(prerequisites) if (d := first_done.get(p)) is None or d > on]
 
 
 def parse_record(values: Mapping[str, str], today: date) -> tuple[RecordValues, Problems]:

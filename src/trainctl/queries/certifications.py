@@ -1,24 +1,24 @@
-"""Certification cards on the read side, and the rule that says which card decides.
-
-The rule (one place; the write side uses it too):
-- Credential codes match exactly (case and spaces aside; they are stored upper case):
-  BLS never satisfies ACLS.
-- Of a member's cards of the same credential, the one with the latest expiry decides
-  (no expiry is the latest of all), whatever order the cards were entered in; a card
-  issued after today does not count yet.
-- A card is valid THROUGH its expiry day: on the expiry date it is still valid, the day
-  after it is expired.
-Each card's status: `valid` or `expired` (the deciding card), `superseded` (another card of
-the same credential expires later), `not yet issued`, or `void`.
-"""
+"""Certification cards on the read side. Which card decides, and that a card is valid
+through its expiry day, is the one rule in domain/certs.py (re-exported here for callers
+that read cards: `standing`, `credential_code`, `is_valid`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
+from trainctl.domain.certs import (  # noqa: F401  (callers read the rule from here too)
+    EXPIRED,
+    NOT_YET,
+    SUPERSEDED,
+    VALID,
+    VOID,
+    Card,
+    credential_code,
+    is_valid,
+    standing,
+)
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
@@ -35,55 +35,7 @@ TABLES = {
     "member": ("id", "name", "email"),
 }  # fmt: skip
 
-VALID, EXPIRED, SUPERSEDED, NOT_YET, VOID = "valid", "expired", "superseded", "not yet issued", "void"
 MAX_WITHIN_DAYS = 36_500  # --expiring-within: a century is plenty
-
-
-def credential_code(text: str) -> str:
-    """How credential codes are stored and compared: upper case, spaces folded."""
-    return " ".join(text.split()).upper()
-
-
-class Card(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def member_id(self) -> int: ...
-    @property
-    def credential_code(self) -> str: ...
-    @property
-    def issued_on(self) -> date: ...
-    @property
-    def expires_on(self) -> date | None: ...
-    @property
-    def voided_at(self) -> datetime | None: ...
-
-
-def is_valid(expires_on: date | None, today: date) -> bool:
-    """Valid through its expiry day; no expiry: always."""
-    return expires_on is None or expires_on >= today
-
-
-def standing(cards: Iterable[Card], today: date) -> dict[int, tuple[str, bool]]:
-    """card id -> (status, decides) for every card (see the module docstring)."""
-    groups: dict[tuple[int, str], list[Card]] = {}
-    out: dict[int, tuple[str, bool]] = {}
-    for card in cards:
-        if card.voided_at is not None:
-            out[card.id] = (VOID, False)
-        elif card.issued_on > today:
-            out[card.id] = (NOT_YET, False)
-        else:
-            key = (card.member_id, credential_code(card.credential_code))
-            groups.setdefault(key, []).append(card)
-    for group in groups.values():
-        best = max(group, key=lambda c: (c.expires_on or date.max, c.issued_on, c.id))
-        for card in group:
-            if card is best:
-                out[card.id] = (VALID if is_valid(card.expires_on, today) else EXPIRED, True)
-            else:
-                out[card.id] = (SUPERSEDED, False)
-    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,8 +172,9 @@ def record_credits(rd: Reader, record: RecordRow) -> list[CreditRow]:
         "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
         "JOIN requirement q ON q.id = pr.requirement_id "
         "WHERE e.member_id = :member AND c.source_type = 'training_record' "
-        "AND c.source_id IN (:id, :void) ORDER BY c.progress_id, c.entered_at",
-        {"member": record.member_id, "id": str(record.id), "void": f"{record.id}:void"},
+        # its own entries, its void's and a requirement edit's re-credits ("<id>:recredit:<n>")
+        "AND (c.source_id = :id OR c.source_id LIKE :derived) ORDER BY c.progress_id, c.entered_at, c.id",
+        {"member": record.member_id, "id": str(record.id), "derived": f"{record.id}:%"},
     )
     return [
         CreditRow(p, e, n, float(a), cat, item, st, as_utc(at), sid.endswith(":void"))  # type: ignore[arg-type]

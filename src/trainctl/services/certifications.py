@@ -2,7 +2,7 @@
 
 A card: member, credential code, number, issued, expires (blank: no expiry), optional
 credential name and issuer. Which card decides, and that a card is valid through its
-expiry day, is the one rule in queries/certifications.py. Each card credits the
+expiry day, is the one rule in domain/certs.py. Each card credits the
 `certification` requirements whose credential code is its code (exactly: BLS never
 satisfies ACLS) through the credit feed, while it is valid.
 
@@ -14,31 +14,33 @@ never brings back a void card with the same values (`cert add` does, on purpose)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, BinaryIO
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from trainctl.db import chunks
 from trainctl.domain import sheet
-from trainctl.domain.credit import Fact
+from trainctl.domain.certs import credential_code
 from trainctl.domain.lookup import as_id
-from trainctl.errors import BadInputError, NotFoundError, UsageError
-from trainctl.models import AuditLog, Certification, utcnow
-from trainctl.queries.certifications import credential_code
+from trainctl.errors import NotFoundError
+from trainctl.models import Certification, utcnow
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
-from trainctl.services.records import MemberIndex
-from trainctl.services.shifts import (
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
+from trainctl.services.sheet_import import (
     CHUNK_ROWS,
     MEMBER_FIELDS,
     ImportOutcome,
-    active_member,
+    SheetKind,
+    add_one,
     audit_import,
-    each_row,
+    import_sheet,
+    void_row,
+    write_chunk,
 )
 
 MAX_CODE = 40
@@ -124,60 +126,6 @@ class _Card:
     @property
     def key(self) -> tuple[int, str, date]:
         return self.member_id, self.values.code, self.values.issued
-
-
-def import_cards(
-    session: Session,
-    actor: Actor,
-    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
-    *,
-    today: date,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    ignore_unknown_columns: bool = False,
-) -> ImportOutcome:
-    """Certification sheets -> cards, credited. Raises BadInputError when any row is bad
-    (nothing written) unless `skip_invalid`."""
-    actor.require(MANAGE, "import certifications")
-    members = MemberIndex(session)
-    outcome = ImportOutcome()
-    rows: list[_Card] = []
-    for name, line, values in each_row(files, CARD_FIELDS, outcome,
-                                       ignore_unknown=ignore_unknown_columns, hint=CARD_HINT):  # fmt: skip
-        checked, problems = parse_card(values, today)
-        member, problem = members.resolve(values)
-        if problem:
-            problems.insert(0, problem)
-        if problems or checked is None or member is None:
-            for f, why in problems:
-                outcome.problem(name, line, f, why, OPTIONS)
-            continue
-        rows.append(_Card(name, line, member.id, checked))
-    _store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)
-    return outcome
-
-
-def add_card(
-    session: Session,
-    actor: Actor,
-    member_ref: str,
-    values: Mapping[str, str],
-    *,
-    today: date,
-    dry_run: bool = False,
-) -> ImportOutcome:
-    """`cert add`: one card, credited."""
-    actor.require(MANAGE, "record certifications")
-    outcome = ImportOutcome(rows=1)
-    checked, problems = parse_card(values, today)
-    for f, why in problems:
-        outcome.problem(None, None, f, why, OPTIONS)
-    outcome.refuse("card", skip_invalid=False)
-    member_id, _ = active_member(session, member_ref)
-    assert checked is not None
-    _store(session, actor, [_Card(None, None, member_id, checked)], outcome, today=today,
-           dry_run=dry_run, skip_invalid=False)  # fmt: skip
-    return outcome
 
 
 def _differences(values: CardValues, expires: date | None, number: str | None) -> list[tuple[str, str, str]]:
@@ -266,32 +214,26 @@ def _store(
                             "voided_at IS NULL")  # fmt: skip
     feed = CreditFeed(session, actor, today=today)
     for part in chunks(todo, CHUNK_ROWS):
-        last = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one())
-        added = insert.run([
+        write_chunk(session, insert, [
             (r.member_id, r.values.code, r.values.name, r.values.number, r.values.issuer,
              r.values.issued, r.values.expires, r.source, r.line, now, actor.member_id)
             for r in part
-        ])  # fmt: skip
-        outcome.added += added
-        outcome.already += len(part) - added
-        new = conn.execute(
-            sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on)
-            .where(t.c.id > last).order_by(t.c.id)
-        ).all()  # fmt: skip
-        if adding:
-            outcome.ids += [r[0] for r in new]
-        feed.add([
-            Fact("certification", str(cid), mid, issued, credential=code, expires_on=expires,
-                 note=f"card {cid}: {code}, issued {issued}, "
-                      + (f"valid through {expires}" if expires else "no expiry"))
-            for cid, mid, code, issued, expires in new
-        ])  # fmt: skip
+        ], outcome, feed, "certification", keep_ids=adding)  # fmt: skip
     outcome.feed = feed.close()
     audit_import(session, actor, "cert.add" if adding else "cert.import", "certification", outcome)
     if nested is not None:
         nested.rollback()
     else:
         outcome.written = True
+
+
+CARDS = SheetKind(
+    "card", "import certifications", "record certifications", CARD_FIELDS, CARD_HINT, OPTIONS,
+    parse_card, _Card, _store,
+)  # fmt: skip
+# `cert import` and `cert add` (sheet_import.import_sheet / add_one for cards).
+import_cards = partial(import_sheet, kind=CARDS)
+add_card = partial(add_one, kind=CARDS)
 
 
 def get_card(session: Session, ref: str) -> Certification:
@@ -310,28 +252,8 @@ def void_card(
     """Keep the card, stamp who/when/why, reverse its credit. Voiding a void card changes
     nothing (returns None for the feed)."""
     actor.require(MANAGE, "void certifications")
-    try:
-        why = sheet.check_text(reason.strip()) if reason.strip() else ""
-    except ValueError as exc:
-        raise BadInputError(f"--reason {exc}.") from None
-    if not why:
-        raise UsageError("A void needs a reason.", 'Add --reason "..." (it is kept with the card).')
-    card = get_card(session, ref)
-    if card.voided_at is not None:
-        return card, None
-    card.voided_at = utcnow()
-    card.voided_by = actor.member_id
-    card.void_reason = why
-    session.add(card)
-    session.flush()
-    feed = reverse_sources(session, actor, "certification", [(str(card.id), card.member_id)], today=today,
-                           reason=why)  # fmt: skip
-    session.add(
-        AuditLog(actor_id=actor.member_id, action="cert.void", entity="certification",
-                 entity_id=card.id, detail={"reason": why, "reversed": feed.credits})
-    )  # fmt: skip
-    session.flush()
-    return card, feed
+    return void_row(session, actor, lambda: get_card(session, ref), reason=reason, today=today,
+                    source_type="certification", action="cert.void", what="card")  # fmt: skip
 
 
 def _cell(text: str) -> str:

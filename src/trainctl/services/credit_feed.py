@@ -61,7 +61,10 @@ from trainctl.services.progress import (
     rollup_enrollments,
 )
 
-__all__ = ["VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "credit_facts", "reverse_sources"]
+__all__ = [
+    "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts",
+    "recredit_requirement", "reverse_sources", "source_facts",
+]  # fmt: skip
 
 VOID_SUFFIX = ":void"
 FINISH_BATCH = 200  # progress rows re-measured per recompute call
@@ -102,10 +105,14 @@ class _Row:
 
 
 def _candidates(
-    session: Session, member_ids: Iterable[int], source_types: set[str]
+    session: Session,
+    member_ids: Iterable[int],
+    source_types: set[str],
+    requirement_ids: set[int] | None = None,
 ) -> tuple[dict[int, list[_Row]], dict[int, dc.Accepts]]:
     """The progress rows of the members' creditable enrollments whose requirement could take
-    one of these sources, by member; and each such requirement's Accepts."""
+    one of these sources (only these requirements, when given), by member; and each such
+    requirement's Accepts."""
     wanted_types = set().union(*(dc.CREDITS_TYPES[s] for s in source_types))
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
     e = Enrollment.__table__  # type: ignore[attr-defined]
@@ -125,6 +132,7 @@ def _candidates(
                     e.c.member_id.in_(part),
                     e.c.status.in_(CREDITABLE),
                     r.c.requirement_type.in_(sorted(wanted_types)),
+                    *([] if requirement_ids is None else [r.c.id.in_(sorted(requirement_ids))]),
                 )
             )
         )
@@ -175,13 +183,18 @@ def _match(
             if len(memo) >= MEMO_LIMIT:
                 memo.clear()
             hits = memo[sig] = {}
+        on = fact.on
         for row in rows:
             got = hits.get(row.requirement_id, _MISSING)
             if got is _MISSING:
                 got = hits[row.requirement_id] = credit_of(fact, accepts[row.requirement_id])
             if got is None:
                 continue
-            if counts_on(fact, accepts[row.requirement_id].requirement_type, row.enrolled_on, today):
+            rtype = accepts[row.requirement_id].requirement_type
+            # counts_on, its common case inline (this loop runs per fact and progress row)
+            if (row.enrolled_on <= on <= today) if rtype != "certification" else counts_on(
+                fact, rtype, row.enrolled_on, today
+            ):
                 out.append((fact, row, got))
     return out
 
@@ -238,6 +251,7 @@ class InsertIgnoring(BulkInsert):
         where: str | None = None,
     ) -> None:
         super().__init__(conn, table, columns)
+        self.table = table
         stmt = insert_ignoring(conn.dialect, table, key, where).values(
             {c: sa.bindparam(c) for c in self.columns}
         )
@@ -270,18 +284,13 @@ class InsertIgnoring(BulkInsert):
 
 
 def _memoised(proc: Any, values: Sequence[Any]) -> Iterable[Any]:
-    memo: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return memo[value]
-        except KeyError:
-            out = memo[value] = proc(value)
-            return out
-        except TypeError:  # unhashable (JSON): no memo
-            return proc(value)
-
-    return map(convert, values)
+    """proc over a column, run once per distinct value: the distinct values are converted,
+    then the column is mapped through the dict in C (no Python call per cell)."""
+    try:
+        memo = {v: proc(v) for v in set(values)}
+    except TypeError:  # unhashable (JSON): no memo
+        return map(proc, values)
+    return map(memo.__getitem__, values)
 
 
 def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
@@ -320,8 +329,21 @@ class CreditFeed:
     chunk, members' rows cached), then `close` once: the shared finish for every touched
     row, and the credits a gate held back retried once the finish has opened it."""
 
-    def __init__(self, session: Session, actor: Actor, *, today: date) -> None:
+    def __init__(
+        self,
+        session: Session,
+        actor: Actor,
+        *,
+        today: date,
+        requirement_ids: set[int] | None = None,
+        rename: dict[tuple[int, str, str], str] | None = None,
+    ) -> None:
+        """`requirement_ids`: credit only these requirements (a re-credit); `rename`:
+        (progress id, source type, source id) -> the ledger source id to write instead
+        (a source whose earlier credit was reversed by a re-credit)."""
         self.session, self.actor, self.today = session, actor, today
+        self._requirement_ids = requirement_ids
+        self._rename = rename or {}
         self.result = FeedResult()
         self.now = utcnow()
         self._rows: dict[int, list[_Row]] = {}
@@ -344,7 +366,7 @@ class CreditFeed:
             self._loaded.clear()
         members = {f.member_id for f in facts} - self._loaded
         if members:
-            rows, accepts = _candidates(self.session, members, self._source_types)
+            rows, accepts = _candidates(self.session, members, self._source_types, self._requirement_ids)
             for m in members:
                 self._rows[m] = rows.get(m, [])
             self._accepts.update(accepts)
@@ -376,10 +398,13 @@ class CreditFeed:
     def _credit(self, ready: list[tuple[Fact, _Row, dc.Credit]]) -> int:
         if not ready:
             return 0
+        rename = self._rename
         rows = [
             (
-                row.progress_id, fact.source_type, fact.source_id, amount, category, item,
-                fact.note, "counted", self.actor.member_id, self.now,
+                row.progress_id, fact.source_type,
+                rename.get((row.progress_id, fact.source_type, fact.source_id), fact.source_id) if rename
+                else fact.source_id,
+                amount, category, item, fact.note, "counted", self.actor.member_id, self.now,
             )
             for fact, row, (amount, category, item) in ready
         ]  # fmt: skip
@@ -464,11 +489,14 @@ def reverse_sources(
                 e.join(rp, rp.c.enrollment_id == e.c.id).join(c, c.c.progress_id == rp.c.id)
             )
             .where(e.c.member_id.in_(members))
-            .where(c.c.source_type == source_type, c.c.source_id.in_(ids))
+            .where(c.c.source_type == source_type)
+            # the source's own entry and those derived from it (a re-credit's "<id>:recredit:<n>")
+            .where(sa.or_(c.c.source_id.in_(ids), *(c.c.source_id.like(f"{i}:%") for i in ids)))
             .where(c.c.state == "counted")
             .group_by(c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item)
         ):  # fmt: skip
-            net[(pid, sid, category, item)] = amount
+            key = (pid, base_source(sid), category, item)
+            net[key] = net.get(key, 0.0) + amount
             enrollment_of[pid] = eid
     now = utcnow()
     note = f"void: {reason}"
@@ -476,7 +504,7 @@ def reverse_sources(
         (pid, source_type, sid + VOID_SUFFIX, -amount, category, item, note, "counted",
          actor.member_id, now)
         for (pid, sid, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:2])
-        if amount
+        if abs(amount) >= 1e-9
     ]  # fmt: skip
     written = _write(session, rows)
     result.credits, result.already = written, len(rows) - written
@@ -485,3 +513,219 @@ def reverse_sources(
         result.enrollment_ids = {enrollment_of[pid] for pid in result.progress_ids}
         result.events = _finish(session, result.progress_ids, enrollment_of, today)
     return result
+
+
+# ------------------------------------------------------------------------------ sources
+def source_facts(
+    session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None, *, since: int = 0
+) -> list[Fact]:
+    """The facts on file (not void) of these kinds for these members (None: every member),
+    as the feed credits them: completed, not failed training records; cards; passed
+    checkoffs; attendance; call responses. `since`: only rows with a greater id (a
+    writer's new rows). The one place a row of each kind becomes a Fact."""
+    from trainctl.domain.shifts import hours as shift_hours
+    from trainctl.models import (
+        Call,
+        CallResponse,
+        Certification,
+        Shift,
+        ShiftAttendance,
+        SkillCheckoff,
+        SkillEvaluation,
+        TrainingRecord,
+    )
+
+    tables = {
+        "training_record": TrainingRecord, "certification": Certification,
+        "skill_checkoff": SkillCheckoff, "shift": ShiftAttendance, "call": CallResponse,
+    }  # fmt: skip
+    out: list[Fact] = []
+    parts: list[Sequence[int] | None] = [None] if member_ids is None else list(chunks(sorted(set(member_ids))))
+    for kind in sorted(set(source_types)):
+        t = tables[kind].__table__  # type: ignore[attr-defined]
+        for part in parts:
+            where = [t.c.voided_at.is_(None), t.c.id > since]
+            if part is not None:
+                where.append(t.c.member_id.in_(part))
+            if kind == "training_record":
+                # An import's new records, tens of thousands: dates come back as the driver
+                # gives them and are parsed once per distinct day (`day`), not per row.
+                rows = session.execute(
+                    sa.select(t.c.id, t.c.member_id, sa.type_coerce(t.c.completion_date, sa.String),
+                              t.c.hours_completed, t.c.course_code, t.c.training_type, t.c.category,
+                              t.c.topic, t.c.self_paced, sa.type_coerce(t.c.expiration_date, sa.String))
+                    .where(*where, t.c.status == "completed", t.c.passed.is_not(False),
+                           t.c.completion_date.is_not(None)).order_by(t.c.id)
+                )  # fmt: skip
+                day = _day_parser()
+                out += [
+                    Fact(kind, str(rid), mid, day(on), hours=hours or 0.0, course_code=code, training_type=ttype,
+                         category=cat, topic=topic, self_paced=bool(paced), expires_on=day(expires))
+                    for rid, mid, on, hours, code, ttype, cat, topic, paced, expires in rows
+                ]  # fmt: skip
+            elif kind == "certification":
+                rows = session.execute(
+                    sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on)
+                    .where(*where).order_by(t.c.id)
+                )
+                out += [card_fact(cid, mid, code, issued, expires) for cid, mid, code, issued, expires in rows]
+            elif kind == "skill_checkoff":
+                sk = SkillEvaluation.__table__  # type: ignore[attr-defined]
+                rows = session.execute(
+                    sa.select(t.c.id, t.c.member_id, t.c.evaluated_on, sk.c.name)
+                    .select_from(t.join(sk, sk.c.id == t.c.skill_id))
+                    .where(*where, t.c.status == "passed").order_by(t.c.id)
+                )
+                out += [
+                    Fact(kind, str(cid), mid, day, skill=name, note=f"checkoff {cid}: {name} passed {day}")
+                    for cid, mid, day, name in rows
+                ]
+            elif kind == "shift":
+                s_t = Shift.__table__  # type: ignore[attr-defined]
+                rows = session.execute(
+                    sa.select(t.c.id, t.c.member_id, s_t.c.shift_date, s_t.c.station, s_t.c.name,
+                              t.c.duration_minutes)
+                    .select_from(t.join(s_t, s_t.c.id == t.c.shift_id)).where(*where).order_by(t.c.id)
+                )  # fmt: skip
+                out += [
+                    Fact(kind, str(aid), mid, on, hours=shift_hours(minutes),
+                         note=f"shift {on} {' / '.join(p for p in (station, name) if p) or 'shift'} "
+                              f"({shift_hours(minutes):g} h)")
+                    for aid, mid, on, station, name, minutes in rows
+                ]  # fmt: skip
+            else:
+                c_t = Call.__table__  # type: ignore[attr-defined]
+                rows = session.execute(
+                    sa.select(t.c.id, t.c.member_id, c_t.c.incident_number, c_t.c.shift_date, c_t.c.call_type)
+                    .select_from(t.join(c_t, c_t.c.id == t.c.call_id)).where(*where).order_by(t.c.id)
+                )
+                out += [
+                    Fact(kind, str(rid), mid, on, call_type=call_type,
+                         note=f"call {inc}" + (f" ({call_type})" if call_type else "") + f", shift {on}")
+                    for rid, mid, inc, on, call_type in rows
+                ]  # fmt: skip
+    return out
+
+
+def _day_parser() -> Any:
+    """A date from a date column as the driver returns it (an ISO string on SQLite, a date
+    on PostgreSQL), memoised by value."""
+    memo: dict[Any, date | None] = {None: None}
+
+    def day(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            out = memo[value] = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+            return out
+
+    return day
+
+
+def card_fact(cid: int, member_id: int, code: str, issued: date, expires: date | None) -> Fact:
+    """A certification card as the feed credits it."""
+    return Fact(
+        "certification", str(cid), member_id, issued, credential=code, expires_on=expires,
+        note=f"card {cid}: {code}, issued {issued}, " + (f"valid through {expires}" if expires else "no expiry"),
+    )  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- re-credit
+RECREDIT = ":recredit:"
+
+
+@dataclass
+class Recredit:
+    """What re-deriving one requirement's credit did."""
+
+    added: int = 0  # credits written for sources that now count
+    reversed: int = 0  # reversing entries for sources that no longer count
+    members: set[int] = field(default_factory=set)
+    feed: FeedResult = field(default_factory=FeedResult)
+
+    def lines(self, name: str) -> list[str]:
+        if not self.added and not self.reversed:
+            return []
+        out = [
+            f"Re-credited {name}: {self.added} credit(s) added for sources that now count, "
+            f"{self.reversed} reversed for sources that no longer count ({len(self.members)} member(s))."
+        ]
+        if self.feed.held:
+            out.append(f"{len(self.feed.held)} credit(s) held back by the program's order.")
+        return out + self.feed.events
+
+
+def base_source(source_id: str) -> str:
+    """The source a ledger entry belongs to: "812", "812:void", "812:recredit:2" -> "812"."""
+    return source_id.split(":", 1)[0]
+
+
+def recredit_requirement(
+    session: Session, actor: Actor, requirement_id: int, *, today: date, reason: str
+) -> Recredit:
+    """Re-derive, set-based, the automatic credit on one requirement after its "what counts"
+    changed (requirement edit), in the caller's transaction: every source on file of the
+    members with a progress row on it (creditable enrollments) is matched again; a source
+    credited before that no longer matches gets a reversing entry ("<id>:recredit:<n>",
+    history kept), a source that now matches and holds no net credit is credited through
+    the feed (gates, windows, idempotency as for an import; a source reversed earlier gets
+    "<id>:recredit:<n>" as its new ledger id). Then the shared finish for the touched rows."""
+    session.flush()
+    out = Recredit()
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    req = session.execute(sa.select(r).where(r.c.id == requirement_id)).one()
+    acc = dc.Accepts.of(req)
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+    c = ProgressCredit.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, e.c.enrolled_on)
+        .select_from(rp.join(e, e.c.id == rp.c.enrollment_id).join(pr, pr.c.id == rp.c.program_requirement_id))
+        .where(pr.c.requirement_id == requirement_id, e.c.status.in_(CREDITABLE))
+    ).all()  # fmt: skip
+    if not rows:
+        return out
+    enrollment_of = {pid: eid for pid, eid, _, _ in rows}
+    member_of = {pid: mid for pid, _, mid, _ in rows}
+    # The ledger as it stands: net amount and entry count per (row, source).
+    net: dict[tuple[int, str, str, str | None, str | None], float] = {}
+    entries: dict[tuple[int, str, str], int] = {}
+    for part in chunks(sorted(enrollment_of)):
+        for pid, stype, sid, category, item, amount in session.execute(
+            sa.select(c.c.progress_id, c.c.source_type, c.c.source_id, c.c.category, c.c.item, c.c.amount)
+            .where(c.c.progress_id.in_(part), c.c.source_type.in_(dc.SOURCE_TYPES), c.c.state == "counted")
+        ):  # fmt: skip
+            base = base_source(sid)
+            key = (pid, stype, base, category, item)
+            net[key] = net.get(key, 0.0) + amount
+            entries[(pid, stype, base)] = entries.get((pid, stype, base), 0) + 1
+    kinds = {s for s, types in dc.CREDITS_TYPES.items() if acc.requirement_type in types}
+    facts = {(f.source_type, f.source_id): f for f in source_facts(session, kinds, set(member_of.values()))}
+    # 1. Reverse what no longer matches (a source gone or void has no net credit left).
+    now, note = utcnow(), f"re-credit: {reason}"
+    reversals = []
+    for (pid, stype, base, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:3]):
+        fact = facts.get((stype, base))
+        if abs(amount) < 1e-9 or fact is None:
+            continue
+        if acc.takes_anything and dc.credit_of(fact, acc) is not None:
+            continue
+        n = entries[(pid, stype, base)]
+        entries[(pid, stype, base)] = n + 1
+        reversals.append((pid, stype, f"{base}{RECREDIT}{n}", -amount, category, item, note, "counted",
+                          actor.member_id, now))  # fmt: skip
+    out.reversed = _write(session, reversals)
+    out.members |= {member_of[row[0]] for row in reversals}
+    # 2. Credit what now matches and holds no net credit, through the feed.
+    credited = {(pid, stype, base) for (pid, stype, base, _, _), amount in net.items() if abs(amount) >= 1e-9}
+    rename = {k: f"{k[2]}{RECREDIT}{n}" for k, n in entries.items() if k not in credited}
+    feed = CreditFeed(session, actor, today=today, requirement_ids={requirement_id}, rename=rename)
+    wanted = [f for f in facts.values() if acc.takes_anything and dc.credit_of(f, acc) is not None]
+    feed.add(wanted)
+    feed._touched |= {row[0] for row in reversals}
+    feed._enrollment_of.update(enrollment_of)
+    out.feed = feed.close()
+    out.added = out.feed.credits
+    out.members |= out.feed.members
+    return out

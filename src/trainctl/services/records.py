@@ -15,7 +15,7 @@ is written. With `skip_invalid` the good rows are written and the bad ones repor
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
@@ -23,14 +23,22 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from trainctl.db import chunks
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
-from trainctl.domain.credit import Fact
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
-from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
+from trainctl.models import AuditLog, Course, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, reverse_sources
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
+from trainctl.services.sheet_import import (
+    IMPORT_HINT,
+    ImportOutcome,
+    MemberIndex,
+    each_row,
+    void_row,
+    write_chunk,
+)
 
 CHUNK_ROWS = 5_000
 NATURAL_KEY = ("member_id", "course_key", "completion_date")
@@ -49,74 +57,9 @@ SHEET_HINT = (
     "--course, --date, --hours fill what a sheet leaves out; other columns are refused unless "
     "--ignore-unknown-columns."
 )
-IMPORT_HINT = (
-    "Fix the rows named above and run the command again, or add --skip-invalid to import "
-    "the good rows (the command then exits 65 to say rows were left out)."
-)
 
 
 # ------------------------------------------------------------------------------- indexes
-@dataclass(frozen=True, slots=True)
-class _Member:
-    id: int
-    name: str
-    email: str
-    status: str
-
-
-class MemberIndex:
-    """Every member, by id, e-mail (case aside) and badge (leading zeros aside)."""
-
-    def __init__(self, session: Session) -> None:
-        rows = session.execute(
-            sa.select(Member.id, Member.name, Member.email, Member.badge, Member.status, Member.positions)  # type: ignore[call-overload]
-        ).all()
-        self.by_id = {r[0]: _Member(r[0], r[1], r[2], r[4]) for r in rows}
-        self.by_email = {r[2].casefold(): r[0] for r in rows}
-        self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
-        self.positions = {r[0]: set(r[5] or []) for r in rows}
-
-    def resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
-        """The member a row names (email, badge, or a member reference), or the problem."""
-        found: dict[str, int] = {}
-        for name in dr.MEMBER_FIELDS:
-            text = (values.get(name) or "").strip()
-            if not text:
-                continue
-            if name == "email" or (name == "member" and "@" in text):
-                mid = self.by_email.get(text.casefold())
-                if mid is None:
-                    return None, (name, f"no member has the e-mail {text!r}")
-            elif name == "member" and (text.lower().startswith("id:") or text.startswith("#")):
-                mid = as_id(text.split(":", 1)[-1])
-                if mid not in self.by_id:
-                    return None, (name, f"no member has the id {text!r}")
-            else:
-                if name == "member" and text.lower().startswith("badge:"):
-                    text = text.split(":", 1)[1].strip()
-                mid, ambiguous = self.badges.find(text)
-                if ambiguous:
-                    return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
-                if mid is None and name == "member" and (number := as_id(text)) in self.by_id:
-                    mid = number
-                if mid is None:
-                    return None, (name, f"no member has the badge {text!r}")
-            found[name] = mid  # type: ignore[assignment]
-        if not found:
-            return None, ("member", "is required (an e-mail, badge or member column)")
-        ids = set(found.values())
-        if len(ids) > 1:
-            who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
-            return None, (next(iter(found)), f"the row names two members ({who})")
-        member = self.by_id[ids.pop()]
-        if member.status != "active":
-            return None, (
-                next(iter(found)),
-                f"{member.name} ({member.email}) is inactive; records are kept for active members",
-            )
-        return member, None
-
-
 @dataclass(frozen=True, slots=True)
 class _Course:
     id: int
@@ -127,6 +70,7 @@ class _Course:
     hours: float | None  # credit hours, else duration
     expiration_months: int | None
     self_paced: bool
+    prerequisites: tuple[int, ...] = ()
 
 
 class CourseIndex:
@@ -140,7 +84,7 @@ class CourseIndex:
             row = _Course(
                 c.id, c.code, c.name, c.training_type, c.category,  # type: ignore[arg-type]
                 c.credit_hours if c.credit_hours is not None else c.duration_hours,
-                c.expiration_months, c.self_paced,
+                c.expiration_months, c.self_paced, tuple(c.prerequisites or ()),
             )  # fmt: skip
             self.by_id[row.id] = row
             if c.code:
@@ -172,6 +116,123 @@ class CourseIndex:
             codes = ", ".join(c.code or f"id:{c.id}" for c in named)
             return None, ("course", f"{text!r} names {len(named)} courses ({codes}); give its code")
         return (named[0] if named else None), None
+
+
+# -------------------------------------------------------------------------- prerequisites
+_MEMBER, _COURSE, _KEY, _ON, _STATUS, _PASSED = (
+    COLUMNS.index(c) for c in ("member_id", "course_id", "course_key", "completion_date", "status", "passed")
+)
+PREREQ_HINT = (
+    "Record the prerequisite course first (`trainctl record add MEMBER --course CODE --date DATE`), "
+    "or, when loading history whose earlier records are not on file, add --skip-prereq-check."
+)
+
+
+def _counts(row: Sequence[Any]) -> bool:
+    """A completed, not failed record: what counts as done (domain RecordValues.counts)."""
+    return row[_STATUS] == "completed" and row[_PASSED] is not False and row[_ON] is not None
+
+
+class Prerequisites:
+    """The rule a training officer expects: a completed record of a course with
+    prerequisite courses needs the member's completed record of each on or before its date
+    (domain/records.missing_prerequisites): on file (not void) or in the same command.
+
+    Rows of such courses are held back (`hold`) until the whole command has been read, so
+    the order of the rows and files does not matter; `check` then refuses those whose
+    prerequisites are missing, repeating until nothing changes (a refused row satisfies
+    nothing: A needs B needs C). Rows already on file by their natural key are not checked
+    again (re-importing a sheet stays idempotent)."""
+
+    def __init__(self, session: Session, courses: CourseIndex) -> None:
+        self.session, self.courses = session, courses
+        self.needs = {c.id: c.prerequisites for c in courses.by_id.values() if c.prerequisites}
+        self.wanted = {p for pre in self.needs.values() for p in pre}
+        self.on_file: dict[tuple[int, int], date] = {}
+        self.mine: dict[tuple[int, int], list[date]] = {}  # from this command's rows
+        self.held: list[tuple[tuple[Any, ...], str | None, int | None]] = []
+        if self.wanted:
+            t = TrainingRecord.__table__  # type: ignore[attr-defined]
+            for part in chunks(sorted(self.wanted)):
+                for mid, cid, first in session.execute(
+                    sa.select(t.c.member_id, t.c.course_id, sa.func.min(t.c.completion_date))
+                    .where(t.c.course_id.in_(part), t.c.voided_at.is_(None), t.c.status == "completed",
+                           t.c.passed.is_not(False),
+                           t.c.completion_date.is_not(None))
+                    .group_by(t.c.member_id, t.c.course_id)
+                ):  # fmt: skip
+                    self.on_file[(mid, cid)] = first
+
+    def note(self, row: Sequence[Any]) -> None:
+        """A row of this command that may satisfy a prerequisite."""
+        if row[_COURSE] in self.wanted and _counts(row):
+            self.mine.setdefault((row[_MEMBER], row[_COURSE]), []).append(row[_ON])
+
+    def hold(self, row: tuple[Any, ...], source: str | None = None, line: int | None = None) -> bool:
+        """Keep a row that needs checking (True); the caller writes the others at once."""
+        if row[_COURSE] in self.needs and _counts(row):
+            self.held.append((row, source, line))
+            return True
+        return False
+
+    def _first_done(self, member: int, course: int) -> date | None:
+        dates = [d for d in (self.on_file.get((member, course)), *self.mine.get((member, course), ())) if d]
+        return min(dates) if dates else None
+
+    def check(self) -> tuple[list[tuple[Any, ...]], list[tuple[tuple[Any, ...], str | None, int | None, list[int]]]]:
+        """(rows to write, refused rows with the prerequisite course ids they miss)."""
+        recorded = self._recorded({(r[_MEMBER], r[_KEY], r[_ON]) for r, _, _ in self.held})
+        refused: dict[int, list[int]] = {}
+        changed = True
+        while changed:
+            changed = False
+            for k, (row, _, _) in enumerate(self.held):
+                if k in refused or (row[_MEMBER], row[_KEY], row[_ON]) in recorded:
+                    continue
+                needs = self.needs[row[_COURSE]]
+                done = {p: self._first_done(row[_MEMBER], p) for p in needs}
+                missing = dr.missing_prerequisites(needs, done, row[_ON])
+                if missing:
+                    refused[k] = missing
+                    mine = self.mine.get((row[_MEMBER], row[_COURSE]))
+                    if mine and row[_ON] in mine:
+                        mine.remove(row[_ON])
+                    changed = True
+        ok = [row for k, (row, _, _) in enumerate(self.held) if k not in refused]
+        bad = [(*self.held[k], why) for k, why in sorted(refused.items())]
+        return ok, bad
+
+    def _recorded(self, keys: set[tuple[int, str, date]]) -> set[tuple[int, str, date]]:
+        """Which of these natural keys are on file (not void)."""
+        if not keys:
+            return set()
+        t = TrainingRecord.__table__  # type: ignore[attr-defined]
+        found: set[tuple[int, str, date]] = set()
+        for part in chunks(sorted({k[0] for k in keys})):
+            found.update(
+                (m, k, d)
+                for m, k, d in self.session.execute(
+                    sa.select(t.c.member_id, t.c.course_key, t.c.completion_date).where(
+                        t.c.member_id.in_(part), t.c.course_id.in_(sorted(self.needs)),
+                        t.c.voided_at.is_(None),
+                    )
+                )
+            )  # fmt: skip
+        return found & keys
+
+    def why(self, row: Sequence[Any], missing: Sequence[int], members: MemberIndex) -> str:
+        """'Ann Lee (ann@fd.org) has not completed the prerequisite course C01 (Pump basics)
+        on or before 2026-03-01'."""
+        who = members.by_id.get(row[_MEMBER])
+        name = f"{who.name} ({who.email})" if who else f"member {row[_MEMBER]}"
+        courses = [self.courses.by_id[p] for p in missing if p in self.courses.by_id]
+        listed = ", ".join(f"{c.code} ({c.name})" if c.code else repr(c.name) for c in courses)
+        course = self.courses.by_id[row[_COURSE]]
+        what = "course" if len(courses) == 1 else "courses"
+        return (
+            f"{name} has not completed the prerequisite {what} {listed} on or before "
+            f"{row[_ON]}, required for {course.code or course.name}"
+        )
 
 
 # ------------------------------------------------------------------------------- drafting
@@ -225,20 +286,15 @@ def draft(
 
 # -------------------------------------------------------------------------------- writing
 @dataclass
-class Outcome:
-    """What a command did (or, in a dry run, would do)."""
+class Outcome(ImportOutcome):
+    """What a command did (or, in a dry run, would do): the shared import outcome, and the
+    course names not in the catalog."""
 
-    rows: int = 0  # data rows read (import) / members named (add)
-    added: int = 0
-    already: int = 0  # the natural key was recorded already (or repeated in the sheet)
-    voided: int = 0  # rows matching a void record: not brought back
-    free_named: set[str] = field(default_factory=set)  # course names not in the catalog
-    problems: list[str] = field(default_factory=list)
-    rejected: int = 0
-    record_ids: list[int] = field(default_factory=list)  # `record add` only
-    feed: FeedResult = field(default_factory=FeedResult)
-    files: list[str] = field(default_factory=list)
-    written: bool = False
+    free_named: set[str] = field(default_factory=set)
+
+    @property
+    def record_ids(self) -> list[int]:  # `record add` only
+        return self.ids
 
 
 class _Writer:
@@ -249,45 +305,13 @@ class _Writer:
     ) -> None:
         self.session, self.outcome, self.keep_ids = session, outcome, keep_ids
         session.flush()
-        self.conn = session.connection()
         table = TrainingRecord.__table__  # type: ignore[attr-defined]
-        self.insert = InsertIgnoring(self.conn, table, COLUMNS, NATURAL_KEY, NOT_VOID)
+        self.insert = InsertIgnoring(session.connection(), table, COLUMNS, NATURAL_KEY, NOT_VOID)
         self.feed = CreditFeed(session, actor, today=today)
-        self.t = table
 
     def write(self, rows: list[tuple[Any, ...]]) -> None:
-        if not rows:
-            return
-        t = self.t
-        last = self.conn.execute(sa.select(sa.func.coalesce(sa.func.max(t.c.id), 0))).scalar_one()
-        added = self.insert.run(rows)
-        self.outcome.added += added
-        self.outcome.already += len(rows) - added
-        if not added:
-            return
-        new = self.conn.execute(
-            sa.select(
-                t.c.id, t.c.member_id, t.c.completion_date, t.c.hours_completed, t.c.course_code,
-                t.c.course_name, t.c.training_type, t.c.category, t.c.topic, t.c.self_paced,
-                t.c.expiration_date, t.c.status, t.c.passed,
-            )
-            .where(t.c.id > last)
-            .order_by(t.c.id)
-        ).all()  # fmt: skip
-        if self.keep_ids:
-            self.outcome.record_ids += [r[0] for r in new]
-        self.feed.add(
-            [
-                Fact(
-                    "training_record", str(rid), mid, on, hours=hours, course_code=code,
-                    training_type=ttype, category=cat, topic=topic, self_paced=bool(paced),
-                    expires_on=expires,
-                )
-                for (rid, mid, on, hours, code, name, ttype, cat, topic, paced, expires, status,
-                     passed) in new
-                if status == "completed" and passed is not False and on is not None
-            ]
-        )  # fmt: skip
+        write_chunk(self.session, self.insert, rows, self.outcome, self.feed, "training_record",
+                    keep_ids=self.keep_ids)  # fmt: skip
 
     def close(self) -> FeedResult:
         return self.feed.close()
@@ -350,8 +374,11 @@ def add_records(
     *,
     today: date,
     dry_run: bool = False,
+    check_prerequisites: bool = True,
 ) -> Outcome:
-    """One record per member (a crew drill in one command), credited at once."""
+    """One record per member (a crew drill in one command), credited at once. A completed
+    record of a course whose prerequisite courses a member has not completed on or before
+    its date is refused (RefusedError naming each member), unless not `check_prerequisites`."""
     actor.require(MANAGE, "record training")
     checked, problems = dr.parse_record(values, today)
     if problems:
@@ -375,12 +402,25 @@ def add_records(
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
         rows.append(row)
+    if check_prerequisites and course is not None and course.prerequisites:
+        pre = Prerequisites(session, courses)
+        for row in rows:
+            pre.hold(row)  # type: ignore[arg-type]
+        _, refused = pre.check()
+        if refused:
+            members = MemberIndex(session)
+            raise RefusedError(
+                f"{len(refused)} of {len(rows)} member(s) lack a prerequisite; nothing was recorded.",
+                PREREQ_HINT,
+                details=[pre.why(row, missing, members) for row, _, _, missing in refused],
+            )
     nested = session.begin_nested() if dry_run else None
     writer = _Writer(session, actor, today, outcome, keep_ids=True)
     writer.write(rows)  # type: ignore[arg-type]
     outcome.feed = writer.close()
+    extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.add", outcome, course=checked.course or checked.course_code,
-           date=str(checked.on), members=len(member_ids))  # fmt: skip
+           date=str(checked.on), members=len(member_ids), **extra)  # fmt: skip
     if nested is not None:
         nested.rollback()
     else:
@@ -400,10 +440,13 @@ def import_records(
     skip_invalid: bool = False,
     ignore_unknown_columns: bool = False,
     chunk_rows: int = CHUNK_ROWS,
+    check_prerequisites: bool = True,
 ) -> Outcome:
     """Sign-in sheets -> records, credited. `defaults` fill a column a sheet leaves out or
     a blank cell (e.g. course, date, hours for a sheet of names). Raises BadInputError when
-    any row is bad (nothing written) unless `skip_invalid`."""
+    any row is bad (nothing written) unless `skip_invalid`. A completed record whose course's
+    prerequisites the member has not completed on or before its date (on file or in these
+    sheets, in any order) is a bad row, unless not `check_prerequisites` (history loads)."""
     actor.require(MANAGE, "import training records")
     defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
     members, courses = MemberIndex(session), CourseIndex(session)
@@ -413,57 +456,43 @@ def import_records(
     writer = _Writer(session, actor, today, outcome, keep_ids=False)
     now = utcnow()
     chunk: list[tuple[Any, ...]] = []
-    bad = 0
     rows_of = _Rows(today, members, courses, actor, now, outcome)
-    broken: list[BadInputError] = []  # files that cannot be read: the import stops there
-    for name, stream in files:
-        outcome.files.append(name)
-        rows = _sheet_rows(name, stream, defaults, ignore_unknown_columns)
-        while True:
-            try:
-                line, values = next(rows)
-            except StopIteration:
-                break
-            except BadInputError as exc:  # this file is unreadable: check the others, write nothing
-                broken.append(exc)
-                bad = bad or 1
-                break
-            outcome.rows += 1
-            row, problems = rows_of.row(values, line, name)
-            if problems:
-                bad += 1
-                outcome.problems += [f"{name}, line {line}, field {f}: {why}" for f, why in problems]
-                continue
-            if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
-                outcome.voided += 1
-                continue
-            if bad and not skip_invalid:
-                continue  # nothing will be written: keep checking, stop collecting
-            chunk.append(row)  # type: ignore[arg-type]
-            if len(chunk) >= chunk_rows:
-                writer.write(chunk)
-                chunk = []
-    outcome.rejected = bad
-    if broken:
-        first = broken[0]
-        raise BadInputError(
-            first.message if len(broken) == 1 else f"{len(broken)} files cannot be imported; nothing was imported.",
-            first.hint,
-            details=[
-                *(d for e in broken for d in ([] if len(broken) == 1 else [e.message]) + e.details),
-                *outcome.problems,
-            ],
-        )
-    if bad and not skip_invalid:
-        raise BadInputError(
-            f"{bad} of {outcome.rows} rows have problems; nothing was imported.",
-            IMPORT_HINT,
-            details=outcome.problems,
-        )
+    pre = Prerequisites(session, courses) if check_prerequisites else None
+    reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": dr.SHEET_IGNORED,
+               "defaults": defaults, "check_header": _missing_columns}  # fmt: skip
+    for name, line, values in each_row(files, dr.SHEET_FIELDS, outcome, **reading):
+        row, problems = rows_of.row(values, line, name)
+        if problems:
+            for f, why in problems:
+                outcome.problem(name, line, f, why, OPTION_OF)
+            continue
+        if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
+            outcome.voided += 1
+            continue
+        if pre is not None and pre.wanted:
+            pre.note(row)  # type: ignore[arg-type]
+            if pre.hold(row, name, line):  # type: ignore[arg-type]
+                continue  # checked once every row has been read
+        if (outcome.reasons or outcome.broken) and not skip_invalid:
+            continue  # nothing will be written: keep checking, stop collecting
+        chunk.append(row)  # type: ignore[arg-type]
+        if len(chunk) >= chunk_rows:
+            writer.write(chunk)
+            chunk = []
+    if pre is not None and pre.held:
+        ready, refused = pre.check()
+        for row, source, at, missing in refused:
+            outcome.problem(source, at, "course", pre.why(row, missing, members), OPTION_OF)
+        chunk += ready
+        hint = f"{IMPORT_HINT} {PREREQ_HINT}" if refused else IMPORT_HINT
+    else:
+        hint = IMPORT_HINT
+    outcome.refuse("record", skip_invalid, hint)
     writer.write(chunk)
     outcome.feed = writer.close()
+    extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.import", outcome, files=outcome.files, rows=outcome.rows,
-           rejected=bad, already=outcome.already)  # fmt: skip
+           rejected=outcome.rejected, already=outcome.already, **extra)  # fmt: skip
     if nested is not None:
         nested.rollback()
     else:
@@ -471,41 +500,14 @@ def import_records(
     return outcome
 
 
-def _sheet_rows(
-    name: str,
-    stream: BinaryIO | Iterable[bytes],
-    defaults: Mapping[str, str],
-    ignore_unknown: bool,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    try:
-        lines = sheet.read_sheet(stream, name)
-        head = next(lines)
-        header, problems = sheet.match_header(
-            head.cells, dr.SHEET_FIELDS, ignore_unknown=ignore_unknown, ignored=dr.SHEET_IGNORED
-        )
-        if not any(header.has(f) for f in dr.MEMBER_FIELDS) and not problems:
-            problems.append("no column names the member: give an e-mail, badge or member column")
-        missing = [f for f in ("date",) if not header.has(f) and f not in defaults]
-        if not header.has("course") and not header.has("course_code") and "course" not in defaults:
-            missing.append("course (or course_code)")
-        if missing:
-            problems.append(f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})")
-        if problems:
-            raise sheet.SheetError(
-                f"{name}, line {head.number}: the header does not match; nothing was imported.",
-                SHEET_HINT,
-                problems,
-            )
-        columns = list(header.columns.items())
-        for line in lines:
-            values = dict(defaults)
-            for i, field_name in columns:
-                text = sheet.cell(line.cells, i)
-                if text:
-                    values[field_name] = text
-            yield line.number, values
-    except sheet.SheetError as exc:
-        raise BadInputError(exc.message, exc.hint, details=exc.details) from None
+def _missing_columns(header: sheet.Header, defaults: Mapping[str, str]) -> list[str]:
+    """The columns a sign-in sheet needs that neither it nor an option gives."""
+    missing = [f for f in ("date",) if not header.has(f) and f not in defaults]
+    if not header.has("course") and not header.has("course_code") and "course" not in defaults:
+        missing.append("course (or course_code)")
+    if missing:
+        return [f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})"]
+    return []
 
 
 # The fields of a row other than who it is about: rows of one session share them, so a
@@ -527,7 +529,7 @@ class _Rows:
         self.memo: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[tuple[str, str]]]] = {}
 
     def shared(self, values: dict[str, str], source: str) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
-        key = (source, *(values.get(f) for f in _SHARED))
+        key = (source, *map(values.get, _SHARED))  # C-level: no generator frame per row
         found = self.memo.get(key)
         if found is not None:
             return found
@@ -606,30 +608,8 @@ def void_record(
     """Keep the record, stamp who/when/why, reverse its credit. Voiding a void record
     changes nothing (returns None for the feed)."""
     actor.require(MANAGE, "void training records")
-    try:
-        why = sheet.check_text(reason.strip(), limit=sheet.MAX_TEXT) if reason.strip() else ""
-    except ValueError as exc:
-        raise BadInputError(f"--reason {exc}.") from None
-    if not why:
-        raise UsageError("A void needs a reason.", 'Add --reason "..." (it is kept with the record).')
-    record = get_record(session, ref)
-    if record.voided_at is not None:
-        return record, None
-    record.voided_at = utcnow()
-    record.voided_by = actor.member_id
-    record.void_reason = why
-    session.add(record)
-    session.flush()
-    feed = reverse_sources(
-        session, actor, "training_record", [(str(record.id), record.member_id)], today=today,
-        reason=why,
-    )
-    session.add(
-        AuditLog(actor_id=actor.member_id, action="record.void", entity="training_record",
-                 entity_id=record.id, detail={"reason": why, "reversed": feed.credits})
-    )  # fmt: skip
-    session.flush()
-    return record, feed
+    return void_row(session, actor, lambda: get_record(session, ref), reason=reason, today=today,
+                    source_type="training_record", action="record.void", what="record")  # fmt: skip
 
 
 __all__ = [

@@ -8,6 +8,7 @@ different figures makes a department copy (`requirement add --from CODE`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
@@ -288,9 +289,16 @@ def edit(
     changes: RequirementUpdate,
     *,
     clear: Sequence[str] = (),
+    today: date | None = None,
+    report: list[str] | None = None,
 ) -> tuple[Requirement, list[str]]:
     """Apply the fields set in `changes` (and clear the named ones). Returns the requirement
-    and the names of the fields that actually changed (none: nothing was written)."""
+    and the names of the fields that actually changed (none: nothing was written).
+
+    When what counts toward it changes (its type, counts_* filters, courses, credential or
+    skills), its automatic credit is re-derived in the same transaction
+    (credit_feed.recredit_requirement, as of `today`, default the department's today); the
+    lines saying what that did are appended to `report` when given."""
     actor.require(MANAGE, "edit requirements")
     req = get_requirement(session, ref)
     if not req.is_editable:
@@ -357,11 +365,31 @@ def edit(
 
         assert req.id is not None
         remeasure_requirement(session, req.id)
+    recredit = None
+    if _accepts(current) != _accepts(merged):
+        from trainctl.services.credit_feed import recredit_requirement
+        from trainctl.services.settings import today as department_today
+
+        assert req.id is not None
+        recredit = recredit_requirement(
+            session, actor, req.id, today=today or department_today(session),
+            reason=f"what counts toward {req.name} changed ({', '.join(changed)})",
+        )  # fmt: skip
+        if report is not None:
+            report += recredit.lines(req.name)
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
+        **({"recredit": {"added": recredit.added, "reversed": recredit.reversed}} if recredit else {}),
     )  # fmt: skip
     return req, changed
+
+
+def _accepts(fields: dict[str, Any]) -> Any:
+    """A requirement's "what counts" (domain/credit.Accepts): only a change here re-credits."""
+    from trainctl.domain.credit import Accepts
+
+    return Accepts.of(SimpleNamespace(**fields))
 
 
 def measured_by(fields: dict[str, Any]) -> Target:

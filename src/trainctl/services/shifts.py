@@ -21,34 +21,39 @@ the files, then against the database) and writes nothing when any row is bad, un
 set-based: a few SELECTs, INSERT ... ON CONFLICT DO NOTHING in chunks, and each chunk's
 new rows fed to the credit feed, whose finish runs once.
 
-The sheet scaffolding here (`read_rows`, `each_row`, `ImportOutcome`) is shared by the
-certification import.
+The sheet scaffolding (reading, checking, the outcome, chunked writes with credit) is
+services/sheet_import.py, shared with records and certifications.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, BinaryIO
+from functools import partial
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from trainctl.db import chunks
-from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain import shifts as ds
-from trainctl.domain.credit import Fact
-from trainctl.errors import BadInputError, RefusedError
-from trainctl.models import AuditLog, Call, CallResponse, Shift, ShiftAttendance, utcnow
-from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
-from trainctl.services.records import MemberIndex
+from trainctl.models import Call, CallResponse, Shift, ShiftAttendance, utcnow
+from trainctl.services.auth import Actor
+from trainctl.services.credit_feed import CreditFeed, InsertIgnoring
+from trainctl.services.sheet_import import (
+    CHUNK_ROWS,
+    MEMBER_FIELDS,
+    ImportOutcome,
+    SheetKind,
+    add_one,
+    audit_import,
+    each_row,
+    import_sheet,
+    read_rows,
+    write_chunk,
+)
 
-CHUNK_ROWS = 5_000
-MEMBER_FIELDS = tuple(f for f in dr.SHEET_FIELDS if f.name in ("email", "badge", "member", "name"))
-SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row")
 SHIFT_FIELDS = (
     *MEMBER_FIELDS,
     sheet.Field("shift_date", ("date", "shift day", "tour date", "work date"), required=True),
@@ -80,167 +85,10 @@ CALL_HINT = (
     "the member attended at that time), date-time WITH its UTC offset (e.g. "
     f"{ds.INSTANT_EXAMPLE}), call type, and the member (email, badge or member); optional: role."
 )
-IMPORT_HINT = (
-    "Fix the rows named above and run the command again, or add --skip-invalid to import "
-    "the good rows (the command then exits 65 to say rows were left out)."
-)
 SHIFT_OPTIONS = {"shift_date": "--date", "station": "--station", "shift": "--shift",
                  "time_in": "--time-in", "time_out": "--time-out", "member": "MEMBER"}  # fmt: skip
 CALL_OPTIONS = {"incident": "INCIDENT", "shift_date": "--shift-date", "at": "--at",
                 "call_type": "--type", "role": "--role", "member": "--member"}  # fmt: skip
-
-
-# --------------------------------------------------------------------- sheet scaffolding
-@dataclass
-class ImportOutcome:
-    """What an import or add did (or, in a dry run, would do)."""
-
-    rows: int = 0  # data rows read (import) / members named (add)
-    added: int = 0
-    already: int = 0  # on file with the same values (or repeated in the files)
-    voided: int = 0  # matching a void row: not brought back
-    created: int = 0  # shifts or calls created along the way
-    problems: list[str] = field(default_factory=list)
-    bad: set[tuple[str | None, int | None]] = field(default_factory=set)
-    broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read
-    ids: list[int] = field(default_factory=list)  # new row ids (`add` forms)
-    feed: FeedResult = field(default_factory=FeedResult)
-    files: list[str] = field(default_factory=list)
-    written: bool = False
-
-    @property
-    def rejected(self) -> int:
-        return len(self.bad)
-
-    def problem(
-        self, source: str | None, line: int | None, name: str, why: str, options: Mapping[str, str]
-    ) -> None:
-        """Record a problem: "FILE, line N, field F: why", or "--option: why" for an add."""
-        self.bad.add((source, line))
-        if source is None:
-            self.problems.append(f"{options.get(name, name)}: {why}")
-        else:
-            self.problems.append(f"{source}, line {line}, field {name}: {why}")
-
-    def refuse(self, what: str, skip_invalid: bool) -> None:
-        """Raise when a file is unreadable, or when rows are bad (unless skip_invalid)."""
-        if self.broken:
-            first = self.broken[0]
-            many = len(self.broken) > 1
-            raise BadInputError(
-                f"{len(self.broken)} files cannot be imported; nothing was imported." if many else first.message,
-                first.hint,
-                details=[*(d for e in self.broken for d in ([e.message] if many else []) + e.details),
-                         *self.problems],
-            )  # fmt: skip
-        if self.bad and (not skip_invalid or all(s is None for s, _ in self.bad)):
-            if all(s is None for s, _ in self.bad):
-                raise BadInputError(
-                    f"The {what} is not valid; nothing was recorded.",
-                    "Fix the values named above; -h lists the options.",
-                    details=self.problems,
-                )
-            raise BadInputError(
-                f"{self.rejected} of {self.rows} rows have problems; nothing was imported.",
-                IMPORT_HINT,
-                details=self.problems,
-            )
-
-
-def read_rows(
-    name: str,
-    stream: BinaryIO | Iterable[bytes],
-    fields: Sequence[sheet.Field],
-    *,
-    ignore_unknown: bool,
-    hint: str,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line, {field: trimmed cell}) for every data row of a sheet (blank cells left out).
-    A file that cannot be read (encoding, a broken line, the header) raises BadInputError."""
-    try:
-        lines = sheet.read_sheet(stream, name)
-        head = next(lines)
-        header, problems = sheet.match_header(
-            head.cells, fields, ignore_unknown=ignore_unknown, ignored=SHEET_IGNORED
-        )
-        names = {f.name for f in fields}
-        members = [f for f in ("email", "badge", "member") if f in names]
-        if members and not any(header.has(f) for f in members) and not problems:
-            problems.append("no column names the member: give an e-mail, badge or member column")
-        if problems:
-            raise sheet.SheetError(
-                f"{name}, line {head.number}: the header does not match; nothing was imported.",
-                hint,
-                problems,
-            )
-        columns = list(header.columns.items())
-        for line in lines:
-            values = {}
-            for i, field_name in columns:
-                text = sheet.cell(line.cells, i)
-                if text:
-                    values[field_name] = text
-            yield line.number, values
-    except sheet.SheetError as exc:
-        raise BadInputError(exc.message, exc.hint, details=exc.details) from None
-
-
-def each_row(
-    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
-    fields: Sequence[sheet.Field],
-    outcome: ImportOutcome,
-    *,
-    ignore_unknown: bool,
-    hint: str,
-) -> Iterator[tuple[str, int, dict[str, str]]]:
-    """Every data row of every file; an unreadable file is noted in `outcome.broken` and
-    the other files are still read (so every problem is reported at once)."""
-    for name, stream in files:
-        outcome.files.append(name)
-        rows = read_rows(name, stream, fields, ignore_unknown=ignore_unknown, hint=hint)
-        while True:
-            try:
-                line, values = next(rows)
-            except StopIteration:
-                break
-            except BadInputError as exc:
-                outcome.broken.append(exc)
-                break
-            outcome.rows += 1
-            yield name, line, values
-
-
-def active_member(session: Session, ref: str, *, what: str = "member") -> tuple[int, str]:
-    """(id, name) of the member a command names (the one resolver); inactive is refused."""
-    from trainctl.services.members import get_member
-
-    member = get_member(session, ref, what=what)
-    if member.status != "active":
-        raise RefusedError(
-            f"{member.name} ({member.email}) is inactive; records are kept for active members.",
-            f"Reactivate them with `trainctl member edit {member.id} --status active` first.",
-        )
-    assert member.id is not None
-    return member.id, member.name
-
-
-def audit_import(session: Session, actor: Actor, action: str, entity: str, outcome: ImportOutcome,
-                 **detail: Any) -> None:  # fmt: skip
-    """One audit row per command that changed something (the rows carry who and when)."""
-    if not outcome.added and not outcome.feed.credits:
-        return
-    session.execute(
-        sa.insert(AuditLog),
-        [{"at": utcnow(), "actor_id": actor.member_id, "action": action, "entity": entity,
-          "entity_id": outcome.ids[0] if len(outcome.ids) == 1 else None,
-          "detail": {**detail, "files": outcome.files, "added": outcome.added,
-                     "already": outcome.already, "rejected": outcome.rejected,
-                     "credits": outcome.feed.credits}}],
-    )  # fmt: skip
-
-
-def _new_since(conn: sa.Connection, table: sa.Table) -> int:
-    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
 
 
 # ---------------------------------------------------------------------------- attendance
@@ -250,61 +98,6 @@ class _Att:
     line: int | None
     member_id: int
     values: ds.AttendanceValues
-
-
-def import_shifts(
-    session: Session,
-    actor: Actor,
-    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
-    *,
-    today: date,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    ignore_unknown_columns: bool = False,
-) -> ImportOutcome:
-    """Shift sheets -> shifts and attendance, credited. Raises BadInputError when any row
-    is bad (nothing written) unless `skip_invalid`."""
-    actor.require(MANAGE, "import shift attendance")
-    members = MemberIndex(session)
-    outcome = ImportOutcome()
-    rows: list[_Att] = []
-    for name, line, values in each_row(files, SHIFT_FIELDS, outcome,
-                                       ignore_unknown=ignore_unknown_columns, hint=SHIFT_HINT):  # fmt: skip
-        checked, problems = ds.parse_attendance(values, today)
-        member, problem = members.resolve(values)
-        if problem:
-            problems.insert(0, problem)
-        if problems or checked is None or member is None:
-            for f, why in problems:
-                outcome.problem(name, line, f, why, SHIFT_OPTIONS)
-            continue
-        rows.append(_Att(name, line, member.id, checked))
-    _store_attendance(session, actor, rows, outcome, today=today, dry_run=dry_run,
-                      skip_invalid=skip_invalid)  # fmt: skip
-    return outcome
-
-
-def add_attendance(
-    session: Session,
-    actor: Actor,
-    member_ref: str,
-    values: Mapping[str, str],
-    *,
-    today: date,
-    dry_run: bool = False,
-) -> ImportOutcome:
-    """`shift add`: one member on one shift, credited."""
-    actor.require(MANAGE, "record shift attendance")
-    outcome = ImportOutcome(rows=1)
-    checked, problems = ds.parse_attendance(values, today)
-    for f, why in problems:
-        outcome.problem(None, None, f, why, SHIFT_OPTIONS)
-    outcome.refuse("shift", skip_invalid=False)
-    member_id, _ = active_member(session, member_ref)
-    assert checked is not None
-    _store_attendance(session, actor, [_Att(None, None, member_id, checked)], outcome,
-                      today=today, dry_run=dry_run, skip_invalid=False)  # fmt: skip
-    return outcome
 
 
 def _where(row: _Att | _Resp, other: _Att | _Resp | tuple[str | None, int | None]) -> str:
@@ -402,37 +195,17 @@ def _store_attendance(
     insert = InsertIgnoring(conn, a_t, columns, ("shift_id", "member_id"))
     feed = CreditFeed(session, actor, today=today)
     for part in chunks(todo, CHUNK_ROWS):
-        last = _new_since(conn, a_t)
-        added = insert.run([
+        write_chunk(session, insert, [
             (shift_ids[r.values.key], r.member_id, r.values.time_in, r.values.time_out,
              r.values.minutes, r.source, r.line, now, actor.member_id)
             for r in part
-        ])  # fmt: skip
-        outcome.added += added
-        outcome.already += len(part) - added
-        new = conn.execute(
-            sa.select(a_t.c.id, a_t.c.member_id, s_t.c.shift_date, s_t.c.station, s_t.c.name,
-                      a_t.c.duration_minutes)
-            .select_from(a_t.join(s_t, s_t.c.id == a_t.c.shift_id))
-            .where(a_t.c.id > last).order_by(a_t.c.id)
-        ).all()  # fmt: skip
-        if adding:
-            outcome.ids += [r[0] for r in new]
-        feed.add([
-            Fact("shift", str(aid), mid, on, hours=ds.hours(minutes),
-                 note=f"shift {on} {_label(station, name)} ({ds.hours(minutes):g} h)")
-            for aid, mid, on, station, name, minutes in new
-        ])  # fmt: skip
+        ], outcome, feed, "shift", keep_ids=adding)  # fmt: skip
     outcome.feed = feed.close()
     audit_import(session, actor, "shift.add" if adding else "shift.import", "shift_attendance", outcome)
     if nested is not None:
         nested.rollback()
     else:
         outcome.written = True
-
-
-def _label(station: str, name: str) -> str:
-    return " / ".join(p for p in (station, name) if p) or "shift"
 
 
 def _aware(value: Any) -> datetime:
@@ -473,65 +246,6 @@ class _Resp:
 def incident_key(text: str) -> str:
     """How incident numbers are stored and compared: upper case, spaces folded."""
     return " ".join(text.split()).upper()
-
-
-def import_calls(
-    session: Session,
-    actor: Actor,
-    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
-    *,
-    today: date,
-    dry_run: bool = False,
-    skip_invalid: bool = False,
-    ignore_unknown_columns: bool = False,
-) -> ImportOutcome:
-    """Call sheets (one row per responder) -> calls and responses, credited. Raises
-    BadInputError when any row is bad (nothing written) unless `skip_invalid`."""
-    actor.require(MANAGE, "import calls")
-    members = MemberIndex(session)
-    outcome = ImportOutcome()
-    rows: list[_Resp] = []
-    for name, line, values in each_row(files, CALL_FIELDS, outcome,
-                                       ignore_unknown=ignore_unknown_columns, hint=CALL_HINT):  # fmt: skip
-        checked, problems = ds.parse_call(values, today)
-        member, problem = members.resolve(values)
-        if problem:
-            problems.insert(0, problem)
-        if problems or checked is None or member is None:
-            for f, why in problems:
-                outcome.problem(name, line, f, why, CALL_OPTIONS)
-            continue
-        rows.append(_Resp(name, line, member.id, checked))
-    _store_calls(session, actor, rows, outcome, today=today, dry_run=dry_run,
-                 skip_invalid=skip_invalid)  # fmt: skip
-    return outcome
-
-
-def add_call(
-    session: Session,
-    actor: Actor,
-    member_refs: Sequence[str],
-    values: Mapping[str, str],
-    *,
-    today: date,
-    dry_run: bool = False,
-) -> ImportOutcome:
-    """`call add`: one incident and its responding members, credited."""
-    actor.require(MANAGE, "record calls")
-    outcome = ImportOutcome(rows=len(member_refs))
-    checked, problems = ds.parse_call(values, today)
-    for f, why in problems:
-        outcome.problem(None, None, f, why, CALL_OPTIONS)
-    outcome.refuse("call", skip_invalid=False)
-    assert checked is not None
-    ids: list[int] = []
-    for ref in member_refs:
-        member_id, _ = active_member(session, ref, what="--member")
-        if member_id not in ids:
-            ids.append(member_id)
-    _store_calls(session, actor, [_Resp(None, None, m, checked) for m in ids], outcome,
-                 today=today, dry_run=dry_run, skip_invalid=False)  # fmt: skip
-    return outcome
 
 
 _CALL_FIELDS = ("shift_date", "at", "call_type")
@@ -683,26 +397,10 @@ def _store_calls(
     )  # fmt: skip
     feed = CreditFeed(session, actor, today=today)
     for part in chunks(todo, CHUNK_ROWS):
-        last = _new_since(conn, r_t)
-        added = insert.run([
+        write_chunk(session, insert, [
             (calls[r.incident][0], r.member_id, r.values.role, r.source, r.line, now, actor.member_id)
             for r in part
-        ])  # fmt: skip
-        outcome.added += added
-        outcome.already += len(part) - added
-        new = conn.execute(
-            sa.select(r_t.c.id, r_t.c.member_id, c_t.c.incident_number, c_t.c.shift_date,
-                      c_t.c.call_type)
-            .select_from(r_t.join(c_t, c_t.c.id == r_t.c.call_id))
-            .where(r_t.c.id > last).order_by(r_t.c.id)
-        ).all()  # fmt: skip
-        if adding:
-            outcome.ids += [r[0] for r in new]
-        feed.add([
-            Fact("call", str(rid), mid, on, call_type=call_type,
-                 note=f"call {inc}" + (f" ({call_type})" if call_type else "") + f", shift {on}")
-            for rid, mid, inc, on, call_type in new
-        ])  # fmt: skip
+        ], outcome, feed, "call", keep_ids=adding)  # fmt: skip
     outcome.feed = feed.close()
     audit_import(session, actor, "call.add" if adding else "call.import", "call_response", outcome)
     if nested is not None:
@@ -761,6 +459,21 @@ def _derive_shift_dates(
         )
         outcome.problem(r.source, r.line, "shift_date", why + "; give the shift date it was worked on",
                         CALL_OPTIONS)  # fmt: skip
+
+
+ATTENDANCE = SheetKind(
+    "shift", "import shift attendance", "record shift attendance", SHIFT_FIELDS, SHIFT_HINT,
+    SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance,
+)  # fmt: skip
+RESPONSES = SheetKind(
+    "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
+    _Resp, _store_calls,
+)  # fmt: skip
+# `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
+import_shifts = partial(import_sheet, kind=ATTENDANCE)
+add_attendance = partial(add_one, kind=ATTENDANCE)
+import_calls = partial(import_sheet, kind=RESPONSES)
+add_call = partial(add_one, kind=RESPONSES, what="--member")
 
 
 __all__ = [

@@ -33,7 +33,7 @@ from trainctl.queries import skills as q
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import FeedResult, credit_facts
-from trainctl.services.shifts import active_member
+from trainctl.services.sheet_import import active_member
 
 CATEGORIES = ("Firefighting", "EMS", "Driver", "Officer")
 RESULTS = q.RESULTS

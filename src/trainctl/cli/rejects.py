@@ -1,0 +1,89 @@
+"""Reject files: the rows an import with --skip-invalid left out, as they were, with a
+`reason` column first, next to the input as FILE.rejects.csv. Fix them and import the
+reject file as it is (every import ignores a `reason` column).
+
+The file holds names and e-mails, so it is private (0600) like the database; it is never
+written through a link and only replaces an earlier reject file (its first column is
+`reason`). The command writes it before its transaction commits: no file, no import.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from trainctl.errors import BadInputError
+
+
+def rejects_path(source: Path) -> Path:
+    """Where the reject file of `source` goes: roster.csv -> roster.rejects.csv."""
+    return source.with_name(f"{source.stem}.rejects.csv")
+
+
+def write_rejects(
+    path: Path, columns: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], delimiter: str = ","
+) -> None:
+    """Write (reason, cells) rows under the input's own header (a `reason` column of the
+    input, as in a re-imported reject file, is replaced by the new reason)."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise BadInputError(
+            f"{path} is a link or not a regular file; the reject file is not written there.",
+            "Move it away and run the import again.",
+        )
+    if path.exists():
+        with path.open("rb") as fh:
+            head = fh.readline().lstrip(b"\xef\xbb\xbf")
+        if not head.startswith(b"reason"):
+            raise BadInputError(
+                f"{path} exists and is not a reject file written by trainctl; nothing was imported.",
+                "Move or rename that file, then run the import again.",
+            )
+    keep = [i for i, c in enumerate(columns) if c.strip().lower() != "reason"]
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter=delimiter)
+        writer.writerow(["reason", *(columns[i] for i in keep)])
+        for reason, cells in rows:
+            kept = [cells[i] if i < len(cells) else "" for i in keep] if len(cells) <= len(columns) else list(cells)
+            writer.writerow([reason, *kept])
+
+
+def write_sheet_rejects(source: Path, reasons: Mapping[int, Sequence[str]]) -> Path | None:
+    """The reject file of one imported sheet: its lines named in `reasons` (line -> the
+    reasons, as the import reported them), read again from the file (so an import holds
+    only the reasons in memory, however long the file), under its header and delimiter."""
+    from trainctl.domain import sheet
+
+    if not reasons:
+        return None
+    path = rejects_path(source)
+    with source.open("rb") as fh:
+        first = next((t for t in (raw.decode("utf-8", "replace") for raw in fh) if t.strip()), "")
+        fh.seek(0)
+        delimiter = sheet.detect_delimiter(first.lstrip("\ufeff"))
+        lines = sheet.read_sheet(fh, source.name)
+        head = next(lines)
+        rows = (("; ".join(reasons[line.number]), line.cells) for line in lines if line.number in reasons)
+        write_rejects(path, head.cells, rows, delimiter)
+    return path
+
+
+def write_import_rejects(
+    files: Sequence[Path], reasons: Mapping[tuple[str | None, int | None], Sequence[str]]
+) -> list[Path]:
+    """One reject file per input file that had bad rows; `reasons` by (file name, line)."""
+    by_file: dict[str, dict[int, Sequence[str]]] = {}
+    for (name, line), why in reasons.items():
+        if name is not None and line is not None:
+            by_file.setdefault(name, {})[line] = why
+    written = []
+    for f in files:
+        mine = by_file.get(f.name)
+        if mine:
+            out = write_sheet_rejects(f, mine)
+            if out is not None:
+                written.append(out)
+    return written

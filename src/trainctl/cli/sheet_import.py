@@ -1,0 +1,176 @@
+"""What every sheet import (`record | cert | shift | call import`) shares on the command
+line: the options, running the service over the opened files in one transaction, the
+reject file (--skip-invalid, cli/rejects.py) and the summary with its exit code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from trainctl.cli import render
+from trainctl.cli.options import DryRunOpt
+
+CsvFilesOpt = Annotated[
+    list[Path],
+    typer.Option("--csv", help="The CSV file (repeat for several; , ; or tab; UTF-8 with or without BOM).",
+                 exists=True, dir_okay=False, readable=True, show_default=False),
+]  # fmt: skip
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option("--skip-invalid", help="Import the good rows; write the bad ones, with a reason column, to "
+                 "FILE.rejects.csv next to each input (the command still exits 65)."),
+]  # fmt: skip
+IgnoreUnknownOpt = Annotated[
+    bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
+]
+
+
+def opt(*names: str, help: str, metavar: str | None = None) -> Any:
+    """A Typer option without a shown default (the house style for value options)."""
+    return typer.Option(*names, help=help, metavar=metavar, show_default=False)
+
+
+def values(**given: str | None) -> dict[str, str]:
+    """The options a command was given, by field name (None: not given)."""
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def run_import(
+    state: Any, files: Sequence[Path], service: Callable[..., Any], *, dry_run: bool,
+    notes_source: str | None = None, **options: Any,
+) -> tuple[Any, list[Path], list[str]]:
+    """Run `service(session, actor, streams, today=..., dry_run=..., **options)` over the
+    opened files in one transaction; the reject files are written before it commits (no
+    file, no import). Returns the outcome, the reject files written and, for
+    `notes_source` (a credit source type), one note per progress row whose new hours do
+    not all count (issue 11 #3)."""
+    from trainctl.cli.rejects import write_import_rejects
+    from trainctl.queries import reader_of
+    from trainctl.queries.progress import last_credit_id, source_shortfalls
+
+    written: list[Path] = []
+    notes: list[str] = []
+    with ExitStack() as stack:
+        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
+        with state.session(write=not dry_run) as (session, actor):
+            mark = last_credit_id(reader_of(session)) if notes_source else 0
+            outcome = service(session, actor, streams, today=state.today(session), dry_run=dry_run, **options)
+            if notes_source and not dry_run:
+                notes = source_shortfalls(reader_of(session), notes_source, after=mark)
+            if outcome.reasons and not dry_run:
+                written = write_import_rejects(files, outcome.reasons)
+    return outcome, written, notes
+
+
+def import_command(
+    ctx: Any,
+    files: Sequence[Path],
+    service: Callable[..., Any],
+    *,
+    dry_run: bool,
+    created: str | None = None,
+    void_label: str = "void rows",
+    warnings: Callable[[Any], list[str]] | None = None,
+    notes_source: str | None = None,
+    **options: Any,
+) -> None:
+    """An `import` command's body: run the service (`run_import`), then the summary and
+    the exit code (`summarise_import`); `warnings(outcome)` go first (stderr)."""
+    from trainctl.cli.state import get_state
+
+    state = get_state(ctx)
+    outcome, rejects, notes = run_import(
+        state, files, service, dry_run=dry_run, notes_source=notes_source, **options
+    )
+    for line in warnings(outcome) if warnings else []:
+        render.warn(line)
+    summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, created=created, rejects=rejects,
+                     void_label=void_label, notes=notes)  # fmt: skip
+
+
+def report_add(
+    text: str, feed: Any, *, dry_run: bool, quiet: bool, notes: Sequence[str] = ()
+) -> None:
+    """An `add` command's summary: what it recorded, what the credit feed did, and a note
+    per progress row whose hours do not all count (issue 11 #3)."""
+    for line in [text, *feed_lines(feed), *(f"Note: {n}" for n in notes)]:
+        render.info(line, quiet=quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=quiet)
+
+
+def feed_lines(feed: Any) -> list[str]:
+    """What the credit feed did, in a few summary lines."""
+    lines = []
+    if feed.credits:
+        lines.append(f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s).")
+    if feed.already:
+        lines.append(f"{feed.already} credit(s) were in the ledger already.")
+    if feed.held:
+        lines.append(
+            f"{len(feed.held)} credit(s) held back by the program's order (e.g. {feed.held[0].reason})."
+        )
+    return lines + list(feed.events)
+
+
+def summarise_import(
+    files: Sequence[Path],
+    outcome: Any,
+    *,
+    dry_run: bool,
+    quiet: bool,
+    created: str | None = None,
+    rejects: Sequence[Path] = (),
+    extra: Sequence[str] = (),
+    void_label: str = "void rows",
+    notes: Sequence[str] = (),
+) -> None:
+    """The import's summary on stderr; exit 65 when any row was left out."""
+    for problem in render.first_of(outcome.problems):
+        render.warn(problem)
+    verb = "would add" if dry_run else "added"
+    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
+    if created and outcome.created:
+        parts.append(f"{outcome.created} new {created}")
+    if outcome.already:
+        parts.append(f"{outcome.already} already recorded")
+    if outcome.voided:
+        parts.append(f"{outcome.voided} match {void_label} (not brought back)")
+    if outcome.rejected:
+        where = f"; written to {', '.join(map(str, rejects))}" if rejects else ""
+        parts.append(f"{outcome.rejected} rejected{where}")
+    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
+    for line in [*extra, *feed_lines(outcome.feed), *(f"Note: {n}" for n in notes)]:
+        render.info(line, quiet=quiet)
+    if dry_run:
+        render.info("Dry run: nothing was written.", quiet=quiet)
+    if outcome.rejected:
+        fixed = " (fix the reject file and import it as it is)" if rejects else ""
+        render.info(f"Hint: fix the rows named above and import them again{fixed}; "
+                    "the rejected rows were not imported.")  # fmt: skip
+        raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
+
+
+def register_import(app: typer.Typer, service: str, doc: str, *, created: str | None = None) -> None:
+    """`NOUN import --csv FILE... [--dry-run] [--skip-invalid] [--ignore-unknown-columns]`
+    on `app`, running `service` ("module:function", imported when the command runs)."""
+    def import_(
+        ctx: typer.Context,
+        csv_files: CsvFilesOpt,
+        dry_run: DryRunOpt = False,
+        skip_invalid: SkipInvalidOpt = False,
+        ignore_unknown_columns: IgnoreUnknownOpt = False,
+    ) -> None:
+        from importlib import import_module
+
+        module, name = service.split(":")
+        import_command(ctx, csv_files, getattr(import_module(module), name), dry_run=dry_run,
+                       skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
+                       created=created)  # fmt: skip
+
+    import_.__doc__ = doc
+    app.command("import")(import_)

@@ -1,0 +1,83 @@
+"""Which certification card decides, and when a card is valid (pure; one rule for the
+read side, the credit feed and compliance).
+
+- Credential codes match exactly (case and spaces aside; they are stored upper case):
+  BLS never satisfies ACLS.
+- Of a member's cards of the same credential, the one with the latest expiry decides (no
+  expiry is the latest of all; ties: the later issue date, then the larger id), whatever
+  order the cards were entered in; a card issued after today does not count yet, and a
+  void card never does.
+- A card is valid THROUGH its expiry day: on the expiry date it is still valid, the day
+  after it is expired.
+
+Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
+card of the same credential expires later), `not yet issued`, or `void`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import Any, Protocol, TypeVar
+
+VALID, EXPIRED, SUPERSEDED, NOT_YET, VOID = "valid", "expired", "superseded", "not yet issued", "void"
+
+T = TypeVar("T")
+
+
+def credential_code(text: str) -> str:
+    """How credential codes are stored and compared: upper case, spaces folded."""
+    return " ".join(text.split()).upper()
+
+
+def is_valid(expires_on: date | None, today: date) -> bool:
+    """Valid through its expiry day; no expiry: always."""
+    return expires_on is None or expires_on >= today
+
+
+def deciding(cards: Iterable[T], key: Callable[[T], tuple[date | None, date | None, Any]]) -> T:
+    """The card that decides among cards of one credential: the latest expiry (None = no
+    expiry, the latest of all), then the latest issue date, then the tie-break (an id).
+    `key(card)` gives (expires_on, issued_on, tie-break)."""
+
+    def order(card: T) -> tuple[date, date, Any]:
+        expires, issued, tie = key(card)
+        return (expires or date.max, issued or date.min, tie)
+
+    return max(cards, key=order)
+
+
+class Card(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def member_id(self) -> int: ...
+    @property
+    def credential_code(self) -> str: ...
+    @property
+    def issued_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def voided_at(self) -> datetime | None: ...
+
+
+def standing(cards: Iterable[Card], today: date) -> dict[int, tuple[str, bool]]:
+    """card id -> (status, decides) for every card (see the module docstring)."""
+    groups: dict[tuple[int, str], list[Card]] = {}
+    out: dict[int, tuple[str, bool]] = {}
+    for card in cards:
+        if card.voided_at is not None:
+            out[card.id] = (VOID, False)
+        elif card.issued_on > today:
+            out[card.id] = (NOT_YET, False)
+        else:
+            groups.setdefault((card.member_id, credential_code(card.credential_code)), []).append(card)
+    for group in groups.values():
+        best = deciding(group, lambda c: (c.expires_on, c.issued_on, c.id))
+        for card in group:
+            if card is best:
+                out[card.id] = (VALID if is_valid(card.expires_on, today) else EXPIRED, True)
+            else:
+                out[card.id] = (SUPERSEDED, False)
+    return out

@@ -1,0 +1,456 @@
+"""What every sheet import shares (records, cards, shifts, calls): the member index rows
+are resolved through, reading sheets as people deliver them, checking each row, the
+outcome with its problems (and the reasons a reject file carries), the refusal rule,
+writing in chunks with each chunk's new rows credited, and the audit row.
+
+One rule for all of them (README "Partial imports"): every row of every file is checked;
+any bad row and nothing is written (BadInputError, exit 65) unless `skip_invalid`, which
+writes the good rows; a file that cannot be read stops the import whatever the flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from trainctl.domain import records as dr
+from trainctl.domain import sheet
+from trainctl.domain.lookup import as_id
+from trainctl.errors import BadInputError, RefusedError
+from trainctl.models import AuditLog, Member, utcnow
+from trainctl.services.auth import Actor
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_facts
+
+CHUNK_ROWS = 5_000
+MEMO_LIMIT = 20_000  # answers remembered per index (bounded memory on any import)
+MEMBER_FIELDS = tuple(f for f in dr.SHEET_FIELDS if f.name in ("email", "badge", "member", "name"))
+SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row",
+                 "reason")  # `reason`: the column a reject file adds (it imports as it is)
+IMPORT_HINT = (
+    "Fix the rows named above and run the command again, or add --skip-invalid to import "
+    "the good rows (the command then exits 65 to say rows were left out)."
+)
+
+V = TypeVar("V")
+
+
+# ------------------------------------------------------------------------------- members
+@dataclass(frozen=True, slots=True)
+class _Member:
+    id: int
+    name: str
+    email: str
+    status: str
+
+
+class MemberIndex:
+    """Every member, by id, e-mail (case aside) and badge (leading zeros aside)."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.execute(
+            sa.select(Member.id, Member.name, Member.email, Member.badge, Member.status, Member.positions)  # type: ignore[call-overload]
+        ).all()
+        self.by_id = {r[0]: _Member(r[0], r[1], r[2], r[4]) for r in rows}
+        self.by_email = {r[2].casefold(): r[0] for r in rows}
+        self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
+        self.positions = {r[0]: set(r[5] or []) for r in rows}
+        self._memo: dict[tuple[str | None, ...], tuple[_Member | None, tuple[str, str] | None]] = {}
+
+    def resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
+        """The member a row names (email, badge, or a member reference), or the problem.
+        A member signs many sheets: the answer is remembered per spelling (bounded)."""
+        key = tuple(map(values.get, dr.MEMBER_FIELDS))
+        found = self._memo.get(key)
+        if found is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo.clear()
+            found = self._memo[key] = self._resolve(values)
+        return found
+
+    def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
+        found: dict[str, int] = {}
+        for name in dr.MEMBER_FIELDS:
+            text = (values.get(name) or "").strip()
+            if not text:
+                continue
+            if name == "email" or (name == "member" and "@" in text):
+                mid = self.by_email.get(text.casefold())
+                if mid is None:
+                    return None, (name, f"no member has the e-mail {text!r}")
+            elif name == "member" and (text.lower().startswith("id:") or text.startswith("#")):
+                mid = as_id(text.split(":", 1)[-1])
+                if mid not in self.by_id:
+                    return None, (name, f"no member has the id {text!r}")
+            else:
+                if name == "member" and text.lower().startswith("badge:"):
+                    text = text.split(":", 1)[1].strip()
+                mid, ambiguous = self.badges.find(text)
+                if ambiguous:
+                    return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
+                if mid is None and name == "member" and (number := as_id(text)) in self.by_id:
+                    mid = number
+                if mid is None:
+                    return None, (name, f"no member has the badge {text!r}")
+            found[name] = mid  # type: ignore[assignment]
+        if not found:
+            return None, ("member", "is required (an e-mail, badge or member column)")
+        ids = set(found.values())
+        if len(ids) > 1:
+            who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
+            return None, (next(iter(found)), f"the row names two members ({who})")
+        member = self.by_id[ids.pop()]
+        if member.status != "active":
+            return None, (
+                next(iter(found)),
+                f"{member.name} ({member.email}) is inactive; records are kept for active members",
+            )
+        return member, None
+
+
+# --------------------------------------------------------------------- sheet scaffolding
+@dataclass
+class ImportOutcome:
+    """What an import or add did (or, in a dry run, would do)."""
+
+    rows: int = 0  # data rows read (import) / members named (add)
+    added: int = 0
+    already: int = 0  # on file with the same values (or repeated in the files)
+    voided: int = 0  # matching a void row: not brought back
+    created: int = 0  # shifts or calls created along the way
+    problems: list[str] = field(default_factory=list)
+    reasons: dict[tuple[str | None, int | None], list[str]] = field(default_factory=dict)  # for a reject file
+    broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read
+    ids: list[int] = field(default_factory=list)  # new row ids (`add` forms)
+    feed: FeedResult = field(default_factory=FeedResult)
+    files: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def bad(self) -> Mapping[tuple[str | None, int | None], list[str]]:
+        """The rows with problems, by (file, line)."""
+        return self.reasons
+
+    @property
+    def rejected(self) -> int:
+        return len(self.reasons)
+
+    def problem(
+        self, source: str | None, line: int | None, name: str, why: str, options: Mapping[str, str]
+    ) -> None:
+        """Record a problem: "FILE, line N, field F: why", or "--option: why" for an add."""
+        self.reasons.setdefault((source, line), []).append(f"{name}: {why}")
+        if source is None:
+            self.problems.append(f"{options.get(name, name)}: {why}")
+        else:
+            self.problems.append(f"{source}, line {line}, field {name}: {why}")
+
+    def refuse(self, what: str, skip_invalid: bool, hint: str = IMPORT_HINT) -> None:
+        """Raise when a file is unreadable, or when rows are bad (unless skip_invalid)."""
+        if self.broken:
+            first = self.broken[0]
+            many = len(self.broken) > 1
+            raise BadInputError(
+                f"{len(self.broken)} files cannot be imported; nothing was imported." if many else first.message,
+                first.hint,
+                details=[*(d for e in self.broken for d in ([e.message] if many else []) + e.details),
+                         *self.problems],
+            )  # fmt: skip
+        if self.bad and (not skip_invalid or all(s is None for s, _ in self.bad)):
+            if all(s is None for s, _ in self.bad):
+                raise BadInputError(
+                    f"The {what} is not valid; nothing was recorded.",
+                    "Fix the values named above; -h lists the options.",
+                    details=self.problems,
+                )
+            raise BadInputError(
+                f"{self.rejected} of {self.rows} rows have problems; nothing was imported.",
+                hint,
+                details=self.problems,
+            )
+
+
+HeaderCheck = Callable[[sheet.Header, Mapping[str, str]], list[str]]
+
+
+def read_rows(
+    name: str,
+    stream: BinaryIO | Iterable[bytes],
+    fields: Sequence[sheet.Field],
+    *,
+    ignore_unknown: bool,
+    hint: str,
+    ignored: Sequence[str] = SHEET_IGNORED,
+    defaults: Mapping[str, str] | None = None,
+    check_header: HeaderCheck | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, {field: trimmed cell}) for every data row of a sheet (blank cells left out;
+    `defaults` fill what a row leaves blank or a sheet has no column for). A file that
+    cannot be read (encoding, a broken line, the header) raises BadInputError.
+    `check_header(header, defaults)`: more problems with the header (a missing column)."""
+    defaults = defaults or {}
+    try:
+        lines = sheet.read_sheet(stream, name)
+        head = next(lines)
+        header, problems = sheet.match_header(head.cells, fields, ignore_unknown=ignore_unknown, ignored=ignored)
+        names = {f.name for f in fields}
+        members = [f for f in dr.MEMBER_FIELDS if f in names]
+        if members and not any(header.has(f) for f in members) and not problems:
+            problems.append("no column names the member: give an e-mail, badge or member column")
+        if check_header is not None:
+            problems += check_header(header, defaults)
+        if problems:
+            raise sheet.SheetError(
+                f"{name}, line {head.number}: the header does not match; nothing was imported.",
+                hint,
+                problems,
+            )
+        columns = [(i, f) for i, f in header.columns.items() if i is not None]
+        for line in lines:  # sheet.cell inlined: this loop runs once per cell of the import
+            values = dict(defaults)
+            cells, n = line.cells, len(line.cells)
+            for i, field_name in columns:
+                if i < n and (text := cells[i].strip()):
+                    values[field_name] = text
+            yield line.number, values
+    except sheet.SheetError as exc:
+        raise BadInputError(exc.message, exc.hint, details=exc.details) from None
+
+
+def each_row(
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    fields: Sequence[sheet.Field],
+    outcome: ImportOutcome,
+    **reading: Any,
+) -> Iterator[tuple[str, int, dict[str, str]]]:
+    """Every data row of every file (read_rows' options); an unreadable file is noted in
+    `outcome.broken` and the other files are still read (every problem reported at once)."""
+    for name, stream in files:
+        outcome.files.append(name)
+        rows = read_rows(name, stream, fields, **reading)
+        while True:
+            try:
+                line, values = next(rows)
+            except StopIteration:
+                break
+            except BadInputError as exc:
+                outcome.broken.append(exc)
+                break
+            outcome.rows += 1
+            yield name, line, values
+
+
+def checked_rows(
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    fields: Sequence[sheet.Field],
+    outcome: ImportOutcome,
+    members: MemberIndex,
+    parse: Callable[[Mapping[str, str]], tuple[V | None, list[tuple[str, str]]]],
+    options: Mapping[str, str],
+    **reading: Any,
+) -> Iterator[tuple[str, int, int, V]]:
+    """(file, line, member id, parsed values) for every good row: each row's values through
+    `parse` and its member through the index; a bad row's problems (all of them, the
+    member's first) go to `outcome` instead."""
+    for name, line, values in each_row(files, fields, outcome, **reading):
+        checked, problems = parse(values)
+        member, problem = members.resolve(values)
+        if problem:
+            problems.insert(0, problem)
+        if problems or checked is None or member is None:
+            for f, why in problems:
+                outcome.problem(name, line, f, why, options)
+            continue
+        yield name, line, member.id, checked
+
+
+def write_chunk(
+    session: Session,
+    insert: InsertIgnoring,
+    rows: Sequence[tuple[Any, ...]],
+    outcome: ImportOutcome,
+    feed: CreditFeed,
+    source_type: str,
+    *,
+    keep_ids: bool,
+) -> None:
+    """Insert one chunk (INSERT ... ON CONFLICT DO NOTHING on the natural key), count what
+    was new, and credit the new rows (credit_feed.source_facts: the one way a row of each
+    kind becomes a fact). `keep_ids`: the new row ids go to `outcome.ids` (`add` forms)."""
+    if not rows:
+        return
+    table = insert.table
+    last = _new_since(insert.conn, table)
+    added = insert.run(rows)
+    outcome.added += added
+    outcome.already += len(rows) - added
+    if not added:
+        return
+    if keep_ids:
+        outcome.ids += list(
+            insert.conn.execute(sa.select(table.c.id).where(table.c.id > last).order_by(table.c.id)).scalars()
+        )
+    feed.add(source_facts(session, [source_type], None, since=last))
+
+
+def active_member(session: Session, ref: str, *, what: str = "member") -> tuple[int, str]:
+    """(id, name) of the member a command names (the one resolver); inactive is refused."""
+    from trainctl.services.members import get_member
+
+    member = get_member(session, ref, what=what)
+    if member.status != "active":
+        raise RefusedError(
+            f"{member.name} ({member.email}) is inactive; records are kept for active members.",
+            f"Reactivate them with `trainctl member edit {member.id} --status active` first.",
+        )
+    assert member.id is not None
+    return member.id, member.name
+
+
+def audit_import(session: Session, actor: Actor, action: str, entity: str, outcome: ImportOutcome,
+                 **detail: Any) -> None:  # fmt: skip
+    """One audit row per command that changed something (the rows carry who and when)."""
+    if not outcome.added and not outcome.feed.credits:
+        return
+    session.execute(
+        sa.insert(AuditLog),
+        [{"at": utcnow(), "actor_id": actor.member_id, "action": action, "entity": entity,
+          "entity_id": outcome.ids[0] if len(outcome.ids) == 1 else None,
+          "detail": {**detail, "files": outcome.files, "added": outcome.added,
+                     "already": outcome.already, "rejected": outcome.rejected,
+                     "credits": outcome.feed.credits}}],
+    )  # fmt: skip
+
+
+def _new_since(conn: sa.Connection, table: sa.Table) -> int:
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
+
+
+
+
+# ----------------------------------------------------------------------- one kind of sheet
+@dataclass(frozen=True)
+class SheetKind:
+    """What differs between the sheet imports of cards, shifts and calls; the rest is
+    `import_sheet` and `add_one`.
+
+    `parse(values, today)` checks a row's cells (or a command's options); `row(source,
+    line, member id, checked)` makes the kind's row; `store(session, actor, rows, outcome,
+    *, today, dry_run, skip_invalid)` checks the rows against each other and the database,
+    then writes and credits them."""
+
+    what: str  # "card", "shift", "call": in messages
+    imports: str  # the permission wording: "import certifications"
+    adds: str  # "record certifications"
+    fields: tuple[sheet.Field, ...]
+    hint: str
+    options: Mapping[str, str]
+    parse: Callable[[Mapping[str, str], Any], tuple[Any, list[tuple[str, str]]]]
+    row: Callable[[str | None, int | None, int, Any], Any]
+    store: Callable[..., None]
+
+
+def import_sheet(
+    session: Session,
+    actor: Actor,
+    files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
+    kind: SheetKind,
+    *,
+    today: Any,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown_columns: bool = False,
+) -> ImportOutcome:
+    """Sheets of one kind -> its rows, credited. Raises BadInputError when any row is bad
+    (nothing written) unless `skip_invalid`."""
+    from trainctl.services.auth import MANAGE
+
+    actor.require(MANAGE, kind.imports)
+    outcome = ImportOutcome()
+    rows = [
+        kind.row(name, line, member_id, checked)
+        for name, line, member_id, checked in checked_rows(
+            files, kind.fields, outcome, MemberIndex(session), lambda v: kind.parse(v, today), kind.options,
+            ignore_unknown=ignore_unknown_columns, hint=kind.hint,
+        )
+    ]  # fmt: skip
+    kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)
+    return outcome
+
+
+def add_one(
+    session: Session,
+    actor: Actor,
+    member_refs: str | Sequence[str],
+    values: Mapping[str, str],
+    kind: SheetKind,
+    *,
+    today: Any,
+    dry_run: bool = False,
+    what: str = "member",
+) -> ImportOutcome:
+    """The `add` form: one set of values (options) for one or more members, credited; a
+    bad value or member refuses the whole command."""
+    from trainctl.services.auth import MANAGE
+
+    actor.require(MANAGE, kind.adds)
+    if isinstance(member_refs, str):
+        member_refs = [member_refs]
+    outcome = ImportOutcome(rows=len(member_refs))
+    checked, problems = kind.parse(values, today)
+    for f, why in problems:
+        outcome.problem(None, None, f, why, kind.options)
+    outcome.refuse(kind.what, skip_invalid=False)
+    ids: list[int] = []
+    for ref in member_refs:
+        member_id, _ = active_member(session, ref, what=what)
+        if member_id not in ids:
+            ids.append(member_id)
+    rows = [kind.row(None, None, m, checked) for m in ids]
+    kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=False)
+    return outcome
+
+
+# ----------------------------------------------------------------------------------- voids
+def void_row(
+    session: Session,
+    actor: Actor,
+    find: Callable[[], Any],
+    *,
+    reason: str,
+    today: Any,
+    source_type: str,
+    action: str,
+    what: str,
+) -> tuple[Any, FeedResult | None]:
+    """A void of a record, card, ...: keep the row, stamp who/when/why, reverse its credit
+    (credit_feed.reverse_sources), audit. `find()` loads the row once the reason is
+    checked. Voiding a void row changes nothing (None for the feed)."""
+    from trainctl.errors import UsageError
+
+    try:
+        why = sheet.check_text(reason.strip(), limit=sheet.MAX_TEXT) if reason.strip() else ""
+    except ValueError as exc:
+        raise BadInputError(f"--reason {exc}.") from None
+    if not why:
+        raise UsageError("A void needs a reason.", f'Add --reason "..." (it is kept with the {what}).')
+    row = find()
+    if row.voided_at is not None:
+        return row, None
+    row.voided_at = utcnow()
+    row.voided_by = actor.member_id
+    row.void_reason = why
+    session.add(row)
+    session.flush()
+    from trainctl.services.credit_feed import reverse_sources
+
+    feed = reverse_sources(session, actor, source_type, [(str(row.id), row.member_id)], today=today, reason=why)
+    session.add(
+        AuditLog(actor_id=actor.member_id, action=action, entity=row.__tablename__, entity_id=row.id,
+                 detail={"reason": why, "reversed": feed.credits})
+    )  # fmt: skip
+    session.flush()
+    return row, feed

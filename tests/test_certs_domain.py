@@ -1,0 +1,55 @@
+"""domain/certs: which card decides and when a card is valid (table tests), the one rule
+the read side (cert list), the credit feed and compliance use."""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+
+from trainctl.domain import certs
+
+
+@pytest.mark.parametrize(
+    ("expires", "today", "valid"),
+    [
+        (None, date(2026, 6, 1), True),
+        (date(2026, 6, 1), date(2026, 6, 1), True),  # valid through its expiry day
+        (date(2026, 5, 31), date(2026, 6, 1), False),
+        (date(2028, 2, 29), date(2028, 2, 29), True),
+        (date(2028, 2, 29), date(2028, 3, 1), False),
+        (date(2026, 12, 31), date(2027, 1, 1), False),  # year end
+        (date(2026, 12, 31), date(2026, 12, 31), True),
+    ],
+)
+def test_a_card_is_valid_through_its_expiry_day(expires, today, valid):
+    assert certs.is_valid(expires, today) is valid
+
+
+@pytest.mark.parametrize(
+    ("cards", "decides"),
+    [
+        ([(1, date(2026, 1, 1), date(2024, 1, 1)), (2, date(2028, 1, 1), date(2026, 1, 1))], 2),
+        ([(1, date(2028, 1, 1), date(2026, 1, 1)), (2, date(2026, 1, 1), date(2024, 1, 1))], 1),  # any order
+        ([(1, date(2030, 1, 1), date(2024, 1, 1)), (2, None, date(2020, 1, 1))], 2),  # no expiry is latest
+        ([(1, date(2028, 1, 1), date(2024, 1, 1)), (2, date(2028, 1, 1), date(2026, 1, 1))], 2),  # then issued
+        ([(3, date(2028, 1, 1), date(2026, 1, 1)), (2, date(2028, 1, 1), date(2026, 1, 1))], 3),  # then id
+        ([(1, date(2028, 1, 1), None), (2, date(2028, 1, 1), date(2026, 1, 1))], 2),
+    ],
+)
+def test_the_latest_expiry_decides(cards, decides):
+    assert certs.deciding(cards, lambda c: (c[1], c[2], c[0]))[0] == decides
+
+
+def test_standing_and_codes():
+    def card(i, expires, code="ACLS", issued=date(2024, 1, 1), void=None):
+        return SimpleNamespace(id=i, member_id=1, credential_code=code, issued_on=issued, expires_on=expires,
+                               voided_at=void)  # fmt: skip
+
+    today = date(2026, 6, 1)
+    got = certs.standing([card(1, date(2026, 6, 1), "acls "), card(2, date(2026, 1, 1)), card(3, None, "BLS"),
+                          card(4, None, "BLS", date(2026, 6, 2)), card(5, None, void=today)], today)  # fmt: skip
+    assert got == {1: ("valid", True), 2: ("superseded", False), 3: ("valid", True),
+                   4: ("not yet issued", False), 5: ("void", False)}  # fmt: skip
+    assert certs.credential_code("  acls  ep ") == "ACLS EP" != certs.credential_code("BLS")

@@ -1,0 +1,204 @@
+"""Reject files for sheet imports (record, shift) and course prerequisites enforced on
+`record add` and `record import`."""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+from datetime import date
+
+import pytest
+
+from trainctl.domain.records import missing_prerequisites
+
+AS_OF = ("--as-of", "2026-12-31")
+
+
+@pytest.fixture
+def crew(cli):
+    """Three active firefighters, one inactive; courses PUMP1 <- PUMP2 <- PUMP3 (each
+    requires the one before) and a free-standing DRILL."""
+    for i in range(1, 4):
+        cli("member", "add", f"Fire Fighter {i:02d}", "--email", f"ff{i:02d}@fd.org", "--badge", f"{i:04d}")
+    cli("member", "add", "Cy Retired", "--email", "cy@fd.org", "--status", "inactive")
+    cli("course", "add", "--name", "Pump basics", "--code", "PUMP1", "--hours", "4")
+    cli("course", "add", "--name", "Pump operations", "--code", "PUMP2", "--hours", "8", "--prerequisite", "PUMP1")
+    cli("course", "add", "--name", "Pump certification", "--code", "PUMP3", "--hours", "2", "--prerequisite", "PUMP2")
+    cli("course", "add", "--name", "Ladder drill", "--code", "DRILL", "--hours", "2")
+    return cli
+
+
+def _records(cli) -> list[tuple[str, str, str]]:
+    rows = cli("--format", "json", "record", "list").json
+    return sorted((r["email"], r["course_code"], r["completion_date"]) for r in rows)
+
+
+# ---------------------------------------------------------------------------- reject files
+SHEET = (
+    "E-mail;Course;Date;Hours;Notes;;\n"
+    "ff01@fd.org;DRILL;2026-03-04;2;;;\n"
+    "cy@fd.org;DRILL;2026-03-04;2;late;;\n"
+    "ff02@fd.org;DRILL;2026-02-30;2;;;\n"
+    "ff03@fd.org;DRILL;2026-03-04;2;;;\n"
+)
+
+
+def test_skip_invalid_writes_a_private_reject_file_that_imports_once_fixed(crew, tmp_path, snapshot):
+    sheet = tmp_path / "sign-in.csv"
+    sheet.write_bytes(b"\xef\xbb\xbf" + SHEET.replace("\n", "\r\n").encode())
+    rejects = tmp_path / "sign-in.rejects.csv"
+
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", sheet, ok=False)  # without --skip-invalid: no file, nothing written
+    assert r.exit_code == 65 and snapshot() == before and not rejects.exists()
+    r = crew(*AS_OF, "record", "import", sheet, "--skip-invalid", "--dry-run", ok=False)
+    assert r.exit_code == 65 and snapshot() == before and not rejects.exists()
+
+    r = crew(*AS_OF, "record", "import", sheet, "--skip-invalid", ok=False)
+    assert r.exit_code == 65
+    assert f"4 rows read, 2 added, 2 rejected; written to {rejects}" in r.stderr
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+    with rejects.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    assert rows[0] == ["reason", "E-mail", "Course", "Date", "Hours", "Notes", "", ""]
+    assert rows[1][1:] == ["cy@fd.org", "DRILL", "2026-03-04", "2", "late", "", ""]
+    assert rows[1][0].startswith("email: Cy Retired (cy@fd.org) is inactive")
+    assert rows[2][1:4] == ["ff02@fd.org", "DRILL", "2026-02-30"] and rows[2][0].startswith("date: ")
+    assert len(rows) == 3
+
+    # fix the date, drop the inactive member's row: the reject file imports as it is
+    rejects.write_text("\r\n".join(";".join(r) for r in (rows[0], [rows[2][0], *rows[2][1:3], "2026-02-28", *rows[2][4:]])),
+                       encoding="utf-8")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", rejects)
+    assert "1 rows read, 1 added" in r.stderr
+    assert [e for e, _, _ in _records(crew)] == ["ff01@fd.org", "ff02@fd.org", "ff03@fd.org"]
+
+
+def test_a_reject_file_is_never_written_through_a_link_or_over_a_foreign_file(crew, tmp_path, snapshot):
+    sheet = tmp_path / "s.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    rejects = tmp_path / "s.rejects.csv"
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n")
+    os.symlink(target, rejects)
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", sheet, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "is a link or not a regular file" in r.stderr
+    assert snapshot() == before and target.read_text() == "keep me\n"  # no file, no import
+
+    rejects.unlink()
+    rejects.write_text("name,email\nAnn,ann@fd.org\n")
+    r = crew(*AS_OF, "record", "import", sheet, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "is not a reject file written by trainctl" in r.stderr
+    assert snapshot() == before and rejects.read_text() == "name,email\nAnn,ann@fd.org\n"
+
+    rejects.unlink()  # an earlier reject file of ours is replaced
+    rejects.write_text("reason,email\nold,x\n")
+    crew(*AS_OF, "record", "import", sheet, "--skip-invalid", ok=False)
+    assert rejects.read_text(encoding="utf-8").startswith("reason;E-mail")
+
+
+def test_shift_import_writes_its_reject_file_too(crew, tmp_path):
+    sheet = tmp_path / "shifts.csv"
+    sheet.write_text(
+        "email,shift_date,station,time_in,time_out\n"
+        "ff01@fd.org,2026-03-08,1,2026-03-08T07:00-05:00,2026-03-09T07:00-04:00\n"
+        "nobody@fd.org,2026-03-08,1,2026-03-08T07:00-05:00,2026-03-09T07:00-04:00\n",
+        encoding="utf-8",
+    )
+    r = crew(*AS_OF, "shift", "import", "--csv", sheet, "--skip-invalid", ok=False)
+    rejects = tmp_path / "shifts.rejects.csv"
+    assert r.exit_code == 65 and f"1 rejected; written to {rejects}" in r.stderr
+    lines = rejects.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "reason,email,shift_date,station,time_in,time_out"
+    assert lines[1].startswith("email: no member has the e-mail 'nobody@fd.org',nobody@fd.org,2026-03-08")
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+
+
+# ---------------------------------------------------------------------------- prerequisites
+@pytest.mark.parametrize(
+    ("needs", "done", "on", "missing"),
+    [
+        ((), {}, date(2026, 3, 1), []),
+        ((1,), {}, date(2026, 3, 1), [1]),
+        ((1,), {1: None}, date(2026, 3, 1), [1]),
+        ((1,), {1: date(2026, 3, 1)}, date(2026, 3, 1), []),  # the same day counts
+        ((1,), {1: date(2026, 3, 2)}, date(2026, 3, 1), [1]),  # the day after does not
+        ((1, 2), {2: date(2024, 2, 29)}, date(2024, 12, 31), [1]),
+        ((2, 1, 2), {}, date(2026, 1, 1), [2, 1]),  # course order, each once
+        ((1,), {1: date(2025, 12, 31)}, date(2026, 1, 1), []),  # across the year end
+    ],
+)
+def test_missing_prerequisites_table(needs, done, on, missing):
+    assert missing_prerequisites(needs, done, on) == missing
+
+
+def test_record_add_refuses_a_course_whose_prerequisite_is_missing(crew, snapshot):
+    before = snapshot()
+    r = crew(*AS_OF, "record", "add", "--members", "ff01@fd.org,ff02@fd.org", "--course", "PUMP2",
+             "--date", "2026-03-04", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and snapshot() == before
+    assert "2 of 2 member(s) lack a prerequisite; nothing was recorded." in r.stderr
+    assert ("Fire Fighter 01 (ff01@fd.org) has not completed the prerequisite course PUMP1 (Pump basics) "
+            "on or before 2026-03-04, required for PUMP2") in " ".join(r.stderr.split())  # fmt: skip
+    assert "--skip-prereq-check" in r.stderr
+
+    crew(*AS_OF, "record", "add", "ff01@fd.org", "--course", "PUMP1", "--date", "2026-03-04")
+    r = crew(*AS_OF, "record", "add", "--members", "ff01@fd.org,ff02@fd.org", "--course", "PUMP2",
+             "--date", "2026-03-04", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "1 of 2 member(s)" in r.stderr and "Fire Fighter 02" in r.stderr
+    crew(*AS_OF, "record", "add", "ff01@fd.org", "--course", "PUMP2", "--date", "2026-03-04")  # same day: fine
+
+    # a prerequisite completed later, failed, or void does not count
+    crew(*AS_OF, "record", "add", "ff02@fd.org", "--course", "PUMP1", "--date", "2026-03-05")
+    crew(*AS_OF, "record", "add", "ff03@fd.org", "--course", "PUMP1", "--date", "2026-03-01", "--not-passed")
+    before = snapshot()
+    for who in ("ff02@fd.org", "ff03@fd.org"):
+        r = crew(*AS_OF, "record", "add", who, "--course", "PUMP2", "--date", "2026-03-04", ok=False)
+        assert r.exit_code == 1 and snapshot() == before
+    void_id = next(x["id"] for x in crew("--format", "json", "record", "list").json if x["course_code"] == "PUMP1"
+                   and x["email"] == "ff01@fd.org")  # fmt: skip
+    crew("record", "void", str(void_id), "--reason", "wrong member")
+    r = crew(*AS_OF, "record", "add", "ff01@fd.org", "--course", "PUMP2", "--date", "2026-06-01", ok=False)
+    assert r.exit_code == 1
+
+    # a scheduled class is not checked; history loads skip the check on purpose
+    crew(*AS_OF, "record", "add", "ff03@fd.org", "--course", "PUMP3", "--date", "2026-03-04", "--status", "scheduled")
+    crew(*AS_OF, "record", "add", "ff03@fd.org", "--course", "PUMP2", "--date", "2026-03-04", "--skip-prereq-check")
+
+
+def test_import_checks_prerequisites_in_any_row_order_and_names_the_rows(crew, tmp_path, snapshot):
+    # PUMP3 before PUMP2 before PUMP1 in the file: all on one day, all fine
+    good = tmp_path / "good.csv"
+    good.write_text("email,course,date\nff01@fd.org,PUMP3,2026-03-04\nff01@fd.org,PUMP2,2026-03-04\n"
+                    "ff01@fd.org,PUMP1,2026-03-04\n", encoding="utf-8")  # fmt: skip
+    bad = tmp_path / "bad.csv"
+    bad.write_text("email,course,date\n"
+                   "ff02@fd.org,PUMP3,2026-03-04\n"  # PUMP2 refused below, so this too
+                   "ff02@fd.org,PUMP2,2026-03-04\n"  # PUMP1 only after
+                   "ff02@fd.org,PUMP1,2026-03-05\n"
+                   "ff03@fd.org,DRILL,2026-03-04\n", encoding="utf-8")  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", good, bad, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    text = " ".join(r.stderr.split())
+    assert ("bad.csv, line 3, field course: Fire Fighter 02 (ff02@fd.org) has not completed the prerequisite "
+            "course PUMP1 (Pump basics) on or before 2026-03-04, required for PUMP2") in text  # fmt: skip
+    assert "bad.csv, line 2, field course: Fire Fighter 02 (ff02@fd.org) has not completed the prerequisite course PUMP2" in text
+    assert "2 of 7 rows have problems" in text
+
+    r = crew(*AS_OF, "record", "import", good, bad, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "5 added, 2 rejected" in r.stderr
+    assert _records(crew) == [
+        ("ff01@fd.org", "PUMP1", "2026-03-04"), ("ff01@fd.org", "PUMP2", "2026-03-04"),
+        ("ff01@fd.org", "PUMP3", "2026-03-04"), ("ff02@fd.org", "PUMP1", "2026-03-05"),
+        ("ff03@fd.org", "DRILL", "2026-03-04"),
+    ]  # fmt: skip
+    assert (tmp_path / "bad.rejects.csv").exists() and not (tmp_path / "good.rejects.csv").exists()
+
+    # re-importing is idempotent; a history load skips the check
+    r = crew(*AS_OF, "record", "import", good)
+    assert "0 added, 3 already recorded" in r.stderr
+    r = crew(*AS_OF, "record", "import", bad, "--skip-prereq-check")
+    assert "4 rows read, 2 added, 2 already recorded" in r.stderr
