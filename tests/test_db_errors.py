@@ -39,7 +39,7 @@ def test_unwritable_location(cli):
 
 
 def test_server_url_without_its_driver(cli):
-    r = cli("--db", "postgresql://officer@localhost/training", "member", "list", ok=False)
+    r = cli("--db", "postgresql+psycopg2://officer@localhost/training", "member", "list", ok=False)  # a driver trainctl does not install
     assert r.exit_code == 1 and "psycopg" in r.stderr
     _no_traceback(r)
 

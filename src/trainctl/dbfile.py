@@ -16,9 +16,22 @@ from trainctl.errors import SchemaBehindError, TrainctlError
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
     "0001_catalog", "0002_programs", "0003_enrollment", "0004_progress_link_index", "0005_records",
-    "0006_reminders",
+    "0006_reminders", "0009_ci_unique",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
+
+
+def redact(url: str) -> str:
+    """A database URL without its password ("postgresql+psycopg://ann:***@host/db"), for
+    anything trainctl prints; a file path is returned as it is."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.startswith("sqlite"):
+        return url
+    netloc, slash, tail = rest.partition("/")
+    userinfo, at, host = netloc.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}{slash}{tail}"
 
 
 def read_schema_version(url: str) -> str | None:
@@ -109,7 +122,7 @@ def refuse_foreign_or_newer(url: str, version: str | None) -> None:
     status = version_status(version)
     if status == "foreign":
         raise TrainctlError(
-            f"{url} is not a trainctl database (it has tables but no schema version).",
+            f"{redact(url)} is not a trainctl database (it has tables but no schema version).",
             "Point --db at a trainctl database, or at a new file.",
         )
     if status == "newer":
