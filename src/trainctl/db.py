@@ -99,22 +99,27 @@ def _postgres_write_lock(engine: sa.Engine) -> None:
     transaction sees every write committed before it (commits become visible before the lock
     is released). It is released by COMMIT/ROLLBACK, and by the server when a client dies.
 
-    Measured (PostgreSQL 15, this machine, 2 cores): taking the lock adds one round trip,
-    0.06 ms per transaction against an idle server (a one-row credit transaction
-    1.9 ms -> 2.0 ms); four processes crediting one progress row 50 times each finish in the
-    same time with the lock as with FOR UPDATE on that row (they contend for the same row
-    anyway), and lose nothing (tests/test_postgres_concurrency.py). A department's writes
-    are small and rare next to its reads, so one writer at a time costs nothing users see;
-    what it buys is that the PostgreSQL backend is exactly as safe as the SQLite file.
+    Measured (PostgreSQL 15 on localhost, this 2-core machine shared with other work, so
+    the figures are noisy; /tmp script: a read-then-write of one setting row, 400 times): the
+    lock adds one statement, 0.2-0.6 ms per transaction (1.4-2.3 ms -> 2.1-2.6 ms). Four
+    processes each doing 200 such read-then-writes of the same row took 6.6-9.0 s under the
+    advisory lock and 8.0-8.6 s with SELECT ... FOR UPDATE on the row instead: the same
+    within the noise, as they contend for one row either way; both ended at exactly 800.
+    tests/test_postgres_concurrency.py (four processes crediting, enrolling and importing)
+    loses an update when this lock is taken out. A department's writes are small and rare
+    next to its reads, so one writer at a time costs nothing users see; what it buys is
+    that the PostgreSQL backend is exactly as safe as the SQLite file, rule for rule.
     """
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:
         if not conn.get_execution_options().get("trainctl_write", False):
             return
-        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {WRITE_LOCK_TIMEOUT_MS}")
-        try:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+        try:  # one round trip: the wait's limit (for this transaction only), then the lock
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{WRITE_LOCK_TIMEOUT_MS}', true), "
+                f"pg_advisory_xact_lock({WRITE_LOCK})"
+            )
         except sa.exc.OperationalError as exc:
             if "lock timeout" not in str(exc.orig):
                 raise
