@@ -48,10 +48,27 @@ def test_copied_demo_gives_identical_reports_and_shows(cli, demo: Path, target: 
         assert on_file.json, args  # real output, not two identical errors
         assert on_server.stdout == on_file.stdout, args
 
+    # the schema is the one a first use makes: the foreign keys dropped for the copy are back
+    fresh = create_database(empty=True)
+    try:
+        from trainctl.db import open_engine
+
+        open_engine(fresh).dispose()
+        assert _constraints(target) == _constraints(fresh)
+    finally:
+        drop_database(fresh)
+
     # the ids carried over and the sequences continue after them
     top = Db(target).scalar("SELECT max(id) FROM member")
     cli("--db", target, "member", "add", "New Hire", "--email", "new.hire@example.org")
     assert Db(target).scalar("SELECT id FROM member WHERE email = 'new.hire@example.org'") == top + 1
+
+
+def _constraints(url: str) -> list[tuple[str, ...]]:
+    return Db(url).rows(
+        "SELECT t.relname, k.conname, pg_get_constraintdef(k.oid), k.convalidated FROM pg_constraint k "
+        "JOIN pg_class t ON t.oid = k.conrelid WHERE t.relnamespace = 'public'::regnamespace ORDER BY 1, 2"
+    )
 
 
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(cli, demo: Path, target: str):
@@ -68,4 +85,17 @@ def test_only_a_file_is_copied_and_only_into_postgresql(cli, demo: Path, target:
     r = cli("--db", str(demo), "db", "copy", "--to", f"sqlite:///{tmp_path / 'x.db'}", ok=False)
     assert r.exit_code == 1 and "PostgreSQL" in r.stderr
     assert not (tmp_path / "x.db").exists()
+    assert Db(target).tables() == []
+
+
+def test_a_file_with_dangling_references_is_refused_and_the_target_left_empty(cli, demo: Path, target: str):
+    import sqlite3
+
+    con = sqlite3.connect(demo)  # foreign keys off, as a hand edit might leave them
+    con.execute("UPDATE progress_credit SET progress_id = 99999 WHERE id = 1")
+    con.commit()
+    con.close()
+    r = cli("--db", str(demo), "db", "copy", "--to", target, ok=False)
+    assert r.exit_code == 1 and "point nowhere" in r.stderr and "progress_credit" in r.stderr
+    assert "db check" in r.stderr and "Traceback" not in r.stderr
     assert Db(target).tables() == []
