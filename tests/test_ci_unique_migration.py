@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from backends import Db, create_database, drop_database
+from postgres_helpers import migrate
 
-from trainctl.db import alembic_config, make_engine
 from trainctl.dbfile import REVISIONS
 
 CI = next(r for r in REVISIONS if r.endswith("_ci_unique"))
@@ -35,17 +35,6 @@ REQUIREMENT = (
 )
 
 
-def _migrate(url: str, revision: str) -> None:
-    from alembic import command
-
-    engine = make_engine(url, enforce_fk=False)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), revision)
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(
     params=[
         pytest.param("sqlite", marks=pytest.mark.sqlite_only("the SQLite file case")),
@@ -55,7 +44,7 @@ def _migrate(url: str, revision: str) -> None:
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     """A database at the revision before, holding a department."""
     url = str(tmp_path / "old.db") if request.param == "sqlite" else create_database(empty=True)
-    _migrate(url if request.param == "postgres" else f"sqlite:///{url}", BEFORE)
+    migrate(url if request.param == "postgres" else f"sqlite:///{url}", BEFORE)
     db = Db(url)
     db.execute(MEMBER, {"id": 1, "name": "Zoë Núñez", "email": "zoe@example.org"})
     db.execute(MEMBER, {"id": 2, "name": "Olga Chief", "email": "olga@example.org"})

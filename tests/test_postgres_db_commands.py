@@ -8,23 +8,22 @@ import os
 import shutil
 import stat
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from backends import Db, create_database, drop_database
+from postgres_helpers import database_at_head, migrate
 
 pytestmark = pytest.mark.postgres_only("the db commands on a PostgreSQL server")
 
 
 @pytest.fixture
-def pg() -> str:
-    """A database at head (the template exists only when the whole suite runs on PostgreSQL)."""
-    from trainctl.db import open_engine
+def pg() -> Iterator[str]:
+    with database_at_head() as url:
+        yield url
 
-    url = create_database(empty=True)
-    open_engine(url).dispose()
-    yield url
-    drop_database(url)
+
 
 
 def _with_password(url: str, password: str) -> str:
@@ -103,17 +102,11 @@ def test_check_reports_the_server_checks(cli, pg: str):
 
 
 def test_upgrade_on_postgres_says_there_is_no_file_backup(cli, tmp_path: Path):
-    from alembic import command
-
-    from trainctl.db import alembic_config, make_engine
     from trainctl.dbfile import REVISIONS
 
     url = create_database(empty=True)
     try:
-        engine = make_engine(url, enforce_fk=False)
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), REVISIONS[-2])
-        engine.dispose()
+        migrate(url, REVISIONS[-2])
         r = cli("--db", url, "member", "list", ok=False)
         assert r.exit_code == 78
         r = cli("--db", url, "db", "upgrade")

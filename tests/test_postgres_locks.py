@@ -10,21 +10,21 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
-from backends import Db, create_database, drop_database
+from backends import Db
+from postgres_helpers import database_at_head
 
 pytestmark = pytest.mark.postgres_only("PostgreSQL's advisory locks")
 
 
 @pytest.fixture
-def pg() -> str:
-    from trainctl.db import open_engine
+def pg() -> Iterator[str]:
+    with database_at_head() as url:
+        yield url
 
-    url = create_database(empty=True)
-    open_engine(url).dispose()
-    yield url
-    drop_database(url)
+
 
 
 def _waiting(url: str) -> int:

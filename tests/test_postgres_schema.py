@@ -11,20 +11,10 @@ from typing import Any
 
 import pytest
 from backends import Db, create_database, drop_database
+from postgres_helpers import migrate
 
-from trainctl.db import alembic_config, make_engine, open_engine
+from trainctl.db import open_engine
 from trainctl.dbfile import REVISIONS, SCHEMA_HEAD
-
-
-def _alembic(url: str, revision: str = "head") -> None:
-    from alembic import command
-
-    engine = make_engine(url, enforce_fk=False)
-    try:
-        with engine.begin() as conn:
-            command.upgrade(alembic_config(conn), revision)
-    finally:
-        engine.dispose()
 
 
 def _pg_schema(url: str) -> dict[str, Any]:
@@ -57,7 +47,7 @@ def two_empty() -> Any:
 @pytest.mark.postgres_only("runs the migrations on a PostgreSQL server")
 def test_migrations_on_postgres_build_what_create_at_head_builds(two_empty):
     migrated, created = two_empty
-    _alembic(migrated)
+    migrate(migrated)
     open_engine(created).dispose()  # first use: create_at_head
     a, b = _pg_schema(migrated), _pg_schema(created)
     assert a["columns"] == b["columns"]
@@ -72,23 +62,18 @@ def test_migrations_on_postgres_build_what_create_at_head_builds(two_empty):
 
 @pytest.mark.postgres_only("runs the migrations on a PostgreSQL server")
 def test_every_revision_upgrades_and_downgrades_on_postgres(two_empty):
-    from alembic import command
-
     url = two_empty[0]
     for revision in REVISIONS:
-        _alembic(url, revision)
+        migrate(url, revision)
         assert Db(url).scalar("SELECT version_num FROM alembic_version") == revision
-    engine = make_engine(url, enforce_fk=False)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "base")
-    engine.dispose()
+    migrate(url, "base", down=True)
     assert Db(url).tables() == ["alembic_version"]
 
 
 @pytest.mark.sqlite_only("SQLite's own catalog of indexes")
 def test_migrations_on_sqlite_keep_every_index_create_at_head_makes(tmp_path: Path):
     migrated, created = tmp_path / "m.db", tmp_path / "c.db"
-    _alembic(f"sqlite:///{migrated}")
+    migrate(f"sqlite:///{migrated}")
     open_engine(f"sqlite:///{created}").dispose()
 
     def indexes(path: Path) -> list[tuple[str, str]]:
