@@ -99,3 +99,18 @@ def test_a_file_with_dangling_references_is_refused_and_the_target_left_empty(cl
     assert r.exit_code == 1 and "point nowhere" in r.stderr and "progress_credit" in r.stderr
     assert "db check" in r.stderr and "Traceback" not in r.stderr
     assert Db(target).tables() == []
+
+
+def test_names_one_on_the_server_but_two_in_the_file_are_refused(cli, demo: Path, target: str):
+    import sqlite3
+
+    con = sqlite3.connect(demo)  # SQLite's lower() folds only A-Z: two names in the file
+    con.execute("UPDATE requirement SET name = 'ÉTÉ drill' WHERE id = 1")
+    con.execute("UPDATE requirement SET name = 'été drill', registry_name = "
+                "(SELECT registry_name FROM requirement WHERE id = 1) WHERE id = 2")
+    con.commit()
+    con.close()
+    r = cli("--db", str(demo), "db", "copy", "--to", target, ok=False)
+    assert r.exit_code == 1 and "PostgreSQL refuses a row of requirement" in r.stderr
+    assert "uq_requirement_name_ci" in r.stderr and "Traceback" not in r.stderr
+    assert Db(target).tables() == []

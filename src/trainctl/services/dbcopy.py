@@ -88,7 +88,10 @@ def copy_to_postgres(from_url: str, to_url: str) -> list[TableCount]:
                 dst.execute(table.delete())
             foreign_keys = _drop_foreign_keys(dst)
             for table in tables:
-                _copy_table(src, dst, table)
+                try:
+                    _copy_table(src, dst, table)
+                except sa.exc.IntegrityError as exc:
+                    raise _refused(table.name, exc) from None
             for statement in foreign_keys:  # each validated over the whole table at once
                 _add_back(dst, statement)
             for table in tables:
@@ -126,6 +129,19 @@ def _drop_foreign_keys(dst: sa.Connection) -> list[str]:
     for table, name, _ in rows:
         dst.exec_driver_sql(f"ALTER TABLE {q(table)} DROP CONSTRAINT {q(name)}")
     return [f"ALTER TABLE {q(t)} ADD CONSTRAINT {q(n)} {d}" for t, n, d in rows]
+
+
+def _refused(table: str, exc: sa.exc.IntegrityError) -> TrainctlError:
+    """A row the server refuses that the file holds: PostgreSQL's lower() folds every
+    letter, SQLite's only A-Z, so 'ZOË' and 'zoë' are two names in the file and one on
+    the server."""
+    detail = " ".join(str(exc.orig).strip().splitlines()[:2])
+    return TrainctlError(
+        f"PostgreSQL refuses a row of {table}: {detail}",
+        "Nothing was written to the target. Rename one of the two rows in the file "
+        "(names and emails that differ only in the case of accented letters count as one "
+        "on PostgreSQL), then copy again into a new empty database.",
+    )
 
 
 def _add_back(dst: sa.Connection, statement: str) -> None:
