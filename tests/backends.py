@@ -81,7 +81,7 @@ class Db:
         self.path = None if self.postgres else url.removeprefix("sqlite:///")
 
     @property
-    def IntegrityError(self) -> type[Exception]:  # noqa: N802  (reads like the exception)
+    def IntegrityError(self) -> type[Exception]:
         if self.postgres:
             import psycopg
 
@@ -115,10 +115,15 @@ class Db:
             return [tuple(r) for r in cur.fetchall()] if cur.description else []
 
     def dicts(self, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """Rows as {column: value}, values as SQLite stores them on both backends (ISO text
+        dates, 0/1 booleans, JSON text: see _as_sqlite_text)."""
         with self.connect() as con:
             cur = con.execute(self._sql(sql), params or {})
             names = [d[0] for d in cur.description]
-            return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+            return [
+                {n: _as_sqlite_text(v) for n, v in zip(names, r, strict=True)}
+                for r in cur.fetchall()
+            ]
 
     def one(self, sql: str, params: dict[str, Any] | None = None) -> tuple[Any, ...] | None:
         rows = self.rows(sql, params)
@@ -155,3 +160,92 @@ class Db:
         return [
             (n, sorted(self.rows(f'SELECT * FROM "{n}"'), key=repr)) for n in self.tables()
         ]
+
+
+def engine_url(where: Any) -> str:
+    """A SQLAlchemy URL for a test database given as a file path or a URL."""
+    text = str(where)
+    if text.startswith(("postgresql", "sqlite:")):
+        return text
+    return f"sqlite:///{text}"
+
+
+# ----------------------------------------------------------------- sqlite3-style connections
+def _as_sqlite_text(value: Any) -> Any:
+    """A PostgreSQL value in the form SQLite stores it, so one assertion fits both backends:
+    dates and timestamps as ISO text, booleans as 0/1, JSON as its json.dumps text."""
+    import json
+    from datetime import date, datetime
+
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return value
+
+
+class _Cursor:
+    def __init__(self, cur: Any) -> None:
+        self._cur = cur
+        self.rowcount = cur.rowcount
+        self.description = cur.description
+
+    def _row(self, row: Any) -> tuple[Any, ...]:
+        return tuple(_as_sqlite_text(v) for v in row)
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        return [self._row(r) for r in self._cur.fetchall()] if self._cur.description else []
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        row = self._cur.fetchone() if self._cur.description else None
+        return None if row is None else self._row(row)
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.fetchall())
+
+
+class _Compat:
+    """The slice of sqlite3.Connection the tests use, on PostgreSQL (autocommit; `?` and
+    `:name` parameters; values as SQLite would return them)."""
+
+    def __init__(self, url: str) -> None:
+        import psycopg
+
+        self._con = psycopg.connect(_dsn(url), autocommit=True)
+
+    def execute(self, sql: str, params: Any = ()) -> _Cursor:
+        sql = sql.replace("%", "%%")
+        if isinstance(params, dict):
+            sql = re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", r"%(\1)s", sql)
+        else:
+            sql = sql.replace("?", "%s")
+        return _Cursor(self._con.execute(sql, params))
+
+    def executemany(self, sql: str, rows: Any) -> None:
+        with self._con.cursor() as cur:
+            cur.executemany(sql.replace("%", "%%").replace("?", "%s"), list(rows))
+
+    def commit(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> _Compat:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        pass
+
+
+def connect(where: Any) -> Any:
+    """sqlite3.connect for a test database given as a path or URL; on PostgreSQL a connection
+    with the same methods whose values read like SQLite's (see _as_sqlite_text)."""
+    text = str(where)
+    if is_postgres(text):
+        return _Compat(text)
+    return sqlite3.connect(text.removeprefix("sqlite:///"))

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from backends import PG_ADMIN, POSTGRES, Db, create_database, drop_database, make_template
 from typer.testing import CliRunner
 
-from backends import PG_ADMIN, POSTGRES, Db, create_database, drop_database, make_template
 from trainctl.cli.main import app
 
 
@@ -23,7 +23,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "postgres_only(reason): needs a PostgreSQL server (TRAINCTL_TEST_PG)"
     )
-    if POSTGRES and not hasattr(config, "workerinput"):
+    if PG_ADMIN and not hasattr(config, "workerinput"):
         make_template()
 
 

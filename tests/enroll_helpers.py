@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from backends import engine_url
 from sqlmodel import Session
 
 from trainctl.db import open_engine
@@ -36,8 +37,9 @@ TYPE_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 class Dept:
-    def __init__(self, db_path: Path) -> None:
-        self.engine = open_engine(f"sqlite:///{db_path}")
+    def __init__(self, db: Path | str) -> None:
+        """`db`: the test's database, a SQLite file path or a URL (the `db_url` fixture)."""
+        self.engine = open_engine(engine_url(db))
 
     def _add(self, obj: Any) -> int:
         with Session(self.engine) as s:

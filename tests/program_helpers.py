@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from backends import Db, engine_url
+
 REGISTRY_REQS: list[dict[str, Any]] = [
     {
         "name": "Firefighter I & II",
@@ -102,7 +104,7 @@ DEPT_REQS: list[dict[str, Any]] = [
 ]
 
 
-def add_requirements(db_path: Path, rows: list[dict[str, Any]] | None = None) -> dict[str, int]:
+def add_requirements(db_path: Path | str, rows: list[dict[str, Any]] | None = None) -> dict[str, int]:
     """Insert requirement rows (default: a few registry + department ones); returns
     {registry code or name: id}."""
     from sqlmodel import Session
@@ -110,7 +112,7 @@ def add_requirements(db_path: Path, rows: list[dict[str, Any]] | None = None) ->
     from trainctl.db import open_engine
     from trainctl.models import Requirement
 
-    engine = open_engine(f"sqlite:///{db_path}")
+    engine = open_engine(engine_url(db_path))
     ids: dict[str, int] = {}
     try:
         with Session(engine) as s:
@@ -126,14 +128,14 @@ def add_requirements(db_path: Path, rows: list[dict[str, Any]] | None = None) ->
     return ids
 
 
-def many_requirements(db_path: Path, n: int) -> list[int]:
+def many_requirements(db_path: Path | str, n: int) -> list[int]:
     """n department hours requirements, inserted in one statement."""
     import sqlalchemy as sa
 
     from trainctl.db import open_engine
     from trainctl.models import Requirement, utcnow
 
-    engine = open_engine(f"sqlite:///{db_path}")
+    engine = open_engine(engine_url(db_path))
     try:
         with engine.begin() as conn:
             now = utcnow()
@@ -269,39 +271,26 @@ def build_probie(cli: Any, name: str = PROBIE) -> None:
     cli("program", "activate", name)
 
 
-def add_member(db_path: Path, name: str, email: str, role: str = "member") -> int:
-    import sqlite3
-
+def add_member(db_path: Path | str, name: str, email: str, role: str = "member") -> int:
     from trainctl.db import open_engine
 
-    open_engine(f"sqlite:///{db_path}").dispose()  # create the file at head if needed
-    con = sqlite3.connect(db_path)
-    try:
-        cur = con.execute(
-            "INSERT INTO member (name, email, positions, role, status, created_at) "
-            "VALUES (?, ?, '[]', ?, 'active', '2026-01-01 00:00:00')",
-            (name, email, role),
-        )
-        con.commit()
-        return int(cur.lastrowid or 0)
-    finally:
-        con.close()
+    open_engine(engine_url(db_path)).dispose()  # create the database at head if needed
+    db = Db(str(db_path))
+    db.execute(
+        "INSERT INTO member (name, email, positions, role, status, created_at) "
+        "VALUES (:name, :email, '[]', :role, 'active', '2026-01-01 00:00:00')",
+        {"name": name, "email": email, "role": role},
+    )
+    return int(db.scalar("SELECT id FROM member WHERE email = :email", {"email": email}))
 
 
-def add_enrollment(db_path: Path, member_id: int, program_id: int) -> None:
-    import sqlite3
-
-    con = sqlite3.connect(db_path)
-    try:
-        con.execute(
-            "INSERT INTO enrollment (member_id, program_id, program_version, enrolled_at, enrolled_on, "
-            "progress_percentage, status, deadline_warning_sent) "
-            "VALUES (?, ?, 1, '2026-01-01 00:00:00', '2026-01-01', 0, 'active', 0)",
-            (member_id, program_id),
-        )
-        con.commit()
-    finally:
-        con.close()
+def add_enrollment(db_path: Path | str, member_id: int, program_id: int) -> None:
+    Db(str(db_path)).execute(
+        "INSERT INTO enrollment (member_id, program_id, program_version, enrolled_at, enrolled_on, "
+        "progress_percentage, status, deadline_warning_sent) "
+        "VALUES (:m, :p, 1, '2026-01-01 00:00:00', '2026-01-01', 0, 'active', FALSE)",
+        {"m": member_id, "p": program_id},
+    )
 
 
 def big_program_file(path: Path, name: str, phases: int, links: int) -> Path:

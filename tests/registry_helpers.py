@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
+
+from backends import Db
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -91,24 +92,14 @@ def write(path: Path, doc: Any) -> Path:
     return path
 
 
-def requirement_rows(db: Path, registry: str | None = None) -> list[dict[str, Any]]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        query = (
-            "SELECT * FROM requirement"
-            + (" WHERE registry_name = ?" if registry else "")
-            + " ORDER BY id"
-        )
-        return [dict(r) for r in con.execute(query, (registry,) if registry else ())]
-    finally:
-        con.close()
+def requirement_rows(db: Path | str, registry: str | None = None) -> list[dict[str, Any]]:
+    query = (
+        "SELECT * FROM requirement"
+        + (" WHERE registry_name = :registry" if registry else "")
+        + " ORDER BY id"
+    )
+    return Db(str(db)).dicts(query, {"registry": registry} if registry else {})
 
 
-def audit_rows(db: Path) -> list[dict[str, Any]]:
-    con = sqlite3.connect(db)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute("SELECT * FROM audit_log ORDER BY id")]
-    finally:
-        con.close()
+def audit_rows(db: Path | str) -> list[dict[str, Any]]:
+    return Db(str(db)).dicts("SELECT * FROM audit_log ORDER BY id")

@@ -97,9 +97,9 @@ def test_usage_errors_exit_2_not_70(cli, monkeypatch, args):
     assert "failed unexpectedly" not in r.stderr and "Usage:" in r.stderr
 
 
-def test_a_closed_pipe_ends_quietly(db_path):
+def test_a_closed_pipe_ends_quietly(db_url):
     # `trainctl member list --format csv | head -1`: the reader goes away before we write
-    env = {**os.environ, "TRAINCTL_DB": str(db_path)}
+    env = {**os.environ, "TRAINCTL_DB": str(db_url)}
     env.pop("TRAINCTL_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "trainctl", "member", "list", "--format", "csv"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from backends import connect
 
 SECRET = "correct horse battery staple"
 
 
-def test_set_show_and_reset(cli, db_path, monkeypatch):
+def test_set_show_and_reset(cli, db_url, monkeypatch):
     monkeypatch.setenv("TRAINCTL_SMTP_PASSWORD", SECRET)
     cli("config", "set", "smtp.host", "smtp.example.org")
     cli("config", "set", "smtp.port", "465")
@@ -27,13 +26,13 @@ def test_set_show_and_reset(cli, db_path, monkeypatch):
     cli("config", "set", "smtp.port", "")
     shown = {row["key"]: row for row in cli("--format", "json", "config", "show").json}
     assert shown["smtp.port"] == {**shown["smtp.port"], "value": "", "source": "default"}
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     stored = con.execute("SELECT key, value FROM setting").fetchall()
     con.close()
     assert SECRET not in repr(stored) and "smtp.port" not in dict(stored)
 
 
-def test_the_password_is_never_stored_or_printed(cli, db_path, monkeypatch):
+def test_the_password_is_never_stored_or_printed(cli, db_url, monkeypatch):
     monkeypatch.delenv("TRAINCTL_DEBUG")
     r = cli("config", "set", "smtp.password", SECRET, ok=False)
     assert r.exit_code == 65 and "TRAINCTL_SMTP_PASSWORD" in r.stderr

@@ -4,10 +4,10 @@ set-based credit, idempotence, windows, gates, voids and the shared finish."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 from enroll_helpers import Dept
 from sqlmodel import Session
 
@@ -103,8 +103,8 @@ def test_windows(kind, on, expires, ok):
 
 # ---------------------------------------------------------------------------------- service
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def _enroll(dept: Dept, member: int, program: int, on: date = date(2026, 1, 1)) -> int:
@@ -176,7 +176,7 @@ def test_feed_respects_windows_and_closed_enrollments(dept: Dept):
     _enroll(dept, a, pid, date(2026, 2, 1))
     eb = _enroll(dept, b, pid, date(2026, 2, 1))
     with dept.engine.begin() as c:
-        c.exec_driver_sql("UPDATE enrollment SET status = 'withdrawn' WHERE id = ?", (eb,))
+        c.execute(sa.text("UPDATE enrollment SET status = 'withdrawn' WHERE id = :id"), {"id": eb})
     facts = [
         Fact("training_record", "1", a, date(2026, 1, 31), hours=1.0, course_code="LF1"),
         Fact("training_record", "2", a, date(2026, 2, 1), hours=2.0, course_code="LF1"),

@@ -6,6 +6,8 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from trainctl.db import REVISIONS, SCHEMA_HEAD, make_engine, read_schema_version
 
 
@@ -19,8 +21,8 @@ def test_first_use_creates_file_at_head_with_mode_0600(cli, db_path: Path):
     assert con.execute("SELECT count(*) FROM position WHERE is_builtin").fetchone()[0] == 11
 
 
-def test_db_path_honours_option_env_and_default(cli, tmp_path: Path, db_path: Path, monkeypatch):
-    assert cli("db", "path").stdout.strip() == str(db_path)
+def test_db_path_honours_option_env_and_default(cli, tmp_path: Path, db_url: str, monkeypatch):
+    assert cli("db", "path").stdout.strip() == str(db_url)
     other = tmp_path / "other.db"
     assert cli("--db", str(other), "db", "path").stdout.strip() == str(other)
     monkeypatch.delenv("TRAINCTL_DB")
@@ -97,6 +99,7 @@ def test_newer_or_foreign_database_is_refused(cli, db_path: Path):
     assert "newer than this trainctl" in r.stderr
 
 
+@pytest.mark.sqlite_only("VACUUM INTO a copy of the file; PostgreSQL backups run pg_dump")
 def test_backup_is_consistent_and_never_overwrites(cli, tmp_path: Path):
     dest = tmp_path / "copy.db"
     cli("db", "backup", str(dest))

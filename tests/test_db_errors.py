@@ -4,6 +4,7 @@ trainctl never writes into a file that is not its own."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,22 @@ def test_unwritable_location(cli):
     _no_traceback(r)
 
 
-def test_server_url_without_its_driver(cli):
-    r = cli("--db", "postgresql+psycopg2://officer@localhost/training", "member", "list", ok=False)  # a driver trainctl does not install
-    assert r.exit_code == 1 and "psycopg" in r.stderr
+def test_server_url_without_its_driver(cli, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if trainctl[postgres] were not installed
+    r = cli("--db", "postgresql://officer@localhost/training", "member", "list", ok=False)
+    assert r.exit_code == 1 and "pip install 'trainctl[postgres]'" in r.stderr
+    _no_traceback(r)
+
+
+@pytest.mark.parametrize("command", [("member", "list"), ("member", "add", "Ann Lee", "--email", "a@fd.org")])
+def test_an_unreachable_server_is_exit_69_and_never_shows_the_password(cli, command):
+    from reminder_helpers import free_port  # a port nothing listens on
+
+    url = f"postgresql://officer:s3cret@127.0.0.1:{free_port()}/training"
+    r = cli("--db", url, *command, ok=False)
+    assert r.exit_code == 69, r
+    assert "Cannot connect to the database server at postgresql+psycopg://officer:***@127.0.0.1" in r.stderr
+    assert "s3cret" not in r.stderr + r.stdout
     _no_traceback(r)
 
 
@@ -85,7 +99,7 @@ def test_upgrade_refuses_a_newer_schema_without_a_backup(cli, db_path: Path):
     assert "newer than this trainctl" in cli("--format", "json", "db", "current").json["status"]
 
 
-def test_file_operations_refuse_an_acting_member(cli, db_path: Path, tmp_path: Path):
+def test_file_operations_refuse_an_acting_member(cli, db_url: str, tmp_path: Path):
     cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--role", "officer")
     for cmd in (("db", "upgrade"), ("db", "backup", str(tmp_path / "b.db"))):
         r = cli("--as", "ann@example.org", *cmd, ok=False)
@@ -93,7 +107,7 @@ def test_file_operations_refuse_an_acting_member(cli, db_path: Path, tmp_path: P
     assert not (tmp_path / "b.db").exists()
 
 
-def test_an_unexpected_failure_is_a_message_with_exit_70(cli, monkeypatch, db_path: Path):
+def test_an_unexpected_failure_is_a_message_with_exit_70(cli, monkeypatch, db_url: str):
     import trainctl.queries.members as members
 
     def boom(*args, **kwargs):

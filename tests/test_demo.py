@@ -41,10 +41,10 @@ def test_demo_runs_again_from_scratch(cli, tmp_path: Path):
     assert _count(tmp_path / "d.db", "SELECT count(*) FROM member") == 14
 
 
-def test_demo_never_writes_the_users_database(cli, db_path: Path, snapshot):
+def test_demo_never_writes_the_users_database(cli, db_url: str, snapshot):
     cli("member", "add", "Real Person", "--email", "real@example.org")
     before = snapshot()
-    r = cli("demo", "--path", str(db_path), ok=False)
+    r = cli("demo", "--path", str(db_url), ok=False)
     assert r.exit_code == 2 and "never writes there" in r.stderr
     assert snapshot() == before
 

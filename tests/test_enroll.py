@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from enroll_helpers import Dept
 
@@ -11,8 +9,8 @@ from trainctl.services.enrollment import CONCURRENT_MESSAGE, PREREQ_MESSAGE
 
 
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def test_spec_integration_example_prerequisite_program_end_to_end(cli):
@@ -299,7 +297,7 @@ def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
     assert snapshot() == before
 
 
-def test_bulk_is_set_based_the_query_count_does_not_grow_with_members(dept, db_path):
+def test_bulk_is_set_based_the_query_count_does_not_grow_with_members(dept, db_url):
     """A few queries for the whole batch: 10 members and 300 members take the same number."""
     from datetime import date
 

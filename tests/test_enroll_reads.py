@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 from enroll_helpers import Dept
 
@@ -23,8 +22,8 @@ READS = [
 ]
 
 
-def test_read_commands_import_no_orm_and_no_services(cli, db_path: Path):
-    dept = Dept(db_path)
+def test_read_commands_import_no_orm_and_no_services(cli, db_url: str):
+    dept = Dept(db_url)
     dept.member("Ann Lee", badge="M1")
     pid, _ = dept.simple_program("Recruit", "hours", "checklist")
     dept.milestone(pid, "Halfway", 50)
@@ -34,7 +33,7 @@ def test_read_commands_import_no_orm_and_no_services(cli, db_path: Path):
         "import sys\n"
         "from trainctl.cli.main import main\n"
         f"for args in {READS!r}:\n"
-        f"    sys.argv = ['trainctl', '--db', {str(db_path)!r}, *args]\n"
+        f"    sys.argv = ['trainctl', '--db', {str(db_url)!r}, *args]\n"
         "    try:\n        main()\n    except SystemExit as exc:\n"
         "        assert not exc.code, (args, exc.code)\n"
         "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'pydantic', 'alembic', 'trainctl.models',"
@@ -46,11 +45,11 @@ def test_read_commands_import_no_orm_and_no_services(cli, db_path: Path):
     assert "HEAVY []" in r.stderr, r.stderr
 
 
-def test_json_keeps_the_enrollment_percentage_in_full_tables_round(cli, db_path):
+def test_json_keeps_the_enrollment_percentage_in_full_tables_round(cli, db_url):
     # issue 11 #5: the enrollment's percentage was rounded to one decimal in JSON
     from enroll_helpers import Dept
 
-    dept = Dept(db_path)
+    dept = Dept(db_url)
     ann = dept.member("Ann Lee")
     dept.simple_program("Recruit", "checklist", "hours", "hours")
     cli("enroll", "add", str(ann), "Recruit")

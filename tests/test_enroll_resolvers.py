@@ -4,8 +4,6 @@ the batch forms and on the read and the write side."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from enroll_helpers import Dept
 
@@ -13,8 +11,8 @@ HUGE = "99999999999999999999"  # beyond 64 bits: names nothing, never an Overflo
 
 
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def _world(dept: Dept, cli) -> None:  # type: ignore[no-untyped-def]

@@ -5,7 +5,6 @@ waived rows shown as waived, consistent JSON, and bulk ids found by key, not by 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,8 +14,8 @@ from trainctl.services.enrollment import CONCURRENT_MESSAGE
 
 
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def show(cli, eid: int = 1, *pre: str) -> dict:

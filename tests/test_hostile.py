@@ -353,13 +353,13 @@ def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp
 
 
 @pytest.mark.parametrize("fmt", ["table", "json", "csv"])
-def test_a_reader_that_stops_early_is_not_a_failure(cli, db_path, tmp_path, fmt):
+def test_a_reader_that_stops_early_is_not_a_failure(cli, db_url, tmp_path, fmt):
     import sys
 
     roster = tmp_path / "big.csv"
     roster.write_text("name,email\n" + "".join(f"N{i},m{i}@fd.org\n" for i in range(3000)))
     cli("member", "import", "--csv", str(roster))
-    env = {**os.environ, "TRAINCTL_DB": str(db_path)}
+    env = {**os.environ, "TRAINCTL_DB": str(db_url)}
     env.pop("TRAINCTL_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "trainctl", "--format", fmt, "member", "list"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)  # fmt: skip

@@ -4,10 +4,10 @@ and leaves the database unchanged; good files import once and re-import as no ch
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
+from backends import connect
 
 HEADER = "name,email,badge,positions,role,status,hire_date,certification_date"
 GOOD = [
@@ -33,8 +33,8 @@ def seeded(cli, write):
     cli("member", "import", "--csv", write("\n".join([HEADER, *GOOD]) + "\n", "seed.csv"))
 
 
-def members(db_path) -> list[tuple]:
-    con = sqlite3.connect(db_path)
+def members(db_url) -> list[tuple]:
+    con = connect(db_url)
     try:
         return con.execute(
             "SELECT name, email, badge, positions, role, status, hire_date FROM member ORDER BY id"
@@ -53,11 +53,11 @@ def refused(cli, snapshot, path, *extra, code=65):
 
 
 # ------------------------------------------------------------------------------ happy paths
-def test_import_adds_members_and_reports_on_stderr(cli, write, db_path):
+def test_import_adds_members_and_reports_on_stderr(cli, write, db_url):
     r = cli("member", "import", "--csv", write("\n".join([HEADER, *GOOD]) + "\n"))
     assert r.stdout == ""
     assert "members.csv: 3 added, 0 updated, 0 unchanged." in r.stderr
-    assert members(db_path) == [
+    assert members(db_url) == [
         (
             "Ann Lee",
             "ann@fd.org",
@@ -93,25 +93,25 @@ def test_reimport_of_a_dozen_is_all_unchanged(cli, write, snapshot):
     assert snapshot() == before
 
 
-def test_bom_semicolons_loose_headers_and_blank_lines(cli, write, db_path):
+def test_bom_semicolons_loose_headers_and_blank_lines(cli, write, db_url):
     text = "\ufeffName ; E-Mail;Badge Number;Positions;Hire Date\r\n\r\nAnn Lee;ANN@FD.org;101;Firefighter, EMT;2024-02-29\r\n\r\n"
     r = cli("member", "import", "--csv", write(text))
     assert "1 added" in r.stderr
-    assert members(db_path) == [
+    assert members(db_url) == [
         ("Ann Lee", "ann@fd.org", "101", '["firefighter", "emt"]', "member", "active", "2024-02-29")
     ]
 
 
-def test_tab_delimiter_and_positions_separated_by_semicolons_or_spaces(cli, write, db_path):
+def test_tab_delimiter_and_positions_separated_by_semicolons_or_spaces(cli, write, db_url):
     text = "name\temail\tpositions\nAnn Lee\tann@fd.org\tfirefighter;emt\nBob Roe\tbob@fd.org\tDriver Candidate officer\n"
     cli("member", "import", "--csv", write(text))
-    assert [m[3] for m in members(db_path)] == [
+    assert [m[3] for m in members(db_url)] == [
         '["firefighter", "emt"]',
         '["driver_candidate", "officer"]',
     ]
 
 
-def test_multi_word_position_name_is_one_position(cli, write, db_path):
+def test_multi_word_position_name_is_one_position(cli, write, db_url):
     cli("member", "add-position", "hazmat_tech", "--name", "Hazmat Tech")
     cli(
         "member",
@@ -119,10 +119,10 @@ def test_multi_word_position_name_is_one_position(cli, write, db_path):
         "--csv",
         write("name,email,positions\nAnn,ann@fd.org,Hazmat Tech|Driver Candidate\n"),
     )
-    assert members(db_path)[0][3] == '["hazmat_tech", "driver_candidate"]'
+    assert members(db_url)[0][3] == '["hazmat_tech", "driver_candidate"]'
 
 
-def test_duplicate_rows_are_imported_once_with_a_warning(cli, write, db_path):
+def test_duplicate_rows_are_imported_once_with_a_warning(cli, write, db_url):
     text = (
         "\n".join(
             [
@@ -139,10 +139,10 @@ def test_duplicate_rows_are_imported_once_with_a_warning(cli, write, db_path):
     assert "line 4 repeats line 2; imported once." in r.stderr
     assert "line 5 repeats line 2; imported once." in r.stderr
     assert "2 added" in r.stderr
-    assert len(members(db_path)) == 2
+    assert len(members(db_url)) == 2
 
 
-def test_update_changes_differing_members_only(cli, write, seeded, db_path):
+def test_update_changes_differing_members_only(cli, write, seeded, db_url):
     text = "\n".join([
         "name,email,badge,positions,role",
         "Ann Lee-Roe,ANN@fd.org,101,firefighter|paramedic,",  # empty role: left alone
@@ -155,7 +155,7 @@ def test_update_changes_differing_members_only(cli, write, seeded, db_path):
     assert ann["name"] == "Ann Lee-Roe" and ann["positions"] == ["firefighter", "paramedic"]
     assert ann["hire_date"] == "2024-02-29" and ann["role"] == "member"
     assert ann["updated_at"] is not None
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     actions = [
         r[0]
         for r in con.execute(
@@ -181,7 +181,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(cli, write, seeded, snapshot)
     assert "cy@fd.org" not in plan
 
 
-def test_import_is_set_based(cli, write, db_path, monkeypatch):
+def test_import_is_set_based(cli, write, db_url, monkeypatch):
     """A few statements for the whole file, not one per row."""
     from sqlalchemy import event
 
@@ -201,7 +201,7 @@ def test_import_is_set_based(cli, write, db_path, monkeypatch):
     n = 300
     rows = [f"M {i},m{i}@fd.org,B{i},firefighter|emt" for i in range(n)]
     cli("member", "import", "--csv", write("\n".join(["name,email,badge,positions", *rows]) + "\n"))
-    assert len(members(db_path)) == n
+    assert len(members(db_url)) == n
     writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert len(statements) < 20, statements
     assert len(writes) <= 3, writes
@@ -227,7 +227,7 @@ def test_unknown_column_is_refused(cli, write, seeded, snapshot):
     assert "unless --ignore-unknown-columns" in r.stderr
 
 
-def test_headers_match_as_in_training_sheets(cli, write, db_path):
+def test_headers_match_as_in_training_sheets(cli, write, db_url):
     """Case, spaces and punctuation aside, with the usual synonyms (issue 11 #17): the same
     matcher (domain.sheet.match_header) as training-record imports."""
     path = write(
@@ -322,14 +322,14 @@ def test_bad_values_name_line_field_and_value(cli, write, seeded, snapshot, row,
     assert expected in r.stderr, r.stderr
 
 
-def test_feb_29_in_a_leap_year_is_accepted(cli, write, db_path):
+def test_feb_29_in_a_leap_year_is_accepted(cli, write, db_url):
     cli(
         "member",
         "import",
         "--csv",
         write("name,email,hire_date,certification_date\nLeap,leap@fd.org,2028-02-29,2000-02-29\n"),
     )
-    assert members(db_path)[0][6] == "2028-02-29"
+    assert members(db_url)[0][6] == "2028-02-29"
 
 
 def test_every_bad_row_is_reported_not_just_the_first(cli, write, seeded, snapshot):
@@ -398,7 +398,7 @@ def test_missing_file_is_a_usage_error(cli, tmp_path):
 
 
 # -------------------------------------------------------------------------- --skip-invalid
-def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_path, tmp_path):
+def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_url, tmp_path):
     text = "\n".join([
         "name;email;badge;positions",
         "Good One;one@fd.org;201;firefighter",
@@ -417,8 +417,8 @@ def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_
         in r.stderr
     )
     assert "Warning: line 3, field email" in r.stderr
-    assert {m[1] for m in members(db_path)} >= {"one@fd.org", "two@fd.org"}
-    assert len(members(db_path)) == 5
+    assert {m[1] for m in members(db_url)} >= {"one@fd.org", "two@fd.org"}
+    assert len(members(db_url)) == 5
     with rejects.open(encoding="utf-8", newline="") as fh:
         got = list(csv.reader(fh, delimiter=";"))
     assert got[0] == ["reason", "name", "email", "badge", "positions"]
@@ -435,7 +435,7 @@ def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_
     assert "unknown position 'captain'" in got[4][0]
 
 
-def test_a_fixed_reject_file_imports_as_it_is(cli, write, seeded, db_path, tmp_path):
+def test_a_fixed_reject_file_imports_as_it_is(cli, write, seeded, db_url, tmp_path):
     source = write("name,email,badge\nGood,good@fd.org,\nBad,bad@fd,\n", "r.csv")
     assert cli("member", "import", "--csv", source, "--skip-invalid", ok=False).exit_code == 65
     rejects = tmp_path / "r.rejects.csv"
@@ -444,7 +444,7 @@ def test_a_fixed_reject_file_imports_as_it_is(cli, write, seeded, db_path, tmp_p
     )
     r = cli("member", "import", "--csv", rejects)
     assert "1 added" in r.stderr
-    assert "bad@fd.org" in {m[1] for m in members(db_path)}
+    assert "bad@fd.org" in {m[1] for m in members(db_url)}
 
 
 def test_skip_invalid_with_dry_run_writes_no_file(cli, write, seeded, snapshot, tmp_path):
@@ -475,11 +475,11 @@ def test_member_role_actor_cannot_import(cli, write, seeded, snapshot):
     assert snapshot() == before
 
 
-def test_officer_import_records_who(cli, write, seeded, db_path):
+def test_officer_import_records_who(cli, write, seeded, db_url):
     cli(
         "--as", "bob@fd.org", "member", "import", "--csv", write("name,email\nNew One,new@fd.org\n")
     )
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     assert con.execute("SELECT created_by FROM member WHERE email='new@fd.org'").fetchone() == (2,)
     assert con.execute(
         "SELECT actor_id FROM audit_log WHERE action='member.add' ORDER BY id DESC"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from backends import connect
 
 
 @pytest.fixture
@@ -27,8 +26,8 @@ def crew(cli):
     )
 
 
-def rows(db_path, sql):
-    con = sqlite3.connect(db_path)
+def rows(db_url, sql):
+    con = connect(db_url)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -191,7 +190,7 @@ def test_list_csv_and_table(cli, crew):
 
 
 # ------------------------------------------------------------------------------------ edit
-def test_edit_changes_only_what_is_given_and_records_it(cli, crew, db_path):
+def test_edit_changes_only_what_is_given_and_records_it(cli, crew, db_url):
     r = cli("member", "edit", "ann.lee@fd.org", "--name", "Ann Lee-Roe", "--badge", "", "--add-position",
             "paramedic", "--remove-position", "emt", "--certification-date", "2025-03-01")  # fmt: skip
     assert "Updated member 2 (Ann Lee-Roe): name, badge, positions, certification_date." in r.stderr
@@ -199,7 +198,7 @@ def test_edit_changes_only_what_is_given_and_records_it(cli, crew, db_path):
     assert ann["badge"] is None and ann["positions"] == ["firefighter", "paramedic"]
     assert ann["certification_date"] == "2025-03-01" and ann["hire_date"] == "2024-02-29"
     assert ann["updated_at"] is not None
-    (detail,) = rows(db_path, "SELECT detail FROM audit_log WHERE action='member.edit'")
+    (detail,) = rows(db_url, "SELECT detail FROM audit_log WHERE action='member.edit'")
     assert '"name": ["Ann Lee", "Ann Lee-Roe"]' in detail[0]
     history = cli("member", "show", "2").stdout
     assert "member.edit" in history and "member.add" in history
@@ -232,14 +231,14 @@ def test_edit_refuses_taken_email_and_badge_and_bad_values(cli, crew, snapshot):
 
 
 # ------------------------------------------------------------------------------ deactivate
-def test_deactivate_keeps_the_member_and_history(cli, crew, db_path):
+def test_deactivate_keeps_the_member_and_history(cli, crew, db_url):
     r = cli("member", "deactivate", "bob@fd.org", "--reason", "moved away")
     assert "Deactivated member 3 (Bob Roe)" in r.stderr
-    assert rows(db_path, "SELECT status FROM member WHERE id=3") == [("inactive",)]
-    assert rows(db_path, "SELECT count(*) FROM member") == [(3,)]
+    assert rows(db_url, "SELECT status FROM member WHERE id=3") == [("inactive",)]
+    assert rows(db_url, "SELECT count(*) FROM member") == [(3,)]
     assert (
         "moved away"
-        in rows(db_path, "SELECT detail FROM audit_log WHERE action='member.deactivate'")[0][0]
+        in rows(db_url, "SELECT detail FROM audit_log WHERE action='member.deactivate'")[0][0]
     )
     r = cli("member", "deactivate", "bob@fd.org")
     assert "already inactive; nothing changed" in r.stderr
@@ -299,12 +298,12 @@ def test_member_may_view_own_record(cli, crew, monkeypatch):
     assert cli("member", "show", "ann.lee@fd.org", "-f", "json").json["name"] == "Ann Lee"
 
 
-def test_officer_writes_are_recorded_with_who(cli, crew, db_path):
+def test_officer_writes_are_recorded_with_who(cli, crew, db_url):
     cli("--as", "olive@fd.org", "member", "add", "Fay Gee", "--email", "fay@fd.org")
     cli("--as", "olive@fd.org", "member", "edit", "fay@fd.org", "--badge", "F-9")
-    assert rows(db_path, "SELECT created_by FROM member WHERE email='fay@fd.org'") == [(1,)]
-    assert rows(db_path, "SELECT created_by FROM member WHERE email='ann.lee@fd.org'") == [(None,)]
-    actions = rows(db_path, "SELECT action, actor_id FROM audit_log WHERE entity_id=4 ORDER BY id")
+    assert rows(db_url, "SELECT created_by FROM member WHERE email='fay@fd.org'") == [(1,)]
+    assert rows(db_url, "SELECT created_by FROM member WHERE email='ann.lee@fd.org'") == [(None,)]
+    actions = rows(db_url, "SELECT action, actor_id FROM audit_log WHERE entity_id=4 ORDER BY id")
     assert actions == [("member.add", 1), ("member.edit", 1)]
     shown = cli("member", "show", "fay@fd.org").stdout
     assert "Olive Officer (id 1)" in shown

@@ -19,8 +19,8 @@ def details(stderr: str) -> list[str]:
     return [line.strip() for line in stderr.splitlines() if line.startswith("  ")]
 
 
-def test_a_file_and_an_activation_report_the_same_problems(cli, db_path, tmp_path: Path):
-    add_requirements(db_path)
+def test_a_file_and_an_activation_report_the_same_problems(cli, db_url, tmp_path: Path):
+    add_requirements(db_url)
     file = tmp_path / "p.toml"
     file.write_text(PHASED.format(name="From file"), encoding="utf-8")
     from_file = cli("program", "apply", "--file", str(file), ok=False)
@@ -41,8 +41,8 @@ def test_a_file_and_an_activation_report_the_same_problems(cli, db_path, tmp_pat
     assert hint in from_file.stderr and hint in activated.stderr
 
 
-def test_a_phase_cycle_names_the_phases(cli, db_path, tmp_path: Path):
-    add_requirements(db_path)
+def test_a_phase_cycle_names_the_phases(cli, db_url, tmp_path: Path):
+    add_requirements(db_url)
     body = (
         'name = "Loop"\nstructure_type = "phases"\n'
         '[[phases]]\nnumber = 1\nname = "Orientation"\nprerequisites = [2]\n'

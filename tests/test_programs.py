@@ -3,15 +3,14 @@ every refusal (message, exit code, database unchanged)."""
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from backends import connect
 from program_helpers import PROBIE, add_enrollment, add_member, add_requirements, build_probie
 
 
 @pytest.fixture
-def reqs(db_path):
-    return add_requirements(db_path)
+def reqs(db_url):
+    return add_requirements(db_url)
 
 
 @pytest.fixture
@@ -78,7 +77,7 @@ def test_show_json_is_one_nested_document(cli, probie):
     }
 
 
-def test_every_program_field_is_stored_and_edited(cli, reqs, db_path):
+def test_every_program_field_is_stored_and_edited(cli, reqs, db_url):
     cli(
         "program",
         "create",
@@ -129,7 +128,7 @@ def test_every_program_field_is_stored_and_edited(cli, reqs, db_path):
     p = cli("program", "show", "Driver/Operator", "--format", "json").json
     assert p["is_template"] is False and p["allows_concurrent_enrollment"] is True
     assert p["time_limit_days"] is None and p["reminder_conditions"] == {"lead_days": [30, 14]}
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     actions = [
         r[0] for r in con.execute("SELECT action FROM audit_log WHERE entity='program' ORDER BY id")
     ]
@@ -175,11 +174,11 @@ def test_empty_listings_say_what_to_do(cli):
     assert "Create one with `trainctl program create" in cli("program", "list").stderr
 
 
-def test_writes_record_who_did_them(cli, reqs, db_path):
-    officer = add_member(db_path, "Olga Officer", "olga@example.org", role="officer")
+def test_writes_record_who_did_them(cli, reqs, db_url):
+    officer = add_member(db_url, "Olga Officer", "olga@example.org", role="officer")
     cli("--as", "olga@example.org", "program", "create", "Recruit")
     cli("--as", "olga@example.org", "program", "requirement", "add", "Recruit", "NFPA 1001")
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     assert con.execute("SELECT created_by FROM program").fetchone() == (officer,)
     assert con.execute(
         "SELECT count(*) FROM audit_log WHERE actor_id=? AND action LIKE 'program.%'", (officer,)
@@ -187,8 +186,8 @@ def test_writes_record_who_did_them(cli, reqs, db_path):
 
 
 # ------------------------------------------------------------------------------ refusals
-def test_writes_need_training_manage(cli, snapshot, probie, db_path):
-    add_member(db_path, "Pat Member", "pat@example.org")
+def test_writes_need_training_manage(cli, snapshot, probie, db_url):
+    add_member(db_url, "Pat Member", "pat@example.org")
     for args in (
         ("program", "create", "X"),
         ("program", "phase", "add", probie, "4", "Extra"),
@@ -498,8 +497,8 @@ def test_bad_field_values_are_refused(cli, snapshot, probie):
     )
 
 
-def test_structure_is_fixed_once_members_are_enrolled(cli, snapshot, probie, db_path):
-    add_enrollment(db_path, add_member(db_path, "Rec Ruit", "rec@example.org"), 1)
+def test_structure_is_fixed_once_members_are_enrolled(cli, snapshot, probie, db_url):
+    add_enrollment(db_url, add_member(db_url, "Rec Ruit", "rec@example.org"), 1)
     for args in (
         ("program", "requirement", "remove", probie, "CPR-BLS"),
         ("program", "requirement", "add", probie, "PB-FF1", "--phase", "2"),

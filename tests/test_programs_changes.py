@@ -4,29 +4,29 @@ milestones, and every refusal (message, exit code, database unchanged)."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from backends import connect
 from program_helpers import PROBIE, add_enrollment, add_member, add_requirements, build_probie
 
 STRUCTURE_FIXED = "has enrollments, so its structure is fixed"
 
 
 @pytest.fixture
-def probie(cli, db_path):
-    add_requirements(db_path)
+def probie(cli, db_url):
+    add_requirements(db_url)
     build_probie(cli)
     return PROBIE
 
 
 @pytest.fixture
-def enrolled(cli, probie, db_path):
+def enrolled(cli, probie, db_url):
     """Probie v1 as members meet it: not a template, one member enrolled with a pinned
     target date (a Feb 29 anchor: 2028-02-29 + 365 days)."""
     cli("program", "edit", probie, "--no-template")
-    add_enrollment(db_path, add_member(db_path, "Rec Ruit", "rec@example.org"), 1)
-    con = sqlite3.connect(db_path)
+    add_enrollment(db_url, add_member(db_url, "Rec Ruit", "rec@example.org"), 1)
+    con = connect(db_url)
     con.execute(
         "UPDATE enrollment SET enrolled_on='2028-02-29', target_completion_date='2029-02-28'"
     )
@@ -45,8 +45,8 @@ def refused(cli, snapshot, *args, code: int = 1, says: str):
     return r
 
 
-def target_dates(db_path: Path) -> list[tuple[str, str]]:
-    con = sqlite3.connect(db_path)
+def target_dates(db_url: str) -> list[tuple[str, str]]:
+    con = connect(db_url)
     try:
         return con.execute("SELECT enrolled_on, target_completion_date FROM enrollment").fetchall()
     finally:
@@ -87,9 +87,9 @@ def test_a_program_without_enrollments_can_be_marked_as_a_template(cli, probie):
 
 # ------------------------------------------------ 2. one rule for edit and apply, enrolled
 def test_time_limit_and_reminders_change_the_same_way_by_edit_and_by_file(
-    cli, enrolled, tmp_path, db_path
+    cli, enrolled, tmp_path, db_url
 ):
-    pinned = target_dates(db_path)
+    pinned = target_dates(db_url)
     cli("program", "edit", f"{enrolled}@1", "--time-limit-days", "300")
     assert cli("program", "show", enrolled, "--format", "json").json["time_limit_days"] == 300
     f = export(cli, enrolled, tmp_path)
@@ -112,7 +112,7 @@ def test_time_limit_and_reminders_change_the_same_way_by_edit_and_by_file(
     doc = cli("program", "show", enrolled, "--format", "json").json
     assert (doc["time_limit_days"], doc["warning_days_before"]) == (400, 10)
     assert doc["reminder_conditions"]["only_below_percent"] == 90
-    assert target_dates(db_path) == pinned == [("2028-02-29", "2029-02-28")]  # pinned
+    assert target_dates(db_url) == pinned == [("2028-02-29", "2029-02-28")]  # pinned
 
 
 def test_prerequisite_programs_change_the_same_way_by_edit_and_by_file(cli, enrolled, tmp_path):
@@ -199,7 +199,7 @@ def test_the_rule_is_in_both_help_texts(cli):
 
 
 # ------------------------------------------------------------------- 3. removing phases
-def test_removing_an_empty_phase_from_a_draft(cli, probie, db_path):
+def test_removing_an_empty_phase_from_a_draft(cli, probie, db_url):
     cli("program", "draft", probie)
     cli("program", "phase", "add", probie, "4", "Mistake")
     r = cli("program", "phase", "remove", probie, "4")
@@ -207,13 +207,13 @@ def test_removing_an_empty_phase_from_a_draft(cli, probie, db_path):
     assert [
         p["number"] for p in cli("program", "show", probie, "--format", "json").json["phases"]
     ] == [1, 2, 3]
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     assert con.execute(
         "SELECT count(*) FROM audit_log WHERE action='program.phase.remove'"
     ).fetchone() == (1,)
 
 
-def test_a_phase_holding_links_needs_with_requirements(cli, snapshot, probie, db_path):
+def test_a_phase_holding_links_needs_with_requirements(cli, snapshot, probie, db_url):
     r = refused(
         cli,
         snapshot,
@@ -232,7 +232,7 @@ def test_a_phase_holding_links_needs_with_requirements(cli, snapshot, probie, db
     )
     doc = cli("program", "show", probie, "--format", "json").json
     assert [p["number"] for p in doc["phases"]] == [1, 2] and doc["status"] == "active"
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     assert con.execute("SELECT count(*) FROM program_requirement").fetchone() == (6,)
     assert con.execute("SELECT count(*) FROM phase_prerequisite").fetchone() == (1,)  # 2 after 1
 
@@ -286,7 +286,7 @@ def test_removing_an_unknown_phase(cli, snapshot, probie):
 
 
 # ------------------------------------------------------------ 3. editing/removing milestones
-def test_milestones_are_edited_and_removed(cli, probie, db_path):
+def test_milestones_are_edited_and_removed(cli, probie, db_url):
     r = cli(
         "program", "milestone", "edit", probie, "halfway", "--threshold", "60", "--name",
         "Most of the way", "--message", "Keep going", "--requires-verification",
@@ -318,7 +318,7 @@ def test_milestones_are_edited_and_removed(cli, probie, db_path):
     assert [
         m["name"] for m in cli("program", "milestone", "list", probie, "--format", "json").json
     ] == ["Most of the way"]
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     assert [
         a
         for (a,) in con.execute(
@@ -362,8 +362,8 @@ def test_removals_and_milestone_edits_are_refused_once_enrolled(cli, snapshot, e
         assert "program duplicate" in r.stderr
 
 
-def test_removals_need_training_manage(cli, snapshot, probie, db_path):
-    add_member(db_path, "Pat Member", "pat@example.org")
+def test_removals_need_training_manage(cli, snapshot, probie, db_url):
+    add_member(db_url, "Pat Member", "pat@example.org")
     for args in (
         ("phase", "remove", probie, "3", "--with-requirements"),
         ("milestone", "edit", probie, "Halfway", "--threshold", "40"),
@@ -376,5 +376,5 @@ def test_removals_need_training_manage(cli, snapshot, probie, db_path):
 
 
 @pytest.fixture
-def reqs_db(db_path):
-    return add_requirements(db_path)
+def reqs_db(db_url):
+    return add_requirements(db_url)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from backends import connect
 from program_helpers import PROBIE, add_requirements, build_probie, doc_without_info
 
 
 @pytest.fixture
-def probie(cli, db_path):
-    add_requirements(db_path)
+def probie(cli, db_url):
+    add_requirements(db_url)
     build_probie(cli)
     return PROBIE
 
@@ -22,11 +21,11 @@ def _content(doc):
     return d
 
 
-def test_duplicating_v1_twice_gives_v2_and_v3_with_their_own_phases(cli, probie, db_path):
+def test_duplicating_v1_twice_gives_v2_and_v3_with_their_own_phases(cli, probie, db_url):
     original = cli("program", "show", probie, "--format", "json").json
     assert cli("program", "duplicate", probie, "--name", probie).stdout.strip() == "2"
     assert cli("program", "duplicate", f"{probie}@1", "--name", probie).stdout.strip() == "3"
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     rows = con.execute(
         "SELECT id, version, lineage_id, derived_from_id, status FROM program ORDER BY id"
     ).fetchall()
@@ -117,7 +116,7 @@ def test_changing_a_copy_leaves_the_original_byte_for_byte_the_same(cli, probie)
     assert cli("program", "show", copy, "--format", "json").json["description"] == "Changed"
 
 
-def test_keep_version_keeps_the_number_and_needs_a_new_name(cli, snapshot, probie, db_path):
+def test_keep_version_keeps_the_number_and_needs_a_new_name(cli, snapshot, probie, db_url):
     before = snapshot()
     r = cli("program", "duplicate", probie, "--name", probie, "--keep-version", ok=False)
     assert r.exit_code == 1 and "--keep-version needs a new name" in r.stderr
@@ -148,7 +147,7 @@ def test_duplicate_refuses_a_taken_name_and_version(cli, snapshot, probie):
     cli("program", "duplicate", probie, "--name", "Taken")  # the lineage's next version: Taken v2
 
 
-def test_create_from_template(cli, snapshot, probie, db_path):
+def test_create_from_template(cli, snapshot, probie, db_url):
     cli("program", "create", "Not a template")
     before = snapshot()
     r = cli("program", "create", "X", "--from-template", "Not a template", ok=False)
@@ -180,7 +179,7 @@ def test_create_from_template(cli, snapshot, probie, db_path):
     cli("program", "activate", "Probie class 2026")
 
 
-def test_duplication_is_set_based(cli, tmp_path, db_path):
+def test_duplication_is_set_based(cli, tmp_path, db_url):
     """Copying a program of 20 phases x 200 links takes a constant number of statements."""
     import sqlalchemy as sa
     from program_helpers import big_program_file

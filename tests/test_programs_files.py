@@ -26,8 +26,8 @@ def fresh(cli):
 
 
 @pytest.fixture
-def probie(cli, db_path):
-    add_requirements(db_path)
+def probie(cli, db_url):
+    add_requirements(db_url)
     build_probie(cli)
     return PROBIE
 
@@ -145,7 +145,7 @@ def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(
     ] == [1, 2]
 
 
-def test_apply_activates_a_draft_and_joins_a_lineage(cli, probie, tmp_path, db_path):
+def test_apply_activates_a_draft_and_joins_a_lineage(cli, probie, tmp_path, db_url):
     f = tmp_path / "v2.toml"
     cli("program", "export", probie, "-o", str(f))
     f.write_text(f.read_text().replace("version = 1", "version = 2"))
@@ -155,8 +155,8 @@ def test_apply_activates_a_draft_and_joins_a_lineage(cli, probie, tmp_path, db_p
     assert doc["status"] == "active" and doc["lineage"] == f"{probie}@1"
 
 
-def test_enrolled_programs_are_not_restructured_by_a_file(cli, probie, tmp_path, snapshot, db_path):
-    add_enrollment(db_path, add_member(db_path, "Rec Ruit", "rec@example.org"), 1)
+def test_enrolled_programs_are_not_restructured_by_a_file(cli, probie, tmp_path, snapshot, db_url):
+    add_enrollment(db_url, add_member(db_url, "Rec Ruit", "rec@example.org"), 1)
     f = tmp_path / "probie.toml"
     cli("program", "export", probie, "-o", str(f))
     cli("program", "apply", "--file", str(f))  # unchanged: fine
@@ -179,8 +179,8 @@ def write(tmp_path: Path, text: str, name: str = "p.toml") -> Path:
     return f
 
 
-def test_a_program_file_without_a_required_requirement_is_refused(cli, tmp_path, snapshot, db_path):
-    add_requirements(db_path)
+def test_a_program_file_without_a_required_requirement_is_refused(cli, tmp_path, snapshot, db_url):
+    add_requirements(db_url)
     f = write(
         tmp_path,
         'name = "Opt"\n[[requirements]]\nregistry = "NFPA"\ncode = "NFPA 1001"\nrequired = false\n',
@@ -195,8 +195,8 @@ def test_a_program_file_without_a_required_requirement_is_refused(cli, tmp_path,
     assert r.exit_code == 1 and snapshot() == before
 
 
-def test_a_phases_program_file_without_phases_is_refused(cli, tmp_path, snapshot, db_path):
-    add_requirements(db_path)
+def test_a_phases_program_file_without_phases_is_refused(cli, tmp_path, snapshot, db_url):
+    add_requirements(db_url)
     f = write(
         tmp_path,
         'name = "P"\nstructure_type = "phases"\n[[requirements]]\nname = "Station orientation"\n',
@@ -282,8 +282,8 @@ def test_invalid_files_are_refused_with_exit_65(cli, tmp_path, snapshot, fresh, 
     assert snapshot() == before
 
 
-def test_phase_cycles_and_duplicate_links_in_a_file_are_refused(cli, tmp_path, snapshot, db_path):
-    add_requirements(db_path)
+def test_phase_cycles_and_duplicate_links_in_a_file_are_refused(cli, tmp_path, snapshot, db_url):
+    add_requirements(db_url)
     body = (
         'name = "P"\nstructure_type = "phases"\n'
         '[[phases]]\nnumber = 1\nname = "A"\nprerequisites = [2]\n[[phases.requirements]]\ncode = "NFPA 1001"\nregistry = "NFPA"\n'

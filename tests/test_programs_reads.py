@@ -53,10 +53,10 @@ def test_show_and_listings_take_a_constant_number_of_queries(cli, tmp_path, monk
 
 
 @pytest.fixture
-def programs(cli, db_path):
+def programs(cli, db_url):
     from program_helpers import add_requirements
 
-    add_requirements(db_path)
+    add_requirements(db_url)
     for name in ("Recruit", "Ünïcode"):
         cli("program", "create", name)
         cli("program", "requirement", "add", name, "NFPA 1001")

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from enroll_helpers import Dept
 
 
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def row(cli, progress_id: int | str) -> dict:
@@ -379,7 +377,7 @@ def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_veri
     assert "verified by Olga Chief" in cli("--as", str(ann), "enroll", "show", "1").stdout
 
 
-def test_rollup_is_one_update_statement(dept, db_path):
+def test_rollup_is_one_update_statement(dept, db_url):
     """The enrollment rollup is set-based: one UPDATE for any number of enrollments."""
     from datetime import date
 

@@ -53,11 +53,11 @@ def test_value_counts_only_hours_toward_the_target_and_matches_the_percentage(cl
     assert sum(c["amount"] for c in log) == 25.5  # the ledger keeps every hour logged
 
 
-def test_a_requirement_with_a_single_category_needs_no_category(cli, db_path):
+def test_a_requirement_with_a_single_category_needs_no_category(cli, db_url):
     # issue 11 #21: `--add 8` on a requirement whose one category takes the whole target
     from enroll_helpers import Dept
 
-    dept = Dept(db_path)
+    dept = Dept(db_url)
     ann = dept.member("Ann Lee")
     pid = dept.program("Structural")
     cats = [{"name": "structural_firefighting", "min_hours": 24}]

@@ -4,15 +4,13 @@ the wording of messages."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from enroll_helpers import Dept
 
 
 @pytest.fixture
-def dept(db_path: Path) -> Dept:
-    return Dept(db_path)
+def dept(db_url: str) -> Dept:
+    return Dept(db_url)
 
 
 def show(cli, eid: int = 1) -> dict:

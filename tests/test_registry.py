@@ -132,7 +132,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(cli, snapshot):
     assert snapshot() == before
 
 
-def test_update_keeps_the_departments_change_to_an_editable_default(cli, snapshot, db_path):
+def test_update_keeps_the_departments_change_to_an_editable_default(cli, snapshot, db_url):
     cli("import", "nremt")
     cli(
         "requirement", "edit", "PHTLS", "--frequency", "annual", "--position", "paramedic"
@@ -156,11 +156,11 @@ def test_update_keeps_the_departments_change_to_an_editable_default(cli, snapsho
         in r.stderr
     )
     assert snapshot() == before  # nothing to write
-    row = next(x for x in requirement_rows(db_path, "NREMT") if x["registry_code"] == "PHTLS")
+    row = next(x for x in requirement_rows(db_url, "NREMT") if x["registry_code"] == "PHTLS")
     assert row["frequency"] == "annual" and json.loads(row["required_positions"]) == ["paramedic"]
 
 
-def test_update_refreshes_what_the_department_did_not_change(cli, db_path, tmp_path, snapshot):
+def test_update_refreshes_what_the_department_did_not_change(cli, db_url, tmp_path, snapshot):
     f = write(tmp_path / "state.json", registry_doc())
     cli("import", "registry", f)
     cli("requirement", "edit", "ST-1", "--frequency", "quarterly")  # the department's change
@@ -176,9 +176,9 @@ def test_update_refreshes_what_the_department_did_not_change(cli, db_path, tmp_p
     assert "State: 0 added, 1 updated, 1 unchanged, 1 with your changes kept" in r.stderr
     assert "updated ST-1: required_hours" in r.stderr
     assert "ST-1: kept your change to frequency (the file has monthly)" in r.stderr
-    row = requirement_rows(db_path, "State")[0]
+    row = requirement_rows(db_url, "State")[0]
     assert (row["required_hours"], row["frequency"]) == (36, "quarterly")
-    log = json.loads(audit_rows(db_path)[-1]["detail"])
+    log = json.loads(audit_rows(db_url)[-1]["detail"])
     assert log["updated"] == {"ST-1": ["required_hours"]} and log["kept"] == {"ST-1": ["frequency"]}
 
     # importing again changes nothing, and the department's frequency still stands
@@ -193,11 +193,11 @@ def test_update_refreshes_what_the_department_did_not_change(cli, db_path, tmp_p
     write(f, doc)
     r = cli("import", "registry", f, "--update")
     assert "kept your change to required_hours (the file has 48" in r.stderr
-    assert requirement_rows(db_path, "State")[0]["required_hours"] == 40
+    assert requirement_rows(db_url, "State")[0]["required_hours"] == 40
 
 
 def test_import_matches_registry_and_code_ignoring_case_and_spaces(
-    cli, snapshot, tmp_path, db_path
+    cli, snapshot, tmp_path, db_url
 ):
     cli("import", "nfpa")
     doc = json.loads((REPO / "registries" / "nfpa.json").read_text())
@@ -223,7 +223,7 @@ def test_import_matches_registry_and_code_ignoring_case_and_spaces(
     doc["requirements"].append({**doc["requirements"][0], "registry_code": "nfpa 9", "name": "New"})
     write(f, doc)
     assert "NFPA: 1 added" in cli("import", "registry", f).stderr
-    assert {r["registry_name"] for r in requirement_rows(db_path)} == {"NFPA"}
+    assert {r["registry_name"] for r in requirement_rows(db_url)} == {"NFPA"}
 
 
 def test_a_new_entry_may_not_take_an_existing_name(cli, snapshot, tmp_path):
@@ -256,10 +256,10 @@ def test_registry_header_problems_name_no_field_row(cli, snapshot, tmp_path):
     assert snapshot() == before
 
 
-def test_update_from_a_newer_file_touches_only_differing_rows(cli, db_path, tmp_path):
+def test_update_from_a_newer_file_touches_only_differing_rows(cli, db_url, tmp_path):
     f = write(tmp_path / "state.json", registry_doc())
     cli("import", "registry", f)
-    first = {r["registry_code"]: r for r in requirement_rows(db_path, "State")}
+    first = {r["registry_code"]: r for r in requirement_rows(db_url, "State")}
     doc = registry_doc()
     doc["requirements"][0]["required_hours"] = 36
     doc["requirements"].append(
@@ -268,7 +268,7 @@ def test_update_from_a_newer_file_touches_only_differing_rows(cli, db_path, tmp_
     write(f, doc)
     r = cli("import", "registry", f, "--update")
     assert "State: 1 added, 1 updated, 1 unchanged" in r.stderr
-    rows = {r["registry_code"]: r for r in requirement_rows(db_path, "State")}
+    rows = {r["registry_code"]: r for r in requirement_rows(db_url, "State")}
     assert rows["ST-1"]["required_hours"] == 36 and rows["ST-1"]["updated_at"] is not None
     assert rows["ST-2"] == first["ST-2"]  # untouched
     assert rows["ST-2"]["frequency"] == "biennial"  # "biannual" in the file means every 24 months
@@ -283,12 +283,12 @@ def test_member_cannot_import(cli, snapshot):
     assert snapshot() == before
 
 
-def test_officer_import_records_who(cli, db_path):
+def test_officer_import_records_who(cli, db_url):
     cli("member", "add", "Olga Officer", "--email", "olga@example.org", "--role", "officer")
     cli("--as", "olga@example.org", "import", "iso")
-    rows = requirement_rows(db_path, "ISO")
+    rows = requirement_rows(db_url, "ISO")
     assert {r["created_by"] for r in rows} == {1}
-    assert audit_rows(db_path)[-1]["actor_id"] == 1
+    assert audit_rows(db_url)[-1]["actor_id"] == 1
 
 
 # ------------------------------------------------------------------------------ bad files
@@ -471,12 +471,12 @@ def test_non_utf8_file_is_refused_with_its_line(cli, snapshot, tmp_path):
     assert snapshot() == before
 
 
-def test_utf8_bom_is_accepted(cli, tmp_path, db_path):
+def test_utf8_bom_is_accepted(cli, tmp_path, db_url):
     f = tmp_path / "bom.json"
     f.write_bytes(b"\xef\xbb\xbf" + json.dumps(registry_doc()).encode())
     r = cli("import", "registry", f)
     assert "State: 2 added" in r.stderr
-    assert len(requirement_rows(db_path, "State")) == 2
+    assert len(requirement_rows(db_url, "State")) == 2
 
 
 def test_missing_file_is_a_usage_error(cli, tmp_path):

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from backends import connect
 from enroll_helpers import Dept
 
 
@@ -17,17 +18,17 @@ def due(cli, as_of: str | None = None) -> list[tuple[str, str, str]]:
 
 
 def sql(db: Path, statement: str, *params: object) -> None:
-    con = sqlite3.connect(db)
+    con = connect(db)
     con.execute(statement, params)
     con.commit()
     con.close()
 
 
 @pytest.fixture
-def academy(db_path: Path):
+def academy(db_url: str):
     """A phased program: phase 1 (30 days) holds 'Live fire' (due after 20 days, with a
     message), phase 2 (60 days) a checklist; warnings 14 and 7 days before, inactivity 10."""
-    d = Dept(db_path)
+    d = Dept(db_url)
     d.member("Olive Officer", email="olive@fd.example", role="officer")
     d.member("Zoë Núñez", email="zoe@fd.example")
     pid = d.program("Academy", structure="phases", warning_days_before=7,
@@ -37,13 +38,13 @@ def academy(db_path: Path):
     fire = d.requirement("Live fire", "hours", required_hours=10)
     d.link(pid, fire, phase_id=p1, custom_deadline_days=20)
     d.link(pid, d.requirement("Driver checklist", "checklist"), phase_id=p2)
-    sql(db_path, "UPDATE program_requirement SET notification_message = 'Bring your turnout gear.' "
+    sql(db_url, "UPDATE program_requirement SET notification_message = 'Bring your turnout gear.' "
                  "WHERE requirement_id = ?", fire)  # fmt: skip
     d.milestone(pid, "Basics done", 50, message="Well done: the hard part is behind you.")
     return d
 
 
-def test_each_kind_in_turn(cli, academy, db_path):
+def test_each_kind_in_turn(cli, academy, db_url):
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
     zoe = "zoe@fd.example"
     # the requirement's message goes out at once (its scope started today)
@@ -88,7 +89,7 @@ def test_the_text_names_the_member_the_item_the_date_progress_next_step_and_mess
     assert "Bring your turnout gear." in assigned and "due on Wednesday 21 January 2026" in assigned
 
 
-def test_stale_reminders_are_never_sent(cli, academy, db_path):
+def test_stale_reminders_are_never_sent(cli, academy, db_url):
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
     # completing 'Live fire' ends its warnings and its message; phase 2 starts (its own clock)
     cli("--as-of", "2026-01-16", "progress", "update", "--member", "zoe@fd.example",
@@ -121,16 +122,16 @@ def test_milestones_reached_are_announced_with_their_message(cli, academy):
     assert "milestone" not in {k for _, k, _ in due(cli, date.fromordinal(later).isoformat())}
 
 
-def test_a_program_without_lead_days_sends_no_deadline_reminders(cli, db_path):
-    d = Dept(db_path)
+def test_a_program_without_lead_days_sends_no_deadline_reminders(cli, db_url):
+    d = Dept(db_url)
     d.member("Ann Lee", email="ann@fd.example")
     d.simple_program("Quiet", "hours", time_limit_days=30)
     cli("--as-of", "2026-01-01", "enroll", "add", "ann@fd.example", "Quiet")
     assert due(cli, "2026-01-30") == [] and due(cli, "2026-02-05") == []
 
 
-def test_only_below_percent(cli, db_path):
-    d = Dept(db_path)
+def test_only_below_percent(cli, db_url):
+    d = Dept(db_url)
     d.member("Ann Lee", email="ann@fd.example")
     d.simple_program("Gated", "hours", time_limit_days=30,
                      reminder_conditions={"lead_days": [7], "only_below_percent": 50})  # fmt: skip
@@ -154,15 +155,15 @@ def _statements(db: Path, today: date) -> int:
     return len(seen)
 
 
-def test_the_selection_is_set_based(cli, academy, db_path, tmp_path):
+def test_the_selection_is_set_based(cli, academy, db_url, tmp_path):
     """The same handful of statements for 1 enrollment as for 60."""
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
-    one = _statements(db_path, date(2026, 1, 23))
+    one = _statements(db_url, date(2026, 1, 23))
     roster = tmp_path / "class.csv"
     roster.write_text("name,email\n" + "".join(f"Member {i},m{i}@fd.example\n" for i in range(60)))
     cli("member", "import", "--csv", str(roster))
     cli("--as-of", "2026-01-01", "enroll", "bulk", "Academy", "--csv", str(roster))
-    many = _statements(db_path, date(2026, 1, 23))
+    many = _statements(db_url, date(2026, 1, 23))
     assert len(cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json) == 61 * 4 + 1
     # programs, phases, one per kind (7, with the assignment scopes), the log, the officers,
     # the digest (the oldest open enrollment, who is behind, details, its log): 16 in all
@@ -180,8 +181,8 @@ def test_absurd_dates_in_any_timezone_never_crash(cli, academy, monkeypatch, as_
     assert r.exit_code == 0, r
 
 
-def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_path):
-    Dept(db_path).member("Ann Lee", email="ann@fd.example")
+def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_url):
+    Dept(db_url).member("Ann Lee", email="ann@fd.example")
     cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30",
         "--name", "Advanced Cardiac Life Support")  # fmt: skip
     cli("cert", "add", "ann@fd.example", "BLS", "--issued", "2024-01-01")  # no expiry: never due
@@ -199,8 +200,8 @@ def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_path):
     assert seen[-1] == "Expires today: your ACLS (Advanced Cardiac Life Support) certification"
 
 
-def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_path):
-    Dept(db_path).member("Ann Lee", email="ann@fd.example")
+def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_url):
+    Dept(db_url).member("Ann Lee", email="ann@fd.example")
     cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30")
     assert due(cli, "2026-06-10") == [("ann@fd.example", "cert_expiry", "30d")]
     cli("cert", "add", "ann@fd.example", "acls", "--issued", "2026-06-05", "--expires", "2028-06-30")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from backends import connect
 from reminder_helpers import Server, configure, department, email_of, free_port
 
 AS_OF = "2026-03-20"  # targets 2026-04-01: 12 days left, the 14-day warning is due
@@ -31,14 +31,14 @@ def server():
 
 
 def log_rows(db: Path, *cols: str) -> list[tuple]:
-    con = sqlite3.connect(db)
+    con = connect(db)
     try:
         return con.execute(f"SELECT {', '.join(cols)} FROM reminder_log ORDER BY id").fetchall()
     finally:
         con.close()
 
 
-def test_a_run_sends_each_due_message_once_and_a_second_run_sends_nothing(cli, db_path, server):
+def test_a_run_sends_each_due_message_once_and_a_second_run_sends_nothing(cli, db_url, server):
     department(cli, members=3)
     configure(cli, server.port)
     due = cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json
@@ -51,7 +51,7 @@ def test_a_run_sends_each_due_message_once_and_a_second_run_sends_nothing(cli, d
     msgs = server.handler.messages
     assert sorted(m["X-Trainctl-Reminder"] for m in msgs) == sorted(d["key"] for d in due)
     # the log holds the server's answer and the Message-ID that went out
-    rows = log_rows(db_path, "status", "answer", "message_id", "attempts")
+    rows = log_rows(db_url, "status", "answer", "message_id", "attempts")
     assert {r[0] for r in rows} == {"sent"} and all(r[1].startswith("250 2.0.0 Ok: queued as Q") for r in rows)
     assert {r[2] for r in rows} == {str(m["Message-ID"]) for m in msgs}
     assert {r[3] for r in rows} == {1}
@@ -83,7 +83,7 @@ def test_the_officer_gets_one_digest_per_run_listing_who_is_behind(cli, server):
     assert len(server.handler.messages) == 2  # the digest and m0's overdue follow-up
 
 
-def test_server_down_exits_69_with_nothing_marked_and_the_next_run_sends_everything(cli, db_path, monkeypatch):
+def test_server_down_exits_69_with_nothing_marked_and_the_next_run_sends_everything(cli, db_url, monkeypatch):
     department(cli, members=3)
     port = free_port()  # nothing listens here
     configure(cli, port)
@@ -91,17 +91,17 @@ def test_server_down_exits_69_with_nothing_marked_and_the_next_run_sends_everyth
     r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
     assert r.exit_code == 69, r
     assert "Cannot reach the mail server 127.0.0.1" in r.stderr and "Nothing was marked sent" in r.stderr
-    assert log_rows(db_path, "status") == []
+    assert log_rows(db_url, "status") == []
     s = Server(port).start()
     try:
         cli("reminders", "send", "--as-of", AS_OF)
         assert len(s.handler.messages) == 3  # nobody is behind yet: no digest
     finally:
         s.stop()
-    assert {r[0] for r in log_rows(db_path, "status")} == {"sent"}
+    assert {r[0] for r in log_rows(db_url, "status")} == {"sent"}
 
 
-def test_a_refused_recipient_is_logged_failed_and_retried_next_time(cli, db_path, server, monkeypatch):
+def test_a_refused_recipient_is_logged_failed_and_retried_next_time(cli, db_url, server, monkeypatch):
     department(cli, members=3, officer=False)
     configure(cli, server.port)
     server.handler.refuse = {email_of(1)}
@@ -124,7 +124,7 @@ def test_a_refused_recipient_is_logged_failed_and_retried_next_time(cli, db_path
     assert Counter(m["To"].addresses[0].addr_spec for m in server.handler.messages) == {
         email_of(0): 1, email_of(1): 1, email_of(2): 1,
     }  # fmt: skip
-    assert log_rows(db_path, "to_addr", "status", "attempts")[1] == (email_of(1), "sent", 2)
+    assert log_rows(db_url, "to_addr", "status", "attempts")[1] == (email_of(1), "sent", 2)
     # the retry keeps its Message-ID: a copy is recognisable as the same message
     assert cli("--format", "json", "reminders", "log", "--failed").json == []
     assert cli("--format", "json", "reminders", "log", "--member", email_of(1)).json[0]["attempts"] == 2
@@ -143,13 +143,13 @@ def _send_in_a_process(db: str, start, out) -> None:  # spawned: a fresh interpr
     out.put(r.exit_code)
 
 
-def test_two_runs_started_together_send_each_message_exactly_once(cli, db_path, server):
+def test_two_runs_started_together_send_each_message_exactly_once(cli, db_url, server):
     department(cli, members=6, officer=False)
     configure(cli, server.port)
     server.handler.delay = 0.3  # the first run is still sending when the second starts
     ctx = mp.get_context("spawn")
     start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_send_in_a_process, args=(str(db_path), start, out)) for _ in range(2)]
+    procs = [ctx.Process(target=_send_in_a_process, args=(str(db_url), start, out)) for _ in range(2)]
     for p in procs:
         p.start()
     time.sleep(1.5)  # both interpreters have imported and wait at the gate
@@ -177,11 +177,11 @@ def test_a_second_run_while_one_holds_the_lock_exits_75_at_once(cli, db_path, mo
     assert r.stdout == "" and log_rows(db_path, "status") == []
 
 
-def test_a_run_killed_mid_batch_resends_nothing_marked_sent(cli, db_path, server):
+def test_a_run_killed_mid_batch_resends_nothing_marked_sent(cli, db_url, server):
     department(cli, members=12, officer=False)
     configure(cli, server.port)
     server.handler.delay = 0.4
-    env = {**os.environ, "TRAINCTL_DB": str(db_path)}
+    env = {**os.environ, "TRAINCTL_DB": str(db_url)}
     env.pop("TRAINCTL_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "-m", "trainctl", "reminders", "send", "--as-of", AS_OF], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -193,9 +193,9 @@ def test_a_run_killed_mid_batch_resends_nothing_marked_sent(cli, db_path, server
     first = server.handler.keys()
     assert 5 <= len(first) < 12
     marked = {f"program_deadline|{item}|{rid}|{th}" for item, rid, th, st in
-              log_rows(db_path, "item", "recipient_id", "threshold", "status") if st == "sent"}  # fmt: skip
+              log_rows(db_url, "item", "recipient_id", "threshold", "status") if st == "sent"}  # fmt: skip
     assert marked and marked <= set(first)  # marks follow acceptance, never run ahead of it
-    statuses = Counter(st for (st,) in log_rows(db_path, "status"))
+    statuses = Counter(st for (st,) in log_rows(db_url, "status"))
     assert statuses["claimed"] == 12 - statuses["sent"]  # the rest wait, claimed by the dead run
 
     server.handler.delay = 0
@@ -210,7 +210,7 @@ def test_a_run_killed_mid_batch_resends_nothing_marked_sent(cli, db_path, server
     for m in server.handler.messages:
         ids.setdefault(str(m["X-Trainctl-Reminder"]), set()).add(str(m["Message-ID"]))
     assert all(len(v) == 1 for v in ids.values())
-    assert {st for (st,) in log_rows(db_path, "status")} == {"sent"}
+    assert {st for (st,) in log_rows(db_url, "status")} == {"sent"}
 
 
 def test_weekly_runs_deliver_every_30_14_7_day_warning_once(cli, server):
@@ -232,12 +232,12 @@ def test_weekly_runs_deliver_every_30_14_7_day_warning_once(cli, server):
     assert sum(got.values()) == 7 * 4
 
 
-def test_a_moved_deadline_gets_fresh_warnings_and_a_completed_one_none(cli, db_path, server):
+def test_a_moved_deadline_gets_fresh_warnings_and_a_completed_one_none(cli, db_url, server):
     department(cli, members=2, officer=False)
     configure(cli, server.port)
     cli("reminders", "send", "--as-of", AS_OF)
     assert len(server.handler.messages) == 2
-    con = sqlite3.connect(db_path)
+    con = connect(db_url)
     con.execute("UPDATE enrollment SET target_completion_date = '2026-04-25' WHERE member_id = "
                 "(SELECT id FROM member WHERE email = ?)", (email_of(0),))  # fmt: skip
     con.commit()
@@ -267,7 +267,7 @@ def test_year_end_and_leap_day_deadlines(cli, server):
     ]
 
 
-def test_file_and_stdout_transports(cli, db_path, tmp_path):
+def test_file_and_stdout_transports(cli, db_url, tmp_path):
     department(cli, members=2, officer=False)
     out = tmp_path / "outbox"
     r = cli("reminders", "send", "--as-of", AS_OF, "--transport", "file", str(out))
@@ -278,7 +278,7 @@ def test_file_and_stdout_transports(cli, db_path, tmp_path):
     from email.policy import default
 
     msgs = [message_from_bytes(f.read_bytes(), policy=default) for f in files]
-    assert {str(m["Message-ID"]) for m in msgs} == {r[0] for r in log_rows(db_path, "message_id")}
+    assert {str(m["Message-ID"]) for m in msgs} == {r[0] for r in log_rows(db_url, "message_id")}
     assert msgs[0]["From"].addresses[0].addr_spec == "trainctl@localhost"  # no sender configured
 
     r = cli("reminders", "send", "--as-of", "2026-03-26", "--transport", "stdout")  # the 7-day ones
@@ -326,7 +326,7 @@ def test_members_cannot_send_or_read_others_reminders(cli, server, monkeypatch):
     assert cli("--as", "olive@fd.example", "reminders", "preview").exit_code == 0
 
 
-def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(cli, db_path, monkeypatch):
+def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(cli, db_url, monkeypatch):
     import threading
 
     department(cli, members=6, officer=False)
@@ -348,7 +348,7 @@ def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(c
     r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
     assert r.exit_code == 69, r
     assert "went away during the run" in r.stderr and "2 sent and marked" in r.stderr
-    rows = log_rows(db_path, "status", "error")
+    rows = log_rows(db_url, "status", "error")
     assert [st for st, _ in rows].count("sent") == 2
     assert [st for st, _ in rows].count("failed") == 1  # the one in flight: maybe taken, so retried
     assert "connection lost" in next(err for st, err in rows if st == "failed")
@@ -361,4 +361,4 @@ def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(c
         assert not set(again.handler.keys()) & set(handler.keys())
     finally:
         again.stop()
-    assert {st for st, _ in log_rows(db_path, "status", "error")} == {"sent"}
+    assert {st for st, _ in log_rows(db_url, "status", "error")} == {"sent"}

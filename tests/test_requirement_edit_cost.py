@@ -4,7 +4,6 @@ changed (DESIGN §7: an edit of a description must not re-measure two million ro
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -12,12 +11,12 @@ from enroll_helpers import Dept
 
 
 @pytest.fixture
-def enrolled(db_path: Path) -> str:
+def enrolled(db_url: str) -> str:
     from trainctl.db import session_scope
     from trainctl.services.auth import OWNER
     from trainctl.services.enrollment import Request, bulk_enroll, get_program
 
-    dept = Dept(db_path)
+    dept = Dept(db_url)
     for i in range(30):
         dept.member(f"M{i}", badge=f"X{i}")
     dept.simple_program("Recruit", "hours")

@@ -5,6 +5,7 @@ what a reference means, on "not found" (exit 1) and on "ambiguous" (exit 2)."""
 from __future__ import annotations
 
 import pytest
+from backends import connect
 
 
 def add(cli, *args: str):
@@ -55,10 +56,9 @@ def test_one_message_and_exit_code_for_not_found_and_ambiguous(cli, catalog, sna
     assert snapshot() == before
 
 
-def test_a_program_file_names_requirements_by_the_same_rule(cli, catalog, tmp_path, db_path):
+def test_a_program_file_names_requirements_by_the_same_rule(cli, catalog, tmp_path, db_url):
     """The batch form (program apply) matches codes and names as the single lookup does:
     case and spaces aside, so an exported file applies back without redefining anything."""
-    import sqlite3
 
     cli("program", "requirement", "add", "P", "Ünïcode drill")
     cli("program", "requirement", "add", "P", "NFPA 1001")
@@ -67,9 +67,9 @@ def test_a_program_file_names_requirements_by_the_same_rule(cli, catalog, tmp_pa
     text = text.replace('name = "Ünïcode drill"', 'name = "Ünïcode  DRILL"')
     file = tmp_path / "p.toml"
     file.write_text(text, encoding="utf-8")
-    before = sqlite3.connect(db_path).execute("SELECT count(*) FROM requirement").fetchone()
+    before = connect(db_url).execute("SELECT count(*) FROM requirement").fetchone()
     r = cli("program", "apply", "--file", str(file))
     assert "requirement definition" not in r.stdout
-    assert sqlite3.connect(db_path).execute("SELECT count(*) FROM requirement").fetchone() == before
+    assert connect(db_url).execute("SELECT count(*) FROM requirement").fetchone() == before
     links = cli("program", "requirement", "list", "P@2", "-f", "json").json
     assert sorted(link["name"] for link in links) == ["Fire Fighter I & II", "Ünïcode drill"]

@@ -28,14 +28,14 @@ VALID = {
 
 
 @pytest.mark.parametrize("rtype", list(VALID))
-def test_add_each_type_with_its_target(cli, db_path, rtype):
+def test_add_each_type_with_its_target(cli, db_url, rtype):
     r = add(cli, "--name", f"Dept {rtype}", "--type", rtype, *VALID[rtype])
     req = r.json
     assert req["requirement_type"] == rtype
     assert req["source"] == "department" and req["source_document"] == "department default"
     assert req["is_editable"] is True and req["required_positions"] == []
     assert f"Added requirement {req['id']}" in r.stderr
-    assert audit_rows(db_path)[-1]["action"] == "requirement.add"
+    assert audit_rows(db_url)[-1]["action"] == "requirement.add"
 
 
 def test_add_stores_every_field(cli):
@@ -342,7 +342,7 @@ def test_copy_changing_type_drops_the_old_target(cli):
     assert copy["name"] == "Fire Fighter I & II (department copy)"
 
 
-def test_edit_changes_only_given_fields_and_records_who(cli, db_path):
+def test_edit_changes_only_given_fields_and_records_who(cli, db_url):
     cli("member", "add", "Olga Officer", "--email", "olga@example.org", "--role", "officer")
     rid = add(
         cli, "--name", "Drills", "--type", "hours", "--hours", "24", "--frequency", "annual"
@@ -361,7 +361,7 @@ def test_edit_changes_only_given_fields_and_records_who(cli, db_path):
     assert r.json["required_hours"] == 36 and r.json["frequency"] == "annual"
     assert r.json["updated_by"] == 1 and r.json["updated_at"]
     assert "Updated requirement" in r.stderr and "required_hours" in r.stderr
-    log = audit_rows(db_path)[-1]
+    log = audit_rows(db_url)[-1]
     assert (log["action"], log["entity_id"], log["actor_id"]) == ("requirement.edit", rid, 1)
     assert json.loads(log["detail"])["changes"]["required_hours"] == {"from": 24.0, "to": 36.0}
 
@@ -463,7 +463,7 @@ def test_member_role_cannot_add_or_edit(cli, snapshot):
     assert len(cli("--as", "pat@example.org", "requirement", "list", "-f", "json").json) == 1
 
 
-def test_officer_add_records_created_by(cli, db_path):
+def test_officer_add_records_created_by(cli, db_url):
     cli("member", "add", "Olga Officer", "--email", "olga@example.org", "--role", "officer")
     req = cli(
         "--as",
@@ -480,7 +480,7 @@ def test_officer_add_records_created_by(cli, db_path):
         "3",
     ).json
     assert req["created_by"] == 1
-    assert audit_rows(db_path)[-1]["actor_id"] == 1
+    assert audit_rows(db_url)[-1]["actor_id"] == 1
 
 
 # ------------------------------------------------------------------------ list and show
@@ -618,9 +618,9 @@ def test_show_unknown_and_empty_catalog(cli):
     assert r.exit_code == 1 and "catalog is empty" in r.stderr
 
 
-def test_biannual_is_stored_as_biennial(cli, db_path):
+def test_biannual_is_stored_as_biennial(cli, db_url):
     add(cli, "--name", "Two-yearly", "--type", "hours", "--hours", "8", "--frequency", "biannual")
-    assert requirement_rows(db_path)[0]["frequency"] == "biennial"
+    assert requirement_rows(db_url)[0]["frequency"] == "biennial"
 
 
 # ------------------------------------------------------------------------ department copies
@@ -713,19 +713,19 @@ def _count_loads(session):
     return loaded
 
 
-def test_resolving_one_reference_loads_one_row(cli, db_path):
+def test_resolving_one_reference_loads_one_row(cli, db_url):
     from trainctl.services.requirements import get_requirement
 
     for name in ("nfpa", "nremt", "proboard", "iso"):
         cli("import", name)
     for ref in ("nfpa 1001", "Fire Apparatus Driver/Operator", "NFPA 1400", "PB-FF1"):
-        with _session(db_path) as session:
+        with _session(db_url) as session:
             loaded = _count_loads(session)
             req = get_requirement(session, ref)
             assert loaded == [req], ref  # not the whole catalog
 
 
-def test_position_filter_runs_in_sql(cli, db_path):
+def test_position_filter_runs_in_sql(cli, db_url):
     from sqlmodel import select
 
     from trainctl.models import Requirement
@@ -734,12 +734,12 @@ def test_position_filter_runs_in_sql(cli, db_path):
     for name in ("nfpa", "nremt"):
         cli("import", name)
     add(cli, "-n", "Driver_x", "-t", "hours", "--hours", "2", "--position", "driver_candidate")
-    with _session(db_path) as session:
+    with _session(db_url) as session:
         every = session.exec(select(Requirement)).all()
         expected = {
             r.id for r in every if not r.required_positions or "driver" in r.required_positions
         }
-    with _session(db_path) as session:
+    with _session(db_url) as session:
         loaded = _count_loads(session)
         rows = list_requirements(session, position="driver")
         assert len(loaded) == len(rows)  # only the matching rows were loaded

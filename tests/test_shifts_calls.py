@@ -58,7 +58,7 @@ DST_SHEET = (
 )
 
 
-def test_dst_shifts_count_23_and_25_hours_and_a_reimport_credits_nothing(duty, tmp_path, db_path):
+def test_dst_shifts_count_23_and_25_hours_and_a_reimport_credits_nothing(duty, tmp_path, db_url):
     sheet = _csv(tmp_path, "shifts.csv", DST_SHEET)
     r = duty(*AS_OF, "shift", "import", "--csv", sheet)
     assert "3 rows read, 3 added, 3 new shift(s)" in r.stderr and "Credited 6 progress row(s)" in r.stderr
@@ -68,10 +68,10 @@ def test_dst_shifts_count_23_and_25_hours_and_a_reimport_credits_nothing(duty, t
     assert _values(duty, 1) == {"Shifts": 2, "Shift hours": 48, "EMS calls": 0, "All calls": 0}
     assert _values(duty, 2)["Shift hours"] == 24
 
-    before = _credits(db_path)
+    before = _credits(db_url)
     r = duty(*AS_OF, "shift", "import", "--csv", sheet)
     assert "3 rows read, 0 added, 3 already recorded" in r.stderr and "Credited" not in r.stderr
-    assert _credits(db_path) == before and _values(duty, 1)["Shifts"] == 2
+    assert _credits(db_url) == before and _values(duty, 1)["Shifts"] == 2
     totals = duty("--format", "json", "shift", "list", "--totals").json
     assert [(t["member"], t["shifts"], t["hours"]) for t in totals] == [("Ann Lee", 2, 48), ("Bo Diaz", 1, 24)]
     # one shift per date, station and shift name, whatever the spelling

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +28,15 @@ def to_url(db: str | os.PathLike[str] | None) -> str:
         return f"sqlite:///{default_db_path()}"
     text = str(db)
     if "://" in text:
-        return text
+        # psycopg 3 is trainctl's PostgreSQL driver (the `postgres` extra); SQLAlchemy's
+        # default for a bare postgresql:// is psycopg2, which is not a dependency
+        return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", text)
     return f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
+def display_url(url: str) -> str:
+    """A database URL fit to print: any password replaced by ***."""
+    return re.sub(r"^(\w[\w+]*://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 def sqlite_path(url: str) -> Path | None:

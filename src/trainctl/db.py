@@ -25,14 +25,14 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlmodel import Session, SQLModel
 
-from trainctl.config import sqlite_path
+from trainctl.config import display_url, sqlite_path
 from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live in dbfile)
     REVISIONS,
     SCHEMA_HEAD,
     read_schema_version,
-    redact,
     refuse_foreign_or_newer,
     refuse_unless_head,
+    server_schema_version,
     version_status,
 )
 from trainctl.errors import LockedError, TrainctlError
@@ -77,7 +77,7 @@ def _server_engine(url: str) -> sa.Engine:
         return sa.create_engine(server_url(url))
     except (ImportError, sa.exc.NoSuchModuleError, sa.exc.ArgumentError) as exc:
         raise TrainctlError(
-            f"Cannot use the database URL {redact(url)!r}: {exc}.",
+            f"Cannot use the database URL {display_url(url)!r}: {exc}.",
             "For PostgreSQL install the driver (pip install 'trainctl[postgres]') and use "
             "postgresql+psycopg://USER@HOST/DB; for SQLite give a file path.",
         ) from None
@@ -281,43 +281,6 @@ class BulkInsert:
 
 
 # ------------------------------------------------------------------------- schema version
-@contextmanager
-def _connected(engine: sa.Engine, url: str) -> Iterator[sa.Connection]:
-    """A connection to the server, or an error saying why there is none (exit 69, as for
-    an unreachable mail server): every command reads the schema version first, so this is
-    where a wrong host, port, database or password shows."""
-    try:
-        conn = engine.connect()
-    except sa.exc.OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        error = TrainctlError(
-            f"Cannot connect to the database {redact(url)}: {reason}",
-            "Check that the server is running and the URL (host, port, database, user); a "
-            "password goes in the URL, in PGPASSWORD or in ~/.pgpass.",
-        )
-        error.exit_code = 69  # EX_UNAVAILABLE
-        raise error from None
-    with conn:
-        yield conn
-
-
-def server_schema_version(url: str) -> str | None:
-    """The alembic revision stored in a server database (see dbfile.read_schema_version)."""
-    engine = _server_engine(url)
-    try:
-        with _connected(engine, url) as conn:
-            insp = sa.inspect(conn)
-            names = insp.get_table_names()
-            if not names:
-                return None
-            if "alembic_version" not in names:
-                return ""
-            row = conn.execute(sa.text("SELECT version_num FROM alembic_version")).first()
-            return row[0] if row else ""
-    finally:
-        engine.dispose()
-
-
 def _create_file(path: Path, *, make_folders: bool = False) -> None:
     """An empty file with mode 0600. Folders are made only for the default location: a
     typo in an explicit --db must not create a database somewhere unexpected."""
@@ -386,7 +349,7 @@ def open_engine(url: str, *, create: bool = True) -> sa.Engine:
     if version is None:
         if not create:
             raise TrainctlError(
-                f"No trainctl database at {redact(url)}.", "Run any trainctl command to create it."
+                f"No trainctl database at {display_url(url)}.", "Run any trainctl command to create it."
             )
         path = sqlite_path(url)
         if path is not None:
@@ -453,7 +416,7 @@ def _pg_dump(url: str, dest: Path) -> Path:
         raise TrainctlError(
             "A PostgreSQL database is backed up with pg_dump, which is not on PATH.",
             "Install the PostgreSQL client tools (Debian/Ubuntu: apt install postgresql-client) "
-            f"and run the backup again, or run `pg_dump -Fc -f FILE` against {redact(url)} yourself.",
+            f"and run the backup again, or run `pg_dump -Fc -f FILE` against {display_url(url)} yourself.",
         )
     target, env = libpq_target(url)
     _create_file(dest)  # 0600 before the dump lands in it (pg_dump truncates, keeps the mode)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from trainctl.config import sqlite_path
+from trainctl.config import display_url, sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
@@ -21,17 +21,28 @@ REVISIONS = (
 SCHEMA_HEAD = REVISIONS[-1]
 
 
-def redact(url: str) -> str:
-    """A database URL without its password ("postgresql+psycopg://ann:***@host/db"), for
-    anything trainctl prints; a file path is returned as it is."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or scheme.startswith("sqlite"):
-        return url
-    netloc, slash, tail = rest.partition("/")
-    userinfo, at, host = netloc.rpartition("@")
-    if not at or ":" not in userinfo:
-        return url
-    return f"{scheme}://{userinfo.split(':', 1)[0]}:***@{host}{slash}{tail}"
+def server_schema_version(url: str) -> str | None:
+    """The alembic revision stored in a server database (PostgreSQL), read with plain
+    psycopg like the read side: a read command on PostgreSQL imports no SQLAlchemy."""
+    from trainctl.queries import _postgres
+
+    conn = _postgres(url)
+    try:
+        names = {
+            r[0]
+            for r in conn.execute(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema()"
+            ).fetchall()
+        }
+        if not names:
+            return None
+        if "alembic_version" not in names:
+            return ""
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return str(row[0]) if row else ""
+    finally:
+        conn.close()
 
 
 def read_schema_version(url: str) -> str | None:
@@ -41,8 +52,6 @@ def read_schema_version(url: str) -> str | None:
     """
     path = sqlite_path(url)
     if path is None:
-        from trainctl.db import server_schema_version
-
         return server_schema_version(url)
     if path.is_dir():
         raise TrainctlError(
@@ -122,7 +131,7 @@ def refuse_foreign_or_newer(url: str, version: str | None) -> None:
     status = version_status(version)
     if status == "foreign":
         raise TrainctlError(
-            f"{redact(url)} is not a trainctl database (it has tables but no schema version).",
+            f"{display_url(url)} is not a trainctl database (it has tables but no schema version).",
             "Point --db at a trainctl database, or at a new file.",
         )
     if status == "newer":

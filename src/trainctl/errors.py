@@ -42,6 +42,12 @@ class MailUnavailableError(TrainctlError):
     exit_code = 69
 
 
+class DatabaseUnavailableError(TrainctlError):
+    """The database server cannot be reached (EX_UNAVAILABLE, like the mail server)."""
+
+    exit_code = 69
+
+
 class LockedError(TrainctlError):
     exit_code = 75
 

@@ -26,17 +26,17 @@ def _owner_only(state: AppState, command: str) -> None:
 @app.command("path")
 def path(ctx: typer.Context) -> None:
     """Print the database location (file path, or URL for a server database)."""
-    from trainctl.config import sqlite_path
-    from trainctl.dbfile import redact
+    from trainctl.config import display_url, sqlite_path
 
     url = get_state(ctx).url
-    print(sqlite_path(url) or redact(url))
+    print(sqlite_path(url) or display_url(url))
 
 
 @app.command("current")
 def current(ctx: typer.Context) -> None:
     """Print the schema revision of the database and the one this trainctl needs."""
-    from trainctl.db import SCHEMA_HEAD, read_schema_version, redact, version_status
+    from trainctl.config import display_url
+    from trainctl.db import SCHEMA_HEAD, read_schema_version, version_status
 
     state = get_state(ctx)
     version = read_schema_version(state.url)
@@ -47,7 +47,7 @@ def current(ctx: typer.Context) -> None:
         "foreign": "not a trainctl database",
         "newer": "newer than this trainctl: upgrade trainctl",
     }[version_status(version)]
-    render.record({"database": redact(state.url), "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
+    render.record({"database": display_url(state.url), "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
 
 
 @app.command("upgrade")
@@ -118,7 +118,7 @@ def copy(
     to: Annotated[str, typer.Option("--to", help="An empty PostgreSQL database: postgresql+psycopg://USER@HOST/DB.")],
 ) -> None:
     """Copy this SQLite database into a fresh PostgreSQL database and compare the row counts."""
-    from trainctl.dbfile import redact
+    from trainctl.config import display_url
     from trainctl.services.dbcopy import copy_to_postgres
 
     state = get_state(ctx)
@@ -128,7 +128,7 @@ def copy(
     render.table(rows, [render.Col("table"), render.Col("sqlite", "SQLite", numeric=True), render.Col("postgresql", "PostgreSQL", numeric=True), render.Col("ok")], state.fmt)
     total = sum(c.target for c in counts)
     render.info(
-        f"Copied {total} rows in {len(counts)} tables to {redact(to)}; every count matches. "
-        f"Use it with --db {redact(to)} or TRAINCTL_DB (the file is unchanged).",
+        f"Copied {total} rows in {len(counts)} tables to {display_url(to)}; every count matches. "
+        f"Use it with --db {display_url(to)} or TRAINCTL_DB (the file is unchanged).",
         quiet=state.quiet,
     )

@@ -158,7 +158,18 @@ def _postgres(url: str) -> Any:
             "pip install 'trainctl[postgres]'",
         ) from None
     dsn = re.sub(r"^postgresql(\+\w+)?://", "postgresql://", url)
-    return psycopg.connect(dsn, autocommit=True)
+    try:
+        return psycopg.connect(dsn, autocommit=True, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        from trainctl.config import display_url
+        from trainctl.errors import DatabaseUnavailableError
+
+        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+        raise DatabaseUnavailableError(
+            f"Cannot connect to the database server at {display_url(url)}: {reason}",
+            "Check that the PostgreSQL server is running and the URL (--db or TRAINCTL_DB): "
+            "postgresql+psycopg://USER[:PASSWORD]@HOST[:PORT]/DATABASE.",
+        ) from None
 
 
 @contextmanager

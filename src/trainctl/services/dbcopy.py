@@ -25,8 +25,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from trainctl.config import sqlite_path
-from trainctl.db import BulkInsert, create_schema, make_engine, redact, server_url
+from trainctl.config import display_url, sqlite_path
+from trainctl.db import BulkInsert, create_schema, make_engine, server_url
 from trainctl.dbfile import read_schema_version, refuse_unless_head
 from trainctl.errors import TrainctlError
 from trainctl.queries import CHUNK
@@ -46,14 +46,14 @@ class TableCount:
 def _refuse_target(to_url: str) -> None:
     if not server_url(to_url).startswith("postgresql"):
         raise TrainctlError(
-            f"`db copy` copies into a PostgreSQL database; {redact(to_url)} is not one.",
+            f"`db copy` copies into a PostgreSQL database; {display_url(to_url)} is not one.",
             "Give --to postgresql+psycopg://USER@HOST/DB (an empty database: createdb DB). "
             "For a copy of the file, use `trainctl db backup FILE`.",
         )
     version = read_schema_version(to_url)
     if version is not None:
         raise TrainctlError(
-            f"{redact(to_url)} is not empty (it already has tables"
+            f"{display_url(to_url)} is not empty (it already has tables"
             + (f", schema {version}" if version else "")
             + "); db copy only fills a fresh database.",
             "Create a new empty database (createdb NAME) and copy into that; nothing was written.",

@@ -113,7 +113,7 @@ def _server_run_lock(url: str) -> Iterator[str]:
     from any machine exclude each other; the server frees the lock when the connection
     ends (the process exits or dies, even by kill -9). The connection names its process
     (application_name), so a refused run can say which one holds the lock."""
-    from trainctl.db import redact
+    from trainctl.config import display_url
     from trainctl.queries import _postgres
 
     conn = _postgres(url)
@@ -123,7 +123,7 @@ def _server_run_lock(url: str) -> Iterator[str]:
             (f"trainctl reminders send (process {os.getpid()})",),
         )
         got = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", RUN_LOCK).fetchone()
-        where = f"an advisory lock in {redact(url)}"
+        where = f"an advisory lock in {display_url(url)}"
         if not (got and got[0]):
             row = conn.execute(
                 "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
