@@ -8,6 +8,8 @@ Reliability rules (DESIGN §6):
   instead of failing with "database is locked".
 - One transaction per command: `session_scope` commits on success and rolls back on error.
 - New database files are created with mode 0600, at the newest schema.
+- PostgreSQL: every write transaction takes one advisory lock first (`_postgres_write_lock`),
+  the same one-writer-at-a-time guarantee; reads never take it.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ def _postgres_write_lock(engine: sa.Engine) -> None:
     is released). It is released by COMMIT/ROLLBACK, and by the server when a client dies.
 
     Measured (PostgreSQL 15 on localhost, this 2-core machine shared with other work, so
-    the figures are noisy; /tmp script: a read-then-write of one setting row, 400 times): the
+    the figures are noisy; an ad-hoc script: a read-then-write of one setting row, 400 times): the
     lock adds one statement, 0.2-0.6 ms per transaction (1.4-2.3 ms -> 2.1-2.6 ms). Four
     processes each doing 200 such read-then-writes of the same row took 6.6-9.0 s under the
     advisory lock and 8.0-8.6 s with SELECT ... FOR UPDATE on the row instead: the same
