@@ -102,7 +102,10 @@ class Dept:
         pid = self.program(name, **kw)
         reqs = []
         for i, kind in enumerate(kinds or ("hours",)):
-            rid = self.requirement(f"{name} {kind} {i + 1}", kind)
+            # requirement names are unique (ignoring case) in the department: a second
+            # version of a program gets requirements of its own name
+            suffix = f" v{kw['version']}" if kw.get("version", 1) != 1 else ""
+            rid = self.requirement(f"{name} {kind} {i + 1}{suffix}", kind)
             self.link(pid, rid, sort_order=i)
             reqs.append(rid)
         return pid, reqs

@@ -11,14 +11,14 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from trainctl.config import sqlite_path
+from trainctl.config import display_url, sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
 from trainctl.queries import BUSY_TIMEOUT_MS
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
     "0001_catalog", "0002_programs", "0003_enrollment", "0004_progress_link_index", "0005_records",
-    "0006_reminders",
+    "0006_reminders", "0007_ci_unique",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
 
@@ -147,7 +147,7 @@ def refuse_foreign_or_newer(url: str, version: str | None) -> None:
     status = version_status(version)
     if status == "foreign":
         raise TrainctlError(
-            f"{url} is not a trainctl database (it has tables but no schema version).",
+            f"{display_url(url)} is not a trainctl database (it has tables but no schema version).",
             "Point --db at a trainctl database, or at a new file.",
         )
     if status == "newer":

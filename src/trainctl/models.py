@@ -61,6 +61,40 @@ def _json(default: Any) -> Any:
     return Field(default_factory=default, sa_type=sa.JSON, nullable=False)
 
 
+# Identity ignoring case (and spaces, for requirements) as real unique indexes on both
+# backends, the same expressions the services compare by (services/requirements.key_sql,
+# schemas/members lower-cases emails): migration 0007_ci_unique. The department scope is
+# registry_name NULL, folded to '' so that all department requirements share one scope.
+# SQLite does not reflect expression indexes: a later batch rebuild of `requirement` or
+# `member` must create these again (tests/test_postgres_schema.py checks the names on both).
+def _key(column: str) -> str:
+    return f"lower(replace({column}, ' ', ''))"
+
+
+CI_INDEXES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
+    # name: (table, expressions, partial-index predicate)
+    "uq_requirement_name_ci": (
+        "requirement", (_key("coalesce(registry_name, '')"), _key("name")), None,
+    ),
+    "uq_requirement_registry_code_ci": (
+        "requirement", (_key("coalesce(registry_name, '')"), _key("registry_code")),
+        "registry_code IS NOT NULL",
+    ),
+    "uq_member_email_ci": ("member", ("lower(email)",), None),
+}  # fmt: skip
+
+
+def _ci_indexes(table: str) -> list[sa.Index]:
+    out = []
+    for name, (tbl, exprs, where) in CI_INDEXES.items():
+        if tbl == table:
+            pred: dict[str, Any] = {} if where is None else {
+                "sqlite_where": sa.text(where), "postgresql_where": sa.text(where)
+            }  # fmt: skip
+            out.append(sa.Index(name, *(sa.text(e) for e in exprs), unique=True, **pred))
+    return out
+
+
 def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
@@ -114,6 +148,7 @@ class Member(SQLModel, table=True):
     __table_args__ = (
         sa.CheckConstraint(_in("role", ROLES), name="role"),
         sa.CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
+        *_ci_indexes("member"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -225,6 +260,7 @@ class Requirement(SQLModel, table=True):
             sqlite_where=sa.text("registry_code IS NOT NULL"),
             postgresql_where=sa.text("registry_code IS NOT NULL"),
         ),
+        *_ci_indexes("requirement"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

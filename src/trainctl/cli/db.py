@@ -26,15 +26,16 @@ def _owner_only(state: AppState, command: str) -> None:
 @app.command("path")
 def path(ctx: typer.Context) -> None:
     """Print the database location (file path, or URL for a server database)."""
-    from trainctl.config import sqlite_path
+    from trainctl.config import display_url, sqlite_path
 
     url = get_state(ctx).url
-    print(sqlite_path(url) or url)
+    print(sqlite_path(url) or display_url(url))
 
 
 @app.command("current")
 def current(ctx: typer.Context) -> None:
     """Print the schema revision of the database and the one this trainctl needs."""
+    from trainctl.config import display_url
     from trainctl.db import SCHEMA_HEAD, read_schema_version, version_status
 
     state = get_state(ctx)
@@ -46,7 +47,7 @@ def current(ctx: typer.Context) -> None:
         "foreign": "not a trainctl database",
         "newer": "newer than this trainctl: upgrade trainctl",
     }[version_status(version)]
-    render.record({"database": state.url, "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
+    render.record({"database": display_url(state.url), "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
 
 
 @app.command("upgrade")
@@ -54,7 +55,9 @@ def upgrade(
     ctx: typer.Context,
     no_backup: Annotated[bool, typer.Option("--no-backup", help="Skip the VACUUM INTO backup (not advised).")] = False,
 ) -> None:
-    """Back the file up, then upgrade its schema to this trainctl's version."""
+    """Back the file up, then upgrade its schema to this trainctl's version (PostgreSQL:
+    in one transaction, no file backup: take one with `trainctl db backup` first)."""
+    from trainctl.config import sqlite_path
     from trainctl.db import upgrade as do_upgrade
 
     state = get_state(ctx)
@@ -65,12 +68,19 @@ def upgrade(
         return
     if saved:
         render.info(f"Backup: {saved}", quiet=state.quiet)
+    elif sqlite_path(state.url) is None and before is not None:
+        render.info(
+            "No file backup on PostgreSQL: the upgrade ran in one transaction (a failure "
+            "changes nothing); `trainctl db backup FILE` runs pg_dump before the next one.",
+            quiet=state.quiet,
+        )
     render.info(f"Upgraded {before or 'new database'} -> {after}.", quiet=state.quiet)
 
 
 @app.command("backup")
 def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where to write the copy (must not exist).")]) -> None:
-    """Write a consistent copy of the database (safe while others use it)."""
+    """Write a consistent copy of the database (safe while others use it; pg_dump on PostgreSQL)."""
+    from trainctl.config import sqlite_path
     from trainctl.db import backup as do_backup
     from trainctl.db import read_schema_version
 
@@ -80,11 +90,15 @@ def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where 
         state.engine()  # a new database is created at head first
     dest = do_backup(state.url, file)
     render.info(f"Backed up to {dest}", quiet=state.quiet)
+    if sqlite_path(state.url) is None:
+        render.info("pg_dump custom format: restore into an empty database with "
+                    f"`pg_restore --no-owner -d URL {dest}`.", quiet=state.quiet)
 
 
 @app.command("check")
 def check(ctx: typer.Context) -> None:
-    """Integrity check, foreign key check, and schema at head. Exit 1 if any fails."""
+    """Schema at head, and integrity and foreign key checks (SQLite) or invalid indexes and
+    constraints (PostgreSQL). Exit 1 if any fails."""
     from trainctl.db import check as do_check
     from trainctl.db import read_schema_version
 
@@ -96,3 +110,25 @@ def check(ctx: typer.Context) -> None:
     render.table(rows, [render.Col("check"), render.Col("ok"), render.Col("detail")], state.fmt)
     if not all(ok for _, ok, _ in results):
         raise TrainctlError("The database failed a check (see above).", "Restore a backup, or run `trainctl db upgrade` if the schema is behind.")
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="An empty PostgreSQL database: postgresql+psycopg://USER@HOST/DB.")],
+) -> None:
+    """Copy this SQLite database into a fresh PostgreSQL database and compare the row counts."""
+    from trainctl.config import display_url
+    from trainctl.services.dbcopy import copy_to_postgres
+
+    state = get_state(ctx)
+    _owner_only(state, "db copy")
+    counts = copy_to_postgres(state.url, to)
+    rows = [{"table": c.table, "sqlite": c.source, "postgresql": c.target, "ok": c.ok} for c in counts]
+    render.table(rows, [render.Col("table"), render.Col("sqlite", "SQLite", numeric=True), render.Col("postgresql", "PostgreSQL", numeric=True), render.Col("ok")], state.fmt)
+    total = sum(c.target for c in counts)
+    render.info(
+        f"Copied {total} rows in {len(counts)} tables to {display_url(to)}; every count matches. "
+        f"Use it with --db {display_url(to)} or TRAINCTL_DB (the file is unchanged).",
+        quiet=state.quiet,
+    )

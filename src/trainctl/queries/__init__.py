@@ -29,6 +29,29 @@ Params = Mapping[str, Any]
 
 BUSY_TIMEOUT_MS = 10_000
 CHUNK = 5000  # values per IN (...) list: SQLite and PostgreSQL both cap bound parameters
+# The one write lock on PostgreSQL ("trainctl" in ASCII; advisory locks are per database),
+# taken first in every write transaction, by the ORM engine (db.py) and the plain-SQL writer
+# (services/store.py) alike: writers take turns as under SQLite's BEGIN IMMEDIATE (the why
+# and the figures: db._postgres_write_lock). The wait is limited like SQLite's busy_timeout.
+WRITE_LOCK = 0x747261696E63746C
+WRITE_LOCK_TIMEOUT_MS = BUSY_TIMEOUT_MS
+PG_WRITE_LOCK_SQL = (
+    f"SELECT set_config('lock_timeout', '{WRITE_LOCK_TIMEOUT_MS}', true), "
+    f"pg_advisory_xact_lock({WRITE_LOCK})"
+)
+
+
+def busy_error() -> Exception:
+    """The write lock was not granted in time (exit 75, as a busy SQLite file)."""
+    from trainctl.errors import LockedError
+
+    return LockedError(
+        f"The database is busy: another trainctl run held it for more than "
+        f"{WRITE_LOCK_TIMEOUT_MS // 1000} s.",
+        "Try again when the other run has finished.",
+    )
+
+
 _NAMED = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 

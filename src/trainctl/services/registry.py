@@ -389,6 +389,17 @@ def import_registry(
     result = ImportResult(registry=registry, changes=changes, dry_run=dry_run, update=update)
     if dry_run or not (inserts or updates):
         return result
+    renamed = [u["id"] for u in updates if "name" in u]
+    if renamed:
+        # Names are unique ignoring case in the database too (migration 0007_ci_unique): a name this
+        # import moves from one entry to another must be free before it is taken, so the
+        # renamed rows first step aside to a placeholder no name can equal (names refuse
+        # control characters); the inserts and updates then write the final names.
+        session.execute(
+            sa.update(Requirement)
+            .where(col(Requirement.id).in_(renamed))
+            .values(name=sa.literal("\x01") + sa.cast(col(Requirement.id), sa.String))
+        )
     if inserts:
         session.execute(sa.insert(Requirement), inserts)
     for batch in _same_keys(updates):

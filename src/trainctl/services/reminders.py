@@ -2,9 +2,9 @@
 
 The protocol (DESIGN §6, issue 10), each step its own short transaction:
 
-1. LOCK. A non-blocking fcntl.flock on a lock file next to the database (for a server URL,
-   one in the user's data folder keyed by the URL). A second run exits 75 at once; the
-   kernel frees the lock when the process dies, even by kill -9.
+1. LOCK. A non-blocking fcntl.flock on a lock file next to the database (on PostgreSQL, a
+   session-level pg_try_advisory_lock in the database). A second run exits 75 at once; the
+   kernel (the server) frees the lock when the process dies, even by kill -9.
 2. SELECT what is due (queries/reminders.py): every crossed, unsent, not-stale reminder.
    Nothing due: done, without touching the mail server.
 3. CONNECT to the mail server. Unreachable: exit 69, nothing claimed, nothing marked.
@@ -30,7 +30,6 @@ gap into lost reminders instead; a reminder sent twice is the lesser harm.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import time
 import uuid
@@ -60,23 +59,28 @@ KEY = ("kind", "item", "recipient_id", "threshold")
 
 
 # --------------------------------------------------------------------------------- lock
-def lock_path(url: str) -> Path:
-    """Next to the database file; for a server URL, in the user's data folder."""
+# The reminders run lock on PostgreSQL: a session-level advisory lock, in the two-key space
+# (the write lock, db.WRITE_LOCK, is a one-key lock: the two never collide).
+RUN_LOCK = (0x74726E63, 0x72656D69)  # "trnc", "remi"
+
+
+def lock_path(url: str) -> Path | None:
+    """The lock file next to the database file; None for a server database, whose lock
+    lives in the server (an advisory lock, see `run_lock`), shared by every machine."""
     from trainctl.config import sqlite_path
 
     path = sqlite_path(url)
-    if path is not None:
-        return path.with_name(f"{path.name}.reminders.lock")
-    from platformdirs import user_data_dir
-
-    digest = hashlib.sha256(url.encode()).hexdigest()[:16]
-    return Path(user_data_dir("trainctl", appauthor=False)) / "locks" / f"reminders-{digest}.lock"
+    return None if path is None else path.with_name(f"{path.name}.reminders.lock")
 
 
 @contextmanager
-def run_lock(url: str) -> Iterator[Path]:
+def run_lock(url: str) -> Iterator[Path | str]:
     """Hold the reminders lock for the block; LockedError (exit 75) when another run has it."""
     path = lock_path(url)
+    if path is None:
+        with _server_run_lock(url) as where:
+            yield where
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -101,6 +105,43 @@ def run_lock(url: str) -> Iterator[Path]:
         yield path
     finally:
         os.close(fd)  # closing the descriptor releases the lock (as does the process dying)
+
+
+@contextmanager
+def _server_run_lock(url: str) -> Iterator[str]:
+    """PostgreSQL: pg_try_advisory_lock on a connection of its own, held for the run. Runs
+    from any machine exclude each other; the server frees the lock when the connection
+    ends (the process exits or dies, even by kill -9). The connection names its process
+    (application_name), so a refused run can say which one holds the lock."""
+    from trainctl.config import display_url
+    from trainctl.queries import _postgres
+
+    conn = _postgres(url)
+    try:
+        conn.execute(
+            "SELECT set_config('application_name', %s, false)",
+            (f"trainctl reminders send (process {os.getpid()})",),
+        )
+        got = conn.execute("SELECT pg_try_advisory_lock(%s, %s)", RUN_LOCK).fetchone()
+        where = f"an advisory lock in {display_url(url)}"
+        if not (got and got[0]):
+            row = conn.execute(
+                "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s "
+                "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database "
+                "WHERE datname = current_database())",
+                RUN_LOCK,
+            ).fetchone()
+            holder = row[0] if row else ""
+            raise LockedError(
+                "Another `trainctl reminders send` is running"
+                + (f" ({holder.removeprefix('trainctl reminders send ')})" if holder else "")
+                + f"; it holds {where}.",
+                "Nothing was done. The next run sends whatever is still due.",
+            )
+        yield where
+    finally:
+        conn.close()  # ends the session: the server releases the lock
 
 
 # ------------------------------------------------------------------------------ results

@@ -127,6 +127,19 @@ def writer_of(db: Any) -> Writer:
     return Writer(conn.connection.driver_connection, conn.dialect.name, session=db, sa_conn=conn)
 
 
+def _take_write_lock(conn: Any) -> None:
+    """PostgreSQL: the one write lock the ORM engine also takes (queries.PG_WRITE_LOCK_SQL)."""
+    from trainctl.queries import PG_WRITE_LOCK_SQL, busy_error
+
+    try:
+        conn.execute(PG_WRITE_LOCK_SQL)
+    except Exception as exc:
+        if getattr(exc, "sqlstate", None) == "55P03":  # lock_not_available: lock_timeout hit
+            conn.execute("ROLLBACK")
+            raise busy_error() from None
+        raise
+
+
 @contextmanager
 def open_writer(url: str) -> Iterator[Writer]:
     """One write transaction on the database at `url`: committed when the block succeeds,
@@ -143,6 +156,8 @@ def open_writer(url: str) -> Iterator[Writer]:
     try:
         conn.execute(begin)
         try:
+            if dialect == "postgresql":  # writers take turns, as under BEGIN IMMEDIATE
+                _take_write_lock(conn)
             yield Writer(conn, dialect)
         except BaseException:
             conn.execute("ROLLBACK")

@@ -1,0 +1,37 @@
+"""Helpers for the PostgreSQL tests (tests/test_postgres_*.py) and the migration tests that
+run on both backends: a database at head on the test server, and alembic to a revision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from backends import create_database, drop_database
+
+
+def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
+    """Alembic up (or down) to `revision` on the database at `url`, as `db upgrade` runs it."""
+    from alembic import command
+
+    from trainctl.db import alembic_config, make_engine
+
+    engine = make_engine(url, enforce_fk=False)
+    try:
+        with engine.begin() as conn:
+            (command.downgrade if down else command.upgrade)(alembic_config(conn), revision)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def database_at_head() -> Iterator[str]:
+    """A database of its own at the newest schema, made by a first use (the suite's template
+    exists only when the whole suite runs on PostgreSQL); dropped afterwards."""
+    from trainctl.db import open_engine
+
+    url = create_database(empty=True)
+    try:
+        open_engine(url).dispose()
+        yield url
+    finally:
+        drop_database(url)
