@@ -43,8 +43,16 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
     if isinstance(exc, TrainctlError):
         return exc
     module = type(exc).__module__
-    if module.startswith("sqlalchemy") or module == "sqlite3":
+    if module.startswith(("sqlalchemy", "psycopg")) or module == "sqlite3":
         text = str(getattr(exc, "orig", None) or exc)
+        state = getattr(getattr(exc, "orig", None) or exc, "sqlstate", None)  # PostgreSQL
+        if state == "55P03":  # lock_not_available: the write lock's timeout
+            from trainctl.queries import busy_error
+
+            return busy_error()
+        if state is not None and state.startswith("23"):  # integrity constraint violation
+            first = text.strip().splitlines()[0] if text.strip() else text
+            return TrainctlError(f"The database refused the change: {first}", "Nothing was written.")
         if "database is locked" in text:
             return LockedError(
                 "The database is busy: another trainctl run held it for more than 10 s.",

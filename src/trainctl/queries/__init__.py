@@ -22,7 +22,10 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from trainctl.errors import LockedError
 
 T = TypeVar("T")
 Params = Mapping[str, Any]
@@ -41,7 +44,7 @@ PG_WRITE_LOCK_SQL = (
 )
 
 
-def busy_error() -> Exception:
+def busy_error() -> LockedError:
     """The write lock was not granted in time (exit 75, as a busy SQLite file)."""
     from trainctl.errors import LockedError
 
