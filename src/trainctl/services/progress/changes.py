@@ -101,7 +101,7 @@ def locate(
 class Credit:
     """A ledger entry as the change rules see it."""
 
-    id: int | None  # None: written by this update
+    id: int | None
     source_type: str
     amount: float
     category: str | None
@@ -159,16 +159,23 @@ class _Row:
         self, amount: float, source: str, *, state: str | None = None,
         category: str | None = None, item: str | None = None, note: str | None = None,
     ) -> None:  # fmt: skip
-        c = Credit(None, source, amount, category, item, state or ("pending" if self.is_self else "counted"))
+        state = state or ("pending" if self.is_self else "counted")
+        key = {"progress": self.located.progress_id, "source": source, "sid": uuid.uuid4().hex}
         self.w.execute(
             "INSERT INTO progress_credit (progress_id, source_type, source_id, amount, category, "
             "item, note, state, entered_by, entered_at) VALUES (:progress, :source, :sid, "
             ":amount, :category, :item, :note, :state, :by, :at)",
-            {"progress": self.located.progress_id, "source": source, "sid": uuid.uuid4().hex,
-             "amount": amount, "category": category, "item": item, "note": note,
-             "state": c.state, "by": self.actor.member_id, "at": self.now},
+            {**key, "amount": amount, "category": category, "item": item, "note": note,
+             "state": state, "by": self.actor.member_id, "at": self.now},
         )  # fmt: skip
-        self.result.credits.append(c)
+        # its id, by the unique (progress, source type, source id) key: the stderr note on
+        # hours that do not count names the credits this update wrote (issue 11 #3)
+        new_id = self.w.scalar(
+            "SELECT id FROM progress_credit WHERE progress_id = :progress "
+            "AND source_type = :source AND source_id = :sid",
+            key,
+        )
+        self.result.credits.append(Credit(new_id, source, amount, category, item, state))
 
     def refuse_if_gated(self) -> None:
         """Credit only where the program's order allows it (sequential, prerequisite, phase)."""
