@@ -27,7 +27,8 @@ except ImportError:  # the SQLite run needs no driver
 BACKEND = os.environ.get("TRAINCTL_TEST_BACKEND", "sqlite")
 PG_ADMIN = os.environ.get("TRAINCTL_TEST_PG", "")
 POSTGRES = BACKEND == "postgres"
-TEMPLATE = "trainctl_test_head"
+# one template per test session: two runs on one server never drop each other's
+TEMPLATE = f"trainctl_test_head_{os.getpid()}"
 
 if POSTGRES and not PG_ADMIN:
     raise RuntimeError("TRAINCTL_TEST_BACKEND=postgres needs TRAINCTL_TEST_PG (an admin URL)")
@@ -54,6 +55,11 @@ def make_template() -> None:
         con.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
         con.execute(f'CREATE DATABASE "{TEMPLATE}"')
     open_engine(pg_url(TEMPLATE)).dispose()
+
+
+def drop_template() -> None:
+    with _admin() as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
 
 def create_database(*, empty: bool = False) -> str:

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from backends import PG_ADMIN, POSTGRES, Db, create_database, drop_database, make_template
+from backends import (
+    PG_ADMIN,
+    POSTGRES,
+    Db,
+    create_database,
+    drop_database,
+    drop_template,
+    make_template,
+)
 from typer.testing import CliRunner
 
 from trainctl.cli.main import app
@@ -25,6 +33,11 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     if PG_ADMIN and not hasattr(config, "workerinput"):
         make_template()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if PG_ADMIN and not hasattr(config, "workerinput"):
+        drop_template()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
