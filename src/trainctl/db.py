@@ -417,9 +417,10 @@ def _pg_dump(url: str, dest: Path) -> Path:
 
 
 def upgrade(
-    url: str, *, revision: str = "head", make_backup: bool = True
+    url: str, *, revision: str = "head", make_backup: bool = True, notes: list[str] | None = None
 ) -> tuple[str | None, str, Path | None]:
-    """Upgrade the schema. Returns (from, to, backup path)."""
+    """Upgrade the schema. Returns (from, to, backup path); what the post-step did (figures
+    re-measured by the living code once at head) is appended to `notes`."""
     before = read_schema_version(url)
     if before is None:
         engine = open_engine(url)
@@ -440,6 +441,10 @@ def upgrade(
         begin = engine if path else engine.execution_options(trainctl_write=True)
         with begin.begin() as conn:
             command.upgrade(alembic_config(conn), revision)
+            if revision == "head":  # in the same transaction: all of it, or nothing
+                from trainctl.services.progress.upgrade import after_upgrade
+
+                (notes if notes is not None else []).extend(after_upgrade(conn, before))
         with engine.connect() as conn:
             bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if path else []
         if bad:

@@ -530,7 +530,9 @@ class RequirementProgress(SQLModel, table=True):
     started_at: datetime | None = _ts()
     completed_at: datetime | None = _ts()
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
-    verified_at: datetime | None = _ts()
+    verified_at: datetime | None = _ts()  # when it was written (real time)
+    # the effective date (the department's day, or the --as-of date): what reads and windows use
+    verified_on: date | None = None
 
 
 class ProgressCredit(SQLModel, table=True):
@@ -557,8 +559,13 @@ class ProgressCredit(SQLModel, table=True):
     state: str = "counted"  # self-reported credit is "pending" until an officer verifies it
     entered_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     entered_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    # The effective date (the department's day of writing, or the --as-of date), which reads
+    # and windows use; entered_at stays the real time of writing. Every writer sets it (the
+    # progress writer's _Row.credit, the feed's _write); NULL only if a writer forgot.
+    entered_on: date | None = None
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     verified_at: datetime | None = _ts()
+    verified_on: date | None = None  # effective date of the verification
 
 
 class MilestoneEvent(SQLModel, table=True):
@@ -569,9 +576,11 @@ class MilestoneEvent(SQLModel, table=True):
     enrollment_id: int = Field(foreign_key="enrollment.id", ondelete="CASCADE", index=True)
     milestone_id: int = Field(foreign_key="program_milestone.id", ondelete="CASCADE", index=True)
     reached_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    reached_on: date | None = None  # effective date (department day or --as-of) reads use
     progress_at_reach: float = 0
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     verified_at: datetime | None = _ts()
+    verified_on: date | None = None  # effective date of the verification
 
 
 # ---------------------------------------------------------- issue 8: records and sources

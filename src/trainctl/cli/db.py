@@ -62,7 +62,8 @@ def upgrade(
 
     state = get_state(ctx)
     _owner_only(state, "db upgrade")
-    before, after, saved = do_upgrade(state.url, make_backup=not no_backup)
+    notes: list[str] = []
+    before, after, saved = do_upgrade(state.url, make_backup=not no_backup, notes=notes)
     if before == after:
         render.info(f"Already at {after}; nothing to do.", quiet=state.quiet)
         return
@@ -75,6 +76,8 @@ def upgrade(
             quiet=state.quiet,
         )
     render.info(f"Upgraded {before or 'new database'} -> {after}.", quiet=state.quiet)
+    for note in notes:
+        render.info(note, quiet=state.quiet)
 
 
 @app.command("backup")

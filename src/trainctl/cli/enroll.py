@@ -395,7 +395,7 @@ SHOW_CSV_COLS = [
     Col(k)
     for k in (
         "progress_id", "phase", "requirement", "required", "prerequisite", "value", "target", "unit",
-        "percentage", "status", "override", "due_on", "overdue", "verified_by", "verified_at", "pending",
+        "percentage", "status", "override", "due_on", "overdue", "verified_by", "verified_on", "verified_at", "pending",
         "not_counted",
     )
 ]  # fmt: skip
@@ -407,7 +407,8 @@ def _csv_line(x: Any) -> dict[str, Any]:
         "required": x.is_required, "prerequisite": x.is_prerequisite, "value": x.value,
         "target": x.target, "unit": x.unit, "percentage": x.percentage, "status": x.status,
         "override": x.override, "due_on": x.due_on, "overdue": x.overdue,
-        "verified_by": x.verified_by, "verified_at": x.verified_at, "pending": x.pending,
+        "verified_by": x.verified_by, "verified_on": x.verified_on, "verified_at": x.verified_at,
+        "pending": x.pending,
         # hours credited that do not count (caps, full minimums): `enroll show` JSON says why
         "not_counted": x.allocation["not_counted_hours"] if x.allocation else None,
     }  # fmt: skip
@@ -445,10 +446,12 @@ def show(
     rows = []
     for x in lines:
         target = f"{render.cell(x.target)}" if x.target is not None else "?"
+        # the verification's effective date (the --as-of date it was given), not the clock's
+        on = f" on {x.verified_on}" if x.verified_on else ""
         verification = (
-            f"verified by {x.verified_by}"
+            f"verified by {x.verified_by}{on}"
             if x.verified_by
-            else ("verified" if x.verified_at else "")
+            else (f"verified{on}" if x.verified_at else "")
         )
         if x.pending:
             verification = (verification + "; " if verification else "") + f"{x.pending} pending"
@@ -506,7 +509,8 @@ def show(
                 Col("phase"),
                 Col("threshold", "At %", numeric=True),
                 Col("state"),
-                Col("verified_by", "Verified by"),
+                Col("reached_on", "Reached", drop=2),
+                Col("verified_by", "Verified by", drop=1),
             ],
             "table",
             title="Milestones",

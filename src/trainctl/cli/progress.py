@@ -144,7 +144,7 @@ def update(
             "value": rp.progress_value, "percentage": rp.progress_percentage,
             "status": rp.status, "enrollment_progress": e.progress_percentage,
             "enrollment_status": e.status, "pending": result.pending,
-            "verified_at": rp.verified_at,
+            "verified_on": rp.verified_on, "verified_at": rp.verified_at,
         }  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
     if fmt != "json":  # JSON keeps full precision; tables and CSV round for display
@@ -191,7 +191,9 @@ def log(
         )
         rows = [c.as_dict() for c in q.ledger(rd, found.progress_id)]
     fmt = fmt_of(ctx, fmt_value(format))
-    cols = [Col("id", "ID", numeric=True), Col("entered_at", "When"), Col("source", drop=4),
+    # the effective date (the --as-of date of the update, else the department's day); JSON
+    # also carries entered_at, the real time of writing
+    cols = [Col("id", "ID", numeric=True), Col("entered_on", "Date"), Col("source", drop=4),
             Col("amount", numeric=True), Col("category"), Col("item"), Col("state", drop=5),
             Col("went", "Counted as"), Col("counted", numeric=True, drop=6),
             Col("entered_by", "By", drop=2), Col("verified_by", "Verified by", drop=3),
@@ -217,7 +219,7 @@ def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
     render.table(
         rows,
         [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
-         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item"), Col("entered_at", "When"),
+         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item"), Col("entered_on", "Date"),
          Col("note")],
         fmt_of(ctx, fmt_value(format)),
         empty="Nothing waits for verification.",
@@ -242,7 +244,7 @@ def milestones(
         rows if fmt == "json" else [{**m, "phase": m["phase"] or "whole program"} for m in rows],
         [Col("id", "ID", numeric=True), Col("milestone"), Col("phase"), Col("threshold", "At %", numeric=True),
          Col("state"),
-         Col("reached_at", "Reached"), Col("verified_by", "Verified by")],
+         Col("reached_on", "Reached"), Col("verified_by", "Verified by"), Col("verified_on", "Verified", drop=1)],
         fmt,
         empty="This program has no milestones.",
     )  # fmt: skip
@@ -260,9 +262,12 @@ def verify_milestone(
 
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        event = do_verify(session, actor, get_enrollment(session, enrollment), milestone)
-        when = event.verified_at
-    render.info(f"Milestone verified ({when:%Y-%m-%d %H:%M} UTC).", quiet=state.quiet)
+        event = do_verify(
+            session, actor, get_enrollment(session, enrollment), milestone,
+            today=state.today(session),
+        )  # fmt: skip
+        on = event.verified_on
+    render.info(f"Milestone verified on {on}.", quiet=state.quiet)
 
 
 @app.command("self-reporting")

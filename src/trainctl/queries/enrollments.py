@@ -36,13 +36,17 @@ TABLES = {
     "requirement_progress": (
         "id", "enrollment_id", "program_requirement_id", "status", "status_override",
         "progress_value", "progress_percentage", "due_on", "verified_by", "verified_at",
+        "verified_on",
     ),
     "progress_credit": ("id", "progress_id", "state", "amount", "category", "item"),
     "program_milestone": (
         "id", "program_id", "phase_id", "name", "completion_percentage_threshold",
         "requires_verification",
     ),
-    "milestone_event": ("id", "enrollment_id", "milestone_id", "reached_at", "verified_by", "verified_at"),
+    "milestone_event": (
+        "id", "enrollment_id", "milestone_id", "reached_at", "reached_on", "verified_by",
+        "verified_at", "verified_on",
+    ),
 }  # fmt: skip
 
 NOT_FOUND_HINT = "Enrollments are named by id; `trainctl enroll list` shows them."
@@ -305,7 +309,8 @@ class ProgressLine:
     due_on: date | None
     overdue: bool
     verified_by: str | None
-    verified_at: datetime | None
+    verified_on: date | None  # the verification's effective date (department day or --as-of)
+    verified_at: datetime | None  # ... and the real time it was written
     pending: int
     # hours with categories: where every counted hour went (dp.allocation_record); else None
     allocation: dict[str, Any] | None = None
@@ -322,7 +327,7 @@ _JSON_AT = [dp.TARGET_FIELDS.index(c) for c in dp.TARGET_JSON]
 _LINES = f"""
 SELECT rp.id, pr.id, r.id, r.name, pr.phase_id, ph.phase_number, ph.name, pr.sort_order,
        pr.is_required, pr.is_prerequisite, rp.progress_value, rp.progress_percentage,
-       rp.status, rp.status_override, rp.due_on, v.name, rp.verified_at,
+       rp.status, rp.status_override, rp.due_on, v.name, rp.verified_at, rp.verified_on,
        (SELECT count(*) FROM progress_credit c WHERE c.progress_id = rp.id AND c.state = 'pending'),
        {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
 FROM requirement_progress rp
@@ -413,7 +418,7 @@ def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[Progress
     with categories carry where every hour went (`allocation`)."""
     rows = rd.all(_LINES, {"id": enrollment_id})
     local = nremt_local_content(rd)
-    targets = {r[0]: target_of(r[18:], local_content=local) for r in rows}
+    targets = {r[0]: target_of(r[19:], local_content=local) for r in rows}
     hours = hour_allocations(rd, targets, enrollment_id=enrollment_id)
     lines = []
     for r in rows:
@@ -442,8 +447,9 @@ def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[Progress
                 due_on=due_on,
                 overdue=dp.is_overdue(due_on, status, today),
                 verified_by=r[15],
+                verified_on=as_date(r[17]),
                 verified_at=as_utc(r[16]),
-                pending=r[17] or 0,
+                pending=r[18] or 0,
                 allocation=dp.allocation_record(*found) if found else None,
             )
         )
@@ -460,8 +466,10 @@ class MilestoneRow:
     phase: str | None  # "2. Firefighter I"; None: the whole program
     threshold: float
     state: str
-    reached_at: datetime | None
+    reached_on: date | None  # effective dates (department day or --as-of): what reads show
+    reached_at: datetime | None  # real times of writing
     verified_by: str | None
+    verified_on: date | None
     verified_at: datetime | None
 
     def as_dict(self) -> dict[str, Any]:
@@ -470,7 +478,8 @@ class MilestoneRow:
 
 _MILESTONES = """
 SELECT m.id, m.name, m.phase_id, m.completion_percentage_threshold, m.requires_verification,
-       ev.id, ev.reached_at, ev.verified_at, v.name, ph.phase_number, ph.name
+       ev.id, ev.reached_at, ev.verified_at, v.name, ph.phase_number, ph.name, ev.reached_on,
+       ev.verified_on
 FROM program_milestone m
 LEFT JOIN program_phase ph ON ph.id = m.phase_id
 LEFT JOIN milestone_event ev ON ev.milestone_id = m.id AND ev.enrollment_id = :enrollment
@@ -483,7 +492,8 @@ ORDER BY m.completion_percentage_threshold, m.id
 def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
     rows = rd.all(_MILESTONES, {"enrollment": enrollment.id, "program": enrollment.program_id})
     out = []
-    for mid, name, phase_id, threshold, needs_check, event_id, reached, verified, who, number, ph_name in rows:
+    for (mid, name, phase_id, threshold, needs_check, event_id, reached, verified, who, number,
+         ph_name, reached_on, verified_on) in rows:  # fmt: skip
         verified_at = as_utc(verified)
         out.append(
             MilestoneRow(
@@ -495,8 +505,10 @@ def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
                 state=dp.milestone_state(
                     event_id is not None, bool(as_bool(needs_check)), verified_at is not None
                 ),
+                reached_on=as_date(reached_on),
                 reached_at=as_utc(reached),
                 verified_by=who if verified_at is not None else None,
+                verified_on=as_date(verified_on),
                 verified_at=verified_at,
             )
         )

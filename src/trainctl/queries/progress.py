@@ -8,14 +8,14 @@ progress row is named, matched and permission-checked by one function.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id, requirement_matches
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_json, as_utc, chunks, in_list, required
+from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
 from trainctl.queries.enrollments import (
     OWN_HINT,
     get_enrollment,
@@ -33,7 +33,8 @@ TABLES = {
     "member": ("id", "name"),
     "progress_credit": (
         "id", "progress_id", "source_type", "source_id", "amount", "category", "item", "note",
-        "state", "entered_by", "entered_at", "verified_by", "verified_at",
+        "state", "entered_by", "entered_at", "entered_on", "verified_by", "verified_at",
+        "verified_on",
     ),
 }  # fmt: skip
 
@@ -143,7 +144,8 @@ class CreditRow:
     """One ledger entry as `progress log` shows it (the JSON shape, keys in this order)."""
 
     id: int
-    entered_at: datetime
+    entered_on: date | None  # the effective date (department day or --as-of) reads show
+    entered_at: datetime  # the real time of writing
     source: str
     source_id: str
     amount: float
@@ -152,6 +154,7 @@ class CreditRow:
     state: str
     entered_by: str | None
     verified_by: str | None
+    verified_on: date | None
     note: str | None
     counted: float  # what this credit adds to the value now (0 while pending); sums to value
     went: str  # where its hours went, in words ("" when all of it simply counts)
@@ -164,7 +167,8 @@ class CreditRow:
 
 _LEDGER = """
 SELECT c.id, c.entered_at, c.source_type, c.source_id, c.amount, c.category, c.item, c.state,
-       c.entered_by, en.name, c.verified_by, c.verified_at, vn.name, c.note
+       c.entered_by, en.name, c.verified_by, c.verified_at, vn.name, c.note, c.entered_on,
+       c.verified_on
 FROM progress_credit c
 LEFT JOIN member en ON en.id = c.entered_by
 LEFT JOIN member vn ON vn.id = c.verified_by
@@ -188,10 +192,12 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
             shares.setdefault(ids[s.credit], []).append(s)
     out = []
     for (cid, at, source, source_id, amount, category, item, state, entered_by, entered_name,
-         verified_by, verified_at, verified_name, note) in rd.all(_LEDGER, {"id": progress_id}):  # fmt: skip
+         verified_by, verified_at, verified_name, note, entered_on, verified_on,
+         ) in rd.all(_LEDGER, {"id": progress_id}):  # fmt: skip
         out.append(
             CreditRow(
                 id=cid,
+                entered_on=as_date(entered_on),
                 entered_at=required(as_utc(at)),
                 source=source,
                 source_id=source_id,
@@ -202,6 +208,7 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
                 entered_by=entered_name or (OWNER_NAME if entered_by is None else None),
                 verified_by=verified_name
                 or (OWNER_NAME if verified_at and verified_by is None else None),
+                verified_on=as_date(verified_on),
                 note=note,
                 **_went(cid, amount, state, shares if progress_id in found else None),
             )
@@ -236,6 +243,7 @@ class PendingRow:
     requirement: str
     amount: float
     item: str | None
+    entered_on: date | None
     entered_at: datetime
     note: str | None
 
@@ -244,7 +252,8 @@ class PendingRow:
 
 
 _PENDING = """
-SELECT c.progress_id, rp.enrollment_id, m.name, r.name, c.amount, c.item, c.entered_at, c.note
+SELECT c.progress_id, rp.enrollment_id, m.name, r.name, c.amount, c.item, c.entered_on,
+       c.entered_at, c.note
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
 JOIN enrollment e ON e.id = rp.enrollment_id
@@ -260,8 +269,8 @@ def pending_credits(rd: Reader, actor: Actor) -> list[PendingRow]:
     """Self-reported credit waiting for an officer (training.view_all)."""
     actor.require(VIEW_ALL, "see other members' pending credit")
     return [
-        PendingRow(pid, eid, member, req, amount, item, required(as_utc(at)), note)
-        for pid, eid, member, req, amount, item, at, note in rd.all(_PENDING)
+        PendingRow(pid, eid, member, req, amount, item, as_date(on), required(as_utc(at)), note)
+        for pid, eid, member, req, amount, item, on, at, note in rd.all(_PENDING)
     ]
 
 

@@ -70,7 +70,7 @@ VOID_SUFFIX = ":void"
 FINISH_BATCH = 200  # progress rows re-measured per recompute call
 _CREDIT_COLUMNS = (
     "progress_id", "source_type", "source_id", "amount", "category", "item", "note", "state",
-    "entered_by", "entered_at",
+    "entered_by", "entered_at", "entered_on",
 )  # fmt: skip
 
 
@@ -293,8 +293,11 @@ def _memoised(proc: Any, values: Sequence[Any]) -> Iterable[Any]:
     return map(memo.__getitem__, values)
 
 
-def _write(session: Session, rows: list[tuple[Any, ...]]) -> int:
+def _write(session: Session, rows: list[tuple[Any, ...]], on: date) -> int:
+    """Insert credits (tuples of _CREDIT_COLUMNS but the last); each takes effect `on` (the
+    department's day or --as-of: progress_credit.entered_on, issue 11 #25)."""
     session.flush()
+    rows = [(*r, on) for r in rows]
     rows.sort(key=lambda r: (r[0], r[1], r[2]))  # the unique key's order: local B-tree inserts
     table = ProgressCredit.__table__  # type: ignore[attr-defined]
     writer = InsertIgnoring(
@@ -408,7 +411,7 @@ class CreditFeed:
             )
             for fact, row, (amount, category, item) in ready
         ]  # fmt: skip
-        written = _write(self.session, rows)
+        written = _write(self.session, rows, self.today)
         r = self.result
         r.credits += written
         r.already += len(rows) - written
@@ -506,7 +509,7 @@ def reverse_sources(
         for (pid, sid, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:2])
         if abs(amount) >= 1e-9
     ]  # fmt: skip
-    written = _write(session, rows)
+    written = _write(session, rows, today)
     result.credits, result.already = written, len(rows) - written
     if written:
         result.progress_ids = {row[0] for row in rows}
@@ -715,7 +718,7 @@ def recredit_requirement(
         entries[(pid, stype, base)] = n + 1
         reversals.append((pid, stype, f"{base}{RECREDIT}{n}", -amount, category, item, note, "counted",
                           actor.member_id, now))  # fmt: skip
-    out.reversed = _write(session, reversals)
+    out.reversed = _write(session, reversals, today)
     out.members |= {member_of[row[0]] for row in reversals}
     # 2. Credit what now matches and holds no net credit, through the feed.
     credited = {(pid, stype, base) for (pid, stype, base, _, _), amount in net.items() if abs(amount) >= 1e-9}

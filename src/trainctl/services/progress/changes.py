@@ -128,7 +128,8 @@ class _Row:
     located: Located
     result: UpdateResult
     ledger: list[Credit]  # the row's credits before this update
-    now: datetime
+    now: datetime  # the real time of writing (the *_at timestamps)
+    today: date  # the effective date (the department's day or --as-of: the *_on dates)
     is_self: bool  # the acting member's own row: credit is self-reported, waits for an officer
 
     @property
@@ -163,10 +164,10 @@ class _Row:
         key = {"progress": self.located.progress_id, "source": source, "sid": uuid.uuid4().hex}
         self.w.execute(
             "INSERT INTO progress_credit (progress_id, source_type, source_id, amount, category, "
-            "item, note, state, entered_by, entered_at) VALUES (:progress, :source, :sid, "
-            ":amount, :category, :item, :note, :state, :by, :at)",
+            "item, note, state, entered_by, entered_at, entered_on) VALUES (:progress, :source, "
+            ":sid, :amount, :category, :item, :note, :state, :by, :at, :on)",
             {**key, "amount": amount, "category": category, "item": item, "note": note,
-             "state": state, "by": self.actor.member_id, "at": self.now},
+             "state": state, "by": self.actor.member_id, "at": self.now, "on": self.today},
         )  # fmt: skip
         # its id, by the unique (progress, source type, source id) key: the stderr note on
         # hours that do not count names the credits this update wrote (issue 11 #3)
@@ -206,6 +207,7 @@ def apply_update(
             )
         ],
         now=datetime.now(UTC),
+        today=today,
         is_self=actor.is_self(enrollment.member_id),
     )
     _authorize(row, update)
@@ -491,13 +493,14 @@ def verify(row: _Row, change: ch.Verify) -> None:
     if waiting:
         ids, params = in_list("c", waiting)
         row.w.execute(
-            "UPDATE progress_credit SET state = 'counted', verified_by = :by, verified_at = :at "
-            f"WHERE id IN {ids}",
-            {**params, "by": row.actor.member_id, "at": row.now},
+            "UPDATE progress_credit SET state = 'counted', verified_by = :by, verified_at = :at, "
+            f"verified_on = :on WHERE id IN {ids}",
+            {**params, "by": row.actor.member_id, "at": row.now, "on": row.today},
         )
     row.w.execute(
-        "UPDATE requirement_progress SET verified_by = :by, verified_at = :at WHERE id = :id",
-        {"by": row.actor.member_id, "at": row.now, "id": row.rp.id},
+        "UPDATE requirement_progress SET verified_by = :by, verified_at = :at, verified_on = :on "
+        "WHERE id = :id",
+        {"by": row.actor.member_id, "at": row.now, "on": row.today, "id": row.rp.id},
     )
 
 

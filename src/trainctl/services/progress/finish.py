@@ -38,7 +38,7 @@ def after_change(
     phases_of = {pid: load_phases(w, pid) for pid in phased}
     states = link_states(w, enrollment_ids)
     events = advance_phases(w, enrollments, states, phases_of, today=today, now=now)
-    events += fire_milestones(w, enrollments, states, now=now)
+    events += fire_milestones(w, enrollments, states, now=now, today=today)
     w.sync()
     return events
 

@@ -4,7 +4,7 @@ milestones on the phase's progress), and verified by an officer where they requi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from trainctl.domain import progress as dp
@@ -34,8 +34,11 @@ def fire_milestones(
     states: Mapping[int, Sequence[LinkState]],
     *,
     now: datetime,
+    today: date,
 ) -> list[Event]:
-    """Record every milestone crossed for the first time (each fires once), set-based."""
+    """Record every milestone crossed for the first time (each fires once), set-based:
+    reached at `now` (the real time), on `today` (the effective date: department day or
+    --as-of)."""
     w = writer_of(db)
     program_ids = sorted({e.program_id for e in enrollments})
     ids, params = in_list("p", program_ids)
@@ -79,7 +82,7 @@ def fire_milestones(
                 continue
             new_rows.append(
                 {"enrollment_id": e.id, "milestone_id": mid, "reached_at": now,
-                 "progress_at_reach": pct}
+                 "reached_on": today, "progress_at_reach": pct}
             )  # fmt: skip
             text = f"Milestone reached: {name} ({dp.pct_text(threshold)})."
             if message and message.strip():
@@ -89,8 +92,9 @@ def fire_milestones(
             kind = "milestone_pending" if as_bool(verification) else "milestone"
             events.append(Event(kind, e.id, text))
     w.execute_many(
-        "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, progress_at_reach) "
-        "VALUES (:enrollment_id, :milestone_id, :reached_at, :progress_at_reach)",
+        "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, reached_on, "
+        "progress_at_reach) VALUES (:enrollment_id, :milestone_id, :reached_at, :reached_on, "
+        ":progress_at_reach)",
         new_rows,
     )
     w.sync()
@@ -98,9 +102,10 @@ def fire_milestones(
 
 
 def verify_milestone(
-    session: Session, actor: Actor, enrollment: Enrollment, ref: str
+    session: Session, actor: Actor, enrollment: Enrollment, ref: str, *, today: date
 ) -> MilestoneEvent:
-    """An officer verifies a reached milestone that requires it (never their own)."""
+    """An officer verifies a reached milestone that requires it (never their own): at the
+    real time, on `today` (the effective date: department day or --as-of)."""
     # the ORM here only: `progress update` (this package's hot path) never loads it
     from sqlmodel import select
 
@@ -138,10 +143,12 @@ def verify_milestone(
         )
     if event.verified_at is not None:
         raise RefusedError(
-            f"Milestone '{m.name}' was already verified on {event.verified_at:%Y-%m-%d}."
+            f"Milestone '{m.name}' was already verified on "
+            f"{(event.verified_on or event.verified_at.date()).isoformat()}."
         )
     event.verified_by = actor.member_id
     event.verified_at = utcnow()
+    event.verified_on = today
     session.add(event)
     audit(session, actor, "milestone.verify", "milestone_event", event.id, milestone_id=m.id)
     session.flush()
