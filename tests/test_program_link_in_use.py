@@ -120,3 +120,35 @@ def test_in_a_phased_program_only_the_current_phase_s_new_row_gets_a_deadline_no
     cli("--as-of", "2028-02-29", "program", "requirement", "add", "Academy", "Ropes", "--phase", "2")
     assert [(e, s, str(due)) for e, s, due in _rows(d, "Radio")] == [(1, "not_started", "2028-03-30")]
     assert [(e, s, due) for e, s, due in _rows(d, "Ropes")] == [(1, "not_started", None)]
+
+
+def test_program_apply_adds_a_link_in_use_the_same_way(cli, dept, snapshot, tmp_path):
+    """`program apply --file` with one more link: the path of `program requirement add`
+    (every open or completed enrollment gains its row, completed ones reopen), shown first
+    by --dry-run; a file that drops a link is still refused (that needs a new version)."""
+    f = tmp_path / "drills.toml"
+    cli("program", "export", "Company drills", "-o", str(f))
+    exported = f.read_text()
+    line = next(x for x in exported.splitlines() if "Company drills hours 1" in x and "required =" in x)
+    f.write_text(exported.replace(line, line + '\n    { name = "Annual hazmat refresher", sort_order = 20 },'))
+    before = snapshot()
+    r = cli("program", "apply", "--file", str(f), "--dry-run")
+    assert "+ requirement 'Annual hazmat refresher' (program level, required)" in r.stdout
+    assert "4 enrollment(s) gain it; 2 completed reopened (the link is required)" in r.stdout
+    assert "Would apply 1 change(s)" in r.stderr and "dry run: nothing written" in r.stderr
+    assert snapshot() == before
+
+    cli("--as-of", "2026-06-10", "program", "apply", "--file", str(f))
+    assert [(e, s, str(d)) for e, s, d in _rows(dept, "Annual hazmat refresher")] == [
+        (e, "not_started", "2026-09-08") for e in (1, 2, 3, 5)
+    ]  # withdrawn (4) gains nothing; due 90 days from the day it was added
+    assert [dept.scalar(STATUS, id=i) for i in range(1, 6)] == [
+        "active", "active", "on_hold", "withdrawn", "active",
+    ]  # fmt: skip
+    assert "already matches" in cli("program", "apply", "--file", str(f)).stderr
+
+    f.write_text(exported)  # without the new link: removing one still needs a new version
+    before = snapshot()
+    r = cli("program", "apply", "--file", str(f), ok=False)
+    assert r.exit_code == 1 and "cannot change its structure" in r.stderr
+    assert snapshot() == before

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -283,9 +284,14 @@ def spec_from_file(
 
 
 def apply_file(
-    session: Session, actor: Actor, doc: ProgramFile, *, source: str = "file"
+    session: Session, actor: Actor, doc: ProgramFile, *, source: str = "file",
+    today: date | None = None,
 ) -> ApplyResult:
-    """Create the file's program, or bring the existing (name, version) to it."""
+    """Create the file's program, or bring the existing (name, version) to it. On a version
+    with enrollments a link the file adds goes through `program requirement add`'s path
+    (services/programs/links.add_link: every open or completed enrollment gains its row,
+    a required link reopens completed ones); anything else structural is refused.
+    `today`: the effective date of the new rows (--as-of), else the department's day."""
     actor.require(MANAGE, "apply program files")
     existing = session.exec(
         select(Program).where(svc.same_name(doc.name), Program.version == doc.version)
@@ -309,6 +315,7 @@ def apply_file(
             details=problems,
         )
     names = {p.id: svc.ref_of(p) for p in prereqs if p.id is not None}
+    adding: dict[tuple[int | None, int], Any] = {}  # links added to a version in use
     if existing is None:
         program = svc.create_program(
             session, actor,
@@ -328,8 +335,20 @@ def apply_file(
         old = svc.spec_from_tree(tree)
         names.update({q.id: svc.ref_of(q) for q in tree.prerequisites if q.id is not None})
         body = svc.diff(old, new, names)
-        fixed = svc.fixed_changes(old, new, names) if body else []
-        if fixed and svc.has_enrollments(session, program.id):
+        enrolled = bool(body) and svc.has_enrollments(session, program.id)
+        # added links, as `program requirement add` takes them on a version in use: a link
+        # of an existing phase (or the program level), not a prerequisite (add_link refuses
+        # those in use, as it refuses a sequential link that is not last)
+        adding = (
+            {
+                k: v for k, v in new.links.items()
+                if k not in old.links and (k[0] is None or k[0] in old.phases)
+                and not v["is_prerequisite"]
+            }
+            if enrolled else {}
+        )  # fmt: skip
+        fixed = svc.fixed_changes(replace(old, links={**old.links, **adding}), new, names) if body else []
+        if fixed and enrolled:
             raise RefusedError(
                 f"Program {svc.label(program)} has enrollments, so {source} cannot change its structure; nothing was written.",
                 f"Set `version = {svc.next_version(session, program)}` in the file to make a new version "
@@ -343,7 +362,13 @@ def apply_file(
         if pre.id not in old.prerequisite_ids:
             svc.check_program_prerequisite(session, program, pre)
     if body or result.created:
-        svc.sync(session, program, old, new)
+        if adding:  # the rest first; the added links then one by one through add_link
+            svc.sync(session, program, old, replace(new, links={
+                k: v for k, v in new.links.items() if k not in adding
+            }))  # fmt: skip
+            _add_links_in_use(session, actor, program, adding, new, result, today=today)
+        else:
+            svc.sync(session, program, old, new)
     if program.status == "draft":
         program.status = "active"
     if result.changes:
@@ -358,6 +383,28 @@ def apply_file(
         )
     session.flush()
     return result
+
+
+def _add_links_in_use(
+    session: Session, actor: Actor, program: Program, adding: dict[tuple[int | None, int], Any],
+    new: svc.Spec, result: ApplyResult, *, today: date | None,
+) -> None:  # fmt: skip
+    """Links a file adds to a version with enrollments: `program requirement add`'s path, one
+    link at a time (each set-based over the enrollments); what each did is one more line."""
+    from trainctl.schemas.programs import LinkCreate
+
+    for (phase, rid), values in sorted(adding.items(), key=lambda kv: (kv[0][0] or 0, kv[1]["sort_order"])):
+        _, ext = svc.add_link(
+            session, actor, program, f"#{rid}", LinkCreate(**values), phase_number=phase,
+            today=today,
+        )  # fmt: skip
+        if ext.enrollments:
+            reopened = f"; {ext.reopened} completed reopened (the link is required)" if ext.reopened else ""
+            credited = f"; {ext.credited} credit(s) from what is on file" if ext.credited else ""
+            result.changes.append(
+                f"  requirement {new.labels.get(rid, rid)}: {ext.enrollments} enrollment(s) "
+                f"gain it{reopened}{credited}"
+            )
 
 
 # ------------------------------------------------------------------------- sample files

@@ -48,7 +48,9 @@ def apply_program_file(ctx: typer.Context, file: Path, *, dry_run: bool) -> None
     doc = program_files.parse_file(file)
     # --dry-run runs the very same code in a transaction that is rolled back.
     with state.session(write=not dry_run) as (session, actor):
-        result = program_files.apply_file(session, actor, doc, source=str(file))
+        result = program_files.apply_file(
+            session, actor, doc, source=str(file), today=state.today(session)
+        )
         label = f"'{doc.name}' v{doc.version}"
     for w in result.warnings:
         render.warn(w)
@@ -58,8 +60,9 @@ def apply_program_file(ctx: typer.Context, file: Path, *, dry_run: bool) -> None
     for line in result.changes:
         print(line)
     verb = "Would apply" if dry_run else "Applied"
+    n = sum(1 for line in result.changes if not line.startswith(" "))  # indented: what one did
     render.info(
-        f"{verb} {len(result.changes)} change(s) to program {label}"
+        f"{verb} {n} change(s) to program {label}"
         + (" (dry run: nothing written)." if dry_run else "."),
         quiet=state.quiet,
     )

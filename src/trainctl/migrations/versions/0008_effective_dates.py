@@ -26,6 +26,7 @@ Revises: 0007_ci_unique
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -45,7 +46,7 @@ COLUMNS = [
 ]
 
 
-def _zone():  # type: ignore[no-untyped-def]
+def _zone() -> ZoneInfo:
     from trainctl.queries.settings import department_zone
     from trainctl.services.store import Writer
 
