@@ -2,9 +2,10 @@
 program progress rows (the ledger), and `report compliance`, `requirement explain` and
 the evaluator read them from there, in the requirement's window, as of a date.
 
-entered_at is the moment an officer checked the item (the real clock); the tests move it
-to chosen days with SQL on the real database, so windows, year ends and the department's
-timezone can be tested.
+A check counts from its effective date (progress_credit.entered_on: the --as-of date it was
+entered under, else the department's day, issue 11 #25); entered_at is the real moment it
+was written, which orders checks of one day. The tests enter each check under --as-of and
+move entered_at to a chosen moment with SQL on the real database.
 """
 
 from __future__ import annotations
@@ -42,11 +43,15 @@ def enrollment(cli, email: str) -> str:
     return str(rows[0]["id"])
 
 
-def check(cli, email: str, requirement: str, item: str, at: str, *, un: bool = False) -> None:
-    """Check (or uncheck) an item, then date the new credit `at` (UTC, as stored)."""
+def check(
+    cli, email: str, requirement: str, item: str, at: str, *, un: bool = False,
+    on: str | None = None,
+) -> None:  # fmt: skip
+    """Check (or uncheck) an item under --as-of `on` (default: the day of `at`), then move
+    the new credit's time of writing to `at` (UTC, as stored)."""
     flag = "--uncheck" if un else "--check"
-    cli("progress", "update", "--enrollment", enrollment(cli, email), "--requirement",
-        requirement, flag, item)  # fmt: skip
+    cli("--as-of", on or at[:10], "progress", "update", "--enrollment", enrollment(cli, email),
+        "--requirement", requirement, flag, item)  # fmt: skip
     db = cli.db
     # as each backend stores a UTC timestamp: naive UTC text on SQLite, timestamptz on PostgreSQL
     stamp = datetime.fromisoformat(at).replace(tzinfo=UTC) if db.postgres else at
@@ -86,13 +91,23 @@ def test_checked_items_count_in_their_window_and_the_matrix_agrees_with_explain(
     assert cell(dept, "bo@fd.org", "Annual physical", "2025-06-01")["value"] == 0
 
 
-def test_year_end_in_the_department_timezone(dept):
+def test_year_end_by_the_check_s_effective_date(dept):
+    """Checked on 31 December (Chicago's day at 05:30 UTC on 1 January, or an --as-of):
+    the check counts for 2025, whatever the UTC clock said."""
     dept("config", "set", "timezone", "America/Chicago")
     for item in ITEMS:
-        # 05:30 UTC on 1 January is still 31 December in Chicago
-        check(dept, "ann@fd.org", "Annual physical", item, "2026-01-01 05:30:00")
+        check(dept, "ann@fd.org", "Annual physical", item, "2026-01-01 05:30:00", on="2025-12-31")
     assert cell(dept, "ann@fd.org", "Annual physical", "2025-12-31")["status"] == "met"
     assert cell(dept, "ann@fd.org", "Annual physical", "2026-01-01")["value"] == 0
+
+
+def test_a_check_entered_under_as_of_counts_from_that_day(dept):
+    """Entered today (the real clock) under --as-of 2025-03-01: as of 15 March it is checked."""
+    for item in ITEMS:
+        dept("--as-of", "2025-03-01", "progress", "update", "--enrollment",
+             enrollment(dept, "ann@fd.org"), "--requirement", "Annual physical", "--check", item)  # fmt: skip
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-03-15")["status"] == "met"
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-02-28")["value"] == 0
 
 
 def test_an_uncheck_takes_the_item_back_from_then_on(dept):

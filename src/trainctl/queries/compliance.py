@@ -49,7 +49,7 @@ TABLES = {
     "call_response": ("id", "call_id", "member_id", "voided_at"),
     "call": ("id", "incident_number", "shift_date", "call_type"),
     "audit_log": ("action", "entity", "detail", "id"),
-    "progress_credit": ("id", "progress_id", "amount", "item", "state", "entered_at"),
+    "progress_credit": ("id", "progress_id", "amount", "item", "state", "entered_at", "entered_on"),
     "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
     "enrollment": ("id", "member_id"),
     "program_requirement": ("id", "requirement_id"),
@@ -220,7 +220,7 @@ def _fact(kind: str, r: Sequence[Any]) -> Fact:
 # an item, -1 (an officer's uncheck) takes the latest check back. Only counted credits
 # (a member's self-report waits for an officer) of checklist requirements.
 _CHECKLIST_SQL = (
-    "SELECT e.member_id, c.id, c.entered_at, c.item, c.amount, pr.requirement_id "
+    "SELECT e.member_id, c.id, c.entered_at, c.item, c.amount, pr.requirement_id, c.entered_on "
     "FROM progress_credit c JOIN requirement_progress rp ON rp.id = c.progress_id "
     "JOIN enrollment e ON e.id = rp.enrollment_id "
     "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -233,31 +233,33 @@ def checklist_facts(
     rows: Iterable[Sequence[Any]], upto: date | None, zone: tzinfo
 ) -> dict[int, list[Fact]]:
     """The items checked as of `upto` (None: now), by member: per member, requirement and
-    item (ignoring case), in the order entered, a check adds a checked day and an uncheck
-    takes the latest back; what is left are facts dated the department's day of the check
-    (`zone`). A check entered after `upto` is not read at all (nor is an uncheck)."""
-    by_item: dict[tuple[int, int, str], list[tuple[Any, int, str, float]]] = {}
-    for mid, cid, at, item, amount, rid in rows:
+    item (ignoring case), by effective date then in the order entered, a check adds a
+    checked day and an uncheck takes the latest back; what is left are facts dated the
+    check's effective date (progress_credit.entered_on: the department's day it was entered,
+    or the --as-of date it was entered under; a row without one, the day of entered_at in
+    `zone`). A check dated after `upto` is not read at all (nor is an uncheck)."""
+    by_item: dict[tuple[int, int, str], list[tuple[date, Any, int, str, float]]] = {}
+    for mid, cid, at, item, amount, rid, on in rows:
         stamp = as_utc(at)
         assert stamp is not None
-        day = stamp.astimezone(zone).date()
+        day = as_date(on) or stamp.astimezone(zone).date()
         if upto is not None and day > upto:
             continue
         by_item.setdefault((mid, rid, str(item).strip().casefold()), []).append(
-            (stamp, cid, item, float(amount or 0))
+            (day, stamp, cid, item, float(amount or 0))
         )
     out: dict[int, list[Fact]] = {}
     for (mid, rid, _), entries in by_item.items():
-        entries.sort(key=lambda e: (e[0], e[1]))
-        checked: list[tuple[Any, int, str]] = []
-        for stamp, cid, item, amount in entries:
+        entries.sort(key=lambda e: (e[0], e[1], e[2]))
+        checked: list[tuple[date, int, str]] = []
+        for day, _stamp, cid, item, amount in entries:
             if amount > 0:
-                checked.append((stamp, cid, item))
+                checked.append((day, cid, item))
             elif amount < 0 and checked:
                 checked.pop()
-        for stamp, cid, item in checked:
+        for day, cid, item in checked:
             values = {
-                "kind": dcm.CHECKLIST, "id": cid, "date": stamp.astimezone(zone).date(),
+                "kind": dcm.CHECKLIST, "id": cid, "date": day,
                 "skill": item, "name": item, "requirement_id": rid,
             }  # fmt: skip
             out.setdefault(mid, []).append(Fact.of(values))
