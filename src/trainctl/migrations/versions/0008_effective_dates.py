@@ -14,7 +14,10 @@ written, as a feed credit written from now on does (the date the record's traini
 stays on the record). Set-based: a temporary table holds the UTC start of every local day
 in the span of the timestamps (a few thousand rows for years of data), and each column is
 filled by one UPDATE looking its day up by index (`starts <= ts ORDER BY starts DESC
-LIMIT 1`), in SQL that SQLite and PostgreSQL both run.
+LIMIT 1`), in SQL that SQLite and PostgreSQL both run. Measured (`python
+bench/effective_dates.py --credits 500000 --repeat 1`, SQLite, 2-core machine under load):
+500,000 credits over three years, a fifth verified: 6.8 s through COMMIT; the same dates
+computed in Python row by row with one UPDATE per row take 32.7 s (4.8x).
 
 The re-measure of rows stored before recurring-requirement scaling (issue 11, point 4)
 is not here: it runs the living measuring code, so it is the upgrade's post-step
