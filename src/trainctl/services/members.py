@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain.text import visible as same_look
-from trainctl.errors import BadInputError
-from trainctl.models import Member, Position, utcnow
+from trainctl.errors import BadInputError, RefusedError, UsageError
+from trainctl.models import Member, MemberHistory, Position, utcnow
 from trainctl.queries import members as q
 from trainctl.queries import reader_of
 from trainctl.schemas.members import (
@@ -65,6 +65,78 @@ def add_position(session: Session, actor: Actor, data: PositionCreate) -> Positi
     return position
 
 
+# ------------------------------------------------------------------ positions over time
+HISTORY_FIELDS = ("positions", "status")  # what member_history keeps over time
+
+
+def effective_day(session: Session, effective: date | None, *, field: str = "--effective") -> date:
+    """The department day a change of positions or status takes effect: `effective` (the
+    command's --effective, or the global --as-of) else the department's today. A change
+    cannot take effect after today: trainctl records what has happened."""
+    from trainctl.services.settings import today
+
+    now = today(session)
+    if effective is None:
+        return now
+    if effective > now:
+        raise UsageError(
+            f"{field} {effective} is after today ({now} in the department's timezone).",
+            f"Record a change once it has happened: give {field} {now} or earlier.",
+        )
+    return effective
+
+
+def last_change(session: Session, member_ids: Sequence[int]) -> dict[int, date]:
+    """The latest effective day on record per member (set-based, chunked)."""
+    out: dict[int, date] = {}
+    ids = sorted(set(member_ids))
+    for i in range(0, len(ids), 500):
+        query = (
+            select(MemberHistory.member_id, sa.func.max(MemberHistory.effective_on))
+            .where(col(MemberHistory.member_id).in_(ids[i : i + 500]))
+            .group_by(col(MemberHistory.member_id))
+        )
+        out.update({m: d for m, d in session.exec(query) if d is not None})
+    return out
+
+
+def refuse_before_last_change(
+    member: Member, day: date, last: date | None, *, field: str = "--effective"
+) -> None:
+    """History is kept in date order: a change cannot take effect before the member's last
+    recorded change of positions or status (it would be undone by that later entry)."""
+    if last is not None and day < last:
+        raise RefusedError(
+            f"{field} {day} is before {who(member)}'s last recorded change of positions or "
+            f"status, effective {last}; nothing was changed.",
+            f"`trainctl member show {member.id}` lists the history; record this change "
+            f"effective {last} or later.",
+        )
+
+
+def record_history(
+    session: Session, actor: Actor, entries: Sequence[tuple[int, date, Sequence[str], str]]
+) -> None:
+    """Append (member id, effective day, positions, status) rows: one bulk INSERT."""
+    if not entries:
+        return
+    now = utcnow()
+    session.execute(
+        sa.insert(MemberHistory),
+        [
+            {"member_id": m, "effective_on": day, "positions": list(positions),
+             "status": status, "recorded_at": now, "recorded_by": actor.member_id}
+            for m, day, positions, status in entries
+        ],
+    )  # fmt: skip
+
+
+def first_effective(hire_date: date | None, day: date) -> date:
+    """A new member's first history row: from their hire date when it is known and has
+    come (the earliest known date), else from the day they were added."""
+    return hire_date if hire_date is not None and hire_date < day else day
+
+
 # ------------------------------------------------------------------------ add / edit / show
 def _refuse_taken(
     session: Session, *, email: str | None, badge: str | None, exclude_id: int | None = None
@@ -109,8 +181,13 @@ def lookalike_problem(name: str, lookalikes: dict[str, str]) -> str | None:
     return None
 
 
-def add_member(session: Session, actor: Actor, data: MemberCreate) -> Member:
+def add_member(
+    session: Session, actor: Actor, data: MemberCreate, *, effective: date | None = None
+) -> Member:
+    """Add a member; their positions and status are on record from their hire date (else
+    from `effective`, else today)."""
     actor.require(MANAGE, "add members")
+    day = effective_day(session, effective)
     _check_positions(session, data.positions)
     _refuse_taken(session, email=data.email, badge=data.badge)
     if (why := lookalike_problem(data.name, lookalike_names(session))) is not None:
@@ -118,6 +195,11 @@ def add_member(session: Session, actor: Actor, data: MemberCreate) -> Member:
     member = Member(**data.model_dump(), created_by=actor.member_id)
     session.add(member)
     session.flush()
+    assert member.id is not None
+    record_history(
+        session, actor,
+        [(member.id, first_effective(member.hire_date, day), member.positions, member.status)],
+    )  # fmt: skip
     audit(session, actor, "member.add", "member", member.id, email=member.email, name=member.name)
     return member
 
@@ -151,11 +233,16 @@ def diff_member(member: Member, values: dict[str, Any]) -> dict[str, tuple[Any, 
 
 
 def edit_member(
-    session: Session, actor: Actor, ref: str, data: MemberUpdate
+    session: Session, actor: Actor, ref: str, data: MemberUpdate, *, effective: date | None = None
 ) -> tuple[Member, dict[str, tuple[Any, Any]]]:
-    """Change the fields set in `data`. Returns the member and {field: (old, new)}."""
+    """Change the fields set in `data`. Returns the member and {field: (old, new)}. A
+    change of positions or status is kept in the member's history, effective on
+    `effective` (else today), which must not come before their last recorded change."""
     actor.require(MANAGE, "edit members")
     member = get_member(session, ref)
+    assert member.id is not None
+    day = effective_day(session, effective)
+    refuse_before_last_change(member, day, last_change(session, [member.id]).get(member.id))
     values = data.model_dump(exclude_unset=True)
     for required in ("name", "email", "role", "status"):
         if required in values and values[required] is None:
@@ -176,6 +263,8 @@ def edit_member(
     member.updated_at = utcnow()
     session.add(member)
     session.flush()
+    if any(name in changes for name in HISTORY_FIELDS):
+        record_history(session, actor, [(member.id, day, member.positions, member.status)])
     audit(
         session,
         actor,
@@ -188,19 +277,29 @@ def edit_member(
 
 
 def deactivate_member(
-    session: Session, actor: Actor, ref: str, *, reason: str | None = None
+    session: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    reason: str | None = None,
+    effective: date | None = None,
 ) -> tuple[Member, bool]:
-    """Set status inactive (never deletes: records, enrollments and history stay).
+    """Set status inactive (never deletes: records, enrollments and history stay), from
+    `effective` (else today) on: reports as of an earlier day still count the member.
 
     Returns (member, changed); deactivating an inactive member changes nothing.
     """
     actor.require(MANAGE, "deactivate members")
     member = get_member(session, ref)
+    assert member.id is not None
+    day = effective_day(session, effective)
+    refuse_before_last_change(member, day, last_change(session, [member.id]).get(member.id))
     if member.status == "inactive":
         return member, False
     member.status = "inactive"
     member.updated_at = utcnow()
     session.add(member)
     session.flush()
+    record_history(session, actor, [(member.id, day, member.positions, member.status)])
     audit(session, actor, "member.deactivate", "member", member.id, reason=reason)
     return member, True
