@@ -32,11 +32,13 @@ from trainctl.services.members import (
     effective_day,
     first_effective,
     jsonable,
-    last_change,
     lookalike_names,
     lookalike_problem,
+    not_before,
     position_codes,
     record_history,
+    recorded,
+    start_earlier,
     who,
 )
 
@@ -268,13 +270,15 @@ def import_members(
                 for name, (old, new) in changes.items()
             )
 
-    # 4. History is kept in date order: an update of positions or status cannot take effect
-    #    before the member's last recorded change (one grouped SELECT for the file).
+    # 4. History is kept in date order (services/members.not_before): an update of positions
+    #    or status cannot take effect before the member's last recorded change (one grouped
+    #    SELECT for the file).
     moving = [p for p in result.plan if p.action == "update" and set(p.changes) & set(HISTORY_FIELDS)]
-    last = last_change(session, [p.member_id for p in moving if p.member_id is not None])
+    recs = recorded(session, [p.member_id for p in moving if p.member_id is not None])
     for p in moving:
-        since = last.get(p.member_id or 0)
-        if since is not None and day < since:
+        hire = existing[p.email].hire_date
+        since = not_before(hire, day, recs.get(p.member_id or 0))
+        if since is not None:
             name = next(f for f in HISTORY_FIELDS if f in p.changes)
             problems.setdefault(p.line, []).append(
                 f"line {p.line}, field {name}: the change would take effect {day}, before the "
@@ -301,6 +305,12 @@ def import_members(
     result.plan.sort(key=lambda p: p.line)
     if dry_run:
         return result
+    earlier = [
+        (p.member_id, day) for p in moving
+        if p.member_id is not None and p.line not in problems
+        and (rec := recs.get(p.member_id)) is not None and day < rec.first
+    ]  # fmt: skip
+    start_earlier(session, earlier)
     _write_import(session, actor, result, dict(rows), day)
     return result
 

@@ -8,6 +8,7 @@ deactivating keeps their history. Every write records who made it (created_by, a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -86,31 +87,70 @@ def effective_day(session: Session, effective: date | None, *, field: str = "--e
     return effective
 
 
-def last_change(session: Session, member_ids: Sequence[int]) -> dict[int, date]:
-    """The latest effective day on record per member (set-based, chunked)."""
-    out: dict[int, date] = {}
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a member's history holds: how many entries, the first and last effective day."""
+
+    entries: int
+    first: date
+    last: date
+
+
+def recorded(session: Session, member_ids: Sequence[int]) -> dict[int, Recorded]:
+    """Each member's history in figures (one grouped SELECT per 500 members)."""
+    out: dict[int, Recorded] = {}
     ids = sorted(set(member_ids))
+    day = col(MemberHistory.effective_on)
     for i in range(0, len(ids), 500):
         query = (
-            select(MemberHistory.member_id, sa.func.max(MemberHistory.effective_on))
+            select(MemberHistory.member_id, sa.func.count(), sa.func.min(day), sa.func.max(day))
             .where(col(MemberHistory.member_id).in_(ids[i : i + 500]))
             .group_by(col(MemberHistory.member_id))
         )
-        out.update({m: d for m, d in session.exec(query) if d is not None})
+        out.update({m: Recorded(n, a, b) for m, n, a, b in session.exec(query)})
     return out
 
 
+def not_before(hire_date: date | None, day: date, rec: Recorded | None) -> date | None:
+    """None when a change effective `day` can be recorded, else the day it may not precede.
+
+    History is kept in date order: a change cannot take effect before the member's last
+    recorded change (that later entry would undo it). One exception: a member whose only
+    entry dates from being added, not from a known hire date, may take an earlier change;
+    their first entry then starts on that day (`start_earlier`), the earliest known now."""
+    if rec is None or day >= rec.last:
+        return None
+    if rec.entries == 1 and rec.first != hire_date:
+        return None
+    return rec.last
+
+
 def refuse_before_last_change(
-    member: Member, day: date, last: date | None, *, field: str = "--effective"
+    member: Member, day: date, rec: Recorded | None, *, field: str = "--effective"
 ) -> None:
-    """History is kept in date order: a change cannot take effect before the member's last
-    recorded change of positions or status (it would be undone by that later entry)."""
-    if last is not None and day < last:
+    """The refusal of `not_before`, naming the option and the day to give instead."""
+    bound = not_before(member.hire_date, day, rec)
+    if bound is not None:
         raise RefusedError(
             f"{field} {day} is before {who(member)}'s last recorded change of positions or "
-            f"status, effective {last}; nothing was changed.",
+            f"status, effective {bound}; nothing was changed.",
             f"`trainctl member show {member.id}` lists the history; record this change "
-            f"effective {last} or later.",
+            f"effective {bound} or later.",
+        )
+
+
+def start_earlier(session: Session, moves: Sequence[tuple[int, date]]) -> None:
+    """Move a member's only entry back to `day` (see `not_before`): one executemany."""
+    if moves:
+        table = sa.table(
+            "member_history", sa.column("member_id", sa.Integer()), sa.column("effective_on", sa.Date())
+        )  # Core: an UPDATE by member, not the ORM's by primary key
+        session.connection().execute(
+            table.update()
+            .where(table.c.member_id == sa.bindparam("m"))
+            .where(table.c.effective_on > sa.bindparam("day"))
+            .values(effective_on=sa.bindparam("day")),
+            [{"m": m, "day": day} for m, day in moves],
         )
 
 
@@ -242,7 +282,8 @@ def edit_member(
     member = get_member(session, ref)
     assert member.id is not None
     day = effective_day(session, effective)
-    refuse_before_last_change(member, day, last_change(session, [member.id]).get(member.id))
+    rec = recorded(session, [member.id]).get(member.id)
+    refuse_before_last_change(member, day, rec)
     values = data.model_dump(exclude_unset=True)
     for required in ("name", "email", "role", "status"):
         if required in values and values[required] is None:
@@ -264,6 +305,8 @@ def edit_member(
     session.add(member)
     session.flush()
     if any(name in changes for name in HISTORY_FIELDS):
+        if rec is not None and day < rec.first:
+            start_earlier(session, [(member.id, day)])
         record_history(session, actor, [(member.id, day, member.positions, member.status)])
     audit(
         session,
@@ -293,13 +336,16 @@ def deactivate_member(
     member = get_member(session, ref)
     assert member.id is not None
     day = effective_day(session, effective)
-    refuse_before_last_change(member, day, last_change(session, [member.id]).get(member.id))
+    rec = recorded(session, [member.id]).get(member.id)
+    refuse_before_last_change(member, day, rec)
     if member.status == "inactive":
         return member, False
     member.status = "inactive"
     member.updated_at = utcnow()
     session.add(member)
     session.flush()
+    if rec is not None and day < rec.first:
+        start_earlier(session, [(member.id, day)])
     record_history(session, actor, [(member.id, day, member.positions, member.status)])
     audit(session, actor, "member.deactivate", "member", member.id, reason=reason)
     return member, True
