@@ -65,11 +65,10 @@ EffectiveOpt = Annotated[
 ]
 
 
-def _effective(ctx: typer.Context, value: str | None) -> Any:
-    """--effective, else the global --as-of, else None (the service takes today)."""
+def _effective(value: str | None) -> Any:
     from trainctl.cli.options import parse_date
 
-    return parse_date(value, "--effective") or get_state(ctx).as_of
+    return parse_date(value, "--effective")
 
 
 def _json(member: Member) -> dict[str, Any]:
@@ -128,7 +127,7 @@ def add(
             "input",
             positions=svc.position_codes(session),
         )  # fmt: skip
-        member = svc.add_member(session, actor, data)
+        member = svc.add_member(session, actor, data, as_of=state.as_of)
     if state.fmt == "json":
         render.emit_json(_json(member))
     render.info(f"Added member {member.id}: {member.name} <{member.email}>.", quiet=state.quiet)
@@ -313,7 +312,7 @@ def edit(
             "Use --position (replace all) or --add-position / --remove-position, not both."
         )
     state = get_state(ctx)
-    day = _effective(ctx, effective)
+    day = _effective(effective)
     with state.session(write=True) as (session, actor):
         actor.require(MANAGE, "edit members")
         known = svc.position_codes(session)
@@ -341,7 +340,7 @@ def edit(
             )
         data = validated(MemberUpdate, raw, "input", positions=known)
         updated, changes = svc.edit_member(
-            session, actor, f"id:{target.id}", data, effective=day
+            session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of
         )
     if state.fmt == "json":
         render.emit_json(_json(updated))
@@ -370,10 +369,10 @@ def deactivate(
     from trainctl.services import members as svc
 
     state = get_state(ctx)
-    day = _effective(ctx, effective)
+    day = _effective(effective)
     with state.session(write=True) as (session, actor):
         found, changed = svc.deactivate_member(
-            session, actor, member, reason=reason, effective=day
+            session, actor, member, reason=reason, effective=day, as_of=state.as_of
         )
     if changed:
         render.info(
@@ -479,7 +478,7 @@ def import_(
     from trainctl.services.member_import import import_members
 
     state = get_state(ctx)
-    day = _effective(ctx, effective)
+    day = _effective(effective)
     data = csv_file.read_bytes()
     rejects_path = csv_file.with_name(f"{csv_file.stem}.rejects.csv")
     with state.session(write=not dry_run) as (session, actor):
@@ -493,6 +492,7 @@ def import_(
             dry_run=dry_run,
             ignore_unknown_columns=ignore_unknown_columns,
             effective=day,
+            as_of=state.as_of,
         )
         for line, first in result.duplicates:
             render.warn(f"line {line} repeats line {first}; imported once.")

@@ -125,6 +125,7 @@ def import_members(
     dry_run: bool = False,
     ignore_unknown_columns: bool = False,
     effective: date | None = None,
+    as_of: date | None = None,
 ) -> MemberImport:
     """Import members from CSV bytes, matched by email. Headers as in training-record
     sheets (MEMBER_FIELDS); an unknown column is refused unless `ignore_unknown_columns`.
@@ -136,7 +137,7 @@ def import_members(
     with different data it is an error unless `update`. Empty cells leave stored values alone.
     Set-based: a few SELECTs for the whole file, one bulk INSERT, one bulk UPDATE.
     Changes of positions and status go into the members' history, effective on `effective`
-    (else today; new members from their hire date): one more SELECT and one bulk INSERT.
+    (else today, `as_of` or the department's; new members from their hire date): one more SELECT and one bulk INSERT.
     """
     from pydantic import ValidationError
 
@@ -163,7 +164,7 @@ def import_members(
 
     # 1. Every row through the schema (positions checked against the table's codes).
     #    Empty optional cells are "not given": they leave stored values alone.
-    day = effective_day(session, effective)
+    day = effective_day(session, effective, as_of)
     known = frozenset(position_codes(session))
     models: dict[int, MemberCreate | None] = {}
     for row in table.rows:

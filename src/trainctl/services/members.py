@@ -70,18 +70,20 @@ def add_position(session: Session, actor: Actor, data: PositionCreate) -> Positi
 HISTORY_FIELDS = ("positions", "status")  # what member_history keeps over time
 
 
-def effective_day(session: Session, effective: date | None, *, field: str = "--effective") -> date:
+def effective_day(
+    session: Session, effective: date | None, as_of: date | None = None, *, field: str = "--effective"
+) -> date:
     """The department day a change of positions or status takes effect: `effective` (the
-    command's --effective, or the global --as-of) else the department's today. A change
-    cannot take effect after today: trainctl records what has happened."""
+    command's --effective), else today (the global --as-of, else the department's today).
+    A change cannot take effect after today: trainctl records what has happened."""
     from trainctl.services.settings import today
 
-    now = today(session)
+    now = today(session, as_of)
     if effective is None:
         return now
     if effective > now:
         raise UsageError(
-            f"{field} {effective} is after today ({now} in the department's timezone).",
+            f"{field} {effective} is after today ({now}{'' if as_of else ' in the department timezone'}).",
             f"Record a change once it has happened: give {field} {now} or earlier.",
         )
     return effective
@@ -222,12 +224,12 @@ def lookalike_problem(name: str, lookalikes: dict[str, str]) -> str | None:
 
 
 def add_member(
-    session: Session, actor: Actor, data: MemberCreate, *, effective: date | None = None
+    session: Session, actor: Actor, data: MemberCreate, *, as_of: date | None = None
 ) -> Member:
     """Add a member; their positions and status are on record from their hire date (else
-    from `effective`, else today)."""
+    from today: `as_of`, else the department's today)."""
     actor.require(MANAGE, "add members")
-    day = effective_day(session, effective)
+    day = effective_day(session, None, as_of)
     _check_positions(session, data.positions)
     _refuse_taken(session, email=data.email, badge=data.badge)
     if (why := lookalike_problem(data.name, lookalike_names(session))) is not None:
@@ -273,7 +275,13 @@ def diff_member(member: Member, values: dict[str, Any]) -> dict[str, tuple[Any, 
 
 
 def edit_member(
-    session: Session, actor: Actor, ref: str, data: MemberUpdate, *, effective: date | None = None
+    session: Session,
+    actor: Actor,
+    ref: str,
+    data: MemberUpdate,
+    *,
+    effective: date | None = None,
+    as_of: date | None = None,
 ) -> tuple[Member, dict[str, tuple[Any, Any]]]:
     """Change the fields set in `data`. Returns the member and {field: (old, new)}. A
     change of positions or status is kept in the member's history, effective on
@@ -281,7 +289,7 @@ def edit_member(
     actor.require(MANAGE, "edit members")
     member = get_member(session, ref)
     assert member.id is not None
-    day = effective_day(session, effective)
+    day = effective_day(session, effective, as_of)
     rec = recorded(session, [member.id]).get(member.id)
     refuse_before_last_change(member, day, rec)
     values = data.model_dump(exclude_unset=True)
@@ -326,6 +334,7 @@ def deactivate_member(
     *,
     reason: str | None = None,
     effective: date | None = None,
+    as_of: date | None = None,
 ) -> tuple[Member, bool]:
     """Set status inactive (never deletes: records, enrollments and history stay), from
     `effective` (else today) on: reports as of an earlier day still count the member.
@@ -335,7 +344,7 @@ def deactivate_member(
     actor.require(MANAGE, "deactivate members")
     member = get_member(session, ref)
     assert member.id is not None
-    day = effective_day(session, effective)
+    day = effective_day(session, effective, as_of)
     rec = recorded(session, [member.id]).get(member.id)
     refuse_before_last_change(member, day, rec)
     if member.status == "inactive":
