@@ -361,12 +361,10 @@ def _members(
         found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": actor.member_id})
         members = [_member(found)] if found else []
     else:
-        roster = _as_of(rd, [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY name, id")], as_of)
-        return _holding(rd, [m for m in roster if m.status == "active"], position)  # that day
-    return _holding(rd, _as_of(rd, members, as_of), position)
-
-
-def _holding(rd: Reader, members: list[MemberFacts], position: str | None) -> list[MemberFacts]:
+        members = [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY name, id")]
+    members = _as_of(rd, members, as_of)
+    if member is None and actor.can(VIEW_ALL):
+        members = [m for m in members if m.status == "active"]  # active on the as-of date
     if position is not None:
         code = position.strip().lower()
         qr.check_positions(rd, [code])
