@@ -18,7 +18,7 @@ from trainctl.queries import BUSY_TIMEOUT_MS
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
     "0001_catalog", "0002_programs", "0003_enrollment", "0004_progress_link_index", "0005_records",
-    "0006_reminders", "0007_ci_unique", "0008_effective_dates",
+    "0006_reminders", "0007_ci_unique", "0008_effective_dates", "0009_member_history",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -165,6 +165,29 @@ class Member(SQLModel, table=True):
     updated_at: datetime | None = _ts()
 
 
+class MemberHistory(SQLModel, table=True):
+    """A member's positions and status over time (issue 9, "as of any date"): one row per
+    change, with the department day it took effect and the UTC time it was written. The
+    member as of a day D is their row with the latest effective day on or before D (the
+    latest written wins a tie); before their first row, their first row
+    (queries/members.states_as_of). Written by every change of positions or status
+    (services/members.py, services/member_import.py); never edited or deleted."""
+
+    __tablename__ = "member_history"
+    __table_args__ = (
+        sa.CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
+        sa.Index("ix_member_history_member_effective", "member_id", "effective_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT")
+    effective_on: date
+    positions: list[str] = _json(list)
+    status: str
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    recorded_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
 class Course(SQLModel, table=True):
     """The course catalog (spec: TrainingCourse). `category` is the topic or category a
     requirement may count (`Requirement.counts_categories`); `self_paced` marks

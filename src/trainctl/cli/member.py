@@ -54,6 +54,21 @@ RoleOpt = Annotated[
 StatusOpt = Annotated[
     str | None, typer.Option("--status", help="active or inactive.", show_default=False)
 ]
+EffectiveOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--effective",
+        help="The day a change of positions or status took effect, YYYY-MM-DD "
+        "(default: --as-of, else today). Reports as of earlier days keep the old values.",
+        show_default=False,
+    ),
+]
+
+
+def _effective(value: str | None) -> Any:
+    from trainctl.cli.options import parse_date
+
+    return parse_date(value, "--effective")
 
 
 def _json(member: Member) -> dict[str, Any]:
@@ -112,7 +127,7 @@ def add(
             "input",
             positions=svc.position_codes(session),
         )  # fmt: skip
-        member = svc.add_member(session, actor, data)
+        member = svc.add_member(session, actor, data, as_of=state.as_of)
     if state.fmt == "json":
         render.emit_json(_json(member))
     render.info(f"Added member {member.id}: {member.name} <{member.email}>.", quiet=state.quiet)
@@ -195,10 +210,28 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                 }
                 for h in q.member_history(rd, found.id)
             ]
+            timeline = [
+                {
+                    "from": s.effective_on,
+                    "positions": ", ".join(s.positions) or "-",
+                    "status": s.status,
+                    "recorded": s.recorded_at,
+                    "by": s.recorded_by or "owner",
+                }
+                for s in reversed(q.member_timeline(rd, found.id))
+            ]
     if fmt != "table":
         render.record(render.jsonable(data), fmt)  # ISO 8601 dates and times, as in JSON
         return
     render.record(data, fmt, title=f"Member {data['id']}")
+    if timeline:
+        render.table(
+            timeline,
+            [Col("from", "Effective"), Col("positions"), Col("status"),
+             Col("recorded", "Recorded", drop=2), Col("by", "By (member)", drop=1)],
+            fmt,
+            title="Positions and status over time (latest first)",
+        )  # fmt: skip
     if history:
         render.table(
             history,
@@ -264,8 +297,11 @@ def edit(
             show_default=False,
         ),
     ] = None,
+    effective: EffectiveOpt = None,
 ) -> None:
-    """Change a member's fields; only the options given change."""
+    """Change a member's fields; only the options given change. A change of positions or
+    status is kept in the member's history from --effective (default today), so reports
+    as of an earlier day judge the member as they were then."""
     from trainctl.errors import UsageError
     from trainctl.schemas.members import MemberUpdate, split_positions, validated
     from trainctl.services import members as svc
@@ -276,6 +312,7 @@ def edit(
             "Use --position (replace all) or --add-position / --remove-position, not both."
         )
     state = get_state(ctx)
+    day = _effective(effective)
     with state.session(write=True) as (session, actor):
         actor.require(MANAGE, "edit members")
         known = svc.position_codes(session)
@@ -302,7 +339,9 @@ def edit(
                 "Give at least one option, e.g. --email or --add-position; see -h.",
             )
         data = validated(MemberUpdate, raw, "input", positions=known)
-        updated, changes = svc.edit_member(session, actor, f"id:{target.id}", data)
+        updated, changes = svc.edit_member(
+            session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of
+        )
     if state.fmt == "json":
         render.emit_json(_json(updated))
     if not changes:
@@ -323,13 +362,18 @@ def deactivate(
     reason: Annotated[
         str | None, typer.Option("--reason", help="Why (kept in the history).", show_default=False)
     ] = None,
+    effective: EffectiveOpt = None,
 ) -> None:
-    """Mark a member inactive. Nothing is deleted: records and history stay."""
+    """Mark a member inactive from --effective (default today). Nothing is deleted: records
+    and history stay, and reports as of an earlier day still count the member."""
     from trainctl.services import members as svc
 
     state = get_state(ctx)
+    day = _effective(effective)
     with state.session(write=True) as (session, actor):
-        found, changed = svc.deactivate_member(session, actor, member, reason=reason)
+        found, changed = svc.deactivate_member(
+            session, actor, member, reason=reason, effective=day, as_of=state.as_of
+        )
     if changed:
         render.info(
             f"Deactivated member {found.id} ({found.name}); records kept. "
@@ -422,6 +466,7 @@ def import_(
         bool,
         typer.Option("--ignore-unknown-columns", help="Skip columns that are not member fields instead of refusing the file."),
     ] = False,
+    effective: EffectiveOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Import members from a CSV (matched by email). Headers are matched without regard to
@@ -433,6 +478,7 @@ def import_(
     from trainctl.services.member_import import import_members
 
     state = get_state(ctx)
+    day = _effective(effective)
     data = csv_file.read_bytes()
     rejects_path = csv_file.with_name(f"{csv_file.stem}.rejects.csv")
     with state.session(write=not dry_run) as (session, actor):
@@ -445,6 +491,8 @@ def import_(
             skip_invalid=skip_invalid,
             dry_run=dry_run,
             ignore_unknown_columns=ignore_unknown_columns,
+            effective=day,
+            as_of=state.as_of,
         )
         for line, first in result.duplicates:
             render.warn(f"line {line} repeats line {first}; imported once.")

@@ -11,13 +11,15 @@ with ALL of the member's facts, so it also shows what was rejected and why; both
 
 As of a date: facts dated after the as-of date never count (the evaluator's rule); the
 matrix does not even read them. A void record, card, checkoff, attendance or response is
-not a fact at all.
+not a fact at all. Members are judged by the positions and status they held on the as-of
+date (queries/members.states_as_of): an officer promoted in September is not an officer in
+June, and a member retired last week is still on last month's roster.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, tzinfo
 from typing import Any
 
@@ -72,6 +74,19 @@ def _member(r: Sequence[Any]) -> MemberFacts:
         id=r[0], name=r[1], positions=tuple(as_json(r[2]) or ()), status=r[3],
         hire_date=as_date(r[4]), certification_date=as_date(r[5]),
     )  # fmt: skip
+
+
+def _as_of(rd: Reader, members: list[MemberFacts], day: date | None) -> list[MemberFacts]:
+    """The members with the positions and status they held on `day` (issue 9)."""
+    if day is None or not members:
+        return members
+    ids = [m.id for m in members if m.id is not None] if len(members) <= 100 else None
+    states = qm.states_as_of(rd, day, ids)
+    return [
+        replace(m, positions=tuple(s.positions), status=s.status)
+        if (s := states.get(m.id or 0)) is not None else m
+        for m in members
+    ]  # fmt: skip
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -332,7 +347,7 @@ class Matrix:
 
 
 def _members(
-    rd: Reader, actor: Actor, member: str | None, position: str | None
+    rd: Reader, actor: Actor, member: str | None, position: str | None, as_of: date
 ) -> list[MemberFacts]:
     if member is not None:
         row = qm.get_member(rd, member)
@@ -348,9 +363,10 @@ def _members(
         found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": actor.member_id})
         members = [_member(found)] if found else []
     else:
-        members = [
-            _member(r) for r in rd.all(f"{_MEMBER_SQL} WHERE status = 'active' ORDER BY name, id")
-        ]
+        members = [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY name, id")]
+    members = _as_of(rd, members, as_of)
+    if member is None and actor.can(VIEW_ALL):
+        members = [m for m in members if m.status == "active"]  # active on the as-of date
     if position is not None:
         code = position.strip().lower()
         qr.check_positions(rd, [code])
@@ -417,7 +433,7 @@ def _matrix(
     rows: Sequence[qr.RequirementRow] | None,
     with_year: bool,
 ) -> Matrix:
-    members = _members(rd, actor, member, position)
+    members = _members(rd, actor, member, position, as_of)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
     local = qs.nremt_local_content(rd)
     specs = [spec_of(r, local_content=local) for r in req_rows]
@@ -448,7 +464,7 @@ def member_facts(
     span = Span(upto, dict.fromkeys(_KINDS))
     zone = qs.department_zone(rd)
     facts = load_facts(rd, [member_id], span, as_of=as_of or upto, zone=zone).get(member_id, [])
-    return with_facts(_member(row), facts)
+    return with_facts(_as_of(rd, [_member(row)], as_of or upto)[0], facts)
 
 
 def explain(

@@ -21,6 +21,9 @@ TABLES = {
     ),
     "position": ("code", "name", "is_builtin"),
     "audit_log": ("id", "at", "actor_id", "action", "entity", "entity_id", "detail"),
+    "member_history": (
+        "id", "member_id", "effective_on", "positions", "status", "recorded_at", "recorded_by",
+    ),
 }  # fmt: skip
 
 LOOKUP_HINT = (
@@ -300,3 +303,73 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
         {"id": member_id, "limit": limit},
     )
     return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}) for a, b, c, d in rows]
+
+
+# ------------------------------------------------------------------ positions over time
+@dataclass(frozen=True, slots=True)
+class MemberState:
+    """A member's positions and status from a department day on (table member_history)."""
+
+    member_id: int
+    effective_on: date
+    positions: list[str]
+    status: str
+    recorded_at: datetime
+    recorded_by: int | None
+
+
+_STATE_SQL = (
+    "SELECT member_id, effective_on, positions, status, recorded_at, recorded_by FROM member_history"
+)
+
+
+def _timelines(rd: Reader, ids: Sequence[int] | None) -> dict[int, list[MemberState]]:
+    """Every history row of the members (all members when `ids` is None), per member in
+    effective order, the latest written last among rows of one day."""
+    rows: list[tuple[Any, ...]] = []
+    order = " ORDER BY member_id, effective_on, id"
+    if ids is None:
+        rows = rd.all(_STATE_SQL + order)
+    else:
+        for part in chunks(sorted(set(ids))):
+            sql, params = in_list("m", part)
+            rows += rd.all(f"{_STATE_SQL} WHERE member_id IN {sql}{order}", params)
+    out: dict[int, list[MemberState]] = {}
+    for m, day, positions, status, at, by in rows:
+        out.setdefault(m, []).append(
+            MemberState(m, required(as_date(day)), as_json(positions) or [], status,
+                        required(as_utc(at)), by)
+        )  # fmt: skip
+    return out
+
+
+def state_on(timeline: Sequence[MemberState], day: date) -> MemberState | None:
+    """The member as of `day`: the latest row effective on or before it; before the first
+    row, the first row (the earliest that is known: a member added to trainctl this year
+    was a member before); None without any row."""
+    found = timeline[0] if timeline else None
+    for state in timeline:
+        if state.effective_on > day:
+            break
+        found = state
+    return found
+
+
+def states_as_of(
+    rd: Reader, day: date, ids: Sequence[int] | None = None
+) -> dict[int, MemberState]:
+    """The one read of members' positions and status as of a day (issue 9, "as of any
+    date"), for the members named (all when None): the compliance matrix, `requirement
+    explain` and the reports judge a past day by who held what then. A member without
+    history rows (written outside trainctl) is missing here: callers keep their current
+    values. One query, ordered; each history is a handful of rows."""
+    return {
+        m: state
+        for m, timeline in _timelines(rd, ids).items()
+        if (state := state_on(timeline, day)) is not None
+    }
+
+
+def member_timeline(rd: Reader, member_id: int) -> list[MemberState]:
+    """One member's positions and status over time, oldest first (`member show`)."""
+    return _timelines(rd, [member_id]).get(member_id, [])

@@ -226,6 +226,7 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
                 role=role,
                 hire_date=hired,
             ),
+            as_of=today,  # history from the hire date, before the demo's today
         )
         by_badge[badge] = member
     summary.members = len(ROSTER)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -26,11 +27,18 @@ from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.members import (
+    HISTORY_FIELDS,
     diff_member,
+    effective_day,
+    first_effective,
     jsonable,
     lookalike_names,
     lookalike_problem,
+    not_before,
     position_codes,
+    record_history,
+    recorded,
+    start_earlier,
     who,
 )
 
@@ -98,7 +106,7 @@ class MemberImport:
         return self.count("unchanged")
 
 
-def _members_where(session: Session, column: Any, values: Iterable[str]) -> list[Member]:
+def _members_where(session: Session, column: Any, values: Iterable[Any]) -> list[Member]:
     wanted = sorted(set(values))
     found: list[Member] = []
     for chunk in chunks(wanted, _IN_CHUNK):
@@ -116,6 +124,8 @@ def import_members(
     skip_invalid: bool = False,
     dry_run: bool = False,
     ignore_unknown_columns: bool = False,
+    effective: date | None = None,
+    as_of: date | None = None,
 ) -> MemberImport:
     """Import members from CSV bytes, matched by email. Headers as in training-record
     sheets (MEMBER_FIELDS); an unknown column is refused unless `ignore_unknown_columns`.
@@ -126,6 +136,8 @@ def import_members(
     back in `rejects`. An email already in the database with the same data is "unchanged";
     with different data it is an error unless `update`. Empty cells leave stored values alone.
     Set-based: a few SELECTs for the whole file, one bulk INSERT, one bulk UPDATE.
+    Changes of positions and status go into the members' history, effective on `effective`
+    (else today, `as_of` or the department's; new members from their hire date): one more SELECT and one bulk INSERT.
     """
     from pydantic import ValidationError
 
@@ -152,6 +164,7 @@ def import_members(
 
     # 1. Every row through the schema (positions checked against the table's codes).
     #    Empty optional cells are "not given": they leave stored values alone.
+    day = effective_day(session, effective, as_of)
     known = frozenset(position_codes(session))
     models: dict[int, MemberCreate | None] = {}
     for row in table.rows:
@@ -258,6 +271,22 @@ def import_members(
                 for name, (old, new) in changes.items()
             )
 
+    # 4. History is kept in date order (services/members.not_before): an update of positions
+    #    or status cannot take effect before the member's last recorded change (one grouped
+    #    SELECT for the file).
+    moving = [p for p in result.plan if p.action == "update" and set(p.changes) & set(HISTORY_FIELDS)]
+    recs = recorded(session, [p.member_id for p in moving if p.member_id is not None])
+    for p in moving:
+        hire = existing[p.email].hire_date
+        since = not_before(hire, day, recs.get(p.member_id or 0))
+        if since is not None:
+            name = next(f for f in HISTORY_FIELDS if f in p.changes)
+            problems.setdefault(p.line, []).append(
+                f"line {p.line}, field {name}: the change would take effect {day}, before the "
+                f"member's last recorded change of positions or status ({since}); import it "
+                f"with --effective {since} or later"
+            )
+
     if problems:
         details = [p for line in sorted(problems) for p in problems[line]]
         total = len(table.rows) + len(table.malformed)
@@ -277,7 +306,13 @@ def import_members(
     result.plan.sort(key=lambda p: p.line)
     if dry_run:
         return result
-    _write_import(session, actor, result, dict(rows))
+    earlier = [
+        (p.member_id, day) for p in moving
+        if p.member_id is not None and p.line not in problems
+        and (rec := recs.get(p.member_id)) is not None and day < rec.first
+    ]  # fmt: skip
+    start_earlier(session, earlier)
+    _write_import(session, actor, result, dict(rows), day)
     return result
 
 
@@ -293,12 +328,14 @@ def _shown(value: Any) -> str:
 
 
 def _write_import(
-    session: Session, actor: Actor, result: MemberImport, models: dict[int, MemberCreate]
+    session: Session, actor: Actor, result: MemberImport, models: dict[int, MemberCreate],
+    day: date,
 ) -> None:
     now = utcnow()
     adds = [p for p in result.plan if p.action == "add"]
     updates = [p for p in result.plan if p.action == "update"]
     audit_rows: list[dict[str, Any]] = []
+    history: list[tuple[int, date, list[str], str]] = []
     if adds:
         inserted = session.execute(
             sa.insert(Member).returning(col(Member.id), col(Member.email)),
@@ -312,12 +349,19 @@ def _write_import(
         }  # RETURNING order is not guaranteed
         for planned in adds:
             planned.member_id = member_id = ids[planned.email]
+            model = models[planned.line]
+            history.append(
+                (member_id, first_effective(model.hire_date, day), model.positions, model.status)
+            )
             audit_rows.append(
                 _audit_row(
                     actor, now, "member.add", member_id, source=result.source, line=planned.line
                 )
             )
     if updates:
+        moved = [p for p in updates if set(p.changes) & set(HISTORY_FIELDS)]
+        # Before the UPDATE: each moved member's other history field (one SELECT)
+        held = {m.id: m for m in _members_where(session, Member.id, [p.member_id for p in moved])}
         session.execute(
             sa.update(Member),
             [
@@ -341,6 +385,15 @@ def _write_import(
             )
             for p in updates
         )
+        for p in moved:
+            before = held[p.member_id]
+            assert before.id is not None
+            values = {k: new for k, (_, new) in p.changes.items()}
+            history.append(
+                (before.id, day, values.get("positions", before.positions),
+                 values.get("status", before.status))
+            )  # fmt: skip
+    record_history(session, actor, history)
     if audit_rows:
         audit_rows.append(
             _audit_row(

@@ -8,6 +8,7 @@ deactivating keeps their history. Every write records who made it (created_by, a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -15,8 +16,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain.text import visible as same_look
-from trainctl.errors import BadInputError
-from trainctl.models import Member, Position, utcnow
+from trainctl.errors import BadInputError, RefusedError, UsageError
+from trainctl.models import Member, MemberHistory, Position, utcnow
 from trainctl.queries import members as q
 from trainctl.queries import reader_of
 from trainctl.schemas.members import (
@@ -65,6 +66,119 @@ def add_position(session: Session, actor: Actor, data: PositionCreate) -> Positi
     return position
 
 
+# ------------------------------------------------------------------ positions over time
+HISTORY_FIELDS = ("positions", "status")  # what member_history keeps over time
+
+
+def effective_day(
+    session: Session, effective: date | None, as_of: date | None = None, *, field: str = "--effective"
+) -> date:
+    """The department day a change of positions or status takes effect: `effective` (the
+    command's --effective), else today (the global --as-of, else the department's today).
+    A change cannot take effect after today: trainctl records what has happened."""
+    from trainctl.services.settings import today
+
+    now = today(session, as_of)
+    if effective is None:
+        return now
+    if effective > now:
+        raise UsageError(
+            f"{field} {effective} is after today ({now}{'' if as_of else ' in the department timezone'}).",
+            f"Record a change once it has happened: give {field} {now} or earlier.",
+        )
+    return effective
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What a member's history holds: how many entries, the first and last effective day."""
+
+    entries: int
+    first: date
+    last: date
+
+
+def recorded(session: Session, member_ids: Sequence[int]) -> dict[int, Recorded]:
+    """Each member's history in figures (one grouped SELECT per 500 members)."""
+    out: dict[int, Recorded] = {}
+    ids = sorted(set(member_ids))
+    day = col(MemberHistory.effective_on)
+    for i in range(0, len(ids), 500):
+        query = (
+            select(MemberHistory.member_id, sa.func.count(), sa.func.min(day), sa.func.max(day))
+            .where(col(MemberHistory.member_id).in_(ids[i : i + 500]))
+            .group_by(col(MemberHistory.member_id))
+        )
+        out.update({m: Recorded(n, a, b) for m, n, a, b in session.exec(query)})
+    return out
+
+
+def not_before(hire_date: date | None, day: date, rec: Recorded | None) -> date | None:
+    """None when a change effective `day` can be recorded, else the day it may not precede.
+
+    History is kept in date order: a change cannot take effect before the member's last
+    recorded change (that later entry would undo it). One exception: a member whose only
+    entry dates from being added, not from a known hire date, may take an earlier change;
+    their first entry then starts on that day (`start_earlier`), the earliest known now."""
+    if rec is None or day >= rec.last:
+        return None
+    if rec.entries == 1 and rec.first != hire_date:
+        return None
+    return rec.last
+
+
+def refuse_before_last_change(
+    member: Member, day: date, rec: Recorded | None, *, field: str = "--effective"
+) -> None:
+    """The refusal of `not_before`, naming the option and the day to give instead."""
+    bound = not_before(member.hire_date, day, rec)
+    if bound is not None:
+        raise RefusedError(
+            f"{field} {day} is before {who(member)}'s last recorded change of positions or "
+            f"status, effective {bound}; nothing was changed.",
+            f"`trainctl member show {member.id}` lists the history; record this change "
+            f"effective {bound} or later.",
+        )
+
+
+def start_earlier(session: Session, moves: Sequence[tuple[int, date]]) -> None:
+    """Move a member's only entry back to `day` (see `not_before`): one executemany."""
+    if moves:
+        table = sa.table(
+            "member_history", sa.column("member_id", sa.Integer()), sa.column("effective_on", sa.Date())
+        )  # Core: an UPDATE by member, not the ORM's by primary key
+        session.connection().execute(
+            table.update()
+            .where(table.c.member_id == sa.bindparam("m"))
+            .where(table.c.effective_on > sa.bindparam("day"))
+            .values(effective_on=sa.bindparam("day")),
+            [{"m": m, "day": day} for m, day in moves],
+        )
+
+
+def record_history(
+    session: Session, actor: Actor, entries: Sequence[tuple[int, date, Sequence[str], str]]
+) -> None:
+    """Append (member id, effective day, positions, status) rows: one bulk INSERT."""
+    if not entries:
+        return
+    now = utcnow()
+    session.execute(
+        sa.insert(MemberHistory),
+        [
+            {"member_id": m, "effective_on": day, "positions": list(positions),
+             "status": status, "recorded_at": now, "recorded_by": actor.member_id}
+            for m, day, positions, status in entries
+        ],
+    )  # fmt: skip
+
+
+def first_effective(hire_date: date | None, day: date) -> date:
+    """A new member's first history row: from their hire date when it is known and has
+    come (the earliest known date), else from the day they were added."""
+    return hire_date if hire_date is not None and hire_date < day else day
+
+
 # ------------------------------------------------------------------------ add / edit / show
 def _refuse_taken(
     session: Session, *, email: str | None, badge: str | None, exclude_id: int | None = None
@@ -109,8 +223,13 @@ def lookalike_problem(name: str, lookalikes: dict[str, str]) -> str | None:
     return None
 
 
-def add_member(session: Session, actor: Actor, data: MemberCreate) -> Member:
+def add_member(
+    session: Session, actor: Actor, data: MemberCreate, *, as_of: date | None = None
+) -> Member:
+    """Add a member; their positions and status are on record from their hire date (else
+    from today: `as_of`, else the department's today)."""
     actor.require(MANAGE, "add members")
+    day = effective_day(session, None, as_of)
     _check_positions(session, data.positions)
     _refuse_taken(session, email=data.email, badge=data.badge)
     if (why := lookalike_problem(data.name, lookalike_names(session))) is not None:
@@ -118,6 +237,11 @@ def add_member(session: Session, actor: Actor, data: MemberCreate) -> Member:
     member = Member(**data.model_dump(), created_by=actor.member_id)
     session.add(member)
     session.flush()
+    assert member.id is not None
+    record_history(
+        session, actor,
+        [(member.id, first_effective(member.hire_date, day), member.positions, member.status)],
+    )  # fmt: skip
     audit(session, actor, "member.add", "member", member.id, email=member.email, name=member.name)
     return member
 
@@ -151,11 +275,23 @@ def diff_member(member: Member, values: dict[str, Any]) -> dict[str, tuple[Any, 
 
 
 def edit_member(
-    session: Session, actor: Actor, ref: str, data: MemberUpdate
+    session: Session,
+    actor: Actor,
+    ref: str,
+    data: MemberUpdate,
+    *,
+    effective: date | None = None,
+    as_of: date | None = None,
 ) -> tuple[Member, dict[str, tuple[Any, Any]]]:
-    """Change the fields set in `data`. Returns the member and {field: (old, new)}."""
+    """Change the fields set in `data`. Returns the member and {field: (old, new)}. A
+    change of positions or status is kept in the member's history, effective on
+    `effective` (else today), which must not come before their last recorded change."""
     actor.require(MANAGE, "edit members")
     member = get_member(session, ref)
+    assert member.id is not None
+    day = effective_day(session, effective, as_of)
+    rec = recorded(session, [member.id]).get(member.id)
+    refuse_before_last_change(member, day, rec)
     values = data.model_dump(exclude_unset=True)
     for required in ("name", "email", "role", "status"):
         if required in values and values[required] is None:
@@ -176,6 +312,10 @@ def edit_member(
     member.updated_at = utcnow()
     session.add(member)
     session.flush()
+    if any(name in changes for name in HISTORY_FIELDS):
+        if rec is not None and day < rec.first:
+            start_earlier(session, [(member.id, day)])
+        record_history(session, actor, [(member.id, day, member.positions, member.status)])
     audit(
         session,
         actor,
@@ -188,19 +328,33 @@ def edit_member(
 
 
 def deactivate_member(
-    session: Session, actor: Actor, ref: str, *, reason: str | None = None
+    session: Session,
+    actor: Actor,
+    ref: str,
+    *,
+    reason: str | None = None,
+    effective: date | None = None,
+    as_of: date | None = None,
 ) -> tuple[Member, bool]:
-    """Set status inactive (never deletes: records, enrollments and history stay).
+    """Set status inactive (never deletes: records, enrollments and history stay), from
+    `effective` (else today) on: reports as of an earlier day still count the member.
 
     Returns (member, changed); deactivating an inactive member changes nothing.
     """
     actor.require(MANAGE, "deactivate members")
     member = get_member(session, ref)
+    assert member.id is not None
+    day = effective_day(session, effective, as_of)
+    rec = recorded(session, [member.id]).get(member.id)
+    refuse_before_last_change(member, day, rec)
     if member.status == "inactive":
         return member, False
     member.status = "inactive"
     member.updated_at = utcnow()
     session.add(member)
     session.flush()
+    if rec is not None and day < rec.first:
+        start_earlier(session, [(member.id, day)])
+    record_history(session, actor, [(member.id, day, member.positions, member.status)])
     audit(session, actor, "member.deactivate", "member", member.id, reason=reason)
     return member, True

@@ -1,0 +1,216 @@
+"""Members' positions and status over time (issue 9, "as of any date"): every report answers
+for a past date with the positions and status members held then (table member_history,
+queries/members.states_as_of), on both backends through the real CLI.
+
+Dates stay before the machine's today: a change cannot take effect in the future.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+HIRED = "2015-01-10"
+
+
+@pytest.fixture
+def dept(cli):
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer",
+        "--position", "officer", "--hire-date", HIRED)  # fmt: skip
+    cli("member", "add", "Sam Smoke", "--email", "sam@fd.org", "--badge", "42",
+        "--position", "firefighter", "--hire-date", HIRED)  # fmt: skip
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "firefighter,emt",
+        "--hire-date", HIRED)  # fmt: skip
+    cli("requirement", "add", "--name", "Officer development", "--type", "hours", "--hours",
+        "12", "--frequency", "annual", "--position", "officer")  # fmt: skip
+    cli("requirement", "add", "--name", "Annual drill", "--type", "hours", "--hours", "2",
+        "--frequency", "annual")  # fmt: skip
+    return cli
+
+
+def matrix(cli, as_of: str, *args: str) -> dict[tuple[str, str], str]:
+    data = cli("report", "compliance", "--as-of", as_of, "--format", "json", *args).json
+    return {(c["member"], c["requirement"]): c["status"] for c in data["cells"]}
+
+
+def roster(cli, as_of: str, *args: str) -> list[str]:
+    return sorted({m for m, _ in matrix(cli, as_of, *args)})
+
+
+def officer_dev(cli, member: str, as_of: str) -> dict:
+    return cli("requirement", "explain", member, "Officer development", "--as-of", as_of,
+               "--format", "json").json  # fmt: skip
+
+
+def history(db, email: str) -> list[tuple]:
+    return db.rows(
+        "SELECT h.effective_on, h.positions, h.status FROM member_history h "
+        "JOIN member m ON m.id = h.member_id WHERE m.email = :e ORDER BY h.effective_on, h.id",
+        {"e": email},
+    )
+
+
+# ------------------------------------------------------------------------ the two stories
+def test_promoted_in_september_is_not_an_officer_in_june(dept):
+    dept("member", "edit", "sam@fd.org", "--add-position", "officer", "--effective", "2025-09-01")
+    june = matrix(dept, "2025-06-30")
+    assert june[("Sam Smoke", "Officer development")] == "not_applicable"
+    assert june[("Olive Officer", "Officer development")] != "not_applicable"
+    assert matrix(dept, "2025-09-01")[("Sam Smoke", "Officer development")] != "not_applicable"
+    # the position filter and the one-cell explanation agree with the matrix
+    assert roster(dept, "2025-06-30", "--position", "officer") == ["Olive Officer"]
+    assert roster(dept, "2025-10-01", "--position", "officer") == ["Olive Officer", "Sam Smoke"]
+    e = officer_dev(dept, "sam@fd.org", "2025-06-30")
+    assert e["status"] == "not_applicable"
+    assert "firefighter" in e["reason"] and "officer" in e["reason"]
+    assert officer_dev(dept, "sam@fd.org", "2025-09-01")["status"] != "not_applicable"
+    # today's record is the latest value
+    assert dept("member", "show", "sam@fd.org", "-f", "json").json["positions"] == [
+        "firefighter", "officer"
+    ]
+
+
+def test_a_retired_member_is_on_the_roster_of_days_they_were_active(dept):
+    dept("member", "deactivate", "ann@fd.org", "--reason", "retired", "--effective", "2025-11-24")
+    assert "Ann Lee" in roster(dept, "2025-10-31")
+    assert "Ann Lee" in roster(dept, "2025-11-23")
+    assert "Ann Lee" not in roster(dept, "2025-11-24")
+    assert "Ann Lee" not in roster(dept, "2026-01-01")
+    # named explicitly after retiring: on the matrix, judged not applicable (inactive)
+    cells = matrix(dept, "2025-12-01", "--member", "ann@fd.org")
+    assert set(cells.values()) == {"not_applicable"}
+    assert set(matrix(dept, "2025-11-01", "--member", "ann@fd.org").values()) != {"not_applicable"}
+    # the roster of today is unchanged: inactive members are not listed
+    assert "ann@fd.org" not in [m["email"] for m in dept("member", "list", "-f", "json").json]
+
+
+def test_the_iso_report_counts_the_members_of_its_year(dept):
+    dept("import", "iso")
+    dept("member", "deactivate", "ann@fd.org", "--effective", "2025-03-01")
+    year_2024 = dept("report", "iso", "--year", "2024", "--as-of", "2025-06-01", "-f", "json").json
+    assert "Ann Lee" in {r["member"] for r in year_2024["rows"]}
+    year_2025 = dept("report", "iso", "--year", "2025", "--as-of", "2025-06-01", "-f", "json").json
+    assert "Ann Lee" not in {r["member"] for r in year_2025["rows"]}
+
+
+# ------------------------------------------------------------------- edges of the calendar
+def test_feb_29_and_year_end_effective_dates(dept):
+    dept("member", "edit", "sam@fd.org", "--add-position", "officer", "--effective", "2024-02-29")
+    dept("member", "deactivate", "sam@fd.org", "--effective", "2024-12-31")
+    dept("member", "edit", "sam@fd.org", "--status", "active", "--effective", "2025-01-01")
+    key = ("Sam Smoke", "Officer development")
+    assert matrix(dept, "2024-02-28")[key] == "not_applicable"
+    assert matrix(dept, "2024-02-29")[key] != "not_applicable"
+    assert "Sam Smoke" in roster(dept, "2024-12-30")
+    assert "Sam Smoke" not in roster(dept, "2024-12-31")
+    assert matrix(dept, "2025-01-01")[key] != "not_applicable"
+    # a leap-day hire: history starts on it
+    dept("member", "add", "Leap Day", "--email", "leap@fd.org", "--position", "officer",
+         "--hire-date", "2024-02-29")  # fmt: skip
+    assert matrix(dept, "2024-03-01")[("Leap Day", "Officer development")] != "not_applicable"
+
+
+def test_history_rows_say_what_changed_and_when(dept, db):
+    dept("member", "edit", "sam@fd.org", "--add-position", "officer", "--effective", "2025-09-01")
+    dept("member", "edit", "sam@fd.org", "--name", "Sam Smoke Jr")  # no position or status
+    dept("member", "deactivate", "sam@fd.org", "--effective", "2025-10-01")
+    rows = history(db, "sam@fd.org")
+    assert [(str(d)[:10], s) for d, _p, s in rows] == [
+        (HIRED, "active"), ("2025-09-01", "active"), ("2025-10-01", "inactive")
+    ]
+    recorded = db.rows(
+        "SELECT recorded_at, recorded_by FROM member_history ORDER BY id DESC LIMIT 1"
+    )[0]
+    assert recorded[0] is not None and recorded[1] is None  # written by the database owner
+    shown = dept("member", "show", "sam@fd.org").stdout
+    assert "Positions and status over time" in shown
+    assert "2025-09-01" in shown and "2025-10-01" in shown and "inactive" in shown
+
+
+def test_the_global_as_of_is_the_default_effective_day(dept, db):
+    dept("--as-of", "2025-05-05", "member", "edit", "sam@fd.org", "--add-position", "officer")
+    assert [str(d)[:10] for d, _p, _s in history(db, "sam@fd.org")] == [HIRED, "2025-05-05"]
+
+
+# --------------------------------------------------------------------------- refusals
+@pytest.mark.parametrize(
+    ("effective", "code", "says"),
+    [
+        ("2025-02-29", 2, "not a date"),  # no leap day in 2025
+        ("2025-13-01", 2, "not a date"),
+        ("31/12/2025", 2, "not a date"),
+        ("2999-01-01", 2, "is after today"),
+        ("2010-01-01", 1, "before"),  # before the hire date, the first entry
+    ],
+)
+def test_a_bad_effective_date_is_refused_naming_the_field(dept, snapshot, effective, code, says):
+    before = snapshot()
+    r = dept("member", "edit", "sam@fd.org", "--add-position", "officer", "--effective",
+             effective, ok=False)  # fmt: skip
+    assert r.exit_code == code, r
+    assert "--effective" in r.stderr and says in r.stderr
+    assert snapshot() == before
+
+
+def test_a_change_before_the_last_recorded_one_is_refused(dept, snapshot):
+    dept("member", "deactivate", "sam@fd.org", "--effective", "2025-10-01")
+    before = snapshot()
+    r = dept("member", "edit", "sam@fd.org", "--status", "active", "--effective", "2025-09-30",
+             ok=False)  # fmt: skip
+    assert r.exit_code == 1
+    assert "2025-10-01" in r.stderr and "member show" in r.stderr
+    r = dept("member", "deactivate", "ann@fd.org", "--effective", "2014-12-31", ok=False)
+    assert r.exit_code == 1
+    assert snapshot() == before
+
+
+# ---------------------------------------------------------------------------- imports
+def test_an_import_records_history_set_based_with_its_effective_day(dept, db, tmp_path):
+    path = tmp_path / "crew.csv"
+    path.write_text(
+        "name,email,positions,status,hire_date\n"
+        "Sam Smoke,sam@fd.org,firefighter|officer,,\n"
+        "Ann Lee,ann@fd.org,,inactive,\n"
+        "Nia New,nia@fd.org,emt,,2025-07-01\n"
+        "Olive Officer,olive@fd.org,,,\n"
+    )
+    dept("member", "import", "--csv", str(path), "--update", "--effective", "2025-08-01")
+    assert [str(d)[:10] for d, _p, _s in history(db, "sam@fd.org")] == [HIRED, "2025-08-01"]
+    assert history(db, "ann@fd.org")[-1][2] == "inactive"
+    assert [str(d)[:10] for d, _p, _s in history(db, "nia@fd.org")] == ["2025-07-01"]
+    assert len(history(db, "olive@fd.org")) == 1  # unchanged: no entry
+    july = matrix(dept, "2025-07-31")
+    assert july[("Sam Smoke", "Officer development")] == "not_applicable"
+    assert ("Ann Lee", "Annual drill") in july
+    august = matrix(dept, "2025-08-01")
+    assert august[("Sam Smoke", "Officer development")] != "not_applicable"
+    assert ("Ann Lee", "Annual drill") not in august
+
+
+def test_an_import_dated_before_a_members_last_change_names_the_row(dept, snapshot, tmp_path):
+    dept("member", "edit", "sam@fd.org", "--add-position", "officer", "--effective", "2025-09-01")
+    path = tmp_path / "crew.csv"
+    path.write_text("name,email,status\nSam Smoke,sam@fd.org,inactive\n")
+    before = snapshot()
+    r = dept("member", "import", "--csv", str(path), "--update", "--effective", "2025-08-01",
+             ok=False)  # fmt: skip
+    assert r.exit_code == 65
+    assert "line 2, field status" in r.stderr and "2025-09-01" in r.stderr
+    assert snapshot() == before
+
+
+def test_a_member_added_without_a_hire_date_can_take_an_earlier_change(dept, db, snapshot):
+    dept("member", "add", "Kim Nohire", "--email", "kim@fd.org", "--position", "firefighter")
+    dept("member", "edit", "kim@fd.org", "--add-position", "officer", "--effective", "2025-09-01")
+    # the entry from being added now starts on that day; the change follows it
+    assert [(str(d)[:10], s) for d, _p, s in history(db, "kim@fd.org")] == [
+        ("2025-09-01", "active"), ("2025-09-01", "active")
+    ]
+    key = ("Kim Nohire", "Officer development")
+    assert matrix(dept, "2025-06-30")[key] == "not_applicable"  # as first known: firefighter
+    assert matrix(dept, "2025-09-01")[key] != "not_applicable"
+    assert matrix(dept, "2026-11-30")[key] != "not_applicable"
+    # two entries now: an even earlier change would be undone by the later one, refused
+    before = snapshot()
+    r = dept("member", "deactivate", "kim@fd.org", "--effective", "2025-08-01", ok=False)
+    assert r.exit_code == 1 and "2025-09-01" in r.stderr
+    assert snapshot() == before
