@@ -51,13 +51,14 @@ skills and checklist items by name (exact, ignoring case); certifications by cre
 (exact, ignoring case: BLS never satisfies ACLS). NREMT NCCP requirements count one course
 once per cycle: a later completion of the same course code in the cycle is rejected.
 
-What counts is the credit feed's rule (domain/credit.py `credit_of`, one function): an
-hours requirement that names what it counts (`counts_courses`, `counts_training_types`,
-`counts_categories`, `counts_attendance`) takes only those training records (and shift
-hours when it counts attendance); a calls requirement that names call types takes only
-those calls. A requirement that names nothing of the kind (a registry requirement as
-imported: ISO, NREMT) takes every completed training record, and its hour categories, when
-it has some, decide by allocation which hours count.
+What counts is the credit feed's rule (domain/credit.py `credit_of`, one function, the
+one program progress uses): an hours requirement takes the training records it names
+(`counts_courses`, `counts_training_types`, `counts_categories`), those whose category
+falls within one of its hour categories (NREMT NCCP national / local / individual, ISO
+company training's structural_firefighting), and shift hours when it counts attendance;
+one that names nothing at all takes nothing (each record is rejected saying how to name
+what counts). A calls requirement that names call types takes only those calls, else
+every call. The hour categories then decide by allocation how the hours count.
 """
 
 from __future__ import annotations
@@ -400,7 +401,7 @@ class RequirementSpec:
                 fields.append("course_code")
             if self.counts_training_types:
                 fields.append("training_type")
-            if self.counts_categories:
+            if self.counts_categories or self.hour_categories:
                 fields += ["category", "topic"]
             if self.requirement_type == "calls":
                 fields.append("call_type")
@@ -410,13 +411,10 @@ class RequirementSpec:
 
     @cached_property
     def accepts(self) -> dc.Accepts | None:
-        """The credit feed's "what counts" when the requirement narrows it, else None
-        (every fact of the requirement's kinds is considered)."""
+        """The credit feed's "what counts" (always, for hours: one that names nothing takes
+        nothing), else None (every fact of the requirement's kinds is considered)."""
         t = self.requirement_type
-        if t == "hours" and (
-            self.counts_courses or self.counts_training_types or self.counts_categories
-            or self.counts_attendance
-        ):
+        if t == "hours":
             return dc.Accepts.of(self)
         if t == "calls" and self.counts_call_types:
             return dc.Accepts.of(self)
@@ -436,8 +434,9 @@ class RequirementSpec:
         return {}
 
     def counts(self, f: Fact) -> bool:
-        """Whether the requirement's "what counts" takes this fact (always, when it names
-        nothing): the credit feed's rule, `credit_of`, decided once per fact signature."""
+        """Whether the requirement's "what counts" takes this fact (a calls requirement
+        naming no call type: every call): the credit feed's rule, `credit_of`, decided once
+        per fact signature."""
         acc = self.accepts
         if acc is None:
             return True
@@ -448,6 +447,18 @@ class RequirementSpec:
             hit = memo[key] = dc.credit_of(_source_fact(f), acc) is not None
         return hit
 
+    @property
+    def names_nothing(self) -> bool:
+        """An hours requirement naming nothing it counts: no record counts (credit.py)."""
+        acc = self.accepts
+        return acc is not None and acc.names_nothing
+
+    def fix_hint(self) -> str:
+        """How to name what counts (`requirement edit`'s options)."""
+        import shlex
+
+        return dc.FIX_HINT.format(name=shlex.quote(self.name))
+
     def counts_text(self) -> str:
         """What the requirement counts, in words (for a rejected fact's reason)."""
         parts = []
@@ -457,6 +468,9 @@ class RequirementSpec:
             parts.append("training types " + ", ".join(self.counts_training_types))
         if self.counts_categories:
             parts.append("categories " + ", ".join(self.counts_categories))
+        if self.requirement_type == "hours" and self.hour_categories:
+            names = ", ".join(c.name for c in self.hour_categories)
+            parts.append(f"its hour categories {names}")
         if self.counts_attendance:
             parts.append("shift hours")
         if self.requirement_type == "calls" and self.counts_call_types:
@@ -712,9 +726,7 @@ def _judge(
             continue
         if not spec.counts(f):
             if detail:
-                reject(
-                    f, NOT_COUNTED_HERE, f"not what this requirement counts ({spec.counts_text()})"
-                )
+                reject(f, NOT_COUNTED_HERE, _not_counted_reason(spec))
             continue
         if kind == "hours":
             if f.hours <= 0:
@@ -824,6 +836,12 @@ def _judge(
         j.verdicts = []
     j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
     return j
+
+
+def _not_counted_reason(spec: RequirementSpec) -> str:
+    if spec.names_nothing:
+        return "the requirement names nothing it counts, so no record counts"
+    return f"not what this requirement counts ({spec.counts_text()})"
 
 
 def _judge_sums(
@@ -1132,6 +1150,8 @@ def evaluate(
     target = spec.target.target_value
     unit = spec.unit
     figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
+    if spec.names_nothing:
+        figure += " (the requirement names nothing it counts)"
     common: dict[str, Any] = {
         "window": ws.current, "window_label": ws.label, "previous_window": ws.previous,
         "due": ws.due, "value": j.value, "target": target, "percentage": j.percentage,
@@ -1333,6 +1353,11 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
     elif e.window_label:
         out.append(f"Needs {e.window_label}")
     out.extend(f"Note: {n}" for n in e.notes)
+    if r.names_nothing:
+        out.append(
+            "Counts nothing: this hours requirement names no course, training type or "
+            f"category it counts, and has no hour categories; to fix, {r.fix_hint()}"
+        )
     counted, rejected = e.counted, e.rejected
     out.append(f"Counted ({len(counted)}):" if counted else "Counted: nothing")
     out.extend(_fact_line(v) for v in counted)
