@@ -63,6 +63,7 @@ every call. The hour categories then decide by allocation how the hours count.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -184,6 +185,7 @@ class Fact:
     # What "what counts" (domain/credit.py `credit_of`) looks at: facts with the same
     # signature are accepted or refused alike (a requirement decides once per signature).
     signature: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    sig: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name, value in self._derived().items():
@@ -200,6 +202,8 @@ class Fact:
             "credit_category": credit,
             "status_key": key,
             "done": key in DONE_STATUSES,
+            # facts with the same `sig` (Fact.of) agree in every field `sums` groups by
+            "sig": next(_SIGS),
             "signature": (
                 self.kind, self.hours > 0, self.course_code, self.training_type, cat, topic,
                 self.call_type, self.credential_code, self.skill,
@@ -219,12 +223,25 @@ class Fact:
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> Fact:
         """`Fact(**values)` for bulk loads (a report reads tens of thousands of facts): the
-        same object, made without a frozen dataclass's per-field `object.__setattr__`."""
+        same object, made without a frozen dataclass's per-field `object.__setattr__`, its
+        derived fields shared by the facts alike in what they derive from (a department
+        logs the same course, category and status over and over): one dict look-up a fact.
+        Fields left out read the class defaults (a dataclass keeps them on the class)."""
         fact = object.__new__(cls)
         data = fact.__dict__
-        data.update(_FACT_DEFAULTS)
         data.update(values)
-        data.update(fact._derived())
+        get = data.get
+        key = (
+            get("kind"), get("hours", 0.0) > 0, get("course_code"), get("training_type"),
+            get("category"), get("topic"), get("call_type"), get("credential_code"),
+            get("skill"), get("status"), get("passed"), get("self_paced", False),
+        )  # fmt: skip
+        derived = _DERIVED.get(key)
+        if derived is None:
+            if len(_DERIVED) > 100_000:
+                _DERIVED.clear()
+            derived = _DERIVED[key] = fact._derived()
+        data.update(derived)
         return fact
 
     @property
@@ -235,9 +252,13 @@ class Fact:
         return f"#{self.id} {what}{extra}"
 
 
-_FACT_DEFAULTS = {
-    f.name: f.default for f in fields(Fact) if f.init and f.default is not MISSING
-}
+# Fact.of: derived fields by what they derive from (bounded: a report's facts share a few
+# hundred combinations; cleared when it grows past any report's needs).
+_DERIVED: dict[tuple[Any, ...], dict[str, Any]] = {}
+_SIGS = itertools.count()
+assert all(
+    getattr(Fact, f.name) == f.default for f in fields(Fact) if f.init and f.default is not MISSING
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +282,11 @@ class MemberFacts:
     hire_date: date | None = None
     certification_date: date | None = None
     facts: tuple[Fact, ...] = ()
+
+    @cached_property
+    def position_keys(self) -> frozenset[str]:
+        """The positions held, folded (what `applies` compares)."""
+        return frozenset(p.strip().casefold() for p in self.positions if p)
 
     @cached_property
     def unique(self) -> bool:
@@ -298,13 +324,17 @@ class MemberFacts:
             return found
         groups: dict[tuple[Any, ...], Sums] = {}
         fields = attrgetter(*alike) if alike else None
+        by_sig: dict[int, Sums] = {}  # facts of one `sig` go to one group: keyed once
         for f in self.by_kind.get(kind, ()):
             if f.date is None:
                 continue
-            key = (f.done, f.passed, f.hours > 0, fields(f) if fields else None)
-            g = groups.get(key)
+            g = by_sig.get(f.sig)
             if g is None:
-                g = groups[key] = Sums(f, [], [])
+                key = (f.done, f.passed, f.hours > 0, fields(f) if fields else None)
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = Sums(f, [], [])
+                by_sig[f.sig] = g
             g.dates.append(f.date)
             g.hours.append(f.hours)
         found = cache[(kind, alike)] = tuple(groups.values())
@@ -389,6 +419,11 @@ class RequirementSpec:
             counts_call_types=tuple(getattr(req, "counts_call_types", None) or ()),
             counts_attendance=bool(getattr(req, "counts_attendance", False)),
         )
+
+    @cached_property
+    def position_keys(self) -> frozenset[str]:
+        """The positions it applies to, folded (empty: everyone; `applies`)."""
+        return frozenset(p.strip().casefold() for p in self.required_positions if p)
 
     @cached_property
     def alike(self) -> tuple[str, ...]:
@@ -598,10 +633,10 @@ def applies(member: MemberFacts, requirement: RequirementSpec) -> str | None:
     """None when the requirement applies to the member, else why not."""
     if (member.status or "").casefold() != "active":
         return f"the member is {member.status or 'not active'}"
-    wanted = {p.strip().casefold() for p in requirement.required_positions if p}
+    wanted = requirement.position_keys
     if not wanted:
         return None
-    held = {p.strip().casefold() for p in member.positions if p}
+    held = member.position_keys
     if wanted & held:
         return None
     return (
@@ -1095,6 +1130,7 @@ def evaluate(
     card_expires_on: date | None = None,
     detail: bool = True,
     with_year: bool | None = None,
+    group_by: tuple[str, ...] | None = None,
 ) -> Evaluation:
     """The one evaluator: member x requirement as of a date (see the module docstring).
 
@@ -1105,7 +1141,11 @@ def evaluate(
     `card_expires_on`: the expiry of the member's current card for a fixed-cycle
     requirement (NREMT), when the caller knows it; else it is looked up in the member's
     certification facts (credential code = the requirement's registry code); else the
-    cycle follows the certification date (periods.cycle_end_reference)."""
+    cycle follows the certification date (periods.cycle_end_reference).
+
+    `group_by` (the matrix, `matrix_fields`): the fact fields to group alike facts by,
+    shared by every requirement of a matrix (it must hold this requirement's `alike`):
+    a member's facts are grouped once, not once per requirement."""
     spec = requirement
     why_not = applies(member, spec)
     if why_not is not None:
@@ -1139,10 +1179,15 @@ def evaluate(
         if len(kinds) == 1
         else _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
     )
+    if not detail and spec.requirement_type == "courses" and member.unique:
+        # the matrix: only records of the listed courses can count (the others would be
+        # rejected as another course, a verdict the matrix does not keep)
+        by_code = member.training_cards[1]
+        facts = _sorted(f for k in {_key(i) for i in spec.target.items} for f in by_code.get(k, ()))
     # the matrix: a window's figure from groups of alike facts (a rolling window's
     # good-through needs the counted facts themselves)
     sums = (
-        member.sums(kinds[0], spec.alike)
+        member.sums(kinds[0], spec.alike if group_by is None else group_by)
         if not detail and len(kinds) == 1 and period.frequency != "rolling" and member.unique
         else None
     )
@@ -1248,6 +1293,12 @@ def _year(
     )
 
 
+def matrix_fields(requirements: Iterable[RequirementSpec]) -> tuple[str, ...]:
+    """The fact fields every requirement of a matrix groups alike facts by (the union of
+    their `alike`): facts alike in all of them are alike for each one."""
+    return tuple(sorted({f for r in requirements for f in r.alike}))
+
+
 def evaluate_all(
     members: Iterable[MemberFacts],
     requirements: Sequence[RequirementSpec],
@@ -1255,15 +1306,17 @@ def evaluate_all(
     *,
     due_soon_days: int = 30,
     detail: bool = False,
+    with_year: bool | None = None,
 ) -> list[Evaluation]:
     """The member x requirement matrix (`report compliance`), member by member; each cell
     is `evaluate` (without the verdicts unless `detail`), so a cell and `requirement
     explain` for the same member, requirement and date always agree."""
-    return [
-        evaluate(m, r, as_of, due_soon_days=due_soon_days, detail=detail)
-        for m in members
-        for r in requirements
-    ]
+    group_by = matrix_fields(requirements)
+    kw: dict[str, Any] = {
+        "due_soon_days": due_soon_days, "detail": detail, "with_year": with_year,
+        "group_by": group_by,
+    }  # fmt: skip
+    return [evaluate(m, r, as_of, **kw) for m in members for r in requirements]
 
 
 def figure_text(e: Evaluation) -> str:
