@@ -305,9 +305,15 @@ class MemberFacts:
             if f.course_code:
                 by_raw.setdefault(f.course_code, []).append(f)
         by_code: dict[str, list[Fact]] = {}
+        merged: set[str] = set()  # keys of several spellings: their facts in date order again
         for raw, group in by_raw.items():  # a member has a few distinct codes: fold those
-            by_code.setdefault(_key(raw), []).extend(group)
-        return tuple(cardlike), {k: tuple(_sorted(v)) for k, v in by_code.items()}
+            key = _key(raw)
+            if key in by_code:
+                merged.add(key)
+            by_code.setdefault(key, []).extend(group)
+        return tuple(cardlike), {
+            k: tuple(_sorted(v) if k in merged else v) for k, v in by_code.items()
+        }
 
     def sums(self, kind: str, alike: tuple[str, ...]) -> tuple[Sums, ...]:
         """The dated facts of a kind in groups of facts alike in what a requirement looks
@@ -1184,11 +1190,11 @@ def evaluate(
         # rejected as another course, a verdict the matrix does not keep)
         by_code = member.training_cards[1]
         facts = _sorted(f for k in {_key(i) for i in spec.target.items} for f in by_code.get(k, ()))
-    # the matrix: a window's figure from groups of alike facts (a rolling window's
-    # good-through needs the counted facts themselves)
+    # the matrix: a window's figure from groups of alike facts (a met rolling window's
+    # good-through needs the counted facts themselves: judged again below without them)
     sums = (
         member.sums(kinds[0], spec.alike if group_by is None else group_by)
-        if not detail and len(kinds) == 1 and period.frequency != "rolling" and member.unique
+        if not detail and len(kinds) == 1 and member.unique
         else None
     )
     j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique, sums)
@@ -1220,6 +1226,8 @@ def evaluate(
 
     if j.met:
         if period.frequency == "rolling":
+            if sums is not None:  # the same figure; now the facts that made it
+                j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
             good = _good_through_rolling(spec, j.counted, as_of, cycle)
         else:
             good = ws.current.end
