@@ -231,7 +231,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def phases(db: Path) -> dict[str, float]:
-    """The report's phases in-process: read (members, requirements, facts), evaluate, JSON."""
+    """The report's phases in-process, as `queries.compliance.matrix` runs them (the cycle
+    collector off, facts without display names): read (members, requirements, facts),
+    evaluate (`evaluate_all`), JSON (the CLI's cells); then the matrix as one call."""
     from trainctl.cli.report import cell_json, summary
     from trainctl.domain import compliance as dcm
     from trainctl.permissions import OWNER
@@ -239,16 +241,16 @@ def phases(db: Path) -> dict[str, float]:
     from trainctl.queries import open_reader
 
     out: dict[str, float] = {}
-    with open_reader(f"sqlite:///{db}") as rd:
+    with open_reader(f"sqlite:///{db}") as rd, qc.no_cycle_collection():
         t0 = time.perf_counter()
         members = [qc._member(r) for r in rd.all(f"{qc._MEMBER_SQL} WHERE status = 'active'")]
         rows = qc.requirement_rows(rd, [])
         specs = [qc.spec_of(r) for r in rows]
-        facts = qc.load_facts(rd, None, qc.span_for(specs, AS_OF))
-        full = [qc.with_facts(m, facts.get(m.id or 0, ())) for m in members]
+        facts = qc.load_facts(rd, None, qc.span_for(specs, AS_OF), names=False)
+        full = [qc.with_facts(m, facts.get(m.id or 0, ()), unique=True) for m in members]
         out["read"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        cells = [dcm.evaluate(m, s, AS_OF, detail=False) for m in full for s in specs]
+        cells = dcm.evaluate_all(full, specs, AS_OF)
         out["evaluate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         m = qc.matrix(rd, OWNER, as_of=AS_OF)
