@@ -7,7 +7,9 @@ alone.
 
 World: members with mixed positions and hire dates over 20 years; 20 requirements: hours
 (annual by category, monthly ISO-style with a category, quarterly, biennial, rolling 12
-months, one-time from the hire date), NREMT-style biennial hours with components and topic
+months, one-time from the hire date; each names what it counts, as every hours requirement
+must: the plain ones count the training type every record has, so they sum what the
+floor's unfiltered cells sum), NREMT-style biennial hours with components and topic
 minimums, certifications (BLS, ACLS, FF1, HM-OPS), courses, shifts, calls; 50,000 records
 over the two years before the as-of date, 2,000 cards, 20,000 shift attendances and
 10,000 call responses. Written with sqlite3.executemany into a database trainctl created.
@@ -63,11 +65,13 @@ REQUIREMENTS: list[tuple[str, str, str, int | None, str, list[str], dict[str, ob
      {"required_hours": 12, "counts_categories": ["officer"]}),
     ("Rescue quarterly", "hours", "quarterly", None, "calendar", ["firefighter"],
      {"required_hours": 3, "counts_categories": ["rescue"]}),
-    ("Facility", "hours", "annual", None, "hire_date", [], {"required_hours": 18}),
-    ("Biennial refresher", "hours", "biennial", None, "calendar", [], {"required_hours": 40}),
+    ("Facility", "hours", "annual", None, "hire_date", [], {"required_hours": 18, "counts_training_types": ["class"]}),
+    ("Biennial refresher", "hours", "biennial", None, "calendar", [], {
+        "required_hours": 40, "counts_training_types": ["class"]}),
     ("Rolling drill", "hours", "rolling", 12, "calendar", [], {
         "required_hours": 48, "counts_categories": ["structural_firefighting"]}),
-    ("Recruit", "hours", "one_time", None, "hire_date", [], {"required_hours": 240}),
+    ("Recruit", "hours", "one_time", None, "hire_date", [], {
+        "required_hours": 240, "counts_training_types": ["class"]}),
     ("EMT NCCP", "hours", "biennial", None, "certification_date", ["emt"], {
         "required_hours": 40, "hour_categories": NCCP}),
     ("BLS", "certification", "biennial", None, "calendar", [], {"credential_code": "BLS"}),
@@ -78,7 +82,8 @@ REQUIREMENTS: list[tuple[str, str, str, int | None, str, list[str], dict[str, ob
     ("Shifts", "shifts", "annual", None, "calendar", [], {"required_shifts": 24}),
     ("Calls", "calls", "annual", None, "calendar", [], {"required_calls": 12}),
     ("EMS calls", "calls", "quarterly", None, "calendar", ["emt"], {"required_calls": 3, "counts_call_types": ["EMS"]}),
-    ("Quarterly drill", "hours", "quarterly", None, "calendar", [], {"required_hours": 6}),
+    ("Quarterly drill", "hours", "quarterly", None, "calendar", [], {
+        "required_hours": 6, "counts_training_types": ["class"]}),
 ]  # fmt: skip
 
 
@@ -103,19 +108,20 @@ def build(path: Path, members: int, records: int) -> None:
     cols = ("name", "requirement_type", "frequency", "period_months", "period_anchor",
             "required_positions", "required_hours", "required_shifts", "required_calls",
             "required_courses", "credential_code", "hour_categories", "counts_categories",
-            "counts_call_types")  # fmt: skip
+            "counts_call_types", "counts_training_types")  # fmt: skip
     rows = []
     for name, rtype, freq, months, anchor, pos, t in REQUIREMENTS:
         rows.append((name, rtype, freq, months, anchor, json.dumps(pos), t.get("required_hours"),
                      t.get("required_shifts"), t.get("required_calls"),
                      json.dumps(t.get("required_courses", [])), t.get("credential_code"),
                      json.dumps(t.get("hour_categories", [])), json.dumps(t.get("counts_categories", [])),
-                     json.dumps(t.get("counts_call_types", [])), now))  # fmt: skip
+                     json.dumps(t.get("counts_call_types", [])),
+                     json.dumps(t.get("counts_training_types", [])), now))  # fmt: skip
     con.executemany(
         f"INSERT INTO requirement ({', '.join(cols)}, created_at, source, aliases, is_editable, "
-        "required_skills, checklist_items, counts_courses, counts_training_types, "
+        "required_skills, checklist_items, counts_courses, "
         f"counts_attendance) VALUES ({', '.join('?' * (len(cols) + 1))}, 'department', '[]', 1, "
-        "'[]', '[]', '[]', '[]', 0)",
+        "'[]', '[]', '[]', 0)",
         rows,
     )
     start = AS_OF - timedelta(days=730)
@@ -225,7 +231,9 @@ def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
 
 
 def phases(db: Path) -> dict[str, float]:
-    """The report's phases in-process: read (members, requirements, facts), evaluate, JSON."""
+    """The report's phases in-process, as `queries.compliance.matrix` runs them (the cycle
+    collector off, facts without display names): read (members, requirements, facts),
+    evaluate (`evaluate_all`), JSON (the CLI's cells); then the matrix as one call."""
     from trainctl.cli.report import cell_json, summary
     from trainctl.domain import compliance as dcm
     from trainctl.permissions import OWNER
@@ -233,16 +241,16 @@ def phases(db: Path) -> dict[str, float]:
     from trainctl.queries import open_reader
 
     out: dict[str, float] = {}
-    with open_reader(f"sqlite:///{db}") as rd:
+    with open_reader(f"sqlite:///{db}") as rd, qc.no_cycle_collection():
         t0 = time.perf_counter()
         members = [qc._member(r) for r in rd.all(f"{qc._MEMBER_SQL} WHERE status = 'active'")]
         rows = qc.requirement_rows(rd, [])
         specs = [qc.spec_of(r) for r in rows]
-        facts = qc.load_facts(rd, None, qc.span_for(specs, AS_OF))
-        full = [qc.with_facts(m, facts.get(m.id or 0, ())) for m in members]
+        facts = qc.load_facts(rd, None, qc.span_for(specs, AS_OF), names=False)
+        full = [qc.with_facts(m, facts.get(m.id or 0, ()), unique=True) for m in members]
         out["read"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        cells = [dcm.evaluate(m, s, AS_OF, detail=False) for m in full for s in specs]
+        cells = dcm.evaluate_all(full, specs, AS_OF)
         out["evaluate"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         m = qc.matrix(rd, OWNER, as_of=AS_OF)

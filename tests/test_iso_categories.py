@@ -55,17 +55,20 @@ def test_each_iso_item_counts_only_its_own_training(dept):
 
 
 def test_import_iso_update_brings_an_older_database_along(dept, db):
-    # the earlier file had no filters: every hour counted toward every item
+    # the earlier file had no filters: an hours item that names nothing it counts counts
+    # nothing (domain/credit.py), and explain says how to name it
     db.execute(
         "UPDATE requirement SET counts_categories = '[]', counts_training_types = '[]' "
         "WHERE registry_name = 'ISO'"
     )
     before = values(dept)
-    assert before["ISO-HAZMAT"] == 32
+    assert before["ISO-HAZMAT"] == 0
+    e = dept("requirement", "explain", "ann@fd.org", "ISO-HAZMAT", "--as-of", AS_OF)
+    assert "names nothing it counts" in e.stdout and "--counts-category" in e.stdout
     r = dept("import", "iso")
     assert "differ from the file" in r.stderr
     r = dept("import", "iso", "--update")
-    assert "5 updated" in r.stderr
+    assert "6 updated" in r.stderr  # the five filtered items and recruit training
     got = values(dept)
     for code, value in EXPECTED.items():
         assert got[code] == value, (code, got)

@@ -24,17 +24,17 @@ def dept(cli, server):
     cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
     cli("member", "add", "Cy Cole", "--email", "cy@fd.example", "--position", "driver",
         "--hire-date", "2015-01-10")  # fmt: skip
-    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",
         "--frequency", "annual")  # fmt: skip
     # not recurring: a one-time requirement is a program's business, not a compliance reminder
-    cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "2")
+    cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--counts-type", "drill", "--hours", "2")
     configure(cli, server.port)
     return cli
 
 
 def record(cli, member: str, day: str, hours: float) -> None:
     cli("--as-of", "2030-01-01", "record", "add", member, "--course", "Hazmat", "--date", day,
-        "--hours", str(hours))  # fmt: skip
+        "--hours", str(hours), "--type", "drill")  # fmt: skip
 
 
 def preview(cli, as_of: str) -> list[tuple[str, str, str]]:
@@ -104,9 +104,9 @@ def test_a_skipped_run_catches_up_once(dept, server):
 def test_absurd_dates_never_crash(dept, monkeypatch, as_of, zone):
     monkeypatch.setenv("TRAINCTL_TIMEZONE", zone)
     for freq in ("monthly", "quarterly", "biennial"):
-        dept("requirement", "add", "--name", f"Drill {freq}", "--type", "hours", "--hours", "2",
+        dept("requirement", "add", "--name", f"Drill {freq}", "--type", "hours", "--counts-type", "drill", "--hours", "2",
              "--frequency", freq)  # fmt: skip
-    dept("requirement", "add", "--name", "Rolling", "--type", "hours", "--hours", "2",
+    dept("requirement", "add", "--name", "Rolling", "--type", "hours", "--counts-type", "drill", "--hours", "2",
          "--frequency", "rolling", "--period-months", "12")  # fmt: skip
     record(dept, "zoe@fd.example", "2024-02-29", 1)
     dept("--format", "json", "reminders", "preview", "--as-of", as_of)

@@ -30,7 +30,7 @@ def dept(cli):
 
 def record(cli, member: str, day: str, hours: float, course: str = "Drill", *extra: str) -> None:
     cli("--as-of", "2030-01-01", "record", "add", member, "--course", course, "--date", day,
-        "--hours", str(hours), *extra)  # fmt: skip
+        "--hours", str(hours), "--type", "drill", *extra)  # fmt: skip
 
 
 def cells(cli, *args: str, as_of: str) -> dict[tuple[str, str], dict]:
@@ -52,7 +52,7 @@ def explain(cli, member: str, requirement: str, as_of: str, *extra: str) -> dict
 
 # ------------------------------------------------------------------------------ windows
 def test_a_biennial_requirement_counts_only_records_inside_the_members_current_window(dept):
-    dept("requirement", "add", "--name", "Driver refresher", "--type", "hours", "--hours", "8",
+    dept("requirement", "add", "--name", "Driver refresher", "--type", "hours", "--counts-type", "drill", "--hours", "8",
          "--frequency", "biennial")  # fmt: skip
     record(dept, "ann@fd.org", "2021-05-05", 40)  # a lifetime of hours never counts
     record(dept, "ann@fd.org", "2024-03-01", 3)
@@ -75,7 +75,7 @@ def test_a_biennial_requirement_counts_only_records_inside_the_members_current_w
 
 
 def test_a_short_previous_window_makes_the_current_one_overdue(dept):
-    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",
          "--frequency", "annual")  # fmt: skip
     record(dept, "ann@fd.org", "2025-03-01", 4)
     record(dept, "pat@fd.org", "2025-03-01", 6)
@@ -87,12 +87,12 @@ def test_a_short_previous_window_makes_the_current_one_overdue(dept):
 
 
 def test_year_ends_and_feb_29(dept):
-    dept("requirement", "add", "--name", "Annual drill", "--type", "hours", "--hours", "2",
+    dept("requirement", "add", "--name", "Annual drill", "--type", "hours", "--counts-type", "drill", "--hours", "2",
          "--frequency", "annual")  # fmt: skip
-    dept("requirement", "add", "--name", "Monthly drill", "--type", "hours", "--hours", "2",
+    dept("requirement", "add", "--name", "Monthly drill", "--type", "hours", "--counts-type", "drill", "--hours", "2",
          "--frequency", "monthly")  # fmt: skip
     dept("member", "add", "Leap Day", "--email", "leap@fd.org", "--hire-date", "2024-02-29")
-    dept("requirement", "add", "--name", "Anniversary check", "--type", "hours", "--hours", "1",
+    dept("requirement", "add", "--name", "Anniversary check", "--type", "hours", "--counts-type", "drill", "--hours", "1",
          "--frequency", "annual", "--anchor", "hire_date")  # fmt: skip
     record(dept, "ann@fd.org", "2025-12-31", 2)
     assert cell(dept, "ann@fd.org", "Annual drill", "2025-12-31")["status"] == "met"
@@ -184,7 +184,7 @@ def test_an_hours_requirement_counts_only_what_it_names(dept):
 # ------------------------------------------------------------------------------ as of
 def test_a_past_as_of_answers_exactly_as_then(dept):
     dept("import", "nremt")
-    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",
          "--frequency", "annual")  # fmt: skip
     record(dept, "ann@fd.org", "2026-02-01", 3)
     args = ("report", "compliance", "--as-of", "2026-03-01", "--format", "json")
@@ -197,9 +197,9 @@ def test_a_past_as_of_answers_exactly_as_then(dept):
 
 # ---------------------------------------------------------------------------- output
 def test_behind_csv_and_summary(dept):
-    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",
          "--frequency", "annual")  # fmt: skip
-    dept("requirement", "add", "--name", "Officer CE", "--type", "hours", "--hours", "12",
+    dept("requirement", "add", "--name", "Officer CE", "--type", "hours", "--counts-type", "drill", "--hours", "12",
          "--frequency", "annual", "--position", "officer")  # fmt: skip
     record(dept, "ann@fd.org", "2026-01-05", 6)
     data = dept("report", "compliance", "--as-of", "2026-06-30", "--format", "json").json
@@ -221,7 +221,7 @@ def test_behind_csv_and_summary(dept):
 
 
 def test_permissions_a_member_sees_their_own(dept):
-    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",
          "--frequency", "annual")  # fmt: skip
     own = dept("--as", "ann@fd.org", "report", "compliance", "--as-of", "2026-06-30", "--format",
                "json").json  # fmt: skip

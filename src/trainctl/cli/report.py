@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value, parse_date
+from trainctl.cli.options import FormatOpt, OutputFormat, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 
@@ -117,16 +117,22 @@ CELL_COLS = [
 ]  # fmt: skip
 
 
-def _iso(d: date | None) -> str | None:
-    return None if d is None else d.isoformat()
-
-
 def cell_json(e: Evaluation) -> dict[str, Any]:
-    """`cell_dict` with its dates as ISO strings (what JSON carries)."""
-    c = cell_dict(e)
-    for k in ("window_start", "window_end", "due", "good_through"):
-        c[k] = _iso(c[k])
-    return c
+    """`cell_dict` with its dates as ISO strings (what JSON carries); built directly (the
+    matrix prints ten thousand of them)."""
+    w, due, good = e.window, e.due, e.good_through
+    start, end = (w.start, w.end) if w else (None, None)
+    r = e.requirement
+    return {
+        "member_id": e.member.id, "member": e.member.name, "requirement_id": r.id,
+        "requirement": r.label, "status": e.status, "value": round(e.value, 4),
+        "target": e.target, "unit": r.unit, "percentage": e.percentage,
+        "window_start": start.isoformat() if start else None,
+        "window_end": end.isoformat() if end else None,
+        "due": due.isoformat() if due else None,
+        "good_through": good.isoformat() if good else None,
+        "reason": e.reason,
+    }  # fmt: skip
 
 
 def _emit_matrix_json(
@@ -158,7 +164,9 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
     n = len(m.requirements)
     for i, spec in enumerate(m.requirements):
         col = m.cells[i::n] if n else []
-        counts = {s: sum(1 for e in col if e.status == s) for s in SHORT}
+        counts = dict.fromkeys(SHORT, 0)
+        for e in col:
+            counts[e.status] += 1
         out.append(
             {
                 "requirement_id": spec.id,
@@ -299,6 +307,22 @@ def compliance(
     window closed short, or a one-time requirement is past due), expired (the latest card
     ran out), not yet due, and — (not applicable: another position, or inactive). The whole
     matrix needs training.view_all; a member sees their own row."""
+    from trainctl.queries import compliance as qc
+
+    with qc.no_cycle_collection():  # until printed: the cells hold tens of thousands of facts
+        _compliance(ctx, member, position, requirement, as_of, behind, due_soon_days, format)
+
+
+def _compliance(
+    ctx: typer.Context,
+    member: str | None,
+    position: str | None,
+    requirement: list[str] | None,
+    as_of: str | None,
+    behind: bool,
+    due_soon_days: int,
+    format: OutputFormat | None,
+) -> None:
     from trainctl.queries import compliance as qc
 
     state = get_state(ctx)

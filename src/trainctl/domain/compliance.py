@@ -51,17 +51,19 @@ skills and checklist items by name (exact, ignoring case); certifications by cre
 (exact, ignoring case: BLS never satisfies ACLS). NREMT NCCP requirements count one course
 once per cycle: a later completion of the same course code in the cycle is rejected.
 
-What counts is the credit feed's rule (domain/credit.py `credit_of`, one function): an
-hours requirement that names what it counts (`counts_courses`, `counts_training_types`,
-`counts_categories`, `counts_attendance`) takes only those training records (and shift
-hours when it counts attendance); a calls requirement that names call types takes only
-those calls. A requirement that names nothing of the kind (a registry requirement as
-imported: ISO, NREMT) takes every completed training record, and its hour categories, when
-it has some, decide by allocation which hours count.
+What counts is the credit feed's rule (domain/credit.py `credit_of`, one function, the
+one program progress uses): an hours requirement takes the training records it names
+(`counts_courses`, `counts_training_types`, `counts_categories`), those whose category
+falls within one of its hour categories (NREMT NCCP national / local / individual, ISO
+company training's structural_firefighting), and shift hours when it counts attendance;
+one that names nothing at all takes nothing (each record is rejected saying how to name
+what counts). A calls requirement that names call types takes only those calls, else
+every call. The hour categories then decide by allocation how the hours count.
 """
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -183,6 +185,7 @@ class Fact:
     # What "what counts" (domain/credit.py `credit_of`) looks at: facts with the same
     # signature are accepted or refused alike (a requirement decides once per signature).
     signature: tuple[Any, ...] = field(init=False, repr=False, compare=False)
+    sig: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for name, value in self._derived().items():
@@ -199,6 +202,8 @@ class Fact:
             "credit_category": credit,
             "status_key": key,
             "done": key in DONE_STATUSES,
+            # facts with the same `sig` (Fact.of) agree in every field `sums` groups by
+            "sig": next(_SIGS),
             "signature": (
                 self.kind, self.hours > 0, self.course_code, self.training_type, cat, topic,
                 self.call_type, self.credential_code, self.skill,
@@ -218,12 +223,25 @@ class Fact:
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> Fact:
         """`Fact(**values)` for bulk loads (a report reads tens of thousands of facts): the
-        same object, made without a frozen dataclass's per-field `object.__setattr__`."""
+        same object, made without a frozen dataclass's per-field `object.__setattr__`, its
+        derived fields shared by the facts alike in what they derive from (a department
+        logs the same course, category and status over and over): one dict look-up a fact.
+        Fields left out read the class defaults (a dataclass keeps them on the class)."""
         fact = object.__new__(cls)
         data = fact.__dict__
-        data.update(_FACT_DEFAULTS)
         data.update(values)
-        data.update(fact._derived())
+        get = data.get
+        key = (
+            get("kind"), get("hours", 0.0) > 0, get("course_code"), get("training_type"),
+            get("category"), get("topic"), get("call_type"), get("credential_code"),
+            get("skill"), get("status"), get("passed"), get("self_paced", False),
+        )  # fmt: skip
+        derived = _DERIVED.get(key)
+        if derived is None:
+            if len(_DERIVED) > 100_000:
+                _DERIVED.clear()
+            derived = _DERIVED[key] = fact._derived()
+        data.update(derived)
         return fact
 
     @property
@@ -234,9 +252,13 @@ class Fact:
         return f"#{self.id} {what}{extra}"
 
 
-_FACT_DEFAULTS = {
-    f.name: f.default for f in fields(Fact) if f.init and f.default is not MISSING
-}
+# Fact.of: derived fields by what they derive from (bounded: a report's facts share a few
+# hundred combinations; cleared when it grows past any report's needs).
+_DERIVED: dict[tuple[Any, ...], dict[str, Any]] = {}
+_SIGS = itertools.count()
+assert all(
+    getattr(Fact, f.name) == f.default for f in fields(Fact) if f.init and f.default is not MISSING
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +284,11 @@ class MemberFacts:
     facts: tuple[Fact, ...] = ()
 
     @cached_property
+    def position_keys(self) -> frozenset[str]:
+        """The positions held, folded (what `applies` compares)."""
+        return frozenset(p.strip().casefold() for p in self.positions if p)
+
+    @cached_property
     def unique(self) -> bool:
         """No fact is listed twice (the same kind and id): the evaluator need not check."""
         return len({(f.kind, f.id) for f in self.facts}) == len(self.facts)
@@ -278,9 +305,15 @@ class MemberFacts:
             if f.course_code:
                 by_raw.setdefault(f.course_code, []).append(f)
         by_code: dict[str, list[Fact]] = {}
+        merged: set[str] = set()  # keys of several spellings: their facts in date order again
         for raw, group in by_raw.items():  # a member has a few distinct codes: fold those
-            by_code.setdefault(_key(raw), []).extend(group)
-        return tuple(cardlike), {k: tuple(_sorted(v)) for k, v in by_code.items()}
+            key = _key(raw)
+            if key in by_code:
+                merged.add(key)
+            by_code.setdefault(key, []).extend(group)
+        return tuple(cardlike), {
+            k: tuple(_sorted(v) if k in merged else v) for k, v in by_code.items()
+        }
 
     def sums(self, kind: str, alike: tuple[str, ...]) -> tuple[Sums, ...]:
         """The dated facts of a kind in groups of facts alike in what a requirement looks
@@ -297,13 +330,17 @@ class MemberFacts:
             return found
         groups: dict[tuple[Any, ...], Sums] = {}
         fields = attrgetter(*alike) if alike else None
+        by_sig: dict[int, Sums] = {}  # facts of one `sig` go to one group: keyed once
         for f in self.by_kind.get(kind, ()):
             if f.date is None:
                 continue
-            key = (f.done, f.passed, f.hours > 0, fields(f) if fields else None)
-            g = groups.get(key)
+            g = by_sig.get(f.sig)
             if g is None:
-                g = groups[key] = Sums(f, [], [])
+                key = (f.done, f.passed, f.hours > 0, fields(f) if fields else None)
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = Sums(f, [], [])
+                by_sig[f.sig] = g
             g.dates.append(f.date)
             g.hours.append(f.hours)
         found = cache[(kind, alike)] = tuple(groups.values())
@@ -390,6 +427,11 @@ class RequirementSpec:
         )
 
     @cached_property
+    def position_keys(self) -> frozenset[str]:
+        """The positions it applies to, folded (empty: everyone; `applies`)."""
+        return frozenset(p.strip().casefold() for p in self.required_positions if p)
+
+    @cached_property
     def alike(self) -> tuple[str, ...]:
         """The fact fields a numeric figure depends on beyond completion, pass and hours:
         those its "what counts" names (domain/credit.py `credit_of` reads nothing else) and,
@@ -400,7 +442,7 @@ class RequirementSpec:
                 fields.append("course_code")
             if self.counts_training_types:
                 fields.append("training_type")
-            if self.counts_categories:
+            if self.counts_categories or self.hour_categories:
                 fields += ["category", "topic"]
             if self.requirement_type == "calls":
                 fields.append("call_type")
@@ -410,13 +452,10 @@ class RequirementSpec:
 
     @cached_property
     def accepts(self) -> dc.Accepts | None:
-        """The credit feed's "what counts" when the requirement narrows it, else None
-        (every fact of the requirement's kinds is considered)."""
+        """The credit feed's "what counts" (always, for hours: one that names nothing takes
+        nothing), else None (every fact of the requirement's kinds is considered)."""
         t = self.requirement_type
-        if t == "hours" and (
-            self.counts_courses or self.counts_training_types or self.counts_categories
-            or self.counts_attendance
-        ):
+        if t == "hours":
             return dc.Accepts.of(self)
         if t == "calls" and self.counts_call_types:
             return dc.Accepts.of(self)
@@ -436,8 +475,9 @@ class RequirementSpec:
         return {}
 
     def counts(self, f: Fact) -> bool:
-        """Whether the requirement's "what counts" takes this fact (always, when it names
-        nothing): the credit feed's rule, `credit_of`, decided once per fact signature."""
+        """Whether the requirement's "what counts" takes this fact (a calls requirement
+        naming no call type: every call): the credit feed's rule, `credit_of`, decided once
+        per fact signature."""
         acc = self.accepts
         if acc is None:
             return True
@@ -448,6 +488,18 @@ class RequirementSpec:
             hit = memo[key] = dc.credit_of(_source_fact(f), acc) is not None
         return hit
 
+    @property
+    def names_nothing(self) -> bool:
+        """An hours requirement naming nothing it counts: no record counts (credit.py)."""
+        acc = self.accepts
+        return acc is not None and acc.names_nothing
+
+    def fix_hint(self) -> str:
+        """How to name what counts (`requirement edit`'s options)."""
+        import shlex
+
+        return dc.FIX_HINT.format(name=shlex.quote(self.name))
+
     def counts_text(self) -> str:
         """What the requirement counts, in words (for a rejected fact's reason)."""
         parts = []
@@ -457,6 +509,9 @@ class RequirementSpec:
             parts.append("training types " + ", ".join(self.counts_training_types))
         if self.counts_categories:
             parts.append("categories " + ", ".join(self.counts_categories))
+        if self.requirement_type == "hours" and self.hour_categories:
+            names = ", ".join(c.name for c in self.hour_categories)
+            parts.append(f"its hour categories {names}")
         if self.counts_attendance:
             parts.append("shift hours")
         if self.requirement_type == "calls" and self.counts_call_types:
@@ -584,10 +639,10 @@ def applies(member: MemberFacts, requirement: RequirementSpec) -> str | None:
     """None when the requirement applies to the member, else why not."""
     if (member.status or "").casefold() != "active":
         return f"the member is {member.status or 'not active'}"
-    wanted = {p.strip().casefold() for p in requirement.required_positions if p}
+    wanted = requirement.position_keys
     if not wanted:
         return None
-    held = {p.strip().casefold() for p in member.positions if p}
+    held = member.position_keys
     if wanted & held:
         return None
     return (
@@ -712,9 +767,7 @@ def _judge(
             continue
         if not spec.counts(f):
             if detail:
-                reject(
-                    f, NOT_COUNTED_HERE, f"not what this requirement counts ({spec.counts_text()})"
-                )
+                reject(f, NOT_COUNTED_HERE, _not_counted_reason(spec))
             continue
         if kind == "hours":
             if f.hours <= 0:
@@ -824,6 +877,12 @@ def _judge(
         j.verdicts = []
     j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
     return j
+
+
+def _not_counted_reason(spec: RequirementSpec) -> str:
+    if spec.names_nothing:
+        return "the requirement names nothing it counts, so no record counts"
+    return f"not what this requirement counts ({spec.counts_text()})"
 
 
 def _judge_sums(
@@ -1077,6 +1136,7 @@ def evaluate(
     card_expires_on: date | None = None,
     detail: bool = True,
     with_year: bool | None = None,
+    group_by: tuple[str, ...] | None = None,
 ) -> Evaluation:
     """The one evaluator: member x requirement as of a date (see the module docstring).
 
@@ -1087,7 +1147,11 @@ def evaluate(
     `card_expires_on`: the expiry of the member's current card for a fixed-cycle
     requirement (NREMT), when the caller knows it; else it is looked up in the member's
     certification facts (credential code = the requirement's registry code); else the
-    cycle follows the certification date (periods.cycle_end_reference)."""
+    cycle follows the certification date (periods.cycle_end_reference).
+
+    `group_by` (the matrix, `matrix_fields`): the fact fields to group alike facts by,
+    shared by every requirement of a matrix (it must hold this requirement's `alike`):
+    a member's facts are grouped once, not once per requirement."""
     spec = requirement
     why_not = applies(member, spec)
     if why_not is not None:
@@ -1121,17 +1185,24 @@ def evaluate(
         if len(kinds) == 1
         else _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
     )
-    # the matrix: a window's figure from groups of alike facts (a rolling window's
-    # good-through needs the counted facts themselves)
+    if not detail and spec.requirement_type == "courses" and member.unique:
+        # the matrix: only records of the listed courses can count (the others would be
+        # rejected as another course, a verdict the matrix does not keep)
+        by_code = member.training_cards[1]
+        facts = _sorted(f for k in {_key(i) for i in spec.target.items} for f in by_code.get(k, ()))
+    # the matrix: a window's figure from groups of alike facts (a met rolling window's
+    # good-through needs the counted facts themselves: judged again below without them)
     sums = (
-        member.sums(kinds[0], spec.alike)
-        if not detail and len(kinds) == 1 and period.frequency != "rolling" and member.unique
+        member.sums(kinds[0], spec.alike if group_by is None else group_by)
+        if not detail and len(kinds) == 1 and member.unique
         else None
     )
     j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique, sums)
     target = spec.target.target_value
     unit = spec.unit
     figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
+    if spec.names_nothing:
+        figure += " (the requirement names nothing it counts)"
     common: dict[str, Any] = {
         "window": ws.current, "window_label": ws.label, "previous_window": ws.previous,
         "due": ws.due, "value": j.value, "target": target, "percentage": j.percentage,
@@ -1155,6 +1226,8 @@ def evaluate(
 
     if j.met:
         if period.frequency == "rolling":
+            if sums is not None:  # the same figure; now the facts that made it
+                j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
             good = _good_through_rolling(spec, j.counted, as_of, cycle)
         else:
             good = ws.current.end
@@ -1228,6 +1301,12 @@ def _year(
     )
 
 
+def matrix_fields(requirements: Iterable[RequirementSpec]) -> tuple[str, ...]:
+    """The fact fields every requirement of a matrix groups alike facts by (the union of
+    their `alike`): facts alike in all of them are alike for each one."""
+    return tuple(sorted({f for r in requirements for f in r.alike}))
+
+
 def evaluate_all(
     members: Iterable[MemberFacts],
     requirements: Sequence[RequirementSpec],
@@ -1235,15 +1314,17 @@ def evaluate_all(
     *,
     due_soon_days: int = 30,
     detail: bool = False,
+    with_year: bool | None = None,
 ) -> list[Evaluation]:
     """The member x requirement matrix (`report compliance`), member by member; each cell
     is `evaluate` (without the verdicts unless `detail`), so a cell and `requirement
     explain` for the same member, requirement and date always agree."""
-    return [
-        evaluate(m, r, as_of, due_soon_days=due_soon_days, detail=detail)
-        for m in members
-        for r in requirements
-    ]
+    group_by = matrix_fields(requirements)
+    kw: dict[str, Any] = {
+        "due_soon_days": due_soon_days, "detail": detail, "with_year": with_year,
+        "group_by": group_by,
+    }  # fmt: skip
+    return [evaluate(m, r, as_of, **kw) for m in members for r in requirements]
 
 
 def figure_text(e: Evaluation) -> str:
@@ -1333,6 +1414,11 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
     elif e.window_label:
         out.append(f"Needs {e.window_label}")
     out.extend(f"Note: {n}" for n in e.notes)
+    if r.names_nothing:
+        out.append(
+            "Counts nothing: this hours requirement names no course, training type or "
+            f"category it counts, and has no hour categories; to fix, {r.fix_hint()}"
+        )
     counted, rejected = e.counted, e.rejected
     out.append(f"Counted ({len(counted)}):" if counted else "Counted: nothing")
     out.extend(_fact_line(v) for v in counted)

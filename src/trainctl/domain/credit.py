@@ -8,8 +8,10 @@ targets); nothing is matched loosely by a type or a name:
 | requirement       | what counts                                                             | credit            |
 |-------------------|-------------------------------------------------------------------------|-------------------|
 | hours             | training records whose course code, training type, or topic/category is | the record's hours |
-|                   | listed (counts_courses / counts_training_types / counts_categories);     | (category/topic,  |
-|                   | shift attendance when counts_attendance                                 | distributive)     |
+|                   | listed (counts_courses / counts_training_types / counts_categories), or | (category/topic,  |
+|                   | whose category is one of the requirement's hour categories (NREMT NCCP  | distributive)     |
+|                   | national/local/individual, ISO company training's category); shift      |                   |
+|                   | attendance when counts_attendance. Naming none of these: nothing counts |                   |
 | courses           | training records of a listed course code (required_courses)              | item = the code   |
 | certification     | a card whose credential code is credential_code (exactly), or a record   | item = the code   |
 |                   | of a listed course code (required_courses); valid through its expiry    |                   |
@@ -17,6 +19,12 @@ targets); nothing is matched loosely by a type or a name:
 | shifts            | shift attendance                                                         | 1                 |
 | calls             | call responses, of the listed call types when counts_call_types is set   | 1                 |
 | checklist         | nothing automatic (officers check items)                                 |                   |
+
+One rule for program progress (the credit feed) and compliance (domain/compliance.py asks
+`credit_of` too): an hours requirement takes exactly what it names, and its hour categories
+name what falls within them ("national/airway" falls within "national"). One that names
+nothing at all takes nothing (`Accepts.names_nothing`; `FIX_HINT` says how to name it): a
+requirement never silently counts every record.
 
 Codes, types, topics and skills compare without regard to case and surrounding or repeated
 spaces. A topic/category entry matches the fact's category, its topic, or "category/topic".
@@ -97,6 +105,7 @@ class Accepts:
     categories: frozenset[str] = frozenset()
     call_types: frozenset[str] = frozenset()
     attendance: bool = False
+    hour_categories: frozenset[str] = frozenset()  # hours: the categories' names, folded
     items: tuple[tuple[str, str], ...] = ()  # (folded, as the requirement spells it)
     credential: str | None = None  # folded
 
@@ -116,6 +125,11 @@ class Accepts:
             names = []
         return cls(
             requirement_type=rtype,
+            hour_categories=(
+                frozenset(category_names(getattr(req, "hour_categories", None)))
+                if rtype == "hours"
+                else frozenset()
+            ),
             courses=folded(req.counts_courses),
             training_types=folded(req.counts_training_types),
             categories=folded(req.counts_categories),
@@ -130,12 +144,21 @@ class Accepts:
         """False when no fact could ever credit it (the feed skips such rows early)."""
         t = self.requirement_type
         if t == "hours":
-            return bool(self.courses or self.training_types or self.categories or self.attendance)
+            return bool(
+                self.courses or self.training_types or self.categories or self.attendance
+                or self.hour_categories
+            )  # fmt: skip
         if t in ("courses", "skills_evaluation"):
             return bool(self.items)
         if t == "certification":
             return bool(self.items or self.credential)
         return t in ("shifts", "calls")
+
+    @property
+    def names_nothing(self) -> bool:
+        """An hours requirement that names nothing it counts (no counts_* filter, no hour
+        category): no record counts toward it until it does (`FIX_HINT`)."""
+        return self.requirement_type == "hours" and not self.takes_anything
 
     def _item(self, value: str | None) -> str | None:
         key = fold(value)
@@ -143,6 +166,23 @@ class Accepts:
 
 
 Credit = tuple[float, str | None, str | None]  # (amount, category, item)
+
+FIX_HINT = (
+    "say what counts: trainctl requirement edit {name} --counts-category CATEGORY "
+    "(or --counts-type TYPE, --counts-course CODE, --counts-attendance)"
+)
+
+
+def category_names(raw: Iterable[Any] | None) -> list[str]:
+    """The folded names of a requirement's hour categories: the stored JSON (a list of
+    objects with "name", or of names) or domain/progress HourCategory values."""
+    out = []
+    for c in raw or ():
+        name = c if isinstance(c, str) else (c.get("name") if isinstance(c, dict) else getattr(c, "name", None))
+        key = fold(str(name)) if name else ""
+        if key:
+            out.append(key)
+    return out
 
 
 def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
@@ -160,6 +200,8 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
                 or (category and category in acc.categories)
                 or (topic and topic in acc.categories)
                 or (category and topic and f"{category}/{topic}" in acc.categories)
+                # within one of its hour categories ("national/airway" within "national")
+                or (category and category.partition("/")[0].strip() in acc.hour_categories)
             ):
                 return (
                     fact.hours,

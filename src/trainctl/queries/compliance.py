@@ -18,7 +18,8 @@ June, and a member retired last week is still on last month's roster.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, tzinfo
 from typing import Any
@@ -158,11 +159,12 @@ def _bounds(alias: str, column: str, kind: str, span: Span, params: dict[str, An
     return " AND ".join(conds)
 
 
-def _facts_sql(kind: str, span: Span, params: dict[str, Any]) -> str:
+def _facts_sql(kind: str, span: Span, params: dict[str, Any], names: bool = True) -> str:
+    """One kind's facts in the span. `names=False`: display names left out (NULL)."""
     if kind == dcm.TRAINING:
         return (
             "SELECT t.member_id, t.id, t.completion_date, t.hours_completed, t.course_code, "
-            "t.course_name, t.training_type, t.category, t.topic, t.self_paced, t.status, "
+            f"{'t.course_name' if names else 'NULL'}, t.training_type, t.category, t.topic, t.self_paced, t.status, "
             "t.passed, t.expiration_date FROM training_record t WHERE "
             + _bounds("t", "t.completion_date", kind, span, params)
         )
@@ -179,13 +181,15 @@ def _facts_sql(kind: str, span: Span, params: dict[str, Any]) -> str:
         )
     if kind == dcm.SHIFT:
         return (
-            "SELECT a.member_id, a.id, s.shift_date, a.duration_minutes, s.station, s.name "
+            "SELECT a.member_id, a.id, s.shift_date, a.duration_minutes, "
+            f"{'s.station, s.name' if names else 'NULL, NULL'} "
             "FROM shift_attendance a JOIN shift s ON s.id = a.shift_id WHERE "
             + _bounds("a", "s.shift_date", kind, span, params)
         )
     assert kind == dcm.CALL
     return (
-        "SELECT r.member_id, r.id, c.shift_date, c.incident_number, c.call_type "
+        f"SELECT r.member_id, r.id, c.shift_date, {'c.incident_number' if names else 'NULL'}, "
+        "c.call_type "
         'FROM call_response r JOIN "call" c ON c.id = r.call_id WHERE '
         + _bounds("r", "c.shift_date", kind, span, params)
     )
@@ -194,41 +198,68 @@ def _facts_sql(kind: str, span: Span, params: dict[str, Any]) -> str:
 _ALIAS = {dcm.TRAINING: "t", dcm.CERTIFICATION: "c", dcm.SKILL: "k", dcm.SHIFT: "a", dcm.CALL: "r"}
 
 
+_DAYS: dict[Any, date] = {}
+
+
 def _day(value: Any) -> date | None:
+    """A stored date (ISO text on SQLite, a date on PostgreSQL); parsed once per distinct
+    value (a department's facts fall on a few thousand days)."""
+    found = _DAYS.get(value)
+    if found is not None:
+        return found
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(value[:10])
+    if len(_DAYS) > 100_000:
+        _DAYS.clear()
+    found = _DAYS[value] = date.fromisoformat(value[:10])
+    return found
 
 
-def _fact(kind: str, r: Sequence[Any]) -> Fact:
-    of = Fact.of
+def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
+    """Row -> Fact for one kind (chosen once per query, not per row). `names=False` (the
+    matrix, which prints no fact): no display names are built."""
+    of, day = Fact.of, _day
     if kind == dcm.TRAINING:
-        return of({
-            "kind": dcm.TRAINING, "id": r[1], "date": _day(r[2]), "hours": float(r[3] or 0),
+        return lambda r: of({
+            "kind": dcm.TRAINING, "id": r[1], "date": day(r[2]), "hours": float(r[3] or 0),
             "course_code": r[4], "name": r[5], "training_type": r[6], "category": r[7],
             "topic": r[8], "self_paced": bool(r[9]), "status": r[10],
-            "passed": None if r[11] is None else bool(r[11]), "expires_on": _day(r[12]),
+            "passed": None if r[11] is None else bool(r[11]), "expires_on": day(r[12]),
         })  # fmt: skip
     if kind == dcm.CERTIFICATION:
-        return of({
-            "kind": dcm.CERTIFICATION, "id": r[1], "date": _day(r[2]), "credential_code": r[3],
-            "name": r[4] or r[3], "expires_on": _day(r[5]),
+        return lambda r: of({
+            "kind": dcm.CERTIFICATION, "id": r[1], "date": day(r[2]), "credential_code": r[3],
+            "name": r[4] or r[3], "expires_on": day(r[5]),
         })  # fmt: skip
     if kind == dcm.SKILL:
-        return of({
-            "kind": dcm.SKILL, "id": r[1], "date": _day(r[2]), "skill": r[3], "status": r[4],
+        return lambda r: of({
+            "kind": dcm.SKILL, "id": r[1], "date": day(r[2]), "skill": r[3], "status": r[4],
             "passed": r[4] == "passed",
         })  # fmt: skip
     if kind == dcm.SHIFT:
-        on = _day(r[2])
-        where = " ".join(p for p in (r[4], r[5]) if p)
-        return of({
-            "kind": dcm.SHIFT, "id": r[1], "date": on, "hours": round((r[3] or 0) / 60, 4),
-            "name": f"shift {on}" + (f" {where}" if where else ""),
-        })  # fmt: skip
-    return of({
-        "kind": dcm.CALL, "id": r[1], "date": _day(r[2]), "name": f"call {r[3]}", "call_type": r[4]
-    })
+        if not names:
+            return lambda r: of({
+                "kind": dcm.SHIFT, "id": r[1], "date": day(r[2]),
+                "hours": round((r[3] or 0) / 60, 4),
+            })  # fmt: skip
+
+        def shift(r: Sequence[Any]) -> Fact:
+            on = day(r[2])
+            where = " ".join(p for p in (r[4], r[5]) if p)
+            return of({
+                "kind": dcm.SHIFT, "id": r[1], "date": on, "hours": round((r[3] or 0) / 60, 4),
+                "name": f"shift {on}" + (f" {where}" if where else ""),
+            })  # fmt: skip
+
+        return shift
+    return lambda r: of({
+        "kind": dcm.CALL, "id": r[1], "date": day(r[2]),
+        "name": f"call {r[3]}" if names else None, "call_type": r[4],
+    })  # fmt: skip
+
+
+def _fact(kind: str, r: Sequence[Any]) -> Fact:
+    return _maker(kind)(r)
 
 
 # Checklist items are checked on program progress rows (the ledger, DESIGN §2): +1 checks
@@ -288,6 +319,7 @@ def load_facts(
     *,
     as_of: date | None = None,
     zone: tzinfo = UTC,
+    names: bool = True,
 ) -> dict[int, list[Fact]]:
     """Every fact of the members (None: of everyone) in the span, by member: one query per
     kind of fact (per chunk of member ids). Checked checklist items are folded as of
@@ -311,23 +343,32 @@ def load_facts(
                     out.setdefault(mid, []).extend(facts)
             continue
         groups = [None] if member_ids is None else _chunks(member_ids)
+        make = _maker(kind, names)
         for ids in groups:
             params: dict[str, Any] = {}
-            sql = _facts_sql(kind, span, params)
+            sql = _facts_sql(kind, span, params, names)
             if ids is not None:
                 ins, more = in_list("m", list(ids))
                 sql += f" AND {_ALIAS[kind]}.member_id IN {ins}"
                 params.update(more)
             for r in rd.rows(sql, params):
-                out.setdefault(r[0], []).append(_fact(kind, r))
+                found = out.get(r[0])
+                if found is None:
+                    found = out[r[0]] = []
+                found.append(make(r))
     return out
 
 
-def with_facts(member: MemberFacts, facts: Sequence[Fact]) -> MemberFacts:
-    return MemberFacts(
+def with_facts(member: MemberFacts, facts: Sequence[Fact], *, unique: bool = False) -> MemberFacts:
+    """The member with these facts. `unique`: the facts were read by `load_facts` (one row
+    per kind and id), so the evaluator need not check for a fact listed twice."""
+    out = MemberFacts(
         member.id, member.name, member.positions, member.status, member.hire_date,
         member.certification_date, tuple(facts),
     )  # fmt: skip
+    if unique:
+        out.__dict__["unique"] = True  # MemberFacts.unique, known without a pass
+    return out
 
 
 def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> RequirementSpec:
@@ -404,18 +445,26 @@ def matrix(
     the active members (or the one named, or those holding `position`); a member without
     training.view_all sees only their own row. Requirements: those named, or the catalog
     (`rows` when the caller already has them)."""
-    import gc
-
-    # Tens of thousands of facts and no reference cycles: the cyclic collector would only
-    # walk them over and over (a fifth of the report's time on bench/compliance.py).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cycle_collection():
         return _matrix(
             rd, actor, as_of=as_of, member=member, position=position,
             requirements=requirements, due_soon_days=due_soon_days, rows=rows,
             with_year=with_year,
         )  # fmt: skip
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """The cyclic garbage collector off for a while. Tens of thousands of facts and
+    evaluations and no reference cycles: the collector would only walk them over and over
+    (a fifth of the matrix's time on bench/compliance.py, and as much again while the
+    report renders them: `report compliance` keeps it off until it has printed)."""
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
     finally:
         if enabled:
             gc.enable()
@@ -442,13 +491,11 @@ def _matrix(
     everyone = member is None and position is None and actor.can(VIEW_ALL)
     ids = None if everyone else [m.id for m in applicable if m.id is not None]
     zone = qs.department_zone(rd)
-    facts = load_facts(rd, ids, span, as_of=as_of, zone=zone) if applicable else {}
-    full = [with_facts(m, facts.get(m.id or 0, ())) for m in members]
-    cells = [
-        dcm.evaluate(m, s, as_of, due_soon_days=due_soon_days, detail=False, with_year=with_year)
-        for m in full
-        for s in specs
-    ]
+    facts = load_facts(rd, ids, span, as_of=as_of, zone=zone, names=False) if applicable else {}
+    full = [with_facts(m, facts.get(m.id or 0, ()), unique=True) for m in members]
+    cells = dcm.evaluate_all(
+        full, specs, as_of, due_soon_days=due_soon_days, detail=False, with_year=with_year
+    )
     return Matrix(as_of, full, specs, req_rows, cells)
 
 

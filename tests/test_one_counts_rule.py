@@ -1,0 +1,140 @@
+"""One "what counts" rule for compliance and program progress (issue 9 with issue 8:
+"what counts is explicit on the requirement"; domain/credit.py `credit_of`).
+
+An hours requirement takes the records it names (`--counts-*`) and those whose category
+falls within one of its hour categories (NREMT NCCP national / local / individual, ISO
+company training's structural_firefighting); one naming nothing takes nothing, in
+`report compliance` and in the credit feed alike, and `requirement explain` says how to
+name what counts. The same records on the same requirement give the same figure in both.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from trainctl.domain import compliance as dcm
+from trainctl.domain import credit as dc
+
+AS_OF = "2026-01-15"
+RECORDS = [  # (course, hours, category, topic)
+    ("Airway", 1.5, "national", "airway"),
+    ("Cardio", 6, "national", "cardiovascular"),
+    ("Trauma", 1, "national", "trauma"),
+    ("Protocols", 4, "local", None),
+    ("Elective", 3, "individual", None),
+    ("Company drill", 9, "structural_firefighting", None),  # no NCCP component: never counts
+]
+
+
+@pytest.fixture
+def eve(cli):
+    cli("import", "nremt")
+    cli("member", "add", "Eve Emt", "--email", "eve@fd.org", "--position", "emt",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    cli("--as-of", "2030-01-01", "cert", "add", "eve@fd.org", "NREMT-EMT", "--issued",
+        "2025-04-01", "--expires", "2027-03-31")  # fmt: skip
+    # one-time (the whole history), naming nothing it counts
+    cli("requirement", "add", "--name", "Protocol review", "--type", "hours", "--hours", "2")
+    cli("program", "create", "EMT Recert", "--time-limit-days", "730")
+    cli("program", "requirement", "add", "EMT Recert", "NREMT-EMT")
+    cli("program", "requirement", "add", "EMT Recert", "Protocol review")
+    cli("program", "activate", "EMT Recert")
+    cli("--as-of", "2025-04-01", "enroll", "add", "eve@fd.org", "EMT Recert")
+    for n, (course, hours, category, topic) in enumerate(RECORDS):
+        extra = ["--topic", topic] if topic else []
+        cli("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", course,
+            "--date", f"2025-05-{n + 1:02d}", "--hours", str(hours), "--category", category,
+            *extra)  # fmt: skip
+    return cli
+
+
+def cell(cli, requirement: str) -> dict:
+    return cli("report", "compliance", "--member", "eve@fd.org", "--requirement", requirement,
+               "--as-of", AS_OF, "--format", "json").json["cells"][0]  # fmt: skip
+
+
+def compliance(cli, requirement: str) -> float:
+    return cell(cli, requirement)["value"]
+
+
+def progress(cli, requirement: str) -> float:
+    rid = cell(cli, requirement)["requirement_id"]
+    lines = cli("enroll", "show", "1", "--format", "json").json["requirements"]
+    (line,) = [x for x in lines if x["requirement_id"] == rid]
+    return line["value"]
+
+
+def test_an_nccp_row_fills_from_records_in_both_and_they_agree(eve):
+    # national 1.5 airway + 6 cardiovascular + 1 trauma, local 4, individual 3; the
+    # company drill is in no NCCP component
+    value = compliance(eve, "NREMT-EMT")
+    assert value == pytest.approx(15.5)
+    assert progress(eve, "NREMT-EMT") == pytest.approx(value)
+    e = eve("requirement", "explain", "eve@fd.org", "NREMT-EMT", "--as-of", AS_OF, "--format",
+            "json").json  # fmt: skip
+    codes = {f["what"].split(" ", 1)[1]: f["code"] for f in e["facts"]}
+    assert codes["Company drill"] == "not_counted_here"
+    assert sum(1 for c in codes.values() if c == "counted") == 5
+
+
+def test_a_requirement_naming_nothing_counts_nothing_in_both_and_says_how_to_fix(eve):
+    assert compliance(eve, "Protocol review") == 0
+    assert progress(eve, "Protocol review") == 0
+    out = eve("requirement", "explain", "eve@fd.org", "Protocol review", "--as-of", AS_OF).stdout
+    assert "names nothing it counts" in out
+    assert "trainctl requirement edit 'Protocol review' --counts-category" in out
+    # naming what counts re-credits the program row, and compliance follows at once
+    eve("requirement", "edit", "Protocol review", "--counts-category", "local")
+    assert compliance(eve, "Protocol review") == 4  # local 4 h (no target cap on the value)
+    assert progress(eve, "Protocol review") == compliance(eve, "Protocol review")
+
+
+def _req(**kw):
+    base = {
+        "requirement_type": "hours", "required_shifts": None, "required_calls": None,
+        "checklist_items": [], "required_hours": 40, "name": "NCCP", "frequency": "biennial",
+        "period_anchor": "calendar", "counts_courses": [], "counts_training_types": [],
+        "counts_categories": [], "counts_call_types": [], "counts_attendance": False,
+        "required_skills": [], "required_courses": [], "credential_code": None,
+        "hour_categories": [],
+    }  # fmt: skip
+    return SimpleNamespace(**{**base, **kw})
+
+
+def _fact(category, topic=None, hours=2.0):
+    from datetime import date
+
+    return dc.Fact("training_record", "1", 1, date(2025, 5, 1), hours=hours,
+                   category=category, topic=topic)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("category", "topic", "takes"),
+    [
+        ("national", "airway", True), ("NATIONAL ", None, True), ("national/airway", None, True),
+        ("local", None, True), ("individual", None, True), ("structural_firefighting", None, False),
+        (None, "airway", False), (None, None, False),
+    ],
+)  # fmt: skip
+def test_hour_categories_name_what_falls_within_them(category, topic, takes):
+    nccp = _req(hour_categories=[{"name": "national", "topics": [{"name": "airway"}]},
+                                 {"name": "local"}, {"name": "individual"}])  # fmt: skip
+    acc = dc.Accepts.of(nccp)
+    assert acc.takes_anything and not acc.names_nothing
+    assert (dc.credit_of(_fact(category, topic), acc) is not None) is takes
+    # the compliance evaluator asks the same function
+    spec = dcm.RequirementSpec.of(nccp)
+    fact = dcm.Fact("training", 1, _fact(category).on, 2.0, category=category, topic=topic)
+    assert spec.counts(fact) is takes
+
+
+def test_naming_nothing_takes_nothing_and_the_hint_names_the_options():
+    acc = dc.Accepts.of(_req())
+    assert acc.names_nothing and not acc.takes_anything
+    assert dc.credit_of(_fact("anything"), acc) is None
+    for option in ("--counts-category", "--counts-type", "--counts-course", "--counts-attendance"):
+        assert option in dc.FIX_HINT
+    # a change of hour categories is a change of what counts (requirement edit re-credits)
+    assert dc.Accepts.of(_req(hour_categories=[{"name": "local"}])) != acc
