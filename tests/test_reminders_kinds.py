@@ -214,3 +214,24 @@ def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_url):
     card = next(c for c in pals if c["credential_code"] == "PALS")
     cli("cert", "void", str(card["id"]), "--reason", "entered twice")
     assert due(cli, "2026-06-10") == []
+
+
+def test_a_recurring_requirement_in_a_program_shows_its_target_over_the_program(cli):
+    """ISO company training (16 h a month) in a 365-day program asks for 192 h
+    (domain.progress.periods_in_span), as the ledger and `enroll show` measure it: the
+    reminder's figure is the same, never the monthly 16 h."""
+    cli("import", "iso")
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--badge", "F-1")
+    cli("program", "create", "Company year", "--time-limit-days", "365", "--warning-days", "30")
+    cli("program", "requirement", "add", "Company year", "Company training at stations",
+        "--deadline-days", "100")  # fmt: skip
+    cli("program", "activate", "Company year")
+    cli("--as-of", "2028-02-29", "enroll", "add", "F-1", "Company year")
+    cli("--as-of", "2028-03-02", "progress", "update", "--member", "F-1", "--requirement",
+        "Company training at stations", "--add", "48")  # fmt: skip
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2028-05-20").json
+    line = next(d for d in got if d["kind"] == "requirement_deadline")
+    assert "48 / 192 h (25%)" in line["why"], line["why"]
+    sent = cli("reminders", "send", "--as-of", "2028-05-20", "--transport", "stdout").stdout
+    assert "Progress: 48 / 192 h (25%)." in sent
+    assert "record the remaining 144 h before the deadline" in sent

@@ -17,13 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import partial
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from trainctl.domain import progress as dp
 from trainctl.domain import reminders as dr
 from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
+from trainctl.queries.enrollments import _SPAN_COLUMNS, _TARGET_COLUMNS, target_of
+from trainctl.queries.settings import nremt_local_content
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -77,6 +78,8 @@ TABLES = {
         "credential_code",
         "required_skills",
         "checklist_items",
+        "hour_categories",
+        "frequency",
     ),
     "member": ("id", "name", "email", "role", "status"),
     "certification": (
@@ -416,23 +419,6 @@ def _phase_deadlines(
     return out
 
 
-def _target(row: Sequence[Any]) -> dp.Target:
-    kind, hours, shifts, calls, courses, cred, skills, items = row
-    return dp.Target.of(
-        SimpleNamespace(
-            requirement_type=kind,
-            required_hours=hours,
-            required_shifts=shifts,
-            required_calls=calls,
-            required_courses=as_json(courses) or [],
-            credential_code=cred,
-            required_skills=as_json(skills) or [],
-            checklist_items=as_json(items) or [],
-            hour_categories=[],
-        )
-    )
-
-
 def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[str, str]:
     """('6 / 12 h (50%)', 'record the remaining 6 h before the deadline.')."""
     unit = dp.UNITS.get(target.requirement_type, "")
@@ -451,10 +437,10 @@ def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[
 
 
 def _requirement_text(
-    name: str, rname: str, program: str, deadline: date, row: Sequence[Any],
+    name: str, rname: str, program: str, deadline: date, row: Sequence[Any], local: bool,
     value: float, percentage: float, note: str | None, crossed: dr.Crossed, today: date,
 ) -> Text:  # fmt: skip
-    figure, next_step = _progress_text(_target(row), value, percentage)
+    figure, next_step = _progress_text(target_of(row, local_content=local), value, percentage)
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
         short=f"{rname} ({program})",
@@ -478,9 +464,7 @@ def _requirement_deadlines(
     rows = rd.all(
         "SELECT rp.id, rp.due_on, rp.status, rp.progress_value, rp.progress_percentage, "
         "e.member_id, m.name, m.email, e.program_id, e.progress_percentage, r.name, "
-        "r.requirement_type, r.required_hours, r.required_shifts, r.required_calls, "
-        "r.required_courses, r.credential_code, r.required_skills, r.checklist_items, "
-        "pr.notification_message "
+        f"pr.notification_message, {_TARGET_COLUMNS}, {_SPAN_COLUMNS} "
         "FROM requirement_progress rp "
         "JOIN enrollment e ON e.id = rp.enrollment_id "
         "JOIN member m ON m.id = e.member_id "
@@ -495,6 +479,7 @@ def _requirement_deadlines(
             "yes": True,
         },
     )
+    local = nremt_local_content(rd)
     out = []
     for row in rows:
         rpid, due, status, value, percentage, mid, name, email, pid, eprog, rname = row[:11]
@@ -521,10 +506,11 @@ def _requirement_deadlines(
                     rname,
                     program.name,
                     deadline,
-                    row[11:19],
+                    row[12:],  # the target over the enrollment's span (target_of)
+                    local,
                     value,
                     percentage,
-                    row[19],
+                    row[11],
                     crossed,
                     today,
                 ),
