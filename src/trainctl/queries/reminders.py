@@ -24,7 +24,6 @@ from trainctl.domain import progress as dp
 from trainctl.domain import reminders as dr
 from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
 from trainctl.queries.enrollments import _SPAN_COLUMNS, _TARGET_COLUMNS, target_of
-from trainctl.queries.settings import nremt_local_content
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -437,10 +436,12 @@ def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[
 
 
 def _requirement_text(
-    name: str, rname: str, program: str, deadline: date, row: Sequence[Any], local: bool,
+    name: str, rname: str, program: str, deadline: date, row: Sequence[Any],
     value: float, percentage: float, note: str | None, crossed: dr.Crossed, today: date,
 ) -> Text:  # fmt: skip
-    figure, next_step = _progress_text(target_of(row, local_content=local), value, percentage)
+    # the figure is the requirement's target over the enrollment's span; the department's
+    # NCCP local-content setting only moves hours between categories, never the figure
+    figure, next_step = _progress_text(target_of(row), value, percentage)
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
         short=f"{rname} ({program})",
@@ -479,7 +480,6 @@ def _requirement_deadlines(
             "yes": True,
         },
     )
-    local = nremt_local_content(rd)
     out = []
     for row in rows:
         rpid, due, status, value, percentage, mid, name, email, pid, eprog, rname = row[:11]
@@ -507,7 +507,6 @@ def _requirement_deadlines(
                     program.name,
                     deadline,
                     row[12:],  # the target over the enrollment's span (target_of)
-                    local,
                     value,
                     percentage,
                     row[11],
