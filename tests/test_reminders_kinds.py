@@ -235,3 +235,24 @@ def test_a_recurring_requirement_in_a_program_shows_its_target_over_the_program(
     sent = cli("reminders", "send", "--as-of", "2028-05-20", "--transport", "stdout").stdout
     assert "Progress: 48 / 192 h (25%)." in sent
     assert "record the remaining 144 h before the deadline" in sent
+
+
+def test_stdout_shows_the_text_and_csv_is_the_json_made_safe(cli, academy, db_url):
+    """--transport stdout: the body as readable UTF-8 (not quoted-printable); the CSV
+    preview holds what the JSON holds, a name a spreadsheet would run as a formula quoted."""
+    import csv
+    import io
+
+    sql(db_url, "UPDATE member SET name = '=HYPERLINK(\"x\")' WHERE email = 'olive@fd.example'")
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json
+    table = list(csv.DictReader(io.StringIO(
+        cli("--format", "csv", "reminders", "send", "--dry-run", "--as-of", "2026-01-23").stdout
+    )))  # fmt: skip
+    assert len(table) == len(got) and table[0].keys() == got[0].keys()
+    for row, want in zip(table, got, strict=True):
+        assert row == {k: ("'" + v if v.startswith("=") else v) for k, v in want.items()}
+    assert any(row["to"] == "'=HYPERLINK(\"x\")" for row in table)
+    out = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
+    assert "Content-Transfer-Encoding: 8bit" in out and "Hello Zoë Núñez," in out
+    assert "=C3" not in out  # no quoted-printable
