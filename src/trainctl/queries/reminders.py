@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import partial
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -435,12 +437,17 @@ def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[
 
 
 def _requirement_text(
-    name: str, rname: str, program: str, deadline: date, row: Sequence[Any],
-    value: float, percentage: float, note: str | None, crossed: dr.Crossed, today: date,
+    name: str, rname: str, program: str, deadline: date, row: tuple[Any, ...],
+    targets: dict[tuple[Any, ...], dp.Target], value: float, percentage: float,
+    note: str | None, crossed: dr.Crossed, today: date,
 ) -> Text:  # fmt: skip
     # the figure is the requirement's target over the enrollment's span; the department's
-    # NCCP local-content setting only moves hours between categories, never the figure
-    figure, next_step = _progress_text(target_of(list(row)), value, percentage)
+    # NCCP local-content setting only moves hours between categories, never the figure.
+    # `targets`: one per distinct requirement and span (a class enrolled on one day shares it)
+    target = targets.get(row)
+    if target is None:
+        target = targets[row] = target_of(row)
+    figure, next_step = _progress_text(target, value, percentage)
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
         short=f"{rname} ({program})",
@@ -479,6 +486,7 @@ def _requirement_deadlines(
             "yes": True,
         },
     )
+    targets: dict[tuple[Any, ...], dp.Target] = {}
     out = []
     for row in rows:
         rpid, due, status, value, percentage, mid, name, email, pid, eprog, rname = row[:11]
@@ -506,6 +514,7 @@ def _requirement_deadlines(
                     program.name,
                     deadline,
                     row[12:],  # the target over the enrollment's span (target_of)
+                    targets,
                     value,
                     percentage,
                     row[11],
@@ -992,34 +1001,26 @@ def log_states(rd: Reader, keys: Sequence[dr.Key]) -> dict[dr.Key, tuple[str, in
     if not wanted:
         return {}
     pairs = sorted({(k.kind, k.item) for k in wanted})
-    out: dict[dr.Key, tuple[str, int, str | None]] = {}
+    # keyed by plain tuples: a Key (a named tuple) finds them, and none is built per row
+    out: dict[tuple[Any, ...], tuple[str, int, str | None]] = {}
     for start in range(0, len(pairs), LOG_CHUNK):
         terms: list[str] = []
         params: dict[str, Any] = {}
-        for n, (kind, items) in enumerate(_by_kind(pairs[start : start + LOG_CHUNK])):
-            ins, p = in_list(f"i{n}", items)
+        chunk = pairs[start : start + LOG_CHUNK]
+        for n, (kind, group) in enumerate(groupby(chunk, key=itemgetter(0))):
+            ins, p = in_list(f"i{n}", [item for _, item in group])
             terms.append(f"(l.kind = :k{n} AND l.item IN {ins})")
             params |= p
             params[f"k{n}"] = kind
-        for kind, item, rid, threshold, status, attempts, error in rd.all(
+        for row in rd.all(
             "SELECT l.kind, l.item, l.recipient_id, l.threshold, l.status, l.attempts, l.error "
             f"FROM reminder_log l WHERE {' OR '.join(terms)}",
             params,
         ):
-            key = dr.Key(kind, item, rid, threshold)
+            key = row[:4]
             if key in wanted:
-                out[key] = (status, attempts, error)
-    return out
-
-
-def _by_kind(pairs: Sequence[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """Sorted (kind, item) pairs as [(kind, [item, ...]), ...]."""
-    groups: list[tuple[str, list[str]]] = []
-    for kind, item in pairs:
-        if not groups or groups[-1][0] != kind:
-            groups.append((kind, []))
-        groups[-1][1].append(item)
-    return groups
+                out[key] = row[4:]
+    return out  # type: ignore[return-value]
 
 
 @dataclass(frozen=True, slots=True)
