@@ -444,9 +444,10 @@ def _requirement_text(
     # the figure is the requirement's target over the enrollment's span; the department's
     # NCCP local-content setting only moves hours between categories, never the figure.
     # `targets`: one per distinct requirement and span (a class enrolled on one day shares it)
-    target = targets.get(row)
+    key = tuple(repr(v) if isinstance(v, list | dict) else v for v in row)  # psycopg's JSON
+    target = targets.get(key)
     if target is None:
-        target = targets[row] = target_of(row)
+        target = targets[key] = target_of(row)
     figure, next_step = _progress_text(target, value, percentage)
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
