@@ -139,3 +139,24 @@ def test_compliance_keys(frequency, status, window, due, today, item, threshold,
         assert got is None
     else:
         assert got == dr.ComplianceDue(item, threshold, d(on))
+
+
+def test_an_overdue_reminder_names_the_window_that_closed_short(dept, server):
+    """Overdue means the previous window closed short: the preview and the mail say so
+    (the evaluator's reason), rather than 'behind on' a window that has just begun."""
+    record(dept, "zoe@fd.example", "2025-03-01", 2)
+    for who in ("bo@fd.example", "cy@fd.example"):
+        record(dept, who, "2025-03-01", 6)
+        record(dept, who, "2026-01-02", 6)
+    why = dept("--format", "json", "reminders", "preview", "--as-of", "2026-01-05").json[0]["why"]
+    assert why == (
+        "the previous window (2025-01-01 – 2025-12-31) closed at 2 of 6 h, and this one is "
+        "not met yet: 0 of 6 h (overdue follow-up)"
+    )
+    dept("reminders", "send", "--as-of", "2026-01-05")
+    (zoe,) = server.handler.messages
+    body = zoe.get_content()
+    assert zoe["Subject"] == "Overdue: Hazmat refresher"
+    assert 'You are behind on "Hazmat refresher": the previous window (2025-01-01 – 2025-12-31) ' \
+           "closed at 2 of 6 h" in " ".join(body.split())  # fmt: skip
+    assert "This window (calendar year 2026) ends on Thursday 31 December 2026" in body

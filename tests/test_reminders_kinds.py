@@ -214,3 +214,45 @@ def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_url):
     card = next(c for c in pals if c["credential_code"] == "PALS")
     cli("cert", "void", str(card["id"]), "--reason", "entered twice")
     assert due(cli, "2026-06-10") == []
+
+
+def test_a_recurring_requirement_in_a_program_shows_its_target_over_the_program(cli):
+    """ISO company training (16 h a month) in a 365-day program asks for 192 h
+    (domain.progress.periods_in_span), as the ledger and `enroll show` measure it: the
+    reminder's figure is the same, never the monthly 16 h."""
+    cli("import", "iso")
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org", "--badge", "F-1")
+    cli("program", "create", "Company year", "--time-limit-days", "365", "--warning-days", "30")
+    cli("program", "requirement", "add", "Company year", "Company training at stations",
+        "--deadline-days", "100")  # fmt: skip
+    cli("program", "activate", "Company year")
+    cli("--as-of", "2028-02-29", "enroll", "add", "F-1", "Company year")
+    cli("--as-of", "2028-03-02", "progress", "update", "--member", "F-1", "--requirement",
+        "Company training at stations", "--add", "48")  # fmt: skip
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2028-05-20").json
+    line = next(d for d in got if d["kind"] == "requirement_deadline")
+    assert "48 / 192 h (25%)" in line["why"], line["why"]
+    sent = cli("reminders", "send", "--as-of", "2028-05-20", "--transport", "stdout").stdout
+    assert "Progress: 48 / 192 h (25%)." in sent
+    assert "record the remaining 144 h before the deadline" in sent
+
+
+def test_stdout_shows_the_text_and_csv_is_the_json_made_safe(cli, academy, db_url):
+    """--transport stdout: the body as readable UTF-8 (not quoted-printable); the CSV
+    preview holds what the JSON holds, a name a spreadsheet would run as a formula quoted."""
+    import csv
+    import io
+
+    sql(db_url, "UPDATE member SET name = '=HYPERLINK(\"x\")' WHERE email = 'olive@fd.example'")
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json
+    table = list(csv.DictReader(io.StringIO(
+        cli("--format", "csv", "reminders", "send", "--dry-run", "--as-of", "2026-01-23").stdout
+    )))  # fmt: skip
+    assert len(table) == len(got) and table[0].keys() == got[0].keys()
+    for row, want in zip(table, got, strict=True):
+        assert row == {k: ("'" + v if v.startswith("=") else v) for k, v in want.items()}
+    assert any(row["to"] == "'=HYPERLINK(\"x\")" for row in table)
+    out = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
+    assert "Content-Transfer-Encoding: 8bit" in out and "Hello Zoë Núñez," in out
+    assert "=C3" not in out  # no quoted-printable

@@ -44,16 +44,18 @@ DUE_FIELDS = (
     "key",
 )
 
+# on a narrow terminal the lesser columns go first (Col.drop, highest first); the result
+# (the server's answer, the error of a failure) stays when only failures are listed
 LOG_COLS = [
     Col("id", "ID", numeric=True),
     Col("at"),
     Col("status"),
-    Col("kind"),
+    Col("kind", drop=3),
     Col("recipient", "To"),
     Col("title", "Subject"),
-    Col("threshold"),
-    Col("attempts", "Tries", numeric=True),
-    Col("result"),
+    Col("threshold", drop=4),
+    Col("attempts", "Tries", numeric=True, drop=2),
+    Col("result", drop=1),
 ]
 LOG_FIELDS = ("id", "at", "status", "kind", "recipient", "to", "about", "title", "threshold",
               "due_on", "attempts", "answer", "error", "message_id")  # fmt: skip
@@ -62,6 +64,9 @@ LOG_FIELDS = ("id", "at", "status", "kind", "recipient", "to", "about", "title",
 def _today(state: AppState, rd: Any, as_of: str | None) -> date:
     local = parse_date(as_of, "--as-of")
     return local or state.today_of(rd)
+
+
+STATUS_TEXT = {"new": "due", "failed": "retry (failed)", "claimed": "retry (interrupted)"}
 
 
 def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
@@ -74,11 +79,7 @@ def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
             "threshold": r.threshold,
             "since": r.due_on,
             "why": r.why,
-            "status": {
-                "new": "due",
-                "failed": "retry (failed)",
-                "claimed": "retry (interrupted)",
-            }.get(r.log_status, r.log_status),
+            "status": STATUS_TEXT.get(r.log_status, r.log_status),
             "subject": r.title,
             "key": r.key.text(),
         }
@@ -86,8 +87,55 @@ def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) -> int:
-    """The preview (also `send --dry-run`), read-only on the read side."""
+def _due_csv(reminders: list[Any]) -> None:
+    """The due reminders as CSV on stdout, without Rich or render.table's per-cell type
+    dispatch. Every field is text or a date; a text that a spreadsheet would run as a
+    formula goes through render.csv_cell, the one rule for that. csv.writer quotes: a row
+    none of whose fields holds a comma, a quote or a line break is the same joined with
+    commas, and is written so (Python 3.11's csv.writer looks at every character, a
+    twentieth of the whole dry-run on bench/reminders.py)."""
+    import csv
+    import sys
+
+    guard, start = render.csv_cell, render.FORMULA_START
+
+    def text(value: str) -> str:
+        return guard(value) if value.startswith(start) else value
+
+    out = sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DUE_FIELDS)
+    commas = len(DUE_FIELDS) - 1
+    for r in reminders:
+        fields = (
+            text(r.recipient.name), text(r.recipient.email), r.kind, text(r.about),
+            r.threshold, r.due_on.isoformat(), text(r.why),
+            STATUS_TEXT.get(r.log_status, r.log_status), text(r.title), text(r.key.text()),
+        )  # fmt: skip
+        line = ",".join(fields)
+        if line.count(",") == commas and '"' not in line and "\n" not in line and "\r" not in line:
+            out.write(line + "\n")
+        else:
+            writer.writerow(fields)
+
+
+def _note(message: str, *, quiet: bool, fmt: str) -> None:
+    """The summary line on stderr; for a machine format without loading Rich."""
+    if quiet:
+        return
+    if fmt == "table":
+        render.info(message)
+    else:
+        import sys
+
+        sys.stderr.write(message + "\n")
+
+
+def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) -> tuple[int, str]:
+    """The preview (also `send --dry-run`), read-only on the read side. Returns how many
+    reminders are due and the format used."""
+    import gc
+
     from trainctl.permissions import VIEW_ALL
     from trainctl.queries import reminders as q
     from trainctl.queries.settings import department_zone
@@ -96,16 +144,32 @@ def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) 
         actor.require(VIEW_ALL, "preview reminders")
         today = _today(state, rd, as_of)
         selection = q.select_due(rd, today, department_zone(rd))
-    rows = _due_rows(selection.reminders)
     fmt = fmt_of(ctx, fmt_value(fmt))
-    render.table(
-        rows,
-        DUE_COLS if fmt == "table" else [Col(k) for k in DUE_FIELDS],
-        fmt,
-        title=f"Reminders due {today.isoformat()}",
-        empty=f"Nothing is due on {today.isoformat()}: no reminder to send.",
-    )
-    return len(rows)
+    # the selection's tens of thousands of objects hold no cycles: the cyclic collector
+    # would only walk them again while the rows are written (as in q.select_due)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if fmt == "csv":
+            _due_csv(selection.reminders)
+            return len(selection.reminders), fmt
+        rows = _due_rows(selection.reminders)
+        if fmt == "table":  # words for a reader; scripts keep the kinds' names
+            from trainctl.domain.reminders import KINDS
+
+            for row in rows:
+                row["kind"] = KINDS.get(row["kind"], row["kind"])
+        render.table(
+            rows,
+            DUE_COLS if fmt == "table" else [Col(k) for k in DUE_FIELDS],
+            fmt,
+            title=f"Reminders due {today.isoformat()}",
+            empty=f"Nothing is due on {today.isoformat()}: no reminder to send.",
+        )
+        return len(selection.reminders), fmt
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @app.command("send")
@@ -145,10 +209,9 @@ def send(
             f"{folder} is only for --transport file (one .eml per message in it).", param_hint="DIR"
         )
     if dry_run:
-        n = _show_due(ctx, state, format, as_of)
-        render.info(
-            f"{n} reminder{'' if n == 1 else 's'} due; nothing sent (--dry-run).", quiet=quiet
-        )
+        n, fmt = _show_due(ctx, state, format, as_of)
+        _note(f"{n} reminder{'' if n == 1 else 's'} due; nothing sent (--dry-run).",
+              quiet=quiet, fmt=fmt)  # fmt: skip
         return
     _send(state, as_of, transport, folder, quiet)
 
@@ -232,13 +295,20 @@ def log(
         entries = q.log_entries(rd, member_id=member_id, failed=failed, limit=limit)
     fmt = fmt_of(ctx, fmt_value(format))
     rows = [e.as_dict() for e in entries]
+    cols = [Col(k) for k in LOG_FIELDS]
     if fmt == "table":
+        from dataclasses import replace
+
+        from trainctl.domain.reminders import KINDS
+
         for row in rows:
             row["recipient"] = f"{row['recipient']} <{row['to']}>"
             row["result"] = row["answer"] if row["status"] == "sent" else (row["error"] or "")
+            row["kind"] = KINDS.get(row["kind"], row["kind"])
+        cols = [replace(c, drop=0) if failed and c.key == "result" else c for c in LOG_COLS]
     render.table(
         rows,
-        LOG_COLS if fmt == "table" else [Col(k) for k in LOG_FIELDS],
+        cols,
         fmt,
         empty="No failed reminders."
         if failed

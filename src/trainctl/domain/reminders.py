@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from trainctl.domain import progress as dp
 
@@ -266,20 +266,23 @@ def compliance_due(
 
 def compliance_text(
     name: str, requirement: str, status: str, figure: str, due: date | None,
-    window: str, today: date,
+    window: str, today: date, reason: str = "",
 ) -> tuple[str, str]:  # fmt: skip
     """(Subject, body) of a compliance reminder: the requirement, the window, the figure
-    (the evaluator's arithmetic), the date and what to do next."""
+    (the evaluator's arithmetic), the date and what to do next. `reason`: the evaluator's
+    words for the status; an overdue one names the window that closed short (a month
+    that has just begun is not what the member is behind on)."""
     when = f" ({when_text(due, today)})" if due is not None else ""
     if status == OVERDUE:
         title = f"Overdue: {requirement}"
-        first = f'You are behind on "{requirement}" ({window}).'
+        first = f'You are behind on "{requirement}"' + (f": {reason}." if reason else ".")
+        window = f" ({window})" if window else ""
     else:
         title = f"Reminder: {requirement} is due" + (f" {due.isoformat()}" if due else "")
         first = f'"{requirement}" is due' + (f" on {day_text(due)}{when}." if due else ".")
     lines = [first]
     if status == OVERDUE and due is not None:
-        lines.append(f"This window ends on {day_text(due)}{when}.")
+        lines.append(f"This window{window} ends on {day_text(due)}{when}.")
     lines += [
         f"Progress: {figure}.",
         "What to do next: record the training that is still missing (or ask your training "
@@ -299,8 +302,10 @@ def enrollment_open(status: str) -> bool:
 
 
 # --------------------------------------------------------------------------- reminders
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
+    """A reminder's unique key (a tuple: built for every candidate of a selection, tens of
+    thousands, and looked up by hash; a frozen dataclass costs several times more)."""
+
     kind: str
     item: str
     recipient_id: int
@@ -310,8 +315,7 @@ class Key:
         return f"{self.kind}|{self.item}|{self.recipient_id}|{self.threshold}"
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     id: int
     name: str
     email: str

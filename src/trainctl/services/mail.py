@@ -15,6 +15,7 @@ loopback address.
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import smtplib
 import ssl
@@ -290,7 +291,11 @@ class StdoutTransport:
         pass
 
     def send(self, msg: EmailMessage, to_addr: str) -> str:
-        text = msg.as_bytes(policy=msg.policy.clone(linesep="\n")).decode("ascii", "replace")
+        # for a reader: the body as 8-bit UTF-8 rather than quoted-printable ("Decem=" /
+        # "ber", "=E2=80=94"); the headers stay as sent (RFC 2047 words for non-ASCII)
+        readable = copy.deepcopy(msg)
+        readable.set_content(msg.get_content(), charset="utf-8", cte="8bit")
+        text = readable.as_bytes(policy=msg.policy.clone(linesep="\n")).decode("utf-8", "replace")
         text = text.replace("\nFrom ", "\n>From ")
         sys.stdout.write(f"From trainctl {msg['Date']}\n{text}\n")
         sys.stdout.flush()
