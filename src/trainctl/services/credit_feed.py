@@ -564,13 +564,17 @@ class CreditFeed:
         insert = insert_ignoring(conn.dialect, c, ("progress_id", "source_type", "source_id")).from_select(
             list(_CREDIT_COLUMNS), sql
         )
-        written = max(0, conn.execute(insert).rowcount or 0)
-        res = self.result
+        conn.execute(insert)
+        # What was written, by progress row (the statement's rowcount is not given on every driver)
+        counts = conn.execute(
+            sa.select(c.c.progress_id, sa.func.count()).where(c.c.id > before).group_by(c.c.progress_id)
+        ).all()
         # No `already` here: a new record's id has no ledger entry (ids only grow and nothing
         # deletes a record); ON CONFLICT keeps the ledger's rule all the same.
-        res.credits += written
-        if written:
-            touched = set(conn.execute(sa.select(c.c.progress_id).where(c.c.id > before).distinct()).scalars())
+        res = self.result
+        res.credits += sum(n for _, n in counts)
+        touched = {p for p, _ in counts}
+        if touched:
             res.progress_ids |= touched
             res.enrollment_ids.update(self._row_of[p].enrollment_id for p in touched)
             res.members.update(self._member_of[p] for p in touched)
