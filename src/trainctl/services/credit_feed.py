@@ -25,7 +25,8 @@ API (the caller checks permissions and owns the transaction):
         same finish. Idempotent like the credits (voiding twice reverses once).
 
 A few queries per import whatever its size: the members' progress rows and requirements
-(chunked IN lists), one executemany of credits, then the finish over the touched ids.
+(chunked IN lists), one executemany of credits (an import's new training records: one
+INSERT ... SELECT per chunk, CreditFeed.add_new_records), then the finish over the touched ids.
 """
 
 from __future__ import annotations
