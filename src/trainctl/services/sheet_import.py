@@ -23,7 +23,7 @@ from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.services.auth import Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_facts
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_groups
 
 CHUNK_ROWS = 5_000
 MEMO_LIMIT = 20_000  # answers remembered per index (bounded memory on any import)
@@ -278,7 +278,7 @@ def write_chunk(
     keep_ids: bool,
 ) -> None:
     """Insert one chunk (INSERT ... ON CONFLICT DO NOTHING on the natural key), count what
-    was new, and credit the new rows (credit_feed.source_facts: the one way a row of each
+    was new, and credit the new rows (credit_feed.source_groups: the one way a row of each
     kind becomes a fact). `keep_ids`: the new row ids go to `outcome.ids` (`add` forms)."""
     if not rows:
         return
@@ -293,7 +293,10 @@ def write_chunk(
         outcome.ids += list(
             insert.conn.execute(sa.select(table.c.id).where(table.c.id > last).order_by(table.c.id)).scalars()
         )
-    feed.add(source_facts(session, [source_type], None, since=last))
+    if source_type == "training_record":
+        feed.add_new_records(last)
+    else:
+        feed.add_groups(source_groups(session, source_type, since=last))
 
 
 def active_member(session: Session, ref: str, *, what: str = "member") -> tuple[int, str]:
