@@ -582,7 +582,8 @@ class CreditFeed:
             sa.select(r.progress_id, sa.literal("training_record"), sa.cast(t.c.id, sa.String), m.amount,
                       m.credit_category, m.item, sa.null(), sa.literal("counted"),
                       sa.bindparam("by", self.actor.member_id, type_=sa.Integer),
-                      sa.bindparam("now", self.now, type_=ProgressCredit.__table__.c.entered_at.type))  # type: ignore[attr-defined]
+                      sa.bindparam("now", self.now, type_=ProgressCredit.__table__.c.entered_at.type),  # type: ignore[attr-defined]
+                      today)  # entered_on: the department's day or --as-of (issue 11 #25)
             .select_from(
                 t.join(_FEED_ROW, r.member_id == t.c.member_id).join(_FEED_MATCH, sa.and_(
                     m.requirement_id == r.requirement_id, m.hours == t.c.hours_completed,
