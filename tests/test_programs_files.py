@@ -272,6 +272,11 @@ def test_links_to_missing_requirements_are_refused_with_an_import_hint(
             'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "hours"\n',
             "a hours requirement needs required_hours",
         ),
+        (
+            'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "shifts"\n'
+            'required_shifts = 2\ncounts_categories = ["scba"]\n',
+            "counts_categories applies to hours requirements only",
+        ),
     ],
 )
 def test_invalid_files_are_refused_with_exit_65(cli, tmp_path, snapshot, fresh, text, says):
@@ -360,3 +365,23 @@ def test_a_sample_without_its_registry_is_refused_with_the_import_hint(cli, snap
     r = cli("program", "apply", "--file", str(emt), ok=False)
     assert r.exit_code == 1 and "`trainctl import nremt`" in r.stderr
     assert snapshot() == before
+
+
+def test_a_definition_says_what_counts_and_a_new_database_counts_the_same(cli, tmp_path):
+    """An hours requirement defined in a program file carries its "what counts": without
+    it a new database would count no training record toward it (domain/credit.py)."""
+    f = write(
+        tmp_path,
+        'name = "SCBA"\n[[requirement_definitions]]\nname = "SCBA hours"\n'
+        'requirement_type = "hours"\nrequired_hours = 4\ncounts_categories = ["scba"]\n'
+        '[[requirements]]\nname = "SCBA hours"\n',
+    )
+    cli("program", "apply", "--file", str(f))
+    (req,) = [r for r in cli("--format", "json", "requirement", "list").json if r["name"] == "SCBA hours"]
+    shown = cli("requirement", "show", "SCBA hours").stdout
+    assert "counts categories  scba" in shown, req
+    out = tmp_path / "again.toml"
+    cli("program", "export", "SCBA", "-o", str(out))
+    (d,) = tomllib.loads(out.read_text())["requirement_definitions"]
+    assert d["counts_categories"] == ["scba"]
+    assert "counts_courses" not in d  # defaults stay out of the file

@@ -25,6 +25,8 @@ DEFINITION_DEFAULTS: dict[str, Any] = {
     "credential_code": None, "required_skills": [], "checklist_items": [],
     "hour_categories": [], "frequency": "one_time", "period_months": None,
     "period_anchor": "calendar", "time_limit_days": None, "required_positions": [],
+    "counts_courses": [], "counts_training_types": [], "counts_categories": [],
+    "counts_call_types": [], "counts_attendance": False,
 }  # fmt: skip
 DEFINITION_FIELDS = tuple(DEFINITION_DEFAULTS)
 

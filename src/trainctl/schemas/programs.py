@@ -264,9 +264,21 @@ class RequirementDefinition(_Strict):
     period_anchor: Literal["calendar", "hire_date", "certification_date"] = "calendar"
     time_limit_days: PositiveDays | None = None
     required_positions: list[str] = Field(default_factory=list)
+    # What counts (schemas.requirements.COUNTS_APPLY): without it an hours requirement the
+    # file defines would take no training record in a new database (domain/credit.py).
+    counts_courses: list[str] = Field(default_factory=list)
+    counts_training_types: list[str] = Field(default_factory=list)
+    counts_categories: list[str] = Field(default_factory=list)
+    counts_call_types: list[str] = Field(default_factory=list)
+    counts_attendance: bool = False
 
     @model_validator(mode="after")
     def _target(self) -> RequirementDefinition:
+        from trainctl.schemas.requirements import COUNTS_APPLY
+
+        for f, types in COUNTS_APPLY.items():
+            if getattr(self, f) and self.requirement_type not in types:
+                raise ValueError(f"{f} applies to {' or '.join(types)} requirements only")
         need = {
             "hours": "required_hours", "shifts": "required_shifts", "calls": "required_calls",
             "checklist": "checklist_items", "skills_evaluation": "required_skills",

@@ -117,6 +117,15 @@ def training_rows(
                 continue
             rows.append((b, "Recruit academy", d, 8, "recruit", None, "academy", None,
                          "Regional training center"))  # fmt: skip
+    # SCBA proficiency for the recruits (the probationary program's SCBA hours), every other
+    # Friday from the hire date, 2 h at the station
+    for b in (b for b in hired if b.startswith("P-")):
+        for d in [d for d in _days(hired[b], today) if d.weekday() == 4][::2]:
+            rows.append((b, "SCBA proficiency", d, 2, "scba", None, "drill", None, STATION))
+    # the county's EMS protocol review (the EMT recertification's local protocol hours)
+    for i, b in enumerate(EMS_SHARE):
+        rows.append((b, "County EMS protocol review", today - timedelta(days=40 + 3 * i), 2,
+                     "protocols", None, "class", None, None))  # fmt: skip
     return rows
 
 
