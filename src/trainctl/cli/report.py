@@ -143,10 +143,12 @@ def _emit_matrix_json(
     import json
     import sys
 
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder, not one per cell
+
     def block(items: list[dict[str, Any]]) -> str:
         if not items:
             return "[]"
-        body = ",\n".join("    " + json.dumps(i, ensure_ascii=False) for i in items)
+        body = ",\n".join("    " + encode(i) for i in items)
         return "[\n" + body + "\n  ]"
 
     sys.stdout.write(
