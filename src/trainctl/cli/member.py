@@ -214,7 +214,7 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
         data = found.member.as_dict()
         if dated:  # the day the member's history begins, when after --as-of
             data["first_known"] = found.first_known
-        timeline = [
+        timeline: list[dict[str, Any]] = [
             {
                 "effective_on": s.effective_on,
                 "positions": s.positions,

@@ -79,7 +79,39 @@ def by_id(rd: Reader, member_id: int) -> MemberRow | None:
 
 
 def _by_email(rd: Reader, email: str) -> MemberRow | None:
-    return _where(rd, "email = :email", email=email.strip().lower())
+    """Stored e-mails are lower-case (schemas/members): the indexed exact match first, then,
+    only on a miss, the case fold (str.casefold on both backends: "STRASSE@x.org" names
+    "straße@x.org"), which scans the member table (one member, else nobody)."""
+    text = email.strip()
+    found = _where(rd, "email = :email", email=text.lower())
+    if found is None:
+        rows = rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) = :key LIMIT 2",
+            {"key": text.casefold()},
+        )
+        found = _member(rows[0]) if len(rows) == 1 else None
+    return found
+
+
+def _by_folded_emails(rd: Reader, emails: Iterable[str]) -> dict[str, MemberRow]:
+    """The batch form of `_by_email`'s second step: {e-mail as given (lower-case): member}
+    for e-mails whose case fold names exactly one member."""
+    keys: dict[str, list[str]] = {}
+    for e in emails:
+        keys.setdefault(e.casefold(), []).append(e)
+    out: dict[str, MemberRow] = {}
+    hits: dict[str, list[MemberRow]] = {}
+    for part in chunks(sorted(keys)):
+        sql, params = in_list("k", part)
+        for r in rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) IN {sql}", params
+        ):
+            m = _member(r)
+            hits.setdefault(m.email.casefold(), []).append(m)
+    for key, members in hits.items():
+        if len(members) == 1:
+            out.update(dict.fromkeys(keys.get(key, ()), members[0]))
+    return out
 
 
 def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
@@ -188,6 +220,9 @@ def find_members(
             for r in rd.all(f"SELECT {_COLUMNS} FROM member WHERE {column} IN {sql}", params):
                 m = _member(r)
                 found[column][getattr(m, column)] = m
+    missing = [e for e in emails if e not in found["email"]]
+    if missing:  # the case fold, for what the indexed exact match missed (`_by_email`)
+        found["email"].update(_by_folded_emails(rd, missing))
     out = []
     for (kind, text), (_, ref) in zip(parsed, refs, strict=True):
         try:

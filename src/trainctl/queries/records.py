@@ -110,7 +110,7 @@ def list_records(
         conds.append("r.course_id = :course")
         params["course"] = course_id
     elif course_name is not None:
-        conds.append("lower(r.course_name) = lower(:course_name)")
+        conds.append("trainctl_fold(r.course_name) = trainctl_fold(:course_name)")
         params["course_name"] = course_name
     if start is not None:
         conds.append("r.completion_date >= :start")
@@ -119,7 +119,8 @@ def list_records(
         conds.append("r.completion_date <= :end")
         params["end"] = end.isoformat()
     if topic is not None:
-        conds.append("(lower(r.topic) = lower(:topic) OR lower(r.category) = lower(:topic))")
+        conds.append("(trainctl_fold(r.topic) = trainctl_fold(:topic) "
+                     "OR trainctl_fold(r.category) = trainctl_fold(:topic))")
         params["topic"] = topic
     if not include_void:
         conds.append("r.voided_at IS NULL")

@@ -50,8 +50,9 @@ EMPTY_HINT = (
 
 
 def key(sql: str) -> str:
-    """A column or a parameter, normalised in SQL as domain.lookup.norm does in Python."""
-    return f"lower(replace({sql}, ' ', ''))"
+    """A column or a parameter, normalised in SQL as domain.lookup.norm does in Python
+    (case by str.casefold on both backends: dbfile.FOLD_FUNCTION)."""
+    return f"trainctl_fold(replace({sql}, ' ', ''))"
 
 
 def like_pattern(text: str) -> str:
