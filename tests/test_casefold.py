@@ -123,3 +123,14 @@ def test_member_import_matches_existing_members_by_casefold(people, tmp_path: Pa
     assert "0 added, 1 updated" in r.stderr, r
     assert people("--format", "json", "member", "show", "2").json["email"] == "strasse@fd.org"
     assert len(people("--format", "json", "member", "list").json) == 2
+
+
+@pytest.mark.parametrize("ref", ["Échelle", "ÉCHELLE", "échelle", "Fußweg", "FUSSWEG"])
+def test_an_alias_with_letters_beyond_ascii_names_its_requirement(cli, ref):
+    """Aliases are stored as JSON, which escapes É as \\u00c9: before, such an alias was
+    never found, whatever its spelling."""
+    cli("requirement", "add", "--name", "Ladder", "--type", "hours", "--hours", "2",
+        "--alias", "Échelle", "--alias", "Fußweg")  # fmt: skip
+    cli("requirement", "add", "--name", "Pump", "--type", "hours", "--hours", "2", "--alias", "pompe")
+    assert cli("--format", "json", "requirement", "show", ref).json["name"] == "Ladder"
+    assert cli("--format", "json", "requirement", "show", "POMPE").json["name"] == "Pump"
