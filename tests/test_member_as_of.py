@@ -140,3 +140,17 @@ def test_member_show_json_carries_the_history_latest_first_and_keeps_its_keys(de
     # the CSV stays one row (a list of rows does not fit in it): no history column
     text = dept("member", "show", "sam@fd.org", "--format", "csv").stdout
     assert "history" not in text.splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("day", "officers", "firefighters", "probationary"),
+    [("2024-02-28", 0, 2, 0), ("2024-02-29", 1, 2, 0), ("2024-12-31", 0, 1, 0), (None, 0, 1, 1)],
+)
+def test_member_positions_counts_active_members_on_the_day(dept, day, officers, firefighters, probationary):
+    head = ("--as-of", day) if day else ()
+    rows = dept(*head, "member", "positions", "--format", "json").json
+    counts = {r["code"]: r["active_members"] for r in rows}
+    assert (counts["officer"], counts["firefighter"], counts["probationary"]) == (
+        officers, firefighters, probationary,
+    )  # fmt: skip
+    assert counts["emt"] == 1  # Cy, first known today: counted on every day

@@ -419,14 +419,15 @@ def deactivate(
 
 @app.command("positions")
 def positions(ctx: typer.Context, format: FormatOpt = None) -> None:
-    """List the positions (built-in and the department's own) with active member counts."""
+    """List the positions (built-in and the department's own) with active member counts
+    (on the --as-of day when given)."""
     from dataclasses import asdict
 
     from trainctl.queries import members as q
 
     state = get_state(ctx)
     with state.reader() as (rd, _actor):
-        rows = [asdict(p) for p in q.list_positions(rd)]
+        rows = [asdict(p) for p in q.list_positions(rd, state.as_of)]
     render.table(
         rows,
         [

@@ -367,11 +367,24 @@ class PositionInfo:
     active_members: int
 
 
-def list_positions(rd: Reader) -> list[PositionInfo]:
-    """Every position with the number of active members holding it (built-ins first)."""
+def list_positions(rd: Reader, as_of: date | None = None) -> list[PositionInfo]:
+    """Every position with the number of active members holding it (built-ins first); with
+    `as_of`, active members holding it on that day (`on_day`, as `member list` counts)."""
     counts: dict[str, int] = {}
-    for (positions,) in rd.all("SELECT positions FROM member WHERE status = 'active'"):
-        for code in as_json(positions) or []:
+    if as_of is None:
+        held = [
+            as_json(p) or []
+            for (p,) in rd.all("SELECT positions FROM member WHERE status = 'active'")
+        ]
+    else:
+        timelines = _timelines(rd, None)
+        then = (
+            on_day(m, timelines.get(m.id, ()), as_of)
+            for m in map(_member, rd.all(f"SELECT {_COLUMNS} FROM member"))
+        )
+        held = [x.member.positions for x in then if x and x.member.status == "active"]
+    for positions in held:
+        for code in positions:
             counts[code] = counts.get(code, 0) + 1
     rows = rd.all("SELECT code, name, is_builtin FROM position ORDER BY is_builtin DESC, code")
     return [PositionInfo(c, n, bool(b), counts.get(c, 0)) for c, n, b in rows]
