@@ -151,7 +151,8 @@ def list_(
     role: RoleOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List members by name. Active members only unless --status inactive|all."""
+    """List members by name. Active members only unless --status inactive|all. With --as-of,
+    members as they were that day: positions and status then, those hired later left out."""
     from trainctl.domain.positions import position_code, split_positions
     from trainctl.errors import UsageError
     from trainctl.queries import members as q
