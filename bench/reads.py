@@ -28,12 +28,18 @@ AS_OF = "2026-06-01"
 
 # (label, trainctl args, the floor's SQL: the same rows the command reads)
 READS: list[tuple[str, list[str], str]] = [
+    # as of a date (every command here runs with --as-of): positions and status that day,
+    # so the history is read too
     ("member list", ["member", "list"],
      "SELECT id, name, email, badge, positions, role, status, hire_date FROM member "
      "WHERE status = 'active' ORDER BY name, id"),
     ("member show", ["member", "show", "m250@example.org"],
      "SELECT * FROM member WHERE email = 'm250@example.org'"),
     ("requirement list", ["requirement", "list"], "SELECT * FROM requirement ORDER BY id"),
+    # a name in another case: the resolver's case fold (trainctl_fold, a Python function on
+    # SQLite) runs over the catalog
+    ("requirement show", ["requirement", "show", "FIRE  drill"],
+     "SELECT * FROM requirement WHERE lower(replace(name, ' ', '')) = 'firedrill'"),
     ("program show (table)", ["program", "show", "Recruit Academy"],
      "SELECT * FROM program_requirement JOIN requirement ON requirement.id = requirement_id "
      "WHERE program_id = 1 ORDER BY sort_order"),

@@ -303,8 +303,11 @@ def create_schema(conn: sa.Connection) -> None:
     """The newest schema, its revision and the built-in positions, in the caller's
     transaction (on PostgreSQL DDL is transactional: `db copy` rolls all of it back)."""
     import trainctl.models as models
+    from trainctl.dbfile import postgres_fold_function
 
     SQLModel.metadata.create_all(conn)
+    if conn.dialect.name == "postgresql":  # the case fold SQL says (migration 0010_casefold)
+        conn.exec_driver_sql(postgres_fold_function())
     conn.execute(
         sa.text(
             "CREATE TABLE IF NOT EXISTS alembic_version ("

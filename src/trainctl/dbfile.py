@@ -19,8 +19,61 @@ from trainctl.queries import BUSY_TIMEOUT_MS
 REVISIONS = (
     "0001_catalog", "0002_programs", "0003_enrollment", "0004_progress_link_index", "0005_records",
     "0006_reminders", "0007_ci_unique", "0008_effective_dates", "0009_member_history",
+    "0010_casefold",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
+
+
+# ------------------------------------------------------------------ case-insensitive SQL
+# Names, codes and e-mails compare case aside by Python's str.casefold, the domain's rule
+# (domain/lookup.norm, domain/credit.fold), on both backends: SQL says FOLD_FUNCTION(x),
+# which is a deterministic Python function on every SQLite connection (`register_fold`:
+# SQLite's own lower() folds only A-Z) and an immutable SQL function on PostgreSQL
+# (`postgres_fold_function`, created with the schema and by migration 0010_casefold: its
+# lower() folds É and Ø but not ß, ς or ligatures as casefold does).
+FOLD_FUNCTION = "trainctl_fold"
+
+
+def _casefold(value: str | None) -> str | None:
+    return value.casefold() if isinstance(value, str) else value
+
+
+def register_fold(conn: sqlite3.Connection) -> None:
+    """FOLD_FUNCTION on a SQLite connection (deterministic: usable in WHERE and ORDER BY)."""
+    conn.create_function(FOLD_FUNCTION, 1, _casefold, deterministic=True)
+
+
+def postgres_fold_function() -> str:
+    """CREATE FUNCTION FOLD_FUNCTION(text) for PostgreSQL: str.casefold of this Python's
+    Unicode tables, as one translate() for the letters that fold to one letter and a
+    replace() for each that folds to several (ß -> ss); no dependence on the server's
+    locale. Immutable, so the planner inlines it (a few hundred catalog rows per scan)."""
+    import sys
+
+    single: list[tuple[str, str]] = []
+    multi: list[tuple[str, str]] = []
+    for code in range(1, sys.maxunicode + 1):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        char = chr(code)
+        folded = char.casefold()
+        if folded != char:
+            (single if len(folded) == 1 else multi).append((char, folded))
+
+    def lit(text: str) -> str:
+        return "'" + text.replace("'", "''") + "'"
+
+    body = "$1"
+    for char, folded in multi:
+        body = f"replace({body}, {lit(char)}, {lit(folded)})"
+    body = (
+        f"translate({body}, {lit(''.join(c for c, _ in single))}, "
+        f"{lit(''.join(f for _, f in single))})"
+    )
+    return (
+        f"CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(text) RETURNS text "
+        f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$ SELECT {body} $fold$"
+    )
 
 
 def sqlite_pragmas(conn: sqlite3.Connection, *, enforce_fk: bool = True) -> None:
@@ -35,6 +88,7 @@ def sqlite_pragmas(conn: sqlite3.Connection, *, enforce_fk: bool = True) -> None
         cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+    register_fold(conn)
 
 
 def server_schema_version(url: str) -> str | None:
@@ -105,12 +159,15 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     try:
         con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        register_fold(con)
         return con
     except sqlite3.OperationalError as exc:
         con.close()
         if "unable to open" not in str(exc) and "readonly" not in str(exc):
             raise
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    register_fold(con)
+    return con
 
 
 def is_read_only(path: Path) -> bool:

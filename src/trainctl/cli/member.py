@@ -151,7 +151,8 @@ def list_(
     role: RoleOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List members by name. Active members only unless --status inactive|all."""
+    """List members by name. Active members only unless --status inactive|all. With --as-of,
+    members as they were that day: positions and status then, those hired later left out."""
     from trainctl.domain.positions import position_code, split_positions
     from trainctl.errors import UsageError
     from trainctl.queries import members as q
@@ -171,33 +172,69 @@ def list_(
                 f"Unknown position {', '.join(map(repr, unknown))}.",
                 "`trainctl member positions` lists the positions.",
             )
-        members = q.list_members(
+        listed = q.list_members(
             rd,
             actor,
             status=None if status == "all" else status,
             positions=[position_code(p) for p in wanted],
             role=role.strip().lower() if role else None,
+            as_of=state.as_of,
         )
+        dated = state.as_of is not None
+        nobody_then = dated and not listed and q.has_members(rd)
     fmt = fmt_of(ctx, fmt_value(format))
-    rows = [_row(m) for m in members]
-    json_rows = [m.as_dict() for m in members] if fmt == "json" else None
+    # With --as-of: the members as they were that day (positions, status); JSON and CSV
+    # add first_known, the table a "First known" column when a member is shown as first known.
+    rows = [_row(x.member) | ({"first_known": x.first_known} if dated else {}) for x in listed]
+    cols = COLUMNS
+    if dated and (fmt == "csv" or any(x.first_known for x in listed)):
+        cols = [*COLUMNS, Col("first_known", "First known")]
+    json_rows = None
+    if fmt == "json":
+        json_rows = [
+            x.member.as_dict() | ({"first_known": x.first_known} if dated else {}) for x in listed
+        ]
     filtered = status != "active" or position or role
     empty = "No members match these filters." if filtered else EMPTY
-    render.table(rows, COLUMNS, fmt, empty=empty, json_rows=json_rows)
+    if nobody_then:  # members, but none then (e.g. all hired later)
+        empty = f"No members match these filters on {state.as_of}."
+    render.table(rows, cols, fmt, empty=empty, json_rows=json_rows)
 
 
 @app.command("show")
 def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> None:
-    """Show one member's record and recent history. Members may view their own."""
+    """Show one member's record and recent history. Members may view their own. With
+    --as-of, positions and status are those of that day."""
     from trainctl.queries import members as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
+    dated = state.as_of is not None
     with state.reader() as (rd, actor):
-        found = q.show_member(rd, actor, member)
-        data = found.as_dict()
+        found, states = q.show_member(rd, actor, member, state.as_of)
+        data = found.member.as_dict()
+        if dated:  # the day the member's history begins, when after --as-of
+            data["first_known"] = found.first_known
+        timeline: list[dict[str, Any]] = [
+            {
+                "effective_on": s.effective_on,
+                "positions": s.positions,
+                "status": s.status,
+                "recorded_at": s.recorded_at,
+                "recorded_by": s.recorded_by,
+            }
+            for s in reversed(states)
+        ]
+        if fmt == "json":  # positions and status over time, latest first (as the table)
+            data["history"] = timeline
         if fmt == "table":
-            creator = q.by_id(rd, found.created_by) if found.created_by else None
+            if not found.first_known:
+                data.pop("first_known", None)
+            else:
+                data["first_known"] = (
+                    f"{found.first_known} (history starts after {state.as_of}: shown as first known)"
+                )
+            creator = q.by_id(rd, found.member.created_by) if found.member.created_by else None
             data["created_by"] = (
                 f"{creator.name} (id {creator.id})" if creator else "database owner"
             )
@@ -208,17 +245,11 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                     "by": h.actor_id or "owner",
                     "detail": _detail(h.detail),
                 }
-                for h in q.member_history(rd, found.id)
+                for h in q.member_history(rd, found.member.id)
             ]
             timeline = [
-                {
-                    "from": s.effective_on,
-                    "positions": ", ".join(s.positions) or "-",
-                    "status": s.status,
-                    "recorded": s.recorded_at,
-                    "by": s.recorded_by or "owner",
-                }
-                for s in reversed(q.member_timeline(rd, found.id))
+                {**t, "positions": ", ".join(t["positions"]) or "-", "by": t["recorded_by"] or "owner"}
+                for t in timeline
             ]
     if fmt != "table":
         render.record(render.jsonable(data), fmt)  # ISO 8601 dates and times, as in JSON
@@ -227,8 +258,8 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
     if timeline:
         render.table(
             timeline,
-            [Col("from", "Effective"), Col("positions"), Col("status"),
-             Col("recorded", "Recorded", drop=2), Col("by", "By (member)", drop=1)],
+            [Col("effective_on", "Effective"), Col("positions"), Col("status"),
+             Col("recorded_at", "Recorded", drop=2), Col("by", "By (member)", drop=1)],
             fmt,
             title="Positions and status over time (latest first)",
         )  # fmt: skip
@@ -389,14 +420,15 @@ def deactivate(
 
 @app.command("positions")
 def positions(ctx: typer.Context, format: FormatOpt = None) -> None:
-    """List the positions (built-in and the department's own) with active member counts."""
+    """List the positions (built-in and the department's own) with active member counts
+    (on the --as-of day when given)."""
     from dataclasses import asdict
 
     from trainctl.queries import members as q
 
     state = get_state(ctx)
     with state.reader() as (rd, _actor):
-        rows = [asdict(p) for p in q.list_positions(rd)]
+        rows = [asdict(p) for p in q.list_positions(rd, state.as_of)]
     render.table(
         rows,
         [

@@ -267,8 +267,10 @@ def show(
     if credits:
         render.table(
             [c.as_dict() for c in credits],
-            [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
-             Col("requirement"), Col("amount", numeric=True), Col("item"), Col("state")],
+            # the effective date, as `progress log` shows it (JSON also has entered_at)
+            [Col("entered_on", "Date"), Col("progress_id", "Progress", numeric=True),
+             Col("enrollment_id", "Enrollment", numeric=True), Col("requirement"),
+             Col("amount", numeric=True), Col("item"), Col("state")],
             fmt, title="Credit",
         )  # fmt: skip
 

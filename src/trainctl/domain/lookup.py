@@ -20,8 +20,9 @@ def as_id(text: str | int) -> int | None:
 
 
 def norm(text: str) -> str:
-    """Names and codes compare without regard to case and spaces ("nfpa 1001" = "NFPA1001")."""
-    return text.replace(" ", "").lower()
+    """Names and codes compare without regard to case and spaces ("nfpa 1001" = "NFPA1001"),
+    case by str.casefold ("Straße" = "STRASSE"), as SQL's trainctl_fold (dbfile.FOLD_FUNCTION)."""
+    return text.replace(" ", "").casefold()
 
 
 def requirement_matches(

@@ -159,10 +159,13 @@ def as_float(value: Any) -> float | None:
 def _sqlite(path: str) -> Any:
     import sqlite3
 
+    from trainctl.dbfile import register_fold  # SQL's case fold (dbfile.FOLD_FUNCTION)
+
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     try:
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+        register_fold(conn)
     except sqlite3.OperationalError:
         conn.close()  # a read-only file or folder: reads still work (dbfile.connect_readonly)
         from pathlib import Path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -79,7 +79,39 @@ def by_id(rd: Reader, member_id: int) -> MemberRow | None:
 
 
 def _by_email(rd: Reader, email: str) -> MemberRow | None:
-    return _where(rd, "email = :email", email=email.strip().lower())
+    """Stored e-mails are lower-case (schemas/members): the indexed exact match first, then,
+    only on a miss, the case fold (str.casefold on both backends: "STRASSE@x.org" names
+    "straße@x.org"), which scans the member table (one member, else nobody)."""
+    text = email.strip()
+    found = _where(rd, "email = :email", email=text.lower())
+    if found is None:
+        rows = rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) = :key LIMIT 2",
+            {"key": text.casefold()},
+        )
+        found = _member(rows[0]) if len(rows) == 1 else None
+    return found
+
+
+def _by_folded_emails(rd: Reader, emails: Iterable[str]) -> dict[str, MemberRow]:
+    """The batch form of `_by_email`'s second step: {e-mail as given (lower-case): member}
+    for e-mails whose case fold names exactly one member."""
+    keys: dict[str, list[str]] = {}
+    for e in emails:
+        keys.setdefault(e.casefold(), []).append(e)
+    out: dict[str, MemberRow] = {}
+    hits: dict[str, list[MemberRow]] = {}
+    for part in chunks(sorted(keys)):
+        sql, params = in_list("k", part)
+        for r in rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) IN {sql}", params
+        ):
+            m = _member(r)
+            hits.setdefault(m.email.casefold(), []).append(m)
+    for key, members in hits.items():
+        if len(members) == 1:
+            out.update(dict.fromkeys(keys.get(key, ()), members[0]))
+    return out
 
 
 def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
@@ -188,6 +220,9 @@ def find_members(
             for r in rd.all(f"SELECT {_COLUMNS} FROM member WHERE {column} IN {sql}", params):
                 m = _member(r)
                 found[column][getattr(m, column)] = m
+    missing = [e for e in emails if e not in found["email"]]
+    if missing:  # the case fold, for what the indexed exact match missed (`_by_email`)
+        found["email"].update(_by_folded_emails(rd, missing))
     out = []
     for (kind, text), (_, ref) in zip(parsed, refs, strict=True):
         try:
@@ -215,11 +250,51 @@ def resolve_actor(rd: Reader, ref: str | None) -> Actor:
 
 
 # ---------------------------------------------------------------------------- listings
-def show_member(rd: Reader, actor: Actor, ref: str) -> MemberRow:
-    """A member's record; members may view their own, others need training.view_all."""
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """A member as a listing shows them: on the as-of day when there is one (positions and
+    status from member_history), and `first_known`, the day their history begins when that
+    is after the as-of day (shown as first known: added to trainctl later, without a hire
+    date on or before that day); None otherwise."""
+
+    member: MemberRow
+    first_known: date | None = None
+
+
+def on_day(member: MemberRow, timeline: Sequence[MemberState], day: date) -> Listed | None:
+    """`member` as they were on `day` (the `states_as_of` rule, `state_on`). None when the
+    member was not yet hired then: their history starts after the day and their hire date
+    is after it too (a recruit hired in March is not on January's roster). A member whose
+    history starts later without such a hire date (a veteran entered when the department
+    started using trainctl) is taken as first known and marked. Without history rows
+    (written outside trainctl) the member keeps their current values."""
+    state = state_on(timeline, day)
+    if state is None:
+        return Listed(member)
+    later = state.effective_on > day
+    if later and member.hire_date is not None and member.hire_date > day:
+        return None
+    then = replace(member, positions=list(state.positions), status=state.status)
+    return Listed(then, state.effective_on if later else None)
+
+
+def show_member(
+    rd: Reader, actor: Actor, ref: str, as_of: date | None = None
+) -> tuple[Listed, list[MemberState]]:
+    """A member's record (as of a day when given: `on_day`, never hidden, a lookup names
+    them) and their positions and status over time, oldest first. Members may view their
+    own, others need training.view_all."""
     member = get_member(rd, ref)
     actor.require_self_or(member.id, VIEW_ALL, "view other members", "view their own record")
-    return member
+    timeline = member_timeline(rd, member.id)
+    if as_of is None:
+        return Listed(member), timeline
+    found = on_day(member, timeline, as_of)
+    if found is None:  # not yet hired on the day: shown as first known, and marked so
+        first = timeline[0]
+        found = Listed(replace(member, positions=list(first.positions), status=first.status),
+                       first.effective_on)  # fmt: skip
+    return found, timeline
 
 
 def list_members(
@@ -229,16 +304,19 @@ def list_members(
     status: str | None = "active",
     positions: Iterable[str] = (),
     role: str | None = None,
-) -> list[MemberRow]:
+    as_of: date | None = None,
+) -> list[Listed]:
     """Members as a roster: by last name, then first name, then id (domain.text.roster_key).
-    status None = everyone; positions: holding any of them."""
+    status None = everyone; positions: holding any of them. With `as_of`, the members as
+    they were on that day (`on_day`): status and positions then, those hired later left
+    out; role is today's (it has no history)."""
     if not actor.can(VIEW_ALL):
         raise PermissionDeniedError(
             f"{actor.name} ({actor.role}) may not list members: it needs {VIEW_ALL}.",
             "A member may see their own record with `trainctl member show <your email>`.",
         )
     conds, params = ["1 = 1"], {}
-    if status is not None:
+    if status is not None and as_of is None:
         conds.append("status = :status")
         params["status"] = status
     if role is not None:
@@ -247,12 +325,24 @@ def list_members(
     rows = rd.all(
         f"SELECT {_COLUMNS} FROM member WHERE {' AND '.join(conds)} ORDER BY name, id", params
     )
-    members = [_member(r) for r in rows]
+    listed = [Listed(_member(r)) for r in rows]
+    if as_of is not None:  # one more query: every history row (a handful per member)
+        timelines = _timelines(rd, None)
+        listed = [
+            x for m in listed if (x := on_day(m.member, timelines.get(m.member.id, ()), as_of))
+        ]
+        if status is not None:
+            listed = [x for x in listed if x.member.status == status]
     wanted = set(positions)
     if wanted:
-        members = [m for m in members if wanted.intersection(m.positions)]
-    members.sort(key=lambda m: roster_key(m.name, m.id))
-    return members
+        listed = [x for x in listed if wanted.intersection(x.member.positions)]
+    listed.sort(key=lambda x: roster_key(x.member.name, x.member.id))
+    return listed
+
+
+def has_members(rd: Reader) -> bool:
+    """Whether the department has any member at all (what an empty listing suggests next)."""
+    return rd.one("SELECT id FROM member LIMIT 1", {}) is not None
 
 
 def names(rd: Reader, ids: Iterable[int | None]) -> dict[int, str]:
@@ -277,11 +367,24 @@ class PositionInfo:
     active_members: int
 
 
-def list_positions(rd: Reader) -> list[PositionInfo]:
-    """Every position with the number of active members holding it (built-ins first)."""
+def list_positions(rd: Reader, as_of: date | None = None) -> list[PositionInfo]:
+    """Every position with the number of active members holding it (built-ins first); with
+    `as_of`, active members holding it on that day (`on_day`, as `member list` counts)."""
     counts: dict[str, int] = {}
-    for (positions,) in rd.all("SELECT positions FROM member WHERE status = 'active'"):
-        for code in as_json(positions) or []:
+    if as_of is None:
+        held = [
+            as_json(p) or []
+            for (p,) in rd.all("SELECT positions FROM member WHERE status = 'active'")
+        ]
+    else:
+        timelines = _timelines(rd, None)
+        then = (
+            on_day(m, timelines.get(m.id, ()), as_of)
+            for m in map(_member, rd.all(f"SELECT {_COLUMNS} FROM member"))
+        )
+        held = [x.member.positions for x in then if x and x.member.status == "active"]
+    for positions in held:
+        for code in positions:
             counts[code] = counts.get(code, 0) + 1
     rows = rd.all("SELECT code, name, is_builtin FROM position ORDER BY is_builtin DESC, code")
     return [PositionInfo(c, n, bool(b), counts.get(c, 0)) for c, n, b in rows]

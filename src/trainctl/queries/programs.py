@@ -177,7 +177,7 @@ def get_program(rd: Reader, ref: str | int, *, what: str = "program") -> Program
     if sep and tail.isdigit() and head:
         name, version = head.strip(), int(tail)
     if version is None or version <= MAX_ID:
-        for cond in ("p.name = :name", "lower(p.name) = lower(:name)"):
+        for cond in ("p.name = :name", "trainctl_fold(p.name) = trainctl_fold(:name)"):
             where = cond + ("" if version is None else " AND p.version = :version")
             row = rd.one(
                 f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE {where} "

@@ -21,7 +21,7 @@ TABLES = {
     ),
     "member": ("id", "name", "email"),
     "progress_credit": ("progress_id", "source_type", "source_id", "amount", "category", "item",
-                        "state", "entered_at"),
+                        "state", "entered_on", "entered_at"),
     "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
     "enrollment": ("id", "member_id"),
     "program_requirement": ("id", "requirement_id"),
@@ -110,7 +110,7 @@ def list_records(
         conds.append("r.course_id = :course")
         params["course"] = course_id
     elif course_name is not None:
-        conds.append("lower(r.course_name) = lower(:course_name)")
+        conds.append("trainctl_fold(r.course_name) = trainctl_fold(:course_name)")
         params["course_name"] = course_name
     if start is not None:
         conds.append("r.completion_date >= :start")
@@ -119,7 +119,8 @@ def list_records(
         conds.append("r.completion_date <= :end")
         params["end"] = end.isoformat()
     if topic is not None:
-        conds.append("(lower(r.topic) = lower(:topic) OR lower(r.category) = lower(:topic))")
+        conds.append("(trainctl_fold(r.topic) = trainctl_fold(:topic) "
+                     "OR trainctl_fold(r.category) = trainctl_fold(:topic))")
         params["topic"] = topic
     if not include_void:
         conds.append("r.voided_at IS NULL")
@@ -154,7 +155,8 @@ class CreditRow:
     category: str | None
     item: str | None
     state: str
-    entered_at: datetime
+    entered_on: date | None  # the effective date (the --as-of date it was entered under,
+    entered_at: datetime  # else the department's day); entered_at is the time of writing
     reversal: bool
 
     def as_dict(self) -> dict[str, Any]:
@@ -166,7 +168,7 @@ def record_credits(rd: Reader, record: RecordRow) -> list[CreditRow]:
     found through the member's progress rows (the ledger's unique key)."""
     rows = rd.all(
         "SELECT c.progress_id, rp.enrollment_id, q.name, c.amount, c.category, c.item, c.state, "
-        "c.entered_at, c.source_id FROM enrollment e "
+        "c.entered_on, c.entered_at, c.source_id FROM enrollment e "
         "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
         "JOIN progress_credit c ON c.progress_id = rp.id "
         "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -177,6 +179,7 @@ def record_credits(rd: Reader, record: RecordRow) -> list[CreditRow]:
         {"member": record.member_id, "id": str(record.id), "derived": f"{record.id}:%"},
     )
     return [
-        CreditRow(p, e, n, float(a), cat, item, st, as_utc(at), sid.endswith(":void"))  # type: ignore[arg-type]
-        for p, e, n, a, cat, item, st, at, sid in rows
+        CreditRow(p, e, n, float(a), cat, item, st, as_date(on), required(as_utc(at)),
+                  sid.endswith(":void"))
+        for p, e, n, a, cat, item, st, on, at, sid in rows
     ]

@@ -50,8 +50,9 @@ EMPTY_HINT = (
 
 
 def key(sql: str) -> str:
-    """A column or a parameter, normalised in SQL as domain.lookup.norm does in Python."""
-    return f"lower(replace({sql}, ' ', ''))"
+    """A column or a parameter, normalised in SQL as domain.lookup.norm does in Python
+    (case by str.casefold on both backends: dbfile.FOLD_FUNCTION)."""
+    return f"trainctl_fold(replace({sql}, ' ', ''))"
 
 
 def like_pattern(text: str) -> str:
@@ -169,12 +170,20 @@ def get_requirement(rd: Reader, ref: str | int) -> RequirementRow:
     # Aliases are a JSON list: portable SQL has no list membership for JSON (SQLite's
     # json_each and PostgreSQL's json_array_elements differ), so the serialised list is
     # searched for the quoted alias, then each candidate is checked exactly.
+    # The list is stored with JSON's \u escapes for letters beyond ASCII ("\u00c9chelle"),
+    # which no case fold turns into "\u00e9chelle" (nor "Fu\u00dfweg" into "fussweg"): lists
+    # holding such escapes are candidates too, and a reference beyond ASCII looks at every
+    # list (the catalog: a few hundred rows, on this path only).
     wanted = norm(text)
-    candidates = _select(
-        rd,
-        f"{key('CAST(r.aliases AS TEXT)')} LIKE :pattern ESCAPE '/'",
-        {"pattern": like_pattern(json.dumps(wanted))},
-    )
+    if wanted.isascii():
+        where = (
+            f"({key('CAST(r.aliases AS TEXT)')} LIKE :pattern ESCAPE '/' "
+            "OR CAST(r.aliases AS TEXT) LIKE :escaped ESCAPE '/')"
+        )
+        params = {"pattern": like_pattern(json.dumps(wanted)), "escaped": "%\\u%"}
+    else:
+        where, params = "1 = 1", {}
+    candidates = _select(rd, where, params)
     hits = [r for r in candidates if any(norm(a) == wanted for a in r.aliases)]
     if len(hits) == 1:
         return hits[0]

@@ -136,7 +136,7 @@ def list_attendance(
     member_id = _scope(actor, member_id, "shifts")
     conds, params = _filters("a", member_id, start, end, include_void)
     if station is not None:
-        conds.append("lower(d.station) = lower(:station)")
+        conds.append("trainctl_fold(d.station) = trainctl_fold(:station)")
         params["station"] = " ".join(station.split())
     rows = rd.all(
         "SELECT a.id, a.shift_id, d.shift_date, d.station, d.name, a.member_id, m.name, m.email, "
@@ -194,7 +194,7 @@ def list_responses(
     member_id = _scope(actor, member_id, "calls")
     conds, params = _filters("r", member_id, start, end, include_void)
     if call_type is not None:
-        conds.append("lower(d.call_type) = lower(:call_type)")
+        conds.append("trainctl_fold(d.call_type) = trainctl_fold(:call_type)")
         params["call_type"] = " ".join(call_type.split())
     if incident is not None:
         conds.append("d.incident_number = :incident")

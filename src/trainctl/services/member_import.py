@@ -232,9 +232,12 @@ def import_members(
     rows = sorted((ln, m) for ln, m in rows if ln not in problems)
 
     # 3. Against the database: two SELECTs for the whole file (chunked IN lists).
-    existing = {
-        m.email: m for m in _members_where(session, Member.email, [m.email for _, m in rows])
-    }
+    emails = [m.email for _, m in rows]
+    existing = {m.email: m for m in _members_where(session, Member.email, emails)}
+    folded = {e.casefold(): e for e in emails if e not in existing}
+    if folded:  # the case fold for what the exact match missed (queries.members._by_email)
+        for hit in _members_where(session, sa.func.trainctl_fold(Member.email), folded):
+            existing.setdefault(folded[hit.email.casefold()], hit)
     holders = {
         m.badge: m
         for m in _members_where(session, Member.badge, [m.badge for _, m in rows if m.badge])
@@ -249,7 +252,7 @@ def import_members(
             problems.setdefault(line, []).append(f"line {line}, field name: {why} (got {model.name!r})")
             continue
         holder = holders.get(model.badge) if model.badge else None
-        if holder is not None and holder.email != model.email:
+        if holder is not None and (member is None or holder.id != member.id):
             problems.setdefault(line, []).append(
                 f"line {line}, field badge: {model.badge} already belongs to {who(holder)} (got {model.badge!r})"
             )

@@ -80,8 +80,8 @@ def check_positions(session: Session, positions: Iterable[str]) -> None:
 # The natural-key rule (domain.lookup.norm; queries.requirements.key in SQL) written as a
 # SQLAlchemy expression, for the duplicate checks below and the registry import.
 def key_sql(value: Any) -> Any:
-    """A column or a value, normalised in SQL as `norm` does in Python."""
-    return sa.func.lower(sa.func.replace(value, " ", ""))
+    """A column or a value, normalised in SQL as `norm` does in Python (dbfile.FOLD_FUNCTION)."""
+    return sa.func.trainctl_fold(sa.func.replace(value, " ", ""))
 
 
 def same_key(column: Any, text: str) -> Any:

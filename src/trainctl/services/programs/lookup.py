@@ -25,8 +25,9 @@ __all__ = [
 
 def same_name(name: str) -> Any:
     """Program.name is `name` ignoring case, folded by the database on both sides (the
-    resolver's rule, queries.programs.get_program)."""
-    return sa.func.lower(col(Program.name)) == sa.func.lower(sa.literal(name, sa.String))
+    resolver's rule, queries.programs.get_program; str.casefold: dbfile.FOLD_FUNCTION)."""
+    fold = sa.func.trainctl_fold
+    return fold(col(Program.name)) == fold(sa.literal(name, sa.String))
 
 
 def get_program(session: Session, ref: str | int, *, what: str = "program") -> Program:
