@@ -12,7 +12,6 @@ from pathlib import Path
 from backends import engine_url
 
 from trainctl.domain import progress as dp
-from trainctl.domain.certs import is_valid
 from trainctl.queries import as_date
 from trainctl.services.progress import recompute, rollup_enrollments
 from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, requirement_of
