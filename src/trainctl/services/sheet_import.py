@@ -209,13 +209,19 @@ def read_rows(
                 problems,
             )
         columns = [(i, f) for i, f in header.columns.items() if i is not None]
-        for line in lines:  # sheet.cell inlined: this loop runs once per cell of the import
-            values = dict(defaults)
-            cells, n = line.cells, len(line.cells)
-            for i, field_name in columns:
-                if i < n and (text := cells[i].strip()):
-                    values[field_name] = text
-            yield line.number, values
+        last = max((i for i, _ in columns), default=-1)  # a row this long has every column
+        for number, cells in lines:  # sheet.cell inlined: this loop runs once per cell of the import
+            values = dict(defaults) if defaults else {}
+            if len(cells) > last:
+                for i, field_name in columns:
+                    if text := cells[i].strip():
+                        values[field_name] = text
+            else:
+                n = len(cells)
+                for i, field_name in columns:
+                    if i < n and (text := cells[i].strip()):
+                        values[field_name] = text
+            yield number, values
     except sheet.SheetError as exc:
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
 
