@@ -417,7 +417,9 @@ _FEED_ROW = sa.Table(
     "trainctl_feed_row", _TEMP,
     sa.Column("progress_id", sa.Integer), sa.Column("member_id", sa.Integer),
     sa.Column("enrolled_on", sa.Date), sa.Column("requirement_id", sa.Integer),
-    sa.Index("trainctl_feed_row_member", "member_id"),
+    # covering, by (member, requirement): the INSERT ... SELECT finds a record's progress row
+    # in the index alone, after its signature's matches (below)
+    sa.Index("trainctl_feed_row_member", "member_id", "requirement_id", "enrolled_on", "progress_id"),
     prefixes=["TEMPORARY"],
 )  # fmt: skip
 _FEED_MATCH = sa.Table(
@@ -426,7 +428,10 @@ _FEED_MATCH = sa.Table(
     sa.Column("category", sa.String), sa.Column("topic", sa.String), sa.Column("self_paced", sa.Boolean),
     sa.Column("requirement_id", sa.Integer), sa.Column("amount", sa.Float),
     sa.Column("credit_category", sa.String), sa.Column("item", sa.String), sa.Column("window", sa.String),
-    sa.Index("trainctl_feed_match_key", "requirement_id", "course_code", "training_type", "category", "topic"),
+    # by signature: a record finds the few requirements that take it, then each one's row
+    # above. bench/records_import.py (80,000 records, 3,000 rows, 60 matches): the SELECT of
+    # the INSERT took 0.33 s CPU through (member, then requirement and signature), 0.14 s so.
+    sa.Index("trainctl_feed_match_key", "course_code", "training_type", "category", "topic", "hours", "self_paced"),
     prefixes=["TEMPORARY"],
 )  # fmt: skip
 
