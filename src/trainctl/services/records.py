@@ -536,6 +536,7 @@ def import_records(
     chunk: list[tuple[Any, ...]] = []
     rows_of = _Rows(today, members, courses, actor, now, outcome)
     pre = Prerequisites(session, courses) if check_prerequisites else None
+    gated = pre if pre is not None and pre.wanted else None  # a catalog with prerequisites
     reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": dr.SHEET_IGNORED,
                "defaults": defaults, "check_header": _missing_columns}  # fmt: skip
     for name, line, values in each_row(files, dr.SHEET_FIELDS, outcome, **reading):
@@ -544,12 +545,12 @@ def import_records(
             for f, why in problems:
                 outcome.problem(name, line, f, why, OPTION_OF)
             continue
-        if (row[0], row[4], row[8]) in voided:  # type: ignore[index]
+        if voided and (row[0], row[4], row[8]) in voided:  # type: ignore[index]
             outcome.voided += 1
             continue
-        if pre is not None and pre.wanted:
-            pre.note(row)  # type: ignore[arg-type]
-            if pre.hold(row, name, line):  # type: ignore[arg-type]
+        if gated is not None:
+            gated.note(row)  # type: ignore[arg-type]
+            if gated.hold(row, name, line):  # type: ignore[arg-type]
                 continue  # checked once every row has been read
         if (outcome.reasons or outcome.broken) and not skip_invalid:
             continue  # nothing will be written: keep checking, stop collecting

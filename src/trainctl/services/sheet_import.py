@@ -236,17 +236,12 @@ def each_row(
     `outcome.broken` and the other files are still read (every problem reported at once)."""
     for name, stream in files:
         outcome.files.append(name)
-        rows = read_rows(name, stream, fields, **reading)
-        while True:
-            try:
-                line, values = next(rows)
-            except StopIteration:
-                break
-            except BadInputError as exc:
-                outcome.broken.append(exc)
-                break
-            outcome.rows += 1
-            yield name, line, values
+        try:  # only read_rows raises here: the caller's errors never enter this generator
+            for line, values in read_rows(name, stream, fields, **reading):
+                outcome.rows += 1
+                yield name, line, values
+        except BadInputError as exc:
+            outcome.broken.append(exc)
 
 
 def checked_rows(
