@@ -268,7 +268,18 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict
             info[eid] = (program_id, structure, phase_id)
     if not info:
         return {}
-    states = link_states(session, list(info))
+    # A flexible program without a prerequisite link holds nothing back: only the others'
+    # progress rows are read (an import into flexible programs reads none).
+    pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+    flexible = sorted({program for program, structure, _ in info.values() if structure == "flexible"})
+    gated: set[int] = set()
+    for part in chunks(flexible):
+        gated.update(session.execute(
+            sa.select(pr.c.program_id).where(pr.c.program_id.in_(part), pr.c.is_prerequisite.is_(True)).distinct()
+        ).scalars())  # fmt: skip
+    states = link_states(
+        session, [eid for eid, (program, structure, _) in info.items() if structure != "flexible" or program in gated]
+    )
     phases: dict[int, list[dp.Phase]] = {}
     out: dict[int, dict[int, str]] = {eid: {} for eid in info}
     for eid, (program_id, structure, phase_id) in info.items():
