@@ -402,17 +402,15 @@ def _finish(
     """The shared finish (services/progress.py) for the touched rows only."""
     now = utcnow()
     changed: list[int] = []
-    # Re-measuring reads every credit of the rows back (a year of sign-in sheets: 162,000),
-    # so it reads them on the DB-API connection itself, in the session's transaction, not
-    # through SQLAlchemy's result rows: bench/records_import.py, recompute of 3,000 rows,
-    # 1.0-1.3 s CPU instead of 1.3-1.5 s.
+    # Re-measuring reads the rows' credits (summed per category and item by the database,
+    # or one by one for certification and categorised hours: ledger.recompute) on the DB-API
+    # connection itself, in the session's transaction, not through SQLAlchemy's result rows.
     session.flush()
     conn = session.connection()
     w = Writer(conn.connection.driver_connection, conn.dialect.name, session=session)
-    # In batches: re-measuring reads every credit of a row, so a year of records would
-    # otherwise sit in memory at once. A batch holds at most FINISH_BATCH rows and about
-    # FINISH_CREDITS credits (a row with a year of sessions has hundreds), which keeps the
-    # peak flat in the row count.
+    # In batches of at most FINISH_BATCH rows and about FINISH_CREDITS credits (a row with a
+    # year of sessions has hundreds; those measured one by one sit in memory per batch),
+    # which keeps the peak flat in the row count.
     for part in _batches(w, sorted(set(progress_ids))):
         changed += recompute(w, part, now, today=today)
     enrollment_ids = sorted({enrollment_of[pid] for pid in changed})
