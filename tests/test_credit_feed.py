@@ -188,6 +188,24 @@ def test_feed_respects_windows_and_closed_enrollments(dept: Dept):
     assert dept.rows("SELECT source_id FROM progress_credit") == [("2",)]
 
 
+def test_a_prerequisite_link_gates_a_flexible_program_and_others_are_not_held(dept: Dept):
+    """A flexible program holds credit back only behind an incomplete prerequisite link; a
+    flexible program without one takes every credit (the feed reads no gates for it)."""
+    a = dept.member("Ann Lee")
+    gated = dept.program("Academy")
+    free = dept.program("Company drills")
+    safety = dept.requirement("Safety briefing", "courses", required_courses=["SAF"])
+    hours = dept.requirement("Live fire hours", "hours", required_hours=4, counts_courses=["LF1"])
+    dept.link(gated, safety, prerequisite=True, sort_order=0)
+    dept.link(gated, hours, sort_order=1)
+    dept.link(free, hours, sort_order=0)
+    _enroll(dept, a, gated)
+    _enroll(dept, a, free)
+    result = _feed(dept, [Fact("training_record", "1", a, date(2026, 3, 1), hours=2.0, course_code="LF1")])
+    assert result.credits == 1  # the company drills' row only
+    assert [(h.source_id, "prerequisite" in h.reason.lower()) for h in result.held] == [("1", True)]
+
+
 def test_a_sequential_gate_opens_within_one_feed(dept: Dept):
     a = dept.member("Ann Lee")
     pid = dept.program("Academy", structure="sequential")

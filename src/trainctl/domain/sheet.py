@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import calendar
 import csv
+import itertools
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from trainctl.domain import text as dtext
 
@@ -132,8 +133,7 @@ def describe(fields: Sequence[Field]) -> str:
 
 
 # --------------------------------------------------------------------------------- reading
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):  # a tuple: made once per row of an import, cheaply
     number: int  # the line the record starts on (the header is usually line 1)
     cells: list[str]
 
@@ -173,11 +173,7 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         raise SheetError(f"{source} is empty.", "The first line must name the columns.")
     delimiter = detect_delimiter(first)
 
-    def chained() -> Iterator[str]:
-        yield first
-        yield from lines
-
-    reader = csv.reader(chained(), delimiter=delimiter)
+    reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     start = number
     offset = number - 1  # blank lines before the header
     while True:
@@ -199,7 +195,7 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         finally:
             csv.field_size_limit(saved)
         end = offset + reader.line_num
-        if any(c.strip() for c in record):
+        if "".join(record).strip():  # not blank (every cell empty or spaces)
             yield Line(start, record)
         start = end + 1
 

@@ -209,13 +209,19 @@ def read_rows(
                 problems,
             )
         columns = [(i, f) for i, f in header.columns.items() if i is not None]
-        for line in lines:  # sheet.cell inlined: this loop runs once per cell of the import
-            values = dict(defaults)
-            cells, n = line.cells, len(line.cells)
-            for i, field_name in columns:
-                if i < n and (text := cells[i].strip()):
-                    values[field_name] = text
-            yield line.number, values
+        last = max((i for i, _ in columns), default=-1)  # a row this long has every column
+        for number, cells in lines:  # sheet.cell inlined: this loop runs once per cell of the import
+            values = dict(defaults) if defaults else {}
+            if len(cells) > last:
+                for i, field_name in columns:
+                    if text := cells[i].strip():
+                        values[field_name] = text
+            else:
+                n = len(cells)
+                for i, field_name in columns:
+                    if i < n and (text := cells[i].strip()):
+                        values[field_name] = text
+            yield number, values
     except sheet.SheetError as exc:
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
 
@@ -230,17 +236,12 @@ def each_row(
     `outcome.broken` and the other files are still read (every problem reported at once)."""
     for name, stream in files:
         outcome.files.append(name)
-        rows = read_rows(name, stream, fields, **reading)
-        while True:
-            try:
-                line, values = next(rows)
-            except StopIteration:
-                break
-            except BadInputError as exc:
-                outcome.broken.append(exc)
-                break
-            outcome.rows += 1
-            yield name, line, values
+        try:  # only read_rows raises here: the caller's errors never enter this generator
+            for line, values in read_rows(name, stream, fields, **reading):
+                outcome.rows += 1
+                yield name, line, values
+        except BadInputError as exc:
+            outcome.broken.append(exc)
 
 
 def checked_rows(
