@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 
 from trainctl.config import display_url, sqlite_path
@@ -28,7 +29,7 @@ SCHEMA_HEAD = REVISIONS[-1]
 # Names, codes and e-mails compare case aside by Python's str.casefold, the domain's rule
 # (domain/lookup.norm, domain/credit.fold), on both backends: SQL says FOLD_FUNCTION(x),
 # which is a deterministic Python function on every SQLite connection (`register_fold`:
-# SQLite's own lower() folds only A-Z) and an immutable SQL function on PostgreSQL
+# SQLite's own lower() folds only A-Z) and an immutable PL/pgSQL function on PostgreSQL
 # (`postgres_fold_function`, created with the schema and by migration 0010_casefold: its
 # lower() folds É and Ø but not ß, ς or ligatures as casefold does).
 FOLD_FUNCTION = "trainctl_fold"
@@ -43,11 +44,18 @@ def register_fold(conn: sqlite3.Connection) -> None:
     conn.create_function(FOLD_FUNCTION, 1, _casefold, deterministic=True)
 
 
+@lru_cache(maxsize=1)
 def postgres_fold_function() -> str:
     """CREATE FUNCTION FOLD_FUNCTION(text) for PostgreSQL: str.casefold of this Python's
-    Unicode tables, as one translate() for the letters that fold to one letter and a
-    replace() for each that folds to several (ß -> ss); no dependence on the server's
-    locale. Immutable, so the planner inlines it (a few hundred catalog rows per scan)."""
+    Unicode tables, with no dependence on the server's locale (lower() under a Turkish
+    collation makes "I" a dotless ı). Text that is all ASCII (octet length = character
+    length in UTF-8) folds A-Z by one short translate(); other text by one translate() for
+    the letters that fold to one letter and a replace() for each that folds to several
+    (ß -> ss). PL/pgSQL, not a SQL function: PostgreSQL does not inline a body this size,
+    and a SQL function called row by row cost 25 us a call on ASCII text (80,000 course
+    names scanned in 2.0 s); this one 5 us (0.38 s; lower() alone 0.02 s). Made once a
+    process (it walks every code point)."""
+    import string
     import sys
 
     single: list[tuple[str, str]] = []
@@ -63,16 +71,19 @@ def postgres_fold_function() -> str:
     def lit(text: str) -> str:
         return "'" + text.replace("'", "''") + "'"
 
-    body = "$1"
+    body = "s"
     for char, folded in multi:
         body = f"replace({body}, {lit(char)}, {lit(folded)})"
     body = (
         f"translate({body}, {lit(''.join(c for c, _ in single))}, "
         f"{lit(''.join(f for _, f in single))})"
     )
+    ascii_fold = f"translate(s, {lit(string.ascii_uppercase)}, {lit(string.ascii_lowercase)})"
     return (
-        f"CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(text) RETURNS text "
-        f"LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $fold$ SELECT {body} $fold$"
+        f"CREATE OR REPLACE FUNCTION {FOLD_FUNCTION}(s text) RETURNS text "
+        "LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $fold$ BEGIN "
+        f"IF octet_length(s) = char_length(s) THEN RETURN {ascii_fold}; END IF; "
+        f"RETURN {body}; END $fold$"
     )
 
 
