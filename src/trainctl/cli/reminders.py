@@ -138,12 +138,11 @@ def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) 
 
     from trainctl.permissions import VIEW_ALL
     from trainctl.queries import reminders as q
-    from trainctl.queries.settings import department_zone
 
     with state.reader() as (rd, actor):
         actor.require(VIEW_ALL, "preview reminders")
         today = _today(state, rd, as_of)
-        selection = q.select_due(rd, today, department_zone(rd))
+        selection = q.select_due(rd, today)
     fmt = fmt_of(ctx, fmt_value(fmt))
     # the selection's tens of thousands of objects hold no cycles: the cyclic collector
     # would only walk them again while the rows are written (as in q.select_due)
