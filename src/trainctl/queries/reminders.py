@@ -736,7 +736,8 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     (ix_certification_expiring), with every card of the same member and credential: the
     card that decides (queries.certifications.standing: the latest expiry) is the one
     warned about; a renewed or voided card needs no warning."""
-    from trainctl.queries.certifications import standing
+    from trainctl.domain.certs import standing  # the rule itself (queries.certifications
+    # re-exports it, and would bring its own imports onto the read path)
 
     rows = rd.all(
         "WITH cand (member_id, code) AS ("
@@ -795,17 +796,18 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     set-based reads), one reminder per requirement, member, window and threshold. A met
     requirement calls for none, so nothing stale is ever sent. Outside the years reports
     answer for (domain/sheet.py) there is no compliance to judge."""
-    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
-
-    if not MIN_YEAR <= today.year <= MAX_YEAR:
-        return []
     ins, p = in_list("f", sorted(dr.RECURRING))
     # one short query first: a catalog without recurring requirements costs nothing more
+    # (not even the imports below)
     if rd.scalar(
         f"SELECT COUNT(*) FROM requirement WHERE frequency IN {ins} "
         "AND requirement_type <> 'certification'",
         p,
     ) == 0:
+        return []
+    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+
+    if not MIN_YEAR <= today.year <= MAX_YEAR:
         return []
     from trainctl.domain import compliance as dcm
     from trainctl.permissions import OWNER
