@@ -145,13 +145,14 @@ def build(path: Path, members: int, seed: int = 7) -> None:
                     cid += 1
                     days = max(1, (min(TODAY, due or TODAY) - start).days)
                     at = start + timedelta(days=rnd.randrange(0, days))
-                    credits.append((cid, pid, "manual", f"c{cid}", 3, f"{iso(min(at, TODAY))} 12:00:00"))
+                    on = iso(min(at, TODAY))  # the effective date, as every writer stores it
+                    credits.append((cid, pid, "manual", f"c{cid}", 3, f"{on} 12:00:00", on))
             pct = round(100 * done_count / len(links) * 0.95, 1)
             enrollments.append((eid, m, program, iso(enrolled), iso(target), phase,
                                 started and iso(started), pct))  # fmt: skip
             if program == 1 and pct >= 50:
                 reached = TODAY - timedelta(days=rnd.randrange(0, 120))
-                events.append((eid, 1, f"{iso(reached)} 09:00:00", pct))
+                events.append((eid, 1, f"{iso(reached)} 09:00:00", iso(reached), pct))
     con.executemany(
         "INSERT INTO enrollment (id, member_id, program_id, program_version, enrolled_at, "
         "enrolled_on, target_completion_date, current_phase_id, phase_started_on, "
@@ -166,12 +167,12 @@ def build(path: Path, members: int, seed: int = 7) -> None:
     )
     con.executemany(
         "INSERT INTO progress_credit (id, progress_id, source_type, source_id, amount, state, "
-        "entered_at) VALUES (?, ?, ?, ?, ?, 'counted', ?)",
+        "entered_at, entered_on) VALUES (?, ?, ?, ?, ?, 'counted', ?, ?)",
         credits,
     )
     con.executemany(
-        "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, progress_at_reach) "
-        "VALUES (?, ?, ?, ?)",
+        "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, reached_on, "
+        "progress_at_reach) VALUES (?, ?, ?, ?, ?)",
         events,
     )
     # one BLS card per member (expiring from 200 days ago to 600 days ahead); a tenth renewed
@@ -204,13 +205,11 @@ def build(path: Path, members: int, seed: int = 7) -> None:
 
 def _log_last_week(path: Path) -> None:
     """What a run a week ago sent, as 'sent' rows: this run must skip those."""
-    from zoneinfo import ZoneInfo
-
     from trainctl.queries import open_reader
     from trainctl.queries.reminders import select_due
 
     with open_reader(f"sqlite:///{path}") as rd:
-        week_ago = select_due(rd, TODAY - timedelta(days=7), ZoneInfo("UTC")).reminders
+        week_ago = select_due(rd, TODAY - timedelta(days=7)).reminders
     con = sqlite3.connect(path)
     con.executemany(
         "INSERT INTO reminder_log (kind, item, recipient_id, threshold, member_id, due_on, "
@@ -289,7 +288,7 @@ due(kind, item, mid, threshold) AS (
     -- no progress for inactive_days
     SELECT 'inactive', 'enrollment:' || y.id, y.member_id, 'since:' || y.last
     FROM (SELECT e.id, e.member_id, s.inactive,
-                 MAX(e.enrolled_on, COALESCE((SELECT date(MAX(c.entered_at)) FROM
+                 MAX(e.enrolled_on, COALESCE((SELECT MAX(c.entered_on) FROM
                      requirement_progress rp JOIN progress_credit c ON c.progress_id = rp.id
                      WHERE rp.enrollment_id = e.id), e.enrolled_on)) AS last
           FROM enrollment e JOIN member m ON m.id = e.member_id
@@ -303,7 +302,7 @@ due(kind, item, mid, threshold) AS (
            e.member_id, 'reached'
     FROM milestone_event ev JOIN program_milestone pm ON pm.id = ev.milestone_id
     JOIN enrollment e ON e.id = ev.enrollment_id JOIN member m ON m.id = e.member_id
-    WHERE date(CASE WHEN pm.requires_verification THEN ev.verified_at ELSE ev.reached_at END)
+    WHERE CASE WHEN pm.requires_verification THEN ev.verified_on ELSE ev.reached_on END
           BETWEEN date(:today, '-29 days') AND :today
       AND e.status IN ('active', 'completed') AND m.status = 'active'
     UNION ALL
@@ -340,14 +339,12 @@ WHERE d.threshold IS NOT NULL AND NOT EXISTS (
 
 
 def time_select(path: Path) -> tuple[float, float, int, int]:
-    from zoneinfo import ZoneInfo
-
     from trainctl.queries import open_reader
     from trainctl.queries.reminders import select_due
 
     t0, c0 = time.perf_counter(), time.process_time()
     with open_reader(f"sqlite:///{path}") as rd:
-        sel = select_due(rd, TODAY, ZoneInfo("UTC"))
+        sel = select_due(rd, TODAY)
         for r in sel.reminders:  # what the preview shows of each
             r.why, r.title  # noqa: B018
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0

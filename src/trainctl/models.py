@@ -127,6 +127,8 @@ STRUCTURE_TYPES = ("flexible", "sequential", "phases")
 PROGRAM_STATUSES = ("draft", "active", "archived")  # draft: being built, not enrollable
 PROGRESS_STATUSES = ("not_started", "in_progress", "completed", "waived")
 PROGRESS_OVERRIDES = ("completed", "waived")
+# the progress rows a reminder can still be about (ix_requirement_progress_open_due)
+OPEN_DUE = "due_on IS NOT NULL AND status NOT IN ('completed', 'waived')"
 CREDIT_SOURCES = (
     "manual", "training_record", "shift", "call", "skill_checkoff", "checklist_item",
     "waiver", "self_report", "course", "skill", "certification",
@@ -520,12 +522,16 @@ class RequirementProgress(SQLModel, table=True):
         sa.CheckConstraint(
             "progress_percentage >= 0 AND progress_percentage <= 100", name="progress_percentage"
         ),
-        # Reminder scans want only rows with a due date (most have none).
+        # Reminder scans (deadlines, the officers' digest) want only the open rows with a
+        # due date (most rows have none, most past ones are done), index-only (revision
+        # 0010): their WHERE repeats OPEN_DUE word for word, or SQLite ignores the index.
         sa.Index(
-            "ix_requirement_progress_due_on",
+            "ix_requirement_progress_open_due",
             "due_on",
-            sqlite_where=sa.text("due_on IS NOT NULL"),
-            postgresql_where=sa.text("due_on IS NOT NULL"),
+            "enrollment_id",
+            "program_requirement_id",
+            sqlite_where=sa.text(OPEN_DUE),
+            postgresql_where=sa.text(OPEN_DUE),
         ),
     )
 
@@ -835,13 +841,14 @@ sa.Index(
     sqlite_where=_ACTIVE,
     postgresql_where=_ACTIVE,
 )
-# (entered_at, progress_id): the credits of the last weeks, index-only, for inactivity
+# (entered_on, progress_id): the credits of the last weeks by effective date, index-only,
+# for the inactivity reminders; milestones announced by their effective dates (0010)
 sa.Index(
-    "ix_progress_credit_entered_at",
-    ProgressCredit.__table__.c.entered_at,  # type: ignore[attr-defined]
+    "ix_progress_credit_entered_on",
+    ProgressCredit.__table__.c.entered_on,  # type: ignore[attr-defined]
     ProgressCredit.__table__.c.progress_id,  # type: ignore[attr-defined]
 )
-sa.Index("ix_milestone_event_reached_at", MilestoneEvent.__table__.c.reached_at)  # type: ignore[attr-defined]
+sa.Index("ix_milestone_event_reached_on", MilestoneEvent.__table__.c.reached_on)  # type: ignore[attr-defined]
 sa.Index(
     "ix_certification_expiring",
     Certification.__table__.c.expires_on,  # type: ignore[attr-defined]
@@ -849,8 +856,8 @@ sa.Index(
     postgresql_where=sa.text("voided_at IS NULL AND expires_on IS NOT NULL"),
 )
 sa.Index(
-    "ix_milestone_event_verified_at",
-    MilestoneEvent.__table__.c.verified_at,  # type: ignore[attr-defined]
-    sqlite_where=sa.text("verified_at IS NOT NULL"),
-    postgresql_where=sa.text("verified_at IS NOT NULL"),
+    "ix_milestone_event_verified_on",
+    MilestoneEvent.__table__.c.verified_on,  # type: ignore[attr-defined]
+    sqlite_where=sa.text("verified_on IS NOT NULL"),
+    postgresql_where=sa.text("verified_on IS NOT NULL"),
 )

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from trainctl.domain import progress as dp
@@ -371,6 +371,7 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+@lru_cache(maxsize=4096)  # a selection formats the same few figures tens of thousands of times
 def pct(value: float | None) -> str:
     if value is None:
         return "0%"

@@ -223,6 +223,21 @@ def open_reader(url: str) -> Iterator[Reader]:
         conn.close()
 
 
+BULK_MMAP_BYTES = 1 << 30  # address space only: pages are the OS's page cache, shared
+
+
+def for_bulk_reads(rd: Reader) -> None:
+    """Set up `rd`'s connection for a read that walks much of a large database (the
+    reminders selection; a report over every member). SQLite: the file is memory-mapped,
+    so pages come from the OS's page cache without a system call each. With the default
+    2 MB page cache, `reminders send --dry-run` on bench/reminders.py (a 190 MB file) made
+    302,487 pread64 calls: 0.35-0.45 s of system time, a fifth of the run; mapped, 0.1 s
+    (strace -c, getrusage). Allowed inside a transaction; for the rest of the connection's
+    life. PostgreSQL: nothing to do."""
+    if rd.dialect == "sqlite":
+        rd.conn.execute(f"PRAGMA mmap_size={BULK_MMAP_BYTES}")
+
+
 def reader_of(session: Any) -> Reader:
     """The read side on a write session's own connection and transaction."""
     conn = session.connection()

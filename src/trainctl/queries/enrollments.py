@@ -319,9 +319,12 @@ class ProgressLine:
         return record(self)
 
 
-_TARGET_COLUMNS = ", ".join(f"r.{c}" for c in dp.TARGET_FIELDS)
-# what scales a recurring requirement's figure over the enrollment (dp.periods_in_span)
-_SPAN_COLUMNS = "r.frequency, e.enrolled_on, e.target_completion_date"
+# What `target_of` reads, in its order, for any query that builds a Target (r: the
+# requirement, e: the enrollment): the requirement's target fields (dp.TARGET_FIELDS), then
+# what scales a recurring requirement's figure over the enrollment (dp.periods_in_span).
+TARGET_COLUMNS = ", ".join(
+    [*(f"r.{c}" for c in dp.TARGET_FIELDS), "r.frequency", "e.enrolled_on", "e.target_completion_date"]
+)
 _NT = len(dp.TARGET_FIELDS)
 _JSON_AT = [dp.TARGET_FIELDS.index(c) for c in dp.TARGET_JSON]
 _LINES = f"""
@@ -329,7 +332,7 @@ SELECT rp.id, pr.id, r.id, r.name, pr.phase_id, ph.phase_number, ph.name, pr.sor
        pr.is_required, pr.is_prerequisite, rp.progress_value, rp.progress_percentage,
        rp.status, rp.status_override, rp.due_on, v.name, rp.verified_at, rp.verified_on,
        (SELECT count(*) FROM progress_credit c WHERE c.progress_id = rp.id AND c.state = 'pending'),
-       {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
+       {TARGET_COLUMNS}
 FROM requirement_progress rp
 JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
@@ -342,10 +345,11 @@ ORDER BY coalesce(ph.phase_number, 0), pr.sort_order, pr.id
 
 
 def target_of(columns: tuple[Any, ...] | list[Any], *, local_content: bool = True) -> dp.Target:
-    """A Target from the requirement columns in dp.TARGET_FIELDS order, as stored; followed
-    by the _SPAN_COLUMNS, the target over the enrollment's span (a recurring requirement
-    inside a program: its figure once per period, dp.periods_in_span), as the ledger
-    measures it. `local_content`: the department's NREMT setting (settings.nremt_local_content)."""
+    """A Target from the columns of TARGET_COLUMNS, as stored: the requirement's fields,
+    and when the span's follow, the target over the enrollment's span (a recurring
+    requirement inside a program: its figure once per period, dp.periods_in_span), as the
+    ledger measures it. `local_content`: the department's NREMT setting
+    (settings.nremt_local_content)."""
     values = list(columns[:_NT])
     for i in _JSON_AT:
         values[i] = as_json(values[i])
@@ -357,7 +361,7 @@ def target_of(columns: tuple[Any, ...] | list[Any], *, local_content: bool = Tru
 
 
 _ROW_TARGET = f"""
-SELECT {_TARGET_COLUMNS}, {_SPAN_COLUMNS}
+SELECT {TARGET_COLUMNS}
 FROM requirement_progress rp
 JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id

@@ -170,8 +170,7 @@ class RunResult:
 
 
 def select(session: Any, today: date) -> q.Selection:
-    rd = reader_of(session)
-    return q.select_due(rd, today, qs.department_zone(rd))
+    return q.select_due(reader_of(session), today)
 
 
 # ------------------------------------------------------------------------------- claim
