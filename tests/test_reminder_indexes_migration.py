@@ -120,6 +120,7 @@ def test_downgrade_restores_the_indexes_it_replaced(before: Db):
 
 
 @pytest.mark.sqlite_only("SQLite's query plans")
+@pytest.mark.parametrize("before", ["sqlite"], indirect=True)  # the file case only
 def test_the_deadline_scans_read_the_open_rows_index(cli, before: Db):
     """Each statement of the selection that reads progress rows by due date uses
     ix_requirement_progress_open_due (SQLite uses a partial index only when the WHERE
