@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from backends import create_database, drop_database
+import pytest
+from backends import Db, create_database, drop_database
+
+# A migration test's fixture parameters: a SQLite file, and a database on the test server
+# (run in the SQLite suite too, whenever TRAINCTL_TEST_PG names a server).
+BACKENDS = [
+    pytest.param("sqlite", marks=pytest.mark.sqlite_only("the SQLite file case")),
+    pytest.param("postgres", marks=pytest.mark.postgres_only("the PostgreSQL case")),
+]
 
 
 def migrate(url: str, revision: str = "head", *, down: bool = False) -> None:
@@ -33,5 +42,22 @@ def database_at_head() -> Iterator[str]:
     try:
         open_engine(url).dispose()
         yield url
+    finally:
+        drop_database(url)
+
+
+@contextmanager
+def database_at(backend: str, folder: Path, revision: str) -> Iterator[Db]:
+    """A database of its own at `revision` on `backend` (one of BACKENDS): a SQLite file in
+    `folder`, or a database on the test server, dropped afterwards."""
+    if backend == "sqlite":
+        path = str(folder / "old.db")
+        migrate(f"sqlite:///{path}", revision)
+        yield Db(path)
+        return
+    url = create_database(empty=True)
+    try:
+        migrate(url, revision)
+        yield Db(url)
     finally:
         drop_database(url)

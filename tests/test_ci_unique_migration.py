@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from backends import Db, create_database, drop_database
-from postgres_helpers import migrate
+from backends import Db
+from postgres_helpers import BACKENDS, database_at
 
 from trainctl.dbfile import REVISIONS
 
@@ -35,17 +35,15 @@ REQUIREMENT = (
 )
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", marks=pytest.mark.sqlite_only("the SQLite file case")),
-        pytest.param("postgres", marks=pytest.mark.postgres_only("the PostgreSQL case")),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     """A database at the revision before, holding a department."""
-    url = str(tmp_path / "old.db") if request.param == "sqlite" else create_database(empty=True)
-    migrate(url if request.param == "postgres" else f"sqlite:///{url}", BEFORE)
-    db = Db(url)
+    with database_at(request.param, tmp_path, BEFORE) as db:
+        _seed(db)
+        yield db
+
+
+def _seed(db: Db) -> None:
     db.execute(MEMBER, {"id": 1, "name": "Zoë Núñez", "email": "zoe@example.org"})
     db.execute(MEMBER, {"id": 2, "name": "Olga Chief", "email": "olga@example.org"})
     for rid, name, source, registry, code in [
@@ -55,9 +53,6 @@ def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
         (4, "Hazmat", "national", "Pro Board", "NFPA 472"),  # same code, other registry: fine
     ]:
         db.execute(REQUIREMENT, {"id": rid, "name": name, "source": source, "registry": registry, "code": code})
-    yield db
-    if db.postgres:
-        drop_database(url)
 
 
 def test_upgrade_carries_the_data_and_the_database_holds_the_rule(cli, before: Db):

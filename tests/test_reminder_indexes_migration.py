@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from backends import Db, create_database, drop_database
-from postgres_helpers import migrate
+from backends import Db
+from postgres_helpers import BACKENDS, database_at, migrate
 
 from trainctl.dbfile import REVISIONS
 
@@ -70,22 +70,13 @@ def _indexes(db: Db) -> set[str]:
     return set(db.column("SELECT name FROM sqlite_master WHERE type = 'index'"))
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", marks=pytest.mark.sqlite_only("the SQLite file case")),
-        pytest.param("postgres", marks=pytest.mark.postgres_only("the PostgreSQL case")),
-    ]
-)
+@pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     """A database at the revision before, holding an enrollment with progress."""
-    url = str(tmp_path / "old.db") if request.param == "sqlite" else create_database(empty=True)
-    migrate(url if request.param == "postgres" else f"sqlite:///{url}", BEFORE)
-    db = Db(url)
-    for sql in SEED:
-        db.execute(sql)
-    yield db
-    if db.postgres:
-        drop_database(url)
+    with database_at(request.param, tmp_path, BEFORE) as db:
+        for sql in SEED:
+            db.execute(sql)
+        yield db
 
 
 def test_upgrade_carries_the_data_and_replaces_the_scan_indexes(cli, before: Db):
