@@ -553,11 +553,16 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
     member_cols = (
         "e.id, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, e.progress_percentage"
     )
+    # only the quiet programs' credits are grouped: the progress row is read anyway, so
+    # the test of its requirement is nearly free and the GROUP BY's temporary B-tree gets
+    # half the rows in bench/reminders.py (the statement 0.35 -> 0.19 s)
+    reqs = f"(SELECT id FROM program_requirement WHERE program_id IN {ids})"
     rows = rd.all(
         "WITH recent (eid, last) AS ("
         "  SELECT rp.enrollment_id, MAX(c.entered_on) FROM progress_credit c "
         "  CROSS JOIN requirement_progress rp "  # the entered_on range is the outer loop
-        "  WHERE c.entered_on >= :lo AND rp.id = c.progress_id GROUP BY rp.enrollment_id) "
+        "  WHERE c.entered_on >= :lo AND rp.id = c.progress_id "
+        f"  AND rp.program_requirement_id IN {reqs} GROUP BY rp.enrollment_id) "
         f"SELECT {member_cols}, r.last FROM recent r JOIN enrollment e ON e.id = r.eid "
         "JOIN member m ON m.id = e.member_id "
         f"WHERE r.last <= :hi AND e.status = 'active' AND e.program_id IN {ids} "
