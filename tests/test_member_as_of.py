@@ -154,3 +154,21 @@ def test_member_positions_counts_active_members_on_the_day(dept, day, officers, 
         officers, firefighters, probationary,
     )  # fmt: skip
     assert counts["emt"] == 1  # Cy, first known today: counted on every day
+
+
+def test_the_compliance_matrix_of_a_past_day_has_that_days_roster(dept):
+    """The matrix lists the members `member list --as-of` lists (one rule,
+    queries/members.not_yet_hired): Rae, hired 2025-03-01, is on no 2024 row or summary,
+    and is from her hire date on."""
+    dept("requirement", "add", "--name", "Annual drill hours", "--type", "hours", "--hours", "24",
+         "--frequency", "annual")  # fmt: skip
+    for day, rae in [("2024-06-30", False), ("2025-02-28", False), ("2025-03-01", True)]:
+        got = dept("--as-of", day, "report", "compliance", "--format", "json").json
+        assert {c["member"] for c in got["cells"]} == set(listed(dept, day)), day
+        assert ("Rae Recruit" in {c["member"] for c in got["cells"]}) == rae, day
+        (summary,) = got["summary"]
+        assert summary["applicable"] == len(got["cells"]), day
+    # a member named on the command line is still judged (not yet due), never hidden
+    one = dept("--as-of", "2024-06-30", "report", "compliance", "--member", "rae@fd.org",
+               "--format", "json").json  # fmt: skip
+    assert [c["member"] for c in one["cells"]] == ["Rae Recruit"]

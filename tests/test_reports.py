@@ -295,9 +295,13 @@ KEYS = ("status", "value", "target", "percentage", "window_start", "window_end",
 
 def test_explain_and_the_matrix_agree_for_every_cell_of_the_demo(cli, demo_db):
     db = ("--db", str(demo_db))
-    for as_of in ("2025-06-02", "2025-01-15"):
+    # that day's roster: all 14 in June; in January without the six recruits hired in April
+    for as_of, members in (("2025-06-02", 14), ("2025-01-15", 8)):
         data = cli(*db, "report", "compliance", "--as-of", as_of, "--format", "json").json
-        assert len(data["cells"]) == 14 * len(data["summary"])
+        roster = cli(*db, "--as-of", as_of, "member", "list", "--format", "json").json
+        assert len(roster) == members
+        assert {c["member_id"] for c in data["cells"]} == {m["id"] for m in roster}
+        assert len(data["cells"]) == members * len(data["summary"])
         statuses = {c["status"] for c in data["cells"]}
         assert {"met", "overdue", "not_applicable", "not_yet_due"} <= statuses
         if as_of == "2025-06-02":

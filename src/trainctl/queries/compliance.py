@@ -77,17 +77,24 @@ def _member(r: Sequence[Any]) -> MemberFacts:
     )  # fmt: skip
 
 
-def _as_of(rd: Reader, members: list[MemberFacts], day: date | None) -> list[MemberFacts]:
-    """The members with the positions and status they held on `day` (issue 9)."""
+def _as_of(
+    rd: Reader, members: list[MemberFacts], day: date | None, *, roster: bool = False
+) -> list[MemberFacts]:
+    """The members with the positions and status they held on `day` (issue 9). `roster`:
+    a list of the department on that day, without the members not yet hired then
+    (queries/members.not_yet_hired, as `member list --as-of` leaves them out)."""
     if day is None or not members:
         return members
     ids = [m.id for m in members if m.id is not None] if len(members) <= 100 else None
     states = qm.states_as_of(rd, day, ids)
-    return [
-        replace(m, positions=tuple(s.positions), status=s.status)
-        if (s := states.get(m.id or 0)) is not None else m
-        for m in members
-    ]  # fmt: skip
+    out = []
+    for m in members:
+        s = states.get(m.id or 0)
+        if s is None:
+            out.append(m)
+        elif not (roster and qm.not_yet_hired(m.hire_date, s, day)):
+            out.append(replace(m, positions=tuple(s.positions), status=s.status))
+    return out
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -405,7 +412,7 @@ def _members(
         members = [_member(found)] if found else []
     else:
         members = [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY name, id")]
-    members = _as_of(rd, members, as_of)
+    members = _as_of(rd, members, as_of, roster=member is None)
     if member is None and actor.can(VIEW_ALL):
         members = [m for m in members if m.status == "active"]  # active on the as-of date
     if position is not None:

@@ -271,11 +271,17 @@ def on_day(member: MemberRow, timeline: Sequence[MemberState], day: date) -> Lis
     state = state_on(timeline, day)
     if state is None:
         return Listed(member)
-    later = state.effective_on > day
-    if later and member.hire_date is not None and member.hire_date > day:
+    if not_yet_hired(member.hire_date, state, day):
         return None
     then = replace(member, positions=list(state.positions), status=state.status)
-    return Listed(then, state.effective_on if later else None)
+    return Listed(then, state.effective_on if state.effective_on > day else None)
+
+
+def not_yet_hired(hire_date: date | None, state: MemberState, day: date) -> bool:
+    """Whether a member was not yet with the department on `day`: `state` (their state
+    on the day, `state_on`) starts after it, and so does their hire date. The one rule for
+    every roster of a past day: `member list --as-of`, the compliance matrix."""
+    return state.effective_on > day and hire_date is not None and hire_date > day
 
 
 def show_member(
