@@ -884,9 +884,13 @@ def who_is_behind(
     windows = [(ph.id, None, dr.shift(today, -ph.time_limit_days))
                for ph in phs.values() if ph.time_limit_days]  # fmt: skip
     phase_sql, params = _phase_terms(rd, windows, "ph") if windows else ("1 = 0", {})
+    # driven by the enrollment's own progress rows (their unique index), each row's
+    # requirement by its key: for 26,442 enrollments in a phase past its limit
+    # (bench/reminders.py) 0.22 -> 0.15 s CPU for that branch (the statement 0.24 -> 0.21
+    # s), against the phase's requirements first
     open_in_phase = (
-        "SELECT 1 FROM requirement_progress rp JOIN program_requirement pr "
-        "ON pr.id = rp.program_requirement_id WHERE rp.enrollment_id = e.id "
+        "SELECT 1 FROM requirement_progress rp CROSS JOIN program_requirement pr "
+        "WHERE rp.enrollment_id = e.id AND pr.id = rp.program_requirement_id "
         "AND pr.phase_id = e.current_phase_id AND pr.is_required = :yes "
         "AND rp.status NOT IN " + DONE_SQL
     )
