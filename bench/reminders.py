@@ -181,6 +181,13 @@ def build(path: Path, members: int, seed: int = 7) -> None:
         "entered_at, entered_on) VALUES (?, ?, ?, ?, ?, 'counted', ?, ?)",
         credits,
     )
+    # each enrollment's last activity, as trainctl's rollup keeps it after every credit
+    # (services/progress/rollup.py); the floor below works it out from the credits again
+    con.execute(
+        "UPDATE enrollment SET last_activity_on = (SELECT MAX(c.entered_on) "
+        "FROM requirement_progress rp JOIN progress_credit c ON c.progress_id = rp.id "
+        "WHERE rp.enrollment_id = enrollment.id)"
+    )
     con.executemany(
         "INSERT INTO milestone_event (enrollment_id, milestone_id, reached_at, reached_on, "
         "progress_at_reach) VALUES (?, ?, ?, ?, ?)",
@@ -296,7 +303,8 @@ due(kind, item, mid, threshold) AS (
       AND m.status = 'active' AND pr.is_required = 1
       AND (s.below IS NULL OR e.progress_percentage < s.below)
     UNION ALL
-    -- no progress for inactive_days
+    -- no progress for inactive_days (worked out from the credits, not read from the
+    -- enrollment's stored last activity: a check that the rollup kept it)
     SELECT 'inactive', 'enrollment:' || y.id, y.member_id, 'since:' || y.last
     FROM (SELECT e.id, e.member_id, s.inactive,
                  MAX(e.enrolled_on, COALESCE((SELECT MAX(c.entered_on) FROM

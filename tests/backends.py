@@ -160,10 +160,26 @@ class Db:
     def count(self, table: str) -> int:
         return int(self.scalar(f'SELECT COUNT(*) FROM "{table}"'))
 
-    def dump(self) -> list[tuple[str, list[tuple[Any, ...]]]]:
-        """Every row of every table, for 'unchanged' checks."""
+    def schema(self) -> dict[str, list[str]]:
+        """Every table's columns, in order."""
+        out = {}
+        for n in self.tables():
+            with self.connect() as con:
+                cur = con.execute(f'SELECT * FROM "{n}" WHERE 1 = 0')
+                out[n] = [d[0] for d in cur.description]
+        return out
+
+    def dump(self, schema: dict[str, list[str]] | None = None) -> list[tuple[str, list[tuple[Any, ...]]]]:
+        """Every row of every table, for 'unchanged' checks; with `schema` (an earlier
+        `schema()`), the tables and columns it names: what an upgrade must have carried,
+        whatever later revisions added."""
+        if schema is None:
+            return [
+                (n, sorted(self.rows(f'SELECT * FROM "{n}"'), key=repr)) for n in self.tables()
+            ]
         return [
-            (n, sorted(self.rows(f'SELECT * FROM "{n}"'), key=repr)) for n in self.tables()
+            (n, sorted(self.rows(f"SELECT {', '.join(cols)} FROM \"{n}\""), key=repr))
+            for n, cols in schema.items()
         ]
 
 

@@ -25,6 +25,8 @@ INDEXES = next(r for r in REVISIONS if r.endswith("_reminder_indexes"))
 BEFORE = REVISIONS[REVISIONS.index(INDEXES) - 1]
 NEW = {"ix_requirement_progress_open_due", "ix_progress_credit_entered_on",
        "ix_milestone_event_reached_on", "ix_milestone_event_verified_on"}  # fmt: skip
+# read only by the inactivity check, which reads enrollment.last_activity_on since 0012
+LATER_DROPPED = {"ix_progress_credit_entered_on"}
 OLD = {"ix_requirement_progress_due_on", "ix_progress_credit_entered_at",
        "ix_milestone_event_reached_at", "ix_milestone_event_verified_at"}  # fmt: skip
 
@@ -81,13 +83,13 @@ def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
 
 def test_upgrade_carries_the_data_and_replaces_the_scan_indexes(cli, before: Db):
     assert _indexes(before) >= OLD and not NEW & _indexes(before)
-    rows = before.dump()
+    columns, rows = before.schema(), before.dump()
     cli("--db", before.url, "db", "upgrade")
     assert before.scalar("SELECT version_num FROM alembic_version") == REVISIONS[-1]
-    assert [t for t in before.dump() if t[0] != "alembic_version"] == [
+    assert [t for t in before.dump(columns) if t[0] != "alembic_version"] == [
         t for t in rows if t[0] != "alembic_version"
     ]
-    assert _indexes(before) >= NEW and not OLD & _indexes(before)
+    assert _indexes(before) >= NEW - LATER_DROPPED and not OLD & _indexes(before)
 
     # the carried data: the open requirement's 7-day warning (not the done one's), no
     # progress since the credits' effective date (Jan 5 + 10 days), the milestone reached

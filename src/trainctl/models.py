@@ -507,6 +507,11 @@ class Enrollment(SQLModel, table=True):
     completed_at: datetime | None = _ts()
     deadline_warning_sent: bool = False
     updated_at: datetime | None = _ts()
+    # The effective date (progress_credit.entered_on) of the latest credit on any of its
+    # progress rows; None: none yet. Derived, kept by the rollup (services/progress/
+    # rollup.py) that follows every credit written: the inactivity reminders read it
+    # from an index instead of grouping the last weeks' credits (0012).
+    last_activity_on: date | None = None
 
 
 class RequirementProgress(SQLModel, table=True):
@@ -841,13 +846,16 @@ sa.Index(
     sqlite_where=_ACTIVE,
     postgresql_where=_ACTIVE,
 )
-# (entered_on, progress_id): the credits of the last weeks by effective date, index-only,
-# for the inactivity reminders; milestones announced by their effective dates (0010)
+# (program_id, last_activity_on): the active enrollments of a program quiet since a day,
+# for the inactivity reminders (0012)
 sa.Index(
-    "ix_progress_credit_entered_on",
-    ProgressCredit.__table__.c.entered_on,  # type: ignore[attr-defined]
-    ProgressCredit.__table__.c.progress_id,  # type: ignore[attr-defined]
+    "ix_enrollment_active_program_activity",
+    Enrollment.__table__.c.program_id,  # type: ignore[attr-defined]
+    Enrollment.__table__.c.last_activity_on,  # type: ignore[attr-defined]
+    sqlite_where=_ACTIVE,
+    postgresql_where=_ACTIVE,
 )
+# milestones announced by their effective dates (0011)
 sa.Index("ix_milestone_event_reached_on", MilestoneEvent.__table__.c.reached_on)  # type: ignore[attr-defined]
 sa.Index(
     "ix_certification_expiring",

@@ -1,4 +1,5 @@
-"""Enrollment rollup: percentage and status of many enrollments in ONE set-based UPDATE.
+"""Enrollment rollup: percentage, status and last activity of many enrollments in ONE
+set-based UPDATE.
 
 The rule is domain.progress.rollup (the mean effective percentage over required links, each
 counted once, in whole ten-thousandths) and domain.progress.enrollment_status (auto-complete at 100, reopen below;
@@ -27,11 +28,21 @@ _MEAN = (
     "FROM requirement_progress rp JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
     "WHERE rp.enrollment_id = enrollment.id AND pr.is_required IS TRUE)"
 )
+# enrollment.last_activity_on: the effective date of the latest credit on any of its
+# progress rows (the inactivity reminders' "no progress since"; NULL: none yet). Every
+# credit written is followed by this rollup of its enrollment, so the column is never
+# behind the credits (credits are never deleted; a credit entered under an earlier
+# --as-of date does not move it back).
+_LAST_ACTIVITY = (
+    "(SELECT MAX(c.entered_on) FROM requirement_progress rp "
+    "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = enrollment.id)"
+)
 
 
 def rollup_enrollments(db: Any, enrollment_ids: Sequence[int], now: datetime | None = None) -> None:
     """ONE set-based UPDATE: enrollment % = mean effective % over REQUIRED links, each once;
-    auto-complete at 100, reopen below (hold, withdraw and fail are left alone).
+    auto-complete at 100, reopen below (hold, withdraw and fail are left alone); the last
+    activity from the credits.
     `db`: a Session or a Writer (services/store.py)."""
     if not enrollment_ids:
         return
@@ -47,7 +58,7 @@ def rollup_enrollments(db: Any, enrollment_ids: Sequence[int], now: datetime | N
             "ELSE status END, "
             f"completed_at = CASE WHEN {completes} THEN :now WHEN {reopens} THEN NULL "
             "ELSE completed_at END, "
-            f"updated_at = :now WHERE id IN {ids}",
+            f"last_activity_on = {_LAST_ACTIVITY}, updated_at = :now WHERE id IN {ids}",
             {**params, "now": now},
         )
     w.sync()

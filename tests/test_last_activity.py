@@ -1,0 +1,122 @@
+"""An enrollment's last activity (enrollment.last_activity_on, migration 0012) is the
+effective date of the latest credit on any of its progress rows, kept by the rollup that
+follows every credit written: a crew's record, a sheet import, a progress update, a void.
+The inactivity reminders read it; these tests hold it to the credits themselves, through
+the CLI, on both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from backends import Db
+
+CREW = ["ff1@fd.org", "ff2@fd.org", "ff3@fd.org"]
+# the credits' own answer, per enrollment: what the stored column must equal
+FROM_CREDITS = (
+    "SELECT e.id, (SELECT MAX(c.entered_on) FROM requirement_progress rp "
+    "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = e.id) "
+    "FROM enrollment e ORDER BY e.id"
+)
+
+
+@pytest.fixture
+def crew(cli):
+    """Three firefighters enrolled on 2026-01-02 in a program that watches for 10 quiet
+    days; 'Drill hours' counts drills."""
+    for i, email in enumerate(CREW, 1):
+        cli("member", "add", f"Fire Fighter {i}", "--email", email, "--position", "firefighter")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "40",
+        "--counts-type", "drill")  # fmt: skip
+    cli("program", "create", "Company training", "--reminders", '{"inactive_days": 10}')
+    cli("program", "requirement", "add", "1", "Drill hours")
+    cli("program", "activate", "1")
+    cli("--as-of", "2026-01-02", "enroll", "bulk", "Company training", "--members", ",".join(CREW))
+    return cli
+
+
+def _last(db: Db) -> list[str | None]:
+    rows = db.dicts("SELECT id, last_activity_on FROM enrollment ORDER BY id")
+    assert [(r["id"], r["last_activity_on"]) for r in rows] == [
+        (i, _iso(d)) for i, d in db.rows(FROM_CREDITS)
+    ], "last_activity_on is not the latest credit's effective date"
+    return [r["last_activity_on"] for r in rows]
+
+
+def _iso(value: object) -> str | None:
+    return None if value is None else str(value)[:10]
+
+
+def _quiet(cli, as_of: str) -> list[tuple[str, str]]:
+    got = cli("--format", "json", "reminders", "preview", "--as-of", as_of).json
+    return sorted((d["to"], d["threshold"]) for d in got if d["kind"] == "inactive")
+
+
+def test_every_credit_writer_moves_the_last_activity(crew, db: Db, tmp_path: Path):
+    assert _last(db) == [None, None, None]  # enrolled, nothing credited yet
+    # quiet since the enrollment date: 10 days later
+    assert _quiet(crew, "2026-01-12") == [(f"Fire Fighter {i}", "since:2026-01-02") for i in (1, 2, 3)]
+
+    # a crew drill (the set-based feed): every member, the day it was entered for
+    crew("--as-of", "2026-02-28", "record", "add", "--members",
+         ",".join(CREW), "--course", "Ladder drill", "--type", "drill", "--date", "2026-02-27",
+         "--hours", "2")  # fmt: skip
+    assert _last(db) == ["2026-02-28"] * 3
+
+    # a progress update for one member
+    crew("--as-of", "2026-03-05", "progress", "update", "--member", CREW[0],
+         "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    assert _last(db) == ["2026-03-05", "2026-02-28", "2026-02-28"]
+
+    # one entered under an earlier --as-of date does not move it back
+    crew("--as-of", "2026-03-01", "progress", "update", "--member", CREW[0],
+         "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    assert _last(db)[0] == "2026-03-05"
+
+    # a sign-in sheet (the import's path)
+    sheet = tmp_path / "drill.csv"
+    sheet.write_text("email,course,date,hours,type\nff2@fd.org,Hose drill,2026-03-10,3,drill\n")
+    crew("--as-of", "2026-03-11", "record", "import", str(sheet))
+    assert _last(db) == ["2026-03-05", "2026-03-11", "2026-02-28"]
+
+    # a void writes a reversal credit: activity on the day it was entered
+    crew("--as-of", "2026-03-20", "record", "void", "1", "--reason", "wrong crew")
+    assert _last(db) == ["2026-03-20", "2026-03-11", "2026-02-28"]
+
+    # and the reminders read it: ff3 quiet since Feb 28 (10 days: Mar 10), ff2 since Mar 11
+    assert _quiet(crew, "2026-03-21") == [("Fire Fighter 2", "since:2026-03-11"),
+                                          ("Fire Fighter 3", "since:2026-02-28")]  # fmt: skip
+
+
+def test_a_leap_day_and_a_year_end_are_last_activities(crew, db: Db):
+    crew("--as-of", "2028-02-29", "progress", "update", "--member", CREW[0],
+         "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    crew("--as-of", "2026-12-31", "progress", "update", "--member", CREW[1],
+         "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    assert _last(db) == ["2028-02-29", "2026-12-31", None]
+    assert ("Fire Fighter 1", "since:2028-02-29") in _quiet(crew, "2028-03-10")
+    assert ("Fire Fighter 2", "since:2026-12-31") in _quiet(crew, "2027-01-10")
+    assert ("Fire Fighter 2", "since:2026-12-31") not in _quiet(crew, "2027-01-09")
+
+
+@pytest.mark.sqlite_only("SQLite's query plans")
+def test_the_inactivity_scan_reads_the_last_activity_index(crew, db_path: Path):
+    """SQLite uses a partial index only when the WHERE repeats its predicate: the scan's
+    first branch must read ix_enrollment_active_program_activity."""
+    import sqlite3
+    from datetime import date
+
+    from trainctl.queries import Reader
+    from trainctl.queries.reminders import select_due
+
+    con = sqlite3.connect(db_path, isolation_level=None)
+    seen: list[str] = []
+    con.set_trace_callback(seen.append)
+    select_due(Reader(con, "sqlite"), date(2026, 3, 1))
+    con.set_trace_callback(None)
+    scans = [s for s in seen if "e.last_activity_on BETWEEN" in s]
+    assert len(scans) == 1, seen
+    plan = " ".join(str(r) for r in con.execute("EXPLAIN QUERY PLAN " + scans[0]))
+    assert "ix_enrollment_active_program_activity" in plan, plan
+    assert "ix_enrollment_active_program_enrolled" in plan, plan
+    con.close()
