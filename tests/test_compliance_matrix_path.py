@@ -74,3 +74,44 @@ def test_the_quick_path_agrees_with_the_full_one(fs, day, spec, hired):
     if quick.previous is not None:  # (judged by the quick path only when not met)
         assert quick.previous == full.previous
     assert quick.verdicts == ()
+
+
+CARD_SPECS = [
+    c.RequirementSpec("BLS", "certification", frequency="biennial", credential_code="BLS"),
+    c.RequirementSpec("ACLS", "certification", frequency="biennial", credential_code="ACLS",
+                      required_courses=("ACLS-EP",)),
+    c.RequirementSpec("FF1", "certification", frequency="one_time", period_anchor="hire_date",
+                      time_limit_days=365, credential_code="FF1"),
+]
+cards = st.lists(
+    st.builds(
+        lambda kind, i, day, life, status, passed, cred, code: c.Fact(
+            kind, i, START + timedelta(days=day), status=status, passed=passed,
+            credential_code=cred, course_code=code,
+            expires_on=None if life is None else START + timedelta(days=day + life),
+        ),
+        st.sampled_from([c.CERTIFICATION, c.TRAINING]),
+        st.integers(1, 30),  # duplicates happen, and lists without them too
+        st.integers(0, 800),
+        st.sampled_from([None, 0, 30, 365, 730]),
+        st.sampled_from([None, "completed", "failed", "scheduled"]),
+        st.sampled_from([None, True, False]),
+        st.sampled_from([None, "BLS", "bls ", "ACLS", "FF1", "HM-OPS"]),
+        st.sampled_from([None, "BLS", "ACLS-EP", "acls-ep", "C1"]),
+    ),
+    max_size=20,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(cards, st.integers(0, 900), st.sampled_from(CARD_SPECS), st.integers(0, 400))
+def test_the_quick_path_agrees_with_the_full_one_for_certifications(fs, day, spec, hired):
+    """Cards, card-like training records (a credential code or an expiry) and plain records
+    of a listed course: the matrix looks at the wanted codes only, and decides alike."""
+    member = c.MemberFacts(1, "M", hire_date=START + timedelta(days=hired), facts=tuple(fs))
+    as_of = START + timedelta(days=day)
+    full = c.evaluate(member, spec, as_of, detail=True)
+    quick = c.evaluate(member, spec, as_of, detail=False)
+    keys = ("status", "reason", "value", "target", "percentage", "due", "good_through")
+    assert {k: getattr(quick, k) for k in keys} == {k: getattr(full, k) for k in keys}
+    assert quick.verdicts == ()

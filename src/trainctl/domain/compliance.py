@@ -870,7 +870,8 @@ def _judge(
         for f in accepted:
             name = items[_key(f.course_code if kind == "courses" else f.skill)]
             credits.append(dp.Credit(1.0, None, name))
-            j.verdicts.append(Verdict(f, True, COUNTED, f"{name} done", 1.0))
+            if detail:
+                j.verdicts.append(Verdict(f, True, COUNTED, f"{name} done", 1.0))
             j.counted.append(f)
         j.value, j.percentage = dp.measure(target, credits)
     if not detail:
@@ -955,8 +956,12 @@ def _card_code(f: Fact) -> str | None:
 
 
 def _certification(
-    member: MemberFacts, spec: RequirementSpec, as_of: date, due_soon_days: int
+    member: MemberFacts, spec: RequirementSpec, as_of: date, due_soon_days: int,
+    detail: bool = True,
 ) -> Evaluation:
+    """Without `detail` (the matrix) no verdict is written and, when no fact is listed twice,
+    only the facts of the wanted codes are looked at (the others could only be rejected as
+    another credential): the same status, figure and dates."""
     wanted = [c for c in (spec.credential_code, *spec.required_courses) if c]
     keys = {_key(c) for c in wanted}
     shown = " or ".join(wanted) or "(no credential code)"
@@ -967,24 +972,32 @@ def _certification(
     records = [*cardlike]  # a plain training record is no card: not worth a line
     for k in keys:
         records += [f for f in by_code.get(k, ()) if not (f.credential_code or f.expires_on)]
-    for f in _sorted((*member.by_kind.get(CERTIFICATION, ()), *records)):
+    facts: Iterable[Fact] = (*member.by_kind.get(CERTIFICATION, ()), *records)
+    quick = not detail and member.unique
+    if quick:
+        facts = [f for f in facts if _key(_card_code(f)) in keys]
+    for f in _sorted(facts):
         code = _card_code(f)
-        ident = (f.kind, str(f.id))
-        if ident in seen:
-            verdicts.append(Verdict(f, False, DUPLICATE, "listed twice: counted once"))
-            continue
-        seen.add(ident)
+        if not quick:
+            ident = (f.kind, str(f.id))
+            if ident in seen:
+                verdicts.append(Verdict(f, False, DUPLICATE, "listed twice: counted once"))
+                continue
+            seen.add(ident)
         if code is None or _key(code) not in keys:
             reason = f"{code or 'no credential code'} is not {shown} (codes must match exactly)"
             verdicts.append(Verdict(f, False, WRONG_CREDENTIAL, reason))
         elif f.date is not None and f.date > as_of:
-            verdicts.append(
-                Verdict(f, False, AFTER_AS_OF, f"issued {f.date}, after the as-of date {as_of}")
-            )
+            if detail:
+                verdicts.append(
+                    Verdict(f, False, AFTER_AS_OF, f"issued {f.date}, after the as-of date {as_of}")
+                )
         elif not f.done:
-            verdicts.append(Verdict(f, False, NOT_COMPLETED, f"status '{f.status}'"))
+            if detail:
+                verdicts.append(Verdict(f, False, NOT_COMPLETED, f"status '{f.status}'"))
         elif f.passed is False:
-            verdicts.append(Verdict(f, False, NOT_PASSED, "not passed"))
+            if detail:
+                verdicts.append(Verdict(f, False, NOT_PASSED, "not passed"))
         else:
             cards.append(f)
     label = f"a {shown} card valid on {as_of}"
@@ -993,7 +1006,7 @@ def _certification(
         decisive = certs.deciding(cards, lambda f: (f.expires_on, f.date, str(f.id)))
         exp = decisive.expires_on
         valid = certs.is_valid(exp, as_of)
-        for f in cards:
+        for f in cards if detail else ():
             if f is decisive:
                 if valid:
                     verdicts.append(
@@ -1161,8 +1174,8 @@ def evaluate(
             member, spec, as_of, NOT_YET_DUE, f"hired on {member.hire_date}, after the as-of date"
         )
     if spec.requirement_type == "certification":
-        e = _certification(member, spec, as_of, due_soon_days)
-        return e if detail else replace(e, verdicts=())
+        e = _certification(member, spec, as_of, due_soon_days, detail)
+        return e if detail or not e.verdicts else replace(e, verdicts=())
 
     period = spec.period
     card = card_expires_on
