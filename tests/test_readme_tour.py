@@ -40,5 +40,12 @@ def test_demo_files_writes_the_examples_and_leaves_existing_files_alone(cli, tmp
     assert "Left alone (already there): roster.csv" in r.stderr
     assert (tmp_path / "roster.csv").read_text() == "mine\n"
     assert (tmp_path / "recruits.csv").read_text().startswith("badge,")
-    r = cli("demo", "--files", str(tmp_path / "nope"), ok=False)
+    # a folder not there yet is made (parents too); a file is no folder
+    r = cli("demo", "--files", str(tmp_path / "new" / "tour"))
+    assert "roster.csv" in r.stderr and r.stderr.startswith("Wrote ")
+    made = tmp_path / "new" / "tour"
+    assert (made / "roster.csv").read_text().startswith("name,email,")
+    assert (made / "recruits.csv").read_bytes() == (tmp_path / "recruits.csv").read_bytes()
+    r = cli("demo", "--files", str(tmp_path / "roster.csv"), ok=False)
     assert r.exit_code == 2 and "is not a folder" in r.stderr
+    assert (tmp_path / "roster.csv").read_text() == "mine\n"

@@ -116,11 +116,18 @@ def demo(
 
 
 def _write_examples(folder: Path, *, quiet: bool) -> None:
-    """Copy the shipped example files into `folder`; an existing file is left alone."""
+    """Copy the shipped example files into `folder` (made if missing, as `mkdir -p`); an
+    existing file is left alone."""
     from trainctl.services.program_files import example_files
 
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder.", "Create it first, or give an existing one.")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder.", "Give a folder, or a path to make one.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot make the folder {folder}: {exc.strerror}.", "Give a folder you can write to."
+        ) from None
     written, kept = [], []
     for src in example_files():
         dest = folder / src.name
