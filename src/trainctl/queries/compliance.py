@@ -205,27 +205,10 @@ def _facts_sql(kind: str, span: Span, params: dict[str, Any], names: bool = True
 _ALIAS = {dcm.TRAINING: "t", dcm.CERTIFICATION: "c", dcm.SKILL: "k", dcm.SHIFT: "a", dcm.CALL: "r"}
 
 
-_DAYS: dict[Any, date] = {}
-
-
-def _day(value: Any) -> date | None:
-    """A stored date (ISO text on SQLite, a date on PostgreSQL); parsed once per distinct
-    value (a department's facts fall on a few thousand days)."""
-    found = _DAYS.get(value)
-    if found is not None:
-        return found
-    if value is None or isinstance(value, date):
-        return value
-    if len(_DAYS) > 100_000:
-        _DAYS.clear()
-    found = _DAYS[value] = date.fromisoformat(value[:10])
-    return found
-
-
 def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
     """Row -> Fact for one kind (chosen once per query, not per row). `names=False` (the
     matrix, which prints no fact): no display names are built."""
-    of, day = Fact.of, _day
+    of, day = Fact.of, as_date
     if kind == dcm.TRAINING:
         return lambda r: of({
             "kind": dcm.TRAINING, "id": r[1], "date": day(r[2]), "hours": float(r[3] or 0),
