@@ -120,3 +120,25 @@ def test_the_inactivity_scan_reads_the_last_activity_index(crew, db_path: Path):
     assert "ix_enrollment_active_program_activity" in plan, plan
     assert "ix_enrollment_active_program_enrolled" in plan, plan
     con.close()
+
+
+def test_enroll_show_says_how_long_the_enrollment_has_been_quiet(crew, db: Db):
+    """`enroll show` prints the stored last activity and the quiet days the inactivity
+    reminder counts (as of the department's day or --as-of); JSON gives the date."""
+
+    def head(as_of: str) -> str:
+        out = crew("--as-of", as_of, "enroll", "show", "1").stdout
+        return next(line for line in out.splitlines() if line.startswith("last activity"))
+
+    assert "no progress logged yet" in head("2026-01-05")
+    assert crew("--format", "json", "enroll", "show", "1").json["last_activity_on"] is None
+
+    crew("--as-of", "2028-02-29", "progress", "update", "--member", CREW[0],
+         "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    assert "2028-02-29 (today)" in head("2028-02-29")
+    assert "2028-02-29 (yesterday)" in head("2028-03-01")
+    assert "2028-02-29 (306 days ago)" in head("2028-12-31")
+    # a past --as-of, before the activity: the date alone, no "in N days"
+    assert head("2028-02-01").split()[2:] == ["2028-02-29"]
+    assert crew("--format", "json", "enroll", "show", "1").json["last_activity_on"] == "2028-02-29"
+    assert _last(db)[0] == "2028-02-29"

@@ -414,6 +414,18 @@ def _csv_line(x: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _last_activity(day: date | None, today: date) -> str:
+    """'2026-11-02 (29 days ago)': how long the enrollment has been quiet, as the
+    inactivity reminders count it. A day after `today` (a past --as-of) is shown bare."""
+    if day is None:
+        return "no progress logged yet"
+    if day > today:
+        return day.isoformat()
+    from trainctl.domain.reminders import when_text
+
+    return f"{day.isoformat()} ({when_text(day, today)})"
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
@@ -480,6 +492,7 @@ def show(
         "status": summary["status"].replace("_", " ")
         + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
         "overall": f"{bar(summary['progress'], 20)} {render.cell(shown_percentage(summary['progress']))}%",
+        "last_activity": _last_activity(summary["last_activity_on"], today),
         "current_phase": summary["current_phase"] or "-",
         "phase_deadline": f"{summary['phase_deadline'] or '-'}"
         + (" OVERDUE" if summary["phase_overdue"] else ""),

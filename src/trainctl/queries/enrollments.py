@@ -219,6 +219,9 @@ class EnrollmentSummary:
     target_date: date | None
     overdue: bool
     completed_at: datetime | None
+    # the effective date of the latest progress credit (kept by the rollup; the inactivity
+    # reminders count their quiet days from it); None before the first
+    last_activity_on: date | None
 
     def as_dict(self) -> dict[str, Any]:
         return record(self)
@@ -228,7 +231,7 @@ _SUMMARY = """
 SELECT e.id, m.name, e.member_id, p.name, e.program_id, e.program_version, e.status,
        e.status_reason, e.progress_percentage, ph.id, ph.phase_number, ph.name,
        ph.time_limit_days, e.phase_started_on, e.enrolled_on, e.enrolled_by, b.name,
-       e.target_completion_date, e.completed_at
+       e.target_completion_date, e.completed_at, e.last_activity_on
 FROM enrollment e
 LEFT JOIN member m ON m.id = e.member_id
 LEFT JOIN program p ON p.id = e.program_id
@@ -258,7 +261,7 @@ def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> Enrollmen
         raise NotFoundError(f"No enrollment '{enrollment_id}'.", NOT_FOUND_HINT)
     (eid, member, member_id, program, program_id, version, status, reason, pct, phase_id,
      phase_number, phase_name, phase_limit, phase_started, enrolled_on, enrolled_by, by_name,
-     target, completed_at) = row  # fmt: skip
+     target, completed_at, last_activity) = row  # fmt: skip
     phase_started = as_date(phase_started)
     target = as_date(target)
     phase_due = dp.phase_deadline(phase_started, phase_limit) if phase_id is not None else None
@@ -282,6 +285,7 @@ def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> Enrollmen
         target_date=target,
         overdue=dp.enrollment_overdue(status, target, today),
         completed_at=as_utc(completed_at),
+        last_activity_on=as_date(last_activity),
     )
 
 
