@@ -81,6 +81,16 @@ def test_a_crew_drill_in_one_command_credits_once_and_a_void_takes_it_back(crew,
     assert "1 match void records" in r.stderr and _drill_progress(crew, 1) == (0, 0)
 
 
+def test_a_crew_is_named_as_call_add_names_one(crew):
+    """`--member` repeated, commas in it, `-m` and the positional member all add up to one
+    crew (as `call add --member` does); a member named twice is recorded once."""
+    r = crew(*AS_OF, "record", "add", "ff01@fd.org", "--member", "0002", "--member", "0003,0004",
+             "-m", "ff04@fd.org", "--course", "Hose drill", "--type", "drill",
+             "--date", "2026-03-05", "--hours", "1")  # fmt: skip
+    assert "Recorded 4 record(s)" in r.stderr, r.stderr
+    assert [_drill_progress(crew, e) for e in (1, 2, 3, 4, 5)] == [(1, 0)] * 4 + [(0, 0)]
+
+
 def test_a_messy_sign_in_sheet_imports_exactly_the_right_rows(crew, tmp_path, snapshot):
     text = (
         "Name;E-mail;Badge #;Course;Date;Hours;Self-Paced;;\n"

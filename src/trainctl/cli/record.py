@@ -58,8 +58,10 @@ def add(
         typer.Argument(metavar="[MEMBER]", help="The member (id, e-mail or badge).", show_default=False),
     ] = None,
     members: Annotated[
-        str | None,
-        _o("--members", "-m", help="A crew: several members separated by commas.", metavar="A,B,C"),
+        list[str] | None,
+        # --member too, as `call add` spells its crew and every listing its filter
+        _o("--members", "--member", "-m", metavar="A,B,C",
+           help="A crew: several members separated by commas, or the option repeated."),
     ] = None,
     position: Annotated[
         list[str] | None,
@@ -114,7 +116,7 @@ def add(
     if course is None:
         raise UsageError("Name the course: --course CODE or NAME.")
     refs = [member] if member else []
-    refs += [p for p in (members or "").split(",") if p.strip()]
+    refs += [p for given in members or () for p in given.split(",") if p.strip()]
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         from trainctl.services.auth import MANAGE
