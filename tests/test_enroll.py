@@ -279,6 +279,16 @@ def test_bulk_members_option_and_same_member_named_twice(cli, dept):
     )
 
 
+def test_bulk_members_repeated_as_member_name_one_list_in_order(cli, dept):
+    """`--member` repeated (commas inside too) is the same list as one `--members`: items
+    numbered across the options, the same member twice refused by its item number."""
+    ids = _bulk_world(dept, cli)
+    r = cli("enroll", "bulk", "Driver", "--member", "ann@example.org", "--member",
+            f"B1,id:{ids['bob']}", "--members", str(ids["bob"]))  # fmt: skip
+    assert "Enrolled 2 member(s)" in r.stderr
+    assert "same member as item 3" in r.stdout, r.stdout
+
+
 def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
     _bulk_world(dept, cli)
     before = snapshot()

@@ -152,9 +152,10 @@ def bulk(
         ),
     ] = None,
     members: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
-            "--members", help="Comma-separated members (id, email or badge).", show_default=False
+            "--members", "--member", metavar="A,B,C", show_default=False,
+            help="Members (id, email or badge) separated by commas, or the option repeated.",
         ),
     ] = None,
     target_date: Annotated[
@@ -183,7 +184,7 @@ def bulk(
     if csv_file is not None:
         requests, duplicates = requests_from_csv(_read(csv_file), source=str(csv_file))
     else:
-        requests = requests_from_list(members or "")
+        requests = requests_from_list(",".join(members or ()))
 
     with state.session(write=not dry_run) as (session, actor):
         p = svc.get_program(session, program)
