@@ -155,6 +155,20 @@ def test_inactivity_is_one_reminder_per_quiet_stretch():
     assert dr.inactive_due(last, date(2026, 2, 1), None) is None
 
 
+@pytest.mark.parametrize(
+    ("enrolled", "last", "want"),
+    [
+        ((2026, 1, 2), None, (2026, 1, 2)),  # nothing credited: since enrolling
+        ((2026, 1, 2), (2026, 2, 28), (2026, 2, 28)),
+        ((2028, 1, 2), (2028, 2, 29), (2028, 2, 29)),  # a leap day credit
+        ((2026, 12, 31), (2026, 12, 31), (2026, 12, 31)),  # the same day
+        ((2027, 1, 1), (2026, 12, 31), (2027, 1, 1)),  # a credit entered before: the enrollment
+    ],
+)
+def test_a_quiet_stretch_counts_from_the_later_of_enrolling_and_the_last_credit(enrolled, last, want):
+    assert dr.quiet_since(date(*enrolled), date(*last) if last else None) == date(*want)
+
+
 def test_events_are_news_for_fresh_days_and_never_before_they_happen():
     assert dr.fresh(D, D) and dr.fresh(D, days(dr.FRESH_DAYS - 1))
     assert not dr.fresh(D, days(dr.FRESH_DAYS)) and not dr.fresh(D, days(-1))

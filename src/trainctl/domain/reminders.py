@@ -200,6 +200,12 @@ def cert_due(
     return Crossed(lead_label(nearest), shift(expires_on, -nearest))
 
 
+def quiet_since(enrolled_on: date, last_activity: date | None) -> date:
+    """The day an enrollment's quiet stretch counts from: its last activity (the effective
+    date of its latest credit), or the enrollment date when there is none or it is later."""
+    return last_activity if last_activity is not None and last_activity > enrolled_on else enrolled_on
+
+
 def inactive_due(
     last_activity: date, today: date, inactive_days: int | None, fresh_days: int = FRESH_DAYS
 ) -> Crossed | None:

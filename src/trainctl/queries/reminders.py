@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from trainctl.domain import progress as dp
 from trainctl.domain import reminders as dr
-from trainctl.queries import Reader, as_date, as_json, as_utc, for_bulk_reads, in_list
+from trainctl.queries import Reader, as_date, as_json, as_utc, for_bulk_reads, in_list, required
 from trainctl.queries.enrollments import TARGET_COLUMNS, target_of
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -572,11 +572,7 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
     out = []
     for eid, mid, name, email, pid, enrolled, progress, last in rows:
         program = quiet[pid]
-        last_day = as_date(enrolled)
-        credited = as_date(last)
-        if credited is not None and (last_day is None or credited > last_day):
-            last_day = credited
-        assert last_day is not None
+        last_day = dr.quiet_since(required(as_date(enrolled)), as_date(last))
         crossed = dr.inactive_due(last_day, today, program.schedule.inactive_days)
         if crossed is None:
             continue
