@@ -142,3 +142,21 @@ def test_enroll_show_says_how_long_the_enrollment_has_been_quiet(crew, db: Db):
     assert head("2028-02-01").split()[2:] == ["2028-02-29"]
     assert crew("--format", "json", "enroll", "show", "1").json["last_activity_on"] == "2028-02-29"
     assert _last(db)[0] == "2028-02-29"
+
+
+def test_enroll_list_sorts_the_longest_quiet_first(crew):
+    """`enroll list --sort activity`: quiet since the later of the last credit and the
+    enrollment date (as the reminders count), oldest first; the table then shows the
+    column, JSON and CSV always carry it."""
+    crew("--as-of", "2026-03-05", "progress", "update", "--member", CREW[0],
+         "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    crew("--as-of", "2026-02-28", "progress", "update", "--member",
+         CREW[1], "--requirement", "Drill hours", "--add", "1")  # fmt: skip
+    rows = crew("--format", "json", "enroll", "list", "--sort", "activity").json
+    assert [(r["member"], r["last_activity_on"]) for r in rows] == [
+        ("Fire Fighter 3", None), ("Fire Fighter 2", "2026-02-28"), ("Fire Fighter 1", "2026-03-05"),
+    ]  # fmt: skip
+    assert "Last activity" in crew("enroll", "list", "--sort", "activity").stdout
+    assert "Last activity" not in crew("enroll", "list").stdout
+    head = crew("--format", "csv", "enroll", "list").stdout.splitlines()[0]
+    assert head.endswith(",last_activity_on")

@@ -31,7 +31,9 @@ LIST_COLS = [
     Col("current_phase", "Phase"),
     Col("enrolled_on", "Enrolled", drop=1),
     Col("target_date", "Target"),
+    Col("last_activity_on", "Last activity", drop=3),
 ]
+TABLE_COLS = [c for c in LIST_COLS if c.key != "last_activity_on"]
 AnyPositionOpt = Annotated[
     bool,
     typer.Option(
@@ -66,6 +68,13 @@ def _by_member(r: EnrollmentRow) -> tuple[Any, ...]:
     return (*roster_key(r.member, r.member_id), r.enrolled_on, r.id)
 
 
+def _by_quiet(r: EnrollmentRow) -> tuple[Any, ...]:
+    """The longest quiet first, counted as the inactivity reminders count it."""
+    from trainctl.domain.reminders import quiet_since
+
+    return (quiet_since(r.enrolled_on, r.last_activity_on), *_by_member(r))
+
+
 # `enroll list --sort KEY`: the order of the listing (ties: by member, then id).
 LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
     "member": _by_member,
@@ -73,6 +82,7 @@ LIST_SORTS: dict[str, Callable[[EnrollmentRow], Any]] = {
     "progress": lambda r: (r.progress, _by_member(r)),
     "target": lambda r: (r.target_date is None, r.target_date or r.enrolled_on, _by_member(r)),
     "enrolled": lambda r: (r.enrolled_on, r.id),
+    "activity": _by_quiet,
     "status": lambda r: (r.status, _by_member(r)),
     "id": lambda r: r.id,
 }
@@ -311,7 +321,7 @@ def list_(
     ] = None,
     sort: Annotated[
         str,
-        typer.Option("--sort", metavar="KEY", help=f"Order: {', '.join(LIST_SORTS)} (member: by last name)."),
+        typer.Option("--sort", metavar="KEY", help=f"Order: {', '.join(LIST_SORTS)} (member: by last name; activity: the longest without progress first)."),
     ] = "member",
     format: FormatOpt = None,
 ) -> None:
@@ -340,7 +350,9 @@ def list_(
     fmt = fmt_of(ctx, fmt_value(format))
     render.table(
         _rows(rows, fmt),
-        LIST_COLS,
+        # a terminal shows the last activity when the listing is ordered by it (JSON and
+        # CSV always carry it: their columns do not change with the order)
+        LIST_COLS if fmt != "table" or sort == "activity" else TABLE_COLS,
         fmt,
         empty="No enrollments match these filters." if filtered else EMPTY,
     )
@@ -355,7 +367,8 @@ def me(ctx: typer.Context, format: FormatOpt = None) -> None:
     with state.reader() as (rd, actor):
         rows = q.my_enrollments(rd, actor)
     fmt = fmt_of(ctx, fmt_value(format))
-    render.table(_rows(rows, fmt), LIST_COLS, fmt, empty="You have no enrollments.")
+    render.table(_rows(rows, fmt), TABLE_COLS if fmt == "table" else LIST_COLS, fmt,
+                 empty="You have no enrollments.")
 
 
 @app.command("user")
@@ -373,7 +386,7 @@ def user(
     fmt = fmt_of(ctx, fmt_value(format))
     render.table(
         _rows(rows, fmt),
-        LIST_COLS,
+        TABLE_COLS if fmt == "table" else LIST_COLS,
         fmt,
         empty=f"{member} has no enrollments.",
     )
