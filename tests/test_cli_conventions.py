@@ -60,6 +60,18 @@ def test_help_speaks_in_words_and_cuts_nothing(cli, monkeypatch, path):
     assert "..." not in commands, commands
 
 
+def test_a_number_is_never_shown_as_a_date():
+    """`progress update --set` takes a number: its help said `--set DATE` (the metavar
+    rule read the name `set_to` as a "to" date)."""
+    wrong = []
+    for path, cmd in _walk(app):
+        for param in cmd.params:
+            kind = getattr(param.type, "name", "")
+            if kind in ("float", "integer") and param.metavar == "DATE":
+                wrong.append(f"{' '.join(path)} {param.opts[0]}")
+    assert wrong == []
+
+
 def test_help_does_not_import_the_database_stack():
     code = (
         "import sys\n"
@@ -122,3 +134,13 @@ def test_dash_f_means_format_everywhere(cli, snapshot, tmp_path):
     assert snapshot() == before
     read = cli("program", "apply", "--file", path, ok=False)  # the file is read (and judged)
     assert read.exit_code == 1 and "Program 'P' v1" in read.stderr
+
+
+def test_text_is_printed_as_typed_never_as_emoji(cli):
+    """`:fire:` in a name or a reference reaches the terminal as typed: Rich's emoji codes
+    turned "No member ':fire:'" into "No member '🔥'" on stderr."""
+    r = cli("member", "show", ":fire:", ok=False)
+    assert ":fire:" in r.stderr and "\N{FIRE}" not in r.stderr
+    r = cli("member", "add", "Sam :fire: Lee", "--email", "sl@x.example")
+    assert "Sam :fire: Lee" in r.stderr + r.stdout
+    assert "\N{FIRE}" not in r.stderr + r.stdout

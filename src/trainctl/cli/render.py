@@ -30,7 +30,10 @@ def console(name: str = "out") -> Console:
     if name not in _consoles:
         from rich.console import Console
 
-        _consoles[name] = Console(stderr=(name == "err"), soft_wrap=(name == "err"))
+        # emoji=False: a name or a value typed as ":fire:" is printed as typed, not as 🔥
+        _consoles[name] = Console(
+            stderr=(name == "err"), soft_wrap=(name == "err"), emoji=False
+        )
     return _consoles[name]
 
 
