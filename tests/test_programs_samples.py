@@ -29,3 +29,21 @@ def test_apply_needs_exactly_one_source(cli):
     assert r.exit_code == 2 and "--sample NAME" in r.stderr
     r = cli("program", "apply", "--sample", "no-such", ok=False)
     assert r.exit_code == 2 and "probationary-firefighter" in r.stderr
+
+
+def test_the_command_a_sample_file_names_on_its_first_line_applies_it(cli, tmp_path):
+    """Each sample's first line says how to apply it; that command must work as written
+    (it said `program apply -f FILE`, and -f means --format)."""
+    import re
+    import shlex
+
+    rows = cli("program", "samples", "--format", "json").json
+    for name in ("nfpa", "nremt", "proboard", "iso"):
+        cli("import", name)
+    for row in rows:
+        first = open(row["file"], encoding="utf-8").readline()
+        shown = re.search(r"`trainctl (program apply [^`]*)`", first)
+        assert shown, first
+        args = [row["file"] if a == "FILE" else a for a in shlex.split(shown.group(1))]
+        r = cli(*args, "--dry-run", ok=False)
+        assert r.exit_code == 0, (row["sample"], args, r.stderr)

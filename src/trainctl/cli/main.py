@@ -181,7 +181,7 @@ def _sub_group(name: str) -> Any:
 # Words a person reads in help (MEMBER, DATE, FILE), not the parser's types (<str>, {member}).
 _METAVAR_BY_NAME = {
     "as_of": "DATE", "csv": "FILE", "file": "FILE", "path": "FILE", "out": "FILE",
-    "output": "FILE", "hours": "HOURS", "add": "AMOUNT", "set": "AMOUNT", "db": "PATH|URL",
+    "output": "FILE", "hours": "HOURS", "add": "AMOUNT", "set_to": "AMOUNT", "db": "PATH|URL",
     "actor": "MEMBER", "ref": "NAME", "json_file": "FILE", "hour_categories": "JSON|@FILE",
     "reminders": "JSON", "results": "JSON",
 }  # fmt: skip
@@ -194,8 +194,9 @@ def _metavar(param: Any) -> str:
     name = (param.name or "").lower()
     if name in _METAVAR_BY_NAME:
         return _METAVAR_BY_NAME[name]
-    if name.endswith(("date", "_on", "from", "to")) or name in ("since", "until"):
-        return "DATE"
+    number = getattr(param.type, "name", "") in ("float", "integer")
+    if not number and (name.endswith(("date", "_on", "from", "to")) or name in ("since", "until")):
+        return "DATE"  # (`--set`, named set_to, takes a number)
     if getattr(param.type, "name", "") in ("path", "file", "filename"):
         return "FILE"
     if getattr(param.type, "name", "") in ("integer", "int") and name.endswith("days"):
