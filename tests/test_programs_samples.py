@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def test_samples_are_listed_with_their_files(cli):
     rows = cli("program", "samples", "--format", "json").json
@@ -41,7 +43,7 @@ def test_the_command_a_sample_file_names_on_its_first_line_applies_it(cli, tmp_p
     for name in ("nfpa", "nremt", "proboard", "iso"):
         cli("import", name)
     for row in rows:
-        first = open(row["file"], encoding="utf-8").readline()
+        first = Path(row["file"]).read_text(encoding="utf-8").splitlines()[0]
         shown = re.search(r"`trainctl (program apply [^`]*)`", first)
         assert shown, first
         args = [row["file"] if a == "FILE" else a for a in shlex.split(shown.group(1))]

@@ -325,3 +325,68 @@ def test_demo_reports_show_the_history(cli, demo_db):
     iso = cli(*db, "report", "iso", "--year", "2024", "--format", "json").json
     assert iso["complete_year"] and any(r["status"] == "met" for r in iso["rows"])
     json.dumps(iso)
+
+
+# ------------------------------------------- subject to a requirement for part of a window
+def test_a_member_promoted_or_reactivated_mid_window_is_not_overdue_for_it(dept):
+    """Overdue means the previous window closed short while the member was subject to all
+    of it: not only hired before it, but active and holding a position it applies to from
+    its first day. Promoted in September 2025, inactive March to September 2025: neither
+    was subject to all of 2025, so on 31 March 2026 both are not yet due (as a member hired
+    in September 2025 is). A member subject all year is overdue."""
+    dept("member", "add", "Pat Promo", "--email", "promo@fd.org", "--position", "firefighter",
+         "--hire-date", "2020-01-01")  # fmt: skip
+    dept("member", "add", "Quin Back", "--email", "quin@fd.org", "--position", "firefighter",
+         "--hire-date", "2020-01-01")  # fmt: skip
+    dept("requirement", "add", "--name", "Officer CE", "--type", "hours", "--hours", "5",
+         "--frequency", "annual", "--counts-type", "drill", "--position", "officer")  # fmt: skip
+    dept("requirement", "add", "--name", "All annual", "--type", "hours", "--hours", "5",
+         "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+    dept("--as-of", "2025-10-01", "member", "edit", "promo@fd.org", "--add-position", "officer",
+         "--effective", "2025-09-01")  # fmt: skip
+    dept("--as-of", "2025-03-01", "member", "deactivate", "quin@fd.org", "--effective", "2025-03-01")
+    dept("--as-of", "2025-10-01", "member", "edit", "quin@fd.org", "--status", "active",
+         "--effective", "2025-10-01")  # fmt: skip
+    got = cells(dept, "--requirement", "Officer CE", "--requirement", "All annual",
+                as_of="2026-03-31")  # fmt: skip
+    assert got[("Pat Promo", "Officer CE")]["status"] == "not_yet_due"
+    assert got[("Pat Promo", "All annual")]["status"] == "overdue"  # a firefighter all 2025
+    assert got[("Quin Back", "All annual")]["status"] == "not_yet_due"
+    assert got[("Olive Officer", "Officer CE")]["status"] == "overdue"  # an officer all 2025
+    why = explain(dept, "promo@fd.org", "Officer CE", "2026-03-31")
+    assert why["status"] == "not_yet_due"
+    assert any("since 2025-09-01" in line for line in why["lines"]), why["lines"]
+    # a year later the promotion is history: the whole of 2026 counts against him
+    later = cells(dept, "--requirement", "Officer CE", as_of="2027-03-31")
+    assert later[("Pat Promo", "Officer CE")]["status"] == "overdue"
+
+
+def test_report_iso_judges_a_closed_year_alike_for_everyone(dept):
+    """0 of 6 h in a closed year is short, whatever the member did the year before (an
+    annual item's due-soon window was read as a one-time item's 'not yet due')."""
+    dept("import", "iso")
+    record(dept, "pat@fd.org", "2024-06-01", 6, "Hazmat24", "--category", "hazmat")
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    rows = {(r["member"], r["item"]): r for r in data["rows"]}
+    assert rows[("Pat Medic", "ISO-HAZMAT")]["status"] == "short"
+    assert rows[("Ann Lee", "ISO-HAZMAT")]["status"] == "short"
+
+
+def test_iso_company_training_counts_the_months_of_the_members_year(dept):
+    """A member hired on 1 March owes the months from March: 10 months, 160 h (not 12 and
+    192); the months before were not theirs to meet."""
+    dept("import", "iso")
+    dept("member", "add", "Di Four", "--email", "di@fd.org", "--position", "probationary",
+         "--hire-date", "2025-03-01")  # fmt: skip
+    for month in range(3, 13):
+        record(dept, "di@fd.org", f"2025-{month:02d}-10", 16, "Company drill", "--category",
+               "structural_firefighting")  # fmt: skip
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    di = {r["item"]: r for r in data["rows"] if r["member"] == "Di Four"}["ISO-COMPANY"]
+    assert (di["value"], di["target"], di["periods_met"], di["periods"], di["status"]) == (
+        160, 160, 10, 10, "met",
+    )  # fmt: skip
+    why = explain(dept, "di@fd.org", "ISO-COMPANY", "2025-12-31")
+    assert any("160 of 160 h" in line and "10 of 10 months" in line for line in why["lines"]), (
+        why["lines"]
+    )

@@ -271,9 +271,20 @@ class Sums:
     hours: list[float]
 
 
+@dataclass(frozen=True, slots=True)
+class Stint:
+    """A member's positions and status from a day on (their history, one per day)."""
+
+    since: date
+    positions: frozenset[str]  # folded
+    status: str
+
+
 @dataclass(frozen=True)
 class MemberFacts:
-    """A member and everything recorded about them (the caller loads it)."""
+    """A member and everything recorded about them (the caller loads it). `history`: their
+    positions and status over time, in order (empty: unknown, the current values held
+    throughout)."""
 
     id: int | None = None
     name: str = ""
@@ -282,6 +293,7 @@ class MemberFacts:
     hire_date: date | None = None
     certification_date: date | None = None
     facts: tuple[Fact, ...] = ()
+    history: tuple[Stint, ...] = ()
 
     @cached_property
     def position_keys(self) -> frozenset[str]:
@@ -649,6 +661,30 @@ def applies(member: MemberFacts, requirement: RequirementSpec) -> str | None:
         f"applies to {', '.join(sorted(wanted))}; the member holds "
         f"{', '.join(sorted(held)) or 'no position'}"
     )
+
+
+def subject_since(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | None:
+    """The first day of the member's unbroken stretch, up to `as_of`, of being subject to
+    the requirement: active and, when it names positions, holding one of them (their
+    history). None when the stretch reaches back to the start of what is known (the hire
+    date alone decides). A member promoted to officer in September, or back from leave in
+    October, was not subject to all of that year: its shortfall is not held against them."""
+    wanted = spec.position_keys
+    since = None
+    for stint in reversed(member.history):
+        if stint.since > as_of:
+            continue
+        if stint.status.casefold() != "active" or (wanted and not wanted & stint.positions):
+            return since
+        since = stint.since
+    return None
+
+
+def _start(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | None:
+    """From when the member owes the requirement: the later of the hire date and
+    `subject_since`."""
+    days = [d for d in (member.hire_date, subject_since(member, spec, as_of)) if d is not None]
+    return max(days) if days else None
 
 
 def _h(x: float | None) -> str:
@@ -1222,15 +1258,24 @@ def evaluate(
         "verdicts": tuple(j.verdicts), "allocation": j.allocation, "notes": notes,
     }  # fmt: skip
 
+    start = _start(member, spec, as_of)
+    if start is not None and start != member.hire_date and start > (ws.current.start or start):
+        common["notes"] = (*notes, f"subject to it since {start} (positions or status)")
     year = None
     wants_year = detail if with_year is None else with_year
     if wants_year and period.frequency in ("monthly", "quarterly") and spec.target.is_numeric:
-        year = _year(spec, facts, as_of, anchors, cycle)
+        year = _year(spec, facts, as_of, anchors, cycle, start)
 
     previous = None
     if period.tiles and ws.previous is not None and (detail or not j.met):
         assert ws.previous.start is not None and ws.previous.end is not None
-        if member.hire_date is None or member.hire_date <= ws.previous.start:
+        if start is not None and start > ws.previous.start and start != member.hire_date:
+            common["notes"] = (
+                *notes,
+                f"subject to it since {start} (positions or status): the previous window "
+                f"({ws.previous}) is not held against the member",
+            )  # fmt: skip
+        if start is None or start <= ws.previous.start:
             pj = _judge(
                 spec, facts, ws.previous, ws.previous.end, cycle, detail=False,
                 unique=member.unique, sums=sums,
@@ -1254,7 +1299,7 @@ def evaluate(
     elif period.frequency == "rolling":
         n = period.months
         assert n is not None and ws.current.start is not None
-        hired = member.hire_date
+        hired = start
         if hired is not None and hired > ws.current.start:
             due = pd.add_months(hired, n) - ONE_DAY
             common["due"] = due
@@ -1284,22 +1329,36 @@ def evaluate(
 
 
 def _year(
-    spec: RequirementSpec, facts: Sequence[Fact], as_of: date, anchors: pd.Anchors, cycle: str
+    spec: RequirementSpec, facts: Sequence[Fact], as_of: date, anchors: pd.Anchors, cycle: str,
+    start: date | None = None,
 ) -> YearFigure:
+    """The year's figure: the months (quarters) of the year the member owes, those that
+    begin on or after `start` (hired on 1 March: March to December, 10 x the monthly
+    target), each judged, and their total against the year's share."""
     period = spec.period
     assert period.months is not None
     anchor = period.anchor if period.anchor in ("hire_date", "certification_date") else "calendar"
     yw = pd.windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
     assert yw.start is not None and yw.end is not None
+    owed = [
+        w for w in pd.windows_between(period, yw.start, yw.end, anchors)
+        if start is None or (w.start is not None and w.start >= start)
+    ]  # fmt: skip
+    if not owed:  # owed from the last month's middle on: that month (the year's last)
+        owed = [pd.windows(period, yw.end, anchors).current]
+    # the year's share: 12 months' (4 quarters') worth, or the months owed
+    factor = len(owed) if owed[0].start != yw.start else 12 / period.months
+    yw = pd.Window(owed[0].start, yw.end)
     figures = []
     facts = [f for f in facts if f.date is not None and f.date in yw]
-    for w in pd.windows_between(period, yw.start, min(yw.end, as_of), anchors):
+    for w in owed:
+        if w.start is None or w.start > as_of:
+            break
         sub = _judge(spec, facts, w, as_of, cycle, detail=False)
         label = pd.windows(period, w.start, anchors).label if w.start else ""
         figures.append(
             Figure(w, sub.value, spec.target.target_value, sub.percentage, sub.met, label)
         )
-    factor = 12 / period.months
     annual = _scaled(spec, factor)
     yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
     per = spec.target.target_value or 0.0

@@ -26,7 +26,7 @@ from typing import Any
 
 from trainctl.domain import compliance as dcm
 from trainctl.domain import periods as pd
-from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec
+from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec, Stint
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
@@ -86,15 +86,28 @@ def _as_of(
     if day is None or not members:
         return members
     ids = [m.id for m in members if m.id is not None] if len(members) <= 100 else None
-    states = qm.states_as_of(rd, day, ids)
+    timelines = qm.timelines(rd, ids)
     out = []
     for m in members:
-        s = states.get(m.id or 0)
+        timeline = timelines.get(m.id or 0, ())
+        s = qm.state_on(timeline, day)
         if s is None:
             out.append(m)
         elif not (roster and qm.not_yet_hired(m.hire_date, s, day)):
-            out.append(replace(m, positions=tuple(s.positions), status=s.status))
+            out.append(replace(
+                m, positions=tuple(s.positions), status=s.status, history=_history(timeline),
+            ))  # fmt: skip
     return out
+
+
+def _history(timeline: Sequence[qm.MemberState]) -> tuple[Stint, ...]:
+    """A member's history as the evaluator reads it (`subject_since`): one stint a day,
+    the day's last written row (the one in force, as `state_on` takes it)."""
+    by_day: dict[date, Stint] = {}
+    for s in timeline:  # effective order, the latest written last within a day
+        folded = frozenset(p.strip().casefold() for p in s.positions if p)
+        by_day[s.effective_on] = Stint(s.effective_on, folded, s.status)
+    return tuple(by_day.values())
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -354,7 +367,7 @@ def with_facts(member: MemberFacts, facts: Sequence[Fact], *, unique: bool = Fal
     per kind and id), so the evaluator need not check for a fact listed twice."""
     out = MemberFacts(
         member.id, member.name, member.positions, member.status, member.hire_date,
-        member.certification_date, tuple(facts),
+        member.certification_date, tuple(facts), member.history,
     )  # fmt: skip
     if unique:
         out.__dict__["unique"] = True  # MemberFacts.unique, known without a pass

@@ -333,9 +333,9 @@ def list_members(
     )
     listed = [Listed(_member(r)) for r in rows]
     if as_of is not None:  # one more query: every history row (a handful per member)
-        timelines = _timelines(rd, None)
+        history = timelines(rd, None)
         listed = [
-            x for m in listed if (x := on_day(m.member, timelines.get(m.member.id, ()), as_of))
+            x for m in listed if (x := on_day(m.member, history.get(m.member.id, ()), as_of))
         ]
         if status is not None:
             listed = [x for x in listed if x.member.status == status]
@@ -383,9 +383,9 @@ def list_positions(rd: Reader, as_of: date | None = None) -> list[PositionInfo]:
             for (p,) in rd.all("SELECT positions FROM member WHERE status = 'active'")
         ]
     else:
-        timelines = _timelines(rd, None)
+        history = timelines(rd, None)
         then = (
-            on_day(m, timelines.get(m.id, ()), as_of)
+            on_day(m, history.get(m.id, ()), as_of)
             for m in map(_member, rd.all(f"SELECT {_COLUMNS} FROM member"))
         )
         held = [x.member.positions for x in then if x and x.member.status == "active"]
@@ -432,7 +432,7 @@ _STATE_SQL = (
 )
 
 
-def _timelines(rd: Reader, ids: Sequence[int] | None) -> dict[int, list[MemberState]]:
+def timelines(rd: Reader, ids: Sequence[int] | None) -> dict[int, list[MemberState]]:
     """Every history row of the members (all members when `ids` is None), per member in
     effective order, the latest written last among rows of one day."""
     rows: list[tuple[Any, ...]] = []
@@ -474,11 +474,11 @@ def states_as_of(
     values. One query, ordered; each history is a handful of rows."""
     return {
         m: state
-        for m, timeline in _timelines(rd, ids).items()
+        for m, timeline in timelines(rd, ids).items()
         if (state := state_on(timeline, day)) is not None
     }
 
 
 def member_timeline(rd: Reader, member_id: int) -> list[MemberState]:
     """One member's positions and status over time, oldest first (`member show`)."""
-    return _timelines(rd, [member_id]).get(member_id, [])
+    return timelines(rd, [member_id]).get(member_id, [])

@@ -47,7 +47,7 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
         status = dcm.NOT_APPLICABLE
     elif pct >= 100:
         status = dcm.MET
-    elif y is None and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
+    elif spec.period.frequency == "one_time" and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
         status = dcm.NOT_YET_DUE
     else:
         status = "short"
