@@ -119,6 +119,53 @@ def test_applicability_follows_positions_and_member_status():
     assert e.status == c.NOT_YET_DUE
 
 
+def _stints(*rows: tuple[str, str, str]) -> tuple[c.Stint, ...]:
+    return tuple(c.Stint(D(d), frozenset(p.split(",")) - {""}, st) for d, p, st in rows)
+
+
+OFFICER_CE = c.RequirementSpec(
+    "Officer CE", "hours", frequency="annual", required_hours=5,
+    required_positions=("officer",), **CLASS,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("history", "as_of", "since"),
+    [
+        ((), "2026-03-31", None),  # no history: the hire date decides
+        ((("2015-01-01", "officer", "active"),), "2026-03-31", None),  # always subject
+        # promoted: from the promotion
+        ((("2015-01-01", "firefighter", "active"), ("2025-09-01", "firefighter,officer", "active")),
+         "2026-03-31", "2025-09-01"),
+        # back from leave: from the return, not the first promotion
+        ((("2015-01-01", "officer", "active"), ("2025-03-01", "officer", "inactive"),
+          ("2025-10-01", "officer", "active")), "2026-03-31", "2025-10-01"),
+        # a change that keeps the member subject does not restart the stretch
+        ((("2015-01-01", "firefighter", "active"), ("2024-02-29", "officer", "active"),
+          ("2025-12-31", "officer,driver", "active")), "2026-03-31", "2024-02-29"),
+        # a change after the as-of date is not read
+        ((("2015-01-01", "officer", "active"), ("2026-06-01", "officer", "inactive")),
+         "2026-03-31", None),
+    ],
+)  # fmt: skip
+def test_subject_since_is_the_start_of_the_unbroken_stretch(history, as_of, since):
+    m = member(positions=("officer",), history=_stints(*history))
+    assert c.subject_since(m, OFFICER_CE, D(as_of)) == (D(since) if since else None)
+
+
+def test_a_window_the_member_was_not_subject_to_all_of_is_not_held_against_them():
+    promoted = _stints(("2015-01-01", "firefighter", "active"),
+                       ("2025-09-01", "firefighter,officer", "active"))  # fmt: skip
+    always = _stints(("2015-01-01", "officer", "active"))
+    as_of = D("2026-03-31")
+    assert c.evaluate(member(positions=("officer",), history=always), OFFICER_CE, as_of).status == c.OVERDUE
+    e = c.evaluate(member(positions=("officer",), history=promoted), OFFICER_CE, as_of)
+    assert e.status == c.NOT_YET_DUE and e.previous is None
+    # a year on, 2026 was all his: its shortfall is
+    e = c.evaluate(member(positions=("officer",), history=promoted), OFFICER_CE, D("2027-01-15"))
+    assert e.status == c.OVERDUE
+
+
 # ------------------------------------------------------------------------------ windows
 def test_a_biennial_requirement_counts_only_records_inside_the_window():
     spec = c.RequirementSpec("Driver refresher", "hours", frequency="biannual", required_hours=8, **CLASS)
