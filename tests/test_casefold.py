@@ -134,3 +134,17 @@ def test_an_alias_with_letters_beyond_ascii_names_its_requirement(cli, ref):
     cli("requirement", "add", "--name", "Pump", "--type", "hours", "--hours", "2", "--alias", "pompe")
     assert cli("--format", "json", "requirement", "show", ref).json["name"] == "Ladder"
     assert cli("--format", "json", "requirement", "show", "POMPE").json["name"] == "Pump"
+
+
+@pytest.mark.parametrize("email", ["strasse@fd.org", "STRASSE@FD.ORG", "STRAẞE@fd.org"])
+def test_member_add_and_edit_refuse_an_email_another_member_holds_by_casefold(people, snapshot, email):
+    """Lookups fold (STRASSE@ names straße@), so a second member whose e-mail folds the same
+    would make a lookup name one or the other by spelling: refused, naming the holder, as
+    `member import` matches them. Nothing written."""
+    before = snapshot()
+    r = people("member", "add", "Hans Strasse", "--email", email, ok=False)
+    assert r.exit_code == 65 and "already belongs to member 2 (Jörg Straße" in r.stderr
+    assert snapshot() == before
+    r = people("member", "edit", "ÉMILE.ØRSTED@fd.org", "--email", email, ok=False)
+    assert r.exit_code == 65 and "already belongs to member 2 (Jörg Straße" in r.stderr
+    assert snapshot() == before

@@ -185,8 +185,9 @@ def _refuse_taken(
 ) -> None:
     """A clear error naming the field and the member who holds it (not an IntegrityError)."""
     conditions: list[sa.ColumnElement[bool]] = []
-    if email is not None:
+    if email is not None:  # unique ignoring case, as lookups fold it: straße@ = STRASSE@
         conditions.append(col(Member.email) == email)
+        conditions.append(sa.func.trainctl_fold(Member.email) == email.casefold())
     if badge is not None:
         conditions.append(col(Member.badge) == badge)
     if not conditions:
@@ -195,7 +196,7 @@ def _refuse_taken(
     if exclude_id is not None:
         query = query.where(Member.id != exclude_id)
     for other in session.exec(query):
-        if email is not None and other.email == email:
+        if email is not None and other.email.casefold() == email.casefold():
             raise BadInputError(
                 f"The email {email} already belongs to {who(other)}.",
                 f"Each member has their own email; `trainctl member show {other.id}` shows that member.",
