@@ -81,6 +81,32 @@ def test_a_crew_drill_in_one_command_credits_once_and_a_void_takes_it_back(crew,
     assert "1 match void records" in r.stderr and _drill_progress(crew, 1) == (0, 0)
 
 
+def test_a_record_on_file_with_other_hours_or_status_is_refused_not_kept_silently(crew, snapshot):
+    """A completion after the scheduled row, or the same drill with other hours, reported
+    "1 already recorded" and kept the old row: the completion was lost, nothing credited.
+    Refused, naming the record on file and how to change it; nothing written. The same
+    values again are still "already recorded"."""
+    base = (*AS_OF, "record", "add", "ff01@fd.org", "--course", "Ladder drill", "--type", "drill",
+            "--date", "2026-03-04")  # fmt: skip
+    crew(*base, "--hours", "2", "--status", "scheduled")
+    before = snapshot()
+    r = crew(*base, "--hours", "2", ok=False)
+    assert r.exit_code == 65, r.stderr
+    assert "on file as 2 h, scheduled; given 2 h, completed" in r.stderr
+    assert "trainctl record void" in r.stderr
+    assert snapshot() == before
+    r = crew(*base, "--hours", "3", "--status", "scheduled", ok=False)
+    assert r.exit_code == 65 and "on file as 2 h, scheduled; given 3 h, scheduled" in r.stderr
+    assert snapshot() == before
+    r = crew(*base, "--hours", "2", "--status", "scheduled")
+    assert "1 already recorded" in r.stderr
+    # void the scheduled row, add the completion: credited
+    rid = crew("--format", "json", "record", "list", "--member", "ff01@fd.org").json[0]["id"]
+    crew(*AS_OF, "record", "void", str(rid), "--reason", "held")
+    r = crew(*base, "--hours", "2")
+    assert "Recorded 1 record(s)" in r.stderr and _drill_progress(crew, 1) == (2, 0)
+
+
 def test_a_crew_is_named_as_call_add_names_one(crew):
     """`--member` repeated, commas in it, `-m` and the positional member all add up to one
     crew (as `call add --member` does); a member named twice is recorded once."""

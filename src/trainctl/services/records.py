@@ -28,7 +28,7 @@ from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
-from trainctl.models import AuditLog, Course, TrainingRecord, utcnow
+from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult
 from trainctl.services.sheet_import import (
@@ -480,6 +480,7 @@ def add_records(
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
         rows.append(row)
+    _refuse_changed(session, rows)
     if check_prerequisites and course is not None and course.prerequisites:
         pre = Prerequisites(session, courses)
         for row in rows:
@@ -504,6 +505,42 @@ def add_records(
     else:
         outcome.written = True
     return outcome
+
+
+def _refuse_changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """A record on file (not void) under the same natural key with other hours or another
+    status is refused, naming it: adding it again would otherwise report "already
+    recorded" and keep the old values (a completion after a scheduled row was lost, and
+    nothing credited). Nothing changes behind the officer's back, as for shifts and cards."""
+    t = TrainingRecord.__table__  # type: ignore[attr-defined]
+    hours, status = COLUMNS.index("hours_completed"), COLUMNS.index("status")
+    given = {(r[_MEMBER], r[_KEY], r[_ON]): r for r in rows}
+    problems: list[str] = []
+    for part in chunks(sorted({r[_MEMBER] for r in rows})):
+        found = session.execute(
+            sa.select(t.c.id, t.c.member_id, t.c.course_key, t.c.completion_date,
+                      t.c.hours_completed, t.c.status, t.c.course_name)
+            .where(t.c.member_id.in_(part), t.c.course_key.in_({r[_KEY] for r in rows}),
+                   t.c.voided_at.is_(None))
+        )  # fmt: skip
+        for rid, mid, key, on, had_hours, had_status, name in found:
+            row = given.get((mid, key, on))
+            if row is None:
+                continue
+            if abs(float(had_hours or 0) - float(row[hours] or 0)) > 1e-9 or had_status != row[status]:
+                who = session.get(Member, mid)
+                problems.append(
+                    f"{who.name if who else f'member {mid}'}: record {rid} ({name}, {on}) is on "
+                    f"file as {float(had_hours or 0):g} h, {had_status}; given "
+                    f"{float(row[hours] or 0):g} h, {row[status]}"
+                )
+    if problems:
+        raise BadInputError(
+            f"{len(problems)} record(s) are on file with other values; nothing was recorded.",
+            "A record is kept as first entered; to change it, void it "
+            "(`trainctl record void RECORD --reason TEXT`) and add it again.",
+            details=problems,
+        )
 
 
 # ----------------------------------------------------------------------------------- import
