@@ -263,7 +263,7 @@ due(kind, item, mid, threshold) AS (
                  AND date(e.target_completion_date, '-' || l.lead || ' days') <= :today) || 'd' END
     FROM enrollment e JOIN member m ON m.id = e.member_id JOIN sched s ON s.program_id = e.program_id
     WHERE e.status = 'active' AND m.status = 'active' AND s.farthest IS NOT NULL
-      AND (s.below IS NULL OR e.progress_percentage < s.below)
+      AND e.enrolled_on <= :today AND (s.below IS NULL OR e.progress_percentage < s.below)
       AND e.target_completion_date <= date(:today, '+' || s.farthest || ' days')
     UNION ALL
     -- the current phase's deadline, while a required item of it is open
@@ -297,7 +297,7 @@ due(kind, item, mid, threshold) AS (
     JOIN member m ON m.id = e.member_id
     JOIN program_requirement pr ON pr.id = rp.program_requirement_id
     JOIN sched s ON s.program_id = e.program_id
-    WHERE rp.due_on IS NOT NULL AND rp.due_on >= date(:today, '-31 days')
+    WHERE rp.due_on IS NOT NULL AND rp.due_on >= date(:today, '-31 days') AND e.enrolled_on <= :today
       AND rp.due_on <= date(:today, '+' || s.farthest || ' days')
       AND rp.status NOT IN ('completed', 'waived') AND e.status = 'active'
       AND m.status = 'active' AND pr.is_required = 1

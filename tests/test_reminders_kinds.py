@@ -111,6 +111,18 @@ def test_on_hold_and_inactive_members_get_nothing(cli, academy):
     assert due(cli, "2026-01-18") == []
 
 
+def test_an_enrollment_that_begins_after_the_as_of_date_warns_of_nothing(cli, academy, db_url):
+    """Enrolled on 20 January with a target of 25 January: a preview as of the 15th (a
+    past day, or a run that was late) has nothing about it; it had not begun. From the day
+    it begins its program and requirement deadlines are warned of."""
+    cli("--as-of", "2026-01-20", "enroll", "add", "zoe@fd.example", "Academy",
+        "--target-date", "2026-01-25")  # fmt: skip
+    sql(db_url, "UPDATE requirement_progress SET due_on = '2026-01-25' WHERE due_on IS NOT NULL")
+    assert due(cli, "2026-01-15") == []
+    kinds = {k for _, k, _ in due(cli, "2026-01-20")}
+    assert {"program_deadline", "requirement_deadline"} <= kinds
+
+
 def test_milestones_reached_are_announced_with_their_message(cli, academy):
     cli("enroll", "add", "zoe@fd.example", "Academy")  # today: milestones are stamped now
     cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--add", "10")

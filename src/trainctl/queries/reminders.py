@@ -316,8 +316,12 @@ def _program_deadlines(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -
         "SELECT e.id, e.member_id, m.name, m.email, e.program_id, e.target_completion_date, "
         "e.progress_percentage FROM enrollment e JOIN member m ON m.id = e.member_id "
         "WHERE e.status = 'active' AND e.target_completion_date BETWEEN :lo AND :hi "
-        "AND m.status = 'active'",
-        {"lo": _day(rd, dr.shift(today, -FRESH - 1)), "hi": _day(rd, dr.shift(today, farthest))},
+        "AND m.status = 'active' AND e.enrolled_on <= :today",  # (not yet enrolled as of today)
+        {
+            "lo": _day(rd, dr.shift(today, -FRESH - 1)),
+            "hi": _day(rd, dr.shift(today, farthest)),
+            "today": _day(rd, today),
+        },
     )
     out = []
     for eid, mid, name, email, pid, target, progress in rows:
@@ -478,11 +482,13 @@ def _requirement_deadlines(
         f"WHERE {OPEN_DUE} AND rp.due_on BETWEEN :lo AND :hi "
         "AND e.id = rp.enrollment_id AND m.id = e.member_id "
         "AND pr.id = rp.program_requirement_id AND r.id = pr.requirement_id "
-        "AND e.status = 'active' AND m.status = 'active' AND pr.is_required = :yes",
+        "AND e.status = 'active' AND m.status = 'active' AND pr.is_required = :yes "
+        "AND e.enrolled_on <= :today",  # an enrollment that begins after today: not yet
         {
             "lo": _day(rd, dr.shift(today, -FRESH - 1)),
             "hi": _day(rd, dr.shift(today, farthest)),
             "yes": True,
+            "today": _day(rd, today),
         },
     )
     targets: dict[tuple[Any, ...], dp.Target] = {}
