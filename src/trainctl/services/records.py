@@ -480,7 +480,7 @@ def add_records(
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
         rows.append(row)
-    _refuse_changed(session, rows)
+    _refuse_changed(session, rows)  # type: ignore[arg-type]  # (each row drafted: checked above)
     if check_prerequisites and course is not None and course.prerequisites:
         pre = Prerequisites(session, courses)
         for row in rows:
