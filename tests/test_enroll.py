@@ -289,6 +289,24 @@ def test_bulk_members_repeated_as_member_name_one_list_in_order(cli, dept):
     assert "same member as item 3" in r.stdout, r.stdout
 
 
+def test_bulk_csv_headers_match_as_member_and_record_imports_match_theirs(cli, dept, tmp_path):
+    """"E-Mail", "Badge #", "Target Date" and the empty trailing columns a spreadsheet
+    writes: accepted, as `member import` and `record import` accept them (they were refused
+    as unknown columns 'e_mail', 'badge_#' and ''). An empty file names the columns."""
+    ids = _bulk_world(dept, cli)
+    sheet = tmp_path / "academy.csv"
+    sheet.write_bytes("\ufeffE-Mail;Badge #;Target Date;;\r\ndan@example.org;;2030-06-30;;\r\n"
+                      ";B3;;;\r\n".encode())  # fmt: skip
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet))
+    assert "Enrolled 2 member(s)" in r.stderr, r.stderr  # Dan by e-mail, Cat (done) by badge
+    rows = cli("--format", "json", "enroll", "list", "--program", "Academy").json
+    dan = next(e for e in rows if e["member_id"] == ids["dan"])
+    assert dan["target_date"] == "2030-06-30"
+    (tmp_path / "empty.csv").write_text("")
+    r = cli("enroll", "bulk", "Academy", "--csv", str(tmp_path / "empty.csv"), ok=False)
+    assert r.exit_code == 65 and "member, email, badge, id, name, target_date" in r.stderr
+
+
 def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
     _bulk_world(dept, cli)
     before = snapshot()

@@ -41,6 +41,13 @@ class CsvTable:
     malformed: list[tuple[int, list[str], str]] = field(default_factory=list)
 
 
+def _name_the_columns(
+    required: Iterable[str], optional: Iterable[str], fields: Sequence[Field] | None
+) -> str:
+    named = list(required) or ([f.name for f in fields] if fields else sorted(set(optional)))
+    return f"The first line must name the columns: {', '.join(named)}."
+
+
 def normalize_header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
@@ -95,12 +102,14 @@ def parse_csv(
     fields: Sequence[Field] | None = None,
     ignored: Iterable[str] = (),
     ignore_unknown: bool = False,
+    offers_ignore: bool = True,
 ) -> CsvTable:
     """Parse and check the header; rows keep only known columns, values stripped.
     With `fields` the header is matched as training-record sheets match theirs
     (domain.sheet.match_header: case, spaces and punctuation aside, with each field's
     synonyms; `ignored` headers are known and skipped; an unknown column is refused unless
-    `ignore_unknown`); `required`, `optional` and `aliases` are then not used. A column
+    `ignore_unknown`, an option the hint names when the command `offers_ignore` it);
+    `required`, `optional` and `aliases` are then not used. A column
     that is not a field keeps its header text as its key.
 
     A line with the wrong number of values raises BadInputError (with every such line), or,
@@ -110,7 +119,7 @@ def parse_csv(
     lines = text.splitlines()
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
-        raise BadInputError(f"{source} is empty.", f"The first line must name the columns: {', '.join(required)}.")
+        raise BadInputError(f"{source} is empty.", _name_the_columns(required, optional, fields))
     delimiter = detect_delimiter(lines[first])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     required = list(required)
@@ -133,7 +142,8 @@ def parse_csv(
                 raise BadInputError(
                     f"{source}: the header does not match.",
                     f"Columns: {describe(fields)}. Headers are matched without regard to case and "
-                    "punctuation; an unknown column is refused unless --ignore-unknown-columns.",
+                    "punctuation; an unknown column is refused"
+                    + (" unless --ignore-unknown-columns." if offers_ignore else "."),
                     details=[f"line {line}: {w}" for w in wrong],
                 )
             header = [head.columns.get(i, " ".join(h.strip().lstrip("\ufeff").split())) for i, h in enumerate(record)]
@@ -182,7 +192,7 @@ def parse_csv(
             details=problems,
         )
     if header is None:
-        raise BadInputError(f"{source} is empty.", f"The first line must name the columns: {', '.join(required)}.")
+        raise BadInputError(f"{source} is empty.", _name_the_columns(required, optional, fields))
     return CsvTable(
         columns=header, rows=rows, duplicates=duplicates, delimiter=delimiter, malformed=malformed
     )

@@ -11,15 +11,28 @@ from __future__ import annotations
 from pydantic import ValidationError
 
 from trainctl.domain.csvfile import parse_csv
+from trainctl.domain.records import SHEET_FIELDS
+from trainctl.domain.sheet import Field
 from trainctl.errors import BadInputError, UsageError
 from trainctl.schemas import describe_errors
 from trainctl.schemas.enrollment import CSV_COLUMNS, MEMBER_COLUMNS, EnrollmentCsvRow
 from trainctl.services.enrollment.enroll import Request
 
+# The columns and the headers people give them, as member and record imports match theirs
+# (domain/sheet.py: case, spaces and punctuation aside; "E-Mail", "Badge #"; an empty
+# trailing column, as spreadsheets write, is ignored).
+_SHEET = {f.name: f for f in SHEET_FIELDS}
+ENROLL_FIELDS = (
+    _SHEET["member"], _SHEET["email"], _SHEET["badge"], Field("id", ()), _SHEET["name"],
+    Field("target_date", ("target", "target date", "target completion date", "due date",
+                          "complete by", "deadline")),
+)  # fmt: skip
+assert tuple(f.name for f in ENROLL_FIELDS) == CSV_COLUMNS
+
 
 def requests_from_csv(data: bytes, *, source: str) -> tuple[list[Request], list[tuple[int, int]]]:
     """The file's requests and its duplicate rows as (line, same as line)."""
-    table = parse_csv(data, source=source, required=(), optional=CSV_COLUMNS)
+    table = parse_csv(data, source=source, required=(), fields=ENROLL_FIELDS, offers_ignore=False)
     if not any(c in table.columns for c in MEMBER_COLUMNS):
         raise BadInputError(
             f"{source}: no column names the members.",
