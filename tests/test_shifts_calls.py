@@ -92,6 +92,36 @@ def test_an_overlapping_sheet_with_other_times_is_refused_and_writes_nothing(dut
     assert "b.csv, line 3, field time_in: the member is on this shift on file with other times" in r.stderr
 
 
+def test_one_member_is_on_one_shift_at_a_time(duty, tmp_path, snapshot):
+    """Three stations at once made 36 h of credit out of 12: an attendance whose times
+    overlap the member's attendance at another shift, on file or in the same file, is
+    refused, naming it; back to back (07:00-19:00, then 19:00-07:00) is two shifts; another
+    member at the same time is no overlap. Nothing written on a refusal."""
+    day = ("--date", "2026-11-10")
+    duty(*AS_OF, "shift", "add", "ann@fd.org", *day, "--station", "Station 1", "--shift", "A",
+         "--time-in", "2026-11-10T07:00-05:00", "--time-out", "2026-11-10T19:00-05:00")  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "add", "ann@fd.org", *day, "--station", "Station 2", "--shift", "A",
+             "--time-in", "2026-11-10T08:00-05:00", "--time-out", "2026-11-10T10:00-05:00", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and snapshot() == before
+    assert "the member is on shift A at Station 1 on 2026-11-10 on file at that time" in r.stderr
+    duty(*AS_OF, "shift", "add", "ann@fd.org", *day, "--station", "Station 2", "--shift", "B",
+         "--time-in", "2026-11-10T19:00-05:00", "--time-out", "2026-11-11T07:00-05:00")  # fmt: skip
+    duty(*AS_OF, "shift", "add", "bo@fd.org", *day, "--station", "Station 2", "--shift", "A",
+         "--time-in", "2026-11-10T07:00-05:00", "--time-out", "2026-11-10T19:00-05:00")  # fmt: skip
+    sheet = _csv(tmp_path, "two.csv", (
+        "email,shift_date,station,shift,time_in,time_out\n"
+        "bo@fd.org,2026-11-12,S1,A,2026-11-12T07:00-05:00,2026-11-12T19:00-05:00\n"
+        "bo@fd.org,2026-11-12,S2,A,2026-11-12T18:00-05:00,2026-11-13T06:00-05:00\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "two.csv, line 3, field time_in: the member is on shift A at S1 on 2026-11-12 on line 2" in r.stderr
+    totals = duty("--format", "json", "shift", "list", "--totals").json
+    assert [(t["member"], t["shifts"], t["hours"]) for t in totals] == [("Ann Lee", 2, 24), ("Bo Diaz", 1, 12)]
+
+
 def test_bad_shift_rows_are_named_with_file_line_and_field(duty, tmp_path, snapshot):
     sheet = _csv(tmp_path, "bad.csv", (
         "Badge #;Shift Date;Station;Shift;Time In;Time Out\n"

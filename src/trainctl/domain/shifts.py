@@ -154,6 +154,18 @@ class CallValues:
     role: str | None
 
 
+def overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
+    """Whether two spans of time share an instant (back to back, 07:00-19:00 then
+    19:00-07:00, do not): one member is on one shift at a time."""
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def where_text(station: str | None, shift: str | None, day: date) -> str:
+    """'shift A at Station 1 on 2026-03-08' (what a message names a shift by)."""
+    name = f"shift {shift}" if shift else "a shift"
+    return f"{name}{f' at {station}' if station else ''} on {day.isoformat()}"
+
+
 def fold(text: str | None) -> str:
     return " ".join((text or "").casefold().split())
 

@@ -28,7 +28,7 @@ services/sheet_import.py, shared with records and certifications.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -134,12 +134,34 @@ def _store_attendance(
                             f"({ds.shown(first.values.time_in)} to {ds.shown(first.values.time_out)})",
                             SHIFT_OPTIONS)  # fmt: skip
 
+    # 1b. One member on one shift at a time: attendance whose times overlap another
+    # shift's (three stations at once made 36 h of credit out of 12) is refused.
+    by_member: dict[int, list[_Att]] = {}
+    for row in kept:
+        by_member.setdefault(row.member_id, []).append(row)
+    for mine in by_member.values():
+        mine.sort(key=lambda r: r.values.time_in)
+        latest: _Att | None = None  # the row that ends last so far
+        for row in mine:
+            v = row.values
+            if latest is not None and ds.overlap((v.time_in, v.time_out),
+                                                 (latest.values.time_in, latest.values.time_out)):  # fmt: skip
+                outcome.problem(row.source, row.line, "time_in", _overlap_text(
+                    latest.values.station, latest.values.shift, latest.values.shift_date,
+                    latest.values.time_in, latest.values.time_out, _where(row, latest),
+                ), SHIFT_OPTIONS)  # fmt: skip
+                continue
+            if latest is None or v.time_out > latest.values.time_out:
+                latest = row
+
     # 2. Against the database: the shifts of these dates, their attendance.
     session.flush()
     conn = session.connection()
     s_t = Shift.__table__  # type: ignore[attr-defined]
     a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
     shift_ids = _shift_ids(conn, {r.values.shift_date for r in kept})
+    _refuse_overlapping(conn, [r for r in kept if (r.source, r.line) not in outcome.bad],
+                        shift_ids, outcome)  # fmt: skip
     existing: dict[tuple[int, int], tuple[datetime, datetime, bool]] = {}
     for part in chunks(sorted(set(shift_ids.values()))):
         for sid, mid, t_in, t_out, voided in conn.execute(
@@ -214,6 +236,49 @@ def _aware(value: Any) -> datetime:
     out = as_utc(value)
     assert out is not None
     return out
+
+
+def _overlap_text(station: str | None, shift: str | None, day: date, time_in: datetime,
+                  time_out: datetime, where: str) -> str:  # fmt: skip
+    return (
+        f"the member is on {ds.where_text(station, shift, day)} {where} at that time "
+        f"({ds.shown(time_in)} to {ds.shown(time_out)}); one member is on one shift at a time"
+    )
+
+
+def _refuse_overlapping(
+    conn: sa.Connection, rows: list[_Att], shift_ids: dict[tuple[date, str, str], int],
+    outcome: ImportOutcome,
+) -> None:  # fmt: skip
+    """A problem for each row whose times overlap the member's attendance on file at
+    another shift (not void). The attendance of shifts within a day of the rows' dates,
+    of these members, of shifts near the rows' dates (a tour is at most MAX_SHIFT_HOURS)."""
+    if not rows:
+        return
+    s_t = Shift.__table__  # type: ignore[attr-defined]
+    a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
+    # a time in is at most a day before its shift date and a tour at most MAX_SHIFT_HOURS:
+    # shifts further apart than this cannot overlap
+    reach = timedelta(days=2 * ds.CALL_DAYS_AFTER + 2)
+    first = min(r.values.shift_date for r in rows) - reach
+    last = max(r.values.shift_date for r in rows) + reach
+    on_file: dict[int, list[tuple[int, datetime, datetime, date, str, str]]] = {}
+    for part in chunks(sorted({r.member_id for r in rows})):
+        for mid, sid, t_in, t_out, day, station, name in conn.execute(
+            sa.select(a_t.c.member_id, a_t.c.shift_id, a_t.c.checked_in_at, a_t.c.checked_out_at,
+                      s_t.c.shift_date, s_t.c.station, s_t.c.name)
+            .join(s_t, s_t.c.id == a_t.c.shift_id)
+            .where(a_t.c.member_id.in_(part), a_t.c.voided_at.is_(None),
+                   s_t.c.shift_date.between(first, last))
+        ):  # fmt: skip
+            on_file.setdefault(mid, []).append((sid, _aware(t_in), _aware(t_out), day, station, name))
+    for row in rows:
+        v, sid = row.values, shift_ids.get(row.values.key)
+        for other, t_in, t_out, day, station, name in on_file.get(row.member_id, ()):
+            if other != sid and ds.overlap((v.time_in, v.time_out), (t_in, t_out)):
+                outcome.problem(row.source, row.line, "time_in", _overlap_text(
+                    station, name, day, t_in, t_out, "on file"), SHIFT_OPTIONS)  # fmt: skip
+                break
 
 
 def _shift_ids(conn: sa.Connection, dates: set[date]) -> dict[tuple[date, str, str], int]:
