@@ -232,3 +232,15 @@ def test_words():
     assert dr.day_text(date(2028, 2, 29)) == "Tuesday 29 February 2028"
     assert dr.threshold_text("0d") == "on-the-day notice"
     assert dr.threshold_text("14d") == "14-day warning"
+
+
+def test_a_digest_line_names_the_enrollment_and_what_is_late():
+    """The digest's 'what to do next' is `trainctl enroll show ENROLLMENT`: each line gives
+    that number, and the requirement overdue longest by name (it said '1 requirement
+    overdue' and left the officer to look both up)."""
+    one = dr.Behind("Ann Lee", "ann@fd.org", "Academy", 40.0, requirements_overdue=1,
+                   earliest_overdue=date(2028, 2, 29), enrollment_id=12, first_overdue="Live fire")  # fmt: skip
+    assert one.line() == "Ann Lee <ann@fd.org> - Academy (enrollment 12): 40%; Live fire overdue (due 2028-02-29)"
+    three = dr.Behind("Ann Lee", "ann@fd.org", "Academy", 40.0, requirements_overdue=3,
+                     earliest_overdue=date(2026, 12, 31), enrollment_id=12, first_overdue="Live fire")  # fmt: skip
+    assert three.line().endswith("3 requirements overdue, the first Live fire (due 2026-12-31)")

@@ -67,6 +67,9 @@ def test_each_kind_in_turn(cli, academy, db_url):
     overdue = next(d for d in got if d["threshold"] == "overdue")
     assert overdue["subject"] == "Overdue: Live fire (Academy) was due 2026-01-21"
     assert "0 / 10 h (0%)" in overdue["why"]
+    # the digest names the enrollment to look at and what is late
+    sent = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
+    assert "Zoë Núñez <zoe@fd.example> - Academy (enrollment 1): 0%; Live fire overdue (due 2026-01-21)" in sent
 
 
 def test_the_text_names_the_member_the_item_the_date_progress_next_step_and_message(cli, academy, tmp_path):

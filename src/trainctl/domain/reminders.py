@@ -556,18 +556,29 @@ class Behind:
     requirements_overdue: int = 0
     earliest_overdue: date | None = None
     details: list[str] = field(default_factory=list)
+    enrollment_id: int | None = None  # what `trainctl enroll show` takes
+    first_overdue: str | None = None  # the requirement overdue longest
 
     def line(self) -> str:
+        """'Ann Lee <ann@x> - Academy (enrollment 12): 40%; Live fire overdue (due
+        2026-12-15)': who, the enrollment to look at, and what is late."""
         parts = [f"{pct(self.progress)}"]
         if self.target_overdue is not None:
             parts.append(f"target date {self.target_overdue.isoformat()} passed")
         if self.phase_overdue:
             parts.append(self.phase_overdue)
         if self.requirements_overdue:
-            s = "" if self.requirements_overdue == 1 else "s"
-            since = f" (since {self.earliest_overdue.isoformat()})" if self.earliest_overdue else ""
-            parts.append(f"{self.requirements_overdue} requirement{s} overdue{since}")
-        return f"{self.member} <{self.email}> - {self.program}: " + "; ".join(parts)
+            due = f"due {self.earliest_overdue.isoformat()}" if self.earliest_overdue else ""
+            first = self.first_overdue or "a requirement"
+            if self.requirements_overdue == 1:
+                parts.append(f"{first} overdue" + (f" ({due})" if due else ""))
+            else:
+                parts.append(
+                    f"{self.requirements_overdue} requirements overdue, the first {first}"
+                    + (f" ({due})" if due else "")
+                )
+        which = f" (enrollment {self.enrollment_id})" if self.enrollment_id is not None else ""
+        return f"{self.member} <{self.email}> - {self.program}{which}: " + "; ".join(parts)
 
 
 DIGEST_LINES = 200
@@ -589,7 +600,8 @@ def digest_text(
     lines += [
         "",
         f"This run also sends {reminders} reminder{'' if reminders == 1 else 's'} to members.",
-        "What to do next: `trainctl enroll show ENROLLMENT` shows a member's requirements; "
+        "What to do next: `trainctl enroll show ENROLLMENT` (the number in brackets) shows "
+        "a member's requirements; "
         "`trainctl reminders log` shows what was sent.",
     ]
     parts = [f"Hello {name},", "", *lines, "", "-- ", "Sent by trainctl: one digest per run."]
