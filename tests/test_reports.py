@@ -390,3 +390,24 @@ def test_iso_company_training_counts_the_months_of_the_members_year(dept):
     assert any("160 of 160 h" in line and "10 of 10 months" in line for line in why["lines"]), (
         why["lines"]
     )
+
+
+def test_a_member_no_longer_active_is_not_on_the_expiring_list_and_says_why_not_applicable(dept):
+    """`report expiring` plans renewals: a card of a member retired on the day (their
+    history) is left out, and is listed for a day they were active. `report compliance
+    --member` of an inactive member says why nothing applies (the table said only 'No
+    requirement applies to these members')."""
+    dept("--as-of", "2026-01-01", "cert", "add", "pat@fd.org", "CPR-BLS", "--issued",
+         "2025-01-01", "--expires", "2027-01-15")  # fmt: skip
+    dept("--as-of", "2026-11-20", "member", "deactivate", "pat@fd.org", "--effective", "2026-11-15")
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+         "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+
+    def expiring(as_of: str) -> list[str]:
+        rows = dept("report", "expiring", "--within", "90", "--as-of", as_of, "--format", "json").json
+        return [r["member"] for r in rows]
+
+    assert expiring("2026-12-01") == []
+    assert expiring("2026-11-01") == ["Pat Medic"]
+    r = dept("report", "compliance", "--member", "pat@fd.org", "--as-of", "2026-12-01")
+    assert "No requirement applies to Pat Medic on 2026-12-01: the member is inactive." in r.stderr

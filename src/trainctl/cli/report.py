@@ -349,7 +349,13 @@ def _compliance(
         render.info("No members to report on. Add some with `trainctl member add`.")
         return
     if not any(e.applicable for e in cells):
-        render.info("Nothing is behind." if behind else "No requirement applies to these members.")
+        reasons = {e.reason for e in cells}
+        if behind:
+            render.info("Nothing is behind.")
+        elif member is not None and len(reasons) == 1:  # e.g. "the member is inactive"
+            render.info(f"No requirement applies to {m.members[0].name} on {day}: {reasons.pop()}.")
+        else:
+            render.info("No requirement applies to these members.")
     elif member is not None:
         _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
     else:
@@ -394,7 +400,7 @@ def expiring(
     fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, actor):
         day = as_of_date(ctx, as_of, rd)
-        cards = qcert.list_cards(rd, actor, today=day, expiring_within=within)
+        cards = qcert.list_cards(rd, actor, today=day, expiring_within=within, active_only=True)
     rows = [
         {
             "member_id": c.member_id, "member": c.member, "email": c.email,

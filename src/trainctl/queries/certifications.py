@@ -22,7 +22,7 @@ from trainctl.domain.certs import (  # noqa: F401  (callers read the rule from h
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_utc
+from trainctl.queries import Reader, as_date, as_utc, chunks, in_list
 from trainctl.queries.shifts import required_date, required_utc
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -100,10 +100,13 @@ def list_cards(
     code: str | None = None,
     expiring_within: int | None = None,
     include_void: bool = False,
+    active_only: bool = False,
 ) -> list[CardRow]:
     """Cards by member and credential, latest expiry first, each with its status as of
     `today`. `expiring_within`: only deciding, still valid cards expiring within that
-    many days (today included). Members without training.view_all see their own."""
+    many days (today included). `active_only`: of members active on `today` (their
+    history; `report expiring`: a retired member's card is nobody's renewal to plan).
+    Members without training.view_all see their own."""
     if not actor.can(VIEW_ALL):
         if member_id is not None and not actor.is_self(member_id):
             raise PermissionDeniedError(
@@ -135,7 +138,25 @@ def list_cards(
             if c.decides and c.status == VALID and c.expires_on is not None and c.expires_on <= until
         ]  # fmt: skip
         cards.sort(key=lambda c: (c.expires_on or date.max, c.member, c.credential_code))
+    if active_only and cards:
+        active = _active_on(rd, {c.member_id for c in cards}, today)
+        cards = [c for c in cards if c.member_id in active]
     return cards
+
+
+def _active_on(rd: Reader, ids: set[int], day: date) -> set[int]:
+    """Which of these members were active on `day` (queries/members.states_as_of; a member
+    without history rows: their current status)."""
+    from trainctl.queries import members as qm
+
+    wanted = sorted(ids)
+    states = qm.states_as_of(rd, day, wanted if len(wanted) <= 500 else None)
+    out = {m for m in wanted if m in states and states[m].status == "active"}
+    rest = [m for m in wanted if m not in states]
+    for part in chunks(rest):
+        sql, params = in_list("m", part)
+        out.update(rd.column(f"SELECT id FROM member WHERE status = 'active' AND id IN {sql}", params))
+    return out
 
 
 def get_card(rd: Reader, actor: Actor, ref: str, *, today: date) -> CardRow:
