@@ -272,6 +272,12 @@ def test_errors_name_what_to_do(cli, dept):
     dept("import", "nremt")
     r = dept("report", "nremt", "olive@fd.org", ok=False)
     assert r.exit_code == 1 and "No NREMT level applies" in r.stderr
+    # a level named for a member who does not hold it: said at once (it printed an empty
+    # worksheet of cycle "None - None" and exited 0)
+    r = dept("report", "nremt", "olive@fd.org", "--level", "NREMT-EMT", ok=False)
+    assert r.exit_code == 1
+    assert "NREMT-EMT" in r.stderr and "does not apply to Olive Officer" in r.stderr
+    assert "applies to emt; the member holds officer" in r.stderr and "Cycle" not in r.stdout
     r = dept("requirement", "explain", "ann@fd.org", "No such thing", ok=False)
     assert r.exit_code == 1 and "No requirement" in r.stderr
 

@@ -541,6 +541,10 @@ def explain(
 
 # ------------------------------------------------------------------------------- NREMT
 NREMT_ORDER = ("NREMT-NRP", "NREMT-AEMT", "NREMT-EMT", "NREMT-EMR")
+_LEVEL_HINT = (
+    "NCCP levels apply to active members holding emr, emt, aemt or paramedic "
+    "(`trainctl member edit MEMBER --add-position emt`)."
+)
 
 
 def nremt_worksheet(
@@ -564,6 +568,12 @@ def nremt_worksheet(
                 f"{spec.label} is not an NREMT NCCP level.",
                 "Name one of NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP.",
             )
+        why_not = dcm.applies(member, spec)
+        if why_not is not None:  # no worksheet of a cycle the member is not in
+            raise NotFoundError(
+                f"{spec.label} does not apply to {row.name} on {as_of}: {why_not}.",
+                _LEVEL_HINT,
+            )
     else:
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
         specs = {(r.registry_code or "").upper(): spec_of(r, local_content=local) for r in found}
@@ -576,8 +586,7 @@ def nremt_worksheet(
             raise NotFoundError(
                 f"No NREMT level applies to {row.name} "
                 f"(positions: {', '.join(member.positions) or 'none'}).",
-                "NCCP levels apply to members holding emr, emt, aemt or paramedic; "
-                "or name one with --level NREMT-EMT.",
+                _LEVEL_HINT,
             )
         spec = fitting[0]
     return dcm.evaluate(member, spec, as_of, detail=True)
