@@ -107,6 +107,32 @@ def test_a_record_on_file_with_other_hours_or_status_is_refused_not_kept_silentl
     assert "Recorded 1 record(s)" in r.stderr and _drill_progress(crew, 1) == (2, 0)
 
 
+def test_a_sheet_row_on_file_or_given_twice_with_other_values_is_refused(crew, tmp_path, snapshot):
+    """The import side of the rule above: a sheet row whose record is on file with other
+    hours or status, or given twice in the sheets with other values, is a problem of its
+    line (nothing written); --skip-invalid writes the others and rejects it. The same
+    values again are still 'already recorded'."""
+    crew(*AS_OF, "record", "add", "ff01@fd.org", "--course", "Ladder drill", "--type", "drill",
+         "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    sheet = _sheet(tmp_path, "drill.csv", (
+        "email,course,date,hours,type\n"
+        "ff01@fd.org,Ladder drill,2026-03-04,4,drill\n"
+        "ff02@fd.org,Ladder drill,2026-03-04,2,drill\n"
+        "ff03@fd.org,Ladder drill,2026-03-04,2,drill\n"
+        "ff03@fd.org,Ladder drill,2026-03-04,3,drill\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "drill.csv, line 2, field hours: record 1 (Ladder drill, 2026-03-04) is on file as 2 h, completed; given 4 h, completed" in r.stderr
+    assert "drill.csv, line 5, field hours: line 4 gives this record as 2 h, completed; this line 3 h, completed" in r.stderr
+    r = crew(*AS_OF, "record", "import", str(sheet), "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "4 rows read, 2 added" in r.stderr, r.stderr
+    assert _drill_progress(crew, 1) == (2, 0) and _drill_progress(crew, 3) == (2, 0)
+    same = _sheet(tmp_path, "same.csv", "email,course,date,hours,type\nff01@fd.org,Ladder drill,2026-03-04,2,drill\n")
+    assert "1 already recorded" in crew(*AS_OF, "record", "import", str(same)).stderr
+
+
 def test_a_crew_is_named_as_call_add_names_one(crew):
     """`--member` repeated, commas in it, `-m` and the positional member all add up to one
     crew (as `call add --member` does); a member named twice is recorded once."""

@@ -507,40 +507,72 @@ def add_records(
     return outcome
 
 
-def _refuse_changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
-    """A record on file (not void) under the same natural key with other hours or another
-    status is refused, naming it: adding it again would otherwise report "already
-    recorded" and keep the old values (a completion after a scheduled row was lost, and
-    nothing credited). Nothing changes behind the officer's back, as for shifts and cards."""
+_HOURS, _STATUS_COL = COLUMNS.index("hours_completed"), COLUMNS.index("status")
+_SOURCE, _SOURCE_LINE = COLUMNS.index("source_file"), COLUMNS.index("source_line")
+CHANGE_HINT = (
+    "A record is kept as first entered; to change it, void it "
+    "(`trainctl record void RECORD --reason TEXT`) and add it again."
+)
+
+
+def _differs(hours: Any, status: Any, row: Sequence[Any]) -> bool:
+    return abs(float(hours or 0) - float(row[_HOURS] or 0)) > 1e-9 or status != row[_STATUS_COL]
+
+
+def _values_text(hours: Any, status: Any) -> str:
+    return f"{float(hours or 0):g} h, {status}"
+
+
+def _changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> list[tuple[tuple[Any, ...], str]]:
+    """The rows whose natural key is on file (a record not void) with other hours or
+    another status, each with what is on file: adding them would report "already
+    recorded" and keep the old values (a completion entered after the scheduled row was
+    lost, nothing credited). Nothing changes behind the officer's back, as for shifts and
+    cards: such rows are refused."""
+    if not rows:
+        return []
     t = TrainingRecord.__table__  # type: ignore[attr-defined]
-    hours, status = COLUMNS.index("hours_completed"), COLUMNS.index("status")
-    given = {(r[_MEMBER], r[_KEY], r[_ON]): r for r in rows}
-    problems: list[str] = []
+    given: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for r in rows:
+        given.setdefault((r[_MEMBER], r[_KEY], r[_ON]), []).append(r)
+    out = []
+    keys = sorted({r[_KEY] for r in rows})
+    days = [r[_ON] for r in rows if r[_ON] is not None]
+    if not days:
+        return []
+    # the natural key's unique index (member, course key, date; not void): a range of
+    # days, not every record of these members (a year's import read its own earlier chunks)
     for part in chunks(sorted({r[_MEMBER] for r in rows})):
-        found = session.execute(
-            sa.select(t.c.id, t.c.member_id, t.c.course_key, t.c.completion_date,
-                      t.c.hours_completed, t.c.status, t.c.course_name)
-            .where(t.c.member_id.in_(part), t.c.course_key.in_({r[_KEY] for r in rows}),
-                   t.c.voided_at.is_(None))
-        )  # fmt: skip
-        for rid, mid, key, on, had_hours, had_status, name in found:
-            row = given.get((mid, key, on))
-            if row is None:
-                continue
-            if abs(float(had_hours or 0) - float(row[hours] or 0)) > 1e-9 or had_status != row[status]:
-                who = session.get(Member, mid)
-                problems.append(
-                    f"{who.name if who else f'member {mid}'}: record {rid} ({name}, {on}) is on "
-                    f"file as {float(had_hours or 0):g} h, {had_status}; given "
-                    f"{float(row[hours] or 0):g} h, {row[status]}"
-                )
+        for key_part in chunks(keys):
+            found = session.execute(
+                sa.select(t.c.id, t.c.member_id, t.c.course_key, t.c.completion_date,
+                          t.c.hours_completed, t.c.status, t.c.course_name)
+                .where(t.c.member_id.in_(part), t.c.course_key.in_(key_part),
+                       t.c.completion_date.between(min(days), max(days)),
+                       t.c.voided_at.is_(None))
+            )  # fmt: skip
+            for rid, mid, key, on, had_hours, had_status, name in found:
+                for row in given.get((mid, key, on), ()):
+                    if _differs(had_hours, had_status, row):
+                        out.append((row, (
+                            f"record {rid} ({name}, {on}) is on file as "
+                            f"{_values_text(had_hours, had_status)}; given "
+                            f"{_values_text(row[_HOURS], row[_STATUS_COL])}"
+                        )))  # fmt: skip
+    return out
+
+
+def _refuse_changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
+    """`record add`: `_changed` rows refused, naming each member (nothing written)."""
+    problems = []
+    for row, why in _changed(session, rows):
+        who = session.get(Member, row[_MEMBER])
+        problems.append(f"{who.name if who else f'member {row[_MEMBER]}'}: {why}")
     if problems:
         raise BadInputError(
             f"{len(problems)} record(s) are on file with other values; nothing was recorded.",
-            "A record is kept as first entered; to change it, void it "
-            "(`trainctl record void RECORD --reason TEXT`) and add it again.",
-            details=problems,
-        )
+            CHANGE_HINT, details=problems,
+        )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------------- import
@@ -576,6 +608,25 @@ def import_records(
     gated = pre if pre is not None and pre.wanted else None  # a catalog with prerequisites
     reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": dr.SHEET_IGNORED,
                "defaults": defaults, "check_header": _missing_columns}  # fmt: skip
+    # a record given twice in these sheets with other hours or status: the second is
+    # refused as a record on file would be. Within a chunk by natural key (`firsts`, kept
+    # for one chunk: memory stays flat); a chunk written is on file for the next
+    # (`_changed`, in this transaction).
+    firsts: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def unchanged(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """The rows, less those on file with other values (each a problem of its line)."""
+        bad = set()
+        for row, why in _changed(session, rows):
+            outcome.problem(row[_SOURCE], row[_SOURCE_LINE], "hours", why, OPTION_OF)
+            bad.add(id(row))
+        return [r for r in rows if id(r) not in bad] if bad else rows
+
+    def write(rows: list[tuple[Any, ...]]) -> None:
+        rows = unchanged(rows)
+        if rows and not ((outcome.reasons or outcome.broken) and not skip_invalid):
+            writer.write(rows)
+
     for name, line, values in each_row(files, dr.SHEET_FIELDS, outcome, **reading):
         row, problems = rows_of.row(values, line, name)
         if problems:
@@ -589,12 +640,22 @@ def import_records(
             gated.note(row)  # type: ignore[arg-type]
             if gated.hold(row, name, line):  # type: ignore[arg-type]
                 continue  # checked once every row has been read
+        key = (row[_MEMBER], row[_KEY], row[_ON])  # type: ignore[index]
+        first = firsts.setdefault(key, row)  # type: ignore[arg-type]
+        if first is not row and _differs(first[_HOURS], first[_STATUS_COL], row):  # type: ignore[arg-type]
+            outcome.problem(name, line, "hours", (
+                f"line {first[_SOURCE_LINE]}{'' if first[_SOURCE] == name else f' of {first[_SOURCE]}'} "
+                f"gives this record as {_values_text(first[_HOURS], first[_STATUS_COL])}; this "
+                f"line {_values_text(row[_HOURS], row[_STATUS_COL])}"  # type: ignore[index]
+            ), OPTION_OF)  # fmt: skip
+            continue
         if (outcome.reasons or outcome.broken) and not skip_invalid:
             continue  # nothing will be written: keep checking, stop collecting
         chunk.append(row)  # type: ignore[arg-type]
         if len(chunk) >= chunk_rows:
-            writer.write(chunk)
+            write(chunk)
             chunk = []
+            firsts.clear()
     if pre is not None and pre.held:
         ready, refused = pre.check()
         for row, source, at, missing in refused:
@@ -603,6 +664,7 @@ def import_records(
         hint = f"{IMPORT_HINT} {PREREQ_HINT}" if refused else IMPORT_HINT
     else:
         hint = IMPORT_HINT
+    chunk = unchanged(chunk)
     outcome.refuse("record", skip_invalid, hint)
     writer.write(chunk)
     outcome.feed = writer.close()
