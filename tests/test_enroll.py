@@ -289,6 +289,25 @@ def test_bulk_members_repeated_as_member_name_one_list_in_order(cli, dept):
     assert "same member as item 3" in r.stdout, r.stdout
 
 
+def test_bulk_accounts_for_every_row_in_the_files_order(cli, dept, tmp_path):
+    """Every row is in the summary: a row naming a member listed before under another
+    spelling ("b2" for B2: badges match case aside, as sheets match them) was left out of
+    it; duplicate rows were listed last with no member. The dry run shows no empty
+    Enrollment column."""
+    _bulk_world(dept, cli)
+    csv = tmp_path / "class.csv"
+    csv.write_text("badge\nB2\nb2\nB2\nX9\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Driver", "--csv", str(csv), "--dry-run", ok=False)
+    assert "Would enroll 1 member(s)" in r.stderr and "1 refused" in r.stderr
+    assert "2 naming a member already listed, counted once" in r.stderr
+    lines = [ln for ln in r.stdout.splitlines() if "line " in ln]
+    assert [ln.split()[2] for ln in lines] == ["2", "3", "4", "5"]  # the file's order
+    assert "Bob Ray" in lines[1] and "same member as line 2" in lines[1]
+    assert "Bob Ray" in lines[2] and "duplicate of line 2" in lines[2]
+    assert "Enrollment" not in r.stdout
+    assert cli("--format", "json", "member", "show", "b2").json["name"] == "Bob Ray"
+
+
 def test_bulk_csv_headers_match_as_member_and_record_imports_match_theirs(cli, dept, tmp_path):
     """"E-Mail", "Badge #", "Target Date" and the empty trailing columns a spreadsheet
     writes: accepted, as `member import` and `record import` accept them (they were refused

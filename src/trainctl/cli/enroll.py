@@ -218,29 +218,29 @@ def bulk(
             outcome = "would enroll" if dry_run else "not written"
         rows.append({"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
                      "result": outcome, "enrollment_id": o.enrollment_id, "reason": o.refused})  # fmt: skip
+    by_where = {r["where"]: r for r in rows}
     rows += [
-        {"where": f"line {line}", "member": None, "member_id": None, "result": f"duplicate of line {first}",
-         "enrollment_id": None, "reason": None}
+        {"where": f"line {line}", "member": (by_where.get(f"line {first}") or {}).get("member"),
+         "member_id": (by_where.get(f"line {first}") or {}).get("member_id"),
+         "result": f"duplicate of line {first}", "enrollment_id": None, "reason": None}
         for line, first in duplicates
     ]  # fmt: skip
-    render.table(
-        rows,
-        [
-            Col("where", "Where"),
-            Col("member"),
-            Col("result"),
-            Col("enrollment_id", "Enrollment", numeric=True),
-            Col("reason"),
-        ],
-        fmt_of(ctx, fmt_value(format)),
-    )
+    rows.sort(key=lambda r: int(str(r["where"]).rsplit(" ", 1)[-1]))  # in the file's order
+    fmt = fmt_of(ctx, fmt_value(format))
+    cols = [Col("where", "Where"), Col("member"), Col("result"),
+            Col("enrollment_id", "Enrollment", numeric=True), Col("reason")]  # fmt: skip
+    if fmt == "table" and not any(r["enrollment_id"] for r in rows):
+        cols = [c for c in cols if c.key != "enrollment_id"]  # a dry run: no ids to show
+    render.table(rows, cols, fmt)
+    # rows that name a member listed before (the same row again, or another spelling)
+    again = len(duplicates) + sum(1 for o in result.outcomes if o.duplicate_of and not o.refused)
     enrolled, refused = len(result.enrolled), len(result.refused)
     verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
     count = enrolled if result.written or dry_run else 0
     render.info(
         f"{verb} {count} member(s) in {label} ({count * (result.progress_rows // max(enrolled, 1))} progress rows)"
         + (f"; {refused} refused" if refused else "")
-        + (f"; {len(duplicates)} duplicate row(s) counted once" if duplicates else "")
+        + (f"; {again} naming a member already listed, counted once" if again else "")
         + ("; dry run, nothing written." if dry_run else "."),
         quiet=state.quiet,
     )

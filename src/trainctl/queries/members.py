@@ -96,18 +96,25 @@ def _by_email(rd: Reader, email: str) -> MemberRow | None:
 def _by_folded_emails(rd: Reader, emails: Iterable[str]) -> dict[str, MemberRow]:
     """The batch form of `_by_email`'s second step: {e-mail as given (lower-case): member}
     for e-mails whose case fold names exactly one member."""
+    return _by_folded(rd, "email", emails)
+
+
+def _by_folded(rd: Reader, column: str, values: Iterable[str]) -> dict[str, MemberRow]:
+    """{value as given: member} for values whose case fold names exactly one member's
+    `column` (email, badge): what an exact, indexed match missed ("p-301" names P-301, as
+    sign-in sheets match badges)."""
     keys: dict[str, list[str]] = {}
-    for e in emails:
+    for e in values:
         keys.setdefault(e.casefold(), []).append(e)
     out: dict[str, MemberRow] = {}
     hits: dict[str, list[MemberRow]] = {}
     for part in chunks(sorted(keys)):
         sql, params = in_list("k", part)
         for r in rd.all(
-            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) IN {sql}", params
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold({column}) IN {sql}", params
         ):
             m = _member(r)
-            hits.setdefault(m.email.casefold(), []).append(m)
+            hits.setdefault((getattr(m, column) or "").casefold(), []).append(m)
     for key, members in hits.items():
         if len(members) == 1:
             out.update(dict.fromkeys(keys.get(key, ()), members[0]))
@@ -115,7 +122,9 @@ def _by_folded_emails(rd: Reader, emails: Iterable[str]) -> dict[str, MemberRow]
 
 
 def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
-    return _where(rd, "badge = :badge", badge=badge.strip())
+    """The badge as stored, else (on a miss) the one badge equal to it case aside."""
+    text = badge.strip()
+    return _where(rd, "badge = :badge", badge=text) or _by_folded(rd, "badge", [text]).get(text)
 
 
 REF_KINDS = ("id", "email", "badge")
@@ -223,6 +232,9 @@ def find_members(
     missing = [e for e in emails if e not in found["email"]]
     if missing:  # the case fold, for what the indexed exact match missed (`_by_email`)
         found["email"].update(_by_folded_emails(rd, missing))
+    missing = [b for b in badges if b not in found["badge"]]
+    if missing:  # and for badges (`_by_badge`)
+        found["badge"].update(_by_folded(rd, "badge", missing))
     out = []
     for (kind, text), (_, ref) in zip(parsed, refs, strict=True):
         try:
