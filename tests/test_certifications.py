@@ -143,7 +143,7 @@ def test_import_is_idempotent_and_credits_once(medics, tmp_path, snapshot, db):
     assert r.exit_code == 65 and snapshot() == before
     # the card's id, not 1: a PostgreSQL sequence also counts the rolled-back dry run
     card = db.scalar("SELECT id FROM certification WHERE credential_code = 'ACLS' AND issued_on = '2026-01-15'")
-    assert f"changed.csv, line 2, field expires: the ACLS card issued 2026-01-15 is on file (card {card}) with 2028-01-31" in r.stderr
+    assert f"changed.csv, line 2, field expires: the ACLS card issued 2026-01-15 is on file (card {card}) with expiry 2028-01-31" in r.stderr
 
 
 def test_bad_card_rows_are_named_and_nothing_is_written(medics, tmp_path, snapshot):

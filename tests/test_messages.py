@@ -32,6 +32,11 @@ def dept(cli):
     (("requirement", "add", "-n", "X", "-t", "hours", "--hours", "abc"), 2, "--hours 'abc' is not a number."),
     (("member", "add", "Bo Yee", "--email", "bo@fd.org", "--role", "chief"), 65, "must be officer or member"),
     (("member", "show", "x"), 1, "No member 'x'."),
+    # the option typed, not the schema's field ('input, field credit_hours')
+    (("course", "add", "--name", "Pump ops", "--hours", "-1"), 65, "--hours: must be 0 or more hours (got '-1')"),
+    # a reference is named as typed, not as an option it was not given with
+    (("record", "add", "nobody@fd.org", "--course", "Drill", "--hours", "1"), 65,
+     "nobody@fd.org: no member has the e-mail"),
 ])  # fmt: skip
 def test_refusals_speak_plainly(cli, snapshot, dept, args, code, says):
     assert says in refused(cli, snapshot, *args, code=code).stderr
@@ -51,3 +56,15 @@ def test_a_member_is_not_told_to_run_officer_commands(cli, dept, listing):
     assert "`trainctl" not in as_member and "A training officer adds them." in as_member
     assert "`trainctl" in cli("--as", "olive@fd.org", *listing).stderr  # an officer: the next step
     assert "`trainctl" in cli(*listing).stderr  # the database owner
+
+
+def test_a_crew_given_as_member_is_a_crew_and_a_card_on_file_is_described(cli, dept):
+    """`record add "A,B"` names two members (as --members does); a card on file without a
+    number is 'no number', not 'None'."""
+    r = cli("--as-of", "2026-06-01", "record", "add", "ann@fd.org,olive@fd.org", "--course", "Drill",
+            "--hours", "1", "--date", "2026-05-01")  # fmt: skip
+    assert "Recorded 2 record(s)" in r.stderr
+    cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01")
+    r = cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01",
+            "-n", "5", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "is on file (card 1) with no number" in r.stderr and "None" not in r.stderr

@@ -250,7 +250,7 @@ def test_permissions_and_what_a_member_sees(crew, snapshot):
 def test_refusals_write_nothing(crew, snapshot):
     before = snapshot()
     for args, code, text in [
-        (["record", "add", "--members", "0001,nobody@fd.org", "--course", "Drill"], 65, "--members nobody@fd.org"),
+        (["record", "add", "--members", "0001,nobody@fd.org", "--course", "Drill"], 65, "nobody@fd.org: no member has the e-mail"),
         (["record", "add", "cy@fd.org", "--course", "Drill", "--hours", "1"], 65, "inactive"),
         (["record", "add", "0001", "--course", "Drill"], 65, "--hours: is required"),
         (["record", "add", "0001", "--course", "Drill", "--hours", "1", "--status", "done-ish"], 65, "--status"),

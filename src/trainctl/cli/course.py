@@ -90,6 +90,14 @@ SelfPacedOpt = Annotated[
 ]
 
 
+# A course field's option, for messages that name what was typed.
+COURSE_OPTIONS = {
+    "name": "--name", "code": "--code", "training_type": "--type", "category": "--category",
+    "duration_hours": "--duration", "credit_hours": "--hours", "prerequisites": "--prerequisite",
+    "expiration_months": "--expiration-months", "self_paced": "--self-paced",
+}  # fmt: skip
+
+
 def _given(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
@@ -106,7 +114,7 @@ def _validated(schema: Any, data: dict[str, Any]) -> Any:
         raise BadInputError(
             "The course is not valid.",
             "Fix the options named above; see `trainctl course add --help`.",
-            details=describe_errors(exc, "input"),
+            details=describe_errors(exc, "input", COURSE_OPTIONS),
         ) from None
 
 

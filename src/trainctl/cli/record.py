@@ -115,8 +115,9 @@ def add(
 
     if course is None:
         raise UsageError("Name the course: --course CODE or NAME.")
-    refs = [member] if member else []
-    refs += [p for given in members or () for p in given.split(",") if p.strip()]
+    # MEMBER, --member, --members: one crew, commas anywhere ("F-118,F-203" as MEMBER too)
+    refs = [p for given in ([member] if member else []) + list(members or ())
+            for p in given.split(",") if p.strip()]  # fmt: skip
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         from trainctl.services.auth import MANAGE

@@ -3,6 +3,7 @@ programs, enrollment). Shared helpers live here."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,13 +54,21 @@ def plain_message(error: Any) -> str:
     return message
 
 
-def describe_errors(error: ValidationError, where: str) -> list[str]:
+def describe_errors(
+    error: ValidationError, where: str, options: Mapping[str, str] | None = None
+) -> list[str]:
     """One line per problem: '<where>, field <name>: <message> (got <value>)'; a problem
-    with the whole object (no field) reads '<where>: <message>'."""
+    with the whole object (no field) reads '<where>: <message>'. `options`: a command's
+    option for a field ('credit_hours' -> '--hours'): the line names what was typed,
+    '--hours: must be 0 or more hours (got '-1')'."""
     lines = []
     for e in error.errors():
         loc = ".".join(str(p) for p in e["loc"])
         got = e.get("input")
         shown = "" if isinstance(got, dict) or got is None else f" (got {got!r})"
+        field = str(e["loc"][0]) if e["loc"] else ""
+        if options and field in options:
+            lines.append(f"{options[field]}: {plain_message(e)}{shown}")
+            continue
         lines.append(f"{where}{f', field {loc}' if loc else ''}: {plain_message(e)}{shown}")
     return lines

@@ -133,9 +133,10 @@ def _differences(values: CardValues, expires: date | None, number: str | None) -
     in the row says nothing about the number."""
     out = []
     if expires != values.expires:
-        out.append(("expires", str(expires or "no expiry"), str(values.expires or "no expiry")))
+        out.append(("expires", f"expiry {expires}" if expires else "no expiry",
+                    str(values.expires or "no expiry")))  # fmt: skip
     if values.number is not None and (number or "") != values.number:
-        out.append(("number", repr(number), repr(values.number)))
+        out.append(("number", f"number {number!r}" if number else "no number", repr(values.number)))
     return out
 
 

@@ -421,7 +421,7 @@ def crew(
         kind = "email" if "@" in text else "member"
         member, problem = index.resolve({kind: text})
         if problem:
-            problems.append(f"--members {text}: {problem[1]}")
+            problems.append(f"{text}: {problem[1]}")
         elif member is not None and member.id not in ids:
             ids.append(member.id)
     for pos in positions:
