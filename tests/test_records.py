@@ -303,6 +303,36 @@ def test_course_catalog(cli, tmp_path, snapshot):
     assert snapshot() == before
 
 
+def test_a_course_name_names_one_course_and_a_loop_is_found_by_the_dry_run(cli, tmp_path, snapshot):
+    """Course names match case and spaces aside everywhere a sheet or a command names a
+    course, so a second course under the same name (add, edit, import, or two rows of one
+    file) is refused: it made every sheet that named it ambiguous. A prerequisite loop in a
+    file is found by --dry-run too, as a problem of its line (exit 65), nothing written."""
+    cli("course", "add", "--code", "LAD-1", "--name", "Ladder drill")
+    cli("course", "add", "--code", "P1", "--name", "Pump")
+    before = snapshot()
+    r = cli("course", "add", "--code", "LAD-2", "--name", "ladder  DRILL", ok=False)
+    assert r.exit_code == 65 and "is course 1's (LAD-1)" in r.stderr
+    r = cli("course", "edit", "P1", "--name", "LADDER drill", ok=False)
+    assert r.exit_code == 65 and "is course 1's (LAD-1)" in r.stderr
+    sheet = _sheet(tmp_path, "c.csv", "code,name\nLAD-2,Ladder Drill\nS3,Pump ops\nS4,pump  OPS\n")
+    r = cli("course", "import", "--csv", str(sheet), ok=False)
+    assert r.exit_code == 65
+    assert "c.csv, line 2, field name: 'Ladder Drill' is the name of course 1 (LAD-1)" in r.stderr
+    assert "c.csv, line 4, field name: 'pump OPS' is also the name of S3 on line 3" in r.stderr
+    loop = _sheet(tmp_path, "loop.csv", "code,name,prerequisites\nR1,R one,R2\nR2,R two,R1\nS2,S two,S2\n")
+    for dry in (["--dry-run"], []):
+        r = cli("course", "import", "--csv", str(loop), *dry, ok=False)
+        assert r.exit_code == 65, (dry, r.stderr)
+        assert "loop.csv, line 3, field prerequisites: Those prerequisites would make a loop: R1 → R2 → R1" in r.stderr
+        assert "loop.csv, line 4, field prerequisites: A course cannot be its own prerequisite" in r.stderr
+    assert snapshot() == before
+    ok = _sheet(tmp_path, "ok.csv", "code,name,prerequisites\nR1,R one,\nR2,R two,R1\n")
+    assert "would be 2 added" in cli("course", "import", "--csv", str(ok), "--dry-run").stderr
+    assert snapshot() == before
+    assert "2 added" in cli("course", "import", "--csv", str(ok)).stderr
+
+
 def test_year_of_records_credit_set_based(crew, tmp_path):
     """Several sheets at once, each row credited once; a second import changes nothing."""
     lines = ["email;course;date;hours;type"]

@@ -51,6 +51,29 @@ def _code_taken(session: Session, code: str | None, except_id: int | None = None
     return None
 
 
+def _name_taken(session: Session, name: str | None, except_id: int | None = None) -> Course | None:
+    """The course whose name is `name`, case and spaces aside: a sheet, a program file and
+    every command name a course by it, so two such courses would make it ambiguous."""
+    if not name:
+        return None
+    key = q.fold(name)
+    for other in session.exec(select(Course)):
+        if other.id != except_id and q.fold(other.name) == key:
+            return other
+    return None
+
+
+def _refuse_name_taken(session: Session, name: str | None, except_id: int | None = None) -> None:
+    other = _name_taken(session, name, except_id)
+    if other is not None:
+        raise BadInputError(
+            f"The course name {name!r} is course {other.id}'s ({other.code or other.name}): "
+            "names match without regard to case and spaces.",
+            f"Give this course another name, or use course {other.id} "
+            f"(`trainctl course show {other.id}`).",
+        )
+
+
 def _resolve_prerequisites(session: Session, refs: Sequence[str]) -> list[int]:
     ids: list[int] = []
     for ref in refs:
@@ -91,6 +114,7 @@ def add_course(session: Session, actor: Actor, data: CourseCreate) -> Course:
             f"The course code {data.code} is already used by course {other.id} ({other.name}).",
             f"Course codes are unique; `trainctl course show {other.id}` shows it.",
         )
+    _refuse_name_taken(session, data.name)
     fields = data.model_dump()
     fields["prerequisites"] = _resolve_prerequisites(session, data.prerequisites)
     fields["self_paced"] = bool(fields["self_paced"])
@@ -111,6 +135,8 @@ def edit_course(
     values = data.model_dump(exclude_unset=True)
     if "name" in values and not values["name"]:
         raise BadInputError("A course's name cannot be cleared.")
+    if "name" in values and q.fold(values["name"]) != q.fold(course.name):
+        _refuse_name_taken(session, values["name"], except_id=course.id)
     if values.get("self_paced") is None and "self_paced" in values:
         values["self_paced"] = False
     if "prerequisites" in values:
@@ -209,8 +235,9 @@ def import_courses(
     except sheet.SheetError as exc:
         raise BadInputError(exc.message + " Nothing was imported.", exc.hint, details=exc.details) from None
 
-    # within the file: one code (or name) = one course
+    # within the file: one code (or name) = one course, and one name = one course
     seen: dict[str, int] = {}
+    names: dict[str, tuple[int, str | None]] = {}
     for line, row in rows:
         key = "code:" + q.fold(row.code) if row.code else "name:" + q.fold(row.name)
         if key in seen:
@@ -219,8 +246,15 @@ def import_courses(
                 f"{source}, line {line}, field {'code' if row.code else 'name'}: "
                 f"{row.code or row.name!r} is also on line {seen[key]}"
             )
-        else:
-            seen[key] = line
+            continue
+        seen[key] = line
+        first = names.setdefault(q.fold(row.name), (line, row.code))
+        if first[0] != line and row.code and first[1]:
+            bad.add(line)
+            result.problems.append(
+                f"{source}, line {line}, field name: {row.name!r} is also the name of "
+                f"{first[1]} on line {first[0]} (names match case and spaces aside)"
+            )
     existing = list(session.exec(select(Course)))
     by_code = {q.fold(c.code): c for c in existing if c.code}
     by_name: dict[str, list[Course]] = {}
@@ -241,6 +275,15 @@ def import_courses(
                 )
                 continue
             match = named[0] if named else None
+        taken = [c for c in by_name.get(q.fold(row.name), []) if match is None or c.id != match.id]
+        if taken:  # a new course, or a renamed one, under another course's name
+            bad.add(line)
+            other = taken[0]
+            result.problems.append(
+                f"{source}, line {line}, field name: {row.name!r} is the name of course "
+                f"{other.id} ({other.code or other.name}); names match case and spaces aside"
+            )
+            continue
         for ref in row.prerequisites:
             if q.fold(ref) not in in_file and q.find_course(reader_of(session), ref) is None:
                 bad.add(line)
@@ -292,8 +335,8 @@ def import_courses(
         )
     result.rejected = len(bad)
     planned = [p for p in planned if p[0] not in bad]
-    if dry_run:
-        return result
+    # a dry run writes and rolls back: a prerequisite loop shows only once they are written
+    nested = session.begin_nested() if dry_run else None
 
     now = utcnow()
     ids: dict[int, int] = {}
@@ -319,19 +362,36 @@ def import_courses(
         assert course.id is not None  # flushed above or stored
         ids[line] = course.id
     session.flush()
+    loops: list[str] = []
     for line, row, _ in planned:
         if row.prerequisites:
             stored = session.get(Course, ids[line])
             assert stored is not None
             prereqs = _resolve_prerequisites(session, row.prerequisites)
-            _refuse_cycle(session, ids[line], prereqs)
+            try:
+                _refuse_cycle(session, ids[line], prereqs)
+            except RefusedError as exc:
+                loops.append(f"{source}, line {line}, field prerequisites: {exc.message}")
+                continue
             stored.prerequisites = prereqs
             session.add(stored)
+            session.flush()  # the next row's loop check reads it
+    if loops:
+        if nested is not None:
+            nested.rollback()
+        raise BadInputError(
+            f"{source}: {len(loops)} row(s) would make a prerequisite loop; nothing was imported.",
+            "A course may not require itself, directly or through other courses.",
+            details=loops,
+        )
     if audit_rows:
         audit_rows.append(_audit(actor, now, "course.import", None, source=source,
                                  added=len(result.added), updated=len(result.updated)))  # fmt: skip
         session.execute(sa.insert(AuditLog), audit_rows)
     session.flush()
+    if nested is not None:
+        nested.rollback()
+        return result
     result.written = True
     return result
 
