@@ -30,7 +30,7 @@ def test_a_verification_under_as_of_takes_effect_that_day(cli, dept, as_of):
     start = datetime.now(UTC).replace(microsecond=0)
     ann, olga = dept.member("Ann Lee"), dept.member("Olga Chief", role="officer")
     dept.simple_program("Recruit", "hours")
-    cli("enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Recruit")  # (credit is never dated before it)
     cli("progress", "self-reporting", "on")
     cli("--as", str(ann), "--as-of", "2026-05-30", "progress", "update", "1", "--add", "2")
     r = cli("--as", str(olga), "--as-of", as_of, "--format", "json", "progress", "update", "1", "--verify")

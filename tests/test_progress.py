@@ -448,7 +448,8 @@ def test_a_phase_walked_before_its_lower_numbered_prerequisite_is_never_reentere
     p2 = dept.phase(pid, 2, "Two", prerequisites=(p3,))
     for name, ph in (("R1", p1), ("R2", p2), ("R3", p3)):
         dept.link(pid, dept.requirement(name, "calls"), phase_id=ph)
-    cli("enroll", "add", str(ann), "Recruit")
+    # (enrolled before the dated entries below: credit is never dated before its enrollment)
+    cli("--as-of", "2026-01-01", "enroll", "add", str(ann), "Recruit")
     cli("progress", "update", "1", "--set", "5")  # -> phase 3
     cli("--as-of", "2026-03-01", "progress", "update", "3", "--set", "5")  # -> phase 2
     cli("progress", "update", "3", "--add", "-1")  # a correction in passed phase 3 ...

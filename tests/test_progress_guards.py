@@ -259,3 +259,19 @@ def test_verifying_a_row_with_nothing_recorded_or_pending_is_refused(cli, dept, 
     cli("progress", "update", "1", "--add", "2")
     cli("progress", "update", "1", "--verify")  # counted credit can be verified
     assert show(cli)["progress"] > 0
+
+
+def test_credit_dated_before_the_enrollment_began_is_refused(cli, dept, snapshot):
+    """An entry under an --as-of before the enrollment's start would date credit before it
+    (`enroll show` then said 'last activity 183 days ago' of an enrollment begun today).
+    Refused, nothing written; the day it began is fine, and a note is always allowed."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("--as-of", "2028-02-29", "enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    r = cli("--as-of", "2028-02-28", "progress", "update", "1", "--add", "2", ok=False)
+    assert r.exit_code == 1 and snapshot() == before
+    assert "Enrollment 1 began on 2028-02-29; progress dated 2028-02-28 would be before it." in r.stderr
+    cli("--as-of", "2028-02-28", "progress", "update", "1", "--note", "called about the start date")
+    cli("--as-of", "2028-02-29", "progress", "update", "1", "--add", "2")
+    assert show(cli)["requirements"][0]["value"] == 2

@@ -212,6 +212,7 @@ def apply_update(
     )
     _authorize(row, update)
     _require_open(row, update)
+    _require_begun(row, update)
     before = (located.progress.status, enrollment.status)
     for change in update.changes:
         APPLY[type(change)](row, change)
@@ -254,6 +255,21 @@ def _require_open(row: _Row, update: ch.Update) -> None:
         f"Enrollment {e.id} is {e.status.replace('_', ' ')}; its progress "
         f"is closed and takes no {what} (credit, overrides or verification).",
         "Enroll the member again to continue: `trainctl enroll add MEMBER PROGRAM`.",
+    )
+
+
+def _require_begun(row: _Row, update: ch.Update) -> None:
+    """Progress is dated the day it is entered (--as-of, else the department's today): a
+    day before the enrollment began would date credit before it (`enroll show` then
+    said 'last activity 183 days ago' of an enrollment begun today). A note is allowed."""
+    e = row.located.enrollment
+    began = e.enrolled_on
+    if not update.credit or began is None or row.today >= began:
+        return
+    raise RefusedError(
+        f"Enrollment {e.id} began on {began}; progress dated {row.today} would be before it.",
+        f"Enter it as of {began} or later (`trainctl --as-of DATE progress update ...`), or "
+        "enroll the member from the earlier day (`trainctl --as-of DATE enroll add ...`).",
     )
 
 

@@ -66,16 +66,17 @@ class EnrollmentRow:
     progress_percentage: float
     current_phase_id: int | None
     phase_started_on: date | None
+    enrolled_on: date | None = None
 
 
 _ENROLLMENT = (
     "SELECT id, member_id, program_id, status, progress_percentage, current_phase_id, "
-    "phase_started_on FROM enrollment"
+    "phase_started_on, enrolled_on FROM enrollment"
 )
 
 
 def _enrollment(r: Sequence[Any]) -> EnrollmentRow:
-    return EnrollmentRow(r[0], r[1], r[2], r[3], float(r[4]), r[5], as_date(r[6]))
+    return EnrollmentRow(r[0], r[1], r[2], r[3], float(r[4]), r[5], as_date(r[6]), as_date(r[7]))
 
 
 def enrollment_rows(w: Writer, ids: Sequence[int]) -> list[EnrollmentRow]:
