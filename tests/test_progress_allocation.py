@@ -93,6 +93,17 @@ def test_hours_beyond_a_topic_minimum_flow_on_to_local_then_individual():
     assert flowed[0].note == "beyond national's minimums: flows on to local"
 
 
+def test_self_paced_hours_kept_out_by_the_cap_say_so_when_they_flow_on():
+    """10 h of self-paced cardiology and 1.5 h of self-paced trauma: national takes 7 h
+    self-paced (6 cardiology, 1 trauma); the 4 h and 0.5 h left flow on to local because of
+    the cap, not because national's minimums were met (trauma's is not: 1 of 1.5 h). The
+    note said 'beyond national's minimums'."""
+    a = alloc([C(10, "national/cardiovascular", dp.DISTRIBUTIVE), C(1.5, "national/trauma", dp.DISTRIBUTIVE)])
+    flowed = [(s.credit, s.hours, s.note) for s in a.shares if s.reason == dp.OVERFLOW]
+    cap = "self-paced hours over national's distributive cap of 7 h: flows on to local"
+    assert flowed == [(0, 4, cap), (1, 0.5, cap)]
+
+
 def test_local_hours_flow_to_individual_only_without_local_content():
     credits = [*full_national(), C(20, "local")]
     with_content = alloc(credits)

@@ -323,6 +323,19 @@ def _h(x: float) -> str:
     return f"{round(x, 2):g}"
 
 
+def _why_left(st: _Cat, piece: _Piece) -> str:
+    """Why hours of a category were left for the next one: its minimums are filled, or
+    (while they are not) a cap kept them out: self-paced hours over its distributive cap,
+    or hours over its cap."""
+    c = st.cat
+    if st.room > _EPS:
+        if piece.dist and st.dist <= _EPS and c.distributive_max_hours is not None:
+            return f"self-paced hours over {c.name}'s distributive cap of {_h(c.distributive_max_hours)} h"
+        if st.max <= _EPS and c.max_hours is not None:
+            return f"over {c.name}'s cap of {_h(c.max_hours)} h"
+    return f"beyond {c.name}'s minimums"
+
+
 def allocate_hours(
     required: float | None, categories: Sequence[HourCategory], credits: Iterable[Credit]
 ) -> Allocation:
@@ -444,7 +457,7 @@ def allocate_hours(
                     st.sent[rc.cat.name] = st.sent.get(rc.cat.name, 0.0) + t
                     shares.append(
                         Share(p.credit, t, OVERFLOW, rc.cat.name, st.cat.name,
-                              f"beyond {st.cat.name}'s minimums: flows on to {rc.cat.name}")
+                              f"{_why_left(st, p)}: flows on to {rc.cat.name}")
                     )  # fmt: skip
 
     # 4. the free remainder (eligible hours only), 5. the rest
