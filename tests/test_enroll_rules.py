@@ -111,7 +111,7 @@ def test_an_overdue_phase_is_flagged_in_show_and_json(cli, dept):
     table = cli("--as-of", "2027-01-15", "enroll", "show", "1").stdout
     assert "2026-12-29 OVERDUE" in table
     # its required items done (waiting for the officer's advance): no longer overdue
-    cli("progress", "update", "1", "--set", "10")
+    cli("--as-of", "2027-01-15", "progress", "update", "1", "--set", "10")
     assert show(cli, 1, "--as-of", "2027-01-15")["phase_overdue"] is False
     assert "OVERDUE" not in cli("--as-of", "2027-01-15", "enroll", "show", "1").stdout
 
@@ -214,7 +214,7 @@ def test_a_requirement_past_its_deadline_is_flagged_until_done(cli, dept):
     line = show(cli, 1, "--as-of", "2028-01-02")["requirements"][0]
     assert line["overdue"] is True
     assert "2028-01-01 OVERDUE" in cli("--as-of", "2028-01-02", "enroll", "show", "1").stdout
-    cli("progress", "update", "1", "--set", "10")
+    cli("--as-of", "2028-01-02", "progress", "update", "1", "--set", "10")
     assert show(cli, 1, "--as-of", "2028-01-02")["requirements"][0]["overdue"] is False
 
 
