@@ -417,7 +417,7 @@ def test_show_is_the_progress_table(cli, dept):
     )
     dept.milestone(pid, "Half way", 50, verify=True)
     cli("--as-of", "2026-12-20", "enroll", "add", str(ann), "Recruit")
-    cli("progress", "update", "1", "--add", "5")
+    cli("--as-of", "2026-12-21", "progress", "update", "1", "--add", "5")  # (not before the start)
     r = cli("--as-of", "2027-01-25", "enroll", "show", "1")
     out = r.stdout
     assert "█████░░░░░" in out  # the 50% bar of the hours row
@@ -494,3 +494,37 @@ def test_withdrawal_rules_own_active_finalized_and_already_withdrawn(cli, dept, 
         r = cli("--as", who, "enroll", "withdraw", "1")
         assert "already withdrawn; nothing changed" in r.stderr and "is now" not in r.stderr
     assert snapshot() == before and dept.scalar("SELECT count(*) FROM audit_log") == audits
+
+
+def test_an_as_of_enrollment_judges_the_member_as_they_were_that_day(cli, tmp_path):
+    """A member active on 10 November and retired on the 15th enrolls as of the 10th
+    (loading history) and not as of the 20th; a member inactive until their return on 1
+    October cannot be enrolled as of September, and the message says when. Positions too:
+    promoted to officer on 1 September, he was not one in August. Through the CLI (the
+    history comes from `member edit/deactivate --effective`)."""
+    cli("member", "add", "Rita Holm", "--email", "rita@fd.org", "--position", "probationary",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("member", "add", "Quin Back", "--email", "quin@fd.org", "--position", "probationary",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("member", "add", "Pat Promo", "--email", "pat@fd.org", "--position", "firefighter",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2026-11-20", "member", "deactivate", "rita@fd.org", "--effective", "2026-11-15")
+    cli("--as-of", "2026-03-01", "member", "deactivate", "quin@fd.org", "--effective", "2026-03-01")
+    cli("--as-of", "2026-10-01", "member", "edit", "quin@fd.org", "--status", "active", "--effective", "2026-10-01")
+    cli("--as-of", "2026-09-01", "member", "edit", "pat@fd.org", "--add-position", "officer", "--effective", "2026-09-01")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4", "--counts-type", "drill")
+    for name, position in (("Academy", "probationary"), ("Officer school", "officer")):
+        cli("program", "create", name, "--position", position)
+        cli("program", "requirement", "add", name, "Drill hours")
+        cli("program", "activate", name)
+    r = cli("--as-of", "2026-11-20", "enroll", "add", "rita@fd.org", "Academy", ok=False)
+    assert r.exit_code == 1 and "Rita Holm is inactive" in r.stderr
+    cli("--as-of", "2026-11-10", "enroll", "add", "rita@fd.org", "Academy")
+    r = cli("--as-of", "2026-09-15", "enroll", "add", "quin@fd.org", "Academy", ok=False)
+    assert r.exit_code == 1 and "Quin Back was inactive on 2026-09-15" in r.stderr
+    r = cli("--as-of", "2026-08-15", "enroll", "bulk", "Officer school", "--members", "pat@fd.org", ok=False)
+    assert "does not hold the position 'officer'" in r.stdout + r.stderr
+    cli("--as-of", "2026-09-15", "enroll", "bulk", "Officer school", "--members", "pat@fd.org,quin@fd.org",
+        ok=False)  # fmt: skip
+    enrolled = cli("--format", "json", "enroll", "list", "--program", "Officer school").json
+    assert [e["member"] for e in enrolled] == ["Pat Promo"]

@@ -198,17 +198,51 @@ def position_refusal(member: Enrollee, program: Program) -> Refusal | None:
     )
 
 
+@dataclass(frozen=True)
+class _Then:
+    """A member as they were on the enrollment day (their status and positions then)."""
+
+    id: int | None
+    name: str
+    status: str
+    positions: list[str]
+
+
+def _as_on(session: Session, requests: Sequence[Request], day: date | None) -> dict[int, _Then]:
+    """The members' status and positions on `day` (queries/members: their history, the one
+    rule of every as-of answer); members without history keep their current values."""
+    from trainctl.queries import members as qm
+
+    ids = sorted({m.id for r in requests if (m := r.member) and m.id is not None})
+    if day is None or not ids:
+        return {}
+    out: dict[int, _Then] = {}
+    timelines = qm.timelines(reader_of(session), ids)
+    for r in requests:
+        m = r.member
+        if m is None or m.id is None or m.id in out:
+            continue
+        state = qm.state_on(timelines.get(m.id, ()), day)
+        if state is not None:
+            out[m.id] = _Then(m.id, m.name, state.status, list(state.positions))
+    return out
+
+
 def validate(
-    session: Session, program: Program, requests: Sequence[Request], *, any_position: bool = False
+    session: Session, program: Program, requests: Sequence[Request], *, any_position: bool = False,
+    day: date | None = None,
 ) -> dict[int, Refusal]:
     """The one validator for single and bulk enrollment, set-based over the batch.
 
     Returns {index in requests: Refusal} for every refused request; members must be
     resolved. A program with a target position takes only members who hold it, unless
     `any_position`. "Already enrolled" compares program lines, not ids: a member open in any
-    version of the program (same lineage) is refused.
+    version of the program (same lineage) is refused. `day`: the enrollment day; status
+    and positions are the member's on that day (an --as-of enrollment of a member active
+    then, retired since, is theirs to load).
     """
     refused: dict[int, Refusal] = {}
+    then = _as_on(session, requests, day)
     member_ids = sorted({m.id for r in requests if (m := r.member) and m.id is not None})
     e, p = table(Enrollment), table(Program)
     columns = (
@@ -254,13 +288,20 @@ def validate(
             )
             continue
         assert m.id is not None  # a stored member
-        if m.status != "active":
+        was = then.get(m.id, m)
+        if was.status != "active" and m.status == "active":  # then, not now
+            refused[i] = Refusal(
+                f"{m.name} was inactive on {day}; only active members can enroll.",
+                "Enroll them as of a day they were active (`trainctl --as-of DATE enroll ...`).",
+            )
+            continue
+        if was.status != "active":
             refused[i] = Refusal(
                 f"{m.name} is inactive; only active members can enroll.",
                 f"Reactivate the member first: `trainctl member edit {m.id} --status active`.",
             )
             continue
-        misfit = None if any_position else position_refusal(m, program)
+        misfit = None if any_position else position_refusal(was, program)
         if misfit is not None:
             refused[i] = misfit
             continue
@@ -382,7 +423,7 @@ def enroll_member(
     check_program_enrollable(program)
     target = target_date_for(program, today, target_date)
     request = Request(where="member", ref=str(member.id), member=member)
-    refused = validate(session, program, [request], any_position=any_position)
+    refused = validate(session, program, [request], any_position=any_position, day=today)
     if refused:
         raise RefusedError(refused[0].reason, refused[0].hint)
     p = plan(session, program)
@@ -452,7 +493,7 @@ def bulk_enroll(
     default_target = target_date_for(program, today, target_date)
     result = BulkResult(program=program)
     resolve_members(session, requests)
-    refused = validate(session, program, requests, any_position=any_position)
+    refused = validate(session, program, requests, any_position=any_position, day=today)
     seen: dict[int, str] = {}
     accepted: list[tuple[int, Request]] = []  # (member id, request)
     for i, r in enumerate(requests):
