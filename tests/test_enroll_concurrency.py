@@ -53,7 +53,7 @@ def test_two_processes_crediting_and_enrolling_at_once(cli, db_path: Path):
         dept.member(f"M{i:02d}", badge=f"X{i}")
     dept.simple_program("Recruit", "calls")  # required_calls 5
     dept.simple_program("Driver", "hours", "checklist")
-    cli("enroll", "add", "X0", "Recruit")
+    cli("--as-of", "2026-01-01", "enroll", "add", "X0", "Recruit")  # before the credits' day
     url = f"sqlite:///{db_path}"
     ctx = mp.get_context("spawn")
     start = ctx.Event()
