@@ -197,6 +197,23 @@ def test_sheet_problems_are_named_with_file_line_and_field(crew, tmp_path, snaps
     assert r.exit_code == 65 and "no column names the member" in r.stderr
 
 
+def test_a_bad_option_is_named_once_as_the_option(crew, tmp_path, snapshot):
+    """`--date 2026-02-29` (no such day) or `--hours -3` fills every blank of the sheets: it
+    was reported on every line ("line 2, field date", "line 3, field date", ...) as if the
+    sheets were wrong. One error naming the option; nothing written."""
+    sheet = _sheet(tmp_path, "names.csv", "email\nff01@fd.org\nff02@fd.org\nff03@fd.org\n")
+    before = snapshot()
+    for option, value, says in (("--date", "2026-02-29", "--date: "), ("--hours", "-3", "--hours: ")):
+        r = crew(*AS_OF, "record", "import", str(sheet), "--course", "Ladder drill", "--hours", "2",
+                 option, value, ok=False)  # fmt: skip
+        assert r.exit_code == 65 and says in r.stderr, r.stderr
+        assert "line 2" not in r.stderr and "field" not in r.stderr
+        assert snapshot() == before
+    r = crew(*AS_OF, "record", "import", str(sheet), "--course", "Ladder drill", "--hours", "2",
+             "--date", "2024-02-29")  # fmt: skip
+    assert "3 added" in r.stderr
+
+
 def test_badges_without_leading_zeros_unless_ambiguous(cli, tmp_path):
     cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "042")
     cli("member", "add", "Bo", "--email", "bo@fd.org", "--badge", "0042")

@@ -596,6 +596,7 @@ def import_records(
     sheets, in any order) is a bad row, unless not `check_prerequisites` (history loads)."""
     actor.require(MANAGE, "import training records")
     defaults = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
+    _check_options(defaults, today)
     members, courses = MemberIndex(session), CourseIndex(session)
     voided = _voided_keys(session)
     outcome = Outcome()
@@ -676,6 +677,25 @@ def import_records(
     else:
         outcome.written = True
     return outcome
+
+
+def _check_options(defaults: Mapping[str, str], today: date) -> None:
+    """The options that fill a sheet's blanks (--date, --hours, ...) checked once, as
+    options: a bad --date was reported on every line of every sheet ("line 2, field date",
+    "line 3, field date", ...) as if the sheets were wrong."""
+    if not defaults:
+        return
+    # the rule needs a course; "scheduled" lets a future --date through (a sheet's rows may
+    # be scheduled sessions: a completed row dated later is still refused as a row)
+    probe = {"course": "-", "status": "scheduled", **defaults}
+    _, problems = dr.parse_record(probe, today)
+    bad = [(f, why) for f, why in problems if f in defaults]
+    if bad:
+        raise BadInputError(
+            "The options are not valid; nothing was imported.",
+            "Fix the options named above; `trainctl record import --help` lists them.",
+            details=[f"{OPTION_OF.get(f, f)}: {why}" for f, why in bad],
+        )
 
 
 def _missing_columns(header: sheet.Header, defaults: Mapping[str, str]) -> list[str]:
