@@ -722,7 +722,11 @@ class ShiftAttendance(SQLModel, table=True):
 
     __tablename__ = "shift_attendance"
     __table_args__ = (
-        sa.UniqueConstraint("shift_id", "member_id"),
+        # one live attendance per member and shift: a void one may be entered again
+        sa.Index(
+            "uq_shift_attendance_natural_key", "shift_id", "member_id", unique=True,
+            sqlite_where=sa.text("voided_at IS NULL"), postgresql_where=sa.text("voided_at IS NULL"),
+        ),
         sa.CheckConstraint("duration_minutes >= 0", name="duration_minutes"),
     )
 
@@ -761,7 +765,13 @@ class CallResponse(SQLModel, table=True):
     """One responding member of a call (one row per responder)."""
 
     __tablename__ = "call_response"
-    __table_args__ = (sa.UniqueConstraint("call_id", "member_id"),)
+    __table_args__ = (
+        # one live response per member and call: a void one may be entered again
+        sa.Index(
+            "uq_call_response_natural_key", "call_id", "member_id", unique=True,
+            sqlite_where=sa.text("voided_at IS NULL"), postgresql_where=sa.text("voided_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     call_id: int = Field(foreign_key="call.id", ondelete="RESTRICT", index=True)
