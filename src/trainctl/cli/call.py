@@ -1,4 +1,4 @@
-"""`trainctl call`: add, import, list — incidents and the members who responded.
+"""`trainctl call`: add, import, list, void — incidents and the members who responded.
 
 A call belongs to the shift date it was worked on: a call at 00:30 on 2026-03-09 worked by
 the 2026-03-08 tour has shift date 2026-03-08. Its date-time carries its UTC offset
@@ -8,7 +8,7 @@ requirement counts 1 per response, of its call types when it lists some.
 Natural keys: a call is its incident number (upper case, spaces folded); a response is
 incident number + member. Importing the same file again adds and credits nothing twice; an
 incident on file with another shift date, time or type is refused (nothing changes behind
-your back).
+your back); a response on file is changed by voiding it (`call void`) and adding it again.
 
 JSON output (`call list`): one object per response (id, call_id, incident, shift_date, at
 (UTC), call_type, member_id, member, email, role, source_file, source_line, created_at,
@@ -84,8 +84,6 @@ def add(
     text = f"{verb} {outcome.added} response(s) to incident {svc.incident_key(incident)}"
     if outcome.already:
         text += f"; {outcome.already} already recorded"
-    if outcome.voided:
-        text += f"; {outcome.voided} void (not brought back)"
     si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet)
 
 
@@ -138,3 +136,29 @@ def list_(
         live = [r for r in rows if r.voided_at is None]
         render.info(f"{len(live)} response(s) to {len({r.call_id for r in live})} call(s).",
                     quiet=state.quiet)  # fmt: skip
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    response: Annotated[str, typer.Argument(metavar="RESPONSE", show_default=False,
+                                            help="The response id (`call list` shows it).")],
+    reason: Annotated[str, _o("--reason", help="Why (kept with the response).", metavar="TEXT")],
+) -> None:
+    """Void a response entered by mistake (wrong member, call or role): it is kept (with
+    who, when and why), its credit is reversed, and the member can be added to that call
+    again."""
+    from trainctl.services import shifts as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, feed = svc.void_response(session, actor, response, reason=reason,
+                                        today=state.today(session))  # fmt: skip
+        rid, when = found.id, found.voided_at
+    if feed is None:
+        render.info(f"Response {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+        return
+    render.info(f"Voided call response {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    for line in feed.events:
+        render.info(line, quiet=state.quiet)

@@ -1,4 +1,4 @@
-"""`trainctl shift`: add, import, list — who worked which shift, and for how long.
+"""`trainctl shift`: add, import, list, void — who worked which shift, and for how long.
 
 Times carry their UTC offset (2026-03-08T07:00-05:00), so hours come from the instants: a
 24-hour tour across the spring-forward night counts 23 hours, across the fall-back night 25.
@@ -7,7 +7,8 @@ attended, an `hours` requirement with --counts-attendance takes the shift's hour
 
 Natural key: member + shift date + station + shift name (case and spaces aside). Adding or
 importing the same attendance again adds and credits nothing twice; the same key with other
-times is refused (nothing changes behind your back).
+times is refused (nothing changes behind your back): void the attendance on file (`shift
+void`) and add it again.
 
 JSON output (`shift list`): one object per attendance (id, shift_id, shift_date, station,
 shift, member_id, member, email, time_in, time_out (UTC), hours, source_file, source_line,
@@ -94,8 +95,6 @@ def add(
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
         text = f"{'Would record' if dry_run else 'Recorded'} shift attendance{ident}."
-    elif outcome.voided:
-        text = "That attendance was voided; nothing was added."
     else:
         text = "Already recorded (same member, shift date, station and shift); nothing changed."
     si.report_add(text, outcome.feed, dry_run=dry_run, quiet=state.quiet)
@@ -147,12 +146,39 @@ def list_(
         render.table([t.as_dict() for t in q.attendance_totals(rows)], TOTAL_COLUMNS, fmt, empty=empty)
         return
     shown = [
-        {**r.as_dict(), "time_in": local(r.time_in, zone), "time_out": local(r.time_out, zone)}
+        {**r.as_dict(), "time_in": local(r.time_in, zone), "time_out": local(r.time_out, zone),
+         "void": "void" if r.voided_at else ""}
         for r in rows
     ]
-    render.table(shown, COLUMNS, fmt, empty=empty,
+    render.table(shown, [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt, empty=empty,
                  json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
     if rows and fmt == "table":
         live = [r for r in rows if r.voided_at is None]
         render.info(f"{len(live)} shift(s), {round(sum(r.hours for r in live), 4):g} hour(s).",
                     quiet=state.quiet)  # fmt: skip
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    attendance: Annotated[str, typer.Argument(metavar="ATTENDANCE", show_default=False,
+                                              help="The attendance id (`shift list` shows it).")],
+    reason: Annotated[str, _o("--reason", help="Why (kept with the attendance).", metavar="TEXT")],
+) -> None:
+    """Void an attendance entered by mistake (wrong member, shift or times): it is kept
+    (with who, when and why), its credit is reversed, and the member can be added to that
+    shift again with the right times."""
+    from trainctl.services import shifts as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, feed = svc.void_attendance(session, actor, attendance, reason=reason,
+                                          today=state.today(session))  # fmt: skip
+        aid, when = found.id, found.voided_at
+    if feed is None:
+        render.info(f"Attendance {aid} was already void (since {when:%Y-%m-%d}); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+        return
+    render.info(f"Voided shift attendance {aid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    for line in feed.events:
+        render.info(line, quiet=state.quiet)

@@ -148,8 +148,10 @@ class ImportOutcome:
         else:
             self.problems.append(f"{source}, line {line}, field {name}: {why}")
 
-    def refuse(self, what: str, skip_invalid: bool, hint: str = IMPORT_HINT) -> None:
-        """Raise when a file is unreadable, or when rows are bad (unless skip_invalid)."""
+    def refuse(self, what: str, skip_invalid: bool, hint: str = IMPORT_HINT, also: str = "") -> None:
+        """Raise when a file is unreadable, or when rows are bad (unless skip_invalid).
+        `also`: a sentence the hint ends with (how to change a row on file)."""
+        more = f" {also}" if also else ""
         if self.broken:
             first = self.broken[0]
             many = len(self.broken) > 1
@@ -163,12 +165,12 @@ class ImportOutcome:
             if all(s is None for s, _ in self.bad):
                 raise BadInputError(
                     f"The {what} is not valid; nothing was recorded.",
-                    "Fix the values named above; -h lists the options.",
+                    "Fix the values named above; -h lists the options." + more,
                     details=self.problems,
                 )
             raise BadInputError(
                 f"{self.rejected} of {self.rows} rows have problems; nothing was imported.",
-                hint,
+                hint + more,
                 details=self.problems,
             )
 

@@ -38,9 +38,11 @@ from sqlmodel import Session
 from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain import shifts as ds
+from trainctl.domain.lookup import as_id
+from trainctl.errors import NotFoundError
 from trainctl.models import Call, CallResponse, Shift, ShiftAttendance, utcnow
-from trainctl.services.auth import Actor
-from trainctl.services.credit_feed import CreditFeed, InsertIgnoring
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
 from trainctl.services.sheet_import import (
     CHUNK_ROWS,
     MEMBER_FIELDS,
@@ -51,6 +53,7 @@ from trainctl.services.sheet_import import (
     each_row,
     import_sheet,
     read_rows,
+    void_row,
     write_chunk,
 )
 
@@ -85,6 +88,16 @@ CALL_HINT = (
     "the member attended at that time), date-time WITH its UTC offset (e.g. "
     f"{ds.INSTANT_EXAMPLE}), call type, and the member (email, badge or member); optional: role."
 )
+# an attendance or response is kept as first entered (the hint of a refusal that says so)
+SHIFT_CHANGE_HINT = (
+    "An attendance on file is kept as first entered: to change it, void it (`trainctl shift "
+    "void ATTENDANCE --reason TEXT`; `trainctl shift list` shows the ids) and add it again."
+)
+CALL_CHANGE_HINT = (
+    "A response on file is kept as first entered: to change it, void it (`trainctl call void "
+    "RESPONSE --reason TEXT`; `trainctl call list` shows the ids) and add it again."
+)
+NOT_VOID = "voided_at IS NULL"  # the unique keys' predicate (models.py, migration 0013)
 SHIFT_OPTIONS = {"shift_date": "--date", "station": "--station", "shift": "--shift",
                  "time_in": "--time-in", "time_out": "--time-out", "member": "MEMBER"}  # fmt: skip
 CALL_OPTIONS = {"incident": "INCIDENT", "shift_date": "--shift-date", "at": "--at",
@@ -160,37 +173,43 @@ def _store_attendance(
     s_t = Shift.__table__  # type: ignore[attr-defined]
     a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
     shift_ids = _shift_ids(conn, {r.values.shift_date for r in kept})
-    _refuse_overlapping(conn, [r for r in kept if (r.source, r.line) not in outcome.bad],
-                        shift_ids, outcome)  # fmt: skip
+    # a row refused for what is on file (the hint then says how to change that)
+    changed = _refuse_overlapping(conn, [r for r in kept if (r.source, r.line) not in outcome.bad],
+                                  shift_ids, outcome)  # fmt: skip
+    # per member and shift: the live attendance, else a void one (the unique key holds
+    # among live rows only: a void attendance may be entered again, migration 0013)
     existing: dict[tuple[int, int], tuple[datetime, datetime, bool]] = {}
     for part in chunks(sorted(set(shift_ids.values()))):
         for sid, mid, t_in, t_out, voided in conn.execute(
             sa.select(a_t.c.shift_id, a_t.c.member_id, a_t.c.checked_in_at, a_t.c.checked_out_at,
                       a_t.c.voided_at.is_not(None)).where(a_t.c.shift_id.in_(part))
         ):  # fmt: skip
+            if voided and (sid, mid) in existing:
+                continue
             existing[(sid, mid)] = (_aware(t_in), _aware(t_out), bool(voided))
+    adding = bool(rows) and all(r.source is None for r in rows)
     todo: list[_Att] = []
     for row in kept:
         if (row.source, row.line) in outcome.bad:
             continue
         sid = shift_ids.get(row.values.key)
         found = existing.get((sid, row.member_id)) if sid is not None else None
-        if found is None:
+        if found is None or (found[2] and adding):  # `shift add` after a void: entered again
             todo.append(row)
-        elif found[2]:
+        elif found[2]:  # an import never brings a void attendance back
             outcome.voided += 1
         elif found[:2] == (row.values.time_in, row.values.time_out):
             outcome.already += 1
         else:
+            changed = True
             outcome.problem(row.source, row.line, "time_in",
                             f"the member is on this shift on file with other times "
                             f"({ds.shown(found[0])} to {ds.shown(found[1])}); nothing is changed "
                             "behind your back", SHIFT_OPTIONS)  # fmt: skip
-    outcome.refuse("shift", skip_invalid)
+    outcome.refuse("shift", skip_invalid, also=SHIFT_CHANGE_HINT if changed else "")
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
 
     # 3. Write: the new shifts, then attendance in chunks, each chunk credited.
-    adding = bool(rows) and all(r.source is None for r in rows)
     nested = session.begin_nested() if dry_run else None
     now = utcnow()
     new_shifts: dict[tuple[date, str, str], list[Any]] = {}
@@ -214,7 +233,7 @@ def _store_attendance(
         shift_ids = _shift_ids(conn, {k[0] for k in new_shifts}) | shift_ids
     columns = ("shift_id", "member_id", "checked_in_at", "checked_out_at", "duration_minutes",
                "source_file", "source_line", "created_at", "created_by")  # fmt: skip
-    insert = InsertIgnoring(conn, a_t, columns, ("shift_id", "member_id"))
+    insert = InsertIgnoring(conn, a_t, columns, ("shift_id", "member_id"), NOT_VOID)
     feed = CreditFeed(session, actor, today=today)
     for part in chunks(todo, CHUNK_ROWS):
         write_chunk(session, insert, [
@@ -249,12 +268,14 @@ def _overlap_text(station: str | None, shift: str | None, day: date, time_in: da
 def _refuse_overlapping(
     conn: sa.Connection, rows: list[_Att], shift_ids: dict[tuple[date, str, str], int],
     outcome: ImportOutcome,
-) -> None:  # fmt: skip
+) -> bool:  # fmt: skip
     """A problem for each row whose times overlap the member's attendance on file at
     another shift (not void). The attendance of shifts within a day of the rows' dates,
-    of these members, of shifts near the rows' dates (a tour is at most MAX_SHIFT_HOURS)."""
+    of these members, of shifts near the rows' dates (a tour is at most MAX_SHIFT_HOURS).
+    True when a row was refused."""
     if not rows:
-        return
+        return False
+    refused = False
     s_t = Shift.__table__  # type: ignore[attr-defined]
     a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
     # a time in is at most a day before its shift date and a tour at most MAX_SHIFT_HOURS:
@@ -278,7 +299,9 @@ def _refuse_overlapping(
             if other != sid and ds.overlap((v.time_in, v.time_out), (t_in, t_out)):
                 outcome.problem(row.source, row.line, "time_in", _overlap_text(
                     station, name, day, t_in, t_out, "on file"), SHIFT_OPTIONS)  # fmt: skip
+                refused = True
                 break
+    return refused
 
 
 def _shift_ids(conn: sa.Connection, dates: set[date]) -> dict[tuple[date, str, str], int]:
@@ -392,6 +415,8 @@ def _store_calls(
             sa.select(r_t.c.call_id, r_t.c.member_id, r_t.c.role, r_t.c.voided_at.is_not(None))
             .where(r_t.c.call_id.in_(part))
         ):  # fmt: skip
+            if voided and (cid, mid) in responses:
+                continue  # the live response wins over a void one (migration 0013)
             responses[(cid, mid)] = (role, bool(voided))
     shift_date: dict[str, date] = {}
     for inc, row in given_date.items():
@@ -417,27 +442,29 @@ def _store_calls(
                                     CALL_OPTIONS)  # fmt: skip
         shift_date[inc] = day
     _derive_shift_dates(conn, kept, shift_date, outcome)
+    adding = bool(rows) and all(r.source is None for r in rows)
+    changed = False  # a row refused for what is on file (the hint says how to change that)
     todo: list[_Resp] = []
     for row in kept:
         if (row.source, row.line) in outcome.bad:
             continue
         call = calls.get(row.incident)
         found = responses.get((call[0], row.member_id)) if call else None
-        if found is None:
+        if found is None or (found[1] and adding):  # `call add` after a void: entered again
             todo.append(row)
-        elif found[1]:
+        elif found[1]:  # an import never brings a void response back
             outcome.voided += 1
         elif ds.fold(found[0]) == ds.fold(row.values.role) or row.values.role is None:
             outcome.already += 1
         else:
+            changed = True
             outcome.problem(row.source, row.line, "role",
                             f"the member's response to incident {row.incident} is on file with "
                             f"role {found[0]!r} (got {row.values.role!r})", CALL_OPTIONS)  # fmt: skip
-    outcome.refuse("call", skip_invalid)
+    outcome.refuse("call", skip_invalid, also=CALL_CHANGE_HINT if changed else "")
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
 
     # 3. Write: the new calls, then responses in chunks, each chunk credited.
-    adding = bool(rows) and all(r.source is None for r in rows)
     nested = session.begin_nested() if dry_run else None
     now = utcnow()
     new_calls: dict[str, tuple[Any, ...]] = {}
@@ -458,7 +485,7 @@ def _store_calls(
     insert = InsertIgnoring(
         conn, r_t,
         ("call_id", "member_id", "role", "source_file", "source_line", "created_at", "created_by"),
-        ("call_id", "member_id"),
+        ("call_id", "member_id"), NOT_VOID,
     )  # fmt: skip
     feed = CreditFeed(session, actor, today=today)
     for part in chunks(todo, CHUNK_ROWS):
@@ -541,7 +568,47 @@ import_calls = partial(import_sheet, kind=RESPONSES)
 add_call = partial(add_one, kind=RESPONSES, what="--member")
 
 
+# ----------------------------------------------------------------------------------- voids
+def get_attendance(session: Session, ref: str) -> ShiftAttendance:
+    number = as_id(ref)
+    row = session.get(ShiftAttendance, number) if number is not None else None
+    if row is None:
+        raise NotFoundError(f"No shift attendance {ref.strip()!r}.",
+                            "`trainctl shift list` shows the attendance with its ids.")  # fmt: skip
+    return row
+
+
+def void_attendance(
+    session: Session, actor: Actor, ref: str, *, reason: str, today: date
+) -> tuple[ShiftAttendance, FeedResult | None]:
+    """Keep the attendance, stamp who/when/why, reverse its credit; the member may then be
+    entered on that shift again (`shift add`). Voiding a void one changes nothing (None)."""
+    actor.require(MANAGE, "void shift attendance")
+    return void_row(session, actor, lambda: get_attendance(session, ref), reason=reason, today=today,
+                    source_type="shift", action="shift.void", what="attendance")  # fmt: skip
+
+
+def get_response(session: Session, ref: str) -> CallResponse:
+    number = as_id(ref)
+    row = session.get(CallResponse, number) if number is not None else None
+    if row is None:
+        raise NotFoundError(f"No call response {ref.strip()!r}.",
+                            "`trainctl call list` shows the responses with their ids.")  # fmt: skip
+    return row
+
+
+def void_response(
+    session: Session, actor: Actor, ref: str, *, reason: str, today: date
+) -> tuple[CallResponse, FeedResult | None]:
+    """Keep the response, stamp who/when/why, reverse its credit; the member may then be
+    entered on that call again (`call add`). Voiding a void one changes nothing (None)."""
+    actor.require(MANAGE, "void call responses")
+    return void_row(session, actor, lambda: get_response(session, ref), reason=reason, today=today,
+                    source_type="call", action="call.void", what="response")  # fmt: skip
+
+
 __all__ = [
     "CALL_FIELDS", "SHIFT_FIELDS", "ImportOutcome", "add_attendance", "add_call", "each_row",
-    "import_calls", "import_shifts", "incident_key", "read_rows",
+    "get_attendance", "get_response", "import_calls", "import_shifts", "incident_key",
+    "read_rows", "void_attendance", "void_response",
 ]  # fmt: skip
