@@ -1,4 +1,4 @@
-"""`trainctl skill`: add, list, show, checkoff, history — skills and their evaluations.
+"""`trainctl skill`: add, list, show, checkoff, history, void — skills and their evaluations.
 
 A checkoff is recorded by an officer (training.manage) who is never the member evaluated;
 every evaluation is kept (a retest is a new checkoff), and a passed one credits the
@@ -191,7 +191,8 @@ def history(
     result: Annotated[str | None, _o("--result", "-r", help="Only passed, failed or needs_retest.", metavar="RESULT")] = None,
     format: FormatOpt = None,
 ) -> None:
-    """List checkoffs, newest first: every evaluation is kept. Members see their own."""
+    """List checkoffs, newest first: every evaluation is kept (void ones are left out). Members
+    see their own."""
     from trainctl.errors import UsageError
     from trainctl.queries import members as qm
     from trainctl.queries import skills as q
@@ -209,3 +210,27 @@ def history(
                  empty="No checkoffs match these filters." if any((member, skill, result)) else
                  "No checkoffs yet. Record one with `trainctl skill checkoff MEMBER SKILL --result passed`.",
                  json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
+
+
+@app.command("void")
+def void(
+    ctx: typer.Context,
+    checkoff: Annotated[str, typer.Argument(metavar="CHECKOFF", help="The checkoff id (`skill history` shows it).",
+                                            show_default=False)],
+    reason: Annotated[str, _o("--reason", help="Why (kept with the checkoff).", metavar="TEXT")],
+) -> None:
+    """Void a checkoff recorded by mistake (wrong member or result): it is kept (with who,
+    when and why), leaves the history, and its credit is reversed."""
+    from trainctl.services import skills as svc
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, feed = svc.void_checkoff(session, actor, checkoff, reason=reason, today=state.today(session))
+        cid, when = found.id, found.voided_at
+    if feed is None:
+        render.info(f"Checkoff {cid} was already void (since {when:%Y-%m-%d}); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+        return
+    render.info(f"Voided checkoff {cid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    for line in feed.events:
+        render.info(line, quiet=state.quiet)

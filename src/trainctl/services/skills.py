@@ -1,11 +1,12 @@
-"""Skills and checkoffs: `skill add`, `skill checkoff` (writes need training.manage).
+"""Skills and checkoffs: `skill add`, `skill checkoff`, `skill void` (writes need training.manage).
 
 A skill: name (unique, case and spaces aside), category (Firefighting, EMS, Driver, Officer
 or the department's own), evaluation criteria, passing requirements, the programs that
 require it. A checkoff is one evaluation of a member on a skill (passed, failed or
 needs_retest) by an officer who is never the member; every checkoff is kept (a retest is a
 new row), so the history is the record. A passed checkoff credits the `skills_evaluation`
-requirements that list the skill, through the credit feed.
+requirements that list the skill, through the credit feed. A checkoff recorded by mistake
+is voided (kept, with who, when and why; its credit reversed), never deleted.
 
 Recording the very same evaluation twice (member, skill, date, result, evaluator and
 results) adds nothing the second time.
@@ -33,7 +34,7 @@ from trainctl.queries import skills as q
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import FeedResult, credit_facts
-from trainctl.services.sheet_import import active_member
+from trainctl.services.sheet_import import active_member, void_row
 
 CATEGORIES = ("Firefighting", "EMS", "Driver", "Officer")
 RESULTS = q.RESULTS
@@ -276,4 +277,34 @@ def checkoff(
     return Checkoff(row.id, member_name, skill.name, status, day, False, feed)
 
 
-__all__ = ["CATEGORIES", "Checkoff", "add_skill", "category_of", "checkoff", "get_skill", "parse_results"]
+def get_checkoff(session: Session, ref: str) -> SkillCheckoff:
+    number = as_id(ref)
+    row = session.get(SkillCheckoff, number) if number is not None else None
+    if row is None:
+        raise NotFoundError(
+            f"No skill checkoff {ref.strip()!r}.", "`trainctl skill history` shows the checkoffs with their ids."
+        )
+    return row
+
+
+def void_checkoff(
+    session: Session, actor: Actor, ref: str, *, reason: str, today: date
+) -> tuple[SkillCheckoff, FeedResult | None]:
+    """Keep the checkoff, stamp who/when/why, reverse its credit. Voiding a void checkoff
+    changes nothing (returns None for the feed). Nobody voids an evaluation of themselves
+    (a failed one undone is as good as evaluating oneself)."""
+    actor.require(MANAGE, "void skill checkoffs")
+
+    def find() -> SkillCheckoff:
+        row = get_checkoff(session, ref)
+        actor.refuse_own(row.member_id, "voids an evaluation of their own skills")
+        return row
+
+    return void_row(session, actor, find, reason=reason, today=today,
+                    source_type="skill_checkoff", action="skill.void", what="checkoff")  # fmt: skip
+
+
+__all__ = [
+    "CATEGORIES", "Checkoff", "add_skill", "category_of", "checkoff", "get_checkoff", "get_skill",
+    "parse_results", "void_checkoff",
+]  # fmt: skip
