@@ -131,7 +131,7 @@ def add(
             location=location, self_paced=None if self_paced is None else ("yes" if self_paced else "no"),
             expiration=expires,
         )  # fmt: skip
-        ids = svc.crew(session, refs, position or [])
+        ids = svc.crew(session, refs, position or [], values.get("date"))
         outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run,
                                   check_prerequisites=not skip_prereq_check)  # fmt: skip
         shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []

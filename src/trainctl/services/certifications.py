@@ -230,7 +230,7 @@ def _store(
 
 CARDS = SheetKind(
     "card", "import certifications", "record certifications", CARD_FIELDS, CARD_HINT, OPTIONS,
-    parse_card, _Card, _store,
+    parse_card, _Card, _store, lambda v: v.issued,
 )  # fmt: skip
 # `cert import` and `cert add` (sheet_import.import_sheet / add_one for cards).
 import_cards = partial(import_sheet, kind=CARDS)

@@ -405,12 +405,17 @@ OPTION_OF = {
 
 
 def crew(
-    session: Session, members: Sequence[str], positions: Sequence[str]
+    session: Session, members: Sequence[str], positions: Sequence[str], on: str | None = None
 ) -> list[int]:
     """Member ids for `--members a,b,c` and `--position P` (active members holding it);
-    unknown or inactive members are refused, naming each."""
+    unknown or inactive members are refused, naming each. `on`: the record's date as given
+    (a member named who was active that day, retired since, is taken)."""
     from trainctl.domain.positions import position_code
 
+    try:
+        day = sheet.parse_date(on) if on else None
+    except ValueError:
+        day = None  # the record's own check names a bad --date
     index = MemberIndex(session)
     ids: list[int] = []
     problems: list[str] = []
@@ -419,7 +424,7 @@ def crew(
         if not text:
             continue
         kind = "email" if "@" in text else "member"
-        member, problem = index.resolve({kind: text})
+        member, problem = index.resolve({kind: text}, day)
         if problem:
             problems.append(f"{text}: {problem[1]}")
         elif member is not None and member.id not in ids:
@@ -753,9 +758,10 @@ class _Rows:
     def row(
         self, values: dict[str, str], line: int, source: str
     ) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
-        """One sheet row: the insert row, or every problem it has (field, reason)."""
-        member, problem = self.members.resolve(values)
+        """One sheet row: the insert row, or every problem it has (field, reason). The
+        member is judged on the record's date (active then, though retired since)."""
         template, problems = self.shared(values, source)
+        member, problem = self.members.resolve(values, None if problems else template[_ON])  # type: ignore[index]
         if problem:
             return None, [problem, *problems]
         if problems:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, BinaryIO, TypeVar
 
 import sqlalchemy as sa
@@ -59,16 +60,33 @@ class MemberIndex:
         self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
         self.positions = {r[0]: set(r[5] or []) for r in rows}
         self._memo: dict[tuple[str | None, ...], tuple[_Member | None, tuple[str, str] | None]] = {}
+        self._session = session
+        self._history: dict[int, Sequence[Any]] = {}  # members inactive now: their history
 
-    def resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
+    def resolve(
+        self, values: Mapping[str, str], on: date | None = None
+    ) -> tuple[_Member | None, tuple[str, str] | None]:
         """The member a row names (email, badge, or a member reference), or the problem.
-        A member signs many sheets: the answer is remembered per spelling (bounded)."""
+        A member signs many sheets: the answer is remembered per spelling (bounded). `on`:
+        the row's date; a member inactive now is taken for a day they were active (a sheet
+        of last month names a member who retired this week), by their history."""
         key = tuple(map(values.get, dr.MEMBER_FIELDS))
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= MEMO_LIMIT:
                 self._memo.clear()
             found = self._memo[key] = self._resolve(values)
+        member, problem = found
+        if member is not None and problem is not None:  # inactive now
+            if on is None:
+                return None, problem
+            history = self._history.get(member.id)
+            if history is None:  # one query per member inactive now, not per row
+                history = self._history[member.id] = _timeline(self._session, member.id)
+            then = _status(history, on)
+            if then == "active":
+                return member, None
+            return None, (problem[0], inactive_text(member.name, member.email, on, then))
         return found
 
     def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
@@ -103,12 +121,36 @@ class MemberIndex:
             who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
             return None, (next(iter(found)), f"the row names two members ({who})")
         member = self.by_id[ids.pop()]
-        if member.status != "active":
-            return None, (
-                next(iter(found)),
-                f"{member.name} ({member.email}) is inactive; records are kept for active members",
-            )
+        if member.status != "active":  # the member with the problem: `resolve` looks at the day
+            return member, (next(iter(found)), inactive_text(member.name, member.email))
         return member, None
+
+
+def _timeline(session: Session, member_id: int) -> Sequence[Any]:
+    from trainctl.queries import members as qm
+    from trainctl.queries import reader_of
+
+    return qm.timelines(reader_of(session), [member_id]).get(member_id, [])
+
+
+def _status(timeline: Sequence[Any], day: date) -> str | None:
+    from trainctl.queries import members as qm
+
+    state = qm.state_on(timeline, day)
+    return None if state is None else state.status
+
+
+def status_on(session: Session, member_id: int, day: date) -> str | None:
+    """The member's status on `day` from their history (queries/members.state_on, the one
+    rule of every as-of answer); None without any history."""
+    return _status(_timeline(session, member_id), day)
+
+
+def inactive_text(name: str, email: str, on: date | None = None, then: str | None = None) -> str:
+    """Why a member is refused: inactive now, or (`then`, from their history) on the day."""
+    if on is None or then is None:
+        return f"{name} ({email}) is inactive; records are kept for active members"
+    return f"{name} ({email}) was {then} on {on}; records are kept for the days a member was active"
 
 
 # --------------------------------------------------------------------- sheet scaffolding
@@ -253,6 +295,7 @@ def checked_rows(
     members: MemberIndex,
     parse: Callable[[Mapping[str, str]], tuple[V | None, list[tuple[str, str]]]],
     options: Mapping[str, str],
+    day: Callable[[V], date | None] | None = None,
     **reading: Any,
 ) -> Iterator[tuple[str, int, int, V]]:
     """(file, line, member id, parsed values) for every good row: each row's values through
@@ -260,7 +303,7 @@ def checked_rows(
     member's first) go to `outcome` instead."""
     for name, line, values in each_row(files, fields, outcome, **reading):
         checked, problems = parse(values)
-        member, problem = members.resolve(values)
+        member, problem = members.resolve(values, day(checked) if day and checked is not None else None)
         if problem:
             problems.insert(0, problem)
         if problems or checked is None or member is None:
@@ -302,15 +345,21 @@ def write_chunk(
         feed.add_groups(source_groups(session, source_type, since=last))
 
 
-def active_member(session: Session, ref: str, *, what: str = "member") -> tuple[int, str]:
-    """(id, name) of the member a command names (the one resolver); inactive is refused."""
+def active_member(
+    session: Session, ref: str, *, what: str = "member", on: date | None = None
+) -> tuple[int, str]:
+    """(id, name) of the member a command names (the one resolver); inactive is refused,
+    unless they were active `on` the day of what is recorded (by their history)."""
     from trainctl.services.members import get_member
 
     member = get_member(session, ref, what=what)
-    if member.status != "active":
+    assert member.id is not None
+    then = status_on(session, member.id, on) if member.status != "active" and on is not None else None
+    if member.status != "active" and then != "active":
         raise RefusedError(
-            f"{member.name} ({member.email}) is inactive; records are kept for active members.",
-            f"Reactivate them with `trainctl member edit {member.id} --status active` first.",
+            inactive_text(member.name, member.email, on, then) + ".",
+            f"Reactivate them with `trainctl member edit {member.id} --status active` first"
+            + (", or check the date." if then is not None else "."),
         )
     assert member.id is not None
     return member.id, member.name
@@ -357,6 +406,7 @@ class SheetKind:
     parse: Callable[[Mapping[str, str], Any], tuple[Any, list[tuple[str, str]]]]
     row: Callable[[str | None, int | None, int, Any], Any]
     store: Callable[..., None]
+    day: Callable[[Any], date | None] | None = None  # a row's date (a member's status then)
 
 
 def import_sheet(
@@ -380,7 +430,7 @@ def import_sheet(
         kind.row(name, line, member_id, checked)
         for name, line, member_id, checked in checked_rows(
             files, kind.fields, outcome, MemberIndex(session), lambda v: kind.parse(v, today), kind.options,
-            ignore_unknown=ignore_unknown_columns, hint=kind.hint,
+            kind.day, ignore_unknown=ignore_unknown_columns, hint=kind.hint,
         )
     ]  # fmt: skip
     kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)
@@ -411,8 +461,9 @@ def add_one(
         outcome.problem(None, None, f, why, kind.options)
     outcome.refuse(kind.what, skip_invalid=False)
     ids: list[int] = []
+    on = kind.day(checked) if kind.day is not None and checked is not None else None
     for ref in member_refs:
-        member_id, _ = active_member(session, ref, what=what)
+        member_id, _ = active_member(session, ref, what=what, on=on)
         if member_id not in ids:
             ids.append(member_id)
     rows = [kind.row(None, None, m, checked) for m in ids]

@@ -244,7 +244,7 @@ def checkoff(
         raise BadInputError("The checkoff is not valid; nothing was recorded.",
                             "Fix the values named above; `trainctl skill checkoff -h` lists the options.",
                             details=problems)  # fmt: skip
-    member_id, member_name = active_member(session, member_ref)
+    member_id, member_name = active_member(session, member_ref, on=day)
     actor.refuse_own(member_id, "evaluates their own skills")
     skill = get_skill(session, skill_ref)
     assert skill.id is not None
