@@ -156,7 +156,7 @@ def test_a_messy_sign_in_sheet_imports_exactly_the_right_rows(crew, tmp_path, sn
     before = snapshot()
     r = crew(*AS_OF, "record", "import", str(sheet), "--topic", "ladders", ok=False)
     assert r.exit_code == 65 and snapshot() == before  # nothing written without --skip-invalid
-    assert "sign-in.csv, line 6, field email: Cy Retired (cy@fd.org) is inactive" in r.stderr
+    assert "sign-in.csv, line 6, field email: Cy Retired (cy@fd.org) was inactive on 2026-03-04" in r.stderr
 
     r = crew(*AS_OF, "record", "import", str(sheet), "--topic", "ladders", "--skip-invalid", ok=False)
     assert r.exit_code == 65

@@ -63,7 +63,7 @@ def test_skip_invalid_writes_a_private_reject_file_that_imports_once_fixed(crew,
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0] == ["reason", "E-mail", "Course", "Date", "Hours", "Notes", "", ""]
     assert rows[1][1:] == ["cy@fd.org", "DRILL", "2026-03-04", "2", "late", "", ""]
-    assert rows[1][0].startswith("email: Cy Retired (cy@fd.org) is inactive")
+    assert rows[1][0].startswith("email: Cy Retired (cy@fd.org) was inactive on 2026-03-04")
     assert rows[2][1:4] == ["ff02@fd.org", "DRILL", "2026-02-30"] and rows[2][0].startswith("date: ")
     assert len(rows) == 3
 
