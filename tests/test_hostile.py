@@ -37,7 +37,7 @@ CASES = [
     ("member add: bidi override", ["member", "add", "Ann \u202eeeL", "--email", "b@fd.org"], 65,
      "text-direction"),
     ("member add: control character in a badge", ["member", "add", "Tom", "--email", "t@fd.org",
-                                                  "--badge", "4\x07"], 65, "field badge"),
+                                                  "--badge", "4\x07"], 65, "--badge: "),
     ("member add: a look-alike of an existing name", ["member", "add", "Ann\u200b Lee", "--email",
                                                       "ann2@fd.org"], 65, "invisible"),
     ("member edit: ESC in a name", ["member", "edit", "ann@fd.org", "--name", "A\x1bB"], 65,

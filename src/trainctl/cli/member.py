@@ -86,6 +86,13 @@ def _raw(**values: Any) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
+# a member field -> the option a command takes it with: a bad value names what was typed
+MEMBER_OPTIONS = {
+    "name": "--name", "email": "--email", "badge": "--badge", "positions": "--position",
+    "role": "--role", "status": "--status", "hire_date": "--hire-date",
+    "certification_date": "--certification-date",
+}  # fmt: skip
+
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -126,6 +133,7 @@ def add(
             ),
             "input",
             positions=svc.position_codes(session),
+            options={**MEMBER_OPTIONS, "name": "NAME"},
         )  # fmt: skip
         member = svc.add_member(session, actor, data, as_of=state.as_of)
     if state.fmt == "json":
@@ -369,7 +377,7 @@ def edit(
                 "Nothing to change.",
                 "Give at least one option, e.g. --email or --add-position; see -h.",
             )
-        data = validated(MemberUpdate, raw, "input", positions=known)
+        data = validated(MemberUpdate, raw, "input", positions=known, options=MEMBER_OPTIONS)
         updated, changes = svc.edit_member(
             session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -222,15 +222,17 @@ def validated(
     *,
     positions: Iterable[str] | None = None,
     what: str = "member data",
+    options: Mapping[str, str] | None = None,
 ) -> M:
-    """Validate `data` or raise BadInputError listing every problem as '<where>, field F: ...'."""
+    """Validate `data` or raise BadInputError listing every problem as '<where>, field F: ...'
+    (or '--option: ...' for a field in `options`, the command's option for it)."""
     context = {"positions": frozenset(positions)} if positions is not None else None
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:
         from trainctl.schemas import describe_errors
 
-        details = describe_errors(exc, where)
+        details = describe_errors(exc, where, options)
         raise BadInputError(
             f"Invalid {what} ({len(details)} problem{'s' if len(details) > 1 else ''}).",
             position_hint(details) or "Fix the values named above and run the command again.",
