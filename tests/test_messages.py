@@ -35,6 +35,7 @@ def dept(cli):
     # the option typed, not the schema's field ('input, field credit_hours')
     (("course", "add", "--name", "Pump ops", "--hours", "-1"), 65, "--hours: must be 0 or more hours (got '-1')"),
     (("member", "edit", "ann@fd.org", "--status", "retired"), 65, "--status: must be active or inactive (got 'retired')"),
+    (("member", "edit", "ann@fd.org", "--add-position", "nosuch"), 65, "--add-position: unknown position 'nosuch'"),
     (("member", "add", "Bo Yee", "--email", "bo@fd"), 65, "--email: "),
     # a reference is named as typed, not as an option it was not given with
     (("record", "add", "nobody@fd.org", "--course", "Drill", "--hours", "1"), 65,

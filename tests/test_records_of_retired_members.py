@@ -80,3 +80,14 @@ def test_a_member_inactive_throughout_is_refused_as_before(retired, snapshot):
     before = snapshot()
     r = retired(*AS_OF, "record", "add", "bo@fd.org", "--course", "Ladder drill", "--date", BEFORE, ok=False)
     assert "Bo Diaz (bo@fd.org) was inactive on 2026-12-31" in r.stderr and snapshot() == before
+
+
+def test_a_retiree_row_with_another_problem_names_only_that_problem(retired, tmp_path: Path, snapshot):
+    """Its day cannot be judged while the row is bad: the officer is not told that Ann
+    cannot be recorded (she can, once the hours are fixed)."""
+    sheet = tmp_path / "bad-hours.csv"
+    sheet.write_text(f"email,course,date,hours\nann@fd.org,Ladder drill,{BEFORE},-3\n", encoding="utf-8")
+    before = snapshot()
+    r = retired(*AS_OF, "record", "import", sheet, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "field hours" in r.stderr and "inactive" not in r.stderr

@@ -137,3 +137,36 @@ def test_a_call_response_for_the_wrong_member_is_voided_and_the_right_one_added(
     before = snapshot()
     assert "1 already recorded" in duty(*AS_OF, "call", "import", "--csv", sheet).stderr
     assert snapshot() == before
+
+
+def test_the_corrected_sheet_imported_after_a_void_is_entered(duty, tmp_path, snapshot):  # noqa: F811
+    """The refusal says: void it and add it again. An officer who fixes the sheet and
+    imports it gets the corrected row; the wrong sheet again does not bring the void one
+    back. Calls alike, by role."""
+    head = "email,shift_date,station,shift,time_in,time_out\n"
+    wrong = _csv(tmp_path, "wrong.csv", head + "ann@fd.org,2026-11-20,S1,A,2026-11-20T07:00-05:00,2026-11-20T19:00-05:00\n")
+    right = _csv(tmp_path, "right.csv", head + "ann@fd.org,2026-11-20,S1,A,2026-11-20T07:00-05:00,2026-11-21T07:00-05:00\n")
+    duty(*AS_OF, "shift", "import", "--csv", wrong)
+    r = duty(*AS_OF, "shift", "import", "--csv", right, ok=False)
+    assert r.exit_code == 65 and "trainctl shift void ATTENDANCE" in r.stderr
+    duty(*AS_OF, "shift", "void", "1", "--reason", "a 24-hour tour")
+    assert "1 added" in duty(*AS_OF, "shift", "import", "--csv", right).stderr
+    assert _values(duty)["Shift hours"] == 24
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "import", "--csv", wrong, ok=False)  # the live row has other times
+    assert r.exit_code == 65 and snapshot() == before
+    assert "1 already recorded" in duty(*AS_OF, "shift", "import", "--csv", right).stderr
+
+    head = "incident,shift_date,at,call_type,email,role\n"
+    driver = _csv(tmp_path, "c1.csv", head + "F26-9,2026-11-20,2026-11-20T10:00-05:00,EMS,ann@fd.org,driver\n")
+    attendant = _csv(tmp_path, "c2.csv", head + "F26-9,2026-11-20,2026-11-20T10:00-05:00,EMS,ann@fd.org,attendant\n")
+    duty(*AS_OF, "call", "import", "--csv", driver)
+    (resp,) = duty("--format", "json", "call", "list").json
+    duty(*AS_OF, "call", "void", str(resp["id"]), "--reason", "she rode as attendant")
+    before = snapshot()
+    r = duty(*AS_OF, "call", "import", "--csv", driver)
+    assert "not brought back" in r.stderr and snapshot() == before
+    assert "1 added" in duty(*AS_OF, "call", "import", "--csv", attendant).stderr
+    assert [x["role"] for x in duty("--format", "json", "call", "list").json] == ["attendant"]
+    shown = duty("--format", "csv", "call", "list", "--include-void").stdout.splitlines()
+    assert shown[0].endswith(",void") and sorted(line.rsplit(",", 1)[1] for line in shown[1:]) == ["", "void"]

@@ -377,7 +377,9 @@ def edit(
                 "Nothing to change.",
                 "Give at least one option, e.g. --email or --add-position; see -h.",
             )
-        data = validated(MemberUpdate, raw, "input", positions=known, options=MEMBER_OPTIONS)
+        typed = "--position" if position is not None else "--add-position"  # the one with positions
+        data = validated(MemberUpdate, raw, "input", positions=known,
+                         options={**MEMBER_OPTIONS, "positions": typed})  # fmt: skip
         updated, changes = svc.edit_member(
             session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of
         )

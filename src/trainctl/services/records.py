@@ -761,7 +761,9 @@ class _Rows:
         """One sheet row: the insert row, or every problem it has (field, reason). The
         member is judged on the record's date (active then, though retired since)."""
         template, problems = self.shared(values, source)
-        member, problem = self.members.resolve(values, None if problems else template[_ON])  # type: ignore[index]
+        member, problem = self.members.resolve(
+            values, None if problems else template[_ON], undated=bool(problems)  # type: ignore[index]
+        )
         if problem:
             return None, [problem, *problems]
         if problems:

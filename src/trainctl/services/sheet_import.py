@@ -64,12 +64,14 @@ class MemberIndex:
         self._history: dict[int, Sequence[Any]] = {}  # members inactive now: their history
 
     def resolve(
-        self, values: Mapping[str, str], on: date | None = None
+        self, values: Mapping[str, str], on: date | None = None, *, undated: bool = False
     ) -> tuple[_Member | None, tuple[str, str] | None]:
         """The member a row names (email, badge, or a member reference), or the problem.
         A member signs many sheets: the answer is remembered per spelling (bounded). `on`:
         the row's date; a member inactive now is taken for a day they were active (a sheet
-        of last month names a member who retired this week), by their history."""
+        of last month names a member who retired this week), by their history. `undated`:
+        the row has other problems (its date among them, maybe): a member inactive now is
+        not held against it (the row is refused for those; once fixed, its day decides)."""
         key = tuple(map(values.get, dr.MEMBER_FIELDS))
         found = self._memo.get(key)
         if found is None:
@@ -79,7 +81,7 @@ class MemberIndex:
         member, problem = found
         if member is not None and problem is not None:  # inactive now
             if on is None:
-                return None, problem
+                return (member, None) if undated else (None, problem)
             history = self._history.get(member.id)
             if history is None:  # one query per member inactive now, not per row
                 history = self._history[member.id] = _timeline(self._session, member.id)
@@ -303,7 +305,8 @@ def checked_rows(
     member's first) go to `outcome` instead."""
     for name, line, values in each_row(files, fields, outcome, **reading):
         checked, problems = parse(values)
-        member, problem = members.resolve(values, day(checked) if day and checked is not None else None)
+        member, problem = members.resolve(values, day(checked) if day and checked is not None else None,
+                                          undated=bool(problems))  # fmt: skip
         if problem:
             problems.insert(0, problem)
         if problems or checked is None or member is None:

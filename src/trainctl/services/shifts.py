@@ -176,17 +176,20 @@ def _store_attendance(
     # a row refused for what is on file (the hint then says how to change that)
     changed = _refuse_overlapping(conn, [r for r in kept if (r.source, r.line) not in outcome.bad],
                                   shift_ids, outcome)  # fmt: skip
-    # per member and shift: the live attendance, else a void one (the unique key holds
-    # among live rows only: a void attendance may be entered again, migration 0013)
-    existing: dict[tuple[int, int], tuple[datetime, datetime, bool]] = {}
+    # per member and shift: the live attendance, and the times of void ones (the unique
+    # key holds among live rows only: a void attendance may be entered again, 0013)
+    existing: dict[tuple[int, int], tuple[datetime, datetime]] = {}
+    void: dict[tuple[int, int], set[tuple[datetime, datetime]]] = {}
     for part in chunks(sorted(set(shift_ids.values()))):
         for sid, mid, t_in, t_out, voided in conn.execute(
             sa.select(a_t.c.shift_id, a_t.c.member_id, a_t.c.checked_in_at, a_t.c.checked_out_at,
                       a_t.c.voided_at.is_not(None)).where(a_t.c.shift_id.in_(part))
         ):  # fmt: skip
-            if voided and (sid, mid) in existing:
-                continue
-            existing[(sid, mid)] = (_aware(t_in), _aware(t_out), bool(voided))
+            times = (_aware(t_in), _aware(t_out))
+            if voided:
+                void.setdefault((sid, mid), set()).add(times)
+            else:
+                existing[(sid, mid)] = times
     adding = bool(rows) and all(r.source is None for r in rows)
     todo: list[_Att] = []
     for row in kept:
@@ -194,11 +197,15 @@ def _store_attendance(
             continue
         sid = shift_ids.get(row.values.key)
         found = existing.get((sid, row.member_id)) if sid is not None else None
-        if found is None or (found[2] and adding):  # `shift add` after a void: entered again
-            todo.append(row)
-        elif found[2]:  # an import never brings a void attendance back
-            outcome.voided += 1
-        elif found[:2] == (row.values.time_in, row.values.time_out):
+        times = (row.values.time_in, row.values.time_out)
+        if found is None:
+            # an import never brings a void attendance back (the same times); `shift add`
+            # after a void, or other times (the corrected sheet), enter the member again
+            if not adding and times in void.get((sid, row.member_id), ()):  # type: ignore[arg-type]
+                outcome.voided += 1
+            else:
+                todo.append(row)
+        elif found == times:
             outcome.already += 1
         else:
             changed = True
@@ -409,15 +416,18 @@ def _store_calls(
     c_t = Call.__table__  # type: ignore[attr-defined]
     r_t = CallResponse.__table__  # type: ignore[attr-defined]
     calls = _calls(conn, {r.incident for r in kept})
-    responses: dict[tuple[int, int], tuple[str | None, bool]] = {}
+    # per member and call: the live response's role, and the roles of void ones (0013)
+    responses: dict[tuple[int, int], str | None] = {}
+    void_roles: dict[tuple[int, int], set[str | None]] = {}
     for part in chunks(sorted(cid for cid, *_ in calls.values())):
         for cid, mid, role, voided in conn.execute(
             sa.select(r_t.c.call_id, r_t.c.member_id, r_t.c.role, r_t.c.voided_at.is_not(None))
             .where(r_t.c.call_id.in_(part))
         ):  # fmt: skip
-            if voided and (cid, mid) in responses:
-                continue  # the live response wins over a void one (migration 0013)
-            responses[(cid, mid)] = (role, bool(voided))
+            if voided:
+                void_roles.setdefault((cid, mid), set()).add(ds.fold(role))
+            else:
+                responses[(cid, mid)] = role
     shift_date: dict[str, date] = {}
     for inc, row in given_date.items():
         if row.values.shift_date is not None:
@@ -449,18 +459,24 @@ def _store_calls(
         if (row.source, row.line) in outcome.bad:
             continue
         call = calls.get(row.incident)
-        found = responses.get((call[0], row.member_id)) if call else None
-        if found is None or (found[1] and adding):  # `call add` after a void: entered again
-            todo.append(row)
-        elif found[1]:  # an import never brings a void response back
-            outcome.voided += 1
-        elif ds.fold(found[0]) == ds.fold(row.values.role) or row.values.role is None:
+        rkey = (call[0], row.member_id) if call else None
+        if rkey is None or rkey not in responses:
+            # an import never brings a void response back (the same role, or none given);
+            # `call add` after a void, or another role (the corrected sheet), enter it again
+            gone = void_roles.get(rkey, set()) if rkey else set()
+            if not adding and gone and (row.values.role is None or ds.fold(row.values.role) in gone):
+                outcome.voided += 1
+            else:
+                todo.append(row)
+            continue
+        found = responses[rkey]
+        if ds.fold(found) == ds.fold(row.values.role) or row.values.role is None:
             outcome.already += 1
         else:
             changed = True
             outcome.problem(row.source, row.line, "role",
                             f"the member's response to incident {row.incident} is on file with "
-                            f"role {found[0]!r} (got {row.values.role!r})", CALL_OPTIONS)  # fmt: skip
+                            f"role {found!r} (got {row.values.role!r})", CALL_OPTIONS)  # fmt: skip
     outcome.refuse("call", skip_invalid, also=CALL_CHANGE_HINT if changed else "")
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
 
