@@ -91,3 +91,30 @@ def test_a_retiree_row_with_another_problem_names_only_that_problem(retired, tmp
     r = retired(*AS_OF, "record", "import", sheet, ok=False)
     assert r.exit_code == 65 and snapshot() == before
     assert "field hours" in r.stderr and "inactive" not in r.stderr
+
+
+def test_a_member_on_leave_then_is_refused_for_that_day_though_active_now(retired, snapshot):
+    """Bo was on leave from 1 March to 31 May 2026: a sheet line of April is not his (the
+    history says so), whatever his status today; the hint says how to correct the history
+    if he came back earlier."""
+    retired("--as-of", "2026-01-01", "member", "add", "Bo Diaz", "--email", "bo@fd.org", "--badge", "7")
+    retired(*AS_OF, "member", "edit", "bo@fd.org", "--status", "inactive", "--effective", "2026-03-01")
+    retired(*AS_OF, "member", "edit", "bo@fd.org", "--status", "active", "--effective", "2026-06-01")
+    before = snapshot()
+    r = retired(*AS_OF, "record", "add", "bo@fd.org", "--course", "Ladder drill", "--date", "2026-04-01",
+                "--hours", "1", ok=False)  # fmt: skip
+    assert "Bo Diaz (bo@fd.org) was inactive on 2026-04-01" in r.stderr and snapshot() == before
+    r = retired(*AS_OF, *_shift("2026-04-01")[:2], "7", *_shift("2026-04-01")[3:], ok=False)
+    assert "was inactive on 2026-04-01" in r.stderr and "--status active --effective DAY" in r.stderr
+    assert snapshot() == before
+    for day in ("2026-02-28", "2026-06-01"):
+        retired(*AS_OF, "record", "add", "bo@fd.org", "--course", "Ladder drill", "--date", day, "--hours", "1")
+
+
+def test_a_call_after_midnight_on_the_day_she_left_is_hers(retired):
+    """Inactive from 1 January: a call at 00:30 that night belongs to the 31 December tour
+    (no shift date given: the day before counts too)."""
+    retired(*AS_OF, "shift", "add", "ann@fd.org", "--date", BEFORE, "--station", "S1", "--shift", "A",
+            "--time-in", f"{BEFORE}T07:00-05:00", "--time-out", f"{AFTER}T07:00-05:00")  # fmt: skip
+    r = retired(*AS_OF, "call", "add", "F-NY", "-m", "ann@fd.org", "--at", "2027-01-01T00:30-05:00", "--type", "EMS")
+    assert "Recorded 1 response(s)" in r.stderr

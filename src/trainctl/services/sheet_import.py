@@ -61,17 +61,18 @@ class MemberIndex:
         self.positions = {r[0]: set(r[5] or []) for r in rows}
         self._memo: dict[tuple[str | None, ...], tuple[_Member | None, tuple[str, str] | None]] = {}
         self._session = session
-        self._history: dict[int, Sequence[Any]] = {}  # members inactive now: their history
+        self._history: dict[int, list[Any]] | None = None  # every member's, read once
 
     def resolve(
-        self, values: Mapping[str, str], on: date | None = None, *, undated: bool = False
+        self, values: Mapping[str, str], on: Days = None, *, undated: bool = False
     ) -> tuple[_Member | None, tuple[str, str] | None]:
         """The member a row names (email, badge, or a member reference), or the problem.
         A member signs many sheets: the answer is remembered per spelling (bounded). `on`:
-        the row's date; a member inactive now is taken for a day they were active (a sheet
-        of last month names a member who retired this week), by their history. `undated`:
-        the row has other problems (its date among them, maybe): a member inactive now is
-        not held against it (the row is refused for those; once fixed, its day decides)."""
+        the row's date (or the days it may belong to): the member is judged as they were
+        then, by their history (a sheet of last month names a member who retired this
+        week; a member on leave then is refused). `undated`: the row has other problems
+        (its date among them, maybe): a member inactive now is not held against it (the
+        row is refused for those; once fixed, its day decides)."""
         key = tuple(map(values.get, dr.MEMBER_FIELDS))
         found = self._memo.get(key)
         if found is None:
@@ -79,17 +80,21 @@ class MemberIndex:
                 self._memo.clear()
             found = self._memo[key] = self._resolve(values)
         member, problem = found
-        if member is not None and problem is not None:  # inactive now
-            if on is None:
-                return (member, None) if undated else (None, problem)
-            history = self._history.get(member.id)
-            if history is None:  # one query per member inactive now, not per row
-                history = self._history[member.id] = _timeline(self._session, member.id)
-            then = _status(history, on)
-            if then == "active":
+        if member is None:
+            return found
+        if on is None:
+            if problem is not None and undated:
                 return member, None
-            return None, (problem[0], inactive_text(member.name, member.email, on, then))
-        return found
+            return found if problem is None else (None, problem)
+        if self._history is None:  # one read of every member's history, not one per row
+            self._history = _timelines(self._session)
+        day, then = _judged(self._history.get(member.id), on, member.status)
+        if then == "active":
+            return member, None
+        field_name = problem[0] if problem else next(
+            (n for n in dr.MEMBER_FIELDS if (values.get(n) or "").strip()), "member"
+        )  # fmt: skip
+        return None, (field_name, inactive_text(member.name, member.email, day, then))
 
     def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
@@ -128,24 +133,35 @@ class MemberIndex:
         return member, None
 
 
-def _timeline(session: Session, member_id: int) -> Sequence[Any]:
+# a row's day, or the days it may belong to (a call after midnight: its date or the one before)
+Days = date | tuple[date, ...] | None
+
+
+def _timelines(session: Session, ids: Sequence[int] | None = None) -> dict[int, list[Any]]:
     from trainctl.queries import members as qm
     from trainctl.queries import reader_of
 
-    return qm.timelines(reader_of(session), [member_id]).get(member_id, [])
+    return qm.timelines(reader_of(session), ids)
 
 
-def _status(timeline: Sequence[Any], day: date) -> str | None:
+def _judged(timeline: Sequence[Any] | None, on: date | tuple[date, ...], now: str) -> tuple[date, str | None]:
+    """(the day judged, the member's status then): by their history (queries/members.
+    state_on, the one rule of every as-of answer), active on any of the days if it can be;
+    without history, today's status (`now`) held throughout."""
     from trainctl.queries import members as qm
 
-    state = qm.state_on(timeline, day)
-    return None if state is None else state.status
-
-
-def status_on(session: Session, member_id: int, day: date) -> str | None:
-    """The member's status on `day` from their history (queries/members.state_on, the one
-    rule of every as-of answer); None without any history."""
-    return _status(_timeline(session, member_id), day)
+    days = on if isinstance(on, tuple) else (on,)
+    if not timeline:
+        return days[0], "active" if now == "active" else None
+    first: tuple[date, str | None] | None = None
+    for day in days:
+        state = qm.state_on(timeline, day)
+        status = None if state is None else state.status
+        if status == "active":
+            return day, status
+        first = first or (day, status)
+    assert first is not None
+    return first
 
 
 def inactive_text(name: str, email: str, on: date | None = None, then: str | None = None) -> str:
@@ -297,7 +313,7 @@ def checked_rows(
     members: MemberIndex,
     parse: Callable[[Mapping[str, str]], tuple[V | None, list[tuple[str, str]]]],
     options: Mapping[str, str],
-    day: Callable[[V], date | None] | None = None,
+    day: Callable[[V], Days] | None = None,
     **reading: Any,
 ) -> Iterator[tuple[str, int, int, V]]:
     """(file, line, member id, parsed values) for every good row: each row's values through
@@ -349,20 +365,27 @@ def write_chunk(
 
 
 def active_member(
-    session: Session, ref: str, *, what: str = "member", on: date | None = None
+    session: Session, ref: str, *, what: str = "member", on: Days = None
 ) -> tuple[int, str]:
-    """(id, name) of the member a command names (the one resolver); inactive is refused,
-    unless they were active `on` the day of what is recorded (by their history)."""
+    """(id, name) of the member a command names (the one resolver), judged as they were
+    `on` the day of what is recorded (by their history; without a day, today): inactive
+    then is refused."""
     from trainctl.services.members import get_member
 
     member = get_member(session, ref, what=what)
     assert member.id is not None
-    then = status_on(session, member.id, on) if member.status != "active" and on is not None else None
-    if member.status != "active" and then != "active":
+    day: date | None = None
+    then: str | None = "active" if member.status == "active" else None
+    if on is not None:
+        day, then = _judged(_timelines(session, [member.id]).get(member.id), on, member.status)
+    if then != "active":
+        fix = (f"Reactivate them with `trainctl member edit {member.id} --status active` first"
+               if member.status != "active" else
+               f"If they came back earlier, record it: `trainctl member edit {member.id} --status "
+               "active --effective DAY`")  # fmt: skip
         raise RefusedError(
-            inactive_text(member.name, member.email, on, then) + ".",
-            f"Reactivate them with `trainctl member edit {member.id} --status active` first"
-            + (", or check the date." if then is not None else "."),
+            inactive_text(member.name, member.email, day, then) + ".",
+            fix + (", or check the date." if day is not None and then is not None else "."),
         )
     assert member.id is not None
     return member.id, member.name
@@ -409,7 +432,7 @@ class SheetKind:
     parse: Callable[[Mapping[str, str], Any], tuple[Any, list[tuple[str, str]]]]
     row: Callable[[str | None, int | None, int, Any], Any]
     store: Callable[..., None]
-    day: Callable[[Any], date | None] | None = None  # a row's date (a member's status then)
+    day: Callable[[Any], Days] | None = None  # a row's date (a member's status then)
 
 
 def import_sheet(

@@ -575,7 +575,7 @@ ATTENDANCE = SheetKind(
 )  # fmt: skip
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
-    _Resp, _store_calls, lambda v: v.shift_date or v.at.date(),
+    _Resp, _store_calls, lambda v: v.shift_date or (v.at.date() - timedelta(days=1), v.at.date()),
 )  # fmt: skip
 # `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
 import_shifts = partial(import_sheet, kind=ATTENDANCE)
