@@ -62,6 +62,7 @@ class MemberIndex:
         self._memo: dict[tuple[str | None, ...], tuple[_Member | None, tuple[str, str] | None]] = {}
         self._session = session
         self._history: dict[int, list[Any]] | None = None  # every member's, read once
+        self._then: dict[tuple[int, Days], tuple[date, str | None]] = {}  # per member and day
 
     def resolve(
         self, values: Mapping[str, str], on: Days = None, *, undated: bool = False
@@ -88,7 +89,12 @@ class MemberIndex:
             return found if problem is None else (None, problem)
         if self._history is None:  # one read of every member's history, not one per row
             self._history = _timelines(self._session)
-        day, then = _judged(self._history.get(member.id), on, member.status)
+        judged = self._then.get((member.id, on))
+        if judged is None:  # a member signs many lines of a day: judged once (bounded)
+            if len(self._then) >= MEMO_LIMIT:
+                self._then.clear()
+            judged = self._then[(member.id, on)] = _judged(self._history.get(member.id), on, member.status)
+        day, then = judged
         if then == "active":
             return member, None
         field_name = problem[0] if problem else next(
