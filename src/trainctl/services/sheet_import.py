@@ -63,6 +63,7 @@ class MemberIndex:
         self._session = session
         self._history: dict[int, list[Any]] | None = None  # every member's, read once
         self._then: dict[tuple[int, Days], tuple[date, str | None]] = {}  # per member and day
+        self._steady: set[int] = set()  # active now and throughout their history
 
     def resolve(
         self, values: Mapping[str, str], on: Days = None, *, undated: bool = False
@@ -89,6 +90,12 @@ class MemberIndex:
             return found if problem is None else (None, problem)
         if self._history is None:  # one read of every member's history, not one per row
             self._history = _timelines(self._session)
+            # members whose history never had another status than today's: any day is
+            # today (most of a roster; 80,000 lines judged in 0.13 s instead of 0.33-0.39)
+            self._steady = {mid for mid, m in self.by_id.items()
+                            if all(s.status == m.status for s in self._history.get(mid, ()))}  # fmt: skip
+        if member.id in self._steady and problem is None:
+            return found
         judged = self._then.get((member.id, on))
         if judged is None:  # a member signs many lines of a day: judged once (bounded)
             if len(self._then) >= MEMO_LIMIT:
