@@ -286,10 +286,56 @@ def test_dry_runs_write_nothing(crew, tmp_path, snapshot):
     sheet = _sheet(tmp_path, "s.csv", "email,course,date,hours,type\nff01@fd.org,Drill,2026-03-04,2,drill\n")
     before = snapshot()
     r = crew(*AS_OF, "record", "import", str(sheet), "--dry-run")
-    assert "1 would add" in r.stderr and "Credited 1 progress row(s)" in r.stderr
+    # a dry run says what it would do: no "Credited" for a credit that was never written
+    assert "1 would add" in r.stderr and "Would credit 1 progress row(s)" in r.stderr
+    assert "Credited" not in r.stderr
     r = crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Drill", "--hours", "1",
-             "--dry-run")  # fmt: skip
-    assert "Would record 20" in r.stderr
+             "--type", "drill", "--dry-run")  # fmt: skip
+    assert "Would record 20" in r.stderr and "Would credit 20 progress row(s)" in r.stderr
+    # JSON of a dry run names no id: the ids a rolled-back transaction handed out are no row's
+    r = crew(*AS_OF, "--format", "json", "record", "add", "ff01@fd.org", "--course", "Drill",
+             "--hours", "1", "--dry-run")  # fmt: skip
+    assert r.exit_code == 0, r
+    assert r.json["record_ids"] == [] and r.json["added"] == 1 and r.json["dry_run"] is True
+    assert snapshot() == before
+
+
+def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot):
+    """A drill entered late is credited to who held the position that day (by the members'
+    history), not to who holds it now; the command names them."""
+    # ff01 was promoted to officer on 2026-03-10; ff02 retired on 2026-03-10; Nia joined the
+    # firefighters on 2026-03-10 (she was an EMT before)
+    crew("member", "edit", "ff01@fd.org", "--position", "officer", "--effective", "2026-03-10")
+    crew("member", "edit", "ff02@fd.org", "--status", "inactive", "--effective", "2026-03-10")
+    crew("member", "add", "Nia New", "--email", "nia@fd.org", "--position", "emt")
+    crew("member", "edit", "nia@fd.org", "--position", "firefighter", "--effective", "2026-03-10")
+
+    r = crew(*AS_OF, "--format", "json", "record", "add", "--position", "firefighter",
+             "--course", "Hose drill", "--type", "drill", "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    assert r.exit_code == 0, r
+    [taken] = r.json["positions"]
+    assert taken["position"] == "firefighter" and taken["date"] == "2026-03-04"
+    assert len(taken["members"]) == 20 and "Fire Fighter 01" in taken["members"]
+    assert "Fire Fighter 02" in taken["members"] and "Nia New" not in taken["members"]
+
+    r = crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Hose drill",
+             "--type", "drill", "--date", "2026-03-11", "--hours", "2")  # fmt: skip
+    assert r.exit_code == 0, r
+    assert "Recorded 19 record(s)" in r.stderr
+    assert "--position firefighter on 2026-03-11: 19 member(s): " in r.stderr
+    assert "Nia New" in r.stderr and "Fire Fighter 01," not in r.stderr and "Fire Fighter 02," not in r.stderr
+    listed = crew("--format", "json", "record", "list", "--course", "Hose drill").json
+    on = {}
+    for row in listed:
+        on.setdefault(row["completion_date"], set()).add(row["member"])
+    assert "Nia New" in on["2026-03-11"] and "Nia New" not in on["2026-03-04"]
+    assert "Fire Fighter 01" in on["2026-03-04"] and "Fire Fighter 01" not in on["2026-03-11"]
+
+    # a position nobody held on the day is refused, naming the day; nothing is written
+    before = snapshot()
+    r = crew(*AS_OF, "record", "add", "--position", "officer", "--course", "Hose drill",
+             "--date", "2026-03-04", "--hours", "2", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--position officer: no active member held it on 2026-03-04" in r.stderr, r
     assert snapshot() == before
 
 

@@ -242,8 +242,17 @@ def test_single_adds_dry_run_and_repeat(duty, snapshot):
     before = snapshot()
     r = duty(*AS_OF, *args, "--dry-run")
     assert "Would record shift attendance" in r.stderr and "Dry run" in r.stderr and snapshot() == before
+    assert "Would credit 2 progress row(s)" in r.stderr and "Credited" not in r.stderr
+    # a dry run's JSON names no id (the rolled-back transaction's ids are no row's)
+    r = duty(*AS_OF, "--format", "json", *args, "--dry-run")
+    assert r.json == {"attendance_ids": [], "added": 1, "already": 0, "credits": 2, "dry_run": True}
+    r = duty(*AS_OF, "--format", "json", "call", "add", "F26-1", "-m", "ann@fd.org", "--type", "EMS",
+             "--at", "2026-03-08T09:00-05:00", "--shift-date", "2026-03-08", "--dry-run")  # fmt: skip
+    assert r.json["response_ids"] == [] and r.json["added"] == 1 and r.json["dry_run"] is True
+    assert snapshot() == before
     r = duty(*AS_OF, "--format", "json", *args)
-    assert r.json["added"] == 1 and r.json["credits"] == 2
+    assert r.json["added"] == 1 and r.json["credits"] == 2 and r.json["dry_run"] is False
+    assert len(r.json["attendance_ids"]) == 1
     assert "Already recorded" in duty(*AS_OF, *args).stderr
     r = duty(*AS_OF, "shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
              "--time-out", "2026-03-08T06:00-05:00", ok=False)  # fmt: skip

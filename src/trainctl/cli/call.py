@@ -78,8 +78,7 @@ def add(
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
     if fmt_of(ctx, fmt_value(format)) == "json":
-        render.emit_json({"response_ids": outcome.ids, "added": outcome.added,
-                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+        si.emit_add_json("response_ids", outcome, outcome.ids, dry_run=dry_run)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {outcome.added} response(s) to incident {svc.incident_key(incident)}"
     if outcome.already:
@@ -151,15 +150,4 @@ def void(
     again."""
     from trainctl.services import shifts as svc
 
-    state = get_state(ctx)
-    with state.session(write=True) as (session, actor):
-        found, feed = svc.void_response(session, actor, response, reason=reason,
-                                        today=state.today(session))  # fmt: skip
-        rid, when = found.id, found.voided_at
-    if feed is None:
-        render.info(f"Response {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-        return
-    render.info(f"Voided call response {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
-    for line in feed.events:
-        render.info(line, quiet=state.quiet)
+    si.void_command(ctx, svc.void_response, response, reason, noun="call response", short="Response")

@@ -76,8 +76,7 @@ def add(
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_card(session, actor, member, given, today=state.today(session), dry_run=dry_run)
     if fmt_of(ctx, fmt_value(format)) == "json":
-        render.emit_json({"card_ids": outcome.ids, "added": outcome.added,
-                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+        si.emit_add_json("card_ids", outcome, outcome.ids, dry_run=dry_run)
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
         text = f"{'Would record' if dry_run else 'Recorded'} certification card{ident}."
@@ -140,14 +139,4 @@ def void(
     is reversed."""
     from trainctl.services import certifications as svc
 
-    state = get_state(ctx)
-    with state.session(write=True) as (session, actor):
-        found, feed = svc.void_card(session, actor, card, reason=reason, today=state.today(session))
-        cid, when = found.id, found.voided_at
-    if feed is None:
-        render.info(f"Card {cid} was already void (since {when:%Y-%m-%d}); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-        return
-    render.info(f"Voided card {cid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
-    for line in feed.events:
-        render.info(line, quiet=state.quiet)
+    si.void_command(ctx, svc.void_card, card, reason, noun="card", short="Card")

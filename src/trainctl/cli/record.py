@@ -131,13 +131,17 @@ def add(
             location=location, self_paced=None if self_paced is None else ("yes" if self_paced else "no"),
             expiration=expires,
         )  # fmt: skip
-        ids = svc.crew(session, refs, position or [], values.get("date"))
-        outcome = svc.add_records(session, actor, ids, values, today=today, dry_run=dry_run,
+        team = svc.crew(session, refs, position or [], values.get("date"))
+        outcome = svc.add_records(session, actor, team.ids, values, today=today, dry_run=dry_run,
                                   check_prerequisites=not skip_prereq_check)  # fmt: skip
         shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
     if fmt_of(ctx, fmt_value(format)) == "json":
-        render.emit_json({"record_ids": outcome.record_ids, "added": outcome.added,
-                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+        si.emit_add_json("record_ids", outcome, outcome.record_ids, dry_run=dry_run,
+                         positions=[{"position": pos, "date": values.get("date"), "members": names}
+                                    for pos, names in team.by_position])  # fmt: skip
+    for pos, names in team.by_position:  # who a position stood for that day: the officer checks
+        render.info(f"--position {pos} on {values.get('date')}: {len(names)} member(s): "
+                    f"{', '.join(names)}.", quiet=state.quiet)  # fmt: skip
     for name in outcome.free_named:
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
                     "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip
@@ -287,14 +291,4 @@ def void(
     """Void a record: it is kept (with who, when and why) and its credit is reversed."""
     from trainctl.services import records as svc
 
-    state = get_state(ctx)
-    with state.session(write=True) as (session, actor):
-        found, feed = svc.void_record(session, actor, record, reason=reason, today=state.today(session))
-        rid, when = found.id, found.voided_at
-    if feed is None:
-        render.info(f"Record {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-        return
-    render.info(f"Voided record {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
-    for line in feed.events:
-        render.info(line, quiet=state.quiet)
+    si.void_command(ctx, svc.void_record, record, reason, noun="record", short="Record")

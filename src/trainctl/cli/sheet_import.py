@@ -1,6 +1,7 @@
 """What every sheet import (`record | cert | shift | call import`) shares on the command
 line: the options, running the service over the opened files in one transaction, the
-reject file (--skip-invalid, cli/rejects.py) and the summary with its exit code."""
+reject file (--skip-invalid, cli/rejects.py) and the summary with its exit code; and what
+every `add` (its summary and JSON) and every `void` (the whole command) shares."""
 
 from __future__ import annotations
 
@@ -97,17 +98,50 @@ def report_add(
 ) -> None:
     """An `add` command's summary: what it recorded, what the credit feed did, and a note
     per progress row whose hours do not all count (issue 11 #3)."""
-    for line in [text, *feed_lines(feed), *(f"Note: {n}" for n in notes)]:
+    for line in [text, *feed_lines(feed, dry_run=dry_run), *(f"Note: {n}" for n in notes)]:
         render.info(line, quiet=quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=quiet)
 
 
-def feed_lines(feed: Any) -> list[str]:
-    """What the credit feed did, in a few summary lines."""
+def void_command(
+    ctx: typer.Context, void: Callable[..., tuple[Any, Any]], ref: str, reason: str, *,
+    noun: str, short: str,
+) -> None:  # fmt: skip
+    """The body of every `NOUN void ID --reason TEXT` (record, cert, skill, shift, call):
+    `void` is the service's (services/sheet_import.void_row underneath); `noun` names the
+    row in the confirmation ("shift attendance"), `short` when it was void already
+    ("Attendance")."""
+    from trainctl.cli.state import get_state
+
+    state = get_state(ctx)
+    with state.session(write=True) as (session, actor):
+        found, feed = void(session, actor, ref, reason=reason, today=state.today(session))
+        rid, when = found.id, found.voided_at
+    if feed is None:
+        render.info(f"{short} {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
+                    quiet=state.quiet)  # fmt: skip
+        return
+    render.info(f"Voided {noun} {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    for line in feed.events:
+        render.info(line, quiet=state.quiet)
+
+
+def emit_add_json(key: str, outcome: Any, ids: Sequence[int], *, dry_run: bool, **extra: Any) -> None:
+    """An `add` command's JSON: the new rows' ids under `key` (none in a dry run: the ids a
+    rolled-back transaction handed out belong to no row), how many were added (would be)
+    and already on file, and the credits."""
+    render.emit_json({key: [] if dry_run else list(ids), "added": outcome.added,
+                      "already": outcome.already, "credits": outcome.feed.credits,
+                      "dry_run": dry_run, **extra})  # fmt: skip
+
+
+def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
+    """What the credit feed did (in a dry run: would do), in a few summary lines."""
     lines = []
     if feed.credits:
-        lines.append(f"Credited {feed.credits} progress row(s) for {len(feed.members)} member(s).")
+        verb = "Would credit" if dry_run else "Credited"
+        lines.append(f"{verb} {feed.credits} progress row(s) for {len(feed.members)} member(s).")
     if feed.already:
         lines.append(f"{feed.already} credit(s) were in the ledger already.")
     if feed.held:
@@ -144,7 +178,7 @@ def summarise_import(
         where = f"; written to {', '.join(map(str, rejects))}" if rejects else ""
         parts.append(f"{outcome.rejected} rejected{where}")
     render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
-    for line in [*extra, *feed_lines(outcome.feed), *(f"Note: {n}" for n in notes)]:
+    for line in [*extra, *feed_lines(outcome.feed, dry_run=dry_run), *(f"Note: {n}" for n in notes)]:
         render.info(line, quiet=quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=quiet)

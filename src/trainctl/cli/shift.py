@@ -90,8 +90,7 @@ def add(
         outcome = svc.add_attendance(session, actor, member, given, today=state.today(session),
                                      dry_run=dry_run)  # fmt: skip
     if fmt_of(ctx, fmt_value(format)) == "json":
-        render.emit_json({"attendance_ids": outcome.ids, "added": outcome.added,
-                          "already": outcome.already, "credits": outcome.feed.credits})  # fmt: skip
+        si.emit_add_json("attendance_ids", outcome, outcome.ids, dry_run=dry_run)
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
         text = f"{'Would record' if dry_run else 'Recorded'} shift attendance{ident}."
@@ -170,15 +169,4 @@ def void(
     shift again with the right times."""
     from trainctl.services import shifts as svc
 
-    state = get_state(ctx)
-    with state.session(write=True) as (session, actor):
-        found, feed = svc.void_attendance(session, actor, attendance, reason=reason,
-                                          today=state.today(session))  # fmt: skip
-        aid, when = found.id, found.voided_at
-    if feed is None:
-        render.info(f"Attendance {aid} was already void (since {when:%Y-%m-%d}); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-        return
-    render.info(f"Voided shift attendance {aid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
-    for line in feed.events:
-        render.info(line, quiet=state.quiet)
+    si.void_command(ctx, svc.void_attendance, attendance, reason, noun="shift attendance", short="Attendance")

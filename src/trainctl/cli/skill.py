@@ -19,9 +19,9 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.render import Col
-from trainctl.cli.sheet_import import feed_lines
 from trainctl.cli.state import fmt_of, get_state
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -179,7 +179,7 @@ def checkoff(
         return
     render.info(f"Recorded checkoff {done.id}: {done.member}, {done.skill}, {done.status} on {done.evaluated_on}.",
                 quiet=state.quiet)  # fmt: skip
-    for line in feed_lines(done.feed):
+    for line in si.feed_lines(done.feed):
         render.info(line, quiet=state.quiet)
 
 
@@ -223,14 +223,4 @@ def void(
     when and why), leaves the history, and its credit is reversed."""
     from trainctl.services import skills as svc
 
-    state = get_state(ctx)
-    with state.session(write=True) as (session, actor):
-        found, feed = svc.void_checkoff(session, actor, checkoff, reason=reason, today=state.today(session))
-        cid, when = found.id, found.voided_at
-    if feed is None:
-        render.info(f"Checkoff {cid} was already void (since {when:%Y-%m-%d}); nothing changed.",
-                    quiet=state.quiet)  # fmt: skip
-        return
-    render.info(f"Voided checkoff {cid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
-    for line in feed.events:
-        render.info(line, quiet=state.quiet)
+    si.void_command(ctx, svc.void_checkoff, checkoff, reason, noun="checkoff", short="Checkoff")

@@ -404,12 +404,22 @@ OPTION_OF = {
 }  # fmt: skip
 
 
+@dataclass
+class Crew:
+    """The members a `record add` names; `by_position`: for each --position, the names of
+    those who held it on the record's day (the officer sees who was taken)."""
+
+    ids: list[int]
+    by_position: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
 def crew(
     session: Session, members: Sequence[str], positions: Sequence[str], on: str | None = None
-) -> list[int]:
-    """Member ids for `--members a,b,c` and `--position P` (active members holding it);
-    unknown or inactive members are refused, naming each. `on`: the record's date as given
-    (a member named who was active that day, retired since, is taken)."""
+) -> Crew:
+    """Member ids for `--members a,b,c` and `--position P`; unknown or inactive members are
+    refused, naming each. `on`: the record's date as given: a member named who was active
+    that day, retired since, is taken, and a position's holders are those of that day
+    (promoted since, or not yet in it, decides nothing)."""
     from trainctl.domain.positions import position_code
 
     try:
@@ -429,24 +439,24 @@ def crew(
             problems.append(f"{text}: {problem[1]}")
         elif member is not None and member.id not in ids:
             ids.append(member.id)
+    taken: list[tuple[str, list[str]]] = []
     for pos in positions:
-        code = position_code(pos)
-        holders = sorted(
-            mid for mid, held in index.positions.items()
-            if code in held and index.by_id[mid].status == "active"
-        )  # fmt: skip
+        holders = index.holders(position_code(pos), day)
         if not holders:
-            problems.append(f"--position {pos}: no active member holds it")
+            when = f" on {day.isoformat()}" if day else ""
+            problems.append(f"--position {pos}: no active member held it{when}")
+        taken.append((pos, [index.by_id[m].name for m in holders]))
         ids += [m for m in holders if m not in ids]
     if problems:
         raise BadInputError(
             f"{len(problems)} member reference(s) cannot be used; nothing was recorded.",
-            "`trainctl member list` shows members (id, e-mail, badge) and their positions.",
+            "`trainctl member list` shows members (id, e-mail, badge) and their positions; "
+            "`trainctl member show MEMBER` their history.",
             details=problems,
         )
     if not ids:
         raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
-    return ids
+    return Crew(ids, taken)
 
 
 def add_records(
