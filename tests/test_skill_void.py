@@ -70,6 +70,11 @@ def test_a_void_reverses_the_program_credit_and_the_compliance_cell(crew):
     assert [(a["actor_id"], a["entity"], a["entity_id"]) for a in audits] == [(olive, "skill_checkoff", 1)]
     assert json.loads(audits[0]["detail"]) == {"reason": "wrong member", "reversed": 1}
     assert _history(crew) == []
+    # ... and found again with --include-void, marked
+    kept = crew("--format", "json", "skill", "history", "--member", "ann@fd.org", "--include-void").json
+    assert [h["id"] for h in kept] == [1] and kept[0]["voided_at"]
+    shown = crew("skill", "history", "--include-void").stdout
+    assert "Void" in shown and "void" in shown
     assert crew("--format", "json", "skill", "show", "SCBA donning").json["checkoffs"] == []
     assert [s["passed"] for s in crew("--format", "json", "skill", "list").json] == [0, 0]
     # the same evaluation recorded again is a new checkoff (the void one does not count) and credits again

@@ -56,7 +56,8 @@ def _o(*names: str, help: str, metavar: str | None = None) -> Any:
 
 
 def _history_rows(rows: list[Any]) -> list[dict[str, Any]]:
-    return [{**r.as_dict(), "evaluator": r.evaluator or ("database owner" if r.evaluator_id is None else "")}
+    return [{**r.as_dict(), "evaluator": r.evaluator or ("database owner" if r.evaluator_id is None else ""),
+             "void": "void" if r.voided_at else ""}
             for r in rows]  # fmt: skip
 
 
@@ -189,10 +190,11 @@ def history(
     member: Annotated[str | None, _o("--member", "-m", help="Only this member.", metavar="MEMBER")] = None,
     skill: Annotated[str | None, _o("--skill", "-s", help="Only this skill (name or id).", metavar="SKILL")] = None,
     result: Annotated[str | None, _o("--result", "-r", help="Only passed, failed or needs_retest.", metavar="RESULT")] = None,
+    include_void: Annotated[bool, typer.Option("--include-void", help="Show void checkoffs too.")] = False,
     format: FormatOpt = None,
 ) -> None:
-    """List checkoffs, newest first: every evaluation is kept (void ones are left out). Members
-    see their own."""
+    """List checkoffs, newest first: every evaluation is kept (void ones only with
+    --include-void). Members see their own."""
     from trainctl.errors import UsageError
     from trainctl.queries import members as qm
     from trainctl.queries import skills as q
@@ -204,9 +206,10 @@ def history(
     with state.reader() as (rd, actor):
         member_id = qm.get_member(rd, member).id if member else None
         skill_id = q.get_skill(rd, skill).id if skill else None
-        rows = q.checkoffs(rd, actor, skill_id=skill_id, member_id=member_id, status=status)
+        rows = q.checkoffs(rd, actor, skill_id=skill_id, member_id=member_id, status=status,
+                           include_void=include_void)  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
-    render.table(_history_rows(rows), HISTORY, fmt,
+    render.table(_history_rows(rows), [*HISTORY, Col("void")] if include_void else HISTORY, fmt,
                  empty="No checkoffs match these filters." if any((member, skill, result)) else
                  "No checkoffs yet. Record one with `trainctl skill checkoff MEMBER SKILL --result passed`.",
                  json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
