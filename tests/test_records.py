@@ -429,3 +429,22 @@ def test_record_show_dates_credits_by_their_effective_day_like_progress_log(crew
     progress_id = shown["credits"][0]["progress_id"]
     log = crew("--format", "json", "progress", "log", str(progress_id)).json
     assert [c["entered_on"] for c in log] == [c["entered_on"] for c in shown["credits"]]
+
+
+def test_an_add_in_csv_prints_what_it_wrote_as_one_row(crew, snapshot):
+    """`--format csv` on an add printed nothing on stdout; it is the JSON's summary as a row."""
+    import csv
+    import io
+
+    r = crew(*AS_OF, "--format", "csv", "record", "add", "--members", "ff01@fd.org,ff02@fd.org",
+             "--course", "Knots", "--type", "drill", "--date", "2026-03-04", "--hours", "1")  # fmt: skip
+    assert r.exit_code == 0, r
+    [row] = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert row == {"record_ids": "1 2", "added": "2", "already": "0", "credits": "2", "dry_run": "no"}
+    before = snapshot()
+    r = crew(*AS_OF, "--format", "csv", "cert", "add", "ff01@fd.org", "BLS", "--issued", "2026-03-04",
+             "--dry-run")  # fmt: skip
+    assert r.exit_code == 0, r
+    [row] = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert row["card_ids"] == "" and row["added"] == "1" and row["dry_run"] == "yes"
+    assert snapshot() == before

@@ -77,8 +77,7 @@ def add(
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
-    if fmt_of(ctx, fmt_value(format)) == "json":
-        si.emit_add_json("response_ids", outcome, outcome.ids, dry_run=dry_run)
+    si.emit_add(fmt_of(ctx, fmt_value(format)), "response_ids", outcome, outcome.ids, dry_run=dry_run)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {outcome.added} response(s) to incident {svc.incident_key(incident)}"
     if outcome.already:

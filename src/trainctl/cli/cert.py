@@ -75,8 +75,7 @@ def add(
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_card(session, actor, member, given, today=state.today(session), dry_run=dry_run)
-    if fmt_of(ctx, fmt_value(format)) == "json":
-        si.emit_add_json("card_ids", outcome, outcome.ids, dry_run=dry_run)
+    si.emit_add(fmt_of(ctx, fmt_value(format)), "card_ids", outcome, outcome.ids, dry_run=dry_run)
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
         text = f"{'Would record' if dry_run else 'Recorded'} certification card{ident}."

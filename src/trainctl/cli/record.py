@@ -135,10 +135,9 @@ def add(
         outcome = svc.add_records(session, actor, team.ids, values, today=today, dry_run=dry_run,
                                   check_prerequisites=not skip_prereq_check)  # fmt: skip
         shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
-    if fmt_of(ctx, fmt_value(format)) == "json":
-        si.emit_add_json("record_ids", outcome, outcome.record_ids, dry_run=dry_run,
-                         positions=[{"position": pos, "date": values.get("date"), "members": names}
-                                    for pos, names in team.by_position])  # fmt: skip
+    si.emit_add(fmt_of(ctx, fmt_value(format)), "record_ids", outcome, outcome.record_ids, dry_run=dry_run,
+                positions=[{"position": pos, "date": values.get("date"), "members": names}
+                           for pos, names in team.by_position])  # fmt: skip
     for pos, names in team.by_position:  # who a position stood for that day: the officer checks
         render.info(f"--position {pos} on {values.get('date')}: {len(names)} member(s): "
                     f"{', '.join(names)}.", quiet=state.quiet)  # fmt: skip

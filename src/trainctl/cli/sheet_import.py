@@ -127,13 +127,19 @@ def void_command(
         render.info(line, quiet=state.quiet)
 
 
-def emit_add_json(key: str, outcome: Any, ids: Sequence[int], *, dry_run: bool, **extra: Any) -> None:
-    """An `add` command's JSON: the new rows' ids under `key` (none in a dry run: the ids a
+def emit_add(fmt: str, key: str, outcome: Any, ids: Sequence[int], *, dry_run: bool, **extra: Any) -> None:
+    """An `add` command's machine output (--format json or csv; the table format has only
+    the summary on stderr): the new rows' ids under `key` (none in a dry run: the ids a
     rolled-back transaction handed out belong to no row), how many were added (would be)
-    and already on file, and the credits."""
-    render.emit_json({key: [] if dry_run else list(ids), "added": outcome.added,
-                      "already": outcome.already, "credits": outcome.feed.credits,
-                      "dry_run": dry_run, **extra})  # fmt: skip
+    and already on file, and the credits. CSV: the same as one row, the ids separated by
+    spaces (`extra`, nested, is JSON's only)."""
+    summary = {key: [] if dry_run else list(ids), "added": outcome.added, "already": outcome.already,
+               "credits": outcome.feed.credits, "dry_run": dry_run}  # fmt: skip
+    if fmt == "json":
+        render.emit_json({**summary, **extra})
+    elif fmt == "csv":
+        row = {**summary, key: " ".join(map(str, summary[key])), "dry_run": "yes" if dry_run else "no"}
+        render.emit_csv([row], [render.Col(k) for k in row])
 
 
 def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
