@@ -447,8 +447,8 @@ def crew(
             problems.append(f"--position {pos}: no active member held it{when}")
         taken.append((pos, [index.by_id[m].name for m in holders]))
         ids += [m for m in holders if m not in ids]
-    if problems:
-        raise BadInputError(
+    if problems:  # refused as every other add refuses an unknown or inactive member: exit 1
+        raise RefusedError(
             f"{len(problems)} member reference(s) cannot be used; nothing was recorded.",
             "`trainctl member list` shows members (id, e-mail, badge) and their positions; "
             "`trainctl member show MEMBER` their history.",
