@@ -310,21 +310,29 @@ def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot):
     crew("member", "edit", "ff02@fd.org", "--status", "inactive", "--effective", "2026-03-10")
     crew("member", "add", "Nia New", "--email", "nia@fd.org", "--position", "emt")
     crew("member", "edit", "nia@fd.org", "--position", "firefighter", "--effective", "2026-03-10")
+    # Dan was hired on 2026-04-01: a drill of March is none of his
+    crew("--as-of", "2026-04-01", "member", "add", "Dan Recruit", "--email", "dan@fd.org",
+         "--position", "firefighter", "--hire-date", "2026-04-01")  # fmt: skip
 
-    r = crew(*AS_OF, "--format", "json", "record", "add", "--position", "firefighter",
-             "--course", "Hose drill", "--type", "drill", "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    # the position as typed in any case, the date as a sheet writes it, the position twice:
+    # the code and the ISO day are echoed, each position once
+    r = crew(*AS_OF, "--format", "json", "record", "add", "--position", " FireFighter ", "-p", "firefighter",
+             "--course", "Hose drill", "--type", "drill", "--date", "3/4/2026", "--hours", "2")  # fmt: skip
     assert r.exit_code == 0, r
     [taken] = r.json["positions"]
     assert taken["position"] == "firefighter" and taken["date"] == "2026-03-04"
-    assert len(taken["members"]) == 20 and "Fire Fighter 01" in taken["members"]
-    assert "Fire Fighter 02" in taken["members"] and "Nia New" not in taken["members"]
+    names = [m["name"] for m in taken["members"]]
+    assert len(names) == 20 and names == sorted(names) and "Fire Fighter 01" in names
+    assert "Fire Fighter 02" in names and "Nia New" not in names and "Dan Recruit" not in names
+    assert {"id", "name", "email"} <= set(taken["members"][0])
 
     r = crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Hose drill",
              "--type", "drill", "--date", "2026-03-11", "--hours", "2")  # fmt: skip
     assert r.exit_code == 0, r
     assert "Recorded 19 record(s)" in r.stderr
     assert "--position firefighter on 2026-03-11: 19 member(s): " in r.stderr
-    assert "Nia New" in r.stderr and "Fire Fighter 01," not in r.stderr and "Fire Fighter 02," not in r.stderr
+    assert "Nia New <nia@fd.org>" in r.stderr and "ff01@" not in r.stderr and "ff02@" not in r.stderr
+    assert "Dan Recruit" not in r.stderr
     listed = crew("--format", "json", "record", "list", "--course", "Hose drill").json
     on = {}
     for row in listed:
@@ -338,6 +346,15 @@ def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot):
              "--date", "2026-03-04", "--hours", "2", ok=False)  # fmt: skip
     assert r.exit_code == 1 and "--position officer: no active member held it on 2026-03-04" in r.stderr, r
     assert snapshot() == before
+    # a position the department does not have is named as such; a bad date before any crew
+    for args, code, text in [
+        (["--position", "Fire-Fighter"], 1, "--position fire_fighter: unknown position (`trainctl member positions`"),
+        (["--position", "paramedic", "--date", "2026-13-01"], 65, "--date: "),
+    ]:  # fmt: skip
+        r = crew(*AS_OF, "record", "add", *args, "--course", "Hose drill", "--hours", "2", ok=False)
+        assert r.exit_code == code and text in r.stderr, (args, r)
+        assert "no active member" not in r.stderr, r
+        assert snapshot() == before
 
 
 def test_course_catalog(cli, tmp_path, snapshot):
@@ -449,3 +466,18 @@ def test_an_add_in_csv_prints_what_it_wrote_as_one_row(crew, snapshot):
     [row] = list(csv.DictReader(io.StringIO(r.stdout)))
     assert row["card_ids"] == "" and row["added"] == "1" and row["dry_run"] == "yes"
     assert snapshot() == before
+
+
+def test_a_dry_runs_events_are_what_a_real_run_would_bring():
+    """A milestone reached in a dry run did not happen: its line says so."""
+    from types import SimpleNamespace
+
+    from trainctl.cli.sheet_import import feed_lines
+
+    feed = SimpleNamespace(credits=2, members={1}, already=0, held=[],
+                           events=["Milestone reached: All done (100%). Well done."])  # fmt: skip
+    assert feed_lines(feed, dry_run=True) == [
+        "Would credit 2 progress row(s) for 1 member(s).",
+        "On a real run: Milestone reached: All done (100%). Well done.",
+    ]
+    assert feed_lines(feed)[1] == "Milestone reached: All done (100%). Well done."

@@ -136,11 +136,12 @@ def add(
                                   check_prerequisites=not skip_prereq_check)  # fmt: skip
         shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
     si.emit_add(fmt_of(ctx, fmt_value(format)), "record_ids", outcome, outcome.record_ids, dry_run=dry_run,
-                positions=[{"position": pos, "date": values.get("date"), "members": names}
-                           for pos, names in team.by_position])  # fmt: skip
-    for pos, names in team.by_position:  # who a position stood for that day: the officer checks
-        render.info(f"--position {pos} on {values.get('date')}: {len(names)} member(s): "
-                    f"{', '.join(names)}.", quiet=state.quiet)  # fmt: skip
+                positions=[{"position": pos, "date": team.day,
+                            "members": [{"id": i, "name": n, "email": e} for i, n, e in held]}
+                           for pos, held in team.by_position])  # fmt: skip
+    for pos, held in team.by_position:  # who a position stood for that day: the officer checks
+        render.info(f"--position {pos} on {team.day}: {len(held)} member(s): "
+                    f"{', '.join(f'{n} <{e}>' for _, n, e in held)}.", quiet=state.quiet)  # fmt: skip
     for name in outcome.free_named:
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
                     "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip

@@ -154,7 +154,8 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
         lines.append(
             f"{len(feed.held)} credit(s) held back by the program's order (e.g. {feed.held[0].reason})."
         )
-    return lines + list(feed.events)
+    # the events (a milestone reached, a program completed) did not happen in a dry run
+    return lines + [f"On a real run: {e}" if dry_run else e for e in feed.events]
 
 
 def summarise_import(

@@ -209,9 +209,11 @@ def history(
         rows = q.checkoffs(rd, actor, skill_id=skill_id, member_id=member_id, status=status,
                            include_void=include_void)  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
+    void_too = "" if include_void else " Void checkoffs are left out: --include-void shows them."
     render.table(_history_rows(rows), [*HISTORY, Col("void")] if include_void else HISTORY, fmt,
-                 empty="No checkoffs match these filters." if any((member, skill, result)) else
-                 "No checkoffs yet. Record one with `trainctl skill checkoff MEMBER SKILL --result passed`.",
+                 empty=("No checkoffs match these filters." if any((member, skill, result)) else
+                        "No checkoffs yet. Record one with `trainctl skill checkoff MEMBER SKILL --result passed`.")
+                 + void_too,
                  json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
 
 

@@ -410,7 +410,8 @@ class Crew:
     those who held it on the record's day (the officer sees who was taken)."""
 
     ids: list[int]
-    by_position: list[tuple[str, list[str]]] = field(default_factory=list)
+    by_position: list[tuple[str, list[tuple[int, str, str]]]] = field(default_factory=list)  # code, (id, name, email)
+    day: date | None = None  # the record's day, parsed
 
 
 def crew(
@@ -421,11 +422,12 @@ def crew(
     that day, retired since, is taken, and a position's holders are those of that day
     (promoted since, or not yet in it, decides nothing)."""
     from trainctl.domain.positions import position_code
+    from trainctl.services.members import position_codes
 
     try:
         day = sheet.parse_date(on) if on else None
-    except ValueError:
-        day = None  # the record's own check names a bad --date
+    except ValueError as exc:  # before the crew: a crew of no day is no crew
+        raise BadInputError(f"--date: {exc}", "Write the date as YYYY-MM-DD.") from None
     index = MemberIndex(session)
     ids: list[int] = []
     problems: list[str] = []
@@ -439,13 +441,18 @@ def crew(
             problems.append(f"{text}: {problem[1]}")
         elif member is not None and member.id not in ids:
             ids.append(member.id)
-    taken: list[tuple[str, list[str]]] = []
-    for pos in positions:
-        holders = index.holders(position_code(pos), day)
+    taken: list[tuple[str, list[tuple[int, str, str]]]] = []
+    known = position_codes(session)
+    typed = [p for given in positions for p in given.split(",") if p.strip()]  # as `member add -p`
+    for code in dict.fromkeys(position_code(p) for p in typed):  # each once, as stored
+        if code not in known:
+            problems.append(f"--position {code}: unknown position (`trainctl member positions` lists them)")
+            continue
+        holders = index.holders(code, day)
         if not holders:
             when = f" on {day.isoformat()}" if day else ""
-            problems.append(f"--position {pos}: no active member held it{when}")
-        taken.append((pos, [index.by_id[m].name for m in holders]))
+            problems.append(f"--position {code}: no active member held it{when}")
+        taken.append((code, [(m, index.by_id[m].name, index.by_id[m].email) for m in holders]))
         ids += [m for m in holders if m not in ids]
     if problems:  # refused as every other add refuses an unknown or inactive member: exit 1
         raise RefusedError(
@@ -456,7 +463,7 @@ def crew(
         )
     if not ids:
         raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
-    return Crew(ids, taken)
+    return Crew(ids, taken, day)
 
 
 def add_records(

@@ -53,8 +53,10 @@ class MemberIndex:
 
     def __init__(self, session: Session) -> None:
         rows = session.execute(
-            sa.select(Member.id, Member.name, Member.email, Member.badge, Member.status, Member.positions)  # type: ignore[call-overload]
+            sa.select(Member.id, Member.name, Member.email, Member.badge, Member.status, Member.positions,  # type: ignore[call-overload]
+                      Member.hire_date)
         ).all()
+        self.hired = {r[0]: r[6] for r in rows}
         self.by_id = {r[0]: _Member(r[0], r[1], r[2], r[4]) for r in rows}
         self.by_email = {r[2].casefold(): r[0] for r in rows}
         self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
@@ -116,9 +118,10 @@ class MemberIndex:
 
     def holders(self, code: str, on: date | None) -> list[int]:
         """The members who held position `code` and were active on `on`, by their history
-        (queries/members.state_on, the one as-of rule): a drill entered late is credited to
-        the crew of its day, not to who holds the position now. Without a day, or for a
-        member without history, today's positions and status."""
+        (queries/members.state_on and not_yet_hired: the roster of `member list --as-of`):
+        a drill entered late is credited to the crew of its day, not to who holds the
+        position now, nor to a member hired since. Without a day, or for a member without
+        history, today's positions and status. By name."""
         from trainctl.queries import members as qm
 
         history = self.history() if on is not None else {}
@@ -126,11 +129,13 @@ class MemberIndex:
         for mid, m in self.by_id.items():
             timeline = history.get(mid)
             state = qm.state_on(timeline, on) if timeline and on is not None else None
+            if state is not None and on is not None and qm.not_yet_hired(self.hired.get(mid), state, on):
+                continue
             positions, status = (self.positions[mid], m.status) if state is None else (
                 set(state.positions), state.status)  # fmt: skip
             if status == "active" and code in positions:
                 out.append(mid)
-        return sorted(out)
+        return sorted(out, key=lambda i: (self.by_id[i].name.casefold(), i))
 
     def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
