@@ -67,6 +67,9 @@ def test_upgrade_with_data_then_lookups_fold_and_downgrade(empty_url):
     _seed(db)
     migrate(empty_url, CASEFOLD)
     assert db.scalar("SELECT version_num FROM alembic_version") == CASEFOLD
+    # today's read side reads today's schema (later revisions add columns it selects): the
+    # rows carried through the casefold revision are looked up at head
+    migrate(empty_url, "head")
     with open_reader(empty_url) as rd:
         assert qm.get_member(rd, "STRASSE@FD.ORG").id == 1
         assert qm.get_member(rd, "ÉMILE@FD.ORG").id == 2

@@ -565,7 +565,8 @@ def test_list_json_keys_are_stable(cli, catalog):
         "required_courses", "credential_code", "required_skills", "checklist_items", "hour_categories",
         "frequency", "period_months", "period_anchor", "time_limit_days", "required_positions",
         "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
-        "counts_attendance", "created_at", "created_by", "updated_at", "updated_by",
+        "counts_attendance", "created_at", "created_by", "updated_at", "updated_by", "cycle_end",
+        "cycle_credential",
     ]  # fmt: skip
     assert all(r["source_document"] for r in rows)
 

@@ -326,6 +326,12 @@ class Requirement(SQLModel, table=True):
     counts_categories: list[str] = _json(list)
     counts_call_types: list[str] = _json(list)
     counts_attendance: bool = False
+    # A fixed cycle end, "MM-DD" (NREMT NCCP: 03-31 for EMT, AEMT and Paramedic, 09-30 for
+    # EMR), and the credential whose card's expiry places the member's cycle. Registry NREMT
+    # levels get theirs from domain/periods.cycle_end_for; a department copy stores them
+    # (migration 0014), so `requirement add --from NREMT-EMT` keeps the 31 March cycle.
+    cycle_end: str | None = None
+    cycle_credential: str | None = None
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
     updated_at: datetime | None = _ts()

@@ -203,6 +203,15 @@ AnchorOpt = Annotated[
 LimitOpt = Annotated[
     int | None, _opt("--time-limit-days", help="Days to complete from enrollment (> 0).")
 ]
+CycleEndOpt = Annotated[
+    str | None,
+    _opt("--cycle-end", help="A fixed cycle end, MM-DD (NREMT: 03-31; EMR 09-30): every cycle ends that day."),
+]  # fmt: skip
+CycleCardOpt = Annotated[
+    str | None,
+    _opt("--cycle-credential", help="The credential code whose card's expiry places a member's cycle "
+         "(e.g. NREMT-EMT); without it, the certification date does."),
+]  # fmt: skip
 PositionOpt = Annotated[
     list[str] | None,
     _opt(
@@ -270,6 +279,7 @@ OPTION_OF = {
     "aliases": "--alias", "is_editable": "--editable", "counts_courses": "--counts-course",
     "counts_training_types": "--counts-type", "counts_categories": "--counts-category",
     "counts_call_types": "--counts-call-type", "counts_attendance": "--counts-attendance",
+    "cycle_end": "--cycle-end", "cycle_credential": "--cycle-credential",
 }  # fmt: skip
 
 
@@ -358,6 +368,8 @@ def add(
     counts_category: CountsCategoryOpt = None,
     counts_call_type: CountsCallTypeOpt = None,
     counts_attendance: CountsAttendanceOpt = None,
+    cycle_end: CycleEndOpt = None,
+    cycle_credential: CycleCardOpt = None,
     copy_from: Annotated[
         str | None,
         _opt(
@@ -386,7 +398,7 @@ def add(
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
         counts_courses=_split(counts_course), counts_training_types=_split(counts_type),
         counts_categories=_split(counts_category), counts_call_types=_split(counts_call_type),
-        counts_attendance=counts_attendance,
+        counts_attendance=counts_attendance, cycle_end=cycle_end, cycle_credential=cycle_credential,
     )  # fmt: skip
     if copy_from is None:
         missing = [
@@ -473,7 +485,7 @@ CSV_KEYS = (
     "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
     "period_anchor", "time_limit_days", "required_positions", "is_editable", "aliases", "description",
     "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
-    "counts_attendance",
+    "counts_attendance", "cycle_end", "cycle_credential",
 )  # fmt: skip
 
 
@@ -503,6 +515,21 @@ def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
     render.record(_shown(req), "table", title=title)
 
 
+def _cycle_text(req: RequirementRow) -> str | None:
+    """'ends 31 March (every 24 months); the NREMT-EMT card places it': a fixed cycle, the
+    requirement's own or its registry's (domain/periods.cycle_end_for)."""
+    from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_end_for, month_day
+
+    end = month_day(req.cycle_end) or cycle_end_for(req.registry_name, req.registry_code)
+    if end is None:
+        return None
+    card = req.cycle_credential or (req.registry_code if req.cycle_end is None else None)
+    months = FREQUENCY_MONTHS.get(req.frequency)
+    every = f" (every {months} months)" if months else ""
+    placed = f"; the {card} card's expiry places it" if card else "; the certification date places it"
+    return f"ends {end}{every}{placed}"
+
+
 def _shown(req: RequirementRow) -> dict[str, Any]:
     """`show` as a table: the source first, then the target and everything set."""
     from trainctl.queries import requirements as q
@@ -518,6 +545,7 @@ def _shown(req: RequirementRow) -> dict[str, Any]:
         "target": q.target_text(req),
         "frequency": q.frequency_text(req),
         "period anchor": req.period_anchor,
+        **({"cycle": _cycle_text(req)} if _cycle_text(req) else {}),
         "applies to": req.required_positions or "everyone",
         "editable": req.is_editable,
     }
@@ -583,6 +611,8 @@ def edit(
     counts_category: CountsCategoryOpt = None,
     counts_call_type: CountsCallTypeOpt = None,
     counts_attendance: CountsAttendanceOpt = None,
+    cycle_end: CycleEndOpt = None,
+    cycle_credential: CycleCardOpt = None,
     clear: Annotated[
         list[str] | None,
         _opt(
@@ -607,7 +637,7 @@ def edit(
         registry_code=code, source_document=source_document, aliases=alias, is_editable=editable,
         counts_courses=_split(counts_course), counts_training_types=_split(counts_type),
         counts_categories=_split(counts_category), counts_call_types=_split(counts_call_type),
-        counts_attendance=counts_attendance,
+        counts_attendance=counts_attendance, cycle_end=cycle_end, cycle_credential=cycle_credential,
     )  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):

@@ -379,6 +379,9 @@ class RequirementSpec:
     period_months: int | None = None
     period_anchor: str = "calendar"
     cycle_end: pd.MonthDay | None = None
+    # the credential whose card's expiry places the member's cycle (NREMT-EMT); None: the
+    # certification date does (periods.cycle_end_reference)
+    cycle_credential: str | None = None
     time_limit_days: int | None = None
     required_positions: tuple[str, ...] = ()
     required_hours: float | None = None
@@ -408,7 +411,10 @@ class RequirementSpec:
         target = dp.Target.of(req, local_content=local_content)
         registry = getattr(req, "registry_name", None)
         code = getattr(req, "registry_code", None)
-        cycle_end = getattr(req, "cycle_end", None) or pd.cycle_end_for(registry, code)
+        # a fixed cycle end: the requirement's own ("MM-DD": a department copy of an NCCP
+        # level, migration 0014) or its registry's (periods.cycle_end_for)
+        cycle_end = pd.month_day(getattr(req, "cycle_end", None)) or pd.cycle_end_for(registry, code)
+        cycle_card = getattr(req, "cycle_credential", None) or (code if cycle_end else None)
         return cls(
             name=req.name,
             requirement_type=req.requirement_type,
@@ -431,6 +437,7 @@ class RequirementSpec:
             registry_code=code,
             source_document=getattr(req, "source_document", None),
             once_per_cycle=cycle_end is not None,
+            cycle_credential=cycle_card,
             counts_courses=tuple(getattr(req, "counts_courses", None) or ()),
             counts_training_types=tuple(getattr(req, "counts_training_types", None) or ()),
             counts_categories=tuple(getattr(req, "counts_categories", None) or ()),
@@ -1105,11 +1112,12 @@ def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tup
 
 def _card_expiry(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | None:
     """The member's current card for a cycle requirement when the facts hold it: a
-    certification whose credential code is the requirement's registry code (NREMT-EMT),
-    issued on or before the as-of date; the latest expiry decides."""
-    if not spec.registry_code:
+    certification whose credential code is the requirement's cycle credential (its
+    registry code, NREMT-EMT, or what a department copy stores), issued on or before the
+    as-of date; the latest expiry decides."""
+    if not spec.cycle_credential:
         return None
-    code = _key(spec.registry_code)
+    code = _key(spec.cycle_credential)
     exps = [
         f.expires_on
         for f in member.by_kind.get(CERTIFICATION, ())

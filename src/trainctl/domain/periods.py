@@ -116,6 +116,14 @@ NREMT_CYCLE_ENDS: dict[str, MonthDay] = {
 }
 
 
+def month_day(value: MonthDay | str | None) -> MonthDay | None:
+    """A stored cycle end ("03-31") as a MonthDay; None stays None."""
+    if value is None or isinstance(value, MonthDay):
+        return value
+    month, _, day = value.strip().partition("-")
+    return MonthDay(int(month), int(day))
+
+
 def cycle_end_for(registry_name: str | None, registry_code: str | None) -> MonthDay | None:
     """The fixed cycle end of a registry requirement (NREMT NCCP levels), else None."""
     if (registry_name or "").strip().casefold() != "nremt" or not registry_code:

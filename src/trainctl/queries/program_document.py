@@ -26,7 +26,8 @@ DEFINITION_DEFAULTS: dict[str, Any] = {
     "hour_categories": [], "frequency": "one_time", "period_months": None,
     "period_anchor": "calendar", "time_limit_days": None, "required_positions": [],
     "counts_courses": [], "counts_training_types": [], "counts_categories": [],
-    "counts_call_types": [], "counts_attendance": False,
+    "counts_call_types": [], "counts_attendance": False, "cycle_end": None,
+    "cycle_credential": None,
 }  # fmt: skip
 DEFINITION_FIELDS = tuple(DEFINITION_DEFAULTS)
 

@@ -32,7 +32,7 @@ TABLES = {
         "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
         "period_anchor", "time_limit_days", "required_positions", "counts_courses",
         "counts_training_types", "counts_categories", "counts_call_types", "counts_attendance",
-        "created_at", "created_by", "updated_at", "updated_by",
+        "created_at", "created_by", "updated_at", "updated_by", "cycle_end", "cycle_credential",
     ),
     "position": ("code",),
 }  # fmt: skip
@@ -96,6 +96,8 @@ class RequirementRow:
     created_by: int | None
     updated_at: datetime | None
     updated_by: int | None
+    cycle_end: str | None = None  # "MM-DD" (migration 0014)
+    cycle_credential: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape: every field, `source_document` as `source_label` says."""
@@ -116,7 +118,7 @@ def requirement_row(r: Sequence[Any]) -> RequirementRow:
         as_float(r[10]), r[11], r[12], as_json(r[13]) or [], r[14], as_json(r[15]) or [],
         as_json(r[16]) or [], as_json(r[17]) or [], r[18], r[19], r[20], r[21],
         as_json(r[22]) or [], as_json(r[23]) or [], as_json(r[24]) or [], as_json(r[25]) or [],
-        as_json(r[26]) or [], bool(r[27]), created_at, r[29], as_utc(r[30]), r[31],
+        as_json(r[26]) or [], bool(r[27]), created_at, r[29], as_utc(r[30]), r[31], r[32], r[33],
     )  # fmt: skip
 
 

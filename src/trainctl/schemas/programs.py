@@ -38,6 +38,8 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from trainctl.schemas.requirements import CycleEnd
+
 StructureType = Literal["flexible", "sequential", "phases"]
 RequirementType = Literal[
     "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
@@ -271,6 +273,9 @@ class RequirementDefinition(_Strict):
     counts_categories: list[str] = Field(default_factory=list)
     counts_call_types: list[str] = Field(default_factory=list)
     counts_attendance: bool = False
+    # a fixed cycle end (MM-DD) and the card that places it (schemas.requirements)
+    cycle_end: CycleEnd | None = None
+    cycle_credential: Name | None = None
 
     @model_validator(mode="after")
     def _target(self) -> RequirementDefinition:

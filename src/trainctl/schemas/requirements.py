@@ -176,6 +176,27 @@ Positions = list[PositionCode]
 Names = list[Text]
 
 
+def _month_day(value: Any) -> Any:
+    """A cycle end as stored, "MM-DD" ("3-31" and " 03-31 " too); a day that exists in a
+    leap year (29 February ends on 28 February in a common year)."""
+    if not isinstance(value, str):
+        return value
+    from trainctl.domain.periods import MonthDay
+
+    text = value.strip()
+    month, sep, day = text.partition("-")
+    try:
+        if not sep or not (month.isdigit() and day.isdigit()):
+            raise ValueError
+        md = MonthDay(int(month), int(day))
+    except ValueError:
+        raise ValueError("must be a month and day as MM-DD, e.g. 03-31") from None
+    return f"{md.month:02d}-{md.day:02d}"
+
+
+CycleEnd = Annotated[str, BeforeValidator(_month_day)]
+
+
 class _Fields(BaseModel):
     """Shared field definitions (all optional here; Create makes some required)."""
 
@@ -237,6 +258,8 @@ class RequirementCreate(_Fields):
     counts_categories: Names = Field(default_factory=list)
     counts_call_types: Names = Field(default_factory=list)
     counts_attendance: bool = False
+    cycle_end: CycleEnd | None = None
+    cycle_credential: Text | None = None
 
 
 class RequirementUpdate(_Fields):
@@ -271,6 +294,8 @@ class RequirementUpdate(_Fields):
     counts_categories: Names | None = None
     counts_call_types: Names | None = None
     counts_attendance: bool | None = None
+    cycle_end: CycleEnd | None = None
+    cycle_credential: Text | None = None
 
 
 class RequirementRead(BaseModel):
@@ -306,6 +331,8 @@ class RequirementRead(BaseModel):
     counts_categories: list[str]
     counts_call_types: list[str]
     counts_attendance: bool
+    cycle_end: str | None
+    cycle_credential: str | None
     created_at: datetime
     created_by: int | None
     updated_at: datetime | None
@@ -431,6 +458,11 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
         )
     if data.get("registry_code") and not data.get("registry_name"):
         bad("registry_name", "a registry_code needs the registry it belongs to (--registry)")
+    if data.get("cycle_end") and frequency not in (None, "annual", "biennial", "quarterly", "monthly"):
+        bad("cycle_end", f"a fixed cycle end needs a recurring frequency such as biennial (frequency is "
+            f"{frequency}); to drop the cycle: requirement edit REQUIREMENT --clear cycle_end")
+    if data.get("cycle_credential") and not data.get("cycle_end"):
+        bad("cycle_credential", "the card that places a cycle needs the cycle end (--cycle-end MM-DD)")
     return problems
 
 

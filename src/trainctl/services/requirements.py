@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
+from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_end_for
 from trainctl.domain.progress import Target
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Requirement, utcnow
@@ -49,7 +50,8 @@ CLEARABLE = (
     "required_calls", "required_courses", "credential_code", "required_skills",
     "checklist_items", "hour_categories", "period_months", "time_limit_days",
     "required_positions", "registry_name", "registry_code", "counts_courses",
-    "counts_training_types", "counts_categories", "counts_call_types",
+    "counts_training_types", "counts_categories", "counts_call_types", "cycle_end",
+    "cycle_credential",
 )  # fmt: skip
 _LIST_FIELDS = {
     "counts_courses",
@@ -241,11 +243,21 @@ def add_copy(
         is_editable=True,
         source_document=f"{DEPARTMENT_DEFAULT} (copied from {origin_label(source)})",
     )
+    inherited = cycle_end_for(source.registry_name, source.registry_code)
+    if source.cycle_end is None and inherited is not None:
+        # an NREMT level's fixed cycle (31 March) is the registry's, found by its code,
+        # which the copy does not keep: the copy stores it (migration 0014)
+        fields.update(cycle_end=f"{inherited.month:02d}-{inherited.day:02d}",
+                      cycle_credential=source.registry_code)  # fmt: skip
     new_type = update.get("requirement_type") or source.requirement_type
     if new_type != source.requirement_type:
         # The old type's targets go unless given again (an hours copy keeps no credential).
         fields.update(blank_other_targets(fields, new_type))
     fields.update(update)
+    if "cycle_end" not in update and (
+        "period_anchor" in update or fields.get("frequency") not in FREQUENCY_MONTHS
+    ):  # windows of its own asked for (another anchor, a one-time or rolling copy): no cycle
+        fields.update(cycle_end=None, cycle_credential=None)
     try:
         merged = RequirementCreate.model_validate(fields).model_dump()
     except ValidationError as exc:
@@ -322,6 +334,8 @@ def edit(
         )
     for field in clear:
         update[field] = [] if field in _LIST_FIELDS else None
+    if "cycle_end" in clear and "cycle_credential" not in update:
+        update["cycle_credential"] = None  # the card that placed the cycle goes with it
     nulls = [f for f, v in update.items() if v is None and f not in CLEARABLE]
     if nulls:
         raise UsageError(f"{', '.join(nulls)} cannot be empty.")

@@ -1,0 +1,171 @@
+"""A department copy of an NREMT NCCP level keeps the NREMT's fixed cycle (31 March; 30
+September for EMR). Before migration 0014 `requirement add --from NREMT-EMT` lost it: the
+copy's windows ran two years from the certification anniversary, and a medic certified on
+1 June 2025 was shown due 31 May 2027, two months after the NREMT's 31 March 2027.
+
+The copy and its original agree cell for cell (status, figure, window) on the days around
+the cycle's end, and at the year end; `--cycle-end` and `--cycle-credential` set a cycle
+on a requirement of the department's own (a state license that ends on 30 June);
+migration 0014 gives the cycle back to the copies made before it, on SQLite and
+PostgreSQL, and leaves alone a copy an officer changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from backends import Db
+from postgres_helpers import BACKENDS, database_at, migrate
+
+from trainctl.dbfile import REVISIONS
+
+LAST = next(r for r in REVISIONS if r.endswith("_cycle_end"))
+BEFORE = REVISIONS[REVISIONS.index(LAST) - 1]
+
+
+@pytest.fixture
+def medics(cli):
+    """NREMT imported; a copy of NREMT-EMT; Ann (EMT, certified 1 June 2025, card to 31
+    March 2027) and Bo (EMT, certified 15 April 2021, no card on file), with hours in the
+    last days of a cycle and the first of the next."""
+    cli("import", "nremt")
+    cli("requirement", "add", "--from", "NREMT-EMT", "--name", "EMT recert (ours)")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "emt",
+        "--certification-date", "2025-06-01")  # fmt: skip
+    cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--position", "emt",
+        "--certification-date", "2021-04-15")  # fmt: skip
+    cli("cert", "add", "ann@fd.org", "NREMT-EMT", "--issued", "2025-06-01", "--expires", "2027-03-31")
+    for who in ("ann@fd.org", "bo@fd.org"):
+        for day in ("2025-03-31", "2025-04-01", "2027-03-31", "2027-04-01"):
+            cli("--as-of", "2028-12-31", "record", "add", who, "--course", f"Airway {day}", "--date", day, "--hours", "2",
+                "--category", "national/airway")  # fmt: skip
+    return cli
+
+
+def _cell(cli, member: str, requirement: str, as_of: str) -> dict:
+    data = cli("--as-of", as_of, "--format", "json", "report", "compliance", "--member", member,
+               "--requirement", requirement).json  # fmt: skip
+    (cell,) = data["cells"]
+    return {k: cell[k] for k in ("status", "value", "target", "window_start", "window_end", "due")}
+
+
+@pytest.mark.parametrize("as_of", ["2025-03-31", "2025-04-01", "2026-12-31", "2027-01-01",
+                                   "2027-03-31", "2027-04-01", "2028-02-29"])  # fmt: skip
+@pytest.mark.parametrize("member", ["ann@fd.org", "bo@fd.org"])
+def test_the_copy_and_its_original_agree_cell_for_cell(medics, member, as_of):
+    copy = _cell(medics, member, "EMT recert (ours)", as_of)
+    assert copy == _cell(medics, member, "NREMT-EMT", as_of)
+
+
+def test_the_copy_ends_its_cycle_on_31_march_and_says_so(medics):
+    ann = _cell(medics, "ann@fd.org", "EMT recert (ours)", "2026-12-02")
+    assert (ann["window_start"], ann["window_end"]) == ("2025-06-01", "2027-03-31")
+    # a record on 1 April belongs to the next cycle
+    assert _cell(medics, "bo@fd.org", "EMT recert (ours)", "2027-04-01")["window_start"] == "2027-04-01"
+    shown = medics("requirement", "show", "EMT recert (ours)").stdout
+    assert "ends 31 March (every 24 months)" in " ".join(shown.split())
+    data = medics("--format", "json", "requirement", "show", "EMT recert (ours)").json
+    assert (data["cycle_end"], data["cycle_credential"]) == ("03-31", "NREMT-EMT")
+    out = medics("--as-of", "2026-12-02", "requirement", "explain", "ann@fd.org", "EMT recert (ours)").stdout
+    assert "Window 2025-06-01 – 2027-03-31" in out and "due 2027-03-31" in out
+
+
+def test_a_copy_given_windows_of_its_own_has_no_cycle(medics):
+    medics("requirement", "add", "--from", "NREMT-EMT", "--name", "EMT calendar", "--anchor", "calendar")
+    medics("requirement", "add", "--from", "NREMT-EMR", "--name", "EMR once", "--frequency", "one_time")
+    for name in ("EMT calendar", "EMR once"):
+        data = medics("--format", "json", "requirement", "show", name).json
+        assert (data["cycle_end"], data["cycle_credential"]) == (None, None), name
+    assert _cell(medics, "ann@fd.org", "EMT calendar", "2026-12-02")["window_end"] == "2027-12-31"
+    emr = medics("--format", "json", "requirement", "show", "NREMT-EMR").json
+    copy = medics("--format", "json", "requirement", "add", "--from", "NREMT-EMR", "--name", "EMR ours").json
+    assert emr["cycle_end"] is None and copy["cycle_end"] == "09-30"  # the registry's is in code
+
+
+def test_a_cycle_of_the_departments_own_and_bad_values(cli, snapshot):
+    """A state license that ends every other 30 June, placed by the member's license card."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--certification-date", "2024-03-01")
+    cli("cert", "add", "ann@fd.org", "ST-EMT", "--issued", "2024-07-01", "--expires", "2026-06-30")
+    cli("requirement", "add", "--name", "State EMT CE", "--type", "hours", "--hours", "24",
+        "--frequency", "biennial", "--cycle-end", "6-30", "--cycle-credential", "ST-EMT",
+        "--counts-type", "class")  # fmt: skip
+    cell = _cell(cli, "ann@fd.org", "State EMT CE", "2026-12-02")
+    assert (cell["window_start"], cell["window_end"]) == ("2026-07-01", "2028-06-30")
+    assert cli("--format", "json", "requirement", "show", "State EMT CE").json["cycle_end"] == "06-30"
+    before = snapshot()
+    for args, text in [
+        (["--cycle-end", "13-01"], "--cycle-end: must be a month and day as MM-DD, e.g. 03-31 (got '13-01')"),
+        (["--cycle-end", "02-30"], "--cycle-end: must be a month and day as MM-DD"),
+        (["--cycle-end", "June 30"], "--cycle-end: must be a month and day as MM-DD"),
+        (["--frequency", "one_time"], "cycle_end: a fixed cycle end needs a recurring frequency"),
+        (["--clear", "cycle_end", "--cycle-credential", "ST-EMT"], "cycle_credential: the card that places a cycle needs the cycle end"),
+    ]:  # fmt: skip
+        r = cli("requirement", "edit", "State EMT CE", *args, ok=False)
+        assert r.exit_code == 65 and text in r.stderr, (args, r)
+        assert snapshot() == before, args
+    # clearing the cycle takes its card with it
+    cli("requirement", "edit", "State EMT CE", "--clear", "cycle_end")
+    data = cli("--format", "json", "requirement", "show", "State EMT CE").json
+    assert (data["cycle_end"], data["cycle_credential"]) == (None, None)
+
+
+def test_a_program_file_carries_the_cycle(medics, tmp_path):
+    medics("program", "create", "EMT upkeep")
+    medics("program", "requirement", "add", "1", "EMT recert (ours)")
+    out = tmp_path / "upkeep.toml"
+    medics("program", "export", "1", "--output", str(out))
+    text = out.read_text(encoding="utf-8")
+    assert 'cycle_end = "03-31"' in text and 'cycle_credential = "NREMT-EMT"' in text
+
+
+# ------------------------------------------------------------------------- the migration
+SEED = [
+    # the four NCCP copies `requirement add --from` made before 0014 look like this (one per
+    # level here: EMT as made, EMR with its frequency changed by an officer), and the
+    # registry row itself
+    "INSERT INTO requirement (id, name, requirement_type, source, source_document, aliases, "
+    "is_editable, required_hours, required_courses, required_skills, checklist_items, "
+    "hour_categories, frequency, period_anchor, required_positions, created_at, "
+    "counts_courses, counts_training_types, counts_categories, counts_call_types, "
+    "counts_attendance, registry_name, registry_code) VALUES "
+    "(1, 'EMT (ours)', 'hours', 'department', 'department default (copied from NREMT-EMT)', "
+    "'[]', TRUE, 40, '[]', '[]', '[]', '[]', 'biennial', 'certification_date', '[]', "
+    "'2026-01-01 00:00:00', '[]', '[]', '[]', '[]', FALSE, NULL, NULL), "
+    "(2, 'EMR (ours)', 'hours', 'department', 'department default (copied from NREMT-EMR)', "
+    "'[]', TRUE, 16, '[]', '[]', '[]', '[]', 'annual', 'certification_date', '[]', "
+    "'2026-01-01 00:00:00', '[]', '[]', '[]', '[]', FALSE, NULL, NULL), "
+    "(3, 'Paramedic (ours)', 'hours', 'department', 'department default (copied from NREMT-NRP)', "
+    "'[]', TRUE, 60, '[]', '[]', '[]', '[]', 'biennial', 'certification_date', '[]', "
+    "'2026-01-01 00:00:00', '[]', '[]', '[]', '[]', FALSE, NULL, NULL), "
+    "(4, 'Emergency Medical Technician', 'hours', 'national', 'NREMT NCCP', "
+    "'[]', FALSE, 40, '[]', '[]', '[]', '[]', 'biennial', 'certification_date', '[]', "
+    "'2026-01-01 00:00:00', '[]', '[]', '[]', '[]', FALSE, 'NREMT', 'NREMT-EMT')",
+]
+
+
+@pytest.fixture(params=BACKENDS)
+def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
+    with database_at(request.param, tmp_path, BEFORE) as db:
+        for sql in SEED:
+            db.execute(sql)
+        yield db
+
+
+def _url(db: Db) -> str:
+    return db.url if db.postgres else f"sqlite:///{db.url}"
+
+
+def test_the_upgrade_gives_the_copies_their_cycle_back_and_the_downgrade_drops_it(before: Db):
+    rows = before.rows("SELECT * FROM requirement ORDER BY id")
+    migrate(_url(before), LAST)
+    got = before.rows("SELECT id, cycle_end, cycle_credential FROM requirement ORDER BY id")
+    assert [tuple(r) for r in got] == [
+        (1, "03-31", "NREMT-EMT"),  # as `add --from` made it
+        (2, None, None),  # its frequency changed: left as the officer made it
+        (3, "03-31", "NREMT-NRP"),
+        (4, None, None),  # the registry's own: its cycle is in code
+    ]
+    migrate(_url(before), BEFORE, down=True)
+    assert before.rows("SELECT * FROM requirement ORDER BY id") == rows
