@@ -331,12 +331,12 @@ class RequirementRead(BaseModel):
     counts_categories: list[str]
     counts_call_types: list[str]
     counts_attendance: bool
-    cycle_end: str | None
-    cycle_credential: str | None
     created_at: datetime
     created_by: int | None
     updated_at: datetime | None
     updated_by: int | None
+    cycle_end: str | None
+    cycle_credential: str | None
 
 
 def _num(value: Any) -> float | None:
