@@ -169,4 +169,8 @@ def test_the_corrected_sheet_imported_after_a_void_is_entered(duty, tmp_path, sn
     assert "1 added" in duty(*AS_OF, "call", "import", "--csv", attendant).stderr
     assert [x["role"] for x in duty("--format", "json", "call", "list").json] == ["attendant"]
     shown = duty("--format", "csv", "call", "list", "--include-void").stdout.splitlines()
-    assert shown[0].endswith(",void") and sorted(line.rsplit(",", 1)[1] for line in shown[1:]) == ["", "void"]
+    assert shown[0].endswith(",void")
+    assert sorted(line.rsplit(",", 1)[1] for line in shown[1:]) == ["", "void: she rode as attendant"]
+    # JSON says who voided it and why, as `record list` does
+    voided = [x for x in duty("--format", "json", "call", "list", "--include-void").json if x["voided_at"]]
+    assert [(x["void_reason"], x["voided_by"]) for x in voided] == [("she rode as attendant", None)]

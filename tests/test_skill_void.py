@@ -73,8 +73,9 @@ def test_a_void_reverses_the_program_credit_and_the_compliance_cell(crew):
     # ... and found again with --include-void, marked
     kept = crew("--format", "json", "skill", "history", "--member", "ann@fd.org", "--include-void").json
     assert [h["id"] for h in kept] == [1] and kept[0]["voided_at"]
-    shown = crew("skill", "history", "--include-void").stdout
-    assert "Void" in shown and "void" in shown
+    assert (kept[0]["void_reason"], kept[0]["voided_by"]) == ("wrong member", olive)
+    shown = crew("skill", "history", "--include-void", "--format", "csv").stdout
+    assert shown.splitlines()[0].endswith(",void") and shown.splitlines()[1].endswith(",void: wrong member")
     assert crew("--format", "json", "skill", "show", "SCBA donning").json["checkoffs"] == []
     assert [s["passed"] for s in crew("--format", "json", "skill", "list").json] == [0, 0]
     # the same evaluation recorded again is a new checkoff (the void one does not count) and credits again

@@ -126,7 +126,7 @@ def list_(
     fmt = fmt_of(ctx, fmt_value(format))
     filtered = any((member, start, end, call_type, incident))
     render.table(
-        [{**r.as_dict(), "at": local(r.at, zone), "void": "void" if r.voided_at else ""} for r in rows],
+        [{**r.as_dict(), "at": local(r.at, zone), "void": si.void_cell(r)} for r in rows],
         [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt,
         empty="No calls match these filters." if filtered else EMPTY,
         json_rows=[r.as_dict() for r in rows] if fmt == "json" else None,

@@ -241,7 +241,7 @@ def list_(
         )  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
     rows = [
-        {**r.as_dict(), "course": r.course_code or r.course_name, "void": "void" if r.voided_at else ""}
+        {**r.as_dict(), "course": r.course_code or r.course_name, "void": si.void_cell(r)}
         for r in records
     ]
     filtered = any((member, course, start, end, topic))

@@ -104,6 +104,13 @@ def report_add(
         render.info("Dry run: nothing was written.", quiet=quiet)
 
 
+def void_cell(row: Any) -> str:
+    """A listing's Void column (--include-void): 'void: REASON' for a void row, else ''."""
+    if row.voided_at is None:
+        return ""
+    return f"void: {row.void_reason}" if row.void_reason else "void"
+
+
 def void_command(
     ctx: typer.Context, void: Callable[..., tuple[Any, Any]], ref: str, reason: str, *,
     noun: str, short: str,

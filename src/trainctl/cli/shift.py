@@ -145,7 +145,7 @@ def list_(
         return
     shown = [
         {**r.as_dict(), "time_in": local(r.time_in, zone), "time_out": local(r.time_out, zone),
-         "void": "void" if r.voided_at else ""}
+         "void": si.void_cell(r)}
         for r in rows
     ]
     render.table(shown, [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt, empty=empty,

@@ -57,7 +57,7 @@ def _o(*names: str, help: str, metavar: str | None = None) -> Any:
 
 def _history_rows(rows: list[Any]) -> list[dict[str, Any]]:
     return [{**r.as_dict(), "evaluator": r.evaluator or ("database owner" if r.evaluator_id is None else ""),
-             "void": "void" if r.voided_at else ""}
+             "void": si.void_cell(r)}
             for r in rows]  # fmt: skip
 
 

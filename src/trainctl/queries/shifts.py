@@ -16,12 +16,13 @@ TABLES = {
     "shift": ("id", "shift_date", "station", "name"),
     "shift_attendance": (
         "id", "shift_id", "member_id", "checked_in_at", "checked_out_at", "duration_minutes",
-        "source_file", "source_line", "created_at", "created_by", "voided_at",
+        "source_file", "source_line", "created_at", "created_by", "voided_at", "voided_by",
+        "void_reason",
     ),
     "call": ("id", "incident_number", "shift_date", "occurred_at", "call_type"),
     "call_response": (
         "id", "call_id", "member_id", "role", "source_file", "source_line", "created_at",
-        "created_by", "voided_at",
+        "created_by", "voided_at", "voided_by", "void_reason",
     ),
     "member": ("id", "name", "email"),
 }  # fmt: skip
@@ -62,6 +63,8 @@ class AttendanceRow:
     created_at: datetime
     created_by: int | None
     voided_at: datetime | None
+    voided_by: int | None  # who voided it, and why (as record list shows)
+    void_reason: str | None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -86,6 +89,8 @@ class ResponseRow:
     created_at: datetime
     created_by: int | None
     voided_at: datetime | None
+    voided_by: int | None  # who voided it, and why (as record list shows)
+    void_reason: str | None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -141,7 +146,7 @@ def list_attendance(
     rows = rd.all(
         "SELECT a.id, a.shift_id, d.shift_date, d.station, d.name, a.member_id, m.name, m.email, "
         "a.checked_in_at, a.checked_out_at, a.duration_minutes, a.source_file, a.source_line, "
-        "a.created_at, a.created_by, a.voided_at "
+        "a.created_at, a.created_by, a.voided_at, a.voided_by, a.void_reason "
         "FROM shift_attendance a JOIN shift d ON d.id = a.shift_id JOIN member m ON m.id = a.member_id "
         f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.station, d.name, m.name, a.id",
         params,
@@ -150,7 +155,7 @@ def list_attendance(
         AttendanceRow(
             r[0], r[1], required_date(r[2]), r[3], r[4], r[5], r[6], r[7], required_utc(r[8]),
             required_utc(r[9]), round(r[10] / 60, 4), r[11], r[12], required_utc(r[13]), r[14],
-            as_utc(r[15]),
+            as_utc(r[15]), r[16], r[17],
         )
         for r in rows
     ]
@@ -202,7 +207,7 @@ def list_responses(
     rows = rd.all(
         "SELECT r.id, r.call_id, d.incident_number, d.shift_date, d.occurred_at, d.call_type, "
         "r.member_id, m.name, m.email, r.role, r.source_file, r.source_line, r.created_at, "
-        "r.created_by, r.voided_at "
+        "r.created_by, r.voided_at, r.voided_by, r.void_reason "
         'FROM call_response r JOIN "call" d ON d.id = r.call_id JOIN member m ON m.id = r.member_id '
         f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.occurred_at DESC, d.incident_number, m.name",
         params,
@@ -210,7 +215,7 @@ def list_responses(
     return [
         ResponseRow(
             r[0], r[1], r[2], required_date(r[3]), as_utc(r[4]), r[5], r[6], r[7], r[8], r[9],
-            r[10], r[11], required_utc(r[12]), r[13], as_utc(r[14]),
+            r[10], r[11], required_utc(r[12]), r[13], as_utc(r[14]), r[15], r[16],
         )
         for r in rows
     ]

@@ -20,7 +20,8 @@ TABLES = {
     ),
     "skill_checkoff": (
         "id", "member_id", "skill_id", "evaluator_id", "status", "evaluation_results",
-        "evaluated_at", "evaluated_on", "notes", "created_at", "voided_at",
+        "evaluated_at", "evaluated_on", "notes", "created_at", "voided_at", "voided_by",
+        "void_reason",
     ),
     "member": ("id", "name", "email"),
     "program": ("id", "name", "version"),
@@ -139,6 +140,8 @@ class CheckoffRow:
     evaluation_results: dict[str, Any]
     notes: str | None
     voided_at: datetime | None
+    voided_by: int | None  # who voided it, and why (as record list shows)
+    void_reason: str | None
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -176,7 +179,8 @@ def checkoffs(
         conds.append("c.voided_at IS NULL")
     rows = rd.all(
         "SELECT c.id, c.member_id, m.name, m.email, c.skill_id, s.name, c.status, c.evaluator_id, "
-        "e.name, c.evaluated_on, c.evaluated_at, c.evaluation_results, c.notes, c.voided_at "
+        "e.name, c.evaluated_on, c.evaluated_at, c.evaluation_results, c.notes, c.voided_at, "
+        "c.voided_by, c.void_reason "
         "FROM skill_checkoff c JOIN member m ON m.id = c.member_id "
         "JOIN skill_evaluation s ON s.id = c.skill_id LEFT JOIN member e ON e.id = c.evaluator_id "
         f"WHERE {' AND '.join(conds)} ORDER BY c.evaluated_on DESC, c.id DESC",
@@ -185,7 +189,7 @@ def checkoffs(
     return [
         CheckoffRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], required_date(r[9]),
-            required_utc(r[10]), as_json(r[11]) or {}, r[12], as_utc(r[13]),
+            required_utc(r[10]), as_json(r[11]) or {}, r[12], as_utc(r[13]), r[14], r[15],
         )
         for r in rows
     ]
