@@ -3,7 +3,7 @@ run on both backends: a database at head on the test server, and alembic to a re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,3 +61,18 @@ def database_at(backend: str, folder: Path, revision: str) -> Iterator[Db]:
         yield Db(url)
     finally:
         drop_database(url)
+
+
+@contextmanager
+def seeded_at(backend: str, folder: Path, revision: str, seed: Sequence[str]) -> Iterator[Db]:
+    """`database_at`, holding the rows the SQL statements of `seed` write: a migration
+    test's database before its revision."""
+    with database_at(backend, folder, revision) as db:
+        for sql in seed:
+            db.execute(sql)
+        yield db
+
+
+def url_of(db: Db) -> str:
+    """The URL alembic (`migrate`) and trainctl take for `db`."""
+    return db.url if db.postgres else f"sqlite:///{db.url}"

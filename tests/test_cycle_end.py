@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, database_at, migrate
+from postgres_helpers import BACKENDS, migrate, seeded_at, url_of
 
 from trainctl.dbfile import REVISIONS
 
@@ -147,19 +147,13 @@ SEED = [
 
 @pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
-    with database_at(request.param, tmp_path, BEFORE) as db:
-        for sql in SEED:
-            db.execute(sql)
+    with seeded_at(request.param, tmp_path, BEFORE, SEED) as db:
         yield db
-
-
-def _url(db: Db) -> str:
-    return db.url if db.postgres else f"sqlite:///{db.url}"
 
 
 def test_the_upgrade_gives_the_copies_their_cycle_back_and_the_downgrade_drops_it(before: Db):
     rows = before.rows("SELECT * FROM requirement ORDER BY id")
-    migrate(_url(before), LAST)
+    migrate(url_of(before), LAST)
     got = before.rows("SELECT id, cycle_end, cycle_credential FROM requirement ORDER BY id")
     assert [tuple(r) for r in got] == [
         (1, "03-31", "NREMT-EMT"),  # as `add --from` made it
@@ -167,5 +161,5 @@ def test_the_upgrade_gives_the_copies_their_cycle_back_and_the_downgrade_drops_i
         (3, "03-31", "NREMT-NRP"),
         (4, None, None),  # the registry's own: its cycle is in code
     ]
-    migrate(_url(before), BEFORE, down=True)
+    migrate(url_of(before), BEFORE, down=True)
     assert before.rows("SELECT * FROM requirement ORDER BY id") == rows

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, database_at, migrate
+from postgres_helpers import BACKENDS, migrate, seeded_at
 
 from trainctl.dbfile import REVISIONS
 
@@ -57,9 +57,7 @@ SEED = [
 @pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     """A database at the revision before, holding two enrollments, one with credits."""
-    with database_at(request.param, tmp_path, BEFORE) as db:
-        for sql in SEED:
-            db.execute(sql)
+    with seeded_at(request.param, tmp_path, BEFORE, SEED) as db:
         yield db
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, database_at, migrate
+from postgres_helpers import BACKENDS, migrate, seeded_at
 
 from trainctl.dbfile import REVISIONS
 
@@ -75,9 +75,7 @@ def _indexes(db: Db) -> set[str]:
 @pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     """A database at the revision before, holding an enrollment with progress."""
-    with database_at(request.param, tmp_path, BEFORE) as db:
-        for sql in SEED:
-            db.execute(sql)
+    with seeded_at(request.param, tmp_path, BEFORE, SEED) as db:
         yield db
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, database_at, migrate
+from postgres_helpers import BACKENDS, migrate, seeded_at, url_of
 
 from trainctl.dbfile import REVISIONS
 from trainctl.errors import TrainctlError
@@ -45,9 +45,7 @@ SEED = [
 
 @pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
-    with database_at(request.param, tmp_path, BEFORE) as db:
-        for sql in SEED:
-            db.execute(sql)
+    with seeded_at(request.param, tmp_path, BEFORE, SEED) as db:
         yield db
 
 
@@ -65,10 +63,6 @@ def _keys(db: Db) -> set[str]:
         if name in (db.scalar("SELECT group_concat(sql) FROM sqlite_master WHERE type = 'table' "
                               "AND name IN ('shift_attendance', 'call_response')") or "")
     }  # fmt: skip
-
-
-def _url(db: Db) -> str:
-    return db.url if db.postgres else f"sqlite:///{db.url}"
 
 
 def test_upgrade_carries_the_rows_and_lets_a_void_attendance_be_entered_again(cli, before: Db):
@@ -105,18 +99,18 @@ def test_upgrade_carries_the_rows_and_lets_a_void_attendance_be_entered_again(cl
 
 
 def test_downgrade_restores_the_constraints_or_refuses_naming_the_rows(before: Db):
-    migrate(_url(before), LAST)
+    migrate(url_of(before), LAST)
     before.execute("UPDATE call_response SET voided_at = '2026-11-22 00:00:00' WHERE id = 1")
     before.execute("INSERT INTO call_response (id, call_id, member_id, role, created_at) VALUES "
                    "(2, 1, 2, 'attendant', '2026-11-22 00:00:00')")  # fmt: skip
     rows = before.dump()
     with pytest.raises(TrainctlError) as refused:
-        migrate(_url(before), BEFORE, down=True)
+        migrate(url_of(before), BEFORE, down=True)
     assert "call_response call_id 1, member_id 2: 2 rows" in " ".join(refused.value.details)
     assert before.dump() == rows and before.scalar("SELECT version_num FROM alembic_version") == LAST
 
     before.execute("DELETE FROM call_response WHERE id = 2")
-    migrate(_url(before), BEFORE, down=True)
+    migrate(url_of(before), BEFORE, down=True)
     assert _keys(before) >= OLD and not NEW & _keys(before)
     assert before.count("shift_attendance") == 2 and before.count("call_response") == 1
     with pytest.raises(before.IntegrityError):  # the old key again: void rows count too
