@@ -406,8 +406,9 @@ OPTION_OF = {
 
 @dataclass
 class Crew:
-    """The members a `record add` names; `by_position`: for each --position, the names of
-    those who held it on the record's day (the officer sees who was taken)."""
+    """The members a `record add` names; `by_position`: for each --position (its code),
+    those who held it on the record's day as (id, name, e-mail), by name: the officer
+    sees who was taken."""
 
     ids: list[int]
     by_position: list[tuple[str, list[tuple[int, str, str]]]] = field(default_factory=list)  # code, (id, name, email)
