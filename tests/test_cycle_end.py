@@ -98,6 +98,9 @@ def test_a_cycle_of_the_departments_own_and_bad_values(cli, snapshot):
     for args, text in [
         (["--cycle-end", "13-01"], "--cycle-end: must be a month and day as MM-DD, e.g. 03-31 (got '13-01')"),
         (["--cycle-end", "02-30"], "--cycle-end: must be a month and day as MM-DD"),
+        (["--cycle-end", "02-29"], "--cycle-end: 29 February is not in every year"),
+        (["--cycle-end", "٠٣-٣١"], "--cycle-end: must be a month and day as MM-DD"),
+        (["--anchor", "hire_date"], "cycle_end: a fixed cycle is placed by the member's card or certification date"),
         (["--cycle-end", "June 30"], "--cycle-end: must be a month and day as MM-DD"),
         (["--frequency", "one_time"], "cycle_end: a fixed cycle end needs a recurring frequency"),
         (["--clear", "cycle_end", "--cycle-credential", "ST-EMT"], "cycle_credential: the card that places a cycle needs the cycle end"),
@@ -109,6 +112,57 @@ def test_a_cycle_of_the_departments_own_and_bad_values(cli, snapshot):
     cli("requirement", "edit", "State EMT CE", "--clear", "cycle_end")
     data = cli("--format", "json", "requirement", "show", "State EMT CE").json
     assert (data["cycle_end"], data["cycle_credential"]) == (None, None)
+    # a cycle on a certification requirement, or one a program file brings without a
+    # recurring frequency, is refused as `requirement add` refuses it
+    r = cli("requirement", "add", "--name", "Card", "--type", "certification", "--credential", "X",
+            "--frequency", "biennial", "--cycle-end", "06-30", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "cycle_end: does not apply to a certification requirement" in r.stderr
+
+
+def test_a_program_file_with_a_cycle_on_a_one_time_requirement_is_refused(cli, tmp_path, snapshot):
+    """It would have been stored, and every compliance report would then have failed."""
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'name = "P"\nversion = 1\nstructure_type = "flexible"\n[[requirement_definitions]]\n'
+        'name = "R b"\nrequirement_type = "hours"\nrequired_hours = 10.0\ncounts_categories = ["x"]\n'
+        'frequency = "one_time"\ncycle_end = "03-31"\n[[requirements]]\nname = "R b"\nrequired = true\n',
+        encoding="utf-8",
+    )
+    before = snapshot()
+    r = cli("program", "apply", "--file", str(path), ok=False)
+    assert r.exit_code == 65 and "a fixed cycle end needs a recurring frequency" in r.stderr, r
+    assert snapshot() == before
+
+
+def test_a_departments_own_cycle_is_not_an_nccp_level(cli):
+    """"One course counts once per cycle" is the NCCP's rule, not every fixed cycle's; and
+    `report nremt --level` takes NCCP levels (and copies of them) only."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--certification-date", "2025-06-01")
+    cli("requirement", "add", "--name", "Pump", "--type", "hours", "--hours", "8", "--counts-type", "drill",
+        "--frequency", "biennial", "--cycle-end", "06-30")  # fmt: skip
+    for day in ("2025-07-10", "2025-08-10"):
+        cli("--as-of", "2025-09-01", "record", "add", "ann@fd.org", "--course", "Pump refresher",
+            "--type", "drill", "--date", day, "--hours", "4")  # fmt: skip
+    cell = _cell(cli, "ann@fd.org", "Pump", "2025-09-01")
+    assert (cell["status"], cell["value"]) == ("met", 8), cell
+    r = cli("--as-of", "2025-09-01", "report", "nremt", "ann@fd.org", "--level", "Pump", ok=False)
+    assert r.exit_code == 1 and "is not an NREMT NCCP level" in r.stderr, r
+
+
+def test_what_a_copy_keeps_and_drops(medics):
+    """The original's anchor given again keeps the cycle; another cycle end drops the
+    NREMT card (its expiry would contradict the new day); another anchor is refused on an
+    edit while the cycle stands; a copy is an NCCP level for `report nremt`."""
+    medics("requirement", "add", "--from", "NREMT-EMT", "--name", "Same", "--anchor", "certification_date")
+    medics("requirement", "add", "--from", "NREMT-EMT", "--name", "June", "--cycle-end", "06-30")
+    shown = {n: medics("--format", "json", "requirement", "show", n).json for n in ("Same", "June")}
+    assert (shown["Same"]["cycle_end"], shown["Same"]["cycle_credential"]) == ("03-31", "NREMT-EMT")
+    assert (shown["June"]["cycle_end"], shown["June"]["cycle_credential"]) == ("06-30", None)
+    r = medics("requirement", "edit", "Same", "--anchor", "hire_date", ok=False)
+    assert r.exit_code == 65 and "it needs --anchor certification_date (it is hire_date), or no cycle end" in r.stderr
+    data = medics("--as-of", "2026-12-02", "--format", "json", "report", "nremt", "ann@fd.org",
+                  "--level", "EMT recert (ours)").json  # fmt: skip
+    assert data["level"] == "NREMT-EMT"
 
 
 def test_a_program_file_carries_the_cycle(medics, tmp_path):

@@ -205,12 +205,14 @@ LimitOpt = Annotated[
 ]
 CycleEndOpt = Annotated[
     str | None,
-    _opt("--cycle-end", help="A fixed cycle end, MM-DD (NREMT: 03-31; EMR 09-30): every cycle ends that day."),
+    _opt("--cycle-end", help="A fixed cycle end, MM-DD (NREMT: 03-31; EMR 09-30): every cycle ends that day; "
+         "the windows then start from the certification date (--anchor certification_date)."),
 ]  # fmt: skip
 CycleCardOpt = Annotated[
     str | None,
     _opt("--cycle-credential", help="The credential code whose card's expiry places a member's cycle "
-         "(e.g. NREMT-EMT); without it, the certification date does."),
+         "(e.g. NREMT-EMT); without it, the certification date does. A new --cycle-end without it "
+         "drops the card the cycle had."),
 ]  # fmt: skip
 PositionOpt = Annotated[
     list[str] | None,
@@ -518,12 +520,11 @@ def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
 def _cycle_text(req: RequirementRow) -> str | None:
     """'ends 31 March (every 24 months); the NREMT-EMT card places it': a fixed cycle, the
     requirement's own or its registry's (domain/periods.cycle_end_for)."""
-    from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_end_for, month_day
+    from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_of
 
-    end = month_day(req.cycle_end) or cycle_end_for(req.registry_name, req.registry_code)
+    end, card, _ = cycle_of(req.registry_name, req.registry_code, req.cycle_end, req.cycle_credential)
     if end is None:
         return None
-    card = req.cycle_credential or (req.registry_code if req.cycle_end is None else None)
     months = FREQUENCY_MONTHS.get(req.frequency)
     every = f" (every {months} months)" if months else ""
     placed = f"; the {card} card's expiry places it" if card else "; the certification date places it"

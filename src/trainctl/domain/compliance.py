@@ -411,10 +411,9 @@ class RequirementSpec:
         target = dp.Target.of(req, local_content=local_content)
         registry = getattr(req, "registry_name", None)
         code = getattr(req, "registry_code", None)
-        # a fixed cycle end: the requirement's own ("MM-DD": a department copy of an NCCP
-        # level, migration 0014) or its registry's (periods.cycle_end_for)
-        cycle_end = pd.month_day(getattr(req, "cycle_end", None)) or pd.cycle_end_for(registry, code)
-        cycle_card = getattr(req, "cycle_credential", None) or (code if cycle_end else None)
+        cycle_end, cycle_card, nccp = pd.cycle_of(
+            registry, code, getattr(req, "cycle_end", None), getattr(req, "cycle_credential", None)
+        )
         return cls(
             name=req.name,
             requirement_type=req.requirement_type,
@@ -436,7 +435,7 @@ class RequirementSpec:
             registry_name=registry,
             registry_code=code,
             source_document=getattr(req, "source_document", None),
-            once_per_cycle=cycle_end is not None,
+            once_per_cycle=nccp,
             cycle_credential=cycle_card,
             counts_courses=tuple(getattr(req, "counts_courses", None) or ()),
             counts_training_types=tuple(getattr(req, "counts_training_types", None) or ()),

@@ -124,6 +124,26 @@ def month_day(value: MonthDay | str | None) -> MonthDay | None:
     return MonthDay(int(month), int(day))
 
 
+def cycle_of(
+    registry_name: str | None, registry_code: str | None, cycle_end: MonthDay | str | None,
+    cycle_credential: str | None,
+) -> tuple[MonthDay | None, str | None, bool]:  # fmt: skip
+    """A requirement's fixed cycle, the one rule (the evaluator, `requirement show`):
+    (its end, the credential whose card's expiry places a member's cycle, and whether it is
+    an NREMT NCCP level's, whose "one course once per cycle" rule then applies). The end is
+    the requirement's own ("MM-DD": a department copy, migration 0014) or its registry's
+    (`cycle_end_for`); the card: its own cycle credential, else its registry code. No end:
+    (None, None, False)."""
+    end = month_day(cycle_end) or cycle_end_for(registry_name, registry_code)
+    if end is None:
+        return None, None, False
+    card = cycle_credential or registry_code
+    nccp = cycle_end_for(registry_name, registry_code) is not None or (
+        (card or "").strip().upper() in NREMT_CYCLE_ENDS
+    )
+    return end, card, nccp
+
+
 def cycle_end_for(registry_name: str | None, registry_code: str | None) -> MonthDay | None:
     """The fixed cycle end of a registry requirement (NREMT NCCP levels), else None."""
     if (registry_name or "").strip().casefold() != "nremt" or not registry_code:

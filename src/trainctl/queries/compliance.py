@@ -563,7 +563,7 @@ def nremt_worksheet(
     if level is not None:
         req = qr.get_requirement(rd, level)
         spec = spec_of(req, local_content=local)
-        if spec.cycle_end is None:
+        if not spec.once_per_cycle:  # an NCCP level (or a department copy of one)
             raise NotFoundError(
                 f"{spec.label} is not an NREMT NCCP level.",
                 "Name one of NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP.",

@@ -151,7 +151,7 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
     return {
         "member_id": e.member.id,
         "member": e.member.name,
-        "level": e.requirement.registry_code,
+        "level": e.requirement.registry_code or e.requirement.cycle_credential,  # a copy: its level
         "requirement": e.requirement.name,
         "as_of": e.as_of,
         "cycle": e.window_label,

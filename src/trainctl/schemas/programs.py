@@ -38,7 +38,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from trainctl.schemas.requirements import CycleEnd
+from trainctl.schemas.requirements import CycleEnd, cycle_problems
 
 StructureType = Literal["flexible", "sequential", "phases"]
 RequirementType = Literal[
@@ -292,6 +292,8 @@ class RequirementDefinition(_Strict):
             raise ValueError(f"a {self.requirement_type} requirement needs {need}")
         if self.frequency == "rolling" and self.period_months is None:
             raise ValueError("a rolling requirement needs period_months")
+        for problem in cycle_problems(self.model_dump()):  # the rules `requirement add` keeps
+            raise ValueError(problem)
         return self
 
 

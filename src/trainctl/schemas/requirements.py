@@ -186,11 +186,13 @@ def _month_day(value: Any) -> Any:
     text = value.strip()
     month, sep, day = text.partition("-")
     try:
-        if not sep or not (month.isdigit() and day.isdigit()):
+        if not sep or not (month.isascii() and day.isascii() and month.isdigit() and day.isdigit()):
             raise ValueError
         md = MonthDay(int(month), int(day))
     except ValueError:
         raise ValueError("must be a month and day as MM-DD, e.g. 03-31") from None
+    if (md.month, md.day) == (2, 29):  # a cycle ends on the same day every year
+        raise ValueError("29 February is not in every year: end the cycle on 02-28 or 03-01")
     return f"{md.month:02d}-{md.day:02d}"
 
 
@@ -458,12 +460,27 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
         )
     if data.get("registry_code") and not data.get("registry_name"):
         bad("registry_name", "a registry_code needs the registry it belongs to (--registry)")
-    if data.get("cycle_end") and frequency not in (None, "annual", "biennial", "quarterly", "monthly"):
-        bad("cycle_end", f"a fixed cycle end needs a recurring frequency such as biennial (frequency is "
-            f"{frequency}); to drop the cycle: requirement edit REQUIREMENT --clear cycle_end")
-    if data.get("cycle_credential") and not data.get("cycle_end"):
-        bad("cycle_credential", "the card that places a cycle needs the cycle end (--cycle-end MM-DD)")
+    problems.extend(cycle_problems(data))
     return problems
+
+
+def cycle_problems(data: dict[str, Any]) -> list[str]:
+    """The rules of a fixed cycle ("field: message" each), for a requirement however it
+    comes (add, edit, a program file): the cycle recurs, is placed by the member's card or
+    certification date, and is a window's, which a certification requirement has not."""
+    out = []
+    end, frequency, anchor = data.get("cycle_end"), data.get("frequency"), data.get("period_anchor")
+    if end and frequency not in (None, "annual", "biennial", "quarterly", "monthly"):
+        out.append(f"cycle_end: a fixed cycle end needs a recurring frequency such as biennial "
+                   f"(frequency is {frequency}); give one, or no cycle end")  # fmt: skip
+    if end and anchor not in (None, "certification_date"):
+        out.append(f"cycle_end: a fixed cycle is placed by the member's card or certification date: "
+                   f"it needs --anchor certification_date (it is {anchor}), or no cycle end")  # fmt: skip
+    if end and data.get("requirement_type") == "certification":
+        out.append("cycle_end: does not apply to a certification requirement (the card's expiry decides)")
+    if data.get("cycle_credential") and not end:
+        out.append("cycle_credential: the card that places a cycle needs the cycle end (--cycle-end MM-DD)")
+    return out
 
 
 def blank_other_targets(data: dict[str, Any], requirement_type: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
-from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_end_for
+from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_of
 from trainctl.domain.progress import Target
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Requirement, utcnow
@@ -243,26 +243,34 @@ def add_copy(
         is_editable=True,
         source_document=f"{DEPARTMENT_DEFAULT} (copied from {origin_label(source)})",
     )
-    inherited = cycle_end_for(source.registry_name, source.registry_code)
-    if source.cycle_end is None and inherited is not None:
+    end, card, _ = cycle_of(source.registry_name, source.registry_code, source.cycle_end,
+                            source.cycle_credential)  # fmt: skip
+    if end is not None:
         # an NREMT level's fixed cycle (31 March) is the registry's, found by its code,
         # which the copy does not keep: the copy stores it (migration 0014)
-        fields.update(cycle_end=f"{inherited.month:02d}-{inherited.day:02d}",
-                      cycle_credential=source.registry_code)  # fmt: skip
+        fields.update(cycle_end=f"{end.month:02d}-{end.day:02d}", cycle_credential=card)
     new_type = update.get("requirement_type") or source.requirement_type
     if new_type != source.requirement_type:
         # The old type's targets go unless given again (an hours copy keeps no credential).
         fields.update(blank_other_targets(fields, new_type))
     fields.update(update)
-    if "cycle_end" not in update and (
-        "period_anchor" in update or fields.get("frequency") not in FREQUENCY_MONTHS
-    ):  # windows of its own asked for (another anchor, a one-time or rolling copy): no cycle
+    own_windows = (
+        update.get("period_anchor", "certification_date") != "certification_date"
+        or fields.get("frequency") not in FREQUENCY_MONTHS
+        or new_type == "certification"
+    )
+    if "cycle_end" not in update and own_windows:
+        # windows of its own asked for (another anchor, a one-time or rolling copy, a
+        # certification): no cycle (and no description that promises one, below)
         fields.update(cycle_end=None, cycle_credential=None)
+    _new_cycle_drops_its_card(fields, update, end)
     try:
         merged = RequirementCreate.model_validate(fields).model_dump()
     except ValidationError as exc:
         _refuse_invalid(str(fields["name"]), describe_errors(exc, "copy"))
     changed = [f for f in COPY_TARGETS if merged[f] != getattr(source, f)]
+    if end is not None and merged["cycle_end"] is None:
+        changed.append("windows (no fixed cycle)")  # the original's text promises its cycle
     if changed and "description" not in update:
         merged["description"] = (
             f"Department copy of {origin_label(source)} ({source.name}) with its own "
@@ -271,9 +279,26 @@ def add_copy(
     return add(session, actor, RequirementCreate.model_validate(merged))
 
 
+def _new_cycle_drops_its_card(fields: dict[str, Any], update: dict[str, Any], before: Any) -> None:
+    """A cycle end given anew (another day than `before`'s) without --cycle-credential
+    drops the card the old cycle had: an NREMT card expiring 31 March would place windows
+    that contradict a 30 June cycle. And a cycle is placed by the card or the certification
+    date: given without --anchor, the anchor becomes certification_date."""
+    given = update.get("cycle_end")
+    if not given:
+        return
+    old = f"{before.month:02d}-{before.day:02d}" if hasattr(before, "month") else before
+    if given != old and "cycle_credential" not in update:
+        fields["cycle_credential"] = None
+    if "period_anchor" not in update:
+        fields["period_anchor"] = "certification_date"
+
+
 def add(session: Session, actor: Actor, data: RequirementCreate) -> Requirement:
     actor.require(MANAGE, "add requirements")
     fields = data.model_dump()
+    if fields["cycle_end"] and "period_anchor" not in data.model_fields_set:
+        fields["period_anchor"] = "certification_date"  # what places a fixed cycle
     if fields["source"] == "department" and not fields["source_document"]:
         fields["source_document"] = DEPARTMENT_DEFAULT
     _refuse_invalid(fields["name"], _problems(session, fields))
@@ -346,6 +371,10 @@ def edit(
         )
 
     current = {k: getattr(req, k) for k in RequirementCreate.model_fields}
+    if update.get("cycle_end"):
+        extra: dict[str, Any] = {}
+        _new_cycle_drops_its_card(extra, update, req.cycle_end)
+        update = {**extra, **update}
     new_type = update.get("requirement_type")
     if new_type and new_type != req.requirement_type:
         # The old type's targets go unless given again (a checklist keeps no stale hours).
