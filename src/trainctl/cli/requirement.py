@@ -518,8 +518,9 @@ def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
 
 
 def _cycle_text(req: RequirementRow) -> str | None:
-    """'ends 31 March (every 24 months); the NREMT-EMT card places it': a fixed cycle, the
-    requirement's own or its registry's (domain/periods.cycle_end_for)."""
+    """'ends 31 March (every 24 months); the NREMT-EMT card's expiry places it': a fixed
+    cycle, the requirement's own or its registry's (domain/periods.cycle_of, the rule the
+    evaluator follows)."""
     from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_of
 
     end, card, _ = cycle_of(req.registry_name, req.registry_code, req.cycle_end, req.cycle_credential)
@@ -546,7 +547,7 @@ def _shown(req: RequirementRow) -> dict[str, Any]:
         "target": q.target_text(req),
         "frequency": q.frequency_text(req),
         "period anchor": req.period_anchor,
-        **({"cycle": _cycle_text(req)} if _cycle_text(req) else {}),
+        **({"cycle": cycle} if (cycle := _cycle_text(req)) else {}),
         "applies to": req.required_positions or "everyone",
         "editable": req.is_editable,
     }
