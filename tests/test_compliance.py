@@ -277,13 +277,18 @@ def test_the_31_march_1_april_edge():
 
 def test_emr_cycles_end_on_30_september():
     m = member(hours(1, "2026-09-30", 2, "local"), hours(2, "2026-10-01", 2, "local"),
-               positions=("emr",), certification_date=D("2024-10-01"))  # fmt: skip
+               positions=("emr",), certification_date=D("2024-06-01"))  # fmt: skip
     e = c.evaluate(m, EMR, D("2026-10-05"))
     assert e.window == c.pd.Window(D("2026-10-01"), D("2028-09-30"))
     assert e.window_label == "NREMT cycle ending 30 September"
     assert verdicts(e) == {1: (False, c.OUTSIDE_WINDOW), 2: (True, c.COUNTED)}
-    # the first cycle ran from the certification date
-    assert e.previous_window == c.pd.Window(D("2024-10-01"), D("2026-09-30"))
+    # the first cycle ran from the certification date (June: two years on, by the NREMT's
+    # table); certified in October it would run three years, to 30 September 2027
+    assert e.previous_window == c.pd.Window(D("2024-06-01"), D("2026-09-30"))
+    october = member(positions=("emr",), certification_date=D("2024-10-01"))
+    assert c.evaluate(october, EMR, D("2026-10-05")).window == c.pd.Window(
+        D("2024-10-01"), D("2027-09-30")
+    )
 
 
 def test_the_cycle_follows_the_card_given_by_the_caller_or_the_certification_date():

@@ -105,7 +105,9 @@ EMR = MonthDay(9, 30)
 
 
 def nremt(end: MonthDay = EMT) -> Period:
-    return Period.of("biennial", anchor="cycle_end", cycle_end=end, cycle_name="NREMT cycle")
+    return Period.of(
+        "biennial", anchor="cycle_end", cycle_end=end, cycle_name="NREMT cycle", nremt=True
+    )
 
 
 # cycle end, certification date, card expiry, as-of, current window, previous window
@@ -119,17 +121,31 @@ CYCLES = [
     # EMR: 30 September
     (EMR, None, "2026-09-30", "2026-09-30", "2024-10-01..2026-09-30", "2022-10-01..2024-09-30"),
     (EMR, None, "2026-09-30", "2026-10-01", "2026-10-01..2028-09-30", "2024-10-01..2026-09-30"),
-    # from the certification date: the first cycle end at least 12 months on; the first
-    # cycle starts on the certification date
+    # from the certification date, by the NREMT's table (support.nremt.org, "Recertification
+    # Expiration Dates"): certified January-June, the cycle end two years on; July-December,
+    # three years on. The first cycle starts on the certification date.
     (EMT, "2024-06-15", None, "2025-01-10", "2024-06-15..2026-03-31", None),
     (EMT, "2024-06-15", None, "2026-04-01", "2026-04-01..2028-03-31", "2024-06-15..2026-03-31"),
-    (EMT, "2025-03-31", None, "2026-03-31", "2025-03-31..2026-03-31", None),
+    (EMT, "2024-06-30", None, "2026-03-31", "2024-06-30..2026-03-31", None),
+    (EMT, "2024-07-01", None, "2026-03-31", "2024-07-01..2027-03-31", None),
+    (EMT, "2024-12-31", None, "2027-04-01", "2027-04-01..2029-03-31", "2024-12-31..2027-03-31"),
+    (EMT, "2025-01-01", None, "2025-01-01", "2025-01-01..2027-03-31", None),
+    (EMT, "2025-03-31", None, "2026-03-31", "2025-03-31..2027-03-31", None),
     (EMT, "2025-04-01", None, "2026-03-31", "2025-04-01..2027-03-31", None),
-    (EMT, "2024-02-29", None, "2025-03-31", "2024-02-29..2025-03-31", None),
-    (EMR, "2024-10-01", None, "2026-09-30", "2024-10-01..2026-09-30", None),
-    (EMR, "2024-09-30", None, "2025-09-30", "2024-09-30..2025-09-30", None),
+    (EMT, "2024-02-29", None, "2025-03-31", "2024-02-29..2026-03-31", None),
+    (EMR, "2024-06-30", None, "2026-09-30", "2024-06-30..2026-09-30", None),
+    (EMR, "2024-09-30", None, "2025-09-30", "2024-09-30..2027-09-30", None),
+    (EMR, "2024-10-01", None, "2027-10-01", "2027-10-01..2029-09-30", "2024-10-01..2027-09-30"),
     # the card decides when both are known
     (EMT, "2019-05-01", "2027-03-31", "2026-01-01", "2025-04-01..2027-03-31", "2023-04-01..2025-03-31"),
+    # certified on a cycle end day: one first cycle to the card's expiry, never a one-day
+    # cycle that owes the whole cycle's hours on the day of certification
+    (EMT, "2024-03-31", "2026-03-31", "2024-03-31", "2024-03-31..2026-03-31", None),
+    (EMT, "2024-03-31", "2026-03-31", "2026-03-30", "2024-03-31..2026-03-31", None),
+    (EMT, "2024-03-31", "2026-03-31", "2026-04-01", "2026-04-01..2028-03-31", "2024-03-31..2026-03-31"),
+    # a card a year off the table's cycles: the earlier of its ends (never shown due late)
+    (EMT, "2024-07-01", "2028-03-31", "2025-06-01", "2024-07-01..2026-03-31", None),
+    (EMT, "2024-07-01", "2028-03-31", "2026-04-01", "2026-04-01..2028-03-31", "2024-07-01..2026-03-31"),
 ]
 # fmt: on
 
@@ -270,10 +286,10 @@ def test_window_length_matches_the_frequency(setup):
     nominal = pd.add_months(w.start, period.months)
     first_cycle = period.anchor == "cycle_end" and anchors.certification_date == w.start
     if first_cycle:
-        # the first cycle is never longer than N months: shorter, or whole when the card was
-        # issued on a cycle's first day (hypothesis: issued Jan 31, monthly cycles ending on the
-        # 30th clamp to Feb 28, so Jan 31-Feb 28 is a whole cycle and equals add_months)
-        assert w.end <= pd.add_months(w.start, period.months)
+        # the first cycle is longer than a day (the certification day is never a cycle of its
+        # own) and never longer than N months, but for month ends: certified 28 February
+        # 2025 on a monthly grid ending the 31st (28 February, 31 March) runs to 31 March
+        assert w.start < w.end <= pd.add_months(w.start, period.months) + 3 * DAY
     elif period.anchor == "calendar" or (ws.anchor_date is None and period.anchor != "cycle_end"):
         assert w.start.day == 1 and w.end + DAY == nominal  # calendar windows: exactly N months
     else:
@@ -294,3 +310,25 @@ def test_add_months_round_trip_never_moves_forward(d, n):
     assert (moved.year * 12 + moved.month) - (d.year * 12 + d.month) == n
     assert moved.day <= d.day
     assert pd.add_months(moved, -n) <= d
+
+
+@given(
+    st.sampled_from([EMT, EMR, MonthDay(6, 30)]),
+    st.sampled_from(["annual", "biennial"]),
+    st.booleans(),
+    st.integers(min_value=-4, max_value=4),
+    st.integers(min_value=0, max_value=800),
+)
+def test_a_member_certified_on_a_cycle_end_day_owes_no_one_day_cycle(end, freq, nremt, k, days):
+    # the card's grid: its expiry and every N months from it; certified on one of its ends
+    period = Period.of(freq, anchor="cycle_end", cycle_end=end, nremt=nremt)
+    card = end.in_year(2026)
+    assert period.months is not None
+    certified = pd.add_months(card, k * period.months)
+    as_of = certified + timedelta(days=days)
+    ws = pd.windows(period, as_of, Anchors(certification_date=certified, card_expires_on=card))
+    assert ws.current.start is not None and ws.current.end is not None
+    assert ws.current.end > certified  # no cycle ends on the day of certification
+    first = pd.windows(period, certified, Anchors(certification_date=certified, card_expires_on=card))
+    assert first.current.start == certified and first.previous is None
+    assert (first.current.end - certified).days >= 300  # a whole cycle, not a day

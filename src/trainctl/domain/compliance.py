@@ -559,6 +559,7 @@ class RequirementSpec:
             cycle_end=self.cycle_end,
             cycle_name=f"{self.registry_name} cycle" if self.registry_name else "cycle",
             time_limit_days=self.time_limit_days,
+            nremt=self.once_per_cycle,
         )
 
     @property

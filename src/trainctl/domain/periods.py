@@ -170,6 +170,7 @@ class Period:
     cycle_end: MonthDay | None = None  # for anchor "cycle_end"
     cycle_name: str = "cycle"  # "NREMT cycle" in labels
     time_limit_days: int | None = None  # one_time: due = anchor date + this
+    nremt: bool = False  # an NREMT NCCP level's cycle: its first cycle by the NREMT's table
 
     @classmethod
     def of(
@@ -181,6 +182,7 @@ class Period:
         cycle_end: MonthDay | None = None,
         cycle_name: str = "cycle",
         time_limit_days: int | None = None,
+        nremt: bool = False,
     ) -> Period:
         freq = normalize_frequency(frequency)
         anchor = (anchor or "calendar").strip().casefold()
@@ -199,7 +201,7 @@ class Period:
                 raise ValueError("anchor 'cycle_end' needs the cycle end month-day")
             if freq not in FREQUENCY_MONTHS:
                 raise ValueError(f"a fixed cycle end needs a recurring frequency, not {freq!r}")
-        return cls(freq, months, anchor, cycle_end, cycle_name, time_limit_days)
+        return cls(freq, months, anchor, cycle_end, cycle_name, time_limit_days, nremt)
 
     @property
     def tiles(self) -> bool:
@@ -266,15 +268,27 @@ class Windows:
 
 
 # --------------------------------------------------------------------------- fixed cycles
-def first_cycle_end(certified_on: date, end: MonthDay, months: int) -> date:
-    """The first cycle end of a member certified on `certified_on`: the first date with the
-    cycle's month-day at least ``months - 12`` months after certification (12 months for a
-    2-year NREMT cycle: certified 15 June 2024 -> 31 March 2026; certified 31 March 2025 ->
-    31 March 2026; certified 1 April 2025 -> 31 March 2027)."""
-    return end.on_or_after(add_months(certified_on, max(0, months - 12)))
+def first_cycle_end(certified_on: date, end: MonthDay, months: int, *, nremt: bool = False) -> date:
+    """The first cycle end of a member certified on `certified_on`, without a card.
+
+    - an NREMT NCCP level (`nremt`, 2-year cycles): the NREMT's published table
+      (support.nremt.org, "Recertification Expiration Dates"): certified January-June, the
+      cycle end two years on; July-December, three years on. EMT certified 15 June 2024
+      -> 31 March 2026; 31 March 2025 -> 31 March 2027; 1 July 2024 -> 31 March 2027. The
+      first cycle runs 21 to 33 months (EMR, 30 September: 27 to 39).
+    - any other fixed cycle: the first date with the cycle's month-day at least
+      ``months - 12`` months after certification and after the certification day itself
+      (never a cycle of one day): a 2-year cycle ending 30 June, certified 15 June 2024 ->
+      30 June 2025; an annual one certified on 30 June 2025 -> 30 June 2026.
+    """
+    if nremt and months == 24:
+        return end.in_year(certified_on.year + (2 if certified_on.month <= 6 else 3))
+    return end.on_or_after(max(certified_on + ONE_DAY, add_months(certified_on, months - 12)))
 
 
-def cycle_end_reference(anchors: Anchors, end: MonthDay, months: int) -> date | None:
+def cycle_end_reference(
+    anchors: Anchors, end: MonthDay, months: int, *, nremt: bool = False
+) -> date | None:
     """One of the member's cycle ends (every other one is a multiple of N months away),
     or None when neither date is known. The rule, which a department can check against
     its members' cards:
@@ -282,48 +296,83 @@ def cycle_end_reference(anchors: Anchors, end: MonthDay, months: int) -> date | 
     1. the expiry of the member's current card, when known (the caller passes it, or the
        evaluator finds the card among the member's certifications): the card is the
        authority, its expiry IS a cycle end;
-    2. else from the certification date: the first cycle-end month-day at least N-12
-       months after it (`first_cycle_end`), then every N months; the first cycle runs
-       from the certification date;
+    2. else from the certification date: `first_cycle_end`, then every N months;
     3. else the windows assume the cycle ends at the next cycle end on or after the as-of
        date, and `Windows.assumed` says so.
+
+    The first cycle always runs from the certification date (`_first_end`).
     """
     if anchors.card_expires_on is not None:
         return anchors.card_expires_on
     if anchors.certification_date is not None:
-        return first_cycle_end(anchors.certification_date, end, months)
+        return first_cycle_end(anchors.certification_date, end, months, nremt=nremt)
     return None
+
+
+def _grid_index(ref: date, day: date, months: int) -> int:
+    """The least k with add_months(ref, k * months) >= day."""
+    k = (_month_index(day) - _month_index(ref)) // months
+    while add_months(ref, k * months) >= day:
+        k -= 1
+    while add_months(ref, k * months) < day:
+        k += 1
+    return k
+
+
+def _first_end(period: Period, ref: date, certified_on: date) -> date:
+    """The end of the member's first cycle, which starts on the certification date: on the
+    member's grid (`ref` and every N months from it), the latest cycle end after the
+    certification day and no later than the rule allows (`first_cycle_end` for an NREMT
+    level, N months on for any other cycle), else the first one after the certification
+    day. Without a card that is the end `first_cycle_end` names. With a card:
+    - certified 31 March 2024, an NREMT-EMT card expiring 31 March 2026: one first cycle,
+      31 March 2024 - 31 March 2026 (not a one-day cycle on 31 March 2024 that owes the
+      whole cycle's hours, then the next);
+    - a card whose cycles are a year off the rule's (an EMT certified 1 July 2024, whom
+      the table gives 31 March 2027, with a card expiring 31 March 2028): the earlier end,
+      31 March 2026, so that no one is shown due a year late.
+    The card's expiry is on the grid, so a card expiring after the certification day is
+    never inside the first cycle (the card is the authority).
+    """
+    n, md = period.months, period.cycle_end
+    assert n is not None and md is not None
+    if period.nremt and n == 24:
+        latest = first_cycle_end(certified_on, md, n, nremt=True)
+    else:
+        latest = add_months(certified_on, n)
+    k = _grid_index(ref, latest, n)
+    if add_months(ref, k * n) > latest:
+        k -= 1  # the last grid end on or before `latest`
+    if add_months(ref, k * n) <= certified_on:
+        k = _grid_index(ref, certified_on + ONE_DAY, n)  # none: the first after the day
+    return add_months(ref, k * n)
 
 
 def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
     assert period.cycle_end is not None and period.months is not None
     n, md = period.months, period.cycle_end
     assumed = None
-    ref = cycle_end_reference(anchors, md, n)
+    ref = cycle_end_reference(anchors, md, n, nremt=period.nremt)
     if ref is None:
         ref = md.on_or_after(as_of)
         assumed = (
             f"certification date and card expiry unknown: the {period.cycle_name} is assumed "
             f"to end on {ref.isoformat()}"
         )
-    # cycle k ends on add_months(ref, k*n); find the first end on or after as_of
-    k = (_month_index(as_of) - _month_index(ref)) // n
-    while add_months(ref, k * n) >= as_of:
-        k -= 1
-    while add_months(ref, (k + 1) * n) < as_of:
-        k += 1
-    end = add_months(ref, (k + 1) * n)
-    start = add_months(ref, k * n) + ONE_DAY
-    prev_start = add_months(ref, (k - 1) * n) + ONE_DAY
-    prev_out: Window | None = Window(prev_start, start - ONE_DAY)
-    cert = anchors.certification_date
-    if cert is not None and cert <= as_of:
-        # the first cycle runs from the certification date; before it the member had none
-        if start <= cert:
-            start, prev_out = cert, None
-        elif prev_start < cert:
-            prev_out = Window(cert, start - ONE_DAY)
     label = f"{period.cycle_name} ending {md}"
+    cert = anchors.certification_date
+    first = None
+    if cert is not None and cert <= as_of:
+        first = _first_end(period, ref, cert)
+        if as_of <= first:  # the first cycle: from the certification date, none before it
+            return Windows(period, as_of, Window(cert, first), None, first, label, cert, assumed)
+    # cycle k ends on add_months(ref, k*n): the first end on or after as_of
+    k = _grid_index(ref, as_of, n)
+    end = add_months(ref, k * n)
+    start = add_months(ref, (k - 1) * n) + ONE_DAY
+    prev_out = Window(add_months(ref, (k - 2) * n) + ONE_DAY, start - ONE_DAY)
+    if first is not None and start - ONE_DAY <= first:
+        prev_out = Window(cert, first)  # the previous cycle was the first
     return Windows(period, as_of, Window(start, end), prev_out, end, label, cert, assumed)
 
 

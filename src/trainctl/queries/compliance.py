@@ -158,7 +158,9 @@ def span_for(specs: Iterable[RequirementSpec], as_of: date) -> Span:
             day = None
         elif period.frequency == "rolling":
             day = pd.add_months(as_of, -2 * period.months)
-        else:  # tiling: the previous window, a year of months, a long first cycle
+        elif period.anchor == "cycle_end":  # the previous cycle may be a long first one
+            day = pd.add_months(as_of, -(2 * period.months + 16))  # (NREMT: up to 39 months)
+        else:  # tiling: the previous window, a year of months
             day = pd.add_months(as_of, -(2 * period.months + 13))
         for k in kinds:
             widen(k, day)
