@@ -119,6 +119,30 @@ def test_a_cycle_of_the_departments_own_and_bad_values(cli, snapshot):
     assert r.exit_code == 65 and "cycle_end: does not apply to a certification requirement" in r.stderr
 
 
+def test_a_cycle_card_no_one_holds_is_named(cli):
+    """A mistyped --cycle-credential matches no card, and the certification dates then
+    place the cycle without a word: the command says so (and stores what it was told)."""
+    warning = "no card with credential code 'ST-EMTT' is on file"
+    cli("requirement", "add", "--name", "State EMT CE", "--type", "hours", "--hours", "24",
+        "--frequency", "biennial", "--cycle-end", "06-30", "--counts-type", "class")  # fmt: skip
+    r = cli("requirement", "edit", "State EMT CE", "--cycle-credential", "ST-EMTT")
+    assert r.exit_code == 0 and warning in r.stderr and "`trainctl cert list`" in r.stderr, r
+    assert cli("--format", "json", "requirement", "show", "State EMT CE").json["cycle_credential"] == "ST-EMTT"
+    # a code on a card (any case), an NREMT level's, or a certification requirement's: known
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    cli("cert", "add", "ann@fd.org", "ST-EMT", "--issued", "2024-07-01", "--expires", "2026-06-30")
+    cli("requirement", "add", "--name", "Medic card", "--type", "certification", "--credential", "ST-MED")
+    for code in ("st-emt", "NREMT-EMT", "ST-MED"):
+        r = cli("requirement", "edit", "State EMT CE", "--cycle-credential", code)
+        assert "Warning" not in r.stderr, (code, r)
+    r = cli("requirement", "add", "--name", "County CE", "--type", "hours", "--hours", "12",
+            "--counts-type", "class", "--frequency", "annual", "--cycle-end", "12-31",
+            "--cycle-credential", "CTY-1")  # fmt: skip
+    assert "no card with credential code 'CTY-1' is on file" in r.stderr, r
+    # unchanged fields do not repeat it
+    assert "Warning" not in cli("requirement", "edit", "County CE", "--hours", "10").stderr
+
+
 def test_a_program_file_with_a_cycle_on_a_one_time_requirement_is_refused(cli, tmp_path, snapshot):
     """It would have been stored, and every compliance report would then have failed."""
     path = tmp_path / "p.toml"

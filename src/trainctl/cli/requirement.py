@@ -422,9 +422,12 @@ def add(
             req = svc.add(session, actor, _validated(RequirementCreate, given, "add"))
         out = svc.read(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
+        unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None
     if state.fmt == "json":
         render.emit_json(out)
     render.info(message, quiet=state.quiet)
+    if unknown_card:
+        render.warn(unknown_card)
 
 
 @app.command("list")
@@ -654,9 +657,12 @@ def edit(
             message = (
                 f"Requirement {req.id} ({req.name}) already has these values; nothing changed."
             )
+        unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None
     if state.fmt == "json":
         render.emit_json(out)
     render.info(message, quiet=state.quiet)
+    if unknown_card:
+        render.warn(unknown_card)
     for line in recredited:
         render.info(line, quiet=state.quiet)
 

@@ -227,6 +227,20 @@ def known_positions(rd: Reader) -> list[str]:
     return list(rd.column("SELECT code FROM position ORDER BY code"))
 
 
+def credential_known(rd: Reader, code: str) -> bool:
+    """Whether a credential code is in use: on a card (void or not: a code once entered is
+    a code) or as a certification requirement's credential, by the natural-key rule."""
+    return bool(
+        rd.scalar(
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM certification "
+            f"  WHERE {key('credential_code')} = {key(':code')}) "
+            "OR EXISTS (SELECT 1 FROM requirement "
+            f"  WHERE {key('credential_code')} = {key(':code')}) THEN 1 ELSE 0 END",
+            {"code": code},
+        )
+    )
+
+
 def unknown_positions(positions: Iterable[str], known: Sequence[str]) -> list[str]:
     have = set(known)
     return [p for p in positions if p not in have]

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
-from trainctl.domain.periods import FREQUENCY_MONTHS, cycle_of
+from trainctl.domain.periods import FREQUENCY_MONTHS, NREMT_CYCLE_ENDS, cycle_of
 from trainctl.domain.progress import Target
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Requirement, utcnow
@@ -76,6 +76,24 @@ def known_positions(session: Session) -> list[str]:
 def check_positions(session: Session, positions: Iterable[str]) -> None:
     session.flush()
     q.check_positions(reader_of(session), positions)
+
+
+def unknown_cycle_card(session: Session, req: Requirement) -> str | None:
+    """A warning when the card that places a requirement's cycle (--cycle-credential) is a
+    code nothing uses: no card carries it and no certification requirement names it, so
+    until one does the members' certification dates place the cycle (a mistyped code
+    would do that silently). NREMT level codes are known without a card on file."""
+    code = (req.cycle_credential or "").strip()
+    if not code or code.upper() in NREMT_CYCLE_ENDS:
+        return None
+    session.flush()
+    if q.credential_known(reader_of(session), code):
+        return None
+    return (
+        f"no card with credential code {code!r} is on file and no certification requirement "
+        "names it: until one is, each member's certification date places the cycle. Check "
+        "the spelling (`trainctl cert list` shows the codes on cards)."
+    )
 
 
 # --------------------------------------------------------------------------------- lookup
