@@ -340,6 +340,16 @@ def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot):
     assert "Nia New" in on["2026-03-11"] and "Nia New" not in on["2026-03-04"]
     assert "Fire Fighter 01" in on["2026-03-04"] and "Fire Fighter 01" not in on["2026-03-11"]
 
+    # named, Dan is taken for a day before his hire (a pre-hire academy), and the command
+    # says so: a typo in --date would otherwise go unseen
+    r = crew(*AS_OF, "record", "add", "dan@fd.org", "--course", "Academy day 1", "--date", "2026-03-30",
+             "--hours", "8")  # fmt: skip
+    assert r.exit_code == 0 and "Recorded 1 record(s)" in r.stderr, r
+    assert "Dan Recruit <dan@fd.org> was hired on 2026-04-01, after the record's date 2026-03-30" in r.stderr
+    r = crew(*AS_OF, "record", "add", "dan@fd.org", "--course", "Academy day 2", "--date", "2026-04-01",
+             "--hours", "8")  # fmt: skip
+    assert r.exit_code == 0 and "was hired on" not in r.stderr, r
+
     # a position nobody held on the day is refused, naming the day; nothing is written
     before = snapshot()
     r = crew(*AS_OF, "record", "add", "--position", "officer", "--course", "Hose drill",

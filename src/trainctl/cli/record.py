@@ -142,6 +142,9 @@ def add(
     for pos, held in team.by_position:  # who a position stood for that day: the officer checks
         render.info(f"--position {pos} on {team.day}: {len(held)} member(s): "
                     f"{', '.join(f'{n} <{e}>' for _, n, e in held)}.", quiet=state.quiet)  # fmt: skip
+    for name, email, hired in team.before_hire:  # a typo in --date, or a pre-hire academy
+        render.warn(f"{name} <{email}> was hired on {hired}, after the record's date "
+                    f"{team.day}: recorded as given; check --date.")  # fmt: skip
     for name in outcome.free_named:
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
                     "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip

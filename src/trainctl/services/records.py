@@ -413,6 +413,9 @@ class Crew:
     ids: list[int]
     by_position: list[tuple[str, list[tuple[int, str, str]]]] = field(default_factory=list)  # code, (id, name, email)
     day: date | None = None  # the record's day, parsed
+    # members named (not taken by position) whose hire date is after the record's day:
+    # (name, e-mail, hire date). Recorded as given (a pre-hire academy), and said.
+    before_hire: list[tuple[str, str, date]] = field(default_factory=list)
 
 
 def crew(
@@ -432,6 +435,7 @@ def crew(
     index = MemberIndex(session)
     ids: list[int] = []
     problems: list[str] = []
+    before_hire: list[tuple[str, str, date]] = []
     for ref in members:
         text = ref.strip()
         if not text:
@@ -442,6 +446,9 @@ def crew(
             problems.append(f"{text}: {problem[1]}")
         elif member is not None and member.id not in ids:
             ids.append(member.id)
+            hired = index.hired.get(member.id)
+            if day is not None and hired is not None and hired > day:
+                before_hire.append((member.name, member.email, hired))
     taken: list[tuple[str, list[tuple[int, str, str]]]] = []
     known = position_codes(session)
     typed = [p for given in positions for p in given.split(",") if p.strip()]  # as `member add -p`
@@ -464,7 +471,7 @@ def crew(
         )
     if not ids:
         raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
-    return Crew(ids, taken, day)
+    return Crew(ids, taken, day, before_hire)
 
 
 def add_records(
