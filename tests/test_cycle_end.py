@@ -68,8 +68,18 @@ def test_the_copy_ends_its_cycle_on_31_march_and_says_so(medics):
     assert "ends 31 March (every 24 months)" in " ".join(shown.split())
     data = medics("--format", "json", "requirement", "show", "EMT recert (ours)").json
     assert (data["cycle_end"], data["cycle_credential"]) == ("03-31", "NREMT-EMT")
+    # the registry levels' rows say the same as their copies (their cycle is the registry's)
+    levels = {r["registry_code"]: (r["cycle_end"], r["cycle_credential"])
+              for r in medics("--format", "json", "requirement", "list", "--registry", "NREMT").json}  # fmt: skip
+    assert levels["NREMT-EMT"] == data_of_original(medics) == ("03-31", "NREMT-EMT")
+    assert levels["NREMT-EMR"] == ("09-30", "NREMT-EMR") and levels["CPR-BLS"] == (None, None)
     out = medics("--as-of", "2026-12-02", "requirement", "explain", "ann@fd.org", "EMT recert (ours)").stdout
     assert "Window 2025-06-01 – 2027-03-31" in out and "due 2027-03-31" in out
+
+
+def data_of_original(cli) -> tuple[str, str]:
+    data = cli("--format", "json", "requirement", "show", "NREMT-EMT").json
+    return data["cycle_end"], data["cycle_credential"]
 
 
 def test_a_copy_given_windows_of_its_own_has_no_cycle(medics):
@@ -81,7 +91,8 @@ def test_a_copy_given_windows_of_its_own_has_no_cycle(medics):
     assert _cell(medics, "ann@fd.org", "EMT calendar", "2026-12-02")["window_end"] == "2027-12-31"
     emr = medics("--format", "json", "requirement", "show", "NREMT-EMR").json
     copy = medics("--format", "json", "requirement", "add", "--from", "NREMT-EMR", "--name", "EMR ours").json
-    assert emr["cycle_end"] is None and copy["cycle_end"] == "09-30"  # the registry's is in code
+    # the registry's cycle is in code, and its row says it as the copy's does
+    assert emr["cycle_end"] == copy["cycle_end"] == "09-30"
 
 
 def test_a_cycle_of_the_departments_own_and_bad_values(cli, snapshot):

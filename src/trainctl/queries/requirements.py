@@ -100,9 +100,19 @@ class RequirementRow:
     cycle_credential: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        """The stable JSON shape: every field, `source_document` as `source_label` says."""
+        """The stable JSON shape: every field, `source_document` as `source_label` says,
+        the cycle as `periods.cycle_of` decides it (an NREMT level's 31 March is the
+        registry's, not stored: its row says what `requirement show` says)."""
         data = {f.name: getattr(self, f.name) for f in fields(self)}
         data["source_document"] = source_label(self)
+        if not self.cycle_end and (self.registry_name or "").strip().casefold() != "nremt":
+            return data  # no cycle (periods, 13 ms to import, left out of a cold read)
+        from trainctl.domain.periods import cycle_of
+
+        end, card, _ = cycle_of(self.registry_name, self.registry_code, self.cycle_end,
+                                self.cycle_credential)  # fmt: skip
+        if end is not None:
+            data["cycle_end"], data["cycle_credential"] = f"{end.month:02d}-{end.day:02d}", card
         return data
 
 
