@@ -207,6 +207,21 @@ def test_a_program_file_carries_the_cycle(medics, tmp_path):
     medics("program", "export", "1", "--output", str(out))
     text = out.read_text(encoding="utf-8")
     assert 'cycle_end = "03-31"' in text and 'cycle_credential = "NREMT-EMT"' in text
+    # applied to a new database without the NREMT registry, the copy is the member's NCCP
+    # level: `report nremt` finds it without --level, with the NREMT's first cycle
+    new = ("--db", str(tmp_path / "new.db"))
+    medics(*new, "program", "apply", "--file", str(out))
+    medics(*new, "member", "add", "Cy Medic", "--email", "cy@fd.org", "--position", "emt",
+           "--certification-date", "2025-01-15")  # fmt: skip
+    sheet = medics(*new, "--as-of", "2026-12-02", "--format", "json", "report", "nremt", "cy@fd.org").json
+    assert (sheet["level"], sheet["requirement"], sheet["cycle"]) == (
+        "NREMT-EMT", "EMT recert (ours)", "NREMT cycle ending 31 March")
+    assert (sheet["cycle_start"], sheet["cycle_end"]) == ("2025-01-15", "2027-03-31")
+    # two copies of the level that apply: named, to choose with --level
+    medics(*new, "requirement", "add", "--from", "EMT recert (ours)", "--name", "EMT (county)")
+    r = medics(*new, "--as-of", "2026-12-02", "report", "nremt", "cy@fd.org", ok=False)
+    assert r.exit_code == 2 and "2 department copies of NREMT-EMT apply to Cy Medic: " in r.stderr, r
+    assert "'EMT (county)'" in r.stderr and "Name one with --level" in r.stderr
 
 
 # ------------------------------------------------------------------------- the migration

@@ -468,8 +468,9 @@ def nremt(
     member: Annotated[str, typer.Argument(help="The member (id, email or badge).", show_default=False)],
     level: Annotated[
         str | None,
-        _opt("--level", help="The NCCP level (NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP). "
-             "Default: the highest that applies to the member."),
+        _opt("--level", help="The NCCP level (NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP) "
+             "or a department copy of one, by code or name. Default: the highest level that "
+             "applies to the member (the registry's, else the department's copy)."),
     ] = None,
     as_of: AsOfOpt = None,
     format: FormatOpt = None,

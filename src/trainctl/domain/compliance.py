@@ -557,7 +557,10 @@ class RequirementSpec:
             self.period_months,
             self.period_anchor,
             cycle_end=self.cycle_end,
-            cycle_name=f"{self.registry_name} cycle" if self.registry_name else "cycle",
+            cycle_name=(
+                f"{self.registry_name} cycle" if self.registry_name
+                else "NREMT cycle" if self.once_per_cycle else "cycle"  # a copy of a level
+            ),
             time_limit_days=self.time_limit_days,
             nremt=self.once_per_cycle,
         )

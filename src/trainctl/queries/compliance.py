@@ -27,7 +27,7 @@ from typing import Any
 from trainctl.domain import compliance as dcm
 from trainctl.domain import periods as pd
 from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec, Stint
-from trainctl.errors import NotFoundError, PermissionDeniedError
+from trainctl.errors import NotFoundError, PermissionDeniedError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
 from trainctl.queries import members as qm
@@ -554,7 +554,9 @@ def nremt_worksheet(
 ) -> Evaluation:
     """The member's NCCP requirement for the current cycle, evaluated with every fact: the
     level named (a registry code or name), else the highest NREMT level that applies to the
-    member (Paramedic, AEMT, EMT, EMR)."""
+    member (Paramedic, AEMT, EMT, EMR): the registry's, else the department's copy of it
+    (`requirement add --from`; two copies that both apply are named, to choose with
+    --level)."""
     row = qm.get_member(rd, member_ref)
     actor.require_self_or(
         row.id, VIEW_ALL, "see other members' NREMT worksheets", "see their own",
@@ -578,17 +580,32 @@ def nremt_worksheet(
             )
     else:
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
-        specs = {(r.registry_code or "").upper(): spec_of(r, local_content=local) for r in found}
-        if not specs:
+        copies = qr.by_keys(rd, "cycle_credential", NREMT_ORDER, where="r.registry_code IS NULL")
+        levels: dict[str, list[dcm.RequirementSpec]] = {}
+        for r in [*found, *copies]:  # per level, the registry's first
+            spec = spec_of(r, local_content=local)
+            if spec.once_per_cycle and spec.cycle_credential:
+                levels.setdefault(spec.cycle_credential.upper(), []).append(spec)
+        if not levels:
             raise NotFoundError(
                 "The NREMT registry is not in the catalog.", "Import it: trainctl import nremt"
             )
-        fitting = [specs[c] for c in NREMT_ORDER if c in specs and dcm.applies(member, specs[c]) is None]
+        fitting = []
+        for code in NREMT_ORDER:
+            fitting = [s for s in levels.get(code, []) if dcm.applies(member, s) is None]
+            if fitting:
+                break
         if not fitting:
             raise NotFoundError(
                 f"No NREMT level applies to {row.name} "
                 f"(positions: {', '.join(member.positions) or 'none'}).",
                 _LEVEL_HINT,
+            )
+        if fitting[0].registry_code is None and len(fitting) > 1:
+            raise UsageError(
+                f"{len(fitting)} department copies of {fitting[0].cycle_credential} apply to "
+                f"{row.name}: {', '.join(repr(s.name) for s in fitting)}.",
+                "Name one with --level.",
             )
         spec = fitting[0]
     return dcm.evaluate(member, spec, as_of, detail=True)

@@ -213,7 +213,7 @@ def by_keys(
     """Requirements whose `column` (registry_code or name) names one of `texts` by the same
     rule as get_requirement (case and spaces aside), in one query: the batch form of the
     lookup, for program files. Match a row back to a text with domain.lookup.norm."""
-    assert column in ("registry_code", "name")
+    assert column in ("registry_code", "name", "cycle_credential")
     params = {f"k_{i}": t for i, t in enumerate(sorted(set(texts)))}
     if not params:
         return []
