@@ -130,6 +130,38 @@ def test_a_cycle_of_the_departments_own_and_bad_values(cli, snapshot):
     assert r.exit_code == 65 and "cycle_end: does not apply to a certification requirement" in r.stderr
 
 
+def test_a_departments_first_cycle_is_at_least_half_a_cycle(cli):
+    """A department's own fixed cycle (not an NREMT level's, even when an NREMT card places
+    it) first ends at least half a cycle after certification: a member certified on 29
+    June is not OVERDUE on 1 July for an annual cycle ending 30 June."""
+    cli("requirement", "add", "--name", "State annual", "--type", "hours", "--hours", "12",
+        "--counts-type", "class", "--frequency", "annual", "--cycle-end", "06-30")  # fmt: skip
+    cli("requirement", "add", "--name", "State lic", "--type", "hours", "--hours", "24",
+        "--counts-type", "class", "--frequency", "biennial", "--cycle-end", "06-30",
+        "--cycle-credential", "NREMT-EMT")  # fmt: skip
+    for who, certified in (("x@fd.org", "2024-06-29"), ("y@fd.org", "2024-04-01"), ("z@fd.org", "2024-01-01")):
+        cli("member", "add", who.split("@")[0], "--email", who, "--certification-date", certified)
+    for who, start in (("x@fd.org", "2024-06-29"), ("y@fd.org", "2024-04-01")):
+        cell = _cell(cli, who, "State annual", "2024-07-01")
+        assert (cell["window_start"], cell["window_end"], cell["status"]) == (
+            start, "2025-06-30", "not_yet_due"), (who, cell)
+    # the NREMT's table is for the NREMT's own cycle (31 March); this one ends 30 June
+    cell = _cell(cli, "z@fd.org", "State lic", "2024-07-01")
+    assert (cell["window_start"], cell["window_end"]) == ("2024-01-01", "2025-06-30"), cell
+
+
+def test_a_member_certified_after_the_as_of_date_is_shown_the_first_cycle(medics):
+    """Nothing is owed before certification; what will be (40 h, the first cycle) is said,
+    not 'the requirement sets no target' and a 'Cycle None - None' worksheet."""
+    medics("member", "add", "Lu Tran", "--email", "lu@fd.org", "--position", "emt",
+           "--certification-date", "2024-07-01")  # fmt: skip
+    out = medics("--as-of", "2024-06-30", "requirement", "explain", "lu@fd.org", "NREMT-EMT").stdout
+    assert "Window 2024-07-01 – 2027-03-31 (NREMT cycle ending 31 March)" in out, out
+    assert "0 of 40 h = 0%" in out and "NOT YET DUE — certified on 2024-07-01, after the as-of date" in out
+    sheet = medics("--as-of", "2024-06-30", "report", "nremt", "lu@fd.org").stdout
+    assert "Cycle 2024-07-01 – 2027-03-31 (NREMT cycle ending 31 March)" in sheet and "None" not in sheet
+
+
 def test_a_cycle_card_no_one_holds_is_named(cli):
     """A mistyped --cycle-credential matches no card, and the certification dates then
     place the cycle without a word: the command says so (and stores what it was told)."""

@@ -143,9 +143,16 @@ CYCLES = [
     (EMT, "2024-03-31", "2026-03-31", "2024-03-31", "2024-03-31..2026-03-31", None),
     (EMT, "2024-03-31", "2026-03-31", "2026-03-30", "2024-03-31..2026-03-31", None),
     (EMT, "2024-03-31", "2026-03-31", "2026-04-01", "2026-04-01..2028-03-31", "2024-03-31..2026-03-31"),
-    # a card a year off the table's cycles: the earlier of its ends (never shown due late)
-    (EMT, "2024-07-01", "2028-03-31", "2025-06-01", "2024-07-01..2026-03-31", None),
-    (EMT, "2024-07-01", "2028-03-31", "2026-04-01", "2026-04-01..2028-03-31", "2024-07-01..2026-03-31"),
+    # a card a year off the table's cycles: the card ends the first cycle (a member whose
+    # card is valid is never OVERDUE on a cycle the card contradicts)
+    (EMT, "2024-06-30", "2027-03-31", "2025-06-01", "2024-06-30..2027-03-31", None),
+    (EMT, "2024-01-15", "2027-03-31", "2025-06-01", "2024-01-15..2027-03-31", None),
+    (EMR, "2024-03-31", "2027-09-30", "2025-10-01", "2024-03-31..2027-09-30", None),
+    (EMT, "2024-07-01", "2028-03-31", "2026-04-01", "2024-07-01..2028-03-31", None),
+    (EMT, "2024-07-01", "2028-03-31", "2028-04-01", "2028-04-01..2030-03-31", "2024-07-01..2028-03-31"),
+    # a card renewed since: the first cycle ended on the table's day, a year off the card's
+    # cycles: at the next of them
+    (EMT, "2019-08-01", "2027-03-31", "2026-01-01", "2025-04-01..2027-03-31", "2023-04-01..2025-03-31"),
 ]
 # fmt: on
 
@@ -287,9 +294,14 @@ def test_window_length_matches_the_frequency(setup):
     first_cycle = period.anchor == "cycle_end" and anchors.certification_date == w.start
     if first_cycle:
         # the first cycle is longer than a day (the certification day is never a cycle of its
-        # own) and never longer than N months, but for month ends: certified 28 February
-        # 2025 on a monthly grid ending the 31st (28 February, 31 March) runs to 31 March
-        assert w.start < w.end <= pd.add_months(w.start, period.months) + 3 * DAY
+        # own): it ends on the first grid end at least half a cycle on (or with a card that
+        # expires sooner), so within one and a half cycles, but for month ends (certified 28
+        # February on a monthly grid ending the 31st: 28 February, 31 March)
+        n = period.months
+        assert w.start < w.end <= pd.add_months(w.start, n + n // 2) + 3 * DAY
+        card = anchors.card_expires_on
+        if card is None or not w.start < card < w.end:
+            assert w.end >= max(pd.add_months(w.start, n // 2), w.start + DAY)
     elif period.anchor == "calendar" or (ws.anchor_date is None and period.anchor != "cycle_end"):
         assert w.start.day == 1 and w.end + DAY == nominal  # calendar windows: exactly N months
     else:

@@ -562,7 +562,7 @@ class RequirementSpec:
                 else "NREMT cycle" if self.once_per_cycle else "cycle"  # a copy of a level
             ),
             time_limit_days=self.time_limit_days,
-            nremt=self.once_per_cycle,
+            nremt=pd.nremt_cycle(self.cycle_end, self.cycle_credential),
         )
 
     @property
@@ -1113,6 +1113,22 @@ def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tup
     return NOT_YET_DUE, f"{what}; due {due} ({_days(as_of, due)} left)"
 
 
+def _not_yet(
+    member: MemberFacts, spec: RequirementSpec, as_of: date, why: str, day: date,
+    card: date | None = None,
+) -> Evaluation:
+    """NOT YET DUE for a member hired or certified after the as-of date: nothing is owed
+    yet; the target, and the member's first window (as of `day`, the hire or
+    certification date) say what will be."""
+    e = Evaluation(member, spec, as_of, NOT_YET_DUE, f"{why}, after the as-of date",
+                   target=spec.target.target_value)  # fmt: skip
+    if spec.requirement_type == "certification" or spec.period.frequency == "rolling":
+        return e  # no window of its own (a rolling one is the months before the day)
+    anchors = pd.Anchors(member.hire_date, member.certification_date, card)
+    first = _windows(spec.period, day, anchors)
+    return replace(e, window=first.current, window_label=first.label, due=first.due)
+
+
 def _card_expiry(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | None:
     """The member's current card for a cycle requirement when the facts hold it: a
     certification whose credential code is the requirement's cycle credential (its
@@ -1217,9 +1233,7 @@ def evaluate(
     if why_not is not None:
         return Evaluation(member, spec, as_of, NOT_APPLICABLE, why_not)
     if member.hire_date is not None and member.hire_date > as_of:
-        return Evaluation(
-            member, spec, as_of, NOT_YET_DUE, f"hired on {member.hire_date}, after the as-of date"
-        )
+        return _not_yet(member, spec, as_of, f"hired on {member.hire_date}", member.hire_date)
     if spec.requirement_type == "certification":
         e = _certification(member, spec, as_of, due_soon_days, detail)
         return e if detail or not e.verdicts else replace(e, verdicts=())
@@ -1234,10 +1248,8 @@ def evaluate(
     if period.anchor in ("certification_date", "cycle_end") and (
         member.certification_date is not None and member.certification_date > as_of
     ):
-        return Evaluation(
-            member, spec, as_of, NOT_YET_DUE,
-            f"certified on {member.certification_date}, after the as-of date",
-        )  # fmt: skip
+        certified = member.certification_date
+        return _not_yet(member, spec, as_of, f"certified on {certified}", certified, card)
     cycle = ws.label if period.anchor == "cycle_end" else "window"
     kinds = spec.kinds
     facts: Sequence[Fact] = (

@@ -276,14 +276,27 @@ def first_cycle_end(certified_on: date, end: MonthDay, months: int, *, nremt: bo
       cycle end two years on; July-December, three years on. EMT certified 15 June 2024
       -> 31 March 2026; 31 March 2025 -> 31 March 2027; 1 July 2024 -> 31 March 2027. The
       first cycle runs 21 to 33 months (EMR, 30 September: 27 to 39).
-    - any other fixed cycle: the first date with the cycle's month-day at least
-      ``months - 12`` months after certification and after the certification day itself
-      (never a cycle of one day): a 2-year cycle ending 30 June, certified 15 June 2024 ->
-      30 June 2025; an annual one certified on 30 June 2025 -> 30 June 2026.
+    - any other fixed cycle: the first date with the cycle's month-day at least half a
+      cycle after certification (`_first_floor`): a 2-year cycle ending 30 June, certified
+      15 June 2024 -> 30 June 2025; an annual one certified on 29 June 2024 -> 30 June 2025,
+      not the next day (which would owe the year's hours on the third day).
     """
     if nremt and months == 24:
         return end.in_year(certified_on.year + (2 if certified_on.month <= 6 else 3))
-    return end.on_or_after(max(certified_on + ONE_DAY, add_months(certified_on, months - 12)))
+    return end.on_or_after(_first_floor(certified_on, months))
+
+
+def _first_floor(certified_on: date, months: int) -> date:
+    """The earliest day a first cycle of any fixed cycle but an NREMT level's may end: half a
+    cycle after certification, and never the certification day itself."""
+    return max(certified_on + ONE_DAY, add_months(certified_on, months // 2))
+
+
+def nremt_cycle(end: MonthDay | None, card: str | None) -> bool:
+    """Whether a fixed cycle is an NREMT level's own: its card is a level's (NREMT-EMT) and
+    it ends on that level's day. A department cycle ending 30 June placed by an NREMT card
+    keeps the department rule for its first cycle."""
+    return end is not None and NREMT_CYCLE_ENDS.get((card or "").strip().upper()) == end
 
 
 def cycle_end_reference(
@@ -319,33 +332,32 @@ def _grid_index(ref: date, day: date, months: int) -> int:
     return k
 
 
-def _first_end(period: Period, ref: date, certified_on: date) -> date:
-    """The end of the member's first cycle, which starts on the certification date: on the
-    member's grid (`ref` and every N months from it), the latest cycle end after the
-    certification day and no later than the rule allows (`first_cycle_end` for an NREMT
-    level, N months on for any other cycle), else the first one after the certification
-    day. Without a card that is the end `first_cycle_end` names. With a card:
-    - certified 31 March 2024, an NREMT-EMT card expiring 31 March 2026: one first cycle,
-      31 March 2024 - 31 March 2026 (not a one-day cycle on 31 March 2024 that owes the
-      whole cycle's hours, then the next);
-    - a card whose cycles are a year off the rule's (an EMT certified 1 July 2024, whom
-      the table gives 31 March 2027, with a card expiring 31 March 2028): the earlier end,
-      31 March 2026, so that no one is shown due a year late.
-    The card's expiry is on the grid, so a card expiring after the certification day is
-    never inside the first cycle (the card is the authority).
+def _first_end(period: Period, ref: date, certified_on: date, card: date | None) -> date:
+    """The end of the member's first cycle, which starts on the certification date: the
+    first end on the member's grid (`ref` and every N months from it) on or after the day
+    the rule names (`first_cycle_end` for an NREMT level, the half-cycle floor for any
+    other), but never after a card that expires after the certification date: that card's
+    expiry ends the first cycle (the card is the authority, and shows the member certified
+    to that day). Without a card that is the end `first_cycle_end` names. With one:
+    - certified 31 March 2024, an NREMT-EMT card to 31 March 2026: one first cycle, 31 March
+      2024 - 31 March 2026 (not a one-day cycle on 31 March 2024 owing the whole cycle's
+      hours);
+    - certified 30 June 2024 (the table: 31 March 2026) with a card to 31 March 2027: the
+      first cycle ends with the card, 31 March 2027, never on 31 March 2025, which would
+      show OVERDUE a member whose card is valid;
+    - certified in 2019 with a card renewed to 31 March 2027: the first cycle ended on the
+      table's 31 March 2021; the card's cycles follow it.
     """
     n, md = period.months, period.cycle_end
     assert n is not None and md is not None
     if period.nremt and n == 24:
-        latest = first_cycle_end(certified_on, md, n, nremt=True)
+        floor = first_cycle_end(certified_on, md, n, nremt=True)
     else:
-        latest = add_months(certified_on, n)
-    k = _grid_index(ref, latest, n)
-    if add_months(ref, k * n) > latest:
-        k -= 1  # the last grid end on or before `latest`
-    if add_months(ref, k * n) <= certified_on:
-        k = _grid_index(ref, certified_on + ONE_DAY, n)  # none: the first after the day
-    return add_months(ref, k * n)
+        floor = _first_floor(certified_on, n)
+    end = add_months(ref, _grid_index(ref, floor, n) * n)
+    if card is not None and certified_on < card < end:
+        end = card
+    return end
 
 
 def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
@@ -359,11 +371,13 @@ def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
             f"certification date and card expiry unknown: the {period.cycle_name} is assumed "
             f"to end on {ref.isoformat()}"
         )
-    label = f"{period.cycle_name} ending {md}"
+    # the day the cycles end: the card's when it is known (it places them), else the rule's
+    shown = MonthDay(ref.month, ref.day) if anchors.card_expires_on is not None else md
+    label = f"{period.cycle_name} ending {shown}"
     cert = anchors.certification_date
     first = None
     if cert is not None and cert <= as_of:
-        first = _first_end(period, ref, cert)
+        first = _first_end(period, ref, cert, anchors.card_expires_on)
         if as_of <= first:  # the first cycle: from the certification date, none before it
             return Windows(period, as_of, Window(cert, first), None, first, label, cert, assumed)
     # cycle k ends on add_months(ref, k*n): the first end on or after as_of
