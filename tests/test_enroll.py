@@ -217,9 +217,11 @@ def test_bulk_csv_enrolls_exactly_the_valid_members_and_names_each_refusal(cli, 
     r = cli("enroll", "bulk", "Driver", "--csv", str(csv), ok=False)
     assert r.exit_code == 1
     assert "line 3: nobody@example.org: No member 'nobody@example.org'" in r.stderr
-    assert "line 6: cat@example.org: Cat Diaz is already enrolled in 'Driver'" in r.stderr
+    # Cat is enrolled in this very program: left as she is, not refused (a run again after
+    # a fix must not fail on the members the first run enrolled)
+    assert "line 6: cat@example.org" not in r.stderr and "already enrolled" in r.stdout
     assert f"line 7: dan@example.org: {PREREQ_MESSAGE} 'Academy'" in r.stderr
-    assert "3 member(s) refused" in r.stderr
+    assert "2 member(s) refused" in r.stderr and "1 already enrolled, left as they are" in r.stderr
     assert "duplicate of line 2" in r.stdout
     enrolled = dept.rows(
         "SELECT member_id FROM enrollment e JOIN program p ON p.id = e.program_id "
@@ -234,6 +236,53 @@ def test_bulk_csv_enrolls_exactly_the_valid_members_and_names_each_refusal(cli, 
         )
         == 6
     )
+
+
+def test_bulk_run_again_after_a_fix_and_rows_that_disagree(cli, dept, tmp_path, snapshot):
+    """The 11 pm officer: a class file with a bad row enrolls the rest (exit 1, 'run the
+    command again'); the row fixed, the same command skips who is enrolled and exits 0.
+    Rows whose columns name two members, rows that name nobody, and one member given two
+    target dates are refused; a name that is not the member's is said."""
+    ids = _bulk_world(dept, cli)
+    csv = tmp_path / "class.csv"
+    csv.write_text("email,name\nann@example.org,Ann Lee\nnobody@example.org,Nobody\n"
+                   "bob@example.org,Bob Ray\n", encoding="utf-8")  # fmt: skip
+    r = cli("enroll", "bulk", "Driver", "--csv", str(csv), ok=False)
+    assert r.exit_code == 1 and "Fix or remove the rows named above and run the command again" in r.stderr
+    csv.write_text("email,name\nann@example.org,Ann Lee\nbob@example.org,Bob Ray\n", encoding="utf-8")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Driver", "--csv", str(csv))
+    assert r.exit_code == 0, r
+    assert "Enrolled 0 member(s)" in r.stderr and "2 already enrolled, left as they are" in r.stderr
+    rows = cli("--format", "json", "enroll", "bulk", "Driver", "--csv", str(csv)).json
+    assert [(x["result"], bool(x["enrollment_id"])) for x in rows] == [("already enrolled", True)] * 2
+    assert snapshot() == before  # nothing written by either run
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "email,badge,name,target_date\n"
+        "ann@example.org,B2,,\n"  # line 2: Ann's e-mail, Bob's badge
+        ",,Blank,\n"  # line 3: nobody named
+        ",B4,Dan Wu,2027-01-01\n"  # line 4: Dan (the prerequisite refuses him)
+        "cat@example.org,,Cat Diaz,2027-01-01\n"  # line 5: Cat (enrolled already)
+        "CAT@example.org,,,2027-02-01\n",  # line 6: Cat again, another target date
+        encoding="utf-8",
+    )
+    r = cli("enroll", "bulk", "Driver", "--csv", str(bad), ok=False)
+    assert r.exit_code == 1
+    assert ("line 2: ann@example.org: The row names two members (email 'ann@example.org' is Ann "
+            "Lee; badge 'B2' is Bob Ray)") in r.stderr  # fmt: skip
+    assert "line 3: (empty): The row names no member: its member, email, badge and id cells are empty" in r.stderr
+    assert "line 6: CAT@example.org: names Cat Diaz again, with target date 2027-02-01 (line 5: 2027-01-01)" in r.stderr
+    assert snapshot() == before
+    # a name that is not the member's: enrolled by the badge, and said
+    cli("member", "add", "Eve Stone", "--email", "eve@example.org", "--badge", "B9")
+    named = tmp_path / "named.csv"
+    named.write_text("badge,name\nB9,Sam Okafor\nB9,\"Stone, Eve\"\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Academy", "--csv", str(named))
+    assert "line 2: the name 'Sam Okafor' is not that of Eve Stone, whom badge 'B9' names" in r.stderr, r
+    assert "line 3: the name" not in r.stderr  # "Stone, Eve" is Eve Stone
+    assert ids["ann"]  # the world's members are untouched by the refusals above
 
 
 def test_bulk_json_output_lists_every_row(cli, dept, tmp_path):

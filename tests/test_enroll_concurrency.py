@@ -43,7 +43,7 @@ def _bulk(url: str, program: str, refs: list[str], start: object, out: object) -
             s, OWNER, get_program(s, program), [Request(f"item {i}", r) for i, r in enumerate(refs, 1)],
             today=date(2026, 3, 1),
         )  # fmt: skip
-    out.put((len(result.enrolled), len(result.refused)))  # type: ignore[attr-defined]
+    out.put((len(result.enrolled), len(result.already), len(result.refused)))  # type: ignore[attr-defined]
     engine.dispose()
 
 
@@ -72,8 +72,9 @@ def test_two_processes_crediting_and_enrolling_at_once(cli, db_path: Path):
         p.join(120)
         assert p.exitcode == 0
     results = sorted([out.get(timeout=5), out.get(timeout=5)])
-    # one process enrolled everyone; the other found them all enrolled already
-    assert results == [(0, 60), (60, 0)]
+    # one process enrolled everyone; the other found them all enrolled already (and left
+    # them as they are: a run again is no refusal)
+    assert results == [(0, 60, 0), (60, 0, 0)]
     assert dept.scalar("SELECT count(*) FROM enrollment WHERE program_id = 2") == 60
     assert dept.scalar("SELECT count(*) FROM requirement_progress rp JOIN enrollment e ON e.id = rp.enrollment_id "
                        "WHERE e.program_id = 2") == 120  # fmt: skip

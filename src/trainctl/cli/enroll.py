@@ -212,6 +212,8 @@ def bulk(
             outcome = "refused"
         elif o.duplicate_of:
             outcome = f"same member as {o.duplicate_of}"
+        elif o.already:
+            outcome = "already enrolled"
         elif result.written:
             outcome = "enrolled"
         else:
@@ -234,11 +236,15 @@ def bulk(
     render.table(rows, cols, fmt)
     # rows that name a member listed before (the same row again, or another spelling)
     again = len(duplicates) + sum(1 for o in result.outcomes if o.duplicate_of and not o.refused)
-    enrolled, refused = len(result.enrolled), len(result.refused)
+    for o in result.outcomes:
+        if o.note and not o.refused:
+            render.warn(f"{o.where}: {o.note}")
+    enrolled, refused, already = len(result.enrolled), len(result.refused), len(result.already)
     verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
     count = enrolled if result.written or dry_run else 0
     render.info(
         f"{verb} {count} member(s) in {label} ({count * (result.progress_rows // max(enrolled, 1))} progress rows)"
+        + (f"; {already} already enrolled, left as they are" if already else "")
         + (f"; {refused} refused" if refused else "")
         + (f"; {again} naming a member already listed, counted once" if again else "")
         + ("; dry run, nothing written." if dry_run else "."),

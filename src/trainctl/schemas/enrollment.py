@@ -44,8 +44,8 @@ class EnrollmentCsvRow(BaseModel):
 
     def reference(self) -> tuple[str, str]:
         """(column, value) of the first column that names the member; ("member", "") if none."""
-        for column in MEMBER_COLUMNS:
-            value = getattr(self, column)
-            if value:
-                return column, value
-        return "member", ""
+        return next(iter(self.references()), ("member", ""))
+
+    def references(self) -> list[tuple[str, str]]:
+        """(column, value) of every column that names the member, in column order."""
+        return [(c, v) for c in MEMBER_COLUMNS if (v := getattr(self, c))]

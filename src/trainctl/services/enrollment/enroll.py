@@ -96,6 +96,8 @@ class Request:
     target_date: date | None = None
     member: Enrollee | None = None  # found by `resolve_members` (or given, for one member)
     problem: TrainctlError | None = None  # why no member was found (not found, ambiguous)
+    also: tuple[tuple[str, str], ...] = ()  # a CSV row's other member columns (kind, value)
+    name: str | None = None  # a CSV row's name column, as written (checked, never looked up)
 
 
 @dataclass
@@ -107,10 +109,12 @@ class Outcome:
     enrollment_id: int | None = None
     refused: str | None = None  # the reason, when refused
     duplicate_of: str | None = None  # "line 2", when the row repeats an earlier one
+    already: bool = False  # already open in this program (enrollment_id): left as it is
+    note: str | None = None  # a doubt worth a look that refuses nothing (a name that differs)
 
     @property
     def ok(self) -> bool:
-        return self.refused is None and self.duplicate_of is None
+        return self.refused is None and self.duplicate_of is None and not self.already
 
 
 @dataclass
@@ -128,15 +132,53 @@ class BulkResult:
     def refused(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.refused is not None]
 
+    @property
+    def already(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.already and o.duplicate_of is None]
+
 
 def resolve_members(session: Session, requests: Sequence[Request]) -> None:
     """Set-based: every named member in three queries, by the one member rule
     (queries.members.find_members); a reference that names nobody, or two members, keeps
     the resolver's message as its problem."""
     session.flush()
-    found = find_members(reader_of(session), [(r.kind, r.ref) for r in requests])
-    for r, f in zip(requests, found, strict=True):
+    pairs = [(r.kind, r.ref) for r in requests] + [p for r in requests for p in r.also]
+    found = find_members(reader_of(session), pairs)
+    others = iter(found[len(requests):])
+    for r, f in zip(requests, found[: len(requests)], strict=True):
         r.member, r.problem = f.member, f.problem
+        also = [(kind, ref, next(others)) for kind, ref in r.also]
+        if not r.ref.strip():
+            r.member, r.problem = None, UsageError(
+                "The row names no member: its member, email, badge and id cells are empty.",
+                "Give the member's e-mail, badge or id, or remove the row.",
+            )
+        elif r.member is not None and any(g.member is None or g.member.id != r.member.id for *_, g in also):
+            # the columns disagree (as record and cert imports refuse the row)
+            who = "; ".join(
+                f"{kind} {ref!r} is {g.member.name if g.member else 'nobody'}"
+                for kind, ref, g in [(r.kind, r.ref, f), *also]
+            )
+            r.member, r.problem = None, UsageError(
+                f"The row names two members ({who}).", "Correct the column that is wrong."
+            )
+
+
+def _words(name: str) -> set[str]:
+    return set("".join(ch if ch.isalnum() else " " for ch in name.casefold()).split())
+
+
+def name_doubt(r: Request) -> str | None:
+    """A CSV row's name that is not its member's, or None: every word of the shorter in the
+    longer, in any order and case ("Holm, Rita" and "Rita M. Holm" are Rita Holm). The
+    member is the one the row's e-mail, badge or id names; the name is only checked."""
+    if r.member is None or not r.name or not r.name.strip():
+        return None
+    a, b = _words(r.name), _words(r.member.name)
+    if a and b and (a <= b or b <= a):
+        return None
+    return (f"the name {r.name.strip()!r} is not that of {r.member.name}, whom {r.kind} "
+            f"{r.ref!r} names; check the row.")  # fmt: skip
 
 
 def _accepted_prerequisites(session: Session, program: Program) -> dict[int, tuple[str, set[int]]]:
@@ -176,6 +218,7 @@ class Refusal:
     reason: str
     hint: str
     detail: str = ""
+    enrolled: int | None = None  # already open in this very program: that enrollment's id
 
     @property
     def line(self) -> str:
@@ -316,7 +359,8 @@ def validate(
                     f"v{program.version}, withdraw enrollment {eid} first (`trainctl enroll withdraw {eid}`)."
                 )
             refused[i] = Refusal(
-                f"{m.name} is already enrolled in '{name}' (v{version}, enrollment {eid}).", hint
+                f"{m.name} is already enrolled in '{name}' (v{version}, enrollment {eid}).", hint,
+                enrolled=eid if pid == program.id else None,
             )
             continue
         missing = [
@@ -494,23 +538,32 @@ def bulk_enroll(
     result = BulkResult(program=program)
     resolve_members(session, requests)
     refused = validate(session, program, requests, any_position=any_position, day=today)
-    seen: dict[int, str] = {}
+    seen: dict[int, Request] = {}
     accepted: list[tuple[int, Request]] = []  # (member id, request)
     for i, r in enumerate(requests):
         name = r.member.name if r.member else None
         mid = r.member.id if r.member else None
         outcome = Outcome(where=r.where, ref=r.ref, member_id=mid, member_name=name)
-        if i in refused:
+        outcome.note = name_doubt(r)
+        first = seen.get(mid) if mid is not None else None
+        if mid is not None and first is None:
+            seen[mid] = r  # the member's first row decides; a later one is counted once
+        if first is not None and r.target_date not in (None, first.target_date):
+            outcome.refused = (
+                f"names {name} again, with target date {r.target_date} ({first.where}: "
+                f"{first.target_date or 'none'}); give one date."
+            )
+        elif first is not None:
+            outcome.duplicate_of = first.where
+        elif i in refused and refused[i].enrolled is None:
             outcome.refused = refused[i].line
+        elif i in refused:  # open in this very program: a run again after a fix skips them
+            outcome.already, outcome.enrollment_id = True, refused[i].enrolled
         elif r.target_date is not None and r.target_date < today:
             outcome.refused = f"target date {r.target_date.isoformat()} is before the enrollment date {today.isoformat()}."
         else:
             assert mid is not None  # validate refuses every request without a member
-            if mid in seen:
-                outcome.duplicate_of = seen[mid]
-            else:
-                seen[mid] = r.where
-                accepted.append((mid, r))
+            accepted.append((mid, r))
         result.outcomes.append(outcome)
     p = plan(session, program)
     result.progress_rows = len(accepted) * len(p.links)

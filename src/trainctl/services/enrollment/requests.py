@@ -48,10 +48,10 @@ def requests_from_csv(data: bytes, *, source: str) -> tuple[list[Request], list[
         except ValidationError as exc:
             problems.extend(describe_errors(exc, f"line {row.line}"))
             continue
-        kind, ref = parsed.reference()
-        requests.append(
-            Request(where=f"line {row.line}", ref=ref, kind=kind, target_date=parsed.target_date)
-        )
+        (kind, ref), *also = parsed.references() or [("member", "")]
+        where = f"line {row.line}"
+        requests.append(Request(where=where, ref=ref, kind=kind, target_date=parsed.target_date,
+                                also=tuple(also), name=parsed.name))  # fmt: skip
     if problems:
         raise BadInputError(
             f"{source}: {len(problems)} bad value(s); nothing was written.",
