@@ -40,6 +40,10 @@ def dept(cli):
     # a reference is named as typed, not as an option it was not given with
     (("record", "add", "nobody@fd.org", "--course", "Drill", "--hours", "1"), 1,
      "nobody@fd.org: no member has the e-mail"),  # not found: 1, as in every other add
+    # a date written as YYYY-MM-DD that does not exist says why, as a sheet's date does
+    (("--as-of", "2025-02-29", "member", "list"), 2, "--as-of: '2025-02-29' is not a date: 2025 is not a leap year"),
+    (("report", "expiring", "--as-of", "2026-04-31"), 2, "'2026-04-31' is not a date: April 2026 has 30 days."),
+    (("report", "expiring", "--as-of", "26-4-1"), 2, "'26-4-1' is not a date; write it as YYYY-MM-DD."),
 ])  # fmt: skip
 def test_refusals_speak_plainly(cli, snapshot, dept, args, code, says):
     assert says in refused(cli, snapshot, *args, code=code).stderr
@@ -71,3 +75,15 @@ def test_a_crew_given_as_member_is_a_crew_and_a_card_on_file_is_described(cli, d
     r = cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01",
             "-n", "5", ok=False)  # fmt: skip
     assert r.exit_code == 65 and "is on file (card 1) with no number" in r.stderr and "None" not in r.stderr
+
+
+def test_a_root_option_after_the_command_says_where_it_goes(cli, dept):
+    r = cli("cert", "list", "--as-of", "2026-01-01", ok=False)
+    assert r.exit_code == 2
+    assert ("--as-of is an option of trainctl itself, given before the command: "
+            "`trainctl --as-of DATE cert list ...`") in r.stderr  # fmt: skip
+    r = cli("member", "list", "-q", ok=False)
+    assert r.exit_code == 2 and "`trainctl -q member list ...`" in r.stderr
+    # another unknown option keeps Click's words; the global option in its place works
+    assert "No such option: --nope" in cli("member", "list", "--nope", ok=False).stderr
+    assert cli("--as-of", "2026-01-01", "cert", "list").exit_code == 0

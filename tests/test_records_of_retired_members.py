@@ -51,6 +51,9 @@ def test_an_add_is_judged_on_its_day(retired, snapshot, kind):
     r = retired(*AS_OF, *ADDS[kind](AFTER), ok=False)
     assert r.exit_code == 1 and snapshot() == before  # the same refusal, the same exit, in every add
     assert f"Ann Lee (ann@fd.org) was inactive on {AFTER}" in r.stderr
+    # the hint reactivates her from that day: reactivated from today she would still be
+    # inactive on it, and the add refused again
+    assert f"--status active --effective {AFTER}`" in r.stderr, r.stderr
 
 
 def test_an_import_takes_the_days_she_was_active_and_names_the_line_after(retired, tmp_path: Path, snapshot):

@@ -109,7 +109,8 @@ def list_(
     include_void: Annotated[bool, typer.Option("--include-void", help="Show void cards too.")] = False,
     format: FormatOpt = None,
 ) -> None:
-    """List credential cards with their status as of today (or --as-of): valid or expired
+    """List credential cards with their status as of today (or the global --as-of DATE,
+    written before the command: `trainctl --as-of 2026-06-30 cert list`): valid or expired
     (the card with the latest expiry decides), superseded, not yet issued, void. Members
     see their own."""
     from trainctl.queries import certifications as q

@@ -143,6 +143,25 @@ def _is_usage_error(exc: BaseException) -> bool:
     return any(c.__name__ == "ClickException" for c in type(exc).__mro__)
 
 
+# trainctl's own options, which a command does not take after its name
+_ROOT_OPTIONS = {"--as-of": "DATE", "--db": "PATH", "--as": "MEMBER", "--quiet": "", "-q": ""}
+
+
+def _root_option_hint(exc: BaseException) -> None:
+    """`trainctl cert list --as-of D`: Click says 'No such option: --as-of'; say where it
+    goes (`trainctl --as-of D cert list`)."""
+    name = getattr(exc, "option_name", None)
+    sub = getattr(getattr(exc, "ctx", None), "command_path", "") or ""
+    if type(exc).__name__ != "NoSuchOption" or name not in _ROOT_OPTIONS or " " not in sub:
+        return
+    tool, command = sub.split(" ", 1)
+    value = f" {_ROOT_OPTIONS[name]}" if _ROOT_OPTIONS[name] else ""
+    exc.message = (  # type: ignore[attr-defined]
+        f"{name} is an option of {tool} itself, given before the command: "
+        f"`{tool} {name}{value} {command} ...`."
+    )
+
+
 # Sub-apps by name: (module, one-line help). Each is imported and built only when used, so
 # `trainctl --help` does not build the parameters of every command (Typer evaluates each
 # command's annotations; with ~60 commands that cost ~150 ms of startup).
@@ -183,7 +202,7 @@ _METAVAR_BY_NAME = {
     "as_of": "DATE", "csv": "FILE", "file": "FILE", "path": "FILE", "out": "FILE",
     "output": "FILE", "hours": "HOURS", "add": "AMOUNT", "set_to": "AMOUNT", "db": "PATH|URL",
     "actor": "MEMBER", "ref": "NAME", "json_file": "FILE", "hour_categories": "JSON|@FILE",
-    "reminders": "JSON", "results": "JSON",
+    "reminders": "JSON", "results": "JSON", "copy_from": "REQUIREMENT",
 }  # fmt: skip
 
 
@@ -287,6 +306,7 @@ class TrainctlGroup(TyperGroup):
                 report_error(plain)
                 raise typer.Exit(plain.exit_code) from None
             if _is_usage_error(exc):
+                _root_option_hint(exc)
                 raise  # Typer prints usage errors itself, with exit 2
             state = ctx.obj if isinstance(ctx.obj, AppState) else None
             error = _translate(exc, state.url if state is not None else None)

@@ -29,7 +29,15 @@ def parse_date(value: str | None, field: str = "date") -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD.", param_hint=field) from None
+        from trainctl.domain.sheet import parse_date as sheet_date
+
+        why = "is not a date; write it as YYYY-MM-DD."
+        if len(value) == 10 and value[4] == value[7] == "-":  # the shape is right: say why
+            try:
+                sheet_date(value)
+            except ValueError as exc:
+                why = f"{exc}." if str(exc).startswith("is ") else f"is not a date: {exc}."
+        raise typer.BadParameter(f"{value!r} {why}", param_hint=field) from None
 
 
 def fmt_value(fmt: OutputFormat | None) -> str | None:

@@ -463,10 +463,13 @@ def crew(
         taken.append((code, [(m, index.by_id[m].name, index.by_id[m].email) for m in holders]))
         ids += [m for m in holders if m not in ids]
     if problems:  # refused as every other add refuses an unknown or inactive member: exit 1
+        back = (f" A member back by {day}: `trainctl member edit MEMBER --status active "
+                f"--effective {day}`." if day is not None and any("inactive" in p for p in problems)
+                else "")  # fmt: skip
         raise RefusedError(
             f"{len(problems)} member reference(s) cannot be used; nothing was recorded.",
             "`trainctl member list` shows members (id, e-mail, badge) and their positions; "
-            "`trainctl member show MEMBER` their history.",
+            "`trainctl member show MEMBER` their history." + back,
             details=problems,
         )
     if not ids:

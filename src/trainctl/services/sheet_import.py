@@ -420,10 +420,14 @@ def active_member(
     if on is not None:
         day, then = _judged(_timelines(session, [member.id]).get(member.id), on, member.status)
     if then != "active":
-        fix = (f"Reactivate them with `trainctl member edit {member.id} --status active` first"
-               if member.status != "active" else
-               f"If they came back earlier, record it: `trainctl member edit {member.id} --status "
-               "active --effective DAY`")  # fmt: skip
+        if member.status == "active":
+            fix = (f"If they came back earlier, record it: `trainctl member edit {member.id} "
+                   "--status active --effective DAY`")  # fmt: skip
+        elif day is not None:  # reactivated today, they would still be inactive on the day
+            fix = (f"If they were back by then, record it: `trainctl member edit {member.id} "
+                   f"--status active --effective {day}`")  # fmt: skip
+        else:
+            fix = f"Reactivate them with `trainctl member edit {member.id} --status active` first"
         raise RefusedError(
             inactive_text(member.name, member.email, day, then) + ".",
             fix + (", or check the date." if day is not None and then is not None else "."),
