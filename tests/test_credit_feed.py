@@ -224,3 +224,21 @@ def test_a_sequential_gate_opens_within_one_feed(dept: Dept):
     # orientation opens live fire; live fire (2 of 4 h) still holds hazmat back
     assert result.credits == 2
     assert [(h.source_id, "sequential" in h.reason) for h in result.held] == [("3", True)]
+
+
+def test_a_credit_the_order_refuses_is_said_as_not_given(cli, db_path):
+    """The record add says the credit was not given and that the record stays (it said
+    'held back', and the officer waited for credit that never came when the gate opened)."""
+    dept = Dept(f"sqlite:///{db_path}")
+    a = dept.member("Ann Lee", email="ann@example.org")
+    pid = dept.program("Academy", structure="sequential")
+    first = dept.requirement("Orientation", "courses", required_courses=["ORI"])
+    second = dept.requirement("Live fire hours", "hours", required_hours=4, counts_courses=["LF1"])
+    dept.link(pid, first, sort_order=0)
+    dept.link(pid, second, sort_order=1)
+    _enroll(dept, a, pid)
+    cli("course", "add", "--code", "LF1", "--name", "Live fire", "--type", "drill", "--hours", "2")
+    r = cli("--as-of", "2026-03-01", "record", "add", "ann@example.org", "--course", "LF1")
+    assert "1 credit(s) not given: the program's order does not take them yet (e.g. " in r.stderr, r
+    assert "the record stays on file and counts in compliance reports." in r.stderr
+    assert "held back" not in r.stderr and ".);" not in r.stderr

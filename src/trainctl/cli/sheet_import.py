@@ -158,8 +158,12 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
     if feed.already:
         lines.append(f"{feed.already} credit(s) were in the ledger already.")
     if feed.held:
+        # a member works in the current phase, in order (DESIGN §3): the feed does not come
+        # back for them when the phase opens; the record stays on file
         lines.append(
-            f"{len(feed.held)} credit(s) held back by the program's order (e.g. {feed.held[0].reason})."
+            f"{len(feed.held)} credit(s) not given: the program's order does not take them yet "
+            f"(e.g. {feed.held[0].reason.rstrip('.')}); the record stays on file and counts in compliance "
+            "reports."
         )
     # the events (a milestone reached, a program completed) did not happen in a dry run
     return lines + [f"On a real run: {e}" if dry_run else e for e in feed.events]
