@@ -46,6 +46,23 @@ def test_too_narrow_for_the_words_shortens_text_never_figures(capsys, monkeypatc
     assert "Mem…" in text and "Memb" not in text  # a word is shortened, never split over lines
 
 
+def test_an_e_mail_gives_way_before_a_column_of_short_words(capsys, monkeypatch):
+    """An e-mail address with digits is text, not a figure: `enroll bulk`'s Result column
+    ('refused', 'already enrolled') kept 'refu…' while the e-mails stayed whole."""
+    monkeypatch.setattr(render.console("out"), "width", 80)
+    cols = [Col("where", "Where"), Col("member"), Col("result"),
+            Col("enrollment_id", "Enrollment", numeric=True), Col("reason")]  # fmt: skip
+    rows = [
+        {"where": "line 3", "member": "Sam Okafor", "result": "already enrolled", "enrollment_id": 1},
+        {"where": "line 5", "member": "ann@station12.example", "result": "refused",
+         "reason": "The row names two members (email 'ann@station12.example' is Ann Marsh)."},
+    ]  # fmt: skip
+    render.table(rows, cols, "table")
+    text = capsys.readouterr().out
+    assert "│ refused  │" in text and "│ already  │" in text and "│ enrolled │" in text, text
+    assert "Resu…" not in text and "refu…" not in text
+
+
 def test_lesser_columns_are_left_out_first(capsys, monkeypatch):
     monkeypatch.setattr(render.console("out"), "width", 36)
     cols = [*COLS, Col("note", drop=1)]

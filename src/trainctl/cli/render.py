@@ -201,8 +201,12 @@ def _longest_word(text: str) -> int:
 
 
 def _longest_figure(text: str) -> int:
-    """The longest word of `text` that holds a digit (a date, a number, an id, a badge)."""
-    return max((len(w) for w in text.split() if any(ch.isdigit() for ch in w)), default=0)
+    """The longest word of `text` that holds a digit (a date, a number, an id, a badge), an
+    e-mail address aside (ann@station12.example is text: shortened before a column of
+    short words such as 'refused' is cut to 'refu…')."""
+    return max(
+        (len(w) for w in text.split() if "@" not in w and any(ch.isdigit() for ch in w)), default=0
+    )
 
 
 def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple[list[int], list[int]]:
