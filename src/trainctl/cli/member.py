@@ -501,7 +501,7 @@ def import_(
         bool,
         typer.Option(
             "--skip-invalid",
-            help="Import the good rows; write the bad ones to FILE.rejects.csv next to the input.",
+            help="Import the good rows; write the bad ones to NAME.rejects.csv (for NAME.csv) next to the input.",
         ),
     ] = False,
     ignore_unknown_columns: Annotated[

@@ -1,5 +1,5 @@
 """Reject files: the rows an import with --skip-invalid left out, as they were, with a
-`reason` column first, next to the input as FILE.rejects.csv. Fix them and import the
+`reason` column first, next to the input as NAME.rejects.csv (for NAME.csv). Fix them and import the
 reject file as it is (every import ignores a `reason` column).
 
 The file holds names and e-mails, so it is private (0600) like the database; it is never

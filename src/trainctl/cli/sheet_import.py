@@ -23,7 +23,7 @@ CsvFilesOpt = Annotated[
 SkipInvalidOpt = Annotated[
     bool,
     typer.Option("--skip-invalid", help="Import the good rows; write the bad ones, with a reason column, to "
-                 "FILE.rejects.csv next to each input (the command still exits 65)."),
+                 "NAME.rejects.csv (for NAME.csv) next to each input (the command still exits 65)."),
 ]  # fmt: skip
 IgnoreUnknownOpt = Annotated[
     bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
