@@ -491,3 +491,19 @@ def test_a_dry_runs_events_are_what_a_real_run_would_bring():
         "On a real run: Milestone reached: All done (100%). Well done.",
     ]
     assert feed_lines(feed)[1] == "Milestone reached: All done (100%). Well done."
+
+
+def test_a_row_repeated_in_a_sheet_is_not_said_to_be_on_file(crew, tmp_path):
+    """A sheet that lists a member twice for one course and day records once; the summary
+    says the row repeats one above (it said 'already recorded', which sends the officer
+    looking for a record that was never there)."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("email,course,date,hours,type\n"
+                     "ff01@fd.org,Hose drill,2026-03-04,2,drill\n"
+                     "FF01@fd.org,Hose drill,2026-03-04,2,drill\n"
+                     "ff02@fd.org,Hose drill,2026-03-04,2,drill\n", encoding="utf-8")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    assert "3 rows read, 2 added, 1 repeating a row above (same member, course and date)." in r.stderr, r
+    assert "already recorded" not in r.stderr
+    r = crew(*AS_OF, "record", "import", str(sheet))  # again: now they are on file
+    assert "3 rows read, 0 added, 2 already recorded, 1 repeating a row above" in r.stderr, r

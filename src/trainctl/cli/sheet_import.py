@@ -190,6 +190,8 @@ def summarise_import(
         parts.append(f"{outcome.created} new {created}")
     if outcome.already:
         parts.append(f"{outcome.already} already recorded")
+    if outcome.repeated:
+        parts.append(f"{outcome.repeated} repeating a row above (same member, course and date)")
     if outcome.voided:
         parts.append(f"{outcome.voided} match {void_label} (not brought back)")
     if outcome.rejected:

@@ -683,9 +683,12 @@ def import_records(
                 f"line {_values_text(row[_HOURS], row[_STATUS_COL])}"  # type: ignore[index]
             ), OPTION_OF)  # fmt: skip
             continue
+        if first is not row:  # the same record again in these sheets: one, said as such
+            outcome.repeated += 1
+            continue
         if (outcome.reasons or outcome.broken) and not skip_invalid:
             continue  # nothing will be written: keep checking, stop collecting
-        chunk.append(row)  # type: ignore[arg-type]
+        chunk.append(row)
         if len(chunk) >= chunk_rows:
             write(chunk)
             chunk = []
