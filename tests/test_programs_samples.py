@@ -49,3 +49,17 @@ def test_the_command_a_sample_file_names_on_its_first_line_applies_it(cli, tmp_p
         args = [row["file"] if a == "FILE" else a for a in shlex.split(shown.group(1))]
         r = cli(*args, "--dry-run", ok=False)
         assert r.exit_code == 0, (row["sample"], args, r.stderr)
+
+
+def test_a_samples_own_requirements_apply_to_its_members_only():
+    """A sample's department requirements name the positions they are for: the
+    probationary program's 'Station orientation' applied to every member, and the demo's
+    compliance report showed the fire chief OVERDUE on it (due 2003-07-02)."""
+    import tomllib
+
+    from trainctl.services.program_files import sample_programs
+
+    for path in sample_programs():
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for d in data.get("requirement_definitions", []):
+            assert d.get("required_positions"), f"{path.name}: {d['name']} applies to every member"
