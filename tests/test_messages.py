@@ -87,3 +87,13 @@ def test_a_root_option_after_the_command_says_where_it_goes(cli, dept):
     # another unknown option keeps Click's words; the global option in its place works
     assert "No such option: --nope" in cli("member", "list", "--nope", ok=False).stderr
     assert cli("--as-of", "2026-01-01", "cert", "list").exit_code == 0
+
+
+def test_as_of_given_twice_with_two_dates_is_refused(cli, dept):
+    """`trainctl --as-of A report expiring --as-of B` answered for B without a word."""
+    r = cli("--as-of", "2025-01-01", "report", "expiring", "--as-of", "2025-06-02", ok=False)
+    assert r.exit_code == 2
+    assert "--as-of: given twice: 2025-01-01 before the command and 2025-06-02 after it; give one date." in r.stderr
+    assert cli("--as-of", "2025-06-02", "report", "expiring", "--as-of", "2025-06-02").exit_code == 0
+    r = cli("--as-of", "2025-01-01", "reminders", "preview", "--as-of", "2025-06-02", ok=False)
+    assert r.exit_code == 2 and "given twice" in r.stderr

@@ -40,5 +40,17 @@ def parse_date(value: str | None, field: str = "date") -> date | None:
         raise typer.BadParameter(f"{value!r} {why}", param_hint=field) from None
 
 
+def one_as_of(global_day: date | None, local: str | None) -> date | None:
+    """A command's own --as-of, or trainctl's (`trainctl --as-of D report ...`); both given
+    and different is refused (one of them would be dropped without a word)."""
+    day = parse_date(local, "--as-of")
+    if day is not None and global_day is not None and day != global_day:
+        raise typer.BadParameter(
+            f"given twice: {global_day} before the command and {day} after it; give one date.",
+            param_hint="--as-of",
+        )
+    return day or global_day
+
+
 def fmt_value(fmt: OutputFormat | None) -> str | None:
     return fmt.value if fmt is not None else None

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import AppState, fmt_of, get_state
 from trainctl.errors import RefusedError
@@ -62,8 +62,7 @@ LOG_FIELDS = ("id", "at", "status", "kind", "recipient", "to", "about", "title",
 
 
 def _today(state: AppState, rd: Any, as_of: str | None) -> date:
-    local = parse_date(as_of, "--as-of")
-    return local or state.today_of(rd)
+    return one_as_of(state.as_of, as_of) or state.today_of(rd)
 
 
 STATUS_TEXT = {"new": "due", "failed": "retry (failed)", "claimed": "retry (interrupted)"}

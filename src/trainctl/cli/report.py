@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, OutputFormat, fmt_value, parse_date
+from trainctl.cli.options import FormatOpt, OutputFormat, fmt_value, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 
@@ -78,7 +78,7 @@ def as_of_date(ctx: typer.Context, local: str | None, rd: Any) -> date:
     from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 
     state = get_state(ctx)
-    day = parse_date(local, "--as-of") or state.today_of(rd)
+    day = one_as_of(state.as_of, local) or state.today_of(rd)
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         raise typer.BadParameter(
             f"{day} is out of range: reports answer for {MIN_YEAR}-01-01 to {MAX_YEAR}-12-31.",
