@@ -479,6 +479,15 @@ def test_a_one_time_requirement_without_a_deadline_is_required_now():
     e = c.evaluate(m, NFPA_1403, D("2025-06-01"))
     assert (e.status, e.due) == (c.OVERDUE, None)
     assert e.reason.endswith("required now (no deadline set)")
+    # the explanation names the window in words, not as '… – …'
+    assert "Window any date (one time)" in c.explain_lines(e) and "…" not in "\n".join(c.explain_lines(e))
+
+
+def test_a_one_time_window_from_the_hire_date_says_from():
+    m = member(positions=("probationary",), hire_date=D("2025-01-01"))
+    lines = c.explain_lines(c.evaluate(m, ISO_RECRUIT, D("2025-06-01")))
+    assert any(line.startswith("Window from 2025-01-01 (one time); due 2026-01-01")
+               for line in lines), lines  # fmt: skip
 
 
 def test_rolling_windows_give_new_members_time():

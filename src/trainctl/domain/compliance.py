@@ -1505,7 +1505,11 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         return out
     if e.window is not None:
         due = f"; due {e.due}" if e.due else ""
-        out.append(f"Window {e.window} ({e.window_label}){due}")
+        w = e.window  # a one-time window may have no start, or no end
+        span = (str(w) if w.start and w.end else f"from {w.start}" if w.start
+                else f"up to {w.end}" if w.end else "any date")  # fmt: skip
+        label = "one time" if e.window_label.startswith("one time") else e.window_label
+        out.append(f"Window {span} ({label}){due}")
     elif e.window_label:
         out.append(f"Needs {e.window_label}")
     out.extend(f"Note: {n}" for n in e.notes)
