@@ -218,6 +218,12 @@ def test_behind_csv_and_summary(dept):
     table = dept("report", "compliance", "--as-of", "2026-06-30")
     assert "Hazmat refresher: 1 met of 3 applicable" in table.stderr
     assert "Ann Lee" in table.stdout and "\x1b[" not in table.stdout  # no colour off a terminal
+    # a requirement asked for by name that applies to none of the members shown is said,
+    # not left out without a word
+    r = dept("report", "compliance", "--as-of", "2026-06-30", "-r", "Hazmat refresher", "-r", "Officer CE",
+             "--position", "paramedic")  # fmt: skip
+    assert "Officer CE: applies to none of these members (it is for officer)." in r.stderr, r
+    assert "Hazmat refresher: 0 met of 1 applicable" in r.stderr
 
 
 def test_permissions_a_member_sees_their_own(dept):

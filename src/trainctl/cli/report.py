@@ -360,9 +360,12 @@ def _compliance(
         _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
     else:
         _print_matrix(m, cells, f"Compliance as of {day}" + (" (not met)" if behind else ""))
-    for s in sums:
+    for s, spec in zip(sums, m.requirements, strict=True):
         if s["applicable"]:
             render.info(summary_line(s), quiet=state.quiet)
+        elif requirement:  # asked for by name: say why it has no column
+            held = f" (it is for {', '.join(spec.required_positions)})" if spec.required_positions else ""
+            render.info(f"{s['requirement']}: applies to none of these members{held}.", quiet=state.quiet)
 
 
 # ------------------------------------------------------------------------------ expiring
