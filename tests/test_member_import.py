@@ -142,6 +142,14 @@ def test_duplicate_rows_are_imported_once_with_a_warning(cli, write, db_url):
     assert len(members(db_url)) == 2
 
 
+def test_a_roster_written_month_first_imports_as_a_sign_in_sheet_would(cli, write):
+    """One rule for the dates of every file (domain.sheet.parse_date): a roster saved by a
+    spreadsheet as 3/15/2024 was refused while a sign-in sheet took the same date."""
+    cli("member", "import", "--csv", write(f"{HEADER}\nNew One,new@fd.org,,,,,3/15/2024,12/31/2024\n"))
+    shown = cli("--format", "json", "member", "show", "new@fd.org").json
+    assert (shown["hire_date"], shown["certification_date"]) == ("2024-03-15", "2024-12-31")
+
+
 def test_update_changes_differing_members_only(cli, write, seeded, db_url):
     text = "\n".join([
         "name,email,badge,positions,role",
@@ -311,8 +319,12 @@ def test_unknown_positions_name_line_field_and_value(cli, write, seeded, snapsho
             "line 2, field certification_date: is not a date: November 2024 has 30 days (got '2024-11-31')",
         ),
         (
-            "New One,new@fd.org,,,,,03/15/2024,",
-            "line 2, field hire_date: must be a date written YYYY-MM-DD (got '03/15/2024')",
+            "New One,new@fd.org,,,,,15/03/2024,",
+            "line 2, field hire_date: is not a date: there is no month 15 (got '15/03/2024')",
+        ),
+        (
+            "New One,new@fd.org,,,,,March 15 2024,",
+            "line 2, field hire_date: is not a date (write it as YYYY-MM-DD) (got 'March 15 2024')",
         ),
         (
             "New One,new@fd.org,,9th-grade,,,,",

@@ -115,7 +115,9 @@ def test_add_prints_the_record_in_json(cli):
             "--certification-date",
             "no month 13",
         ),
-        (["--email", "a@fd.org", "--hire-date", "01/02/2024"], "--hire-date", "YYYY-MM-DD"),
+        # M/D/YYYY is taken, as in every file and record add's --date; other shapes are not
+        (["--email", "a@fd.org", "--hire-date", "2024/01/02"], "--hire-date", "YYYY-MM-DD"),
+        (["--email", "a@fd.org", "--hire-date", "13/02/2024"], "--hire-date", "no month 13"),
         (["--email", "a@fd.org", "--role", "chief"], "--role", "must be officer or member"),
         (["--email", "a@fd.org", "--status", "retired"], "--status", "must be active or inactive"),
         (["--email", "a@fd.org", "-p", "captain"], "--position", "unknown position 'captain'"),

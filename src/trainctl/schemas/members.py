@@ -7,13 +7,13 @@ models, so the rules hold everywhere:
 - positions: codes such as ``firefighter`` or ``driver_candidate`` (checked against the
   ``position`` table by the service, since a department may add its own);
 - role officer|member, status active|inactive;
-- hire_date / certification_date: ISO dates (YYYY-MM-DD). Impossible dates are refused
-  with the reason (2025-02-29: 2025 is not a leap year).
+- hire_date / certification_date: YYYY-MM-DD or M/D/YYYY, as every file's dates
+  (domain.sheet.parse_date). Impossible dates are refused with the reason (2025-02-29:
+  2025 is not a leap year).
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from trainctl.domain.positions import position_code, split_positions
+from trainctl.domain.sheet import parse_date as sheet_date
 from trainctl.domain.text import problem as text_problem
 from trainctl.errors import BadInputError
 
@@ -36,7 +37,6 @@ Role = Literal["officer", "member"]
 Status = Literal["active", "inactive"]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 POSITION_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # Separators between several positions in one cell or option value.
 
@@ -82,26 +82,15 @@ def _badge(value: Any) -> Any:
 
 
 def parse_date(value: Any) -> date | None:
-    """A strict ISO calendar date, with the reason when the day does not exist."""
+    """A date in a roster, an enrollment file or an option: the rule of every file's dates
+    (domain.sheet.parse_date: YYYY-MM-DD or M/D/YYYY, with the reason when the day does not
+    exist). A blank is None."""
     if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
         return value
     if not isinstance(value, str):
         raise ValueError("must be a date written YYYY-MM-DD")
     text = value.strip()
-    if not text:
-        return None
-    match = _ISO_DATE.fullmatch(text)
-    if not match:
-        raise ValueError("must be a date written YYYY-MM-DD")
-    year, month, day = (int(g) for g in match.groups())
-    if not 1 <= month <= 12:
-        raise ValueError(f"is not a date: there is no month {month} (months are 01-12)")
-    last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
-        if month == 2 and day == 29:
-            raise ValueError(f"is not a date: {year} is not a leap year, so February has 28 days")
-        raise ValueError(f"is not a date: {calendar.month_name[month]} {year} has {last} days")
-    return date(year, month, day)
+    return sheet_date(text) if text else None
 
 
 def _check_code(code: str) -> str:
