@@ -90,7 +90,9 @@ def test_help_does_not_import_the_database_stack():
 
 def test_errors_are_messages_not_tracebacks(cli):
     r = cli("--as-of", "2026-02-30", "db", "path", ok=False)
-    assert r.exit_code == 2 and "YYYY-MM-DD" in r.stderr
+    assert r.exit_code == 2 and "'2026-02-30' is not a date: February 2026 has 28 days." in r.stderr
+    r = cli("--as-of", "30.2.2026", "db", "path", ok=False)
+    assert r.exit_code == 2 and "write it as YYYY-MM-DD" in r.stderr
     assert "Traceback" not in r.stderr + r.stdout
 
 
