@@ -270,18 +270,39 @@ def test_bulk_run_again_after_a_fix_and_rows_that_disagree(cli, dept, tmp_path, 
     )
     r = cli("enroll", "bulk", "Driver", "--csv", str(bad), ok=False)
     assert r.exit_code == 1
-    assert ("line 2: ann@example.org: The row names two members (email 'ann@example.org' is Ann "
+    assert ("line 2: ann@example.org: The row's member columns disagree (email 'ann@example.org' is Ann "
             "Lee; badge 'B2' is Bob Ray)") in r.stderr  # fmt: skip
     assert "line 3: (empty): The row names no member: its member, email, badge and id cells are empty" in r.stderr
-    assert "line 6: CAT@example.org: names Cat Diaz again, with target date 2027-02-01 (line 5: 2027-01-01)" in r.stderr
+    # Cat's two rows give two dates: refused once (the second row counts as the same member)
+    assert "line 5: cat@example.org: line 5, line 6 give Cat Diaz two target dates (2027-01-01, 2027-02-01); give one." in r.stderr
+    assert "4 member(s) refused" in r.stderr and "1 naming a member already listed, counted once" in r.stderr
+    assert "the members enrolled stay enrolled" not in r.stderr  # nobody was
+    assert snapshot() == before
+    # a column naming nobody next to one naming a member disagrees too
+    one = tmp_path / "one.csv"
+    one.write_text("email,badge\nnobody@example.org,B2\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Driver", "--csv", str(one), ok=False)
+    assert "email 'nobody@example.org' names no member; badge 'B2' is Bob Ray" in r.stderr, r
+
+    # enrolled already, then no longer fitting the program (another position, on leave):
+    # still 'already enrolled', exit 0; a target date other than the enrollment's is said
+    cli("member", "edit", "bob@example.org", "--status", "inactive")
+    before = snapshot()
+    again = tmp_path / "again.csv"
+    again.write_text("email,target_date\nbob@example.org,\ncat@example.org,2027-03-01\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Driver", "--csv", str(again))
+    assert r.exit_code == 0 and "2 already enrolled, left as they are" in r.stderr, r
+    assert "line 3: Cat Diaz is enrolled already with target date " in r.stderr and ", not 2027-03-01: left as it is." in r.stderr
     assert snapshot() == before
     # a name that is not the member's: enrolled by the badge, and said
     cli("member", "add", "Eve Stone", "--email", "eve@example.org", "--badge", "B9")
     named = tmp_path / "named.csv"
-    named.write_text("badge,name\nB9,Sam Okafor\nB9,\"Stone, Eve\"\n", encoding="utf-8")
+    named.write_text("badge,name\nB9,Sam Okafor\nB9,\"Stone, Eve\"\nB9,E\u0301ve STONE\n", encoding="utf-8")
     r = cli("enroll", "bulk", "Academy", "--csv", str(named))
     assert "line 2: the name 'Sam Okafor' is not that of Eve Stone, whom badge 'B9' names" in r.stderr, r
-    assert "line 3: the name" not in r.stderr  # "Stone, Eve" is Eve Stone
+    assert "line 3: the name" not in r.stderr and "line 4: the name" not in r.stderr  # case, order, accents aside
+    data = cli("--format", "json", "enroll", "bulk", "Academy", "--csv", str(named)).json
+    assert data[0]["note"].startswith("the name 'Sam Okafor' is not that of Eve Stone")
     assert ids["ann"]  # the world's members are untouched by the refusals above
 
 

@@ -97,3 +97,10 @@ def test_as_of_given_twice_with_two_dates_is_refused(cli, dept):
     assert cli("--as-of", "2025-06-02", "report", "expiring", "--as-of", "2025-06-02").exit_code == 0
     r = cli("--as-of", "2025-01-01", "reminders", "preview", "--as-of", "2025-06-02", ok=False)
     assert r.exit_code == 2 and "given twice" in r.stderr
+
+
+def test_a_date_option_takes_m_d_yyyy_as_every_file_does(cli, dept):
+    r = cli("report", "expiring", "--as-of", "3/15/2025")
+    assert "2025-03-15" in r.stderr + r.stdout, r
+    r = cli("member", "edit", "ann@fd.org", "--add-position", "emt", "--effective", "12/31/2025", ok=False)
+    assert "is not a date" not in r.stderr, r

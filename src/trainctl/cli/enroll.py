@@ -219,18 +219,21 @@ def bulk(
         else:
             outcome = "would enroll" if dry_run else "not written"
         rows.append({"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
-                     "result": outcome, "enrollment_id": o.enrollment_id, "reason": o.refused})  # fmt: skip
+                     "result": outcome, "enrollment_id": o.enrollment_id, "reason": o.refused,
+                     "note": o.note})  # fmt: skip
     by_where = {r["where"]: r for r in rows}
     rows += [
         {"where": f"line {line}", "member": (by_where.get(f"line {first}") or {}).get("member"),
          "member_id": (by_where.get(f"line {first}") or {}).get("member_id"),
-         "result": f"duplicate of line {first}", "enrollment_id": None, "reason": None}
+         "result": f"duplicate of line {first}", "enrollment_id": None, "reason": None, "note": None}
         for line, first in duplicates
     ]  # fmt: skip
     rows.sort(key=lambda r: int(str(r["where"]).rsplit(" ", 1)[-1]))  # in the file's order
     fmt = fmt_of(ctx, fmt_value(format))
     cols = [Col("where", "Where"), Col("member"), Col("result"),
             Col("enrollment_id", "Enrollment", numeric=True), Col("reason")]  # fmt: skip
+    if fmt == "csv":
+        cols = [*cols, Col("note")]  # a name that is not the member's, a target date left as it is
     if fmt == "table" and not any(r["enrollment_id"] for r in rows):
         cols = [c for c in cols if c.key != "enrollment_id"]  # a dry run: no ids to show
     render.table(rows, cols, fmt)
@@ -260,7 +263,7 @@ def bulk(
                 else "."
             ),
             "Fix or remove the rows named above and run the command again"
-            + ("." if nothing else "; the members enrolled stay enrolled."),
+            + ("." if nothing or not count else "; the members enrolled stay enrolled."),
             details=[f"{o.where}: {o.ref or '(empty)'}: {o.refused}" for o in result.refused],
         )
 

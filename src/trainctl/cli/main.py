@@ -156,6 +156,7 @@ def _root_option_hint(exc: BaseException) -> None:
         return
     tool, command = sub.split(" ", 1)
     value = f" {_ROOT_OPTIONS[name]}" if _ROOT_OPTIONS[name] else ""
+    exc.possibilities = []  # type: ignore[attr-defined]  # Click's "Possible options" are the command's
     exc.message = (  # type: ignore[attr-defined]
         f"{name} is an option of {tool} itself, given before the command: "
         f"`{tool} {name}{value} {command} ...`."

@@ -31,12 +31,11 @@ def parse_date(value: str | None, field: str = "date") -> date | None:
     except ValueError:
         from trainctl.domain.sheet import parse_date as sheet_date
 
-        why = "is not a date; write it as YYYY-MM-DD."
-        if len(value) == 10 and value[4] == value[7] == "-":  # the shape is right: say why
-            try:
-                sheet_date(value)
-            except ValueError as exc:
-                why = f"{exc}." if str(exc).startswith("is ") else f"is not a date: {exc}."
+        try:  # M/D/YYYY, as in every file; or why the day does not exist
+            return sheet_date(value)
+        except ValueError as exc:
+            why = f"{exc}." if str(exc).startswith("is ") else f"is not a date: {exc}."
+            why = why.replace(" (write it as YYYY-MM-DD).", "; write it as YYYY-MM-DD.")
         raise typer.BadParameter(f"{value!r} {why}", param_hint=field) from None
 
 

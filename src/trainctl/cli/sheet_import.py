@@ -161,7 +161,7 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
         # a member works in the current phase, in order (DESIGN §3): the feed does not come
         # back for them when the phase opens; the record stays on file
         lines.append(
-            f"{len(feed.held)} credit(s) not given: the program's order does not take them yet "
+            f"{len(feed.held)} credit(s) not given: the program's order does not take them "
             f"(e.g. {feed.held[0].reason.rstrip('.')}); the record stays on file and counts in compliance "
             "reports."
         )

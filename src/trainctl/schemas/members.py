@@ -90,7 +90,12 @@ def parse_date(value: Any) -> date | None:
     if not isinstance(value, str):
         raise ValueError("must be a date written YYYY-MM-DD")
     text = value.strip()
-    return sheet_date(text) if text else None
+    if not text:
+        return None
+    try:  # an ISO day as it is (its range is the caller's to judge: enrollment_day)
+        return date.fromisoformat(text) if len(text) == 10 else sheet_date(text)
+    except ValueError:
+        return sheet_date(text)  # M/D/YYYY, or why the day does not exist
 
 
 def _check_code(code: str) -> str:

@@ -924,7 +924,7 @@ class Recredit:
             f"{self.reversed} reversed for sources that no longer count ({len(self.members)} member(s))."
         ]
         if self.feed.held:
-            out.append(f"{len(self.feed.held)} credit(s) not given: the program's order does not take them yet.")
+            out.append(f"{len(self.feed.held)} credit(s) not given: the program's order does not take them.")
         return out + self.feed.events
 
 

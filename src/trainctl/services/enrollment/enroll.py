@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -31,7 +31,7 @@ from trainctl.models import (
     utcnow,
 )
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import reader_of
+from trainctl.queries import as_date, reader_of
 from trainctl.queries.members import find_members, not_found
 from trainctl.services.audit import audit
 from trainctl.services.programs import get_program as _get_program
@@ -153,19 +153,30 @@ def resolve_members(session: Session, requests: Sequence[Request]) -> None:
                 "The row names no member: its member, email, badge and id cells are empty.",
                 "Give the member's e-mail, badge or id, or remove the row.",
             )
-        elif r.member is not None and any(g.member is None or g.member.id != r.member.id for *_, g in also):
+        elif also and _disagree([f, *(g for *_, g in also)]):
             # the columns disagree (as record and cert imports refuse the row)
             who = "; ".join(
-                f"{kind} {ref!r} is {g.member.name if g.member else 'nobody'}"
+                f"{kind} {ref!r} is {g.member.name}" if g.member else f"{kind} {ref!r} names no member"
                 for kind, ref, g in [(r.kind, r.ref, f), *also]
             )
             r.member, r.problem = None, UsageError(
-                f"The row names two members ({who}).", "Correct the column that is wrong."
+                f"The row's member columns disagree ({who}).", "Correct the column that is wrong."
             )
 
 
+def _disagree(found: Sequence[Any]) -> bool:
+    """A row's member columns name two members, or one and nobody (all nobody: not found)."""
+    ids = {f.member.id for f in found if f.member is not None}
+    return len(ids) > 1 or (bool(ids) and any(f.member is None for f in found))
+
+
 def _words(name: str) -> set[str]:
-    return set("".join(ch if ch.isalnum() else " " for ch in name.casefold()).split())
+    """The words of a name, case and accents aside (Zoë, Zoe and Zoe + U+0308 are one)."""
+    import unicodedata
+
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
+                    if not unicodedata.combining(ch))  # fmt: skip
+    return set("".join(ch if ch.isalnum() else " " for ch in plain).split())
 
 
 def name_doubt(r: Request) -> str | None:
@@ -219,6 +230,7 @@ class Refusal:
     hint: str
     detail: str = ""
     enrolled: int | None = None  # already open in this very program: that enrollment's id
+    target: date | None = None  # ... and its target date
 
     @property
     def line(self) -> str:
@@ -290,12 +302,13 @@ def validate(
     e, p = table(Enrollment), table(Program)
     columns = (
         e.c.member_id, e.c.id, e.c.program_id, p.c.name, p.c.version,
-        p.c.allows_concurrent_enrollment, p.c.lineage_id,
+        p.c.allows_concurrent_enrollment, p.c.lineage_id, e.c.target_completion_date,
     )  # fmt: skip
     # member -> [(enrollment id, program id, name, version, allows concurrent, lineage)]
     open_by_member: dict[int, list[tuple[int, int, str, int, bool, int]]] = {}
+    targets: dict[int, date | None] = {}  # enrollment id -> its target date
     for part in chunks(member_ids):
-        for mid, eid, pid, name, version, concurrent, lineage in session.execute(
+        for mid, eid, pid, name, version, concurrent, lineage, target in session.execute(
             sa.select(*columns)
             .join(p, p.c.id == e.c.program_id)
             .where(e.c.status.in_(OPEN), e.c.member_id.in_(part))
@@ -303,6 +316,7 @@ def validate(
             open_by_member.setdefault(mid, []).append(
                 (eid, pid, name, version, concurrent, lineage or pid)
             )
+            targets[eid] = as_date(target)
     line = program.lineage_id or program.id
 
     prereqs = _accepted_prerequisites(session, program)
@@ -331,6 +345,16 @@ def validate(
             )
             continue
         assert m.id is not None  # a stored member
+        mine = open_by_member.get(m.id, [])
+        here = [o for o in mine if o[1] == program.id]
+        if here:  # open in this very program: whatever changed since, nothing to do
+            eid, _pid, name, version = here[0][:4]
+            refused[i] = Refusal(
+                f"{m.name} is already enrolled in '{name}' (v{version}, enrollment {eid}).",
+                f"`trainctl enroll user {m.id}` lists {m.name}'s enrollments.",
+                enrolled=eid, target=targets.get(eid),
+            )
+            continue
         was = then.get(m.id, m)
         if was.status != "active" and m.status == "active":  # then, not now
             refused[i] = Refusal(
@@ -348,19 +372,15 @@ def validate(
         if misfit is not None:
             refused[i] = misfit
             continue
-        mine = open_by_member.get(m.id, [])
         same = [o for o in mine if o[5] == line]
-        if same:
+        if same:  # another version of the program (this one is above)
             eid, pid, name, version = same[0][:4]
-            hint = f"`trainctl enroll user {m.id}` lists {m.name}'s enrollments."
-            if pid != program.id:
-                hint = (
-                    f"Enrollments stay on the version they were made on; to move {m.name} to "
-                    f"v{program.version}, withdraw enrollment {eid} first (`trainctl enroll withdraw {eid}`)."
-                )
+            hint = (
+                f"Enrollments stay on the version they were made on; to move {m.name} to "
+                f"v{program.version}, withdraw enrollment {eid} first (`trainctl enroll withdraw {eid}`)."
+            )
             refused[i] = Refusal(
                 f"{m.name} is already enrolled in '{name}' (v{version}, enrollment {eid}).", hint,
-                enrolled=eid if pid == program.id else None,
             )
             continue
         missing = [
@@ -538,6 +558,14 @@ def bulk_enroll(
     result = BulkResult(program=program)
     resolve_members(session, requests)
     refused = validate(session, program, requests, any_position=any_position, day=today)
+    # a member named on several rows is one member: their first row decides, the others
+    # are counted once; rows that give them two target dates name no date to use
+    rows_of: dict[int, list[Request]] = {}
+    for r in requests:
+        if r.member is not None and r.member.id is not None:
+            rows_of.setdefault(r.member.id, []).append(r)
+    dates_of = {mid: sorted({x.target_date for x in rs if x.target_date is not None})
+                for mid, rs in rows_of.items()}  # fmt: skip
     seen: dict[int, Request] = {}
     accepted: list[tuple[int, Request]] = []  # (member id, request)
     for i, r in enumerate(requests):
@@ -546,23 +574,29 @@ def bulk_enroll(
         outcome = Outcome(where=r.where, ref=r.ref, member_id=mid, member_name=name)
         outcome.note = name_doubt(r)
         first = seen.get(mid) if mid is not None else None
+        dates = dates_of.get(mid, []) if mid is not None else []
+        target = dates[0] if len(dates) == 1 else None  # the one date the member's rows give
         if mid is not None and first is None:
-            seen[mid] = r  # the member's first row decides; a later one is counted once
-        if first is not None and r.target_date not in (None, first.target_date):
-            outcome.refused = (
-                f"names {name} again, with target date {r.target_date} ({first.where}: "
-                f"{first.target_date or 'none'}); give one date."
-            )
-        elif first is not None:
+            seen[mid] = r
+        if first is not None:
             outcome.duplicate_of = first.where
+        elif len(dates) > 1:
+            lines = ", ".join(x.where for x in rows_of[mid] if x.target_date is not None)  # type: ignore[index]
+            outcome.refused = (f"{lines} give {name} two target dates ("
+                               f"{', '.join(d.isoformat() for d in dates)}); give one.")  # fmt: skip
         elif i in refused and refused[i].enrolled is None:
             outcome.refused = refused[i].line
         elif i in refused:  # open in this very program: a run again after a fix skips them
             outcome.already, outcome.enrollment_id = True, refused[i].enrolled
-        elif r.target_date is not None and r.target_date < today:
-            outcome.refused = f"target date {r.target_date.isoformat()} is before the enrollment date {today.isoformat()}."
+            wanted = target or target_date
+            if wanted is not None and wanted != refused[i].target:
+                outcome.note = (f"{name} is enrolled already with target date "
+                                f"{refused[i].target or 'none'}, not {wanted}: left as it is.")  # fmt: skip
+        elif target is not None and target < today:
+            outcome.refused = f"target date {target.isoformat()} is before the enrollment date {today.isoformat()}."
         else:
             assert mid is not None  # validate refuses every request without a member
+            r.target_date = target
             accepted.append((mid, r))
         result.outcomes.append(outcome)
     p = plan(session, program)
