@@ -634,3 +634,26 @@ def test_evaluate_all_walks_the_matrix():
     assert [x.status for x in cells] == [c.MET, c.OVERDUE, c.NOT_APPLICABLE, c.NOT_APPLICABLE]
     assert all(x.verdicts == () for x in cells)
     assert cells[0].good_through == D("2026-01-31")
+
+
+def test_the_matrix_reads_all_history_in_table_order_and_a_window_through_the_index(cli, db_path):
+    """SQLite keeps no statistics of dates and takes an index for any range: "up to the
+    as-of date" alone (one-time requirements, cards) must be read in table order, not
+    row by row through the date index (queries.compliance._bounds); a span with a first
+    date keeps the index. Plans, not timings (bench/compliance.py has those)."""
+    import sqlite3
+
+    from trainctl.queries import compliance as qc
+
+    cli("member", "add", "Ann Lee", "--email", "ann@example.org")  # makes the database
+    con = sqlite3.connect(db_path)
+
+    def plan(first: date | None) -> str:
+        span = qc.Span(D("2026-06-15"), {c.TRAINING: first})
+        params: dict[str, object] = {}
+        sql = qc._facts_sql(c.TRAINING, span, params, names=False, dialect="sqlite")
+        return " ".join(str(r) for r in con.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+    assert "ix_training_record_completion_date" not in plan(None), plan(None)
+    assert "ix_training_record_completion_date" in plan(D("2024-01-01"))
+    con.close()
