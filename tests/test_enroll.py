@@ -306,6 +306,45 @@ def test_bulk_run_again_after_a_fix_and_rows_that_disagree(cli, dept, tmp_path, 
     assert ids["ann"]  # the world's members are untouched by the refusals above
 
 
+def test_bulk_refusals_say_what_to_do_and_who_a_lost_row_names(cli, dept, tmp_path, snapshot):
+    """Each refused row gets the hint `enroll add` would give, once per hint with its lines;
+    a row whose e-mail or badge names nobody (or is empty) but whose name is one member's
+    says who, and which cell to correct. A one-word name, or one two members share, names
+    no one. Nothing is written."""
+    _bulk_world(dept, cli)
+    dept.member("Ann Lee", email="ann2@example.org")  # a second Ann Lee
+    csv = tmp_path / "class.csv"
+    csv.write_text(
+        "email,name\n"
+        "bob@exmaple.org,Bob Ray\n"  # line 2: a typo; the name is Bob's
+        "nobody@example.org,Nobody\n"  # line 3: one word: no guess
+        ",\"Diaz, Cat\"\n"  # line 4: no e-mail; the name is Cat's
+        "ghost@example.org,Ann Lee\n"  # line 5: two Ann Lees: no guess
+        "other@example.org,\n",  # line 6
+        encoding="utf-8",
+    )
+    before = snapshot()
+    r = cli("enroll", "bulk", "Academy", "--csv", str(csv), ok=False)
+    assert r.exit_code == 1
+    err = " ".join(r.stderr.split())
+    assert ("line 2: bob@exmaple.org: No member 'bob@exmaple.org'. The row's name is that of Bob Ray "
+            "(badge B2, bob@example.org).") in err, err  # fmt: skip
+    assert "line 3: nobody@example.org: No member 'nobody@example.org'. line 4" in err
+    assert "The row's name is that of Cat Diaz (badge B3, cat@example.org). Put Cat Diaz's e-mail or badge in the row" in err
+    assert "line 5: ghost@example.org: No member 'ghost@example.org'. line 6" in err
+    hint = r.stderr[r.stderr.index("Hint:"):]
+    assert "line 2: Correct the row's email cell, or its name if the row is about someone else." in hint
+    # the lookup hint once, for every row it is for
+    assert hint.count("Name a member by badge number, email or id") == 1
+    assert "line 3, line 5, line 6: Name a member by badge number" in hint, hint
+    assert snapshot() == before
+    # a refusal of another kind carries its own hint (Dan lacks the prerequisite)
+    one = tmp_path / "one.csv"
+    one.write_text("badge\nB4\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Driver", "--csv", str(one), ok=False)
+    assert "line 2: Complete the prerequisite program first (`trainctl enroll user" in r.stderr, r
+
+
 def test_bulk_json_output_lists_every_row(cli, dept, tmp_path):
     _bulk_world(dept, cli)
     csv = tmp_path / "c.csv"

@@ -263,9 +263,26 @@ def bulk(
                 else "."
             ),
             "Fix or remove the rows named above and run the command again"
-            + ("." if nothing or not count else "; the members enrolled stay enrolled."),
+            + ("." if nothing or not count else "; the members enrolled stay enrolled.")
+            + _row_hints(result.refused),
             details=[f"{o.where}: {o.ref or '(empty)'}: {o.refused}" for o in result.refused],
         )
+
+
+def _row_hints(refused: list[Any]) -> str:
+    """What `enroll add` would hint for each refused row, once per hint, with its rows:
+    "\n  line 3, line 6: Name a member by badge number, ...". The first eight hints."""
+    rows: dict[str, list[str]] = {}
+    for o in refused:
+        if o.hint:
+            rows.setdefault(o.hint, []).append(o.where)
+    lines = [
+        f"  {', '.join(w[:5])}{f' and {len(w) - 5} more' if len(w) > 5 else ''}: {hint}"
+        for hint, w in list(rows.items())[:8]
+    ]
+    if len(rows) > 8:
+        lines.append(f"  ... and {len(rows) - 8} more (each row's own in `enroll add`)")
+    return "".join("\n" + line for line in lines)
 
 
 class _progress_bar:

@@ -48,6 +48,24 @@ def _sort_text(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def name_words(name: str) -> frozenset[str]:
+    """The words of a name, case and accents aside (Zoë, Zoe and Zoe + U+0308 are one;
+    "Holm, Rita" has Rita Holm's words)."""
+    plain = _sort_text(name)
+    return frozenset("".join(ch if ch.isalnum() else " " for ch in plain).split())
+
+
+def words_match(x: frozenset[str], y: frozenset[str]) -> bool:
+    """Two names' words (`name_words`) write one person's name: every word of the shorter
+    in the longer, in any order ("Holm, Rita" and "Rita M. Holm" are Rita Holm)."""
+    return bool(x and y) and (x <= y or y <= x)
+
+
+def same_name(a: str, b: str) -> bool:
+    """`words_match` for two names as written."""
+    return words_match(name_words(a), name_words(b))
+
+
 def roster_key(name: str, member_id: int = 0) -> tuple[str, str, int]:
     """How rosters sort: last name, then first names, then id. A member's name is one
     field, so the last name is found as people write it: "Last, First" when there is a

@@ -249,6 +249,21 @@ def find_members(
     return out
 
 
+def named(rd: Reader, names: Iterable[str]) -> dict[str, list[MemberRow]]:
+    """The members each name (as a CSV row's name column writes it) may be, by
+    domain.text.words_match, for a row whose e-mail, badge or id named nobody: a name of
+    two words or more, members named with two or more (one word alone names too many).
+    Every member is read once, and only when asked."""
+    from trainctl.domain.text import name_words, words_match
+
+    wanted = {n: w for n in names if len(w := name_words(n)) >= 2}
+    if not wanted:
+        return {}
+    everyone = [(w, m) for m in map(_member, rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id"))
+                if len(w := name_words(m.name)) >= 2]  # fmt: skip
+    return {n: [m for mw, m in everyone if words_match(w, mw)] for n, w in wanted.items()}
+
+
 def resolve_actor(rd: Reader, ref: str | None) -> Actor:
     if not ref:
         return OWNER

@@ -20,7 +20,14 @@ from sqlmodel import Session, col, select
 from trainctl.db import BulkInsert, chunks, table
 from trainctl.domain import progress as dp
 from trainctl.domain.positions import position_code
-from trainctl.errors import BadInputError, RefusedError, TrainctlError, UsageError
+from trainctl.domain.text import same_name
+from trainctl.errors import (
+    BadInputError,
+    NotFoundError,
+    RefusedError,
+    TrainctlError,
+    UsageError,
+)
 from trainctl.models import (
     Enrollment,
     Program,
@@ -32,7 +39,7 @@ from trainctl.models import (
 )
 from trainctl.permissions import MANAGE, Actor
 from trainctl.queries import as_date, reader_of
-from trainctl.queries.members import find_members, not_found
+from trainctl.queries.members import find_members, named, not_found
 from trainctl.services.audit import audit
 from trainctl.services.programs import get_program as _get_program
 from trainctl.services.progress.phases import load_phases
@@ -108,6 +115,7 @@ class Outcome:
     member_name: str | None = None
     enrollment_id: int | None = None
     refused: str | None = None  # the reason, when refused
+    hint: str | None = None  # ... and what to do about it (the hint `enroll add` would give)
     duplicate_of: str | None = None  # "line 2", when the row repeats an earlier one
     already: bool = False  # already open in this program (enrollment_id): left as it is
     note: str | None = None  # a doubt worth a look that refuses nothing (a name that differs)
@@ -162,6 +170,31 @@ def resolve_members(session: Session, requests: Sequence[Request]) -> None:
             r.member, r.problem = None, UsageError(
                 f"The row's member columns disagree ({who}).", "Correct the column that is wrong."
             )
+    _name_the_lost(session, requests)
+
+
+def _name_the_lost(session: Session, requests: Sequence[Request]) -> None:
+    """A row whose e-mail, badge or id names nobody (or that leaves them empty), but whose
+    name column is that of one member: the refusal says who, and which cell to correct (a
+    mistyped e-mail at 11 pm)."""
+    lost = [r for r in requests if r.member is None and r.name and r.problem is not None
+            and (isinstance(r.problem, NotFoundError) or not r.ref.strip())]  # fmt: skip
+    if not lost:
+        return
+    could = named(reader_of(session), [r.name for r in lost if r.name])
+    for r in lost:
+        found = could.get(r.name or "", [])
+        if len(found) != 1 or r.problem is None:
+            continue
+        m = found[0]
+        known = ", ".join(x for x in (f"badge {m.badge}" if m.badge else "", m.email) if x)
+        message = f"{r.problem.message} The row's name is that of {m.name} ({known})."
+        if r.ref.strip():
+            hint = f"Correct the row's {r.kind} cell, or its name if the row is about someone else."
+            r.problem = NotFoundError(message, hint)
+        else:
+            hint = f"Put {m.name}'s e-mail or badge in the row, or correct the name."
+            r.problem = UsageError(message, hint)
 
 
 def _disagree(found: Sequence[Any]) -> bool:
@@ -170,23 +203,10 @@ def _disagree(found: Sequence[Any]) -> bool:
     return len(ids) > 1 or (bool(ids) and any(f.member is None for f in found))
 
 
-def _words(name: str) -> set[str]:
-    """The words of a name, case and accents aside (Zoë, Zoe and Zoe + U+0308 are one)."""
-    import unicodedata
-
-    plain = "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold())
-                    if not unicodedata.combining(ch))  # fmt: skip
-    return set("".join(ch if ch.isalnum() else " " for ch in plain).split())
-
-
 def name_doubt(r: Request) -> str | None:
-    """A CSV row's name that is not its member's, or None: every word of the shorter in the
-    longer, in any order and case ("Holm, Rita" and "Rita M. Holm" are Rita Holm). The
+    """A CSV row's name that is not its member's, or None (domain.text.same_name). The
     member is the one the row's e-mail, badge or id names; the name is only checked."""
-    if r.member is None or not r.name or not r.name.strip():
-        return None
-    a, b = _words(r.name), _words(r.member.name)
-    if a and b and (a <= b or b <= a):
+    if r.member is None or not r.name or not r.name.strip() or same_name(r.name, r.member.name):
         return None
     return (f"the name {r.name.strip()!r} is not that of {r.member.name}, whom {r.kind} "
             f"{r.ref!r} names; check the row.")  # fmt: skip
@@ -586,6 +606,8 @@ def bulk_enroll(
                                f"{', '.join(d.isoformat() for d in dates)}); give one.")  # fmt: skip
         elif i in refused and refused[i].enrolled is None:
             outcome.refused = refused[i].line
+            hint = refused[i].hint
+            outcome.hint = hint if hint and hint not in outcome.refused else None
         elif i in refused:  # open in this very program: a run again after a fix skips them
             outcome.already, outcome.enrollment_id = True, refused[i].enrolled
             wanted = target or target_date
