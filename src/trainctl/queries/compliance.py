@@ -237,12 +237,35 @@ def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
     matrix, which prints no fact): no display names are built."""
     of, day = Fact.of, as_date
     if kind == dcm.TRAINING:
-        return lambda r: of({
-            "kind": dcm.TRAINING, "id": r[1], "date": day(r[2]), "hours": float(r[3] or 0),
-            "course_code": r[4], "name": r[5], "training_type": r[6], "category": r[7],
-            "topic": r[8], "self_paced": bool(r[9]), "status": r[10],
-            "passed": None if r[11] is None else bool(r[11]), "expires_on": day(r[12]),
-        })  # fmt: skip
+        # A department records the same course, type, category and status over and over:
+        # the first such record is made by Fact.of (derived fields and all), and the others
+        # copy its fields and set their own id, date, hours and expiry: the same objects,
+        # field for field (bench/compliance.py, 50,000 records, 4 runs: 0.48-0.52 s ->
+        # 0.23-0.36 s). The key holds every other column, and whether there are hours
+        # (what Fact.of derives from them).
+        made: dict[tuple[Any, ...], dict[str, Any]] = {}
+        new = object.__new__
+
+        def training(r: Sequence[Any]) -> Fact:
+            hours = float(r[3] or 0)
+            key = (r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], hours > 0)
+            alike = made.get(key)
+            if alike is None:
+                alike = made[key] = dict(of({
+                    "kind": dcm.TRAINING, "id": None, "date": None, "hours": hours,
+                    "course_code": r[4], "name": r[5], "training_type": r[6], "category": r[7],
+                    "topic": r[8], "self_paced": bool(r[9]), "status": r[10],
+                    "passed": None if r[11] is None else bool(r[11]), "expires_on": None,
+                }).__dict__)  # fmt: skip
+            fact = new(Fact)
+            data = fact.__dict__
+            data.update(alike)
+            data["id"], data["date"], data["hours"], data["expires_on"] = (
+                r[1], day(r[2]), hours, day(r[12])
+            )
+            return fact
+
+        return training
     if kind == dcm.CERTIFICATION:
         return lambda r: of({
             "kind": dcm.CERTIFICATION, "id": r[1], "date": day(r[2]), "credential_code": r[3],
