@@ -301,7 +301,7 @@ def test_dry_runs_write_nothing(crew, tmp_path, snapshot):
     assert snapshot() == before
 
 
-def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot):
+def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot, tmp_path):
     """A drill entered late is credited to who held the position that day (by the members'
     history), not to who holds it now; the command names them."""
     # ff01 was promoted to officer on 2026-03-10; ff02 retired on 2026-03-10; Nia joined the
@@ -349,6 +349,14 @@ def test_a_position_stands_for_its_holders_on_the_records_day(crew, snapshot):
     r = crew(*AS_OF, "record", "add", "dan@fd.org", "--course", "Academy day 2", "--date", "2026-04-01",
              "--hours", "8")  # fmt: skip
     assert r.exit_code == 0 and "was hired on" not in r.stderr, r
+    # a sign-in sheet says it too, naming the file and line (the day before the hire, not
+    # the hire day itself)
+    sheet = tmp_path / "academy.csv"
+    sheet.write_text("email,course,date,hours\ndan@fd.org,Academy day 0,3/31/2026,8\n"
+                     "dan@fd.org,Academy day 3,2026-04-01,8\n", encoding="utf-8")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    assert "academy.csv, line 2: Dan Recruit was hired on 2026-04-01, after the record's date 2026-03-31" in r.stderr, r
+    assert "line 3:" not in r.stderr and "2 added" in r.stderr
 
     # a position nobody held on the day is refused, naming the day; nothing is written
     before = snapshot()

@@ -206,11 +206,17 @@ def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
 
 
 def _free_named(outcome: Any) -> list[str]:
-    """Course names an import kept that are not in the catalog (the first five)."""
+    """Course names an import kept that are not in the catalog (the first five), and rows
+    dated before their member's hire date (the first five)."""
     names = sorted(outcome.free_named)
     out = [f"{name!r} is not in the course catalog; recorded under that name." for name in names[:5]]
     if len(names) > 5:
         out.append(f"... and {len(names) - 5} more course names not in the catalog.")
+    early = outcome.before_hire
+    out += [f"{source}, line {line}: {name} was hired on {hired}, after the record's date {on}: "
+            "recorded as given; check the date." for source, line, name, hired, on in early[:5]]  # fmt: skip
+    if len(early) > 5:
+        out.append(f"... and {len(early) - 5} more rows dated before the member's hire date.")
     return out
 
 

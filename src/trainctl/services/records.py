@@ -294,6 +294,9 @@ class Outcome(ImportOutcome):
     course names not in the catalog."""
 
     free_named: set[str] = field(default_factory=set)
+    # rows dated before their member's hire date: (file, line, name, hire date, record date).
+    # Recorded as given (a pre-hire academy), and said, as `record add` says it.
+    before_hire: list[tuple[str, int, str, date, date]] = field(default_factory=list)
 
     @property
     def record_ids(self) -> list[int]:  # `record add` only
@@ -799,7 +802,11 @@ class _Rows:
             return None, [problem, *problems]
         if problems:
             return None, problems
-        return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []  # type: ignore[union-attr, index]
+        assert member is not None and template is not None
+        hired, on = self.members.hired.get(member.id), template[_ON]
+        if hired is not None and on is not None and hired > on:  # a typo, or a pre-hire academy
+            self.outcome.before_hire.append((source, line, member.name, hired, on))
+        return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []
 
 
 def _voided_keys(session: Session) -> set[tuple[int, str, date | None]]:
