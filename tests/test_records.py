@@ -197,6 +197,53 @@ def test_sheet_problems_are_named_with_file_line_and_field(crew, tmp_path, snaps
     assert r.exit_code == 65 and "no column names the member" in r.stderr
 
 
+def test_a_value_under_no_column_refuses_its_row(crew, tmp_path, snapshot):
+    """ "1,5" hours in a comma sheet are two cells: the 5 under no column (past the header,
+    or under an empty header cell) refuses the row, naming it; never 1 h kept silently.
+    Quoted, or in a semicolon sheet, "1,5" is 1.5 h. Shift and call sheets read alike."""
+    before = snapshot()
+    for text in ("email,course,date,hours\nff01@fd.org,Drill,2026-03-04,1,5\n",
+                 "email,course,date,hours,\nff01@fd.org,Drill,2026-03-04,1,5\n"):  # fmt: skip
+        r = crew(*AS_OF, "record", "import", str(_sheet(tmp_path, "a.csv", text)), ok=False)
+        assert r.exit_code == 65 and snapshot() == before
+        assert ("a.csv, line 2, field row: '5' under no column: a comma inside a value? Write decimal "
+                'hours with a point (1.5), or quote the value ("1,5")') in " ".join(r.stderr.split()), r  # fmt: skip
+    for text in ('email,course,date,hours,\nff01@fd.org,Drill,2026-03-04,"1,5",\n',  # an empty trailing column
+                 "email;course;date;hours\nff02@fd.org;Drill;2026-03-04;1,5\n"):  # fmt: skip
+        crew(*AS_OF, "record", "import", str(_sheet(tmp_path, "b.csv", text)))
+    hours = {x["member"]: x["hours"] for x in crew("--format", "json", "record", "list").json}
+    assert hours == {"Fire Fighter 01": 1.5, "Fire Fighter 02": 1.5}
+    sheet = _sheet(tmp_path, "shifts.csv", "email,shift_date,station,shift,time_in,time_out\n"
+                   "ff03@fd.org,2026-03-04,Station 1,A,2026-03-04T07:00-05:00,2026-03-04T19:00-05:00,oops\n")  # fmt: skip
+    r = crew(*AS_OF, "shift", "import", "--csv", str(sheet), ok=False)
+    assert r.exit_code == 65 and "line 2, field row: 'oops' under no column" in " ".join(r.stderr.split()), r
+
+
+def test_what_a_sheet_says_for_people_is_not_lost_without_a_word(crew, tmp_path, snapshot):
+    """Columns kept for people are skipped, but: time in/out without hours is refused (the
+    course default would be taken silently); a row's notes are shown with its line; a name
+    that is not the member's whom the e-mail or badge names is said (case, order and
+    accents aside), and the row stays theirs."""
+    before = snapshot()
+    times = _sheet(tmp_path, "t.csv", "email,course,date,Time In,Time Out\nff01@fd.org,Drill,2026-03-04,18:00,21:30\n")
+    r = crew(*AS_OF, "record", "import", str(times), ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "the sheet has 'Time In' and 'Time Out' but no hours column" in " ".join(r.stderr.split()), r
+    crew(*AS_OF, "record", "import", str(times), "--hours", "3.5", "--dry-run")  # an hours option will do
+    sheet = _sheet(tmp_path, "n.csv", (
+        "email,name,course,date,hours,notes\n"
+        "ff01@fd.org,Fire Fighter 02,Drill,2026-03-04,2,left early - sick\n"
+        "ff02@fd.org,\"FIGHTER 02, Fire\",Drill,2026-03-04,2,\n"
+    ))  # fmt: skip
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    err = " ".join(r.stderr.split())
+    assert "n.csv, line 2: notes: 'left early - sick': notes are not kept; check that the row is right." in err, r
+    assert ("n.csv, line 2: the name 'Fire Fighter 02' is not that of Fire Fighter 01, whom the row's e-mail "
+            "or badge names: taken as theirs; check the row.") in err, r  # fmt: skip
+    assert "line 3" not in err and "2 added" in err
+    assert {x["member"] for x in crew("--format", "json", "record", "list").json} == {"Fire Fighter 01", "Fire Fighter 02"}
+
+
 def test_a_bad_option_is_named_once_as_the_option(crew, tmp_path, snapshot):
     """`--date 2026-02-29` (no such day) or `--hours -3` fills every blank of the sheets: it
     was reported on every line ("line 2, field date", "line 3, field date", ...) as if the

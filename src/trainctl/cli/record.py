@@ -217,6 +217,11 @@ def _free_named(outcome: Any) -> list[str]:
             "recorded as given; check the date." for source, line, name, hired, on in early[:5]]  # fmt: skip
     if len(early) > 5:
         out.append(f"... and {len(early) - 5} more rows dated before the member's hire date.")
+    doubts = outcome.name_doubts
+    out += [f"{source}, line {line}: the name {written!r} is not that of {name}, whom the row's "
+            "e-mail or badge names: taken as theirs; check the row." for source, line, written, name in doubts[:5]]  # fmt: skip
+    if len(doubts) > 5:
+        out.append(f"... and {len(doubts) - 5} more rows whose name is not their member's.")
     return out
 
 

@@ -87,10 +87,21 @@ def import_command(
     outcome, rejects, notes = run_import(
         state, files, service, dry_run=dry_run, notes_source=notes_source, **options
     )
-    for line in warnings(outcome) if warnings else []:
+    for line in [*(warnings(outcome) if warnings else []), *unread_notes(outcome)]:
         render.warn(line)
     summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, created=created, rejects=rejects,
                      void_label=void_label, notes=notes)  # fmt: skip
+
+
+def unread_notes(outcome: Any) -> list[str]:
+    """Rows whose notes columns say something the import does not keep (the first five):
+    'left early - sick' may change the hours; the officer reads it here."""
+    unread = outcome.unread
+    out = [f"{name}, line {line}: {said}: notes are not kept; check that the row is right."
+           for name, line, said in unread[:5]]  # fmt: skip
+    if len(unread) > 5:
+        out.append(f"... and {len(unread) - 5} more rows with notes.")
+    return out
 
 
 def report_add(

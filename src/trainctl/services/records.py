@@ -27,6 +27,7 @@ from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
+from trainctl.domain.text import same_name
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
@@ -297,6 +298,9 @@ class Outcome(ImportOutcome):
     # rows dated before their member's hire date: (file, line, name, hire date, record date).
     # Recorded as given (a pre-hire academy), and said, as `record add` says it.
     before_hire: list[tuple[str, int, str, date, date]] = field(default_factory=list)
+    # rows whose name column is not their member's (file, line, name as written, member):
+    # the e-mail or badge decides, and the row is said (a wrong e-mail credits someone else)
+    name_doubts: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     @property
     def record_ids(self) -> list[int]:  # `record add` only
@@ -744,7 +748,15 @@ def _missing_columns(header: sheet.Header, defaults: Mapping[str, str]) -> list[
         missing.append("course (or course_code)")
     if missing:
         return [f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})"]
+    times = [h for h in header.ignored if sheet.header_key(h) in _TIME_KEYS]
+    if times and not header.has("hours") and "hours" not in defaults:
+        return [f"the sheet has {' and '.join(map(repr, times))} but no hours column: hours are not worked "
+                "out from times (a course's default hours would be taken instead); add an "
+                "hours column (Hrs: 3.5) or give --hours"]  # fmt: skip
     return []
+
+
+_TIME_KEYS = frozenset(sheet.header_key(n) for n in ("time in", "time out"))
 
 
 # The fields of a row other than who it is about: rows of one session share them, so a
@@ -764,6 +776,18 @@ class _Rows:
         self.today, self.members, self.courses = today, members, courses
         self.actor, self.now, self.outcome = actor, now, outcome
         self.memo: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[tuple[str, str]]]] = {}
+        self._names: dict[tuple[str, int], bool] = {}
+
+    def named(self, written: str, member_id: int, name: str) -> bool:
+        """Whether a row's name column writes its member's name (domain.text.same_name),
+        once per spelling and member (a member signs many sheets)."""
+        key = (written, member_id)
+        found = self._names.get(key)
+        if found is None:
+            if len(self._names) >= MEMO_LIMIT:
+                self._names.clear()
+            found = self._names[key] = same_name(written, name)
+        return found
 
     def shared(self, values: dict[str, str], source: str) -> tuple[tuple[Any, ...] | None, list[tuple[str, str]]]:
         key = (source, *map(values.get, _SHARED))  # C-level: no generator frame per row
@@ -806,6 +830,8 @@ class _Rows:
         hired, on = self.members.hired.get(member.id), template[_ON]
         if hired is not None and on is not None and hired > on:  # a typo, or a pre-hire academy
             self.outcome.before_hire.append((source, line, member.name, hired, on))
+        if (written := values.get("name")) and not self.named(written, member.id, member.name):
+            self.outcome.name_doubts.append((source, line, written, member.name))
         return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []
 
 

@@ -226,6 +226,7 @@ class ImportOutcome:
     problems: list[str] = field(default_factory=list)
     reasons: dict[tuple[str | None, int | None], list[str]] = field(default_factory=dict)  # for a reject file
     broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read
+    unread: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, its notes)
     ids: list[int] = field(default_factory=list)  # new row ids (`add` forms)
     feed: FeedResult = field(default_factory=FeedResult)
     files: list[str] = field(default_factory=list)
@@ -314,8 +315,15 @@ def read_rows(
             )
         columns = [(i, f) for i, f in header.columns.items() if i is not None]
         last = max((i for i, _ in columns), default=-1)  # a row this long has every column
+        width = len(head.cells)
+        unnamed = [i for i, h in enumerate(head.cells) if not h.strip()]  # empty trailing columns
+        noted = [(i, h.strip()) for i, h in enumerate(head.cells) if sheet.header_key(h) in NOTE_KEYS]
         for number, cells in lines:  # sheet.cell inlined: this loop runs once per cell of the import
             values = dict(defaults) if defaults else {}
+            if (len(cells) > width or unnamed) and (spilled := _spilled(cells, width, unnamed)):
+                values[SPILLED] = spilled
+            if noted and (said := _noted(cells, noted)):
+                values[NOTED] = said
             if len(cells) > last:
                 for i, field_name in columns:
                     if text := cells[i].strip():
@@ -330,6 +338,31 @@ def read_rows(
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
 
 
+# A row's values under no column: beyond the header's last cell, or under an empty header
+# cell. "1,5" hours in a comma sheet are two cells, 1 and 5: the 5 would be dropped and
+# the record kept at 1 h without a word. read_rows marks such a row; each_row refuses it.
+SPILLED = "\0spilled"
+
+
+# Notes columns are skipped (a record keeps no notes), but what a row says there may
+# change what it means ("left early - sick"): read_rows marks it; each_row keeps it for a
+# warning (ImportOutcome.unread).
+NOTED = "\0noted"
+NOTE_KEYS = frozenset(sheet.header_key(n) for n in ("notes", "note", "comments", "comment", "remarks"))
+
+
+def _noted(cells: Sequence[str], noted: Sequence[tuple[int, str]]) -> str:
+    """"Notes: 'left early - sick'" for a row's non-empty notes cells ('' when none)."""
+    n = len(cells)
+    return "; ".join(f"{h}: {cells[i].strip()!r}" for i, h in noted if i < n and cells[i].strip())
+
+
+def _spilled(cells: Sequence[str], width: int, unnamed: Sequence[int]) -> str:
+    """The non-empty cells of a row that no header names, as text ('' when none)."""
+    extra = [c.strip() for i, c in enumerate(cells) if (i >= width or i in unnamed) and c.strip()]
+    return ", ".join(repr(c) for c in extra)
+
+
 def each_row(
     files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
     fields: Sequence[sheet.Field],
@@ -337,12 +370,22 @@ def each_row(
     **reading: Any,
 ) -> Iterator[tuple[str, int, dict[str, str]]]:
     """Every data row of every file (read_rows' options); an unreadable file is noted in
-    `outcome.broken` and the other files are still read (every problem reported at once)."""
+    `outcome.broken` and the other files are still read (every problem reported at once).
+    A row with values under no column is a problem of its line, never yielded."""
     for name, stream in files:
         outcome.files.append(name)
         try:  # only read_rows raises here: the caller's errors never enter this generator
             for line, values in read_rows(name, stream, fields, **reading):
                 outcome.rows += 1
+                said = values.pop(NOTED, None)
+                if said:
+                    outcome.unread.append((name, line, said))
+                spilled = values.pop(SPILLED, None)
+                if spilled:
+                    outcome.problem(name, line, "row", (
+                        f"{spilled} under no column: a comma inside a value? Write decimal "
+                        'hours with a point (1.5), or quote the value ("1,5")'), {})  # fmt: skip
+                    continue
                 yield name, line, values
         except BadInputError as exc:
             outcome.broken.append(exc)
