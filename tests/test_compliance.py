@@ -382,6 +382,28 @@ def test_iso_company_training_is_judged_per_month_and_for_the_year():
     assert verdicts(feb)[3] == (False, c.NOT_COUNTED_HERE)
 
 
+def test_the_iso_year_counts_the_hire_month_hours_and_the_months_before_a_leave():
+    """The year's hours are those from the hire date on (a member hired on 5 January who
+    drilled 16 h on the 20th has 16 h for the year, though January, begun before the
+    hire, is not owed); the months owed are those the member was subject to on their
+    first day: a leave in March and April leaves ten, January and February among them."""
+    sff = "structural_firefighting"
+    hired = member(hours(1, "2026-01-20", 16, sff), positions=("firefighter",), hire_date=D("2026-01-05"))
+    y = c.evaluate(hired, ISO_COMPANY, D("2026-12-31")).year
+    assert y is not None and (y.value, y.target, len(y.periods)) == (16, 176, 11)
+    assert y.window == c.pd.Window(D("2026-01-05"), D("2026-12-31"))
+    ff = frozenset({"firefighter"})
+    leave = member(
+        hours(1, "2026-01-15", 16, sff), hours(2, "2026-06-10", 16, sff), positions=("firefighter",),
+        hire_date=D("2026-01-01"),
+        history=(c.Stint(D("2026-01-01"), ff, "active"), c.Stint(D("2026-03-01"), ff, "inactive"),
+                 c.Stint(D("2026-05-01"), ff, "active")),
+    )  # fmt: skip
+    y = c.evaluate(leave, ISO_COMPANY, D("2026-12-31")).year
+    assert y is not None and (y.value, y.target, y.periods_met) == (32, 160, 2)
+    assert [p.window.start.month for p in y.periods] == [1, 2, 5, 6, 7, 8, 9, 10, 11, 12]
+
+
 def test_iso_recruit_training_is_one_time_from_the_hire_date():
     m = member(hours(1, "2025-02-01", 100, "recruit"), hours(2, "2025-02-02", 8),
                positions=("probationary",), hire_date=D("2025-01-01"))  # fmt: skip

@@ -1287,7 +1287,7 @@ def evaluate(
     year = None
     wants_year = detail if with_year is None else with_year
     if wants_year and period.frequency in ("monthly", "quarterly") and spec.target.is_numeric:
-        year = _year(spec, facts, as_of, anchors, cycle, start)
+        year = _year(spec, facts, as_of, anchors, cycle, start, member)
 
     previous = None
     if period.tiles and ws.previous is not None and (detail or not j.met):
@@ -1351,27 +1351,51 @@ def evaluate(
     return Evaluation(member, spec, as_of, status, reason, previous=previous, year=year, **common)
 
 
+def _subject_on(member: MemberFacts, spec: RequirementSpec, day: date) -> bool:
+    """Whether the member was subject to the requirement on `day`: hired by then, and by
+    their history (before its first entry, as first known) active and, when it names
+    positions, holding one."""
+    if member.hire_date is not None and day < member.hire_date:
+        return False
+    stints = member.history
+    if not stints:
+        return True
+    stint = next((s for s in reversed(stints) if s.since <= day), stints[0])
+    wanted = spec.position_keys
+    return stint.status.casefold() == "active" and (not wanted or bool(wanted & stint.positions))
+
+
 def _year(
     spec: RequirementSpec, facts: Sequence[Fact], as_of: date, anchors: pd.Anchors, cycle: str,
-    start: date | None = None,
+    start: date | None = None, member: MemberFacts | None = None,
 ) -> YearFigure:
-    """The year's figure: the months (quarters) of the year the member owes, those that
-    begin on or after `start` (hired on 1 March: March to December, 10 x the monthly
-    target), each judged, and their total against the year's share."""
+    """The year's figure: the months (quarters) of the year the member owes, each judged,
+    and the year's hours against the share of the months owed.
+
+    Owed: the months that begin on or after `start` (hired on 1 March: March to December,
+    10 x the monthly target) or, given the `member`, those on whose first day they were
+    subject to it (hired by then, active, in a position it names): a leave in March and
+    April leaves ten months owed, January and February among them. The year's hours are
+    those from the hire date (or the year's first day) on: the 16 h a member hired on 5
+    January did on the 20th count toward the year (the ISO figure is the year's hours),
+    though January, begun before the hire, is not owed."""
     period = spec.period
     assert period.months is not None
     anchor = period.anchor if period.anchor in ("hire_date", "certification_date") else "calendar"
     yw = pd.windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
     assert yw.start is not None and yw.end is not None
-    owed = [
-        w for w in pd.windows_between(period, yw.start, yw.end, anchors)
-        if start is None or (w.start is not None and w.start >= start)
-    ]  # fmt: skip
+    windows = pd.windows_between(period, yw.start, yw.end, anchors)
+    if member is not None:
+        owed = [w for w in windows if w.start is not None and _subject_on(member, spec, w.start)]
+    else:
+        owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
     if not owed:  # owed from the last month's middle on: that month (the year's last)
         owed = [pd.windows(period, yw.end, anchors).current]
     # the year's share: 12 months' (4 quarters') worth, or the months owed
-    factor = len(owed) if owed[0].start != yw.start else 12 / period.months
-    yw = pd.Window(owed[0].start, yw.end)
+    factor = len(owed) if len(owed) < len(windows) else 12 / period.months
+    hired = member.hire_date if member is not None else None
+    first = max(d for d in (yw.start, hired, owed[0].start if member is None else None) if d is not None)
+    yw = pd.Window(min(first, owed[0].start or first), yw.end)
     figures = []
     facts = [f for f in facts if f.date is not None and f.date in yw]
     for w in owed:
