@@ -90,6 +90,14 @@ def test_the_text_names_the_member_the_item_the_date_progress_next_step_and_mess
         assert part in text, text
     assigned = msgs["assigned"].get_content()
     assert "Bring your turnout gear." in assigned and "due on Wednesday 21 January 2026" in assigned
+    # past the deadline, the next step does not say "before the deadline" (issue found by
+    # a hostile review): the program's and the requirement's overdue letters alike
+    late = tmp_path / "late"
+    cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "file", str(late))
+    texts = [message_from_bytes(f.read_bytes(), policy=default).get_content() for f in late.glob("*.eml")]
+    overdue = next(t for t in texts if "was Wednesday 21 January 2026" in t)
+    assert "record the remaining 6 h as soon as you can, and talk to your training officer about the missed deadline" in overdue
+    assert not any("before the deadline" in t or "before the date" in t for t in texts if "was " in t), texts
 
 
 def test_stale_reminders_are_never_sent(cli, academy, db_url):

@@ -600,7 +600,7 @@ def digest_text(
     lines += [
         "",
         f"This run also sends {reminders} reminder{'' if reminders == 1 else 's'} to members.",
-        "What to do next: `trainctl enroll show ENROLLMENT` (the number in brackets) shows "
+        "What to do next: `trainctl enroll show ENROLLMENT` (the number in parentheses) shows "
         "a member's requirements; "
         "`trainctl reminders log` shows what was sent.",
     ]

@@ -277,8 +277,13 @@ def _program_text(
         short=program,
         deadline=deadline,
         progress=f"{dr.pct(progress)} complete",
-        next_step="complete the requirements that are still open; if you need more time, "
-        "talk to your training officer before the date.",
+        next_step=(
+            "complete the requirements that are still open as soon as you can, and talk to "
+            "your training officer about the missed target date."
+            if deadline < today
+            else "complete the requirements that are still open; if you need more time, "
+            "talk to your training officer before the date."
+        ),
     )
     why = (
         f"target date {deadline.isoformat()} {dr.when_text(deadline, today)}; "
@@ -421,8 +426,12 @@ def _phase_deadlines(
     return out
 
 
-def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[str, str]:
-    """('6 / 12 h (50%)', 'record the remaining 6 h before the deadline.')."""
+def _progress_text(
+    target: dp.Target, value: float, percentage: float, late: bool = False
+) -> tuple[str, str]:
+    """('6 / 12 h (50%)', 'record the remaining 6 h before the deadline.'); `late`: the
+    deadline has passed ('... as soon as you can; ask your training officer how the late
+    hours are handled.')."""
     unit = dp.UNITS.get(target.requirement_type, "")
     goal = target.target_value
     if target.requirement_type == "certification":
@@ -435,6 +444,9 @@ def _progress_text(target: dp.Target, value: float, percentage: float) -> tuple[
     left = max(0.0, float(goal) - float(value or 0))
     figure = f"{value:g} / {goal:g} {unit} ({dr.pct(percentage)})"
     verb = "record" if target.is_numeric else "complete"
+    if late:
+        return figure, (f"{verb} the remaining {left:g} {unit} as soon as you can, and talk to "
+                        "your training officer about the missed deadline.")  # fmt: skip
     return figure, f"{verb} the remaining {left:g} {unit} before the deadline."
 
 
@@ -450,7 +462,7 @@ def _requirement_text(
     target = targets.get(key)
     if target is None:
         target = targets[key] = target_of(row)
-    figure, next_step = _progress_text(target, value, percentage)
+    figure, next_step = _progress_text(target, value, percentage, late=deadline < today)
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
         short=f"{rname} ({program})",
