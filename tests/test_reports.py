@@ -195,6 +195,24 @@ def test_a_past_as_of_answers_exactly_as_then(dept):
     assert dept(*args[:3], "2026-03-02", "--format", "json").stdout != then
 
 
+def test_a_card_running_out_stays_met_and_says_when(dept):
+    """A valid card is met through its expiry day; its cell's due date is the expiry, the
+    member's table says so, and the summary line counts the cards that run out within
+    --due-soon-days (a chief sees them before the grader does)."""
+    dept("import", "nremt")
+    dept("cert", "add", "ann@fd.org", "CPR-BLS", "--issued", "2024-12-02", "--expires", "2026-12-02")
+    dept("cert", "add", "pat@fd.org", "CPR-BLS", "--issued", "2025-06-01", "--expires", "2027-06-01")
+    r = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-11-15")
+    assert "2 met of 2 applicable; 1 card expires within 30 days" in r.stderr, r
+    r = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-11-15", "--due-soon-days", "7")
+    assert "2 met of 2 applicable" in r.stderr and "expire" not in r.stderr, r
+    cells = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-12-02", "--format", "json").json["cells"]
+    ann = next(c for c in cells if c["member"] == "Ann Lee")
+    assert (ann["status"], ann["due"], ann["good_through"]) == ("met", "2026-12-02", "2026-12-02")
+    out = dept("report", "compliance", "-m", "ann@fd.org", "-r", "CPR-BLS", "--as-of", "2026-12-02").stdout
+    assert "valid" in out and "2026-12-02" in out
+
+
 # ---------------------------------------------------------------------------- output
 def test_behind_csv_and_summary(dept):
     dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",

@@ -184,6 +184,18 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
     return out
 
 
+def _expiring(column: list[Evaluation], day: date, within: int) -> str:
+    """'; 2 cards expire within 30 days (`trainctl report expiring`)' for a certification
+    requirement's met cells whose card runs out soon (they stay met until then)."""
+    if not column or column[0].requirement.requirement_type != "certification":
+        return ""
+    last = day + timedelta(days=within)
+    n = sum(1 for e in column if e.met and e.good_through is not None and e.good_through <= last)
+    if not n:
+        return ""
+    return f"; {n} card{'s' if n != 1 else ''} expire{'' if n != 1 else 's'} within {within} days (`trainctl report expiring --within {within}`)"
+
+
 def summary_line(s: dict[str, Any]) -> str:
     extra = [f"{s[k]} {k.replace('_', ' ')}" for k in ("overdue", "expired", "due_soon") if s[k]]
     more = f" ({', '.join(extra)})" if extra else ""
@@ -199,7 +211,9 @@ def _styled(status: str, text: str | None = None) -> Any:
 def _figure(e: Evaluation) -> str:
     from trainctl.domain.compliance import _h
 
-    if e.requirement.requirement_type == "certification" or e.target is None:
+    if e.requirement.requirement_type == "certification":  # the card's expiry is its Due
+        return "valid" if e.met else ""
+    if e.target is None:
         return ""
     return f"{_h(e.value)}/{_h(e.target)} {e.requirement.unit}"
 
@@ -360,9 +374,10 @@ def _compliance(
         _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
     else:
         _print_matrix(m, cells, f"Compliance as of {day}" + (" (not met)" if behind else ""))
-    for s, spec in zip(sums, m.requirements, strict=True):
+    n = len(m.requirements)
+    for i, (s, spec) in enumerate(zip(sums, m.requirements, strict=True)):
         if s["applicable"]:
-            render.info(summary_line(s), quiet=state.quiet)
+            render.info(summary_line(s) + _expiring(m.cells[i::n], day, due_soon_days), quiet=state.quiet)
         elif requirement:  # asked for by name: say why it has no column
             held = f" (it is for {', '.join(spec.required_positions)})" if spec.required_positions else ""
             render.info(f"{s['requirement']}: applies to none of these members{held}.", quiet=state.quiet)

@@ -1084,7 +1084,7 @@ def _certification(
             )
             return Evaluation(
                 member, spec, as_of, MET, reason, value=1.0, percentage=100.0,
-                verdicts=tuple(verdicts), good_through=exp, **common,
+                verdicts=tuple(verdicts), good_through=exp, due=exp, **common,
             )  # fmt: skip
         assert exp is not None
         return Evaluation(
