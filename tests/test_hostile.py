@@ -124,7 +124,7 @@ CASES = [
      "No requirement"),
     ("report compliance: requirement id beyond 64 bits", ["report", "compliance", "--requirement", BIG],
      1, "No requirement"),
-    ("report compliance: unknown position", ["report", "compliance", "--position", "astronaut"], 65,
+    ("report compliance: unknown position", ["report", "compliance", "--position", "astronaut"], 2,
      "Unknown position"),
     ("report compliance: bad --as-of", ["report", "compliance", "--as-of", "2026-02-30"], 2, "not a date"),
     ("report compliance: --due-soon-days beyond 64 bits", ["report", "compliance", "--due-soon-days", BIG],

@@ -213,6 +213,27 @@ def test_a_card_running_out_stays_met_and_says_when(dept):
     assert "valid" in out and "2026-12-02" in out
 
 
+def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):
+    """`--member` for a day before their hire shows what they will owe but counts them in
+    no summary (no roster of that day has them); a position or a day with nobody says so,
+    not "add some members"; an unknown position is a usage error, as in member list."""
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill",
+         "--hours", "6", "--frequency", "annual")  # fmt: skip
+    dept("member", "add", "Rex New", "--email", "rex@fd.org", "--position", "firefighter",
+         "--hire-date", "2026-08-01")  # fmt: skip
+    r = dept("report", "compliance", "-m", "rex@fd.org", "--as-of", "2026-06-30")
+    assert "Rex New was not yet hired on 2026-06-30 (hired 2026-08-01)" in " ".join(r.stderr.split()), r
+    assert "applicable" not in r.stderr
+    data = dept("report", "compliance", "-m", "rex@fd.org", "--as-of", "2026-06-30", "--format", "json").json
+    assert [s["applicable"] for s in data["summary"]] == [0]
+    r = dept("report", "compliance", "-p", "firefighter", "--as-of", "2000-01-01")
+    assert "No active member held the position firefighter on 2000-01-01." in r.stderr, r
+    r = dept("report", "compliance", "--as-of", "2000-01-01")
+    assert "No member was active on 2000-01-01." in r.stderr, r
+    r = dept("report", "compliance", "-p", "wizard", ok=False)
+    assert r.exit_code == 2 and "Unknown position: wizard" in r.stderr
+
+
 # ---------------------------------------------------------------------------- output
 def test_behind_csv_and_summary(dept):
     dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",

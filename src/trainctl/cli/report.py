@@ -165,7 +165,9 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
     out = []
     n = len(m.requirements)
     for i, spec in enumerate(m.requirements):
-        col = m.cells[i::n] if n else []
+        # a member hired after the as-of date (named with --member) is on no roster of that
+        # day: what they will owe is shown, and counts nowhere
+        col = [e for e in (m.cells[i::n] if n else []) if not _not_hired(e.member, m.as_of)]
         counts = dict.fromkeys(SHORT, 0)
         for e in col:
             counts[e.status] += 1
@@ -182,6 +184,10 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _not_hired(member: Any, day: date) -> bool:
+    return member.hire_date is not None and member.hire_date > day
 
 
 def _expiring(column: list[Evaluation], day: date, within: int) -> str:
@@ -349,6 +355,14 @@ def _compliance(
             rd, actor, as_of=day, member=member, position=position,
             requirements=requirement or [], due_soon_days=due_soon_days,
         )  # fmt: skip
+        if not m.members:
+            from trainctl.queries.members import has_members
+
+            nobody = (
+                f"No active member held the position {position} on {day}." if position
+                else f"No member was active on {day}." if has_members(rd)
+                else "No members to report on. Add some with `trainctl member add`."
+            )  # fmt: skip
     sums = summary(m)
     cells = m.cells
     if behind:
@@ -360,7 +374,7 @@ def _compliance(
         render.emit_csv([cell_dict(e) for e in cells], CELL_COLS)
         return
     if not m.members:
-        render.info("No members to report on. Add some with `trainctl member add`.")
+        render.info(nobody)
         return
     if not any(e.applicable for e in cells):
         reasons = {e.reason for e in cells}
@@ -372,6 +386,10 @@ def _compliance(
             render.info("No requirement applies to these members.")
     elif member is not None:
         _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
+        if _not_hired(m.members[0], day):
+            render.info(f"{m.members[0].name} was not yet hired on {day} (hired "
+                        f"{m.members[0].hire_date}): on no roster of that day; the table shows "
+                        "what they will owe.", quiet=state.quiet)  # fmt: skip
     else:
         _print_matrix(m, cells, f"Compliance as of {day}" + (" (not met)" if behind else ""))
     n = len(m.requirements)

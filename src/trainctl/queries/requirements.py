@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from trainctl.domain.lookup import as_id, norm
-from trainctl.errors import BadInputError, NotFoundError, UsageError
+from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_float, as_json, as_utc, in_list
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py),
@@ -257,10 +257,12 @@ def unknown_positions(positions: Iterable[str], known: Sequence[str]) -> list[st
 
 
 def check_positions(rd: Reader, positions: Iterable[str]) -> None:
+    """Positions named on the command line (a `--position` filter): an unknown one is a
+    usage error (exit 2), as `member list --position` says it."""
     known = known_positions(rd)
     missing = unknown_positions(positions, known)
     if missing:
-        raise BadInputError(
+        raise UsageError(
             f"Unknown position{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.",
             f"Known positions: {', '.join(known)}.",
         )

@@ -7,7 +7,7 @@ different figures makes a department copy (`requirement add --from CODE`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from types import SimpleNamespace
 from typing import Any
@@ -71,11 +71,6 @@ _LIST_FIELDS = {
 def known_positions(session: Session) -> list[str]:
     session.flush()
     return q.known_positions(reader_of(session))
-
-
-def check_positions(session: Session, positions: Iterable[str]) -> None:
-    session.flush()
-    q.check_positions(reader_of(session), positions)
 
 
 def unknown_cycle_card(session: Session, req: Requirement) -> str | None:
