@@ -39,13 +39,14 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from trainctl.schemas.requirements import CycleEnd, cycle_problems
+from trainctl.schemas.text import Line, Lines
 
 StructureType = Literal["flexible", "sequential", "phases"]
 RequirementType = Literal[
     "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Line]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), Lines]
 PositiveDays = Annotated[int, Field(gt=0, le=36500)]
 # Bounds that keep every number within a database integer (never an OverflowError).
 MAX_VERSION = 99_999

@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from trainctl.models import FREQUENCIES, PERIOD_ANCHORS, REQUIREMENT_SOURCES, REQUIREMENT_TYPES
+from trainctl.schemas.text import Line, Lines
 
 RequirementType = Literal[
     "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
@@ -98,7 +99,8 @@ def _lower(value: Any) -> Any:
 
 
 FrequencyIn = Annotated[Frequency, BeforeValidator(_frequency)]
-Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1)]
+Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), Line]
+Description = Annotated[str, Lines]
 PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
 Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -234,7 +236,7 @@ class RequirementCreate(_Fields):
     it, so that each problem can be reported with its field)."""
 
     name: Text
-    description: str | None = None
+    description: Description | None = None
     requirement_type: RequirementType
     source: Source = "department"
     registry_name: Text | None = None
@@ -270,7 +272,7 @@ class RequirementUpdate(_Fields):
     Cross-field checks run on the merged result (see services.requirements.edit)."""
 
     name: Text | None = None
-    description: str | None = None
+    description: Description | None = None
     requirement_type: RequirementType | None = None
     source: Source | None = None
     registry_name: Text | None = None
