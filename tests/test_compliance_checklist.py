@@ -136,3 +136,18 @@ def test_pending_self_reported_checks_do_not_count(dept, db):
         check(dept, "ann@fd.org", "Annual physical", item, "2025-03-01 10:00:00")
     db.execute("UPDATE progress_credit SET state = 'pending'")
     assert cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")["value"] == 0
+
+
+def test_a_self_reported_check_counts_from_its_verification_as_of_a_date(dept):
+    """A member's self-reported check counts once an officer verifies it: a report as of a
+    day between the check and the verification answers as it did then (0), and after it
+    the item counts, dated the day it was checked (issue 9, "as of any date")."""
+    dept("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+    dept("progress", "self-reporting", "on")
+    dept("--as-of", "2025-03-01", "--as", "ann@fd.org", "progress", "update", "--member", "ann@fd.org",
+         "--requirement", "Annual physical", "--check", "Medical exam")  # fmt: skip
+    dept("--as-of", "2025-03-10", "--as", "olive@fd.org", "progress", "update", "--member", "ann@fd.org",
+         "--requirement", "Annual physical", "--verify")  # fmt: skip
+    for day, want in (("2025-03-05", 0), ("2025-03-10", 1), ("2025-12-31", 1)):
+        assert cell(dept, "ann@fd.org", "Annual physical", day)["value"] == want, day
+        assert explain(dept, "ann@fd.org", "Annual physical", day)["value"] == want, day

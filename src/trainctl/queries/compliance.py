@@ -306,7 +306,8 @@ def _fact(kind: str, r: Sequence[Any]) -> Fact:
 # an item, -1 (an officer's uncheck) takes the latest check back. Only counted credits
 # (a member's self-report waits for an officer) of checklist requirements.
 _CHECKLIST_SQL = (
-    "SELECT e.member_id, c.id, c.entered_at, c.item, c.amount, pr.requirement_id, c.entered_on "
+    "SELECT e.member_id, c.id, c.entered_at, c.item, c.amount, pr.requirement_id, c.entered_on, "
+    "c.verified_on "
     "FROM progress_credit c JOIN requirement_progress rp ON rp.id = c.progress_id "
     "JOIN enrollment e ON e.id = rp.enrollment_id "
     "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -323,13 +324,15 @@ def checklist_facts(
     checked day and an uncheck takes the latest back; what is left are facts dated the
     check's effective date (progress_credit.entered_on: the department's day it was entered,
     or the --as-of date it was entered under; a row without one, the day of entered_at in
-    `zone`). A check dated after `upto` is not read at all (nor is an uncheck)."""
+    `zone`). A check dated after `upto` is not read at all (nor is an uncheck), nor is a
+    member's self-reported check an officer verified after `upto` (it counted from the
+    verification on, dated the day it was checked)."""
     by_item: dict[tuple[int, int, str], list[tuple[date, Any, int, str, float]]] = {}
-    for mid, cid, at, item, amount, rid, on in rows:
+    for mid, cid, at, item, amount, rid, on, verified in rows:
         stamp = as_utc(at)
         assert stamp is not None
         day = as_date(on) or stamp.astimezone(zone).date()
-        if upto is not None and day > upto:
+        if upto is not None and (day > upto or (verified is not None and as_date(verified) > upto)):  # type: ignore[operator]
             continue
         by_item.setdefault((mid, rid, str(item).strip().casefold()), []).append(
             (day, stamp, cid, item, float(amount or 0))
