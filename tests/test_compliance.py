@@ -167,6 +167,16 @@ def test_a_window_the_member_was_not_subject_to_all_of_is_not_held_against_them(
 
 
 # ------------------------------------------------------------------------------ windows
+@pytest.mark.parametrize(("as_of", "words"), [
+    ("2025-12-31", "the window ends 2025-12-31 (today)"),
+    ("2025-12-30", "the window ends 2025-12-31 (1 day left)"),
+    ("2025-12-20", "the window ends 2025-12-31 (11 days left)"),
+])  # fmt: skip
+def test_the_last_day_of_a_window_reads_today(as_of, words):
+    spec = c.RequirementSpec("Hours", "hours", frequency="annual", required_hours=6, **CLASS)
+    assert words in c.evaluate(member(hire_date=D("2025-01-01")), spec, D(as_of)).reason
+
+
 def test_a_biennial_requirement_counts_only_records_inside_the_window():
     spec = c.RequirementSpec("Driver refresher", "hours", frequency="biannual", required_hours=8, **CLASS)
     m = member(hours(1, "2023-12-31", 8), hours(2, "2024-01-01", 3), hours(3, "2025-12-31", 2),
@@ -572,7 +582,7 @@ def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
     bls = c.explain_lines(
         c.evaluate(member(card(1, "CPR-BLS", "2024-01-01", "2026-01-31")), BLS, D("2025-01-01"))
     )
-    assert "Needs a CPR-BLS card valid on 2025-01-01" in bls
+    assert "Needs a valid CPR-BLS card on 2025-01-01" in bls
     assert bls[-1] == "Status: MET — CPR-BLS valid through 2026-01-31; good through 2026-01-31"
 
 

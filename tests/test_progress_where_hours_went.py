@@ -78,7 +78,7 @@ def test_capped_hours_are_named_on_stderr_in_the_log_and_in_enroll_show(cli, emt
 def test_hours_beyond_a_full_minimum_are_surplus_with_the_reason(cli, emt):
     cli(*emt, "--add", "10", "--category", "individual")
     r = cli(*emt, "--add", "4", "--category", "individual")
-    assert "Note: 4 of 4 h not counted: beyond individual's minimum, with nothing left to fill." in r.stderr
+    assert "Note: 4 of 4 h not counted: beyond individual's minimum, and no other category takes them." in r.stderr
     log = _log(cli)
     assert [c["counted"] for c in log] == [10, 0]
     assert sum(c["counted"] for c in log) == cli("enroll", "show", "1", "--format", "json").json[
@@ -155,7 +155,7 @@ def test_record_add_says_when_its_hours_do_not_count_in_full(cli):
     notes = [line for line in r.stderr.splitlines() if line.startswith("Note:")]
     assert notes == [
         "Note: Ann Lee, Drill hours: 2 of 6 h not counted (4 h structural_firefighting counted): "
-        "beyond structural_firefighting's minimum, with nothing left to fill."
+        "beyond structural_firefighting's minimum, and no other category takes them."
     ]
 
 
@@ -177,7 +177,7 @@ def test_record_import_says_when_hours_do_not_count_in_full(cli, tmp_path):
     notes = [line for line in r.stderr.splitlines() if line.startswith("Note:")]
     assert notes == [  # Ann: 6 h for a 4 h minimum; Bo's 3 h all count
         "Note: Ann Lee, Drill hours: 2 of 6 h not counted (4 h structural_firefighting counted): "
-        "beyond structural_firefighting's minimum, with nothing left to fill."
+        "beyond structural_firefighting's minimum, and no other category takes them."
     ]
     r = cli("--as-of", "2026-03-20", "record", "import", str(sheet))  # again: nothing new
     assert "Note:" not in r.stderr

@@ -706,6 +706,11 @@ def _days(a: date, b: date) -> str:
     return "today" if n == 0 else f"{n} day{'s' if abs(n) != 1 else ''}"
 
 
+def _left(a: date, b: date) -> str:
+    """'12 days left', or 'today' on the last day ('the window ends 2026-12-31 (today)')."""
+    return "today" if a == b else f"{_days(a, b)} left"
+
+
 def _key(text: str | None) -> str:
     return (text or "").strip().casefold()
 
@@ -1046,7 +1051,7 @@ def _certification(
                 verdicts.append(Verdict(f, False, NOT_PASSED, "not passed"))
         else:
             cards.append(f)
-    label = f"a {shown} card valid on {as_of}"
+    label = f"a valid {shown} card on {as_of}"
     common: dict[str, Any] = {"window_label": label, "target": 1.0}
     if cards:
         decisive = certs.deciding(cards, lambda f: (f.expires_on, f.date, str(f.id)))
@@ -1109,8 +1114,8 @@ def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tup
     if as_of > due:
         return OVERDUE, f"{what}; due {due} ({_days(due, as_of)} ago)"
     if (due - as_of).days <= soon:
-        return DUE_SOON, f"{what}; due {due} ({_days(as_of, due)} left)"
-    return NOT_YET_DUE, f"{what}; due {due} ({_days(as_of, due)} left)"
+        return DUE_SOON, f"{what}; due {due} ({_left(as_of, due)})"
+    return NOT_YET_DUE, f"{what}; due {due} ({_left(as_of, due)})"
 
 
 def _not_yet(
@@ -1341,12 +1346,12 @@ def evaluate(
         elif left <= due_soon_days:
             status, reason = (
                 DUE_SOON,
-                f"not met: {figure}; the window ends {ws.due} ({_days(as_of, ws.due)} left)",
+                f"not met: {figure}; the window ends {ws.due} ({_left(as_of, ws.due)})",
             )
         else:
             status, reason = (
                 NOT_YET_DUE,
-                f"not met yet: {figure}; due {ws.due} ({_days(as_of, ws.due)} left)",
+                f"not met yet: {figure}; due {ws.due} ({_left(as_of, ws.due)})",
             )
     return Evaluation(member, spec, as_of, status, reason, previous=previous, year=year, **common)
 

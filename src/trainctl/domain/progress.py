@@ -653,7 +653,7 @@ def _surplus_note(st: _Cat, p: _Piece) -> str:
     """Why hours of a category counted nowhere although nothing capped them."""
     c = st.cat
     if st.room <= _EPS:
-        return f"beyond {c.name}'s minimum, with nothing left to fill"
+        return f"beyond {c.name}'s minimum, and no other category takes them"
     _, raw_topic = split_category(p.raw)
     topics = ", ".join(t for t, _ in c.topics)
     if p.topic is None and raw_topic is not None:

@@ -583,7 +583,7 @@ def explain(
 NREMT_ORDER = ("NREMT-NRP", "NREMT-AEMT", "NREMT-EMT", "NREMT-EMR")
 _LEVEL_HINT = (
     "NCCP levels apply to active members holding emr, emt, aemt or paramedic "
-    "(`trainctl member edit MEMBER --add-position emt`)."
+    "(`trainctl member edit MEMBER --add-position CODE`, CODE the level's position)."
 )
 
 

@@ -438,7 +438,7 @@ def crew(
     try:
         day = sheet.parse_date(on) if on else None
     except ValueError as exc:  # before the crew: a crew of no day is no crew
-        raise BadInputError(f"--date: {exc}", "Write the date as YYYY-MM-DD.") from None
+        raise BadInputError(f"--date: {exc}", "Write the date as YYYY-MM-DD (or M/D/YYYY).") from None
     index = MemberIndex(session)
     ids: list[int] = []
     problems: list[str] = []
