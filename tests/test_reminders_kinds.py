@@ -100,6 +100,23 @@ def test_the_text_names_the_member_the_item_the_date_progress_next_step_and_mess
     assert not any("before the deadline" in t or "before the date" in t for t in texts if "was " in t), texts
 
 
+def test_a_real_send_lists_what_it_did_for_a_script(cli, academy, tmp_path):
+    """`reminders send --format json` (or csv) lists each reminder the run tried, sent or
+    failed, on stdout; with --transport stdout (the messages' own channel) it is refused."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    r = cli("--format", "json", "reminders", "send", "--as-of", "2026-01-14", "--transport", "file",
+            str(tmp_path / "out"))  # fmt: skip
+    rows = r.json
+    assert rows and {x["status"] for x in rows} == {"sent"}
+    assert len(rows) == len(list((tmp_path / "out").glob("*.eml")))
+    assert {"to", "email", "kind", "threshold", "answer", "key"} <= set(rows[0])
+    again = cli("--format", "csv", "reminders", "send", "--as-of", "2026-01-14", "--transport", "file",
+                str(tmp_path / "out"))  # fmt: skip
+    assert again.stdout.splitlines()[0].startswith("to,email,kind") and len(again.stdout.splitlines()) == 1
+    r = cli("--format", "json", "reminders", "send", "--as-of", "2026-01-14", "--transport", "stdout", ok=False)
+    assert r.exit_code == 2 and "--transport file DIR" in r.stderr
+
+
 def test_stale_reminders_are_never_sent(cli, academy, db_url):
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
     # completing 'Live fire' ends its warnings and its message; phase 2 starts (its own clock)

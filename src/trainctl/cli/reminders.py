@@ -219,12 +219,37 @@ def send(
         _note(f"{n} reminder{'' if n == 1 else 's'} due; nothing sent (--dry-run).",
               quiet=quiet, fmt=fmt)  # fmt: skip
         return
-    _send(state, as_of, transport, folder, quiet)
+    fmt = fmt_of(ctx, fmt_value(format))
+    if fmt != "table" and transport is TransportKind.stdout:
+        raise typer.BadParameter(
+            f"--format {fmt} lists what was sent on stdout, where --transport stdout writes the "
+            "messages: take --transport file DIR (or leave out --format).",
+            param_hint="--format",
+        )
+    _send(state, as_of, transport, folder, quiet, fmt)
+
+
+SENT_FIELDS = ("to", "email", "kind", "about", "threshold", "since", "status", "answer", "subject", "key")
+
+
+def _sent_rows(result: Any) -> list[dict[str, Any]]:
+    """What a run did, one row per reminder it tried (`--format json|csv`): sent or failed,
+    with the server's answer; a cron job or a script reads it."""
+    return [
+        {
+            "to": o.reminder.recipient.name, "email": o.reminder.recipient.email,
+            "kind": o.reminder.kind, "about": o.reminder.about, "threshold": o.reminder.threshold,
+            "since": o.reminder.due_on, "status": o.status, "answer": o.answer,
+            "subject": o.reminder.title, "key": o.reminder.key.text(),
+        }
+        for o in result.outcomes
+    ]  # fmt: skip
 
 
 def _send(
-    state: AppState, as_of: str | None, kind: TransportKind, folder: Path | None, quiet: bool
-) -> None:
+    state: AppState, as_of: str | None, kind: TransportKind, folder: Path | None, quiet: bool,
+    fmt: str = "table",
+) -> None:  # fmt: skip
     from trainctl.dbfile import ensure_current
     from trainctl.queries import open_reader
     from trainctl.queries.members import resolve_actor
@@ -241,6 +266,8 @@ def _send(
             settings = {key: value for key, value, _, _ in all_settings(rd)}
         carrier = transport_for(kind.value, folder, settings)
         result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
+    if fmt != "table":
+        render.table(_sent_rows(result), [Col(k) for k in SENT_FIELDS], fmt)
     failed = result.failed
     if failed:
         raise RefusedError(
