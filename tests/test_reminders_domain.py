@@ -219,6 +219,21 @@ def test_a_message_encodes_non_ascii_names_and_keeps_its_message_id():
     assert "李小龍 🚒" in back.get_content()
 
 
+def test_a_non_ascii_address_is_written_as_utf8_never_as_an_encoded_word():
+    """RFC 2047 §5 forbids encoded words inside an address: a client could not reply to
+    '=?utf-8?q?=C3=A9mile?=@...'. Such a message is UTF-8 (RFC 6532), address and all."""
+    sender = parse_sender("Training Office <training@fd.example>")
+    msg = build_message(
+        sender=sender, to_name="Émile Öst", to_addr="émile@station12.example", title="Reminder",
+        body="Hello Émile Öst,\n", message_id="<trainctl.abc@fd.example>",
+        now=__import__("datetime").datetime(2026, 3, 1, tzinfo=__import__("datetime").UTC), key="k|1",
+    )  # fmt: skip
+    raw = msg.as_bytes()
+    assert "To: Émile Öst <émile@station12.example>".encode() in raw, raw
+    back = __import__("email").message_from_string(raw.decode("utf-8"), policy=default)
+    assert back["To"].addresses[0].addr_spec == "émile@station12.example"
+
+
 @pytest.mark.parametrize("bad", ["", "nobody", "a@b, c@d", "two words@x"])
 def test_a_sender_is_one_address(bad):
     with pytest.raises(BadInputError):

@@ -14,7 +14,7 @@ import secrets
 from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime, getaddresses
 
 from trainctl.errors import BadInputError
@@ -57,8 +57,12 @@ def build_message(
     now: datetime,
     key: str,
 ) -> EmailMessage:
-    """One plain-text reminder. `key` goes in X-Trainctl-Reminder for filtering."""
-    msg = EmailMessage(policy=SMTP)
+    """One plain-text reminder. `key` goes in X-Trainctl-Reminder for filtering. An address
+    with non-ASCII characters (émile@station12.example) is written as UTF-8 (RFC 6532,
+    SMTPUTF8): an encoded word inside an address is forbidden (RFC 2047 §5) and no client
+    could reply to it; names alone are encoded words as usual."""
+    plain = to_addr.isascii() and sender.addr_spec.isascii()
+    msg = EmailMessage(policy=SMTP if plain else SMTPUTF8)
     msg["From"] = sender
     msg["To"] = address(to_name, to_addr)
     msg["Subject"] = " ".join(title.split())
