@@ -88,3 +88,28 @@ def test_members_may_not_change_settings(cli, monkeypatch, who):
     monkeypatch.delenv("TRAINCTL_DEBUG")
     assert cli("--as", who, "config", "set", "smtp.host", "evil.example", ok=False).exit_code == 77
     assert cli("--as", who, "config", "show", ok=False).exit_code == 77
+
+
+@pytest.mark.parametrize(
+    ("host", "says"),
+    [
+        ("training:hunter2@mail.example.org", "the login does not go in it"),
+        ("mail.example.org:587", "config set smtp.port 587"),
+        ("smtp://mail.example.org", "is not a host name"),
+        ("mail example.org", "is not a host name"),
+    ],
+)
+def test_a_host_that_is_not_a_host_name_is_refused(cli, snapshot, host, says):
+    """A login typed into the host would put a secret in the database and on screen; a
+    port or scheme in it fails only when cron sends. Refused, naming where each part goes."""
+    cli("config", "set", "smtp.host", "smtp.example.org")
+    before = snapshot()
+    r = cli("config", "set", "smtp.host", host, ok=False)
+    assert r.exit_code == 65 and says in r.stdout + r.stderr, r.stderr
+    assert "hunter2" not in r.stdout + r.stderr
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("host", ["smtp.example.org", "192.0.2.25", "::1", "[2001:db8::25]"])
+def test_a_host_name_or_address_is_accepted(cli, host):
+    assert f"smtp.host = {host}" in cli("config", "set", "smtp.host", host).stderr

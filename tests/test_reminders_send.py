@@ -363,3 +363,18 @@ def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(c
     finally:
         again.stop()
     assert {st for st, _ in log_rows(db_url, "status", "error")} == {"sent"}
+
+
+def test_with_no_active_officer_the_run_says_nobody_gets_the_digest(cli, server):
+    """The digest of who is behind goes to the active officers; with none, a run that went
+    quiet about it would leave the training office believing someone was told."""
+    department(cli, members=2, officer=False)
+    configure(cli, server.port)
+    assert "No active officer" in cli("reminders", "preview", "--as-of", AS_OF).stderr
+    assert "No active officer" in cli("reminders", "send", "--dry-run", "--as-of", AS_OF).stderr
+    assert cli("reminders", "send", "--dry-run", "--quiet", "--as-of", AS_OF).stderr == ""
+    r = cli("reminders", "send", "--as-of", AS_OF)
+    assert "No active officer" in r.stderr and "--role officer" in r.stderr
+    assert len(server.handler.messages) == 2
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.example", "--role", "officer")
+    assert "No active officer" not in cli("reminders", "preview", "--as-of", AS_OF).stderr

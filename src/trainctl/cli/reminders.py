@@ -138,7 +138,9 @@ def _note(message: str, *, quiet: bool, fmt: str) -> None:
         sys.stderr.write(message + "\n")
 
 
-def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) -> tuple[int, str]:
+def _show_due(
+    ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None, quiet: bool = False
+) -> tuple[int, str]:
     """The preview (also `send --dry-run`), read-only on the read side. Returns how many
     reminders are due and the format used."""
     import gc
@@ -151,6 +153,8 @@ def _show_due(ctx: typer.Context, state: AppState, fmt: Any, as_of: str | None) 
         today = _today(state, rd, as_of)
         selection = q.select_due(rd, today)
     fmt = fmt_of(ctx, fmt_value(fmt))
+    if not selection.officers and not (quiet or state.quiet):
+        render.warn(NO_OFFICER)
     # the selection's tens of thousands of objects hold no cycles: the cyclic collector
     # would only walk them again while the rows are written (as in q.select_due)
     enabled = gc.isenabled()
@@ -215,7 +219,7 @@ def send(
             f"{folder} is only for --transport file (one .eml per message in it).", param_hint="DIR"
         )
     if dry_run:
-        n, fmt = _show_due(ctx, state, format, as_of)
+        n, fmt = _show_due(ctx, state, format, as_of, quiet)
         _note(f"{n} reminder{'' if n == 1 else 's'} due; nothing sent (--dry-run).",
               quiet=quiet, fmt=fmt)  # fmt: skip
         return
@@ -228,6 +232,11 @@ def send(
         )
     _send(state, as_of, transport, folder, quiet, fmt)
 
+
+NO_OFFICER = (
+    "No active officer: nobody gets the digest of who is behind. Make one an officer with "
+    "`trainctl member edit MEMBER --role officer`."
+)
 
 SENT_FIELDS = ("to", "email", "kind", "about", "threshold", "since", "status", "answer", "subject", "key")
 
@@ -268,6 +277,8 @@ def _send(
         result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
     if fmt != "table":
         render.table(_sent_rows(result), [Col(k) for k in SENT_FIELDS], fmt)
+    if not result.officers and not quiet:
+        render.warn(NO_OFFICER)
     failed = result.failed
     if failed:
         raise RefusedError(

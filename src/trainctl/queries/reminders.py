@@ -196,12 +196,14 @@ def _phase_terms(
 @dataclass
 class Selection:
     """What a run would send (member reminders, then the officers' digests), and who is
-    behind (the digest's first lines and how many members)."""
+    behind (the digest's first lines and how many members). `officers`: how many active
+    officers would get the digest; with none, nobody is told who is behind (callers warn)."""
 
     today: date
     reminders: list[dr.Reminder]
     behind: list[dr.Behind]
     members_behind: int
+    officers: int = 0
 
 
 def select_due(rd: Reader, today: date, zone: ZoneInfo | None = None) -> Selection:
@@ -259,7 +261,7 @@ def _select_due(rd: Reader, today: date) -> Selection:
                 for oid, name, email in officers
             ],
         )
-    return Selection(today, due, behind, members)
+    return Selection(today, due, behind, members, len(officers))
 
 
 def _deadline_text(

@@ -159,6 +159,7 @@ class RunResult:
     outcomes: list[Outcome] = field(default_factory=list)
     lost: str | None = None  # the connection broke and could not be re-opened
     skipped: int = 0  # due, but claimed meanwhile by another run (never sent twice)
+    officers: int = 0  # active officers (none: no digest of who is behind goes out)
 
     @property
     def sent(self) -> list[Outcome]:
@@ -319,7 +320,7 @@ def send_due(
     with session_scope(engine, write=False) as session:
         selection = select(session, today)
         settings = {k: v for k, v, _, _ in qs.all_settings(reader_of(session))}
-    result = RunResult(today, due=len(selection.reminders))
+    result = RunResult(today, due=len(selection.reminders), officers=selection.officers)
     if not selection.reminders:
         return result
     transport.open()  # MailUnavailableError: exit 69 before anything is claimed

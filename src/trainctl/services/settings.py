@@ -86,8 +86,8 @@ def check_setting(key: str, value: str) -> str:
             "starttls (port 587) or tls (port 465) verify the server's certificate; none is for "
             "a relay on this machine.",
         )
-    elif key == "smtp.host" and (any(c.isspace() for c in value) or "/" in value):
-        raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
+    elif key == "smtp.host":
+        _check_host(value)
     elif key == "smtp.sender":
         from trainctl.domain.mail import parse_sender
 
@@ -99,6 +99,28 @@ def check_setting(key: str, value: str) -> str:
             raise BadInputError(f"smtp.cafile: no file {value!r}.", "Give the path of a PEM file.")
         value = str(Path(value).expanduser().absolute())
     return value
+
+
+def _check_host(value: str) -> None:
+    """A host name or address, nothing else: a login typed into it (user:password@host)
+    would store a secret in the database and print it in `config show`; a port or a URL
+    scheme would be looked up as part of the name and fail at 2 a.m. in cron."""
+    from trainctl.queries.settings import PASSWORD_ENV
+
+    if "@" in value:
+        raise BadInputError(
+            "smtp.host: give the server's name alone; the login does not go in it.",
+            f"Set the login name with `trainctl config set smtp.user NAME` and the password in "
+            f"the environment ({PASSWORD_ENV}); trainctl never stores it.",
+        )
+    name, colon, port = value.rpartition(":")
+    if colon and port.isascii() and port.isdigit() and name.count(":") == 0:
+        raise BadInputError(
+            f"smtp.host: {value!r} names a port.",
+            f"Set the host alone ({name}) and the port with `trainctl config set smtp.port {port}`.",
+        )
+    if any(c.isspace() for c in value) or "/" in value:
+        raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
 
 
 def configure(session: Session, key: str, value: str) -> str:
