@@ -207,7 +207,8 @@ def test_a_value_under_no_column_refuses_its_row(crew, tmp_path, snapshot):
         r = crew(*AS_OF, "record", "import", str(_sheet(tmp_path, "a.csv", text)), ok=False)
         assert r.exit_code == 65 and snapshot() == before
         assert ("a.csv, line 2, field row: '5' under no column: a comma inside a value? Write decimal "
-                'hours with a point (1.5), or quote the value ("1,5")') in " ".join(r.stderr.split()), r  # fmt: skip
+                'hours with a point (1.5), or quote the value ("1,5"); a column of its own needs a '
+                "header (e.g. notes)") in " ".join(r.stderr.split()), r  # fmt: skip
     for text in ('email,course,date,hours,\nff01@fd.org,Drill,2026-03-04,"1,5",\n',  # an empty trailing column
                  "email;course;date;hours\nff02@fd.org;Drill;2026-03-04;1,5\n"):  # fmt: skip
         crew(*AS_OF, "record", "import", str(_sheet(tmp_path, "b.csv", text)))
@@ -242,6 +243,17 @@ def test_what_a_sheet_says_for_people_is_not_lost_without_a_word(crew, tmp_path,
             "or badge names: taken as theirs; check the row.") in err, r  # fmt: skip
     assert "line 3" not in err and "2 added" in err
     assert {x["member"] for x in crew("--format", "json", "record", "list").json} == {"Fire Fighter 01", "Fire Fighter 02"}
+
+
+def test_many_rows_with_notes_show_the_first_five_and_how_many_more(crew, tmp_path):
+    """A 40-row sheet whose every row has a note must not bury the summary: five lines,
+    then how many more, each kind of warning counted on its own."""
+    body = "".join(f"ff01@fd.org,Drill {i},2026-03-{i + 1:02d},1,note {i}\n" for i in range(7))
+    sheet = _sheet(tmp_path, "many.csv", "email,course,date,hours,notes\n" + body)
+    err = " ".join(crew(*AS_OF, "record", "import", str(sheet), "--dry-run").stderr.split())
+    assert "many.csv, line 6: notes: 'note 4'" in err and "line 7: notes" not in err
+    assert "... and 2 more rows with notes." in err
+    assert "... and 2 more course names not in the catalog." in err  # 'Drill 0'.. are new names
 
 
 def test_a_bad_option_is_named_once_as_the_option(crew, tmp_path, snapshot):

@@ -206,23 +206,22 @@ def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
 
 
 def _free_named(outcome: Any) -> list[str]:
-    """Course names an import kept that are not in the catalog (the first five), and rows
-    dated before their member's hire date (the first five)."""
-    names = sorted(outcome.free_named)
-    out = [f"{name!r} is not in the course catalog; recorded under that name." for name in names[:5]]
-    if len(names) > 5:
-        out.append(f"... and {len(names) - 5} more course names not in the catalog.")
-    early = outcome.before_hire
-    out += [f"{source}, line {line}: {name} was hired on {hired}, after the record's date {on}: "
-            "recorded as given; check the date." for source, line, name, hired, on in early[:5]]  # fmt: skip
-    if len(early) > 5:
-        out.append(f"... and {len(early) - 5} more rows dated before the member's hire date.")
-    doubts = outcome.name_doubts
-    out += [f"{source}, line {line}: the name {written!r} is not that of {name}, whom the row's "
-            "e-mail or badge names: taken as theirs; check the row." for source, line, written, name in doubts[:5]]  # fmt: skip
-    if len(doubts) > 5:
-        out.append(f"... and {len(doubts) - 5} more rows whose name is not their member's.")
-    return out
+    """Course names an import kept that are not in the catalog, rows dated before their
+    member's hire date, and rows whose name is not their member's (the first five each)."""
+    from trainctl.cli.render import first_of
+
+    names = [f"{name!r} is not in the course catalog; recorded under that name."
+             for name in sorted(outcome.free_named)]  # fmt: skip
+    early = [f"{source}, line {line}: {name} was hired on {hired}, after the record's date {on}: "
+             "recorded as given; check the date." for source, line, name, hired, on in outcome.before_hire]  # fmt: skip
+    doubts = [f"{source}, line {line}: the name {written!r} is not that of {name}, whom the row's "
+              "e-mail or badge names: taken as theirs; check the row."
+              for source, line, written, name in outcome.name_doubts]  # fmt: skip
+    return [
+        *first_of(names, 5, "course names not in the catalog"),
+        *first_of(early, 5, "rows dated before the member's hire date"),
+        *first_of(doubts, 5, "rows whose name is not their member's"),
+    ]
 
 
 @app.command("list")

@@ -337,12 +337,14 @@ def record(data: dict[str, Any], fmt: str, *, title: str | None = None) -> None:
 SHOWN_PROBLEMS = 20
 
 
-def first_of(lines: Sequence[str], limit: int = SHOWN_PROBLEMS) -> list[str]:
+def first_of(lines: Sequence[str], limit: int = SHOWN_PROBLEMS, what: str = "") -> list[str]:
     """A long list of problems: the first `limit`, then how many more (a 302-row roster
-    must not bury the hint under 302 lines)."""
+    must not bury the hint under 302 lines), e.g. '... and 12 more rows with notes.' with
+    `what` 'rows with notes'."""
     if len(lines) <= limit + 1:
         return list(lines)
-    return [*lines[:limit], f"... and {len(lines) - limit} more"]
+    more = f"... and {len(lines) - limit} more"
+    return [*lines[:limit], f"{more} {what}." if what else more]
 
 
 def info(message: str, *, quiet: bool = False) -> None:

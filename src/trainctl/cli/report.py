@@ -162,12 +162,14 @@ def _emit_matrix_json(
 
 
 def summary(m: Matrix) -> list[dict[str, Any]]:
+    from trainctl.domain.compliance import hired_after
+
     out = []
     n = len(m.requirements)
     for i, spec in enumerate(m.requirements):
         # a member hired after the as-of date (named with --member) is on no roster of that
         # day: what they will owe is shown, and counts nowhere
-        col = [e for e in (m.cells[i::n] if n else []) if not _not_hired(e.member, m.as_of)]
+        col = [e for e in (m.cells[i::n] if n else []) if hired_after(e.member, m.as_of) is None]
         counts = dict.fromkeys(SHORT, 0)
         for e in col:
             counts[e.status] += 1
@@ -184,10 +186,6 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
             }
         )
     return out
-
-
-def _not_hired(member: Any, day: date) -> bool:
-    return member.hire_date is not None and member.hire_date > day
 
 
 def _expiring(column: list[Evaluation], day: date, within: int) -> str:
@@ -345,6 +343,7 @@ def _compliance(
     due_soon_days: int,
     format: OutputFormat | None,
 ) -> None:
+    from trainctl.domain.compliance import hired_after
     from trainctl.queries import compliance as qc
 
     state = get_state(ctx)
@@ -386,7 +385,7 @@ def _compliance(
             render.info("No requirement applies to these members.")
     elif member is not None:
         _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
-        if _not_hired(m.members[0], day):
+        if hired_after(m.members[0], day) is not None:
             render.info(f"{m.members[0].name} was not yet hired on {day} (hired "
                         f"{m.members[0].hire_date}): on no roster of that day; the table shows "
                         "what they will owe.", quiet=state.quiet)  # fmt: skip

@@ -96,12 +96,11 @@ def import_command(
 def unread_notes(outcome: Any) -> list[str]:
     """Rows whose notes columns say something the import does not keep (the first five):
     'left early - sick' may change the hours; the officer reads it here."""
-    unread = outcome.unread
-    out = [f"{name}, line {line}: {said}: notes are not kept; check that the row is right."
-           for name, line, said in unread[:5]]  # fmt: skip
-    if len(unread) > 5:
-        out.append(f"... and {len(unread) - 5} more rows with notes.")
-    return out
+    return render.first_of(
+        [f"{name}, line {line}: {said}: notes are not kept; check that the row is right."
+         for name, line, said in outcome.unread],
+        5, "rows with notes",
+    )  # fmt: skip
 
 
 def report_add(

@@ -1237,8 +1237,8 @@ def evaluate(
     why_not = applies(member, spec)
     if why_not is not None:
         return Evaluation(member, spec, as_of, NOT_APPLICABLE, why_not)
-    if member.hire_date is not None and member.hire_date > as_of:
-        return _not_yet(member, spec, as_of, f"hired on {member.hire_date}", member.hire_date)
+    if (hired := hired_after(member, as_of)) is not None:
+        return _not_yet(member, spec, as_of, f"hired on {hired}", hired)
     if spec.requirement_type == "certification":
         e = _certification(member, spec, as_of, due_soon_days, detail)
         return e if detail or not e.verdicts else replace(e, verdicts=())
@@ -1354,6 +1354,13 @@ def evaluate(
                 f"not met yet: {figure}; due {ws.due} ({_left(as_of, ws.due)})",
             )
     return Evaluation(member, spec, as_of, status, reason, previous=previous, year=year, **common)
+
+
+def hired_after(member: MemberFacts, day: date) -> date | None:
+    """The member's hire date when it is after `day` (else None): every cell of theirs is
+    'not yet due' then, and a report's summary leaves them out of its counts (cli/report)."""
+    hired = member.hire_date
+    return hired if hired is not None and hired > day else None
 
 
 def _subject_on(member: MemberFacts, spec: RequirementSpec, day: date) -> bool:

@@ -384,7 +384,8 @@ def each_row(
                 if spilled:
                     outcome.problem(name, line, "row", (
                         f"{spilled} under no column: a comma inside a value? Write decimal "
-                        'hours with a point (1.5), or quote the value ("1,5")'), {})  # fmt: skip
+                        'hours with a point (1.5), or quote the value ("1,5"); a column of '
+                        "its own needs a header (e.g. notes)"), {})  # fmt: skip
                     continue
                 yield name, line, values
         except BadInputError as exc:
