@@ -138,3 +138,16 @@ def test_naming_nothing_takes_nothing_and_the_hint_names_the_options():
         assert option in dc.FIX_HINT
     # a change of hour categories is a change of what counts (requirement edit re-credits)
     assert dc.Accepts.of(_req(hour_categories=[{"name": "local"}])) != acc
+
+
+def test_a_record_marked_not_passed_counts_in_neither(eve):
+    """'Only completed records count, and not one marked passed = no' (README): the hours
+    of a failed attempt counted in compliance while program progress left them out."""
+    before = compliance(eve, "NREMT-EMT")
+    eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "Medical", "--date",
+        "2025-05-20", "--hours", "6", "--category", "national", "--topic", "medical", "--not-passed")  # fmt: skip
+    assert compliance(eve, "NREMT-EMT") == pytest.approx(before)
+    assert progress(eve, "NREMT-EMT") == pytest.approx(before)
+    e = eve("requirement", "explain", "eve@fd.org", "NREMT-EMT", "--as-of", AS_OF, "--format",
+            "json").json  # fmt: skip
+    assert {f["code"] for f in e["facts"] if "Medical" in f["what"]} == {"not_passed"}

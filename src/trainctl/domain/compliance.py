@@ -777,7 +777,7 @@ def _judge(
         counts, is_hours = spec.counts, kind == "hours"
         accepted = [
             f for f in facts
-            if f.date is not None and f.done and (is_hours or f.passed is not False)
+            if f.date is not None and f.done and f.passed is not False
             and counts(f) and (not is_hours or f.hours > 0)
         ]  # fmt: skip
         facts = ()
@@ -808,7 +808,7 @@ def _judge(
                 continue
         elif f.date is None:
             continue
-        if f.status_key == "failed" or (f.passed is False and kind != "hours"):
+        if f.status_key == "failed" or f.passed is False:
             if detail:
                 reject(f, NOT_PASSED, "not passed")
             continue
@@ -952,7 +952,7 @@ def _judge_sums(
     for g in sums:
         f = g.fact
         if not (
-            f.done and (is_hours or f.passed is not False) and counts(f)
+            f.done and f.passed is not False and counts(f)
             and (not is_hours or f.hours > 0)
         ):  # fmt: skip
             continue
