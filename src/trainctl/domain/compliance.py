@@ -1297,13 +1297,18 @@ def evaluate(
     previous = None
     if period.tiles and ws.previous is not None and (detail or not j.met):
         assert ws.previous.start is not None and ws.previous.end is not None
-        if start is not None and start > ws.previous.start and start != member.hire_date:
+        # Held against the member when they owed it for the whole of that window, as its
+        # last day saw them: a day's leave after it closed does not wipe it out.
+        owed_from = start if start is None or start <= ws.previous.end else (
+            _start(member, spec, ws.previous.end))  # fmt: skip
+        held = owed_from is None or owed_from <= ws.previous.start
+        if not held and owed_from != member.hire_date:
             common["notes"] = (
                 *notes,
-                f"subject to it since {start} (positions or status): the previous window "
+                f"subject to it since {owed_from} (positions or status): the previous window "
                 f"({ws.previous}) is not held against the member",
             )  # fmt: skip
-        if start is None or start <= ws.previous.start:
+        if held:
             pj = _judge(
                 spec, facts, ws.previous, ws.previous.end, cycle, detail=False,
                 unique=member.unique, sums=sums,
