@@ -141,6 +141,41 @@ def test_compliance_keys(frequency, status, window, due, today, item, threshold,
         assert got == dr.ComplianceDue(item, threshold, d(on))
 
 
+@pytest.mark.parametrize(
+    ("closed", "entered", "today", "sent"),
+    [
+        ("2025-12-31", "2026-01-20", "2026-01-20", False),  # added in January: 2025 not held
+        ("2025-12-31", "2025-12-31", "2026-01-20", True),  # entered on the last day: it was asked
+        ("2025-12-31", "2025-06-01", "2026-01-20", True),
+        ("2025-12-31", "2026-12-02", "2026-01-20", True),  # a replay of an earlier day
+        ("2025-12-31", None, "2026-01-20", True),
+    ],
+)  # fmt: skip
+def test_no_overdue_mail_for_a_window_that_closed_before_the_requirement_existed(
+    closed, entered, today, sent
+):
+    d = dr.date.fromisoformat
+    got = dr.compliance_due(
+        4, "annual", "overdue", window=(d("2026-01-01"), d("2026-12-31")), due=d("2026-12-31"),
+        today=d(today), due_soon_days=30, closed=d(closed), entered=entered and d(entered),
+    )  # fmt: skip
+    assert (got is not None) is sent
+
+
+def test_a_requirement_added_today_tells_nobody_they_failed_last_year(cli, server):
+    """Run on the real day (no replay): everyone is short of last year's window of a
+    requirement entered today; no overdue mail goes out about it."""
+    from datetime import date
+
+    cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
+    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type",
+        "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
+    today = date.today().isoformat()  # the requirement's entry day (UTC) is today's
+    cell = cli("report", "compliance", "--as-of", today, "--format", "json").json["cells"][0]
+    assert cell["status"] == "overdue"  # last year closed short: the matrix says so
+    assert [c for c in preview(cli, today) if c[2] == "overdue"] == []
+
+
 def test_an_overdue_reminder_names_the_window_that_closed_short(dept, server):
     """Overdue means the previous window closed short: the preview and the mail say so
     (the evaluator's reason), rather than 'behind on' a window that has just begun."""

@@ -239,6 +239,8 @@ def compliance_due(
     due: date | None,
     today: date,
     due_soon_days: int,
+    closed: date | None = None,
+    entered: date | None = None,
 ) -> ComplianceDue | None:
     """The reminder a compliance evaluation (domain/compliance.py `evaluate`) calls for: its
     status `due_soon` or `overdue` is the threshold (met, expired cards, not yet due and
@@ -246,8 +248,19 @@ def compliance_due(
     names the requirement and the window being judged, so each window's warning and its
     overdue follow-up go out once, and the next window starts afresh; a rolling window
     moves every day, so its item is the due date of a new hire, else the calendar month
-    (a rolling requirement that stays short is followed up once a month)."""
+    (a rolling requirement that stays short is followed up once a month).
+
+    `closed`: the last day of the window an overdue status looks at; `entered`: the day
+    the requirement was entered in trainctl. A window that closed before the requirement
+    was entered calls for no overdue mail: nobody was asked for it then (a requirement
+    added in January must not tell everyone they failed it last year). A replay of an
+    earlier day (`entered` after `today`) judges as before."""
     if status not in (DUE_SOON, OVERDUE):
+        return None
+    if (
+        status == OVERDUE and closed is not None and entered is not None
+        and closed < entered <= today
+    ):  # fmt: skip
         return None
     start, end = window or (None, None)
     if frequency == "rolling":

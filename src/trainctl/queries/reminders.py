@@ -838,6 +838,9 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
         return []
     soon = qc.DUE_SOON_DAYS
     m = qc.matrix(rd, OWNER, as_of=today, rows=rows, due_soon_days=soon)
+    # the day each requirement was entered (a UTC timestamp's day: a day's difference
+    # at most, on the first day only)
+    entered = {r.id: as_date(r.created_at) for r in rows}
     wanted = []
     for e in m.cells:
         if e.status not in (dcm.DUE_SOON, dcm.OVERDUE) or e.member.id is None:
@@ -848,6 +851,8 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
         crossed = dr.compliance_due(
             spec.id, spec.frequency, e.status, window=(w.start, w.end) if w else None,
             due=e.due, today=today, due_soon_days=soon,
+            closed=e.previous_window.end if e.previous_window else None,
+            entered=entered.get(spec.id),
         )  # fmt: skip
         if crossed is not None:
             wanted.append((e, crossed))
