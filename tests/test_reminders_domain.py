@@ -259,3 +259,10 @@ def test_a_digest_line_names_the_enrollment_and_what_is_late():
     three = dr.Behind("Ann Lee", "ann@fd.org", "Academy", 40.0, requirements_overdue=3,
                      earliest_overdue=date(2026, 12, 31), enrollment_id=12, first_overdue="Live fire")  # fmt: skip
     assert three.line().endswith("3 requirements overdue, the first Live fire (due 2026-12-31)")
+
+
+def test_a_milestone_at_100_percent_does_not_say_keep_going():
+    _, done = dr.milestone_text("Ann", "Ready to submit", "EMT Recert", 100, 100, None)
+    assert "keep going" not in done and "nothing is left to train" in done
+    _, half = dr.milestone_text("Ann", "Halfway", "EMT Recert", 50, 55, None)
+    assert "keep going" in half

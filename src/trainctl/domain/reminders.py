@@ -517,8 +517,10 @@ def milestone_text(
         [
             f'You reached the milestone "{milestone}" ({pct(threshold)}) in "{program}".',
             f"Progress: {pct(progress)} complete.",
+            "What to do next: nothing is left to train; your training officer confirms the "
+            "completion." if progress >= 100 else
             "What to do next: keep going; your training officer can show you what is left.",
-        ],
+        ],  # fmt: skip
         note,
         f"{program}, milestone {milestone}",
     )
