@@ -129,6 +129,37 @@ def test_stale_reminders_are_never_sent(cli, academy, db_url):
     assert due(cli, "2026-03-10") == []
 
 
+def test_a_member_waiting_for_an_officer_to_advance_their_phase_is_not_nagged(cli, academy, db_url):
+    """Phase 1 done on Jan 2; phase 2 needs an officer to open it. Quiet since then is the
+    officer's to end: no 'nothing recorded' mail to the member. Without manual advancement
+    phase 2 opens at once and a quiet stretch is the member's again."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    sql(db_url, "UPDATE program_phase SET requires_manual_advancement = ? WHERE phase_number = 1", True)
+    r = cli("--as-of", "2026-01-02", "progress", "update", "--member", "zoe@fd.example",
+            "--requirement", "Live fire", "--add", "10")  # fmt: skip
+    assert "needs an officer to advance it" in r.stdout + r.stderr
+    assert "inactive" not in {k for _, k, _ in due(cli, "2026-01-15")}
+    digest = cli("reminders", "send", "--as-of", "2026-01-15", "--transport", "stdout").stdout
+    assert ("Zoë Núñez <zoe@fd.example> - Academy (enrollment 1): phase 1 (Basics) is complete; "
+            "advance it: `trainctl enroll advance 1`") in digest  # fmt: skip
+    cli("--as-of", "2026-01-03", "enroll", "advance", "1")  # phase 2 opens: the member's turn
+    assert ("zoe@fd.example", "inactive", "since:2026-01-02") in due(cli, "2026-01-15")
+
+
+def test_self_reported_work_waiting_for_verification_is_not_called_undone(cli, academy):
+    """Zoë reported her 10 h herself; until an officer verifies them the row is open, and
+    its warning says so instead of telling her to do the training."""
+    cli("progress", "self-reporting", "on")
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("--as-of", "2026-01-10", "--as", "zoe@fd.example", "progress", "update", "--member",
+        "zoe@fd.example", "--requirement", "Live fire", "--add", "10")  # fmt: skip
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-15").json
+    (warning,) = [d for d in got if d["kind"] == "requirement_deadline"]
+    assert "1 entry you reported awaits your training officer's verification" in warning["why"]
+    text = cli("reminders", "send", "--as-of", "2026-01-15", "--transport", "stdout").stdout
+    assert "ask your training officer to verify what you reported" in " ".join(text.split())
+
+
 def test_on_hold_and_inactive_members_get_nothing(cli, academy):
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
     cli("enroll", "hold", "1")
@@ -207,9 +238,10 @@ def test_the_selection_is_set_based(cli, academy, db_url, tmp_path):
     many = _statements(db_url, date(2026, 1, 23))
     assert len(cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-23").json) == 61 * 4 + 1
     # programs, phases, one per kind (7, with the assignment scopes), the log, the officers,
-    # the digest (the oldest open enrollment, who is behind, details, its log), the
-    # catalog's recurring requirements (compliance reminders; none here): 17 in all
-    assert many == one <= 17, (one, many)
+    # the digest (the oldest open enrollment, who is behind, details, who waits for an
+    # officer, its log), the catalog's recurring requirements (compliance reminders; none
+    # here): 18 in all
+    assert many == one <= 18, (one, many)
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "Pacific/Kiritimati", "America/Adak"])

@@ -460,6 +460,20 @@ class DeadlineFacts:
     note: str | None = None  # the stored notification message
 
 
+VERIFY_STEP = (
+    "ask your training officer to verify what you reported (it counts once verified), and "
+    "complete anything still missing before the deadline."
+)
+
+
+def reported_text(pending: int) -> str:
+    """'2 entries you reported await your training officer's verification'."""
+    return (
+        f"{pending} entr{'y' if pending == 1 else 'ies'} you reported "
+        f"await{'s' if pending == 1 else ''} your training officer's verification"
+    )
+
+
 def deadline_text(
     name: str, facts: DeadlineFacts, crossed: Crossed, today: date
 ) -> tuple[str, str]:
@@ -512,15 +526,17 @@ def milestone_text(
     name: str, milestone: str, program: str, threshold: float, progress: float, note: str | None
 ) -> tuple[str, str]:
     title = f"Milestone reached: {milestone} ({program})"
+    if progress >= 100:
+        step = "nothing is left to train; your training officer confirms the completion."
+    else:
+        step = "keep going; your training officer can show you what is left."
     body = _letter(
         name,
         [
             f'You reached the milestone "{milestone}" ({pct(threshold)}) in "{program}".',
             f"Progress: {pct(progress)} complete.",
-            "What to do next: nothing is left to train; your training officer confirms the "
-            "completion." if progress >= 100 else
-            "What to do next: keep going; your training officer can show you what is left.",
-        ],  # fmt: skip
+            f"What to do next: {step}",
+        ],
         note,
         f"{program}, milestone {milestone}",
     )
@@ -600,11 +616,15 @@ DIGEST_LINES = 200
 
 
 def digest_text(
-    name: str, today: date, behind: Sequence[Behind], members: int, reminders: int
-) -> tuple[str, str]:
+    name: str, today: date, behind: Sequence[Behind], members: int, reminders: int,
+    waiting: Sequence[str] = (),
+) -> tuple[str, str]:  # fmt: skip
     """The officers' digest: `behind` holds the first DIGEST_LINES enrollments behind (by
-    member name), `members` how many members are behind in all."""
+    member name), `members` how many members are behind in all; `waiting` the lines of
+    enrollments whose completed phase waits for an officer to advance it."""
     title = f"Training digest {today.isoformat()}: {plural(members, 'member')} behind"
+    if waiting:
+        title += f", {plural(len(waiting), 'enrollment')} waiting for you"
     lines = [f"{plural(members, 'member')} behind on {day_text(today)}:", ""]
     lines += [f"- {b.line()}" for b in behind[:DIGEST_LINES]]
     if len(behind) >= DIGEST_LINES:
@@ -612,6 +632,9 @@ def digest_text(
             f"... the first {DIGEST_LINES} enrollments are shown; "
             "`trainctl enroll list` shows them all."
         )
+    if waiting:
+        lines += ["", "Waiting for an officer (the member can do nothing until then):", ""]
+        lines += [f"- {w}" for w in waiting[:DIGEST_LINES]]
     lines += [
         "",
         f"This run also sends {reminders} reminder{'' if reminders == 1 else 's'} to members.",

@@ -244,9 +244,11 @@ def _select_due(rd: Reader, today: date) -> Selection:
         "SELECT id, name, email FROM member WHERE role = 'officer' AND status = 'active' "
         "ORDER BY name, id"
     )
+    waiting: list[str] = []
     if officers:
         behind, members = who_is_behind(rd, today, progs, phs)
-    if members:
+        waiting = waiting_for_officer(rd, today, progs, phs)
+    if members or waiting:
         sent_to_members = len(due)
         due += log.unsent(
             [
@@ -256,7 +258,7 @@ def _select_due(rd: Reader, today: date) -> Selection:
                     None,
                     today,
                     "who is behind",
-                    partial(_digest_text, name, today, behind, members, sent_to_members),
+                    partial(_digest_text, name, today, behind, members, sent_to_members, waiting),
                 )
                 for oid, name, email in officers
             ],
@@ -455,7 +457,7 @@ def _progress_text(
 def _requirement_text(
     name: str, rname: str, program: str, deadline: date, row: tuple[Any, ...],
     targets: dict[tuple[Any, ...], dp.Target], value: float, percentage: float,
-    note: str | None, crossed: dr.Crossed, today: date,
+    note: str | None, crossed: dr.Crossed, today: date, pending: int = 0,
 ) -> Text:  # fmt: skip
     # the figure is the requirement's target over the enrollment's span; the department's
     # NCCP local-content setting only moves hours between categories, never the figure.
@@ -465,6 +467,9 @@ def _requirement_text(
     if target is None:
         target = targets[key] = target_of(row)
     figure, next_step = _progress_text(target, value, percentage, late=deadline < today)
+    if pending:  # the member did their part: the officer's verification is what is missing
+        figure += f"; {dr.reported_text(pending)}"
+        next_step = dr.VERIFY_STEP
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
         short=f"{rname} ({program})",
@@ -488,7 +493,10 @@ def _requirement_deadlines(
     rows = rd.all(
         "SELECT rp.id, rp.due_on, rp.status, rp.progress_value, rp.progress_percentage, "
         "e.member_id, m.name, m.email, e.program_id, e.progress_percentage, r.name, "
-        f"pr.notification_message, {TARGET_COLUMNS} "
+        # self-reported credit waiting for an officer (the row's own credits, by its index)
+        "pr.notification_message, (SELECT COUNT(*) FROM progress_credit c "
+        "WHERE c.progress_id = rp.id AND c.state = 'pending'), "
+        f"{TARGET_COLUMNS} "
         # the open rows' range is the outer loop (CROSS JOIN): without ANALYZE statistics
         # SQLite would rather walk every active enrollment (ix_enrollment_status)
         "FROM requirement_progress rp CROSS JOIN enrollment e CROSS JOIN member m "
@@ -532,13 +540,14 @@ def _requirement_deadlines(
                     rname,
                     program.name,
                     deadline,
-                    row[12:],  # the target over the enrollment's span (target_of)
+                    row[13:],  # the target over the enrollment's span (target_of)
                     targets,
                     value,
                     percentage,
                     row[11],
                     crossed,
                     today,
+                    row[12],
                 ),
             )
         )
@@ -576,18 +585,28 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
         "e.id, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, "
         "e.progress_percentage, e.last_activity_on"
     )
+    # A member whose current phase is complete waits for an officer to advance it: the
+    # quiet stretch is not theirs to end (only rows of that phase, or of no phase, can
+    # take credit now), so no reminder (the officers' digest lists them).
+    can_act = (
+        "(e.current_phase_id IS NULL OR EXISTS (SELECT 1 FROM requirement_progress rp "
+        "CROSS JOIN program_requirement pr WHERE rp.enrollment_id = e.id "
+        "AND pr.id = rp.program_requirement_id AND pr.is_required = :yes "
+        "AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL) "
+        f"AND rp.status NOT IN {DONE_SQL}))"
+    )
     rows = rd.all(
         f"SELECT {cols} FROM enrollment e JOIN member m ON m.id = e.member_id "
         f"WHERE e.status = 'active' AND e.program_id IN {ids} "
         "AND e.last_activity_on BETWEEN :lo AND :hi AND e.last_activity_on >= e.enrolled_on "
-        "AND m.status = 'active' "
+        f"AND m.status = 'active' AND {can_act} "
         "UNION ALL "
         f"SELECT {cols} FROM enrollment e JOIN member m ON m.id = e.member_id "
         f"WHERE e.status = 'active' AND e.program_id IN {ids} "
         "AND e.enrolled_on BETWEEN :lo AND :hi "
         "AND (e.last_activity_on IS NULL OR e.last_activity_on < e.enrolled_on) "
-        "AND m.status = 'active'",
-        {**params, "lo": _day(rd, lo), "hi": _day(rd, hi)},
+        f"AND m.status = 'active' AND {can_act}",
+        {**params, "lo": _day(rd, lo), "hi": _day(rd, hi), "yes": True},
     )
     out = []
     for eid, mid, name, email, pid, enrolled, progress, last in rows:
@@ -981,9 +1000,46 @@ def who_is_behind(
 
 
 def _digest_text(name: str, today: date, behind: list[dr.Behind], members: int,
-                 reminders: int) -> Text:  # fmt: skip
-    title, body = dr.digest_text(name, today, behind, members, reminders)
-    return f"{dr.plural(members, 'member')} behind", title, body
+                 reminders: int, waiting: Sequence[str] = ()) -> Text:  # fmt: skip
+    title, body = dr.digest_text(name, today, behind, members, reminders, waiting)
+    why = f"{dr.plural(members, 'member')} behind"
+    if waiting:
+        why += f"; {dr.plural(len(waiting), 'enrollment')} waiting for an officer"
+    return why, title, body
+
+
+def waiting_for_officer(
+    rd: Reader, today: date, progs: dict[int, ProgramInfo], phs: dict[int, PhaseInfo]
+) -> list[str]:
+    """Active enrollments whose current phase is complete and needs an officer to advance
+    it (a later phase exists; every required row of the phase is done): the member can
+    do nothing until then, so the digest says whose move it is. At most DIGEST_LINES,
+    by member name; one statement over the active enrollments in a phase."""
+    if not phs:  # no phased program: nothing to advance (and no statement)
+        return []
+    rows = rd.all(
+        "SELECT e.id, m.name, m.email, e.program_id, e.current_phase_id "
+        "FROM enrollment e JOIN member m ON m.id = e.member_id "
+        "JOIN program_phase ph ON ph.id = e.current_phase_id "
+        "WHERE e.status = 'active' AND m.status = 'active' AND e.enrolled_on <= :today "
+        "AND ph.requires_manual_advancement = :yes "
+        "AND EXISTS (SELECT 1 FROM program_phase nx WHERE nx.program_id = ph.program_id "
+        "  AND nx.phase_number > ph.phase_number) "
+        "AND NOT EXISTS (SELECT 1 FROM requirement_progress rp CROSS JOIN program_requirement pr "
+        "  WHERE rp.enrollment_id = e.id AND pr.id = rp.program_requirement_id "
+        f"  AND pr.phase_id = e.current_phase_id AND pr.is_required = :yes AND rp.status NOT IN {DONE_SQL}) "
+        "ORDER BY m.name, m.email, e.id LIMIT :lines",
+        {"today": _day(rd, today), "yes": True, "lines": dr.DIGEST_LINES},
+    )
+    out = []
+    for eid, name, email, pid, phid in rows:
+        phase = phs.get(phid)
+        label = phase.label if phase is not None else "the current phase"
+        out.append(
+            f"{name} <{email}> - {progs[pid].name} (enrollment {eid}): {label} is complete; "
+            f"advance it: `trainctl enroll advance {eid}`"
+        )
+    return out
 
 
 # ------------------------------------------------------------------------------- the log
