@@ -312,7 +312,13 @@ due(kind, item, mid, threshold) AS (
                      WHERE rp.enrollment_id = e.id), e.enrolled_on)) AS last
           FROM enrollment e JOIN member m ON m.id = e.member_id
           JOIN sched s ON s.program_id = e.program_id
-          WHERE s.inactive IS NOT NULL AND e.status = 'active' AND m.status = 'active') y
+          WHERE s.inactive IS NOT NULL AND e.status = 'active' AND m.status = 'active'
+            -- not while a completed phase waits for an officer: the member can act
+            AND (e.current_phase_id IS NULL OR EXISTS (SELECT 1 FROM requirement_progress rp
+                 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+                 WHERE rp.enrollment_id = e.id AND pr.is_required = 1
+                   AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL)
+                   AND rp.status NOT IN ('completed', 'waived')))) y
     WHERE date(y.last, '+' || y.inactive || ' days') <= :today
       AND julianday(:today) - julianday(date(y.last, '+' || y.inactive || ' days')) < 30
     UNION ALL
