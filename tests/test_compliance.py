@@ -203,7 +203,7 @@ def test_a_card_is_valid_through_its_expiry_day():
     on = c.evaluate(m, BLS, D("2025-06-30"))
     assert (on.status, on.good_through, on.percentage) == (c.MET, D("2025-06-30"), 100)
     after = c.evaluate(m, BLS, D("2025-07-01"))
-    assert (after.status, after.reason) == (c.EXPIRED, "CPR-BLS expired on 2025-06-30")
+    assert (after.status, after.reason) == (c.EXPIRED, "CPR-BLS expired: last valid day 2025-06-30")
     assert verdicts(after)[1] == (False, c.EXPIRED_RECORD)
 
 

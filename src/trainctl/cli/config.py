@@ -59,7 +59,7 @@ def set_(
         str, typer.Argument(help="Its new value; an empty string restores the default.")
     ],
 ) -> None:
-    """Change a setting, e.g. `trainctl config set smtp.host smtp.example.org`."""
+    """Change a setting: `trainctl config set smtp.host smtp.example.org`, for example."""
     from trainctl.permissions import MANAGE
     from trainctl.services.settings import configure
 

@@ -867,7 +867,7 @@ def _judge(
             continue
         if f.expires_on is not None and f.expires_on < as_of:
             if detail:
-                reject(f, EXPIRED_RECORD, f"expired on {f.expires_on}")
+                reject(f, EXPIRED_RECORD, f"expired: last valid day {f.expires_on}")
             continue
         if _key(matched) in first_of:
             if detail:
@@ -1070,7 +1070,7 @@ def _certification(
                         )
                     )
                 else:
-                    verdicts.append(Verdict(f, False, EXPIRED_RECORD, f"expired on {exp}"))
+                    verdicts.append(Verdict(f, False, EXPIRED_RECORD, f"expired: last valid day {exp}"))
             else:
                 verdicts.append(
                     Verdict(
@@ -1093,7 +1093,7 @@ def _certification(
             )  # fmt: skip
         assert exp is not None
         return Evaluation(
-            member, spec, as_of, EXPIRED, f"{_card_code(decisive)} expired on {exp}",
+            member, spec, as_of, EXPIRED, f"{_card_code(decisive)} expired: last valid day {exp}",
             verdicts=tuple(verdicts), **common,
         )  # fmt: skip
     base = (

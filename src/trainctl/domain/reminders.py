@@ -500,7 +500,10 @@ def cert_text(
     when = when_text(expires_on, today)
     if today > expires_on:
         title = f"Expired: your {credential} certification ({expires_on.isoformat()})"
-        first = f"Your {credential} certification expired on {day_text(expires_on)} ({when})."
+        first = (
+            f"Your {credential} certification has expired: its last valid day was "
+            f"{day_text(expires_on)} ({when})."
+        )
     elif today == expires_on:
         title = f"Expires today: your {credential} certification"
         first = f"Your {credential} certification expires today, {day_text(expires_on)}."
