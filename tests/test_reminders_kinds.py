@@ -160,6 +160,37 @@ def test_self_reported_work_waiting_for_verification_is_not_called_undone(cli, a
     assert "ask your training officer to verify what you reported" in " ".join(text.split())
 
 
+def test_time_on_hold_is_not_a_quiet_stretch_of_the_members(cli, academy, db):
+    """Held on Jan 4 (injury leave), resumed on Jan 30: 'nothing recorded since Jan 1'
+    on the day she returns would blame her for the leave. The stretch starts at the
+    resume (enrollment.resumed_on, taken into the last activity by the rollup)."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("--as-of", "2026-01-04", "enroll", "hold", "1", "--reason", "injury leave")
+    cli("--as-of", "2026-01-30", "enroll", "resume", "1")
+    assert db.scalar("SELECT resumed_on FROM enrollment WHERE id = 1") in ("2026-01-30", date(2026, 1, 30))
+    assert "inactive" not in {k for _, k, _ in due(cli, "2026-01-30")}
+    assert ("zoe@fd.example", "inactive", "since:2026-01-30") in due(cli, "2026-02-09")
+    # a credit after the resume is the last activity again
+    cli("--as-of", "2026-02-05", "progress", "update", "--member", "zoe@fd.example",
+        "--requirement", "Live fire", "--add", "2")  # fmt: skip
+    assert "inactive" not in {k for _, k, _ in due(cli, "2026-02-09")}
+
+
+def test_a_requirement_linked_into_a_program_in_use_is_announced_from_that_day(cli, academy):
+    """Zoë enrolled on Jan 1; on Mar 10 the Academy gains 'Hazmat' with a message. Dated
+    by her enrollment, the message would be two months old news and never sent (or, within
+    30 days, misdated): it goes out from Mar 10, dated Mar 10."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "2",
+        "--counts-type", "drill")  # fmt: skip
+    cli("--as-of", "2026-03-10", "program", "requirement", "add", "Academy", "Hazmat",
+        "--deadline-days", "45", "--message", "Sign up for the April hazmat class.")  # fmt: skip
+    assert ("zoe@fd.example", "assigned", "assigned") not in due(cli, "2026-03-09")
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-03-12").json
+    (news,) = [d for d in got if d["kind"] == "assigned" and d["about"].startswith("Hazmat")]
+    assert news["since"] == "2026-03-10" and "Sign up for the April hazmat class." in news["why"]
+
+
 def test_on_hold_and_inactive_members_get_nothing(cli, academy):
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
     cli("enroll", "hold", "1")

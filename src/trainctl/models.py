@@ -518,6 +518,9 @@ class Enrollment(SQLModel, table=True):
     # rollup.py) that follows every credit written: the inactivity reminders read it
     # from an index instead of grouping the last weeks' credits (0012).
     last_activity_on: date | None = None
+    # The department's day of the last `enroll resume` (NULL: never): the rollup takes it
+    # into last_activity_on, so the time on hold is not a quiet stretch of the member's.
+    resumed_on: date | None = None
 
 
 class RequirementProgress(SQLModel, table=True):
@@ -544,6 +547,14 @@ class RequirementProgress(SQLModel, table=True):
             sqlite_where=sa.text(OPEN_DUE),
             postgresql_where=sa.text(OPEN_DUE),
         ),
+        # the rows a link added to a program in use made (few): the assignment reminders'
+        # range (revision 0015)
+        sa.Index(
+            "ix_requirement_progress_assigned",
+            "assigned_on",
+            sqlite_where=sa.text("assigned_on IS NOT NULL"),
+            postgresql_where=sa.text("assigned_on IS NOT NULL"),
+        ),
     )
 
     # Bulk enrollment writes one row here per member and requirement (200,000 for a class
@@ -567,6 +578,9 @@ class RequirementProgress(SQLModel, table=True):
     # scope start (enrollment, or the phase's start) + custom_deadline_days / time_limit_days;
     # NULL until a phase's requirements start. Stored so reminder scans are one indexed query.
     due_on: date | None = None
+    # the day a link added to a program in use gave this enrollment the row (NULL: the
+    # scope's start, the enrollment or its phase): the notification message's day
+    assigned_on: date | None = None
     started_at: datetime | None = _ts()
     completed_at: datetime | None = _ts()
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")

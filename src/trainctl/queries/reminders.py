@@ -693,7 +693,9 @@ def _assignments(
     rd: Reader, today: date, progs: dict[int, ProgramInfo], phs: dict[int, PhaseInfo]
 ) -> list[dr.Reminder]:
     """Open requirements with a notification message whose scope started in the last
-    FRESH_DAYS: at enrollment (program level), or when the current phase started."""
+    FRESH_DAYS: at enrollment (program level), or when the current phase started, or, for
+    a requirement linked into a program in use, the day it reached the enrollment
+    (requirement_progress.assigned_on, its own index range)."""
     scopes = rd.all(
         "SELECT DISTINCT program_id, phase_id FROM program_requirement "
         "WHERE notification_message <> ''"
@@ -705,7 +707,7 @@ def _assignments(
     in_phase = sorted({phase for _, phase in scopes if phase is not None})
     cols = (
         "SELECT rp.id, rp.due_on, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, "
-        "e.phase_started_on, pr.phase_id, pr.notification_message, r.name "
+        "e.phase_started_on, pr.phase_id, pr.notification_message, r.name, rp.assigned_on "
         "FROM enrollment e JOIN member m ON m.id = e.member_id "
         "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
         "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -720,17 +722,29 @@ def _assignments(
         ids, p = in_list("p", at_enrollment)
         parts.append(
             cols + f"WHERE e.status = 'active' AND e.program_id IN {ids} "
-            "AND e.enrolled_on BETWEEN :lo AND :today AND pr.phase_id IS NULL " + opened
+            "AND e.enrolled_on BETWEEN :lo AND :today AND pr.phase_id IS NULL "
+            "AND rp.assigned_on IS NULL " + opened
         )
         params |= p
     if in_phase:
         terms, p = _phase_terms(rd, [(ph, lo, today) for ph in in_phase], "ph")
-        parts.append(cols + f"WHERE ({terms}) AND pr.phase_id = e.current_phase_id " + opened)
+        parts.append(
+            cols + f"WHERE ({terms}) AND pr.phase_id = e.current_phase_id "
+            "AND rp.assigned_on IS NULL " + opened
+        )
         params |= p
+    # linked into a program in use: the row's own day (ix_requirement_progress_assigned)
+    parts.append(
+        cols + "WHERE rp.assigned_on IS NOT NULL AND rp.assigned_on BETWEEN :lo AND :today "
+        "AND e.status = 'active' AND (pr.phase_id IS NULL OR pr.phase_id = e.current_phase_id) "
+        + opened
+    )
     rows = rd.all(" UNION ALL ".join(parts), params)
     out = []
-    for rpid, due, mid, name, email, pid, enrolled, started, phase_id, note, rname in rows:
-        on = as_date(enrolled if phase_id is None else started)
+    for rpid, due, mid, name, email, pid, enrolled, started, phase_id, note, rname, assigned in rows:
+        scope = as_date(enrolled if phase_id is None else started)
+        days = [d for d in (scope, as_date(assigned)) if d is not None]
+        on = max(days) if days else None
         if on is None or not dr.fresh(on, today) or not note.strip():
             continue
         program = progs[pid]

@@ -89,6 +89,8 @@ def change_status(
     old = enrollment.status
     enrollment.status = new
     enrollment.status_reason = reason
+    if action == "resume":  # a quiet stretch starts afresh (services/progress/rollup.py)
+        enrollment.resumed_on = today
     enrollment.updated_at = utcnow()
     session.add(enrollment)
     session.flush()

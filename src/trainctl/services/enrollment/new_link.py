@@ -88,20 +88,21 @@ def extend_enrollments(
         sa.select(r.c.time_limit_days).where(r.c.id == link.requirement_id)
     ).scalar()
     due = dp.requirement_deadline(today, link.custom_deadline_days, limit)
+    # the row's scope starts today where it is open now: at the program level, or in the
+    # enrollment's current phase (a later phase's row starts with that phase)
+    started = sa.true() if link.phase_id is None else e.c.current_phase_id == link.phase_id
     due_on: sa.ColumnElement[Any] = sa.null()
     if due is not None:
-        started = (
-            sa.true() if link.phase_id is None else e.c.current_phase_id == link.phase_id
-        )
         due_on = sa.case((started, sa.literal(due, rp.c.due_on.type)), else_=sa.null())
+    assigned_on = sa.case((started, sa.literal(today, rp.c.assigned_on.type)), else_=sa.null())
     rows = sa.select(
         e.c.id, sa.literal(link.id), sa.literal("not_started"), sa.literal(0.0),
-        sa.literal(0.0), due_on,
+        sa.literal(0.0), due_on, assigned_on,
     ).where(e.c.program_id == link.program_id, e.c.status.in_(GAINING)).order_by(e.c.id)  # fmt: skip
     session.execute(
         rp.insert().from_select(
             ["enrollment_id", "program_requirement_id", "status", "progress_value",
-             "progress_percentage", "due_on"],
+             "progress_percentage", "due_on", "assigned_on"],
             rows,
         )
     )  # fmt: skip

@@ -29,13 +29,16 @@ _MEAN = (
     "WHERE rp.enrollment_id = enrollment.id AND pr.is_required IS TRUE)"
 )
 # enrollment.last_activity_on: the effective date of the latest credit on any of its
-# progress rows (the inactivity reminders' "no progress since"; NULL: none yet). Every
-# credit written is followed by this rollup of its enrollment, so the column is never
-# behind the credits (credits are never deleted; a credit entered under an earlier
-# --as-of date does not move it back).
+# progress rows, or the day it was last resumed when that is later (the inactivity
+# reminders' "no progress since": the time on hold is not the member's quiet stretch;
+# NULL: neither yet). Every credit written, and every resume, is followed by this rollup
+# of its enrollment, so the column is never behind (credits are never deleted; a credit
+# entered under an earlier --as-of date does not move it back). MAX over a union ignores
+# the NULLs on both engines (SQLite's two-argument max() would not).
 _LAST_ACTIVITY = (
-    "(SELECT MAX(c.entered_on) FROM requirement_progress rp "
-    "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = enrollment.id)"
+    "(SELECT MAX(d) FROM (SELECT c.entered_on AS d FROM requirement_progress rp "
+    "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = enrollment.id "
+    "UNION ALL SELECT enrollment.resumed_on) AS last_days)"
 )
 
 
