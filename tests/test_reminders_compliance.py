@@ -65,7 +65,7 @@ def test_due_soon_then_overdue_each_once_and_never_once_met(dept, server, db):
         "requirement:1/window:2025-01-01..2025-12-31"
     ] * 2
     zoe = next(m for m in server.handler.messages if m["To"].addresses[0].addr_spec == "zoe@fd.example")
-    assert zoe["Subject"] == "Reminder: Hazmat refresher is due 2025-12-31"
+    assert zoe["Subject"] == "Reminder: Hazmat refresher is due 2025-12-31 (calendar year 2025)"
     body = zoe.get_content()
     assert "Hello Zoë Núñez," in body and "Wednesday 31 December 2025" in body
     assert "Progress: 0 of 6 h (0%)." in body and "What to do next:" in body

@@ -266,3 +266,16 @@ def test_a_milestone_at_100_percent_does_not_say_keep_going():
     assert "keep going" not in done and "nothing is left to train" in done
     _, half = dr.milestone_text("Ann", "Halfway", "EMT Recert", 50, 55, None)
     assert "keep going" in half
+
+
+def test_a_compliance_reminder_names_its_window_and_what_to_do_for_its_type():
+    """A program's deadline and the standing requirement's window are two dates: the
+    window says which one this is. A checklist is signed off by an officer, not recorded."""
+    title, body = dr.compliance_text("Sam", "NFPA 1582", "due_soon", "0 of 5 items (0%)",
+                                     date(2026, 12, 31), "calendar year 2026", date(2026, 12, 2),
+                                     kind="checklist")  # fmt: skip
+    assert title == "Reminder: NFPA 1582 is due 2026-12-31 (calendar year 2026)"
+    assert "check off the items" in body and "record the training" not in body
+    _, hours = dr.compliance_text("Sam", "Hazmat", "due_soon", "1 of 6 h (17%)",
+                                  date(2026, 12, 31), "calendar year 2026", date(2026, 12, 2))  # fmt: skip
+    assert "record the training that is still missing" in hours

@@ -283,9 +283,25 @@ def compliance_due(
     return ComplianceDue(item, OVERDUE, min(on, today))
 
 
+NEXT_STEPS = {  # what a member does about a short compliance figure, by requirement type
+    "checklist": "ask your training officer to check off the items you have done (checklist "
+    "items are signed off by an officer); `trainctl requirement explain` shows what counted.",
+    "skills_evaluation": "ask your training officer for a skills evaluation (checkoff); "
+    "`trainctl requirement explain` shows what counted.",
+    "shifts": "work the shifts still missing; each counts once it is on file, and "
+    "`trainctl requirement explain` shows what counted.",
+    "calls": "respond to the calls still missing; each counts once it is on file, and "
+    "`trainctl requirement explain` shows what counted.",
+}
+NEXT_STEP = (
+    "record the training that is still missing (or ask your training officer to); "
+    "`trainctl requirement explain` shows what counted."
+)
+
+
 def compliance_text(
     name: str, requirement: str, status: str, figure: str, due: date | None,
-    window: str, today: date, reason: str = "",
+    window: str, today: date, reason: str = "", kind: str = "",
 ) -> tuple[str, str]:  # fmt: skip
     """(Subject, body) of a compliance reminder: the requirement, the window, the figure
     (the evaluator's arithmetic), the date and what to do next. `reason`: the evaluator's
@@ -297,16 +313,15 @@ def compliance_text(
         first = f'You are behind on "{requirement}"' + (f": {reason}." if reason else ".")
         window = f" ({window})" if window else ""
     else:
-        title = f"Reminder: {requirement} is due" + (f" {due.isoformat()}" if due else "")
-        first = f'"{requirement}" is due' + (f" on {day_text(due)}{when}." if due else ".")
+        # the window names which due date this is: a program may set its own, earlier
+        # deadline for the same requirement, mailed on its own
+        span = f" ({window})" if window else ""
+        title = f"Reminder: {requirement} is due" + (f" {due.isoformat()}" if due else "") + span
+        first = f'"{requirement}"{span} is due' + (f" on {day_text(due)}{when}." if due else ".")
     lines = [first]
     if status == OVERDUE and due is not None:
         lines.append(f"This window{window} ends on {day_text(due)}{when}.")
-    lines += [
-        f"Progress: {figure}.",
-        "What to do next: record the training that is still missing (or ask your training "
-        "officer to); `trainctl requirement explain` shows what counted.",
-    ]
+    lines += [f"Progress: {figure}.", f"What to do next: {NEXT_STEPS.get(kind, NEXT_STEP)}"]
     threshold = threshold_text(status)
     return title, _letter(name, lines, None, f"{requirement}, {threshold}")
 

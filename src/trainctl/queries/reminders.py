@@ -832,8 +832,10 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
 
 # ---------------------------------------------------------------------------- compliance
 def _compliance_text(name: str, requirement: str, status: str, figure: str, due: date | None,
-                     window: str, reason: str, crossed: dr.ComplianceDue, today: date) -> Text:  # fmt: skip
-    title, body = dr.compliance_text(name, requirement, status, figure, due, window, today, reason)
+                     window: str, reason: str, crossed: dr.ComplianceDue, today: date,
+                     kind: str = "") -> Text:  # fmt: skip
+    title, body = dr.compliance_text(name, requirement, status, figure, due, window, today,
+                                     reason, kind)  # fmt: skip
     # the evaluator's reason: an overdue cell's names the window that closed short
     return f"{reason} ({dr.threshold_text(crossed.threshold)})", title, body
 
@@ -912,6 +914,7 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
                 partial(
                     _compliance_text, name, spec.label, e.status, figure, e.due,
                     e.window_label or str(e.window), e.reason, crossed, today,
+                    spec.requirement_type,
                 ),
             )
         )
