@@ -1562,16 +1562,22 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
     counted, rejected = e.counted, e.rejected
     out.append(f"Counted ({len(counted)}):" if counted else "Counted: nothing")
     out.extend(_fact_line(v) for v in counted)
-    outside = [] if every else [v for v in rejected if v.code == OUTSIDE_WINDOW]
-    if outside:
-        rejected = tuple(v for v in rejected if v.code != OUTSIDE_WINDOW)
+    # outside the window, or dated after the as-of date (a report of a past day: they did
+    # not exist yet): one line each, with their dates; --all lists them
+    grouped = {OUTSIDE_WINDOW: "Outside the window", AFTER_AS_OF: "After the as-of date"}
+    aside = {} if every else {
+        code: [v for v in rejected if v.code == code] for code in grouped
+    }  # fmt: skip
+    rejected = tuple(v for v in rejected if not aside.get(v.code))
     if rejected:
         out.append(f"Not counted ({len(rejected)}):")
         out.extend(_fact_line(v) for v in rejected)
-    if outside:
-        days = [v.fact.date for v in outside if v.fact.date is not None]
-        span = f", dated {min(days)} … {max(days)}" if days else ""
-        out.append(f"Outside the window: {len(outside)} more{span} (--all lists them)")
+    for code, said in grouped.items():
+        group = aside.get(code) or []
+        if group:
+            days = [v.fact.date for v in group if v.fact.date is not None]
+            span = f", dated {min(days)} … {max(days)}" if days else ""
+            out.append(f"{said}: {len(group)} more{span} (--all lists them)")
     if r.requirement_type != "certification":
         out.append("Arithmetic:")
         out.extend(arithmetic_lines(e))
@@ -1584,9 +1590,13 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
     if e.year is not None:
         y = e.year
         each = "months" if r.frequency == "monthly" else "quarters"
+        begun = len(y.periods)
+        each = each if begun != 1 else each[:-1]
         out.append(
-            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {r.unit} = {_h(y.percentage)}%; "
-            f"{y.periods_met} of {len(y.periods)} {each} met; pace {_h(y.pace)} {r.unit}"
+            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {r.unit} = {_h(y.percentage)}% "
+            f"(every hour of the year counts; a {each.rstrip('s')} shows at most its target); "
+            f"{y.periods_met} of {begun} {each} met; on pace: {_h(y.pace)} {r.unit} needed by "
+            f"now ({_h(y.pace / begun) if begun else 0} {r.unit} x {begun} {each} begun)"
         )
         for f in y.periods:
             short = "" if f.met else " (short)"
