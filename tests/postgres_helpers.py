@@ -76,3 +76,10 @@ def seeded_at(backend: str, folder: Path, revision: str, seed: Sequence[str]) ->
 def url_of(db: Db) -> str:
     """The URL alembic (`migrate`) and trainctl take for `db`."""
     return db.url if db.postgres else f"sqlite:///{db.url}"
+
+
+def index_names(db: Db) -> set[str]:
+    """Every index name of the database (a migration test's before and after)."""
+    if db.postgres:
+        return set(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"))
+    return set(db.column("SELECT name FROM sqlite_master WHERE type = 'index'"))

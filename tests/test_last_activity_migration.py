@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, migrate, seeded_at
+from postgres_helpers import BACKENDS, index_names, migrate, seeded_at
 
 from trainctl.dbfile import REVISIONS
 
@@ -61,26 +61,20 @@ def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
         yield db
 
 
-def _indexes(db: Db) -> set[str]:
-    if db.postgres:
-        return set(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"))
-    return set(db.column("SELECT name FROM sqlite_master WHERE type = 'index'"))
-
-
 def _quiet(cli, db: Db, as_of: str) -> list[tuple[str, str]]:
     got = cli("--db", db.url, "--format", "json", "reminders", "preview", "--as-of", as_of).json
     return sorted((d["to"], d["threshold"]) for d in got if d["kind"] == "inactive")
 
 
 def test_upgrade_carries_the_data_and_fills_the_last_activity(cli, before: Db):
-    assert OLD in _indexes(before) and NEW not in _indexes(before)
+    assert OLD in index_names(before) and NEW not in index_names(before)
     columns, rows = before.schema(), before.dump()
     cli("--db", before.url, "db", "upgrade")
     assert before.scalar("SELECT version_num FROM alembic_version") == REVISIONS[-1]
     assert [t for t in before.dump(columns) if t[0] != "alembic_version"] == [
         t for t in rows if t[0] != "alembic_version"
     ]
-    assert NEW in _indexes(before) and OLD not in _indexes(before)
+    assert NEW in index_names(before) and OLD not in index_names(before)
     got = before.dicts("SELECT id, last_activity_on FROM enrollment ORDER BY id")
     assert got == [{"id": 1, "last_activity_on": "2026-02-10"}, {"id": 2, "last_activity_on": None}]
     # the reminders: Zoë quiet 10 days after Feb 10, Ann 10 days after enrolling
@@ -93,9 +87,9 @@ def test_downgrade_restores_the_index_it_replaced(before: Db):
     url = before.url if before.postgres else f"sqlite:///{before.url}"
     migrate(url, LAST)
     migrate(url, BEFORE, down=True)
-    assert OLD in _indexes(before) and NEW not in _indexes(before)
+    assert OLD in index_names(before) and NEW not in index_names(before)
     assert "last_activity_on" not in before.schema()["enrollment"]
     assert before.count("progress_credit") == 2
     migrate(url, LAST)
-    assert NEW in _indexes(before)
+    assert NEW in index_names(before)
     assert before.scalar("SELECT last_activity_on FROM enrollment WHERE id = 1") is not None

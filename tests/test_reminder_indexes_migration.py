@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, migrate, seeded_at
+from postgres_helpers import BACKENDS, index_names, migrate, seeded_at
 
 from trainctl.dbfile import REVISIONS
 
@@ -66,12 +66,6 @@ SEED = [
 ]
 
 
-def _indexes(db: Db) -> set[str]:
-    if db.postgres:
-        return set(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"))
-    return set(db.column("SELECT name FROM sqlite_master WHERE type = 'index'"))
-
-
 @pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     """A database at the revision before, holding an enrollment with progress."""
@@ -79,15 +73,15 @@ def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
         yield db
 
 
-def test_upgrade_carries_the_data_and_replaces_the_scan_indexes(cli, before: Db):
-    assert _indexes(before) >= OLD and not NEW & _indexes(before)
+def test_upgrade_carries_the_data_and_replaces_the_scanindex_names(cli, before: Db):
+    assert index_names(before) >= OLD and not NEW & index_names(before)
     columns, rows = before.schema(), before.dump()
     cli("--db", before.url, "db", "upgrade")
     assert before.scalar("SELECT version_num FROM alembic_version") == REVISIONS[-1]
     assert [t for t in before.dump(columns) if t[0] != "alembic_version"] == [
         t for t in rows if t[0] != "alembic_version"
     ]
-    assert _indexes(before) >= NEW - LATER_DROPPED and not OLD & _indexes(before)
+    assert index_names(before) >= NEW - LATER_DROPPED and not OLD & index_names(before)
 
     # the carried data: the open requirement's 7-day warning (not the done one's), no
     # progress since the credits' effective date (Jan 5 + 10 days), the milestone reached
@@ -104,10 +98,10 @@ def test_downgrade_restores_the_indexes_it_replaced(before: Db):
     url = before.url if before.postgres else f"sqlite:///{before.url}"
     migrate(url, INDEXES)
     migrate(url, BEFORE, down=True)
-    assert _indexes(before) >= OLD and not NEW & _indexes(before)
+    assert index_names(before) >= OLD and not NEW & index_names(before)
     assert before.count("requirement_progress") == 2
     migrate(url, INDEXES)
-    assert _indexes(before) >= NEW
+    assert index_names(before) >= NEW
 
 
 @pytest.mark.sqlite_only("SQLite's query plans")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from backends import Db
-from postgres_helpers import BACKENDS, migrate, seeded_at
+from postgres_helpers import BACKENDS, index_names, migrate, seeded_at
 
 from trainctl.dbfile import REVISIONS
 
@@ -58,12 +58,6 @@ def before(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
         yield db
 
 
-def _indexes(db: Db) -> set[str]:
-    if db.postgres:
-        return set(db.column("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'"))
-    return set(db.column("SELECT name FROM sqlite_master WHERE type = 'index'"))
-
-
 def _due(cli, db: Db, as_of: str, kind: str) -> list[tuple[str, str]]:
     got = cli("--db", db.url, "--format", "json", "reminders", "preview", "--as-of", as_of).json
     return sorted((d["to"], d["since"]) for d in got if d["kind"] == kind)
@@ -76,7 +70,7 @@ def test_upgrade_carries_the_data_and_the_new_days_work_at_once(cli, before: Db)
     assert [t for t in before.dump(columns) if t[0] != "alembic_version"] == [
         t for t in rows if t[0] != "alembic_version"
     ]
-    assert INDEX in _indexes(before)
+    assert INDEX in index_names(before)
     assert before.scalar("SELECT resumed_on FROM enrollment WHERE id = 1") is None
     assert before.scalar("SELECT assigned_on FROM requirement_progress WHERE id = 101") is None
     # resumed on Feb 20 (on hold since January): quiet from the resume, not from Jan 3
@@ -93,9 +87,9 @@ def test_downgrade_drops_what_it_added(before: Db):
     url = before.url if before.postgres else f"sqlite:///{before.url}"
     migrate(url, REV)
     migrate(url, BEFORE, down=True)
-    assert INDEX not in _indexes(before)
+    assert INDEX not in index_names(before)
     assert "resumed_on" not in before.schema()["enrollment"]
     assert "assigned_on" not in before.schema()["requirement_progress"]
     assert before.count("progress_credit") == 1
     migrate(url, REV)
-    assert INDEX in _indexes(before)
+    assert INDEX in index_names(before)
