@@ -584,6 +584,8 @@ def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
     early = c.explain_lines(c.evaluate(m, ISO_COMPANY, D("2025-01-31")), every=False)
     assert "After the as-of date: 2 more, dated 2025-02-10 … 2025-03-10 (--all lists them)" in early
     assert not any("after the as-of date 2025-01-31" in line for line in early)
+    late = c.explain_lines(c.evaluate(m, ISO_COMPANY, D("2025-02-28")), every=False)
+    assert "After the as-of date: 1 more, dated 2025-03-10 (--all lists them)" in late
     assert "Previous window 2025-02-01 – 2025-02-28: 10 of 16 h (not met)" in iso
     bls = c.explain_lines(
         c.evaluate(member(card(1, "CPR-BLS", "2024-01-01", "2026-01-31")), BLS, D("2025-01-01"))

@@ -96,6 +96,9 @@ def test_members_may_not_change_settings(cli, monkeypatch, who):
         ("training:hunter2@mail.example.org", "the login does not go in it"),
         ("mail.example.org:587", "config set smtp.port 587"),
         ("smtp://mail.example.org", "is not a host name"),
+        ("[::1]:2525", "config set smtp.port 2525"),
+        (":587", "config set smtp.port 587"),
+        ("localhost:", "is not a host name"),
         ("mail example.org", "is not a host name"),
     ],
 )

@@ -149,6 +149,9 @@ def test_compliance_keys(frequency, status, window, due, today, item, threshold,
         ("2025-12-31", "2025-06-01", "2026-01-20", True),
         ("2025-12-31", "2026-12-02", "2026-01-20", True),  # a replay of an earlier day
         ("2025-12-31", None, "2026-01-20", True),
+        # entered in December: no overdue for 2025, but 2026 ends within 30 days: due soon
+        ("2025-12-31", "2026-12-02", "2026-12-02", "due_soon"),
+        ("2025-12-31", "2026-11-20", "2026-11-20", False),  # 41 days left: nothing yet
     ],
 )  # fmt: skip
 def test_no_overdue_mail_for_a_window_that_closed_before_the_requirement_existed(
@@ -159,7 +162,18 @@ def test_no_overdue_mail_for_a_window_that_closed_before_the_requirement_existed
         4, "annual", "overdue", window=(d("2026-01-01"), d("2026-12-31")), due=d("2026-12-31"),
         today=d(today), due_soon_days=30, closed=d(closed), entered=entered and d(entered),
     )  # fmt: skip
-    assert (got is not None) is sent
+    if sent == "due_soon":
+        assert got is not None and got.threshold == "due_soon"
+        assert got.item == "requirement:4/window:2026-01-01..2026-12-31"
+    else:
+        assert (got is not None) is sent
+        assert got is None or got.threshold == "overdue"
+    # a rolling requirement has no closed window to excuse: short is short
+    rolling = dr.compliance_due(
+        4, "rolling", "overdue", window=(None, None), due=None, today=d(today),
+        due_soon_days=30, closed=d(closed), entered=entered and d(entered),
+    )  # fmt: skip
+    assert rolling is not None and rolling.threshold == "overdue"
 
 
 def test_a_requirement_added_today_tells_nobody_they_failed_last_year(cli, server):
@@ -170,10 +184,14 @@ def test_a_requirement_added_today_tells_nobody_they_failed_last_year(cli, serve
     cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
     cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type",
         "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
-    today = date.today().isoformat()  # the requirement's entry day (UTC) is today's
-    cell = cli("report", "compliance", "--as-of", today, "--format", "json").json["cells"][0]
+    today = date.today()  # the requirement's entry day (the department's: UTC) is today's
+    cell = cli("report", "compliance", "--as-of", today.isoformat(), "--format", "json").json["cells"][0]
     assert cell["status"] == "overdue"  # last year closed short: the matrix says so
-    assert [c for c in preview(cli, today) if c[2] == "overdue"] == []
+    got = preview(cli, today.isoformat())
+    assert [c for c in got if c[2] == "overdue"] == []
+    # this year's window is what Bo owes: warned of like anyone's once it ends within 30 days
+    soon = (date(today.year, 12, 31) - today).days <= 30
+    assert got == ([("bo@fd.example", "compliance", "due_soon")] if soon else []), got
 
 
 def test_an_overdue_reminder_names_the_window_that_closed_short(dept, server):

@@ -279,3 +279,8 @@ def test_a_compliance_reminder_names_its_window_and_what_to_do_for_its_type():
     _, hours = dr.compliance_text("Sam", "Hazmat", "due_soon", "1 of 6 h (17%)",
                                   date(2026, 12, 31), "calendar year 2026", date(2026, 12, 2))  # fmt: skip
     assert "record the training that is still missing" in hours
+
+
+def test_the_verification_step_does_not_speak_of_a_deadline_already_passed():
+    assert dr.verify_step(late=False).endswith("before the deadline.")
+    assert dr.verify_step(late=True).endswith("as soon as you can.")

@@ -146,6 +146,22 @@ def test_a_member_waiting_for_an_officer_to_advance_their_phase_is_not_nagged(cl
     assert ("zoe@fd.example", "inactive", "since:2026-01-02") in due(cli, "2026-01-15")
 
 
+def test_open_work_outside_the_phase_is_the_members_own_not_a_wait(cli, academy, db_url):
+    """Phase 1 is complete and waits for an officer, but a required requirement of no
+    phase is open: the member can work on it, so the quiet stretch is theirs and the
+    digest does not say they can do nothing (it would contradict its own 'behind')."""
+    cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "1",
+        "--counts-type", "class")  # fmt: skip
+    cli("--as-of", "2026-01-01", "program", "requirement", "add", "Academy", "Orientation")
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    sql(db_url, "UPDATE program_phase SET requires_manual_advancement = ? WHERE phase_number = 1", True)
+    cli("--as-of", "2026-01-02", "progress", "update", "--member", "zoe@fd.example",
+        "--requirement", "Live fire", "--add", "10")  # fmt: skip
+    assert ("zoe@fd.example", "inactive", "since:2026-01-02") in due(cli, "2026-01-15")
+    digest = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
+    assert "Waiting for an officer" not in digest
+
+
 def test_self_reported_work_waiting_for_verification_is_not_called_undone(cli, academy):
     """Zoë reported her 10 h herself; until an officer verifies them the row is open, and
     its warning says so instead of telling her to do the training."""
@@ -170,6 +186,11 @@ def test_time_on_hold_is_not_a_quiet_stretch_of_the_members(cli, academy, db):
     assert db.scalar("SELECT resumed_on FROM enrollment WHERE id = 1") in ("2026-01-30", date(2026, 1, 30))
     assert "inactive" not in {k for _, k, _ in due(cli, "2026-01-30")}
     assert ("zoe@fd.example", "inactive", "since:2026-01-30") in due(cli, "2026-02-09")
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-02-09").json
+    (quiet,) = [d for d in got if d["kind"] == "inactive"]
+    assert quiet["why"].startswith("nothing recorded since resumed 2026-01-30 (10 days")
+    text = cli("reminders", "send", "--as-of", "2026-02-09", "--transport", "stdout").stdout
+    assert 'Nothing has been recorded for "Academy" since it was resumed on' in " ".join(text.split())
     # a credit after the resume is the last activity again
     cli("--as-of", "2026-02-05", "progress", "update", "--member", "zoe@fd.example",
         "--requirement", "Live fire", "--add", "2")  # fmt: skip

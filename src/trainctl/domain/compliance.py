@@ -1576,7 +1576,8 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         group = aside.get(code) or []
         if group:
             days = [v.fact.date for v in group if v.fact.date is not None]
-            span = f", dated {min(days)} … {max(days)}" if days else ""
+            span = (f", dated {min(days)}" if days and min(days) == max(days)
+                    else f", dated {min(days)} … {max(days)}" if days else "")  # fmt: skip
             out.append(f"{said}: {len(group)} more{span} (--all lists them)")
     if r.requirement_type != "certification":
         out.append("Arithmetic:")

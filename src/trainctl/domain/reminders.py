@@ -253,15 +253,19 @@ def compliance_due(
     `closed`: the last day of the window an overdue status looks at; `entered`: the day
     the requirement was entered in trainctl. A window that closed before the requirement
     was entered calls for no overdue mail: nobody was asked for it then (a requirement
-    added in January must not tell everyone they failed it last year). A replay of an
-    earlier day (`entered` after `today`) judges as before."""
+    added in January must not tell everyone they failed it last year); the current
+    window is what the member owes, and its due-soon warning goes out as for anyone. A
+    rolling requirement has no closed window: short is short from the day it is entered.
+    A replay of an earlier day (`entered` after `today`) judges as before."""
     if status not in (DUE_SOON, OVERDUE):
         return None
     if (
-        status == OVERDUE and closed is not None and entered is not None
-        and closed < entered <= today
+        status == OVERDUE and frequency != "rolling" and closed is not None
+        and entered is not None and closed < entered <= today
     ):  # fmt: skip
-        return None
+        if due is None or days_between(today, due) > due_soon_days or due < today:
+            return None
+        status = DUE_SOON  # the evaluator's overdue hid it: the current window ends soon
     start, end = window or (None, None)
     if frequency == "rolling":
         item = f"requirement:{requirement_id}/" + (
@@ -284,8 +288,9 @@ def compliance_due(
 
 
 NEXT_STEPS = {  # what a member does about a short compliance figure, by requirement type
-    "checklist": "ask your training officer to check off the items you have done (checklist "
-    "items are signed off by an officer); `trainctl requirement explain` shows what counted.",
+    "checklist": "ask your training officer to check off the items you have done: an officer "
+    "signs them off on a program enrollment that includes this requirement; "
+    "`trainctl requirement explain` shows what counted.",
     "skills_evaluation": "ask your training officer for a skills evaluation (checkoff); "
     "`trainctl requirement explain` shows what counted.",
     "shifts": "work the shifts still missing; each counts once it is on file, and "
@@ -475,10 +480,13 @@ class DeadlineFacts:
     note: str | None = None  # the stored notification message
 
 
-VERIFY_STEP = (
-    "ask your training officer to verify what you reported (it counts once verified), and "
-    "complete anything still missing before the deadline."
-)
+def verify_step(*, late: bool) -> str:
+    """What to do when the member's own report awaits an officer's verification."""
+    rest = "as soon as you can" if late else "before the deadline"
+    return (
+        "ask your training officer to verify what you reported (it counts once verified), "
+        f"and complete anything still missing {rest}."
+    )
 
 
 def reported_text(pending: int) -> str:
@@ -573,15 +581,21 @@ def assigned_text(
 
 
 def inactive_text(
-    name: str, program: str, last_activity: date, progress: float, today: date
-) -> tuple[str, str]:
+    name: str, program: str, last_activity: date, progress: float, today: date,
+    resumed: bool = False,
+) -> tuple[str, str]:  # fmt: skip
+    """`resumed`: the stretch counts from the day the enrollment was resumed after a hold
+    (nothing was recorded since then, and maybe for longer: the hold was not theirs)."""
     days = days_between(last_activity, today)
     title = f"No progress on {program} since {last_activity.isoformat()}"
+    since = (
+        f"since it was resumed on {day_text(last_activity)}" if resumed
+        else f"since {day_text(last_activity)}"
+    )  # fmt: skip
     body = _letter(
         name,
         [
-            f'Nothing has been recorded for "{program}" since {day_text(last_activity)} '
-            f"({days} days).",
+            f'Nothing has been recorded for "{program}" {since} ({days} days).',
             f"Progress: {pct(progress)} complete.",
             "What to do next: log your training (or ask your training officer to), or tell "
             "them what is holding you up.",

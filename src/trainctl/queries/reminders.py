@@ -469,7 +469,7 @@ def _requirement_text(
     figure, next_step = _progress_text(target, value, percentage, late=deadline < today)
     if pending:  # the member did their part: the officer's verification is what is missing
         figure += f"; {dr.reported_text(pending)}"
-        next_step = dr.VERIFY_STEP
+        next_step = dr.verify_step(late=deadline < today)
     facts = dr.DeadlineFacts(
         what=f'"{rname}" in "{program}"',
         short=f"{rname} ({program})",
@@ -555,10 +555,10 @@ def _requirement_deadlines(
 
 
 def _inactive_text(name: str, program: str, last: date, progress: float, days: int | None,
-                   today: date) -> Text:  # fmt: skip
-    title, body = dr.inactive_text(name, program, last, progress, today)
+                   today: date, resumed: bool = False) -> Text:  # fmt: skip
+    title, body = dr.inactive_text(name, program, last, progress, today, resumed)
     why = (
-        f"nothing recorded since {last.isoformat()} "
+        f"nothing recorded since {'resumed ' if resumed else ''}{last.isoformat()} "
         f"({dr.days_between(last, today)} days; limit {days})"
     )
     return why, title, body
@@ -583,7 +583,7 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
     ids, params = in_list("p", sorted(quiet))
     cols = (
         "e.id, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, "
-        "e.progress_percentage, e.last_activity_on"
+        "e.progress_percentage, e.last_activity_on, e.resumed_on"
     )
     # A member whose current phase is complete waits for an officer to advance it: the
     # quiet stretch is not theirs to end (only rows of that phase, or of no phase, can
@@ -609,7 +609,7 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
         {**params, "lo": _day(rd, lo), "hi": _day(rd, hi), "yes": True},
     )
     out = []
-    for eid, mid, name, email, pid, enrolled, progress, last in rows:
+    for eid, mid, name, email, pid, enrolled, progress, last, resumed in rows:
         program = quiet[pid]
         last_day = dr.quiet_since(required(as_date(enrolled)), as_date(last))
         crossed = dr.inactive_due(last_day, today, program.schedule.inactive_days)
@@ -630,6 +630,7 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
                     progress,
                     program.schedule.inactive_days,
                     today,
+                    last_day == as_date(resumed),
                 ),
             )
         )
@@ -873,9 +874,11 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
         return []
     soon = qc.DUE_SOON_DAYS
     m = qc.matrix(rd, OWNER, as_of=today, rows=rows, due_soon_days=soon)
-    # the day each requirement was entered (a UTC timestamp's day: a day's difference
-    # at most, on the first day only)
-    entered = {r.id: as_date(r.created_at) for r in rows}
+    # the department's day each requirement was entered
+    from trainctl.queries.settings import department_zone
+
+    zone = department_zone(rd)
+    entered = {r.id: r.created_at.astimezone(zone).date() for r in rows}
     wanted = []
     for e in m.cells:
         if e.status not in (dcm.DUE_SOON, dcm.OVERDUE) or e.member.id is None:
@@ -912,8 +915,12 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
                 crossed.on,
                 spec.label,
                 partial(
-                    _compliance_text, name, spec.label, e.status, figure, e.due,
-                    e.window_label or str(e.window), e.reason, crossed, today,
+                    # the threshold, not the cell's status: an overdue cell whose closed
+                    # window predates the requirement is warned of as due soon (its
+                    # reason speaks of that window, so it is left out)
+                    _compliance_text, name, spec.label, crossed.threshold, figure, e.due,
+                    e.window_label or str(e.window),
+                    e.reason if crossed.threshold == e.status else "", crossed, today,
                     spec.requirement_type,
                 ),
             )
@@ -1042,9 +1049,12 @@ def waiting_for_officer(
         "AND ph.requires_manual_advancement = :yes "
         "AND EXISTS (SELECT 1 FROM program_phase nx WHERE nx.program_id = ph.program_id "
         "  AND nx.phase_number > ph.phase_number) "
+        # nothing the member can work on: no open required row of the phase, nor of no
+        # phase (as the inactivity reminders' `can_act` reads it)
         "AND NOT EXISTS (SELECT 1 FROM requirement_progress rp CROSS JOIN program_requirement pr "
         "  WHERE rp.enrollment_id = e.id AND pr.id = rp.program_requirement_id "
-        f"  AND pr.phase_id = e.current_phase_id AND pr.is_required = :yes AND rp.status NOT IN {DONE_SQL}) "
+        "  AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL) "
+        f"  AND pr.is_required = :yes AND rp.status NOT IN {DONE_SQL}) "
         "ORDER BY m.name, m.email, e.id LIMIT :lines",
         {"today": _day(rd, today), "yes": True, "lines": dr.DIGEST_LINES},
     )

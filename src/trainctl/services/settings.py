@@ -114,11 +114,16 @@ def _check_host(value: str) -> None:
             f"the environment ({PASSWORD_ENV}); trainctl never stores it.",
         )
     name, colon, port = value.rpartition(":")
-    if colon and port.isascii() and port.isdigit() and name.count(":") == 0:
+    bracketed = name.startswith("[") and name.endswith("]")  # [2001:db8::25]:587
+    if colon and port.isascii() and port.isdigit() and (name.count(":") == 0 or bracketed):
+        host = name.strip("[]") if bracketed else name
         raise BadInputError(
             f"smtp.host: {value!r} names a port.",
-            f"Set the host alone ({name}) and the port with `trainctl config set smtp.port {port}`.",
+            f"Set the host alone{f' ({host})' if host else ''} and the port with "
+            f"`trainctl config set smtp.port {port}`.",
         )
+    if value.endswith(":") and not value.endswith("::"):  # 'localhost:': a port left out
+        raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
     if any(c.isspace() for c in value) or "/" in value:
         raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
 
