@@ -212,6 +212,23 @@ def test_a_requirement_linked_into_a_program_in_use_is_announced_from_that_day(c
     assert news["since"] == "2026-03-10" and "Sign up for the April hazmat class." in news["why"]
 
 
+def test_a_requirement_linked_while_the_member_was_on_hold_is_news_from_the_resume(cli, academy):
+    """Held in February, 'Hazmat' linked on Mar 1, resumed on Apr 20: nothing went out
+    while she was on hold, and by April the link is more than 30 days back. Its message
+    is dated the resume, once."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    cli("--as-of", "2026-02-01", "enroll", "hold", "1", "--reason", "deployment")
+    cli("requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "2",
+        "--counts-type", "drill")  # fmt: skip
+    cli("--as-of", "2026-03-01", "program", "requirement", "add", "Academy", "Hazmat",
+        "--message", "Sign up for the April hazmat class.")  # fmt: skip
+    assert due(cli, "2026-03-02") == []  # on hold: nothing
+    cli("--as-of", "2026-04-20", "enroll", "resume", "1")
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-04-21").json
+    news = [d for d in got if d["kind"] == "assigned" and d["about"].startswith("Hazmat")]
+    assert [d["since"] for d in news] == ["2026-04-20"]
+
+
 def test_on_hold_and_inactive_members_get_nothing(cli, academy):
     cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
     cli("enroll", "hold", "1")

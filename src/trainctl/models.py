@@ -885,6 +885,14 @@ sa.Index(
     sqlite_where=_ACTIVE,
     postgresql_where=_ACTIVE,
 )
+# the enrollments resumed lately: their rows linked while on hold are news from the
+# resume (the assignment reminders, 0015)
+sa.Index(
+    "ix_enrollment_resumed",
+    Enrollment.__table__.c.resumed_on,  # type: ignore[attr-defined]
+    sqlite_where=sa.text("resumed_on IS NOT NULL"),
+    postgresql_where=sa.text("resumed_on IS NOT NULL"),
+)
 # milestones announced by their effective dates (0011)
 sa.Index("ix_milestone_event_reached_on", MilestoneEvent.__table__.c.reached_on)  # type: ignore[attr-defined]
 sa.Index(

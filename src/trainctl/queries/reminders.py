@@ -708,7 +708,8 @@ def _assignments(
     in_phase = sorted({phase for _, phase in scopes if phase is not None})
     cols = (
         "SELECT rp.id, rp.due_on, e.member_id, m.name, m.email, e.program_id, e.enrolled_on, "
-        "e.phase_started_on, pr.phase_id, pr.notification_message, r.name, rp.assigned_on "
+        "e.phase_started_on, pr.phase_id, pr.notification_message, r.name, rp.assigned_on, "
+        "e.resumed_on "
         "FROM enrollment e JOIN member m ON m.id = e.member_id "
         "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
         "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -734,17 +735,30 @@ def _assignments(
             "AND rp.assigned_on IS NULL " + opened
         )
         params |= p
-    # linked into a program in use: the row's own day (ix_requirement_progress_assigned)
+    # linked into a program in use: the row's own day (ix_requirement_progress_assigned),
+    # or, when it was linked while the enrollment was on hold (no mail goes to a held
+    # enrollment), the day it was resumed (ix_enrollment_resumed)
+    in_scope = "AND e.status = 'active' AND (pr.phase_id IS NULL OR pr.phase_id = e.current_phase_id) "
     parts.append(
         cols + "WHERE rp.assigned_on IS NOT NULL AND rp.assigned_on BETWEEN :lo AND :today "
-        "AND e.status = 'active' AND (pr.phase_id IS NULL OR pr.phase_id = e.current_phase_id) "
-        + opened
+        + in_scope + opened
+    )
+    parts.append(
+        cols + "WHERE e.resumed_on IS NOT NULL AND e.resumed_on BETWEEN :lo AND :today "
+        "AND rp.assigned_on IS NOT NULL AND rp.assigned_on <= e.resumed_on " + in_scope + opened
     )
     rows = rd.all(" UNION ALL ".join(parts), params)
     out = []
-    for rpid, due, mid, name, email, pid, enrolled, started, phase_id, note, rname, assigned in rows:
+    seen: set[int] = set()
+    for rpid, due, mid, name, email, pid, enrolled, started, phase_id, note, rname, assigned, resumed in rows:  # fmt: skip
+        if rpid in seen:  # linked and resumed in the last days: both ranges hold it
+            continue
+        seen.add(rpid)
         scope = as_date(enrolled if phase_id is None else started)
-        days = [d for d in (scope, as_date(assigned)) if d is not None]
+        linked, back = as_date(assigned), as_date(resumed)
+        if linked is not None and back is not None and linked <= back:
+            linked = back  # linked during a hold (or before the resume): news from the resume
+        days = [d for d in (scope, linked) if d is not None]
         on = max(days) if days else None
         if on is None or not dr.fresh(on, today) or not note.strip():
             continue

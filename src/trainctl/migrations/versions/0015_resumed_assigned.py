@@ -14,11 +14,14 @@
                                        reminders' 30 days of news.
     ix_requirement_progress_assigned   (assigned_on) WHERE assigned_on IS NOT NULL: the few
                                        rows a later link made, one index range per run
+    ix_enrollment_resumed              (resumed_on) WHERE resumed_on IS NOT NULL: the
+                                       enrollments resumed lately, whose rows linked while
+                                       they were on hold are news from the resume
 
 Both columns start NULL: nothing recorded before this revision says when an enrollment
 was resumed (the audit log's times are the real clock, not the department's day that
 --as-of writes), and a row made by a later link before it is dated by its scope, as it
-was. The downgrade drops the index and the columns (SQLite 3.35+: no table rebuild).
+was. The downgrade drops the indexes and the columns (SQLite 3.35+: no table rebuild).
 
 Revision ID: 0015_resumed_assigned
 Revises: 0014_cycle_end
@@ -36,6 +39,8 @@ depends_on: str | Sequence[str] | None = None
 
 ASSIGNED = "assigned_on IS NOT NULL"
 INDEX = "ix_requirement_progress_assigned"
+RESUMED = "resumed_on IS NOT NULL"
+RESUMED_INDEX = "ix_enrollment_resumed"
 
 
 def upgrade() -> None:
@@ -45,9 +50,15 @@ def upgrade() -> None:
         INDEX, "requirement_progress", ["assigned_on"], unique=False,
         sqlite_where=sa.text(ASSIGNED), postgresql_where=sa.text(ASSIGNED),
     )  # fmt: skip
+    op.create_index(
+        RESUMED_INDEX, "enrollment", ["resumed_on"], unique=False,
+        sqlite_where=sa.text(RESUMED), postgresql_where=sa.text(RESUMED),
+    )  # fmt: skip
 
 
 def downgrade() -> None:
+    op.drop_index(RESUMED_INDEX, table_name="enrollment", sqlite_where=sa.text(RESUMED),
+                  postgresql_where=sa.text(RESUMED))  # fmt: skip
     op.drop_index(INDEX, table_name="requirement_progress", sqlite_where=sa.text(ASSIGNED),
                   postgresql_where=sa.text(ASSIGNED))  # fmt: skip
     op.drop_column("requirement_progress", "assigned_on")
