@@ -174,6 +174,11 @@ def test_self_reported_work_waiting_for_verification_is_not_called_undone(cli, a
     assert "1 entry you reported awaits your training officer's verification" in warning["why"]
     text = cli("reminders", "send", "--as-of", "2026-01-15", "--transport", "stdout").stdout
     assert "ask your training officer to verify what you reported" in " ".join(text.split())
+    # once late, the officers' digest says part of it is theirs to verify
+    digest = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
+    assert ("Zoë Núñez <zoe@fd.example> - Academy (enrollment 1): 0%; Live fire overdue (due "
+            "2026-01-21); 1 self-reported entry awaits verification (`trainctl progress pending`)"
+            ) in digest  # fmt: skip
 
 
 def test_time_on_hold_is_not_a_quiet_stretch_of_the_members(cli, academy, db):

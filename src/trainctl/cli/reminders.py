@@ -205,9 +205,9 @@ def send(
     Deadline warnings (program, phase, requirement), overdue follow-ups, no-progress
     reminders, milestones, new requirements' messages, certification cards expiring (90,
     60, 30, 7 days before and on the day), recurring compliance requirements turning due
-    soon or overdue, and one digest per officer listing who is behind. A run that was skipped catches up. Exit codes: 0 all sent (or nothing
-    due), 1 some messages failed (they stay due), 69 mail server unreachable, 75 another
-    run holds the lock.
+    soon or overdue, and one digest per officer listing who is behind. A run that was
+    skipped catches up. Exit codes: 0 all sent (or nothing due), 1 some messages failed
+    (they stay due), 69 mail server unreachable, 75 another run holds the lock.
     """
     state = get_state(ctx)
     quiet = quiet or state.quiet

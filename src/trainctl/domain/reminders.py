@@ -621,6 +621,7 @@ class Behind:
     details: list[str] = field(default_factory=list)
     enrollment_id: int | None = None  # what `trainctl enroll show` takes
     first_overdue: str | None = None  # the requirement overdue longest
+    pending: int = 0  # self-reported credits waiting for an officer's verification
 
     def line(self) -> str:
         """'Ann Lee <ann@x> - Academy (enrollment 12): 40%; Live fire overdue (due
@@ -640,6 +641,11 @@ class Behind:
                     f"{self.requirements_overdue} requirements overdue, the first {first}"
                     + (f" ({due})" if due else "")
                 )
+        if self.pending:  # part of what is late may be the officer's to verify
+            parts.append(
+                f"{self.pending} self-reported entr{'y awaits' if self.pending == 1 else 'ies await'} "
+                "verification (`trainctl progress pending`)"
+            )
         which = f" (enrollment {self.enrollment_id})" if self.enrollment_id is not None else ""
         return f"{self.member} <{self.email}> - {self.program}{which}: " + "; ".join(parts)
 

@@ -1013,16 +1013,19 @@ def who_is_behind(
             "  ON pr.id = rp.program_requirement_id JOIN requirement r ON r.id = pr.requirement_id "
             "  WHERE rp.enrollment_id = e.id AND rp.due_on < :today "
             "  AND rp.status NOT IN " + DONE_SQL + " AND pr.is_required = :yes "
-            "  ORDER BY rp.due_on, r.name LIMIT 1) "
+            "  ORDER BY rp.due_on, r.name LIMIT 1), "
+            # self-reported credit waiting for an officer: part of what is late may be theirs
+            "(SELECT COUNT(*) FROM requirement_progress rp JOIN progress_credit c "
+            "  ON c.progress_id = rp.id WHERE rp.enrollment_id = e.id AND c.state = 'pending') "
             f"FROM enrollment e WHERE e.id IN {ids}",
             {**p, "today": _day(rd, today), "yes": True},
         )
     }
     behind = []
     for eid, _mid, name, email, pid, progress in shown:
-        target, phid, started, n_late, first_late, phase_open, first_name = details[eid]
+        target, phid, started, n_late, first_late, phase_open, first_name, pending = details[eid]
         b = dr.Behind(name, email, progs[pid].name, float(progress or 0), enrollment_id=eid,
-                      first_overdue=first_name)  # fmt: skip
+                      first_overdue=first_name, pending=int(pending or 0))  # fmt: skip
         target = as_date(target)
         if dp.is_overdue(target, "active", today):
             b.target_overdue = target
