@@ -333,7 +333,7 @@ def test_one_course_counts_once_per_cycle():
     e = c.evaluate(member(*facts), EMT, D("2026-06-01"))
     assert verdicts(e) == {1: (True, c.COUNTED), 2: (False, c.REPEAT_IN_CYCLE)}
     assert e.verdicts[1].reason == (
-        "a repeat of acls-r (counted on 2025-05-01): one course counts once per "
+        "a repeat of ACLS-R (counted on 2025-05-01): one course counts once per "
         "NREMT cycle ending 31 March"
     )
     # an ISO requirement counts a repeated drill every time
@@ -341,6 +341,36 @@ def test_one_course_counts_once_per_cycle():
                     hours(2, "2025-03-17", 8, "structural_firefighting", course_code="D1"),
                     positions=("firefighter",))  # fmt: skip
     assert c.evaluate(drills, ISO_COMPANY, D("2025-03-31")).status == c.MET
+
+def test_a_course_named_freely_counts_once_per_cycle_too():
+    """Without a course code the record's course identity decides (`course_key`: the
+    catalog course, or the name as written, case and spaces aside); the matrix (facts
+    without names) and explain (with names) agree; a record naming nothing is never a
+    repeat."""
+    def rounds(i, day, **kw):
+        return hours(i, day, 4, "national/cardiovascular", **kw)
+
+    named = member(rounds(1, "2025-05-01", name="Grand rounds"),
+                   rounds(2, "2025-06-01", name="grand  ROUNDS"),
+                   rounds(3, "2025-07-01", name="Grand rounds II"),
+                   rounds(4, "2025-08-01"), rounds(5, "2025-09-01"),
+                   card(20, "NREMT-EMT", "2025-04-01", "2027-03-31"))  # fmt: skip
+    e = c.evaluate(named, EMT, D("2026-06-01"))
+    assert [v.code for v in e.verdicts if v.fact.kind == "training"] == [
+        c.COUNTED, c.REPEAT_IN_CYCLE, c.COUNTED, c.COUNTED, c.COUNTED]
+    assert e.verdicts[1].reason.startswith("a repeat of 'Grand rounds' (counted on 2025-05-01)")
+    keyed = member(rounds(1, "2025-05-01", course_key="name:grand rounds"),
+                   rounds(2, "2025-06-01", course_key="name:grand rounds"),
+                   rounds(3, "2025-07-01", course_key="course:4"),
+                   rounds(4, "2025-08-01", course_key="course:4", course_code=None),
+                   card(20, "NREMT-EMT", "2025-04-01", "2027-03-31"))  # fmt: skip
+    e = c.evaluate(keyed, EMT, D("2026-06-01"))
+    assert [v.code for v in e.verdicts if v.fact.kind == "training"] == [
+        c.COUNTED, c.REPEAT_IN_CYCLE, c.COUNTED, c.REPEAT_IN_CYCLE]
+    assert e.value == 8
+    # the matrix's path (no detail) reaches the same figure
+    (cell,) = c.evaluate_all([keyed], [EMT], D("2026-06-01"))
+    assert cell.value == 8 and cell.status == e.status
 
 
 def test_self_paced_hours_beyond_the_distributive_cap_are_rejected_with_the_reason():
@@ -703,7 +733,7 @@ _ROW_COLUMNS = [  # training rows as queries.compliance reads them: each column'
     [7], [1, 2], ["2024-02-29", "2025-12-31", None], [None, 0, 0.0, 1.5, 8],
     [None, "CPR", "FF1"], [None, "CPR class"], [None, "drill", "class"], [None, "hazmat", "ems"],
     [None, "airway"], [0, 1, True, False], [None, "completed", "failed"],
-    [None, 0, 1, True, False], [None, "2027-03-31"],
+    [None, 0, 1, True, False], [None, "2027-03-31"], [None, "course:3", "name:cpr class"],
 ]  # fmt: skip
 
 
@@ -722,11 +752,12 @@ def test_bulk_made_training_facts_are_fact_of_field_for_field(base):
     ]  # fmt: skip
     make = qc._maker(c.TRAINING)
     for row in rows:
-        _mid, rid, day, hours, code, name, ttype, cat, topic, paced, status, passed, exp = row
+        _mid, rid, day, hours, code, name, ttype, cat, topic, paced, status, passed, exp, key = row
         want = c.Fact.of({
             "kind": c.TRAINING, "id": rid, "date": as_date(day), "hours": float(hours or 0),
             "course_code": code, "name": name, "training_type": ttype, "category": cat,
             "topic": topic, "self_paced": bool(paced), "status": status,
             "passed": None if passed is None else bool(passed), "expires_on": as_date(exp),
+            "course_key": key,
         })  # fmt: skip
         assert make(row).__dict__ == want.__dict__, row

@@ -151,3 +151,28 @@ def test_a_record_marked_not_passed_counts_in_neither(eve):
     e = eve("requirement", "explain", "eve@fd.org", "NREMT-EMT", "--as-of", AS_OF, "--format",
             "json").json  # fmt: skip
     assert {f["code"] for f in e["facts"] if "Medical" in f["what"]} == {"not_passed"}
+
+
+def test_one_course_counts_once_per_cycle_in_both(eve):
+    """NREMT: a course counts once per recertification cycle. Compliance rejected a repeat
+    while program progress counted it again (the origin's two calculators that disagreed);
+    a course named freely is one course whatever its case and spacing; voiding the one that
+    counted puts the repeat in its place, in both."""
+    before = compliance(eve, "NREMT-EMT")
+    for day, name in (("2025-05-20", "Grand rounds"), ("2025-05-21", "grand  ROUNDS")):
+        r = eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", name, "--date", day,
+                "--hours", "2", "--category", "local")  # fmt: skip
+    assert "a repeat of 'Grand rounds' (counted on 2025-05-20)" in r.stderr, r
+    assert compliance(eve, "NREMT-EMT") == pytest.approx(before + 2)
+    assert progress(eve, "NREMT-EMT") == pytest.approx(before + 2)
+    e = eve("requirement", "explain", "eve@fd.org", "NREMT-EMT", "--as-of", AS_OF, "--format",
+            "json").json  # fmt: skip
+    assert [f["code"] for f in e["facts"] if "rounds" in f["what"].casefold()] == [
+        "counted", "repeat_in_cycle"]
+    shown = eve("enroll", "show", "1", "--format", "json").json["requirements"]
+    lost = [x for line in shown if line.get("allocation") for x in line["allocation"]["not_counted"]]
+    assert [(x["hours"], x["reason"]) for x in lost] == [(2, "repeat_in_cycle")], lost
+    (first,) = [f["id"] for f in e["facts"] if f["code"] == "counted" and "Grand" in f["what"]]
+    eve("--as-of", "2025-06-01", "record", "void", str(first), "--reason", "entered twice")
+    assert compliance(eve, "NREMT-EMT") == pytest.approx(before + 2)
+    assert progress(eve, "NREMT-EMT") == pytest.approx(before + 2)

@@ -177,6 +177,10 @@ class Fact:
     # A checklist item checked on a progress row: the requirement it was checked for (an
     # item of the same name on another checklist is not this one's).
     requirement_id: int | None = None
+    # A training record's course identity (`course_key`: "course:ID" for a catalog course,
+    # "name:<folded name>" for a course named freely): what "one course once per cycle"
+    # compares when the record carries no course code.
+    course_key: str | None = None
 
     # Derived once, when the fact is made (the evaluator reads them for every window).
     credit_category: str | None = field(init=False, repr=False, compare=False)
@@ -715,6 +719,16 @@ def _key(text: str | None) -> str:
     return (text or "").strip().casefold()
 
 
+def course_identity(f: Fact) -> str:
+    """`credit.course_identity` of a training fact (the one rule, the ledger's too)."""
+    return dc.course_identity(f.course_code, f.course_key, f.name)
+
+
+def course_label(f: Fact) -> str:
+    """How a report names the course of `f` (`credit.course_label`)."""
+    return dc.course_label(f.course_code, f.name, f.course_key)
+
+
 @dataclass
 class _Judgement:
     verdicts: list[Verdict] = field(default_factory=list)
@@ -825,13 +839,13 @@ def _judge(
                 if detail:
                     reject(f, NO_HOURS, "no hours recorded")
                 continue
-            code = _key(f.course_code) if spec.once_per_cycle else ""
+            code = course_identity(f) if spec.once_per_cycle else ""
             if code:
                 if code in first_of:
                     if detail:
                         reject(
                             f, REPEAT_IN_CYCLE,
-                            f"a repeat of {f.course_code} (counted on {first_of[code].date}): "
+                            f"a repeat of {course_label(first_of[code])} (counted on {first_of[code].date}): "
                             f"one course counts once per {cycle}",
                         )  # fmt: skip
                     continue

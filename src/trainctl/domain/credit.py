@@ -173,6 +173,28 @@ FIX_HINT = (
 )
 
 
+def course_identity(code: str | None, key: str | None, name: str | None = None) -> str:
+    """The course a training record is of, for NREMT's "one course counts once per cycle":
+    its course code (case and spaces aside), else its stored course identity (`course_key`:
+    "course:ID" for a catalog course, "name:<folded name>" for one named freely, so "Grand
+    rounds" and "grand  ROUNDS" are one course), else its name. "" when nothing names it (a
+    record naming no course is never a repeat)."""
+    if fold(code):
+        return "code:" + fold(code)
+    if key:
+        return key
+    return "name:" + fold(name) if fold(name) else ""
+
+
+def course_label(code: str | None, name: str | None, key: str | None = None) -> str:
+    """How a report names the course of `course_identity`: its code, else its name quoted."""
+    if code and code.strip():
+        return code.strip()
+    if name and name.strip():
+        return f"'{name.strip()}'"
+    return (key or "").partition(":")[2] or "this course"
+
+
 def category_names(raw: Iterable[Any] | None) -> list[str]:
     """The folded names of a requirement's hour categories: the stored JSON (a list of
     objects with "name", or of names) or domain/progress HourCategory values."""

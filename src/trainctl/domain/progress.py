@@ -187,6 +187,7 @@ OVER_CATEGORY_CAP = "over_category_cap"  # over the category's max_hours
 SURPLUS = "surplus"  # every minimum it could fill is full and the remainder too
 NO_CATEGORY = "no_category"  # in none of the requirement's categories, and no remainder left
 REVERSED = "reversed"  # a correction (negative entry) and the hours it took back
+REPEAT = "repeat_in_cycle"  # NREMT NCCP: a course counted earlier in the cycle (Credit.repeat)
 COUNTED = frozenset({TOPIC_MINIMUM, CATEGORY_MINIMUM, OVERFLOW, REMAINDER})
 _EPS = 1e-9
 _INF = float("inf")
@@ -357,7 +358,8 @@ def allocate_hours(
        against the receiving category's distributive cap).
     4. What is left, and hours in no category of the requirement, fill the target's free
        remainder (target - sum of minimums), except hours stopped by a cap.
-    5. Everything else is not counted, with the reason.
+    5. Everything else is not counted, with the reason; so is every credit marked
+       `repeat` (NREMT NCCP: a course counted earlier in the cycle, `course_repeats`).
     """
     cats = list(categories)
     credits = list(credits)
@@ -373,6 +375,10 @@ def allocate_hours(
     for i, credit in enumerate(credits):
         name, topic = split_category(credit.category)
         key = name if name in state else None
+        if credit.repeat:  # one course once per cycle: its entries (and their voids) count not
+            if credit.amount > 0:
+                shares.append(Share(i, credit.amount, REPEAT, None, _name(state, key), credit.repeat))
+            continue
         canon = topic_names[key].get(topic) if key is not None and topic is not None else None
         dist = (credit.item or "").casefold() == DISTRIBUTIVE
         if credit.amount > 0:
@@ -859,6 +865,9 @@ class Credit:
     item: str | None = None
     # a certification credit's card (or record) expiry: valid through that day
     expires_on: date | None = None
+    # NREMT NCCP: why this credit's record is a repeat of a course counted earlier in the
+    # cycle (`course_repeats`); such a credit counts for nothing. "" for every other credit.
+    repeat: str = ""
 
 
 def measure(
@@ -867,7 +876,7 @@ def measure(
     """(progress value, percentage) of counted credits against the requirement's target.
     On `today` (the as-of date), a certification credit whose card expired before it no
     longer counts (DESIGN §3: 100 while a matching, unexpired certification exists)."""
-    credits = list(credits)
+    credits = [c for c in credits if not c.repeat]  # one course once per cycle (NCCP)
     if today is not None and target.requirement_type == "certification":
         credits = [c for c in credits if is_valid(c.expires_on, today)]  # domain/certs: through its expiry day
     if target.is_numeric:
@@ -881,6 +890,34 @@ def measure(
         return (1.0 if pct else 0.0), pct
     count, pct = set_percentage(done, target.items)
     return float(count), pct
+
+
+def course_repeats(
+    entries: Iterable[tuple[int, float]], courses: Mapping[int, tuple[str, date | None]]
+) -> dict[int, int]:
+    """NREMT NCCP, "one course counts once per cycle", over one progress row's ledger: the
+    training records whose credit repeats a course an earlier record of the row counted
+    (the evaluator's rule, domain/compliance.py: the first in date order counts).
+
+    `entries`: (record id, amount) for each counted credit from a training record (a void
+    is negative: a voided record nets nothing, repeats nothing, and the next one of its
+    course counts in its place); `courses`: record id -> (its course identity,
+    `credit.course_identity`, "" for none; its completion date). Of each course the
+    earliest (date, id) record counts; the others are returned, each with the record that
+    counted for its course."""
+    net: dict[int, float] = {}
+    for rid, amount in entries:
+        net[rid] = net.get(rid, 0.0) + amount
+    live = [
+        (courses[rid][0], courses[rid][1] or date.min, rid)
+        for rid, total in net.items()
+        if total > 0 and rid in courses and courses[rid][0]
+    ]
+    first: dict[str, tuple[date, int]] = {}
+    for ident, on, rid in live:
+        if ident not in first or (on, rid) < first[ident]:
+            first[ident] = (on, rid)
+    return {rid: first[ident][1] for ident, _, rid in live if first[ident][1] != rid}
 
 
 def items_done(credits: Iterable[Credit]) -> set[str]:

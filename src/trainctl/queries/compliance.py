@@ -199,7 +199,7 @@ def _facts_sql(
         return (
             "SELECT t.member_id, t.id, t.completion_date, t.hours_completed, t.course_code, "
             f"{'t.course_name' if names else 'NULL'}, t.training_type, t.category, t.topic, t.self_paced, t.status, "
-            "t.passed, t.expiration_date FROM training_record t WHERE "
+            "t.passed, t.expiration_date, t.course_key FROM training_record t WHERE "
             + _bounds("t", "t.completion_date", kind, span, params, dialect)
         )
     if kind == dcm.CERTIFICATION:
@@ -260,8 +260,8 @@ def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
             fact = new(Fact)
             data = fact.__dict__
             data.update(alike)
-            data["id"], data["date"], data["hours"], data["expires_on"] = (
-                r[1], day(r[2]), hours, day(r[12])
+            data["id"], data["date"], data["hours"], data["expires_on"], data["course_key"] = (
+                r[1], day(r[2]), hours, day(r[12]), r[13]
             )
             return fact
 

@@ -7,15 +7,18 @@ domain/progress.py; this module only reads the rows they are computed from.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
+from trainctl.domain import credit as dc
+from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
+from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, chunks, in_list, required
 from trainctl.queries.members import get_member
 from trainctl.queries.settings import nremt_local_content
 
@@ -387,13 +390,70 @@ def allocates(target: dp.Target) -> bool:
     return target.requirement_type == "hours" and bool(target.hour_categories)
 
 
+# What says whether a requirement is an NREMT NCCP level (periods.cycle_of), whose rule
+# "one course counts once per cycle" program progress applies as compliance does.
+NCCP_COLUMNS = "r.registry_name, r.registry_code, r.cycle_end, r.cycle_credential"
+
+
+def once_per_course(columns: Sequence[Any]) -> bool:
+    """Whether a requirement (its NCCP_COLUMNS) counts one course once per cycle."""
+    return pd.cycle_of(*columns)[2]
+
+
+def record_of(source_type: str | None, source_id: str | None) -> int | None:
+    """The training record behind a credit (its void too: "<id>:void"), else None."""
+    head = (source_id or "").split(":", 1)[0]
+    return int(head) if source_type == "training_record" and head.isdigit() else None
+
+
+def course_repeats(
+    rd: Reader, ledger: Mapping[int, Iterable[tuple[float, str | None, str | None]]]
+) -> dict[int, dict[int, str]]:
+    """progress id -> {record id: why it counts not} for rows of an NCCP level
+    (`once_per_course`): each row's credits as (amount, source type, source id); the
+    records behind them read in one query per chunk; `dp.course_repeats` decides. A
+    program row holds one enrollment's span, so a course counts once in it (an NCCP
+    program runs one cycle; compliance judges each cycle)."""
+    per_row: dict[int, list[tuple[int, float]]] = {}
+    for pid, entries in ledger.items():
+        for amount, source_type, source_id in entries:
+            rid = record_of(source_type, source_id)
+            if rid is not None:
+                per_row.setdefault(pid, []).append((rid, float(amount)))
+    ids = sorted({rid for entries in per_row.values() for rid, _ in entries})
+    courses: dict[int, tuple[str, date | None]] = {}
+    labels: dict[int, str] = {}
+    for part in chunks(ids):
+        sql, params = in_list("t", part)
+        for rid, code, key, name, on in rd.all(
+            "SELECT id, course_code, course_key, course_name, completion_date "
+            f"FROM training_record WHERE id IN {sql}",
+            params,
+        ):
+            courses[rid] = (dc.course_identity(code, key, name), as_date(on))
+            labels[rid] = dc.course_label(code, name, key)
+    out: dict[int, dict[int, str]] = {}
+    for pid, entries in per_row.items():
+        repeats = dp.course_repeats(entries, courses)
+        if repeats:
+            out[pid] = {
+                rid: f"a repeat of {labels[first]} (counted on {courses[first][1]}): "
+                "one course counts once per NREMT cycle"
+                for rid, first in repeats.items()
+            }
+    return out
+
+
 _COUNTED = """
-SELECT c.progress_id, c.id, c.amount, c.category, c.item
+SELECT c.progress_id, c.id, c.amount, c.category, c.item, c.source_type, c.source_id,
+       {nccp}
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
 WHERE {where} AND c.state = 'counted'
 ORDER BY c.id
-"""
+""".replace("{nccp}", NCCP_COLUMNS)
 
 
 def hour_allocations(
@@ -411,10 +471,16 @@ def hour_allocations(
     else:
         (only,) = wanted  # one row (progress log)
         sql, params = _COUNTED.format(where="rp.id = :id"), {"id": only}
+    rows = [r for r in rd.all(sql, params) if r[0] in wanted]
+    nccp = {r[0]: [] for r in rows if once_per_course(r[7:11])}
+    for pid, _, amount, _, _, source_type, source_id, *_ in rows:
+        if pid in nccp:
+            nccp[pid].append((amount, source_type, source_id))
+    repeats = course_repeats(rd, nccp) if nccp else {}
     credits: dict[int, list[tuple[int, dp.Credit]]] = {pid: [] for pid in wanted}
-    for pid, cid, amount, category, item in rd.all(sql, params):
-        if pid in credits:
-            credits[pid].append((cid, dp.Credit(amount, category, item)))
+    for pid, cid, amount, category, item, source_type, source_id, *_ in rows:
+        why = repeats.get(pid, {}).get(record_of(source_type, source_id) or 0, "")
+        credits[pid].append((cid, dp.Credit(amount, category, item, repeat=why)))
     out = {}
     for pid, rows in credits.items():
         t = wanted[pid]

@@ -12,6 +12,7 @@ from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.queries import as_date, chunks, in_list, required
+from trainctl.queries.enrollments import NCCP_COLUMNS, course_repeats, once_per_course, record_of
 from trainctl.queries.settings import nremt_local_content
 from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, requirement_of
 from trainctl.services.store import Writer, writer_of
@@ -98,9 +99,10 @@ def recompute(
         rows = progress_rows(w, part)
         sql, params = in_list("p", part)
         target_of: dict[int, dp.Target] = {}
-        for pid, enrolled_on, target_day, frequency, *rest in w.all(
+        nccp: set[int] = set()  # rows of an NREMT NCCP level: one course once per cycle
+        for pid, enrolled_on, target_day, frequency, *cycle_and_rest in w.all(
             "SELECT rp.id, e.enrolled_on, e.target_completion_date, r.frequency, "
-            f"{REQUIREMENT_COLUMNS} "
+            f"{NCCP_COLUMNS}, {REQUIREMENT_COLUMNS} "
             "FROM requirement_progress rp "
             "JOIN enrollment e ON e.id = rp.enrollment_id "
             "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -108,6 +110,9 @@ def recompute(
             f"WHERE rp.id IN {sql}",
             params,
         ):
+            cycle, rest = cycle_and_rest[:4], cycle_and_rest[4:]
+            if once_per_course(cycle):
+                nccp.add(pid)
             rid = rest[0]
             if rid not in targets:
                 targets[rid] = dp.Target.of(requirement_of(rest), local_content=local)
@@ -118,8 +123,8 @@ def recompute(
                 )
             # a recurring requirement counts its figure once per period of the enrollment's span
             target_of[pid] = targets[rid].over(spans[span])
-        each = [pid for pid, t in target_of.items() if _per_credit(t)]
-        summed = [pid for pid, t in target_of.items() if not _per_credit(t)]
+        each = [pid for pid, t in target_of.items() if _per_credit(t) or pid in nccp]
+        summed = [pid for pid, t in target_of.items() if not (_per_credit(t) or pid in nccp)]
         credits: dict[int, list[dp.Credit]] = {}
         for ids in (summed, each):
             if not ids:
@@ -136,9 +141,15 @@ def recompute(
                 if today is not None and certs
                 else {}
             )
+            held: dict[int, list[tuple[float, str, str]]] = {pid: [] for pid in ids if pid in nccp}
+            for pid, amount, _, _, st, sid in ledger:
+                if pid in held:
+                    held[pid].append((amount, st, sid))
+            repeats = course_repeats(w, held) if held else {}
             for pid, amount, category, item, st, sid in ledger:
+                why = repeats.get(pid, {}).get(record_of(st, sid) or 0, "")
                 credits.setdefault(pid, []).append(
-                    dp.Credit(float(amount), category, item, expiries.get((st, sid)))
+                    dp.Credit(float(amount), category, item, expiries.get((st, sid)), why)
                 )
         for rp in rows:
             value, pct = dp.measure(target_of[rp.id], credits.get(rp.id, []), today=today)
