@@ -415,8 +415,8 @@ def course_repeats(
     program row holds one enrollment's span, so a course counts once in it (an NCCP
     program runs one cycle; compliance judges each cycle)."""
     per_row: dict[int, list[tuple[int, float]]] = {}
-    for pid, entries in ledger.items():
-        for amount, source_type, source_id in entries:
+    for pid, credits in ledger.items():
+        for amount, source_type, source_id in credits:
             rid = record_of(source_type, source_id)
             if rid is not None:
                 per_row.setdefault(pid, []).append((rid, float(amount)))
@@ -472,7 +472,9 @@ def hour_allocations(
         (only,) = wanted  # one row (progress log)
         sql, params = _COUNTED.format(where="rp.id = :id"), {"id": only}
     rows = [r for r in rd.all(sql, params) if r[0] in wanted]
-    nccp = {r[0]: [] for r in rows if once_per_course(r[7:11])}
+    nccp: dict[int, list[tuple[float, str | None, str | None]]] = {
+        r[0]: [] for r in rows if once_per_course(r[7:11])
+    }
     for pid, _, amount, _, _, source_type, source_id, *_ in rows:
         if pid in nccp:
             nccp[pid].append((amount, source_type, source_id))
