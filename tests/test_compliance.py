@@ -444,13 +444,29 @@ def test_the_iso_year_counts_the_hire_month_hours_and_the_months_before_a_leave(
     assert [p.window.start.month for p in y.periods] == [1, 2, 5, 6, 7, 8, 9, 10, 11, 12]
 
 
-def test_iso_recruit_training_is_one_time_from_the_hire_date():
+def test_iso_recruit_training_is_the_first_year_from_the_hire_date():
+    """ISO item 570: 240 h of recruit training in the first year. The year is the 12
+    months from the hire date (its last day is the day before the anniversary, Feb 29
+    included); hours after it do not count, and a recruit who made it is met for good."""
     m = member(hours(1, "2025-02-01", 100, "recruit"), hours(2, "2025-02-02", 8),
+               hours(3, "2026-01-01", 140, "recruit"),
                positions=("probationary",), hire_date=D("2025-01-01"))  # fmt: skip
     e = c.evaluate(m, ISO_RECRUIT, D("2025-06-01"))
-    assert (e.status, e.due, e.value) == (c.NOT_YET_DUE, D("2026-01-01"), 100)
+    assert (e.status, e.due, e.value) == (c.NOT_YET_DUE, D("2025-12-31"), 100)
+    assert e.window == c.pd.Window(D("2025-01-01"), D("2025-12-31"))
     assert c.evaluate(m, ISO_RECRUIT, D("2025-12-20")).status == c.DUE_SOON
-    assert c.evaluate(m, ISO_RECRUIT, D("2026-01-02")).status == c.OVERDUE
+    late = c.evaluate(m, ISO_RECRUIT, D("2026-01-02"))
+    assert (late.status, late.value) == (c.OVERDUE, 100)
+    assert verdicts(late)[3] == (False, c.OUTSIDE_WINDOW)
+    assert late.window_label == "one time: the first 12 months from 2025-01-01, to 2025-12-31"
+    leap = member(hours(1, "2025-02-28", 240, "recruit"), positions=("probationary",),
+                  hire_date=D("2024-02-29"))  # fmt: skip
+    e = c.evaluate(leap, ISO_RECRUIT, D("2027-06-01"))
+    assert (e.window.end, e.status, e.good_through) == (D("2025-02-27"), c.OVERDUE, None)
+    in_time = member(hours(1, "2025-02-27", 240, "recruit"), positions=("probationary",),
+                     hire_date=D("2024-02-29"))  # fmt: skip
+    e = c.evaluate(in_time, ISO_RECRUIT, D("2027-06-01"))
+    assert (e.status, e.good_through) == (c.MET, None)
 
 
 # ----------------------------------------------------------------- the other types
@@ -548,8 +564,13 @@ def test_a_one_time_requirement_without_a_deadline_is_required_now():
 def test_a_one_time_window_from_the_hire_date_says_from():
     m = member(positions=("probationary",), hire_date=D("2025-01-01"))
     lines = c.explain_lines(c.evaluate(m, ISO_RECRUIT, D("2025-06-01")))
-    assert any(line.startswith("Window from 2025-01-01 (one time); due 2026-01-01")
+    assert any(line.startswith("Window 2025-01-01 – 2025-12-31 (one time: the first 12 months); due 2025-12-31")
                for line in lines), lines  # fmt: skip
+    # a department's one-time requirement with a time limit only: no end (late still completes)
+    orientation = c.RequirementSpec("Orientation", "hours", frequency="one_time", period_anchor="hire_date",
+                                    time_limit_days=365, required_hours=8, **CLASS)  # fmt: skip
+    lines = c.explain_lines(c.evaluate(m, orientation, D("2025-06-01")))
+    assert "Window from 2025-01-01 (one time); due 2026-01-01" in lines, lines
 
 
 def test_rolling_windows_give_new_members_time():

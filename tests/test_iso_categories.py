@@ -73,3 +73,74 @@ def test_import_iso_update_brings_an_older_database_along(dept, db):
     for code, value in EXPECTED.items():
         assert got[code] == value, (code, got)
     assert "0 updated" in dept("import", "iso", "--update").stderr  # twice changes nothing
+
+
+def test_recruit_training_counts_the_first_year_only(cli, db, snapshot):
+    """ISO item 570: 240 h of recruit training in the first year from the hire date. Hours
+    logged after that year counted (a one-time window had no end), so a recruit short at
+    the anniversary showed met to an ISO grader once later training was logged."""
+    cli("import", "iso")
+    cli("member", "add", "Rae Cruit", "--email", "rae@fd.org", "--position", "probationary",
+        "--hire-date", "2024-02-29")  # fmt: skip
+    for day, hours in (("2024-06-01", 200), ("2025-02-28", 60)):  # the second: day 366
+        cli("--as-of", "2030-01-01", "record", "add", "rae@fd.org", "--course", f"Academy {day}",
+            "--date", day, "--hours", str(hours), "--category", "recruit")  # fmt: skip
+
+    def cell(as_of: str) -> dict:
+        data = cli("report", "compliance", "--member", "rae@fd.org", "--requirement", "ISO-RECRUIT",
+                   "--as-of", as_of, "--format", "json").json  # fmt: skip
+        (c,) = data["cells"]
+        return {k: c[k] for k in ("status", "value", "window_end", "due", "good_through")}
+
+    assert cell("2025-02-27") == {"status": "due_soon", "value": 200, "window_end": "2025-02-27",
+                                  "due": "2025-02-27", "good_through": None}  # fmt: skip
+    assert cell("2025-06-01")["status"] == "overdue" and cell("2025-06-01")["value"] == 200
+    e = cli("requirement", "explain", "rae@fd.org", "ISO-RECRUIT", "--as-of", "2025-06-01").stdout
+    assert "Window 2024-02-29 – 2025-02-27 (one time: the first 12 months); due 2025-02-27" in e, e
+    assert "Outside the window: 1 more, dated 2025-02-28" in e, e
+    iso = cli("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    (item,) = [i for i in iso["items"] if i["item"] == "ISO-RECRUIT"]
+    assert (item["figure"], item["hours"]) == ("240 h in the first 12 months from hire", 200)
+    shown = cli("requirement", "show", "ISO-RECRUIT").stdout
+    assert "one_time, within 12 months" in shown
+    # a department's own: the months count from a member's date, never the calendar's
+    before = snapshot()
+    r = cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "8",
+            "--counts-type", "class", "--frequency", "one_time", "--period-months", "6", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "period_months: a one-time requirement takes period_months only " \
+        "from a member's date: add --anchor hire_date" in r.stderr, r
+    assert snapshot() == before
+    cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "8",
+        "--counts-type", "class", "--frequency", "one_time", "--anchor", "hire_date",
+        "--period-months", "6")  # fmt: skip
+
+
+def test_import_iso_update_closes_the_recruit_year(cli, db):
+    """A database that imported ISO before the first year closed gets it with --update."""
+    cli("import", "iso")
+    db.execute("UPDATE requirement SET period_months = NULL WHERE registry_code = 'ISO-RECRUIT'")
+    assert "1 updated" in cli("import", "iso", "--update").stderr
+    shown = cli("--format", "json", "requirement", "show", "ISO-RECRUIT").json
+    assert shown["period_months"] == 12
+
+
+@pytest.mark.parametrize(
+    ("frequency", "anchor", "says"),
+    [
+        ("one_time", "calendar", "a one-time requirement takes period_months only from a member's date"),
+        ("annual", "hire_date", "only applies to rolling requirements, and to one-time ones"),
+    ],
+)
+def test_a_program_file_keeps_the_rules_of_period_months(cli, tmp_path, snapshot, frequency, anchor, says):
+    path = tmp_path / "p.toml"
+    path.write_text(
+        'name = "P"\nversion = 1\nstructure_type = "flexible"\n[[requirement_definitions]]\n'
+        'name = "R b"\nrequirement_type = "hours"\nrequired_hours = 10.0\ncounts_categories = ["x"]\n'
+        f'frequency = "{frequency}"\nperiod_anchor = "{anchor}"\nperiod_months = 12\n'
+        '[[requirements]]\nname = "R b"\nrequired = true\n',
+        encoding="utf-8",
+    )
+    before = snapshot()
+    r = cli("program", "apply", "--file", str(path), ok=False)
+    assert r.exit_code == 65 and says in r.stderr, r
+    assert snapshot() == before

@@ -204,6 +204,30 @@ def test_one_time():
     assert ws.current == W(None, None) and ws.due == D("2024-05-29")
 
 
+@pytest.mark.parametrize(
+    ("hired", "months", "limit", "end", "due"),
+    [
+        ("2024-02-29", 12, None, "2025-02-27", "2025-02-27"),  # the anniversary is Feb 28
+        ("2023-03-01", 12, None, "2024-02-29", "2024-02-29"),  # a leap day ends the year
+        ("2025-01-01", 12, 365, "2025-12-31", "2025-12-31"),  # 365 days on is the next year
+        ("2024-01-01", 12, 365, "2024-12-31", "2024-12-31"),  # a leap year: 365 days is the year
+        ("2024-01-01", 12, 200, "2024-12-31", "2024-07-19"),  # a time limit inside the window
+        ("2025-12-31", 2, None, "2026-02-27", "2026-02-27"),  # across a year end
+    ],
+)
+def test_one_time_within_months_of_a_members_date(hired, months, limit, end, due):
+    """One time, the first N months from the hire date (ISO recruit training): a closed
+    window, due on its last day, or earlier by a time limit."""
+    ws = pd.windows(Period.of("one_time", months, "hire_date", time_limit_days=limit),
+                    D("2027-06-01"), Anchors(hire_date=D(hired)))  # fmt: skip
+    assert (ws.current, ws.due) == (W(hired, end), D(due))
+    assert ws.label == f"one time: the first {months} months from {hired}, to {end}"
+    # before the hire date there is no window; on the calendar the months are ignored
+    early = pd.windows(Period.of("one_time", months, "hire_date"), D("2020-01-01"), Anchors(D(hired)))
+    assert early.current == W(None, None)
+    assert Period.of("one_time", months).months is None
+
+
 def test_periods_refuse_what_they_cannot_mean():
     with pytest.raises(ValueError):
         Period.of("fortnightly")

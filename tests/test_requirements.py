@@ -114,9 +114,13 @@ INVALID = {
         ["--type", "hours", "--hours", "4", "--frequency", "rolling"],
         "period_months",
     ),
-    "months without rolling": (
+    "months on an annual requirement": (
+        ["--type", "hours", "--hours", "4", "--frequency", "annual", "--period-months", "6"],
+        "period_months: only applies to rolling requirements, and to one-time ones",
+    ),
+    "months on a one-time requirement without a member's date": (
         ["--type", "hours", "--hours", "4", "--period-months", "6"],
-        "period_months: only applies",
+        "period_months: a one-time requirement takes period_months only from a member's date",
     ),
     "national without document": (
         ["--type", "hours", "--hours", "4", "--source", "national"],

@@ -194,7 +194,12 @@ FrequencyOpt = Annotated[
     ),
 ]
 PeriodOpt = Annotated[
-    int | None, _opt("--period-months", help="rolling: the window in months (> 0).")
+    int | None,
+    _opt(
+        "--period-months",
+        help="rolling: the window in months (> 0). one_time with --anchor hire_date or "
+        "certification_date: only the first N months from that date count (e.g. 12).",
+    ),
 ]
 AnchorOpt = Annotated[
     Anchor | None,

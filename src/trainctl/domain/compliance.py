@@ -26,9 +26,10 @@ Statuses, in the order they are decided:
     subject to all of it (hired on or before its first day), and the current one is not
     met yet: the member carries a miss; else ``due_soon`` when the current window ends
     within `due_soon_days` (default 30) of the as-of date; else ``not_yet_due``;
-  - one_time: ``overdue`` when its due date (anchor date + `time_limit_days`) has passed,
-    or when it has no due date at all (required now); else ``due_soon`` / ``not_yet_due``
-    by the days left;
+  - one_time: ``overdue`` when its due date (anchor date + `time_limit_days`; the last
+    day of a window of N months from the anchor, `period_months`) has passed, or when it
+    has no due date at all (required now); else ``due_soon`` / ``not_yet_due`` by the days
+    left. Met once, met for good (no `good_through`), even when its window has closed;
   - rolling N months: ``overdue`` (the figure must hold every day), except for a member
     hired within the last N months, whose due date is hire date + N months - 1 day.
 
@@ -1334,6 +1335,8 @@ def evaluate(
             if sums is not None:  # the same figure; now the facts that made it
                 j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
             good = _good_through_rolling(spec, j.counted, as_of, cycle)
+        elif period.frequency == "one_time":
+            good = None  # done once, done for good (a closed window only stops the counting)
         else:
             good = ws.current.end
         return Evaluation(
@@ -1563,7 +1566,9 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         w = e.window  # a one-time window may have no start, or no end
         span = (str(w) if w.start and w.end else f"from {w.start}" if w.start
                 else f"up to {w.end}" if w.end else "any date")  # fmt: skip
-        label = "one time" if e.window_label.startswith("one time") else e.window_label
+        label = e.window_label
+        if label.startswith("one time"):  # the dates are in the span ("one time: the first 12 months")
+            label = label.partition(" from ")[0].rstrip(",")
         out.append(f"Window {span} ({label}){due}")
     elif e.window_label:
         out.append(f"Needs {e.window_label}")

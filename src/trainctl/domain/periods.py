@@ -33,7 +33,11 @@ Frequencies (``biannual`` in imported files means biennial, as in the spec's dat
   have no due date.
 - ``one_time``: one window from the member's anchor date (hire or certification date; no
   start when the anchor is the calendar or the date is unknown) with no end. The due date
-  is the anchor date + the requirement's ``time_limit_days`` when both are known.
+  is the anchor date + the requirement's ``time_limit_days`` when both are known. With
+  ``period_months`` N (anchored to a member's date only) the window closes after N months,
+  ``[anchor, add_months(anchor, N) - 1 day]``, and is due on its last day (or earlier,
+  by ``time_limit_days``): what is done later does not count (ISO recruit training: 240 h
+  in the first year from the hire date).
 
 A member's date that an anchor needs but that is unknown (no hire date on file) does not
 stop the evaluation: the calendar windows (or, for a cycle, the cycle ending at the next
@@ -165,7 +169,7 @@ class Period:
     """How a requirement recurs. Build it with `Period.of` (which checks and normalises)."""
 
     frequency: str  # one of FREQUENCIES (normalised)
-    months: int | None  # window length; None for one_time
+    months: int | None  # window length; one_time: None, or N months from its anchor date
     anchor: str = "calendar"  # one of ANCHORS
     cycle_end: MonthDay | None = None  # for anchor "cycle_end"
     cycle_name: str = "cycle"  # "NREMT cycle" in labels
@@ -193,7 +197,13 @@ class Period:
                 raise ValueError("a rolling period needs period_months > 0")
             months: int | None = int(period_months)
         elif freq == "one_time":
-            months = None
+            # within N months of the member's date (ISO recruit training: the first year);
+            # None: a window without an end (a late completion still completes). The
+            # calendar has no date to count from: months there are refused on entry
+            # (schemas.requirements.months_problems) and ignored here.
+            months = int(period_months) if period_months and anchor != "calendar" else None
+            if months is not None and months <= 0:
+                raise ValueError("a one-time window of N months needs N > 0")
         else:
             months = FREQUENCY_MONTHS[freq]
         if anchor == "cycle_end":
@@ -427,8 +437,14 @@ def windows(period: Period, as_of: date, anchors: Anchors | None = None) -> Wind
         start = anchor_date if period.anchor != "calendar" else None
         if start is not None and start > as_of:
             start = None  # before the anchor the member's window has not opened
+        end = None
+        if start is not None and period.months:  # the first N months: closed, due at its end
+            end = add_months(start, period.months) - ONE_DAY
+            due = end if due is None else min(due, end)
         label = "one time" + (f", from {start.isoformat()}" if start else "")
-        return Windows(period, as_of, Window(start, None), None, due, label, base)
+        if end is not None:
+            label = f"one time: the first {period.months} months from {start}, to {end}"
+        return Windows(period, as_of, Window(start, end), None, due, label, base)
 
     assert period.months is not None
     n = period.months

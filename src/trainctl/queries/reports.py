@@ -24,6 +24,9 @@ def _figure_text(spec: dcm.RequirementSpec) -> str:
         return f"{t} a month ({dcm._h((spec.target.target_value or 0) * 12)} {spec.unit} a year)"
     if spec.frequency == "annual":
         return f"{t} a year"
+    if spec.frequency == "one_time" and spec.period_months:
+        since = "certification" if spec.period_anchor == "certification_date" else "hire"
+        return f"{t} in the first {spec.period_months} months from {since}"
     if spec.frequency == "one_time":
         return f"{t} once" + (
             f", within {spec.time_limit_days} days" if spec.time_limit_days else ""

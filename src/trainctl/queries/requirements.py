@@ -383,4 +383,6 @@ def _count(n: int, noun: str) -> str:
 def frequency_text(req: Described) -> str:
     if req.frequency == "rolling":
         return f"rolling {req.period_months} months"
+    if req.frequency == "one_time" and req.period_months:
+        return f"one_time, within {req.period_months} months"
     return req.frequency

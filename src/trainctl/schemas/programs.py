@@ -38,7 +38,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from trainctl.schemas.requirements import CycleEnd, cycle_problems
+from trainctl.schemas.requirements import CycleEnd, cycle_problems, months_problems
 from trainctl.schemas.text import Line, Lines
 
 StructureType = Literal["flexible", "sequential", "phases"]
@@ -293,7 +293,9 @@ class RequirementDefinition(_Strict):
             raise ValueError(f"a {self.requirement_type} requirement needs {need}")
         if self.frequency == "rolling" and self.period_months is None:
             raise ValueError("a rolling requirement needs period_months")
-        for problem in cycle_problems(self.model_dump()):  # the rules `requirement add` keeps
+        for problem in months_problems(self.model_dump()):  # the rules `requirement add` keeps
+            raise ValueError(f"period_months: {problem}")
+        for problem in cycle_problems(self.model_dump()):
             raise ValueError(problem)
         return self
 

@@ -17,7 +17,8 @@ the JSON fields (other areas rely on them):
   `counts_call_types` (calls: only these call types; empty = every call).
 - `frequency`: annual | biennial | quarterly | monthly | one_time | rolling; "biannual" is
   accepted as an alias of biennial (every 24 months, as in the spec's data) and stored as
-  "biennial". `period_months` is required for rolling and refused otherwise.
+  "biennial". `period_months` is required for rolling; on a one-time requirement anchored
+  to a member's date it closes the window after that many months; refused otherwise.
 
 Cross-field rules (per requirement type) live in `check_requirement`, shared by create,
 update (after merging) and the registry import.
@@ -452,8 +453,7 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
     frequency = data.get("frequency")
     if frequency == "rolling" and not data.get("period_months"):
         bad("period_months", "a rolling requirement needs period_months (--period-months), e.g. 24")
-    if frequency not in (None, "rolling") and data.get("period_months") is not None:
-        bad("period_months", f"only applies to rolling requirements (frequency is {frequency})")
+    problems.extend(f"period_months: {m}" for m in months_problems(data))
 
     if data.get("source") in ("state", "national") and not data.get("source_document"):
         bad(
@@ -464,6 +464,26 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
         bad("registry_name", "a registry_code needs the registry it belongs to (--registry)")
     problems.extend(cycle_problems(data))
     return problems
+
+
+def months_problems(data: dict[str, Any]) -> list[str]:
+    """The rules of `period_months` beyond rolling's need of it, for a requirement however
+    it comes (add, edit, a program file): the months of a one-time window are counted from
+    a member's date; no other frequency takes them."""
+    frequency, months = data.get("frequency"), data.get("period_months")
+    if months is None or frequency in (None, "rolling"):
+        return []
+    if frequency != "one_time":
+        return [
+            "only applies to rolling requirements, and to one-time ones within N months of "
+            f"a member's date (frequency is {frequency})"
+        ]
+    if (data.get("period_anchor") or "calendar") == "calendar":
+        return [
+            "a one-time requirement takes period_months only from a member's date: add "
+            "--anchor hire_date (e.g. recruit training within 12 months of hire)"
+        ]
+    return []
 
 
 def cycle_problems(data: dict[str, Any]) -> list[str]:
