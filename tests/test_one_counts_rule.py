@@ -176,3 +176,28 @@ def test_one_course_counts_once_per_cycle_in_both(eve):
     eve("--as-of", "2025-06-01", "record", "void", str(first), "--reason", "entered twice")
     assert compliance(eve, "NREMT-EMT") == pytest.approx(before + 2)
     assert progress(eve, "NREMT-EMT") == pytest.approx(before + 2)
+
+
+def test_a_topic_written_with_its_category_counts_toward_the_nccp(eve, snapshot):
+    """'national/cardiovascular' in the Topic column (as `report nremt` writes it) is the
+    category national and the topic cardiovascular: it counted toward a --counts-category
+    requirement but toward no NCCP component ('?/national/cardiovascular'). A topic that
+    names another category than the record's is refused; a topic alone is told to name
+    its category."""
+    before = compliance(eve, "NREMT-EMT")
+    eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "Cardio lab", "--date",
+        "2025-05-22", "--hours", "2", "--topic", "national/cardiovascular")  # fmt: skip
+    assert compliance(eve, "NREMT-EMT") == pytest.approx(before + 2)
+    assert progress(eve, "NREMT-EMT") == pytest.approx(before + 2)
+    shown = eve("record", "list", "--format", "json").json
+    (lab,) = [r for r in shown if r["course_name"] == "Cardio lab"]
+    assert (lab["category"], lab["topic"]) == ("national", "cardiovascular")
+    state = snapshot()
+    r = eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "Cardio lab 2", "--date",
+            "2025-05-23", "--hours", "2", "--topic", "national/cardiovascular", "--category", "local", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "names category 'national' but the category is 'local'" in r.stderr, r
+    assert snapshot() == state
+    eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "Trauma lab", "--date",
+        "2025-05-24", "--hours", "2", "--topic", "trauma")  # fmt: skip
+    out = eve("requirement", "explain", "eve@fd.org", "NREMT-EMT", "--as-of", AS_OF).stdout
+    assert "the record has a topic but no category (e.g. national/trauma)" in out, out

@@ -162,6 +162,27 @@ def test_parse_record_normalises_and_names_each_problem():
 
 
 @pytest.mark.parametrize(
+    ("topic", "category", "expected"),
+    [
+        ("national/airway", None, ("national", "airway")),
+        ("National / Airway", "national", ("national", "Airway")),
+        ("airway", None, (None, "airway")),
+        ("airway", "national", ("national", "airway")),
+        ("national/airway", "local", "names category 'national' but the category is 'local'"),
+        ("/airway", None, "has an empty part"),
+        ("national/", None, "has an empty part"),
+    ],
+)
+def test_a_topic_may_carry_its_category(topic, category, expected):
+    row = {"course": "X", "date": "2026-02-01", "topic": topic, "category": category or ""}
+    values, problems = dr.parse_record(row, date(2026, 12, 31))
+    if isinstance(expected, tuple):
+        assert problems == [] and (values.category, values.topic) == expected
+    else:
+        assert [p[0] for p in problems] == ["topic"] and expected in problems[0][1], problems
+
+
+@pytest.mark.parametrize(
     ("day", "months", "expected"),
     [
         (date(2024, 2, 29), 12, date(2025, 2, 28)), (date(2024, 2, 29), 48, date(2028, 2, 29)),

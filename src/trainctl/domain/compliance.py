@@ -833,7 +833,7 @@ def _judge(
             continue
         if not spec.counts(f):
             if detail:
-                reject(f, NOT_COUNTED_HERE, _not_counted_reason(spec))
+                reject(f, NOT_COUNTED_HERE, _not_counted_reason(spec, f))
             continue
         if kind == "hours":
             if f.hours <= 0:
@@ -946,10 +946,17 @@ def _judge(
     return j
 
 
-def _not_counted_reason(spec: RequirementSpec) -> str:
+def _not_counted_reason(spec: RequirementSpec, f: Fact) -> str:
     if spec.names_nothing:
         return "the requirement names nothing it counts, so no record counts"
-    return f"not what this requirement counts ({spec.counts_text()})"
+    why = f"not what this requirement counts ({spec.counts_text()})"
+    if f.topic and not f.category and spec.hour_categories:
+        # a topic alone falls within no hour category: the record needs its category
+        cats = spec.hour_categories
+        home = next((c for c in cats if any(_key(t) == _key(f.topic) for t, _ in c.topics)), cats[0])
+        example = f"{home.name}/{f.topic}"
+        why += f"; the record has a topic but no category (e.g. {example})"
+    return why
 
 
 def _judge_sums(

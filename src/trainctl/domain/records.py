@@ -138,6 +138,7 @@ def parse_record(values: Mapping[str, str], today: date) -> tuple[RecordValues, 
 
     for name in ("topic", "category", "training_type", "instructor", "location"):
         setattr(out, name, attempt(name, sheet.check_text))
+    problems.extend(split_topic(out))
     out.course = attempt("course", sheet.check_text) or ""
     out.course_code = attempt("course_code", sheet.check_text) or ""
     if not out.course and not out.course_code and not any(p[0].startswith("course") for p in problems):
@@ -168,6 +169,32 @@ def parse_record(values: Mapping[str, str], today: date) -> tuple[RecordValues, 
     if out.expiration is not None and out.on is not None and out.expiration < out.on:
         problems.append(("expiration", f"{out.expiration} is before the record's date {out.on}"))
     return out, problems
+
+
+def split_topic(out: RecordValues) -> Problems:
+    """A topic written with its category ("national/cardiovascular", as the NREMT's
+    worksheet and `report nremt` write it) is that category and topic: without a category
+    of its own the record takes the head as its category (else it counted toward no NCCP
+    component, shown as "?/national/cardiovascular"); with the same category the topic
+    keeps its tail. A topic naming another category than the record's is a problem."""
+    topic = out.topic or ""
+    head, slash, tail = topic.partition("/")
+    head, tail = head.strip(), tail.strip()
+    if not slash:
+        return []
+    if not head or not tail:
+        return [("topic", f"{_shown(topic)} has an empty part: write CATEGORY/TOPIC (e.g. national/airway) or the topic alone")]
+    if out.category is None:
+        out.category, out.topic = head, tail
+    elif fold(out.category) == fold(head):
+        out.topic = tail
+    else:
+        return [(
+            "topic",
+            f"{_shown(topic)} names category {_shown(head)} but the category is "
+            f"{_shown(out.category)}: give the topic alone ({_shown(tail)}) or the category {_shown(head)}",
+        )]  # fmt: skip
+    return []
 
 
 def _shown(text: str) -> str:
