@@ -462,3 +462,29 @@ def test_a_phase_walked_before_its_lower_numbered_prerequisite_is_never_reentere
         "2026-03-01",
         "completed",
     )
+
+
+def test_a_last_phase_asking_for_manual_advancement_completes_with_its_items(cli):
+    """Nothing follows the last phase, so nothing waits for an officer there: the
+    enrollment completes with its items, and activation says how to ask for a sign-off.
+    It used to print 'complete' and then 'needs an officer to advance it', and `enroll
+    advance` refused the completed enrollment."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    for name, kind in (("Drill A", "drill"), ("Drill B", "skills_day")):
+        cli("requirement", "add", "--name", name, "--type", "hours", "--hours", "2", "--counts-type", kind)
+    cli("program", "create", "P", "--structure", "phases")
+    cli("program", "phase", "add", "P", "1", "One")
+    cli("program", "phase", "add", "P", "2", "Sign-off", "--manual-advancement")
+    cli("program", "requirement", "add", "P", "Drill A", "--phase", "1")
+    cli("program", "requirement", "add", "P", "Drill B", "--phase", "2")
+    r = cli("program", "activate", "P")
+    assert "phase 2 (Sign-off) is the last and asks for manual advancement" in r.stderr, r
+    assert "--threshold 100 --requires-verification" in r.stderr
+    cli("--as-of", "2026-06-01", "enroll", "add", "ann@fd.org", "P")
+    cli("--as-of", "2026-06-01", "record", "add", "ann@fd.org", "--course", "A", "--type", "drill",
+        "--date", "2026-06-01", "--hours", "2")  # fmt: skip
+    r = cli("--as-of", "2026-06-01", "record", "add", "ann@fd.org", "--course", "B", "--type",
+            "skills_day", "--date", "2026-06-01", "--hours", "2")  # fmt: skip
+    assert "needs an officer" not in r.stderr, r
+    shown = cli("--format", "json", "enroll", "show", "1").json
+    assert shown["status"] == "completed", shown

@@ -269,6 +269,23 @@ def test_auto_advance_stops_at_manual_phase():
     assert dp.auto_advance([p1, p2, p3], 1, {1, 2}) == (2, [p2], p2)
     assert dp.auto_advance([p1, p2, p3], 1, set()) == (1, [], None)
     assert dp.auto_advance([p1, p2, p3], 3, {1, 2, 3}) == (3, [], None)
+    assert dp.idle_manual_advancement([p1, p2, p3]) is None
+
+
+def test_a_last_phase_asking_for_manual_advancement_waits_for_nothing():
+    """Nothing follows the last phase: its enrollment completes with its items. It used to
+    say the phase 'needs an officer to advance it' while the enrollment had completed, and
+    `enroll advance` then refused the completed enrollment."""
+    p1 = dp.Phase(1, 1, "One")
+    p2 = dp.Phase(2, 2, "Sign-off", requires_manual_advancement=True)
+    assert dp.auto_advance([p1, p2], 1, {1, 2}) == (2, [p2], None)
+    assert dp.auto_advance([p1, p2], 2, {1, 2}) == (2, [], None)
+    assert dp.idle_manual_advancement([p1, p2]) == p2
+    # the last by walk order, not by number: 2 needs 3, so 3 comes before it
+    p3 = dp.Phase(3, 3, "Three", requires_manual_advancement=True)
+    p2_after_3 = dp.Phase(2, 2, "Two", prerequisite_ids=frozenset({3}))
+    assert dp.idle_manual_advancement([p1, p2_after_3, p3]) is None
+    assert dp.auto_advance([p1, p2_after_3, p3], 3, {1, 3}) == (3, [], p3)
 
 
 def test_milestones_fire_once():

@@ -1182,6 +1182,13 @@ def phase_order(phases: Sequence[Phase]) -> list[Phase]:
     return order
 
 
+def idle_manual_advancement(phases: Sequence[Phase]) -> Phase | None:
+    """The last phase of `phase_order` when it asks for manual advancement: nothing
+    follows it, so an enrollment completes with its items and no officer advances it."""
+    order = phase_order(phases)
+    return order[-1] if order and order[-1].requires_manual_advancement else None
+
+
 def started_phases(phases: Sequence[Phase], current_id: int | None) -> set[int]:
     """Phases an enrollment in phase `current_id` has entered: the current one, those
     before it in `phase_order`, and its (transitive) prerequisite phases."""
@@ -1217,11 +1224,11 @@ def auto_advance(
     for _ in range(len(phases) + 1):  # each step enters a new phase: bounded
         if current is None or current.id not in done:
             break
-        if current.requires_manual_advancement:
-            return current.id, entered, current
         nxt = next_phase(phases, current, done, visited)
         if nxt is None:
-            break
+            break  # the last phase: nothing to advance to, the enrollment completes
+        if current.requires_manual_advancement:
+            return current.id, entered, current
         entered.append(nxt)
         visited.add(nxt.id)
         current = nxt

@@ -331,6 +331,9 @@ def _status(ctx: typer.Context, program: str, status: str, verb: str) -> None:
             else f"{svc.label(target)} is already {status}.",
             quiet=state.quiet,
         )
+        if changed and status == "active":
+            for note in svc.activation_notes(session, target):
+                render.warn(note)
 
 
 def activate(ctx: typer.Context, program: ProgramArg) -> None:

@@ -33,6 +33,7 @@ copies are set-based (a handful of bulk INSERTs).
 from trainctl.domain.programs import problems_hint
 from trainctl.queries.programs import LIST_HINT, LinkView, PhaseView, ProgramTree, label, ref_of
 from trainctl.services.programs.lifecycle import (
+    activation_notes,
     create_program,
     duplicate_program,
     next_version,
@@ -82,7 +83,7 @@ from trainctl.services.programs.tree import (
 __all__ = [
     "ENROLLED_RULE", "LINK_FIELDS", "LIST_HINT", "MILESTONE_FIELDS", "PHASE_FIELDS",
     "PROGRAM_FIELDS", "LinkView", "PhaseRemoval", "PhaseView", "ProgramTree", "Spec",
-    "add_link", "add_milestone", "add_phase", "check_activation", "check_name_free",
+    "activation_notes", "add_link", "add_milestone", "add_phase", "check_activation", "check_name_free",
     "check_position", "check_program_prerequisite", "create_program", "diff",
     "duplicate_program", "edit_link", "edit_milestone", "edit_phase", "find_link",
     "find_requirement", "fixed_changes", "get_milestone", "get_phase", "get_program",

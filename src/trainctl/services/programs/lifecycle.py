@@ -159,6 +159,26 @@ def update_program(
     return changed
 
 
+def activation_notes(session: Session, program: Program) -> list[str]:
+    """What an officer activating `program` should know that does not stop it: a last
+    phase asking for manual advancement has nothing to advance to."""
+    from trainctl.domain import progress as dp
+    from trainctl.services.progress.phases import load_phases
+
+    if program.structure_type != "phases" or program.id is None:
+        return []
+    last = dp.idle_manual_advancement(load_phases(session, program.id))
+    if last is None:
+        return []
+    return [
+        f"phase {last.number} ({last.name}) is the last and asks for manual advancement, "
+        "but nothing follows it: an enrollment completes when its items do. For an "
+        "officer's sign-off, add a milestone at 100 that needs verification (`trainctl "
+        f"program milestone add {program.id} 'Signed off' --threshold 100 "
+        "--requires-verification`)."
+    ]
+
+
 def set_status(session: Session, actor: Actor, program: Program, status: str) -> bool:
     """activate (checks completeness), archive, or back to draft (no enrollments). Returns
     False when the program already had that status."""
