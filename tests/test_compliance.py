@@ -100,7 +100,8 @@ def test_registry_rows_become_specs():
         "calendar",
         False,
     )
-    assert ISO_RECRUIT.time_limit_days == 365 and ISO_RECRUIT.period_anchor == "hire_date"
+    assert (ISO_RECRUIT.period_months, ISO_RECRUIT.time_limit_days, ISO_RECRUIT.period_anchor) == (
+        12, None, "hire_date")  # the first year from hire: the window is the deadline
     no_local = registry_spec("nremt.json", "NREMT-EMT", local_content=False)
     assert no_local.hour_categories[1].overflow_to == ("individual",)
 

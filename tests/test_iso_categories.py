@@ -95,6 +95,9 @@ def test_recruit_training_counts_the_first_year_only(cli, db, snapshot):
     assert cell("2025-02-27") == {"status": "due_soon", "value": 200, "window_end": "2025-02-27",
                                   "due": "2025-02-27", "good_through": None}  # fmt: skip
     assert cell("2025-06-01")["status"] == "overdue" and cell("2025-06-01")["value"] == 200
+    late = cli("report", "compliance", "--member", "rae@fd.org", "--requirement", "ISO-RECRUIT",
+               "--as-of", "2025-06-01", "--format", "json").json["cells"][0]["reason"]  # fmt: skip
+    assert late == "not met: the first 12 months ended 2025-02-27 at 200 of 240 h"
     e = cli("requirement", "explain", "rae@fd.org", "ISO-RECRUIT", "--as-of", "2025-06-01").stdout
     assert "Window 2024-02-29 – 2025-02-27 (one time: the first 12 months); due 2025-02-27" in e, e
     assert "Outside the window: 1 more, dated 2025-02-28" in e, e
@@ -144,3 +147,27 @@ def test_a_program_file_keeps_the_rules_of_period_months(cli, tmp_path, snapshot
     r = cli("program", "apply", "--file", str(path), ok=False)
     assert r.exit_code == 65 and says in r.stderr, r
     assert snapshot() == before
+
+
+def test_a_recruit_who_made_it_stays_met_for_good_and_an_unknown_hire_date_is_said(cli):
+    """The matrix read only the last 37 months of records for a one-time requirement
+    with months (as for a recurring one): three years on, a recruit who made it showed
+    'overdue, 0 of 240 h' while explain said met."""
+    cli("import", "iso")
+    cli("member", "add", "Cat Jan", "--email", "cat@fd.org", "--position", "probationary",
+        "--hire-date", "2024-01-31")  # fmt: skip
+    cli("member", "add", "Dee Nohire", "--email", "dee@fd.org", "--position", "probationary")
+    cli("--as-of", "2030-01-01", "record", "add", "cat@fd.org", "--course", "Academy",
+        "--date", "2025-01-30", "--hours", "240", "--category", "recruit")  # fmt: skip
+    cli("--as-of", "2030-01-01", "record", "add", "dee@fd.org", "--course", "Academy",
+        "--date", "2024-03-01", "--hours", "100", "--category", "recruit")  # fmt: skip
+    for as_of in ("2025-01-30", "2028-02-29", "2028-03-01", "2031-12-31"):
+        data = cli("report", "compliance", "--member", "cat@fd.org", "--requirement", "ISO-RECRUIT",
+                   "--as-of", as_of, "--format", "json").json  # fmt: skip
+        (c,) = data["cells"]
+        assert (c["status"], c["value"], c["good_through"]) == ("met", 240, None), (as_of, c)
+        e = cli("requirement", "explain", "cat@fd.org", "ISO-RECRUIT", "--as-of", as_of).stdout
+        assert "Status: MET" in e, (as_of, e)
+    e = cli("requirement", "explain", "dee@fd.org", "ISO-RECRUIT", "--as-of", "2026-06-30").stdout
+    assert "Note: hire date unknown: the first 12 months cannot be placed, so every record counts" in e
+    assert "not met: 100 of 240 h; no due date: the hire date is unknown" in e

@@ -1351,7 +1351,16 @@ def evaluate(
             previous=previous, year=year, **common,
         )  # fmt: skip
 
-    if period.frequency == "one_time":
+    closed = ws.current.end
+    if period.frequency == "one_time" and closed is not None and as_of > closed:
+        # the first N months are over: what is done now no longer counts
+        status = OVERDUE
+        reason = f"not met: the first {period.months} months ended {closed} at {figure}"
+    elif period.frequency == "one_time" and period.months and ws.due is None and ws.assumed:
+        # the first N months hang on a member date the department has not given
+        what = "hire date" if period.anchor == "hire_date" else "certification date"
+        status, reason = OVERDUE, f"not met: {figure}; no due date: the {what} is unknown"
+    elif period.frequency == "one_time":
         status, reason = _one_time_status(ws.due, as_of, due_soon_days, f"not met: {figure}")
     elif period.frequency == "rolling":
         n = period.months

@@ -444,7 +444,14 @@ def windows(period: Period, as_of: date, anchors: Anchors | None = None) -> Wind
         label = "one time" + (f", from {start.isoformat()}" if start else "")
         if end is not None:
             label = f"one time: the first {period.months} months from {start}, to {end}"
-        return Windows(period, as_of, Window(start, end), None, due, label, base)
+        assumed = None
+        if period.months and anchor_date is None:
+            what = "hire date" if period.anchor == "hire_date" else "certification date"
+            assumed = (
+                f"{what} unknown: the first {period.months} months cannot be placed, so "
+                f"every record counts (give the member a {what})"
+            )
+        return Windows(period, as_of, Window(start, end), None, due, label, base, assumed)
 
     assert period.months is not None
     n = period.months

@@ -154,7 +154,7 @@ def span_for(specs: Iterable[RequirementSpec], as_of: date) -> Span:
                 widen(k, None)
             continue
         period = spec.period
-        if period.months is None:  # one_time
+        if period.frequency == "one_time" or period.months is None:  # met once, met for good
             day = None
         elif period.frequency == "rolling":
             day = pd.add_months(as_of, -2 * period.months)

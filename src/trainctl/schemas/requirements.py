@@ -476,12 +476,14 @@ def months_problems(data: dict[str, Any]) -> list[str]:
     if frequency != "one_time":
         return [
             "only applies to rolling requirements, and to one-time ones within N months of "
-            f"a member's date (frequency is {frequency})"
+            f"a member's date (frequency is {frequency}); an edit drops it with "
+            "--clear period_months"
         ]
     if (data.get("period_anchor") or "calendar") == "calendar":
         return [
             "a one-time requirement takes period_months only from a member's date: add "
-            "--anchor hire_date (e.g. recruit training within 12 months of hire)"
+            "--anchor hire_date (e.g. recruit training within 12 months of hire), or on an "
+            "edit drop the months with --clear period_months"
         ]
     return []
 
