@@ -343,6 +343,17 @@ def test_one_course_counts_once_per_cycle():
                     positions=("firefighter",))  # fmt: skip
     assert c.evaluate(drills, ISO_COMPANY, D("2025-03-31")).status == c.MET
 
+def test_on_one_day_the_lower_record_id_counts_as_the_ledger_decides():
+    """Ids in number order (9 before 10), as program progress orders records; text order
+    put 10 first and the two calculators counted different records."""
+    facts = [hours(10, "2025-05-01", 5, "national/medical", course_code="CE-1"),
+             hours(9, "2025-05-01", 1, "national/medical", course_code="CE-1"),
+             card(20, "NREMT-EMT", "2025-04-01", "2027-03-31")]  # fmt: skip
+    e = c.evaluate(member(*facts), EMT, D("2026-06-01"))
+    assert verdicts(e)[9] == (True, c.COUNTED) and verdicts(e)[10] == (False, c.REPEAT_IN_CYCLE)
+    assert e.value == 1
+
+
 def test_a_course_named_freely_counts_once_per_cycle_too():
     """Without a course code the record's course identity decides (`course_key`: the
     catalog course, or the name as written, case and spaces aside); the matrix (facts
@@ -372,6 +383,12 @@ def test_a_course_named_freely_counts_once_per_cycle_too():
     # the matrix's path (no detail) reaches the same figure
     (cell,) = c.evaluate_all([keyed], [EMT], D("2026-06-01"))
     assert cell.value == 8 and cell.status == e.status
+    # a catalog course whose code changed between two records is still one course
+    renamed = member(rounds(1, "2025-05-01", course_key="course:4", course_code="CE-1"),
+                     rounds(2, "2025-06-01", course_key="course:4", course_code="CE-1-2025"),
+                     card(20, "NREMT-EMT", "2025-04-01", "2027-03-31"))  # fmt: skip
+    e = c.evaluate(renamed, EMT, D("2026-06-01"))
+    assert [v.code for v in e.verdicts if v.fact.kind == "training"] == [c.COUNTED, c.REPEAT_IN_CYCLE]
 
 
 def test_self_paced_hours_beyond_the_distributive_cap_are_rejected_with_the_reason():

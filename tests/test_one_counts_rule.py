@@ -201,3 +201,32 @@ def test_a_topic_written_with_its_category_counts_toward_the_nccp(eve, snapshot)
         "2025-05-24", "--hours", "2", "--topic", "trauma")  # fmt: skip
     out = eve("requirement", "explain", "eve@fd.org", "NREMT-EMT", "--as-of", AS_OF).stdout
     assert "the record has a topic but no category (e.g. national/trauma)" in out, out
+
+
+def test_a_cycle_edit_remeasures_program_progress(cli):
+    """Whether one course counts once follows the requirement's cycle (an NCCP level's, or
+    a copy's with its NREMT card): an edit that changes it re-measures the program rows,
+    as compliance follows at once."""
+    cli("import", "nremt")
+    cli("requirement", "add", "--from", "NREMT-EMT", "--name", "Dept EMT")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "emt",
+        "--certification-date", "2024-05-15")  # fmt: skip
+    cli("program", "create", "P")
+    cli("program", "requirement", "add", "P", "Dept EMT")
+    cli("program", "activate", "P")
+    cli("--as-of", "2025-01-01", "enroll", "add", "ann@fd.org", "P")
+    for day, name, hours in (("2025-02-01", "Peds", "2"), ("2025-02-15", "PEDS ", "3")):
+        cli("--as-of", "2025-03-01", "record", "add", "ann@fd.org", "--course", name, "--date", day,
+            "--hours", hours, "--category", "national/medical")  # fmt: skip
+
+    def both() -> tuple[float, float]:
+        c = cli("report", "compliance", "--member", "ann@fd.org", "--requirement", "Dept EMT",
+                "--as-of", "2025-03-01", "--format", "json").json["cells"][0]["value"]  # fmt: skip
+        (line,) = cli("enroll", "show", "1", "--format", "json").json["requirements"]
+        return c, line["value"]
+
+    assert both() == (2, 2)
+    cli("requirement", "edit", "Dept EMT", "--cycle-credential", "STATE-EMT")
+    assert both() == (5, 5)
+    cli("requirement", "edit", "Dept EMT", "--cycle-credential", "NREMT-EMT")
+    assert both() == (2, 2)

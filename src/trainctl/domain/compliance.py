@@ -748,7 +748,15 @@ def _day(f: Fact) -> date:
 
 
 def _sorted(facts: Iterable[Fact]) -> list[Fact]:
-    return sorted(facts, key=lambda f: (f.date or date.min, str(f.id)))
+    return sorted(facts, key=_order)
+
+
+def _order(f: Fact) -> tuple[date, int, int, str]:
+    """Date order; on one day, ids in number order (9 before 10, as the ledger orders
+    records: domain.progress.course_repeats), then the text ids."""
+    if isinstance(f.id, int):
+        return f.date or date.min, 0, f.id, ""
+    return f.date or date.min, 1, 0, str(f.id)
 
 
 def _judge(

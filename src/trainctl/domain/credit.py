@@ -175,10 +175,13 @@ FIX_HINT = (
 
 def course_identity(code: str | None, key: str | None, name: str | None = None) -> str:
     """The course a training record is of, for NREMT's "one course counts once per cycle":
-    its course code (case and spaces aside), else its stored course identity (`course_key`:
-    "course:ID" for a catalog course, "name:<folded name>" for one named freely, so "Grand
-    rounds" and "grand  ROUNDS" are one course), else its name. "" when nothing names it (a
-    record naming no course is never a repeat)."""
+    its catalog course (`course_key` "course:ID": a code changed or given since does not
+    make it another course), else its course code (case and spaces aside), else its
+    stored name identity ("name:<folded name>": "Grand rounds" and "grand  ROUNDS" are one
+    course), else its name. "" when nothing names it (a record naming no course is never
+    a repeat)."""
+    if key and key.startswith("course:"):
+        return key
     if fold(code):
         return "code:" + fold(code)
     if key:

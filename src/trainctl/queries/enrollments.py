@@ -438,7 +438,7 @@ def course_repeats(
         if repeats:
             out[pid] = {
                 rid: f"a repeat of {labels[first]} (counted on {courses[first][1]}): "
-                "one course counts once per NREMT cycle"
+                "NREMT counts one course once per cycle (an enrollment is judged as one)"
                 for rid, first in repeats.items()
             }
     return out

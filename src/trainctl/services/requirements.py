@@ -415,8 +415,9 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    if measured_by(current) != measured_by(merged):
-        # progress follows the target; a service of its own (and a heavier import)
+    if measured_by(current) != measured_by(merged) or _once_per_course(current) != _once_per_course(merged):
+        # progress follows the target, and NREMT's one course once per cycle
+        # (queries.enrollments.once_per_course); a service of its own (and a heavier import)
         from trainctl.services.progress import remeasure_requirement
 
         assert req.id is not None
@@ -446,6 +447,13 @@ def _accepts(fields: dict[str, Any]) -> Any:
     from trainctl.domain.credit import Accepts
 
     return Accepts.of(SimpleNamespace(**fields))
+
+
+def _once_per_course(fields: dict[str, Any]) -> bool:
+    """Whether program progress applies NREMT's one course once per cycle to it."""
+    from trainctl.queries.enrollments import NCCP_COLUMNS, once_per_course
+
+    return once_per_course([fields.get(c.strip().removeprefix("r.")) for c in NCCP_COLUMNS.split(",")])
 
 
 def measured_by(fields: dict[str, Any]) -> Target:
