@@ -230,3 +230,18 @@ def test_a_cycle_edit_remeasures_program_progress(cli):
     assert both() == (5, 5)
     cli("requirement", "edit", "Dept EMT", "--cycle-credential", "NREMT-EMT")
     assert both() == (2, 2)
+
+
+def test_an_earlier_record_of_a_course_that_counted_says_what_drops_out(eve):
+    """The first of a course in the cycle counts: a session entered late, dated before one
+    that counted, takes its place and the row's figure may fall. The note says which
+    record no longer counts (it fell silently)."""
+    eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "Big conference",
+        "--date", "2025-05-20", "--hours", "3", "--category", "individual")  # fmt: skip
+    before = progress(eve, "NREMT-EMT")
+    r = eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "BIG  Conference",
+            "--date", "2025-04-15", "--hours", "1", "--category", "individual")  # fmt: skip
+    assert ("No longer counted: 'Big conference' of 2025-05-20 (3 h), now a repeat of the "
+            "earlier record just added (NREMT counts one course once per cycle).") in r.stderr, r
+    assert progress(eve, "NREMT-EMT") == pytest.approx(before - 2)
+    assert compliance(eve, "NREMT-EMT") == progress(eve, "NREMT-EMT")

@@ -408,8 +408,9 @@ def record_of(source_type: str | None, source_id: str | None) -> int | None:
 
 def course_repeats(
     rd: Reader, ledger: Mapping[int, Iterable[tuple[float, str | None, str | None]]]
-) -> dict[int, dict[int, str]]:
-    """progress id -> {record id: why it counts not} for rows of an NCCP level
+) -> dict[int, dict[int, tuple[int, str]]]:
+    """progress id -> {record id: (the record that counted for its course, why it counts
+    not)} for rows of an NCCP level
     (`once_per_course`): each row's credits as (amount, source type, source id); the
     records behind them read in one query per chunk; `dp.course_repeats` decides. A
     program row holds one enrollment's span, so a course counts once in it (an NCCP
@@ -432,15 +433,15 @@ def course_repeats(
         ):
             courses[rid] = (dc.course_identity(code, key, name), as_date(on))
             labels[rid] = dc.course_label(code, name, key)
-    out: dict[int, dict[int, str]] = {}
+    out: dict[int, dict[int, tuple[int, str]]] = {}
     for pid, entries in per_row.items():
         repeats = dp.course_repeats(entries, courses)
         if repeats:
             out[pid] = {
-                rid: f"a repeat of {labels[first]} (counted on {courses[first][1]}): "
-                "NREMT counts one course once per cycle (an enrollment is judged as one)"
+                rid: (first, f"a repeat of {labels[first]} (counted on {courses[first][1]}): "
+                      "NREMT counts one course once per cycle (an enrollment is judged as one)")
                 for rid, first in repeats.items()
-            }
+            }  # fmt: skip
     return out
 
 
@@ -481,7 +482,7 @@ def hour_allocations(
     repeats = course_repeats(rd, nccp) if nccp else {}
     credits: dict[int, list[tuple[int, dp.Credit]]] = {pid: [] for pid in wanted}
     for pid, cid, amount, category, item, source_type, source_id, *_ in rows:
-        why = repeats.get(pid, {}).get(record_of(source_type, source_id) or 0, "")
+        _, why = repeats.get(pid, {}).get(record_of(source_type, source_id) or 0, (0, ""))
         credits[pid].append((cid, dp.Credit(amount, category, item, repeat=why)))
     out = {}
     for pid, rows in credits.items():

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from trainctl.domain import credit as dc
 from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id, requirement_matches
 from trainctl.errors import NotFoundError, UsageError
@@ -18,9 +19,11 @@ from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
 from trainctl.queries.enrollments import (
     OWN_HINT,
+    course_repeats,
     get_enrollment,
     hour_allocations,
     record,
+    record_of,
     row_target,
 )
 from trainctl.queries.members import get_member
@@ -284,7 +287,41 @@ def shortfall(rd: Reader, progress_id: int, credit_ids: list[int]) -> str | None
         return None
     a, ids = found[progress_id]
     wanted = set(credit_ids)
-    return dp.shortfall_note(a, [i for i, cid in enumerate(ids) if cid in wanted])
+    notes = [dp.shortfall_note(a, [i for i, cid in enumerate(ids) if cid in wanted])]
+    if any(s.reason == dp.REPEAT for s in a.shares):
+        notes.append(_displaced(rd, progress_id, wanted))
+    return " ".join(n for n in notes if n) or None
+
+
+def _displaced(rd: Reader, progress_id: int, new_credits: set[int]) -> str | None:
+    """NREMT NCCP: a record just added earlier in the cycle than one of the same course
+    that counted takes its place (the first counts): the other's hours drop out of the
+    row's figure, which is said, not left to be noticed."""
+    rows = rd.all(
+        "SELECT id, amount, source_type, source_id FROM progress_credit "
+        "WHERE progress_id = :p AND state = 'counted'",
+        {"p": progress_id},
+    )
+    new = {record_of(st, sid) for cid, _, st, sid in rows if cid in new_credits} - {None}
+    repeats = course_repeats(rd, {progress_id: [(a, st, sid) for _, a, st, sid in rows]})
+    out = [rid for rid, (first, _) in repeats.get(progress_id, {}).items()
+           if first in new and rid not in new]  # fmt: skip
+    if not out:
+        return None
+    sql, params = in_list("t", sorted(out))
+    gone = rd.all(
+        "SELECT completion_date, hours_completed, course_code, course_name FROM training_record "
+        f"WHERE id IN {sql} ORDER BY completion_date, id",
+        params,
+    )
+    what = "; ".join(
+        f"{dc.course_label(code, name)} of {as_date(on)} ({float(hours or 0):g} h)"
+        for on, hours, code, name in gone
+    )
+    return (
+        f"No longer counted: {what}, now a repeat of the earlier record just added "
+        "(NREMT counts one course once per cycle)."
+    )
 
 
 _BY_SOURCE = """

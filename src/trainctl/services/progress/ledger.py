@@ -147,7 +147,7 @@ def recompute(
                     held[pid].append((amount, st, sid))
             repeats = course_repeats(w, held) if held else {}
             for pid, amount, category, item, st, sid in ledger:
-                why = repeats.get(pid, {}).get(record_of(st, sid) or 0, "")
+                _, why = repeats.get(pid, {}).get(record_of(st, sid) or 0, (0, ""))
                 credits.setdefault(pid, []).append(
                     dp.Credit(float(amount), category, item, expiries.get((st, sid)), why)
                 )
