@@ -245,3 +245,45 @@ def test_an_earlier_record_of_a_course_that_counted_says_what_drops_out(eve):
             "earlier record just added (NREMT counts one course once per cycle).") in r.stderr, r
     assert progress(eve, "NREMT-EMT") == pytest.approx(before - 2)
     assert compliance(eve, "NREMT-EMT") == progress(eve, "NREMT-EMT")
+
+
+def test_program_progress_judges_the_members_own_window_as_compliance_does(cli):
+    """The evaluator decides, for a program row of an NCCP level or of a one-time window
+    of N months, which credited records do not count: a repeat of a course taken before
+    the enrollment (compliance rejected it, the program counted it), a course taken again
+    in the NEXT NREMT cycle (it counts again: the program called it a repeat), and
+    recruit hours after the first year (the program counted them)."""
+    cli("import", "nremt")
+    cli("import", "iso")
+    cli("--as-of", "2024-12-01", "member", "add", "Ann Lee", "--email", "ann@fd.org", "--position",
+        "emt,probationary", "--certification-date", "2024-05-15", "--hire-date", "2024-07-01")  # fmt: skip
+
+    def record(day: str, course: str, hours: str, category: str, as_of: str = "2026-05-01"):
+        return cli("--as-of", as_of, "record", "add", "ann@fd.org", "--course", course, "--date", day,
+                   "--hours", hours, "--category", category)  # fmt: skip
+
+    record("2024-12-10", "Cardiac conf", "1", "national/cardiovascular", as_of="2024-12-10")
+    cli("program", "create", "P", "--time-limit-days", "1000")
+    cli("program", "requirement", "add", "P", "NREMT-EMT")
+    cli("program", "requirement", "add", "P", "ISO-RECRUIT")
+    cli("program", "activate", "P")
+    cli("--as-of", "2025-01-01", "enroll", "add", "ann@fd.org", "P")
+    r = record("2025-02-10", "cardiac CONF", "4", "national/cardiovascular")
+    assert "4 of 4 h not counted: a repeat of 'Cardiac conf' (counted on 2024-12-10)" in r.stderr, r
+    for day in ("2026-03-15", "2026-04-15"):  # the cycle ends on 31 March 2026
+        assert "not counted" not in record(day, "Trauma update", "2", "national/trauma").stderr
+    record("2025-03-01", "Academy", "200", "recruit")
+    r = record("2025-08-01", "Academy 2", "100", "recruit")
+    assert "100 of 100 h not counted: dated 2025-08-01, outside the window 2024-07-01 – 2025-06-30" in r.stderr, r
+    lines = {x["requirement"]: x["value"] for x in cli("enroll", "show", "1", "--format", "json").json["requirements"]}
+    assert lines == {"Emergency Medical Technician (NCCP recertification)": 4, "Recruit training": 200}, lines
+    cells = cli("--as-of", "2026-05-01", "report", "compliance", "--member", "ann@fd.org", "--requirement",
+                "ISO-RECRUIT", "--format", "json").json["cells"]  # fmt: skip
+    assert cells[0]["value"] == 200
+    # a corrected hire date moves the first year: the program follows at once
+    cli("--as-of", "2026-05-01", "member", "edit", "ann@fd.org", "--hire-date", "2024-09-01")
+    lines = {x["requirement"]: x["value"] for x in cli("enroll", "show", "1", "--format", "json").json["requirements"]}
+    assert lines["Recruit training"] == 300, lines
+    cells = cli("--as-of", "2026-05-01", "report", "compliance", "--member", "ann@fd.org", "--requirement",
+                "ISO-RECRUIT", "--format", "json").json["cells"]  # fmt: skip
+    assert cells[0]["value"] == 300

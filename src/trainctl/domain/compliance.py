@@ -591,6 +591,7 @@ class Verdict:
     reason: str
     amount: float = 0.0
     parts: tuple[str, ...] = ()
+    other: Fact | None = None  # a repeat in the cycle: the fact that counted for its course
 
 
 @dataclass(frozen=True)
@@ -753,7 +754,7 @@ def _sorted(facts: Iterable[Fact]) -> list[Fact]:
 
 def _order(f: Fact) -> tuple[date, int, int, str]:
     """Date order; on one day, ids in number order (9 before 10, as the ledger orders
-    records: domain.progress.course_repeats), then the text ids."""
+    records), then the text ids."""
     if isinstance(f.id, int):
         return f.date or date.min, 0, f.id, ""
     return f.date or date.min, 1, 0, str(f.id)
@@ -805,8 +806,8 @@ def _judge(
         ]  # fmt: skip
         facts = ()
 
-    def reject(f: Fact, code: str, reason: str) -> None:
-        j.verdicts.append(Verdict(f, False, code, reason))
+    def reject(f: Fact, code: str, reason: str, other: Fact | None = None) -> None:
+        j.verdicts.append(Verdict(f, False, code, reason, other=other))
 
     # Reasons are written only with `detail` (the matrix needs the figure, not the words).
     for f in facts:  # in date order
@@ -855,7 +856,7 @@ def _judge(
                         reject(
                             f, REPEAT_IN_CYCLE,
                             f"a repeat of {course_label(first_of[code])} (counted on {first_of[code].date}): "
-                            f"one course counts once per {cycle}",
+                            f"one course counts once per {cycle}", first_of[code],
                         )  # fmt: skip
                     continue
                 first_of[code] = f

@@ -359,7 +359,8 @@ def allocate_hours(
     4. What is left, and hours in no category of the requirement, fill the target's free
        remainder (target - sum of minimums), except hours stopped by a cap.
     5. Everything else is not counted, with the reason; so is every credit marked
-       `repeat` (NREMT NCCP: a course counted earlier in the cycle, `course_repeats`).
+       `repeat` (outside the member's window as compliance judges it: a course counted
+       earlier in its NREMT cycle, a record after a one-time window closed).
     """
     cats = list(categories)
     credits = list(credits)
@@ -865,8 +866,9 @@ class Credit:
     item: str | None = None
     # a certification credit's card (or record) expiry: valid through that day
     expires_on: date | None = None
-    # NREMT NCCP: why this credit's record is a repeat of a course counted earlier in the
-    # cycle (`course_repeats`); such a credit counts for nothing. "" for every other credit.
+    # why this credit's record does not count in the member's window, as the compliance
+    # evaluator judges it (queries.compliance.window_exclusions: a repeat of a course in
+    # its NREMT cycle; after a one-time window closed); such a credit counts for nothing.
     repeat: str = ""
 
 
@@ -890,34 +892,6 @@ def measure(
         return (1.0 if pct else 0.0), pct
     count, pct = set_percentage(done, target.items)
     return float(count), pct
-
-
-def course_repeats(
-    entries: Iterable[tuple[int, float]], courses: Mapping[int, tuple[str, date | None]]
-) -> dict[int, int]:
-    """NREMT NCCP, "one course counts once per cycle", over one progress row's ledger: the
-    training records whose credit repeats a course an earlier record of the row counted
-    (the evaluator's rule, domain/compliance.py: the first in date order counts).
-
-    `entries`: (record id, amount) for each counted credit from a training record (a void
-    is negative: a voided record nets nothing, repeats nothing, and the next one of its
-    course counts in its place); `courses`: record id -> (its course identity,
-    `credit.course_identity`, "" for none; its completion date). Of each course the
-    earliest (date, id) record counts; the others are returned, each with the record that
-    counted for its course."""
-    net: dict[int, float] = {}
-    for rid, amount in entries:
-        net[rid] = net.get(rid, 0.0) + amount
-    live = [
-        (courses[rid][0], courses[rid][1] or date.min, rid)
-        for rid, total in net.items()
-        if total > 0 and rid in courses and courses[rid][0]
-    ]
-    first: dict[str, tuple[date, int]] = {}
-    for ident, on, rid in live:
-        if ident not in first or (on, rid) < first[ident]:
-            first[ident] = (on, rid)
-    return {rid: first[ident][1] for ident, _, rid in live if first[ident][1] != rid}
 
 
 def items_done(credits: Iterable[Credit]) -> set[str]:

@@ -18,10 +18,10 @@ June, and a member retired last week is still on last month's roster.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, timedelta, tzinfo
 from typing import Any
 
 from trainctl.domain import compliance as dcm
@@ -418,6 +418,78 @@ def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> Requiremen
     """The requirement as the evaluator sees it; `local_content`: the department's NREMT
     setting (queries/settings.py `nremt_local_content`)."""
     return RequirementSpec.of(req, local_content=local_content)
+
+
+# -------------------------------------------------------- program rows, judged the same way
+@dataclass(frozen=True)
+class Excluded:
+    """A credited training record the evaluator does not count in the member's window:
+    why (its words), and for a repeat the record that counted for its course."""
+
+    reason: str
+    instead: int | None = None
+
+
+def window_exclusions(
+    rd: Reader, rows: Mapping[int, tuple[int, int]], records: Mapping[int, Collection[int]]
+) -> dict[int, dict[int, Excluded]]:
+    """Program progress as compliance judges a member's own window, for the requirements
+    whose window is the member's (`judged_in_window`: an NREMT NCCP level, whose one
+    course counts once per cycle; a one-time requirement within N months of a member's
+    date): progress id -> {record id: Excluded} for the training records credited to
+    the row (`records`, net of voids) that the one evaluator rejects, a repeat of a course
+    counted earlier in its cycle (a record before the enrollment included), or for a
+    one-time window, a record outside it. `rows`: progress id -> (member id, requirement
+    id). The evaluator is asked once per window the records fall in (the latest first),
+    with every training record and card of the member, whatever the program credited."""
+    wanted = {pid: set(ids) for pid, ids in records.items() if ids and pid in rows}
+    if not wanted:
+        return {}
+    local = qs.nremt_local_content(rd)
+    specs = {
+        rid: replace(spec_of(qr.get_requirement(rd, str(rid)), local_content=local),
+                     required_positions=())  # the program decided it applies
+        for rid in {rows[pid][1] for pid in wanted}
+    }  # fmt: skip
+    member_ids = sorted({rows[pid][0] for pid in wanted})
+    members: dict[int, MemberFacts] = {}
+    for part in _chunks(member_ids):
+        ins, params = in_list("m", list(part))
+        for r in rd.all(f"{_MEMBER_SQL} WHERE id IN {ins}", params):
+            members[r[0]] = replace(_member(r), status="active")
+    span = Span(None, {dcm.TRAINING: None, dcm.CERTIFICATION: None})
+    facts = load_facts(rd, member_ids, span)
+    out: dict[int, dict[int, Excluded]] = {}
+    for pid, ids in wanted.items():
+        mid, rid = rows[pid]
+        if mid not in members:
+            continue
+        spec = specs[rid]
+        member = with_facts(members[mid], facts.get(mid, ()), unique=True)
+        days = [f.date for f in member.facts if f.kind == dcm.TRAINING and f.id in ids and f.date]
+        one_time = spec.period.frequency == "one_time"
+        left, found = set(ids), {}
+        as_of = max(days, default=None)
+        while left and as_of is not None:
+            e = dcm.evaluate(member, spec, as_of, detail=True)
+            for v in e.verdicts:
+                fid = v.fact.id
+                if v.fact.kind != dcm.TRAINING or fid not in left:
+                    continue
+                if v.code == dcm.OUTSIDE_WINDOW and not one_time:
+                    continue  # an earlier window's: judged in its own
+                left.discard(fid)
+                if v.code == dcm.REPEAT_IN_CYCLE or v.code == dcm.OUTSIDE_WINDOW:
+                    found[fid] = Excluded(v.reason, v.other.id if v.other and isinstance(v.other.id, int) else None)
+            start = e.window.start if e.window is not None else None
+            if one_time or start is None:
+                break
+            as_of = start - timedelta(days=1)
+            if not any(d <= as_of for d in days):
+                break
+        if found:
+            out[pid] = found
+    return out
 
 
 # ----------------------------------------------------------------------------- the matrix

@@ -12,13 +12,12 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from trainctl.domain import credit as dc
 from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, chunks, in_list, required
+from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
 from trainctl.queries.members import get_member
 from trainctl.queries.settings import nremt_local_content
 
@@ -390,14 +389,27 @@ def allocates(target: dp.Target) -> bool:
     return target.requirement_type == "hours" and bool(target.hour_categories)
 
 
-# What says whether a requirement is an NREMT NCCP level (periods.cycle_of), whose rule
-# "one course counts once per cycle" program progress applies as compliance does.
-NCCP_COLUMNS = "r.registry_name, r.registry_code, r.cycle_end, r.cycle_credential"
+# What says whether program progress judges a requirement in the member's own window, as
+# compliance does (`judged_in_window`): an NREMT NCCP level (periods.cycle_of), whose one
+# course counts once per cycle, or a one-time requirement within N months of a member's date.
+WINDOW_COLUMNS = (
+    "r.registry_name, r.registry_code, r.cycle_end, r.cycle_credential, r.frequency, "
+    "r.period_months, r.period_anchor"
+)
 
 
 def once_per_course(columns: Sequence[Any]) -> bool:
-    """Whether a requirement (its NCCP_COLUMNS) counts one course once per cycle."""
-    return pd.cycle_of(*columns)[2]
+    """Whether a requirement (the first four of WINDOW_COLUMNS) counts one course once per
+    cycle."""
+    return pd.cycle_of(*columns[:4])[2]
+
+
+def judged_in_window(columns: Sequence[Any]) -> bool:
+    """Whether a requirement (its WINDOW_COLUMNS) is judged in the member's own window."""
+    frequency, months, anchor = columns[4:7]
+    return once_per_course(columns) or (
+        frequency == "one_time" and bool(months) and (anchor or "calendar") != "calendar"
+    )
 
 
 def record_of(source_type: str | None, source_id: str | None) -> int | None:
@@ -406,64 +418,56 @@ def record_of(source_type: str | None, source_id: str | None) -> int | None:
     return int(head) if source_type == "training_record" and head.isdigit() else None
 
 
-def course_repeats(
-    rd: Reader, ledger: Mapping[int, Iterable[tuple[float, str | None, str | None]]]
-) -> dict[int, dict[int, tuple[int, str]]]:
-    """progress id -> {record id: (the record that counted for its course, why it counts
-    not)} for rows of an NCCP level
-    (`once_per_course`): each row's credits as (amount, source type, source id); the
-    records behind them read in one query per chunk; `dp.course_repeats` decides. A
-    program row holds one enrollment's span, so a course counts once in it (an NCCP
-    program runs one cycle; compliance judges each cycle)."""
-    per_row: dict[int, list[tuple[int, float]]] = {}
+def excluded_records(
+    rd: Reader,
+    rows: Mapping[int, tuple[int, int]],
+    ledger: Mapping[int, Iterable[tuple[float, str | None, str | None]]],
+) -> dict[int, dict[int, Any]]:
+    """progress id -> {record id: queries.compliance.Excluded} for rows judged in the
+    member's window (`judged_in_window`; `rows`: progress id -> (member id, requirement
+    id)); `ledger`: each row's counted credits as (amount, source type, source id). The
+    records netting above zero (a voided one counts for nothing and so repeats nothing)
+    go to the one evaluator (queries.compliance.window_exclusions)."""
+    records: dict[int, list[int]] = {}
     for pid, credits in ledger.items():
+        net: dict[int, float] = {}
         for amount, source_type, source_id in credits:
             rid = record_of(source_type, source_id)
             if rid is not None:
-                per_row.setdefault(pid, []).append((rid, float(amount)))
-    ids = sorted({rid for entries in per_row.values() for rid, _ in entries})
-    courses: dict[int, tuple[str, date | None]] = {}
-    labels: dict[int, str] = {}
-    for part in chunks(ids):
-        sql, params = in_list("t", part)
-        for rid, code, key, name, on in rd.all(
-            "SELECT id, course_code, course_key, course_name, completion_date "
-            f"FROM training_record WHERE id IN {sql}",
-            params,
-        ):
-            courses[rid] = (dc.course_identity(code, key, name), as_date(on))
-            labels[rid] = dc.course_label(code, name, key)
-    out: dict[int, dict[int, tuple[int, str]]] = {}
-    for pid, entries in per_row.items():
-        repeats = dp.course_repeats(entries, courses)
-        if repeats:
-            out[pid] = {
-                rid: (first, f"a repeat of {labels[first]} (counted on {courses[first][1]}): "
-                      "NREMT counts one course once per cycle (an enrollment is judged as one)")
-                for rid, first in repeats.items()
-            }  # fmt: skip
-    return out
+                net[rid] = net.get(rid, 0.0) + float(amount)
+        records[pid] = [rid for rid, total in net.items() if total > 0]
+    if not any(records.values()):
+        return {}
+    from trainctl.queries.compliance import window_exclusions  # the evaluator, when needed
+
+    return window_exclusions(rd, rows, records)
 
 
 _COUNTED = """
 SELECT c.progress_id, c.id, c.amount, c.category, c.item, c.source_type, c.source_id,
-       {nccp}
+       e.member_id, r.id, {window}
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
+JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
 WHERE {where} AND c.state = 'counted'
 ORDER BY c.id
-""".replace("{nccp}", NCCP_COLUMNS)
+""".replace("{window}", WINDOW_COLUMNS)
 
 
 def hour_allocations(
-    rd: Reader, targets: dict[int, dp.Target], *, enrollment_id: int | None = None
+    rd: Reader,
+    targets: dict[int, dp.Target],
+    *,
+    enrollment_id: int | None = None,
+    excluded: Mapping[int, Mapping[int, Any]] | None = None,
 ) -> dict[int, tuple[dp.Allocation, list[int]]]:
     """progress id -> (the allocation of its counted credits, the credits' ids in the order
     allocated), for the rows in `targets` that allocate hours. The credits are read in id
     order, as the ledger measures them (services/progress/ledger.py), so what is shown is
-    what the stored value was computed from. One query: the enrollment's, or the row's."""
+    what the stored value was computed from. One query: the enrollment's, or the row's.
+    `excluded`: the rows' `excluded_records`, when the caller has them already."""
     wanted = {pid: t for pid, t in targets.items() if allocates(t)}
     if not wanted:
         return {}
@@ -473,16 +477,17 @@ def hour_allocations(
         (only,) = wanted  # one row (progress log)
         sql, params = _COUNTED.format(where="rp.id = :id"), {"id": only}
     rows = [r for r in rd.all(sql, params) if r[0] in wanted]
-    nccp: dict[int, list[tuple[float, str | None, str | None]]] = {
-        r[0]: [] for r in rows if once_per_course(r[7:11])
-    }
+    judged = {r[0]: (r[7], r[8]) for r in rows if judged_in_window(r[9:16])}
+    ledger: dict[int, list[tuple[float, str | None, str | None]]] = {pid: [] for pid in judged}
     for pid, _, amount, _, _, source_type, source_id, *_ in rows:
-        if pid in nccp:
-            nccp[pid].append((amount, source_type, source_id))
-    repeats = course_repeats(rd, nccp) if nccp else {}
+        if pid in judged:
+            ledger[pid].append((amount, source_type, source_id))
+    if excluded is None:
+        excluded = excluded_records(rd, judged, ledger) if judged else {}
     credits: dict[int, list[tuple[int, dp.Credit]]] = {pid: [] for pid in wanted}
     for pid, cid, amount, category, item, source_type, source_id, *_ in rows:
-        _, why = repeats.get(pid, {}).get(record_of(source_type, source_id) or 0, (0, ""))
+        out = excluded.get(pid, {}).get(record_of(source_type, source_id) or 0)
+        why = out.reason if out is not None else ""
         credits[pid].append((cid, dp.Credit(amount, category, item, repeat=why)))
     out = {}
     for pid, rows in credits.items():

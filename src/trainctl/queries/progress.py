@@ -7,6 +7,7 @@ progress row is named, matched and permission-checked by one function.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,9 +20,11 @@ from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
 from trainctl.queries.enrollments import (
     OWN_HINT,
-    course_repeats,
+    WINDOW_COLUMNS,
+    excluded_records,
     get_enrollment,
     hour_allocations,
+    judged_in_window,
     record,
     record_of,
     row_target,
@@ -277,55 +280,116 @@ def pending_credits(rd: Reader, actor: Actor) -> list[PendingRow]:
     ]
 
 
-def shortfall(rd: Reader, progress_id: int, credit_ids: list[int]) -> str | None:
+def shortfall(
+    rd: Reader,
+    progress_id: int,
+    credit_ids: list[int],
+    *,
+    views: Mapping[int, WindowView] | None = None,
+) -> str | None:
     """One line when hours of the credits `credit_ids` (just written) do not all count:
-    how much did not and why (dp.shortfall_note); None when all of them count, the row
-    is not hours with categories, or the credits wait for verification."""
+    how much did not and why (dp.shortfall_note; for a row judged in the member's window,
+    the evaluator's reason), and which record an earlier one of its course put out of
+    the count; None when all of them count or the credits wait for verification.
+    `views`: `window_views` of the rows, when the caller read them for many at once."""
+    if views is None:
+        views = window_views(rd, [progress_id])
+    view = views.get(progress_id)
     target = row_target(rd, progress_id)
-    found = hour_allocations(rd, {progress_id: target}) if target is not None else {}
-    if progress_id not in found:
-        return None
-    a, ids = found[progress_id]
+    excluded = {progress_id: view.excluded} if view is not None else {}
+    found = (
+        hour_allocations(rd, {progress_id: target}, excluded=excluded)
+        if target is not None
+        else {}
+    )
     wanted = set(credit_ids)
-    notes = [dp.shortfall_note(a, [i for i, cid in enumerate(ids) if cid in wanted])]
-    if any(s.reason == dp.REPEAT for s in a.shares):
-        notes.append(_displaced(rd, progress_id, wanted))
+    notes: list[str | None] = []
+    if progress_id in found:
+        a, ids = found[progress_id]
+        notes.append(dp.shortfall_note(a, [i for i, cid in enumerate(ids) if cid in wanted]))
+    if view is not None:
+        notes += _window_notes(rd, view, wanted, allocated=progress_id in found)
     return " ".join(n for n in notes if n) or None
 
 
-def _displaced(rd: Reader, progress_id: int, new_credits: set[int]) -> str | None:
-    """NREMT NCCP: a record just added earlier in the cycle than one of the same course
-    that counted takes its place (the first counts): the other's hours drop out of the
-    row's figure, which is said, not left to be noticed."""
-    rows = rd.all(
-        "SELECT id, amount, source_type, source_id FROM progress_credit "
-        "WHERE progress_id = :p AND state = 'counted'",
-        {"p": progress_id},
+@dataclass(frozen=True)
+class WindowView:
+    """A program row judged in the member's window (queries.enrollments.judged_in_window):
+    its counted credits (id, amount, source type, source id) and what the evaluator
+    leaves out of them (record id -> queries.compliance.Excluded)."""
+
+    credits: list[tuple[int, float, str | None, str | None]]
+    excluded: Mapping[int, Any]
+
+
+_ROW_CREDITS = """
+SELECT c.progress_id, c.id, c.amount, c.source_type, c.source_id, e.member_id, r.id, {window}
+FROM progress_credit c
+JOIN requirement_progress rp ON rp.id = c.progress_id
+JOIN enrollment e ON e.id = rp.enrollment_id
+JOIN program_requirement pr ON pr.id = rp.program_requirement_id
+JOIN requirement r ON r.id = pr.requirement_id
+WHERE c.progress_id IN {ids} AND c.state = 'counted'
+ORDER BY c.id
+"""
+
+
+def window_views(rd: Reader, progress_ids: Sequence[int]) -> dict[int, WindowView]:
+    """`WindowView` of each row judged in the member's window (one query per chunk, one
+    evaluator pass for them all); rows not so judged are left out."""
+    credits: dict[int, list[tuple[int, float, str | None, str | None]]] = {}
+    owner: dict[int, tuple[int, int]] = {}
+    for part in chunks(list(progress_ids)):
+        ids, params = in_list("p", part)
+        for pid, cid, amount, st, sid, mid, rid, *window in rd.all(
+            _ROW_CREDITS.format(window=WINDOW_COLUMNS, ids=ids), params
+        ):
+            if pid in owner or judged_in_window(window):
+                owner[pid] = (mid, rid)
+                credits.setdefault(pid, []).append((cid, float(amount), st, sid))
+    if not owner:
+        return {}
+    excluded = excluded_records(
+        rd, owner, {pid: [(a, st, sid) for _, a, st, sid in rows] for pid, rows in credits.items()}
     )
+    return {pid: WindowView(rows, excluded.get(pid, {})) for pid, rows in credits.items()}
+
+
+def _window_notes(rd: Reader, view: WindowView, new_credits: set[int], *, allocated: bool) -> list[str]:
+    """For a row judged in the member's window: the new credits the evaluator leaves out
+    (said here unless the allocation said it), and the records an earlier record of the
+    same course just put out of the count (the first in the cycle counts; the row's
+    figure may fall, which is said)."""
+    rows, excluded = view.credits, view.excluded
     new = {record_of(st, sid) for cid, _, st, sid in rows if cid in new_credits} - {None}
-    repeats = course_repeats(rd, {progress_id: [(a, st, sid) for _, a, st, sid in rows]})
-    out = [rid for rid, (first, _) in repeats.get(progress_id, {}).items()
-           if first in new and rid not in new]  # fmt: skip
-    if not out:
-        return None
-    sql, params = in_list("t", sorted(out))
-    gone = rd.all(
-        "SELECT completion_date, hours_completed, course_code, course_name FROM training_record "
-        f"WHERE id IN {sql} ORDER BY completion_date, id",
-        params,
-    )
-    what = "; ".join(
-        f"{dc.course_label(code, name)} of {as_date(on)} ({float(hours or 0):g} h)"
-        for on, hours, code, name in gone
-    )
-    return (
-        f"No longer counted: {what}, now a repeat of the earlier record just added "
-        "(NREMT counts one course once per cycle)."
-    )
+    notes = []
+    if not allocated:
+        mine = [(a, record_of(st, sid)) for cid, a, st, sid in rows if cid in new_credits]
+        lost = {rid: h for h, rid in mine if rid is not None and rid in excluded and h > 0}
+        if lost:
+            total = sum(h for h, _ in mine if h > 0)
+            why = "; ".join(dict.fromkeys(excluded[rid].reason for rid in lost))
+            notes.append(f"{sum(lost.values()):g} of {total:g} h not counted: {why}.")
+    gone = [rid for rid, x in excluded.items() if x.instead in new and rid not in new]
+    if gone:
+        sql, params = in_list("t", sorted(gone))
+        what = "; ".join(
+            f"{dc.course_label(code, name)} of {as_date(on)} ({float(hours or 0):g} h)"
+            for on, hours, code, name in rd.all(
+                "SELECT completion_date, hours_completed, course_code, course_name "
+                f"FROM training_record WHERE id IN {sql} ORDER BY completion_date, id",
+                params,
+            )
+        )
+        notes.append(
+            f"No longer counted: {what}, now a repeat of the earlier record just added "
+            "(NREMT counts one course once per cycle)."
+        )
+    return notes
 
 
 _BY_SOURCE = """
-SELECT c.progress_id, c.id, m.name, r.name
+SELECT c.progress_id, c.id, m.name, r.name, {window}
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
 JOIN enrollment e ON e.id = rp.enrollment_id
@@ -334,7 +398,7 @@ JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
 WHERE c.source_type = :source AND c.state = 'counted' AND c.amount > 0 AND {where}
 ORDER BY c.progress_id, c.id
-"""
+""".replace("{window}", WINDOW_COLUMNS)
 
 
 def last_credit_id(rd: Reader) -> int:
@@ -357,15 +421,17 @@ def source_shortfalls(
             batches.append((f"c.source_id IN {ids}", params))
     if after is not None:
         batches.append(("c.id > :after", {"after": after}))
-    rows: dict[int, tuple[str, str, list[int]]] = {}
+    rows: dict[int, tuple[str, str, list[int], bool]] = {}
     for where, params in batches:
-        for pid, cid, member, requirement in rd.all(
+        for pid, cid, member, requirement, *window in rd.all(
             _BY_SOURCE.format(where=where), {"source": source_type, **params}
         ):
-            rows.setdefault(pid, (member, requirement, []))[2].append(cid)
+            row = rows.setdefault(pid, (member, requirement, [], judged_in_window(window)))
+            row[2].append(cid)
+    views = window_views(rd, [pid for pid, row in rows.items() if row[3]])
     out = []
-    for pid, (member, requirement, credit_ids) in rows.items():
-        note = shortfall(rd, pid, credit_ids)
+    for pid, (member, requirement, credit_ids, _) in rows.items():
+        note = shortfall(rd, pid, credit_ids, views=views)
         if note:
             out.append(f"{member}, {requirement}: {note}")
     return out

@@ -317,6 +317,8 @@ def edit_member(
         if rec is not None and day < rec.first:
             start_earlier(session, [(member.id, day)])
         record_history(session, actor, [(member.id, day, member.positions, member.status)])
+    if "hire_date" in changes or "certification_date" in changes:
+        _remeasure_windows(session, member.id, day)
     audit(
         session,
         actor,
@@ -326,6 +328,30 @@ def edit_member(
         changes={k: [jsonable(o), jsonable(n)] for k, (o, n) in changes.items()},
     )
     return member, changes
+
+
+def _remeasure_windows(session: Session, member_id: int, today: date) -> None:
+    """A member date moved the member's own windows (the first year from the hire date,
+    an NREMT cycle from the certification date): the program rows judged in them
+    (queries.enrollments.judged_in_window) are measured again, as compliance follows."""
+    from trainctl.queries.enrollments import WINDOW_COLUMNS, judged_in_window
+    from trainctl.services.progress.finish import refresh
+    from trainctl.services.store import writer_of
+
+    rows = [
+        (pid, eid)
+        for pid, eid, *window in writer_of(session).all(
+            f"SELECT rp.id, e.id, {WINDOW_COLUMNS} FROM requirement_progress rp "
+            "JOIN enrollment e ON e.id = rp.enrollment_id "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            "JOIN requirement r ON r.id = pr.requirement_id "
+            "WHERE e.member_id = :m AND e.status IN ('active', 'completed')",
+            {"m": member_id},
+        )
+        if judged_in_window(window)
+    ]
+    if rows:
+        refresh(session, [pid for pid, _ in rows], sorted({eid for _, eid in rows}), today=today)
 
 
 def deactivate_member(

@@ -415,9 +415,10 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    if measured_by(current) != measured_by(merged) or _once_per_course(current) != _once_per_course(merged):
-        # progress follows the target, and NREMT's one course once per cycle
-        # (queries.enrollments.once_per_course); a service of its own (and a heavier import)
+    if measured_by(current) != measured_by(merged) or _window(current) != _window(merged):
+        # progress follows the target, and the member's window where program progress is
+        # judged in it (queries.enrollments.judged_in_window: NREMT's one course once per
+        # cycle, a one-time window of N months); a service of its own (and a heavier import)
         from trainctl.services.progress import remeasure_requirement
 
         assert req.id is not None
@@ -449,11 +450,13 @@ def _accepts(fields: dict[str, Any]) -> Any:
     return Accepts.of(SimpleNamespace(**fields))
 
 
-def _once_per_course(fields: dict[str, Any]) -> bool:
-    """Whether program progress applies NREMT's one course once per cycle to it."""
-    from trainctl.queries.enrollments import NCCP_COLUMNS, once_per_course
+def _window(fields: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What program progress judges in the member's own window, when it does
+    (queries.enrollments.judged_in_window): its window columns, else None."""
+    from trainctl.queries.enrollments import WINDOW_COLUMNS, judged_in_window
 
-    return once_per_course([fields.get(c.strip().removeprefix("r.")) for c in NCCP_COLUMNS.split(",")])
+    values = tuple(fields.get(c.strip().removeprefix("r.")) for c in WINDOW_COLUMNS.split(","))
+    return values if judged_in_window(values) else None
 
 
 def measured_by(fields: dict[str, Any]) -> Target:

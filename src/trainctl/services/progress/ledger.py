@@ -12,7 +12,12 @@ from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.queries import as_date, chunks, in_list, required
-from trainctl.queries.enrollments import NCCP_COLUMNS, course_repeats, once_per_course, record_of
+from trainctl.queries.enrollments import (
+    WINDOW_COLUMNS,
+    excluded_records,
+    judged_in_window,
+    record_of,
+)
 from trainctl.queries.settings import nremt_local_content
 from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, requirement_of
 from trainctl.services.store import Writer, writer_of
@@ -99,10 +104,12 @@ def recompute(
         rows = progress_rows(w, part)
         sql, params = in_list("p", part)
         target_of: dict[int, dp.Target] = {}
-        nccp: set[int] = set()  # rows of an NREMT NCCP level: one course once per cycle
-        for pid, enrolled_on, target_day, frequency, *cycle_and_rest in w.all(
-            "SELECT rp.id, e.enrolled_on, e.target_completion_date, r.frequency, "
-            f"{NCCP_COLUMNS}, {REQUIREMENT_COLUMNS} "
+        # rows judged in the member's own window, as compliance judges them (an NREMT
+        # NCCP level: one course once per cycle; a one-time window of N months)
+        judged: dict[int, tuple[int, int]] = {}
+        for pid, enrolled_on, target_day, frequency, member_id, *window_and_rest in w.all(
+            "SELECT rp.id, e.enrolled_on, e.target_completion_date, r.frequency, e.member_id, "
+            f"{WINDOW_COLUMNS}, {REQUIREMENT_COLUMNS} "
             "FROM requirement_progress rp "
             "JOIN enrollment e ON e.id = rp.enrollment_id "
             "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
@@ -110,10 +117,10 @@ def recompute(
             f"WHERE rp.id IN {sql}",
             params,
         ):
-            cycle, rest = cycle_and_rest[:4], cycle_and_rest[4:]
-            if once_per_course(cycle):
-                nccp.add(pid)
+            window, rest = window_and_rest[:7], window_and_rest[7:]
             rid = rest[0]
+            if judged_in_window(window):
+                judged[pid] = (member_id, rid)
             if rid not in targets:
                 targets[rid] = dp.Target.of(requirement_of(rest), local_content=local)
             span = (frequency, enrolled_on, target_day)
@@ -123,8 +130,8 @@ def recompute(
                 )
             # a recurring requirement counts its figure once per period of the enrollment's span
             target_of[pid] = targets[rid].over(spans[span])
-        each = [pid for pid, t in target_of.items() if _per_credit(t) or pid in nccp]
-        summed = [pid for pid, t in target_of.items() if not (_per_credit(t) or pid in nccp)]
+        each = [pid for pid, t in target_of.items() if _per_credit(t) or pid in judged]
+        summed = [pid for pid, t in target_of.items() if not (_per_credit(t) or pid in judged)]
         credits: dict[int, list[dp.Credit]] = {}
         for ids in (summed, each):
             if not ids:
@@ -141,13 +148,16 @@ def recompute(
                 if today is not None and certs
                 else {}
             )
-            held: dict[int, list[tuple[float, str, str]]] = {pid: [] for pid in ids if pid in nccp}
+            held: dict[int, list[tuple[float, str | None, str | None]]] = {
+                pid: [] for pid in ids if pid in judged
+            }
             for pid, amount, _, _, st, sid in ledger:
                 if pid in held:
                     held[pid].append((amount, st, sid))
-            repeats = course_repeats(w, held) if held else {}
+            excluded = excluded_records(w, judged, held) if held else {}
             for pid, amount, category, item, st, sid in ledger:
-                _, why = repeats.get(pid, {}).get(record_of(st, sid) or 0, (0, ""))
+                out = excluded.get(pid, {}).get(record_of(st, sid) or 0)
+                why = out.reason if out is not None else ""
                 credits.setdefault(pid, []).append(
                     dp.Credit(float(amount), category, item, expiries.get((st, sid)), why)
                 )
