@@ -238,11 +238,14 @@ def test_an_earlier_record_of_a_course_that_counted_says_what_drops_out(eve):
     record no longer counts (it fell silently)."""
     eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "Big conference",
         "--date", "2025-05-20", "--hours", "3", "--category", "individual")  # fmt: skip
+    eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "big conference",
+        "--date", "2025-05-25", "--hours", "2", "--category", "individual")  # fmt: skip (a repeat already)
     before = progress(eve, "NREMT-EMT")
     r = eve("--as-of", "2025-06-01", "record", "add", "eve@fd.org", "--course", "BIG  Conference",
             "--date", "2025-04-15", "--hours", "1", "--category", "individual")  # fmt: skip
     assert ("No longer counted: 'Big conference' of 2025-05-20 (3 h), now a repeat of the "
             "earlier record just added (NREMT counts one course once per cycle).") in r.stderr, r
+    assert "2025-05-25" not in r.stderr  # it counted before no more than now
     assert progress(eve, "NREMT-EMT") == pytest.approx(before - 2)
     assert compliance(eve, "NREMT-EMT") == progress(eve, "NREMT-EMT")
 
@@ -287,3 +290,58 @@ def test_program_progress_judges_the_members_own_window_as_compliance_does(cli):
     cells = cli("--as-of", "2026-05-01", "report", "compliance", "--member", "ann@fd.org", "--requirement",
                 "ISO-RECRUIT", "--format", "json").json["cells"]  # fmt: skip
     assert cells[0]["value"] == 300
+
+
+def _value(cli, requirement: str, member: str = "ann@fd.org") -> float:
+    lines = cli("enroll", "show", "1", "--format", "json").json["requirements"]
+    (line,) = [x for x in lines if x["requirement"].startswith(requirement)]
+    return line["value"]
+
+
+def _cell(cli, requirement: str, as_of: str, member: str = "ann@fd.org") -> float:
+    return cli("report", "compliance", "--member", member, "--requirement", requirement, "--as-of",
+               as_of, "--format", "json").json["cells"][0]["value"]  # fmt: skip
+
+
+def test_what_a_window_row_hangs_on_moves_it_though_it_credits_it_nothing(cli, tmp_path):
+    """A program row judged in the member's window follows every fact of the member, not
+    only those credited to it: a card that merges two cycles, the void of a record from
+    before the enrollment that counted first, a hire date moved by a member import, and
+    records, shifts and calls before the hire date or after the first months."""
+    cli("import", "nremt")
+    cli("--as-of", "2024-01-01", "member", "add", "Ann Lee", "--email", "ann@fd.org", "--position",
+        "emt", "--certification-date", "2024-03-01", "--hire-date", "2024-06-01")  # fmt: skip
+    cli("requirement", "add", "--name", "Rookie shifts", "--type", "shifts", "--shifts", "10",
+        "--frequency", "one_time", "--anchor", "hire_date", "--period-months", "12")  # fmt: skip
+    cli("--as-of", "2024-12-01", "record", "add", "ann@fd.org", "--course", "Trauma X", "--date",
+        "2024-12-01", "--hours", "3", "--category", "national/trauma")  # fmt: skip
+    cli("program", "create", "P", "--time-limit-days", "1500")
+    cli("program", "requirement", "add", "P", "NREMT-EMT")
+    cli("program", "requirement", "add", "P", "Rookie shifts")
+    cli("program", "activate", "P")
+    cli("--as-of", "2025-01-01", "enroll", "add", "ann@fd.org", "P")
+    for day in ("2025-05-01", "2026-05-01"):
+        cli("--as-of", "2026-05-02", "record", "add", "ann@fd.org", "--course", "trauma x", "--date", day,
+            "--hours", "3", "--category", "national/trauma")  # fmt: skip
+    # 2025-05-01 repeats the record of 2024-12-01 (one cycle to 31 March 2026); 2026-05-01 is the next cycle's
+    assert _value(cli, "Emergency") == 3
+    # the void of the record from before the enrollment: the one of 2025-05-01 counts in its place
+    cli("--as-of", "2026-05-02", "record", "void", "1", "--reason", "wrong member")
+    assert _value(cli, "Emergency") == 6
+    # a card to 31 March 2027 makes one cycle of 2024-03-01 .. 2027-03-31: the May 2026 one repeats
+    cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "NREMT-EMT", "--issued", "2024-03-01",
+        "--expires", "2027-03-31")  # fmt: skip
+    assert _value(cli, "Emergency") == 3 == _cell(cli, "NREMT-EMT", "2026-06-01")
+    # shifts: in the first 12 months from hire only; a member import moves the hire date
+    for day in ("2025-02-01", "2025-07-01"):  # the first 12 months end on 2025-05-31
+        cli("--as-of", "2026-06-01", "shift", "add", "ann@fd.org", "--date", day, "--station", "1",
+            "--time-in", f"{day}T07:00+00:00", "--time-out", f"{day}T19:00+00:00")  # fmt: skip
+    assert _value(cli, "Rookie") == 1 == _cell(cli, "Rookie shifts", "2026-06-01")
+    csv = tmp_path / "members.csv"
+    csv.write_text("name,email,hire_date\nAnn Lee,ann@fd.org,2024-08-01\n", encoding="utf-8")
+    cli("--as-of", "2026-06-01", "member", "import", "--csv", str(csv), "--update")
+    assert _value(cli, "Rookie") == 2 == _cell(cli, "Rookie shifts", "2026-06-01")
+    # hired after the first shift: only the second counts (asked as of the shift's own day,
+    # the evaluator said "hired later" and the program kept the first)
+    cli("--as-of", "2026-06-01", "member", "edit", "ann@fd.org", "--hire-date", "2025-03-01")
+    assert _value(cli, "Rookie") == 1 == _cell(cli, "Rookie shifts", "2026-06-01")

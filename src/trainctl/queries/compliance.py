@@ -421,28 +421,41 @@ def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> Requiremen
 
 
 # -------------------------------------------------------- program rows, judged the same way
+Source = tuple[str, int]  # (fact kind, id): a training record, a shift attendance, a call response
+
+
 @dataclass(frozen=True)
 class Excluded:
-    """A credited training record the evaluator does not count in the member's window:
-    why (its words), and for a repeat the record that counted for its course."""
+    """A credited fact the evaluator does not count in the member's window: why (its
+    words), and for a repeat the fact that counted for its course."""
 
     reason: str
-    instead: int | None = None
+    instead: Source | None = None
 
 
 def window_exclusions(
-    rd: Reader, rows: Mapping[int, tuple[int, int]], records: Mapping[int, Collection[int]]
-) -> dict[int, dict[int, Excluded]]:
+    rd: Reader,
+    rows: Mapping[int, tuple[int, int]],
+    sources: Mapping[int, Collection[Source]],
+    *,
+    today: date | None = None,
+    without: Collection[Source] = (),
+) -> dict[int, dict[Source, Excluded]]:
     """Program progress as compliance judges a member's own window, for the requirements
-    whose window is the member's (`judged_in_window`: an NREMT NCCP level, whose one
-    course counts once per cycle; a one-time requirement within N months of a member's
-    date): progress id -> {record id: Excluded} for the training records credited to
-    the row (`records`, net of voids) that the one evaluator rejects, a repeat of a course
-    counted earlier in its cycle (a record before the enrollment included), or for a
-    one-time window, a record outside it. `rows`: progress id -> (member id, requirement
-    id). The evaluator is asked once per window the records fall in (the latest first),
-    with every training record and card of the member, whatever the program credited."""
-    wanted = {pid: set(ids) for pid, ids in records.items() if ids and pid in rows}
+    whose window is the member's (queries.enrollments.judged_in_window: an NREMT NCCP
+    level, whose one course counts once per cycle; a one-time requirement within N months
+    of a member's date): progress id -> {(kind, id): Excluded} for the facts credited to
+    the row (`sources`: training records, shift attendance, call responses, net of
+    voids) that the one evaluator rejects: a repeat of a course counted earlier in its
+    cycle (a record before the enrollment included), or, in a one-time window, a fact
+    outside it. `rows`: progress id -> (member id, requirement id).
+
+    The evaluator is asked as compliance asks it, as of `today` (default the
+    department's; never before the latest credited fact, nor before the member's date
+    a one-time window opens on), with every fact of the member (cards place NREMT
+    cycles), then once per earlier window the credited facts fall in. `without`: facts
+    to judge as if they were not on file (what the row was before they came)."""
+    wanted = {pid: set(ids) for pid, ids in sources.items() if ids and pid in rows}
     if not wanted:
         return {}
     local = qs.nremt_local_content(rd)
@@ -457,36 +470,41 @@ def window_exclusions(
         ins, params = in_list("m", list(part))
         for r in rd.all(f"{_MEMBER_SQL} WHERE id IN {ins}", params):
             members[r[0]] = replace(_member(r), status="active")
-    span = Span(None, {dcm.TRAINING: None, dcm.CERTIFICATION: None})
-    facts = load_facts(rd, member_ids, span)
-    out: dict[int, dict[int, Excluded]] = {}
+    kinds = {dcm.CERTIFICATION} | {k for spec in specs.values() for k in spec.kinds}
+    facts = load_facts(rd, member_ids, Span(None, dict.fromkeys(kinds)))
+    day = today or qs.today(rd)
+    out: dict[int, dict[Source, Excluded]] = {}
     for pid, ids in wanted.items():
         mid, rid = rows[pid]
         if mid not in members:
             continue
         spec = specs[rid]
-        member = with_facts(members[mid], facts.get(mid, ()), unique=True)
-        days = [f.date for f in member.facts if f.kind == dcm.TRAINING and f.id in ids and f.date]
+        mine = facts.get(mid, ())
+        if without:
+            mine = [f for f in mine if (f.kind, f.id) not in without]
+        member = with_facts(members[mid], mine, unique=True)
+        days = [f.date for f in member.facts if (f.kind, f.id) in ids and f.date]
+        if not days:
+            continue
         one_time = spec.period.frequency == "one_time"
+        opens = member.hire_date if spec.period_anchor == "hire_date" else member.certification_date
+        as_of = max(days + [day] + ([opens] if one_time and opens else []))
         left, found = set(ids), {}
-        as_of = max(days, default=None)
-        while left and as_of is not None:
+        while left:
             e = dcm.evaluate(member, spec, as_of, detail=True)
             for v in e.verdicts:
-                fid = v.fact.id
-                if v.fact.kind != dcm.TRAINING or fid not in left:
-                    continue
-                if v.code == dcm.OUTSIDE_WINDOW and not one_time:
-                    continue  # an earlier window's: judged in its own
-                left.discard(fid)
-                if v.code == dcm.REPEAT_IN_CYCLE or v.code == dcm.OUTSIDE_WINDOW:
-                    found[fid] = Excluded(v.reason, v.other.id if v.other and isinstance(v.other.id, int) else None)
+                key = (v.fact.kind, v.fact.id)
+                if key not in left or (v.code == dcm.OUTSIDE_WINDOW and not one_time):
+                    continue  # (an earlier window's fact: judged in its own)
+                left.discard(key)
+                if v.code in (dcm.REPEAT_IN_CYCLE, dcm.OUTSIDE_WINDOW):
+                    other = v.other
+                    instead = (other.kind, other.id) if other and isinstance(other.id, int) else None
+                    found[key] = Excluded(v.reason, instead)
             start = e.window.start if e.window is not None else None
-            if one_time or start is None:
+            if one_time or start is None or not any(d < start for d in days):
                 break
             as_of = start - timedelta(days=1)
-            if not any(d <= as_of for d in days):
-                break
         if found:
             out[pid] = found
     return out

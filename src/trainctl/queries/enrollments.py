@@ -7,7 +7,7 @@ domain/progress.py; this module only reads the rows they are computed from.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any, NamedTuple
@@ -412,35 +412,44 @@ def judged_in_window(columns: Sequence[Any]) -> bool:
     )
 
 
-def record_of(source_type: str | None, source_id: str | None) -> int | None:
-    """The training record behind a credit (its void too: "<id>:void"), else None."""
+# Where a credit came from, as the compliance evaluator names the fact (its kind, its id).
+SOURCE_KINDS = {"training_record": "training", "shift": "shift", "call": "call"}
+
+
+def source_of(source_type: str | None, source_id: str | None) -> tuple[str, int] | None:
+    """The fact behind a credit (its void too: "<id>:void"): (kind, id), or None for a
+    source the evaluator does not judge in a window (a manual entry, a card, a checkoff)."""
+    kind = SOURCE_KINDS.get(source_type or "")
     head = (source_id or "").split(":", 1)[0]
-    return int(head) if source_type == "training_record" and head.isdigit() else None
+    return (kind, int(head)) if kind and head.isdigit() else None
 
 
 def excluded_records(
     rd: Reader,
     rows: Mapping[int, tuple[int, int]],
     ledger: Mapping[int, Iterable[tuple[float, str | None, str | None]]],
-) -> dict[int, dict[int, Any]]:
-    """progress id -> {record id: queries.compliance.Excluded} for rows judged in the
+    *,
+    today: date | None = None,
+    without: Collection[tuple[str, int]] = (),
+) -> dict[int, dict[tuple[str, int], Any]]:
+    """progress id -> {(kind, id): queries.compliance.Excluded} for rows judged in the
     member's window (`judged_in_window`; `rows`: progress id -> (member id, requirement
     id)); `ledger`: each row's counted credits as (amount, source type, source id). The
-    records netting above zero (a voided one counts for nothing and so repeats nothing)
-    go to the one evaluator (queries.compliance.window_exclusions)."""
-    records: dict[int, list[int]] = {}
+    facts netting above zero (a voided one counts for nothing and so repeats nothing) go
+    to the one evaluator (queries.compliance.window_exclusions), as of `today`."""
+    sources: dict[int, list[tuple[str, int]]] = {}
     for pid, credits in ledger.items():
-        net: dict[int, float] = {}
+        net: dict[tuple[str, int], float] = {}
         for amount, source_type, source_id in credits:
-            rid = record_of(source_type, source_id)
-            if rid is not None:
-                net[rid] = net.get(rid, 0.0) + float(amount)
-        records[pid] = [rid for rid, total in net.items() if total > 0]
-    if not any(records.values()):
+            key = source_of(source_type, source_id)
+            if key is not None:
+                net[key] = net.get(key, 0.0) + float(amount)
+        sources[pid] = [key for key, total in net.items() if total > 0]
+    if not any(sources.values()):
         return {}
     from trainctl.queries.compliance import window_exclusions  # the evaluator, when needed
 
-    return window_exclusions(rd, rows, records)
+    return window_exclusions(rd, rows, sources, today=today, without=without)
 
 
 _COUNTED = """
@@ -461,7 +470,7 @@ def hour_allocations(
     targets: dict[int, dp.Target],
     *,
     enrollment_id: int | None = None,
-    excluded: Mapping[int, Mapping[int, Any]] | None = None,
+    excluded: Mapping[int, Mapping[tuple[str, int], Any]] | None = None,
 ) -> dict[int, tuple[dp.Allocation, list[int]]]:
     """progress id -> (the allocation of its counted credits, the credits' ids in the order
     allocated), for the rows in `targets` that allocate hours. The credits are read in id
@@ -486,7 +495,8 @@ def hour_allocations(
         excluded = excluded_records(rd, judged, ledger) if judged else {}
     credits: dict[int, list[tuple[int, dp.Credit]]] = {pid: [] for pid in wanted}
     for pid, cid, amount, category, item, source_type, source_id, *_ in rows:
-        out = excluded.get(pid, {}).get(record_of(source_type, source_id) or 0)
+        key = source_of(source_type, source_id)
+        out = excluded.get(pid, {}).get(key) if key is not None else None
         why = out.reason if out is not None else ""
         credits[pid].append((cid, dp.Credit(amount, category, item, repeat=why)))
     out = {}

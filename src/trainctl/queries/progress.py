@@ -26,8 +26,8 @@ from trainctl.queries.enrollments import (
     hour_allocations,
     judged_in_window,
     record,
-    record_of,
     row_target,
+    source_of,
 )
 from trainctl.queries.members import get_member
 
@@ -315,15 +315,19 @@ def shortfall(
 @dataclass(frozen=True)
 class WindowView:
     """A program row judged in the member's window (queries.enrollments.judged_in_window):
-    its counted credits (id, amount, source type, source id) and what the evaluator
-    leaves out of them (record id -> queries.compliance.Excluded)."""
+    whose and which requirement (member id, requirement id), the requirement's type, its
+    counted credits (id, amount, source type, source id) and what the evaluator leaves
+    out of them ((kind, id) -> queries.compliance.Excluded)."""
 
+    owner: tuple[int, int]
+    requirement_type: str
     credits: list[tuple[int, float, str | None, str | None]]
-    excluded: Mapping[int, Any]
+    excluded: Mapping[tuple[str, int], Any]
 
 
 _ROW_CREDITS = """
-SELECT c.progress_id, c.id, c.amount, c.source_type, c.source_id, e.member_id, r.id, {window}
+SELECT c.progress_id, c.id, c.amount, c.source_type, c.source_id, e.member_id, r.id,
+       r.requirement_type, {window}
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
 JOIN enrollment e ON e.id = rp.enrollment_id
@@ -339,40 +343,55 @@ def window_views(rd: Reader, progress_ids: Sequence[int]) -> dict[int, WindowVie
     evaluator pass for them all); rows not so judged are left out."""
     credits: dict[int, list[tuple[int, float, str | None, str | None]]] = {}
     owner: dict[int, tuple[int, int]] = {}
+    kind: dict[int, str] = {}
     for part in chunks(list(progress_ids)):
         ids, params = in_list("p", part)
-        for pid, cid, amount, st, sid, mid, rid, *window in rd.all(
+        for pid, cid, amount, st, sid, mid, rid, rtype, *window in rd.all(
             _ROW_CREDITS.format(window=WINDOW_COLUMNS, ids=ids), params
         ):
             if pid in owner or judged_in_window(window):
-                owner[pid] = (mid, rid)
+                owner[pid], kind[pid] = (mid, rid), rtype
                 credits.setdefault(pid, []).append((cid, float(amount), st, sid))
     if not owner:
         return {}
-    excluded = excluded_records(
-        rd, owner, {pid: [(a, st, sid) for _, a, st, sid in rows] for pid, rows in credits.items()}
-    )
-    return {pid: WindowView(rows, excluded.get(pid, {})) for pid, rows in credits.items()}
+    excluded = excluded_records(rd, owner, _ledger(credits))
+    return {
+        pid: WindowView(owner[pid], kind[pid], rows, excluded.get(pid, {}))
+        for pid, rows in credits.items()
+    }
+
+
+def _ledger(
+    credits: Mapping[int, Sequence[tuple[int, float, str | None, str | None]]],
+) -> dict[int, list[tuple[float, str | None, str | None]]]:
+    return {pid: [(a, st, sid) for _, a, st, sid in rows] for pid, rows in credits.items()}
 
 
 def _window_notes(rd: Reader, view: WindowView, new_credits: set[int], *, allocated: bool) -> list[str]:
     """For a row judged in the member's window: the new credits the evaluator leaves out
     (said here unless the allocation said it), and the records an earlier record of the
     same course just put out of the count (the first in the cycle counts; the row's
-    figure may fall, which is said)."""
+    figure falls, which is said): those it excludes now and did not without the new
+    credits."""
     rows, excluded = view.credits, view.excluded
-    new = {record_of(st, sid) for cid, _, st, sid in rows if cid in new_credits} - {None}
+    new = {key for cid, _, st, sid in rows if cid in new_credits and (key := source_of(st, sid))}
     notes = []
     if not allocated:
-        mine = [(a, record_of(st, sid)) for cid, a, st, sid in rows if cid in new_credits]
-        lost = {rid: h for h, rid in mine if rid is not None and rid in excluded and h > 0}
+        mine = [(a, source_of(st, sid)) for cid, a, st, sid in rows if cid in new_credits]
+        lost = {key: a for a, key in mine if key is not None and key in excluded and a > 0}
         if lost:
-            total = sum(h for h, _ in mine if h > 0)
-            why = "; ".join(dict.fromkeys(excluded[rid].reason for rid in lost))
-            notes.append(f"{sum(lost.values()):g} of {total:g} h not counted: {why}.")
-    gone = [rid for rid, x in excluded.items() if x.instead in new and rid not in new]
+            total = sum(a for a, _ in mine if a > 0)
+            unit = " h" if view.requirement_type == "hours" else ""
+            why = "; ".join(dict.fromkeys(excluded[key].reason for key in lost))
+            notes.append(f"{sum(lost.values()):g} of {total:g}{unit} not counted: {why}.")
+    candidates = [key for key, x in excluded.items() if x.instead in new and key not in new]
+    if candidates:
+        before_ledger = {0: [(a, st, sid) for cid, a, st, sid in rows if cid not in new_credits]}
+        before = excluded_records(rd, {0: view.owner}, before_ledger, without=new).get(0, {})
+        candidates = [key for key in candidates if key not in before]
+    gone = sorted(rid for kind, rid in candidates if kind == "training")
     if gone:
-        sql, params = in_list("t", sorted(gone))
+        sql, params = in_list("t", gone)
         what = "; ".join(
             f"{dc.course_label(code, name)} of {as_date(on)} ({float(hours or 0):g} h)"
             for on, hours, code, name in rd.all(

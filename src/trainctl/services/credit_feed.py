@@ -480,8 +480,10 @@ class CreditFeed:
         self._row_of: dict[int, _Row] = {}  # progress id -> its candidate row
         self._member_of: dict[int, int] = {}  # progress id -> member
         self._pushed: set[int] = set()  # members whose rows are in _FEED_ROW (set-based path)
+        self._seen: set[int] = set()  # members whose facts came in (their window rows: close)
 
     def _load(self, types: set[str], member_ids: set[int]) -> None:
+        self._seen |= member_ids
         unknown = types - set(dc.SOURCE_TYPES)
         if unknown:
             raise ValueError(f"unknown credit source type(s): {sorted(unknown)}")
@@ -660,8 +662,12 @@ class CreditFeed:
         return written
 
     def close(self) -> FeedResult:
-        """The shared finish for the touched rows; held credits retried as gates open."""
+        """The shared finish for the touched rows (and the window rows of every member whose
+        facts came in, `window_rows`); held credits retried as gates open."""
         r = self.result
+        judged = window_rows(self.session, self._seen)
+        self._enrollment_of.update(judged)
+        self._touched |= set(judged)
         while True:
             if self._touched:
                 r.events += _finish(self.session, self._touched, self._enrollment_of, self.today)
@@ -751,8 +757,44 @@ def reverse_sources(
     if written:
         result.progress_ids = {row[0] for row in rows}
         result.enrollment_ids = {enrollment_of[pid] for pid in result.progress_ids}
-        result.events = _finish(session, result.progress_ids, enrollment_of, today)
+    # a voided fact may have been what a window row's judgement hung on (the first of a
+    # course in its cycle, a card placing the cycle), credited to that row or not
+    judged = window_rows(session, {m for _, m in sources})
+    enrollment_of.update(judged)
+    if written or judged:
+        result.events = _finish(session, result.progress_ids | set(judged), enrollment_of, today)
     return result
+
+
+def window_rows(session: Session, member_ids: Iterable[int]) -> dict[int, int]:
+    """progress id -> enrollment id for the members' rows judged in their own window
+    (queries.enrollments.judged_in_window: an NREMT NCCP level, a one-time window of N
+    months), in creditable enrollments: what a new or voided fact of the member may move
+    although it credits none of them (an earlier first of a course in the cycle, a card
+    placing the cycle, a record before the enrollment). One query per chunk of members."""
+    from trainctl.queries import in_list
+    from trainctl.queries.enrollments import WINDOW_COLUMNS, judged_in_window
+
+    ids = sorted(set(member_ids))
+    if not ids:
+        return {}
+    session.flush()
+    conn = session.connection()
+    w = Writer(conn.connection.driver_connection, conn.dialect.name, session=session)
+    out: dict[int, int] = {}
+    for part in chunks(ids):
+        ins, params = in_list("m", list(part))
+        for pid, eid, *window in w.all(
+            f"SELECT rp.id, e.id, {WINDOW_COLUMNS} FROM requirement_progress rp "
+            "JOIN enrollment e ON e.id = rp.enrollment_id "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            "JOIN requirement r ON r.id = pr.requirement_id "
+            f"WHERE e.member_id IN {ins} AND e.status IN ('active', 'completed')",
+            params,
+        ):
+            if judged_in_window(window):
+                out[pid] = eid
+    return out
 
 
 # ------------------------------------------------------------------------------ sources

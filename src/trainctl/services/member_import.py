@@ -397,6 +397,11 @@ def _write_import(
                  values.get("status", before.status))
             )  # fmt: skip
     record_history(session, actor, history)
+    dated = [p.member_id for p in updates if p.member_id is not None and {"hire_date", "certification_date"} & set(p.changes)]
+    if dated:  # the members' own windows moved: their window rows are measured again
+        from trainctl.services.members import remeasure_windows
+
+        remeasure_windows(session, dated, day)
     if audit_rows:
         audit_rows.append(
             _audit_row(

@@ -318,7 +318,7 @@ def edit_member(
             start_earlier(session, [(member.id, day)])
         record_history(session, actor, [(member.id, day, member.positions, member.status)])
     if "hire_date" in changes or "certification_date" in changes:
-        _remeasure_windows(session, member.id, day)
+        remeasure_windows(session, [member.id], day)
     audit(
         session,
         actor,
@@ -330,28 +330,19 @@ def edit_member(
     return member, changes
 
 
-def _remeasure_windows(session: Session, member_id: int, today: date) -> None:
-    """A member date moved the member's own windows (the first year from the hire date,
-    an NREMT cycle from the certification date): the program rows judged in them
-    (queries.enrollments.judged_in_window) are measured again, as compliance follows."""
-    from trainctl.queries.enrollments import WINDOW_COLUMNS, judged_in_window
+def remeasure_windows(session: Session, member_ids: list[int], today: date) -> list[str]:
+    """A member date moved the members' own windows (the first year from the hire date,
+    an NREMT cycle from the certification date): their program rows judged in them
+    (credit_feed.window_rows) are measured again, as compliance follows. Returns what
+    happened (an enrollment reopened or completed, a phase entered)."""
+    from trainctl.services.credit_feed import window_rows
     from trainctl.services.progress.finish import refresh
-    from trainctl.services.store import writer_of
 
-    rows = [
-        (pid, eid)
-        for pid, eid, *window in writer_of(session).all(
-            f"SELECT rp.id, e.id, {WINDOW_COLUMNS} FROM requirement_progress rp "
-            "JOIN enrollment e ON e.id = rp.enrollment_id "
-            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
-            "JOIN requirement r ON r.id = pr.requirement_id "
-            "WHERE e.member_id = :m AND e.status IN ('active', 'completed')",
-            {"m": member_id},
-        )
-        if judged_in_window(window)
-    ]
-    if rows:
-        refresh(session, [pid for pid, _ in rows], sorted({eid for _, eid in rows}), today=today)
+    rows = window_rows(session, member_ids)
+    if not rows:
+        return []
+    events = refresh(session, sorted(rows), sorted(set(rows.values())), today=today)
+    return [ev.message for ev in events]
 
 
 def deactivate_member(

@@ -16,7 +16,7 @@ from trainctl.queries.enrollments import (
     WINDOW_COLUMNS,
     excluded_records,
     judged_in_window,
-    record_of,
+    source_of,
 )
 from trainctl.queries.settings import nremt_local_content
 from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, requirement_of
@@ -154,9 +154,10 @@ def recompute(
             for pid, amount, _, _, st, sid in ledger:
                 if pid in held:
                     held[pid].append((amount, st, sid))
-            excluded = excluded_records(w, judged, held) if held else {}
+            excluded = excluded_records(w, judged, held, today=today) if held else {}
             for pid, amount, category, item, st, sid in ledger:
-                out = excluded.get(pid, {}).get(record_of(st, sid) or 0)
+                key = source_of(st, sid)
+                out = excluded.get(pid, {}).get(key) if key is not None else None
                 why = out.reason if out is not None else ""
                 credits.setdefault(pid, []).append(
                     dp.Credit(float(amount), category, item, expiries.get((st, sid)), why)
