@@ -283,6 +283,11 @@ def test_program_progress_judges_the_members_own_window_as_compliance_does(cli):
     cells = cli("--as-of", "2026-05-01", "report", "compliance", "--member", "ann@fd.org", "--requirement",
                 "ISO-RECRUIT", "--format", "json").json["cells"]  # fmt: skip
     assert cells[0]["value"] == 200
+    log = cli("progress", "log", "--enrollment", "1", "--requirement", "ISO-RECRUIT", "--format", "json").json
+    rows = log["credits"] if isinstance(log, dict) else log
+    assert sum(x["counted"] for x in rows) == 200  # the column sums to the row's value
+    assert [x["went"] for x in rows if x["counted"] == 0] == [
+        "not counted: dated 2025-08-01, outside the window 2024-07-01 – 2025-06-30"]
     # a corrected hire date moves the first year: the program follows at once
     cli("--as-of", "2026-05-01", "member", "edit", "ann@fd.org", "--hire-date", "2024-09-01")
     lines = {x["requirement"]: x["value"] for x in cli("enroll", "show", "1", "--format", "json").json["requirements"]}
@@ -343,5 +348,6 @@ def test_what_a_window_row_hangs_on_moves_it_though_it_credits_it_nothing(cli, t
     assert _value(cli, "Rookie") == 2 == _cell(cli, "Rookie shifts", "2026-06-01")
     # hired after the first shift: only the second counts (asked as of the shift's own day,
     # the evaluator said "hired later" and the program kept the first)
-    cli("--as-of", "2026-06-01", "member", "edit", "ann@fd.org", "--hire-date", "2025-03-01")
+    r = cli("--as-of", "2026-06-01", "member", "edit", "ann@fd.org", "--hire-date", "2025-03-01")
+    assert "Enrollment 1 re-measured for the member's dates: active" in r.stderr, r
     assert _value(cli, "Rookie") == 1 == _cell(cli, "Rookie shifts", "2026-06-01")

@@ -380,8 +380,9 @@ def edit(
         typed = "--position" if position is not None else "--add-position"  # the one with positions
         data = validated(MemberUpdate, raw, "input", positions=known,
                          options={**MEMBER_OPTIONS, "positions": typed})  # fmt: skip
+        notes: list[str] = []
         updated, changes = svc.edit_member(
-            session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of
+            session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of, notes=notes
         )
     if state.fmt == "json":
         render.emit_json(_json(updated))
@@ -394,6 +395,8 @@ def edit(
     render.info(
         f"Updated member {updated.id} ({updated.name}): {', '.join(changes)}.", quiet=state.quiet
     )
+    for note in notes:
+        render.info(note, quiet=state.quiet)
 
 
 @app.command("deactivate")

@@ -190,7 +190,13 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
     domain/progress.py (which minimum each hour filled, what flowed on, what was capped or
     left over and why). Permission is `locate`'s: whoever may name the row may read it."""
     target = row_target(rd, progress_id)
-    found = hour_allocations(rd, {progress_id: target}) if target is not None else {}
+    view = window_views(rd, [progress_id]).get(progress_id)
+    excluded = {progress_id: view.excluded} if view is not None else {}
+    found = (
+        hour_allocations(rd, {progress_id: target}, excluded=excluded)
+        if target is not None
+        else {}
+    )
     shares: dict[int, list[dp.Share]] = {}
     if progress_id in found:
         a, ids = found[progress_id]
@@ -216,18 +222,31 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
                 or (OWNER_NAME if verified_at and verified_by is None else None),
                 verified_on=as_date(verified_on),
                 note=note,
-                **_went(cid, amount, state, shares if progress_id in found else None),
+                **_went(cid, amount, state, shares if progress_id in found else None,
+                        _left_out(view, source, source_id)),
             )
         )
     return out
 
 
+def _left_out(view: WindowView | None, source: str | None, source_id: str | None) -> str:
+    """Why the evaluator leaves this credit's fact out of the member's window ("": it
+    does not), for a row judged in it (`window_views`)."""
+    key = source_of(source, source_id) if view is not None else None
+    if view is None or key is None or key not in view.excluded:
+        return ""
+    return view.excluded[key].reason
+
+
 def _went(
-    cid: int, amount: float, state: str, shares: dict[int, list[dp.Share]] | None
-) -> dict[str, Any]:
+    cid: int, amount: float, state: str, shares: dict[int, list[dp.Share]] | None,
+    left_out: str = "",
+) -> dict[str, Any]:  # fmt: skip
     if state != "counted":
         return {"counted": 0.0, "went": "not counted until an officer verifies it"}
     if shares is None:
+        if left_out:  # a row judged in the member's window, without an allocation
+            return {"counted": 0.0, "went": f"not counted: {left_out}"}
         return {"counted": amount, "went": ""}
     mine = shares.get(cid, [])
     return {

@@ -283,10 +283,12 @@ def edit_member(
     *,
     effective: date | None = None,
     as_of: date | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Member, dict[str, tuple[Any, Any]]]:
     """Change the fields set in `data`. Returns the member and {field: (old, new)}. A
     change of positions or status is kept in the member's history, effective on
-    `effective` (else today), which must not come before their last recorded change."""
+    `effective` (else today), which must not come before their last recorded change.
+    `notes` gets what else happened (an enrollment re-measured for a moved hire date)."""
     actor.require(MANAGE, "edit members")
     member = get_member(session, ref)
     assert member.id is not None
@@ -318,7 +320,9 @@ def edit_member(
             start_earlier(session, [(member.id, day)])
         record_history(session, actor, [(member.id, day, member.positions, member.status)])
     if "hire_date" in changes or "certification_date" in changes:
-        remeasure_windows(session, [member.id], day)
+        said = remeasure_windows(session, [member.id], day)
+        if notes is not None:
+            notes += said
     audit(
         session,
         actor,
@@ -335,14 +339,29 @@ def remeasure_windows(session: Session, member_ids: list[int], today: date) -> l
     an NREMT cycle from the certification date): their program rows judged in them
     (credit_feed.window_rows) are measured again, as compliance follows. Returns what
     happened (an enrollment reopened or completed, a phase entered)."""
+    from trainctl.queries import in_list
     from trainctl.services.credit_feed import window_rows
     from trainctl.services.progress.finish import refresh
+    from trainctl.services.store import writer_of
 
     rows = window_rows(session, member_ids)
     if not rows:
         return []
-    events = refresh(session, sorted(rows), sorted(set(rows.values())), today=today)
-    return [ev.message for ev in events]
+    eids = sorted(set(rows.values()))
+    w = writer_of(session)
+    ins, params = in_list("e", eids)
+    sql = f"SELECT id, status, progress_percentage FROM enrollment WHERE id IN {ins}"
+    before = {eid: (st, pct) for eid, st, pct in w.all(sql, params)}
+    events = refresh(session, sorted(rows), eids, today=today)
+    out = []
+    for eid, status, pct in w.all(sql, params):
+        was = before.get(eid)
+        if was is not None and (was[0], round(was[1] or 0, 2)) != (status, round(pct or 0, 2)):
+            out.append(
+                f"Enrollment {eid} re-measured for the member's dates: {was[0]} "
+                f"{round(was[1] or 0, 2):g}% -> {status} {round(pct or 0, 2):g}%."
+            )
+    return out + [ev.message for ev in events]
 
 
 def deactivate_member(
