@@ -101,7 +101,8 @@ def test_registry_rows_become_specs():
         False,
     )
     assert (ISO_RECRUIT.period_months, ISO_RECRUIT.time_limit_days, ISO_RECRUIT.period_anchor) == (
-        12, None, "hire_date")  # the first year from hire: the window is the deadline
+        12, 365, "hire_date")  # the first year from hire (the window's end is the due date);
+    # the limit gives a program row its deadline (enrollment + 365 days)
     no_local = registry_spec("nremt.json", "NREMT-EMT", local_content=False)
     assert no_local.hour_categories[1].overflow_to == ("individual",)
 

@@ -351,3 +351,12 @@ def test_what_a_window_row_hangs_on_moves_it_though_it_credits_it_nothing(cli, t
     r = cli("--as-of", "2026-06-01", "member", "edit", "ann@fd.org", "--hire-date", "2025-03-01")
     assert "Enrollment 1 re-measured for the member's dates: active" in r.stderr, r
     assert _value(cli, "Rookie") == 1 == _cell(cli, "Rookie shifts", "2026-06-01")
+
+
+def test_record_list_finds_a_topic_written_with_its_category(cli):
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    cli("--as-of", "2026-05-01", "record", "add", "ann@fd.org", "--course", "Airway lab", "--date",
+        "2026-04-01", "--hours", "2", "--topic", "national/airway")  # fmt: skip
+    for wanted in ("national/airway", "National/Airway", "airway", "national"):
+        rows = cli("record", "list", "--topic", wanted, "--format", "json").json
+        assert [r["course_name"] for r in rows] == ["Airway lab"], wanted

@@ -120,7 +120,9 @@ def list_records(
         params["end"] = end.isoformat()
     if topic is not None:
         conds.append("(trainctl_fold(r.topic) = trainctl_fold(:topic) "
-                     "OR trainctl_fold(r.category) = trainctl_fold(:topic))")
+                     "OR trainctl_fold(r.category) = trainctl_fold(:topic) "
+                     # "national/airway": the category and topic a sheet's Topic gave
+                     "OR trainctl_fold(r.category || '/' || r.topic) = trainctl_fold(:topic))")
         params["topic"] = topic
     if not include_void:
         conds.append("r.voided_at IS NULL")
