@@ -86,7 +86,9 @@ def test_a_requirement_naming_nothing_counts_nothing_in_both_and_says_how_to_fix
     assert "names nothing it counts" in out
     assert "trainctl requirement edit 'Protocol review' --counts-category" in out
     # naming what counts re-credits the program row, and compliance follows at once
-    eve("requirement", "edit", "Protocol review", "--counts-category", "local")
+    # (a correction: dated before the records, so that the report of AS_OF follows it too;
+    # a change from today would leave that day judged as it stood, tests/test_requirement_history.py)
+    eve("requirement", "edit", "Protocol review", "--counts-category", "local", "--effective", "2020-01-01")
     assert compliance(eve, "Protocol review") == 4  # local 4 h (no target cap on the value)
     assert progress(eve, "Protocol review") == compliance(eve, "Protocol review")
 
@@ -226,9 +228,10 @@ def test_a_cycle_edit_remeasures_program_progress(cli):
         return c, line["value"]
 
     assert both() == (2, 2)
-    cli("requirement", "edit", "Dept EMT", "--cycle-credential", "STATE-EMT")
+    # corrections, dated before the records: the report as of 2025-03-01 follows them too
+    cli("requirement", "edit", "Dept EMT", "--cycle-credential", "STATE-EMT", "--effective", "2024-01-01")
     assert both() == (5, 5)
-    cli("requirement", "edit", "Dept EMT", "--cycle-credential", "NREMT-EMT")
+    cli("requirement", "edit", "Dept EMT", "--cycle-credential", "NREMT-EMT", "--effective", "2024-01-01")
     assert both() == (2, 2)
 
 

@@ -338,6 +338,28 @@ class Requirement(SQLModel, table=True):
     updated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
 
 
+class RequirementHistory(SQLModel, table=True):
+    """What a requirement judged before it was changed (issue 9, "as of any date"): one row
+    per change of what it judges (queries/requirements.HISTORY_FIELDS: its targets, what counts,
+    frequency, window, positions), holding the values it had and the last department day
+    they were in force. The requirement as of a day D is the row with the earliest
+    `in_force_until` on or after D (the first written wins a tie), else the requirement as it
+    stands (queries/compliance.specs_on). Written by `requirement edit` (from --effective)
+    and `import --update` (from the import's day); never deleted, and re-dated only by
+    `requirement edit REQ --effective DAY` alone (services/requirements._redate). A requirement
+    never changed has no row: the current row is its whole history."""
+
+    __tablename__ = "requirement_history"
+    __table_args__ = (sa.Index("ix_requirement_history_until", "requirement_id", "in_force_until"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    requirement_id: int = Field(foreign_key="requirement.id", ondelete="RESTRICT")
+    in_force_until: date
+    stood: dict[str, Any] = _json(dict)
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    recorded_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+
+
 class AuditLog(SQLModel, table=True):
     __tablename__ = "audit_log"
 

@@ -55,7 +55,9 @@ def _run(
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         parsed = svc.read_registry(session, source, label)
-        result = svc.import_registry(session, actor, parsed, update=update, dry_run=dry_run)
+        result = svc.import_registry(
+            session, actor, parsed, update=update, dry_run=dry_run, today=state.today(session)
+        )
     if dry_run:
         rows = [
             {

@@ -183,6 +183,9 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
                 "overdue": counts["overdue"],
                 "expired": counts["expired"],
                 "not_yet_due": counts["not_yet_due"],
+                # judged as the requirement stood on the as-of day: the last day that
+                # earlier version was in force (None: as it stands)
+                "as_stood_until": spec.stood_until.isoformat() if spec.stood_until else None,
             }
         )
     return out
@@ -203,7 +206,8 @@ def _expiring(column: list[Evaluation], day: date, within: int) -> str:
 def summary_line(s: dict[str, Any]) -> str:
     extra = [f"{s[k]} {k.replace('_', ' ')}" for k in ("overdue", "expired", "due_soon") if s[k]]
     more = f" ({', '.join(extra)})" if extra else ""
-    return f"{s['requirement']}: {s['met']} met of {s['applicable']} applicable{more}"
+    stood = f"; judged as it stood until {s['as_stood_until']}" if s.get("as_stood_until") else ""
+    return f"{s['requirement']}: {s['met']} met of {s['applicable']} applicable{more}{stood}"
 
 
 def _styled(status: str, text: str | None = None) -> Any:
@@ -482,7 +486,7 @@ def iso(
                 f"{year} has not begun on {today}.", "Give a year that has begun, or a later --as-of."
             )
         rows_ = qc.iso_rows(rd)
-        edition = qc.registry_edition(rd, "ISO")
+        edition = qc.registry_edition(rd, "ISO", as_of=day)
         m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True)
     from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
 

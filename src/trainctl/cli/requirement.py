@@ -430,7 +430,8 @@ def add(
         unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None
     if state.fmt == "json":
         render.emit_json(out)
-    render.info(message, quiet=state.quiet)
+    if message:
+        render.info(message, quiet=state.quiet)
     if unknown_card:
         render.warn(unknown_card)
 
@@ -511,18 +512,26 @@ def _csv(data: dict[str, Any]) -> dict[str, Any]:
 @app.command("show")
 def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
     """Show one requirement: where it comes from (standard and edition, or department
-    default), its target, period and positions."""
+    default), its target, period and positions; and what it judged before each change
+    ("until DAY": reports as of that day or earlier judge it so)."""
     from trainctl.queries import requirements as q
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, _actor):
         req = q.get_requirement(rd, ref)
-    if fmt != "table":
-        render.record(req.as_dict(), fmt)
+        earlier = q.earlier_versions(rd, req)
+    if fmt != "table":  # the history in JSON (a CSV row is the requirement as it stands)
+        history = [{"in_force_until": v.until.isoformat(), "changed": words, **v.values}
+                   for v, words in earlier]  # fmt: skip
+        extra = {"history": history} if history and fmt == "json" else {}
+        render.record({**req.as_dict(), **extra}, fmt)
         return
     title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
-    render.record(_shown(req), "table", title=title)
+    shown = _shown(req)
+    for version, words in reversed(earlier):  # the latest change first, as member show
+        shown[f"until {version.until}"] = "; ".join(words) or "-"
+    render.record(shown, "table", title=title)
 
 
 def _cycle_text(req: RequirementRow) -> str | None:
@@ -630,10 +639,23 @@ def edit(
             help="Empty a field (repeat), e.g. --clear time_limit_days or --clear required_positions (then it applies to everyone).",
         ),
     ] = None,
+    effective: Annotated[
+        str | None,
+        _opt(
+            "--effective",
+            help="The day a change of the target, what counts, frequency, window or positions "
+            "takes effect, YYYY-MM-DD (default: --as-of, else today). Reports as of earlier "
+            "days judge by the requirement as it stood; a correction that should reach every "
+            "past report takes a day before the first record.",
+        ),
+    ] = None,
 ) -> None:
     """Change a requirement (needs training.manage). List options (--position, --item,
-    --skill, --course, --alias) replace the whole list. Requirements set by a standard
-    cannot be edited: copy them with `requirement add --from CODE`."""
+    --skill, --course, --alias) replace the whole list. A change of what it judges is kept
+    in its history from --effective (default today): reports as of earlier days judge by
+    the requirement as it stood then. Requirements set by a standard cannot be edited: copy
+    them with `requirement add --from CODE`."""
+    from trainctl.cli.options import parse_date
     from trainctl.schemas.requirements import RequirementUpdate
     from trainctl.services import requirements as svc
 
@@ -654,10 +676,22 @@ def edit(
         changes = _validated(RequirementUpdate, given, "edit")
         recredited: list[str] = []
         req, changed = svc.edit(session, actor, ref, changes, clear=_split(clear) or [],
-                                today=state.today(session), report=recredited)  # fmt: skip
+                                today=state.today(session), report=recredited,
+                                effective=parse_date(effective, "--effective"))  # fmt: skip
         out = svc.read(req)
+        dated = any(f in svc.q.HISTORY_FIELDS for f in changed)
+        since = svc.changed_since(session, req.id) if dated else None
         if changed:
             message = f"Updated requirement {req.id} ({req.name}): {', '.join(changed)}."
+            if since is not None:
+                message += (
+                    f" In force from {since}: reports as of earlier days judge it as it stood "
+                    f"(`trainctl requirement show {req.id}`); a correction for them too: "
+                    f"`trainctl requirement edit {req.id} --effective DAY`, DAY before the first "
+                    "record it should reach."
+                )
+        elif effective is not None:
+            message = ""  # the values it has, dated: the service's line says what it did
         else:
             message = (
                 f"Requirement {req.id} ({req.name}) already has these values; nothing changed."

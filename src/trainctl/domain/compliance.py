@@ -407,9 +407,25 @@ class RequirementSpec:
     counts_categories: tuple[str, ...] = ()
     counts_call_types: tuple[str, ...] = ()
     counts_attendance: bool = False
+    # An earlier version of the requirement (a report as of a past day judges by it as it
+    # stood then): the last day it was in force; None: the requirement as it stands.
+    stood_until: date | None = None
+    # Every version of the requirement, oldest first, as it stands last (empty: never
+    # changed): a previous window is judged as the requirement stood on its last day
+    # (`as_it_stood_on`), as a report then judged it.
+    versions: tuple[RequirementSpec, ...] = field(default=(), compare=False, repr=False)
+
+    def as_it_stood_on(self, day: date) -> RequirementSpec:
+        """The version in force on `day`: the first one still in force then, else this."""
+        for version in self.versions:
+            if version.stood_until is None or version.stood_until >= day:
+                return version
+        return self
 
     @classmethod
-    def of(cls, req: Any, *, local_content: bool = True) -> RequirementSpec:
+    def of(
+        cls, req: Any, *, local_content: bool = True, stood_until: date | None = None
+    ) -> RequirementSpec:
         """From a Requirement row (or anything with its attributes). NREMT NCCP levels get
         their fixed cycle end (`periods.cycle_end_for`), the cycle anchor, one course once
         per cycle, and the NCCP flow-on rule (`local_content`: the department's setting)."""
@@ -447,6 +463,7 @@ class RequirementSpec:
             counts_categories=tuple(getattr(req, "counts_categories", None) or ()),
             counts_call_types=tuple(getattr(req, "counts_call_types", None) or ()),
             counts_attendance=bool(getattr(req, "counts_attendance", False)),
+            stood_until=stood_until,
         )
 
     @cached_property
@@ -1239,6 +1256,15 @@ def _windows_cached(period: pd.Period, as_of: date, anchors: pd.Anchors) -> pd.W
     return pd.windows(period, as_of, anchors)
 
 
+def _rule_changed_on(spec: RequirementSpec, then: RequirementSpec) -> date | None:
+    """The day `spec`'s kind or window rule replaced the one of its earlier version `then`."""
+    later = list(itertools.dropwhile(lambda v: v is not then, spec.versions))
+    for old, new in itertools.pairwise(later):
+        if new.requirement_type != old.requirement_type or new.period != old.period:
+            return old.stood_until + ONE_DAY if old.stood_until else None
+    return None
+
+
 def evaluate(
     member: MemberFacts,
     requirement: RequirementSpec,
@@ -1339,12 +1365,34 @@ def evaluate(
                 f"subject to it since {owed_from} (positions or status): the previous window "
                 f"({ws.previous}) is not held against the member",
             )  # fmt: skip
+        then, pfacts, psums = spec.as_it_stood_on(ws.previous.end), facts, sums
+        if held and then.stood_until != spec.stood_until:
+            # judged as the requirement stood when that window closed; another kind or
+            # window rule then is not this requirement's previous window
+            if then.requirement_type != spec.requirement_type or then.period != period:
+                held = False
+                changed = _rule_changed_on(spec, then)
+                common["notes"] = (
+                    *common["notes"],
+                    f"the requirement's window rule changed on {changed}: the previous window "
+                    f"({ws.previous}) is not held against the member",
+                )  # fmt: skip
+            else:
+                pk = then.kinds
+                pfacts = (
+                    member.by_kind.get(pk[0], ())
+                    if len(pk) == 1
+                    else _sorted(f for k in pk for f in member.by_kind.get(k, ()))
+                )
+                psums = (
+                    member.sums(pk[0], then.alike) if sums is not None and len(pk) == 1 else None
+                )
         if held:
             pj = _judge(
-                spec, facts, ws.previous, ws.previous.end, cycle, detail=False,
-                unique=member.unique, sums=sums,
+                then, pfacts, ws.previous, ws.previous.end, cycle, detail=False,
+                unique=member.unique, sums=psums,
             )  # fmt: skip
-            previous = Figure(ws.previous, pj.value, target, pj.percentage, pj.met)
+            previous = Figure(ws.previous, pj.value, then.target.target_value, pj.percentage, pj.met)
 
     if j.met:
         if period.frequency == "rolling":
@@ -1388,7 +1436,7 @@ def evaluate(
             status = OVERDUE
             reason = (
                 f"the previous window ({previous.window}) closed at {_h(previous.value)} of "
-                f"{_h(target)} {unit}, and this one is not met yet: {figure}"
+                f"{_h(previous.target)} {unit}, and this one is not met yet: {figure}"
             )
         elif left <= due_soon_days:
             status, reason = (
@@ -1583,6 +1631,11 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         out.append(f"Applies to: {', '.join(r.required_positions)}")
     if r.source_document:
         out.append(f"Source: {r.source_document}")
+    if r.stood_until is not None:
+        out.append(
+            f"Judged as the requirement stood until {r.stood_until} (changed since: "
+            f"`trainctl requirement show {r.id if r.id is not None else r.label}`)"
+        )
     if e.status == NOT_APPLICABLE:
         out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}")
         return out

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, date, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from trainctl.domain import compliance as dcm
@@ -420,6 +420,28 @@ def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> Requiremen
     return RequirementSpec.of(req, local_content=local_content)
 
 
+def specs_on(
+    rd: Reader, rows: Sequence[qr.RequirementRow], day: date, *, local_content: bool
+) -> tuple[list[qr.RequirementRow], list[RequirementSpec]]:
+    """The requirements as they stood on `day` (queries/requirements.history: an earlier
+    version where one was still in force), as rows and as the evaluator sees them."""
+    earlier = qr.history(rd, [r.id for r in rows])
+    out_rows, specs = [], []
+    for row in rows:
+        versions = earlier.get(row.id)
+        if not versions:
+            out_rows.append(row)
+            specs.append(RequirementSpec.of(row, local_content=local_content))
+            continue
+        chain = [(qr.as_it_stood(row, v), v.until) for v in versions] + [(row, None)]
+        every = tuple(RequirementSpec.of(r, local_content=local_content, stood_until=until)
+                      for r, until in chain)  # fmt: skip
+        i = next(i for i, (_, until) in enumerate(chain) if until is None or until >= day)
+        out_rows.append(chain[i][0])
+        specs.append(replace(every[i], versions=every))
+    return out_rows, specs
+
+
 # -------------------------------------------------------- program rows, judged the same way
 Source = tuple[str, int]  # (fact kind, id): a training record, a shift attendance, a call response
 
@@ -617,8 +639,7 @@ def _matrix(
 ) -> Matrix:
     members = _members(rd, actor, member, position, as_of)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
-    local = qs.nremt_local_content(rd)
-    specs = [spec_of(r, local_content=local) for r in req_rows]
+    req_rows, specs = specs_on(rd, req_rows, as_of, local_content=qs.nremt_local_content(rd))
     span = span_for(specs, as_of)
     applicable = [m for m in members if any(dcm.applies(m, s) is None for s in specs)]
     everyone = member is None and position is None and actor.can(VIEW_ALL)
@@ -665,7 +686,7 @@ def explain(
     )  # fmt: skip
     req = qr.get_requirement(rd, requirement_ref)
     member = member_facts(rd, row.id, as_of=as_of)
-    spec = spec_of(req, local_content=qs.nremt_local_content(rd))
+    spec = specs_on(rd, [req], as_of, local_content=qs.nremt_local_content(rd))[1][0]
     return dcm.evaluate(member, spec, as_of, due_soon_days=due_soon_days, detail=True)
 
 
@@ -694,7 +715,7 @@ def nremt_worksheet(
     local = qs.nremt_local_content(rd)
     if level is not None:
         req = qr.get_requirement(rd, level)
-        spec = spec_of(req, local_content=local)
+        spec = specs_on(rd, [req], as_of, local_content=local)[1][0]
         if not spec.once_per_cycle:  # an NCCP level (or a department copy of one)
             raise NotFoundError(
                 f"{spec.label} is not an NREMT NCCP level.",
@@ -710,8 +731,8 @@ def nremt_worksheet(
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
         copies = qr.by_keys(rd, "cycle_credential", NREMT_ORDER, where="r.registry_code IS NULL")
         levels: dict[str, list[dcm.RequirementSpec]] = {}
-        for r in [*found, *copies]:  # per level, the registry's first
-            spec = spec_of(r, local_content=local)
+        for spec in specs_on(rd, [*found, *copies], as_of, local_content=local)[1]:
+            # per level, the registry's first
             if spec.once_per_cycle and spec.cycle_credential:
                 levels.setdefault(spec.cycle_credential.upper(), []).append(spec)
         if not levels:
@@ -749,22 +770,32 @@ def iso_rows(rd: Reader) -> list[qr.RequirementRow]:
     return rows
 
 
-def registry_edition(rd: Reader, registry: str) -> str | None:
-    """The edition of the registry file last imported (the import's audit entry)."""
+def registry_edition(rd: Reader, registry: str, as_of: date | None = None) -> str | None:
+    """The edition of the registry file last imported (the import's audit entry); with
+    `as_of`, the last imported on or before that department day (the import's `day`, else
+    its UTC date), else the first: a report of a past year names the edition its figures
+    come from (queries/requirements.history keeps the figures an update replaced)."""
     import json
 
     rows = rd.all(
-        "SELECT detail FROM audit_log WHERE action = 'import.registry' AND entity = 'requirement' "
+        "SELECT detail, at FROM audit_log WHERE action = 'import.registry' AND entity = 'requirement' "
         "ORDER BY id DESC"
     )
-    for (detail,) in rows:
+    found: str | None = None
+    for detail, at in rows:
         data = as_json(detail) if not isinstance(detail, dict) else detail
         if isinstance(data, str):
             data = json.loads(data)
-        if isinstance(data, dict) and str(data.get("registry", "")).casefold() == registry.casefold():
-            edition = data.get("edition")
-            return str(edition) if edition else None
-    return None
+        if not isinstance(data, dict) or str(data.get("registry", "")).casefold() != registry.casefold():
+            continue
+        edition = data.get("edition")
+        found = str(edition) if edition else None
+        if as_of is None:
+            return found
+        day = as_date(data["day"]) if data.get("day") else (as_utc(at) or datetime.now(UTC)).date()
+        if day is not None and day <= as_of:
+            return found
+    return found  # every import is later than as_of: the first one's
 
 
 def require_view_all(actor: Actor, doing: str) -> None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
-from datetime import datetime
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from trainctl.domain.lookup import as_id, norm
 from trainctl.errors import NotFoundError, UsageError
-from trainctl.queries import Reader, as_float, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, in_list, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py),
 # in the order of the stable JSON shape (schemas.requirements.RequirementRead).
@@ -35,6 +35,7 @@ TABLES = {
         "created_at", "created_by", "updated_at", "updated_by", "cycle_end", "cycle_credential",
     ),
     "position": ("code",),
+    "requirement_history": ("requirement_id", "in_force_until", "stood", "recorded_at", "recorded_by"),
 }  # fmt: skip
 
 DEPARTMENT_DEFAULT = "department default"
@@ -150,6 +151,96 @@ def by_ids(rd: Reader, ids: Iterable[int]) -> dict[int, RequirementRow]:
         return {}
     sql, params = in_list("id", wanted)
     return {r.id: r for r in _select(rd, f"r.id IN {sql}", params)}
+
+
+# ---------------------------------------------------------------------- over time
+# What a requirement's history keeps (table requirement_history): everything the evaluator
+# judges by (targets, what counts, frequency, window, positions, cycle) and the document
+# its figure comes from. A new name, description or alias changes no past report.
+HISTORY_FIELDS = (
+    "requirement_type", "required_hours", "required_shifts", "required_calls",
+    "required_courses", "credential_code", "required_skills", "checklist_items",
+    "hour_categories", "frequency", "period_months", "period_anchor", "time_limit_days",
+    "required_positions", "counts_courses", "counts_training_types", "counts_categories",
+    "counts_call_types", "counts_attendance", "cycle_end", "cycle_credential",
+    "source_document",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Stood:
+    """A requirement as it stood before a change: the values it had (HISTORY_FIELDS) and
+    the last department day they were in force."""
+
+    requirement_id: int
+    until: date
+    values: dict[str, Any]
+    recorded_at: datetime
+    recorded_by: int | None
+
+
+def history(rd: Reader, requirement_ids: Sequence[int]) -> dict[int, list[Stood]]:
+    """Each requirement's earlier versions in date order (the first written first among
+    versions of one day). The version in force on a day D is the first whose `until` is
+    on or after D, else the requirement as it stands (queries/compliance.specs_on)."""
+    out: dict[int, list[Stood]] = {}
+    ids = sorted(set(requirement_ids))
+    if not ids:
+        return out
+    sql, params = in_list("r", ids)
+    where = f"requirement_id IN {sql}"
+    rows = rd.all(
+        "SELECT requirement_id, in_force_until, stood, recorded_at, recorded_by "
+        f"FROM requirement_history WHERE {where} ORDER BY requirement_id, in_force_until, id",
+        params,
+    )
+    for rid, until, stood, at, by in rows:
+        out.setdefault(rid, []).append(
+            Stood(rid, required(as_date(until)), as_json(stood) or {}, required(as_utc(at)), by)
+        )
+    return out
+
+
+def as_it_stood(row: RequirementRow, stood: Stood) -> RequirementRow:
+    """`row` with the values of an earlier version (its id, name and aliases stay)."""
+    values = {f: stood.values[f] for f in HISTORY_FIELDS if f in stood.values}
+    if values.get("required_hours") is not None:
+        values["required_hours"] = float(values["required_hours"])
+    return replace(row, **values)
+
+
+_TARGET_FIELDS = (
+    "requirement_type", "required_hours", "required_shifts", "required_calls", "required_courses",
+    "credential_code", "required_skills", "checklist_items", "hour_categories",
+)  # fmt: skip
+_FREQUENCY_FIELDS = ("frequency", "period_months")
+
+
+def earlier_versions(rd: Reader, row: RequirementRow) -> list[tuple[Stood, list[str]]]:
+    """The requirement's earlier versions that were in force at least a day, oldest first,
+    each with what it said that the next one changed, in words ("target 6 h",
+    "frequency annual", "required positions: emt")."""
+    versions = history(rd, [row.id]).get(row.id, [])
+    chain = [as_it_stood(row, v) for v in versions] + [row]
+    out: list[tuple[Stood, list[str]]] = []
+    for i, version in enumerate(versions):
+        if i and version.until <= versions[i - 1].until:
+            continue  # replaced on the day it took effect: never in force
+        older, newer = chain[i], chain[i + 1]
+        differ = [f for f in HISTORY_FIELDS if getattr(older, f) != getattr(newer, f)]
+        words = []
+        if any(f in _TARGET_FIELDS for f in differ):
+            words.append(f"target {target_text(older) or older.requirement_type}")
+        if any(f in _FREQUENCY_FIELDS for f in differ):
+            words.append(f"frequency {frequency_text(older)}")
+        for f in differ:
+            if f not in _TARGET_FIELDS and f not in _FREQUENCY_FIELDS:
+                value = getattr(older, f)
+                if isinstance(value, list):
+                    value = ", ".join(map(str, value))
+                words.append(f"{f.replace('_', ' ')}: {value if value not in (None, '') else '-'}")
+        out.append((version, words))
+    return out
 
 
 # ---------------------------------------------------------------------------- the resolver

@@ -16,7 +16,9 @@ changes nothing, not even the audit log.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from importlib import resources
 from importlib.abc import Traversable
 from pathlib import Path
@@ -28,13 +30,20 @@ from sqlmodel import Session, col, select
 
 from trainctl.domain.csvfile import decode
 from trainctl.errors import BadInputError, UsageError
-from trainctl.models import AuditLog, Requirement, utcnow
+from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
 from trainctl.schemas import describe_errors
 from trainctl.schemas.registry import RegistryEntry, RegistryHeader
 from trainctl.schemas.requirements import check_requirement
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.requirements import in_registry, known_positions, norm, unknown_positions
+from trainctl.services.requirements import (
+    in_registry,
+    keep_history,
+    known_positions,
+    norm,
+    unknown_positions,
+)  # fmt: skip
+from trainctl.services.settings import today as department_today
 
 SHIPPED = {
     "nfpa": "nfpa.json",
@@ -241,6 +250,10 @@ class ImportResult:
     changes: list[Change]
     dry_run: bool
     update: bool
+    # entries updated to a new edition, and the day it took effect (their earlier
+    # figures are kept for reports before it; a correction of the same edition is not dated)
+    new_edition: int = 0
+    effective: date | None = None
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -258,6 +271,11 @@ class ImportResult:
             text += f", {kept} with your changes kept"
         if self.dry_run:
             text += " (dry run: nothing written)"
+        if self.new_edition:
+            text += (
+                f"; {self.new_edition} updated to a new edition from {self.effective}: reports "
+                "of earlier days judge them by the edition before"
+            )
         return text
 
 
@@ -319,10 +337,13 @@ def import_registry(
     *,
     update: bool = False,
     dry_run: bool = False,
+    today: date | None = None,
 ) -> ImportResult:
     """Add the file's new entries; report (or, with `update`, refresh) the ones that differ.
     With `update`, fields of an entry that the department changed since it was imported are
-    kept (and reported), never overwritten."""
+    kept (and reported), never overwritten; what a refreshed entry judged until then is
+    kept in its history as in force until the day before `today` (default the department's
+    today), so a report of an earlier day judges by the edition in force then."""
     actor.require(MANAGE, "import registries")
     in_scope = list(
         session.exec(
@@ -402,16 +423,64 @@ def import_registry(
         )
     if inserts:
         session.execute(sa.insert(Requirement), inserts)
+    result.new_edition, result.effective = _keep_history(
+        session, actor, in_scope, updates, today, parsed.header.edition, registry
+    )
     for batch in _same_keys(updates):
         session.execute(sa.update(Requirement), batch)
     audit(
         session, actor, "import.registry", "requirement", None,
         registry=registry, file=parsed.label, edition=parsed.header.edition,
+        day=(today or department_today(session)).isoformat(),
         added=[c.registry_code for c in changes if c.action == "add"],
         updated={c.registry_code: c.fields for c in changes if c.action == "update"},
         kept={c.registry_code: sorted(c.kept) for c in changes if c.kept and update},
     )  # fmt: skip
     return result
+
+
+def _keep_history(
+    session: Session, actor: Actor, rows: Sequence[Requirement], updates: Sequence[dict[str, Any]],
+    today: date | None, edition: str | None, registry: str,
+) -> tuple[int, date | None]:
+    """For the entries an update moves to a new edition, the values it replaces, in each
+    entry's history (services/requirements.keep_history) as in force until yesterday, so a
+    report of an earlier day judges by the edition in force then. A new edition: the file
+    names another edition than the last import of the registry did, or the entry's
+    source document changed (NFPA names the edition per entry). An update within one
+    edition is a correction of how the standard was written down (the ISO items that
+    named nothing they count): it reaches every past report, as before. Never dated before
+    a change already kept (an import run --as-of an earlier day): versions stay in order.
+    Returns how many entries were dated, and the day they take effect."""
+    from trainctl.queries import reader_of
+    from trainctl.queries.compliance import registry_edition
+    from trainctl.queries.requirements import HISTORY_FIELDS
+
+    judged = [u for u in updates if any(f in HISTORY_FIELDS for f in u)]
+    if not judged:
+        return 0, None
+    before = registry_edition(reader_of(session), registry)
+    new_file = bool(edition and before and norm(edition) != norm(before))
+    judged = [u for u in judged if new_file or "source_document" in u]
+    if not judged:
+        return 0, None
+    by_id = {r.id: r for r in rows}
+    effective = today or department_today(session)
+    day = effective - timedelta(days=1)
+    ids = [u["id"] for u in judged]
+    last = dict(
+        session.exec(
+            select(RequirementHistory.requirement_id, sa.func.max(col(RequirementHistory.in_force_until)))
+            .where(col(RequirementHistory.requirement_id).in_(ids))
+            .group_by(col(RequirementHistory.requirement_id))
+        ).all()
+    )
+    keep_history(session, actor, [
+        (u["id"], max(day, last.get(u["id"], day)),
+         {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS})
+        for u in judged
+    ])  # fmt: skip
+    return len(judged), effective
 
 
 def _refuse_name_clashes(

@@ -8,7 +8,7 @@ different figures makes a department copy (`requirement add --from CODE`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -20,7 +20,7 @@ from trainctl.domain.lookup import norm
 from trainctl.domain.periods import FREQUENCY_MONTHS, NREMT_CYCLE_ENDS, cycle_of
 from trainctl.domain.progress import Target
 from trainctl.errors import BadInputError, RefusedError, UsageError
-from trainctl.models import Requirement, utcnow
+from trainctl.models import Requirement, RequirementHistory, utcnow
 from trainctl.queries import reader_of
 from trainctl.queries import requirements as q
 from trainctl.queries.requirements import (  # noqa: F401  (the names callers import from here)
@@ -341,9 +341,14 @@ def edit(
     clear: Sequence[str] = (),
     today: date | None = None,
     report: list[str] | None = None,
+    effective: date | None = None,
 ) -> tuple[Requirement, list[str]]:
     """Apply the fields set in `changes` (and clear the named ones). Returns the requirement
     and the names of the fields that actually changed (none: nothing was written).
+
+    A change of what it judges (queries/requirements.HISTORY_FIELDS) takes effect on
+    `effective` (default `today`): the values it replaces are kept in requirement_history
+    as in force until the day before, so a report as of an earlier day judges by them.
 
     When what counts toward it changes (its type, counts_* filters, courses, credential or
     skills), its automatic credit is re-derived in the same transaction
@@ -377,6 +382,9 @@ def edit(
     nulls = [f for f, v in update.items() if v is None and f not in CLEARABLE]
     if nulls:
         raise UsageError(f"{', '.join(nulls)} cannot be empty.")
+    if not update and effective is not None:
+        _redate(session, actor, req, effective, today, report)
+        return req, []
     if not update:
         raise UsageError(
             "Nothing to change.",
@@ -408,7 +416,13 @@ def edit(
 
     changed = [f for f in update if merged[f] != current[f]]
     if not changed:
+        if effective is not None:  # the values it has, dated
+            _redate(session, actor, req, effective, today, report)
         return req, []
+    assert req.id is not None
+    day = _effective(session, req, changed, effective, today)
+    if day is not None:
+        keep_history(session, actor, [(req.id, day - timedelta(days=1), current)])
     for field in changed:
         setattr(req, field, merged[field])
     req.updated_at = utcnow()
@@ -438,9 +452,114 @@ def edit(
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
+        **({"effective": day.isoformat()} if day is not None else {}),
         **({"recredit": {"added": recredit.added, "reversed": recredit.reversed}} if recredit else {}),
     )  # fmt: skip
     return req, changed
+
+
+# ------------------------------------------------------------------------ over time
+def _effective(
+    session: Session, req: Requirement, changed: Sequence[str], effective: date | None,
+    today: date | None,
+) -> date | None:
+    """The day a change of what `req` judges takes effect (None: the change judges
+    nothing, e.g. a new name: no history is kept). Not after today (trainctl records what
+    has happened), and not before the last change kept (its values would then be in force
+    before the values they replaced)."""
+    from trainctl.services.members import effective_day
+
+    if not any(f in q.HISTORY_FIELDS for f in changed):
+        if effective is not None:
+            raise UsageError(
+                f"--effective dates a change of what {req.name} judges (its target, what "
+                f"counts, frequency, window or positions); a new {' or '.join(changed)} has "
+                "no date: every report shows it. Nothing was changed.",
+                "Leave out --effective, or give it with the change it dates.",
+            )
+        return None
+    day = effective_day(session, effective, today)
+    since = changed_since(session, req.id)
+    if since is not None and day < since:
+        raise RefusedError(
+            f"--effective {day} is before the last change of what {req.name} judges, "
+            f"effective {since}; nothing was changed.",
+            f"`trainctl requirement show {req.id}` lists its history; date this change "
+            f"{since} or later.",
+        )
+    return day
+
+
+def _redate(
+    session: Session, actor: Actor, req: Requirement, effective: date, today: date | None,
+    report: list[str] | None,
+) -> None:
+    """`requirement edit REQ --effective DAY` alone: the requirement as it stands is in
+    force from DAY (a change made without --effective that was a correction, to reach
+    earlier reports; or one that took effect later than it was entered). Its latest
+    earlier version then ends the day before: shortened (versions that would end later
+    end then too, and so are never in force: a correction undoes a change) or extended.
+    One UPDATE; the audit log keeps the days it had."""
+    from trainctl.services.members import effective_day
+
+    day = effective_day(session, effective, today)
+    until = day - timedelta(days=1)
+    since = changed_since(session, req.id)
+    lines = report if report is not None else []
+    if since is None:
+        lines.append(
+            f"{req.name} has not been changed: every report judges it as it stands; nothing "
+            "was changed."
+        )
+        return
+    last = since - timedelta(days=1)
+    if until == last:
+        lines.append(f"{req.name} as it stands is already in force from {day}; nothing was changed.")
+        return
+    table = RequirementHistory.__table__  # type: ignore[attr-defined]
+    moved = table.c.in_force_until > until if until < last else table.c.in_force_until == last
+    session.execute(
+        table.update()
+        .where(table.c.requirement_id == req.id, moved)
+        .values(in_force_until=until)
+    )
+    audit(
+        session, actor, "requirement.redate", "requirement", req.id,
+        effective=day.isoformat(), was=since.isoformat(),
+    )  # fmt: skip
+    lines.append(
+        f"{req.name} as it stands is in force from {day} (was {since}): reports as of "
+        f"earlier days judge it as it stood (`trainctl requirement show {req.id}`)."
+    )
+
+
+def changed_since(session: Session, requirement_id: int | None) -> date | None:
+    """The day the requirement's latest kept change took effect (None: never changed)."""
+    last = session.exec(
+        select(sa.func.max(col(RequirementHistory.in_force_until))).where(
+            col(RequirementHistory.requirement_id) == requirement_id
+        )
+    ).one()
+    return None if last is None else last + timedelta(days=1)
+
+
+def keep_history(
+    session: Session, actor: Actor, entries: Sequence[tuple[int, date, dict[str, Any]]]
+) -> None:
+    """Append (requirement id, last day in force, the values it had) rows to
+    requirement_history (the HISTORY_FIELDS of the values): one bulk INSERT."""
+    if not entries:
+        return
+    now = utcnow()
+    session.execute(
+        sa.insert(RequirementHistory),
+        [
+            {"requirement_id": rid, "in_force_until": until, "recorded_at": now,
+             "recorded_by": actor.member_id,
+             "stood": {f: _plain(values[f]) for f in q.HISTORY_FIELDS}}
+            for rid, until, values in entries
+        ],
+    )  # fmt: skip
 
 
 def _accepts(fields: dict[str, Any]) -> Any:

@@ -1,0 +1,246 @@
+"""Requirements over time (issue 9, "as of any date: every report answers for a past date
+exactly as it would have then"): a change of what a requirement judges takes effect on a
+day (`requirement edit --effective`, default today; `import --update` to a new edition),
+and a report as of an earlier day judges by the requirement as it stood then (table
+requirement_history, queries/requirements.in_force), on both backends through the CLI.
+
+Dates stay before the machine's today: a change cannot take effect in the future.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from registry_helpers import registry_doc, write
+
+LAST_YEAR = "2025-12-31"
+
+
+@pytest.fixture
+def dept(cli):
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "firefighter",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--position", "firefighter,emt",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
+        "--frequency", "annual", "--counts-category", "hazmat")  # fmt: skip
+    for member, day, hours in (("ann@fd.org", "2025-03-10", 8), ("bo@fd.org", "2025-03-10", 6),
+                               ("ann@fd.org", "2026-03-10", 8), ("bo@fd.org", "2026-03-10", 6)):
+        cli("--as-of", "2026-06-30", "record", "add", member, "--course", "Hazmat ops",
+            "--date", day, "--hours", str(hours), "--category", "hazmat")  # fmt: skip
+    return cli
+
+
+def report(cli, as_of: str) -> dict:
+    return cli("report", "compliance", "--as-of", as_of, "--format", "json").json
+
+
+def statuses(cli, as_of: str) -> dict[tuple[str, str], str]:
+    return {(c["member"], c["requirement"]): c["status"] for c in report(cli, as_of)["cells"]}
+
+
+def explain(cli, member: str, as_of: str, ref: str = "Hazmat refresher") -> dict:
+    return cli("requirement", "explain", member, ref, "--as-of", as_of, "--format", "json").json
+
+
+def history_rows(db) -> list[tuple]:
+    return db.rows("SELECT requirement_id, in_force_until, stood FROM requirement_history ORDER BY id")
+
+
+# ------------------------------------------------------------------------------ stories
+def test_a_raised_target_does_not_fail_last_year(dept, db):
+    before = statuses(dept, LAST_YEAR)
+    assert before == {("Ann Lee", "Hazmat refresher"): "met", ("Bo Diaz", "Hazmat refresher"): "met"}
+    r = dept("--as-of", "2026-06-30", "requirement", "edit", "Hazmat refresher", "--hours", "8")
+    assert "In force from 2026-06-30" in r.stderr and "requirement show" in r.stderr
+
+    # last year, and the day before the change: judged at 6 h, as then
+    assert statuses(dept, LAST_YEAR) == before
+    june = report(dept, "2026-06-29")
+    assert {c["member"]: (c["target"], c["status"]) for c in june["cells"]} == {
+        "Ann Lee": (6, "met"), "Bo Diaz": (6, "met")
+    }
+    assert june["summary"][0]["as_stood_until"] == "2026-06-29"
+    # from the day it takes effect: 8 h (Bo's 6 h no longer meets it)
+    after = report(dept, "2026-06-30")
+    assert {c["member"]: (c["target"], c["status"]) for c in after["cells"]} == {
+        "Ann Lee": (8, "met"), "Bo Diaz": (8, "not_yet_due")
+    }
+    assert after["summary"][0]["as_stood_until"] is None
+
+    # explain agrees with the matrix cell for cell, and says which version judged
+    for as_of in (LAST_YEAR, "2026-06-29", "2026-06-30"):
+        cells = {c["member"]: c for c in report(dept, as_of)["cells"]}
+        for member, email in (("Ann Lee", "ann@fd.org"), ("Bo Diaz", "bo@fd.org")):
+            e = explain(dept, email, as_of)
+            assert (e["status"], e["target"]) == (cells[member]["status"], cells[member]["target"])
+    text = dept("requirement", "explain", "bo@fd.org", "Hazmat refresher", "--as-of", LAST_YEAR).stdout
+    assert "Judged as the requirement stood until 2026-06-29" in text
+    text = dept("report", "compliance", "--as-of", LAST_YEAR).stderr
+    assert "judged as it stood until 2026-06-29" in text
+    ((_rid, until, stood),) = history_rows(db)
+    assert str(until)[:10] == "2026-06-29"
+    stood = json.loads(stood) if isinstance(stood, str) else stood
+    assert stood["required_hours"] == 6 and stood["counts_categories"] == ["hazmat"]
+
+
+def test_effective_in_the_past_and_a_correction_for_every_report(dept):
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "7", "--effective", "2026-01-01")
+    assert statuses(dept, LAST_YEAR)[("Bo Diaz", "Hazmat refresher")] == "met"  # 6 of 6
+    assert explain(dept, "bo@fd.org", "2026-05-01")["target"] == 7
+    # a correction that should reach every past report: effective before the first record
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "8", "--effective", "2026-01-01")
+    assert explain(dept, "ann@fd.org", "2026-05-01")["target"] == 8  # same day: the latest wins
+    shown = dept("requirement", "show", "Hazmat refresher", "--format", "json").json
+    # the 7 h version was replaced on the day it took effect: never in force, not listed
+    assert [(h["in_force_until"], h["changed"]) for h in shown["history"]] == [
+        ("2025-12-31", ["target 6 h"])
+    ]
+    table = dept("requirement", "show", "Hazmat refresher").stdout
+    assert "until 2025-12-31" in table and "target 6 h" in table
+
+
+def test_who_it_applies_to_and_its_window_stand_as_they_were(dept):
+    dept("--as-of", "2026-06-30", "requirement", "edit", "Hazmat refresher", "--position", "emt",
+         "--frequency", "biennial")  # fmt: skip
+    then = report(dept, LAST_YEAR)
+    cells = {c["member"]: c for c in then["cells"]}
+    assert cells["Ann Lee"]["status"] == "met"  # a firefighter: it applied to everyone then
+    assert (cells["Bo Diaz"]["window_start"], cells["Bo Diaz"]["window_end"]) == (
+        "2025-01-01", "2025-12-31"
+    )  # the calendar year, not a 24-month window
+    now = {c["member"]: c["status"] for c in report(dept, "2026-06-30")["cells"]}
+    assert now["Ann Lee"] == "not_applicable"
+    shown = dept("requirement", "show", "Hazmat refresher").stdout
+    assert "frequency annual" in shown and "required positions: -" in shown
+
+
+def test_a_new_name_changes_every_report_and_keeps_no_history(dept, db):
+    dept("requirement", "edit", "Hazmat refresher", "--name", "Hazmat annual")
+    assert history_rows(db) == []
+    assert {r for _, r in statuses(dept, LAST_YEAR)} == {"Hazmat annual"}
+    assert report(dept, LAST_YEAR)["summary"][0]["as_stood_until"] is None
+
+
+def test_a_report_as_of_today_reads_no_history(dept):
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "8", "--effective", "2026-01-01")
+    assert "history" in dept("requirement", "show", "1", "--format", "json").json
+    today = report(dept, "2026-11-01")
+    assert today["summary"][0]["as_stood_until"] is None and today["cells"][0]["target"] == 8
+
+
+# ----------------------------------------------------------------------------- refusals
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        (("--hours", "8", "--effective", "2999-01-01"), 2, "is after today"),
+        (("--hours", "8", "--effective", "2025-02-29"), 2, "not a date"),
+        (("--hours", "8", "--effective", "2026-02-01"), 1, "before the last change"),
+        (("--name", "Hazmat annual", "--effective", "2026-05-01"), 2, "a new name has no date"),
+    ],
+)
+def test_a_bad_effective_day_is_refused_and_writes_nothing(dept, snapshot, args, code, says):
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "7", "--effective", "2026-03-01")
+    before = snapshot()
+    r = dept("requirement", "edit", "Hazmat refresher", *args, ok=False)
+    assert r.exit_code == code, r
+    assert "--effective" in r.stderr and says in r.stderr, r.stderr
+    assert snapshot() == before
+
+
+# ----------------------------------------------------------------------------- registry
+def test_a_new_edition_dates_its_figures_and_a_correction_does_not(cli, tmp_path, db):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("--as-of", "2025-01-01", "import", "registry", f)
+    code = registry_doc()["requirements"][0]["registry_code"]
+    old_hours = registry_doc()["requirements"][0]["required_hours"]
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--hire-date", "2015-01-10",
+        "--position", "firefighter")  # fmt: skip
+
+    def target(as_of: str) -> float:
+        data = report(cli, as_of)
+        return next(c["target"] for c in data["cells"] if c["requirement_id"] == 1)
+
+    # the same edition, other hours: a correction, every past report follows it
+    doc = registry_doc()
+    doc["requirements"][0]["required_hours"] = old_hours + 2
+    write(f, doc)
+    r = cli("--as-of", "2026-02-01", "import", "registry", f, "--update")
+    assert "new edition" not in r.stderr
+    assert history_rows(db) == [] and target(LAST_YEAR) == old_hours + 2
+
+    # a new edition: the figures it replaces stay for the days before it
+    doc["edition"] = "2027"
+    doc["requirements"][0]["required_hours"] = old_hours + 10
+    write(f, doc)
+    r = cli("--as-of", "2026-03-01", "import", "registry", f, "--update")
+    assert "1 updated to a new edition from 2026-03-01" in r.stderr, r.stderr
+    assert target("2026-02-28") == old_hours + 2 and target("2026-03-01") == old_hours + 10
+    shown = cli("requirement", "show", code, "--format", "json").json
+    assert shown["history"][0]["in_force_until"] == "2026-02-28"
+
+
+def test_the_previous_window_is_judged_as_it_stood_when_it_closed(dept):
+    dept("--as-of", "2026-06-30", "requirement", "edit", "Hazmat refresher", "--hours", "8")
+    # Bo met 2025 at 6 h: not overdue in 2026 for falling short of a target set since
+    e = explain(dept, "bo@fd.org", "2026-06-30")
+    assert (e["status"], e["target"]) == ("not_yet_due", 8)
+    text = dept("requirement", "explain", "bo@fd.org", "Hazmat refresher", "--as-of",
+                "2026-06-30").stdout  # fmt: skip
+    assert "Previous window 2025-01-01 – 2025-12-31: 6 of 6 h (met)" in text
+    # a new window rule starts afresh: the old year is not held against anyone
+    dept("--as-of", "2026-07-30", "requirement", "edit", "Hazmat refresher", "--frequency", "biennial")
+    text = dept("requirement", "explain", "bo@fd.org", "Hazmat refresher", "--as-of",
+                "2027-01-05").stdout  # fmt: skip
+    assert "the requirement's window rule changed on 2026-07-30: the previous window" in text
+
+
+def test_report_iso_of_a_past_year_names_the_edition_and_figure_in_force(cli, tmp_path):
+    cli("--as-of", "2024-01-01", "import", "iso")
+    doc = json.loads((Path(__file__).resolve().parents[1] / "registries" / "iso.json").read_text())
+    doc["edition"] = "Fire Suppression Rating Schedule, 2025 edition"
+    hazmat = next(r for r in doc["requirements"] if r["registry_code"] == "ISO-HAZMAT")
+    hazmat["required_hours"] = 8
+    f = write(tmp_path / "iso.json", doc)
+    cli("--as-of", "2026-02-01", "import", "registry", f, "--update")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--hire-date", "2015-01-10")
+
+    def item(year: str, as_of: str) -> tuple[str, float]:
+        data = cli("report", "iso", "--year", year, "--as-of", as_of, "--format", "json").json
+        row = next(i for i in data["items"] if i["item"] == "ISO-HAZMAT")
+        return data["edition"], row["figure"]
+
+    old, new = item("2025", "2026-06-01"), item("2026", "2026-06-01")
+    assert "2012" in old[0] and "2025 edition" in new[0]
+    assert old[1] != new[1]
+
+
+def test_a_change_made_without_a_day_can_be_dated_afterwards(dept, db, snapshot):
+    dept("--as-of", "2026-06-30", "requirement", "edit", "Hazmat refresher", "--hours", "8")
+    assert explain(dept, "bo@fd.org", LAST_YEAR)["target"] == 6
+    # it was a correction: the values it has, in force from before the first record
+    r = dept("requirement", "edit", "Hazmat refresher", "--effective", "2020-01-01")
+    assert "in force from 2020-01-01 (was 2026-06-30)" in r.stderr, r.stderr
+    assert explain(dept, "bo@fd.org", LAST_YEAR)["target"] == 8
+    assert statuses(dept, LAST_YEAR)[("Bo Diaz", "Hazmat refresher")] != "met"
+    shown = dept("requirement", "show", "1", "--format", "json").json
+    assert [(h["in_force_until"], h["changed"]) for h in shown["history"]] == [
+        ("2019-12-31", ["target 6 h"])
+    ]
+    # or later than it was entered: the old values stand until the day before
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "8", "--effective", "2026-09-01")
+    assert explain(dept, "bo@fd.org", "2026-08-31")["target"] == 6
+    before = snapshot()
+    r = dept("requirement", "edit", "Hazmat refresher", "--effective", "2026-09-01")
+    assert "already in force from 2026-09-01; nothing was changed" in r.stderr
+    assert snapshot() == before
+    r = dept("requirement", "edit", "Hazmat refresher", "--effective", "2999-01-01", ok=False)
+    assert r.exit_code == 2 and snapshot() == before
+
+
+def test_dating_a_requirement_never_changed_changes_nothing(dept, snapshot):
+    before = snapshot()
+    r = dept("requirement", "edit", "Hazmat refresher", "--effective", "2020-01-01")
+    assert "has not been changed" in r.stderr and snapshot() == before
