@@ -190,11 +190,12 @@ def test_the_previous_window_is_judged_as_it_stood_when_it_closed(dept):
     text = dept("requirement", "explain", "bo@fd.org", "Hazmat refresher", "--as-of",
                 "2026-06-30").stdout  # fmt: skip
     assert "Previous window 2025-01-01 – 2025-12-31: 6 of 6 h (met)" in text
+    assert "judged as the requirement stood until 2026-06-29" in text
     # a new window rule starts afresh: the old year is not held against anyone
     dept("--as-of", "2026-07-30", "requirement", "edit", "Hazmat refresher", "--frequency", "biennial")
     text = dept("requirement", "explain", "bo@fd.org", "Hazmat refresher", "--as-of",
                 "2027-01-05").stdout  # fmt: skip
-    assert "the requirement's window rule changed on 2026-07-30: the previous window" in text
+    assert "the requirement's kind or window rule changed on 2026-07-30: the previous window" in text
 
 
 def test_report_iso_of_a_past_year_names_the_edition_and_figure_in_force(cli, tmp_path):
@@ -244,3 +245,115 @@ def test_dating_a_requirement_never_changed_changes_nothing(dept, snapshot):
     before = snapshot()
     r = dept("requirement", "edit", "Hazmat refresher", "--effective", "2020-01-01")
     assert "has not been changed" in r.stderr and snapshot() == before
+
+
+# -------------------------------------------------------------- after the first review
+def test_positions_named_since_hold_nobody_to_the_window_before(cli):
+    cli("--as-of", "2024-01-01", "member", "add", "Ann EMT", "--email", "ann@x.org",
+        "--position", "emt", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "Hazmat", "--type", "hours",
+        "--hours", "4", "--frequency", "annual", "--position", "firefighter",
+        "--counts-type", "drill")  # fmt: skip
+    cli("--as-of", "2026-03-01", "requirement", "edit", "Hazmat", "--position", "emt",
+        "--effective", "2026-01-01")  # fmt: skip
+    e = explain(cli, "ann@x.org", "2026-03-01", "Hazmat")
+    assert e["status"] == "not_yet_due", e["reason"]
+    cell = report(cli, "2026-03-01")["cells"][0]
+    assert cell["status"] == "not_yet_due"
+
+
+def test_a_promotion_after_the_window_closed_is_not_held_against_the_window(cli):
+    cli("--as-of", "2024-01-01", "member", "add", "Ann", "--email", "ann@x.org",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "EMS CE", "--type", "hours",
+        "--hours", "4", "--frequency", "annual", "--position", "emt", "--counts-type", "drill")  # fmt: skip
+    cli("--as-of", "2026-03-01", "member", "edit", "ann@x.org", "--position", "emt",
+        "--effective", "2026-02-01")  # fmt: skip
+    e = explain(cli, "ann@x.org", "2026-03-01", "EMS CE")
+    assert e["status"] == "not_yet_due", e["reason"]
+    assert report(cli, "2026-03-01")["cells"][0]["status"] == "not_yet_due"
+
+
+def test_the_previous_window_reads_the_facts_its_version_counted(cli):
+    cli("--as-of", "2024-01-01", "member", "add", "Ann", "--email", "ann@x.org",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "Ride", "--type", "hours",
+        "--hours", "10", "--frequency", "annual", "--counts-type", "drill", "--counts-attendance")  # fmt: skip
+    cli("--as-of", "2025-06-01", "shift", "add", "ann@x.org", "--date", "2025-05-01",
+        "--time-in", "2025-05-01T07:00-04:00", "--time-out", "2025-05-02T07:00-04:00",
+        "--station", "S1", "--shift", "A")  # fmt: skip
+    cli("--as-of", "2026-03-01", "requirement", "edit", "Ride", "--no-counts-attendance",
+        "--effective", "2026-01-01")  # fmt: skip
+    e = explain(cli, "ann@x.org", "2026-03-01", "Ride")
+    cell = report(cli, "2026-03-01")["cells"][0]
+    assert (cell["status"], cell["value"]) == (e["status"], e["value"]) == ("not_yet_due", 0)
+
+
+def test_each_month_of_the_year_is_judged_as_it_stood(cli):
+    cli("--as-of", "2024-01-01", "member", "add", "Ann", "--email", "ann@x.org",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "MO", "--type", "hours",
+        "--hours", "2", "--frequency", "monthly", "--counts-type", "drill")  # fmt: skip
+    for day, hours in (("2026-01-10", "2"), ("2026-02-10", "4")):
+        cli("--as-of", "2026-02-20", "record", "add", "ann@x.org", "--course", f"Drill {day}",
+            "--type", "drill", "--hours", hours, "--date", day)  # fmt: skip
+    cli("--as-of", "2026-02-20", "requirement", "edit", "MO", "--hours", "4", "--effective", "2026-02-01")
+    text = cli("requirement", "explain", "ann@x.org", "MO", "--as-of", "2026-02-20").stdout
+    # January at 2 h, the rest at 4 h; both months met as they stood
+    assert "Year 2026-01-01 – 2026-12-31: 6 of 46 h" in text, text
+    assert "2 of 2 months met; on pace: 6 h needed by now (2 + 4 h, 2 months begun" in text
+    assert "January 2026: 2 of 2 h\n" in text and "February 2026: 4 of 4 h\n" in text
+
+
+def test_an_import_without_update_does_not_hide_the_edition_its_entries_kept(cli, tmp_path, db):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("--as-of", "2025-01-01", "import", "registry", f)
+    doc = registry_doc(edition="2027")
+    doc["requirements"][0]["required_hours"] = 30
+    doc["requirements"].append({**doc["requirements"][0], "registry_code": "ST-3", "name": "New one"})
+    write(f, doc)
+    cli("--as-of", "2026-03-01", "import", "registry", f)  # adds ST-3 only
+    r = cli("--as-of", "2026-03-02", "import", "registry", f, "--update", "--dry-run")
+    assert "1 to update to a new edition from 2026-03-02" in r.stderr, r.stderr
+    r = cli("--as-of", "2026-03-02", "import", "registry", f, "--update")
+    assert "1 updated to a new edition from 2026-03-02" in r.stderr, r.stderr
+    assert [str(u)[:10] for _, u, _ in history_rows(db)] == ["2026-03-01"]
+
+
+def test_a_backdated_import_before_a_kept_change_is_refused(cli, tmp_path, snapshot):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("--as-of", "2025-01-01", "import", "registry", f)
+    cli("--as-of", "2026-03-01", "requirement", "edit", "ST-1", "--hours", "30")
+    doc = registry_doc(edition="2027")
+    doc["requirements"][0]["frequency"] = "biennial"
+    write(f, doc)
+    before = snapshot()
+    r = cli("--as-of", "2026-01-15", "import", "registry", f, "--update", ok=False)
+    assert r.exit_code == 1 and "effective 2026-03-01" in r.stderr, r
+    assert snapshot() == before
+
+
+def test_a_standards_entry_can_be_dated_though_not_edited(cli, tmp_path):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("--as-of", "2025-01-01", "import", "registry", f)
+    doc = registry_doc(edition="2027")
+    doc["requirements"][1]["credential_code"] = "ST-DRIVER-2"
+    write(f, doc)
+    cli("--as-of", "2026-03-01", "import", "registry", f, "--update")
+    r = cli("requirement", "edit", "ST-2", "--effective", "2026-01-01")
+    assert "in force from 2026-01-01 (was 2026-03-01)" in r.stderr, r.stderr
+    r = cli("requirement", "edit", "ST-2", "--credential", "X", ok=False)
+    assert r.exit_code == 1  # the standard's values stay the standard's
+
+
+def test_a_change_and_its_undoing_on_one_day_leave_no_history(dept):
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "8", "--effective", "2026-01-01")
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "6", "--effective", "2026-01-01")
+    assert "history" not in dept("requirement", "show", "1", "--format", "json").json
+    assert report(dept, LAST_YEAR)["summary"][0]["as_stood_until"] is None
+
+
+def test_a_change_dated_by_as_of_says_so_when_refused(dept):
+    dept("requirement", "edit", "Hazmat refresher", "--hours", "8", "--effective", "2026-06-01")
+    r = dept("--as-of", "2026-05-01", "requirement", "edit", "Hazmat refresher", "--hours", "7", ok=False)
+    assert "This change, dated 2026-05-01 (--as-of)" in r.stderr, r.stderr

@@ -1355,9 +1355,18 @@ def evaluate(
     if period.tiles and ws.previous is not None and (detail or not j.met):
         assert ws.previous.start is not None and ws.previous.end is not None
         # Held against the member when they owed it for the whole of that window, as its
-        # last day saw them: a day's leave after it closed does not wipe it out.
-        owed_from = start if start is None or start <= ws.previous.end else (
-            _start(member, spec, ws.previous.end))  # fmt: skip
+        # last day saw them (and the requirement as it stood then: positions named since
+        # hold nobody to a window before): a day's leave after it closed does not wipe it out.
+        then, pfacts, psums = spec.as_it_stood_on(ws.previous.end), facts, sums
+        same = then.stood_until == spec.stood_until
+        if same and (start is None or start <= ws.previous.end):
+            owed_from: date | None = start
+        elif _subject_on(member, then, ws.previous.end):
+            owed_from = _start(member, then, ws.previous.end)
+        elif start is not None and start > ws.previous.end:  # not subject when it closed
+            owed_from = start
+        else:  # not subject to the requirement as it stood then; to the one since
+            owed_from = (then.stood_until or ws.previous.end) + ONE_DAY
         held = owed_from is None or owed_from <= ws.previous.start
         if not held and owed_from != member.hire_date:
             common["notes"] = (
@@ -1365,8 +1374,7 @@ def evaluate(
                 f"subject to it since {owed_from} (positions or status): the previous window "
                 f"({ws.previous}) is not held against the member",
             )  # fmt: skip
-        then, pfacts, psums = spec.as_it_stood_on(ws.previous.end), facts, sums
-        if held and then.stood_until != spec.stood_until:
+        if held and not same:
             # judged as the requirement stood when that window closed; another kind or
             # window rule then is not this requirement's previous window
             if then.requirement_type != spec.requirement_type or then.period != period:
@@ -1374,8 +1382,8 @@ def evaluate(
                 changed = _rule_changed_on(spec, then)
                 common["notes"] = (
                     *common["notes"],
-                    f"the requirement's window rule changed on {changed}: the previous window "
-                    f"({ws.previous}) is not held against the member",
+                    f"the requirement's kind or window rule changed on {changed}: the previous "
+                    f"window ({ws.previous}) is not held against the member",
                 )  # fmt: skip
             else:
                 pk = then.kinds
@@ -1387,6 +1395,11 @@ def evaluate(
                 psums = (
                     member.sums(pk[0], then.alike) if sums is not None and len(pk) == 1 else None
                 )
+                common["notes"] = (
+                    *common["notes"],
+                    f"the previous window ({ws.previous}) is judged as the requirement stood "
+                    f"until {then.stood_until}",
+                )  # fmt: skip
         if held:
             pj = _judge(
                 then, pfacts, ws.previous, ws.previous.end, cycle, detail=False,
@@ -1508,14 +1521,25 @@ def _year(
     for w in owed:
         if w.start is None or w.start > as_of:
             break
-        sub = _judge(spec, facts, w, as_of, cycle, detail=False)
+        # each month as the requirement stood when it closed (or on the as-of day)
+        then = spec.as_it_stood_on(min(w.end, as_of)) if w.end is not None else spec
+        if then.stood_until != spec.stood_until and (
+            then.requirement_type != spec.requirement_type or then.period != period
+        ):
+            then = spec  # another kind or rule then: not one of these months
+        sub = _judge(then, facts, w, as_of, cycle, detail=False)
         label = pd.windows(period, w.start, anchors).label if w.start else ""
         figures.append(
-            Figure(w, sub.value, spec.target.target_value, sub.percentage, sub.met, label)
+            Figure(w, sub.value, then.target.target_value, sub.percentage, sub.met, label)
         )
+    per = spec.target.target_value or 0.0
+    if spec.versions and per:
+        # the year's target: the months' own (a monthly figure raised in July counts
+        # from July), the months not yet begun at the figure as it stands
+        share = sum(f.target or 0.0 for f in figures) + per * (len(owed) - len(figures))
+        factor = factor * share / (per * len(owed))
     annual = _scaled(spec, factor)
     yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
-    per = spec.target.target_value or 0.0
     return YearFigure(
         window=yw,
         value=yj.value,
@@ -1523,7 +1547,7 @@ def _year(
         percentage=yj.percentage,
         met=yj.met,
         periods=tuple(figures),
-        pace=round(per * len(figures), 4),
+        pace=round(sum(f.target or 0.0 for f in figures), 4),
     )
 
 
@@ -1694,7 +1718,10 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
             f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {r.unit} = {_h(y.percentage)}% "
             f"(every hour of the year counts; a {each.rstrip('s')} shows at most its target); "
             f"{y.periods_met} of {begun} {each} met; on pace: {_h(y.pace)} {r.unit} needed by "
-            f"now ({_h(y.pace / begun) if begun else 0} {r.unit} x {begun} {each} begun)"
+            + (f"now ({_h(y.pace / begun) if begun else 0} {r.unit} x {begun} {each} begun)"
+               if len({f.target for f in y.periods}) <= 1
+               else f"now ({' + '.join(_h(f.target) for f in y.periods)} {r.unit}, {begun} {each} "
+                    "begun, each as the requirement stood)")
         )
         for f in y.periods:
             short = "" if f.met else " (short)"

@@ -147,7 +147,9 @@ def span_for(specs: Iterable[RequirementSpec], as_of: date) -> Span:
             old = first[kind]
             first[kind] = None if old is None or day is None else min(old, day)
 
-    for spec in specs:
+    # every version of a requirement changed over time: a previous window is judged as it
+    # stood then, and may count other kinds of fact (shift hours before --no-counts-attendance)
+    for spec in [v for s in specs for v in (s, *s.versions)]:
         kinds = spec.kinds
         if spec.requirement_type == "certification":
             for k in kinds:
@@ -428,12 +430,12 @@ def specs_on(
     earlier = qr.history(rd, [r.id for r in rows])
     out_rows, specs = [], []
     for row in rows:
-        versions = earlier.get(row.id)
+        versions = qr.versions_in_force(row, earlier.get(row.id, []))
         if not versions:
             out_rows.append(row)
             specs.append(RequirementSpec.of(row, local_content=local_content))
             continue
-        chain = [(qr.as_it_stood(row, v), v.until) for v in versions] + [(row, None)]
+        chain = [(r, v.until) for r, v in versions] + [(row, None)]
         every = tuple(RequirementSpec.of(r, local_content=local_content, stood_until=until)
                       for r, until in chain)  # fmt: skip
         i = next(i for i, (_, until) in enumerate(chain) if until is None or until >= day)

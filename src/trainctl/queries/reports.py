@@ -165,7 +165,10 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
         "percentage": e.percentage,
         "status": e.status,
         "reason": e.reason,
-        "notes": list(e.notes),
+        "notes": list(e.notes) + (
+            [f"judged as the requirement stood until {e.requirement.stood_until} (changed since)"]
+            if e.requirement.stood_until else []
+        ),
         "components": components,
         "facts": facts,
         "other_records": len(in_cycle) - len(facts),

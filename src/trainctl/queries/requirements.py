@@ -216,17 +216,34 @@ _TARGET_FIELDS = (
 _FREQUENCY_FIELDS = ("frequency", "period_months")
 
 
+def versions_in_force(row: RequirementRow, versions: Sequence[Stood]) -> list[tuple[RequirementRow, Stood]]:
+    """The earlier versions (`history`) that judged some day differently from the one after
+    them, each as a row: a version replaced on the day it took effect was never in force,
+    and one that differs from its successor in nothing (4 h -> 6 h -> 4 h on one day) only
+    lengthens it. The version in force on D is still the first whose `until` is on or
+    after D, else the row as it stands."""
+    kept: list[tuple[RequirementRow, Stood]] = []
+    for v in versions:
+        if kept and v.until <= kept[-1][1].until:
+            continue  # replaced on the day it took effect
+        kept.append((as_it_stood(row, v), v))
+    if not kept:
+        return []
+    nexts = [r for r, _ in kept[1:]] + [row]
+    return [
+        (r, v) for (r, v), after in zip(kept, nexts, strict=True)
+        if any(getattr(r, f) != getattr(after, f) for f in HISTORY_FIELDS)
+    ]
+
+
 def earlier_versions(rd: Reader, row: RequirementRow) -> list[tuple[Stood, list[str]]]:
-    """The requirement's earlier versions that were in force at least a day, oldest first,
+    """The requirement's earlier versions in force (`versions_in_force`), oldest first,
     each with what it said that the next one changed, in words ("target 6 h",
     "frequency annual", "required positions: emt")."""
-    versions = history(rd, [row.id]).get(row.id, [])
-    chain = [as_it_stood(row, v) for v in versions] + [row]
+    kept = versions_in_force(row, history(rd, [row.id]).get(row.id, []))
+    nexts = [r for r, _ in kept[1:]] + [row] if kept else []
     out: list[tuple[Stood, list[str]]] = []
-    for i, version in enumerate(versions):
-        if i and version.until <= versions[i - 1].until:
-            continue  # replaced on the day it took effect: never in force
-        older, newer = chain[i], chain[i + 1]
+    for (older, version), newer in zip(kept, nexts, strict=True):
         differ = [f for f in HISTORY_FIELDS if getattr(older, f) != getattr(newer, f)]
         words = []
         if any(f in _TARGET_FIELDS for f in differ):

@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.csvfile import decode
-from trainctl.errors import BadInputError, UsageError
+from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
 from trainctl.schemas import describe_errors
 from trainctl.schemas.registry import RegistryEntry, RegistryHeader
@@ -271,7 +271,12 @@ class ImportResult:
             text += f", {kept} with your changes kept"
         if self.dry_run:
             text += " (dry run: nothing written)"
-        if self.new_edition:
+        if self.new_edition and self.dry_run:
+            text += (
+                f"; {self.new_edition} to update to a new edition from {self.effective}: "
+                "reports of earlier days would judge them by the edition before"
+            )
+        elif self.new_edition:
             text += (
                 f"; {self.new_edition} updated to a new edition from {self.effective}: reports "
                 "of earlier days judge them by the edition before"
@@ -408,6 +413,10 @@ def import_registry(
     _refuse_name_clashes(parsed.label, registry, final_name)
 
     result = ImportResult(registry=registry, changes=changes, dry_run=dry_run, update=update)
+    effective = today or department_today(session)
+    dated = _new_editions(session, registry, parsed.header.edition, in_scope, updates, effective)
+    if dated:
+        result.new_edition, result.effective = len(dated), effective
     if dry_run or not (inserts or updates):
         return result
     renamed = [u["id"] for u in updates if "name" in u]
@@ -423,9 +432,7 @@ def import_registry(
         )
     if inserts:
         session.execute(sa.insert(Requirement), inserts)
-    result.new_edition, result.effective = _keep_history(
-        session, actor, in_scope, updates, today, parsed.header.edition, registry
-    )
+    keep_history(session, actor, [(rid, effective - timedelta(days=1), was) for rid, was in dated])
     for batch in _same_keys(updates):
         session.execute(sa.update(Requirement), batch)
     audit(
@@ -439,48 +446,68 @@ def import_registry(
     return result
 
 
-def _keep_history(
-    session: Session, actor: Actor, rows: Sequence[Requirement], updates: Sequence[dict[str, Any]],
-    today: date | None, edition: str | None, registry: str,
-) -> tuple[int, date | None]:
-    """For the entries an update moves to a new edition, the values it replaces, in each
-    entry's history (services/requirements.keep_history) as in force until yesterday, so a
-    report of an earlier day judges by the edition in force then. A new edition: the file
-    names another edition than the last import of the registry did, or the entry's
-    source document changed (NFPA names the edition per entry). An update within one
-    edition is a correction of how the standard was written down (the ISO items that
-    named nothing they count): it reaches every past report, as before. Never dated before
-    a change already kept (an import run --as-of an earlier day): versions stay in order.
-    Returns how many entries were dated, and the day they take effect."""
-    from trainctl.queries import reader_of
-    from trainctl.queries.compliance import registry_edition
+def _new_editions(
+    session: Session, registry: str, edition: str | None, rows: Sequence[Requirement],
+    updates: Sequence[dict[str, Any]], effective: date,
+) -> list[tuple[int, dict[str, Any]]]:
+    """The updates that move an entry to a new edition, each as (id, the values it
+    replaces), to keep in its history (services/requirements.keep_history) as in force
+    until the day before `effective`: a report of an earlier day judges by the edition in
+    force then. A new edition: the file names another edition than the import that last
+    wrote the entry (the audit log; an import without --update writes only its new
+    entries), or the entry's source document changed (NFPA names the edition per entry).
+    An update within one edition is a correction of how the standard was written down (the
+    ISO items that named nothing they count): it reaches every past report, as before.
+    An import dated before an entry's last kept change is refused (its versions would
+    fall out of date order)."""
     from trainctl.queries.requirements import HISTORY_FIELDS
 
     judged = [u for u in updates if any(f in HISTORY_FIELDS for f in u)]
     if not judged:
-        return 0, None
-    before = registry_edition(reader_of(session), registry)
-    new_file = bool(edition and before and norm(edition) != norm(before))
-    judged = [u for u in judged if new_file or "source_document" in u]
-    if not judged:
-        return 0, None
+        return []
     by_id = {r.id: r for r in rows}
-    effective = today or department_today(session)
-    day = effective - timedelta(days=1)
-    ids = [u["id"] for u in judged]
+    written = _entry_editions(session, registry)
+
+    def new(u: dict[str, Any]) -> bool:
+        was = written.get(norm(by_id[u["id"]].registry_code or ""))
+        return "source_document" in u or bool(edition and was and norm(edition) != norm(was))
+
+    dated = [u for u in judged if new(u)]
+    if not dated:
+        return []
     last = dict(
         session.exec(
             select(RequirementHistory.requirement_id, sa.func.max(col(RequirementHistory.in_force_until)))
-            .where(col(RequirementHistory.requirement_id).in_(ids))
+            .where(col(RequirementHistory.requirement_id).in_([u["id"] for u in dated]))
             .group_by(col(RequirementHistory.requirement_id))
         ).all()
     )
-    keep_history(session, actor, [
-        (u["id"], max(day, last.get(u["id"], day)),
-         {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS})
-        for u in judged
-    ])  # fmt: skip
-    return len(judged), effective
+    late = [(by_id[rid], until) for rid, until in last.items() if until >= effective]
+    if late:
+        row, until = late[0]
+        since = until + timedelta(days=1)
+        raise RefusedError(
+            f"This import, dated {effective}, is before the last change of what "
+            f"{row.registry_code} judges, effective {since}; nothing was imported.",
+            f"Import it as of {since} or later (--as-of), or without --as-of.",
+        )
+    return [(u["id"], {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS}) for u in dated]
+
+
+def _entry_editions(session: Session, registry: str) -> dict[str, str | None]:
+    """Each entry's edition (by folded code): the edition of the last import that added or
+    updated it (the audit log)."""
+    out: dict[str, str | None] = {}
+    details = session.exec(
+        select(AuditLog.detail).where(AuditLog.action == "import.registry").order_by(col(AuditLog.id))
+    ).all()
+    for detail in details:
+        data = json.loads(detail) if isinstance(detail, str) else detail
+        if not isinstance(data, dict) or norm(str(data.get("registry", ""))) != norm(registry):
+            continue
+        for code in [*(data.get("added") or []), *(data.get("updated") or {})]:
+            out[norm(str(code))] = data.get("edition")
+    return out
 
 
 def _refuse_name_clashes(

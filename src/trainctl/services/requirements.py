@@ -356,6 +356,11 @@ def edit(
     lines saying what that did are appended to `report` when given."""
     actor.require(MANAGE, "edit requirements")
     req = get_requirement(session, ref)
+    if effective is not None and not changes.model_fields_set and not clear:
+        # the values it has, dated: a standard's too (a new edition adopted before it
+        # was imported), which no one may otherwise edit
+        _redate(session, actor, req, effective, today, report)
+        return req, []
     if not req.is_editable:
         origin = req.registry_code or req.name
         raise RefusedError(
@@ -382,9 +387,6 @@ def edit(
     nulls = [f for f, v in update.items() if v is None and f not in CLEARABLE]
     if nulls:
         raise UsageError(f"{', '.join(nulls)} cannot be empty.")
-    if not update and effective is not None:
-        _redate(session, actor, req, effective, today, report)
-        return req, []
     if not update:
         raise UsageError(
             "Nothing to change.",
@@ -481,11 +483,12 @@ def _effective(
     day = effective_day(session, effective, today)
     since = changed_since(session, req.id)
     if since is not None and day < since:
+        given = f"--effective {day}" if effective is not None else f"This change, dated {day} (--as-of),"
         raise RefusedError(
-            f"--effective {day} is before the last change of what {req.name} judges, "
+            f"{given} is before the last change of what {req.name} judges, "
             f"effective {since}; nothing was changed.",
             f"`trainctl requirement show {req.id}` lists its history; date this change "
-            f"{since} or later.",
+            f"{since} or later (--effective).",
         )
     return day
 
