@@ -171,3 +171,20 @@ def test_a_recruit_who_made_it_stays_met_for_good_and_an_unknown_hire_date_is_sa
     e = cli("requirement", "explain", "dee@fd.org", "ISO-RECRUIT", "--as-of", "2026-06-30").stdout
     assert "Note: hire date unknown: the first 12 months cannot be placed, so every record counts" in e
     assert "not met: 100 of 240 h; no due date: the hire date is unknown" in e
+
+
+def test_a_new_frequency_without_months_drops_the_months_it_had(cli):
+    """`requirement add --from ISO-RECRUIT --frequency annual` used to be refused, naming
+    --clear, which `add` has not: months go with a frequency that takes none."""
+    cli("import", "iso")
+    cli("requirement", "add", "--from", "ISO-RECRUIT", "--name", "Recruit annual", "--frequency", "annual")
+    shown = cli("--format", "json", "requirement", "show", "Recruit annual").json
+    assert (shown["frequency"], shown["period_months"]) == ("annual", None)
+    cli("requirement", "add", "--name", "Roll", "--type", "hours", "--hours", "10", "--frequency",
+        "rolling", "--period-months", "12", "--counts-type", "drill")  # fmt: skip
+    r = cli("requirement", "edit", "Roll", "--frequency", "annual")
+    assert "frequency, period_months" in r.stderr
+    assert cli("--format", "json", "requirement", "show", "Roll").json["period_months"] is None
+    # months given again with a frequency that takes none are still refused
+    r = cli("requirement", "edit", "Roll", "--frequency", "quarterly", "--period-months", "3", ok=False)
+    assert r.exit_code == 65 and "only applies to rolling requirements" in r.stderr

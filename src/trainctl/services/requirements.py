@@ -267,6 +267,7 @@ def add_copy(
         # The old type's targets go unless given again (an hours copy keeps no credential).
         fields.update(blank_other_targets(fields, new_type))
     fields.update(update)
+    _months_go_with_their_frequency(fields, update)
     own_windows = (
         update.get("period_anchor", "certification_date") != "certification_date"
         or fields.get("frequency") not in FREQUENCY_MONTHS
@@ -290,6 +291,19 @@ def add_copy(
             f"{', '.join(changed)}."
         )
     return add(session, actor, RequirementCreate.model_validate(merged))
+
+
+def _months_go_with_their_frequency(fields: dict[str, Any], update: dict[str, Any]) -> bool:
+    """A new frequency that takes no months (annual, quarterly, ...: only rolling and a
+    one-time window from a member's date do) drops the months the requirement had, unless
+    given again: `requirement add --from ISO-RECRUIT --frequency annual` is not refused for
+    the recruit year it copied. Returns whether it dropped them."""
+    if "frequency" not in update or "period_months" in update or fields.get("period_months") is None:
+        return False
+    if fields["frequency"] in ("rolling", "one_time"):
+        return False
+    fields["period_months"] = None
+    return True
 
 
 def _new_cycle_drops_its_card(fields: dict[str, Any], update: dict[str, Any], before: Any) -> None:
@@ -404,6 +418,8 @@ def edit(
         for field, empty in blank_other_targets(current, new_type).items():
             update.setdefault(field, empty)
     merged = {**current, **update}
+    if _months_go_with_their_frequency(merged, update):
+        update["period_months"] = None
     # Validate the merged requirement as a whole (types via RequirementCreate, then the rules).
     try:
         merged = RequirementCreate.model_validate(merged).model_dump()
