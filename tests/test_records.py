@@ -551,7 +551,7 @@ def test_a_dry_runs_events_are_what_a_real_run_would_bring():
 
     from trainctl.cli.sheet_import import feed_lines
 
-    feed = SimpleNamespace(credits=2, members={1}, already=0, held=[],
+    feed = SimpleNamespace(credits=2, members={1}, already=0, held=[], progress_ids={7, 8},
                            events=["Milestone reached: All done (100%). Well done."])  # fmt: skip
     assert feed_lines(feed, dry_run=True) == [
         "Would credit 2 progress row(s) for 1 member(s).",
@@ -574,3 +574,12 @@ def test_a_row_repeated_in_a_sheet_is_not_said_to_be_on_file(crew, tmp_path):
     assert "already recorded" not in r.stderr
     r = crew(*AS_OF, "record", "import", str(sheet))  # again: now they are on file
     assert "3 rows read, 0 added, 2 already recorded, 1 repeating a row above" in r.stderr, r
+
+
+def test_the_credited_line_counts_rows_and_says_the_credits_when_they_differ(crew, tmp_path):
+    sheet = _sheet(tmp_path, "week.csv", "email,course,date,hours,type\n"
+                   "ff01@fd.org,Ladder drill,2026-03-02,1,drill\n"
+                   "ff01@fd.org,Hose drill,2026-03-03,1,drill\n"
+                   "ff01@fd.org,Pump drill,2026-03-04,1,drill\n")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    assert "Credited 1 progress row(s) for 1 member(s) (3 credits)." in r.stderr, r.stderr

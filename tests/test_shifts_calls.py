@@ -62,7 +62,7 @@ DST_SHEET = (
 def test_dst_shifts_count_23_and_25_hours_and_a_reimport_credits_nothing(duty, tmp_path, db_url):
     sheet = _csv(tmp_path, "shifts.csv", DST_SHEET)
     r = duty(*AS_OF, "shift", "import", "--csv", sheet)
-    assert "3 rows read, 3 added, 3 new shift(s)" in r.stderr and "Credited 6 progress row(s)" in r.stderr
+    assert "3 rows read, 3 added, 3 new shift(s)" in r.stderr and "Credited 4 progress row(s) for 2 member(s) (6 credits)" in r.stderr
     rows = duty("--format", "json", "shift", "list", "--member", "ann@fd.org").json
     assert sorted((x["shift_date"], x["hours"]) for x in rows) == [("2026-03-08", 23), ("2026-11-01", 25)]
     assert rows[0]["time_in"] == "2026-11-01T11:00:00Z"  # stored as the UTC instant

@@ -164,7 +164,9 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
     lines = []
     if feed.credits:
         verb = "Would credit" if dry_run else "Credited"
-        lines.append(f"{verb} {feed.credits} progress row(s) for {len(feed.members)} member(s).")
+        rows = len(feed.progress_ids) or feed.credits
+        entries = f" ({feed.credits} credits)" if feed.credits != rows else ""
+        lines.append(f"{verb} {rows} progress row(s) for {len(feed.members)} member(s){entries}.")
     if feed.already:
         lines.append(f"{feed.already} credit(s) were in the ledger already.")
     if feed.held:
