@@ -500,7 +500,7 @@ def test_year_of_records_credit_set_based(crew, tmp_path):
     a = _sheet(tmp_path, "h1.csv", "\n".join(lines[:121]) + "\n")
     b = _sheet(tmp_path, "h2.csv", "\n".join([lines[0], *lines[121:]]) + "\n")
     r = crew(*AS_OF, "record", "import", str(a), str(b))
-    assert "240 rows read, 240 added" in r.stderr and "Credited 240 progress row(s)" in r.stderr
+    assert "240 rows read, 240 added" in r.stderr and "Credited 20 progress row(s) for 20 member(s) (240 credits)" in r.stderr
     assert _drill_progress(crew, 7) == (6, 0)
     r = crew(*AS_OF, "record", "import", str(b), str(a))
     assert "240 already recorded" in r.stderr and "Credited" not in r.stderr

@@ -357,3 +357,67 @@ def test_a_change_dated_by_as_of_says_so_when_refused(dept):
     dept("requirement", "edit", "Hazmat refresher", "--hours", "8", "--effective", "2026-06-01")
     r = dept("--as-of", "2026-05-01", "requirement", "edit", "Hazmat refresher", "--hours", "7", ok=False)
     assert "This change, dated 2026-05-01 (--as-of)" in r.stderr, r.stderr
+
+
+# ------------------------------------------------------------- after the second review
+def test_a_one_time_requirement_met_under_the_old_figure_stays_met(cli):
+    cli("member", "add", "Ann A", "--email", "a@x.org", "--badge", "A1", "--position", "driver",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("member", "add", "Rec R", "--email", "r@x.org", "--badge", "R1", "--position",
+        "firefighter", "--hire-date", "2024-03-01")  # fmt: skip
+    cli("requirement", "add", "--name", "NewDriver", "--type", "hours", "--hours", "60",
+        "--counts-category", "driver", "--position", "driver")  # fmt: skip
+    cli("requirement", "add", "--name", "Recruit", "--type", "hours", "--hours", "240",
+        "--frequency", "one_time", "--anchor", "hire_date", "--period-months", "12",
+        "--counts-category", "recruit", "--position", "firefighter")  # fmt: skip
+    cli("record", "add", "A1", "--course", "D", "--date", "2021-05-01", "--hours", "60", "--category", "driver")
+    cli("record", "add", "R1", "--course", "R", "--date", "2024-09-01", "--hours", "240", "--category", "recruit")
+    for name, hours in (("NewDriver", "80"), ("Recruit", "300")):
+        cli("requirement", "edit", name, "--hours", hours, "--effective", "2026-06-01")
+    cells = {c["member"]: c for c in report(cli, "2026-11-01")["cells"] if c["status"] != "not_applicable"}
+    assert {m: c["status"] for m, c in cells.items()} == {"Ann A": "met", "Rec R": "met"}
+    e = explain(cli, "r@x.org", "2026-11-01", "Recruit")
+    assert (e["status"], e["value"], e["target"]) == ("met", cells["Rec R"]["value"], cells["Rec R"]["target"])
+    text = cli("requirement", "explain", "R1", "Recruit", "--as-of", "2026-11-01").stdout
+    assert "met as the requirement stood until 2026-05-31" in text
+    # a member who had not met it before the raise owes the new figure
+    cli("member", "add", "Bo B", "--email", "b@x.org", "--position", "driver", "--hire-date", "2020-01-01")
+    cli("record", "add", "b@x.org", "--course", "D", "--date", "2026-07-01", "--hours", "60", "--category", "driver")
+    assert explain(cli, "b@x.org", "2026-11-01", "NewDriver")["status"] != "met"
+
+
+def test_reminders_follow_the_requirement_as_it_stood_on_their_day(cli):
+    cli("member", "add", "Ann", "--email", "ann@x.org", "--position", "firefighter", "--hire-date", "2020-01-01")
+    cli("requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "6",
+        "--frequency", "one_time", "--counts-category", "hazmat")  # fmt: skip
+    cli("requirement", "edit", "Hazmat", "--frequency", "annual", "--effective", "2025-01-01")
+    cli("requirement", "edit", "Hazmat", "--frequency", "one_time", "--effective", "2026-12-01")
+    # on 30 November 2026 it was annual, and Ann short in 2025 and 2026: overdue, as the
+    # report says; a reminder follows (it used to look only at the requirement as it stands)
+    assert report(cli, "2026-11-30")["cells"][0]["status"] == "overdue"
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-11-30").json
+    assert [d for d in got if d["to"] == "Ann"], got
+
+
+def test_each_period_of_the_year_counts_what_its_version_counted_and_owes_whom_it_named(cli):
+    cli("member", "add", "Bob", "--email", "bob@x.org", "--position", "driver", "--hire-date", "2020-01-01")
+    cli("requirement", "add", "--name", "Q", "--type", "hours", "--hours", "3", "--frequency",
+        "quarterly", "--counts-category", "ems", "--position", "firefighter")  # fmt: skip
+    cli("requirement", "edit", "Q", "--hours", "5", "--position", "firefighter,driver",
+        "--effective", "2026-07-01")  # fmt: skip
+    text = cli("requirement", "explain", "bob@x.org", "Q", "--as-of", "2026-08-15").stdout
+    assert "of 10 h" in text and "0 of 1 quarter met" in text, text  # Q3 and Q4 only
+    # a monthly requirement that stopped counting shift hours in July
+    cli("member", "add", "Ann", "--email", "ann@x.org", "--badge", "A1", "--position", "firefighter",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("requirement", "add", "--name", "MonS", "--type", "hours", "--hours", "4", "--frequency",
+        "monthly", "--counts-category", "ems", "--counts-attendance")  # fmt: skip
+    for month in range(1, 7):
+        day = f"2026-{month:02d}-10"
+        cli("--as-of", "2026-07-01", "shift", "add", "A1", "--date", day, "--time-in", f"{day}T07:00-04:00",
+            "--time-out", f"{day}T13:00-04:00", "--station", "S1", "--shift", "A")  # fmt: skip
+    cli("--as-of", "2026-07-05", "requirement", "edit", "MonS", "--no-counts-attendance",
+        "--effective", "2026-07-01")  # fmt: skip
+    text = cli("requirement", "explain", "A1", "MonS", "--as-of", "2026-07-05").stdout
+    assert "June 2026: 6 of 4 h\n" in text and "6 of 7 months met" in text, text
+    assert "Year 2026-01-01 – 2026-12-31: 36 of 48 h" in text, text

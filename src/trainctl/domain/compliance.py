@@ -1256,6 +1256,35 @@ def _windows_cached(period: pd.Period, as_of: date, anchors: pd.Anchors) -> pd.W
     return pd.windows(period, as_of, anchors)
 
 
+def _kind_facts(member: MemberFacts, spec: RequirementSpec) -> Sequence[Fact]:
+    """The member's facts of the kinds `spec` counts, in date order."""
+    kinds = spec.kinds
+    if len(kinds) == 1:
+        return member.by_kind.get(kinds[0], ())
+    return _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
+
+
+def _one_time_met_then(
+    member: MemberFacts, spec: RequirementSpec, window: pd.Window, as_of: date, cycle: str,
+    detail: bool,
+) -> tuple[RequirementSpec, _Judgement] | None:
+    """An earlier version of a one-time requirement the member met while it was in force
+    (within the window, up to its last day), and its judgement; None when none was met."""
+    for v in spec.versions:
+        if v.stood_until is None or v.stood_until >= as_of:
+            break  # in force on the as-of day: `spec` itself judged it
+        if v.requirement_type != spec.requirement_type or v.period != spec.period:
+            continue
+        end = v.stood_until if window.end is None else min(v.stood_until, window.end)
+        if window.start is not None and end < window.start:
+            continue
+        vj = _judge(v, _kind_facts(member, v), pd.Window(window.start, end), end, cycle,
+                    detail, member.unique)  # fmt: skip
+        if vj.met:
+            return v, vj
+    return None
+
+
 def _rule_changed_on(spec: RequirementSpec, then: RequirementSpec) -> date | None:
     """The day `spec`'s kind or window rule replaced the one of its earlier version `then`."""
     later = list(itertools.dropwhile(lambda v: v is not then, spec.versions))
@@ -1332,7 +1361,16 @@ def evaluate(
         else None
     )
     j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique, sums)
-    target = spec.target.target_value
+    judged_by = spec
+    if period.frequency == "one_time" and spec.versions and not j.met:
+        # met once, met for good: as the requirement stood then (a target raised since
+        # does not undo a recruit year completed under the old one)
+        found = _one_time_met_then(member, spec, ws.current, as_of, cycle, detail)
+        if found is not None:
+            judged_by, j = found
+            notes = (*notes, f"met as the requirement stood until {judged_by.stood_until}: "
+                             "a one-time requirement met stays met")  # fmt: skip
+    target = judged_by.target.target_value
     unit = spec.unit
     figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
     if spec.names_nothing:
@@ -1505,8 +1543,19 @@ def _year(
     yw = pd.windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
     assert yw.start is not None and yw.end is not None
     windows = pd.windows_between(period, yw.start, yw.end, anchors)
+    def stood(w: pd.Window) -> RequirementSpec:
+        """The version a period is judged by: in force when it closed (or on the as-of
+        day), unless its kind or rule was another (not one of these periods then)."""
+        then = spec.as_it_stood_on(min(w.end, as_of)) if w.end is not None else spec
+        if then.stood_until != spec.stood_until and (
+            then.requirement_type != spec.requirement_type or then.period != period
+        ):
+            return spec
+        return then
+
     if member is not None:
-        owed = [w for w in windows if w.start is not None and _subject_on(member, spec, w.start)]
+        owed = [w for w in windows
+                if w.start is not None and _subject_on(member, stood(w), w.start)]  # fmt: skip
     else:
         owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
     if not owed:  # owed from the last month's middle on: that month (the year's last)
@@ -1518,16 +1567,22 @@ def _year(
     yw = pd.Window(min(first, owed[0].start or first), yw.end)
     figures = []
     facts = [f for f in facts if f.date is not None and f.date in yw]
+    segments: list[tuple[RequirementSpec, pd.Window, float]] = []  # versions of the year
     for w in owed:
         if w.start is None or w.start > as_of:
             break
-        # each month as the requirement stood when it closed (or on the as-of day)
-        then = spec.as_it_stood_on(min(w.end, as_of)) if w.end is not None else spec
-        if then.stood_until != spec.stood_until and (
-            then.requirement_type != spec.requirement_type or then.period != period
-        ):
-            then = spec  # another kind or rule then: not one of these months
-        sub = _judge(then, facts, w, as_of, cycle, detail=False)
+        # each month as the requirement stood when it closed (or on the as-of day), on the
+        # facts that version counts
+        then = stood(w)
+        mine = facts if then.kinds == spec.kinds or member is None else [
+            f for f in _kind_facts(member, then) if f.date is not None and f.date in yw
+        ]
+        sub = _judge(then, mine, w, as_of, cycle, detail=False)
+        if segments and segments[-1][0] is then:
+            v, sw, share = segments[-1]
+            segments[-1] = (v, pd.Window(sw.start, w.end), share + (then.target.target_value or 0.0))
+        else:
+            segments.append((then, w, then.target.target_value or 0.0))
         label = pd.windows(period, w.start, anchors).label if w.start else ""
         figures.append(
             Figure(w, sub.value, then.target.target_value, sub.percentage, sub.met, label)
@@ -1540,12 +1595,33 @@ def _year(
         factor = factor * share / (per * len(owed))
     annual = _scaled(spec, factor)
     yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
+    value, percentage, met = yj.value, yj.percentage, yj.met
+    if len(segments) > 1:
+        # the year in the stretches of its versions (the last is the requirement as it
+        # stands, with the months not yet begun), each judged by its own rule, on the facts
+        # it counts, scaled to its months' targets
+        total = annual.target.target_value or 0.0
+        parts = []
+        for i, (v, sw, share) in enumerate(segments):
+            last = i == len(segments) - 1
+            if last:
+                share = total - sum(sh for _, _, sh in segments[:-1])
+            per_v = v.target.target_value or 0.0
+            mine = facts if v.kinds == spec.kinds or member is None else [
+                f for f in _kind_facts(member, v) if f.date is not None and f.date in yw
+            ]
+            stretch = pd.Window(yw.start if i == 0 else sw.start, yw.end if last else sw.end)
+            parts.append(_judge(_scaled(v, share / per_v if per_v else 0.0), mine, stretch,
+                                as_of, cycle, detail=False))  # fmt: skip
+        value = round(sum(p.value for p in parts), 4)
+        percentage = round(min(value / total, 1.0) * 100, 2) if total else 0.0
+        met = all(p.met for p in parts)
     return YearFigure(
         window=yw,
-        value=yj.value,
+        value=value,
         target=annual.target.target_value or 0.0,
-        percentage=yj.percentage,
-        met=yj.met,
+        percentage=percentage,
+        met=met,
         periods=tuple(figures),
         pace=round(sum(f.target or 0.0 for f in figures), 4),
     )

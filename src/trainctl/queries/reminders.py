@@ -865,11 +865,14 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     ins, p = in_list("f", sorted(dr.RECURRING))
     # one short query first: a catalog without recurring requirements costs nothing more
     # (not even the imports below)
-    if rd.scalar(
-        f"SELECT COUNT(*) FROM requirement WHERE frequency IN {ins} "
-        "AND requirement_type <> 'certification'",
+    # (a requirement changed over time may have been recurring as it stood on `today`)
+    counts = rd.one(
+        f"SELECT (SELECT COUNT(*) FROM requirement WHERE frequency IN {ins} "
+        "AND requirement_type <> 'certification'), (SELECT COUNT(*) FROM requirement_history)",
         p,
-    ) == 0:
+    )
+    recurring_now, changed = (counts[0], counts[1]) if counts else (0, 0)
+    if recurring_now == 0 and changed == 0:
         return []
     from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 
@@ -880,14 +883,17 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     from trainctl.queries import compliance as qc
     from trainctl.queries import requirements as qr
 
-    rows = [
-        r for r in qr.list_requirements(rd)
-        if (r.frequency or "") in dr.RECURRING and r.requirement_type != "certification"
-    ]  # fmt: skip
+    def recurring(r: Any) -> bool:
+        return (r.frequency or "") in dr.RECURRING and r.requirement_type != "certification"
+
+    rows = [r for r in qr.list_requirements(rd)
+            if recurring(r) or (changed and r.requirement_type != "certification")]  # fmt: skip
     if not rows:
         return []
     soon = qc.DUE_SOON_DAYS
     m = qc.matrix(rd, OWNER, as_of=today, rows=rows, due_soon_days=soon)
+    # as each requirement stood on `today` (the matrix's rows): recurring then
+    rows = [r for r in m.rows if recurring(r)]
     # the department's day each requirement was entered
     from trainctl.queries.settings import department_zone
 
@@ -896,6 +902,8 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     wanted = []
     for e in m.cells:
         if e.status not in (dcm.DUE_SOON, dcm.OVERDUE) or e.member.id is None:
+            continue
+        if not recurring(e.requirement):
             continue
         spec = e.requirement
         assert spec.id is not None
