@@ -641,8 +641,10 @@ def edit(
     ] = None,
     effective: Annotated[
         str | None,
-        _opt(
+        typer.Option(
             "--effective",
+            metavar="DATE",
+            show_default=False,
             help="The day a change of the target, what counts, frequency, window or positions "
             "takes effect, YYYY-MM-DD (default: --as-of, else today). Reports as of earlier "
             "days judge by the requirement as it stood; a correction that should reach every "
