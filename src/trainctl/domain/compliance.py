@@ -1343,11 +1343,7 @@ def evaluate(
         return _not_yet(member, spec, as_of, f"certified on {certified}", certified, card)
     cycle = ws.label if period.anchor == "cycle_end" else "window"
     kinds = spec.kinds
-    facts: Sequence[Fact] = (
-        member.by_kind.get(kinds[0], ())
-        if len(kinds) == 1
-        else _sorted(f for k in kinds for f in member.by_kind.get(k, ()))
-    )
+    facts = _kind_facts(member, spec)
     if not detail and spec.requirement_type == "courses" and member.unique:
         # the matrix: only records of the listed courses can count (the others would be
         # rejected as another course, a verdict the matrix does not keep)
@@ -1425,11 +1421,7 @@ def evaluate(
                 )  # fmt: skip
             else:
                 pk = then.kinds
-                pfacts = (
-                    member.by_kind.get(pk[0], ())
-                    if len(pk) == 1
-                    else _sorted(f for k in pk for f in member.by_kind.get(k, ()))
-                )
+                pfacts = _kind_facts(member, then)
                 psums = (
                     member.sums(pk[0], then.alike) if sums is not None and len(pk) == 1 else None
                 )
