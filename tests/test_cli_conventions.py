@@ -58,6 +58,12 @@ def test_help_speaks_in_words_and_cuts_nothing(cli, monkeypatch, path):
     assert not re.search(r"\{[a-z_]+\}", out), out
     commands = out.split("Commands:", 1)[1] if "Commands:" in out else ""
     assert "..." not in commands, commands
+    # each command's line is a whole sentence: not cut at an "e.g." or inside brackets
+    entries = re.split(r"\n  (?=\S)", "\n" + commands)
+    for entry in filter(str.strip, entries):
+        text = " ".join(entry.split())
+        assert not re.search(r"\b(e\.g|i\.e)\.$", text), text
+        assert text.count("(") == text.count(")"), text
 
 
 def test_a_number_is_never_shown_as_a_date():
@@ -128,6 +134,7 @@ def test_dash_f_means_format_everywhere(cli, snapshot, tmp_path):
     old `program apply -f FILE` is refused with the spelling to use, nothing written."""
     for args in (("member", "list"), ("program", "list"), ("requirement", "list"), ("enroll", "list")):
         assert cli(*args, "-f", "json").stdout.strip() == "[]"
+        assert cli("-f", "json", *args).stdout.strip() == "[]"  # the global option too
     path = tmp_path / "p.toml"
     path.write_text('name = "P"\n')
     before = snapshot()

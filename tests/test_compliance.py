@@ -463,6 +463,23 @@ def test_the_iso_year_counts_the_hire_month_hours_and_the_months_before_a_leave(
     assert [p.window.start.month for p in y.periods] == [1, 2, 5, 6, 7, 8, 9, 10, 11, 12]
 
 
+def test_a_member_hired_after_the_last_month_began_owes_no_month_of_the_year():
+    """Hired on 31 December (or 2 December), no month of the year began with the member on
+    the roster: the year holds them to nothing, and the ISO report leaves them out of the
+    item's mean (hired on 1 December: December is owed, 16 h)."""
+    from trainctl.queries.reports import iso_cell
+
+    for hired, owed, target in (("2024-12-31", 0, 0), ("2024-12-02", 0, 0), ("2024-12-01", 1, 16)):
+        m = member(positions=("firefighter",), hire_date=D(hired))
+        e = c.evaluate(m, ISO_COMPANY, D("2024-12-31"))
+        assert e.year is not None and (e.year.owed, e.year.target) == (owed, target), hired
+        row = iso_cell(e)
+        assert row["status"] == (c.NOT_APPLICABLE if not owed else "short"), hired
+        assert row["target"] == (None if not owed else 16)
+        said = "\n".join(c.explain_lines(e))
+        assert ("no month of it is owed" in said) == (not owed), said
+
+
 def test_iso_recruit_training_is_the_first_year_from_the_hire_date():
     """ISO item 570: 240 h of recruit training in the first year. The year is the 12
     months from the hire date (its last day is the day before the anniversary, Feb 29

@@ -80,13 +80,13 @@ def test_every_command_resolves_a_program_the_same_way(cli, programs, ref, versi
 @pytest.mark.parametrize(
     ("ref", "says"),
     [
-        ("99999999999999999999", "No program with id 99999999999999999999 (program)."),
+        ("99999999999999999999", "No program with id 99999999999999999999."),
         (
             "Recruit@99999999999999999999",
-            "No program 'Recruit' version 99999999999999999999 (program).",
+            "No program 'Recruit' version 99999999999999999999.",
         ),
-        ("Recruit@9", "No program 'Recruit' version 9 (program)."),
-        ("Nope", "No program 'Nope' (program)."),
+        ("Recruit@9", "No program 'Recruit' version 9."),
+        ("Nope", "No program 'Nope'."),
     ],
 )
 def test_unknown_programs_are_not_found_never_a_crash(cli, programs, ref, says):

@@ -88,9 +88,9 @@ def add(
 si.register_import(
     app,
     "trainctl.services.shifts:import_calls",
-    """Import calls, one row per responding member: columns incident, shift_date (blank:
-the shift the member attended at that time), at (the date-time WITH its UTC offset,
-e.g. 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
+    """Import calls from a CSV file, one row per responding member. Columns: incident,
+shift_date (blank: the shift the member attended at that time), at (the date-time WITH
+its UTC offset, as in 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
 role. Every row is checked first; any bad row: nothing is written and exit 65 (with
 --skip-invalid the good rows are written and the exit is still 65). Natural keys:
 incident number (a call), incident + member (a response), so importing a file again

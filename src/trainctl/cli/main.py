@@ -348,7 +348,7 @@ def root(
         typer.Option("--as", envvar="TRAINCTL_ACTOR", metavar="MEMBER", help="Act as this member (id, email or badge); permissions apply. Default: the database owner.", show_default=False),
     ] = None,
     fmt: Annotated[
-        OutputFormat, typer.Option("--format", help="Output for listings: table, json or csv.")
+        OutputFormat, typer.Option("--format", "-f", help="Output for listings: table, json or csv.")
     ] = OutputFormat.table,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary lines on success (for cron).")] = False,
     as_of: Annotated[

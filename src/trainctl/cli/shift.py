@@ -101,9 +101,9 @@ def add(
 si.register_import(
     app,
     "trainctl.services.shifts:import_shifts",
-    """Import shift attendance: columns member (email, badge or member), shift_date,
-station, shift, time_in, time_out (times WITH their UTC offset, e.g.
-2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
+    """Import shift attendance from a CSV file, one row per member and shift. Columns:
+member (email, badge or member), shift_date, station, shift, time_in, time_out (times
+WITH their UTC offset, as in 2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
 In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
 nothing is written and exit 65 (with --skip-invalid the good rows are written and the
 exit is still 65). Natural key: member + shift date + station + shift name, so

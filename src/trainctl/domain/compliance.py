@@ -635,6 +635,9 @@ class YearFigure:
     met: bool
     periods: tuple[Figure, ...]
     pace: float  # the monthly target x the months begun
+    # the months (quarters) of the year the member owes; 0: none (hired, or subject to it,
+    # only after the last one began): the year holds them to nothing
+    owed: int
 
     @property
     def periods_met(self) -> int:
@@ -1550,8 +1553,8 @@ def _year(
                 if w.start is not None and _subject_on(member, stood(w), w.start)]  # fmt: skip
     else:
         owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
-    if not owed:  # owed from the last month's middle on: that month (the year's last)
-        owed = [pd.windows(period, yw.end, anchors).current]
+    if not owed:  # hired (or subject to it) only after the year's last month began
+        return YearFigure(yw, 0.0, 0.0, 0.0, False, (), 0.0, 0)
     # the year's share: 12 months' (4 quarters') worth, or the months owed
     factor = len(owed) if len(owed) < len(windows) else 12 / period.months
     hired = member.hire_date if member is not None else None
@@ -1616,6 +1619,7 @@ def _year(
         met=met,
         periods=tuple(figures),
         pace=round(sum(f.target or 0.0 for f in figures), 4),
+        owed=len(owed),
     )
 
 
@@ -1777,7 +1781,11 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         out.append(
             f"Previous window {p.window}: {_h(p.value)} of {_h(p.target)} {r.unit} ({state})"
         )
-    if e.year is not None:
+    if e.year is not None and not e.year.owed:
+        each = "month" if r.frequency == "monthly" else "quarter"
+        out.append(f"Year {e.year.window}: no {each} of it is owed (none began with the member "
+                   "subject to the requirement)")  # fmt: skip
+    elif e.year is not None:
         y = e.year
         each = "months" if r.frequency == "monthly" else "quarters"
         begun = len(y.periods)

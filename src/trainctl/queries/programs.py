@@ -160,18 +160,19 @@ def by_id(rd: Reader, program_id: int) -> ProgramRow | None:
     return _program(row) if row else None
 
 
-def get_program(rd: Reader, ref: str | int, *, what: str = "program") -> ProgramRow:
+def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> ProgramRow:
     """The one program resolver: an id, "Name" (its newest active version; else the newest
     draft, else the newest archived) or "Name@2" (that version). Names match exactly, then
     ignoring case (the database folds both sides, as for requirements). A program name is
     never only digits, so a number is always an id."""
     text = str(ref).strip()
+    where_given = f" ({what})" if what else ""  # the option or role that named it
     if text.isdigit():
         ident = as_id(text)
         program = by_id(rd, ident) if ident is not None else None
         if program is not None:
             return program
-        raise NotFoundError(f"No program with id {text} ({what}).", LIST_HINT)
+        raise NotFoundError(f"No program with id {text}{where_given}.", LIST_HINT)
     name, version = text, None
     head, sep, tail = text.rpartition("@")
     if sep and tail.isdigit() and head:
@@ -188,7 +189,7 @@ def get_program(rd: Reader, ref: str | int, *, what: str = "program") -> Program
                 return _program(row)
     shown = f"'{name}' version {version}" if version is not None else f"'{name}'"
     raise NotFoundError(
-        f"No program {shown} ({what}).", 'Name it by id, "Name" or "Name@VERSION"; ' + LIST_HINT
+        f"No program {shown}{where_given}.", 'Name it by id, "Name" or "Name@VERSION"; ' + LIST_HINT
     )
 
 

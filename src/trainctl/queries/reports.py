@@ -46,7 +46,8 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
     if y is not None:
         value, target, pct, window = y.value, y.target, y.percentage, y.window
         periods_met, periods = y.periods_met, len(y.periods)
-    if not e.applicable:
+    if not e.applicable or (y is not None and not y.owed):
+        # (a monthly item owes no month of the year: hired after its last month began)
         status = dcm.NOT_APPLICABLE
     elif pct >= 100:
         status = dcm.MET
@@ -54,15 +55,16 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
         status = dcm.NOT_YET_DUE
     else:
         status = "short"
+    owes = e.applicable and status != dcm.NOT_APPLICABLE
     return {
         "member_id": e.member.id, "member": e.member.name,
         "item": spec.registry_code or spec.name, "name": spec.name, "figure": _figure_text(spec),
-        "value": round(value, 4) if e.applicable else None,
-        "target": target if e.applicable else None, "unit": spec.unit,
-        "percentage": pct if e.applicable else None, "status": status,
+        "value": round(value, 4) if owes else None,
+        "target": target if owes else None, "unit": spec.unit,
+        "percentage": pct if owes else None, "status": status,
         "periods_met": periods_met, "periods": periods,
-        "window_start": window.start if window and e.applicable else None,
-        "window_end": window.end if window and e.applicable else None,
+        "window_start": window.start if window and owes else None,
+        "window_end": window.end if window and owes else None,
     }  # fmt: skip
 
 

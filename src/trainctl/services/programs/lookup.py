@@ -30,7 +30,7 @@ def same_name(name: str) -> Any:
     return fold(col(Program.name)) == fold(sa.literal(name, sa.String))
 
 
-def get_program(session: Session, ref: str | int, *, what: str = "program") -> Program:
+def get_program(session: Session, ref: str | int, *, what: str | None = None) -> Program:
     """The program named by id, "Name" or "Name@2" (the one resolver:
     queries.programs.get_program, on this session's transaction)."""
     session.flush()
