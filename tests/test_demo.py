@@ -73,3 +73,13 @@ def test_demo_members_are_hired_before_they_enroll(cli, tmp_path: Path):
         "SELECT count(*) FROM enrollment e JOIN member m ON m.id = e.member_id WHERE m.hire_date > e.enrolled_on",
     )
     assert late == 0
+
+
+def test_a_demo_built_as_of_a_past_day_suggests_commands_about_that_day(cli, tmp_path: Path):
+    """Built as of 2025-06-02, its year of history is long over today: the commands it
+    suggests ask about its day (as the README's tour does)."""
+    r = cli("demo", "--path", str(tmp_path / "d.db"), "--as-of", "2025-06-02")
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip().startswith("trainctl --db")]
+    assert lines and all(f"--db {tmp_path / 'd.db'} --as-of 2025-06-02 " in ln for ln in lines)
+    r = cli("demo", "--path", str(tmp_path / "e.db"))
+    assert "--as-of" not in r.stderr

@@ -378,3 +378,86 @@ def test_with_no_active_officer_the_run_says_nobody_gets_the_digest(cli, server)
     assert len(server.handler.messages) == 2
     cli("member", "add", "Olive Officer", "--email", "olive@fd.example", "--role", "officer")
     assert "No active officer" not in cli("reminders", "preview", "--as-of", AS_OF).stderr
+
+
+def _hold_the_database_when_mail_goes_out(monkeypatch, db_path: Path, seconds: float) -> list:
+    """Another process's writer takes the database as the first message goes out and keeps
+    it `seconds` (a real second connection, BEGIN IMMEDIATE); trainctl's busy wait is
+    shortened to 0.2 s so the test need not wait 10 s for each try."""
+    import sqlite3
+    import threading
+
+    from trainctl import dbfile
+    from trainctl.services import mail
+
+    monkeypatch.setattr(dbfile, "BUSY_TIMEOUT_MS", 200)
+    held: list[threading.Thread] = []
+    send = mail.SmtpTransport.send
+
+    def hold() -> None:
+        con = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+        con.execute("BEGIN IMMEDIATE")
+        taken.set()
+        time.sleep(seconds)
+        con.execute("ROLLBACK")
+        con.close()
+
+    taken = threading.Event()
+
+    def sending(self, msg, to_addr):  # the real send, then (once) the other writer
+        answer = send(self, msg, to_addr)
+        if not held:
+            held.append(threading.Thread(target=hold))
+            held[0].start()
+            taken.wait(5)
+        return answer
+
+    monkeypatch.setattr(mail.SmtpTransport, "send", sending)
+    return held
+
+
+@pytest.mark.sqlite_only("SQLite's busy timeout is what the test shortens")
+def test_marks_wait_out_a_busy_database_and_nothing_is_sent_twice(cli, db_path, server, monkeypatch):
+    """The messages are out: the run waits for the database to record them rather than
+    stopping with them unmarked (a re-run would mail them again)."""
+    department(cli, members=12, officer=False)
+    configure(cli, server.port)
+    held = _hold_the_database_when_mail_goes_out(monkeypatch, db_path, 1.5)
+    r = cli("reminders", "send", "--as-of", AS_OF)
+    held[0].join()
+    assert "Sent 12 reminders" in r.stderr
+    assert {st for (st,) in log_rows(db_path, "status")} == {"sent"}
+    cli("reminders", "send", "--as-of", AS_OF)
+    keys = server.handler.keys()
+    assert len(keys) == len(set(keys)) == 12
+
+
+@pytest.mark.sqlite_only("SQLite's busy timeout is what the test shortens")
+def test_marks_that_cannot_be_written_stop_the_run_and_say_what_went_out(cli, db_path, server, monkeypatch):
+    from trainctl.services import reminders
+
+    department(cli, members=12, officer=False)
+    configure(cli, server.port)
+    monkeypatch.setattr(reminders, "MARK_PATIENCE_SECONDS", 0.5)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    held = _hold_the_database_when_mail_goes_out(monkeypatch, db_path, 3)
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    held[0].join()
+    assert r.exit_code == 75
+    out = len(server.handler.keys())
+    assert out == 10 < 12  # one batch went out; the run sent nothing more once stuck
+    assert f"{out} message(s) the mail server accepted could not be marked sent" in r.stderr
+    assert "sends those again (with the same Message-ID)" in r.stderr
+
+
+def test_a_run_through_a_symlink_meets_the_same_lock(cli, db_path, monkeypatch, tmp_path):
+    from trainctl.services.reminders import lock_path, run_lock
+
+    department(cli, members=1, officer=False)
+    link = tmp_path / "link.db"
+    link.symlink_to(db_path)
+    assert lock_path(f"sqlite:///{link}") == lock_path(f"sqlite:///{db_path}")
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    with run_lock(f"sqlite:///{db_path}"):
+        r = cli("--db", str(link), "reminders", "send", "--as-of", AS_OF, "--transport", "stdout", ok=False)
+    assert r.exit_code == 75 and r.stdout == ""

@@ -103,14 +103,16 @@ def demo(
     enroll_cli.list_(ctx)
     if summary.showcase_enrollment is not None:
         enroll_cli.show(ctx, str(summary.showcase_enrollment))
+    # built as of a past day: ask about that day (today, its history is long over)
+    db = f"--db {dest}" + (f" --as-of {state.as_of}" if as_of is not None else "")
     render.info(
         "\nExplore it (every command takes --db):\n"
-        f"  trainctl --db {dest} program show 'Probationary Firefighter'\n"
-        f"  trainctl --db {dest} enroll show {summary.showcase_enrollment}\n"
-        f"  trainctl --db {dest} requirement list --registry NREMT\n"
-        f"  trainctl --db {dest} member list\n"
-        f"  trainctl --db {dest} report compliance --behind\n"
-        f"  trainctl --db {dest} requirement explain F-203 NREMT-EMT",
+        f"  trainctl {db} program show 'Probationary Firefighter'\n"
+        f"  trainctl {db} enroll show {summary.showcase_enrollment}\n"
+        f"  trainctl {db} requirement list --registry NREMT\n"
+        f"  trainctl {db} member list\n"
+        f"  trainctl {db} report compliance --behind\n"
+        f"  trainctl {db} requirement explain F-203 NREMT-EMT",
         quiet=quiet,
     )
 

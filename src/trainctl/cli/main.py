@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 from trainctl import __version__
 from trainctl.cli.options import OutputFormat, parse_date
 from trainctl.cli.state import AppState
-from trainctl.errors import LockedError, TrainctlError
+from trainctl.errors import TrainctlError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -46,18 +46,13 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
     if module.startswith(("sqlalchemy", "psycopg")) or module == "sqlite3":
         text = str(getattr(exc, "orig", None) or exc)
         state = getattr(getattr(exc, "orig", None) or exc, "sqlstate", None)  # PostgreSQL
-        if state == "55P03":  # lock_not_available: the write lock's timeout
-            from trainctl.queries import busy_error
+        from trainctl.queries import busy_error, is_busy
 
+        if is_busy(exc):  # SQLite's busy timeout, PostgreSQL's write lock timeout
             return busy_error()
         if state is not None and state.startswith("23"):  # integrity constraint violation
             first = text.strip().splitlines()[0] if text.strip() else text
             return TrainctlError(f"The database refused the change: {first}", "Nothing was written.")
-        if "database is locked" in text:
-            return LockedError(
-                "The database is busy: another trainctl run held it for more than 10 s.",
-                "Try again when the other run has finished.",
-            )
         if "unable to open database" in text or "readonly database" in text:
             return _read_only_or(text, url)
         if "CHECK constraint failed" in text or "UNIQUE constraint failed" in text or "NOT NULL" in text:

@@ -44,6 +44,18 @@ PG_WRITE_LOCK_SQL = (
 )
 
 
+def is_busy(exc: BaseException) -> bool:
+    """Whether `exc` says another writer held the database too long: LockedError, SQLite's
+    "database is locked" (its busy timeout ran out), PostgreSQL's lock_not_available (the
+    write lock's timeout)."""
+    from trainctl.errors import LockedError
+
+    if isinstance(exc, LockedError):
+        return True
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None) == "55P03" or "database is locked" in str(orig)
+
+
 def busy_error() -> LockedError:
     """The write lock was not granted in time (exit 75, as a busy SQLite file)."""
     from trainctl.errors import LockedError

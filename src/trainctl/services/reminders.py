@@ -14,7 +14,9 @@ The protocol (DESIGN §6, issue 10), each step its own short transaction:
    re-claimed. The claim fixes the message's Message-ID for good.
 5. SEND each claimed message and MARK it at once: 'sent' with the server's answer
    ("250 2.0.0 Ok: queued as ...") or 'failed' with the error; marks are committed every
-   MARK_BATCH messages or MARK_SECONDS, and whenever the run ends or is interrupted.
+   MARK_BATCH messages or MARK_SECONDS, and whenever the run ends or is interrupted. A
+   database kept busy by another program is waited out (MARK_PATIENCE_SECONDS) before
+   anything more is sent; past that the run stops, saying how many went out unmarked.
    A sent row is never sent again; a failed one is retried by the next run while due.
    When the connection is lost mid-run and cannot be re-opened, the unsent claims are
    released (new ones deleted, retries back to 'failed') and the run exits 69.
@@ -48,13 +50,17 @@ from trainctl.domain.mail import build_message, new_message_id
 from trainctl.errors import LockedError, MailUnavailableError, TrainctlError
 from trainctl.models import ReminderLog, utcnow
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import reader_of
+from trainctl.queries import busy_error, is_busy, reader_of
 from trainctl.queries import reminders as q
 from trainctl.queries import settings as qs
 from trainctl.services.mail import ConnectionLost, MessageRefused, Transport, sender_of
 
 MARK_BATCH = 10
 MARK_SECONDS = 1.0
+# How long marks wait for a database another process keeps busy (each try waits the busy
+# timeout, 10 s): the messages are out, so recording them comes before anything else; the
+# run sends nothing more meanwhile.
+MARK_PATIENCE_SECONDS = 120.0
 KEY = ("kind", "item", "recipient_id", "threshold")
 
 
@@ -70,7 +76,12 @@ def lock_path(url: str) -> Path | None:
     from trainctl.config import sqlite_path
 
     path = sqlite_path(url)
-    return None if path is None else path.with_name(f"{path.name}.reminders.lock")
+    if path is None:
+        return None
+    # the file itself, not the name it was given by: a run through a symlink (or another
+    # relative path) to the same database must meet the same lock
+    path = path.resolve()
+    return path.with_name(f"{path.name}.reminders.lock")
 
 
 @contextmanager
@@ -256,6 +267,7 @@ class _Marks:
         self.pending: list[dict[str, Any]] = []
         self.warned: list[int] = []
         self.since = time.monotonic()
+        self.stuck = False
 
     def add(self, log_id: int, status: str, answer: str, reminder: dr.Reminder) -> None:
         sent = status == "sent"
@@ -275,8 +287,32 @@ class _Marks:
             self.flush()
 
     def flush(self) -> None:
-        if not self.pending:
+        """Commit the pending marks, waiting out a busy database (MARK_PATIENCE_SECONDS);
+        past that, LockedError naming the messages the server took that are not marked."""
+        if not self.pending or self.stuck:
             return
+        give_up = time.monotonic() + MARK_PATIENCE_SECONDS
+        while True:
+            try:
+                self._write()
+                break
+            except Exception as exc:
+                if not is_busy(exc):
+                    raise
+                if time.monotonic() >= give_up:
+                    self.stuck = True  # (the run's last flush does not wait all over again)
+                    sent = sum(1 for m in self.pending if m["status"] == "sent")
+                    raise LockedError(
+                        f"{busy_error().message} {sent} message(s) the mail server accepted could not be "
+                        "marked sent, and the run stopped there.",
+                        "The next run sends those again (with the same Message-ID) and the rest "
+                        "of what is due; run it when the database is free.",
+                    ) from None
+                time.sleep(0.2)
+        self.pending, self.warned = [], []
+        self.since = time.monotonic()
+
+    def _write(self) -> None:
         from trainctl.models import Enrollment
 
         table = ReminderLog.__table__  # type: ignore[attr-defined]
@@ -293,8 +329,6 @@ class _Marks:
                 conn.execute(
                     sa.update(e).where(e.c.id.in_(self.warned)).values(deadline_warning_sent=True)
                 )
-        self.pending, self.warned = [], []
-        self.since = time.monotonic()
 
     def release(self) -> int:
         """Give back this run's unsent claims: new ones deleted, retries back to 'failed'."""
