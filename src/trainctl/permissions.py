@@ -80,5 +80,17 @@ class Actor:
         if self.is_self(member_id):
             raise PermissionDeniedError(f"Nobody {doing}.", "Ask another training officer.")
 
+    def own_line(self, member_id: int | None, noun: str) -> tuple[str, str] | None:
+        """An imported line about the acting member themselves (`refuse_own` for a sheet):
+        the problem (field, reason) that refuses the line; None for anyone else. An
+        officer's own training, cards, shifts and calls count toward their own programs
+        and compliance, so another officer enters them, as another verifies their progress."""
+        if not self.is_self(member_id):
+            return None
+        return "member", (
+            f"this line is about you ({self.name}): nobody records their own {noun}; another "
+            "training officer (or the database owner) imports it"
+        )
+
 
 OWNER = Actor(member_id=None, name="database owner", role="owner", permissions=frozenset())

@@ -516,6 +516,7 @@ def add_records(
     now = utcnow()
     rows = []
     for mid in member_ids:
+        actor.refuse_own(mid, "records their own training")
         row, problem = draft(checked, mid, course, actor=actor, now=now)
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
@@ -822,6 +823,8 @@ class _Rows:
         member, problem = self.members.resolve(
             values, None if problems else template[_ON], undated=bool(problems)  # type: ignore[index]
         )
+        if problem is None and member is not None:
+            problem = self.actor.own_line(member.id, "training")
         if problem:
             return None, [problem, *problems]
         if problems:

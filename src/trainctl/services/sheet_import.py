@@ -400,15 +400,19 @@ def checked_rows(
     parse: Callable[[Mapping[str, str]], tuple[V | None, list[tuple[str, str]]]],
     options: Mapping[str, str],
     day: Callable[[V], Days] | None = None,
+    own: Callable[[int], tuple[str, str] | None] | None = None,
     **reading: Any,
 ) -> Iterator[tuple[str, int, int, V]]:
     """(file, line, member id, parsed values) for every good row: each row's values through
     `parse` and its member through the index; a bad row's problems (all of them, the
-    member's first) go to `outcome` instead."""
+    member's first) go to `outcome` instead. `own`: the problem of a line about the acting
+    member (Actor.own_line), if any."""
     for name, line, values in each_row(files, fields, outcome, **reading):
         checked, problems = parse(values)
         member, problem = members.resolve(values, day(checked) if day and checked is not None else None,
                                           undated=bool(problems))  # fmt: skip
+        if problem is None and member is not None and own is not None:
+            problem = own(member.id)
         if problem:
             problems.insert(0, problem)
         if problems or checked is None or member is None:
@@ -523,6 +527,11 @@ class SheetKind:
     store: Callable[..., None]
     day: Callable[[Any], Days] | None = None  # a row's date (a member's status then)
 
+    @property
+    def own(self) -> str:
+        """What a member may not record of their own: "certifications", "calls", ..."""
+        return self.adds.removeprefix("record ")
+
 
 def import_sheet(
     session: Session,
@@ -545,7 +554,8 @@ def import_sheet(
         kind.row(name, line, member_id, checked)
         for name, line, member_id, checked in checked_rows(
             files, kind.fields, outcome, MemberIndex(session), lambda v: kind.parse(v, today), kind.options,
-            kind.day, ignore_unknown=ignore_unknown_columns, hint=kind.hint,
+            kind.day, lambda m: actor.own_line(m, kind.own), ignore_unknown=ignore_unknown_columns,
+            hint=kind.hint,
         )
     ]  # fmt: skip
     kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)
@@ -579,6 +589,7 @@ def add_one(
     on = kind.day(checked) if kind.day is not None and checked is not None else None
     for ref in member_refs:
         member_id, _ = active_member(session, ref, what=what, on=on)
+        actor.refuse_own(member_id, f"records their own {kind.own}")
         if member_id not in ids:
             ids.append(member_id)
     rows = [kind.row(None, None, m, checked) for m in ids]
@@ -610,6 +621,7 @@ def void_row(
     if not why:
         raise UsageError("A void needs a reason.", f'Add --reason "..." (it is kept with the {what}).')
     row = find()
+    actor.refuse_own(row.member_id, f"voids a {what} of their own")  # (as none adds one)
     if row.voided_at is not None:
         return row, None
     row.voided_at = utcnow()
