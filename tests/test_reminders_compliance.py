@@ -213,3 +213,18 @@ def test_an_overdue_reminder_names_the_window_that_closed_short(dept, server):
     assert 'You are behind on "Hazmat refresher": the previous window (2025-01-01 – 2025-12-31) ' \
            "closed at 2 of 6 h" in " ".join(body.split())  # fmt: skip
     assert "This window (calendar year 2026) ends on Thursday 31 December 2026" in body
+
+
+def test_a_due_soon_warning_says_why_even_when_the_cell_is_overdue_on_an_older_window(cli):
+    """A monthly requirement entered today: last month closed short before it existed (the
+    cell is overdue; no overdue mail), and this month is warned of as due soon. The
+    preview's why gives this month's figure and due date, not a bare threshold."""
+    from datetime import date
+
+    cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
+    cli("requirement", "add", "--name", "Company drill", "--type", "hours", "--counts-type",
+        "drill", "--hours", "16", "--frequency", "monthly")  # fmt: skip
+    today = date.today()
+    (row,) = cli("--format", "json", "reminders", "preview", "--as-of", today.isoformat()).json
+    assert row["threshold"] == "due_soon"
+    assert row["why"].startswith("not met: 0 of 16 h (0%); due ") and row["why"].endswith("(due-soon warning)")

@@ -851,7 +851,11 @@ def _compliance_text(name: str, requirement: str, status: str, figure: str, due:
                      kind: str = "") -> Text:  # fmt: skip
     title, body = dr.compliance_text(name, requirement, status, figure, due, window, today,
                                      reason, kind)  # fmt: skip
-    # the evaluator's reason: an overdue cell's names the window that closed short
+    # the evaluator's reason: an overdue cell's names the window that closed short; without
+    # one (a due-soon warning for a cell overdue on a window that predates the requirement),
+    # the current window's figure and due date
+    if not reason:
+        reason = f"not met: {figure}" + (f"; due {due}" if due else "")
     return f"{reason} ({dr.threshold_text(crossed.threshold)})", title, body
 
 
