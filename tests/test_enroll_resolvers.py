@@ -92,3 +92,37 @@ def test_ambiguous_progress_row_is_a_usage_error_with_the_candidates(cli, dept):
     assert r.exit_code == 2
     assert "'physical' matches 2 progress rows in Ann Lee's open enrollments." in r.stderr
     assert "progress 1: Medical evaluation (enrollment 1)" in r.stderr
+
+
+def test_a_badge_column_reads_a_badge_whose_leading_zeros_a_spreadsheet_dropped(cli, dept, tmp_path, snapshot):
+    """As the sign-in sheet imports do (domain.sheet.BadgeIndex): "42" in a badge column is
+    badge 0042 when one badge fits; two that fit are named, and nothing is enrolled. A
+    number typed with its own zero ("01") and a member column's bare number are as typed."""
+    dept.member("Ann Lee", badge="0042")
+    dept.member("Bob Ray", badge="7")
+    dept.member("Cy Moss", badge="0099")
+    dept.member("Di Park", badge="099")
+    dept.link(dept.program("Recruit"), dept.requirement("Medical evaluation", "checklist"))
+    sheet = tmp_path / "recruits.csv"
+    sheet.write_text("badge\n42\n")
+    r = cli("--format", "json", "enroll", "bulk", "Recruit", "--csv", sheet, "--any-position")
+    assert [(x["member"], x["result"]) for x in r.json] == [("Ann Lee", "enrolled")]
+    sheet.write_text("badge\n99\n")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", ok=False)
+    assert r.exit_code != 0 and "matches badges 0099, 099 once leading zeros are ignored" in r.stderr, r
+    assert snapshot() == before
+    sheet.write_text("badge\n07\n")
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", ok=False)
+    assert "No member '07'" in r.stderr
+
+
+def test_a_roster_with_the_zeros_dropped_leaves_the_badge_on_file(cli, tmp_path, snapshot):
+    cli("member", "add", "Ann Marsh", "--email", "ann@station12.example", "--badge", "0042")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,badge\nAnn Marsh,ann@station12.example,42\n")
+    before = snapshot()
+    r = cli("member", "import", "--csv", roster, "--update")
+    assert "1 unchanged" in r.stderr, r.stderr
+    assert snapshot() == before
+    assert cli("--format", "json", "member", "show", "ann@station12.example").json["badge"] == "0042"

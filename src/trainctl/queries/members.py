@@ -130,6 +130,22 @@ def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
 REF_KINDS = ("id", "email", "badge")
 
 
+def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRow], dict[str, list[str]]]:
+    """Badges of digits that read as `numbers` once leading zeros are dropped: {number:
+    member} where one badge fits, {number: [badges]} where several do."""
+    keys = {n.lstrip("0"): n for n in numbers}
+    hits: dict[str, list[MemberRow]] = {}
+    for part in chunks(sorted(keys)):
+        sql, params = in_list("k", part)
+        for r in rd.all(f"SELECT {_COLUMNS} FROM member WHERE ltrim(badge, '0') IN {sql}", params):
+            m = _member(r)
+            if m.badge and m.badge.isdigit():
+                hits.setdefault(m.badge.lstrip("0"), []).append(m)
+    one = {keys[k]: ms[0] for k, ms in hits.items() if len(ms) == 1}
+    several = {keys[k]: sorted(m.badge or "" for m in ms) for k, ms in hits.items() if len(ms) > 1}
+    return one, several
+
+
 def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     """What a member reference names: (kind, text), kind "id", "email", "badge" or "number".
 
@@ -235,8 +251,26 @@ def find_members(
     missing = [b for b in badges if b not in found["badge"]]
     if missing:  # and for badges (`_by_badge`)
         found["badge"].update(_by_folded(rd, "badge", missing))
+    # a badge column's number whose leading zeros a spreadsheet dropped ("42" for "0042"),
+    # as the sign-in sheet imports read it (domain.sheet.BadgeIndex): when one badge fits
+    # (a CSV badge column only, and a number without zeros of its own: "01" typed is "01")
+    unpadded = sorted({t for k, t in ((k, r.strip()) for k, r in refs) if k == "badge"
+                       and t.isdigit() and not t.startswith("0") and t not in found["badge"]})  # fmt: skip
+    loose: dict[str, MemberRow] = {}
+    several: dict[str, list[str]] = {}
+    if unpadded:
+        loose, several = _by_unpadded(rd, unpadded)
     out = []
-    for (kind, text), (_, ref) in zip(parsed, refs, strict=True):
+    for (kind, text), (given, ref) in zip(parsed, refs, strict=True):
+        if given == "badge" and ref.strip() in loose:
+            out.append(Found(loose[ref.strip()], None))
+            continue
+        if given == "badge" and ref.strip() in several:
+            out.append(Found(None, UsageError(
+                f"Badge {text.strip()!r} matches badges {', '.join(several[text.strip()])} once "
+                "leading zeros are ignored.", "Write the badge with its leading zeros, as on file.",
+            )))  # fmt: skip
+            continue
         try:
             member = choose(
                 kind, text, what=what, by_id=found["id"].get, by_email=found["email"].get,

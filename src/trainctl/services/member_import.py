@@ -260,7 +260,12 @@ def import_members(
         if member is None:
             result.plan.append(PlannedRow(line, "add", model.email, model.name))
             continue
-        changes = diff_member(member, _given(model))
+        given = _given(model)
+        if _same_badge_unpadded(member.badge, model.badge):
+            # "42" for "0042": a spreadsheet dropped the zeros (the sheet imports read it
+            # so, domain.sheet.BadgeIndex); the badge on file stands
+            given.pop("badge", None)
+        changes = diff_member(member, given)
         if not changes:
             result.plan.append(PlannedRow(line, "unchanged", model.email, model.name, member.id))
         elif update:
@@ -317,6 +322,14 @@ def import_members(
     start_earlier(session, earlier)
     _write_import(session, actor, result, dict(rows), day)
     return result
+
+
+def _same_badge_unpadded(stored: str | None, given: str | None) -> bool:
+    """Two different spellings of one badge of digits, leading zeros aside."""
+    return bool(
+        stored and given and stored != given and stored.isdigit() and given.isdigit()
+        and stored.lstrip("0") == given.lstrip("0")
+    )
 
 
 def _given(model: MemberCreate) -> dict[str, Any]:
