@@ -435,6 +435,22 @@ def test_bulk_csv_headers_match_as_member_and_record_imports_match_theirs(cli, d
     assert r.exit_code == 65 and "member, email, badge, id, name, target_date" in r.stderr
 
 
+def test_bulk_skips_a_rosters_other_columns_when_asked(cli, dept, tmp_path, snapshot):
+    """HR rosters carry Phone and Notes: refused (nothing written, the hint names the
+    option), then read with --ignore-unknown-columns, as every other import offers."""
+    ids = _bulk_world(dept, cli)
+    sheet = tmp_path / "roster.csv"
+    sheet.write_text("Email,Phone,Notes\ndan@example.org,555-0100,night shift\n")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet), ok=False)
+    assert r.exit_code == 65 and "'Phone', 'Notes'" in r.stderr and "--ignore-unknown-columns" in r.stderr, r
+    assert snapshot() == before
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet), "--ignore-unknown-columns")
+    assert "Enrolled 1 member(s)" in r.stderr, r.stderr
+    rows = cli("--format", "json", "enroll", "list", "--program", "Academy").json
+    assert any(e["member_id"] == ids["dan"] for e in rows)
+
+
 def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
     _bulk_world(dept, cli)
     before = snapshot()

@@ -178,6 +178,9 @@ def bulk(
         bool, typer.Option("--all-or-nothing", help="Write nothing when any member is refused.")
     ] = False,
     any_position: AnyPositionOpt = False,
+    ignore_unknown_columns: Annotated[
+        bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know (a roster's Phone, Notes).")
+    ] = False,
     dry_run: DryRunOpt = False,
     format: FormatOpt = None,
 ) -> None:
@@ -192,7 +195,9 @@ def bulk(
     target = _enrollment_dates(ctx, target_date)
     duplicates: list[tuple[int, int]] = []
     if csv_file is not None:
-        requests, duplicates = requests_from_csv(_read(csv_file), source=str(csv_file))
+        requests, duplicates = requests_from_csv(
+            _read(csv_file), source=str(csv_file), ignore_unknown=ignore_unknown_columns
+        )
     else:
         requests = requests_from_list(",".join(members or ()))
 

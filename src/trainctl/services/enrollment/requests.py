@@ -30,9 +30,12 @@ ENROLL_FIELDS = (
 assert tuple(f.name for f in ENROLL_FIELDS) == CSV_COLUMNS
 
 
-def requests_from_csv(data: bytes, *, source: str) -> tuple[list[Request], list[tuple[int, int]]]:
-    """The file's requests and its duplicate rows as (line, same as line)."""
-    table = parse_csv(data, source=source, required=(), fields=ENROLL_FIELDS, offers_ignore=False)
+def requests_from_csv(
+    data: bytes, *, source: str, ignore_unknown: bool = False
+) -> tuple[list[Request], list[tuple[int, int]]]:
+    """The file's requests and its duplicate rows as (line, same as line). An unknown
+    column is refused (its hint names --ignore-unknown-columns) unless `ignore_unknown`."""
+    table = parse_csv(data, source=source, required=(), fields=ENROLL_FIELDS, ignore_unknown=ignore_unknown)
     if not any(c in table.columns for c in MEMBER_COLUMNS):
         raise BadInputError(
             f"{source}: no column names the members.",
@@ -43,7 +46,7 @@ def requests_from_csv(data: bytes, *, source: str) -> tuple[list[Request], list[
     for row in table.rows:
         try:
             parsed = EnrollmentCsvRow.model_validate(
-                {k: v for k, v in row.values.items() if v != ""}
+                {k: v for k, v in row.values.items() if v != "" and k in CSV_COLUMNS}
             )
         except ValidationError as exc:
             problems.extend(describe_errors(exc, f"line {row.line}"))
