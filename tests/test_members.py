@@ -100,6 +100,13 @@ def test_add_prints_the_record_in_json(cli):
     [
         (["--email", "not-an-email"], "--email", "is not an email address"),
         (["--email", "a@b"], "--email", "is not an email address"),
+        # what would break a To: header or read as two addresses (review: mailed as
+        # 'To: A <x@fd.example>,>' and two members' mail to one address)
+        (["--email", "x@fd.example,"], "--email", "is not an email address"),
+        (["--email", "<x@y.example>"], "--email", "is not an email address"),
+        (["--email", "x@y.example>"], "--email", "is not an email address"),
+        (["--email", '"quoted,comma"@fd.example'], "--email", "is not an email address"),
+        (["--email", "a@fd.example;b@fd.example"], "--email", "is not an email address"),
         (
             ["--email", "a@fd.org", "--hire-date", "2025-02-29"],
             "--hire-date",

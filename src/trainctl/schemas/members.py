@@ -36,7 +36,13 @@ from trainctl.errors import BadInputError
 Role = Literal["officer", "member"]
 Status = Literal["active", "inactive"]
 
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+# An address as a roster writes it: dot-separated atoms of letters (any script), digits and
+# RFC 5322's atom symbols before the @, dot-separated host labels after it. Nothing that
+# would break a To: header or read as two addresses ("x@fd.example,", "<x@y.example>",
+# quoted local parts); the mail server judges the rest.
+_ATOM = r"[\w!#$%&'*+/=?^`{|}~-]+"
+_LABEL = r"[^\W_](?:[\w-]*[^\W_])?"
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@{_LABEL}(?:\.{_LABEL})+")
 POSITION_CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # Separators between several positions in one cell or option value.
 
