@@ -818,3 +818,12 @@ def test_bulk_made_training_facts_are_fact_of_field_for_field(base):
             "course_key": key,
         })  # fmt: skip
         assert make(row).__dict__ == want.__dict__, row
+
+
+def test_a_record_without_hours_is_rejected_as_such_not_as_something_else():
+    """A 0 h drill of the type the requirement counts: 'no hours recorded' (it read 'not
+    what this requirement counts (training types class)' though it is one)."""
+    spec = c.RequirementSpec("Drills", "hours", frequency="annual", required_hours=8, **CLASS)
+    e = c.evaluate(member(hours(1, "2026-03-04", 0), hours(2, "2026-03-05", 2)), spec, D("2026-06-01"))
+    assert verdicts(e) == {1: (False, c.NO_HOURS), 2: (True, c.COUNTED)}
+    assert e.value == 2

@@ -331,6 +331,8 @@ def test_refusals_write_nothing(crew, snapshot):
         (["record", "add", "cy@fd.org", "--course", "Drill", "--hours", "1"], 1, "inactive"),
         (["record", "add", "0001", "--course", "Drill"], 65, "--hours: is required"),
         (["record", "add", "0001", "--course", "Drill", "--hours", "1", "--status", "done-ish"], 65, "--status"),
+        (["record", "add", "0001", "--course", "Drill", "--hours", "1", "--status", "failed", "--passed"], 65,
+         "says passed, but the status is failed"),
         (["record", "add", "0001", "--course", "code:NOPE", "--hours", "1"], 65, "no course has the code 'NOPE'"),
         (["record", "add", "0001", "--course", "id:77", "--hours", "1"], 65, "no course has the id 77"),
         (["record", "void", "99", "--reason", "x"], 1, "No training record '99'"),

@@ -860,15 +860,15 @@ def _judge(
             if detail:
                 reject(f, NOT_COMPLETED, f"not completed (status '{f.status}')")
             continue
+        if kind == "hours" and f.hours <= 0:  # (before what counts: that takes no 0 h record)
+            if detail:
+                reject(f, NO_HOURS, "no hours recorded")
+            continue
         if not spec.counts(f):
             if detail:
                 reject(f, NOT_COUNTED_HERE, _not_counted_reason(spec, f))
             continue
         if kind == "hours":
-            if f.hours <= 0:
-                if detail:
-                    reject(f, NO_HOURS, "no hours recorded")
-                continue
             code = course_identity(f) if spec.once_per_cycle else ""
             if code:
                 if code in first_of:

@@ -164,6 +164,8 @@ def parse_record(values: Mapping[str, str], today: date) -> tuple[RecordValues, 
         problems.append(("score", f"must be between 0 and {MAX_SCORE:g} (got {score:g})"))
     out.score = score
     out.passed = attempt("passed", sheet.parse_bool)
+    if out.passed and out.status == "failed":
+        problems.append(("passed", "says passed, but the status is failed: give one of them"))
     out.self_paced = attempt("self_paced", sheet.parse_bool)
     out.expiration = attempt("expiration", sheet.parse_date)
     if out.expiration is not None and out.on is not None and out.expiration < out.on:
