@@ -367,6 +367,11 @@ def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_veri
     r = cli("--as", str(officer), "progress", "update", "2", "--verify", ok=False)
     assert r.exit_code == 77 and "Nobody verifies their own progress" in r.stderr
     assert snapshot() == before
+    # nor can a verification be dated before the report it verifies (review: 'verified on
+    # 2020-01-01' for a credit entered today)
+    r = cli("--as", str(officer), "--as-of", "2020-01-01", "progress", "update", "1", "--verify", ok=False)
+    assert r.exit_code == 1 and "a verification cannot be dated before what it verifies" in r.stderr, r
+    assert snapshot() == before
 
     r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--verify")
     assert (r.json["value"], r.json["percentage"]) == (2, 20)

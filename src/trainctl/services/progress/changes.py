@@ -25,7 +25,7 @@ from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
 from trainctl.permissions import MANAGE, UPDATE, Actor
-from trainctl.queries import in_list, required
+from trainctl.queries import as_date, in_list, required
 from trainctl.queries import progress as q
 from trainctl.queries.settings import nremt_local_content, self_reporting_enabled
 from trainctl.services.audit import audit
@@ -107,6 +107,7 @@ class Credit:
     category: str | None
     item: str | None
     state: str
+    entered_on: date | None = None  # the day it took effect (a verification cannot precede it)
 
 
 @dataclass
@@ -199,9 +200,9 @@ def apply_update(
         located=located,
         result=UpdateResult(located.progress, enrollment, located.requirement),
         ledger=[
-            Credit(cid, source, float(amount), category, item, state)
-            for cid, source, amount, category, item, state in w.all(
-                "SELECT id, source_type, amount, category, item, state FROM progress_credit "
+            Credit(cid, source, float(amount), category, item, state, as_date(on))
+            for cid, source, amount, category, item, state, on in w.all(
+                "SELECT id, source_type, amount, category, item, state, entered_on FROM progress_credit "
                 "WHERE progress_id = :p ORDER BY id",
                 {"p": located.progress_id},
             )
@@ -504,6 +505,13 @@ def verify(row: _Row, change: ch.Verify) -> None:
             "waiting for verification.",
             f"Verify once credit is recorded or reported. `trainctl progress log {rp.id}` "
             "shows the ledger.",
+        )
+    later = max((c.entered_on for c in row.ledger if c.state == "pending" and c.entered_on), default=None)
+    if later is not None and later > row.today:
+        raise RefusedError(
+            f"'{row.req.name}' has credit reported on {later}, after {row.today}: a verification "
+            "cannot be dated before what it verifies.",
+            f"Verify it as of {later} or later (--as-of), or without --as-of.",
         )
     waiting = [c.id for c in row.ledger if c.state == "pending"]
     if waiting:
