@@ -113,3 +113,18 @@ def test_json_timestamps_have_one_spelling(cli):
     member = cli("member", "list", "--format", "json").json[0]["created_at"]
     requirement = cli("requirement", "show", "Pump ops", "--format", "json").json["created_at"]
     assert member.endswith("Z") and requirement.endswith("Z")
+
+
+def test_a_csv_keeps_a_figure_exactly_and_a_table_never_writes_an_exponent(capsys):
+    """A shift of 10 h 59 min is 10.983333333333333 h: the CSV keeps it (it read 10.9833,
+    six digits, and 1234567.25 read 1.23457e+06); the table shows six digits."""
+    import csv
+
+    rows = [{"id": 1, "name": "x", "hired": "2020-03-01", "pct": 659 / 60},
+            {"id": 2, "name": "y", "hired": "2020-03-01", "pct": 1234567.25}]  # fmt: skip
+    render.table(rows, COLS, "csv")
+    got = list(csv.DictReader(capsys.readouterr().out.splitlines()))
+    assert [float(r["pct"]) for r in got] == [659 / 60, 1234567.25]
+    render.table(rows, COLS, "table")
+    out = capsys.readouterr().out
+    assert "10.9833" in out and "1234567.25" in out and "e+06" not in out

@@ -93,7 +93,10 @@ def cell(value: Any) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return str(value)
-        return f"{value:g}" if value != int(value) else str(int(value))
+        if value == int(value):
+            return str(int(value))
+        shown = f"{value:g}"  # six significant digits: a table's figure
+        return shown if "e" not in shown else f"{value:.2f}"  # never 1.23457e+06 h
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, datetime):
@@ -113,6 +116,8 @@ def csv_cell(value: Any) -> str:
     "2026-11-30 17:19 UTC"; files have one spelling of time)."""
     if isinstance(value, datetime):
         return iso_time(value)
+    if isinstance(value, float) and math.isfinite(value) and value != int(value):
+        return repr(value)  # a file keeps the figure exactly (a table shows six digits)
     if isinstance(value, list):
         text = ";".join(cell(v) for v in value)
     else:
