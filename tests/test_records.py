@@ -4,6 +4,7 @@ permissions; dates at the edges."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -585,3 +586,16 @@ def test_the_credited_line_counts_rows_and_says_the_credits_when_they_differ(cre
                    "ff01@fd.org,Pump drill,2026-03-04,1,drill\n")  # fmt: skip
     r = crew(*AS_OF, "record", "import", str(sheet))
     assert "Credited 1 progress row(s) for 1 member(s) (3 credits)." in r.stderr, r.stderr
+
+
+def test_record_show_names_who_entered_and_voided_it(crew):
+    """The audit trail in words: the member who entered it, the database owner who voided
+    it (the table; JSON keeps the ids, the owner's as null)."""
+    crew(*AS_OF, "--as", "olive@fd.org", "record", "add", "0001", "--course", "Drill", "--date", "2026-03-04",
+         "--hours", "1")  # fmt: skip
+    crew(*AS_OF, "record", "void", "1", "--reason", "wrong member")
+    out = crew("record", "show", "1").stdout
+    assert re.search(r"created by\s+Olive Officer \(id \d+\)", out), out
+    assert re.search(r"voided by\s+database owner", out), out
+    shown = crew("--format", "json", "record", "show", "1").json
+    assert isinstance(shown["created_by"], int) and shown["voided_by"] is None

@@ -242,10 +242,7 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                 data["first_known"] = (
                     f"{found.first_known} (history starts after {state.as_of}: shown as first known)"
                 )
-            creator = q.by_id(rd, found.member.created_by) if found.member.created_by else None
-            data["created_by"] = (
-                f"{creator.name} (id {creator.id})" if creator else "database owner"
-            )
+            data["created_by"] = q.who(rd, found.member.created_by)
             history = [
                 {
                     "at": h.at,

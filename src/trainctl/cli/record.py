@@ -273,10 +273,17 @@ def show(
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
+    from trainctl.queries.members import who
+
     with state.reader() as (rd, actor):
         found = q.get_record(rd, actor, record)
         credits = q.record_credits(rd, found)
+        # a table names who entered and voided it (JSON and CSV keep the ids)
+        by = {"created_by": who(rd, found.created_by),
+              "voided_by": who(rd, found.voided_by) if found.voided_at else None}  # fmt: skip
     data = found.as_dict()
+    if fmt == "table":
+        data.update(by)
     if fmt == "json":
         render.emit_json({**data, "credits": [c.as_dict() for c in credits]})
         return

@@ -78,6 +78,15 @@ def by_id(rd: Reader, member_id: int) -> MemberRow | None:
     return _where(rd, "id = :id", id=member_id)
 
 
+def who(rd: Reader, member_id: int | None) -> str:
+    """Who did something, as a show command prints it: "Olive Officer (id 1)", or the
+    database owner (no member: the default actor)."""
+    if member_id is None:
+        return "database owner"
+    m = by_id(rd, member_id)
+    return f"{m.name} (id {m.id})" if m else f"member {member_id}"
+
+
 def _by_email(rd: Reader, email: str) -> MemberRow | None:
     """Stored e-mails are lower-case (schemas/members): the indexed exact match first, then,
     only on a miss, the case fold (str.casefold on both backends: "STRASSE@x.org" names
