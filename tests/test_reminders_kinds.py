@@ -146,6 +146,22 @@ def test_a_member_waiting_for_an_officer_to_advance_their_phase_is_not_nagged(cl
     assert ("zoe@fd.example", "inactive", "since:2026-01-02") in due(cli, "2026-01-15")
 
 
+def test_a_target_date_warning_to_a_member_waiting_for_an_officer_says_whose_move_it_is(cli, academy, db_url):
+    """The program's target date comes near while phase 1 is done and waits for an officer:
+    the member is not told to complete what is open (nothing is theirs to do); the letter
+    says the phase waits for their officer (review)."""
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy", "--target-date", "2026-01-20")
+    sql(db_url, "UPDATE program_phase SET requires_manual_advancement = ? WHERE phase_number = 1", True)
+    cli("--as-of", "2026-01-02", "progress", "update", "--member", "zoe@fd.example",
+        "--requirement", "Live fire", "--add", "10")  # fmt: skip
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-01-10").json
+    (warning,) = [d for d in got if d["kind"] == "program_deadline"]
+    assert "the phase waits for an officer to advance it" in warning["why"], warning
+    text = cli("reminders", "send", "--as-of", "2026-01-10", "--transport", "stdout").stdout
+    assert "waits for your training officer to move you on" in text
+    assert "complete the requirements that are still open" not in text
+
+
 def test_open_work_outside_the_phase_is_the_members_own_not_a_wait(cli, academy, db_url):
     """Phase 1 is complete and waits for an officer, but a required requirement of no
     phase is open: the member can work on it, so the quiet stretch is theirs and the

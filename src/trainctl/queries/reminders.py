@@ -274,24 +274,30 @@ def _deadline_text(
 
 
 def _program_text(
-    name: str, program: str, deadline: date, progress: float, crossed: dr.Crossed, today: date
+    name: str, program: str, deadline: date, progress: float, crossed: dr.Crossed, today: date,
+    waits: bool = False,
 ) -> Text:
+    if waits:  # the phase is done: the next move is the officer's, not the member's
+        step = ("your current phase is complete and waits for your training officer to move "
+                "you on to the next one; ask them to, " +
+                ("and talk to them about the missed target date." if deadline < today
+                 else "so you have time to finish before the date."))  # fmt: skip
+    elif deadline < today:
+        step = ("complete the requirements that are still open as soon as you can, and talk to "
+                "your training officer about the missed target date.")  # fmt: skip
+    else:
+        step = ("complete the requirements that are still open; if you need more time, talk "
+                "to your training officer before the date.")  # fmt: skip
     facts = dr.DeadlineFacts(
         what=f'your training program "{program}"',
         short=program,
         deadline=deadline,
         progress=f"{dr.pct(progress)} complete",
-        next_step=(
-            "complete the requirements that are still open as soon as you can, and talk to "
-            "your training officer about the missed target date."
-            if deadline < today
-            else "complete the requirements that are still open; if you need more time, "
-            "talk to your training officer before the date."
-        ),
+        next_step=step,
     )
     why = (
         f"target date {deadline.isoformat()} {dr.when_text(deadline, today)}; "
-        f"{dr.pct(progress)} complete"
+        f"{dr.pct(progress)} complete" + ("; the phase waits for an officer to advance it" if waits else "")
     )
     return _deadline_text(name, facts, crossed, today, why)
 
@@ -315,6 +321,18 @@ def _phase_text(
     return _deadline_text(name, facts, crossed, today, why)
 
 
+# Whether enrollment `e`'s member can take credit now: no current phase, or an open
+# required row of it (or of no phase). Otherwise the phase is complete and waits for an
+# officer to advance it (`:yes` is bound to True).
+CAN_ACT_SQL = (
+    "(e.current_phase_id IS NULL OR EXISTS (SELECT 1 FROM requirement_progress rp "
+    "CROSS JOIN program_requirement pr WHERE rp.enrollment_id = e.id "
+    "AND pr.id = rp.program_requirement_id AND pr.is_required = :yes "
+    "AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL) "
+    f"AND rp.status NOT IN {DONE_SQL}))"
+)
+
+
 def _program_deadlines(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[dr.Reminder]:
     """Active enrollments whose target date is within the farthest lead day, or passed
     less than FRESH_DAYS ago (ix_enrollment_active_target)."""
@@ -323,17 +341,19 @@ def _program_deadlines(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -
         return []
     rows = rd.all(
         "SELECT e.id, e.member_id, m.name, m.email, e.program_id, e.target_completion_date, "
-        "e.progress_percentage FROM enrollment e JOIN member m ON m.id = e.member_id "
+        f"e.progress_percentage, CASE WHEN {CAN_ACT_SQL} THEN 0 ELSE 1 END "
+        "FROM enrollment e JOIN member m ON m.id = e.member_id "
         "WHERE e.status = 'active' AND e.target_completion_date BETWEEN :lo AND :hi "
         "AND m.status = 'active' AND e.enrolled_on <= :today",  # (not yet enrolled as of today)
         {
             "lo": _day(rd, dr.shift(today, -FRESH - 1)),
             "hi": _day(rd, dr.shift(today, farthest)),
             "today": _day(rd, today),
+            "yes": True,
         },
     )
     out = []
-    for eid, mid, name, email, pid, target, progress in rows:
+    for eid, mid, name, email, pid, target, progress, waits in rows:
         deadline, program = as_date(target), progs[pid]
         assert deadline is not None
         crossed = dr.deadline_due(deadline, today, program.schedule, progress=progress)
@@ -351,7 +371,8 @@ def _program_deadlines(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -
                 mid,
                 crossed.on,
                 program.name,
-                partial(_program_text, name, program.name, deadline, progress, crossed, today),
+                partial(_program_text, name, program.name, deadline, progress, crossed, today,
+                        bool(waits)),
             )
         )
     return out
@@ -588,13 +609,7 @@ def _inactivity(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
     # A member whose current phase is complete waits for an officer to advance it: the
     # quiet stretch is not theirs to end (only rows of that phase, or of no phase, can
     # take credit now), so no reminder (the officers' digest lists them).
-    can_act = (
-        "(e.current_phase_id IS NULL OR EXISTS (SELECT 1 FROM requirement_progress rp "
-        "CROSS JOIN program_requirement pr WHERE rp.enrollment_id = e.id "
-        "AND pr.id = rp.program_requirement_id AND pr.is_required = :yes "
-        "AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL) "
-        f"AND rp.status NOT IN {DONE_SQL}))"
-    )
+    can_act = CAN_ACT_SQL
     rows = rd.all(
         f"SELECT {cols} FROM enrollment e JOIN member m ON m.id = e.member_id "
         f"WHERE e.status = 'active' AND e.program_id IN {ids} "
