@@ -220,3 +220,17 @@ def test_permissions(medics, snapshot):
     assert _cards(medics, "--as", "bo@fd.org") == [("BLS", None, "valid")]
     assert medics("--as", "bo@fd.org", "cert", "list", "--member", "ann@fd.org", ok=False).exit_code == 77
     assert len(_cards(medics, "--as", "olive@fd.org")) == 2
+
+
+def test_a_card_whose_code_no_requirement_names_is_recorded_with_a_notice(medics, tmp_path):
+    """'ACL' for ACLS credits nothing: recorded as given (a card may be kept for its own
+    sake), but said, with the line and the code it may have meant (review)."""
+    r = medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACL", "--issued", "2026-01-15",
+               "--expires", "2028-01-31")  # fmt: skip
+    assert "credential ACL: no requirement names it, so the card counts toward none; did you mean ACLS?" in r.stderr
+    assert "Recorded certification card" in r.stderr and _acls(medics) == 0
+    sheet = _csv(tmp_path, "cards.csv", "member,credential,issued,expires\nbo@fd.org,ACLS,2026-01-15,2028-01-31\n"
+                 "ann@fd.org,HAZMAT-OPS,2026-01-15,\n")  # fmt: skip
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "credential HAZMAT-OPS (line 3): no requirement names it" in r.stderr, r.stderr
+    assert "ACLS" not in r.stderr.split("Warning:")[1].split("\n")[0]

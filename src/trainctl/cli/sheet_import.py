@@ -87,7 +87,7 @@ def import_command(
     outcome, rejects, notes = run_import(
         state, files, service, dry_run=dry_run, notes_source=notes_source, **options
     )
-    for line in [*(warnings(outcome) if warnings else []), *unread_notes(outcome)]:
+    for line in [*(warnings(outcome) if warnings else []), *outcome.notices, *unread_notes(outcome)]:
         render.warn(line)
     summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, created=created, rejects=rejects,
                      void_label=void_label, notes=notes)  # fmt: skip

@@ -14,7 +14,7 @@ never brings back a void card with the same values (`cert add` does, on purpose)
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -28,7 +28,7 @@ from trainctl.domain import sheet
 from trainctl.domain.certs import credential_code
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError
-from trainctl.models import Certification, utcnow
+from trainctl.models import Certification, Requirement, utcnow
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
 from trainctl.services.sheet_import import (
@@ -206,6 +206,7 @@ def _store(
             todo.append(row)
     outcome.refuse("card", skip_invalid)
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
+    outcome.notices += _unmatched_codes(conn, todo)
 
     # 3. Write in chunks; each chunk's new cards credited.
     adding = bool(rows) and all(r.source is None for r in rows)
@@ -226,6 +227,33 @@ def _store(
         nested.rollback()
     else:
         outcome.written = True
+
+
+def _unmatched_codes(conn: sa.Connection, rows: Sequence[_Card]) -> list[str]:
+    """A notice per credential code no requirement names (a certification's credential or
+    an NREMT cycle's): such a card is recorded and counts toward nothing, often a typo
+    ('CPR-BL'). The closest code a requirement names is suggested."""
+    if not rows:
+        return []
+    from difflib import get_close_matches
+
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    named = {
+        credential_code(c)
+        for pair in conn.execute(sa.select(r.c.credential_code, r.c.cycle_credential))
+        for c in pair if c
+    }  # fmt: skip
+    out = []
+    for code in sorted({row.values.code for row in rows} - named):
+        lines = [f"line {row.line}" for row in rows if row.values.code == code and row.line]
+        where = f" ({', '.join(lines[:3])}{', ...' if len(lines) > 3 else ''})" if lines else ""
+        close = get_close_matches(code, sorted(named), n=1)
+        out.append(
+            f"credential {code}{where}: no requirement names it, so the card counts toward "
+            "none" + (f"; did you mean {close[0]}?" if close else "")
+            + " (`trainctl requirement list --type certification` shows the codes)."
+        )
+    return out
 
 
 CARDS = SheetKind(

@@ -231,6 +231,7 @@ class ImportOutcome:
     feed: FeedResult = field(default_factory=FeedResult)
     files: list[str] = field(default_factory=list)
     written: bool = False
+    notices: list[str] = field(default_factory=list)  # worth a look; refuse nothing (stderr)
 
     @property
     def bad(self) -> Mapping[tuple[str | None, int | None], list[str]]:
