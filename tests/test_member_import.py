@@ -320,7 +320,9 @@ def test_unknown_positions_name_line_field_and_value(cli, write, seeded, snapsho
         ),
         (
             "New One,new@fd.org,,,,,15/03/2024,",
-            "line 2, field hire_date: is not a date: there is no month 15 (got '15/03/2024')",
+            "line 2, field hire_date: is not a date: there is no month 15; dates here are read "
+            "M/D/YYYY, so a file written day-first has its other slash dates misread as well "
+            "(02/03 as 3 February): write its dates as YYYY-MM-DD (got '15/03/2024')",
         ),
         (
             "New One,new@fd.org,,,,,March 15 2024,",

@@ -109,6 +109,9 @@ def test_dates(text, value):
         ("2025-02-29", "2025 is not a leap year"), ("2026-04-31", "April 2026 has 30 days"),
         ("2026-13-01", "no month 13"), ("9999-12-31", "out of range"), ("0000-01-01", "out of range"),
         ("31.12.2025", "not a date"), ("2026-01-01 13:45", "not a date"),
+        # day-first: the file's other slash dates are misread too; said (review)
+        ("13/01/2026", r"no month 13; dates here are read M/D/YYYY, so a file written day-first"),
+        ("13/13/2026", r"no month 13$"),
     ],
 )  # fmt: skip
 def test_bad_dates(text, why):

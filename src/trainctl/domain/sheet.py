@@ -260,6 +260,13 @@ def parse_date(text: str) -> date:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
     if not 1 <= month <= 12:
+        if m.re is _US and 1 <= day <= 12:
+            # 13/01/2026: a day-first file; its other dates (02/03/2026) read as M/D too
+            raise ValueError(
+                f"is not a date: there is no month {month}; dates here are read M/D/YYYY, so "
+                "a file written day-first has its other slash dates misread as well (02/03 as "
+                "3 February): write its dates as YYYY-MM-DD"
+            )
         raise ValueError(f"is not a date: there is no month {month}")
     last = calendar.monthrange(year, month)[1]
     if not 1 <= day <= last:
