@@ -462,3 +462,25 @@ def test_a_member_no_longer_active_is_not_on_the_expiring_list_and_says_why_not_
     assert expiring("2026-11-01") == ["Pat Medic"]
     r = dept("report", "compliance", "--member", "pat@fd.org", "--as-of", "2026-12-01")
     assert "No requirement applies to Pat Medic on 2026-12-01: the member is inactive." in r.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("report", "iso", "--year", "2024"), ("report", "compliance", "--member", "F-203"),
+     ("report", "nremt", "F-203"), ("report", "compliance")],
+    ids=["iso", "member", "nremt", "matrix"],
+)  # fmt: skip
+def test_report_tables_fit_80_columns_and_never_split_a_code(cli, demo_db, monkeypatch, args):
+    """DESIGN §4: lines break at spaces, never inside a word: ISO-DRIVER-EXISTING read
+    'ISO-DRIVER-EXISTIN' / 'G' at 80 columns (review)."""
+    from rich.cells import cell_len
+
+    from trainctl.cli import render
+
+    monkeypatch.setattr(render.console("out"), "width", 80)  # the console is shared: restored after
+    out = cli("--db", str(demo_db), "--as-of", "2025-06-02", *args).stdout
+    assert max(cell_len(line) for line in out.splitlines()) <= 80, out
+    known = {r["registry_code"] for r in cli("--db", str(demo_db), "--format", "json", "requirement", "list").json
+             if r["registry_code"]}  # fmt: skip
+    shown = {w.strip(",.:;()") for w in out.split() if w.startswith(("ISO-", "NREMT-", "CPR-"))}
+    assert shown and shown <= known, shown - known  # each one whole, none cut in two

@@ -394,3 +394,24 @@ def test_kill_9_mid_import_leaves_nothing_or_everything(cli, tmp_path, db_path):
             subprocess.run(cmd, env=env, check=True, capture_output=True)
             assert counts(db) == (rows, 2 * rows)  # the next run completes it, crediting once
     assert killed  # at least one run was cut short
+
+
+def test_the_shift_table_fits_80_columns_and_says_its_zone_and_what_is_void(duty, tmp_path, monkeypatch):
+    """The table's times are month-day and clock time in the department's zone (a file keeps
+    the whole instant with its offset), so nine columns fit 80; the total says a void
+    attendance is left out of it (review)."""
+    from rich.cells import cell_len
+
+    from trainctl.cli import render
+
+    duty("config", "set", "timezone", "America/New_York")
+    duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "shifts.csv", DST_SHEET))
+    duty("shift", "void", "1", "--reason", "entered twice by mistake")
+    monkeypatch.setattr(render.console("out"), "width", 80)
+    r = duty("shift", "list", "--include-void")
+    assert max(cell_len(line) for line in r.stdout.splitlines()) <= 80, r.stdout
+    assert "03-08" in r.stdout and "03-09" in r.stdout and "T07:00" not in r.stdout  # (wrapped at the space)
+    assert "07:00" in r.stdout and "11:00" not in r.stdout  # the zone's clock time, not UTC
+    assert "2 shift(s), 49 hour(s) (1 void not counted); times in America/New_York." in r.stderr
+    csv = duty("--format", "csv", "shift", "list").stdout
+    assert "2026-06-01T07:00-04:00" in csv  # the whole instant, with its offset

@@ -252,6 +252,28 @@ def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple
     return shown, [widths[i] for i in shown]
 
 
+def keep_words(table: Any, width: int | None = None) -> Any:
+    """A Rich table whose cells break at spaces only, never inside a word (a code such as
+    ISO-DRIVER-EXISTING, a date, a figure): each column at least as wide as its longest
+    word while the words fit the terminal (`fit`'s rule); past that the widest give way,
+    shortened with "…". Returns the table, to print."""
+    from rich.cells import cell_len
+
+    cols = table.columns
+    width = width or console("out").width
+    longest = []
+    for col in cols:
+        texts = [str(col.header), *(getattr(c, "plain", c) for c in col.cells)]
+        longest.append(max([1] + [cell_len(w) for t in texts if isinstance(t, str) for w in t.split()]))
+    room = width - (3 * len(cols) + 1)
+    while sum(longest) > room and max(longest) > 4:
+        longest[longest.index(max(longest))] -= 1
+    for col, n in zip(cols, longest, strict=True):
+        col.min_width = n
+        col.overflow = "ellipsis"
+    return table
+
+
 def wrap_words(text: str, width: int) -> list[str]:
     """`text` in lines of at most `width`, broken at spaces only; a longer word is
     shortened with "…" (as Rich's overflow="ellipsis" does)."""

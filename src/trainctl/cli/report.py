@@ -280,13 +280,13 @@ def _print_cells(cells: list[Evaluation], title: str) -> None:
 
     t = Table(title=Text(title, style="bold"), title_justify="left", header_style="bold")
     for c in cols:
-        t.add_column(c.title, overflow="fold")
+        t.add_column(c.title)
     for e, r in zip(cells, rows, strict=True):
         t.add_row(
             Text(r["member"]), Text(r["requirement"]), _styled(e.status), Text(r["figure"]),
             Text(str(r["due"] or "")),
         )  # fmt: skip
-    render.console("out").print(t)
+    render.console("out").print(render.keep_words(t))
 
 
 def _print_member(cells: list[Evaluation], title: str) -> None:
@@ -295,13 +295,13 @@ def _print_member(cells: list[Evaluation], title: str) -> None:
 
     t = Table(title=Text(title, style="bold"), title_justify="left", header_style="bold")
     for name in ("Requirement", "Status", "Figure", "Due", "Why"):
-        t.add_column(name, overflow="fold", ratio=3 if name in ("Requirement", "Why") else None)
+        t.add_column(name, ratio=3 if name in ("Requirement", "Why") else None)
     for e in cells:
         t.add_row(
             Text(e.requirement.registry_code or e.requirement.name), _styled(e.status),
             Text(_figure(e)), Text(str(e.due or "")), Text(e.reason),
         )  # fmt: skip
-    render.console("out").print(t)
+    render.console("out").print(render.keep_words(t))
 
 
 @app.command("compliance")
@@ -551,7 +551,7 @@ def _print_iso(data: dict[str, Any]) -> None:
         title_justify="left", header_style="bold",
     )  # fmt: skip
     for name in ("Item", "Figure", "Members", "Met", "Hours", "Credit"):
-        t.add_column(name, overflow="fold", justify="right" if name in ("Members", "Met", "Credit") else "left")
+        t.add_column(name, justify="right" if name in ("Members", "Met", "Credit") else "left")
     for it in data["items"]:
         credit = it["credit_percentage"]
         t.add_row(
@@ -559,10 +559,10 @@ def _print_iso(data: dict[str, Any]) -> None:
             str(it["met"]), f"{_h(it['hours'])} of {_h(it['target_hours'])} h",
             "" if credit is None else f"{_h(credit)}%",
         )  # fmt: skip
-    out.print(t)
+    out.print(render.keep_words(t))
     m = Table(title=Text("Per member", style="bold"), title_justify="left", header_style="bold")
     for name in ("Member", "Item", "Hours", "Figure", "Months met", "Status"):
-        m.add_column(name, overflow="fold")
+        m.add_column(name)
     for r in data["rows"]:
         if r["status"] == "not_applicable":
             continue
@@ -572,7 +572,7 @@ def _print_iso(data: dict[str, Any]) -> None:
             Text(r["member"]), Text(r["item"]), _h(r["value"]), f"{_h(r['target'])} h", months,
             Text(r["status"].replace("_", " "), style=style),
         )  # fmt: skip
-    out.print(m)
+    out.print(render.keep_words(m))
 
 
 def _print_worksheet(data: dict[str, Any]) -> None:
@@ -597,7 +597,7 @@ def _print_worksheet(data: dict[str, Any]) -> None:
         out.print(Text(f"Note: {note}"))
     c = Table(title=Text("Components", style="bold"), title_justify="left", header_style="bold")
     for name in ("Component", "Minimum", "Counted", "Short", "Topics (counted/minimum)", "Self-paced", "Flow"):
-        c.add_column(name, overflow="fold")
+        c.add_column(name)
     for comp in data["components"]:
         topics = ", ".join(f"{t['name']} {_h(t['filled'])}/{_h(t['minimum'])}" for t in comp["topics"])
         cap = comp["distributive_cap"]
@@ -611,17 +611,17 @@ def _print_worksheet(data: dict[str, Any]) -> None:
             comp["name"], _h(comp["minimum"]), _h(comp["filled"]), _h(comp["short"]), topics,
             paced, flow,
         )  # fmt: skip
-    out.print(c)
+    out.print(render.keep_words(c))
     f = Table(title=Text("Every hour", style="bold"), title_justify="left", header_style="bold")
     for name in ("Date", "Course", "Category", "Hours", "Counted", "Where it went"):
-        f.add_column(name, overflow="fold")
+        f.add_column(name)
     for fact in data["facts"]:
         f.add_row(
             str(fact["date"] or ""), Text(f"#{fact['id']} {fact['course'] or fact['course_code'] or ''}"),
             Text(fact["category"] or ""), _h(fact["hours"]), _h(fact["counted_hours"]),
             Text(fact["where"]),
         )  # fmt: skip
-    out.print(f if data["facts"] else Text("No NCCP hours in this cycle."))
+    out.print(render.keep_words(f) if data["facts"] else Text("No NCCP hours in this cycle."))
     if data["other_records"]:
         out.print(
             Text(

@@ -64,6 +64,12 @@ def local(instant: datetime | None, zone: tzinfo) -> str:
     return instant.astimezone(zone).isoformat(timespec="minutes") if instant else ""
 
 
+def local_short(instant: datetime | None, zone: tzinfo) -> str:
+    """The same for a table: '03-08 07:00' (the year is the shift date's, the zone the
+    department's, said under the table); a file keeps `local`'s whole spelling."""
+    return instant.astimezone(zone).strftime("%m-%d %H:%M") if instant else ""
+
+
 @app.command("add")
 def add(
     ctx: typer.Context,
@@ -143,8 +149,9 @@ def list_(
     if totals:
         render.table([t.as_dict() for t in q.attendance_totals(rows)], TOTAL_COLUMNS, fmt, empty=empty)
         return
+    when = local_short if fmt == "table" else local  # (80 columns: the table fits)
     shown = [
-        {**r.as_dict(), "time_in": local(r.time_in, zone), "time_out": local(r.time_out, zone),
+        {**r.as_dict(), "time_in": when(r.time_in, zone), "time_out": when(r.time_out, zone),
          "void": si.void_cell(r)}
         for r in rows
     ]
@@ -152,8 +159,10 @@ def list_(
                  json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
     if rows and fmt == "table":
         live = [r for r in rows if r.voided_at is None]
-        render.info(f"{len(live)} shift(s), {round(sum(r.hours for r in live), 4):g} hour(s).",
-                    quiet=state.quiet)  # fmt: skip
+        void = len(rows) - len(live)
+        render.info(f"{len(live)} shift(s), {round(sum(r.hours for r in live), 4):g} hour(s)"
+                    + (f" ({void} void not counted)" if void else "")
+                    + f"; times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip
 
 
 @app.command("void")

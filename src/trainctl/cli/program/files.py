@@ -140,6 +140,6 @@ def samples(ctx: typer.Context, format: FormatOpt = None) -> None:
         render.Col("sample"),
         render.Col("program"),
         render.Col("structure"),
-        render.Col("file"),
+        render.Col("file", drop=1),  # (a long path: the sample's name is what one types next)
     ]
     render.table(rows, cols, fmt_of(ctx, fmt_value(format)), empty="No sample programs shipped.")
