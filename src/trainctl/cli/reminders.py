@@ -153,7 +153,7 @@ def _show_due(
         today = _today(state, rd, as_of)
         selection = q.select_due(rd, today)
     fmt = fmt_of(ctx, fmt_value(fmt))
-    if not selection.officers and not (quiet or state.quiet):
+    if not selection.officers:  # a warning, not a summary: --quiet prints it too
         render.warn(NO_OFFICER)
     # the selection's tens of thousands of objects hold no cycles: the cyclic collector
     # would only walk them again while the rows are written (as in q.select_due)
@@ -278,7 +278,7 @@ def _send(
         result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
     if fmt != "table":
         render.table(_sent_rows(result), [Col(k) for k in SENT_FIELDS], fmt)
-    if not result.officers and not quiet:
+    if not result.officers:  # (--quiet too: cron mails it; nobody is told who is behind)
         render.warn(NO_OFFICER)
     failed = result.failed
     if failed:
