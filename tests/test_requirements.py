@@ -751,3 +751,15 @@ def test_position_filter_runs_in_sql(cli, db_url):
         assert len(loaded) == len(rows)  # only the matching rows were loaded
         assert {r.id for r in rows} == expected and len(expected) >= 3
         assert "Driver_x" not in {r.name for r in rows}  # driver_candidate is not driver
+
+
+def test_an_hours_requirement_added_without_what_it_counts_is_warned_of(cli):
+    """Added (what counts may be named next), but said: no record counts toward it yet, and
+    how to name what counts (review: it was linked into a program and mailed about)."""
+    r = cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "2",
+            "--frequency", "annual")  # fmt: skip
+    assert "Added requirement" in r.stderr
+    assert "Hazmat refresher names nothing it counts" in r.stderr and "--counts-category" in r.stderr
+    r = cli("requirement", "add", "--name", "Hazmat 2", "--type", "hours", "--hours", "2",
+            "--counts-category", "hazmat")  # fmt: skip
+    assert "names nothing" not in r.stderr

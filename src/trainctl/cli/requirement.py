@@ -428,12 +428,20 @@ def add(
         out = svc.read(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
         unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None
+        from trainctl.domain import credit as dc
+
+        counts_nothing = dc.Accepts.of(req).names_nothing
     if state.fmt == "json":
         render.emit_json(out)
     if message:
         render.info(message, quiet=state.quiet)
     if unknown_card:
         render.warn(unknown_card)
+    if counts_nothing:  # (a warning, not a refusal: what counts may be named next)
+        import shlex
+
+        render.warn(f"{req.name} names nothing it counts, so no record counts toward it yet; "
+                    + dc.FIX_HINT.format(name=shlex.quote(req.name)) + ".")  # fmt: skip
 
 
 @app.command("list")
