@@ -599,3 +599,12 @@ def test_record_show_names_who_entered_and_voided_it(crew):
     assert re.search(r"voided by\s+database owner", out), out
     shown = crew("--format", "json", "record", "show", "1").json
     assert isinstance(shown["created_by"], int) and shown["voided_by"] is None
+
+
+def test_one_member_named_twice_in_members_is_recorded_once_and_said(crew):
+    """0001 and its member's e-mail name one member: one record, and a warning (it may be a
+    typo for someone else; review)."""
+    r = crew(*AS_OF, "record", "add", "--members", "0001,ff01@fd.org,0002", "--course", "Drill",
+             "--hours", "1", "--date", "2026-03-04")  # fmt: skip
+    assert "Recorded 2 record(s)" in r.stderr
+    assert re.search(r"0001 and ff01@fd.org both name [^:]+: recorded once; check --members", r.stderr), r.stderr

@@ -142,6 +142,10 @@ def add(
     for pos, held in team.by_position:  # who a position stood for that day: the officer checks
         render.info(f"--position {pos} on {team.day}: {len(held)} member(s): "
                     f"{', '.join(f'{n} <{e}>' for _, n, e in held)}.", quiet=state.quiet)  # fmt: skip
+    for name, refs in team.twice:  # one member named twice: a typo for someone else?
+        said = " and ".join([", ".join(refs[:-1]), refs[-1]])
+        render.warn(f"{said} {'both' if len(refs) == 2 else 'all'} name {name}: recorded once; "
+                    "check --members.")  # fmt: skip
     for name, email, hired in team.before_hire:  # a typo in --date, or a pre-hire academy
         render.warn(f"{name} <{email}> was hired on {hired}, after the record's date "
                     f"{team.day}: recorded as given; check --date.")  # fmt: skip

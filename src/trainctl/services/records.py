@@ -423,6 +423,9 @@ class Crew:
     # members named (not taken by position) whose hire date is after the record's day:
     # (name, e-mail, hire date). Recorded as given (a pre-hire academy), and said.
     before_hire: list[tuple[str, str, date]] = field(default_factory=list)
+    # references that named a member named before them (their name, the references): one
+    # record each, and said (0042 and ann@... are one member, or a typo for another)
+    twice: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def crew(
@@ -443,6 +446,7 @@ def crew(
     ids: list[int] = []
     problems: list[str] = []
     before_hire: list[tuple[str, str, date]] = []
+    refs_of: dict[int, list[str]] = {}
     for ref in members:
         text = ref.strip()
         if not text:
@@ -451,7 +455,10 @@ def crew(
         member, problem = index.resolve({kind: text}, day)
         if problem:
             problems.append(f"{text}: {problem[1]}")
-        elif member is not None and member.id not in ids:
+            continue
+        if member is not None:
+            refs_of.setdefault(member.id, []).append(text)
+        if member is not None and member.id not in ids:
             ids.append(member.id)
             hired = index.hired.get(member.id)
             if day is not None and hired is not None and hired > day:
@@ -481,7 +488,8 @@ def crew(
         )
     if not ids:
         raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
-    return Crew(ids, taken, day, before_hire)
+    twice = [(index.by_id[m].name, refs) for m, refs in refs_of.items() if len(refs) > 1]
+    return Crew(ids, taken, day, before_hire, twice)
 
 
 def add_records(
