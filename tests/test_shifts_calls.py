@@ -415,3 +415,18 @@ def test_the_shift_table_fits_80_columns_and_says_its_zone_and_what_is_void(duty
     assert "2 shift(s), 49 hour(s) (1 void not counted); times in America/New_York." in r.stderr
     csv = duty("--format", "csv", "shift", "list").stdout
     assert "2026-06-01T07:00-04:00" in csv  # the whole instant, with its offset
+
+
+def test_a_line_repeating_one_above_is_said_so_not_already_recorded(duty, tmp_path):
+    """Nothing on file: a sheet's line 4 repeating line 2 is not 'already recorded'
+    (review); it is counted once and said, as record import says it."""
+    sheet = _csv(tmp_path, "shifts.csv", DST_SHEET + DST_SHEET.splitlines()[1] + "\n")
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet)
+    assert "4 rows read, 3 added, 3 new shift(s), 1 repeating a row above (same member, shift date, " \
+           "station and shift)" in r.stderr, r.stderr  # fmt: skip
+    assert "already recorded" not in r.stderr
+    calls = _csv(tmp_path, "calls.csv", "incident,shift_date,at,call_type,member\n"
+                 "F26-1,2026-03-08,2026-03-08T10:00-05:00,EMS,ann@fd.org\n"
+                 "F26-1,2026-03-08,2026-03-08T10:00-05:00,EMS,ann@fd.org\n")  # fmt: skip
+    r = duty(*AS_OF, "call", "import", "--csv", calls)
+    assert "1 repeating a row above (same incident and member)" in r.stderr, r.stderr

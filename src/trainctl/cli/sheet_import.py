@@ -203,7 +203,7 @@ def summarise_import(
     if outcome.already:
         parts.append(f"{outcome.already} already recorded")
     if outcome.repeated:
-        parts.append(f"{outcome.repeated} repeating a row above (same member, course and date)")
+        parts.append(f"{outcome.repeated} repeating a row above ({outcome.same})")
     if outcome.voided:
         parts.append(f"{outcome.voided} match {void_label} (not brought back)")
     if outcome.rejected:

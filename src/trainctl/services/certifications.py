@@ -161,7 +161,8 @@ def _store(
             continue
         diff = _differences(row.values, first.values.expires, first.values.number)
         if not diff:
-            outcome.already += 1
+            outcome.repeated += 1  # (a line above gives it: not yet on file)
+            outcome.same = "same member, credential and issue date"
         for f, theirs, mine in diff:
             outcome.problem(row.source, row.line, f,
                             f"the {row.values.code} card issued {row.values.issued} is also on line "

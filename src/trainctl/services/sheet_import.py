@@ -220,7 +220,8 @@ class ImportOutcome:
     rows: int = 0  # data rows read (import) / members named (add)
     added: int = 0
     already: int = 0  # on file with the same values (or repeated in the files)
-    repeated: int = 0  # the same record again in the files (record import): counted once
+    repeated: int = 0  # the same row again in the files: counted once
+    same: str = "same member, course and date"  # what makes a row the same as one above
     voided: int = 0  # matching a void row: not brought back
     created: int = 0  # shifts or calls created along the way
     problems: list[str] = field(default_factory=list)

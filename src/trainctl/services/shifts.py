@@ -140,7 +140,8 @@ def _store_attendance(
             seen[key] = row
             kept.append(row)
         elif (first.values.time_in, first.values.time_out) == (row.values.time_in, row.values.time_out):
-            outcome.already += 1
+            outcome.repeated += 1  # (a line above gives it: not yet on file)
+            outcome.same = "same member, shift date, station and shift"
         else:
             outcome.problem(row.source, row.line, "time_in",
                             f"the member is on this shift {_where(row, first)} with other times "
@@ -400,7 +401,8 @@ def _store_calls(
         key = (inc, row.member_id)
         if key in seen:
             if ds.fold(seen[key].values.role) == ds.fold(row.values.role):
-                outcome.already += 1
+                outcome.repeated += 1  # (a line above gives it: not yet on file)
+                outcome.same = "same incident and member"
             else:
                 outcome.problem(row.source, row.line, "role",
                                 f"the member responds to incident {inc} {_where(row, seen[key])} "
