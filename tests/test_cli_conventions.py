@@ -153,3 +153,26 @@ def test_text_is_printed_as_typed_never_as_emoji(cli):
     r = cli("member", "add", "Sam :fire: Lee", "--email", "sl@x.example")
     assert "Sam :fire: Lee" in r.stderr + r.stdout
     assert "\N{FIRE}" not in r.stderr + r.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["program", "samples"], ["demo", "--files", "{tmp}"], ["enroll", "bulk", "X", "--csv", "{tmp}/nosuch.csv"]],
+    ids=["program samples", "demo --files", "enroll bulk missing file"],
+)  # fmt: skip
+def test_commands_about_files_do_not_load_the_orm(tmp_path, args):
+    """Listing the shipped files, copying them, refusing a missing file: no database and
+    no ORM (a second and more on a slow machine; review). The schemas read the requirement
+    vocabulary from domain/vocabulary.py, not models.py."""
+    argv = ["trainctl", "--db", str(tmp_path / "t.db"), *(a.format(tmp=tmp_path) for a in args)]
+    code = (
+        "import sys\n"
+        f"sys.argv = {argv!r}\n"
+        "from trainctl.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'trainctl.models', 'trainctl.db')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "HEAVY []" in r.stderr, r.stderr

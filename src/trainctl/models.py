@@ -19,6 +19,14 @@ from sqlmodel import Field, SQLModel
 
 from trainctl.domain.progress import ENROLLMENT_STATUSES
 
+# (the requirement vocabulary lives in domain/: the schemas check it without the ORM)
+from trainctl.domain.vocabulary import (
+    FREQUENCIES,
+    PERIOD_ANCHORS,
+    REQUIREMENT_SOURCES,
+    REQUIREMENT_TYPES,
+)
+
 # Must be set before the first table class, or batch mode cannot drop SQLite's unnamed
 # constraints later.
 SQLModel.metadata.naming_convention = {
@@ -116,12 +124,6 @@ POSITION_NAMES = {
     "instructor": "Instructor",
 }
 BUILTIN_POSITIONS = tuple(POSITION_NAMES)
-REQUIREMENT_TYPES = (
-    "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist",
-)  # fmt: skip
-REQUIREMENT_SOURCES = ("department", "state", "national")
-FREQUENCIES = ("annual", "biennial", "quarterly", "monthly", "one_time", "rolling")
-PERIOD_ANCHORS = ("calendar", "hire_date", "certification_date")
 RECORD_STATUSES = ("scheduled", "in_progress", "completed", "cancelled", "failed")
 STRUCTURE_TYPES = ("flexible", "sequential", "phases")
 PROGRAM_STATUSES = ("draft", "active", "archived")  # draft: being built, not enrollable

@@ -120,7 +120,7 @@ def demo(
 def _write_examples(folder: Path, *, quiet: bool) -> None:
     """Copy the shipped example files into `folder` (made if missing, as `mkdir -p`); an
     existing file is left alone."""
-    from trainctl.services.program_files import example_files
+    from trainctl.services.program_file_io import example_files
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is not a folder.", "Give a folder, or a path to make one.")

@@ -158,6 +158,9 @@ def bulk(
         typer.Option(
             "--csv",
             help="CSV with a member, email, badge or id column (optional: name, target_date).",
+            exists=True,  # (a missing file is refused as member import refuses it: exit 2)
+            dir_okay=False,
+            readable=True,
             show_default=False,
         ),
     ] = None,

@@ -32,7 +32,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from trainctl.models import FREQUENCIES, PERIOD_ANCHORS, REQUIREMENT_SOURCES, REQUIREMENT_TYPES
+from trainctl.domain.vocabulary import (
+    FREQUENCIES,
+    PERIOD_ANCHORS,
+    REQUIREMENT_SOURCES,
+    REQUIREMENT_TYPES,
+)
 from trainctl.schemas.text import Line, Lines
 
 RequirementType = Literal[

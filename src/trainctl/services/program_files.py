@@ -16,19 +16,15 @@ is refused with a hint to bump `version` in the file.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from dataclasses import dataclass, field, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
-from trainctl.errors import BadInputError, RefusedError
+from trainctl.errors import RefusedError
 from trainctl.models import Program, Requirement
 from trainctl.queries import reader_of
 from trainctl.queries import requirements as read
@@ -38,11 +34,15 @@ from trainctl.queries.program_document import (  # noqa: F401  (the names caller
     program_document,
 )
 from trainctl.queries.requirements import RequirementRow
-from trainctl.schemas import describe_errors
 from trainctl.schemas.programs import FileLink, ProgramCreate, ProgramFile
 from trainctl.services import programs as svc
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.program_file_io import (  # noqa: F401  (the names callers import from here)
+    example_files,
+    parse_file,
+    sample_programs,
+)
 
 IMPORT_COMMAND = {
     "nfpa": "nfpa",
@@ -54,51 +54,6 @@ IMPORT_COMMAND = {
 
 
 # ------------------------------------------------------------------------------ reading
-def parse_file(path: Path) -> ProgramFile:
-    """Read and validate a program file (TOML, or JSON by suffix or content)."""
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInputError(f"Cannot read {name}: {exc.strerror}.", "Check the path.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(
-            f"{name} is not UTF-8.", "Save the file as UTF-8 and try again."
-        ) from None
-    try:
-        if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
-    except RecursionError:
-        raise BadInputError(
-            f"{name}: nested too deeply to be a program file.", "Fix the file and try again."
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(
-            f"{name}, line {exc.lineno}: not valid JSON: {exc.msg}.", "Fix the file and try again."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInputError(
-            f"{name}: not valid TOML: {exc}.", "Fix the file and try again."
-        ) from None
-    if not isinstance(data, dict):
-        raise BadInputError(
-            f"{name}: a program file holds one program (an object/table).",
-            "See `trainctl program export`.",
-        )
-    try:
-        return ProgramFile.model_validate(data)
-    except ValidationError as exc:
-        raise BadInputError(
-            f"{name} is not a valid program file.",
-            "Fix the fields listed; `trainctl program export` shows the format.",
-            details=describe_errors(exc, name),
-        ) from None
-
-
 # ------------------------------------------------------------------------------ apply
 @dataclass
 class ApplyResult:
@@ -405,37 +360,3 @@ def _add_links_in_use(
                 f"  requirement {new.labels.get(rid, rid)}: {ext.enrollments} enrollment(s) "
                 f"gain it{reopened}{credited}"
             )
-
-
-# ------------------------------------------------------------------------- sample files
-def example_files() -> list[Path]:
-    """The README tour's example files (roster, recruits, courses, sign-in sheets), shipped
-    like the sample programs (wheel: trainctl/registries/examples)."""
-    from importlib.resources import files
-
-    try:
-        packaged = Path(str(files("trainctl") / "registries" / "examples"))
-    except (ModuleNotFoundError, TypeError):
-        packaged = Path("/nonexistent")
-    for folder in (packaged, Path(__file__).resolve().parents[3] / "registries" / "examples"):
-        if folder.is_dir():
-            return sorted(p for p in folder.iterdir() if p.suffix == ".csv")
-    return []
-
-
-def sample_programs() -> list[Path]:
-    """The sample program files shipped with trainctl (wheel: trainctl/registries/programs;
-    development install: the repository's registries/programs)."""
-    from importlib.resources import files
-
-    try:
-        packaged = Path(str(files("trainctl") / "registries" / "programs"))
-    except (ModuleNotFoundError, TypeError):
-        packaged = Path("/nonexistent")
-    candidates = [packaged, Path(__file__).resolve().parents[3] / "registries" / "programs"]
-    for folder in candidates:
-        if folder.is_dir():
-            found = sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".json"))
-            if found:
-                return found
-    return []

@@ -101,7 +101,7 @@ def apply(
     phases, requirement links, milestones, structure_type and is_template may not: set a
     new `version` in the file instead.
     """
-    from trainctl.services.program_files import sample_programs
+    from trainctl.services.program_file_io import sample_programs
 
     if short_f is not None:
         # -f means --format in every trainctl command; a file here is always --file
@@ -129,11 +129,11 @@ def apply(
 def samples(ctx: typer.Context, format: FormatOpt = None) -> None:
     """List the sample program files shipped with trainctl (apply one with
     `trainctl program apply --sample NAME`; copy one to start your own)."""
-    from trainctl.services import program_files
+    from trainctl.services import program_file_io as files  # (no ORM: a listing of files)
 
     rows = []
-    for path in program_files.sample_programs():
-        doc = program_files.parse_file(path)
+    for path in files.sample_programs():
+        doc = files.parse_file(path)
         rows.append({"sample": path.stem, "program": doc.name, "structure": doc.structure_type,
                      "description": doc.description, "file": str(path)})  # fmt: skip
     cols = [

@@ -1,0 +1,95 @@
+"""Program files as files: reading and validating one (TOML or JSON), and the sample
+programs and example files shipped with trainctl. No database and no ORM: `program
+samples`, `demo --files` and a bad file's refusal answer without loading them
+(services/program_files.py applies a file)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from trainctl.errors import BadInputError
+from trainctl.schemas import describe_errors
+from trainctl.schemas.programs import ProgramFile
+
+
+def parse_file(path: Path) -> ProgramFile:
+    """Read and validate a program file (TOML, or JSON by suffix or content)."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadInputError(f"Cannot read {name}: {exc.strerror}.", "Check the path.") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInputError(
+            f"{name} is not UTF-8.", "Save the file as UTF-8 and try again."
+        ) from None
+    try:
+        if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+            data = json.loads(text)
+        else:
+            data = tomllib.loads(text)
+    except RecursionError:
+        raise BadInputError(
+            f"{name}: nested too deeply to be a program file.", "Fix the file and try again."
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise BadInputError(
+            f"{name}, line {exc.lineno}: not valid JSON: {exc.msg}.", "Fix the file and try again."
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise BadInputError(
+            f"{name}: not valid TOML: {exc}.", "Fix the file and try again."
+        ) from None
+    if not isinstance(data, dict):
+        raise BadInputError(
+            f"{name}: a program file holds one program (an object/table).",
+            "See `trainctl program export`.",
+        )
+    try:
+        return ProgramFile.model_validate(data)
+    except ValidationError as exc:
+        raise BadInputError(
+            f"{name} is not a valid program file.",
+            "Fix the fields listed; `trainctl program export` shows the format.",
+            details=describe_errors(exc, name),
+        ) from None
+
+
+# ------------------------------------------------------------------------- sample files
+def example_files() -> list[Path]:
+    """The README tour's example files (roster, recruits, courses, sign-in sheets), shipped
+    like the sample programs (wheel: trainctl/registries/examples)."""
+    from importlib.resources import files
+
+    try:
+        packaged = Path(str(files("trainctl") / "registries" / "examples"))
+    except (ModuleNotFoundError, TypeError):
+        packaged = Path("/nonexistent")
+    for folder in (packaged, Path(__file__).resolve().parents[3] / "registries" / "examples"):
+        if folder.is_dir():
+            return sorted(p for p in folder.iterdir() if p.suffix == ".csv")
+    return []
+
+
+def sample_programs() -> list[Path]:
+    """The sample program files shipped with trainctl (wheel: trainctl/registries/programs;
+    development install: the repository's registries/programs)."""
+    from importlib.resources import files
+
+    try:
+        packaged = Path(str(files("trainctl") / "registries" / "programs"))
+    except (ModuleNotFoundError, TypeError):
+        packaged = Path("/nonexistent")
+    candidates = [packaged, Path(__file__).resolve().parents[3] / "registries" / "programs"]
+    for folder in candidates:
+        if folder.is_dir():
+            found = sorted(p for p in folder.iterdir() if p.suffix in (".toml", ".json"))
+            if found:
+                return found
+    return []
