@@ -480,6 +480,9 @@ def test_report_tables_fit_80_columns_and_never_split_a_code(cli, demo_db, monke
     monkeypatch.setattr(render.console("out"), "width", 80)  # the console is shared: restored after
     out = cli("--db", str(demo_db), "--as-of", "2025-06-02", *args).stdout
     assert max(cell_len(line) for line in out.splitlines()) <= 80, out
+    # and nothing was cropped at the edge: every line of a table ends with its border
+    cut = [ln for ln in out.splitlines() if ln[:1] in "┏┃┡│└" and ln.rstrip()[-1:] not in "┓┃┩│┘"]
+    assert not cut, cut[:3]
     known = {r["registry_code"] for r in cli("--db", str(demo_db), "--format", "json", "requirement", "list").json
              if r["registry_code"]}  # fmt: skip
     shown = {w.strip(",.:;()") for w in out.split() if w.startswith(("ISO-", "NREMT-", "CPR-"))}

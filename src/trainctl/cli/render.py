@@ -253,23 +253,20 @@ def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple
 
 
 def keep_words(table: Any, width: int | None = None) -> Any:
-    """A Rich table whose cells break at spaces only, never inside a word (a code such as
-    ISO-DRIVER-EXISTING, a date, a figure): each column at least as wide as its longest
-    word while the words fit the terminal (`fit`'s rule); past that the widest give way,
-    shortened with "…". Returns the table, to print."""
-    from rich.cells import cell_len
-
+    """A Rich table laid out by `fit`'s rule, as `table` lays out a listing: lines break at
+    spaces, never inside a word (a code such as ISO-DRIVER-EXISTING, a date, a figure);
+    each column as wide as its longest word while the words fit the terminal, else the
+    widest text gives way, shortened with "…". The widths are set on the columns (Rich's
+    own layout folds a long word across lines, or keeps a minimum it cannot fit).
+    Returns the table, to print."""
     cols = table.columns
     width = width or console("out").width
-    longest = []
-    for col in cols:
-        texts = [str(col.header), *(getattr(c, "plain", c) for c in col.cells)]
-        longest.append(max([1] + [cell_len(w) for t in texts if isinstance(t, str) for w in t.split()]))
-    room = width - (3 * len(cols) + 1)
-    while sum(longest) > room and max(longest) > 4:
-        longest[longest.index(max(longest))] -= 1
-    for col, n in zip(cols, longest, strict=True):
-        col.min_width = n
+    body = [[str(getattr(c, "plain", c)) for c in col.cells] for col in cols]
+    rows = [list(r) for r in zip(*body, strict=True)] if body and body[0] else []
+    spec = [Col(str(i), str(col.header), numeric=col.justify == "right") for i, col in enumerate(cols)]
+    _, widths = fit(spec, rows, width)
+    for col, n in zip(cols, widths, strict=True):
+        col.width = n
         col.overflow = "ellipsis"
     return table
 
