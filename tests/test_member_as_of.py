@@ -172,20 +172,3 @@ def test_the_compliance_matrix_of_a_past_day_has_that_days_roster(dept):
     one = dept("--as-of", "2024-06-30", "report", "compliance", "--member", "rae@fd.org",
                "--format", "json").json  # fmt: skip
     assert [c["member"] for c in one["cells"]] == ["Rae Recruit"]
-
-
-def test_a_recruit_added_before_their_start_is_not_on_the_roster_until_then(cli, tmp_path):
-    """Added on 2 December to start on the 3rd (review: listed on the 2nd, the history
-    having begun the day they were added): the hire date decides. Their positions can be
-    edited before the start."""
-    roster = tmp_path / "recruits.csv"
-    roster.write_text("name,email,positions,hire_date\nRia New,ria@fd.org,firefighter,2026-12-03\n")
-    cli("--as-of", "2026-12-02", "member", "import", "--csv", roster)
-    cli("--as-of", "2026-12-02", "member", "add", "Sam New", "--email", "sam@fd.org", "--hire-date", "2026-12-03")
-    def names(day: str) -> list[str]:
-        return [m["name"] for m in cli("--as-of", day, "--format", "json", "member", "list").json]
-
-    assert names("2026-12-02") == []
-    assert names("2026-12-03") == ["Ria New", "Sam New"]
-    cli("--as-of", "2026-12-02", "member", "edit", "ria@fd.org", "--position", "emt")
-    assert names("2026-12-02") == []

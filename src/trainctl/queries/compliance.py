@@ -93,7 +93,7 @@ def _as_of(
         s = qm.state_on(timeline, day)
         if s is None:
             out.append(m)
-        elif not (roster and qm.not_yet_hired(m.hire_date, day)):
+        elif not (roster and qm.not_yet_hired(m.hire_date, s, day)):
             out.append(replace(
                 m, positions=tuple(s.positions), status=s.status, history=_history(timeline),
             ))  # fmt: skip

@@ -333,27 +333,25 @@ class Listed:
 
 def on_day(member: MemberRow, timeline: Sequence[MemberState], day: date) -> Listed | None:
     """`member` as they were on `day` (the `states_as_of` rule, `state_on`). None when the
-    member was not yet hired then (`not_yet_hired`: a recruit hired in March is not on
-    January's roster, though added to trainctl in February). A member whose
+    member was not yet hired then: their history starts after the day and their hire date
+    is after it too (a recruit hired in March is not on January's roster). A member whose
     history starts later without such a hire date (a veteran entered when the department
     started using trainctl) is taken as first known and marked. Without history rows
     (written outside trainctl) the member keeps their current values."""
     state = state_on(timeline, day)
     if state is None:
         return Listed(member)
-    if not_yet_hired(member.hire_date, day):
+    if not_yet_hired(member.hire_date, state, day):
         return None
     then = replace(member, positions=list(state.positions), status=state.status)
     return Listed(then, state.effective_on if state.effective_on > day else None)
 
 
-def not_yet_hired(hire_date: date | None, day: date) -> bool:
-    """Whether a member was not yet with the department on `day`: hired after it. Their
-    history may start earlier: a recruit added on 2 December to start on the 3rd has a
-    first row from the 2nd (edits before the start take effect), and is not on the 2nd's
-    roster. The one rule for every roster of a day: `member list --as-of`, the compliance
-    matrix, a crew by position."""
-    return hire_date is not None and hire_date > day
+def not_yet_hired(hire_date: date | None, state: MemberState, day: date) -> bool:
+    """Whether a member was not yet with the department on `day`: `state` (their state
+    on the day, `state_on`) starts after it, and so does their hire date. The one rule for
+    every roster of a past day: `member list --as-of`, the compliance matrix."""
+    return state.effective_on > day and hire_date is not None and hire_date > day
 
 
 def show_member(

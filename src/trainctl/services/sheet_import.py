@@ -129,7 +129,7 @@ class MemberIndex:
         for mid, m in self.by_id.items():
             timeline = history.get(mid)
             state = qm.state_on(timeline, on) if timeline and on is not None else None
-            if state is not None and on is not None and qm.not_yet_hired(self.hired.get(mid), on):
+            if state is not None and on is not None and qm.not_yet_hired(self.hired.get(mid), state, on):
                 continue
             positions, status = (self.positions[mid], m.status) if state is None else (
                 set(state.positions), state.status)  # fmt: skip
