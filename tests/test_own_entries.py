@@ -81,3 +81,30 @@ def test_an_officer_cannot_void_their_own_record_and_another_can(crew, snapshot)
     assert r.exit_code == 77 and "Nobody voids a record of their own" in r.stderr, r
     assert snapshot() == before
     crew(*AS_OF, "--as", "otto@fd.org", "record", "void", "1", "--reason", "a mistake")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--hire-date", "2026-12-31"), ("--certification-date", "2026-05-01"), ("--position", "emt"),
+     ("--status", "inactive")],
+    ids=["hire date", "certification date", "positions", "status"],
+)  # fmt: skip
+def test_an_officer_cannot_change_what_they_owe(crew, snapshot, args):
+    """Their hire and certification dates, positions and status decide what an officer owes
+    and when (a hire date moved past a report's day took them off its roster; review):
+    another officer changes them. Their own name or badge they may."""
+    before = snapshot()
+    r = crew(*OLIVE, "member", "edit", "olive@fd.org", *args, ok=False)
+    assert r.exit_code == 77 and "Nobody changes their own" in r.stderr, r
+    assert snapshot() == before
+    crew(*OLIVE, "member", "edit", "olive@fd.org", "--badge", "O-1")  # (not what she owes)
+    crew("--as", "otto@fd.org", "member", "edit", "olive@fd.org", *args)
+
+
+def test_a_roster_line_changing_the_importing_officers_own_dates_is_a_bad_line(crew, snapshot, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,hire_date\nOlive Officer,olive@fd.org,2026-12-31\nAnn Lee,ann@fd.org,2020-01-01\n")
+    before = snapshot()
+    r = crew(*OLIVE, "member", "import", "--csv", roster, "--update", ok=False)
+    assert r.exit_code == 65 and "line 2, field hire_date: this line is about you" in r.stderr, r
+    assert snapshot() == before

@@ -28,6 +28,7 @@ from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.members import (
     HISTORY_FIELDS,
+    OWED_FIELDS,
     diff_member,
     effective_day,
     first_effective,
@@ -266,6 +267,14 @@ def import_members(
             # so, domain.sheet.BadgeIndex); the badge on file stands
             given.pop("badge", None)
         changes = diff_member(member, given)
+        mine = sorted(set(changes) & OWED_FIELDS) if actor.is_self(member.id) else []
+        if mine:  # (services.members.edit_member refuses the same change)
+            problems.setdefault(line, []).append(
+                f"line {line}, field {mine[0]}: this line is about you ({actor.name}): nobody "
+                f"changes their own {' or '.join(f.replace('_', ' ') for f in mine)}; another "
+                "training officer (or the database owner) imports it"
+            )
+            continue
         if not changes:
             result.plan.append(PlannedRow(line, "unchanged", model.email, model.name, member.id))
         elif update:

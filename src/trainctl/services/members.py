@@ -275,6 +275,10 @@ def diff_member(member: Member, values: dict[str, Any]) -> dict[str, tuple[Any, 
     }
 
 
+# The fields that decide what a member owes and from when: nobody edits their own.
+OWED_FIELDS = frozenset({"positions", "status", "hire_date", "certification_date"})
+
+
 def edit_member(
     session: Session,
     actor: Actor,
@@ -292,10 +296,15 @@ def edit_member(
     actor.require(MANAGE, "edit members")
     member = get_member(session, ref)
     assert member.id is not None
+    values = data.model_dump(exclude_unset=True)
+    owed = sorted(set(values) & OWED_FIELDS)
+    if owed and actor.is_self(member.id):
+        # what decides what a member owes (and when): another officer changes it, as
+        # another records their training (a hire date moved past a report day hid them)
+        actor.refuse_own(member.id, f"changes their own {' or '.join(f.replace('_', ' ') for f in owed)}")
     day = effective_day(session, effective, as_of)
     rec = recorded(session, [member.id]).get(member.id)
     refuse_before_last_change(member, day, rec)
-    values = data.model_dump(exclude_unset=True)
     for required in ("name", "email", "role", "status"):
         if required in values and values[required] is None:
             raise BadInputError(f"A member's {required} cannot be cleared.")
@@ -381,6 +390,7 @@ def deactivate_member(
     actor.require(MANAGE, "deactivate members")
     member = get_member(session, ref)
     assert member.id is not None
+    actor.refuse_own(member.id, "deactivates themselves")
     day = effective_day(session, effective, as_of)
     rec = recorded(session, [member.id]).get(member.id)
     refuse_before_last_change(member, day, rec)
