@@ -234,3 +234,13 @@ def test_a_card_whose_code_no_requirement_names_is_recorded_with_a_notice(medics
     r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
     assert "credential HAZMAT-OPS (line 3): no requirement names it" in r.stderr, r.stderr
     assert "ACLS" not in r.stderr.split("Warning:")[1].split("\n")[0]
+
+
+def test_an_nremt_card_that_places_a_cycle_is_no_unknown_code(cli):
+    """NREMT-EMT names no certification requirement's credential, but it places the NCCP
+    cycle of the imported NREMT-EMT (second review: it drew the 'counts toward none'
+    notice, inviting an officer to void a card that matters)."""
+    cli("-q", "import", "nremt")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    r = cli("cert", "add", "ann@fd.org", "NREMT-EMT", "--issued", "2026-05-01", "--expires", "2028-03-31")
+    assert "no requirement names it" not in r.stderr, r.stderr

@@ -238,12 +238,17 @@ def _unmatched_codes(conn: sa.Connection, rows: Sequence[_Card]) -> list[str]:
         return []
     from difflib import get_close_matches
 
+    from trainctl.domain.periods import cycle_of
+
     r = Requirement.__table__  # type: ignore[attr-defined]
-    named = {
-        credential_code(c)
-        for pair in conn.execute(sa.select(r.c.credential_code, r.c.cycle_credential))
-        for c in pair if c
-    }  # fmt: skip
+    named: set[str] = set()
+    for code, registry, rcode, end, cycle in conn.execute(sa.select(
+        r.c.credential_code, r.c.registry_name, r.c.registry_code, r.c.cycle_end, r.c.cycle_credential
+    )):  # fmt: skip
+        # the card that places an NREMT cycle (periods.cycle_of, as the evaluator reads it:
+        # NREMT-EMT for the imported NREMT-EMT)
+        card = cycle_of(registry, rcode, end, cycle)[1]
+        named |= {credential_code(c) for c in (code, card) if c}
     out = []
     for code in sorted({row.values.code for row in rows} - named):
         lines = [f"line {row.line}" for row in rows if row.values.code == code and row.line]
