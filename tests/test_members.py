@@ -323,3 +323,15 @@ def test_unknown_actor_is_refused(cli, crew, snapshot):
     r = cli("--as", "ghost@fd.org", "member", "add", "X", "--email", "x@fd.org", ok=False)
     assert r.exit_code == 1 and "No member 'ghost@fd.org' (--as / TRAINCTL_ACTOR)" in r.stderr
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["e\u0301mile@fd.org", "पत्र@उदाहरण.भारत", "ราม@ตัวอย่าง.ไทย", "o'neil+cpr@fd-1.example.org", "ANN.LEE@FD.ORG"],
+    ids=["decomposed é", "devanagari", "thai", "apostrophe plus hyphen", "upper case"],
+)  # fmt: skip
+def test_real_addresses_of_any_script_are_taken(cli, email):
+    """Second review: the address check refused a decomposed é (as macOS and Excel write it)
+    and the combining marks of Devanagari and Thai."""
+    r = cli("--format", "json", "member", "add", "Some One", "--email", email)
+    assert r.json["email"] == email.lower()
