@@ -108,3 +108,15 @@ def test_a_roster_line_changing_the_importing_officers_own_dates_is_a_bad_line(c
     r = crew(*OLIVE, "member", "import", "--csv", roster, "--update", ok=False)
     assert r.exit_code == 65 and "line 2, field hire_date: this line is about you" in r.stderr, r
     assert snapshot() == before
+
+
+def test_a_crew_by_position_leaves_the_acting_officer_out_and_says_so(crew, cli):
+    """The instructor of a crew drill holds the position too: the crew is recorded without
+    them, and said (second review: the whole crew was refused)."""
+    crew("member", "edit", "olive@fd.org", "--position", "firefighter", "--effective", "2020-01-01")
+    crew("member", "edit", "ann@fd.org", "--position", "firefighter", "--effective", "2020-01-01")
+    r = crew(*AS_OF, *OLIVE, "--format", "json", "record", "add", "--position", "firefighter",
+             "--course", "Ladder drill", "--hours", "2", "--date", "2026-05-30")  # fmt: skip
+    assert "Recorded 1 record(s)" in r.stderr and "You (Olive Officer) held firefighter" in r.stderr, r
+    rows = crew("--format", "json", "record", "list").json
+    assert [x["email"] for x in rows] == ["ann@fd.org"]

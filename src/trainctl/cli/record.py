@@ -131,7 +131,7 @@ def add(
             location=location, self_paced=None if self_paced is None else ("yes" if self_paced else "no"),
             expiration=expires,
         )  # fmt: skip
-        team = svc.crew(session, refs, position or [], values.get("date"))
+        team = svc.crew(session, refs, position or [], values.get("date"), leave_out=actor.member_id)
         outcome = svc.add_records(session, actor, team.ids, values, today=today, dry_run=dry_run,
                                   check_prerequisites=not skip_prereq_check)  # fmt: skip
         shortfalls = _shortfalls(session, outcome.record_ids) if not dry_run else []
@@ -142,6 +142,9 @@ def add(
     for pos, held in team.by_position:  # who a position stood for that day: the officer checks
         render.info(f"--position {pos} on {team.day}: {len(held)} member(s): "
                     f"{', '.join(f'{n} <{e}>' for _, n, e in held)}.", quiet=state.quiet)  # fmt: skip
+    if team.left_out:  # the instructor of a crew drill is in the crew: not by their own hand
+        render.warn(f"You ({actor.name}) held {', '.join(team.left_out)} on the record's day: "
+                    "left out of the crew; another training officer records your own training.")  # fmt: skip
     for name, refs in team.twice:  # one member named twice: a typo for someone else?
         said = " and ".join([", ".join(refs[:-1]), refs[-1]])
         render.warn(f"{said} {'both' if len(refs) == 2 else 'all'} name {name}: recorded once; "

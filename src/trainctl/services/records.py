@@ -426,15 +426,20 @@ class Crew:
     # references that named a member named before them (their name, the references): one
     # record each, and said (0042 and ann@... are one member, or a typo for another)
     twice: list[tuple[str, list[str]]] = field(default_factory=list)
+    # the positions whose crew left the acting officer out (nobody records their own)
+    left_out: list[str] = field(default_factory=list)
 
 
 def crew(
-    session: Session, members: Sequence[str], positions: Sequence[str], on: str | None = None
+    session: Session, members: Sequence[str], positions: Sequence[str], on: str | None = None,
+    *, leave_out: int | None = None,
 ) -> Crew:
     """Member ids for `--members a,b,c` and `--position P`; unknown or inactive members are
     refused, naming each. `on`: the record's date as given: a member named who was active
     that day, retired since, is taken, and a position's holders are those of that day
-    (promoted since, or not yet in it, decides nothing)."""
+    (promoted since, or not yet in it, decides nothing). `leave_out`: a member (the acting
+    officer) a position's crew does not take (`Crew.left_out`); named, they are kept, and
+    `add_records` refuses them."""
     from trainctl.domain.positions import position_code
     from trainctl.services.members import position_codes
 
@@ -464,6 +469,7 @@ def crew(
             if day is not None and hired is not None and hired > day:
                 before_hire.append((member.name, member.email, hired))
     taken: list[tuple[str, list[tuple[int, str, str]]]] = []
+    left_out: list[str] = []
     known = position_codes(session)
     typed = [p for given in positions for p in given.split(",") if p.strip()]  # as `member add -p`
     for code in dict.fromkeys(position_code(p) for p in typed):  # each once, as stored
@@ -474,6 +480,12 @@ def crew(
         if not holders:
             when = f" on {day.isoformat()}" if day else ""
             problems.append(f"--position {code}: no active member held it{when}")
+        if leave_out is not None and leave_out in holders:
+            holders = [m for m in holders if m != leave_out]
+            left_out.append(code)
+            if not holders:
+                problems.append(f"--position {code}: only you held it; nobody records their own training")
+                continue
         taken.append((code, [(m, index.by_id[m].name, index.by_id[m].email) for m in holders]))
         ids += [m for m in holders if m not in ids]
     if problems:  # refused as every other add refuses an unknown or inactive member: exit 1
@@ -489,7 +501,7 @@ def crew(
     if not ids:
         raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
     twice = [(index.by_id[m].name, refs) for m, refs in refs_of.items() if len(refs) > 1]
-    return Crew(ids, taken, day, before_hire, twice)
+    return Crew(ids, taken, day, before_hire, twice, left_out)
 
 
 def add_records(
