@@ -142,7 +142,9 @@ REF_KINDS = ("id", "email", "badge")
 def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRow], dict[str, list[str]]]:
     """Badges of digits that read as `numbers` once leading zeros are dropped: {number:
     member} where one badge fits, {number: [badges]} where several do."""
-    keys = {n.lstrip("0"): n for n in numbers}
+    keys: dict[str, list[str]] = {}
+    for n in numbers:
+        keys.setdefault(n.lstrip("0"), []).append(n)
     hits: dict[str, list[MemberRow]] = {}
     for part in chunks(sorted(keys)):
         sql, params = in_list("k", part)
@@ -150,8 +152,8 @@ def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRo
             m = _member(r)
             if m.badge and m.badge.isdigit():
                 hits.setdefault(m.badge.lstrip("0"), []).append(m)
-    one = {keys[k]: ms[0] for k, ms in hits.items() if len(ms) == 1}
-    several = {keys[k]: sorted(m.badge or "" for m in ms) for k, ms in hits.items() if len(ms) > 1}
+    one = {n: ms[0] for k, ms in hits.items() if len(ms) == 1 for n in keys[k]}
+    several = {n: sorted(m.badge or "" for m in ms) for k, ms in hits.items() if len(ms) > 1 for n in keys[k]}
     return one, several
 
 
@@ -262,9 +264,9 @@ def find_members(
         found["badge"].update(_by_folded(rd, "badge", missing))
     # a badge column's number whose leading zeros a spreadsheet dropped ("42" for "0042"),
     # as the sign-in sheet imports read it (domain.sheet.BadgeIndex): when one badge fits
-    # (a CSV badge column only, and a number without zeros of its own: "01" typed is "01")
+    # (a CSV badge column only: a member column's bare number stays as typed)
     unpadded = sorted({t for k, t in ((k, r.strip()) for k, r in refs) if k == "badge"
-                       and t.isdigit() and not t.startswith("0") and t not in found["badge"]})  # fmt: skip
+                       and t.isdigit() and t.lstrip("0") and t not in found["badge"]})  # fmt: skip
     loose: dict[str, MemberRow] = {}
     several: dict[str, list[str]] = {}
     if unpadded:
