@@ -493,3 +493,23 @@ def test_a_last_phase_asking_for_manual_advancement_completes_with_its_items(cli
     assert "needs an officer" not in r.stderr, r
     shown = cli("--format", "json", "enroll", "show", "1").json
     assert shown["status"] == "completed", shown
+
+
+def test_an_item_the_member_reported_is_verified_not_checked_twice(cli, dept, snapshot):
+    """Second review: a member's pending --check and an officer's --check of the same item
+    made two checks; after --verify one --uncheck left it checked (the value wrong). The
+    officer's check is refused, pointing at --verify, and nothing is written."""
+    officer = dept.member("Olga Chief", role="officer")
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "checklist")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "self-reporting", "on")
+    cli("--as", str(ann), "progress", "update", "1", "--check", "uniform")
+    before = snapshot()
+    r = cli("--as", str(officer), "progress", "update", "1", "--check", "uniform", ok=False)
+    assert r.exit_code == 1 and "waits for verification" in r.stderr and "--verify" in r.stderr, r
+    assert snapshot() == before
+    cli("--as", str(officer), "progress", "update", "1", "--verify")
+    assert enrollment(cli)["requirements"][0]["value"] == 1
+    cli("--as", str(officer), "progress", "update", "1", "--uncheck", "uniform")
+    assert enrollment(cli)["requirements"][0]["value"] == 0

@@ -437,10 +437,20 @@ def _item_source(row: _Row) -> str:
 
 
 def check(row: _Row, change: ch.Check) -> None:
-    """`--check ITEM`: one item done (+1); it passes the gate like any credit."""
+    """`--check ITEM`: one item done (+1); it passes the gate like any credit. An item the
+    member reported, waiting for verification, is verified, not checked a second time
+    (the two would count as two, and one --uncheck take back only one)."""
     item, done = _item(row, change.item)
     if done:
         raise RefusedError(f"{item!r} is already checked for '{row.req.name}'.")
+    if not row.is_self and dp.match_item(dp.items_done(
+        dp.Credit(c.amount, c.category, c.item) for c in row.ledger if c.state == "pending"
+    ), item) is not None:  # fmt: skip
+        raise RefusedError(
+            f"{item!r} was reported by the member for '{row.req.name}' and waits for "
+            "verification; checking it again would count it twice.",
+            f"Verify it: `trainctl progress update {row.rp.id} --verify`.",
+        )
     row.credit(1.0, _item_source(row), item=item, note=change.note)
     row.refuse_if_gated()
 
