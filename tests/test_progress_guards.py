@@ -117,10 +117,11 @@ def test_resume_catches_up_completion_phases_and_milestones(cli, dept):
     dept.link(pid, dept.requirement("H1", "hours", required_hours=10), phase_id=p1)
     dept.link(pid, dept.requirement("H2", "hours"), phase_id=p2)
     dept.milestone(pid, "Half", 50)
-    cli("enroll", "add", str(ann), "Recruit")
-    cli("progress", "update", "1", "--set", "5")
-    cli("enroll", "hold", "1")
-    cli("requirement", "edit", "H1", "--hours", "5")  # phase 1 is complete while on hold
+    # (dated: the resume below is as of 2026-02-28, which must not precede the enrollment)
+    cli("--as-of", "2026-02-01", "enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-02-01", "progress", "update", "1", "--set", "5")
+    cli("--as-of", "2026-02-02", "enroll", "hold", "1")
+    cli("requirement", "edit", "H1", "--hours", "5", "--effective", "2026-02-03")  # complete while on hold
     e = show(cli)
     assert (e["status"], e["current_phase"], e["milestones"][0]["state"]) == (
         "on_hold",
@@ -275,3 +276,22 @@ def test_credit_dated_before_the_enrollment_began_is_refused(cli, dept, snapshot
     cli("--as-of", "2028-02-28", "progress", "update", "1", "--note", "called about the start date")
     cli("--as-of", "2028-02-29", "progress", "update", "1", "--add", "2")
     assert show(cli)["requirements"][0]["value"] == 2
+
+
+@pytest.mark.parametrize("action", ["resume", "advance"])
+def test_a_resume_or_advance_cannot_be_dated_before_the_enrollment(cli, dept, snapshot, action):
+    """Second review: `--as-of 2026-09-01 enroll advance` of a December enrollment set its
+    phase deadlines in September, and a resume as of 2020 restarted its quiet stretch then.
+    Both days are kept: refused, naming the earliest day; nothing written."""
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1, p2 = dept.phase(pid, 1, "Orientation"), dept.phase(pid, 2, "Skills")
+    dept.link(pid, dept.requirement("H1", "hours", required_hours=1), phase_id=p1)
+    dept.link(pid, dept.requirement("H2", "hours"), phase_id=p2)
+    cli("--as-of", "2026-12-01", "enroll", "add", str(ann), "Recruit")
+    if action == "resume":
+        cli("--as-of", "2026-12-05", "enroll", "hold", "1")
+    before = snapshot()
+    r = cli("--as-of", "2026-09-01", "enroll", action, "1", ok=False)
+    assert r.exit_code == 1 and "Enrollment 1 began on 2026-12-01" in r.stderr, r
+    assert "would be before it" in r.stderr and snapshot() == before

@@ -47,6 +47,26 @@ def _already_withdrawn(actor: Actor, enrollment: Enrollment) -> bool:
     return False
 
 
+def _not_before(enrollment: Enrollment, today: date, doing: str) -> None:
+    """A change dated before the enrollment began, entered its current phase or was last
+    resumed would date its deadlines or its quiet stretch before them (second review: an
+    advance as of September set phase deadlines before a December enrollment): refused,
+    naming the earliest day, as progress dated before the enrollment is."""
+    floors = [(d, what) for d, what in (
+        (enrollment.enrolled_on, "began"),
+        (enrollment.phase_started_on, "entered its current phase"),
+        (enrollment.resumed_on, "was last resumed"),
+    ) if d is not None]  # fmt: skip
+    if not floors:
+        return
+    day, what = max(floors, key=lambda f: f[0])
+    if today < day:
+        raise RefusedError(
+            f"Enrollment {enrollment.id} {what} on {day}; {doing} dated {today} would be before it.",
+            f"Give --as-of {day} or later, or leave --as-of out.",
+        )
+
+
 def change_status(
     session: Session,
     actor: Actor,
@@ -86,6 +106,8 @@ def change_status(
             f"{' or '.join(a.replace('_', ' ') for a in allowed)} enrollments can be {verb[action]}.",
             f"`trainctl enroll show {enrollment.id}` shows its status.",
         )
+    if action == "resume":  # (its day is kept: the quiet stretch counts from it)
+        _not_before(enrollment, today, "a resume")
     old = enrollment.status
     enrollment.status = new
     enrollment.status_reason = reason
@@ -140,6 +162,7 @@ def advance_phase(
             f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; only active enrollments advance."
         )
     assert program.id is not None and enrollment.id is not None
+    _not_before(enrollment, today, "an advance")
     phases = load_phases(session, program.id)
     by_id = {p.id: p for p in phases}
     current = by_id.get(enrollment.current_phase_id) if enrollment.current_phase_id else None
