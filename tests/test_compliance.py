@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trainctl.domain import compliance as c
+from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
 from trainctl.domain.periods import MonthDay
 
@@ -155,17 +156,99 @@ def test_subject_since_is_the_start_of_the_unbroken_stretch(history, as_of, sinc
     assert c.subject_since(m, OFFICER_CE, D(as_of)) == (D(since) if since else None)
 
 
-def test_a_window_the_member_was_not_subject_to_all_of_is_not_held_against_them():
+def test_a_window_the_member_owed_part_of_holds_them_to_that_share():
+    """Promoted to officer on 1 September 2025: he owed four of 2025's twelve months of
+    Officer CE (5 h a year), so 1.67 h; short of that he is overdue, at it he is not."""
     promoted = _stints(("2015-01-01", "firefighter", "active"),
                        ("2025-09-01", "firefighter,officer", "active"))  # fmt: skip
     always = _stints(("2015-01-01", "officer", "active"))
     as_of = D("2026-03-31")
     assert c.evaluate(member(positions=("officer",), history=always), OFFICER_CE, as_of).status == c.OVERDUE
     e = c.evaluate(member(positions=("officer",), history=promoted), OFFICER_CE, as_of)
-    assert e.status == c.NOT_YET_DUE and e.previous is None
-    # a year on, 2026 was all his: its shortfall is
-    e = c.evaluate(member(positions=("officer",), history=promoted), OFFICER_CE, D("2027-01-15"))
     assert e.status == c.OVERDUE
+    assert e.previous is not None and (e.previous.value, e.previous.target) == (0, 1.67)
+    assert any("4 of the previous window's 12 months" in n and "1.67 of 5 h" in n for n in e.notes), e.notes
+    m = member(hours(1, "2025-10-10", 1.67), positions=("officer",), history=promoted)
+    e = c.evaluate(m, OFFICER_CE, as_of)
+    assert e.status == c.NOT_YET_DUE and e.previous is not None and e.previous.met
+    # 1.66 h is short of the share (rounded up to the hundredth, never down)
+    m = member(hours(1, "2025-10-10", 1.66), positions=("officer",), history=promoted)
+    assert c.evaluate(m, OFFICER_CE, as_of).status == c.OVERDUE
+    # a year on, 2026 was all his: the whole 5 h
+    e = c.evaluate(m, OFFICER_CE, D("2027-01-15"))
+    assert e.status == c.OVERDUE and e.previous is not None and e.previous.target == 5
+
+
+@pytest.mark.parametrize(
+    ("history", "owed"),
+    [
+        ((("2015-01-01", "officer", "active"),), 12),
+        # a day's leave on 10 May (no month begins in it): every month owed
+        ((("2015-01-01", "officer", "active"), ("2025-05-10", "officer", "inactive"),
+          ("2025-05-11", "officer", "active")), 12),
+        # a leave across New Year: 2025 was owed whole
+        ((("2015-01-01", "officer", "active"), ("2025-12-31", "officer", "inactive"),
+          ("2026-01-05", "officer", "active")), 12),
+        # 20 April to 10 July: May, June and July are not owed
+        ((("2015-01-01", "officer", "active"), ("2025-04-20", "officer", "inactive"),
+          ("2025-07-10", "officer", "active")), 9),
+        # back on a month's first day: that month is owed
+        ((("2015-01-01", "officer", "active"), ("2025-04-20", "officer", "inactive"),
+          ("2025-07-01", "officer", "active")), 10),
+        # an officer only from 2 December: no month of 2025
+        ((("2015-01-01", "firefighter", "active"), ("2025-12-02", "officer", "active")), 0),
+    ],
+)  # fmt: skip
+def test_the_months_owed_of_a_year(history, owed):
+    m = member(positions=("officer",), history=_stints(*history))
+    year = pd.Window(D("2025-01-01"), D("2025-12-31"))
+    assert c.owed_months(m, OFFICER_CE, year, D("2026-03-31")) == (owed, 12)
+
+
+@pytest.mark.parametrize(
+    ("year", "hired", "owed"),
+    [(2025, "2025-01-01", 12), (2025, "2025-01-02", 11), (2024, "2024-02-29", 10),
+     (2024, "2024-03-01", 10), (2025, "2025-09-15", 3), (2025, "2025-12-01", 1),
+     (2025, "2025-12-02", 0), (2025, "2025-12-31", 0), (2025, "2010-06-30", 12)],
+)  # fmt: skip
+def test_a_hire_owes_the_months_that_begin_on_or_after_it(year, hired, owed):
+    m = member(hire_date=D(hired))
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6, **CLASS)
+    window = pd.Window(date(year, 1, 1), date(year, 12, 31))
+    assert c.owed_months(m, spec, window, date(year + 1, 1, 2)) == (owed, 12)
+
+
+def test_a_share_rounds_up_hours_to_the_hundredth_and_counts_to_the_whole():
+    spec = c.RequirementSpec("X", "hours", frequency="annual", required_hours=5, **CLASS)
+    assert c.prorated(spec, 4, 12).required_hours == 1.67
+    assert c.prorated(spec, 6, 12).required_hours == 2.5
+    calls = c.RequirementSpec("Calls", "calls", frequency="annual", required_calls=12)
+    assert c.prorated(calls, 5, 12).required_calls == 5
+    assert c.prorated(calls, 1, 24).required_calls == 1  # never a target of none
+    shifts = c.RequirementSpec("Shifts", "shifts", frequency="annual", required_shifts=24)
+    assert c.prorated(shifts, 3, 12).required_shifts == 6
+    assert c.prorated(shifts, 7, 12).required_shifts == 14
+
+
+def test_the_current_window_is_prorated_too_and_none_owed_is_not_yet_due():
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6, **CLASS)
+    # hired 15 September: October to December owed, 1.5 h; due soon in December
+    m = member(hire_date=D("2025-09-15"))
+    e = c.evaluate(m, spec, D("2025-12-05"))
+    assert (e.status, e.target) == (c.DUE_SOON, 1.5)
+    assert "0 of 1.5 h (3 of 12 months owed)" in e.reason
+    m = member(hours(1, "2025-10-01", 1.5), hire_date=D("2025-09-15"))
+    assert c.evaluate(m, spec, D("2025-12-05")).status == c.MET
+    # hired 2 December: no month of 2025 owed; not due soon, and not overdue in January
+    m = member(hire_date=D("2025-12-02"))
+    e = c.evaluate(m, spec, D("2025-12-20"))
+    assert e.status == c.NOT_YET_DUE and "the next window, from 2026-01-01" in e.reason
+    assert c.evaluate(m, spec, D("2026-01-20")).status == c.NOT_YET_DUE
+    # lists and registry cycles are owed whole: a part-year is not held at all
+    courses = c.RequirementSpec("Core", "courses", frequency="annual", required_courses=("FF1",))
+    m = member(hire_date=D("2025-03-01"))
+    assert c.evaluate(m, courses, D("2025-12-20")).target == 1
+    assert c.evaluate(m, courses, D("2026-01-20")).status == c.NOT_YET_DUE
 
 
 # ------------------------------------------------------------------------------ windows
@@ -577,7 +660,11 @@ def test_checklists_and_courses():
         ("2015-01-01", {"2024-05-01": 6}, "2025-06-01", c.NOT_YET_DUE),
         ("2015-01-01", {"2024-05-01": 6}, "2025-12-01", c.DUE_SOON),  # 30 days left
         ("2015-01-01", {"2024-05-01": 6}, "2025-11-30", c.NOT_YET_DUE),  # 31 days left
-        ("2024-03-01", {}, "2025-06-01", c.NOT_YET_DUE),  # hired during 2024: no miss
+        ("2024-03-01", {}, "2025-06-01", c.OVERDUE),  # hired 1 March 2024: owed 5 of 6 h
+        ("2024-03-01", {"2024-05-01": 5}, "2025-06-01", c.NOT_YET_DUE),  # and did them
+        ("2024-03-02", {"2024-05-01": 4.5}, "2025-06-01", c.NOT_YET_DUE),  # April on: 4.5 h
+        ("2024-12-02", {}, "2025-06-01", c.NOT_YET_DUE),  # no month of 2024 owed
+        ("2024-12-01", {}, "2025-06-01", c.OVERDUE),  # December owed: 0.5 h
         ("2015-01-01", {"2025-05-01": 6}, "2025-06-01", c.MET),
         ("2015-01-01", {"2024-05-01": 6}, "2025-12-31", c.DUE_SOON),  # the last day
     ],

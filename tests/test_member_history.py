@@ -72,7 +72,7 @@ def test_promoted_in_september_is_not_an_officer_in_june(dept):
 def test_a_days_leave_after_a_window_closed_does_not_wipe_out_its_shortfall(dept):
     """Sam owed Annual drill for all of 2025 and did none: overdue in 2026. One day of
     leave in May 2026 must not forgive 2025 (he was subject to the whole of it); a member
-    back from a leave that covered part of 2025 is not held to it."""
+    back from a leave that covered part of 2025 is held to the months she owed."""
     assert matrix(dept, "2026-05-01")[("Sam Smoke", "Annual drill")] == "overdue"
     dept("member", "edit", "sam@fd.org", "--status", "inactive", "--effective", "2026-05-02")
     dept("member", "edit", "sam@fd.org", "--status", "active", "--effective", "2026-05-03")
@@ -82,10 +82,20 @@ def test_a_days_leave_after_a_window_closed_does_not_wipe_out_its_shortfall(dept
     assert e["status"] == "overdue" and not any("not held" in n for n in e["lines"])
     dept("member", "edit", "ann@fd.org", "--status", "inactive", "--effective", "2025-03-01")
     dept("member", "edit", "ann@fd.org", "--status", "active", "--effective", "2025-10-01")
-    assert matrix(dept, "2026-05-03")[("Ann Lee", "Annual drill")] == "not_yet_due"
+    assert matrix(dept, "2026-05-03")[("Ann Lee", "Annual drill")] == "overdue"
     e = dept("requirement", "explain", "ann@fd.org", "Annual drill", "--as-of", "2026-05-03",
              "--format", "json").json  # fmt: skip
-    assert any("since 2025-10-01" in n and "not held" in n for n in e["lines"]), e["lines"]
+    assert any("5 of the previous window's 12 months" in n for n in e["lines"]), e["lines"]
+
+
+def test_a_days_leave_inside_a_window_does_not_excuse_it(dept):
+    """A day's leave on 12 May 2025 (no month begins in it): Sam owed all of 2025."""
+    dept("member", "edit", "sam@fd.org", "--status", "inactive", "--effective", "2025-05-12")
+    dept("member", "edit", "sam@fd.org", "--status", "active", "--effective", "2025-05-13")
+    assert matrix(dept, "2026-02-01")[("Sam Smoke", "Annual drill")] == "overdue"
+    e = dept("requirement", "explain", "sam@fd.org", "Annual drill", "--as-of", "2026-02-01",
+             "--format", "json").json  # fmt: skip
+    assert not any("months the member owed" in n for n in e["lines"]), e["lines"]
 
 
 def test_a_retired_member_is_on_the_roster_of_days_they_were_active(dept):

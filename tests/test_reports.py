@@ -379,12 +379,13 @@ def test_demo_reports_show_the_history(cli, demo_db):
 
 
 # ------------------------------------------- subject to a requirement for part of a window
-def test_a_member_promoted_or_reactivated_mid_window_is_not_overdue_for_it(dept):
-    """Overdue means the previous window closed short while the member was subject to all
-    of it: not only hired before it, but active and holding a position it applies to from
-    its first day. Promoted in September 2025, inactive March to September 2025: neither
-    was subject to all of 2025, so on 31 March 2026 both are not yet due (as a member hired
-    in September 2025 is). A member subject all year is overdue."""
+def test_a_member_promoted_or_reactivated_mid_window_owes_the_months_they_were_subject(dept):
+    """A window is owed month by month: the months on whose first day the member was
+    subject to the requirement (hired, active, in a position it names), and the target
+    is that share. Promoted to officer on 1 September 2025: four months of Officer CE
+    (5 h a year: 1.67 h), which Pat did. Inactive from 1 March to 1 October 2025: five
+    months of All annual (2.09 h), which Quin did not. A member subject all year owes the
+    whole figure."""
     dept("member", "add", "Pat Promo", "--email", "promo@fd.org", "--position", "firefighter",
          "--hire-date", "2020-01-01")  # fmt: skip
     dept("member", "add", "Quin Back", "--email", "quin@fd.org", "--position", "firefighter",
@@ -398,18 +399,42 @@ def test_a_member_promoted_or_reactivated_mid_window_is_not_overdue_for_it(dept)
     dept("--as-of", "2025-03-01", "member", "deactivate", "quin@fd.org", "--effective", "2025-03-01")
     dept("--as-of", "2025-10-01", "member", "edit", "quin@fd.org", "--status", "active",
          "--effective", "2025-10-01")  # fmt: skip
+    record(dept, "promo@fd.org", "2025-10-15", 1.67, "Officer drill")
     got = cells(dept, "--requirement", "Officer CE", "--requirement", "All annual",
                 as_of="2026-03-31")  # fmt: skip
     assert got[("Pat Promo", "Officer CE")]["status"] == "not_yet_due"
     assert got[("Pat Promo", "All annual")]["status"] == "overdue"  # a firefighter all 2025
-    assert got[("Quin Back", "All annual")]["status"] == "not_yet_due"
+    assert got[("Quin Back", "All annual")]["status"] == "overdue"
     assert got[("Olive Officer", "Officer CE")]["status"] == "overdue"  # an officer all 2025
     why = explain(dept, "promo@fd.org", "Officer CE", "2026-03-31")
     assert why["status"] == "not_yet_due"
-    assert any("since 2025-09-01" in line for line in why["lines"]), why["lines"]
+    assert any("4 of the previous window's 12 months" in line and "1.67 of 5 h" in line for line in why["lines"]), why["lines"]
+    why = explain(dept, "quin@fd.org", "All annual", "2026-03-31")
+    assert any("5 of the previous window's 12 months" in line and "2.09 of 5 h" in line for line in why["lines"]), why["lines"]
+    assert "0 of 2.09 h" in why["reason"], why["reason"]
     # a year later the promotion is history: the whole of 2026 counts against him
     later = cells(dept, "--requirement", "Officer CE", as_of="2027-03-31")
     assert later[("Pat Promo", "Officer CE")]["status"] == "overdue"
+
+
+def test_report_iso_holds_a_member_hired_in_the_year_to_the_months_they_owed(dept):
+    """An annual ISO item is owed month by month, as company training is: hired on 15
+    September, Rae owed October to December, a quarter of the facility (18 h) and hazmat
+    (6 h) figures; hired on 2 December, Dee owed no month and is left out of every item."""
+    dept("import", "iso")
+    dept("member", "add", "Rae Recruit", "--email", "rae@fd.org", "--hire-date", "2025-09-15")
+    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--hire-date", "2025-12-02")
+    record(dept, "rae@fd.org", "2025-11-03", 1.5, "Hazmat25", "--category", "hazmat")
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    rows = {(r["member"], r["item"]): r for r in data["rows"]}
+    assert (rows[("Rae Recruit", "ISO-FACILITY")]["target"], rows[("Rae Recruit", "ISO-FACILITY")]["status"]) == (4.5, "short")
+    assert (rows[("Rae Recruit", "ISO-HAZMAT")]["target"], rows[("Rae Recruit", "ISO-HAZMAT")]["status"]) == (1.5, "met")
+    assert rows[("Rae Recruit", "ISO-COMPANY")]["target"] == 48  # 3 months x 16 h
+    for item in ("ISO-FACILITY", "ISO-HAZMAT", "ISO-COMPANY"):
+        assert rows[("Dee Late", item)]["status"] == "not_applicable", item
+    # the chief's matrix says the same of Rae
+    assert cell(dept, "rae@fd.org", "ISO-HAZMAT", "2025-12-31")["status"] == "met"
+    assert cell(dept, "dee@fd.org", "ISO-HAZMAT", "2025-12-31")["status"] == "not_yet_due"
 
 
 def test_report_iso_judges_a_closed_year_alike_for_everyone(dept):

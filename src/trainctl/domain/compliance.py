@@ -22,10 +22,18 @@ Statuses, in the order they are decided:
 - everything else is judged on the figure in the current window:
   - ``met``: the figure reaches the target (100%);
   - recurring windows (monthly, quarterly, annual, biennial, NREMT cycles):
-    ``overdue`` when the PREVIOUS window closed short of its target and the member was
-    subject to all of it (hired on or before its first day), and the current one is not
-    met yet: the member carries a miss; else ``due_soon`` when the current window ends
-    within `due_soon_days` (default 30) of the as-of date; else ``not_yet_due``;
+    ``overdue`` when the PREVIOUS window closed short of its target and the member owed
+    it, and the current one is not met yet: the member carries a miss; else ``due_soon``
+    when the current window ends within `due_soon_days` (default 30) of the as-of date;
+    else ``not_yet_due``. A window is owed month by month (`owed_months`): a month is
+    owed when the member was subject to the requirement on its first day (hired by
+    then, active, in a position it names); a monthly or quarterly window by its first
+    day alone. A numeric annual or biennial requirement (calendar or hire anniversary)
+    holds a member who owed part of a window to that share of its target (`prorated`:
+    hired 15 September, 3 of 12 months, 6 h -> 1.5 h; rounded up), the current window
+    as the previous; one who owed none of it is ``not_yet_due``. Any other requirement
+    (a list of courses, an NREMT cycle) holds a member to a window only when they owed
+    every month of it. A day's leave excuses nothing unless a month begins in it;
   - one_time: ``overdue`` when its due date (anchor date + `time_limit_days`; the last
     day of a window of N months from the anchor, `period_months`) has passed, or when it
     has no due date at all (required now); else ``due_soon`` / ``not_yet_due`` by the days
@@ -65,6 +73,7 @@ every call. The hour categories then decide by allocation how the hours count.
 from __future__ import annotations
 
 import itertools
+import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -664,6 +673,9 @@ class Evaluation:
     year: YearFigure | None = None
     good_through: date | None = None
     notes: tuple[str, ...] = ()  # what was assumed (an unknown hire date, ...)
+    # (owed, of): the months of the window the member owes, when not all of them (a share
+    # of an annual or biennial figure; 0: none, the next window is their first)
+    months_owed: tuple[int, int] | None = None
 
     @property
     def applicable(self) -> bool:
@@ -1359,8 +1371,29 @@ def evaluate(
         if not detail and len(kinds) == 1 and member.unique
         else None
     )
-    j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique, sums)
-    judged_by = spec
+    start = _start(member, spec, as_of)
+    judged_by: RequirementSpec = spec
+    months_owed = None
+    owes: str | None = ""  # None: owes no month of the window
+    if start is not None and ws.current.start is not None and start > ws.current.start and (
+        _prorates(spec)
+    ):
+        # subject to the requirement for part of the window: held to the months they owe
+        owed, total = owed_months(member, spec, ws.current, as_of)
+        if owed == 0:  # none of it: the next window is their first
+            owes = None
+        elif owed < total:
+            judged_by = prorated(spec, owed, total)
+            owes = f" ({owed} of {total} months owed)"
+        if owed < total:
+            months_owed = (owed, total)
+            notes = (
+                *notes,
+                f"owes {owed} of this window's {total} months (those on whose first day the "
+                f"member was subject to it): {_h(judged_by.target.target_value if owed else 0)} "
+                f"of {_h(spec.target.target_value)} {spec.unit}",
+            )  # fmt: skip
+    j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums)
     if period.frequency == "one_time" and spec.versions and not j.met:
         # met once, met for good: as the requirement stood then (a target raised since
         # does not undo a recruit year completed under the old one)
@@ -1371,16 +1404,16 @@ def evaluate(
                              "a one-time requirement met stays met")  # fmt: skip
     target = judged_by.target.target_value
     unit = spec.unit
-    figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip()
+    figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip() + (owes or "")
     if spec.names_nothing:
         figure += " (the requirement names nothing it counts)"
     common: dict[str, Any] = {
         "window": ws.current, "window_label": ws.label, "previous_window": ws.previous,
         "due": ws.due, "value": j.value, "target": target, "percentage": j.percentage,
         "verdicts": tuple(j.verdicts), "allocation": j.allocation, "notes": notes,
+        "months_owed": months_owed,
     }  # fmt: skip
 
-    start = _start(member, spec, as_of)
     if start is not None and start != member.hire_date and start > (ws.current.start or start):
         common["notes"] = (*notes, f"subject to it since {start} (positions or status)")
     year = None
@@ -1404,7 +1437,13 @@ def evaluate(
             owed_from = start
         else:  # not subject to the requirement as it stood then; to the one since
             owed_from = (then.stood_until or ws.previous.end) + ONE_DAY
-        held = owed_from is None or owed_from <= ws.previous.start
+        # owed month by month (subject on a month's first day): a day's leave in May, or
+        # one across New Year, leaves every month of the year owed
+        owed = total = 1
+        if owed_from is not None and owed_from > ws.previous.start:
+            owed, total = owed_months(member, spec, ws.previous, ws.previous.end)
+        part = owed < total and _prorates(then)
+        held = owed == total or (part and owed > 0)
         if not held and owed_from != member.hire_date:
             common["notes"] = (
                 *notes,
@@ -1433,6 +1472,15 @@ def evaluate(
                     f"the previous window ({ws.previous}) is judged as the requirement stood "
                     f"until {then.stood_until}",
                 )  # fmt: skip
+        if held and part:
+            full = then.target.target_value
+            then = prorated(then, owed, total)
+            common["notes"] = (
+                *common["notes"],
+                f"owed {owed} of the previous window's {total} months ({ws.previous}; those "
+                f"on whose first day the member was subject to it): "
+                f"{_h(then.target.target_value)} of {_h(full)} {unit}",
+            )  # fmt: skip
         if held:
             pj = _judge(
                 then, pfacts, ws.previous, ws.previous.end, cycle, detail=False,
@@ -1484,6 +1532,14 @@ def evaluate(
                 f"the previous window ({previous.window}) closed at {_h(previous.value)} of "
                 f"{_h(previous.target)} {unit}, and this one is not met yet: {figure}"
             )
+        elif owes is None:
+            assert start is not None and ws.current.end is not None
+            since = "hired" if start == member.hire_date else "subject to it"
+            status, reason = (
+                NOT_YET_DUE,
+                f"not owed: {since} on {start}, after this window's last month began; "
+                f"the next window, from {ws.current.end + ONE_DAY}, is the first owed",
+            )
         elif left <= due_soon_days:
             status, reason = (
                 DUE_SOON,
@@ -1516,6 +1572,88 @@ def _subject_on(member: MemberFacts, spec: RequirementSpec, day: date) -> bool:
     stint = next((s for s in reversed(stints) if s.since <= day), stints[0])
     wanted = spec.position_keys
     return stint.status.casefold() == "active" and (not wanted or bool(wanted & stint.positions))
+
+
+# ----------------------------------------------------------------------- months owed
+# A window is owed month by month: a month is owed when the member was subject to the
+# requirement on its first day (hired by then, active, in a position it names), the rule
+# ISO's monthly item follows (`_year`). A monthly or quarterly window is one such unit.
+PRORATED = ("annual", "biennial")
+
+
+def _prorates(spec: RequirementSpec) -> bool:
+    """Whether a window the member owes only part of holds them to that share of its
+    target: a numeric annual or biennial requirement on the department's calendar or the
+    hire anniversary. A registry's cycle (NREMT) is owed whole, as are lists of courses,
+    skills or items (a share of a list is not a figure); those hold a member to a window
+    only when they owed every month of it."""
+    p = spec.period
+    return (
+        p.frequency in PRORATED
+        and p.anchor in ("calendar", "hire_date")
+        and spec.target.is_numeric
+        and not spec.once_per_cycle
+    )
+
+
+def month_starts(spec: RequirementSpec, window: pd.Window) -> list[date]:
+    """The first days of the units a window is owed by: its months (1 January, 1 February,
+    ...; 15 September, 15 October, ... for an anniversary window), or the window's own
+    first day for a monthly or quarterly requirement."""
+    assert window.start is not None and window.end is not None
+    if spec.period.frequency in ("monthly", "quarterly"):
+        return [window.start]
+    out, k = [], 0
+    while (d := pd.add_months(window.start, k)) <= window.end:
+        out.append(d)
+        k += 1
+    return out
+
+
+def _stood(spec: RequirementSpec, day: date) -> RequirementSpec:
+    """The version of the requirement in force on `day`, unless its kind or window rule
+    was another then (it was not this requirement's window)."""
+    then = spec.as_it_stood_on(day)
+    if then.stood_until != spec.stood_until and (
+        then.requirement_type != spec.requirement_type or then.period != spec.period
+    ):
+        return spec
+    return then
+
+
+def owed_months(
+    member: MemberFacts, spec: RequirementSpec, window: pd.Window, as_of: date
+) -> tuple[int, int]:
+    """(owed, of): how many of the window's months the member owes (subject to the
+    requirement, as it stood when the month closed, on the month's first day), and how
+    many it has. A day's leave on 10 May owes all twelve; a leave from 20 April to 10
+    July, nine; hired on 15 September, three. Months after `as_of` follow today's status."""
+    firsts = month_starts(spec, window)
+    assert window.end is not None
+    ends = [d - ONE_DAY for d in firsts[1:]] + [window.end]
+    owed = sum(
+        1 for d, end in zip(firsts, ends, strict=True)
+        if _subject_on(member, _stood(spec, min(end, as_of)), d)
+    )  # fmt: skip
+    return owed, len(firsts)
+
+
+def prorated(spec: RequirementSpec, owed: int, total: int) -> RequirementSpec:
+    """The requirement's share for `owed` of `total` months: hours rounded up to the
+    hundredth, shifts and calls up to the whole one (24 shifts a year, three months owed:
+    6; 12 calls, five months: 5)."""
+    s = _scaled(spec, owed / total)
+
+    def up(n: int | None) -> int | None:
+        return -(-n * owed // total) if n else n
+
+    hours = s.required_hours
+    if hours is not None:
+        hours = math.ceil(hours * 100 - 1e-4) / 100
+    return replace(
+        s, required_hours=hours, required_shifts=up(spec.required_shifts),
+        required_calls=up(spec.required_calls),
+    )  # fmt: skip
 
 
 def _year(
