@@ -37,8 +37,10 @@ def test_raising_and_lowering_a_target_remeasures_rows_and_rollups(cli, dept):
     cli("progress", "update", "3", "--set", "2")
     assert show(cli, 1)["status"] == "completed"
 
-    # target up: the completed row and its enrollment reopen (no "completed below 100%")
-    cli("requirement", "edit", "Shifts3", "--shifts", "10")
+    # target up: the completed row and its enrollment reopen (no "completed below 100%"),
+    # and the officer is told which
+    r = cli("requirement", "edit", "Shifts3", "--shifts", "10")
+    assert "Reopened 1 completed enrollment (1): Shifts3's new target is not met yet" in r.stderr
     r = req_row(cli, 1, "Shifts3")
     assert (r["value"], r["target"], r["percentage"], r["status"]) == (4, 10, 40, "in_progress")
     e = show(cli, 1)
@@ -48,7 +50,9 @@ def test_raising_and_lowering_a_target_remeasures_rows_and_rollups(cli, dept):
     assert show(cli, 2)["progress"] == 20.0
 
     # target down: rows complete, and so does the enrollment
-    cli("requirement", "edit", "Shifts3", "--shifts", "2")
+    r = cli("requirement", "edit", "Shifts3", "--shifts", "2")
+    assert "Completed 2 enrollments (1, 2): Shifts3's new target is met." in r.stderr
+    assert "Reopened" not in r.stderr
     r = req_row(cli, 1, "Shifts3")
     assert (r["percentage"], r["status"]) == (100, "completed")
     assert (show(cli, 1)["status"], show(cli, 1)["progress"]) == ("completed", 100.0)

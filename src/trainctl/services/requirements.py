@@ -454,7 +454,10 @@ def edit(
         from trainctl.services.progress import remeasure_requirement
 
         assert req.id is not None
+        before = _enrollments_of(session, req.id)
         remeasure_requirement(session, req.id)
+        if report is not None:
+            report += _moved(before, _enrollments_of(session, req.id), req.name)
     recredit = None
     if _accepts(current) != _accepts(merged):
         from trainctl.services.credit_feed import recredit_requirement
@@ -474,6 +477,44 @@ def edit(
         **({"recredit": {"added": recredit.added, "reversed": recredit.reversed}} if recredit else {}),
     )  # fmt: skip
     return req, changed
+
+
+def _enrollments_of(session: Session, requirement_id: int) -> dict[int, str]:
+    """The status of every enrollment with a progress row of the requirement."""
+    rows = reader_of(session).all(
+        "SELECT DISTINCT e.id, e.status FROM enrollment e "
+        "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "WHERE pr.requirement_id = :r ORDER BY e.id",
+        {"r": requirement_id},
+    )
+    return {int(i): str(st) for i, st in rows}
+
+
+def _moved(before: dict[int, str], after: dict[int, str], name: str) -> list[str]:
+    """What a new target did to the enrollments it measures: 'Reopened 2 completed
+    enrollments (2, 7): ...' (an officer otherwise learns it from the member)."""
+
+    def ids(found: list[int]) -> str:
+        shown = ", ".join(map(str, found[:10]))
+        return shown + (f" and {len(found) - 10} more" if len(found) > 10 else "")
+
+    reopened = [i for i, st in before.items() if st == "completed" and after.get(i) == "active"]
+    done = [i for i, st in before.items() if st == "active" and after.get(i) == "completed"]
+    lines = []
+    if reopened:
+        n = len(reopened)
+        lines.append(
+            f"Reopened {n} completed enrollment{'s' if n != 1 else ''} ({ids(reopened)}): "
+            f"{name}'s new target is not met yet (`trainctl enroll show ID`)."
+        )
+    if done:
+        n = len(done)
+        lines.append(
+            f"Completed {n} enrollment{'s' if n != 1 else ''} ({ids(done)}): {name}'s new "
+            "target is met."
+        )
+    return lines
 
 
 # ------------------------------------------------------------------------ over time
