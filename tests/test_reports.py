@@ -430,6 +430,10 @@ def test_report_iso_holds_a_member_hired_in_the_year_to_the_months_they_owed(dep
     assert (rows[("Rae Recruit", "ISO-FACILITY")]["target"], rows[("Rae Recruit", "ISO-FACILITY")]["status"]) == (4.5, "short")
     assert (rows[("Rae Recruit", "ISO-HAZMAT")]["target"], rows[("Rae Recruit", "ISO-HAZMAT")]["status"]) == (1.5, "met")
     assert rows[("Rae Recruit", "ISO-COMPANY")]["target"] == 48  # 3 months x 16 h
+    assert rows[("Rae Recruit", "ISO-HAZMAT")]["months_owed"] == "3 of 12"
+    assert rows[("Pat Medic", "ISO-HAZMAT")]["months_owed"] is None  # the whole year
+    text = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31").stdout
+    assert "1.5 h (3 of 12 months)" in text, text
     for item in ("ISO-FACILITY", "ISO-HAZMAT", "ISO-COMPANY"):
         assert rows[("Dee Late", item)]["status"] == "not_applicable", item
     # the chief's matrix says the same of Rae

@@ -568,8 +568,9 @@ def _print_iso(data: dict[str, Any]) -> None:
             continue
         months = f"{r['periods_met']} of {r['periods']}" if r["periods"] is not None else ""
         style = {"met": "green", "short": "red"}.get(r["status"], "")
+        share = f" ({r['months_owed']} months)" if r["months_owed"] else ""
         m.add_row(
-            Text(r["member"]), Text(r["item"]), _h(r["value"]), f"{_h(r['target'])} h", months,
+            Text(r["member"]), Text(r["item"]), _h(r["value"]), f"{_h(r['target'])} h{share}", months,
             Text(r["status"].replace("_", " "), style=style),
         )  # fmt: skip
     out.print(render.keep_words(m))

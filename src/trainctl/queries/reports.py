@@ -14,7 +14,7 @@ TABLES: dict[str, tuple[str, ...]] = {}
 
 ISO_ROW_KEYS = (
     "member_id", "member", "item", "name", "figure", "value", "target", "unit", "percentage",
-    "status", "periods_met", "periods", "window_start", "window_end",
+    "status", "periods_met", "periods", "window_start", "window_end", "months_owed",
 )  # fmt: skip
 
 
@@ -65,6 +65,8 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
         "periods_met": periods_met, "periods": periods,
         "window_start": window.start if window and owes else None,
         "window_end": window.end if window and owes else None,
+        # an annual item's share: "3 of 12" (hired 15 September), the target that share
+        "months_owed": f"{e.months_owed[0]} of {e.months_owed[1]}" if owes and e.months_owed else None,
     }  # fmt: skip
 
 
