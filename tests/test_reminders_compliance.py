@@ -228,3 +228,20 @@ def test_a_due_soon_warning_says_why_even_when_the_cell_is_overdue_on_an_older_w
     (row,) = cli("--format", "json", "reminders", "preview", "--as-of", today.isoformat()).json
     assert row["threshold"] == "due_soon"
     assert row["why"].startswith("not met: 0 of 16 h (0%); due ") and row["why"].endswith("(due-soon warning)")
+
+
+def test_a_part_year_member_is_mailed_their_share_and_one_who_owes_nothing_is_not(dept, server):
+    """Hired on 15 September 2025: the letter names the share (1.5 of Hazmat's 6 h for 3
+    of 12 months). Hired on 15 December: no month of the year, nor December's drill, is
+    owed: no letter at all."""
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Monthly drill", "--type",
+         "hours", "--counts-type", "drill", "--hours", "2", "--frequency", "monthly")  # fmt: skip
+    dept("member", "add", "Sep Hire", "--email", "sep@fd.example", "--hire-date", "2025-09-15")
+    dept("member", "add", "Dec Hire", "--email", "dec@fd.example", "--hire-date", "2025-12-15")
+    assert not [r for r in preview(dept, "2025-12-20") if r[0] == "dec@fd.example"]
+    dept("reminders", "send", "--as-of", "2025-12-20")
+    to_sep = [m for m in server.handler.messages if m["To"].addresses[0].addr_spec == "sep@fd.example"]
+    hazmat = next(m for m in to_sep if "Hazmat" in str(m["Subject"]))
+    body = " ".join(hazmat.get_content().split())
+    assert "0 of 1.5 h (0%), the share of 6 h for the 3 of 12 months you owe" in body, body
+    assert not any(m["To"].addresses[0].addr_spec == "dec@fd.example" for m in server.handler.messages)

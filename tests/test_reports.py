@@ -516,3 +516,91 @@ def test_report_tables_fit_80_columns_and_never_split_a_code(cli, demo_db, monke
              if r["registry_code"]}  # fmt: skip
     shown = {w.strip(",.:;()") for w in out.split() if w.startswith(("ISO-", "NREMT-", "CPR-"))}
     assert shown and shown <= known, shown - known  # each one whole, none cut in two
+
+
+def test_a_window_owed_in_nothing_is_not_yet_due_and_counts_nowhere(dept):
+    """Hired on 15 December 2025: December's monthly drill, the fourth quarter and the
+    2025 course list began before him; none is due soon, none is behind, the summary leaves
+    him out, and the JSON says which months he owes."""
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Monthly drill", "--type",
+         "hours", "--counts-type", "drill", "--hours", "2", "--frequency", "monthly")  # fmt: skip
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Quarterly drill", "--type",
+         "hours", "--counts-type", "drill", "--hours", "3", "--frequency", "quarterly")  # fmt: skip
+    dept("--as-of", "2025-01-01", "course", "add", "--code", "CPR", "--name", "CPR",
+         "--type", "class", "--hours", "4")  # fmt: skip
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Course list", "--type",
+         "courses", "--course", "CPR", "--frequency", "annual")  # fmt: skip
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Annual drill", "--type",
+         "hours", "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
+    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--hire-date", "2025-12-15")
+    dept("member", "add", "Sam Sept", "--email", "sam@fd.org", "--hire-date", "2025-09-15")
+    names = ("Monthly drill", "Quarterly drill", "Course list", "Annual drill")
+    args = [a for n in names for a in ("--requirement", n)]
+    got = cells(dept, *args, as_of="2025-12-20")
+    for n in names:
+        assert got[("Dee Late", n)]["status"] == "not_yet_due", n
+    assert got[("Dee Late", "Annual drill")]["months_owed"] == "0 of 12"
+    assert got[("Sam Sept", "Annual drill")]["months_owed"] == "3 of 12"
+    assert got[("Sam Sept", "Annual drill")]["target"] == 1.5
+    assert got[("Olive Officer", "Annual drill")]["months_owed"] is None
+    assert got[("Sam Sept", "Course list")]["status"] == "not_yet_due"  # a list: owed whole
+    why = explain(dept, "dee@fd.org", "Quarterly drill", "2025-12-20")
+    assert "the next window is the first owed" in " ".join(why["lines"])
+    data = dept("report", "compliance", "--as-of", "2025-12-20", "--format", "json", *args).json
+    summary = {s["requirement"]: s for s in data["summary"]}
+    # Olive, Ann, Pat and Sam owe the year's drill; Dee owes none of it
+    assert summary["Annual drill"]["applicable"] == 4
+    behind = dept("report", "compliance", "--as-of", "2025-12-20", "--behind", "--format",
+                  "json", *args).json["cells"]  # fmt: skip
+    assert not [c for c in behind if c["member"] == "Dee Late"]
+    csv = dept("report", "compliance", "--as-of", "2025-12-20", "--format", "csv", *args).stdout
+    assert csv.splitlines()[0].endswith(",months_owed")
+
+
+def test_a_promotion_entered_for_a_member_without_a_hire_date_owes_from_it(dept):
+    """Added without a hire date, promoted 'effective 1 September 2025': both rows are dated
+    that day; before it he was the firefighter first known, not the officer."""
+    dept("member", "add", "Kevin Osei", "--email", "k@fd.org", "--badge", "F-238",
+         "--position", "firefighter,emt")  # fmt: skip
+    dept("member", "edit", "F-238", "--add-position", "officer", "--effective", "2025-09-01")
+    dept("--as-of", "2024-01-01", "requirement", "add", "--name", "Officer CE", "--type", "hours",
+         "--hours", "12", "--frequency", "annual", "--counts-type", "drill", "--position", "officer")  # fmt: skip
+    c = cell(dept, "F-238", "Officer CE", "2025-12-01")
+    assert (c["status"], c["target"], c["months_owed"]) == ("due_soon", 4, "4 of 12")
+    assert cell(dept, "F-238", "Officer CE", "2026-01-05")["status"] == "overdue"  # 0 of 4 h
+
+
+def test_positions_named_mid_year_owe_from_the_change(dept):
+    """Officer CE named firefighters from 15 July 2025: a firefighter owes August to
+    December (5 of 12 months: 5 of 12 h); a course list named so owes nothing of 2025."""
+    dept("--as-of", "2024-01-01", "requirement", "add", "--name", "Pos CE", "--type", "hours",
+         "--hours", "12", "--frequency", "annual", "--counts-type", "drill", "--position", "emt")  # fmt: skip
+    dept("--as-of", "2024-01-01", "course", "add", "--code", "CPR", "--name", "CPR",
+         "--type", "class", "--hours", "4")  # fmt: skip
+    dept("--as-of", "2024-01-01", "requirement", "add", "--name", "Pos list", "--type",
+         "courses", "--course", "CPR", "--frequency", "annual", "--position", "emt")  # fmt: skip
+    dept("member", "add", "Fay Fire", "--email", "fay@fd.org", "--position", "firefighter",
+         "--hire-date", "2020-01-01")  # fmt: skip
+    for name in ("Pos CE", "Pos list"):
+        dept("--as-of", "2025-07-15", "requirement", "edit", name, "--position", "emt,firefighter",
+             "--effective", "2025-07-15")  # fmt: skip
+    c = cell(dept, "fay@fd.org", "Pos CE", "2025-12-15")
+    assert (c["status"], c["target"], c["months_owed"]) == ("due_soon", 5, "5 of 12")
+    assert cell(dept, "fay@fd.org", "Pos list", "2025-12-15")["status"] == "not_yet_due"
+    later = explain(dept, "fay@fd.org", "Pos CE", "2026-02-01")
+    assert later["status"] == "overdue" and "0 of 5 h" in later["reason"], later["reason"]
+    assert cell(dept, "fay@fd.org", "Pos list", "2026-02-01")["status"] != "overdue"
+
+
+def test_a_report_of_a_past_day_does_not_know_a_leave_entered_after_it(dept):
+    """On 1 March 2025 the leave from 20 April to 10 July was not on file: a member hired
+    on 2 January owed 11 of 2025's months as that day's report saw it."""
+    dept("--as-of", "2025-01-02", "member", "add", "Jan Two", "--email", "j2@fd.org",
+         "--hire-date", "2025-01-02")  # fmt: skip
+    dept("--as-of", "2024-01-01", "requirement", "add", "--name", "Yearly", "--type", "hours",
+         "--hours", "6", "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+    dept("--as-of", "2025-04-20", "member", "deactivate", "j2@fd.org", "--effective", "2025-04-20")
+    dept("--as-of", "2025-07-10", "member", "edit", "j2@fd.org", "--status", "active",
+         "--effective", "2025-07-10")  # fmt: skip
+    assert cell(dept, "j2@fd.org", "Yearly", "2025-03-01")["target"] == 5.5  # 11 of 12
+    assert cell(dept, "j2@fd.org", "Yearly", "2025-12-01")["target"] == 4  # 8 of 12

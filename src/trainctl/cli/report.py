@@ -105,7 +105,15 @@ def cell_dict(e: Evaluation) -> dict[str, Any]:
         "due": e.due,
         "good_through": e.good_through,
         "reason": e.reason,
+        "months_owed": _owed(e),
     }
+
+
+def _owed(e: Evaluation) -> str | None:
+    """'3 of 12': the months of the window the member owes, when not all (the target is
+    that share of an annual or biennial figure; '0 of 12': none, not yet due)."""
+    m = e.months_owed
+    return f"{m[0]} of {m[1]}" if m is not None else None
 
 
 CELL_COLS = [
@@ -113,6 +121,7 @@ CELL_COLS = [
     for k in (
         "member_id", "member", "requirement_id", "requirement", "status", "value", "target",
         "unit", "percentage", "window_start", "window_end", "due", "good_through", "reason",
+        "months_owed",
     )
 ]  # fmt: skip
 
@@ -132,6 +141,7 @@ def cell_json(e: Evaluation) -> dict[str, Any]:
         "due": due.isoformat() if due else None,
         "good_through": good.isoformat() if good else None,
         "reason": e.reason,
+        "months_owed": None if e.months_owed is None else _owed(e),
     }  # fmt: skip
 
 
@@ -169,7 +179,11 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
     for i, spec in enumerate(m.requirements):
         # a member hired after the as-of date (named with --member) is on no roster of that
         # day: what they will owe is shown, and counts nowhere
-        col = [e for e in (m.cells[i::n] if n else []) if hired_after(e.member, m.as_of) is None]
+        # (nor does one who owes none of the window: it is their next that they owe)
+        col = [
+            e for e in (m.cells[i::n] if n else [])
+            if hired_after(e.member, m.as_of) is None and not e.owes_nothing
+        ]  # fmt: skip
         counts = dict.fromkeys(SHORT, 0)
         for e in col:
             counts[e.status] += 1
@@ -369,7 +383,7 @@ def _compliance(
     sums = summary(m)
     cells = m.cells
     if behind:
-        cells = [e for e in cells if e.applicable and not e.met]
+        cells = [e for e in cells if e.applicable and not e.met and not e.owes_nothing]
     if fmt == "json":
         _emit_matrix_json(day, due_soon_days, sums, cells)
         return

@@ -686,6 +686,14 @@ class Evaluation:
         return self.status == MET
 
     @property
+    def owes_nothing(self) -> bool:
+        """The member owes no part of this window (subject to the requirement on none of
+        its months' first days, or on only some of a list's): the next window is their
+        first, and a report's summary leaves them out of its counts, as a later hire."""
+        m = self.months_owed
+        return m is not None and (m[0] == 0 or not _prorates(self.requirement))
+
+    @property
     def counted(self) -> tuple[Verdict, ...]:
         return tuple(v for v in self.verdicts if v.counted)
 
@@ -1374,24 +1382,25 @@ def evaluate(
     start = _start(member, spec, as_of)
     judged_by: RequirementSpec = spec
     months_owed = None
-    owes: str | None = ""  # None: owes no month of the window
-    if start is not None and ws.current.start is not None and start > ws.current.start and (
-        _prorates(spec)
-    ):
+    owes: str | None = ""  # None: the member owes this window nothing
+    if _owed_by_months(spec) and _partly(member, spec, ws.current, start):
         # subject to the requirement for part of the window: held to the months they owe
         owed, total = owed_months(member, spec, ws.current, as_of)
-        if owed == 0:  # none of it: the next window is their first
-            owes = None
-        elif owed < total:
-            judged_by = prorated(spec, owed, total)
-            owes = f" ({owed} of {total} months owed)"
         if owed < total:
             months_owed = (owed, total)
+            full = f"{_h(spec.target.target_value)} {spec.unit}".rstrip()
+            if _prorates(spec) and owed:
+                judged_by = prorated(spec, owed, total)
+                owes = f" ({owed} of {total} months owed)"
+                share = f"{_h(judged_by.target.target_value)} of {full}"
+            else:
+                owes = None
+                whole = "" if _prorates(spec) or not owed else "; it is owed whole or not at all"
+                share = f"none of it{whole}: the next window is the first owed"
             notes = (
                 *notes,
-                f"owes {owed} of this window's {total} months (those on whose first day the "
-                f"member was subject to it): {_h(judged_by.target.target_value if owed else 0)} "
-                f"of {_h(spec.target.target_value)} {spec.unit}",
+                f"owes {owed} of this window's {total} {_months(total)} (those on whose first "
+                f"day the member was subject to it): {share}",
             )  # fmt: skip
     j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums)
     if period.frequency == "one_time" and spec.versions and not j.met:
@@ -1414,7 +1423,9 @@ def evaluate(
         "months_owed": months_owed,
     }  # fmt: skip
 
-    if start is not None and start != member.hire_date and start > (ws.current.start or start):
+    if start is not None and start != member.hire_date and start > (ws.current.start or start) and (
+        months_owed is not None or not _owed_by_months(spec)
+    ):
         common["notes"] = (*notes, f"subject to it since {start} (positions or status)")
     year = None
     wants_year = detail if with_year is None else with_year
@@ -1440,15 +1451,17 @@ def evaluate(
         # owed month by month (subject on a month's first day): a day's leave in May, or
         # one across New Year, leaves every month of the year owed
         owed = total = 1
-        if owed_from is not None and owed_from > ws.previous.start:
+        if _partly(member, spec, ws.previous, owed_from):
             owed, total = owed_months(member, spec, ws.previous, ws.previous.end)
         part = owed < total and _prorates(then)
         held = owed == total or (part and owed > 0)
-        if not held and owed_from != member.hire_date:
+        if not held and (owed or owed_from != member.hire_date):
+            whole = "" if part or not owed else " (it is owed whole or not at all)"
             common["notes"] = (
-                *notes,
-                f"subject to it since {owed_from} (positions or status): the previous window "
-                f"({ws.previous}) is not held against the member",
+                *common["notes"],
+                f"owed {owed} of the previous window's {total} {_months(total)} ({ws.previous}; "
+                f"those on whose first day the member was subject to it): it is not held "
+                f"against the member{whole}",
             )  # fmt: skip
         if held and not same:
             # judged as the requirement stood when that window closed; another kind or
@@ -1473,13 +1486,13 @@ def evaluate(
                     f"until {then.stood_until}",
                 )  # fmt: skip
         if held and part:
-            full = then.target.target_value
+            whole_target = then.target.target_value
             then = prorated(then, owed, total)
             common["notes"] = (
                 *common["notes"],
                 f"owed {owed} of the previous window's {total} months ({ws.previous}; those "
                 f"on whose first day the member was subject to it): "
-                f"{_h(then.target.target_value)} of {_h(full)} {unit}",
+                f"{_h(then.target.target_value)} of {_h(whole_target)} {unit}",
             )  # fmt: skip
         if held:
             pj = _judge(
@@ -1596,6 +1609,34 @@ def _prorates(spec: RequirementSpec) -> bool:
     )
 
 
+def _owed_by_months(spec: RequirementSpec) -> bool:
+    """A window of the department's own (calendar or hire anniversary; monthly to
+    biennial): owed month by month. A registry's cycle is the registry's: owed whole."""
+    p = spec.period
+    return p.frequency in ("monthly", "quarterly", *PRORATED) and p.anchor in (
+        "calendar", "hire_date",
+    )  # fmt: skip
+
+
+def _partly(
+    member: MemberFacts, spec: RequirementSpec, window: pd.Window, start: date | None
+) -> bool:
+    """Whether the member may owe only part of the window: their stretch of being subject
+    began inside it, or the requirement changed inside it (positions named since)."""
+    if window.start is None or window.end is None:
+        return False
+    if start is not None and start > window.start:
+        return True
+    return any(
+        v.stood_until is not None and window.start <= v.stood_until < window.end
+        for v in spec.versions
+    )
+
+
+def _months(n: int) -> str:
+    return "month" if n == 1 else "months"
+
+
 def month_starts(spec: RequirementSpec, window: pd.Window) -> list[date]:
     """The first days of the units a window is owed by: its months (1 January, 1 February,
     ...; 15 September, 15 October, ... for an anniversary window), or the window's own
@@ -1625,16 +1666,13 @@ def owed_months(
     member: MemberFacts, spec: RequirementSpec, window: pd.Window, as_of: date
 ) -> tuple[int, int]:
     """(owed, of): how many of the window's months the member owes (subject to the
-    requirement, as it stood when the month closed, on the month's first day), and how
-    many it has. A day's leave on 10 May owes all twelve; a leave from 20 April to 10
+    requirement, as it stood then, on the month's first day), and how many it has. A day's leave on 10 May owes all twelve; a leave from 20 April to 10
     July, nine; hired on 15 September, three. Months after `as_of` follow today's status."""
     firsts = month_starts(spec, window)
-    assert window.end is not None
-    ends = [d - ONE_DAY for d in firsts[1:]] + [window.end]
-    owed = sum(
-        1 for d, end in zip(firsts, ends, strict=True)
-        if _subject_on(member, _stood(spec, min(end, as_of)), d)
-    )  # fmt: skip
+    owed = 0
+    for d in firsts:
+        day = min(d, as_of)  # a month not begun yet: as the member stands on the as-of day
+        owed += _subject_on(member, _stood(spec, day), day)
     return owed, len(firsts)
 
 
@@ -1687,8 +1725,10 @@ def _year(
         return then
 
     if member is not None:
+        # (a month not begun by the as-of day: as the member stands on it; a leave
+        # entered later is not known to a report of that day)
         owed = [w for w in windows
-                if w.start is not None and _subject_on(member, stood(w), w.start)]  # fmt: skip
+                if w.start is not None and _subject_on(member, stood(w), min(w.start, as_of))]  # fmt: skip
     else:
         owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
     if not owed:  # hired (or subject to it) only after the year's last month began
@@ -1792,7 +1832,12 @@ def figure_text(e: Evaluation) -> str:
     unit = e.requirement.unit
     if e.target is None:
         return f"{_h(e.value)} {unit}".rstrip()
-    return f"{_h(e.value)} of {_h(e.target)} {unit} ({_h(e.percentage)}%)"
+    text = f"{_h(e.value)} of {_h(e.target)} {unit} ({_h(e.percentage)}%)"
+    if e.months_owed is not None and not e.owes_nothing:
+        owed, total = e.months_owed
+        full = e.requirement.target.target_value
+        text += f", the share of {_h(full)} {unit} for the {owed} of {total} months you owe"
+    return text
 
 
 # ------------------------------------------------------------------------------ explain

@@ -102,12 +102,21 @@ def _as_of(
 
 def _history(timeline: Sequence[qm.MemberState]) -> tuple[Stint, ...]:
     """A member's history as the evaluator reads it (`subject_since`): one stint a day,
-    the day's last written row (the one in force, as `state_on` takes it)."""
+    the day's last written row (the one in force, as `state_on` takes it). The first day
+    keeps its first row too, ahead of it: before the first day the member is as first
+    known (`state_on`), and a member added without a hire date and promoted "effective 1
+    September" has two rows that day, the firefighter before and the officer after."""
     by_day: dict[date, Stint] = {}
+    first: Stint | None = None
     for s in timeline:  # effective order, the latest written last within a day
         folded = frozenset(p.strip().casefold() for p in s.positions if p)
-        by_day[s.effective_on] = Stint(s.effective_on, folded, s.status)
-    return tuple(by_day.values())
+        stint = Stint(s.effective_on, folded, s.status)
+        first = first or stint
+        by_day[s.effective_on] = stint
+    out = tuple(by_day.values())
+    if first is not None and out and out[0] != first:
+        out = (first, *out)
+    return out
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:

@@ -46,7 +46,7 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
     if y is not None:
         value, target, pct, window = y.value, y.target, y.percentage, y.window
         periods_met, periods = y.periods_met, len(y.periods)
-    if not e.applicable or (y is not None and not y.owed) or (e.months_owed or (1,))[0] == 0:
+    if not e.applicable or (y is not None and not y.owed) or e.owes_nothing:
         # (the item owes no month of the year: hired after its last month began)
         status = dcm.NOT_APPLICABLE
     elif pct >= 100:
