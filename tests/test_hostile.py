@@ -603,3 +603,28 @@ def test_kill_9_mid_record_import_leaves_nothing_or_everything(cli, tmp_path, db
         assert again.returncode == 0, again.stderr
         assert counts(db) == (rows, 2 * rows)  # the next run completes it, crediting once
     assert killed  # at least one run was cut short
+
+
+HEADER_ONLY = [
+    ("member import", ["member", "import", "--csv"], b"name,email\r\n"),
+    ("enroll bulk", ["enroll", "bulk", "1", "--csv"], b"badge,name,target_date\n\n"),
+    ("record import", ["record", "import"], b"Date,Course,E-mail,Hrs,Signature\n"),
+    ("cert import", ["cert", "import", "--csv"], b"member,code,issued_on,expires_on\n"),
+    ("course import", ["course", "import", "--csv"], b"\xef\xbb\xbfcode;name;training_type\n"),
+    ("shift import", ["shift", "import", "--csv"], b"email,shift_date,station,shift,time_in,time_out\n"),
+    ("call import", ["call", "import", "--csv"], b"incident,shift_date,at,call_type,member\n"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "body"), [c[1:] for c in HEADER_ONLY], ids=[c[0] for c in HEADER_ONLY])
+def test_a_file_with_a_header_and_no_rows_is_refused_by_name(enrollable, snapshot, tmp_path, args, body):
+    """The wrong tab of a workbook, or a sign-in sheet saved before anyone signed it: not
+    '0 rows read, 0 added' and exit 0, which reads like success at 11 pm."""
+    f = tmp_path / "export.csv"
+    f.write_bytes(body)
+    before = snapshot()
+    r = enrollable(*args, str(f), ok=False)
+    assert r.exit_code == 65, r
+    assert "export.csv has column names and no rows under them" in r.stderr, r
+    assert "the wrong tab" in r.stderr and r.stderr.count("othing was imported") <= 1, r
+    assert snapshot() == before

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainctl.domain.sheet import Field, describe, match_header
+from trainctl.domain.sheet import NO_ROWS_HINT, Field, describe, match_header
 from trainctl.errors import BadInputError
 
 DELIMITERS = (",", ";", "\t")
@@ -193,6 +193,8 @@ def parse_csv(
         )
     if header is None:
         raise BadInputError(f"{source} is empty.", _name_the_columns(required, optional, fields))
+    if not rows and not duplicates and not malformed:
+        raise BadInputError(f"{source} has column names and no rows under them.", NO_ROWS_HINT)
     return CsvTable(
         columns=header, rows=rows, duplicates=duplicates, delimiter=delimiter, malformed=malformed
     )

@@ -35,6 +35,10 @@ from trainctl.domain import text as dtext
 DELIMITERS = (",", ";", "\t")
 MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
 FIELD_LIMIT = 4 * 1024 * 1024  # a cell longer than this is refused for its line
+NO_ROWS_HINT = (
+    "Check that it is the file you meant (a sheet saved before anyone signed it, or the "
+    "wrong tab of a workbook?): add its rows, or leave the file out."
+)
 UTF8_HINT = "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), then run the command again."
 
 
@@ -176,6 +180,7 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
     reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     start = number
     offset = number - 1  # blank lines before the header
+    records = 0
     while True:
         # A long cell is read whole (up to FIELD_LIMIT) so that the caller can name its
         # field; the csv module's limit is process-wide, so it is set only while reading.
@@ -183,6 +188,11 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         try:
             record = next(reader)
         except StopIteration:
+            if records == 1:  # the header alone: an unsigned sheet, or the wrong file
+                raise SheetError(
+                    f"{source} has column names and no rows under them; nothing was imported.",
+                    NO_ROWS_HINT,
+                ) from None
             return
         except csv.Error as exc:
             why = str(exc)
@@ -196,6 +206,7 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
             csv.field_size_limit(saved)
         end = offset + reader.line_num
         if "".join(record).strip():  # not blank (every cell empty or spaces)
+            records += 1
             yield Line(start, record)
         start = end + 1
 

@@ -233,7 +233,9 @@ def import_courses(
                 bad.add(record.number)
                 result.problems += describe_errors(exc, f"{source}, line {record.number}")
     except sheet.SheetError as exc:
-        raise BadInputError(exc.message + " Nothing was imported.", exc.hint, details=exc.details) from None
+        said = "nothing was imported" in exc.message  # the sheet's own line errors say it
+        message = exc.message if said else exc.message + " Nothing was imported."
+        raise BadInputError(message, exc.hint, details=exc.details) from None
 
     # within the file: one code (or name) = one course, and one name = one course
     seen: dict[str, int] = {}
