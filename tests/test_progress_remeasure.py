@@ -40,7 +40,7 @@ def test_raising_and_lowering_a_target_remeasures_rows_and_rollups(cli, dept):
     # target up: the completed row and its enrollment reopen (no "completed below 100%"),
     # and the officer is told which
     r = cli("requirement", "edit", "Shifts3", "--shifts", "10")
-    assert "Reopened 1 completed enrollment (1): Shifts3's new target is not met yet" in r.stderr
+    assert "Reopened 1 completed enrollment (1): 'Shifts3', as edited, is not met yet" in r.stderr
     r = req_row(cli, 1, "Shifts3")
     assert (r["value"], r["target"], r["percentage"], r["status"]) == (4, 10, 40, "in_progress")
     e = show(cli, 1)
@@ -51,7 +51,7 @@ def test_raising_and_lowering_a_target_remeasures_rows_and_rollups(cli, dept):
 
     # target down: rows complete, and so does the enrollment
     r = cli("requirement", "edit", "Shifts3", "--shifts", "2")
-    assert "Completed 2 enrollments (1, 2): Shifts3's new target is met." in r.stderr
+    assert "Completed 2 enrollments (1, 2): 'Shifts3', as edited, is met." in r.stderr
     assert "Reopened" not in r.stderr
     r = req_row(cli, 1, "Shifts3")
     assert (r["percentage"], r["status"]) == (100, "completed")
@@ -105,3 +105,39 @@ def test_a_name_only_edit_changes_no_progress(cli, dept, snapshot):
     cli("requirement", "edit", "1", "--description", "Live drills")
     after = {t: rows for t, rows in snapshot() if t in ("requirement_progress", "enrollment")}
     assert after == before
+
+
+def test_edit_names_the_moves_left_once_what_counts_is_recredited(cli):
+    """A new target and a new rule of what counts, in one edit: the enrollments named are
+    those completed or reopened once both have run (the re-credit after the new target
+    can undo its moves), and a counts-only edit names the ones it completes."""
+    day = ("--as-of", "2025-03-01")
+    cli(*day, "requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4",
+        "--counts-type", "drill")  # fmt: skip
+    cli(*day, "requirement", "add", "--name", "Other hours", "--type", "hours", "--hours", "2",
+        "--counts-type", "class")  # fmt: skip
+    cli(*day, "program", "create", "P", "--structure", "flexible")
+    for name in ("Drill hours", "Other hours"):
+        cli(*day, "program", "requirement", "add", "P", name)
+    cli(*day, "program", "activate", "P")
+    for b in "ABC":
+        cli(*day, "member", "add", f"M{b}", "-e", f"m{b}@x.org", "-b", b, "--hire-date", "2020-01-01")
+        cli(*day, "enroll", "add", b, "P")
+    rec = (*day, "record", "add", "--date", "2025-03-01", "--members")
+    cli(*rec, "A,B", "--course", "D1", "--type", "drill", "--hours", "3")
+    cli(*rec, "A,B,C", "--course", "C1", "--type", "class", "--hours", "2")
+    cli(*rec, "C", "--course", "D2", "--type", "drill", "--hours", "4")
+    statuses = lambda: [e["status"] for e in cli("-f", "json", "enroll", "list").json]  # noqa: E731
+    assert statuses() == ["active", "active", "completed"]
+
+    # 3 h of class: the 3 h drill of A and B would meet the new target alone, but drill
+    # no longer counts; C's 2 h of class do not meet it either
+    r = cli(*day, "requirement", "edit", "Drill hours", "--hours", "3", "--counts-type", "class")
+    assert statuses() == ["active", "active", "active"]
+    assert "Completed" not in r.stderr, r
+    assert "Reopened 1 completed enrollment (3): 'Drill hours', as edited, is not met yet" in r.stderr, r
+
+    # drill counts again, beside class: A, B (3 + 2 h) and C (4 + 2 h) all meet 3 h
+    r = cli(*day, "requirement", "edit", "Drill hours", "--counts-type", "drill", "--counts-type", "class")
+    assert statuses() == ["completed", "completed", "completed"]
+    assert "Completed 3 enrollments (1, 2, 3): 'Drill hours', as edited, is met." in r.stderr, r

@@ -447,19 +447,21 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    if measured_by(current) != measured_by(merged) or _window(current) != _window(merged):
+    remeasure = measured_by(current) != measured_by(merged) or _window(current) != _window(merged)
+    recredits = _accepts(current) != _accepts(merged)
+    assert req.id is not None
+    # the enrollments a new target or a new rule of what counts completes or reopens,
+    # compared once both have run (a re-credit after the new target can undo its moves)
+    before = _enrollments_of(session, req.id) if remeasure or recredits else {}
+    if remeasure:
         # progress follows the target, and the member's window where program progress is
         # judged in it (queries.enrollments.judged_in_window: NREMT's one course once per
         # cycle, a one-time window of N months); a service of its own (and a heavier import)
         from trainctl.services.progress import remeasure_requirement
 
-        assert req.id is not None
-        before = _enrollments_of(session, req.id)
         remeasure_requirement(session, req.id)
-        if report is not None:
-            report += _moved(before, _enrollments_of(session, req.id), req.name)
     recredit = None
-    if _accepts(current) != _accepts(merged):
+    if recredits:
         from trainctl.services.credit_feed import recredit_requirement
         from trainctl.services.settings import today as department_today
 
@@ -470,6 +472,8 @@ def edit(
         )  # fmt: skip
         if report is not None:
             report += recredit.lines(req.name)
+    if report is not None and before:
+        report += _moved(before, _enrollments_of(session, req.id), req.name)
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
@@ -506,13 +510,13 @@ def _moved(before: dict[int, str], after: dict[int, str], name: str) -> list[str
         n = len(reopened)
         lines.append(
             f"Reopened {n} completed enrollment{'s' if n != 1 else ''} ({ids(reopened)}): "
-            f"{name}'s new target is not met yet (`trainctl enroll show ID`)."
+            f"'{name}', as edited, is not met yet (`trainctl enroll show ID`)."
         )
     if done:
         n = len(done)
         lines.append(
-            f"Completed {n} enrollment{'s' if n != 1 else ''} ({ids(done)}): {name}'s new "
-            "target is met."
+            f"Completed {n} enrollment{'s' if n != 1 else ''} ({ids(done)}): '{name}', as "
+            "edited, is met."
         )
     return lines
 
