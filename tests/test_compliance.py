@@ -218,6 +218,19 @@ def test_a_hire_owes_the_months_that_begin_on_or_after_it(year, hired, owed):
     assert c.owed_months(m, spec, window, date(year + 1, 1, 2)) == (owed, 12)
 
 
+@pytest.mark.parametrize(("start", "end", "frequency", "n"), [
+    ("2027-02-28", "2028-02-28", "annual", 12),  # a 29 February anniversary: a day longer
+    ("2025-02-28", "2026-02-27", "annual", 12),
+    ("2026-02-28", "2028-02-28", "biennial", 24),
+    ("2025-01-01", "2025-12-31", "annual", 12),
+])  # fmt: skip
+def test_a_window_has_the_months_of_its_period_even_a_day_longer(start, end, frequency, n):
+    spec = c.RequirementSpec("X", "hours", frequency=frequency, period_anchor="hire_date",
+                             required_hours=6, **CLASS)  # fmt: skip
+    firsts = c.month_starts(spec, pd.Window(D(start), D(end)))
+    assert len(firsts) == n and firsts[0] == D(start) and firsts[-1] < D(end)
+
+
 def test_a_share_rounds_up_hours_to_the_hundredth_and_counts_to_the_whole():
     spec = c.RequirementSpec("X", "hours", frequency="annual", required_hours=5, **CLASS)
     assert c.prorated(spec, 4, 12).required_hours == 1.67
@@ -244,11 +257,32 @@ def test_the_current_window_is_prorated_too_and_none_owed_is_not_yet_due():
     e = c.evaluate(m, spec, D("2025-12-20"))
     assert e.status == c.NOT_YET_DUE and "the next window, from 2026-01-01" in e.reason
     assert c.evaluate(m, spec, D("2026-01-20")).status == c.NOT_YET_DUE
-    # lists and registry cycles are owed whole: a part-year is not held at all
+
+
+# A list cannot be shared out: it is owed whole when more than half of the window's months
+# are owed (three weeks' leave in February does not excuse the year's CPR), else not at all
+@pytest.mark.parametrize(("hired", "owed", "december", "january"), [
+    ("2025-03-01", 10, c.DUE_SOON, c.OVERDUE),
+    ("2025-06-01", 7, c.DUE_SOON, c.OVERDUE),
+    ("2025-06-02", 6, c.NOT_YET_DUE, c.NOT_YET_DUE),  # half: not more than half
+    ("2025-07-02", 5, c.NOT_YET_DUE, c.NOT_YET_DUE),
+])  # fmt: skip
+def test_a_list_is_owed_whole_when_more_than_half_its_months_are(hired, owed, december, january):
     courses = c.RequirementSpec("Core", "courses", frequency="annual", required_courses=("FF1",))
-    m = member(hire_date=D("2025-03-01"))
-    assert c.evaluate(m, courses, D("2025-12-20")).target == 1
-    assert c.evaluate(m, courses, D("2026-01-20")).status == c.NOT_YET_DUE
+    m = member(hire_date=D(hired))
+    e = c.evaluate(m, courses, D("2025-12-20"))
+    assert (e.status, e.target, e.months_owed) == (december, 1, (owed, 12))
+    assert e.owes_nothing is (december == c.NOT_YET_DUE)
+    if december == c.NOT_YET_DUE:
+        assert e.reason == (
+            f"not owed: hired on {hired}, so {owed} of this window's 12 months are owed, and it "
+            "cannot be shared out: it is owed whole when more than half of its months are; the "
+            "next window, from 2026-01-01, is owed"
+        )
+    else:
+        assert "(11 days left)" in e.reason and "months owed" not in e.reason
+    later = c.evaluate(m, courses, D("2026-01-20"))
+    assert later.status == january and not later.owes_nothing
 
 
 # ------------------------------------------------------------------------------ windows

@@ -545,7 +545,7 @@ def test_a_window_owed_in_nothing_is_not_yet_due_and_counts_nowhere(dept):
     assert got[("Olive Officer", "Annual drill")]["months_owed"] is None
     assert got[("Sam Sept", "Course list")]["status"] == "not_yet_due"  # a list: owed whole
     why = explain(dept, "dee@fd.org", "Quarterly drill", "2025-12-20")
-    assert "the next window is the first owed" in " ".join(why["lines"])
+    assert "after this window began (2025-10-01); the next window, from 2026-01-01, is owed" in " ".join(why["lines"])
     data = dept("report", "compliance", "--as-of", "2025-12-20", "--format", "json", *args).json
     summary = {s["requirement"]: s for s in data["summary"]}
     # Olive, Ann, Pat and Sam owe the year's drill; Dee owes none of it
@@ -604,3 +604,76 @@ def test_a_report_of_a_past_day_does_not_know_a_leave_entered_after_it(dept):
          "--effective", "2025-07-10")  # fmt: skip
     assert cell(dept, "j2@fd.org", "Yearly", "2025-03-01")["target"] == 5.5  # 11 of 12
     assert cell(dept, "j2@fd.org", "Yearly", "2025-12-01")["target"] == 4  # 8 of 12
+
+
+def test_an_overdue_cell_counts_and_is_behind_whatever_the_current_window_owes(dept):
+    """Back from leave on 5 December: December's drill is not owed, but November's was and
+    closed short. The cell is overdue, so the summary counts it and --behind lists it, as
+    the reminder letter already does (the summary had left the member out)."""
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Monthly drill", "--type",
+         "hours", "--counts-type", "drill", "--hours", "4", "--frequency", "monthly")  # fmt: skip
+    dept("--as-of", "2025-12-20", "member", "edit", "ann@fd.org", "--status", "inactive",
+         "--effective", "2025-11-20")  # fmt: skip
+    dept("--as-of", "2025-12-20", "member", "edit", "ann@fd.org", "--status", "active",
+         "--effective", "2025-12-05")  # fmt: skip
+    args = ("report", "compliance", "--as-of", "2025-12-20", "--requirement", "Monthly drill")
+    data = dept(*args, "--format", "json").json
+    ann = next(c for c in data["cells"] if c["member"] == "Ann Lee")
+    assert (ann["status"], ann["months_owed"]) == ("overdue", "0 of 1")
+    (line,) = data["summary"]
+    assert (line["applicable"], line["overdue"]) == (3, 3), line
+    behind = dept(*args, "--behind", "--format", "json").json
+    assert {c["member"] for c in behind["cells"]} == {"Ann Lee", "Olive Officer", "Pat Medic"}
+
+
+def test_report_iso_judges_a_monthly_item_by_its_year_not_the_last_month(dept):
+    """Back from leave on 5 December, Bea met every month she owed: the ISO company item
+    holds her to 11 months (176 h), not out of the item for the one month she did not owe."""
+    dept("import", "iso")
+    dept("--as-of", "2024-01-01", "member", "add", "Bea Back", "--email", "bea@fd.org",
+         "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    dept("--as-of", "2025-12-20", "member", "edit", "bea@fd.org", "--status", "inactive",
+         "--effective", "2025-11-20")  # fmt: skip
+    dept("--as-of", "2025-12-20", "member", "edit", "bea@fd.org", "--status", "active",
+         "--effective", "2025-12-05")  # fmt: skip
+    for month in range(1, 12):
+        record(dept, "bea@fd.org", f"2025-{month:02d}-02", 16, "Company drill", "--category",
+               "structural_firefighting")  # fmt: skip
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    bea = {r["item"]: r for r in data["rows"] if r["member"] == "Bea Back"}["ISO-COMPANY"]
+    assert (bea["status"], bea["value"], bea["target"], bea["months_owed"]) == ("met", 176, 176, "11 of 12")
+    company = next(i for i in data["items"] if i["item"] == "ISO-COMPANY")
+    assert company["members"] == 4 and company["met"] == 1
+
+
+def test_a_list_is_owed_across_a_leave_over_new_year_and_the_missed_year_is_held(dept):
+    """A fortnight's leave from 20 December to 5 January misses 1 January alone: 11 of
+    2026's 12 months owed, more than half, so the year's fit test is owed whole, and a
+    year closed without it is overdue in 2027 (it had been excused, with a reason that
+    said the leave ended after the year's last month began)."""
+    dept("--as-of", "2025-01-01", "course", "add", "--code", "FIT", "--name", "SCBA fit test",
+         "--type", "class", "--hours", "1")  # fmt: skip
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Fit test", "--type",
+         "courses", "--course", "FIT", "--frequency", "annual")  # fmt: skip
+    record(dept, "ann@fd.org", "2025-06-01", 1, "FIT")  # 2025 met
+    dept("--as-of", "2026-02-01", "member", "edit", "ann@fd.org", "--status", "inactive",
+         "--effective", "2025-12-20")  # fmt: skip
+    dept("--as-of", "2026-02-01", "member", "edit", "ann@fd.org", "--status", "active",
+         "--effective", "2026-01-05")  # fmt: skip
+    now = cell(dept, "ann@fd.org", "Fit test", "2026-12-20")
+    assert (now["status"], now["months_owed"]) == ("due_soon", "11 of 12")
+    assert cell(dept, "ann@fd.org", "Fit test", "2027-01-15")["status"] == "overdue"
+    why = " ".join(explain(dept, "ann@fd.org", "Fit test", "2026-12-20")["lines"])
+    assert "owes 11 of this window's 12 months" in why and "all of it" in why, why
+
+
+def test_a_quarter_begun_before_the_hire_says_so(dept):
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Quarterly drill", "--type",
+         "hours", "--counts-type", "drill", "--hours", "3", "--frequency", "quarterly")  # fmt: skip
+    dept("member", "add", "Apr Two", "--email", "a2@fd.org", "--hire-date", "2025-04-02")
+    got = cell(dept, "a2@fd.org", "Quarterly drill", "2025-05-10")
+    assert got["status"] == "not_yet_due"
+    assert got["reason"] == (
+        "not owed: hired on 2025-04-02, after this window began (2025-04-01); the next "
+        "window, from 2025-07-01, is owed"
+    )

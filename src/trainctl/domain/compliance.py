@@ -31,9 +31,10 @@ Statuses, in the order they are decided:
     day alone. A numeric annual or biennial requirement (calendar or hire anniversary)
     holds a member who owed part of a window to that share of its target (`prorated`:
     hired 15 September, 3 of 12 months, 6 h -> 1.5 h; rounded up), the current window
-    as the previous; one who owed none of it is ``not_yet_due``. Any other requirement
-    (a list of courses, an NREMT cycle) holds a member to a window only when they owed
-    every month of it. A day's leave excuses nothing unless a month begins in it;
+    as the previous; one who owed none of it is ``not_yet_due``. A list (courses,
+    skills, items) cannot be shared out: it holds a member to a window whole when they
+    owed more than half of its months (`owes_of`), else not at all; an NREMT cycle is
+    owed whole. A day's leave excuses nothing unless a month begins in it;
   - one_time: ``overdue`` when its due date (anchor date + `time_limit_days`; the last
     day of a window of N months from the anchor, `period_months`) has passed, or when it
     has no due date at all (required now); else ``due_soon`` / ``not_yet_due`` by the days
@@ -687,11 +688,16 @@ class Evaluation:
 
     @property
     def owes_nothing(self) -> bool:
-        """The member owes no part of this window (subject to the requirement on none of
-        its months' first days, or on only some of a list's): the next window is their
-        first, and a report's summary leaves them out of its counts, as a later hire."""
+        """The cell holds the member to nothing: they owe no part of this window (subject
+        to the requirement on none of its months' first days, or on half or fewer of a
+        list's) and carry no miss from the previous one. A report's summary leaves them out
+        of its counts, as a later hire; an overdue previous window keeps them in."""
         m = self.months_owed
-        return m is not None and (m[0] == 0 or not _prorates(self.requirement))
+        return (
+            m is not None
+            and owes_of(self.requirement, *m) == NONE
+            and self.status == NOT_YET_DUE
+        )
 
     @property
     def counted(self) -> tuple[Verdict, ...]:
@@ -1389,14 +1395,16 @@ def evaluate(
         if owed < total:
             months_owed = (owed, total)
             full = f"{_h(spec.target.target_value)} {spec.unit}".rstrip()
-            if _prorates(spec) and owed:
+            kind = owes_of(spec, owed, total)
+            if kind == SHARE:
                 judged_by = prorated(spec, owed, total)
                 owes = f" ({owed} of {total} months owed)"
                 share = f"{_h(judged_by.target.target_value)} of {full}"
+            elif kind == WHOLE:
+                share = f"all of it ({UNSHARED})"
             else:
                 owes = None
-                whole = "" if _prorates(spec) or not owed else "; it is owed whole or not at all"
-                share = f"none of it{whole}: the next window is the first owed"
+                share = "none of it" + ("" if _prorates(spec) or not owed else f" ({UNSHARED})")
             notes = (
                 *notes,
                 f"owes {owed} of this window's {total} {_months(total)} (those on whose first "
@@ -1453,10 +1461,10 @@ def evaluate(
         owed = total = 1
         if _partly(member, spec, ws.previous, owed_from):
             owed, total = owed_months(member, spec, ws.previous, ws.previous.end)
-        part = owed < total and _prorates(then)
-        held = owed == total or (part and owed > 0)
+        held_as = owes_of(then, owed, total)
+        part, held = held_as == SHARE, held_as != NONE
         if not held and (owed or owed_from != member.hire_date):
-            whole = "" if part or not owed else " (it is owed whole or not at all)"
+            whole = "" if _prorates(then) or not owed else f" ({UNSHARED})"
             common["notes"] = (
                 *common["notes"],
                 f"owed {owed} of the previous window's {total} {_months(total)} ({ws.previous}; "
@@ -1546,13 +1554,8 @@ def evaluate(
                 f"{_h(previous.target)} {unit}, and this one is not met yet: {figure}"
             )
         elif owes is None:
-            assert start is not None and ws.current.end is not None
-            since = "hired" if start == member.hire_date else "subject to it"
-            status, reason = (
-                NOT_YET_DUE,
-                f"not owed: {since} on {start}, after this window's last month began; "
-                f"the next window, from {ws.current.end + ONE_DAY}, is the first owed",
-            )
+            assert months_owed is not None and ws.current.end is not None
+            status, reason = NOT_YET_DUE, _not_owed(member, spec, start, ws.current, months_owed)
         elif left <= due_soon_days:
             status, reason = (
                 DUE_SOON,
@@ -1598,8 +1601,8 @@ def _prorates(spec: RequirementSpec) -> bool:
     """Whether a window the member owes only part of holds them to that share of its
     target: a numeric annual or biennial requirement on the department's calendar or the
     hire anniversary. A registry's cycle (NREMT) is owed whole, as are lists of courses,
-    skills or items (a share of a list is not a figure); those hold a member to a window
-    only when they owed every month of it."""
+    skills or items (a share of a list is not a figure): `owes_of` says when those are
+    owed."""
     p = spec.period
     return (
         p.frequency in PRORATED
@@ -1607,6 +1610,49 @@ def _prorates(spec: RequirementSpec) -> bool:
         and spec.target.is_numeric
         and not spec.once_per_cycle
     )
+
+
+WHOLE, SHARE, NONE = "whole", "share", "none"
+UNSHARED = "it cannot be shared out: it is owed whole when more than half of its months are"
+
+
+def owes_of(spec: RequirementSpec, owed: int, total: int) -> str:
+    """What a member who owes `owed` of a window's `total` months owes of the window:
+    WHOLE (every month; or, for a requirement that cannot be shared out, such as a list of
+    courses, more than half of them: three weeks' leave in February does not excuse the
+    year's CPR and SCBA, a hire in August does), SHARE (a numeric annual or biennial
+    figure: `prorated`), or NONE."""
+    if owed >= total:
+        return WHOLE
+    if _prorates(spec):
+        return SHARE if owed else NONE
+    return WHOLE if 2 * owed > total else NONE
+
+
+def _not_owed(
+    member: MemberFacts,
+    spec: RequirementSpec,
+    start: date | None,
+    window: pd.Window,
+    months_owed: tuple[int, int],
+) -> str:
+    """Why the member owes this window nothing (`owes_of` NONE), and which window is owed."""
+    owed, total = months_owed
+    assert window.start is not None and window.end is not None
+    nxt = f"the next window, from {window.end + ONE_DAY}, is owed"
+    if start is None or start <= window.start:  # the requirement changed inside the window
+        return (
+            f"not owed: the requirement applied to the member on the first day of {owed} of "
+            f"this window's {total} {_months(total)} ({UNSHARED if owed else 'none'}); {nxt}"
+        )
+    since = "hired" if start == member.hire_date else "subject to it"
+    if total == 1:
+        when = f"after this window began ({window.start})"
+    elif owed == 0:
+        when = "after this window's last month began"
+    else:
+        when = f"so {owed} of this window's {total} months are owed, and {UNSHARED}"
+    return f"not owed: {since} on {start}, {when}; {nxt}"
 
 
 def _owed_by_months(spec: RequirementSpec) -> bool:
@@ -1644,11 +1690,10 @@ def month_starts(spec: RequirementSpec, window: pd.Window) -> list[date]:
     assert window.start is not None and window.end is not None
     if spec.period.frequency in ("monthly", "quarterly"):
         return [window.start]
-    out, k = [], 0
-    while (d := pd.add_months(window.start, k)) <= window.end:
-        out.append(d)
-        k += 1
-    return out
+    # the window's own months: one anchored on 29 February runs from 28 February to 28
+    # February in a year whose next anniversary is the 29th, a day longer, not a month
+    n = spec.period.months or 0
+    return [d for k in range(n) if (d := pd.add_months(window.start, k)) <= window.end]
 
 
 def _stood(spec: RequirementSpec, day: date) -> RequirementSpec:
@@ -1833,7 +1878,7 @@ def figure_text(e: Evaluation) -> str:
     if e.target is None:
         return f"{_h(e.value)} {unit}".rstrip()
     text = f"{_h(e.value)} of {_h(e.target)} {unit} ({_h(e.percentage)}%)"
-    if e.months_owed is not None and not e.owes_nothing:
+    if e.months_owed is not None and owes_of(e.requirement, *e.months_owed) == SHARE:
         owed, total = e.months_owed
         full = e.requirement.target.target_value
         text += f", the share of {_h(full)} {unit} for the {owed} of {total} months you owe"

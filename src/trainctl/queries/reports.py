@@ -46,8 +46,9 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
     if y is not None:
         value, target, pct, window = y.value, y.target, y.percentage, y.window
         periods_met, periods = y.periods_met, len(y.periods)
-    if not e.applicable or (y is not None and not y.owed) or e.owes_nothing:
-        # (the item owes no month of the year: hired after its last month began)
+    if not e.applicable or (y is not None and not y.owed) or (y is None and e.owes_nothing):
+        # (the item owes no month of the year: hired after its last month began; a
+        # monthly item by its year, not by the report's last month)
         status = dcm.NOT_APPLICABLE
     elif pct >= 100:
         status = dcm.MET
@@ -56,6 +57,10 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
     else:
         status = "short"
     owes = e.applicable and status != dcm.NOT_APPLICABLE
+    share = e.months_owed
+    if y is not None:  # a monthly item: the year's months owed, not the last month's
+        months = 12 // (spec.period.months or 1)
+        share = (y.owed, months) if y.owed < months else None
     return {
         "member_id": e.member.id, "member": e.member.name,
         "item": spec.registry_code or spec.name, "name": spec.name, "figure": _figure_text(spec),
@@ -66,7 +71,7 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
         "window_start": window.start if window and owes else None,
         "window_end": window.end if window and owes else None,
         # an annual item's share: "3 of 12" (hired 15 September), the target that share
-        "months_owed": f"{e.months_owed[0]} of {e.months_owed[1]}" if owes and e.months_owed else None,
+        "months_owed": f"{share[0]} of {share[1]}" if owes and share else None,
     }  # fmt: skip
 
 
