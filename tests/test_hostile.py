@@ -40,6 +40,10 @@ CASES = [
                                                   "--badge", "4\x07"], 65, "--badge: "),
     ("member add: a look-alike of an existing name", ["member", "add", "Ann\u200b Lee", "--email",
                                                       "ann2@fd.org"], 65, "invisible"),
+    ("member add: a placeholder hire date", ["member", "add", "Tom", "--email", "t@fd.org",
+                                             "--hire-date", "9999-12-31"], 65, "--hire-date: year 9999 is out of range"),
+    ("member edit: year 1 certification date", ["member", "edit", "ann@fd.org", "--certification-date",
+                                                "0001-01-01"], 65, "year 1 is out of range"),
     ("member edit: ESC in a name", ["member", "edit", "ann@fd.org", "--name", "A\x1bB"], 65,
      "control character"),
     ("--as-of: not a date", ["--as-of", "9999-99-99", "member", "list"], 2, "not a date"),
@@ -233,6 +237,8 @@ FILE_CASES = [
     ("ESC in a name", b"name,email\nA\x1b[2JB,a@fd.org\n", "control character"),
     ("only zero-width characters", "name,email\n\u200b\u200b,a@fd.org\n".encode(), "blank"),
     ("a 1 MB field", b"name,email\n" + b"A" * 1_000_000 + b",a@fd.org\n", "line 2"),
+    ("a certification date in 9997", b"name,email,certification_date\nQ,q@fd.org,9997-07-01\n",
+     "line 2, field certification_date: year 9997 is out of range"),
 ]
 
 

@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -30,6 +31,7 @@ from pydantic import (
 )
 
 from trainctl.domain.positions import position_code, split_positions
+from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 from trainctl.domain.sheet import parse_date as sheet_date
 from trainctl.domain.text import problem as text_problem
 from trainctl.errors import BadInputError
@@ -148,7 +150,18 @@ Badge = Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_
 Positions = Annotated[list[str], BeforeValidator(_positions)]
 RoleIn = Annotated[Role, BeforeValidator(_lower)]
 StatusIn = Annotated[Status, BeforeValidator(_lower)]
-DateIn = Annotated[date | None, BeforeValidator(parse_date)]
+def _member_day(value: date | None) -> date | None:
+    """A hire or certification date the department's windows can be reckoned from: a
+    placeholder such as 9999-12-31 would put a window past the last day there is."""
+    if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(
+            f"year {value.year} is out of range ({MIN_YEAR}-{MAX_YEAR}); leave it blank when "
+            "the date is unknown"
+        )
+    return value
+
+
+DateIn = Annotated[date | None, BeforeValidator(parse_date), AfterValidator(_member_day)]
 
 M = TypeVar("M", bound=BaseModel)
 
