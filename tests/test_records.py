@@ -274,9 +274,14 @@ def test_a_bad_option_is_named_once_as_the_option(crew, tmp_path, snapshot):
     assert "3 added" in r.stderr
 
 
-def test_badges_without_leading_zeros_unless_ambiguous(cli, tmp_path):
+def test_badges_without_leading_zeros_unless_ambiguous(cli, tmp_path, db):
     cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "042")
-    cli("member", "add", "Bo", "--email", "bo@fd.org", "--badge", "0042")
+    # 0042 beside 042 is refused now (services.members: one badge to a sheet), but a
+    # database from before holds such pairs: a sheet's 42 is then ambiguous, not a guess
+    r = cli("member", "add", "Bo", "--email", "bo@fd.org", "--badge", "0042", ok=False)
+    assert r.exit_code == 65 and "0042 reads as 042 on a sign-in sheet" in r.stderr
+    cli("member", "add", "Bo", "--email", "bo@fd.org")
+    db.execute("UPDATE member SET badge = '0042' WHERE email = 'bo@fd.org'")
     cli("member", "add", "Cy", "--email", "cy@fd.org", "--badge", "0007")
     sheet = _sheet(tmp_path, "s.csv", "badge,course,date,hours\n7,Drill,2026-03-04,1\n42,Drill,2026-03-04,1\n"
                    "0042,Drill,2026-03-05,1\n")  # fmt: skip

@@ -301,6 +301,14 @@ def parse_bool(text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------- badges
+def badge_key(badge: str) -> str:
+    """A badge as the lookups match it: case aside, and a badge of digits without its
+    leading zeros (a spreadsheet shows 0042 as 42). Two badges with one key are one badge
+    to a sign-in sheet, so no two members may hold them (services.members)."""
+    key = badge.strip().casefold()
+    return key.lstrip("0") or "0" if key.isdigit() else key
+
+
 class BadgeIndex:
     """Badges as typed, and as a spreadsheet shows them after dropping leading zeros."""
 
@@ -310,10 +318,7 @@ class BadgeIndex:
         for badge in badges:
             self.loose.setdefault(self._loose(badge), []).append(badge)
 
-    @staticmethod
-    def _loose(badge: str) -> str:
-        key = badge.strip().casefold()
-        return key.lstrip("0") or "0" if key.isdigit() else key
+    _loose = staticmethod(badge_key)
 
     def find(self, text: str) -> tuple[int | None, str | None]:
         """(member id, None), (None, why it is ambiguous) or (None, None) when unknown."""

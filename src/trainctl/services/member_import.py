@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
-from trainctl.domain.sheet import Field
+from trainctl.domain.sheet import Field, badge_key
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
@@ -186,14 +186,16 @@ def import_members(
 
     by_email: dict[str, list[int]] = {}
     by_badge: dict[str, list[int]] = {}
+    badge_of: dict[int, str] = {}
     for row in table.rows:
         model = models[row.line]
         email = model.email if model else row.values.get("email", "").strip().lower()
         badge = model.badge if model else row.values.get("badge", "").strip() or None
         if email:
             by_email.setdefault(email, []).append(row.line)
-        if badge:
-            by_badge.setdefault(badge, []).append(row.line)
+        if badge:  # 42 and 0042, F-7 and f-7: one badge to a sign-in sheet
+            by_badge.setdefault(badge_key(badge), []).append(row.line)
+            badge_of[row.line] = badge
     rows: list[tuple[int, MemberCreate]] = []
     for email, lines in by_email.items():
         first_line, first = lines[0], models[lines[0]]
@@ -218,12 +220,14 @@ def import_members(
         elif first is not None:
             rows.append((first_line, first))
     email_of = {ln: e for e, lines in by_email.items() for ln in lines}
-    for badge, lines in by_badge.items():
+    for lines in by_badge.values():
         owners = {email_of.get(ln) for ln in lines}
         if len(owners) > 1:
             for ln in lines:
+                badge = badge_of[ln]
                 others = ", ".join(
                     f"{email_of.get(o) or '(no email)'} on line {o}"
+                    + (f" as {badge_of[o]}" if badge_of[o] != badge else "")
                     for o in lines
                     if email_of.get(o) != email_of.get(ln)
                 )
@@ -240,10 +244,15 @@ def import_members(
         for hit in _members_where(session, sa.func.trainctl_fold(Member.email), folded):
             existing.setdefault(folded[hit.email.casefold()], hit)
     holders = {
-        m.badge: m
+        badge_key(m.badge): m
         for m in _members_where(session, Member.badge, [m.badge for _, m in rows if m.badge])
         if m.badge is not None
     }
+    if any(m.badge and badge_key(m.badge) not in holders for _, m in rows):
+        # another spelling of a badge on file (case, leading zeros): all the badges, once
+        for i, b in session.exec(select(Member.id, Member.badge).where(col(Member.badge).is_not(None))):
+            if b is not None and badge_key(b) not in holders:
+                holders[badge_key(b)] = session.get_one(Member, i)
     lookalikes = lookalike_names(session)
     for line, model in rows:
         member = existing.get(model.email)
@@ -252,10 +261,14 @@ def import_members(
         ):
             problems.setdefault(line, []).append(f"line {line}, field name: {why} (got {model.name!r})")
             continue
-        holder = holders.get(model.badge) if model.badge else None
+        holder = holders.get(badge_key(model.badge)) if model.badge else None
         if holder is not None and (member is None or holder.id != member.id):
+            same = "" if holder.badge == model.badge else (
+                f" as {holder.badge} (a sign-in sheet reads them alike: case and leading zeros aside)"
+            )
             problems.setdefault(line, []).append(
-                f"line {line}, field badge: {model.badge} already belongs to {who(holder)} (got {model.badge!r})"
+                f"line {line}, field badge: {model.badge} already belongs to {who(holder)}{same} "
+                f"(got {model.badge!r})"
             )
             continue
         if member is None:

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.domain.sheet import badge_key
 from trainctl.domain.text import visible as same_look
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Member, MemberHistory, Position, utcnow
@@ -190,6 +191,7 @@ def _refuse_taken(
         conditions.append(sa.func.trainctl_fold(Member.email) == email.casefold())
     if badge is not None:
         conditions.append(col(Member.badge) == badge)
+        conditions.append(col(Member.id).in_(_holding_badge_key(session, badge)))
     if not conditions:
         return
     query = select(Member).where(sa.or_(*conditions))
@@ -201,10 +203,24 @@ def _refuse_taken(
                 f"The email {email} already belongs to {who(other)}.",
                 f"Each member has their own email; `trainctl member show {other.id}` shows that member.",
             )
+        if other.badge == badge:
+            raise BadInputError(
+                f"The badge {badge} already belongs to {who(other)}.",
+                f"Badge numbers are unique; free it first with `trainctl member edit {other.id} --badge ''`.",
+            )
         raise BadInputError(
-            f"The badge {badge} already belongs to {who(other)}.",
-            f"Badge numbers are unique; free it first with `trainctl member edit {other.id} --badge ''`.",
+            f"The badge {badge} reads as {other.badge} on a sign-in sheet (case and leading "
+            f"zeros aside), and {other.badge} belongs to {who(other)}.",
+            f"Give another badge, or free {other.badge} first with `trainctl member edit "
+            f"{other.id} --badge ''`.",
         )
+
+
+def _holding_badge_key(session: Session, badge: str) -> list[int]:
+    """The members whose badge is `badge` to a lookup (case, leading zeros aside)."""
+    key = badge_key(badge)
+    rows = session.exec(select(Member.id, Member.badge).where(col(Member.badge).is_not(None)))
+    return [i for i, b in rows if b is not None and i is not None and badge_key(b) == key]
 
 
 def lookalike_names(session: Session) -> dict[str, str]:
