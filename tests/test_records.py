@@ -613,3 +613,47 @@ def test_one_member_named_twice_in_members_is_recorded_once_and_said(crew):
              "--hours", "1", "--date", "2026-03-04")  # fmt: skip
     assert "Recorded 2 record(s)" in r.stderr
     assert re.search(r"0001 and ff01@fd.org both name [^:]+: recorded once; check --members", r.stderr), r.stderr
+
+
+def test_a_category_is_stored_as_the_requirements_spell_it_and_an_unknown_one_is_said(cli, tmp_path):
+    """'Structural Firefighting' typed in Excel is the structural_firefighting a requirement
+    counts (its hours had counted toward nothing, silently); a sheet's Topic column holding
+    a category is that category; a category no requirement names is said, with the closest."""
+    cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "7")
+    cli("requirement", "add", "--name", "Company", "--type", "hours", "--hours", "16",
+        "--frequency", "monthly", "--counts-category", "structural_firefighting")  # fmt: skip
+    cli("requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "6",
+        "--counts-category", "hazmat")  # fmt: skip
+    r = cli(*AS_OF, "record", "add", "7", "--course", "Hose drill", "--date", "2026-12-01",
+            "--hours", "10", "--category", "Structural Firefighting")  # fmt: skip
+    assert "category" not in r.stderr.lower(), r
+    r = cli(*AS_OF, "record", "add", "7", "--course", "Spill drill", "--date", "2026-12-02",
+            "--hours", "2", "--category", "Hazmatt")  # fmt: skip
+    assert ("The category 'Hazmatt' is named by no requirement, so its hours count toward none "
+            "(the requirements name: hazmat, structural_firefighting); did you mean 'hazmat'?") in r.stderr, r  # fmt: skip
+    sheet = _sheet(tmp_path, "s.csv", "badge,course,date,hours,topic\n7,Ladder drill,2026-12-03,6,STRUCTURAL-firefighting\n")
+    r = cli(*AS_OF, "record", "import", str(sheet))
+    assert "category" not in r.stderr.lower(), r
+    got = {x["course_name"]: (x["category"], x["topic"]) for x in cli("-f", "json", "record", "list").json}
+    assert got == {"Hose drill": ("structural_firefighting", None), "Spill drill": ("Hazmatt", None),
+                   "Ladder drill": ("structural_firefighting", None)}  # fmt: skip
+    cell = cli("report", "compliance", "--as-of", "2026-12-31", "--requirement", "Company",
+               "-f", "json").json["cells"][0]  # fmt: skip
+    assert (cell["value"], cell["status"]) == (16, "met")
+    # courses alike: add, edit, import
+    cli("course", "add", "--code", "SF1", "--name", "SF one", "--category", "structural firefighting")
+    r = cli("course", "edit", "SF1", "--category", "HazMat ")
+    assert "named by no requirement" not in r.stderr, r
+    courses = _sheet(tmp_path, "c.csv", "code,name,topic\nSF2,SF two,Structural_Firefighting\nSF3,SF three,Rescue\n")
+    r = cli("course", "import", "--csv", str(courses))
+    assert "The category 'Rescue' is named by no requirement" in r.stderr and "check its spelling." in r.stderr, r
+    got = {c["code"]: c["category"] for c in cli("-f", "json", "course", "list").json}
+    assert got == {"SF1": "hazmat", "SF2": "structural_firefighting", "SF3": "Rescue"}
+
+
+def test_no_requirement_naming_categories_no_category_notice(cli):
+    cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "7")
+    r = cli(*AS_OF, "record", "add", "7", "--course", "Drill", "--date", "2026-12-01",
+            "--hours", "1", "--category", "Whatever We Like")  # fmt: skip
+    assert "category" not in r.stderr.lower(), r
+    assert cli("-f", "json", "record", "list").json[0]["category"] == "Whatever We Like"

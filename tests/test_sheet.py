@@ -200,3 +200,22 @@ def test_expiry_months(day, months, expected):
 def test_natural_key_course_identity():
     assert dr.course_key(12, "Whatever") == "course:12"
     assert dr.course_key(None, "  Ladder   DRILL ") == dr.course_key(None, "ladder drill") == "name:ladder drill"
+
+
+@pytest.mark.parametrize(("category", "topic", "stored", "unknown"), [
+    ("Structural Firefighting", None, ("structural_firefighting", None), False),
+    ("  HAZMAT ", "spills", ("hazmat", "spills"), False),
+    (None, "structural-firefighting", ("structural_firefighting", None), False),
+    (None, "airway", (None, "airway"), False),  # a topic that names no category stays a topic
+    ("national", "airway", ("national", "airway"), False),
+    ("Hazmatt", None, ("Hazmatt", None), True),
+    (None, None, (None, None), False),
+])  # fmt: skip
+def test_a_category_is_stored_as_a_requirement_spells_it(category, topic, stored, unknown):
+    from trainctl.domain.records import Categories
+
+    cats = Categories(["structural_firefighting", "hazmat", "national", "hazmat"])
+    assert cats.canon(category, topic) == stored
+    assert bool(cats.unknown) is unknown
+    assert len(cats.notices()) == int(unknown)
+    assert Categories([]).canon(category, topic) == (category, topic)  # none named: as typed

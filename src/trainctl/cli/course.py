@@ -149,11 +149,19 @@ def add(
     ))  # fmt: skip
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        course = svc.add_course(session, actor, data)
+        notices: list[str] = []
+        course = svc.add_course(session, actor, data, notices)
         out = _json(course)
+    _notify(notices)
     if state.fmt == "json":
         render.emit_json(out)
     render.info(f"Added course {out['id']}: {out['code'] or ''} {out['name']}.".replace("  ", " "), quiet=state.quiet)
+
+
+def _notify(notices: list[str]) -> None:
+    """A category no requirement names (its hours would count toward none)."""
+    for n in notices:
+        render.warn(n)
 
 
 @app.command("edit")
@@ -199,8 +207,10 @@ def edit(
     data = _validated(CourseUpdate, raw)
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
-        updated, changes = svc.edit_course(session, actor, course, data)
+        notices: list[str] = []
+        updated, changes = svc.edit_course(session, actor, course, data, notices)
         out = _json(updated)
+    _notify(notices)
     if state.fmt == "json":
         render.emit_json(out)
     if changes:
@@ -283,6 +293,7 @@ def import_(
         )  # fmt: skip
     for problem in render.first_of(result.problems):
         render.warn(problem)
+    _notify(result.notices)
     summary = f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged"
     if dry_run:
         summary = f"Dry run, nothing written: would be {summary}"

@@ -155,6 +155,8 @@ def add(
     for name in outcome.free_named:
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
                     "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip
+    for notice in outcome.category_notices:
+        render.warn(notice)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {outcome.added} record(s)"
     if outcome.record_ids and not dry_run:
@@ -225,6 +227,7 @@ def _free_named(outcome: Any) -> list[str]:
               "e-mail or badge names: taken as theirs; check the row."
               for source, line, written, name in outcome.name_doubts]  # fmt: skip
     return [
+        *first_of(outcome.category_notices, 5, "categories no requirement names"),
         *first_of(names, 5, "course names not in the catalog"),
         *first_of(early, 5, "rows dated before the member's hire date"),
         *first_of(doubts, 5, "rows whose name is not their member's"),

@@ -17,7 +17,7 @@ Counting: only a *completed* record credits progress, and not when it says passe
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -65,6 +65,54 @@ MEMBER_FIELDS = ("email", "badge", "member")
 
 def fold(text: str | None) -> str:
     return " ".join((text or "").casefold().split())
+
+
+def category_key(text: str | None) -> str:
+    """A category as people type it and requirements name it alike: case, spaces,
+    underscores and hyphens aside ("Structural Firefighting" = structural_firefighting)."""
+    return " ".join((text or "").casefold().replace("_", " ").replace("-", " ").split())
+
+
+class Categories:
+    """The categories the requirements name (what counts, hour categories), by
+    `category_key`: a record's or a course's category is stored as a requirement spells
+    it, and one no requirement names is noted (its hours count toward none)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.known: dict[str, str] = {}
+        for name in names:
+            if name and name.strip():
+                self.known.setdefault(category_key(name), name.strip())
+        self.unknown: set[str] = set()
+
+    def canon(self, category: str | None, topic: str | None) -> tuple[str | None, str | None]:
+        """(category, topic) as stored: the category in a requirement's spelling; a topic
+        alone that names a category is that category (a sheet's Topic column holding
+        'structural_firefighting')."""
+        if category is None and topic is not None and category_key(topic) in self.known:
+            return self.known[category_key(topic)], None
+        if category is None or not self.known:
+            return category, topic
+        found = self.known.get(category_key(category))
+        if found is None:
+            self.unknown.add(category)
+            return category, topic
+        return found, topic
+
+    def notices(self) -> list[str]:
+        """One sentence per category no requirement names."""
+        import difflib
+
+        names = ", ".join(sorted(self.known.values()))
+        out = []
+        for c in sorted(self.unknown):
+            close = difflib.get_close_matches(category_key(c), list(self.known), n=1, cutoff=0.75)
+            fix = f"did you mean {self.known[close[0]]!r}?" if close else "check its spelling."
+            out.append(
+                f"The category {c!r} is named by no requirement, so its hours count toward "
+                f"none (the requirements name: {names}); {fix}"
+            )
+        return out
 
 
 def course_key(course_id: int | None, name: str) -> str:

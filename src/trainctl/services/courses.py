@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.programs import find_cycle
 from trainctl.errors import BadInputError, RefusedError
@@ -106,7 +107,16 @@ def _refuse_cycle(session: Session, course_id: int, prerequisites: Sequence[int]
 
 
 # ---------------------------------------------------------------------------- add / edit
-def add_course(session: Session, actor: Actor, data: CourseCreate) -> Course:
+def _categories(session: Session) -> dr.Categories:
+    from trainctl.services.records import requirement_categories
+
+    return requirement_categories(session)
+
+
+def add_course(
+    session: Session, actor: Actor, data: CourseCreate, notices: list[str] | None = None
+) -> Course:
+    """`notices` (when given) gets a line for a category no requirement names."""
     actor.require(MANAGE, "add courses")
     other = _code_taken(session, data.code)
     if other is not None:
@@ -116,6 +126,11 @@ def add_course(session: Session, actor: Actor, data: CourseCreate) -> Course:
         )
     _refuse_name_taken(session, data.name)
     fields = data.model_dump()
+    if fields.get("category"):  # as the requirements spell it (domain.records.Categories)
+        categories = _categories(session)
+        fields["category"], _ = categories.canon(fields["category"], None)
+        if notices is not None:
+            notices += categories.notices()
     fields["prerequisites"] = _resolve_prerequisites(session, data.prerequisites)
     fields["self_paced"] = bool(fields["self_paced"])
     course = Course(**fields, created_by=actor.member_id)
@@ -126,13 +141,18 @@ def add_course(session: Session, actor: Actor, data: CourseCreate) -> Course:
 
 
 def edit_course(
-    session: Session, actor: Actor, ref: str, data: CourseUpdate
+    session: Session, actor: Actor, ref: str, data: CourseUpdate, notices: list[str] | None = None
 ) -> tuple[Course, dict[str, tuple[Any, Any]]]:
     """Change the fields set in `data`. Existing records keep their values (hours, expiry):
     they are history; new records use the new figures."""
     actor.require(MANAGE, "edit courses")
     course = get_course(session, ref)
     values = data.model_dump(exclude_unset=True)
+    if values.get("category"):
+        categories = _categories(session)
+        values["category"], _ = categories.canon(values["category"], None)
+        if notices is not None:
+            notices += categories.notices()
     if "name" in values and not values["name"]:
         raise BadInputError("A course's name cannot be cleared.")
     if "name" in values and q.fold(values["name"]) != q.fold(course.name):
@@ -186,6 +206,7 @@ class CourseImport:
     problems: list[str] = field(default_factory=list)  # "FILE, line N, field F: why"
     rejected: int = 0
     written: bool = False
+    notices: list[str] = field(default_factory=list)  # categories no requirement names
 
 
 def import_courses(
@@ -257,6 +278,11 @@ def import_courses(
                 f"{source}, line {line}, field name: {row.name!r} is also the name of "
                 f"{first[1]} on line {first[0]} (names match case and spaces aside)"
             )
+    categories = _categories(session)
+    for _, row in rows:
+        if row.category:
+            row.category, _ = categories.canon(row.category, None)
+    result.notices = categories.notices()
     existing = list(session.exec(select(Course)))
     by_code = {q.fold(c.code): c for c in existing if c.code}
     by_name: dict[str, list[Course]] = {}

@@ -77,6 +77,22 @@ class _Course:
     prerequisites: tuple[int, ...] = ()
 
 
+def requirement_categories(session: Session) -> dr.Categories:
+    """The categories the requirements name: what they count (a "national/airway" entry by
+    its head) and their hour categories, as `dr.Categories`."""
+    from trainctl.models import Requirement
+
+    names: list[str] = []
+    query = sa.select(Requirement.counts_categories, Requirement.hour_categories)  # type: ignore[call-overload]
+    for counts, hours in session.execute(query):
+        names += [c.partition("/")[0] for c in counts or () if isinstance(c, str)]
+        for c in hours or ():
+            name = c if isinstance(c, str) else c.get("name") if isinstance(c, dict) else None
+            if isinstance(name, str):
+                names.append(name)
+    return dr.Categories(names)
+
+
 class CourseIndex:
     """The catalog by code and by name (case and spaces aside)."""
 
@@ -248,10 +264,14 @@ def draft(
     source: tuple[str | None, int | None] = (None, None),
     actor: Actor,
     now: Any,
+    categories: dr.Categories,
 ) -> tuple[tuple[Any, ...] | None, tuple[str, str] | None]:
     """One insert row (in COLUMNS order) from checked values, the course's defaults filled
-    in, or the problem."""
+    in (the category as the requirements spell it), or the problem."""
     name = course.name if course else (values.course or values.course_code)
+    category, topic = categories.canon(
+        values.category or (course.category if course else None), values.topic
+    )
     hours = values.hours
     if hours is None:
         hours = course.hours if course is not None else None
@@ -270,8 +290,8 @@ def draft(
         course.code if course else None,
         dr.course_key(course.id if course else None, name),
         values.training_type or (course.training_type if course else None),
-        values.category or (course.category if course else None),
-        values.topic,
+        category,
+        topic,
         values.on,
         expiration,
         hours,
@@ -295,6 +315,8 @@ class Outcome(ImportOutcome):
     course names not in the catalog."""
 
     free_named: set[str] = field(default_factory=set)
+    # categories no requirement names (domain.records.Categories.notices)
+    category_notices: list[str] = field(default_factory=list)
     # rows dated before their member's hire date: (file, line, name, hire date, record date).
     # Recorded as given (a pre-hire academy), and said, as `record add` says it.
     before_hire: list[tuple[str, int, str, date, date]] = field(default_factory=list)
@@ -525,7 +547,7 @@ def add_records(
             "Fix the values named above; `trainctl record add --help` lists the options.",
             details=[f"{OPTION_OF.get(f, f)}: {why}" for f, why in problems],
         )
-    courses = CourseIndex(session)
+    courses, categories = CourseIndex(session), requirement_categories(session)
     course, problem = courses.resolve(checked.course_code, checked.course)
     if problem:
         raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.",
@@ -537,7 +559,7 @@ def add_records(
     rows = []
     for mid in member_ids:
         actor.refuse_own(mid, "records their own training")
-        row, problem = draft(checked, mid, course, actor=actor, now=now)
+        row, problem = draft(checked, mid, course, actor=actor, now=now, categories=categories)
         if problem:
             raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
         rows.append(row)
@@ -558,6 +580,7 @@ def add_records(
     writer = _Writer(session, actor, today, outcome, keep_ids=True)
     writer.write(rows)  # type: ignore[arg-type]
     outcome.feed = writer.close()
+    outcome.category_notices = categories.notices()
     extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.add", outcome, course=checked.course or checked.course_code,
            date=str(checked.on), members=len(member_ids), **extra)  # fmt: skip
@@ -665,7 +688,8 @@ def import_records(
     writer = _Writer(session, actor, today, outcome, keep_ids=False)
     now = utcnow()
     chunk: list[tuple[Any, ...]] = []
-    rows_of = _Rows(today, members, courses, actor, now, outcome)
+    categories = requirement_categories(session)
+    rows_of = _Rows(today, members, courses, actor, now, outcome, categories)
     pre = Prerequisites(session, courses) if check_prerequisites else None
     gated = pre if pre is not None and pre.wanted else None  # a catalog with prerequisites
     reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": dr.SHEET_IGNORED,
@@ -733,6 +757,7 @@ def import_records(
     outcome.refuse("record", skip_invalid, hint)
     writer.write(chunk)
     outcome.feed = writer.close()
+    outcome.category_notices = categories.notices()
     extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
     _audit(session, actor, "record.import", outcome, files=outcome.files, rows=outcome.rows,
            rejected=outcome.rejected, already=outcome.already, **extra)  # fmt: skip
@@ -792,9 +817,10 @@ class _Rows:
 
     def __init__(
         self, today: date, members: MemberIndex, courses: CourseIndex, actor: Actor, now: Any,
-        outcome: Outcome,
+        outcome: Outcome, categories: dr.Categories,
     ) -> None:  # fmt: skip
         self.today, self.members, self.courses = today, members, courses
+        self.categories = categories
         self.actor, self.now, self.outcome = actor, now, outcome
         self.memo: dict[tuple[Any, ...], tuple[tuple[Any, ...] | None, list[tuple[str, str]]]] = {}
         self._names: dict[tuple[str, int], bool] = {}
@@ -826,7 +852,7 @@ class _Rows:
             if course is None:
                 self.outcome.free_named.add(checked.course)
             template, problem = draft(checked, 0, course, source=(source, 0), actor=self.actor,
-                                      now=self.now)  # fmt: skip
+                                      now=self.now, categories=self.categories)  # fmt: skip
             if problem:
                 problems.append(problem)
         if len(self.memo) >= MEMO_LIMIT:
