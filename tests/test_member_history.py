@@ -113,12 +113,22 @@ def test_a_retired_member_is_on_the_roster_of_days_they_were_active(dept):
 
 
 def test_the_iso_report_counts_the_members_of_its_year(dept):
+    """The members who served in the year, each for the months they served: Ann, retired
+    on 1 March 2025, owes January and February of 2025 (she had been left out of the year
+    she trained in); Ned, retired on 1 January, owes 2025 nothing and is not in it."""
     dept("import", "iso")
+    dept("member", "add", "Ned Gone", "--email", "ned@fd.org", "--position", "firefighter",
+         "--hire-date", "2010-01-04")  # fmt: skip
     dept("member", "deactivate", "ann@fd.org", "--effective", "2025-03-01")
+    dept("member", "deactivate", "ned@fd.org", "--effective", "2025-01-01")
     year_2024 = dept("report", "iso", "--year", "2024", "--as-of", "2025-06-01", "-f", "json").json
-    assert "Ann Lee" in {r["member"] for r in year_2024["rows"]}
-    year_2025 = dept("report", "iso", "--year", "2025", "--as-of", "2025-06-01", "-f", "json").json
-    assert "Ann Lee" not in {r["member"] for r in year_2025["rows"]}
+    assert {"Ann Lee", "Ned Gone"} <= {r["member"] for r in year_2024["rows"]}
+    year_2025 = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "-f", "json").json
+    rows = {(r["member"], r["item"]): r for r in year_2025["rows"]}
+    assert "Ned Gone" not in {m for m, _ in rows}
+    hazmat, company = rows[("Ann Lee", "ISO-HAZMAT")], rows[("Ann Lee", "ISO-COMPANY")]
+    assert (hazmat["status"], hazmat["target"], hazmat["months_owed"]) == ("short", 1, "2 of 12")
+    assert (company["target"], company["periods"], company["months_owed"]) == (32, 2, "2 of 12")
 
 
 # ------------------------------------------------------------------- edges of the calendar

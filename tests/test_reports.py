@@ -677,3 +677,22 @@ def test_a_quarter_begun_before_the_hire_says_so(dept):
         "not owed: hired on 2025-04-02, after this window began (2025-04-01); the next "
         "window, from 2025-07-01, is owed"
     )
+
+
+def test_report_iso_counts_each_position_held_in_the_year_for_its_months(dept):
+    """Ray drove until he was made officer on 1 September: the existing-driver item holds
+    him to January to August (8 h of 12), the officer item to September to December (4 h);
+    on 31 December he drives no more, and had been left out of the drivers' item."""
+    dept("import", "iso")
+    dept("--as-of", "2024-01-01", "member", "add", "Ray Cole", "--email", "ray@fd.org",
+         "--position", "firefighter,driver", "--hire-date", "2015-01-01")  # fmt: skip
+    dept("--as-of", "2025-09-01", "member", "edit", "ray@fd.org", "--position",
+         "firefighter,officer", "--effective", "2025-09-01")  # fmt: skip
+    record(dept, "ray@fd.org", "2025-05-05", 9, "Pump ops", "--category", "driver")
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    rows = {r["item"]: r for r in data["rows"] if r["member"] == "Ray Cole"}
+    driver, officer = rows["ISO-DRIVER-EXISTING"], rows["ISO-OFFICER-CE"]
+    assert (driver["status"], driver["value"], driver["target"], driver["months_owed"]) == ("met", 9, 8, "8 of 12")
+    assert (officer["status"], officer["target"], officer["months_owed"]) == ("short", 4, "4 of 12")
+    # the matrix of 31 December judges the day: he is an officer, not a driver
+    assert cell(dept, "ray@fd.org", "ISO-DRIVER-EXISTING", "2025-12-31")["status"] == "not_applicable"

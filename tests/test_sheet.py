@@ -208,6 +208,7 @@ def test_natural_key_course_identity():
     (None, "structural-firefighting", ("structural_firefighting", None), False),
     (None, "airway", (None, "airway"), False),  # a topic that names no category stays a topic
     ("national", "airway", ("national", "airway"), False),
+    ("National/Trauma", None, ("national/Trauma", None), False),  # a category with its topic
     ("Hazmatt", None, ("Hazmatt", None), True),
     (None, None, (None, None), False),
 ])  # fmt: skip

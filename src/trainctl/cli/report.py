@@ -501,7 +501,7 @@ def iso(
             )
         rows_ = qc.iso_rows(rd)
         edition = qc.registry_edition(rd, "ISO", as_of=day)
-        m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True)
+        m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True, year_from=date(year, 1, 1))
     from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
 
     data = iso_report(m, year, day, edition)

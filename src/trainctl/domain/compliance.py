@@ -1389,7 +1389,9 @@ def evaluate(
     judged_by: RequirementSpec = spec
     months_owed = None
     owes: str | None = ""  # None: the member owes this window nothing
-    if _owed_by_months(spec) and _partly(member, spec, ws.current, start):
+    if _owed_by_months(spec) and _partly(
+        member, spec, ws.current, start, min(as_of, ws.current.end or as_of)
+    ):
         # subject to the requirement for part of the window: held to the months they owe
         owed, total = owed_months(member, spec, ws.current, as_of)
         if owed < total:
@@ -1665,13 +1667,20 @@ def _owed_by_months(spec: RequirementSpec) -> bool:
 
 
 def _partly(
-    member: MemberFacts, spec: RequirementSpec, window: pd.Window, start: date | None
+    member: MemberFacts,
+    spec: RequirementSpec,
+    window: pd.Window,
+    start: date | None,
+    last: date | None = None,
 ) -> bool:
     """Whether the member may owe only part of the window: their stretch of being subject
-    began inside it, or the requirement changed inside it (positions named since)."""
+    began inside it, or ended before `last` (a year's report of a member who retired in
+    October), or the requirement changed inside it (positions named since)."""
     if window.start is None or window.end is None:
         return False
     if start is not None and start > window.start:
+        return True
+    if last is not None and member.history and not _subject_on(member, spec, last):
         return True
     return any(
         v.stood_until is not None and window.start <= v.stood_until < window.end

@@ -93,11 +93,12 @@ class Categories:
             return self.known[category_key(topic)], None
         if category is None or not self.known:
             return category, topic
-        found = self.known.get(category_key(category))
+        head, sep, tail = category.partition("/")  # "national/trauma": the category's head
+        found = self.known.get(category_key(head))
         if found is None:
             self.unknown.add(category)
             return category, topic
-        return found, topic
+        return (f"{found}/{tail.strip()}" if sep else found), topic
 
     def notices(self) -> list[str]:
         """One sentence per category no requirement names."""

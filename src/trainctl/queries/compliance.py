@@ -554,7 +554,8 @@ class Matrix:
 
 
 def _members(
-    rd: Reader, actor: Actor, member: str | None, position: str | None, as_of: date
+    rd: Reader, actor: Actor, member: str | None, position: str | None, as_of: date,
+    year_from: date | None = None,
 ) -> list[MemberFacts]:
     if member is not None:
         row = qm.get_member(rd, member)
@@ -572,13 +573,35 @@ def _members(
     else:
         members = [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY name, id")]
     members = _as_of(rd, members, as_of, roster=member is None)
-    if member is None and actor.can(VIEW_ALL):
+    if year_from is not None:  # a year's report: who served in it (`_in_year`)
+        members = [y for m in members if (y := _in_year(m, year_from, as_of)) is not None]
+    elif member is None and actor.can(VIEW_ALL):
         members = [m for m in members if m.status == "active"]  # active on the as-of date
     if position is not None:
         code = position.strip().lower()
         qr.check_positions(rd, [code])
         members = [m for m in members if code in m.positions]
     return members
+
+
+def _in_year(m: MemberFacts, first: date, last: date) -> MemberFacts | None:
+    """The member as a year's report (`report iso`) takes them: active on some day from
+    `first` to `last`, holding every position they held active in it (a firefighter who
+    retired on 1 October, a driver made officer in September, a recruit whose year ended
+    in February), or None. Their history stays: the evaluator owes them the months on
+    whose first day they were subject to an item (domain.compliance.owed_months), so the
+    retired firefighter owes January to September, and nothing of what came after."""
+    stints = m.history
+    if not stints:
+        return m if m.status.casefold() == "active" else None
+    active, held = False, frozenset[str]()
+    for i, s in enumerate(stints):
+        ends = stints[i + 1].since if i + 1 < len(stints) else None  # the next one's first day
+        if s.since > last or (ends is not None and ends <= first):
+            continue
+        if s.status.casefold() == "active":
+            active, held = True, held | s.positions
+    return replace(m, status="active", positions=tuple(sorted(held))) if active else None
 
 
 def requirement_rows(rd: Reader, refs: Sequence[str]) -> list[qr.RequirementRow]:
@@ -606,16 +629,18 @@ def matrix(
     due_soon_days: int = 30,
     rows: Sequence[qr.RequirementRow] | None = None,
     with_year: bool = False,
+    year_from: date | None = None,
 ) -> Matrix:
     """The member x requirement matrix as of a date (see the module docstring). Members:
     the active members (or the one named, or those holding `position`); a member without
-    training.view_all sees only their own row. Requirements: those named, or the catalog
-    (`rows` when the caller already has them)."""
+    training.view_all sees only their own row; with `year_from` (a year's report) those
+    who served from that day to `as_of` (`_in_year`). Requirements: those named, or the
+    catalog (`rows` when the caller already has them)."""
     with no_cycle_collection():
         return _matrix(
             rd, actor, as_of=as_of, member=member, position=position,
             requirements=requirements, due_soon_days=due_soon_days, rows=rows,
-            with_year=with_year,
+            with_year=with_year, year_from=year_from,
         )  # fmt: skip
 
 
@@ -647,8 +672,9 @@ def _matrix(
     due_soon_days: int,
     rows: Sequence[qr.RequirementRow] | None,
     with_year: bool,
+    year_from: date | None,
 ) -> Matrix:
-    members = _members(rd, actor, member, position, as_of)
+    members = _members(rd, actor, member, position, as_of, year_from)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
     req_rows, specs = specs_on(rd, req_rows, as_of, local_content=qs.nremt_local_content(rd))
     span = span_for(specs, as_of)
