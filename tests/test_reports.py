@@ -696,3 +696,22 @@ def test_report_iso_counts_each_position_held_in_the_year_for_its_months(dept):
     assert (officer["status"], officer["target"], officer["months_owed"]) == ("short", 4, "4 of 12")
     # the matrix of 31 December judges the day: he is an officer, not a driver
     assert cell(dept, "ray@fd.org", "ISO-DRIVER-EXISTING", "2025-12-31")["status"] == "not_applicable"
+
+
+def test_a_card_for_this_nremt_cycle_clears_the_previous_one(dept):
+    """Recertified: NREMT issued Eve's card through 2027, which it does only once the
+    2023-2025 cycle was met. Her 10 h on file for that cycle do not make it overdue; Sam,
+    whose card ran out in 2025 with no new one, carries the miss."""
+    dept("import", "nremt")
+    for name, email in (("Eve Emt", "eve@fd.org"), ("Sam Emt", "sam@fd.org")):
+        dept("member", "add", name, "--email", email, "--position", "emt", "--hire-date", HIRED)
+        dept("--as-of", "2030-01-01", "cert", "add", email, "NREMT-EMT", "--issued",
+             "2023-04-01", "--expires", "2025-03-31")  # fmt: skip
+        record(dept, email, "2024-05-01", 10, "Protocols 2024", "--category", "local")
+    dept("--as-of", "2030-01-01", "cert", "add", "eve@fd.org", "NREMT-EMT", "--issued",
+         "2025-04-01", "--expires", "2027-03-31")  # fmt: skip
+    eve = cell(dept, "eve@fd.org", "NREMT-EMT", "2025-05-01")
+    assert (eve["status"], eve["window_start"]) == ("not_yet_due", "2025-04-01"), eve
+    why = " ".join(explain(dept, "eve@fd.org", "NREMT-EMT", "2025-05-01")["lines"])
+    assert "holds a NREMT-EMT card good through 2027-03-31: recertified for this cycle" in why
+    assert cell(dept, "sam@fd.org", "NREMT-EMT", "2025-05-01")["status"] == "overdue"

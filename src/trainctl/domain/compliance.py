@@ -1473,6 +1473,17 @@ def evaluate(
                 f"those on whose first day the member was subject to it): it is not held "
                 f"against the member{whole}",
             )  # fmt: skip
+        card = _card_expiry(member, spec, as_of) if held and spec.cycle_credential else None
+        if card is not None and card > ws.previous.end:
+            # the registry's card for this cycle: it recertified the member, which it does
+            # only once the previous cycle was met (or the exam passed instead)
+            held = False
+            common["notes"] = (
+                *common["notes"],
+                f"the member holds a {spec.cycle_credential} card good through {card}: "
+                f"recertified for this cycle, so the previous window ({ws.previous}) is not "
+                "held against them",
+            )  # fmt: skip
         if held and not same:
             # judged as the requirement stood when that window closed; another kind or
             # window rule then is not this requirement's previous window
