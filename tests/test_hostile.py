@@ -642,3 +642,12 @@ def test_a_file_with_a_header_and_no_rows_is_refused_by_name(enrollable, snapsho
     assert "export.csv has column names and no rows under them" in r.stderr, r
     assert "the wrong tab" in r.stderr and r.stderr.count("othing was imported") <= 1, r
     assert snapshot() == before
+
+
+def test_a_huge_value_is_named_by_its_start_and_length_not_printed_back(dept, snapshot, tmp_path):
+    before = snapshot()
+    r = _import(dept, tmp_path, b"name,email\n" + b"A" * 100_000 + b",a@fd.org\n")
+    assert r.exit_code == 65, r
+    assert "line 2, field name: must be at most 200 characters (got 'AAAA" in r.stderr, r.stderr[:500]
+    assert "(100,000 characters))" in r.stderr and len(r.stderr) < 1000, r.stderr[:500]
+    assert snapshot() == before

@@ -46,12 +46,20 @@ def plain_message(error: Any) -> str:
     if kind in bounds:
         limit = next(iter(ctx.values()), "")
         return f"must be {bounds[kind]} {limit:g}" if isinstance(limit, float) else f"must be {bounds[kind]} {limit}"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(got, str)):
         return f"must be at most {ctx.get('max_length')} characters"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message
+
+
+def _echo(value: Any) -> str:
+    """The value a problem names, as typed; a long text by its start and length (a
+    100,000-character name is not printed back whole)."""
+    if isinstance(value, str) and len(value) > 80:
+        return f"{value[:40]!r}... ({len(value):,} characters)"
+    return repr(value)
 
 
 def describe_errors(
@@ -65,7 +73,7 @@ def describe_errors(
     for e in error.errors():
         loc = ".".join(str(p) for p in e["loc"])
         got = e.get("input")
-        shown = "" if isinstance(got, dict) or got is None else f" (got {got!r})"
+        shown = "" if isinstance(got, dict) or got is None else f" (got {_echo(got)})"
         field = str(e["loc"][0]) if e["loc"] else ""
         if options and field in options:
             lines.append(f"{options[field]}: {plain_message(e)}{shown}")
