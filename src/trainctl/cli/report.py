@@ -564,13 +564,15 @@ def _print_iso(data: dict[str, Any]) -> None:
         title=Text(f"ISO training {data['year']}{to_date} ({edition})", style="bold"),
         title_justify="left", header_style="bold",
     )  # fmt: skip
-    for name in ("Item", "Figure", "Members", "Met", "Hours", "Credit"):
-        t.add_column(name, justify="right" if name in ("Members", "Met", "Credit") else "left")
+    for name in ("Item", "Figure", "Members", "Met", "Hours", "Owed", "Credit"):
+        t.add_column(name, justify="left" if name in ("Item", "Figure") else "right")
     for it in data["items"]:
         credit = it["credit_percentage"]
         t.add_row(
             Text(f"{it['item']} — {it['name']}"), Text(it["figure"]), str(it["members"]),
-            str(it["met"]), f"{_h(it['hours'])} of {_h(it['target_hours'])} h",
+            # done, and owed: a member's hours beyond their figure are theirs (76 h done,
+            # 25 h owed, not "76 of 25 h"); the credit caps each member at 100%
+            str(it["met"]), f"{_h(it['hours'])} h", f"{_h(it['target_hours'])} h",
             "" if credit is None else f"{_h(credit)}%",
         )  # fmt: skip
     out.print(render.keep_words(t))
