@@ -653,3 +653,19 @@ def test_an_as_of_enrollment_judges_the_member_as_they_were_that_day(cli, tmp_pa
         ok=False)  # fmt: skip
     enrolled = cli("--format", "json", "enroll", "list", "--program", "Officer school").json
     assert [e["member"] for e in enrolled] == ["Pat Promo"]
+
+
+def test_an_archived_version_points_at_the_active_one_or_at_activate(cli):
+    """The hint names what to do: v2 when it is active, else `program activate`."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    cli("requirement", "add", "--name", "Drill", "--type", "hours", "--hours", "4",
+        "--counts-type", "drill")  # fmt: skip
+    cli("program", "create", "Recruit")
+    cli("program", "requirement", "add", "Recruit", "Drill")
+    cli("program", "activate", "Recruit")
+    cli("program", "archive", "Recruit@1")
+    r = cli("enroll", "add", "ann@fd.org", "Recruit@1", ok=False)
+    assert r.exit_code == 1 and "No version of it is active: `trainctl program activate 1`" in r.stderr, r
+    cli("program", "duplicate", "Recruit@1", "--name", "Recruit", "--activate")
+    r = cli("enroll", "add", "ann@fd.org", "Recruit@1", ok=False)
+    assert r.exit_code == 1 and "Enroll members in v2, its active version (program 2)." in r.stderr, r

@@ -73,7 +73,7 @@ def program_label(program: Program) -> str:
     return f"'{program.name}' v{program.version}"
 
 
-def check_program_enrollable(program: Program) -> None:
+def check_program_enrollable(program: Program, session: Session | None = None) -> None:
     label = f"'{program.name}' v{program.version}"
     if program.is_template:
         raise RefusedError(
@@ -81,9 +81,20 @@ def check_program_enrollable(program: Program) -> None:
             f"Duplicate it first: `trainctl program duplicate {program.id} --name ...`.",
         )
     if program.status == "archived":
+        newer = None
+        if session is not None:  # the version members enroll in now, when there is one
+            newer = session.exec(
+                select(Program)
+                .where(Program.name == program.name, Program.status == "active")
+                .where(col(Program.is_template).is_(False))
+                .order_by(col(Program.version).desc())
+            ).first()
         raise RefusedError(
             f"Program {label} is archived and takes no new enrollments.",
-            "Enroll members in its newest version (`trainctl program list`).",
+            f"Enroll members in v{newer.version}, its active version (program {newer.id})."
+            if newer is not None
+            else f"No version of it is active: `trainctl program activate {program.id}` brings "
+            "it back (`trainctl program list --status all` lists its versions).",
         )
     if program.status != "active":
         raise RefusedError(
@@ -504,7 +515,7 @@ def enroll_member(
 ) -> Enrollment:
     """Enroll one member: the shared validator for a batch of one, then the ORM."""
     actor.require(MANAGE, "enroll members")
-    check_program_enrollable(program)
+    check_program_enrollable(program, session)
     target = target_date_for(program, today, target_date)
     request = Request(where="member", ref=str(member.id), member=member)
     refused = validate(session, program, [request], any_position=any_position, day=today)
@@ -573,7 +584,7 @@ def bulk_enroll(
     back by (member, program) in chunked SELECTs, and progress rows go in by INSERT ... SELECT.
     """
     actor.require(MANAGE, "enroll members")
-    check_program_enrollable(program)
+    check_program_enrollable(program, session)
     default_target = target_date_for(program, today, target_date)
     result = BulkResult(program=program)
     resolve_members(session, requests)
