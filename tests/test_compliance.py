@@ -231,6 +231,18 @@ def test_a_window_has_the_months_of_its_period_even_a_day_longer(start, end, fre
     assert len(firsts) == n and firsts[0] == D(start) and firsts[-1] < D(end)
 
 
+def test_a_29_february_anniversary_counts_its_months_from_the_29th():
+    spec = c.RequirementSpec("X", "hours", frequency="annual", period_anchor="hire_date",
+                             required_hours=6, **CLASS)  # fmt: skip
+    firsts = c.month_starts(spec, pd.Window(D("2025-02-28"), D("2026-02-27")), D("2024-02-29"))
+    assert firsts[:3] == [D("2025-02-28"), D("2025-03-29"), D("2025-04-29")] and len(firsts) == 12
+    # back from leave on 29 March: March is owed (the month began that day)
+    m = member(hire_date=D("2024-02-29"), history=_stints(
+        ("2024-02-29", "firefighter", "active"), ("2025-03-10", "firefighter", "inactive"),
+        ("2025-03-29", "firefighter", "active")))  # fmt: skip
+    assert c.owed_months(m, spec, pd.Window(D("2025-02-28"), D("2026-02-27")), D("2025-06-01")) == (12, 12)
+
+
 def test_a_share_rounds_up_hours_to_the_hundredth_and_counts_to_the_whole():
     spec = c.RequirementSpec("X", "hours", frequency="annual", required_hours=5, **CLASS)
     assert c.prorated(spec, 4, 12).required_hours == 1.67
@@ -773,9 +785,12 @@ def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
         "  7.5 h of 20 h national + 9 h of 10 h local + 0 h of 10 h individual = 16.5 h of 40 h = 41.25%"
         in lines
     )
-    assert lines[-1].startswith(
-        "Status: OVERDUE — the previous window (2023-04-01 – 2025-03-31) closed at 3 of 40 h"
-    )
+    # the card through 2027 says NREMT recertified the member: the 3 h cycle before is not
+    # held against them (it was OVERDUE before cards cleared a cycle)
+    assert ("Note: the member holds a NREMT-EMT card good through 2027-03-31: recertified for "
+            "this cycle, so the previous window (2023-04-01 – 2025-03-31) is not held against "
+            "them") in lines  # fmt: skip
+    assert lines[-1] == "Status: NOT YET DUE — not met yet: 16.5 of 40 h; due 2027-03-31 (440 days left)"
     assert c.explain_lines(c.evaluate(member(positions=()), EMT, D("2026-01-15")))[-1] == (
         "Status: NOT APPLICABLE — applies to emt; the member holds no position"
     )

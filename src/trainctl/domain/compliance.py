@@ -1703,17 +1703,25 @@ def _months(n: int) -> str:
     return "month" if n == 1 else "months"
 
 
-def month_starts(spec: RequirementSpec, window: pd.Window) -> list[date]:
+def month_starts(
+    spec: RequirementSpec, window: pd.Window, anchor: date | None = None
+) -> list[date]:
     """The first days of the units a window is owed by: its months (1 January, 1 February,
-    ...; 15 September, 15 October, ... for an anniversary window), or the window's own
-    first day for a monthly or quarterly requirement."""
+    ...; 15 September, 15 October, ... for an anniversary window, counted from the
+    `anchor` day: a 29 February hire's months begin on the 29th, 28 February aside), or
+    the window's own first day for a monthly or quarterly requirement."""
     assert window.start is not None and window.end is not None
     if spec.period.frequency in ("monthly", "quarterly"):
         return [window.start]
     # the window's own months: one anchored on 29 February runs from 28 February to 28
     # February in a year whose next anniversary is the 29th, a day longer, not a month
     n = spec.period.months or 0
-    return [d for k in range(n) if (d := pd.add_months(window.start, k)) <= window.end]
+    base, k0 = window.start, 0
+    if anchor is not None and spec.period.anchor == "hire_date":
+        k = (window.start.year - anchor.year) * 12 + window.start.month - anchor.month
+        if k >= 0 and pd.add_months(anchor, k) == window.start:
+            base, k0 = anchor, k
+    return [d for k in range(n) if (d := pd.add_months(base, k0 + k)) <= window.end]
 
 
 def _stood(spec: RequirementSpec, day: date) -> RequirementSpec:
@@ -1733,7 +1741,7 @@ def owed_months(
     """(owed, of): how many of the window's months the member owes (subject to the
     requirement, as it stood then, on the month's first day), and how many it has. A day's leave on 10 May owes all twelve; a leave from 20 April to 10
     July, nine; hired on 15 September, three. Months after `as_of` follow today's status."""
-    firsts = month_starts(spec, window)
+    firsts = month_starts(spec, window, member.hire_date)
     owed = 0
     for d in firsts:
         day = min(d, as_of)  # a month not begun yet: as the member stands on the as-of day
