@@ -715,3 +715,24 @@ def test_a_card_for_this_nremt_cycle_clears_the_previous_one(dept):
     why = " ".join(explain(dept, "eve@fd.org", "NREMT-EMT", "2025-05-01")["lines"])
     assert "holds a NREMT-EMT card good through 2027-03-31: recertified for this cycle" in why
     assert cell(dept, "sam@fd.org", "NREMT-EMT", "2025-05-01")["status"] == "overdue"
+
+
+def test_a_window_closed_before_the_requirement_was_entered_is_held_against_nobody(dept, db):
+    """Entered on 1 March 2026: 2025 closed short before anyone was asked for it, so the
+    report says not yet due, as the reminders always did (it said overdue while no mail
+    went out). A replay of a day before the entry judges as if it had been; 2026, the
+    window it was entered in, is held in 2027."""
+    dept("requirement", "add", "--name", "SCBA", "--type", "hours",
+         "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
+    # entered on 1 March 2026 (the writing time: --as-of does not move it)
+    db.execute("UPDATE requirement SET created_at = '2026-03-01 12:00:00.000000'")
+    got = cell(dept, "ann@fd.org", "SCBA", "2026-03-01")
+    assert got["status"] == "not_yet_due", got
+    why = " ".join(explain(dept, "ann@fd.org", "SCBA", "2026-03-01")["lines"])
+    assert ("the requirement was entered on 2026-03-01, after the previous window (2025-01-01 – "
+            "2025-12-31) closed: its shortfall is not held against the member") in why, why  # fmt: skip
+    data = dept("report", "compliance", "--as-of", "2026-03-01", "-f", "json").json
+    assert {c["status"] for c in data["cells"]} == {"not_yet_due"}
+    assert data["summary"][0]["overdue"] == 0
+    assert cell(dept, "ann@fd.org", "SCBA", "2026-01-10")["status"] == "overdue"  # a replay
+    assert cell(dept, "ann@fd.org", "SCBA", "2027-01-05")["status"] == "overdue"

@@ -424,6 +424,9 @@ class RequirementSpec:
     # changed): a previous window is judged as the requirement stood on its last day
     # (`as_it_stood_on`), as a report then judged it.
     versions: tuple[RequirementSpec, ...] = field(default=(), compare=False, repr=False)
+    # The department's day the requirement was entered (or the --as-of day it was entered
+    # under); None: unknown. A window that closed before it is held against nobody.
+    entered: date | None = field(default=None, compare=False)
 
     def as_it_stood_on(self, day: date) -> RequirementSpec:
         """The version in force on `day`: the first one still in force then, else this."""
@@ -434,7 +437,8 @@ class RequirementSpec:
 
     @classmethod
     def of(
-        cls, req: Any, *, local_content: bool = True, stood_until: date | None = None
+        cls, req: Any, *, local_content: bool = True, stood_until: date | None = None,
+        entered: date | None = None,
     ) -> RequirementSpec:
         """From a Requirement row (or anything with its attributes). NREMT NCCP levels get
         their fixed cycle end (`periods.cycle_end_for`), the cycle anchor, one course once
@@ -474,6 +478,7 @@ class RequirementSpec:
             counts_call_types=tuple(getattr(req, "counts_call_types", None) or ()),
             counts_attendance=bool(getattr(req, "counts_attendance", False)),
             stood_until=stood_until,
+            entered=entered,
         )
 
     @cached_property
@@ -1473,17 +1478,15 @@ def evaluate(
                 f"those on whose first day the member was subject to it): it is not held "
                 f"against the member{whole}",
             )  # fmt: skip
+        # nobody was asked for it then: a requirement added in January does not tell
+        # everyone they failed it last year (enter it --as-of an earlier day for that). A
+        # report of a day before it was entered judges as if it had been (a replay), as the
+        # reminders do (domain.reminders.compliance_due)
+        unasked = spec.entered is not None and ws.previous.end < spec.entered <= as_of
+        # the registry's card for this cycle: it recertified the member, which it does
+        # only once the previous cycle was met (or the exam passed instead)
         card = _card_expiry(member, spec, as_of) if held and spec.cycle_credential else None
-        if card is not None and card > ws.previous.end:
-            # the registry's card for this cycle: it recertified the member, which it does
-            # only once the previous cycle was met (or the exam passed instead)
-            held = False
-            common["notes"] = (
-                *common["notes"],
-                f"the member holds a {spec.cycle_credential} card good through {card}: "
-                f"recertified for this cycle, so the previous window ({ws.previous}) is not "
-                "held against them",
-            )  # fmt: skip
+        recertified = card is not None and card > ws.previous.end
         if held and not same:
             # judged as the requirement stood when that window closed; another kind or
             # window rule then is not this requirement's previous window
@@ -1521,6 +1524,21 @@ def evaluate(
                 unique=member.unique, sums=psums,
             )  # fmt: skip
             previous = Figure(ws.previous, pj.value, then.target.target_value, pj.percentage, pj.met)
+            if recertified and not pj.met:
+                previous = None
+                common["notes"] = (
+                    *common["notes"],
+                    f"the member holds a {spec.cycle_credential} card good through {card}: "
+                    f"recertified for this cycle, so the previous window ({ws.previous}) is "
+                    "not held against them",
+                )  # fmt: skip
+            elif unasked and not pj.met:
+                previous = None
+                common["notes"] = (
+                    *common["notes"],
+                    f"the requirement was entered on {spec.entered}, after the previous "
+                    f"window ({ws.previous}) closed: its shortfall is not held against the member",
+                )  # fmt: skip
 
     if j.met:
         if period.frequency == "rolling":

@@ -437,15 +437,18 @@ def specs_on(
     """The requirements as they stood on `day` (queries/requirements.history: an earlier
     version where one was still in force), as rows and as the evaluator sees them."""
     earlier = qr.history(rd, [r.id for r in rows])
+    zone = qs.department_zone(rd)
     out_rows, specs = [], []
     for row in rows:
+        entered = row.created_at.astimezone(zone).date()  # the department's day (or --as-of)
         versions = qr.versions_in_force(row, earlier.get(row.id, []))
         if not versions:
             out_rows.append(row)
-            specs.append(RequirementSpec.of(row, local_content=local_content))
+            specs.append(RequirementSpec.of(row, local_content=local_content, entered=entered))
             continue
         chain = [(r, v.until) for r, v in versions] + [(row, None)]
-        every = tuple(RequirementSpec.of(r, local_content=local_content, stood_until=until)
+        every = tuple(RequirementSpec.of(r, local_content=local_content, stood_until=until,
+                                         entered=entered)
                       for r, until in chain)  # fmt: skip
         i = next(i for i, (_, until) in enumerate(chain) if until is None or until >= day)
         out_rows.append(chain[i][0])
