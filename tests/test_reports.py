@@ -736,3 +736,43 @@ def test_a_window_closed_before_the_requirement_was_entered_is_held_against_nobo
     assert data["summary"][0]["overdue"] == 0
     assert cell(dept, "ann@fd.org", "SCBA", "2026-01-10")["status"] == "overdue"  # a replay
     assert cell(dept, "ann@fd.org", "SCBA", "2027-01-05")["status"] == "overdue"
+
+
+def test_report_iso_keeps_a_member_known_only_from_a_later_entry(dept):
+    """A roster entered in January 2026, last year's sheets imported: the member is on the
+    2025 report as the matrix of 31 December 2025 has them (as first known)."""
+    dept("import", "iso")
+    dept("--as-of", "2026-01-10", "member", "add", "First Known", "--email", "fk@fd.org",
+         "--position", "firefighter")  # fmt: skip
+    record(dept, "fk@fd.org", "2025-06-01", 6, "Hazmat ops", "--category", "hazmat")
+    assert cell(dept, "fk@fd.org", "ISO-HAZMAT", "2025-12-31")["status"] == "met"
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2026-01-10", "--format", "json").json
+    rows = {r["item"]: r for r in data["rows"] if r["member"] == "First Known"}
+    assert (rows["ISO-HAZMAT"]["status"], rows["ISO-HAZMAT"]["value"]) == ("met", 6)
+
+
+def test_a_category_counts_whatever_spelling_each_requirement_gives_it(dept):
+    """Two requirements spell one category two ways; a record counts toward both (the
+    record is stored in one spelling; matching is case, space, underscore and hyphen aside)."""
+    dept("requirement", "add", "--name", "Live A", "--type", "hours", "--hours", "4",
+         "--counts-category", "Live Fire")  # fmt: skip
+    dept("requirement", "add", "--name", "Live B", "--type", "hours", "--hours", "4",
+         "--counts-category", "live_fire")  # fmt: skip
+    record(dept, "ann@fd.org", "2026-05-01", 4, "Burn", "--category", "LIVE-FIRE")
+    got = cells(dept, "--member", "ann@fd.org", as_of="2026-06-01")
+    assert got[("Ann Lee", "Live A")]["status"] == got[("Ann Lee", "Live B")]["status"] == "met"
+
+
+def test_a_member_who_owes_nothing_but_met_it_is_left_out_of_the_counts(dept):
+    """Hired on 2 June: half of 2025's months, so the fit test is not owed; doing it anyway
+    does not add the member to the summary's met and applicable."""
+    dept("--as-of", "2025-01-01", "course", "add", "--code", "FIT", "--name", "Fit test",
+         "--type", "class", "--hours", "1")  # fmt: skip
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Annual fit", "--type",
+         "courses", "--course", "FIT", "--frequency", "annual")  # fmt: skip
+    dept("member", "add", "June Two", "--email", "j2@fd.org", "--hire-date", "2025-06-02")
+    record(dept, "j2@fd.org", "2025-12-10", 1, "FIT")
+    data = dept("report", "compliance", "--as-of", "2025-12-15", "--requirement", "Annual fit",
+                "-f", "json").json  # fmt: skip
+    (line,) = data["summary"]
+    assert (line["met"], line["applicable"]) == (0, 3), line

@@ -220,3 +220,12 @@ def test_a_category_is_stored_as_a_requirement_spells_it(category, topic, stored
     assert bool(cats.unknown) is unknown
     assert len(cats.notices()) == int(unknown)
     assert Categories([]).canon(category, topic) == (category, topic)  # none named: as typed
+
+
+def test_a_misspelt_category_with_its_topic_is_offered_the_closest_category():
+    from trainctl.domain.records import Categories
+
+    cats = Categories(["national", "local"])
+    assert cats.canon("nationl/trauma", None) == ("nationl/trauma", None)
+    (notice,) = cats.notices()
+    assert notice.endswith("did you mean 'national'?"), notice

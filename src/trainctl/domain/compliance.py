@@ -701,7 +701,7 @@ class Evaluation:
         return (
             m is not None
             and owes_of(self.requirement, *m) == NONE
-            and self.status == NOT_YET_DUE
+            and self.status != OVERDUE  # (met anyway, or not yet due: out of the counts)
         )
 
     @property

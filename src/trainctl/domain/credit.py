@@ -43,7 +43,7 @@ from datetime import date
 from typing import Any
 
 from trainctl.domain.certs import is_valid
-from trainctl.domain.progress import DISTRIBUTIVE, item_names
+from trainctl.domain.progress import DISTRIBUTIVE, category_key, item_names
 
 SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
 # Which requirement types each source can ever credit (the feed reads only these rows).
@@ -132,7 +132,9 @@ class Accepts:
             ),
             courses=folded(req.counts_courses),
             training_types=folded(req.counts_training_types),
-            categories=folded(req.counts_categories),
+            categories=frozenset(
+                k for k in (category_key(str(v)) for v in req.counts_categories or ()) if k
+            ),
             call_types=folded(req.counts_call_types),
             attendance=bool(req.counts_attendance),
             items=tuple((fold(n), n) for n in names if fold(n)),
@@ -204,7 +206,7 @@ def category_names(raw: Iterable[Any] | None) -> list[str]:
     out = []
     for c in raw or ():
         name = c if isinstance(c, str) else (c.get("name") if isinstance(c, dict) else getattr(c, "name", None))
-        key = fold(str(name)) if name else ""
+        key = category_key(str(name)) if name else ""
         if key:
             out.append(key)
     return out
@@ -217,8 +219,8 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
         if t == "hours":
             if fact.hours <= 0:
                 return None
-            category = fold(fact.category)
-            topic = fold(fact.topic)
+            category = category_key(fact.category)
+            topic = category_key(fact.topic)
             if (
                 fold(fact.course_code) in acc.courses
                 or fold(fact.training_type) in acc.training_types

@@ -111,10 +111,18 @@ def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
     return out
 
 
+def category_key(text: str | None) -> str:
+    """A category (or topic) as people type it and requirements name it alike: case,
+    spaces, underscores and hyphens aside ("Structural Firefighting" is
+    structural_firefighting). Every comparison of category names goes through it."""
+    return " ".join((text or "").casefold().replace("_", " ").replace("-", " ").split())
+
+
 def split_category(category: str | None) -> tuple[str, str | None]:
-    """ "national/airway" -> ("national", "airway"); "local" -> ("local", None)."""
+    """ "national/airway" -> ("national", "airway"); "local" -> ("local", None); each by
+    `category_key`."""
     head, _, topic = (category or "").partition("/")
-    return head.strip().casefold(), (topic.strip().casefold() or None)
+    return category_key(head), (category_key(topic) or None)
 
 
 def free_hours(required: float | None, categories: Sequence[HourCategory]) -> float:
@@ -135,12 +143,12 @@ def nccp_flow(
 
     A category whose `overflow_to` is already set (in the requirement's data) keeps it.
     """
-    names = {c.name.casefold() for c in categories}
+    names = {category_key(c.name) for c in categories}
     if not {"national", "individual"} <= names:
         return tuple(categories)
     out = []
     for c in categories:
-        key = c.name.casefold()
+        key = category_key(c.name)
         flow: tuple[str, ...] = ()
         if key == "national":
             flow = tuple(n for n in ("local", "individual") if n in names)
@@ -260,8 +268,8 @@ class Allocation:
     shares: tuple[Share, ...]
 
     def category(self, name: str) -> CategoryFill | None:
-        key = name.casefold()
-        return next((c for c in self.categories if c.name.casefold() == key), None)
+        key = category_key(name)
+        return next((c for c in self.categories if category_key(c.name) == key), None)
 
     def counted_by_credit(self) -> dict[int, float]:
         out: dict[int, float] = {}
@@ -366,8 +374,8 @@ def allocate_hours(
     credits = list(credits)
     state: dict[str, _Cat] = {}
     for c in cats:
-        state[c.name.casefold()] = _Cat(c)  # a repeated name: the last one wins, as before
-    topic_names = {k: {t.casefold(): t for t, _ in s.cat.topics} for k, s in state.items()}
+        state[category_key(c.name)] = _Cat(c)  # a repeated name: the last one wins, as before
+    topic_names = {k: {category_key(t): t for t, _ in s.cat.topics} for k, s in state.items()}
     shares: list[Share] = []
 
     # 1. pieces and corrections
@@ -449,9 +457,9 @@ def allocate_hours(
     # 3. flow on
     for key, st in state.items():
         receivers = [
-            state[r.casefold()]
+            state[category_key(r)]
             for r in st.cat.overflow_to or ()
-            if r.casefold() in state and r.casefold() != key
+            if category_key(r) in state and category_key(r) != key
         ]
         leftover = [p for p in by_cat[key] if p.rem > _EPS]
         for rc in receivers:
@@ -661,7 +669,7 @@ def _surplus_note(st: _Cat, p: _Piece) -> str:
     c = st.cat
     if st.room <= _EPS:
         return f"beyond {c.name}'s minimum, and no other category takes them"
-    _, raw_topic = split_category(p.raw)
+    raw_topic = (p.raw or "").partition("/")[2].strip() or None  # as written
     topics = ", ".join(t for t, _ in c.topics)
     if p.topic is None and raw_topic is not None:
         return f"topic {raw_topic!r} is not one of {c.name}'s ({topics}), and nothing else is left to fill"

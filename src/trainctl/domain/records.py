@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from trainctl.domain import sheet
+from trainctl.domain.progress import category_key
 from trainctl.domain.sheet import Field
 
 MAX_RECORD_HOURS = 2_000.0  # one record: a long academy, never a career
@@ -67,12 +68,6 @@ def fold(text: str | None) -> str:
     return " ".join((text or "").casefold().split())
 
 
-def category_key(text: str | None) -> str:
-    """A category as people type it and requirements name it alike: case, spaces,
-    underscores and hyphens aside ("Structural Firefighting" = structural_firefighting)."""
-    return " ".join((text or "").casefold().replace("_", " ").replace("-", " ").split())
-
-
 class Categories:
     """The categories the requirements name (what counts, hour categories), by
     `category_key`: a record's or a course's category is stored as a requirement spells
@@ -107,7 +102,8 @@ class Categories:
         names = ", ".join(sorted(self.known.values()))
         out = []
         for c in sorted(self.unknown):
-            close = difflib.get_close_matches(category_key(c), list(self.known), n=1, cutoff=0.75)
+            head = category_key(c.partition("/")[0])  # "nationl/trauma": its category
+            close = difflib.get_close_matches(head, list(self.known), n=1, cutoff=0.75)
             fix = f"did you mean {self.known[close[0]]!r}?" if close else "check its spelling."
             out.append(
                 f"The category {c!r} is named by no requirement, so its hours count toward "

@@ -600,7 +600,9 @@ def _in_year(m: MemberFacts, first: date, last: date) -> MemberFacts | None:
     active, held = False, frozenset[str]()
     for i, s in enumerate(stints):
         ends = stints[i + 1].since if i + 1 < len(stints) else None  # the next one's first day
-        if s.since > last or (ends is not None and ends <= first):
+        # before the first entry the member is as first known (`_subject_on`): a roster
+        # entered in January with last year's sheets imported served last year
+        if (i > 0 and s.since > last) or (ends is not None and ends <= first):
             continue
         if s.status.casefold() == "active":
             active, held = True, held | s.positions

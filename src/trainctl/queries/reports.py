@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from trainctl.domain import compliance as dcm
+from trainctl.domain import progress as dp
 from trainctl.domain.compliance import Evaluation
 from trainctl.queries.compliance import Matrix
 
@@ -117,8 +118,7 @@ FACT_KEYS = (
 
 def _nccp(f: dcm.Fact, names: set[str]) -> bool:
     """A record in one of the requirement's components (national/..., local, individual)."""
-    head = (f.credit_category or "").partition("/")[0].strip().casefold()
-    return head in names
+    return dp.category_key((f.credit_category or "").partition("/")[0]) in names
 
 
 def worksheet(e: Evaluation) -> dict[str, Any]:
@@ -147,7 +147,7 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
                     "over_caps": round(c.capped, 4),
                 }
             )
-    names = {c.name.casefold() for c in e.requirement.hour_categories}
+    names = {dp.category_key(c.name) for c in e.requirement.hour_categories}
     in_cycle = [v for v in e.verdicts if v.code != dcm.OUTSIDE_WINDOW]
     facts = [
         {

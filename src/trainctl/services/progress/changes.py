@@ -307,8 +307,8 @@ def _numeric(
         category = target.hour_categories[0].name
     if category is not None and target.hour_categories:
         head, topic = dp.split_category(category)
-        cat = next((c for c in target.hour_categories if c.name.casefold() == head), None)
-        topics = {t.casefold(): t for t, _ in cat.topics} if cat else {}
+        cat = next((c for c in target.hour_categories if dp.category_key(c.name) == head), None)
+        topics = {dp.category_key(t): t for t, _ in cat.topics} if cat else {}
         if cat is None or (topic is not None and topic not in topics):
             raise BadInputError(
                 f"'{req.name}' has no hour category {category!r}.",
