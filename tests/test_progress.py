@@ -513,3 +513,22 @@ def test_an_item_the_member_reported_is_verified_not_checked_twice(cli, dept, sn
     assert enrollment(cli)["requirements"][0]["value"] == 1
     cli("--as", str(officer), "progress", "update", "1", "--uncheck", "uniform")
     assert enrollment(cli)["requirements"][0]["value"] == 0
+
+
+def test_several_checks_in_one_command_check_every_item_or_none(cli, dept, snapshot):
+    """`--check A --check B` had kept B alone, silently. Every item is checked, in one
+    transaction: one bad item writes none of them."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "checklist")
+    cli("enroll", "add", str(ann), "Recruit")
+    before = snapshot()
+    r = cli("progress", "update", "1", "--check", "uniform", "--check", "bunk", ok=False)
+    assert r.exit_code == 65 and "bunk" in r.stderr
+    assert snapshot() == before
+    r = cli("--format", "json", "progress", "update", "1", "--check", "uniform", "--check", "locker")
+    assert r.json["value"] == 2, r
+    assert {c["item"] for c in cli("--format", "json", "progress", "log", "1").json} == {"uniform", "locker"}
+    r = cli("--format", "json", "progress", "update", "1", "--uncheck", "uniform", "--uncheck", "locker")
+    assert r.json["value"] == 0, r
+    r = cli("progress", "update", "1", "--check", "uniform", "--uncheck", "locker", ok=False)
+    assert r.exit_code == 2

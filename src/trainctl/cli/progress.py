@@ -66,15 +66,16 @@ def update(
         ),
     ] = None,
     check: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--check",
-            help="Mark a checklist item, course, skill or credential done.",
+            help="Mark a checklist item, course, skill or credential done (repeat for several).",
             show_default=False,
         ),
     ] = None,
     uncheck: Annotated[
-        str | None, typer.Option("--uncheck", help="Take back a checked item.", show_default=False)
+        list[str] | None,
+        typer.Option("--uncheck", help="Take back a checked item (repeat for several).", show_default=False),
     ] = None,
     category: Annotated[
         str | None,
@@ -126,19 +127,33 @@ def update(
     from trainctl.services.progress.changes import apply_update, locate
 
     # The flags become a value first: a usage error exits 2 before the database is opened.
-    change = parse_update(
-        add=add, set_to=set_to, check=check, uncheck=uncheck, category=category,
-        distributive=distributive, status=status, waive=waive, reason=reason, verify=verify,
-        note=note,
-    )  # fmt: skip
+    # Several --check (or --uncheck) items: one update each, in one transaction (all or none)
+    items: list[tuple[str | None, str | None]] = [(c, None) for c in check or []]
+    items += [(None, u) for u in uncheck or []]
+    changes = [
+        parse_update(
+            add=add, set_to=set_to, check=c, uncheck=u, category=category,
+            distributive=distributive, status=status, waive=waive, reason=reason,
+            verify=verify, note=note,
+        )
+        for c, u in items or [(None, None)]
+    ]
+    if len(changes) > 1 and (check and uncheck):
+        from trainctl.errors import UsageError
+
+        raise UsageError("Give --check or --uncheck items, not both in one command.")
     state = get_state(ctx)
     with state.writer() as (w, actor):  # plain SQL: no ORM on the everyday write (bench/writes.py)
-        located = locate(
-            w, actor, progress, enrollment=enrollment, requirement=requirement, member=member
-        )
-        result = apply_update(w, actor, located, change, today=state.today_of(w))
+        credits, events = [], []
+        for change in changes:
+            located = locate(
+                w, actor, progress, enrollment=enrollment, requirement=requirement, member=member
+            )
+            result = apply_update(w, actor, located, change, today=state.today_of(w))
+            credits += result.credits
+            events += result.events
         rp, e, req = result.progress, result.enrollment, result.requirement
-        shortfall = _shortfall(w, rp.id, [c.id for c in result.credits if c.amount > 0])
+        shortfall = _shortfall(w, rp.id, [c.id for c in credits if c.amount > 0])
         data = {
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
             "value": rp.progress_value, "percentage": rp.progress_percentage,
@@ -159,7 +174,7 @@ def update(
         )
     if shortfall:
         render.info(f"Note: {shortfall}", quiet=state.quiet)
-    for message in result.events:
+    for message in events:
         render.info(message, quiet=state.quiet)
 
 
