@@ -23,6 +23,8 @@ def test_set_show_and_reset(cli, db_url, monkeypatch):
     assert shown["smtp.password"]["source"] == "env TRAINCTL_SMTP_PASSWORD"
     table = cli("config", "show").stdout
     assert "smtp.example.org" in table and SECRET not in table
+    # the value whole, at 80 columns too (a table cut it: "<training@fd.exa…")
+    assert "smtp.sender = Training Office <training@fd.example>  (set)" in table.splitlines()
     cli("config", "set", "smtp.port", "")
     shown = {row["key"]: row for row in cli("--format", "json", "config", "show").json}
     assert shown["smtp.port"] == {**shown["smtp.port"], "value": "", "source": "default"}

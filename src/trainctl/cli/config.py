@@ -46,7 +46,20 @@ def show(ctx: typer.Context, format: FormatOpt = None) -> None:
             "meaning": "never stored in the database and never shown",
         }
     )
-    render.table(rows, COLS, fmt_of(ctx, fmt_value(format)), title="Settings")
+    fmt = fmt_of(ctx, fmt_value(format))
+    if fmt != "table":
+        render.table(rows, COLS, fmt, title="Settings")
+        return
+    # A list, not a table: a setting's value (an address, a path) is read to be checked or
+    # typed back, whole; four columns at 80 characters cut it ("<training@statio…").
+    out = render.console("out")
+    width = max(out.width - 4, 20)
+    lines = ["Settings"]
+    for r in rows:
+        shown = r["value"] if r["value"] not in (None, "") else "(empty)"
+        lines.append(f"{r['key']} = {shown}  ({r['source']})")
+        lines += [f"    {line}" for line in render.wrap_words(r["meaning"], width)]
+    out.print("\n".join(lines), markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("set")
