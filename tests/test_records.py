@@ -657,3 +657,16 @@ def test_no_requirement_naming_categories_no_category_notice(cli):
             "--hours", "1", "--category", "Whatever We Like")  # fmt: skip
     assert "category" not in r.stderr.lower(), r
     assert cli("-f", "json", "record", "list").json[0]["category"] == "Whatever We Like"
+
+
+def test_a_free_course_name_close_to_a_catalog_course_is_offered_it(cli, tmp_path):
+    cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "7")
+    cli("course", "add", "--code", "HAZ-R", "--name", "Hazmat ops refresher", "--hours", "2")
+    sheet = _sheet(tmp_path, "s.csv", "badge,course,date,hours\n7,Hazmat ops refreshr,2026-12-03,2\n")
+    r = cli(*AS_OF, "record", "import", str(sheet), "--dry-run")
+    assert ("'Hazmat ops refreshr' is not in the course catalog; recorded under that name (did "
+            "you mean HAZ-R (Hazmat ops refresher)?).") in r.stderr, r  # fmt: skip
+    r = cli(*AS_OF, "record", "add", "7", "--course", "Hazmat op refresher", "--date", "2026-12-03", "--hours", "2")
+    assert "did you mean HAZ-R (Hazmat ops refresher)?" in r.stderr, r
+    r = cli(*AS_OF, "record", "add", "7", "--course", "Night drill", "--date", "2026-12-03", "--hours", "1")
+    assert "did you mean" not in r.stderr and "trainctl course add" in r.stderr, r

@@ -153,8 +153,11 @@ def add(
         render.warn(f"{name} <{email}> was hired on {hired}, after the record's date "
                     f"{team.day}: recorded as given; check --date.")  # fmt: skip
     for name in outcome.free_named:
+        near = outcome.close_to.get(name)
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "
-                    "(add it with `trainctl course add` to give it a code and defaults).")  # fmt: skip
+                    + (f"(did you mean {near}?)."
+                       if near else
+                       "(add it with `trainctl course add` to give it a code and defaults)."))  # fmt: skip
     for notice in outcome.category_notices:
         render.warn(notice)
     verb = "Would record" if dry_run else "Recorded"
@@ -219,7 +222,8 @@ def _free_named(outcome: Any) -> list[str]:
     member's hire date, and rows whose name is not their member's (the first five each)."""
     from trainctl.cli.render import first_of
 
-    names = [f"{name!r} is not in the course catalog; recorded under that name."
+    names = [f"{name!r} is not in the course catalog; recorded under that name"
+             + (f" (did you mean {outcome.close_to[name]}?)." if name in outcome.close_to else ".")
              for name in sorted(outcome.free_named)]  # fmt: skip
     early = [f"{source}, line {line}: {name} was hired on {hired}, after the record's date {on}: "
              "recorded as given; check the date." for source, line, name, hired, on in outcome.before_hire]  # fmt: skip

@@ -111,6 +111,17 @@ class CourseIndex:
                 self.by_code[dr.fold(c.code)] = row
             self.by_name.setdefault(dr.fold(c.name), []).append(row)
 
+    def closest(self, text: str) -> str | None:
+        """The catalog course a free name is most likely a misspelling of, as 'CODE (Name)'."""
+        import difflib
+
+        names = list(self.by_name)
+        found = difflib.get_close_matches(dr.fold(text), names, n=1, cutoff=0.8)
+        if not found:
+            return None
+        c = self.by_name[found[0]][0]
+        return f"{c.code} ({c.name})" if c.code else repr(c.name)
+
     def resolve(self, code: str, text: str) -> tuple[_Course | None, tuple[str, str] | None]:
         """A course code must be in the catalog; a course cell is a code, a name, or else a
         free course name (None, None). `code:X` and `id:N` say which is meant."""
@@ -315,6 +326,8 @@ class Outcome(ImportOutcome):
     course names not in the catalog."""
 
     free_named: set[str] = field(default_factory=set)
+    # a free course name -> the catalog course it is closest to ("Hazmat ops refreshr")
+    close_to: dict[str, str] = field(default_factory=dict)
     # categories no requirement names (domain.records.Categories.notices)
     category_notices: list[str] = field(default_factory=list)
     # rows dated before their member's hire date: (file, line, name, hire date, record date).
@@ -554,7 +567,10 @@ def add_records(
                             "`trainctl course list` shows the catalog.")  # fmt: skip
     outcome = Outcome(rows=len(member_ids))
     if course is None:
-        outcome.free_named.add(checked.course or checked.course_code)
+        free = checked.course or checked.course_code
+        outcome.free_named.add(free)
+        if (near := courses.closest(free)) is not None:
+            outcome.close_to[free] = near
     now = utcnow()
     rows = []
     for mid in member_ids:
@@ -851,6 +867,10 @@ class _Rows:
         if not problems:
             if course is None:
                 self.outcome.free_named.add(checked.course)
+                if checked.course not in self.outcome.close_to and (
+                    near := self.courses.closest(checked.course)
+                ):
+                    self.outcome.close_to[checked.course] = near
             template, problem = draft(checked, 0, course, source=(source, 0), actor=self.actor,
                                       now=self.now, categories=self.categories)  # fmt: skip
             if problem:
