@@ -424,8 +424,9 @@ class RequirementSpec:
     # changed): a previous window is judged as the requirement stood on its last day
     # (`as_it_stood_on`), as a report then judged it.
     versions: tuple[RequirementSpec, ...] = field(default=(), compare=False, repr=False)
-    # The department's day the requirement was entered (or the --as-of day it was entered
-    # under); None: unknown. A window that closed before it is held against nobody.
+    # The department's day the requirement was written into trainctl (its created_at: an
+    # --as-of day does not move it); None: unknown. A window that closed short before it is
+    # held against nobody.
     entered: date | None = field(default=None, compare=False)
 
     def as_it_stood_on(self, day: date) -> RequirementSpec:

@@ -440,7 +440,7 @@ def specs_on(
     zone = qs.department_zone(rd)
     out_rows, specs = [], []
     for row in rows:
-        entered = row.created_at.astimezone(zone).date()  # the department's day (or --as-of)
+        entered = row.created_at.astimezone(zone).date()  # the department's day it was written
         versions = qr.versions_in_force(row, earlier.get(row.id, []))
         if not versions:
             out_rows.append(row)
