@@ -335,7 +335,7 @@ def test_bulk_refusals_say_what_to_do_and_who_a_lost_row_names(cli, dept, tmp_pa
     hint = r.stderr[r.stderr.index("Hint:"):]
     assert "line 2: Correct the row's email cell, or its name if the row is about someone else." in hint
     # the lookup hint once, for every row it is for
-    assert hint.count("Name a member by badge number, email or id") == 1
+    assert hint.count("Name a member by badge number, email, id or full name") == 1
     assert "line 3, line 5, line 6: Name a member by badge number" in hint, hint
     assert snapshot() == before
     # a refusal of another kind carries its own hint (Dan lacks the prerequisite)

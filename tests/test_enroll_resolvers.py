@@ -126,3 +126,62 @@ def test_a_roster_with_the_zeros_dropped_leaves_the_badge_on_file(cli, tmp_path,
     assert "1 unchanged" in r.stderr, r.stderr
     assert snapshot() == before
     assert cli("--format", "json", "member", "show", "ann@station12.example").json["badge"] == "0042"
+
+
+def test_a_member_is_named_by_full_name_as_reports_print_it(cli, dept):
+    """`report compliance` prints names: `requirement explain "Ann Lee" ...` takes one, case
+    and spacing aside, in the single and the batch forms; a badge spelled like the text
+    still wins; `name:` asks for the name alone."""
+    _world(dept, cli)
+    dept.member("Cy Moss", badge="Ann Lee")  # member 3: a badge that reads as member 1's name
+    dept.member("Di Park")  # member 4: no badge at all
+    assert cli("--format", "json", "member", "show", "di  PARK").json["id"] == 4
+    assert cli("--format", "json", "member", "show", "Ann Lee").json["id"] == 3  # the badge
+    assert cli("--format", "json", "member", "show", "name:ann lee").json["id"] == 1
+    r = cli("--format", "json", "enroll", "bulk", "Recruit", "--members", "Di Park,name:Bob Ray")
+    assert [(x["member"], x["result"]) for x in r.json] == [
+        ("Di Park", "enrolled"), ("Bob Ray", "enrolled"),
+    ]  # fmt: skip
+    assert cli("--format", "json", "enroll", "list", "--member", "di park").json[0]["member"] == "Di Park"
+
+
+def test_a_name_two_members_share_is_refused_with_both_and_nothing_is_written(cli, dept, snapshot):
+    _world(dept, cli)
+    dept.member("Ann Lee", email="ann.lee2@example.org", badge="B7")  # member 3
+    before = snapshot()
+    r = cli("enroll", "add", "ann lee", "Recruit", ok=False)
+    assert r.exit_code == 2, r
+    assert "2 members are named 'ann lee': Ann Lee (badge A1, id 1, ann.lee@example.org); " \
+           "Ann Lee (badge B7, id 3, ann.lee2@example.org)." in r.stderr  # fmt: skip
+    assert "Name the member by badge, email or id:N instead." in r.stderr
+    assert snapshot() == before
+    # a list enrolls the members it names and refuses the rest, each with its reason
+    batch = cli("--format", "json", "enroll", "bulk", "Recruit", "--members", "Ann Lee,Bob Ray", ok=False)
+    assert batch.exit_code == 1, batch
+    assert "item 1: Ann Lee: 2 members are named 'Ann Lee'" in batch.stderr, batch.stderr
+    assert [(x["member"], x["result"]) for x in batch.json] == [
+        ("Ann Lee", "refused"), ("Bob Ray", "enrolled"),
+    ]  # fmt: skip
+
+
+def test_a_name_that_names_nobody_offers_the_closest_members(cli, dept):
+    _world(dept, cli)
+    dept.member("Ana Lucia Reyes", badge="F-217")
+    for ref in ("ana reyes", "Anna Lucia Reyes", "REYES"):
+        r = cli("member", "show", ref, ok=False)
+        assert r.exit_code == 1, r
+        assert f"No member '{ref}'." in r.stderr
+        assert "Did you mean Ana Lucia Reyes (badge F-217)?" in r.stderr, r.stderr
+    r = cli("member", "show", "Zed Zulu", ok=False)
+    assert r.exit_code == 1 and "Did you mean" not in r.stderr
+    # an e-mail or an id names no one by name: no guess
+    r = cli("member", "show", "reyes@example.org", ok=False)
+    assert "Did you mean" not in r.stderr
+
+
+def test_a_badge_column_holding_a_name_is_not_read_as_a_name(cli, dept, tmp_path):
+    _world(dept, cli)
+    sheet = tmp_path / "recruits.csv"
+    sheet.write_text("badge\nBob Ray\n")
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", ok=False)
+    assert r.exit_code != 0 and "No member 'Bob Ray'" in r.stderr, r

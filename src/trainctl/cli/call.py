@@ -54,7 +54,7 @@ def add(
     incident: Annotated[str, typer.Argument(metavar="INCIDENT", help="The incident number.", show_default=False)],
     member: Annotated[
         list[str],
-        _o("--member", "-m", help="A responding member (id, e-mail or badge); repeat, or separate with commas.",
+        _o("--member", "-m", help="A responding member (id, e-mail, badge or name); repeat, or separate with commas.",
            metavar="MEMBER"),
     ],
     at: Annotated[str, _o("--at", help="When, WITH its UTC offset, e.g. 2026-03-09T00:30-04:00.", metavar=INSTANT)],
@@ -102,7 +102,7 @@ adds and credits nothing twice.""",
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail, badge or name).", metavar="MEMBER")] = None,
     start: Annotated[str | None, _o("--from", help="From this shift date (YYYY-MM-DD).", metavar="DATE")] = None,
     end: Annotated[str | None, _o("--to", help="Up to this shift date, inclusive.", metavar="DATE")] = None,
     call_type: Annotated[str | None, _o("--type", "-t", help="Only calls of this type.", metavar="TYPE")] = None,

@@ -51,7 +51,7 @@ _o = si.opt
 @app.command("add")
 def add(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail or badge).", show_default=False)],
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail, badge or name).", show_default=False)],
     code: Annotated[str, typer.Argument(metavar="CODE", help="The credential code, e.g. ACLS, BLS, EMT.", show_default=False)],
     issued: Annotated[str, _o("--issued", help="The day the card was issued (YYYY-MM-DD).", metavar="DATE")],
     expires: Annotated[
@@ -101,7 +101,7 @@ nothing twice.""",
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail, badge or name).", metavar="MEMBER")] = None,
     code: Annotated[str | None, _o("--code", "-c", help="Only this credential code (exact).", metavar="CODE")] = None,
     expiring_within: Annotated[
         int | None,

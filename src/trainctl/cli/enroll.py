@@ -106,7 +106,7 @@ def _enrollment_dates(ctx: typer.Context, target_date: str | None) -> date | Non
 @app.command("add")
 def add(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(help="Member id, email or badge number.")],
+    member: Annotated[str, typer.Argument(help="Member id, email, badge number or name.")],
     program: Annotated[str, typer.Argument(help="Program id, name, or name@version.")],
     target_date: Annotated[
         str | None,
@@ -168,7 +168,7 @@ def bulk(
         list[str] | None,
         typer.Option(
             "--members", "--member", metavar="A,B,C", show_default=False,
-            help="Members (id, email or badge) separated by commas, or the option repeated.",
+            help="Members (id, email, badge or name) separated by commas, or the option repeated.",
         ),
     ] = None,
     target_date: Annotated[
@@ -334,7 +334,7 @@ def list_(
     ] = None,
     member: Annotated[
         str | None,
-        typer.Option("--member", help="Only this member (id, email or badge).", show_default=False),
+        typer.Option("--member", help="Only this member (id, email, badge or name).", show_default=False),
     ] = None,
     status: Annotated[
         str | None,
@@ -408,7 +408,7 @@ def me(ctx: typer.Context, format: FormatOpt = None) -> None:
 @app.command("user")
 def user(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(help="Member id, email or badge number.")],
+    member: Annotated[str, typer.Argument(help="Member id, email, badge number or name.")],
     format: FormatOpt = None,
 ) -> None:
     """One member's enrollments."""

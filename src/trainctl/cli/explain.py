@@ -15,7 +15,7 @@ from trainctl.cli.state import fmt_of, get_state
 
 def explain(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(help="The member (id, email or badge).", show_default=False)],
+    member: Annotated[str, typer.Argument(help="The member (id, email, badge or name).", show_default=False)],
     requirement: Annotated[
         str, typer.Argument(help="The requirement (id, registry code or name).", show_default=False)
     ],

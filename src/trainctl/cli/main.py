@@ -340,7 +340,7 @@ def root(
     ] = None,
     actor: Annotated[
         str | None,
-        typer.Option("--as", envvar="TRAINCTL_ACTOR", metavar="MEMBER", help="Act as this member (id, email or badge); permissions apply. Default: the database owner.", show_default=False),
+        typer.Option("--as", envvar="TRAINCTL_ACTOR", metavar="MEMBER", help="Act as this member (id, email, badge or name); permissions apply. Default: the database owner.", show_default=False),
     ] = None,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="Output for listings: table, json or csv.")

@@ -1,6 +1,7 @@
 """`trainctl member`: add, list, show, edit, deactivate, import, positions, add-position.
 
-Members are named by id, email or badge (`id:12` / `badge:12` when a number could be either).
+Members are named by id, email, badge or full name (`id:12` / `badge:12` when a number could
+be either, `name:...` for a name that is also a badge).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ COLUMNS = [
 ]
 
 MemberRef = Annotated[
-    str, typer.Argument(help="The member: id, email or badge number.", show_default=False)
+    str, typer.Argument(help="The member: id, email, badge number or name.", show_default=False)
 ]
 PositionsOpt = Annotated[
     list[str] | None,

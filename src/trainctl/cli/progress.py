@@ -32,7 +32,7 @@ MemberOpt = Annotated[
     typer.Option(
         "--member",
         "-m",
-        help="Member id, email or badge (with --requirement; must be unambiguous).",
+        help="Member id, email, badge or name (with --requirement; must be unambiguous).",
         show_default=False,
     ),
 ]

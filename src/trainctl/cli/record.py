@@ -55,7 +55,7 @@ def add(
     ctx: typer.Context,
     member: Annotated[
         str | None,
-        typer.Argument(metavar="[MEMBER]", help="The member (id, e-mail or badge).", show_default=False),
+        typer.Argument(metavar="[MEMBER]", help="The member (id, e-mail, badge or name).", show_default=False),
     ] = None,
     members: Annotated[
         list[str] | None,
@@ -241,7 +241,7 @@ def _free_named(outcome: Any) -> list[str]:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    member: Annotated[str | None, _o("--member", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    member: Annotated[str | None, _o("--member", help="Only this member (id, e-mail, badge or name).", metavar="MEMBER")] = None,
     course: Annotated[str | None, _o("--course", help="Only this course (code or name).", metavar="COURSE")] = None,
     start: Annotated[str | None, _o("--from", help="From this date (YYYY-MM-DD).", metavar="DATE")] = None,
     end: Annotated[str | None, _o("--to", help="Up to this date, inclusive.", metavar="DATE")] = None,

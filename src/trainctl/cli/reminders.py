@@ -311,7 +311,7 @@ def log(
         str | None,
         typer.Option(
             "--member",
-            help="Only reminders sent to or about this member (id, email or badge).",
+            help="Only reminders sent to or about this member (id, email, badge or name).",
             show_default=False,
         ),
     ] = None,

@@ -322,7 +322,7 @@ def _print_member(cells: list[Evaluation], title: str) -> None:
 def compliance(
     ctx: typer.Context,
     member: Annotated[
-        str | None, _opt("--member", "-m", help="Only this member (id, email or badge).")
+        str | None, _opt("--member", "-m", help="Only this member (id, email, badge or name).")
     ] = None,
     position: Annotated[
         str | None, _opt("--position", "-p", help="Only members holding this position.")
@@ -518,7 +518,7 @@ def iso(
 @app.command("nremt")
 def nremt(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(help="The member (id, email or badge).", show_default=False)],
+    member: Annotated[str, typer.Argument(help="The member (id, email, badge or name).", show_default=False)],
     level: Annotated[
         str | None,
         _opt("--level", help="The NCCP level (NREMT-EMR, NREMT-EMT, NREMT-AEMT, NREMT-NRP) "

@@ -73,7 +73,7 @@ def local_short(instant: datetime | None, zone: tzinfo) -> str:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail or badge).", show_default=False)],
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail, badge or name).", show_default=False)],
     on: Annotated[str, _o("--date", "-d", help="The shift date (YYYY-MM-DD): the day the shift was worked on.",
                           metavar="DATE")],
     time_in: Annotated[str, _o("--time-in", help="Time in WITH its UTC offset, e.g. 2026-03-08T07:00-05:00.",
@@ -121,7 +121,7 @@ importing a file again adds and credits nothing twice.""",
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail or badge).", metavar="MEMBER")] = None,
+    member: Annotated[str | None, _o("--member", "-m", help="Only this member (id, e-mail, badge or name).", metavar="MEMBER")] = None,
     start: Annotated[str | None, _o("--from", help="From this shift date (YYYY-MM-DD).", metavar="DATE")] = None,
     end: Annotated[str | None, _o("--to", help="Up to this shift date, inclusive.", metavar="DATE")] = None,
     station: Annotated[str | None, _o("--station", "-s", help="Only this station.", metavar="STATION")] = None,

@@ -149,7 +149,7 @@ def show(
 @app.command("checkoff")
 def checkoff(
     ctx: typer.Context,
-    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member evaluated (id, e-mail or badge).",
+    member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member evaluated (id, e-mail, badge or name).",
                                           show_default=False)],
     skill: SkillRef,
     result: Annotated[str, _o("--result", "-r", help="passed, failed or needs_retest.", metavar="RESULT")],

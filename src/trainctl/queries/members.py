@@ -27,8 +27,8 @@ TABLES = {
 }  # fmt: skip
 
 LOOKUP_HINT = (
-    "Name a member by badge number, email or id (a bare number is a badge when a member "
-    "has that badge; write id:12 or #12 for an id); `trainctl member list` shows them."
+    "Name a member by badge number, email, id or full name (a bare number is a badge when a "
+    "member has that badge; write id:12 or #12 for an id); `trainctl member list` shows them."
 )
 
 
@@ -136,7 +136,51 @@ def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
     return _where(rd, "badge = :badge", badge=text) or _by_folded(rd, "badge", [text]).get(text)
 
 
-REF_KINDS = ("id", "email", "badge")
+def _name_key(text: str) -> str:
+    """A full name as a reference compares with a member's: spaces collapsed (as names are
+    stored, schemas/members), case aside (trainctl_fold)."""
+    return " ".join(text.split()).casefold()
+
+
+def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
+    """{text: the members whose full name it is, case and spacing aside}: one scan of the
+    member table (a name has no index; this runs only for what no badge matched)."""
+    keys: dict[str, list[str]] = {}
+    for t in texts:
+        if k := _name_key(t):
+            keys.setdefault(k, []).append(t)
+    out: dict[str, list[MemberRow]] = {}
+    for part in chunks(sorted(keys)):
+        sql, params = in_list("k", part)
+        for r in rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(name) IN {sql} ORDER BY id", params
+        ):
+            m = _member(r)
+            for t in keys.get(_name_key(m.name), ()):
+                out.setdefault(t, []).append(m)
+    return out
+
+
+def one_named(text: str, members: Sequence[MemberRow]) -> MemberRow | None:
+    """The member a full name names: the one member of that name; two or more are refused
+    with their badges and ids (a name is not unique the way a badge is)."""
+    if len(members) > 1:
+        listed = "; ".join(
+            f"{m.name} ({'badge ' + m.badge + ', ' if m.badge else ''}id {m.id}, {m.email})"
+            for m in members[:6]
+        )
+        raise UsageError(
+            f"{len(members)} members are named {' '.join(text.split())!r}: {listed}.",
+            "Name the member by badge, email or id:N instead.",
+        )
+    return members[0] if members else None
+
+
+def _by_name(rd: Reader, text: str) -> MemberRow | None:
+    return one_named(text, _by_names(rd, [text]).get(text, []))
+
+
+REF_KINDS = ("id", "email", "badge", "name")
 
 
 def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRow], dict[str, list[str]]]:
@@ -158,13 +202,15 @@ def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRo
 
 
 def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
-    """What a member reference names: (kind, text), kind "id", "email", "badge" or "number".
+    """What a member reference names: (kind, text), kind "id", "email", "badge", "name",
+    "number" or "text".
 
-    `id:12`, `#12`, `email:...` and `badge:12` say which one is meant. Badges are what
-    officers type: a number with a leading zero ("0199") is only ever a badge; another bare
-    number is a badge or an id ("number": the badge wins, see `choose`). Text with an @ is
-    an email; anything else a badge. A `kind` other than "member" (a CSV's email, badge or
-    id column) names the kind outright.
+    `id:12`, `#12`, `email:...`, `badge:12` and `name:...` say which one is meant. Badges are
+    what officers type: a number with a leading zero ("0199") is only ever a badge; another
+    bare number is a badge or an id ("number": the badge wins, see `choose`). Text with an
+    @ is an email; anything else a badge or a full name ("text": the badge wins, as a
+    report prints the name). A `kind` other than "member" (a CSV's email, badge or id
+    column) names the kind outright.
     """
     text = str(ref).strip()
     if kind != "member":
@@ -177,7 +223,7 @@ def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
         return "id", text[1:].strip()
     if text.isdigit():
         return ("badge" if text.startswith("0") else "number"), text
-    return ("email" if "@" in text else "badge"), text
+    return ("email" if "@" in text else "text"), text
 
 
 Lookup = Callable[[Any], "MemberRow | None"]
@@ -185,12 +231,14 @@ Lookup = Callable[[Any], "MemberRow | None"]
 
 def choose(
     kind: str, text: str, *, by_id: Lookup, by_email: Lookup, by_badge: Lookup,
-    what: str = "member",
+    by_name: Lookup, what: str = "member",
 ) -> MemberRow | None:  # fmt: skip
-    """The member a classified reference names, given the three lookups (one query each for
+    """The member a classified reference names, given the four lookups (one query each for
     a single reference, or dicts filled set-based for a batch). A bare number ("number") is
-    the member with that badge when there is one, otherwise the member with that id: the
-    badge wins (write id:N or #N for the id)."""
+    the member with that badge when there is one, otherwise the member with that id; other
+    text ("text") the member with that badge, otherwise the one member of that full name:
+    the badge wins (write id:N or #N for the id, name:... for the name). `by_name` refuses
+    a name two members share (`one_named`)."""
     if kind == "id":
         number = as_id(text) if text.isdigit() else None
         return by_id(number) if number is not None else None
@@ -198,6 +246,10 @@ def choose(
         return by_email(text.strip().lower())
     if kind == "badge":
         return by_badge(text.strip())
+    if kind == "name":
+        return by_name(text)
+    if kind == "text":
+        return by_badge(text.strip()) or by_name(text)
     badge = by_badge(text)
     if badge is not None:
         return badge
@@ -205,10 +257,40 @@ def choose(
     return by_id(number) if number is not None else None
 
 
-def not_found(ref: str | int, what: str = "member") -> NotFoundError:
-    """The one message for a member reference that names nobody."""
+def not_found(
+    ref: str | int, what: str = "member", close: Sequence[MemberRow] = ()
+) -> NotFoundError:
+    """The one message for a member reference that names nobody; `close`: members whose
+    name it may have meant (`close_names`), offered first."""
     role = "" if what == "member" else f" ({what})"
-    return NotFoundError(f"No member {str(ref).strip()!r}{role}.", LOOKUP_HINT)
+    hint = LOOKUP_HINT
+    if close:
+        offered = " or ".join(
+            f"{m.name} ({'badge ' + m.badge if m.badge else f'id:{m.id}'})" for m in close
+        )
+        hint = f"Did you mean {offered}? " + hint
+    return NotFoundError(f"No member {str(ref).strip()!r}{role}.", hint)
+
+
+def close_names(rd: Reader, text: str, n: int = 3) -> list[MemberRow]:
+    """Members whose name `text` may have meant: every word of one name in the other ("Ana
+    Reyes", "reyes" for Ana Lucia Reyes: domain.text.words_match), else a near spelling
+    ("Anna Lucia Reyes"); at most `n`, none when more fit (a first name alone names half
+    the roster). One read of the member table, on a miss only."""
+    import difflib
+
+    from trainctl.domain.text import name_words, words_match
+
+    words = name_words(text)
+    if not words:
+        return []
+    everyone = [_member(r) for r in rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id")]
+    fits = [m for m in everyone if words_match(words, name_words(m.name))]
+    if not fits:
+        by_key = {_name_key(m.name): m for m in everyone}
+        near = difflib.get_close_matches(_name_key(text), list(by_key), n=n + 1, cutoff=0.8)
+        fits = [by_key[k] for k in near]
+    return fits if len(fits) <= n else []
 
 
 def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow | None:
@@ -217,7 +299,7 @@ def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRo
     return choose(
         kind, text, what=what,
         by_id=lambda n: by_id(rd, n), by_email=lambda e: _by_email(rd, e),
-        by_badge=lambda b: _by_badge(rd, b),
+        by_badge=lambda b: _by_badge(rd, b), by_name=lambda t: _by_name(rd, t),
     )  # fmt: skip
 
 
@@ -225,7 +307,8 @@ def get_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow
     """The one member resolver: one message and exit code for not found and ambiguous."""
     member = find_member(rd, ref, what=what)
     if member is None:
-        raise not_found(ref, what)
+        kind, text = classify(ref)
+        raise not_found(ref, what, close_names(rd, text) if kind in ("text", "name") else ())
     return member
 
 
@@ -248,7 +331,7 @@ def find_members(
         {n for k, t in parsed if k in ("id", "number") and t.isdigit() and (n := as_id(t))}
     )
     emails = sorted({t.strip().lower() for k, t in parsed if k == "email"})
-    badges = sorted({t.strip() for k, t in parsed if k in ("badge", "number") and t.strip()})
+    badges = sorted({t.strip() for k, t in parsed if k in ("badge", "number", "text") and t.strip()})
     found: dict[str, dict[Any, MemberRow]] = {"id": {}, "email": {}, "badge": {}}
     for column, values in (("id", ids), ("email", emails), ("badge", badges)):
         for part in chunks(values):
@@ -271,6 +354,9 @@ def find_members(
     several: dict[str, list[str]] = {}
     if unpadded:
         loose, several = _by_unpadded(rd, unpadded)
+    # full names, for what no badge matched (`choose`): one scan for the batch
+    names = _by_names(rd, {t for k, t in parsed if (k == "name" or (
+        k == "text" and t.strip() not in found["badge"])) and t.strip()})  # fmt: skip
     out = []
     for (kind, text), (given, ref) in zip(parsed, refs, strict=True):
         if given == "badge" and ref.strip() in loose:
@@ -285,7 +371,7 @@ def find_members(
         try:
             member = choose(
                 kind, text, what=what, by_id=found["id"].get, by_email=found["email"].get,
-                by_badge=found["badge"].get,
+                by_badge=found["badge"].get, by_name=lambda t: one_named(t, names.get(t, [])),
             )  # fmt: skip
         except UsageError as exc:
             out.append(Found(None, exc))
