@@ -244,3 +244,30 @@ def test_an_nremt_card_that_places_a_cycle_is_no_unknown_code(cli):
     cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
     r = cli("cert", "add", "ann@fd.org", "NREMT-EMT", "--issued", "2026-05-01", "--expires", "2028-03-31")
     assert "no requirement names it" not in r.stderr, r.stderr
+
+
+def _row(table: str, first: str) -> list[str]:
+    """The cells of the table row whose first cell is `first` (its first line)."""
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and cells[0] == first:
+            return cells
+    raise AssertionError(f"no row {first!r} in\n{table}")
+
+
+def test_the_compliance_report_says_expired_since_when_and_no_card(medics):
+    """A card that ran out is due since its last valid day (JSON `due`, the table's Due);
+    the Figure reads valid, expired or no card, never blank for a cell that applies."""
+    medics("cert", "add", "ann@fd.org", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30")
+    cells = medics("--as-of", "2026-07-01", "--format", "json", "report", "compliance").json["cells"]
+    got = {(c["member"], c["requirement"]): (c["status"], c["due"]) for c in cells}
+    assert got[("Ann Lee", "ACLS")] == ("expired", "2026-06-30")
+    assert got[("Bo Diaz", "ACLS")] == ("overdue", None)
+
+    def row(day: str, member: str) -> list[str]:
+        table = medics("--as-of", day, "report", "compliance", "--member", member).stdout
+        return _row(table, "ACLS")[:4]  # requirement, status, figure, due
+
+    assert row("2026-07-01", "Ann Lee") == ["ACLS", "EXPIRED", "expired", "2026-06-30"]
+    assert row("2026-07-01", "bo diaz") == ["ACLS", "OVERDUE", "no card", ""]
+    assert row("2026-06-30", "0042") == ["ACLS", "met", "valid", "2026-06-30"]

@@ -231,10 +231,12 @@ def _styled(status: str, text: str | None = None) -> Any:
 
 
 def _figure(e: Evaluation) -> str:
-    from trainctl.domain.compliance import _h
+    from trainctl.domain.compliance import EXPIRED, _h
 
     if e.requirement.requirement_type == "certification":  # the card's expiry is its Due
-        return "valid" if e.met else ""
+        if not e.applicable:
+            return ""
+        return "valid" if e.met else "expired" if e.status == EXPIRED else "no card"
     if e.target is None:
         return ""
     return f"{_h(e.value)}/{_h(e.target)} {e.requirement.unit}"

@@ -1175,9 +1175,9 @@ def _certification(
                 verdicts=tuple(verdicts), good_through=exp, due=exp, **common,
             )  # fmt: skip
         assert exp is not None
-        return Evaluation(
+        return Evaluation(  # due: the day the card ran out (a renewal owed since)
             member, spec, as_of, EXPIRED, f"{_card_code(decisive)} expired: last valid day {exp}",
-            verdicts=tuple(verdicts), **common,
+            verdicts=tuple(verdicts), due=exp, **common,
         )  # fmt: skip
     base = (
         member.certification_date
