@@ -185,3 +185,30 @@ def test_a_badge_column_holding_a_name_is_not_read_as_a_name(cli, dept, tmp_path
     sheet.write_text("badge\nBob Ray\n")
     r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", ok=False)
     assert r.exit_code != 0 and "No member 'Bob Ray'" in r.stderr, r
+
+
+def test_a_number_that_is_an_id_and_a_badge_without_its_zeros_is_refused(cli, dept, snapshot):
+    """"3" beside badge 0003: an officer reading a badge off a spreadsheet that dropped its
+    zeros would credit member 3 instead. Refused with both, in the single and the batch
+    forms; a number no id has offers the badge, and is never taken for it."""
+    _world(dept, cli)  # Ann Lee (A1), Bob Ray (badge 1), Ann enrolled in Recruit
+    dept.member("Cy Moss", badge="0003")  # member 3: badge 0003
+    dept.member("Di Park", badge="0007")  # member 4: badge 0007; there is no member 7
+    # id 3 and badge 0003 are one member: no doubt
+    assert cli("--format", "json", "enroll", "add", "3", "Recruit").json["member"] == "Cy Moss"
+    dept.member("Ed Vance", badge="0004")  # member 5: badge 0004, while member 4 is Di Park
+    before = snapshot()
+    r = cli("enroll", "add", "4", "Recruit", ok=False)
+    assert r.exit_code == 2, r
+    assert snapshot() == before
+    assert "'4' is the id of Di Park and, leading zeros aside, badge 0004 (Ed Vance)." in r.stderr
+    assert "Write the badge as it is on file (0004), or #4 for the id." in r.stderr
+    r = cli("--format", "json", "enroll", "bulk", "Recruit", "--members", "4,#4,0004", ok=False)
+    assert [(x["member"], x["result"]) for x in r.json] == [
+        ("4", "refused"), ("Di Park", "enrolled"), ("Ed Vance", "enrolled"),
+    ]  # fmt: skip
+    assert "item 1: 4: '4' is the id of Di Park" in r.stderr
+    r = cli("member", "show", "7", ok=False)
+    assert r.exit_code == 1 and "No member '7'." in r.stderr
+    assert "Did you mean Di Park (badge 0007)?" in r.stderr
+    assert cli("--format", "json", "member", "show", "0007").json["name"] == "Di Park"

@@ -183,21 +183,31 @@ def _by_name(rd: Reader, text: str) -> MemberRow | None:
 REF_KINDS = ("id", "email", "badge", "name")
 
 
-def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRow], dict[str, list[str]]]:
-    """Badges of digits that read as `numbers` once leading zeros are dropped: {number:
-    member} where one badge fits, {number: [badges]} where several do."""
+def _zeros_aside(rd: Reader, numbers: Iterable[str]) -> dict[str, list[MemberRow]]:
+    """{number: the members whose badge of digits reads as it once leading zeros are
+    dropped ("42" and "042" for 0042)}, one query for them all."""
     keys: dict[str, list[str]] = {}
     for n in numbers:
         keys.setdefault(n.lstrip("0"), []).append(n)
-    hits: dict[str, list[MemberRow]] = {}
+    out: dict[str, list[MemberRow]] = {}
     for part in chunks(sorted(keys)):
         sql, params = in_list("k", part)
-        for r in rd.all(f"SELECT {_COLUMNS} FROM member WHERE ltrim(badge, '0') IN {sql}", params):
-            m = _member(r)
+        rows = rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE ltrim(badge, '0') IN {sql} ORDER BY badge", params
+        )
+        for m in map(_member, rows):
             if m.badge and m.badge.isdigit():
-                hits.setdefault(m.badge.lstrip("0"), []).append(m)
-    one = {n: ms[0] for k, ms in hits.items() if len(ms) == 1 for n in keys[k]}
-    several = {n: sorted(m.badge or "" for m in ms) for k, ms in hits.items() if len(ms) > 1 for n in keys[k]}
+                for n in keys.get(m.badge.lstrip("0"), ()):
+                    out.setdefault(n, []).append(m)
+    return out
+
+
+def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRow], dict[str, list[str]]]:
+    """Badges of digits that read as `numbers` once leading zeros are dropped: {number:
+    member} where one badge fits, {number: [badges]} where several do."""
+    hits = _zeros_aside(rd, numbers)
+    one = {n: ms[0] for n, ms in hits.items() if len(ms) == 1}
+    several = {n: sorted(m.badge or "" for m in ms) for n, ms in hits.items() if len(ms) > 1}
     return one, several
 
 
@@ -231,14 +241,17 @@ Lookup = Callable[[Any], "MemberRow | None"]
 
 def choose(
     kind: str, text: str, *, by_id: Lookup, by_email: Lookup, by_badge: Lookup,
-    by_name: Lookup, what: str = "member",
+    by_name: Lookup, zeros_aside: Callable[[str], Sequence[MemberRow]] = lambda _: (),
+    what: str = "member",
 ) -> MemberRow | None:  # fmt: skip
-    """The member a classified reference names, given the four lookups (one query each for
-    a single reference, or dicts filled set-based for a batch). A bare number ("number") is
+    """The member a classified reference names, given the lookups (one query each for a
+    single reference, or dicts filled set-based for a batch). A bare number ("number") is
     the member with that badge when there is one, otherwise the member with that id; other
     text ("text") the member with that badge, otherwise the one member of that full name:
     the badge wins (write id:N or #N for the id, name:... for the name). `by_name` refuses
-    a name two members share (`one_named`)."""
+    a name two members share (`one_named`). A number that is one member's id and, leading
+    zeros aside, another's badge (`zeros_aside`: "201" beside badge 0201) is refused with
+    both: never a silent pick of the wrong person."""
     if kind == "id":
         number = as_id(text) if text.isdigit() else None
         return by_id(number) if number is not None else None
@@ -254,7 +267,16 @@ def choose(
     if badge is not None:
         return badge
     number = as_id(text)
-    return by_id(number) if number is not None else None
+    member = by_id(number) if number is not None else None
+    padded = [m for m in zeros_aside(text) if member is None or m.id != member.id]
+    if member is not None and padded:
+        badges = ", ".join(f"badge {m.badge} ({m.name})" for m in padded)
+        first = padded[0].badge
+        raise UsageError(
+            f"{text!r} is the id of {member.name} and, leading zeros aside, {badges}.",
+            f"Write the badge as it is on file ({first}), or #{number} for the id.",
+        )
+    return member
 
 
 def not_found(
@@ -300,6 +322,7 @@ def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRo
         kind, text, what=what,
         by_id=lambda n: by_id(rd, n), by_email=lambda e: _by_email(rd, e),
         by_badge=lambda b: _by_badge(rd, b), by_name=lambda t: _by_name(rd, t),
+        zeros_aside=lambda n: _zeros_aside(rd, [n]).get(n, []),
     )  # fmt: skip
 
 
@@ -308,7 +331,12 @@ def get_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow
     member = find_member(rd, ref, what=what)
     if member is None:
         kind, text = classify(ref)
-        raise not_found(ref, what, close_names(rd, text) if kind in ("text", "name") else ())
+        close: Sequence[MemberRow] = ()
+        if kind in ("text", "name"):
+            close = close_names(rd, text)
+        elif kind == "number":  # badge 0042 for "42": offered, never taken (`choose`)
+            close = _zeros_aside(rd, [text]).get(text, [])[:3]
+        raise not_found(ref, what, close)
     return member
 
 
@@ -354,6 +382,8 @@ def find_members(
     several: dict[str, list[str]] = {}
     if unpadded:
         loose, several = _by_unpadded(rd, unpadded)
+    # numbers that are also a badge once its leading zeros are dropped (`choose`)
+    padded = _zeros_aside(rd, {t for k, t in parsed if k == "number" and t not in found["badge"]})
     # full names, for what no badge matched (`choose`): one scan for the batch
     names = _by_names(rd, {t for k, t in parsed if (k == "name" or (
         k == "text" and t.strip() not in found["badge"])) and t.strip()})  # fmt: skip
@@ -372,6 +402,7 @@ def find_members(
             member = choose(
                 kind, text, what=what, by_id=found["id"].get, by_email=found["email"].get,
                 by_badge=found["badge"].get, by_name=lambda t: one_named(t, names.get(t, [])),
+                zeros_aside=lambda n: padded.get(n, []),
             )  # fmt: skip
         except UsageError as exc:
             out.append(Found(None, exc))
