@@ -4,6 +4,7 @@ and why not, the figure through the progress arithmetic, the status, and the exp
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
@@ -120,6 +121,35 @@ def test_applicability_follows_positions_and_member_status():
     assert (e.status, e.reason) == (c.NOT_APPLICABLE, "the member is inactive")
     e = c.evaluate(member(hire_date=D("2025-07-01")), everyone, D("2025-06-01"))
     assert e.status == c.NOT_YET_DUE
+
+
+@pytest.mark.parametrize(
+    ("entered", "as_of", "status"),
+    [
+        ("2026-01-20", "2026-01-20", c.NOT_YET_DUE),  # added in January: 2025 is held by nobody
+        ("2025-12-31", "2026-01-20", c.OVERDUE),  # entered on 2025's last day: it was asked
+        ("2025-06-01", "2026-01-20", c.OVERDUE),
+        ("2026-12-02", "2026-01-20", c.OVERDUE),  # a replay of a day before the entry
+        (None, "2026-01-20", c.OVERDUE),  # the entry day unknown: held as always
+        # entered in December: 2025 not held, and 2026 ends within 30 days
+        ("2026-12-02", "2026-12-02", c.DUE_SOON),
+        ("2026-11-20", "2026-11-20", c.NOT_YET_DUE),  # 41 days left
+    ],
+)  # fmt: skip
+def test_a_window_that_closed_before_the_requirement_was_entered_is_held_by_nobody(
+    entered, as_of, status
+):
+    """The one rule (`evaluate`; the reminders send what it says): nobody was asked for a
+    window that closed before the requirement was written into trainctl."""
+    spec = c.RequirementSpec(
+        "Hazmat refresher", "hours", frequency="annual", required_hours=6,
+        entered=entered and D(entered), **CLASS,
+    )  # fmt: skip
+    e = c.evaluate(member(hire_date=D("2015-01-10")), spec, D(as_of))
+    assert e.status == status, e.reason
+    # a rolling requirement has no closed window to excuse: short is short
+    rolling = replace(spec, frequency="rolling", period_months=12)
+    assert c.evaluate(member(hire_date=D("2015-01-10")), rolling, D(as_of)).status == c.OVERDUE
 
 
 def _stints(*rows: tuple[str, str, str]) -> tuple[c.Stint, ...]:

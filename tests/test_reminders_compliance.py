@@ -141,39 +141,10 @@ def test_compliance_keys(frequency, status, window, due, today, item, threshold,
         assert got == dr.ComplianceDue(item, threshold, d(on))
 
 
-@pytest.mark.parametrize(
-    ("closed", "entered", "today", "sent"),
-    [
-        ("2025-12-31", "2026-01-20", "2026-01-20", False),  # added in January: 2025 not held
-        ("2025-12-31", "2025-12-31", "2026-01-20", True),  # entered on the last day: it was asked
-        ("2025-12-31", "2025-06-01", "2026-01-20", True),
-        ("2025-12-31", "2026-12-02", "2026-01-20", True),  # a replay of an earlier day
-        ("2025-12-31", None, "2026-01-20", True),
-        # entered in December: no overdue for 2025, but 2026 ends within 30 days: due soon
-        ("2025-12-31", "2026-12-02", "2026-12-02", "due_soon"),
-        ("2025-12-31", "2026-11-20", "2026-11-20", False),  # 41 days left: nothing yet
-    ],
-)  # fmt: skip
-def test_no_overdue_mail_for_a_window_that_closed_before_the_requirement_existed(
-    closed, entered, today, sent
-):
-    d = dr.date.fromisoformat
-    got = dr.compliance_due(
-        4, "annual", "overdue", window=(d("2026-01-01"), d("2026-12-31")), due=d("2026-12-31"),
-        today=d(today), due_soon_days=30, closed=d(closed), entered=entered and d(entered),
-    )  # fmt: skip
-    if sent == "due_soon":
-        assert got is not None and got.threshold == "due_soon"
-        assert got.item == "requirement:4/window:2026-01-01..2026-12-31"
-    else:
-        assert (got is not None) is sent
-        assert got is None or got.threshold == "overdue"
-    # a rolling requirement has no closed window to excuse: short is short
-    rolling = dr.compliance_due(
-        4, "rolling", "overdue", window=(None, None), due=None, today=d(today),
-        due_soon_days=30, closed=d(closed), entered=entered and d(entered),
-    )  # fmt: skip
-    assert rolling is not None and rolling.threshold == "overdue"
+# A window that closed before the requirement was entered calls for no overdue mail: the
+# evaluator's rule (tests/test_compliance.py
+# test_a_window_that_closed_before_the_requirement_was_entered_is_held_by_nobody), sent as
+# it decides (below, end to end).
 
 
 def test_a_requirement_added_today_tells_nobody_they_failed_last_year(cli, server):

@@ -239,8 +239,6 @@ def compliance_due(
     due: date | None,
     today: date,
     due_soon_days: int,
-    closed: date | None = None,
-    entered: date | None = None,
 ) -> ComplianceDue | None:
     """The reminder a compliance evaluation (domain/compliance.py `evaluate`) calls for: its
     status `due_soon` or `overdue` is the threshold (met, expired cards, not yet due and
@@ -250,22 +248,11 @@ def compliance_due(
     moves every day, so its item is the due date of a new hire, else the calendar month
     (a rolling requirement that stays short is followed up once a month).
 
-    `closed`: the last day of the window an overdue status looks at; `entered`: the day
-    the requirement was entered in trainctl. A window that closed before the requirement
-    was entered calls for no overdue mail: nobody was asked for it then (a requirement
-    added in January must not tell everyone they failed it last year); the current
-    window is what the member owes, and its due-soon warning goes out as for anyone. A
-    rolling requirement has no closed window: short is short from the day it is entered.
-    A replay of an earlier day (`entered` after `today`) judges as before."""
+    Whether a short previous window is held against the member at all (not when it closed
+    before the requirement was entered: nobody was asked for it then) is the evaluator's
+    rule, decided once there: its status is what is sent."""
     if status not in (DUE_SOON, OVERDUE):
         return None
-    if (
-        status == OVERDUE and frequency != "rolling" and closed is not None
-        and entered is not None and closed < entered <= today
-    ):  # fmt: skip
-        if due is None or days_between(today, due) > due_soon_days or due < today:
-            return None
-        status = DUE_SOON  # the evaluator's overdue hid it: the current window ends soon
     start, end = window or (None, None)
     if frequency == "rolling":
         item = f"requirement:{requirement_id}/" + (

@@ -913,11 +913,6 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     m = qc.matrix(rd, OWNER, as_of=today, rows=rows, due_soon_days=soon)
     # as each requirement stood on `today` (the matrix's rows): recurring then
     rows = [r for r in m.rows if recurring(r)]
-    # the department's day each requirement was entered
-    from trainctl.queries.settings import department_zone
-
-    zone = department_zone(rd)
-    entered = {r.id: r.created_at.astimezone(zone).date() for r in rows}
     wanted = []
     for e in m.cells:
         if e.status not in (dcm.DUE_SOON, dcm.OVERDUE) or e.member.id is None:
@@ -930,8 +925,6 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
         crossed = dr.compliance_due(
             spec.id, spec.frequency, e.status, window=(w.start, w.end) if w else None,
             due=e.due, today=today, due_soon_days=soon,
-            closed=e.previous_window.end if e.previous_window else None,
-            entered=entered.get(spec.id),
         )  # fmt: skip
         if crossed is not None:
             wanted.append((e, crossed))
