@@ -726,6 +726,12 @@ def test_checklists_and_courses():
         c.OVERDUE,
         "not met: 1 of 2 courses; required now (no deadline set)",
     )
+    # one of one reads in the singular, in the reason and the explanation
+    one = c.RequirementSpec("FF1 course", "courses", required_courses=("FF1",))
+    e = c.evaluate(member(), one, D("2025-06-01"))
+    assert e.reason == "not met: 0 of 1 course; required now (no deadline set)"
+    assert "0 of 1 course = 0%" in c.explain_lines(e)
+    assert c.figure_text(e) == "0 of 1 course (0%)"
 
 
 # ------------------------------------------------------------------------------ statuses

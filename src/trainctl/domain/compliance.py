@@ -155,6 +155,14 @@ UNITS = {
     "checklist": "items",
     "certification": "card",
 }
+_ONE = {"shifts": "shift", "calls": "call", "courses": "course", "skills": "skill", "items": "item"}
+
+
+def units(unit: str, n: float | None) -> str:
+    """`unit` as a figure of `n` reads it: "1 course", "2 courses" (hours stay "h")."""
+    return _ONE.get(unit, unit) if n == 1 else unit
+
+
 ONE_DAY = timedelta(days=1)
 _Date = date  # Fact has a field named `date`
 
@@ -1402,7 +1410,7 @@ def evaluate(
         owed, total = owed_months(member, spec, ws.current, as_of)
         if owed < total:
             months_owed = (owed, total)
-            full = f"{_h(spec.target.target_value)} {spec.unit}".rstrip()
+            full = f"{_h(spec.target.target_value)} {units(spec.unit, spec.target.target_value)}".rstrip()
             kind = owes_of(spec, owed, total)
             if kind == SHARE:
                 judged_by = prorated(spec, owed, total)
@@ -1429,7 +1437,7 @@ def evaluate(
                              "a one-time requirement met stays met")  # fmt: skip
     target = judged_by.target.target_value
     unit = spec.unit
-    figure = f"{_h(j.value)} of {_h(target)} {unit}".rstrip() + (owes or "")
+    figure = f"{_h(j.value)} of {_h(target)} {units(unit, target)}".rstrip() + (owes or "")
     if spec.names_nothing:
         figure += " (the requirement names nothing it counts)"
     common: dict[str, Any] = {
@@ -1517,7 +1525,7 @@ def evaluate(
                 *common["notes"],
                 f"owed {owed} of the previous window's {total} months ({ws.previous}; those "
                 f"on whose first day the member was subject to it): "
-                f"{_h(then.target.target_value)} of {_h(whole_target)} {unit}",
+                f"{_h(then.target.target_value)} of {_h(whole_target)} {units(unit, whole_target)}",
             )  # fmt: skip
         if held:
             pj = _judge(
@@ -1583,7 +1591,7 @@ def evaluate(
             status = OVERDUE
             reason = (
                 f"the previous window ({previous.window}) closed at {_h(previous.value)} of "
-                f"{_h(previous.target)} {unit}, and this one is not met yet: {figure}"
+                f"{_h(previous.target)} {units(unit, previous.target)}, and this one is not met yet: {figure}"
             )
         elif owes is None:
             assert months_owed is not None and ws.current.end is not None
@@ -1923,12 +1931,12 @@ def figure_text(e: Evaluation) -> str:
     """'9 of 12 h (75%)': an evaluation's figure against its target, in words."""
     unit = e.requirement.unit
     if e.target is None:
-        return f"{_h(e.value)} {unit}".rstrip()
-    text = f"{_h(e.value)} of {_h(e.target)} {unit} ({_h(e.percentage)}%)"
+        return f"{_h(e.value)} {units(unit, e.value)}".rstrip()
+    text = f"{_h(e.value)} of {_h(e.target)} {units(unit, e.target)} ({_h(e.percentage)}%)"
     if e.months_owed is not None and owes_of(e.requirement, *e.months_owed) == SHARE:
         owed, total = e.months_owed
         full = e.requirement.target.target_value
-        text += f", the share of {_h(full)} {unit} for the {owed} of {total} months you owe"
+        text += f", the share of {_h(full)} {units(unit, full)} for the {owed} of {total} months you owe"
     return text
 
 
@@ -1959,8 +1967,8 @@ def arithmetic_lines(e: Evaluation) -> list[str]:
     a = e.allocation
     if a is None:
         if e.target is None:
-            return [f"{_h(e.value)} {e.requirement.unit}: the requirement sets no target"]
-        return [f"{_h(e.value)} of {_h(e.target)} {e.requirement.unit} = {_h(e.percentage)}%"]
+            return [f"{_h(e.value)} {units(e.requirement.unit, e.value)}: the requirement sets no target"]
+        return [f"{_h(e.value)} of {_h(e.target)} {units(e.requirement.unit, e.target)} = {_h(e.percentage)}%"]
     lines = []
     parts = []
     for c in a.categories:
@@ -2054,7 +2062,7 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         p = e.previous
         state = "met" if p.met else "not met"
         out.append(
-            f"Previous window {p.window}: {_h(p.value)} of {_h(p.target)} {r.unit} ({state})"
+            f"Previous window {p.window}: {_h(p.value)} of {_h(p.target)} {units(r.unit, p.target)} ({state})"
         )
     if e.year is not None and not e.year.owed:
         each = "month" if r.frequency == "monthly" else "quarter"
@@ -2076,7 +2084,7 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         )
         for f in y.periods:
             short = "" if f.met else " (short)"
-            out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {r.unit}{short}")
+            out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {units(r.unit, f.target)}{short}")
     good = f"; good through {e.good_through}" if e.met and e.good_through else ""
     out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}{good}")
     return out
