@@ -776,3 +776,21 @@ def test_a_member_who_owes_nothing_but_met_it_is_left_out_of_the_counts(dept):
                 "-f", "json").json  # fmt: skip
     (line,) = data["summary"]
     assert (line["met"], line["applicable"]) == (0, 3), line
+
+
+def test_report_iso_credit_is_the_hours_owed_that_were_trained(dept):
+    """An item's credit weighs each member by what they owed (a recruit hired in
+    September owed a quarter of the year), and caps each at it: Ann's 12 h of hazmat do not
+    make up Olive's 0. 2025 hazmat: Olive, Ann and Pat owe 6 h each, Rae 1.5 h (October to
+    December); credited 6 (Ann, capped) + 1.5 (Rae) of 19.5 h owed = 38.46%, where the mean
+    of the members' percentages would say 50% (Rae's quarter year weighing a whole one)."""
+    dept("import", "iso")
+    dept("member", "add", "Rae Recruit", "--email", "rae@fd.org", "--hire-date", "2025-09-15")
+    record(dept, "ann@fd.org", "2025-04-03", 12, "Hazmat25", "--category", "hazmat")
+    record(dept, "rae@fd.org", "2025-11-03", 1.5, "Hazmat25", "--category", "hazmat")
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    hazmat = {i["item"]: i for i in data["items"]}["ISO-HAZMAT"]
+    assert (hazmat["members"], hazmat["met"], hazmat["hours"], hazmat["target_hours"]) == (4, 2, 13.5, 19.5)
+    assert hazmat["credit_percentage"] == 38.46
+    text = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31").stdout
+    assert "38.46%" in text

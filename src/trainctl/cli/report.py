@@ -564,7 +564,10 @@ def _print_iso(data: dict[str, Any]) -> None:
     edition = data["edition"] or "edition not recorded"
     t = Table(
         title=Text(f"ISO training {data['year']}{to_date} ({edition})", style="bold"),
-        title_justify="left", header_style="bold",
+        title_justify="left", header_style="bold", caption_justify="left",
+        caption="Hours: done by the members an item applies to. Owed: their figures, each "
+        "for the months they served. Credit: the hours owed that were done, each member's "
+        "counted up to what they owed.",
     )  # fmt: skip
     for name in ("Item", "Figure", "Members", "Met", "Hours", "Owed", "Credit"):
         t.add_column(name, justify="left" if name in ("Item", "Figure") else "right")
@@ -573,7 +576,7 @@ def _print_iso(data: dict[str, Any]) -> None:
         t.add_row(
             Text(f"{it['item']} — {it['name']}"), Text(it["figure"]), str(it["members"]),
             # done, and owed: a member's hours beyond their figure are theirs (76 h done,
-            # 25 h owed, not "76 of 25 h"); the credit caps each member at 100%
+            # 25 h owed, not "76 of 25 h"); the credit caps each member at what they owed
             str(it["met"]), f"{_h(it['hours'])} h", f"{_h(it['target_hours'])} h",
             "" if credit is None else f"{_h(credit)}%",
         )  # fmt: skip

@@ -76,9 +76,20 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _credit(col: list[dict[str, Any]]) -> float | None:
+    """An item's credit: the hours credited, each member's up to what they owed, of the
+    hours owed by the members it applies to. Weighed by what each owed, as a grader counts
+    member-months: a recruit who owed October to December weighs a quarter of a member
+    who owed the year, and one member's surplus never makes up another's shortfall."""
+    owed = sum(r["target"] or 0 for r in col)
+    if not owed:
+        return None
+    done = sum((r["target"] or 0) * min(r["percentage"] or 0, 100) / 100 for r in col)
+    return round(100 * done / owed, 2)
+
+
 def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[str, Any]:
-    """Per member and in total. An item's credit is the mean, over the members it applies
-    to, of each member's percentage of the figure (capped at 100)."""
+    """Per member and in total (an item's credit: `_credit`)."""
     n = len(m.requirements)
     rows = [iso_cell(e) for e in m.cells]
     items = []
@@ -95,9 +106,7 @@ def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[s
                 "met": sum(1 for r in col if r["status"] == dcm.MET),
                 "hours": hours,
                 "target_hours": round(sum(r["target"] or 0 for r in col), 4),
-                "credit_percentage": round(sum(r["percentage"] or 0 for r in col) / len(col), 2)
-                if col
-                else None,
+                "credit_percentage": _credit(col),
             }
         )
     return {
