@@ -1488,9 +1488,10 @@ def evaluate(
                 f"against the member{whole}",
             )  # fmt: skip
         # nobody was asked for it then: a requirement added in January does not tell
-        # everyone they failed it last year (enter it --as-of an earlier day for that). A
-        # report of a day before it was entered judges as if it had been (a replay); the
-        # reminders send what this decides (domain.reminders.compliance_due)
+        # everyone they failed it last year (its entry day is the real day it was written:
+        # --as-of does not move it). A report of a day before it was entered judges as if
+        # it had been (a replay); the reminders send what this decides
+        # (domain.reminders.compliance_due)
         unasked = spec.entered is not None and ws.previous.end < spec.entered <= as_of
         # the registry's card for this cycle: it recertified the member, which it does
         # only once the previous cycle was met (or the exam passed instead)
