@@ -794,3 +794,22 @@ def test_report_iso_credit_is_the_hours_owed_that_were_trained(dept):
     assert hazmat["credit_percentage"] == 38.46
     text = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31").stdout
     assert "38.46%" in text
+
+
+def test_a_window_the_member_owes_none_of_shows_no_figure_or_due_to_meet(dept):
+    """Hired on 2 December: the month's company training and the year's hazmat owe nothing
+    (the reason says the next window is owed). The table does not show "0/6 h due
+    2025-12-31", which reads as work to finish by New Year's Eve."""
+    dept("import", "iso")
+    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--hire-date", "2025-12-02")
+    table = dept("report", "compliance", "--member", "dee@fd.org", "--as-of", "2025-12-10").stdout
+    rows = {}
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.split("│")[1:-1]]
+        if cells and cells[0]:
+            rows[cells[0]] = cells
+    for item in ("ISO-COMPANY", "ISO-HAZMAT"):
+        assert rows[item][1:4] == ["not yet due", "none owed", ""], (item, table)
+    # the JSON keeps the requirement's figure and says how much of it is owed
+    got = cell(dept, "dee@fd.org", "ISO-HAZMAT", "2025-12-10")
+    assert (got["target"], got["months_owed"], got["due"]) == (6, "0 of 12", "2025-12-31")

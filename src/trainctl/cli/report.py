@@ -239,7 +239,14 @@ def _figure(e: Evaluation) -> str:
         return "valid" if e.met else "expired" if e.status == EXPIRED else "no card"
     if e.target is None:
         return ""
+    if e.owes_nothing and not e.met:  # (a later hire: the next window is what they owe)
+        return "none owed"
     return f"{_h(e.value)}/{_h(e.target)} {e.requirement.unit}"
+
+
+def _due(e: Evaluation) -> str:
+    """The Due column: nothing for a window the member owes none of."""
+    return "" if e.due is None or (e.owes_nothing and not e.met) else str(e.due)
 
 
 def _print_matrix(m: Matrix, cells: list[Evaluation], title: str) -> None:
@@ -283,7 +290,7 @@ def _print_cells(cells: list[Evaluation], title: str) -> None:
     rows: list[dict[str, Any]] = [
         {
             "member": e.member.name, "requirement": e.requirement.label,
-            "status": SHORT[e.status], "figure": _figure(e), "due": e.due,
+            "status": SHORT[e.status], "figure": _figure(e), "due": _due(e),
         }
         for e in cells
     ]
@@ -315,7 +322,7 @@ def _print_member(cells: list[Evaluation], title: str) -> None:
     for e in cells:
         t.add_row(
             Text(e.requirement.registry_code or e.requirement.name), _styled(e.status),
-            Text(_figure(e)), Text(str(e.due or "")), Text(e.reason),
+            Text(_figure(e)), Text(_due(e)), Text(e.reason),
         )  # fmt: skip
     render.console("out").print(render.keep_words(t))
 
