@@ -813,3 +813,9 @@ def test_a_window_the_member_owes_none_of_shows_no_figure_or_due_to_meet(dept):
     # the JSON keeps the requirement's figure and says how much of it is owed
     got = cell(dept, "dee@fd.org", "ISO-HAZMAT", "2025-12-10")
     assert (got["target"], got["months_owed"], got["due"]) == (6, "0 of 12", "2025-12-31")
+
+
+def test_a_narrow_matrix_keeps_its_title_on_one_line(dept):
+    dept("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS")
+    out = dept("report", "compliance", "--requirement", "BLS", "--behind", "--as-of", "2026-02-01").stdout
+    assert out.splitlines()[0] == "Compliance as of 2026-02-01 (not met)", out

@@ -274,7 +274,10 @@ def _print_matrix(m: Matrix, cells: list[Evaluation], title: str) -> None:
         )
         _print_cells([e for e in cells if e.applicable], title)
         return
-    t = Table(title=Text(title, style="bold"), title_justify="left", header_style="bold")
+    # the title on its own line: a matrix of one or two columns is narrower than its title
+    # (which a table title would wrap: "Compliance as of" / "2026-12-03 (not met)")
+    out.print(Text(title, style="bold"), no_wrap=True, overflow="ignore", crop=False)
+    t = Table(header_style="bold")
     t.add_column("Member", no_wrap=True)
     for h in heads:
         t.add_column(h, min_width=min(11, cell_len(h)))
