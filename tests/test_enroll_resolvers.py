@@ -202,7 +202,7 @@ def test_a_number_that_is_an_id_and_a_badge_without_its_zeros_is_refused(cli, de
     assert r.exit_code == 2, r
     assert snapshot() == before
     assert "'4' is the id of Di Park and, leading zeros aside, badge 0004 (Ed Vance)." in r.stderr
-    assert "Write the badge as it is on file (0004), or #4 for the id." in r.stderr
+    assert "Write the badge as it is on file (0004), or id:4 for the id." in r.stderr
     r = cli("--format", "json", "enroll", "bulk", "Recruit", "--members", "4,#4,0004", ok=False)
     assert [(x["member"], x["result"]) for x in r.json] == [
         ("4", "refused"), ("Di Park", "enrolled"), ("Ed Vance", "enrolled"),
@@ -212,3 +212,90 @@ def test_a_number_that_is_an_id_and_a_badge_without_its_zeros_is_refused(cli, de
     assert r.exit_code == 1 and "No member '7'." in r.stderr
     assert "Did you mean Di Park (badge 0007)?" in r.stderr
     assert cli("--format", "json", "member", "show", "0007").json["name"] == "Di Park"
+
+
+def test_a_list_never_splits_a_member_name_that_holds_a_comma(cli, dept, snapshot):
+    """--members "John Smith, Jr." split at its comma would enroll John Smith (the father)
+    and refuse "Jr.": refused whole instead, in each list option, nothing written. A
+    name without a comma in a list is taken as in a single reference."""
+    _world(dept, cli)
+    dept.member("John Smith", badge="500")  # member 3
+    dept.member("John Smith, Jr.", email="jr@example.org", badge="502")  # member 4
+    before = snapshot()
+    for args in (
+        ("enroll", "bulk", "Recruit", "--members", "John Smith, Jr.", "--any-position"),
+        ("enroll", "bulk", "Recruit", "--members", "Bob Ray", "--members", "john smith,jr.",
+         "--any-position"),
+        ("record", "add", "John Smith, Jr.", "--course", "Drill", "--date", "2026-01-05",
+         "--hours", "2", "--type", "drill"),
+        ("record", "add", "--members", "A1,John Smith , Jr.", "--course", "Drill", "--date",
+         "2026-01-05", "--hours", "2", "--type", "drill"),
+    ):  # fmt: skip
+        r = cli(*args, ok=False)
+        assert r.exit_code == 2, (args, r)
+        assert "'John Smith, Jr.' is a member's name, and a list is split at its commas." in r.stderr
+        assert "Name that member by badge, e-mail or id:N in the list." in r.stderr
+    assert snapshot() == before
+    r = cli("--format", "json", "enroll", "bulk", "Recruit", "--members", "502,John Smith",
+            "--any-position")  # fmt: skip
+    assert [(x["member"], x["result"]) for x in r.json] == [
+        ("John Smith, Jr.", "enrolled"), ("John Smith", "enrolled"),
+    ]  # fmt: skip
+
+
+def test_record_add_names_a_member_by_full_name_as_every_command_does(cli, dept):
+    _world(dept, cli)
+    dept.member("Di Park", email="di@example.org")  # member 3: no badge
+    r = cli("--format", "json", "record", "add", "di park", "--course", "Drill", "--date",
+            "2026-01-05", "--hours", "2", "--type", "drill")  # fmt: skip
+    rows = cli("--format", "json", "record", "list", "--member", "Di Park").json
+    assert [x["member_id"] for x in rows] == [3], (r, rows)
+    dept.member("Di Park", email="di2@example.org")  # a second Di Park
+    r = cli("record", "add", "di park", "--course", "Drill", "--date", "2026-01-06",
+            "--hours", "2", "--type", "drill", ok=False)  # fmt: skip
+    assert r.exit_code != 0 and "2 members are named 'di park'" in r.stderr, r
+
+
+@pytest.mark.parametrize("ref", ["٤", "４", "²", "#²"])
+def test_digits_other_than_0_to_9_name_no_id(cli, dept, ref):
+    """str.isdigit takes Arabic-Indic and full-width digits and superscripts: "٤" named
+    member id 4 past the id/badge check, "²" crashed (exit 70)."""
+    _world(dept, cli)
+    for name in ("Cy Moss", "Di Park"):
+        dept.member(name)  # members 3 and 4
+    r = cli("member", "show", ref, ok=False)
+    assert r.exit_code == 1 and f"No member '{ref}'." in r.stderr, r
+
+
+def test_a_member_who_may_not_list_members_is_shown_no_other_member_by_the_resolver(cli, dept):
+    """Sofia may not run `member list`: the resolver's refusals and hints do not list the
+    roster to her (close names, two members of a name, the member whose id a number is)."""
+    _world(dept, cli)
+    dept.member("Ana Lucia Reyes", badge="F-217")  # member 3
+    dept.member("Sofia Lind", email="sofia@example.org", badge="F-231")  # member 4
+    dept.member("Ann Lee", email="ann2@example.org", badge="0004")  # member 5
+    officer = dept.member("Olive Officer", email="olive@example.org", role="officer")
+    as_sofia = ("--as", "F-231")
+    r = cli(*as_sofia, "member", "show", "ana reyes", ok=False)
+    assert r.exit_code == 1 and "Did you mean" not in r.stderr and "F-217" not in r.stderr, r
+    r = cli(*as_sofia, "member", "show", "ann lee", ok=False)
+    assert r.exit_code == 2 and "2 members are named 'ann lee'." in r.stderr
+    assert "A1" not in r.stderr and "0004" not in r.stderr and "@" not in r.stderr, r.stderr
+    r = cli(*as_sofia, "member", "show", "4", ok=False)
+    assert "is a member's id and, leading zeros aside, another member's badge." in r.stderr
+    assert "Sofia" not in r.stderr and "Ann" not in r.stderr, r.stderr
+    # an officer, and the database owner, are told who
+    r = cli("--as", f"id:{officer}", "member", "show", "ana reyes", ok=False)
+    assert "Did you mean Ana Lucia Reyes (badge F-217)?" in r.stderr, r.stderr
+    r = cli("member", "show", "ann lee", ok=False)
+    assert "Ann Lee (badge A1, id 1" in r.stderr, r.stderr
+
+
+def test_a_name_typed_decomposed_names_the_member_stored_composed(cli, dept):
+    import unicodedata
+
+    cli("member", "add", unicodedata.normalize("NFD", "José Núñez"), "--email", "jose@example.org")
+    shown = cli("--format", "json", "member", "show", "jose@example.org").json
+    assert shown["name"] == unicodedata.normalize("NFC", "José Núñez")  # stored composed
+    typed = unicodedata.normalize("NFD", "josé núñez")
+    assert cli("--format", "json", "member", "show", typed).json["email"] == "jose@example.org"

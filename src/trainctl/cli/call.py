@@ -72,10 +72,12 @@ def add(
     credits `calls` requirements that count its type. Natural key: incident + member."""
     from trainctl.services import shifts as svc
 
-    refs = [p.strip() for m in member for p in m.split(",") if p.strip()]
     given = si.values(incident=incident, at=at, call_type=call_type, shift_date=shift_date, role=role)
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
+        from trainctl.services.members import member_list
+
+        refs = member_list(session, member, "--member")
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
     si.emit_add(fmt_of(ctx, fmt_value(format)), "response_ids", outcome, outcome.ids, dry_run=dry_run)
     verb = "Would record" if dry_run else "Recorded"

@@ -201,10 +201,12 @@ def bulk(
         requests, duplicates = requests_from_csv(
             _read(csv_file), source=str(csv_file), ignore_unknown=ignore_unknown_columns
         )
-    else:
-        requests = requests_from_list(",".join(members or ()))
 
     with state.session(write=not dry_run) as (session, actor):
+        if csv_file is None:
+            from trainctl.services.members import member_list
+
+            requests = requests_from_list(member_list(session, members or (), "--members"))
         p = svc.get_program(session, program)
         with _progress_bar() as on_progress:
             result = svc.bulk_enroll(

@@ -419,7 +419,7 @@ def deactivate(
     if changed:
         render.info(
             f"Deactivated member {found.id} ({found.name}); records kept. "
-            f"Reactivate with `trainctl member edit {found.id} --status active`.",
+            f"Reactivate with `trainctl member edit id:{found.id} --status active`.",
             quiet=state.quiet,
         )
     else:

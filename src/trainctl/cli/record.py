@@ -115,14 +115,14 @@ def add(
 
     if course is None:
         raise UsageError("Name the course: --course CODE or NAME.")
-    # MEMBER, --member, --members: one crew, commas anywhere ("F-118,F-203" as MEMBER too)
-    refs = [p for given in ([member] if member else []) + list(members or ())
-            for p in given.split(",") if p.strip()]  # fmt: skip
     state = get_state(ctx)
     with state.session(write=not dry_run) as (session, actor):
         from trainctl.services.auth import MANAGE
+        from trainctl.services.members import member_list
 
         actor.require(MANAGE, "record training")
+        # MEMBER, --member, --members: one crew, commas anywhere ("F-118,F-203" as MEMBER too)
+        refs = member_list(session, ([member] if member else []) + list(members or ()), "MEMBER")
         today = state.today(session)
         values = _values(
             course=course, date=on or today.isoformat(), hours=hours, status=status, score=score,

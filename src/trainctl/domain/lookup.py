@@ -13,7 +13,7 @@ def as_id(text: str | int) -> int | None:
     value = str(text).strip()
     if value.startswith("#"):
         value = value[1:]
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "٤", "４" and "²" are digits too
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
@@ -136,10 +138,11 @@ def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
     return _where(rd, "badge = :badge", badge=text) or _by_folded(rd, "badge", [text]).get(text)
 
 
-def _name_key(text: str) -> str:
+def name_key(text: str) -> str:
     """A full name as a reference compares with a member's: spaces collapsed (as names are
-    stored, schemas/members), case aside (trainctl_fold)."""
-    return " ".join(text.split()).casefold()
+    stored, schemas/members), in Unicode's composed form (a terminal may send "é" as e and
+    a combining accent; names are stored composed), case aside (trainctl_fold)."""
+    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
 
 
 def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
@@ -147,7 +150,7 @@ def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
     member table (a name has no index; this runs only for what no badge matched)."""
     keys: dict[str, list[str]] = {}
     for t in texts:
-        if k := _name_key(t):
+        if k := name_key(t):
             keys.setdefault(k, []).append(t)
     out: dict[str, list[MemberRow]] = {}
     for part in chunks(sorted(keys)):
@@ -156,14 +159,41 @@ def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
             f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(name) IN {sql} ORDER BY id", params
         ):
             m = _member(r)
-            for t in keys.get(_name_key(m.name), ()):
+            for t in keys.get(name_key(m.name), ()):
                 out.setdefault(t, []).append(m)
     return out
+
+
+def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
+    """The member references of a list option, split at its commas ("F-118,F-203", or the
+    option repeated). A member whose name holds a comma ("John Smith, Jr.", "Smith, John")
+    would be split into pieces, one of which may be another member's name or badge: a list
+    that writes such a name out is refused, rather than resolved piece by piece."""
+    given = list(texts)
+    if any("," in t for t in given):
+        commas = [n for (n,) in rd.all("SELECT name FROM member WHERE name LIKE '%,%'")]
+        for t in given:
+            parts = [name_key(p) for p in t.split(",")]
+            for name in commas:
+                want = [name_key(p) for p in name.split(",")]
+                k = len(want)
+                if any(parts[i : i + k] == want for i in range(len(parts) - k + 1)):
+                    raise UsageError(
+                        f"{option}: {name!r} is a member's name, and a list is split at its "
+                        "commas.",
+                        "Name that member by badge, e-mail or id:N in the list.",
+                    )
+    return [p.strip() for t in given for p in t.split(",") if p.strip()]
 
 
 def one_named(text: str, members: Sequence[MemberRow]) -> MemberRow | None:
     """The member a full name names: the one member of that name; two or more are refused
     with their badges and ids (a name is not unique the way a badge is)."""
+    if len(members) > 1 and not _OTHERS_SHOWN.get():
+        raise UsageError(
+            f"{len(members)} members are named {' '.join(text.split())!r}.",
+            "Name the member by badge, email or id:N instead.",
+        )
     if len(members) > 1:
         listed = "; ".join(
             f"{m.name} ({'badge ' + m.badge + ', ' if m.badge else ''}id {m.id}, {m.email})"
@@ -181,6 +211,12 @@ def _by_name(rd: Reader, text: str) -> MemberRow | None:
 
 
 REF_KINDS = ("id", "email", "badge", "name")
+
+# May the resolver's messages name members the reference did not (two members of a name,
+# the closest names, the member whose id a number also is)? Only to an actor who may see
+# everyone (`resolve_actor` sets it): a member refused `member list` must not list the
+# roster by probing names.
+_OTHERS_SHOWN: ContextVar[bool] = ContextVar("trainctl_others_shown", default=True)
 
 
 def _zeros_aside(rd: Reader, numbers: Iterable[str]) -> dict[str, list[MemberRow]]:
@@ -211,6 +247,11 @@ def _by_unpadded(rd: Reader, numbers: Sequence[str]) -> tuple[dict[str, MemberRo
     return one, several
 
 
+def _digits(text: str) -> bool:
+    """0-9 only (str.isdigit takes "٤", "４" and "²", which no badge column or id holds)."""
+    return text.isascii() and text.isdigit()
+
+
 def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     """What a member reference names: (kind, text), kind "id", "email", "badge", "name",
     "number" or "text".
@@ -229,9 +270,9 @@ def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     head = head.strip().lower()
     if sep and head in REF_KINDS:
         return head, rest.strip()
-    if text.startswith("#") and text[1:].strip().isdigit():
+    if text.startswith("#") and _digits(text[1:].strip()):
         return "id", text[1:].strip()
-    if text.isdigit():
+    if _digits(text):
         return ("badge" if text.startswith("0") else "number"), text
     return ("email" if "@" in text else "text"), text
 
@@ -253,7 +294,7 @@ def choose(
     zeros aside, another's badge (`zeros_aside`: "201" beside badge 0201) is refused with
     both: never a silent pick of the wrong person."""
     if kind == "id":
-        number = as_id(text) if text.isdigit() else None
+        number = as_id(text) if _digits(text) else None
         return by_id(number) if number is not None else None
     if kind == "email":
         return by_email(text.strip().lower())
@@ -269,12 +310,17 @@ def choose(
     number = as_id(text)
     member = by_id(number) if number is not None else None
     padded = [m for m in zeros_aside(text) if member is None or m.id != member.id]
+    if member is not None and padded and not _OTHERS_SHOWN.get():
+        raise UsageError(
+            f"{text!r} is a member's id and, leading zeros aside, another member's badge.",
+            f"Write the badge as it is on file, or id:{number} for the id.",
+        )
     if member is not None and padded:
         badges = ", ".join(f"badge {m.badge} ({m.name})" for m in padded)
         first = padded[0].badge
         raise UsageError(
             f"{text!r} is the id of {member.name} and, leading zeros aside, {badges}.",
-            f"Write the badge as it is on file ({first}), or #{number} for the id.",
+            f"Write the badge as it is on file ({first}), or id:{number} for the id.",
         )
     return member
 
@@ -309,8 +355,8 @@ def close_names(rd: Reader, text: str, n: int = 3) -> list[MemberRow]:
     everyone = [_member(r) for r in rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id")]
     fits = [m for m in everyone if words_match(words, name_words(m.name))]
     if not fits:
-        by_key = {_name_key(m.name): m for m in everyone}
-        near = difflib.get_close_matches(_name_key(text), list(by_key), n=n + 1, cutoff=0.8)
+        by_key = {name_key(m.name): m for m in everyone}
+        near = difflib.get_close_matches(name_key(text), list(by_key), n=n + 1, cutoff=0.8)
         fits = [by_key[k] for k in near]
     return fits if len(fits) <= n else []
 
@@ -332,7 +378,9 @@ def get_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow
     if member is None:
         kind, text = classify(ref)
         close: Sequence[MemberRow] = ()
-        if kind in ("text", "name"):
+        if not _OTHERS_SHOWN.get():
+            pass  # (no guesses at other members for an actor who may not list them)
+        elif kind in ("text", "name"):
             close = close_names(rd, text)
         elif kind == "number":  # badge 0042 for "42": offered, never taken (`choose`)
             close = _zeros_aside(rd, [text]).get(text, [])[:3]
@@ -356,7 +404,7 @@ def find_members(
     same rule (`classify`, `choose`) and the same messages per reference."""
     parsed = [classify(ref, kind) for kind, ref in refs]
     ids = sorted(
-        {n for k, t in parsed if k in ("id", "number") and t.isdigit() and (n := as_id(t))}
+        {n for k, t in parsed if k in ("id", "number") and _digits(t) and (n := as_id(t))}
     )
     emails = sorted({t.strip().lower() for k, t in parsed if k == "email"})
     badges = sorted({t.strip() for k, t in parsed if k in ("badge", "number", "text") and t.strip()})
@@ -377,7 +425,7 @@ def find_members(
     # as the sign-in sheet imports read it (domain.sheet.BadgeIndex): when one badge fits
     # (a CSV badge column only: a member column's bare number stays as typed)
     unpadded = sorted({t for k, t in ((k, r.strip()) for k, r in refs) if k == "badge"
-                       and t.isdigit() and t.lstrip("0") and t not in found["badge"]})  # fmt: skip
+                       and _digits(t) and t.lstrip("0") and t not in found["badge"]})  # fmt: skip
     loose: dict[str, MemberRow] = {}
     several: dict[str, list[str]] = {}
     if unpadded:
@@ -427,15 +475,22 @@ def named(rd: Reader, names: Iterable[str]) -> dict[str, list[MemberRow]]:
 
 
 def resolve_actor(rd: Reader, ref: str | None) -> Actor:
+    """The acting member (None: the database owner). Whether the resolver's messages may
+    name other members (`_OTHERS_SHOWN`) follows: only to an actor who may see everyone,
+    and not while --as itself is being looked up."""
     if not ref:
+        _OTHERS_SHOWN.set(True)
         return OWNER
+    _OTHERS_SHOWN.set(False)
     member = get_member(rd, ref, what="--as / TRAINCTL_ACTOR")
     if member.status != "active":
         raise PermissionDeniedError(
             f"{member.name} is inactive and cannot act in trainctl.",
             "Reactivate the member with `trainctl member edit ... --status active`.",
         )
-    return Actor.of_member(member.id, member.name, member.role)
+    actor = Actor.of_member(member.id, member.name, member.role)
+    _OTHERS_SHOWN.set(actor.can(VIEW_ALL))
+    return actor
 
 
 # ---------------------------------------------------------------------------- listings

@@ -1,6 +1,6 @@
 """Enrollment input: one row of an enrollment CSV (`trainctl enroll bulk --csv`).
 
-The member is named by the first non-empty of the columns member (id, email or badge),
+The member is named by the first non-empty of the columns member (id, email, badge or name),
 email, badge and id, in that order; `name` is there for the reader and ignored;
 `target_date` is an ISO date (YYYY-MM-DD), checked like every date a person types.
 """

@@ -62,7 +62,8 @@ def _text(value: Any) -> Any:
 def _name(value: Any) -> Any:
     value = _text(value)
     if isinstance(value, str):
-        value = " ".join(value.split())
+        # composed (NFC): "José" typed as e + a combining accent is stored as the same name
+        value = unicodedata.normalize("NFC", " ".join(value.split()))
         if not value:
             raise ValueError("must not be blank")
     return value

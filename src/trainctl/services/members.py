@@ -32,8 +32,14 @@ from trainctl.services.auth import MANAGE, Actor
 
 
 # ---------------------------------------------------------------------------------- lookup
+def member_list(session: Session, texts: Sequence[str], option: str) -> list[str]:
+    """A list option's member references, split at commas (queries.members.split_list:
+    a member's name that holds a comma is refused rather than split)."""
+    return q.split_list(reader_of(session), texts, option)
+
+
 def get_member(session: Session, ref: str | int, *, what: str = "member") -> Member:
-    """The member named by id, email or badge (the one resolver: queries.members)."""
+    """The member named by id, email, badge or full name (the one resolver: queries.members)."""
     session.flush()
     found = q.get_member(reader_of(session), ref, what=what)
     member = session.get(Member, found.id)
@@ -137,7 +143,7 @@ def refuse_before_last_change(
         raise RefusedError(
             f"{field} {day} is before {who(member)}'s last recorded change of positions or "
             f"status, effective {bound}; nothing was changed.",
-            f"`trainctl member show {member.id}` lists the history; record this change "
+            f"`trainctl member show id:{member.id}` lists the history; record this change "
             f"effective {bound} or later.",
         )
 
@@ -201,18 +207,18 @@ def _refuse_taken(
         if email is not None and other.email.casefold() == email.casefold():
             raise BadInputError(
                 f"The email {email} already belongs to {who(other)}.",
-                f"Each member has their own email; `trainctl member show {other.id}` shows that member.",
+                f"Each member has their own email; `trainctl member show id:{other.id}` shows that member.",
             )
         if other.badge == badge:
             raise BadInputError(
                 f"The badge {badge} already belongs to {who(other)}.",
-                f"Badge numbers are unique; free it first with `trainctl member edit {other.id} --badge ''`.",
+                f"Badge numbers are unique; free it first with `trainctl member edit id:{other.id} --badge ''`.",
             )
         raise BadInputError(
             f"The badge {badge} reads as {other.badge} on a sign-in sheet (case and leading "
             f"zeros aside), and {other.badge} belongs to {who(other)}.",
             f"Give another badge, or free {other.badge} first with `trainctl member edit "
-            f"{other.id} --badge ''`.",
+            f"id:{other.id} --badge ''`.",
         )
 
 

@@ -23,6 +23,7 @@ from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
+from trainctl.queries.members import name_key
 from trainctl.services.auth import Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_groups
 
@@ -60,6 +61,9 @@ class MemberIndex:
         self.by_id = {r[0]: _Member(r[0], r[1], r[2], r[4]) for r in rows}
         self.by_email = {r[2].casefold(): r[0] for r in rows}
         self.badges = sheet.BadgeIndex({r[3]: r[0] for r in rows if r[3]})
+        self.by_name: dict[str, list[int]] = {}  # a member column's full name (queries.members)
+        for r in rows:
+            self.by_name.setdefault(name_key(r[1]), []).append(r[0])
         self.positions = {r[0]: set(r[5] or []) for r in rows}
         self._memo: dict[tuple[str | None, ...], tuple[_Member | None, tuple[str, str] | None]] = {}
         self._session = session
@@ -137,6 +141,19 @@ class MemberIndex:
                 out.append(mid)
         return sorted(out, key=lambda i: (self.by_id[i].name.casefold(), i))
 
+    def _named(self, text: str) -> tuple[int | None, str]:
+        """The one member of that full name (case and spacing aside), or why not."""
+        ids = self.by_name.get(name_key(text), [])
+        if len(ids) == 1:
+            return ids[0], ""
+        if not ids:
+            return None, f"no member is named {text.strip()!r}"
+        who = "; ".join(f"{self.by_id[i].name} ({self.by_id[i].email})" for i in ids[:6])
+        return None, (
+            f"{len(ids)} members are named {text.strip()!r} ({who}); name the member by "
+            "badge, e-mail or id:N"
+        )
+
     def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
         for name in dr.MEMBER_FIELDS:
@@ -151,6 +168,10 @@ class MemberIndex:
                 mid = as_id(text.split(":", 1)[-1])
                 if mid not in self.by_id:
                     return None, (name, f"no member has the id {text!r}")
+            elif name == "member" and text.lower().startswith("name:"):
+                mid, why = self._named(text.split(":", 1)[1])
+                if mid is None:
+                    return None, (name, why)
             else:
                 if name == "member" and text.lower().startswith("badge:"):
                     text = text.split(":", 1)[1].strip()
@@ -159,8 +180,14 @@ class MemberIndex:
                     return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
                 if mid is None and name == "member" and (number := as_id(text)) in self.by_id:
                     mid = number
+                if mid is None and name == "member" and not text.isdigit():
+                    # a member's full name, as the one resolver takes it (queries.members)
+                    mid, why = self._named(text)
+                    if why and name_key(text) in self.by_name:  # two members of that name
+                        return None, (name, why)
                 if mid is None:
-                    return None, (name, f"no member has the badge {text!r}")
+                    what = "badge or name" if name == "member" else "badge"
+                    return None, (name, f"no member has the {what} {text!r}")
             found[name] = mid  # type: ignore[assignment]
         if not found:
             return None, ("member", "is required (an e-mail, badge or member column)")
@@ -472,13 +499,13 @@ def active_member(
         day, then = _judged(_timelines(session, [member.id]).get(member.id), on, member.status)
     if then != "active":
         if member.status == "active":
-            fix = (f"If they came back earlier, record it: `trainctl member edit {member.id} "
+            fix = (f"If they came back earlier, record it: `trainctl member edit id:{member.id} "
                    "--status active --effective DAY`")  # fmt: skip
         elif day is not None:  # reactivated today, they would still be inactive on the day
-            fix = (f"If they were back by then, record it: `trainctl member edit {member.id} "
+            fix = (f"If they were back by then, record it: `trainctl member edit id:{member.id} "
                    f"--status active --effective {day}`")  # fmt: skip
         else:
-            fix = f"Reactivate them with `trainctl member edit {member.id} --status active` first"
+            fix = f"Reactivate them with `trainctl member edit id:{member.id} --status active` first"
         raise RefusedError(
             inactive_text(member.name, member.email, day, then) + ".",
             fix + (", or check the date." if day is not None and then is not None else "."),

@@ -278,7 +278,7 @@ def position_refusal(member: Enrollee, program: Program) -> Refusal | None:
     return Refusal(
         f"{member.name} does not hold the position '{wanted}' that '{program.name}' is for "
         f"(holds: {holds}).",
-        f"Give the member the position first (`trainctl member edit {member.id} "
+        f"Give the member the position first (`trainctl member edit id:{member.id} "
         f"--add-position {wanted}`), or enroll anyway with --any-position.",
         detail="(use --any-position to enroll anyway)",
     )
@@ -382,7 +382,7 @@ def validate(
             eid, _pid, name, version = here[0][:4]
             refused[i] = Refusal(
                 f"{m.name} is already enrolled in '{name}' (v{version}, enrollment {eid}).",
-                f"`trainctl enroll user {m.id}` lists {m.name}'s enrollments.",
+                f"`trainctl enroll user id:{m.id}` lists {m.name}'s enrollments.",
                 enrolled=eid, target=targets.get(eid),
             )
             continue
@@ -396,7 +396,7 @@ def validate(
         if was.status != "active":
             refused[i] = Refusal(
                 f"{m.name} is inactive; only active members can enroll.",
-                f"Reactivate the member first: `trainctl member edit {m.id} --status active`.",
+                f"Reactivate the member first: `trainctl member edit id:{m.id} --status active`.",
             )
             continue
         misfit = None if any_position else position_refusal(was, program)
@@ -420,7 +420,7 @@ def validate(
         if missing:
             refused[i] = Refusal(
                 f"{PREREQ_MESSAGE} {', '.join(missing)}.",
-                f"Complete the prerequisite program first (`trainctl enroll user {m.id}` shows "
+                f"Complete the prerequisite program first (`trainctl enroll user id:{m.id}` shows "
                 f"{m.name}'s enrollments).",
             )
             continue

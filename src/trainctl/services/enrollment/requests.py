@@ -8,6 +8,8 @@ written; BadInputError lists every one with its line and field.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import ValidationError
 
 from trainctl.domain.csvfile import parse_csv
@@ -39,7 +41,7 @@ def requests_from_csv(
     if not any(c in table.columns for c in MEMBER_COLUMNS):
         raise BadInputError(
             f"{source}: no column names the members.",
-            "Give a member, email, badge or id column (member accepts any of the three).",
+            "Give a member, email, badge or id column (member takes any of them, or a name).",
         )
     requests: list[Request] = []
     problems: list[str] = []
@@ -64,10 +66,12 @@ def requests_from_csv(
     return requests, table.duplicates
 
 
-def requests_from_list(text: str) -> list[Request]:
-    """`--members a,b,c`: ids, emails or badges separated by commas."""
-    refs = [r.strip() for r in text.split(",")]
+def requests_from_list(refs: Sequence[str]) -> list[Request]:
+    """`--members a,b,c`, split (queries.members.split_list): ids, e-mails, badges or names."""
     requests = [Request(where=f"item {i}", ref=r) for i, r in enumerate(refs, 1) if r]
     if not requests:
-        raise UsageError("--members names nobody.", "Give ids, emails or badges separated by commas.")
+        raise UsageError(
+            "--members names nobody.",
+            "Give ids, e-mails, badges or names separated by commas.",
+        )
     return requests
