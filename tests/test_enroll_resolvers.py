@@ -177,6 +177,9 @@ def test_a_name_that_names_nobody_offers_the_closest_members(cli, dept):
     # an e-mail or an id names no one by name: no guess
     r = cli("member", "show", "reyes@example.org", ok=False)
     assert "Did you mean" not in r.stderr
+    # the batch form offers the same
+    r = cli("enroll", "bulk", "Recruit", "--members", "ana reyes,A1", ok=False)
+    assert "item 1: Did you mean Ana Lucia Reyes (badge F-217)?" in r.stderr, r.stderr
 
 
 def test_a_badge_column_holding_a_name_is_not_read_as_a_name(cli, dept, tmp_path):

@@ -345,6 +345,19 @@ def close_names(rd: Reader, text: str, n: int = 3) -> list[MemberRow]:
     Reyes", "reyes" for Ana Lucia Reyes: domain.text.words_match), else a near spelling
     ("Anna Lucia Reyes"); at most `n`, none when more fit (a first name alone names half
     the roster). One read of the member table, on a miss only."""
+    from trainctl.domain.text import name_words
+
+    if not name_words(text):
+        return []
+    return _close_in(_everyone(rd), text, n)
+
+
+def _everyone(rd: Reader) -> list[MemberRow]:
+    return [_member(r) for r in rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id")]
+
+
+def _close_in(everyone: Sequence[MemberRow], text: str, n: int = 3) -> list[MemberRow]:
+    """`close_names` among members already read (a batch reads them once)."""
     import difflib
 
     from trainctl.domain.text import name_words, words_match
@@ -352,7 +365,6 @@ def close_names(rd: Reader, text: str, n: int = 3) -> list[MemberRow]:
     words = name_words(text)
     if not words:
         return []
-    everyone = [_member(r) for r in rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id")]
     fits = [m for m in everyone if words_match(words, name_words(m.name))]
     if not fits:
         by_key = {name_key(m.name): m for m in everyone}
@@ -436,6 +448,7 @@ def find_members(
     names = _by_names(rd, {t for k, t in parsed if (k == "name" or (
         k == "text" and t.strip() not in found["badge"])) and t.strip()})  # fmt: skip
     out = []
+    everyone: list[MemberRow] | None = None
     for (kind, text), (given, ref) in zip(parsed, refs, strict=True):
         if given == "badge" and ref.strip() in loose:
             out.append(Found(loose[ref.strip()], None))
@@ -454,6 +467,11 @@ def find_members(
             )  # fmt: skip
         except UsageError as exc:
             out.append(Found(None, exc))
+            continue
+        if member is None and kind in ("text", "name") and _OTHERS_SHOWN.get():
+            if everyone is None:  # the closest names, as the single form offers them
+                everyone = _everyone(rd)
+            out.append(Found(None, not_found(ref, what, _close_in(everyone, text))))
             continue
         out.append(Found(member, None if member else not_found(ref, what)))
     return out
