@@ -118,18 +118,27 @@ def _by_folded(rd: Reader, column: str, values: Iterable[str]) -> dict[str, Memb
     for e in values:
         keys.setdefault(e.casefold(), []).append(e)
     out: dict[str, MemberRow] = {}
-    hits: dict[str, list[MemberRow]] = {}
-    for part in chunks(sorted(keys)):
-        sql, params = in_list("k", part)
-        for r in rd.all(
-            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold({column}) IN {sql}", params
-        ):
-            m = _member(r)
-            hits.setdefault((getattr(m, column) or "").casefold(), []).append(m)
-    for key, members in hits.items():
+    for key, members in _fold_hits(rd, column, keys, str.casefold).items():
         if len(members) == 1:
             out.update(dict.fromkeys(keys.get(key, ()), members[0]))
     return out
+
+
+def _fold_hits(
+    rd: Reader, column: str, keys: Iterable[str], key_of: Callable[[str], str]
+) -> dict[str, list[MemberRow]]:
+    """{key: the members whose `column` reads as it}: `keys` already folded as `key_of`
+    folds a stored value (the SQL side folds it by trainctl_fold), one query per chunk."""
+    hits: dict[str, list[MemberRow]] = {}
+    for part in chunks(sorted(set(keys))):
+        sql, params = in_list("k", part)
+        for r in rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold({column}) IN {sql} ORDER BY id",
+            params,
+        ):
+            m = _member(r)
+            hits.setdefault(key_of(getattr(m, column) or ""), []).append(m)
+    return hits
 
 
 def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
@@ -152,16 +161,8 @@ def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
     for t in texts:
         if k := name_key(t):
             keys.setdefault(k, []).append(t)
-    out: dict[str, list[MemberRow]] = {}
-    for part in chunks(sorted(keys)):
-        sql, params = in_list("k", part)
-        for r in rd.all(
-            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(name) IN {sql} ORDER BY id", params
-        ):
-            m = _member(r)
-            for t in keys.get(name_key(m.name), ()):
-                out.setdefault(t, []).append(m)
-    return out
+    hits = _fold_hits(rd, "name", keys, name_key)
+    return {t: hits[k] for k, ts in keys.items() if k in hits for t in ts}
 
 
 def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
