@@ -302,3 +302,72 @@ def test_a_name_typed_decomposed_names_the_member_stored_composed(cli, dept):
     assert shown["name"] == unicodedata.normalize("NFC", "José Núñez")  # stored composed
     typed = unicodedata.normalize("NFD", "josé núñez")
     assert cli("--format", "json", "member", "show", typed).json["email"] == "jose@example.org"
+
+
+def test_a_name_prefix_does_not_smuggle_a_comma_name_into_a_list(cli, dept, snapshot):
+    _world(dept, cli)
+    dept.member("Smith", email="smith@example.org")  # member 3
+    dept.member("John", email="john@example.org")  # member 4
+    dept.member("Smith, John", email="sj@example.org")  # member 5
+    before = snapshot()
+    for args in (
+        ("record", "add", "name:Smith, John", "--course", "Drill", "--date", "2026-01-05",
+         "--hours", "1", "--type", "drill"),
+        ("record", "add", "A1", "--members", "name:Smith, John", "--course", "Drill", "--date",
+         "2026-01-05", "--hours", "1", "--type", "drill"),
+        ("enroll", "bulk", "Recruit", "--members", "A1,name:Smith, John", "--any-position"),
+    ):  # fmt: skip
+        r = cli(*args, ok=False)
+        assert r.exit_code == 2 and "'Smith, John' is a member's name" in r.stderr, (args, r)
+    assert "MEMBER/--members: 'Smith, John'" in r.stderr or args[0] == "enroll"
+    assert snapshot() == before
+
+
+def test_namesakes_are_each_offered_by_badge(cli, dept):
+    _world(dept, cli)
+    dept.member("Alex Kim", email="ak1@example.org", badge="X-6")
+    dept.member("Alex Kim", email="ak2@example.org", badge="X-7")
+    r = cli("member", "show", "Alx Kim", ok=False)
+    assert "Did you mean Alex Kim (badge X-6) or Alex Kim (badge X-7)?" in r.stderr, r.stderr
+
+
+def test_what_the_resolver_may_show_follows_each_run_s_actor(cli, dept):
+    """In one process (as CliRunner runs them): a member's run, or a failed --as, must not
+    hide details from the database owner's next run of a write command."""
+    _world(dept, cli)
+    dept.member("Alex Kim", email="ak1@example.org", badge="X-6")
+    dept.member("Alex Kim", email="ak2@example.org", badge="X-7")
+    dept.member("Sofia Lind", email="sofia@example.org", badge="F-231")
+    cli("--as", "F-231", "member", "show", "F-231")
+    r = cli("member", "edit", "Alex Kim", "--badge", "Z-1", ok=False)
+    assert "(badge X-6, id 3, ak1@example.org)" in r.stderr, r.stderr
+    cli("--as", "nobody@example.org", "member", "list", ok=False)
+    r = cli("enroll", "bulk", "Recruit", "--members", "Alx Kim", ok=False)
+    assert "Did you mean Alex Kim (badge X-6)" in r.stderr, r.stderr
+
+
+def test_a_name_stored_decomposed_before_names_were_composed_is_still_found(cli, dept, db):
+    import unicodedata
+
+    _world(dept, cli)
+    dept.member(unicodedata.normalize("NFD", "Renée Ångström"), email="rene@example.org")  # as an old row
+    for typed in ("renée ångström", unicodedata.normalize("NFD", "Renée Ångström")):
+        assert cli("--format", "json", "member", "show", typed).json["email"] == "rene@example.org"
+
+
+def test_record_add_refuses_a_number_that_is_an_id_and_another_s_badge_without_zeros(cli, dept, snapshot):
+    """record add resolves through the sign-in sheets' index: "3" read as badge 0003 (Cy)
+    while member 3 is Di was a silent pick; refused as `member show 3` is."""
+    _world(dept, cli)  # Ann Lee (1, A1), Bob Ray (2, badge 1)
+    dept.member("Di Park", email="di@example.org")  # member 3
+    dept.member("Cy Moss", email="cy@example.org", badge="0003")  # member 4
+    before = snapshot()
+    r = cli("record", "add", "3", "--course", "Drill", "--date", "2026-01-05", "--hours", "1",
+            "--type", "drill", ok=False)  # fmt: skip
+    assert r.exit_code != 0 and "'3' is the id of Di Park and, leading zeros aside, the badge of Cy Moss" in r.stderr, r
+    assert snapshot() == before
+    for ref, who in (("0003", 4), ("id:3", 3), ("badge:3", 4), ("email:di@example.org", 3)):
+        cli("record", "add", ref, "--course", f"Drill {ref}", "--date", "2026-01-05",
+            "--hours", "1", "--type", "drill")  # fmt: skip
+        rows = cli("--format", "json", "record", "list", "--course", f"Drill {ref}").json
+        assert [x["member_id"] for x in rows] == [who], (ref, rows)

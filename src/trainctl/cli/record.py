@@ -122,7 +122,8 @@ def add(
 
         actor.require(MANAGE, "record training")
         # MEMBER, --member, --members: one crew, commas anywhere ("F-118,F-203" as MEMBER too)
-        refs = member_list(session, ([member] if member else []) + list(members or ()), "MEMBER")
+        given = ([member] if member else []) + list(members or ())
+        refs = member_list(session, given, "MEMBER/--members")
         today = state.today(session)
         values = _values(
             course=course, date=on or today.isoformat(), hours=hours, status=status, score=score,

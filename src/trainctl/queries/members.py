@@ -162,7 +162,18 @@ def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
         if k := name_key(t):
             keys.setdefault(k, []).append(t)
     hits = _fold_hits(rd, "name", keys, name_key)
+    if any(k not in hits for k in keys):  # a name stored decomposed (NFD), or spaced oddly,
+        for m in _everyone(rd):  # before names were stored composed: compared in Python
+            k = name_key(m.name)
+            if k in keys and m not in hits.get(k, ()):
+                hits.setdefault(k, []).append(m)
     return {t: hits[k] for k, ts in keys.items() if k in hits for t in ts}
+
+
+def _unprefixed(text: str) -> str:
+    """A reference without its `kind:` prefix ("name:Smith" -> "Smith")."""
+    head, sep, rest = text.partition(":")
+    return rest if sep and head.strip().lower() in REF_KINDS else text
 
 
 def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
@@ -174,7 +185,7 @@ def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
     if any("," in t for t in given):
         commas = [n for (n,) in rd.all("SELECT name FROM member WHERE name LIKE '%,%'")]
         for t in given:
-            parts = [name_key(p) for p in t.split(",")]
+            parts = [name_key(_unprefixed(p)) for p in t.split(",")]
             for name in commas:
                 want = [name_key(p) for p in name.split(",")]
                 k = len(want)
@@ -368,9 +379,11 @@ def _close_in(everyone: Sequence[MemberRow], text: str, n: int = 3) -> list[Memb
         return []
     fits = [m for m in everyone if words_match(words, name_words(m.name))]
     if not fits:
-        by_key = {name_key(m.name): m for m in everyone}
+        by_key: dict[str, list[MemberRow]] = {}
+        for m in everyone:  # namesakes: each offered, by badge or id
+            by_key.setdefault(name_key(m.name), []).append(m)
         near = difflib.get_close_matches(name_key(text), list(by_key), n=n + 1, cutoff=0.8)
-        fits = [by_key[k] for k in near]
+        fits = [m for k in near for m in by_key[k]]
     return fits if len(fits) <= n else []
 
 

@@ -20,4 +20,5 @@ from trainctl.queries.members import resolve_actor as _resolve
 
 
 def resolve_actor(session: Session, ref: str | None) -> Actor:
-    return _resolve(reader_of(session), ref) if ref else OWNER
+    """queries.members.resolve_actor, always (it also decides what its messages may show)."""
+    return _resolve(reader_of(session), ref)

@@ -160,6 +160,8 @@ class MemberIndex:
             text = (values.get(name) or "").strip()
             if not text:
                 continue
+            if name in ("member", "email") and text.lower().startswith("email:"):
+                text = text.split(":", 1)[1].strip()  # (record add passes "email:..." as one)
             if name == "email" or (name == "member" and "@" in text):
                 mid = self.by_email.get(text.casefold())
                 if mid is None:
@@ -173,14 +175,29 @@ class MemberIndex:
                 if mid is None:
                     return None, (name, why)
             else:
-                if name == "member" and text.lower().startswith("badge:"):
+                says_badge = name == "member" and text.lower().startswith("badge:")
+                if says_badge:
                     text = text.split(":", 1)[1].strip()
                 mid, ambiguous = self.badges.find(text)
                 if ambiguous:
                     return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
-                if mid is None and name == "member" and (number := as_id(text)) in self.by_id:
+                # a member column's bare number may be an id (a badge column's never is)
+                bare = name == "member" and not says_badge and not text.startswith("0")
+                number = as_id(text) if bare else None
+                if (
+                    mid is not None and number in self.by_id and number != mid
+                    and text not in self.badges.exact
+                ):  # fmt: skip
+                    # "21": badge 0021 once its zeros are dropped, and another member's id
+                    # (queries.members.choose refuses it alike): never a guess between two
+                    return None, (name, (
+                        f"{text!r} is the id of {self.by_id[number].name} and, leading zeros "
+                        f"aside, the badge of {self.by_id[mid].name}; write the badge as it is "
+                        f"on file, or id:{number} for the id"
+                    ))  # fmt: skip
+                if mid is None and number in self.by_id:
                     mid = number
-                if mid is None and name == "member" and not text.isdigit():
+                if mid is None and name == "member" and not says_badge and not text.isdigit():
                     # a member's full name, as the one resolver takes it (queries.members)
                     mid, why = self._named(text)
                     if why and name_key(text) in self.by_name:  # two members of that name
