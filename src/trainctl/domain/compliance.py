@@ -538,6 +538,12 @@ class RequirementSpec:
         """`accepts` decisions by fact signature (see Fact.signature)."""
         return {}
 
+    @cached_property
+    def takes_memo(self) -> dict[int, bool]:
+        """`_judge_sums`' test (completed, not failed, counted, with hours for hours) by
+        `Fact.sig`: facts of one sig agree in every field it reads."""
+        return {}
+
     def counts(self, f: Fact) -> bool:
         """Whether the requirement's "what counts" takes this fact (a calls requirement
         naming no call type: every call): the credit feed's rule, `credit_of`, decided once
@@ -843,13 +849,13 @@ def _judge(
     quick = not detail and unique
     last = as_of if window.end is None else min(window.end, as_of)
     first = window.start or date.min
+    if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle:
+        return _judge_sums(spec, sums, first, last)  # the groups hold the dates: no bisect here
     if quick:
         ordered = facts if isinstance(facts, list | tuple) else list(facts)
         lo = bisect_left(ordered, first, key=_day)
         hi = bisect_right(ordered, last, lo=lo, key=_day)
         facts = ordered[lo:hi]
-    if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle:
-        return _judge_sums(spec, sums, first, last)
     seen: set[tuple[str, int | str]] = set()
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
     accepted: list[Fact] = []
@@ -1039,32 +1045,40 @@ def _judge_sums(
     caller that needs the facts themselves (a rolling window's good-through) passes none."""
     target = spec.target
     counts, is_hours = spec.counts, spec.requirement_type == "hours"
-    credits = []
+    takes = spec.takes_memo
+    by_category = is_hours and bool(target.hour_categories)
+    credits: list[dp.Credit] = []
+    amounts: list[float] = []  # without hour categories the figure is their sum
     for g in sums:
         f = g.fact
-        if not (
-            f.done and f.passed is not False and counts(f)
-            and (not is_hours or f.hours > 0)
-        ):  # fmt: skip
+        take = takes.get(f.sig)
+        if take is None:  # facts of one `sig` agree in all of this (Fact.of)
+            take = takes[f.sig] = bool(
+                f.done and f.passed is not False and counts(f)
+                and (not is_hours or f.hours > 0)
+            )  # fmt: skip
+        if not take:
             continue
         dates = g.dates
         lo = bisect_left(dates, first)
         hi = bisect_right(dates, last, lo=lo)
         if hi <= lo:
             continue
-        if is_hours:
+        if not is_hours:
+            amounts.append(float(hi - lo))
+        elif by_category:
             amount = fsum(g.hours[lo:hi])
             credits.append(
                 dp.Credit(amount, f.credit_category, dp.DISTRIBUTIVE if f.self_paced else None)
             )
         else:
-            credits.append(dp.Credit(float(hi - lo)))
+            amounts.append(fsum(g.hours[lo:hi]))
     j = _Judgement()
-    if is_hours and target.hour_categories:
+    if by_category:
         a = dp.allocate_hours(target.required_hours, target.hour_categories, credits)
         j.allocation, j.value, j.percentage = a, a.value, a.percentage
     else:
-        j.value, j.percentage = dp.measure(target, credits)
+        j.value, j.percentage = dp.sum_figure(target, amounts)
     return j
 
 

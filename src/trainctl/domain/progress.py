@@ -892,14 +892,21 @@ def measure(
     if target.is_numeric:
         if target.requirement_type == "hours" and target.hour_categories:
             return category_hours(target.required_hours, target.hour_categories, credits)
-        value = max(0.0, round(sum(c.amount for c in credits), 4))
-        return value, ratio_percentage(value, target.numeric_target)
+        return sum_figure(target, [c.amount for c in credits])
     done = items_done(credits)
     if target.requirement_type == "certification":
         pct = certification_percentage(done, target.items)
         return (1.0 if pct else 0.0), pct
     count, pct = set_percentage(done, target.items)
     return float(count), pct
+
+
+def sum_figure(target: Target, amounts: Sequence[float]) -> tuple[float, float]:
+    """(value, percentage) of a numeric target without hour categories: the amounts' sum
+    (to 4 decimals, never below zero) against the figure (`measure`, and the compliance
+    matrix, which sums groups of records without making a credit of each)."""
+    value = max(0.0, round(sum(amounts), 4))
+    return value, ratio_percentage(value, target.numeric_target)
 
 
 def items_done(credits: Iterable[Credit]) -> set[str]:
