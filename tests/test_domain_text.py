@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainctl.domain.text import name_words, same_name, words_match
+from trainctl.domain.text import name_words, plural, same_name, word_for, words_match
 
 
 @pytest.mark.parametrize(
@@ -36,3 +36,23 @@ def test_words_match_is_the_rule_of_same_name(a, b):
     assert same_name(a, b) == words_match(name_words(a), name_words(b))
     if name_words(a):
         assert same_name(a, a)
+
+
+@pytest.mark.parametrize(
+    ("n", "word", "many", "text"),
+    [
+        (1, "record", None, "1 record"),
+        (0, "record", None, "0 records"),
+        (2, "progress row", None, "2 progress rows"),  # the last word takes the s
+        (1, "new shift", None, "1 new shift"),
+        (3, "category", "categories", "3 categories"),
+        (1, "category", "categories", "1 category"),
+    ],
+)
+def test_counts_read_as_english_never_record_s(n, word, many, text):
+    assert plural(n, word, many) == text
+    assert word_for(n, word, many) == text.split(" ", 1)[1]
+
+
+def test_a_fractional_count_is_plural():
+    assert word_for(1.0, "hour") == "hour" and word_for(0.5, "hour") == "hours"

@@ -70,7 +70,7 @@ def test_a_crew_given_as_member_is_a_crew_and_a_card_on_file_is_described(cli, d
     number is 'no number', not 'None'."""
     r = cli("--as-of", "2026-06-01", "record", "add", "ann@fd.org,olive@fd.org", "--course", "Drill",
             "--hours", "1", "--date", "2026-05-01")  # fmt: skip
-    assert "Recorded 2 record(s)" in r.stderr
+    assert "Recorded 2 records" in r.stderr
     cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01")
     r = cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01",
             "-n", "5", ok=False)  # fmt: skip

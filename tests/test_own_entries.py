@@ -117,6 +117,6 @@ def test_a_crew_by_position_leaves_the_acting_officer_out_and_says_so(crew, cli)
     crew("member", "edit", "ann@fd.org", "--position", "firefighter", "--effective", "2020-01-01")
     r = crew(*AS_OF, *OLIVE, "--format", "json", "record", "add", "--position", "firefighter",
              "--course", "Ladder drill", "--hours", "2", "--date", "2026-05-30")  # fmt: skip
-    assert "Recorded 1 record(s)" in r.stderr and "You (Olive Officer) held firefighter" in r.stderr, r
+    assert "Recorded 1 record" in r.stderr and "You (Olive Officer) held firefighter" in r.stderr, r
     rows = crew("--format", "json", "record", "list").json
     assert [x["email"] for x in rows] == ["ann@fd.org"]

@@ -122,7 +122,7 @@ def test_apply_reports_exactly_what_it_changes_and_dry_run_writes_nothing(
     before = snapshot()
     r = cli("program", "apply", "--file", str(f), "--dry-run")
     assert r.stdout.splitlines() == expected
-    assert "Would apply 6 change(s)" in r.stderr and "dry run: nothing written" in r.stderr
+    assert "Would apply 6 changes" in r.stderr and "dry run: nothing written" in r.stderr
     assert snapshot() == before
     r = cli("program", "apply", "--file", str(f))
     assert r.stdout.splitlines() == expected

@@ -120,4 +120,4 @@ def test_a_call_after_midnight_on_the_day_she_left_is_hers(retired):
     retired(*AS_OF, "shift", "add", "ann@fd.org", "--date", BEFORE, "--station", "S1", "--shift", "A",
             "--time-in", f"{BEFORE}T07:00-05:00", "--time-out", f"{AFTER}T07:00-05:00")  # fmt: skip
     r = retired(*AS_OF, "call", "add", "F-NY", "-m", "ann@fd.org", "--at", "2027-01-01T00:30-05:00", "--type", "EMS")
-    assert "Recorded 1 response(s)" in r.stderr
+    assert "Recorded 1 response" in r.stderr

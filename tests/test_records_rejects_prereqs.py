@@ -71,7 +71,7 @@ def test_skip_invalid_writes_a_private_reject_file_that_imports_once_fixed(crew,
     rejects.write_text("\r\n".join(";".join(r) for r in (rows[0], [rows[2][0], *rows[2][1:3], "2026-02-28", *rows[2][4:]])),
                        encoding="utf-8")  # fmt: skip
     r = crew(*AS_OF, "record", "import", rejects)
-    assert "1 rows read, 1 added" in r.stderr
+    assert "1 row read, 1 added" in r.stderr
     assert [e for e, _, _ in _records(crew)] == ["ff01@fd.org", "ff02@fd.org", "ff03@fd.org"]
 
 
@@ -139,7 +139,7 @@ def test_record_add_refuses_a_course_whose_prerequisite_is_missing(crew, snapsho
     r = crew(*AS_OF, "record", "add", "--members", "ff01@fd.org,ff02@fd.org", "--course", "PUMP2",
              "--date", "2026-03-04", ok=False)  # fmt: skip
     assert r.exit_code == 1 and snapshot() == before
-    assert "2 of 2 member(s) lack a prerequisite; nothing was recorded." in r.stderr
+    assert "2 of 2 members lack a prerequisite; nothing was recorded." in r.stderr
     assert ("Fire Fighter 01 (ff01@fd.org) has not completed the prerequisite course PUMP1 (Pump basics) "
             "on or before 2026-03-04, required for PUMP2") in " ".join(r.stderr.split())  # fmt: skip
     assert "--skip-prereq-check" in r.stderr
@@ -147,7 +147,7 @@ def test_record_add_refuses_a_course_whose_prerequisite_is_missing(crew, snapsho
     crew(*AS_OF, "record", "add", "ff01@fd.org", "--course", "PUMP1", "--date", "2026-03-04")
     r = crew(*AS_OF, "record", "add", "--members", "ff01@fd.org,ff02@fd.org", "--course", "PUMP2",
              "--date", "2026-03-04", ok=False)  # fmt: skip
-    assert r.exit_code == 1 and "1 of 2 member(s)" in r.stderr and "Fire Fighter 02" in r.stderr
+    assert r.exit_code == 1 and "1 of 2 members" in r.stderr and "Fire Fighter 02" in r.stderr
     crew(*AS_OF, "record", "add", "ff01@fd.org", "--course", "PUMP2", "--date", "2026-03-04")  # same day: fine
 
     # a prerequisite completed later, failed, or void does not count

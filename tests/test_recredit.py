@@ -40,8 +40,8 @@ def test_editing_what_counts_recredits_and_a_void_still_balances(world):
     assert _value(world, 1) == 2 and _value(world, 2) == 2
 
     r = world(*AS_OF, "requirement", "edit", "Drill hours", "--counts-type", "class")
-    assert "Re-credited Drill hours: 2 credit(s) added for sources that now count, 2 reversed for " \
-           "sources that no longer count (2 member(s))." in " ".join(r.stderr.split())  # fmt: skip
+    assert "Re-credited Drill hours: 2 credits added for sources that now count, 2 reversed for " \
+           "sources that no longer count (2 members)." in " ".join(r.stderr.split())  # fmt: skip
     assert _value(world, 1) == 3 and _value(world, 2) == 3
     assert _log(world, 1) == [("1", 2), ("1:recredit:1", -2), ("3", 3)]  # the reversal first
 
@@ -59,7 +59,7 @@ def test_editing_what_counts_recredits_and_a_void_still_balances(world):
 
     # a filter that takes both; the void record stays out
     r = world(*AS_OF, "requirement", "edit", "Drill hours", "--counts-category", "ems")
-    assert "2 credit(s) added for sources that now count, 0 reversed" in " ".join(r.stderr.split())
+    assert "2 credits added for sources that now count, 0 reversed" in " ".join(r.stderr.split())
     assert _value(world, 1) == 3 and _value(world, 2) == 5
 
 
@@ -69,7 +69,7 @@ def test_an_edit_that_leaves_what_counts_alone_recredits_nothing(world, snapshot
     assert "Re-credited" not in r.stderr and _log(world, 1) == before
     # the window still holds: a filter change as of March credits nothing dated later
     r = world("--as-of", "2026-03-31", "requirement", "edit", "Drill hours", "--counts-type", "class")
-    assert "0 credit(s) added" in r.stderr and "2 reversed" in r.stderr
+    assert "0 credits added" in r.stderr and "2 reversed" in r.stderr
     assert _value(world, 1) == 0
 
 
@@ -96,8 +96,8 @@ def test_a_new_credential_code_recredits_cards_exactly(cli):
 
     assert pct() == 0  # neither BLS nor ACLS-EP is ACLS
     r = cli(*AS_OF, "requirement", "edit", "Life support", "--credential", "BLS")
-    assert "1 credit(s) added for sources that now count, 0 reversed" in " ".join(r.stderr.split())
+    assert "1 credit added for sources that now count, 0 reversed" in " ".join(r.stderr.split())
     assert pct() == 100
     r = cli(*AS_OF, "requirement", "edit", "Life support", "--credential", "ACLS")
-    assert "0 credit(s) added for sources that now count, 1 reversed" in " ".join(r.stderr.split())
+    assert "0 credits added for sources that now count, 1 reversed" in " ".join(r.stderr.split())
     assert pct() == 0

@@ -447,7 +447,7 @@ def test_marks_that_cannot_be_written_stop_the_run_and_say_what_went_out(cli, db
     assert r.exit_code == 75
     out = len(server.handler.keys())
     assert out == 10 < 12  # one batch went out; the run sent nothing more once stuck
-    assert f"{out} message(s) the mail server accepted could not be marked sent" in r.stderr
+    assert f"{out} messages the mail server accepted could not be marked sent" in r.stderr
     assert "sends those again (with the same Message-ID)" in r.stderr
 
 

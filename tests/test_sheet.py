@@ -40,8 +40,8 @@ def test_header_problems_and_what_is_ignored():
         ["Email", "Who", "", "  ", "Signature", "E-Mail"], dr.SHEET_FIELDS, ignored=dr.SHEET_IGNORED
     )
     assert problems == [
-        "unknown column(s): 'Who'",
-        "column(s) given twice: 'Email' and 'E-Mail' both mean email",
+        "unknown column: 'Who'",
+        "column given twice: 'Email' and 'E-Mail' both mean email",
     ]
     h, problems = sheet.match_header(["Email", "Who"], dr.SHEET_FIELDS, ignore_unknown=True)
     assert problems == [] and h.columns == {0: "email"} and h.ignored == ["Who"]

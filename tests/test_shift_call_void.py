@@ -37,7 +37,7 @@ def test_a_shift_entered_with_the_wrong_times_is_voided_and_entered_again(duty, 
 
     (att,) = duty("--format", "json", "shift", "list").json
     r = duty(*AS_OF, "shift", "void", str(att["id"]), "--reason", "was a 24-hour tour")
-    assert f"Voided shift attendance {att['id']}; reversed 2 credit(s)." in r.stderr
+    assert f"Voided shift attendance {att['id']}; reversed 2 credits." in r.stderr
     assert _values(duty)["Shift hours"] == 0 and _values(duty)["Shifts"] == 0
     assert duty("--format", "json", "shift", "list").json == []
     assert any("was a 24-hour tour" in d for d in _audit(db_url, "shift.void"))
@@ -121,7 +121,7 @@ def test_a_call_response_for_the_wrong_member_is_voided_and_the_right_one_added(
 
     (resp,) = duty("--format", "json", "call", "list").json
     r = duty(*AS_OF, "call", "void", str(resp["id"]), "--reason", "Bo drove, not Ann")
-    assert f"Voided call response {resp['id']}; reversed 2 credit(s)." in r.stderr
+    assert f"Voided call response {resp['id']}; reversed 2 credits." in r.stderr
     assert _values(duty, 1)["EMS calls"] == 0 and _values(duty, 1)["All calls"] == 0
     duty(*AS_OF, *call, "-m", "bo@fd.org", "--role", "driver")
     duty(*AS_OF, *call, "-m", "ann@fd.org", "--role", "attendant")  # entered again, another role

@@ -59,7 +59,7 @@ def test_a_checkoff_by_an_officer_credits_and_history_is_kept(crew):
     r = crew(*AS_OF, "--as", "pat@fd.org", "skill", "checkoff", "0042", "1", "--result", "needs_retest")
     r = crew(*AS_OF, "--as", "olive@fd.org", "skill", "checkoff", "ann@fd.org", "scba donning",
              "--result", "passed", "--results", '{"time_seconds": 52, "seal": true}', "--notes", "Clean")  # fmt: skip
-    assert "Credited 1 progress row(s) for 1 member(s)" in r.stderr
+    assert "Credited 1 progress row for 1 member" in r.stderr
     assert _skills_progress(crew) == 1
     # the very same evaluation again adds nothing
     r = crew(*AS_OF, "--as", "olive@fd.org", "skill", "checkoff", "ann@fd.org", "scba donning",

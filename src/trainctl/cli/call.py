@@ -27,6 +27,7 @@ from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.shift import INSTANT, local
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -81,7 +82,7 @@ def add(
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
     si.emit_add(fmt_of(ctx, fmt_value(format)), "response_ids", outcome, outcome.ids, dry_run=dry_run)
     verb = "Would record" if dry_run else "Recorded"
-    text = f"{verb} {outcome.added} response(s) to incident {svc.incident_key(incident)}"
+    text = f"{verb} {plural(outcome.added, 'response')} to incident {svc.incident_key(incident)}"
     if outcome.already:
         text += f"; {outcome.already} already recorded"
     si.report_add(text + ".", outcome.feed, dry_run=dry_run, quiet=state.quiet)
@@ -97,7 +98,7 @@ role. Every row is checked first; any bad row: nothing is written and exit 65 (w
 --skip-invalid the good rows are written and the exit is still 65). Natural keys:
 incident number (a call), incident + member (a response), so importing a file again
 adds and credits nothing twice.""",
-    created="call(s)",
+    created="call",
 )
 
 
@@ -135,7 +136,7 @@ def list_(
     )  # fmt: skip
     if rows and fmt == "table":
         live = [r for r in rows if r.voided_at is None]
-        render.info(f"{len(live)} response(s) to {len({r.call_id for r in live})} call(s).",
+        render.info(f"{plural(len(live), 'response')} to {plural(len({r.call_id for r in live}), 'call')}.",
                     quiet=state.quiet)  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 from trainctl.errors import BadInputError, RefusedError, UsageError
 
 if TYPE_CHECKING:
@@ -256,7 +257,7 @@ def bulk(
     verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
     count = enrolled if result.written or dry_run else 0
     render.info(
-        f"{verb} {count} member(s) in {label} ({count * (result.progress_rows // max(enrolled, 1))} progress rows)"
+        f"{verb} {plural(count, 'member')} in {label} ({count * (result.progress_rows // max(enrolled, 1))} progress rows)"
         + (f"; {already} already enrolled, left as they are" if already else "")
         + (f"; {refused} refused" if refused else "")
         + (f"; {again} naming a member already listed, counted once" if again else "")
@@ -266,7 +267,7 @@ def bulk(
     if refused:
         nothing = (all_or_nothing and not dry_run) or dry_run
         raise RefusedError(
-            f"{refused} member(s) refused"
+            f"{plural(refused, 'member')} refused"
             + (
                 "; nothing was written (--all-or-nothing)."
                 if all_or_nothing and not dry_run

@@ -21,6 +21,7 @@ from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -141,7 +142,7 @@ def add(
                             "members": [{"id": i, "name": n, "email": e} for i, n, e in held]}
                            for pos, held in team.by_position])  # fmt: skip
     for pos, held in team.by_position:  # who a position stood for that day: the officer checks
-        render.info(f"--position {pos} on {team.day}: {len(held)} member(s): "
+        render.info(f"--position {pos} on {team.day}: {plural(len(held), 'member')}: "
                     f"{', '.join(f'{n} <{e}>' for _, n, e in held)}.", quiet=state.quiet)  # fmt: skip
     if team.left_out:  # the instructor of a crew drill is in the crew: not by their own hand
         render.warn(f"You ({actor.name}) held {', '.join(team.left_out)} on the record's day: "
@@ -162,7 +163,7 @@ def add(
     for notice in outcome.category_notices:
         render.warn(notice)
     verb = "Would record" if dry_run else "Recorded"
-    text = f"{verb} {outcome.added} record(s)"
+    text = f"{verb} {plural(outcome.added, 'record')}"
     if outcome.record_ids and not dry_run:
         first, last = outcome.record_ids[0], outcome.record_ids[-1]
         text += f" ({first})" if first == last else f" ({first}-{last})"

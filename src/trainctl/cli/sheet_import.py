@@ -14,6 +14,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt
+from trainctl.domain.text import plural
 
 CsvFilesOpt = Annotated[
     list[Path],
@@ -139,7 +140,7 @@ def void_command(
         render.info(f"{short} {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
                     quiet=state.quiet)  # fmt: skip
         return
-    render.info(f"Voided {noun} {rid}; reversed {feed.credits} credit(s).", quiet=state.quiet)
+    render.info(f"Voided {noun} {rid}; reversed {plural(feed.credits, 'credit')}.", quiet=state.quiet)
     for line in feed.events:
         render.info(line, quiet=state.quiet)
 
@@ -165,15 +166,15 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
     if feed.credits:
         verb = "Would credit" if dry_run else "Credited"
         rows = len(feed.progress_ids) or feed.credits
-        entries = f" ({feed.credits} credits)" if feed.credits != rows else ""
-        lines.append(f"{verb} {rows} progress row(s) for {len(feed.members)} member(s){entries}.")
+        entries = f" ({plural(feed.credits, 'credit')})" if feed.credits != rows else ""
+        lines.append(f"{verb} {plural(rows, 'progress row')} for {plural(len(feed.members), 'member')}{entries}.")
     if feed.already:
-        lines.append(f"{feed.already} credit(s) were in the ledger already.")
+        lines.append(f"{plural(feed.already, 'credit')} {'was' if feed.already == 1 else 'were'} in the ledger already.")
     if feed.held:
         # a member works in the current phase, in order (DESIGN §3): the feed does not come
         # back for them when the phase opens; the record stays on file
         lines.append(
-            f"{len(feed.held)} credit(s) not given: the program's order does not take them "
+            f"{plural(len(feed.held), 'credit')} not given: the program's order does not take them "
             f"(e.g. {feed.held[0].reason.rstrip('.')}); the record stays on file and counts in compliance "
             "reports."
         )
@@ -197,9 +198,9 @@ def summarise_import(
     for problem in render.first_of(outcome.problems):
         render.warn(problem)
     verb = "would add" if dry_run else "added"
-    parts = [f"{outcome.rows} rows read", f"{outcome.added} {verb}"]
+    parts = [f"{plural(outcome.rows, 'row')} read", f"{outcome.added} {verb}"]
     if created and outcome.created:
-        parts.append(f"{outcome.created} new {created}")
+        parts.append(plural(outcome.created, f"new {created}"))
     if outcome.already:
         parts.append(f"{outcome.already} already recorded")
     if outcome.repeated:

@@ -26,6 +26,7 @@ from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural, word_for
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
@@ -114,7 +115,7 @@ In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row
 nothing is written and exit 65 (with --skip-invalid the good rows are written and the
 exit is still 65). Natural key: member + shift date + station + shift name, so
 importing a file again adds and credits nothing twice.""",
-    created="shift(s)",
+    created="shift",
 )
 
 
@@ -160,7 +161,8 @@ def list_(
     if rows and fmt == "table":
         live = [r for r in rows if r.voided_at is None]
         void = len(rows) - len(live)
-        render.info(f"{len(live)} shift(s), {round(sum(r.hours for r in live), 4):g} hour(s)"
+        hours = round(sum(r.hours for r in live), 4)
+        render.info(f"{plural(len(live), 'shift')}, {hours:g} {word_for(hours, 'hour')}"
                     + (f" ({void} void not counted)" if void else "")
                     + f"; times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from trainctl.domain.sheet import NO_ROWS_HINT, Field, describe, match_header
+from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 
 DELIMITERS = (",", ";", "\t")
@@ -154,11 +155,11 @@ def parse_csv(
             missing = [c for c in required if c not in header]
             repeated = sorted({h for h in header if header.count(h) > 1})
             if unknown:
-                problems.append(f"line {line}: unknown column(s): {', '.join(unknown)}")
+                problems.append(f"line {line}: unknown {word_for(len(unknown), 'column')}: {', '.join(unknown)}")
             if missing:
-                problems.append(f"line {line}: missing column(s): {', '.join(missing)}")
+                problems.append(f"line {line}: missing {word_for(len(missing), 'column')}: {', '.join(missing)}")
             if repeated:
-                problems.append(f"line {line}: column(s) given twice: {', '.join(repeated)}")
+                problems.append(f"line {line}: {word_for(len(repeated), 'column')} given twice: {', '.join(repeated)}")
             if problems:
                 raise BadInputError(
                     f"{source}: the header does not match.",
@@ -187,7 +188,7 @@ def parse_csv(
         rows.append(CsvRow(line=line, values=values))
     if problems:
         raise BadInputError(
-            f"{source}: {len(problems)} malformed line(s); nothing was written.",
+            f"{source}: {plural(len(problems), 'malformed line')}; nothing was written.",
             "Fix the lines named above and run the command again.",
             details=problems,
         )

@@ -28,6 +28,7 @@ from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from trainctl.domain import progress as dp
+from trainctl.domain.text import plural
 
 FRESH_DAYS = 30  # follow-ups and one-off notices older than this are stale
 CERT_LEAD_DAYS = (90, 60, 30, 7, 0)  # certification expiry: 90/60/30/7 days and on the day
@@ -393,10 +394,6 @@ class Reminder:
 
 
 # ------------------------------------------------------------------------------- words
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 @lru_cache(maxsize=4096)  # a selection formats the same few figures tens of thousands of times
 def pct(value: float | None) -> str:
     if value is None:

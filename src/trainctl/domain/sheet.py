@@ -31,6 +31,7 @@ from datetime import date
 from typing import BinaryIO, NamedTuple
 
 from trainctl.domain import text as dtext
+from trainctl.domain.text import word_for
 
 DELIMITERS = (",", ";", "\t")
 MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
@@ -121,12 +122,12 @@ def match_header(
         columns[i] = name
     problems = []
     if unknown and not ignore_unknown:
-        problems.append(f"unknown column(s): {', '.join(map(repr, unknown))}")
+        problems.append(f"unknown {word_for(len(unknown), 'column')}: {', '.join(map(repr, unknown))}")
     if repeated:
-        problems.append("column(s) given twice: " + "; ".join(repeated))
+        problems.append(f"{word_for(len(repeated), 'column')} given twice: " + "; ".join(repeated))
     missing = [f.name for f in fields if f.required and f.name not in seen]
     if missing:
-        problems.append(f"missing column(s): {', '.join(missing)}")
+        problems.append(f"missing {word_for(len(missing), 'column')}: {', '.join(missing)}")
     header = Header(columns, ignored=[*skipped, *(unknown if ignore_unknown else [])], width=len(cells))
     return header, problems
 

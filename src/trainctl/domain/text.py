@@ -84,3 +84,16 @@ def roster_key(name: str, member_id: int = 0) -> tuple[str, str, int]:
     last = words[cut]
     first = " ".join(words[:cut] + words[cut + 1 :])
     return _sort_text(last), _sort_text(first), member_id
+
+
+# ------------------------------------------------------------------------------- counts
+def word_for(n: float, word: str, many: str | None = None) -> str:
+    """`word` as a count of `n` takes it: "record" for 1, "records" otherwise (`many` for
+    a plural not made with an s)."""
+    return word if n == 1 else (many or f"{word}s")
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """ "1 record", "0 records", "3 records": what every summary line counts with (never
+    "record(s)")."""
+    return f"{n} {word_for(n, word, many)}"

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.programs import find_cycle
+from trainctl.domain.text import plural
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Course, utcnow
 from trainctl.queries import courses as q
@@ -323,7 +324,8 @@ def import_courses(
     result.rejected = len(bad)
     if bad and not skip_invalid:
         raise BadInputError(
-            f"{source}: {len(bad)} row(s) have problems; nothing was imported.",
+            f"{source}: {plural(len(bad), 'row')} {'has' if len(bad) == 1 else 'have'} problems; "
+            "nothing was imported.",
             "Fix the rows named above and run the command again, or add --skip-invalid to "
             "import the good rows.",
             details=result.problems,
@@ -357,7 +359,8 @@ def import_courses(
             result.unchanged.append(label)
     if bad and not skip_invalid:
         raise BadInputError(
-            f"{source}: {len(bad)} row(s) have problems; nothing was imported.",
+            f"{source}: {plural(len(bad), 'row')} {'has' if len(bad) == 1 else 'have'} problems; "
+            "nothing was imported.",
             "Fix the rows named above and run the command again (--update changes existing courses).",
             details=result.problems,
         )
@@ -408,7 +411,7 @@ def import_courses(
         if nested is not None:
             nested.rollback()
         raise BadInputError(
-            f"{source}: {len(loops)} row(s) would make a prerequisite loop; nothing was imported.",
+            f"{source}: {plural(len(loops), 'row')} would make a prerequisite loop; nothing was imported.",
             "A course may not require itself, directly or through other courses.",
             details=loops,
         )

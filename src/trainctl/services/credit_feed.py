@@ -43,6 +43,7 @@ from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import credit as dc
 from trainctl.domain import progress as dp
 from trainctl.domain.credit import Fact
+from trainctl.domain.text import plural
 from trainctl.models import (
     Enrollment,
     Program,
@@ -962,11 +963,11 @@ class Recredit:
         if not self.added and not self.reversed:
             return []
         out = [
-            f"Re-credited {name}: {self.added} credit(s) added for sources that now count, "
-            f"{self.reversed} reversed for sources that no longer count ({len(self.members)} member(s))."
+            f"Re-credited {name}: {plural(self.added, 'credit')} added for sources that now count, "
+            f"{self.reversed} reversed for sources that no longer count ({plural(len(self.members), 'member')})."
         ]
         if self.feed.held:
-            out.append(f"{len(self.feed.held)} credit(s) not given: the program's order does not take them.")
+            out.append(f"{plural(len(self.feed.held), 'credit')} not given: the program's order does not take them.")
         return out + self.feed.events
 
 

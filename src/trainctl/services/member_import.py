@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
 from trainctl.domain.sheet import Field, badge_key
+from trainctl.domain.text import plural
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
@@ -322,7 +323,8 @@ def import_members(
         total = len(table.rows) + len(table.malformed)
         if not skip_invalid:
             raise BadInputError(
-                f"{source}: {len(problems)} of {total} rows have problems; nothing was written.",
+                f"{source}: {len(problems)} of {plural(total, 'row')} "
+                f"{'has' if len(problems) == 1 else 'have'} problems; nothing was written.",
                 position_hint(details)
                 or "Fix the rows named above and run the command again, or add --skip-invalid to "
                 "import the good rows and write the others to a reject file.",

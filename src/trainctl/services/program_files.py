@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
+from trainctl.domain.text import plural
 from trainctl.errors import RefusedError
 from trainctl.models import Program, Requirement
 from trainctl.queries import reader_of
@@ -355,8 +356,8 @@ def _add_links_in_use(
         )  # fmt: skip
         if ext.enrollments:
             reopened = f"; {ext.reopened} completed reopened (the link is required)" if ext.reopened else ""
-            credited = f"; {ext.credited} credit(s) from what is on file" if ext.credited else ""
+            credited = f"; {plural(ext.credited, 'credit')} from what is on file" if ext.credited else ""
             result.changes.append(
-                f"  requirement {new.labels.get(rid, rid)}: {ext.enrollments} enrollment(s) "
+                f"  requirement {new.labels.get(rid, rid)}: {plural(ext.enrollments, 'enrollment')} "
                 f"gain it{reopened}{credited}"
             )

@@ -27,7 +27,7 @@ from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
-from trainctl.domain.text import same_name
+from trainctl.domain.text import plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
@@ -528,7 +528,7 @@ def crew(
                 f"--effective {day}`." if day is not None and any("inactive" in p for p in problems)
                 else "")  # fmt: skip
         raise RefusedError(
-            f"{len(problems)} member reference(s) cannot be used; nothing was recorded.",
+            f"{plural(len(problems), 'member reference')} cannot be used; nothing was recorded.",
             "`trainctl member list` shows members (id, e-mail, badge) and their positions; "
             "`trainctl member show MEMBER` their history." + back,
             details=problems,
@@ -588,7 +588,8 @@ def add_records(
         if refused:
             members = MemberIndex(session)
             raise RefusedError(
-                f"{len(refused)} of {len(rows)} member(s) lack a prerequisite; nothing was recorded.",
+                f"{len(refused)} of {plural(len(rows), 'member')} "
+                f"{'lacks' if len(refused) == 1 else 'lack'} a prerequisite; nothing was recorded.",
                 PREREQ_HINT,
                 details=[pre.why(row, missing, members) for row, _, _, missing in refused],
             )
@@ -670,7 +671,8 @@ def _refuse_changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
         problems.append(f"{who.name if who else f'member {row[_MEMBER]}'}: {why}")
     if problems:
         raise BadInputError(
-            f"{len(problems)} record(s) are on file with other values; nothing was recorded.",
+            f"{plural(len(problems), 'record')} {'is' if len(problems) == 1 else 'are'} on file with "
+            "other values; nothing was recorded.",
             CHANGE_HINT, details=problems,
         )  # fmt: skip
 
@@ -809,7 +811,7 @@ def _missing_columns(header: sheet.Header, defaults: Mapping[str, str]) -> list[
     if not header.has("course") and not header.has("course_code") and "course" not in defaults:
         missing.append("course (or course_code)")
     if missing:
-        return [f"missing column(s): {', '.join(missing)} (or give --{missing[0].split()[0]})"]
+        return [f"missing {word_for(len(missing), 'column')}: {', '.join(missing)} (or give --{missing[0].split()[0]})"]
     times = [h for h in header.ignored if sheet.header_key(h) in _TIME_KEYS]
     if times and not header.has("hours") and "hours" not in defaults:
         return [f"the sheet has {' and '.join(map(repr, times))} but no hours column: hours are not worked "

@@ -47,6 +47,7 @@ import sqlalchemy as sa
 from trainctl.db import insert_ignoring, session_scope
 from trainctl.domain import reminders as dr
 from trainctl.domain.mail import build_message, new_message_id
+from trainctl.domain.text import plural
 from trainctl.errors import LockedError, MailUnavailableError, TrainctlError
 from trainctl.models import ReminderLog, utcnow
 from trainctl.permissions import MANAGE, Actor
@@ -303,7 +304,7 @@ class _Marks:
                     self.stuck = True  # (the run's last flush does not wait all over again)
                     sent = sum(1 for m in self.pending if m["status"] == "sent")
                     raise LockedError(
-                        f"{busy_error().message} {sent} message(s) the mail server accepted could not be "
+                        f"{busy_error().message} {plural(sent, 'message')} the mail server accepted could not be "
                         "marked sent, and the run stopped there.",
                         "The next run sends those again (with the same Message-ID) and the rest "
                         "of what is due; run it when the database is free.",

@@ -12,6 +12,7 @@ from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.program.shared import ProgramArg, read_tree
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 from trainctl.errors import UsageError
 
 
@@ -62,7 +63,7 @@ def apply_program_file(ctx: typer.Context, file: Path, *, dry_run: bool) -> None
     verb = "Would apply" if dry_run else "Applied"
     n = sum(1 for line in result.changes if not line.startswith(" "))  # indented: what one did
     render.info(
-        f"{verb} {n} change(s) to program {label}"
+        f"{verb} {plural(n, 'change')} to program {label}"
         + (" (dry run: nothing written)." if dry_run else "."),
         quiet=state.quiet,
     )

@@ -11,6 +11,7 @@ from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.program.shared import PhaseOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 
 RequirementArg = Annotated[
     str,
@@ -99,13 +100,13 @@ def link_add(
     n, completed = ext.enrollments, ext.by_status.get("completed", 0)
     if dry_run:
         reopen = (
-            f"; {completed} completed enrollment(s) would reopen (the link is required)"
+            f"; {plural(completed, 'completed enrollment')} would reopen (the link is required)"
             if completed and data.is_required
             else ""
         )
         render.info(
             f"Would link requirement {requirement!r} to {name} at {where}; "
-            f"{n} enrollment(s) would gain it{reopen}. Dry run, nothing written.",
+            f"{plural(n, 'enrollment')} would gain it{reopen}. Dry run, nothing written.",
             quiet=state.quiet,
         )
         return
@@ -116,9 +117,9 @@ def link_add(
     )
     if n:
         render.info(
-            f"{n} enrollment(s) gained it ({ext.rows} progress row(s))"
-            + (f"; {ext.reopened} completed enrollment(s) reopened" if ext.reopened else "")
-            + (f"; {ext.credited} credit(s) from what is on file" if ext.credited else "")
+            f"{plural(n, 'enrollment')} gained it ({plural(ext.rows, 'progress row')})"
+            + (f"; {plural(ext.reopened, 'completed enrollment')} reopened" if ext.reopened else "")
+            + (f"; {plural(ext.credited, 'credit')} from what is on file" if ext.credited else "")
             + ".",
             quiet=state.quiet,
         )

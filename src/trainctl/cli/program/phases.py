@@ -10,6 +10,7 @@ from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.program.shared import DescOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 
 AfterOpt = Annotated[
     list[str] | None,
@@ -183,8 +184,8 @@ def phase_remove(
         target = svc.get_program(session, program)
         gone = svc.remove_phase(session, actor, target, number, with_requirements=with_requirements)
         extra = [
-            f"{gone.links} requirement link(s)" if gone.links else "",
-            f"{gone.milestones} milestone(s)" if gone.milestones else "",
+            plural(gone.links, "requirement link") if gone.links else "",
+            plural(gone.milestones, "milestone") if gone.milestones else "",
         ]
         held = " and ".join(e for e in extra if e)
         render.info(

@@ -8,6 +8,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from trainctl.domain import progress as dp
+from trainctl.domain.text import plural
 from trainctl.errors import PermissionDeniedError, RefusedError
 from trainctl.models import Enrollment, Program, RequirementProgress, utcnow
 from trainctl.permissions import MANAGE, Actor
@@ -173,7 +174,8 @@ def advance_phase(
     missing = dp.incomplete_required(links, current.id)
     if missing:
         raise RefusedError(
-            f"Phase {current.number} ({current.name}) is not complete: {len(missing)} required item(s) remain.",
+            f"Phase {current.number} ({current.name}) is not complete: {plural(len(missing), 'required item')} "
+            f"{'remains' if len(missing) == 1 else 'remain'}.",
             "Record or waive them first (`trainctl progress update ...`).",
             details=[f"{m.name} ({m.status.replace('_', ' ')})" for m in missing],
         )

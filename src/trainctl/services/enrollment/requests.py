@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from trainctl.domain.csvfile import parse_csv
 from trainctl.domain.records import SHEET_FIELDS
 from trainctl.domain.sheet import Field
+from trainctl.domain.text import plural
 from trainctl.errors import BadInputError, UsageError
 from trainctl.schemas import describe_errors
 from trainctl.schemas.enrollment import CSV_COLUMNS, MEMBER_COLUMNS, EnrollmentCsvRow
@@ -59,7 +60,7 @@ def requests_from_csv(
                                 also=tuple(also), name=parsed.name))  # fmt: skip
     if problems:
         raise BadInputError(
-            f"{source}: {len(problems)} bad value(s); nothing was written.",
+            f"{source}: {plural(len(problems), 'bad value')}; nothing was written.",
             "Fix the lines named above and run the command again.",
             details=problems,
         )

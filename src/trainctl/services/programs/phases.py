@@ -10,6 +10,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from trainctl.domain.programs import CYCLE_HINT, cycle_if_added, phase_cycle_text
+from trainctl.domain.text import plural
 from trainctl.errors import RefusedError
 from trainctl.models import (
     PhasePrerequisite,
@@ -196,8 +197,8 @@ def remove_phase(
         held = " and ".join(
             part
             for part in (
-                f"{links} requirement link(s)" if links else "",
-                f"{milestones} milestone(s)" if milestones else "",
+                plural(links, "requirement link") if links else "",
+                plural(milestones, "milestone") if milestones else "",
             )
             if part
         )
