@@ -382,6 +382,8 @@ def test_bulk_members_option_and_same_member_named_twice(cli, dept):
     )
     assert "Enrolled 2 members" in r.stderr
     assert "same member as item 1" in r.stdout
+    r = cli("enroll", "bulk", "Driver", "--members", "ann@example.org", "--dry-run")
+    assert "Would enroll 0 members" in r.stderr and "(s)" not in r.stderr  # ann: enrolled
     assert (
         dept.scalar("SELECT count(*) FROM enrollment WHERE status = 'active' AND program_id = 2")
         == 3

@@ -257,7 +257,7 @@ def bulk(
     verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
     count = enrolled if result.written or dry_run else 0
     render.info(
-        f"{verb} {plural(count, 'member')} in {label} ({count * (result.progress_rows // max(enrolled, 1))} progress rows)"
+        f"{verb} {plural(count, 'member')} in {label} ({plural(count * (result.progress_rows // max(enrolled, 1)), 'progress row')})"
         + (f"; {already} already enrolled, left as they are" if already else "")
         + (f"; {refused} refused" if refused else "")
         + (f"; {again} naming a member already listed, counted once" if again else "")
