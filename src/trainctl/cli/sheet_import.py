@@ -14,7 +14,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, word_for
 
 CsvFilesOpt = Annotated[
     list[Path],
@@ -169,7 +169,7 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
         entries = f" ({plural(feed.credits, 'credit')})" if feed.credits != rows else ""
         lines.append(f"{verb} {plural(rows, 'progress row')} for {plural(len(feed.members), 'member')}{entries}.")
     if feed.already:
-        lines.append(f"{plural(feed.already, 'credit')} {'was' if feed.already == 1 else 'were'} in the ledger already.")
+        lines.append(f"{plural(feed.already, 'credit')} {word_for(feed.already, 'was', 'were')} in the ledger already.")
     if feed.held:
         # a member works in the current phase, in order (DESIGN §3): the feed does not come
         # back for them when the phase opens; the record stays on file

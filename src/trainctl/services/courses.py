@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.programs import find_cycle
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Course, utcnow
 from trainctl.queries import courses as q
@@ -324,7 +324,7 @@ def import_courses(
     result.rejected = len(bad)
     if bad and not skip_invalid:
         raise BadInputError(
-            f"{source}: {plural(len(bad), 'row')} {'has' if len(bad) == 1 else 'have'} problems; "
+            f"{source}: {plural(len(bad), 'row')} {word_for(len(bad), 'has', 'have')} problems; "
             "nothing was imported.",
             "Fix the rows named above and run the command again, or add --skip-invalid to "
             "import the good rows.",
@@ -359,7 +359,7 @@ def import_courses(
             result.unchanged.append(label)
     if bad and not skip_invalid:
         raise BadInputError(
-            f"{source}: {plural(len(bad), 'row')} {'has' if len(bad) == 1 else 'have'} problems; "
+            f"{source}: {plural(len(bad), 'row')} {word_for(len(bad), 'has', 'have')} problems; "
             "nothing was imported.",
             "Fix the rows named above and run the command again (--update changes existing courses).",
             details=result.problems,

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
 from trainctl.domain.sheet import Field, badge_key
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
@@ -324,7 +324,7 @@ def import_members(
         if not skip_invalid:
             raise BadInputError(
                 f"{source}: {len(problems)} of {plural(total, 'row')} "
-                f"{'has' if len(problems) == 1 else 'have'} problems; nothing was written.",
+                f"{word_for(len(problems), 'has', 'have')} problems; nothing was written.",
                 position_hint(details)
                 or "Fix the rows named above and run the command again, or add --skip-invalid to "
                 "import the good rows and write the others to a reject file.",

@@ -589,7 +589,7 @@ def add_records(
             members = MemberIndex(session)
             raise RefusedError(
                 f"{len(refused)} of {plural(len(rows), 'member')} "
-                f"{'lacks' if len(refused) == 1 else 'lack'} a prerequisite; nothing was recorded.",
+                f"{word_for(len(refused), 'lacks', 'lack')} a prerequisite; nothing was recorded.",
                 PREREQ_HINT,
                 details=[pre.why(row, missing, members) for row, _, _, missing in refused],
             )
@@ -671,7 +671,7 @@ def _refuse_changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
         problems.append(f"{who.name if who else f'member {row[_MEMBER]}'}: {why}")
     if problems:
         raise BadInputError(
-            f"{plural(len(problems), 'record')} {'is' if len(problems) == 1 else 'are'} on file with "
+            f"{plural(len(problems), 'record')} {word_for(len(problems), 'is', 'are')} on file with "
             "other values; nothing was recorded.",
             CHANGE_HINT, details=problems,
         )  # fmt: skip

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key
@@ -320,7 +320,7 @@ class ImportOutcome:
                 )
             raise BadInputError(
                 f"{self.rejected} of {plural(self.rows, 'row')} "
-                f"{'has' if self.rejected == 1 else 'have'} problems; nothing was imported.",
+                f"{word_for(self.rejected, 'has', 'have')} problems; nothing was imported.",
                 hint + more,
                 details=self.problems,
             )
