@@ -260,8 +260,8 @@ def phases(db: Path) -> dict[str, float]:
         members = [qc._member(r) for r in rd.all(f"{qc._MEMBER_SQL} WHERE status = 'active'")]
         rows = qc.requirement_rows(rd, [])
         specs = [qc.spec_of(r) for r in rows]
-        facts = qc.load_facts(rd, None, qc.span_for(specs, AS_OF), names=False)
-        full = [qc.with_facts(m, facts.get(m.id or 0, ()), unique=True) for m in members]
+        facts = qc.load_kinds(rd, None, qc.span_for(specs, AS_OF), names=False)
+        full = [m.with_kinds(facts.get(m.id or 0, {}), unique=True) for m in members]
         out["read"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         cells = dcm.evaluate_all(full, specs, AS_OF)
@@ -281,7 +281,7 @@ def bound(db: Path, env: dict[str, str], runs: int) -> dict[str, float]:
     domain/) must spend before it judges a single cell, CPU seconds, medians:
       - start:  a process importing what `report compliance` imports (interpreter, Typer,
                 the CLI, the compliance read side), doing nothing;
-      - fetch:  the matrix's own fact queries (`load_facts`' SQL, the same span and
+      - fetch:  the matrix's own fact queries (`load_kinds`' SQL, the same span and
                 columns), rows fetched and dropped: no Fact is made;
       - json:   the report's 10,000 cells written as its JSON (from the evaluated cells).
     Their sum against the floor is the ratio no such implementation can beat; only
@@ -310,8 +310,8 @@ def bound(db: Path, env: dict[str, str], runs: int) -> dict[str, float]:
             fetch.append(time.process_time() - t0)
         with qc.no_cycle_collection():
             members = [qc._member(r) for r in rd.all(f"{qc._MEMBER_SQL} WHERE status = 'active'")]
-            facts = qc.load_facts(rd, None, span, names=False)
-            full = [qc.with_facts(m, facts.get(m.id or 0, ()), unique=True) for m in members]
+            facts = qc.load_kinds(rd, None, span, names=False)
+            full = [m.with_kinds(facts.get(m.id or 0, {}), unique=True) for m in members]
             cells = dcm.evaluate_all(full, specs, AS_OF)
             encode = json.JSONEncoder(ensure_ascii=False).encode  # as the report does
             for _ in range(runs):

@@ -992,6 +992,55 @@ def test_bulk_made_training_facts_are_fact_of_field_for_field(base):
         assert make(row).__dict__ == want.__dict__, row
 
 
+def _fields(f: c.Fact) -> dict:
+    from dataclasses import fields
+
+    return {x.name: getattr(f, x.name) for x in fields(c.Fact)}
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from([1, 2, 3]), st.sampled_from(["2024-02-29", "2025-12-31"]),
+    st.sampled_from([None, 0, 30, 720, 1440]), st.sampled_from([None, "EMS", "Fire"]),
+), min_size=1, max_size=8))  # fmt: skip
+def test_bulk_made_shift_and_call_facts_are_fact_of_field_for_field(rows):
+    """The matrix (names=False) makes a shift attendance or a call response by copying the
+    first alike: every field, derived ones included, is what Fact.of makes of the row,
+    whatever came before it through the same maker."""
+    from trainctl.queries import as_date
+    from trainctl.queries import compliance as qc
+
+    shift, call = qc._maker(c.SHIFT, names=False), qc._maker(c.CALL, names=False)
+    for rid, day, minutes, ctype in rows:
+        want = c.Fact.of({
+            "kind": c.SHIFT, "id": rid, "date": as_date(day), "hours": round((minutes or 0) / 60, 4),
+        })  # fmt: skip
+        assert _fields(shift((7, rid, day, minutes, None, None))) == _fields(want)
+        want = c.Fact.of({"kind": c.CALL, "id": rid, "date": as_date(day), "call_type": ctype})
+        assert _fields(call((7, rid, day, None, ctype))) == _fields(want)
+
+
+@given(st.lists(st.tuples(
+    st.sampled_from([c.TRAINING, c.SHIFT, c.CALL]), st.integers(1, 6),
+    st.sampled_from([None, "2024-02-29", "2024-03-01", "2025-12-31"]),
+), min_size=0, max_size=12, unique_by=lambda t: (t[0], t[1])))  # fmt: skip
+def test_a_member_given_facts_by_kind_orders_them_as_one_given_them_all(made):
+    """`MemberFacts.with_kinds` (the matrix's bulk read, kind by kind and in no order):
+    the same facts, and each kind in the same date-then-id order, as the member given
+    the facts all together."""
+    facts = [F(kind, i, D(day) if day else None, hours=1) for kind, i, day in made]
+    kinds: dict = {}
+    for f in facts:
+        kinds.setdefault(f.kind, []).append(f)
+    whole = c.MemberFacts(facts=tuple(facts))
+    given_kinds = c.MemberFacts().with_kinds(kinds, unique=True)
+    def order(f):
+        return c._order(f), f.kind
+
+    assert sorted(given_kinds.facts, key=order) == sorted(whole.facts, key=order)
+    assert given_kinds.by_kind == whole.by_kind
+    assert given_kinds.unique and whole.unique
+
+
 def test_a_record_without_hours_is_rejected_as_such_not_as_something_else():
     """A 0 h drill of the type the requirement counts: 'no hours recorded' (it read 'not
     what this requirement counts (training types class)' though it is one)."""
