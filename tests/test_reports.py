@@ -364,6 +364,31 @@ def test_explain_and_the_matrix_agree_for_every_cell_of_the_demo(cli, demo_db):
             assert e["lines"][-1].startswith("Status: ")
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_the_report_as_its_own_process_prints_all_of_it_and_exits_0(cli, demo_db, fmt):
+    """`report compliance` ends its process once it has printed (render.done: the matrix is
+    not freed): every byte of stdout and stderr is out first, and the exit is 0, as under
+    the test runner (where the command returns instead)."""
+    import os
+    import subprocess
+    import sys
+
+    args = ["--db", str(demo_db), "--as-of", "2025-06-02", "report", "compliance", "--format", fmt]
+    want = cli(*args)
+    env = {**os.environ, "COLUMNS": "80"}
+    for name in ("TRAINCTL_DEBUG", "PYTHONUNBUFFERED"):  # (buffered, as in a user's shell)
+        env.pop(name, None)
+    proc = subprocess.run([sys.executable, "-m", "trainctl", *args], capture_output=True,
+                          env=env, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.decode() == want.stderr
+    if fmt == "table":  # (a table as wide as the runner's terminal or the process's)
+        assert proc.stdout.decode().endswith("┘\n") and want.stdout.endswith("┘\n")
+        assert "met of" in want.stderr
+    else:
+        assert proc.stdout.decode() == want.stdout and want.stdout.count("\n") > 100
+
+
 def test_demo_reports_show_the_history(cli, demo_db):
     db = ("--db", str(demo_db), "--as-of", "2025-06-02")
     rows = cli(*db, "report", "expiring", "--within", "60", "--format", "json").json

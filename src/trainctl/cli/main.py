@@ -376,6 +376,9 @@ _register()
 
 
 def main() -> None:
+    from trainctl.cli import render
+
+    render.ENDS_PROCESS = True  # the real process: render.done may end it
     try:
         app()
     except TrainctlError as error:  # raised outside a command (rare): same contract

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -369,6 +370,25 @@ def first_of(lines: Sequence[str], limit: int = SHOWN_PROBLEMS, what: str = "") 
         return list(lines)
     more = f"... and {len(lines) - limit} more"
     return [*lines[:limit], f"{more} {what}." if what else more]
+
+
+# Set by cli.main.main(), the process's own entry: a command that has printed everything
+# may end the process (`done`). Under a test's CliRunner it stays False: commands return.
+ENDS_PROCESS = False
+
+
+def done(*built: object) -> None:
+    """Everything is printed: end the process now, without freeing what the command built
+    (`built`: held until here, so not freed before; mypy's `hard_exit` does the same).
+    `report compliance` holds some 80,000 facts and 10,000 cells: freeing them one by one
+    is a twentieth of the report's time (bench/compliance.py: 0.10 s of 2.2 s) and serves
+    nothing. Both streams are flushed first (a closed pipe raises here, as it would at
+    exit, and the command ends as it always does then)."""
+    if not ENDS_PROCESS:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def info(message: str, *, quiet: bool = False) -> None:

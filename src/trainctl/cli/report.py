@@ -360,7 +360,8 @@ def compliance(
     from trainctl.queries import compliance as qc
 
     with qc.no_cycle_collection():  # until printed: the cells hold tens of thousands of facts
-        _compliance(ctx, member, position, requirement, as_of, behind, due_soon_days, format)
+        matrix = _compliance(ctx, member, position, requirement, as_of, behind, due_soon_days, format)
+        render.done(matrix)  # printed: the process may end here, the matrix not freed
 
 
 def _compliance(
@@ -372,7 +373,8 @@ def _compliance(
     behind: bool,
     due_soon_days: int,
     format: OutputFormat | None,
-) -> None:
+) -> Matrix:
+    """Print the matrix; the matrix printed (held by the caller until the end)."""
     from trainctl.domain.compliance import hired_after
     from trainctl.queries import compliance as qc
 
@@ -398,13 +400,13 @@ def _compliance(
         cells = [e for e in cells if e.applicable and not e.met and not e.owes_nothing]
     if fmt == "json":
         _emit_matrix_json(day, due_soon_days, sums, cells)
-        return
+        return m
     if fmt == "csv":
         render.emit_csv([cell_dict(e) for e in cells], CELL_COLS)
-        return
+        return m
     if not m.members:
         render.info(nobody)
-        return
+        return m
     if not any(e.applicable for e in cells):
         reasons = {e.reason for e in cells}
         if behind:
@@ -428,6 +430,7 @@ def _compliance(
         elif requirement:  # asked for by name: say why it has no column
             held = f" (it is for {', '.join(spec.required_positions)})" if spec.required_positions else ""
             render.info(f"{s['requirement']}: applies to none of these members{held}.", quiet=state.quiet)
+    return m
 
 
 # ------------------------------------------------------------------------------ expiring
