@@ -292,6 +292,7 @@ class Sums:
     fact: Fact
     dates: list[date]
     hours: list[float]
+    sig: int  # the first fact's (a test decided for it is decided for the group)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +375,7 @@ class MemberFacts:
                 key = (f.done, f.passed, f.hours > 0, fields(f) if fields else None)
                 g = groups.get(key)
                 if g is None:
-                    g = groups[key] = Sums(f, [], [])
+                    g = groups[key] = Sums(f, [], [], f.sig)
                 by_sig[f.sig] = g
             g.dates.append(f.date)
             g.hours.append(f.hours)
@@ -1066,10 +1067,10 @@ def _judge_sums(
     credits: list[dp.Credit] = []
     amounts: list[float] = []  # without hour categories the figure is their sum
     for g in sums:
-        f = g.fact
-        take = takes.get(f.sig)
+        take = takes.get(g.sig)  # (the group's: its first fact is not read again)
         if take is None:  # facts of one `sig` agree in all of this (Fact.of)
-            take = takes[f.sig] = bool(
+            f = g.fact
+            take = takes[g.sig] = bool(
                 f.done and f.passed is not False and counts(f)
                 and (not is_hours or f.hours > 0)
             )  # fmt: skip
@@ -1083,7 +1084,7 @@ def _judge_sums(
         if not is_hours:
             amounts.append(float(hi - lo))
         elif by_category:
-            amount = fsum(g.hours[lo:hi])
+            amount, f = fsum(g.hours[lo:hi]), g.fact
             credits.append(
                 dp.Credit(amount, f.credit_category, dp.DISTRIBUTIVE if f.self_paced else None)
             )
