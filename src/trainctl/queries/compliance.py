@@ -397,23 +397,6 @@ def checklist_facts(
     return out
 
 
-def load_facts(
-    rd: Reader,
-    member_ids: Sequence[int] | None,
-    span: Span,
-    *,
-    as_of: date | None = None,
-    zone: tzinfo = UTC,
-    names: bool = True,
-) -> dict[int, list[Fact]]:
-    """Every fact of the members (None: of everyone) in the span, by member (`load_kinds`,
-    its kinds one after the other)."""
-    return {
-        mid: [f for facts in kinds.values() for f in facts]
-        for mid, kinds in load_kinds(rd, member_ids, span, as_of=as_of, zone=zone, names=names).items()
-    }
-
-
 def load_kinds(
     rd: Reader,
     member_ids: Sequence[int] | None,
@@ -461,18 +444,6 @@ def load_kinds(
                 found.append(make(r))
         for mid, facts in mine.items():
             out.setdefault(mid, {})[kind] = facts
-    return out
-
-
-def with_facts(member: MemberFacts, facts: Sequence[Fact], *, unique: bool = False) -> MemberFacts:
-    """The member with these facts. `unique`: the facts were read by `load_facts` (one row
-    per kind and id), so the evaluator need not check for a fact listed twice."""
-    out = MemberFacts(
-        member.id, member.name, member.positions, member.status, member.hire_date,
-        member.certification_date, tuple(facts), member.history,
-    )  # fmt: skip
-    if unique:
-        out.__dict__["unique"] = True  # MemberFacts.unique, known without a pass
     return out
 
 
@@ -558,7 +529,7 @@ def window_exclusions(
         for r in rd.all(f"{_MEMBER_SQL} WHERE id IN {ins}", params):
             members[r[0]] = replace(_member(r), status="active")
     kinds = {dcm.CERTIFICATION} | {k for spec in specs.values() for k in spec.kinds}
-    facts = load_facts(rd, member_ids, Span(None, dict.fromkeys(kinds)))
+    facts = load_kinds(rd, member_ids, Span(None, dict.fromkeys(kinds)))
     day = today or qs.today(rd)
     out: dict[int, dict[Source, Excluded]] = {}
     for pid, ids in wanted.items():
@@ -566,10 +537,10 @@ def window_exclusions(
         if mid not in members:
             continue
         spec = specs[rid]
-        mine = facts.get(mid, ())
+        mine = facts.get(mid, {})
         if without:
-            mine = [f for f in mine if (f.kind, f.id) not in without]
-        member = with_facts(members[mid], mine, unique=True)
+            mine = {k: [f for f in v if (k, f.id) not in without] for k, v in mine.items()}
+        member = members[mid].with_kinds(mine, unique=True)
         days = [f.date for f in member.facts if (f.kind, f.id) in ids and f.date]
         if not days:
             continue
@@ -758,8 +729,8 @@ def member_facts(
         raise NotFoundError(f"No member {member_id}.", qm.LOOKUP_HINT)
     span = Span(upto, dict.fromkeys(_KINDS))
     zone = qs.department_zone(rd)
-    facts = load_facts(rd, [member_id], span, as_of=as_of or upto, zone=zone).get(member_id, [])
-    return with_facts(_as_of(rd, [_member(row)], as_of or upto)[0], facts)
+    facts = load_kinds(rd, [member_id], span, as_of=as_of or upto, zone=zone).get(member_id, {})
+    return _as_of(rd, [_member(row)], as_of or upto)[0].with_kinds(facts)
 
 
 def explain(
