@@ -374,7 +374,7 @@ def _compliance(
     due_soon_days: int,
     format: OutputFormat | None,
 ) -> Matrix:
-    """Print the matrix; the matrix printed (held by the caller until the end)."""
+    """Print the report; return the matrix printed (the caller holds it: render.done)."""
     from trainctl.domain.compliance import hired_after
     from trainctl.queries import compliance as qc
 

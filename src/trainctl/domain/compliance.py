@@ -383,12 +383,12 @@ class MemberFacts:
         return found
 
     def with_kinds(self, kinds: Mapping[str, Sequence[Fact]], *, unique: bool = False) -> MemberFacts:
-        """This member with these facts, given by kind (as a bulk read has them): `by_kind`
-        will put each kind in date order, with no pass over all the facts to group them.
-        (When it is first asked for: the matrix then orders a member's facts as it comes to
-        judge them, while they are in the processor's cache; all at once, they are read
-        from memory twice, and the time saved is lost.) `unique`: no fact is listed twice
-        (the reader read one row per kind and id)."""
+        """This member with these facts, given by kind as a bulk read has them (`unique`:
+        one row per kind and id, so no fact is listed twice). `by_kind` puts each kind in
+        date order when first asked, with no pass over all the facts to group them: the
+        matrix asks as it comes to judge the member, while their facts are in the
+        processor's cache (ordering every member's up front read them from memory twice
+        and lost the time saved)."""
         out = replace(self, facts=tuple(f for facts in kinds.values() for f in facts))
         out.__dict__["_kinds"] = kinds
         if unique:
