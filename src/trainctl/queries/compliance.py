@@ -246,34 +246,28 @@ _ALIAS = {dcm.TRAINING: "t", dcm.CERTIFICATION: "c", dcm.SKILL: "k", dcm.SHIFT: 
 def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
     """Row -> Fact for one kind (chosen once per query, not per row). `names=False` (the
     matrix, which prints no fact): no display names are built."""
-    of, day, new = Fact.of, as_date, object.__new__
+    of, day, like = Fact.of, as_date, dcm.like
     if kind == dcm.TRAINING:
         # A department records the same course, type, category and status over and over:
         # the first such record is made by Fact.of (derived fields and all), and the others
-        # copy its fields and set their own id, date, hours and expiry: the same objects,
-        # field for field (bench/compliance.py, 50,000 records, 4 runs: 0.48-0.52 s ->
-        # 0.23-0.36 s). The key holds every other column, and whether there are hours
-        # (what Fact.of derives from them).
-        made: dict[tuple[Any, ...], dict[str, Any]] = {}
+        # are made like it (`dcm.like`) with their own id, date, hours, expiry and course
+        # key: the same objects, field for field (bench/compliance.py, 50,000 records,
+        # 4 runs: 0.48-0.52 s -> 0.23-0.36 s). The key holds every other column, and
+        # whether there are hours (what Fact.of derives from them).
+        made: dict[tuple[Any, ...], Fact] = {}
 
         def training(r: Sequence[Any]) -> Fact:
             hours = float(r[3] or 0)
             key = (r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], hours > 0)
             alike = made.get(key)
             if alike is None:
-                alike = made[key] = dict(of({
+                alike = made[key] = of({
                     "kind": dcm.TRAINING, "id": None, "date": None, "hours": hours,
                     "course_code": r[4], "name": r[5], "training_type": r[6], "category": r[7],
                     "topic": r[8], "self_paced": bool(r[9]), "status": r[10],
                     "passed": None if r[11] is None else bool(r[11]), "expires_on": None,
-                }).__dict__)  # fmt: skip
-            fact = new(Fact)
-            data = fact.__dict__
-            data.update(alike)
-            data["id"], data["date"], data["hours"], data["expires_on"], data["course_key"] = (
-                r[1], day(r[2]), hours, day(r[12]), r[13]
-            )
-            return fact
+                })  # fmt: skip
+            return like(alike, r[1], day(r[2]), hours, day(r[12]), r[13], r[5], None)
 
         return training
     if kind == dcm.CERTIFICATION:
@@ -292,20 +286,16 @@ def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
             # hours, a call response (below) in its id, day and call type: copied as the
             # training records are (bench/compliance.py, best of 9: 20,000 attendances
             # 90 -> 53-57 ms, 10,000 responses 41 -> 24-30 ms).
-            shifts: dict[bool, dict[str, Any]] = {}
+            shifts: dict[bool, Fact] = {}
 
             def attended(r: Sequence[Any]) -> Fact:
                 hours = round((r[3] or 0) / 60, 4)
                 alike = shifts.get(hours > 0)
                 if alike is None:
-                    alike = shifts[hours > 0] = dict(
-                        of({"kind": dcm.SHIFT, "id": None, "date": None, "hours": hours}).__dict__
+                    alike = shifts[hours > 0] = of(
+                        {"kind": dcm.SHIFT, "id": None, "date": None, "hours": hours}
                     )
-                fact = new(Fact)
-                data = fact.__dict__
-                data.update(alike)
-                data["id"], data["date"], data["hours"] = r[1], day(r[2]), hours
-                return fact
+                return like(alike, r[1], day(r[2]), hours, None, None, None, None)
 
             return attended
 
@@ -319,19 +309,13 @@ def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
 
         return shift
     if not names:
-        calls: dict[Any, dict[str, Any]] = {}
+        calls: dict[Any, Fact] = {}
 
         def responded(r: Sequence[Any]) -> Fact:
             alike = calls.get(r[4])
             if alike is None:
-                alike = calls[r[4]] = dict(
-                    of({"kind": dcm.CALL, "id": None, "date": None, "call_type": r[4]}).__dict__
-                )
-            fact = new(Fact)
-            data = fact.__dict__
-            data.update(alike)
-            data["id"], data["date"] = r[1], day(r[2])
-            return fact
+                alike = calls[r[4]] = of({"kind": dcm.CALL, "id": None, "date": None, "call_type": r[4]})
+            return like(alike, r[1], day(r[2]), alike.hours, None, None, None, None)
 
         return responded
     return lambda r: of({
