@@ -1000,6 +1000,21 @@ def test_bulk_made_training_facts_are_fact_of_field_for_field(base):
         assert _fields(make(row)) == _fields(want), row
 
 
+def test_fact_of_refuses_what_is_no_field_and_keeps_each_facts_own_values():
+    """Fact.of makes a fact like the first alike one: a name that is no field (or a
+    derived one) is refused whether or not one alike was made before, and a value equal
+    but not the same (1 and True) is the fact's own, not the first one's."""
+    base = {"kind": c.TRAINING, "id": 1, "date": D("2024-02-29")}
+    c.Fact.of(base)
+    for extra in ({"bogus": 1}, {"sig": 3}, {"credit_category": "ems"}):
+        with pytest.raises(TypeError, match="not fields of Fact"):
+            c.Fact.of({**base, **extra})
+    for field in ("self_paced", "passed"):
+        one, true = c.Fact.of({**base, field: 1}), c.Fact.of({**base, field: True})
+        assert (type(getattr(one, field)), type(getattr(true, field))) == (int, bool)
+        assert _fields(one) | {"sig": 0} == _fields(c.Fact(**base, **{field: 1})) | {"sig": 0}
+
+
 @given(st.lists(st.tuples(
     st.sampled_from([1, 2, 3]), st.sampled_from(["2024-02-29", "2025-12-31"]),
     st.sampled_from([None, 0, 30, 720, 1440]), st.sampled_from([None, "EMS", "Fire"]),

@@ -252,11 +252,14 @@ class Fact:
         they are derived once and shared: one dict look-up a fact. Fields left out take
         their defaults; a name that is no field raises."""
         data = {**_DEFAULTS, **values}
+        if len(data) != len(_INIT):
+            raise TypeError(f"not fields of Fact: {', '.join(sorted(data.keys() - _INIT))}")
+        passed, paced = data["passed"], data["self_paced"]
         key = (
             data["kind"], data["hours"] > 0, data["course_code"], data["training_type"],
             data["category"], data["topic"], data["call_type"], data["credential_code"],
-            data["skill"], data["status"], data["passed"], data["self_paced"],
-        )  # fmt: skip
+            data["skill"], data["status"], passed, paced, type(passed), type(paced),
+        )  # fmt: skip  (True == 1: the types keep each fact's own)
         first = _ALIKE.get(key)
         if first is None:
             if len(_ALIKE) > 100_000:
@@ -280,6 +283,7 @@ class Fact:
 _ALIKE: dict[tuple[Any, ...], Fact] = {}
 _SIGS = itertools.count()
 _DEFAULTS = {f.name: f.default for f in fields(Fact) if f.init and f.default is not MISSING}
+_INIT = frozenset(f.name for f in fields(Fact) if f.init)
 
 
 class _Making:
