@@ -188,3 +188,53 @@ def test_a_new_frequency_without_months_drops_the_months_it_had(cli):
     # months given again with a frequency that takes none are still refused
     r = cli("requirement", "edit", "Roll", "--frequency", "quarterly", "--period-months", "3", ok=False)
     assert r.exit_code == 65 and "only applies to rolling requirements" in r.stderr
+
+
+def _iso_item(cli, year: int, item: str, member: str) -> tuple[dict, list[tuple]]:
+    data = cli("report", "iso", "--year", str(year), "--as-of", "2026-06-10", "-f", "json").json
+    total = next(i for i in data["items"] if i["item"] == item)
+    rows = [
+        (r["status"], r["value"], r["target"])
+        for r in data["rows"]
+        if r["item"] == item and r["member"] == member
+    ]
+    return total, rows
+
+
+def test_a_one_time_item_counts_in_the_year_it_is_met_or_closes_and_never_again(cli):
+    """`report iso --year`: a new driver's 60 h done in June 2023 are 2023's training, not
+    2024's (before: 60 h, met, 100% in 2024 too); a recruit hired 1 July 2024 owes nothing
+    in 2024 (the first year runs to 30 June 2025: not yet due, in no total; before: 240 h
+    owed, 41.67%) and counts in 2025, the year the first year closes, with its hours."""
+    cli("import", "iso")
+    cli("member", "add", "New Drv", "--email", "a@x.org", "--badge", "1",
+        "--position", "firefighter,driver_candidate", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2023-12-31", "record", "add", "1", "--course", "DRV", "--date",
+        "2023-06-01", "--hours", "60", "--category", "driver")  # fmt: skip
+    total, rows = _iso_item(cli, 2023, "ISO-DRIVER-NEW", "New Drv")
+    assert (total["members"], total["hours"], total["credit_percentage"]) == (1, 60, 100)
+    total, rows = _iso_item(cli, 2024, "ISO-DRIVER-NEW", "New Drv")
+    assert (total["members"], total["hours"], total["target_hours"]) == (0, 0, 0)
+    assert rows == [("not_applicable", None, None)]
+
+    cli("member", "add", "Rec Jul", "--email", "b@x.org", "--badge", "2",
+        "--position", "probationary", "--hire-date", "2024-07-01")  # fmt: skip
+    for course, day, hours in (("Academy 1", "2024-07-01", 100), ("Academy 2", "2025-03-01", 140)):
+        cli("--as-of", "2025-12-31", "record", "add", "2", "--course", course, "--date", day,
+            "--hours", str(hours), "--category", "recruit")  # fmt: skip
+    total, rows = _iso_item(cli, 2024, "ISO-RECRUIT", "Rec Jul")
+    assert rows == [("not_yet_due", 100, 240)]
+    assert (total["members"], total["target_hours"], total["credit_percentage"]) == (0, 0, None)
+    total, rows = _iso_item(cli, 2025, "ISO-RECRUIT", "Rec Jul")
+    assert rows == [("met", 240, 240)]
+    assert (total["members"], total["hours"], total["credit_percentage"]) == (1, 240, 100)
+    total, rows = _iso_item(cli, 2026, "ISO-RECRUIT", "Rec Jul")
+    assert rows == [("not_applicable", None, None)] and total["members"] == 0
+    # a new driver still short is owed each year until the 60 h are done
+    cli("member", "add", "Slow Drv", "--email", "c@x.org", "--badge", "3",
+        "--position", "driver_candidate", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-12-31", "record", "add", "3", "--course", "DRV", "--date",
+        "2024-05-01", "--hours", "20", "--category", "driver")  # fmt: skip
+    for year in (2024, 2025):
+        total, rows = _iso_item(cli, year, "ISO-DRIVER-NEW", "Slow Drv")
+        assert rows == [("short", 20, 60)] and total["target_hours"] == 60, year

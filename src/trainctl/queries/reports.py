@@ -35,10 +35,29 @@ def _figure_text(spec: dcm.RequirementSpec) -> str:
     return f"{t} ({spec.frequency})"
 
 
-def iso_cell(e: Evaluation) -> dict[str, Any]:
+def _done_before(e: Evaluation, first: date) -> bool:
+    """A one-time item (new driver 60 h, the recruit year) the member was done with before
+    the year that begins on `first`: its window closed in an earlier year, or it was met
+    by the eve of this one (the one evaluator, as of that day). Such an item is owed once,
+    in the year it is met or its window closes, and not again: a new driver's 60 h of
+    June 2023 are no 2024 training."""
+    spec = e.requirement
+    if spec.period.frequency != "one_time" or not e.applicable:
+        return False
+    if e.window is not None and e.window.end is not None and e.window.end < first:
+        return True
+    if not e.met:
+        return False
+    eve = first - dcm.ONE_DAY
+    then = spec.as_it_stood_on(eve)
+    return dcm.evaluate(e.member, then, eve, detail=False, with_year=False).met
+
+
+def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     """One member x ISO item: the year's figure for a monthly item (and the months met),
     else the item's window figure. Status: met, short (below the figure), not_yet_due
-    (a one-time item whose deadline has not come), or not_applicable."""
+    (a one-time item whose deadline has not come), or not_applicable (also a one-time item
+    done with before the year that begins on `year_from`: `_done_before`)."""
     spec = e.requirement
     y = e.year
     value, target, pct = e.value, e.target, e.percentage
@@ -47,7 +66,12 @@ def iso_cell(e: Evaluation) -> dict[str, Any]:
     if y is not None:
         value, target, pct, window = y.value, y.target, y.percentage, y.window
         periods_met, periods = y.periods_met, len(y.periods)
-    if not e.applicable or (y is not None and not y.owed) or (y is None and e.owes_nothing):
+    if (
+        not e.applicable
+        or (y is not None and not y.owed)
+        or (y is None and e.owes_nothing)
+        or (year_from is not None and _done_before(e, year_from))
+    ):
         # (the item owes no month of the year: hired after its last month began; a
         # monthly item by its year, not by the report's last month)
         status = dcm.NOT_APPLICABLE
@@ -89,12 +113,16 @@ def _credit(col: list[dict[str, Any]]) -> float | None:
 
 
 def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[str, Any]:
-    """Per member and in total (an item's credit: `_credit`)."""
+    """Per member and in total (an item's credit: `_credit`). A member an item holds to
+    nothing yet (a recruit whose first year runs on past the report's day: not yet due)
+    counts in none of its totals, as in the compliance report's summary lines."""
     n = len(m.requirements)
-    rows = [iso_cell(e) for e in m.cells]
+    first = date(year, 1, 1)
+    rows = [iso_cell(e, first) for e in m.cells]
     items = []
+    out = (dcm.NOT_APPLICABLE, dcm.NOT_YET_DUE)
     for i, spec in enumerate(m.requirements):
-        col = [r for r in rows[i::n] if r["status"] != dcm.NOT_APPLICABLE] if n else []
+        col = [r for r in rows[i::n] if r["status"] not in out] if n else []
         hours = round(sum(r["value"] or 0 for r in col), 4)
         items.append(
             {
