@@ -238,3 +238,19 @@ def test_a_one_time_item_counts_in_the_year_it_is_met_or_closes_and_never_again(
     for year in (2024, 2025):
         total, rows = _iso_item(cli, year, "ISO-DRIVER-NEW", "Slow Drv")
         assert rows == [("short", 20, 60)] and total["target_hours"] == 60, year
+
+
+def test_a_training_type_is_compared_as_a_category_is(cli):
+    """`--type "Live Fire"` or `live-fire` is the type live_fire: facility use counts it
+    (before, only case was ignored: 0 of 18 h, overdue, with no word at entry)."""
+    cli("import", "iso")
+    cli("member", "add", "Fac A", "--email", "a@x.org", "--badge", "1",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    for course, day, kind in (("F1", "2024-05-01", "Live Fire"), ("F2", "2024-05-02", "live-fire"),
+                              ("F3", "2024-05-03", " FACILITY ")):  # fmt: skip
+        cli("--as-of", "2024-12-31", "record", "add", "1", "--course", course, "--date", day,
+            "--hours", "6", "--type", kind)  # fmt: skip
+    data = cli("report", "compliance", "--requirement", "ISO-FACILITY", "--as-of", "2024-12-31",
+               "-f", "json").json  # fmt: skip
+    (cell,) = data["cells"]
+    assert (cell["status"], cell["value"]) == ("met", 18)

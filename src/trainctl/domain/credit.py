@@ -131,7 +131,10 @@ class Accepts:
                 else frozenset()
             ),
             courses=folded(req.counts_courses),
-            training_types=folded(req.counts_training_types),
+            # a type as people type it ("Live Fire", "live-fire"): as categories are
+            training_types=frozenset(
+                k for k in (category_key(str(v)) for v in req.counts_training_types or ()) if k
+            ),
             categories=frozenset(
                 k for k in (category_key(str(v)) for v in req.counts_categories or ()) if k
             ),
@@ -223,7 +226,7 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             topic = category_key(fact.topic)
             if (
                 fold(fact.course_code) in acc.courses
-                or fold(fact.training_type) in acc.training_types
+                or category_key(fact.training_type) in acc.training_types
                 or (category and category in acc.categories)
                 or (topic and topic in acc.categories)
                 or (category and topic and f"{category}/{topic}" in acc.categories)
