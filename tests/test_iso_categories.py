@@ -254,3 +254,22 @@ def test_a_training_type_is_compared_as_a_category_is(cli):
                "-f", "json").json  # fmt: skip
     (cell,) = data["cells"]
     assert (cell["status"], cell["value"]) == ("met", 18)
+
+
+def test_a_misspelt_topic_without_a_category_is_said_at_entry(cli, tmp_path):
+    """`--topic hazmt` (or a sheet's Topic cell) with no category earns no category's hours:
+    `record add` and `record import` say so, with the closest category (before: silent)."""
+    cli("import", "iso")
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "F-203",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    said = "The topic 'hazmt' comes without a category"
+    r = cli("--as-of", "2026-12-03", "record", "add", "F-203", "--course", "Hazmat CE",
+            "--hours", "2", "--topic", "hazmt", "--date", "2026-12-01")  # fmt: skip
+    assert said in r.stderr and "did you mean the category 'hazmat'?" in r.stderr, r.stderr
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Date,Course,Badge #,Hrs,Topic\n2026-12-02,Hazmat CE2,F-203,2,hazmt\n")
+    r = cli("--as-of", "2026-12-03", "record", "import", str(sheet))
+    assert said in r.stderr, r.stderr
+    r = cli("--as-of", "2026-12-03", "record", "add", "F-203", "--course", "Hazmat CE3",
+            "--hours", "2", "--category", "hazmat", "--topic", "spills", "--date", "2026-12-01")  # fmt: skip
+    assert "topic" not in r.stderr.casefold(), r.stderr

@@ -202,23 +202,25 @@ def test_natural_key_course_identity():
     assert dr.course_key(None, "  Ladder   DRILL ") == dr.course_key(None, "ladder drill") == "name:ladder drill"
 
 
-@pytest.mark.parametrize(("category", "topic", "stored", "unknown"), [
-    ("Structural Firefighting", None, ("structural_firefighting", None), False),
-    ("  HAZMAT ", "spills", ("hazmat", "spills"), False),
-    (None, "structural-firefighting", ("structural_firefighting", None), False),
-    (None, "airway", (None, "airway"), False),  # a topic that names no category stays a topic
-    ("national", "airway", ("national", "airway"), False),
-    ("National/Trauma", None, ("national/Trauma", None), False),  # a category with its topic
-    ("Hazmatt", None, ("Hazmatt", None), True),
-    (None, None, (None, None), False),
+@pytest.mark.parametrize(("category", "topic", "stored", "unknown", "loose"), [
+    ("Structural Firefighting", None, ("structural_firefighting", None), False, False),
+    ("  HAZMAT ", "spills", ("hazmat", "spills"), False, False),
+    (None, "structural-firefighting", ("structural_firefighting", None), False, False),
+    # a topic that names no category stays a topic, and is said: it earns no category's hours
+    (None, "airway", (None, "airway"), False, True),
+    ("national", "airway", ("national", "airway"), False, False),
+    ("National/Trauma", None, ("national/Trauma", None), False, False),  # a category with its topic
+    ("Hazmatt", None, ("Hazmatt", None), True, False),
+    (None, None, (None, None), False, False),
 ])  # fmt: skip
-def test_a_category_is_stored_as_a_requirement_spells_it(category, topic, stored, unknown):
+def test_a_category_is_stored_as_a_requirement_spells_it(category, topic, stored, unknown, loose):
     from trainctl.domain.records import Categories
 
     cats = Categories(["structural_firefighting", "hazmat", "national", "hazmat"])
     assert cats.canon(category, topic) == stored
     assert bool(cats.unknown) is unknown
-    assert len(cats.notices()) == int(unknown)
+    assert bool(cats.loose) is loose
+    assert len(cats.notices()) == int(unknown) + int(loose)
     assert Categories([]).canon(category, topic) == (category, topic)  # none named: as typed
 
 
@@ -229,3 +231,16 @@ def test_a_misspelt_category_with_its_topic_is_offered_the_closest_category():
     assert cats.canon("nationl/trauma", None) == ("nationl/trauma", None)
     (notice,) = cats.notices()
     assert notice.endswith("did you mean 'national'?"), notice
+
+
+def test_a_topic_without_a_category_is_said_with_the_closest_category():
+    """A sign-in sheet's Topic 'hazmt' (no category): stored as typed, and said, with the
+    category it is closest to; a topic of no close category is told how to give one."""
+    from trainctl.domain.records import Categories
+
+    cats = Categories(["hazmat", "national"])
+    assert cats.canon(None, "hazmt") == (None, "hazmt")
+    assert cats.canon(None, "cardiovascular") == (None, "cardiovascular")
+    hazmt, cardio = sorted(cats.notices(), key=lambda n: "hazmt" not in n)
+    assert "'hazmt'" in hazmt and "did you mean the category 'hazmat'?" in hazmt
+    assert "'cardiovascular'" in cardio and "national/cardiovascular" in cardio

@@ -79,6 +79,7 @@ class Categories:
             if name and name.strip():
                 self.known.setdefault(category_key(name), name.strip())
         self.unknown: set[str] = set()
+        self.loose: set[str] = set()  # topics given without a category that names none
 
     def canon(self, category: str | None, topic: str | None) -> tuple[str | None, str | None]:
         """(category, topic) as stored: the category in a requirement's spelling; a topic
@@ -87,6 +88,8 @@ class Categories:
         if category is None and topic is not None and category_key(topic) in self.known:
             return self.known[category_key(topic)], None
         if category is None or not self.known:
+            if category is None and topic is not None and category_key(topic) and self.known:
+                self.loose.add(topic.strip())  # a topic of no category counts toward none
             return category, topic
         head, sep, tail = category.partition("/")  # "national/trauma": the category's head
         found = self.known.get(category_key(head))
@@ -108,6 +111,18 @@ class Categories:
             out.append(
                 f"The category {c!r} is named by no requirement, so its hours count toward "
                 f"none (the requirements name: {names}); {fix}"
+            )
+        for t in sorted(self.loose, key=category_key):
+            close = difflib.get_close_matches(category_key(t), list(self.known), n=1, cutoff=0.75)
+            fix = (
+                f"did you mean the category {self.known[close[0]]!r}?"
+                if close
+                else "give its category (--category, or 'category/topic' as `report nremt` "
+                "shows it, e.g. 'national/cardiovascular')."
+            )
+            out.append(
+                f"The topic {t!r} comes without a category and is no category a requirement "
+                f"names, so it earns no category's hours (the requirements name: {names}); {fix}"
             )
         return out
 
