@@ -84,6 +84,10 @@ def test_hours(text, value):
     [
         ("inf", "not a number"), ("nan", "not a number"), ("1e300", "not a number"),
         ("-1", "0 or more"), ("25", "not a plausible"), ("1.5.2", "not a number"), ("", "not a number"),
+        # a space inside is no thousands gap (was closed up: "1 5" stored as 15 h), and
+        # "1,500" is one and a half or fifteen hundred (was stored as 1.5 h)
+        ("1 5", "not a number"), ("1\u00a05", "not a number"), ("1,500", "ambiguous"),
+        ("12,250", "may be 12.25 or 12250"),
     ],
 )  # fmt: skip
 def test_bad_hours(text, why):

@@ -231,13 +231,22 @@ def check_text(value: str, *, limit: int = MAX_TEXT) -> str:
 
 
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3},\d{3}")  # "1,500": 1.5, or fifteen hundred?
 
 
 def parse_number(text: str, *, what: str = "a number") -> float:
-    """A plain decimal ("1.5", "1,5", ".5"); never inf, nan or exponents."""
-    value = text.strip().replace("\u00a0", "").replace(" ", "")
+    """A plain decimal ("1.5", "1,5", ".5"); never inf, nan or exponents. A space inside
+    ("1 5") is refused, not closed up into 15; so is "1,500", a decimal comma or a
+    thousands separator as the sheet's author meant it."""
+    value = text.strip()
     if not _NUMBER.fullmatch(value):
         raise ValueError(f"is not {what} (write it like 1.5)")
+    if _THOUSANDS.fullmatch(value):
+        whole, _, part = value.partition(",")
+        raise ValueError(
+            f"is ambiguous: {value!r} may be {whole}.{part.rstrip('0') or '0'} or {whole}{part} "
+            f"(write it like {whole}.{part.rstrip('0') or '0'} or {whole}{part})"
+        )
     return float(value.replace(",", "."))
 
 
