@@ -512,3 +512,12 @@ def test_a_member_list_csv_export_imports_back(cli, tmp_path):
     r = cli("member", "import", "--csv", str(path), "--update")
     assert "1 updated" in r.stderr
     assert cli("member", "show", "C-100", "--format", "json").json["name"] == "Dana M. Whitfield"
+
+
+@pytest.mark.parametrize("cell", ["|", ";", " | , "])
+def test_a_positions_cell_of_separators_alone_is_refused_not_read_as_none(cli, write, seeded, snapshot, cell):
+    """'|' alone (a spreadsheet's leftover separator) named no position, and an --update
+    wiped every position the member held, exit 0; now it is refused with its line."""
+    path = write(f'{HEADER}\nAnn Lee,ann@fd.org,101,"{cell}",member,active,2024-02-29,\n')
+    r = refused(cli, snapshot, path, "--update")
+    assert "line 2, field positions" in r.stderr and "names no position" in r.stderr, r.stderr

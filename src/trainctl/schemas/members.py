@@ -126,6 +126,12 @@ def _positions(value: Any, info: ValidationInfo) -> Any:
     if value is None or isinstance(value, str | list | tuple):
         known = (info.context or {}).get("positions")
         codes = [_check_code(c) for c in split_positions(value, known or ())]
+        given = value if isinstance(value, str) else " ".join(map(str, value or ()))
+        if not codes and given.strip():  # "|" alone: no position, not "none of them"
+            raise ValueError(
+                f"{given.strip()!r} names no position: give position codes, or leave it empty "
+                "to keep the member's positions as they are"
+            )
         if known is not None:
             unknown = [c for c in codes if c not in known]
             if unknown:
