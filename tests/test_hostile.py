@@ -651,3 +651,19 @@ def test_a_huge_value_is_named_by_its_start_and_length_not_printed_back(dept, sn
     assert "line 2, field name: must be at most 200 characters (got 'AAAA" in r.stderr, r.stderr[:500]
     assert "(100,000 characters))" in r.stderr and len(r.stderr) < 1000, r.stderr[:500]
     assert snapshot() == before
+
+
+def test_a_course_row_with_values_under_no_column_is_refused(enrollable, snapshot, tmp_path):
+    """An unquoted '1,5' in a comma file is two cells: the values after it moved one field
+    on (credit 1 h, expiration 5 months) and the last one was dropped, exit 0. Refused now,
+    as record, cert and shift imports refuse it."""
+    f = tmp_path / "courses.csv"
+    f.write_text(
+        "code,name,training_type,category,duration_hours,credit_hours,expiration_months,self_paced\n"
+        "X-1,Test,drill,ems,2,1,5,,no\n"
+    )
+    before = snapshot()
+    r = enrollable("course", "import", "--csv", str(f), ok=False)
+    assert r.exit_code == 65, r
+    assert "courses.csv, line 2: 'no' under no column" in r.stderr, r.stderr
+    assert snapshot() == before

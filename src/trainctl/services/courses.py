@@ -228,6 +228,7 @@ def import_courses(
     from pydantic import ValidationError
 
     from trainctl.schemas import describe_errors
+    from trainctl.services.sheet_import import spilled_cells, under_no_column
 
     actor.require(MANAGE, "import courses")
     result = CourseImport(source=source)
@@ -247,6 +248,10 @@ def import_courses(
                 problems,
             )
         for record in lines:
+            if spilled := spilled_cells(head.cells, record.cells):
+                bad.add(record.number)
+                result.problems.append(f"{source}, line {record.number}: {under_no_column(spilled)}")
+                continue
             given = {name: sheet.cell(record.cells, i) for i, name in header.columns.items()}
             given = {k: v for k, v in given.items() if v != "" or k == "name"}
             try:

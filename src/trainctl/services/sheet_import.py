@@ -411,6 +411,20 @@ def _spilled(cells: Sequence[str], width: int, unnamed: Sequence[int]) -> str:
     return ", ".join(repr(c) for c in extra)
 
 
+def under_no_column(spilled: str) -> str:
+    """The problem of a row with values no header names (`_spilled`)."""
+    return (
+        f"{spilled} under no column: a comma inside a value? Write decimal hours with a "
+        'point (1.5), or quote the value ("1,5"); a column of its own needs a header (e.g. notes)'
+    )
+
+
+def spilled_cells(head: Sequence[str], cells: Sequence[str]) -> str:
+    """A row's non-empty cells that no header cell names, as text ('' when none)."""
+    unnamed = [i for i, h in enumerate(head) if not h.strip()]
+    return _spilled(cells, len(head), unnamed) if len(cells) > len(head) or unnamed else ""
+
+
 def each_row(
     files: Iterable[tuple[str, BinaryIO | Iterable[bytes]]],
     fields: Sequence[sheet.Field],
@@ -430,10 +444,7 @@ def each_row(
                     outcome.unread.append((name, line, said))
                 spilled = values.pop(SPILLED, None)
                 if spilled:
-                    outcome.problem(name, line, "row", (
-                        f"{spilled} under no column: a comma inside a value? Write decimal "
-                        'hours with a point (1.5), or quote the value ("1,5"); a column of '
-                        "its own needs a header (e.g. notes)"), {})  # fmt: skip
+                    outcome.problem(name, line, "row", under_no_column(spilled), {})
                     continue
                 yield name, line, values
         except BadInputError as exc:
