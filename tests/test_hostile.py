@@ -191,6 +191,9 @@ CASES = [
     ("reminders send: an unknown transport", ["reminders", "send", "--transport", "fax"], 2, "fax"),
     ("reminders log: member beyond 64 bits", ["reminders", "log", "--member", BIG], 1, "No member"),
     ("reminders log: --limit 0", ["reminders", "log", "--limit", "0"], 2, "--limit"),
+    # beyond SQLite's 64-bit integers: was an OverflowError, exit 70 ("a bug")
+    ("reminders log: --limit beyond 64 bits", ["reminders", "log", "--limit", "99999999999999999999"], 2,
+     "--limit"),
     ("config set: a port that is not a number", ["config", "set", "smtp.port", "twenty-five"], 65,
      "not a port number"),
     ("config set: a port beyond 65535", ["config", "set", "smtp.port", "70000"], 65, "not a port number"),

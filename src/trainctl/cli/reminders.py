@@ -319,7 +319,7 @@ def log(
         bool, typer.Option("--failed", help="Only failures, with the server's answer.")
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="Show at most this many (newest first).")
+        int, typer.Option("--limit", min=1, max=1_000_000, help="Show at most this many (newest first).")
     ] = 100,
     format: FormatOpt = None,
 ) -> None:
