@@ -670,3 +670,35 @@ def test_a_free_course_name_close_to_a_catalog_course_is_offered_it(cli, tmp_pat
     assert "did you mean HAZ-R (Hazmat ops refresher)?" in r.stderr, r
     r = cli(*AS_OF, "record", "add", "7", "--course", "Night drill", "--date", "2026-12-03", "--hours", "1")
     assert "did you mean" not in r.stderr and "trainctl course add" in r.stderr, r
+
+
+def test_a_course_and_a_code_that_disagree_refuse_the_row(crew, tmp_path, snapshot):
+    """A sheet's Course 'Hose advance' beside Course Code LAD-1 (Ladder drill): the code
+    won without a word. Refused now, naming both, as two member columns that disagree;
+    the course's name (any case or spacing) or code beside its code still reads."""
+    crew("course", "add", "--code", "LAD-1", "--name", "Ladder drill", "--type", "drill", "--hours", "2")
+    before = snapshot()
+    sheet = _sheet(tmp_path, "cc.csv", "Date,Course,Course Code,Badge,Hrs\n"
+                   "2026-03-11,Hose advance,LAD-1,0001,2\n")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", str(sheet), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert ("cc.csv, line 2, field course: 'Hose advance' is not the course of the code 'LAD-1' "
+            "(Ladder drill)") in " ".join(r.stderr.split()), r.stderr  # fmt: skip
+    ok = _sheet(tmp_path, "ok.csv", "Date,Course,Course Code,Badge,Hrs\n"
+                "2026-03-11,ladder  DRILL,LAD-1,0001,2\n2026-03-12,lad-1,LAD-1,0001,2\n"
+                "2026-03-13,,LAD-1,0001,2\n")  # fmt: skip
+    crew(*AS_OF, "record", "import", str(ok))
+    codes = [x["course_code"] for x in crew("--format", "json", "record", "list").json]
+    assert codes == ["LAD-1"] * 3, codes
+
+
+def test_a_mistyped_course_code_is_offered_the_catalogs(crew, snapshot):
+    """`--course LF1` when the catalog has LF-1: refused without hours, with the code it is
+    closest to; with hours, recorded as a free name and said the same."""
+    crew("course", "add", "--code", "LF-1", "--name", "Live fire 1", "--type", "live_fire", "--hours", "4")
+    before = snapshot()
+    r = crew(*AS_OF, "record", "add", "0001", "--course", "LF1", "--date", "2026-03-11", ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert "Did you mean the catalog's LF-1 (Live fire 1)?" in r.stderr, r.stderr
+    r = crew(*AS_OF, "record", "add", "0001", "--course", "LF1", "--date", "2026-03-11", "--hours", "2")
+    assert "did you mean LF-1 (Live fire 1)?" in r.stderr, r.stderr

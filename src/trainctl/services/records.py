@@ -115,11 +115,12 @@ class CourseIndex:
         """The catalog course a free name is most likely a misspelling of, as 'CODE (Name)'."""
         import difflib
 
-        names = list(self.by_name)
-        found = difflib.get_close_matches(dr.fold(text), names, n=1, cutoff=0.8)
+        # a name, or a code mistyped ("LF1" for LF-1)
+        known = {**{k: cs[0] for k, cs in self.by_name.items()}, **self.by_code}
+        found = difflib.get_close_matches(dr.fold(text), list(known), n=1, cutoff=0.8)
         if not found:
             return None
-        c = self.by_name[found[0]][0]
+        c = known[found[0]]
         return f"{c.code} ({c.name})" if c.code else repr(c.name)
 
     def resolve(self, code: str, text: str) -> tuple[_Course | None, tuple[str, str] | None]:
@@ -127,7 +128,7 @@ class CourseIndex:
         free course name (None, None). `code:X` and `id:N` say which is meant."""
         kind, sep, rest = text.partition(":")
         if not code and sep and kind.strip().lower() == "code":
-            code = rest.strip()
+            code, text = rest.strip(), ""
         elif not code and sep and kind.strip().lower() == "id":
             number = as_id(rest)
             found = self.by_id.get(number) if number is not None else None
@@ -138,6 +139,11 @@ class CourseIndex:
             found = self.by_code.get(dr.fold(code))
             if found is None:
                 return None, ("course_code", f"no course has the code {code!r}")
+            if text.strip() and dr.fold(text) not in {dr.fold(found.code), dr.fold(found.name)}:
+                # two columns that disagree: neither wins silently (as two member columns)
+                return None, ("course", (
+                    f"{text.strip()!r} is not the course of the code {code!r} ({found.name}); "
+                    "make the two agree, or leave one of them empty"))  # fmt: skip
             return found, None
         found = self.by_code.get(dr.fold(text))
         if found is not None:
@@ -577,7 +583,11 @@ def add_records(
         actor.refuse_own(mid, "records their own training")
         row, problem = draft(checked, mid, course, actor=actor, now=now, categories=categories)
         if problem:
-            raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.")
+            near = outcome.close_to.get(free) if course is None else None
+            raise BadInputError(
+                f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.",
+                f"Did you mean the catalog's {near}?" if near else None,
+            )
         rows.append(row)
     _refuse_changed(session, rows)  # type: ignore[arg-type]  # (each row drafted: checked above)
     if check_prerequisites and course is not None and course.prerequisites:
