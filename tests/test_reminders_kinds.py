@@ -164,8 +164,10 @@ def test_a_target_date_warning_to_a_member_waiting_for_an_officer_says_whose_mov
 
 def test_open_work_outside_the_phase_is_the_members_own_not_a_wait(cli, academy, db_url):
     """Phase 1 is complete and waits for an officer, but a required requirement of no
-    phase is open: the member can work on it, so the quiet stretch is theirs and the
-    digest does not say they can do nothing (it would contradict its own 'behind')."""
+    phase is open: the member can work on it, so the quiet stretch is theirs; and the
+    phase still waits for its officer, so the digest lists it (a review found such
+    recruits missing from it: only the quiet member was told), without saying the member
+    can do nothing."""
     cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "1",
         "--counts-type", "class")  # fmt: skip
     cli("--as-of", "2026-01-01", "program", "requirement", "add", "Academy", "Orientation")
@@ -175,7 +177,9 @@ def test_open_work_outside_the_phase_is_the_members_own_not_a_wait(cli, academy,
         "--requirement", "Live fire", "--add", "10")  # fmt: skip
     assert ("zoe@fd.example", "inactive", "since:2026-01-02") in due(cli, "2026-01-15")
     digest = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
-    assert "Waiting for an officer" not in digest
+    assert "Waiting for an officer (a completed phase to advance):" in digest, digest
+    assert "phase 1 (Basics) is complete; advance it: `trainctl enroll advance 1`" in digest
+    assert "can do nothing" not in digest
 
 
 def test_self_reported_work_waiting_for_verification_is_not_called_undone(cli, academy):

@@ -655,7 +655,7 @@ def digest_text(
             "`trainctl enroll list` shows them all."
         )
     if waiting:
-        lines += ["", "Waiting for an officer (the member can do nothing until then):", ""]
+        lines += ["", "Waiting for an officer (a completed phase to advance):", ""]
         lines += [f"- {w}" for w in waiting[:DIGEST_LINES]]
     lines += [
         "",

@@ -1073,8 +1073,9 @@ def waiting_for_officer(
     rd: Reader, today: date, progs: dict[int, ProgramInfo], phs: dict[int, PhaseInfo]
 ) -> list[str]:
     """Active enrollments whose current phase is complete and needs an officer to advance
-    it (a later phase exists; every required row of the phase is done): the member can
-    do nothing until then, so the digest says whose move it is. At most DIGEST_LINES,
+    it (a later phase exists; every required row of the phase is done): the phase's next
+    step is the officer's, whatever the member may still do outside the phases (a
+    program-wide CPR card), so the digest says whose move it is. At most DIGEST_LINES,
     by member name; one statement over the active enrollments in a phase."""
     if not phs:  # no phased program: nothing to advance (and no statement)
         return []
@@ -1086,11 +1087,11 @@ def waiting_for_officer(
         "AND ph.requires_manual_advancement = :yes "
         "AND EXISTS (SELECT 1 FROM program_phase nx WHERE nx.program_id = ph.program_id "
         "  AND nx.phase_number > ph.phase_number) "
-        # nothing the member can work on: no open required row of the phase, nor of no
-        # phase (as the inactivity reminders' `can_act` reads it)
+        # the phase is done: no open required row of it (`enroll advance` asks no more;
+        # rows of no phase open do not keep the phase from waiting for its officer)
         "AND NOT EXISTS (SELECT 1 FROM requirement_progress rp CROSS JOIN program_requirement pr "
         "  WHERE rp.enrollment_id = e.id AND pr.id = rp.program_requirement_id "
-        "  AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL) "
+        "  AND pr.phase_id = e.current_phase_id "
         f"  AND pr.is_required = :yes AND rp.status NOT IN {DONE_SQL}) "
         "ORDER BY m.name, m.email, e.id LIMIT :lines",
         {"today": _day(rd, today), "yes": True, "lines": dr.DIGEST_LINES},
