@@ -412,6 +412,40 @@ def test_a_card_never_held_with_a_time_limit_is_due_from_the_hire_date():
     assert c.evaluate(done, spec, D("2026-01-05")).status == c.MET
 
 
+
+@pytest.mark.parametrize(
+    ("issued", "as_of", "status", "due"),
+    [
+        ("2015-05-01", "2025-06-01", c.EXPIRED, "2017-04-30"),  # was: met, "held, no expiry"
+        ("2015-05-01", "2017-04-30", c.MET, "2017-04-30"),  # 24 months, both ends
+        ("2015-05-01", "2017-05-01", c.EXPIRED, "2017-04-30"),
+        ("2024-02-29", "2026-02-27", c.MET, "2026-02-27"),  # Feb 29 + 24 months: Feb 28, less a day
+        ("2024-02-29", "2026-02-28", c.EXPIRED, "2026-02-27"),
+        ("2024-12-31", "2026-12-30", c.MET, "2026-12-30"),
+    ],
+)  # fmt: skip
+def test_a_card_without_an_expiry_holds_a_recurring_requirement_one_renewal(issued, as_of, status, due):
+    """ACLS is biennial: a card (or an ACLS class record) with no expiry on file holds it
+    24 months from its issue, not for good: a class of 2015 is no current ACLS in 2025.
+    The assumed day is the cell's due date but no good-through (`report expiring` lists
+    recorded expiries); a one-time certification without an expiry still holds for good."""
+    for fact in (card(1, "ACLS", issued, None),
+                 F("training", 1, D(issued), 16, course_code="ACLS")):  # fmt: skip
+        m = member(fact, positions=("paramedic",))
+        e = c.evaluate(m, ACLS, D(as_of))
+        assert (e.status, e.due) == (status, D(due)), (fact.kind, e.reason)
+        assert e.good_through is None
+        assert f"no expiry on file: 24 months from its issue on {issued}" in e.reason
+    ff1 = c.RequirementSpec("FF1", "certification", credential_code="PB-FF1")
+    e = c.evaluate(member(card(1, "PB-FF1", "2001-03-01", None), positions=()), ff1, D("2025-06-01"))
+    assert (e.status, e.reason) == (c.MET, "PB-FF1 held, no expiry")
+    # a recorded expiry decides over the assumed one of an older card without one
+    m = member(card(1, "ACLS", "2024-01-10", None), card(2, "ACLS", "2023-01-10", "2026-01-31"),
+               positions=("paramedic",))  # fmt: skip
+    e = c.evaluate(m, ACLS, D("2025-12-01"))
+    assert (e.status, e.good_through) == (c.MET, D("2026-01-31"))
+    assert verdicts(e) == {1: (False, c.SUPERSEDED), 2: (True, c.COUNTED)}
+
 # ------------------------------------------------------------------------------ NREMT
 def national(i0: int, day: str, **kw) -> list[c.Fact]:
     mins = {"airway": 1.5, "cardiovascular": 6, "trauma": 1.5, "medical": 6, "operations": 5}

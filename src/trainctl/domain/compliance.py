@@ -1231,8 +1231,22 @@ def _certification(
     label = f"a valid {shown} card on {as_of}"
     common: dict[str, Any] = {"window_label": label, "target": 1.0}
     if cards:
-        decisive = certs.deciding(cards, lambda f: (f.expires_on, f.date, str(f.id)))
-        exp = decisive.expires_on
+        renew = _renewal_months(spec)
+
+        def expiry(f: Fact) -> date | None:  # a card without one: a renewal period's worth
+            if f.expires_on is not None or renew is None or f.date is None:
+                return f.expires_on
+            return pd.add_months(f.date, renew) - ONE_DAY
+
+        decisive = certs.deciding(cards, lambda f: (expiry(f), f.date, str(f.id)))
+        exp = expiry(decisive)
+        assumed = exp is not None and decisive.expires_on is None
+        held = (
+            f" (no expiry on file: {renew} months from its issue on {decisive.date}, as the "
+            "requirement renews)"
+            if assumed
+            else ""
+        )
         valid = certs.is_valid(exp, as_of)
         for f in cards if detail else ():
             if f is decisive:
@@ -1242,12 +1256,14 @@ def _certification(
                             f,
                             True,
                             COUNTED,
-                            f"valid through {exp}" if exp else "valid, no expiry",
+                            f"valid through {exp}{held}" if exp else "valid, no expiry",
                             1.0,
                         )
                     )
                 else:
-                    verdicts.append(Verdict(f, False, EXPIRED_RECORD, f"expired: last valid day {exp}"))
+                    verdicts.append(
+                        Verdict(f, False, EXPIRED_RECORD, f"expired: last valid day {exp}{held}")
+                    )
             else:
                 verdicts.append(
                     Verdict(
@@ -1260,17 +1276,20 @@ def _certification(
         verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
         if valid:
             reason = (
-                f"{_card_code(decisive)} valid through {exp}"
+                f"{_card_code(decisive)} valid through {exp}{held}"
                 if exp
                 else f"{_card_code(decisive)} held, no expiry"
             )
+            # good_through: a recorded expiry (what `report expiring` lists), not one assumed
             return Evaluation(
                 member, spec, as_of, MET, reason, value=1.0, percentage=100.0,
-                verdicts=tuple(verdicts), good_through=exp, due=exp, **common,
+                verdicts=tuple(verdicts), good_through=None if assumed else exp, due=exp,
+                **common,
             )  # fmt: skip
         assert exp is not None
         return Evaluation(  # due: the day the card ran out (a renewal owed since)
-            member, spec, as_of, EXPIRED, f"{_card_code(decisive)} expired: last valid day {exp}",
+            member, spec, as_of, EXPIRED,
+            f"{_card_code(decisive)} expired: last valid day {exp}{held}",
             verdicts=tuple(verdicts), due=exp, **common,
         )  # fmt: skip
     base = (
@@ -1283,6 +1302,14 @@ def _certification(
     return Evaluation(
         member, spec, as_of, status, reason, due=due, verdicts=tuple(verdicts), **common
     )
+
+
+def _renewal_months(spec: RequirementSpec) -> int | None:
+    """How long a card without a recorded expiry holds a certification requirement that
+    recurs (ACLS, biennial: 24 months from its issue day); None for a one-time one (a
+    Pro Board certificate without an expiry holds for good)."""
+    period = spec.period
+    return period.months if period.frequency != "one_time" and period.months else None
 
 
 def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tuple[str, str]:
