@@ -702,3 +702,14 @@ def test_a_mistyped_course_code_is_offered_the_catalogs(crew, snapshot):
     assert "Did you mean the catalog's LF-1 (Live fire 1)?" in r.stderr, r.stderr
     r = crew(*AS_OF, "record", "add", "0001", "--course", "LF1", "--date", "2026-03-11", "--hours", "2")
     assert "did you mean LF-1 (Live fire 1)?" in r.stderr, r.stderr
+
+
+def test_a_sheet_whose_lines_end_in_cr_alone_reads_as_any_other(crew, tmp_path):
+    """Excel's "CSV (Macintosh)" ends lines with a bare CR: the import failed on line 1 with
+    the csv module's "new-line character seen in unquoted field" (member import read it)."""
+    sheet = _sheet(tmp_path, "mac.csv", "")
+    sheet.write_bytes(b"Date,Course,Badge #,Hrs\r2026-03-11,EMS-CE,0001,2\r2026-03-12,EMS-CE,0002,1.5\r")
+    r = crew(*AS_OF, "record", "import", str(sheet))
+    assert "mac.csv: 2 rows read, 2 added" in r.stderr, r.stderr
+    hours = {x["member"]: x["hours"] for x in crew("--format", "json", "record", "list").json}
+    assert hours == {"Fire Fighter 01": 2, "Fire Fighter 02": 1.5}

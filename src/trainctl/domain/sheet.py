@@ -143,12 +143,21 @@ class Line(NamedTuple):  # a tuple: made once per row of an import, cheaply
     cells: list[str]
 
 
+# After a carriage return that ends a line alone ("CSV (Macintosh)", old Mac exports): the
+# file's lines, as the csv module reads CRLF and LF ones (a quoted cell still spans them).
+_AFTER_BARE_CR = re.compile(r"(?<=\r)(?!\n)")
+
+
 def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
     for number, raw in enumerate(stream, start=1):
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
-            yield raw.decode("utf-8")
+            text = raw.decode("utf-8")
+            if "\r" in text[:-2]:  # bare CRs inside: several lines in one
+                yield from (t for t in _AFTER_BARE_CR.split(text) if t)
+            else:
+                yield text
         except UnicodeDecodeError as exc:
             raise SheetError(
                 f"{source}, line {number}: the file is not UTF-8 (byte 0x{raw[exc.start]:02x}); "
