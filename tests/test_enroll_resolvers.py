@@ -371,3 +371,15 @@ def test_record_add_refuses_a_number_that_is_an_id_and_another_s_badge_without_z
             "--hours", "1", "--type", "drill")  # fmt: skip
         rows = cli("--format", "json", "record", "list", "--course", f"Drill {ref}").json
         assert [x["member_id"] for x in rows] == [who], (ref, rows)
+
+
+@pytest.mark.parametrize("cell", ["2", "id:2", "ID: 2", "#2"])
+def test_an_id_column_takes_the_id_as_the_hints_write_it(cli, dept, tmp_path, cell):
+    """The lookup hint says 'write id:12 or #12 for an id'; an id column refused both
+    ("No member 'id:4'") and took only the bare number."""
+    _world(dept, cli)
+    sheet = tmp_path / "recruits.csv"
+    sheet.write_text(f"id\n{cell}\n")
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position")
+    enrolled = {e["member"] for e in cli("--format", "json", "enroll", "list").json}
+    assert "Bob Ray" in enrolled, (r.stderr, enrolled)

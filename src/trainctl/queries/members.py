@@ -276,6 +276,12 @@ def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     column) names the kind outright.
     """
     text = str(ref).strip()
+    if kind == "id":  # an id column takes id:12 and #12 too, as the hints write them
+        head, sep, rest = text.partition(":")
+        if sep and head.strip().lower() == "id":
+            text = rest.strip()
+        elif text.startswith("#"):
+            text = text[1:].strip()
     if kind != "member":
         return kind, text
     head, sep, rest = text.partition(":")
