@@ -521,3 +521,12 @@ def test_a_positions_cell_of_separators_alone_is_refused_not_read_as_none(cli, w
     path = write(f'{HEADER}\nAnn Lee,ann@fd.org,101,"{cell}",member,active,2024-02-29,\n')
     r = refused(cli, snapshot, path, "--update")
     assert "line 2, field positions" in r.stderr and "names no position" in r.stderr, r.stderr
+
+
+def test_a_row_is_named_by_the_line_it_starts_on(cli, write, seeded, snapshot):
+    """A quoted cell over two lines: the row starts on line 2 (Excel's row 2), and its
+    problem was said to be on line 3, the line it ended on; the rows after it keep theirs."""
+    path = write('name,email\n"Multi\nLine",ml@x.example\nAnn Lee,bad-address\n')
+    r = refused(cli, snapshot, path)
+    assert "line 2, field name" in r.stderr and "line 3, field name" not in r.stderr, r.stderr
+    assert "line 4, field email" in r.stderr, r.stderr

@@ -133,8 +133,9 @@ def parse_csv(
     duplicates: list[tuple[int, int]] = []
     problems: list[str] = []
     malformed: list[tuple[int, list[str], str]] = []
+    end = 0  # the line the previous record ended on: a record starts on the next one
     for record in _records(reader, source):
-        line = reader.line_num
+        line, end = end + 1, reader.line_num  # (a quoted cell may span lines)
         if not any(cell.strip() for cell in record):
             continue
         if header is None and fields is not None:
