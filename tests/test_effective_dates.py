@@ -72,6 +72,24 @@ def test_a_milestone_reached_under_as_of_is_reached_that_day(cli, dept, as_of):
     assert "already verified on 2029-01-01" in r.stderr
 
 
+def test_a_verification_by_the_database_owner_is_signed_by_the_owner(cli, dept):
+    """Verified without --as: milestones and requirement lines said nobody ('Verified by'
+    blank, JSON null) where the ledger says 'database owner'."""
+    ann = dept.member("Ann Lee")
+    pid, _ = dept.simple_program("Recruit", "hours")
+    dept.milestone(pid, "Half", 50, verify=True)
+    cli("--as-of", "2026-01-05", "enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-02-01", "progress", "update", "1", "--add", "6")
+    (m,) = cli("--format", "json", "progress", "milestones", "1").json
+    assert m["verified_by"] is None  # reached, not yet verified: nobody signed
+    cli("--as-of", "2026-02-02", "progress", "verify-milestone", "1", "Half")
+    (m,) = cli("--format", "json", "progress", "milestones", "1").json
+    assert (m["verified_by"], m["verified_on"]) == ("database owner", "2026-02-02")
+    assert "database owner" in cli("progress", "milestones", "1").stdout
+    cli("--as-of", "2026-02-03", "progress", "update", "1", "--verify")
+    (line,) = cli("--format", "json", "enroll", "show", "1").json["requirements"]
+    assert (line["verified_by"], line["verified_on"]) == ("database owner", "2026-02-03")
+
 def test_feed_credits_take_the_import_s_as_of_date(cli, tmp_path):
     """The ORM path (credit feed): a record import under --as-of; the credit's date is the
     day it was credited, and the milestone it crosses is reached that day too."""

@@ -18,7 +18,7 @@ from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
-from trainctl.queries.members import get_member
+from trainctl.queries.members import get_member, signed_by
 from trainctl.queries.settings import nremt_local_content
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -540,7 +540,7 @@ def progress_lines(rd: Reader, enrollment_id: int, today: date) -> list[Progress
                 measured_percentage=dp.ratio_percentage(value, target.target_value),
                 due_on=due_on,
                 overdue=dp.is_overdue(due_on, status, today),
-                verified_by=r[15],
+                verified_by=signed_by(r[15], r[16]),
                 verified_on=as_date(r[17]),
                 verified_at=as_utc(r[16]),
                 pending=r[18] or 0,
@@ -601,7 +601,7 @@ def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
                 ),
                 reached_on=as_date(reached_on),
                 reached_at=as_utc(reached),
-                verified_by=who if verified_at is not None else None,
+                verified_by=signed_by(who, verified_at),
                 verified_on=as_date(verified_on),
                 verified_at=verified_at,
             )

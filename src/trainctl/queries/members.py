@@ -80,11 +80,20 @@ def by_id(rd: Reader, member_id: int) -> MemberRow | None:
     return _where(rd, "id = :id", id=member_id)
 
 
+OWNER_NAME = "database owner"  # who acts without --as
+
+
+def signed_by(name: str | None, signed: Any) -> str | None:
+    """Who signed what was signed (a verification, when `signed`, its time, is set): the
+    member's name, or the database owner, who has no member row; None when unsigned."""
+    return (name or OWNER_NAME) if signed is not None else None
+
+
 def who(rd: Reader, member_id: int | None) -> str:
     """Who did something, as a show command prints it: "Olive Officer (id 1)", or the
     database owner (no member: the default actor)."""
     if member_id is None:
-        return "database owner"
+        return OWNER_NAME
     m = by_id(rd, member_id)
     return f"{m.name} (id {m.id})" if m else f"member {member_id}"
 

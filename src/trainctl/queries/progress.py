@@ -29,7 +29,7 @@ from trainctl.queries.enrollments import (
     row_target,
     source_of,
 )
-from trainctl.queries.members import get_member
+from trainctl.queries.members import OWNER_NAME, get_member, signed_by
 
 TABLES = {
     "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
@@ -181,7 +181,6 @@ LEFT JOIN member vn ON vn.id = c.verified_by
 WHERE c.progress_id = :id
 ORDER BY c.entered_at, c.id
 """
-OWNER_NAME = "database owner"
 
 
 def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
@@ -204,7 +203,7 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
             shares.setdefault(ids[s.credit], []).append(s)
     out = []
     for (cid, at, source, source_id, amount, category, item, state, entered_by, entered_name,
-         verified_by, verified_at, verified_name, note, entered_on, verified_on,
+         _verified_by, verified_at, verified_name, note, entered_on, verified_on,
          ) in rd.all(_LEDGER, {"id": progress_id}):  # fmt: skip
         out.append(
             CreditRow(
@@ -218,8 +217,7 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
                 item=item,
                 state=state,
                 entered_by=entered_name or (OWNER_NAME if entered_by is None else None),
-                verified_by=verified_name
-                or (OWNER_NAME if verified_at and verified_by is None else None),
+                verified_by=signed_by(verified_name, verified_at),
                 verified_on=as_date(verified_on),
                 note=note,
                 **_went(cid, amount, state, shares if progress_id in found else None,
