@@ -253,8 +253,8 @@ def parse_number(text: str, *, what: str = "a number") -> float:
     if _THOUSANDS.fullmatch(value):
         whole, _, part = value.partition(",")
         raise ValueError(
-            f"is ambiguous: {value!r} may be {whole}.{part.rstrip('0') or '0'} or {whole}{part} "
-            f"(write it like {whole}.{part.rstrip('0') or '0'} or {whole}{part})"
+            f"is ambiguous: {whole}.{part.rstrip('0') or '0'} or {whole}{part}? "
+            "Write the one meant, with a point for a fraction"
         )
     return float(value.replace(",", "."))
 
