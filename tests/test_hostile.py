@@ -670,3 +670,42 @@ def test_a_course_row_with_values_under_no_column_is_refused(enrollable, snapsho
     assert r.exit_code == 65, r
     assert "courses.csv, line 2: 'no' under no column" in r.stderr, r.stderr
     assert snapshot() == before
+
+
+_INTERRUPT = """
+import sys
+from trainctl.cli import render, state
+def interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+if sys.argv[1] == "after":
+    render.info = interrupt  # "Added member ...": printed after the commit
+else:
+    state._note_actor = interrupt  # inside the write transaction
+from trainctl.cli.main import main
+sys.argv = ["trainctl", "--db", sys.argv[2], "member", "add", "Ann Lee", "--email", "ann@fd.org"]
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("when", "says", "rows"),
+    [
+        ("after", "Interrupted after the changes were saved: they are in the database", 1),
+        ("before", "Interrupted before the changes were saved: nothing was written.", 0),
+    ],
+)
+def test_ctrl_c_says_whether_the_changes_were_saved(tmp_path, when, says, rows):
+    """Ctrl-C after a bulk enrollment had committed exited 130 with nothing said, which
+    reads as a failure at 11 pm; before the commit nothing is written, and it says so.
+    A real process (the interrupt raised where a keypress would land)."""
+    import sqlite3
+    import sys
+
+    db = tmp_path / "t.db"
+    subprocess.run([sys.executable, "-m", "trainctl", "--db", str(db), "member", "list"], check=True,
+                   capture_output=True)  # fmt: skip
+    r = subprocess.run([sys.executable, "-c", _INTERRUPT, when, str(db)], capture_output=True, text=True)
+    assert r.returncode == 130, r
+    assert says in r.stderr and "Traceback" not in r.stderr, r.stderr
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT count(*) FROM member").fetchone() == (rows,)

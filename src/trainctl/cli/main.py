@@ -280,11 +280,26 @@ class TrainctlGroup(TyperGroup):
             raise typer.Exit(plain.exit_code) from None
 
     def invoke(self, ctx: Any) -> Any:
+        state = ctx.obj if isinstance(ctx.obj, AppState) else None
         try:
-            return self._invoke(ctx)
-        finally:
-            if isinstance(ctx.obj, AppState):
-                ctx.obj.close()
+            try:
+                return self._invoke(ctx)
+            finally:
+                state = ctx.obj if isinstance(ctx.obj, AppState) else None
+                if state is not None:
+                    state.close()
+        except KeyboardInterrupt:
+            # Ctrl-C: say whether the command's changes were saved (a bulk enrollment
+            # committed, then interrupted while it printed, looked like a failure)
+            if state is not None and state.committed:
+                said = ("Interrupted after the changes were saved: they are in the database; "
+                        "only the report of them was cut short.")  # fmt: skip
+            elif state is not None and state.writing:
+                said = "Interrupted before the changes were saved: nothing was written."
+            else:
+                said = "Interrupted."
+            print(said, file=sys.stderr)
+            raise
 
     def _invoke(self, ctx: Any) -> Any:
         try:

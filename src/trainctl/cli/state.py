@@ -26,6 +26,8 @@ class AppState:
     fmt: str = "table"
     quiet: bool = False
     as_of: date | None = None
+    committed: bool = False  # a write transaction of this command has committed
+    writing: bool = False  # inside one (an interrupt rolls it back)
     _engine: Any = field(default=None, repr=False)
 
     @property
@@ -60,10 +62,12 @@ class AppState:
         from trainctl.db import session_scope
         from trainctl.services.auth import resolve_actor
 
+        self.writing = write  # (left set when the block raises: an interrupt rolled it back)
         with session_scope(self.engine(), write=write) as session:
             actor = resolve_actor(session, self.actor)
             _note_actor(actor)
             yield session, actor
+        self.writing, self.committed = False, self.committed or write
 
 
     @contextmanager
@@ -90,10 +94,12 @@ class AppState:
 
         url = self.url
         ensure_current(url)
+        self.writing = True  # (left set when the block raises: an interrupt rolled it back)
         with open_writer(url) as w:
             actor = resolve_actor(w, self.actor)
             _note_actor(actor)
             yield w, actor
+        self.writing, self.committed = False, True
 
     def today_of(self, rd: Reader) -> date:
         """The department's calendar date (its timezone), or the --as-of date."""
