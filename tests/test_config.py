@@ -118,3 +118,16 @@ def test_a_host_that_is_not_a_host_name_is_refused(cli, snapshot, host, says):
 @pytest.mark.parametrize("host", ["smtp.example.org", "192.0.2.25", "::1", "[2001:db8::25]"])
 def test_a_host_name_or_address_is_accepted(cli, host):
     assert f"smtp.host = {host}" in cli("config", "set", "smtp.host", host).stderr
+
+
+def test_config_show_says_a_timezone_from_the_environment_is_no_timezone(cli, monkeypatch):
+    """A cron's mistyped TRAINCTL_TIMEZONE went unsaid until `reminders send` refused it."""
+    monkeypatch.setenv("TRAINCTL_TIMEZONE", "Mars/Olympus")
+    r = cli("--format", "json", "config", "show")
+    shown = {row["key"]: row for row in r.json}
+    assert shown["timezone"]["source"] == "env TRAINCTL_TIMEZONE, NOT A TIMEZONE"
+    assert "Unknown timezone 'Mars/Olympus'" in r.stderr and "America/Chicago" in r.stderr
+    monkeypatch.setenv("TRAINCTL_TIMEZONE", "America/Chicago")
+    r = cli("--format", "json", "config", "show")
+    assert {row["key"]: row for row in r.json}["timezone"]["source"] == "env TRAINCTL_TIMEZONE"
+    assert "Warning" not in r.stderr

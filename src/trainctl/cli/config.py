@@ -25,8 +25,9 @@ COLS = [Col("key"), Col("value"), Col("source"), Col("meaning")]
 @app.command("show")
 def show(ctx: typer.Context, format: FormatOpt = None) -> None:
     """Show every setting, where its value comes from, and what it means (no secrets)."""
+    from trainctl.errors import TrainctlError
     from trainctl.permissions import VIEW_ALL
-    from trainctl.queries.settings import PASSWORD_ENV, all_settings
+    from trainctl.queries.settings import PASSWORD_ENV, all_settings, zone
 
     state = get_state(ctx)
     with state.reader() as (rd, actor):
@@ -38,6 +39,11 @@ def show(ctx: typer.Context, format: FormatOpt = None) -> None:
     ]
     if os.environ.get("TRAINCTL_TIMEZONE"):
         rows[0] |= {"value": os.environ["TRAINCTL_TIMEZONE"], "source": "env TRAINCTL_TIMEZONE"}
+    try:  # a cron's mistyped TRAINCTL_TIMEZONE, said here before `reminders send` refuses it
+        zone(rows[0]["value"])
+    except TrainctlError as exc:
+        rows[0]["source"] += ", NOT A TIMEZONE"
+        render.warn(f"timezone: {exc.message} Commands that need today's date refuse it. {exc.hint}")
     rows.append(
         {
             "key": "smtp.password",
