@@ -22,6 +22,8 @@ Prints the median wall time (and CPU time) over N runs of:
   - and the aggregate query alone, in-process;
 then report / floor against the target (within 3x) and the target of 2 s. Then the
 report's own phases in-process (load, evaluate, render) so a regression can be placed.
+The report judges its cells in as many processes as there are cores (trainctl/fanout.py);
+it is also timed in one process (TRAINCTL_WORKERS=1), and the ratio printed.
 Timings are printed, never asserted (shared, noisy machines).
 """
 
@@ -248,6 +250,7 @@ def phases(db: Path) -> dict[str, float]:
     """The report's phases in-process, as `queries.compliance.matrix` runs them (the cycle
     collector off, facts without display names): read (members, requirements, facts),
     evaluate (`evaluate_all`), JSON (the CLI's cells); then the matrix as one call."""
+    from trainctl import fanout
     from trainctl.cli.report import cell_json, summary
     from trainctl.domain import compliance as dcm
     from trainctl.permissions import OWNER
@@ -266,6 +269,10 @@ def phases(db: Path) -> dict[str, float]:
         t0 = time.perf_counter()
         cells = dcm.evaluate_all(full, specs, AS_OF)
         out["evaluate"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        fanout.split_map(lambda part: dcm.evaluate_all(part, specs, AS_OF), full,
+                         shared=(full, specs), weight=len(specs))  # fmt: skip
+        out[f"evaluate split over {fanout.workers()} processes"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         m = qc.matrix(rd, OWNER, as_of=AS_OF)
         out["matrix (read + evaluate)"] = time.perf_counter() - t0
@@ -321,6 +328,12 @@ def bound(db: Path, env: dict[str, str], runs: int) -> dict[str, float]:
     return {"start": start, "fetch": statistics.median(fetch), "json": statistics.median(dump)}
 
 
+def workers() -> int:
+    from trainctl.fanout import workers
+
+    return workers()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--members", type=int, default=500)
@@ -349,6 +362,7 @@ def main() -> None:
         out = subprocess.run(report_cmd, env=env, check=True, capture_output=True, text=True).stdout
         cells = len(json.loads(out)["cells"])
         report = [timed(report_cmd, env) for _ in range(args.runs)]
+        alone = [timed(report_cmd, {**env, "TRAINCTL_WORKERS": "1"}) for _ in range(args.runs)]
         floor = [timed(floor_cmd, env) for _ in range(args.runs)]
         con = sqlite3.connect(db)
         query = []
@@ -360,7 +374,11 @@ def main() -> None:
         rw, rc = statistics.median(w for w, _ in report), statistics.median(c for _, c in report)
         fw, fc = statistics.median(w for w, _ in floor), statistics.median(c for _, c in floor)
         print(f"report compliance --format json: {cells} cells, median {rw:.3f} s wall, "
-              f"{rc:.3f} s CPU (target: within 2 s)")  # fmt: skip
+              f"{rc:.3f} s CPU (target: within 2 s), its cells judged by {workers()} "
+              "processes (trainctl/fanout.py)")  # fmt: skip
+        aw, ac = statistics.median(w for w, _ in alone), statistics.median(c for _, c in alone)
+        print(f"  the same in one process (TRAINCTL_WORKERS=1): median {aw:.3f} s wall, "
+              f"{ac:.3f} s CPU; split / one process: {rw / aw:.2f}x wall")  # fmt: skip
         print(f"floor (one SQL aggregate of the hours cells, as a process): median {fw:.3f} s wall, "
               f"{fc:.3f} s CPU; the query alone {statistics.median(query) * 1000:.0f} ms")  # fmt: skip
         print(f"ratio report / floor: {rw / fw:.2f}x wall, {rc / fc:.2f}x CPU (target: within 3x)")

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from trainctl import fanout
 from trainctl.domain import compliance as dcm
 from trainctl.domain import periods as pd
 from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec, Stint
@@ -696,9 +697,12 @@ def _matrix(
     # by kind as read: no pass over every fact to group them (MemberFacts.with_kinds)
     facts = load_kinds(rd, ids, span, as_of=as_of, zone=zone, names=False) if applicable else {}
     full = [m.with_kinds(facts.get(m.id or 0, {}), unique=True) for m in members]
-    cells = dcm.evaluate_all(
-        full, specs, as_of, due_soon_days=due_soon_days, detail=False, with_year=with_year
-    )
+    cells = fanout.split_map(
+        lambda part: dcm.evaluate_all(
+            part, specs, as_of, due_soon_days=due_soon_days, detail=False, with_year=with_year
+        ),
+        full, shared=(full, specs), weight=len(specs),
+    )  # fmt: skip
     return Matrix(as_of, full, specs, req_rows, cells)
 
 

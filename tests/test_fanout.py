@@ -1,0 +1,157 @@
+"""The work split across cores (trainctl/fanout.py): forked children really compute their
+slices, the results come back whole and in order, the objects both sides hold come back as
+the parent's own, a failing child costs only time, and the compliance matrix is the same
+split or not."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from trainctl import fanout
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="the split forks on Linux only")
+
+
+def _tagged(part):
+    """Each item with the process that computed it."""
+    return [(x * x, os.getpid()) for x in part]
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4])
+def test_the_slices_come_back_whole_and_in_order_each_from_its_own_process(n):
+    items = list(range(101))
+    got = fanout.split_map(_tagged, items, min_items=0, n=n)
+    assert [v for v, _ in got] == [x * x for x in items]
+    pids = [p for _, p in got]
+    assert pids[0] == os.getpid()  # the parent computes the first slice
+    assert len(set(pids)) == n  # and a child each of the others
+    assert pids == sorted(pids, key=pids.index)  # each process one run of items
+    assert _no_children_left()
+
+
+def test_small_work_is_not_split():
+    got = fanout.split_map(_tagged, list(range(10)), min_items=11, n=4)
+    assert {p for _, p in got} == {os.getpid()}
+    got = fanout.split_map(_tagged, list(range(10)), min_items=11, n=4, weight=2)
+    assert len({p for _, p in got}) == 4  # 20 results: weight counts results per item
+
+
+class Big:
+    """Stands for a member with its 50,000 facts: refused by pickle, so a result that
+    carried it across the pipe would make the child fail."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __reduce__(self):
+        raise TypeError("a shared object must not be pickled")
+
+
+def test_shared_objects_come_back_as_the_parents_own():
+    bigs = [Big(f"m{i}") for i in range(30)]
+    tags = ["t0", "t1"]
+
+    def pair(part):
+        return [{"of": b, "tag": tags[i % 2], "pid": os.getpid()} for i, b in enumerate(part)]
+
+    got = fanout.split_map(pair, bigs, shared=(bigs, tags), min_items=0, n=3)
+    assert len({g["pid"] for g in got}) == 3  # no child failed: nothing of Big was pickled
+    assert all(g["of"] is b for g, b in zip(got, bigs, strict=True))
+
+
+def test_a_failing_child_costs_only_time():
+    parent = os.getpid()
+
+    def fragile(part):
+        if os.getpid() != parent:
+            raise RuntimeError("a child's bug")
+        return _tagged(part)
+
+    got = fanout.split_map(fragile, list(range(50)), min_items=0, n=3)
+    assert got == [(x * x, parent) for x in range(50)]  # the parent did every slice
+    assert _no_children_left()
+
+
+def test_a_failing_parent_leaves_no_child_behind():
+    parent = os.getpid()
+
+    def broken_here(part):
+        if os.getpid() == parent:
+            raise ValueError("the parent's slice")
+        return _tagged(part)
+
+    with pytest.raises(ValueError, match="the parent's slice"):
+        fanout.split_map(broken_here, list(range(50)), min_items=0, n=3)
+    assert _no_children_left()
+
+
+def test_no_split_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        got = fanout.split_map(_tagged, list(range(100)), min_items=0, n=3)
+    finally:
+        stop.set()
+        other.join()
+    assert {p for _, p in got} == {os.getpid()}
+    assert len({p for _, p in fanout.split_map(_tagged, list(range(100)), min_items=0, n=3)}) == 3
+
+
+def test_trainctl_workers_sets_the_split(monkeypatch):
+    monkeypatch.setenv("TRAINCTL_WORKERS", "1")
+    assert fanout.workers() == 1
+    assert {p for _, p in fanout.split_map(_tagged, list(range(5000)))} == {os.getpid()}
+    monkeypatch.setenv("TRAINCTL_WORKERS", "3")
+    assert fanout.workers() == 3
+    monkeypatch.setenv("TRAINCTL_WORKERS", "many")  # not a count: the machine's cores
+    assert fanout.workers() == max(1, min(fanout.MAX_WORKERS, len(os.sched_getaffinity(0))))
+
+
+@pytest.mark.parametrize(
+    ("args", "as_of"),
+    [
+        (("report", "compliance", "--format", "json"), "2025-06-02"),
+        (("report", "compliance", "--format", "csv"), "2024-12-31"),
+        (("report", "compliance"), "2024-02-29"),
+        (("report", "iso", "--year", "2024", "--format", "json"), "2024-12-31"),
+    ],
+)
+def test_the_demos_reports_are_the_same_split_or_not(cli, tmp_path: Path, monkeypatch, args, as_of):
+    demo = tmp_path / "demo.db"
+    cli("demo", "--path", str(demo), "--as-of", "2025-06-02")
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", counted_fork)
+    run = ("--db", str(demo), *args, "--as-of", as_of)
+    monkeypatch.setenv("TRAINCTL_WORKERS", "1")
+    alone = cli(*run).stdout
+    assert not forks
+    monkeypatch.setenv("TRAINCTL_WORKERS", "3")
+    monkeypatch.setattr(fanout, "MIN_ITEMS", 0)
+    split = cli(*run).stdout
+    assert len(forks) == 2  # two children: the split did happen
+    assert split == alone
+    if "json" in args:
+        assert json.loads(split)  # a whole document, not two halves
+    assert _no_children_left()
