@@ -22,16 +22,36 @@ def _tagged(part):
     return [(x * x, os.getpid()) for x in part]
 
 
-def _no_children_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        return True
-    return False
+@pytest.fixture(autouse=True)
+def forked(monkeypatch):
+    """The children each test forks (the suite's process has others of its own, such as
+    multiprocessing's resource tracker: only these are checked)."""
+    pids: list[int] = []
+    real_fork = os.fork
+
+    def recorded():
+        pid = real_fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", recorded)
+    return pids
+
+
+def _no_children_left(pids) -> bool:
+    """Every child forked has exited and been reaped (none running, no zombie)."""
+    for pid in pids:
+        try:
+            os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            continue  # reaped
+        return False
+    return True
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 4])
-def test_the_slices_come_back_whole_and_in_order_each_from_its_own_process(n):
+def test_the_slices_come_back_whole_and_in_order_each_from_its_own_process(n, forked):
     items = list(range(101))
     got = fanout.split_map(_tagged, items, min_items=0, n=n)
     assert [v for v, _ in got] == [x * x for x in items]
@@ -39,7 +59,7 @@ def test_the_slices_come_back_whole_and_in_order_each_from_its_own_process(n):
     assert pids[0] == os.getpid()  # the parent computes the first slice
     assert len(set(pids)) == n  # and a child each of the others
     assert pids == sorted(pids, key=pids.index)  # each process one run of items
-    assert _no_children_left()
+    assert _no_children_left(forked)
 
 
 def test_small_work_is_not_split():
@@ -72,7 +92,7 @@ def test_shared_objects_come_back_as_the_parents_own():
     assert all(g["of"] is b for g, b in zip(got, bigs, strict=True))
 
 
-def test_a_failing_child_costs_only_time():
+def test_a_failing_child_costs_only_time(forked):
     parent = os.getpid()
 
     def fragile(part):
@@ -82,10 +102,10 @@ def test_a_failing_child_costs_only_time():
 
     got = fanout.split_map(fragile, list(range(50)), min_items=0, n=3)
     assert got == [(x * x, parent) for x in range(50)]  # the parent did every slice
-    assert _no_children_left()
+    assert _no_children_left(forked)
 
 
-def test_a_failing_parent_leaves_no_child_behind():
+def test_a_failing_parent_leaves_no_child_behind(forked):
     parent = os.getpid()
 
     def broken_here(part):
@@ -95,7 +115,7 @@ def test_a_failing_parent_leaves_no_child_behind():
 
     with pytest.raises(ValueError, match="the parent's slice"):
         fanout.split_map(broken_here, list(range(50)), min_items=0, n=3)
-    assert _no_children_left()
+    assert _no_children_left(forked)
 
 
 def test_no_split_while_another_thread_runs():
@@ -132,26 +152,20 @@ def test_trainctl_workers_sets_the_split(monkeypatch):
         (("report", "iso", "--year", "2024", "--format", "json"), "2024-12-31"),
     ],
 )
-def test_the_demos_reports_are_the_same_split_or_not(cli, tmp_path: Path, monkeypatch, args, as_of):
+def test_the_demos_reports_are_the_same_split_or_not(
+    cli, tmp_path: Path, monkeypatch, forked, args, as_of
+):
     demo = tmp_path / "demo.db"
     cli("demo", "--path", str(demo), "--as-of", "2025-06-02")
-    forks = []
-    real_fork = os.fork
-
-    def counted_fork():
-        forks.append(1)
-        return real_fork()
-
-    monkeypatch.setattr(os, "fork", counted_fork)
     run = ("--db", str(demo), *args, "--as-of", as_of)
     monkeypatch.setenv("TRAINCTL_WORKERS", "1")
     alone = cli(*run).stdout
-    assert not forks
+    assert not forked
     monkeypatch.setenv("TRAINCTL_WORKERS", "3")
     monkeypatch.setattr(fanout, "MIN_ITEMS", 0)
     split = cli(*run).stdout
-    assert len(forks) == 2  # two children: the split did happen
+    assert len(forked) == 2  # two children: the split did happen
     assert split == alone
     if "json" in args:
         assert json.loads(split)  # a whole document, not two halves
-    assert _no_children_left()
+    assert _no_children_left(forked)
