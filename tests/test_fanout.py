@@ -133,6 +133,36 @@ def test_no_split_while_another_thread_runs():
     assert len({p for _, p in fanout.split_map(_tagged, list(range(100)), min_items=0, n=3)}) == 3
 
 
+@pytest.mark.parametrize(
+    ("files", "cpus"),
+    [
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu.max": "150000 100000\n"}, 1.5),
+        ({"cpu.max": "200000 100000\n"}, 2.0),
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({"cpu,cpuacct/cpu.cfs_quota_us": "50000\n", "cpu,cpuacct/cpu.cfs_period_us": "100000\n"}, 0.5),
+        ({"cpu.max": "garbled"}, None),
+        ({}, None),
+    ],
+)
+def test_a_containers_cpu_quota_is_read(tmp_path: Path, files, cpus):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert fanout.cpu_quota(str(tmp_path)) == cpus
+
+
+def test_a_cpu_quota_caps_the_workers(monkeypatch):
+    monkeypatch.delenv("TRAINCTL_WORKERS", raising=False)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(8)))
+    monkeypatch.setattr(fanout, "cpu_quota", lambda: 1.5)
+    assert fanout.workers() == 1  # one and a half CPUs: a second process would only wait
+    monkeypatch.setattr(fanout, "cpu_quota", lambda: 2.0)
+    assert fanout.workers() == 2
+    monkeypatch.setattr(fanout, "cpu_quota", lambda: None)
+    assert fanout.workers() == fanout.MAX_WORKERS
+
+
 def test_trainctl_workers_sets_the_split(monkeypatch):
     monkeypatch.setenv("TRAINCTL_WORKERS", "1")
     assert fanout.workers() == 1

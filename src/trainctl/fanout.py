@@ -45,14 +45,39 @@ def _shared(table: int, index: int) -> object:
 
 
 def workers() -> int:
-    """How many processes may share the work: the cores this process may run on (at most
-    MAX_WORKERS), 1 where fork is not used; TRAINCTL_WORKERS overrides (1: never split)."""
+    """How many processes may share the work: the cores this process may run on, no more
+    than its CPU quota (a container's `--cpus`) allows, at most MAX_WORKERS; 1 where fork
+    is not used. TRAINCTL_WORKERS overrides (1: never split)."""
     if sys.platform != "linux":
         return 1
     wanted = os.environ.get("TRAINCTL_WORKERS", "").strip()
     if wanted.isdigit() and int(wanted) >= 1:
         return int(wanted)
-    return max(1, min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+    cores = len(os.sched_getaffinity(0))
+    quota = cpu_quota()
+    if quota is not None:
+        cores = min(cores, max(1, int(quota)))  # 1.5 CPUs: one process would not gain
+    return max(1, min(MAX_WORKERS, cores))
+
+
+def cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
+    """The CPUs this process's cgroup may use (quota / period), None when unlimited or
+    unknown: cgroup v2's cpu.max ("max 100000", "150000 100000"), else v1's
+    cpu.cfs_quota_us (-1: unlimited) and cpu.cfs_period_us."""
+    try:
+        with open(f"{root}/cpu.max") as f:
+            quota, period = f.read().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError):
+        pass
+    for v1 in (f"{root}/cpu", f"{root}/cpu,cpuacct"):
+        try:
+            with open(f"{v1}/cpu.cfs_quota_us") as q, open(f"{v1}/cpu.cfs_period_us") as p:
+                us, period_us = int(q.read()), int(p.read())
+            return None if us <= 0 or period_us <= 0 else us / period_us
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def _threaded() -> bool:
@@ -75,10 +100,11 @@ def split_map(
     forked child; `fn` maps a slice to its results in order, and must be pure. `shared`:
     lists of objects the results refer to (sent by place, not pickled); `weight`: results
     per item (for `min_items`, default MIN_ITEMS, which counts results)."""
-    n = workers() if n is None else n
     min_items = MIN_ITEMS if min_items is None else min_items
-    n = min(n, len(items))
-    if n < 2 or len(items) * weight < min_items or _threaded():
+    if len(items) * weight < min_items:
+        return fn(items)
+    n = min(workers() if n is None else n, len(items))
+    if n < 2 or _threaded():
         return fn(items)
     bounds = [len(items) * k // n for k in range(n + 1)]
     slices = [items[bounds[k] : bounds[k + 1]] for k in range(n)]
