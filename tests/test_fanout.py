@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -82,7 +84,7 @@ class Big:
 
 def test_shared_objects_come_back_as_the_parents_own():
     bigs = [Big(f"m{i}") for i in range(30)]
-    tags = ["t0", "t1"]
+    tags = [Big("t0"), Big("t1")]  # a second table, of objects the results hold elsewhere
 
     def pair(part):
         return [{"of": b, "tag": tags[i % 2], "pid": os.getpid()} for i, b in enumerate(part)]
@@ -90,19 +92,83 @@ def test_shared_objects_come_back_as_the_parents_own():
     got = fanout.split_map(pair, bigs, shared=(bigs, tags), min_items=0, n=3)
     assert len({g["pid"] for g in got}) == 3  # no child failed: nothing of Big was pickled
     assert all(g["of"] is b for g, b in zip(got, bigs, strict=True))
+    assert all(g["tag"] is tags[0] or g["tag"] is tags[1] for g in got)
 
 
-def test_a_failing_child_costs_only_time(forked):
-    parent = os.getpid()
-
+def _fragile(parent):
     def fragile(part):
         if os.getpid() != parent:
             raise RuntimeError("a child's bug")
         return _tagged(part)
 
-    got = fanout.split_map(fragile, list(range(50)), min_items=0, n=3)
+    return fragile
+
+
+def test_a_failing_child_costs_only_time(forked, monkeypatch):
+    monkeypatch.delenv("TRAINCTL_DEBUG", raising=False)
+    parent = os.getpid()
+    got = fanout.split_map(_fragile(parent), list(range(50)), min_items=0, n=3)
     assert got == [(x * x, parent) for x in range(50)]  # the parent did every slice
+    assert len(forked) == 2 and _no_children_left(forked)
+
+
+def test_under_debug_a_failing_child_is_raised_with_its_traceback(forked, monkeypatch):
+    """A child's exception is a bug: the tests (TRAINCTL_DEBUG=1) see it, so a split whose
+    children always fail (an unpicklable result) cannot pass as a slow success."""
+    monkeypatch.setenv("TRAINCTL_DEBUG", "1")
+    with pytest.raises(fanout.WorkerFailed, match=r"(?s)Traceback.*RuntimeError: a child's bug"):
+        fanout.split_map(_fragile(os.getpid()), list(range(50)), min_items=0, n=3)
     assert _no_children_left(forked)
+
+    def unpicklable(part):
+        return [Big("made in the child") for _ in part]  # in no shared table
+
+    with pytest.raises(fanout.WorkerFailed, match="must not be pickled"):
+        fanout.split_map(unpicklable, list(range(50)), min_items=0, n=2)
+    assert _no_children_left(forked)
+
+
+def test_ctrl_c_as_a_child_is_made_leaves_no_child_behind(forked, monkeypatch):
+    """The interrupt lands the instant fork returns in the parent: the child is on the list
+    before Python can raise it, so it is killed and reaped."""
+    real_fork = os.fork  # (the fixture's, which records the child)
+
+    def interrupted_fork():
+        pid = real_fork()
+        if pid:
+            os.kill(os.getpid(), signal.SIGINT)
+        return pid
+
+    monkeypatch.setattr(os, "fork", interrupted_fork)
+    with pytest.raises(KeyboardInterrupt):
+        fanout.split_map(_tagged, list(range(50)), min_items=0, n=3)
+    assert forked and _no_children_left(forked)
+
+
+def test_ctrl_c_while_waiting_for_a_child_kills_it_at_once(forked):
+    """Interrupted while it waits for a slow child, the parent does not wait out the
+    child's slice: it kills it, reaps it and goes."""
+    parent = os.getpid()
+
+    def slow_child(part):
+        if os.getpid() != parent:
+            time.sleep(30)
+        return _tagged(part)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    before = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)  # (a timer is not inherited by the child)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fanout.split_map(slow_child, list(range(50)), min_items=0, n=2)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+    assert time.monotonic() - started < 20  # not the child's 30 s
+    assert len(forked) == 1 and _no_children_left(forked)
 
 
 def test_a_failing_parent_leaves_no_child_behind(forked):
@@ -169,8 +235,12 @@ def test_trainctl_workers_sets_the_split(monkeypatch):
     assert {p for _, p in fanout.split_map(_tagged, list(range(5000)))} == {os.getpid()}
     monkeypatch.setenv("TRAINCTL_WORKERS", "3")
     assert fanout.workers() == 3
-    monkeypatch.setenv("TRAINCTL_WORKERS", "many")  # not a count: the machine's cores
-    assert fanout.workers() == max(1, min(fanout.MAX_WORKERS, len(os.sched_getaffinity(0))))
+    monkeypatch.setenv("TRAINCTL_WORKERS", "100")
+    assert fanout.workers() == 64
+    machine = max(1, min(fanout.MAX_WORKERS, len(os.sched_getaffinity(0))))
+    for not_a_count in ("many", "0", "\u00b2", "-2", ""):  # the machine's cores
+        monkeypatch.setenv("TRAINCTL_WORKERS", not_a_count)
+        assert fanout.workers() == machine
 
 
 @pytest.mark.parametrize(

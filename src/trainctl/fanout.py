@@ -14,9 +14,13 @@ Safe by construction:
   - `fn` must be pure (no I/O, no database): the child never touches the parent's
     connection, files or terminal, and leaves by `os._exit` (no atexit, no finaliser, no
     flushed buffer: a psycopg connection is not closed under the parent's feet).
-  - A child that fails in any way (an exception, Ctrl-C, killed, a short pipe) costs only
-    time: the parent computes that slice itself, so an error surfaces once, in the parent,
-    with its own traceback; the result never depends on how the work was split.
+  - A child that fails in any way (an exception, killed, a short pipe) costs only time:
+    the parent computes that slice itself, so an error surfaces once, in the parent, with
+    its own traceback; the result never depends on how the work was split. (A child's
+    exception is a bug: under TRAINCTL_DEBUG, as in the tests, it is raised with the
+    child's traceback instead, so a split that always fails cannot hide.)
+  - Ctrl-C: the children die with the parent's process group; the parent kills and reaps
+    any left (signals wait while a child is made or reaped: none escapes the list).
   - Off where fork is not (Windows) or not sound (macOS frameworks), on one core, while
     another thread runs, for small work (`min_items`), and with TRAINCTL_WORKERS=1.
 """
@@ -24,9 +28,11 @@ Safe by construction:
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -36,13 +42,6 @@ MAX_WORKERS = 4
 # the half they save; the matrix splits from 2,000 cells
 MIN_ITEMS = 2_000
 
-_tables: Sequence[Sequence[object]] = ()  # the parent's `shared` while it loads a result
-
-
-def _shared(table: int, index: int) -> object:
-    """Unpickling: the parent's own object at a place in `shared`."""
-    return _tables[table][index]
-
 
 def workers() -> int:
     """How many processes may share the work: the cores this process may run on, no more
@@ -51,8 +50,8 @@ def workers() -> int:
     if sys.platform != "linux":
         return 1
     wanted = os.environ.get("TRAINCTL_WORKERS", "").strip()
-    if wanted.isdigit() and int(wanted) >= 1:
-        return int(wanted)
+    if wanted.isascii() and wanted.isdigit() and int(wanted) >= 1:  # else: not a count
+        return min(int(wanted), 64)
     cores = len(os.sched_getaffinity(0))
     quota = cpu_quota()
     if quota is not None:
@@ -81,10 +80,14 @@ def cpu_quota(root: str = "/sys/fs/cgroup") -> float | None:
 
 
 def _threaded() -> bool:
-    """Another thread runs (a test's mail server, an embedding program): a forked child
-    would hold only this one, and any lock another held at the fork: never split then."""
-    threading = sys.modules.get("threading")  # not imported: no other Python thread
-    return threading is not None and threading.active_count() > 1
+    """Another thread runs (a test's mail server, a C library's, an embedding program's):
+    a forked child would have only this one, and any lock another held at the fork, so
+    the work is not split. Counted by the kernel: threads Python did not start count."""
+    try:
+        return len(os.listdir("/proc/self/task")) > 1
+    except OSError:
+        threading = sys.modules.get("threading")  # not imported: no other Python thread
+        return threading is not None and threading.active_count() > 1
 
 
 def split_map(
@@ -109,91 +112,163 @@ def split_map(
     bounds = [len(items) * k // n for k in range(n + 1)]
     slices = [items[bounds[k] : bounds[k + 1]] for k in range(n)]
     index = {id(o): (t, i) for t, table in enumerate(shared) for i, o in enumerate(table)}
-    children: list[tuple[int, int] | None] = []
+    children: list[_Child | None] = []
     try:
-        children.extend(_fork(fn, s, index) for s in slices[1:])
+        for part in slices[1:]:
+            _fork(fn, part, index, children)
         out = fn(slices[0])
-        for k, s in enumerate(slices[1:]):
-            got = _collect(children[k], shared)
-            children[k] = None  # collected (and reaped)
-            out.extend(fn(s) if got is None else got)
-    finally:  # the parent's own part failed (or Ctrl-C): no child left behind
+        for child, part in zip(children, slices[1:], strict=True):
+            got = None if child is None else _collect(child, shared)
+            out.extend(fn(part) if got is None else got)
+    finally:  # the parent's own part failed, or Ctrl-C: no child is left behind
         for child in children:
             if child is not None:
-                _abandon(*child)
+                _abandon(child)
     return out
 
 
+class WorkerFailed(RuntimeError):
+    """A child's part raised (said only under TRAINCTL_DEBUG; else the parent redoes it)."""
+
+
+class _Child:
+    __slots__ = ("fd", "pid", "reaped")
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self.pid, self.fd, self.reaped = pid, fd, False
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, -1  # forgotten before it is closed: never closed twice
+        if fd >= 0:
+            os.close(fd)
+
+
+_STOPS = (signal.SIGINT, signal.SIGTERM)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C (and SIGTERM) wait while a child is made, reaped or killed: a child is on
+    the list before an interrupt can leave `split_map` (which then kills it), and is
+    never killed after it was reaped (its pid may be another process's by then)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _fork(
-    fn: Callable[[Sequence[T]], list[R]], part: Sequence[T], index: dict[int, Any]
-) -> tuple[int, int] | None:
-    """A child computing `fn(part)` and writing it, pickled, to a pipe: (pid, read end);
-    None when no child could be made (the parent computes the part)."""
+    fn: Callable[[Sequence[T]], list[R]],
+    part: Sequence[T],
+    index: dict[int, Any],
+    children: list[_Child | None],
+) -> None:
+    """Add to `children` a child computing `fn(part)` and writing it to a pipe, or None
+    when no child could be made (the parent computes the part). Added with Ctrl-C held
+    back: an interrupt raised between the fork and the list would leave the child out."""
+    with _signals_held():
+        try:
+            r, w = os.pipe()
+        except OSError:
+            children.append(None)
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(r)
+            os.close(w)
+            children.append(None)
+            return
+        if pid:
+            os.close(w)
+            children.append(_Child(pid, r))
+            return
+        for stop in _STOPS:  # the child: Ctrl-C ends it at once (no Python clean-up)
+            signal.signal(stop, signal.SIG_DFL)
+    _child(fn, part, index, r, w)  # never returns
+
+
+def _child(
+    fn: Callable[[Sequence[T]], list[R]], part: Sequence[T], index: dict[int, Any], r: int, w: int
+) -> NoReturn:
+    """Write b"\\0" and the pickled results, or b"\\1" and the traceback; leave by os._exit."""
+    code = 1
     try:
-        r, w = os.pipe()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
         os.close(r)
-        os.close(w)
-        return None
-    if pid:
-        os.close(w)
-        return pid, r
-    code = 1  # the child: whatever happens, it leaves by os._exit
-    try:
-        os.close(r)
-        data = _dumps(fn(part), index)  # all of it before the first write: the parent
-        view = memoryview(data)  # reads when its own part is done, and finds it ready
+        try:
+            data = b"\0" + _dumps(fn(part), index)  # all of it before the first write
+        except Exception:
+            import traceback
+
+            data = b"\1" + traceback.format_exc().encode("utf-8", "replace")
+        view = memoryview(data)
         while view:
             view = view[os.write(w, view) :]
         code = 0
-    except BaseException:  # the parent redoes the part and shows the error
+    except BaseException:  # even a broken pipe: the parent is gone or redoes the part
         pass
     finally:
         os._exit(code)
 
 
-def _collect(child: tuple[int, int] | None, shared: Sequence[Sequence[object]]) -> list[Any] | None:
+def _collect(child: _Child, shared: Sequence[Sequence[object]]) -> list[Any] | None:
     """The child's results, or None when it failed (the caller computes the part)."""
-    import pickle
-
-    global _tables
-    if child is None:
-        return None
-    pid, r = child
     chunks = []
-    try:
-        while chunk := os.read(r, 1 << 20):
-            chunks.append(chunk)
-    finally:
-        os.close(r)
-        _, status = os.waitpid(pid, 0)
-    if status != 0:
+    while chunk := os.read(child.fd, 1 << 20):  # interrupted: split_map kills the child
+        chunks.append(chunk)
+    with _signals_held():  # the pipe's end: the child is leaving
+        child.close()
+        try:
+            status = os.waitpid(child.pid, 0)[1]
+        except ChildProcessError:  # reaped already (a host that ignores SIGCHLD): the data says
+            status = 0
+        child.reaped = True
+    data = b"".join(chunks)
+    if status != 0 or not data:
         return None
-    _tables = shared
+    if data[:1] == b"\1":
+        if os.environ.get("TRAINCTL_DEBUG"):
+            raise WorkerFailed("A worker process failed:\n" + data[1:].decode("utf-8", "replace"))
+        return None
     try:
-        got = pickle.loads(b"".join(chunks))
+        got = _loads(memoryview(data)[1:], shared)
     except Exception:  # a torn result: compute the part here
         return None
-    finally:
-        _tables = ()
     return got if isinstance(got, list) else None
 
 
-def _abandon(pid: int, r: int) -> None:
-    import signal
+def _abandon(child: _Child) -> None:
+    """Kill, reap and close a child not collected (the parent's part failed, or Ctrl-C)."""
     from contextlib import suppress
 
-    # each may find it already closed, gone or reaped (an interrupted _collect)
-    with suppress(OSError):
-        os.close(r)
-    with suppress(OSError):
-        os.kill(pid, signal.SIGKILL)
-    with suppress(OSError):
-        os.waitpid(pid, 0)
+    with _signals_held():
+        if not child.reaped:
+            with suppress(OSError):
+                os.kill(child.pid, signal.SIGKILL)
+            with suppress(OSError):
+                os.waitpid(child.pid, 0)
+            child.reaped = True
+        with suppress(OSError):
+            child.close()
+
+
+def _shared(table: int, index: int) -> object:
+    """A shared object by its place: named in the pickle, resolved by `_Unpickler`."""
+    raise RuntimeError("only a fanout result refers to a shared object")
+
+
+def _loads(data: memoryview, shared: Sequence[Sequence[object]]) -> Any:
+    import io
+    import pickle  # (not on the start-up path of every command)
+
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if module == __name__ and name == "_shared":
+                return lambda table, index: shared[table][index]
+            return super().find_class(module, name)
+
+    return Unpickler(io.BytesIO(data)).load()
 
 
 def _dumps(results: list[Any], index: dict[int, Any]) -> bytes:
@@ -203,7 +278,8 @@ def _dumps(results: list[Any], index: dict[int, Any]) -> bytes:
     class Pickler(pickle.Pickler):
         def reducer_override(self, obj: object) -> Any:
             # called for every object but None, bools and plain ints, floats, strs, bytes,
-            # lists, tuples, dicts and sets: one dict lookup each
+            # lists, tuples, dicts and sets: one dict lookup each (persistent_id, called
+            # for every object, took four times as long)
             place = index.get(id(obj))
             return NotImplemented if place is None else (_shared, place)
 
