@@ -31,10 +31,15 @@ def console(name: str = "out") -> Console:
     if name not in _consoles:
         from rich.console import Console
 
+        class Quiet(Console):
+            def on_broken_pipe(self) -> None:
+                # `trainctl member show X | head -1`: Rich's own exits 1, saying nothing;
+                # TrainctlGroup ends a reader that stopped early as every command does: 0
+                self.quiet = True
+                raise BrokenPipeError
+
         # emoji=False: a name or a value typed as ":fire:" is printed as typed, not as 🔥
-        _consoles[name] = Console(
-            stderr=(name == "err"), soft_wrap=(name == "err"), emoji=False
-        )
+        _consoles[name] = Quiet(stderr=(name == "err"), soft_wrap=(name == "err"), emoji=False)
     return _consoles[name]
 
 
