@@ -39,7 +39,7 @@ def dept(cli):
     (("member", "add", "Bo Yee", "--email", "bo@fd"), 65, "--email: "),
     # a reference is named as typed, not as an option it was not given with
     (("record", "add", "nobody@fd.org", "--course", "Drill", "--hours", "1"), 1,
-     "nobody@fd.org: no member has the e-mail"),  # not found: 1, as in every other add
+     "No member 'nobody@fd.org'."),  # not found: 1, in the words of every other add
     # a date written as YYYY-MM-DD that does not exist says why, as a sheet's date does
     (("--as-of", "2025-02-29", "member", "list"), 2, "--as-of: '2025-02-29' is not a date: 2025 is not a leap year"),
     (("report", "expiring", "--as-of", "2026-04-31"), 2, "'2026-04-31' is not a date: April 2026 has 30 days."),

@@ -333,7 +333,7 @@ def test_refusals_write_nothing(crew, snapshot):
     before = snapshot()
     for args, code, text in [
         # a member who cannot be recorded is refused as by every other add (exit 1); values are bad input (65)
-        (["record", "add", "--members", "0001,nobody@fd.org", "--course", "Drill"], 1, "nobody@fd.org: no member has the e-mail"),
+        (["record", "add", "--members", "0001,nobody@fd.org", "--course", "Drill"], 1, "nobody@fd.org: No member 'nobody@fd.org'"),
         (["record", "add", "cy@fd.org", "--course", "Drill", "--hours", "1"], 1, "inactive"),
         (["record", "add", "0001", "--course", "Drill"], 65, "--hours: is required"),
         (["record", "add", "0001", "--course", "Drill", "--hours", "1", "--status", "done-ish"], 65, "--status"),
@@ -713,3 +713,30 @@ def test_a_sheet_whose_lines_end_in_cr_alone_reads_as_any_other(crew, tmp_path):
     assert "mac.csv: 2 rows read, 2 added" in r.stderr, r.stderr
     hours = {x["member"]: x["hours"] for x in crew("--format", "json", "record", "list").json}
     assert hours == {"Fire Fighter 01": 2, "Fire Fighter 02": 1.5}
+
+
+def test_record_add_names_members_as_every_command_does(cli, snapshot):
+    """A review found `record add` with a resolver of its own: "107" took badge 0107 (which
+    `record list --member 107` then refused), a name two members share exited 1 (2
+    elsewhere), and "Smith, John" given alone was refused as a list."""
+    cli("member", "add", "Maria Gonzalez", "--email", "mg@fd.org", "--badge", "0107")
+    cli("member", "add", "Kim Lee", "--email", "k1@fd.org", "--badge", "K1")
+    cli("member", "add", "Kim Lee", "--email", "k2@fd.org", "--badge", "K2")
+    cli("member", "add", "Smith, John", "--email", "sj@fd.org", "--badge", "S1")
+    before = snapshot()
+    drill = ("--course", "Drill", "--hours", "1", "--date", "2026-03-02")
+    r = cli("record", "add", "107", *drill, ok=False)  # offered, never taken: as member show
+    assert r.exit_code == 1 and "Did you mean Maria Gonzalez (badge 0107)?" in r.stderr
+    assert r.exit_code == cli("member", "show", "107", ok=False).exit_code
+    r = cli("record", "add", "Kim Lee", *drill, ok=False)
+    assert r.exit_code == 2 and "2 members are named 'Kim Lee'" in r.stderr
+    r = cli("record", "add", "--members", "K1,Kim Lee,nobody@fd.org", *drill, ok=False)
+    assert r.exit_code == 2 and "Kim Lee: 2 members are named" in r.stderr  # unclear: 2
+    assert "nobody@fd.org: No member 'nobody@fd.org'." in r.stderr
+    r = cli("record", "add", "--members", "K1,S1,Smith, John", *drill, ok=False)  # in a list: refused
+    assert r.exit_code == 2 and "a list is split at its commas" in r.stderr
+    assert snapshot() == before
+    cli("record", "add", "Smith, John", *drill)  # alone: that member
+    cli("record", "add", "0107", *drill)
+    listed = cli("record", "list", "--format", "json").json
+    assert sorted(x["member"] for x in listed) == ["Maria Gonzalez", "Smith, John"]

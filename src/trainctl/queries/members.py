@@ -189,11 +189,17 @@ def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
     """The member references of a list option, split at its commas ("F-118,F-203", or the
     option repeated). A member whose name holds a comma ("John Smith, Jr.", "Smith, John")
     would be split into pieces, one of which may be another member's name or badge: a list
-    that writes such a name out is refused, rather than resolved piece by piece."""
+    that writes such a name out is refused, rather than resolved piece by piece; a value
+    that is that name and nothing else ("Smith, John" alone) names that member."""
     given = list(texts)
+    whole: list[str] = []  # a value that is, all of it, one such name: that member
     if any("," in t for t in given):
         commas = [n for (n,) in rd.all("SELECT name FROM member WHERE name LIKE '%,%'")]
+        keys = {name_key(n) for n in commas}
         for t in given:
+            if name_key(_unprefixed(t)) in keys:
+                whole.append(t)
+                continue
             parts = [name_key(_unprefixed(p)) for p in t.split(",")]
             for name in commas:
                 want = [name_key(p) for p in name.split(",")]
@@ -204,7 +210,7 @@ def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
                         "commas.",
                         "Name that member by badge, e-mail or id:N in the list.",
                     )
-    return [p.strip() for t in given for p in t.split(",") if p.strip()]
+    return [p.strip() for t in given for p in ([t] if t in whole else t.split(",")) if p.strip()]
 
 
 def one_named(text: str, members: Sequence[MemberRow]) -> MemberRow | None:

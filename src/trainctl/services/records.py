@@ -482,6 +482,8 @@ def crew(
     officer) a position's crew does not take (`Crew.left_out`); named, they are kept, and
     `add_records` refuses them."""
     from trainctl.domain.positions import position_code
+    from trainctl.queries import reader_of
+    from trainctl.queries.members import find_members, get_member, not_found
     from trainctl.services.members import position_codes
 
     try:
@@ -491,14 +493,26 @@ def crew(
     index = MemberIndex(session)
     ids: list[int] = []
     problems: list[str] = []
+    unclear = False  # a reference two members fit (exit 2, as every command refuses one)
     before_hire: list[tuple[str, str, date]] = []
     refs_of: dict[int, list[str]] = {}
-    for ref in members:
-        text = ref.strip()
-        if not text:
+    texts = [t for t in (ref.strip() for ref in members) if t]
+    # typed references: the one resolver's rule and words (queries.members, a bare "42" is
+    # never badge 0042, only offered), then judged as the member was on the record's day
+    rd = reader_of(session)
+    found = find_members(rd, [("member", t) for t in texts])
+    if len(texts) == 1 and not positions and found[0].problem is not None:
+        get_member(rd, texts[0])  # one member named: refused as `cert add` refuses it
+        raise found[0].problem  # (with its "Did you mean" too)
+    for text, hit in zip(texts, found, strict=True):
+        if hit.problem is not None or hit.member is None:
+            why = hit.problem or not_found(text)
+            unclear = unclear or isinstance(why, UsageError)
+            hint = why.hint or ""
+            offer = hint.split("?")[0] + "?" if hint.startswith("Did you mean") else ""
+            problems.append(f"{text}: {why.message}" + (f" {offer}" if offer else ""))
             continue
-        kind = "email" if "@" in text else "member"
-        member, problem = index.resolve({kind: text}, day)
+        member, problem = index.resolve({"member": f"id:{hit.member.id}"}, day)
         if problem:
             problems.append(f"{text}: {problem[1]}")
             continue
@@ -533,7 +547,7 @@ def crew(
         back = (f" A member back by {day}: `trainctl member edit MEMBER --status active "
                 f"--effective {day}`." if day is not None and any("inactive" in p for p in problems)
                 else "")  # fmt: skip
-        raise RefusedError(
+        raise (UsageError if unclear else RefusedError)(
             f"{plural(len(problems), 'member reference')} cannot be used; nothing was recorded.",
             "`trainctl member list` shows members (id, e-mail, badge) and their positions; "
             "`trainctl member show MEMBER` their history." + back,
