@@ -1099,3 +1099,17 @@ def test_a_record_without_hours_is_rejected_as_such_not_as_something_else():
     e = c.evaluate(member(hours(1, "2026-03-04", 0), hours(2, "2026-03-05", 2)), spec, D("2026-06-01"))
     assert verdicts(e) == {1: (False, c.NO_HOURS), 2: (True, c.COUNTED)}
     assert e.value == 2
+
+
+def test_an_assumed_nremt_cycle_stays_put_from_day_to_day():
+    """No certification date, no card: the assumed cycles are one fixed grid (31 March of
+    the even years), so the cycle that closed on 31 March is the one judged as previous on
+    1 April, and a record counts in one cycle only (it slid a year at a time)."""
+    m = member()
+    before = c.evaluate(m, EMT, D("2026-03-31"))
+    after = c.evaluate(m, EMT, D("2026-04-01"))
+    assert before.window == c.pd.Window(D("2024-04-01"), D("2026-03-31"))
+    assert after.window == c.pd.Window(D("2026-04-01"), D("2028-03-31"))
+    assert after.previous_window == before.window
+    assert c.evaluate(m, EMT, D("2027-03-31")).window == after.window
+    assert "assumed to run 2026-04-01 to 2028-03-31" in after.notes[0]

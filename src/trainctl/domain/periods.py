@@ -40,8 +40,9 @@ Frequencies (``biannual`` in imported files means biennial, as in the spec's dat
   in the first year from the hire date).
 
 A member's date that an anchor needs but that is unknown (no hire date on file) does not
-stop the evaluation: the calendar windows (or, for a cycle, the cycle ending at the next
-cycle end) are used and ``Windows.assumed`` says so, so a report can print it.
+stop the evaluation: the calendar windows (or, for a cycle, the cycles ending on the cycle
+end of 2000 and every N months on) are used and ``Windows.assumed`` says so, so a report
+can print it.
 """
 
 from __future__ import annotations
@@ -320,8 +321,8 @@ def cycle_end_reference(
        evaluator finds the card among the member's certifications): the card is the
        authority, its expiry IS a cycle end;
     2. else from the certification date: `first_cycle_end`, then every N months;
-    3. else the windows assume the cycle ends at the next cycle end on or after the as-of
-       date, and `Windows.assumed` says so.
+    3. else the windows assume one fixed grid (the cycle end of 2000, then every N
+       months: the calendar's rule), and `Windows.assumed` says so.
 
     The first cycle always runs from the certification date (`_first_end`).
     """
@@ -376,11 +377,13 @@ def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
     assumed = None
     ref = cycle_end_reference(anchors, md, n, nremt=period.nremt)
     if ref is None:
-        ref = md.on_or_after(as_of)
-        assumed = (
-            f"certification date and card expiry unknown: the {period.cycle_name} is assumed "
-            f"to end on {ref.isoformat()}"
-        )
+        # no date places the member's cycles: one fixed grid, as the calendar's (cycles
+        # ending on the cycle end of 2000 and every N months on: 31 March of the even
+        # years for NREMT's 24). It was the next cycle end on or after the as-of day, so a
+        # 24-month cycle began every year: a record counted in two, and on 1 April the
+        # cycle judged as the previous one had never been current (found by a review).
+        ref = md.on_or_after(_EPOCH)
+        assumed = f"certification date and card expiry unknown: the {period.cycle_name} is assumed"
     # the day the cycles end: the card's when it is known (it places them), else the rule's
     shown = MonthDay(ref.month, ref.day) if anchors.card_expires_on is not None else md
     label = f"{period.cycle_name} ending {shown}"
@@ -397,6 +400,8 @@ def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
     prev_out = Window(add_months(ref, (k - 2) * n) + ONE_DAY, start - ONE_DAY)
     if first is not None and start - ONE_DAY <= first:
         prev_out = Window(cert, first)  # the previous cycle was the first
+    if assumed:
+        assumed += f" to run {start.isoformat()} to {end.isoformat()}; record either to place it"
     return Windows(period, as_of, Window(start, end), prev_out, end, label, cert, assumed)
 
 
