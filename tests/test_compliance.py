@@ -819,6 +819,16 @@ def test_rolling_windows_give_new_members_time():
     recent = c.evaluate(member(hire_date=D("2025-01-01")), spec, D("2025-06-01"))
     assert (recent.status, recent.due) == (c.NOT_YET_DUE, D("2026-12-31"))
     assert c.evaluate(member(), spec, D("2025-06-01")).status == c.OVERDUE
+    # due on 2026-12-31: due soon that day ("today"), as a one-time requirement on its due
+    # day; overdue the day after (it was overdue on the due day it had printed)
+    hired = member(hire_date=D("2025-01-01"))
+    on_the_day = c.evaluate(hired, spec, D("2026-12-31"))
+    assert (on_the_day.status, on_the_day.due) == (c.DUE_SOON, D("2026-12-31"))
+    assert "(today)" in on_the_day.reason
+    assert c.evaluate(hired, spec, D("2027-01-01")).status == c.OVERDUE
+    leap = member(hire_date=D("2028-02-29"))  # 24 months on: 2030-02-28
+    assert c.evaluate(leap, spec, D("2030-02-28")).status == c.DUE_SOON
+    assert c.evaluate(leap, spec, D("2030-03-01")).status == c.OVERDUE
 
 
 def test_due_soon_days_is_configurable():

@@ -368,3 +368,25 @@ def test_a_member_certified_on_a_cycle_end_day_owes_no_one_day_cycle(end, freq, 
     first = pd.windows(period, certified, Anchors(certification_date=certified, card_expires_on=card))
     assert first.current.start == certified and first.previous is None
     assert (first.current.end - certified).days >= 300  # a whole cycle, not a day
+
+
+@pytest.mark.parametrize(
+    ("joined", "months", "due"),
+    [
+        ("2025-01-01", 24, "2026-12-31"),
+        ("2025-05-15", 12, "2026-05-14"),
+        ("2028-02-29", 24, "2030-02-28"),  # + 24 months clamps to 28 Feb: not the 27th
+        ("2028-02-29", 48, "2032-02-28"),  # a leap year again: 29 Feb 2032 starts at 1 Mar
+        ("2026-03-01", 24, "2028-02-29"),
+        ("2026-03-31", 1, "2026-04-30"),
+        ("2026-12-31", 12, "2027-12-30"),
+    ],
+)
+def test_a_rolling_figure_is_due_on_the_last_day_its_window_reaches_back_to_joining(joined, months, due):
+    assert pd.rolling_due(date.fromisoformat(joined), months) == date.fromisoformat(due)
+
+
+@given(st.dates(date(2000, 1, 1), date(2100, 12, 31)), st.integers(1, 60))
+def test_rolling_due_is_the_last_window_that_starts_by_the_joining_day(joined, months):
+    due = pd.rolling_due(joined, months)
+    assert pd.rolling_start(due, months) <= joined < pd.rolling_start(due + DAY, months)

@@ -40,7 +40,8 @@ Statuses, in the order they are decided:
     has no due date at all (required now); else ``due_soon`` / ``not_yet_due`` by the days
     left. Met once, met for good (no `good_through`), even when its window has closed;
   - rolling N months: ``overdue`` (the figure must hold every day), except for a member
-    hired within the last N months, whose due date is hire date + N months - 1 day.
+    hired within the last N months, whose due date is hire date + N months - 1 day
+    (the last day whose window starts on or before the hire: `periods.rolling_due`).
 
 A met requirement reports `good_through`: the last day it stays met without new facts
 (the window's end; a card's expiry; for rolling windows the day before the counted
@@ -1692,8 +1693,8 @@ def evaluate(
         n = period.months
         assert n is not None and ws.current.start is not None
         hired = start
-        if hired is not None and hired > ws.current.start:
-            due = pd.add_months(hired, n) - ONE_DAY
+        if hired is not None and hired >= ws.current.start:  # (on the due day too)
+            due = pd.rolling_due(hired, n)
             common["due"] = due
             status, reason = _one_time_status(due, as_of, due_soon_days, f"not met: {figure}")
         else:

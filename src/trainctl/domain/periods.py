@@ -371,6 +371,25 @@ def _first_end(period: Period, ref: date, certified_on: date, card: date | None)
     return end
 
 
+def rolling_start(as_of: date, months: int) -> date:
+    """The first day of the rolling window of N months up to `as_of`."""
+    return add_months(as_of, -months) + ONE_DAY
+
+
+def rolling_due(joined: date, months: int) -> date:
+    """The last as-of day whose rolling window of N months starts on or before `joined`
+    (the day a member became subject to it): the first full window, which is when its
+    figure is due. `joined` + N months - 1 day, but for the month ends a short month
+    clamps: joined 29 Feb 2028, 24 months: due 28 Feb 2030 (the window of that day is
+    29 Feb 2028 - 28 Feb 2030), not 27 February."""
+    due = add_months(joined, months) - ONE_DAY
+    while rolling_start(due + ONE_DAY, months) <= joined:
+        due += ONE_DAY
+    while rolling_start(due, months) > joined:
+        due -= ONE_DAY
+    return due
+
+
 def _cycle_windows(period: Period, as_of: date, anchors: Anchors) -> Windows:
     assert period.cycle_end is not None and period.months is not None
     n, md = period.months, period.cycle_end
@@ -461,7 +480,7 @@ def windows(period: Period, as_of: date, anchors: Anchors | None = None) -> Wind
     assert period.months is not None
     n = period.months
     if period.frequency == "rolling":
-        start = add_months(as_of, -n) + ONE_DAY
+        start = rolling_start(as_of, n)
         prev = Window(add_months(as_of, -2 * n) + ONE_DAY, start - ONE_DAY)
         label = f"rolling {n} months to {as_of.isoformat()}"
         return Windows(period, as_of, Window(start, as_of), prev, None, label, anchor_date)
