@@ -211,6 +211,12 @@ def test_a_card_running_out_stays_met_and_says_when(dept):
     assert (ann["status"], ann["due"], ann["good_through"]) == ("met", "2026-12-02", "2026-12-02")
     out = dept("report", "compliance", "-m", "ann@fd.org", "-r", "CPR-BLS", "--as-of", "2026-12-02").stdout
     assert "valid" in out and "2026-12-02" in out
+    # a card without an expiry on file holds a renewal's worth (24 months): its last day
+    # is counted alike (it lapsed in the matrix with no warning before)
+    dept("member", "add", "Cy New", "--email", "cy@fd.org", "--position", "emt", "--hire-date", HIRED)
+    dept("--as-of", "2030-01-01", "cert", "add", "cy@fd.org", "CPR-BLS", "--issued", "2024-12-10")
+    r = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-11-15")
+    assert "3 met of 3 applicable; 2 cards expire within 30 days" in r.stderr, r
 
 
 def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):

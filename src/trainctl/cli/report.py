@@ -211,7 +211,9 @@ def _expiring(column: list[Evaluation], day: date, within: int) -> str:
     if not column or column[0].requirement.requirement_type != "certification":
         return ""
     last = day + timedelta(days=within)
-    n = sum(1 for e in column if e.met and e.good_through is not None and e.good_through <= last)
+    # a met card's due date is its last valid day: the expiry on file, or for a card without
+    # one, its issue day + the requirement's renewal (which the cell says it assumed)
+    n = sum(1 for e in column if e.met and e.due is not None and e.due <= last)
     if not n:
         return ""
     return f"; {n} card{'s' if n != 1 else ''} expire{'' if n != 1 else 's'} within {within} days (`trainctl report expiring --within {within}`)"

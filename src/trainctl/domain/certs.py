@@ -30,6 +30,37 @@ def credential_code(text: str) -> str:
     return " ".join(text.split()).upper()
 
 
+def renewal_months(frequency: str | None, period_months: int | None = None) -> int | None:
+    """How long a card without a recorded expiry holds a certification requirement that
+    recurs (ACLS, biennial: 24 months from its issue day); None for a one-time one (a
+    Pro Board certificate without an expiry holds for good). One rule for compliance and
+    program credit."""
+    from trainctl.domain import periods as pd
+
+    try:
+        freq = pd.normalize_frequency(frequency or "one_time")
+    except ValueError:
+        return None
+    if freq == "one_time":
+        return None
+    if freq == "rolling":
+        return int(period_months) if period_months and period_months > 0 else None
+    return pd.FREQUENCY_MONTHS.get(freq)
+
+
+def held_through(issued: date | None, expires_on: date | None, renewal: int | None) -> date | None:
+    """The last day a card holds a requirement: its recorded expiry, else (a requirement
+    that renews every `renewal` months) its issue day + that many months - 1 day, else
+    None (for good)."""
+    if expires_on is not None or renewal is None or issued is None:
+        return expires_on
+    from datetime import timedelta
+
+    from trainctl.domain.periods import add_months
+
+    return add_months(issued, renewal) - timedelta(days=1)
+
+
 def is_valid(expires_on: date | None, today: date) -> bool:
     """Valid through its expiry day; no expiry: always."""
     return expires_on is None or expires_on >= today

@@ -1235,9 +1235,7 @@ def _certification(
         renew = _renewal_months(spec)
 
         def expiry(f: Fact) -> date | None:  # a card without one: a renewal period's worth
-            if f.expires_on is not None or renew is None or f.date is None:
-                return f.expires_on
-            return pd.add_months(f.date, renew) - ONE_DAY
+            return certs.held_through(f.date, f.expires_on, renew)
 
         decisive = certs.deciding(cards, lambda f: (expiry(f), f.date, str(f.id)))
         exp = expiry(decisive)
@@ -1310,7 +1308,7 @@ def _renewal_months(spec: RequirementSpec) -> int | None:
     recurs (ACLS, biennial: 24 months from its issue day); None for a one-time one (a
     Pro Board certificate without an expiry holds for good)."""
     period = spec.period
-    return period.months if period.frequency != "one_time" and period.months else None
+    return certs.renewal_months(period.frequency, period.months)
 
 
 def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tuple[str, str]:
