@@ -335,3 +335,13 @@ def test_real_addresses_of_any_script_are_taken(cli, email):
     and the combining marks of Devanagari and Thai."""
     r = cli("--format", "json", "member", "add", "Some One", "--email", email)
     assert r.json["email"] == email.lower()
+
+
+def test_member_show_history_reads_as_words_not_python(cli):
+    """A review found `positions: ['firefighter', 'emt'] -> [...]` in a member's history."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "F-1", "--position", "firefighter,emt")
+    cli("member", "edit", "F-1", "--add-position", "officer", "--name", "Ann B. Lee")
+    out = cli("member", "show", "F-1").stdout
+    flat = " ".join(out.replace("│", " ").split())
+    assert "positions: firefighter, emt -> firefighter, emt, officer" in flat, out
+    assert "name: 'Ann Lee' -> 'Ann B. Lee'" in flat and "['" not in out

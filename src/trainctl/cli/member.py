@@ -281,8 +281,18 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
 def _detail(detail: dict[str, Any]) -> str:
     changes = detail.get("changes")
     if isinstance(changes, dict):
-        return "; ".join(f"{k}: {old!r} -> {new!r}" for k, (old, new) in changes.items())
-    return ", ".join(f"{k}={v}" for k, v in detail.items() if v is not None)
+        return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items())
+    return ", ".join(f"{k}={_said(v, quote=False)}" for k, v in detail.items() if v is not None)
+
+
+def _said(value: Any, *, quote: bool = True) -> str:
+    """A value of the audit log as a person reads it: a list of positions as
+    'firefighter, emt' (not Python's ['firefighter', 'emt']), nothing as 'none'."""
+    if value is None or value == []:
+        return "none"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return repr(value) if quote and isinstance(value, str) else str(value)
 
 
 @app.command("edit")

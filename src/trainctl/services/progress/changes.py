@@ -294,7 +294,7 @@ def _numeric(
     req, target = row.req, row.target
     if not target.is_numeric:
         raise UsageError(
-            f"'{req.name}' is a {req.requirement_type.replace('_', ' ')} requirement: it is measured by items, not a number.",
+            f"'{req.name}' is {_a(req.requirement_type.replace('_', ' '))} requirement: it is measured by items, not a number.",
             f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
         )
     _check_amount(req, option, value)
@@ -418,7 +418,7 @@ def _item(row: _Row, wanted: str) -> tuple[str, bool]:
     req, target = row.req, row.target
     if target.is_numeric:
         raise UsageError(
-            f"'{req.name}' is a {req.requirement_type} requirement: use --add N or --set N.",
+            f"'{req.name}' is {_a(req.requirement_type.replace('_', ' '))} requirement: use --add N or --set N.",
         )
     item = dp.match_item(target.items, wanted)
     if item is None:
@@ -586,3 +586,8 @@ def finish(
         status=update.status, verify=update.verify is not None, pending=result.pending,
     )  # fmt: skip
     return result
+
+
+def _a(word: str) -> str:
+    """'an hours', 'a certification': the article a requirement type takes."""
+    return ("an " if word[:1].lower() in "aeiouh" and not word.lower().startswith("u") else "a ") + word
