@@ -735,6 +735,8 @@ def test_record_add_names_members_as_every_command_does(cli, snapshot):
     assert "nobody@fd.org: No member 'nobody@fd.org'." in r.stderr
     r = cli("record", "add", "--members", "K1,S1,Smith, John", *drill, ok=False)  # in a list: refused
     assert r.exit_code == 2 and "a list is split at its commas" in r.stderr
+    dry = cli("record", "add", "--members", "0107,S1", *drill, "--dry-run")  # who each found
+    assert "0107: Maria Gonzalez <mg@fd.org>." in dry.stderr and "S1: Smith, John <sj@fd.org>." in dry.stderr
     assert snapshot() == before
     cli("record", "add", "Smith, John", *drill)  # alone: that member
     cli("record", "add", "0107", *drill)

@@ -141,6 +141,9 @@ def add(
                 positions=[{"position": pos, "date": team.day,
                             "members": [{"id": i, "name": n, "email": e} for i, n, e in held]}
                            for pos, held in team.by_position])  # fmt: skip
+    if dry_run:  # whom each reference found ("107"? "Kim Lee"?), before anything is written
+        for ref, name, email in team.named:
+            render.info(f"{ref}: {name} <{email}>.", quiet=state.quiet)
     for pos, held in team.by_position:  # who a position stood for that day: the officer checks
         render.info(f"--position {pos} on {team.day}: {plural(len(held), 'member')}: "
                     f"{', '.join(f'{n} <{e}>' for _, n, e in held)}.", quiet=state.quiet)  # fmt: skip

@@ -469,6 +469,9 @@ class Crew:
     twice: list[tuple[str, list[str]]] = field(default_factory=list)
     # the positions whose crew left the acting officer out (nobody records their own)
     left_out: list[str] = field(default_factory=list)
+    # the members named (MEMBER, --members) as (reference, name, e-mail): a dry run says
+    # whom each reference found, before anything is written
+    named: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def crew(
@@ -556,7 +559,8 @@ def crew(
     if not ids:
         raise UsageError("Name the members: MEMBER, --members a,b,c or --position P.")
     twice = [(index.by_id[m].name, refs) for m, refs in refs_of.items() if len(refs) > 1]
-    return Crew(ids, taken, day, before_hire, twice, left_out)
+    named = [(" / ".join(refs), index.by_id[m].name, index.by_id[m].email) for m, refs in refs_of.items()]
+    return Crew(ids, taken, day, before_hire, twice, left_out, named)
 
 
 def add_records(
