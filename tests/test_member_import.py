@@ -326,7 +326,7 @@ def test_unknown_positions_name_line_field_and_value(cli, write, seeded, snapsho
         ),
         (
             "New One,new@fd.org,,,,,March 15 2024,",
-            "line 2, field hire_date: is not a date (write it as YYYY-MM-DD) (got 'March 15 2024')",
+            "line 2, field hire_date: is not a date (write it as YYYY-MM-DD or M/D/YYYY) (got 'March 15 2024')",
         ),
         (
             "New One,new@fd.org,,9th-grade,,,,",

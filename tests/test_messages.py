@@ -43,7 +43,7 @@ def dept(cli):
     # a date written as YYYY-MM-DD that does not exist says why, as a sheet's date does
     (("--as-of", "2025-02-29", "member", "list"), 2, "--as-of: '2025-02-29' is not a date: 2025 is not a leap year"),
     (("report", "expiring", "--as-of", "2026-04-31"), 2, "'2026-04-31' is not a date: April 2026 has 30 days."),
-    (("report", "expiring", "--as-of", "26-4-1"), 2, "'26-4-1' is not a date; write it as YYYY-MM-DD."),
+    (("report", "expiring", "--as-of", "26-4-1"), 2, "'26-4-1' is not a date; write it as YYYY-MM-DD or M/D/YYYY."),
 ])  # fmt: skip
 def test_refusals_speak_plainly(cli, snapshot, dept, args, code, says):
     assert says in refused(cli, snapshot, *args, code=code).stderr

@@ -35,7 +35,7 @@ def parse_date(value: str | None, field: str = "date") -> date | None:
             return sheet_date(value)
         except ValueError as exc:
             why = f"{exc}." if str(exc).startswith("is ") else f"is not a date: {exc}."
-            why = why.replace(" (write it as YYYY-MM-DD).", "; write it as YYYY-MM-DD.")
+            why = why.replace(" (write it as YYYY-MM-DD or M/D/YYYY).", "; write it as YYYY-MM-DD or M/D/YYYY.")
         raise typer.BadParameter(f"{value!r} {why}", param_hint=field) from None
 
 

@@ -273,7 +273,7 @@ def parse_hours(text: str, maximum: float) -> float:
 
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
-_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: 0?0:00(?::00)?)?")  # Excel's "3/15/2019 0:00" too
 MIN_YEAR, MAX_YEAR = 1900, 2199
 
 
@@ -286,7 +286,7 @@ def parse_date(text: str) -> date:
     elif m := _US.fullmatch(value):
         month, day, year = (int(g) for g in m.groups())
     else:
-        raise ValueError("is not a date (write it as YYYY-MM-DD)")
+        raise ValueError("is not a date (write it as YYYY-MM-DD or M/D/YYYY)")
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
     if not 1 <= month <= 12:
