@@ -271,3 +271,21 @@ def test_the_compliance_report_says_expired_since_when_and_no_card(medics):
     assert row("2026-07-01", "Ann Lee") == ["ACLS", "EXPIRED", "expired", "2026-06-30"]
     assert row("2026-07-01", "bo diaz") == ["ACLS", "OVERDUE", "no card", ""]
     assert row("2026-06-30", "0042") == ["ACLS", "met", "valid", "2026-06-30"]
+
+
+def test_what_an_import_sets_in_motion_says_whose_it_is(cli, tmp_path):
+    """Two members' cards in one import: each line of what followed (a milestone reached)
+    names its member (two identical "Milestone reached" lines named nobody; a review)."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    cli("member", "add", "Bo Diaz", "--email", "bo@fd.org")
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--credential", "ACLS")
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "ACLS")
+    cli("program", "milestone", "add", "Medic", "Carded", "--threshold", "100")
+    cli("program", "activate", "Medic")
+    cli("--as-of", "2026-01-01", "enroll", "bulk", "Medic", "--members", "ann@fd.org,bo@fd.org")
+    sheet = _csv(tmp_path, "cards.csv", "email,credential,issued,expires\n"
+                 "ann@fd.org,ACLS,2026-01-15,2028-01-31\nbo@fd.org,ACLS,2026-02-01,2028-02-29\n")  # fmt: skip
+    r = cli("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "Ann Lee: Milestone reached: Carded (100%)." in r.stderr, r.stderr
+    assert "Bo Diaz: Milestone reached: Carded (100%)." in r.stderr

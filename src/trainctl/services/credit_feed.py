@@ -46,6 +46,7 @@ from trainctl.domain.credit import Fact
 from trainctl.domain.text import plural
 from trainctl.models import (
     Enrollment,
+    Member,
     Program,
     ProgramRequirement,
     ProgressCredit,
@@ -418,7 +419,20 @@ def _finish(
     if not enrollment_ids:
         return []
     rollup_enrollments(session, enrollment_ids, now)
-    return [ev.message for ev in after_change(session, enrollment_ids, today=today, now=now)]
+    events = after_change(session, enrollment_ids, today=today, now=now)
+    if not events:
+        return []
+    # a record or card import touches many members: each line says whose it is (two
+    # identical "Milestone reached: Halfway" lines named nobody; a review)
+    e, m = Enrollment.__table__, Member.__table__  # type: ignore[attr-defined]
+    whose: dict[int, str] = {}
+    for some in chunks(sorted({ev.enrollment_id for ev in events})):
+        whose.update(conn.execute(
+            sa.select(e.c.id, m.c.name).select_from(e.join(m, m.c.id == e.c.member_id))
+            .where(e.c.id.in_(some))
+        ).tuples().all())  # fmt: skip
+    return [f"{whose[ev.enrollment_id]}: {ev.message}" if ev.enrollment_id in whose else ev.message
+            for ev in events]  # fmt: skip
 
 
 # The set-based path's working tables (CreditFeed.add_new_records), per connection.
