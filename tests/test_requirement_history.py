@@ -421,3 +421,10 @@ def test_each_period_of_the_year_counts_what_its_version_counted_and_owes_whom_i
     text = cli("requirement", "explain", "A1", "MonS", "--as-of", "2026-07-05").stdout
     assert "June 2026: 6 of 4 h\n" in text and "6 of 7 months met" in text, text
     assert "Year 2026-01-01 – 2026-12-31: 36 of 48 h" in text, text
+
+
+def test_effective_alone_says_what_it_did_with_no_blank_line_first(cli):
+    """`requirement edit R --effective DAY` alone began stderr with an empty line (a review)."""
+    cli("requirement", "add", "--name", "Haz", "--type", "hours", "--hours", "2", "--counts-type", "drill")
+    r = cli("requirement", "edit", "Haz", "--effective", "2026-01-01")
+    assert r.stderr.startswith("Haz has not been changed"), repr(r.stderr)

@@ -709,7 +709,8 @@ def edit(
         unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None
     if state.fmt == "json":
         render.emit_json(out)
-    render.info(message, quiet=state.quiet)
+    if message:  # (none when --effective alone re-dated it: the service's line says so)
+        render.info(message, quiet=state.quiet)
     if unknown_card:
         render.warn(unknown_card)
     for line in recredited:
