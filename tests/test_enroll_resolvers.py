@@ -356,17 +356,24 @@ def test_a_name_stored_decomposed_before_names_were_composed_is_still_found(cli,
 
 
 def test_record_add_refuses_a_number_that_is_an_id_and_another_s_badge_without_zeros(cli, dept, snapshot):
-    """record add resolves through the sign-in sheets' index: "3" read as badge 0003 (Cy)
-    while member 3 is Di was a silent pick; refused as `member show 3` is."""
+    """record add resolved through the sign-in sheets' index: "3" read as badge 0003 (Cy)
+    while member 3 is Di was a silent pick; refused as `member show 3` is (and by the same
+    resolver, queries.members, since a later review)."""
     _world(dept, cli)  # Ann Lee (1, A1), Bob Ray (2, badge 1)
     dept.member("Di Park", email="di@example.org")  # member 3
     dept.member("Cy Moss", email="cy@example.org", badge="0003")  # member 4
     before = snapshot()
     r = cli("record", "add", "3", "--course", "Drill", "--date", "2026-01-05", "--hours", "1",
             "--type", "drill", ok=False)  # fmt: skip
-    assert r.exit_code != 0 and "'3' is the id of Di Park and, leading zeros aside, the badge of Cy Moss" in r.stderr, r
+    # (the one resolver's words and exit since record add uses it: as `member show 3`)
+    assert r.exit_code == 2 and "'3' is the id of Di Park and, leading zeros aside, badge 0003 (Cy Moss)" in r.stderr, r
+    assert r.exit_code == cli("member", "show", "3", ok=False).exit_code
+    # "badge:3" is no badge on file: offered, as every command offers it, never taken
+    r = cli("record", "add", "badge:3", "--course", "Drill", "--date", "2026-01-05", "--hours", "1",
+            "--type", "drill", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "No member 'badge:3'" in r.stderr, r
     assert snapshot() == before
-    for ref, who in (("0003", 4), ("id:3", 3), ("badge:3", 4), ("email:di@example.org", 3)):
+    for ref, who in (("0003", 4), ("id:3", 3), ("email:di@example.org", 3)):
         cli("record", "add", ref, "--course", f"Drill {ref}", "--date", "2026-01-05",
             "--hours", "1", "--type", "drill")  # fmt: skip
         rows = cli("--format", "json", "record", "list", "--course", f"Drill {ref}").json

@@ -190,14 +190,15 @@ def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
     option repeated). A member whose name holds a comma ("John Smith, Jr.", "Smith, John")
     would be split into pieces, one of which may be another member's name or badge: a list
     that writes such a name out is refused, rather than resolved piece by piece; a value
-    that is that name and nothing else ("Smith, John" alone) names that member."""
+    that is that name and nothing else ("Smith, John" alone) names that member, unless a
+    piece of it names a member too (`_pieces_name_anyone`: refused, never a guess)."""
     given = list(texts)
     whole: list[str] = []  # a value that is, all of it, one such name: that member
     if any("," in t for t in given):
         commas = [n for (n,) in rd.all("SELECT name FROM member WHERE name LIKE '%,%'")]
         keys = {name_key(n) for n in commas}
         for t in given:
-            if name_key(_unprefixed(t)) in keys:
+            if name_key(_unprefixed(t)) in keys and not _pieces_name_anyone(rd, t):
                 whole.append(t)
                 continue
             parts = [name_key(_unprefixed(p)) for p in t.split(",")]
@@ -211,6 +212,15 @@ def split_list(rd: Reader, texts: Iterable[str], option: str) -> list[str]:
                         "Name that member by badge, e-mail or id:N in the list.",
                     )
     return [p.strip() for t in given for p in ([t] if t in whole else t.split(",")) if p.strip()]
+
+
+def _pieces_name_anyone(rd: Reader, text: str) -> bool:
+    """Whether a piece of a comma name names a member of its own ("John Smith" of "John
+    Smith, Jr."; "Smith" and "John" beside "Smith, John"): then the value may be a list as
+    well as that name, and is refused rather than guessed."""
+    pieces = [p.strip() for p in _unprefixed(text).split(",") if p.strip()]
+    found = find_members(rd, [("member", p) for p in pieces])
+    return any(f.member is not None or isinstance(f.problem, UsageError) for f in found)
 
 
 def one_named(text: str, members: Sequence[MemberRow]) -> MemberRow | None:
