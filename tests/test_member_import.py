@@ -530,3 +530,22 @@ def test_a_row_is_named_by_the_line_it_starts_on(cli, write, seeded, snapshot):
     r = refused(cli, snapshot, path)
     assert "line 2, field name" in r.stderr and "line 3, field name" not in r.stderr, r.stderr
     assert "line 4, field email" in r.stderr, r.stderr
+
+
+def test_the_reject_file_keeps_the_rosters_own_header(cli, write, seeded, tmp_path):
+    """Under the file's own header and delimiter, as every import's reject file (the
+    roster's was rewritten as name,email,badge,...; a review), the right lines too past a
+    BOM and a blank line."""
+    text = ("\ufeffName;E-mail;Badge #;Hire Date\n"
+            "Good One;one@fd.org;201;3/15/2019\n"
+            "\n"
+            "Bad Date;bad@fd.org;202;March 15 2019\n"
+            "Good Two;two@fd.org;;2020-01-02\n")  # fmt: skip
+    source = write(text, "roster.csv")
+    assert cli("member", "import", "--csv", source, "--skip-invalid", ok=False).exit_code == 65
+    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8", newline="") as fh:
+        got = list(csv.reader(fh, delimiter=";"))
+    assert got[0] == ["reason", "Name", "E-mail", "Badge #", "Hire Date"]
+    assert len(got) == 2 and got[1][1:] == ["Bad Date", "bad@fd.org", "202", "March 15 2019"]
+    assert got[1][0].startswith("line 4, field hire_date: is not a date")
+

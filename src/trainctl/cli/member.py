@@ -552,8 +552,12 @@ def import_(
         problems = [p for rejected in result.rejects for p in rejected.problems]
         for problem in render.first_of(problems):
             render.warn(problem)  # all of them are in the reject file
-        if result.rejects and not dry_run:
-            _write_rejects(rejects_path, result)  # before the commit: no file, no import
+        if result.rejects and not dry_run:  # before the commit: no file, no import
+            from trainctl.cli.rejects import write_sheet_rejects
+
+            # the rows as they were, under the file's own header and delimiter (read again,
+            # as every import writes its reject file; the roster's header was canonical)
+            write_sheet_rejects(csv_file, {r.line: r.problems for r in result.rejects})
     if dry_run:
         changes = [p for p in result.plan if p.action != "unchanged"]
         render.table(
@@ -588,12 +592,3 @@ def import_(
     render.info(f"{csv_file.name}: {summary}.", quiet=state.quiet)
     if result.rejects:
         raise typer.Exit(65)  # a partial import is never exit 0 (README: "Partial imports")
-
-
-def _write_rejects(path: Path, result: Any) -> None:
-    """The rejected rows as they were, with a reason column first (cli/rejects.py: 0600,
-    never through a link, never over a file trainctl did not write)."""
-    from trainctl.cli.rejects import write_rejects
-
-    rows = (("; ".join(r.problems), r.cells) for r in result.rejects)
-    write_rejects(path, result.columns, rows, result.delimiter)
