@@ -53,3 +53,22 @@ def test_standing_and_codes():
     assert got == {1: ("valid", True), 2: ("superseded", False), 3: ("valid", True),
                    4: ("not yet issued", False), 5: ("void", False)}  # fmt: skip
     assert certs.credential_code("  acls  ep ") == "ACLS EP" != certs.credential_code("BLS")
+
+
+@pytest.mark.parametrize("renewal", [None, 1, 12, 24, 36])
+@pytest.mark.parametrize(
+    "today",
+    [date(2026, 2, 28), date(2028, 2, 29), date(2028, 3, 1), date(2026, 12, 31), date(2027, 1, 1),
+     date(2026, 3, 31), date(2026, 4, 30)],
+)  # fmt: skip
+def test_held_since_is_where_a_card_without_an_expiry_stops_holding(today, renewal):
+    """`held_since` (what the credit feed's SQL compares completion days with) agrees with
+    `held_through` for every issue day around the edge: Feb 29, month and year ends."""
+    first = certs.held_since(today, renewal)
+    for back in range(0, 2 * 366 + 400):
+        issued = date.fromordinal(today.toordinal() - back)
+        through = certs.held_through(issued, None, renewal)
+        holds = through is None or through >= today
+        assert holds is (first is None or issued >= first), (issued, through, first)
+    if renewal is not None:
+        assert certs.held_through(first, None, renewal) >= today

@@ -101,6 +101,25 @@ def test_windows(kind, on, expires, ok):
     assert counts_on(fact, kind, date(2026, 2, 1), date(2026, 6, 1)) is ok
 
 
+@pytest.mark.parametrize(
+    ("frequency", "on", "expires", "ok"),
+    [
+        ("one_time", date(2001, 1, 1), None, True),  # a one-time certificate holds for good
+        ("biennial", date(2024, 6, 2), None, True),  # 24 months from its issue: through 2026-06-01
+        ("biennial", date(2024, 6, 1), None, False),  # held through 2026-05-31
+        ("biennial", date(2020, 1, 1), date(2026, 6, 1), True),  # a recorded expiry decides
+        ("annual", date(2025, 6, 2), None, True),
+        ("annual", date(2025, 6, 1), None, False),
+    ],
+)
+def test_a_card_without_an_expiry_holds_a_renewing_requirement_one_period(frequency, on, expires, ok):
+    """As compliance judges it (domain/certs `held_through`): program progress must not
+    call a 2015 ACLS class current because no expiry was typed in."""
+    acc = _req("certification", credential_code="ACLS", frequency=frequency)
+    fact = Fact("certification", "1", 1, on, credential="ACLS", expires_on=expires)
+    assert counts_on(fact, "certification", date(2026, 2, 1), date(2026, 6, 1), acc.renewal) is ok
+
+
 # ---------------------------------------------------------------------------------- service
 @pytest.fixture
 def dept(db_url: str) -> Dept:

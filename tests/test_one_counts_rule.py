@@ -363,3 +363,74 @@ def test_record_list_finds_a_topic_written_with_its_category(cli):
     for wanted in ("national/airway", "National/Airway", "airway", "national"):
         rows = cli("record", "list", "--topic", wanted, "--format", "json").json
         assert [r["course_name"] for r in rows] == ["Airway lab"], wanted
+
+
+def test_a_card_without_an_expiry_holds_program_and_compliance_alike(cli, tmp_path):
+    """A biennial BLS (a card) and ACLS (a record of the class): with no expiry on file
+    either holds it 24 months from its issue, in program progress as in compliance
+    (domain/certs `held_through`, one rule): a 2023 card is no current BLS in 2026 in
+    either. Every way credit reaches a program row: what is on file at enrollment, a card
+    added after it (the feed per fact), and an import of records (the feed's SQL path)."""
+    as_of = "2026-01-05"
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--course", "ACLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("course", "add", "--name", "ACLS class", "--code", "ACLS")  # no expiration months
+    cli("program", "create", "Medic")
+    for req in ("BLS", "ACLS"):
+        cli("program", "requirement", "add", "Medic", req)
+    cli("program", "activate", "Medic")
+    people = {  # email -> issued (held through issued + 24 months - 1 day)
+        "old1@fd.org": "2024-01-05", "new1@fd.org": "2024-01-06",  # the edge: 2026-01-04 or -05
+        "old2@fd.org": "2023-03-01", "new2@fd.org": "2025-06-01",
+    }  # fmt: skip
+    for email in people:
+        cli("member", "add", email.split("@")[0], "--email", email, "--hire-date", "2020-01-01")
+
+    def cards(emails: list[str]) -> None:
+        sheet = tmp_path / f"acls-{emails[0]}.csv"
+        sheet.write_text("email,course,code,date,hours,type\n" + "".join(
+            f"{e},ACLS class,ACLS,{people[e]},16,class\n" for e in emails))  # fmt: skip
+        assert "added" in cli("--as-of", as_of, "record", "import", str(sheet)).stderr
+        for e in emails:
+            cli("--as-of", as_of, "cert", "add", e, "BLS", "--issued", people[e])
+
+    cards(["old1@fd.org", "new1@fd.org"])  # on file before the enrollment
+    cli("--as-of", as_of, "enroll", "bulk", "Medic", "--members", ",".join(people))
+    cards(["old2@fd.org", "new2@fd.org"])  # after it
+    cells = cli("--as-of", as_of, "report", "compliance", "--format", "json").json["cells"]
+    judged = {(c["member"], c["requirement"]): c["status"] for c in cells}
+    for n, email in enumerate(people, start=1):
+        name = email.split("@")[0]
+        rows = cli("--as-of", as_of, "enroll", "show", str(n), "--format", "json").json["requirements"]
+        values = {r["requirement"]: r["value"] for r in rows}
+        held = name.startswith("new")
+        assert values == {"BLS": float(held), "ACLS": float(held)}, (email, values)
+        for req in ("BLS", "ACLS"):
+            assert judged[(name, req)] == ("met" if held else "expired"), (email, req, judged)
+            # not credited at all, as a card past its recorded expiry is not
+            log = cli("--as-of", as_of, "progress", "log", "--enrollment", str(n), "--requirement",
+                      req, "--format", "json").json  # fmt: skip
+            credits = log["credits"] if isinstance(log, dict) else log
+            assert len(credits) == held, (email, req, credits)
+
+
+def test_a_renewing_card_without_an_expiry_stops_counting_when_its_row_is_measured_again(cli):
+    """A program row re-measured later (here: a void of another card on it) judges the
+    credits it holds by the same rule: a card without an expiry, issued 2024-02-01, held
+    a biennial BLS through 2026-01-31 and no longer, as compliance says."""
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "BLS")
+    cli("program", "activate", "Medic")
+    cli("member", "add", "Ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    for issued in ("2024-02-01", "2024-03-01"):
+        cli("--as-of", "2026-01-05", "cert", "add", "ann@fd.org", "BLS", "--issued", issued)
+    cli("--as-of", "2026-01-05", "enroll", "add", "ann@fd.org", "Medic")
+    assert _value(cli, "BLS") == 1
+    cli("--as-of", "2026-03-15", "cert", "void", "2", "--reason", "entered twice")
+    assert _value(cli, "BLS") == 0  # card 1 held it through 2026-01-31
+    cell = cli("--as-of", "2026-03-15", "report", "compliance", "--format", "json").json["cells"][0]
+    assert (cell["status"], cell["value"]) == ("expired", 0), cell

@@ -61,6 +61,23 @@ def held_through(issued: date | None, expires_on: date | None, renewal: int | No
     return add_months(issued, renewal) - timedelta(days=1)
 
 
+def held_since(today: date, renewal: int | None) -> date | None:
+    """The earliest issue day of a card without a recorded expiry that still holds, on
+    `today`, a requirement renewing every `renewal` months (`held_through` that day is
+    today or later; every later issue day holds too); None when any does (one-time).
+    What a query compares issue dates with, so SQL and `held_through` agree."""
+    if renewal is None:
+        return None
+    from datetime import timedelta
+
+    from trainctl.domain.periods import add_months
+
+    day = add_months(today, -renewal) - timedelta(days=3)  # just before: step to the first
+    while (held := held_through(day, None, renewal)) is not None and held < today:
+        day += timedelta(days=1)
+    return day
+
+
 def is_valid(expires_on: date | None, today: date) -> bool:
     """Valid through its expiry day; no expiry: always."""
     return expires_on is None or expires_on >= today

@@ -32,7 +32,9 @@ spaces. A topic/category entry matches the fact's category, its topic, or "categ
 When: a fact counts for an enrollment when it happened on or after the enrollment's start
 and not after today (the as-of date). A certification fact (a card, or a record toward a
 certification requirement) counts while it is valid: issued on or before today and not
-expired before today, whenever it was issued.
+expired before today, whenever it was issued. A card with no expiry on file holds a
+requirement that renews (BLS, biennial) for one renewal period from its issue day, and a
+one-time one for good (domain/certs `held_through`: the rule compliance judges by).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trainctl.domain.certs import is_valid
+from trainctl.domain.certs import held_through, is_valid, renewal_months
 from trainctl.domain.progress import DISTRIBUTIVE, category_key, item_names
 
 SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
@@ -108,6 +110,8 @@ class Accepts:
     hour_categories: frozenset[str] = frozenset()  # hours: the categories' names, folded
     items: tuple[tuple[str, str], ...] = ()  # (folded, as the requirement spells it)
     credential: str | None = None  # folded
+    # certification: how many months a card without an expiry holds it (None: for good)
+    renewal: int | None = None
 
     @classmethod
     def of(cls, req: Any) -> Accepts:
@@ -142,6 +146,11 @@ class Accepts:
             attendance=bool(req.counts_attendance),
             items=tuple((fold(n), n) for n in names if fold(n)),
             credential=fold(req.credential_code) or None,
+            renewal=(
+                renewal_months(getattr(req, "frequency", None), getattr(req, "period_months", None))
+                if rtype == "certification"
+                else None
+            ),
         )
 
     @property
@@ -265,8 +274,11 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
     return None
 
 
-def counts_on(fact: Fact, requirement_type: str, enrolled_on: date, today: date) -> bool:
-    """Whether the fact falls in the enrollment's window (see the module docstring)."""
+def counts_on(
+    fact: Fact, requirement_type: str, enrolled_on: date, today: date, renewal: int | None = None
+) -> bool:
+    """Whether the fact falls in the enrollment's window (see the module docstring);
+    `renewal`: the certification requirement's (`Accepts.renewal`)."""
     if requirement_type == "certification":
-        return fact.on <= today and is_valid(fact.expires_on, today)
+        return fact.on <= today and is_valid(held_through(fact.on, fact.expires_on, renewal), today)
     return enrolled_on <= fact.on <= today

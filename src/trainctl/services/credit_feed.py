@@ -42,6 +42,7 @@ from sqlmodel import Session
 from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import credit as dc
 from trainctl.domain import progress as dp
+from trainctl.domain.certs import held_since
 from trainctl.domain.credit import Fact
 from trainctl.domain.text import plural
 from trainctl.models import (
@@ -200,7 +201,10 @@ class _Memo:
     (`hits`); per (signature, member), the member's progress rows that take it (`pairs`)."""
 
     hits: dict[tuple[Any, ...], dict[int, Any]] = field(default_factory=dict)
-    pairs: dict[tuple[Any, ...], list[tuple[_Row, dc.Credit, bool]]] = field(default_factory=dict)
+    # the row, its credit, and its requirement's Accepts when it is a certification (validity)
+    pairs: dict[tuple[Any, ...], list[tuple[_Row, dc.Credit, dc.Accepts | None]]] = field(
+        default_factory=dict
+    )
 
     def clear(self) -> None:
         self.hits.clear()
@@ -242,14 +246,15 @@ def _match(
                     if got is _MISSING:
                         got = hits[rid] = credit_of(proto, accepts[rid])
                     if got is not None:
-                        pairs.append((row, got, accepts[rid].requirement_type == "certification"))
+                        acc = accepts[rid]
+                        pairs.append((row, got, acc if acc.requirement_type == "certification" else None))
                 if len(memo.pairs) >= PAIRS_LIMIT:
                     memo.pairs.clear()
                 memo.pairs[key] = pairs
             for row, got, cert in pairs:
                 # counts_on, its common case inline (this loop runs per fact and progress row)
-                if (counts_on(fact_of(proto, item), "certification", row.enrolled_on, today) if cert
-                        else row.enrolled_on <= on <= today):  # fmt: skip
+                if (counts_on(fact_of(proto, item), "certification", row.enrolled_on, today, cert.renewal)
+                        if cert is not None else row.enrolled_on <= on <= today):  # fmt: skip
                     append((st, sid, mid, note, row, got))
     return out
 
@@ -452,6 +457,9 @@ _FEED_MATCH = sa.Table(
     sa.Column("category", sa.String), sa.Column("topic", sa.String), sa.Column("self_paced", sa.Boolean),
     sa.Column("requirement_id", sa.Integer), sa.Column("amount", sa.Float),
     sa.Column("credit_category", sa.String), sa.Column("item", sa.String), sa.Column("window", sa.String),
+    # a certification requirement that renews: the earliest completion day of a record with
+    # no expiry that still holds it today (domain/certs `held_since`); NULL: any
+    sa.Column("valid_from", sa.Date),
     # by signature: a record finds the few requirements that take it, then each one's row
     # above. bench/records_import.py (80,000 records, 3,000 rows, 60 matches): the SELECT of
     # the INSERT took 0.33 s CPU through (member, then requirement and signature), 0.14 s so.
@@ -587,11 +595,13 @@ class CreditFeed:
             for rid, acc in self._accepts.items():
                 got = dc.credit_of(proto, acc)
                 if got is not None:
-                    window = "valid" if acc.requirement_type == "certification" else "enrolled"
+                    cert = acc.requirement_type == "certification"
+                    window = "valid" if cert else "enrolled"
                     matches.append({"hours": hours, "course_code": code, "training_type": ttype,
                                     "category": cat, "topic": topic, "self_paced": paced,
                                     "requirement_id": rid, "amount": got[0], "credit_category": got[1],
-                                    "item": got[2], "window": window})  # fmt: skip
+                                    "item": got[2], "window": window,
+                                    "valid_from": held_since(self.today, acc.renewal) if cert else None})  # fmt: skip
         if not matches:
             return
         conn = session.connection()
@@ -622,10 +632,15 @@ class CreditFeed:
                 ))
             )
             # dc.counts_on, as SQL: on/after the enrollment's start and not after today; a
-            # certification requirement: not after today and valid (through its expiry day)
+            # certification requirement: not after today and valid (through its expiry day;
+            # without one, for a renewal period from its completion: `valid_from`)
             .where(*new, t.c.completion_date <= today, sa.or_(
                 sa.and_(m.window == "enrolled", r.enrolled_on <= t.c.completion_date),
-                sa.and_(m.window == "valid", sa.or_(t.c.expiration_date.is_(None), t.c.expiration_date >= today)),
+                sa.and_(m.window == "valid", sa.or_(
+                    t.c.expiration_date >= today,
+                    sa.and_(t.c.expiration_date.is_(None),
+                            sa.or_(m.valid_from.is_(None), t.c.completion_date >= m.valid_from)),
+                )),
             ))
             .order_by(r.progress_id, sa.cast(t.c.id, sa.String))  # the unique key's order
         )  # fmt: skip

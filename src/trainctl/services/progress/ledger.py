@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
+from trainctl.domain import certs
 from trainctl.domain import progress as dp
 from trainctl.queries import as_date, chunks, in_list, required
 from trainctl.queries.enrollments import (
@@ -23,27 +24,27 @@ from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, 
 from trainctl.services.store import Writer, writer_of
 
 
-def _expiries(w: Writer, keys: set[tuple[str, str]]) -> dict[tuple[str, str], date]:
-    """(source type, source id) -> the expiry of the card or record behind a certification
-    credit; a void ("<id>:void") carries its source's expiry, so it reverses the same."""
+def _cards(w: Writer, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[date, date | None]]:
+    """(source type, source id) -> (issued, expiry) of the card or record behind a
+    certification credit (its completion day and expiry for a record); a void
+    ("<id>:void") carries its source's, so it reverses the same."""
     ids: dict[str, set[int]] = {"certification": set(), "training_record": set()}
     for source, sid in keys:
         head = sid.split(":", 1)[0]
         if source in ids and head.isdigit():
             ids[source].add(int(head))
-    found: dict[tuple[str, int], date] = {}
-    for source, tbl, column in (
-        ("certification", "certification", "expires_on"),
-        ("training_record", "training_record", "expiration_date"),
+    found: dict[tuple[str, int], tuple[date, date | None]] = {}
+    for source, tbl, issued, column in (
+        ("certification", "certification", "issued_on", "expires_on"),
+        ("training_record", "training_record", "completion_date", "expiration_date"),
     ):
         for part in chunks(sorted(ids[source])):
             sql, params = in_list("s", part)
-            for rid, expires in w.all(
-                f"SELECT id, {column} FROM {tbl} WHERE id IN {sql} AND {column} IS NOT NULL",
-                params,
+            for rid, on, expires in w.all(
+                f"SELECT id, {issued}, {column} FROM {tbl} WHERE id IN {sql}", params
             ):
-                found[(source, rid)] = required(as_date(expires))
-    out: dict[tuple[str, str], date] = {}
+                found[(source, rid)] = (required(as_date(on)), as_date(expires))
+    out: dict[tuple[str, str], tuple[date, date | None]] = {}
     for source, sid in keys:
         head = sid.split(":", 1)[0]
         if head.isdigit() and (source, int(head)) in found:
@@ -100,6 +101,7 @@ def recompute(
     local = nremt_local_content(w)  # the department's NREMT setting, as compliance reads it
     targets: dict[int, dp.Target] = {}  # per requirement (many rows share one)
     spans: dict[tuple[Any, ...], int] = {}
+    renewal: dict[int, int | None] = {}  # certification rows: domain/certs renewal_months
     for part in chunks(list(progress_ids)):
         rows = progress_rows(w, part)
         sql, params = in_list("p", part)
@@ -107,8 +109,9 @@ def recompute(
         # rows judged in the member's own window, as compliance judges them (an NREMT
         # NCCP level: one course once per cycle; a one-time window of N months)
         judged: dict[int, tuple[int, int]] = {}
-        for pid, enrolled_on, target_day, frequency, member_id, *window_and_rest in w.all(
-            "SELECT rp.id, e.enrolled_on, e.target_completion_date, r.frequency, e.member_id, "
+        for pid, enrolled_on, target_day, frequency, months, member_id, *window_and_rest in w.all(
+            "SELECT rp.id, e.enrolled_on, e.target_completion_date, r.frequency, r.period_months, "
+            "e.member_id, "
             f"{WINDOW_COLUMNS}, {REQUIREMENT_COLUMNS} "
             "FROM requirement_progress rp "
             "JOIN enrollment e ON e.id = rp.enrollment_id "
@@ -130,6 +133,9 @@ def recompute(
                 )
             # a recurring requirement counts its figure once per period of the enrollment's span
             target_of[pid] = targets[rid].over(spans[span])
+            if target_of[pid].requirement_type == "certification":
+                # a card without an expiry holds one that renews for a renewal period
+                renewal[pid] = certs.renewal_months(frequency, months)
         each = [pid for pid, t in target_of.items() if _per_credit(t) or pid in judged]
         summed = [pid for pid, t in target_of.items() if not (_per_credit(t) or pid in judged)]
         credits: dict[int, list[dp.Credit]] = {}
@@ -142,10 +148,10 @@ def recompute(
                     credits.setdefault(pid, []).append(dp.Credit(float(amount), category, item))
                 continue
             ledger = w.all(_EACH.format(ids=sql), params)
-            certs = {pid for pid in ids if target_of[pid].requirement_type == "certification"}
-            expiries = (
-                _expiries(w, {(st, sid) for pid, *_, st, sid in ledger if pid in certs})
-                if today is not None and certs
+            held_certs = {pid for pid in ids if target_of[pid].requirement_type == "certification"}
+            cards = (
+                _cards(w, {(st, sid) for pid, *_, st, sid in ledger if pid in held_certs})
+                if today is not None and held_certs
                 else {}
             )
             held: dict[int, list[tuple[float, str | None, str | None]]] = {
@@ -159,9 +165,9 @@ def recompute(
                 key = source_of(st, sid)
                 out = excluded.get(pid, {}).get(key) if key is not None else None
                 why = out.reason if out is not None else ""
-                credits.setdefault(pid, []).append(
-                    dp.Credit(float(amount), category, item, expiries.get((st, sid)), why)
-                )
+                card = cards.get((st, sid))
+                expires = certs.held_through(*card, renewal.get(pid)) if card else None
+                credits.setdefault(pid, []).append(dp.Credit(float(amount), category, item, expires, why))
         for rp in rows:
             value, pct = dp.measure(target_of[rp.id], credits.get(rp.id, []), today=today)
             status = dp.derive_status(pct, rp.status_override, value)
