@@ -122,7 +122,7 @@ def test_absurd_dates_never_crash(dept, monkeypatch, as_of, zone):
         ("monthly", "due_soon", ("2024-02-01", "2024-02-29"), "2024-02-29", "2024-02-29",
          "requirement:4/window:2024-02-01..2024-02-29", "due_soon", "2024-02-01"),
         ("rolling", "overdue", (None, None), None, "2026-03-15",
-         "requirement:4/rolling:2026-03", "overdue", "2026-03-15"),
+         "requirement:4/rolling:2026-03-15", "overdue", "2026-03-15"),
         ("rolling", "due_soon", ("2025-06-01", "2026-03-15"), "2026-04-01", "2026-03-15",
          "requirement:4/due:2026-04-01", "due_soon", "2026-03-02"),
         ("annual", "met", ("2025-01-01", "2025-12-31"), "2025-12-31", "2025-12-10", None, None, None),
@@ -139,6 +139,62 @@ def test_compliance_keys(frequency, status, window, due, today, item, threshold,
         assert got is None
     else:
         assert got == dr.ComplianceDue(item, threshold, d(on))
+
+
+@pytest.mark.parametrize(
+    ("followed_up", "today", "day"),
+    [
+        (None, "2026-11-30", "2026-11-30"),  # the first follow-up
+        ("2026-11-30", "2026-11-30", "2026-11-30"),  # the same run again: the same key
+        ("2026-11-30", "2026-12-01", "2026-11-30"),  # the next day: no new one (was: December's)
+        ("2026-11-30", "2026-12-29", "2026-11-30"),
+        ("2026-11-30", "2026-12-30", "2026-12-30"),  # a month after: the next
+        ("2026-01-31", "2026-02-27", "2026-01-31"),  # 31 January + 1 month = 28 February
+        ("2026-01-31", "2026-02-28", "2026-02-28"),
+        ("2024-01-31", "2024-02-29", "2024-02-29"),  # a leap year
+        ("2026-12-15", "2027-01-14", "2026-12-15"),  # over the year's end
+        ("2026-12-15", "2027-01-15", "2027-01-15"),
+        ("2026-12-15", "2026-11-01", "2026-11-01"),  # a replay of an earlier day: its own
+    ],
+)  # fmt: skip
+def test_a_rolling_requirement_that_stays_short_is_followed_up_a_month_after_the_last(
+    followed_up, today, day
+):
+    d = lambda s: None if s is None else dr.date.fromisoformat(s)  # noqa: E731
+    for status in ("overdue", "due_soon"):
+        got = dr.compliance_due(4, "rolling", status, window=(None, None), due=None, today=d(today),
+                                due_soon_days=30, followed_up=d(followed_up))  # fmt: skip
+        assert got == dr.ComplianceDue(f"requirement:4/rolling:{day}", status, d(day))
+
+
+def test_rolling_follow_ups_a_month_apart_across_a_month_end(dept, server):
+    """Short on a rolling 12 months: followed up on 30 November, not again on 1 December
+    (a calendar month's key sent both), next on 30 December; met, nothing."""
+    dept("requirement", "add", "--name", "Rolling drill", "--type", "hours", "--counts-type", "pump",
+         "--hours", "4", "--frequency", "rolling", "--period-months", "12")  # fmt: skip
+    for who in ("bo@fd.example", "cy@fd.example"):  # the calendar requirement aside
+        for day in ("2026-06-01", "2027-06-01"):
+            record(dept, who, day, 6)
+    dept("--as-of", "2030-01-01", "record", "add", "bo@fd.example", "--course", "Pump", "--date",
+         "2026-06-01", "--hours", "4", "--type", "pump")  # fmt: skip
+    record(dept, "zoe@fd.example", "2026-06-01", 6)
+
+    def rolling_keys() -> list[str]:
+        return [k for _, k in sent(server) if "/rolling:" in k]
+
+    for day in ("2026-11-30", "2026-12-01", "2026-12-15", "2026-12-29"):
+        dept("reminders", "send", "--as-of", day)
+    assert sorted(rolling_keys()) == [
+        "compliance|requirement:3/rolling:2026-11-30|1|overdue",
+        "compliance|requirement:3/rolling:2026-11-30|3|overdue",
+    ], sent(server)
+    dept("reminders", "send", "--as-of", "2026-12-30")
+    assert sorted(rolling_keys()) == sorted([
+        "compliance|requirement:3/rolling:2026-11-30|1|overdue",
+        "compliance|requirement:3/rolling:2026-11-30|3|overdue",
+        "compliance|requirement:3/rolling:2026-12-30|1|overdue",
+        "compliance|requirement:3/rolling:2026-12-30|3|overdue",
+    ]), sent(server)  # fmt: skip
 
 
 # A window that closed before the requirement was entered calls for no overdue mail: the

@@ -28,6 +28,7 @@ from functools import cached_property, lru_cache
 from typing import Any, NamedTuple
 
 from trainctl.domain import progress as dp
+from trainctl.domain.periods import add_months
 from trainctl.domain.text import plural
 
 FRESH_DAYS = 30  # follow-ups and one-off notices older than this are stale
@@ -240,14 +241,19 @@ def compliance_due(
     due: date | None,
     today: date,
     due_soon_days: int,
+    followed_up: date | None = None,
 ) -> ComplianceDue | None:
     """The reminder a compliance evaluation (domain/compliance.py `evaluate`) calls for: its
     status `due_soon` or `overdue` is the threshold (met, expired cards, not yet due and
     not applicable call for none: a met requirement is never reminded of). The key's item
     names the requirement and the window being judged, so each window's warning and its
     overdue follow-up go out once, and the next window starts afresh; a rolling window
-    moves every day, so its item is the due date of a new hire, else the calendar month
-    (a rolling requirement that stays short is followed up once a month).
+    moves every day, so its item is the due date of a new hire, else the day of the
+    follow-up: a rolling requirement that stays short is followed up once a month, a
+    month after the last one (`followed_up`: the day of the member's last reminder of it
+    at this threshold, from reminder_log; within the month its key is that one's, so
+    nothing new goes out, and a failed one is retried). A calendar month would have sent
+    one on 30 November and another on 1 December.
 
     Whether a short previous window is held against the member at all (not when it closed
     before the requirement was entered: nobody was asked for it then) is the evaluator's
@@ -255,11 +261,15 @@ def compliance_due(
     if status not in (DUE_SOON, OVERDUE):
         return None
     start, end = window or (None, None)
+    month: date | None = None  # a rolling follow-up's day
     if frequency == "rolling":
-        item = f"requirement:{requirement_id}/" + (
-            f"due:{due.isoformat()}" if due is not None
-            else f"rolling:{today.year:04d}-{today.month:02d}"
-        )
+        if due is not None:
+            item = f"requirement:{requirement_id}/due:{due.isoformat()}"
+        else:
+            month = today
+            if followed_up is not None and followed_up <= today < add_months(followed_up, 1):
+                month = followed_up
+            item = f"requirement:{requirement_id}/rolling:{month.isoformat()}"
     elif start is not None and end is not None:
         item = f"requirement:{requirement_id}/window:{start.isoformat()}..{end.isoformat()}"
     elif due is not None:
@@ -267,11 +277,13 @@ def compliance_due(
     else:
         return None
     if status == DUE_SOON:
-        on = shift(due, -due_soon_days) if due is not None else today
+        on = shift(due, -due_soon_days) if due is not None else month or today
         return ComplianceDue(item, DUE_SOON, min(max(on, start or on), today))
     on = start if start is not None and frequency != "rolling" else today
     if due is not None and due < today:
         on = shift(due, 1)
+    elif month is not None:
+        on = month
     return ComplianceDue(item, OVERDUE, min(on, today))
 
 

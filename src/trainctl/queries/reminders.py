@@ -874,6 +874,27 @@ def _compliance_text(name: str, requirement: str, status: str, figure: str, due:
     return f"{reason} ({dr.threshold_text(crossed.threshold)})", title, body
 
 
+def _rolling_followed_up(rd: Reader, today: date) -> dict[tuple[int, int, str], date]:
+    """(member, requirement, threshold) -> the day of the member's latest reminder of a
+    rolling requirement that stays short, on or before `today` (claimed, sent or failed:
+    dr.compliance_due follows up a month after it). One row per member and month at
+    most: a short read."""
+    out: dict[tuple[int, int, str], date] = {}
+    for recipient, item, threshold, on in rd.all(
+        "SELECT recipient_id, item, threshold, MAX(due_on) FROM reminder_log "
+        "WHERE kind = 'compliance' AND item LIKE 'requirement:%/rolling:%' AND due_on <= :today "
+        "GROUP BY recipient_id, item, threshold",
+        {"today": today},
+    ):
+        head = item.split("/", 1)[0].partition(":")[2]
+        if not head.isdigit():
+            continue
+        key, day = (recipient, int(head), threshold), as_date(on)
+        if day is not None and (key not in out or out[key] < day):
+            out[key] = day
+    return out
+
+
 def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     """Recurring requirements (annual, biennial, quarterly, monthly, rolling; not cards,
     whose expiry has its own warnings) turning due soon or overdue for an active member:
@@ -913,6 +934,7 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     m = qc.matrix(rd, OWNER, as_of=today, rows=rows, due_soon_days=soon)
     # as each requirement stood on `today` (the matrix's rows): recurring then
     rows = [r for r in m.rows if recurring(r)]
+    followed = _rolling_followed_up(rd, today) if any(r.frequency == "rolling" for r in rows) else {}
     wanted = []
     for e in m.cells:
         if e.status not in (dcm.DUE_SOON, dcm.OVERDUE) or e.member.id is None:
@@ -925,6 +947,7 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
         crossed = dr.compliance_due(
             spec.id, spec.frequency, e.status, window=(w.start, w.end) if w else None,
             due=e.due, today=today, due_soon_days=soon,
+            followed_up=followed.get((e.member.id, spec.id, e.status)),
         )  # fmt: skip
         if crossed is not None:
             wanted.append((e, crossed))
