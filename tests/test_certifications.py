@@ -289,3 +289,32 @@ def test_what_an_import_sets_in_motion_says_whose_it_is(cli, tmp_path):
     r = cli("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
     assert "Ann Lee: Milestone reached: Carded (100%)." in r.stderr, r.stderr
     assert "Bo Diaz: Milestone reached: Carded (100%)." in r.stderr
+
+
+def test_report_expiring_lists_what_the_compliance_summary_counts(cli):
+    """A BLS card without an expiry holds the biennial requirement 24 months from its
+    issue: `report expiring` lists it on that day (assumed), as the compliance summary
+    line counts it; a newer card with an expiry on file decides over an older one
+    without (it was hidden behind it); a one-time FF1 without an expiry holds for good."""
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("requirement", "add", "--name", "FF1", "--type", "certification", "--credential", "FF1")
+    for name in ("ann", "bo", "cy"):
+        cli("member", "add", name, "--email", f"{name}@fd.org")
+    as_of = ("--as-of", "2026-01-05")
+    cli(*as_of, "cert", "add", "ann@fd.org", "BLS", "--issued", "2024-02-01")  # through 2026-01-31
+    cli(*as_of, "cert", "add", "bo@fd.org", "BLS", "--issued", "2022-02-01")
+    cli(*as_of, "cert", "add", "bo@fd.org", "BLS", "--issued", "2024-03-01", "--expires", "2026-02-28")
+    cli(*as_of, "cert", "add", "cy@fd.org", "FF1", "--issued", "2001-02-01")
+    cli(*as_of, "cert", "add", "cy@fd.org", "BLS", "--issued", "2025-02-01", "--expires", "2026-01-10")
+    rows = cli(*as_of, "report", "expiring", "--within", "90", "--format", "json").json
+    assert [(r["member"], r["expires_on"], r["days_left"], r["expiry_assumed"]) for r in rows] == [
+        ("cy", "2026-01-10", 5, False), ("ann", "2026-01-31", 26, True), ("bo", "2026-02-28", 54, False),
+    ]  # fmt: skip
+    table = cli(*as_of, "report", "expiring", "--within", "30")
+    assert "2026-01-31 (assumed)" in table.stdout and "bo" not in table.stdout
+    assert "(assumed): no expiry on file; held a renewal from its issue day (BLS: 24 months)" in " ".join(
+        table.stderr.split())  # fmt: skip
+    summary = cli(*as_of, "report", "compliance", "--requirement", "BLS").stderr
+    assert "2 cards expire within 30 days (`trainctl report expiring --within 30`)" in summary
+    assert cli(*as_of, "report", "expiring", "--within", "30", "--format", "csv").stdout.count("\n") == 3

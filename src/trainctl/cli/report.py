@@ -12,7 +12,8 @@ JSON output is stable:
   requirement, status, value, target, unit, percentage, window_start, window_end, due,
   good_through, reason]}; `--format csv`: one row per cell.
 - `report expiring`: a list of cards (member_id, member, email, credential_code, name,
-  number, issued_on, expires_on, days_left).
+  number, issued_on, expires_on, days_left, expiry_assumed: the last day is a renewal from
+  the issue day, no expiry being on file).
 - `report iso`: {"year", "as_of", "edition", "items": [...], "rows": [one per member x item]}.
 - `report nremt`: one object (member, level, cycle, components, facts, status).
 """
@@ -438,7 +439,7 @@ def _compliance(
 # ------------------------------------------------------------------------------ expiring
 EXPIRING_KEYS = (
     "member_id", "member", "email", "credential_code", "name", "number", "issued_on",
-    "expires_on", "days_left",
+    "expires_on", "days_left", "expiry_assumed",
 )  # fmt: skip
 EXPIRING_COLS = [
     Col("expires_on", "Expires"),
@@ -463,28 +464,42 @@ def expiring(
 ) -> None:
     """Certifications running out: each member's latest card per credential (the one that
     decides) still valid and expiring within --within days, soonest first. A card is valid
-    through its expiry day. Needs training.view_all (a member sees their own)."""
+    through its expiry day; one with no expiry on file, of a credential a renewing
+    requirement names (BLS, biennial), runs out a renewal from its issue day, as compliance
+    judges it ("assumed"). Needs training.view_all (a member sees their own)."""
     from trainctl.queries import certifications as qcert
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, actor):
         day = as_of_date(ctx, as_of, rd)
-        cards = qcert.list_cards(rd, actor, today=day, expiring_within=within, active_only=True)
+        cards = qcert.expiring(rd, actor, today=day, within=within)
+    table = fmt == "table"
     rows = [
         {
             "member_id": c.member_id, "member": c.member, "email": c.email,
             "credential_code": c.credential_code, "name": c.name, "number": c.number,
-            "issued_on": c.issued_on, "expires_on": c.expires_on, "days_left": c.days_left,
+            "issued_on": c.issued_on,
+            "expires_on": f"{last} (assumed)" if table and months else last,
+            "days_left": c.days_left, "expiry_assumed": months is not None,
         }
-        for c in cards
-    ]
+        for c, last, months in cards
+    ]  # fmt: skip
     until = day + timedelta(days=within)
     render.table(
-        rows, EXPIRING_COLS if fmt == "table" else [Col(k) for k in EXPIRING_KEYS], fmt,
+        rows, EXPIRING_COLS if table else [Col(k) for k in EXPIRING_KEYS], fmt,
         title=f"Certifications expiring by {until} (as of {day})",
         empty=f"No certification expires within {within} days of {day}.",
     )  # fmt: skip
+    assumed = sorted({(c.credential_code, months) for c, _, months in cards if months})
+    if table and assumed:
+        said = ", ".join(f"{code}: {n} months" for code, n in assumed)
+        render.info(
+            f"(assumed): no expiry on file; held a renewal from its issue day ({said}), as "
+            "`report compliance` judges it. To record the real expiry, void the card "
+            "(`trainctl cert list --member MEMBER` shows its id) and add it again with --expires.",
+            quiet=state.quiet,
+        )
 
 
 # ----------------------------------------------------------------------------------- ISO

@@ -144,6 +144,56 @@ def list_cards(
     return cards
 
 
+def renewals(rd: Reader) -> dict[str, int]:
+    """credential code -> the shortest renewal (months) of the certification requirements
+    that name it and recur (domain/certs `renewal_months`): how long a card of it without
+    an expiry on file holds them. A credential only one-time requirements name: absent."""
+    from trainctl.domain.certs import renewal_months
+
+    out: dict[str, int] = {}
+    for code, frequency, months in rd.all(
+        "SELECT credential_code, frequency, period_months FROM requirement "
+        "WHERE requirement_type = 'certification' AND credential_code IS NOT NULL"
+    ):
+        n = renewal_months(frequency, months)
+        key = credential_code(code) if code else ""
+        if n is not None and key and (key not in out or n < out[key]):
+            out[key] = n
+    return out
+
+
+def expiring(
+    rd: Reader, actor: Actor, *, today: date, within: int
+) -> list[tuple[CardRow, date, int | None]]:
+    """`report expiring`: each active member's deciding card per credential still valid on
+    `today` and running out within `within` days, soonest first, as (card, its last valid
+    day, the renewal assumed in months or None). A card's last day: its expiry on file,
+    else, for a credential a renewing requirement names, its issue day + that renewal - 1
+    day (domain/certs `held_through`); the card with the latest such day decides, as
+    compliance judges it (whose summary line counts these cards). A card without an
+    expiry that nothing renews holds for good and is not listed."""
+    from trainctl.domain.certs import deciding, held_through
+
+    renew = renewals(rd)
+    until = today + timedelta(days=min(max(within, 0), MAX_WITHIN_DAYS))
+    groups: dict[tuple[int, str], list[tuple[CardRow, date | None, int | None]]] = {}
+    for c in list_cards(rd, actor, today=today, active_only=True):
+        if c.status in (VOID, NOT_YET):
+            continue
+        code = credential_code(c.credential_code)
+        months = None if c.expires_on is not None else renew.get(code)
+        groups.setdefault((c.member_id, code), []).append(
+            (c, held_through(c.issued_on, c.expires_on, months), months)
+        )
+    out: list[tuple[CardRow, date, int | None]] = []
+    for group in groups.values():
+        c, last, months = deciding(group, lambda g: (g[1], g[0].issued_on, g[0].id))
+        if last is not None and today <= last <= until:
+            out.append((replace(c, days_left=(last - today).days), last, months))
+    out.sort(key=lambda x: (x[1], x[0].member, x[0].credential_code))
+    return out
+
+
 def _active_on(rd: Reader, ids: set[int], day: date) -> set[int]:
     """Which of these members were active on `day` (queries/members.states_as_of; a member
     without history rows: their current status)."""
