@@ -334,8 +334,9 @@ def test_the_selection_is_set_based(cli, academy, db_url, tmp_path):
     # programs, phases, one per kind (7, with the assignment scopes), the log, the officers,
     # the digest (the oldest open enrollment, who is behind, details, who waits for an
     # officer, its log), the catalog's recurring requirements (compliance reminders; none
-    # here): 18 in all
-    assert many == one <= 18, (one, many)
+    # here), the certification requirements' renewals (a card without an expiry runs out
+    # by them): 19 in all
+    assert many == one <= 19, (one, many)
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "Pacific/Kiritimati", "America/Adak"])
@@ -422,3 +423,30 @@ def test_stdout_shows_the_text_and_csv_is_the_json_made_safe(cli, academy, db_ur
     out = cli("reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
     assert "Content-Transfer-Encoding: 8bit" in out and "Hello Zoë Núñez," in out
     assert "=C3" not in out  # no quoted-printable
+
+
+def test_a_card_without_an_expiry_is_warned_of_when_a_renewing_requirement_says_it_runs_out(cli, db_url):
+    """A biennial BLS requirement: a BLS card without an expiry holds it 24 months from its
+    issue, as compliance judges it, so its holder is warned before that day like anyone
+    (the mail says the day is assumed); a renewed card with its expiry on file decides
+    over an old one without (it was hidden behind it: no warning at all)."""
+    Dept(db_url).member("Ann Lee", email="ann@fd.example")
+    Dept(db_url).member("Bo Diaz", email="bo@fd.example")
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("cert", "add", "ann@fd.example", "BLS", "--issued", "2024-07-01")  # through 2026-06-30
+    cli("cert", "add", "bo@fd.example", "BLS", "--issued", "2020-01-01")
+    cli("cert", "add", "bo@fd.example", "BLS", "--issued", "2024-07-10", "--expires", "2026-07-09")
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-06-01").json
+    assert sorted((d["email"], d["threshold"]) for d in got) == [
+        ("ann@fd.example", "30d"), ("bo@fd.example", "60d")], got  # fmt: skip
+    ann = next(d for d in got if d["email"] == "ann@fd.example")
+    assert ann["subject"] == "Reminder: your BLS certification expires in 29 days (2026-06-30)"
+    assert "no expiry on file" in ann["why"]
+    out = cli("reminders", "send", "--as-of", "2026-06-01", "--transport", "stdout").stdout
+    assert "taken to hold 24 months from its issue on 2024-07-01" in " ".join(out.split())
+    assert cli("--format", "json", "reminders", "preview", "--as-of", "2026-06-02").json == []
+    # without a renewing requirement a card without an expiry holds for good (and decides
+    # over Bo's card with one): nobody is due
+    cli("requirement", "edit", "BLS", "--frequency", "one_time")
+    assert cli("--format", "json", "reminders", "preview", "--as-of", "2026-06-25").json == []

@@ -514,8 +514,11 @@ def deadline_text(
 
 
 def cert_text(
-    name: str, credential: str, expires_on: date, crossed: Crossed, today: date
-) -> tuple[str, str]:
+    name: str, credential: str, expires_on: date, crossed: Crossed, today: date,
+    assumed: str = "",
+) -> tuple[str, str]:  # fmt: skip
+    """`assumed`: why the last day is assumed (a card with no expiry on file, held a
+    renewal from its issue), said after the first line."""
     when = when_text(expires_on, today)
     if today > expires_on:
         title = f"Expired: your {credential} certification ({expires_on.isoformat()})"
@@ -535,6 +538,7 @@ def cert_text(
         name,
         [
             first,
+            *([assumed] if assumed else []),
             "What to do next: renew it, and give your training officer a copy of the new "
             "card so your record stays current.",
         ],

@@ -804,49 +804,81 @@ class _Card:
 
 
 def _cert_text(name: str, credential: str, expires_on: date, crossed: dr.Crossed,
-               today: date) -> Text:  # fmt: skip
-    title, body = dr.cert_text(name, credential, expires_on, crossed, today)
+               today: date, assumed: str = "") -> Text:  # fmt: skip
+    title, body = dr.cert_text(name, credential, expires_on, crossed, today, assumed)
     why = f"{credential} expires {expires_on.isoformat()} ({dr.when_text(expires_on, today)})"
+    if assumed:
+        why += ", no expiry on file"
     return f"{why} ({dr.threshold_text(crossed.threshold)})", title, body
 
 
 def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     """Certification cards expiring within 90 days, or expired less than FRESH_DAYS ago
     (ix_certification_expiring), with every card of the same member and credential: the
-    card that decides (queries.certifications.standing: the latest expiry) is the one
-    warned about; a renewed or voided card needs no warning."""
-    from trainctl.domain.certs import standing  # the rule itself (queries.certifications
-    # re-exports it, and would bring its own imports onto the read path)
+    card that decides is the one warned about; a renewed or voided card needs no warning.
+    A card's last day is domain/certs `held_through`, as compliance judges it: its expiry
+    on file, else, for a credential a renewing certification requirement names (BLS,
+    biennial), its issue day + the renewal - 1 day (those are found by issue day); the
+    latest decides."""
+    from trainctl.domain.certs import deciding, held_since, held_through
+    from trainctl.queries.certifications import renewals
 
+    lo, hi = dr.shift(today, -FRESH), dr.shift(today, max(dr.CERT_LEAD_DAYS))
+    renew = renewals(rd)
+    params: dict[str, Any] = {"lo": _day(rd, lo), "hi": _day(rd, hi)}
+    # cards without an expiry whose assumed last day is in [lo, hi]: issued in a range
+    assumed = []
+    for i, n in enumerate(sorted(set(renew.values()))):
+        first, after = held_since(lo, n), held_since(dr.shift(hi, 1), n)
+        assert first is not None and after is not None
+        codes, p = in_list(f"r{i}c", sorted(k for k, v in renew.items() if v == n))
+        params.update(p, **{f"r{i}lo": _day(rd, first), f"r{i}hi": _day(rd, dr.shift(after, -1))})
+        assumed.append(f"(credential_code IN {codes} AND issued_on BETWEEN :r{i}lo AND :r{i}hi)")
+    without = (
+        f" UNION SELECT member_id, credential_code FROM certification WHERE voided_at IS NULL "
+        f"AND expires_on IS NULL AND ({' OR '.join(assumed)})"
+        if assumed
+        else ""
+    )
     rows = rd.all(
         "WITH cand (member_id, code) AS ("
         "  SELECT DISTINCT member_id, credential_code FROM certification "
-        "  WHERE voided_at IS NULL AND expires_on BETWEEN :lo AND :hi) "
+        f"  WHERE voided_at IS NULL AND expires_on BETWEEN :lo AND :hi{without}) "
         "SELECT c.id, c.member_id, c.credential_code, c.issued_on, c.expires_on, c.voided_at, "
         "c.name, m.name, m.email FROM cand CROSS JOIN certification c "
         "JOIN member m ON m.id = c.member_id "
         "WHERE c.member_id = cand.member_id AND c.credential_code = cand.code "
         "AND m.status = 'active'",
-        {
-            "lo": _day(rd, dr.shift(today, -FRESH)),
-            "hi": _day(rd, dr.shift(today, max(dr.CERT_LEAD_DAYS))),
-        },
+        params,
     )
     cards = [_Card(r[0], r[1], r[2], as_date(r[3]), as_date(r[4]), as_utc(r[5])) for r in rows]  # type: ignore[arg-type]
-    state = standing(cards, today)
-    out = []
+    # (void, and issued after today, never decide: domain/certs `standing`)
+    groups: dict[tuple[int, str], list[tuple[_Card, date | None, tuple[Any, ...]]]] = {}
     for card, row in zip(cards, rows, strict=True):
-        _status, decides = state[card.id]
-        crossed = dr.cert_due(card.expires_on, today, superseded=not decides)
-        if crossed is None or card.expires_on is None:
+        if card.voided_at is None and card.issued_on <= today:
+            months = None if card.expires_on is not None else renew.get(card.credential_code)
+            last = held_through(card.issued_on, card.expires_on, months)
+            groups.setdefault((card.member_id, card.credential_code), []).append((card, last, row))
+    out = []
+    for group in groups.values():
+        card, last, row = deciding(group, lambda g: (g[1], g[0].issued_on, g[0].id))
+        crossed = dr.cert_due(last, today, superseded=False)
+        if crossed is None or last is None:
             continue
         code, label, name, email = card.credential_code, row[6], row[7], row[8]
         credential = f"{code} ({label})" if label and label.strip().upper() != code else code
+        why = (
+            ""
+            if card.expires_on is not None
+            else f"No expiry is on file for this card: it is taken to hold {renew[code]} months "
+            f"from its issue on {card.issued_on.isoformat()}, as the requirement renews. If your "
+            "card shows its expiry, give your training officer a copy so the record says it."
+        )
         out.append(
             dr.Reminder(
                 dr.Key(
                     "cert_expiry",
-                    f"certification:{card.id}/expires:{card.expires_on.isoformat()}",
+                    f"certification:{card.id}/expires:{last.isoformat()}",
                     card.member_id,
                     crossed.threshold,
                 ),
@@ -854,7 +886,7 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
                 card.member_id,
                 crossed.on,
                 credential,
-                partial(_cert_text, name, credential, card.expires_on, crossed, today),
+                partial(_cert_text, name, credential, last, crossed, today, why),
             )
         )
     return out
