@@ -313,8 +313,46 @@ def test_report_expiring_lists_what_the_compliance_summary_counts(cli):
     ]  # fmt: skip
     table = cli(*as_of, "report", "expiring", "--within", "30")
     assert "2026-01-31 (assumed)" in table.stdout and "bo" not in table.stdout
-    assert "(assumed): no expiry on file; held a renewal from its issue day (BLS: 24 months)" in " ".join(
+    assert "(assumed): no expiry on file; the card holds the renewing requirement" in " ".join(
         table.stderr.split())  # fmt: skip
     summary = cli(*as_of, "report", "compliance", "--requirement", "BLS").stderr
     assert "2 cards expire within 30 days (`trainctl report expiring --within 30`)" in summary
     assert cli(*as_of, "report", "expiring", "--within", "30", "--format", "csv").stdout.count("\n") == 3
+
+
+def test_cert_list_says_a_card_without_an_expiry_ran_out_when_compliance_does(cli):
+    """`cert list` judged a 2022 BLS card without an expiry valid for good (and deciding
+    over Bo's renewed card) while compliance called BLS expired: with a biennial BLS
+    requirement the card is valid through its assumed last day, then expired, and the
+    latest last day decides; --expiring-within finds it; FF1 (one-time) holds for good."""
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("requirement", "add", "--name", "FF1", "--type", "certification", "--credential", "FF1")
+    for name in ("ann", "bo"):
+        cli("member", "add", name, "--email", f"{name}@fd.org")
+    cli("--as-of", "2026-01-05", "cert", "add", "ann@fd.org", "BLS", "--issued", "2024-02-01")
+    cli("--as-of", "2026-01-05", "cert", "add", "ann@fd.org", "FF1", "--issued", "2001-02-01")
+    cli("--as-of", "2026-01-05", "cert", "add", "bo@fd.org", "BLS", "--issued", "2022-02-01")
+    cli("--as-of", "2026-01-05", "cert", "add", "bo@fd.org", "BLS", "--issued", "2024-03-01",
+        "--expires", "2026-02-28")  # fmt: skip
+
+    def cards(as_of: str, *more: str) -> list[tuple]:
+        rows = cli("--as-of", as_of, "cert", "list", *more, "--format", "json").json
+        return [(c["member"], c["credential_code"], c["issued_on"], c["assumed_through"], c["status"],
+                 c["days_left"]) for c in rows]  # fmt: skip
+
+    assert cards("2026-01-31") == [
+        ("ann", "BLS", "2024-02-01", "2026-01-31", "valid", 0),
+        ("ann", "FF1", "2001-02-01", None, "valid", None),
+        ("bo", "BLS", "2024-03-01", None, "valid", 28),
+        ("bo", "BLS", "2022-02-01", "2024-01-31", "superseded", None),
+    ]  # fmt: skip
+    first = cards("2026-02-01")[0]
+    assert first[:2] + first[4:] == ("ann", "BLS", "expired", None)
+    cell = cli("--as-of", "2026-02-01", "report", "compliance", "--member", "ann@fd.org",
+               "--requirement", "BLS", "--format", "json").json["cells"][0]  # fmt: skip
+    assert cell["status"] == "expired"
+    assert [c[0] for c in cards("2026-01-20", "--expiring-within", "39")] == ["ann", "bo"]
+    assert [c[0] for c in cards("2026-01-20", "--expiring-within", "38")] == ["ann"]
+    table = cli("--as-of", "2026-01-20", "cert", "list", "--member", "ann@fd.org")
+    assert "2026-01-31 (assumed)" in table.stdout and "(assumed): no expiry on file" in table.stderr

@@ -55,6 +55,31 @@ def test_standing_and_codes():
     assert certs.credential_code("  acls  ep ") == "ACLS EP" != certs.credential_code("BLS")
 
 
+@pytest.mark.parametrize(
+    ("issued", "today", "status"),
+    [
+        (date(2024, 6, 1), date(2026, 5, 31), "valid"),  # through issue + 24 months - 1 day
+        (date(2024, 6, 1), date(2026, 6, 1), "expired"),
+        (date(2024, 2, 29), date(2026, 2, 27), "valid"),  # Feb 29 + 24 months: Feb 28, less a day
+        (date(2024, 2, 29), date(2026, 2, 28), "expired"),
+        (date(2025, 1, 1), date(2026, 12, 31), "valid"),  # over the year's end
+        (date(2025, 1, 1), date(2027, 1, 1), "expired"),
+    ],
+)
+def test_with_renewals_a_card_without_an_expiry_runs_out_a_renewal_from_its_issue(issued, today, status):
+    """`standing` with the renewals (credential -> months): as compliance judges a card
+    without an expiry; a credential no renewing requirement names still holds for good,
+    and the latest last day decides (a renewed card with an expiry over an old one)."""
+    card = SimpleNamespace(id=1, member_id=1, credential_code="BLS", issued_on=issued, expires_on=None,
+                           voided_at=None)  # fmt: skip
+    assert certs.standing([card], today, {"BLS": 24}) == {1: (status, True)}
+    assert certs.standing([card], today, {"ACLS": 24}) == {1: ("valid", True)}
+    assert certs.standing([card], today) == {1: ("valid", True)}
+    renewed = SimpleNamespace(id=2, member_id=1, credential_code="BLS", issued_on=issued,
+                              expires_on=date(2030, 1, 1), voided_at=None)  # fmt: skip
+    assert certs.standing([card, renewed], today, {"BLS": 24}) == {1: ("superseded", False), 2: ("valid", True)}
+
+
 @pytest.mark.parametrize("renewal", [None, 1, 12, 24, 36])
 @pytest.mark.parametrize(
     "today",

@@ -11,7 +11,8 @@ again adds and credits nothing twice; the same card with another expiry or numbe
 refused (void it first).
 
 JSON output (`cert list`): one object per card (id, member_id, member, email,
-credential_code, name, number, issuer, issued_on, expires_on, status, decides, days_left,
+credential_code, name, number, issuer, issued_on, expires_on, assumed_through (no expiry on
+file: the last day it holds a renewing requirement), status, decides, days_left,
 source_file, source_line, created_at, created_by, voided_at, voided_by, void_reason).
 """
 
@@ -39,6 +40,12 @@ COLUMNS = [
     Col("status"),
     Col("days_left", "Days left", numeric=True),
 ]
+ASSUMED = (
+    "(assumed): no expiry on file; the card holds the renewing requirement that names its "
+    "credential (BLS, biennial: 24 months) a renewal from its issue day, as `report "
+    "compliance` judges it. To record its real expiry, void the card (`trainctl cert void "
+    "CARD --reason ...`) and add it again with --expires."
+)
 EMPTY = (
     "No certifications yet. Add a card with `trainctl cert add MEMBER CODE --issued DATE "
     "--expires DATE`, or import a sheet with `trainctl cert import --csv FILE`."
@@ -113,8 +120,9 @@ def list_(
 ) -> None:
     """List credential cards with their status as of today (or the global --as-of DATE,
     written before the command: `trainctl --as-of 2026-06-30 cert list`): valid or expired
-    (the card with the latest expiry decides), superseded, not yet issued, void. Members
-    see their own."""
+    (the card with the latest expiry decides), superseded, not yet issued, void. A card
+    with no expiry on file holds a renewing requirement naming its credential a renewal
+    from its issue day ("assumed"), as compliance judges it. Members see their own."""
     from trainctl.queries import certifications as q
     from trainctl.queries import members as qm
 
@@ -125,10 +133,16 @@ def list_(
                              expiring_within=expiring_within, include_void=include_void)  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
     filtered = any((member, code, expiring_within is not None))
+    rows = [c.as_dict() for c in cards]
+    if fmt == "table":  # an assumed last day where the expiry on file is blank
+        for row in rows:
+            if row["assumed_through"] is not None:
+                row["expires_on"] = f"{row['assumed_through']} (assumed)"
     render.table(
-        [c.as_dict() for c in cards], COLUMNS, fmt,
-        empty="No certifications match these filters." if filtered else EMPTY,
+        rows, COLUMNS, fmt, empty="No certifications match these filters." if filtered else EMPTY
     )  # fmt: skip
+    if fmt == "table" and any(c.assumed_through for c in cards):
+        render.info(ASSUMED, quiet=state.quiet)
 
 
 @app.command("void")

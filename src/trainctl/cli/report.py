@@ -480,10 +480,11 @@ def expiring(
             "member_id": c.member_id, "member": c.member, "email": c.email,
             "credential_code": c.credential_code, "name": c.name, "number": c.number,
             "issued_on": c.issued_on,
-            "expires_on": f"{last} (assumed)" if table and months else last,
-            "days_left": c.days_left, "expiry_assumed": months is not None,
+            "expires_on": (f"{c.assumed_through} (assumed)" if table else c.assumed_through)
+            if c.assumed_through else c.expires_on,
+            "days_left": c.days_left, "expiry_assumed": c.assumed_through is not None,
         }
-        for c, last, months in cards
+        for c in cards
     ]  # fmt: skip
     until = day + timedelta(days=within)
     render.table(
@@ -491,15 +492,10 @@ def expiring(
         title=f"Certifications expiring by {until} (as of {day})",
         empty=f"No certification expires within {within} days of {day}.",
     )  # fmt: skip
-    assumed = sorted({(c.credential_code, months) for c, _, months in cards if months})
-    if table and assumed:
-        said = ", ".join(f"{code}: {n} months" for code, n in assumed)
-        render.info(
-            f"(assumed): no expiry on file; held a renewal from its issue day ({said}), as "
-            "`report compliance` judges it. To record the real expiry, void the card "
-            "(`trainctl cert list --member MEMBER` shows its id) and add it again with --expires.",
-            quiet=state.quiet,
-        )
+    if table and any(c.assumed_through for c in cards):
+        from trainctl.cli.cert import ASSUMED
+
+        render.info(ASSUMED, quiet=state.quiet)
 
 
 # ----------------------------------------------------------------------------------- ISO

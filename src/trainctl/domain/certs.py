@@ -9,6 +9,10 @@ read side, the credit feed and compliance).
   void card never does.
 - A card is valid THROUGH its expiry day: on the expiry date it is still valid, the day
   after it is expired.
+- A card with no expiry on file holds a requirement that renews (BLS, biennial) for one
+  renewal from its issue day (`held_through`), and a one-time one for good; the card
+  lists and warnings judge it so too where a renewing requirement names its credential
+  (`last_day`, `standing` with the renewals).
 
 Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
 card of the same credential expires later), `not yet issued`, or `void`.
@@ -16,7 +20,7 @@ card of the same credential expires later), `not yet issued`, or `void`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Protocol, TypeVar
 
@@ -110,8 +114,22 @@ class Card(Protocol):
     def voided_at(self) -> datetime | None: ...
 
 
-def standing(cards: Iterable[Card], today: date) -> dict[int, tuple[str, bool]]:
-    """card id -> (status, decides) for every card (see the module docstring)."""
+def last_day(card: Card, renewals: Mapping[str, int] | None = None) -> date | None:
+    """The last day a card holds: its expiry on file, else, when `renewals` (credential
+    code -> months, the renewing requirements naming it) has its code, its issue day +
+    that renewal - 1 day (`held_through`), else None (for good)."""
+    months = None
+    if card.expires_on is None and renewals:
+        months = renewals.get(credential_code(card.credential_code))
+    return held_through(card.issued_on, card.expires_on, months)
+
+
+def standing(
+    cards: Iterable[Card], today: date, renewals: Mapping[str, int] | None = None
+) -> dict[int, tuple[str, bool]]:
+    """card id -> (status, decides) for every card (see the module docstring). With
+    `renewals`, a card without an expiry on file of a renewing credential runs out on its
+    `last_day`, as compliance judges it (and the latest last day decides)."""
     groups: dict[tuple[int, str], list[Card]] = {}
     out: dict[int, tuple[str, bool]] = {}
     for card in cards:
@@ -122,10 +140,10 @@ def standing(cards: Iterable[Card], today: date) -> dict[int, tuple[str, bool]]:
         else:
             groups.setdefault((card.member_id, credential_code(card.credential_code)), []).append(card)
     for group in groups.values():
-        best = deciding(group, lambda c: (c.expires_on, c.issued_on, c.id))
+        best = deciding(group, lambda c: (last_day(c, renewals), c.issued_on, c.id))
         for card in group:
             if card is best:
-                out[card.id] = (VALID if is_valid(card.expires_on, today) else EXPIRED, True)
+                out[card.id] = (VALID if is_valid(last_day(card, renewals), today) else EXPIRED, True)
             else:
                 out[card.id] = (SUPERSEDED, False)
     return out

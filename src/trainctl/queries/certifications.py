@@ -17,6 +17,7 @@ from trainctl.domain.certs import (  # noqa: F401  (callers read the rule from h
     Card,
     credential_code,
     is_valid,
+    last_day,
     standing,
 )
 from trainctl.domain.lookup import as_id
@@ -52,9 +53,12 @@ class CardRow:
     issuer: str | None
     issued_on: date
     expires_on: date | None
+    # no expiry on file, and a renewing requirement names the credential: the last day it
+    # holds, a renewal from its issue day (domain/certs `last_day`, as compliance judges)
+    assumed_through: date | None
     status: str  # valid, expired, superseded, not yet issued, void (as of `today`)
-    decides: bool  # the card with the latest expiry of its credential
-    days_left: int | None  # deciding, valid cards with an expiry: days until it
+    decides: bool  # the card with the latest expiry (or assumed last day) of its credential
+    days_left: int | None  # deciding, valid cards with an expiry (or an assumed one): days until it
     source_file: str | None
     source_line: int | None
     created_at: datetime
@@ -76,18 +80,21 @@ _SELECT = (
 
 def _card(r: tuple[Any, ...]) -> CardRow:
     return CardRow(
-        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], required_date(r[8]), as_date(r[9]), "",
-        False, None, r[10], r[11], required_utc(r[12]), r[13], as_utc(r[14]), r[15], r[16],
+        r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], required_date(r[8]), as_date(r[9]), None,
+        "", False, None, r[10], r[11], required_utc(r[12]), r[13], as_utc(r[14]), r[15], r[16],
     )
 
 
-def _with_status(cards: list[CardRow], today: date) -> list[CardRow]:
-    states = standing(cards, today)
+def _with_status(cards: list[CardRow], today: date, renew: dict[str, int]) -> list[CardRow]:
+    """The cards' standing on `today` (domain/certs, with the renewals of `renewals`)."""
+    states = standing(cards, today, renew)
     out = []
     for c in cards:
         status, decides = states[c.id]
-        left = (c.expires_on - today).days if decides and status == VALID and c.expires_on else None
-        out.append(replace(c, status=status, decides=decides, days_left=left))
+        last = last_day(c, renew)
+        assumed = last if c.expires_on is None else None
+        left = (last - today).days if decides and status == VALID and last else None
+        out.append(replace(c, assumed_through=assumed, status=status, decides=decides, days_left=left))
     return out
 
 
@@ -128,16 +135,20 @@ def list_cards(
         "c.expires_on DESC, c.issued_on DESC, c.id DESC",
         params,
     )
-    cards = _with_status([_card(r) for r in rows], today)
+    cards = _with_status([_card(r) for r in rows], today, renewals(rd))
+    # latest last day first (an assumed one for a card without an expiry, as it decides)
+    cards.sort(key=lambda c: (c.member, c.member_id, c.credential_code,
+                              -(c.expires_on or c.assumed_through or date.max).toordinal(),
+                              -c.issued_on.toordinal(), -c.id))  # fmt: skip
     if not include_void:
         cards = [c for c in cards if c.status != VOID]
     if expiring_within is not None:
         until = today + timedelta(days=min(max(expiring_within, 0), MAX_WITHIN_DAYS))
         cards = [
             c for c in cards
-            if c.decides and c.status == VALID and c.expires_on is not None and c.expires_on <= until
+            if c.decides and c.status == VALID and (c.expires_on or c.assumed_through or date.max) <= until
         ]  # fmt: skip
-        cards.sort(key=lambda c: (c.expires_on or date.max, c.member, c.credential_code))
+        cards.sort(key=lambda c: (c.expires_on or c.assumed_through or date.max, c.member, c.credential_code))
     if active_only and cards:
         active = _active_on(rd, {c.member_id for c in cards}, today)
         cards = [c for c in cards if c.member_id in active]
@@ -162,36 +173,13 @@ def renewals(rd: Reader) -> dict[str, int]:
     return out
 
 
-def expiring(
-    rd: Reader, actor: Actor, *, today: date, within: int
-) -> list[tuple[CardRow, date, int | None]]:
+def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[CardRow]:
     """`report expiring`: each active member's deciding card per credential still valid on
-    `today` and running out within `within` days, soonest first, as (card, its last valid
-    day, the renewal assumed in months or None). A card's last day: its expiry on file,
-    else, for a credential a renewing requirement names, its issue day + that renewal - 1
-    day (domain/certs `held_through`); the card with the latest such day decides, as
-    compliance judges it (whose summary line counts these cards). A card without an
-    expiry that nothing renews holds for good and is not listed."""
-    from trainctl.domain.certs import deciding, held_through
-
-    renew = renewals(rd)
-    until = today + timedelta(days=min(max(within, 0), MAX_WITHIN_DAYS))
-    groups: dict[tuple[int, str], list[tuple[CardRow, date | None, int | None]]] = {}
-    for c in list_cards(rd, actor, today=today, active_only=True):
-        if c.status in (VOID, NOT_YET):
-            continue
-        code = credential_code(c.credential_code)
-        months = None if c.expires_on is not None else renew.get(code)
-        groups.setdefault((c.member_id, code), []).append(
-            (c, held_through(c.issued_on, c.expires_on, months), months)
-        )
-    out: list[tuple[CardRow, date, int | None]] = []
-    for group in groups.values():
-        c, last, months = deciding(group, lambda g: (g[1], g[0].issued_on, g[0].id))
-        if last is not None and today <= last <= until:
-            out.append((replace(c, days_left=(last - today).days), last, months))
-    out.sort(key=lambda x: (x[1], x[0].member, x[0].credential_code))
-    return out
+    `today` and running out within `within` days, soonest first: on its expiry on file,
+    or on its assumed last day (`CardRow.assumed_through`), as compliance judges it (whose
+    summary line counts these cards). A card without an expiry that nothing renews holds
+    for good and is not listed."""
+    return list_cards(rd, actor, today=today, expiring_within=within, active_only=True)
 
 
 def _active_on(rd: Reader, ids: set[int], day: date) -> set[int]:
@@ -229,4 +217,4 @@ def get_card(rd: Reader, actor: Actor, ref: str, *, today: date) -> CardRow:
             {"m": card.member_id, "code": card.credential_code},
         )
     ]
-    return next(c for c in _with_status(same, today) if c.id == card.id)
+    return next(c for c in _with_status(same, today, renewals(rd)) if c.id == card.id)

@@ -815,12 +815,12 @@ def _cert_text(name: str, credential: str, expires_on: date, crossed: dr.Crossed
 def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     """Certification cards expiring within 90 days, or expired less than FRESH_DAYS ago
     (ix_certification_expiring), with every card of the same member and credential: the
-    card that decides is the one warned about; a renewed or voided card needs no warning.
-    A card's last day is domain/certs `held_through`, as compliance judges it: its expiry
-    on file, else, for a credential a renewing certification requirement names (BLS,
-    biennial), its issue day + the renewal - 1 day (those are found by issue day); the
-    latest decides."""
-    from trainctl.domain.certs import deciding, held_since, held_through
+    card that decides (domain/certs `standing`) is the one warned about; a renewed or
+    voided card needs no warning. A card's last day is domain/certs `last_day`, as
+    compliance judges it: its expiry on file, else, for a credential a renewing
+    certification requirement names (BLS, biennial), its issue day + the renewal - 1 day
+    (such cards are found by issue day); the latest decides."""
+    from trainctl.domain.certs import held_since, last_day, standing
     from trainctl.queries.certifications import renewals
 
     lo, hi = dr.shift(today, -FRESH), dr.shift(today, max(dr.CERT_LEAD_DAYS))
@@ -852,17 +852,12 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
         params,
     )
     cards = [_Card(r[0], r[1], r[2], as_date(r[3]), as_date(r[4]), as_utc(r[5])) for r in rows]  # type: ignore[arg-type]
-    # (void, and issued after today, never decide: domain/certs `standing`)
-    groups: dict[tuple[int, str], list[tuple[_Card, date | None, tuple[Any, ...]]]] = {}
-    for card, row in zip(cards, rows, strict=True):
-        if card.voided_at is None and card.issued_on <= today:
-            months = None if card.expires_on is not None else renew.get(card.credential_code)
-            last = held_through(card.issued_on, card.expires_on, months)
-            groups.setdefault((card.member_id, card.credential_code), []).append((card, last, row))
+    state = standing(cards, today, renew)
     out = []
-    for group in groups.values():
-        card, last, row = deciding(group, lambda g: (g[1], g[0].issued_on, g[0].id))
-        crossed = dr.cert_due(last, today, superseded=False)
+    for card, row in zip(cards, rows, strict=True):
+        _status, decides = state[card.id]
+        last = last_day(card, renew)
+        crossed = dr.cert_due(last, today, superseded=not decides)
         if crossed is None or last is None:
             continue
         code, label, name, email = card.credential_code, row[6], row[7], row[8]
