@@ -202,6 +202,52 @@ def test_a_change_before_the_last_recorded_one_is_refused(dept, snapshot):
     assert snapshot() == before
 
 
+def test_a_member_back_earlier_than_recorded_is_moved_back_as_the_hint_says(dept, db, snapshot):
+    """Sam left on 1 March and is recorded back on 1 May; he was back by 10 April: a record
+    of that day is refused with a hint to record it effective that day, which was itself
+    refused (before the last recorded change). Restating his present state earlier moves
+    its start back (appended, not edited); nothing earlier than the stretch that states
+    otherwise, and no inactive stretch over days with records, moves."""
+    dept("--as-of", "2025-03-01", "member", "deactivate", "sam@fd.org")
+    dept("--as-of", "2025-05-01", "member", "edit", "sam@fd.org", "--status", "active")
+    drill = ("record", "add", "sam@fd.org", "--course", "Drill", "--date", "2025-04-10", "--hours", "2",
+             "--type", "drill")  # fmt: skip
+    r = dept("--as-of", "2025-06-01", *drill, ok=False)
+    hint = "`trainctl member edit MEMBER --status active --effective 2025-04-10`"
+    assert r.exit_code == 1 and hint in " ".join(r.stderr.split()), r
+    assert ("Sam Smoke", "Annual drill") not in matrix(dept, "2025-04-15")
+    for day in ("2025-03-01", "2025-02-01"):  # on or before the entry that says otherwise
+        before = snapshot()
+        r = dept("--as-of", "2025-06-01", "member", "edit", "sam@fd.org", "--status", "active",
+                 "--effective", day, ok=False)  # fmt: skip
+        assert r.exit_code == 1 and "2025-05-01" in r.stderr, r
+        assert snapshot() == before
+    r = dept("--as-of", "2025-06-01", "member", "edit", "sam@fd.org", "--status", "active",
+             "--effective", "2025-04-10")  # fmt: skip
+    assert "Sam Smoke is now on record as active, firefighter from 2025-04-10 (before: from 2025-05-01)" in " ".join(
+        r.stderr.split()), r  # fmt: skip
+    dept("--as-of", "2025-06-01", *drill)
+    assert ("Sam Smoke", "Annual drill") in matrix(dept, "2025-04-15")
+    assert ("Sam Smoke", "Annual drill") not in matrix(dept, "2025-04-09")
+    assert [(str(d)[:10], st) for d, _p, st in history(db, "sam@fd.org")] == [
+        (HIRED, "active"), ("2025-03-01", "inactive"), ("2025-04-10", "active"), ("2025-05-01", "active")]
+    # a promotion recorded late moves back the same way; a different state does not
+    dept("--as-of", "2025-06-01", "member", "edit", "ann@fd.org", "--add-position", "officer")
+    dept("--as-of", "2025-06-05", "member", "edit", "ann@fd.org", "--add-position", "officer",
+         "--effective", "2025-05-20")  # fmt: skip
+    assert matrix(dept, "2025-05-25")[("Ann Lee", "Officer development")] != "not_applicable"
+    before = snapshot()
+    r = dept("--as-of", "2025-06-05", "member", "edit", "ann@fd.org", "--add-position", "driver",
+             "--effective", "2025-05-25", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and snapshot() == before
+    # an inactive stretch is not moved back over days that may hold records
+    dept("--as-of", "2025-06-01", "member", "deactivate", "olive@fd.org")
+    before = snapshot()
+    r = dept("--as-of", "2025-06-05", "member", "edit", "olive@fd.org", "--status", "inactive",
+             "--effective", "2025-05-01", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and snapshot() == before
+
+
 # ---------------------------------------------------------------------------- imports
 def test_an_import_records_history_set_based_with_its_effective_day(dept, db, tmp_path):
     path = tmp_path / "crew.csv"

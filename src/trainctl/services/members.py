@@ -297,6 +297,35 @@ def diff_member(member: Member, values: dict[str, Any]) -> dict[str, tuple[Any, 
     }
 
 
+def earlier_start(
+    session: Session, member: Member, values: dict[str, Any], day: date
+) -> date | None:
+    """When a change effective `day` (before the member's last recorded change) restates
+    what the member is now, and every entry of their history from `day` on states just
+    that, it only moves the start of their present state back: e.g. a member recorded
+    back on 1 May who came back on 1 April (a record of 10 April was refused, and its hint
+    says to do this). Returns the day that state is now recorded from, else None (the
+    change would be undone by a later entry, or would fall on or before an entry that
+    states otherwise: refused, `refuse_before_last_change`). Only an active state moves
+    back: an inactive stretch moved over days with records on file would leave them on
+    days the member was away (record add refuses those). The history is appended to,
+    never edited (the entry at `day` decides from then)."""
+    if not any(name in values for name in HISTORY_FIELDS) or member.status != "active":
+        return None
+    now = (sorted(values.get("positions", member.positions) or []), values.get("status", member.status))
+    if (sorted(member.positions or []), member.status) != now:
+        return None
+    rows = session.execute(
+        sa.select(MemberHistory.effective_on, MemberHistory.positions, MemberHistory.status)  # type: ignore[call-overload]
+        .where(MemberHistory.member_id == member.id)
+    ).all()
+    before = [r for r in rows if r[0] < day]
+    after = [r for r in rows if r[0] >= day]
+    if not before or not after or any((sorted(r[1] or []), r[2]) != now for r in after):
+        return None
+    return min(r[0] for r in after)
+
+
 # The fields that decide what a member owes and from when: nobody edits their own.
 OWED_FIELDS = frozenset({"positions", "status", "hire_date", "certification_date"})
 
@@ -326,13 +355,29 @@ def edit_member(
         actor.refuse_own(member.id, f"changes their own {' or '.join(f.replace('_', ' ') for f in owed)}")
     day = effective_day(session, effective, as_of)
     rec = recorded(session, [member.id]).get(member.id)
-    refuse_before_last_change(member, day, rec)
     for required in ("name", "email", "role", "status"):
         if required in values and values[required] is None:
             raise BadInputError(f"A member's {required} cannot be cleared.")
+    moved = (
+        earlier_start(session, member, values, day)
+        if rec is not None and day < rec.last and not_before(member.hire_date, day, rec) is not None
+        else None
+    )
+    if moved is None:
+        refuse_before_last_change(member, day, rec)
     changes = diff_member(member, values)
-    if not changes:
-        return member, {}
+    if moved is not None:
+        record_history(session, actor, [(member.id, day, member.positions, member.status)])
+        held = member.status + (f", {', '.join(member.positions)}" if member.positions else "")
+        if notes is not None:
+            notes.append(
+                f"{member.name} is now on record as {held} from {day} (before: from {moved}); "
+                "reports and records as of those days judge them so."
+            )
+        audit(session, actor, "member.history", "member", member.id,
+              state=held, effective_on=day.isoformat(), was_from=moved.isoformat())  # fmt: skip
+    if not changes:  # (a moved start alone: "history" in what is returned)
+        return member, {"history": (moved, day)} if moved is not None else {}
     if "positions" in changes:
         _check_positions(session, values["positions"])
     _refuse_taken(
@@ -362,6 +407,8 @@ def edit_member(
         member.id,
         changes={k: [jsonable(o), jsonable(n)] for k, (o, n) in changes.items()},
     )
+    if moved is not None:
+        changes["history"] = (moved, day)
     return member, changes
 
 
