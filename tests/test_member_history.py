@@ -216,21 +216,35 @@ def test_a_member_back_earlier_than_recorded_is_moved_back_as_the_hint_says(dept
     hint = "`trainctl member edit MEMBER --status active --effective 2025-04-10`"
     assert r.exit_code == 1 and hint in " ".join(r.stderr.split()), r
     assert ("Sam Smoke", "Annual drill") not in matrix(dept, "2025-04-15")
-    for day in ("2025-03-01", "2025-02-01"):  # on or before the entry that says otherwise
-        before = snapshot()
-        r = dept("--as-of", "2025-06-01", "member", "edit", "sam@fd.org", "--status", "active",
-                 "--effective", day, ok=False)  # fmt: skip
-        assert r.exit_code == 1 and "2025-05-01" in r.stderr, r
-        assert snapshot() == before
+    before = snapshot()  # before the entry that says otherwise: it would undo it
+    r = dept("--as-of", "2025-06-01", "member", "edit", "sam@fd.org", "--status", "active",
+             "--effective", "2025-02-01", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "2025-05-01" in r.stderr, r
+    assert snapshot() == before
+    # a position added since stays on its own day: the status alone moves back
+    dept("--as-of", "2025-05-10", "member", "edit", "sam@fd.org", "--add-position", "driver")
     r = dept("--as-of", "2025-06-01", "member", "edit", "sam@fd.org", "--status", "active",
              "--effective", "2025-04-10")  # fmt: skip
-    assert "Sam Smoke is now on record as active, firefighter from 2025-04-10 (before: from 2025-05-01)" in " ".join(
+    assert "Sam Smoke is now on record as active from 2025-04-10 (before: from 2025-05-01)" in " ".join(
         r.stderr.split()), r  # fmt: skip
+    before = snapshot()  # said again, a few days later: already so, nothing written
+    r = dept("--as-of", "2025-06-01", "member", "edit", "sam@fd.org", "--status", "active",
+             "--effective", "2025-04-20")  # fmt: skip
+    assert "nothing changed" in r.stderr and "on record as active from 2025-04-10 already" in r.stderr, r
+    assert snapshot() == before
     dept("--as-of", "2025-06-01", *drill)
     assert ("Sam Smoke", "Annual drill") in matrix(dept, "2025-04-15")
     assert ("Sam Smoke", "Annual drill") not in matrix(dept, "2025-04-09")
-    assert [(str(d)[:10], st) for d, _p, st in history(db, "sam@fd.org")] == [
-        (HIRED, "active"), ("2025-03-01", "inactive"), ("2025-04-10", "active"), ("2025-05-01", "active")]
+    assert [(str(d)[:10], p, st) for d, p, st in history(db, "sam@fd.org")] == [
+        (HIRED, '["firefighter"]', "active"), ("2025-03-01", '["firefighter"]', "inactive"),
+        ("2025-04-10", '["firefighter"]', "active"), ("2025-05-01", '["firefighter"]', "active"),
+        ("2025-05-10", '["firefighter", "driver"]', "active")]  # fmt: skip
+    assert matrix(dept, "2025-04-15").get(("Sam Smoke", "Officer development")) == "not_applicable"
+    # a status restated while a position differed then does not move the position
+    dept("--as-of", "2025-06-01", "member", "edit", "olive@fd.org", "--add-position", "driver")
+    dept("--as-of", "2025-06-02", "member", "edit", "olive@fd.org", "--status", "active",
+         "--effective", "2025-03-01")  # fmt: skip
+    assert [p for _d, p, _s in history(db, "olive@fd.org")] == ['["officer"]', '["officer", "driver"]']
     # a promotion recorded late moves back the same way; a different state does not
     dept("--as-of", "2025-06-01", "member", "edit", "ann@fd.org", "--add-position", "officer")
     dept("--as-of", "2025-06-05", "member", "edit", "ann@fd.org", "--add-position", "officer",

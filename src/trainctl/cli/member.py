@@ -399,6 +399,8 @@ def edit(
             f"Member {updated.id} ({updated.name}) already has these values; nothing changed.",
             quiet=state.quiet,
         )
+        for note in notes:  # (since when, for a change dated before their last one)
+            render.info(note, quiet=state.quiet)
         return
     render.info(
         f"Updated member {updated.id} ({updated.name}): {', '.join(changes)}.", quiet=state.quiet

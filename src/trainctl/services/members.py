@@ -297,33 +297,62 @@ def diff_member(member: Member, values: dict[str, Any]) -> dict[str, tuple[Any, 
     }
 
 
+@dataclass(frozen=True, slots=True)
+class EarlierStart:
+    """What `earlier_start` found: the entry to append at `day` (None: the member already
+    stood so on `day`, nothing to write) and the day the restated fields were recorded
+    from before (`was_from`)."""
+
+    entry: tuple[list[str], str] | None
+    was_from: date
+
+
 def earlier_start(
     session: Session, member: Member, values: dict[str, Any], day: date
-) -> date | None:
-    """When a change effective `day` (before the member's last recorded change) restates
-    what the member is now, and every entry of their history from `day` on states just
-    that, it only moves the start of their present state back: e.g. a member recorded
-    back on 1 May who came back on 1 April (a record of 10 April was refused, and its hint
-    says to do this). Returns the day that state is now recorded from, else None (the
-    change would be undone by a later entry, or would fall on or before an entry that
-    states otherwise: refused, `refuse_before_last_change`). Only an active state moves
-    back: an inactive stretch moved over days with records on file would leave them on
-    days the member was away (record add refuses those). The history is appended to,
-    never edited (the entry at `day` decides from then)."""
-    if not any(name in values for name in HISTORY_FIELDS) or member.status != "active":
+) -> EarlierStart | None:
+    """A change effective `day`, before the member's last recorded change, that restates
+    what the member is now in the fields it names (status, positions), where every entry
+    of their history after `day` states those fields just so: it moves their start back
+    (a member recorded back on 1 May who was back on 10 April: a record of 10 April is
+    refused, and its hint says to do this), whatever else changed since (a position
+    added on 10 May stays on 10 May). The entry appended at `day` is the one in force on
+    that day with the named fields as they are now; the fields the change does not name
+    keep their own dates. None when it is not such a change (refused,
+    `refuse_before_last_change`), or when it would move an inactive stretch back over
+    days that may hold records (record add refuses those). The history is appended to,
+    never edited."""
+    named = [name for name in HISTORY_FIELDS if name in values]
+    if not named:
         return None
-    now = (sorted(values.get("positions", member.positions) or []), values.get("status", member.status))
-    if (sorted(member.positions or []), member.status) != now:
+
+    def state(positions: Any, status: str) -> dict[str, Any]:
+        return {"positions": sorted(positions or []), "status": status}
+
+    now = state(member.positions, member.status)
+    if state(values.get("positions", member.positions), values.get("status", member.status)) != now:
+        return None  # a change, not a restatement
+    if "status" in named and member.status != "active":
         return None
     rows = session.execute(
         sa.select(MemberHistory.effective_on, MemberHistory.positions, MemberHistory.status)  # type: ignore[call-overload]
         .where(MemberHistory.member_id == member.id)
+        .order_by(MemberHistory.effective_on, MemberHistory.id)
     ).all()
-    before = [r for r in rows if r[0] < day]
-    after = [r for r in rows if r[0] >= day]
-    if not before or not after or any((sorted(r[1] or []), r[2]) != now for r in after):
+    before = [state(p, s) for d, p, s in rows if d <= day]
+    after = [(d, state(p, s)) for d, p, s in rows if d > day]
+    if not before or not after or any(st[f] != now[f] for _, st in after for f in named):
         return None
-    return min(r[0] for r in after)
+    then = before[-1]  # in force on `day` (the latest written wins a tie)
+    if any(then[f] != now[f] for f in named):
+        moved = {**then, **{f: now[f] for f in named}}
+        return EarlierStart((moved["positions"], moved["status"]), after[0][0])
+    # already so on `day`: nothing to write; since when (the named fields' present stretch)
+    since = rows[-1][0]
+    for d, p, st in reversed(rows):
+        if any(state(p, st)[f] != now[f] for f in named):
+            break
+        since = d
+    return EarlierStart(None, since)
 
 
 # The fields that decide what a member owes and from when: nobody edits their own.
@@ -358,24 +387,35 @@ def edit_member(
     for required in ("name", "email", "role", "status"):
         if required in values and values[required] is None:
             raise BadInputError(f"A member's {required} cannot be cleared.")
-    moved = (
+    restated = (
         earlier_start(session, member, values, day)
         if rec is not None and day < rec.last and not_before(member.hire_date, day, rec) is not None
         else None
     )
-    if moved is None:
+    if restated is None:
         refuse_before_last_change(member, day, rec)
     changes = diff_member(member, values)
-    if moved is not None:
-        record_history(session, actor, [(member.id, day, member.positions, member.status)])
-        held = member.status + (f", {', '.join(member.positions)}" if member.positions else "")
-        if notes is not None:
-            notes.append(
-                f"{member.name} is now on record as {held} from {day} (before: from {moved}); "
-                "reports and records as of those days judge them so."
-            )
-        audit(session, actor, "member.history", "member", member.id,
-              state=held, effective_on=day.isoformat(), was_from=moved.isoformat())  # fmt: skip
+    moved: date | None = None
+    if restated is not None:
+        named = [f for f in HISTORY_FIELDS if f in values]
+        held = " and ".join(
+            f"{', '.join(member.positions) or 'no position'}" if f == "positions" else member.status
+            for f in named
+        )
+        if restated.entry is None:
+            if notes is not None:
+                notes.append(f"{member.name} is on record as {held} from {restated.was_from} already.")
+        else:
+            moved = restated.was_from
+            positions, status = restated.entry
+            record_history(session, actor, [(member.id, day, positions, status)])
+            if notes is not None:
+                notes.append(
+                    f"{member.name} is now on record as {held} from {day} (before: from "
+                    f"{moved}); reports and records as of those days judge them so."
+                )
+            audit(session, actor, "member.history", "member", member.id, fields=named,
+                  effective_on=day.isoformat(), was_from=moved.isoformat())  # fmt: skip
     if not changes:  # (a moved start alone: "history" in what is returned)
         return member, {"history": (moved, day)} if moved is not None else {}
     if "positions" in changes:
