@@ -144,27 +144,44 @@ def test_compliance_keys(frequency, status, window, due, today, item, threshold,
 @pytest.mark.parametrize(
     ("followed_up", "today", "day"),
     [
-        (None, "2026-11-30", "2026-11-30"),  # the first follow-up
-        ("2026-11-30", "2026-11-30", "2026-11-30"),  # the same run again: the same key
-        ("2026-11-30", "2026-12-01", "2026-11-30"),  # the next day: no new one (was: December's)
-        ("2026-11-30", "2026-12-29", "2026-11-30"),
-        ("2026-11-30", "2026-12-30", "2026-12-30"),  # a month after: the next
-        ("2026-01-31", "2026-02-27", "2026-01-31"),  # 31 January + 1 month = 28 February
-        ("2026-01-31", "2026-02-28", "2026-02-28"),
-        ("2024-01-31", "2024-02-29", "2024-02-29"),  # a leap year
-        ("2026-12-15", "2027-01-14", "2026-12-15"),  # over the year's end
-        ("2026-12-15", "2027-01-15", "2027-01-15"),
-        ("2026-12-15", "2026-11-01", "2026-11-01"),  # a replay of an earlier day: its own
+        ((), "2026-11-30", "2026-11-30"),  # the first follow-up
+        (("2026-11-30",), "2026-11-30", "2026-11-30"),  # the same run again: the same key
+        (("2026-11-30",), "2026-12-01", "2026-11-30"),  # the next day: no new one (was: December's)
+        (("2026-11-30",), "2026-12-29", "2026-11-30"),
+        (("2026-11-30",), "2026-12-30", "2026-12-30"),  # a month after: the next
+        (("2026-10-30", "2026-11-30"), "2026-12-15", "2026-11-30"),  # the latest stands
+        (("2026-01-31",), "2026-02-27", "2026-01-31"),  # 31 January + 1 month = 28 February
+        (("2026-01-31",), "2026-02-28", "2026-02-28"),
+        (("2024-01-31",), "2024-02-29", "2024-02-29"),  # a leap year
+        (("2026-12-15",), "2027-01-14", "2026-12-15"),  # over the year's end
+        (("2026-12-15",), "2027-01-15", "2027-01-15"),
+        (("2026-12-15",), "2026-12-01", "2026-12-15"),  # a replay of an earlier day: that one's key
+        (("2026-12-15",), "2026-11-15", "2026-11-15"),  # a month before it: its own
     ],
 )  # fmt: skip
 def test_a_rolling_requirement_that_stays_short_is_followed_up_a_month_after_the_last(
     followed_up, today, day
 ):
-    d = lambda s: None if s is None else dr.date.fromisoformat(s)  # noqa: E731
+    d = dr.date.fromisoformat
     for status in ("overdue", "due_soon"):
-        got = dr.compliance_due(4, "rolling", status, window=(None, None), due=None, today=d(today),
-                                due_soon_days=30, followed_up=d(followed_up))  # fmt: skip
-        assert got == dr.ComplianceDue(f"requirement:4/rolling:{day}", status, d(day))
+        got = dr.compliance_due(
+            4, "rolling", status, window=(None, None), due=None, today=d(today), due_soon_days=30,
+            followed_up=[(d(f), f"requirement:4/rolling:{f}") for f in followed_up],
+        )  # fmt: skip
+        assert got == dr.ComplianceDue(f"requirement:4/rolling:{day}", status, min(d(day), d(today)))
+
+
+def test_a_follow_up_keyed_by_its_month_before_the_upgrade_stands_for_its_month():
+    """A database written when follow-ups were keyed by the calendar month: the one sent on
+    3 November ("rolling:2026-11") stands until 3 December; no second one in November."""
+    d = dr.date.fromisoformat
+    old = [(d("2026-11-03"), "requirement:4/rolling:2026-11")]
+    for today, item in (("2026-11-20", "requirement:4/rolling:2026-11"),
+                        ("2026-12-02", "requirement:4/rolling:2026-11"),
+                        ("2026-12-03", "requirement:4/rolling:2026-12-03")):  # fmt: skip
+        got = dr.compliance_due(4, "rolling", "overdue", window=(None, None), due=None,
+                                today=d(today), due_soon_days=30, followed_up=old)  # fmt: skip
+        assert got is not None and got.item == item, (today, got)
 
 
 def test_rolling_follow_ups_a_month_apart_across_a_month_end(dept, server):
@@ -195,6 +212,27 @@ def test_rolling_follow_ups_a_month_apart_across_a_month_end(dept, server):
         "compliance|requirement:3/rolling:2026-12-30|1|overdue",
         "compliance|requirement:3/rolling:2026-12-30|3|overdue",
     ]), sent(server)  # fmt: skip
+
+
+def test_a_database_with_month_keyed_follow_ups_sends_no_second_one_that_month(dept, server, db):
+    """Follow-ups written before they were dated ("rolling:2026-11", sent 3 November)
+    stand for a month from their day after the upgrade: none on 20 November, the next
+    on 3 December."""
+    dept("requirement", "add", "--name", "Rolling drill", "--type", "hours", "--counts-type", "pump",
+         "--hours", "4", "--frequency", "rolling", "--period-months", "12")  # fmt: skip
+    for who in ("zoe@fd.example", "bo@fd.example", "cy@fd.example"):
+        record(dept, who, "2026-06-01", 6)  # the calendar requirement aside
+    dept("reminders", "send", "--as-of", "2026-11-03")
+    db.rows("UPDATE reminder_log SET item = 'requirement:3/rolling:2026-11' "
+            "WHERE item LIKE '%/rolling:2026-11-03'")  # as the earlier version wrote it
+    sent_before = len(server.handler.messages)
+    dept("reminders", "send", "--as-of", "2026-11-20")
+    dept("reminders", "send", "--as-of", "2026-12-02")
+    assert len(server.handler.messages) == sent_before
+    dept("reminders", "send", "--as-of", "2026-12-03")
+    new = [k for _, k in sent(server) if "rolling:2026-12-03" in k]
+    assert len(new) == 3, sent(server)
+
 
 
 # A window that closed before the requirement was entered calls for no overdue mail: the

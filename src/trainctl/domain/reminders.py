@@ -232,6 +232,19 @@ class ComplianceDue:
     on: date
 
 
+def standing_follow_up(
+    followed_up: Sequence[tuple[date, str]], today: date
+) -> tuple[date, str] | None:
+    """Of a member's follow-ups of a rolling requirement, (day, item), the one that stands
+    for today's: the latest on or before today less than a month old, else (a replay of
+    an earlier day) the first after today within a month; None when a new one is due."""
+    past = [f for f in followed_up if f[0] <= today < add_months(f[0], 1)]
+    if past:
+        return max(past)
+    ahead = [f for f in followed_up if today < f[0] < add_months(today, 1)]
+    return min(ahead) if ahead else None
+
+
 def compliance_due(
     requirement_id: int,
     frequency: str,
@@ -241,7 +254,7 @@ def compliance_due(
     due: date | None,
     today: date,
     due_soon_days: int,
-    followed_up: date | None = None,
+    followed_up: Sequence[tuple[date, str]] = (),
 ) -> ComplianceDue | None:
     """The reminder a compliance evaluation (domain/compliance.py `evaluate`) calls for: its
     status `due_soon` or `overdue` is the threshold (met, expired cards, not yet due and
@@ -250,10 +263,11 @@ def compliance_due(
     overdue follow-up go out once, and the next window starts afresh; a rolling window
     moves every day, so its item is the due date of a new hire, else the day of the
     follow-up: a rolling requirement that stays short is followed up once a month, a
-    month after the last one (`followed_up`: the day of the member's last reminder of it
-    at this threshold, from reminder_log; within the month its key is that one's, so
-    nothing new goes out, and a failed one is retried). A calendar month would have sent
-    one on 30 November and another on 1 December.
+    month after the last one (`followed_up`: the member's reminders of it at this
+    threshold near today, (day, item) from reminder_log; within a month of one its key is
+    that one's (`standing_follow_up`), so nothing new goes out, and a failed one is
+    retried). A calendar month would have sent one on 30 November and another on
+    1 December.
 
     Whether a short previous window is held against the member at all (not when it closed
     before the requirement was entered: nobody was asked for it then) is the evaluator's
@@ -266,10 +280,8 @@ def compliance_due(
         if due is not None:
             item = f"requirement:{requirement_id}/due:{due.isoformat()}"
         else:
-            month = today
-            if followed_up is not None and followed_up <= today < add_months(followed_up, 1):
-                month = followed_up
-            item = f"requirement:{requirement_id}/rolling:{month.isoformat()}"
+            standing = standing_follow_up(followed_up, today)
+            month, item = standing or (today, f"requirement:{requirement_id}/rolling:{today.isoformat()}")
     elif start is not None and end is not None:
         item = f"requirement:{requirement_id}/window:{start.isoformat()}..{end.isoformat()}"
     elif due is not None:

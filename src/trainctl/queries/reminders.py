@@ -901,24 +901,26 @@ def _compliance_text(name: str, requirement: str, status: str, figure: str, due:
     return f"{reason} ({dr.threshold_text(crossed.threshold)})", title, body
 
 
-def _rolling_followed_up(rd: Reader, today: date) -> dict[tuple[int, int, str], date]:
-    """(member, requirement, threshold) -> the day of the member's latest reminder of a
-    rolling requirement that stays short, on or before `today` (claimed, sent or failed:
-    dr.compliance_due follows up a month after it). One row per member and month at
-    most: a short read."""
-    out: dict[tuple[int, int, str], date] = {}
+def _rolling_followed_up(rd: Reader, today: date) -> dict[tuple[int, int, str], list[tuple[date, str]]]:
+    """(member, requirement, threshold) -> the member's follow-ups of a rolling
+    requirement that stays short, (day, item), dated within a month of `today` either
+    side (claimed, sent or failed: dr.standing_follow_up picks the one that stands; a
+    key written before follow-ups were dated, "rolling:YYYY-MM", is one too). Bounded by
+    day: the log's older months are not read."""
+    from trainctl.domain.periods import add_months
+
+    out: dict[tuple[int, int, str], list[tuple[date, str]]] = {}
     for recipient, item, threshold, on in rd.all(
-        "SELECT recipient_id, item, threshold, MAX(due_on) FROM reminder_log "
-        "WHERE kind = 'compliance' AND item LIKE 'requirement:%/rolling:%' AND due_on <= :today "
-        "GROUP BY recipient_id, item, threshold",
-        {"today": today},
-    ):
+        "SELECT recipient_id, item, threshold, due_on FROM reminder_log "
+        "WHERE kind = 'compliance' AND due_on BETWEEN :lo AND :hi "
+        "AND item LIKE 'requirement:%/rolling:%'",
+        {"lo": _day(rd, dr.shift(add_months(today, -1), -1)),
+         "hi": _day(rd, dr.shift(add_months(today, 1), 1))},
+    ):  # fmt: skip
         head = item.split("/", 1)[0].partition(":")[2]
-        if not head.isdigit():
-            continue
-        key, day = (recipient, int(head), threshold), as_date(on)
-        if day is not None and (key not in out or out[key] < day):
-            out[key] = day
+        day = as_date(on)
+        if head.isdigit() and day is not None:
+            out.setdefault((recipient, int(head), threshold), []).append((day, item))
     return out
 
 
@@ -974,7 +976,7 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
         crossed = dr.compliance_due(
             spec.id, spec.frequency, e.status, window=(w.start, w.end) if w else None,
             due=e.due, today=today, due_soon_days=soon,
-            followed_up=followed.get((e.member.id, spec.id, e.status)),
+            followed_up=followed.get((e.member.id, spec.id, e.status), ()),
         )  # fmt: skip
         if crossed is not None:
             wanted.append((e, crossed))
