@@ -356,3 +356,114 @@ def test_cert_list_says_a_card_without_an_expiry_ran_out_when_compliance_does(cl
     assert [c[0] for c in cards("2026-01-20", "--expiring-within", "38")] == ["ann"]
     table = cli("--as-of", "2026-01-20", "cert", "list", "--member", "ann@fd.org")
     assert "2026-01-31 (assumed)" in table.stdout and "(assumed): no expiry on file" in table.stderr
+    csv = cli("--as-of", "2026-01-20", "cert", "list", "--member", "ann@fd.org", "--format", "csv").stdout
+    assert csv.splitlines()[0].split(",")[5:8] == ["expires_on", "assumed_through", "status"]
+    assert ",2026-01-31,valid,11" in csv
+
+
+def _statuses(cli, as_of: str) -> list[tuple]:
+    rows = cli("--as-of", as_of, "cert", "list", "--format", "json").json
+    return [(c["member"], c["credential_code"], c["status"], c["assumed_through"]) for c in rows]
+
+
+def test_a_card_is_held_to_the_renewing_requirements_that_apply_to_its_holder(cli):
+    """BLS for everyone (one-time) and an annual BLS for paramedics: Ann (no paramedic)
+    holds BLS for good with a card without an expiry; Pat (a paramedic) for 12 months.
+    Compliance, cert list, report expiring and the warnings agree."""
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS")
+    cli("requirement", "add", "--name", "Medic BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "annual", "--position", "paramedic")  # fmt: skip
+    cli("member", "add", "ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    cli("member", "add", "pat", "--email", "pat@fd.org", "--position", "paramedic", "--hire-date", "2020-01-01")
+    for who in ("ann@fd.org", "pat@fd.org"):
+        cli("--as-of", "2026-01-10", "cert", "add", who, "BLS", "--issued", "2025-06-20")
+    assert _statuses(cli, "2026-06-01") == [("ann", "BLS", "valid", None), ("pat", "BLS", "valid", "2026-06-19")]
+    rows = cli("--as-of", "2026-06-01", "report", "expiring", "--within", "60", "--format", "json").json
+    assert [(r["member"], r["expires_on"]) for r in rows] == [("pat", "2026-06-19")]
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-06-01").json
+    assert [(d["email"], d["threshold"]) for d in got if d["kind"] == "cert_expiry"] == [("pat@fd.org", "30d")]
+    cells = cli("--as-of", "2026-06-20", "report", "compliance", "--format", "json").json["cells"]
+    assert {(c["member"], c["requirement"]): c["status"] for c in cells if c["status"] != "not_applicable"} == {
+        ("ann", "BLS"): "met", ("pat", "BLS"): "met", ("pat", "Medic BLS"): "expired"}  # fmt: skip
+    assert _statuses(cli, "2026-06-20")[1] == ("pat", "BLS", "expired", "2026-06-19")
+
+
+def test_a_card_is_held_to_the_requirement_as_it_stood_that_day(cli):
+    """BLS was annual until 2025-12-31 and biennial since: as of 2025-07-01 a card of
+    2024-06-01 without an expiry had run out (annual), as compliance judges that day."""
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "BLS", "--type", "certification",
+        "--credential", "BLS", "--frequency", "annual")  # fmt: skip
+    cli("member", "add", "ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    cli("--as-of", "2026-01-10", "requirement", "edit", "BLS", "--frequency", "biennial", "--effective",
+        "2026-01-01")  # fmt: skip
+    cli("--as-of", "2026-01-10", "cert", "add", "ann@fd.org", "BLS", "--issued", "2024-06-01")
+    cell = cli("--as-of", "2025-07-01", "report", "compliance", "--format", "json").json["cells"][0]
+    assert cell["status"] == "expired"
+    assert _statuses(cli, "2025-07-01") == [("ann", "BLS", "expired", "2025-05-31")]
+    assert _statuses(cli, "2026-01-10") == [("ann", "BLS", "valid", "2026-05-31")]
+
+
+def test_a_requirement_naming_the_credential_as_a_course_code_renews_its_cards(cli):
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--course", "ACLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("member", "add", "ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    cli("--as-of", "2026-01-10", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2024-06-01")
+    cell = cli("--as-of", "2026-07-15", "report", "compliance", "--format", "json").json["cells"][0]
+    assert cell["status"] == "expired"
+    assert _statuses(cli, "2026-07-15") == [("ann", "ACLS", "expired", "2026-05-31")]
+    rows = cli("--as-of", "2026-05-15", "report", "expiring", "--within", "60", "--format", "json").json
+    assert [r["expires_on"] for r in rows] == ["2026-05-31"]
+
+
+def test_a_class_record_that_holds_the_credential_longer_decides_over_a_card(cli):
+    """An ACLS card without an expiry (2024-07-01: held through 2026-06-30) and an ACLS
+    class on 2025-06-01 (held through 2027-05-31): compliance is met by the class; cert
+    list says the card gave way, report expiring and the warnings leave it out, and a
+    program credits the class as compliance counts it."""
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--credential", "ACLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("course", "add", "--name", "ACLS class", "--code", "ACLS")
+    cli("member", "add", "ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    cli("--as-of", "2026-01-10", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2024-07-01")
+    cli("--as-of", "2026-01-10", "record", "add", "ann@fd.org", "--course", "ACLS", "--date", "2025-06-01",
+        "--hours", "16", "--type", "class")  # fmt: skip
+    cell = cli("--as-of", "2026-07-15", "report", "compliance", "--format", "json").json["cells"][0]
+    assert cell["status"] == "met"
+    assert _statuses(cli, "2026-07-15") == [("ann", "ACLS", "superseded", "2026-06-30")]
+    assert cli("--as-of", "2026-06-01", "report", "expiring", "--within", "60", "--format", "json").json == []
+    got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-06-01").json
+    assert [d for d in got if d["kind"] == "cert_expiry"] == []
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "ACLS")
+    cli("program", "activate", "Medic")
+    cli("--as-of", "2026-07-15", "enroll", "add", "ann@fd.org", "Medic")
+    (row,) = cli("--as-of", "2026-07-15", "enroll", "show", "1", "--format", "json").json["requirements"]
+    assert row["value"] == 1, row
+
+
+def test_a_shorter_renewal_re_measures_the_program_rows(cli):
+    """BLS biennial -> annual: a card without an expiry of 2024-07-01 no longer holds it
+    on 2026-01-10; the program row follows at once, as compliance does."""
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "BLS")
+    cli("program", "activate", "Medic")
+    cli("member", "add", "ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    cli("--as-of", "2026-01-05", "cert", "add", "ann@fd.org", "BLS", "--issued", "2024-07-01")
+    cli("--as-of", "2026-01-05", "enroll", "add", "ann@fd.org", "Medic")
+    assert cli("enroll", "show", "1", "--format", "json").json["requirements"][0]["value"] == 1
+    cli("--as-of", "2026-01-10", "requirement", "edit", "BLS", "--frequency", "annual")
+    assert cli("enroll", "show", "1", "--format", "json").json["requirements"][0]["value"] == 0
+    cell = cli("--as-of", "2026-01-10", "report", "compliance", "--format", "json").json["cells"][0]
+    assert cell["status"] == "expired"
+
+
+@pytest.mark.parametrize("as_of", ["0001-01-01", "0001-02-01", "9999-12-31"])
+def test_warnings_at_the_calendars_ends_with_a_renewing_certification(cli, as_of):
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("member", "add", "ann", "--email", "ann@fd.org")
+    cli("--as-of", "2026-01-05", "cert", "add", "ann@fd.org", "BLS", "--issued", "2024-07-01")
+    cli("--format", "json", "reminders", "preview", "--as-of", as_of)
+    cli("--as-of", as_of, "cert", "list")

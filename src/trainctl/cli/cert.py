@@ -42,7 +42,7 @@ COLUMNS = [
 ]
 ASSUMED = (
     "(assumed): no expiry on file; the card holds the renewing requirement that names its "
-    "credential (BLS, biennial: 24 months) a renewal from its issue day, as `report "
+    "credential (e.g. BLS, biennial: 24 months) a renewal from its issue day, as `report "
     "compliance` judges it. To record its real expiry, void the card (`trainctl cert void "
     "CARD --reason ...`) and add it again with --expires."
 )
@@ -120,7 +120,8 @@ def list_(
 ) -> None:
     """List credential cards with their status as of today (or the global --as-of DATE,
     written before the command: `trainctl --as-of 2026-06-30 cert list`): valid or expired
-    (the card with the latest expiry decides), superseded, not yet issued, void. A card
+    (the card with the latest expiry decides), superseded (by a later card, or by a class
+    record of the credential's course that holds it longer), not yet issued, void. A card
     with no expiry on file holds a renewing requirement naming its credential a renewal
     from its issue day ("assumed"), as compliance judges it. Members see their own."""
     from trainctl.queries import certifications as q
@@ -138,8 +139,10 @@ def list_(
         for row in rows:
             if row["assumed_through"] is not None:
                 row["expires_on"] = f"{row['assumed_through']} (assumed)"
+    # CSV: the assumed last day in its own column (the table shows it under Expires)
+    cols = COLUMNS if fmt == "table" else [*COLUMNS[:6], Col("assumed_through"), *COLUMNS[6:]]
     render.table(
-        rows, COLUMNS, fmt, empty="No certifications match these filters." if filtered else EMPTY
+        rows, cols, fmt, empty="No certifications match these filters." if filtered else EMPTY
     )  # fmt: skip
     if fmt == "table" and any(c.assumed_through for c in cards):
         render.info(ASSUMED, quiet=state.quiet)

@@ -114,18 +114,26 @@ class Card(Protocol):
     def voided_at(self) -> datetime | None: ...
 
 
-def last_day(card: Card, renewals: Mapping[str, int] | None = None) -> date | None:
-    """The last day a card holds: its expiry on file, else, when `renewals` (credential
-    code -> months, the renewing requirements naming it) has its code, its issue day +
-    that renewal - 1 day (`held_through`), else None (for good)."""
+# How long a card without an expiry holds, by card: a credential code -> months mapping,
+# or a function of the card (its holder's renewing requirements: queries/certifications).
+Renewals = Mapping[str, int] | Callable[[Any], int | None]
+
+
+def last_day(card: Card, renewals: Renewals | None = None) -> date | None:
+    """The last day a card holds: its expiry on file, else, when `renewals` gives its
+    credential a renewal (months), its issue day + that renewal - 1 day (`held_through`),
+    else None (for good)."""
     months = None
     if card.expires_on is None and renewals:
-        months = renewals.get(credential_code(card.credential_code))
+        if callable(renewals):
+            months = renewals(card)
+        else:
+            months = renewals.get(credential_code(card.credential_code))
     return held_through(card.issued_on, card.expires_on, months)
 
 
 def standing(
-    cards: Iterable[Card], today: date, renewals: Mapping[str, int] | None = None
+    cards: Iterable[Card], today: date, renewals: Renewals | None = None
 ) -> dict[int, tuple[str, bool]]:
     """card id -> (status, decides) for every card (see the module docstring). With
     `renewals`, a card without an expiry on file of a renewing credential runs out on its

@@ -1279,7 +1279,8 @@ def _certification(
                 if exp
                 else f"{_card_code(decisive)} held, no expiry"
             )
-            # good_through: a recorded expiry (what `report expiring` lists), not one assumed
+            # good_through: a recorded expiry, not one assumed (`report expiring` lists both,
+            # marking the assumed one; `due` is the last valid day either way)
             return Evaluation(
                 member, spec, as_of, MET, reason, value=1.0, percentage=100.0,
                 verdicts=tuple(verdicts), good_through=None if assumed else exp, due=exp,

@@ -13,8 +13,8 @@ targets); nothing is matched loosely by a type or a name:
 |                   | national/local/individual, ISO company training's category); shift      |                   |
 |                   | attendance when counts_attendance. Naming none of these: nothing counts |                   |
 | courses           | training records of a listed course code (required_courses)              | item = the code   |
-| certification     | a card whose credential code is credential_code (exactly), or a record   | item = the code   |
-|                   | of a listed course code (required_courses); valid through its expiry    |                   |
+| certification     | a card or a class record whose code is credential_code or one of the     | item = the code   |
+|                   | listed course codes (required_courses), exactly; valid through its expiry|                   |
 | skills_evaluation | a passed checkoff of a listed skill (required_skills)                    | item = the skill  |
 | shifts            | shift attendance                                                         | 1                 |
 | calls             | call responses, of the listed call types when counts_call_types is set   | 1                 |
@@ -250,10 +250,14 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             return None
         if t in ("courses", "certification"):
             item = acc._item(fact.course_code)
+            if item is None and t == "certification" and acc.credential and fold(fact.course_code) == acc.credential:
+                item = (fact.course_code or "").strip()  # a class record of the credential's course
             return (1.0, None, item) if item else None
         return None
     if src == "certification":
-        if t == "certification" and acc.credential and fold(fact.credential) == acc.credential:
+        # its credential code, or a course code the requirement lists (as compliance matches)
+        if t == "certification" and ((acc.credential and fold(fact.credential) == acc.credential)
+                                     or acc._item(fact.credential)):  # fmt: skip
             return 1.0, None, fact.credential.strip() if fact.credential else None
         return None
     if src == "skill_checkoff":

@@ -4,6 +4,7 @@ that read cards: `standing`, `credential_code`, `is_valid`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from trainctl.domain.certs import (  # noqa: F401  (callers read the rule from h
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_utc, chunks, in_list
+from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list
 from trainctl.queries.shifts import required_date, required_utc
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -85,13 +86,19 @@ def _card(r: tuple[Any, ...]) -> CardRow:
     )
 
 
-def _with_status(cards: list[CardRow], today: date, renew: dict[str, int]) -> list[CardRow]:
-    """The cards' standing on `today` (domain/certs, with the renewals of `renewals`)."""
-    states = standing(cards, today, renew)
+def _with_status(
+    cards: list[CardRow], today: date, rules: CardRules, records: dict[tuple[int, str], date]
+) -> list[CardRow]:
+    """The cards' standing on `today` (domain/certs `standing` with the holders' renewals,
+    as compliance judges them); a deciding card whose credential a class record holds
+    longer (`record_days`) gives way to it: superseded."""
+    states = standing(cards, today, rules)
     out = []
     for c in cards:
         status, decides = states[c.id]
-        last = last_day(c, renew)
+        last = last_day(c, rules)
+        if decides and records.get((c.member_id, credential_code(c.credential_code)), date.min) > (last or date.max):
+            status, decides = SUPERSEDED, False
         assumed = last if c.expires_on is None else None
         left = (last - today).days if decides and status == VALID and last else None
         out.append(replace(c, assumed_through=assumed, status=status, decides=decides, days_left=left))
@@ -135,7 +142,10 @@ def list_cards(
         "c.expires_on DESC, c.issued_on DESC, c.id DESC",
         params,
     )
-    cards = _with_status([_card(r) for r in rows], today, renewals(rd))
+    cards = [_card(r) for r in rows]
+    holders = {c.member_id for c in cards}
+    rules = card_rules(rd, today, holders)
+    cards = _with_status(cards, today, rules, record_days(rd, today, rules, holders) if cards else {})
     # latest last day first (an assumed one for a card without an expiry, as it decides)
     cards.sort(key=lambda c: (c.member, c.member_id, c.credential_code,
                               -(c.expires_on or c.assumed_through or date.max).toordinal(),
@@ -155,21 +165,100 @@ def list_cards(
     return cards
 
 
-def renewals(rd: Reader) -> dict[str, int]:
-    """credential code -> the shortest renewal (months) of the certification requirements
-    that name it and recur (domain/certs `renewal_months`): how long a card of it without
-    an expiry on file holds them. A credential only one-time requirements name: absent."""
-    from trainctl.domain.certs import renewal_months
+@dataclass(frozen=True)
+class CardRules:
+    """What the cards of a day are judged by (`card_rules`), as compliance judges them:
+    the certification requirements as they stood that day, each by the codes it names
+    (its credential code and listed course codes). `rules`: code -> (months, positions)
+    of each renewing one (a one-time one renews nothing); `positions`: the holders'
+    positions, folded, when a rule names any (a requirement naming none applies to all)."""
 
-    out: dict[str, int] = {}
-    for code, frequency, months in rd.all(
-        "SELECT credential_code, frequency, period_months FROM requirement "
-        "WHERE requirement_type = 'certification' AND credential_code IS NOT NULL"
-    ):
-        n = renewal_months(frequency, months)
-        key = credential_code(code) if code else ""
-        if n is not None and key and (key not in out or n < out[key]):
-            out[key] = n
+    rules: dict[str, list[tuple[int, frozenset[str]]]]
+    codes: frozenset[str]  # every code a certification requirement names
+    positions: dict[int, frozenset[str]]
+
+    def months(self, member_id: int, code: str) -> int | None:
+        """How long a card of `code` without an expiry holds for this member: the shortest
+        renewal of the renewing requirements that name it and apply to them; None: for
+        good (domain/certs `held_through`)."""
+        held = self.positions.get(member_id, frozenset())
+        found = [n for n, wanted in self.rules.get(credential_code(code), ()) if not wanted or wanted & held]
+        return min(found) if found else None
+
+    def __call__(self, card: Any) -> int | None:  # domain/certs `Renewals`
+        return self.months(card.member_id, card.credential_code)
+
+
+def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -> CardRules:
+    """The CardRules of `day` (requirements as they stood: queries/requirements.stood_on);
+    the positions of `member_ids` (None: every member) are read only when a renewing
+    requirement names positions."""
+    from trainctl.domain.certs import renewal_months
+    from trainctl.queries import requirements as qr
+
+    rules: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    codes: set[str] = set()
+    for r in qr.stood_on(rd, qr.list_requirements(rd), day):
+        if r.requirement_type != "certification":
+            continue
+        named = {credential_code(c) for c in (r.credential_code, *(r.required_courses or [])) if c}
+        codes |= named
+        n = renewal_months(r.frequency, r.period_months)
+        if n is not None:
+            wanted = frozenset(p.strip().casefold() for p in r.required_positions or () if p)
+            for code in named:
+                rules.setdefault(code, []).append((n, wanted))
+    positions: dict[int, frozenset[str]] = {}
+    if any(wanted for found in rules.values() for _, wanted in found):
+        ids = None if member_ids is None else sorted(set(member_ids))
+        parts: list[Sequence[int] | None] = [None] if ids is None else list(chunks(ids))
+        for part in parts:
+            sql, params = ("", {}) if part is None else in_list("m", part)
+            for mid, held in rd.all(
+                "SELECT id, positions FROM member" + (f" WHERE id IN {sql}" if part is not None else ""),
+                params,
+            ):
+                positions[mid] = frozenset(str(p).strip().casefold() for p in as_json(held) or () if p)
+    return CardRules(rules, frozenset(codes), positions)
+
+
+def record_days(
+    rd: Reader, today: date, rules: CardRules, member_ids: Iterable[int] | None = None
+) -> dict[tuple[int, str], date]:
+    """(member, credential code) -> the last day the member's class records of a
+    credential's course hold it (as compliance takes a record of ACLS for an ACLS card:
+    completed, not failed, not void, on or before `today`; date.max: for good), for the
+    codes a certification requirement names. What a card without a longer last day
+    gives way to (`_with_status`, the expiry warnings)."""
+    from trainctl.domain.certs import held_through
+
+    if not rules.codes:
+        return {}
+    squeezed = {c.replace(" ", ""): c for c in rules.codes}
+    ins, params = in_list("c", sorted(squeezed))
+    where = ""
+    ids = None if member_ids is None else sorted(set(member_ids))
+    out: dict[tuple[int, str], date] = {}
+    for part in [None] if ids is None else list(chunks(ids)):
+        extra = dict(params)
+        if part is not None:
+            msql, mparams = in_list("m", part)
+            where, extra = f" AND member_id IN {msql}", {**extra, **mparams}
+        for mid, code, on, expires, status, passed in rd.all(
+            "SELECT member_id, course_code, completion_date, expiration_date, status, passed "
+            "FROM training_record WHERE voided_at IS NULL AND completion_date <= :today "
+            f"AND UPPER(REPLACE(course_code, ' ', '')) IN {ins}{where}",
+            {**extra, "today": today},
+        ):
+            key = credential_code(code or "")
+            if key not in rules.codes or status != "completed" or passed in (False, 0):
+                continue
+            day = as_date(on)
+            if day is None:
+                continue
+            last = held_through(day, as_date(expires), rules.months(mid, key)) or date.max
+            if out.get((mid, key), date.min) < last:
+                out[(mid, key)] = last
     return out
 
 
@@ -217,4 +306,6 @@ def get_card(rd: Reader, actor: Actor, ref: str, *, today: date) -> CardRow:
             {"m": card.member_id, "code": card.credential_code},
         )
     ]
-    return next(c for c in _with_status(same, today, renewals(rd)) if c.id == card.id)
+    rules = card_rules(rd, today, [card.member_id])
+    records = record_days(rd, today, rules, [card.member_id])
+    return next(c for c in _with_status(same, today, rules, records) if c.id == card.id)

@@ -821,17 +821,22 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     certification requirement names (BLS, biennial), its issue day + the renewal - 1 day
     (such cards are found by issue day); the latest decides."""
     from trainctl.domain.certs import held_since, last_day, standing
-    from trainctl.queries.certifications import renewals
+    from trainctl.queries.certifications import card_rules, record_days
 
     lo, hi = dr.shift(today, -FRESH), dr.shift(today, max(dr.CERT_LEAD_DAYS))
-    renew = renewals(rd)
+    rules = card_rules(rd, today)
     params: dict[str, Any] = {"lo": _day(rd, lo), "hi": _day(rd, hi)}
-    # cards without an expiry whose assumed last day is in [lo, hi]: issued in a range
+    # cards without an expiry whose assumed last day may be in [lo, hi] (under any renewal
+    # of a requirement naming the credential: whose applies is decided below): by issue day
     assumed = []
-    for i, n in enumerate(sorted(set(renew.values()))):
-        first, after = held_since(lo, n), held_since(dr.shift(hi, 1), n)
+    for i, n in enumerate(sorted({n for found in rules.rules.values() for n, _ in found})):
+        try:
+            first, after = held_since(lo, n), held_since(dr.shift(hi, 1), n)
+        except (ValueError, OverflowError):  # an as-of day at the calendar's ends
+            continue
         assert first is not None and after is not None
-        codes, p = in_list(f"r{i}c", sorted(k for k, v in renew.items() if v == n))
+        named = sorted(code for code, found in rules.rules.items() if any(m == n for m, _ in found))
+        codes, p = in_list(f"r{i}c", named)
         params.update(p, **{f"r{i}lo": _day(rd, first), f"r{i}hi": _day(rd, dr.shift(after, -1))})
         assumed.append(f"(credential_code IN {codes} AND issued_on BETWEEN :r{i}lo AND :r{i}hi)")
     without = (
@@ -852,11 +857,15 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
         params,
     )
     cards = [_Card(r[0], r[1], r[2], as_date(r[3]), as_date(r[4]), as_utc(r[5])) for r in rows]  # type: ignore[arg-type]
-    state = standing(cards, today, renew)
+    state = standing(cards, today, rules)
+    # a class record of the credential's course that holds it longer: no card to renew
+    records = record_days(rd, today, rules, {c.member_id for c in cards}) if cards else {}
     out = []
     for card, row in zip(cards, rows, strict=True):
         _status, decides = state[card.id]
-        last = last_day(card, renew)
+        last = last_day(card, rules)
+        if records.get((card.member_id, card.credential_code), date.min) > (last or date.max):
+            continue
         crossed = dr.cert_due(last, today, superseded=not decides)
         if crossed is None or last is None:
             continue
@@ -865,7 +874,7 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
         why = (
             ""
             if card.expires_on is not None
-            else f"No expiry is on file for this card: it is taken to hold {renew[code]} months "
+            else f"No expiry is on file for this card: it is taken to hold {rules(card)} months "
             f"from its issue on {card.issued_on.isoformat()}, as the requirement renews. If your "
             "card shows its expiry, give your training officer a copy so the record says it."
         )

@@ -236,6 +236,17 @@ def versions_in_force(row: RequirementRow, versions: Sequence[Stood]) -> list[tu
     ]
 
 
+def stood_on(rd: Reader, rows: Sequence[RequirementRow], day: date) -> list[RequirementRow]:
+    """The requirements as they stood on `day`: of each one's versions in force
+    (`versions_in_force`), the first whose `until` is on or after `day`, else the row as
+    it stands (as queries/compliance.specs_on picks them)."""
+    earlier = history(rd, [r.id for r in rows])
+    return [
+        next((r for r, v in versions_in_force(row, earlier.get(row.id, [])) if v.until >= day), row)
+        for row in rows
+    ]
+
+
 def earlier_versions(rd: Reader, row: RequirementRow) -> list[tuple[Stood, list[str]]]:
     """The requirement's earlier versions in force (`versions_in_force`), oldest first,
     each with what it said that the next one changed, in words ("target 6 h",

@@ -447,7 +447,12 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    remeasure = measured_by(current) != measured_by(merged) or _window(current) != _window(merged)
+    remeasure = (
+        measured_by(current) != measured_by(merged) or _window(current) != _window(merged)
+        # a certification's renewal: how long a card without an expiry holds it (its
+        # credits stay; a card no longer valid on the new rule stops counting)
+        or _accepts(current).renewal != _accepts(merged).renewal
+    )
     recredits = _accepts(current) != _accepts(merged)
     assert req.id is not None
     # the enrollments a new target or a new rule of what counts completes or reopens,
@@ -459,7 +464,7 @@ def edit(
         # cycle, a one-time window of N months); a service of its own (and a heavier import)
         from trainctl.services.progress import remeasure_requirement
 
-        remeasure_requirement(session, req.id)
+        remeasure_requirement(session, req.id, today=today)
     recredit = None
     if recredits:
         from trainctl.services.credit_feed import recredit_requirement
