@@ -626,6 +626,7 @@ HEADER_ONLY = [
     ("member import", ["member", "import", "--csv"], b"name,email\r\n"),
     ("enroll bulk", ["enroll", "bulk", "1", "--csv"], b"badge,name,target_date\n\n"),
     ("record import", ["record", "import"], b"Date,Course,E-mail,Hrs,Signature\n"),
+    ("record import --csv", ["record", "import", "--csv"], b"Date,Course,E-mail,Hrs,Signature\n"),
     ("cert import", ["cert", "import", "--csv"], b"member,code,issued_on,expires_on\n"),
     ("course import", ["course", "import", "--csv"], b"\xef\xbb\xbfcode;name;training_type\n"),
     ("shift import", ["shift", "import", "--csv"], b"email,shift_date,station,shift,time_in,time_out\n"),
@@ -709,3 +710,20 @@ def test_ctrl_c_says_whether_the_changes_were_saved(tmp_path, when, says, rows):
     assert says in r.stderr and "Traceback" not in r.stderr, r.stderr
     with sqlite3.connect(db) as con:
         assert con.execute("SELECT count(*) FROM member").fetchone() == (rows,)
+
+
+def test_record_import_takes_its_sheets_as_the_other_imports_do(enrollable, snapshot, tmp_path):
+    """`record import` took sheets as arguments only; every other import takes `--csv FILE`
+    and an officer types it from habit. Both work (together too); neither is refused by
+    name, nothing written."""
+    sheets = []
+    for day in ("2026-03-04", "2026-03-05"):
+        f = tmp_path / f"drill-{day}.csv"
+        f.write_text(f"email,course,date,hours,type\nann@fd.org,Drill,{day},2,drill\n")
+        sheets.append(f)
+    before = snapshot()
+    r = enrollable("record", "import", ok=False)
+    assert r.exit_code == 2 and "Name the sign-in sheets: FILE... or --csv FILE." in r.stderr, r
+    assert snapshot() == before
+    r = enrollable("--as-of", "2026-04-01", "record", "import", str(sheets[0]), "--csv", str(sheets[1]))
+    assert "2 rows read, 2 added" in r.stderr, r

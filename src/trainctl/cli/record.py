@@ -179,10 +179,15 @@ def add(
 def import_(
     ctx: typer.Context,
     files: Annotated[
-        list[Path],
-        typer.Argument(metavar="FILE...", help="Sign-in sheets (CSV: , ; or tab; UTF-8 with or without BOM).",
+        list[Path] | None,
+        typer.Argument(metavar="[FILE...]", help="Sign-in sheets (CSV: , ; or tab; UTF-8 with or without BOM).",
                        exists=True, dir_okay=False, readable=True, show_default=False),
-    ],
+    ] = None,
+    csv: Annotated[
+        list[Path] | None,
+        typer.Option("--csv", help="A sheet, as the other imports name it (repeat for several).",
+                     metavar="FILE", exists=True, dir_okay=False, readable=True, show_default=False),
+    ] = None,
     course: Annotated[
         str | None, _o("--course", "-c", help="Course for rows (or sheets) that name none.", metavar="COURSE")
     ] = None,
@@ -203,12 +208,17 @@ def import_(
     checked; any bad row: nothing is written and exit 65 (with --skip-invalid the good
     rows are written, the bad ones listed, and the exit is still 65). Importing a sheet
     again, or one that overlaps, adds nothing twice."""
+    from trainctl.errors import UsageError
     from trainctl.services import records as svc
 
+    sheets = [*(files or []), *(csv or [])]
+    if not sheets:
+        raise UsageError("Name the sign-in sheets: FILE... or --csv FILE.",
+                         "e.g. `trainctl record import drill-0304.csv` (see -h).")  # fmt: skip
     defaults = _values(course=course, date=on, hours=hours, topic=topic, instructor=instructor,
                        location=location)  # fmt: skip
     si.import_command(
-        ctx, files, svc.import_records, dry_run=dry_run, defaults=defaults, skip_invalid=skip_invalid,
+        ctx, sheets, svc.import_records, dry_run=dry_run, defaults=defaults, skip_invalid=skip_invalid,
         ignore_unknown_columns=ignore_unknown_columns, check_prerequisites=not skip_prereq_check,
         void_label="void records", warnings=_free_named, notes_source="training_record",
     )  # fmt: skip
