@@ -235,6 +235,10 @@ def record_days(
     if not rules.codes:
         return {}
     squeezed = {c.replace(" ", ""): c for c in rules.codes}
+    # `+`: not through the date index on SQLite, which reads nearly every row out of table
+    # order for "up to today" (queries/compliance._bounds; bench/compliance.py's 50,000
+    # records: 65 -> 17 ms)
+    plain = "+" if rd.dialect == "sqlite" else ""
     ins, params = in_list("c", sorted(squeezed))
     where = ""
     ids = None if member_ids is None else sorted(set(member_ids))
@@ -246,7 +250,7 @@ def record_days(
             where, extra = f" AND member_id IN {msql}", {**extra, **mparams}
         for mid, code, on, expires, status, passed in rd.all(
             "SELECT member_id, course_code, completion_date, expiration_date, status, passed "
-            "FROM training_record WHERE voided_at IS NULL AND completion_date <= :today "
+            f"FROM training_record WHERE voided_at IS NULL AND {plain}completion_date <= :today "
             f"AND UPPER(REPLACE(course_code, ' ', '')) IN {ins}{where}",
             {**extra, "today": today},
         ):
