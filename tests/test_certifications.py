@@ -316,7 +316,7 @@ def test_report_expiring_lists_what_the_compliance_summary_counts(cli):
     assert "(assumed): no expiry on file; the card holds the renewing requirement" in " ".join(
         table.stderr.split())  # fmt: skip
     summary = cli(*as_of, "report", "compliance", "--requirement", "BLS").stderr
-    assert "2 cards expire within 30 days (`trainctl report expiring --within 30`)" in summary
+    assert "2 run out within 30 days (`trainctl report expiring --within 30`)" in summary
     assert cli(*as_of, "report", "expiring", "--within", "30", "--format", "csv").stdout.count("\n") == 3
 
 
@@ -413,6 +413,41 @@ def test_a_requirement_naming_the_credential_as_a_course_code_renews_its_cards(c
     assert _statuses(cli, "2026-07-15") == [("ann", "ACLS", "expired", "2026-05-31")]
     rows = cli("--as-of", "2026-05-15", "report", "expiring", "--within", "60", "--format", "json").json
     assert [r["expires_on"] for r in rows] == ["2026-05-31"]
+
+
+def test_report_expiring_lists_the_class_record_that_holds_a_credential(cli):
+    """Ann holds ACLS by a class record alone (2025-06-01, no expiry: through 2027-05-31);
+    the compliance summary counted it as running out while `report expiring` said nothing
+    ran out. It is listed in a card's place; Bo's card, which holds longer than his class,
+    is listed as the card; both lists count the same."""
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--credential", "ACLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("course", "add", "--name", "ACLS class", "--code", "ACLS")
+    cli("member", "add", "ann", "--email", "ann@fd.org", "--hire-date", "2020-01-01")
+    cli("member", "add", "bo", "--email", "bo@fd.org", "--hire-date", "2020-01-01")
+    for who in ("ann@fd.org", "bo@fd.org"):
+        cli("--as-of", "2026-01-10", "record", "add", who, "--course", "ACLS", "--date", "2025-06-01",
+            "--hours", "16", "--type", "class")  # fmt: skip
+    cli("--as-of", "2026-01-10", "cert", "add", "bo@fd.org", "ACLS", "--issued", "2025-07-01",
+        "--expires", "2027-07-31")  # fmt: skip
+    as_of = ("--as-of", "2027-05-15")
+    rows = cli(*as_of, "report", "expiring", "--within", "90", "--format", "json").json
+    assert [(r["member"], r["credential_code"], r["expires_on"], r["days_left"], r["expiry_assumed"],
+             r["held_by"], r["number"]) for r in rows] == [
+        ("ann", "ACLS", "2027-05-31", 16, True, "class record", None),
+        ("bo", "ACLS", "2027-07-31", 77, False, "card", None),
+    ]  # fmt: skip
+    assert rows[0]["source_id"] == 1 and rows[0]["issued_on"] == "2025-06-01"
+    summary = cli(*as_of, "report", "compliance").stderr
+    assert "2 met of 2 applicable; 1 runs out within 30 days" in summary, summary
+    table = cli(*as_of, "report", "expiring", "--within", "30")
+    assert "class record #1" in table.stdout and "bo" not in table.stdout
+    assert "(assumed), class record: no expiry on file" in " ".join(table.stderr.split())
+    assert "void the card" not in table.stderr
+    # the day after its last day the record holds nothing: expired in both
+    assert cli("--as-of", "2027-06-01", "report", "expiring", "--within", "30", "--format", "json").json == []
+    cells = cli("--as-of", "2027-06-01", "report", "compliance", "--format", "json").json["cells"]
+    assert [c["status"] for c in cells] == ["expired", "met"]
 
 
 def test_a_class_record_that_holds_the_credential_longer_decides_over_a_card(cli):

@@ -203,7 +203,7 @@ def test_a_card_running_out_stays_met_and_says_when(dept):
     dept("cert", "add", "ann@fd.org", "CPR-BLS", "--issued", "2024-12-02", "--expires", "2026-12-02")
     dept("cert", "add", "pat@fd.org", "CPR-BLS", "--issued", "2025-06-01", "--expires", "2027-06-01")
     r = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-11-15")
-    assert "2 met of 2 applicable; 1 card expires within 30 days" in r.stderr, r
+    assert "2 met of 2 applicable; 1 runs out within 30 days" in r.stderr, r
     r = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-11-15", "--due-soon-days", "7")
     assert "2 met of 2 applicable" in r.stderr and "expire" not in r.stderr, r
     cells = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-12-02", "--format", "json").json["cells"]
@@ -216,7 +216,7 @@ def test_a_card_running_out_stays_met_and_says_when(dept):
     dept("member", "add", "Cy New", "--email", "cy@fd.org", "--position", "emt", "--hire-date", HIRED)
     dept("--as-of", "2030-01-01", "cert", "add", "cy@fd.org", "CPR-BLS", "--issued", "2024-12-10")
     r = dept("report", "compliance", "-r", "CPR-BLS", "--as-of", "2026-11-15")
-    assert "3 met of 3 applicable; 2 cards expire within 30 days" in r.stderr, r
+    assert "3 met of 3 applicable; 2 run out within 30 days" in r.stderr, r
 
 
 def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):

@@ -11,9 +11,11 @@ JSON output is stable:
   "cells": [one object per member x requirement: member_id, member, requirement_id,
   requirement, status, value, target, unit, percentage, window_start, window_end, due,
   good_through, reason]}; `--format csv`: one row per cell.
-- `report expiring`: a list of cards (member_id, member, email, credential_code, name,
-  number, issued_on, expires_on, days_left, expiry_assumed: the last day is a renewal from
-  the issue day, no expiry being on file).
+- `report expiring`: a list of what holds a credential (member_id, member, email,
+  credential_code, name, number, issued_on, expires_on, days_left, expiry_assumed: the last
+  day is a renewal from the issue day, no expiry being on file; held_by: "card", or "class
+  record" when a record of the credential's course holds it, as compliance counts it;
+  source_id: the card's or the record's id).
 - `report iso`: {"year", "as_of", "edition", "items": [...], "rows": [one per member x item]}.
 - `report nremt`: one object (member, level, cycle, components, facts, status).
 """
@@ -207,8 +209,9 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
 
 
 def _expiring(column: list[Evaluation], day: date, within: int) -> str:
-    """'; 2 cards expire within 30 days (`trainctl report expiring`)' for a certification
-    requirement's met cells whose card runs out soon (they stay met until then)."""
+    """'; 2 run out within 30 days (`trainctl report expiring`)' for a certification
+    requirement's met cells whose card (or class record standing in) runs out soon (they
+    stay met until then)."""
     if not column or column[0].requirement.requirement_type != "certification":
         return ""
     last = day + timedelta(days=within)
@@ -217,7 +220,7 @@ def _expiring(column: list[Evaluation], day: date, within: int) -> str:
     n = sum(1 for e in column if e.met and e.due is not None and e.due <= last)
     if not n:
         return ""
-    return f"; {n} card{'s' if n != 1 else ''} expire{'' if n != 1 else 's'} within {within} days (`trainctl report expiring --within {within}`)"
+    return f"; {n} run{'' if n != 1 else 's'} out within {within} days (`trainctl report expiring --within {within}`)"
 
 
 def summary_line(s: dict[str, Any]) -> str:
@@ -439,7 +442,7 @@ def _compliance(
 # ------------------------------------------------------------------------------ expiring
 EXPIRING_KEYS = (
     "member_id", "member", "email", "credential_code", "name", "number", "issued_on",
-    "expires_on", "days_left", "expiry_assumed",
+    "expires_on", "days_left", "expiry_assumed", "held_by", "source_id",
 )  # fmt: skip
 EXPIRING_COLS = [
     Col("expires_on", "Expires"),
@@ -448,6 +451,14 @@ EXPIRING_COLS = [
     Col("credential_code", "Credential"),
     Col("number"),
 ]
+
+
+ASSUMED_RECORD = (
+    "(assumed), class record: no expiry on file; a class record of the credential's course "
+    "holds the renewing requirement that names it a renewal from its completion day, as "
+    "`report compliance` judges it. To record the real expiry, add the card: `trainctl cert "
+    "add MEMBER CODE --issued DAY --expires DAY`."
+)
 
 
 @app.command("expiring")
@@ -466,7 +477,9 @@ def expiring(
     decides) still valid and expiring within --within days, soonest first. A card is valid
     through its expiry day; one with no expiry on file, of a credential a renewing
     requirement names (BLS, biennial), runs out a renewal from its issue day, as compliance
-    judges it ("assumed"). Needs training.view_all (a member sees their own)."""
+    judges it ("assumed"). A class record of the credential's course that holds it longer
+    than any card is listed in the card's place ("class record #N"). Needs
+    training.view_all (a member sees their own)."""
     from trainctl.queries import certifications as qcert
 
     state = get_state(ctx)
@@ -478,11 +491,13 @@ def expiring(
     rows = [
         {
             "member_id": c.member_id, "member": c.member, "email": c.email,
-            "credential_code": c.credential_code, "name": c.name, "number": c.number,
+            "credential_code": c.credential_code, "name": c.name,
+            "number": f"class record #{c.source_id}" if table and c.held_by != "card" else c.number,
             "issued_on": c.issued_on,
             "expires_on": (f"{c.assumed_through} (assumed)" if table else c.assumed_through)
             if c.assumed_through else c.expires_on,
             "days_left": c.days_left, "expiry_assumed": c.assumed_through is not None,
+            "held_by": c.held_by, "source_id": c.source_id,
         }
         for c in cards
     ]  # fmt: skip
@@ -492,10 +507,12 @@ def expiring(
         title=f"Certifications expiring by {until} (as of {day})",
         empty=f"No certification expires within {within} days of {day}.",
     )  # fmt: skip
-    if table and any(c.assumed_through for c in cards):
+    if table and any(c.assumed_through and c.held_by == "card" for c in cards):
         from trainctl.cli.cert import ASSUMED
 
         render.info(ASSUMED, quiet=state.quiet)
+    if table and any(c.assumed_through and c.held_by != "card" for c in cards):
+        render.info(ASSUMED_RECORD, quiet=state.quiet)
 
 
 # ----------------------------------------------------------------------------------- ISO

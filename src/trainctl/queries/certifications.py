@@ -115,12 +115,14 @@ def list_cards(
     expiring_within: int | None = None,
     include_void: bool = False,
     active_only: bool = False,
+    judged_by: tuple[CardRules, dict[tuple[int, str], RecordHold]] | None = None,
 ) -> list[CardRow]:
     """Cards by member and credential, latest expiry first, each with its status as of
     `today`. `expiring_within`: only deciding, still valid cards expiring within that
     many days (today included). `active_only`: of members active on `today` (their
     history; `report expiring`: a retired member's card is nobody's renewal to plan).
-    Members without training.view_all see their own."""
+    Members without training.view_all see their own. `judged_by`: the day's CardRules
+    and class records (`record_holds`) when the caller has read them already."""
     if not actor.can(VIEW_ALL):
         if member_id is not None and not actor.is_self(member_id):
             raise PermissionDeniedError(
@@ -144,8 +146,12 @@ def list_cards(
     )
     cards = [_card(r) for r in rows]
     holders = {c.member_id for c in cards}
-    rules = card_rules(rd, today, holders)
-    cards = _with_status(cards, today, rules, record_days(rd, today, rules, holders) if cards else {})
+    if judged_by is not None:
+        rules, records = judged_by[0], {k: h.last for k, h in judged_by[1].items()}
+    else:
+        rules = card_rules(rd, today, holders)
+        records = record_days(rd, today, rules, holders) if cards else {}
+    cards = _with_status(cards, today, rules, records)
     # latest last day first (an assumed one for a card without an expiry, as it decides)
     cards.sort(key=lambda c: (c.member, c.member_id, c.credential_code,
                               -(c.expires_on or c.assumed_through or date.max).toordinal(),
@@ -176,6 +182,7 @@ class CardRules:
     rules: dict[str, list[tuple[int, frozenset[str]]]]
     codes: frozenset[str]  # every code a certification requirement names
     positions: dict[int, frozenset[str]]
+    credentials: frozenset[str] = frozenset()  # the codes they name as their credential
 
     def months(self, member_id: int, code: str) -> int | None:
         """How long a card of `code` without an expiry holds for this member: the shortest
@@ -198,11 +205,14 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
 
     rules: dict[str, list[tuple[int, frozenset[str]]]] = {}
     codes: set[str] = set()
+    credentials: set[str] = set()
     for r in qr.stood_on(rd, qr.list_requirements(rd), day):
         if r.requirement_type != "certification":
             continue
         named = {credential_code(c) for c in (r.credential_code, *(r.required_courses or [])) if c}
         codes |= named
+        if r.credential_code:
+            credentials.add(credential_code(r.credential_code))
         n = renewal_months(r.frequency, r.period_months)
         if n is not None:
             wanted = frozenset(p.strip().casefold() for p in r.required_positions or () if p)
@@ -219,17 +229,38 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
                 params,
             ):
                 positions[mid] = frozenset(str(p).strip().casefold() for p in as_json(held) or () if p)
-    return CardRules(rules, frozenset(codes), positions)
+    return CardRules(rules, frozenset(codes), positions, frozenset(credentials))
+
+
+@dataclass(frozen=True, slots=True)
+class RecordHold:
+    """The class record of a credential's course that holds it longest for a member
+    (`record_holds`): through `last` (date.max: for good); `assumed`: no expiry on file,
+    `last` is a renewal from its completion day (domain/certs `held_through`)."""
+
+    record_id: int
+    course: str
+    completed_on: date
+    last: date
+    assumed: bool
 
 
 def record_days(
     rd: Reader, today: date, rules: CardRules, member_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, str], date]:
-    """(member, credential code) -> the last day the member's class records of a
-    credential's course hold it (as compliance takes a record of ACLS for an ACLS card:
-    completed, not failed, not void, on or before `today`; date.max: for good), for the
-    codes a certification requirement names. What a card without a longer last day
+    """(member, credential code) -> the last day the member's class records of the
+    credential's course hold it (`record_holds`). What a card without a longer last day
     gives way to (`_with_status`, the expiry warnings)."""
+    return {k: h.last for k, h in record_holds(rd, today, rules, member_ids).items()}
+
+
+def record_holds(
+    rd: Reader, today: date, rules: CardRules, member_ids: Iterable[int] | None = None
+) -> dict[tuple[int, str], RecordHold]:
+    """(member, credential code) -> the member's class record of a credential's course
+    that holds it longest (as compliance takes a record of ACLS for an ACLS card:
+    completed, not failed, not void, on or before `today`), for the codes a certification
+    requirement names."""
     from trainctl.domain.certs import held_through
 
     if not rules.codes:
@@ -242,16 +273,17 @@ def record_days(
     ins, params = in_list("c", sorted(squeezed))
     where = ""
     ids = None if member_ids is None else sorted(set(member_ids))
-    out: dict[tuple[int, str], date] = {}
+    out: dict[tuple[int, str], RecordHold] = {}
     for part in [None] if ids is None else list(chunks(ids)):
         extra = dict(params)
         if part is not None:
             msql, mparams = in_list("m", part)
             where, extra = f" AND member_id IN {msql}", {**extra, **mparams}
-        for mid, code, on, expires, status, passed in rd.all(
-            "SELECT member_id, course_code, completion_date, expiration_date, status, passed "
-            f"FROM training_record WHERE voided_at IS NULL AND {plain}completion_date <= :today "
-            f"AND UPPER(REPLACE(course_code, ' ', '')) IN {ins}{where}",
+        for rid, mid, code, name, on, expires, status, passed in rd.all(
+            "SELECT id, member_id, course_code, course_name, completion_date, expiration_date, "
+            f"status, passed FROM training_record WHERE voided_at IS NULL "
+            f"AND {plain}completion_date <= :today "
+            f"AND UPPER(REPLACE(course_code, ' ', '')) IN {ins}{where} ORDER BY id",
             {**extra, "today": today},
         ):
             key = credential_code(code or "")
@@ -260,19 +292,76 @@ def record_days(
             day = as_date(on)
             if day is None:
                 continue
-            last = held_through(day, as_date(expires), rules.months(mid, key)) or date.max
-            if out.get((mid, key), date.min) < last:
-                out[(mid, key)] = last
+            until = as_date(expires)
+            last = held_through(day, until, rules.months(mid, key)) or date.max
+            held = out.get((mid, key))
+            if held is None or held.last < last:
+                out[(mid, key)] = RecordHold(rid, name or code or "", day, last, until is None and last != date.max)
     return out
 
 
-def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[CardRow]:
-    """`report expiring`: each active member's deciding card per credential still valid on
-    `today` and running out within `within` days, soonest first: on its expiry on file,
-    or on its assumed last day (`CardRow.assumed_through`), as compliance judges it (whose
-    summary line counts these cards). A card without an expiry that nothing renews holds
-    for good and is not listed."""
-    return list_cards(rd, actor, today=today, expiring_within=within, active_only=True)
+@dataclass(frozen=True, slots=True)
+class ExpiringRow:
+    """A line of `report expiring`: what holds a member's credential and runs out soon, a
+    card or a class record of the credential's course standing in for one (as compliance
+    counts it: `held_by` "class record", `source_id` the record's id, `number` None)."""
+
+    member_id: int
+    member: str
+    email: str
+    credential_code: str
+    name: str | None
+    number: str | None
+    issued_on: date
+    expires_on: date | None
+    assumed_through: date | None
+    days_left: int
+    held_by: str  # "card" or "class record"
+    source_id: int
+
+
+def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[ExpiringRow]:
+    """`report expiring`: for each member active on `today`, each credential still held
+    that day and running out within `within` days, soonest first, by what decides it as
+    compliance judges (whose summary line counts them): the deciding card, on its expiry
+    on file or its assumed last day (`CardRow.assumed_through`); or, when a class record
+    of the credential's course holds it longer than any card (or there is no card), that
+    record. What holds for good (a card without an expiry that nothing renews) is not
+    listed."""
+    ids = None if actor.can(VIEW_ALL) else [actor.member_id or 0]
+    rules = card_rules(rd, today, ids)
+    holds = record_holds(rd, today, rules, ids)
+    cards = list_cards(rd, actor, today=today, judged_by=(rules, holds))
+    until = today + timedelta(days=min(max(within, 0), MAX_WITHIN_DAYS))
+    out = [
+        ExpiringRow(c.member_id, c.member, c.email, c.credential_code, c.name, c.number, c.issued_on,
+                    c.expires_on, c.assumed_through, c.days_left, "card", c.id)
+        for c in cards
+        if c.decides and c.status == VALID and c.days_left is not None
+        and (c.expires_on or c.assumed_through or date.max) <= until
+    ]  # fmt: skip
+    decided = {(c.member_id, credential_code(c.credential_code)) for c in cards if c.decides}
+    # a record is listed under the credential its course code is (a record of a course a
+    # requirement lists beside its credential stands in there, but is no credential's)
+    held = {
+        k: h for k, h in holds.items()
+        if k[1] in rules.credentials and k not in decided and today <= h.last <= until
+    }  # fmt: skip
+    if held:
+        who: dict[int, tuple[str, str]] = {}
+        for part in chunks(sorted({mid for mid, _ in held})):
+            sql, params = in_list("m", part)
+            who.update((r[0], (r[1], r[2])) for r in rd.all(f"SELECT id, name, email FROM member WHERE id IN {sql}", params))
+        for (mid, code), h in held.items():
+            name, email = who[mid]
+            out.append(ExpiringRow(mid, name, email, code, h.course, None, h.completed_on,
+                                   None if h.assumed else h.last, h.last if h.assumed else None,
+                                   (h.last - today).days, "class record", h.record_id))  # fmt: skip
+    if out:
+        active = _active_on(rd, {r.member_id for r in out}, today)
+        out = [r for r in out if r.member_id in active]
+    out.sort(key=lambda r: (r.expires_on or r.assumed_through or date.max, r.member, r.credential_code))
+    return out
 
 
 def _active_on(rd: Reader, ids: set[int], day: date) -> set[int]:
