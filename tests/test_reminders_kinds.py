@@ -383,6 +383,35 @@ def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_url):
     assert due(cli, "2026-06-10") == []
 
 
+def test_a_credential_held_by_a_class_record_is_warned_about_as_a_card_is(cli):
+    """Compliance takes an ACLS class for an ACLS card; when the class is what holds the
+    credential (no card, or none that holds it as long), its last day is warned about
+    (it never was: only cards were), once a threshold; a card that holds longer, now or
+    renewed later, ends the warnings."""
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--credential", "ACLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("course", "add", "--name", "ACLS class", "--code", "ACLS")
+    for name in ("Ann Lee", "Bo Diaz"):
+        email = f"{name.split()[0].lower()}@fd.example"
+        cli("member", "add", name, "--email", email, "--hire-date", "2020-01-01")
+        cli("--as-of", "2026-01-10", "record", "add", email, "--course", "ACLS", "--date", "2024-07-01",
+            "--hours", "16", "--type", "class")  # fmt: skip
+    cli("--as-of", "2026-03-01", "cert", "add", "bo@fd.example", "ACLS", "--issued", "2026-03-01",
+        "--expires", "2028-05-31")  # fmt: skip
+    assert due(cli, "2026-03-31") == []
+    assert due(cli, "2026-04-01") == [("ann@fd.example", "cert_expiry", "90d")]
+    sent = cli("reminders", "send", "--as-of", "2026-06-10", "--transport", "stdout").stdout
+    assert "Subject: Reminder: your ACLS certification expires in 20 days (2026-06-30)" in sent
+    assert ("It is held by your class record ACLS class of 2024-07-01 (no expiry is on file: it is "
+            "taken to hold 24 months from that day, as the requirement renews).") in " ".join(sent.split())  # fmt: skip
+    assert "bo@fd.example" not in sent
+    assert due(cli, "2026-06-11") == []  # once a threshold
+    assert due(cli, "2026-06-30") == [("ann@fd.example", "cert_expiry", "0d")]
+    cli("--as-of", "2026-06-25", "cert", "add", "ann@fd.example", "ACLS", "--issued", "2026-06-25",
+        "--expires", "2028-06-30")  # fmt: skip
+    assert due(cli, "2026-06-30") == []
+
+
 def test_a_recurring_requirement_in_a_program_shows_its_target_over_the_program(cli):
     """ISO company training (16 h a month) in a 365-day program asks for 192 h
     (domain.progress.periods_in_span), as the ledger and `enroll show` measure it: the

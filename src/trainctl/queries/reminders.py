@@ -29,7 +29,16 @@ from zoneinfo import ZoneInfo
 
 from trainctl.domain import progress as dp
 from trainctl.domain import reminders as dr
-from trainctl.queries import Reader, as_date, as_json, as_utc, for_bulk_reads, in_list, required
+from trainctl.queries import (
+    Reader,
+    as_date,
+    as_json,
+    as_utc,
+    chunks,
+    for_bulk_reads,
+    in_list,
+    required,
+)
 from trainctl.queries.enrollments import TARGET_COLUMNS, target_of
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -821,7 +830,7 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     certification requirement names (BLS, biennial), its issue day + the renewal - 1 day
     (such cards are found by issue day); the latest decides."""
     from trainctl.domain.certs import held_since, last_day, standing
-    from trainctl.queries.certifications import card_rules, record_days
+    from trainctl.queries.certifications import card_rules, record_holds
 
     lo, hi = dr.shift(today, -FRESH), dr.shift(today, max(dr.CERT_LEAD_DAYS))
     rules = card_rules(rd, today)
@@ -859,12 +868,14 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     cards = [_Card(r[0], r[1], r[2], as_date(r[3]), as_date(r[4]), as_utc(r[5])) for r in rows]  # type: ignore[arg-type]
     state = standing(cards, today, rules)
     # a class record of the credential's course that holds it longer: no card to renew
-    records = record_days(rd, today, rules, {c.member_id for c in cards}) if cards else {}
+    # (and when it runs out itself, the record is warned about: `_held_by_records`)
+    holds = record_holds(rd, today, rules) if rules.codes else {}
     out = []
     for card, row in zip(cards, rows, strict=True):
         _status, decides = state[card.id]
         last = last_day(card, rules)
-        if records.get((card.member_id, card.credential_code), date.min) > (last or date.max):
+        held = holds.get((card.member_id, card.credential_code))
+        if held is not None and held.last > (last or date.max):
             continue
         crossed = dr.cert_due(last, today, superseded=not decides)
         if crossed is None or last is None:
@@ -891,6 +902,60 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
                 crossed.on,
                 credential,
                 partial(_cert_text, name, credential, last, crossed, today, why),
+            )
+        )
+    return out + _held_by_records(rd, today, rules, holds, lo, hi)
+
+
+def _held_by_records(
+    rd: Reader, today: date, rules: Any, holds: dict[tuple[int, str], Any], lo: date, hi: date
+) -> list[dr.Reminder]:
+    """A credential an active member holds by a class record of its course (as compliance
+    counts an ACLS class for an ACLS card) that no card holds as long: warned about as a
+    card is, at 90/60/30/7 days and on its last day (`report expiring` lists it)."""
+    from trainctl.domain.certs import credential_code, last_day
+
+    due = {k: h for k, h in holds.items() if k[1] in rules.credentials and lo <= h.last <= hi}
+    if not due:
+        return []
+    people: dict[int, tuple[str, str]] = {}
+    longest: dict[tuple[int, str], date] = {}  # the member's cards of the credential
+    for part in chunks(sorted({mid for mid, _ in due})):
+        ins, p = in_list("m", part)
+        people.update((r[0], (r[1], r[2])) for r in rd.all(
+            f"SELECT id, name, email FROM member WHERE status = 'active' AND id IN {ins}", p))  # fmt: skip
+        for r in rd.all(
+            "SELECT id, member_id, credential_code, issued_on, expires_on, voided_at FROM certification "
+            f"WHERE voided_at IS NULL AND member_id IN {ins}",
+            p,
+        ):
+            card = _Card(r[0], r[1], credential_code(r[2]), as_date(r[3]), as_date(r[4]), None)  # type: ignore[arg-type]
+            if card.issued_on is None or card.issued_on > today:
+                continue
+            key = (card.member_id, card.credential_code)
+            longest[key] = max(longest.get(key, date.min), last_day(card, rules) or date.max)
+    out = []
+    for (mid, code), h in sorted(due.items()):
+        if mid not in people or longest.get((mid, code), date.min) >= h.last:
+            continue
+        crossed = dr.cert_due(h.last, today, superseded=False)
+        if crossed is None:
+            continue
+        name, email = people[mid]
+        why = f"It is held by your class record {h.course} of {h.completed_on.isoformat()}" + (
+            f" (no expiry is on file: it is taken to hold {rules.months(mid, code)} months from that "
+            "day, as the requirement renews)."
+            if h.assumed
+            else "."
+        )
+        out.append(
+            dr.Reminder(
+                dr.Key("cert_expiry", f"record:{h.record_id}/expires:{h.last.isoformat()}", mid, crossed.threshold),
+                dr.Person(mid, name, email),
+                mid,
+                crossed.on,
+                code,
+                partial(_cert_text, name, code, h.last, crossed, today, why),
             )
         )
     return out
