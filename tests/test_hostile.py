@@ -368,6 +368,36 @@ def test_a_read_only_database_reads_and_refuses_writes_with_the_reason(cli, tmp_
     assert [m["name"] for m in r.json] == ["Ann Lee"]
 
 
+@pytest.mark.sqlite_only("a SQLite file another program locks")
+@pytest.mark.parametrize("args", [("member", "list"), ("member", "add", "Bo", "--email", "bo@fd.org")])
+def test_a_database_locked_against_readers_is_busy_not_a_stranger(cli, tmp_path, monkeypatch, args):
+    """Another program holding the file in exclusive locking mode (its readers shut out
+    too) was reported as "not a SQLite database", exit 1, with the hint to point --db at
+    a new file; it is busy: exit 75, after the busy timeout, nothing written."""
+    import sqlite3
+
+    from trainctl import dbfile, queries
+
+    db = tmp_path / "t.db"
+    cli("--db", str(db), "member", "add", "Ann Lee", "--email", "ann@fd.org")
+    monkeypatch.setattr(dbfile, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(queries, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("SELECT count(*) FROM member").fetchall()
+    try:
+        r = cli("--db", str(db), *args, ok=False)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert r.exit_code == 75, r
+    assert "The database is busy" in r.stderr and "not a SQLite database" not in r.stderr, r
+    names = [m["name"] for m in cli("--db", str(db), "--format", "json", "member", "list").json]
+    assert names == ["Ann Lee"]
+
+
 def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):
     rows = "".join(f"N{i},bad{i}@x\n" for i in range(302))
     r = _import(cli, tmp_path, ("name,email\n" + rows).encode())

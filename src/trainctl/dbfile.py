@@ -14,7 +14,7 @@ from pathlib import Path
 
 from trainctl.config import display_url, sqlite_path
 from trainctl.errors import SchemaBehindError, TrainctlError
-from trainctl.queries import BUSY_TIMEOUT_MS
+from trainctl.queries import BUSY_TIMEOUT_MS, busy_error, is_busy
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
 REVISIONS = (
@@ -155,6 +155,8 @@ def read_schema_version(url: str) -> str | None:
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
+        if is_busy(exc):  # another program holds it locked even against readers
+            raise busy_error() from None
         raise TrainctlError(
             f"{path} is not a SQLite database ({exc}).",
             "Point --db at a trainctl database, or at a new file.",
@@ -168,7 +170,8 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
     folder (or on read-only media) SQLite cannot make it and answers "unable to open
     database file". Then the file is opened as immutable: nobody can be writing it there.
     """
-    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+    # the busy timeout every connection of trainctl's waits (the default is 5 s)
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         con.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
         register_fold(con)
@@ -177,7 +180,9 @@ def connect_readonly(path: Path) -> sqlite3.Connection:
         con.close()
         if "unable to open" not in str(exc) and "readonly" not in str(exc):
             raise
-    con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None)
+    con = sqlite3.connect(
+        f"file:{path}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+    )
     register_fold(con)
     return con
 

@@ -192,8 +192,11 @@ def _sqlite(path: str) -> Any:
     try:
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
         register_fold(conn)
-    except sqlite3.OperationalError:
-        conn.close()  # a read-only file or folder: reads still work (dbfile.connect_readonly)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if is_busy(exc):  # held locked even against readers, past the busy timeout
+            raise busy_error() from None
+        # a read-only file or folder: reads still work (dbfile.connect_readonly)
         from pathlib import Path
 
         from trainctl.dbfile import connect_readonly
