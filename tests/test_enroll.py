@@ -437,6 +437,20 @@ def test_bulk_csv_headers_match_as_member_and_record_imports_match_theirs(cli, d
     assert r.exit_code == 65 and "member, email, badge, id, name, target_date" in r.stderr
 
 
+def test_bulk_refuses_values_under_an_empty_header_cell(cli, dept, tmp_path, snapshot):
+    """A heading deleted in Excel ("email,,target_date"): the value under it was dropped
+    without a word and the member enrolled; refused by line and column, nothing written
+    (the empty trailing columns a spreadsheet writes stay accepted)."""
+    _bulk_world(dept, cli)
+    sheet = tmp_path / "academy.csv"
+    sheet.write_text("email,,target_date\ndan@example.org,B9,2030-06-30\n")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet), ok=False)
+    assert r.exit_code == 65, r
+    assert "line 2: 'B9' in column 2, whose header is empty" in " ".join(r.stderr.split()), r.stderr
+    assert snapshot() == before
+
+
 def test_bulk_skips_a_rosters_other_columns_when_asked(cli, dept, tmp_path, snapshot):
     """HR rosters carry Phone and Notes: refused (nothing written, the hint names the
     option), then read with --ignore-unknown-columns, as every other import offers."""

@@ -250,6 +250,9 @@ FILE_CASES = [
      "line 3, field badge: X-7 is also given to a@fd.org on line 2 as x-7"),
     ("a certification date in 9997", b"name,email,certification_date\nQ,q@fd.org,9997-07-01\n",
      "line 2, field certification_date: year 9997 is out of range"),
+    # a heading deleted in Excel: the badges under it were dropped, exit 0
+    ("a value under an empty header cell", b"name,email,,positions\nNew Guy,new@fd.org,F-500,firefighter\n",
+     "line 2: 'F-500' in column 3, whose header is empty"),
 ]
 
 

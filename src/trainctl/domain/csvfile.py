@@ -128,6 +128,7 @@ def parse_csv(
     aliases = aliases or {}
 
     header: list[str] | None = None
+    unnamed: list[int] = []  # header cells left empty (with `fields`)
     rows: list[CsvRow] = []
     seen: dict[tuple[str, ...], int] = {}
     duplicates: list[tuple[int, int]] = []
@@ -149,6 +150,7 @@ def parse_csv(
                     details=[f"line {line}: {w}" for w in wrong],
                 )
             header = [head.columns.get(i, " ".join(h.strip().lstrip("\ufeff").split())) for i, h in enumerate(record)]
+            unnamed = [i for i, h in enumerate(header) if not h]
             continue
         if header is None:
             header = [aliases.get(normalize_header(h), normalize_header(h)) for h in record]
@@ -174,6 +176,17 @@ def parse_csv(
             problem = (
                 f"line {line}: {len(record)} values for {len(header)} columns"
                 " (a missing or extra delimiter, or a comma inside an unquoted value?)"
+            )
+            if keep_malformed:
+                malformed.append((line, record, problem))
+            else:
+                problems.append(problem)
+            continue
+        if unnamed and (spilled := [(i, v) for i in unnamed if (v := record[i].strip())]):
+            # an empty header cell (a heading deleted in Excel): its values were dropped
+            problem = f"line {line}: " + "; ".join(
+                f"{v!r} in column {i + 1}, whose header is empty: give the column its name in the "
+                "header (e.g. badge), or empty it" for i, v in spilled
             )
             if keep_malformed:
                 malformed.append((line, record, problem))

@@ -132,6 +132,15 @@ def match_header(
     return header, problems
 
 
+def under_no_column(spilled: str) -> str:
+    """The problem of a row with values no header names: beyond the header's last cell,
+    or under an empty header cell (`spilled`: those values, as text)."""
+    return (
+        f"{spilled} under no column: a comma inside a value? Write decimal hours with a "
+        'point (1.5), or quote the value ("1,5"); a column of its own needs a header (e.g. notes)'
+    )
+
+
 def describe(fields: Sequence[Field]) -> str:
     """'name (required), code, training_type, ...' for hints."""
     return ", ".join(f.name + (" (required)" if f.required else "") for f in fields)

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
+from trainctl.domain.sheet import under_no_column
 from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
@@ -411,12 +412,6 @@ def _spilled(cells: Sequence[str], width: int, unnamed: Sequence[int]) -> str:
     return ", ".join(repr(c) for c in extra)
 
 
-def under_no_column(spilled: str) -> str:
-    """The problem of a row with values no header names (`_spilled`)."""
-    return (
-        f"{spilled} under no column: a comma inside a value? Write decimal hours with a "
-        'point (1.5), or quote the value ("1,5"); a column of its own needs a header (e.g. notes)'
-    )
 
 
 def spilled_cells(head: Sequence[str], cells: Sequence[str]) -> str:
