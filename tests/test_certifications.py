@@ -388,6 +388,30 @@ def test_a_card_is_held_to_the_renewing_requirements_that_apply_to_its_holder(cl
     assert _statuses(cli, "2026-06-20")[1] == ("pat", "BLS", "expired", "2026-06-19")
 
 
+def test_a_card_is_held_to_the_positions_its_holder_held_that_day(cli):
+    """BLS renews every two years for EMTs: Kim (an EMT until 2026-12-01) holds a 2023
+    card without an expiry through 2025-04-30, so as of 2025-06-01 it had run out, as
+    compliance says for that day, also after Kim left EMS (cert list read today's
+    positions: valid for good); Fred, an EMT since 2025-08-01, held it for good before."""
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS",
+        "--frequency", "biennial", "--position", "emt")  # fmt: skip
+    cli("--as-of", "2024-01-01", "member", "add", "kim", "--email", "kim@fd.org", "--position", "firefighter,emt",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "member", "add", "fred", "--email", "fred@fd.org", "--position", "firefighter",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    for who in ("kim@fd.org", "fred@fd.org"):
+        cli("--as-of", "2024-01-01", "cert", "add", who, "BLS", "--issued", "2023-05-01")
+    cli("--as-of", "2025-08-01", "member", "edit", "fred@fd.org", "--add-position", "emt", "--effective", "2025-08-01")
+    cli("--as-of", "2026-12-01", "member", "edit", "kim@fd.org", "--remove-position", "emt", "--effective",
+        "2026-12-01")  # fmt: skip
+    assert _statuses(cli, "2025-06-01") == [("fred", "BLS", "valid", None), ("kim", "BLS", "expired", "2025-04-30")]
+    cell = cli("--as-of", "2025-06-01", "report", "compliance", "--member", "kim@fd.org", "--format", "json").json
+    assert cell["cells"][0]["status"] == "expired"
+    rows = cli("--as-of", "2025-03-01", "report", "expiring", "--within", "90", "--format", "json").json
+    assert [(r["member"], r["expires_on"]) for r in rows] == [("kim", "2025-04-30")]
+    assert _statuses(cli, "2026-12-01") == [("fred", "BLS", "expired", "2025-04-30"), ("kim", "BLS", "valid", None)]
+
+
 def test_a_card_is_held_to_the_requirement_as_it_stood_that_day(cli):
     """BLS was annual until 2025-12-31 and biennial since: as of 2025-07-01 a card of
     2024-06-01 without an expiry had run out (annual), as compliance judges that day."""

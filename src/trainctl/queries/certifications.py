@@ -198,8 +198,8 @@ class CardRules:
 
 def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -> CardRules:
     """The CardRules of `day` (requirements as they stood: queries/requirements.stood_on);
-    the positions of `member_ids` (None: every member) are read only when a renewing
-    requirement names positions."""
+    the positions of `member_ids` (None: every member) on `day` (queries/members
+    .states_as_of) are read only when a renewing requirement names positions."""
     from trainctl.domain.certs import renewal_months
     from trainctl.queries import requirements as qr
 
@@ -220,6 +220,11 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
                 rules.setdefault(code, []).append((n, wanted))
     positions: dict[int, frozenset[str]] = {}
     if any(wanted for found in rules.values() for _, wanted in found):
+        from trainctl.queries.members import states_as_of
+
+        def folded(held: Iterable[Any]) -> frozenset[str]:
+            return frozenset(str(p).strip().casefold() for p in held if p)
+
         ids = None if member_ids is None else sorted(set(member_ids))
         parts: list[Sequence[int] | None] = [None] if ids is None else list(chunks(ids))
         for part in parts:
@@ -228,7 +233,11 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
                 "SELECT id, positions FROM member" + (f" WHERE id IN {sql}" if part is not None else ""),
                 params,
             ):
-                positions[mid] = frozenset(str(p).strip().casefold() for p in as_json(held) or () if p)
+                positions[mid] = folded(as_json(held) or ())
+        # the positions held on `day`, as compliance judges that day (a member without
+        # history rows keeps their current ones)
+        for mid, state in states_as_of(rd, day, ids).items():
+            positions[mid] = folded(state.positions)
     return CardRules(rules, frozenset(codes), positions, frozenset(credentials))
 
 
