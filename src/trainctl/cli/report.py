@@ -224,7 +224,7 @@ def _expiring(column: list[Evaluation], day: date, within: int) -> str:
 
 
 def summary_line(s: dict[str, Any]) -> str:
-    extra = [f"{s[k]} {k.replace('_', ' ')}" for k in ("overdue", "expired", "due_soon") if s[k]]
+    extra = [f"{s[k]} {k.replace('_', ' ')}" for k in ("overdue", "expired", "due_soon", "not_yet_due") if s[k]]
     more = f" ({', '.join(extra)})" if extra else ""
     stood = f"; judged as it stood until {s['as_stood_until']}" if s.get("as_stood_until") else ""
     return f"{s['requirement']}: {s['met']} met of {s['applicable']} applicable{more}{stood}"
