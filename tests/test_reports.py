@@ -677,6 +677,43 @@ def test_report_iso_judges_a_monthly_item_by_its_year_not_the_last_month(dept):
     assert company["members"] == 4 and company["met"] == 1
 
 
+def test_report_iso_judges_a_monthly_item_to_date_in_a_year_still_running(dept):
+    """As of 30 June: Fay trained 16 h in each of the six months begun and owed the whole
+    year's 192 h (short, 50%), while Lea, on leave since April, owed the four months she
+    served (met): the department's credit read 62.5% for a company that met every month.
+    To date, each owes the months begun that they owe (96 h, 64 h); a recruit hired on 15
+    June owes none yet (not yet due, in no total); the year closed, the year's figure."""
+    dept("import", "iso")
+    for name, email in (("Fay One", "fay@fd.org"), ("Lea Leave", "lea@fd.org")):
+        dept("--as-of", "2027-12-01", "member", "add", name, "--email", email, "--position", "firefighter",
+             "--hire-date", "2020-01-01")  # fmt: skip
+    dept("--as-of", "2028-04-25", "member", "edit", "lea@fd.org", "--status", "inactive", "--effective", "2028-04-20")
+    dept("--as-of", "2028-06-20", "member", "add", "Rex New", "--email", "rex@fd.org", "--position",
+         "firefighter", "--hire-date", "2028-06-15")  # fmt: skip
+    for month in range(1, 7):
+        record(dept, "fay@fd.org", f"2028-{month:02d}-05", 16, "Company drill", "--category", "structural_firefighting")
+        if month <= 4:
+            record(dept, "lea@fd.org", f"2028-{month:02d}-05", 16, "Company drill", "--category",
+                   "structural_firefighting")  # fmt: skip
+    data = dept("report", "iso", "--year", "2028", "--as-of", "2028-06-30", "--format", "json").json
+    rows = {r["member"]: r for r in data["rows"] if r["item"] == "ISO-COMPANY"}
+    got = {m: (r["value"], r["target"], r["periods_met"], r["periods"], r["status"]) for m, r in rows.items()}
+    assert got["Fay One"] == (96, 96, 6, 6, "met")
+    assert got["Lea Leave"] == (64, 64, 4, 4, "met")
+    assert rows["Rex New"]["status"] == "not_yet_due"
+    company = next(i for i in data["items"] if i["item"] == "ISO-COMPANY")
+    # (the department's three others, active all year with no company training, owe 96 h each)
+    assert (company["members"], company["met"], company["hours"], company["target_hours"],
+            company["credit_percentage"]) == (5, 2, 160, 160 + 3 * 96, 35.71)  # fmt: skip
+    why = " ".join(explain(dept, "fay@fd.org", "ISO-COMPANY", "2028-06-30")["lines"])
+    assert "96 h needed by now" in why, why
+    text = " ".join(dept("report", "iso", "--year", "2028", "--as-of", "2028-06-30").stdout.split())
+    assert "(a monthly item: the months begun so far)" in text
+    closed = dept("report", "iso", "--year", "2028", "--as-of", "2029-01-05", "--format", "json").json
+    fay = next(r for r in closed["rows"] if r["member"] == "Fay One" and r["item"] == "ISO-COMPANY")
+    assert (fay["value"], fay["target"], fay["status"]) == (96, 192, "short")
+
+
 def test_a_list_is_owed_across_a_leave_over_new_year_and_the_missed_year_is_held(dept):
     """A fortnight's leave from 20 December to 5 January misses 1 January alone: 11 of
     2026's 12 months owed, more than half, so the year's fit test is owed whole, and a

@@ -609,8 +609,9 @@ def _print_iso(data: dict[str, Any]) -> None:
         title=Text(f"ISO training {data['year']}{to_date} ({edition})", style="bold"),
         title_justify="left", header_style="bold", caption_justify="left",
         caption="Hours: done by the members an item applies to. Owed: their figures, each "
-        "for the months they served. Credit: the hours owed that were done, each member's "
-        "counted up to what they owed.",
+        "for the months they served"
+        + ("" if data["complete_year"] else " (a monthly item: the months begun so far)")
+        + ". Credit: the hours owed that were done, each member's counted up to what they owed.",
     )  # fmt: skip
     for name in ("Item", "Figure", "Members", "Met", "Hours", "Owed", "Credit"):
         t.add_column(name, justify="left" if name in ("Item", "Figure") else "right")

@@ -54,8 +54,9 @@ def _done_before(e: Evaluation, first: date) -> bool:
 
 
 def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
-    """One member x ISO item: the year's figure for a monthly item (and the months met),
-    else the item's window figure. Status: met, short (below the figure), not_yet_due
+    """One member x ISO item: the year's figure for a monthly item (and the months met;
+    in a year still running, the figure of the months begun that the member owes), else
+    the item's window figure. Status: met, short (below the figure), not_yet_due
     (a one-time item whose deadline has not come), or not_applicable (also a one-time item
     done with before the year that begins on `year_from`: `_done_before`)."""
     spec = e.requirement
@@ -63,9 +64,16 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     value, target, pct = e.value, e.target, e.percentage
     window = e.window
     periods_met = periods = None
+    running = False  # a monthly item in a year still running: judged on the months begun
     if y is not None:
         value, target, pct, window = y.value, y.target, y.percentage, y.window
         periods_met, periods = y.periods_met, len(y.periods)
+        if window.end is not None and e.as_of < window.end:
+            # to date: the months begun that the member owes (an active member owed the
+            # whole year's 192 h in June, one on leave since April the 4 months served)
+            running = True
+            target = y.pace
+            pct = round(min(value / target, 1.0) * 100, 2) if target else 0.0
     if (
         not e.applicable
         or (y is not None and not y.owed)
@@ -75,6 +83,8 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
         # (the item owes no month of the year: hired after its last month began; a
         # monthly item by its year, not by the report's last month)
         status = dcm.NOT_APPLICABLE
+    elif running and not target:  # owes months of the year, none begun yet
+        status = dcm.NOT_YET_DUE
     elif pct >= 100:
         status = dcm.MET
     elif spec.period.frequency == "one_time" and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
