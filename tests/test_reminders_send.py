@@ -215,6 +215,35 @@ def test_a_run_killed_mid_batch_resends_nothing_marked_sent(cli, db_url, server)
     assert {st for (st,) in log_rows(db_url, "status")} == {"sent"}
 
 
+def test_a_run_stopped_by_sigterm_marks_what_went_out_and_nothing_is_sent_twice(cli, db_url, server):
+    """`timeout` in a crontab, systemd or a shutdown sends SIGTERM: it ended the run at
+    once, with up to a batch of messages the server had taken left unmarked, and the next
+    run mailed them again. It stops the run once the message in flight is answered, with
+    the marks committed: every message the server took is marked, none goes out twice."""
+    department(cli, members=12, officer=False)
+    configure(cli, server.port)
+    server.handler.delay = 0.4
+    env = {**os.environ, "TRAINCTL_DB": str(db_url)}
+    env.pop("TRAINCTL_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "trainctl", "reminders", "send", "--as-of", AS_OF], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(server.handler.messages) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode != 0 and "Interrupted" in err, (proc.returncode, err)
+    first = server.handler.keys()
+    assert 3 <= len(first) < 12
+    marked = {f"program_deadline|{item}|{rid}|{th}" for item, rid, th, st in
+              log_rows(db_url, "item", "recipient_id", "threshold", "status") if st == "sent"}  # fmt: skip
+    assert marked == set(first)  # every message the server took is marked sent
+    server.handler.delay = 0
+    cli("reminders", "send", "--as-of", AS_OF)
+    second = server.handler.keys()[len(first):]
+    assert sorted(first + second) == sorted(set(first + second)) and len(second) == 12 - len(first)
+
+
 def test_weekly_runs_deliver_every_30_14_7_day_warning_once(cli, server):
     # seven enrollments whose deadlines fall on every weekday relative to the weekly run
     targets = [(date(2026, 4, 1) + timedelta(days=i)).isoformat() for i in range(7)]

@@ -21,6 +21,7 @@ The protocol (DESIGN §6, issue 10), each step its own short transaction:
    When the connection is lost mid-run and cannot be re-opened, the unsent claims are
    released (new ones deleted, retries back to 'failed') and the run exits 69.
 
+SIGTERM stops a run as Ctrl-C does (`terminate_as_interrupt`): the marks are committed.
 The one unavoidable gap: a crash (kill -9, power loss) after the server accepted a message
 and before its mark was committed leaves the row 'claimed', and the next run sends that
 message again. It is narrowed to the marks of at most one batch (MARK_BATCH messages or
@@ -343,6 +344,43 @@ class _Marks:
 
 
 # -------------------------------------------------------------------------------- send
+class _Stop:
+    """SIGTERM asked the run to stop (`terminate_as_interrupt`)."""
+
+    requested = False
+
+    def check(self) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[_Stop]:
+    """SIGTERM (`timeout` in a crontab, systemd stopping the job, a shutdown) stops the
+    run as Ctrl-C does, once the message in flight has its answer: the marks of the
+    messages the server took are committed (left to its default action, SIGTERM ended the
+    process at once and the next run mailed them again). A second SIGTERM stops at once.
+    (The main thread only; elsewhere signals cannot be handled.)"""
+    import signal
+    import threading
+
+    stop = _Stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop
+        return
+
+    def asked(signum: int, frame: Any) -> None:
+        if stop.requested:
+            raise KeyboardInterrupt
+        stop.requested = True
+
+    before = signal.signal(signal.SIGTERM, asked)
+    try:
+        yield stop
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 def send_due(
     engine: sa.Engine,
     actor: Actor,
@@ -362,13 +400,14 @@ def send_due(
     sender = sender_of(lambda k: settings.get(k, ""), required=transport.name == "smtp")
     run_id = uuid.uuid4().hex
     marks = _Marks(engine, run_id)
-    try:
-        claimed = _claim(engine, selection.reminders, run_id, sender)
-        result.skipped = len(selection.reminders) - len(claimed)
-        _deliver(claimed, transport, marks, result, sender)
-    finally:
-        marks.flush()  # also when interrupted: what was sent stays marked sent
-        transport.close()
+    with terminate_as_interrupt() as stop:
+        try:
+            claimed = _claim(engine, selection.reminders, run_id, sender)
+            result.skipped = len(selection.reminders) - len(claimed)
+            _deliver(claimed, transport, marks, result, sender, stop)
+        finally:
+            marks.flush()  # also when interrupted: what was sent stays marked sent
+            transport.close()
     if result.lost is not None:
         marks.release()
         raise MailUnavailableError(
@@ -384,8 +423,11 @@ def _deliver(
     marks: _Marks,
     result: RunResult,
     sender: Any,
+    stop: _Stop | None = None,
 ) -> None:
     for log_id, message_id, reminder in claimed:
+        if stop is not None:
+            stop.check()  # SIGTERM: stop between messages
         try:
             msg = build_message(
                 sender=sender,
