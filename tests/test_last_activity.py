@@ -88,6 +88,28 @@ def test_every_credit_writer_moves_the_last_activity(crew, db: Db, tmp_path: Pat
                                           ("Fire Fighter 3", "since:2026-02-28")]  # fmt: skip
 
 
+def test_a_credit_that_moves_no_figure_is_activity_too(cli, db: Db):
+    """A renewed card credits a certification row already at 1 of 1: the credit was
+    written (progress log shows it) but the enrollment's last activity stayed at its
+    start, and the no-progress reminder said "nothing since" the enrollment."""
+    cli("member", "add", "Ana Reyes", "--email", "ana@fd.org", "--position", "emt")
+    cli("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS")
+    cli("requirement", "add", "--name", "CE hours", "--type", "hours", "--hours", "40", "--counts-type", "class")
+    cli("program", "create", "Medic", "--reminders", '{"inactive_days": 60}')
+    cli("program", "requirement", "add", "1", "BLS")
+    cli("program", "requirement", "add", "1", "CE hours")
+    cli("program", "activate", "1")
+    cli("--as-of", "2027-09-01", "enroll", "add", "ana@fd.org", "Medic")
+    cli("--as-of", "2027-09-01", "cert", "add", "ana@fd.org", "BLS", "--issued", "2025-11-07",
+        "--expires", "2027-11-07")  # fmt: skip
+    assert _last(db) == ["2027-09-01"]
+    cli("--as-of", "2027-10-20", "cert", "add", "ana@fd.org", "BLS", "--issued", "2027-10-20",
+        "--expires", "2029-10-31")  # fmt: skip
+    assert _last(db) == ["2027-10-20"]
+    assert _quiet(cli, "2027-12-01") == []  # 42 days after the renewal, not 91 after the start
+    assert _quiet(cli, "2027-12-19") == [("Ana Reyes", "since:2027-10-20")]
+
+
 def test_a_leap_day_and_a_year_end_are_last_activities(crew, db: Db):
     crew("--as-of", "2028-02-29", "progress", "update", "--member", CREW[0],
          "--requirement", "Drill hours", "--add", "1")  # fmt: skip

@@ -418,12 +418,16 @@ def _finish(
     # In batches of at most FINISH_BATCH rows and about FINISH_CREDITS credits (a row with a
     # year of sessions has hundreds; those measured one by one sit in memory per batch),
     # which keeps the peak flat in the row count.
-    for part in _batches(w, sorted(set(progress_ids))):
+    touched = sorted(set(progress_ids))
+    for part in _batches(w, touched):
         changed += recompute(w, part, now, today=today)
+    # every enrollment a credit was written to (or reversed in): its last activity is the
+    # latest credit's day even when no figure moved (a renewed card on a row already at
+    # 1 of 1 left it at the enrollment's start, and the no-progress reminder said so)
+    rollup_enrollments(session, sorted({enrollment_of[pid] for pid in touched if pid in enrollment_of}), now)
     enrollment_ids = sorted({enrollment_of[pid] for pid in changed})
     if not enrollment_ids:
         return []
-    rollup_enrollments(session, enrollment_ids, now)
     events = after_change(session, enrollment_ids, today=today, now=now)
     if not events:
         return []
