@@ -436,7 +436,8 @@ def test_skip_invalid_writes_good_rows_and_a_reject_file(cli, write, seeded, db_
     assert "Warning: line 3, field email" in r.stderr
     assert {m[1] for m in members(db_url)} >= {"one@fd.org", "two@fd.org"}
     assert len(members(db_url)) == 5
-    with rejects.open(encoding="utf-8", newline="") as fh:
+    assert rejects.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads it as UTF-8
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
         got = list(csv.reader(fh, delimiter=";"))
     assert got[0] == ["reason", "name", "email", "badge", "positions"]
     assert [row[1] for row in got[1:]] == ["Bad Email", "Too", "Clash", "Bad Pos"]
@@ -543,7 +544,7 @@ def test_the_reject_file_keeps_the_rosters_own_header(cli, write, seeded, tmp_pa
             "Good Two;two@fd.org;;2020-01-02\n")  # fmt: skip
     source = write(text, "roster.csv")
     assert cli("member", "import", "--csv", source, "--skip-invalid", ok=False).exit_code == 65
-    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8", newline="") as fh:
+    with (tmp_path / "roster.rejects.csv").open(encoding="utf-8-sig", newline="") as fh:
         got = list(csv.reader(fh, delimiter=";"))
     assert got[0] == ["reason", "Name", "E-mail", "Badge #", "Hire Date"]
     assert len(got) == 2 and got[1][1:] == ["Bad Date", "bad@fd.org", "202", "March 15 2019"]

@@ -59,7 +59,7 @@ def test_skip_invalid_writes_a_private_reject_file_that_imports_once_fixed(crew,
     assert r.exit_code == 65
     assert f"4 rows read, 2 added, 2 rejected; written to {rejects}" in r.stderr
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
-    with rejects.open(encoding="utf-8", newline="") as fh:
+    with rejects.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh, delimiter=";"))
     assert rows[0] == ["reason", "E-mail", "Course", "Date", "Hours", "Notes", "", ""]
     assert rows[1][1:] == ["cy@fd.org", "DRILL", "2026-03-04", "2", "late", "", ""]
@@ -96,7 +96,7 @@ def test_a_reject_file_is_never_written_through_a_link_or_over_a_foreign_file(cr
     rejects.unlink()  # an earlier reject file of ours is replaced
     rejects.write_text("reason,email\nold,x\n")
     crew(*AS_OF, "record", "import", sheet, "--skip-invalid", ok=False)
-    assert rejects.read_text(encoding="utf-8").startswith("reason;E-mail")
+    assert rejects.read_text(encoding="utf-8-sig").startswith("reason;E-mail")
 
 
 def test_shift_import_writes_its_reject_file_too(crew, tmp_path):
@@ -110,7 +110,7 @@ def test_shift_import_writes_its_reject_file_too(crew, tmp_path):
     r = crew(*AS_OF, "shift", "import", "--csv", sheet, "--skip-invalid", ok=False)
     rejects = tmp_path / "shifts.rejects.csv"
     assert r.exit_code == 65 and f"1 rejected; written to {rejects}" in r.stderr
-    lines = rejects.read_text(encoding="utf-8").splitlines()
+    lines = rejects.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "reason,email,shift_date,station,time_in,time_out"
     assert lines[1].startswith("email: no member has the e-mail 'nobody@fd.org',nobody@fd.org,2026-03-08")
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600

@@ -2,7 +2,7 @@
 `reason` column first, next to the input as NAME.rejects.csv (for NAME.csv). Fix them and import the
 reject file as it is (every import ignores a `reason` column).
 
-The file holds names and e-mails, so it is private (0600) like the database; it is never
+It is UTF-8 with a BOM (as Excel reads it). The file holds names and e-mails, so it is private (0600) like the database; it is never
 written through a link and only replaces an earlier reject file (its first column is
 `reason`). The command writes it before its transaction commits: no file, no import.
 """
@@ -43,7 +43,9 @@ def write_rejects(
     keep = [i for i, c in enumerate(columns) if c.strip().lower() != "reason"]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     os.fchmod(fd, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+    # with a BOM: Excel opens a UTF-8 file without one as the local code page ("JosÃ©"),
+    # and the name would come back garbled when the fixed file is imported
+    with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
         writer.writerow(["reason", *(columns[i] for i in keep)])
         for reason, cells in rows:
