@@ -401,6 +401,25 @@ def test_a_database_locked_against_readers_is_busy_not_a_stranger(cli, tmp_path,
     assert names == ["Ann Lee"]
 
 
+def test_excels_sep_line_names_the_delimiter(enrollable, tmp_path):
+    """Excel's "sep=;" above the header was read as the header ("unknown column: 'sep='",
+    "missing columns"): it names the delimiter, and lines keep their numbers in the file."""
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(b"sep=;\r\nname;email;badge\r\nNew Guy;new@fd.org;F-900\r\nBad;not-an-email;F-901\r\n")
+    r = enrollable("member", "import", "--csv", str(roster), ok=False)
+    assert r.exit_code == 65 and "line 4, field email" in r.stderr, r
+    r = enrollable("member", "import", "--csv", str(roster), "--skip-invalid", ok=False)
+    assert "1 added" in r.stderr, r
+    rejects = (tmp_path / "roster.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rejects[0] == "reason;name;email;badge" and rejects[1].endswith(";Bad;not-an-email;F-901")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_bytes(b"sep=;\r\nEmail;Course;Date;Hours\r\nnew@fd.org;Ladder drill;2026-03-04;1\r\n"
+                      b"nobody@fd.org;Ladder drill;2026-03-04;1\r\n")  # fmt: skip
+    r = enrollable("--as-of", "2026-03-05", "record", "import", str(sheet), "--dry-run", ok=False)
+    assert r.exit_code == 65 and "sheet.csv, line 4, field email" in r.stderr, r
+    assert "unknown column" not in r.stderr
+
+
 def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):
     rows = "".join(f"N{i},bad{i}@x\n" for i in range(302))
     r = _import(cli, tmp_path, ("name,email\n" + rows).encode())

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainctl.domain.sheet import NO_ROWS_HINT, Field, describe, match_header
+from trainctl.domain.sheet import NO_ROWS_HINT, Field, describe, excel_separator, match_header
 from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 
@@ -121,7 +121,17 @@ def parse_csv(
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
     if first is None:
         raise BadInputError(f"{source} is empty.", _name_the_columns(required, optional, fields))
-    delimiter = detect_delimiter(lines[first])
+    delimiter = excel_separator(lines[first])
+    if delimiter is not None:  # Excel's "sep=;" above the header: a blank line here
+        parts = text.splitlines(keepends=True)
+        parts[first] = "\n"
+        text = "".join(parts)
+        lines = text.splitlines()
+        first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+        if first is None:
+            raise BadInputError(f"{source} is empty.", _name_the_columns(required, optional, fields))
+    else:
+        delimiter = detect_delimiter(lines[first])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     required = list(required)
     known = set(required) | set(optional)

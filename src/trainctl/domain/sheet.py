@@ -175,6 +175,16 @@ def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
             ) from None
 
 
+_EXCEL_SEP = re.compile(r"\s*sep=(.)\s*")
+
+
+def excel_separator(line: str) -> str | None:
+    """The delimiter Excel's "sep=;" first line names (a hint some exports write above the
+    header), or None when the line is not one."""
+    found = _EXCEL_SEP.fullmatch(line.lstrip("\ufeff"))
+    return found.group(1) if found and found.group(1) in DELIMITERS else None
+
+
 def detect_delimiter(line: str) -> str:
     counts = {d: line.count(d) for d in DELIMITERS}
     best = max(counts, key=lambda d: counts[d])
@@ -194,7 +204,18 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
             break
     if first is None:
         raise SheetError(f"{source} is empty.", "The first line must name the columns.")
-    delimiter = detect_delimiter(first)
+    delimiter = excel_separator(first)
+    if delimiter is not None:  # Excel's "sep=;" above the header: the header is next
+        first = None
+        for text in lines:
+            number += 1
+            if text.strip():
+                first = text
+                break
+        if first is None:
+            raise SheetError(f"{source} is empty.", "The first line must name the columns.")
+    else:
+        delimiter = detect_delimiter(first)
 
     reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     start = number
