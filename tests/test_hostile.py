@@ -81,7 +81,7 @@ CASES = [
      "control character"),
     # names and descriptions of requirements and programs reach tables and mail subjects
     ("requirement add: CR LF in a name", ["requirement", "add", "--name", "Pump\r\nBcc: x", "--type", "hours",
-                                          "--hours", "2", "--counts-type", "drill"], 65, "control character"),
+                                          "--hours", "2", "--counts-type", "drill"], 65, "contains a line break (U+000D)"),
     ("requirement add: ESC in a description", ["requirement", "add", "--name", "Pump", "--description",
                                                "a\x1b[2Jb", "--type", "hours", "--hours", "2",
                                                "--counts-type", "drill"], 65, "control character"),
@@ -418,6 +418,19 @@ def test_excels_sep_line_names_the_delimiter(enrollable, tmp_path):
     r = enrollable("--as-of", "2026-03-05", "record", "import", str(sheet), "--dry-run", ok=False)
     assert r.exit_code == 65 and "sheet.csv, line 4, field email" in r.stderr, r
     assert "unknown column" not in r.stderr
+
+
+def test_a_quote_never_closed_is_named_as_one(enrollable, snapshot, tmp_path):
+    """An unclosed quote swallows the lines after it into one value: the value's line
+    break was called "a control character", which said nothing of the quote."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text('Date,Course,Badge,Hrs\n2026-03-23,"LAD-1,F-203,1\n2026-03-24,LAD-1,F-203,1\n')
+    before = snapshot()
+    r = enrollable("--as-of", "2026-04-01", "record", "import", str(sheet), ok=False)
+    said = " ".join(r.stderr.split())
+    assert r.exit_code == 65 and "line 2, field course: contains a line break (U+000A)" in said, r
+    assert "a quote opened in this value and not closed takes in the lines after it" in said
+    assert snapshot() == before
 
 
 def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):

@@ -18,6 +18,12 @@ def problem(text: str, *, multiline: bool = False) -> str | None:
     for ch in text:
         if multiline and ch in "\n\t":
             continue
+        if ch in "\r\n":  # in a file: a quote opened in this cell and never closed
+            return (
+                f"contains a line break (U+{ord(ch):04X}); retype it on one line (in a CSV file, "
+                "a quote opened in this value and not closed takes in the lines after it: close "
+                'it, or write "" for a quote inside a value)'
+            )
         if unicodedata.category(ch) == "Cc":
             return f"contains a control character (U+{ord(ch):04X}); retype it as plain text"
         if ch in _BIDI_CONTROLS:
