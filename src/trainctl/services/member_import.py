@@ -200,23 +200,29 @@ def import_members(
     rows: list[tuple[int, MemberCreate]] = []
     for email, lines in by_email.items():
         first_line, first = lines[0], models[lines[0]]
-        differing = []
+        differing: list[tuple[int, list[str]]] = []
         for ln in lines[1:]:
             m = models[ln]
-            if first is not None and m is not None and _given(m) == _given(first):
+            if first is not None and m is not None and not (fields := _differing(first, m)):
                 result.duplicates.append((ln, first_line))  # the same person, written differently
             else:
-                differing.append(ln)
+                differing.append((ln, fields if first is not None and m is not None else []))
         if differing:
             note(
                 first_line,
                 f"line {first_line}, field email: {email} appears again with different data "
-                f"on line {', '.join(map(str, differing))} (got {email!r})",
+                f"on line {', '.join(str(ln) for ln, _ in differing)} (got {email!r})",
             )
-            for ln in differing:
+            for ln, fields in differing:
+                m, said = models[ln], ""
+                if fields and first is not None and m is not None:
+                    said = "; ".join(
+                        f"{f}: {_stated(m, f)} here, {_stated(first, f)} there" for f in fields
+                    )
                 note(
                     ln,
-                    f"line {ln}, field email: {email} is also on line {first_line} with different data (got {email!r})",
+                    f"line {ln}, field {fields[0] if fields else 'email'}: {email} is also on line "
+                    f"{first_line} with different data" + (f" ({said})" if said else f" (got {email!r})"),
                 )
         elif first is not None:
             rows.append((first_line, first))
@@ -359,6 +365,34 @@ def _same_badge_unpadded(stored: str | None, given: str | None) -> bool:
 def _given(model: MemberCreate) -> dict[str, Any]:
     """The fields a row states (empty cells leave stored values alone)."""
     return model.model_dump(include=model.model_fields_set)
+
+
+def _alike(field_name: str, value: Any) -> Any:
+    """A stated value as two rows of one person compare it: positions as a set, a badge
+    as a sign-in sheet reads it (0511 and 511), a name as it looks (case and spacing
+    aside)."""
+    from trainctl.domain.text import likeness_key
+
+    if value is None:
+        return None
+    if field_name == "positions":
+        return frozenset(value)
+    if field_name == "badge":
+        return badge_key(str(value))
+    if field_name == "name":
+        return likeness_key(str(value))
+    return value
+
+
+def _differing(a: MemberCreate, b: MemberCreate) -> list[str]:
+    """The fields two rows of one e-mail state differently (a field one row leaves empty
+    is no difference: it leaves the value alone)."""
+    ga, gb = _given(a), _given(b)
+    return [f for f in ga if f in gb and _alike(f, ga[f]) != _alike(f, gb[f])]
+
+
+def _stated(model: MemberCreate, field_name: str) -> str:
+    return _shown(_given(model).get(field_name))
 
 
 def _shown(value: Any) -> str:
