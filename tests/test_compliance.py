@@ -867,9 +867,9 @@ def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
     )
     # the card through 2027 says NREMT recertified the member: the 3 h cycle before is not
     # held against them (it was OVERDUE before cards cleared a cycle)
-    assert ("Note: the member holds a NREMT-EMT card good through 2027-03-31: recertified for "
-            "this cycle, so the previous window (2023-04-01 – 2025-03-31) is not held against "
-            "them") in lines  # fmt: skip
+    assert ("Note: the member holds a NREMT-EMT card good through 2027-03-31, past the previous "
+            "window's end: recertified then, so the previous window (2023-04-01 – 2025-03-31) is "
+            "not held against them") in lines  # fmt: skip
     assert lines[-1] == "Status: NOT YET DUE — not met yet: 16.5 of 40 h; due 2027-03-31 (440 days left)"
     assert c.explain_lines(c.evaluate(member(positions=()), EMT, D("2026-01-15")))[-1] == (
         "Status: NOT APPLICABLE — applies to emt; the member holds no position"

@@ -781,8 +781,32 @@ def test_a_card_for_this_nremt_cycle_clears_the_previous_one(dept):
     eve = cell(dept, "eve@fd.org", "NREMT-EMT", "2025-05-01")
     assert (eve["status"], eve["window_start"]) == ("not_yet_due", "2025-04-01"), eve
     why = " ".join(explain(dept, "eve@fd.org", "NREMT-EMT", "2025-05-01")["lines"])
-    assert "holds a NREMT-EMT card good through 2027-03-31: recertified for this cycle" in why
+    assert "holds a NREMT-EMT card good through 2027-03-31, past the previous window's end: recertified then" in why
     assert cell(dept, "sam@fd.org", "NREMT-EMT", "2025-05-01")["status"] == "overdue"
+
+
+def test_a_card_past_this_nremt_cycle_means_it_is_done(dept):
+    """NREMT issued Bob's card through 2028 on 15 March 2026, before his cycle ends on 31
+    March: he has recertified for it (by exam, with 0 h on file). The matrix said "due
+    soon, 0 of 40 h" beside a note that said recertified; it is met, and requirement
+    explain and report nremt say why. Before the card, due soon; Sam without one, due soon."""
+    dept("import", "nremt")
+    for name, email in (("Bob Emt", "bob@fd.org"), ("Sam Emt", "sam@fd.org")):
+        dept("--as-of", "2024-01-01", "member", "add", name, "--email", email, "--position", "emt",
+             "--hire-date", "2020-01-01", "--certification-date", "2022-02-10")  # fmt: skip
+        dept("--as-of", "2024-04-02", "cert", "add", email, "NREMT-EMT", "--issued", "2024-04-01",
+             "--expires", "2026-03-31")  # fmt: skip
+    dept("--as-of", "2026-03-20", "cert", "add", "bob@fd.org", "NREMT-EMT", "--issued", "2026-03-15",
+         "--expires", "2028-03-31")  # fmt: skip
+    bob = cell(dept, "bob@fd.org", "NREMT-EMT", "2026-03-20")
+    assert (bob["status"], bob["window_end"], bob["good_through"]) == ("met", "2026-03-31", "2026-03-31"), bob
+    assert "recertified, a NREMT-EMT card good through 2028-03-31, past this cycle's end (2026-03-31)" in bob["reason"]
+    assert cell(dept, "bob@fd.org", "NREMT-EMT", "2026-03-14")["status"] == "due_soon"
+    assert cell(dept, "sam@fd.org", "NREMT-EMT", "2026-03-20")["status"] == "due_soon"
+    why = " ".join(explain(dept, "bob@fd.org", "NREMT-EMT", "2026-03-20")["lines"])
+    assert "Status: MET — met: recertified" in why, why
+    sheet = dept("--as-of", "2026-03-20", "report", "nremt", "bob@fd.org", "--format", "json").json
+    assert sheet["status"] == "met", sheet
 
 
 def test_a_window_closed_before_the_requirement_was_entered_is_held_against_nobody(dept, db):

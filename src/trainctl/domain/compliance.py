@@ -1651,9 +1651,9 @@ def evaluate(
                 previous = None
                 common["notes"] = (
                     *common["notes"],
-                    f"the member holds a {spec.cycle_credential} card good through {card}: "
-                    f"recertified for this cycle, so the previous window ({ws.previous}) is "
-                    "not held against them",
+                    f"the member holds a {spec.cycle_credential} card good through {card}, past "
+                    f"the previous window's end: recertified then, so the previous window "
+                    f"({ws.previous}) is not held against them",
                 )  # fmt: skip
             elif unasked and not pj.met:
                 previous = None
@@ -1662,6 +1662,19 @@ def evaluate(
                     f"the requirement was entered on {spec.entered}, after the previous "
                     f"window ({ws.previous}) closed: its shortfall is not held against the member",
                 )  # fmt: skip
+
+    if not j.met and period.tiles and spec.cycle_credential and ws.current.end is not None:
+        # the registry's card good past this cycle's end: the member has recertified for
+        # it already (a card issued in March for the cycle ending 31 March), by hours or by
+        # exam; "due soon" beside the new card would be wrong
+        card = _card_expiry(member, spec, as_of)
+        if card is not None and card > ws.current.end:
+            return Evaluation(
+                member, spec, as_of, MET,
+                f"met: recertified, a {spec.cycle_credential} card good through {card}, past this "
+                f"cycle's end ({ws.current.end}); {figure} on file",
+                good_through=ws.current.end, previous=previous, year=year, **common,
+            )  # fmt: skip
 
     if j.met:
         if period.frequency == "rolling":
