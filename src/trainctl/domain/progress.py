@@ -13,7 +13,7 @@ back set-based; the same formulas are used for one progress row and for a thousa
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -1051,8 +1051,11 @@ def credit_blocker(
     structure_type: str,
     current_phase_id: int | None,
     phases: Sequence[Phase] = (),
+    started: Collection[int] | None = None,
 ) -> str | None:
-    """Why the link `target_id` may not take credit now, or None when it may.
+    """Why the link `target_id` may not take credit now, or None when it may. `started`:
+    `started_phases(phases, current_phase_id)` when the caller has it (a bulk feed asks
+    for thousands of rows of a few programs).
 
     - phases: a requirement in a phase that has not started yet takes no credit. A phase
       has started when it is the current one, comes before the current one in the order
@@ -1068,9 +1071,10 @@ def credit_blocker(
     """
     target = next(link for link in links if link.id == target_id)
     if structure_type == "phases" and target.phase_id is not None and current_phase_id is not None:
-        by_id = {p.id: p for p in phases}
-        started = started_phases(phases, current_phase_id)
+        if started is None:
+            started = started_phases(phases, current_phase_id)
         if target.phase_id not in started and not scope_complete(links, target.phase_id):
+            by_id = {p.id: p for p in phases}
             mine, cur = by_id.get(target.phase_id), by_id.get(current_phase_id)
             return (
                 f"'{target.name}' belongs to phase {mine.number if mine else '?'} "

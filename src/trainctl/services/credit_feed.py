@@ -288,6 +288,7 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict
         session, [eid for eid, (program, structure, _) in info.items() if structure != "flexible" or program in gated]
     )
     phases: dict[int, list[dp.Phase]] = {}
+    walked: dict[tuple[int, int], set[int]] = {}
     out: dict[int, dict[int, str]] = {eid: {} for eid in info}
     for eid, (program_id, structure, phase_id) in info.items():
         mine = states.get(eid, [])
@@ -296,6 +297,12 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict
             continue
         if structure == "phases" and program_id not in phases:
             phases[program_id] = load_phases(session, program_id)
+        started = None
+        if structure == "phases" and phase_id is not None:
+            key = (program_id, phase_id)
+            if key not in walked:  # one walk of a program's phases, not one a row
+                walked[key] = dp.started_phases(phases[program_id], phase_id)
+            started = walked[key]
         for s in mine:
             why = dp.credit_blocker(
                 links,
@@ -303,6 +310,7 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict
                 structure_type=structure,
                 current_phase_id=phase_id,
                 phases=phases.get(program_id, ()),
+                started=started,
             )
             if why is not None:
                 out[eid][s.progress_id] = why
