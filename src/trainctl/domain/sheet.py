@@ -195,25 +195,21 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
     """Every non-blank record of a CSV file with the line it starts on, the header first.
     Streams; raises SheetError for a line that cannot be read."""
     lines = _decoded(stream, source)
-    first: str | None = None
     number = 0
-    for text in lines:
-        number += 1
-        if text.strip():
-            first = text
-            break
-    if first is None:
-        raise SheetError(f"{source} is empty.", "The first line must name the columns.")
-    delimiter = excel_separator(first)
-    if delimiter is not None:  # Excel's "sep=;" above the header: the header is next
-        first = None
+
+    def first_text() -> str:
+        """The next line that is not blank (`number`: the lines read so far)."""
+        nonlocal number
         for text in lines:
             number += 1
             if text.strip():
-                first = text
-                break
-        if first is None:
-            raise SheetError(f"{source} is empty.", "The first line must name the columns.")
+                return text
+        raise SheetError(f"{source} is empty.", "The first line must name the columns.")
+
+    first = first_text()
+    delimiter = excel_separator(first)
+    if delimiter is not None:  # Excel's "sep=;" above the header: the header is next
+        first = first_text()
     else:
         delimiter = detect_delimiter(first)
 
