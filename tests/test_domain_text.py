@@ -3,11 +3,21 @@ person's (the name column of an enrollment file is checked, and names a lost row
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainctl.domain.text import name_words, plural, same_name, word_for, words_match
+from trainctl.domain.text import (
+    name_words,
+    plural,
+    problem,
+    same_name,
+    visible,
+    word_for,
+    words_match,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +66,30 @@ def test_counts_read_as_english_never_record_s(n, word, many, text):
 
 def test_a_fractional_count_is_plural():
     assert word_for(1.0, "hour") == "hour" and word_for(0.5, "hour") == "hours"
+
+
+def _visible_by_the_letter(text: str) -> str:
+    return " ".join("".join(ch for ch in text if unicodedata.category(ch) != "Cf").split())
+
+
+def _problem_by_the_letter(text: str, multiline: bool) -> str | None:
+    """The rule character by character, as problem() judged every name before its ASCII
+    shortcut (a roster of 100,000 rows spent 3 s of 13 s here)."""
+    for ch in text:
+        if multiline and ch in "\n\t":
+            continue
+        if ch in "\r\n" or unicodedata.category(ch) == "Cc":
+            return "control"
+        if 0x202A <= ord(ch) < 0x202F or 0x2066 <= ord(ch) < 0x206A:
+            return "override"
+    return None if _visible_by_the_letter(text) else "blank"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F), max_size=20) | st.text(max_size=20), st.booleans())
+def test_the_ascii_shortcut_judges_as_the_rule_does(text, multiline):
+    got = problem(text, multiline=multiline)
+    want = _problem_by_the_letter(text, multiline)
+    assert (got is None) == (want is None), (text, got, want)
+    if want == "blank":
+        assert got is not None and "blank" in got
+    assert visible(text) == _visible_by_the_letter(text)

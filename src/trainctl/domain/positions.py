@@ -26,7 +26,7 @@ def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
         return []
     pieces: list[str] = []
     values = [value] if isinstance(value, str) else [str(v) for v in value]
-    known = set(known)
+    known = known if isinstance(known, set | frozenset | dict) else set(known)  # (per row of a roster)
     for chunk in (c for v in values for c in _POSITION_SEPARATORS.split(v)):
         words = chunk.split()
         start = 0

@@ -15,6 +15,8 @@ _BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x206
 
 def problem(text: str, *, multiline: bool = False) -> str | None:
     """Why `text` cannot be stored as typed text, or None."""
+    if text.isascii() and text.isprintable():  # most of a roster: no control, no override
+        return None if text.strip() else "must not be blank (it has only blank or invisible characters)"
     for ch in text:
         if multiline and ch in "\n\t":
             continue
@@ -35,6 +37,8 @@ def problem(text: str, *, multiline: bool = False) -> str | None:
 
 def visible(text: str) -> str:
     """The text as a reader sees it: invisible format characters dropped, spaces folded."""
+    if text.isascii():  # (ASCII has no format characters)
+        return " ".join(text.split())
     kept = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return " ".join(kept.split())
 
