@@ -201,6 +201,42 @@ def _bulk_world(dept: Dept, cli) -> dict[str, int]:
     return ids
 
 
+@pytest.mark.parametrize("how", ["add", "bulk"])
+def test_an_enrollment_backdated_with_as_of_takes_what_is_on_file_since_its_start(cli, how):
+    """`--as-of 2020-01-01 enroll add` (the refusal of early progress suggests it): the
+    drill of 10 March 2020, the shift and the passed checkoff already on file were left
+    out, as dated after that "today", and nothing ever credited them later (the feed
+    credits a fact when it is written): the program stayed below compliance for good.
+    What is on file from the start to the real today is credited."""
+    cli("member", "add", "Fiona Fire", "--email", "ff@fd.org", "--position", "firefighter",
+        "--hire-date", "2018-01-01")  # fmt: skip
+    cli("member", "add", "Olivia Captain", "--email", "cap@fd.org", "--role", "officer")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4",
+        "--counts-type", "drill")  # fmt: skip
+    cli("requirement", "add", "--name", "Shift minimum", "--type", "shifts", "--shifts", "4")
+    cli("skill", "add", "SCBA donning")
+    cli("requirement", "add", "--name", "SCBA skills", "--type", "skills_evaluation", "--skill", "SCBA donning")
+    cli("program", "create", "P")
+    for name in ("Drill hours", "Shift minimum", "SCBA skills"):
+        cli("program", "requirement", "add", "P", name)
+    cli("program", "activate", "P")
+    cli("record", "add", "ff@fd.org", "--course", "Ladder drill", "--type", "drill", "--hours", "2",
+        "--date", "2020-03-10")  # fmt: skip
+    cli("shift", "add", "ff@fd.org", "--date", "2020-03-09", "--station", "S1", "--shift", "B",
+        "--time-in", "2020-03-09T07:00+00:00", "--time-out", "2020-03-09T19:00+00:00")  # fmt: skip
+    cli("--as", "cap@fd.org", "skill", "checkoff", "ff@fd.org", "SCBA donning", "--result", "passed",
+        "--date", "2020-03-11")  # fmt: skip
+    cli("record", "add", "ff@fd.org", "--course", "Old drill", "--type", "drill", "--hours", "3",
+        "--date", "2019-12-01")  # before the start: not the enrollment's
+    if how == "add":
+        cli("--as-of", "2020-01-01", "enroll", "add", "ff@fd.org", "P")
+    else:
+        cli("--as-of", "2020-01-01", "enroll", "bulk", "P", "--members", "ff@fd.org")
+    rows = cli("enroll", "show", "1", "--format", "json").json["requirements"]
+    assert [(r["requirement"], r["value"]) for r in rows] == [
+        ("Drill hours", 2), ("Shift minimum", 1), ("SCBA skills", 1)]  # fmt: skip
+
+
 def test_bulk_csv_enrolls_exactly_the_valid_members_and_names_each_refusal(cli, dept, tmp_path):
     ids = _bulk_world(dept, cli)
     csv = tmp_path / "class.csv"

@@ -131,7 +131,7 @@ def add(
         p = svc.get_program(session, program)
         e = svc.enroll_member(
             session, actor, m, p, today=state.today(session), target_date=target,
-            any_position=any_position,
+            any_position=any_position, credit_through=_real_today(session),
         )  # fmt: skip
         summary = svc.enrollment_summary(session, e, state.today(session))
     fmt = fmt_of(ctx, fmt_value(format))
@@ -213,7 +213,7 @@ def bulk(
             result = svc.bulk_enroll(
                 session, actor, p, requests, today=state.today(session), target_date=target,
                 all_or_nothing=all_or_nothing, dry_run=dry_run, any_position=any_position,
-                on_progress=on_progress,
+                on_progress=on_progress, credit_through=_real_today(session),
             )  # fmt: skip
         label = svc.program_label(p)
 
@@ -650,3 +650,11 @@ def advance(ctx: typer.Context, enrollment: EnrollmentArg) -> None:
         messages = advance_phase(session, actor, e, today=state.today(session))
     for m in messages:
         render.info(m, quiet=state.quiet)
+
+
+def _real_today(session: Any) -> date:
+    """The department's today, whatever --as-of says: an enrollment backdated with --as-of
+    is credited with what is on file up to it (services/enrollment/on_file `through`)."""
+    from trainctl.services.settings import today
+
+    return today(session, None)

@@ -512,8 +512,11 @@ def enroll_member(
     today: date,
     target_date: date | None = None,
     any_position: bool = False,
+    credit_through: date | None = None,
 ) -> Enrollment:
-    """Enroll one member: the shared validator for a batch of one, then the ORM."""
+    """Enroll one member: the shared validator for a batch of one, then the ORM.
+    `credit_through`: the department's real today when `today` is an earlier --as-of day
+    (on_file.credit_on_file `through`)."""
     actor.require(MANAGE, "enroll members")
     check_program_enrollable(program, session)
     target = target_date_for(program, today, target_date)
@@ -558,7 +561,7 @@ def enroll_member(
     session.flush()
     from trainctl.services.enrollment.on_file import credit_on_file
 
-    credit_on_file(session, actor, [member.id], since=today, today=today)
+    credit_on_file(session, actor, [member.id], since=today, today=today, through=credit_through)
     session.refresh(enrollment)
     return enrollment
 
@@ -576,6 +579,7 @@ def bulk_enroll(
     dry_run: bool = False,
     any_position: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
+    credit_through: date | None = None,
 ) -> BulkResult:
     """Validate the whole batch set-based, then bulk INSERT enrollments and progress rows.
 
@@ -690,7 +694,7 @@ def bulk_enroll(
     from trainctl.services.enrollment.on_file import credit_on_file
 
     # what the class already has on file: one feed call for all of them
-    credit_on_file(session, actor, [mid for mid, _ in accepted], since=today, today=today)
+    credit_on_file(session, actor, [mid for mid, _ in accepted], since=today, today=today, through=credit_through)
     result.written = True
     return result
 

@@ -97,10 +97,25 @@ def facts_on_file(session: Session, member_ids: Sequence[int], since: date, toda
 
 
 def credit_on_file(
-    session: Session, actor: Actor, member_ids: Sequence[int], *, since: date, today: date
+    session: Session, actor: Actor, member_ids: Sequence[int], *, since: date, today: date,
+    through: date | None = None,
 ) -> FeedResult:
-    """Credit the new enrollments of these members with what is on file: one feed call."""
+    """Credit the new enrollments of these members with what is on file: one feed call.
+    `through`: the department's real today when `today` is an earlier --as-of day (an
+    enrollment entered now for an earlier start): what is dated after `today` and up to
+    it is credited too, as of that day, in a second call; nothing else would ever credit
+    it (the feed credits a fact when it is written, and these were written before)."""
     facts = facts_on_file(session, member_ids, since, today)
-    if not facts:
-        return FeedResult()
-    return credit_facts(session, actor, facts, today=today)
+    result = credit_facts(session, actor, facts, today=today) if facts else FeedResult()
+    if through is not None and through > today:
+        later = [f for f in facts_on_file(session, member_ids, since, through) if f.on > today]
+        if later:
+            more = credit_facts(session, actor, later, today=through)
+            result.credits += more.credits
+            result.already += more.already
+            result.progress_ids |= more.progress_ids
+            result.enrollment_ids |= more.enrollment_ids
+            result.members |= more.members
+            result.held += more.held
+            result.events += more.events
+    return result
