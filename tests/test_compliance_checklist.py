@@ -121,6 +121,25 @@ def test_an_uncheck_takes_the_item_back_from_then_on(dept):
     assert cell(dept, "ann@fd.org", "Annual physical", "2025-05-02")["status"] == "met"
 
 
+def test_an_uncheck_dated_before_the_check_is_refused(dept, snapshot):
+    """Checked on 1 May, unchecked "as of" 1 March: accepted, the ledger netted it to 0 of
+    3 while compliance, replaying by date, still counted the check (1 of 3), and a second
+    uncheck was refused as "not checked": the two disagreed for good. Refused, nothing
+    written; unchecked on or after the check's day it is taken back in both."""
+    check(dept, "ann@fd.org", "Annual physical", "Medical exam", "2025-05-01 10:00:00")
+    before = snapshot()
+    r = dept("--as-of", "2025-03-01", "progress", "update", "--enrollment", enrollment(dept, "ann@fd.org"),
+             "--requirement", "Annual physical", "--uncheck", "Medical exam", ok=False)  # fmt: skip
+    assert r.exit_code == 1, r
+    assert "checked for 'Annual physical' on 2025-05-01, after 2025-03-01: an uncheck cannot be dated" in " ".join(
+        r.stderr.split())  # fmt: skip
+    assert snapshot() == before
+    check(dept, "ann@fd.org", "Annual physical", "Medical exam", "2025-05-02 10:00:00", un=True)
+    rows = dept("enroll", "show", enrollment(dept, "ann@fd.org"), "--format", "json").json["requirements"]
+    assert next(r["value"] for r in rows if r["requirement"] == "Annual physical") == 0
+    assert cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")["value"] == 0
+
+
 def test_an_item_of_the_same_name_on_another_checklist_is_not_this_ones(dept):
     check(dept, "ann@fd.org", "Orientation", "Medical exam", "2025-03-01 10:00:00")
     c = cell(dept, "ann@fd.org", "Annual physical", "2025-06-01")

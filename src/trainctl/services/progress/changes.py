@@ -464,6 +464,20 @@ def uncheck(row: _Row, change: ch.Uncheck) -> None:
         raise PermissionDeniedError(
             "Members cannot uncheck items.", "Ask a training officer to correct it."
         )
+    # an uncheck takes the item back from its day on: dated before the check it has
+    # nothing to take back (compliance replays them in date order; the ledger would net
+    # them to zero, and the two would disagree for good)
+    checked = max(
+        (c.entered_on for c in row.ledger
+         if c.amount > 0 and c.entered_on and c.item and dp.match_item([c.item], item) is not None),
+        default=None,
+    )  # fmt: skip
+    if checked is not None and checked > row.today:
+        raise RefusedError(
+            f"{item!r} was checked for '{row.req.name}' on {checked}, after {row.today}: an "
+            "uncheck cannot be dated before the check it takes back.",
+            f"Uncheck it as of {checked} or later (--as-of), or without --as-of.",
+        )
     row.credit(-1.0, _item_source(row), item=item, note=change.note)
 
 
