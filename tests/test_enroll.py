@@ -237,6 +237,30 @@ def test_an_enrollment_backdated_with_as_of_takes_what_is_on_file_since_its_star
         ("Drill hours", 2), ("Shift minimum", 1), ("SCBA skills", 1)]  # fmt: skip
 
 
+def test_a_certification_date_after_a_credited_record_does_not_hang(cli, db_url):
+    """Dana's NCCP cycle moved to begin on 25 February 2026 (her new certification date),
+    after the airway class of June 2025 credited to her row: re-measuring the row looked
+    for the window before her first one by stepping back to the day before it, which gave
+    the same day again, for ever, holding the write lock (a reviewer found a 500-row
+    enroll bulk stuck for 13 CPU minutes). A real process, so a hang fails the test."""
+    import os
+    import subprocess
+    import sys
+
+    cli("import", "nremt")
+    cli("program", "apply", "--sample", "emt-recertification")
+    cli("member", "add", "Dana Ruiz", "--email", "d@fd.org", "--badge", "F-1", "--position", "emt",
+        "--hire-date", "2015-01-05", "--certification-date", "2024-03-31")  # fmt: skip
+    cli("--as-of", "2025-01-10", "enroll", "add", "F-1", "EMT Recertification")
+    cli("--as-of", "2025-06-01", "record", "add", "F-1", "--course", "Airway class", "--hours", "2",
+        "--category", "national", "--topic", "airway", "--date", "2025-06-01")  # fmt: skip
+    env = {**os.environ, "TRAINCTL_DB": str(db_url)}
+    done = subprocess.run([sys.executable, "-m", "trainctl", "member", "edit", "F-1", "--certification-date",
+                           "2026-02-25"], env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Updated member" in done.stderr
+
+
 def test_bulk_csv_enrolls_exactly_the_valid_members_and_names_each_refusal(cli, dept, tmp_path):
     ids = _bulk_world(dept, cli)
     csv = tmp_path / "class.csv"

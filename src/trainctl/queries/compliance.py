@@ -547,7 +547,13 @@ def window_exclusions(
             start = e.window.start if e.window is not None else None
             if one_time or start is None or not any(d < start for d in days):
                 break
-            as_of = start - timedelta(days=1)
+            # the window before this one; a window that starts after the as-of day (a
+            # member's first, from a later certification date) has none to step back to:
+            # the same day again would loop for ever
+            earlier = start - timedelta(days=1)
+            if earlier >= as_of:
+                break
+            as_of = earlier
         if found:
             out[pid] = found
     return out
