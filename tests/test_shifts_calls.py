@@ -122,6 +122,30 @@ def test_one_member_is_on_one_shift_at_a_time(duty, tmp_path, snapshot):
     assert [(t["member"], t["shifts"], t["hours"]) for t in totals] == [("Ann Lee", 2, 24), ("Bo Diaz", 1, 12)]
 
 
+def test_refusals_show_times_on_file_on_the_departments_clock(duty, tmp_path, snapshot):
+    """The times of attendance and calls on file come back from the database in UTC; a
+    refusal naming them shows them on the department's clock, as `shift list` does, not
+    '12:00+00:00' for a shift that began at 07:00 (review)."""
+    duty("config", "set", "timezone", "America/New_York")
+    day = ("--date", "2026-11-10")
+    duty(*AS_OF, "shift", "add", "ann@fd.org", *day, "--station", "Station 1", "--shift", "A",
+         "--time-in", "2026-11-10T07:00-05:00", "--time-out", "2026-11-10T19:00-05:00")  # fmt: skip
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "add", "ann@fd.org", *day, "--station", "Station 2", "--shift", "A",
+             "--time-in", "2026-11-10T08:00-05:00", "--time-out", "2026-11-10T10:00-05:00", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and snapshot() == before
+    assert "(2026-11-10T07:00-05:00 to 2026-11-10T19:00-05:00)" in r.stderr, r.stderr
+    r = duty(*AS_OF, "shift", "add", "ann@fd.org", *day, "--station", "Station 1", "--shift", "A",
+             "--time-in", "2026-11-10T07:00-05:00", "--time-out", "2026-11-10T20:00-05:00", ok=False)  # fmt: skip
+    assert "on file with other times (2026-11-10T07:00-05:00 to 2026-11-10T19:00-05:00)" in r.stderr, r.stderr
+    duty(*AS_OF, "call", "add", "F26-9", "-m", "ann@fd.org", "--type", "EMS", "--shift-date", "2026-11-10",
+         "--at", "2026-11-10T10:00-05:00")  # fmt: skip
+    r = duty(*AS_OF, "call", "add", "F26-9", "-m", "bo@fd.org", "--type", "EMS", "--shift-date", "2026-11-10",
+             "--at", "2026-11-10T11:00-05:00", ok=False)  # fmt: skip
+    assert "incident F26-9 is on file with at 2026-11-10T10:00-05:00 (got 2026-11-10T11:00-05:00)" in r.stderr, r.stderr
+    assert snapshot() != before  # (the call was added)
+
+
 def test_bad_shift_rows_are_named_with_file_line_and_field(duty, tmp_path, snapshot):
     sheet = _csv(tmp_path, "bad.csv", (
         "Badge #;Shift Date;Station;Shift;Time In;Time Out\n"

@@ -26,7 +26,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TypeVar
 
 from trainctl.domain import sheet
@@ -78,9 +78,10 @@ def _offset(text: str) -> timedelta:
     return -offset if text[0] == "-" else offset
 
 
-def shown(instant: datetime) -> str:
-    """An instant as people write it: 2026-03-08T07:00-05:00."""
-    return instant.isoformat(timespec="minutes")
+def shown(instant: datetime, zone: tzinfo | None = None) -> str:
+    """An instant as people write it: 2026-03-08T07:00-05:00; in `zone` when given (an
+    instant read back from the database is UTC: the department reads its own clock)."""
+    return (instant.astimezone(zone) if zone is not None else instant).isoformat(timespec="minutes")
 
 
 def duration_minutes(time_in: datetime, time_out: datetime) -> int:

@@ -28,7 +28,7 @@ services/sheet_import.py, shared with records and certifications.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
 from typing import Any
 
@@ -43,6 +43,7 @@ from trainctl.errors import NotFoundError
 from trainctl.models import Call, CallResponse, Shift, ShiftAttendance, utcnow
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
+from trainctl.services.settings import department_zone
 from trainctl.services.sheet_import import (
     CHUNK_ROWS,
     MEMBER_FIELDS,
@@ -174,9 +175,10 @@ def _store_attendance(
     s_t = Shift.__table__  # type: ignore[attr-defined]
     a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
     shift_ids = _shift_ids(conn, {r.values.shift_date for r in kept})
+    zone = department_zone(session)  # on-file times are shown on the department's clock
     # a row refused for what is on file (the hint then says how to change that)
     changed = _refuse_overlapping(conn, [r for r in kept if (r.source, r.line) not in outcome.bad],
-                                  shift_ids, outcome)  # fmt: skip
+                                  shift_ids, outcome, zone)  # fmt: skip
     # per member and shift: the live attendance, and the times of void ones (the unique
     # key holds among live rows only: a void attendance may be entered again, 0013)
     existing: dict[tuple[int, int], tuple[datetime, datetime]] = {}
@@ -212,7 +214,7 @@ def _store_attendance(
             changed = True
             outcome.problem(row.source, row.line, "time_in",
                             f"the member is on this shift on file with other times "
-                            f"({ds.shown(found[0])} to {ds.shown(found[1])}); nothing is changed "
+                            f"({ds.shown(found[0], zone)} to {ds.shown(found[1], zone)}); nothing is changed "
                             "behind your back", SHIFT_OPTIONS)  # fmt: skip
     outcome.refuse("shift", skip_invalid, also=SHIFT_CHANGE_HINT if changed else "")
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
@@ -266,16 +268,17 @@ def _aware(value: Any) -> datetime:
 
 
 def _overlap_text(station: str | None, shift: str | None, day: date, time_in: datetime,
-                  time_out: datetime, where: str) -> str:  # fmt: skip
+                  time_out: datetime, where: str, zone: tzinfo | None = None) -> str:  # fmt: skip
     return (
         f"the member is on {ds.where_text(station, shift, day)} {where} at that time "
-        f"({ds.shown(time_in)} to {ds.shown(time_out)}); one member is on one shift at a time"
+        f"({ds.shown(time_in, zone)} to {ds.shown(time_out, zone)}); one member is on one shift "
+        "at a time"
     )
 
 
 def _refuse_overlapping(
     conn: sa.Connection, rows: list[_Att], shift_ids: dict[tuple[date, str, str], int],
-    outcome: ImportOutcome,
+    outcome: ImportOutcome, zone: tzinfo,
 ) -> bool:  # fmt: skip
     """A problem for each row whose times overlap the member's attendance on file at
     another shift (not void). The attendance of shifts within a day of the rows' dates,
@@ -306,7 +309,7 @@ def _refuse_overlapping(
         for other, t_in, t_out, day, station, name in on_file.get(row.member_id, ()):
             if other != sid and ds.overlap((v.time_in, v.time_out), (t_in, t_out)):
                 outcome.problem(row.source, row.line, "time_in", _overlap_text(
-                    station, name, day, t_in, t_out, "on file"), SHIFT_OPTIONS)  # fmt: skip
+                    station, name, day, t_in, t_out, "on file", zone), SHIFT_OPTIONS)  # fmt: skip
                 refused = True
                 break
     return refused
@@ -353,13 +356,15 @@ def _call_value(v: ds.CallValues, name: str) -> Any:
     return getattr(v, name)
 
 
-def _show(v: ds.CallValues | tuple[date, datetime | None, str | None], name: str) -> str:
+def _show(v: ds.CallValues | tuple[date, datetime | None, str | None], name: str,
+          zone: tzinfo | None = None) -> str:  # fmt: skip
+    """A call's field as the message shows it; `zone` for a time read back from the file."""
     if isinstance(v, tuple):
         value: Any = dict(zip(_CALL_FIELDS, v, strict=True))[name]
     else:
         value = getattr(v, name)
     if isinstance(value, datetime):
-        return ds.shown(value)
+        return ds.shown(value, zone)
     return repr(value) if isinstance(value, str) else str(value)
 
 
@@ -418,6 +423,7 @@ def _store_calls(
     c_t = Call.__table__  # type: ignore[attr-defined]
     r_t = CallResponse.__table__  # type: ignore[attr-defined]
     calls = _calls(conn, {r.incident for r in kept})
+    zone = department_zone(session)  # on-file times are shown on the department's clock
     # per member and call: the live response's role, and the roles of void ones (0013)
     responses: dict[tuple[int, int], str | None] = {}
     void_roles: dict[tuple[int, int], set[str | None]] = {}
@@ -450,7 +456,7 @@ def _store_calls(
                 for r in by_incident.get(inc, ()):
                     outcome.problem(r.source, r.line, name,
                                     f"incident {inc} is on file with {name.replace('_', ' ')} "
-                                    f"{_show(on_file, name)} (got {_show(r.values, name)})",
+                                    f"{_show(on_file, name, zone)} (got {_show(r.values, name)})",
                                     CALL_OPTIONS)  # fmt: skip
         shift_date[inc] = day
     _derive_shift_dates(conn, kept, shift_date, outcome)
