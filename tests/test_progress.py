@@ -532,3 +532,8 @@ def test_several_checks_in_one_command_check_every_item_or_none(cli, dept, snaps
     assert r.json["value"] == 0, r
     r = cli("progress", "update", "1", "--check", "uniform", "--uncheck", "locker", ok=False)
     assert r.exit_code == 2
+    # the same item twice (a shell history edit) is one check, not "already checked"
+    logged = len(cli("--format", "json", "progress", "log", "1").json)
+    r = cli("--format", "json", "progress", "update", "1", "--check", "Uniform", "--check", " uniform")
+    assert r.json["value"] == 1, r
+    assert len(cli("--format", "json", "progress", "log", "1").json) == logged + 1

@@ -130,6 +130,9 @@ def update(
     # Several --check (or --uncheck) items: one update each, in one transaction (all or none)
     items: list[tuple[str | None, str | None]] = [(c, None) for c in check or []]
     items += [(None, u) for u in uncheck or []]
+    # the same item given twice is one check, not "already checked" on its second update
+    folded = [tuple(" ".join(x.split()).casefold() if x else x for x in i) for i in items]
+    items = [i for n, i in enumerate(items) if folded[n] not in folded[:n]]
     changes = [
         parse_update(
             add=add, set_to=set_to, check=c, uncheck=u, category=category,
