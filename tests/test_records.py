@@ -742,3 +742,36 @@ def test_record_add_names_members_as_every_command_does(cli, snapshot):
     cli("record", "add", "0107", *drill)
     listed = cli("record", "list", "--format", "json").json
     assert sorted(x["member"] for x in listed) == ["Maria Gonzalez", "Smith, John"]
+
+
+def test_a_long_listing_shows_the_newest_in_a_table_and_every_row_in_a_file(crew):
+    """A department's years of records scrolled past for 17 s: a table shows the newest
+    100 and says how many it left out and how to see them; csv and json keep every row
+    unless --limit is given; --limit 0 shows all. Shift and call lists do the same."""
+    for day in ("2026-03-04", "2026-03-05", "2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09"):
+        crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Ladder drill",
+             "--type", "drill", "--date", day, "--hours", "1")  # fmt: skip
+    r = crew("record", "list")
+    assert "Showing the newest 100 of 120 records; --limit 0 shows them all" in r.stderr, r.stderr
+    ids = [int(m) for m in re.findall(r"^│\s+(\d+) │", r.stdout, re.M)]
+    assert len(ids) == 100 and ids[0] > ids[-1] and "2026-03-09" in r.stdout
+    assert len(crew("--format", "json", "record", "list").json) == 120
+    assert len(crew("--format", "csv", "record", "list").stdout.splitlines()) == 121
+    r = crew("--format", "json", "record", "list", "--limit", "5", "--member", "0001")
+    assert [x["completion_date"] for x in r.json] == ["2026-03-09", "2026-03-08", "2026-03-07",
+                                                      "2026-03-06", "2026-03-05"]  # fmt: skip
+    assert "Showing the newest 5 of 6 records" in r.stderr
+    r = crew("record", "list", "--limit", "0")
+    assert "Showing" not in r.stderr and len(re.findall(r"^│\s+\d+ │", r.stdout, re.M)) == 120
+    r = crew("record", "list", "--limit", "-1", ok=False)
+    assert r.exit_code == 2 and "--limit" in r.stderr
+    for i in range(1, 4):
+        crew(*AS_OF, "shift", "add", f"{i:04d}", "--date", f"2026-05-0{i}", "--station", "S1", "--shift", "A",
+             "--time-in", f"2026-05-0{i}T07:00-04:00", "--time-out", f"2026-05-0{i}T19:00-04:00")  # fmt: skip
+    r = crew("shift", "list", "--limit", "2")
+    assert "Showing the newest 2 of 3 attendance rows" in r.stderr and "3 shifts, 36 hours" in r.stderr
+    assert "05-03" in r.stdout and "05-01" not in r.stdout
+    crew(*AS_OF, "call", "add", "F26-1", "-m", "0001,0002", "--type", "EMS", "--shift-date", "2026-05-01",
+         "--at", "2026-05-01T10:00-04:00")  # fmt: skip
+    r = crew("call", "list", "--limit", "1")
+    assert "Showing the newest 1 of 2 responses" in r.stderr and "2 responses to 1 call" in r.stderr

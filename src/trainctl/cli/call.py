@@ -23,7 +23,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli import sheet_import as si
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
 from trainctl.cli.shift import INSTANT, local
 from trainctl.cli.state import fmt_of, get_state
@@ -111,10 +111,11 @@ def list_(
     call_type: Annotated[str | None, _o("--type", "-t", help="Only calls of this type.", metavar="TYPE")] = None,
     incident: Annotated[str | None, _o("--incident", help="Only this incident.", metavar="INCIDENT")] = None,
     include_void: Annotated[bool, typer.Option("--include-void", help="Show void responses too.")] = False,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List call responses (one row per responder), newest first; times in the
-    department's timezone (JSON in UTC). Members see their own."""
+    """List call responses (one row per responder), newest first (a table the newest 100);
+    times in the department's timezone (JSON in UTC). Members see their own."""
     from trainctl.queries import members as qm
     from trainctl.queries import shifts as q
     from trainctl.queries.settings import department_zone
@@ -128,13 +129,15 @@ def list_(
         zone = department_zone(rd)
     fmt = fmt_of(ctx, fmt_value(format))
     filtered = any((member, start, end, call_type, incident))
+    shown = rows[: row_limit(limit, fmt)]
     render.table(
-        [{**r.as_dict(), "at": local(r.at, zone), "void": si.void_cell(r)} for r in rows],
+        [{**r.as_dict(), "at": local(r.at, zone), "void": si.void_cell(r)} for r in shown],
         [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt,
         empty="No calls match these filters." if filtered else EMPTY,
-        json_rows=[r.as_dict() for r in rows] if fmt == "json" else None,
+        json_rows=[r.as_dict() for r in shown] if fmt == "json" else None,
     )  # fmt: skip
-    if rows and fmt == "table":
+    render.more_rows(len(shown), len(rows), "responses", quiet=state.quiet)
+    if rows and fmt == "table":  # (the totals are of every row, shown or not)
         live = [r for r in rows if r.voided_at is None]
         render.info(f"{plural(len(live), 'response')} to {plural(len({r.call_id for r in live}), 'call')}.",
                     quiet=state.quiet)  # fmt: skip

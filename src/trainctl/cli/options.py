@@ -21,6 +21,25 @@ FormatOpt = Annotated[
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Skip the confirmation.")]
+# A listing that grows for ever (records, shifts, calls): a table shows the newest
+# TABLE_LIMIT and says how many more there are; a file (csv, json) has every row unless
+# --limit is given. 220,000 records took 17 s to scroll past in a table.
+TABLE_LIMIT = 100
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", min=0, metavar="N", show_default=False,
+        help=f"Show at most N rows, newest first; 0 shows all. Default: {TABLE_LIMIT} in a "
+        "table, all in csv or json.",
+    ),
+]  # fmt: skip
+
+
+def row_limit(limit: int | None, fmt: str) -> int | None:
+    """The number of rows to show (None: all)."""
+    if limit is None:
+        return TABLE_LIMIT if fmt == "table" else None
+    return limit or None
 
 
 def parse_date(value: str | None, field: str = "date") -> date | None:

@@ -18,7 +18,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli import sheet_import as si
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
@@ -262,26 +262,27 @@ def list_(
     end: Annotated[str | None, _o("--to", help="Up to this date, inclusive.", metavar="DATE")] = None,
     topic: Annotated[str | None, _o("--topic", help="Only this topic or category.", metavar="TOPIC")] = None,
     include_void: Annotated[bool, typer.Option("--include-void", help="Show void records too.")] = False,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List training records, newest first. Members see their own."""
+    """List training records, newest first (a table the newest 100). Members see their own."""
     from trainctl.queries import courses as qc
     from trainctl.queries import members as qm
     from trainctl.queries import records as q
 
     state = get_state(ctx)
+    fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, actor):
         member_id = qm.get_member(rd, member).id if member else None
         course_id, course_name = None, None
         if course:
             found = qc.find_course(rd, course)
             course_id, course_name = (found.id, None) if found else (None, course.strip())
-        records = q.list_records(
+        records, total = q.list_records(
             rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
             start=parse_date(start, "--from"), end=parse_date(end, "--to"), topic=topic,
-            include_void=include_void,
+            include_void=include_void, limit=row_limit(limit, fmt),
         )  # fmt: skip
-    fmt = fmt_of(ctx, fmt_value(format))
     rows = [
         {**r.as_dict(), "course": r.course_code or r.course_name, "void": si.void_cell(r)}
         for r in records
@@ -289,6 +290,7 @@ def list_(
     filtered = any((member, course, start, end, topic))
     render.table(rows, COLUMNS, fmt, empty="No records match these filters." if filtered else EMPTY,
                  json_rows=[r.as_dict() for r in records] if fmt == "json" else None)  # fmt: skip
+    render.more_rows(len(records), total, "records", quiet=state.quiet)
 
 
 @app.command("show")

@@ -396,6 +396,13 @@ def done(*built: object) -> None:
     os._exit(0)
 
 
+def more_rows(shown: int, total: int, noun: str, *, quiet: bool = False) -> None:
+    """Under a table cut at --limit: how many rows it left out, and how to see them."""
+    if shown < total:
+        info(f"Showing the newest {shown:,} of {total:,} {noun}; --limit 0 shows them all "
+             "(--format csv writes them to a file).", quiet=quiet)  # fmt: skip
+
+
 def info(message: str, *, quiet: bool = False) -> None:
     """A summary line on stderr (silent under --quiet)."""
     if not quiet:

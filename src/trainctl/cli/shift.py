@@ -23,7 +23,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli import sheet_import as si
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural, word_for
@@ -128,10 +128,11 @@ def list_(
     station: Annotated[str | None, _o("--station", "-s", help="Only this station.", metavar="STATION")] = None,
     totals: Annotated[bool, typer.Option("--totals", help="One row per member: shifts and hours.")] = False,
     include_void: Annotated[bool, typer.Option("--include-void", help="Show void attendance too.")] = False,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """List shift attendance, newest first (times in the department's timezone; JSON in
-    UTC). Members see their own. --totals: shifts and hours per member, the figures the
+    """List shift attendance, newest first (a table the newest 100; times in the
+    department's timezone; JSON in UTC). Members see their own. --totals: shifts and hours per member, the figures the
     credit feed counts."""
     from trainctl.queries import members as qm
     from trainctl.queries import shifts as q
@@ -151,14 +152,16 @@ def list_(
         render.table([t.as_dict() for t in q.attendance_totals(rows)], TOTAL_COLUMNS, fmt, empty=empty)
         return
     when = local_short if fmt == "table" else local  # (80 columns: the table fits)
+    cut = rows[: row_limit(limit, fmt)]
     shown = [
         {**r.as_dict(), "time_in": when(r.time_in, zone), "time_out": when(r.time_out, zone),
          "void": si.void_cell(r)}
-        for r in rows
+        for r in cut
     ]
     render.table(shown, [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt, empty=empty,
-                 json_rows=[r.as_dict() for r in rows] if fmt == "json" else None)  # fmt: skip
-    if rows and fmt == "table":
+                 json_rows=[r.as_dict() for r in cut] if fmt == "json" else None)  # fmt: skip
+    render.more_rows(len(cut), len(rows), "attendance rows", quiet=state.quiet)
+    if rows and fmt == "table":  # (the totals are of every row, shown or not)
         live = [r for r in rows if r.voided_at is None]
         void = len(rows) - len(live)
         hours = round(sum(r.hours for r in live), 4)

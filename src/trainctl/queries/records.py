@@ -92,8 +92,10 @@ def list_records(
     end: date | None = None,
     topic: str | None = None,
     include_void: bool = False,
-) -> list[RecordRow]:
-    """Records, newest first. A member without training.view_all sees only their own."""
+    limit: int | None = None,
+) -> tuple[list[RecordRow], int]:
+    """Records, newest first, at most `limit` of them, and how many match. A member
+    without training.view_all sees only their own."""
     if not actor.can(VIEW_ALL):
         if member_id is not None and not actor.is_self(member_id):
             raise PermissionDeniedError(
@@ -126,11 +128,16 @@ def list_records(
         params["topic"] = topic
     if not include_void:
         conds.append("r.voided_at IS NULL")
-    rows = rd.all(
-        f"{_SELECT} WHERE {' AND '.join(conds)} ORDER BY r.completion_date DESC, r.id DESC",
-        params,
-    )
-    return [_record(r) for r in rows]
+    where = " AND ".join(conds)
+    sql = f"{_SELECT} WHERE {where} ORDER BY r.completion_date DESC, r.id DESC"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    rows = [_record(r) for r in rd.all(sql, params)]
+    if limit is None or len(rows) < limit:
+        return rows, len(rows)
+    counted = rd.one(f"SELECT count(*) FROM training_record r WHERE {where}", params)
+    return rows, int(counted[0]) if counted else len(rows)
 
 
 def get_record(rd: Reader, actor: Actor, ref: str) -> RecordRow:
