@@ -106,7 +106,7 @@ def test_upgrade_remeasures_recurring_figures_stored_before_scaling(cli, at_befo
     The upgrade re-measures it once, in its own transaction, and says so."""
     db = at_before
     r = cli("db", "upgrade", "--no-backup")
-    assert "Re-measured 1 progress row of recurring requirements in 1 enrollment" in r.stderr
+    assert "Re-measured 1 progress row in 1 enrollment: a monthly or annual figure inside a program" in r.stderr
     value, pct, status = db.one(
         "SELECT progress_value, progress_percentage, status FROM requirement_progress"
     )

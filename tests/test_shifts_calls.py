@@ -454,3 +454,26 @@ def test_a_line_repeating_one_above_is_said_so_not_already_recorded(duty, tmp_pa
                  "F26-1,2026-03-08,2026-03-08T10:00-05:00,EMS,ann@fd.org\n")  # fmt: skip
     r = duty(*AS_OF, "call", "import", "--csv", calls)
     assert "1 repeating a row above (same incident and member)" in r.stderr, r.stderr
+
+
+def test_shift_hours_add_up_to_the_minute(duty):
+    """Three tours of 12 h 20 min are 2,220 minutes: 37 h, not 36.9999 (each rounded to four
+    decimals, a 37 h requirement was never met, in compliance nor in a program; review)."""
+    duty("requirement", "add", "--name", "Shift 37", "--type", "hours", "--hours", "37",
+         "--frequency", "quarterly", "--counts-attendance")  # fmt: skip
+    duty("program", "create", "Probation")
+    duty("program", "requirement", "add", "Probation", "Shift 37")
+    duty("program", "activate", "Probation")
+    duty("--as-of", "2026-01-02", "enroll", "add", "ann@fd.org", "Probation")
+    for d in (14, 15, 16):
+        duty("--as-of", "2026-03-25", "shift", "add", "ann@fd.org", "--date", f"2026-03-{d}", "--station", "S3",
+             "--shift", "day", "--time-in", f"2026-03-{d}T07:00-04:00", "--time-out", f"2026-03-{d}T19:20-04:00")  # fmt: skip
+    r = duty("--as-of", "2026-03-25", "--format", "json", "requirement", "explain", "ann@fd.org", "Shift 37")
+    assert (r.json["status"], r.json["value"]) == ("met", 37), r.json
+    cells = duty("--as-of", "2026-03-25", "--format", "json", "report", "compliance", "--requirement", "Shift 37").json
+    assert [(c["member"], c["status"]) for c in cells["cells"] if c["member"] == "Ann Lee"] == [("Ann Lee", "met")]
+    show = duty("--format", "json", "enroll", "show", "3").json
+    assert [(x["value"], x["status"]) for x in show["requirements"]] == [(37, "completed")], show
+    totals = duty("--format", "json", "shift", "list", "--totals").json
+    assert [(t["member"], t["hours"]) for t in totals] == [("Ann Lee", 37)]
+    assert "3 shifts, 37 hours" in duty("shift", "list").stderr

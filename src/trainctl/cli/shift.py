@@ -164,7 +164,7 @@ def list_(
     if rows and fmt == "table":  # (the totals are of every row, shown or not)
         live = [r for r in rows if r.voided_at is None]
         void = len(rows) - len(live)
-        hours = round(sum(r.hours for r in live), 4)
+        hours = q.total_hours(live)
         render.info(f"{plural(len(live), 'shift')}, {hours:g} {word_for(hours, 'hour')}"
                     + (f" ({void} void not counted)" if void else "")
                     + f"; times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip

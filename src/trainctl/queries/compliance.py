@@ -290,7 +290,7 @@ def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
             shifts: dict[bool, Fact] = {}
 
             def attended(r: Sequence[Any]) -> Fact:
-                hours = round((r[3] or 0) / 60, 4)
+                hours = (r[3] or 0) / 60  # unrounded, as the credit feed counts (domain/shifts.hours)
                 alike = shifts.get(hours > 0)
                 if alike is None:
                     alike = shifts[hours > 0] = of(
@@ -304,7 +304,7 @@ def _maker(kind: str, names: bool = True) -> Callable[[Sequence[Any]], Fact]:
             on = day(r[2])
             where = " ".join(p for p in (r[4], r[5]) if p)
             return of({
-                "kind": dcm.SHIFT, "id": r[1], "date": on, "hours": round((r[3] or 0) / 60, 4),
+                "kind": dcm.SHIFT, "id": r[1], "date": on, "hours": (r[3] or 0) / 60,
                 "name": f"shift {on}" + (f" {where}" if where else ""),
             })  # fmt: skip
 

@@ -3,6 +3,7 @@ counts are read from (the credit feed counts the same rows)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -172,15 +173,20 @@ class Totals:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+def total_hours(rows: Iterable[AttendanceRow]) -> float:
+    """The hours of these rows, summed in minutes (a row's hours are rounded to four
+    decimals for display: three tours of 12 h 20 min are 37 h, not 36.9999)."""
+    return round(sum(round(r.hours * 60) for r in rows) / 60, 4)
+
+
 def attendance_totals(rows: list[AttendanceRow]) -> list[Totals]:
     """Shifts and hours per member (void attendance left out), by name: the figures the
     credit feed counts from the same rows."""
-    sums: dict[int, tuple[str, int, float]] = {}
+    mine: dict[int, list[AttendanceRow]] = {}
     for r in rows:
         if r.voided_at is None:
-            _, n, h = sums.get(r.member_id, (r.member, 0, 0.0))
-            sums[r.member_id] = (r.member, n + 1, h + r.hours)
-    out = [Totals(mid, name, n, round(h, 4)) for mid, (name, n, h) in sums.items()]
+            mine.setdefault(r.member_id, []).append(r)
+    out = [Totals(mid, rs[0].member, len(rs), total_hours(rs)) for mid, rs in mine.items()]
     return sorted(out, key=lambda t: (t.member, t.member_id))
 
 

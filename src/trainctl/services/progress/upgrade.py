@@ -43,20 +43,34 @@ _CANDIDATES = (
 )
 
 
-def needs_remeasure(before: str | None) -> bool:
-    """Whether an upgrade from revision `before` must re-measure recurring figures."""
+# The first revision whose shift credits are a shift's minutes / 60 (it rewrote the older
+# ones, rounded to four decimals): an upgrade from before it re-measures the rows they credit.
+SHIFT_MINUTES = "0017_shift_minutes"
+_SHIFT_CREDITED = (
+    "SELECT DISTINCT rp.id, rp.enrollment_id FROM requirement_progress rp "
+    "JOIN progress_credit c ON c.progress_id = rp.id WHERE c.source_type = 'shift' ORDER BY rp.id"
+)
+
+
+def _before(before: str | None, revision: str) -> bool:
     if before is None or before not in REVISIONS:
         return False  # a new database (created at head), or not ours (refused earlier)
-    return REVISIONS.index(before) < REVISIONS.index(REMEASURED_BY)
+    return REVISIONS.index(before) < REVISIONS.index(revision)
+
+
+def needs_remeasure(before: str | None) -> bool:
+    """Whether an upgrade from revision `before` must re-measure recurring figures."""
+    return _before(before, REMEASURED_BY)
 
 
 def after_upgrade(conn: Any, before: str | None) -> list[str]:
     """Run on the upgrade's SQLAlchemy Connection once the schema is at head; returns what it
     did, in words (nothing when there was nothing to do)."""
-    if not needs_remeasure(before):
+    recurring, shifts = needs_remeasure(before), _before(before, SHIFT_MINUTES)
+    if not (recurring or shifts):
         return []
     w = Writer(conn.connection.driver_connection, conn.dialect.name, sa_conn=conn)
-    rows = w.all(_CANDIDATES)
+    rows = sorted(set((w.all(_CANDIDATES) if recurring else []) + (w.all(_SHIFT_CREDITED) if shifts else [])))
     if not rows:
         return []
     now, today = datetime.now(UTC), department_today(w)
@@ -69,9 +83,15 @@ def after_upgrade(conn: Any, before: str | None) -> list[str]:
     after_change(w, enrollment_ids, today=today, now=now)
     if not changed:
         return []
+    why = []
+    if recurring:
+        why.append("a monthly or annual figure inside a program now counts once per period of "
+                   "the enrollment's span (issue 11 #4)")  # fmt: skip
+    if shifts:
+        why.append("shift hours now count to the minute (three tours of 12 h 20 min are 37 h, "
+                   "not 36.9999)")  # fmt: skip
     return [
-        f"Re-measured {len(changed)} progress row{'s' if len(changed) != 1 else ''} of recurring "
-        f"requirements in {len(enrollment_ids)} enrollment{'s' if len(enrollment_ids) != 1 else ''}: "
-        "a monthly or annual figure inside a program now counts once per period of the "
-        "enrollment's span (issue 11 #4)."
+        f"Re-measured {len(changed)} progress row{'s' if len(changed) != 1 else ''} in "
+        f"{len(enrollment_ids)} enrollment{'s' if len(enrollment_ids) != 1 else ''}: "
+        + "; ".join(why) + "."
     ]
