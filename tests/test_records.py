@@ -775,3 +775,29 @@ def test_a_long_listing_shows_the_newest_in_a_table_and_every_row_in_a_file(crew
          "--at", "2026-05-01T10:00-04:00")  # fmt: skip
     r = crew("call", "list", "--limit", "1")
     assert "Showing the newest 1 of 2 responses" in r.stderr and "2 responses to 1 call" in r.stderr
+
+
+def test_a_sheet_imported_again_after_its_course_joins_the_catalog_is_already_recorded(crew, tmp_path, snapshot):
+    """The warning for a free course name says `trainctl course add`; the sheet imported
+    again after it had made a second record of the same class, the hours counted twice
+    (review). The catalog course is the record on file under its name or code."""
+    sheet = _sheet(tmp_path, "aw.csv", "Date,Course,Badge,Hours,Type\n2026-04-01,Airway class,0001,3,drill\n")
+    crew(*AS_OF, "record", "import", sheet)
+    crew("course", "add", "--code", "AW", "--name", "Airway class", "--hours", "3")
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", sheet)
+    assert "1 row read, 0 added, 1 already recorded" in r.stderr, r.stderr
+    by_code = _sheet(tmp_path, "aw2.csv", "Date,Course,Badge,Hours,Type\n2026-04-01,aw,0001,3,drill\n")
+    r = crew(*AS_OF, "record", "import", by_code)
+    assert "1 already recorded" in r.stderr, r.stderr
+    r = crew(*AS_OF, "record", "add", "0001", "--course", "AW", "--date", "2026-04-01", "--type", "drill")
+    assert "already recorded" in r.stderr, r.stderr
+    assert snapshot() == before
+    assert _drill_progress(crew, 1) == (3, 0)
+    # other hours for that record: refused as for any record on file, naming it
+    r = crew(*AS_OF, "record", "add", "0001", "--course", "AW", "--date", "2026-04-01", "--hours", "4", ok=False)
+    assert r.exit_code == 65 and "(Airway class, 2026-04-01) is on file as 3 h, completed" in r.stderr, r.stderr
+    assert snapshot() == before
+    # another day, or another member, is another record
+    r = crew(*AS_OF, "record", "add", "0002", "--course", "AW", "--date", "2026-04-01", "--type", "drill")
+    assert "Recorded 1 record" in r.stderr

@@ -596,7 +596,7 @@ def add_records(
         if (near := courses.closest(free)) is not None:
             outcome.close_to[free] = near
     now = utcnow()
-    rows = []
+    drafted: list[tuple[Any, ...]] = []
     for mid in member_ids:
         actor.refuse_own(mid, "records their own training")
         row, problem = draft(checked, mid, course, actor=actor, now=now, categories=categories)
@@ -606,12 +606,14 @@ def add_records(
                 f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.",
                 f"Did you mean the catalog's {near}?" if near else None,
             )
-        rows.append(row)
-    _refuse_changed(session, rows)  # type: ignore[arg-type]  # (each row drafted: checked above)
+        assert row is not None  # (drafted: no problem)
+        drafted.append(row)
+    rows = on_file_keys(session, drafted)
+    _refuse_changed(session, rows)
     if check_prerequisites and course is not None and course.prerequisites:
         pre = Prerequisites(session, courses)
         for row in rows:
-            pre.hold(row)  # type: ignore[arg-type]
+            pre.hold(row)
         _, refused = pre.check()
         if refused:
             members = MemberIndex(session)
@@ -623,7 +625,7 @@ def add_records(
             )
     nested = session.begin_nested() if dry_run else None
     writer = _Writer(session, actor, today, outcome, keep_ids=True)
-    writer.write(rows)  # type: ignore[arg-type]
+    writer.write(rows)
     outcome.feed = writer.close()
     outcome.category_notices = categories.notices()
     extra = {} if check_prerequisites else {"prerequisites": "not checked (--skip-prereq-check)"}
@@ -691,6 +693,42 @@ def _changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> list[tuple[tu
     return out
 
 
+_NAME_COL, _CODE_COL = COLUMNS.index("course_name"), COLUMNS.index("course_code")
+
+
+def on_file_keys(session: Session, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The rows, a catalog course's taking the key of a live record the member has that
+    day under the course's name or code as a free name (recorded before the course was
+    added to the catalog): the same record, so a sheet imported again after `course add`
+    is "already recorded" (or refused for other values), not a second record counting
+    the hours twice (review). One query per chunk of members, for catalog rows only."""
+    t = TrainingRecord.__table__  # type: ignore[attr-defined]
+
+    def names(r: tuple[Any, ...]) -> list[str]:
+        if r[_COURSE] is None or r[_ON] is None:
+            return []
+        return [dr.course_key(None, n) for n in (r[_NAME_COL], r[_CODE_COL]) if n]
+
+    keys = sorted({k for r in rows for k in names(r)})
+    if not keys:
+        return rows
+    days = [r[_ON] for r in rows if names(r)]
+    found: set[tuple[Any, ...]] = set()
+    for part in chunks(sorted({r[_MEMBER] for r in rows if names(r)})):
+        found.update(session.execute(
+            sa.select(t.c.member_id, t.c.course_key, t.c.completion_date)
+            .where(t.c.member_id.in_(part), t.c.course_id.is_(None), t.c.course_key.in_(keys),
+                   t.c.completion_date.between(min(days), max(days)), t.c.voided_at.is_(None))
+        ).all())  # fmt: skip
+    if not found:
+        return rows
+    out = []
+    for r in rows:
+        key = next((k for k in names(r) if (r[_MEMBER], k, r[_ON]) in found), None)
+        out.append(r if key is None else (*r[:_KEY], key, *r[_KEY + 1 :]))
+    return out
+
+
 def _refuse_changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> None:
     """`record add`: `_changed` rows refused, naming each member (nothing written)."""
     problems = []
@@ -748,6 +786,7 @@ def import_records(
 
     def unchanged(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """The rows, less those on file with other values (each a problem of its line)."""
+        rows = on_file_keys(session, rows)
         bad = set()
         for row, why in _changed(session, rows):
             outcome.problem(row[_SOURCE], row[_SOURCE_LINE], "hours", why, OPTION_OF)
