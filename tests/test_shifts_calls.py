@@ -477,3 +477,34 @@ def test_shift_hours_add_up_to_the_minute(duty):
     totals = duty("--format", "json", "shift", "list", "--totals").json
     assert [(t["member"], t["hours"]) for t in totals] == [("Ann Lee", 37)]
     assert "3 shifts, 37 hours" in duty("shift", "list").stderr
+
+
+def test_rows_a_person_should_look_at_are_said_as_record_import_says_them(duty, tmp_path):
+    """As for training records (review): a name column that is not the badge's member, a
+    shift or call dated before the member's hire date, and one member named twice in an
+    add are recorded as given and said, the row named."""
+    duty("member", "edit", "bo@fd.org", "--hire-date", "2026-02-01")
+    sheet = _csv(tmp_path, "names.csv", (
+        "Name,Badge,Shift Date,Station,Shift,Time In,Time Out\n"
+        "Ed Fox,0042,2026-03-11,S3,A,2026-03-11T07:00-04:00,2026-03-11T19:00-04:00\n"
+        "bo  DIAZ,7,2026-03-12,S3,A,2026-03-12T07:00-04:00,2026-03-12T19:00-04:00\n"
+        "Bo Diaz,7,2026-01-20,S3,A,2026-01-20T07:00-05:00,2026-01-20T19:00-05:00\n"
+    ))  # fmt: skip
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet)
+    assert "names.csv, line 2: the name 'Ed Fox' is not that of Ann Lee, whom the row's e-mail or badge " \
+           "names: taken as theirs; check the row." in r.stderr, r.stderr  # fmt: skip
+    assert "line 3" not in r.stderr  # the same name, case and spaces aside
+    assert "names.csv, line 4: Bo Diaz was hired on 2026-02-01, after the shift date 2026-01-20: " \
+           "recorded as given; check the date." in r.stderr, r.stderr  # fmt: skip
+    assert "3 rows read, 3 added" in r.stderr
+    r = duty(*AS_OF, "shift", "add", "7", "--date", "2025-12-30", "--station", "S3", "--shift", "A",
+             "--time-in", "2025-12-30T07:00-05:00", "--time-out", "2025-12-30T19:00-05:00")  # fmt: skip
+    assert "Bo Diaz was hired on 2026-02-01, after the shift date 2025-12-30" in r.stderr, r.stderr
+    r = duty(*AS_OF, "call", "add", "F26-40", "-m", "ann@fd.org", "-m", "0042", "--type", "EMS",
+             "--shift-date", "2026-03-11", "--at", "2026-03-11T09:00-04:00")  # fmt: skip
+    assert "ann@fd.org and 0042 both name Ann Lee: recorded once" in r.stderr, r.stderr
+    assert "Recorded 1 response" in r.stderr
+    calls = _csv(tmp_path, "calls.csv", "incident,at,call_type,name,badge\n"
+                 "F26-41,2026-03-12T09:00-04:00,EMS,Cy Diaz,7\n")  # fmt: skip
+    r = duty(*AS_OF, "call", "import", "--csv", calls)
+    assert "calls.csv, line 2: the name 'Cy Diaz' is not that of Bo Diaz" in r.stderr, r.stderr

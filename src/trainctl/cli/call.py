@@ -81,6 +81,8 @@ def add(
         refs = member_list(session, member, "--member")
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
     si.emit_add(fmt_of(ctx, fmt_value(format)), "response_ids", outcome, outcome.ids, dry_run=dry_run)
+    for line in si.member_doubts(outcome):  # before the hire date; one member named twice
+        render.warn(line)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {plural(outcome.added, 'response')} to incident {svc.incident_key(incident)}"
     if outcome.already:

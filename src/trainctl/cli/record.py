@@ -233,24 +233,17 @@ def _shortfalls(session: Any, record_ids: list[int]) -> list[str]:
 
 
 def _free_named(outcome: Any) -> list[str]:
-    """Course names an import kept that are not in the catalog, rows dated before their
-    member's hire date, and rows whose name is not their member's (the first five each)."""
+    """Categories no requirement names and course names an import kept that are not in
+    the catalog (the first five each)."""
     from trainctl.cli.render import first_of
 
     names = [f"{name!r} is not in the course catalog; recorded under that name"
              + (f" (did you mean {outcome.close_to[name]}?)." if name in outcome.close_to else ".")
              for name in sorted(outcome.free_named)]  # fmt: skip
-    early = [f"{source}, line {line}: {name} was hired on {hired}, after the record's date {on}: "
-             "recorded as given; check the date." for source, line, name, hired, on in outcome.before_hire]  # fmt: skip
-    doubts = [f"{source}, line {line}: the name {written!r} is not that of {name}, whom the row's "
-              "e-mail or badge names: taken as theirs; check the row."
-              for source, line, written, name in outcome.name_doubts]  # fmt: skip
     return [
         *first_of(outcome.category_notices, 5, "categories no requirement names"),
         *first_of(names, 5, "course names not in the catalog"),
-        *first_of(early, 5, "rows dated before the member's hire date"),
-        *first_of(doubts, 5, "rows whose name is not their member's"),
-    ]
+    ]  # (then the rows a person should look at: si.member_doubts, as for every import)
 
 
 @app.command("list")

@@ -88,10 +88,31 @@ def import_command(
     outcome, rejects, notes = run_import(
         state, files, service, dry_run=dry_run, notes_source=notes_source, **options
     )
-    for line in [*(warnings(outcome) if warnings else []), *outcome.notices, *unread_notes(outcome)]:
+    for line in [*(warnings(outcome) if warnings else []), *member_doubts(outcome), *outcome.notices,
+                 *unread_notes(outcome)]:  # fmt: skip
         render.warn(line)
     summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, created=created, rejects=rejects,
                      void_label=void_label, notes=notes)  # fmt: skip
+
+
+def member_doubts(outcome: Any) -> list[str]:
+    """Rows recorded as given that a person should look at (the first five of each):
+    dated before the member's hire date (a typo in the date, or a pre-hire academy); a
+    name column that is not the member's the e-mail or badge named (a wrong badge credits
+    someone else); an add naming one member twice (a typo for another?)."""
+    early = [f"{'' if source is None else f'{source}, line {line}: '}{name} was hired on {hired}, "
+             f"after {outcome.day_word} {on}: recorded as given; check the date."
+             for source, line, name, hired, on in outcome.before_hire]  # fmt: skip
+    doubts = [f"{source}, line {line}: the name {written!r} is not that of {name}, whom the row's "
+              "e-mail or badge names: taken as theirs; check the row."
+              for source, line, written, name in outcome.name_doubts]  # fmt: skip
+    twice = [f"{' and '.join([', '.join(refs[:-1]), refs[-1]])} {'both' if len(refs) == 2 else 'all'} "
+             f"name {name}: recorded once; check the members named." for name, refs in outcome.twice]  # fmt: skip
+    return [
+        *render.first_of(early, 5, "rows dated before the member's hire date"),
+        *render.first_of(doubts, 5, "rows whose name is not their member's"),
+        *twice,
+    ]
 
 
 def unread_notes(outcome: Any) -> list[str]:

@@ -97,6 +97,8 @@ def add(
         outcome = svc.add_attendance(session, actor, member, given, today=state.today(session),
                                      dry_run=dry_run)  # fmt: skip
     si.emit_add(fmt_of(ctx, fmt_value(format)), "attendance_ids", outcome, outcome.ids, dry_run=dry_run)
+    for line in si.member_doubts(outcome):  # before the hire date; one member named twice
+        render.warn(line)
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
         text = f"{'Would record' if dry_run else 'Recorded'} shift attendance{ident}."

@@ -336,12 +336,7 @@ class Outcome(ImportOutcome):
     close_to: dict[str, str] = field(default_factory=dict)
     # categories no requirement names (domain.records.Categories.notices)
     category_notices: list[str] = field(default_factory=list)
-    # rows dated before their member's hire date: (file, line, name, hire date, record date).
-    # Recorded as given (a pre-hire academy), and said, as `record add` says it.
-    before_hire: list[tuple[str, int, str, date, date]] = field(default_factory=list)
-    # rows whose name column is not their member's (file, line, name as written, member):
-    # the e-mail or badge decides, and the row is said (a wrong e-mail credits someone else)
-    name_doubts: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # (rows dated before the hire date, names not the member's: ImportOutcome's, shared)
 
     @property
     def record_ids(self) -> list[int]:  # `record add` only

@@ -22,7 +22,7 @@ from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
 from trainctl.domain.sheet import under_no_column
-from trainctl.domain.text import plural, word_for
+from trainctl.domain.text import plural, same_name, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key
@@ -279,6 +279,15 @@ class ImportOutcome:
     files: list[str] = field(default_factory=list)
     written: bool = False
     notices: list[str] = field(default_factory=list)  # worth a look; refuse nothing (stderr)
+    # rows dated before their member's hire date: (file, line, name, hire date, row's day;
+    # file and line None for an add). Recorded as given (a pre-hire academy), and said.
+    before_hire: list[tuple[str | None, int | None, str, date, date]] = field(default_factory=list)
+    # rows whose name column is not their member's (file, line, name as written, member):
+    # the e-mail or badge decides, and the row is said (a wrong badge credits someone else)
+    name_doubts: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # references of an add naming one member: (the member's name, the references)
+    twice: list[tuple[str, list[str]]] = field(default_factory=list)
+    day_word: str = "the record's date"  # what the rows' day is called in those notes
 
     @property
     def bad(self) -> Mapping[tuple[str | None, int | None], list[str]]:
@@ -461,10 +470,11 @@ def checked_rows(
     `parse` and its member through the index; a bad row's problems (all of them, the
     member's first) go to `outcome` instead. `own`: the problem of a line about the acting
     member (Actor.own_line), if any."""
+    names: dict[tuple[str, int], bool] = {}  # (name as written, member): the same? (memo)
     for name, line, values in each_row(files, fields, outcome, **reading):
         checked, problems = parse(values)
-        member, problem = members.resolve(values, day(checked) if day and checked is not None else None,
-                                          undated=bool(problems))  # fmt: skip
+        on = day(checked) if day and checked is not None else None
+        member, problem = members.resolve(values, on, undated=bool(problems))
         if problem is None and member is not None and own is not None:
             problem = own(member.id)
         if problem:
@@ -473,7 +483,25 @@ def checked_rows(
             for f, why in problems:
                 outcome.problem(name, line, f, why, options)
             continue
+        hire_note(outcome, name, line, member.name, members.hired.get(member.id), on)
+        if written := values.get("name"):
+            same = names.get((written, member.id))
+            if same is None:
+                same = names[(written, member.id)] = same_name(written, member.name)
+            if not same:
+                outcome.name_doubts.append((name, line, written, member.name))
         yield name, line, member.id, checked
+
+
+def hire_note(
+    outcome: ImportOutcome, source: str | None, line: int | None, name: str, hired: date | None, on: Days
+) -> None:
+    """A row dated before its member's hire date (a typo in the date, or a pre-hire
+    academy) is recorded as given, and said: `outcome.before_hire`. `on`: the row's day, or
+    the (first, last) days it may be (a call without its shift date): the last decides."""
+    last = on[-1] if isinstance(on, tuple) else on
+    if hired is not None and last is not None and hired > last:
+        outcome.before_hire.append((source, line, name, hired, last))
 
 
 def write_chunk(
@@ -603,7 +631,7 @@ def import_sheet(
     from trainctl.services.auth import MANAGE
 
     actor.require(MANAGE, kind.imports)
-    outcome = ImportOutcome()
+    outcome = ImportOutcome(day_word="the shift date")
     rows = [
         kind.row(name, line, member_id, checked)
         for name, line, member_id, checked in checked_rows(
@@ -634,18 +662,24 @@ def add_one(
     actor.require(MANAGE, kind.adds)
     if isinstance(member_refs, str):
         member_refs = [member_refs]
-    outcome = ImportOutcome(rows=len(member_refs))
+    outcome = ImportOutcome(rows=len(member_refs), day_word="the shift date")
     checked, problems = kind.parse(values, today)
     for f, why in problems:
         outcome.problem(None, None, f, why, kind.options)
     outcome.refuse(kind.what, skip_invalid=False)
     ids: list[int] = []
     on = kind.day(checked) if kind.day is not None and checked is not None else None
+    refs_of: dict[int, list[str]] = {}
     for ref in member_refs:
-        member_id, _ = active_member(session, ref, what=what, on=on)
+        member_id, name = active_member(session, ref, what=what, on=on)
         actor.refuse_own(member_id, f"records their own {kind.own}")
         if member_id not in ids:
             ids.append(member_id)
+            member = session.get(Member, member_id)
+            hire_note(outcome, None, None, name, member.hire_date if member else None, on)
+        refs_of.setdefault(member_id, []).append(ref.strip())
+    # one member named twice (0042 and ann@...): one row, and said (a typo for another?)
+    outcome.twice = [(session.get(Member, m).name, r) for m, r in refs_of.items() if len(r) > 1]  # type: ignore[union-attr]
     rows = [kind.row(None, None, m, checked) for m in ids]
     kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=False)
     return outcome
