@@ -170,3 +170,25 @@ def test_a_self_reported_check_counts_from_its_verification_as_of_a_date(dept):
     for day, want in (("2025-03-05", 0), ("2025-03-10", 1), ("2025-12-31", 1)):
         assert cell(dept, "ann@fd.org", "Annual physical", day)["value"] == want, day
         assert explain(dept, "ann@fd.org", "Annual physical", day)["value"] == want, day
+
+
+def test_a_time_limit_runs_from_the_day_the_requirement_was_entered_when_that_is_later(cli):
+    """'Within 30 days' entered today is not 300 days overdue for a member hired in
+    January: its time limit runs from its entry day (the real day it was written), as a
+    program enrolling them today says; a report of a day before the entry replays it from
+    the hire date (review). The matrix and explain agree."""
+    from datetime import date, timedelta
+
+    cli("member", "add", "Pat Roe", "--email", "pat@fd.org", "--hire-date", "2026-01-05")
+    cli("requirement", "add", "--name", "Station orientation", "--type", "checklist", "--item", "Tour",
+        "--time-limit-days", "30")  # fmt: skip
+    report = cli("--format", "json", "report", "compliance").json
+    entered = date.fromisoformat(report["as_of"])  # (no --as-of: today, the entry day)
+    got = cli("--format", "json", "requirement", "explain", "pat@fd.org", "Station orientation").json
+    assert (got["status"], got["due"]) == ("due_soon", str(entered + timedelta(days=30))), got
+    text = cli("requirement", "explain", "pat@fd.org", "Station orientation").stdout
+    assert f"due 30 days from {entered}, the day the requirement was entered" in text, text
+    assert [(c["status"], c["due"]) for c in report["cells"]] == [("due_soon", got["due"])], report
+    then = cli("--as-of", "2026-11-01", "--format", "json", "requirement", "explain", "pat@fd.org",
+               "Station orientation").json  # fmt: skip
+    assert (then["status"], then["due"]) == ("overdue", "2026-02-04"), then

@@ -1298,7 +1298,10 @@ def _certification(
         else member.hire_date
     )
     due = base + timedelta(days=spec.time_limit_days) if base and spec.time_limit_days else None
+    due, asked = asked_due(spec, due, as_of)
     status, reason = _one_time_status(due, as_of, due_soon_days, f"no {shown} card on file")
+    if asked:
+        common = {**common, "notes": (*common.get("notes", ()), asked)}
     return Evaluation(
         member, spec, as_of, status, reason, due=due, verdicts=tuple(verdicts), **common
     )
@@ -1310,6 +1313,27 @@ def _renewal_months(spec: RequirementSpec) -> int | None:
     Pro Board certificate without an expiry holds for good)."""
     period = spec.period
     return certs.renewal_months(period.frequency, period.months)
+
+
+def asked_due(spec: RequirementSpec, due: date | None, as_of: date) -> tuple[date | None, str | None]:
+    """A one-time requirement's due date (the anchor + its time limit), and a note when
+    it runs from the day the requirement was entered instead: a requirement entered after
+    the member's hire gives its time limit from that day (a "within 30 days" requirement
+    added today is not 300 days overdue for a member hired in January; the program that
+    enrolls them today says the same day). A report of a day before the entry judges as
+    if it had been (a replay), as `unasked` windows are."""
+    limit = spec.period.time_limit_days
+    entered = spec.entered
+    if due is None or not limit or spec.period.months or entered is None or not entered <= as_of:
+        return due, None
+    later = entered + timedelta(days=limit)
+    if later <= due:
+        return due, None
+    return later, f"due {limit} days from {entered}, the day the requirement was entered (after the member's {_anchor_word(spec)})"
+
+
+def _anchor_word(spec: RequirementSpec) -> str:
+    return "certification date" if spec.period.anchor in ("certification_date", "cycle_end") else "hire date"
 
 
 def _one_time_status(due: date | None, as_of: date, soon: int, what: str) -> tuple[str, str]:
@@ -1492,6 +1516,10 @@ def evaluate(
     anchors = pd.Anchors(member.hire_date, member.certification_date, card)
     ws = _windows(period, as_of, anchors)
     notes = (ws.assumed,) if ws.assumed else ()
+    if period.frequency == "one_time":
+        due, asked = asked_due(spec, ws.due, as_of)
+        if asked:
+            ws, notes = replace(ws, due=due), (*notes, asked)
     if period.anchor in ("certification_date", "cycle_end") and (
         member.certification_date is not None and member.certification_date > as_of
     ):
