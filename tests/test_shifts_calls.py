@@ -508,3 +508,16 @@ def test_rows_a_person_should_look_at_are_said_as_record_import_says_them(duty, 
                  "F26-41,2026-03-12T09:00-04:00,EMS,Cy Diaz,7\n")  # fmt: skip
     r = duty(*AS_OF, "call", "import", "--csv", calls)
     assert "calls.csv, line 2: the name 'Cy Diaz' is not that of Bo Diaz" in r.stderr, r.stderr
+
+
+def test_a_tour_over_before_its_shift_date_is_refused(duty, snapshot):
+    """Time in the evening before the shift date is a tour of that date (one that starts
+    at midnight); a tour whose time out is before its date began is a typo (review)."""
+    before = snapshot()
+    r = duty(*AS_OF, "shift", "add", "0042", "--date", "2026-01-03", "--station", "S3", "--shift", "day",
+             "--time-in", "2026-01-02T07:00-05:00", "--time-out", "2026-01-02T19:00-05:00", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--time-out: 2026-01-02T19:00-05:00 is before the shift date 2026-01-03" in r.stderr
+    assert snapshot() == before
+    r = duty(*AS_OF, "shift", "add", "0042", "--date", "2026-01-03", "--station", "S3", "--shift", "night",
+             "--time-in", "2026-01-02T23:00-05:00", "--time-out", "2026-01-03T07:00-05:00")  # fmt: skip
+    assert "Recorded shift attendance" in r.stderr

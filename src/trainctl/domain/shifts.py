@@ -246,6 +246,11 @@ def parse_attendance(
                 ("time_in", f"{shown(time_in)} is not on the shift date {day} (nor the day "
                  "before, nor within the tour)")
             )  # fmt: skip
+    if day is not None and time_out is not None and time_out.date() < day:
+        # time in the evening before (a tour that starts at midnight) is a tour of that
+        # date; one that is over before its date begins is not (review)
+        problems.append(("time_out", f"{shown(time_out)} is before the shift date {day}: the tour "
+                         "must end on or after its date"))  # fmt: skip
     if problems or day is None or time_in is None or time_out is None:
         return None, problems
     return AttendanceValues(day, station, shift, time_in, time_out, minutes), []
