@@ -879,8 +879,8 @@ def test_explain_shows_the_window_every_fact_the_arithmetic_and_the_status():
                hours(3, "2025-03-10", 20, sff), positions=("firefighter",))  # fmt: skip
     iso = c.explain_lines(c.evaluate(m, ISO_COMPANY, D("2025-03-31")))
     assert "Window 2025-03-01 – 2025-03-31 (March 2025); due 2025-03-31" in iso
-    assert ("Year 2025-01-01 – 2025-12-31: 46 of 192 h = 23.96% (every hour of the year counts; a "
-            "month shows at most its target); 2 of 3 months met; on pace: 48 h needed by now (16 h x "
+    assert ("Year 2025-01-01 – 2025-12-31: 46 of 192 h = 23.96% (every hour of the year counts toward "
+            "it, whichever month it fell in); 2 of 3 months met; on pace: 48 h needed by now (16 h x "
             "3 months begun)") in iso  # fmt: skip
     assert "  February 2025: 10 of 16 h (short)" in iso
     # a report of a past day: records dated after it are one line, not a list of them

@@ -521,3 +521,18 @@ def test_a_tour_over_before_its_shift_date_is_refused(duty, snapshot):
     r = duty(*AS_OF, "shift", "add", "0042", "--date", "2026-01-03", "--station", "S3", "--shift", "night",
              "--time-in", "2026-01-02T23:00-05:00", "--time-out", "2026-01-03T07:00-05:00")  # fmt: skip
     assert "Recorded shift attendance" in r.stderr
+
+
+def test_a_monthly_calls_year_reads_in_calls(duty):
+    """The year line of a monthly count said 'every hour of the year counts', '1 shifts x
+    3 months begun' and 'a month shows at most its target' above 'March: 3 of 1 shift'
+    (review): it speaks the requirement's unit, in the singular where one is meant."""
+    duty("requirement", "add", "--name", "Monthly EMS call", "--type", "calls", "--calls", "1",
+         "--frequency", "monthly", "--counts-call-type", "EMS")  # fmt: skip
+    for i, day in enumerate(("2026-03-02", "2026-03-03", "2026-03-04"), start=1):
+        duty(*AS_OF, "call", "add", f"F26-5{i}", "-m", "0042", "--type", "EMS", "--shift-date", day,
+             "--at", f"{day}T10:00-05:00")  # fmt: skip
+    text = duty("--as-of", "2026-03-25", "requirement", "explain", "0042", "Monthly EMS call").stdout
+    assert ("(every call of the year counts toward it, whichever month it fell in); 1 of 3 months met; "
+            "on pace: 3 calls needed by now (1 call x 3 months begun)") in text, text  # fmt: skip
+    assert "hour" not in text and "at most its target" not in text

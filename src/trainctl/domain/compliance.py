@@ -2228,11 +2228,14 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         each = "months" if r.frequency == "monthly" else "quarters"
         begun = len(y.periods)
         each = each if begun != 1 else each[:-1]
+        word = "hour" if r.unit == "h" else units(r.unit, 1)
+        per = y.pace / begun if begun else 0
         out.append(
-            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {r.unit} = {_h(y.percentage)}% "
-            f"(every hour of the year counts; a {each.rstrip('s')} shows at most its target); "
-            f"{y.periods_met} of {begun} {each} met; on pace: {_h(y.pace)} {r.unit} needed by "
-            + (f"now ({_h(y.pace / begun) if begun else 0} {r.unit} x {begun} {each} begun)"
+            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {units(r.unit, y.target)} = "
+            f"{_h(y.percentage)}% (every {word} of the year counts toward it, whichever "
+            f"{each.rstrip('s')} it fell in); {y.periods_met} of {begun} {each} met; on pace: "
+            f"{_h(y.pace)} {units(r.unit, y.pace)} needed by "
+            + (f"now ({_h(per)} {units(r.unit, per)} x {begun} {each} begun)"
                if len({f.target for f in y.periods}) <= 1
                else f"now ({' + '.join(_h(f.target) for f in y.periods)} {r.unit}, {begun} {each} "
                     "begun, each as the requirement stood)")
