@@ -240,6 +240,38 @@ def test_a_misspelt_category_with_its_topic_is_offered_the_closest_category():
     assert notice.endswith("did you mean 'national'?"), notice
 
 
+@pytest.mark.parametrize(
+    ("category", "topic", "stray"),
+    [
+        ("national/airway", None, None),
+        ("National/Airway", None, None),
+        ("national/airwy", None, "airwy"),  # a typo: its hours would fill no topic's minimum
+        ("national/air-way", None, "air-way"),
+        ("national", "trauma", None),
+        ("national", "traumma", "traumma"),
+        ("national", None, None),  # no topic: the category's free hours, as it says
+        ("local/anything", None, None),  # local names no topics
+        ("hazmat/decon", None, None),
+    ],
+)
+def test_a_topic_none_of_its_categorys_topics_is_said_with_the_closest(category, topic, stray):
+    """NREMT national names its topics; 'national/airwy' was taken without a word and its
+    1.5 h flowed on past the airway minimum (review). Stored as typed, and said."""
+    from trainctl.domain.records import Categories
+
+    cats = Categories(["national", "local", "hazmat"],
+                      {"national": ["airway", "cardiovascular", "trauma"], "local": []})  # fmt: skip
+    cats.canon(category, topic)
+    notices = cats.notices()
+    if stray is None:
+        assert notices == []
+    else:
+        (notice,) = notices
+        assert notice.startswith(f"The topic {stray!r} is none of national's topics (airway, "
+                                 "cardiovascular, trauma)"), notice  # fmt: skip
+        assert notice.endswith(f"did you mean {'trauma' if 'tr' in stray else 'airway'!r}?"), notice
+
+
 def test_a_topic_without_a_category_is_said_with_the_closest_category():
     """A sign-in sheet's Topic 'hazmt' (no category): stored as typed, and said, with the
     category it is closest to; a topic of no close category is told how to give one."""

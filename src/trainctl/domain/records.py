@@ -73,13 +73,23 @@ class Categories:
     `category_key`: a record's or a course's category is stored as a requirement spells
     it, and one no requirement names is noted (its hours count toward none)."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], topics: Mapping[str, Iterable[str]] | None = None) -> None:
         self.known: dict[str, str] = {}
         for name in names:
             if name and name.strip():
                 self.known.setdefault(category_key(name), name.strip())
+        # the topics a category's requirements name (NREMT national: airway, cardiology,
+        # ...), by category key, then topic key: a topic of such a category that is none
+        # of them earns no topic's minimum, and is noted (a typo, 'airwy')
+        self.topics: dict[str, dict[str, str]] = {}
+        for name, named in (topics or {}).items():
+            mine = self.topics.setdefault(category_key(name), {})
+            for t in named:
+                if t and t.strip():
+                    mine.setdefault(category_key(t), t.strip())
         self.unknown: set[str] = set()
         self.loose: set[str] = set()  # topics given without a category that names none
+        self.stray: set[tuple[str, str]] = set()  # (category, topic) none of its topics
 
     def canon(self, category: str | None, topic: str | None) -> tuple[str | None, str | None]:
         """(category, topic) as stored: the category in a requirement's spelling; a topic
@@ -96,6 +106,10 @@ class Categories:
         if found is None:
             self.unknown.add(category)
             return category, topic
+        named = self.topics.get(category_key(head))
+        given = tail if sep and tail.strip() else topic
+        if named and given and given.strip() and category_key(given) not in named:
+            self.stray.add((found, given.strip()))
         return (f"{found}/{tail.strip()}" if sep else found), topic
 
     def notices(self) -> list[str]:
@@ -111,6 +125,14 @@ class Categories:
             out.append(
                 f"The category {c!r} is named by no requirement, so its hours count toward "
                 f"none (the requirements name: {names}); {fix}"
+            )
+        for cat, t in sorted(self.stray, key=lambda ct: (category_key(ct[0]), category_key(ct[1]))):
+            named = self.topics[category_key(cat)]
+            close = difflib.get_close_matches(category_key(t), list(named), n=1, cutoff=0.6)
+            fix = f"did you mean {named[close[0]]!r}?" if close else "check its spelling."
+            out.append(
+                f"The topic {t!r} is none of {cat}'s topics ({', '.join(sorted(named.values()))}), "
+                f"so its hours fill no topic's minimum ({cat} hours beyond them); {fix}"
             )
         for t in sorted(self.loose, key=category_key):
             close = difflib.get_close_matches(category_key(t), list(self.known), n=1, cutoff=0.75)

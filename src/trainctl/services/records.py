@@ -83,6 +83,7 @@ def requirement_categories(session: Session) -> dr.Categories:
     from trainctl.models import Requirement
 
     names: list[str] = []
+    topics: dict[str, list[str]] = {}
     query = sa.select(Requirement.counts_categories, Requirement.hour_categories)  # type: ignore[call-overload]
     for counts, hours in session.execute(query):
         names += [c.partition("/")[0] for c in counts or () if isinstance(c, str)]
@@ -90,7 +91,11 @@ def requirement_categories(session: Session) -> dr.Categories:
             name = c if isinstance(c, str) else c.get("name") if isinstance(c, dict) else None
             if isinstance(name, str):
                 names.append(name)
-    return dr.Categories(names)
+            if isinstance(name, str) and isinstance(c, dict):
+                topics.setdefault(name, []).extend(
+                    str(t["name"]) for t in c.get("topics") or () if isinstance(t, dict) and t.get("name")
+                )
+    return dr.Categories(names, topics)
 
 
 class CourseIndex:
