@@ -433,6 +433,58 @@ def test_a_quote_never_closed_is_named_as_one(enrollable, snapshot, tmp_path):
     assert snapshot() == before
 
 
+# A stray quote in a column no importer reads (a sign-in sheet's Signature, a card's notes,
+# a column skipped with --ignore-unknown-columns): (id, args, header, line 2 up to the
+# quote, lines 3 and 4 (good rows), the column as the message names it).
+QUOTE_IN_AN_UNREAD_COLUMN = [
+    ("record import: Signature", ["--as-of", "2026-04-01", "record", "import"],
+     "Date,Course,E-mail,Hrs,Signature", "2026-03-04,LAD-1,ann@fd.org,1,",
+     "2026-03-05,LAD-1,bo@fd.org,1,B D\r\n2026-03-06,LAD-1,olive@fd.org,1,O O\r\n", "Signature"),
+    ("record import: an unknown column", ["--as-of", "2026-04-01", "record", "import", "--ignore-unknown-columns"],
+     "Date,Course,E-mail,Hrs,Pager", "2026-03-04,LAD-1,ann@fd.org,1,",
+     "2026-03-05,LAD-1,bo@fd.org,1,\r\n2026-03-06,LAD-1,olive@fd.org,1,555\r\n", "Pager"),
+    ("cert import: notes", ["--as-of", "2026-04-01", "cert", "import", "--csv"],
+     "member,credential,number,issued,expires,notes", "ann@fd.org,EMT,E-1,2025-01-01,2027-01-01,",
+     "bo@fd.org,EMT,E-2,2025-01-01,2027-01-01,\r\nolive@fd.org,EMT,E-3,2025-01-01,2027-01-01,ok\r\n", "notes"),
+    ("shift import: Initials", ["--as-of", "2026-04-01", "shift", "import", "--csv"],
+     "email,shift_date,station,shift,time_in,time_out,Initials",
+     "ann@fd.org,2026-03-04,Station 1,A,2026-03-04T07:00-05:00,2026-03-04T19:00-05:00,",
+     "bo@fd.org,2026-03-04,Station 1,A,2026-03-04T07:00-05:00,2026-03-04T19:00-05:00,BD\r\n"
+     "olive@fd.org,2026-03-04,Station 1,A,2026-03-04T07:00-05:00,2026-03-04T19:00-05:00,OO\r\n", "Initials"),
+    ("call import: Remarks", ["--as-of", "2026-04-01", "call", "import", "--csv"],
+     "incident,shift_date,at,call_type,member,Remarks", "26-001,2026-03-04,2026-03-04T10:00-05:00,EMS,ann@fd.org,",
+     "26-001,2026-03-04,2026-03-04T10:00-05:00,EMS,bo@fd.org,\r\n"
+     "26-002,2026-03-05,2026-03-05T10:00-05:00,EMS,bo@fd.org,ok\r\n", "Remarks"),
+    ("member import: an unknown column", ["member", "import", "--ignore-unknown-columns", "--csv"],
+     "name,email,Pager", "Cy Cole,cy@fd.org,", "Di Dunn,di@fd.org,555\r\nEd Eng,ed@fd.org,\r\n", "Pager"),
+    ("enroll bulk: an unknown column", ["enroll", "bulk", "Recruit", "--ignore-unknown-columns", "--csv"],
+     "email,Notes", "ann@fd.org,", "bo@fd.org,\r\nolive@fd.org,ok\r\n", "Notes"),
+    ("course import: an unknown column", ["course", "import", "--ignore-unknown-columns", "--csv"],
+     "code,name,Owner", "X-1,Ladder one,", "X-2,Ladder two,Al\r\nX-3,Ladder three,\r\n", "Owner"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("args", "header", "start", "rest", "column"), [c[1:] for c in QUOTE_IN_AN_UNREAD_COLUMN],
+                         ids=[c[0] for c in QUOTE_IN_AN_UNREAD_COLUMN])  # fmt: skip
+def test_a_quote_never_closed_in_a_column_nobody_reads_is_refused_like_one_in_a_column_read(
+    enrollable, snapshot, tmp_path, args, header, start, rest, column
+):
+    """The quote took lines 3 and 4 into a cell nobody reads: "1 row read, 1 added", exit
+    0, two people's rows gone without a word. Refused as it is in a column read
+    (test_a_quote_never_closed_is_named_as_one): its line, its column, nothing written."""
+    f = tmp_path / "export.csv"
+    f.write_bytes(f'{header}\r\n{start}"A. Lee\r\n{rest}'.encode())
+    before = snapshot()
+    r = enrollable(*args, str(f), ok=False)
+    said = " ".join(r.stderr.split())
+    assert r.exit_code == 65, r
+    assert f"line 2, field {column}: contains a line break (U+000D)" in said, r
+    assert "a quote opened in this value and not closed takes in the lines after it" in said
+    assert snapshot() == before
+    f.write_bytes(f'{header}\r\n{start}"A. Lee"\r\n{rest}'.encode())  # the quote closed: every row good
+    enrollable(*args, str(f), "--dry-run")
+
+
 def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):
     rows = "".join(f"N{i},bad{i}@x\n" for i in range(302))
     r = _import(cli, tmp_path, ("name,email\n" + rows).encode())

@@ -221,6 +221,35 @@ def test_a_value_under_no_column_refuses_its_row(crew, tmp_path, snapshot):
     assert r.exit_code == 65 and "line 2, field row: 'oops' under no column" in " ".join(r.stderr.split()), r
 
 
+def test_a_quote_left_open_in_a_signature_refuses_the_row_with_the_lines_it_took(crew, tmp_path, snapshot):
+    """A stray quote in the Signature column (read by nobody) took the next line into that
+    cell, up to the quote that closed it: ff02's row was gone without a word. Its row is
+    refused, naming the column; with --skip-invalid the rows after it are imported and the
+    reject file holds the row with what it took. A quote left open on the last line takes
+    only the line's end: nothing is lost, and the row is imported."""
+    sheet = _sheet(tmp_path, "s.csv", (
+        "email,course,date,hours,Signature\n"
+        'ff01@fd.org,Drill,2026-03-04,1,"F. One\n'
+        'ff02@fd.org,Drill,2026-03-04,1,"F Two"\n'
+        "ff03@fd.org,Drill,2026-03-04,1,F3\n"
+        'ff04@fd.org,Drill,2026-03-04,1,"F. Four\n'
+    ))  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), ok=False)
+    err = " ".join(r.stderr.split())
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert "s.csv, line 2, field Signature: contains a line break (U+000A)" in err, r
+    assert "line 5" not in err
+    r = crew(*AS_OF, "record", "import", str(sheet), "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "3 rows read, 2 added, 1 rejected" in " ".join(r.stderr.split()), r
+    assert {x["member"] for x in crew("--format", "json", "record", "list").json} == {
+        "Fire Fighter 03", "Fire Fighter 04"}  # fmt: skip
+    rejects = (tmp_path / "s.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert rejects[1].startswith('"Signature: contains a line break (U+000A)')
+    assert rejects[1].endswith(',ff01@fd.org,Drill,2026-03-04,1,"F. One') and len(rejects) == 3
+    assert rejects[2] == 'ff02@fd.org,Drill,2026-03-04,1,F Two"""', rejects
+
+
 def test_what_a_sheet_says_for_people_is_not_lost_without_a_word(crew, tmp_path, snapshot):
     """Columns kept for people are skipped, but: time in/out without hours is refused (the
     course default would be taken silently); a row's notes are shown with its line; a name

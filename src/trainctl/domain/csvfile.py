@@ -6,6 +6,8 @@
   given `fields`, with the training-record matcher (domain/sheet.py) and its synonyms.
 - Blank lines are ignored; unknown and missing columns are reported; a row repeated
   exactly is kept once (and reported as a duplicate of the first).
+- A line break in any cell, read or not, is a problem of its line (domain/sheet.py
+  `line_breaks`: a quote never closed, which took the lines after it).
 
 Pure: takes bytes, returns rows with their line numbers, raises BadInputError.
 """
@@ -18,7 +20,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from trainctl.domain.sheet import NO_ROWS_HINT, Field, describe, excel_separator, match_header
+from trainctl.domain.sheet import (
+    NO_ROWS_HINT,
+    Field,
+    describe,
+    excel_separator,
+    line_breaks,
+    match_header,
+)
 from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 
@@ -113,7 +122,8 @@ def parse_csv(
     `required`, `optional` and `aliases` are then not used. A column
     that is not a field keeps its header text as its key.
 
-    A line with the wrong number of values raises BadInputError (with every such line), or,
+    A line with the wrong number of values, or with a line break in a cell (a quote never
+    closed), raises BadInputError (with every such line), or,
     with keep_malformed=True, is returned in `CsvTable.malformed` for the caller to report.
     """
     text = decode(data, source)
@@ -159,7 +169,7 @@ def parse_csv(
                     + (" unless --ignore-unknown-columns." if offers_ignore else "."),
                     details=[f"line {line}: {w}" for w in wrong],
                 )
-            header = [head.columns.get(i, " ".join(h.strip().lstrip("\ufeff").split())) for i, h in enumerate(record)]
+            header = head.names
             unnamed = [i for i, h in enumerate(header) if not h]
             continue
         if header is None:
@@ -181,6 +191,15 @@ def parse_csv(
                     + ".",
                     details=problems,
                 )
+            continue
+        if end != line and (broken := line_breaks(record, header)):
+            # a quote never closed took the lines after it into one cell: before its count
+            # of values (the lines taken in make it wrong too), and in any column, read or not
+            problem = f"line {line}, " + "; ".join(f"field {column}: {why}" for column, why in broken)
+            if keep_malformed:
+                malformed.append((line, record, problem))
+            else:
+                problems.append(problem)
             continue
         if len(record) != len(header):
             problem = (

@@ -78,6 +78,8 @@ class Header:
     columns: dict[int, str]
     ignored: list[str] = field(default_factory=list)  # unknown columns, when allowed
     width: int = 0  # how many cells the header line has
+    # every column's name, in messages: its field, else its header as written (spaces folded)
+    names: list[str] = field(default_factory=list)
 
     def has(self, name: str) -> bool:
         return name in self.columns.values()
@@ -128,7 +130,9 @@ def match_header(
     missing = [f.name for f in fields if f.required and f.name not in seen]
     if missing:
         problems.append(f"missing {word_for(len(missing), 'column')}: {', '.join(missing)}")
-    header = Header(columns, ignored=[*skipped, *(unknown if ignore_unknown else [])], width=len(cells))
+    names = [columns.get(i) or " ".join(h.strip().lstrip("\ufeff").split()) for i, h in enumerate(cells)]
+    header = Header(columns, ignored=[*skipped, *(unknown if ignore_unknown else [])], width=len(cells),
+                    names=names)  # fmt: skip
     return header, problems
 
 
@@ -150,6 +154,7 @@ def describe(fields: Sequence[Field]) -> str:
 class Line(NamedTuple):  # a tuple: made once per row of an import, cheaply
     number: int  # the line the record starts on (the header is usually line 1)
     cells: list[str]
+    end: int  # the line it ends on: past `number` only when a quoted cell holds a line break
 
 
 # After a carriage return that ends a line alone ("CSV (Macintosh)", old Mac exports): the
@@ -243,8 +248,24 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         end = offset + reader.line_num
         if "".join(record).strip():  # not blank (every cell empty or spaces)
             records += 1
-            yield Line(start, record)
+            yield Line(start, record, end)
         start = end + 1
+
+
+def line_breaks(cells: Sequence[str], names: Sequence[str]) -> list[tuple[str, str]]:
+    """(column, why) for each cell of a record whose value (trimmed) holds a line break:
+    the one rule of typed text (domain/text.line_break), in every cell, read or not. A
+    quote left open in a Signature or Notes cell takes the rows after it into that cell;
+    a column nobody reads would lose them without a word. `names`: the columns' names
+    (by index; a cell past them is "column N"). A reader asks only of a record that
+    spans lines (`Line.end`, csvfile.parse_csv): a one-line record holds no line break."""
+    found = []
+    for i, value in enumerate(cells):
+        why = dtext.line_break(value.strip())  # (a break at either end only ended a line)
+        if why is not None:
+            name = names[i] if i < len(names) and names[i] else f"column {i + 1}"
+            found.append((name, why))
+    return found
 
 
 # ---------------------------------------------------------------------------------- values

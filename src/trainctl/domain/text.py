@@ -20,18 +20,30 @@ def problem(text: str, *, multiline: bool = False) -> str | None:
     for ch in text:
         if multiline and ch in "\n\t":
             continue
-        if ch in "\r\n":  # in a file: a quote opened in this cell and never closed
-            return (
-                f"contains a line break (U+{ord(ch):04X}); retype it on one line (in a CSV file, "
-                "a quote opened in this value and not closed takes in the lines after it: close "
-                'it, or write "" for a quote inside a value)'
-            )
+        if ch in "\r\n":
+            return line_break(ch)
         if unicodedata.category(ch) == "Cc":
             return f"contains a control character (U+{ord(ch):04X}); retype it as plain text"
         if ch in _BIDI_CONTROLS:
             return f"contains a text-direction override (U+{ord(ch):04X}); retype it as plain text"
     if not visible(text):
         return "must not be blank (it has only blank or invisible characters)"
+    return None
+
+
+def line_break(text: str) -> str | None:
+    """Why a one-line value holding a line break cannot be kept, or None. In a file the
+    break is, more often than not, a quote opened in the value and never closed: the csv
+    reader took the lines after it into the value. `problem` applies it to typed text; the
+    sheet readers to every cell of a row, read or not (domain/sheet.line_breaks), so that a
+    column nobody reads never swallows the rows below it without a word."""
+    for ch in text:
+        if ch in "\r\n":
+            return (
+                f"contains a line break (U+{ord(ch):04X}); retype it on one line (in a CSV file, "
+                "a quote opened in this value and not closed takes in the lines after it: close "
+                'it, or write "" for a quote inside a value)'
+            )
     return None
 
 

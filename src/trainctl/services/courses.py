@@ -248,6 +248,10 @@ def import_courses(
                 problems,
             )
         for record in lines:
+            if record.end != record.number and (broken := sheet.line_breaks(record.cells, header.names)):
+                bad.add(record.number)  # a quote never closed took the lines after it
+                result.problems += [f"{source}, line {record.number}, field {c}: {why}" for c, why in broken]
+                continue
             if spilled := spilled_cells(head.cells, record.cells):
                 bad.add(record.number)
                 result.problems.append(f"{source}, line {record.number}: {under_no_column(spilled)}")

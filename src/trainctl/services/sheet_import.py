@@ -351,8 +351,9 @@ def read_rows(
     check_header: HeaderCheck | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(line, {field: trimmed cell}) for every data row of a sheet (blank cells left out;
-    `defaults` fill what a row leaves blank or a sheet has no column for). A file that
-    cannot be read (encoding, a broken line, the header) raises BadInputError.
+    `defaults` fill what a row leaves blank or a sheet has no column for; a row with a line
+    break in any cell comes as `BROKEN` alone). A file that cannot be read (encoding, a
+    broken line, the header) raises BadInputError.
     `check_header(header, defaults)`: more problems with the header (a missing column)."""
     defaults = defaults or {}
     try:
@@ -376,7 +377,10 @@ def read_rows(
         width = len(head.cells)
         unnamed = [i for i, h in enumerate(head.cells) if not h.strip()]  # empty trailing columns
         noted = [(i, h.strip()) for i, h in enumerate(head.cells) if sheet.header_key(h) in NOTE_KEYS]
-        for number, cells in lines:  # sheet.cell inlined: this loop runs once per cell of the import
+        for number, cells, end in lines:  # sheet.cell inlined: this loop runs once per cell of the import
+            if end != number and (broken := sheet.line_breaks(cells, header.names)):
+                yield number, {BROKEN: "\n".join(f"{column}\t{why}" for column, why in broken)}
+                continue
             values = dict(defaults) if defaults else {}
             if (len(cells) > width or unnamed) and (spilled := _spilled(cells, width, unnamed)):
                 values[SPILLED] = spilled
@@ -394,6 +398,13 @@ def read_rows(
             yield number, values
     except sheet.SheetError as exc:
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
+
+
+# A row with a line break in a cell, read or not (sheet.line_breaks: a quote never closed
+# took the lines after it into that cell): read_rows yields it as this alone, one
+# "column<TAB>why" line per such cell (the names fold a header's spaces and line breaks);
+# each_row refuses it.
+BROKEN = "\0broken"
 
 
 # A row's values under no column: beyond the header's last cell, or under an empty header
@@ -437,12 +448,18 @@ def each_row(
 ) -> Iterator[tuple[str, int, dict[str, str]]]:
     """Every data row of every file (read_rows' options); an unreadable file is noted in
     `outcome.broken` and the other files are still read (every problem reported at once).
-    A row with values under no column is a problem of its line, never yielded."""
+    A row with a line break in a cell, or with values under no column, is a problem of its
+    line, never yielded."""
     for name, stream in files:
         outcome.files.append(name)
         try:  # only read_rows raises here: the caller's errors never enter this generator
             for line, values in read_rows(name, stream, fields, **reading):
                 outcome.rows += 1
+                broken = values.pop(BROKEN, None)
+                if broken:
+                    for column, why in (b.split("\t", 1) for b in broken.split("\n")):
+                        outcome.problem(name, line, column, why, {})
+                    continue
                 said = values.pop(NOTED, None)
                 if said:
                     outcome.unread.append((name, line, said))
