@@ -401,11 +401,15 @@ def test_a_database_locked_against_readers_is_busy_not_a_stranger(cli, tmp_path,
     assert names == ["Ann Lee"]
 
 
-def test_excels_sep_line_names_the_delimiter(enrollable, tmp_path):
+@pytest.mark.parametrize("sep", [b"sep=;", b"SEP=;", b'"sep=;"', b'"sep=;";;'],
+                         ids=["excel", "upper case", "quoted", "quoted and padded"])  # fmt: skip
+def test_excels_sep_line_names_the_delimiter(enrollable, tmp_path, sep):
     """Excel's "sep=;" above the header was read as the header ("unknown column: 'sep='",
-    "missing columns"): it names the delimiter, and lines keep their numbers in the file."""
+    "missing columns"): it names the delimiter, and lines keep their numbers in the file.
+    So does the line in upper case, or quoted (and padded to the sheet's width) as a tool
+    that read it as a cell writes it back ("unknown column: 'SEP='" before)."""
     roster = tmp_path / "roster.csv"
-    roster.write_bytes(b"sep=;\r\nname;email;badge\r\nNew Guy;new@fd.org;F-900\r\nBad;not-an-email;F-901\r\n")
+    roster.write_bytes(sep + b"\r\nname;email;badge\r\nNew Guy;new@fd.org;F-900\r\nBad;not-an-email;F-901\r\n")
     r = enrollable("member", "import", "--csv", str(roster), ok=False)
     assert r.exit_code == 65 and "line 4, field email" in r.stderr, r
     r = enrollable("member", "import", "--csv", str(roster), "--skip-invalid", ok=False)
@@ -413,7 +417,7 @@ def test_excels_sep_line_names_the_delimiter(enrollable, tmp_path):
     rejects = (tmp_path / "roster.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
     assert rejects[0] == "reason;name;email;badge" and rejects[1].endswith(";Bad;not-an-email;F-901")
     sheet = tmp_path / "sheet.csv"
-    sheet.write_bytes(b"sep=;\r\nEmail;Course;Date;Hours\r\nnew@fd.org;Ladder drill;2026-03-04;1\r\n"
+    sheet.write_bytes(sep + b"\r\nEmail;Course;Date;Hours\r\nnew@fd.org;Ladder drill;2026-03-04;1\r\n"
                       b"nobody@fd.org;Ladder drill;2026-03-04;1\r\n")  # fmt: skip
     r = enrollable("--as-of", "2026-03-05", "record", "import", str(sheet), "--dry-run", ok=False)
     assert r.exit_code == 65 and "sheet.csv, line 4, field email" in r.stderr, r

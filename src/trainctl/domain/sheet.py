@@ -180,14 +180,16 @@ def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
             ) from None
 
 
-_EXCEL_SEP = re.compile(r"\s*sep=(.)\s*")
+# Excel's own "sep=;"; "SEP=;"; and "\"sep=;\"" or "\"sep=;\";;;" as a tool that read it as a
+# cell wrote it back (quoted, as it holds the delimiter; padded to the width of the sheet)
+_EXCEL_SEP = re.compile(r'\s*("?)sep=(.)\1(?:\2)*\s*', re.IGNORECASE)
 
 
 def excel_separator(line: str) -> str | None:
     """The delimiter Excel's "sep=;" first line names (a hint some exports write above the
-    header), or None when the line is not one."""
+    header; in any case, quoted or not), or None when the line is not one."""
     found = _EXCEL_SEP.fullmatch(line.lstrip("\ufeff"))
-    return found.group(1) if found and found.group(1) in DELIMITERS else None
+    return found.group(2) if found and found.group(2) in DELIMITERS else None
 
 
 def detect_delimiter(line: str) -> str:
