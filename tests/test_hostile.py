@@ -489,6 +489,22 @@ def test_a_quote_never_closed_in_a_column_nobody_reads_is_refused_like_one_in_a_
     enrollable(*args, str(f), "--dry-run")
 
 
+NOTE_ON_TWO_LINES = [c for c in QUOTE_IN_AN_UNREAD_COLUMN if not c[0].startswith(("member", "enroll"))]
+
+
+@pytest.mark.parametrize(("args", "header", "start", "rest", "column"), [c[1:] for c in NOTE_ON_TWO_LINES],
+                         ids=[c[0] for c in NOTE_ON_TWO_LINES])  # fmt: skip
+def test_a_note_typed_on_two_lines_in_a_column_nobody_reads_is_no_refusal(
+    enrollable, tmp_path, args, header, start, rest, column
+):
+    """Alt+Enter in Excel's Notes cell, its quotes closed: the lines after its first do not
+    read as rows (no run of delimiters), so nothing was taken in: every row imports."""
+    f = tmp_path / "export.csv"
+    f.write_bytes(f'{header}\r\n{start}"left early,\r\nsick"\r\n{rest}'.encode())
+    r = enrollable(*args, str(f), "--dry-run")
+    assert "contains a line break" not in r.stderr and ("3 rows read" in r.stderr or "would be 3 added" in r.stderr), r.stderr
+
+
 def test_a_long_list_of_bad_rows_shows_twenty_a_count_and_the_hint_last(cli, tmp_path):
     rows = "".join(f"N{i},bad{i}@x\n" for i in range(302))
     r = _import(cli, tmp_path, ("name,email\n" + rows).encode())

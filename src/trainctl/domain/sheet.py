@@ -25,7 +25,7 @@ import csv
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO, NamedTuple
@@ -254,16 +254,35 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         start = end + 1
 
 
-def line_breaks(cells: Sequence[str], names: Sequence[str]) -> list[tuple[str, str]]:
+def swallowed_rows(value: str, width: int) -> bool:
+    """Whether a cell's lines after its first read as rows of a sheet `width` cells wide
+    (as many delimiters as a row has between its cells, give or take a trailing empty
+    one): a quote never closed took them in. A note typed on two lines (Alt+Enter in
+    Excel, its quotes closed) has a comma or two at most."""
+    need = max(1, width - 2)
+    return any(
+        max(line.count(d) for d in DELIMITERS) >= need for line in value.splitlines()[1:]
+    )
+
+
+def line_breaks(
+    cells: Sequence[str], names: Sequence[str], read: Container[int] | None = None
+) -> list[tuple[str, str]]:
     """(column, why) for each cell of a record whose value (trimmed) holds a line break:
     the one rule of typed text (domain/text.line_break), in every cell, read or not. A
     quote left open in a Signature or Notes cell takes the rows after it into that cell;
     a column nobody reads would lose them without a word. `names`: the columns' names
-    (by index; a cell past them is "column N"). A reader asks only of a record that
-    spans lines (`Line.end`, csvfile.parse_csv): a one-line record holds no line break."""
+    (by index; a cell past them is "column N"). `read`: the columns the import reads
+    (None: all); a cell of another column (Notes, Signature) with a line break counts only
+    when its lines read as rows (`swallowed_rows`): a note typed on two lines is no
+    refusal. A reader asks only of a record that spans lines (`Line.end`,
+    csvfile.parse_csv): a one-line record holds no line break."""
     found = []
     for i, value in enumerate(cells):
-        why = dtext.line_break(value.strip())  # (a break at either end only ended a line)
+        value = value.strip()
+        why = dtext.line_break(value)  # (a break at either end only ended a line)
+        if why is not None and read is not None and i not in read and not swallowed_rows(value, len(names)):
+            continue
         if why is not None:
             name = names[i] if i < len(names) and names[i] else f"column {i + 1}"
             found.append((name, why))

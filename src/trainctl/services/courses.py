@@ -248,7 +248,7 @@ def import_courses(
                 problems,
             )
         for record in lines:
-            if record.end != record.number and (broken := sheet.line_breaks(record.cells, header.names)):
+            if record.end != record.number and (broken := sheet.line_breaks(record.cells, header.names, header.columns)):
                 bad.add(record.number)  # a quote never closed took the lines after it
                 result.problems += [f"{source}, line {record.number}, field {c}: {why}" for c, why in broken]
                 continue

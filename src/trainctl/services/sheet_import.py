@@ -378,7 +378,7 @@ def read_rows(
         unnamed = [i for i, h in enumerate(head.cells) if not h.strip()]  # empty trailing columns
         noted = [(i, h.strip()) for i, h in enumerate(head.cells) if sheet.header_key(h) in NOTE_KEYS]
         for number, cells, end in lines:  # sheet.cell inlined: this loop runs once per cell of the import
-            if end != number and (broken := sheet.line_breaks(cells, header.names)):
+            if end != number and (broken := sheet.line_breaks(cells, header.names, header.columns)):
                 yield number, {BROKEN: "\n".join(f"{column}\t{why}" for column, why in broken)}
                 continue
             values = dict(defaults) if defaults else {}
