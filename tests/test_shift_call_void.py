@@ -174,3 +174,148 @@ def test_the_corrected_sheet_imported_after_a_void_is_entered(duty, tmp_path, sn
     # JSON says who voided it and why, as `record list` does
     voided = [x for x in duty("--format", "json", "call", "list", "--include-void").json if x["voided_at"]]
     assert [(x["void_reason"], x["voided_by"]) for x in voided] == [("she rode as attendant", None)]
+
+
+CALL = ("call", "add", "F26-5", "--shift-date", "2026-11-20", "--at", "2026-11-20T10:00-05:00")
+
+
+def test_a_call_entered_without_its_type_is_corrected_once_its_responses_are_void(duty, snapshot, db_url):  # noqa: F811
+    """A call entered without --type never counted toward "EMS calls", and adding it again
+    with its type was refused for ever ("on file with call type None"): the response could
+    be voided, the call could not be corrected (review). While a response is live, the
+    call's type is kept and the refusal says how to correct it; once every response is
+    void, the call entered again takes the type, and the response counts under it."""
+    duty(*AS_OF, *CALL, "-m", "ann@fd.org")  # --type forgotten
+    assert _values(duty, 1)["EMS calls"] == 0 and _values(duty, 1)["All calls"] == 1
+    before = snapshot()
+    r = duty(*AS_OF, *CALL, "-m", "ann@fd.org", "--type", "EMS", ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "--type: incident F26-5 is on file with no call type (got 'EMS')" in r.stderr, r.stderr
+    assert ("void its responses (`trainctl call void RESPONSE --reason TEXT`; `trainctl call list "
+            "--incident F26-5` shows them) and add them again with the right values") in r.stderr  # fmt: skip
+    assert "None" not in r.stderr
+
+    (resp,) = duty("--format", "json", "call", "list", "--incident", "F26-5").json
+    duty(*AS_OF, "call", "void", str(resp["id"]), "--reason", "type left out")
+    before = snapshot()
+    r = duty(*AS_OF, *CALL, "-m", "ann@fd.org", "--type", "EMS", "--dry-run")
+    assert "Would correct incident F26-5: no call type -> call type 'EMS'" in r.stderr, r.stderr
+    assert snapshot() == before
+    r = duty(*AS_OF, "--format", "json", *CALL, "-m", "ann@fd.org", "--type", "EMS")
+    assert "Corrected incident F26-5: no call type -> call type 'EMS'" in r.stderr, r.stderr
+    assert "Recorded 1 response to incident F26-5." in r.stderr
+    assert r.json["added"] == 1 and r.json["corrected"] == [
+        "incident F26-5: no call type -> call type 'EMS' (its responses on file were void)"]
+    assert _values(duty, 1)["EMS calls"] == 1 and _values(duty, 1)["All calls"] == 1
+    shown = duty("--format", "json", "call", "list", "--include-void").json
+    assert sorted((x["call_type"], x["void_reason"] or "") for x in shown) == [("EMS", ""), ("EMS", "type left out")]
+    (kept,) = _audit(db_url, "call.correct")  # what the call said before is kept
+    assert "F26-5" in kept and "EMS" in kept
+
+    # a late responder added without --type takes the call's type (was: "(got None)")
+    r = duty(*AS_OF, "call", "add", "f26-5", "-m", "bo@fd.org", "--at", "2026-11-20T15:00Z")
+    assert "Recorded 1 response to incident F26-5." in r.stderr and "Corrected" not in r.stderr
+    assert _values(duty, 2)["EMS calls"] == 1
+    # live responses again: the type is kept
+    before = snapshot()
+    r = duty(*AS_OF, *CALL, "-m", "ann@fd.org", "--type", "Fire", ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "--type: incident F26-5 is on file with call type 'EMS' (got 'Fire')" in r.stderr
+
+
+def test_a_sheet_corrects_a_calls_time_and_shift_date_once_its_responses_are_void(duty, tmp_path, snapshot):  # noqa: F811
+    """The time and shift date alike, by import: refused while any response is live (the
+    sheet's rows name the call on file); once all are void, the corrected sheet corrects
+    the call and is entered; the wrong sheet then is refused, the right one already
+    recorded. A row that leaves out the type takes the incident's."""
+    duty("config", "set", "timezone", "America/New_York")
+    head = "incident,shift_date,at,call_type,email,role\n"
+    wrong = _csv(tmp_path, "wrong.csv", head + (
+        "F26-8,2026-11-20,2026-11-20T22:00-05:00,EMS,ann@fd.org,driver\n"
+        "F26-8,2026-11-20,2026-11-20T22:00-05:00,,bo@fd.org,attendant\n"
+    ))  # fmt: skip
+    right = _csv(tmp_path, "right.csv", head + (
+        "F26-8,,2026-11-22T03:15-05:00,,ann@fd.org,driver\n"
+        "F26-8,2026-11-21,2026-11-22T03:15-05:00,ems,bo@fd.org,attendant\n"
+    ))  # fmt: skip
+    assert "2 added, 1 new call" in duty(*AS_OF, "call", "import", "--csv", wrong).stderr
+    assert _values(duty, 1)["EMS calls"] == 1 and _values(duty, 2)["EMS calls"] == 1
+
+    before = snapshot()
+    r = duty(*AS_OF, "call", "import", "--csv", right, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    for expected in (
+        "right.csv, line 2, field at: incident F26-8 is on file with time 2026-11-20T22:00-05:00 "
+        "(got 2026-11-22T03:15-05:00)",
+        "right.csv, line 3, field shift_date: incident F26-8 is on file with shift date 2026-11-20 (got 2026-11-21)",
+        "`trainctl call list --incident F26-8` shows them",
+    ):
+        assert expected in r.stderr, (expected, r.stderr)
+    assert "line 2, field shift_date" not in r.stderr  # (line 2 gives none: it takes the call's)
+
+    ids = {x["member"]: x["id"] for x in duty("--format", "json", "call", "list").json}
+    duty(*AS_OF, "call", "void", str(ids["Ann Lee"]), "--reason", "wrong time")
+    before = snapshot()
+    assert duty(*AS_OF, "call", "import", "--csv", right, ok=False).exit_code == 65  # Bo's is live
+    assert snapshot() == before
+    duty(*AS_OF, "call", "void", str(ids["Bo Diaz"]), "--reason", "wrong time")
+    assert _values(duty, 1)["EMS calls"] == 0
+
+    before = snapshot()
+    r = duty(*AS_OF, "call", "import", "--csv", right, "--dry-run")
+    assert ("Would correct incident F26-8: shift date 2026-11-20 -> shift date 2026-11-21; "
+            "time 2026-11-20T22:00-05:00 -> time 2026-11-22T03:15-05:00") in r.stderr, r.stderr
+    assert snapshot() == before
+    r = duty(*AS_OF, "call", "import", "--csv", right)
+    assert "2 rows read, 2 added." in r.stderr and "Corrected incident F26-8: shift date" in r.stderr, r.stderr
+    live = duty("--format", "json", "call", "list").json
+    assert sorted((x["member"], x["shift_date"], x["at"], x["call_type"], x["role"]) for x in live) == [
+        ("Ann Lee", "2026-11-21", "2026-11-22T08:15:00Z", "EMS", "driver"),
+        ("Bo Diaz", "2026-11-21", "2026-11-22T08:15:00Z", "EMS", "attendant"),
+    ]
+    assert _values(duty, 1)["EMS calls"] == 1 and _values(duty, 2)["EMS calls"] == 1
+    shown = duty("--format", "json", "call", "list", "--include-void").json
+    assert sorted(x["void_reason"] or "" for x in shown) == ["", "", "wrong time", "wrong time"]
+
+    before = snapshot()
+    r = duty(*AS_OF, "call", "import", "--csv", wrong, ok=False)  # the call has live responses
+    assert r.exit_code == 65 and snapshot() == before
+    assert "2 already recorded" in duty(*AS_OF, "call", "import", "--csv", right).stderr
+    assert snapshot() == before
+
+
+def test_a_corrected_time_must_fit_the_shift_date_on_file(duty, snapshot):  # noqa: F811
+    """A correction that gives a time but no shift date keeps the shift date on file: a
+    time days after it is refused (a call belongs to the shift it was worked on)."""
+    duty(*AS_OF, *CALL, "-m", "ann@fd.org", "--type", "EMS")
+    duty(*AS_OF, "call", "void", "1", "--reason", "wrong day")
+    later = ("call", "add", "F26-5", "-m", "ann@fd.org", "--type", "EMS", "--at", "2026-11-25T10:00-05:00")
+    before = snapshot()
+    r = duty(*AS_OF, *later, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert ("--at: 2026-11-25T10:00-05:00 is 5 days after its shift date 2026-11-20; a call belongs to the "
+            "shift it was worked on (at most 3 days later) (the call's shift date on file); give the shift "
+            "date it was worked on") in r.stderr, r.stderr  # fmt: skip
+    r = duty(*AS_OF, *later, "--shift-date", "2026-11-25")
+    assert "Corrected incident F26-5: shift date 2026-11-20 -> shift date 2026-11-25; time" in r.stderr
+    (live,) = duty("--format", "json", "call", "list").json
+    assert (live["shift_date"], live["at"]) == ("2026-11-25", "2026-11-25T15:00:00Z")
+
+
+def test_role_refusals_say_no_role_not_none(duty, tmp_path, snapshot):  # noqa: F811
+    """Messages never show Python's None: "on file with no role", "(got no role)"."""
+    duty(*AS_OF, *CALL, "-m", "ann@fd.org", "--type", "EMS")
+    before = snapshot()
+    r = duty(*AS_OF, *CALL, "-m", "ann@fd.org", "--type", "EMS", "--role", "driver", ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "--role: the member's response to incident F26-5 is on file with no role (got 'driver')" in r.stderr
+    assert "`trainctl call list --incident F26-5` shows the ids" in r.stderr
+    sheet = _csv(tmp_path, "c.csv", (
+        "incident,shift_date,at,call_type,email,role\n"
+        "F26-6,2026-11-20,2026-11-20T11:00-05:00,EMS,bo@fd.org,driver\n"
+        "F26-6,2026-11-20,2026-11-20T11:00-05:00,EMS,bo@fd.org,\n"
+    ))  # fmt: skip
+    r = duty(*AS_OF, "call", "import", "--csv", sheet, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert "c.csv, line 3, field role: the member responds to incident F26-6 on line 2 with role 'driver' (got no role)" in r.stderr
+    assert "None" not in r.stderr

@@ -142,7 +142,7 @@ def test_refusals_show_times_on_file_on_the_departments_clock(duty, tmp_path, sn
          "--at", "2026-11-10T10:00-05:00")  # fmt: skip
     r = duty(*AS_OF, "call", "add", "F26-9", "-m", "bo@fd.org", "--type", "EMS", "--shift-date", "2026-11-10",
              "--at", "2026-11-10T11:00-05:00", ok=False)  # fmt: skip
-    assert "incident F26-9 is on file with at 2026-11-10T10:00-05:00 (got 2026-11-10T11:00-05:00)" in r.stderr, r.stderr
+    assert "incident F26-9 is on file with time 2026-11-10T10:00-05:00 (got 2026-11-10T11:00-05:00)" in r.stderr, r.stderr
     assert snapshot() != before  # (the call was added)
 
 

@@ -7,8 +7,11 @@ requirement counts 1 per response, of its call types when it lists some.
 
 Natural keys: a call is its incident number (upper case, spaces folded); a response is
 incident number + member. Importing the same file again adds and credits nothing twice; an
-incident on file with another shift date, time or type is refused (nothing changes behind
-your back); a response on file is changed by voiding it (`call void`) and adding it again.
+incident on file with another shift date, time or type is refused while it has a live
+response (nothing changes behind your back); a response on file is changed by voiding it
+(`call void`) and adding it again, and a call whose responses are all void takes the shift
+date, time and type it is added again with (said: "Corrected incident ..."). A row that
+leaves out the type or shift date takes the call's.
 
 JSON output (`call list`): one object per response (id, call_id, incident, shift_date, at
 (UTC), call_type, member_id, member, email, role, source_file, source_line, created_at,
@@ -80,9 +83,12 @@ def add(
 
         refs = member_list(session, member, "--member")
         outcome = svc.add_call(session, actor, refs, given, today=state.today(session), dry_run=dry_run)
-    si.emit_add(fmt_of(ctx, fmt_value(format)), "response_ids", outcome, outcome.ids, dry_run=dry_run)
+    si.emit_add(fmt_of(ctx, fmt_value(format)), "response_ids", outcome, outcome.ids, dry_run=dry_run,
+                corrected=outcome.corrected)  # fmt: skip
     for line in si.member_doubts(outcome):  # before the hire date; one member named twice
         render.warn(line)
+    for line in si.corrected_lines(outcome, dry_run=dry_run):
+        render.info(line, quiet=state.quiet)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {plural(outcome.added, 'response')} to incident {svc.incident_key(incident)}"
     if outcome.already:

@@ -136,6 +136,13 @@ def report_add(
         render.info("Dry run: nothing was written.", quiet=quiet)
 
 
+def corrected_lines(outcome: Any, *, dry_run: bool) -> list[str]:
+    """What was corrected on file along the way (a call whose responses were all void takes
+    the type, time and shift date it is entered again with), one line each."""
+    verb = "Would correct" if dry_run else "Corrected"
+    return [f"{verb} {text}." for text in getattr(outcome, "corrected", ())]
+
+
 def void_cell(row: Any) -> str:
     """A listing's Void column (--include-void): 'void: REASON' for a void row, else ''."""
     if row.voided_at is None:
@@ -232,7 +239,8 @@ def summarise_import(
         where = f"; written to {', '.join(map(str, rejects))}" if rejects else ""
         parts.append(f"{outcome.rejected} rejected{where}")
     render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
-    for line in [*extra, *feed_lines(outcome.feed, dry_run=dry_run), *(f"Note: {n}" for n in notes)]:
+    for line in [*corrected_lines(outcome, dry_run=dry_run), *extra, *feed_lines(outcome.feed, dry_run=dry_run),
+                 *(f"Note: {n}" for n in notes)]:  # fmt: skip
         render.info(line, quiet=quiet)
     if dry_run:
         render.info("Dry run: nothing was written.", quiet=quiet)

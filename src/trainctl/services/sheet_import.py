@@ -270,6 +270,7 @@ class ImportOutcome:
     same: str = "same member, course and date"  # what makes a row the same as one above
     voided: int = 0  # matching a void row: not brought back
     created: int = 0  # shifts or calls created along the way
+    corrected: list[str] = field(default_factory=list)  # calls corrected along the way (shifts.py)
     problems: list[str] = field(default_factory=list)
     reasons: dict[tuple[str | None, int | None], list[str]] = field(default_factory=dict)  # for a reject file
     broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read

@@ -13,7 +13,11 @@ nothing twice):
 - a response: incident number + member.
 A row whose key is on file with the same values is "already recorded"; with other values
 (another time out, another call type) it is a problem naming the field: nothing is
-changed behind the officer's back.
+changed behind the officer's back. A call's shift date, time and type are kept while it
+has a live response; once every response is void (entered with the wrong call), a row
+giving other values corrects the call (audited as call.correct, said in
+ImportOutcome.corrected) and is entered under them. A call row that leaves out the type or
+shift date takes the incident's (another row's, or the call's on file).
 
 Every import checks the whole of every file first (domain/shifts.py per row, then within
 the files, then against the database) and writes nothing when any row is bad, unless
@@ -27,6 +31,7 @@ services/sheet_import.py, shared with records and certifications.
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
@@ -41,6 +46,7 @@ from trainctl.domain import shifts as ds
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError
 from trainctl.models import Call, CallResponse, Shift, ShiftAttendance, utcnow
+from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
 from trainctl.services.settings import department_zone
@@ -96,7 +102,14 @@ SHIFT_CHANGE_HINT = (
 )
 CALL_CHANGE_HINT = (
     "A response on file is kept as first entered: to change it, void it (`trainctl call void "
-    "RESPONSE --reason TEXT`; `trainctl call list` shows the ids) and add it again."
+    "RESPONSE --reason TEXT`; `trainctl call list --incident {incident}` shows the ids) and add it again."
+)
+# a call's shift date, time and type follow its live responses (the hint of a refusal)
+CALL_FIX_HINT = (
+    "A call's shift date, time and type are kept while it has live responses: to correct them, "
+    "void its responses (`trainctl call void RESPONSE --reason TEXT`; `trainctl call list "
+    "--incident {incident}` shows them) and add them again with the right values; once every "
+    "response is void, the call takes the values they are added with."
 )
 NOT_VOID = "voided_at IS NULL"  # the unique keys' predicate (models.py, migration 0013)
 SHIFT_OPTIONS = {"shift_date": "--date", "station": "--station", "shift": "--shift",
@@ -347,25 +360,42 @@ def incident_key(text: str) -> str:
     return " ".join(text.split()).upper()
 
 
-_CALL_FIELDS = ("shift_date", "at", "call_type")
+_CALL_FIELDS = ("shift_date", "at", "call_type")  # a call's own fields (a response's: role)
+_LABELS = {"shift_date": "shift date", "at": "time", "call_type": "call type", "role": "role"}
+_COLUMNS = {"shift_date": "shift_date", "at": "occurred_at", "call_type": "call_type"}
 
 
-def _call_value(v: ds.CallValues, name: str) -> Any:
-    if name == "call_type":
-        return ds.fold(v.call_type)
-    return getattr(v, name)
+def _same(name: str, a: Any, b: Any) -> bool:
+    """Whether two values of a call's field (or a response's role) are the same: a type or
+    role case and spaces aside, a time as the instant it is (whatever its offset)."""
+    if name in ("call_type", "role"):
+        return ds.fold(a) == ds.fold(b)
+    return bool(a == b)
 
 
-def _show(v: ds.CallValues | tuple[date, datetime | None, str | None], name: str,
-          zone: tzinfo | None = None) -> str:  # fmt: skip
-    """A call's field as the message shows it; `zone` for a time read back from the file."""
-    if isinstance(v, tuple):
-        value: Any = dict(zip(_CALL_FIELDS, v, strict=True))[name]
-    else:
-        value = getattr(v, name)
+def _shown(name: str, value: Any, zone: tzinfo | None = None) -> str:
+    """A field's value as a message shows it ('EMS', 2026-03-14, a time; `zone` for one read
+    back from the file); none is "no call type", "no time", "no role", never None."""
+    if value is None:
+        return f"no {_LABELS[name]}"
     if isinstance(value, datetime):
         return ds.shown(value, zone)
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _with(name: str, value: Any, zone: tzinfo | None = None) -> str:
+    """"call type 'EMS'", "time 2026-03-14T09:00-04:00", or "no call type"."""
+    return _shown(name, value, zone) if value is None else f"{_LABELS[name]} {_shown(name, value, zone)}"
+
+
+def _kept(value: Any) -> Any:
+    """A field's value as the audit log keeps it (JSON)."""
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _named(incidents: set[str]) -> str:
+    """The incident a hint names: the one refused, else INCIDENT."""
+    return shlex.quote(next(iter(incidents))) if len(incidents) == 1 else "INCIDENT"
 
 
 def _store_calls(
@@ -378,41 +408,41 @@ def _store_calls(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
-    # 1. Within the files: an incident's rows agree on its shift date, time and type; a
-    #    member responds once per incident.
-    first_of: dict[str, _Resp] = {}
-    given_date: dict[str, _Resp] = {}
+    # 1. Within the files: an incident's rows agree on the shift date, time and type they
+    #    give (a row that leaves one out takes the incident's); a member responds once per
+    #    incident.
+    given: dict[str, dict[str, _Resp]] = {}  # per incident, the first good row giving each field
     seen: dict[tuple[str, int], _Resp] = {}
     kept: list[_Resp] = []
     for row in rows:
         inc = row.incident
-        first = first_of.setdefault(inc, row)
+        mine = given.setdefault(inc, {})
         bad = False
         for name in _CALL_FIELDS:
-            if name == "shift_date":
-                if row.values.shift_date is None:
-                    continue
-                other = given_date.setdefault(inc, row)
-            else:
-                other = first
-            if _call_value(other.values, name) != _call_value(row.values, name):
-                bad = True
-                outcome.problem(row.source, row.line, name,
-                                f"incident {inc} is {_where(row, other)} with "
-                                f"{name.replace('_', ' ')} {_show(other.values, name)} "
-                                f"(got {_show(row.values, name)})", CALL_OPTIONS)  # fmt: skip
+            value, other = getattr(row.values, name), mine.get(name)
+            if value is None or other is None or _same(name, getattr(other.values, name), value):
+                continue
+            bad = True
+            outcome.problem(row.source, row.line, name,
+                            f"incident {inc} is {_where(row, other)} with "
+                            f"{_with(name, getattr(other.values, name))} (got {_shown(name, value)})",
+                            CALL_OPTIONS)  # fmt: skip
         if bad:
             continue
         key = (inc, row.member_id)
-        if key in seen:
-            if ds.fold(seen[key].values.role) == ds.fold(row.values.role):
-                outcome.repeated += 1  # (a line above gives it: not yet on file)
-                outcome.same = "same incident and member"
-            else:
-                outcome.problem(row.source, row.line, "role",
-                                f"the member responds to incident {inc} {_where(row, seen[key])} "
-                                f"with role {seen[key].values.role!r} (got {row.values.role!r})",
-                                CALL_OPTIONS)  # fmt: skip
+        first = seen.get(key)
+        if first is not None and not _same("role", first.values.role, row.values.role):
+            outcome.problem(row.source, row.line, "role",
+                            f"the member responds to incident {inc} {_where(row, first)} "
+                            f"with {_with('role', first.values.role)} (got {_shown('role', row.values.role)})",
+                            CALL_OPTIONS)  # fmt: skip
+            continue
+        for name in _CALL_FIELDS:
+            if getattr(row.values, name) is not None:
+                mine.setdefault(name, row)
+        if first is not None:
+            outcome.repeated += 1  # (a line above gives it: not yet on file)
+            outcome.same = "same incident and member"
             continue
         seen[key] = row
         kept.append(row)
@@ -436,32 +466,47 @@ def _store_calls(
                 void_roles.setdefault((cid, mid), set()).add(ds.fold(role))
             else:
                 responses[(cid, mid)] = role
+    live = {cid for cid, _ in responses}  # the calls with a live response
     shift_date: dict[str, date] = {}
-    for inc, row in given_date.items():
-        if row.values.shift_date is not None:
-            shift_date[inc] = row.values.shift_date
+    for inc, mine in given.items():
+        if "shift_date" in mine and (day := mine["shift_date"].values.shift_date) is not None:
+            shift_date[inc] = day
     by_incident: dict[str, list[_Resp]] = {}
     for r in kept:
         by_incident.setdefault(r.incident, []).append(r)
-    for inc, (_, day, at, call_type) in calls.items():
-        head = first_of.get(inc)
-        if head is None:
+    # A call on file keeps its shift date, time and type while it has a live response: a
+    # row giving another is refused. Once every response is void (entered with the wrong
+    # call), the rows correct the call (step 3). A field a row leaves out is the call's.
+    corrections: dict[str, dict[str, tuple[Any, Any]]] = {}  # incident: field: (on file, new)
+    fixing: set[str] = set()  # incidents refused for their call on file (the hint names them)
+    for inc, (cid, day, at, call_type) in calls.items():
+        mine = given.get(inc, {})
+        on_file = dict(zip(_CALL_FIELDS, (day, at, call_type), strict=True))
+        differ = {name: (on_file[name], getattr(mine[name].values, name)) for name in _CALL_FIELDS
+                  if name in mine and not _same(name, on_file[name], getattr(mine[name].values, name))}  # fmt: skip
+        shift_date.setdefault(inc, day)
+        if not differ:
             continue
-        on_file = (day, at, call_type)
-        for name, stored in zip(_CALL_FIELDS, on_file, strict=True):
-            if name == "shift_date" and inc not in given_date:
-                continue
-            mine = _call_value(head.values if name != "shift_date" else given_date[inc].values, name)
-            if (ds.fold(call_type) if name == "call_type" else stored) != mine:
-                for r in by_incident.get(inc, ()):
-                    outcome.problem(r.source, r.line, name,
-                                    f"incident {inc} is on file with {name.replace('_', ' ')} "
-                                    f"{_show(on_file, name, zone)} (got {_show(r.values, name)})",
-                                    CALL_OPTIONS)  # fmt: skip
-        shift_date[inc] = day
+        if cid in live:
+            fixing.add(inc)
+            for r in by_incident.get(inc, ()):
+                for name, (stored, _) in differ.items():
+                    if getattr(r.values, name) is not None:
+                        outcome.problem(r.source, r.line, name,
+                                        f"incident {inc} is on file with {_with(name, stored, zone)} "
+                                        f"(got {_shown(name, getattr(r.values, name))})", CALL_OPTIONS)  # fmt: skip
+            continue
+        new_at = differ["at"][1] if "at" in differ else at
+        why = ds.call_day_problem(day, new_at) if "shift_date" not in differ and new_at is not None else None
+        if why is not None:  # a new time the shift date on file cannot have
+            for r in by_incident.get(inc, ()):
+                outcome.problem(r.source, r.line, "at", f"{why} (the call's shift date on file); give the "
+                                "shift date it was worked on", CALL_OPTIONS)  # fmt: skip
+            continue
+        corrections[inc] = differ
     _derive_shift_dates(conn, kept, shift_date, outcome)
     adding = bool(rows) and all(r.source is None for r in rows)
-    changed = False  # a row refused for what is on file (the hint says how to change that)
+    changed: set[str] = set()  # incidents of responses refused for their role on file (the hint)
     todo: list[_Resp] = []
     for row in kept:
         if (row.source, row.line) in outcome.bad:
@@ -469,34 +514,56 @@ def _store_calls(
         call = calls.get(row.incident)
         rkey = (call[0], row.member_id) if call else None
         if rkey is None or rkey not in responses:
-            # an import never brings a void response back (the same role, or none given);
-            # `call add` after a void, or another role (the corrected sheet), enter it again
+            # an import never brings a void response back (the same role, or none given, to
+            # the call as it is); `call add` after a void, another role, or a corrected call
+            # (the corrected sheet) enter it again
             gone = void_roles.get(rkey, set()) if rkey else set()
-            if not adding and gone and (row.values.role is None or ds.fold(row.values.role) in gone):
+            if (
+                not adding and gone and row.incident not in corrections
+                and (row.values.role is None or ds.fold(row.values.role) in gone)
+            ):  # fmt: skip
                 outcome.voided += 1
             else:
                 todo.append(row)
             continue
         found = responses[rkey]
-        if ds.fold(found) == ds.fold(row.values.role) or row.values.role is None:
+        if _same("role", found, row.values.role) or row.values.role is None:
             outcome.already += 1
         else:
-            changed = True
+            changed.add(row.incident)
             outcome.problem(row.source, row.line, "role",
                             f"the member's response to incident {row.incident} is on file with "
-                            f"role {found!r} (got {row.values.role!r})", CALL_OPTIONS)  # fmt: skip
-    outcome.refuse("call", skip_invalid, also=CALL_CHANGE_HINT if changed else "")
+                            f"{_with('role', found)} (got {_shown('role', row.values.role)})", CALL_OPTIONS)  # fmt: skip
+    hints = ([CALL_FIX_HINT.format(incident=_named(fixing))] if fixing else []) + (
+        [CALL_CHANGE_HINT.format(incident=_named(changed))] if changed else [])  # fmt: skip
+    outcome.refuse("call", skip_invalid, also=" ".join(hints))
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
 
-    # 3. Write: the new calls, then responses in chunks, each chunk credited.
+    # 3. Write: the corrected calls, the new calls, then responses in chunks, each chunk
+    #    credited (under the call's values as they now are).
     nested = session.begin_nested() if dry_run else None
     now = utcnow()
+    writing = {r.incident for r in todo}
+    for inc, differ in corrections.items():
+        if inc not in writing:
+            continue
+        cid = calls[inc][0]
+        conn.execute(sa.update(c_t).where(c_t.c.id == cid)
+                     .values({_COLUMNS[name]: new for name, (_, new) in differ.items()}))  # fmt: skip
+        audit(session, actor, "call.correct", "call", cid, incident=inc,
+              before={name: _kept(old) for name, (old, _) in differ.items()},
+              after={name: _kept(new) for name, (_, new) in differ.items()})  # fmt: skip
+        outcome.corrected.append(f"incident {inc}: " + "; ".join(
+            f"{_with(name, old, zone)} -> {_with(name, new)}" for name, (old, new) in differ.items()
+        ) + " (its responses on file were void)")  # fmt: skip
     new_calls: dict[str, tuple[Any, ...]] = {}
     for row in todo:
-        if row.incident not in calls and row.incident not in new_calls:
-            v = row.values
-            new_calls[row.incident] = (row.incident, shift_date[row.incident], v.at, v.call_type,
-                                       False, False, now, actor.member_id)  # fmt: skip
+        inc = row.incident
+        if inc not in calls and inc not in new_calls:
+            mine = given[inc]
+            call_type = mine["call_type"].values.call_type if "call_type" in mine else None
+            new_calls[inc] = (inc, shift_date[inc], mine["at"].values.at, call_type, False, False, now,
+                              actor.member_id)  # fmt: skip
     if new_calls:
         writer = InsertIgnoring(
             conn, c_t,
