@@ -69,3 +69,25 @@ def test_a_requirement_with_a_single_category_needs_no_category(cli, db_url):
     assert [(c["amount"], c["category"]) for c in log] == [(8, "structural_firefighting")]
     r = cli("--format", "json", "progress", "update", "1", "--set", "12")
     assert r.json["value"] == 12
+
+
+def test_a_void_takes_back_its_own_records_hours_in_the_log(cli):
+    """Two 5 h local records, the first voided: `progress log` said the void record's
+    entry counted 5 and the live one was 'taken back by a correction' (the latest piece
+    of the same category took it; review). A void reverses its own record."""
+    cli("import", "nremt")
+    path = next(p for p in sample_programs() if p.name == "emt-recertification.toml")
+    cli("program", "apply", "--file", str(path))
+    cli("member", "add", "Tom Kowalski", "--email", "tk@example.org", "--position", "emt",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    emt = "tk@example.org"
+    cli("--as-of", "2026-01-05", "enroll", "add", emt, "EMT Recertification")
+    cli("--as-of", "2026-11-01", "record", "add", emt, "--course", "Local protocols", "--date",
+        "2026-10-01", "--hours", "5", "--category", "local")  # fmt: skip
+    cli("--as-of", "2026-11-01", "record", "add", emt, "--course", "Local protocols", "--date",
+        "2026-10-08", "--hours", "5", "--category", "local")  # fmt: skip
+    cli("--as-of", "2026-11-02", "record", "void", "1", "--reason", "wrong day")
+    log = cli("progress", "log", "--member", emt, "--requirement", "NREMT-EMT", "--format", "json").json
+    by = {(c["source_id"], c["amount"]): c["counted"] for c in log}
+    assert by == {("1", 5): 0, ("2", 5): 5, ("1:void", -5): 0}, log
+    assert _line(cli, "NCCP")["value"] == 5

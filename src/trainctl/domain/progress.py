@@ -380,7 +380,8 @@ def allocate_hours(
 
     # 1. pieces and corrections
     pieces: list[_Piece] = []
-    corrections: list[tuple[int, float, str | None, str | None, bool]] = []
+    corrections: list[tuple[int, float, str | None, str | None, bool, str | None]] = []
+    source_of: dict[int, str | None] = {}  # piece (credit index) -> its source
     for i, credit in enumerate(credits):
         name, topic = split_category(credit.category)
         key = name if name in state else None
@@ -392,18 +393,21 @@ def allocate_hours(
         dist = (credit.item or "").casefold() == DISTRIBUTIVE
         if credit.amount > 0:
             pieces.append(_Piece(i, credit.amount, key, canon, dist, credit.category))
+            source_of[i] = credit.source
         elif credit.amount < 0:
-            corrections.append((i, -credit.amount, key, canon, dist))
+            corrections.append((i, -credit.amount, key, canon, dist, credit.source))
     taken_back: dict[int, float] = {}
-    for i, amount, key, topic, dist in corrections:
+    for i, amount, key, topic, dist, source in corrections:
         left = amount
-        # the same topic and kind first, then the same topic, the same kind, anything
-        for tier in range(4):
+        # its own source first (a void reverses its record), then the same topic and kind,
+        # the same topic, the same kind, anything
+        for tier in range(5):
             for p in reversed(pieces):
                 if left <= _EPS:
                     break
                 same_topic, same_kind = p.topic == topic, p.dist == dist
-                fits = (same_topic and same_kind, same_topic, same_kind, True)[tier]
+                own = source is not None and source_of.get(p.credit) == source
+                fits = (own, same_topic and same_kind, same_topic, same_kind, True)[tier]
                 if p.key == key and p.rem > _EPS and fits:
                     t = min(p.rem, left)
                     p.rem -= t
@@ -878,6 +882,9 @@ class Credit:
     # evaluator judges it (queries.compliance.window_exclusions: a repeat of a course in
     # its NREMT cycle; after a one-time window closed); such a credit counts for nothing.
     repeat: str = ""
+    # the source behind it (a void's reversal names its record's): a correction takes back
+    # its own source's hours first, so `progress log` says which credit it reversed
+    source: str | None = None
 
 
 def measure(

@@ -498,7 +498,8 @@ def hour_allocations(
         key = source_of(source_type, source_id)
         out = excluded.get(pid, {}).get(key) if key is not None else None
         why = out.reason if out is not None else ""
-        credits[pid].append((cid, dp.Credit(amount, category, item, repeat=why)))
+        source = f"{source_type}:{key[1]}" if key is not None else None
+        credits[pid].append((cid, dp.Credit(amount, category, item, repeat=why, source=source)))
     out = {}
     for pid, rows in credits.items():
         t = wanted[pid]
