@@ -864,3 +864,38 @@ def test_record_import_takes_its_sheets_as_the_other_imports_do(enrollable, snap
     assert snapshot() == before
     r = enrollable("--as-of", "2026-04-01", "record", "import", str(sheets[0]), "--csv", str(sheets[1]))
     assert "2 rows read, 2 added" in r.stderr, r
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("LAD-1", "LAD-1"),
+        ("LAD-1\u200b", "LAD-1"),  # a zero-width space pasted after it
+        ("\ufeffLAD\u20111", "LAD-1"),  # a BOM, a non-breaking hyphen
+        ("F\u2010118", "F-118"),  # Word's hyphen
+        ("F\u2013118", "F-118"),  # an en dash
+        ("ＬＡＤ－１", "LAD-1"),  # full-width
+        ("Zoë", "Zoë"),  # letters are letters
+    ],
+)
+def test_a_code_is_read_without_invisible_characters_or_typographic_dashes(typed, read):
+    from trainctl.domain.text import code_text
+
+    assert code_text(typed) == read
+
+
+def test_codes_pasted_with_invisible_characters_find_what_they_name(dept, tmp_path):
+    """'LAD-1' + U+200B was kept as a free course name no requirement counts, 'CPR-BLS' +
+    U+200B as a credential nothing names (with a 'did you mean CPR-BLS?' that looked the
+    same), 'F‐118' (U+2010) as no member's badge (review). Codes are read as they look."""
+    dept("member", "add", "Lee Park", "--email", "lee@fd.org", "--badge", "F-118")
+    dept("course", "add", "--code", "LAD-1", "--name", "Ladder drill", "--hours", "1.5")
+    sheet = tmp_path / "zw.csv"
+    sheet.write_text("Date,Course,Badge,Hours\n2026-05-03,LAD-1\u200b,F\u2010118,1\n", encoding="utf-8")
+    r = dept("--as-of", "2026-06-01", "record", "import", str(sheet))
+    assert "1 row read, 1 added" in r.stderr and "not in the course catalog" not in r.stderr, r.stderr
+    rec = dept("--format", "json", "record", "list", "--member", "F-118").json
+    assert [(x["course_code"], x["member"]) for x in rec] == [("LAD-1", "Lee Park")]
+    dept("--as-of", "2026-06-01", "cert", "add", "F-118", "CPR-BLS\u200b", "--issued", "2026-05-01")
+    cards = dept("--format", "json", "cert", "list", "--member", "F-118").json
+    assert [c["credential_code"] for c in cards] == ["CPR-BLS"], cards

@@ -30,8 +30,11 @@ T = TypeVar("T")
 
 
 def credential_code(text: str) -> str:
-    """How credential codes are stored and compared: upper case, spaces folded."""
-    return " ".join(text.split()).upper()
+    """How credential codes are stored and compared: upper case, spaces folded, invisible
+    characters dropped and typographic dashes read as '-' (text.code_text)."""
+    from trainctl.domain.text import code_text
+
+    return " ".join(code_text(text).split()).upper()
 
 
 def renewal_months(frequency: str | None, period_months: int | None = None) -> int | None:

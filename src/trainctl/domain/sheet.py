@@ -392,7 +392,7 @@ def badge_key(badge: str) -> str:
     """A badge as the lookups match it: case aside, and a badge of digits without its
     leading zeros (a spreadsheet shows 0042 as 42). Two badges with one key are one badge
     to a sign-in sheet, so no two members may hold them (services.members)."""
-    key = badge.strip().casefold()
+    key = dtext.code_text(badge).strip().casefold()
     return key.lstrip("0") or "0" if key.isdigit() else key
 
 

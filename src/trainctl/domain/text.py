@@ -55,6 +55,22 @@ def visible(text: str) -> str:
     return " ".join(kept.split())
 
 
+# Dashes a word processor or a phone types for '-' (hyphen, non-breaking hyphen, figure,
+# en and em dash, minus sign, small and full-width hyphen-minus).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+
+
+def code_text(text: str) -> str:
+    """A code (a badge, a course or credential code) as lookups read it: invisible format
+    characters dropped (a zero-width space pasted after LAD-1 made a free course name no
+    requirement counts; review), a typographic dash read as '-', full-width letters and
+    digits as plain ones (NFKC). A code is no name: it needs none of them."""
+    if text.isascii():
+        return text
+    kept = "".join(ch for ch in unicodedata.normalize("NFKC", text) if unicodedata.category(ch) != "Cf")
+    return kept.translate(_DASHES)
+
+
 def likeness_key(text: str) -> str:
     """Two names with the same key look the same on screen (case and invisibles aside)."""
     return visible(unicodedata.normalize("NFC", text)).casefold()

@@ -27,7 +27,7 @@ from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
-from trainctl.domain.text import plural, same_name, word_for
+from trainctl.domain.text import code_text, plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
@@ -98,6 +98,12 @@ def requirement_categories(session: Session) -> dr.Categories:
     return dr.Categories(names, topics)
 
 
+def _code_key(code: str) -> str:
+    """A course code as the catalog's lookups match it (case, spaces, invisible characters
+    and typographic dashes aside: domain.text.code_text)."""
+    return dr.fold(code_text(code))
+
+
 class CourseIndex:
     """The catalog by code and by name (case and spaces aside)."""
 
@@ -113,7 +119,7 @@ class CourseIndex:
             )  # fmt: skip
             self.by_id[row.id] = row
             if c.code:
-                self.by_code[dr.fold(c.code)] = row
+                self.by_code[_code_key(c.code)] = row
             self.by_name.setdefault(dr.fold(c.name), []).append(row)
 
     def closest(self, text: str) -> str | None:
@@ -141,7 +147,7 @@ class CourseIndex:
                 return None, ("course", f"no course has the id {rest.strip()}")
             return found, None
         if code:
-            found = self.by_code.get(dr.fold(code))
+            found = self.by_code.get(_code_key(code))
             if found is None:
                 return None, ("course_code", f"no course has the code {code!r}")
             if text.strip() and dr.fold(text) not in {dr.fold(found.code), dr.fold(found.name)}:
@@ -150,7 +156,7 @@ class CourseIndex:
                     f"{text.strip()!r} is not the course of the code {code!r} ({found.name}); "
                     "make the two agree, or leave one of them empty"))  # fmt: skip
             return found, None
-        found = self.by_code.get(dr.fold(text))
+        found = self.by_code.get(_code_key(text))
         if found is not None:
             return found, None
         named = self.by_name.get(dr.fold(text), [])
