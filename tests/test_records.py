@@ -830,3 +830,10 @@ def test_a_sheet_imported_again_after_its_course_joins_the_catalog_is_already_re
     # another day, or another member, is another record
     r = crew(*AS_OF, "record", "add", "0002", "--course", "AW", "--date", "2026-04-01", "--type", "drill")
     assert "Recorded 1 record" in r.stderr
+
+
+def test_record_list_finds_a_free_course_name_case_and_spaces_aside(crew):
+    crew(*AS_OF, "record", "add", "0001", "--course", "Local protocols", "--date", "2026-03-04", "--hours", "2")
+    for typed in ("Local protocols", "local  PROTOCOLS", " Local protocols "):
+        rows = crew("--format", "json", "record", "list", "--course", typed).json
+        assert [r["course_name"] for r in rows] == ["Local protocols"], typed

@@ -270,7 +270,7 @@ def list_(
         course_id, course_name = None, None
         if course:
             found = qc.find_course(rd, course)
-            course_id, course_name = (found.id, None) if found else (None, course.strip())
+            course_id, course_name = (found.id, None) if found else (None, course)
         records, total = q.list_records(
             rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
             start=parse_date(start, "--from"), end=parse_date(end, "--to"), topic=topic,

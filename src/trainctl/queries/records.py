@@ -112,8 +112,11 @@ def list_records(
         conds.append("r.course_id = :course")
         params["course"] = course_id
     elif course_name is not None:
-        conds.append("trainctl_fold(r.course_name) = trainctl_fold(:course_name)")
-        params["course_name"] = course_name
+        # a free course name by its natural key (case and spaces aside, as imports match it)
+        from trainctl.domain.records import course_key
+
+        conds.append("r.course_key = :course_key")
+        params["course_key"] = course_key(None, course_name)
     if start is not None:
         conds.append("r.completion_date >= :start")
         params["start"] = start.isoformat()
