@@ -501,3 +501,38 @@ def test_a_run_through_a_symlink_meets_the_same_lock(cli, db_path, monkeypatch, 
     with run_lock(f"sqlite:///{db_path}"):
         r = cli("--db", str(link), "reminders", "send", "--as-of", AS_OF, "--transport", "stdout", ok=False)
     assert r.exit_code == 75 and r.stdout == ""
+
+
+@pytest.mark.parametrize("where", ["missing folder", "existing folder", "empty file"])
+def test_a_mistyped_database_path_is_refused_and_nothing_is_created(cli, db_path, server, monkeypatch, tmp_path, where):
+    """A crontab's --db with a typo: `reminders send` made a new, empty database there (and
+    its lock file), found nothing due and exited 0, night after night; the only line it
+    printed was the no-officer warning, which blamed the wrong thing."""
+    department(cli, members=1)
+    configure(cli, server.port)
+    typo = {
+        "missing folder": tmp_path / "trainctl" / "departmnet.db",
+        "existing folder": tmp_path / "departmnet.db",
+        "empty file": tmp_path / "departmnet.db",
+    }[where]
+    if where == "empty file":
+        typo.touch()
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    for args in (["--quiet", "reminders", "send"], ["reminders", "send", "--dry-run"],
+                 ["reminders", "preview"], ["reminders", "send", "--transport", "stdout"]):  # fmt: skip
+        r = cli("--db", str(typo), *args, "--as-of", AS_OF, ok=False)
+        assert r.exit_code == 1, (args, r)
+        assert str(typo) in r.stderr and "typo" in r.stderr, (args, r)
+        assert "db upgrade" in r.stderr and "No active officer" not in r.stderr, (args, r)
+        assert r.stdout == ""
+        assert sorted(p.name for p in tmp_path.rglob("*")) == before, args  # no db, no lock
+    if where == "empty file":
+        assert typo.stat().st_size == 0  # left as it was
+    assert server.handler.messages == []
+    # the right path sends; an ordinary command still makes a new database on first use
+    cli("--db", str(db_path), "--quiet", "reminders", "send", "--as-of", AS_OF)
+    assert len(server.handler.messages) == 1
+    if where != "missing folder":
+        cli("--db", str(typo), "member", "list")
+        assert cli("--db", str(typo), "reminders", "send", "--as-of", AS_OF).exit_code == 0

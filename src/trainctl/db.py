@@ -30,6 +30,7 @@ from trainctl.config import display_url, sqlite_path
 from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live in dbfile)
     REVISIONS,
     SCHEMA_HEAD,
+    no_database,
     read_schema_version,
     refuse_foreign_or_newer,
     refuse_unless_head,
@@ -333,9 +334,7 @@ def open_engine(url: str, *, create: bool = True) -> sa.Engine:
     version = read_schema_version(url)
     if version is None:
         if not create:
-            raise TrainctlError(
-                f"No trainctl database at {display_url(url)}.", "Run any trainctl command to create it."
-            )
+            raise no_database(url)
         path = sqlite_path(url)
         if path is not None:
             from trainctl.config import default_db_path, demo_db_path

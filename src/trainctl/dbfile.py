@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from trainctl.config import display_url, sqlite_path
-from trainctl.errors import SchemaBehindError, TrainctlError
+from trainctl.errors import NotFoundError, SchemaBehindError, TrainctlError
 from trainctl.queries import BUSY_TIMEOUT_MS, busy_error, is_busy
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
@@ -231,12 +231,38 @@ def refuse_foreign_or_newer(url: str, version: str | None) -> None:
         )
 
 
-def ensure_current(url: str) -> None:
-    """Ready for a command: created at head on first use, refused when behind or foreign."""
+def no_database(url: str) -> NotFoundError:
+    """The refusal of a command that must not create a database (`reminders send` and
+    `preview`: a cron line whose --db has a typo would otherwise make a new, empty file and
+    send nothing, night after night, with exit 0) when `url` holds none: a SQLite file that
+    does not exist or is empty, or a server database without trainctl's tables. Nothing is
+    created; the hint says how to make one on purpose."""
+    import shlex
+
+    path = sqlite_path(url)
+    upgrade = f"`trainctl --db {shlex.quote(str(path) if path else display_url(url))} db upgrade`"
+    if path is None:
+        what = f"{display_url(url)} holds no trainctl database (it has no tables)."
+    elif not path.exists():
+        what = f"There is no database file {path}."
+    else:
+        what = f"{path} is an empty file, not a trainctl database."
+    return NotFoundError(
+        f"{what} Nothing was done.",
+        "Check the --db path (or TRAINCTL_DB) for a typo. To start a new database there on "
+        f"purpose, run {upgrade} first.",
+    )
+
+
+def ensure_current(url: str, *, create: bool = True) -> None:
+    """Ready for a command: created at head on first use, refused when behind or foreign.
+    `create=False`: a missing or empty database is refused (`no_database`), never made."""
     version = read_schema_version(url)
     if version == SCHEMA_HEAD:
         return
     if version is None:
+        if not create:
+            raise no_database(url)
         from trainctl.db import open_engine
 
         open_engine(url).dispose()  # creates the file at head (imports the ORM, once)

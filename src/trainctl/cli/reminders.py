@@ -17,6 +17,11 @@ from trainctl.errors import RefusedError
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
+# `send` (with --dry-run too) and `preview` never create a database: a cron line whose --db
+# has a typo would make a new, empty one and find nothing due, night after night, exit 0.
+# A path that holds no database is refused, naming it (dbfile.no_database), exit 1.
+CREATE_DATABASE = False
+
 
 class TransportKind(StrEnum):
     smtp = "smtp"
@@ -148,7 +153,7 @@ def _show_due(
     from trainctl.permissions import VIEW_ALL
     from trainctl.queries import reminders as q
 
-    with state.reader() as (rd, actor):
+    with state.reader(create=CREATE_DATABASE) as (rd, actor):
         actor.require(VIEW_ALL, "preview reminders")
         today = _today(state, rd, as_of)
         selection = q.select_due(rd, today)
@@ -206,8 +211,9 @@ def send(
     reminders, milestones, new requirements' messages, certification cards expiring (90,
     60, 30, 7 days before and on the day), recurring compliance requirements turning due
     soon or overdue, and one digest per officer listing who is behind. A run that was
-    skipped catches up. Exit codes: 0 all sent (or nothing due), 1 some messages failed
-    (they stay due), 69 mail server unreachable, 75 another run holds the lock.
+    skipped catches up. Never creates a database: a --db path with none is refused. Exit
+    codes: 0 all sent (or nothing due), 1 some messages failed (they stay due) or no
+    database at the path, 69 mail server unreachable, 75 another run holds the lock.
     """
     state = get_state(ctx)
     quiet = quiet or state.quiet
@@ -268,7 +274,7 @@ def _send(
     from trainctl.services.mail import transport_for
 
     url = state.url
-    ensure_current(url)
+    ensure_current(url, create=CREATE_DATABASE)  # before the lock file is made beside it
     with svc.run_lock(url):
         with open_reader(url) as rd:
             actor = resolve_actor(rd, state.actor)

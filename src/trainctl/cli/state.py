@@ -71,14 +71,15 @@ class AppState:
 
 
     @contextmanager
-    def reader(self) -> Iterator[tuple[Reader, Actor]]:
-        """A read-only snapshot on the read side (no ORM import), with the acting member."""
+    def reader(self, *, create: bool = True) -> Iterator[tuple[Reader, Actor]]:
+        """A read-only snapshot on the read side (no ORM import), with the acting member.
+        `create=False`: a database that is not there is refused, not made (dbfile)."""
         from trainctl.dbfile import ensure_current
         from trainctl.queries import open_reader
         from trainctl.queries.members import resolve_actor
 
         url = self.url
-        ensure_current(url)
+        ensure_current(url, create=create)
         with open_reader(url) as rd:
             actor = resolve_actor(rd, self.actor)
             _note_actor(actor)

@@ -27,7 +27,7 @@ from sqlmodel import SQLModel
 
 from trainctl.config import display_url, sqlite_path
 from trainctl.db import BulkInsert, create_schema, make_engine, server_url
-from trainctl.dbfile import read_schema_version, refuse_unless_head
+from trainctl.dbfile import no_database, read_schema_version, refuse_unless_head
 from trainctl.errors import TrainctlError
 from trainctl.queries import CHUNK
 
@@ -73,7 +73,7 @@ def copy_to_postgres(from_url: str, to_url: str) -> list[TableCount]:
         )
     version = read_schema_version(from_url)
     if version is None:
-        raise TrainctlError(f"No trainctl database at {from_url}.", "Check --db (or TRAINCTL_DB).")
+        raise no_database(from_url)
     refuse_unless_head(from_url, version)
     _refuse_target(to_url)
 
