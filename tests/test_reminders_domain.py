@@ -54,6 +54,26 @@ def test_latest_crossed(today, leads, status, want):
         assert got.on == D - timedelta(days=int(want[:-1]))
 
 
+# (case, threshold, the log's other thresholds of the item for the recipient, overtaken)
+OVERTAKEN = [
+    ("the 14-day warning after the 1-day one", "14d", ["1d"], True),
+    ("the 30-day warning after the overdue follow-up", "30d", ["overdue"], True),
+    ("on the day after the overdue follow-up", "0d", ["overdue"], True),
+    ("due soon after overdue (compliance)", "due_soon", ["overdue"], True),
+    ("the next warning after earlier ones", "7d", ["30d", "14d"], False),
+    ("the overdue follow-up after the warnings", "overdue", ["30d", "0d"], False),
+    ("nothing logged", "14d", [], False),
+    ("a quiet stretch is no step towards a deadline", "since:2026-01-01", ["since:2026-02-01"], False),
+    ("a milestone", "reached", ["overdue"], False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("threshold", "logged", "want"), [c[1:] for c in OVERTAKEN],
+                         ids=[c[0] for c in OVERTAKEN])  # fmt: skip
+def test_a_warning_the_log_holds_a_later_one_of_is_overtaken(threshold, logged, want):
+    assert dr.overtaken(threshold, logged) is want
+
+
 # Feb 29 and year ends: the crossing day is plain calendar arithmetic.
 CALENDAR = [
     ("30 days before Feb 29", date(2028, 2, 29), 30, date(2028, 1, 30)),

@@ -536,3 +536,48 @@ def test_a_mistyped_database_path_is_refused_and_nothing_is_created(cli, db_path
     if where != "missing folder":
         cli("--db", str(typo), "member", "list")
         assert cli("--db", str(typo), "reminders", "send", "--as-of", AS_OF).exit_code == 0
+
+
+@pytest.mark.parametrize("outcome", ["sent", "failed"])
+def test_a_run_of_an_earlier_day_never_sends_a_warning_the_log_holds_a_later_one_of(
+    cli, db_url, server, monkeypatch, outcome
+):
+    """After the 1-day warning went out, `--as-of` ten days earlier found the 14-day
+    warning crossed and never sent, and mailed "is due in 10 days" for a deadline of
+    tomorrow, marking it sent. A warning the log holds a later one of is stale (a failed
+    later one too: it is retried while due, and the earlier one's days are wrong)."""
+    department(cli, members=1, officer=False, reminders='{"lead_days": [30, 14, 7, 1]}')
+    configure(cli, server.port)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    if outcome == "failed":
+        server.handler.refuse = {email_of(0)}
+    r = cli("reminders", "send", "--as-of", "2026-03-31", ok=False)  # target 2026-04-01
+    assert r.exit_code == (0 if outcome == "sent" else 1), r
+    assert log_rows(db_url, "threshold", "status") == [("1d", outcome)]
+    sent = [m["Subject"] for m in server.handler.messages]
+    assert sent == (["Reminder: Recruit Academy is due tomorrow (2026-04-01)"] if outcome == "sent" else [])
+    server.handler.refuse = set()
+    # ten days back, a month back: nothing (the 14- and 30-day warnings are overtaken)
+    for day in ("2026-03-22", "2026-03-01"):
+        r = cli("reminders", "send", "--as-of", day)
+        assert f"Nothing due on {day}" in r.stderr, (day, r)
+        assert cli("--format", "json", "reminders", "preview", "--as-of", day).json == [], day
+    assert [m["Subject"] for m in server.handler.messages] == sent
+    assert log_rows(db_url, "threshold", "status") == [("1d", outcome)]
+    # a later warning still goes out: --as-of works for sends as before
+    r = cli("reminders", "send", "--as-of", "2026-04-02")
+    assert server.handler.messages[-1]["Subject"] == "Overdue: Recruit Academy was due 2026-04-01"
+    assert log_rows(db_url, "threshold", "status") == [("1d", outcome), ("overdue", "sent")]
+    # a run of another day than today says its messages count from that day
+    assert "not today" in r.stderr and "counted from 2026-04-02" in r.stderr
+
+
+def test_a_run_of_today_does_not_warn_about_its_day(cli, server):
+    from datetime import UTC, datetime
+
+    today = datetime.now(UTC).date()  # the department's day (its timezone: UTC here)
+    department(cli, members=1, officer=False, targets=[(today + timedelta(days=5)).isoformat()],
+               enrolled=(today - timedelta(days=10)).isoformat())  # fmt: skip
+    configure(cli, server.port)
+    r = cli("reminders", "send")
+    assert "Sent 1 reminder" in r.stderr and "not today" not in r.stderr

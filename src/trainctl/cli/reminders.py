@@ -267,9 +267,11 @@ def _send(
     fmt: str = "table",
 ) -> None:  # fmt: skip
     from trainctl.dbfile import ensure_current
+    from trainctl.domain.reminders import when_text
     from trainctl.queries import open_reader
     from trainctl.queries.members import resolve_actor
     from trainctl.queries.settings import all_settings
+    from trainctl.queries.settings import today as department_today
     from trainctl.services import reminders as svc
     from trainctl.services.mail import transport_for
 
@@ -279,6 +281,7 @@ def _send(
         with open_reader(url) as rd:
             actor = resolve_actor(rd, state.actor)
             today = _today(state, rd, as_of)
+            real_today = department_today(rd)
             settings = {key: value for key, value, _, _ in all_settings(rd)}
         carrier = transport_for(kind.value, folder, settings)
         result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
@@ -302,6 +305,17 @@ def _send(
     where = {"smtp": "", "file": f" to {folder}", "stdout": " to stdout"}[kind.value]
     render.info(f"Sent {len(result.sent)} reminder{'' if len(result.sent) == 1 else 's'}{where} "
                 f"({today.isoformat()}).", quiet=quiet)  # fmt: skip
+    if result.sent and today != real_today and not quiet:
+        render.warn(AS_OF_SENT.format(day=today.isoformat(), real=real_today.isoformat(),
+                                      off=when_text(today, real_today)))  # fmt: skip
+
+
+# --as-of D with real messages: they count their days from D ("due in 10 days"), which is
+# what simulating a day is for, and misleading in a real mailbox (said, not refused)
+AS_OF_SENT = (
+    "These messages were sent as of {day} ({off}), not today ({real}): the days they count "
+    '("due in 10 days") are counted from {day}.'
+)
 
 
 @app.command("preview")

@@ -7,7 +7,8 @@ warnings); `threshold` is which warning it is ("30d", "7d", "0d", "overdue", "re
 A reminder is DUE once its threshold has been crossed and it was never sent. Crossing is
 "on or after", never "on exactly": a run skipped for a week still finds every warning whose
 day has passed. Of several thresholds of one item crossed since the last run only the
-LATEST is sent (one message: the 14-day warning makes the missed 30-day one pointless).
+LATEST is sent (one message: the 14-day warning makes the missed 30-day one pointless),
+and never one earlier than a warning of the same item already in the log (`overtaken`).
 A reminder is STALE, and never sent, when what it warns of no longer applies: the item is
 completed or waived, the enrollment is no longer active (completed, withdrawn, failed, on
 hold), the member is inactive, the certification was renewed or voided, the phase was left,
@@ -148,6 +149,33 @@ def latest_crossed(
     if nearest is None:
         return None
     return Crossed(lead_label(nearest), shift(deadline, -nearest))
+
+
+def threshold_order(threshold: str) -> int | None:
+    """Where a warning falls among those of one item (a deadline), earliest first: a lead
+    day N at -N ("30d" before "7d" before "0d", on the day), "due_soon" before "overdue".
+    None for the thresholds that are no step towards a deadline: a quiet stretch
+    ("since:..."), a milestone reached, an assignment, a digest."""
+    if threshold == OVERDUE:
+        return 1
+    if threshold == DUE_SOON:
+        return -1
+    if threshold.endswith("d") and threshold[:-1].isdigit():
+        return -int(threshold[:-1])
+    return None
+
+
+def overtaken(threshold: str, logged: Iterable[str]) -> bool:
+    """Whether a warning at `threshold` comes after its time: the log already holds a later
+    warning of the same item for the same recipient (`logged`: their thresholds). Of the
+    thresholds an item crosses only the latest is sent, and time only moves on; a run of an
+    earlier day (`--as-of` in the past) or a shorter list of lead days would otherwise mail
+    the 14-day warning after the 1-day one, "due in 10 days" for a deadline of tomorrow.
+    Sent or not (a failed one is retried while it is due): the earlier one is stale."""
+    order = threshold_order(threshold)
+    if order is None:
+        return False
+    return any((o := threshold_order(t)) is not None and o > order for t in logged)
 
 
 def below(progress: float, schedule: Schedule) -> bool:
