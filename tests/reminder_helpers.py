@@ -26,6 +26,7 @@ class Recorder:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []  # (MAIL FROM, RCPT TOs) of each
         self.refuse: set[str] = set()
         self.delay = 0.0
         self.lock = threading.Lock()
@@ -43,6 +44,7 @@ class Recorder:
         msg = message_from_bytes(envelope.content, policy=default)
         with self.lock:
             self.messages.append(msg)  # type: ignore[arg-type]
+            self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             n = len(self.messages)
         return f"250 2.0.0 Ok: queued as Q{n:04d}"
 
@@ -52,13 +54,15 @@ class Recorder:
 
 
 class Server:
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, smtputf8: bool = True) -> None:
         self.port = port or free_port()
         self.handler = Recorder()
         self.controller: Controller | None = None
+        self.smtputf8 = smtputf8  # False: a server that does not offer SMTPUTF8
 
     def start(self) -> Server:
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port,
+                                     enable_SMTPUTF8=self.smtputf8)  # fmt: skip
         self.controller.start()
         return self
 

@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trainctl.domain import reminders as dr
-from trainctl.domain.mail import build_message, parse_sender
+from trainctl.domain.mail import build_message, parse_sender, wire_address
 from trainctl.errors import BadInputError
 
 D = date(2026, 3, 1)  # a deadline
@@ -252,6 +252,31 @@ def test_a_non_ascii_address_is_written_as_utf8_never_as_an_encoded_word():
     assert "To: Émile Öst <émile@station12.example>".encode() in raw, raw
     back = __import__("email").message_from_string(raw.decode("utf-8"), policy=default)
     assert back["To"].addresses[0].addr_spec == "émile@station12.example"
+
+
+@pytest.mark.parametrize(("email", "wire"), [
+    ("bob@bücher.example", "bob@xn--bcher-kva.example"),
+    ("bob@BÜCHER.example", "bob@xn--bcher-kva.example"),  # IDNA labels are lower case
+    ("bob@xn--bcher-kva.example", "bob@xn--bcher-kva.example"),
+    ("bob@faß.de", "bob@xn--fa-hia.de"),  # IDNA 2008: not fass.de, another domain
+    ("bob@例え。テスト", "bob@xn--r8jz45g.xn--zckzah"),  # an ideographic full stop
+    ("émile@station12.example", "émile@station12.example"),  # the local part is kept
+    ("ann@fd.example", "ann@fd.example"),
+])  # fmt: skip
+def test_a_domain_goes_on_the_wire_in_its_idna_form(email, wire):
+    assert wire_address(email) == wire
+
+
+def test_a_message_to_a_non_ascii_domain_is_plain_ascii():
+    msg = build_message(
+        sender=parse_sender("Training <training@wache-süd.example>"), to_name="Bob Bücher",
+        to_addr="bob@bücher.example", title="Reminder", body="Hello Bob,\n",
+        message_id="<trainctl.abc@xn--wache-sd-d6a.example>",
+        now=__import__("datetime").datetime(2026, 3, 1, tzinfo=__import__("datetime").UTC), key="k|1",
+    )  # fmt: skip
+    raw = msg.as_bytes()
+    assert raw.isascii() and b"<bob@xn--bcher-kva.example>" in raw
+    assert b"<training@xn--wache-sd-d6a.example>" in raw
 
 
 @pytest.mark.parametrize("bad", ["", "nobody", "a@b, c@d", "two words@x"])

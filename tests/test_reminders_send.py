@@ -581,3 +581,32 @@ def test_a_run_of_today_does_not_warn_about_its_day(cli, server):
     configure(cli, server.port)
     r = cli("reminders", "send")
     assert "Sent 1 reminder" in r.stderr and "not today" not in r.stderr
+
+
+def test_a_non_ascii_domain_goes_in_its_idna_form_to_a_server_without_smtputf8(cli, db_url, monkeypatch):
+    """bob@bücher.example failed every night with "does not advertise the required SMTPUTF8
+    capability", though bob@xn--bcher-kva.example, the same mailbox, was delivered: only a
+    local part that is not ASCII needs SMTPUTF8; a domain has its ASCII (IDNA) form."""
+    s = Server(smtputf8=False).start()
+    try:
+        department(cli, members=0, officer=False)
+        configure(cli, s.port)
+        cli("config", "set", "smtp.sender", "Training Office <training@wache-süd.example>")
+        for name, email in (("Bob Bücher", "bob@bücher.example"), ("Émile Öst", "émile@station12.example")):
+            cli("member", "add", name, "--email", email)
+            cli("--as-of", "2026-01-01", "enroll", "add", email, "Recruit Academy", "--target-date", "2026-04-01")
+        monkeypatch.delenv("TRAINCTL_DEBUG")
+        r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+        # the local part émile still needs SMTPUTF8: that one fails, with the clear error
+        assert r.exit_code == 1 and "1 of 2 reminders failed; 1 sent" in r.stderr, r
+        assert "émile@station12.example" in r.stderr and "SMTPUTF8" in r.stderr
+        assert s.handler.envelopes == [("training@xn--wache-sd-d6a.example", ["bob@xn--bcher-kva.example"])]
+        bob = s.handler.messages[0]
+        assert bob["To"].addresses[0].addr_spec == "bob@xn--bcher-kva.example"
+        assert bob["To"].addresses[0].display_name == "Bob Bücher"
+        assert bob["From"].addresses[0].addr_spec == "training@xn--wache-sd-d6a.example"
+        assert str(bob["Message-ID"]).endswith("@xn--wache-sd-d6a.example>")
+        rows = log_rows(db_url, "to_addr", "status")
+        assert sorted(rows) == [("bob@bücher.example", "sent"), ("émile@station12.example", "failed")]
+    finally:
+        s.stop()

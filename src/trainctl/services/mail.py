@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from trainctl.domain.mail import parse_sender
+from trainctl.domain.mail import parse_sender, wire_address
 from trainctl.errors import MailUnavailableError, TrainctlError
 from trainctl.queries.settings import PASSWORD_ENV
 
@@ -213,7 +213,9 @@ class SmtpTransport:
             raise ConnectionLost("not connected")
         try:
             self.conn.last_answer = ""
-            self.conn.send_message(msg, to_addrs=[to_addr])
+            # the envelope's address as the header's: the domain in its IDNA form, so only
+            # a local part that is not ASCII asks the server for SMTPUTF8
+            self.conn.send_message(msg, to_addrs=[wire_address(to_addr)])
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise MessageRefused(_answer(code, text)) from None
