@@ -490,6 +490,38 @@ def test_marks_that_cannot_be_written_stop_the_run_and_say_what_went_out(cli, db
     assert "sends those again (with the same Message-ID)" in r.stderr
 
 
+@pytest.mark.sqlite_only("SQLite's busy timeout is what the test shortens")
+def test_marks_that_cannot_be_written_say_how_long_the_run_waited_and_guess_no_holder(
+    cli, db_path, server, monkeypatch
+):
+    """It said "another trainctl run held it for more than 10 s" after waiting its whole
+    patience (120 s), whoever held the file (a backup, a sqlite3 shell)."""
+    import re
+
+    from trainctl.services import reminders
+
+    department(cli, members=12, officer=False)
+    configure(cli, server.port)
+    monkeypatch.setattr(reminders, "MARK_PATIENCE_SECONDS", 3.0)
+    monkeypatch.setattr(reminders, "MARK_SECONDS", 3600.0)  # marks by the batch alone
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    done = threading.Event()  # a plain sqlite3 connection, not trainctl, holds the file
+    held = _hold_the_database_when_mail_goes_out(monkeypatch, db_path, 60, until=done)
+    t0 = time.monotonic()
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    took = time.monotonic() - t0
+    done.set()
+    held[0].join()
+    assert r.exit_code == 75, r
+    said = re.search(r"locked by another connection for the (\d+) s this run waited", r.stderr)
+    assert said is not None, r
+    assert 3 <= int(said.group(1)) <= took + 1
+    assert "trainctl run held" not in r.stderr and "10 s" not in r.stderr
+    assert "10 messages the mail server accepted could not be marked sent" in r.stderr
+    assert "sends those again (with the same Message-ID)" in r.stderr
+    assert "sent" not in {st for (st,) in log_rows(db_path, "status")}  # (not marked: stuck)
+
+
 def test_a_run_through_a_symlink_meets_the_same_lock(cli, db_path, monkeypatch, tmp_path):
     from trainctl.services.reminders import lock_path, run_lock
 

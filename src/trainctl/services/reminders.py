@@ -52,7 +52,7 @@ from trainctl.domain.text import plural
 from trainctl.errors import LockedError, MailUnavailableError, TrainctlError
 from trainctl.models import ReminderLog, utcnow
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import busy_error, is_busy, reader_of
+from trainctl.queries import is_busy, reader_of
 from trainctl.queries import reminders as q
 from trainctl.queries import settings as qs
 from trainctl.services.mail import ConnectionLost, MessageRefused, Transport, sender_of
@@ -293,7 +293,8 @@ class _Marks:
         past that, LockedError naming the messages the server took that are not marked."""
         if not self.pending or self.stuck:
             return
-        give_up = time.monotonic() + MARK_PATIENCE_SECONDS
+        began = time.monotonic()
+        give_up = began + MARK_PATIENCE_SECONDS
         while True:
             try:
                 self._write()
@@ -304,9 +305,13 @@ class _Marks:
                 if time.monotonic() >= give_up:
                     self.stuck = True  # (the run's last flush does not wait all over again)
                     sent = sum(1 for m in self.pending if m["status"] == "sent")
+                    # the wait as it was (the patience and each try's busy timeout), and
+                    # no guess at the holder: any program may hold the file or the server
+                    waited = round(time.monotonic() - began)
                     raise LockedError(
-                        f"{busy_error().message} {plural(sent, 'message')} the mail server accepted could not be "
-                        "marked sent, and the run stopped there.",
+                        f"The database stayed locked by another connection for the {waited} s this "
+                        f"run waited to record what went out: {plural(sent, 'message')} the mail "
+                        "server accepted could not be marked sent, and the run stopped there.",
                         "The next run sends those again (with the same Message-ID) and the rest "
                         "of what is due; run it when the database is free.",
                     ) from None
