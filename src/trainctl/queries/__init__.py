@@ -61,9 +61,9 @@ def busy_error() -> LockedError:
     from trainctl.errors import LockedError
 
     return LockedError(
-        f"The database is busy: another trainctl run held it for more than "
-        f"{WRITE_LOCK_TIMEOUT_MS // 1000} s.",
-        "Try again when the other run has finished.",
+        f"The database is busy: another connection (another trainctl run, or a program "
+        f"with the file open) held it for more than {WRITE_LOCK_TIMEOUT_MS // 1000} s.",
+        "Try again when the other run has finished (or close the program holding the file).",
     )
 
 
