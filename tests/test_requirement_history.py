@@ -4,7 +4,10 @@ day (`requirement edit --effective`, default today; `import --update` to a new e
 and a report as of an earlier day judges by the requirement as it stood then (table
 requirement_history, queries/requirements.in_force), on both backends through the CLI.
 
-Dates stay before the machine's today: a change cannot take effect in the future.
+Dates stay before the machine's today: a change cannot take effect in the future. A
+requirement's history starts on the day it was entered (a change in force from that day or
+earlier replaces what it was entered as), so the stories enter theirs `--as-of` a day
+before every change they date.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import pytest
 from registry_helpers import registry_doc, write
 
 LAST_YEAR = "2025-12-31"
+ENTERED = "2015-01-10"  # the day the stories' requirements were entered (--as-of)
 
 
 @pytest.fixture
@@ -24,8 +28,8 @@ def dept(cli):
         "--hire-date", "2015-01-10")  # fmt: skip
     cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--position", "firefighter,emt",
         "--hire-date", "2015-01-10")  # fmt: skip
-    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--hours", "6",
-        "--frequency", "annual", "--counts-category", "hazmat")  # fmt: skip
+    cli("--as-of", ENTERED, "requirement", "add", "--name", "Hazmat refresher", "--type", "hours",
+        "--hours", "6", "--frequency", "annual", "--counts-category", "hazmat")  # fmt: skip
     for member, day, hours in (("ann@fd.org", "2025-03-10", 8), ("bo@fd.org", "2025-03-10", 6),
                                ("ann@fd.org", "2026-03-10", 8), ("bo@fd.org", "2026-03-10", 6)):
         cli("--as-of", "2026-06-30", "record", "add", member, "--course", "Hazmat ops",
@@ -365,9 +369,9 @@ def test_a_one_time_requirement_met_under_the_old_figure_stays_met(cli):
         "--hire-date", "2020-01-01")  # fmt: skip
     cli("member", "add", "Rec R", "--email", "r@x.org", "--badge", "R1", "--position",
         "firefighter", "--hire-date", "2024-03-01")  # fmt: skip
-    cli("requirement", "add", "--name", "NewDriver", "--type", "hours", "--hours", "60",
+    cli("--as-of", ENTERED, "requirement", "add", "--name", "NewDriver", "--type", "hours", "--hours", "60",
         "--counts-category", "driver", "--position", "driver")  # fmt: skip
-    cli("requirement", "add", "--name", "Recruit", "--type", "hours", "--hours", "240",
+    cli("--as-of", ENTERED, "requirement", "add", "--name", "Recruit", "--type", "hours", "--hours", "240",
         "--frequency", "one_time", "--anchor", "hire_date", "--period-months", "12",
         "--counts-category", "recruit", "--position", "firefighter")  # fmt: skip
     cli("record", "add", "A1", "--course", "D", "--date", "2021-05-01", "--hours", "60", "--category", "driver")
@@ -388,7 +392,7 @@ def test_a_one_time_requirement_met_under_the_old_figure_stays_met(cli):
 
 def test_reminders_follow_the_requirement_as_it_stood_on_their_day(cli):
     cli("member", "add", "Ann", "--email", "ann@x.org", "--position", "firefighter", "--hire-date", "2020-01-01")
-    cli("requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "6",
+    cli("--as-of", ENTERED, "requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "6",
         "--frequency", "one_time", "--counts-category", "hazmat")  # fmt: skip
     cli("requirement", "edit", "Hazmat", "--frequency", "annual", "--effective", "2025-01-01")
     cli("requirement", "edit", "Hazmat", "--frequency", "one_time", "--effective", "2026-12-01")
@@ -401,7 +405,7 @@ def test_reminders_follow_the_requirement_as_it_stood_on_their_day(cli):
 
 def test_each_period_of_the_year_counts_what_its_version_counted_and_owes_whom_it_named(cli):
     cli("member", "add", "Bob", "--email", "bob@x.org", "--position", "driver", "--hire-date", "2020-01-01")
-    cli("requirement", "add", "--name", "Q", "--type", "hours", "--hours", "3", "--frequency",
+    cli("--as-of", ENTERED, "requirement", "add", "--name", "Q", "--type", "hours", "--hours", "3", "--frequency",
         "quarterly", "--counts-category", "ems", "--position", "firefighter")  # fmt: skip
     cli("requirement", "edit", "Q", "--hours", "5", "--position", "firefighter,driver",
         "--effective", "2026-07-01")  # fmt: skip
@@ -410,7 +414,7 @@ def test_each_period_of_the_year_counts_what_its_version_counted_and_owes_whom_i
     # a monthly requirement that stopped counting shift hours in July
     cli("member", "add", "Ann", "--email", "ann@x.org", "--badge", "A1", "--position", "firefighter",
         "--hire-date", "2020-01-01")  # fmt: skip
-    cli("requirement", "add", "--name", "MonS", "--type", "hours", "--hours", "4", "--frequency",
+    cli("--as-of", ENTERED, "requirement", "add", "--name", "MonS", "--type", "hours", "--hours", "4", "--frequency",
         "monthly", "--counts-category", "ems", "--counts-attendance")  # fmt: skip
     for month in range(1, 7):
         day = f"2026-{month:02d}-10"
@@ -428,3 +432,66 @@ def test_effective_alone_says_what_it_did_with_no_blank_line_first(cli):
     cli("requirement", "add", "--name", "Haz", "--type", "hours", "--hours", "2", "--counts-type", "drill")
     r = cli("requirement", "edit", "Haz", "--effective", "2026-01-01")
     assert r.stderr.startswith("Haz has not been changed"), repr(r.stderr)
+
+
+# -------------------------------------------------------------- the day it was entered
+def test_a_change_on_the_day_it_was_entered_replaces_what_it_was_entered_as(cli, db):
+    """Added and edited on one day, it kept a version "until" the day before it existed:
+    `requirement show` listed it, and explain judged a window by it beside "the requirement
+    was entered on" the next day."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--hire-date", "2015-01-10")
+    cli("requirement", "add", "--name", "SCBA refresher", "--type", "hours", "--hours", "8",
+        "--frequency", "annual")  # fmt: skip
+    r = cli("requirement", "edit", "SCBA refresher", "--counts-type", "drill")
+    assert "replaces what it was entered as" in r.stderr and "In force from" not in r.stderr, r.stderr
+    assert history_rows(db) == []
+    shown = cli("requirement", "show", "SCBA refresher")
+    assert "until" not in shown.stdout, shown.stdout
+    assert "history" not in cli("requirement", "show", "SCBA refresher", "-f", "json").json
+    text = cli("requirement", "explain", "ann@fd.org", "SCBA refresher").stdout
+    assert "as the requirement stood" not in text and "was entered on" in text, text
+
+
+def test_a_change_dated_before_it_was_entered_replaces_what_it_was_entered_as(cli, db, snapshot):
+    cli("--as-of", "2026-03-01", "requirement", "add", "--name", "Haz", "--type", "hours",
+        "--hours", "6", "--frequency", "annual", "--counts-category", "hazmat")  # fmt: skip
+    r = cli("requirement", "edit", "Haz", "--hours", "8", "--effective", "2026-01-01")
+    assert "Haz was entered on 2026-03-01: this change, in force from 2026-01-01, replaces" in r.stderr
+    assert history_rows(db) == []
+    assert report(cli, LAST_YEAR)["summary"][0]["as_stood_until"] is None
+    # dated on the entry day by --as-of: the same
+    cli("--as-of", "2026-03-01", "requirement", "edit", "Haz", "--hours", "7")
+    assert history_rows(db) == []
+    # a day after it: the version it replaces is kept, from the day it was entered
+    cli("--as-of", "2026-03-02", "requirement", "edit", "Haz", "--hours", "9")
+    ((_, until, stood),) = history_rows(db)
+    stood = json.loads(stood) if isinstance(stood, str) else stood
+    assert (str(until)[:10], stood["required_hours"]) == ("2026-03-01", 7)
+    # and the versions a day on or before the entry day would end early are replaced too:
+    # `--effective DAY` alone, the requirement as it stands in force from DAY
+    r = cli("requirement", "edit", "Haz", "--effective", "2026-02-01")
+    assert "on or before the day it was entered (2026-03-01): it replaces its earlier versions" in r.stderr
+    assert history_rows(db) == []
+    (detail,) = db.rows("SELECT detail FROM audit_log WHERE action = 'requirement.redate'")
+    assert '"replaced"' in str(detail[0]) and "2026-03-01" in str(detail[0])
+    before = snapshot()
+    r = cli("requirement", "edit", "Haz", "--effective", "2026-02-01")
+    assert "has not been changed" in r.stderr and snapshot() == before
+
+
+def test_an_import_updated_to_a_new_edition_on_its_own_day_keeps_no_history(cli, tmp_path, db):
+    f = write(tmp_path / "state.json", registry_doc())
+    cli("--as-of", "2026-03-01", "import", "registry", f)
+    doc = registry_doc()
+    doc["edition"] = "2027"
+    doc["requirements"][0]["required_hours"] += 10
+    write(f, doc)
+    r = cli("--as-of", "2026-03-01", "import", "registry", f, "--update")
+    assert "1 updated" in r.stderr and "new edition" not in r.stderr, r.stderr
+    assert history_rows(db) == []
+    doc["edition"] = "2028"
+    doc["requirements"][0]["required_hours"] += 10
+    write(f, doc)
+    r = cli("--as-of", "2026-03-05", "import", "registry", f, "--update")
+    assert "1 updated to a new edition from 2026-03-05" in r.stderr, r.stderr
+    assert [str(until)[:10] for _, until, _ in history_rows(db)] == ["2026-03-04"]

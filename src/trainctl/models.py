@@ -338,6 +338,12 @@ class Requirement(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
     updated_at: datetime | None = _ts()
     updated_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    # The department day it was entered: the --as-of day of the command that wrote it (add,
+    # import, program apply), else the department's today. Its history starts there: a
+    # change in force from that day or earlier replaces what it was entered as, and no
+    # version is kept for days before it (services/requirements.keep_history). NULL: entered
+    # before migration 0018, day unknown (its history is kept as written, as before).
+    entered_on: date | None = None
 
 
 class RequirementHistory(SQLModel, table=True):
@@ -347,9 +353,12 @@ class RequirementHistory(SQLModel, table=True):
     they were in force. The requirement as of a day D is the row with the earliest
     `in_force_until` on or after D (the first written wins a tie), else the requirement as it
     stands (queries/compliance.specs_on). Written by `requirement edit` (from --effective)
-    and `import --update` (from the import's day); never deleted, and re-dated only by
-    `requirement edit REQ --effective DAY` alone (services/requirements._redate). A requirement
-    never changed has no row: the current row is its whole history."""
+    and `import --update` (from the import's day), only for days since the requirement was
+    entered (Requirement.entered_on: services/requirements.keep_history); re-dated only by
+    `requirement edit REQ --effective DAY` alone (services/requirements._redate), which
+    removes the versions a day on or before the entry day replaces (the audit log keeps
+    them); never deleted otherwise. A requirement never changed has no row: the current row
+    is its whole history."""
 
     __tablename__ = "requirement_history"
     __table_args__ = (sa.Index("ix_requirement_history_until", "requirement_id", "in_force_until"),)

@@ -422,9 +422,10 @@ def add(
     with state.session(write=True) as (session, actor):
         if copy_from is not None:
             changes = _validated(RequirementUpdate, given, "add")
-            req = svc.add_copy(session, actor, copy_from, changes)
+            req = svc.add_copy(session, actor, copy_from, changes, today=state.today(session))
         else:
-            req = svc.add(session, actor, _validated(RequirementCreate, given, "add"))
+            req = svc.add(session, actor, _validated(RequirementCreate, given, "add"),
+                          today=state.today(session))  # fmt: skip
         out = svc.read(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
         unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None

@@ -123,11 +123,12 @@ def _link_key(lk: FileLink) -> tuple[str, str, str]:
 
 
 def _apply_definitions(
-    session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult
+    session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult, today: date | None
 ) -> dict[str, int]:
-    """Create the file's requirement definitions that the database lacks (one bulk INSERT);
-    an existing one of that name (case and spaces aside) is kept as it is (a warning names
-    the differences). Returns {norm(name): id}."""
+    """Create the file's requirement definitions that the database lacks (one bulk INSERT),
+    entered on `today` (--as-of), else the department's day; an existing one of that name
+    (case and spaces aside) is kept as it is (a warning names the differences). Returns
+    {norm(name): id}."""
     if not doc.requirement_definitions:
         return {}
     wanted = {norm(d.name): d for d in doc.requirement_definitions}
@@ -164,11 +165,12 @@ def _apply_definitions(
             result.changes.append(f"+ requirement definition '{d.name}' ({d.requirement_type})")
     if new_rows:
         from trainctl.models import utcnow
+        from trainctl.services.settings import today as department_today
 
-        now = utcnow()
+        now, day = utcnow(), department_today(session, today)
         rows = session.execute(
             sa.insert(Requirement).returning(col(Requirement.id), col(Requirement.name)),
-            [{**row, "created_at": now} for row in new_rows],
+            [{**row, "created_at": now, "entered_on": day} for row in new_rows],
         )
         for ident, name in rows:
             ids[norm(name)] = ident
@@ -259,7 +261,7 @@ def apply_file(
     result = ApplyResult(
         program=existing or Program(name=doc.name, version=doc.version), created=existing is None
     )
-    defined = _apply_definitions(session, actor, doc, result)
+    defined = _apply_definitions(session, actor, doc, result, today)
     found = _resolve_links(session, doc, defined)
     new = spec_from_file(session, doc, found)
     new.prerequisite_ids = {p.id for p in prereqs if p.id is not None}

@@ -37,6 +37,7 @@ from trainctl.schemas.requirements import check_requirement
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.requirements import (
+    before_entered,
     in_registry,
     keep_history,
     known_positions,
@@ -369,7 +370,7 @@ def import_registry(
     final_name: dict[int | str, tuple[str, str | None, int]] = {
         r.id: (r.name, r.registry_code, -1) for r in in_scope if r.id is not None
     }  # row id (or new code) -> (name after the import, code, file entry index or -1)
-    now = utcnow()
+    now, effective = utcnow(), today or department_today(session)
     for index, entry in enumerate(parsed.entries):
         code = entry["registry_code"]
         row = existing.get(norm(code))
@@ -380,6 +381,7 @@ def import_registry(
                     **entry,
                     "registry_name": registry,
                     "created_at": now,
+                    "entered_on": effective,  # the import's day: its history starts there
                     "created_by": actor.member_id,
                 }
             )
@@ -413,7 +415,6 @@ def import_registry(
     _refuse_name_clashes(parsed.label, registry, final_name)
 
     result = ImportResult(registry=registry, changes=changes, dry_run=dry_run, update=update)
-    effective = today or department_today(session)
     dated = _new_editions(session, registry, parsed.header.edition, in_scope, updates, effective)
     if dated:
         result.new_edition, result.effective = len(dated), effective
@@ -438,7 +439,7 @@ def import_registry(
     audit(
         session, actor, "import.registry", "requirement", None,
         registry=registry, file=parsed.label, edition=parsed.header.edition,
-        day=(today or department_today(session)).isoformat(),
+        day=effective.isoformat(),
         added=[c.registry_code for c in changes if c.action == "add"],
         updated={c.registry_code: c.fields for c in changes if c.action == "update"},
         kept={c.registry_code: sorted(c.kept) for c in changes if c.kept and update},
@@ -491,7 +492,14 @@ def _new_editions(
             f"{row.registry_code} judges, effective {since}; nothing was imported.",
             f"Import it as of {since} or later (--as-of), or without --as-of.",
         )
-    return [(u["id"], {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS}) for u in dated]
+    # an entry moved to a new edition on the day it was imported (or earlier): the new
+    # edition replaces what it was imported as, and no version is kept for the days before
+    # (keep_history's rule, said here so that the summary counts only what it dates)
+    until = effective - timedelta(days=1)
+    return [
+        (u["id"], {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS}) for u in dated
+        if not before_entered(until, by_id[u["id"]].entered_on)
+    ]
 
 
 def _entry_editions(session: Session, registry: str) -> dict[str, str | None]:

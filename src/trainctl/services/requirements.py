@@ -237,7 +237,8 @@ def origin_label(req: Requirement) -> str:
 
 
 def add_copy(
-    session: Session, actor: Actor, ref: str | int, changes: RequirementUpdate
+    session: Session, actor: Actor, ref: str | int, changes: RequirementUpdate, *,
+    today: date | None = None,
 ) -> Requirement:
     """A department copy of a requirement (`requirement add --from REF`) with `changes`
     applied: every field, but editable, owned by the department, with no registry identity
@@ -290,7 +291,7 @@ def add_copy(
             f"Department copy of {origin_label(source)} ({source.name}) with its own "
             f"{', '.join(changed)}."
         )
-    return add(session, actor, RequirementCreate.model_validate(merged))
+    return add(session, actor, RequirementCreate.model_validate(merged), today=today)
 
 
 def _months_go_with_their_frequency(fields: dict[str, Any], update: dict[str, Any]) -> bool:
@@ -321,7 +322,13 @@ def _new_cycle_drops_its_card(fields: dict[str, Any], update: dict[str, Any], be
         fields["period_anchor"] = "certification_date"
 
 
-def add(session: Session, actor: Actor, data: RequirementCreate) -> Requirement:
+def add(
+    session: Session, actor: Actor, data: RequirementCreate, *, today: date | None = None
+) -> Requirement:
+    """A new requirement, entered on `today` (the --as-of day), else the department's
+    today: its history starts there (keep_history)."""
+    from trainctl.services.settings import today as department_today
+
     actor.require(MANAGE, "add requirements")
     fields = data.model_dump()
     if fields["cycle_end"] and "period_anchor" not in data.model_fields_set:
@@ -331,7 +338,7 @@ def add(session: Session, actor: Actor, data: RequirementCreate) -> Requirement:
     _refuse_invalid(fields["name"], _problems(session, fields))
     fields["registry_name"] = registry_spelling(session, fields["registry_name"])
     _refuse_duplicate(session, fields)
-    req = Requirement(**fields, created_by=actor.member_id)
+    req = Requirement(**fields, created_by=actor.member_id, entered_on=department_today(session, today))
     session.add(req)
     session.flush()
     audit(
@@ -439,8 +446,13 @@ def edit(
         return req, []
     assert req.id is not None
     day = _effective(session, req, changed, effective, today)
-    if day is not None:
-        keep_history(session, actor, [(req.id, day - timedelta(days=1), current)])
+    replaced = day is not None and keep_history(session, actor, [(req.id, day - timedelta(days=1), current)])
+    if replaced and report is not None:
+        report.append(
+            f"{req.name} was entered on {req.entered_on}: this change, in force from {day}, "
+            "replaces what it was entered as (no earlier version is kept; reports of every "
+            "day judge it as it now stands)."
+        )
     for field in changed:
         setattr(req, field, merged[field])
     req.updated_at = utcnow()
@@ -587,6 +599,26 @@ def _redate(
         return
     table = RequirementHistory.__table__  # type: ignore[attr-defined]
     moved = table.c.in_force_until > until if until < last else table.c.in_force_until == last
+    if before_entered(until, req.entered_on):
+        # in force from the day it was entered or earlier: it replaces every earlier
+        # version (none may stand for days before the requirement was entered); the audit
+        # log keeps what they held
+        which = table.c.requirement_id == req.id
+        gone = session.execute(
+            sa.select(table.c.in_force_until, table.c.stood).where(which).order_by(table.c.id)
+        ).all()
+        session.execute(table.delete().where(which))
+        audit(
+            session, actor, "requirement.redate", "requirement", req.id,
+            effective=day.isoformat(), was=since.isoformat(),
+            replaced=[{"in_force_until": u.isoformat(), "stood": v} for u, v in gone],
+        )  # fmt: skip
+        lines.append(
+            f"{req.name} as it stands is in force from {day} (was {since}), on or before the "
+            f"day it was entered ({req.entered_on}): it replaces its earlier versions, and "
+            "reports of every day judge it as it stands."
+        )
+        return
     session.execute(
         table.update()
         .where(table.c.requirement_id == req.id, moved)
@@ -612,13 +644,35 @@ def changed_since(session: Session, requirement_id: int | None) -> date | None:
     return None if last is None else last + timedelta(days=1)
 
 
+def before_entered(until: date, entered_on: date | None) -> bool:
+    """Whether a version in force until `until` would stand only for days before the
+    requirement was entered (`entered_on`, Requirement.entered_on; None: entered before
+    migration 0018, day unknown). Such a version never stood: the change that ends it, in
+    force from the day it was entered or earlier, replaces what it was entered as."""
+    return entered_on is not None and until < entered_on
+
+
 def keep_history(
     session: Session, actor: Actor, entries: Sequence[tuple[int, date, dict[str, Any]]]
-) -> None:
+) -> list[int]:
     """Append (requirement id, last day in force, the values it had) rows to
-    requirement_history (the HISTORY_FIELDS of the values): one bulk INSERT."""
+    requirement_history (the HISTORY_FIELDS of the values): one bulk INSERT. A version that
+    would stand only for days before its requirement was entered (`before_entered`) is not
+    kept; returns the ids of those requirements (the change replaced what they were entered
+    as)."""
     if not entries:
-        return
+        return []
+    entered = dict(
+        session.exec(
+            select(col(Requirement.id), col(Requirement.entered_on)).where(
+                col(Requirement.id).in_(sorted({rid for rid, _, _ in entries}))
+            )
+        ).all()
+    )
+    replaced = [rid for rid, until, _ in entries if before_entered(until, entered.get(rid))]
+    entries = [e for e in entries if e[0] not in replaced]
+    if not entries:
+        return replaced
     now = utcnow()
     session.execute(
         sa.insert(RequirementHistory),
@@ -629,6 +683,7 @@ def keep_history(
             for rid, until, values in entries
         ],
     )  # fmt: skip
+    return replaced
 
 
 def _accepts(fields: dict[str, Any]) -> Any:
