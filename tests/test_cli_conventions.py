@@ -66,6 +66,74 @@ def test_help_speaks_in_words_and_cuts_nothing(cli, monkeypatch, path):
         assert text.count("(") == text.count(")"), text
 
 
+def _unwrap(lines: list[str]) -> str:
+    """Help lines joined as one text (a word cut after its hyphen is joined whole)."""
+    text = ""
+    for line in (ln.strip() for ln in lines):
+        text += line if text.endswith("-") or not text else " " + line
+    return text
+
+
+def _help_of(out: str) -> tuple[str, dict[str, str]]:
+    """A `--help`'s description (the paragraph under Usage) and its commands, name -> text."""
+    lines = out.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("Usage:")) + 2
+    end = next(i for i in range(start, len(lines)) if not lines[i].strip())
+    commands: dict[str, list[str]] = {}
+    if "Commands:" in lines:
+        for line in lines[lines.index("Commands:") + 1 :]:
+            if not line.strip():
+                break
+            if line.startswith("  ") and not line.startswith("   "):
+                name, _, rest = line.strip().partition(" ")
+                commands[name] = [rest]
+            else:
+                commands[list(commands)[-1]].append(line)
+    return _unwrap(lines[start:end]), {n: _unwrap(t) for n, t in commands.items()}
+
+
+def _listed(text: str, commands: set[str]) -> list[str] | None:
+    """The commands a group's help lists after its colon, comma-separated, each item's first
+    word (`Members: add, list, ...`; parentheses aside), or None when it lists none of them
+    (`Department settings ...` with no colon, or a colon before words no command has)."""
+    import re
+
+    if ": " not in text:
+        return None
+    items = re.sub(r"\([^)]*\)", "", text.split(": ", 1)[1]).strip().rstrip(".").split(",")
+    words = [item.split()[0].lower() for item in items if item.split()]
+    return words if set(words) & commands else None
+
+
+def test_every_group_help_that_lists_its_commands_lists_exactly_them(cli, monkeypatch):
+    """`trainctl member --help` said "add, list, show, edit, deactivate, import" and left out
+    positions and add-position; `db --help` named a `version` command (it is `current`) and
+    not `copy`. Every group, as `trainctl --help` lists it and as its own --help says."""
+    monkeypatch.setenv("COLUMNS", "80")
+    wrong, checked = [], 0
+    todo = [((), "")]
+    while todo:
+        path, as_listed = todo.pop(0)
+        about, commands = _help_of(cli(*path, "--help").stdout)
+        for name in commands:
+            todo.append(((*path, name), commands[name]))
+        if not commands or not path:
+            continue  # a command, or the root (its own help lists no commands)
+        for where, text in (("its --help", about), ("its parent's list", as_listed)):
+            listed = _listed(text, set(commands))
+            if listed is None:
+                continue
+            checked += 1
+            missing = [c for c in commands if c not in listed]
+            unknown = [w for w in listed if w not in commands]
+            twice = sorted({w for w in listed if listed.count(w) > 1})
+            if missing or unknown or twice:
+                wrong.append(f"trainctl {' '.join(path)} ({where}): {text!r} leaves out "
+                             f"{missing}, names {unknown} that do not exist, twice {twice}")  # fmt: skip
+    assert wrong == []
+    assert checked >= 2 * 16  # every top-level group lists its commands, in both places
+
+
 def test_a_number_is_never_shown_as_a_date():
     """`progress update --set` takes a number: its help said `--set DATE` (the metavar
     rule read the name `set_to` as a "to" date)."""

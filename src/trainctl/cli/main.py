@@ -160,24 +160,26 @@ def _root_option_hint(exc: BaseException) -> None:
 
 # Sub-apps by name: (module, one-line help). Each is imported and built only when used, so
 # `trainctl --help` does not build the parameters of every command (Typer evaluates each
-# command's annotations; with ~60 commands that cost ~150 ms of startup).
+# command's annotations; with ~60 commands that cost ~150 ms of startup). A help that lists
+# the group's commands names every one and nothing else, after its colon, each item first
+# (tests/test_cli_conventions.py walks every group).
 SUB_APPS = {
-    "member": ("trainctl.cli.member", "Members: add, list, show, edit, deactivate, import."),
-    "requirement": ("trainctl.cli.requirement", "The requirement catalog."),
-    "course": ("trainctl.cli.course", "The course catalog: add, list, show, edit, import."),
-    "record": ("trainctl.cli.record", "Training records: log a drill for a crew, import sign-in sheets, void."),
-    "cert": ("trainctl.cli.cert", "Certifications: members' credential cards with expiry; add, import, list, void."),
+    "member": ("trainctl.cli.member", "Members: add, list, show, edit, deactivate, import, positions, add-position."),
+    "requirement": ("trainctl.cli.requirement", "The requirement catalog: add, list, show, edit, explain."),
+    "course": ("trainctl.cli.course", "The course catalog: add, edit, list, show, import."),
+    "record": ("trainctl.cli.record", "Training records: add (a drill for a crew too), import (sign-in sheets), list, show, void."),
+    "cert": ("trainctl.cli.cert", "Certifications (members' credential cards with expiry): add, import, list, void."),
     "skill": ("trainctl.cli.skill", "Skills and checkoffs: add, list, show, checkoff, history, void."),
     "shift": ("trainctl.cli.shift", "Shift attendance: add, import, list, void (hours from instants with UTC offsets)."),
     "call": ("trainctl.cli.call", "Calls and responding members: add, import, list, void."),
-    "import": ("trainctl.cli.import_", "Import NFPA, NREMT, Pro Board and ISO registries."),
-    "program": ("trainctl.cli.program", "Training programs: phases, requirement links, milestones, versions, files."),
-    "enroll": ("trainctl.cli.enroll", "Enroll members in programs (one, or in bulk from a CSV)."),
-    "progress": ("trainctl.cli.progress", "Record and verify progress on requirements."),
+    "import": ("trainctl.cli.import_", "Import requirement registries: nfpa, nremt, proboard, iso (shipped with trainctl), registry (a JSON file)."),
+    "program": ("trainctl.cli.program", "Training programs: create, list, show, edit, activate, archive, draft, duplicate, export, apply, samples, phase, requirement, milestone."),
+    "enroll": ("trainctl.cli.enroll", "Enrollments in programs: add, bulk (from a CSV), list, me, user, show, hold, resume, withdraw, fail, advance."),
+    "progress": ("trainctl.cli.progress", "Progress on requirements: update (record, verify), log, pending, milestones, verify-milestone, self-reporting."),
     "report": ("trainctl.cli.report", "Reports: compliance matrix, expiring certifications, ISO, NREMT worksheet."),
     "reminders": ("trainctl.cli.reminders", "Deadline reminders by mail: send (cron), preview, log."),
-    "config": ("trainctl.cli.config", "Department settings: timezone, self-reporting, mail server."),
-    "db": ("trainctl.cli.db", "The database file: path, version, upgrade, backup, check."),
+    "config": ("trainctl.cli.config", "Department settings (timezone, self-reporting, mail server): show, set."),
+    "db": ("trainctl.cli.db", "The database file: path, current, upgrade, backup, check, copy."),
 }
 
 

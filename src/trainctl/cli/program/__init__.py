@@ -28,10 +28,10 @@ app.add_typer(
     phase_app, name="phase", help="Phases of a `phases` program: add, list, edit, remove."
 )
 app.add_typer(
-    link_app, name="requirement", help="Requirements linked to a program or one of its phases."
+    link_app, name="requirement", help="Requirements linked to a program or one of its phases: add, list, edit, remove."
 )
 app.add_typer(
-    milestone_app, name="milestone", help="Milestones: progress checkpoints of a program or phase."
+    milestone_app, name="milestone", help="Milestones (progress checkpoints of a program or phase): add, list, edit, remove."
 )
 
 for name, command in (
