@@ -31,6 +31,22 @@ def tour_commands(text: str | None = None) -> list[str]:
     return out
 
 
+SPAN = re.compile(r"`(trainctl [^`]+)`")
+CRON = re.compile(r"^```crontab\n(.*?)^```", re.S | re.M)
+
+
+def every_command(text: str | None = None) -> list[str]:
+    """Every trainctl command the README shows: its tour (`tour_commands`), the crontab
+    lines, and the `trainctl ...` spans of its prose (placeholders such as FILE as they are)."""
+    text = text if text is not None else README.read_text(encoding="utf-8")
+    out = tour_commands(text)
+    for block in CRON.findall(text):
+        out += [line[line.index("trainctl ") :] for line in block.splitlines() if "/trainctl " in line]
+    for span in SPAN.findall(" ".join(text.split())):  # a span may wrap across lines
+        out += [part.strip() for part in span.split("&&") if part.strip().startswith("trainctl ")]
+    return out
+
+
 def argv(line: str, cwd: Path) -> list[str]:
     """A command line as the shell would pass it (quotes, globs), without 'trainctl'."""
     words = shlex.split(line)[1:]
