@@ -837,3 +837,52 @@ def test_record_list_finds_a_free_course_name_case_and_spaces_aside(crew):
     for typed in ("Local protocols", "local  PROTOCOLS", " Local protocols "):
         rows = crew("--format", "json", "record", "list", "--course", typed).json
         assert [r["course_name"] for r in rows] == ["Local protocols"], typed
+
+
+def test_the_table_shows_what_a_record_was_filed_under(cli, monkeypatch):
+    """`course add --topic national/airway` files the course under category
+    national/airway: the table's Topic column, which showed the record's topic alone, was
+    blank for every record of it. It shows what the record was filed under, category/topic
+    or the category alone, as `record list --topic` matches it; CSV and JSON keep the two
+    fields apart. At 80 columns, with the Void column only when a void row is shown."""
+    from trainctl.cli import render
+
+    monkeypatch.setattr(render.console("out"), "width", 80)
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "A1", "--hire-date", "2015-01-10")
+    cli("course", "add", "--code", "AW", "--name", "Airway lab", "--type", "class",
+        "--topic", "national/airway", "--hours", "2")  # fmt: skip
+    cli("course", "add", "--code", "VT", "--name", "Vent", "--type", "drill", "--topic", "ventilation",
+        "--hours", "2")  # fmt: skip
+    cli("record", "add", "A1", "--course", "AW", "--date", "2026-03-01")
+    cli("record", "add", "A1", "--course", "VT", "--date", "2026-03-02")
+    cli("record", "add", "A1", "--course", "Free study", "--date", "2026-03-03", "--hours", "1",
+        "--topic", "ems/airway")  # fmt: skip
+
+    def table(*args: str) -> tuple[list[str], dict[int, dict[str, str]]]:
+        out = cli("record", "list", *args).stdout
+        assert all(len(line) <= 80 for line in out.splitlines()), out
+        head = next(line for line in out.splitlines() if line.startswith("┃"))
+        names = [c.strip() for c in head.strip("┃").split("┃")]
+        rows = {}
+        for line in out.splitlines():
+            cells = [c.strip() for c in line.strip("│").split("│")]
+            if line.startswith("│") and cells[0].isdigit():
+                rows[int(cells[0])] = dict(zip(names, cells, strict=True))
+        return names, rows
+
+    names, rows = table()
+    assert {rid: row["Topic"] for rid, row in rows.items()} == {
+        1: "national/airway", 2: "ventilation", 3: "ems/airway"
+    }
+    assert "Void" not in names
+    for rid, row in rows.items():  # what the table shows is what --topic finds
+        found = cli("--format", "json", "record", "list", "--topic", row["Topic"]).json
+        assert rid in [r["id"] for r in found], (row, found)
+    data = {r["id"]: (r["category"], r["topic"]) for r in cli("-f", "json", "record", "list").json}
+    assert data == {1: ("national/airway", None), 2: ("ventilation", None), 3: ("ems", "airway")}
+    csv_rows = cli("-f", "csv", "record", "list").stdout.splitlines()
+    assert csv_rows[0] == "id,completion_date,member,course,hours,status,topic,instructor,void"
+    assert [line.split(",")[6] for line in csv_rows[1:]] == ["airway", "", ""]
+    cli("record", "void", "2", "--reason", "wrong day")
+    names, rows = table("--include-void")
+    assert "Void" in names and rows[2]["Void"].startswith("void")

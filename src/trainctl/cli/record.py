@@ -32,8 +32,8 @@ COLUMNS = [
     Col("course"),
     Col("hours", "Hours", numeric=True),
     Col("status"),
-    Col("topic"),
-    Col("instructor"),
+    Col("topic"),  # what it was filed under: "national/airway" (domain.progress.filed_under)
+    Col("instructor", drop=1),
     Col("void"),
 ]
 EMPTY = (
@@ -276,12 +276,20 @@ def list_(
             start=parse_date(start, "--from"), end=parse_date(end, "--to"), topic=topic,
             include_void=include_void, limit=row_limit(limit, fmt),
         )  # fmt: skip
+    from trainctl.domain.progress import filed_under
+
     rows = [
         {**r.as_dict(), "course": r.course_code or r.course_name, "void": si.void_cell(r)}
         for r in records
     ]
+    cols = COLUMNS
+    if fmt == "table":  # (CSV and JSON keep category and topic apart, and every column)
+        for row in rows:
+            row["topic"] = filed_under(row["category"], row["topic"])
+        if not any(row["void"] for row in rows):  # no void row shown: room for the topic
+            cols = [c for c in COLUMNS if c.key != "void"]
     filtered = any((member, course, start, end, topic))
-    render.table(rows, COLUMNS, fmt, empty="No records match these filters." if filtered else EMPTY,
+    render.table(rows, cols, fmt, empty="No records match these filters." if filtered else EMPTY,
                  json_rows=[r.as_dict() for r in records] if fmt == "json" else None)  # fmt: skip
     render.more_rows(len(records), total, "records", quiet=state.quiet)
 

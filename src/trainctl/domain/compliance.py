@@ -218,10 +218,8 @@ class Fact:
 
     def _derived(self) -> dict[str, Any]:
         topic, cat = self.topic, self.category
-        if topic and cat and "/" not in cat:
-            credit: str | None = f"{cat}/{topic}"
-        else:
-            credit = cat or (f"?/{topic}" if topic else None)
+        # what it is filed under; a topic of no category is no category's ("?/airway")
+        credit = dp.filed_under(cat, topic) if cat else (f"?/{topic}" if topic else None)
         key = (self.status or "").strip().casefold()
         return {
             "credit_category": credit,

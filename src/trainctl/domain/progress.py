@@ -125,6 +125,16 @@ def split_category(category: str | None) -> tuple[str, str | None]:
     return category_key(head), (category_key(topic) or None)
 
 
+def filed_under(category: str | None, topic: str | None) -> str | None:
+    """What a record is filed under, as one text: its category and topic ("national/airway",
+    as `report nremt` writes them and `record list --topic` matches them), the category
+    alone when it has no topic or holds one already (a course's `--topic national/airway`
+    is its category), else the topic alone (None: neither)."""
+    if category and topic and "/" not in category:
+        return f"{category}/{topic}"
+    return category or topic or None
+
+
 def free_hours(required: float | None, categories: Sequence[HourCategory]) -> float:
     """Hours of the target that no category minimum claims (what uncategorised hours fill)."""
     return max(0.0, float(required or 0) - sum(c.min_hours for c in categories))
