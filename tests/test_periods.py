@@ -324,7 +324,7 @@ def test_window_length_matches_the_frequency(setup):
         n = period.months
         assert w.start < w.end <= pd.add_months(w.start, n + n // 2) + 3 * DAY
         card = anchors.card_expires_on
-        if card is None or not w.start < card < w.end:
+        if card is None or not w.start < card <= w.end:  # (a card ending the cycle on its day decided it)
             assert w.end >= max(pd.add_months(w.start, n // 2), w.start + DAY)
     elif period.anchor == "calendar" or (ws.anchor_date is None and period.anchor != "cycle_end"):
         assert w.start.day == 1 and w.end + DAY == nominal  # calendar windows: exactly N months
@@ -390,3 +390,15 @@ def test_a_rolling_figure_is_due_on_the_last_day_its_window_reaches_back_to_join
 def test_rolling_due_is_the_last_window_that_starts_by_the_joining_day(joined, months):
     due = pd.rolling_due(joined, months)
     assert pd.rolling_start(due, months) <= joined < pd.rolling_start(due + DAY, months)
+
+
+def test_a_card_expiring_within_the_first_cycle_ends_it_on_its_day():
+    """Certified 29 February 2024, the card valid through 31 December 2024: the first
+    cycle runs to the card's last day, shorter than half a cycle (the property test above
+    once held such a window to half a cycle when the card ended it exactly)."""
+    period = pd.Period(frequency="biennial", months=24, anchor="cycle_end",
+                       cycle_end=pd.MonthDay(3, 31), cycle_name="cycle")  # fmt: skip
+    anchors = pd.Anchors(None, date(2024, 2, 29), date(2024, 12, 31))
+    for day in (date(2024, 2, 29), date(2024, 6, 1), date(2024, 12, 31)):
+        w = pd.windows(period, day, anchors).current
+        assert (w.start, w.end) == (date(2024, 2, 29), date(2024, 12, 31)), day
