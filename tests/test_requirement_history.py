@@ -472,8 +472,9 @@ def test_a_change_dated_before_it_was_entered_replaces_what_it_was_entered_as(cl
     r = cli("requirement", "edit", "Haz", "--effective", "2026-02-01")
     assert "on or before the day it was entered (2026-03-01): it replaces its earlier versions" in r.stderr
     assert history_rows(db) == []
-    (detail,) = db.rows("SELECT detail FROM audit_log WHERE action = 'requirement.redate'")
-    assert '"replaced"' in str(detail[0]) and "2026-03-01" in str(detail[0])
+    ((detail,),) = db.rows("SELECT detail FROM audit_log WHERE action = 'requirement.redate'")
+    detail = json.loads(detail) if isinstance(detail, str) else detail  # (PostgreSQL: a dict)
+    assert [v["in_force_until"] for v in detail["replaced"]] == ["2026-03-01"], detail
     before = snapshot()
     r = cli("requirement", "edit", "Haz", "--effective", "2026-02-01")
     assert "has not been changed" in r.stderr and snapshot() == before
