@@ -20,12 +20,13 @@ from trainctl.dbfile import REVISIONS
 REV = next(r for r in REVISIONS if r.endswith("_requirement_entered_on"))
 BEFORE = REVISIONS[REVISIONS.index(REV) - 1]
 
+# id 101: the test adds a requirement later, and PostgreSQL's sequence does not see it
 SEED = [
     "INSERT INTO requirement (id, name, requirement_type, source, aliases, is_editable, "
     "required_hours, required_courses, required_skills, checklist_items, hour_categories, "
     "frequency, period_anchor, required_positions, counts_courses, counts_training_types, "
     "counts_categories, counts_call_types, counts_attendance, created_at) VALUES "
-    "(1, 'Hazmat', 'hours', 'department', '[]', TRUE, 6, '[]', '[]', '[]', '[]', 'annual', "
+    "(101, 'Hazmat', 'hours', 'department', '[]', TRUE, 6, '[]', '[]', '[]', '[]', 'annual', "
     "'calendar', '[]', '[]', '[]', '[\"hazmat\"]', '[]', FALSE, '2026-06-01 00:00:00')",
 ]
 
@@ -44,7 +45,7 @@ def test_upgrade_carries_the_rows_and_keeps_history_of_older_requirements(cli, b
     assert [t for t in before.dump(columns) if t[0] != "alembic_version"] == [
         t for t in rows if t[0] != "alembic_version"
     ]
-    assert before.scalar("SELECT entered_on FROM requirement WHERE id = 1") is None
+    assert before.scalar("SELECT entered_on FROM requirement WHERE id = 101") is None
     # its entry day unknown: a change dated before it was written is kept, as before
     cli("--db", before.url, "--as-of", "2026-01-01", "requirement", "edit", "Hazmat", "--hours", "8")
     assert [str(u)[:10] for u in before.column("SELECT in_force_until FROM requirement_history")] == [
@@ -52,7 +53,7 @@ def test_upgrade_carries_the_rows_and_keeps_history_of_older_requirements(cli, b
     ]
     cli("--db", before.url, "--as-of", "2026-02-01", "requirement", "add", "--name", "Ropes",
         "--type", "hours", "--hours", "2", "--counts-type", "drill")  # fmt: skip
-    assert str(before.scalar("SELECT entered_on FROM requirement WHERE id = 2"))[:10] == "2026-02-01"
+    assert str(before.scalar("SELECT entered_on FROM requirement WHERE name = 'Ropes'"))[:10] == "2026-02-01"
 
 
 def test_downgrade_drops_the_column(before: Db):
