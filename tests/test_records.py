@@ -886,3 +886,17 @@ def test_the_table_shows_what_a_record_was_filed_under(cli, monkeypatch):
     cli("record", "void", "2", "--reason", "wrong day")
     names, rows = table("--include-void")
     assert "Void" in names and rows[2]["Void"].startswith("void")
+
+
+def test_record_list_as_of_a_day_lists_the_records_of_that_day_and_before(crew):
+    """`trainctl --as-of 2026-03-01 record list` listed records dated in June and July
+    (review); cert list marks a card not yet issued then. A listing as of a day holds
+    what was on file by it, and says so."""
+    for day in ("2026-02-28", "2026-03-01", "2026-06-30"):
+        crew(*AS_OF, "record", "add", "0001", "--course", "Ladder drill", "--date", day, "--hours", "1")
+    r = crew("--as-of", "2026-03-01", "--format", "json", "record", "list", "--member", "0001")
+    assert [x["completion_date"] for x in r.json] == ["2026-03-01", "2026-02-28"], r.json
+    assert "As of 2026-03-01: records dated after it are not listed." in r.stderr
+    r = crew("--as-of", "2026-03-01", "--format", "json", "record", "list", "--to", "2026-02-28")
+    assert [x["completion_date"] for x in r.json] == ["2026-02-28"]
+    assert len(crew("--format", "json", "record", "list", "--member", "0001").json) == 3

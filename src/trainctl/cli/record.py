@@ -271,9 +271,14 @@ def list_(
         if course:
             found = qc.find_course(rd, course)
             course_id, course_name = (found.id, None) if found else (None, course)
+        last = parse_date(end, "--to")
+        if state.as_of is not None and (last is None or last > state.as_of):
+            # as of a day, the records of that day and before (as every read of a past day)
+            last = state.as_of
+            render.info(f"As of {state.as_of}: records dated after it are not listed.", quiet=state.quiet)
         records, total = q.list_records(
             rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
-            start=parse_date(start, "--from"), end=parse_date(end, "--to"), topic=topic,
+            start=parse_date(start, "--from"), end=last, topic=topic,
             include_void=include_void, limit=row_limit(limit, fmt),
         )  # fmt: skip
     from trainctl.domain.progress import filed_under
