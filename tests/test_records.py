@@ -900,3 +900,16 @@ def test_record_list_as_of_a_day_lists_the_records_of_that_day_and_before(crew):
     r = crew("--as-of", "2026-03-01", "--format", "json", "record", "list", "--to", "2026-02-28")
     assert [x["completion_date"] for x in r.json] == ["2026-02-28"]
     assert len(crew("--format", "json", "record", "list", "--member", "0001").json) == 3
+
+
+def test_a_free_course_name_is_said_for_the_rows_kept_only(crew, tmp_path):
+    """With --skip-invalid, "'Nonexistent course' is not in the course catalog; recorded
+    under that name" was printed for a row rejected for its badge: nothing was recorded
+    under that name (review)."""
+    sheet = _sheet(tmp_path, "s.csv", "Date,Course,Badge,Hours\n"
+                   "2026-03-04,Nonexistent course,0404,1\n"
+                   "2026-03-04,Rope rescue,0001,1\n")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", sheet, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "2 rows read, 1 added" in r.stderr, r.stderr
+    assert "'Rope rescue' is not in the course catalog" in r.stderr
+    assert "Nonexistent course" not in r.stderr.replace("s.csv, line 2", ""), r.stderr

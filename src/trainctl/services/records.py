@@ -940,12 +940,12 @@ class _Rows:
                 problems.append(problem)
         template = None
         if not problems:
-            if course is None:
-                self.outcome.free_named.add(checked.course)
-                if checked.course not in self.outcome.close_to and (
-                    near := self.courses.closest(checked.course)
-                ):
-                    self.outcome.close_to[checked.course] = near
+            # a free course name's closest catalog course (the name is said for the rows
+            # kept: `row`)
+            if course is None and checked.course not in self.outcome.close_to and (
+                near := self.courses.closest(checked.course)
+            ):
+                self.outcome.close_to[checked.course] = near
             template, problem = draft(checked, 0, course, source=(source, 0), actor=self.actor,
                                       now=self.now, categories=self.categories)  # fmt: skip
             if problem:
@@ -976,6 +976,8 @@ class _Rows:
             self.outcome.before_hire.append((source, line, member.name, hired, on))
         if (written := values.get("name")) and not self.named(written, member.id, member.name):
             self.outcome.name_doubts.append((source, line, written, member.name))
+        if template[_COURSE] is None:  # a free course name, said once the row is good
+            self.outcome.free_named.add(template[_NAME_COL])
         return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []
 
 
