@@ -49,13 +49,19 @@ def test_bulk_enrollment_makes_one_feed_call_for_the_class(cli, dept, monkeypatc
     from trainctl.services.enrollment import on_file
 
     calls: list[int] = []
-    real = on_file.credit_facts
+    read: list[set[str]] = []
+    real, real_read = on_file._credit, on_file.source_groups
 
-    def spy(session, actor, facts, *, today):  # type: ignore[no-untyped-def]
-        calls.append(len(facts))
-        return real(session, actor, facts, today=today)
+    def spy(session, actor, groups, today):  # type: ignore[no-untyped-def]
+        calls.append(sum(len(items) for _, items in groups))
+        return real(session, actor, groups, today)
 
-    monkeypatch.setattr(on_file, "credit_facts", spy)
+    def spy_read(session, kinds, *args, **kwargs):  # type: ignore[no-untyped-def]
+        read.append(set(kinds))
+        return real_read(session, kinds, *args, **kwargs)
+
+    monkeypatch.setattr(on_file, "_credit", spy)
+    monkeypatch.setattr(on_file, "source_groups", spy_read)
     ids = [dept.member(f"M{i}") for i in range(30)]
     pid = dept.program("Medic")
     dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
@@ -63,6 +69,10 @@ def test_bulk_enrollment_makes_one_feed_call_for_the_class(cli, dept, monkeypatc
         cli("--as-of", "2026-05-01", "cert", "add", f"m{i}@example.org", "EMT-B", "--issued", "2025-01-01")
     cli("--as-of", "2026-06-01", "enroll", "bulk", "Medic", "--members", ",".join(map(str, ids)))
     assert calls == [30]
+    # a certification requirement is credited by cards and class records, never by shifts,
+    # calls or checkoffs: those are not read at all (a read as of 1 June, and one for what
+    # is dated after it up to the real today)
+    assert read and all(kinds == {"certification", "training_record"} for kinds in read)
     assert dept.scalar("SELECT count(*) FROM enrollment WHERE status = 'completed'") == 30
 
 

@@ -596,7 +596,7 @@ class CreditFeed:
         self._load({"training_record"}, members)
         eids = {row.enrollment_id for m in members for row in self._rows[m]}
         if self._requirement_ids is not None or self._rename or self._blockers(eids):
-            self.add_groups(source_groups(session, "training_record", since=since))
+            self.add_groups(source_groups(session, ["training_record"], since=since))
             return
         sig_cols = (t.c.hours_completed, t.c.course_code, t.c.training_type, t.c.category, t.c.topic,
                     t.c.self_paced)  # fmt: skip
@@ -841,12 +841,16 @@ def window_rows(session: Session, member_ids: Iterable[int]) -> dict[int, int]:
 
 # ------------------------------------------------------------------------------ sources
 def source_facts(
-    session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None, *, since: int = 0
+    session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None, *, since: int = 0,
+    between: tuple[date, date] | None = None,
 ) -> list[Fact]:
     """The facts on file (not void) of these kinds for these members (None: every member),
     as the feed credits them: completed, not failed training records; cards; passed
     checkoffs; attendance; call responses. `since`: only rows with a greater id (a
-    writer's new rows). The one place a row of each kind becomes a Fact."""
+    writer's new rows). `between` (start, today): only what could credit an enrollment
+    started on `start`, as of `today` (the feed filters exactly; this leaves out what
+    can never count): nothing dated after today, no card expired by then, and before the
+    start only a still-valid record. The one place a row of each kind becomes a Fact."""
     from trainctl.domain.shifts import hours as shift_hours
     from trainctl.models import (
         Call,
@@ -864,13 +868,10 @@ def source_facts(
         "skill_checkoff": SkillCheckoff, "shift": ShiftAttendance, "call": CallResponse,
     }  # fmt: skip
     out: list[Fact] = []
-    parts: list[Sequence[int] | None] = [None] if member_ids is None else list(chunks(sorted(set(member_ids))))
     for kind in sorted(set(source_types)):
         t = tables[kind].__table__  # type: ignore[attr-defined]
-        for part in parts:
-            where = [t.c.voided_at.is_(None), t.c.id > since]
-            if part is not None:
-                where.append(t.c.member_id.in_(part))
+        for part in _parts(member_ids):
+            where = _where(kind, t, part, since, between)
             if kind == "training_record":
                 facts = [fact_of(proto, item) for proto, items in _record_groups(session, where) for item in items]
                 out += sorted(facts, key=lambda f: int(f.source_id))  # id order, as the rows are
@@ -918,16 +919,53 @@ def source_facts(
     return out
 
 
-def source_groups(session: Session, source_type: str, *, since: int) -> list[Group]:
-    """source_facts(session, [source_type], None, since=since), grouped by signature: a
-    writer's new rows as the feed's add_groups takes them. Training records (an import's
-    tens of thousands) are grouped as they are read, no Fact per row."""
-    if source_type == "training_record":
+def _parts(member_ids: Iterable[int] | None) -> list[Sequence[int] | None]:
+    return [None] if member_ids is None else list(chunks(sorted(set(member_ids))))
+
+
+def _where(
+    kind: str, t: sa.Table, part: Sequence[int] | None, since: int, between: tuple[date, date] | None
+) -> list[Any]:
+    """source_facts' selection of one kind's rows (see there)."""
+    where = [t.c.voided_at.is_(None), t.c.id > since]
+    if part is not None:
+        where.append(t.c.member_id.in_(part))
+    return where if between is None else where + _dated(kind, t, *between)
+
+
+def _dated(kind: str, t: sa.Table, start: date, today: date) -> list[Any]:
+    """source_facts' `between` filter for one kind (see there)."""
+    if kind == "training_record":
+        return [t.c.completion_date <= today,
+                sa.or_(t.c.completion_date >= start, t.c.expiration_date.is_(None), t.c.expiration_date >= today)]  # fmt: skip
+    if kind == "certification":
+        return [t.c.issued_on <= today, sa.or_(t.c.expires_on.is_(None), t.c.expires_on >= today)]
+    if kind in ("shift", "call"):
+        from trainctl.models import Call, Shift
+
+        parent = (Shift if kind == "shift" else Call).__table__  # type: ignore[union-attr]
+        return [parent.c.shift_date >= start]  # the query joins its shift or call
+    return []  # a passed checkoff counts whenever it was passed (the feed judges the day)
+
+
+def source_groups(
+    session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None = None, *,
+    since: int = 0, between: tuple[date, date] | None = None,
+) -> list[Group]:
+    """source_facts(session, source_types, member_ids, since=..., between=...), grouped by
+    signature, as the feed's add_groups takes them. Training records (an import's or a
+    class's tens of thousands) are grouped as they are read, no Fact per row."""
+    kinds = set(source_types)
+    out: list[Group] = []
+    if "training_record" in kinds:
         from trainctl.models import TrainingRecord
 
         t = TrainingRecord.__table__  # type: ignore[attr-defined]
-        return _record_groups(session, [t.c.voided_at.is_(None), t.c.id > since])
-    return group_facts(source_facts(session, [source_type], None, since=since))
+        for part in _parts(member_ids):
+            out += _record_groups(session, _where("training_record", t, part, since, between))
+    if kinds - {"training_record"}:
+        out += group_facts(source_facts(session, kinds - {"training_record"}, member_ids, since=since, between=between))
+    return out
 
 
 def _record_counts(t: sa.Table) -> list[Any]:

@@ -551,7 +551,7 @@ def write_chunk(
     if source_type == "training_record":
         feed.add_new_records(last)
     else:
-        feed.add_groups(source_groups(session, source_type, since=last))
+        feed.add_groups(source_groups(session, [source_type], since=last))
 
 
 def active_member(

@@ -561,7 +561,8 @@ def enroll_member(
     session.flush()
     from trainctl.services.enrollment.on_file import credit_on_file
 
-    credit_on_file(session, actor, [member.id], since=today, today=today, through=credit_through)
+    credit_on_file(session, actor, [member.id], since=today, today=today,
+                   requirement_ids=[link[1] for link in p.links], through=credit_through)  # fmt: skip
     session.refresh(enrollment)
     return enrollment
 
@@ -694,7 +695,8 @@ def bulk_enroll(
     from trainctl.services.enrollment.on_file import credit_on_file
 
     # what the class already has on file: one feed call for all of them
-    credit_on_file(session, actor, [mid for mid, _ in accepted], since=today, today=today, through=credit_through)
+    credit_on_file(session, actor, [mid for mid, _ in accepted], since=today, today=today,
+                   requirement_ids=[link[1] for link in p.links], through=credit_through)  # fmt: skip
     result.written = True
     return result
 

@@ -122,7 +122,8 @@ def extend_enrollments(
     # what is on file since the earliest start; the feed applies each enrollment's window
     since = min(on for _, _, on, _ in found)
     ext.credited = credit_on_file(
-        session, actor, sorted({mid for _, mid, _, _ in found}), since=since, today=today
+        session, actor, sorted({mid for _, mid, _, _ in found}), since=since, today=today,
+        requirement_ids=[link.requirement_id],
     ).credits
     if completed:
         still = 0
