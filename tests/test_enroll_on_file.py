@@ -101,3 +101,40 @@ def test_a_certification_credit_lapses_when_the_card_expires_and_counts_again_wh
     assert pct("2026-07-02") == 100
     log = cli("--format", "json", "progress", "log", "1").json
     assert [c["source"] for c in log if c["amount"]].count("certification") == 2
+
+
+def test_the_nightly_run_takes_back_a_program_row_whose_card_ran_out(cli, dept, tmp_path):
+    # DESIGN §3: a certification row holds while a matching card is valid. Nothing is written
+    # on the day a card runs out; the nightly `reminders send` measures such rows again on
+    # the department's real today (and only then: a run --as-of another day changes none).
+    from datetime import UTC, datetime, timedelta
+
+    cli("config", "set", "timezone", "UTC")
+    today = datetime.now(UTC).date()
+
+    def day(n: int) -> str:
+        return (today + timedelta(days=n)).isoformat()
+
+    ann, bob = dept.member("Ann Lee"), dept.member("Bob Ray")
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    cli("--as-of", day(-60), "cert", "add", "ann.lee@example.org", "EMT-B",
+        "--issued", day(-400), "--expires", day(-1))  # fmt: skip
+    cli("--as-of", day(-60), "cert", "add", "bob.ray@example.org", "EMT-B",
+        "--issued", day(-400), "--expires", day(300))  # fmt: skip
+    cli("--as-of", day(-60), "enroll", "bulk", "Medic", "--members", f"{ann},{bob}")
+
+    def state() -> list[tuple[str, float]]:
+        return [(r["status"], r["progress"]) for r in cli("--format", "json", "enroll", "list").json]
+
+    assert state() == [("completed", 100), ("completed", 100)]
+    out = tmp_path / "mail"
+    r = cli("reminders", "send", "--as-of", day(-30), "--transport", "file", str(out))
+    assert state() == [("completed", 100), ("completed", 100)] and "no longer met" not in r.stderr
+    r = cli("reminders", "send", "--transport", "file", str(out))
+    assert "1 program certification requirement no longer met" in r.stderr and "enrollment 1;" in r.stderr
+    assert state() == [("active", 0), ("completed", 100)]
+    assert dept.scalar("SELECT count(*) FROM audit_log WHERE action = 'progress.lapse'") == 1
+    r = cli("reminders", "send", "--transport", "file", str(out))  # nothing more to take back
+    assert "no longer met" not in r.stderr
+    assert dept.scalar("SELECT count(*) FROM audit_log WHERE action = 'progress.lapse'") == 1

@@ -268,6 +268,7 @@ def _send(
 ) -> None:  # fmt: skip
     from trainctl.dbfile import ensure_current
     from trainctl.domain.reminders import when_text
+    from trainctl.domain.text import plural
     from trainctl.queries import open_reader
     from trainctl.queries.members import resolve_actor
     from trainctl.queries.settings import all_settings
@@ -298,6 +299,15 @@ def _send(
             details=[
                 f"{o.reminder.recipient.email}: {o.reminder.title} -- {o.answer}" for o in failed
             ],
+        )
+    lapsed = result.lapsed
+    if lapsed.rows:
+        ids = ", ".join(map(str, lapsed.enrollments[:10])) + (" ..." if len(lapsed.enrollments) > 10 else "")
+        render.info(
+            f"{plural(len(lapsed.rows), 'program certification requirement')} no longer met: "
+            f"the card ran out (enrollment{'' if len(lapsed.enrollments) == 1 else 's'} {ids}; "
+            f"`trainctl enroll show ID`).",
+            quiet=quiet,
         )
     if result.due == 0:
         render.info(f"Nothing due on {today.isoformat()}.", quiet=quiet)

@@ -55,7 +55,9 @@ from trainctl.permissions import MANAGE, Actor
 from trainctl.queries import is_busy, reader_of
 from trainctl.queries import reminders as q
 from trainctl.queries import settings as qs
+from trainctl.services.audit import audit
 from trainctl.services.mail import ConnectionLost, MessageRefused, Transport, sender_of
+from trainctl.services.progress.lapse import Lapsed, lapse_cards
 
 MARK_BATCH = 10
 MARK_SECONDS = 1.0
@@ -173,6 +175,7 @@ class RunResult:
     lost: str | None = None  # the connection broke and could not be re-opened
     skipped: int = 0  # due, but claimed meanwhile by another run (never sent twice)
     officers: int = 0  # active officers (none: no digest of who is behind goes out)
+    lapsed: Lapsed = field(default_factory=Lapsed)  # program rows a card running out took back
 
     @property
     def sent(self) -> list[Outcome]:
@@ -393,12 +396,22 @@ def send_due(
     today: date,
     transport: Transport,
 ) -> RunResult:
-    """Steps 2-5 of the protocol (the caller holds the lock: `run_lock`)."""
+    """Steps 2-5 of the protocol (the caller holds the lock: `run_lock`). On the
+    department's real today, first the program rows whose card has run out are measured
+    again (services/progress/lapse.py), so what is sent sees them; a run --as-of another
+    day changes no progress (its cards are judged on that day by the reports)."""
     actor.require(MANAGE, "send reminders")
+    lapsed = Lapsed()
+    with session_scope(engine) as session:
+        if today == qs.today(reader_of(session)):
+            lapsed = lapse_cards(session, today=today)
+            if lapsed.rows:
+                audit(session, actor, "progress.lapse", "enrollment", None, rows=lapsed.rows,
+                      enrollments=lapsed.enrollments, on=today.isoformat())  # fmt: skip
     with session_scope(engine, write=False) as session:
         selection = select(session, today)
         settings = {k: v for k, v, _, _ in qs.all_settings(reader_of(session))}
-    result = RunResult(today, due=len(selection.reminders), officers=selection.officers)
+    result = RunResult(today, due=len(selection.reminders), officers=selection.officers, lapsed=lapsed)
     if not selection.reminders:
         return result
     transport.open()  # MailUnavailableError: exit 69 before anything is claimed
