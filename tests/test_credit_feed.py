@@ -74,6 +74,10 @@ CASES = [
      Fact("call", "1", 1, D, call_type="EMS"), (1.0, None, None)),
     ("listed call types narrow it", _req("calls", counts_call_types=["fire"]),
      Fact("call", "1", 1, D, call_type="EMS"), None),
+    ("a call type as people type it", _req("calls", counts_call_types=["structure_fire"]),
+     Fact("call", "1", 1, D, call_type="Structure Fire"), (1.0, None, None)),
+    ("a call type with a hyphen", _req("calls", counts_call_types=["Structure Fire"]),
+     Fact("call", "1", 1, D, call_type="structure-fire"), (1.0, None, None)),
     ("checklists take nothing automatic", _req("checklist"), _record(course_code="X"), None),
 ]  # fmt: skip
 

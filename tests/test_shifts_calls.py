@@ -536,3 +536,18 @@ def test_a_monthly_calls_year_reads_in_calls(duty):
     assert ("(every call of the year counts toward it, whichever month it fell in); 1 of 3 months met; "
             "on pace: 3 calls needed by now (1 call x 3 months begun)") in text, text  # fmt: skip
     assert "hour" not in text and "at most its target" not in text
+
+
+def test_a_call_type_counts_as_people_type_it(duty):
+    """"Structure Fire" and "structure-fire" are the structure_fire a requirement counts, as
+    "Live Fire" is the live_fire training type (review: the calls stayed 0 of 2, overdue)."""
+    duty("requirement", "add", "--name", "Fire calls", "--type", "calls", "--calls", "2",
+         "--frequency", "annual", "--counts-call-type", "structure_fire")  # fmt: skip
+    for i, (day, kind) in enumerate((("2026-03-02", "Structure Fire"), ("2026-03-03", "structure-fire")), start=1):
+        duty(*AS_OF, "call", "add", f"F26-7{i}", "-m", "0042", "--type", kind, "--shift-date", day,
+             "--at", f"{day}T10:00-05:00")  # fmt: skip
+    cells = duty("--as-of", "2026-03-25", "--format", "json", "report", "compliance", "--member", "0042",
+                 "--requirement", "Fire calls").json  # fmt: skip
+    assert [c["status"] for c in cells["cells"]] == ["met"], cells
+    r = duty("--as-of", "2026-03-25", "--format", "json", "requirement", "explain", "0042", "Fire calls")
+    assert (r.json["status"], r.json["value"]) == ("met", 2), r.json

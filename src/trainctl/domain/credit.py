@@ -142,7 +142,8 @@ class Accepts:
             categories=frozenset(
                 k for k in (category_key(str(v)) for v in req.counts_categories or ()) if k
             ),
-            call_types=folded(req.counts_call_types),
+            # as calls are typed ("Structure Fire", "structure-fire"): as types are
+            call_types=frozenset(k for k in (category_key(str(v)) for v in req.counts_call_types or ()) if k),
             attendance=bool(req.counts_attendance),
             items=tuple((fold(n), n) for n in names if fold(n)),
             credential=fold(req.credential_code) or None,
@@ -272,7 +273,7 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             return fact.hours, None, None
         return None
     if src == "call":
-        if t == "calls" and (not acc.call_types or fold(fact.call_type) in acc.call_types):
+        if t == "calls" and (not acc.call_types or category_key(fact.call_type) in acc.call_types):
             return 1.0, None, None
         return None
     return None
