@@ -18,7 +18,7 @@ def test_first_use_creates_file_at_head_with_mode_0600(cli, db_path: Path):
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
     assert read_schema_version(f"sqlite:///{db_path}") == SCHEMA_HEAD
     con = sqlite3.connect(db_path)
-    assert con.execute("SELECT count(*) FROM position WHERE is_builtin").fetchone()[0] == 11
+    assert con.execute("SELECT count(*) FROM position WHERE is_builtin").fetchone()[0] == 13
 
 
 def test_db_path_honours_option_env_and_default(cli, tmp_path: Path, db_url: str, monkeypatch):

@@ -260,7 +260,7 @@ def test_deactivate_keeps_the_member_and_history(cli, crew, db_url):
 # ------------------------------------------------------------------------------- positions
 def test_positions_list_and_add(cli, crew, snapshot):
     listing = cli("member", "positions", "-f", "json").json
-    assert len(listing) == 11 and all(p["builtin"] for p in listing)
+    assert len(listing) == 13 and all(p["builtin"] for p in listing)
     emt = next(p for p in listing if p["code"] == "emt")
     assert emt["active_members"] == 1
     r = cli("member", "add-position", "Hazmat Tech")

@@ -118,7 +118,23 @@ def test_imported_entries_apply_to_the_positions_they_name(cli):
         x["registry_code"] for x in cli("requirement", "list", "-p", "officer", "-f", "json").json
     }
     assert {"NFPA 1021", "PB-FO1", "ISO-OFFICER-CE", "NFPA 1582"} <= officer
-    assert "NREMT-EMT" not in officer
+    assert not {"NREMT-EMT", "PB-FO2"} & officer  # Fire Officer II: chief officers
+
+
+def test_a_pro_board_card_holds_the_nfpa_entry_and_a_pumper_driver_owes_no_aerial(cli):
+    """Review: importing Pro Board held every driver to Pumper and Aerial, and a Pro Board
+    card did not hold the NFPA entry it certifies to (two cards for one certificate)."""
+    cli("import", "nfpa")
+    cli("import", "proboard")
+    cli("member", "add", "Dee Driver", "--email", "dd@x.example", "--badge", "D-1", "--position", "driver",
+        "--hire-date", "2015-01-01")  # fmt: skip
+    cli("cert", "add", "D-1", "PB-DO-PUMPER", "--issued", "2018-01-01")
+    cells = cli("--format", "json", "report", "compliance", "--member", "D-1").json["cells"]
+    status = {c["requirement"].split(" — ")[0]: c["status"] for c in cells}
+    assert (status["NFPA 1002"], status["PB-DO-PUMPER"], status["PB-DO-AERIAL"]) == ("met", "met", "not_applicable")
+    cli("member", "edit", "D-1", "--add-position", "aerial_operator")
+    cells = cli("--format", "json", "report", "compliance", "--member", "D-1").json["cells"]
+    assert {c["requirement"].split(" — ")[0]: c["status"] for c in cells}["PB-DO-AERIAL"] == "overdue"
 
 
 # ------------------------------------------------------------------------ update, dry run

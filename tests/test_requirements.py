@@ -201,7 +201,7 @@ def test_unknown_position_lists_the_known_ones(cli):
         "astronaut",
         ok=False,
     )
-    assert "known: aemt, aic, driver" in r.stderr
+    assert "known: aemt, aerial_operator, aic, chief_officer, driver" in r.stderr
 
 
 def test_add_without_name_or_type_is_a_usage_error(cli):

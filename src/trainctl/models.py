@@ -122,6 +122,8 @@ POSITION_NAMES = {
     "aemt": "AEMT (advanced EMT)",
     "paramedic": "Paramedic",
     "instructor": "Instructor",
+    "aerial_operator": "Aerial operator",  # migration 0019
+    "chief_officer": "Chief officer",
 }
 BUILTIN_POSITIONS = tuple(POSITION_NAMES)
 RECORD_STATUSES = ("scheduled", "in_progress", "completed", "cancelled", "failed")

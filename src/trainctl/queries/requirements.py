@@ -487,7 +487,7 @@ def target_text(req: Described) -> str:
     if t == "courses":
         return f"{_count(len(req.required_courses), 'course')}: {', '.join(req.required_courses)}"
     if t == "certification":
-        return ", ".join([c for c in [req.credential_code, *req.required_courses] if c])
+        return " or ".join([c for c in [req.credential_code, *req.required_courses] if c])  # any one holds it
     if t == "skills_evaluation":
         return _count(len(req.required_skills), "skill")
     if t == "checklist":
