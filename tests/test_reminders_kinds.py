@@ -287,6 +287,19 @@ def test_milestones_reached_are_announced_with_their_message(cli, academy):
     assert "milestone" not in {k for _, k, _ in due(cli, date.fromordinal(later).isoformat())}
 
 
+def test_a_milestone_whose_progress_was_taken_back_is_not_announced(cli, academy):
+    """Review: a card entered for the wrong member fired a milestone; voided, the progress
+    was 0 and the mail still went out. Nothing is sent about what no longer applies."""
+    cli("enroll", "add", "zoe@fd.example", "Academy")
+    cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--add", "10")
+    cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--set", "0")
+    got = cli("--format", "json", "reminders", "preview").json
+    assert [d for d in got if d["kind"] == "milestone"] == []
+    cli("progress", "update", "--member", "zoe@fd.example", "--requirement", "Live fire", "--set", "10")
+    got = cli("--format", "json", "reminders", "preview").json
+    assert len([d for d in got if d["kind"] == "milestone"]) == 1  # back above it: it fired once
+
+
 def test_a_program_without_lead_days_sends_no_deadline_reminders(cli, db_url):
     d = Dept(db_url)
     d.member("Ann Lee", email="ann@fd.example")

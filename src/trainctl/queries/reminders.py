@@ -677,7 +677,7 @@ def _milestones(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
         "SELECT ev.enrollment_id, ev.milestone_id, ev.reached_on, ev.verified_on, "
         "pm.requires_verification, pm.name, pm.completion_percentage_threshold, "
         "pm.notification_message, e.member_id, m.name, m.email, e.program_id, "
-        "e.progress_percentage "
+        "e.progress_percentage, pm.phase_id "
         "FROM milestone_event ev "
         "JOIN program_milestone pm ON pm.id = ev.milestone_id "
         "JOIN enrollment e ON e.id = ev.enrollment_id "
@@ -688,12 +688,12 @@ def _milestones(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
     )
     out = []
     for row in rows:
-        eid, msid, reached, verified, needs, mname, threshold, note, mid, name, email, pid, pct = (
-            row
-        )
+        eid, msid, reached, verified, needs, mname, threshold, note, mid, name, email, pid, pct, phase = row
         on = as_date(verified if needs else reached)
         if on is None or not dr.fresh(on, today):
             continue
+        if phase is None and not dp.crossed({msid: threshold}, pct, ()):
+            continue  # progress fell back below it (a void): nothing is sent about it
         program = progs[pid]
         out.append(
             dr.Reminder(
