@@ -257,6 +257,28 @@ def test_deactivate_keeps_the_member_and_history(cli, crew, db_url):
     assert cli("member", "show", "bob@fd.org", "-f", "json").json["status"] == "active"
 
 
+def test_a_deactivation_dated_back_names_what_is_on_file_after_it(cli, crew, db_url):
+    """Review: deactivated from 15 October on 4 December, a card issued on 1 November
+    still counted, silently; the same card entered now is refused. It is said, with
+    where to void it; a deactivation from today has nothing after it to name."""
+    cli("--as-of", "2026-11-01", "cert", "add", "101", "CPR-BLS", "--issued", "2026-11-01",
+        "--expires", "2028-11-30")  # fmt: skip
+    cli("--as-of", "2026-11-02", "record", "add", "101", "--course", "Ladder drill", "--hours", "2",
+        "--date", "2026-11-02")  # fmt: skip
+    r = cli("--as-of", "2026-12-04", "member", "deactivate", "101", "--effective", "2026-10-15")
+    assert ("1 training record, 1 certification card of Ann Lee dated on or after 2026-10-15 stay on "
+            "file and still count") in " ".join(r.stderr.split()), r.stderr  # fmt: skip
+    assert "2026-10-15" in rows(db_url, "SELECT detail FROM audit_log WHERE action='member.deactivate'")[0][0]
+    r = cli("--as-of", "2026-12-04", "member", "deactivate", "bob@fd.org")
+    assert "still count" not in r.stderr
+    cli("--as-of", "2026-12-04", "member", "edit", "bob@fd.org", "--status", "active")
+    cli("--as-of", "2026-11-03", "record", "add", "olive@fd.org", "--course", "Ladder drill", "--hours", "2",
+        "--date", "2026-11-03")  # fmt: skip
+    r = cli("--as-of", "2026-12-04", "member", "edit", "olive@fd.org", "--status", "inactive",
+            "--effective", "2026-10-01")  # fmt: skip
+    assert "1 training record of Olive Officer dated on or after 2026-10-01" in " ".join(r.stderr.split())
+
+
 # ------------------------------------------------------------------------------- positions
 def test_positions_list_and_add(cli, crew, snapshot):
     listing = cli("member", "positions", "-f", "json").json

@@ -424,9 +424,10 @@ def deactivate(
 
     state = get_state(ctx)
     day = _effective(effective)
+    notes: list[str] = []
     with state.session(write=True) as (session, actor):
         found, changed = svc.deactivate_member(
-            session, actor, member, reason=reason, effective=day, as_of=state.as_of
+            session, actor, member, reason=reason, effective=day, as_of=state.as_of, notes=notes
         )
     if changed:
         render.info(
@@ -434,6 +435,8 @@ def deactivate(
             f"Reactivate with `trainctl member edit id:{found.id} --status active`.",
             quiet=state.quiet,
         )
+        for note in notes:
+            render.warn(note)
     else:
         render.info(
             f"Member {found.id} ({found.name}) is already inactive; nothing changed.",

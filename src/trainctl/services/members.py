@@ -435,6 +435,10 @@ def edit_member(
         if rec is not None and day < rec.first:
             start_earlier(session, [(member.id, day)])
         record_history(session, actor, [(member.id, day, member.positions, member.status)])
+        if changes.get("status", (None, None))[1] == "inactive" and notes is not None:
+            note = inactive_facts_note(session, member, day, as_of)
+            if note:
+                notes.append(note)
     if "hire_date" in changes or "certification_date" in changes:
         said = remeasure_windows(session, [member.id], day)
         if notes is not None:
@@ -482,6 +486,54 @@ def remeasure_windows(session: Session, member_ids: list[int], today: date) -> l
     return out + [ev.message for ev in events]
 
 
+# (what, table, its day, the day's table when not its own: (join column, table))
+_DATED = (
+    ("training record", "training_record", "completion_date", None),
+    ("certification card", "certification", "issued_on", None),
+    ("skill checkoff", "skill_checkoff", "evaluated_on", None),
+    ("shift attendance", "shift_attendance", "shift_date", ("shift_id", "shift")),
+    ("call response", "call_response", "shift_date", ("call_id", "call")),
+)
+
+
+def facts_from(session: Session, member: Member, day: date) -> list[str]:
+    """What is on file for the member dated on or after `day` (not void): "2 training
+    records", "1 certification card" (a retroactive deactivation leaves them counting:
+    they were entered while the member was on record as active)."""
+    from trainctl.domain.text import plural
+
+    rd = reader_of(session)
+    out = []
+    for what, tbl, column, parent in _DATED:
+        if parent is None:
+            sql = f"SELECT count(*) FROM {tbl} WHERE member_id = :m AND voided_at IS NULL AND {column} >= :d"
+        else:
+            key, ptbl = parent
+            sql = (f"SELECT count(*) FROM {tbl} t JOIN {ptbl} p ON p.id = t.{key} "
+                   f"WHERE t.member_id = :m AND t.voided_at IS NULL AND p.{column} >= :d")  # fmt: skip
+        param = day.isoformat() if rd.dialect == "sqlite" else day  # as SQLAlchemy stores dates
+        n = int(rd.scalar(sql, {"m": member.id, "d": param}) or 0)
+        if n:
+            out.append(plural(n, what))
+    return out
+
+
+def inactive_facts_note(session: Session, member: Member, day: date, as_of: date | None) -> str | None:
+    """The note a deactivation dated before today gets when facts on file fall after it."""
+    from trainctl.services.settings import today
+
+    if day >= today(session, as_of):
+        return None
+    found = facts_from(session, member, day)
+    if not found:
+        return None
+    return (
+        f"{', '.join(found)} of {member.name} dated on or after {day} stay on file and still "
+        f"count (entered while they were on record as active); void any that should not "
+        f"(`trainctl record list --member id:{member.id}`, `trainctl cert list --member id:{member.id}`)."
+    )
+
+
 def deactivate_member(
     session: Session,
     actor: Actor,
@@ -490,6 +542,7 @@ def deactivate_member(
     reason: str | None = None,
     effective: date | None = None,
     as_of: date | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[Member, bool]:
     """Set status inactive (never deletes: records, enrollments and history stay), from
     `effective` (else today) on: reports as of an earlier day still count the member.
@@ -512,5 +565,9 @@ def deactivate_member(
     if rec is not None and day < rec.first:
         start_earlier(session, [(member.id, day)])
     record_history(session, actor, [(member.id, day, member.positions, member.status)])
-    audit(session, actor, "member.deactivate", "member", member.id, reason=reason)
+    audit(session, actor, "member.deactivate", "member", member.id, reason=reason,
+          effective_on=day.isoformat())  # fmt: skip
+    note = inactive_facts_note(session, member, day, as_of)
+    if note and notes is not None:
+        notes.append(note)
     return member, True
