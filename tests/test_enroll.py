@@ -656,6 +656,31 @@ def test_lifecycle_hold_resume_withdraw_fail_and_reenroll(cli, dept, snapshot):
 
 
 # ------------------------------------------------------------------------- withdrawal
+def test_withdraw_and_fail_ask_first_at_a_terminal(cli, dept, snapshot, monkeypatch):
+    """Review: one mistyped id withdrew a recruit at once, for good (a withdrawn enrollment
+    is never resumed; a new one loses its manual entries). At a terminal it asks; "no"
+    changes nothing; --yes answers in advance (a script, where nobody is asked)."""
+    from trainctl.cli import render
+
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit")
+    dept.simple_program("Driver")
+    cli("enroll", "add", str(ann), "Recruit")  # 1
+    cli("enroll", "add", str(ann), "Driver")  # 2
+    monkeypatch.setattr(render, "interactive", lambda: True)
+    before = snapshot()
+    for action in ("withdraw", "fail"):
+        r = cli("enroll", action, "1", input="n\n", ok=False)
+        assert r.exit_code == 1 and "Nothing changed" in r.stderr, r
+        assert "Ann Lee from 'Recruit' v1 (enrollment 1, active, 0%)? It cannot be undone" in r.stderr, r
+    assert snapshot() == before
+    r = cli("enroll", "withdraw", "1", input="y\n")
+    assert "Enrollment 1 is now withdrawn" in r.stderr
+    r = cli("enroll", "fail", "2", "--yes")
+    assert "cannot be undone" not in r.stderr and "Enrollment 2 is now failed" in r.stderr
+    assert dept.rows("SELECT id, status FROM enrollment ORDER BY id") == [(1, "withdrawn"), (2, "failed")]
+
+
 def test_withdrawal_rules_own_active_finalized_and_already_withdrawn(cli, dept, snapshot):
     ann = dept.member("Ann Lee")
     bob = dept.member("Bob Ray")

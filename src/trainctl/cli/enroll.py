@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, parse_date
+from trainctl.cli.options import DryRunOpt, FormatOpt, YesOpt, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
@@ -581,11 +581,31 @@ def show(
         )
 
 
-def _lifecycle(ctx: typer.Context, enrollment: str, action: str, reason: str | None) -> None:
+# what cannot be taken back: a withdrawn or failed enrollment is never resumed (a new one
+# starts from what is on file, without its manual entries)
+_FINAL = {"withdraw": "Withdraw", "fail": "Mark as failed"}
+
+
+def _lifecycle(
+    ctx: typer.Context, enrollment: str, action: str, reason: str | None, *, yes: bool = True
+) -> None:
     from trainctl.services.enrollment import get_enrollment
     from trainctl.services.enrollment.lifecycle import change_status
 
     state = get_state(ctx)
+    if action in _FINAL and not yes and render.interactive():
+        from trainctl.domain.progress import pct_text
+        from trainctl.services.enrollment import enrollment_summary
+
+        with state.session(write=False) as (session, _):  # nobody waits on the question
+            e = get_enrollment(session, enrollment)
+            s = enrollment_summary(session, e, state.today(session))
+        render.confirm(
+            f"{_FINAL[action]} {s['member']} from '{s['program']}' v{s['program_version']} "
+            f"(enrollment {s['id']}, {s['status'].replace('_', ' ')}, {pct_text(s['progress'])})? "
+            "It cannot be undone",
+            yes=yes,
+        )
     with state.session(write=True) as (session, actor):
         e = get_enrollment(session, enrollment)
         unchanged = action == "withdraw" and e.status == "withdrawn"
@@ -625,16 +645,22 @@ def resume(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = No
 
 
 @app.command("withdraw")
-def withdraw(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
-    """Withdraw a member from a program (history is kept; they may enroll again later).
-    Members may withdraw their own open enrollments; a completed one only an officer."""
-    _lifecycle(ctx, enrollment, "withdraw", reason)
+def withdraw(
+    ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None, yes: YesOpt = False
+) -> None:
+    """Withdraw a member from a program (history is kept; they may enroll again later,
+    as a new enrollment). Members may withdraw their own open enrollments; a completed one
+    only an officer. At a terminal it asks first (--yes: don't)."""
+    _lifecycle(ctx, enrollment, "withdraw", reason, yes=yes)
 
 
 @app.command("fail")
-def fail(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
-    """Mark an enrollment failed."""
-    _lifecycle(ctx, enrollment, "fail", reason)
+def fail(
+    ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None, yes: YesOpt = False
+) -> None:
+    """Mark an enrollment failed (for good: it is never resumed). At a terminal it asks
+    first (--yes: don't)."""
+    _lifecycle(ctx, enrollment, "fail", reason, yes=yes)
 
 
 @app.command("advance")

@@ -409,6 +409,24 @@ def info(message: str, *, quiet: bool = False) -> None:
         console("err").print(message, highlight=False, markup=False)
 
 
+def interactive() -> bool:
+    """Whether a person is at the keyboard (stdin is a terminal) to answer a question."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, *, yes: bool) -> None:
+    """Ask before a write that cannot be undone: at a terminal, `question` [y/N]; `--yes`
+    answers it in advance (a script, cron). "No" changes nothing (exit 1)."""
+    if yes or not interactive():
+        return
+    import typer
+
+    if not typer.confirm(question, default=False, err=True):
+        from trainctl.errors import RefusedError
+
+        raise RefusedError("Nothing changed.", "Answer y to go ahead, or give --yes.")
+
+
 def warn(message: str) -> None:
     from rich.markup import escape
 
