@@ -899,3 +899,24 @@ def test_codes_pasted_with_invisible_characters_find_what_they_name(dept, tmp_pa
     dept("--as-of", "2026-06-01", "cert", "add", "F-118", "CPR-BLS\u200b", "--issued", "2026-05-01")
     cards = dept("--format", "json", "cert", "list", "--member", "F-118").json
     assert [c["credential_code"] for c in cards] == ["CPR-BLS"], cards
+
+
+def test_a_registry_code_with_an_escape_is_named_escaped(dept, snapshot, tmp_path):
+    """Review: the entry's label printed its code raw (the ESC sequence cleared the screen)
+    before the escaped "got" part."""
+    f = tmp_path / "reg.json"
+    f.write_text(_registry("registry_code", '"NR\\u001b[2J\\u001b[31mEMR"', required_shifts=5))
+    before = snapshot()
+    r = dept("import", "registry", str(f), ok=False)
+    assert r.exit_code == 65 and "\x1b" not in r.stderr, r
+    assert "entry 1 ('NR\\x1b[2J\\x1b[31mEMR')" in r.stderr, r.stderr
+    assert snapshot() == before
+
+
+def test_a_huge_member_cell_of_a_sheet_is_named_by_its_start_and_length(dept, snapshot, tmp_path):
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("badge,course,date,hours\n" + "9" * 100_000 + ",Drill,2026-03-04,1\n")
+    before = snapshot()
+    r = dept("--as-of", "2026-12-31", "record", "import", str(sheet), ok=False)
+    assert r.exit_code == 65 and "(100,000 characters)" in r.stderr and len(r.stderr) < 1000, r.stderr[:500]
+    assert snapshot() == before

@@ -31,6 +31,21 @@ def problem(text: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+def echo(text: str, limit: int = 60) -> str:
+    """A value read from a file, as a message names it: as typed when it is plain text of a
+    readable length, else escaped (repr: an ESC sequence or a direction override never
+    reaches the terminal) and cut to its start with its length ("'9999…' (100,000
+    characters)": an error does not print a 100 KB cell back)."""
+    if len(text) > limit:
+        return f"{text[:limit]!r}… ({len(text):,} characters)"
+    return text if problem(text) is None else repr(text)
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """`echo`, always quoted: 'F-999', or its start and length when long."""
+    return f"{text[:limit]!r}… ({len(text):,} characters)" if len(text) > limit else repr(text)
+
+
 def line_break(text: str) -> str | None:
     """Why a one-line value holding a line break cannot be kept, or None. In a file the
     break is, more often than not, a quote opened in the value and never closed: the csv

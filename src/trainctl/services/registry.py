@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.csvfile import decode
+from trainctl.domain.text import echo
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
 from trainctl.schemas import describe_errors
@@ -92,7 +93,7 @@ def _entry_label(index: int, raw: Any) -> str:
     if isinstance(raw, dict):
         ident = raw.get("registry_code") or raw.get("name")
     return f"entry {index + 1}" + (
-        f" ({ident})" if isinstance(ident, str) and ident.strip() else ""
+        f" ({echo(ident)})" if isinstance(ident, str) and ident.strip() else ""
     )
 
 

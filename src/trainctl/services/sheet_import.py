@@ -22,7 +22,7 @@ from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
 from trainctl.domain.sheet import under_no_column
-from trainctl.domain.text import plural, same_name, word_for
+from trainctl.domain.text import plural, quoted, same_name, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key
@@ -149,10 +149,10 @@ class MemberIndex:
         if len(ids) == 1:
             return ids[0], ""
         if not ids:
-            return None, f"no member is named {text.strip()!r}"
+            return None, f"no member is named {quoted(text.strip())}"
         who = "; ".join(f"{self.by_id[i].name} ({self.by_id[i].email})" for i in ids[:6])
         return None, (
-            f"{len(ids)} members are named {text.strip()!r} ({who}); name the member by "
+            f"{len(ids)} members are named {quoted(text.strip())} ({who}); name the member by "
             "badge, e-mail or id:N"
         )
 
@@ -167,11 +167,11 @@ class MemberIndex:
             if name == "email" or (name == "member" and "@" in text):
                 mid = self.by_email.get(text.casefold())
                 if mid is None:
-                    return None, (name, f"no member has the e-mail {text!r}")
+                    return None, (name, f"no member has the e-mail {quoted(text)}")
             elif name == "member" and (text.lower().startswith("id:") or text.startswith("#")):
                 mid = as_id(text.split(":", 1)[-1])
                 if mid not in self.by_id:
-                    return None, (name, f"no member has the id {text!r}")
+                    return None, (name, f"no member has the id {quoted(text)}")
             elif name == "member" and text.lower().startswith("name:"):
                 mid, why = self._named(text.split(":", 1)[1])
                 if mid is None:
@@ -182,7 +182,7 @@ class MemberIndex:
                     text = text.split(":", 1)[1].strip()
                 mid, ambiguous = self.badges.find(text)
                 if ambiguous:
-                    return None, (name, f"badge {text!r} {ambiguous}; write the badge as it is stored")
+                    return None, (name, f"badge {quoted(text)} {ambiguous}; write the badge as it is stored")
                 # a member column's bare number may be an id (a badge column's never is)
                 bare = name == "member" and not says_badge and not text.startswith("0")
                 number = as_id(text) if bare else None
@@ -193,7 +193,7 @@ class MemberIndex:
                     # "21": badge 0021 once its zeros are dropped, and another member's id
                     # (queries.members.choose refuses it alike): never a guess between two
                     return None, (name, (
-                        f"{text!r} is the id of {self.by_id[number].name} and, leading zeros "
+                        f"{quoted(text)} is the id of {self.by_id[number].name} and, leading zeros "
                         f"aside, the badge of {self.by_id[mid].name}; write the badge as it is "
                         f"on file, or id:{number} for the id"
                     ))  # fmt: skip
@@ -206,7 +206,7 @@ class MemberIndex:
                         return None, (name, why)
                 if mid is None:
                     what = "badge or name" if name == "member" else "badge"
-                    return None, (name, f"no member has the {what} {text!r}")
+                    return None, (name, f"no member has the {what} {quoted(text)}")
             found[name] = mid  # type: ignore[assignment]
         if not found:
             return None, ("member", "is required (an e-mail, badge or member column)")
