@@ -367,6 +367,63 @@ def test_80_columns_never_split_a_word(db: str, args: tuple[object, ...], golden
     assert not split, f"words split at 80 columns: {split[:20]}\n{narrow.stdout}"
 
 
+# Listings whose every word fits 80 columns once their lesser columns are left out (README:
+# "at 80 columns lesser columns are left out"): no word may be shortened with "…" here.
+WHOLE = [
+    ("demo", ("member", "list")),
+    ("demo", ("requirement", "list")),
+    ("demo", ("record", "list")),
+    ("demo", ("cert", "list")),
+    ("demo", ("skill", "list")),
+    ("demo", ("shift", "list")),
+    ("demo", ("call", "list")),
+    ("demo", ("program", "list")),
+    ("demo", ("program", "phase", "list", "Probationary Firefighter")),
+    *(("demo", ("program", kind, "list", name))
+      for kind in ("requirement", "milestone")
+      for name in ("Probationary Firefighter", "EMT Recertification", "Driver/Operator Candidate")),
+    ("demo", ("enroll", "list")),
+    ("demo", ("progress", "log", "--enrollment", "9", "--requirement", "NREMT-EMT")),
+    ("demo", ("progress", "milestones", "1")),
+    ("big", ("progress", "pending")),
+    ("big", ("progress", "log", IDS["emt_row"])),
+]  # fmt: skip
+
+
+def _cut(stdout: str) -> list[str]:
+    """The words of a table shortened with "…", and any line past the 80th column."""
+    return [w for w in _cells(stdout) if "…" in w] + [ln for ln in stdout.splitlines() if len(ln) > 80]
+
+
+@pytest.mark.parametrize(("db", "args"), WHOLE, ids=[" ".join(map(str, a)) for _, a in WHOLE])
+def test_80_columns_leave_out_a_lesser_column_before_cutting_a_word(
+    db: str, args: tuple[object, ...], golden_dbs: dict[str, Path]
+) -> None:
+    """At 80 columns course list printed "EMS-…" and "certi…", cert list "PB-DO-PUMP…" and
+    "Credent…", progress pending "Okaf…", program requirement list "Requ…" and program
+    phase list "Orient…" (review): the lesser columns (a count, a note, a description)
+    give way first, so each word, code and header is whole."""
+    argv = ["--db", str(golden_dbs[db]), "--as-of", g.AS_OF, *map(str, args)]
+    with g.cli_env(golden_dbs["root"] / "home", 80):
+        r = g.invoke(argv)
+    assert r.exit_code == 0, r
+    assert r.stdout.count("\n") > 3, r  # a table, not an empty listing's hint
+    assert not _cut(r.stdout), f"cut at 80 columns: {_cut(r.stdout)[:20]}\n{r.stdout}"
+
+
+def test_course_list_keeps_its_codes_whole_at_80_columns(cli, tmp_path, monkeypatch) -> None:
+    """The README tour's courses at 80 columns: "EMS-…", "certi…", "renew…" (review); the
+    self-paced flag, the count of records and the topic give way instead."""
+    from trainctl.cli import render
+
+    cli("demo", "--files", str(tmp_path))
+    cli("course", "import", "--csv", str(tmp_path / "courses.csv"))
+    monkeypatch.setattr(render.console("out"), "width", 80)
+    out = cli("course", "list").stdout
+    assert not _cut(out), out
+    assert "EMS-CE" in out and "certification" in out and "Self-paced" not in out
+
+
 def test_files_have_one_spelling_of_time_and_one_figure_a_cell() -> None:
     """CSV and JSON write instants as ISO 8601 with Z (#19), never a table's
     "2025-03-08 08:13 UTC" or "+00:00"; CSV carries no progress bars and no "5 / 40 h"."""

@@ -28,7 +28,7 @@ from trainctl.cli import render
 from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
-from trainctl.cli.shift import INSTANT, local
+from trainctl.cli.shift import INSTANT, local, local_short
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
 
@@ -138,8 +138,9 @@ def list_(
     fmt = fmt_of(ctx, fmt_value(format))
     filtered = any((member, start, end, call_type, incident))
     shown = rows[: row_limit(limit, fmt)]
+    when = local_short if fmt == "table" else local  # (80 columns: the table fits, as shift list's)
     render.table(
-        [{**r.as_dict(), "at": local(r.at, zone), "void": si.void_cell(r)} for r in shown],
+        [{**r.as_dict(), "at": when(r.at, zone), "void": si.void_cell(r)} for r in shown],
         [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt,
         empty="No calls match these filters." if filtered else EMPTY,
         json_rows=[r.as_dict() for r in shown] if fmt == "json" else None,
@@ -147,8 +148,8 @@ def list_(
     render.more_rows(len(shown), len(rows), "responses", quiet=state.quiet)
     if rows and fmt == "table":  # (the totals are of every row, shown or not)
         live = [r for r in rows if r.voided_at is None]
-        render.info(f"{plural(len(live), 'response')} to {plural(len({r.call_id for r in live}), 'call')}.",
-                    quiet=state.quiet)  # fmt: skip
+        render.info(f"{plural(len(live), 'response')} to {plural(len({r.call_id for r in live}), 'call')}; "
+                    f"times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip
 
 
 @app.command("void")

@@ -34,8 +34,8 @@ COLUMNS = [
     Col("id", "ID", numeric=True),
     Col("member"),
     Col("credential_code", "Credential"),
-    Col("number"),
-    Col("issued_on", "Issued"),
+    Col("number", drop=2),  # at 80 columns the card's number and issue day give way first
+    Col("issued_on", "Issued", drop=1),
     Col("expires_on", "Expires"),
     Col("status"),
     Col("days_left", "Days left", numeric=True),

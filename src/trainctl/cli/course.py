@@ -32,11 +32,12 @@ COLUMNS = [
     Col("code"),
     Col("name"),
     Col("training_type", "Type"),
-    Col("category", "Topic/category"),
+    # at 80 columns the self-paced flag, the count of records, then the topic give way
+    Col("category", "Topic/category", drop=1),
     Col("credit_hours", "Credit h", numeric=True),
     Col("expiration_months", "Valid (months)", numeric=True),
-    Col("self_paced", "Self-paced"),
-    Col("records", "Records", numeric=True),
+    Col("self_paced", "Self-paced", drop=3),
+    Col("records", "Records", numeric=True, drop=2),
 ]
 
 CourseRef = Annotated[

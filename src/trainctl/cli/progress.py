@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -217,7 +218,11 @@ def log(
             Col("entered_by", "By", drop=2), Col("verified_by", "Verified by", drop=3),
             Col("note", drop=1)]  # fmt: skip
     if fmt == "table":  # where the hours went: only when a credit did not simply count whole
-        cols = [c for c in cols if c.key != "counted" and (c.key != "went" or any(r["went"] for r in rows))]
+        went = any(r["went"] for r in rows)
+        cols = [c for c in cols if c.key != "counted" and (c.key != "went" or went)]
+        if went:  # at 80 columns the category a credit was filed under gives way first to
+            # where its hours went ("0.6 h national/cardiovascular; ..." names it)
+            cols = [replace(c, drop=7) if c.key == "category" else c for c in cols]
     render.table(
         rows,
         cols,
@@ -236,9 +241,11 @@ def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
         rows = [p.as_dict() for p in q.pending_credits(rd, actor)]
     render.table(
         rows,
-        [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True),
-         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item"), Col("entered_on", "Date"),
-         Col("note")],
+        # at 80 columns a checklist item, then the enrollment id give way (the progress id is
+        # what `progress update ID --verify` takes)
+        [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True, drop=2),
+         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item", drop=3),
+         Col("entered_on", "Date"), Col("note", drop=1)],
         fmt_of(ctx, fmt_value(format)),
         empty="Nothing waits for verification.",
     )  # fmt: skip

@@ -31,9 +31,11 @@ COLUMNS = [
     Col("member"),
     Col("course"),
     Col("hours", "Hours", numeric=True),
-    Col("status"),
-    Col("topic"),  # what it was filed under: "national/airway" (domain.progress.filed_under)
-    Col("instructor", drop=1),
+    # At 80 columns the status (nearly always "completed") gives way first, then the
+    # instructor, then the topic (a long code such as national/cardiovascular).
+    Col("status", drop=3),
+    Col("topic", drop=1),  # what it was filed under: "national/airway" (domain.progress.filed_under)
+    Col("instructor", drop=2),
     Col("void"),
 ]
 EMPTY = (

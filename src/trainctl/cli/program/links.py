@@ -151,13 +151,14 @@ def link_list(
     cols = [
         render.Col("id", "ID", numeric=True),
         render.Col("phase", numeric=True),
-        render.Col("sort_order", "Order", numeric=True),
+        render.Col("sort_order", "Order", numeric=True, drop=2),
         render.Col("code"),
         render.Col("name"),
         render.Col("is_required", "Required"),
         render.Col("is_prerequisite", "Prereq"),
         render.Col("custom_deadline_days", "Deadline", numeric=True),
-        render.Col("program_specific_description", "Description"),
+        # at 80 columns the description gives way first (`program show` has it), then the order
+        render.Col("program_specific_description", "Description", drop=3),
     ]
     render.table(
         rows,

@@ -93,9 +93,10 @@ def phase_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None
         render.Col("prerequisites", "After"),
         render.Col("requires_manual_advancement", "Manual"),
         render.Col("time_limit_days", "Days", numeric=True),
-        render.Col("requirements", "Links", numeric=True),
+        # at 80 columns the counts of links, then of milestones, give way to the phase's name
+        render.Col("requirements", "Links", numeric=True, drop=2),
         render.Col("required", numeric=True),
-        render.Col("milestones", numeric=True),
+        render.Col("milestones", numeric=True, drop=1),
     ]
     render.table(
         rows,
