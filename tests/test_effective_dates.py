@@ -72,6 +72,50 @@ def test_a_milestone_reached_under_as_of_is_reached_that_day(cli, dept, as_of):
     assert "already verified on 2029-01-01" in r.stderr
 
 
+def _csv(text: str) -> list[dict[str, str]]:
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_csv_carries_the_real_times_json_does(cli, dept):
+    """README: `entered_at`, `verified_at`, `reached_at` "in JSON and CSV". The CSV of
+    progress log, progress pending and progress milestones wrote the table's columns only:
+    no entered_at, no verified_on, no reached_at (review); progress log's JSON had no
+    verified_at either. Each CSV now has the fields of its JSON (allocation aside)."""
+    from trainctl.cli.render import csv_cell
+
+    start = datetime.now(UTC).replace(microsecond=0)
+    ann, olga = dept.member("Ann Lee"), dept.member("Olga Chief", role="officer")
+    pid, _ = dept.simple_program("Recruit", "hours")
+    dept.milestone(pid, "Half", 50, verify=True)
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Recruit")
+    cli("progress", "self-reporting", "on")
+    cli("--as", str(ann), "--as-of", "2026-05-30", "progress", "update", "1", "--add", "6")
+
+    (waiting,) = _csv(cli("--format", "csv", "progress", "pending").stdout)
+    assert waiting["entered_on"] == "2026-05-30"
+    _real(waiting["entered_at"], start)
+
+    cli("--as", str(olga), "--as-of", "2026-06-01", "progress", "update", "1", "--verify")
+    cli("--as", str(olga), "--as-of", "2026-06-02", "progress", "verify-milestone", "1", "Half")
+    (credit,) = cli("--format", "json", "progress", "log", "1").json
+    _real(credit["verified_at"], start)
+    (line,) = _csv(cli("--format", "csv", "progress", "log", "1").stdout)
+    assert line == {k: csv_cell(v) for k, v in credit.items() if k != "allocation"}  # JSON's fields
+    assert (line["entered_on"], line["verified_on"]) == ("2026-05-30", "2026-06-01")
+    _real(line["entered_at"], start)
+    _real(line["verified_at"], start)
+
+    (m,) = _csv(cli("--format", "csv", "progress", "milestones", "1").stdout)
+    (mj,) = cli("--format", "json", "progress", "milestones", "1").json
+    assert (m["reached_on"], m["verified_on"], m["verified_by"]) == ("2026-06-01", "2026-06-02", "Olga Chief")
+    assert (m["reached_at"], m["verified_at"]) == (mj["reached_at"], mj["verified_at"])
+    _real(m["reached_at"], start)
+    _real(m["verified_at"], start)
+
+
 def test_a_verification_by_the_database_owner_is_signed_by_the_owner(cli, dept):
     """Verified without --as: milestones and requirement lines said nobody ('Verified by'
     blank, JSON null) where the ledger says 'database owner'."""

@@ -217,6 +217,9 @@ def log(
             Col("went", "Counted as"), Col("counted", numeric=True, drop=6),
             Col("entered_by", "By", drop=2), Col("verified_by", "Verified by", drop=3),
             Col("note", drop=1)]  # fmt: skip
+    if fmt == "csv":  # every field JSON has (entered_at, verified_at, ...) but the allocation,
+        # which a line cannot hold (README: CSV has `counted` and `went`)
+        cols = render.file_cols(q.CreditRow, leave_out=("allocation",))
     if fmt == "table":  # where the hours went: only when a credit did not simply count whole
         went = any(r["went"] for r in rows)
         cols = [c for c in cols if c.key != "counted" and (c.key != "went" or went)]
@@ -239,14 +242,16 @@ def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
     state = get_state(ctx)
     with state.reader() as (rd, actor):
         rows = [p.as_dict() for p in q.pending_credits(rd, actor)]
+    fmt = fmt_of(ctx, fmt_value(format))
     render.table(
         rows,
         # at 80 columns a checklist item, then the enrollment id give way (the progress id is
         # what `progress update ID --verify` takes)
         [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True, drop=2),
          Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item", drop=3),
-         Col("entered_on", "Date"), Col("note", drop=1)],
-        fmt_of(ctx, fmt_value(format)),
+         Col("entered_on", "Date"), Col("note", drop=1)]
+        if fmt != "csv" else render.file_cols(q.PendingRow),  # (CSV: entered_at too, as JSON)
+        fmt,
         empty="Nothing waits for verification.",
     )  # fmt: skip
 
@@ -269,7 +274,8 @@ def milestones(
         rows if fmt == "json" else [{**m, "phase": m["phase"] or "whole program"} for m in rows],
         [Col("id", "ID", numeric=True), Col("milestone"), Col("phase"), Col("threshold", "At %", numeric=True),
          Col("state"),
-         Col("reached_on", "Reached"), Col("verified_by", "Verified by"), Col("verified_on", "Verified", drop=1)],
+         Col("reached_on", "Reached"), Col("verified_by", "Verified by"), Col("verified_on", "Verified", drop=1)]
+        if fmt != "csv" else render.file_cols(q.MilestoneRow),  # (CSV: reached_at, verified_at, as JSON)
         fmt,
         empty="This program has no milestones.",
     )  # fmt: skip

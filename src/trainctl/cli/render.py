@@ -140,6 +140,15 @@ def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
         writer.writerow([csv_cell(row.get(c.key)) for c in cols])
 
 
+def file_cols(row_type: Any, *, leave_out: Sequence[str] = ()) -> list[Col]:
+    """The columns of a CSV listing: every field of the row (a query's dataclass), as JSON
+    writes it, not only what the table shows (e.g. `entered_at`, the real time of writing,
+    beside `entered_on`); `leave_out`: fields a line of CSV cannot hold (a nested list)."""
+    from dataclasses import fields
+
+    return [Col(f.name) for f in fields(row_type) if f.name not in leave_out]
+
+
 # Whether the acting member may manage training (set when the command resolves its actor):
 # the next step an empty listing suggests (`trainctl enroll add ...`) is for them only.
 ACTOR_MANAGES = True

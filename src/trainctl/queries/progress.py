@@ -161,6 +161,7 @@ class CreditRow:
     entered_by: str | None
     verified_by: str | None
     verified_on: date | None
+    verified_at: datetime | None  # the real time of the verification
     note: str | None
     counted: float  # what this credit adds to the value now (0 while pending); sums to value
     went: str  # where its hours went, in words ("" when all of it simply counts)
@@ -219,6 +220,7 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
                 entered_by=entered_name or (OWNER_NAME if entered_by is None else None),
                 verified_by=signed_by(verified_name, verified_at),
                 verified_on=as_date(verified_on),
+                verified_at=as_utc(verified_at),
                 note=note,
                 **_went(cid, amount, state, shares if progress_id in found else None,
                         _left_out(view, source, source_id)),
