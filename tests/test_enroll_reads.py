@@ -62,3 +62,44 @@ def test_json_keeps_the_enrollment_percentage_in_full_tables_round(cli, db_url):
     assert "44.4%" in cli("enroll", "show", "1").stdout
     assert "44.4444" not in cli("enroll", "list").stdout
     assert "44.4444" not in cli("--format", "csv", "enroll", "list").stdout
+
+
+def test_a_completed_enrollment_says_the_day_it_completed_and_no_phase_deadline(cli, db_url, monkeypatch):
+    """`enroll show` of a completed enrollment printed "status completed" with no date
+    (completed_at was in JSON only) and still its current phase's deadline; `enroll list
+    -f csv` had no completion column (review). The day is the department's: at 03:00 UTC
+    in Honolulu it is still the day before."""
+    import csv
+    import io
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    monkeypatch.setenv("TRAINCTL_TIMEZONE", "Pacific/Honolulu")
+    dept = Dept(db_url)
+    dept.member("Ann Lee", badge="M1")
+    pid = dept.program("Recruit", structure="phases")
+    ph = dept.phase(pid, 1, "Orientation", time_limit_days=30)
+    dept.link(pid, dept.requirement("Recruit hours", "hours"), phase_id=ph)
+    cli("--as-of", "2026-05-01", "enroll", "add", "M1", "Recruit")
+    open_head = cli("--as-of", "2026-05-02", "enroll", "show", "1").stdout
+    assert "phase deadline" in open_head and "2026-05-31" in open_head  # (while it runs)
+    cli("--as-of", "2026-05-02", "progress", "update", "1", "--add", "10")
+
+    (done,) = cli("-f", "json", "enroll", "list").json
+    assert done["status"] == "completed"
+    at = datetime.fromisoformat(done["completed_at"].replace("Z", "+00:00"))
+    assert at.tzinfo is not None and at <= datetime.now(UTC)
+    # the real time of completion, moved to 03:00 UTC: the evening before in Honolulu
+    with dept.engine.begin() as c:
+        c.execute(sa.text("UPDATE enrollment SET completed_at = :at"), {"at": datetime(2026, 5, 3, 3, 0, tzinfo=UTC)})
+    (done,) = cli("-f", "json", "enroll", "list").json
+    assert done["completed_at"] == "2026-05-03T03:00:00Z"
+    (line,) = csv.DictReader(io.StringIO(cli("-f", "csv", "enroll", "list").stdout))
+    assert line["completed_at"] == done["completed_at"]
+    assert cli("-f", "json", "enroll", "show", "1").json["completed_at"] == done["completed_at"]
+
+    head = cli("--as-of", "2026-05-02", "enroll", "show", "1").stdout
+    assert "completed on 2026-05-02" in head, head
+    assert "phase deadline" not in head and "2026-05-31" not in head, head
+    assert "Completed" not in cli("enroll", "list").stdout  # a table's status says it

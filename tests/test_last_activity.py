@@ -181,4 +181,4 @@ def test_enroll_list_sorts_the_longest_quiet_first(crew):
     assert "Last activity" in crew("enroll", "list", "--sort", "activity").stdout
     assert "Last activity" not in crew("enroll", "list").stdout
     head = crew("--format", "csv", "enroll", "list").stdout.splitlines()[0]
-    assert head.endswith(",last_activity_on")
+    assert "last_activity_on" in head.split(",")

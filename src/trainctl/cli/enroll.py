@@ -33,8 +33,10 @@ LIST_COLS = [
     Col("enrolled_on", "Enrolled", drop=1),
     Col("target_date", "Target"),
     Col("last_activity_on", "Last activity", drop=3),
+    Col("completed_at"),  # JSON and CSV: when it completed (a table's status says completed)
 ]
-TABLE_COLS = [c for c in LIST_COLS if c.key != "last_activity_on"]
+ACTIVITY_COLS = [c for c in LIST_COLS if c.key != "completed_at"]
+TABLE_COLS = [c for c in ACTIVITY_COLS if c.key != "last_activity_on"]
 AnyPositionOpt = Annotated[
     bool,
     typer.Option(
@@ -389,7 +391,7 @@ def list_(
         _rows(rows, fmt),
         # a terminal shows the last activity when the listing is ordered by it (JSON and
         # CSV always carry it: their columns do not change with the order)
-        LIST_COLS if fmt != "table" or sort == "activity" else TABLE_COLS,
+        LIST_COLS if fmt != "table" else ACTIVITY_COLS if sort == "activity" else TABLE_COLS,
         fmt,
         empty="No enrollments match these filters." if filtered else EMPTY,
     )
@@ -486,12 +488,14 @@ def show(
     """A member's progress in one enrollment: each requirement with a bar, value / target,
     status, deadline and verification, plus the overall percentage, phase and target date."""
     from trainctl.queries import enrollments as q
+    from trainctl.queries.settings import department_zone
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, actor):
         e = q.visible_enrollment(rd, actor, enrollment)
         today = state.today_of(rd)
+        zone = department_zone(rd)
         summary = q.enrollment_summary(rd, e.id, today).as_dict()
         lines = q.progress_lines(rd, e.id, today)
         milestones = [m.as_dict() for m in q.milestone_rows(rd, e)]
@@ -536,11 +540,14 @@ def show(
             "due": (x.due_on.isoformat() + (" OVERDUE" if x.overdue else "")) if x.due_on else "",
             "verification": verification,
         })  # fmt: skip
+    completed = summary["status"] == "completed"
     head = {
         "enrollment": summary["id"],
         "member": summary["member"],
         "program": f"{summary['program']} v{summary['program_version']}",
         "status": summary["status"].replace("_", " ")
+        # the day it completed, in the department's timezone (JSON: completed_at, the instant)
+        + (f" on {summary['completed_at'].astimezone(zone).date()}" if completed and summary["completed_at"] else "")
         + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
         "overall": f"{bar(summary['progress'], 20)} {render.cell(shown_percentage(summary['progress']))}%",
         "last_activity": _last_activity(summary["last_activity_on"], today),
@@ -551,6 +558,8 @@ def show(
         "target_date": f"{summary['target_date'] or '-'}"
         + (" OVERDUE" if summary["overdue"] else ""),
     }
+    if completed:  # a completed enrollment works in no phase: no phase deadline to meet
+        del head["phase_deadline"]
     render.record(head, "table")
     cols = [c for c in SHOW_COLS if c.key != "phase" or any(r["phase"] for r in rows)]
     render.table(rows, cols, "table", empty="This enrollment has no requirements.")

@@ -114,12 +114,13 @@ class EnrollmentRow(NamedTuple):
     target_date: date | None
     current_phase: str | None
     last_activity_on: date | None  # the latest credit's effective date (enroll show)
+    completed_at: datetime | None  # when it completed (None: not completed, or reopened)
 
 
 _LISTING = """
 SELECT e.id, e.member_id, m.name, e.program_id, p.name, e.program_version, e.status,
        e.progress_percentage, e.enrolled_on, e.target_completion_date, ph.phase_number, ph.name,
-       e.last_activity_on
+       e.last_activity_on, e.completed_at
 FROM enrollment e
 JOIN member m ON m.id = e.member_id
 JOIN program p ON p.id = e.program_id
@@ -138,7 +139,7 @@ def _listing(rd: Reader, conds: list[str], params: dict[str, Any]) -> list[Enrol
     return [
         EnrollmentRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], float(r[7]), required(as_date(r[8])),
-            as_date(r[9]), phase_label(r[10], r[11]), as_date(r[12]),
+            as_date(r[9]), phase_label(r[10], r[11]), as_date(r[12]), as_utc(r[13]),
         )
         for r in rows
     ]  # fmt: skip
