@@ -320,3 +320,17 @@ def test_a_member_added_without_a_hire_date_can_take_an_earlier_change(dept, db,
     r = dept("member", "deactivate", "kim@fd.org", "--effective", "2025-08-01", ok=False)
     assert r.exit_code == 1 and "2025-09-01" in r.stderr
     assert snapshot() == before
+
+
+def test_member_show_names_who_changed_a_member(dept):
+    """member show's history tables printed "By (member)" with a bare 3, which reads as a
+    badge (review): they name the officer as "created by" does, and the database owner."""
+    dept("--as", "olive@fd.org", "member", "edit", "42", "--add-position", "officer",
+         "--effective", "2025-09-01")  # fmt: skip
+    out = dept("member", "show", "42").stdout
+    timeline, history = out.split("Positions and status over time")[1].split("History")
+    assert "Olive Officer (id 1)" in timeline and "Olive Officer (id 1)" in history, out
+    assert "database owner" in timeline and "database owner" in history, out  # the add
+    assert "By (member)" not in out
+    data = dept("--format", "json", "member", "show", "42").json  # a script keeps the id
+    assert [h["recorded_by"] for h in data["history"]] == [1, None]

@@ -244,17 +244,26 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                     f"{found.first_known} (history starts after {state.as_of}: shown as first known)"
                 )
             data["created_by"] = q.who(rd, found.member.created_by)
+            # who did it by name, as "created by" says it ("Olive Officer (id 1)"): a bare
+            # 3 read as a badge (JSON and CSV keep the ids)
+            names: dict[int | None, str] = {}
+
+            def by(member_id: int | None) -> str:
+                if member_id not in names:
+                    names[member_id] = q.who(rd, member_id)
+                return names[member_id]
+
             history = [
                 {
                     "at": h.at,
                     "action": h.action,
-                    "by": h.actor_id or "owner",
+                    "by": by(h.actor_id),
                     "detail": _detail(h.detail),
                 }
                 for h in q.member_history(rd, found.member.id)
             ]
             timeline = [
-                {**t, "positions": ", ".join(t["positions"]) or "-", "by": t["recorded_by"] or "owner"}
+                {**t, "positions": ", ".join(t["positions"]) or "-", "by": by(t["recorded_by"])}
                 for t in timeline
             ]
     if fmt != "table":
@@ -265,14 +274,14 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
         render.table(
             timeline,
             [Col("effective_on", "Effective"), Col("positions"), Col("status"),
-             Col("recorded_at", "Recorded", drop=2), Col("by", "By (member)", drop=1)],
+             Col("recorded_at", "Recorded", drop=2), Col("by", "By", drop=1)],
             fmt,
             title="Positions and status over time (latest first)",
         )  # fmt: skip
     if history:
         render.table(
             history,
-            [Col("at", "When"), Col("action"), Col("by", "By (member)"), Col("detail")],
+            [Col("at", "When"), Col("action"), Col("by", "By"), Col("detail")],
             fmt,
             title="History",
         )
