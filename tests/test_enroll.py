@@ -366,6 +366,34 @@ def test_bulk_run_again_after_a_fix_and_rows_that_disagree(cli, dept, tmp_path, 
     assert ids["ann"]  # the world's members are untouched by the refusals above
 
 
+def test_a_row_whose_name_is_another_members_is_refused_naming_both(cli, dept, tmp_path, snapshot):
+    """A badge typed one digit off (P-310 for P-301) beside the intended recruit's name
+    enrolled the badge's holder with exit 0 and a warning. A name cell that is, as reports
+    print it, another member's full name makes the row name two members: refused like an
+    e-mail and a badge that disagree, naming both and the cell to correct; nothing is
+    written. A name that only differs (a nickname, a typo naming nobody) is still a note."""
+    dept.member("Sam Okafor", email="sokafor@example.org", badge="P-301")
+    dept.member("José Núñez", email="jnunez@example.org", badge="P-310")
+    dept.simple_program("Academy")
+    before = snapshot()
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("badge,name\nP-310,sam  OKAFOR\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Academy", "--csv", str(wrong), ok=False)
+    err = " ".join(r.stderr.split())
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert ("line 2: P-310: The row's member columns disagree (badge 'P-310' is José Núñez; name "
+            "'sam OKAFOR' is Sam Okafor (badge P-301)). Correct the row's badge cell if the row is "
+            "about Sam Okafor, or its name if it is about José Núñez.") in err, r  # fmt: skip
+    data = cli("--format", "json", "enroll", "bulk", "Academy", "--csv", str(wrong), "--dry-run", ok=False).json
+    assert data[0]["result"] == "refused" and data[0]["member_id"] is None
+    # the member's own name (another spelling), or a name that is nobody's: enrolled
+    fine = tmp_path / "fine.csv"
+    fine.write_text("badge,name\nP-310,\"Nunez, Jose\"\nP-301,Sammy Okafor\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Academy", "--csv", str(fine))
+    assert "Enrolled 2 members" in r.stderr, r
+    assert "line 3: the name 'Sammy Okafor' is not that of Sam Okafor" in r.stderr, r
+
+
 def test_bulk_refusals_say_what_to_do_and_who_a_lost_row_names(cli, dept, tmp_path, snapshot):
     """Each refused row gets the hint `enroll add` would give, once per hint with its lines;
     a row whose e-mail or badge names nobody (or is empty) but whose name is one member's

@@ -254,22 +254,32 @@ def test_what_a_sheet_says_for_people_is_not_lost_without_a_word(crew, tmp_path,
     """Columns kept for people are skipped, but: time in/out without hours is refused (the
     course default would be taken silently); a row's notes are shown with its line; a name
     that is not the member's whom the e-mail or badge names is said (case, order and
-    accents aside), and the row stays theirs."""
+    accents aside), and the row stays theirs; a name that is another member's refuses the
+    row (it names two members)."""
     before = snapshot()
     times = _sheet(tmp_path, "t.csv", "email,course,date,Time In,Time Out\nff01@fd.org,Drill,2026-03-04,18:00,21:30\n")
     r = crew(*AS_OF, "record", "import", str(times), ok=False)
     assert r.exit_code == 65 and snapshot() == before
     assert "the sheet has 'Time In' and 'Time Out' but no hours column" in " ".join(r.stderr.split()), r
     crew(*AS_OF, "record", "import", str(times), "--hours", "3.5", "--dry-run")  # an hours option will do
+    # a name that is another member's: the row names two members, refused as two member
+    # columns that disagree (the e-mail typed one digit off credits someone else)
+    wrong = _sheet(tmp_path, "w.csv", "email,name,course,date,hours\nff01@fd.org,fire fighter  02,Drill,2026-03-04,2\n")
+    r = crew(*AS_OF, "record", "import", str(wrong), ok=False)
+    err = " ".join(r.stderr.split())
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert ("w.csv, line 2, field name: the row names two members (email is Fire Fighter 01; name 'fire fighter 02' "
+            "is Fire Fighter 02 (ff02@fd.org)); correct the email if the row is about Fire Fighter 02, or the "
+            "name if it is about Fire Fighter 01") in err, r  # fmt: skip
     sheet = _sheet(tmp_path, "n.csv", (
         "email,name,course,date,hours,notes\n"
-        "ff01@fd.org,Fire Fighter 02,Drill,2026-03-04,2,left early - sick\n"
+        "ff01@fd.org,Fire Fighter 92,Drill,2026-03-04,2,left early - sick\n"
         "ff02@fd.org,\"FIGHTER 02, Fire\",Drill,2026-03-04,2,\n"
     ))  # fmt: skip
     r = crew(*AS_OF, "record", "import", str(sheet))
     err = " ".join(r.stderr.split())
     assert "n.csv, line 2: notes: 'left early - sick': notes are not kept; check that the row is right." in err, r
-    assert ("n.csv, line 2: the name 'Fire Fighter 02' is not that of Fire Fighter 01, whom the row's e-mail "
+    assert ("n.csv, line 2: the name 'Fire Fighter 92' is not that of Fire Fighter 01, whom the row's e-mail "
             "or badge names: taken as theirs; check the row.") in err, r  # fmt: skip
     assert "line 3" not in err and "2 added" in err
     assert {x["member"] for x in crew("--format", "json", "record", "list").json} == {"Fire Fighter 01", "Fire Fighter 02"}

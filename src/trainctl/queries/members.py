@@ -179,6 +179,25 @@ def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
     return {t: hits[k] for k, ts in keys.items() if k in hits for t in ts}
 
 
+def exactly_named(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
+    """{text: the members whose full name it is, as reports print it} (`_by_names`), for a
+    batch of a CSV's name cells (`other_named`)."""
+    return _by_names(rd, texts)
+
+
+def other_named(written: str | None, member_id: int, namesakes: Sequence[Any]) -> list[Any]:
+    """The one rule for a row's name cell beside the cell that named its member (an e-mail,
+    a badge): when the name is, as reports print names (`name_key`), the full name of other
+    members and not this member's, the row names two people, and is refused as two member
+    columns that disagree are (a badge typo must not enroll or credit the wrong person).
+    `namesakes`: the members (with .id and .name) whose name the cell is. Returns those
+    other members; empty when the name is this member's too, or nobody's (a nickname or a
+    typo naming nobody is only pointed out: `domain.text.same_name`)."""
+    if not written or not written.strip() or any(m.id == member_id for m in namesakes):
+        return []
+    return list(namesakes)
+
+
 def _unprefixed(text: str) -> str:
     """A reference without its `kind:` prefix ("name:Smith" -> "Smith")."""
     head, sep, rest = text.partition(":")

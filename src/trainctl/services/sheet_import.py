@@ -25,7 +25,7 @@ from trainctl.domain.sheet import under_no_column
 from trainctl.domain.text import plural, quoted, same_name, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
-from trainctl.queries.members import name_key
+from trainctl.queries.members import name_key, other_named
 from trainctl.services.auth import Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_groups
 
@@ -83,7 +83,7 @@ class MemberIndex:
         week; a member on leave then is refused). `undated`: the row has other problems
         (its date among them, maybe): a member inactive now is not held against it (the
         row is refused for those; once fixed, its day decides)."""
-        key = tuple(map(values.get, dr.MEMBER_FIELDS))
+        key = tuple(map(values.get, _MEMO_FIELDS))
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= MEMO_LIMIT:
@@ -215,9 +215,24 @@ class MemberIndex:
             who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
             return None, (next(iter(found)), f"the row names two members ({who})")
         member = self.by_id[ids.pop()]
+        written = values.get("name") or ""
+        others = other_named(written, member.id, [self.by_id[i] for i in self.by_name.get(name_key(written), [])])
+        if others:  # the name cell is another member's (queries.members.other_named)
+            them = " and ".join(f"{m.name} ({m.email})" for m in others[:3])
+            cell = next(iter(found))
+            return None, ("name", (
+                f"the row names two members ({cell} is {member.name}; name {written.strip()!r} is "
+                f"{them}); correct the {cell} if the row is about {others[0].name}, or the name "
+                f"if it is about {member.name}"
+            ))  # fmt: skip
         if member.status != "active":  # the member with the problem: `resolve` looks at the day
             return member, (next(iter(found)), inactive_text(member.name, member.email))
         return member, None
+
+
+# what `MemberIndex.resolve` remembers a row's member by: its member cells and its name
+# (a name cell that is another member's refuses the row: `other_named`)
+_MEMO_FIELDS = (*dr.MEMBER_FIELDS, "name")
 
 
 # a row's day, or the days it may belong to (a call after midnight: its date or the one before)

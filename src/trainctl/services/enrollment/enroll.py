@@ -39,7 +39,14 @@ from trainctl.models import (
 )
 from trainctl.permissions import MANAGE, Actor
 from trainctl.queries import as_date, reader_of
-from trainctl.queries.members import find_members, named, not_found
+from trainctl.queries.members import (
+    exactly_named,
+    find_members,
+    name_key,
+    named,
+    not_found,
+    other_named,
+)
 from trainctl.services.audit import audit
 from trainctl.services.programs import get_program as _get_program
 from trainctl.services.progress.phases import load_phases
@@ -181,7 +188,33 @@ def resolve_members(session: Session, requests: Sequence[Request]) -> None:
             r.member, r.problem = None, UsageError(
                 f"The row's member columns disagree ({who}).", "Correct the column that is wrong."
             )
+    _name_another(session, requests)
     _name_the_lost(session, requests)
+
+
+def _name_another(session: Session, requests: Sequence[Request]) -> None:
+    """A row whose name cell is another member's full name (queries.members.other_named):
+    refused as columns that disagree, naming both members and which cell to correct (a
+    badge typed one digit off enrolled the wrong recruit with exit 0)."""
+    asked = [r for r in requests if r.member is not None and r.member.id is not None and r.name
+             and name_key(r.name) != name_key(r.member.name)]  # fmt: skip
+    if not asked:
+        return
+    namesakes = exactly_named(reader_of(session), {r.name for r in asked if r.name})
+    for r in asked:
+        assert r.member is not None and r.member.id is not None and r.name is not None
+        others = other_named(r.name, r.member.id, namesakes.get(r.name, []))
+        if not others:
+            continue
+        them = " and ".join(f"{m.name} ({'badge ' + m.badge if m.badge else f'id:{m.id}'})"
+                            for m in others[:3])  # fmt: skip
+        who = f"{r.kind} {r.ref.strip()!r} is {r.member.name}; name {r.name.strip()!r} is {them}"
+        r.problem = UsageError(
+            f"The row's member columns disagree ({who}).",
+            f"Correct the row's {r.kind} cell if the row is about {others[0].name}, or its "
+            f"name if it is about {r.member.name}.",
+        )
+        r.member = None
 
 
 def _name_the_lost(session: Session, requests: Sequence[Request]) -> None:
