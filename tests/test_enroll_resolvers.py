@@ -117,6 +117,29 @@ def test_a_badge_column_reads_a_badge_whose_leading_zeros_a_spreadsheet_dropped(
     assert [(x["member"], x["result"]) for x in r.json] == [("Bob Ray", "enrolled")]
 
 
+def test_a_badge_with_a_typographic_dash_or_an_invisible_character_names_its_member(
+    cli, dept, tmp_path, snapshot
+):
+    """Codes are not names (README): P‐302 and P–301 from a word processor, a zero-width
+    space pasted before P-301, ４２ typed full-width, are the badges on file, in a badge
+    column, a member column and on the command line, as record import reads them."""
+    dept.member("Sam Okafor", badge="P-301")
+    dept.member("Rita Holm", badge="P-302")
+    dept.member("Ann Marsh", badge="0042")
+    dept.link(dept.program("Recruit"), dept.requirement("Medical evaluation", "checklist"))
+    sheet = tmp_path / "recruits.csv"
+    sheet.write_text("badge\nP\u2010302\nP\u2013301\n\u200b\uff14\uff12\n", encoding="utf-8")
+    r = cli("--format", "json", "enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", "--dry-run")
+    assert [(x["member"], x["result"]) for x in r.json] == [
+        ("Rita Holm", "would enroll"), ("Sam Okafor", "would enroll"), ("Ann Marsh", "would enroll")]
+    sheet.write_text("member\n\u200bP-301\nP\u2212302\n", encoding="utf-8")
+    r = cli("--format", "json", "enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", "--dry-run")
+    assert [x["member"] for x in r.json] == ["Sam Okafor", "Rita Holm"], r
+    r = cli("--format", "json", "enroll", "add", "\u200bP-301", "Recruit", "--any-position")
+    assert r.json["member"] == "Sam Okafor"
+    assert cli("--format", "json", "member", "show", "p\u2014302").json["name"] == "Rita Holm"
+
+
 def test_a_roster_with_the_zeros_dropped_leaves_the_badge_on_file(cli, tmp_path, snapshot):
     cli("member", "add", "Ann Marsh", "--email", "ann@station12.example", "--badge", "0042")
     roster = tmp_path / "roster.csv"

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trainctl.domain.lookup import MAX_ID, as_id
-from trainctl.domain.text import roster_key
+from trainctl.domain.text import code_text, roster_key
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
@@ -150,9 +150,17 @@ def _fold_hits(
     return hits
 
 
+def badge_text(text: str) -> str:
+    """A badge as every lookup reads it: a code, not a name (domain.text.code_text), so a
+    zero-width space pasted before P-301, or P‐301 with a word processor's dash, is P-301
+    (as the sign-in sheet imports read it: domain.sheet.badge_key)."""
+    return code_text(text).strip()
+
+
 def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
-    """The badge as stored, else (on a miss) the one badge equal to it case aside."""
-    text = badge.strip()
+    """The badge as stored (read as a code: `badge_text`), else (on a miss) the one badge
+    equal to it case aside."""
+    text = badge_text(badge)
     return _where(rd, "badge = :badge", badge=text) or _by_folded(rd, "badge", [text]).get(text)
 
 
@@ -361,11 +369,11 @@ def choose(
     if kind == "email":
         return by_email(text.strip().lower())
     if kind == "badge":
-        return by_badge(text.strip())
+        return by_badge(badge_text(text))
     if kind == "name":
         return by_name(text)
     if kind == "text":
-        return by_badge(text.strip()) or by_name(text)
+        return by_badge(badge_text(text)) or by_name(text)
     badge = by_badge(text)
     if badge is not None:
         return badge
@@ -483,7 +491,7 @@ def find_members(
         {n for k, t in parsed if k in ("id", "number") and _digits(t) and (n := as_id(t))}
     )
     emails = sorted({t.strip().lower() for k, t in parsed if k == "email"})
-    badges = sorted({t.strip() for k, t in parsed if k in ("badge", "number", "text") and t.strip()})
+    badges = sorted({b for k, t in parsed if k in ("badge", "number", "text") and (b := badge_text(t))})
     found: dict[str, dict[Any, MemberRow]] = {"id": {}, "email": {}, "badge": {}}
     for column, values in (("id", ids), ("email", emails), ("badge", badges)):
         for part in chunks(values):
@@ -500,7 +508,7 @@ def find_members(
     # a badge column's number whose leading zeros a spreadsheet dropped ("42" for "0042"),
     # as the sign-in sheet imports read it (domain.sheet.BadgeIndex): when one badge fits
     # (a CSV badge column only: a member column's bare number stays as typed)
-    unpadded = sorted({t for k, t in ((k, r.strip()) for k, r in refs) if k == "badge"
+    unpadded = sorted({t for k, t in ((k, badge_text(r)) for k, r in refs) if k == "badge"
                        and _digits(t) and t.lstrip("0") and t not in found["badge"]})  # fmt: skip
     loose: dict[str, MemberRow] = {}
     several: dict[str, list[str]] = {}
@@ -510,16 +518,16 @@ def find_members(
     padded = _zeros_aside(rd, {t for k, t in parsed if k == "number" and t not in found["badge"]})
     # full names, for what no badge matched (`choose`): one scan for the batch
     names = _by_names(rd, {t for k, t in parsed if (k == "name" or (
-        k == "text" and t.strip() not in found["badge"])) and t.strip()})  # fmt: skip
+        k == "text" and badge_text(t) not in found["badge"])) and t.strip()})  # fmt: skip
     out = []
     everyone: list[MemberRow] | None = None
     for (kind, text), (given, ref) in zip(parsed, refs, strict=True):
-        if given == "badge" and ref.strip() in loose:
-            out.append(Found(loose[ref.strip()], None))
+        if given == "badge" and badge_text(ref) in loose:
+            out.append(Found(loose[badge_text(ref)], None))
             continue
-        if given == "badge" and ref.strip() in several:
+        if given == "badge" and badge_text(ref) in several:
             out.append(Found(None, UsageError(
-                f"Badge {text.strip()!r} matches badges {', '.join(several[text.strip()])} once "
+                f"Badge {text.strip()!r} matches badges {', '.join(several[badge_text(ref)])} once "
                 "leading zeros are ignored.", "Write the badge with its leading zeros, as on file.",
             )))  # fmt: skip
             continue
