@@ -205,6 +205,26 @@ def test_a_name_that_names_nobody_offers_the_closest_members(cli, dept):
     assert "item 1: Did you mean Ana Lucia Reyes (badge F-217)?" in r.stderr, r.stderr
 
 
+def test_a_misspelling_among_many_near_names_offers_the_nearest(cli, dept, tmp_path):
+    """A numbered roster ("Recruit 0001 Person" ... ): "Recruit 0001 Persn" is near every
+    name in it, and was offered none. The nearest is offered, alone. A class file of such
+    misspellings gets them for the rows a report shows (the first 20), not 2,000 times
+    the whole roster compared for suggestions nobody sees: the rest are refused the same."""
+    for i in range(1, 31):
+        dept.member(f"Recruit {i:04d} Person", badge=f"R-{i:04d}")
+    dept.link(dept.program("Recruit"), dept.requirement("Medical evaluation", "checklist"))
+    r = cli("enroll", "add", "Recruit 0001 Persn", "Recruit", ok=False)
+    assert r.exit_code == 1 and "Did you mean Recruit 0001 Person (badge R-0001)?" in r.stderr, r
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("member\n" + "".join(f"Recruit {i:04d} Persn\n" for i in range(1, 26)), encoding="utf-8")
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, ok=False)
+    err = " ".join(r.stderr.split())
+    assert "25 members refused" in err and "line 21: Recruit 0020 Persn: No member 'Recruit 0020 Persn'." in err
+    assert "line 2: Did you mean Recruit 0001 Person (badge R-0001)?" in err, r
+    # 20 rows' own suggestions and one general hint for rows 22-26: eight hints shown
+    assert "... and 13 more (each row's own in `enroll add`)" in err, r
+
+
 def test_a_badge_column_holding_a_name_is_not_read_as_a_name(cli, dept, tmp_path):
     _world(dept, cli)
     sheet = tmp_path / "recruits.csv"
