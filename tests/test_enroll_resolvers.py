@@ -225,6 +225,33 @@ def test_a_misspelling_among_many_near_names_offers_the_nearest(cli, dept, tmp_p
     assert "... and 13 more (each row's own in `enroll add`)" in err, r
 
 
+def test_a_misspelled_program_and_a_bare_number_in_a_class_file_get_a_did_you_mean(cli, dept, tmp_path, snapshot):
+    """A member typo got "Did you mean", a program typo only "No program": the one program
+    resolver now offers the closest program names (a near spelling, or every word of one).
+    And `42` in a class file's member column was refused with no suggestion while `enroll
+    add 42` offered badge 0042: the batch offers it too (still never taken)."""
+    dept.member("Ann Marsh", badge="0042")
+    dept.link(dept.program("Probationary Firefighter"), dept.requirement("Medical evaluation", "checklist"))
+    dept.program("EMT Recertification")
+    before = snapshot()
+    for typed, offered in (("Probationary Firefightr", "Probationary Firefighter"),
+                           ("probationary", "Probationary Firefighter"),
+                           ("EMT recertificaton", "EMT Recertification")):  # fmt: skip
+        r = cli("enroll", "add", "0042", typed, ok=False)
+        assert r.exit_code == 1 and f"No program '{typed}'." in r.stderr, r
+        assert f"Hint: Did you mean '{offered}'? Name it by id" in r.stderr, r
+    r = cli("program", "show", "Zed", ok=False)
+    assert r.exit_code == 1 and "Did you mean" not in r.stderr
+    r = cli("enroll", "add", "42", "Probationary Firefighter", ok=False)
+    assert "Did you mean Ann Marsh (badge 0042)?" in r.stderr, r
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("member\n42\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Probationary Firefighter", "--csv", sheet, ok=False)
+    assert r.exit_code == 1 and "line 2: 42: No member '42'." in r.stderr, r
+    assert "line 2: Did you mean Ann Marsh (badge 0042)?" in r.stderr, r
+    assert snapshot() == before
+
+
 def test_a_badge_column_holding_a_name_is_not_read_as_a_name(cli, dept, tmp_path):
     _world(dept, cli)
     sheet = tmp_path / "recruits.csv"

@@ -3,7 +3,7 @@ in-memory matching on the write side both follow these."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 MAX_ID = 2**63 - 1  # beyond a 64-bit integer no row can match: "no such ..."
 
@@ -34,3 +34,24 @@ def requirement_matches(
         return True
     key = norm(text)
     return key in {norm(name), norm(registry_code or ""), *(norm(a) for a in aliases)} - {""}
+
+
+def nearest(keys: Sequence[str], text: str, n: int, cutoff: float = 0.8) -> list[str]:
+    """The keys spelled near `text` (difflib's ratio, as difflib.get_close_matches, best
+    first). When more than `n` are near (a numbered roster: "Recruit 0001 Persn" is near
+    every "Recruit 00.. Person"), only the nearest: the one spelling it is a letter away
+    from, rather than none at all."""
+    import difflib  # (on a miss only: not on every command's start)
+
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(text)
+    scored: list[tuple[float, str]] = []
+    for key in keys:
+        matcher.set_seq1(key)
+        if (matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff
+                and (score := matcher.ratio()) >= cutoff):  # fmt: skip
+            scored.append((score, key))
+    if len(scored) > n:
+        best = max(score for score, _ in scored)
+        scored = [(score, key) for score, key in scored if score == best]
+    return [key for _, key in sorted(scored, reverse=True)]

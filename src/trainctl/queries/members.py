@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from trainctl.domain.lookup import MAX_ID, as_id
+from trainctl.domain.lookup import MAX_ID, as_id, nearest
 from trainctl.domain.text import code_text, roster_key
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
@@ -447,29 +447,8 @@ class _Near:
             return []
         fits = [m for w, m in self.words if words_match(words, w)]
         if not fits:
-            fits = [m for k in _nearest(list(self.by_key), name_key(text), n) for m in self.by_key[k]]
+            fits = [m for k in nearest(list(self.by_key), name_key(text), n) for m in self.by_key[k]]
         return fits if len(fits) <= n else []
-
-
-def _nearest(keys: Sequence[str], text: str, n: int, cutoff: float = 0.8) -> list[str]:
-    """The keys spelled near `text` (difflib's ratio, as difflib.get_close_matches, best
-    first). When more than `n` are near (a numbered roster: "Recruit 0001 Persn" is near
-    every "Recruit 00.. Person"), only the nearest: the one spelling it is a letter away
-    from, rather than none at all."""
-    import difflib
-
-    matcher = difflib.SequenceMatcher()
-    matcher.set_seq2(text)
-    scored: list[tuple[float, str]] = []
-    for key in keys:
-        matcher.set_seq1(key)
-        if (matcher.real_quick_ratio() >= cutoff and matcher.quick_ratio() >= cutoff
-                and (score := matcher.ratio()) >= cutoff):  # fmt: skip
-            scored.append((score, key))
-    if len(scored) > n:
-        best = max(score for score, _ in scored)
-        scored = [(score, key) for score, key in scored if score == best]
-    return [key for _, key in sorted(scored, reverse=True)]
 
 
 def find_member(rd: Reader, ref: str | int, *, what: str = "member") -> MemberRow | None:
@@ -574,6 +553,9 @@ def find_members(
             )  # fmt: skip
         except UsageError as exc:
             out.append(Found(None, exc))
+            continue
+        if member is None and kind == "number" and _OTHERS_SHOWN.get():  # badge 0042 for "42",
+            out.append(Found(None, not_found(ref, what, padded.get(text, [])[:3])))  # as `get_member`
             continue
         if member is None and kind in ("text", "name") and _OTHERS_SHOWN.get() and offered < SUGGESTED:
             if near is None:  # the closest names, as the single form offers them

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Protocol
 
-from trainctl.domain.lookup import MAX_ID, as_id
+from trainctl.domain.lookup import MAX_ID, as_id, nearest
 from trainctl.errors import NotFoundError
 from trainctl.queries import Reader, as_bool, as_float, as_json, as_utc, in_list
 from trainctl.queries.requirements import COLUMNS as REQUIREMENT_COLUMNS
@@ -188,9 +188,29 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
             if row is not None:
                 return _program(row)
     shown = f"'{name}' version {version}" if version is not None else f"'{name}'"
+    close = close_names(rd, name) if version is None else []
+    offer = f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     raise NotFoundError(
-        f"No program {shown}{where_given}.", 'Name it by id, "Name" or "Name@VERSION"; ' + LIST_HINT
+        f"No program {shown}{where_given}.", offer + 'Name it by id, "Name" or "Name@VERSION"; ' + LIST_HINT
     )
+
+
+def close_names(rd: Reader, text: str, n: int = 3) -> list[str]:
+    """The program names `text` may have meant, as a member's name is offered
+    (queries.members.close_names): every word of one in the other ("probationary" for
+    Probationary Firefighter), else a near spelling ("Probationary Firefightr"); at most
+    `n`, none when more fit. One read of the names, on a miss only."""
+    from trainctl.domain.text import name_words, words_match
+
+    words = name_words(text)
+    if not words:
+        return []
+    names = sorted(set(rd.column("SELECT DISTINCT name FROM program")))
+    fits = [n_ for n_ in names if words_match(words, name_words(n_))]
+    if not fits:
+        by_key = {" ".join(n_.split()).casefold(): n_ for n_ in names}
+        fits = [by_key[k] for k in nearest(list(by_key), " ".join(text.split()).casefold(), n)]
+    return fits if len(fits) <= n else []
 
 
 # ------------------------------------------------------------------------------- the list
