@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shlex
 
+import pytest
 import typer
 from readme_tour import README, argv, every_command, tour_commands
 
@@ -48,6 +49,44 @@ def test_the_readme_tour_runs_top_to_bottom_on_a_fresh_database(cli, tmp_path, m
     assert {p.name for p in folder.glob("*.csv")} >= {
         "roster.csv", "recruits.csv", "courses.csv", "sign-in-2026-03-11.csv", "sign-in-2026-03-18.csv",
     }  # fmt: skip
+
+
+@pytest.mark.parametrize("day", [None, "2031-04-15", "2044-02-29"])
+def test_the_tours_class_file_enrolls_whatever_day_the_tour_is_run(cli, tmp_path, monkeypatch, day):
+    """recruits.csv shipped a target date of 2026-12-31: from 1 January 2027 the tour's
+    `enroll bulk` refused Rita Holm ("before the enrollment date") and exited 1. `demo
+    --files` now dates it from the day it writes the files (the global --as-of, else
+    today): the tour's own command line, run that day, enrolls both recruits."""
+    monkeypatch.chdir(tmp_path)
+    on = ["--as-of", day] if day else []
+    cli(*on, "demo", "--files", ".")
+    cli("member", "import", "--csv", "roster.csv")
+    for registry in ("nfpa", "nremt", "proboard"):
+        cli("import", registry)
+    cli("program", "apply", "--sample", "probationary-firefighter")
+    line = next(x for x in tour_commands() if x.startswith("trainctl enroll bulk"))
+    r = cli(*on, "--format", "json", *argv(line, tmp_path))
+    assert [(x["member"], x["result"]) for x in r.json] == [("Sam Okafor", "enrolled"), ("Rita Holm", "enrolled")]
+    # Rita's target date is the file's, nine months on (a class deadline before the program's year)
+    rita = cli("--format", "json", "enroll", "user", "P-302").json
+    assert rita[0]["target_date"] > (day or "2026-12-31")
+
+
+def test_a_target_date_before_the_enrollment_day_gets_its_row_hint(cli, tmp_path):
+    """Every other refused row says what to do; a target date before the enrollment day
+    said only the reason."""
+    cli("member", "add", "Rita Holm", "--email", "rholm@example.org", "--badge", "P-302")
+    cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "4")
+    cli("program", "create", "Academy")
+    cli("program", "requirement", "add", "Academy", "Orientation")
+    cli("program", "activate", "Academy")
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("badge,target_date\nP-302,2026-12-31\n", encoding="utf-8")
+    r = cli("--as-of", "2027-01-04", "enroll", "bulk", "Academy", "--csv", sheet, ok=False)
+    err = " ".join(r.stderr.split())
+    assert r.exit_code == 1 and "line 2: P-302: target date 2026-12-31 is before the enrollment date 2027-01-04." in err
+    assert ("line 2: Give a target date on or after the enrollment date, or leave it out to use the program's "
+            "time limit.") in err, r  # fmt: skip
 
 
 def test_demo_files_writes_the_examples_and_leaves_existing_files_alone(cli, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -50,7 +51,10 @@ def demo(
     """
     state = get_state(ctx)
     if files is not None:
-        _write_examples(files, quiet=state.quiet)
+        from trainctl.cli.options import parse_date
+
+        day = parse_date(as_of, "--as-of") or state.as_of or _clock_today()
+        _write_examples(files, quiet=state.quiet, today=day)
         return
     from trainctl.config import demo_db_path, sqlite_path
     from trainctl.services import demo as svc
@@ -117,10 +121,23 @@ def demo(
     )
 
 
-def _write_examples(folder: Path, *, quiet: bool) -> None:
+def _clock_today() -> date:
+    """Today on the department's clock as far as it is known without a database
+    (TRAINCTL_TIMEZONE, else UTC): `demo --files` builds none."""
+    import os
+    from datetime import UTC, datetime
+
+    from trainctl.queries.settings import zone
+
+    return datetime.now(UTC).astimezone(zone(os.environ.get("TRAINCTL_TIMEZONE") or "UTC")).date()
+
+
+def _write_examples(folder: Path, *, quiet: bool, today: date) -> None:
     """Copy the shipped example files into `folder` (made if missing, as `mkdir -p`); an
-    existing file is left alone."""
-    from trainctl.services.program_file_io import example_files
+    existing file is left alone. recruits.csv's target dates are dated from `today`
+    (services.program_file_io.dated_example): a fixed date made the tour's `enroll bulk`
+    refuse the row once that day had passed."""
+    from trainctl.services.program_file_io import dated_example, example_files
 
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is not a folder.", "Give a folder, or a path to make one.")
@@ -136,7 +153,7 @@ def _write_examples(folder: Path, *, quiet: bool) -> None:
         if dest.exists():
             kept.append(src.name)
             continue
-        dest.write_bytes(src.read_bytes())
+        dest.write_bytes(dated_example(src.name, src.read_bytes(), today))
         written.append(src.name)
     if written:
         render.info(f"Wrote {', '.join(written)} to {folder.absolute()}", quiet=quiet)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -75,6 +76,29 @@ def example_files() -> list[Path]:
         if folder.is_dir():
             return sorted(p for p in folder.iterdir() if p.suffix == ".csv")
     return []
+
+
+def dated_example(name: str, data: bytes, today: date) -> bytes:
+    """An example file as `demo --files` writes it on `today`: recruits.csv's target dates
+    (a class's deadline, shorter than the program's year) become the last day of the month
+    nine months on, so the README tour's `enroll bulk` runs on whatever day it is run (the
+    shipped 2026-12-31 was before the enrollment day from 2027 on). Other files as shipped
+    (their dates are history: sheets already signed)."""
+    if name != "recruits.csv":
+        return data
+    month = today.month + 9
+    year, month = today.year + (month - 1) // 12, (month - 1) % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).isoformat()
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    header = [h.strip() for h in lines[0].split(",")]
+    at = header.index("target_date")
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.rstrip("\r\n").split(",")
+        if len(cells) > at and cells[at].strip():
+            cells[at] = last
+        out.append(",".join(cells) + line[len(line.rstrip("\r\n")):])
+    return "".join(out).encode("utf-8")
 
 
 def sample_programs() -> list[Path]:

@@ -526,11 +526,14 @@ def _due(plan_: Plan, link: Link, enrolled_on: date) -> date | None:
     return dp.requirement_deadline(enrolled_on, custom, limit)
 
 
+TARGET_HINT = "Give a target date on or after the enrollment date, or leave it out to use the program's time limit."
+
+
 def target_date_for(program: Program, enrolled_on: date, explicit: date | None) -> date | None:
     if explicit is not None and explicit < enrolled_on:
         raise BadInputError(
             f"The target date {explicit.isoformat()} is before the enrollment date {enrolled_on.isoformat()}.",
-            "Give a target date on or after the enrollment date, or leave it out to use the program's time limit.",
+            TARGET_HINT,
         )
     return dp.enrollment_target(enrolled_on, program.time_limit_days, explicit)
 
@@ -665,6 +668,7 @@ def bulk_enroll(
                                 f"{refused[i].target or 'none'}, not {wanted}: left as it is.")  # fmt: skip
         elif target is not None and target < today:
             outcome.refused = f"target date {target.isoformat()} is before the enrollment date {today.isoformat()}."
+            outcome.hint = TARGET_HINT  # (the row's own hint, as for every other refusal)
         else:
             assert mid is not None  # validate refuses every request without a member
             r.target_date = target
