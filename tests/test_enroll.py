@@ -394,6 +394,32 @@ def test_a_row_whose_name_is_another_members_is_refused_naming_both(cli, dept, t
     assert "line 3: the name 'Sammy Okafor' is not that of Sam Okafor" in r.stderr, r
 
 
+def test_bulk_shows_each_target_date_and_refuses_two_that_disagree(cli, dept, tmp_path, snapshot):
+    """The results never said which target date each member got, and a file's target
+    date cell silently beat --target-date ("for everyone"). Each row now shows its target
+    date (table, JSON, CSV): the file's, else --target-date, else the program's limit; an
+    enrollment left as it is shows its own. --target-date beside a file that gives another
+    date is refused (exit 2, nothing written), naming the rows; empty cells take it."""
+    dept.member("Sam Okafor", email="sam@example.org", badge="P-301")
+    dept.member("Rita Holm", email="rita@example.org", badge="P-302")
+    dept.simple_program("Academy", time_limit_days=365)
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("badge,Due Date\nP-301,2027-05-01\nP-302,\n", encoding="utf-8")
+    before = snapshot()
+    r = cli("--as-of", "2027-01-04", "--format", "json", "enroll", "bulk", "Academy", "--csv", sheet, "--dry-run")
+    assert [(x["member"], x["target_date"]) for x in r.json] == [("Sam Okafor", "2027-05-01"), ("Rita Holm", "2028-01-04")]
+    r = cli("--as-of", "2027-01-04", "enroll", "bulk", "Academy", "--csv", sheet, "--target-date", "2027-06-01", ok=False)
+    assert r.exit_code == 2 and snapshot() == before, r
+    assert ("--target-date 2027-06-01 is for everyone, and the file's target date column gives others "
+            "(line 2: 2027-05-01).") in " ".join(r.stderr.split()), r  # fmt: skip
+    sheet.write_text("badge,target_date\nP-301,2027-06-01\nP-302,\n", encoding="utf-8")  # the same date: fine
+    r = cli("--as-of", "2027-01-04", "enroll", "bulk", "Academy", "--csv", sheet, "--target-date", "2027-06-01")
+    assert "Target date" in r.stdout and r.stdout.count("2027-06-01") == 2, r
+    r = cli("--as-of", "2027-01-05", "--format", "csv", "enroll", "bulk", "Academy", "--csv", sheet)
+    assert r.stdout.splitlines()[0] == "where,member,result,enrollment_id,target_date,reason,note"
+    assert ",already enrolled,1,2027-06-01," in r.stdout and ",already enrolled,2,2027-06-01," in r.stdout, r
+
+
 def test_bulk_refusals_say_what_to_do_and_who_a_lost_row_names(cli, dept, tmp_path, snapshot):
     """Each refused row gets the hint `enroll add` would give, once per hint with its lines;
     a row whose e-mail or badge names nobody (or is empty) but whose name is one member's

@@ -177,7 +177,9 @@ def bulk(
     target_date: Annotated[
         str | None,
         typer.Option(
-            "--target-date", help="Target date for everyone (YYYY-MM-DD).", show_default=False
+            "--target-date", show_default=False,
+            help="Target date for everyone (YYYY-MM-DD); default: the program's time limit. A file's "
+            "target_date column may not say otherwise (refused); its empty cells take this date.",
         ),
     ] = None,
     all_or_nothing: Annotated[
@@ -232,19 +234,21 @@ def bulk(
         else:
             outcome = "would enroll" if dry_run else "not written"
         rows.append({"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
-                     "result": outcome, "enrollment_id": o.enrollment_id, "reason": o.refused,
-                     "note": o.note})  # fmt: skip
+                     "result": outcome, "enrollment_id": o.enrollment_id, "target_date": o.target_date,
+                     "reason": o.refused, "note": o.note})  # fmt: skip
     by_where = {r["where"]: r for r in rows}
     rows += [
         {"where": f"line {line}", "member": (by_where.get(f"line {first}") or {}).get("member"),
          "member_id": (by_where.get(f"line {first}") or {}).get("member_id"),
-         "result": f"duplicate of line {first}", "enrollment_id": None, "reason": None, "note": None}
+         "result": f"duplicate of line {first}", "enrollment_id": None, "target_date": None, "reason": None,
+         "note": None}
         for line, first in duplicates
     ]  # fmt: skip
     rows.sort(key=lambda r: int(str(r["where"]).rsplit(" ", 1)[-1]))  # in the file's order
     fmt = fmt_of(ctx, fmt_value(format))
     cols = [Col("where", "Where"), Col("member"), Col("result"),
-            Col("enrollment_id", "Enrollment", numeric=True), Col("reason")]  # fmt: skip
+            Col("enrollment_id", "Enrollment", numeric=True), Col("target_date", "Target date"),
+            Col("reason")]  # fmt: skip
     if fmt == "csv":
         cols = [*cols, Col("note")]  # a name that is not the member's, a target date left as it is
     if fmt == "table" and not any(r["enrollment_id"] for r in rows):

@@ -137,6 +137,7 @@ class Outcome:
     duplicate_of: str | None = None  # "line 2", when the row repeats an earlier one
     already: bool = False  # already open in this program (enrollment_id): left as it is
     note: str | None = None  # a doubt worth a look that refuses nothing (a name that differs)
+    target_date: date | None = None  # the member's target date: given, or the program's limit
 
     @property
     def ok(self) -> bool:
@@ -626,6 +627,7 @@ def bulk_enroll(
     """
     actor.require(MANAGE, "enroll members")
     check_program_enrollable(program, session)
+    _one_target_date(requests, target_date)
     default_target = target_date_for(program, today, target_date)
     result = BulkResult(program=program)
     resolve_members(session, requests)
@@ -657,21 +659,25 @@ def bulk_enroll(
             outcome.refused = (f"{lines} give {name} two target dates ("
                                f"{', '.join(d.isoformat() for d in dates)}); give one.")  # fmt: skip
         elif i in refused and refused[i].enrolled is None:
+            outcome.target_date = target
             outcome.refused = refused[i].line
             hint = refused[i].hint
             outcome.hint = hint if hint and hint not in outcome.refused else None
         elif i in refused:  # open in this very program: a run again after a fix skips them
             outcome.already, outcome.enrollment_id = True, refused[i].enrolled
+            outcome.target_date = refused[i].target  # the enrollment's, left as it is
             wanted = target or target_date
             if wanted is not None and wanted != refused[i].target:
                 outcome.note = (f"{name} is enrolled already with target date "
                                 f"{refused[i].target or 'none'}, not {wanted}: left as it is.")  # fmt: skip
         elif target is not None and target < today:
+            outcome.target_date = target
             outcome.refused = f"target date {target.isoformat()} is before the enrollment date {today.isoformat()}."
             outcome.hint = TARGET_HINT  # (the row's own hint, as for every other refusal)
         else:
             assert mid is not None  # validate refuses every request without a member
             r.target_date = target
+            outcome.target_date = target or default_target
             accepted.append((mid, r))
         result.outcomes.append(outcome)
     p = plan(session, program)
@@ -736,6 +742,24 @@ def bulk_enroll(
                    requirement_ids=[link[1] for link in p.links], through=credit_through)  # fmt: skip
     result.written = True
     return result
+
+
+def _one_target_date(requests: Sequence[Request], target_date: date | None) -> None:
+    """--target-date is the target date for everyone: a file whose target date column says
+    otherwise on some row leaves it unclear which one the officer meant, so the command is
+    refused, naming those rows (a row with an empty cell takes --target-date)."""
+    if target_date is None:
+        return
+    other = [r for r in requests if r.target_date is not None and r.target_date != target_date]
+    if other:
+        shown = ", ".join(f"{r.where}: {r.target_date}" for r in other[:5])
+        more = f" and {len(other) - 5} more" if len(other) > 5 else ""
+        raise UsageError(
+            f"--target-date {target_date} is for everyone, and the file's target date column "
+            f"gives others ({shown}{more}).",
+            "Give the dates in the file or --target-date, not both (rows with an empty cell "
+            "take --target-date).",
+        )
 
 
 def insert_progress_rows(
