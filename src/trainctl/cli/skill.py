@@ -23,6 +23,7 @@ from trainctl.cli import sheet_import as si
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -165,7 +166,8 @@ def checkoff(
 ) -> None:
     """Record an evaluation of a member on a skill (needs training.manage; nobody evaluates
     their own skills). Every checkoff is kept; a passed one credits the member's
-    skills_evaluation requirements that list the skill."""
+    skills_evaluation requirements that list the skill, a failed or needs_retest one takes
+    back the passes before it (the latest evaluation decides)."""
     from trainctl.services import skills as svc
 
     state = get_state(ctx)
@@ -173,13 +175,17 @@ def checkoff(
         done = svc.checkoff(session, actor, member, skill, result=result, results=results, on=on,
                             notes=notes, today=state.today(session))  # fmt: skip
     if fmt_of(ctx, fmt_value(format)) == "json":
-        render.emit_json({"checkoff_id": done.id, "already": done.already, "credits": done.feed.credits})
+        render.emit_json({"checkoff_id": done.id, "already": done.already, "credits": done.feed.credits,
+                          "reversed": done.reversed})  # fmt: skip
     if done.already:
         render.info(f"That evaluation is recorded already (checkoff {done.id}); nothing changed.",
                     quiet=state.quiet)  # fmt: skip
         return
     render.info(f"Recorded checkoff {done.id}: {done.member}, {done.skill}, {done.status} on {done.evaluated_on}.",
                 quiet=state.quiet)  # fmt: skip
+    if done.reversed:
+        render.info(f"Took back {plural(done.reversed, 'credit')} of an earlier pass: the latest evaluation "
+                    "decides until the member passes again.", quiet=state.quiet)  # fmt: skip
     for line in si.feed_lines(done.feed):
         render.info(line, quiet=state.quiet)
 

@@ -89,6 +89,7 @@ from trainctl.domain import certs
 from trainctl.domain import credit as dc
 from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
+from trainctl.domain import skills as dsk
 
 # statuses
 MET = "met"
@@ -141,6 +142,7 @@ REPEAT_IN_CYCLE = "repeat_in_cycle"  # NREMT: one course counts once per cycle
 ALREADY_COUNTED = "already_counted"  # the same course / skill / item again in the window
 EXPIRED_RECORD = "expired"
 SUPERSEDED = "superseded"  # a card with an earlier expiry than the one that decides
+TAKEN_BACK = "taken_back"  # a pass a later failed / needs_retest evaluation took back
 _SHARE_CODES = {
     dp.NO_CATEGORY: WRONG_CATEGORY,
     dp.OVER_DISTRIBUTIVE_CAP: OVER_DISTRIBUTIVE_CAP,
@@ -922,6 +924,12 @@ def _judge(
     first = window.start or date.min
     if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle:
         return _judge_sums(spec, sums, first, last)  # the groups hold the dates: no bisect here
+    # a pass that a later failure took back (domain/skills: the latest evaluation decides),
+    # from every evaluation given, the window's or not
+    takers: dict[int | str, dsk.Evaluation] = {}
+    if kind == "skills_evaluation":
+        facts = facts if isinstance(facts, list | tuple) else list(facts)
+        takers = _takers(facts)
     if quick:
         ordered = facts if isinstance(facts, list | tuple) else list(facts)
         lo = bisect_left(ordered, first, key=_day)
@@ -1025,6 +1033,10 @@ def _judge(
         if kind == "skills_evaluation" and not _passed(f):
             if detail:
                 reject(f, NOT_PASSED, "no pass recorded")
+            continue
+        if takers and not dsk.stands(taker := takers.get(f.id), as_of):
+            if detail and taker is not None:
+                reject(f, TAKEN_BACK, dsk.took_back(taker))
             continue
         if f.expires_on is not None and f.expires_on < as_of:
             if detail:
@@ -1176,6 +1188,18 @@ def _source_fact(f: Fact) -> dc.Fact:
 def _passed(f: Fact) -> bool:
     """A skill checkoff counts only when it says it was passed."""
     return f.passed if f.passed is not None else _key(f.status) == "passed"
+
+
+def _takers(facts: Iterable[Fact]) -> dict[int | str, dsk.Evaluation]:
+    """domain/skills.taken_back over the member's skill checkoffs among `facts` (empty,
+    and cheap, while none of them is a failure)."""
+    skills = [f for f in facts if f.kind == SKILL and f.date is not None]
+    if all(_passed(f) for f in skills):
+        return {}
+    return dsk.taken_back(
+        dsk.Evaluation(f.id, None, _key(f.skill), f.date, "passed" if _passed(f) else f.status_key or "failed")
+        for f in skills if f.date is not None
+    )  # fmt: skip
 
 
 def _card_code(f: Fact) -> str | None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
 from trainctl.domain.lookup import as_id
+from trainctl.domain.skills import Evaluation, standing
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_json, as_utc, in_list
@@ -48,7 +50,7 @@ class SkillRow:
     passing_requirements: str | None
     required_for_programs: list[int]
     programs: list[str]  # "Name v2" of required_for_programs
-    passed: int  # members with a passed checkoff (not void)
+    passed: int  # members whose pass stands (not void, no later failure: domain/skills)
     created_at: datetime
     created_by: int | None
     updated_at: datetime | None
@@ -59,10 +61,26 @@ class SkillRow:
 
 _SELECT = (
     "SELECT s.id, s.name, s.category, s.description, s.evaluation_criteria, "
-    "s.passing_requirements, s.required_for_programs, s.created_at, s.created_by, s.updated_at, "
-    "(SELECT count(DISTINCT c.member_id) FROM skill_checkoff c WHERE c.skill_id = s.id "
-    "AND c.status = 'passed' AND c.voided_at IS NULL) FROM skill_evaluation s"
+    "s.passing_requirements, s.required_for_programs, s.created_at, s.created_by, s.updated_at "
+    "FROM skill_evaluation s"
 )
+
+
+def _passed_counts(rd: Reader, skill_ids: list[int]) -> dict[int, int]:
+    """Skill id -> how many members hold a pass that stands (domain/skills: no later
+    failed / needs_retest evaluation of the skill; void checkoffs aside)."""
+    if not skill_ids:
+        return {}
+    sql, params = in_list("s", skill_ids)
+    rows = rd.all(
+        "SELECT c.id, c.member_id, c.skill_id, c.evaluated_on, c.status FROM skill_checkoff c "
+        f"WHERE c.voided_at IS NULL AND c.skill_id IN {sql}",
+        params,
+    )
+    held: dict[Hashable, set[Hashable]] = {}
+    for e in standing(Evaluation(r[0], r[1], r[2], required_date(r[3]), r[4]) for r in rows):
+        held.setdefault(e.skill, set()).add(e.member)
+    return {sid: len(held.get(sid, ())) for sid in skill_ids}
 
 
 def _skills(rd: Reader, rows: list[tuple[Any, ...]]) -> list[SkillRow]:
@@ -71,13 +89,14 @@ def _skills(rd: Reader, rows: list[tuple[Any, ...]]) -> list[SkillRow]:
     if program_ids:
         sql, params = in_list("p", program_ids)
         names = {i: f"{n} v{v}" for i, n, v in rd.all(f"SELECT id, name, version FROM program WHERE id IN {sql}", params)}
+    passed = _passed_counts(rd, [r[0] for r in rows])
     out = []
     for r in rows:
         ids = [p for p in as_json(r[6]) or [] if isinstance(p, int)]
         out.append(
             SkillRow(
                 r[0], r[1], r[2], r[3], as_json(r[4]) or [], r[5], ids,
-                [names.get(p, f"program {p}") for p in ids], int(r[10] or 0), required_utc(r[7]),
+                [names.get(p, f"program {p}") for p in ids], passed.get(r[0], 0), required_utc(r[7]),
                 r[8], as_utc(r[9]),
             )
         )

@@ -44,6 +44,7 @@ from trainctl.domain import credit as dc
 from trainctl.domain import progress as dp
 from trainctl.domain.certs import held_since
 from trainctl.domain.credit import Fact
+from trainctl.domain.skills import Evaluation, standing
 from trainctl.domain.text import plural
 from trainctl.models import (
     Enrollment,
@@ -68,7 +69,7 @@ from trainctl.services.store import Writer
 
 __all__ = [
     "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts",
-    "recredit_requirement", "reverse_sources", "source_facts", "source_groups",
+    "recredit_requirement", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
 ]  # fmt: skip
 
 VOID_SUFFIX = ":void"
@@ -842,15 +843,17 @@ def window_rows(session: Session, member_ids: Iterable[int]) -> dict[int, int]:
 # ------------------------------------------------------------------------------ sources
 def source_facts(
     session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None, *, since: int = 0,
-    between: tuple[date, date] | None = None,
+    between: tuple[date, date] | None = None, as_of: date | None = None,
 ) -> list[Fact]:
     """The facts on file (not void) of these kinds for these members (None: every member),
     as the feed credits them: completed, not failed training records; cards; passed
-    checkoffs; attendance; call responses. `since`: only rows with a greater id (a
-    writer's new rows). `between` (start, today): only what could credit an enrollment
-    started on `start`, as of `today` (the feed filters exactly; this leaves out what
-    can never count): nothing dated after today, no card expired by then, and before the
-    start only a still-valid record. The one place a row of each kind becomes a Fact."""
+    checkoffs that stand as of `as_of` (else `between`'s today; domain/skills: no later
+    failed / needs_retest evaluation on or before it); attendance; call responses.
+    `since`: only rows with a greater id (a writer's new rows). `between` (start, today):
+    only what could credit an enrollment started on `start`, as of `today` (the feed
+    filters exactly; this leaves out what can never count): nothing dated after today, no
+    card expired by then, and before the start only a still-valid record. The one place a
+    row of each kind becomes a Fact."""
     from trainctl.domain.shifts import hours as shift_hours
     from trainctl.models import (
         Call,
@@ -882,15 +885,20 @@ def source_facts(
                 )
                 out += [card_fact(cid, mid, code, issued, expires) for cid, mid, code, issued, expires in rows]
             elif kind == "skill_checkoff":
+                # every evaluation of the members (a pass is judged against the later ones,
+                # whatever `since` leaves out), then the passes that stand
                 sk = SkillEvaluation.__table__  # type: ignore[attr-defined]
-                rows = session.execute(
-                    sa.select(t.c.id, t.c.member_id, t.c.evaluated_on, sk.c.name)
-                    .select_from(t.join(sk, sk.c.id == t.c.skill_id))
-                    .where(*where, t.c.status == "passed").order_by(t.c.id)
-                )
+                every = [t.c.voided_at.is_(None), *([] if part is None else [t.c.member_id.in_(part)])]
+                evaluations = session.execute(
+                    sa.select(t.c.id, t.c.member_id, t.c.skill_id, t.c.evaluated_on, t.c.status, sk.c.name)
+                    .select_from(t.join(sk, sk.c.id == t.c.skill_id)).where(*every)
+                ).all()
+                day = as_of if as_of is not None else (between[1] if between is not None else None)
+                stand = {e.id for e in standing((Evaluation(*row[:5]) for row in evaluations), day)}
                 out += [
-                    Fact(kind, str(cid), mid, day, skill=name, note=f"checkoff {cid}: {name} passed {day}")
-                    for cid, mid, day, name in rows
+                    Fact(kind, str(cid), mid, on, skill=name, note=f"checkoff {cid}: {name} passed {on}")
+                    for cid, mid, _, on, _, name in sorted(evaluations)
+                    if cid in stand and cid > since
                 ]
             elif kind == "shift":
                 s_t = Shift.__table__  # type: ignore[attr-defined]
@@ -1066,45 +1074,103 @@ def recredit_requirement(
     the feed (gates, windows, idempotency as for an import; a source reversed earlier gets
     "<id>:recredit:<n>" as its new ledger id). Then the shared finish for the touched rows."""
     session.flush()
-    out = Recredit()
     r = Requirement.__table__  # type: ignore[attr-defined]
     req = session.execute(sa.select(r).where(r.c.id == requirement_id)).one()
     acc = dc.Accepts.of(req)
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
     e = Enrollment.__table__  # type: ignore[attr-defined]
     pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
-    c = ProgressCredit.__table__  # type: ignore[attr-defined]
     rows = session.execute(
-        sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, e.c.enrolled_on)
+        sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, pr.c.requirement_id)
         .select_from(rp.join(e, e.c.id == rp.c.enrollment_id).join(pr, pr.c.id == rp.c.program_requirement_id))
         .where(pr.c.requirement_id == requirement_id, e.c.status.in_(CREDITABLE))
     ).all()  # fmt: skip
     if not rows:
-        return out
+        return Recredit()
+    kinds = {s for s, types in dc.CREDITS_TYPES.items() if acc.requirement_type in types}
+    members = {row[2] for row in rows}
+    facts = source_facts(session, kinds, members, as_of=today)
+    return _resettle(session, actor, rows, {requirement_id: acc}, kinds, facts, today=today,
+                     note=f"re-credit: {reason}", gone=False)  # fmt: skip
+
+
+def resettle_checkoffs(
+    session: Session, actor: Actor, member_id: int, *, today: date, reason: str
+) -> Recredit:
+    """After a checkoff of the member is recorded or voided: the member's skill credit as
+    the passes that stand decide (domain/skills: a later failed / needs_retest evaluation
+    takes a pass back, a later pass credits again). A credited pass that no longer stands
+    gets a reversing entry ("<id>:recredit:<n>"), a standing pass with no net credit is
+    credited through the feed (windows and gates as ever), then the finish. Only the
+    member's rows on skills requirements of creditable enrollments are read."""
+    session.flush()
+    rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, r.c.id)
+        .select_from(rp.join(e, e.c.id == rp.c.enrollment_id)
+                     .join(pr, pr.c.id == rp.c.program_requirement_id).join(r, r.c.id == pr.c.requirement_id))
+        .where(e.c.member_id == member_id, e.c.status.in_(CREDITABLE),
+               r.c.requirement_type.in_(sorted(dc.CREDITS_TYPES["skill_checkoff"])))
+    ).all()  # fmt: skip
+    if not rows:
+        return Recredit()
+    accepts = {
+        req.id: dc.Accepts.of(req)
+        for req in session.execute(sa.select(r).where(r.c.id.in_(sorted({row[3] for row in rows}))))
+    }
+    kinds = {"skill_checkoff"}
+    facts = source_facts(session, kinds, [member_id], as_of=today)
+    return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
+
+
+def _resettle(
+    session: Session,
+    actor: Actor,
+    rows: Sequence[Any],
+    accepts: dict[int, dc.Accepts],
+    kinds: set[str],
+    facts: Sequence[Fact],
+    *,
+    today: date,
+    note: str,
+    gone: bool,
+) -> Recredit:
+    """Bring the ledger of these progress rows ((progress id, enrollment id, member id,
+    requirement id)) in line with `facts`, the sources of `kinds` that count now: a source
+    holding net credit that its row's requirement no longer takes (or, with `gone`, that
+    is no longer among `facts`) gets a reversing entry "<id>:recredit:<n>"; a fact that
+    counts and holds no net credit is credited through the feed ("<id>:recredit:<n>" when
+    the source had entries before). Then the shared finish for the touched rows."""
+    out = Recredit()
+    c = ProgressCredit.__table__  # type: ignore[attr-defined]
     enrollment_of = {pid: eid for pid, eid, _, _ in rows}
     member_of = {pid: mid for pid, _, mid, _ in rows}
+    acc_of = {pid: accepts[rid] for pid, _, _, rid in rows}
     # The ledger as it stands: net amount and entry count per (row, source).
     net: dict[tuple[int, str, str, str | None, str | None], float] = {}
     entries: dict[tuple[int, str, str], int] = {}
     for part in chunks(sorted(enrollment_of)):
         for pid, stype, sid, category, item, amount in session.execute(
             sa.select(c.c.progress_id, c.c.source_type, c.c.source_id, c.c.category, c.c.item, c.c.amount)
-            .where(c.c.progress_id.in_(part), c.c.source_type.in_(dc.SOURCE_TYPES), c.c.state == "counted")
+            .where(c.c.progress_id.in_(part), c.c.source_type.in_(sorted(kinds)), c.c.state == "counted")
         ):  # fmt: skip
             base = base_source(sid)
             key = (pid, stype, base, category, item)
             net[key] = net.get(key, 0.0) + amount
             entries[(pid, stype, base)] = entries.get((pid, stype, base), 0) + 1
-    kinds = {s for s, types in dc.CREDITS_TYPES.items() if acc.requirement_type in types}
-    facts = {(f.source_type, f.source_id): f for f in source_facts(session, kinds, set(member_of.values()))}
-    # 1. Reverse what no longer matches (a source gone or void has no net credit left).
-    now, note = utcnow(), f"re-credit: {reason}"
+    by_id = {(f.source_type, f.source_id): f for f in facts}
+    # 1. Reverse what no longer counts (a void source has no net credit left).
+    now = utcnow()
     reversals = []
     for (pid, stype, base, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:3]):
-        fact = facts.get((stype, base))
-        if abs(amount) < 1e-9 or fact is None:
+        fact = by_id.get((stype, base))
+        if abs(amount) < 1e-9 or (fact is None and not gone):
             continue
-        if acc.takes_anything and dc.credit_of(fact, acc) is not None:
+        acc = acc_of[pid]
+        if fact is not None and acc.takes_anything and dc.credit_of(fact, acc) is not None:
             continue
         n = entries[(pid, stype, base)]
         entries[(pid, stype, base)] = n + 1
@@ -1112,12 +1178,12 @@ def recredit_requirement(
                           actor.member_id, now))  # fmt: skip
     out.reversed = _write(session, reversals, today)
     out.members |= {member_of[row[0]] for row in reversals}
-    # 2. Credit what now matches and holds no net credit, through the feed.
+    # 2. Credit what counts and holds no net credit, through the feed.
     credited = {(pid, stype, base) for (pid, stype, base, _, _), amount in net.items() if abs(amount) >= 1e-9}
     rename = {k: f"{k[2]}{RECREDIT}{n}" for k, n in entries.items() if k not in credited}
-    feed = CreditFeed(session, actor, today=today, requirement_ids={requirement_id}, rename=rename)
-    wanted = [f for f in facts.values() if acc.takes_anything and dc.credit_of(f, acc) is not None]
-    feed.add(wanted)
+    feed = CreditFeed(session, actor, today=today, requirement_ids=set(accepts), rename=rename)
+    takers = [a for a in accepts.values() if a.takes_anything]
+    feed.add([f for f in facts if any(dc.credit_of(f, a) is not None for a in takers)])
     feed._touched |= {row[0] for row in reversals}
     feed._enrollment_of.update(enrollment_of)
     out.feed = feed.close()

@@ -5,8 +5,11 @@ or the department's own), evaluation criteria, passing requirements, the program
 require it. A checkoff is one evaluation of a member on a skill (passed, failed or
 needs_retest) by an officer who is never the member; every checkoff is kept (a retest is a
 new row), so the history is the record. A passed checkoff credits the `skills_evaluation`
-requirements that list the skill, through the credit feed. A checkoff recorded by mistake
-is voided (kept, with who, when and why; its credit reversed), never deleted.
+requirements that list the skill, through the credit feed, until a later failed or
+needs_retest evaluation takes it back (domain/skills: the latest evaluation decides;
+credit_feed.resettle_checkoffs writes the reversing entry, and credits a pass again). A
+checkoff recorded by mistake is voided (kept, with who, when and why; its credit
+reversed, and a void failure gives back the passes it took back), never deleted.
 
 Recording the very same evaluation twice (member, skill, date, result, evaluator and
 results) adds nothing the second time.
@@ -25,7 +28,6 @@ from sqlmodel import Session, select
 
 from trainctl.domain import sheet
 from trainctl.domain import text as dtext
-from trainctl.domain.credit import Fact
 from trainctl.domain.lookup import as_id
 from trainctl.errors import BadInputError, NotFoundError
 from trainctl.models import SkillCheckoff, SkillEvaluation, utcnow
@@ -33,7 +35,7 @@ from trainctl.queries import reader_of
 from trainctl.queries import skills as q
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import FeedResult, credit_facts
+from trainctl.services.credit_feed import FeedResult, resettle_checkoffs
 from trainctl.services.sheet_import import active_member, void_row
 
 CATEGORIES = ("Firefighting", "EMS", "Driver", "Officer")
@@ -197,6 +199,7 @@ class Checkoff:
     evaluated_on: date
     already: bool
     feed: FeedResult
+    reversed: int = 0  # credits of earlier passes this evaluation took back
 
 
 def checkoff(
@@ -212,8 +215,9 @@ def checkoff(
     today: date,
 ) -> Checkoff:
     """Record one evaluation. The evaluator is the acting member (an officer with
-    training.manage, never the member evaluated); a passed checkoff credits through the
-    feed. Raises BadInputError naming the option."""
+    training.manage, never the member evaluated); the member's skill credit is then
+    settled again (a pass credits, a failure takes back the passes before it). Raises
+    BadInputError naming the option."""
     actor.require(MANAGE, "record skill checkoffs")
     problems: list[str] = []
     status = result.strip().lower().replace("-", "_").replace(" ", "_")
@@ -269,12 +273,13 @@ def checkoff(
     assert row.id is not None
     audit(session, actor, "skill.checkoff", "skill_checkoff", row.id, member_id=member_id,
           skill=skill.name, status=status, evaluated_on=str(day))  # fmt: skip
-    feed = FeedResult()
-    if status == "passed":
-        fact = Fact("skill_checkoff", str(row.id), member_id, day, skill=skill.name,
-                    note=f"checkoff {row.id}: {skill.name} passed {day}")  # fmt: skip
-        feed = credit_facts(session, actor, [fact], today=today)
-    return Checkoff(row.id, member_name, skill.name, status, day, False, feed)
+    # the latest evaluation decides (domain/skills): a pass credits, a failure takes back
+    # the passes before it, through the ledger
+    settled = resettle_checkoffs(session, actor, member_id, today=today,
+                                 reason=f"checkoff {row.id}: {skill.name} {status.replace('_', ' ')} {day}")  # fmt: skip
+    feed = settled.feed
+    feed.already = 0  # (the member's other passes, fed again, are no news)
+    return Checkoff(row.id, member_name, skill.name, status, day, False, feed, settled.reversed)
 
 
 def get_checkoff(session: Session, ref: str) -> SkillCheckoff:
@@ -300,8 +305,14 @@ def void_checkoff(
         actor.refuse_own(row.member_id, "voids an evaluation of their own skills")
         return row
 
-    return void_row(session, actor, find, reason=reason, today=today,
-                    source_type="skill_checkoff", action="skill.void", what="checkoff")  # fmt: skip
+    row, feed = void_row(session, actor, find, reason=reason, today=today,
+                         source_type="skill_checkoff", action="skill.void", what="checkoff")  # fmt: skip
+    if feed is not None:
+        # a void failure no longer takes back the passes before it (domain/skills)
+        settled = resettle_checkoffs(session, actor, row.member_id, today=today,
+                                     reason=f"void of checkoff {row.id}: {reason.strip()}")  # fmt: skip
+        feed.events = [*settled.lines("the member's skills"), *feed.events]
+    return row, feed
 
 
 __all__ = [
