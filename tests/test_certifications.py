@@ -500,6 +500,26 @@ def test_a_class_record_that_holds_the_credential_longer_decides_over_a_card(cli
     assert row["value"] == 1, row
 
 
+def test_a_class_record_of_a_course_with_months_lasts_as_long_as_a_card(cli):
+    """ACLS (24 months) taken and carded on 2026-11-20: the card (no expiry on file) was
+    assumed through 2028-11-19 while the class record's default expiry said 2028-11-20, a
+    day longer, so `cert list` called the card superseded and `report expiring` listed the
+    record. One rule (domain/certs.held_through): both last through 2028-11-19."""
+    cli("import", "nremt")
+    cli("member", "add", "Pam Medic", "--email", "pm@x.example", "--badge", "M-1", "--position", "paramedic",
+        "--hire-date", "2015-01-01")  # fmt: skip
+    cli("course", "add", "--name", "ACLS Provider", "--code", "ACLS", "--type", "class", "--hours", "12",
+        "--expiration-months", "24")  # fmt: skip
+    cli("--as-of", "2026-12-04", "record", "add", "M-1", "--course", "ACLS", "--date", "2026-11-20")
+    cli("--as-of", "2026-12-04", "cert", "add", "M-1", "ACLS", "--issued", "2026-11-20")
+    (rec,) = cli("--format", "json", "record", "list").json
+    assert rec["expiration_date"] == "2028-11-19"
+    (card,) = cli("--as-of", "2026-12-04", "--format", "json", "cert", "list", "-m", "M-1").json
+    assert (card["assumed_through"], card["status"]) == ("2028-11-19", "valid")
+    rows = cli("--as-of", "2026-12-04", "report", "expiring", "--within", "1000", "--format", "json").json
+    assert [(r["expires_on"], r["held_by"]) for r in rows] == [("2028-11-19", "card")]
+
+
 def test_a_shorter_renewal_re_measures_the_program_rows(cli):
     """BLS biennial -> annual: a card without an expiry of 2024-07-01 no longer holds it
     on 2026-01-10; the program row follows at once, as compliance does."""

@@ -343,10 +343,15 @@ def test_course_expiry_and_defaults_fill_the_record(cli):
     cli("member", "add", "Ann", "--email", "ann@fd.org")
     cli("course", "add", "--name", "CPR for providers", "--code", "CPR", "--hours", "4",
         "--expiration-months", "24", "--type", "class", "--topic", "ems", "--self-paced")  # fmt: skip
+    cli("--as-of", "2026-12-31", "record", "add", "ann@fd.org", "--course", "cpr", "--date", "2024-03-15")
     cli("--as-of", "2026-12-31", "record", "add", "ann@fd.org", "--course", "cpr", "--date", "2024-02-29")
-    rec = cli("--format", "json", "record", "list").json[0]
-    assert (rec["course_code"], rec["hours"], rec["expiration_date"], rec["training_type"],
-            rec["category"], rec["self_paced"]) == ("CPR", 4, "2026-02-28", "class", "ems", True)  # fmt: skip
+    recs = cli("--format", "json", "record", "list").json
+    rec = recs[0]
+    # valid for 24 months as a card without an expiry is (domain/certs.held_through): through
+    # the day before the same day 24 months on (2026-02-28 for a leap day, less one)
+    assert [r["expiration_date"] for r in recs] == ["2026-03-14", "2026-02-27"]
+    assert (rec["course_code"], rec["hours"], rec["training_type"],
+            rec["category"], rec["self_paced"]) == ("CPR", 4, "class", "ems", True)  # fmt: skip
 
 
 def test_permissions_and_what_a_member_sees(crew, snapshot):

@@ -192,18 +192,6 @@ def test_a_topic_may_carry_its_category(topic, category, expected):
         assert [p[0] for p in problems] == ["topic"] and expected in problems[0][1], problems
 
 
-@pytest.mark.parametrize(
-    ("day", "months", "expected"),
-    [
-        (date(2024, 2, 29), 12, date(2025, 2, 28)), (date(2024, 2, 29), 48, date(2028, 2, 29)),
-        (date(2025, 1, 31), 1, date(2025, 2, 28)), (date(2025, 12, 31), 1, date(2026, 1, 31)),
-        (date(2025, 12, 15), 24, date(2027, 12, 15)),
-    ],
-)  # fmt: skip
-def test_expiry_months(day, months, expected):
-    assert dr.add_months(day, months) == expected
-
-
 def test_natural_key_course_identity():
     assert dr.course_key(12, "Whatever") == "course:12"
     assert dr.course_key(None, "  Ladder   DRILL ") == dr.course_key(None, "ladder drill") == "name:ladder drill"

@@ -77,7 +77,7 @@ ExpiryOpt = Annotated[
     str | None,
     _o(
         "--expiration-months",
-        help="How long a record of it stays valid (months); records get their expiry from it.",
+        help="How long a record of it stays valid (months): through the day before the same day that many months on.",
         metavar="MONTHS",
     ),
 ]

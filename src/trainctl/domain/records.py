@@ -16,7 +16,6 @@ Counting: only a *completed* record credits progress, and not when it says passe
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -152,13 +151,6 @@ class Categories:
 def course_key(course_id: int | None, name: str) -> str:
     """The course identity in the natural key."""
     return f"course:{course_id}" if course_id is not None else "name:" + fold(name)
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day `months` later, clamped to the month's end (Jan 31 + 1 = Feb 28/29)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(slots=True)

@@ -26,6 +26,7 @@ from sqlmodel import Session, select
 from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
+from trainctl.domain.certs import held_through
 from trainctl.domain.lookup import as_id
 from trainctl.domain.text import code_text, plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
@@ -310,7 +311,9 @@ def draft(
         hours = 0.0
     expiration = values.expiration
     if expiration is None and course is not None and course.expiration_months and values.on:
-        expiration = dr.add_months(values.on, course.expiration_months)
+        # valid for the course's months as a card is for its renewal: through the day before
+        # the same day that many months on (domain/certs, the one rule)
+        expiration = held_through(values.on, None, course.expiration_months)
     return (
         member_id,
         course.id if course else None,
