@@ -520,6 +520,31 @@ def test_a_class_record_of_a_course_with_months_lasts_as_long_as_a_card(cli):
     assert [(r["expires_on"], r["held_by"]) for r in rows] == [("2028-11-19", "card")]
 
 
+def test_cert_list_expiring_within_leaves_out_retired_members_as_report_expiring_does(cli):
+    """Lee retired on 2026-10-01 holding a CPR-BLS card to 2027-02-28: `cert list
+    --expiring-within 90` listed him for renewal while `report expiring` (the same cards,
+    README) did not. Renewal planning is for active members, judged on the day; without
+    --expiring-within `cert list` still lists every card (the history)."""
+    cli("import", "nremt")
+    cli("--as-of", "2025-01-01", "member", "add", "Lee Park", "--email", "lp@x.example", "--badge", "F-118",
+        "--position", "emt", "--hire-date", "2019-01-01")  # fmt: skip
+    cli("--as-of", "2025-02-10", "cert", "add", "F-118", "CPR-BLS", "--issued", "2025-02-10", "--expires",
+        "2027-02-28")  # fmt: skip
+    cli("--as-of", "2026-12-04", "member", "deactivate", "F-118", "--reason", "retired", "--effective",
+        "2026-10-01")  # fmt: skip
+
+    def both(as_of: str, within: str) -> tuple[list[str], list[str]]:
+        listed = cli("--as-of", as_of, "--format", "json", "cert", "list", "--expiring-within", within).json
+        report = cli("--as-of", as_of, "--format", "json", "report", "expiring", "--within", within).json
+        return [c["member"] for c in listed], [r["member"] for r in report]
+
+    assert both("2026-12-04", "90") == ([], [])
+    assert both("2026-09-30", "200") == (["Lee Park"], ["Lee Park"])  # active that day
+    assert [c["member"] for c in cli("--as-of", "2026-12-04", "--format", "json", "cert", "list").json] == [
+        "Lee Park"
+    ]
+
+
 def test_a_shorter_renewal_re_measures_the_program_rows(cli):
     """BLS biennial -> annual: a card without an expiry of 2024-07-01 no longer holds it
     on 2026-01-10; the program row follows at once, as compliance does."""

@@ -114,13 +114,13 @@ def list_cards(
     code: str | None = None,
     expiring_within: int | None = None,
     include_void: bool = False,
-    active_only: bool = False,
     judged_by: tuple[CardRules, dict[tuple[int, str], RecordHold]] | None = None,
 ) -> list[CardRow]:
     """Cards by member and credential, latest expiry first, each with its status as of
     `today`. `expiring_within`: only deciding, still valid cards expiring within that
-    many days (today included). `active_only`: of members active on `today` (their
-    history; `report expiring`: a retired member's card is nobody's renewal to plan).
+    many days (today included), of members active on `today` (their history), as `report
+    expiring` lists them: a retired member's card is nobody's renewal to plan. Without it
+    every member's cards are listed (the history).
     Members without training.view_all see their own. `judged_by`: the day's CardRules
     and class records (`record_holds`) when the caller has read them already."""
     if not actor.can(VIEW_ALL):
@@ -165,9 +165,9 @@ def list_cards(
             if c.decides and c.status == VALID and (c.expires_on or c.assumed_through or date.max) <= until
         ]  # fmt: skip
         cards.sort(key=lambda c: (c.expires_on or c.assumed_through or date.max, c.member, c.credential_code))
-    if active_only and cards:
-        active = _active_on(rd, {c.member_id for c in cards}, today)
-        cards = [c for c in cards if c.member_id in active]
+        if cards:
+            active = _active_on(rd, {c.member_id for c in cards}, today)
+            cards = [c for c in cards if c.member_id in active]
     return cards
 
 
