@@ -545,6 +545,34 @@ def test_cert_list_expiring_within_leaves_out_retired_members_as_report_expiring
     ]
 
 
+def test_an_enrolled_member_s_card_renews_with_the_program_s_requirement(cli):
+    """Fay, a firefighter, holds an ACLS card of 2020 without an expiry. NREMT's ACLS
+    (biennial) names paramedics, so `cert list` held it for good, valid; her program
+    requires ACLS and its progress held the card for one renewal (through 2021-12-31): 0 of
+    1. An enrolled member is held to the program's requirement whatever their positions:
+    cert list and report expiring now judge the card by it too, as progress does."""
+    cli("import", "nremt")
+    cli("member", "add", "Fay Fire", "--email", "ff@x.example", "--badge", "F-1", "--position", "firefighter",
+        "--hire-date", "2015-01-01")  # fmt: skip
+    cli("member", "add", "Gus Fire", "--email", "gf@x.example", "--badge", "F-2", "--position", "firefighter",
+        "--hire-date", "2015-01-01")  # fmt: skip
+    for who in ("F-1", "F-2"):
+        cli("--as-of", "2026-12-04", "cert", "add", who, "ACLS", "--issued", "2020-01-01")
+    cli("program", "create", "ACLS check")
+    cli("program", "requirement", "add", "ACLS check", "ACLS")
+    cli("program", "activate", "ACLS check")
+    cli("--as-of", "2026-12-04", "enroll", "add", "F-1", "ACLS check")
+    (row,) = cli("--as-of", "2026-12-04", "--format", "json", "enroll", "show", "1").json["requirements"]
+    assert row["value"] == 0
+    # Gus, not enrolled, is held by his positions: nothing renews his card
+    assert _statuses(cli, "2026-12-04") == [("Fay Fire", "ACLS", "expired", "2021-12-31"),
+                                            ("Gus Fire", "ACLS", "valid", None)]  # fmt: skip
+    # a card of hers issued 2025-01-10 runs out on 2027-01-09 for the program, and is listed
+    cli("--as-of", "2026-12-04", "cert", "add", "F-1", "ACLS", "--issued", "2025-01-10")
+    rows = cli("--as-of", "2026-12-04", "report", "expiring", "--within", "60", "--format", "json").json
+    assert [(r["member"], r["expires_on"]) for r in rows] == [("Fay Fire", "2027-01-09")]
+
+
 def test_a_shorter_renewal_re_measures_the_program_rows(cli):
     """BLS biennial -> annual: a card without an expiry of 2024-07-01 no longer holds it
     on 2026-01-10; the program row follows at once, as compliance does."""

@@ -5,7 +5,7 @@ that read cards: `standing`, `credential_code`, `is_valid`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -35,6 +35,9 @@ TABLES = {
         "voided_by", "void_reason",
     ),
     "member": ("id", "name", "email"),
+    "enrollment": ("id", "member_id", "status", "enrolled_on"),
+    "requirement_progress": ("enrollment_id", "program_requirement_id"),
+    "program_requirement": ("id", "requirement_id"),
 }  # fmt: skip
 
 MAX_WITHIN_DAYS = 36_500  # --expiring-within: a century is plenty
@@ -177,19 +180,28 @@ class CardRules:
     the certification requirements as they stood that day, each by the codes it names
     (its credential code and listed course codes). `rules`: code -> (months, positions)
     of each renewing one (a one-time one renews nothing); `positions`: the holders'
-    positions, folded, when a rule names any (a requirement naming none applies to all)."""
+    positions, folded, when a rule names any (a requirement naming none applies to all);
+    `enrolled`: member -> code -> the shortest renewal of the renewing requirements of
+    their creditable enrollments (a program holds its members to its requirements
+    whatever their positions, as the progress ledger renews them)."""
 
     rules: dict[str, list[tuple[int, frozenset[str]]]]
     codes: frozenset[str]  # every code a certification requirement names
     positions: dict[int, frozenset[str]]
     credentials: frozenset[str] = frozenset()  # the codes they name as their credential
+    enrolled: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def months(self, member_id: int, code: str) -> int | None:
         """How long a card of `code` without an expiry holds for this member: the shortest
-        renewal of the renewing requirements that name it and apply to them; None: for
-        good (domain/certs `held_through`)."""
+        renewal of the renewing requirements that name it and apply to them (by their
+        positions, or a program they are enrolled in); None: for good (domain/certs
+        `held_through`)."""
+        key = credential_code(code)
         held = self.positions.get(member_id, frozenset())
-        found = [n for n, wanted in self.rules.get(credential_code(code), ()) if not wanted or wanted & held]
+        found = [n for n, wanted in self.rules.get(key, ()) if not wanted or wanted & held]
+        program = self.enrolled.get(member_id, {}).get(key)
+        if program is not None:
+            found.append(program)
         return min(found) if found else None
 
     def __call__(self, card: Any) -> int | None:  # domain/certs `Renewals`
@@ -206,6 +218,7 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
     rules: dict[str, list[tuple[int, frozenset[str]]]] = {}
     codes: set[str] = set()
     credentials: set[str] = set()
+    renewing: dict[int, tuple[int, set[str]]] = {}  # requirement id -> (months, codes)
     for r in qr.stood_on(rd, qr.list_requirements(rd), day):
         if r.requirement_type != "certification":
             continue
@@ -215,9 +228,11 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
             credentials.add(credential_code(r.credential_code))
         n = renewal_months(r.frequency, r.period_months)
         if n is not None:
+            renewing[r.id] = (n, named)
             wanted = frozenset(p.strip().casefold() for p in r.required_positions or () if p)
             for code in named:
                 rules.setdefault(code, []).append((n, wanted))
+    enrolled = _enrolled_renewals(rd, day, renewing, member_ids) if renewing else {}
     positions: dict[int, frozenset[str]] = {}
     if any(wanted for found in rules.values() for _, wanted in found):
         from trainctl.queries.members import states_as_of
@@ -238,7 +253,35 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
         # history rows keeps their current ones)
         for mid, state in states_as_of(rd, day, ids).items():
             positions[mid] = folded(state.positions)
-    return CardRules(rules, frozenset(codes), positions, frozenset(credentials))
+    return CardRules(rules, frozenset(codes), positions, frozenset(credentials), enrolled)
+
+
+def _enrolled_renewals(
+    rd: Reader, day: date, renewing: dict[int, tuple[int, set[str]]], member_ids: Iterable[int] | None
+) -> dict[int, dict[str, int]]:
+    """CardRules.enrolled: for the members (None: every member) enrolled on `day` in a
+    creditable enrollment (active or completed) with a progress row on a renewing
+    requirement, code -> its shortest renewal."""
+    sql, params = in_list("r", sorted(renewing))
+    where = f"pr.requirement_id IN {sql} AND e.status IN ('active', 'completed') AND e.enrolled_on <= :day"
+    params["day"] = day
+    ids = None if member_ids is None else sorted(set(member_ids))
+    parts: list[Sequence[int] | None] = [None] if ids is None else list(chunks(ids))
+    out: dict[int, dict[str, int]] = {}
+    for part in parts:
+        extra, more = ("", {}) if part is None else in_list("m", part)
+        for mid, rid in rd.all(
+            "SELECT DISTINCT e.member_id, pr.requirement_id FROM enrollment e "
+            "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            f"WHERE {where}" + (f" AND e.member_id IN {extra}" if part is not None else ""),
+            {**params, **more},
+        ):
+            n, named = renewing[rid]
+            mine = out.setdefault(mid, {})
+            for code in named:
+                mine[code] = min(n, mine.get(code, n))
+    return out
 
 
 @dataclass(frozen=True, slots=True)
