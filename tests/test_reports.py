@@ -911,3 +911,37 @@ def test_a_narrow_matrix_keeps_its_title_on_one_line(dept):
     dept("requirement", "add", "--name", "BLS", "--type", "certification", "--credential", "BLS")
     out = dept("report", "compliance", "--requirement", "BLS", "--behind", "--as-of", "2026-02-01").stdout
     assert out.splitlines()[0] == "Compliance as of 2026-02-01 (not met)", out
+
+
+def test_report_iso_leaves_out_a_member_not_yet_hired_on_its_last_day(cli):
+    """A recruit entered on 20 December with a hire date of 5 January served no day of the
+    year: the 2025 report listed them "short" of 16 h company, 18 h facility and 6 h
+    hazmat, and halved the department's credit. Nor is one hired on 15 July on the report
+    of 30 June; one hired on 15 June owes no month begun yet ("none yet", not "0 h")."""
+    cli("--as-of", "2025-01-01", "import", "iso")
+    cli("--as-of", "2025-01-01", "member", "add", "Vet Member", "--email", "v@x.org", "--badge",
+        "V1", "-p", "firefighter", "--hire-date", "2010-01-01")  # fmt: skip
+    for month in range(1, 13):
+        cli("record", "add", "V1", "--course", "Company drill", "--date", f"2025-{month:02d}-05",
+            "--hours", "16", "--category", "structural_firefighting")  # fmt: skip
+    cli("record", "add", "V1", "--course", "Tower", "--date", "2025-05-05", "--hours", "18", "--type", "facility")
+    cli("record", "add", "V1", "--course", "Hazmat", "--date", "2025-05-06", "--hours", "6", "--category", "hazmat")
+    cli("--as-of", "2025-12-20", "member", "add", "Recruit Jan", "--email", "rj@x.org", "--badge",
+        "RJ", "-p", "probationary", "--hire-date", "2026-01-05")  # fmt: skip
+    data = cli("--as-of", "2026-01-02", "report", "iso", "--year", "2025", "-f", "json").json
+    assert {r["member"] for r in data["rows"]} == {"Vet Member"}
+    items = {i["item"]: i for i in data["items"]}
+    for item in ("ISO-COMPANY", "ISO-FACILITY", "ISO-HAZMAT"):
+        assert (items[item]["members"], items[item]["credit_percentage"]) == (1, 100), items[item]
+    assert "short" not in cli("--as-of", "2026-01-02", "report", "iso", "--year", "2025").stdout
+    # a year still running: not hired by the as-of day, not on the report
+    cli("--as-of", "2025-06-20", "member", "add", "Recruit Jul", "--email", "rj2@x.org",
+        "-p", "probationary", "--hire-date", "2025-07-15")  # fmt: skip
+    cli("--as-of", "2025-06-01", "member", "add", "Recruit Jun", "--email", "rj3@x.org",
+        "-p", "probationary", "--hire-date", "2025-06-15")  # fmt: skip
+    data = cli("report", "iso", "--year", "2025", "--as-of", "2025-06-30", "-f", "json").json
+    assert {r["member"] for r in data["rows"]} == {"Vet Member", "Recruit Jun"}
+    assert {i["item"]: i for i in data["items"]}["ISO-COMPANY"]["credit_percentage"] == 100
+    table = cli("report", "iso", "--year", "2025", "--as-of", "2025-06-30").stdout
+    (line,) = [x for x in table.splitlines() if "Recruit Jun" in x and "ISO-COMPANY" in x]
+    assert "none yet (6 of 12 months)" in line and "0 of 0" not in line, line

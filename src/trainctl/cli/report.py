@@ -631,11 +631,13 @@ def _print_iso(data: dict[str, Any]) -> None:
     for r in data["rows"]:
         if r["status"] == "not_applicable":
             continue
-        months = f"{r['periods_met']} of {r['periods']}" if r["periods"] is not None else ""
+        # (no month owed has begun: "none yet", not "0 h" and "0 of 0" months met)
+        months = f"{r['periods_met']} of {r['periods']}" if r["periods"] else ""
         style = {"met": "green", "short": "red"}.get(r["status"], "")
         share = f" ({r['months_owed']} months)" if r["months_owed"] else ""
+        owed = "none yet" if r["periods"] == 0 else f"{_h(r['target'])} h"
         m.add_row(
-            Text(r["member"]), Text(r["item"]), _h(r["value"]), f"{_h(r['target'])} h{share}", months,
+            Text(r["member"]), Text(r["item"]), _h(r["value"]), f"{owed}{share}", months,
             Text(r["status"].replace("_", " "), style=style),
         )  # fmt: skip
     out.print(render.keep_words(m))

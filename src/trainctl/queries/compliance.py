@@ -606,7 +606,11 @@ def _in_year(m: MemberFacts, first: date, last: date) -> MemberFacts | None:
     retired on 1 October, a driver made officer in September, a recruit whose year ended
     in February), or None. Their history stays: the evaluator owes them the months on
     whose first day they were subject to an item (domain.compliance.owed_months), so the
-    retired firefighter owes January to September, and nothing of what came after."""
+    retired firefighter owes January to September, and nothing of what came after. A
+    member hired after `last` served no day of it (entered ahead of the hire date, they
+    are on the roster of that day, but owe the year nothing): None."""
+    if dcm.hired_after(m, last) is not None:
+        return None
     stints = m.history
     if not stints:
         return m if m.status.casefold() == "active" else None
