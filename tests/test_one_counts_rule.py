@@ -434,3 +434,49 @@ def test_a_renewing_card_without_an_expiry_stops_counting_when_its_row_is_measur
     assert _value(cli, "BLS") == 0  # card 1 held it through 2026-01-31
     cell = cli("--as-of", "2026-03-15", "report", "compliance", "--format", "json").json["cells"][0]
     assert (cell["status"], cell["value"]) == ("expired", 0), cell
+
+
+def test_a_first_completion_that_credited_nothing_gives_way_to_the_retake_in_both(cli):
+    """The self-paced 'Medical module' of August 2024 came over national's distributive
+    cap (7 h) and credited 0 h, yet the classroom re-take of September 2025 was thrown out
+    as "a repeat of 'Medical module' (counted on 2024-08-01)": national 7/20, 24 of 40 h.
+    The course counts once per cycle: the completion that counts is the re-take (30 h,
+    national 13/20), in compliance and in program progress alike."""
+    cli("--as-of", "2024-01-01", "import", "nremt")
+    cli("--as-of", "2024-01-01", "member", "add", "Dan Nccp", "--email", "d@x.org", "--badge", "D1",
+        "-p", "emt", "--hire-date", "2020-01-06", "--certification-date", "2024-01-15")  # fmt: skip
+    cli("--as-of", "2024-01-01", "program", "create", "EMT Recert", "--time-limit-days", "900")
+    cli("--as-of", "2024-01-01", "program", "requirement", "add", "EMT Recert", "NREMT-EMT")
+    cli("--as-of", "2024-01-01", "program", "activate", "EMT Recert")
+    cli("--as-of", "2024-01-16", "enroll", "add", "D1", "EMT Recert")
+    # a second program from 15 July: the self-paced records before it are not its own, so
+    # the August module would fit under its cap there; still the re-take is the one counted
+    cli("--as-of", "2024-01-01", "program", "create", "EMT Late", "--time-limit-days", "900")
+    cli("--as-of", "2024-01-01", "program", "requirement", "add", "EMT Late", "NREMT-EMT")
+    cli("--as-of", "2024-01-01", "program", "activate", "EMT Late")
+    cli("--as-of", "2024-07-15", "enroll", "add", "D1", "EMT Late")
+    for course, day, hours, cat, extra in (
+        ("Cardio online", "2024-06-01", 6, "national", ["--topic", "cardiovascular", "--self-paced"]),
+        ("Trauma online", "2024-07-01", 1, "national", ["--topic", "trauma", "--self-paced"]),
+        ("Local online", "2024-07-02", 7, "local", ["--self-paced"]),
+        ("Individual class", "2024-07-03", 10, "individual", []),
+        ("Medical module", "2024-08-01", 6, "national", ["--topic", "medical", "--self-paced"]),
+        ("Medical module", "2025-09-01", 6, "national", ["--topic", "medical"]),
+    ):
+        cli("--as-of", "2025-11-01", "record", "add", "D1", "--course", course, "--date", day,
+            "--hours", str(hours), "--category", cat, *extra)  # fmt: skip
+    e = cli("requirement", "explain", "D1", "NREMT-EMT", "--as-of", "2025-12-01", "--format",
+            "json").json  # fmt: skip
+    medical = [(f["date"], f["code"]) for f in e["facts"] if "Medical" in f["what"]]
+    assert medical == [("2024-08-01", "over_distributive_cap"), ("2025-09-01", "counted")], e["facts"]
+    assert not any("(counted on" in f["reason"] for f in e["facts"]), e["facts"]
+    text = cli("requirement", "explain", "D1", "NREMT-EMT", "--as-of", "2025-12-01").stdout
+    assert "national: 13 h of 20 h" in text and "= 30 h of 40 h = 75%" in text, text
+    got = cli("report", "compliance", "--member", "D1", "--requirement", "NREMT-EMT", "--as-of",
+              "2025-12-01", "--format", "json").json["cells"][0]  # fmt: skip
+    assert got["value"] == pytest.approx(30)
+    lines = cli("--as-of", "2025-12-01", "enroll", "show", "1", "--format", "json").json["requirements"]
+    (line,) = lines
+    assert line["value"] == pytest.approx(30), line
+    (late,) = cli("--as-of", "2025-12-01", "enroll", "show", "2", "--format", "json").json["requirements"]
+    assert late["value"] == pytest.approx(6), late  # the re-take's 6 h, not the course twice

@@ -60,7 +60,9 @@ inside the window, completed (status None/"completed"/"passed"/"active"/...), no
 hours attended), and matching the requirement: hours by what the requirement counts and the allocation of their categories; courses,
 skills and checklist items by name (exact, ignoring case); certifications by credential code
 (exact, ignoring case: BLS never satisfies ACLS). NREMT NCCP requirements count one course
-once per cycle: a later completion of the same course code in the cycle is rejected.
+once per cycle: a later completion of the same course in the cycle is rejected, unless
+the earlier one credited nothing (self-paced hours over a full cap): then the later one
+is judged in its place (`_credited_first`).
 
 What counts is the credit feed's rule (domain/credit.py `credit_of`, one function, the
 one program progress uses): an hours requirement takes the training records it names
@@ -937,6 +939,7 @@ def _judge(
         facts = ordered[lo:hi]
     seen: set[tuple[str, int | str]] = set()
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
+    retakes: dict[str, list[Fact]] = {}  # NREMT: a course's later completions in the cycle
     accepted: list[Fact] = []
     items = {_key(i): i for i in target.items}
     if quick and kind in NUMERIC and not spec.once_per_cycle:
@@ -996,13 +999,8 @@ def _judge(
         if kind == "hours":
             code = course_identity(f) if spec.once_per_cycle else ""
             if code:
-                if code in first_of:
-                    if detail:
-                        reject(
-                            f, REPEAT_IN_CYCLE,
-                            f"a repeat of {course_label(first_of[code])} (counted on {first_of[code].date}): "
-                            f"one course counts once per {cycle}", first_of[code],
-                        )  # fmt: skip
+                if code in first_of:  # judged once the figure says whether the first counts
+                    retakes.setdefault(code, []).append(f)
                     continue
                 first_of[code] = f
             accepted.append(f)
@@ -1051,6 +1049,18 @@ def _judge(
             continue
         first_of[_key(matched)] = f
         accepted.append(f)
+
+    if retakes:
+        if target.hour_categories:
+            accepted, given_way = _credited_first(target, accepted, first_of, retakes, cycle, detail)
+            j.verdicts += given_way
+        for code, later in retakes.items():  # the course counted: each later one is a repeat
+            for f in later if detail else ():
+                reject(
+                    f, REPEAT_IN_CYCLE,
+                    f"a repeat of {course_label(first_of[code])} (counted on {first_of[code].date}): "
+                    f"one course counts once per {cycle}", first_of[code],
+                )  # fmt: skip
 
     # the figure, through the progress arithmetic
     if kind == "hours":
@@ -1102,6 +1112,46 @@ def _judge(
         j.verdicts = []
     j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
     return j
+
+
+def _credited_first(
+    target: dp.Target, accepted: list[Fact], first_of: dict[str, Fact],
+    retakes: dict[str, list[Fact]], cycle: str, detail: bool,
+) -> tuple[list[Fact], list[Verdict]]:
+    """NREMT's one course once per cycle, for hours allocated by category: the completion
+    of a course that counts is the first one the arithmetic credits. One that credits
+    nothing (self-paced hours over a full distributive cap) gives way to the course's next
+    completion (a classroom re-take), which is judged in its place; `first_of` and
+    `retakes` are updated to match. Returns the facts to allocate, and the verdicts of those
+    that gave way (with `detail`): not counted, for the arithmetic's reason, `other` the
+    completion judged in their place."""
+    given_way: list[Verdict] = []
+    while True:
+        a = dp.allocate_hours(
+            target.required_hours, target.hour_categories, [f.as_credit() for f in accepted]
+        )
+        got = a.counted_by_credit()
+        swaps = {}
+        for i, f in enumerate(accepted):
+            code = course_identity(f)
+            if retakes.get(code) and first_of.get(code) is f and got.get(i, 0.0) <= 1e-9:
+                swaps[i] = code
+        if not swaps:
+            return accepted, given_way
+        for i, code in swaps.items():
+            f, nxt = accepted[i], retakes[code].pop(0)
+            first_of[code] = nxt
+            if detail:
+                shares = [x for x in a.shares if x.credit == i]
+                worst = next((x for x in shares if not x.counted), None)
+                why = "; ".join(f"{_h(x.hours)} h {x.note}" for x in shares) or "nothing counted"
+                given_way.append(Verdict(
+                    f, False, _SHARE_CODES.get(worst.reason, SURPLUS) if worst else SURPLUS,
+                    f"{why}; one course counts once per {cycle}: its completion of {nxt.date} "
+                    "is judged in its place", other=nxt,
+                ))  # fmt: skip
+        accepted = _sorted([f for i, f in enumerate(accepted) if i not in swaps]
+                           + [first_of[code] for code in swaps.values()])  # fmt: skip
 
 
 def _not_counted_reason(spec: RequirementSpec, f: Fact) -> str:

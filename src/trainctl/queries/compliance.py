@@ -540,7 +540,11 @@ def window_exclusions(
                 if key not in left or (v.code == dcm.OUTSIDE_WINDOW and not one_time):
                     continue  # (an earlier window's fact: judged in its own)
                 left.discard(key)
-                if v.code in (dcm.REPEAT_IN_CYCLE, dcm.OUTSIDE_WINDOW):
+                # a repeat, or a completion that credited nothing and gave way to the
+                # course's re-take (`other`): one course counts once per cycle in both
+                if v.code in (dcm.REPEAT_IN_CYCLE, dcm.OUTSIDE_WINDOW) or (
+                    not v.counted and v.other is not None
+                ):
                     other = v.other
                     instead = (other.kind, other.id) if other and isinstance(other.id, int) else None
                     found[key] = Excluded(v.reason, instead)
