@@ -945,3 +945,30 @@ def test_report_iso_leaves_out_a_member_not_yet_hired_on_its_last_day(cli):
     table = cli("report", "iso", "--year", "2025", "--as-of", "2025-06-30").stdout
     (line,) = [x for x in table.splitlines() if "Recruit Jun" in x and "ISO-COMPANY" in x]
     assert "none yet (6 of 12 months)" in line and "0 of 0" not in line, line
+
+
+def test_the_nremt_worksheet_lists_only_the_cycles_records_up_to_the_as_of_day(cli):
+    """Cycle 2024-06-15 – 2026-03-31 as of 31 March: "Every hour" listed the cardio class
+    of 1 April (the next cycle, after the as-of day), and "1 other training records in the
+    cycle" was the drill of November 2026. A drill inside the cycle is one other record."""
+    cli("--as-of", "2024-01-01", "import", "nremt")
+    cli("--as-of", "2024-01-01", "member", "add", "Alice Emt", "--email", "a@x.org", "--badge", "A1",
+        "-p", "emt", "--hire-date", "2020-01-06", "--certification-date", "2024-06-15")  # fmt: skip
+    for course, day, hours, extra in (
+        ("Airway class", "2026-03-31", 2, ["--category", "national", "--topic", "airway"]),
+        ("Cardio class", "2026-04-01", 3, ["--category", "national", "--topic", "cardiovascular"]),
+        ("Pump ops", "2026-11-01", 3, ["--type", "drill"]),
+    ):
+        cli("--as-of", "2026-12-01", "record", "add", "A1", "--course", course, "--date", day,
+            "--hours", str(hours), *extra)  # fmt: skip
+    data = cli("--as-of", "2026-03-31", "report", "nremt", "A1", "-f", "json").json
+    assert (data["cycle_start"], data["cycle_end"]) == ("2024-06-15", "2026-03-31")
+    assert [f["date"] for f in data["facts"]] == ["2026-03-31"], data["facts"]
+    assert data["other_records"] == 0
+    text = cli("--as-of", "2026-03-31", "report", "nremt", "A1").stdout
+    assert "2026-04-01" not in text and "other training" not in text, text
+    cli("--as-of", "2026-12-01", "record", "add", "A1", "--course", "Hose", "--date", "2025-03-01",
+        "--hours", "2", "--type", "drill")  # fmt: skip
+    assert cli("--as-of", "2026-03-31", "report", "nremt", "A1", "-f", "json").json["other_records"] == 1
+    text = cli("--as-of", "2026-03-31", "report", "nremt", "A1").stdout
+    assert "1 other training record in the cycle carries no NCCP category" in text, text

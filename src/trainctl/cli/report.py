@@ -691,9 +691,13 @@ def _print_worksheet(data: dict[str, Any]) -> None:
         )  # fmt: skip
     out.print(render.keep_words(f) if data["facts"] else Text("No NCCP hours in this cycle."))
     if data["other_records"]:
+        from trainctl.domain.text import plural, word_for
+
+        n = data["other_records"]
         out.print(
             Text(
-                f"{data['other_records']} other training records in the cycle carry no NCCP "
+                f"{plural(n, 'other training record')} in the cycle "
+                f"{word_for(n, 'carries', 'carry')} no NCCP "
                 "category (national/topic, local, individual): not shown (`trainctl requirement "
                 "explain` lists every one)."
             )

@@ -195,7 +195,9 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
                 }
             )
     names = {dp.category_key(c.name) for c in e.requirement.hour_categories}
-    in_cycle = [v for v in e.verdicts if v.code != dcm.OUTSIDE_WINDOW]
+    # the cycle's records up to the as-of day (a later one, of this cycle or the next, is
+    # judged "after the as-of date" before its window is looked at)
+    in_cycle = [v for v in e.verdicts if v.code not in (dcm.OUTSIDE_WINDOW, dcm.AFTER_AS_OF)]
     facts = [
         {
             "date": v.fact.date, "id": v.fact.id, "course": v.fact.name,
@@ -203,8 +205,8 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
             "hours": v.fact.hours, "self_paced": v.fact.self_paced, "counted": v.counted,
             "counted_hours": v.amount, "code": v.code, "where": v.reason,
         }
-        for v in e.verdicts
-        if v.counted or (v.code != dcm.OUTSIDE_WINDOW and _nccp(v.fact, names))
+        for v in in_cycle
+        if v.counted or _nccp(v.fact, names)
     ]
     w = e.window
     return {
