@@ -972,3 +972,20 @@ def test_the_nremt_worksheet_lists_only_the_cycles_records_up_to_the_as_of_day(c
     assert cli("--as-of", "2026-03-31", "report", "nremt", "A1", "-f", "json").json["other_records"] == 1
     text = cli("--as-of", "2026-03-31", "report", "nremt", "A1").stdout
     assert "1 other training record in the cycle carries no NCCP category" in text, text
+
+
+def test_report_nremt_of_an_inactive_member_says_so_and_since_when(cli, snapshot):
+    """An EMT deactivated on 1 May: the worksheet of 1 June said "No NREMT level applies to
+    X (positions: emt)" and hinted to add a position they hold."""
+    cli("--as-of", "2024-01-01", "import", "nremt")
+    cli("--as-of", "2024-01-01", "member", "add", "Xen Emt", "--email", "x@x.org", "--badge", "X1",
+        "-p", "emt", "--certification-date", "2024-01-10")  # fmt: skip
+    cli("--as-of", "2026-05-01", "member", "deactivate", "X1")
+    state = snapshot()
+    for extra in ([], ["--level", "NREMT-EMT"]):
+        r = cli("--as-of", "2026-06-01", "report", "nremt", "X1", *extra, ok=False)
+        assert r.exit_code == 1, r
+        assert "the member is inactive (since 2026-05-01)" in r.stderr, r
+        assert "--add-position" not in r.stderr and "--status active" in r.stderr, r
+    assert snapshot() == state
+    assert cli("--as-of", "2026-04-30", "report", "nremt", "X1", "-f", "json").json["level"] == "NREMT-EMT"

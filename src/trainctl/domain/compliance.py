@@ -820,6 +820,21 @@ def applies(member: MemberFacts, requirement: RequirementSpec) -> str | None:
     )
 
 
+def status_since(member: MemberFacts, day: date) -> date | None:
+    """The first day of the member's unbroken stretch, up to `day`, in the status they
+    hold (`member.status`: inactive since 1 May), by their history; None when it reaches
+    back to the start of what is known."""
+    status = (member.status or "").casefold()
+    since = None
+    for stint in reversed(member.history):
+        if stint.since > day:
+            continue
+        if stint.status.casefold() != status:
+            return since
+        since = stint.since
+    return None
+
+
 def subject_since(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | None:
     """The first day of the member's unbroken stretch, up to `as_of`, of being subject to
     the requirement: active and, when it names positions, holding one of them (their

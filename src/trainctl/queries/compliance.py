@@ -780,6 +780,14 @@ def nremt_worksheet(
     )  # fmt: skip
     member = member_facts(rd, row.id, as_of=as_of)
     local = qs.nremt_local_content(rd)
+    if member.status.casefold() != "active":  # no level applies: say why, not "add a position"
+        since = dcm.status_since(member, as_of)
+        raise NotFoundError(
+            f"No NREMT level applies to {row.name} on {as_of}: the member is "
+            f"{member.status or 'not active'}" + (f" (since {since})." if since else "."),
+            "A worksheet is of an active member: give an --as-of day they were active, "
+            f"or reactivate them (`trainctl member edit {row.id} --status active`).",
+        )
     if level is not None:
         req = qr.get_requirement(rd, level)
         spec = specs_on(rd, [req], as_of, local_content=local)[1][0]
