@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from trainctl.domain.text import (
+    hours_text,
     name_words,
     plural,
     problem,
@@ -93,3 +94,20 @@ def test_the_ascii_shortcut_judges_as_the_rule_does(text, multiline):
     if want == "blank":
         assert got is not None and "blank" in got
     assert visible(text) == _visible_by_the_letter(text)
+
+
+@pytest.mark.parametrize(
+    ("x", "text"),
+    [
+        (10995.25, "10995.25"),  # 61 members x 180.25 h (`:g` wrote 10995.2)
+        (1_000_000, "1000000"),  # never 1e+06
+        (12345.756, "12345.76"),
+        (1.5, "1.5"),
+        (2.0, "2"),
+        (0.1 + 0.2, "0.3"),
+        (0, "0"),
+        (-0.001, "0"),  # no "-0"
+    ],
+)
+def test_hours_print_to_two_decimals_at_most_and_never_as_an_exponent(x, text):
+    assert hours_text(x) == text

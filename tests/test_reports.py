@@ -989,3 +989,19 @@ def test_report_nremt_of_an_inactive_member_says_so_and_since_when(cli, snapshot
         assert "--add-position" not in r.stderr and "--status active" in r.stderr, r
     assert snapshot() == state
     assert cli("--as-of", "2026-04-30", "report", "nremt", "X1", "-f", "json").json["level"] == "NREMT-EMT"
+
+
+def test_hours_figures_are_printed_exactly_not_to_six_digits(cli):
+    """`report iso` showed 10995.2 h for 61 members x 180.25 h, and 1,000,000 h as 1e+06:
+    hours printed to six significant digits. Every figure is exact to the hundredth."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--hire-date", "2015-01-10")
+    cli("requirement", "add", "--name", "Career", "--type", "hours", "--hours", "12345.75",
+        "--counts-type", "drill")  # fmt: skip
+    for n in range(6):
+        record(cli, "ann@fd.org", f"2025-0{n + 1}-01", 1999.25, f"Academy {n}")
+    text = cli("requirement", "explain", "ann@fd.org", "Career", "--as-of", "2025-12-31").stdout
+    assert "11995.5 of 12345.75 h" in text, text
+    assert "12345.8" not in text and "e+" not in text, text
+    assert "12345.75 h" in cli("requirement", "show", "Career").stdout
+    table = cli("report", "compliance", "--member", "ann@fd.org", "--as-of", "2025-12-31").stdout
+    assert "11995.5/12345.75 h" in table, table

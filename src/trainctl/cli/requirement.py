@@ -21,6 +21,7 @@ from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import hours_text
 
 if TYPE_CHECKING:
     from trainctl.queries.requirements import RequirementRow
@@ -595,14 +596,14 @@ def _shown(req: RequirementRow) -> dict[str, Any]:
     for cat in req.hour_categories:
         parts = []
         if cat.get("min_hours") is not None:
-            parts.append(f"min {cat['min_hours']:g} h")
+            parts.append(f"min {hours_text(cat['min_hours'])} h")
         if cat.get("max_hours") is not None:
-            parts.append(f"max {cat['max_hours']:g} h")
+            parts.append(f"max {hours_text(cat['max_hours'])} h")
         if cat.get("distributive_max_hours") is not None:
-            parts.append(f"distributive max {cat['distributive_max_hours']:g} h")
+            parts.append(f"distributive max {hours_text(cat['distributive_max_hours'])} h")
         if cat.get("topics"):
             parts.append(
-                "topics: " + ", ".join(f"{t['name']} {t['min_hours']:g}" for t in cat["topics"])
+                "topics: " + ", ".join(f"{t['name']} {hours_text(t['min_hours'])}" for t in cat["topics"])
             )
         shown[f"category {cat['name']}"] = "; ".join(parts) or "-"
     return shown

@@ -26,7 +26,7 @@ from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural, word_for
+from trainctl.domain.text import hours_text, plural, word_for
 
 if TYPE_CHECKING:
     from datetime import datetime, tzinfo
@@ -167,7 +167,7 @@ def list_(
         live = [r for r in rows if r.voided_at is None]
         void = len(rows) - len(live)
         hours = q.total_hours(live)
-        render.info(f"{plural(len(live), 'shift')}, {hours:g} {word_for(hours, 'hour')}"
+        render.info(f"{plural(len(live), 'shift')}, {hours_text(hours)} {word_for(hours, 'hour')}"
                     + (f" ({void} void not counted)" if void else "")
                     + f"; times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip
 

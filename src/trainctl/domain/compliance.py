@@ -92,6 +92,7 @@ from trainctl.domain import credit as dc
 from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
 from trainctl.domain import skills as dsk
+from trainctl.domain.text import hours_text
 
 # statuses
 MET = "met"
@@ -860,7 +861,7 @@ def _start(member: MemberFacts, spec: RequirementSpec, as_of: date) -> date | No
 
 
 def _h(x: float | None) -> str:
-    return "?" if x is None else f"{round(x, 2):g}"
+    return "?" if x is None else hours_text(x)
 
 
 def _days(a: date, b: date) -> str:

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from trainctl.domain.certs import is_valid
+from trainctl.domain.text import hours_text
 
 NUMERIC_TYPES = ("hours", "shifts", "calls")
 # The unit a requirement's 'value / target' is counted in.
@@ -339,7 +340,7 @@ class _Cat:
 
 
 def _h(x: float) -> str:
-    return f"{round(x, 2):g}"
+    return hours_text(x)
 
 
 def _why_left(st: _Cat, piece: _Piece) -> str:

@@ -31,7 +31,7 @@ from datetime import date
 from typing import BinaryIO, NamedTuple
 
 from trainctl.domain import text as dtext
-from trainctl.domain.text import word_for
+from trainctl.domain.text import hours_text, word_for
 
 DELIMITERS = (",", ";", "\t")
 MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
@@ -336,7 +336,7 @@ def parse_hours(text: str, maximum: float) -> float:
     if not math.isfinite(value) or value < 0:
         raise ValueError("must be 0 or more hours")
     if value > maximum:
-        raise ValueError(f"{value:g} hours is not a plausible figure (at most {maximum:g})")
+        raise ValueError(f"{hours_text(value)} hours is not a plausible figure (at most {hours_text(maximum)})")
     return value
 
 

@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import TypeVar
 
 from trainctl.domain import sheet
+from trainctl.domain.text import hours_text
 
 T = TypeVar("T")
 MAX_SHIFT_HOURS = 72  # the longest tour a department works (24, 48 and 72-hour tours)
@@ -91,7 +92,7 @@ def duration_minutes(time_in: datetime, time_out: datetime) -> int:
     minutes = int((time_out - time_in).total_seconds() // 60)
     if minutes > MAX_SHIFT_HOURS * 60:
         raise ValueError(
-            f"{shown(time_out)} is {minutes / 60:g} hours after the time in; a shift lasts "
+            f"{shown(time_out)} is {hours_text(minutes / 60)} hours after the time in; a shift lasts "
             f"at most {MAX_SHIFT_HOURS} hours"
         )
     return minutes

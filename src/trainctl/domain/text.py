@@ -150,3 +150,11 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     """ "1 record", "0 records", "3 records": what every summary line counts with (never
     "record(s)")."""
     return f"{n} {word_for(n, word, many)}"
+
+
+def hours_text(x: float) -> str:
+    """An hours figure (or any figure shown like one) as every report writes it: to two
+    decimals at most, without trailing zeros, never in exponent form ("10995.25", not
+    "10995.2"; "1000000", not "1e+06"; "1.5"; "0")."""
+    text = f"{round(x, 2):.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text

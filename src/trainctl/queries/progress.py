@@ -15,6 +15,7 @@ from typing import Any
 from trainctl.domain import credit as dc
 from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id, requirement_matches
+from trainctl.domain.text import hours_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
@@ -402,7 +403,7 @@ def _window_notes(rd: Reader, view: WindowView, new_credits: set[int], *, alloca
             total = sum(a for a, _ in mine if a > 0)
             unit = " h" if view.requirement_type == "hours" else ""
             why = "; ".join(dict.fromkeys(excluded[key].reason for key in lost))
-            notes.append(f"{sum(lost.values()):g} of {total:g}{unit} not counted: {why}.")
+            notes.append(f"{hours_text(sum(lost.values()))} of {hours_text(total)}{unit} not counted: {why}.")
     candidates = [key for key, x in excluded.items() if x.instead in new and key not in new]
     if candidates:
         before_ledger = {0: [(a, st, sid) for cid, a, st, sid in rows if cid not in new_credits]}
@@ -412,7 +413,7 @@ def _window_notes(rd: Reader, view: WindowView, new_credits: set[int], *, alloca
     if gone:
         sql, params = in_list("t", gone)
         what = "; ".join(
-            f"{dc.course_label(code, name)} of {as_date(on)} ({float(hours or 0):g} h)"
+            f"{dc.course_label(code, name)} of {as_date(on)} ({hours_text(float(hours or 0))} h)"
             for on, hours, code, name in rd.all(
                 "SELECT completion_date, hours_completed, course_code, course_name "
                 f"FROM training_record WHERE id IN {sql} ORDER BY completion_date, id",

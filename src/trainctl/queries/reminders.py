@@ -29,6 +29,7 @@ from zoneinfo import ZoneInfo
 
 from trainctl.domain import progress as dp
 from trainctl.domain import reminders as dr
+from trainctl.domain.text import hours_text
 from trainctl.queries import (
     Reader,
     as_date,
@@ -476,7 +477,7 @@ def _progress_text(
     if goal is None:
         return f"{dr.pct(percentage)} complete", "complete it with your training officer."
     left = max(0.0, float(goal) - float(value or 0))
-    figure = f"{value:g} / {goal:g} {unit} ({dr.pct(percentage)})"
+    figure = f"{hours_text(value)} / {hours_text(goal)} {unit} ({dr.pct(percentage)})"
     verb = "record" if target.is_numeric else "complete"
     if late:
         return figure, (f"{verb} the remaining {left:g} {unit} as soon as you can, and talk to "

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from trainctl.domain.lookup import as_id, norm
+from trainctl.domain.text import hours_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, in_list, required
 
@@ -467,12 +468,12 @@ def target_text(req: Described) -> str:
     """The requirement's target in a few words: '40 h', '12 shifts', 'NFPA 1001', '5 items'."""
     t = req.requirement_type
     if t == "hours" and req.required_hours is not None:
-        text = f"{req.required_hours:g} h"
+        text = f"{hours_text(req.required_hours)} h"
         if req.hour_categories:
             text += (
                 " ("
                 + " / ".join(
-                    f"{c['name']} {c['min_hours']:g}"
+                    f"{c['name']} {hours_text(c['min_hours'])}"
                     if c.get("min_hours") is not None
                     else c["name"]
                     for c in req.hour_categories

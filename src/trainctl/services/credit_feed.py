@@ -45,7 +45,7 @@ from trainctl.domain import progress as dp
 from trainctl.domain.certs import held_since
 from trainctl.domain.credit import Fact
 from trainctl.domain.skills import Evaluation, standing
-from trainctl.domain.text import plural
+from trainctl.domain.text import hours_text, plural
 from trainctl.models import (
     Enrollment,
     Member,
@@ -910,7 +910,7 @@ def source_facts(
                 out += [
                     Fact(kind, str(aid), mid, on, hours=shift_hours(minutes),
                          note=f"shift {on} {' / '.join(p for p in (station, name) if p) or 'shift'} "
-                              f"({shift_hours(minutes):g} h)")
+                              f"({hours_text(shift_hours(minutes))} h)")
                     for aid, mid, on, station, name, minutes in rows
                 ]  # fmt: skip
             else:

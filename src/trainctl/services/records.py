@@ -28,7 +28,7 @@ from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.certs import held_through
 from trainctl.domain.lookup import as_id
-from trainctl.domain.text import code_text, plural, same_name, word_for
+from trainctl.domain.text import code_text, hours_text, plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.auth import MANAGE, Actor
@@ -660,7 +660,7 @@ def _differs(hours: Any, status: Any, row: Sequence[Any]) -> bool:
 
 
 def _values_text(hours: Any, status: Any) -> str:
-    return f"{float(hours or 0):g} h, {status}"
+    return f"{hours_text(float(hours or 0))} h, {status}"
 
 
 def _changed(session: Session, rows: Sequence[tuple[Any, ...]]) -> list[tuple[tuple[Any, ...], str]]:
