@@ -1005,3 +1005,31 @@ def test_hours_figures_are_printed_exactly_not_to_six_digits(cli):
     assert "12345.75 h" in cli("requirement", "show", "Career").stdout
     table = cli("report", "compliance", "--member", "ann@fd.org", "--as-of", "2025-12-31").stdout
     assert "11995.5/12345.75 h" in table, table
+
+
+def test_the_year_line_tells_months_owed_from_months_begun(cli):
+    """A leave from 20 April to 10 July: by 31 December twelve months have begun and nine
+    are owed; explain said "144 h needed by now (16 h x 9 months begun)". A member hired on
+    15 June, as of 30 June, owes six months none of which has begun: it said "0 of 0 months
+    met ... (0 h x 0 months begun)"."""
+    cli("--as-of", "2025-01-01", "import", "iso")
+    cli("--as-of", "2025-01-01", "member", "add", "Tess Leave", "--email", "t@x.org", "--badge", "T1",
+        "-p", "firefighter", "--hire-date", "2010-01-01")  # fmt: skip
+    cli("--as-of", "2025-01-01", "member", "add", "Mid June", "--email", "m@x.org", "--badge", "M1",
+        "-p", "firefighter", "--hire-date", "2025-06-15")  # fmt: skip
+    for month in (1, 2, 3, 8, 9, 10, 11, 12):
+        cli("record", "add", "T1", "--course", "Company drill", "--date", f"2025-{month:02d}-05",
+            "--hours", "16", "--category", "structural_firefighting")  # fmt: skip
+    cli("--as-of", "2025-12-31", "member", "edit", "T1", "--status", "inactive", "--effective", "2025-04-20")
+    cli("--as-of", "2025-12-31", "member", "edit", "T1", "--status", "active", "--effective", "2025-07-10")
+    text = cli("requirement", "explain", "T1", "ISO-COMPANY", "--as-of", "2025-12-31").stdout
+    assert "8 of 9 months owed met" in text, text
+    assert "144 h needed by now (16 h x 9 months owed of 12 begun)" in text, text
+    text = cli("requirement", "explain", "M1", "ISO-COMPANY", "--as-of", "2025-06-30").stdout
+    assert "none of the 6 months owed has begun yet; on pace: nothing needed by now" in text, text
+    assert "0 of 0" not in text and "x 0 months" not in text, text
+    text = cli("requirement", "explain", "M1", "ISO-COMPANY", "--as-of", "2025-09-30").stdout
+    assert "0 of 3 months owed met; on pace: 48 h needed by now (16 h x 3 months owed of 9 begun)" in text, text
+    # every month begun owed: the wording stays as it was
+    text = cli("requirement", "explain", "T1", "ISO-COMPANY", "--as-of", "2025-03-31").stdout
+    assert "3 of 3 months met; on pace: 48 h needed by now (16 h x 3 months begun)" in text, text

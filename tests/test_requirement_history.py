@@ -410,7 +410,7 @@ def test_each_period_of_the_year_counts_what_its_version_counted_and_owes_whom_i
     cli("requirement", "edit", "Q", "--hours", "5", "--position", "firefighter,driver",
         "--effective", "2026-07-01")  # fmt: skip
     text = cli("requirement", "explain", "bob@x.org", "Q", "--as-of", "2026-08-15").stdout
-    assert "of 10 h" in text and "0 of 1 quarter met" in text, text  # Q3 and Q4 only
+    assert "of 10 h" in text and "0 of 1 quarter owed met" in text and "(5 h x 1 quarter owed of 3 begun)" in text, text  # Q3 and Q4 only
     # a monthly requirement that stopped counting shift hours in July
     cli("member", "add", "Ann", "--email", "ann@x.org", "--badge", "A1", "--position", "firefighter",
         "--hire-date", "2020-01-01")  # fmt: skip

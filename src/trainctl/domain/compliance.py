@@ -744,6 +744,9 @@ class YearFigure:
     # the months (quarters) of the year the member owes; 0: none (hired, or subject to it,
     # only after the last one began): the year holds them to nothing
     owed: int
+    # the months (quarters) of the year begun by the as-of day, owed or not (a leave from
+    # 20 April to 10 July: 12 begun, 9 of them owed and in `periods`)
+    begun: int = 0
 
     @property
     def periods_met(self) -> int:
@@ -2075,7 +2078,7 @@ def _year(
     else:
         owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
     if not owed:  # hired (or subject to it) only after the year's last month began
-        return YearFigure(yw, 0.0, 0.0, 0.0, False, (), 0.0, 0)
+        return YearFigure(yw, 0.0, 0.0, 0.0, False, (), 0.0, 0, _begun(windows, as_of))
     # the year's share: 12 months' (4 quarters') worth, or the months owed
     factor = len(owed) if len(owed) < len(windows) else 12 / period.months
     hired = member.hire_date if member is not None else None
@@ -2141,7 +2144,13 @@ def _year(
         periods=tuple(figures),
         pace=round(sum(f.target or 0.0 for f in figures), 4),
         owed=len(owed),
+        begun=_begun(windows, as_of),
     )
+
+
+def _begun(windows: Sequence[pd.Window], as_of: date) -> int:
+    """How many of the year's months (quarters) have begun by the as-of day."""
+    return sum(1 for w in windows if w.start is not None and w.start <= as_of)
 
 
 def matrix_fields(requirements: Iterable[RequirementSpec]) -> tuple[str, ...]:
@@ -2313,21 +2322,30 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
                    "subject to the requirement)")  # fmt: skip
     elif e.year is not None:
         y = e.year
-        each = "months" if r.frequency == "monthly" else "quarters"
-        begun = len(y.periods)
-        each = each if begun != 1 else each[:-1]
+        one = "month" if r.frequency == "monthly" else "quarter"
+        n = len(y.periods)  # the months begun that the member owes
+        each = one if n == 1 else f"{one}s"
+        # "9 months begun", or, when some begun are not owed, "9 months owed of 12 begun"
+        tally = f"{each} begun" if n == y.begun else f"{each} owed of {y.begun} begun"
         word = "hour" if r.unit == "h" else units(r.unit, 1)
-        per = y.pace / begun if begun else 0
-        out.append(
+        per = y.pace / n if n else 0
+        head = (
             f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {units(r.unit, y.target)} = "
             f"{_h(y.percentage)}% (every {word} of the year counts toward it, whichever "
-            f"{each.rstrip('s')} it fell in); {y.periods_met} of {begun} {each} met; on pace: "
-            f"{_h(y.pace)} {units(r.unit, y.pace)} needed by "
-            + (f"now ({_h(per)} {units(r.unit, per)} x {begun} {each} begun)"
-               if len({f.target for f in y.periods}) <= 1
-               else f"now ({' + '.join(_h(f.target) for f in y.periods)} {r.unit}, {begun} {each} "
-                    "begun, each as the requirement stood)")
+            f"{one} it fell in); "
         )
+        if not n:  # owed months lie ahead (hired mid-month: owed from the next one)
+            none = f"the {one} owed has not" if y.owed == 1 else f"none of the {y.owed} {one}s owed has"
+            out.append(head + f"{none} begun yet; on pace: nothing needed by now")
+        else:
+            met_of = f"{y.periods_met} of {n} {each}" + (" owed" if n != y.begun else "")
+            out.append(
+                head + f"{met_of} met; on pace: {_h(y.pace)} {units(r.unit, y.pace)} needed by "
+                + (f"now ({_h(per)} {units(r.unit, per)} x {n} {tally})"
+                   if len({f.target for f in y.periods}) <= 1
+                   else f"now ({' + '.join(_h(f.target) for f in y.periods)} {r.unit}, {n} "
+                        f"{tally}, each as the requirement stood)")
+            )
         for f in y.periods:
             short = "" if f.met else " (short)"
             out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {units(r.unit, f.target)}{short}")
