@@ -19,9 +19,15 @@ from backends import (
     drop_template,
     make_template,
 )
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from trainctl.cli.main import app
+
+# Timings never decide a test (the machines are shared and noisy): Hypothesis's 200 ms
+# deadline per example failed a property test under load, with nothing wrong.
+settings.register_profile("trainctl", deadline=None)
+settings.load_profile("trainctl")
 
 
 def pytest_configure(config: pytest.Config) -> None:
