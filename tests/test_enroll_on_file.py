@@ -52,9 +52,9 @@ def test_bulk_enrollment_makes_one_feed_call_for_the_class(cli, dept, monkeypatc
     read: list[set[str]] = []
     real, real_read = on_file._credit, on_file.source_groups
 
-    def spy(session, actor, groups, today):  # type: ignore[no-untyped-def]
+    def spy(session, actor, groups, today, **kw):  # type: ignore[no-untyped-def]
         calls.append(sum(len(items) for _, items in groups))
-        return real(session, actor, groups, today)
+        return real(session, actor, groups, today, **kw)
 
     def spy_read(session, kinds, *args, **kwargs):  # type: ignore[no-untyped-def]
         read.append(set(kinds))
@@ -138,3 +138,73 @@ def test_the_nightly_run_takes_back_a_program_row_whose_card_ran_out(cli, dept, 
     r = cli("reminders", "send", "--transport", "file", str(out))  # nothing more to take back
     assert "no longer met" not in r.stderr
     assert dept.scalar("SELECT count(*) FROM audit_log WHERE action = 'progress.lapse'") == 1
+
+
+# ------------------------------------------------------------------------------- resume
+def _on_hold_program(dept: Dept) -> int:
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    dept.link(pid, dept.requirement("Airway hours", "hours", required_hours=4, counts_categories=["airway"]),
+              sort_order=1)  # fmt: skip
+    return pid
+
+
+def _record_card_and_class(cli, who: str) -> None:
+    cli("--as-of", "2026-06-10", "cert", "add", who, "EMT-B", "--issued", "2026-06-01", "--expires", "2028-06-01")
+    cli("--as-of", "2026-06-10", "record", "add", who, "--course", "Airway class", "--hours", "2",
+        "--date", "2026-06-02", "--topic", "national/airway")  # fmt: skip
+
+
+def test_a_resumed_enrollment_is_credited_with_what_was_recorded_while_on_hold(cli, dept):
+    """A review: a card and a class recorded while an enrollment was on hold never counted,
+    even after `enroll resume` (which says it catches up): the member on hold stayed at 0
+    where a classmate with the same facts was at the card and 2 of 4 h."""
+    ann, bob = dept.member("Ann Lee"), dept.member("Bob Ray")
+    _on_hold_program(dept)
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-05-01", "enroll", "add", str(bob), "Medic")
+    cli("--as-of", "2026-05-15", "enroll", "hold", "1")
+    for who in ("ann.lee@example.org", "bob.ray@example.org"):
+        _record_card_and_class(cli, who)
+    assert _pct(cli, 1) == [0, 0] and _pct(cli, 2) == [100, 50]
+    r = cli("--as-of", "2026-06-20", "enroll", "resume", "1")
+    assert "Credited 2 progress rows with what was recorded while it was on hold." in r.stderr
+    assert _pct(cli, 1) == [100, 50]
+    # the feed is idempotent: a second hold and resume credits nothing again
+    credits = dept.scalar("SELECT count(*) FROM progress_credit")
+    cli("--as-of", "2026-06-21", "enroll", "hold", "1")
+    r = cli("--as-of", "2026-06-22", "enroll", "resume", "1")
+    assert "Credited" not in r.stderr
+    assert dept.scalar("SELECT count(*) FROM progress_credit") == credits
+
+
+def test_a_resume_dated_earlier_credits_what_is_dated_up_to_the_real_today(cli, dept):
+    """As at enrollment (`through`): a resume entered now as of an earlier day still credits
+    a class dated between that day and today, which nothing else would ever credit."""
+    ann = dept.member("Ann Lee")
+    _on_hold_program(dept)
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-05-15", "enroll", "hold", "1")
+    cli("record", "add", "ann.lee@example.org", "--course", "Airway class", "--hours", "2",
+        "--date", "2026-06-02", "--topic", "national/airway")  # fmt: skip
+    cli("--as-of", "2026-05-20", "enroll", "resume", "1")
+    assert _pct(cli, 1)[1] == 50
+
+
+def test_a_resume_credits_only_the_resumed_enrollment(cli, dept):
+    """What the program's order refused in the member's other enrollment stays refused
+    (the feed does not come back for it when the gate opens): a resume elsewhere leaves it."""
+    ann = dept.member("Ann Lee")
+    _on_hold_program(dept)
+    seq = dept.program("Academy", structure="sequential")
+    dept.link(seq, dept.requirement("Orientation", "hours", required_hours=2, counts_categories=["orientation"]))
+    dept.link(seq, dept.requirement("Academy card", "certification", credential_code="EMT-B"), sort_order=1)
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Academy")
+    cli("--as-of", "2026-05-15", "enroll", "hold", "1")
+    r = cli("--as-of", "2026-06-10", "cert", "add", "ann.lee@example.org", "EMT-B", "--issued", "2026-06-01")
+    assert "1 credit not given" in r.stderr  # the Academy's order: orientation first
+    cli("--as-of", "2026-06-11", "progress", "update", "3", "--set", "2")  # orientation done
+    assert _pct(cli, 2) == [100, 0]
+    cli("--as-of", "2026-06-20", "enroll", "resume", "1")
+    assert _pct(cli, 1)[0] == 100 and _pct(cli, 2) == [100, 0]

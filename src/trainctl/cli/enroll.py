@@ -623,7 +623,8 @@ def _lifecycle(
         e = get_enrollment(session, enrollment)
         unchanged = action == "withdraw" and e.status == "withdrawn"
         e, messages = change_status(
-            session, actor, e, action, today=state.today(session), reason=reason
+            session, actor, e, action, today=state.today(session), reason=reason,
+            credit_through=_real_today(session) if action == "resume" else None,
         )
         status = e.status if action != "resume" else "active"
     if not unchanged:
@@ -653,7 +654,8 @@ def hold(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None
 @app.command("resume")
 def resume(ctx: typer.Context, enrollment: EnrollmentArg, reason: ReasonOpt = None) -> None:
     """Resume an enrollment that is on hold; it catches up with anything that changed
-    meanwhile (completion, phase advancement, milestones)."""
+    meanwhile: cards, records, shifts and calls on file since it began are credited, then
+    completion, phase advancement and milestones."""
     _lifecycle(ctx, enrollment, "resume", reason)
 
 

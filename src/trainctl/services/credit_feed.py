@@ -116,10 +116,11 @@ def _candidates(
     member_ids: Iterable[int],
     source_types: set[str],
     requirement_ids: set[int] | None = None,
+    enrollment_ids: set[int] | None = None,
 ) -> tuple[dict[int, list[_Row]], dict[int, dc.Accepts]]:
     """The progress rows of the members' creditable enrollments whose requirement could take
-    one of these sources (only these requirements, when given), by member; and each such
-    requirement's Accepts."""
+    one of these sources (only these requirements, and only these enrollments, when given),
+    by member; and each such requirement's Accepts."""
     wanted_types = set().union(*(dc.CREDITS_TYPES[s] for s in source_types))
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
     e = Enrollment.__table__  # type: ignore[attr-defined]
@@ -140,6 +141,7 @@ def _candidates(
                     e.c.status.in_(CREDITABLE),
                     r.c.requirement_type.in_(sorted(wanted_types)),
                     *([] if requirement_ids is None else [r.c.id.in_(sorted(requirement_ids))]),
+                    *([] if enrollment_ids is None else [e.c.id.in_(sorted(enrollment_ids))]),
                 )
             )
         )
@@ -495,12 +497,15 @@ class CreditFeed:
         today: date,
         requirement_ids: set[int] | None = None,
         rename: dict[tuple[int, str, str], str] | None = None,
+        enrollment_ids: set[int] | None = None,
     ) -> None:
         """`requirement_ids`: credit only these requirements (a re-credit); `rename`:
         (progress id, source type, source id) -> the ledger source id to write instead
-        (a source whose earlier credit was reversed by a re-credit)."""
+        (a source whose earlier credit was reversed by a re-credit); `enrollment_ids`:
+        credit only these enrollments (a resumed one catching up)."""
         self.session, self.actor, self.today = session, actor, today
         self._requirement_ids = requirement_ids
+        self._enrollment_ids = enrollment_ids
         self._rename = rename or {}
         self.result = FeedResult()
         self.now = utcnow()
@@ -530,7 +535,9 @@ class CreditFeed:
             self._pushed.clear()
         members = member_ids - self._loaded
         if members:
-            rows, accepts = _candidates(self.session, members, self._source_types, self._requirement_ids)
+            rows, accepts = _candidates(
+                self.session, members, self._source_types, self._requirement_ids, self._enrollment_ids
+            )
             for m in members:
                 self._rows[m] = mine = rows.get(m, [])
                 for row in mine:

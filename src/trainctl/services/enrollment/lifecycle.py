@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from trainctl.domain import progress as dp
 from trainctl.domain.text import plural
 from trainctl.errors import PermissionDeniedError, RefusedError
-from trainctl.models import Enrollment, Program, RequirementProgress, utcnow
+from trainctl.models import Enrollment, Program, ProgramRequirement, RequirementProgress, utcnow
 from trainctl.permissions import MANAGE, Actor
 from trainctl.services.audit import audit
+from trainctl.services.credit_feed import FeedResult
 from trainctl.services.progress.finish import after_change, refresh
 from trainctl.services.progress.links import link_states
 from trainctl.services.progress.phases import completed_phases, load_phases, start_phases
@@ -76,6 +77,7 @@ def change_status(
     *,
     today: date,
     reason: str | None = None,
+    credit_through: date | None = None,
 ) -> tuple[Enrollment, list[str]]:
     """hold | resume | withdraw | fail. Returns the enrollment and what else happened.
 
@@ -84,8 +86,12 @@ def change_status(
     changes nothing (its message says so, and nothing is written).
 
     On hold an enrollment takes no credit, overrides or verification (services.progress.changes).
-    Resuming catches up with whatever changed meanwhile (a requirement's target, say):
-    rows re-measured, rolled up, phases advanced and milestones fired, as after any credit.
+    Resuming catches up with whatever changed meanwhile: what was recorded for the member
+    since the enrollment began (cards, records, shifts, ...; the feed passed it by while the
+    enrollment was on hold) is credited through the feed, as at enrollment
+    (`credit_through`: on_file.credit_on_file `through`); and a requirement's new target,
+    say: rows re-measured, rolled up, phases advanced and milestones fired, as after any
+    credit.
     """
     allowed, new = TRANSITIONS[action]
     if action == "withdraw":
@@ -120,6 +126,13 @@ def change_status(
     messages: list[str] = []
     if action == "resume":
         assert enrollment.id is not None
+        caught = _catch_up(session, actor, enrollment, today=today, through=credit_through)
+        if caught.credits:
+            messages.append(
+                f"Credited {plural(len(caught.progress_ids), 'progress row')} with what was "
+                "recorded while it was on hold."
+            )
+        messages += caught.events
         progress_ids = [
             pid
             for pid in session.exec(
@@ -145,6 +158,27 @@ def change_status(
         reason=reason,
     )
     return enrollment, messages
+
+
+def _catch_up(
+    session: Session, actor: Actor, enrollment: Enrollment, *, today: date, through: date | None
+) -> FeedResult:
+    """Credit a resumed enrollment, and only it, with what is on file since it began: the
+    one credit feed, as at enrollment (services/enrollment/on_file.py). What it was credited
+    before the hold is in the ledger already (the feed is idempotent on progress row and
+    source), and its gates (order, prerequisites, phases) apply as for any credit."""
+    from trainctl.services.enrollment.on_file import credit_on_file
+
+    assert enrollment.id is not None
+    requirement_ids = session.exec(
+        select(ProgramRequirement.requirement_id)
+        .join(RequirementProgress, col(RequirementProgress.program_requirement_id) == ProgramRequirement.id)
+        .where(RequirementProgress.enrollment_id == enrollment.id)
+    ).all()
+    return credit_on_file(
+        session, actor, [enrollment.member_id], since=enrollment.enrolled_on, today=today,
+        requirement_ids=requirement_ids, through=through, enrollment_ids=[enrollment.id],
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------------ manual advance
