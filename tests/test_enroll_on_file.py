@@ -208,3 +208,22 @@ def test_a_resume_credits_only_the_resumed_enrollment(cli, dept):
     assert _pct(cli, 2) == [100, 0]
     cli("--as-of", "2026-06-20", "enroll", "resume", "1")
     assert _pct(cli, 1)[0] == 100 and _pct(cli, 2) == [100, 0]
+
+
+def test_a_card_or_class_for_a_member_on_hold_says_it_counts_on_resume(cli, dept):
+    """Recording for a member whose enrollment is on hold credited nothing and said
+    nothing: the officer could not tell that resume would take it."""
+    ann, bob = dept.member("Ann Lee"), dept.member("Bob Ray")
+    _on_hold_program(dept)
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-05-01", "enroll", "add", str(bob), "Medic")
+    cli("--as-of", "2026-05-15", "enroll", "hold", "1")
+    note = ("Note: enrollment 1 (Ann Lee, 'Medic' v1) is on hold and takes no credit now; "
+            "`trainctl enroll resume 1` credits it with what is on file.")  # fmt: skip
+    for args in (("cert", "add", "ann.lee@example.org", "EMT-B", "--issued", "2026-06-01"),
+                 ("record", "add", "ann.lee@example.org", "--course", "Airway class", "--hours", "2",
+                  "--date", "2026-06-02", "--topic", "national/airway")):  # fmt: skip
+        r = cli("--as-of", "2026-06-10", *args)
+        assert note in r.stderr, r
+    r = cli("--as-of", "2026-06-10", "cert", "add", "bob.ray@example.org", "EMT-B", "--issued", "2026-06-01")
+    assert "on hold" not in r.stderr

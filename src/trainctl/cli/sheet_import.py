@@ -206,6 +206,14 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
             f"(e.g. {feed.held[0].reason.rstrip('.')}); the record stays on file and counts in compliance "
             "reports."
         )
+    # an enrollment on hold takes nothing now; the officer learns it will on resume (a
+    # review: a card recorded during a deployment seemed lost)
+    lines += render.first_of(
+        [f"Note: enrollment {eid} ({who}, '{program}' v{version}) is on hold and takes no credit "
+         f"now; `trainctl enroll resume {eid}` credits it with what is on file."
+         for eid, who, program, version in getattr(feed, "on_hold", ())],
+        3, "enrollments on hold",
+    )  # fmt: skip
     # the events (a milestone reached, a program completed) did not happen in a dry run
     return lines + [f"On a real run: {e}" if dry_run else e for e in feed.events]
 

@@ -100,6 +100,9 @@ class FeedResult:
     members: set[int] = field(default_factory=set)  # members credited
     held: list[Held] = field(default_factory=list)
     events: list[str] = field(default_factory=list)  # phases entered, milestones reached
+    # the on-hold enrollments of the members whose facts came in that such facts could
+    # credit: (enrollment id, member name, program name, version); resume credits them
+    on_hold: list[tuple[int, str, str, int]] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- candidates
@@ -715,6 +718,7 @@ class CreditFeed:
         """The shared finish for the touched rows (and the window rows of every member whose
         facts came in, `window_rows`); held credits retried as gates open."""
         r = self.result
+        r.on_hold = on_hold(self.session, self._seen, self._source_types)
         judged = window_rows(self.session, self._seen)
         self._enrollment_of.update(judged)
         self._touched |= set(judged)
@@ -814,6 +818,34 @@ def reverse_sources(
     if written or judged:
         result.events = _finish(session, result.progress_ids | set(judged), enrollment_of, today)
     return result
+
+
+def on_hold(
+    session: Session, member_ids: Iterable[int], source_types: Iterable[str]
+) -> list[tuple[int, str, str, int]]:
+    """(enrollment id, member name, program name, version) of the members' enrollments on
+    hold with a requirement of a type these kinds of fact can credit: the feed passes them
+    by, and `enroll resume` credits them with what is on file. One query per chunk."""
+    types = set().union(*(dc.CREDITS_TYPES[s] for s in source_types))
+    ids = sorted(set(member_ids))
+    if not types or not ids:
+        return []
+    e, m, p = Enrollment.__table__, Member.__table__, Program.__table__  # type: ignore[attr-defined]
+    rp, pr = RequirementProgress.__table__, ProgramRequirement.__table__  # type: ignore[attr-defined]
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    creditable = (
+        sa.select(rp.c.id)
+        .select_from(rp.join(pr, pr.c.id == rp.c.program_requirement_id).join(r, r.c.id == pr.c.requirement_id))
+        .where(rp.c.enrollment_id == e.c.id, r.c.requirement_type.in_(sorted(types)))
+    )  # fmt: skip
+    out: list[tuple[int, str, str, int]] = []
+    for part in chunks(ids):
+        out += session.execute(
+            sa.select(e.c.id, m.c.name, p.c.name, p.c.version)
+            .select_from(e.join(m, m.c.id == e.c.member_id).join(p, p.c.id == e.c.program_id))
+            .where(e.c.member_id.in_(part), e.c.status == "on_hold", creditable.exists())
+        ).tuples().all()  # fmt: skip
+    return sorted(out)
 
 
 def window_rows(session: Session, member_ids: Iterable[int]) -> dict[int, int]:
