@@ -205,3 +205,30 @@ def test_duplication_is_set_based(cli, tmp_path, db_url):
             sa.event.remove(sa.engine.Engine, "before_cursor_execute", count)
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+def test_a_copy_under_a_new_name_is_a_program_of_its_own(cli, probie, db_url):
+    """A review: 'Wildland Academy' copied from the probie program came out as its v2, and
+    a probie could not enroll in it ('already enrolled in ... v1; to move to v2, withdraw
+    enrollment 1'). A new name starts a line of its own at v1; the same name, the next
+    version of the line; another program's name, that program's next version."""
+    cli("member", "add", "Pat Doe", "--email", "pat@example.org", "--position", "probationary")
+    cli("program", "edit", probie, "--concurrent", "--no-template")
+    cli("enroll", "add", "pat@example.org", probie)
+    r = cli("program", "duplicate", probie, "--name", "Wildland Academy", "--activate")
+    assert "to active program 'Wildland Academy' v1" in r.stderr
+    cli("enroll", "add", "pat@example.org", "Wildland Academy")
+    cli("program", "duplicate", probie, "--name", probie)  # v2 of the probie line
+    cli("program", "duplicate", probie, "--name", "Wildland Academy")  # v2 of the wildland line
+    rows = connect(db_url).execute(
+        "SELECT name, version, lineage_id, derived_from_id FROM program ORDER BY id"
+    ).fetchall()
+    assert rows == [
+        (probie, 1, 1, None), ("Wildland Academy", 1, 2, 1), (probie, 2, 1, 1), ("Wildland Academy", 2, 2, 1),
+    ]  # fmt: skip
+    doc = cli("program", "show", "Wildland Academy@1", "--format", "json").json
+    assert doc["lineage"] == "Wildland Academy@1" and doc["derived_from"] == f"{probie}@1"
+    # the same name still moves nobody: a second probie enrollment is refused as before
+    cli("program", "activate", f"{probie}@2")
+    r = cli("enroll", "add", "pat@example.org", f"{probie}@2", ok=False)
+    assert r.exit_code == 1 and "already enrolled" in r.stderr

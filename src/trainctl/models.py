@@ -405,7 +405,8 @@ class Program(SQLModel, table=True):
     name: str = Field(index=True)
     description: str | None = None
     version: int = 1
-    # The first program of a line of versions; a duplicate's lineage is its source's lineage.
+    # The first program of a line of versions (one name): a copy under the same name is of its
+    # source's line, one under a new name starts its own (services/programs/lifecycle.py).
     lineage_id: int | None = Field(default=None, foreign_key="program.id", ondelete="SET NULL", index=True)
     derived_from_id: int | None = Field(default=None, foreign_key="program.id", ondelete="SET NULL", index=True)
     target_position: str | None = None

@@ -363,14 +363,16 @@ def duplicate(
         str,
         typer.Option(
             "--name",
-            help="Name of the copy (may be the same name: it gets the next version).",
+            help="Name of the copy: the same name makes the program's next version; a new "
+            "name, a program of its own (v1).",
             show_default=False,
         ),
     ],
     keep_version: Annotated[
         bool,
         typer.Option(
-            "--keep-version", help="Keep the source's version number (the name must then differ)."
+            "--keep-version",
+            help="Give the copy the source's version number instead (the name must then differ).",
         ),
     ] = False,
     activate_: Annotated[
@@ -383,8 +385,11 @@ def duplicate(
     """Deep-copy a program: every field, phase, requirement link with its overrides,
     milestone and prerequisite, with phase prerequisites pointing at the copy's own phases.
 
-    The copy's version is one above the highest in its lineage (v1 duplicated twice gives
-    v2 and v3). It is a draft unless --activate; editing it never changes the original.
+    Under the same name the copy is the program's next version, one above the highest
+    (v1 duplicated twice gives v2 and v3), and members move to it by re-enrolling. Under a
+    new name it is a program of its own, version 1, that members may take beside the
+    original (under another program's name: that program's next version). It is a draft
+    unless --activate; editing it never changes the original.
     """
     from trainctl.services import programs as svc
 

@@ -34,12 +34,18 @@ from trainctl.services.programs.tree import PROGRAM_FIELDS, Spec, spec_of
 def next_version(session: Session, program: Program) -> int:
     """One above the highest version in the program's lineage."""
     lineage = program.lineage_id or program.id
+    assert lineage is not None
+    return _next_in_line(session, lineage, program.version)
+
+
+def _next_in_line(session: Session, lineage: int, floor: int = 0) -> int:
+    """One above the highest version in this lineage (`floor` when it has none)."""
     top = session.exec(
         select(sa.func.max(Program.version)).where(
             sa.or_(col(Program.lineage_id) == lineage, col(Program.id) == lineage)
         )
     ).one()
-    return int(top or program.version) + 1
+    return int(top or floor) + 1
 
 
 def _lineage_for(session: Session, name: str) -> int | None:
@@ -211,9 +217,14 @@ def duplicate_program(
     """A deep, independent copy: every field, phase (prerequisites remapped to the copy's
     own phases), requirement link with its overrides, milestone and prerequisite program.
 
-    Version: one above the highest in the source's lineage, or the source's own with
-    `keep_version` (then the name must differ). `from_template` starts a new lineage at
-    `version` (default 1) from a program marked as a template; the copy is not a template.
+    Lineage follows the name, as for `create_program`: a copy under the source's name is
+    the next version of the source's line (one above its highest); under a new name it
+    starts a line of its own at version 1 (a review: 'Wildland Academy' copied from the
+    probie program came out as v2 of it, and enrolling a probie in it was refused as a
+    second version of the same program); under the name of another program, the next
+    version of that one's line. `keep_version`: the source's number instead (then the name
+    must differ). `from_template` starts a new lineage at `version` (default 1) from a
+    program marked as a template; the copy is not a template.
     """
     actor.require(MANAGE, "create programs")
     try:
@@ -237,15 +248,19 @@ def duplicate_program(
                 "Pass --version N, or leave it out for version 1.",
             )
         lineage = _lineage_for(session, name)
-    elif keep_version:
-        if name.lower() == source.name.lower():
-            raise RefusedError(
-                "--keep-version needs a new name: the same name and version already exist.",
-                "Pass a different --name, or drop --keep-version to make the next version.",
-            )
-        new_version = source.version
     else:
-        new_version = next_version(session, source)
+        same = session.exec(select(Program.id).where(Program.id == source.id, same_name(name))).first()
+        if same is None:
+            lineage = _lineage_for(session, name)  # another name: its own line, or a new one
+        if keep_version:
+            if same is not None:
+                raise RefusedError(
+                    "--keep-version needs a new name: the same name and version already exist.",
+                    "Pass a different --name, or drop --keep-version to make the next version.",
+                )
+            new_version = source.version
+        else:
+            new_version = 1 if lineage is None else _next_in_line(session, lineage, source.version)
     check_name_free(session, name, new_version)
     spec = spec_of(session, source)
     if from_template:
