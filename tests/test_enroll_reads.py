@@ -103,3 +103,53 @@ def test_a_completed_enrollment_says_the_day_it_completed_and_no_phase_deadline(
     assert "completed on 2026-05-02" in head, head
     assert "phase deadline" not in head and "2026-05-31" not in head, head
     assert "Completed" not in cli("enroll", "list").stdout  # a table's status says it
+
+
+def test_a_program_name_lists_the_enrollments_of_every_version(cli, db_url):
+    """A review: once v2 was active, `enroll list --program NAME` said "No enrollments match
+    these filters." though the class was active in v1 (the name resolved to v2 alone)."""
+    dept = Dept(db_url)
+    for badge in ("M1", "M2", "M3"):
+        dept.member(f"Member {badge}", badge=badge)
+    v1, _ = dept.simple_program("Recruit", "hours")
+    dept.simple_program("Recruit", "hours", version=2, lineage_id=v1)
+    dept.simple_program("Other", "hours")
+    cli("enroll", "add", "M1", "Recruit@1")
+    cli("enroll", "add", "M2", "Recruit@1")
+    cli("enroll", "add", "M3", "Recruit")  # v2, the newest active
+    cli("enroll", "add", "M3", "Other")
+
+    def listed(ref: str) -> list[tuple[str, int]]:
+        rows = cli("enroll", "list", "--program", ref, "-f", "json").json
+        return [(r["member"], r["version"]) for r in rows]
+
+    assert listed("Recruit") == [("Member M1", 1), ("Member M2", 1), ("Member M3", 2)]
+    assert listed("recruit") == listed("Recruit")
+    assert listed("Recruit@1") == [("Member M1", 1), ("Member M2", 1)]
+    assert listed(str(v1)) == listed("Recruit@1")  # an id: that version
+    # the table says which version each row is in, whatever the terminal's width
+    table = cli("enroll", "list", "--program", "Recruit").stdout
+    assert table.count("Recruit v1") == 2 and table.count("Recruit v2") == 1
+    assert "v1" not in cli("enroll", "list", "--program", "Other").stdout
+
+
+def test_program_list_shows_an_archived_version_members_are_still_in(cli, db_url):
+    """A review: archiving v1 once v2 was live hid it from `program list` while its class
+    was still running; an archived version nobody is in stays hidden."""
+    dept = Dept(db_url)
+    dept.member("Ann Lee", badge="M1")
+    v1, _ = dept.simple_program("Recruit", "hours")
+    dept.simple_program("Recruit", "hours", version=2, lineage_id=v1)
+    dept.simple_program("Old", "hours")
+    cli("enroll", "add", "M1", "Recruit@1")
+    cli("program", "archive", "Recruit@1")
+    cli("program", "archive", "Old")
+
+    def listed(*args: str) -> list[tuple[str, int, str, int]]:
+        rows = cli("program", "list", *args, "-f", "json").json
+        return [(r["name"], r["version"], r["status"], r["enrolled"]) for r in rows]
+
+    assert listed() == [("Recruit", 1, "archived", 1), ("Recruit", 2, "active", 0)]
+    assert ("Old", 1, "archived", 0) in listed("--status", "all")
+    cli("enroll", "withdraw", "1")
+    assert listed() == [("Recruit", 2, "active", 0)]

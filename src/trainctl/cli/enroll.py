@@ -62,7 +62,17 @@ def shown(data: dict[str, Any], fmt: str, *keys: str) -> dict[str, Any]:
 
 
 def _rows(items: list[EnrollmentRow], fmt: str) -> list[dict[str, Any]]:
-    return [shown(i._asdict(), fmt, "progress") for i in items]
+    rows = [shown(i._asdict(), fmt, "progress") for i in items]
+    if fmt == "table":
+        # a program listed in two versions says which in its name: the Ver column gives
+        # way first on a narrow terminal (JSON and CSV carry `version` always)
+        versions: dict[str, set[int]] = {}
+        for i in items:
+            versions.setdefault(i.program.casefold(), set()).add(i.version)
+        for row, i in zip(rows, items, strict=True):
+            if len(versions[i.program.casefold()]) > 1:
+                row["program"] = f"{i.program} v{i.version}"
+    return rows
 
 
 def _by_member(r: EnrollmentRow) -> tuple[Any, ...]:
@@ -338,7 +348,9 @@ def list_(
     program: Annotated[
         str | None,
         typer.Option(
-            "--program", help="Only this program (id, name or name@version).", show_default=False
+            "--program",
+            help="Only this program: a name is every version of it, name@version or an id one version.",
+            show_default=False,
         ),
     ] = None,
     member: Annotated[

@@ -169,10 +169,11 @@ def list_enrollments(
         params["member"] = actor.member_id
     if program is not None:
         # here, not at the top: `progress log/update` import this module, never programs
-        from trainctl.queries.programs import get_program
+        from trainctl.queries.programs import program_versions
 
-        conds.append("e.program_id = :program")
-        params["program"] = get_program(rd, program).id
+        ids, id_params = in_list("program", program_versions(rd, program))
+        conds.append(f"e.program_id IN {ids}")
+        params.update(id_params)
     if status is not None:
         conds.append("e.status = :status")
         params["status"] = status

@@ -173,10 +173,7 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
         if program is not None:
             return program
         raise NotFoundError(f"No program with id {text}{where_given}.", LIST_HINT)
-    name, version = text, None
-    head, sep, tail = text.rpartition("@")
-    if sep and tail.isdigit() and head:
-        name, version = head.strip(), int(tail)
+    name, version = _name_and_version(text)
     if version is None or version <= MAX_ID:
         for cond in ("p.name = :name", "trainctl_fold(p.name) = trainctl_fold(:name)"):
             where = cond + ("" if version is None else " AND p.version = :version")
@@ -211,6 +208,39 @@ def close_names(rd: Reader, text: str, n: int = 3) -> list[str]:
         by_key = {" ".join(n_.split()).casefold(): n_ for n_ in names}
         fits = [by_key[k] for k in nearest(list(by_key), " ".join(text.split()).casefold(), n)]
     return fits if len(fits) <= n else []
+
+
+def _name_and_version(text: str) -> tuple[str, int | None]:
+    """"Name@2" -> ("Name", 2); "Name" -> ("Name", None)."""
+    head, sep, tail = text.rpartition("@")
+    if sep and tail.isdigit() and head:
+        return head.strip(), int(tail)
+    return text, None
+
+
+def named_versions(
+    rd: Reader, ref: str | int, *, what: str | None = None
+) -> tuple[ProgramRow, list[ProgramRow]]:
+    """get_program's program, and the versions the reference covers, oldest first: for a
+    bare "Name", every version of that name (ignoring case, as the resolver); for an id
+    or "Name@2", that one version."""
+    program = get_program(rd, ref, what=what)
+    text = str(ref).strip()
+    if text.isdigit() or _name_and_version(text)[1] is not None:
+        return program, [program]
+    rows = rd.all(
+        f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE trainctl_fold(p.name) = trainctl_fold(:name) "
+        "ORDER BY p.version, p.id",
+        {"name": program.name},
+    )
+    return program, [_program(r) for r in rows]
+
+
+def program_versions(rd: Reader, ref: str | int, *, what: str | None = None) -> list[int]:
+    """The ids of the programs a reference names as a listing filter: "Name" is every
+    version of that name (a class enrolled in v1 is still there once v2 is active; a
+    review), an id or "Name@2" that one version (named_versions)."""
+    return [p.id for p in named_versions(rd, ref, what=what)[1]]
 
 
 # ------------------------------------------------------------------------------- the list
@@ -255,7 +285,9 @@ def list_programs(
     status: str | None = None,
 ) -> list[ProgramListRow]:
     """Programs by name and version with phase / link / open-enrollment counts, in four
-    queries. `status` None: all but archived; "all": every program."""
+    queries. `status` None: all but the archived versions nobody is still in (one with
+    active or on-hold enrollments stays listed: its class is still running; a review);
+    "all": every program."""
     conds: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if position is not None:
@@ -265,7 +297,10 @@ def list_programs(
         conds.append("is_template = :template")
         params["template"] = template
     if status is None:
-        conds.append("status <> 'archived'")
+        conds.append(
+            "(status <> 'archived' OR EXISTS (SELECT 1 FROM enrollment e WHERE e.program_id = program.id "
+            "AND e.status IN ('active', 'on_hold')))"
+        )
     elif status != "all":
         conds.append("status = :status")
         params["status"] = status

@@ -162,7 +162,7 @@ def list_(
         StatusFilter | None,
         typer.Option(
             "--status",
-            help="draft, active, archived or all (default: all but archived).",
+            help="draft, active, archived or all (default: all but archived versions no one is enrolled in).",
             show_default=False,
         ),
     ] = None,
