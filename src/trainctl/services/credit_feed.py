@@ -840,11 +840,11 @@ def on_hold(
     )  # fmt: skip
     out: list[tuple[int, str, str, int]] = []
     for part in chunks(ids):
-        out += session.execute(
+        out += [(eid, who, program, version) for eid, who, program, version in session.execute(
             sa.select(e.c.id, m.c.name, p.c.name, p.c.version)
             .select_from(e.join(m, m.c.id == e.c.member_id).join(p, p.c.id == e.c.program_id))
             .where(e.c.member_id.in_(part), e.c.status == "on_hold", creditable.exists())
-        ).tuples().all()  # fmt: skip
+        )]  # fmt: skip
     return sorted(out)
 
 
