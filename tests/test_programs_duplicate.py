@@ -232,3 +232,38 @@ def test_a_copy_under_a_new_name_is_a_program_of_its_own(cli, probie, db_url):
     cli("program", "activate", f"{probie}@2")
     r = cli("enroll", "add", "pat@example.org", f"{probie}@2", ok=False)
     assert r.exit_code == 1 and "already enrolled" in r.stderr
+
+
+def test_a_name_with_a_draft_beside_its_live_version(cli, snapshot, probie):
+    """A review: after `program duplicate NAME --name NAME`, commands naming NAME went to
+    the live v1: `program activate NAME` said 'v1 is already active' (exit 0) and the v2
+    draft stayed a draft; `program requirement add NAME ...` linked into v1, which members
+    are in. Changes by the bare name are now refused naming both versions (exit 2), and
+    activate takes the newest draft."""
+    cli("member", "add", "Pat Doe", "--email", "pat@example.org", "--position", "probationary")
+    cli("program", "edit", probie, "--no-template")
+    cli("enroll", "add", "pat@example.org", probie)
+    cli("program", "duplicate", probie, "--name", probie)  # v2, a draft
+    before = snapshot()
+    for args in (("requirement", "add", probie, "NFPA 1002", "--phase", "3"),
+                 ("edit", probie, "--description", "Changed"),
+                 ("phase", "add", probie, "4", "Driver intro", "--after", "3"),
+                 ("milestone", "add", probie, "Done", "--threshold", "100")):  # fmt: skip
+        r = cli("program", *args, ok=False)
+        assert r.exit_code == 2, (args, r)
+        assert (f"'{probie}' names more than one version: '{probie}@1' (active, 1 enrollment) and "
+                f"'{probie}@2' (draft).") in r.stderr  # fmt: skip
+        assert f"Name the version to change: '{probie}@2' (the draft" in r.stderr
+    assert snapshot() == before
+    # the live version named as such: its structure is fixed, and the hint says where to go
+    r = cli("program", "phase", "add", f"{probie}@1", "4", "Driver intro", "--after", "3", ok=False)
+    assert r.exit_code == 1 and f"Its next version is a draft: make the change in '{probie}@2'" in r.stderr
+    assert snapshot() == before
+    cli("program", "requirement", "add", f"{probie}@2", "NFPA 1002", "--phase", "3")
+    r = cli("program", "activate", probie)
+    assert f"Activated '{probie}' v2." in r.stderr
+    rows = cli("program", "list", "-f", "json").json
+    assert [(p["version"], p["status"]) for p in rows] == [(1, "active"), (2, "active")]
+    # no draft any more: the bare name is the newest active version, as before
+    cli("program", "edit", probie, "--description", "Changed")
+    assert cli("program", "show", f"{probie}@2", "-f", "json").json["description"] == "Changed"

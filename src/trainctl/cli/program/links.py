@@ -90,7 +90,7 @@ def link_add(
         ),
     )
     with state.session(write=not dry_run) as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         link, ext = svc.add_link(
             session, actor, target, requirement, data, phase_number=phase,
             today=state.today(session), dry_run=dry_run,
@@ -208,7 +208,7 @@ def link_edit(
         ),
     )
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         changed = svc.edit_link(session, actor, target, requirement, data, phase_number=phase)
         render.info(
             f"Updated link: {', '.join(changed)}." if changed else "No changes.", quiet=state.quiet
@@ -223,7 +223,7 @@ def link_remove(
 
     state = get_state(ctx)
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         svc.remove_link(session, actor, target, requirement, phase_number=phase)
         render.info(
             f"Removed requirement {requirement!r} from {svc.label(target)}.", quiet=state.quiet

@@ -53,7 +53,7 @@ def milestone_add(
         ),
     )
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         ms = svc.add_milestone(session, actor, target, data, phase_number=phase)
         render.info(
             f"Added milestone {ms.name!r} at {ms.completion_percentage_threshold:g}% (id {ms.id}).",
@@ -145,7 +145,7 @@ def milestone_edit(
         ),
     )
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         changed = svc.edit_milestone(session, actor, target, name, data, phase_number=phase)
         render.info(
             f"Updated milestone {name!r}: {', '.join(changed)}."
@@ -166,6 +166,6 @@ def milestone_remove(
 
     state = get_state(ctx)
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         ms = svc.remove_milestone(session, actor, target, name, phase_number=phase)
         render.info(f"Removed milestone {ms.name!r} from {svc.label(target)}.", quiet=state.quiet)

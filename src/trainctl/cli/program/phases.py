@@ -60,7 +60,7 @@ def phase_add(
         ),
     )
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         phase = svc.add_phase(session, actor, target, data, prerequisites=after or [])
         render.info(
             f"Added phase {phase.phase_number} {phase.name!r} (id {phase.id}) to {svc.label(target)}.",
@@ -149,7 +149,7 @@ def phase_edit(
     )
     prereqs = [] if no_prerequisites else after
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         changed = svc.edit_phase(session, actor, target, number, data, prerequisites=prereqs)
         render.info(
             f"Updated phase {number}: {', '.join(changed)}."
@@ -182,7 +182,7 @@ def phase_remove(
 
     state = get_state(ctx)
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         gone = svc.remove_phase(session, actor, target, number, with_requirements=with_requirements)
         extra = [
             plural(gone.links, "requirement link") if gone.links else "",

@@ -301,7 +301,7 @@ def edit(
         values[c.value] = {} if c.value == "reminder_conditions" else None
     data = validated(ProgramUpdate, "program", **values)
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = svc.program_to_change(session, program)
         changed = svc.update_program(
             session,
             actor,
@@ -323,7 +323,7 @@ def _status(ctx: typer.Context, program: str, status: str, verb: str) -> None:
 
     state = get_state(ctx)
     with state.session() as (session, actor):
-        target = svc.get_program(session, program)
+        target = (svc.program_to_activate(session, program) if status == "active" else svc.get_program(session, program))
         changed = svc.set_status(session, actor, target, status)
         render.info(
             f"{verb} {svc.label(target)}."
@@ -338,6 +338,9 @@ def _status(ctx: typer.Context, program: str, status: str, verb: str) -> None:
 
 def activate(ctx: typer.Context, program: ProgramArg) -> None:
     """Check that a draft (or archived) program is complete and make it active.
+
+    A name whose active version has a newer draft (`program duplicate NAME --name NAME`)
+    activates that draft, the newest; NAME@VERSION names one version.
 
     Complete: at least one required requirement; a `phases` program has phases, each
     holding a required requirement; no prerequisite cycles. Only active programs take

@@ -46,6 +46,9 @@ from trainctl.services.programs.lookup import (
     get_phase,
     get_program,
     has_enrollments,
+    newer_draft,
+    program_to_activate,
+    program_to_change,
     requirement_label,
     same_name,
 )
@@ -87,8 +90,9 @@ __all__ = [
     "check_position", "check_program_prerequisite", "create_program", "diff",
     "duplicate_program", "edit_link", "edit_milestone", "edit_phase", "find_link",
     "find_requirement", "fixed_changes", "get_milestone", "get_phase", "get_program",
-    "guard_structure", "has_enrollments", "label", "load_tree", "next_version",
-    "problems_hint", "program_problems", "recheck", "ref_of", "remove_link",
+    "guard_structure", "has_enrollments", "label", "load_tree", "newer_draft", "next_version",
+    "problems_hint", "program_problems", "program_to_activate", "program_to_change", "recheck",
+    "ref_of", "remove_link",
     "remove_milestone", "remove_phase", "requirement_label", "same_name", "set_status",
     "spec_from_tree", "spec_of", "sync", "update_program",
 ]  # fmt: skip

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import MAX_ID, as_id
-from trainctl.errors import NotFoundError, RefusedError
+from trainctl.domain.text import plural
+from trainctl.errors import NotFoundError, RefusedError, UsageError
 from trainctl.models import Enrollment, Program, ProgramPhase, Requirement
 from trainctl.queries import programs as read
 from trainctl.queries import reader_of
@@ -18,8 +19,8 @@ from trainctl.queries import requirements as read_requirements
 from trainctl.queries.programs import label, ref_of
 
 __all__ = [
-    "find_requirement", "get_phase", "get_program", "has_enrollments", "phase_ref",
-    "requirement_label", "same_name", "scope_label",
+    "find_requirement", "get_phase", "get_program", "has_enrollments", "newer_draft", "phase_ref",
+    "program_to_activate", "program_to_change", "requirement_label", "same_name", "scope_label",
 ]  # fmt: skip
 
 
@@ -38,6 +39,54 @@ def get_program(session: Session, ref: str | int, *, what: str | None = None) ->
     program = session.get(Program, found.id)
     assert program is not None
     return program
+
+
+def program_to_change(session: Session, ref: str | int) -> Program:
+    """The program a change of its content names (`program edit`, its phases, requirement
+    links and milestones): as get_program, but a bare name whose live version it resolves
+    to has a draft of the same name beside it is refused as ambiguous (exit 2), naming
+    both: after `program duplicate NAME --name NAME`, `program requirement add NAME ...`
+    linked into the live v1 that members are in, not the v2 draft (a review)."""
+    session.flush()
+    found, versions = read.named_versions(reader_of(session), ref)
+    drafts = [p for p in versions if p.status == "draft" and p.id != found.id]
+    if drafts and found.status != "draft":
+        enrolled = session.exec(
+            select(sa.func.count()).select_from(Enrollment).where(Enrollment.program_id == found.id)
+        ).one()
+        named = [f"'{ref_of(found)}' ({found.status}, {plural(int(enrolled), 'enrollment')})"]
+        named += [f"'{ref_of(p)}' (draft)" for p in drafts]
+        raise UsageError(
+            f"'{found.name}' names more than one version: {' and '.join(named)}.",
+            f"Name the version to change: '{ref_of(drafts[-1])}' (the draft; then `trainctl program "
+            f"activate '{ref_of(drafts[-1])}'`), or '{ref_of(found)}'.",
+        )
+    return get_program(session, found.id)
+
+
+def program_to_activate(session: Session, ref: str | int) -> Program:
+    """The program `program activate` names: a bare name whose active version has a newer
+    draft of the same name beside it is that draft (the newest), the only thing activating
+    it can mean (a review: 'v1 is already active', exit 0, and the v2 draft stayed a
+    draft); else as get_program."""
+    session.flush()
+    found, versions = read.named_versions(reader_of(session), ref)
+    program = get_program(session, found.id)
+    if program.status == "active" and len(versions) > 1:  # a bare name, several versions
+        return newer_draft(session, program) or program
+    return program
+
+
+def newer_draft(session: Session, program: Program) -> Program | None:
+    """The newest draft of the program's name above its version (the next version being
+    prepared), if any."""
+    stmt = (
+        select(Program)
+        .where(same_name(program.name), Program.status == "draft", Program.version > program.version)
+        .order_by(col(Program.version).desc())
+        .limit(1)
+    )
+    return session.exec(stmt).first()
 
 
 def find_requirement(session: Session, ref: str | int) -> Requirement:

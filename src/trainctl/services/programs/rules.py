@@ -11,7 +11,7 @@ from trainctl.domain.programs import cycle_if_added, problems_hint
 from trainctl.errors import RefusedError
 from trainctl.models import Position, Program, ProgramPrerequisite
 from trainctl.queries.programs import label, ref_of
-from trainctl.services.programs.lookup import has_enrollments, same_name
+from trainctl.services.programs.lookup import has_enrollments, newer_draft, same_name
 from trainctl.services.programs.tree import program_problems, spec_of
 
 ENROLLED_RULE = (
@@ -71,6 +71,11 @@ def guard_structure(
     """Structure is fixed once members are enrolled (ENROLLED_RULE); new versions carry
     changes."""
     if has_enrollments(session, program.id):
+        draft = None if hint else newer_draft(session, program)
+        if draft is not None:  # the next version is being prepared: change that one
+            hint = (f"Its next version is a draft: make the change in '{ref_of(draft)}', then "
+                    f"`trainctl program activate '{ref_of(draft)}'`; enrollments stay on the version "
+                    "they started on.")  # fmt: skip
         raise RefusedError(
             f"Program {label(program)} has enrollments, so its structure is fixed ({doing} refused).",
             hint
