@@ -73,6 +73,12 @@ def test_every_command_resolves_a_program_the_same_way(cli, programs, ref, versi
     assert cli("program", "export", ref).stdout.count(f"version = {version}\n") == 1
     rows = cli("program", "requirement", "list", ref, "-f", "json").json
     assert [r["code"] for r in rows] == ["NFPA 1001"]
+    if ref.casefold() == "recruit":
+        # a change by the bare name while the v2 draft sits beside the live v1 is ambiguous:
+        # refused naming both (a review: it went to v1 unseen)
+        r = cli("program", "edit", ref, "--description", f"via {ref}", ok=False)
+        assert r.exit_code == 2 and "'Recruit@1' (active, 0 enrollments) and 'Recruit@2' (draft)" in r.stderr
+        return
     cli("program", "edit", ref, "--description", f"via {ref}")
     assert cli("program", "show", ref, "-f", "json").json["description"] == f"via {ref}"
 
@@ -120,7 +126,7 @@ def test_unknown_programs_are_not_found_never_a_crash(cli, programs, ref, says):
             "sort_order",
         ),
         (
-            ("program", "phase", "edit", "Recruit", "99999999999999999999", "--name", "x"),
+            ("program", "phase", "edit", "Recruit@1", "99999999999999999999", "--name", "x"),
             1,
             "has no phase 99999999999999999999",
         ),
