@@ -183,6 +183,21 @@ class Db:
         ]
 
 
+# Rows a later revision adds to a built-in table (0019_more_positions: two positions): an
+# upgrade test that compares what it carried leaves them out.
+LATER_ROWS = {"position": frozenset({"aerial_operator", "chief_officer"})}
+
+
+def carried(dump: list[tuple[str, list[tuple[Any, ...]]]]) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    """A dump after an upgrade to head, as it compares with the dump before it: without the
+    version table, and without the rows later revisions add (LATER_ROWS)."""
+    return [
+        (table, [r for r in rows if r[0] not in LATER_ROWS.get(table, ())])
+        for table, rows in dump
+        if table != "alembic_version"
+    ]
+
+
 def engine_url(where: Any) -> str:
     """A SQLAlchemy URL for a test database given as a file path or a URL."""
     text = str(where)
