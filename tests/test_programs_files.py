@@ -270,12 +270,12 @@ def test_links_to_missing_requirements_are_refused_with_an_import_hint(
         ),
         (
             'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "hours"\n',
-            "a hours requirement needs required_hours",
+            "field requirement_definitions.0.required_hours: an hours requirement needs required_hours",
         ),
         (
             'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "shifts"\n'
             'required_shifts = 2\ncounts_categories = ["scba"]\n',
-            "counts_categories applies to hours requirements only",
+            "field requirement_definitions.0.counts_categories: does not apply to a shifts requirement",
         ),
     ],
 )
@@ -285,6 +285,53 @@ def test_invalid_files_are_refused_with_exit_65(cli, tmp_path, snapshot, fresh, 
     assert r.exit_code == 65, r
     assert says in r.stderr
     assert snapshot() == before
+
+
+_BAD = 'name = "P"\n[[requirement_definitions]]\nname = "D"\nrequirement_type = "{}"\n{}\n[[requirements]]\nname = "D"\n'
+BAD_DEFINITIONS = [
+    ("hours", 'required_hours = 10.0\nhour_categories = [{name = "ems", min_hours = "abc"}]',
+     "field requirement_definitions.0.hour_categories.0.min_hours: is not a number (got 'abc')"),
+    ("hours", "required_hours = 10.0\nhour_categories = [42]", "field requirement_definitions.0.hour_categories.0:"),
+    ("hours", 'required_hours = 10.0\nhour_categories = [{name = "ems", min_hours = -5.0}]',
+     "field requirement_definitions.0.hour_categories.0.min_hours: must be at least 0"),
+    ("hours", 'required_hours = 10.0\nhour_categories = [{name = "ems", min_hours = 20.0}]',
+     "field requirement_definitions.0.hour_categories: category 'ems': min_hours 20 exceeds required_hours 10"),
+    ("checklist", "checklist_items = [1, {a=1}, [2]]", "field requirement_definitions.0.checklist_items.2: must be text"),
+    ("checklist", 'checklist_items = ["Check SCBA", "check scba"]',
+     "field requirement_definitions.0.checklist_items: checklist item 'check scba' is listed twice"),
+    ("checklist", 'checklist_items = ["a\\u001b[31m"]', "field requirement_definitions.0.checklist_items.0: contains a control"),
+    ("checklist", 'checklist_items = ["a"]\naliases = ["x\\u001b"]', "field requirement_definitions.0.aliases.0: contains a control"),
+    ("hours", 'required_hours = 1.0\ncounts_categories = ["e\\u001b"]', "requirement_definitions.0.counts_categories.0: contains a"),
+    ("courses", 'required_courses = ["C\\u001b"]', "field requirement_definitions.0.required_courses.0: contains a control"),
+    ("hours", 'required_hours = 1.0\nhour_categories = [{name = "e\\u001b"}]',
+     "field requirement_definitions.0.hour_categories.0.name: contains a control"),
+    ("hours", 'required_hours = 1.0\nsource = "state"', "field requirement_definitions.0.source_document: a state requirement"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("rtype", "fields", "says"), BAD_DEFINITIONS)
+def test_a_definition_is_checked_as_requirement_add_checks_it(cli, tmp_path, snapshot, fresh, rtype, fields, says):
+    """A definition is a requirement like any other: a file once stored `min_hours = "abc"`
+    unchecked, and `requirement list`, the reports and `requirement edit` then failed for good."""
+    before = snapshot()
+    r = cli("program", "apply", "--file", str(write(tmp_path, _BAD.format(rtype, fields))), ok=False)
+    assert r.exit_code == 65, r
+    assert says in r.stderr and "p.toml is not a valid program file" in r.stderr, r
+    assert snapshot() == before
+
+
+def test_a_definitions_hour_categories_are_kept_as_requirement_add_keeps_them(cli, tmp_path):
+    body = _BAD.format("hours", 'required_hours = 10.0\nhour_categories = [{name = "ems", min_hours = 2}]')
+    cli("program", "apply", "--file", str(write(tmp_path, body)))
+    cli("requirement", "add", "--name", "E", "--type", "hours", "--hours", "10",
+        "--hour-categories", '[{"name": "ems", "min_hours": 2}]')  # fmt: skip
+    kept = {r["name"]: r["hour_categories"] for r in cli("--format", "json", "requirement", "list").json}
+    assert kept["D"] == kept["E"] == [
+        {"name": "ems", "min_hours": 2.0, "max_hours": None, "distributive_max_hours": None, "topics": []}
+    ]
+    assert "exit" not in cli("requirement", "list").stderr
+    r = cli("program", "apply", "--file", str(write(tmp_path, body)))  # the same file again
+    assert "No changes" in r.stderr and "differs" not in r.stderr, r
 
 
 def test_phase_cycles_and_duplicate_links_in_a_file_are_refused(cli, tmp_path, snapshot, db_url):

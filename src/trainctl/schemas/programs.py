@@ -38,7 +38,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from trainctl.schemas.requirements import CycleEnd, cycle_problems, months_problems
+from trainctl.schemas.requirements import CycleEnd
 from trainctl.schemas.text import Line, Lines
 
 StructureType = Literal["flexible", "sequential", "phases"]
@@ -279,24 +279,30 @@ class RequirementDefinition(_Strict):
     cycle_credential: Name | None = None
 
     @model_validator(mode="after")
-    def _target(self) -> RequirementDefinition:
-        from trainctl.schemas.requirements import COUNTS_APPLY
+    def _as_requirement(self) -> RequirementDefinition:
+        """The definition is a requirement: checked by the one validation `requirement add`
+        and a registry import apply (RequirementCreate's types, then check_requirement's
+        rules), each problem at its field, and kept as that validation returns it (what
+        `requirement add` would store)."""
+        from trainctl.schemas.requirements import RequirementCreate, check_requirement
 
-        for f, types in COUNTS_APPLY.items():
-            if getattr(self, f) and self.requirement_type not in types:
-                raise ValueError(f"{f} applies to {' or '.join(types)} requirements only")
-        need = {
-            "hours": "required_hours", "shifts": "required_shifts", "calls": "required_calls",
-            "checklist": "checklist_items", "skills_evaluation": "required_skills",
-        }.get(self.requirement_type)  # fmt: skip
-        if need and not getattr(self, need):
-            raise ValueError(f"a {self.requirement_type} requirement needs {need}")
-        if self.frequency == "rolling" and self.period_months is None:
-            raise ValueError("a rolling requirement needs period_months")
-        for problem in months_problems(self.model_dump()):  # the rules `requirement add` keeps
-            raise ValueError(f"period_months: {problem}")
-        for problem in cycle_problems(self.model_dump()):
-            raise ValueError(problem)
+        fields = RequirementCreate.model_validate(self.model_dump(exclude={"id"})).model_dump()
+        problems = [p.partition(": ") for p in check_requirement(fields)]
+        if problems:
+            raise ValidationError.from_exception_data(
+                "RequirementDefinition",
+                [
+                    InitErrorDetails(
+                        type=PydanticCustomError("requirement", "{why}", {"why": why}),
+                        loc=(name,),
+                        input=None,
+                    )
+                    for name, _, why in problems
+                ],
+            )
+        for name in type(self).model_fields:
+            if name in fields:
+                setattr(self, name, fields[name])
         return self
 
 
