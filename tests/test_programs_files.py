@@ -320,6 +320,16 @@ def test_a_definition_is_checked_as_requirement_add_checks_it(cli, tmp_path, sna
     assert snapshot() == before
 
 
+def test_a_definition_for_a_position_the_department_lacks_is_refused(cli, tmp_path, snapshot, fresh):
+    """`requirement add --position astronaut` is refused; a file's definition was not."""
+    body = _BAD.format("hours", 'required_hours = 1.0\nrequired_positions = ["emt", "astronaut"]')
+    before = snapshot()
+    r = cli("program", "apply", "--file", str(write(tmp_path, body)), ok=False)
+    assert r.exit_code == 65, r
+    assert "p.toml, field requirement_definitions.0.required_positions: unknown position astronaut (known: " in r.stderr
+    assert snapshot() == before
+
+
 def test_a_definitions_hour_categories_are_kept_as_requirement_add_keeps_them(cli, tmp_path):
     body = _BAD.format("hours", 'required_hours = 10.0\nhour_categories = [{name = "ems", min_hours = 2}]')
     cli("program", "apply", "--file", str(write(tmp_path, body)))

@@ -376,6 +376,18 @@ def unknown_positions(positions: Iterable[str], known: Sequence[str]) -> list[st
     return [p for p in positions if p not in have]
 
 
+def positions_problem(positions: Iterable[str], known: Sequence[str]) -> str | None:
+    """What is wrong with a requirement's required_positions, or None: one wording for
+    `requirement add` and `edit`, a registry import and a program file's definition."""
+    missing = unknown_positions(positions, known)
+    if not missing:
+        return None
+    return (
+        f"unknown position{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"(known: {', '.join(known)})"
+    )
+
+
 def check_positions(rd: Reader, positions: Iterable[str]) -> None:
     """Positions named on the command line (a `--position` filter): an unknown one is a
     usage error (exit 2), as `member list --position` says it."""

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import norm
 from trainctl.domain.text import plural
-from trainctl.errors import RefusedError
+from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import Program, Requirement
 from trainctl.queries import reader_of
 from trainctl.queries import requirements as read
@@ -44,6 +44,7 @@ from trainctl.services.program_file_io import (  # noqa: F401  (the names caller
     parse_file,
     sample_programs,
 )
+from trainctl.services.requirements import known_positions, positions_problem
 
 IMPORT_COMMAND = {
     "nfpa": "nfpa",
@@ -123,8 +124,9 @@ def _link_key(lk: FileLink) -> tuple[str, str, str]:
 
 
 def _apply_definitions(
-    session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult, today: date | None
-) -> dict[str, int]:
+    session: Session, actor: Actor, doc: ProgramFile, result: ApplyResult, today: date | None,
+    source: str,
+) -> dict[str, int]:  # fmt: skip
     """Create the file's requirement definitions that the database lacks (one bulk INSERT),
     entered on `today` (--as-of), else the department's day; an existing one of that name
     (case and spaces aside) is kept as it is (a warning names the differences). Returns
@@ -142,6 +144,19 @@ def _apply_definitions(
             where="r.registry_code IS NULL",
         )
     }
+    known = known_positions(session)
+    unknown = [
+        f"{source}, field requirement_definitions.{i}.required_positions: {problem}"
+        for i, d in enumerate(doc.requirement_definitions)
+        if norm(d.name) not in existing
+        and (problem := positions_problem(d.required_positions, known))
+    ]
+    if unknown:  # as `requirement add` refuses them
+        raise BadInputError(
+            f"{source} is not a valid program file.",
+            "Fix the fields listed (`trainctl member positions` lists the position codes).",
+            details=unknown,
+        )
     ids: dict[str, int] = {}
     new_rows = []
     for key, d in wanted.items():
@@ -261,7 +276,7 @@ def apply_file(
     result = ApplyResult(
         program=existing or Program(name=doc.name, version=doc.version), created=existing is None
     )
-    defined = _apply_definitions(session, actor, doc, result, today)
+    defined = _apply_definitions(session, actor, doc, result, today, source)
     found = _resolve_links(session, doc, defined)
     new = spec_from_file(session, doc, found)
     new.prerequisite_ids = {p.id for p in prereqs if p.id is not None}

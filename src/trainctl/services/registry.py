@@ -43,7 +43,7 @@ from trainctl.services.requirements import (
     keep_history,
     known_positions,
     norm,
-    unknown_positions,
+    positions_problem,
 )  # fmt: skip
 from trainctl.services.settings import today as department_today
 
@@ -162,12 +162,8 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
         wanted = raw.get("required_positions")
         if isinstance(wanted, list):
             codes = [p.strip().lower() for p in wanted if isinstance(p, str)]
-            missing = unknown_positions(codes, positions)
-            if missing:
-                problems.append(
-                    f"{where}, field required_positions: unknown position{'s' if len(missing) > 1 else ''} "
-                    f"{', '.join(missing)} (known: {', '.join(positions)})"
-                )
+            if unknown := positions_problem(codes, positions):
+                problems.append(f"{where}, field required_positions: {unknown}")
         # Codes and names are unique in a registry, ignoring case and spaces (as lookups do).
         for key_field, keys, what in (("registry_code", seen, "codes"), ("name", names, "names")):
             value = raw.get(key_field)

@@ -26,9 +26,9 @@ from trainctl.queries import requirements as q
 from trainctl.queries.requirements import (  # noqa: F401  (the names callers import from here)
     DEPARTMENT_DEFAULT,
     frequency_text,
+    positions_problem,
     source_label,
     target_text,
-    unknown_positions,
 )
 from trainctl.schemas import describe_errors
 from trainctl.schemas.requirements import (
@@ -162,13 +162,9 @@ def list_requirements(
 # ---------------------------------------------------------------------------- validation
 def _problems(session: Session, data: dict[str, Any]) -> list[str]:
     problems = check_requirement(data)
-    known = known_positions(session)
-    missing = unknown_positions(data.get("required_positions") or [], known)
-    if missing:
-        problems.append(
-            f"required_positions: unknown position{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
-            f"(known: {', '.join(known)})"
-        )
+    positions = positions_problem(data.get("required_positions") or [], known_positions(session))
+    if positions:
+        problems.append(f"required_positions: {positions}")
     return problems
 
 
