@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 BIG = "99999999999999999999"  # beyond 64 bits
+HUGE = "9" * 4301  # beyond what int() converts: "Exceeds the limit (4300 digits)"
 
 
 @pytest.fixture
@@ -30,6 +31,10 @@ CASES = [
     ("member show: id beyond 64 bits", ["member", "show", BIG], 1, "No member"),
     ("member show: id: beyond 64 bits", ["member", "show", f"id:{BIG}"], 1, "No member"),
     ("--as: id beyond 64 bits", ["--as", BIG, "member", "list"], 1, "No member"),
+    ("member show: 4,301 digits", ["member", "show", HUGE], 1, "No member"),
+    ("member show: #4,301 digits", ["member", "show", f"#{HUGE}"], 1, "No member"),
+    ("record show: 4,301 digits", ["record", "show", HUGE], 1, "No training record"),
+    ("--as: 4,301 digits", ["--as", HUGE, "member", "list"], 1, "No member"),
     ("member add: ESC in a name", ["member", "add", "Ctl\x1b[31mRed", "--email", "c@fd.org"], 65,
      "control character"),
     ("member add: NUL-free but only zero-width", ["member", "add", "\u200b\u200c", "--email", "z@fd.org"],
@@ -919,4 +924,14 @@ def test_a_huge_member_cell_of_a_sheet_is_named_by_its_start_and_length(dept, sn
     before = snapshot()
     r = dept("--as-of", "2026-12-31", "record", "import", str(sheet), ok=False)
     assert r.exit_code == 65 and "(100,000 characters)" in r.stderr and len(r.stderr) < 1000, r.stderr[:500]
+    assert snapshot() == before
+
+
+def test_a_4301_digit_id_in_an_enrollment_csv_is_a_refused_row(enrollable, snapshot, tmp_path):
+    f = tmp_path / "ids.csv"
+    f.write_text(f"id\n{HUGE}\n")
+    before = snapshot()
+    r = enrollable("enroll", "bulk", "Recruit", "--csv", str(f), ok=False)
+    assert r.exit_code == 1 and "line 2" in r.stderr, r
+    assert "failed unexpectedly" not in r.stderr
     assert snapshot() == before

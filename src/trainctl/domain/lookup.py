@@ -15,6 +15,8 @@ def as_id(text: str | int) -> int | None:
         value = value[1:]
     if not (value.isascii() and value.isdigit()):  # "٤", "４" and "²" are digits too
         return None
+    if len(value.lstrip("0")) > len(str(MAX_ID)):  # and int() of 4,301 digits raises
+        return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
 
