@@ -35,6 +35,23 @@ CASES = [
     ("member show: #4,301 digits", ["member", "show", f"#{HUGE}"], 1, "No member"),
     ("record show: 4,301 digits", ["record", "show", HUGE], 1, "No training record"),
     ("--as: 4,301 digits", ["--as", HUGE, "member", "list"], 1, "No member"),
+    ("requirement add: a 4,301-digit number in --hour-categories",
+     ["requirement", "add", "--name", "H", "--type", "hours", "--hours", "5", "--hour-categories",
+      f'[{{"name": "a", "min_hours": {HUGE}}}]'], 65, "--hour-categories: a number has more than 4,300 digits"),
+    ("requirement add: a key twice in --hour-categories",
+     ["requirement", "add", "--name", "H", "--type", "hours", "--hours", "5", "--hour-categories",
+      '[{"name": "a", "min_hours": 1, "min_hours": 9}]'], 65,
+     "--hour-categories: the key 'min_hours' is given twice"),
+    ("program create: a 4,301-digit number in --reminders",
+     ["program", "create", "Q", "--reminders", f'{{"lead_days": [{HUGE}]}}'], 65,
+     "--reminders: a number has more than 4,300 digits"),
+    ("program create: a key twice in --reminders",
+     ["program", "create", "Q", "--reminders", '{"lead_days": [30], "lead_days": [7]}'], 65,
+     "--reminders: the key 'lead_days' is given twice"),
+    ("skill checkoff: a 4,301-digit number in --results", ["skill", "checkoff", "ann@fd.org", "Knots", "--result",
+     "passed", "--results", f'{{"t": {HUGE}}}'], 65, "--results: a number has more than 4,300 digits"),
+    ("skill checkoff: a key twice in --results", ["skill", "checkoff", "ann@fd.org", "Knots", "--result",
+     "passed", "--results", '{"t": 1, "t": 2}'], 65, "--results: the key 't' is given twice"),
     ("member add: ESC in a name", ["member", "add", "Ctl\x1b[31mRed", "--email", "c@fd.org"], 65,
      "control character"),
     ("member add: NUL-free but only zero-width", ["member", "add", "\u200b\u200c", "--email", "z@fd.org"],
@@ -627,6 +644,10 @@ PROGRAM_FILE_CASES = [
      "nested too deeply"),
     ("10,000 nested lists (JSON)", "f.json", '{"name": "P", "x": ' + "[" * 10_000 + "]" * 10_000 + "}",
      "nested too deeply"),
+    ("a 4,301-digit version (TOML)", "f.toml", f'name = "P"\nversion = {HUGE}\n', "a number has more than 4,300 digits"),
+    ("a 4,301-digit version (JSON)", "f.json", f'{{"name": "P", "version": {HUGE}}}', "a number has more than 4,300 digits"),
+    ("a key twice (JSON)", "f.json", '{"name": "X", "name": "Y", "version": 1}', "the key 'name' is given twice"),
+    ("a key twice (TOML)", "f.toml", 'name = "X"\nname = "Y"\n', "not valid TOML"),
 ]  # fmt: skip
 
 
@@ -671,6 +692,9 @@ REGISTRY_FILE_CASES = [
      "nested too deeply"),
     ("500 nested lists in a name", '{"registry": "R", "requirements": [{"name": ' + "[" * 500 + "]" * 500 + "}]}",
      "entry 1"),
+    ("required_shifts of 4,301 digits", _registry("required_shifts", HUGE), "a number has more than 4,300 digits"),
+    ("a key twice", _registry("required_shifts", "5").replace('"requirements": [{', '"requirements": [{"required_shifts": 6, ', 1),
+     "the key 'required_shifts' is given twice"),
 ]  # fmt: skip
 
 

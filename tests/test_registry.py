@@ -467,7 +467,7 @@ def test_malformed_json_names_line_and_column(cli, snapshot, tmp_path):
     before = snapshot()
     r = cli("import", "registry", f, ok=False)
     assert r.exit_code == 65
-    assert f"{f}, line 4, column" in r.stderr and "malformed JSON" in r.stderr
+    assert f"{f}, line 4, column" in r.stderr and "not valid JSON" in r.stderr
     assert snapshot() == before
 
 

@@ -162,7 +162,7 @@ INVALID = {
     ),
     "categories malformed JSON": (
         ["--type", "hours", "--hours", "10", "--hour-categories", "[{"],
-        "malformed JSON",
+        "--hour-categories, line 1, column 3: not valid JSON",
     ),
     "code without registry": (
         ["--type", "hours", "--hours", "4", "--code", "X-1"],

@@ -105,7 +105,7 @@ def test_members_may_not_record_checkoffs_and_see_only_their_own(crew, snapshot)
     [
         (("--result", "great"), "--result: is one of passed, failed, needs_retest"),
         (("--result", "passed", "--results", "[1, 2]"), "--results: must be a JSON object"),
-        (("--result", "passed", "--results", "{bad"), "--results: is not JSON"),
+        (("--result", "passed", "--results", "{bad"), "--results: line 1, column 2: not valid JSON"),
         (("--result", "passed", "--results", '{"t": NaN}'), "--results: NaN is not a number JSON allows"),
         (("--result", "passed", "--results", '{"t": 1e999}'), "--results: has a number out of range"),
         (("--result", "passed", "--results", '{"a": ' * 50 + "1" + "}" * 50), "--results: is nested too deeply"),

@@ -233,9 +233,9 @@ PositionOpt = Annotated[
 def _categories(text: str | None) -> Any:
     if text is None:
         return None
-    import json
     from pathlib import Path
 
+    from trainctl.domain.structured import read_json
     from trainctl.errors import BadInputError
 
     where = "--hour-categories"
@@ -245,18 +245,9 @@ def _categories(text: str | None) -> Any:
             text = Path(where).read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise BadInputError(f"Cannot read {where}: {exc.strerror}.") from None
-    try:
-        return json.loads(text)
-    except RecursionError:
-        raise BadInputError(
-            f"{where}: nested too deeply.",
-            'Give a JSON list, e.g. \'[{"name": "national", "min_hours": 20}]\'.',
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(
-            f"{where}: malformed JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}).",
-            'Give a JSON list, e.g. \'[{"name": "national", "min_hours": 20}]\'.',
-        ) from None
+    return read_json(
+        text, where, hint='Give a JSON list, e.g. \'[{"name": "national", "min_hours": 20}]\'.'
+    )
 
 
 def _split(values: list[str] | None) -> list[str] | None:

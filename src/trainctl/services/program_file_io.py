@@ -5,13 +5,12 @@ samples`, `demo --files` and a bad file's refusal answer without loading them
 
 from __future__ import annotations
 
-import json
-import tomllib
 from datetime import date, timedelta
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from trainctl.domain.structured import read_json, read_toml
 from trainctl.errors import BadInputError
 from trainctl.schemas import describe_errors
 from trainctl.schemas.programs import ProgramFile
@@ -30,23 +29,11 @@ def parse_file(path: Path) -> ProgramFile:
         raise BadInputError(
             f"{name} is not UTF-8.", "Save the file as UTF-8 and try again."
         ) from None
-    try:
-        if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
-            data = json.loads(text)
-        else:
-            data = tomllib.loads(text)
-    except RecursionError:
-        raise BadInputError(
-            f"{name}: nested too deeply to be a program file.", "Fix the file and try again."
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(
-            f"{name}, line {exc.lineno}: not valid JSON: {exc.msg}.", "Fix the file and try again."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BadInputError(
-            f"{name}: not valid TOML: {exc}.", "Fix the file and try again."
-        ) from None
+    hint = "Fix the file and try again."
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        data = read_json(text, name, hint=hint)
+    else:
+        data = read_toml(text, name, hint=hint)
     if not isinstance(data, dict):
         raise BadInputError(
             f"{name}: a program file holds one program (an object/table).",

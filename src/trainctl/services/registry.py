@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from trainctl.domain.csvfile import decode
+from trainctl.domain.structured import read_json
 from trainctl.domain.text import echo
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
@@ -116,18 +117,12 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
         hint="Save the registry file as UTF-8 and run the import again.",
         outcome="; nothing was imported",
     )
-    try:
-        doc = json.loads(text)
-    except RecursionError:
-        raise BadInputError(
-            f"{label}: nested too deeply to be a registry file; nothing was imported.",
-            "A registry file is one JSON object with a list of requirements; fix the file and run the import again.",
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(
-            f"{label}, line {exc.lineno}, column {exc.colno}: malformed JSON ({exc.msg}); nothing was imported.",
-            "Fix the JSON (a missing comma or quote is the usual cause) and run the import again.",
-        ) from None
+    doc = read_json(
+        text,
+        label,
+        hint="A registry file is one JSON object with a list of requirements; fix it (a missing comma or quote is the usual cause) and run the import again.",
+        outcome="; nothing was imported",
+    )
     hint = "Fix the entries named above and run the import again; the file format is described in `trainctl import registry --help`."
     if not isinstance(doc, dict):
         raise BadInputError(

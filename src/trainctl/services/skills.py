@@ -17,7 +17,6 @@ results) adds nothing the second time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +28,7 @@ from sqlmodel import Session, select
 from trainctl.domain import sheet
 from trainctl.domain import text as dtext
 from trainctl.domain.lookup import as_id
+from trainctl.domain.structured import DataError, parse_json
 from trainctl.errors import BadInputError, NotFoundError
 from trainctl.models import SkillCheckoff, SkillEvaluation, utcnow
 from trainctl.queries import reader_of
@@ -60,15 +60,10 @@ def parse_results(text: str) -> dict[str, Any]:
     if len(text) > MAX_RESULTS_CHARS:
         raise ValueError(f"is {len(text):,} characters long; at most {MAX_RESULTS_CHARS:,} are allowed")
 
-    def no_constant(name: str) -> Any:
-        raise ValueError(f"{name} is not a number JSON allows")
-
     try:
-        value = json.loads(text, parse_constant=no_constant)
-    except RecursionError:
-        raise ValueError(f"is nested too deeply (at most {MAX_RESULTS_DEPTH} levels)") from None
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"is not JSON ({exc.msg} at character {exc.pos + 1})") from None
+        value = parse_json(text)
+    except DataError as exc:  # "--results: line 1, column 2: not valid JSON (...)"
+        raise ValueError(str(exc)) from None
     if not isinstance(value, dict):
         raise ValueError('must be a JSON object, e.g. {"time_seconds": 58, "donned_correctly": true}')
     _check(value, 1)

@@ -4,7 +4,6 @@ the read side."""
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -120,17 +119,9 @@ def validated(model: Any, where: str, /, **values: Any) -> Any:
 def reminders_value(text: str | None) -> Any:
     if text is None:
         return None
-    try:
-        data = json.loads(text)
-    except RecursionError:
-        raise BadInputError(
-            "--reminders is nested too deeply.", "Write it like '{\"lead_days\": [30, 14, 7]}'."
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(
-            f"--reminders is not valid JSON: {exc.msg}.",
-            "Write it like '{\"lead_days\": [30, 14, 7]}'.",
-        ) from None
+    from trainctl.domain.structured import read_json
+
+    data = read_json(text, "--reminders", hint="Write it like '{\"lead_days\": [30, 14, 7]}'.")
     from trainctl.schemas.programs import ReminderConditions
 
     if not isinstance(data, dict):
