@@ -959,3 +959,25 @@ def test_a_4301_digit_id_in_an_enrollment_csv_is_a_refused_row(enrollable, snaps
     assert r.exit_code == 1 and "line 2" in r.stderr, r
     assert "failed unexpectedly" not in r.stderr
     assert snapshot() == before
+
+
+def test_hour_categories_from_a_utf16_file_are_refused_as_not_utf8(dept, snapshot, tmp_path):
+    f = tmp_path / "hc.json"
+    f.write_text('[{"name": "a", "min_hours": 1}]', encoding="utf-16")
+    before = snapshot()
+    r = dept("requirement", "add", "--name", "H", "--type", "hours", "--hours", "5",
+             "--hour-categories", f"@{f}", ok=False)  # fmt: skip
+    assert r.exit_code == 65, r
+    assert f"{f}, line 1: the file is not UTF-8 (byte 0xff)" in r.stderr, r
+    assert "Save the file as UTF-8" in r.stderr
+    assert snapshot() == before
+
+
+def test_a_utf16_program_file_is_refused_as_not_utf8(dept, snapshot, tmp_path):
+    f = tmp_path / "p.toml"
+    f.write_text('name = "P"\n', encoding="utf-16")
+    before = snapshot()
+    r = dept("program", "apply", "--file", str(f), ok=False)
+    assert r.exit_code == 65, r
+    assert f"{f}, line 1: the file is not UTF-8 (byte 0xff)" in r.stderr, r
+    assert snapshot() == before

@@ -235,6 +235,7 @@ def _categories(text: str | None) -> Any:
         return None
     from pathlib import Path
 
+    from trainctl.domain.csvfile import decode
     from trainctl.domain.structured import read_json
     from trainctl.errors import BadInputError
 
@@ -242,9 +243,10 @@ def _categories(text: str | None) -> Any:
     if text.startswith("@"):
         where = text[1:]
         try:
-            text = Path(where).read_text(encoding="utf-8-sig")
+            data = Path(where).read_bytes()
         except OSError as exc:
             raise BadInputError(f"Cannot read {where}: {exc.strerror}.") from None
+        text = decode(data, where, hint="Save the file as UTF-8 and run the command again.")
     return read_json(
         text, where, hint='Give a JSON list, e.g. \'[{"name": "national", "min_hours": 20}]\'.'
     )

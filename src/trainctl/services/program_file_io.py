@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from trainctl.domain.csvfile import decode
 from trainctl.domain.structured import read_json, read_toml
 from trainctl.errors import BadInputError
 from trainctl.schemas import describe_errors
@@ -23,12 +24,7 @@ def parse_file(path: Path) -> ProgramFile:
         raw = path.read_bytes()
     except OSError as exc:
         raise BadInputError(f"Cannot read {name}: {exc.strerror}.", "Check the path.") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(
-            f"{name} is not UTF-8.", "Save the file as UTF-8 and try again."
-        ) from None
+    text = decode(raw, name, hint="Save the file as UTF-8 and try again.")
     hint = "Fix the file and try again."
     if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
         data = read_json(text, name, hint=hint)
