@@ -3,6 +3,7 @@ trainctl never writes into a file that is not its own."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -31,6 +32,47 @@ def test_directory_as_database(cli, tmp_path: Path):
     r = cli("--db", str(tmp_path), "member", "list", ok=False)
     assert r.exit_code == 1 and "is a directory" in r.stderr
     _no_traceback(r)
+
+
+@pytest.mark.sqlite_only("about --db files")
+def test_a_fifo_as_database_is_refused_at_once(tmp_path: Path):
+    """A FIFO is "empty" to stat: it was taken for a new database, and opening it to create
+    one blocked forever. In a child process with a timeout, so a regression fails, not hangs."""
+    import os
+    import stat
+    import subprocess
+
+    fifo = tmp_path / "f.db"
+    os.mkfifo(fifo)
+    fifo.chmod(0o644)
+    for cmd in (("member", "list"), ("db", "upgrade"), ("reminders", "send")):
+        r = subprocess.run(
+            [sys.executable, "-m", "trainctl", "--db", str(fifo), *cmd],
+            capture_output=True, text=True, timeout=30, check=False,
+            env={**os.environ, "TRAINCTL_DEBUG": ""},
+        )  # fmt: skip
+        assert r.returncode == 1, (cmd, r)
+        assert f"{fifo} is not a regular file" in r.stderr and "not a database file" in r.stderr
+        assert r.stderr.startswith("Error:") and "Traceback" not in r.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and stat.S_IMODE(fifo.stat().st_mode) == 0o644
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.db"]  # no -journal, no -wal
+
+
+@pytest.mark.sqlite_only("about --db files")
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod needs root")
+def test_a_device_as_database_is_neither_chmodded_nor_written_beside(cli, tmp_path: Path):
+    """`--db /dev/null` made /dev/null mode 0600 and wrote /dev/null-journal. Tried on a
+    private node of the same device in tmp_path, never on /dev/null itself."""
+    import stat
+
+    node = tmp_path / "null"
+    os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    node.chmod(0o666)  # as /dev/null is (mknod applies the umask)
+    r = cli("--db", str(node), "member", "list", ok=False)
+    assert r.exit_code == 1 and "is not a regular file" in r.stderr
+    _no_traceback(r)
+    assert stat.S_IMODE(node.stat().st_mode) == 0o666
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null"]
 
 
 def test_unwritable_location(cli):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live
     REVISIONS,
     SCHEMA_HEAD,
     no_database,
+    not_a_file,
     read_schema_version,
     refuse_foreign_or_newer,
     refuse_unless_head,
@@ -281,9 +283,15 @@ def _create_file(path: Path, *, make_folders: bool = False) -> None:
                 "Check that you may write there, or give --db a path in a folder you own.",
             ) from None
     try:
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(path, 0o600)
+        # O_NONBLOCK: a FIFO put in the file's place meanwhile must not hang the open; the
+        # mode is set on what was opened, and only when that is a regular file
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_NONBLOCK, 0o600)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise not_a_file(path)
+            os.fchmod(fd, 0o600)
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise TrainctlError(
             f"Cannot create the database file {path}: {exc.strerror or exc}.",

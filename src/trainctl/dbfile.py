@@ -141,6 +141,10 @@ def read_schema_version(url: str) -> str | None:
             f"{path} is a directory, not a database file.",
             "Give --db a file name, e.g. --db training.db.",
         )
+    if path.exists() and not path.is_file():
+        # a FIFO, a device, a socket: "empty" to stat, but opening one to create a database
+        # would block forever (a FIFO) or chmod and write beside a device (/dev/null-journal)
+        raise not_a_file(path)
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
@@ -162,6 +166,14 @@ def read_schema_version(url: str) -> str | None:
             f"{path} is not a SQLite database ({exc}).",
             "Point --db at a trainctl database, or at a new file.",
         ) from None
+
+
+def not_a_file(path: Path) -> TrainctlError:
+    """The refusal of a --db path that exists and is no regular file (nor a directory)."""
+    return TrainctlError(
+        f"{path} is not a regular file (a pipe, device or socket), not a database file.",
+        "Give --db the name of a database file, e.g. --db training.db.",
+    )
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
