@@ -102,6 +102,12 @@ def test_members_may_not_change_settings(cli, monkeypatch, who):
         (":587", "config set smtp.port 587"),
         ("localhost:", "is not a host name"),
         ("mail example.org", "is not a host name"),
+        # each of these crashed every `reminders send` (UnicodeError from the resolver's codec)
+        ("mail..example.org", "has an empty part between dots"),
+        (".example.org", "has an empty part between dots"),
+        ("a" * 64 + ".example.org", "a part of 64 characters between dots"),
+        pytest.param("x" * 100_000, "xxx'... (100,000 characters) has a part of 100000 characters",
+                     id="100000-characters"),
     ],
 )
 def test_a_host_that_is_not_a_host_name_is_refused(cli, snapshot, host, says):
@@ -115,7 +121,10 @@ def test_a_host_that_is_not_a_host_name_is_refused(cli, snapshot, host, says):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("host", ["smtp.example.org", "192.0.2.25", "::1", "[2001:db8::25]"])
+@pytest.mark.parametrize(
+    "host", ["smtp.example.org", "192.0.2.25", "::1", "[2001:db8::25]", "smtp.example.org.",
+             "bücher.example", "a" * 63 + ".example.org"],
+)  # fmt: skip
 def test_a_host_name_or_address_is_accepted(cli, host):
     assert f"smtp.host = {host}" in cli("config", "set", "smtp.host", host).stderr
 

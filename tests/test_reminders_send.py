@@ -332,6 +332,27 @@ def test_transport_usage_errors(cli, args, text, monkeypatch):
     assert r.exit_code == 2 and text in r.stderr, r
 
 
+@pytest.mark.parametrize("host", ["mail..example.org", "x" * 100_000], ids=["empty-label", "long"])
+def test_a_host_the_resolver_cannot_encode_exits_69_with_nothing_marked(cli, db_url, monkeypatch, host):
+    """A host stored before `config set` refused such names made every nightly run crash
+    with exit 70 (UnicodeError from the "idna" codec); it is a server that cannot be reached."""
+    department(cli, members=1)
+    configure(cli, free_port())
+    con = connect(db_url)
+    try:
+        con.execute("UPDATE setting SET value = ? WHERE key = 'smtp.host'", (host,))
+        con.commit()
+    finally:
+        con.close()
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 69, r
+    assert "Cannot look up the mail server" in r.stderr and "not a host name" in r.stderr
+    assert len(r.stderr) < 1000  # a long name is shown by its start and length
+    assert "Nothing was marked sent" in r.stderr
+    assert log_rows(db_url, "status") == []
+
+
 def test_without_a_mail_server_configured_the_run_says_how(cli, monkeypatch):
     department(cli, members=1, officer=False)
     monkeypatch.delenv("TRAINCTL_DEBUG")

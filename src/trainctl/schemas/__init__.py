@@ -54,7 +54,7 @@ def plain_message(error: Any) -> str:
     return message
 
 
-def _echo(value: Any) -> str:
+def echo(value: Any) -> str:
     """The value a problem names, as typed; a long text by its start and length (a
     100,000-character name is not printed back whole)."""
     if isinstance(value, str) and len(value) > 80:
@@ -73,7 +73,7 @@ def describe_errors(
     for e in error.errors():
         loc = ".".join(str(p) for p in e["loc"])
         got = e.get("input")
-        shown = "" if isinstance(got, dict) or got is None else f" (got {_echo(got)})"
+        shown = "" if isinstance(got, dict) or got is None else f" (got {echo(got)})"
         field = str(e["loc"][0]) if e["loc"] else ""
         if options and field in options:
             lines.append(f"{options[field]}: {plain_message(e)}{shown}")

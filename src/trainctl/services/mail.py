@@ -72,7 +72,9 @@ class SmtpConfig:
 
     @property
     def where(self) -> str:
-        return f"{self.host}:{self.port}"
+        from trainctl.schemas import echo
+
+        return f"{self.host if len(self.host) <= 80 else echo(self.host)}:{self.port}"
 
 
 def sender_of(get: Callable[[str], str], *, required: bool) -> Address:
@@ -206,6 +208,9 @@ class SmtpTransport:
         except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
             _quietly_close(conn)
             raise self._unavailable("reach", exc) from None
+        except UnicodeError as exc:  # a host name the resolver cannot encode (set before
+            _quietly_close(conn)  # `config set` checked it, or written into the database)
+            raise self._unavailable("look up", f"not a host name ({exc})") from None
         self.conn = conn
 
     def send(self, msg: EmailMessage, to_addr: str) -> str:

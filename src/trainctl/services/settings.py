@@ -126,6 +126,28 @@ def _check_host(value: str) -> None:
         raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
     if any(c.isspace() for c in value) or "/" in value:
         raise BadInputError(f"smtp.host: {value!r} is not a host name.", "e.g. smtp.example.org")
+    # the parts between dots as the resolver takes them (the socket module encodes the name
+    # with the "idna" codec before it looks it up, and raised UnicodeError on each send)
+    from trainctl.schemas import echo
+
+    shown = echo(value)
+    for label in value.removesuffix(".").split("."):
+        if not label:
+            raise BadInputError(
+                f"smtp.host: {shown} has an empty part between dots.", "e.g. smtp.example.org"
+            )
+        if len(label) > 63:
+            raise BadInputError(
+                f"smtp.host: {shown} has a part of {len(label)} characters between dots; a "
+                "host name's parts are at most 63.",
+                "e.g. smtp.example.org",
+            )
+    try:
+        value.encode("idna")
+    except UnicodeError as exc:  # a name that is not ASCII and cannot be looked up
+        raise BadInputError(
+            f"smtp.host: {shown} is not a host name ({exc}).", "e.g. smtp.example.org"
+        ) from None
 
 
 def configure(session: Session, key: str, value: str) -> str:
