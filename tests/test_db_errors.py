@@ -128,10 +128,38 @@ def test_upgrade_never_takes_over_a_foreign_file(cli, foreign: Path):
     assert r.json["status"] == "not a trainctl database"
 
 
+@pytest.mark.sqlite_only("about --db files")
+@pytest.mark.parametrize("revision", ["3f2a9c1b7d4e", "0005_other_app", "head_plus"])
+def test_another_applications_alembic_database_is_not_called_newer(cli, tmp_path: Path, revision):
+    """Another application's Alembic database was "newer than this trainctl: upgrade
+    trainctl", which no upgrade would ever fix. trainctl's revisions are NNNN_words: only a
+    number after the head can be a later trainctl's."""
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+    con.execute("INSERT INTO alembic_version VALUES (?)", (revision,))
+    con.execute("CREATE TABLE users (id INTEGER)")
+    con.commit()
+    con.close()
+    for cmd in (("member", "list"), ("db", "upgrade")):
+        r = cli("--db", str(other), *cmd, ok=False)
+        assert r.exit_code == 1 and "not a trainctl database" in r.stderr, (cmd, r)
+        assert f"its schema version '{revision}' is no trainctl revision" in r.stderr
+        assert "newer" not in r.stderr
+        _no_traceback(r)
+    r = cli("--db", str(other), "--format", "json", "db", "current")
+    assert r.json["status"] == "not a trainctl database"
+    assert _tables(other) == ["alembic_version", "users"]
+    assert list(tmp_path.glob("*.bak")) == []
+
+
 def test_upgrade_refuses_a_newer_schema_without_a_backup(cli, db_path: Path):
+    from trainctl.dbfile import SCHEMA_HEAD
+
     cli("db", "check")
     con = sqlite3.connect(db_path)
-    con.execute("UPDATE alembic_version SET version_num = '0009_future'")
+    later = f"{int(SCHEMA_HEAD[:4]) + 6:04d}_future"  # as a later trainctl would name it
+    con.execute("UPDATE alembic_version SET version_num = ?", (later,))
     con.commit()
     con.close()
     r = cli("db", "upgrade", ok=False)

@@ -8,6 +8,7 @@ code is refused with exit 78 and a hint to upgrade, a foreign or newer file is n
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -219,22 +220,36 @@ def is_read_only(path: Path) -> bool:
         return True
 
 
+# a revision of trainctl's is numbered, NNNN_words (REVISIONS): a later trainctl's is too
+_REVISION = re.compile(r"(\d{4})_[a-z0-9_]+")
+
+
 def version_status(version: str | None) -> str:
-    """'new', 'head', 'behind', 'foreign' (tables but no version) or 'newer'."""
+    """'new', 'head', 'behind', 'foreign' (tables but no version, or another application's
+    Alembic revision) or 'newer' (a revision numbered after the head, as a later trainctl
+    names them)."""
     if version is None:
         return "new"
     if version == SCHEMA_HEAD:
         return "head"
     if version in REVISIONS:
         return "behind"
-    return "foreign" if version == "" else "newer"
+    later = _REVISION.fullmatch(version)
+    if later and int(later.group(1)) > int(SCHEMA_HEAD[:4]):
+        return "newer"
+    return "foreign"
 
 
 def refuse_foreign_or_newer(url: str, version: str | None) -> None:
     status = version_status(version)
     if status == "foreign":
+        why = (
+            "it has tables but no schema version"
+            if not version
+            else f"its schema version {version!r} is no trainctl revision"
+        )
         raise TrainctlError(
-            f"{display_url(url)} is not a trainctl database (it has tables but no schema version).",
+            f"{display_url(url)} is not a trainctl database ({why}).",
             "Point --db at a trainctl database, or at a new file.",
         )
     if status == "newer":
