@@ -226,6 +226,16 @@ def test_non_utf8_is_refused_with_line_and_hint(cli, write, seeded, snapshot):
     assert "CSV UTF-8" in r.stderr
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])  # the last with a BOM
+def test_utf16_is_refused_as_utf16(cli, write, seeded, snapshot, encoding):
+    """Saved without a BOM, UTF-16 is valid UTF-8 with a NUL in every other byte: each
+    field was refused for "a control character (U+0000)", which said nothing of the cause."""
+    r = refused(cli, snapshot, write("name,email\nZed Zulu,zed@x.org\n".encode(encoding)))
+    assert "the file looks like UTF-16, not UTF-8" in r.stderr
+    assert "CSV UTF-8" in r.stderr
+    assert "U+0000" not in r.stderr
+
+
 def test_missing_column_is_refused(cli, write, seeded, snapshot):
     r = refused(cli, snapshot, write("name,badge\nAnn Lee,101\n"))
     assert "line 1: missing column: email" in r.stderr

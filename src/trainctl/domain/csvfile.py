@@ -22,10 +22,12 @@ from typing import Any
 
 from trainctl.domain.sheet import (
     NO_ROWS_HINT,
+    UTF16_PROBLEM,
     Field,
     describe,
     excel_separator,
     line_breaks,
+    looks_like_utf16,
     match_header,
 )
 from trainctl.domain.text import plural, word_for
@@ -68,6 +70,8 @@ CSV_UTF8_HINT = "Save it as 'CSV UTF-8' (Excel: File > Save As > CSV UTF-8), the
 def decode(data: bytes, source: str, *, hint: str = CSV_UTF8_HINT, outcome: str = "") -> str:
     """UTF-8 text of a file, with or without a BOM. Anything else raises BadInputError naming
     the line and byte; `outcome` is added to the message (e.g. "; nothing was imported")."""
+    if looks_like_utf16(data):
+        raise BadInputError(f"{source}: {UTF16_PROBLEM}{outcome}.", hint)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

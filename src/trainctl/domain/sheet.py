@@ -162,8 +162,25 @@ class Line(NamedTuple):  # a tuple: made once per row of an import, cheaply
 _AFTER_BARE_CR = re.compile(r"(?<=\r)(?!\n)")
 
 
+def looks_like_utf16(head: bytes) -> bool:
+    """Whether a file that starts with `head` is UTF-16 text (Excel's "Unicode Text", a
+    PowerShell export): its byte order mark, or, saved without one, a NUL in every other
+    byte, as the letters of a header are in UTF-16LE or BE. Such a file without a BOM is
+    valid UTF-8, and each value read from it would be refused for its NULs instead."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    sample = head[:512]
+    evens, odds = sample[0::2], sample[1::2]
+    return len(sample) >= 4 and (odds.count(0) * 2 > len(odds) or evens.count(0) * 2 > len(evens))
+
+
+UTF16_PROBLEM = "the file looks like UTF-16, not UTF-8"
+
+
 def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
     for number, raw in enumerate(stream, start=1):
+        if number == 1 and looks_like_utf16(raw):
+            raise SheetError(f"{source}: {UTF16_PROBLEM}; nothing was imported.", UTF8_HINT)
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         try:
