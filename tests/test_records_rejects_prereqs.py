@@ -116,6 +116,34 @@ def test_shift_import_writes_its_reject_file_too(crew, tmp_path):
     assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize(
+    ("command", "body"),
+    [(("member", "import", "--csv"), "name,email\nGood,g@x.org\nBad,nope\n"),
+     (("record", "import"), SHEET),
+     (("cert", "import", "--csv"), "email,credential,issued\nff01@fd.org,EMT,2026-01-05\nx,EMT,nope\n")],
+    ids=["member", "record", "cert"],
+)  # fmt: skip
+def test_skip_invalid_from_a_pipe_is_refused_before_anything_is_read(crew, snapshot, command, body):
+    """`... | trainctl member import --csv /dev/stdin --skip-invalid` read the rows, then
+    failed to read them again for the reject file: exit 1 "File or stream is not seekable"
+    with a hint about permissions. Now exit 2, saying why a file is needed, nothing written.
+    A child process: /dev/stdin must be a real pipe."""
+    import subprocess
+    import sys
+
+    before = snapshot()
+    r = subprocess.run(
+        [sys.executable, "-m", "trainctl", *AS_OF, *command, "/dev/stdin", "--skip-invalid"],
+        input=body.encode(), capture_output=True,
+        timeout=60, check=False, env={**os.environ, "TRAINCTL_DEBUG": ""},
+    )  # fmt: skip
+    err = r.stderr.decode()
+    assert r.returncode == 2, err
+    assert "--skip-invalid needs the input as a file: /dev/stdin is a pipe or stream" in err
+    assert "reject file next to the input" in err and "Traceback" not in err
+    assert snapshot() == before
+
+
 # ---------------------------------------------------------------------------- prerequisites
 @pytest.mark.parametrize(
     ("needs", "done", "on", "missing"),

@@ -546,6 +546,10 @@ def import_(
 
     state = get_state(ctx)
     day = _effective(effective)
+    if skip_invalid:
+        from trainctl.cli.rejects import require_files
+
+        require_files([csv_file])
     data = csv_file.read_bytes()
     rejects_path = csv_file.with_name(f"{csv_file.stem}.rejects.csv")
     with state.session(write=not dry_run) as (session, actor):

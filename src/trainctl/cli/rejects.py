@@ -14,7 +14,21 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-from trainctl.errors import BadInputError
+from trainctl.errors import BadInputError, UsageError
+
+
+def require_files(sources: Iterable[Path]) -> None:
+    """--skip-invalid writes each input's bad rows next to it, read again from it: an input
+    that is no regular file (a pipe, /dev/stdin, <(...)) can be read only once and has no
+    folder of its own. Refused before anything is read or written."""
+    for source in sources:
+        if not source.is_file():
+            raise UsageError(
+                f"--skip-invalid needs the input as a file: {source} is a pipe or stream, and "
+                "the bad rows go to a reject file next to the input (read again from it).",
+                "Save the input as a file (e.g. roster.csv) and import that, or leave out "
+                "--skip-invalid to import all rows or none.",
+            )
 
 
 def rejects_path(source: Path) -> Path:

@@ -50,10 +50,12 @@ def run_import(
     file, no import). Returns the outcome, the reject files written and, for
     `notes_source` (a credit source type), one note per progress row whose new hours do
     not all count (issue 11 #3)."""
-    from trainctl.cli.rejects import write_import_rejects
+    from trainctl.cli.rejects import require_files, write_import_rejects
     from trainctl.queries import reader_of
     from trainctl.queries.progress import last_credit_id, source_shortfalls
 
+    if options.get("skip_invalid"):
+        require_files(files)
     written: list[Path] = []
     notes: list[str] = []
     with ExitStack() as stack:
