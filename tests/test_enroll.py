@@ -599,6 +599,24 @@ def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
     assert snapshot() == before
 
 
+def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
+    """Such cells were echoed raw into the table of results (an ESC sequence reached the
+    terminal: cleared it, recoloured it); member and record imports refuse them by line and
+    column, and so does enroll bulk now, even in a dry run."""
+    _bulk_world(dept, cli)
+    before = snapshot()
+    bad = tmp_path / "esc.csv"
+    bad.write_bytes(b"badge,name\n\x1b[2J\x1b[31mP-301,Ann\nP-3\xe2\x80\xae103,Bo\nB1,Cy\x07\n")
+    for extra in (("--dry-run",), ()):
+        r = cli("enroll", "bulk", "Driver", "--csv", str(bad), *extra, ok=False)
+        assert r.exit_code == 65, r
+        assert "line 2, field badge: contains a control character (U+001B)" in r.stderr
+        assert "line 3, field badge: contains a text-direction override (U+202E)" in r.stderr
+        assert "line 4, field name: contains a control character (U+0007)" in r.stderr
+        assert "\x1b" not in r.stdout + r.stderr and "\u202e" not in r.stdout + r.stderr
+        assert snapshot() == before
+
+
 def test_bulk_is_set_based_the_query_count_does_not_grow_with_members(dept, db_url):
     """A few queries for the whole batch: 10 members and 300 members take the same number."""
     from datetime import date

@@ -12,7 +12,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
-from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR, check_text
 from trainctl.schemas.members import parse_date
 
 MEMBER_COLUMNS = ("member", "email", "badge", "id")  # the columns that name a member
@@ -30,14 +30,24 @@ def enrollment_day(day: date | None) -> date | None:
     return day
 
 
+def _cell(value: object) -> object:
+    """A cell that names a member: typed text, as member and record imports take theirs
+    (sheet.check_text): an ESC sequence or a direction override is refused with its line
+    and column, never echoed to the terminal in the table of results."""
+    return check_text(value) if isinstance(value, str) and value else value
+
+
+Cell = Annotated[str | None, BeforeValidator(_cell)]
+
+
 class EnrollmentCsvRow(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    member: str | None = None
-    email: str | None = None
-    badge: str | None = None
-    id: str | None = None
-    name: str | None = None  # for whoever reads the file
+    member: Cell = None
+    email: Cell = None
+    badge: Cell = None
+    id: Cell = None
+    name: Cell = None  # for whoever reads the file
     target_date: Annotated[
         date | None, BeforeValidator(parse_date), AfterValidator(enrollment_day)
     ] = None
