@@ -60,7 +60,9 @@ CASES = [
      "text-direction"),
     ("member add: control character in a badge", ["member", "add", "Tom", "--email", "t@fd.org",
                                                   "--badge", "4\x07"], 65, "--badge: "),
-    ("member add: a look-alike of an existing name", ["member", "add", "Ann\u200b Lee", "--email",
+    # (a zero-width space is dropped from a name, which is then the same name, not a look-alike;
+    # a joiner is kept, as some scripts need it)
+    ("member add: a look-alike of an existing name", ["member", "add", "Ann\u200c Lee", "--email",
                                                       "ann2@fd.org"], 65, "invisible"),
     ("member add: a badge a sheet reads as another's", ["member", "add", "Tom", "--email", "t@fd.org",
                                                         "--badge", "42"], 65, "42 reads as 0042 on a sign-in sheet"),

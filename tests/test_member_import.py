@@ -226,6 +226,17 @@ def test_non_utf8_is_refused_with_line_and_hint(cli, write, seeded, snapshot):
     assert "CSV UTF-8" in r.stderr
 
 
+def test_a_bom_or_zero_width_space_inside_a_name_is_not_stored(cli, write):
+    """Two files glued together leave the second one's BOM before its first name: the
+    member was added as "\ufeffZed Zulu", and `member show "Zed Zulu"` said "No member
+    'Zed Zulu'. Did you mean Zed Zulu?"."""
+    path = write(b"name,email\n\xef\xbb\xbfZed Zulu,zed@x.org\nAl\xe2\x80\x8bma Ray,alma@x.org\n")
+    assert "2 added" in cli("member", "import", "--csv", path).stderr
+    assert cli("--format", "json", "member", "show", "Zed Zulu").json["email"] == "zed@x.org"
+    assert cli("--format", "json", "member", "show", "Alma Ray").json["email"] == "alma@x.org"
+    assert "0 added, 0 updated, 2 unchanged" in cli("member", "import", "--csv", path).stderr
+
+
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])  # the last with a BOM
 def test_utf16_is_refused_as_utf16(cli, write, seeded, snapshot, encoding):
     """Saved without a BOM, UTF-16 is valid UTF-8 with a NUL in every other byte: each

@@ -148,6 +148,22 @@ def test_blank_name_is_refused(cli, snapshot):
     assert snapshot() == before
 
 
+def test_invisible_characters_are_not_stored_in_a_name_but_joiners_are(cli):
+    """A zero width space, word joiner or BOM pasted into a name made the member impossible
+    to find by the name as typed. add and edit store the name without them; the zero width
+    non-joiner and joiner, which Persian and Indic scripts need, stay."""
+    cli("member", "add", "Amy\u200b Lee\u2060", "--email", "amy@fd.org")
+    cli("member", "add", "\ufeffBo Berg", "--email", "bo@fd.org")
+    cli("member", "add", "می\u200cخواهم", "--email", "zwnj@fd.org")
+    cli("member", "add", "क्\u200dष", "--email", "zwj@fd.org")
+    cli("member", "edit", "bo@fd.org", "--name", "Bo\u200b \ufeffBerg-Lund")
+    names = {m["email"]: m["name"] for m in cli("--format", "json", "member", "list").json}
+    assert names == {"amy@fd.org": "Amy Lee", "bo@fd.org": "Bo Berg-Lund",
+                     "zwnj@fd.org": "می\u200cخواهم", "zwj@fd.org": "क्\u200dष"}  # fmt: skip
+    assert cli("--format", "json", "member", "show", "Amy Lee").json["email"] == "amy@fd.org"
+    assert cli("--format", "json", "member", "show", "Bo Berg-Lund").json["email"] == "bo@fd.org"
+
+
 def test_feb_29_is_accepted_in_a_leap_year(cli):
     r = cli("--format", "json", "member", "add", "Leap Day", "--email", "leap@fd.org", "--hire-date", "2028-02-29",
             "--certification-date", "2024-02-29")  # fmt: skip
