@@ -962,7 +962,9 @@ def test_a_4301_digit_id_in_an_enrollment_csv_is_a_refused_row(enrollable, snaps
     f.write_text(f"id\n{HUGE}\n")
     before = snapshot()
     r = enrollable("enroll", "bulk", "Recruit", "--csv", str(f), ok=False)
-    assert r.exit_code == 1 and "line 2" in r.stderr, r
+    # refused as a cell too long for a reference (the enrollment file's cells are checked as
+    # a sign-in sheet's are), before any lookup
+    assert r.exit_code == 65 and "line 2, field id: is 4,301 characters long" in r.stderr, r
     assert "failed unexpectedly" not in r.stderr
     assert snapshot() == before
 
@@ -974,7 +976,7 @@ def test_hour_categories_from_a_utf16_file_are_refused_as_not_utf8(dept, snapsho
     r = dept("requirement", "add", "--name", "H", "--type", "hours", "--hours", "5",
              "--hour-categories", f"@{f}", ok=False)  # fmt: skip
     assert r.exit_code == 65, r
-    assert f"{f}, line 1: the file is not UTF-8 (byte 0xff)" in r.stderr, r
+    assert f"{f}: the file looks like UTF-16, not UTF-8" in r.stderr, r
     assert "Save the file as UTF-8" in r.stderr
     assert snapshot() == before
 
@@ -985,5 +987,8 @@ def test_a_utf16_program_file_is_refused_as_not_utf8(dept, snapshot, tmp_path):
     before = snapshot()
     r = dept("program", "apply", "--file", str(f), ok=False)
     assert r.exit_code == 65, r
-    assert f"{f}, line 1: the file is not UTF-8 (byte 0xff)" in r.stderr, r
+    assert f"{f}: the file looks like UTF-16, not UTF-8" in r.stderr, r
+    f.write_bytes(b'name = "Caf\xe9"\n')  # Latin-1 (Excel on Windows)
+    r = dept("program", "apply", "--file", str(f), ok=False)
+    assert r.exit_code == 65 and f"{f}, line 1: the file is not UTF-8 (byte 0xe9)" in r.stderr, r
     assert snapshot() == before
