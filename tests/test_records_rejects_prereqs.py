@@ -120,8 +120,9 @@ def test_shift_import_writes_its_reject_file_too(crew, tmp_path):
     ("command", "body"),
     [(("member", "import", "--csv"), "name,email\nGood,g@x.org\nBad,nope\n"),
      (("record", "import"), SHEET),
-     (("cert", "import", "--csv"), "email,credential,issued\nff01@fd.org,EMT,2026-01-05\nx,EMT,nope\n")],
-    ids=["member", "record", "cert"],
+     (("cert", "import", "--csv"), "email,credential,issued\nff01@fd.org,EMT,2026-01-05\nx,EMT,nope\n"),
+     (("course", "import", "--csv"), "code,name,duration_hours\nC1,Good,2\nC2,Bad,-1\n")],
+    ids=["member", "record", "cert", "course"],
 )  # fmt: skip
 def test_skip_invalid_from_a_pipe_is_refused_before_anything_is_read(crew, snapshot, command, body):
     """`... | trainctl member import --csv /dev/stdin --skip-invalid` read the rows, then
@@ -142,6 +143,57 @@ def test_skip_invalid_from_a_pipe_is_refused_before_anything_is_read(crew, snaps
     assert "--skip-invalid needs the input as a file: /dev/stdin is a pipe or stream" in err
     assert "reject file next to the input" in err and "Traceback" not in err
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("name", ["/dev/stdin", "/dev/fd/0"])
+def test_skip_invalid_from_stdin_redirected_from_a_file_is_refused(crew, snapshot, tmp_path, name):
+    """`trainctl course import --csv /dev/stdin --skip-invalid < courses.csv`: stdin is then
+    the file itself (a regular file to stat()), so the pipe check let it through and the
+    reject file went to /dev/stdin.rejects.csv (into /dev, as root). Refused as a pipe is."""
+    import subprocess
+    import sys
+
+    source = tmp_path / "courses.csv"
+    source.write_text("code,name,duration_hours\nC1,Good,2\nC2,Bad,-1\n")
+    before = snapshot()
+    with source.open("rb") as stdin:
+        r = subprocess.run(
+            [sys.executable, "-m", "trainctl", *AS_OF, "course", "import", "--csv", name, "--skip-invalid"],
+            stdin=stdin, capture_output=True, timeout=60, check=False,
+            env={**os.environ, "TRAINCTL_DEBUG": ""},
+        )  # fmt: skip
+    err = r.stderr.decode()
+    assert r.returncode == 2, err
+    assert f"--skip-invalid needs the input as a file: {name} is a pipe or stream" in err
+    assert snapshot() == before
+    assert not os.path.exists(f"{name}.rejects.csv")
+
+
+def test_course_import_skip_invalid_writes_a_reject_file_that_imports_once_fixed(crew, tmp_path):
+    """`course import --skip-invalid` listed the bad rows and wrote no reject file (every
+    other import writes NAME.rejects.csv). Now the bad rows go there as they were, with
+    their reasons, and the fixed file imports as it is (its `reason` column skipped)."""
+    source = tmp_path / "courses.csv"
+    source.write_text("code;name;duration_hours\nC1;Good;2\nC2;Bad;-1\nC1;Again;1\n")
+    dry = crew(*AS_OF, "course", "import", "--csv", str(source), "--skip-invalid", "--dry-run", ok=False)
+    rejects = tmp_path / "courses.rejects.csv"
+    assert dry.exit_code == 65 and not rejects.exists(), dry.stderr  # a dry run writes no file
+    r = crew(*AS_OF, "course", "import", "--csv", str(source), "--skip-invalid", ok=False)
+    assert r.exit_code == 65, r.stderr
+    assert f"1 added, 0 updated, 0 unchanged, 2 rejected; written to {rejects}" in r.stderr
+    assert "fix them in courses.rejects.csv" in r.stderr
+    lines = rejects.read_text(encoding="utf-8-sig").splitlines()
+    assert lines == [
+        "reason;code;name;duration_hours",
+        "line 3, field duration_hours: must be 0 or more hours (got '-1');C2;Bad;-1",
+        "line 4, field code: 'C1' is also on line 2;C1;Again;1",
+    ]
+    assert stat.S_IMODE(rejects.stat().st_mode) == 0o600
+    rejects.write_text("\n".join([lines[0], lines[1].replace(";-1", ";1")]) + "\n", encoding="utf-8-sig")
+    again = crew(*AS_OF, "course", "import", "--csv", str(rejects))
+    assert "1 added" in again.stderr
+    codes = {c["code"] for c in crew("--format", "json", "course", "list").json}
+    assert {"C1", "C2"} <= codes
 
 
 # ---------------------------------------------------------------------------- prerequisites

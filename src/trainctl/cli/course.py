@@ -276,7 +276,8 @@ def import_(
     dry_run: DryRunOpt = False,
     update: Annotated[bool, typer.Option("--update", help="Change courses whose values differ.")] = False,
     skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="Import the good rows and list the bad ones (exit 65).")
+        bool, typer.Option("--skip-invalid", help="Import the good rows; write the bad ones to "
+                           "NAME.rejects.csv (for NAME.csv) next to the input (exit 65).")
     ] = False,
     ignore_unknown_columns: Annotated[
         bool, typer.Option("--ignore-unknown-columns", help="Skip columns trainctl does not know.")
@@ -287,11 +288,20 @@ def import_(
     from trainctl.services.courses import import_courses
 
     state = get_state(ctx)
+    if skip_invalid:
+        from trainctl.cli.rejects import require_files
+
+        require_files([csv_file])
+    rejects = None
     with csv_file.open("rb") as fh, state.session(write=not dry_run) as (session, actor):
         result = import_courses(
             session, actor, fh, source=csv_file.name, update=update, dry_run=dry_run,
             skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
         )  # fmt: skip
+        if result.reasons and not dry_run:  # before the commit: no file, no import
+            from trainctl.cli.rejects import write_sheet_rejects
+
+            rejects = write_sheet_rejects(csv_file, result.reasons)
     for problem in render.first_of(result.problems):
         render.warn(problem)
     _notify(result.notices)
@@ -299,8 +309,9 @@ def import_(
     if dry_run:
         summary = f"Dry run, nothing written: would be {summary}"
     if result.rejected:
-        summary += f", {result.rejected} rejected"
+        summary += f", {result.rejected} rejected" + (f"; written to {rejects}" if rejects else "")
     render.info(f"{csv_file.name}: {summary}.", quiet=state.quiet)
     if result.rejected:
-        render.info("Hint: fix the rows named above and import the file again.", quiet=False)
+        fix = f"fix them in {rejects.name}" if rejects else "fix the rows named above"
+        render.info(f"Hint: {fix} and import the file again.", quiet=False)
         raise typer.Exit(65)

@@ -14,21 +14,29 @@ import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from trainctl.domain.sheet import REJECT_COLUMN
 from trainctl.errors import BadInputError, UsageError
 
 
 def require_files(sources: Iterable[Path]) -> None:
     """--skip-invalid writes each input's bad rows next to it, read again from it: an input
     that is no regular file (a pipe, /dev/stdin, <(...)) can be read only once and has no
-    folder of its own. Refused before anything is read or written."""
+    folder of its own: /dev/stdin redirected from a file is a regular file to stat(), but
+    its reject file would go to /dev. Refused before anything is read or written."""
     for source in sources:
-        if not source.is_file():
+        if not source.is_file() or _stream_path(source):
             raise UsageError(
                 f"--skip-invalid needs the input as a file: {source} is a pipe or stream, and "
                 "the bad rows go to a reject file next to the input (read again from it).",
                 "Save the input as a file (e.g. roster.csv) and import that, or leave out "
                 "--skip-invalid to import all rows or none.",
             )
+
+
+def _stream_path(source: Path) -> bool:
+    """/dev/stdin, /dev/fd/0, /proc/self/fd/0: a name for an open stream, whatever it reads."""
+    where = os.path.abspath(source)
+    return where.startswith(("/dev/", "/proc/"))
 
 
 def rejects_path(source: Path) -> Path:
@@ -49,19 +57,19 @@ def write_rejects(
     if path.exists():
         with path.open("rb") as fh:
             head = fh.readline().lstrip(b"\xef\xbb\xbf")
-        if not head.startswith(b"reason"):
+        if not head.startswith(REJECT_COLUMN.encode()):
             raise BadInputError(
                 f"{path} exists and is not a reject file written by trainctl; nothing was imported.",
                 "Move or rename that file, then run the import again.",
             )
-    keep = [i for i, c in enumerate(columns) if c.strip().lower() != "reason"]
+    keep = [i for i, c in enumerate(columns) if c.strip().lower() != REJECT_COLUMN]
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
     os.fchmod(fd, 0o600)
     # with a BOM: Excel opens a UTF-8 file without one as the local code page ("JosÃ©"),
     # and the name would come back garbled when the fixed file is imported
     with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=delimiter)
-        writer.writerow(["reason", *(columns[i] for i in keep)])
+        writer.writerow([REJECT_COLUMN, *(columns[i] for i in keep)])
         for reason, cells in rows:
             kept = [cells[i] if i < len(cells) else "" for i in keep] if len(cells) <= len(columns) else list(cells)
             writer.writerow([reason, *kept])

@@ -34,6 +34,7 @@ from trainctl.domain import text as dtext
 from trainctl.domain.text import hours_text, word_for
 
 DELIMITERS = (",", ";", "\t")
+REJECT_COLUMN = "reason"  # a reject file's first column; every import skips it (the file imports as it is)
 MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
 FIELD_LIMIT = 4 * 1024 * 1024  # a cell longer than this is refused for its line
 NO_ROWS_HINT = (

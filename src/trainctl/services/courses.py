@@ -208,6 +208,14 @@ class CourseImport:
     rejected: int = 0
     written: bool = False
     notices: list[str] = field(default_factory=list)  # categories no requirement names
+    reasons: dict[int, list[str]] = field(default_factory=dict)  # line -> why (the reject file)
+
+    def refuse(self, line: int, *why: str) -> None:
+        """Row `line` is left out: each reason is named as "FILE, line N, ..." and kept by
+        line for the reject file (--skip-invalid)."""
+        for text in why:
+            self.problems.append(f"{self.source}, line {line}{text}")
+            self.reasons.setdefault(line, []).append(f"line {line}{text}")
 
 
 def import_courses(
@@ -238,7 +246,7 @@ def import_courses(
         lines = sheet.read_sheet(stream, source)
         head = next(lines)
         header, problems = sheet.match_header(
-            head.cells, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns
+            head.cells, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns, ignored=(sheet.REJECT_COLUMN,)
         )
         if problems:
             raise sheet.SheetError(
@@ -250,11 +258,11 @@ def import_courses(
         for record in lines:
             if record.end != record.number and (broken := sheet.line_breaks(record.cells, header.names, header.columns)):
                 bad.add(record.number)  # a quote never closed took the lines after it
-                result.problems += [f"{source}, line {record.number}, field {c}: {why}" for c, why in broken]
+                result.refuse(record.number, *(f", field {c}: {why}" for c, why in broken))
                 continue
             if spilled := spilled_cells(head.cells, record.cells):
                 bad.add(record.number)
-                result.problems.append(f"{source}, line {record.number}: {under_no_column(spilled)}")
+                result.refuse(record.number, f": {under_no_column(spilled)}")
                 continue
             given = {name: sheet.cell(record.cells, i) for i, name in header.columns.items()}
             given = {k: v for k, v in given.items() if v != "" or k == "name"}
@@ -262,7 +270,8 @@ def import_courses(
                 rows.append((record.number, CourseCreate.model_validate(given)))
             except ValidationError as exc:
                 bad.add(record.number)
-                result.problems += describe_errors(exc, f"{source}, line {record.number}")
+                prefix = f"{source}, line {record.number}"
+                result.refuse(record.number, *(p.removeprefix(prefix) for p in describe_errors(exc, prefix)))
     except sheet.SheetError as exc:
         said = "nothing was imported" in exc.message  # the sheet's own line errors say it
         message = exc.message if said else exc.message + " Nothing was imported."
@@ -275,8 +284,8 @@ def import_courses(
         key = "code:" + q.fold(row.code) if row.code else "name:" + q.fold(row.name)
         if key in seen:
             bad.add(line)
-            result.problems.append(
-                f"{source}, line {line}, field {'code' if row.code else 'name'}: "
+            result.refuse(
+                line, f", field {'code' if row.code else 'name'}: "
                 f"{row.code or row.name!r} is also on line {seen[key]}"
             )
             continue
@@ -284,8 +293,8 @@ def import_courses(
         first = names.setdefault(q.fold(row.name), (line, row.code))
         if first[0] != line and row.code and first[1]:
             bad.add(line)
-            result.problems.append(
-                f"{source}, line {line}, field name: {row.name!r} is also the name of "
+            result.refuse(
+                line, f", field name: {row.name!r} is also the name of "
                 f"{first[1]} on line {first[0]} (names match case and spaces aside)"
             )
     categories = _categories(session)
@@ -308,26 +317,22 @@ def import_courses(
             named = by_name.get(q.fold(row.name), [])
             if len(named) > 1:
                 bad.add(line)
-                result.problems.append(
-                    f"{source}, line {line}, field name: {row.name!r} names {len(named)} courses; give a code"
-                )
+                result.refuse(line, f", field name: {row.name!r} names {len(named)} courses; give a code")
                 continue
             match = named[0] if named else None
         taken = [c for c in by_name.get(q.fold(row.name), []) if match is None or c.id != match.id]
         if taken:  # a new course, or a renamed one, under another course's name
             bad.add(line)
             other = taken[0]
-            result.problems.append(
-                f"{source}, line {line}, field name: {row.name!r} is the name of course "
+            result.refuse(
+                line, f", field name: {row.name!r} is the name of course "
                 f"{other.id} ({other.code or other.name}); names match case and spaces aside"
             )
             continue
         for ref in row.prerequisites:
             if q.fold(ref) not in in_file and q.find_course(reader_of(session), ref) is None:
                 bad.add(line)
-                result.problems.append(
-                    f"{source}, line {line}, field prerequisites: no course {ref!r} in the catalog or the file"
-                )
+                result.refuse(line, f", field prerequisites: no course {ref!r} in the catalog or the file")
         if line not in bad:
             planned.append((line, row, match))
     result.rejected = len(bad)
@@ -357,11 +362,11 @@ def import_courses(
         elif differs(row, match):
             if not update:
                 bad.add(line)
-                result.problems += [
-                    f"{source}, line {line}, field {k}: course {match.code or match.name} has "
+                result.refuse(line, *(
+                    f", field {k}: course {match.code or match.name} has "
                     f"{getattr(match, k)!r}; add --update to change it (got {v!r})"
                     for k, v in differs(row, match).items()
-                ]
+                ))  # fmt: skip
             else:
                 result.updated.append(label)
         else:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
-from trainctl.domain.sheet import Field, badge_key
+from trainctl.domain.sheet import REJECT_COLUMN, Field, badge_key
 from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
@@ -49,7 +49,7 @@ IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certifi
 # `reason` is the column a reject file adds (a fixed reject file can be imported as it is);
 # `id` is the one `member list --format csv` writes (export, edit, import back). Members are
 # matched by email, never by id.
-IMPORT_IGNORED = ("reason", "id")
+IMPORT_IGNORED = (REJECT_COLUMN, "id")
 # The header matcher of training-record sheets (domain/sheet.py): case, spaces and
 # punctuation do not count ("Badge #", "E-mail", "Hire Date"), and these synonyms do.
 MEMBER_FIELDS = (

@@ -33,7 +33,7 @@ CHUNK_ROWS = 5_000
 MEMO_LIMIT = 20_000  # answers remembered per index (bounded memory on any import)
 MEMBER_FIELDS = tuple(f for f in dr.SHEET_FIELDS if f.name in ("email", "badge", "member", "name"))
 SHEET_IGNORED = ("signature", "initials", "notes", "comments", "remarks", "rank", "phone", "no", "row",
-                 "reason")  # `reason`: the column a reject file adds (it imports as it is)
+                 sheet.REJECT_COLUMN)  # fmt: skip
 IMPORT_HINT = (
     "Fix the rows named above and run the command again, or add --skip-invalid to import "
     "the good rows (the command then exits 65 to say rows were left out)."
