@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Protocol, TypeVar
 
 VALID, EXPIRED, SUPERSEDED, NOT_YET, VOID = "valid", "expired", "superseded", "not yet issued", "void"
@@ -29,6 +30,7 @@ VALID, EXPIRED, SUPERSEDED, NOT_YET, VOID = "valid", "expired", "superseded", "n
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=4096)  # a list compares the same few codes thousands of times
 def credential_code(text: str) -> str:
     """How credential codes are stored and compared: upper case, spaces folded, invisible
     characters dropped and typographic dashes read as '-' (text.code_text)."""
