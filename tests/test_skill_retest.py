@@ -143,6 +143,28 @@ def test_a_failure_entered_as_of_an_earlier_day_takes_nothing_back_of_a_later_pa
     assert progress(dept) == 1
 
 
+def test_a_retest_passed_the_day_of_the_failure_is_recorded_and_counts(dept):
+    """An academy day: pass, needs_retest, then the retest passed ten minutes later by the
+    same evaluator. The retest was answered "recorded already (checkoff 1); nothing
+    changed" and Sam stayed failed: it was matched with the pass before the failure."""
+    checkoff(dept, "passed", "2026-12-04")
+    checkoff(dept, "needs_retest", "2026-12-04")
+    assert progress(dept) == 0
+    r = checkoff(dept, "passed", "2026-12-04")
+    assert "Recorded checkoff 3" in r.stderr and "recorded already" not in r.stderr, r
+    history = dept("--format", "json", "skill", "history", "--member", "P-1").json
+    assert sorted((h["id"], h["status"]) for h in history) == [(1, "passed"), (2, "needs_retest"), (3, "passed")]
+    assert progress(dept) == 1 and cell(dept)["status"] == "met" and passed(dept) == 1
+    # the retest entered twice by accident is still one evaluation
+    r = checkoff(dept, "passed", "2026-12-04")
+    assert "recorded already (checkoff 3)" in r.stderr, r
+    # ... and so is a pass entered again for an earlier day that nothing superseded on that day
+    checkoff(dept, "passed", "2026-03-01")
+    r = checkoff(dept, "passed", "2026-03-01")
+    assert "recorded already (checkoff 4)" in r.stderr, r
+    assert len(dept("--format", "json", "skill", "history", "--member", "P-1").json) == 4
+
+
 def test_the_rule():
     E = dsk.Evaluation
     d = date.fromisoformat

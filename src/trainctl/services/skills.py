@@ -247,17 +247,9 @@ def checkoff(
     actor.refuse_own(member_id, "evaluates their own skills")
     skill = get_skill(session, skill_ref)
     assert skill.id is not None
-    t = SkillCheckoff.__table__  # type: ignore[attr-defined]
-    same = session.execute(
-        sa.select(t.c.id, t.c.evaluation_results).where(
-            t.c.member_id == member_id, t.c.skill_id == skill.id, t.c.evaluated_on == day,
-            t.c.status == status, t.c.voided_at.is_(None),
-            t.c.evaluator_id.is_(None) if actor.member_id is None else t.c.evaluator_id == actor.member_id,
-        )
-    ).all()  # fmt: skip
-    for cid, stored in same:
-        if (stored or {}) == data:
-            return Checkoff(cid, member_name, skill.name, status, day, True, FeedResult())
+    repeat = _repeat_of(session, member_id, skill.id, day, status, actor.member_id, data)
+    if repeat is not None:
+        return Checkoff(repeat, member_name, skill.name, status, day, True, FeedResult())
     row = SkillCheckoff(
         member_id=member_id, skill_id=skill.id, evaluator_id=actor.member_id, status=status,
         evaluation_results=data, evaluated_on=day, notes=note, created_by=actor.member_id,
@@ -275,6 +267,30 @@ def checkoff(
     feed = settled.feed
     feed.already = 0  # (the member's other passes, fed again, are no news)
     return Checkoff(row.id, member_name, skill.name, status, day, False, feed, settled.reversed)
+
+
+def _repeat_of(
+    session: Session, member_id: int, skill_id: int, day: date, status: str, evaluator: int | None,
+    data: dict[str, Any],
+) -> int | None:
+    """The checkoff that this evaluation would merely enter twice, else None. The new one
+    would sit last on `day` (domain/skills: evaluated date, then entry order); a repeat is
+    one of the live checkoffs just before it on that day with the same result, evaluator
+    and results, with nothing different between them. A pass after a needs_retest on the
+    same day is the retest, not a repeat of the pass before the failure."""
+    t = SkillCheckoff.__table__  # type: ignore[attr-defined]
+    before = session.execute(
+        sa.select(t.c.id, t.c.status, t.c.evaluator_id, t.c.evaluation_results)
+        .where(t.c.member_id == member_id, t.c.skill_id == skill_id, t.c.evaluated_on == day,
+               t.c.voided_at.is_(None))
+        .order_by(t.c.id.desc())
+    ).all()  # fmt: skip
+    for cid, was, by, stored in before:
+        if was != status:
+            return None
+        if by == evaluator and (stored or {}) == data:
+            return int(cid)
+    return None
 
 
 def get_checkoff(session: Session, ref: str) -> SkillCheckoff:
