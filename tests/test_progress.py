@@ -382,6 +382,41 @@ def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_veri
     assert "verified by Olga Chief" in cli("--as", str(ann), "enroll", "show", "1").stdout
 
 
+def test_the_pending_queue_lists_what_an_officer_can_verify(cli, dept):
+    """An officer saw a withdrawn recruit's self-reported credit in `progress pending`, and
+    `progress update ID --verify` then refused it (the enrollment is closed). The queue
+    lists credit of active enrollments; an enrollment on hold is counted on stderr with
+    the way to resume it; a withdrawn or failed one is closed and not listed."""
+    officer = dept.member("Olga Chief", role="officer")
+    members = [dept.member(n) for n in ("Ann Lee", "Bob Ray", "Cy Orr", "Di Fox")]
+    dept.simple_program("Recruit", "hours")
+    for m in members:
+        cli("enroll", "add", str(m), "Recruit")
+    cli("progress", "self-reporting", "on")
+    for m in members:
+        cli("--as", str(m), "progress", "update", "--member", str(m), "-r", "Recruit hours 1", "--add", "2")
+    queue = cli("--format", "json", "--as", str(officer), "progress", "pending")
+    assert [p["enrollment_id"] for p in queue.json] == [1, 2, 3, 4] and "Not listed" not in queue.stderr
+    cli("enroll", "hold", "2", "--reason", "medical leave")
+    cli("enroll", "withdraw", "3", "--yes")
+    cli("enroll", "fail", "4", "--yes", "--reason", "left the academy")
+    queue = cli("--format", "json", "--as", str(officer), "progress", "pending")
+    assert [(p["enrollment_id"], p["member"]) for p in queue.json] == [(1, "Ann Lee")]
+    assert "Not listed: 1 self-reported credit of enrollment 2 on hold, verifiable once resumed " in queue.stderr
+    assert "`trainctl enroll resume 2`" in queue.stderr, queue
+    # every row listed takes the verification it waits for
+    for p in queue.json:
+        cli("--as", str(officer), "progress", "update", str(p["progress_id"]), "--verify")
+    r = cli("--as", str(officer), "progress", "pending")
+    assert "Nothing can be verified now." in r.stderr and "enrollment 2 on hold" in r.stderr
+    assert r.stdout == ""
+    cli("enroll", "resume", "2")
+    queue = cli("--format", "json", "--as", str(officer), "progress", "pending")
+    assert [p["enrollment_id"] for p in queue.json] == [2] and "Not listed" not in queue.stderr
+    # the closed ones' credit is kept in their log, still unverified
+    assert [c["state"] for c in cli("--format", "json", "progress", "log", "3").json] == ["pending"]
+
+
 def test_rollup_is_one_update_statement(dept, db_url):
     """The enrollment rollup is set-based: one UPDATE for any number of enrollments."""
     from datetime import date

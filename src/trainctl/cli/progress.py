@@ -236,12 +236,16 @@ def log(
 
 @app.command("pending")
 def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
-    """Self-reported credit waiting for an officer's verification."""
+    """Self-reported credit waiting for an officer's verification: what can be verified
+    now. Credit of an enrollment on hold is counted on stderr (verifiable once resumed);
+    credit of a withdrawn or failed enrollment is closed and not listed."""
+    from trainctl.domain.text import plural
     from trainctl.queries import progress as q
 
     state = get_state(ctx)
     with state.reader() as (rd, actor):
-        rows = [p.as_dict() for p in q.pending_credits(rd, actor)]
+        queue = q.pending_credits(rd, actor)
+    rows = [p.as_dict() for p in queue.rows]
     fmt = fmt_of(ctx, fmt_value(format))
     render.table(
         rows,
@@ -252,8 +256,16 @@ def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
          Col("entered_on", "Date"), Col("note", drop=1)]
         if fmt != "csv" else render.file_cols(q.PendingRow),  # (CSV: entered_at too, as JSON)
         fmt,
-        empty="Nothing waits for verification.",
+        empty="Nothing waits for verification." if not queue.on_hold else "Nothing can be verified now.",
     )  # fmt: skip
+    if queue.on_hold:
+        held = sorted(queue.on_hold)
+        render.info(
+            f"Not listed: {plural(sum(queue.on_hold.values()), 'self-reported credit')} of "
+            f"{'enrollment' if len(held) == 1 else 'enrollments'} {', '.join(map(str, held))} on hold, "
+            f"verifiable once resumed (`trainctl enroll resume {held[0] if len(held) == 1 else 'ENROLLMENT'}`).",
+            quiet=state.quiet,
+        )
 
 
 @app.command("milestones")

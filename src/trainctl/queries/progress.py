@@ -277,27 +277,44 @@ class PendingRow:
         return record(self)
 
 
+@dataclass(frozen=True, slots=True)
+class PendingQueue:
+    """`progress pending`: `rows`, the credit an officer can verify now (of active and
+    completed enrollments); `on_hold`, enrollment id -> how many credits of that enrollment
+    on hold wait for it to be resumed (a verification is refused until then). Credit of a
+    withdrawn or failed enrollment is in neither: the record is closed and nobody can
+    verify it (`progress log` still shows it)."""
+
+    rows: list[PendingRow]
+    on_hold: dict[int, int]
+
+
 _PENDING = """
 SELECT c.progress_id, rp.enrollment_id, m.name, r.name, c.amount, c.item, c.entered_on,
-       c.entered_at, c.note
+       c.entered_at, c.note, e.status
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
 JOIN enrollment e ON e.id = rp.enrollment_id
 JOIN member m ON m.id = e.member_id
 JOIN program_requirement pr ON pr.id = rp.program_requirement_id
 JOIN requirement r ON r.id = pr.requirement_id
-WHERE c.state = 'pending'
+WHERE c.state = 'pending' AND e.status IN {statuses}
 ORDER BY c.entered_at, c.id
 """
 
 
-def pending_credits(rd: Reader, actor: Actor) -> list[PendingRow]:
-    """Self-reported credit waiting for an officer (training.view_all)."""
+def pending_credits(rd: Reader, actor: Actor) -> PendingQueue:
+    """Self-reported credit waiting for an officer (training.view_all), as PendingQueue
+    sorts it by what the enrollment's status lets an officer do."""
     actor.require(VIEW_ALL, "see other members' pending credit")
-    return [
-        PendingRow(pid, eid, member, req, amount, item, as_date(on), required(as_utc(at)), note)
-        for pid, eid, member, req, amount, item, on, at, note in rd.all(_PENDING)
-    ]
+    statuses, params = in_list("status", (*dp.CREDITABLE, "on_hold"))
+    out = PendingQueue([], {})
+    for pid, eid, member, req, amount, item, on, at, note, status in rd.all(_PENDING.format(statuses=statuses), params):
+        if status in dp.CREDITABLE:
+            out.rows.append(PendingRow(pid, eid, member, req, amount, item, as_date(on), required(as_utc(at)), note))
+        else:
+            out.on_hold[eid] = out.on_hold.get(eid, 0) + 1
+    return out
 
 
 def shortfall(
