@@ -382,6 +382,39 @@ def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_veri
     assert "verified by Olga Chief" in cli("--as", str(ann), "enroll", "show", "1").stdout
 
 
+def test_an_officers_set_ends_at_n_and_pending_says_what_waits(cli, dept, snapshot):
+    """A member reported 1 h; an officer's `--set 2` printed value 2, "pending no" (though
+    `enroll show` said "1 pending"), and the verification then made it 3. The set is
+    refused while the report waits (verify it first); `pending` in the output is the
+    row's, not only this update's."""
+    officer = dept.member("Olga Chief", role="officer")
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "self-reporting", "on")
+    cli("--as", str(ann), "progress", "update", "1", "--add", "1")
+    before = snapshot()
+    for extra in ((), ("--verify",)):
+        r = cli("--as", str(officer), "progress", "update", "1", "--set", "2", *extra, ok=False)
+        assert r.exit_code == 1, r
+        assert "has 1 h reported by the member and waiting for verification: --set 2 would end at 3" in r.stderr
+        assert "`trainctl progress update 1 --verify`" in r.stderr
+    assert snapshot() == before
+    # an officer's --add beside the waiting report: the row still has credit pending
+    r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--add", "0.5")
+    assert (r.json["value"], r.json["pending"]) == (0.5, True)
+    assert "Recorded as self-reported" not in r.stderr
+    r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--verify")
+    assert (r.json["value"], r.json["pending"]) == (1.5, False)
+    r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--set", "2")
+    assert (r.json["value"], r.json["pending"]) == (2, False)
+    # the member's own --set counts their waiting report: 3 once verified
+    r = cli("--as", str(ann), "--format", "json", "progress", "update", "1", "--set", "3")
+    assert (r.json["value"], r.json["pending"]) == (2, True)
+    cli("--as", str(officer), "progress", "update", "1", "--verify")
+    assert row(cli, 1)["value"] == 3
+
+
 def test_the_pending_queue_lists_what_an_officer_can_verify(cli, dept):
     """An officer saw a withdrawn recruit's self-reported credit in `progress pending`, and
     `progress update ID --verify` then refused it (the enrollment is closed). The queue

@@ -62,7 +62,8 @@ def update(
         float | None,
         typer.Option(
             "--set",
-            help="Set the total to N (records a credit of the difference).",
+            help="Set the total to N (records a credit of the difference; an officer verifies "
+            "what a member reported first).",
             show_default=False,
         ),
     ] = None,
@@ -162,7 +163,7 @@ def update(
             "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
             "value": rp.progress_value, "percentage": rp.progress_percentage,
             "status": rp.status, "enrollment_progress": e.progress_percentage,
-            "enrollment_status": e.status, "pending": result.pending,
+            "enrollment_status": e.status, "pending": result.waiting,
             "verified_on": rp.verified_on, "verified_at": rp.verified_at,
         }  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))

@@ -116,7 +116,8 @@ class UpdateResult:
     enrollment: EnrollmentRow
     requirement: RequirementRow
     credits: list[Credit] = field(default_factory=list)
-    pending: bool = False
+    pending: bool = False  # this update's credit is self-reported and waits for an officer
+    waiting: bool = False  # the row has credit waiting for verification after this update
     events: list[str] = field(default_factory=list)
 
 
@@ -400,12 +401,25 @@ def set_total(row: _Row, change: ch.SetTotal) -> None:
     category = _numeric(
         row, "--set", change.total, change.category, change.distributive, adds_hours=True
     )
-    current = sum(
-        c.amount for c in row.ledger if c.state in row.states()
-        and (category is None or (c.category or "").casefold() == category.casefold())
-    )  # fmt: skip
+    def scoped(c: Credit) -> bool:
+        return category is None or (c.category or "").casefold() == category.casefold()
+
+    current = sum(c.amount for c in row.ledger if c.state in row.states() and scoped(c))
     if change.total < 0:
         raise BadInputError(f"--set {change.total:g}: progress cannot be negative.")
+    waiting = sum(c.amount for c in row.ledger if c.state == "pending" and scoped(c))
+    if waiting and not row.is_self:
+        # an officer's total counts what counts now; the member's report, verified later,
+        # would come on top of it ("set to 2" ending at 3)
+        unit = UNIT_WORDS[row.req.requirement_type]
+        unit = unit[:-1] if waiting == 1 and unit != "h" else unit
+        raise RefusedError(
+            f"'{row.req.name}' has {_fmt(waiting)} {unit} reported by the member and waiting for "
+            f"verification: --set {_fmt(change.total)} would end at {_fmt(change.total + waiting)} once "
+            "it is verified.",
+            f"Nothing was recorded. Verify the report first (`trainctl progress update {row.rp.id} "
+            "--verify`), then set the total; or give what was not reported with --add.",
+        )
     amount = round(change.total - current, 6)
     if amount == 0:
         raise RefusedError(f"'{row.req.name}' is already at {_fmt(change.total)}; nothing recorded.")
@@ -577,6 +591,10 @@ def finish(
     w, result = row.w, row.result
     req = result.requirement
     result.pending = any(c.state == "pending" for c in result.credits)
+    # a verification counts every pending credit of the row; nothing else changes one
+    result.waiting = result.pending or (
+        update.verify is None and any(c.state == "pending" for c in row.ledger)
+    )
     events = refresh(w, [row.located.progress_id], [row.located.enrollment_id], today=today)
     rp = result.progress = progress_row(w, row.located.progress_id)
     enrollment = result.enrollment = enrollment_row(w, row.located.enrollment_id)
