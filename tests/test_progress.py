@@ -415,6 +415,39 @@ def test_an_officers_set_ends_at_n_and_pending_says_what_waits(cli, dept, snapsh
     assert row(cli, 1)["value"] == 3
 
 
+def test_a_verification_goes_with_the_credit_it_verified(cli, dept):
+    """A member reported 2 h, an officer verified, then the hours were taken back ("wrong
+    class"): `enroll show` read "0 / 10 h · not started · verified by Olga Chief", a
+    sign-off on nothing. A row back at not started carries no verification; the ledger
+    keeps who verified the credit."""
+    officer = dept.member("Olga Chief", role="officer")
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Recruit", "hours")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "self-reporting", "on")
+    cli("--as", str(ann), "progress", "update", "1", "--add", "2")
+    cli("--as", str(officer), "progress", "update", "1", "--verify")
+    assert row(cli, 1)["verified_by"] == "Olga Chief" and row(cli, 1)["verified_on"]
+    # part of it taken back: what is left was verified, and still says so
+    cli("progress", "update", "1", "--add", "-1", "--note", "one hour was a break")
+    assert row(cli, 1)["verified_by"] == "Olga Chief"
+    r = cli("--format", "json", "progress", "update", "1", "--add", "-1", "--note", "wrong class")
+    assert (r.json["value"], r.json["verified_on"], r.json["verified_at"]) == (0, None, None)
+    shown = row(cli, 1)
+    assert (shown["status"], shown["verified_by"], shown["verified_on"]) == ("not_started", None, None)
+    assert "verified by" not in cli("enroll", "show", "1").stdout
+    log = cli("--format", "json", "progress", "log", "1").json
+    assert [(c["amount"], c["verified_by"]) for c in log] == [(2, "Olga Chief"), (-1, None), (-1, None)]
+    # new credit is not covered by the old verification
+    cli("progress", "update", "1", "--add", "3")
+    assert row(cli, 1)["verified_by"] is None
+    # an override is what a verification of a row without credit signs
+    cli("--as", str(officer), "progress", "update", "1", "--add", "-3")
+    cli("progress", "update", "1", "--waive", "--reason", "prior service")
+    cli("--as", str(officer), "progress", "update", "1", "--verify")
+    assert (row(cli, 1)["status"], row(cli, 1)["verified_by"]) == ("waived", "Olga Chief")
+
+
 def test_the_pending_queue_lists_what_an_officer_can_verify(cli, dept):
     """An officer saw a withdrawn recruit's self-reported credit in `progress pending`, and
     `progress update ID --verify` then refused it (the enrollment is closed). The queue

@@ -952,6 +952,15 @@ def derive_status(percentage: float, override: str | None, value: float = 0.0) -
     return "not_started"
 
 
+def verification_stands(status: str) -> bool:
+    """Whether a row keeps its verification (who, when) at this derived status: while it
+    holds credit that counts or an override, which is what was verified. A row back at
+    not_started (its verified credit taken back, voided or expired) shows none: "0 / 2 h,
+    verified by ..." read as a sign-off on nothing. The ledger keeps who verified each
+    credit (`progress log`), the audit log the verification."""
+    return status != "not_started"
+
+
 def effective_percentage(percentage: float, override: str | None) -> float:
     """What a row contributes to rollups: an override counts as done."""
     return 100.0 if override in ("completed", "waived") else _cap(percentage)

@@ -179,11 +179,15 @@ def recompute(
             completed = (rp.completed_at or now) if status in dp.DONE else None
             updates.append(
                 {"id": rp.id, "value": value, "pct": shown, "status": status,
-                 "started": started, "completed": completed}
+                 "started": started, "completed": completed, "keep": int(dp.verification_stands(status))}
             )  # fmt: skip
+    # (CASE without ELSE: NULL, so a verification that no longer stands is cleared)
     w.execute_many(
         "UPDATE requirement_progress SET progress_value = :value, progress_percentage = :pct, "
-        "status = :status, started_at = :started, completed_at = :completed WHERE id = :id",
+        "status = :status, started_at = :started, completed_at = :completed, "
+        "verified_by = CASE WHEN :keep = 1 THEN verified_by END, "
+        "verified_at = CASE WHEN :keep = 1 THEN verified_at END, "
+        "verified_on = CASE WHEN :keep = 1 THEN verified_on END WHERE id = :id",
         updates,
     )
     w.sync()
