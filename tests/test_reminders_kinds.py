@@ -300,6 +300,25 @@ def test_a_milestone_whose_progress_was_taken_back_is_not_announced(cli, academy
     assert len([d for d in got if d["kind"] == "milestone"]) == 1  # back above it: it fired once
 
 
+def test_a_phase_already_left_is_reminded_of_nothing(cli, academy, db_url):
+    """Review: Rita finished phase 1 and moved on to phase 2; an item of phase 1 taken
+    back after that was still warned of as due ('7-day warning', then 'overdue'), and the
+    phase-1 milestone still announced though phase 1 fell back below it. Nothing is sent
+    about a phase already left, nor about a milestone whose progress fell back."""
+    academy.milestone(1, "Basics complete", 100, phase_id=1)  # phase 1's, at 100%
+    cli("--as-of", "2026-01-01", "enroll", "add", "zoe@fd.example", "Academy")
+    zoe = ["--member", "zoe@fd.example", "--requirement", "Live fire"]
+    cli("--as-of", "2026-01-05", "progress", "update", *zoe, "--add", "10")  # phase 2 opens
+    assert cli("--format", "json", "enroll", "show", "1").json["current_phase"] == "2. Apparatus"
+    news = [d["about"] for d in cli("--format", "json", "reminders", "preview", "--as-of",
+                                    "2026-01-06").json if d["kind"] == "milestone"]  # fmt: skip
+    assert "Basics complete (Academy)" in news  # reached, and still so: news
+    cli("--as-of", "2026-01-06", "progress", "update", *zoe, "--set", "5")  # phase 1: 50%
+    for day in ("2026-01-14", "2026-01-22"):  # the 7-day warning, the overdue follow-up
+        got = cli("--format", "json", "reminders", "preview", "--as-of", day).json
+        assert [d for d in got if d["kind"] in ("requirement_deadline", "milestone")] == [], day
+
+
 def test_a_program_without_lead_days_sends_no_deadline_reminders(cli, db_url):
     d = Dept(db_url)
     d.member("Ann Lee", email="ann@fd.example")

@@ -986,6 +986,12 @@ def rollup(rows: Iterable[tuple[bool, float]]) -> float:
     return _cap(units // len(required) / PCT_UNITS)
 
 
+def phase_progress(rows: Iterable[tuple[bool, str, float]]) -> float:
+    """A phase's progress, on which its milestones cross: the rollup of its rows, given as
+    (is_required, derived status, percentage), a completed or waived row counting 100."""
+    return rollup((req, 100.0 if status in DONE else pct) for req, status, pct in rows)
+
+
 def shown_percentage(pct: float) -> float:
     """A percentage as listings and records show it: one decimal (the rollup keeps four)."""
     return float(round(pct, 1))

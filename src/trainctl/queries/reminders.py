@@ -32,6 +32,7 @@ from trainctl.domain import reminders as dr
 from trainctl.domain.text import hours_text
 from trainctl.queries import (
     Reader,
+    as_bool,
     as_date,
     as_json,
     as_utc,
@@ -331,6 +332,11 @@ def _phase_text(
     return _deadline_text(name, facts, crossed, today, why)
 
 
+# Whether program link `pr` is in enrollment `e`'s scope now: of no phase, or of the
+# phase the member is in. A phase already left is not (a row of it reopened after the
+# member moved on is not theirs to be reminded of), nor one not yet started.
+IN_SCOPE_SQL = "(pr.phase_id IS NULL OR pr.phase_id = e.current_phase_id)"
+
 # Whether enrollment `e`'s member can take credit now: no current phase, or an open
 # required row of it (or of no phase). Otherwise the phase is complete and waits for an
 # officer to advance it (`:yes` is bound to True).
@@ -338,8 +344,7 @@ CAN_ACT_SQL = (
     "(e.current_phase_id IS NULL OR EXISTS (SELECT 1 FROM requirement_progress rp "
     "CROSS JOIN program_requirement pr WHERE rp.enrollment_id = e.id "
     "AND pr.id = rp.program_requirement_id AND pr.is_required = :yes "
-    "AND (pr.phase_id = e.current_phase_id OR pr.phase_id IS NULL) "
-    f"AND rp.status NOT IN {DONE_SQL}))"
+    f"AND {IN_SCOPE_SQL} AND rp.status NOT IN {DONE_SQL}))"
 )
 
 
@@ -517,7 +522,8 @@ def _requirement_deadlines(
     rd: Reader, today: date, progs: dict[int, ProgramInfo]
 ) -> list[dr.Reminder]:
     """Open required progress rows whose due date is within the farthest lead day, or
-    passed less than FRESH_DAYS ago (ix_requirement_progress_open_due: open rows only)."""
+    passed less than FRESH_DAYS ago (ix_requirement_progress_open_due: open rows only),
+    of no phase or of the phase the member is in (IN_SCOPE_SQL)."""
     farthest = max((p.schedule.farthest for p in progs.values() if p.schedule.warns), default=None)
     if farthest is None:
         return []
@@ -536,6 +542,7 @@ def _requirement_deadlines(
         "AND e.id = rp.enrollment_id AND m.id = e.member_id "
         "AND pr.id = rp.program_requirement_id AND r.id = pr.requirement_id "
         "AND e.status = 'active' AND m.status = 'active' AND pr.is_required = :yes "
+        f"AND {IN_SCOPE_SQL} "
         "AND e.enrolled_on <= :today",  # an enrollment that begins after today: not yet
         {
             "lo": _day(rd, dr.shift(today, -FRESH - 1)),
@@ -668,6 +675,25 @@ def _milestone_text(name: str, mname: str, program: str, threshold: float, progr
     return f"milestone {mname} ({dr.pct(threshold)}) reached {on.isoformat()}", title, body
 
 
+def _phase_progress(
+    rd: Reader, enrollment_ids: Sequence[int]
+) -> dict[tuple[int, int], list[tuple[bool, str, float]]]:
+    """The rows of these enrollments' phases, by (enrollment, phase), as
+    domain.progress.phase_progress takes them: a few enrollments (fresh phase milestones)."""
+    out: dict[tuple[int, int], list[tuple[bool, str, float]]] = {}
+    for part in chunks(list(enrollment_ids)):
+        ids, params = in_list("e", part)
+        for eid, phase, req, status, pct in rd.all(
+            "SELECT rp.enrollment_id, pr.phase_id, pr.is_required, rp.status, "
+            "rp.progress_percentage FROM requirement_progress rp "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            f"WHERE rp.enrollment_id IN {ids} AND pr.phase_id IS NOT NULL",
+            params,
+        ):
+            out.setdefault((eid, phase), []).append((bool(as_bool(req)), status, float(pct or 0)))
+    return out
+
+
 def _milestones(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[dr.Reminder]:
     """Milestones reached (verified, when they need it) in the last FRESH_DAYS, on
     enrollments that are active or completed (the 100% milestone completes one), by their
@@ -687,14 +713,19 @@ def _milestones(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
         "AND e.status IN ('active', 'completed') AND m.status = 'active'",
         {"lo": _day(rd, dr.shift(today, 1 - FRESH)), "today": _day(rd, today)},
     )
-    out = []
+    news = []  # (the day it is news from, the row)
     for row in rows:
-        eid, msid, reached, verified, needs, mname, threshold, note, mid, name, email, pid, pct, phase = row
-        on = as_date(verified if needs else reached)
-        if on is None or not dr.fresh(on, today):
-            continue
-        if phase is None and not dp.crossed({msid: threshold}, pct, ()):
-            continue  # progress fell back below it (a void): nothing is sent about it
+        on = as_date(row[3] if row[4] else row[2])  # verified, when it needs it; else reached
+        if on is not None and dr.fresh(on, today):
+            news.append((on, row))
+    phases = _phase_progress(rd, sorted({row[0] for _, row in news if row[13] is not None}))
+    out = []
+    for on, row in news:
+        eid, msid, _, _, _, mname, threshold, note, mid, name, email, pid, pct, phase = row
+        # a phase milestone crosses on its phase's progress (a phase already left too)
+        at = pct if phase is None else dp.phase_progress(phases.get((eid, phase), ()))
+        if not dp.crossed({msid: threshold}, at, ()):
+            continue  # progress fell back below it (a void, an uncheck): nothing is sent about it
         program = progs[pid]
         out.append(
             dr.Reminder(
@@ -763,7 +794,7 @@ def _assignments(
     # linked into a program in use: the row's own day (ix_requirement_progress_assigned),
     # or, when it was linked while the enrollment was on hold (no mail goes to a held
     # enrollment), the day it was resumed (ix_enrollment_resumed)
-    in_scope = "AND e.status = 'active' AND (pr.phase_id IS NULL OR pr.phase_id = e.current_phase_id) "
+    in_scope = f"AND e.status = 'active' AND {IN_SCOPE_SQL} "
     parts.append(
         cols + "WHERE rp.assigned_on IS NOT NULL AND rp.assigned_on BETWEEN :lo AND :today "
         + in_scope + opened

@@ -73,8 +73,8 @@ def fire_milestones(
             if phase_id is None:
                 pct = e.progress_percentage
             else:
-                pct = dp.rollup(
-                    (s.link.is_required, 100.0 if s.link.done else s.percentage)
+                pct = dp.phase_progress(
+                    (s.link.is_required, s.link.status, s.percentage)
                     for s in mine
                     if s.link.phase_id == phase_id
                 )
