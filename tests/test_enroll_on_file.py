@@ -140,6 +140,54 @@ def test_the_nightly_run_takes_back_a_program_row_whose_card_ran_out(cli, dept, 
     assert dept.scalar("SELECT count(*) FROM audit_log WHERE action = 'progress.lapse'") == 1
 
 
+def test_a_card_that_ran_out_is_taken_back_in_the_ledger_and_the_log_says_why(cli, dept, tmp_path):
+    """Review: after the nightly run took back Rita's CPR row ('1 program certification
+    requirement no longer met'), `progress log` still showed card 1's +1, counted, and
+    nothing taking it back; after a renewal two +1 entries counted against a value of 1.
+    The run now writes the reversal, as a void does ("1:lapse:1", dated the first day the
+    card no longer held), so the log sums to the value and says why; the renewal then adds
+    up, and the member's last activity is not moved (nobody did anything)."""
+    from datetime import UTC, datetime, timedelta
+
+    cli("config", "set", "timezone", "UTC")
+    today = datetime.now(UTC).date()
+
+    def day(n: int) -> str:
+        return (today + timedelta(days=n)).isoformat()
+
+    ann, cy = dept.member("Ann Lee"), dept.member("Cy Dee")
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    for who in ("ann.lee", "cy.dee"):
+        cli("--as-of", day(-60), "cert", "add", f"{who}@example.org", "EMT-B",
+            "--issued", day(-400), "--expires", day(-2))  # fmt: skip
+    cli("--as-of", day(-60), "enroll", "bulk", "Medic", "--members", f"{ann},{cy}")
+    # Cy's row was measured again today by an update (it fell, its credit still standing)
+    cli("progress", "update", "2", "--note", "card checked")
+
+    def log(progress_id: int) -> list[tuple[str, str, float, float, str]]:
+        return [(c["entered_on"], c["source_id"], c["amount"], c["counted"], c["note"])
+                for c in cli("--format", "json", "progress", "log", str(progress_id)).json]  # fmt: skip
+
+    r = cli("reminders", "send", "--transport", "file", str(tmp_path / "mail"))
+    assert "1 program certification requirement no longer met" in r.stderr  # Ann's fell now
+    gone = (day(-1), "1:lapse:1", -1.0, -1.0, f"card 1 ran out: valid through {day(-2)}")
+    assert log(1)[1:] == [gone]
+    def value(enrollment: int) -> float:
+        return cli("--format", "json", "enroll", "show", str(enrollment)).json["requirements"][0]["value"]
+
+    assert sum(c[3] for c in log(1)) == 0 == value(1)
+    assert log(2)[-1] == (day(-1), "2:lapse:1", -1.0, -1.0, f"card 2 ran out: valid through {day(-2)}")
+    shown = cli("--format", "json", "enroll", "show", "1").json
+    assert shown["last_activity_on"] == day(-60)  # the lapse is nobody's activity
+    cli("reminders", "send", "--transport", "file", str(tmp_path / "mail"))  # nothing more
+    assert len(log(1)) == 2
+    # renewed: the new card's credit adds up against the value
+    cli("cert", "add", "ann.lee@example.org", "EMT-B", "--issued", day(0), "--expires", day(700))
+    assert [c[1] for c in log(1)] == ["1", "1:lapse:1", "3"]
+    assert sum(c[3] for c in log(1)) == 1 == value(1)
+
+
 # ------------------------------------------------------------------------------- resume
 def _on_hold_program(dept: Dept) -> int:
     pid = dept.program("Medic")

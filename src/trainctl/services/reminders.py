@@ -404,7 +404,7 @@ def send_due(
     lapsed = Lapsed()
     with session_scope(engine) as session:
         if today == qs.today(reader_of(session)):
-            lapsed = lapse_cards(session, today=today)
+            lapsed = lapse_cards(session, today=today, by=actor.member_id)
             if lapsed.rows:
                 audit(session, actor, "progress.lapse", "enrollment", None, rows=lapsed.rows,
                       enrollments=lapsed.enrollments, on=today.isoformat())  # fmt: skip

@@ -7,7 +7,8 @@ Numeric progress is the sum of counted credits, never a number edited in place (
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from trainctl.domain import certs
@@ -24,7 +25,7 @@ from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, 
 from trainctl.services.store import Writer, writer_of
 
 
-def _cards(w: Writer, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[date, date | None]]:
+def card_days(w: Writer, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[date, date | None]]:
     """(source type, source id) -> (issued, expiry) of the card or record behind a
     certification credit (its completion day and expiry for a record); a void
     ("<id>:void") carries its source's, so it reverses the same."""
@@ -49,6 +50,64 @@ def _cards(w: Writer, keys: set[tuple[str, str]]) -> dict[tuple[str, str], tuple
         head = sid.split(":", 1)[0]
         if head.isdigit() and (source, int(head)) in found:
             out[(source, sid)] = found[(source, int(head))]
+    return out
+
+
+# A card's credit taken back when the card (or class record) ran out: "<id>:lapse:<n>",
+# numbered as a re-credit's entries are (n: the source's entries before it). The nightly
+# run writes it (services/progress/lapse.py); it is nobody's activity (rollup.py).
+LAPSE = ":lapse:"
+
+
+@dataclass(frozen=True)
+class RanOut:
+    """A reversing entry for a card credit whose card no longer holds the row."""
+
+    progress_id: int
+    enrollment_id: int
+    source_type: str
+    source_id: str  # the new entry's: "<id>:lapse:<n>"
+    amount: float  # the negative of what the source still held
+    category: str | None
+    item: str | None
+    on: date  # the first day it no longer counts (the day after the card's last)
+    note: str
+
+
+def ran_out(w: Writer, credits: Sequence[Sequence[Any]], today: date) -> list[RanOut]:
+    """The card credits among `credits` ((progress id, enrollment id, source type, source
+    id, category, item, amount, state, requirement frequency, period months), a row's in
+    entry order) whose source still holds net credit though its card or class record is
+    not valid on `today`: the rule `recompute` measures by (domain/certs `held_through`,
+    `is_valid`), so the ledger's sum says what the row's value says."""
+    net: dict[tuple[int, str, str, str | None, str | None], float] = {}
+    entries: dict[tuple[int, str, str], int] = {}
+    enrollment_of: dict[int, int] = {}
+    renewal: dict[int, int | None] = {}
+    for pid, eid, stype, sid, category, item, amount, state, frequency, months in credits:
+        base = sid.split(":", 1)[0]
+        entries[(pid, stype, base)] = entries.get((pid, stype, base), 0) + 1
+        enrollment_of[pid] = eid
+        renewal[pid] = certs.renewal_months(frequency, months)
+        if state == "counted":
+            key = (pid, stype, base, category, item)
+            net[key] = net.get(key, 0.0) + float(amount)
+    cards = card_days(w, {(stype, base) for _, stype, base, _, _ in net})
+    out = []
+    for (pid, stype, base, category, item), amount in net.items():
+        card = cards.get((stype, base))
+        if amount < 1e-9 or card is None:
+            continue
+        last = certs.held_through(*card, renewal[pid])
+        if last is None or certs.is_valid(last, today):
+            continue
+        n = entries[(pid, stype, base)]
+        entries[(pid, stype, base)] = n + 1
+        what = f"card {base}" if stype == "certification" else f"class record {base}"
+        assumed = " (assumed: no expiry on file)" if card[1] is None else ""
+        out.append(RanOut(pid, enrollment_of[pid], stype, f"{base}{LAPSE}{n}", -amount, category,
+                          item, last + timedelta(days=1),
+                          f"{what} ran out: valid through {last}{assumed}"))  # fmt: skip
     return out
 
 
@@ -150,7 +209,7 @@ def recompute(
             ledger = w.all(_EACH.format(ids=sql), params)
             held_certs = {pid for pid in ids if target_of[pid].requirement_type == "certification"}
             cards = (
-                _cards(w, {(st, sid) for pid, *_, st, sid in ledger if pid in held_certs})
+                card_days(w, {(st, sid) for pid, *_, st, sid in ledger if pid in held_certs})
                 if today is not None and held_certs
                 else {}
             )

@@ -15,6 +15,7 @@ from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.queries import chunks, in_list
+from trainctl.services.progress.ledger import LAPSE
 from trainctl.services.store import writer_of
 
 # domain.progress.rollup in SQL: the mean effective percentage over required links, in
@@ -33,11 +34,13 @@ _MEAN = (
 # reminders' "no progress since": the time on hold is not the member's quiet stretch;
 # NULL: neither yet). Every credit written, and every resume, is followed by this rollup
 # of its enrollment, so the column is never behind (credits are never deleted; a credit
-# entered under an earlier --as-of date does not move it back). MAX over a union ignores
-# the NULLs on both engines (SQLite's two-argument max() would not).
+# entered under an earlier --as-of date does not move it back). A card's credit taken back
+# because the card ran out (ledger.LAPSE, written by the nightly run) is nobody's activity.
+# MAX over a union ignores the NULLs on both engines (SQLite's two-argument max() would not).
 _LAST_ACTIVITY = (
     "(SELECT MAX(d) FROM (SELECT c.entered_on AS d FROM requirement_progress rp "
     "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = enrollment.id "
+    f"AND c.source_id NOT LIKE '%{LAPSE}%' "
     "UNION ALL SELECT enrollment.resumed_on) AS last_days)"
 )
 
