@@ -103,6 +103,26 @@ def test_a_certification_credit_lapses_when_the_card_expires_and_counts_again_wh
     assert [c["source"] for c in log if c["amount"]].count("certification") == 2
 
 
+def test_a_card_entered_for_an_earlier_day_credits_no_enrollment_before_it_began(cli, dept):
+    """Review: a recruit enrolled on 1 March; a card entered --as-of 20 February, expired
+    28 February, read 'completed' (its credit dated 20 February, before the enrollment
+    existed). The card never held during the enrollment: it credits nothing. A card that
+    still holds when the enrollment begins credits it, dated the enrollment's start."""
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Medic")
+    dept.link(pid, dept.requirement("EMT card", "certification", credential_code="EMT-B"))
+    cli("--as-of", "2026-03-01", "enroll", "add", str(ann), "Medic")
+    r = cli("--as-of", "2026-02-20", "cert", "add", "ann.lee@example.org", "EMT-B",
+            "--issued", "2024-11-01", "--expires", "2026-02-28")  # fmt: skip
+    assert "Credited" not in r.stderr + r.stdout
+    assert _pct(cli, 1) == [0] and cli("--format", "json", "progress", "log", "1").json == []
+    cli("--as-of", "2026-02-21", "cert", "add", "ann.lee@example.org", "EMT-B",
+        "--issued", "2026-02-21", "--expires", "2028-02-29")  # fmt: skip
+    assert _pct(cli, 1) == [100]
+    log = cli("--format", "json", "progress", "log", "1").json
+    assert [(c["source_id"], c["entered_on"]) for c in log] == [("2", "2026-03-01")]
+
+
 def test_the_nightly_run_takes_back_a_program_row_whose_card_ran_out(cli, dept, tmp_path):
     # DESIGN §3: a certification row holds while a matching card is valid. Nothing is written
     # on the day a card runs out; the nightly `reminders send` measures such rows again on

@@ -32,7 +32,9 @@ spaces. A topic/category entry matches the fact's category, its topic, or "categ
 When: a fact counts for an enrollment when it happened on or after the enrollment's start
 and not after today (the as-of date). A certification fact (a card, or a record toward a
 certification requirement) counts while it is valid: issued on or before today and not
-expired before today, whenever it was issued. A card with no expiry on file holds a
+expired before the day its credit takes effect (`credit_day`: today, or the enrollment's
+start when that is later: no credit is dated before its enrollment, and a card that ran
+out before an enrollment began credits it nothing), whenever it was issued. A card with no expiry on file holds a
 requirement that renews (BLS, biennial) for one renewal period from its issue day, and a
 one-time one for good (domain/certs `held_through`: the rule compliance judges by).
 """
@@ -279,11 +281,19 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
     return None
 
 
+def credit_day(enrolled_on: date, today: date) -> date:
+    """The day a credit to an enrollment takes effect (progress_credit.entered_on): today
+    (the department's day or --as-of), or the enrollment's start when it began after that
+    day (a card entered --as-of an earlier day for a member enrolled since)."""
+    return max(enrolled_on, today)
+
+
 def counts_on(
     fact: Fact, requirement_type: str, enrolled_on: date, today: date, renewal: int | None = None
 ) -> bool:
     """Whether the fact falls in the enrollment's window (see the module docstring);
     `renewal`: the certification requirement's (`Accepts.renewal`)."""
     if requirement_type == "certification":
-        return fact.on <= today and is_valid(held_through(fact.on, fact.expires_on, renewal), today)
+        day = credit_day(enrolled_on, today)
+        return fact.on <= today and is_valid(held_through(fact.on, fact.expires_on, renewal), day)
     return enrolled_on <= fact.on <= today

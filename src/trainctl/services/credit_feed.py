@@ -606,7 +606,9 @@ class CreditFeed:
             return
         self._load({"training_record"}, members)
         eids = {row.enrollment_id for m in members for row in self._rows[m]}
-        if self._requirement_ids is not None or self._rename or self._blockers(eids):
+        # an enrollment begun after today takes its credit dated its start (dc.credit_day)
+        later = any(row.enrolled_on > self.today for m in members for row in self._rows[m])
+        if self._requirement_ids is not None or self._rename or later or self._blockers(eids):
             self.add_groups(source_groups(session, ["training_record"], since=since))
             return
         sig_cols = (t.c.hours_completed, t.c.course_code, t.c.training_type, t.c.category, t.c.topic,
@@ -695,15 +697,16 @@ class CreditFeed:
             return 0
         rename = self._rename
         by, now = self.actor.member_id, self.now
-        rows = [
-            (
+        # each takes effect on dc.credit_day: today, but never before its enrollment began
+        by_day: dict[date, list[tuple[Any, ...]]] = {}
+        for st, sid, _, note, row, (amount, category, item) in ready:
+            by_day.setdefault(dc.credit_day(row.enrolled_on, self.today), []).append((
                 row.progress_id, st,
                 rename.get((row.progress_id, st, sid), sid) if rename else sid,
                 amount, category, item, note, "counted", by, now,
-            )
-            for st, sid, _, note, row, (amount, category, item) in ready
-        ]  # fmt: skip
-        written = _write(self.session, rows, self.today)
+            ))  # fmt: skip
+        rows = [r for day_rows in by_day.values() for r in day_rows]
+        written = sum(_write(self.session, day_rows, day) for day, day_rows in by_day.items())
         r = self.result
         r.credits += written
         r.already += len(rows) - written
