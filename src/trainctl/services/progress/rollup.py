@@ -40,7 +40,7 @@ _MEAN = (
 _LAST_ACTIVITY = (
     "(SELECT MAX(d) FROM (SELECT c.entered_on AS d FROM requirement_progress rp "
     "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = enrollment.id "
-    f"AND c.source_id NOT LIKE '%{LAPSE}%' "
+    "AND c.source_id NOT LIKE :lapsed "  # bound: psycopg would read ':lapse' as a name
     "UNION ALL SELECT enrollment.resumed_on) AS last_days)"
 )
 
@@ -65,6 +65,6 @@ def rollup_enrollments(db: Any, enrollment_ids: Sequence[int], now: datetime | N
             f"completed_at = CASE WHEN {completes} THEN :now WHEN {reopens} THEN NULL "
             "ELSE completed_at END, "
             f"last_activity_on = {_LAST_ACTIVITY}, updated_at = :now WHERE id IN {ids}",
-            {**params, "now": now},
+            {**params, "now": now, "lapsed": f"%{LAPSE}%"},
         )
     w.sync()
