@@ -366,6 +366,50 @@ def test_bulk_run_again_after_a_fix_and_rows_that_disagree(cli, dept, tmp_path, 
     assert ids["ann"]  # the world's members are untouched by the refusals above
 
 
+def test_a_bulk_run_again_skips_who_was_withdrawn_or_failed_in_any_version(cli, dept, tmp_path, snapshot):
+    """Sam resigned and was withdrawn; the class file, fixed, ran again and enrolled him
+    afresh with exit 0 and not a word. A member whose latest enrollment in the program's
+    line (any version: the same program, as "already enrolled" counts it) was withdrawn
+    or failed is skipped, exit 0, naming the enrollment, the day and reason, and the
+    deliberate way back (`enroll add`); a dry run says the same. Someone enrolled again
+    since by hand is the newer decision: already enrolled."""
+    ids = {who: dept.member(name, badge=badge) for who, name, badge in
+           [("ann", "Ann Lee", "B1"), ("bob", "Bob Ray", "B2"), ("cat", "Cat Diaz", "B3"), ("dan", "Dan Wu", "B4")]}  # fmt: skip
+    v1, _ = dept.simple_program("Academy")
+    dept.simple_program("Academy", version=2, lineage_id=v1)
+    cli("--as-of", "2026-03-01", "enroll", "add", str(ids["ann"]), "Academy@1")  # enrollment 1
+    cli("--as-of", "2026-03-02", "enroll", "withdraw", "1", "--reason", "moved away", "--yes")
+    cli("--as-of", "2026-03-01", "enroll", "add", str(ids["bob"]), "Academy@2")  # 2
+    cli("--as-of", "2026-03-03", "enroll", "fail", "2", "--yes")
+    cli("--as-of", "2026-03-01", "enroll", "add", str(ids["cat"]), "Academy@2")  # 3
+    cli("--as-of", "2026-03-02", "enroll", "withdraw", "3", "--yes")
+    cli("--as-of", "2026-03-04", "enroll", "add", str(ids["cat"]), "Academy@2")  # 4: back on purpose
+    csv = tmp_path / "class.csv"
+    csv.write_text("badge\nB1\nB2\nB3\nB4\n", encoding="utf-8")
+    before = snapshot()
+    for extra in (("--dry-run",), ()):
+        r = cli("--as-of", "2026-03-10", "enroll", "bulk", "Academy@2", "--csv", str(csv), *extra)
+        assert r.exit_code == 0, r
+        assert (f"line 2: Ann Lee was withdrawn from 'Academy' v1 on 2026-03-02 (enrollment 1: moved "
+                f"away): skipped, not enrolled again. To enroll them again on purpose: `trainctl enroll "
+                f"add id:{ids['ann']} \"Academy@2\"`.") in r.stderr  # fmt: skip
+        assert "line 3: Bob Ray failed 'Academy' v2 on 2026-03-03 (enrollment 2): skipped" in r.stderr
+        assert "line 4: Cat" not in r.stderr
+        assert "1 already enrolled, left as they are; 2 withdrawn or failed before, skipped" in r.stderr
+        if extra:
+            assert "Would enroll 1 member" in r.stderr and snapshot() == before
+    assert "Enrolled 1 member" in r.stderr
+    open_ = dept.rows("SELECT member_id, id FROM enrollment WHERE status IN ('active', 'on_hold') ORDER BY id")
+    assert [tuple(x) for x in open_] == [(ids["cat"], 4), (ids["dan"], 5)]
+    rows = cli("--as-of", "2026-03-10", "--format", "json", "enroll", "bulk", "Academy@2", "--csv", str(csv)).json
+    assert [(x["result"], x["enrollment_id"]) for x in rows] == [
+        ("skipped: withdrawn", 1), ("skipped: failed", 2), ("already enrolled", 4), ("already enrolled", 5)]
+    # the hint's command enrolls Ann again; a bulk run then finds her enrolled
+    cli("--as-of", "2026-03-10", "enroll", "add", f"id:{ids['ann']}", "Academy@2")
+    r = cli("--as-of", "2026-03-10", "enroll", "bulk", "Academy@2", "--csv", str(csv))
+    assert "3 already enrolled, left as they are; 1 withdrawn or failed before, skipped" in r.stderr
+
+
 def test_a_row_whose_name_is_another_members_is_refused_naming_both(cli, dept, tmp_path, snapshot):
     """A badge typed one digit off (P-310 for P-301) beside the intended recruit's name
     enrolled the badge's holder with exit 0 and a warning. A name cell that is, as reports

@@ -239,6 +239,8 @@ def bulk(
             outcome = f"same member as {o.duplicate_of}"
         elif o.already:
             outcome = "already enrolled"
+        elif o.ended:
+            outcome = f"skipped: {o.ended}"  # withdrawn or failed before (the note says how to enroll)
         elif result.written:
             outcome = "enrolled"
         else:
@@ -270,11 +272,13 @@ def bulk(
         if o.note and not o.refused:
             render.warn(f"{o.where}: {o.note}")
     enrolled, refused, already = len(result.enrolled), len(result.refused), len(result.already)
+    ended = len(result.ended)
     verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
     count = enrolled if result.written or dry_run else 0
     render.info(
         f"{verb} {plural(count, 'member')} in {label} ({plural(count * (result.progress_rows // max(enrolled, 1)), 'progress row')})"
         + (f"; {already} already enrolled, left as they are" if already else "")
+        + (f"; {ended} withdrawn or failed before, skipped" if ended else "")
         + (f"; {refused} refused" if refused else "")
         + (f"; {again} naming a member already listed, counted once" if again else "")
         + ("; dry run, nothing written." if dry_run else "."),

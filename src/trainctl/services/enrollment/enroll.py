@@ -38,7 +38,7 @@ from trainctl.models import (
     utcnow,
 )
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import as_date, reader_of
+from trainctl.queries import as_date, as_json, as_utc, reader_of, required
 from trainctl.queries.members import (
     exactly_named,
     find_members,
@@ -136,12 +136,14 @@ class Outcome:
     hint: str | None = None  # ... and what to do about it (the hint `enroll add` would give)
     duplicate_of: str | None = None  # "line 2", when the row repeats an earlier one
     already: bool = False  # already open in this program (enrollment_id): left as it is
+    ended: str | None = None  # withdrawn | failed: their last one in the program's line
+    # (enrollment_id), an officer's decision a re-run does not undo: skipped, and said (note)
     note: str | None = None  # a doubt worth a look that refuses nothing (a name that differs)
     target_date: date | None = None  # the member's target date: given, or the program's limit
 
     @property
     def ok(self) -> bool:
-        return self.refused is None and self.duplicate_of is None and not self.already
+        return self.refused is None and self.duplicate_of is None and not self.already and not self.ended
 
 
 @dataclass
@@ -162,6 +164,10 @@ class BulkResult:
     @property
     def already(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.already and o.duplicate_of is None]
+
+    @property
+    def ended(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ended and o.duplicate_of is None]
 
 
 def resolve_members(session: Session, requests: Sequence[Request]) -> None:
@@ -480,6 +486,69 @@ def validate(
     return refused
 
 
+ENDED = ("withdrawn", "failed")
+
+
+@dataclass(frozen=True)
+class Ended:
+    """A member's latest enrollment in a program's line (any version), when it was
+    withdrawn or failed: the officer's decision a bulk run leaves as it is."""
+
+    enrollment_id: int
+    status: str  # withdrawn | failed
+    version: int
+    reason: str | None
+    on: date | None  # the day it ended (the --as-of day it was given), when on record
+
+
+def ended_in_line(session: Session, program: Program, member_ids: Sequence[int]) -> dict[int, Ended]:
+    """{member id: Ended} for the members whose latest enrollment in the program's line
+    (same lineage, as "already enrolled" compares) is withdrawn or failed. A later
+    enrollment (an `enroll add` since, completed or open) is the newer decision: not
+    ended. The day is the withdrawal's or failure's, from its audit row."""
+    e, p = table(Enrollment), table(Program)
+    line = program.lineage_id or program.id
+    latest: dict[int, tuple[int, str, int, str | None]] = {}  # member -> (id, status, version, reason)
+    for part in chunks(sorted(set(member_ids))):
+        for mid, eid, status, version, reason in session.execute(
+            sa.select(e.c.member_id, e.c.id, e.c.status, p.c.version, e.c.status_reason)
+            .join(p, p.c.id == e.c.program_id)
+            .where(sa.func.coalesce(p.c.lineage_id, p.c.id) == line, e.c.member_id.in_(part))
+        ):
+            if mid not in latest or eid > latest[mid][0]:
+                latest[mid] = (eid, status, version, reason)
+    ended = {mid: x for mid, x in latest.items() if x[1] in ENDED}
+    if not ended:
+        return {}
+    from trainctl.models import AuditLog
+    from trainctl.services.settings import department_zone
+
+    zone = department_zone(session)
+    days: dict[int, date] = {}
+    a = table(AuditLog)
+    for part in chunks(sorted(x[0] for x in ended.values())):
+        for eid, at, detail in session.execute(
+            sa.select(a.c.entity_id, a.c.at, a.c.detail)
+            .where(a.c.entity == "enrollment", a.c.entity_id.in_(part),
+                   a.c.action.in_([f"enrollment.{v}" for v in ("withdraw", "fail")]))
+            .order_by(a.c.id)
+        ):  # fmt: skip
+            on = (as_json(detail) or {}).get("on")  # the day given (--as-of); else the day done
+            days[eid] = date.fromisoformat(on) if on else required(as_utc(at)).astimezone(zone).date()
+    return {mid: Ended(eid, status, version, reason, days.get(eid))
+            for mid, (eid, status, version, reason) in ended.items()}  # fmt: skip
+
+
+def ended_note(name: str, member_id: int, program: Program, ended: Ended) -> str:
+    """What a bulk run says of a member it skips because their enrollment was ended."""
+    when = f" on {ended.on.isoformat()}" if ended.on else ""
+    why = f": {ended.reason}" if ended.reason else ""
+    verb = "was withdrawn from" if ended.status == "withdrawn" else "failed"
+    return (f"{name} {verb} '{program.name}' v{ended.version}{when} (enrollment "
+            f"{ended.enrollment_id}{why}): skipped, not enrolled again. To enroll them again "
+            f"on purpose: `trainctl enroll add id:{member_id} \"{program.name}@{program.version}\"`.")  # fmt: skip
+
+
 # -------------------------------------------------------------------------------- shaping
 # (link id, requirement id, phase id, custom_deadline_days, requirement time_limit_days)
 Link = tuple[int, int, int | None, int | None, int | None]
@@ -632,6 +701,9 @@ def bulk_enroll(
     result = BulkResult(program=program)
     resolve_members(session, requests)
     refused = validate(session, program, requests, any_position=any_position, day=today)
+    # withdrawn or failed from this program (any version): the officer's decision stands
+    # (a re-run of the corrected file enrolled a resigned recruit again, exit 0)
+    ended = ended_in_line(session, program, [m.id for r in requests if (m := r.member) and m.id is not None])
     # a member named on several rows is one member: their first row decides, the others
     # are counted once; rows that give them two target dates name no date to use
     rows_of: dict[int, list[Request]] = {}
@@ -658,6 +730,11 @@ def bulk_enroll(
             lines = ", ".join(x.where for x in rows_of[mid] if x.target_date is not None)  # type: ignore[index]
             outcome.refused = (f"{lines} give {name} two target dates ("
                                f"{', '.join(d.isoformat() for d in dates)}); give one.")  # fmt: skip
+        elif mid in ended and not (i in refused and refused[i].enrolled is not None):
+            assert mid is not None and name is not None
+            gone = ended[mid]
+            outcome.ended, outcome.enrollment_id = gone.status, gone.enrollment_id
+            outcome.note = "; ".join(x for x in (outcome.note, ended_note(name, mid, program, gone)) if x)
         elif i in refused and refused[i].enrolled is None:
             outcome.target_date = target
             outcome.refused = refused[i].line

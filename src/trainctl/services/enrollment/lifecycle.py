@@ -156,6 +156,7 @@ def change_status(
         old=old,
         new=new,
         reason=reason,
+        on=today.isoformat(),  # the department's day (--as-of): the day a bulk re-run names
     )
     return enrollment, messages
 
