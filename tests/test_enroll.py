@@ -410,6 +410,32 @@ def test_a_bulk_run_again_skips_who_was_withdrawn_or_failed_in_any_version(cli, 
     assert "3 already enrolled, left as they are; 1 withdrawn or failed before, skipped" in r.stderr
 
 
+def test_a_target_date_from_a_later_row_of_the_member_names_that_row(cli, dept, tmp_path, snapshot):
+    """Sam on line 2 with no date and again on line 4 with a date before the enrollment
+    day: the refusal said "line 2: target date ... is before the enrollment date", with a
+    hint to leave out a date line 2 does not give. It names line 4, the row to fix; and
+    the note of an enrolled member's other target date names its row too."""
+    dept.member("Sam Okafor", badge="P-301")
+    dept.member("Rita Holm", badge="P-302")
+    dept.simple_program("Academy")
+    csv = tmp_path / "c.csv"
+    csv.write_text("badge,name,target_date\nP-301,Sam Okafor,\nP-302,Rita Holm,\nP-301,Sam O,2025-01-01\n",
+                   encoding="utf-8")  # fmt: skip
+    before = snapshot()
+    r = cli("--as-of", "2026-12-04", "enroll", "bulk", "Academy", "--csv", str(csv), "--all-or-nothing", ok=False)
+    assert r.exit_code == 1
+    assert ("line 2: P-301: line 4 gives Sam Okafor target date 2025-01-01, before the enrollment date "
+            "2026-12-04.") in r.stderr  # fmt: skip
+    assert ("Give line 4 a target date on or after the enrollment date, or leave it empty to use the "
+            "program's time limit.") in r.stderr  # fmt: skip
+    assert "leave it out" not in r.stderr
+    assert snapshot() == before
+    cli("--as-of", "2026-12-04", "enroll", "add", "P-301", "Academy")
+    r = cli("--as-of", "2026-12-04", "enroll", "bulk", "Academy", "--csv", str(csv))
+    assert ("line 2: Sam Okafor is enrolled already with target date none, not 2025-01-01 (line 4): left "
+            "as it is.") in r.stderr, r  # fmt: skip
+
+
 def test_a_row_whose_name_is_another_members_is_refused_naming_both(cli, dept, tmp_path, snapshot):
     """A badge typed one digit off (P-310 for P-301) beside the intended recruit's name
     enrolled the badge's holder with exit 0 and a warning. A name cell that is, as reports

@@ -722,6 +722,9 @@ def bulk_enroll(
         first = seen.get(mid) if mid is not None else None
         dates = dates_of.get(mid, []) if mid is not None else []
         target = dates[0] if len(dates) == 1 else None  # the one date the member's rows give
+        # ... and the rows that give it, when not this row alone (a later row of the member)
+        given = [x.where for x in rows_of[mid] if x.target_date is not None] if mid is not None else []
+        from_ = ", ".join(given) if given and given != [r.where] else None
         if mid is not None and first is None:
             seen[mid] = r
         if first is not None:
@@ -745,12 +748,19 @@ def bulk_enroll(
             outcome.target_date = refused[i].target  # the enrollment's, left as it is
             wanted = target or target_date
             if wanted is not None and wanted != refused[i].target:
-                outcome.note = (f"{name} is enrolled already with target date "
-                                f"{refused[i].target or 'none'}, not {wanted}: left as it is.")  # fmt: skip
+                outcome.note = (f"{name} is enrolled already with target date {refused[i].target or 'none'}, "
+                                f"not {wanted}{f' ({from_})' if from_ and target else ''}: left as it is.")  # fmt: skip
         elif target is not None and target < today:
             outcome.target_date = target
-            outcome.refused = f"target date {target.isoformat()} is before the enrollment date {today.isoformat()}."
-            outcome.hint = TARGET_HINT  # (the row's own hint, as for every other refusal)
+            if from_ is None:
+                outcome.refused = f"target date {target.isoformat()} is before the enrollment date {today.isoformat()}."
+                outcome.hint = TARGET_HINT  # (the row's own hint, as for every other refusal)
+            else:  # the member's date comes from a later row: that is the row to fix
+                verb = "gives" if len(given) == 1 else "give"
+                outcome.refused = (f"{from_} {verb} {name} target date {target.isoformat()}, before the "
+                                   f"enrollment date {today.isoformat()}.")  # fmt: skip
+                outcome.hint = (f"Give {from_} a target date on or after the enrollment date, or leave "
+                                "it empty to use the program's time limit.")  # fmt: skip
         else:
             assert mid is not None  # validate refuses every request without a member
             r.target_date = target
