@@ -211,6 +211,19 @@ def test_single_add_problems_name_the_option(medics, snapshot):
     assert snapshot() == before
 
 
+def test_a_card_issued_before_the_hire_date_is_said_with_its_issue_date(medics, tmp_path):
+    """A card issued before its holder was hired (a CPR card from the academy) is recorded
+    and said; the note called the card's issue date "the shift date"."""
+    medics("member", "edit", "ann@fd.org", "--hire-date", "2026-02-01")
+    sheet = _csv(tmp_path, "cards.csv", "badge,credential,number,issued,expires\n0042,ACLS,A1,2026-01-20,2028-01-31\n")
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", str(sheet))
+    assert ("cards.csv, line 2: Ann Lee was hired on 2026-02-01, after the issue date 2026-01-20: recorded "
+            "as given; check the date.") in r.stderr, r.stderr  # fmt: skip
+    r = medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-01-10")
+    assert "Ann Lee was hired on 2026-02-01, after the issue date 2026-01-10" in r.stderr, r.stderr
+    assert "shift date" not in r.stderr
+
+
 def test_permissions(medics, snapshot):
     medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-01-01")
     medics("--as-of", "2026-06-01", "cert", "add", "bo@fd.org", "BLS", "--issued", "2026-01-01")

@@ -503,6 +503,9 @@ def test_rows_a_person_should_look_at_are_said_as_record_import_says_them(duty, 
     r = duty(*AS_OF, "call", "add", "F26-40", "-m", "ann@fd.org", "-m", "0042", "--type", "EMS",
              "--shift-date", "2026-03-11", "--at", "2026-03-11T09:00-04:00")  # fmt: skip
     assert "ann@fd.org and 0042 both name Ann Lee: recorded once" in r.stderr, r.stderr
+    r = duty(*AS_OF, "call", "add", "F26-39", "-m", "7", "--type", "EMS", "--shift-date", "2026-01-20",
+             "--at", "2026-01-20T09:00-05:00")  # fmt: skip
+    assert "Bo Diaz was hired on 2026-02-01, after the call date 2026-01-20" in r.stderr, r.stderr
     assert "Recorded 1 response" in r.stderr
     calls = _csv(tmp_path, "calls.csv", "incident,at,call_type,name,badge\n"
                  "F26-41,2026-03-12T09:00-04:00,EMS,Cy Diaz,7\n")  # fmt: skip

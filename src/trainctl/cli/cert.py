@@ -83,7 +83,7 @@ def add(
     with state.session(write=not dry_run) as (session, actor):
         outcome = svc.add_card(session, actor, member, given, today=state.today(session), dry_run=dry_run)
     si.emit_add(fmt_of(ctx, fmt_value(format)), "card_ids", outcome, outcome.ids, dry_run=dry_run)
-    for line in outcome.notices:
+    for line in [*si.member_doubts(outcome), *outcome.notices]:  # issued before the hire date
         render.warn(line)
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""

@@ -264,7 +264,7 @@ def _unmatched_codes(conn: sa.Connection, rows: Sequence[_Card]) -> list[str]:
 
 CARDS = SheetKind(
     "card", "import certifications", "record certifications", CARD_FIELDS, CARD_HINT, OPTIONS,
-    parse_card, _Card, _store, lambda v: v.issued,
+    parse_card, _Card, _store, lambda v: v.issued, "the issue date",
 )  # fmt: skip
 # `cert import` and `cert add` (sheet_import.import_sheet / add_one for cards).
 import_cards = partial(import_sheet, kind=CARDS)

@@ -641,6 +641,7 @@ class SheetKind:
     row: Callable[[str | None, int | None, int, Any], Any]
     store: Callable[..., None]
     day: Callable[[Any], Days] | None = None  # a row's date (a member's status then)
+    day_word: str = "the record's date"  # what that date is called in notes: "the issue date"
 
     @property
     def own(self) -> str:
@@ -664,7 +665,7 @@ def import_sheet(
     from trainctl.services.auth import MANAGE
 
     actor.require(MANAGE, kind.imports)
-    outcome = ImportOutcome(day_word="the shift date")
+    outcome = ImportOutcome(day_word=kind.day_word)
     rows = [
         kind.row(name, line, member_id, checked)
         for name, line, member_id, checked in checked_rows(
@@ -695,7 +696,7 @@ def add_one(
     actor.require(MANAGE, kind.adds)
     if isinstance(member_refs, str):
         member_refs = [member_refs]
-    outcome = ImportOutcome(rows=len(member_refs), day_word="the shift date")
+    outcome = ImportOutcome(rows=len(member_refs), day_word=kind.day_word)
     checked, problems = kind.parse(values, today)
     for f, why in problems:
         outcome.problem(None, None, f, why, kind.options)

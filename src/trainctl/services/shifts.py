@@ -646,11 +646,12 @@ def _derive_shift_dates(
 
 ATTENDANCE = SheetKind(
     "shift", "import shift attendance", "record shift attendance", SHIFT_FIELDS, SHIFT_HINT,
-    SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date,
+    SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
 )  # fmt: skip
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
     _Resp, _store_calls, lambda v: v.shift_date or (v.at.date() - timedelta(days=1), v.at.date()),
+    "the call date",
 )  # fmt: skip
 # `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
 import_shifts = partial(import_sheet, kind=ATTENDANCE)
