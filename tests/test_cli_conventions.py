@@ -223,6 +223,28 @@ def test_dash_f_means_format_everywhere(cli, snapshot, tmp_path):
     assert read.exit_code == 1 and "Program 'P' v1" in read.stderr
 
 
+def test_dash_as_an_output_file_is_stdout_and_never_a_file_named_dash(cli, tmp_path, monkeypatch):
+    """`program export NAME -o -` wrote a file named '-' ("Wrote ... to -."); '-' is
+    standard output, as for every Unix tool. Where only a file or a folder will do (a
+    backup, .eml files, the example files) '-' is refused (exit 2); nothing named '-' is
+    made."""
+    monkeypatch.chdir(tmp_path)
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4")
+    cli("program", "create", "Drills")
+    cli("program", "requirement", "add", "Drills", "Drill hours")
+    r = cli("program", "export", "Drills", "-o", "-")
+    assert r.stdout == cli("program", "export", "Drills").stdout and 'name = "Drills"' in r.stdout
+    assert "Wrote" not in r.stderr
+    for args, hint in [
+        (("db", "backup", "-"), "Name the file to write"),
+        (("reminders", "send", "--transport", "file", "-"), "`--transport stdout` prints the messages"),
+        (("demo", "--files", "-"), "Name a folder"),
+    ]:
+        r = cli(*args, ok=False)
+        assert r.exit_code == 2 and "cannot go to standard output ('-')" in r.stderr and hint in r.stderr, r
+    assert not (tmp_path / "-").exists()
+
+
 def test_text_is_printed_as_typed_never_as_emoji(cli):
     """`:fire:` in a name or a reference reaches the terminal as typed: Rich's emoji codes
     turned "No member ':fire:'" into "No member '🔥'" on stderr."""

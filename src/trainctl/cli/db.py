@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
+from trainctl.cli.options import not_stdout
 from trainctl.cli.state import AppState, get_state
 from trainctl.errors import PermissionDeniedError, TrainctlError
 
@@ -87,6 +88,8 @@ def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where 
     from trainctl.db import backup as do_backup
     from trainctl.db import read_schema_version
 
+    not_stdout(file, "A backup is a database file; it",
+               "Name the file to write, e.g. `trainctl db backup trainctl-backup.db`.")
     state = get_state(ctx)
     _owner_only(state, "db backup")
     if read_schema_version(state.url) is None:

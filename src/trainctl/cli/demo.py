@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
+from trainctl.cli.options import not_stdout
 from trainctl.cli.state import get_state
 from trainctl.errors import UsageError
 
@@ -139,6 +140,8 @@ def _write_examples(folder: Path, *, quiet: bool, today: date) -> None:
     refuse the row once that day had passed."""
     from trainctl.services.program_file_io import dated_example, example_files
 
+    not_stdout(folder, "--files writes several example files into a folder; they",
+               "Name a folder, e.g. `trainctl demo --files .`.")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{folder} is not a folder.", "Give a folder, or a path to make one.")
     try:

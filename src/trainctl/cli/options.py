@@ -35,6 +35,20 @@ LimitOpt = Annotated[
 ]  # fmt: skip
 
 
+def is_stdout(path: object) -> bool:
+    """`-` as an output file: standard output, as for every Unix tool, not a file named
+    `-` (pathlib reads `./-` as `-` too; a file of that name is `$PWD/-`)."""
+    return path is not None and str(path) == "-"
+
+
+def not_stdout(path: object, what: str, hint: str) -> None:
+    """Refuse `-` where only a file or folder will do (a backup, a folder of messages)."""
+    if is_stdout(path):
+        from trainctl.errors import UsageError
+
+        raise UsageError(f"{what} cannot go to standard output ('-').", hint)
+
+
 def row_limit(limit: int | None, fmt: str) -> int | None:
     """The number of rows to show (None: all)."""
     if limit is None:

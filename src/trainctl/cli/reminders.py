@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, one_as_of
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, not_stdout, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import AppState, fmt_of, get_state
 from trainctl.errors import RefusedError
@@ -225,6 +225,8 @@ def send(
         raise typer.BadParameter(
             f"{folder} is only for --transport file (one .eml per message in it).", param_hint="DIR"
         )
+    not_stdout(folder, "--transport file writes one .eml file per message in a folder; they",
+               "`--transport stdout` prints the messages instead; or name a folder.")
     if dry_run:
         n, fmt = _show_due(ctx, state, format, as_of, quiet)
         _note(f"{n} reminder{'' if n == 1 else 's'} due; nothing sent (--dry-run).",

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, is_stdout
 from trainctl.cli.program.shared import ProgramArg, read_tree
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
@@ -22,7 +22,7 @@ def export(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", help="Write to this file (default: stdout).", show_default=False
+            "--output", "-o", help="Write to this file (default, or -: stdout).", show_default=False
         ),
     ] = None,
 ) -> None:
@@ -35,7 +35,7 @@ def export(
     tree = read_tree(ctx, program)
     text = export_toml(tree)
     label = program_label(tree.program)
-    if output is None:
+    if output is None or is_stdout(output):  # `-o -`: stdout, not a file named '-'
         typer.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
