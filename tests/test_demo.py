@@ -83,3 +83,17 @@ def test_a_demo_built_as_of_a_past_day_suggests_commands_about_that_day(cli, tmp
     assert lines and all(f"--db {tmp_path / 'd.db'} --as-of 2025-06-02 " in ln for ln in lines)
     r = cli("demo", "--path", str(tmp_path / "e.db"))
     assert "--as-of" not in r.stderr
+
+
+def test_a_demo_built_as_of_a_past_day_enters_its_catalog_that_day(cli, tmp_path: Path):
+    """Its registries and sample programs are entered on the demo's day, as its members
+    are: entered on the real day, a report of the demo's day judged every window as a
+    replay of a day before the catalog existed."""
+    demo = tmp_path / "d.db"
+    cli("demo", "--path", str(demo), "--as-of", "2025-06-02")
+    con = sqlite3.connect(demo)
+    try:
+        days = {d for (d,) in con.execute("SELECT DISTINCT entered_on FROM requirement")}
+    finally:
+        con.close()
+    assert days == {"2025-06-02"}, days

@@ -209,7 +209,7 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
     summary = DemoSummary()
     for name in REGISTRIES:
         parsed = rsvc.read_registry(session, rsvc.registry_path(name))
-        rsvc.import_registry(session, actor, parsed)
+        rsvc.import_registry(session, actor, parsed, today=today)  # entered on the demo's day
         summary.registries[parsed.registry] = len(parsed.entries)
 
     by_badge = {}
@@ -233,7 +233,7 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
 
     programs = {}
     for path in pf.sample_programs():
-        applied = pf.apply_file(session, actor, pf.parse_file(path), source=path.name)
+        applied = pf.apply_file(session, actor, pf.parse_file(path), source=path.name, today=today)
         programs[applied.program.name] = applied.program
         summary.programs.append(applied.program.name)
 
