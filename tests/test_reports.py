@@ -809,15 +809,13 @@ def test_a_card_past_this_nremt_cycle_means_it_is_done(dept):
     assert sheet["status"] == "met", sheet
 
 
-def test_a_window_closed_before_the_requirement_was_entered_is_held_against_nobody(dept, db):
+def test_a_window_closed_before_the_requirement_was_entered_is_held_against_nobody(dept):
     """Entered on 1 March 2026: 2025 closed short before anyone was asked for it, so the
     report says not yet due, as the reminders always did (it said overdue while no mail
     went out). A replay of a day before the entry judges as if it had been; 2026, the
     window it was entered in, is held in 2027."""
-    dept("requirement", "add", "--name", "SCBA", "--type", "hours",
+    dept("--as-of", "2026-03-01", "requirement", "add", "--name", "SCBA", "--type", "hours",
          "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
-    # entered on 1 March 2026 (the writing time: --as-of does not move it)
-    db.execute("UPDATE requirement SET created_at = '2026-03-01 12:00:00.000000'")
     got = cell(dept, "ann@fd.org", "SCBA", "2026-03-01")
     assert got["status"] == "not_yet_due", got
     why = " ".join(explain(dept, "ann@fd.org", "SCBA", "2026-03-01")["lines"])
@@ -828,6 +826,33 @@ def test_a_window_closed_before_the_requirement_was_entered_is_held_against_nobo
     assert data["summary"][0]["overdue"] == 0
     assert cell(dept, "ann@fd.org", "SCBA", "2026-01-10")["status"] == "overdue"  # a replay
     assert cell(dept, "ann@fd.org", "SCBA", "2027-01-05")["status"] == "overdue"
+
+
+def test_a_requirement_entered_as_of_an_earlier_day_was_asked_from_that_day(dept, db):
+    """Written on 1 March 2026 (the real time) under `--as-of 2025-06-01`: its history
+    starts on 1 June 2025 (requirement.entered_on), so 2025 closed short is overdue, with
+    no note that it was entered after 2025 closed. It had been judged by the time of
+    writing: "not yet due" and a note that contradicted the stored entry day."""
+    dept("--as-of", "2025-06-01", "requirement", "add", "--name", "SCBA", "--type", "hours",
+         "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
+    db.execute("UPDATE requirement SET created_at = '2026-03-01 12:00:00.000000'")
+    record(dept, "ann@fd.org", "2025-11-10", 2)
+    got = cell(dept, "ann@fd.org", "SCBA", "2026-03-10")
+    assert got["status"] == "overdue", got
+    why = " ".join(explain(dept, "ann@fd.org", "SCBA", "2026-03-10")["lines"])
+    assert "closed at 2 of 6 h" in why and "was entered on" not in why, why
+    data = dept("report", "compliance", "--as-of", "2026-03-10", "-f", "json").json
+    assert data["summary"][0]["overdue"] == 3, data["summary"]
+
+
+def test_a_requirement_entered_before_its_day_was_stored_is_judged_by_its_writing_day(dept, db):
+    """A requirement written before migration 0018 has no stored entry day: the
+    department's day of its writing time is the one known, as before."""
+    dept("requirement", "add", "--name", "SCBA", "--type", "hours",
+         "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
+    db.execute("UPDATE requirement SET entered_on = NULL, created_at = '2026-03-01 12:00:00.000000'")
+    assert cell(dept, "ann@fd.org", "SCBA", "2026-03-01")["status"] == "not_yet_due"
+    assert cell(dept, "ann@fd.org", "SCBA", "2026-01-10")["status"] == "overdue"  # a replay
 
 
 def test_report_iso_keeps_a_member_known_only_from_a_later_entry(dept):

@@ -508,9 +508,9 @@ class RequirementSpec:
     # changed): a previous window is judged as the requirement stood on its last day
     # (`as_it_stood_on`), as a report then judged it.
     versions: tuple[RequirementSpec, ...] = field(default=(), compare=False, repr=False)
-    # The department's day the requirement was written into trainctl (its created_at: an
-    # --as-of day does not move it); None: unknown. A window that closed short before it is
-    # held against nobody.
+    # The day the requirement was entered under (requirement.entered_on: the --as-of day of
+    # the command that wrote it, else the department's day; queries.compliance.entered_days);
+    # None: unknown. A window that closed short before it is held against nobody.
     entered: date | None = field(default=None, compare=False)
 
     def as_it_stood_on(self, day: date) -> RequirementSpec:
@@ -1720,9 +1720,9 @@ def evaluate(
                 f"against the member{whole}",
             )  # fmt: skip
         # nobody was asked for it then: a requirement added in January does not tell
-        # everyone they failed it last year (its entry day is the real day it was written:
-        # --as-of does not move it). A report of a day before it was entered judges as if
-        # it had been (a replay); the reminders send what this decides
+        # everyone they failed it last year (its entry day is the day it was entered under:
+        # one added --as-of 1 January was asked from then). A report of a day before it was
+        # entered judges as if it had been (a replay); the reminders send what this decides
         # (domain.reminders.compliance_due)
         unasked = spec.entered is not None and ws.previous.end < spec.entered <= as_of
         # the registry's card for this cycle: it recertified the member, which it does

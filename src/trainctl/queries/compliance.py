@@ -57,7 +57,7 @@ TABLES = {
     "requirement_progress": ("id", "enrollment_id", "program_requirement_id"),
     "enrollment": ("id", "member_id"),
     "program_requirement": ("id", "requirement_id"),
-    "requirement": ("id", "requirement_type"),
+    "requirement": ("id", "requirement_type", "entered_on"),
 }  # fmt: skip
 
 CHUNK = 500  # member ids per IN list
@@ -438,16 +438,34 @@ def spec_of(req: qr.RequirementRow, *, local_content: bool = True) -> Requiremen
     return RequirementSpec.of(req, local_content=local_content)
 
 
+def entered_days(rd: Reader, rows: Sequence[qr.RequirementRow]) -> dict[int, date]:
+    """Each requirement's entry day: the day it was entered under (requirement.entered_on:
+    the --as-of day of the `requirement add`, import or program apply that wrote it, else
+    the department's day), its history's first day. A requirement written before
+    migration 0018 has none stored: the department's day of its created_at, the one day
+    known (what compliance judged by before the column came)."""
+    ids = sorted({r.id for r in rows})
+    stored: dict[int, date | None] = {}
+    for part in _chunks(ids):
+        ins, params = in_list("r", list(part))
+        stored.update(
+            (rid, as_date(on))
+            for rid, on in rd.all(f"SELECT id, entered_on FROM requirement WHERE id IN {ins}", params)
+        )  # fmt: skip
+    zone = qs.department_zone(rd)
+    return {r.id: stored.get(r.id) or r.created_at.astimezone(zone).date() for r in rows}
+
+
 def specs_on(
     rd: Reader, rows: Sequence[qr.RequirementRow], day: date, *, local_content: bool
 ) -> tuple[list[qr.RequirementRow], list[RequirementSpec]]:
     """The requirements as they stood on `day` (queries/requirements.history: an earlier
     version where one was still in force), as rows and as the evaluator sees them."""
     earlier = qr.history(rd, [r.id for r in rows])
-    zone = qs.department_zone(rd)
+    days = entered_days(rd, rows)
     out_rows, specs = [], []
     for row in rows:
-        entered = row.created_at.astimezone(zone).date()  # the department's day it was written
+        entered = days[row.id]
         versions = qr.versions_in_force(row, earlier.get(row.id, []))
         if not versions:
             out_rows.append(row)
