@@ -236,6 +236,26 @@ def test_the_months_owed_of_a_year(history, owed):
 
 
 @pytest.mark.parametrize(
+    ("history", "spans"),
+    [
+        ((("2015-01-01", "officer", "active"),), ["2025-01-01 – 2025-12-31"]),
+        # 20 April to 10 July: January to April, August to December (the notes name them)
+        ((("2015-01-01", "officer", "active"), ("2025-04-20", "officer", "inactive"),
+          ("2025-07-10", "officer", "active")), ["2025-01-01 – 2025-04-30", "2025-08-01 – 2025-12-31"]),
+        # on leave from before the year until 1 September, then off again from 15 November
+        ((("2015-01-01", "officer", "inactive"), ("2025-09-01", "officer", "active"),
+          ("2025-11-15", "officer", "inactive")), ["2025-09-01 – 2025-11-30"]),
+        ((("2015-01-01", "firefighter", "active"), ("2025-12-02", "officer", "active")), []),
+    ],
+)  # fmt: skip
+def test_the_months_owed_of_a_year_as_spans_of_days(history, spans):
+    m = member(positions=("officer",), history=_stints(*history))
+    year = pd.Window(D("2025-01-01"), D("2025-12-31"))
+    months = c.months_owed_in(m, OFFICER_CE, year, D("2026-03-31"))
+    assert [str(w) for w in c.owed_spans(months, year)] == spans
+
+
+@pytest.mark.parametrize(
     ("year", "hired", "owed"),
     [(2025, "2025-01-01", 12), (2025, "2025-01-02", 11), (2024, "2024-02-29", 10),
      (2024, "2024-03-01", 10), (2025, "2025-09-15", 3), (2025, "2025-12-01", 1),

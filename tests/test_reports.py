@@ -735,6 +735,35 @@ def test_a_list_is_owed_across_a_leave_over_new_year_and_the_missed_year_is_held
     assert "owes 11 of this window's 12 months" in why and "all of it" in why, why
 
 
+def test_the_notes_of_a_member_back_from_leave_name_the_months_owed(dept):
+    """Inactive from 1 June to 1 September: January to May and September to December are
+    owed, 9 of 12 months. The notes said "owes 9 of this window's 12 months" beside
+    "subject to it since 2026-09-01", which leaves 4: they now name the months owed, and
+    that the member is subject to it again since September."""
+    dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Drill hours", "--type",
+         "hours", "--hours", "6", "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+    dept("--as-of", "2026-10-01", "member", "edit", "ann@fd.org", "--status", "inactive",
+         "--effective", "2026-06-01")  # fmt: skip
+    dept("--as-of", "2026-10-01", "member", "edit", "ann@fd.org", "--status", "active",
+         "--effective", "2026-09-01")  # fmt: skip
+    e = explain(dept, "ann@fd.org", "Drill hours", "2026-12-04")
+    assert e["months_owed"] == "9 of 12", e
+    notes = [ln for ln in e["lines"] if ln.startswith("Note:")]
+    assert notes == [
+        "Note: owes 9 of this window's 12 months (2026-01-01 – 2026-05-31 and 2026-09-01 – "
+        "2026-12-31: those on whose first day the member was subject to it): 4.5 of 6 h",
+        "Note: subject to it again since 2026-09-01 (positions or status)",
+    ], notes
+    # on leave from before the window began: one stretch owed, "since" as before
+    dept("--as-of", "2026-10-01", "member", "edit", "pat@fd.org", "--status", "inactive",
+         "--effective", "2025-12-01")  # fmt: skip
+    dept("--as-of", "2026-10-01", "member", "edit", "pat@fd.org", "--status", "active",
+         "--effective", "2026-09-01")  # fmt: skip
+    lines = explain(dept, "pat@fd.org", "Drill hours", "2026-12-04")["lines"]
+    assert "Note: subject to it since 2026-09-01 (positions or status)" in lines, lines
+    assert any("(2026-09-01 – 2026-12-31: those on" in ln for ln in lines), lines
+
+
 def test_a_quarter_begun_before_the_hire_says_so(dept):
     dept("--as-of", "2025-01-01", "requirement", "add", "--name", "Quarterly drill", "--type",
          "hours", "--counts-type", "drill", "--hours", "3", "--frequency", "quarterly")  # fmt: skip

@@ -1634,12 +1634,14 @@ def evaluate(
     start = _start(member, spec, as_of)
     judged_by: RequirementSpec = spec
     months_owed = None
+    again = False  # owed months of the window before `start` (back from leave)
     owes: str | None = ""  # None: the member owes this window nothing
     if _owed_by_months(spec) and _partly(
         member, spec, ws.current, start, min(as_of, ws.current.end or as_of)
     ):
         # subject to the requirement for part of the window: held to the months they owe
-        owed, total = owed_months(member, spec, ws.current, as_of)
+        in_window = months_owed_in(member, spec, ws.current, as_of)
+        owed, total = sum(o for _, o in in_window), len(in_window)
         if owed < total:
             months_owed = (owed, total)
             full = f"{_h(spec.target.target_value)} {units(spec.unit, spec.target.target_value)}".rstrip()
@@ -1653,11 +1655,16 @@ def evaluate(
             else:
                 owes = None
                 share = "none of it" + ("" if _prorates(spec) or not owed else f" ({UNSHARED})")
+            spans = owed_spans(in_window, ws.current) if owed > 0 and total > 1 else []
+            which = f"{' and '.join(map(str, spans))}: " if spans else ""
             notes = (
                 *notes,
-                f"owes {owed} of this window's {total} {_months(total)} (those on whose first "
-                f"day the member was subject to it): {share}",
+                f"owes {owed} of this window's {total} {_months(total)} ({which}those on "
+                f"whose first day the member was subject to it): {share}",
             )  # fmt: skip
+            # a stretch of being subject that began inside the window after months
+            # already owed (back from leave): subject to it again since its first day
+            again = any(o and d < start for d, o in in_window) if start is not None else False
     j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums)
     if period.frequency == "one_time" and spec.versions and not j.met:
         # met once, met for good: as the requirement stood then (a target raised since
@@ -1682,7 +1689,8 @@ def evaluate(
     if start is not None and start != member.hire_date and start > (ws.current.start or start) and (
         months_owed is not None or not _owed_by_months(spec)
     ):
-        common["notes"] = (*notes, f"subject to it since {start} (positions or status)")
+        since = "again since" if again else "since"
+        common["notes"] = (*notes, f"subject to it {since} {start} (positions or status)")
     year = None
     wants_year = detail if with_year is None else with_year
     if wants_year and period.frequency in ("monthly", "quarterly") and spec.target.is_numeric:
@@ -2008,18 +2016,47 @@ def _stood(spec: RequirementSpec, day: date) -> RequirementSpec:
     return then
 
 
+def months_owed_in(
+    member: MemberFacts, spec: RequirementSpec, window: pd.Window, as_of: date
+) -> list[tuple[date, bool]]:
+    """The window's months (their first days, `month_starts`), each with whether the
+    member owes it: subject to the requirement, as it stood then, on the month's first
+    day. A day's leave on 10 May owes all twelve; a leave from 20 April to 10 July, nine
+    (January to April, August to December); hired on 15 September, three. Months after
+    `as_of` follow the member as they stand on it."""
+    out = []
+    for d in month_starts(spec, window, member.hire_date):
+        day = min(d, as_of)  # a month not begun yet: as the member stands on the as-of day
+        out.append((d, _subject_on(member, _stood(spec, day), day)))
+    return out
+
+
 def owed_months(
     member: MemberFacts, spec: RequirementSpec, window: pd.Window, as_of: date
 ) -> tuple[int, int]:
-    """(owed, of): how many of the window's months the member owes (subject to the
-    requirement, as it stood then, on the month's first day), and how many it has. A day's leave on 10 May owes all twelve; a leave from 20 April to 10
-    July, nine; hired on 15 September, three. Months after `as_of` follow today's status."""
-    firsts = month_starts(spec, window, member.hire_date)
-    owed = 0
-    for d in firsts:
-        day = min(d, as_of)  # a month not begun yet: as the member stands on the as-of day
-        owed += _subject_on(member, _stood(spec, day), day)
-    return owed, len(firsts)
+    """(owed, of): how many of the window's months the member owes (`months_owed_in`),
+    and how many it has."""
+    months = months_owed_in(member, spec, window, as_of)
+    return sum(owed for _, owed in months), len(months)
+
+
+def owed_spans(months: Sequence[tuple[date, bool]], window: pd.Window) -> list[pd.Window]:
+    """The stretches of owed months (`months_owed_in`) as spans of days: a leave from June
+    to August in a calendar year, 2026-01-01 – 2026-05-31 and 2026-09-01 – 2026-12-31."""
+    assert window.end is not None
+    spans: list[pd.Window] = []
+    first: date | None = None
+    for i, (d, owed) in enumerate(months):
+        if owed and first is None:
+            first = d
+        if first is None:
+            continue
+        if i + 1 == len(months):
+            spans.append(pd.Window(first, window.end))
+        elif not months[i + 1][1]:
+            spans.append(pd.Window(first, months[i + 1][0] - ONE_DAY))
+            first = None
+    return spans
 
 
 def prorated(spec: RequirementSpec, owed: int, total: int) -> RequirementSpec:
