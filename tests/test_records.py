@@ -896,8 +896,12 @@ def test_the_table_shows_what_a_record_was_filed_under(cli, monkeypatch):
     data = {r["id"]: (r["category"], r["topic"]) for r in cli("-f", "json", "record", "list").json}
     assert data == {1: ("national/airway", None), 2: ("ventilation", None), 3: ("ems", "airway")}
     csv_rows = cli("-f", "csv", "record", "list").stdout.splitlines()
-    assert csv_rows[0] == "id,completion_date,member,course,hours,status,topic,instructor,void"
-    assert [line.split(",")[6] for line in csv_rows[1:]] == ["airway", "", ""]
+    # CSV keeps them apart too: the category had been left out (blank for the records
+    # filed under a category alone, "airway" for ems/airway)
+    assert csv_rows[0] == "id,completion_date,member,course,hours,status,category,topic,instructor,void"
+    assert [tuple(line.split(",")[6:8]) for line in csv_rows[1:]] == [
+        ("ems", "airway"), ("ventilation", ""), ("national/airway", ""),
+    ]
     cli("record", "void", "2", "--reason", "wrong day")
     names, rows = table("--include-void")
     assert "Void" in names and rows[2]["Void"].startswith("void")

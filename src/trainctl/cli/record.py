@@ -6,7 +6,8 @@ Natural key: member + course + date; adding or importing it again adds nothing t
 JSON output: one object per record (id, member_id, member, email, course_id, course_code,
 course_name, training_type, category, topic, completion_date, expiration_date, hours,
 status, score, passed, instructor, location, self_paced, source_file, source_line,
-created_at, created_by, voided_at, voided_by, void_reason).
+created_at, created_by, voided_at, voided_by, void_reason). CSV output: the table's
+columns, with `category` beside `topic` (the table joins them: `national/airway`).
 """
 
 from __future__ import annotations
@@ -290,11 +291,14 @@ def list_(
         for r in records
     ]
     cols = COLUMNS
-    if fmt == "table":  # (CSV and JSON keep category and topic apart, and every column)
+    if fmt == "table":
         for row in rows:
             row["topic"] = filed_under(row["category"], row["topic"])
         if not any(row["void"] for row in rows):  # no void row shown: room for the topic
             cols = [c for c in COLUMNS if c.key != "void"]
+    else:  # CSV keeps category and topic apart, as JSON does: the category beside the topic
+        at = next(i for i, c in enumerate(COLUMNS) if c.key == "topic")
+        cols = [*COLUMNS[:at], Col("category"), *COLUMNS[at:]]
     filtered = any((member, course, start, end, topic))
     render.table(rows, cols, fmt, empty="No records match these filters." if filtered else EMPTY,
                  json_rows=[r.as_dict() for r in records] if fmt == "json" else None)  # fmt: skip
