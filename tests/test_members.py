@@ -295,6 +295,27 @@ def test_a_deactivation_dated_back_names_what_is_on_file_after_it(cli, crew, db_
     assert "1 training record of Olive Officer dated on or after 2026-10-01" in " ".join(r.stderr.split())
 
 
+def test_a_deactivation_dated_back_names_the_list_of_each_kind_on_file(cli, crew):
+    """Review: two shifts worked after the day were named with `record list` and `cert
+    list`, neither of which shows a shift. The note names the list command of each kind
+    it counted, for the member and from the day, and no other."""
+    for day in ("2026-11-04", "2026-11-08"):
+        cli("--as-of", "2026-11-10", "shift", "add", "101", "--date", day, "--station", "S1",
+            "--shift", "B", "--time-in", f"{day}T07:00+00:00", "--time-out", f"{day}T19:00+00:00")  # fmt: skip
+    cli("--as-of", "2026-11-10", "record", "add", "101", "--course", "Ladder drill", "--hours", "2",
+        "--date", "2026-11-02")  # fmt: skip
+    ann = cli("member", "show", "101", "-f", "json").json["id"]
+    r = cli("--as-of", "2026-12-04", "member", "deactivate", "101", "--effective", "2026-10-15")
+    said = " ".join(r.stderr.split())
+    assert (f"1 training record, 2 shift attendances of Ann Lee dated on or after 2026-10-15 stay "
+            f"on file and still count (entered while they were on record as active); void any "
+            f"that should not (`trainctl record list --member id:{ann} --from 2026-10-15`, "
+            f"`trainctl shift list --member id:{ann} --from 2026-10-15`).") in said, said  # fmt: skip
+    # the command named lists what was counted
+    listed = cli("-f", "json", "shift", "list", "--member", f"id:{ann}", "--from", "2026-10-15").json
+    assert [s["shift_date"] for s in listed] == ["2026-11-08", "2026-11-04"], listed
+
+
 # ------------------------------------------------------------------------------- positions
 def test_positions_list_and_add(cli, crew, snapshot):
     listing = cli("member", "positions", "-f", "json").json

@@ -486,25 +486,25 @@ def remeasure_windows(session: Session, member_ids: list[int], today: date) -> l
     return out + [ev.message for ev in events]
 
 
-# (what, table, its day, the day's table when not its own: (join column, table))
+# (what, table, its day, the day's table when not its own: (join column, table), the
+# command that lists it for a member, whether that command takes --from DAY)
 _DATED = (
-    ("training record", "training_record", "completion_date", None),
-    ("certification card", "certification", "issued_on", None),
-    ("skill checkoff", "skill_checkoff", "evaluated_on", None),
-    ("shift attendance", "shift_attendance", "shift_date", ("shift_id", "shift")),
-    ("call response", "call_response", "shift_date", ("call_id", "call")),
+    ("training record", "training_record", "completion_date", None, "record list", True),
+    ("certification card", "certification", "issued_on", None, "cert list", False),
+    ("skill checkoff", "skill_checkoff", "evaluated_on", None, "skill history", False),
+    ("shift attendance", "shift_attendance", "shift_date", ("shift_id", "shift"), "shift list", True),
+    ("call response", "call_response", "shift_date", ("call_id", "call"), "call list", True),
 )
 
 
-def facts_from(session: Session, member: Member, day: date) -> list[str]:
-    """What is on file for the member dated on or after `day` (not void): "2 training
-    records", "1 certification card" (a retroactive deactivation leaves them counting:
-    they were entered while the member was on record as active)."""
-    from trainctl.domain.text import plural
-
+def facts_from(session: Session, member: Member, day: date) -> list[tuple[int, str, str]]:
+    """What is on file for the member dated on or after `day` (not void), by kind: (how
+    many, what, the command that lists them: `trainctl shift list --member id:3 --from
+    DAY`). A retroactive deactivation leaves them counting: they were entered while the
+    member was on record as active."""
     rd = reader_of(session)
     out = []
-    for what, tbl, column, parent in _DATED:
+    for what, tbl, column, parent, command, dated in _DATED:
         if parent is None:
             sql = f"SELECT count(*) FROM {tbl} WHERE member_id = :m AND voided_at IS NULL AND {column} >= :d"
         else:
@@ -514,12 +514,15 @@ def facts_from(session: Session, member: Member, day: date) -> list[str]:
         param = day.isoformat() if rd.dialect == "sqlite" else day  # as SQLAlchemy stores dates
         n = int(rd.scalar(sql, {"m": member.id, "d": param}) or 0)
         if n:
-            out.append(plural(n, what))
+            since = f" --from {day}" if dated else ""
+            out.append((n, what, f"trainctl {command} --member id:{member.id}{since}"))
     return out
 
 
 def inactive_facts_note(session: Session, member: Member, day: date, as_of: date | None) -> str | None:
-    """The note a deactivation dated before today gets when facts on file fall after it."""
+    """The note a deactivation dated before today gets when facts on file fall after it:
+    how many of each kind, and the list command of each kind found, where to void them."""
+    from trainctl.domain.text import plural
     from trainctl.services.settings import today
 
     if day >= today(session, as_of):
@@ -527,10 +530,12 @@ def inactive_facts_note(session: Session, member: Member, day: date, as_of: date
     found = facts_from(session, member, day)
     if not found:
         return None
+    what = ", ".join(plural(n, kind) for n, kind, _ in found)
+    stay = "stays on file and still counts" if sum(n for n, _, _ in found) == 1 else "stay on file and still count"
+    where = ", ".join(f"`{command}`" for _, _, command in found)
     return (
-        f"{', '.join(found)} of {member.name} dated on or after {day} stay on file and still "
-        f"count (entered while they were on record as active); void any that should not "
-        f"(`trainctl record list --member id:{member.id}`, `trainctl cert list --member id:{member.id}`)."
+        f"{what} of {member.name} dated on or after {day} {stay} (entered while they were "
+        f"on record as active); void any that should not ({where})."
     )
 
 
