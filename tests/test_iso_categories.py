@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 AS_OF = "2025-12-31"
+LATER = "2027-12-31"  # a day after every year the recruit-year test reports on
 
 
 @pytest.fixture
@@ -190,8 +191,10 @@ def test_a_new_frequency_without_months_drops_the_months_it_had(cli):
     assert r.exit_code == 65 and "only applies to rolling requirements" in r.stderr
 
 
-def _iso_item(cli, year: int, item: str, member: str) -> tuple[dict, list[tuple]]:
-    data = cli("report", "iso", "--year", str(year), "--as-of", "2026-06-10", "-f", "json").json
+def _iso_item(
+    cli, year: int, item: str, member: str, as_of: str = "2026-06-10"
+) -> tuple[dict, list[tuple]]:
+    data = cli("report", "iso", "--year", str(year), "--as-of", as_of, "-f", "json").json
     total = next(i for i in data["items"] if i["item"] == item)
     rows = [
         (r["status"], r["value"], r["target"])
@@ -238,6 +241,40 @@ def test_a_one_time_item_counts_in_the_year_it_is_met_or_closes_and_never_again(
     for year in (2024, 2025):
         total, rows = _iso_item(cli, year, "ISO-DRIVER-NEW", "Slow Drv")
         assert rows == [("short", 20, 60)] and total["target_hours"] == 60, year
+
+
+def test_the_recruit_year_is_owed_by_who_was_a_recruit_when_it_began(cli):
+    """A recruit hired 1 July 2025 whose six-month probation ended on 1 January 2026: the
+    2025 report defers the recruit year to 2026 (not yet due), and 2026's left it out as
+    not applicable because he no longer held probationary in 2026: his 240 h year was in
+    no year's total, and a recruit short of it was never counted short. The year is the
+    member's from its first day: owed in the year it closes by whoever was a recruit when
+    it began. One who left the department before it closed, short, owes none of it."""
+    cli("--as-of", "2024-01-01", "import", "iso")
+    for badge, name in (("F1", "Frank Early"), ("S1", "Sam Short"), ("Q1", "Quinn Quit")):
+        cli("--as-of", "2025-06-20", "member", "add", name, "--email", f"{badge}@x.org", "-b",
+            badge, "-p", "probationary,firefighter", "--hire-date", "2025-07-01")  # fmt: skip
+        for month in ("07", "08", "09", "10", "11"):
+            cli("--as-of", "2026-12-31", "record", "add", badge, "--course", "Academy",
+                "--date", f"2025-{month}-15", "--hours", "40", "--category", "recruit")  # fmt: skip
+        cli("--as-of", "2026-12-31", "member", "edit", badge, "--remove-position",
+            "probationary", "--effective", "2026-01-01")  # fmt: skip
+    cli("--as-of", "2026-12-31", "record", "add", "F1", "--course", "Academy", "--date",
+        "2026-02-15", "--hours", "40", "--category", "recruit")  # fmt: skip
+    cli("--as-of", "2026-12-31", "member", "edit", "Q1", "--status", "inactive",
+        "--effective", "2026-03-01")  # fmt: skip
+    total, rows = _iso_item(cli, 2025, "ISO-RECRUIT", "Frank Early", LATER)
+    assert rows == [("not_yet_due", 200, 240)] and total["members"] == 0
+    total, _ = _iso_item(cli, 2026, "ISO-RECRUIT", "Frank Early", LATER)
+    assert (total["members"], total["met"], total["hours"], total["target_hours"]) == (2, 1, 440, 480)
+    assert total["credit_percentage"] == round(100 * 440 / 480, 2)
+    assert _iso_item(cli, 2026, "ISO-RECRUIT", "Frank Early", LATER)[1] == [("met", 240, 240)]
+    assert _iso_item(cli, 2026, "ISO-RECRUIT", "Sam Short", LATER)[1] == [("short", 200, 240)]
+    # left on 1 March, before the recruit year closed on 30 June: nothing of it is owed
+    assert _iso_item(cli, 2026, "ISO-RECRUIT", "Quinn Quit", LATER)[1] == [("not_applicable", None, None)]
+    # and in 2027, the recruit year (closed in 2026) is owed by nobody
+    total, rows = _iso_item(cli, 2027, "ISO-RECRUIT", "Frank Early", LATER)
+    assert rows == [("not_applicable", None, None)] and total["members"] == 0
 
 
 def test_a_training_type_is_compared_as_a_category_is(cli):

@@ -1876,12 +1876,64 @@ def _subject_on(member: MemberFacts, spec: RequirementSpec, day: date) -> bool:
     positions, holding one."""
     if member.hire_date is not None and day < member.hire_date:
         return False
-    stints = member.history
-    if not stints:
+    stint = _stint_on(member, day)
+    if stint is None:
         return True
-    stint = next((s for s in reversed(stints) if s.since <= day), stints[0])
     wanted = spec.position_keys
     return stint.status.casefold() == "active" and (not wanted or bool(wanted & stint.positions))
+
+
+def _stint_on(member: MemberFacts, day: date) -> Stint | None:
+    """The member's positions and status on `day` by their history (before its first
+    entry, as first known); None without a history."""
+    stints = member.history
+    if not stints:
+        return None
+    return next((s for s in reversed(stints) if s.since <= day), stints[0])
+
+
+def from_its_start(e: Evaluation) -> Evaluation:
+    """A year's report (`report iso`) of a one-time requirement with a span of its own
+    (`period_months`: ISO's recruit year, the 12 months from the hire date). The span is
+    the member's from its first day: it is owed by a member subject to the requirement
+    that day (`_subject_on`: hired, active, holding a position it names), whatever they
+    hold later (a recruit whose six-month probation ended in January owes the recruit
+    year closing in June, in that year's report), and not by one who was not. A member
+    who left the department (not active) before the span closed, short of its figure,
+    owes nothing of it, as a member who retired owes nothing of what came after; met
+    before they left, it stays met. `e`: the evaluation of the member as the year takes
+    them (holding every position they held in it); returned as is for any other
+    requirement, or a member without a history or without the span's anchor date."""
+    spec, member, as_of = e.requirement, e.member, e.as_of
+    if spec.period.frequency != "one_time" or not spec.period.months or not member.history:
+        return e
+    opens = member.hire_date if spec.period_anchor == "hire_date" else member.certification_date
+    if opens is None or opens > as_of:
+        return e
+    if not _subject_on(member, spec, opens):
+        return Evaluation(
+            member, spec, as_of, NOT_APPLICABLE,
+            f"not subject to it on {opens}, when its {spec.period.months} months began "
+            f"(it is for {', '.join(sorted(spec.position_keys)) or 'everyone'})",
+        )  # fmt: skip
+    then = _stint_on(member, opens)
+    assert then is not None
+    holder = replace(
+        member, status="active", positions=tuple(sorted({*member.position_keys, *then.positions}))
+    )
+    judged = e if e.applicable and holder.position_keys == member.position_keys else (
+        evaluate(holder, spec, as_of, detail=bool(e.verdicts), with_year=False)
+    )  # fmt: skip
+    closes = judged.window.end if judged.window is not None else None
+    last = min(closes, as_of) if closes is not None else as_of
+    left = _stint_on(member, last)
+    if not judged.met and left is not None and left.status.casefold() != "active":
+        return Evaluation(
+            member, spec, as_of, NOT_APPLICABLE,
+            f"not owed: {left.status} on {last}, before its {spec.period.months} months "
+            f"closed ({closes}) short of the figure",
+        )  # fmt: skip
+    return judged
 
 
 # ----------------------------------------------------------------------- months owed

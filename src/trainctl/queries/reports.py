@@ -128,7 +128,9 @@ def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[s
     counts in none of its totals, as in the compliance report's summary lines."""
     n = len(m.requirements)
     first = date(year, 1, 1)
-    rows = [iso_cell(e, first) for e in m.cells]
+    # a one-time item with a span of its own (the recruit year) is judged by the member
+    # as they stood when it began, not by the positions they hold in this year
+    rows = [iso_cell(dcm.from_its_start(e), first) for e in m.cells]
     items = []
     out = (dcm.NOT_APPLICABLE, dcm.NOT_YET_DUE)
     for i, spec in enumerate(m.requirements):
