@@ -942,6 +942,40 @@ def test_report_iso_credit_is_the_hours_owed_that_were_trained(dept):
     assert "38.46%" in text
 
 
+def test_report_iso_hours_are_the_hours_done_for_every_item_alike(dept):
+    """The Hours column ("done by the members an item applies to") capped company training
+    at what was owed and nothing else: Ann's 202 h of structural firefighting showed as
+    192 h (the year is judged through its hour category, whose allocation counts up to
+    the 192 h minimum), her 10 h of hazmat as 10 of 6 h. Both show what was done now; the
+    status and the credit still follow what counts (met, 100%; Olive's 16 h short)."""
+    dept("import", "iso")
+    record(dept, "ann@fd.org", "2025-01-10", 26, "Company drill", "--category", "structural_firefighting")
+    for month in range(2, 13):
+        record(dept, "ann@fd.org", f"2025-{month:02d}-10", 16, "Company drill", "--category",
+               "structural_firefighting")  # fmt: skip
+    record(dept, "ann@fd.org", "2025-01-10", 10, "Hazmat25", "--category", "hazmat")
+    record(dept, "olive@fd.org", "2025-03-10", 16, "Company drill", "--category",
+           "structural_firefighting")  # fmt: skip
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
+    rows = {(r["member"], r["item"]): r for r in data["rows"]}
+    ann = rows[("Ann Lee", "ISO-COMPANY")]
+    assert (ann["value"], ann["target"], ann["percentage"], ann["status"]) == (202, 192, 100, "met")
+    assert (rows[("Ann Lee", "ISO-HAZMAT")]["value"], rows[("Ann Lee", "ISO-HAZMAT")]["status"]) == (10, "met")
+    items = {i["item"]: i for i in data["items"]}
+    company = items["ISO-COMPANY"]
+    # Ann 202 h done, Olive 16, Pat none; owed 3 x 192; credited 192 + 16 (each up to what they owed)
+    assert (company["hours"], company["target_hours"]) == (218, 576)
+    assert company["credit_percentage"] == round(100 * (192 + 16) / 576, 2)
+    assert items["ISO-HAZMAT"]["hours"] == 10
+    # a year still running, judged to date: the hours done all the same
+    data = dept("report", "iso", "--year", "2025", "--as-of", "2025-06-30", "--format", "json").json
+    ann = next(r for r in data["rows"] if r["member"] == "Ann Lee" and r["item"] == "ISO-COMPANY")
+    assert (ann["value"], ann["target"], ann["percentage"], ann["status"]) == (106, 96, 100, "met")
+    text = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31").stdout
+    (line,) = [x for x in text.splitlines() if "Ann Lee" in x and "ISO-COMPANY" in x]
+    assert "202" in line and "192 h" in line, line
+
+
 def test_a_window_the_member_owes_none_of_shows_no_figure_or_due_to_meet(dept):
     """Hired on 2 December: the month's company training and the year's hazmat owe nothing
     (the reason says the next window is owed). The table does not show "0/6 h due

@@ -747,6 +747,9 @@ class YearFigure:
     # the months (quarters) of the year begun by the as-of day, owed or not (a leave from
     # 20 April to 10 July: 12 begun, 9 of them owed and in `periods`)
     begun: int = 0
+    # the year's hours done, of what it counts, where `value` is what counts toward the
+    # figure (company training of 202 h: 192 h count, the hour category's minimum)
+    done: float = 0.0
 
     @property
     def periods_met(self) -> int:
@@ -2203,7 +2206,7 @@ def _year(
         factor = factor * share / (per * len(owed))
     annual = _scaled(spec, factor)
     yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
-    value, percentage, met = yj.value, yj.percentage, yj.met
+    value, percentage, met, done = yj.value, yj.percentage, yj.met, _done(yj)
     if len(segments) > 1:
         # the year in the stretches of its versions (the last is the requirement as it
         # stands, with the months not yet begun), each judged by its own rule, on the facts
@@ -2224,6 +2227,7 @@ def _year(
         value = round(sum(p.value for p in parts), 4)
         percentage = round(min(value / total, 1.0) * 100, 2) if total else 0.0
         met = all(p.met for p in parts)
+        done = round(sum(_done(p) for p in parts), 4)
     return YearFigure(
         window=yw,
         value=value,
@@ -2234,7 +2238,21 @@ def _year(
         pace=round(sum(f.target or 0.0 for f in figures), 4),
         owed=len(owed),
         begun=_begun(windows, as_of),
+        done=done,
     )
+
+
+def _done(j: _Judgement | Evaluation) -> float:
+    """The hours (shifts, calls) done of what a requirement counts: the figure, or, for
+    hours allocated by category, every hour credited, also those beyond a minimum."""
+    return j.allocation.logged if j.allocation is not None else j.value
+
+
+def done_of(e: Evaluation) -> float:
+    """What the member did of what the window counts (the year's, for a monthly item
+    judged by its year: `report iso`'s Hours), where the figure is what counts toward the
+    target: alike for every item, those allocated by category (company training) too."""
+    return e.year.done if e.year is not None else _done(e)
 
 
 def _begun(windows: Sequence[pd.Window], as_of: date) -> int:

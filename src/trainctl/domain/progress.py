@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from math import fsum
 from typing import Any
 
 from trainctl.domain.certs import is_valid
@@ -277,6 +278,13 @@ class Allocation:
     remainder: float  # the free remainder: target - sum of category minimums
     remainder_filled: float
     shares: tuple[Share, ...]
+
+    @property
+    def logged(self) -> float:
+        """Every hour credited (after corrections, repeats aside), counted toward the
+        target or not: the hours done, where `value` is the hours that count (202 h of
+        company training done in a year whose figure is 192 h: 202 logged, 192 counted)."""
+        return round(fsum(s.hours for s in self.shares if s.reason not in (REVERSED, REPEAT)), 6)
 
     def category(self, name: str) -> CategoryFill | None:
         key = category_key(name)

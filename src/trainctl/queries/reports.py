@@ -56,12 +56,17 @@ def _done_before(e: Evaluation, first: date) -> bool:
 def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     """One member x ISO item: the year's figure for a monthly item (and the months met;
     in a year still running, the figure of the months begun that the member owes), else
-    the item's window figure. Status: met, short (below the figure), not_yet_due
+    the item's window figure. `value` is the hours done (`dcm.done_of`), for every item
+    alike; the status and `percentage` follow the hours that count toward the figure
+    (company training's allocation: 202 h done, 192 h count, 100%). Status: met, short (below the figure), not_yet_due
     (a one-time item whose deadline has not come), or not_applicable (also a one-time item
     done with before the year that begins on `year_from`: `_done_before`)."""
     spec = e.requirement
     y = e.year
     value, target, pct = e.value, e.target, e.percentage
+    # Hours: done, for every item alike (company training's 202 h, not the 192 its
+    # allocation counts); the figure that counts judges (pct)
+    done = dcm.done_of(e)
     window = e.window
     periods_met = periods = None
     running = False  # a monthly item in a year still running: judged on the months begun
@@ -99,7 +104,7 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     return {
         "member_id": e.member.id, "member": e.member.name,
         "item": spec.registry_code or spec.name, "name": spec.name, "figure": _figure_text(spec),
-        "value": round(value, 4) if owes else None,
+        "value": round(done, 4) if owes else None,
         "target": target if owes else None, "unit": spec.unit,
         "percentage": pct if owes else None, "status": status,
         "periods_met": periods_met, "periods": periods,
