@@ -95,13 +95,19 @@ def test_hours_beyond_a_topic_minimum_flow_on_to_local_then_individual():
 
 def test_self_paced_hours_kept_out_by_the_cap_say_so_when_they_flow_on():
     """10 h of self-paced cardiology and 1.5 h of self-paced trauma: national takes 7 h
-    self-paced (6 cardiology, 1 trauma); the 4 h and 0.5 h left flow on to local because of
+    self-paced (6 cardiology, 1 trauma); trauma's 0.5 h left flow on to local because of
     the cap, not because national's minimums were met (trauma's is not: 1 of 1.5 h). The
-    note said 'beyond national's minimums'."""
+    note said 'beyond national's minimums'. Cardiology's 4 h flow on because its minimum
+    is full (and national has no free part): the cap, used up by the trauma hours, is not
+    why; the note said it was, once a later record used up the cap."""
     a = alloc([C(10, "national/cardiovascular", dp.DISTRIBUTIVE), C(1.5, "national/trauma", dp.DISTRIBUTIVE)])
     flowed = [(s.credit, s.hours, s.note) for s in a.shares if s.reason == dp.OVERFLOW]
     cap = "self-paced hours over national's distributive cap of 7 h: flows on to local"
-    assert flowed == [(0, 4, cap), (1, 0.5, cap)]
+    beyond = "beyond national's minimums: flows on to local"
+    assert flowed == [(0, 4, beyond), (1, 0.5, cap)]
+    # alone, cardiology's 4 h say the same: a later record does not change why they went
+    alone = alloc([C(10, "national/cardiovascular", dp.DISTRIBUTIVE)])
+    assert [(s.hours, s.note) for s in alone.shares if s.reason == dp.OVERFLOW] == [(4, beyond)]
 
 
 def test_local_hours_flow_to_individual_only_without_local_content():

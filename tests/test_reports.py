@@ -1062,6 +1062,33 @@ def test_the_nremt_worksheet_lists_only_the_cycles_records_up_to_the_as_of_day(c
     assert "1 other training record in the cycle carries no NCCP category" in text, text
 
 
+def test_a_later_record_does_not_change_why_an_earlier_ones_hours_flowed_on(cli):
+    """Online A: 10 self-paced hours of cardiovascular, whose 8.5 h minimum they fill; 1.5 h
+    flow on to local, "beyond national's minimums". Course B (5 self-paced hours of
+    medical) then used up national's 10 h distributive cap, and the worksheet and `requirement
+    explain` said Online A's 1.5 h had gone "over national's distributive cap": only 8.5 h of
+    the cap were used when they went, and the cardiovascular minimum was full. Course B's
+    own 3.5 h are the ones the cap kept out."""
+    cli("--as-of", "2024-01-01", "import", "nremt")
+    cli("member", "add", "Pam Para", "-e", "pam@x.org", "-b", "PP", "-p", "paramedic",
+        "--hire-date", "2020-01-01", "--certification-date", "2021-01-10")  # fmt: skip
+    for course, day, hours, topic in (("Online A", "2025-05-01", 10, "national/cardiovascular"),
+                                      ("Course B", "2025-06-01", 5, "national/medical")):  # fmt: skip
+        cli("--as-of", "2025-12-01", "record", "add", "PP", "--course", course, "--date", day,
+            "--hours", str(hours), "--topic", topic, "--type", "class", "--self-paced")  # fmt: skip
+    beyond = "1.5 h beyond national's minimums: flows on to local"
+    cap = "3.5 h self-paced hours over national's distributive cap of 10 h: flows on to local"
+    sheet = cli("--as-of", "2025-12-01", "report", "nremt", "PP", "-f", "json").json
+    where = {f["course"]: f["where"] for f in sheet["facts"]}
+    assert where["Online A"].endswith(beyond) and where["Course B"].endswith(cap), where
+    told = cli("--as-of", "2025-12-01", "requirement", "explain", "PP", "NREMT-NRP", "-f", "json").json
+    why = {f["what"]: f["reason"] for f in told["facts"]}
+    assert why["#1 Online A"] == where["Online A"] and why["#2 Course B"] == where["Course B"]
+    text = cli("--as-of", "2025-12-01", "requirement", "explain", "PP", "NREMT-NRP").stdout
+    (line,) = [x for x in text.splitlines() if "Online A" in x]
+    assert "distributive cap" not in line, line
+
+
 def test_report_nremt_of_an_inactive_member_says_so_and_since_when(cli, snapshot):
     """An EMT deactivated on 1 May: the worksheet of 1 June said "No NREMT level applies to
     X (positions: emt)" and hinted to add a position they hold."""

@@ -352,11 +352,18 @@ def _h(x: float) -> str:
 
 
 def _why_left(st: _Cat, piece: _Piece) -> str:
-    """Why hours of a category were left for the next one: its minimums are filled, or
-    (while they are not) a cap kept them out: self-paced hours over its distributive cap,
-    or hours over its cap."""
+    """Why hours of a category were left for the next one, once its own minimums have
+    taken what they could: the minimums the piece could fill (its topic's, the category's
+    free part) are full, or (while one of them is not) a cap kept it out: self-paced hours
+    over its distributive cap, or hours over its cap. A cap reached by later records
+    does not explain a piece whose own minimums were full (10 self-paced hours of
+    cardiovascular fill its 8.5 h minimum: 1.5 h are beyond it, whatever other topics'
+    self-paced hours use up of the cap)."""
     c = st.cat
-    if st.room > _EPS:
+    room = st.free  # the free part takes hours of any topic
+    if piece.topic is not None:
+        room += max(0.0, dict(c.topics).get(piece.topic, 0.0) - st.topic_filled.get(piece.topic, 0.0))
+    if room > _EPS:
         if piece.dist and st.dist <= _EPS and c.distributive_max_hours is not None:
             return f"self-paced hours over {c.name}'s distributive cap of {_h(c.distributive_max_hours)} h"
         if st.max <= _EPS and c.max_hours is not None:
@@ -477,7 +484,11 @@ def allocate_hours(
                           f"fills {st.cat.name}: {what} ({_h(st.cat.min_hours)} h)")
                 )  # fmt: skip
 
-    # 3. flow on
+    # 3. flow on: each piece left over for the reason its own category left it (before
+    # hours flowing in from other categories change that category's state)
+    why = {
+        p.credit: _why_left(st, p) for key, st in state.items() for p in by_cat[key] if p.rem > _EPS
+    }
     for key, st in state.items():
         receivers = [
             state[category_key(r)]
@@ -495,7 +506,7 @@ def allocate_hours(
                     st.sent[rc.cat.name] = st.sent.get(rc.cat.name, 0.0) + t
                     shares.append(
                         Share(p.credit, t, OVERFLOW, rc.cat.name, st.cat.name,
-                              f"{_why_left(st, p)}: flows on to {rc.cat.name}")
+                              f"{why[p.credit]}: flows on to {rc.cat.name}")
                     )  # fmt: skip
 
     # 4. the free remainder (eligible hours only), 5. the rest
