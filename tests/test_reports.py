@@ -228,7 +228,8 @@ def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):
     dept("member", "add", "Rex New", "--email", "rex@fd.org", "--position", "firefighter",
          "--hire-date", "2026-08-01")  # fmt: skip
     r = dept("report", "compliance", "-m", "rex@fd.org", "--as-of", "2026-06-30")
-    assert "Rex New was not yet hired on 2026-06-30 (hired 2026-08-01)" in " ".join(r.stderr.split()), r
+    said = "Rex New is hired on 2026-08-01, after 2026-06-30: nothing is owed before then"
+    assert said in " ".join(r.stderr.split()), r
     assert "applicable" not in r.stderr
     data = dept("report", "compliance", "-m", "rex@fd.org", "--as-of", "2026-06-30", "--format", "json").json
     assert [s["applicable"] for s in data["summary"]] == [0]
@@ -238,6 +239,32 @@ def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):
     assert "No member was active on 2000-01-01." in r.stderr, r
     r = dept("report", "compliance", "-p", "wizard", ok=False)
     assert r.exit_code == 2 and "Unknown position: wizard" in r.stderr
+
+
+def test_a_recruit_entered_ahead_of_the_hire_date_is_told_one_thing(cli):
+    """Frank, entered on 20 June for an academy starting 1 July, holds probationary: the
+    report of 25 June for him and ISO-RECRUIT said "applies to none of these members (it
+    is for probationary)" under a table showing it, and "on no roster of that day" while
+    `member list` of that day lists him. Now one message: hired on 1 July, nothing owed
+    before then. The whole roster of that day names the requirement owed by nobody yet
+    for the same reason; one for officers still applies to none."""
+    cli("--as-of", "2024-01-01", "import", "iso")
+    cli("--as-of", "2025-06-20", "member", "add", "Frank Recruit", "-e", "frank@x.org", "-b",
+        "F1", "-p", "probationary,firefighter", "--hire-date", "2025-07-01")  # fmt: skip
+    assert "Frank Recruit" in cli("--as-of", "2025-06-25", "member", "list").stdout
+    r = cli("--as-of", "2025-06-25", "report", "compliance", "-m", "F1", "-r", "ISO-RECRUIT")
+    said = " ".join(r.stderr.split())
+    assert said == (
+        "Frank Recruit is hired on 2025-07-01, after 2025-06-25: nothing is owed before then; "
+        "the table shows what they will owe."
+    ), r
+    assert "ISO-RECRUIT" in r.stdout and "not yet due" in r.stdout
+    r = cli("--as-of", "2025-06-25", "report", "compliance", "-r", "ISO-RECRUIT", "-r", "ISO-OFFICER-CE")
+    said = " ".join(r.stderr.split())
+    assert "applies to none of these members (it is for probationary)" not in said, r
+    assert ("ISO-RECRUIT — Recruit training: owed by none of these members yet (1 member hired "
+            "after 2025-06-25).") in said, r  # fmt: skip
+    assert "ISO-OFFICER-CE — Officer continuing education: applies to none of these members (it is for officer)." in said
 
 
 # ---------------------------------------------------------------------------- output

@@ -180,8 +180,8 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
     out = []
     n = len(m.requirements)
     for i, spec in enumerate(m.requirements):
-        # a member hired after the as-of date (named with --member) is on no roster of that
-        # day: what they will owe is shown, and counts nowhere
+        # a member hired after the as-of date (named with --member, or entered ahead of
+        # the hire date) owes nothing yet: what they will owe is shown, and counts nowhere
         # (nor does one who owes none of the window: it is their next that they owe)
         col = [
             e for e in (m.cells[i::n] if n else [])
@@ -424,19 +424,45 @@ def _compliance(
     elif member is not None:
         _print_member(cells, f"Compliance of {m.members[0].name} as of {day}")
         if hired_after(m.members[0], day) is not None:
-            render.info(f"{m.members[0].name} was not yet hired on {day} (hired "
-                        f"{m.members[0].hire_date}): on no roster of that day; the table shows "
-                        "what they will owe.", quiet=state.quiet)  # fmt: skip
+            # (entered ahead of the hire date, they may be on that day's roster: the hire
+            # date, not the roster, is why nothing is owed)
+            render.info(f"{m.members[0].name} is hired on {m.members[0].hire_date}, after "
+                        f"{day}: nothing is owed before then; the table shows what they "
+                        "will owe.", quiet=state.quiet)  # fmt: skip
     else:
         _print_matrix(m, cells, f"Compliance as of {day}" + (" (not met)" if behind else ""))
     n = len(m.requirements)
     for i, (s, spec) in enumerate(zip(sums, m.requirements, strict=True)):
         if s["applicable"]:
             render.info(summary_line(s) + _expiring(m.cells[i::n], day, due_soon_days), quiet=state.quiet)
-        elif requirement:  # asked for by name: say why it has no column
-            held = f" (it is for {', '.join(spec.required_positions)})" if spec.required_positions else ""
-            render.info(f"{s['requirement']}: applies to none of these members{held}.", quiet=state.quiet)
+        elif requirement:  # asked for by name: say why it is in no count
+            why = _owed_by_none(m.cells[i::n], day, named=member is not None)
+            if why is None:
+                held = f" (it is for {', '.join(spec.required_positions)})" if spec.required_positions else ""
+                why = f"applies to none of these members{held}"
+            if why:
+                render.info(f"{s['requirement']}: {why}.", quiet=state.quiet)
     return m
+
+
+def _owed_by_none(column: list[Evaluation], day: date, *, named: bool) -> str | None:
+    """Why a requirement that applies to some of the members counts none of them (the
+    summary leaves out those hired after the day and those owing none of this window):
+    None when it applies to nobody, "" when the line about a member named with --member
+    hired later says it already."""
+    from trainctl.domain.compliance import hired_after
+    from trainctl.domain.text import plural
+
+    owing = [e for e in column if e.applicable]
+    if not owing:
+        return None
+    later = sum(1 for e in owing if hired_after(e.member, day) is not None)
+    if named and later:
+        return ""
+    parts = [f"{plural(later, 'member')} hired after {day}"] if later else []
+    if len(owing) > later:
+        parts.append(f"{plural(len(owing) - later, 'member')} owing none of this window")
+    return f"owed by none of these members yet ({'; '.join(parts)})"
 
 
 # ------------------------------------------------------------------------------ expiring
