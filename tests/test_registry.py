@@ -562,3 +562,65 @@ def test_path_argument_may_be_relative(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     r = cli("import", "registry", Path("rel.json"))
     assert "State: 2 added" in r.stderr
+
+
+# ------------------------------------------------------- program progress follows --update
+def _ems(code: str, name: str, **changes: object) -> dict[str, object]:
+    return {"name": name, "description": "d", "registry_code": code, "requirement_type": "hours",
+            "required_hours": 5, "frequency": "one_time", "required_positions": [],
+            "is_editable": False, "source": "state", "source_document": "state rule 2025",
+            "counts_categories": ["ems"], **changes}  # fmt: skip
+
+
+def test_update_moves_program_progress_as_requirement_edit_does(cli, tmp_path, snapshot):
+    """A figure an import --update changes is a figure program progress follows at once,
+    as after `requirement edit`: the completed enrollment reopens (and says so), a new rule
+    of what counts re-credits, for every updated entry in one pass; --dry-run writes
+    nothing."""
+    f = write(tmp_path / "st.json", registry_doc(requirements=[_ems("ST-A", "EMS A"), _ems("ST-B", "EMS B")]))
+    cli("import", "registry", f)
+    (tmp_path / "p.toml").write_text(
+        'name = "State EMS"\nversion = 1\ndescription = "d"\nstructure_type = "flexible"\n'
+        '[[requirements]]\nregistry = "State"\ncode = "ST-A"\n'
+        '[[requirements]]\nregistry = "State"\ncode = "ST-B"\n'
+    )
+    cli("program", "apply", "--file", tmp_path / "p.toml")
+    cli("member", "add", "Bob Member", "--email", "b@x.example", "--badge", "2")
+    cli("enroll", "add", "2", "State EMS")
+    cli("record", "add", "--members", "2", "--course", "EMS class", "--category", "ems",
+        "--hours", "5")  # fmt: skip
+
+    def progress() -> tuple[str, float, list[tuple[str, float, int, str]]]:
+        e = cli("--format", "json", "enroll", "show", "1").json
+        rows = [(r["requirement"], r["value"], r["percentage"], r["status"]) for r in e["requirements"]]
+        return e["status"], e["progress"], rows
+
+    assert progress() == ("completed", 100.0, [("EMS A", 5, 100, "completed"), ("EMS B", 5, 100, "completed")])
+
+    # both targets raised: the enrollment reopens, as `requirement edit --hours 10` reopens it
+    write(f, registry_doc(requirements=[_ems("ST-A", "EMS A", required_hours=10),
+                                        _ems("ST-B", "EMS B", required_hours=10)]))  # fmt: skip
+    before = snapshot()
+    cli("import", "registry", f, "--update", "--dry-run")
+    assert snapshot() == before
+    r = cli("import", "registry", f, "--update")
+    assert ("Reopened 1 completed enrollment (1): 'EMS A', 'EMS B', as updated, are not all "
+            "met yet") in r.stderr  # fmt: skip
+    assert progress() == ("active", 50.0, [("EMS A", 5, 50, "in_progress"), ("EMS B", 5, 50, "in_progress")])
+    compliance = cli("--format", "json", "report", "compliance", "--member", "2").json
+    assert {c["status"] for c in compliance["cells"]} == {"overdue"}  # as compliance says
+
+    # what counts changes for one: its credit is reversed, through the ledger
+    write(f, registry_doc(requirements=[_ems("ST-A", "EMS A", required_hours=10, counts_categories=["fire"]),
+                                        _ems("ST-B", "EMS B", required_hours=10)]))  # fmt: skip
+    r = cli("import", "registry", f, "--update")
+    assert ("Re-credited EMS A: 0 credits added for sources that now count, 1 reversed for "
+            "sources that no longer count (1 member).") in r.stderr  # fmt: skip
+    assert progress() == ("active", 25.0, [("EMS A", 0, 0, "not_started"), ("EMS B", 5, 50, "in_progress")])
+
+    # and back to the first file: credited again, met again, completed again
+    write(f, registry_doc(requirements=[_ems("ST-A", "EMS A"), _ems("ST-B", "EMS B")]))
+    r = cli("import", "registry", f, "--update")
+    assert "Re-credited EMS A: 1 credit added for sources that now count" in r.stderr
+    assert "Completed 1 enrollment (1): 'EMS A', 'EMS B', as updated, are met." in r.stderr
+    assert progress()[:2] == ("completed", 100.0)

@@ -84,6 +84,8 @@ def _run(
                         f"(the file has {_shown(value)})",
                         quiet=state.quiet,
                     )
+        for line in result.lines:
+            render.info(line, quiet=state.quiet)
     render.info(result.summary(), quiet=state.quiet)
 
 

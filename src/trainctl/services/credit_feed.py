@@ -69,7 +69,7 @@ from trainctl.services.store import Writer
 
 __all__ = [
     "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts",
-    "recredit_requirement", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
+    "recredit_requirements", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
 ]  # fmt: skip
 
 VOID_SUFFIX = ":void"
@@ -1081,12 +1081,20 @@ RECREDIT = ":recredit:"
 
 @dataclass
 class Recredit:
-    """What re-deriving one requirement's credit did."""
+    """What re-deriving requirements' credit did."""
 
     added: int = 0  # credits written for sources that now count
     reversed: int = 0  # reversing entries for sources that no longer count
     members: set[int] = field(default_factory=set)
     feed: FeedResult = field(default_factory=FeedResult)
+
+    def add(self, other: Recredit) -> None:
+        """Count what `other` (another pass of the same re-derivation) did too."""
+        self.added += other.added
+        self.reversed += other.reversed
+        self.members |= other.members
+        self.feed.held += other.feed.held
+        self.feed.events += other.feed.events
 
     def lines(self, name: str) -> list[str]:
         if not self.added and not self.reversed:
@@ -1105,35 +1113,60 @@ def base_source(source_id: str) -> str:
     return source_id.split(":", 1)[0]
 
 
-def recredit_requirement(
-    session: Session, actor: Actor, requirement_id: int, *, today: date, reason: str
+def recredit_requirements(
+    session: Session, actor: Actor, requirement_ids: Sequence[int], *, today: date, reason: str
 ) -> Recredit:
-    """Re-derive, set-based, the automatic credit on one requirement after its "what counts"
-    changed (requirement edit), in the caller's transaction: every source on file of the
-    members with a progress row on it (creditable enrollments) is matched again; a source
-    credited before that no longer matches gets a reversing entry ("<id>:recredit:<n>",
-    history kept), a source that now matches and holds no net credit is credited through
-    the feed (gates, windows, idempotency as for an import; a source reversed earlier gets
-    "<id>:recredit:<n>" as its new ledger id). Then the shared finish for the touched rows."""
+    """Re-derive, set-based, the automatic credit on requirements whose "what counts"
+    changed (`requirement edit`, a registry import --update), in the caller's transaction:
+    every source on file of the members with a progress row on them (creditable
+    enrollments) is matched again; a source credited before that no longer matches gets a
+    reversing entry ("<id>:recredit:<n>", history kept), a source that now matches and
+    holds no net credit is credited through the feed (gates, windows, idempotency as for an
+    import; a source reversed earlier gets "<id>:recredit:<n>" as its new ledger id). Then
+    the shared finish for the touched rows. One pass per kind of source the requirements
+    take (a requirement's type decides which), however many requirements."""
     session.flush()
     r = Requirement.__table__  # type: ignore[attr-defined]
-    req = session.execute(sa.select(r).where(r.c.id == requirement_id)).one()
-    acc = dc.Accepts.of(req)
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
     e = Enrollment.__table__  # type: ignore[attr-defined]
     pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, pr.c.requirement_id)
-        .select_from(rp.join(e, e.c.id == rp.c.enrollment_id).join(pr, pr.c.id == rp.c.program_requirement_id))
-        .where(pr.c.requirement_id == requirement_id, e.c.status.in_(CREDITABLE))
-    ).all()  # fmt: skip
-    if not rows:
-        return Recredit()
-    kinds = {s for s, types in dc.CREDITS_TYPES.items() if acc.requirement_type in types}
-    members = {row[2] for row in rows}
-    facts = source_facts(session, kinds, members, as_of=today)
-    return _resettle(session, actor, rows, {requirement_id: acc}, kinds, facts, today=today,
-                     note=f"re-credit: {reason}", gone=False)  # fmt: skip
+    wanted = sorted(set(requirement_ids))
+    accepts = {
+        req.id: dc.Accepts.of(req)
+        for part in chunks(wanted)
+        for req in session.execute(sa.select(r).where(r.c.id.in_(part)))
+    }
+    # the requirements that take the same kinds of source are re-derived together
+    groups: dict[frozenset[str], dict[int, dc.Accepts]] = {}
+    for rid, acc in accepts.items():
+        kinds = frozenset(s for s, types in dc.CREDITS_TYPES.items() if acc.requirement_type in types)
+        groups.setdefault(kinds, {})[rid] = acc
+    rows_of = {
+        kinds: [
+            row
+            for part in chunks(sorted(group))
+            for row in session.execute(
+                sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, pr.c.requirement_id)
+                .select_from(rp.join(e, e.c.id == rp.c.enrollment_id).join(pr, pr.c.id == rp.c.program_requirement_id))
+                .where(pr.c.requirement_id.in_(part), e.c.status.in_(CREDITABLE))
+            )
+        ]
+        for kinds, group in groups.items()
+    }  # fmt: skip
+    # what is on file is read once for every pass (one read of the records, not one a pass)
+    members = {row[2] for rows in rows_of.values() for row in rows}
+    kinds_read = set().union(*(kinds for kinds, rows in rows_of.items() if rows))
+    facts = source_facts(session, kinds_read, members, as_of=today) if members else []
+    out = Recredit()
+    for kinds, group in sorted(groups.items(), key=lambda g: min(g[1])):
+        rows = rows_of[kinds]
+        if not rows:
+            continue
+        theirs = {row[2] for row in rows}
+        mine = [f for f in facts if f.source_type in kinds and f.member_id in theirs]
+        out.add(_resettle(session, actor, rows, group, set(kinds), mine, today=today,
+                          note=f"re-credit: {reason}", gone=False))  # fmt: skip
+    return out
 
 
 def resettle_checkoffs(

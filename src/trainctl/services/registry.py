@@ -35,11 +35,12 @@ from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
 from trainctl.schemas import describe_errors
 from trainctl.schemas.registry import RegistryEntry, RegistryHeader
-from trainctl.schemas.requirements import check_requirement
+from trainctl.schemas.requirements import RequirementCreate, check_requirement
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.requirements import (
     before_entered,
+    follow_changes,
     in_registry,
     keep_history,
     known_positions,
@@ -247,6 +248,9 @@ class ImportResult:
     # figures are kept for reports before it; a correction of the same edition is not dated)
     new_edition: int = 0
     effective: date | None = None
+    # what program progress did to follow the updated entries (re-credited, reopened,
+    # completed: services/requirements.follow_changes), as `requirement edit` says it
+    lines: list[str] = field(default_factory=list)
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -412,6 +416,12 @@ def import_registry(
         result.new_edition, result.effective = len(dated), effective
     if dry_run or not (inserts or updates):
         return result
+    # the updated entries as they stand, before the writes below
+    row_of = {r.id: r for r in in_scope}
+    before = {
+        u["id"]: {f: getattr(row_of[u["id"]], f) for f in RequirementCreate.model_fields}
+        for u in updates
+    }
     renamed = [u["id"] for u in updates if "name" in u]
     if renamed:
         # Names are unique ignoring case in the database too (migration 0007_ci_unique): a name this
@@ -428,6 +438,16 @@ def import_registry(
     keep_history(session, actor, [(rid, effective - timedelta(days=1), was) for rid, was in dated])
     for batch in _same_keys(updates):
         session.execute(sa.update(Requirement), batch)
+    # program progress follows the new figures at once, as after `requirement edit`
+    followed = [
+        (u["id"], final_name[u["id"]][0], before[u["id"]],
+         {**before[u["id"]], **{f: v for f, v in u.items() if f in RequirementCreate.model_fields}})
+        for u in updates
+    ]  # fmt: skip
+    result.lines, recredit = follow_changes(
+        session, actor, followed, today=effective, how="updated",
+        reason=f"what counts changed (import of {parsed.label} into {registry})",
+    )  # fmt: skip
     audit(
         session, actor, "import.registry", "requirement", None,
         registry=registry, file=parsed.label, edition=parsed.header.edition,
@@ -435,6 +455,7 @@ def import_registry(
         added=[c.registry_code for c in changes if c.action == "add"],
         updated={c.registry_code: c.fields for c in changes if c.action == "update"},
         kept={c.registry_code: sorted(c.kept) for c in changes if c.kept and update},
+        **({"recredit": {"added": recredit.added, "reversed": recredit.reversed}} if recredit else {}),
     )  # fmt: skip
     return result
 

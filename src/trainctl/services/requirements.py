@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from pydantic import ValidationError
@@ -41,6 +41,9 @@ from trainctl.schemas.requirements import (
 )
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
+
+if TYPE_CHECKING:
+    from trainctl.services.credit_feed import Recredit
 
 NOT_EDITABLE = "This requirement cannot be edited"
 
@@ -455,38 +458,12 @@ def edit(
     req.updated_by = actor.member_id
     session.add(req)
     session.flush()
-    remeasure = (
-        measured_by(current) != measured_by(merged) or _window(current) != _window(merged)
-        # a certification's renewal: how long a card without an expiry holds it (its
-        # credits stay; a card no longer valid on the new rule stops counting)
-        or _accepts(current).renewal != _accepts(merged).renewal
-    )
-    recredits = _accepts(current) != _accepts(merged)
-    assert req.id is not None
-    # the enrollments a new target or a new rule of what counts completes or reopens,
-    # compared once both have run (a re-credit after the new target can undo its moves)
-    before = _enrollments_of(session, req.id) if remeasure or recredits else {}
-    if remeasure:
-        # progress follows the target, and the member's window where program progress is
-        # judged in it (queries.enrollments.judged_in_window: NREMT's one course once per
-        # cycle, a one-time window of N months); a service of its own (and a heavier import)
-        from trainctl.services.progress import remeasure_requirement
-
-        remeasure_requirement(session, req.id, today=today)
-    recredit = None
-    if recredits:
-        from trainctl.services.credit_feed import recredit_requirement
-        from trainctl.services.settings import today as department_today
-
-        assert req.id is not None
-        recredit = recredit_requirement(
-            session, actor, req.id, today=today or department_today(session),
-            reason=f"what counts toward {req.name} changed ({', '.join(changed)})",
-        )  # fmt: skip
-        if report is not None:
-            report += recredit.lines(req.name)
-    if report is not None and before:
-        report += _moved(before, _enrollments_of(session, req.id), req.name)
+    lines, recredit = follow_changes(
+        session, actor, [(req.id, req.name, current, merged)], today=today, how="edited",
+        reason=f"what counts toward {req.name} changed ({', '.join(changed)})",
+    )  # fmt: skip
+    if report is not None:
+        report += lines
     audit(
         session, actor, "requirement.edit", "requirement", req.id,
         changes={f: {"from": _plain(current[f]), "to": _plain(merged[f])} for f in changed},
@@ -496,19 +473,91 @@ def edit(
     return req, changed
 
 
-def _enrollments_of(session: Session, requirement_id: int) -> dict[int, str]:
-    """The status of every enrollment with a progress row of the requirement."""
-    rows = reader_of(session).all(
-        "SELECT DISTINCT e.id, e.status FROM enrollment e "
-        "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
-        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
-        "WHERE pr.requirement_id = :r ORDER BY e.id",
-        {"r": requirement_id},
-    )
-    return {int(i): str(st) for i, st in rows}
+def follow_changes(
+    session: Session,
+    actor: Actor,
+    changes: Sequence[tuple[int, str, dict[str, Any], dict[str, Any]]],
+    *,
+    today: date | None,
+    how: str,
+    reason: str,
+) -> tuple[list[str], Recredit | None]:
+    """Program progress follows requirements as they now stand, in the caller's
+    transaction: `changes` are (id, name, fields before, fields after) of requirements
+    already written (`requirement edit`: one; a registry import --update: any number). A
+    new target or window re-measures their progress rows (services/progress
+    remeasure_requirements), a new rule of what counts re-credits them
+    (credit_feed.recredit_requirements), each once for all of them, set-based; a new name
+    or description does neither, so it costs the same with two rows or two million.
+    Returns the lines saying what that did ("Re-credited ...", "Reopened 1 completed
+    enrollment (4): 'X', as `how`, is not met yet") and the Recredit (None: none ran)."""
+    remeasure = [
+        (rid, name) for rid, name, was, now in changes
+        if measured_by(was) != measured_by(now) or _window(was) != _window(now)
+        # a certification's renewal: how long a card without an expiry holds it (its
+        # credits stay; a card no longer valid on the new rule stops counting)
+        or _accepts(was).renewal != _accepts(now).renewal
+    ]  # fmt: skip
+    recredits = [(rid, name) for rid, name, was, now in changes if _accepts(was) != _accepts(now)]
+    followed = dict(sorted(remeasure + recredits))
+    if not followed:
+        return [], None
+    # the enrollments a new target or a new rule of what counts completes or reopens,
+    # compared once both have run (a re-credit after the new target can undo its moves)
+    before = _enrollments_of(session, sorted(followed))
+    if remeasure:
+        # progress follows the target, and the member's window where program progress is
+        # judged in it (queries.enrollments.judged_in_window: NREMT's one course once per
+        # cycle, a one-time window of N months); a service of its own (and a heavier import)
+        from trainctl.services.progress import remeasure_requirements
+
+        remeasure_requirements(session, [rid for rid, _ in remeasure], today=today)
+    lines: list[str] = []
+    recredit = None
+    if recredits:
+        from trainctl.services.credit_feed import recredit_requirements
+        from trainctl.services.settings import today as department_today
+
+        recredit = recredit_requirements(
+            session, actor, [rid for rid, _ in recredits],
+            today=today or department_today(session), reason=reason,
+        )  # fmt: skip
+        lines += recredit.lines(_names([name for _, name in recredits]))
+    if before:
+        after = _enrollments_of(session, sorted(followed))
+        lines += _moved(before, after, list(followed.values()), how)
+    return lines, recredit
 
 
-def _moved(before: dict[int, str], after: dict[int, str], name: str) -> list[str]:
+def _names(names: Sequence[str]) -> str:
+    """How a line names the requirements it concerns: 'Drill hours', or
+    "3 requirements ('A', 'B', 'C')" (the first 5, then how many more)."""
+    if len(names) == 1:
+        return names[0]
+    shown = ", ".join(repr(n) for n in names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"{len(names)} requirements ({shown}{more})"
+
+
+def _enrollments_of(session: Session, requirement_ids: Sequence[int]) -> dict[int, str]:
+    """The status of every enrollment with a progress row of the requirements."""
+    from trainctl.queries import chunks, in_list
+
+    out: dict[int, str] = {}
+    for part in chunks(list(requirement_ids)):
+        ids, params = in_list("r", part)
+        rows = reader_of(session).all(
+            "SELECT DISTINCT e.id, e.status FROM enrollment e "
+            "JOIN requirement_progress rp ON rp.enrollment_id = e.id "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            f"WHERE pr.requirement_id IN {ids}",
+            params,
+        )
+        out.update((int(i), str(st)) for i, st in rows)
+    return dict(sorted(out.items()))
+
+
+def _moved(before: dict[int, str], after: dict[int, str], names: Sequence[str], how: str) -> list[str]:
     """What a new target did to the enrollments it measures: 'Reopened 2 completed
     enrollments (2, 7): ...' (an officer otherwise learns it from the member)."""
 
@@ -518,18 +567,23 @@ def _moved(before: dict[int, str], after: dict[int, str], name: str) -> list[str
 
     reopened = [i for i, st in before.items() if st == "completed" and after.get(i) == "active"]
     done = [i for i, st in before.items() if st == "active" and after.get(i) == "completed"]
+    quoted = ", ".join(f"'{n}'" for n in names[:5]) + (
+        f" and {len(names) - 5} more" if len(names) > 5 else ""
+    )
+    one = len(names) == 1
     lines = []
     if reopened:
         n = len(reopened)
         lines.append(
             f"Reopened {n} completed enrollment{'s' if n != 1 else ''} ({ids(reopened)}): "
-            f"'{name}', as edited, is not met yet (`trainctl enroll show ID`)."
+            f"{quoted}, as {how}, {'is not met yet' if one else 'are not all met yet'} "
+            "(`trainctl enroll show ID`)."
         )
     if done:
         n = len(done)
         lines.append(
-            f"Completed {n} enrollment{'s' if n != 1 else ''} ({ids(done)}): '{name}', as "
-            "edited, is met."
+            f"Completed {n} enrollment{'s' if n != 1 else ''} ({ids(done)}): {quoted}, as "
+            f"{how}, {'is' if one else 'are'} met."
         )
     return lines
 

@@ -172,7 +172,7 @@ def _remeasure_hours(session: Session) -> None:
     linked into a program, in this transaction, so enrollments agree with compliance at
     once (only rows whose figure moved are rolled up: services/progress remeasure)."""
     from trainctl.queries import reader_of
-    from trainctl.services.progress import remeasure_requirement
+    from trainctl.services.progress import remeasure_requirements
 
     session.flush()
     ids = reader_of(session).column(
@@ -180,5 +180,4 @@ def _remeasure_hours(session: Session) -> None:
         "JOIN requirement r ON r.id = pr.requirement_id WHERE r.requirement_type = 'hours' "
         "ORDER BY pr.requirement_id"
     )
-    for requirement_id in ids:
-        remeasure_requirement(session, requirement_id)
+    remeasure_requirements(session, ids)

@@ -10,7 +10,7 @@ shifts, checkoffs) call them from here with many ids at once.
 The package, one job per module (imports point down this list, never up):
 - changes.py         a progress change applied: one use case per kind, one shared finish
 - self_reporting.py  the department's self-reporting switch
-- finish.py          the shared finish: refresh, after_change, remeasure_requirement
+- finish.py          the shared finish: refresh, after_change, remeasure_requirements
 - milestones.py      milestones fired once, verified by an officer
 - phases.py          phases loaded, started, advanced; the credit gate
 - links.py           the progress rows of enrollments as gates and milestones see them
@@ -19,7 +19,7 @@ The package, one job per module (imports point down this list, never up):
 """
 
 from trainctl.domain.progress import CREDITABLE
-from trainctl.services.progress.finish import after_change, refresh, remeasure_requirement
+from trainctl.services.progress.finish import after_change, refresh, remeasure_requirements
 from trainctl.services.progress.ledger import recompute
 from trainctl.services.progress.links import Event, LinkState, link_states
 from trainctl.services.progress.phases import gate, load_phases
@@ -36,6 +36,6 @@ __all__ = [
     "load_phases",
     "recompute",
     "refresh",
-    "remeasure_requirement",
+    "remeasure_requirements",
     "rollup_enrollments",
 ]

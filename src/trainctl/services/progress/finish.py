@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
-from trainctl.queries import in_list
+from trainctl.queries import chunks, in_list
 from trainctl.queries.settings import today as department_today
 from trainctl.services.progress.ledger import recompute
 from trainctl.services.progress.links import Event, link_states
@@ -56,17 +56,19 @@ def refresh(
     return events
 
 
-def remeasure_requirement(
+def remeasure_requirements(
     db: Any,
-    requirement_id: int,
+    requirement_ids: Sequence[int],
     now: datetime | None = None,
     *,
     today: date | None = None,
 ) -> list[Event]:
-    """A requirement's target changed (hours, items, type, ...): re-measure every progress
-    row linked to it through program_requirement, in every program, then roll up the
-    enrollments they belong to and catch up phases and milestones. Set-based: one query
-    for the ids, then `recompute`, `rollup_enrollments` and `after_change` over all of them.
+    """Requirements' targets changed (hours, items, type, ...: `requirement edit`, a
+    registry import --update): re-measure every progress row linked to them through
+    program_requirement, in every program, then roll up the enrollments they belong to and
+    catch up phases and milestones. Set-based however many requirements: one query for the
+    ids (per chunk of requirements), then `recompute`, `rollup_enrollments` and
+    `after_change` over all of them.
 
     A raised target reopens rows and enrollments that were complete; a lowered one
     completes them (DESIGN §2: status always follows value and target). Overrides
@@ -75,12 +77,15 @@ def remeasure_requirement(
     """
     w = writer_of(db)
     now = now or datetime.now(UTC)
-    rows = w.all(
-        "SELECT rp.id, rp.enrollment_id FROM requirement_progress rp "
-        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
-        "WHERE pr.requirement_id = :r",
-        {"r": requirement_id},
-    )
+    rows: list[Any] = []
+    for part in chunks(sorted(set(requirement_ids))):
+        ids, params = in_list("r", part)
+        rows += w.all(
+            "SELECT rp.id, rp.enrollment_id FROM requirement_progress rp "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            f"WHERE pr.requirement_id IN {ids}",
+            params,
+        )
     if today is None:
         today = department_today(w)
     changed = set(recompute(w, [pid for pid, _ in rows], now, today=today))

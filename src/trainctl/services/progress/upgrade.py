@@ -6,7 +6,7 @@ program kept the figure measured before issue 11 #4 (the per-period figure, not 
 the enrollment's span) until something touched them. An upgrade from a revision before
 `REMEASURED_BY` re-measures every such row once, set-based (`recompute` over the ids, then
 the rollup, phases and milestones of the enrollments that changed), exactly as editing the
-requirement would (services/progress/finish.remeasure_requirement).
+requirement would (services/progress/finish.remeasure_requirements).
 
 Why not in the migration: measuring is Python (domain/progress.py) that follows the living
 schema; a migration runs frozen at its revision, and a later one may change the tables this
