@@ -414,6 +414,11 @@ BAD = {
     ),
     "entry not an object": (registry_doc(requirements=["ST-1"]), ["entry 1", "JSON object"]),
     "no requirements": (registry_doc(requirements=[]), ["field requirements"]),
+    "blank registry name": (
+        registry_doc(registry="   "),
+        ["field registry: must not be blank (it has only blank or invisible characters)"],
+    ),
+    "registry name only invisible": (registry_doc(registry="\u200b"), ["field registry: must not be blank"]),
     "missing registry name": (
         {k: v for k, v in registry_doc().items() if k != "registry"},
         ["field registry"],
@@ -624,3 +629,20 @@ def test_update_moves_program_progress_as_requirement_edit_does(cli, tmp_path, s
     assert "Re-credited EMS A: 1 credit added for sources that now count" in r.stderr
     assert "Completed 1 enrollment (1): 'EMS A', 'EMS B', as updated, are met." in r.stderr
     assert progress()[:2] == ("completed", 100.0)
+
+
+def test_a_registry_name_with_an_invisible_character_is_that_registry(cli, tmp_path, db_url):
+    """"NFPA" + a zero-width space prints as NFPA: it is NFPA (read as a code is), not a
+    second registry that `requirement list --registry NFPA` leaves out; so is its code."""
+    cli("import", "nfpa")
+    doc = registry_doc(registry="NFPA\u200b", requirements=[_ems("ST-\u200bEMS", "State EMS hours")])
+    r = cli("import", "registry", write(tmp_path / "z.json", doc))
+    assert "NFPA: 1 added" in r.stderr
+    listed = cli("--format", "json", "requirement", "list", "--registry", "NFPA").json
+    assert "ST-EMS" in [x["registry_code"] for x in listed]
+    assert {x["registry_name"] for x in requirement_rows(db_url)} == {"NFPA"}
+    cli("requirement", "add", "--name", "Pump hours", "--type", "hours", "--hours", "2",
+        "--frequency", "annual", "--counts-category", "pump", "--registry", "\u200bState",
+        "--code", "P\u20131")  # fmt: skip  (a typographic dash, as a code is read)
+    row = next(x for x in requirement_rows(db_url) if x["name"] == "Pump hours")
+    assert (row["registry_name"], row["registry_code"]) == ("State", "P-1")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from trainctl.domain.text import visible
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -18,6 +20,8 @@ def plain_message(error: Any) -> str:
     ctx = error.get("ctx") or {}
     if kind in ("too_short", "string_too_short") and got in ("", [], ()):
         return "must not be empty"
+    if kind in ("too_short", "string_too_short") and isinstance(got, str) and not visible(got):
+        return "must not be blank (it has only blank or invisible characters)"  # (domain/text)
     if kind in ("literal_error", "enum"):
         expected = str(ctx.get("expected", "")).replace("'", "")
         return f"must be {expected}" if expected else "is not one of the allowed values"

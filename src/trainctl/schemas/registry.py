@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from trainctl.schemas.requirements import FrequencyIn, RequirementCreate, Source, Text
+from trainctl.schemas.requirements import Code, FrequencyIn, RequirementCreate, Source, Text
 
 
 class RegistryHeader(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    registry: Text
+    registry: Code
     description: Text
     edition: Text | None = None
     last_updated: Text | None = None
@@ -43,7 +43,7 @@ class RegistryHeader(BaseModel):
 
 
 class RegistryEntry(RequirementCreate):
-    registry_code: Text
+    registry_code: Code
     source: Source
     source_document: Text
     frequency: FrequencyIn

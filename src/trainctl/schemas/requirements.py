@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from trainctl.domain.text import code_text
 from trainctl.domain.vocabulary import (
     FREQUENCIES,
     PERIOD_ANCHORS,
@@ -104,8 +105,16 @@ def _lower(value: Any) -> Any:
     return value.strip().lower() if isinstance(value, str) else value
 
 
+def _code(value: Any) -> Any:
+    """A registry's name or an entry's code, read as every code is (domain.text.code_text:
+    no zero-width space pasted from a web page, a typographic dash as '-'): "NFPA" and
+    "NFPA" + U+200B are one registry, as they print the same."""
+    return code_text(value).strip() if isinstance(value, str) else value
+
+
 FrequencyIn = Annotated[Frequency, BeforeValidator(_frequency)]
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), Line]
+Code = Annotated[str, BeforeValidator(_code), Field(min_length=1), Line]
 Description = Annotated[str, Lines]
 PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
 Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -245,8 +254,8 @@ class RequirementCreate(_Fields):
     description: Description | None = None
     requirement_type: RequirementType
     source: Source = "department"
-    registry_name: Text | None = None
-    registry_code: Text | None = None
+    registry_name: Code | None = None
+    registry_code: Code | None = None
     source_document: Text | None = None
     aliases: Names = Field(default_factory=list)
     is_editable: bool = True
@@ -281,8 +290,8 @@ class RequirementUpdate(_Fields):
     description: Description | None = None
     requirement_type: RequirementType | None = None
     source: Source | None = None
-    registry_name: Text | None = None
-    registry_code: Text | None = None
+    registry_name: Code | None = None
+    registry_code: Code | None = None
     source_document: Text | None = None
     aliases: Names | None = None
     is_editable: bool | None = None
