@@ -385,6 +385,28 @@ def test_unknown_actor_is_refused(cli, crew, snapshot):
 
 
 @pytest.mark.parametrize(
+    ("given", "word"), [("", "empty"), (" ", "blank"), ("\u200b", "blank")], ids=["empty", "space", "zero-width"]
+)
+def test_an_empty_or_blank_as_is_refused_never_the_owner(cli, crew, snapshot, given, word):
+    """`trainctl --as "$OFFICER" member add ...` with OFFICER unset ran as the database owner,
+    with every right, and was recorded so; and `--as " "` said "No member ''"."""
+    before = snapshot()
+    r = cli("--as", given, "member", "add", "Empty As", "--email", "emptyas@fd.org", ok=False)
+    assert r.exit_code == 2, r
+    assert f"Error: --as is {word}: it names no member; nothing was done." in r.stderr
+    assert "leave --as out to act as the database owner" in r.stderr
+    assert snapshot() == before
+
+
+def test_an_empty_trainctl_actor_is_unset(cli, crew, monkeypatch, db_url):
+    """An empty environment variable is an unset one (as Click and shells read it): the
+    database owner, as without it; `TRAINCTL_ACTOR= trainctl ...` clears an exported one."""
+    monkeypatch.setenv("TRAINCTL_ACTOR", "")
+    cli("member", "add", "Fay Gee", "--email", "fay@fd.org")
+    assert rows(db_url, "SELECT created_by FROM member WHERE email='fay@fd.org'") == [(None,)]
+
+
+@pytest.mark.parametrize(
     "email",
     ["e\u0301mile@fd.org", "पत्र@उदाहरण.भारत", "ราม@ตัวอย่าง.ไทย", "o'neil+cpr@fd-1.example.org", "ANN.LEE@FD.ORG"],
     ids=["decomposed é", "devanagari", "thai", "apostrophe plus hyphen", "upper case"],

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trainctl.domain.lookup import MAX_ID, as_id, nearest
-from trainctl.domain.text import code_text, roster_key
+from trainctl.domain.text import code_text, roster_key, visible
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
@@ -583,12 +583,22 @@ def named(rd: Reader, names: Iterable[str]) -> dict[str, list[MemberRow]]:
 
 
 def resolve_actor(rd: Reader, ref: str | None) -> Actor:
-    """The acting member (None: the database owner). Whether the resolver's messages may
-    name other members (`_OTHERS_SHOWN`) follows: only to an actor who may see everyone,
-    and not while --as itself is being looked up."""
-    if not ref:
+    """The acting member (None: --as not given, the database owner). Whether the
+    resolver's messages may name other members (`_OTHERS_SHOWN`) follows: only to an actor
+    who may see everyone, and not while --as itself is being looked up.
+
+    An --as given empty or blank is refused, never the owner: `--as "$OFFICER"` with
+    OFFICER unset would otherwise run with every right and be recorded as the database
+    owner. (An empty TRAINCTL_ACTOR is unset: Click reads it as None, as shells do.)"""
+    if ref is None:
         _OTHERS_SHOWN.set(True)
         return OWNER
+    if not visible(ref):
+        raise UsageError(
+            f"--as is {'empty' if not ref else 'blank'}: it names no member; nothing was done.",
+            "Give the member to act as (id, e-mail, badge or name), or leave --as out to act "
+            'as the database owner (in a script, `--as "$VAR"` with VAR unset or empty is this).',
+        )
     _OTHERS_SHOWN.set(False)
     member = get_member(rd, ref, what="--as / TRAINCTL_ACTOR")
     if member.status != "active":
