@@ -7,9 +7,12 @@ bugs is live here (TRAINCTL_DEBUG unset), so a crash shows as exit 70 and fails 
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -371,32 +374,85 @@ def _chattr(flag: str, path: Path) -> bool:
         return False
 
 
+@contextmanager
+def read_only(target: Path) -> Iterator[None]:
+    """`target` (a folder or a file) read-only for the block: chmod, or chattr +i as root
+    (root ignores file modes)."""
+    if os.geteuid() == 0:
+        if not _chattr("+i", target):
+            pytest.skip("needs chattr (root ignores file modes)")
+    else:
+        target.chmod(0o555 if target.is_dir() else 0o444)
+    try:
+        yield
+    finally:
+        if os.geteuid() == 0:
+            _chattr("-i", target)
+        else:
+            target.chmod(0o755 if target.is_dir() else 0o644)
+
+
 @pytest.mark.parametrize("what", ["folder", "file"])
 def test_a_read_only_database_reads_and_refuses_writes_with_the_reason(cli, tmp_path, what, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "t.db"
     cli("--db", str(db), "member", "add", "Ann Lee", "--email", "ann@fd.org")
-    target = folder if what == "folder" else db
-    if os.geteuid() == 0:
-        if not _chattr("+i", target):
-            pytest.skip("needs chattr (root ignores file modes)")
-    else:
-        target.chmod(0o555 if what == "folder" else 0o444)
     monkeypatch.delenv("TRAINCTL_DEBUG")
-    try:
+    with read_only(folder if what == "folder" else db):
         r = cli("--db", str(db), "--format", "json", "member", "list")
         assert [m["name"] for m in r.json] == ["Ann Lee"]
         r = cli("--db", str(db), "member", "add", "Bo", "--email", "bo@fd.org", ok=False)
         assert r.exit_code == 77 and "read-only" in r.stderr, r
         assert "not a SQLite database" not in r.stderr
-    finally:
-        if os.geteuid() == 0:
-            _chattr("-i", target)
-        else:
-            target.chmod(0o755 if what == "folder" else 0o644)
     r = cli("--db", str(db), "--format", "json", "member", "list")
     assert [m["name"] for m in r.json] == ["Ann Lee"]
+
+
+def test_a_database_in_a_read_only_folder_backs_up_checks_and_dry_runs(cli, tmp_path, monkeypatch):
+    """The read-only refusal's hint says `trainctl db backup` makes a copy, yet `db backup`
+    and `db check` opened the file for writing and were refused (exit 77), as were the dry
+    runs, which write nothing. Now they work there; a write is still refused with exit 77,
+    `reminders send` too (it was exit 1: "Cannot create the lock file")."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "t.db"
+    run = functools.partial(cli, "--db", str(db))
+    run("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042")
+    run("requirement", "add", "--name", "Orientation", "--type", "hours", "--hours", "1")
+    run("requirement", "add", "--name", "Ladders", "--type", "hours", "--hours", "2")
+    run("program", "create", "Recruit")
+    run("program", "requirement", "add", "Recruit", "Orientation")
+    run("program", "activate", "Recruit")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email\nBo Dee,bo@fd.org\n")
+    recruits = tmp_path / "recruits.csv"
+    recruits.write_text("badge\n0042\n")
+    from conftest import dump_db
+
+    before = dump_db(db)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    with read_only(folder):
+        r = run("db", "backup", str(tmp_path / "copy.db"))
+        assert "Backed up to" in r.stderr
+        r = run("--format", "json", "db", "check")
+        assert {c["check"]: c["ok"] for c in r.json} == {
+            "schema at head": True, "integrity_check": True, "foreign_key_check": True}
+        r = run("import", "nfpa", "--dry-run")
+        assert "dry run: nothing written" in r.stderr
+        r = run("member", "import", "--csv", str(roster), "--dry-run")
+        assert "would be 1 added" in r.stderr
+        r = run("enroll", "bulk", "Recruit", "--csv", str(recruits), "--dry-run")
+        assert "Would enroll 1 member" in r.stderr
+        r = run("program", "requirement", "add", "Recruit", "Ladders", "--dry-run")
+        assert "Would link" in r.stderr
+        r = run("member", "add", "Cy", "--email", "cy@fd.org", ok=False)
+        assert r.exit_code == 77 and "read-only" in r.stderr, r
+        r = run("reminders", "send", ok=False)
+        assert r.exit_code == 77 and "read-only" in r.stderr, r
+    assert dump_db(db) == before
+    copy = cli("--db", str(tmp_path / "copy.db"), "--format", "json", "member", "list").json
+    assert [m["name"] for m in copy] == ["Ann Lee"]
 
 
 @pytest.mark.sqlite_only("a SQLite file another program locks")

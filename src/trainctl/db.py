@@ -15,7 +15,6 @@ Reliability rules (DESIGN §6):
 from __future__ import annotations
 
 import os
-import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,6 +48,7 @@ from trainctl.queries import (  # noqa: F401  (chunks: the one IN-list slicer, f
     WRITE_LOCK_TIMEOUT_MS,
     busy_error,
     chunks,
+    connect_sqlite,
 )
 
 
@@ -122,7 +122,11 @@ def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
         if engine.dialect.name == "postgresql":
             _postgres_write_lock(engine)
         return engine
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+    path = sqlite_path(url)
+    if path is not None:  # a read-only folder: reads and dry runs work (queries.connect_sqlite)
+        engine = sa.create_engine(url, creator=lambda: connect_sqlite(str(path)))
+    else:
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -382,7 +386,7 @@ def backup(url: str, dest: Path) -> Path:
     if path is None:
         return _pg_dump(url, dest)
     _create_file(dest)  # empty and 0600 before any data lands in it (VACUUM INTO accepts it)
-    con = sqlite3.connect(path)
+    con = connect_sqlite(str(path))  # a read-only folder too: the hint there says back it up
     try:
         con.execute("VACUUM INTO ?", (str(dest),))
     finally:
@@ -482,7 +486,7 @@ def check(url: str) -> list[tuple[str, bool, str]]:
         return results
     if path is None:
         return results + _server_checks(url)
-    con = sqlite3.connect(path)
+    con = connect_sqlite(str(path))  # a read-only folder too
     try:
         rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
         results.append(("integrity_check", rows == ["ok"], "; ".join(rows[:5])))

@@ -182,7 +182,12 @@ def as_float(value: Any) -> float | None:
 
 
 # ------------------------------------------------------------------------------ opening
-def _sqlite(path: str) -> Any:
+def connect_sqlite(path: str) -> Any:
+    """The one way trainctl opens a SQLite file to read it: the read side's connections,
+    the ORM engine's (db.make_engine: a dry run reads through it) and `db backup` / `db
+    check`. Where the file or its folder is read-only, SQLite cannot make the -shm file a
+    WAL database needs even to read, and the file is opened read-only instead: reads (and
+    dry runs) work, a write fails as read-only (cli/main.py: exit 77)."""
     import sqlite3
 
     from trainctl.dbfile import register_fold  # SQL's case fold (dbfile.FOLD_FUNCTION)
@@ -237,7 +242,7 @@ def open_reader(url: str) -> Iterator[Reader]:
 
     path = sqlite_path(url)
     if path is not None:
-        conn, dialect = _sqlite(str(path)), "sqlite"
+        conn, dialect = connect_sqlite(str(path)), "sqlite"
         begin = "BEGIN"
     else:
         conn, dialect = _postgres(url), "postgresql"

@@ -32,6 +32,7 @@ gap into lost reminders instead; a reminder sent twice is the lesser harm.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import time
@@ -49,7 +50,7 @@ from trainctl.db import insert_ignoring, session_scope
 from trainctl.domain import reminders as dr
 from trainctl.domain.mail import build_message, new_message_id
 from trainctl.domain.text import plural
-from trainctl.errors import LockedError, MailUnavailableError, TrainctlError
+from trainctl.errors import LockedError, MailUnavailableError, PermissionDeniedError, TrainctlError
 from trainctl.models import ReminderLog, utcnow
 from trainctl.permissions import MANAGE, Actor
 from trainctl.queries import is_busy, reader_of
@@ -100,6 +101,13 @@ def run_lock(url: str) -> Iterator[Path | str]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError as exc:
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):  # a read-only folder
+            raise PermissionDeniedError(
+                f"The database's folder {path.parent} is read-only: reminders send cannot "
+                f"create its lock file {path.name} there; nothing was sent.",
+                "Make the folder writable (the database must be writable too: it records "
+                "what was sent); `reminders preview` shows what is due without sending.",
+            ) from None
         raise TrainctlError(
             f"Cannot create the lock file {path}: {exc.strerror or exc}.",
             "reminders send needs to write next to the database.",
