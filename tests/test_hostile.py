@@ -409,11 +409,13 @@ def test_a_read_only_database_reads_and_refuses_writes_with_the_reason(cli, tmp_
     assert [m["name"] for m in r.json] == ["Ann Lee"]
 
 
-def test_a_database_in_a_read_only_folder_backs_up_checks_and_dry_runs(cli, tmp_path, monkeypatch):
+@pytest.mark.parametrize("what", ["folder", "file"])
+def test_a_read_only_database_backs_up_checks_and_dry_runs(cli, tmp_path, monkeypatch, what):
     """The read-only refusal's hint says `trainctl db backup` makes a copy, yet `db backup`
     and `db check` opened the file for writing and were refused (exit 77), as were the dry
-    runs, which write nothing. Now they work there; a write is still refused with exit 77,
-    `reminders send` too (it was exit 1: "Cannot create the lock file")."""
+    runs, which write nothing (some write their would-be rows and roll back: record add,
+    record import, course import). Now they work there; a write is still refused with exit
+    77, `reminders send` too (it was exit 1: "Cannot create the lock file")."""
     folder = tmp_path / "ro"
     folder.mkdir()
     db = folder / "t.db"
@@ -428,11 +430,15 @@ def test_a_database_in_a_read_only_folder_backs_up_checks_and_dry_runs(cli, tmp_
     roster.write_text("name,email\nBo Dee,bo@fd.org\n")
     recruits = tmp_path / "recruits.csv"
     recruits.write_text("badge\n0042\n")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Date,Course,Badge,Hours\n2026-03-11,Ladder drill,0042,2\n")
+    courses = tmp_path / "courses.csv"
+    courses.write_text("code,name,training_type\nLAD-1,Ladder drill,drill\n")
     from conftest import dump_db
 
     before = dump_db(db)
     monkeypatch.delenv("TRAINCTL_DEBUG")
-    with read_only(folder):
+    with read_only(folder if what == "folder" else db):
         r = run("db", "backup", str(tmp_path / "copy.db"))
         assert "Backed up to" in r.stderr
         r = run("--format", "json", "db", "check")
@@ -446,11 +452,20 @@ def test_a_database_in_a_read_only_folder_backs_up_checks_and_dry_runs(cli, tmp_
         assert "Would enroll 1 member" in r.stderr
         r = run("program", "requirement", "add", "Recruit", "Ladders", "--dry-run")
         assert "Would link" in r.stderr
+        r = run("record", "add", "--members", "0042", "--course", "Ladder drill", "--hours", "2",
+                "--date", "2026-03-11", "--dry-run")  # fmt: skip
+        assert "Would record 1 record" in r.stderr
+        r = run("record", "import", str(sheet), "--dry-run")
+        assert "1 would add" in r.stderr
+        r = run("course", "import", "--csv", str(courses), "--dry-run")
+        assert "would be 1 added" in r.stderr
         r = run("member", "add", "Cy", "--email", "cy@fd.org", ok=False)
         assert r.exit_code == 77 and "read-only" in r.stderr, r
-        r = run("reminders", "send", ok=False)
-        assert r.exit_code == 77 and "read-only" in r.stderr, r
+        if what == "folder":  # (a read-only file alone: the lock is made, the write refused)
+            r = run("reminders", "send", ok=False)
+            assert r.exit_code == 77 and "read-only" in r.stderr, r
     assert dump_db(db) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["t.db"]
     copy = cli("--db", str(tmp_path / "copy.db"), "--format", "json", "member", "list").json
     assert [m["name"] for m in copy] == ["Ann Lee"]
 

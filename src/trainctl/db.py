@@ -15,6 +15,7 @@ Reliability rules (DESIGN §6):
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from trainctl.config import display_url, sqlite_path
 from trainctl.dbfile import (  # noqa: F401  (re-exported: the schema rules live in dbfile)
     REVISIONS,
     SCHEMA_HEAD,
+    is_read_only,
     no_database,
     not_a_file,
     read_schema_version,
@@ -127,6 +129,11 @@ def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
         engine = sa.create_engine(url, creator=lambda: connect_sqlite(str(path)))
     else:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False})
+    return _sqlite_events(engine, enforce_fk=enforce_fk)
+
+
+def _sqlite_events(engine: sa.Engine, *, enforce_fk: bool = True) -> sa.Engine:
+    """trainctl's pragmas on every SQLite connection, and BEGIN / BEGIN IMMEDIATE."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
@@ -138,6 +145,29 @@ def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def dry_run_engine(url: str) -> sa.Engine | None:
+    """For a dry run on a SQLite file trainctl cannot write (a read-only folder or file): an
+    engine on an in-memory copy of it. None when the file can be written (a dry run then
+    rolls back in the file itself) or the database is a server.
+
+    Some dry runs write their would-be rows and roll them back (`record add`, `record
+    import` and `course import` count what their INSERT added); a read-only file refuses
+    even that, with exit 77. On the copy they run as anywhere else, and their rows vanish
+    with it. The copy is one consistent snapshot (SQLite's backup API) held in memory, about
+    the file's size, for the moment of a dry run; nothing is written to disk."""
+    path = sqlite_path(url)
+    if path is None or not is_read_only(path):
+        return None
+    source = connect_sqlite(str(path))
+    copy = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+    engine = sa.create_engine("sqlite://", creator=lambda: copy, poolclass=sa.pool.StaticPool)
+    return _sqlite_events(engine)
 
 
 @contextmanager

@@ -29,6 +29,7 @@ class AppState:
     committed: bool = False  # a write transaction of this command has committed
     writing: bool = False  # inside one (an interrupt rolls it back)
     _engine: Any = field(default=None, repr=False)
+    _dry_run: Any = field(default=None, repr=False)  # (db.dry_run_engine(url),)
 
     @property
     def url(self) -> str:
@@ -55,6 +56,10 @@ class AppState:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        if self._dry_run is not None:
+            if self._dry_run[0] is not None:
+                self._dry_run[0].dispose()
+            self._dry_run = None
 
     @contextmanager
     def session(self, *, write: bool = True) -> Iterator[tuple[Session, Actor]]:
@@ -63,12 +68,23 @@ class AppState:
         from trainctl.services.auth import resolve_actor
 
         self.writing = write  # (left set when the block raises: an interrupt rolled it back)
-        with session_scope(self.engine(), write=write) as session:
+        with session_scope(self.engine() if write else self._read_engine(), write=write) as session:
             actor = resolve_actor(session, self.actor)
             _note_actor(actor)
             yield session, actor
         self.writing, self.committed = False, self.committed or write
 
+
+    def _read_engine(self) -> sa.Engine:
+        """The engine of a session that writes nothing (a dry run): the database's own, or
+        on a SQLite file trainctl cannot write an in-memory copy of it (db.dry_run_engine),
+        since some dry runs write their would-be rows and roll them back."""
+        engine = self.engine()
+        if self._dry_run is None:
+            from trainctl.db import dry_run_engine
+
+            self._dry_run = (dry_run_engine(self.url),)
+        return self._dry_run[0] or engine
 
     @contextmanager
     def reader(self, *, create: bool = True) -> Iterator[tuple[Reader, Actor]]:
