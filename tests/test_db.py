@@ -109,6 +109,29 @@ def test_backup_is_consistent_and_never_overwrites(cli, tmp_path: Path):
     assert r.exit_code == 1 and "already exists" in r.stderr
 
 
+def test_check_reports_a_damaged_file_in_its_table(cli, db_path: Path, monkeypatch):
+    """A damaged page made PRAGMA integrity_check itself raise "database disk image is
+    malformed"; `db check` then showed no table, only an error whose hint was to run
+    `trainctl db check`. The failure is the check's answer: integrity_check no, with
+    SQLite's words, and exit 1."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    con = sqlite3.connect(db_path)
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'member'").fetchone()[0]
+    con.close()
+    with db_path.open("r+b") as fh:  # the member table's page, overwritten
+        fh.seek((root - 1) * size)
+        fh.write(b"\xff" * size)
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+    r = cli("--format", "json", "db", "check", ok=False)
+    assert r.exit_code == 1 and "failed a check" in r.stderr, r
+    checks = {c["check"]: c for c in r.json}
+    assert checks["schema at head"]["ok"] is True
+    assert checks["integrity_check"]["ok"] is False
+    assert "malformed" in checks["integrity_check"]["detail"]
+    assert "Run `trainctl db check`" not in r.stderr
+
+
 def test_timestamps_are_timezone_aware_utc(tmp_path: Path):
     from datetime import UTC, datetime
 

@@ -518,12 +518,20 @@ def check(url: str) -> list[tuple[str, bool, str]]:
         return results + _server_checks(url)
     con = connect_sqlite(str(path))  # a read-only folder too
     try:
-        rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
-        results.append(("integrity_check", rows == ["ok"], "; ".join(rows[:5])))
-        fk = con.execute("PRAGMA foreign_key_check").fetchall()
-        results.append(
-            ("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok")
-        )
+        # a damaged page can make the check itself fail ("database disk image is
+        # malformed"): that is its answer, shown in the table, not an error instead of it
+        try:
+            rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
+            results.append(("integrity_check", rows == ["ok"], "; ".join(rows[:5])))
+        except sqlite3.DatabaseError as exc:
+            results.append(("integrity_check", False, f"SQLite stopped the check: {exc}"))
+        try:
+            fk = con.execute("PRAGMA foreign_key_check").fetchall()
+            results.append(
+                ("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok")
+            )
+        except sqlite3.DatabaseError as exc:
+            results.append(("foreign_key_check", False, f"SQLite stopped the check: {exc}"))
     finally:
         con.close()
     return results
