@@ -109,6 +109,19 @@ def test_backup_is_consistent_and_never_overwrites(cli, tmp_path: Path):
     assert r.exit_code == 1 and "already exists" in r.stderr
 
 
+@pytest.mark.sqlite_only("VACUUM INTO a copy of the file; PostgreSQL backups run pg_dump")
+def test_backup_into_a_missing_folder_names_the_backup_not_the_db(cli, tmp_path: Path):
+    """`db backup /nonexist/x.db` said "Cannot create the database file ..." with the hint
+    to check --db for a typo: the path is the backup's, and --db was right."""
+    dest = tmp_path / "nonexist" / "x.db"
+    cli("member", "list")
+    r = cli("db", "backup", str(dest), ok=False)
+    assert r.exit_code == 1, r
+    assert f"Cannot create the backup file {dest}: the folder {dest.parent} does not exist" in r.stderr
+    assert "--db" not in r.stderr and "backup's path" in r.stderr
+    assert not dest.parent.exists()
+
+
 def test_check_reports_a_damaged_file_in_its_table(cli, db_path: Path, monkeypatch):
     """A damaged page made PRAGMA integrity_check itself raise "database disk image is
     malformed"; `db check` then showed no table, only an error whose hint was to run

@@ -300,14 +300,17 @@ class BulkInsert:
 
 
 # ------------------------------------------------------------------------- schema version
-def _create_file(path: Path, *, make_folders: bool = False) -> None:
+def _create_file(path: Path, *, make_folders: bool = False, backup: bool = False) -> None:
     """An empty file with mode 0600. Folders are made only for the default location: a
-    typo in an explicit --db must not create a database somewhere unexpected."""
+    typo in an explicit --db must not create a database somewhere unexpected. `backup`:
+    the file is a backup's destination, and the errors name it so (not --db)."""
+    what = "backup file" if backup else "database file"
+    given = "the backup's path" if backup else "the --db path (or TRAINCTL_DB)"
     if not path.parent.is_dir():
         if not make_folders:
             raise TrainctlError(
-                f"Cannot create the database file {path}: the folder {path.parent} does not exist.",
-                "Check the --db path (or TRAINCTL_DB) for a typo, or create the folder first.",
+                f"Cannot create the {what} {path}: the folder {path.parent} does not exist.",
+                f"Check {given} for a typo, or create the folder first.",
             )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -328,8 +331,8 @@ def _create_file(path: Path, *, make_folders: bool = False) -> None:
             os.close(fd)
     except OSError as exc:
         raise TrainctlError(
-            f"Cannot create the database file {path}: {exc.strerror or exc}.",
-            "Check the --db path (or TRAINCTL_DB) and that you may write to its folder.",
+            f"Cannot create the {what} {path}: {exc.strerror or exc}.",
+            f"Check {given} and that you may write to its folder.",
         ) from None
 
 
@@ -415,7 +418,7 @@ def backup(url: str, dest: Path) -> Path:
         raise TrainctlError(f"{dest} already exists.", "Name a new file; backups never overwrite.")
     if path is None:
         return _pg_dump(url, dest)
-    _create_file(dest)  # empty and 0600 before any data lands in it (VACUUM INTO accepts it)
+    _create_file(dest, backup=True)  # empty and 0600 before any data lands in it (VACUUM INTO accepts it)
     con = connect_sqlite(str(path))  # a read-only folder too: the hint there says back it up
     try:
         con.execute("VACUUM INTO ?", (str(dest),))
@@ -445,7 +448,7 @@ def _pg_dump(url: str, dest: Path) -> Path:
             f"and run the backup again, or run `pg_dump -Fc -f FILE` against {display_url(url)} yourself.",
         )
     target, env = libpq_target(url)
-    _create_file(dest)  # 0600 before the dump lands in it (pg_dump truncates, keeps the mode)
+    _create_file(dest, backup=True)  # 0600 before the dump lands in it (pg_dump truncates, keeps the mode)
     done = subprocess.run(
         [exe, "--format=custom", "--no-password", f"--file={dest}", f"--dbname={target}"],
         env={**os.environ, **env}, capture_output=True, text=True, check=False,
