@@ -146,6 +146,20 @@ def test_a_number_is_never_shown_as_a_date():
     assert wrong == []
 
 
+def test_every_limit_is_bounded_by_the_shared_maximum():
+    """`record list --limit 9223372036854775808` crashed with an OverflowError (exit 70):
+    the shared --limit (options.LimitOpt) had no maximum. Every --limit has one, the same."""
+    from trainctl.cli.options import LIMIT_MAX
+
+    limits = {}
+    for path, cmd in _walk(app):
+        for param in cmd.params:
+            if "--limit" in getattr(param, "opts", []):
+                limits[" ".join(path)] = getattr(param.type, "max", None)
+    assert {"record list", "shift list", "call list", "reminders log"} <= set(limits)
+    assert set(limits.values()) == {LIMIT_MAX}
+
+
 def test_help_does_not_import_the_database_stack():
     code = (
         "import sys\n"

@@ -221,6 +221,8 @@ CASES = [
     # beyond SQLite's 64-bit integers: was an OverflowError, exit 70 ("a bug")
     ("reminders log: --limit beyond 64 bits", ["reminders", "log", "--limit", "99999999999999999999"], 2,
      "--limit"),
+    *[(f"{noun} list: --limit 2**63", [noun, "list", "--limit", str(2**63)], 2, "--limit")
+      for noun in ("record", "shift", "call")],
     ("config set: a port that is not a number", ["config", "set", "smtp.port", "twenty-five"], 65,
      "not a port number"),
     ("config set: a port beyond 65535", ["config", "set", "smtp.port", "70000"], 65, "not a port number"),

@@ -25,12 +25,15 @@ YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Skip the confirmation
 # TABLE_LIMIT and says how many more there are; a file (csv, json) has every row unless
 # --limit is given. 220,000 records took 17 s to scroll past in a table.
 TABLE_LIMIT = 100
+# The largest --limit of any listing: a number past SQLite's 64-bit INTEGER crashed `record
+# list` (OverflowError, exit 70); a range check says so with exit 2 (0 shows all).
+LIMIT_MAX = 1_000_000
 LimitOpt = Annotated[
     int | None,
     typer.Option(
-        "--limit", min=0, metavar="N", show_default=False,
-        help=f"Show at most N rows, newest first; 0 shows all. Default: {TABLE_LIMIT} in a "
-        "table, all in csv or json.",
+        "--limit", min=0, max=LIMIT_MAX, metavar="N", show_default=False,
+        help=f"Show at most N rows, newest first; 0 shows all. "
+        f"Default: {TABLE_LIMIT} in a table, all in csv or json.",
     ),
 ]  # fmt: skip
 

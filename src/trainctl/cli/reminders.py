@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, not_stdout, one_as_of
+from trainctl.cli.options import LIMIT_MAX, DryRunOpt, FormatOpt, fmt_value, not_stdout, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import AppState, fmt_of, get_state
 from trainctl.errors import RefusedError
@@ -351,7 +351,7 @@ def log(
         bool, typer.Option("--failed", help="Only failures, with the server's answer.")
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, max=1_000_000, help="Show at most this many (newest first).")
+        int, typer.Option("--limit", min=1, max=LIMIT_MAX, help="Show at most this many (newest first).")
     ] = 100,
     format: FormatOpt = None,
 ) -> None:
