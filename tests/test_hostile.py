@@ -246,9 +246,15 @@ CASES = [
     ("requirement add: deeply nested --hour-categories", ["requirement", "add", "--name", "Deep", "--type",
                                                           "hours", "--hours", "10", "--hour-categories",
                                                           "[" * 10_000], 65, "--hour-categories"),
+    # shown as typed (it read "got 1e+20"); 400 digits crashed float() with exit 70
     ("requirement add: --time-limit-days beyond 64 bits", ["requirement", "add", "--name", "Long", "--type",
                                                            "hours", "--hours", "10", "--time-limit-days", BIG],
-     65, "time_limit_days"),
+     65, f"time_limit_days: must be at most 36500 (got {BIG})"),
+    ("requirement add: --time-limit-days of 400 digits", ["requirement", "add", "--name", "Long", "--type",
+                                                          "hours", "--hours", "10", "--time-limit-days", "9" * 400],
+     65, "(got 9999999999999999999999999999999999999999... (400 digits))"),
+    ("program create: --time-limit-days of 400 digits", ["program", "create", "Long", "--time-limit-days", "9" * 400],
+     65, "(got 9999999999999999999999999999999999999999... (400 digits))"),
 ]  # fmt: skip
 
 

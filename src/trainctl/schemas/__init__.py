@@ -59,10 +59,12 @@ def plain_message(error: Any) -> str:
 
 
 def echo(value: Any) -> str:
-    """The value a problem names, as typed; a long text by its start and length (a
-    100,000-character name is not printed back whole)."""
+    """The value a problem names, as typed; a long text or number by its start and length
+    (a 100,000-character name is not printed back whole)."""
     if isinstance(value, str) and len(value) > 80:
         return f"{value[:40]!r}... ({len(value):,} characters)"
+    if isinstance(value, int) and not isinstance(value, bool) and len(digits := str(value)) > 80:
+        return f"{digits[:40]}... ({len(digits):,} digits)"
     return repr(value)
 
 

@@ -358,8 +358,18 @@ class RequirementRead(BaseModel):
     cycle_credential: str | None
 
 
-def _num(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _num(value: Any) -> int | float | None:
+    """A number as given: an int stays an int (float() of a 400-digit --time-limit-days
+    raised OverflowError, exit 70, and 10**23 was shown as 1e+23)."""
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _shown(value: int | float) -> str:
+    """A number in a message: a whole number with its digits as typed (its start and length
+    when it is long, schemas.echo), a fraction as %g."""
+    from trainctl.schemas import echo
+
+    return echo(value) if isinstance(value, int) else f"{value:g}"
 
 
 def _a(word: str) -> str:
@@ -386,9 +396,9 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
     ):
         value = _num(data.get(field))
         if value is not None and value <= 0:
-            bad(field, f"must be greater than 0 (got {value:g})")
+            bad(field, f"must be greater than 0 (got {_shown(value)})")
         elif value is not None and value > UPPER_LIMITS.get(field, math.inf):
-            bad(field, f"must be at most {UPPER_LIMITS[field]} (got {value:g})")
+            bad(field, f"must be at most {UPPER_LIMITS[field]} (got {_shown(value)})")
 
     wanted = {
         "hours": ("required_hours", "an hours requirement needs required_hours > 0 (--hours)"),
