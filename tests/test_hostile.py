@@ -320,6 +320,7 @@ RECORD_FILE_CASES = [
     ("a badge beyond 64 bits", b"badge,course,date,hours\n" + BIG.encode() + b",Drill,2026-03-04,1\n",
      "line 2, field badge"),
     ("year 0", b"email,course,date,hours\nann@fd.org,Drill,0000-01-01,1\n", "line 2, field date"),
+    ("NUL bytes and no newline (/dev/zero)", b"\x00" * 100_000, "not a text file (it holds NUL bytes)"),
 ]  # fmt: skip
 
 

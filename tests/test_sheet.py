@@ -51,6 +51,37 @@ def _lines(data: bytes) -> list[tuple[int, list[str]]]:
     return [(ln.number, ln.cells) for ln in sheet.read_sheet(io.BytesIO(data), "s.csv")]
 
 
+class _Endless(io.RawIOBase):
+    """A file that never ends (/dev/zero, or one byte repeated): counts what it served."""
+
+    def __init__(self, byte: bytes) -> None:
+        self.byte, self.served = byte, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        n = len(buffer)
+        buffer[:n] = self.byte * n
+        self.served += n
+        return n
+
+
+@pytest.mark.parametrize(
+    ("byte", "why"),
+    [(b"\x00", "s.csv is not a text file (it holds NUL bytes)"),
+     (b"a", f"s.csv, line 1: a line longer than {sheet.LINE_LIMIT:,} bytes")],
+)  # fmt: skip
+def test_a_line_that_never_ends_is_refused_after_a_bounded_read(byte, why):
+    """`record import /dev/zero` grew to 1.4 GB in 5 s: the first line was read whole, and
+    it has no end. A line is read up to LINE_LIMIT bytes; NUL bytes are no text file."""
+    source = _Endless(byte)
+    with pytest.raises(sheet.SheetError) as caught:
+        next(sheet.read_sheet(io.BufferedReader(source), "s.csv"))
+    assert caught.value.message.startswith(why)
+    assert source.served <= sheet.LINE_LIMIT + io.DEFAULT_BUFFER_SIZE
+
+
 def test_reading_bom_delimiters_crlf_blank_lines_and_quoted_newlines():
     data = b'\xef\xbb\xbf\r\nname;hours\r\n"Ann\r\nLee";1,5\r\n\r\n;;\r\nBo;2\r\n'
     assert _lines(data) == [(2, ["name", "hours"]), (3, ["Ann\r\nLee", "1,5"]), (7, ["Bo", "2"])]

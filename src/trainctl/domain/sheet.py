@@ -3,7 +3,9 @@
 Reading (`read_sheet`):
 - UTF-8 with or without a BOM; a byte that is not UTF-8 is refused with its line.
 - `,` `;` or tab, detected from the header line; CRLF or LF; blank lines ignored.
-- Streams: one line at a time, so memory stays flat however long the file is.
+- Streams: one line at a time, so memory stays flat however long the file is; a line is
+  read up to LINE_LIMIT bytes (a longer one is refused), and a file that starts with NUL
+  bytes (/dev/zero, a workbook) is refused as no text.
 - A field longer than the csv module's limit (128 KiB) is bad input naming its line.
 
 Headers (`match_header`): compared without regard to case, spaces and punctuation
@@ -37,6 +39,10 @@ DELIMITERS = (",", ";", "\t")
 REJECT_COLUMN = "reason"  # a reject file's first column; every import skips it (the file imports as it is)
 MAX_TEXT = 500  # characters in a name, course, instructor, location ... cell
 FIELD_LIMIT = 4 * 1024 * 1024  # a cell longer than this is refused for its line
+# bytes in one physical line: a cell of FIELD_LIMIT characters of up to 4 bytes each. A
+# longer line (a stream of NUL bytes with no newline, /dev/zero) is refused once this much
+# is read, instead of being read whole into memory (it grew to 1.4 GB in 5 s)
+LINE_LIMIT = 4 * FIELD_LIMIT
 NO_ROWS_HINT = (
     "Check that it is the file you meant (a sheet saved before anyone signed it, or the "
     "wrong tab of a workbook?): add its rows, or leave the file out."
@@ -178,8 +184,45 @@ def looks_like_utf16(head: bytes) -> bool:
 UTF16_PROBLEM = "the file looks like UTF-16, not UTF-8"
 
 
-def _decoded(stream: Iterable[bytes], source: str) -> Iterator[str]:
-    for number, raw in enumerate(stream, start=1):
+def looks_binary(head: bytes) -> bool:
+    """Whether a file that starts with `head` is no text at all: NUL bytes in most of both
+    the even and the odd bytes (UTF-16 text has them in one of the two; /dev/zero, an image
+    or a zip file in both)."""
+    sample = head[:512]
+    evens, odds = sample[0::2], sample[1::2]
+    return len(sample) >= 4 and evens.count(0) * 2 > len(evens) and odds.count(0) * 2 > len(odds)
+
+
+def _lines(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[bytes]:
+    """The file's physical lines, each read up to LINE_LIMIT bytes: memory stays bounded
+    however long a line is (a file object; an iterable of lines is taken as it comes). A
+    first line of NUL bytes is left to `_decoded`, which names it as no text file."""
+    readline = getattr(stream, "readline", None)
+    if readline is None:
+        yield from stream
+        return
+    number = 0
+    while raw := readline(LINE_LIMIT):
+        number += 1
+        cut = len(raw) >= LINE_LIMIT and not raw.endswith(b"\n")
+        if cut and not (number == 1 and looks_binary(raw)):
+            raise SheetError(
+                f"{source}, line {number}: a line longer than {LINE_LIMIT:,} bytes; "
+                "nothing was imported.",
+                "Check that the file is the sheet you meant (a CSV file, not a workbook or an "
+                "export of something else).",
+            )
+        yield raw
+
+
+def _decoded(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[str]:
+    for number, raw in enumerate(_lines(stream, source), start=1):
+        if number == 1 and looks_binary(raw):
+            raise SheetError(
+                f"{source} is not a text file (it holds NUL bytes); nothing was imported.",
+                "Give the CSV file itself (a sheet saved as 'CSV UTF-8'), not a workbook, an "
+                "image or a device.",
+            )
         if number == 1 and looks_like_utf16(raw):
             raise SheetError(f"{source}: {UTF16_PROBLEM}; nothing was imported.", UTF8_HINT)
         if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
