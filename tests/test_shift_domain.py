@@ -5,12 +5,14 @@ date a call after midnight belongs to."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from trainctl.domain import shifts as ds
 
 EST, EDT = timezone(timedelta(hours=-5)), timezone(timedelta(hours=-4))
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.mark.parametrize(
@@ -88,17 +90,19 @@ def test_impossible_durations(time_in, time_out, why):
 @pytest.mark.parametrize(
     ("shift_date", "at", "problem"),
     [
-        (date(2026, 3, 8), "2026-03-08T23:59-05:00", None),
+        (date(2026, 3, 8), "2026-03-08T23:59-04:00", None),
         (date(2026, 3, 8), "2026-03-09T00:30-04:00", None),  # after midnight: the shift before
         (date(2026, 12, 31), "2027-01-01T00:30-05:00", None),  # after midnight, a new year
         (date(2028, 2, 28), "2028-02-29T02:00-05:00", None),
         (date(2028, 2, 29), "2028-03-01T00:30-05:00", None),
-        (date(2026, 3, 9), "2026-03-08T23:30-05:00", "before its shift date"),
+        (date(2026, 3, 10), "2026-03-08T23:30-04:00", "before its shift date"),
+        (date(2026, 11, 20), "2026-11-21T02:00Z", None),  # 21:00 on the 20th in New York
+        (date(2026, 11, 22), "2026-11-21T02:00Z", "before its shift date"),  # the 20th there
         (date(2026, 3, 8), "2026-03-12T00:30-04:00", "4 days after"),
     ],
 )
 def test_a_call_belongs_to_the_shift_date_it_was_worked_on(shift_date, at, problem):
-    got = ds.call_day_problem(shift_date, ds.parse_instant(at))
+    got = ds.call_day_problem(shift_date, ds.parse_instant(at), NEW_YORK)
     assert (got is None) if problem is None else (problem in (got or ""))
 
 
@@ -116,7 +120,7 @@ TODAY = date(2026, 12, 31)
 def _att(**kw):
     base = {"shift_date": "2026-03-08", "station": "Station 1", "shift": "A",
             "time_in": "2026-03-08T07:00-05:00", "time_out": "2026-03-09T07:00-04:00"}  # fmt: skip
-    return ds.parse_attendance({**base, **kw}, TODAY)
+    return ds.parse_attendance({**base, **kw}, TODAY, NEW_YORK)
 
 
 def test_an_attendance_row_checked_whole():
@@ -147,12 +151,12 @@ def test_attendance_problems_name_their_field(changes, fields):
 
 def test_a_call_row_checked_whole():
     got, problems = ds.parse_call(
-        {"incident": "F26-1", "shift_date": "2026-03-08", "at": "2026-03-09T00:30-04:00", "call_type": "EMS"}, TODAY
+        {"incident": "F26-1", "shift_date": "2026-03-08", "at": "2026-03-09T00:30-04:00", "call_type": "EMS"}, TODAY, NEW_YORK
     )
     assert problems == [] and got is not None and got.shift_date == date(2026, 3, 8)
-    got, problems = ds.parse_call({"incident": "F26-1", "at": "2026-03-09T00:30-04:00"}, TODAY)
+    got, problems = ds.parse_call({"incident": "F26-1", "at": "2026-03-09T00:30-04:00"}, TODAY, NEW_YORK)
     assert problems == [] and got is not None and got.shift_date is None  # the service finds it
     got, problems = ds.parse_call(
-        {"incident": "", "shift_date": "2026-03-10", "at": "2026-03-09T00:30-04:00"}, TODAY
+        {"incident": "", "shift_date": "2026-03-11", "at": "2026-03-09T00:30-04:00"}, TODAY, NEW_YORK
     )
     assert [f for f, _ in problems] == ["incident", "at"]

@@ -35,7 +35,9 @@ def _credits(db: Path | str) -> int:
 @pytest.fixture
 def duty(cli):
     """An officer, Ann (badge 0042) and Bo, both enrolled on 2026-01-01 in a program that
-    counts shifts, shift hours, EMS calls and every call."""
+    counts shifts, shift hours, EMS calls and every call. The department is in New York
+    (the offsets these tests type are its clock's)."""
+    cli("config", "set", "timezone", "America/New_York")
     cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
     cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042")
     cli("member", "add", "Bo Diaz", "--email", "bo@fd.org", "--badge", "7")
@@ -229,17 +231,17 @@ def test_a_call_after_midnight_belongs_to_the_shift_date_before(duty, tmp_path, 
 def test_bad_call_rows_are_named_and_nothing_is_written(duty, tmp_path, snapshot):
     calls = _csv(tmp_path, "calls.csv", (
         "incident,shift_date,at,call_type,email\n"
-        "F26-1,2026-03-09,2026-03-08T23:30-05:00,EMS,ann@fd.org\n"
-        "F26-2,2026-03-08,2026-03-08T23:30-05:00,EMS,ann@fd.org\n"
-        "F26-2,2026-03-08,2026-03-08T23:30-05:00,Fire,bo@fd.org\n"
-        "F26-3,,2026-03-08T23:30-05:00,EMS,bo@fd.org\n"
+        "F26-1,2026-03-10,2026-03-08T23:30-04:00,EMS,ann@fd.org\n"
+        "F26-2,2026-03-08,2026-03-08T23:30-04:00,EMS,ann@fd.org\n"
+        "F26-2,2026-03-08,2026-03-08T23:30-04:00,Fire,bo@fd.org\n"
+        "F26-3,,2026-03-08T23:30-04:00,EMS,bo@fd.org\n"
         "F26-4,2026-03-08,2026-03-08T23:30,EMS,bo@fd.org\n"
     ))  # fmt: skip
     before = snapshot()
     r = duty(*AS_OF, "call", "import", "--csv", calls, ok=False)
     assert r.exit_code == 65 and snapshot() == before
     for expected in (
-        "calls.csv, line 2, field at: 2026-03-08T23:30-05:00 is before its shift date 2026-03-09",
+        "calls.csv, line 2, field at: 2026-03-08T23:30-04:00 is before its shift date 2026-03-10",
         "calls.csv, line 4, field call_type: incident F26-2 is on line 3 with call type 'EMS' (got 'Fire')",
         "calls.csv, line 5, field shift_date: is needed: no shift attendance of the member covers",
         "calls.csv, line 6, field at: has no UTC offset",
@@ -262,7 +264,7 @@ def test_an_incident_on_file_with_another_type_is_refused(duty, tmp_path, snapsh
 
 def test_single_adds_dry_run_and_repeat(duty, snapshot):
     args = ("shift", "add", "0042", "--date", "2026-03-08", "--station", "Station 1", "--shift", "A",
-            "--time-in", "2026-03-08T07:00-05:00", "--time-out", "2026-03-09T07:00-04:00")  # fmt: skip
+            "--time-in", "2026-03-08T07:00-04:00", "--time-out", "2026-03-09T07:00-04:00")  # fmt: skip
     before = snapshot()
     r = duty(*AS_OF, *args, "--dry-run")
     assert "Would record shift attendance" in r.stderr and "Dry run" in r.stderr and snapshot() == before
@@ -278,9 +280,9 @@ def test_single_adds_dry_run_and_repeat(duty, snapshot):
     assert r.json["added"] == 1 and r.json["credits"] == 2 and r.json["dry_run"] is False
     assert len(r.json["attendance_ids"]) == 1
     assert "Already recorded" in duty(*AS_OF, *args).stderr
-    r = duty(*AS_OF, "shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-05:00",
-             "--time-out", "2026-03-08T06:00-05:00", ok=False)  # fmt: skip
-    assert r.exit_code == 65 and "--time-out: 2026-03-08T06:00-05:00 is not after the time in" in r.stderr
+    r = duty(*AS_OF, "shift", "add", "ann@fd.org", "--date", "2026-03-08", "--time-in", "2026-03-08T07:00-04:00",
+             "--time-out", "2026-03-08T06:00-04:00", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--time-out: 2026-03-08T06:00-04:00 is not after the time in" in r.stderr
 
 
 def test_permissions(duty, tmp_path, snapshot):
@@ -554,3 +556,26 @@ def test_a_call_type_counts_as_people_type_it(duty):
     assert [c["status"] for c in cells["cells"]] == ["met"], cells
     r = duty("--as-of", "2026-03-25", "--format", "json", "requirement", "explain", "0042", "Fire calls")
     assert (r.json["status"], r.json["value"]) == ("met", 2), r.json
+
+
+def test_today_and_the_shift_date_are_the_departments_days(duty, snapshot, monkeypatch):
+    """A time written in UTC (as CAD exports give it) was judged by its own calendar day:
+    02:00Z on 21 November, 21:00 on the 20th in New York, was "after today (2026-11-20)",
+    and a Moscow tour ending 00:00 on 5 December "before the shift date" (review)."""
+    today = ("--as-of", "2026-11-20")
+    r = duty(*today, "call", "add", "F26-0999", "-m", "0042", "--at", "2026-11-21T02:00Z", "--type", "EMS",
+             "--shift-date", "2026-11-20")  # fmt: skip
+    assert "Recorded 1 response to incident F26-0999" in r.stderr
+    r = duty(*today, "shift", "add", "7", "--date", "2026-11-20", "--station", "Station 1", "--shift", "day",
+             "--time-in", "2026-11-20T12:00Z", "--time-out", "2026-11-21T00:30Z")  # 07:00-19:30 there  # fmt: skip
+    assert "Recorded shift attendance" in r.stderr
+    # the day is still the department's: 05:00Z on the 21st is 00:00 on the 21st there
+    before = snapshot()
+    r = duty(*today, "call", "add", "F26-1000", "-m", "0042", "--at", "2026-11-21T05:00Z", "--type", "EMS",
+             "--shift-date", "2026-11-20", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--at: 2026-11-21 is after today (2026-11-20)" in r.stderr
+    assert snapshot() == before
+    monkeypatch.setenv("TRAINCTL_TIMEZONE", "Europe/Moscow")
+    r = duty(*AS_OF, "shift", "add", "7", "--date", "2026-12-05", "--station", "Station 1", "--shift", "night",
+             "--time-in", "2026-12-04T20:00Z", "--time-out", "2026-12-04T21:00Z")  # 23:00-00:00 there  # fmt: skip
+    assert "Recorded shift attendance" in r.stderr

@@ -15,6 +15,10 @@ shift name). A call belongs to the shift date it was worked on: a call at 00:30 
 the shift that started the day before. So a call's date-time may fall on its shift date
 or up to CALL_DAYS_AFTER days later, never before it.
 
+Days are the department's: a row's values are checked and kept on the department's clock
+(the zone is passed in), so an instant's day is the day it was there, whatever offset it
+was written with: 2026-11-21T02:00Z is 21:00 on 20 November in New York.
+
 Every parser returns a value or raises ValueError with the reason; `parse_attendance` and
 `parse_call` check a whole row and return its problems as (field, reason), which the
 caller reports with file, line and field.
@@ -104,15 +108,15 @@ def hours(minutes: int) -> float:
     return minutes / 60
 
 
-def call_day_problem(shift_date: date, at: datetime) -> str | None:
-    """Why a call at `at` cannot belong to `shift_date`, or None. The call's day as written
-    (its own offset) is the shift date or up to CALL_DAYS_AFTER days later."""
-    days = (at.date() - shift_date).days
+def call_day_problem(shift_date: date, at: datetime, zone: tzinfo) -> str | None:
+    """Why a call at `at` cannot belong to `shift_date`, or None. The call's day in the
+    department's `zone` is the shift date or up to CALL_DAYS_AFTER days later."""
+    days = (at.astimezone(zone).date() - shift_date).days
     if days < 0:
-        return f"{shown(at)} is before its shift date {shift_date}"
+        return f"{shown(at, zone)} is before its shift date {shift_date}"
     if days > CALL_DAYS_AFTER:
         return (
-            f"{shown(at)} is {days} days after its shift date {shift_date}; a call belongs to "
+            f"{shown(at, zone)} is {days} days after its shift date {shift_date}; a call belongs to "
             f"the shift it was worked on (at most {CALL_DAYS_AFTER} days later)"
         )
     return None
@@ -220,17 +224,24 @@ def _not_future(day: date | None, name: str, today: date, problems: Problems) ->
         problems.append((name, f"{day} is after today ({today}); record what has happened"))
 
 
+def _instant(values: Mapping[str, str], name: str, problems: Problems, zone: tzinfo) -> datetime | None:
+    """A row's instant on the department's clock (its day is the department's day)."""
+    instant = _parsed(values, name, parse_instant, problems, INSTANT_EXAMPLE)
+    return None if instant is None else instant.astimezone(zone)
+
+
 def parse_attendance(
-    values: Mapping[str, str], today: date
+    values: Mapping[str, str], today: date, zone: tzinfo
 ) -> tuple[AttendanceValues | None, Problems]:
     """A shift row's cells (or a command's options) by field name: shift_date, station,
-    shift, time_in, time_out. Returns the values, or None and every problem."""
+    shift, time_in, time_out. Returns the values (times on the clock of `zone`, the
+    department's), or None and every problem."""
     problems: Problems = []
     day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
     station = _text(values, "station", problems)
     shift = _text(values, "shift", problems)
-    time_in = _parsed(values, "time_in", parse_instant, problems, INSTANT_EXAMPLE)
-    time_out = _parsed(values, "time_out", parse_instant, problems, INSTANT_EXAMPLE)
+    time_in = _instant(values, "time_in", problems, zone)
+    time_out = _instant(values, "time_out", problems, zone)
     _not_future(day, "shift_date", today, problems)
     minutes = 0
     if time_in is not None and time_out is not None:
@@ -257,21 +268,24 @@ def parse_attendance(
     return AttendanceValues(day, station, shift, time_in, time_out, minutes), []
 
 
-def parse_call(values: Mapping[str, str], today: date) -> tuple[CallValues | None, Problems]:
+def parse_call(
+    values: Mapping[str, str], today: date, zone: tzinfo
+) -> tuple[CallValues | None, Problems]:
     """A call row's cells (or a command's options): incident, shift_date (may be blank),
-    at, call_type, role. Returns the values, or None and every problem."""
+    at, call_type, role. Returns the values (the time on the clock of `zone`, the
+    department's), or None and every problem."""
     problems: Problems = []
     incident = _text(values, "incident", problems, required=True)
     day = None
     if _get(values, "shift_date"):
         day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
-    at = _parsed(values, "at", parse_instant, problems, INSTANT_EXAMPLE)
+    at = _instant(values, "at", problems, zone)
     call_type = _text(values, "call_type", problems) or None
     role = _text(values, "role", problems) or None
     _not_future(day, "shift_date", today, problems)
     if at is not None:
         _not_future(at.date(), "at", today, problems)
-        if day is not None and (why := call_day_problem(day, at)):
+        if day is not None and (why := call_day_problem(day, at, zone)):
             problems.append(("at", why))
     if problems or at is None:
         return None, problems

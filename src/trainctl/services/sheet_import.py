@@ -40,6 +40,7 @@ IMPORT_HINT = (
 )
 
 V = TypeVar("V")
+Problems = list[tuple[str, str]]  # (field, reason)
 
 
 # ------------------------------------------------------------------------------- members
@@ -626,10 +627,11 @@ class SheetKind:
     """What differs between the sheet imports of cards, shifts and calls; the rest is
     `import_sheet` and `add_one`.
 
-    `parse(values, today)` checks a row's cells (or a command's options); `row(source,
-    line, member id, checked)` makes the kind's row; `store(session, actor, rows, outcome,
-    *, today, dry_run, skip_invalid)` checks the rows against each other and the database,
-    then writes and credits them."""
+    `parse(values, today)` checks a row's cells (or a command's options); a `zoned` kind's
+    takes the department's zone too, `parse(values, today, zone)` (times of day, checked and
+    kept on the department's clock); `row(source, line, member id, checked)` makes the kind's
+    row; `store(session, actor, rows, outcome, *, today, dry_run, skip_invalid)` checks the
+    rows against each other and the database, then writes and credits them."""
 
     what: str  # "card", "shift", "call": in messages
     imports: str  # the permission wording: "import certifications"
@@ -637,11 +639,21 @@ class SheetKind:
     fields: tuple[sheet.Field, ...]
     hint: str
     options: Mapping[str, str]
-    parse: Callable[[Mapping[str, str], Any], tuple[Any, list[tuple[str, str]]]]
+    parse: Callable[..., tuple[Any, Problems]]
     row: Callable[[str | None, int | None, int, Any], Any]
     store: Callable[..., None]
     day: Callable[[Any], Days] | None = None  # a row's date (a member's status then)
     day_word: str = "the record's date"  # what that date is called in notes: "the issue date"
+    zoned: bool = False  # `parse` takes the department's zone (shifts and calls)
+
+    def parser(self, session: Session, today: Any) -> Callable[[Mapping[str, str]], tuple[Any, Problems]]:
+        """`parse` with the day (and, for a zoned kind, the department's zone) given."""
+        if not self.zoned:
+            return lambda values: self.parse(values, today)
+        from trainctl.services.settings import department_zone
+
+        zone = department_zone(session)
+        return lambda values: self.parse(values, today, zone)
 
     @property
     def own(self) -> str:
@@ -669,7 +681,7 @@ def import_sheet(
     rows = [
         kind.row(name, line, member_id, checked)
         for name, line, member_id, checked in checked_rows(
-            files, kind.fields, outcome, MemberIndex(session), lambda v: kind.parse(v, today), kind.options,
+            files, kind.fields, outcome, MemberIndex(session), kind.parser(session, today), kind.options,
             kind.day, lambda m: actor.own_line(m, kind.own), ignore_unknown=ignore_unknown_columns,
             hint=kind.hint,
         )
@@ -697,7 +709,7 @@ def add_one(
     if isinstance(member_refs, str):
         member_refs = [member_refs]
     outcome = ImportOutcome(rows=len(member_refs), day_word=kind.day_word)
-    checked, problems = kind.parse(values, today)
+    checked, problems = kind.parser(session, today)(values)
     for f, why in problems:
         outcome.problem(None, None, f, why, kind.options)
     outcome.refuse(kind.what, skip_invalid=False)

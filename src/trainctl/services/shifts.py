@@ -497,7 +497,7 @@ def _store_calls(
                                         f"(got {_shown(name, getattr(r.values, name))})", CALL_OPTIONS)  # fmt: skip
             continue
         new_at = differ["at"][1] if "at" in differ else at
-        why = ds.call_day_problem(day, new_at) if "shift_date" not in differ and new_at is not None else None
+        why = ds.call_day_problem(day, new_at, zone) if "shift_date" not in differ and new_at is not None else None
         if why is not None:  # a new time the shift date on file cannot have
             for r in by_incident.get(inc, ()):
                 outcome.problem(r.source, r.line, "at", f"{why} (the call's shift date on file); give the "
@@ -647,11 +647,12 @@ def _derive_shift_dates(
 ATTENDANCE = SheetKind(
     "shift", "import shift attendance", "record shift attendance", SHIFT_FIELDS, SHIFT_HINT,
     SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
+    zoned=True,
 )  # fmt: skip
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
     _Resp, _store_calls, lambda v: v.shift_date or (v.at.date() - timedelta(days=1), v.at.date()),
-    "the call date",
+    "the call date", zoned=True,
 )  # fmt: skip
 # `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
 import_shifts = partial(import_sheet, kind=ATTENDANCE)
