@@ -95,6 +95,7 @@ def test_impossible_durations(time_in, time_out, why):
         (date(2026, 12, 31), "2027-01-01T00:30-05:00", None),  # after midnight, a new year
         (date(2028, 2, 28), "2028-02-29T02:00-05:00", None),
         (date(2028, 2, 29), "2028-03-01T00:30-05:00", None),
+        (date(2026, 3, 9), "2026-03-08T23:30-04:00", None),  # a night tour dated the next day
         (date(2026, 3, 10), "2026-03-08T23:30-04:00", "before its shift date"),
         (date(2026, 11, 20), "2026-11-21T02:00Z", None),  # 21:00 on the 20th in New York
         (date(2026, 11, 22), "2026-11-21T02:00Z", "before its shift date"),  # the 20th there

@@ -12,8 +12,9 @@ from 2026-11-01T07:00-04:00 to 2026-11-02T07:00-05:00 (fall-back) 25 hours.
 
 The shift date is the day the shift was worked on (its natural key, with station and
 shift name). A call belongs to the shift date it was worked on: a call at 00:30 belongs to
-the shift that started the day before. So a call's date-time may fall on its shift date
-or up to CALL_DAYS_AFTER days later, never before it.
+the shift that started the day before, one at 23:30 may belong to a night tour that began
+that evening and is dated the next day. So a call's date-time may fall on the day before
+its shift date (as a time in may), on it, or up to CALL_DAYS_AFTER days later.
 
 Days are the department's: a row's values are checked and kept on the department's clock
 (the zone is passed in), so an instant's day is the day it was there, whatever offset it
@@ -110,10 +111,14 @@ def hours(minutes: int) -> float:
 
 def call_day_problem(shift_date: date, at: datetime, zone: tzinfo) -> str | None:
     """Why a call at `at` cannot belong to `shift_date`, or None. The call's day in the
-    department's `zone` is the shift date or up to CALL_DAYS_AFTER days later."""
+    department's `zone` is the day before the shift date (a night tour that began that
+    evening, as its time in may), the shift date, or up to CALL_DAYS_AFTER days later."""
     days = (at.astimezone(zone).date() - shift_date).days
-    if days < 0:
-        return f"{shown(at, zone)} is before its shift date {shift_date}"
+    if days < -1:
+        return (
+            f"{shown(at, zone)} is before its shift date {shift_date}; a call belongs to the "
+            "shift it was worked on (from the evening before, when a tour begins then)"
+        )
     if days > CALL_DAYS_AFTER:
         return (
             f"{shown(at, zone)} is {days} days after its shift date {shift_date}; a call belongs to "

@@ -236,7 +236,8 @@ class MemberIndex:
 _MEMO_FIELDS = (*dr.MEMBER_FIELDS, "name")
 
 
-# a row's day, or the days it may belong to (a call after midnight: its date or the one before)
+# a row's day, or the days it may belong to (a call without its shift date: its own day
+# first, the day before, the day after)
 Days = date | tuple[date, ...] | None
 
 
@@ -532,8 +533,8 @@ def hire_note(
 ) -> None:
     """A row dated before its member's hire date (a typo in the date, or a pre-hire
     academy) is recorded as given, and said: `outcome.before_hire`. `on`: the row's day, or
-    the (first, last) days it may be (a call without its shift date): the last decides."""
-    last = on[-1] if isinstance(on, tuple) else on
+    the days it may be (a call without its shift date): the last decides."""
+    last = max(on) if isinstance(on, tuple) else on
     if hired is not None and last is not None and hired > last:
         outcome.before_hire.append((source, line, name, hired, last))
 

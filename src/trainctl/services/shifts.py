@@ -649,10 +649,20 @@ ATTENDANCE = SheetKind(
     SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
     zoned=True,
 )  # fmt: skip
+def _call_days(v: ds.CallValues) -> date | tuple[date, ...]:
+    """The day a responder is judged on (their status then): the call's shift date, else
+    the days it may belong to (ds.call_day_problem), the call's own day first (the day a
+    refusal names), then the day before (a call at 00:30: the last tour's) and the day
+    after (a night tour that began that evening)."""
+    if v.shift_date is not None:
+        return v.shift_date
+    day = v.at.date()  # the department's day (parse_call)
+    return day, day - timedelta(days=1), day + timedelta(days=1)
+
+
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
-    _Resp, _store_calls, lambda v: v.shift_date or (v.at.date() - timedelta(days=1), v.at.date()),
-    "the call date", zoned=True,
+    _Resp, _store_calls, _call_days, "the call date", zoned=True,
 )  # fmt: skip
 # `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
 import_shifts = partial(import_sheet, kind=ATTENDANCE)
