@@ -616,3 +616,24 @@ def test_a_night_tours_call_the_evening_before_its_shift_date(duty, tmp_path, fr
     again = duty("--format", "json", "call", "list").json
     key = lambda c: (c["incident"], c["shift_date"], c["at"], c["call_type"], c["member"])  # noqa: E731
     assert sorted(map(key, again)) == sorted(map(key, listed))
+
+
+def test_a_call_refused_for_a_member_on_leave_names_its_day_and_asks_the_shift_date_first(duty, tmp_path, snapshot):
+    """A call at 10:00 on 20 July for a member inactive since June said "was inactive on
+    2026-07-19" and hinted a history edit from the 19th; after it, the call was refused for
+    its missing shift date (review): the shift date is asked first, the call's day named."""
+    duty("member", "edit", "7", "--status", "inactive", "--effective", "2026-06-01")
+    before = snapshot()
+    r = duty(*AS_OF, "call", "add", "F26-0720", "-m", "7", "--at", "2026-07-20T10:00-04:00", "--type", "EMS",
+             ok=False)  # fmt: skip
+    assert r.exit_code == 65 and "--shift-date: is needed: no shift attendance of the member covers" in r.stderr
+    assert "inactive" not in r.stderr and snapshot() == before
+    r = duty(*AS_OF, "call", "add", "F26-0720", "-m", "7", "--at", "2026-07-20T10:00-04:00", "--type", "EMS",
+             "--shift-date", "2026-07-20", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "Bo Diaz (bo@fd.org) was inactive on 2026-07-20" in r.stderr
+    assert "--effective 2026-07-20" in r.stderr and snapshot() == before
+    # an import row without its shift date names the call's day too
+    sheet = _csv(tmp_path, "c.csv", "incident,at,call_type,badge\nF26-0720,2026-07-20T10:00-04:00,EMS,7\n")
+    r = duty(*AS_OF, "call", "import", "--csv", sheet, ok=False)
+    assert r.exit_code == 65 and "field badge: Bo Diaz (bo@fd.org) was inactive on 2026-07-20" in r.stderr
+    assert snapshot() == before

@@ -646,6 +646,12 @@ class SheetKind:
     day: Callable[[Any], Days] | None = None  # a row's date (a member's status then)
     day_word: str = "the record's date"  # what that date is called in notes: "the issue date"
     zoned: bool = False  # `parse` takes the department's zone (shifts and calls)
+    # `settle(session, checked, member ids)`: the day an add leaves to the database (a
+    # call's shift date: the call's on file, else the shift its responders attended), or
+    # the problems why it cannot be found; asked before the members are judged on the day
+    # (a refusal for their status would otherwise send the officer to edit a history that
+    # was right, only to be told next that the shift date is needed)
+    settle: Callable[[Session, Any, list[int]], tuple[date | None, Problems]] | None = None
 
     def parser(self, session: Session, today: Any) -> Callable[[Mapping[str, str]], tuple[Any, Problems]]:
         """`parse` with the day (and, for a zoned kind, the department's zone) given."""
@@ -716,6 +722,15 @@ def add_one(
     outcome.refuse(kind.what, skip_invalid=False)
     ids: list[int] = []
     on = kind.day(checked) if kind.day is not None and checked is not None else None
+    if kind.settle is not None:
+        from trainctl.services.members import get_member
+
+        named = [get_member(session, ref, what=what).id for ref in member_refs]
+        settled, problems = kind.settle(session, checked, [m for m in named if m is not None])
+        for f, why in problems:
+            outcome.problem(None, None, f, why, kind.options)
+        outcome.refuse(kind.what, skip_invalid=False)
+        on = settled or on
     refs_of: dict[int, list[str]] = {}
     for ref in member_refs:
         member_id, name = active_member(session, ref, what=what, on=on)

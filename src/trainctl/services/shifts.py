@@ -608,10 +608,19 @@ def _calls(conn: sa.Connection, incidents: set[str]) -> dict[str, tuple[int, dat
 def _derive_shift_dates(
     conn: sa.Connection, rows: list[_Resp], shift_date: dict[str, date], outcome: ImportOutcome
 ) -> None:
-    """An incident no row dates: the shift its responders attended at the call's time."""
+    """An incident no row dates: the shift its responders attended at the call's time (a
+    row whose shift date cannot be found is a problem of its field shift_date)."""
     missing = [r for r in rows if r.incident not in shift_date and (r.source, r.line) not in outcome.bad]
+    for r, why in _undated(conn, missing, shift_date):
+        outcome.problem(r.source, r.line, "shift_date", why, CALL_OPTIONS)
+
+
+def _undated(conn: sa.Connection, missing: list[_Resp], shift_date: dict[str, date]) -> list[tuple[_Resp, str]]:
+    """Fill `shift_date` for the incidents of `missing` (rows that give none) from the
+    shifts their responders attended at the call's time; (row, why) for each row of an
+    incident it cannot be found for."""
     if not missing:
-        return
+        return []
     a_t = ShiftAttendance.__table__  # type: ignore[attr-defined]
     s_t = Shift.__table__  # type: ignore[attr-defined]
     low = min(r.values.at for r in missing)
@@ -630,6 +639,7 @@ def _derive_shift_dates(
         found.setdefault(r.incident, set()).update(
             ds.shift_dates_covering(r.values.at, attended.get(r.member_id, ()))
         )
+    problems: list[tuple[_Resp, str]] = []
     for r in missing:
         dates = found[r.incident]
         if len(dates) == 1:
@@ -640,8 +650,8 @@ def _derive_shift_dates(
             if not dates
             else f"is needed: the responders' shifts at that time are on {', '.join(map(str, sorted(dates)))}"
         )
-        outcome.problem(r.source, r.line, "shift_date", why + "; give the shift date it was worked on",
-                        CALL_OPTIONS)  # fmt: skip
+        problems.append((r, why + "; give the shift date it was worked on"))
+    return problems
 
 
 ATTENDANCE = SheetKind(
@@ -649,6 +659,22 @@ ATTENDANCE = SheetKind(
     SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
     zoned=True,
 )  # fmt: skip
+def _settle_call(session: Session, v: ds.CallValues, member_ids: list[int]) -> tuple[date | None, ds.Problems]:
+    """`call add` without --shift-date: the shift date the call will take (the call's on
+    file, else the shift its responders attended at that time), or why it is needed."""
+    if v.shift_date is not None:
+        return None, []
+    session.flush()
+    conn = session.connection()
+    incident = incident_key(v.incident)
+    shift_date = {inc: day for inc, (_, day, *_) in _calls(conn, {incident}).items()}
+    if incident not in shift_date:
+        problems = _undated(conn, [_Resp(None, None, m, v) for m in member_ids], shift_date)
+        if problems:
+            return None, [("shift_date", problems[0][1])]
+    return shift_date.get(incident), []
+
+
 def _call_days(v: ds.CallValues) -> date | tuple[date, ...]:
     """The day a responder is judged on (their status then): the call's shift date, else
     the days it may belong to (ds.call_day_problem), the call's own day first (the day a
@@ -662,7 +688,7 @@ def _call_days(v: ds.CallValues) -> date | tuple[date, ...]:
 
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
-    _Resp, _store_calls, _call_days, "the call date", zoned=True,
+    _Resp, _store_calls, _call_days, "the call date", zoned=True, settle=_settle_call,
 )  # fmt: skip
 # `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
 import_shifts = partial(import_sheet, kind=ATTENDANCE)
