@@ -637,3 +637,18 @@ def test_a_call_refused_for_a_member_on_leave_names_its_day_and_asks_the_shift_d
     r = duty(*AS_OF, "call", "import", "--csv", sheet, ok=False)
     assert r.exit_code == 65 and "field badge: Bo Diaz (bo@fd.org) was inactive on 2026-07-20" in r.stderr
     assert snapshot() == before
+
+
+def test_dst_tours_on_the_departments_clock_count_23_and_25_hours(duty):
+    """Times kept on the department's clock (ZoneInfo) were subtracted by their wall
+    clocks: 07:00 EST to 07:00 EDT counted 24 hours. They keep their fixed offset."""
+    for who, day, time_in, time_out in (
+        ("0042", "2026-03-07", "2026-03-07T07:00-05:00", "2026-03-08T07:00-04:00"),
+        ("0042", "2026-10-31", "2026-10-31T07:00-04:00", "2026-11-01T07:00-05:00"),
+        ("7", "2026-11-01", "2026-11-01T01:30-04:00", "2026-11-01T01:30-05:00"),  # the hour that repeats
+    ):
+        duty(*AS_OF, "shift", "add", who, "--date", day, "--station", "Station 1", "--shift", "A",
+             "--time-in", time_in, "--time-out", time_out)  # fmt: skip
+    rows = duty("--format", "json", "shift", "list").json
+    assert sorted((x["shift_date"], x["hours"]) for x in rows) == [
+        ("2026-03-07", 23), ("2026-10-31", 25), ("2026-11-01", 1)]  # fmt: skip

@@ -232,7 +232,15 @@ def _not_future(day: date | None, name: str, today: date, problems: Problems) ->
 def _instant(values: Mapping[str, str], name: str, problems: Problems, zone: tzinfo) -> datetime | None:
     """A row's instant on the department's clock (its day is the department's day)."""
     instant = _parsed(values, name, parse_instant, problems, INSTANT_EXAMPLE)
-    return None if instant is None else instant.astimezone(zone)
+    return None if instant is None else on_clock(instant, zone)
+
+
+def on_clock(instant: datetime, zone: tzinfo) -> datetime:
+    """The instant on the clock of `zone`, with that moment's fixed offset. Not `zone`
+    itself: Python subtracts and compares two datetimes of the same tzinfo by their wall
+    clocks, so a tour from 07:00 EST to 07:00 EDT would count 24 hours, not 23."""
+    local = instant.astimezone(zone)
+    return local.replace(tzinfo=timezone(local.utcoffset() or timedelta(0)))
 
 
 def parse_attendance(
