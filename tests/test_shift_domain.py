@@ -58,13 +58,13 @@ def test_instants_refused_with_the_reason(text, why):
 @pytest.mark.parametrize(
     ("time_in", "time_out", "hours"),
     [
-        ("2026-03-08T07:00-05:00", "2026-03-09T07:00-04:00", 23),  # US spring-forward
-        ("2026-11-01T07:00-04:00", "2026-11-02T07:00-05:00", 25),  # US fall-back
+        ("2026-03-07T07:00-05:00", "2026-03-08T07:00-04:00", 23),  # US spring-forward (02:00, 8 March)
+        ("2026-10-31T07:00-04:00", "2026-11-01T07:00-05:00", 25),  # US fall-back (02:00, 1 November)
         ("2026-06-01T07:00-04:00", "2026-06-02T07:00-04:00", 24),
         ("2028-02-28T19:00-05:00", "2028-02-29T07:00-05:00", 12),  # into Feb 29
         ("2028-02-29T07:00-05:00", "2028-03-01T07:00-05:00", 24),  # across Feb 29
         ("2026-12-31T19:00-05:00", "2027-01-01T07:00-05:00", 12),  # across the year end
-        ("2026-03-08T07:00-05:00", "2026-03-11T07:00-04:00", 71),  # a 72-hour tour over the change
+        ("2026-03-07T07:00-05:00", "2026-03-10T07:00-04:00", 71),  # a 72-hour tour over the change
     ],
 )
 def test_durations_come_from_the_instants(time_in, time_out, hours):
@@ -161,3 +161,33 @@ def test_a_call_row_checked_whole():
         {"incident": "", "shift_date": "2026-03-11", "at": "2026-03-09T00:30-04:00"}, TODAY, NEW_YORK
     )
     assert [f for f, _ in problems] == ["incident", "at"]
+
+
+@pytest.mark.parametrize(
+    ("at", "says"),
+    [
+        ("2026-03-07T07:00-05:00", None),  # EST until 02:00 on 8 March
+        ("2026-03-08T07:00-04:00", None),
+        ("2026-03-08T07:00-05:00",  # the help's old example: 08:00 there
+         "07:00-05:00 is 08:00 EDT in America/New_York; if the tour began at 07:00 there, give -04:00"),
+        ("2026-07-04T07:00-05:00",
+         "07:00-05:00 is 08:00 EDT in America/New_York; if the tour began at 07:00 there, give -04:00"),
+        ("2026-07-04T23:30-05:00",
+         "23:30-05:00 is 00:30 EDT on 2026-07-05 in America/New_York; if the tour began at 23:30 there, give -04:00"),
+        ("2026-12-04T07:00-04:00",
+         "07:00-04:00 is 06:00 EST in America/New_York; if the tour began at 07:00 there, give -05:00"),
+        ("2026-07-04T11:00Z", None),  # UTC, as CAD exports give it
+        ("2026-07-04T11:00+00:00", None),
+        ("2026-11-01T01:30-04:00", None),  # the hour that happens twice: either offset is right
+        ("2026-11-01T01:30-05:00", None),
+        ("2026-03-08T02:30-05:00", "02:30 did not happen there"),  # the hour the clocks skipped
+    ],
+)  # fmt: skip
+def test_an_offset_not_the_departments_clocks_is_said(at, says):
+    got = ds.offset_doubt(ds.parse_instant(at), NEW_YORK, "the tour began")
+    assert (got is None) if says is None else (says in (got or "")), got
+
+
+def test_a_department_on_utc_doubts_no_offset():
+    assert ds.offset_doubt(ds.parse_instant("2026-07-04T07:00-05:00"), ZoneInfo("UTC"), "the tour began") is None
+    assert ds.offset_doubt(ds.parse_instant("2026-07-04T07:00-05:00"), UTC, "the tour began") is None

@@ -55,8 +55,8 @@ def duty(cli):
 
 DST_SHEET = (
     "E-mail,Shift Date,Station,Shift,Time In,Time Out\n"
-    "ann@fd.org,2026-03-08,Station 1,A,2026-03-08T07:00-05:00,2026-03-09T07:00-04:00\n"
-    "ANN@FD.ORG,2026-11-01,Station 1,B,2026-11-01T07:00-04:00,2026-11-02T07:00-05:00\n"
+    "ann@fd.org,2026-03-07,Station 1,A,2026-03-07T07:00-05:00,2026-03-08T07:00-04:00\n"
+    "ANN@FD.ORG,2026-10-31,Station 1,B,2026-10-31T07:00-04:00,2026-11-01T07:00-05:00\n"
     "bo@fd.org,2026-06-01,station  1,a,2026-06-01T07:00-04:00,2026-06-02T07:00-04:00\n"
 )
 
@@ -66,8 +66,8 @@ def test_dst_shifts_count_23_and_25_hours_and_a_reimport_credits_nothing(duty, t
     r = duty(*AS_OF, "shift", "import", "--csv", sheet)
     assert "3 rows read, 3 added, 3 new shifts" in r.stderr and "Credited 4 progress rows for 2 members (6 credits)" in r.stderr
     rows = duty("--format", "json", "shift", "list", "--member", "ann@fd.org").json
-    assert sorted((x["shift_date"], x["hours"]) for x in rows) == [("2026-03-08", 23), ("2026-11-01", 25)]
-    assert rows[0]["time_in"] == "2026-11-01T11:00:00Z"  # stored as the UTC instant
+    assert sorted((x["shift_date"], x["hours"]) for x in rows) == [("2026-03-07", 23), ("2026-10-31", 25)]
+    assert rows[0]["time_in"] == "2026-10-31T11:00:00Z"  # stored as the UTC instant
     assert _values(duty, 1) == {"Shifts": 2, "Shift hours": 48, "EMS calls": 0, "All calls": 0}
     assert _values(duty, 2)["Shift hours"] == 24
 
@@ -86,7 +86,7 @@ def test_an_overlapping_sheet_with_other_times_is_refused_and_writes_nothing(dut
     changed = _csv(tmp_path, "b.csv", (
         "email,shift_date,station,shift,time_in,time_out\n"
         "bo@fd.org,2026-06-03,Station 2,A,2026-06-03T07:00-04:00,2026-06-04T07:00-04:00\n"
-        "ann@fd.org,2026-03-08,STATION 1,A,2026-03-08T07:00-05:00,2026-03-09T08:00-04:00\n"
+        "ann@fd.org,2026-03-07,STATION 1,A,2026-03-07T07:00-05:00,2026-03-08T08:00-04:00\n"
     ))  # fmt: skip
     before = snapshot()
     r = duty(*AS_OF, "shift", "import", "--csv", changed, ok=False)
@@ -206,8 +206,8 @@ def test_a_call_after_midnight_belongs_to_the_shift_date_before(duty, tmp_path, 
     duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "s.csv", DST_SHEET))
     calls = _csv(tmp_path, "calls.csv", (
         "Incident #,Shift Date,Date-Time,Call Type,Badge #,Role\n"
-        "F26-1,2026-03-08,2026-03-09T00:30-04:00,EMS,42,driver\n"
-        "f26-2,,2026-03-09T03:30-04:00,Fire,0042,\n"
+        "F26-1,2026-03-07,2026-03-08T00:30-05:00,EMS,42,driver\n"
+        "f26-2,,2026-03-08T03:30-04:00,Fire,0042,\n"
         "F26-3,2026-06-01,2026-06-01T09:00-04:00,ems,7,\n"
         "F26-3,,2026-06-01T09:00-04:00,EMS,42,\n"
     ))  # fmt: skip
@@ -215,8 +215,8 @@ def test_a_call_after_midnight_belongs_to_the_shift_date_before(duty, tmp_path, 
     assert "4 rows read, 4 added, 3 new calls" in r.stderr
     got = {(c["incident"], c["member"]): c["shift_date"] for c in duty("--format", "json", "call", "list").json}
     assert got == {
-        ("F26-1", "Ann Lee"): "2026-03-08",  # given
-        ("F26-2", "Ann Lee"): "2026-03-08",  # blank: the shift Ann attended at 03:30
+        ("F26-1", "Ann Lee"): "2026-03-07",  # given
+        ("F26-2", "Ann Lee"): "2026-03-07",  # blank: the shift Ann attended at 03:30
         ("F26-3", "Bo Diaz"): "2026-06-01", ("F26-3", "Ann Lee"): "2026-06-01",
     }  # fmt: skip
     assert _values(duty, 1) == {"Shifts": 2, "Shift hours": 48, "EMS calls": 2, "All calls": 3}
@@ -436,7 +436,7 @@ def test_the_shift_table_fits_80_columns_and_says_its_zone_and_what_is_void(duty
     monkeypatch.setattr(render.console("out"), "width", 80)
     r = duty("shift", "list", "--include-void")
     assert max(cell_len(line) for line in r.stdout.splitlines()) <= 80, r.stdout
-    assert "03-08" in r.stdout and "03-09" in r.stdout and "T07:00" not in r.stdout  # (wrapped at the space)
+    assert "03-07" in r.stdout and "03-08" in r.stdout and "T07:00" not in r.stdout  # (wrapped at the space)
     assert "07:00" in r.stdout and "11:00" not in r.stdout  # the zone's clock time, not UTC
     assert "2 shifts, 49 hours (1 void not counted); times in America/New_York." in r.stderr
     csv = duty("--format", "csv", "shift", "list").stdout
@@ -652,3 +652,45 @@ def test_dst_tours_on_the_departments_clock_count_23_and_25_hours(duty):
     rows = duty("--format", "json", "shift", "list").json
     assert sorted((x["shift_date"], x["hours"]) for x in rows) == [
         ("2026-03-07", 23), ("2026-10-31", 25), ("2026-11-01", 1)]  # fmt: skip
+
+
+def test_the_helps_example_is_a_23_hour_tour_and_another_offset_is_said(duty, tmp_path):
+    """The help's example (07:00-05:00 on 8 March, after the clocks went forward) was
+    recorded as 23 hours from 08:00; a July time with the winter offset was taken without a
+    word (review). The example is right on the department's clock, and a time written
+    with an offset that is neither UTC nor the department's is taken and said."""
+    import re
+
+    empty = duty("shift", "list").stderr
+    time_in, time_out = re.search(r"--time-in (\S+) --time-out ([^`\s]+)", empty).groups()
+    r = duty(*AS_OF, "shift", "add", "0042", "--date", time_in[:10], "--station", "Station 1", "--shift", "A",
+             "--time-in", time_in, "--time-out", time_out)  # fmt: skip
+    assert "Warning" not in r.stderr
+    row = duty("--format", "csv", "shift", "list").stdout.splitlines()[1].split(",")
+    assert row[5:] == [time_in, time_out, "23"], row  # 07:00 to 07:00 across the spring-forward night
+    for command in (["shift", "-h"], ["shift", "add", "-h"], ["shift", "import", "-h"], ["call", "add", "-h"]):
+        for example in re.findall(r"\d{4}-\d\d-\d\dT\d\d:\d\d[-+]\d\d:\d\d", duty(*command).stdout):
+            assert ds_doubt(example) is None, (command, example)
+
+    r = duty(*AS_OF, "shift", "add", "7", "--date", "2026-07-04", "--station", "Station 1", "--shift", "A",
+             "--time-in", "2026-07-04T07:00-05:00", "--time-out", "2026-07-05T07:00-05:00")  # fmt: skip
+    assert "Warning: --time-in: 07:00-05:00 is 08:00 EDT in America/New_York; if the tour began at 07:00 " \
+           "there, give -04:00." in r.stderr, r.stderr  # fmt: skip
+    assert "Warning: --time-out: 07:00-05:00 is 08:00 EDT" in r.stderr and "Recorded shift attendance" in r.stderr
+    r = duty(*AS_OF, "call", "add", "F26-0704", "-m", "7", "--at", "2026-07-04T10:00-05:00", "--type", "EMS")
+    assert "Warning: --at: 10:00-05:00 is 11:00 EDT in America/New_York; if the call came in at 10:00 there" in r.stderr
+    r = duty(*AS_OF, "call", "add", "F26-0705", "-m", "7", "--at", "2026-07-04T14:00Z", "--type", "EMS")
+    assert "Warning" not in r.stderr  # UTC, as CAD exports give it
+    sheet = _csv(tmp_path, "s.csv", "badge,shift_date,station,shift,time_in,time_out\n"
+                 "7,2026-07-06,Station 1,A,2026-07-06T07:00-04:00,2026-07-07T07:00-05:00\n")  # fmt: skip
+    r = duty(*AS_OF, "shift", "import", "--csv", sheet)
+    assert "Warning: s.csv, line 2, field time_out: 07:00-05:00 is 08:00 EDT" in r.stderr, r.stderr
+    assert "1 added" in r.stderr
+
+
+def ds_doubt(example: str) -> str | None:
+    from zoneinfo import ZoneInfo
+
+    from trainctl.domain import shifts as ds
+
+    return ds.offset_doubt(ds.parse_instant(example), ZoneInfo("America/New_York"), "it happened")

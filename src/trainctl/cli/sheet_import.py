@@ -101,7 +101,9 @@ def member_doubts(outcome: Any) -> list[str]:
     """Rows recorded as given that a person should look at (the first five of each):
     dated before the member's hire date (a typo in the date, or a pre-hire academy); a
     name column that is not the member's the e-mail or badge named (a wrong badge credits
-    someone else); an add naming one member twice (a typo for another?)."""
+    someone else); a time whose offset is not the department's clock's (a summer tour typed
+    with the winter offset is an hour late); an add naming one member twice (a typo for
+    another?)."""
     early = [f"{'' if source is None else f'{source}, line {line}: '}{name} was hired on {hired}, "
              f"after {outcome.day_word} {on}: recorded as given; check the date."
              for source, line, name, hired, on in outcome.before_hire]  # fmt: skip
@@ -113,6 +115,8 @@ def member_doubts(outcome: Any) -> list[str]:
     return [
         *render.first_of(early, 5, "rows dated before the member's hire date"),
         *render.first_of(doubts, 5, "rows whose name is not their member's"),
+        *render.first_of(getattr(outcome, "clock_doubts", []), 5,
+                         "times whose offset is not the department's clock's"),
         *twice,
     ]
 

@@ -1,7 +1,10 @@
 """`trainctl shift`: add, import, list, void — who worked which shift, and for how long.
 
-Times carry their UTC offset (2026-03-08T07:00-05:00), so hours come from the instants: a
-24-hour tour across the spring-forward night counts 23 hours, across the fall-back night 25.
+Times carry their UTC offset (2026-03-07T07:00-05:00), so hours come from the instants: a
+24-hour tour across the spring-forward night counts 23 hours, across the fall-back night 25
+(in New York, 2026-03-07T07:00-05:00 to 2026-03-08T07:00-04:00 is 23 hours). A time whose
+offset is neither UTC nor the department's clock's is taken as the instant it is, and said
+with what time it was there (domain/shifts.py offset_doubt).
 Attendance is the one source for shift counts: a `shifts` requirement counts 1 per shift
 attended, an `hours` requirement with --counts-attendance takes the shift's hours.
 
@@ -51,7 +54,7 @@ TOTAL_COLUMNS = [
 ]
 EMPTY = (
     "No shifts yet. Record one with `trainctl shift add MEMBER --date DATE --time-in "
-    "2026-03-08T07:00-05:00 --time-out 2026-03-09T07:00-04:00`, or import a sheet with "
+    "2026-03-07T07:00-05:00 --time-out 2026-03-08T07:00-04:00`, or import a sheet with "
     "`trainctl shift import --csv FILE`."
 )
 INSTANT = "DATE-TIME"
@@ -61,7 +64,7 @@ _o = si.opt
 
 
 def local(instant: datetime | None, zone: tzinfo) -> str:
-    """An instant in the department's timezone, with its offset: 2026-03-08T07:00-05:00."""
+    """An instant in the department's timezone, with its offset: 2026-03-07T07:00-05:00."""
     return instant.astimezone(zone).isoformat(timespec="minutes") if instant else ""
 
 
@@ -77,9 +80,11 @@ def add(
     member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail, badge or name).", show_default=False)],
     on: Annotated[str, _o("--date", "-d", help="The shift date (YYYY-MM-DD): the day the shift was worked on.",
                           metavar="DATE")],
-    time_in: Annotated[str, _o("--time-in", help="Time in WITH its UTC offset, e.g. 2026-03-08T07:00-05:00.",
+    time_in: Annotated[str, _o("--time-in", help="Time in WITH its UTC offset (the department's clock's, or Z), e.g. "
+                               "2026-03-07T07:00-05:00.",
                                metavar=INSTANT)],
-    time_out: Annotated[str, _o("--time-out", help="Time out WITH its UTC offset, e.g. 2026-03-09T07:00-04:00.",
+    time_out: Annotated[str, _o("--time-out", help="Time out WITH its UTC offset, e.g. 2026-03-08T07:00-04:00 (in New "
+                                "York, a 23-hour tour: the clocks went forward that night).",
                                 metavar=INSTANT)],
     station: Annotated[str | None, _o("--station", "-s", help="The station, e.g. 'Station 1'.", metavar="STATION")] = None,
     shift: Annotated[str | None, _o("--shift", help="The shift's name, e.g. A, B, C or day.", metavar="NAME")] = None,
@@ -112,7 +117,7 @@ si.register_import(
     "trainctl.services.shifts:import_shifts",
     """Import shift attendance from a CSV file, one row per member and shift. Columns:
 member (email, badge or member), shift_date, station, shift, time_in, time_out (times
-WITH their UTC offset, as in 2026-03-08T07:00-05:00). Headers match without regard to case and punctuation ("Time
+WITH their UTC offset, as in 2026-03-07T07:00-05:00). Headers match without regard to case and punctuation ("Time
 In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
 nothing is written and exit 65 (with --skip-invalid the good rows are written and the
 exit is still 65). Natural key: member + shift date + station + shift name, so

@@ -2,13 +2,17 @@
 from the instants, the shift date a call belongs to, one row's values checked.
 
 Instants: a time in, a time out and a call's date-time carry their UTC offset, as
-`2026-03-08T07:00-05:00` (a space instead of the T, seconds, `Z` and `+0530` are fine).
+`2026-03-07T07:00-05:00` (a space instead of the T, seconds, `Z` and `+0530` are fine).
 A time without an offset is refused: around a DST change the same wall-clock time
-happens twice (or never), so only the offset says which instant is meant.
+happens twice (or never), so only the offset says which instant is meant. The instant is
+taken as written; an offset that is neither UTC (as CAD exports give) nor the
+department's clock's at that instant is said (`offset_doubt`): 07:00-05:00 on a July
+morning is 08:00 EDT in New York, the tour most likely began at 07:00-04:00.
 
-Durations come from the instants, never from the wall clock: a 24-hour tour from
-2026-03-08T07:00-05:00 to 2026-03-09T07:00-04:00 (US spring-forward) is 23 hours, and
-from 2026-11-01T07:00-04:00 to 2026-11-02T07:00-05:00 (fall-back) 25 hours.
+Durations come from the instants, never from the wall clock: in New York a 24-hour tour
+from 2026-03-07T07:00-05:00 to 2026-03-08T07:00-04:00 (US spring-forward, 02:00 on 8
+March) is 23 hours, and from 2026-10-31T07:00-04:00 to 2026-11-01T07:00-05:00 (fall-back,
+02:00 on 1 November) 25 hours.
 
 The shift date is the day the shift was worked on (its natural key, with station and
 shift name). A call belongs to the shift date it was worked on: a call at 00:30 belongs to
@@ -42,7 +46,7 @@ MAX_SHIFT_HOURS = 72  # the longest tour a department works (24, 48 and 72-hour 
 CALL_DAYS_AFTER = MAX_SHIFT_HOURS // 24  # a call may fall this many days after its shift date
 MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use (Kiribati, +14:00)
 MAX_CODE = 100  # characters in an incident number, station, shift name or call type
-INSTANT_EXAMPLE = "2026-03-08T07:00-05:00"
+INSTANT_EXAMPLE = "2026-03-07T07:00-05:00"  # right in New York (EST until 8 March 2026)
 
 _INSTANT = re.compile(
     r"(?P<date>\d{4}-\d{1,2}-\d{1,2})[Tt ]\s*(?P<h>\d{1,2}):(?P<m>\d{2})"
@@ -85,7 +89,7 @@ def _offset(text: str) -> timedelta:
 
 
 def shown(instant: datetime, zone: tzinfo | None = None) -> str:
-    """An instant as people write it: 2026-03-08T07:00-05:00; in `zone` when given (an
+    """An instant as people write it: 2026-03-07T07:00-05:00; in `zone` when given (an
     instant read back from the database is UTC: the department reads its own clock)."""
     return (instant.astimezone(zone) if zone is not None else instant).isoformat(timespec="minutes")
 
@@ -101,6 +105,38 @@ def duration_minutes(time_in: datetime, time_out: datetime) -> int:
             f"at most {MAX_SHIFT_HOURS} hours"
         )
     return minutes
+
+
+def _offset_text(offset: timedelta) -> str:
+    """-05:00, +05:30, or Z."""
+    if not offset:
+        return "Z"
+    sign, rest = ("-", -offset) if offset < timedelta(0) else ("+", offset)
+    hours, seconds = divmod(int(rest.total_seconds()), 3600)
+    return f"{sign}{hours:02d}:{seconds // 60:02d}"
+
+
+def offset_doubt(instant: datetime, zone: tzinfo, what: str) -> str | None:
+    """Why the offset an instant is written with is worth a look, or None. The instant is
+    unambiguous, so it is taken: this only says what it is on the department's clock when
+    its offset is neither UTC (Z, +00:00: as CAD exports give times) nor the department
+    zone's offset at that instant ("07:00-05:00 is 08:00 EDT in America/New_York; if the
+    tour began at 07:00 there, give -04:00"). `what`: "the tour began", "the call came in".
+    A department whose clock is UTC (no timezone set) doubts no offset: it has said none."""
+    offset = instant.utcoffset()
+    if not offset or getattr(zone, "key", str(zone)) in ("UTC", "Etc/UTC"):
+        return None
+    local = instant.astimezone(zone)
+    if local.utcoffset() == offset:
+        return None
+    clock = f"{instant:%H:%M}"
+    day = f" on {local.date()}" if local.date() != instant.date() else ""
+    said = (f"{clock}{_offset_text(offset)} is {local:%H:%M} {local.tzname()}{day} in "
+            f"{getattr(zone, 'key', zone)}")  # fmt: skip
+    meant = instant.replace(tzinfo=zone).utcoffset()  # that wall-clock time there
+    if meant is None or meant == offset:  # a time the clocks skipped that night
+        return f"{said} ({clock} did not happen there: the clocks went forward); check the time"
+    return f"{said}; if {what} at {clock} there, give {_offset_text(meant)}"
 
 
 def hours(minutes: int) -> float:
@@ -149,6 +185,7 @@ class AttendanceValues:
     time_in: datetime
     time_out: datetime
     minutes: int
+    doubts: tuple[tuple[str, str], ...] = ()  # (field, offset_doubt): taken, and said
 
     @property
     def key(self) -> tuple[date, str, str]:
@@ -165,6 +202,7 @@ class CallValues:
     at: datetime
     call_type: str | None
     role: str | None
+    doubts: tuple[tuple[str, str], ...] = ()  # (field, offset_doubt): taken, and said
 
 
 def overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
@@ -229,10 +267,20 @@ def _not_future(day: date | None, name: str, today: date, problems: Problems) ->
         problems.append((name, f"{day} is after today ({today}); record what has happened"))
 
 
-def _instant(values: Mapping[str, str], name: str, problems: Problems, zone: tzinfo) -> datetime | None:
-    """A row's instant on the department's clock (its day is the department's day)."""
+_DOING = {"time_in": "the tour began", "time_out": "the tour ended", "at": "the call came in"}
+
+
+def _instant(
+    values: Mapping[str, str], name: str, problems: Problems, zone: tzinfo, doubts: Problems
+) -> datetime | None:
+    """A row's instant on the department's clock (its day is the department's day); its
+    written offset's doubt, if any, goes to `doubts` (offset_doubt)."""
     instant = _parsed(values, name, parse_instant, problems, INSTANT_EXAMPLE)
-    return None if instant is None else on_clock(instant, zone)
+    if instant is None:
+        return None
+    if why := offset_doubt(instant, zone, _DOING[name]):
+        doubts.append((name, why))
+    return on_clock(instant, zone)
 
 
 def on_clock(instant: datetime, zone: tzinfo) -> datetime:
@@ -253,8 +301,9 @@ def parse_attendance(
     day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
     station = _text(values, "station", problems)
     shift = _text(values, "shift", problems)
-    time_in = _instant(values, "time_in", problems, zone)
-    time_out = _instant(values, "time_out", problems, zone)
+    doubts: Problems = []
+    time_in = _instant(values, "time_in", problems, zone, doubts)
+    time_out = _instant(values, "time_out", problems, zone, doubts)
     _not_future(day, "shift_date", today, problems)
     minutes = 0
     if time_in is not None and time_out is not None:
@@ -278,7 +327,7 @@ def parse_attendance(
                          "must end on or after its date"))  # fmt: skip
     if problems or day is None or time_in is None or time_out is None:
         return None, problems
-    return AttendanceValues(day, station, shift, time_in, time_out, minutes), []
+    return AttendanceValues(day, station, shift, time_in, time_out, minutes, tuple(doubts)), []
 
 
 def parse_call(
@@ -292,7 +341,8 @@ def parse_call(
     day = None
     if _get(values, "shift_date"):
         day = _parsed(values, "shift_date", _date, problems, "YYYY-MM-DD")
-    at = _instant(values, "at", problems, zone)
+    doubts: Problems = []
+    at = _instant(values, "at", problems, zone, doubts)
     call_type = _text(values, "call_type", problems) or None
     role = _text(values, "role", problems) or None
     _not_future(day, "shift_date", today, problems)
@@ -302,7 +352,7 @@ def parse_call(
             problems.append(("at", why))
     if problems or at is None:
         return None, problems
-    return CallValues(incident, day, at, call_type, role), []
+    return CallValues(incident, day, at, call_type, role, tuple(doubts)), []
 
 
 def _cell(text: str) -> str:

@@ -303,6 +303,9 @@ class ImportOutcome:
     # rows whose name column is not their member's (file, line, name as written, member):
     # the e-mail or badge decides, and the row is said (a wrong badge credits someone else)
     name_doubts: list[tuple[str, int, str, str]] = field(default_factory=list)
+    # times whose written offset is not the department's clock's (domain.shifts.offset_doubt):
+    # "FILE, line N, field F: why." or "--option: why."; taken as the instants they are, and said
+    clock_doubts: list[str] = field(default_factory=list)
     # references of an add naming one member: (the member's name, the references)
     twice: list[tuple[str, list[str]]] = field(default_factory=list)
     day_word: str = "the record's date"  # what the rows' day is called in those notes
@@ -325,6 +328,13 @@ class ImportOutcome:
             self.problems.append(f"{options.get(name, name)}: {why}")
         else:
             self.problems.append(f"{source}, line {line}, field {name}: {why}")
+
+    def doubt(
+        self, source: str | None, line: int | None, name: str, why: str, options: Mapping[str, str]
+    ) -> None:
+        """Note a value taken as given that a person should look at (`clock_doubts`)."""
+        where = options.get(name, name) if source is None else f"{source}, line {line}, field {name}"
+        self.clock_doubts.append(f"{where}: {why}.")
 
     def refuse(self, what: str, skip_invalid: bool, hint: str = IMPORT_HINT, also: str = "") -> None:
         """Raise when a file is unreadable, or when rows are bad (unless skip_invalid).

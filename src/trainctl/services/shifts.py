@@ -144,6 +144,7 @@ def _store_attendance(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
+    _say_doubts(rows, outcome, SHIFT_OPTIONS)
     # 1. Within the files: one member once per shift.
     seen: dict[tuple[int, tuple[date, str, str]], _Att] = {}
     kept: list[_Att] = []
@@ -270,6 +271,18 @@ def _store_attendance(
         nested.rollback()
     else:
         outcome.written = True
+
+
+def _say_doubts(rows: list[_Att] | list[_Resp], outcome: ImportOutcome, options: dict[str, str]) -> None:
+    """The times taken whose written offset is not the department's clock's (a summer tour
+    typed with the winter offset is an hour late): said, row by row (ds.offset_doubt)."""
+    said: set[tuple[str | None, int | None]] = set()
+    for row in rows:
+        if (row.source, row.line) in said:  # an add's members share one set of values
+            continue
+        said.add((row.source, row.line))
+        for name, why in row.values.doubts:
+            outcome.doubt(row.source, row.line, name, why, options)
 
 
 def _aware(value: Any) -> datetime:
@@ -408,6 +421,7 @@ def _store_calls(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
+    _say_doubts(rows, outcome, CALL_OPTIONS)
     # 1. Within the files: an incident's rows agree on the shift date, time and type they
     #    give (a row that leaves one out takes the incident's); a member responds once per
     #    incident.
