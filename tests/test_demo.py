@@ -97,3 +97,22 @@ def test_a_demo_built_as_of_a_past_day_enters_its_catalog_that_day(cli, tmp_path
     finally:
         con.close()
     assert days == {"2025-06-02"}, days
+
+
+def test_the_demo_department_keeps_new_yorks_clock(cli, tmp_path: Path):
+    """The demo had no timezone and wrote its history at a fixed -05:00: every tour was
+    listed from 12:00 and every call at 19:30, "times in UTC" (review). It is in New York,
+    as the README's tour sets, and its times are written on that clock, EDT in summer."""
+    demo = str(tmp_path / "d.db")
+    cli("demo", "--path", demo, "--as-of", "2025-06-02")
+    at = ("--db", demo, "--as-of", "2025-06-02")
+    r = cli(*at, "shift", "list", "--limit", "3")
+    assert "07:00" in r.stdout and "12:00" not in r.stdout and "times in America/New_York" in r.stderr
+    r = cli(*at, "call", "list", "--limit", "3")
+    assert "14:30" in r.stdout and "19:30" not in r.stdout and "times in America/New_York" in r.stderr
+    summer = cli(*at, "shift", "list", "--from", "2025-06-01", "--to", "2025-06-01", "-f", "csv").stdout
+    winter = cli(*at, "shift", "list", "--from", "2025-01-10", "--to", "2025-01-10", "-f", "csv").stdout
+    assert ",2025-06-01T07:00-04:00,2025-06-02T07:00-04:00,24" in summer
+    assert ",2025-01-10T07:00-05:00,2025-01-11T07:00-05:00,24" in winter
+    spring = cli(*at, "shift", "list", "--from", "2025-03-08", "--to", "2025-03-08", "-f", "csv").stdout
+    assert ",2025-03-08T07:00-05:00,2025-03-09T07:00-04:00,23" in spring  # the clocks went forward

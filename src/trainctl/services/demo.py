@@ -206,7 +206,12 @@ def _credit(
 
 
 def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
+    from trainctl.services.demo_history import ZONE
+
     summary = DemoSummary()
+    # the department's clock (the README's tour sets the same): its shifts and calls are
+    # written, listed and judged on it (a newcomer sees 07:00 tours, not 12:00 UTC)
+    set_setting(session, "timezone", ZONE)
     for name in REGISTRIES:
         parsed = rsvc.read_registry(session, rsvc.registry_path(name))
         rsvc.import_registry(session, actor, parsed, today=today)  # entered on the demo's day

@@ -7,6 +7,10 @@ as the sheets an officer would import and taken in through the same import servi
 their badge; patterns differ on purpose: a member who never misses a drill, one who misses
 every other week, a card that expires on the build date (still valid that day), an
 expired one, a renewed one (the latest card decides), BLS held where ACLS is required.
+
+The department is in New York (ZONE, the timezone the README's tour sets; services/demo.py
+sets it): tours begin at 07:00 and calls come in at 14:30 on its clock, written with the
+offset that clock has that day (EST in winter, EDT in summer).
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -23,7 +28,12 @@ from trainctl.services.auth import Actor
 
 ONE_DAY = timedelta(days=1)
 STATION = "Station 12"
-OFFSET = "-05:00"
+ZONE = "America/New_York"  # the demo department's timezone
+
+
+def _at(day: date, hour: int, minute: int = 0) -> str:
+    """A time of day on the demo department's clock, with its offset that day."""
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(ZONE)).isoformat(timespec="minutes")
 
 # badge -> miss every k-th weekly drill (0: never misses)
 MISSES = {
@@ -205,16 +215,14 @@ def shift_rows(hired: dict[str, date], today: date) -> list[tuple[object, ...]]:
         day = hired[b] + timedelta(days=3)
         while day < today - timedelta(days=40):
             shift = "ABC"[day.toordinal() % 3]
-            rows.append((b, day, STATION, shift, f"{day}T07:00{OFFSET}",
-                         f"{day + ONE_DAY}T07:00{OFFSET}"))  # fmt: skip
+            rows.append((b, day, STATION, shift, _at(day, 7), _at(day + ONE_DAY, 7)))
             day += timedelta(days=step)
     crew = [b for b in hired if not b.startswith("P-")]
     for day in _days(today - timedelta(days=365), today - ONE_DAY):
         shift = "ABC"[day.toordinal() % 3]  # each platoon works every third day
         for i, b in enumerate(crew):
             if i % 3 == day.toordinal() % 3 and day >= hired[b]:
-                rows.append((b, day, STATION, shift, f"{day}T07:00{OFFSET}",
-                             f"{day + ONE_DAY}T07:00{OFFSET}"))  # fmt: skip
+                rows.append((b, day, STATION, shift, _at(day, 7), _at(day + ONE_DAY, 7)))
     return rows
 
 
@@ -228,7 +236,7 @@ def call_rows(hired: dict[str, date], today: date) -> list[tuple[object, ...]]:
         incident = f"{day.year}-{1000 + n:05d}"
         for k in range(2 + n % 3):
             b = crew[(n + 3 * k) % len(crew)]
-            rows.append((b, incident, day, f"{day}T14:30{OFFSET}", kinds[n % len(kinds)],
+            rows.append((b, incident, day, _at(day, 14, 30), kinds[n % len(kinds)],
                          "officer" if k == 0 else "crew"))  # fmt: skip
     return rows
 
