@@ -1072,3 +1072,29 @@ def test_a_utf16_program_file_is_refused_as_not_utf8(dept, snapshot, tmp_path):
     r = dept("program", "apply", "--file", str(f), ok=False)
     assert r.exit_code == 65 and f"{f}, line 1: the file is not UTF-8 (byte 0xe9)" in r.stderr, r
     assert snapshot() == before
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+@pytest.mark.parametrize(
+    "command",
+    [["member", "import", "--csv", "/dev/zero"],
+     ["enroll", "bulk", "Academy", "--csv", "/dev/zero"],
+     ["import", "registry", "/dev/zero"],
+     ["program", "apply", "--file", "/dev/zero"],
+     ["requirement", "add", "--name", "R", "--type", "hours", "--hours", "1", "--counts-type", "drill",
+      "--hour-categories", "@/dev/zero"]],
+    ids=["member import", "enroll bulk", "import registry", "program apply", "hour-categories @FILE"],
+)  # fmt: skip
+def test_a_file_read_whole_is_refused_past_its_limit_not_read_to_the_end(cli, snapshot, command):
+    """These commands read their file whole: `member import --csv /dev/zero` grew to
+    gigabytes and ended in a MemoryError (exit 70). They stop one byte past INPUT_LIMIT
+    and say so (exit 65), writing nothing."""
+    from trainctl.inputfile import INPUT_LIMIT
+
+    cli("program", "create", "Academy")
+    before = snapshot()
+    r = cli(*command, ok=False)
+    assert r.exit_code == 65, r
+    assert f"/dev/zero is larger than {INPUT_LIMIT // 2**20} MiB" in r.stderr
+    assert "nothing was written" in r.stderr and "Traceback" not in r.stderr
+    assert snapshot() == before

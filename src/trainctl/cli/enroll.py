@@ -156,8 +156,10 @@ def add(
 
 
 def _read(path: Path) -> bytes:
+    from trainctl.inputfile import read_input
+
     try:
-        return path.read_bytes()
+        return read_input(path)
     except OSError as exc:
         raise BadInputError(f"Cannot read {path}: {exc.strerror}.", "Check the path.") from None
 

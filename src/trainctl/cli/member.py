@@ -550,7 +550,9 @@ def import_(
         from trainctl.cli.rejects import require_files
 
         require_files([csv_file])
-    data = csv_file.read_bytes()
+    from trainctl.inputfile import read_input
+
+    data = read_input(csv_file)
     rejects_path = csv_file.with_name(f"{csv_file.stem}.rejects.csv")
     with state.session(write=not dry_run) as (session, actor):
         result = import_members(

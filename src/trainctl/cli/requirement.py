@@ -243,7 +243,9 @@ def _categories(text: str | None) -> Any:
     if text.startswith("@"):
         where = text[1:]
         try:
-            data = Path(where).read_bytes()
+            from trainctl.inputfile import read_input
+
+            data = read_input(Path(where))
         except OSError as exc:
             raise BadInputError(f"Cannot read {where}: {exc.strerror}.") from None
         text = decode(data, where, hint="Save the file as UTF-8 and run the command again.")

@@ -21,7 +21,9 @@ def parse_file(path: Path) -> ProgramFile:
     """Read and validate a program file (TOML, or JSON by suffix or content)."""
     name = str(path)
     try:
-        raw = path.read_bytes()
+        from trainctl.inputfile import read_input
+
+        raw = read_input(path)
     except OSError as exc:
         raise BadInputError(f"Cannot read {name}: {exc.strerror}.", "Check the path.") from None
     text = decode(raw, name, hint="Save the file as UTF-8 and try again.")

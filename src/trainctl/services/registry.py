@@ -208,7 +208,9 @@ def read_registry(
 ) -> RegistryFile:
     label = label or source.name
     try:
-        data = source.read_bytes()
+        from trainctl.inputfile import read_input
+
+        data = read_input(source, label)
     except FileNotFoundError:
         raise UsageError(
             f"No such file: {label}.", "Give the path of a registry JSON file."
