@@ -241,13 +241,6 @@ class TrainingRecord(SQLModel, table=True):
             sqlite_where=sa.text("voided_at IS NULL"),
             postgresql_where=sa.text("voided_at IS NULL"),
         ),
-        # `record list` counts the live records up to a day from this index alone (0020)
-        sa.Index(
-            "ix_training_record_live_date",
-            "completion_date",
-            sqlite_where=sa.text("voided_at IS NULL"),
-            postgresql_where=sa.text("voided_at IS NULL"),
-        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
