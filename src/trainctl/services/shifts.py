@@ -668,11 +668,6 @@ def _undated(conn: sa.Connection, missing: list[_Resp], shift_date: dict[str, da
     return problems
 
 
-ATTENDANCE = SheetKind(
-    "shift", "import shift attendance", "record shift attendance", SHIFT_FIELDS, SHIFT_HINT,
-    SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
-    zoned=True,
-)  # fmt: skip
 def _settle_call(session: Session, v: ds.CallValues, member_ids: list[int]) -> tuple[date | None, ds.Problems]:
     """`call add` without --shift-date: the shift date the call will take (the call's on
     file, else the shift its responders attended at that time), or why it is needed."""
@@ -700,6 +695,11 @@ def _call_days(v: ds.CallValues) -> date | tuple[date, ...]:
     return day, day - timedelta(days=1), day + timedelta(days=1)
 
 
+ATTENDANCE = SheetKind(
+    "shift", "import shift attendance", "record shift attendance", SHIFT_FIELDS, SHIFT_HINT,
+    SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
+    zoned=True,
+)  # fmt: skip
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
     _Resp, _store_calls, _call_days, "the call date", zoned=True, settle=_settle_call,
