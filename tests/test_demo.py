@@ -116,3 +116,24 @@ def test_the_demo_department_keeps_new_yorks_clock(cli, tmp_path: Path):
     assert ",2025-01-10T07:00-05:00,2025-01-11T07:00-05:00,24" in winter
     spring = cli(*at, "shift", "list", "--from", "2025-03-08", "--to", "2025-03-08", "-f", "csv").stdout
     assert ",2025-03-08T07:00-05:00,2025-03-09T07:00-04:00,23" in spring  # the clocks went forward
+
+
+def test_the_demo_is_dated_on_new_yorks_day_in_a_us_evening(cli, tmp_path: Path, monkeypatch):
+    """Run at 20:30 in New York (01:30 UTC the next day), the demo was dated on the UTC day:
+    its progress and milestones said "tomorrow", and a record for that day was refused as
+    after today (review). Its clock is set before anything asks for the day."""
+    from datetime import UTC, datetime
+
+    import trainctl.queries.settings as qs
+
+    class _Evening(datetime):
+        @classmethod
+        def now(cls, tz=None):  # the machine's clock at 2026-07-05T01:30Z
+            return datetime(2026, 7, 5, 1, 30, tzinfo=UTC).astimezone(tz)
+
+    monkeypatch.setattr(qs, "datetime", _Evening)
+    demo = tmp_path / "d.db"
+    cli("demo", "--path", str(demo))
+    assert _count(demo, "SELECT count(*) FROM progress_credit WHERE entered_on > '2026-07-04'") == 0
+    assert _count(demo, "SELECT count(*) FROM progress_credit WHERE entered_on = '2026-07-04'") > 0
+    assert _count(demo, "SELECT count(*) FROM milestone_event WHERE reached_on > '2026-07-04'") == 0

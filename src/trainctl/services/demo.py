@@ -52,8 +52,16 @@ def remove_files(path: Path) -> None:
 
 
 def mark_demo(session: Session) -> None:
-    """Mark a new database as the demo's: a build that fails can simply be run again."""
+    """Mark a new database as the demo's: a build that fails can simply be run again.
+
+    The department's clock is set here too, before anything asks for "today": the demo is
+    dated on New York's day (the README's tour sets the same timezone), not the UTC day a
+    new file would give (run at 19:30 in New York, the demo wrote progress dated tomorrow).
+    Its shifts and calls are written, listed and judged on that clock (07:00 tours)."""
+    from trainctl.services.demo_history import ZONE
+
     set_setting(session, DEMO_MARK, "1")
+    set_setting(session, "timezone", ZONE)
 
 
 # -------------------------------------------------------------------------- the department
@@ -206,12 +214,7 @@ def _credit(
 
 
 def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
-    from trainctl.services.demo_history import ZONE
-
     summary = DemoSummary()
-    # the department's clock (the README's tour sets the same): its shifts and calls are
-    # written, listed and judged on it (a newcomer sees 07:00 tours, not 12:00 UTC)
-    set_setting(session, "timezone", ZONE)
     for name in REGISTRIES:
         parsed = rsvc.read_registry(session, rsvc.registry_path(name))
         rsvc.import_registry(session, actor, parsed, today=today)  # entered on the demo's day
