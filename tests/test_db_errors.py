@@ -88,6 +88,23 @@ def test_server_url_without_its_driver(cli, monkeypatch):
     _no_traceback(r)
 
 
+@pytest.mark.parametrize(
+    "url",
+    ["mysql://x:pw@y/z", "sqlite:///:memory:", "sqlite://", "http://example.com/x.db", "file:x.db?mode=ro"],
+)
+@pytest.mark.parametrize("command", [("member", "list"), ("db", "current"), ("member", "add", "Ann Lee", "--email", "a@fd.org")])
+def test_a_db_that_is_neither_a_file_nor_postgresql_is_a_usage_error(cli, tmp_path: Path, monkeypatch, url, command):
+    """mysql://, http:// and sqlite:///:memory: reached psycopg as a PostgreSQL DSN: exit 70,
+    "This is a bug"; `file:x.db?mode=ro` made a file literally named `file:x.db` (review)."""
+    monkeypatch.chdir(tmp_path)
+    r = cli("--db", url, *command, ok=False)
+    assert r.exit_code == 2, r
+    assert "neither a PostgreSQL URL nor a SQLite file" in r.stderr or "SQLite URI" in r.stderr
+    assert "pw" not in r.stderr
+    _no_traceback(r)
+    assert list(tmp_path.iterdir()) == [] or all(not p.name.startswith("file:") for p in tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("command", [("member", "list"), ("member", "add", "Ann Lee", "--email", "a@fd.org")])
 def test_an_unreachable_server_is_exit_69_and_never_shows_the_password(cli, command):
     from reminder_helpers import free_port  # a port nothing listens on

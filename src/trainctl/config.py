@@ -30,8 +30,26 @@ def to_url(db: str | os.PathLike[str] | None) -> str:
     if "://" in text:
         # psycopg 3 is trainctl's PostgreSQL driver (the `postgres` extra); SQLAlchemy's
         # default for a bare postgresql:// is psycopg2, which is not a dependency
-        return re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", text)
+        url = re.sub(r"^postgres(ql)?://", "postgresql+psycopg://", text)
+        if url.startswith("postgresql") or (url.startswith("sqlite:///") and sqlite_path(url)):
+            return url
+        # mysql://, http://, sqlite:///:memory: reached psycopg as a PostgreSQL DSN and
+        # crashed ("This is a bug", exit 70); an in-memory database would keep nothing
+        raise _bad_db(text, "is neither a PostgreSQL URL nor a SQLite file")
+    if text.startswith("file:"):
+        # SQLite's URI form: it made a file literally named "file:x.db" beside the real one
+        raise _bad_db(text, "is a SQLite URI; trainctl takes the file's path")
     return f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
+def _bad_db(text: str, why: str) -> Exception:
+    from trainctl.errors import UsageError
+
+    return UsageError(
+        f"--db / TRAINCTL_DB {display_url(text)!r} {why}.",
+        "Give a SQLite file path (--db training.db; opened read-only by itself where it "
+        "cannot be written) or postgresql+psycopg://USER@HOST/DB.",
+    )
 
 
 def display_url(url: str) -> str:

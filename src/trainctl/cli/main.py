@@ -322,7 +322,9 @@ class TrainctlGroup(TyperGroup):
                 _root_option_hint(exc)
                 raise  # Typer prints usage errors itself, with exit 2
             state = ctx.obj if isinstance(ctx.obj, AppState) else None
-            error = _translate(exc, state.url if state is not None else None)
+            # (a trainctl error needs no URL, and a bad --db is one: asking for it again raised)
+            url = state.url if state is not None and not isinstance(exc, TrainctlError) else None
+            error = _translate(exc, url)
             if error is None:
                 raise
             report_error(error)
