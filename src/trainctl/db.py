@@ -113,7 +113,7 @@ def _postgres_write_lock(engine: sa.Engine) -> None:
         except sa.exc.OperationalError as exc:
             if "lock timeout" not in str(exc.orig):
                 raise
-            raise busy_error() from None
+            raise busy_error(server=True) from None
 
 
 def make_engine(url: str, *, enforce_fk: bool = True) -> sa.Engine:

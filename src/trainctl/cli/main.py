@@ -49,7 +49,7 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
         from trainctl.queries import busy_error, is_busy
 
         if is_busy(exc):  # SQLite's busy timeout, PostgreSQL's write lock timeout
-            return busy_error()
+            return busy_error(server=state is not None)
         if state is not None and state.startswith("23"):  # integrity constraint violation
             first = text.strip().splitlines()[0] if text.strip() else text
             return TrainctlError(f"The database refused the change: {first}", "Nothing was written.")

@@ -56,10 +56,17 @@ def is_busy(exc: BaseException) -> bool:
     return getattr(orig, "sqlstate", None) == "55P03" or "database is locked" in str(orig)
 
 
-def busy_error() -> LockedError:
-    """The write lock was not granted in time (exit 75, as a busy SQLite file)."""
+def busy_error(server: bool = False) -> LockedError:
+    """The write lock was not granted in time (exit 75, as a busy SQLite file). On a server
+    there is no file to close: another connection holds trainctl's write lock."""
     from trainctl.errors import LockedError
 
+    if server:
+        return LockedError(
+            f"The database is busy: another connection (another trainctl run) held its "
+            f"write lock for more than {WRITE_LOCK_TIMEOUT_MS // 1000} s.",
+            "Try again when the other run has finished.",
+        )
     return LockedError(
         f"The database is busy: another connection (another trainctl run, or a program "
         f"with the file open) held it for more than {WRITE_LOCK_TIMEOUT_MS // 1000} s.",

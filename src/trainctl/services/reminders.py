@@ -158,7 +158,8 @@ def _server_run_lock(url: str) -> Iterator[str]:
             holder = row[0] if row else ""
             raise LockedError(
                 "Another `trainctl reminders send` is running"
-                + (f" ({holder.removeprefix('trainctl reminders send ')})" if holder else "")
+                # the holder names itself "trainctl reminders send (process N)": "(process N)"
+                + (f" {holder.removeprefix('trainctl reminders send ')}" if holder else "")
                 + f"; it holds {where}.",
                 "Nothing was done. The next run sends whatever is still due.",
             )

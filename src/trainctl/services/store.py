@@ -136,7 +136,7 @@ def _take_write_lock(conn: Any) -> None:
     except Exception as exc:
         if getattr(exc, "sqlstate", None) == "55P03":  # lock_not_available: lock_timeout hit
             conn.execute("ROLLBACK")
-            raise busy_error() from None
+            raise busy_error(server=True) from None
         raise
 
 
