@@ -1098,3 +1098,41 @@ def test_a_file_read_whole_is_refused_past_its_limit_not_read_to_the_end(cli, sn
     assert f"/dev/zero is larger than {INPUT_LIMIT // 2**20} MiB" in r.stderr
     assert "nothing was written" in r.stderr and "Traceback" not in r.stderr
     assert snapshot() == before
+
+
+REASON_CASES = [
+    ("enroll hold", ["enroll", "hold", "1", "--reason"]),
+    ("enroll withdraw", ["enroll", "withdraw", "1", "--reason"]),
+    ("enroll fail", ["enroll", "fail", "1", "--reason"]),
+    ("member deactivate", ["member", "deactivate", "ann@fd.org", "--reason"]),
+    ("progress update --note", ["progress", "update", "--member", "ann@fd.org", "--requirement", "Drill hours",
+                                "--add", "1", "--note"]),
+    ("progress update --waive --reason", ["progress", "update", "--member", "ann@fd.org", "--requirement",
+                                          "Drill hours", "--waive", "--reason"]),
+    ("progress update --note alone", ["progress", "update", "--member", "ann@fd.org", "--requirement",
+                                      "Drill hours", "--note"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("bad", "text"), [
+    ("h\x1b[31mRED\x1b[0m", "contains a control character (U+001B)"),
+    ("x" * 100_000, "is 100,000 characters long; at most 500 are allowed"),
+    ("a\u202eb", "text-direction override"),
+])  # fmt: skip
+@pytest.mark.parametrize("args", [c[1] for c in REASON_CASES], ids=[c[0] for c in REASON_CASES])
+def test_a_typed_reason_or_note_is_checked_as_a_voids_is(dept, snapshot, args, bad, text):
+    """A void's --reason refused an ESC sequence and a page of text; a hold's, a withdrawal's,
+    a deactivation's reason and a ledger note were stored raw and printed raw by enroll show,
+    member show and progress log (review). One rule: domain/text.check_reason."""
+    dept("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4", "--frequency",
+         "annual", "--counts-type", "drill")
+    dept("program", "create", "Ops", "--structure", "flexible")
+    dept("program", "requirement", "add", "Ops", "Drill hours")
+    dept("program", "activate", "Ops")
+    dept("enroll", "add", "ann@fd.org", "Ops")
+    before = snapshot()
+    r = dept(*args, bad, ok=False)
+    assert r.exit_code == 65, r
+    assert text in r.stderr and args[-1] in r.stderr, r
+    assert "\x1b" not in r.stderr and len(r.stderr) < 2_000
+    assert snapshot() == before

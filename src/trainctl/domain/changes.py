@@ -137,6 +137,9 @@ def parse_update(
     """The update the flags describe. Usage errors (exit 2) for a combination that cannot
     mean anything: two credits, nothing at all, a waiver without a reason, a status that
     only the value decides."""
+    from trainctl.domain.text import check_reason
+
+    reason, note = check_reason("--reason", reason), check_reason("--note", note)
     given = [x for x in (add, set_to, check, uncheck) if x is not None]
     if len(given) > 1:
         raise UsageError("Give only one of --add, --set, --check and --uncheck.")

@@ -31,6 +31,32 @@ def problem(text: str, *, multiline: bool = False) -> str | None:
     return None
 
 
+REASON_LIMIT = 500  # characters in a typed reason or note (domain/sheet.MAX_TEXT for cells)
+
+
+def reason_problem(text: str) -> str | None:
+    """Why a reason or note typed on the command line (--reason of a void, a hold, a
+    withdrawal, a waiver, a deactivation; --note in the ledger) cannot be kept, or None.
+    It is printed back to every later reader (`enroll show`, `progress log`, `member
+    show`): one line of plain text, not a page."""
+    if len(text) > REASON_LIMIT:
+        return f"is {len(text):,} characters long; at most {REASON_LIMIT} are allowed"
+    return problem(text)
+
+
+def check_reason(option: str, text: str | None) -> str | None:
+    """`text` stripped, or a BadInputError (exit 65) naming the option: the one check of
+    every typed reason and note. A blank one is None: a command that needs a reason says so."""
+    if text is None or not text.strip():
+        return None
+    why = reason_problem(text.strip())
+    if why is not None:
+        from trainctl.errors import BadInputError
+
+        raise BadInputError(f"{option} {why}.", f"Give {option} again as one line of plain text.")
+    return text.strip()
+
+
 def echo(text: str, limit: int = 60) -> str:
     """A value read from a file, as a message names it: as typed when it is plain text of a
     readable length, else escaped (repr: an ESC sequence or a direction override never

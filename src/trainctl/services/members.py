@@ -554,7 +554,10 @@ def deactivate_member(
 
     Returns (member, changed); deactivating an inactive member changes nothing.
     """
+    from trainctl.domain.text import check_reason
+
     actor.require(MANAGE, "deactivate members")
+    reason = check_reason("--reason", reason)  # kept in the history member show prints
     member = get_member(session, ref)
     assert member.id is not None
     actor.refuse_own(member.id, "deactivates themselves")

@@ -772,12 +772,10 @@ def void_row(
     """A void of a record, card, ...: keep the row, stamp who/when/why, reverse its credit
     (credit_feed.reverse_sources), audit. `find()` loads the row once the reason is
     checked. Voiding a void row changes nothing (None for the feed)."""
+    from trainctl.domain.text import check_reason
     from trainctl.errors import UsageError
 
-    try:
-        why = sheet.check_text(reason.strip(), limit=sheet.MAX_TEXT) if reason.strip() else ""
-    except ValueError as exc:
-        raise BadInputError(f"--reason {exc}.") from None
+    why = " ".join((check_reason("--reason", reason) or "").split())
     if not why:
         raise UsageError("A void needs a reason.", f'Add --reason "..." (it is kept with the {what}).')
     row = find()

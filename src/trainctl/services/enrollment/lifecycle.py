@@ -93,6 +93,9 @@ def change_status(
     say: rows re-measured, rolled up, phases advanced and milestones fired, as after any
     credit.
     """
+    from trainctl.domain.text import check_reason
+
+    reason = check_reason("--reason", reason)  # kept, and printed by enroll show
     allowed, new = TRANSITIONS[action]
     if action == "withdraw":
         if _already_withdrawn(actor, enrollment):
