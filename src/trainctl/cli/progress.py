@@ -109,13 +109,21 @@ def update(
     ] = False,
     reason: Annotated[
         str | None,
-        typer.Option("--reason", help="Why (for --waive / --status).", show_default=False),
+        typer.Option("--reason", help="Why (for --waive / --status / --reject).", show_default=False),
     ] = None,
     verify: Annotated[
         bool,
         typer.Option(
             "--verify",
             help="Verify the row and its pending self-reported credit (officers; never your own).",
+        ),
+    ] = False,
+    reject: Annotated[
+        bool,
+        typer.Option(
+            "--reject",
+            help="Turn down the row's pending self-reported credit, with --reason (officers; "
+            "never your own). The ledger keeps it, marked rejected.",
         ),
     ] = False,
     note: Annotated[
@@ -139,7 +147,7 @@ def update(
         parse_update(
             add=add, set_to=set_to, check=c, uncheck=u, category=category,
             distributive=distributive, status=status, waive=waive, reason=reason,
-            verify=verify, note=note,
+            verify=verify, note=note, reject=reject,
         )
         for c, u in items or [(None, None)]
     ]

@@ -7,11 +7,12 @@ with its own small use case, then runs the one shared finish.
 
 An update holds at most one credit (AddCredit, SetTotal, Check or Uncheck), at most one
 override (Override or Waive), a Verify, and a Note when no credit carries it; they are
-applied in that order.
+applied in that order. A Reject goes alone.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from trainctl.errors import UsageError
@@ -74,6 +75,13 @@ class Verify:
 
 
 @dataclass(frozen=True)
+class Reject:
+    """`--reject --reason ...`: an officer turns down the row's pending self-reported credit."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class Note:
     """`--note` on its own: a note kept in the ledger (a credit of nothing)."""
 
@@ -82,7 +90,7 @@ class Note:
 
 CreditChange = AddCredit | SetTotal | Check | Uncheck
 OverrideChange = Override | Waive
-Change = AddCredit | SetTotal | Check | Uncheck | Override | Waive | Verify | Note
+Change = AddCredit | SetTotal | Check | Uncheck | Override | Waive | Verify | Reject | Note
 
 
 @dataclass(frozen=True)
@@ -93,15 +101,19 @@ class Update:
     override: OverrideChange | None = None
     verify: Verify | None = None
     note: Note | None = None
+    reject: Reject | None = None
 
     @property
     def changes(self) -> tuple[Change, ...]:
-        return tuple(c for c in (self.credit, self.override, self.verify, self.note) if c)
+        return tuple(
+            c for c in (self.credit, self.override, self.verify, self.reject, self.note) if c
+        )
 
     @property
     def moves_figures(self) -> bool:
-        """Anything but a note: closed or held enrollments refuse it."""
-        return bool(self.credit or self.override or self.verify)
+        """Anything but a note: closed or held enrollments refuse it (a rejection, like a
+        verification, is an officer's ruling on what waits: resumed first)."""
+        return bool(self.credit or self.override or self.verify or self.reject)
 
     @property
     def status(self) -> str | None:
@@ -133,20 +145,24 @@ def parse_update(
     reason: str | None = None,
     verify: bool = False,
     note: str | None = None,
+    reject: bool = False,
 ) -> Update:
     """The update the flags describe. Usage errors (exit 2) for a combination that cannot
-    mean anything: two credits, nothing at all, a waiver without a reason, a status that
-    only the value decides."""
+    mean anything: two credits, nothing at all, a waiver or a rejection without a reason,
+    a rejection beside anything else, a status that only the value decides."""
     from trainctl.domain.text import check_reason
 
     reason, note = check_reason("--reason", reason), check_reason("--note", note)
     given = [x for x in (add, set_to, check, uncheck) if x is not None]
     if len(given) > 1:
         raise UsageError("Give only one of --add, --set, --check and --uncheck.")
+    if reject:
+        return Update(reject=_reject(given, status, waive, verify, note, reason))
     if not given and status is None and not waive and not verify and note is None:
         raise UsageError(
             "Nothing to update.",
-            "Give --add N, --set N, --check ITEM, --status, --waive --reason, --verify or --note.",
+            "Give --add N, --set N, --check ITEM, --status, --waive --reason, --verify, "
+            "--reject --reason or --note.",
         )
     override: OverrideChange | None = None
     if waive or status == "waived":
@@ -180,3 +196,25 @@ def parse_update(
         verify=Verify() if verify else None,
         note=Note(note) if note is not None and credit is None else None,
     )
+
+
+def _reject(
+    given: Sequence[object], status: str | None, waive: bool, verify: bool, note: str | None,
+    reason: str | None,
+) -> Reject:  # fmt: skip
+    """`--reject`: alone, and with a reason (kept in the ledger, as a waiver's)."""
+    others = [flag for flag, on in (
+        ("--add / --set / --check / --uncheck", bool(given)), ("--status", status is not None),
+        ("--waive", waive), ("--verify", verify), ("--note", note is not None),
+    ) if on]  # fmt: skip
+    if others:
+        raise UsageError(
+            f"--reject goes alone: it turns down what the member reported (not with {', '.join(others)}).",
+            "Reject first, then record what counts in another update (--reason says why).",
+        )
+    if not (reason or "").strip():
+        raise UsageError(
+            "A rejection needs a reason.",
+            'Add --reason "..." (it is kept in the ledger and `progress log` shows it).',
+        )
+    return Reject(" ".join((reason or "").split()))

@@ -49,6 +49,11 @@ def ratio_percentage(value: float, target: float | None) -> float:
 
 
 DISTRIBUTIVE = "distributive"  # the `item` of an hours credit earned by distributive education
+# A member's self-reported credit an officer turned down (`progress update --reject`): the
+# reported entry, kept, and its reversing entry "<source id>:reject" (the negative, same
+# category and item: who rejected it, when and why) are both in state "rejected": never
+# counted, no longer waiting, nobody's activity (services/progress/rollup.py).
+REJECT_SUFFIX = ":reject"
 
 
 @dataclass(frozen=True)

@@ -203,10 +203,16 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
         a, ids = found[progress_id]
         for s in a.shares:
             shares.setdefault(ids[s.credit], []).append(s)
+    entries = rd.all(_LEDGER, {"id": progress_id})
+    # a reported entry an officer rejected: who and when, from its reversing entry
+    rejected = {
+        e[3].removesuffix(dp.REJECT_SUFFIX): (e[9] or (OWNER_NAME if e[8] is None else "an officer"), as_date(e[14]))
+        for e in entries if e[7] == "rejected" and e[3].endswith(dp.REJECT_SUFFIX)
+    }  # fmt: skip
     out = []
     for (cid, at, source, source_id, amount, category, item, state, entered_by, entered_name,
          _verified_by, verified_at, verified_name, note, entered_on, verified_on,
-         ) in rd.all(_LEDGER, {"id": progress_id}):  # fmt: skip
+         ) in entries:  # fmt: skip
         out.append(
             CreditRow(
                 id=cid,
@@ -224,7 +230,7 @@ def ledger(rd: Reader, progress_id: int) -> list[CreditRow]:
                 verified_at=as_utc(verified_at),
                 note=note,
                 **_went(cid, amount, state, shares if progress_id in found else None,
-                        _left_out(view, source, source_id)),
+                        _left_out(view, source, source_id), rejected.get(source_id)),
             )
         )
     return out
@@ -241,8 +247,13 @@ def _left_out(view: WindowView | None, source: str | None, source_id: str | None
 
 def _went(
     cid: int, amount: float, state: str, shares: dict[int, list[dp.Share]] | None,
-    left_out: str = "",
+    left_out: str = "", rejected: tuple[str, date | None] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
+    if state == "rejected":
+        if rejected is None:  # the rejecting entry itself (its note says why)
+            return {"counted": 0.0, "went": "not counted: takes back a rejected report"}
+        by, on = rejected
+        return {"counted": 0.0, "went": f"not counted: rejected by {by}" + (f" on {on}" if on else "")}
     if state != "counted":
         return {"counted": 0.0, "went": "not counted until an officer verifies it"}
     if shares is None:

@@ -7,7 +7,7 @@ then the one shared finish (re-measure, roll up, phases, milestones, audit).
    verifies, signs off or waives their own row;
 2. whether the enrollment takes changes (on hold, withdrawn, failed: only a note);
 3. each change's use case (`add_credit`, `set_total`, `check`, `uncheck`, `override`,
-   `verify`, `note`), each writing to the ledger;
+   `verify`, `reject`, `note`), each writing to the ledger;
 4. `finish`: services.progress.finish.refresh, the messages, the audit entry.
 """
 
@@ -108,6 +108,7 @@ class Credit:
     item: str | None
     state: str
     entered_on: date | None = None  # the day it took effect (a verification cannot precede it)
+    source_id: str | None = None  # its key in the ledger (a rejection's reversal names it)
 
 
 @dataclass
@@ -161,9 +162,11 @@ class _Row:
     def credit(
         self, amount: float, source: str, *, state: str | None = None,
         category: str | None = None, item: str | None = None, note: str | None = None,
+        source_id: str | None = None,
     ) -> None:  # fmt: skip
         state = state or ("pending" if self.is_self else "counted")
-        key = {"progress": self.located.progress_id, "source": source, "sid": uuid.uuid4().hex}
+        key = {"progress": self.located.progress_id, "source": source,
+               "sid": source_id or uuid.uuid4().hex}  # fmt: skip
         self.w.execute(
             "INSERT INTO progress_credit (progress_id, source_type, source_id, amount, category, "
             "item, note, state, entered_by, entered_at, entered_on) VALUES (:progress, :source, "
@@ -201,10 +204,10 @@ def apply_update(
         located=located,
         result=UpdateResult(located.progress, enrollment, located.requirement),
         ledger=[
-            Credit(cid, source, float(amount), category, item, state, as_date(on))
-            for cid, source, amount, category, item, state, on in w.all(
-                "SELECT id, source_type, amount, category, item, state, entered_on FROM progress_credit "
-                "WHERE progress_id = :p ORDER BY id",
+            Credit(cid, source, float(amount), category, item, state, as_date(on), sid)
+            for cid, source, amount, category, item, state, on, sid in w.all(
+                "SELECT id, source_type, amount, category, item, state, entered_on, source_id "
+                "FROM progress_credit WHERE progress_id = :p ORDER BY id",
                 {"p": located.progress_id},
             )
         ],
@@ -227,6 +230,8 @@ def _authorize(row: _Row, update: ch.Update) -> None:
     actor, member_id = row.actor, row.located.enrollment.member_id
     if update.verify:
         actor.refuse_own(member_id)
+    if update.reject:  # an officer's ruling on a report, as a verification is
+        actor.refuse_own(member_id, "rejects their own progress")
     if update.override:
         actor.refuse_own(member_id, "marks their own requirements complete or waived")
     if not row.is_self:
@@ -246,7 +251,10 @@ def _require_open(row: _Row, update: ch.Update) -> None:
     e = row.located.enrollment
     if not update.moves_figures or e.status in dp.CREDITABLE:
         return
-    what = "credit" if update.credit else "verification" if update.override is None else "overrides"
+    what = (
+        "credit" if update.credit else "rejection" if update.reject
+        else "verification" if update.override is None else "overrides"
+    )  # fmt: skip
     if e.status == "on_hold":
         raise RefusedError(
             f"Enrollment {e.id} is on hold; it takes no {what} (credit, overrides "
@@ -418,7 +426,8 @@ def set_total(row: _Row, change: ch.SetTotal) -> None:
             f"verification: --set {_fmt(change.total)} would end at {_fmt(change.total + waiting)} once "
             "it is verified.",
             f"Nothing was recorded. Verify the report first (`trainctl progress update {row.rp.id} "
-            "--verify`), then set the total; or give what was not reported with --add.",
+            "--verify`), or reject it if it is wrong (--reject --reason ...), then set the total; "
+            "or give what was not reported with --add.",
         )
     amount = round(change.total - current, 6)
     if amount == 0:
@@ -544,13 +553,7 @@ def verify(row: _Row, change: ch.Verify) -> None:
             f"Verify once credit is recorded or reported. `trainctl progress log {rp.id}` "
             "shows the ledger.",
         )
-    later = max((c.entered_on for c in row.ledger if c.state == "pending" and c.entered_on), default=None)
-    if later is not None and later > row.today:
-        raise RefusedError(
-            f"'{row.req.name}' has credit reported on {later}, after {row.today}: a verification "
-            "cannot be dated before what it verifies.",
-            f"Verify it as of {later} or later (--as-of), or without --as-of.",
-        )
+    _not_before_reported(row, "a verification cannot be dated before what it verifies", "Verify")
     waiting = [c.id for c in row.ledger if c.state == "pending"]
     if waiting:
         ids, params = in_list("c", waiting)
@@ -563,6 +566,52 @@ def verify(row: _Row, change: ch.Verify) -> None:
         "UPDATE requirement_progress SET verified_by = :by, verified_at = :at, verified_on = :on "
         "WHERE id = :id",
         {"by": row.actor.member_id, "at": row.now, "on": row.today, "id": row.rp.id},
+    )
+
+
+def _not_before_reported(row: _Row, rule: str, verb: str) -> None:
+    """A ruling on reported credit (a verification, a rejection) is dated on or after it."""
+    later = max((c.entered_on for c in row.ledger if c.state == "pending" and c.entered_on), default=None)
+    if later is not None and later > row.today:
+        raise RefusedError(
+            f"'{row.req.name}' has credit reported on {later}, after {row.today}: {rule}.",
+            f"{verb} it as of {later} or later (--as-of), or without --as-of.",
+        )
+
+
+def reject(row: _Row, change: ch.Reject) -> None:
+    """`--reject --reason`: the member's pending self-reported credit is turned down. It
+    never counted, so no counted figure moves; what the member reported stops waiting
+    (`progress pending`, their own totals). History stays, as a void or a card's lapse
+    keeps it: each reported entry is kept, marked rejected, beside its reversing entry
+    (the negative, same category and item, under "<source id>:reject") that says who
+    rejected it, on which day and why."""
+    row.actor.require(MANAGE, "reject progress")
+    waiting = [c for c in row.ledger if c.state == "pending"]
+    if not waiting:
+        raise RefusedError(
+            f"'{row.req.name}' has no self-reported credit waiting for verification; "
+            "nothing to reject.",
+            f"`trainctl progress pending` lists what waits; `trainctl progress log {row.rp.id}` "
+            "shows this row's ledger (an officer corrects counted credit with --add -N).",
+        )
+    _not_before_reported(row, "a rejection cannot be dated before what it rejects", "Reject")
+    ids, params = in_list("c", [c.id for c in waiting])
+    row.w.execute(f"UPDATE progress_credit SET state = 'rejected' WHERE id IN {ids}", params)
+    for c in waiting:
+        row.credit(
+            -c.amount, c.source_type, state="rejected", category=c.category, item=c.item,
+            note=f"rejected: {change.reason}", source_id=f"{c.source_id}{dp.REJECT_SUFFIX}",
+        )  # fmt: skip
+    if row.target.is_numeric:
+        total = sum(c.amount for c in waiting)
+        unit = UNIT_WORDS[row.req.requirement_type]
+        what = f"{_fmt(total)} {unit[:-1] if total == 1 and unit != 'h' else unit}"
+    else:
+        what = ", ".join(repr(c.item) for c in waiting if c.item)
+    row.result.events.append(
+        f"Rejected what the member reported for '{row.req.name}' ({what}): it never counted "
+        f"and no longer waits. `trainctl progress log {row.rp.id}` keeps it, with the reason."
     )
 
 
@@ -579,6 +628,7 @@ APPLY: dict[type, Callable[[_Row, Any], None]] = {
     ch.Override: override,
     ch.Waive: override,
     ch.Verify: verify,
+    ch.Reject: reject,
     ch.Note: note,
 }
 
@@ -593,8 +643,9 @@ def finish(
     result.pending = any(c.state == "pending" for c in result.credits)
     # a verification counts every pending credit of the row; nothing else changes one
     result.waiting = result.pending or (
-        update.verify is None and any(c.state == "pending" for c in row.ledger)
-    )
+        update.verify is None and update.reject is None
+        and any(c.state == "pending" for c in row.ledger)
+    )  # fmt: skip
     events = refresh(w, [row.located.progress_id], [row.located.enrollment_id], today=today)
     rp = result.progress = progress_row(w, row.located.progress_id)
     enrollment = result.enrollment = enrollment_row(w, row.located.enrollment_id)
@@ -616,6 +667,7 @@ def finish(
         w, row.actor, "progress.update", "requirement_progress", rp.id,
         credits=[(c.source_type, c.amount, c.item) for c in result.credits],
         status=update.status, verify=update.verify is not None, pending=result.pending,
+        **({"reject": update.reject.reason} if update.reject else {}),
     )  # fmt: skip
     return result
 

@@ -35,12 +35,14 @@ _MEAN = (
 # NULL: neither yet). Every credit written, and every resume, is followed by this rollup
 # of its enrollment, so the column is never behind (credits are never deleted; a credit
 # entered under an earlier --as-of date does not move it back). A card's credit taken back
-# because the card ran out (ledger.LAPSE, written by the nightly run) is nobody's activity.
+# because the card ran out (ledger.LAPSE, written by the nightly run) is nobody's activity,
+# nor is a report an officer rejected, or its rejection (domain/progress REJECT_SUFFIX).
 # MAX over a union ignores the NULLs on both engines (SQLite's two-argument max() would not).
 _LAST_ACTIVITY = (
     "(SELECT MAX(d) FROM (SELECT c.entered_on AS d FROM requirement_progress rp "
     "JOIN progress_credit c ON c.progress_id = rp.id WHERE rp.enrollment_id = enrollment.id "
     "AND c.source_id NOT LIKE :lapsed "  # bound: psycopg would read ':lapse' as a name
+    "AND c.state <> 'rejected' "
     "UNION ALL SELECT enrollment.resumed_on) AS last_days)"
 )
 
