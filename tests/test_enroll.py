@@ -410,6 +410,49 @@ def test_a_bulk_run_again_skips_who_was_withdrawn_or_failed_in_any_version(cli, 
     assert "3 already enrolled, left as they are; 1 withdrawn or failed before, skipped" in r.stderr
 
 
+def test_a_member_who_completed_the_program_before_is_enrolled_again_and_told(cli, dept, tmp_path, snapshot):
+    """A recruit class's CSV at 11 pm held a member who had finished the academy; bulk
+    enrollment enrolled them again without a word. They are still enrolled (a
+    recertification is taken again on purpose), but a run, its dry run and `enroll add`
+    say so, naming the version, the day and the enrollment; the summary counts them."""
+    for name, badge in [("Ann Lee", "F-203"), ("Bob Ray", "F-204"), ("Cat Diaz", "F-205")]:
+        dept.member(name, badge=badge)
+    v1, _ = dept.simple_program("Academy")
+    dept.simple_program("Academy", version=2, lineage_id=v1)
+    cli("--as-of", "2026-03-01", "enroll", "add", "F-203", "Academy@1")  # enrollment 1
+    cli("--as-of", "2026-03-01", "progress", "update", "-e", "1", "-r", "Academy hours 1", "--add", "10")
+    cli("--as-of", "2026-03-01", "enroll", "add", "F-204", "Academy@2")  # 2
+    cli("--as-of", "2026-03-01", "progress", "update", "-e", "2", "-r", "Academy hours 1 v2", "--add", "10")
+
+    def completed_on(eid: int) -> str:  # the day `enroll show` gives (the department's clock)
+        return cli("enroll", "show", str(eid)).stdout.split("completed on ", 1)[1][:10]
+
+    # enroll add of a member who completed the program (another version counts too)
+    r = cli("--as-of", "2026-03-02", "enroll", "add", "F-204", "Academy@2")  # 3
+    assert (f"Bob Ray completed 'Academy' v2 on {completed_on(2)} (enrollment 2); enrolled again."
+            in r.stderr), r  # fmt: skip
+    cli("enroll", "withdraw", "3", "--yes")  # his latest: withdrawn, so skipped as before
+    csv = tmp_path / "class.csv"
+    csv.write_text("badge\nF-203\nF-204\nF-205\n", encoding="utf-8")
+    note = f"line 2: Ann Lee completed 'Academy' v1 on {completed_on(1)} (enrollment 1); "
+    before = snapshot()
+    r = cli("--as-of", "2026-03-10", "enroll", "bulk", "Academy@2", "--csv", str(csv), "--dry-run")
+    assert note + "would be enrolled again." in r.stderr, r
+    assert "Bob Ray completed" not in r.stderr and "line 4: Cat" not in r.stderr
+    assert ("Would enroll 2 members in 'Academy' v2 (2 progress rows); 1 of them again, having "
+            "completed it before;") in r.stderr  # fmt: skip
+    assert snapshot() == before
+    r = cli("--as-of", "2026-03-10", "--format", "json", "enroll", "bulk", "Academy@2", "--csv", str(csv))
+    assert note + "enrolled again." in r.stderr, r
+    assert ("Enrolled 2 members in 'Academy' v2 (2 progress rows); 1 of them again, having "
+            "completed it before; 1 withdrawn or failed before, skipped.") in r.stderr  # fmt: skip
+    assert [(x["result"], x["note"]) for x in r.json] == [
+        ("enrolled", f"Ann Lee completed 'Academy' v1 on {completed_on(1)} (enrollment 1); enrolled again."),
+        ("skipped: withdrawn", r.json[1]["note"]),
+        ("enrolled", None),
+    ]
+
+
 def test_a_target_date_from_a_later_row_of_the_member_names_that_row(cli, dept, tmp_path, snapshot):
     """Sam on line 2 with no date and again on line 4 with a date before the enrollment
     day: the refusal said "line 2: target date ... is before the enrollment date", with a

@@ -141,6 +141,7 @@ def add(
     with state.session(write=True) as (session, actor):
         m = get_member(session, member)
         p = svc.get_program(session, program)
+        again = svc.completed_before(session, p, m)  # (before the new one is the latest)
         e = svc.enroll_member(
             session, actor, m, p, today=state.today(session), target_date=target,
             any_position=any_position, credit_through=_real_today(session),
@@ -153,6 +154,8 @@ def add(
         f"(enrollment {summary['id']}).",
         quiet=state.quiet,
     )
+    if again:
+        render.warn(again)
 
 
 def _read(path: Path) -> bytes:
@@ -275,10 +278,12 @@ def bulk(
             render.warn(f"{o.where}: {o.note}")
     enrolled, refused, already = len(result.enrolled), len(result.refused), len(result.already)
     ended = len(result.ended)
+    taken_again = len(result.again) if result.written or dry_run else 0
     verb = "Enrolled" if result.written else "Would enroll" if dry_run else "Enrolled"
     count = enrolled if result.written or dry_run else 0
     render.info(
         f"{verb} {plural(count, 'member')} in {label} ({plural(count * (result.progress_rows // max(enrolled, 1)), 'progress row')})"
+        + (f"; {taken_again} of them again, having completed it before" if taken_again else "")
         + (f"; {already} already enrolled, left as they are" if already else "")
         + (f"; {ended} withdrawn or failed before, skipped" if ended else "")
         + (f"; {refused} refused" if refused else "")

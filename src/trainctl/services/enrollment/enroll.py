@@ -138,6 +138,8 @@ class Outcome:
     already: bool = False  # already open in this program (enrollment_id): left as it is
     ended: str | None = None  # withdrawn | failed: their last one in the program's line
     # (enrollment_id), an officer's decision a re-run does not undo: skipped, and said (note)
+    completed: Completed | None = None  # their last one in the line was completed: enrolled
+    # again (a recertification is taken again on purpose; an academy, most likely not), and said
     note: str | None = None  # a doubt worth a look that refuses nothing (a name that differs)
     target_date: date | None = None  # the member's target date: given, or the program's limit
 
@@ -168,6 +170,11 @@ class BulkResult:
     @property
     def ended(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.ended and o.duplicate_of is None]
+
+    @property
+    def again(self) -> list[Outcome]:
+        """Enrolled (or to be) though they completed the program before (any version)."""
+        return [o for o in self.enrolled if o.completed is not None]
 
 
 def resolve_members(session: Session, requests: Sequence[Request]) -> None:
@@ -501,22 +508,75 @@ class Ended:
     on: date | None  # the day it ended (the --as-of day it was given), when on record
 
 
+@dataclass(frozen=True)
+class Completed:
+    """A member's latest enrollment in a program's line (any version), when it completed:
+    a bulk run or `enroll add` enrolls them again, and says so."""
+
+    enrollment_id: int
+    version: int
+    on: date | None  # the day it completed, on the department's clock (as `enroll show`)
+
+
+def _latest_in_line(
+    session: Session, program: Program, member_ids: Sequence[int]
+) -> dict[int, tuple[int, str, int, str | None, Any]]:
+    """{member id: (enrollment id, status, version, status reason, completed_at)} of each
+    member's latest enrollment in the program's line (same lineage, as "already enrolled"
+    compares): the officer's latest decision about them and this program."""
+    e, p = table(Enrollment), table(Program)
+    line = program.lineage_id or program.id
+    latest: dict[int, tuple[int, str, int, str | None, Any]] = {}
+    for part in chunks(sorted(set(member_ids))):
+        for mid, eid, status, version, reason, completed_at in session.execute(
+            sa.select(e.c.member_id, e.c.id, e.c.status, p.c.version, e.c.status_reason,
+                      e.c.completed_at)
+            .join(p, p.c.id == e.c.program_id)
+            .where(sa.func.coalesce(p.c.lineage_id, p.c.id) == line, e.c.member_id.in_(part))
+        ):  # fmt: skip
+            if mid not in latest or eid > latest[mid][0]:
+                latest[mid] = (eid, status, version, reason, completed_at)
+    return latest
+
+
+def completed_in_line(
+    session: Session, program: Program, member_ids: Sequence[int]
+) -> dict[int, Completed]:
+    """{member id: Completed} for the members whose latest enrollment in the program's line
+    is completed (`_latest_in_line`, the lookup `ended_in_line` makes). Looked up before
+    the new enrollment is written (it would be the latest then)."""
+    from trainctl.services.settings import department_zone
+
+    done = {mid: x for mid, x in _latest_in_line(session, program, member_ids).items()
+            if x[1] == "completed"}  # fmt: skip
+    if not done:
+        return {}
+    zone = department_zone(session)
+    return {mid: Completed(eid, version, (at := as_utc(completed_at)) and at.astimezone(zone).date())
+            for mid, (eid, _, version, _, completed_at) in done.items()}  # fmt: skip
+
+
+def completed_note(name: str, program: Program, done: Completed, *, written: bool = True) -> str:
+    """What bulk and single enrollment say of a member who completed the program before."""
+    when = f" on {done.on.isoformat()}" if done.on else ""
+    return (f"{name} completed '{program.name}' v{done.version}{when} (enrollment "
+            f"{done.enrollment_id}); {'enrolled' if written else 'would be enrolled'} again.")  # fmt: skip
+
+
+def completed_before(session: Session, program: Program, member: Enrollee) -> str | None:
+    """`enroll add`: the line to say when the member completed the program before (None:
+    they did not), looked up before `enroll_member` writes the new enrollment."""
+    assert member.id is not None  # a stored member
+    done = completed_in_line(session, program, [member.id]).get(member.id)
+    return None if done is None else completed_note(member.name, program, done)
+
+
 def ended_in_line(session: Session, program: Program, member_ids: Sequence[int]) -> dict[int, Ended]:
     """{member id: Ended} for the members whose latest enrollment in the program's line
     (same lineage, as "already enrolled" compares) is withdrawn or failed. A later
     enrollment (an `enroll add` since, completed or open) is the newer decision: not
     ended. The day is the withdrawal's or failure's, from its audit row."""
-    e, p = table(Enrollment), table(Program)
-    line = program.lineage_id or program.id
-    latest: dict[int, tuple[int, str, int, str | None]] = {}  # member -> (id, status, version, reason)
-    for part in chunks(sorted(set(member_ids))):
-        for mid, eid, status, version, reason in session.execute(
-            sa.select(e.c.member_id, e.c.id, e.c.status, p.c.version, e.c.status_reason)
-            .join(p, p.c.id == e.c.program_id)
-            .where(sa.func.coalesce(p.c.lineage_id, p.c.id) == line, e.c.member_id.in_(part))
-        ):
-            if mid not in latest or eid > latest[mid][0]:
-                latest[mid] = (eid, status, version, reason)
+    latest = {mid: x[:4] for mid, x in _latest_in_line(session, program, member_ids).items()}
     ended = {mid: x for mid, x in latest.items() if x[1] in ENDED}
     if not ended:
         return {}
@@ -703,7 +763,11 @@ def bulk_enroll(
     refused = validate(session, program, requests, any_position=any_position, day=today)
     # withdrawn or failed from this program (any version): the officer's decision stands
     # (a re-run of the corrected file enrolled a resigned recruit again, exit 0)
-    ended = ended_in_line(session, program, [m.id for r in requests if (m := r.member) and m.id is not None])
+    named = [m.id for r in requests if (m := r.member) and m.id is not None]
+    ended = ended_in_line(session, program, named)
+    # completed it before (any version): enrolled again, and said (most likely a mistake in
+    # a recruit class's file; a recertification is taken again on purpose)
+    completed = completed_in_line(session, program, named)
     # a member named on several rows is one member: their first row decides, the others
     # are counted once; rows that give them two target dates name no date to use
     rows_of: dict[int, list[Request]] = {}
@@ -765,11 +829,17 @@ def bulk_enroll(
             assert mid is not None  # validate refuses every request without a member
             r.target_date = target
             outcome.target_date = target or default_target
+            outcome.completed = completed.get(mid)
             accepted.append((mid, r))
         result.outcomes.append(outcome)
     p = plan(session, program)
     result.progress_rows = len(accepted) * len(p.links)
-    if dry_run or not accepted or (all_or_nothing and result.refused):
+    writes = not (dry_run or not accepted or (all_or_nothing and result.refused))
+    for o in result.again:
+        assert o.completed is not None and o.member_name is not None
+        again = completed_note(o.member_name, program, o.completed, written=writes)
+        o.note = "; ".join(x for x in (o.note, again) if x)
+    if not writes:
         return result
 
     now = utcnow()
