@@ -77,6 +77,14 @@ def test_a_rejected_check_no_longer_waits_and_may_be_reported_again(cli, dept):
     assert [(c["item"], c["amount"], c["state"]) for c in log] == [
         ("uniform", 1, "rejected"), ("uniform", -1, "rejected"), ("uniform", 1, "counted"),
     ]
+    # a rejected check is not the check an uncheck takes back: dated before it, it is
+    # the officer's own check (of the day before) that the uncheck follows
+    cli("--as", str(ann), "--as-of", "2026-05-10", "progress", "update", "1", "--check", "locker")
+    cli("--as", str(officer), "--as-of", "2026-05-10", "progress", "update", "1", "--reject",
+        "--reason", "no locker yet")  # fmt: skip
+    cli("--as", str(officer), "--as-of", "2026-05-05", "progress", "update", "1", "--check", "locker")
+    cli("--as", str(officer), "--as-of", "2026-05-06", "progress", "update", "1", "--uncheck", "locker")
+    assert show(cli)["requirements"][0]["value"] == 1
 
 
 def test_nothing_pending_is_refused_and_nothing_changes(cli, dept, snapshot):

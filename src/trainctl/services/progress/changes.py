@@ -489,10 +489,12 @@ def uncheck(row: _Row, change: ch.Uncheck) -> None:
         )
     # an uncheck takes the item back from its day on: dated before the check it has
     # nothing to take back (compliance replays them in date order; the ledger would net
-    # them to zero, and the two would disagree for good)
+    # them to zero, and the two would disagree for good). A check that counts: a rejected
+    # report was never checked
     checked = max(
         (c.entered_on for c in row.ledger
-         if c.amount > 0 and c.entered_on and c.item and dp.match_item([c.item], item) is not None),
+         if c.amount > 0 and c.state in row.states() and c.entered_on and c.item
+         and dp.match_item([c.item], item) is not None),
         default=None,
     )  # fmt: skip
     if checked is not None and checked > row.today:
