@@ -847,6 +847,25 @@ def test_a_sheet_imported_again_after_its_course_joins_the_catalog_is_already_re
     assert "Recorded 1 record" in r.stderr
 
 
+def test_a_corrected_sheet_after_a_void_is_entered_the_same_sheet_is_not(crew, tmp_path):
+    """A void record left early: the corrected sheet (1 h, not 2) said "1 match void records
+    (not brought back)" and exit 0, the member's hour lost. Only the very row that was
+    voided (same hours and status) is left out, as a shift's same times are."""
+    sheet = _sheet(tmp_path, "lf.csv", "Date,Course,Badge,Hours,Type\n2026-03-11,Live fire,0001,2,drill\n")
+    crew(*AS_OF, "record", "import", sheet)
+    crew(*AS_OF, "record", "void", "1", "--reason", "left early: 1 h, not 2")
+    assert "1 match void records (not brought back)" in crew(*AS_OF, "record", "import", sheet).stderr
+    fixed = _sheet(tmp_path, "lf-fixed.csv", "Date,Course,Badge,Hours,Type\n2026-03-11,Live fire,0001,1,drill\n"
+                   "2026-03-11,Live fire,0002,2,drill\n")  # fmt: skip
+    r = crew(*AS_OF, "record", "import", fixed)
+    assert "2 rows read, 2 added" in r.stderr and "void" not in r.stderr, r.stderr
+    assert _drill_progress(crew, 1) == (1, 0)
+    scheduled = _sheet(tmp_path, "lf-s.csv", "Date,Course,Badge,Hours,Type,Status\n"
+                       "2026-03-11,Live fire,0001,2,drill,scheduled\n")  # fmt: skip
+    crew(*AS_OF, "record", "void", "2", "--reason", "wrong again")
+    assert "1 added" in crew(*AS_OF, "record", "import", scheduled).stderr  # another status: another row
+
+
 def test_record_list_finds_a_free_course_name_case_and_spaces_aside(crew):
     crew(*AS_OF, "record", "add", "0001", "--course", "Local protocols", "--date", "2026-03-04", "--hours", "2")
     for typed in ("Local protocols", "local  PROTOCOLS", " Local protocols "):

@@ -813,7 +813,10 @@ def import_records(
             for f, why in problems:
                 outcome.problem(name, line, f, why, OPTION_OF)
             continue
-        if voided and (row[0], row[4], row[8]) in voided:  # type: ignore[index]
+        if voided and any(
+            not _differs(hours, status, row)  # type: ignore[arg-type]
+            for hours, status in voided.get((row[_MEMBER], row[_KEY], row[_ON]), ())  # type: ignore[index]
+        ):  # the void row itself; a corrected one (other hours or status) is entered again
             outcome.voided += 1
             continue
         if gated is not None:
@@ -984,17 +987,18 @@ class _Rows:
         return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []
 
 
-def _voided_keys(session: Session) -> set[tuple[int, str, date | None]]:
-    """Natural keys of void records (usually few): an import never brings one back."""
+def _voided_keys(session: Session) -> dict[tuple[int, str, date | None], list[tuple[float, str]]]:
+    """The hours and status of void records (usually few) by natural key: an import never
+    brings one back (the same sheet again), but a row with other hours or another status
+    is the corrected sheet and is entered (as a shift's other times are: services/shifts)."""
     t = TrainingRecord.__table__  # type: ignore[attr-defined]
-    return {
-        (m, k, d)
-        for m, k, d in session.execute(
-            sa.select(t.c.member_id, t.c.course_key, t.c.completion_date).where(
-                t.c.voided_at.is_not(None)
-            )
-        )
-    }
+    out: dict[tuple[int, str, date | None], list[tuple[float, str]]] = {}
+    for m, k, d, hours, status in session.execute(
+        sa.select(t.c.member_id, t.c.course_key, t.c.completion_date, t.c.hours_completed, t.c.status)
+        .where(t.c.voided_at.is_not(None))
+    ):  # fmt: skip
+        out.setdefault((m, k, d), []).append((hours, status))
+    return out
 
 
 def _audit(session: Session, actor: Actor, action: str, outcome: Outcome, **detail: Any) -> None:
