@@ -847,6 +847,44 @@ def test_a_sheet_imported_again_after_its_course_joins_the_catalog_is_already_re
     assert "Recorded 1 record" in r.stderr
 
 
+def test_records_entered_under_a_free_name_belong_to_the_course_added_for_it(crew, tmp_path):
+    """The warning for a free course name says `trainctl course add`; once added, the sheet
+    imported again said "1 already recorded" while the record still had no course:
+    `record list --course` did not find it, compliance kept the member overdue, and program
+    progress never counted it. The course takes those records in when it is added (or
+    imported): course, code, and its type and category where the record has none; then
+    they are credited as any record of the course, and the command says so."""
+    crew("requirement", "add", "--name", "HM refresher", "--type", "hours", "--hours", "2",
+         "--frequency", "annual", "--counts-course", "HM-R")  # fmt: skip
+    sheet = _sheet(tmp_path, "hz.csv", "Date,Course,Badge,Hours\n2026-03-06,Hazmat ops refresher,0001,2\n")
+    r = crew(*AS_OF, "record", "import", sheet)
+    assert "not in the course catalog; recorded under that name" in r.stderr
+    assert _drill_progress(crew, 1) == (0, 0)  # no type: no drill
+    r = crew(*AS_OF, "course", "add", "--code", "HM-R", "--name", "Hazmat ops  REFRESHER", "--type", "drill",
+             "--topic", "ems", "--hours", "2")  # fmt: skip
+    assert "1 record entered under the name 'Hazmat ops refresher' now belongs to HM-R." in r.stderr, r.stderr
+    assert "Re-credited" in r.stderr and "2 credits added" in r.stderr, r.stderr  # drill and EMS hours
+    assert _drill_progress(crew, 1) == (2, 2)  # a drill (the course's type), on EMS (its category)
+    rows = crew("--format", "json", "record", "list", "--course", "HM-R").json
+    assert [(r["id"], r["course_code"], r["training_type"], r["category"]) for r in rows] == [(1, "HM-R", "drill", "ems")]
+    cells = crew("--as-of", "2026-04-01", "--format", "json", "report", "compliance", "--member", "0001").json["cells"]
+    assert [(c["status"], c["value"]) for c in cells if c["requirement"] == "HM refresher"] == [("met", 2.0)]
+    r = crew(*AS_OF, "record", "import", sheet)  # the same sheet again: that record, credited once
+    assert "1 already recorded" in r.stderr and "Credited" not in r.stderr
+    assert _drill_progress(crew, 1) == (2, 2)
+    # `course import` does the same; a void record under the name goes with it (the sheet
+    # imported again still leaves it out)
+    rope = _sheet(tmp_path, "rope.csv", "Date,Course,Badge,Hours\n2026-03-07,Rope rescue,0002,1\n"
+                  "2026-03-07,Rope rescue,0003,1\n")  # fmt: skip
+    crew(*AS_OF, "record", "import", rope)
+    crew(*AS_OF, "record", "void", "3", "--reason", "not there")
+    courses = _sheet(tmp_path, "courses.csv", "code,name,training_type\nRR,Rope rescue,drill\n")
+    r = crew(*AS_OF, "course", "import", "--csv", courses)
+    assert "2 records entered under the name 'Rope rescue' now belong to RR (1 of them void)." in r.stderr
+    assert _drill_progress(crew, 2) == (1, 0) and _drill_progress(crew, 3) == (0, 0)
+    assert "1 match void records" in crew(*AS_OF, "record", "import", rope).stderr
+
+
 def test_a_corrected_sheet_after_a_void_is_entered_the_same_sheet_is_not(crew, tmp_path):
     """A void record left early: the corrected sheet (1 h, not 2) said "1 match void records
     (not brought back)" and exit 0, the member's hour lost. Only the very row that was

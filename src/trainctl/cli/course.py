@@ -151,12 +151,15 @@ def add(
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         notices: list[str] = []
-        course = svc.add_course(session, actor, data, notices)
+        report: list[str] = []
+        course = svc.add_course(session, actor, data, notices, today=state.today(session), report=report)
         out = _json(course)
     _notify(notices)
     if state.fmt == "json":
         render.emit_json(out)
     render.info(f"Added course {out['id']}: {out['code'] or ''} {out['name']}.".replace("  ", " "), quiet=state.quiet)
+    for line in report:  # records entered under its name before: the course's now
+        render.info(line, quiet=state.quiet)
 
 
 def _notify(notices: list[str]) -> None:
@@ -297,6 +300,7 @@ def import_(
         result = import_courses(
             session, actor, fh, source=csv_file.name, update=update, dry_run=dry_run,
             skip_invalid=skip_invalid, ignore_unknown_columns=ignore_unknown_columns,
+            today=state.today(session),
         )  # fmt: skip
         if result.reasons and not dry_run:  # before the commit: no file, no import
             from trainctl.cli.rejects import write_sheet_rejects
@@ -311,6 +315,8 @@ def import_(
     if result.rejected:
         summary += f", {result.rejected} rejected" + (f"; written to {rejects}" if rejects else "")
     render.info(f"{csv_file.name}: {summary}.", quiet=state.quiet)
+    for line in result.said:  # records entered under a new course's name: the course's now
+        render.info(line, quiet=state.quiet)
     if result.rejected:
         fix = f"fix them in {rejects.name}" if rejects else "fix the rows named above"
         render.info(f"Hint: {fix} and import the file again.", quiet=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, BinaryIO
 
 import sqlalchemy as sa
@@ -115,9 +116,13 @@ def _categories(session: Session) -> dr.Categories:
 
 
 def add_course(
-    session: Session, actor: Actor, data: CourseCreate, notices: list[str] | None = None
+    session: Session, actor: Actor, data: CourseCreate, notices: list[str] | None = None,
+    *, today: date | None = None, report: list[str] | None = None,
 ) -> Course:
-    """`notices` (when given) gets a line for a category no requirement names."""
+    """`notices` (when given) gets a line for a category no requirement names; `report`
+    what became of records entered under the course's name (or code) as a free name:
+    they are the course's now (services/records.adopt_free_named), credited as of `today`
+    (the department's, when not given)."""
     actor.require(MANAGE, "add courses")
     other = _code_taken(session, data.code)
     if other is not None:
@@ -138,7 +143,24 @@ def add_course(
     session.add(course)
     session.flush()
     audit(session, actor, "course.add", "course", course.id, code=course.code, name=course.name)
+    assert course.id is not None  # flushed
+    lines, _ = _adopt(session, actor, [course.id], today)
+    if report is not None:
+        report += lines
     return course
+
+
+def _adopt(
+    session: Session, actor: Actor, course_ids: Sequence[int], today: date | None, *, dry_run: bool = False
+) -> tuple[list[str], list[Any]]:
+    """New courses take in the records entered under their name as a free course name."""
+    from trainctl.services.records import adopt_free_named
+    from trainctl.services.settings import today as department_today
+
+    if not course_ids:
+        return [], []
+    day = today or department_today(session)
+    return adopt_free_named(session, actor, course_ids, today=day, dry_run=dry_run)
 
 
 def edit_course(
@@ -209,6 +231,8 @@ class CourseImport:
     written: bool = False
     notices: list[str] = field(default_factory=list)  # categories no requirement names
     reasons: dict[int, list[str]] = field(default_factory=dict)  # line -> why (the reject file)
+    # records entered under a new course's name as a free name, the course's now (`_adopt`)
+    said: list[str] = field(default_factory=list)
 
     def refuse(self, line: int, *why: str) -> None:
         """Row `line` is left out: each reason is named as "FILE, line N, ..." and kept by
@@ -228,11 +252,13 @@ def import_courses(
     dry_run: bool = False,
     skip_invalid: bool = False,
     ignore_unknown_columns: bool = False,
+    today: date | None = None,
 ) -> CourseImport:
     """Courses from a CSV, matched by code (else by name). Every row is checked first;
     any bad row: nothing is written (BadInputError) unless `skip_invalid`. A course that
     exists with other values is refused unless `update`. Prerequisites may name courses
-    of the same file."""
+    of the same file. A new course takes in the records entered under its name as a free
+    name (`add_course`), credited as of `today`."""
     from pydantic import ValidationError
 
     from trainctl.schemas import describe_errors
@@ -429,6 +455,8 @@ def import_courses(
             "A course may not require itself, directly or through other courses.",
             details=loops,
         )
+    added = [ids[line] for line, _, match in planned if match is None]
+    result.said, _ = _adopt(session, actor, added, today, dry_run=dry_run)
     if audit_rows:
         audit_rows.append(_audit(actor, now, "course.import", None, source=source,
                                  added=len(result.added), updated=len(result.updated)))  # fmt: skip

@@ -1178,27 +1178,62 @@ def resettle_checkoffs(
     gets a reversing entry ("<id>:recredit:<n>"), a standing pass with no net credit is
     credited through the feed (windows and gates as ever), then the finish. Only the
     member's rows on skills requirements of creditable enrollments are read."""
+    rows, accepts = _members_rows(session, "skill_checkoff", [member_id])
+    if not rows:
+        return Recredit()
+    kinds = {"skill_checkoff"}
+    facts = source_facts(session, kinds, [member_id], as_of=today)
+    return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
+
+
+def resettle_records(
+    session: Session, actor: Actor, records: Sequence[tuple[int, int]], *, today: date, reason: str
+) -> Recredit:
+    """After training records on file changed what they are (a record entered under a free
+    course name taken into the course of that name: services/records.adopt_free_named):
+    their credit as they now stand. `records` are (record id, member id). A credited record
+    its row's requirement no longer takes gets a reversing entry ("<id>:recredit:<n>"); one
+    that now counts and holds no net credit is credited through the feed (windows, gates
+    and idempotency as for an import); other sources are left alone. Only the members'
+    rows on requirements that take records are read."""
+    members = sorted({m for _, m in records})
+    rows, accepts = _members_rows(session, "training_record", members)
+    if not rows:
+        return Recredit()
+    kinds = {"training_record"}
+    ids = {str(rid) for rid, _ in records}
+    facts = [f for f in source_facts(session, kinds, members, as_of=today) if f.source_id in ids]
+    return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=False)
+
+
+def _members_rows(
+    session: Session, kind: str, member_ids: Sequence[int]
+) -> tuple[list[Any], dict[int, dc.Accepts]]:
+    """The members' progress rows (progress id, enrollment id, member id, requirement id)
+    of creditable enrollments on requirements a source of `kind` can credit, with what
+    each requirement accepts."""
     session.flush()
     rp = RequirementProgress.__table__  # type: ignore[attr-defined]
     e = Enrollment.__table__  # type: ignore[attr-defined]
     pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
     r = Requirement.__table__  # type: ignore[attr-defined]
-    rows = session.execute(
-        sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, r.c.id)
-        .select_from(rp.join(e, e.c.id == rp.c.enrollment_id)
-                     .join(pr, pr.c.id == rp.c.program_requirement_id).join(r, r.c.id == pr.c.requirement_id))
-        .where(e.c.member_id == member_id, e.c.status.in_(CREDITABLE),
-               r.c.requirement_type.in_(sorted(dc.CREDITS_TYPES["skill_checkoff"])))
-    ).all()  # fmt: skip
+    rows: list[Any] = []
+    for part in chunks(sorted(set(member_ids))):
+        rows += session.execute(
+            sa.select(rp.c.id, rp.c.enrollment_id, e.c.member_id, r.c.id)
+            .select_from(rp.join(e, e.c.id == rp.c.enrollment_id)
+                         .join(pr, pr.c.id == rp.c.program_requirement_id).join(r, r.c.id == pr.c.requirement_id))
+            .where(e.c.member_id.in_(part), e.c.status.in_(CREDITABLE),
+                   r.c.requirement_type.in_(sorted(dc.CREDITS_TYPES[kind])))
+        ).all()  # fmt: skip
     if not rows:
-        return Recredit()
+        return [], {}
     accepts = {
         req.id: dc.Accepts.of(req)
-        for req in session.execute(sa.select(r).where(r.c.id.in_(sorted({row[3] for row in rows}))))
+        for part in chunks(sorted({row[3] for row in rows}))
+        for req in session.execute(sa.select(r).where(r.c.id.in_(part)))
     }
-    kinds = {"skill_checkoff"}
-    facts = source_facts(session, kinds, [member_id], as_of=today)
-    return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
+    return rows, accepts
 
 
 def _resettle(

@@ -31,6 +31,7 @@ from trainctl.domain.lookup import as_id
 from trainctl.domain.text import code_text, hours_text, plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
+from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult
 from trainctl.services.sheet_import import (
@@ -1013,6 +1014,98 @@ def _audit(session: Session, actor: Actor, action: str, outcome: Outcome, **deta
     )  # fmt: skip
 
 
+# ------------------------------------------------------------------------- free course names
+@dataclass
+class Adopted:
+    """Records entered under a free course name that a new catalog course took in."""
+
+    course: str  # the course as said: its code, else its name
+    name: str  # the free name as entered (the first of its spellings)
+    records: int = 0
+    void: int = 0  # of them, void (kept with the course, so an import still leaves them out)
+    left: int = 0  # live ones left under the free name: the member's record of that day is another
+
+
+def adopt_free_named(
+    session: Session, actor: Actor, course_ids: Sequence[int], *, today: date, dry_run: bool = False
+) -> tuple[list[str], list[Adopted]]:
+    """A course added to the catalog takes in the records entered under its name or code
+    as a free course name (the import said "not in the course catalog; recorded under that
+    name" and the officer added it): course id, code and name, and its type, category and
+    expiry where the record has none; hours and everything else stay as entered. The live
+    ones are then credited as any record of that course (credit_feed.resettle_records:
+    program progress; compliance reads the records). A void one is taken in too (so the
+    same sheet imported again still leaves it out). Two live records of one member and day
+    (under the name and under the code) would be one record of the course: the first is
+    taken in, the other left under its name and said. Returns the lines to say and what
+    was taken in, per course."""
+    t = TrainingRecord.__table__  # type: ignore[attr-defined]
+    c = Course.__table__  # type: ignore[attr-defined]
+    courses = session.execute(sa.select(c).where(c.c.id.in_(sorted(set(course_ids))))).all()
+    categories = requirement_categories(session)
+    said: list[Adopted] = []
+    changed: list[tuple[int, int]] = []  # live (record id, member id): to credit
+    for course in sorted(courses, key=lambda r: r.id):
+        keys = sorted({dr.course_key(None, n) for n in (course.name, course.code) if n})
+        found = session.execute(
+            sa.select(t.c.id, t.c.member_id, t.c.completion_date, t.c.course_name, t.c.training_type,
+                      t.c.category, t.c.topic, t.c.expiration_date, t.c.voided_at)
+            .where(t.c.course_id.is_(None), t.c.course_key.in_(keys)).order_by(t.c.id)
+        ).all()  # fmt: skip
+        if not found:
+            continue
+        done = Adopted(course.code or course.name, found[0].course_name)
+        taken: set[tuple[int, Any]] = set()
+        updates = []
+        for r in found:
+            live = r.voided_at is None
+            if live and (r.member_id, r.completion_date) in taken:
+                done.left += 1
+                continue
+            if live:
+                taken.add((r.member_id, r.completion_date))
+                changed.append((r.id, r.member_id))
+            else:
+                done.void += 1
+            category, topic = (r.category, r.topic) if r.category else categories.canon(course.category, r.topic)
+            expires = r.expiration_date
+            if expires is None and course.expiration_months and r.completion_date is not None:
+                expires = held_through(r.completion_date, None, course.expiration_months)
+            updates.append({
+                "rid": r.id, "course_id": course.id, "course_code": course.code, "course_name": course.name,
+                "course_key": dr.course_key(course.id, course.name),
+                "training_type": r.training_type or course.training_type, "category": category,
+                "topic": topic, "expiration_date": expires,
+            })  # fmt: skip
+            done.records += 1
+        if updates:
+            session.execute(
+                t.update().where(t.c.id == sa.bindparam("rid")),
+                updates,
+                execution_options={"synchronize_session": False},
+            )
+            audit(session, actor, "record.course", "course", course.id, name=done.name,
+                  records=[u["rid"] for u in updates])  # fmt: skip
+        said.append(done)
+    lines = []
+    for a in said:
+        now = "would belong" if dry_run else "now belong" + ("s" if a.records == 1 else "")
+        void = f" ({a.void} of them void)" if a.void else ""
+        lines.append(f"{plural(a.records, 'record')} entered under the name {a.name!r} {now} to {a.course}{void}.")
+        if a.left:
+            lines.append(
+                f"{plural(a.left, 'record')} under the name {a.name!r} left as entered: the member's record "
+                f"of that day under the other spelling is now {a.course}'s (one of them is a duplicate: void it)."
+            )  # fmt: skip
+    if changed:
+        from trainctl.services.credit_feed import resettle_records
+
+        recredit = resettle_records(session, actor, changed, today=today,
+                                    reason="records entered under a free course name taken into its course")  # fmt: skip
+        lines += recredit.lines("the requirements that count them")
+    return lines, said
+
+
 # ------------------------------------------------------------------------------------- void
 def get_record(session: Session, ref: str | int) -> TrainingRecord:
     number = as_id(str(ref))
@@ -1036,6 +1129,6 @@ def void_record(
 
 
 __all__ = [
-    "COLUMNS", "CourseIndex", "MemberIndex", "Outcome", "RefusedError", "add_records", "crew",
-    "get_record", "import_records", "void_record",
+    "COLUMNS", "Adopted", "CourseIndex", "MemberIndex", "Outcome", "RefusedError", "add_records",
+    "adopt_free_named", "crew", "get_record", "import_records", "void_record",
 ]  # fmt: skip
