@@ -196,6 +196,36 @@ def test_course_import_skip_invalid_writes_a_reject_file_that_imports_once_fixed
     assert {"C1", "C2"} <= codes
 
 
+def test_course_import_skip_invalid_leaves_out_a_prerequisite_loop_and_imports_the_rest(crew, tmp_path):
+    """A loop in a file imported nothing and wrote no reject file, whatever --skip-invalid
+    said: it was found only once the courses were written. It is found first now: every row
+    of the loop goes to the reject file with the loop, and so does a row needing one of
+    them; the other rows are imported. A course on file with other values is refused in
+    the product's words, not Python's ("has None ... got 2.0")."""
+    source = tmp_path / "loop.csv"
+    source.write_text("code,name,prerequisites\nY1,Loop A,Y2\nY2,Loop B,Y1\nY3,Fine course,\nY4,Needs A,Y1\n")
+    r = crew(*AS_OF, "course", "import", "--csv", source, "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "1 added, 0 updated, 0 unchanged, 3 rejected" in r.stderr, r.stderr
+    lines = (tmp_path / "loop.rejects.csv").read_text(encoding="utf-8-sig").splitlines()
+    loop = "field prerequisites: Those prerequisites would make a loop: Y1 → Y2 → Y1."
+    assert lines == [
+        "reason,code,name,prerequisites",
+        f'"line 2, {loop}",Y1,Loop A,Y2',
+        f'"line 3, {loop}",Y2,Loop B,Y1',
+        "\"line 5, field prerequisites: 'Y1' is line 2, which is not imported\",Y4,Needs A,Y1",
+    ]
+    codes = {c["code"] for c in crew("--format", "json", "course", "list").json}
+    assert "Y3" in codes and not codes & {"Y1", "Y2", "Y4"}
+    other = tmp_path / "other.csv"
+    other.write_text("code,name,duration_hours,credit_hours,expiration_months\nDRILL,Ladder drill,3,1.5,24\n")
+    r = crew(*AS_OF, "course", "import", "--csv", other, ok=False)
+    assert r.exit_code == 65
+    assert "field duration_hours: course DRILL has no duration; add --update to change it (got a duration of 3 h)" in r.stderr
+    assert "field credit_hours: course DRILL has 2 credit hours; add --update to change it (got 1.5 credit hours)" in r.stderr
+    assert "field expiration_months: course DRILL has no expiry; add --update to change it (got an expiry of 24 months)" in r.stderr
+    assert "None" not in r.stderr
+
+
 # ---------------------------------------------------------------------------- prerequisites
 @pytest.mark.parametrize(
     ("needs", "done", "on", "missing"),

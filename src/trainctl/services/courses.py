@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.programs import find_cycle
-from trainctl.domain.text import plural, word_for
+from trainctl.domain.text import hours_text, plural, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Course, utcnow
 from trainctl.queries import courses as q
@@ -382,19 +382,25 @@ def import_courses(
         return out
 
     for line, row, match in planned:
+        if match is not None and differs(row, match) and not update:
+            bad.add(line)
+            result.refuse(line, *(
+                f", field {k}: course {match.code or match.name} has "
+                f"{_value_text(session, k, getattr(match, k))}; add --update to change it "
+                f"(got {_value_text(session, k, v)})"
+                for k, v in differs(row, match).items()
+            ))  # fmt: skip
+    # before anything is written: a row in a prerequisite loop, or needing a course of the
+    # file that is not imported, is a bad row like any other (--skip-invalid writes the rest)
+    _refuse_loops(session, rows, planned, bad, result)
+    for line, row, match in planned:
+        if line in bad:
+            continue
         label = row.code or row.name
         if match is None:
             result.added.append(label)
         elif differs(row, match):
-            if not update:
-                bad.add(line)
-                result.refuse(line, *(
-                    f", field {k}: course {match.code or match.name} has "
-                    f"{getattr(match, k)!r}; add --update to change it (got {v!r})"
-                    for k, v in differs(row, match).items()
-                ))  # fmt: skip
-            else:
-                result.updated.append(label)
+            result.updated.append(label)
         else:
             result.unchanged.append(label)
     if bad and not skip_invalid:
@@ -467,6 +473,116 @@ def import_courses(
         return result
     result.written = True
     return result
+
+
+def _refuse_loops(
+    session: Session, file_rows: Sequence[tuple[int, CourseCreate]],
+    planned: Sequence[tuple[int, CourseCreate, Course | None]], bad: set[int], result: CourseImport,
+) -> None:
+    """Refuse (into `bad` and `result`) the planned rows whose prerequisites, as the file
+    and the catalog would then stand, make a loop (every row of it, each naming the loop),
+    and then those needing a course of the file that is not imported (the loop's, or a row
+    refused for another reason), until none is left: found before anything is written, so
+    --skip-invalid imports the other rows and a dry run says the same."""
+    rd = reader_of(session)
+    rows = {line: (row, match) for line, row, match in planned}
+    # a reference to a row of the file (`file_rows`: refused ones too): by its code, else its
+    # name, as the import finds it once written
+    of_file: dict[str, int] = {}
+    codes: dict[str, int] = {}
+    for line, r in file_rows:  # the first line of each (a repeated one is refused)
+        of_file.setdefault(q.fold(r.name), line)
+        if r.code:
+            codes.setdefault(q.fold(r.code), line)
+    of_file.update(codes)
+    row_of_id = {m.id: line for line, (_, m) in rows.items() if m is not None}
+    Node = tuple[str, int]  # ("row", line) or ("course", id)
+
+    def node(ref: str) -> Node | None:
+        line = of_file.get(q.fold(ref))
+        if line is not None:
+            return ("row", line)
+        found = q.find_course(rd, ref)
+        if found is None:
+            return None
+        return ("row", row_of_id[found.id]) if found.id in row_of_id else ("course", found.id)
+
+    edges: dict[Node, list[Node]] = {
+        ("course", c.id): [("course", p) for p in c.prerequisites or ()]  # type: ignore[misc]
+        for c in session.exec(select(Course)) if c.id not in row_of_id
+    }
+    for line in row_of_id.values():  # a row of an existing course: the course as the row leaves it
+        course = rows[line][1]
+        assert course is not None
+        edges[("row", line)] = [("row", row_of_id[p]) if p in row_of_id else ("course", p)
+                                for p in course.prerequisites or ()]  # fmt: skip
+    needs: dict[int, list[tuple[str, Node | None]]] = {}
+    for line, (row, _) in rows.items():
+        if line in bad:
+            continue
+        needs[line] = [(ref, node(ref)) for ref in row.prerequisites]
+        if row.prerequisites:
+            edges[("row", line)] = [n for _, n in needs[line] if n is not None]
+    for line, given in needs.items():
+        if ("row", line) in (n for _, n in given):
+            bad.add(line)
+            result.refuse(line, ", field prerequisites: A course cannot be its own prerequisite.")
+    label = {("row", line): r.code or r.name for line, (r, _) in rows.items()}
+    label.update({("course", c.id): c.code or c.name for c in session.exec(select(Course))})  # type: ignore[misc]
+    live = {k: [n for n in v if n[0] == "course" or n[1] not in bad] for k, v in edges.items()
+            if k[0] == "course" or k[1] not in bad}  # fmt: skip
+    while (cycle := find_cycle(live)) is not None:
+        text = " → ".join(label.get(n, str(n[1])) for n in cycle)
+        looped = set(cycle)
+        for n in dict.fromkeys(cycle):
+            if n[0] == "row":
+                bad.add(n[1])
+                result.refuse(n[1], f", field prerequisites: Those prerequisites would make a loop: {text}.")
+        live = {k: [n for n in v if n not in looped] for k, v in live.items() if k not in looped}
+    changed = True
+    while changed:  # a row needing a course of the file that is not imported
+        changed = False
+        for line, given in needs.items():
+            if line in bad:
+                continue
+            gone = [(ref, n) for ref, n in given if n is not None and n[0] == "row" and n[1] in bad]
+            if gone:
+                bad.add(line)
+                changed = True
+                result.refuse(line, *(
+                    f", field prerequisites: {ref!r} is line {n[1]}, which is not imported" for ref, n in gone
+                ))  # fmt: skip
+
+
+_VALUE_WORDS = {
+    "training_type": ("no type", "type {!r}"),
+    "category": ("no topic or category", "topic {!r}"),
+    "duration_hours": ("no duration", "a duration of {} h"),
+    "credit_hours": ("no credit hours", "{} credit hours"),
+    "expiration_months": ("no expiry", "an expiry of {} months"),
+    "name": ("no name", "the name {!r}"),
+}
+
+
+def _value_text(session: Session, name: str, value: Any) -> str:
+    """A course's field value as a refusal writes it: "no duration", "a duration of 2 h",
+    "prerequisites PUMP1, PUMP2" (never Python's None, 2.0 or [3])."""
+    if name == "self_paced":
+        return "self-paced" if value else "not self-paced"
+    if name == "prerequisites":
+        if not value:
+            return "no prerequisites"
+        rd = reader_of(session)
+        found = [q.by_id(rd, v) if isinstance(v, int) else None for v in value]
+        return "prerequisites " + ", ".join(
+            (c.code or c.name) if c is not None else str(v) for c, v in zip(found, value, strict=True)
+        )
+    empty, given = _VALUE_WORDS.get(name, (f"no {name}", f"{name} {{!r}}"))
+    if value is None or value == "":
+        return empty
+    if isinstance(value, float):
+        value = hours_text(value) if name.endswith("hours") else f"{value:g}"
+    return given.format(value)
 
 
 def _audit(actor: Actor, at: Any, action: str, entity_id: int | None, **detail: Any) -> dict[str, Any]:
