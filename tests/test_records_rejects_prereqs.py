@@ -196,6 +196,49 @@ def test_course_import_skip_invalid_writes_a_reject_file_that_imports_once_fixed
     assert {"C1", "C2"} <= codes
 
 
+def test_no_rejected_row_is_lost_and_no_input_is_written_over(crew, tmp_path, snapshot):
+    """w.csv and w.tsv both wrote w.rejects.csv: the second replaced the first, F-998's row
+    lost. a/s.csv and b/s.csv kept their bad lines under one name: each reject file got the
+    other's line numbers (good rows among them, bad ones missing). And `record import
+    sign-in-*.csv --skip-invalid` after a run that wrote sign-in-3.rejects.csv read the
+    officer's edited reject file as input and wrote the sheet's unfixed rows over it. Now
+    every input has its own reject file, and an input is never written over (refused
+    before anything is read)."""
+    head = "Date,Course,Badge,Hours\n"
+    (tmp_path / "w.csv").write_text(head + "2026-03-12,DRILL,F-998,2\n")
+    (tmp_path / "w.tsv").write_text(head.replace(",", "\t") + "2026-03-13\tDRILL\tF-997\t2\n")
+    r = crew(*AS_OF, "record", "import", "--csv", tmp_path / "w.csv", "--csv", tmp_path / "w.tsv",
+             "--skip-invalid", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and not (tmp_path / "w.rejects.csv").exists(), r.stderr
+    assert "F-998" in (tmp_path / "w.csv.rejects.csv").read_text(encoding="utf-8-sig")
+    assert "F-997" in (tmp_path / "w.tsv.rejects.csv").read_text(encoding="utf-8-sig")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "a" / "s.csv").write_text(head + "2026-03-12,DRILL,F-998,2\n2026-03-14,DRILL,0001,2\n")
+    (tmp_path / "b" / "s.csv").write_text(head + "2026-03-15,DRILL,0001,2\n2026-03-13,DRILL,F-997,2\n")
+    r = crew(*AS_OF, "record", "import", tmp_path / "a" / "s.csv", tmp_path / "b" / "s.csv", "--skip-invalid",
+             ok=False)  # fmt: skip
+    assert f"{tmp_path / 'b' / 's.csv'}, line 3, field badge" in r.stderr, r.stderr
+    assert "2 added, 2 rejected" in r.stderr
+    a_rows = (tmp_path / "a" / "s.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    b_rows = (tmp_path / "b" / "s.rejects.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    assert [x.split(",")[-2] for x in a_rows] == ["F-998"] and [x.split(",")[-2] for x in b_rows] == ["F-997"]
+    # the glob names the sheet and its (edited) reject file
+    (tmp_path / "g").mkdir()
+    (tmp_path / "g" / "sign-in-3.csv").write_text(head + "2026-03-12,DRILL,F-998,2\n")
+    crew(*AS_OF, "record", "import", tmp_path / "g" / "sign-in-3.csv", "--skip-invalid", ok=False)
+    edited = tmp_path / "g" / "sign-in-3.rejects.csv"
+    edited.write_text("reason,Date,Course,Badge,Hours\nfixed,2026-03-12,DRILL,0002,2\n", encoding="utf-8-sig")
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", *sorted((tmp_path / "g").glob("sign-in-*.csv")), "--skip-invalid",
+             ok=False)  # fmt: skip
+    assert r.exit_code == 2, r.stderr
+    assert f"{edited} is the reject file of {tmp_path / 'g' / 'sign-in-3.csv'}" in r.stderr
+    assert "0002" in edited.read_text(encoding="utf-8-sig") and snapshot() == before
+    assert not (tmp_path / "g" / "sign-in-3.rejects.rejects.csv").exists()
+    assert "1 added" in crew(*AS_OF, "record", "import", edited).stderr  # as the README says
+
+
 def test_course_import_skip_invalid_leaves_out_a_prerequisite_loop_and_imports_the_rest(crew, tmp_path):
     """A loop in a file imported nothing and wrote no reject file, whatever --skip-invalid
     said: it was found only once the courses were written. It is found first now: every row

@@ -553,7 +553,7 @@ def import_(
     from trainctl.inputfile import read_input
 
     data = read_input(csv_file)
-    rejects_path = csv_file.with_name(f"{csv_file.stem}.rejects.csv")
+    rejects_path = None  # where the bad rows went (--skip-invalid): cli/rejects.py says
     with state.session(write=not dry_run) as (session, actor):
         result = import_members(
             session,
@@ -577,7 +577,7 @@ def import_(
 
             # the rows as they were, under the file's own header and delimiter (read again,
             # as every import writes its reject file; the roster's header was canonical)
-            write_sheet_rejects(csv_file, {r.line: r.problems for r in result.rejects})
+            rejects_path = write_sheet_rejects(csv_file, {r.line: r.problems for r in result.rejects})
     if dry_run:
         changes = [p for p in result.plan if p.action != "unchanged"]
         render.table(

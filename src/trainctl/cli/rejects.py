@@ -1,6 +1,8 @@
 """Reject files: the rows an import with --skip-invalid left out, as they were, with a
-`reason` column first, next to the input as NAME.rejects.csv (for NAME.csv). Fix them and import the
-reject file as it is (every import ignores a `reason` column).
+`reason` column first, next to the input as NAME.rejects.csv (for NAME.csv; two inputs of
+one run that would share it, w.csv and w.tsv, keep their extension: w.csv.rejects.csv and
+w.tsv.rejects.csv). Fix them and import the reject file as it is (every import ignores a
+`reason` column). A reject file that is itself an input of the run is never written over.
 
 It is UTF-8 with a BOM (as Excel reads it). The file holds names and e-mails, so it is private (0600) like the database; it is never
 written through a link and only replaces an earlier reject file (its first column is
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import os
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -18,11 +21,12 @@ from trainctl.domain.sheet import REJECT_COLUMN
 from trainctl.errors import BadInputError, UsageError
 
 
-def require_files(sources: Iterable[Path]) -> None:
+def require_files(sources: Sequence[Path]) -> None:
     """--skip-invalid writes each input's bad rows next to it, read again from it: an input
     that is no regular file (a pipe, /dev/stdin, <(...)) can be read only once and has no
     folder of its own: /dev/stdin redirected from a file is a regular file to stat(), but
-    its reject file would go to /dev. Refused before anything is read or written."""
+    its reject file would go to /dev. And no input is another's reject file
+    (`rejects_paths`). Refused before anything is read or written."""
     for source in sources:
         if not source.is_file() or _stream_path(source):
             raise UsageError(
@@ -31,6 +35,7 @@ def require_files(sources: Iterable[Path]) -> None:
                 "Save the input as a file (e.g. roster.csv) and import that, or leave out "
                 "--skip-invalid to import all rows or none.",
             )
+    rejects_paths(sources)
 
 
 def _stream_path(source: Path) -> bool:
@@ -40,8 +45,54 @@ def _stream_path(source: Path) -> bool:
 
 
 def rejects_path(source: Path) -> Path:
-    """Where the reject file of `source` goes: roster.csv -> roster.rejects.csv."""
-    return source.with_name(f"{source.stem}.rejects.csv")
+    """Where the reject file of `source`, imported alone, goes: roster.csv -> roster.rejects.csv."""
+    return rejects_paths([source])[source]
+
+
+def rejects_paths(sources: Sequence[Path]) -> dict[Path, Path]:
+    """Where each input's reject file goes (one per file, however it is spelled):
+    roster.csv -> roster.rejects.csv; inputs that would share one (w.csv and w.tsv: one
+    file's rows lost under the other's) keep their extension, w.csv.rejects.csv and
+    w.tsv.rejects.csv. A reject file that is one of the inputs (`record import
+    sign-in-*.csv` after a run that wrote sign-in-3.rejects.csv, edited since) would be
+    written over with the other input's rows: refused (UsageError), naming both, as two
+    inputs that still share one are."""
+    key = {s: _same_file(s) for s in sources}
+    inputs = {k: s for s, k in key.items()}
+    plain = {k: s.with_name(f"{s.stem}.rejects.csv") for k, s in inputs.items()}
+    shared = Counter(_same_file(p) for p in plain.values())
+    chosen = {k: p if shared[_same_file(p)] == 1 else inputs[k].with_name(f"{inputs[k].name}.rejects.csv")
+              for k, p in plain.items()}  # fmt: skip
+    of: dict[str, str] = {}
+    for k, path in chosen.items():
+        where = _same_file(path)
+        if where in inputs:
+            raise UsageError(
+                f"{inputs[where]} is the reject file of {inputs[k]} (--skip-invalid would write "
+                f"{inputs[k]}'s bad rows over it), and both are given to import.",
+                "Import the fixed reject file on its own, or leave it out (e.g. move it away from "
+                "the sheets a wildcard names); nothing was read or written.",
+            )
+        if where in of:
+            raise UsageError(
+                f"{inputs[of[where]]} and {inputs[k]} would both write their rejected rows to {path}.",
+                "Rename one of them, or import them one at a time; nothing was read or written.",
+            )
+        of[where] = k
+    return {s: chosen[k] for s, k in key.items()}
+
+
+def _same_file(path: Path) -> str:
+    """One key however a file is spelled (./w.csv, w.csv, a link to it)."""
+    return os.path.realpath(path)
+
+
+def input_names(sources: Sequence[Path]) -> list[str]:
+    """The name each input goes by in messages and reject-file bookkeeping: its file name,
+    or, where two inputs share one (a/s.csv and b/s.csv), the path as given (else one
+    file's bad lines were written to the other's reject file, with rows that were good)."""
+    count = Counter(s.name for s in {_same_file(s): s for s in sources}.values())
+    return [s.name if count[s.name] == 1 else str(s) for s in sources]
 
 
 def write_rejects(
@@ -75,15 +126,18 @@ def write_rejects(
             writer.writerow([reason, *kept])
 
 
-def write_sheet_rejects(source: Path, reasons: Mapping[int, Sequence[str]]) -> Path | None:
-    """The reject file of one imported sheet: its lines named in `reasons` (line -> the
-    reasons, as the import reported them), read again from the file (so an import holds
-    only the reasons in memory, however long the file), under its header and delimiter."""
+def write_sheet_rejects(
+    source: Path, reasons: Mapping[int, Sequence[str]], path: Path | None = None
+) -> Path | None:
+    """The reject file of one imported sheet (at `path`, else `rejects_path`): its lines
+    named in `reasons` (line -> the reasons, as the import reported them), read again from
+    the file (so an import holds only the reasons in memory, however long the file), under
+    its header and delimiter."""
     from trainctl.domain import sheet
 
     if not reasons:
         return None
-    path = rejects_path(source)
+    path = path or rejects_path(source)
     with source.open("rb") as fh:
         first = next((t for t in (raw.decode("utf-8", "replace") for raw in fh) if t.strip()), "")
         fh.seek(0)
@@ -98,16 +152,18 @@ def write_sheet_rejects(source: Path, reasons: Mapping[int, Sequence[str]]) -> P
 def write_import_rejects(
     files: Sequence[Path], reasons: Mapping[tuple[str | None, int | None], Sequence[str]]
 ) -> list[Path]:
-    """One reject file per input file that had bad rows; `reasons` by (file name, line)."""
+    """One reject file per input file that had bad rows (`rejects_paths`); `reasons` by
+    (file name as `input_names` gives it, line)."""
     by_file: dict[str, dict[int, Sequence[str]]] = {}
     for (name, line), why in reasons.items():
         if name is not None and line is not None:
             by_file.setdefault(name, {})[line] = why
-    written = []
-    for f in files:
-        mine = by_file.get(f.name)
+    paths = rejects_paths(files)
+    written: list[Path] = []
+    for f, name in zip(files, input_names(files), strict=True):
+        mine = by_file.pop(name, None)  # (a file given twice: once)
         if mine:
-            out = write_sheet_rejects(f, mine)
+            out = write_sheet_rejects(f, mine, paths[f])
             if out is not None:
                 written.append(out)
     return written

@@ -50,7 +50,7 @@ def run_import(
     file, no import). Returns the outcome, the reject files written and, for
     `notes_source` (a credit source type), one note per progress row whose new hours do
     not all count (issue 11 #3)."""
-    from trainctl.cli.rejects import require_files, write_import_rejects
+    from trainctl.cli.rejects import input_names, require_files, write_import_rejects
     from trainctl.queries import reader_of
     from trainctl.queries.progress import last_credit_id, source_shortfalls
 
@@ -59,7 +59,7 @@ def run_import(
     written: list[Path] = []
     notes: list[str] = []
     with ExitStack() as stack:
-        streams = [(f.name, stack.enter_context(f.open("rb"))) for f in files]
+        streams = [(name, stack.enter_context(f.open("rb"))) for f, name in zip(files, input_names(files), strict=True)]
         with state.session(write=not dry_run) as (session, actor):
             mark = last_credit_id(reader_of(session)) if notes_source else 0
             outcome = service(session, actor, streams, today=state.today(session), dry_run=dry_run, **options)
@@ -252,7 +252,9 @@ def summarise_import(
     if outcome.rejected:
         where = f"; written to {', '.join(map(str, rejects))}" if rejects else ""
         parts.append(f"{outcome.rejected} rejected{where}")
-    render.info(f"{', '.join(f.name for f in files)}: {', '.join(parts)}.", quiet=quiet)
+    from trainctl.cli.rejects import input_names
+
+    render.info(f"{', '.join(input_names(files))}: {', '.join(parts)}.", quiet=quiet)
     for line in [*corrected_lines(outcome, dry_run=dry_run), *extra, *feed_lines(outcome.feed, dry_run=dry_run),
                  *(f"Note: {n}" for n in notes)]:  # fmt: skip
         render.info(line, quiet=quiet)
