@@ -181,11 +181,41 @@ def test_a_call_row_checked_whole():
         ("2026-11-01T01:30-04:00", None),  # the hour that happens twice: either offset is right
         ("2026-11-01T01:30-05:00", None),
         ("2026-03-08T02:30-05:00", "02:30 did not happen there"),  # the hour the clocks skipped
+        # ... whatever offset it is written with: never "give -05:00", which is then called
+        # impossible (a review)
+        ("2026-03-08T02:30-04:00",
+         "02:30-04:00 is 01:30 EST in America/New_York (02:30 did not happen there: the clocks went forward)"),
+        ("2026-03-08T02:00-04:00", "02:00 did not happen there"),  # the first minute skipped
+        ("2026-03-08T02:59-07:00", "02:59 did not happen there"),
+        ("2026-03-08T03:00-05:00",  # the first minute after: it happened, at -04:00
+         "03:00-05:00 is 04:00 EDT in America/New_York; if the tour began at 03:00 there, give -04:00"),
+        ("2026-03-08T01:59-04:00",  # the last minute before: it happened, at -05:00
+         "01:59-04:00 is 00:59 EST in America/New_York; if the tour began at 01:59 there, give -05:00"),
     ],
 )  # fmt: skip
 def test_an_offset_not_the_departments_clocks_is_said(at, says):
     got = ds.offset_doubt(ds.parse_instant(at), NEW_YORK, "the tour began")
     assert (got is None) if says is None else (says in (got or "")), got
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"),  # spring-forward days: 1 h at 02:00, 1 h at 02:00, 30 min at 02:00
+    [(NEW_YORK, date(2026, 3, 8)), (ZoneInfo("Europe/Berlin"), date(2026, 3, 29)),
+     (ZoneInfo("Australia/Lord_Howe"), date(2026, 10, 4))],
+)  # fmt: skip
+def test_no_advice_names_an_offset_that_is_then_called_impossible(zone, day):
+    """Every quarter hour of a spring-forward day, written with any offset from -12 to +14:
+    whatever offset the doubt advises, that time written with it is taken without doubt."""
+    for minutes in range(0, 24 * 60, 15):
+        wall = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
+        for quarter in range(-48, 57, 2):
+            off = timezone(timedelta(minutes=15 * quarter))
+            got = ds.offset_doubt(wall.replace(tzinfo=off), zone, "the tour began")
+            if got is None or "give " not in got:
+                continue
+            advised = got.rsplit("give ", 1)[1]
+            again = ds.offset_doubt(ds.parse_instant(f"{wall:%Y-%m-%dT%H:%M}{advised}"), zone, "it")
+            assert again is None, (wall, off, got, again)
 
 
 def test_a_department_on_utc_doubts_no_offset():

@@ -35,7 +35,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from typing import TypeVar
 
 from trainctl.domain import sheet
@@ -134,9 +134,19 @@ def offset_doubt(instant: datetime, zone: tzinfo, what: str) -> str | None:
     said = (f"{clock}{_offset_text(offset)} is {local:%H:%M} {local.tzname()}{day} in "
             f"{getattr(zone, 'key', zone)}")  # fmt: skip
     meant = instant.replace(tzinfo=zone).utcoffset()  # that wall-clock time there
-    if meant is None or meant == offset:  # a time the clocks skipped that night
+    if meant is None or _skipped(instant.replace(tzinfo=None), zone):
+        # a time the clocks skipped that night, whichever offset it is written with: no
+        # offset gives it there (advising one, 02:30-04:00 -> "give -05:00", only led to
+        # "02:30 did not happen there" for 02:30-05:00)
         return f"{said} ({clock} did not happen there: the clocks went forward); check the time"
     return f"{said}; if {what} at {clock} there, give {_offset_text(meant)}"
+
+
+def _skipped(wall: datetime, zone: tzinfo) -> bool:
+    """Whether the naive wall-clock time `wall` never happened in `zone` (the hour the
+    clocks went forward): taken there and back through UTC, it comes out another time."""
+    there = wall.replace(tzinfo=zone)
+    return there.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != wall
 
 
 def hours(minutes: int) -> float:
