@@ -288,7 +288,8 @@ def void_card(
     nothing (returns None for the feed)."""
     actor.require(MANAGE, "void certifications")
     return void_row(session, actor, lambda: get_card(session, ref), reason=reason, today=today,
-                    source_type="certification", action="cert.void", what="card")  # fmt: skip
+                    source_type="certification", action="cert.void", what="card",
+                    dated=lambda r: r.issued_on)  # fmt: skip
 
 
 def _cell(text: str) -> str:

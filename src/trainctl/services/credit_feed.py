@@ -56,6 +56,7 @@ from trainctl.models import (
     RequirementProgress,
     utcnow,
 )
+from trainctl.queries import as_date
 from trainctl.services.auth import Actor
 from trainctl.services.progress import (
     CREDITABLE,
@@ -780,13 +781,14 @@ def reverse_sources(
     e = Enrollment.__table__  # type: ignore[attr-defined]
     net: dict[tuple[int, str, str | None, str | None], float] = {}
     enrollment_of: dict[int, int] = {}
+    day_of: dict[int, date] = {}  # progress row -> the day its reversal takes effect
     for part in chunks(sorted(set(sources))):
         members = sorted({m for _, m in part})
         ids = sorted({sid for sid, _ in part})
-        for pid, eid, sid, category, item, amount in session.execute(
+        for pid, eid, enrolled_on, sid, category, item, amount in session.execute(
             sa.select(
-                c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item,
-                sa.func.sum(c.c.amount),
+                c.c.progress_id, rp.c.enrollment_id, e.c.enrolled_on, c.c.source_id, c.c.category,
+                c.c.item, sa.func.sum(c.c.amount),
             )
             .select_from(
                 e.join(rp, rp.c.enrollment_id == e.c.id).join(c, c.c.progress_id == rp.c.id)
@@ -794,22 +796,28 @@ def reverse_sources(
             .where(e.c.member_id.in_(members))
             .where(c.c.source_type == source_type)
             # the source's own entry and those derived from it (a re-credit's "<id>:recredit:<n>")
-            .where(sa.or_(c.c.source_id.in_(ids), *(c.c.source_id.like(f"{i}:%") for i in ids)))
+            .where(_derived_from(c, ids))
             .where(c.c.state == "counted")
-            .group_by(c.c.progress_id, rp.c.enrollment_id, c.c.source_id, c.c.category, c.c.item)
+            .group_by(c.c.progress_id, rp.c.enrollment_id, e.c.enrolled_on, c.c.source_id,
+                      c.c.category, c.c.item)
         ):  # fmt: skip
             key = (pid, base_source(sid), category, item)
             net[key] = net.get(key, 0.0) + amount
             enrollment_of[pid] = eid
+            # as the credit took effect: today, never before its enrollment began (a credit
+            # dated the start of an enrollment begun since is not taken back before it)
+            day_of[pid] = dc.credit_day(enrolled_on, today)
     now = utcnow()
     note = f"void: {reason}"
-    rows = [
-        (pid, source_type, sid + VOID_SUFFIX, -amount, category, item, note, "counted",
-         actor.member_id, now)
-        for (pid, sid, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:2])
-        if abs(amount) >= 1e-9
-    ]  # fmt: skip
-    written = _write(session, rows, today)
+    by_day: dict[date, list[tuple[Any, ...]]] = {}
+    for (pid, sid, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:2]):
+        if abs(amount) >= 1e-9:
+            by_day.setdefault(day_of[pid], []).append(
+                (pid, source_type, sid + VOID_SUFFIX, -amount, category, item, note, "counted",
+                 actor.member_id, now)
+            )  # fmt: skip
+    rows = [r for day_rows in by_day.values() for r in day_rows]
+    written = sum(_write(session, day_rows, day) for day, day_rows in by_day.items())
     result.credits, result.already = written, len(rows) - written
     if written:
         result.progress_ids = {row[0] for row in rows}
@@ -821,6 +829,32 @@ def reverse_sources(
     if written or judged:
         result.events = _finish(session, result.progress_ids | set(judged), enrollment_of, today)
     return result
+
+
+def _derived_from(c: Any, ids: Sequence[str]) -> Any:
+    """The ledger entries of these sources: each one's own and those derived from it (a
+    re-credit's "<id>:recredit:<n>", a void's "<id>:void")."""
+    return sa.or_(c.c.source_id.in_(ids), *(c.c.source_id.like(f"{i}:%") for i in ids))
+
+
+def credited_after(
+    session: Session, source_type: str, source_id: str, member_id: int, today: date
+) -> date | None:
+    """The latest day a credit of this source took effect, when a void of it on `today`
+    would be dated before it (the reversal takes effect on `today`, or on its enrollment's
+    start when that is later: dc.credit_day); None when none is. A void is refused then:
+    a reversal dated before the credit it takes back (a credit entered --as-of a later
+    day) would make `progress log` and every earlier day's figure wrong."""
+    c, rp = ProgressCredit.__table__, RequirementProgress.__table__  # type: ignore[attr-defined]
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    day = session.execute(
+        sa.select(sa.func.max(c.c.entered_on))
+        .select_from(e.join(rp, rp.c.enrollment_id == e.c.id).join(c, c.c.progress_id == rp.c.id))
+        .where(e.c.member_id == member_id, c.c.source_type == source_type,
+               _derived_from(c, [source_id]), c.c.state == "counted",
+               c.c.entered_on > today, c.c.entered_on > e.c.enrolled_on)
+    ).scalar_one()  # fmt: skip
+    return as_date(day)
 
 
 def on_hold(

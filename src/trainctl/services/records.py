@@ -1125,7 +1125,8 @@ def void_record(
     changes nothing (returns None for the feed)."""
     actor.require(MANAGE, "void training records")
     return void_row(session, actor, lambda: get_record(session, ref), reason=reason, today=today,
-                    source_type="training_record", action="record.void", what="record")  # fmt: skip
+                    source_type="training_record", action="record.void", what="record",
+                    dated=lambda r: r.completion_date if r.status == "completed" else None)  # fmt: skip
 
 
 __all__ = [

@@ -758,6 +758,24 @@ def add_one(
 
 
 # ----------------------------------------------------------------------------------- voids
+def void_refusal(what: str, row_id: Any, today: date, happened: date | None, credited: date | None) -> None:
+    """Refuse a void dated `today` before the row `happened` or before a credit it would
+    take back took effect (`credited`), naming the day and the day to give instead."""
+    why = []
+    if happened is not None and today < happened:
+        why.append(f"{what} {row_id} is dated {happened}")
+    if credited is not None and today < credited:
+        why.append(f"its credit took effect on {credited} (`trainctl progress log` shows it)")
+    if not why:
+        return
+    bound = max(d for d in (happened, credited) if d is not None and today < d)
+    raise RefusedError(
+        f"A void as of {today} would take back the {what} before it counted: "
+        f"{'; '.join(why)}. Nothing was changed.",
+        f"Void it as of {bound} or later: `trainctl --as-of {bound} ...`.",
+    )
+
+
 def void_row(
     session: Session,
     actor: Actor,
@@ -768,10 +786,16 @@ def void_row(
     source_type: str,
     action: str,
     what: str,
+    dated: Callable[[Any], date | None],
 ) -> tuple[Any, FeedResult | None]:
     """A void of a record, card, ...: keep the row, stamp who/when/why, reverse its credit
     (credit_feed.reverse_sources), audit. `find()` loads the row once the reason is
-    checked. Voiding a void row changes nothing (None for the feed)."""
+    checked; `dated(row)` is the day it happened (None: a row that need not have, a
+    scheduled class). Voiding a void row changes nothing (None for the feed).
+
+    The void takes effect `today` (the department's day or --as-of): it is refused on a day
+    before the row happened or before a credit it takes back took effect, as a member's or
+    requirement's change is refused before what it corrects (`void_refusal`)."""
     from trainctl.domain.text import check_reason
     from trainctl.errors import UsageError
 
@@ -782,13 +806,14 @@ def void_row(
     actor.refuse_own(row.member_id, f"voids a {what} of their own")  # (as none adds one)
     if row.voided_at is not None:
         return row, None
+    from trainctl.services.credit_feed import credited_after, reverse_sources
+
+    void_refusal(what, row.id, today, dated(row), credited_after(session, source_type, str(row.id), row.member_id, today))
     row.voided_at = utcnow()
     row.voided_by = actor.member_id
     row.void_reason = why
     session.add(row)
     session.flush()
-    from trainctl.services.credit_feed import reverse_sources
-
     feed = reverse_sources(session, actor, source_type, [(str(row.id), row.member_id)], today=today, reason=why)
     session.add(
         AuditLog(actor_id=actor.member_id, action=action, entity=row.__tablename__, entity_id=row.id,

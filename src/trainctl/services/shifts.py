@@ -728,7 +728,14 @@ def void_attendance(
     entered on that shift again (`shift add`). Voiding a void one changes nothing (None)."""
     actor.require(MANAGE, "void shift attendance")
     return void_row(session, actor, lambda: get_attendance(session, ref), reason=reason, today=today,
-                    source_type="shift", action="shift.void", what="attendance")  # fmt: skip
+                    source_type="shift", action="shift.void", what="attendance",
+                    dated=lambda r: _shift_date(session.get(Shift, r.shift_id)))  # fmt: skip
+
+
+def _shift_date(row: Shift | Call | None) -> date | None:
+    """The shift date of the shift or call an attendance or response belongs to: the day
+    it was worked on (a void is not dated before it: sheet_import.void_row)."""
+    return row.shift_date if row is not None else None
 
 
 def get_response(session: Session, ref: str) -> CallResponse:
@@ -747,7 +754,8 @@ def void_response(
     entered on that call again (`call add`). Voiding a void one changes nothing (None)."""
     actor.require(MANAGE, "void call responses")
     return void_row(session, actor, lambda: get_response(session, ref), reason=reason, today=today,
-                    source_type="call", action="call.void", what="response")  # fmt: skip
+                    source_type="call", action="call.void", what="response",
+                    dated=lambda r: _shift_date(session.get(Call, r.call_id)))  # fmt: skip
 
 
 __all__ = [

@@ -317,7 +317,8 @@ def void_checkoff(
         return row
 
     row, feed = void_row(session, actor, find, reason=reason, today=today,
-                         source_type="skill_checkoff", action="skill.void", what="checkoff")  # fmt: skip
+                         source_type="skill_checkoff", action="skill.void", what="checkoff",
+                         dated=lambda r: r.evaluated_on)  # fmt: skip
     if feed is not None:
         # a void failure no longer takes back the passes before it (domain/skills)
         settled = resettle_checkoffs(session, actor, row.member_id, today=today,
