@@ -480,3 +480,32 @@ def test_a_first_completion_that_credited_nothing_gives_way_to_the_retake_in_bot
     assert line["value"] == pytest.approx(30), line
     (late,) = cli("--as-of", "2025-12-01", "enroll", "show", "2", "--format", "json").json["requirements"]
     assert late["value"] == pytest.approx(6), late  # the re-take's 6 h, not the course twice
+
+
+def test_record_list_topic_finds_what_a_requirement_naming_it_counts(cli):
+    """`record list --topic` matches a category as compliance does (case, spaces,
+    underscores and hyphens aside): it had folded case only, so `structural-firefighting`
+    found nothing and 'Structural Firefighting' missed the live fire filed under
+    structural_firefighting that `requirement explain` counted."""
+    cli("member", "add", "Dana Ruiz", "--email", "druiz@x.example", "--badge", "F-203")
+    cli("course", "add", "--code", "LF-1", "--name", "Live fire", "--type", "drill",
+        "--topic", "structural_firefighting", "--hours", "2")  # fmt: skip
+    cli("--as-of", "2026-03-06", "record", "add", "F-203", "--course", "Vent class", "--date",
+        "2026-03-05", "--hours", "1", "--category", "Structural Firefighting")  # fmt: skip
+    cli("requirement", "add", "--name", "SF hours", "--type", "hours", "--hours", "4",
+        "--frequency", "annual", "--counts-category", "structural_firefighting")  # fmt: skip
+    cli("--as-of", "2026-03-06", "record", "add", "F-203", "--course", "LF-1", "--date", "2026-03-04")
+    cli("--as-of", "2026-03-06", "record", "add", "F-203", "--course", "Hose lay", "--date",
+        "2026-03-03", "--hours", "5", "--category", "hazmat")  # fmt: skip
+    value = cli("report", "compliance", "--requirement", "SF hours", "--as-of", "2026-04-01",
+                "-f", "json").json["cells"][0]["value"]  # fmt: skip
+    assert value == 3
+    for wanted in ("structural-firefighting", "Structural Firefighting", "STRUCTURAL_FIREFIGHTING"):
+        rows = cli("record", "list", "--topic", wanted, "-f", "json").json
+        assert sorted(r["id"] for r in rows) == [1, 2], wanted
+        assert sum(r["hours"] for r in rows) == value
+    # the table's total counts the same rows (a limit below them)
+    r = cli("record", "list", "--topic", "structural firefighting", "--limit", "1")
+    assert "Showing the newest 1 of 2 records" in r.stderr, r
+    r = cli("record", "list", "--topic", "structural firefighting drill")
+    assert "No records match these filters." in r.stderr, r

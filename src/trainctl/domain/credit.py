@@ -41,7 +41,7 @@ one-time one for good (domain/certs `held_through`: the rule compliance judges b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -227,6 +227,16 @@ def category_names(raw: Iterable[Any] | None) -> list[str]:
     return out
 
 
+def files_under(category: str | None, topic: str | None, keys: Collection[str]) -> bool:
+    """Whether what a record (or course) is filed under is one of `keys` (each a
+    `category_key`: a requirement's counts_categories, `record list --topic`): its
+    category, its topic, or "category/topic". The one rule both go by."""
+    c, t = category_key(category), category_key(topic)
+    return bool(
+        (c and c in keys) or (t and t in keys) or (c and t and f"{c}/{t}" in keys)
+    )
+
+
 def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
     """What `fact` credits on a requirement that accepts `acc`, or None (see the table)."""
     t, src = acc.requirement_type, fact.source_type
@@ -235,13 +245,10 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             if fact.hours <= 0:
                 return None
             category = category_key(fact.category)
-            topic = category_key(fact.topic)
             if (
                 fold(fact.course_code) in acc.courses
                 or category_key(fact.training_type) in acc.training_types
-                or (category and category in acc.categories)
-                or (topic and topic in acc.categories)
-                or (category and topic and f"{category}/{topic}" in acc.categories)
+                or files_under(fact.category, fact.topic, acc.categories)
                 # within one of its hour categories ("national/airway" within "national")
                 or (category and category.partition("/")[0].strip() in acc.hour_categories)
             ):

@@ -123,14 +123,13 @@ def list_records(
     if end is not None:
         conds.append("r.completion_date <= :end")
         params["end"] = end.isoformat()
-    if topic is not None:
-        conds.append("(trainctl_fold(r.topic) = trainctl_fold(:topic) "
-                     "OR trainctl_fold(r.category) = trainctl_fold(:topic) "
-                     # "national/airway": the category and topic a sheet's Topic gave
-                     "OR trainctl_fold(r.category || '/' || r.topic) = trainctl_fold(:topic))")
-        params["topic"] = topic
     if not include_void:
         conds.append("r.voided_at IS NULL")
+    if topic is not None:
+        filed = _filed_under(rd, " AND ".join(conds), params, topic)
+        if not filed:
+            return [], 0
+        conds.append(filed)
     where = " AND ".join(conds)
     sql = f"{_SELECT} WHERE {where} ORDER BY r.completion_date DESC, r.id DESC"
     if limit is not None:
@@ -141,6 +140,29 @@ def list_records(
         return rows, len(rows)
     counted = rd.one(f"SELECT count(*) FROM training_record r WHERE {where}", params)
     return rows, int(counted[0]) if counted else len(rows)
+
+
+def _filed_under(rd: Reader, where: str, params: dict[str, Any], topic: str) -> str | None:
+    """The condition for `--topic`: the records a requirement counting that category
+    counts (domain.credit.files_under: category, topic or "category/topic", case, spaces,
+    underscores and hyphens aside), as exact (category, topic) pairs found among the
+    pairs the other filters leave (a few), or None when no record is filed under it."""
+    from trainctl.domain.credit import files_under
+    from trainctl.domain.progress import category_key
+
+    keys = {category_key(topic)} - {""}
+    pairs = [
+        (c, t)
+        for c, t in rd.all(f"SELECT DISTINCT r.category, r.topic FROM training_record r WHERE {where}", params)
+        if files_under(c, t, keys)
+    ]
+    out = []
+    for i, (c, t) in enumerate(pairs):
+        params[f"cat_{i}"], params[f"top_{i}"] = c, t
+        cat = f"r.category = :cat_{i}" if c is not None else "r.category IS NULL"
+        top = f"r.topic = :top_{i}" if t is not None else "r.topic IS NULL"
+        out.append(f"({cat} AND {top})")
+    return "(" + " OR ".join(out) + ")" if out else None
 
 
 def get_record(rd: Reader, actor: Actor, ref: str) -> RecordRow:
