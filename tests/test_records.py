@@ -991,3 +991,20 @@ def test_a_free_course_name_is_said_for_the_rows_kept_only(crew, tmp_path):
     assert r.exit_code == 65 and "2 rows read, 1 added" in r.stderr, r.stderr
     assert "'Rope rescue' is not in the course catalog" in r.stderr
     assert "Nonexistent course" not in r.stderr.replace("s.csv, line 2", ""), r.stderr
+
+
+def test_course_list_type_and_topic_match_as_requirements_count_them(cli):
+    """`course list --type` and `--topic` go by the rule requirements count by (they folded
+    case and spaces only: `--topic structural-firefighting` found no course filed under
+    structural_firefighting, `--type live-fire` none of type "Live Fire")."""
+    cli("course", "add", "--code", "LF-1", "--name", "Live fire", "--type", "Live Fire",
+        "--topic", "structural_firefighting")  # fmt: skip
+    cli("course", "add", "--code", "AW", "--name", "Airway", "--type", "class", "--topic", "national/airway")
+
+    def found(*args: str) -> list[str]:
+        return [c["code"] for c in cli("-f", "json", "course", "list", *args).json]
+
+    assert found("--topic", "structural-firefighting") == found("--type", "live_fire") == ["LF-1"]
+    assert found("--topic", "Structural Firefighting", "--type", "LIVE-FIRE") == ["LF-1"]
+    assert found("--topic", "national/airway") == ["AW"]
+    assert found("--topic", "fire") == []

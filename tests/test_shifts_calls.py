@@ -559,6 +559,29 @@ def test_a_call_type_counts_as_people_type_it(duty):
     assert (r.json["status"], r.json["value"]) == ("met", 2), r.json
 
 
+def test_call_list_type_finds_the_calls_a_requirement_of_that_type_counts(duty):
+    """`call list --type` matches as the requirement counts (case, spaces, underscores and
+    hyphens aside): `--type structure-fire` said "No calls match these filters." and
+    "Structure Fire" left out the STRUCTURE_FIRE call that counted (it folded case only)."""
+    duty("requirement", "add", "--name", "Fire calls", "--type", "calls", "--calls", "1",
+         "--frequency", "annual", "--counts-call-type", "structure-fire")  # fmt: skip
+    for i, (who, kind) in enumerate((("0042", "Structure Fire"), ("7", "STRUCTURE_FIRE"), ("7", "EMS")), start=1):
+        duty(*AS_OF, "call", "add", f"S{i}", "-m", who, "--type", kind, "--shift-date", "2026-03-20",
+             "--at", f"2026-03-20T1{i}:10-04:00")  # fmt: skip
+    counted = sum(
+        duty("--as-of", "2026-03-25", "-f", "json", "requirement", "explain", m, "Fire calls").json["value"]
+        for m in ("0042", "7")
+    )
+    assert counted == 2
+    for kind in ("structure-fire", "Structure Fire", "structure_fire", " structure  FIRE "):
+        rows = duty("-f", "json", "call", "list", "--type", kind).json
+        assert sorted(r["incident"] for r in rows) == ["S1", "S2"], kind
+    assert [r["incident"] for r in duty("-f", "json", "call", "list", "--type", "ems").json] == ["S3"]
+    r = duty("call", "list", "--type", "structure")
+    assert "No calls match these filters." in r.stderr, r
+
+
+
 def test_today_and_the_shift_date_are_the_departments_days(duty, snapshot, monkeypatch):
     """A time written in UTC (as CAD exports give it) was judged by its own calendar day:
     02:00Z on 21 November, 21:00 on the 20th in New York, was "after today (2026-11-20)",

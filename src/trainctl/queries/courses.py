@@ -129,11 +129,18 @@ def get_course(rd: Reader, ref: str) -> CourseRow:
 def list_courses(
     rd: Reader, *, training_type: str | None = None, category: str | None = None
 ) -> list[CourseRow]:
+    from trainctl.domain.credit import files_under
+    from trainctl.domain.progress import category_key
+
     courses = all_courses(rd)
+    # as a requirement counting that type or category counts the course's records
+    # (domain.credit: case, spaces, underscores and hyphens aside)
     if training_type:
-        courses = [c for c in courses if fold(c.training_type or "") == fold(training_type)]
+        wanted = category_key(training_type)
+        courses = [c for c in courses if category_key(c.training_type) == wanted]
     if category:
-        courses = [c for c in courses if fold(c.category or "") == fold(category)]
+        keys = {category_key(category)}
+        courses = [c for c in courses if files_under(c.category, None, keys)]
     return courses
 
 

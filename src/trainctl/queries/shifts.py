@@ -10,7 +10,7 @@ from typing import Any
 
 from trainctl.errors import PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_utc
+from trainctl.queries import Reader, as_date, as_utc, in_list
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -205,8 +205,18 @@ def list_responses(
     member_id = _scope(actor, member_id, "calls")
     conds, params = _filters("r", member_id, start, end, include_void)
     if call_type is not None:
-        conds.append("trainctl_fold(d.call_type) = trainctl_fold(:call_type)")
-        params["call_type"] = " ".join(call_type.split())
+        # as a requirement counting that call type counts it (domain.credit: category_key,
+        # "Structure Fire" is structure-fire): the types on file that match, by equality
+        from trainctl.domain.progress import category_key
+
+        wanted = category_key(call_type)
+        types = [t for t in rd.column('SELECT DISTINCT call_type FROM "call" WHERE call_type IS NOT NULL')
+                 if category_key(t) == wanted]  # fmt: skip
+        if not types:
+            return []
+        sql, more = in_list("call_type", types)
+        conds.append(f"d.call_type IN {sql}")
+        params.update(more)
     if incident is not None:
         conds.append("d.incident_number = :incident")
         params["incident"] = " ".join(incident.split()).upper()
