@@ -673,8 +673,9 @@ def test_a_category_is_stored_as_the_requirements_spell_it_and_an_unknown_one_is
     assert "category" not in r.stderr.lower(), r
     r = cli(*AS_OF, "record", "add", "7", "--course", "Spill drill", "--date", "2026-12-02",
             "--hours", "2", "--category", "Hazmatt")  # fmt: skip
-    assert ("The category 'Hazmatt' is named by no requirement, so its hours count toward none "
-            "(the requirements name: hazmat, structural_firefighting); did you mean 'hazmat'?") in r.stderr, r  # fmt: skip
+    assert ("The category 'Hazmatt' is named by no requirement, and none counts the course or "
+            "training type either, so its hours count toward none (the requirements name the "
+            "categories: hazmat, structural_firefighting); did you mean 'hazmat'?") in r.stderr, r  # fmt: skip
     sheet = _sheet(tmp_path, "s.csv", "badge,course,date,hours,topic\n7,Ladder drill,2026-12-03,6,STRUCTURAL-firefighting\n")
     r = cli(*AS_OF, "record", "import", str(sheet))
     assert "category" not in r.stderr.lower(), r
@@ -1008,3 +1009,53 @@ def test_course_list_type_and_topic_match_as_requirements_count_them(cli):
     assert found("--topic", "Structural Firefighting", "--type", "LIVE-FIRE") == ["LF-1"]
     assert found("--topic", "national/airway") == ["AW"]
     assert found("--topic", "fire") == []
+
+
+def test_no_category_notice_for_a_record_a_requirement_counts_by_its_type_or_course(cli, tmp_path):
+    """A record of LF-1 (type drill, filed under structural_firefighting) said "The category
+    'structural_firefighting' is named by no requirement, so its hours count toward none"
+    though `--counts-type drill` counted it: the notice looked at category names only. It
+    is said now only when no hours requirement counts the record by any of the ways
+    requirements count (domain.credit.credit_of), in record add and import, course add,
+    edit and import alike."""
+    said = "is named by no requirement"
+    cli("member", "add", "Lee Park", "--email", "lpark@x.example", "--badge", "F-118")
+    cli("course", "add", "--code", "LF-1", "--name", "Live fire", "--type", "drill",
+        "--topic", "structural_firefighting", "--hours", "2")  # fmt: skip
+    cli("course", "add", "--code", "RR-1", "--name", "Rope rescue", "--type", "class", "--hours", "2")
+    cli("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4",
+        "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+    cli("requirement", "add", "--name", "Rescue hours", "--type", "hours", "--hours", "4",
+        "--frequency", "annual", "--counts-course", "RR-1")  # fmt: skip
+    cli("requirement", "add", "--name", "EMS hours", "--type", "hours", "--hours", "4",
+        "--frequency", "annual", "--counts-category", "ems")  # fmt: skip
+    r = cli(*AS_OF, "record", "add", "F-118", "--course", "LF-1", "--date", "2026-03-04")
+    assert said not in r.stderr and "count toward none" not in r.stderr, r.stderr
+    r = cli(*AS_OF, "record", "add", "F-118", "--course", "RR-1", "--date", "2026-03-05",
+            "--category", "technical rescue")  # fmt: skip
+    assert said not in r.stderr, r.stderr
+    r = cli(*AS_OF, "record", "add", "F-118", "--course", "Pump ops", "--date", "2026-03-06",
+            "--hours", "1", "--type", "Drill", "--topic", "pumps")  # fmt: skip
+    assert "count toward none" not in r.stderr, r.stderr
+    sheet = _sheet(tmp_path, "s.csv", "badge,course,date,hours,category,type\n"
+                   "F-118,LF-1,2026-03-07,,,\nF-118,Hose lay,2026-03-07,1,hose,drill\n"
+                   "F-118,Knots,2026-03-07,1,ropes,class\n")  # fmt: skip
+    r = cli(*AS_OF, "record", "import", str(sheet))
+    assert "Recorded 3 records" in r.stderr or "3 added" in r.stderr, r.stderr
+    assert "'ropes' is named by no requirement" in r.stderr, r.stderr  # a class: nothing counts it
+    assert "'hose'" not in r.stderr and "structural_firefighting" not in r.stderr, r.stderr
+    hours = {x["id"]: (x["course_name"], x["hours"]) for x in cli("-f", "json", "record", "list").json}
+    value = sum(cli("--as-of", "2026-12-31", "-f", "json", "requirement", "explain", "F-118", name).json["value"]
+                for name in ("Drill hours", "Rescue hours", "EMS hours"))  # fmt: skip
+    # every record not said counts (6 h of drill, 2 of rescue): only the knots class does not
+    assert value == sum(h for c, h in hours.values() if c != "Knots") == 8
+    # courses alike
+    r = cli("course", "add", "--code", "LF-2", "--name", "Live fire 2", "--type", "drill",
+            "--topic", "structural firefighting")  # fmt: skip
+    assert said not in r.stderr, r.stderr
+    cli("course", "edit", "LF-2", "--type", "class")  # nothing counts a class
+    r = cli("course", "edit", "LF-2", "--topic", "interior attack")
+    assert "The category 'interior attack' is named by no requirement" in r.stderr, r.stderr
+    courses = _sheet(tmp_path, "c.csv", "code,name,type,topic\nLF-3,Live fire 3,drill,interior\n")
+    r = cli("course", "import", "--csv", str(courses))
+    assert said not in r.stderr, r.stderr

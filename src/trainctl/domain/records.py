@@ -22,6 +22,7 @@ from datetime import date
 from typing import Any
 
 from trainctl.domain import sheet
+from trainctl.domain.credit import Accepts, Fact, credit_of
 from trainctl.domain.progress import category_key
 from trainctl.domain.sheet import Field
 
@@ -70,9 +71,18 @@ def fold(text: str | None) -> str:
 class Categories:
     """The categories the requirements name (what counts, hour categories), by
     `category_key`: a record's or a course's category is stored as a requirement spells
-    it, and one no requirement names is noted (its hours count toward none)."""
+    it, and one no requirement names is noted when its hours count toward none: when
+    no hours requirement (`counting`: what each counts) takes the record by any of the
+    ways requirements count (domain.credit.credit_of: its category or topic, its
+    course, its training type), not when one counts its type or course."""
 
-    def __init__(self, names: Iterable[str], topics: Mapping[str, Iterable[str]] | None = None) -> None:
+    def __init__(
+        self,
+        names: Iterable[str],
+        topics: Mapping[str, Iterable[str]] | None = None,
+        counting: Iterable[Accepts] = (),
+    ) -> None:
+        self.counting = [a for a in counting if a.requirement_type == "hours"]
         self.known: dict[str, str] = {}
         for name in names:
             if name and name.strip():
@@ -90,20 +100,37 @@ class Categories:
         self.loose: set[str] = set()  # topics given without a category that names none
         self.stray: set[tuple[str, str]] = set()  # (category, topic) none of its topics
 
-    def canon(self, category: str | None, topic: str | None) -> tuple[str | None, str | None]:
+    def counted(
+        self, category: str | None, topic: str | None, course_code: str | None, training_type: str | None
+    ) -> bool:
+        """Whether an hours requirement counts a record filed so (its hours aside)."""
+        fact = Fact("training_record", "", 0, date.min, 1.0, course_code, training_type, category, topic)
+        return any(credit_of(fact, a) is not None for a in self.counting)
+
+    def canon(
+        self,
+        category: str | None,
+        topic: str | None,
+        *,
+        course_code: str | None = None,
+        training_type: str | None = None,
+    ) -> tuple[str | None, str | None]:
         """(category, topic) as stored: the category in a requirement's spelling; a topic
         alone that names a category is that category (a sheet's Topic column holding
-        'structural_firefighting')."""
+        'structural_firefighting'). One no requirement names is noted unless a requirement
+        counts the record by its course (`course_code`) or `training_type`."""
         if category is None and topic is not None and category_key(topic) in self.known:
             return self.known[category_key(topic)], None
         if category is None or not self.known:
-            if category is None and topic is not None and category_key(topic) and self.known:
+            if (category is None and topic is not None and category_key(topic) and self.known
+                    and not self.counted(None, topic, course_code, training_type)):  # fmt: skip
                 self.loose.add(topic.strip())  # a topic of no category counts toward none
             return category, topic
         head, sep, tail = category.partition("/")  # "national/trauma": the category's head
         found = self.known.get(category_key(head))
         if found is None:
-            self.unknown.add(category)
+            if not self.counted(category, topic, course_code, training_type):
+                self.unknown.add(category)
             return category, topic
         named = self.topics.get(category_key(head))
         given = tail if sep and tail.strip() else topic
@@ -112,7 +139,8 @@ class Categories:
         return (f"{found}/{tail.strip()}" if sep else found), topic
 
     def notices(self) -> list[str]:
-        """One sentence per category no requirement names."""
+        """One sentence per category no requirement names, filed on hours that no
+        requirement counts by their course or training type either."""
         import difflib
 
         names = ", ".join(sorted(self.known.values()))
@@ -122,8 +150,9 @@ class Categories:
             close = difflib.get_close_matches(head, list(self.known), n=1, cutoff=0.75)
             fix = f"did you mean {self.known[close[0]]!r}?" if close else "check its spelling."
             out.append(
-                f"The category {c!r} is named by no requirement, so its hours count toward "
-                f"none (the requirements name: {names}); {fix}"
+                f"The category {c!r} is named by no requirement, and none counts the course "
+                f"or training type either, so its hours count toward none (the requirements "
+                f"name the categories: {names}); {fix}"
             )
         for cat, t in sorted(self.stray, key=lambda ct: (category_key(ct[0]), category_key(ct[1]))):
             named = self.topics[category_key(cat)]
@@ -143,7 +172,8 @@ class Categories:
             )
             out.append(
                 f"The topic {t!r} comes without a category and is no category a requirement "
-                f"names, so it earns no category's hours (the requirements name: {names}); {fix}"
+                f"names, and none counts the course or training type either, so its hours "
+                f"count toward none (the requirements name the categories: {names}); {fix}"
             )
         return out
 

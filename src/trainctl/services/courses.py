@@ -134,7 +134,9 @@ def add_course(
     fields = data.model_dump()
     if fields.get("category"):  # as the requirements spell it (domain.records.Categories)
         categories = _categories(session)
-        fields["category"], _ = categories.canon(fields["category"], None)
+        fields["category"], _ = categories.canon(
+            fields["category"], None, course_code=fields.get("code"), training_type=fields.get("training_type")
+        )
         if notices is not None:
             notices += categories.notices()
     fields["prerequisites"] = _resolve_prerequisites(session, data.prerequisites)
@@ -173,7 +175,10 @@ def edit_course(
     values = data.model_dump(exclude_unset=True)
     if values.get("category"):
         categories = _categories(session)
-        values["category"], _ = categories.canon(values["category"], None)
+        values["category"], _ = categories.canon(
+            values["category"], None, course_code=values.get("code", course.code),
+            training_type=values.get("training_type", course.training_type),
+        )  # fmt: skip
         if notices is not None:
             notices += categories.notices()
     if "name" in values and not values["name"]:
@@ -326,7 +331,9 @@ def import_courses(
     categories = _categories(session)
     for _, row in rows:
         if row.category:
-            row.category, _ = categories.canon(row.category, None)
+            row.category, _ = categories.canon(
+                row.category, None, course_code=row.code, training_type=row.training_type
+            )
     result.notices = categories.notices()
     existing = list(session.exec(select(Course)))
     by_code = {q.fold(c.code): c for c in existing if c.code}

@@ -81,13 +81,18 @@ class _Course:
 
 def requirement_categories(session: Session) -> dr.Categories:
     """The categories the requirements name: what they count (a "national/airway" entry by
-    its head) and their hour categories, as `dr.Categories`."""
+    its head) and their hour categories, as `dr.Categories`, with what each hours
+    requirement counts (a record counted by its course or type is not said)."""
+    from trainctl.domain.credit import Accepts
     from trainctl.models import Requirement
 
     names: list[str] = []
     topics: dict[str, list[str]] = {}
-    query = sa.select(Requirement.counts_categories, Requirement.hour_categories)  # type: ignore[call-overload]
-    for counts, hours in session.execute(query):
+    counting: list[Accepts] = []
+    for req in session.exec(select(Requirement)):
+        counts, hours = req.counts_categories, req.hour_categories
+        if req.requirement_type == "hours":
+            counting.append(Accepts.of(req))
         names += [c.partition("/")[0] for c in counts or () if isinstance(c, str)]
         for c in hours or ():
             name = c if isinstance(c, str) else c.get("name") if isinstance(c, dict) else None
@@ -97,7 +102,7 @@ def requirement_categories(session: Session) -> dr.Categories:
                 topics.setdefault(name, []).extend(
                     str(t["name"]) for t in c.get("topics") or () if isinstance(t, dict) and t.get("name")
                 )
-    return dr.Categories(names, topics)
+    return dr.Categories(names, topics, counting)
 
 
 def _code_key(code: str) -> str:
@@ -300,8 +305,10 @@ def draft(
     in (the category as the requirements spell it), or the problem."""
     name = course.name if course else (values.course or values.course_code)
     category, topic = categories.canon(
-        values.category or (course.category if course else None), values.topic
-    )
+        values.category or (course.category if course else None), values.topic,
+        course_code=course.code if course else None,
+        training_type=values.training_type or (course.training_type if course else None),
+    )  # fmt: skip
     hours = values.hours
     if hours is None:
         hours = course.hours if course is not None else None
