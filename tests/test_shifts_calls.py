@@ -718,3 +718,32 @@ def ds_doubt(example: str) -> str | None:
     from trainctl.domain import shifts as ds
 
     return ds.offset_doubt(ds.parse_instant(example), ZoneInfo("America/New_York"), "it happened")
+
+
+def test_record_shift_and_call_list_answer_as_of_the_day_alike(duty):
+    """`--as-of` hid a later record from `record list` (then said "No training records yet",
+    though there were), while `shift list --totals` still counted the 20 March shift as of
+    1 March and `call list` still listed the 20 March call. The three now list what is dated
+    on or before the day (a shift or call by its shift date, as it counts) and, empty, say
+    that later ones are on file."""
+    duty(*AS_OF, "record", "add", "0042", "--course", "Hose drill", "--date", "2026-03-20", "--hours", "2")
+    duty(*AS_OF, "shift", "add", "0042", "--date", "2026-03-20", "--station", "1", "--shift", "A",
+         "--time-in", "2026-03-20T07:00-04:00", "--time-out", "2026-03-21T07:00-04:00")  # fmt: skip
+    duty(*AS_OF, "call", "add", "F26-1", "-m", "0042", "--type", "EMS", "--shift-date", "2026-03-20",
+         "--at", "2026-03-20T14:10-04:00")  # fmt: skip
+    early = ("--as-of", "2026-03-01")
+    for noun, args in (("training records", ("record", "list")), ("shifts", ("shift", "list")),
+                       ("shifts", ("shift", "list", "--totals")), ("calls", ("call", "list"))):  # fmt: skip
+        r = duty(*early, *args)
+        assert r.stdout == "", (args, r.stdout)
+        assert f"No {noun} on or before 2026-03-01, the --as-of day (later ones are on file)." in r.stderr, r
+        assert "yet" not in r.stderr, r
+        assert duty(*early, "-f", "json", *args).json == [], args
+        r = duty(*early, *args, "--member", "0042")
+        assert f"No {noun} match these filters on or before 2026-03-01, the --as-of day (later ones do)." in r.stderr
+        # as of the day itself (and with none later at all: the usual lines)
+        assert len(duty("--as-of", "2026-03-20", "-f", "json", *args).json) == 1, args
+        r = duty(*early, *args, "--member", "bo@fd.org")
+        assert "match these filters." in r.stderr and "later" not in r.stderr, r
+    totals = duty("--as-of", "2026-03-20", "-f", "json", "shift", "list", "--totals").json
+    assert [(t["shifts"], t["hours"]) for t in totals] == [(1, 24)]

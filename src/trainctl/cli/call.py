@@ -20,6 +20,7 @@ created_by, voided_at).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
@@ -129,20 +130,29 @@ def list_(
     from trainctl.queries.settings import department_zone
 
     state = get_state(ctx)
-    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    first, given = parse_date(start, "--from"), parse_date(end, "--to")
+    last, clipped = si.as_of_end(state, given, "calls")  # by shift date, as they count
     with state.reader() as (rd, actor):
         member_id = qm.get_member(rd, member).id if member else None
-        rows = q.list_responses(rd, actor, member_id=member_id, start=first, end=last,
-                                call_type=call_type, incident=incident, include_void=include_void)  # fmt: skip
+
+        def listed(to: date | None, most: int | None = None) -> list[q.ResponseRow]:
+            return q.list_responses(rd, actor, member_id=member_id, start=first, end=to, call_type=call_type,
+                                    incident=incident, include_void=include_void, limit=most)  # fmt: skip
+
+        rows = listed(last)
+        later = clipped and not rows and bool(listed(given, 1))
         zone = department_zone(rd)
     fmt = fmt_of(ctx, fmt_value(format))
     filtered = any((member, start, end, call_type, incident))
+    empty = "No calls match these filters." if filtered else EMPTY
+    if later and last is not None:
+        empty = si.empty_as_of("calls", last, filtered=filtered)
     shown = rows[: row_limit(limit, fmt)]
     when = local_short if fmt == "table" else local  # (80 columns: the table fits, as shift list's)
     render.table(
         [{**r.as_dict(), "at": when(r.at, zone), "void": si.void_cell(r)} for r in shown],
         [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt,
-        empty="No calls match these filters." if filtered else EMPTY,
+        empty=empty,
         json_rows=[r.as_dict() for r in shown] if fmt == "json" else None,
     )  # fmt: skip
     render.more_rows(len(shown), len(rows), "responses", quiet=state.quiet)

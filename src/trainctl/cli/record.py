@@ -12,6 +12,7 @@ columns, with `category` beside `topic` (the table joins them: `national/airway`
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -274,16 +275,18 @@ def list_(
         if course:
             found = qc.find_course(rd, course)
             course_id, course_name = (found.id, None) if found else (None, course)
-        last = parse_date(end, "--to")
-        if state.as_of is not None and (last is None or last > state.as_of):
-            # as of a day, the records of that day and before (as every read of a past day)
-            last = state.as_of
-            render.info(f"As of {state.as_of}: records dated after it are not listed.", quiet=state.quiet)
-        records, total = q.list_records(
-            rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
-            start=parse_date(start, "--from"), end=last, topic=topic,
-            include_void=include_void, limit=row_limit(limit, fmt),
-        )  # fmt: skip
+        given = parse_date(end, "--to")
+        last, clipped = si.as_of_end(state, given, "records")  # as every read of a past day
+        first = parse_date(start, "--from")
+
+        def listed(to: date | None, most: int | None) -> tuple[list[q.RecordRow], int]:
+            return q.list_records(
+                rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
+                start=first, end=to, topic=topic, include_void=include_void, limit=most,
+            )  # fmt: skip
+
+        records, total = listed(last, row_limit(limit, fmt))
+        later = clipped and not records and bool(listed(given, 1)[0])  # "none by that day", not "none yet"
     from trainctl.domain.progress import filed_under
 
     rows = [
@@ -300,7 +303,10 @@ def list_(
         at = next(i for i, c in enumerate(COLUMNS) if c.key == "topic")
         cols = [*COLUMNS[:at], Col("category"), *COLUMNS[at:]]
     filtered = any((member, course, start, end, topic))
-    render.table(rows, cols, fmt, empty="No records match these filters." if filtered else EMPTY,
+    empty = "No records match these filters." if filtered else EMPTY
+    if later and last is not None:
+        empty = si.empty_as_of("training records", last, filtered=filtered)
+    render.table(rows, cols, fmt, empty=empty,
                  json_rows=[r.as_dict() for r in records] if fmt == "json" else None)  # fmt: skip
     render.more_rows(len(records), total, "records", quiet=state.quiet)
 

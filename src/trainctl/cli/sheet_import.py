@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -147,6 +148,24 @@ def corrected_lines(outcome: Any, *, dry_run: bool) -> list[str]:
     the type, time and shift date it is entered again with), one line each."""
     verb = "Would correct" if dry_run else "Corrected"
     return [f"{verb} {text}." for text in getattr(outcome, "corrected", ())]
+
+
+def as_of_end(state: Any, end: date | None, noun: str) -> tuple[date | None, bool]:
+    """A listing's last day (`--to`) under the global --as-of: what is dated after that day
+    is not listed (`record list`, `shift list`, `call list` alike: every command answers
+    as of its day), and said so. The day, and whether --as-of cut the listing there."""
+    if state.as_of is None or (end is not None and end <= state.as_of):
+        return end, False
+    render.info(f"As of {state.as_of}: {noun} dated after it are not listed.", quiet=state.quiet)
+    return state.as_of, True
+
+
+def empty_as_of(noun: str, day: date, *, filtered: bool) -> str:
+    """An empty listing's line when --as-of left out what is on file after its day (not
+    "No ... yet": there are some)."""
+    if filtered:
+        return f"No {noun} match these filters on or before {day}, the --as-of day (later ones do)."
+    return f"No {noun} on or before {day}, the --as-of day (later ones are on file)."
 
 
 def void_cell(row: Any) -> str:

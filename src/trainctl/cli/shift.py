@@ -20,6 +20,7 @@ created_at, created_by, voided_at).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -146,15 +147,23 @@ def list_(
     from trainctl.queries.settings import department_zone
 
     state = get_state(ctx)
-    first, last = parse_date(start, "--from"), parse_date(end, "--to")
+    first, given = parse_date(start, "--from"), parse_date(end, "--to")
+    last, clipped = si.as_of_end(state, given, "shifts")  # as record list: none after the day
     with state.reader() as (rd, actor):
         member_id = qm.get_member(rd, member).id if member else None
-        rows = q.list_attendance(rd, actor, member_id=member_id, start=first, end=last,
-                                 station=station, include_void=include_void)  # fmt: skip
+
+        def listed(to: date | None, most: int | None = None) -> list[q.AttendanceRow]:
+            return q.list_attendance(rd, actor, member_id=member_id, start=first, end=to,
+                                     station=station, include_void=include_void, limit=most)  # fmt: skip
+
+        rows = listed(last)
+        later = clipped and not rows and bool(listed(given, 1))
         zone = department_zone(rd)
     fmt = fmt_of(ctx, fmt_value(format))
     filtered = any((member, start, end, station))
     empty = "No shifts match these filters." if filtered else EMPTY
+    if later and last is not None:
+        empty = si.empty_as_of("shifts", last, filtered=filtered)
     if totals:
         render.table([t.as_dict() for t in q.attendance_totals(rows)], TOTAL_COLUMNS, fmt, empty=empty)
         return

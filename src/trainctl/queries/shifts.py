@@ -137,8 +137,9 @@ def list_attendance(
     end: date | None = None,
     station: str | None = None,
     include_void: bool = False,
+    limit: int | None = None,
 ) -> list[AttendanceRow]:
-    """Attendance, newest shift first. Members see their own."""
+    """Attendance, newest shift first (at most `limit` rows). Members see their own."""
     member_id = _scope(actor, member_id, "shifts")
     conds, params = _filters("a", member_id, start, end, include_void)
     if station is not None:
@@ -149,8 +150,9 @@ def list_attendance(
         "a.checked_in_at, a.checked_out_at, a.duration_minutes, a.source_file, a.source_line, "
         "a.created_at, a.created_by, a.voided_at, a.voided_by, a.void_reason "
         "FROM shift_attendance a JOIN shift d ON d.id = a.shift_id JOIN member m ON m.id = a.member_id "
-        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.station, d.name, m.name, a.id",
-        params,
+        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.station, d.name, m.name, a.id"
+        + (" LIMIT :limit" if limit is not None else ""),
+        {**params, "limit": limit} if limit is not None else params,
     )
     return [
         AttendanceRow(
@@ -200,8 +202,10 @@ def list_responses(
     call_type: str | None = None,
     incident: str | None = None,
     include_void: bool = False,
+    limit: int | None = None,
 ) -> list[ResponseRow]:
-    """Call responses, newest shift first (one row per responder). Members see their own."""
+    """Call responses, newest shift first (one row per responder; at most `limit`). Members
+    see their own."""
     member_id = _scope(actor, member_id, "calls")
     conds, params = _filters("r", member_id, start, end, include_void)
     if call_type is not None:
@@ -225,8 +229,9 @@ def list_responses(
         "r.member_id, m.name, m.email, r.role, r.source_file, r.source_line, r.created_at, "
         "r.created_by, r.voided_at, r.voided_by, r.void_reason "
         'FROM call_response r JOIN "call" d ON d.id = r.call_id JOIN member m ON m.id = r.member_id '
-        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.occurred_at DESC, d.incident_number, m.name",
-        params,
+        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.occurred_at DESC, d.incident_number, m.name"
+        + (" LIMIT :limit" if limit is not None else ""),
+        {**params, "limit": limit} if limit is not None else params,
     )
     return [
         ResponseRow(
