@@ -295,3 +295,98 @@ def test_a_resume_or_advance_cannot_be_dated_before_the_enrollment(cli, dept, sn
     r = cli("--as-of", "2026-09-01", "enroll", action, "1", ok=False)
     assert r.exit_code == 1 and "Enrollment 1 began on 2026-12-01" in r.stderr, r
     assert "would be before it" in r.stderr and snapshot() == before
+
+
+# ------------------------------------------------------------- order rules on the credit's day
+def test_a_prerequisite_is_judged_as_it_stood_on_the_credits_day(cli, dept, snapshot):
+    """Review: a checklist credit dated 12-02 was taken although its prerequisite was only
+    complete on 12-04 (the gate judged the prerequisite as it stands now), and the phase,
+    and its milestone, then counted as complete on 12-02. Refused, naming the day the
+    prerequisite was done; from that day it is taken; an officer's sign-off out of order
+    stays possible (and says which rule it passed over)."""
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit")
+    dept.link(pid, dept.requirement("Medical", "hours", required_hours=1), prerequisite=True)
+    dept.link(pid, dept.requirement("Orientation", "hours", required_hours=2), sort_order=1)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-12-04", "progress", "update", "1", "--add", "1")  # the prerequisite
+    before = snapshot()
+    r = cli("--as-of", "2026-12-02", "progress", "update", "2", "--add", "2", ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert (
+        "Prerequisite requirement 'Medical' must be completed before 'Orientation'. 'Medical' "
+        "was completed on 2026-12-04, after 2026-12-02, the day this credit takes effect."
+    ) in " ".join(r.stderr.split())
+    r = cli("--as-of", "2026-12-02", "progress", "update", "2", "--status", "completed",
+            "--reason", "transfer")  # fmt: skip
+    assert "'Orientation' is marked complete out of order (an officer's override)" in r.stderr
+    cli("progress", "update", "2", "--status", "auto")
+    cli("--as-of", "2026-12-04", "progress", "update", "2", "--add", "2")
+    assert show(cli)["status"] == "completed"
+
+
+def test_a_prerequisite_waived_later_does_not_open_an_earlier_day(cli, dept, snapshot):
+    """An officer's override counts from the day it was given, as a credit does."""
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit")
+    dept.link(pid, dept.requirement("Medical", "hours", required_hours=1), prerequisite=True)
+    dept.link(pid, dept.requirement("Orientation", "hours", required_hours=2), sort_order=1)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-12-04", "progress", "update", "1", "--waive", "--reason", "prior service")
+    before = snapshot()
+    r = cli("--as-of", "2026-12-02", "progress", "update", "2", "--add", "1", ok=False)
+    assert "'Medical' was completed on 2026-12-04" in r.stderr and snapshot() == before
+    cli("--as-of", "2026-12-05", "progress", "update", "2", "--add", "1")
+
+
+def _manual_phases(dept, cli):
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1 = dept.phase(pid, 1, "Orientation", manual=True)
+    p2 = dept.phase(pid, 2, "Skills", time_limit_days=30)
+    dept.link(pid, dept.requirement("Medical", "hours", required_hours=1), phase_id=p1)
+    dept.link(pid, dept.requirement("Station", "hours", required_hours=1), phase_id=p1)
+    dept.link(pid, dept.requirement("SCBA", "hours", required_hours=16), phase_id=p2)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Recruit")
+
+
+def test_an_advance_cannot_be_dated_before_the_phase_was_complete(cli, dept, snapshot):
+    """Review: `--as-of 2026-11-20 enroll advance` of a phase complete only on 12-04
+    started phase 2 on 11-20: its deadlines moved earlier, and a record of 11-25, when the
+    member was still in phase 1, credited it. Refused, naming the day the phase was
+    complete and the items done after the advance's day; nothing written."""
+    _manual_phases(dept, cli)
+    cli("--as-of", "2026-11-15", "progress", "update", "1", "--add", "1")
+    r = cli("--as-of", "2026-12-04", "progress", "update", "2", "--add", "1")
+    assert "needs an officer to advance it" in r.stderr
+    before = snapshot()
+    r = cli("--as-of", "2026-11-20", "enroll", "advance", "1", ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert (
+        "Phase 1 (Orientation) was complete on 2026-12-04; an advance dated 2026-11-20 would "
+        "start the next phase before it."
+    ) in r.stderr
+    assert "Station (completed 2026-12-04)" in r.stderr and "Medical (completed" not in r.stderr
+    assert "Give --as-of 2026-12-04 or later" in r.stderr
+    cli("--as-of", "2026-12-04", "enroll", "advance", "1")
+    e = show(cli)
+    assert (e["current_phase"], e["phase_started_on"], e["phase_deadline"]) == (
+        "2. Skills", "2026-12-04", "2027-01-03",
+    )  # fmt: skip
+
+
+def test_a_phase_entered_by_a_backdated_credit_starts_when_it_was_complete(cli, dept):
+    """A credit dated 12-02 that completes a phase whose other item was done on 12-04
+    starts the next phase on 12-04, the day the phase was complete, not on 12-02."""
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1, p2 = dept.phase(pid, 1, "Orientation"), dept.phase(pid, 2, "Skills", time_limit_days=10)
+    dept.link(pid, dept.requirement("Medical", "hours", required_hours=1), phase_id=p1)
+    dept.link(pid, dept.requirement("Station", "hours", required_hours=1), phase_id=p1)
+    dept.link(pid, dept.requirement("SCBA", "hours"), phase_id=p2)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-12-04", "progress", "update", "1", "--add", "1")
+    r = cli("--as-of", "2026-12-02", "progress", "update", "2", "--add", "1")
+    assert "Advanced to phase 2 (Skills)." in r.stderr
+    e = show(cli)
+    assert (e["phase_started_on"], e["phase_deadline"]) == ("2026-12-04", "2026-12-14")

@@ -267,9 +267,12 @@ def _match(
 
 
 # -------------------------------------------------------------------------------- gates
-def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict[int, str]]:
+def _blockers(
+    session: Session, enrollment_ids: Iterable[int], on: date | None = None
+) -> dict[int, dict[int, str]]:
     """enrollment -> {progress id: why it takes no credit now} (sequential, prerequisite,
-    phase); rows of flexible programs without prerequisites are never held."""
+    phase), the rows it waits for judged as they stood `on` (the feed's day: its credits
+    take effect then); rows of flexible programs without prerequisites are never held."""
     e = Enrollment.__table__  # type: ignore[attr-defined]
     p = Program.__table__  # type: ignore[attr-defined]
     info: dict[int, tuple[int, str, int | None]] = {}
@@ -292,7 +295,8 @@ def _blockers(session: Session, enrollment_ids: Iterable[int]) -> dict[int, dict
             sa.select(pr.c.program_id).where(pr.c.program_id.in_(part), pr.c.is_prerequisite.is_(True)).distinct()
         ).scalars())  # fmt: skip
     states = link_states(
-        session, [eid for eid, (program, structure, _) in info.items() if structure != "flexible" or program in gated]
+        session, [eid for eid, (program, structure, _) in info.items() if structure != "flexible" or program in gated],
+        on=on,
     )
     phases: dict[int, list[dp.Phase]] = {}
     walked: dict[tuple[int, int], set[int]] = {}
@@ -553,7 +557,7 @@ class CreditFeed:
     def _blockers(self, enrollment_ids: Iterable[int]) -> dict[int, str]:
         missing = set(enrollment_ids) - set(self._blocked)
         if missing:
-            found = _blockers(self.session, missing)
+            found = _blockers(self.session, missing, self.today)
             for eid in missing:
                 self._blocked[eid] = found.get(eid, {})
         return {pid: why for eid in enrollment_ids for pid, why in self._blocked[eid].items()}

@@ -16,7 +16,12 @@ from trainctl.services.audit import audit
 from trainctl.services.credit_feed import FeedResult
 from trainctl.services.progress.finish import after_change, refresh
 from trainctl.services.progress.links import link_states
-from trainctl.services.progress.phases import completed_phases, load_phases, start_phases
+from trainctl.services.progress.phases import (
+    completed_phases,
+    load_phases,
+    phase_done_on,
+    start_phases,
+)
 
 # ------------------------------------------------------------------------------ lifecycle
 TRANSITIONS = {
@@ -189,7 +194,9 @@ def _catch_up(
 def advance_phase(
     session: Session, actor: Actor, enrollment: Enrollment, *, today: date
 ) -> list[str]:
-    """The officer's manual phase advancement: refused unless the current phase is complete."""
+    """The officer's manual phase advancement: refused unless the current phase is complete,
+    and complete on the advance's day (an advance dated before its last item was done
+    would start the next phase, and its deadlines, before the member could have)."""
     actor.require(MANAGE, "advance enrollments")
     program = session.get(Program, enrollment.program_id)
     if program is None or program.structure_type != "phases":
@@ -216,6 +223,14 @@ def advance_phase(
             f"{'remains' if len(missing) == 1 else 'remain'}.",
             "Record or waive them first (`trainctl progress update ...`).",
             details=[f"{m.name} ({m.status.replace('_', ' ')})" for m in missing],
+        )
+    complete_on, late = phase_done_on(session, enrollment.id, current.id, today)
+    if late:
+        raise RefusedError(
+            f"Phase {current.number} ({current.name}) was complete on {complete_on}; an advance "
+            f"dated {today} would start the next phase before it.",
+            f"Give --as-of {complete_on} or later, or leave --as-of out.",
+            details=[f"{link.name} (completed {day})" for link, day in late],
         )
     nxt = dp.next_phase(
         phases, current, completed_phases(phases, links), dp.started_phases(phases, current.id)

@@ -185,10 +185,11 @@ class _Row:
 
     def refuse_if_gated(self) -> None:
         """Credit only where the program's order allows it (sequential, prerequisite, phase)."""
-        blocker = gate(self.w, self.located.enrollment, self.link_id)
+        blocker = gate(self.w, self.located.enrollment, self.link_id, on=self.today)
         if blocker is not None:
             raise RefusedError(blocker, "Nothing was recorded. `trainctl enroll show "
-                               f"{self.located.enrollment.id}` shows the order of requirements.")  # fmt: skip
+                               f"{self.located.enrollment.id}` shows the order of requirements; "
+                               "an officer may sign it off out of order (--status completed).")  # fmt: skip
 
 
 def apply_update(
@@ -518,7 +519,7 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
     if status == rp.status_override:
         return
     if status is not None:
-        passed_over = gate(row.w, row.located.enrollment, row.link_id)
+        passed_over = gate(row.w, row.located.enrollment, row.link_id, on=row.today)
         if passed_over is not None:
             verb = "waived" if status == "waived" else "marked complete"
             row.result.events.append(

@@ -6,7 +6,7 @@ Numeric progress is the sum of counted credits, never a number edited in place (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -21,7 +21,12 @@ from trainctl.queries.enrollments import (
     source_of,
 )
 from trainctl.queries.settings import nremt_local_content
-from trainctl.services.progress.rows import REQUIREMENT_COLUMNS, progress_rows, requirement_of
+from trainctl.services.progress.rows import (
+    REQUIREMENT_COLUMNS,
+    ProgressRow,
+    progress_rows,
+    requirement_of,
+)
 from trainctl.services.store import Writer, writer_of
 
 
@@ -126,41 +131,26 @@ def _per_credit(target: dp.Target) -> bool:
 # credits): reading every credit back into Python took 0.7-1.0 s CPU; the sums, 0.1-0.2 s.
 _SUMS = (
     "SELECT progress_id, category, item, SUM(amount) FROM progress_credit "
-    "WHERE progress_id IN {ids} AND state = 'counted' "
+    "WHERE progress_id IN {ids} AND state = 'counted'{dated} "
     "GROUP BY progress_id, category, item ORDER BY progress_id, MIN(id)"
 )
 _EACH = (
     "SELECT progress_id, amount, category, item, source_type, source_id FROM progress_credit "
-    "WHERE progress_id IN {ids} AND state = 'counted' ORDER BY id"
+    "WHERE progress_id IN {ids} AND state = 'counted'{dated} ORDER BY id"
 )
 
 
-def recompute(
-    db: Any,
-    progress_ids: Sequence[int],
-    now: datetime | None = None,
-    *,
-    today: date | None = None,
-) -> list[int]:
-    """Re-measure progress rows from their counted credits (a few queries per chunk of
-    rows, one UPDATE per changed row). Returns the ids of the rows whose value, percentage
-    or status changed. Given `today` (the as-of date), certification credits whose card has
-    expired no longer count. `db`: a Session or a Writer (services/store.py).
-
-    Set-based: the database sums the credits per (row, category, item) for every figure
-    that is a sum (`_per_credit` says which are not: those read their credits one by one),
-    so re-measuring the rows an import touched costs one aggregate per chunk, not a read of
-    every credit they hold; the figures are those of `dp.measure` over the credits."""
-    changed: list[int] = []
-    if not progress_ids:
-        return changed
-    w = writer_of(db)
-    now = now or datetime.now(UTC)
-    updates: list[dict[str, Any]] = []
+def _measured(
+    w: Writer, progress_ids: Sequence[int], *, today: date | None, through: date | None = None
+) -> Iterator[tuple[ProgressRow, float, float]]:
+    """(row, value, percentage) of each row, measured from its counted credits: those
+    dated on or before `through` when given (the row as it stood that day). The one
+    measurement `recompute` and `done_on` share; see `recompute` for the rest."""
     local = nremt_local_content(w)  # the department's NREMT setting, as compliance reads it
     targets: dict[int, dp.Target] = {}  # per requirement (many rows share one)
     spans: dict[tuple[Any, ...], int] = {}
     renewal: dict[int, int | None] = {}  # certification rows: domain/certs renewal_months
+    dated, day = ("", {}) if through is None else (" AND entered_on <= :through", {"through": through})
     for part in chunks(list(progress_ids)):
         rows = progress_rows(w, part)
         sql, params = in_list("p", part)
@@ -203,10 +193,10 @@ def recompute(
                 continue
             sql, params = in_list("p", ids)
             if ids is summed:
-                for pid, category, item, amount in w.all(_SUMS.format(ids=sql), params):
+                for pid, category, item, amount in w.all(_SUMS.format(ids=sql, dated=dated), {**params, **day}):
                     credits.setdefault(pid, []).append(dp.Credit(float(amount), category, item))
                 continue
-            ledger = w.all(_EACH.format(ids=sql), params)
+            ledger = w.all(_EACH.format(ids=sql, dated=dated), {**params, **day})
             held_certs = {pid for pid in ids if target_of[pid].requirement_type == "certification"}
             cards = (
                 card_days(w, {(st, sid) for pid, *_, st, sid in ledger if pid in held_certs})
@@ -228,18 +218,43 @@ def recompute(
                 expires = certs.held_through(*card, renewal.get(pid)) if card else None
                 credits.setdefault(pid, []).append(dp.Credit(float(amount), category, item, expires, why))
         for rp in rows:
-            value, pct = dp.measure(target_of[rp.id], credits.get(rp.id, []), today=today)
-            status = dp.derive_status(pct, rp.status_override, value)
-            shown = dp.effective_percentage(pct, rp.status_override)
-            if (rp.progress_value, rp.progress_percentage, rp.status) == (value, shown, status):
-                continue
-            changed.append(rp.id)
-            started = rp.started_at or (now if status != "not_started" else None)
-            completed = (rp.completed_at or now) if status in dp.DONE else None
-            updates.append(
-                {"id": rp.id, "value": value, "pct": shown, "status": status,
-                 "started": started, "completed": completed, "keep": int(dp.verification_stands(status))}
-            )  # fmt: skip
+            yield (rp, *dp.measure(target_of[rp.id], credits.get(rp.id, []), today=today))
+
+
+def recompute(
+    db: Any,
+    progress_ids: Sequence[int],
+    now: datetime | None = None,
+    *,
+    today: date | None = None,
+) -> list[int]:
+    """Re-measure progress rows from their counted credits (a few queries per chunk of
+    rows, one UPDATE per changed row). Returns the ids of the rows whose value, percentage
+    or status changed. Given `today` (the as-of date), certification credits whose card has
+    expired no longer count. `db`: a Session or a Writer (services/store.py).
+
+    Set-based: the database sums the credits per (row, category, item) for every figure
+    that is a sum (`_per_credit` says which are not: those read their credits one by one),
+    so re-measuring the rows an import touched costs one aggregate per chunk, not a read of
+    every credit they hold; the figures are those of `dp.measure` over the credits."""
+    changed: list[int] = []
+    if not progress_ids:
+        return changed
+    w = writer_of(db)
+    now = now or datetime.now(UTC)
+    updates: list[dict[str, Any]] = []
+    for rp, value, pct in _measured(w, progress_ids, today=today):
+        status = dp.derive_status(pct, rp.status_override, value)
+        shown = dp.effective_percentage(pct, rp.status_override)
+        if (rp.progress_value, rp.progress_percentage, rp.status) == (value, shown, status):
+            continue
+        changed.append(rp.id)
+        started = rp.started_at or (now if status != "not_started" else None)
+        completed = (rp.completed_at or now) if status in dp.DONE else None
+        updates.append(
+            {"id": rp.id, "value": value, "pct": shown, "status": status,
+             "started": started, "completed": completed, "keep": int(dp.verification_stands(status))}
+        )  # fmt: skip
     # (CASE without ELSE: NULL, so a verification that no longer stands is cleared)
     w.execute_many(
         "UPDATE requirement_progress SET progress_value = :value, progress_percentage = :pct, "
@@ -251,3 +266,54 @@ def recompute(
     )
     w.sync()
     return changed
+
+
+# An officer's override (services/progress/changes.override) leaves a credit of nothing,
+# dated the day it was given: a waiver ("waiver"), or a sign-off ("manual", noted "marked
+# complete"); the latest is the one in force.
+_OVERRIDE_DAYS = (
+    "SELECT progress_id, MAX(entered_on) FROM progress_credit WHERE progress_id IN {ids} "
+    "AND amount = 0 AND (source_type = 'waiver' OR (source_type = 'manual' "
+    "AND note LIKE 'marked complete%')) GROUP BY progress_id"
+)
+
+
+def done_on(db: Any, progress_ids: Sequence[int], day: date) -> set[int]:
+    """The rows among these that were complete (or waived) on `day`, as they stood then:
+    measured from their credits dated on or before it, as of that day (a card valid then),
+    an officer's override counting from the day it was given. What the order rules judge
+    a credit or an advance dated `day` by (services/progress/links.py `link_states`)."""
+    w = writer_of(db)
+    given: dict[int, date | None] = {}
+    for part in chunks(list(progress_ids)):
+        sql, params = in_list("p", part)
+        given.update((pid, as_date(on)) for pid, on in w.all(_OVERRIDE_DAYS.format(ids=sql), params))
+    done: set[int] = set()
+    for rp, value, pct in _measured(w, progress_ids, today=day, through=day):
+        since = given.get(rp.id)
+        override = rp.status_override if since is None or since <= day else None
+        if dp.derive_status(pct, override, value) in dp.DONE:
+            done.add(rp.id)
+    return done
+
+
+def done_from(db: Any, progress_ids: Sequence[int], after: date) -> dict[int, date]:
+    """For rows done now that were not on `after`: the first later day they were done, as
+    their ledger shows it (the day of the entry that completed them; `done_on`)."""
+    w = writer_of(db)
+    days: set[date] = set()
+    for part in chunks(list(progress_ids)):
+        sql, params = in_list("p", part)
+        later = w.column(
+            f"SELECT DISTINCT entered_on FROM progress_credit WHERE progress_id IN {sql} "
+            "AND entered_on > :after",
+            {**params, "after": after},
+        )
+        days.update(required(as_date(d)) for d in later)
+    found: dict[int, date] = {}
+    for day in sorted(days):
+        todo = [pid for pid in progress_ids if pid not in found]
+        if not todo:
+            break
+        found.update((pid, day) for pid in done_on(w, todo, day))
+    return found

@@ -4,11 +4,13 @@ events a change sets in motion (a phase entered, a milestone reached)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.queries import as_bool, chunks, in_list
+from trainctl.services.progress.ledger import done_on
 from trainctl.services.store import writer_of
 
 
@@ -32,9 +34,13 @@ class Event:
     message: str
 
 
-def link_states(db: Any, enrollment_ids: Sequence[int]) -> dict[int, list[LinkState]]:
+def link_states(
+    db: Any, enrollment_ids: Sequence[int], *, on: date | None = None
+) -> dict[int, list[LinkState]]:
     """Every progress row of these enrollments with what the gates and rollups need.
-    `db`: a Session or a Writer (services/store.py)."""
+    `on`: the day a credit or an advance takes effect: a row then counts as done only if
+    it was done that day (ledger.done_on: a prerequisite completed after a credit dated
+    before it does not open the gate for it). `db`: a Session or a Writer (services/store.py)."""
     w = writer_of(db)
     out: dict[int, list[LinkState]] = {}
     for part in chunks(list(enrollment_ids)):
@@ -52,4 +58,29 @@ def link_states(db: Any, enrollment_ids: Sequence[int]) -> dict[int, list[LinkSt
         for eid, pid, lid, name, phase, order, req, pre, status, pct, custom, limit in rows:
             link = dp.Link(lid, name, phase, order, bool(as_bool(req)), bool(as_bool(pre)), status)
             out.setdefault(eid, []).append(LinkState(pid, link, float(pct), custom, limit))
-    return out
+    return out if on is None else _as_on(w, out, on)
+
+
+def _as_on(w: Any, states: dict[int, list[LinkState]], on: date) -> dict[int, list[LinkState]]:
+    """`states` with each done row that has a ledger entry dated after `on` judged as it
+    stood on `on` (one query for the rest: a row with nothing later is as it stands)."""
+    done = [s.progress_id for mine in states.values() for s in mine if s.link.done]
+    later: set[int] = set()
+    for part in chunks(done):
+        ids, params = in_list("p", part)
+        later.update(w.column(
+            f"SELECT DISTINCT progress_id FROM progress_credit WHERE progress_id IN {ids} "
+            "AND entered_on > :on", {**params, "on": on},
+        ))  # fmt: skip
+    if not later:
+        return states
+    still = done_on(w, sorted(later), on)
+    return {
+        eid: [
+            replace(s, link=replace(s.link, status="in_progress"))
+            if s.progress_id in later and s.progress_id not in still
+            else s
+            for s in mine
+        ]
+        for eid, mine in states.items()
+    }

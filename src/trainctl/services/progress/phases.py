@@ -10,6 +10,7 @@ from typing import Any
 
 from trainctl.domain import progress as dp
 from trainctl.queries import as_bool, in_list, required
+from trainctl.services.progress.ledger import done_from
 from trainctl.services.progress.links import Event, LinkState, link_states
 from trainctl.services.progress.rows import EnrollmentRow
 from trainctl.services.store import writer_of
@@ -90,16 +91,23 @@ def advance_phases(
             continue
         mine = states.get(e.id, [])
         done = completed_phases(phases, [s.link for s in mine])
-        new_id, entered, waiting = dp.auto_advance(phases, e.current_phase_id, done)
+        left = e.current_phase_id
+        new_id, entered, waiting = dp.auto_advance(phases, left, done)
         if entered:
+            # each phase starts the day the one before it was complete: a credit dated
+            # before another of its items was done does not start the next phase then
+            start = today
+            for p in entered:
+                start = phase_done_on(w, e.id, left, start)[0]
+                start_phases(w, mine, [p.id], start)
+                left = p.id
             e.current_phase_id = new_id
-            e.phase_started_on = today
+            e.phase_started_on = start
             w.execute(
                 "UPDATE enrollment SET current_phase_id = :phase, phase_started_on = :today, "
                 "updated_at = :now WHERE id = :id",
-                {"phase": new_id, "today": today, "now": now, "id": e.id},
+                {"phase": new_id, "today": start, "now": now, "id": e.id},
             )
-            start_phases(w, mine, [p.id for p in entered], today)
             for p in entered:
                 events.append(Event("phase", e.id, f"Advanced to phase {p.number} ({p.name})."))
         if waiting is not None:
@@ -115,18 +123,52 @@ def advance_phases(
     return events
 
 
-def gate(db: Any, enrollment: EnrollmentRow, link_id: int) -> str | None:
-    """Why this link may not take credit now (sequential, prerequisite, phase), or None."""
+def phase_done_on(
+    db: Any, enrollment_id: int, phase_id: int, day: date
+) -> tuple[date, list[tuple[dp.Link, date]]]:
+    """The day a phase complete now was complete: `day`, or the later day its last
+    required item was done (ledger.done_from), with the items done after `day` and their
+    days. An advance (manual or automatic) dated `day` starts the next phase no earlier."""
+    then = link_states(db, [enrollment_id], on=day).get(enrollment_id, [])
+    late = [s for s in then if s.link.phase_id == phase_id and s.link.is_required and not s.link.done]
+    if not late:
+        return day, []
+    days = done_from(db, [s.progress_id for s in late], day)
+    done = [(s.link, days[s.progress_id]) for s in late if s.progress_id in days]
+    return max([day, *(d for _, d in done)]), done
+
+
+def gate(db: Any, enrollment: EnrollmentRow, link_id: int, *, on: date | None = None) -> str | None:
+    """Why this link may not take credit now (sequential, prerequisite, phase), or None.
+    `on`: the day the credit takes effect (--as-of): the rows it waits for are judged as
+    they stood that day, and a refusal that comes from the day says when they were done."""
     w = writer_of(db)
     structure = required(  # FK: a program is never deleted
         w.scalar("SELECT structure_type FROM program WHERE id = :p", {"p": enrollment.program_id})
     )
-    states = link_states(w, [enrollment.id]).get(enrollment.id, [])
     phases = load_phases(w, enrollment.program_id) if structure == "phases" else []
-    return dp.credit_blocker(
-        [s.link for s in states],
-        link_id,
-        structure_type=structure,
-        current_phase_id=enrollment.current_phase_id,
-        phases=phases,
+
+    def blocker(states: Sequence[LinkState]) -> str | None:
+        return dp.credit_blocker(
+            [s.link for s in states],
+            link_id,
+            structure_type=structure,
+            current_phase_id=enrollment.current_phase_id,
+            phases=phases,
+        )
+
+    then = link_states(w, [enrollment.id], on=on).get(enrollment.id, [])
+    why = blocker(then)
+    if why is None or on is None:
+        return why
+    now = link_states(w, [enrollment.id]).get(enrollment.id, [])
+    if blocker(now) is not None:
+        return why
+    done_then = {s.progress_id for s in then if s.link.done}
+    later = [s for s in now if s.link.done and s.progress_id not in done_then]
+    named = [s for s in later if f"'{s.link.name}'" in why] or later
+    days = done_from(w, [s.progress_id for s in named], on)
+    done = "; ".join(
+        f"'{s.link.name}' was completed on {days[s.progress_id]}" for s in named if s.progress_id in days
     )
+    return f"{why} {done}, after {on}, the day this credit takes effect." if done else why
