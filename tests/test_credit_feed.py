@@ -263,5 +263,6 @@ def test_a_credit_the_order_refuses_is_said_as_not_given(cli, db_path):
     cli("course", "add", "--code", "LF1", "--name", "Live fire", "--type", "drill", "--hours", "2")
     r = cli("--as-of", "2026-03-01", "record", "add", "ann@example.org", "--course", "LF1")
     assert "1 credit not given: the program's order does not take them (e.g. " in r.stderr, r
-    assert "the record stays on file and counts in compliance reports." in r.stderr
+    assert "the record stays on file, counts in compliance reports, and credits the program when " \
+        "that step opens." in r.stderr
     assert "held back" not in r.stderr and ".);" not in r.stderr

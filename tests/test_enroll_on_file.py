@@ -236,7 +236,7 @@ def test_a_resumed_enrollment_is_credited_with_what_was_recorded_while_on_hold(c
         _record_card_and_class(cli, who)
     assert _pct(cli, 1) == [0, 0] and _pct(cli, 2) == [100, 50]
     r = cli("--as-of", "2026-06-20", "enroll", "resume", "1")
-    assert "Credited 2 progress rows with what was recorded while it was on hold." in r.stderr
+    assert "Credited 2 progress rows with what is on file." in r.stderr
     assert _pct(cli, 1) == [100, 50]
     # the feed is idempotent: a second hold and resume credits nothing again
     credits = dept.scalar("SELECT count(*) FROM progress_credit")
@@ -260,8 +260,8 @@ def test_a_resume_dated_earlier_credits_what_is_dated_up_to_the_real_today(cli, 
 
 
 def test_a_resume_credits_only_the_resumed_enrollment(cli, dept):
-    """What the program's order refused in the member's other enrollment stays refused
-    (the feed does not come back for it when the gate opens): a resume elsewhere leaves it."""
+    """What the program's order refused in the member's other enrollment credits it when
+    its step opens (the orientation done), not through a resume of another enrollment."""
     ann = dept.member("Ann Lee")
     _on_hold_program(dept)
     seq = dept.program("Academy", structure="sequential")
@@ -272,10 +272,12 @@ def test_a_resume_credits_only_the_resumed_enrollment(cli, dept):
     cli("--as-of", "2026-05-15", "enroll", "hold", "1")
     r = cli("--as-of", "2026-06-10", "cert", "add", "ann.lee@example.org", "EMT-B", "--issued", "2026-06-01")
     assert "1 credit not given" in r.stderr  # the Academy's order: orientation first
-    cli("--as-of", "2026-06-11", "progress", "update", "3", "--set", "2")  # orientation done
-    assert _pct(cli, 2) == [100, 0]
+    assert _pct(cli, 2) == [0, 0]
     cli("--as-of", "2026-06-20", "enroll", "resume", "1")
-    assert _pct(cli, 1)[0] == 100 and _pct(cli, 2) == [100, 0]
+    assert _pct(cli, 1)[0] == 100 and _pct(cli, 2) == [0, 0]
+    r = cli("--as-of", "2026-06-21", "progress", "update", "3", "--set", "2")  # orientation done
+    assert "Credited 1 progress row with what is on file." in r.stderr
+    assert _pct(cli, 2) == [100, 100]
 
 
 def test_a_card_or_class_for_a_member_on_hold_says_it_counts_on_resume(cli, dept):
@@ -295,3 +297,84 @@ def test_a_card_or_class_for_a_member_on_hold_says_it_counts_on_resume(cli, dept
         assert note in r.stderr, r
     r = cli("--as-of", "2026-06-10", "cert", "add", "bob.ray@example.org", "EMT-B", "--issued", "2026-06-01")
     assert "on hold" not in r.stderr
+
+
+def test_a_resume_counts_the_rows_it_really_credited(cli, dept):
+    """Review: a resume said "Credited 2 progress rows with what was recorded while it was
+    on hold" when one row gained credit (the other's was in the ledger before the hold)
+    and nothing was recorded during the hold. It counts the rows that gained an entry,
+    and says what is on file."""
+    ann = dept.member("Ann Lee")
+    _on_hold_program(dept)
+    cli("--as-of", "2026-05-01", "enroll", "add", str(ann), "Medic")
+    cli("--as-of", "2026-06-10", "record", "add", "ann.lee@example.org", "--course", "Airway class",
+        "--hours", "2", "--date", "2026-06-02", "--topic", "national/airway")  # fmt: skip
+    cli("--as-of", "2026-06-12", "enroll", "hold", "1")
+    cli("--as-of", "2026-06-13", "cert", "add", "ann.lee@example.org", "EMT-B", "--issued", "2026-06-01")
+    r = cli("--as-of", "2026-06-20", "enroll", "resume", "1")
+    assert "Credited 1 progress row with what is on file." in r.stderr, r
+    assert "while it was on hold" not in r.stderr
+
+
+# ----------------------------------------------------------------------- a step opens
+def _pump_path(dept: Dept, structure: str = "sequential") -> None:
+    pid = dept.program("Pump Path", structure=structure)
+    dept.link(pid, dept.requirement("Driver hours", "hours", required_hours=4, counts_categories=["driver"]))
+    dept.link(pid, dept.requirement("Pump card", "certification", credential_code="PUMP"), sort_order=1)
+
+
+def _pump_credits(dept: Dept) -> list[tuple[str, str]]:
+    return [(str(on), sid) for on, sid in dept.rows(
+        "SELECT c.entered_on, c.source_id FROM progress_credit c "
+        "JOIN requirement_progress rp ON rp.id = c.progress_id WHERE rp.id = 2 ORDER BY c.id"
+    )]  # fmt: skip
+
+
+def test_a_card_on_file_credits_its_step_when_a_record_opens_it(cli, dept):
+    """Review: in a sequential program a Pump card entered before the driver hours were
+    done was refused by the order and never credited its step once the hours were in
+    (hold and resume then credited it: the same facts, two outcomes). The step takes it
+    when it opens, dated that day (the program gave it no credit before: the order
+    refused it, so an earlier day would date credit the gate did not allow)."""
+    ann = dept.member("Ann Lee")
+    _pump_path(dept)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Pump Path")
+    r = cli("--as-of", "2026-12-01", "cert", "add", "ann.lee@example.org", "PUMP", "--issued", "2026-12-01")
+    assert "1 credit not given" in r.stderr and "credits the program when that step opens" in r.stderr
+    r = cli("--as-of", "2026-12-03", "record", "add", "ann.lee@example.org", "--course", "Driver training",
+            "--hours", "4", "--category", "driver")  # fmt: skip
+    assert "Credited 2 progress rows for 1 member." in r.stderr, r
+    assert _pct(cli, 1) == [100, 100]
+    assert _pump_credits(dept) == [("2026-12-03", "1")]
+
+
+def test_a_card_on_file_credits_its_step_when_a_progress_update_opens_it(cli, dept):
+    ann = dept.member("Ann Lee")
+    _pump_path(dept)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Pump Path")
+    cli("--as-of", "2026-12-01", "cert", "add", "ann.lee@example.org", "PUMP", "--issued", "2026-12-01")
+    r = cli("--as-of", "2026-12-04", "progress", "update", "1", "--add", "4")
+    assert "Credited 1 progress row with what is on file." in r.stderr, r
+    assert "Enrollment 1 is complete." in r.stderr
+    assert cli("--format", "json", "enroll", "show", "1").json["status"] == "completed"
+    assert _pump_credits(dept) == [("2026-12-04", "1")]
+
+
+def test_a_card_on_file_credits_the_phase_an_officer_advances_to(cli, dept):
+    """The same when an officer advances a phased enrollment: the phase entered takes
+    what is on file that counts for it."""
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Driver", structure="phases")
+    p1, p2 = dept.phase(pid, 1, "Driving", manual=True), dept.phase(pid, 2, "Pumping")
+    dept.link(pid, dept.requirement("Driver hours", "hours", required_hours=4, counts_categories=["driver"]),
+              phase_id=p1)  # fmt: skip
+    dept.link(pid, dept.requirement("Pump card", "certification", credential_code="PUMP"), phase_id=p2)
+    cli("--as-of", "2026-11-01", "enroll", "add", str(ann), "Driver")
+    r = cli("--as-of", "2026-12-01", "cert", "add", "ann.lee@example.org", "PUMP", "--issued", "2026-12-01")
+    assert "has not started" in r.stderr
+    cli("--as-of", "2026-12-02", "progress", "update", "1", "--add", "4")
+    assert _pct(cli, 1) == [100, 0]
+    r = cli("--as-of", "2026-12-05", "enroll", "advance", "1")
+    assert "Credited 1 progress row with what is on file." in r.stderr, r
+    assert _pct(cli, 1) == [100, 100]
+    assert _pump_credits(dept) == [("2026-12-05", "1")]

@@ -711,7 +711,9 @@ def advance(ctx: typer.Context, enrollment: EnrollmentArg) -> None:
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         e = get_enrollment(session, enrollment)
-        messages = advance_phase(session, actor, e, today=state.today(session))
+        messages = advance_phase(
+            session, actor, e, today=state.today(session), credit_through=_real_today(session)
+        )
     for m in messages:
         render.info(m, quiet=state.quiet)
 

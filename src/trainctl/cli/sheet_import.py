@@ -224,12 +224,12 @@ def feed_lines(feed: Any, *, dry_run: bool = False) -> list[str]:
     if feed.already:
         lines.append(f"{plural(feed.already, 'credit')} {word_for(feed.already, 'was', 'were')} in the ledger already.")
     if feed.held:
-        # a member works in the current phase, in order (DESIGN §3): the feed does not come
-        # back for them when the phase opens; the record stays on file
+        # a member works in the current phase, in order (DESIGN §3): the record stays on
+        # file, and credits the step when it opens (services/credit_feed.py `_open`)
         lines.append(
             f"{plural(len(feed.held), 'credit')} not given: the program's order does not take them "
-            f"(e.g. {feed.held[0].reason.rstrip('.')}); the record stays on file and counts in compliance "
-            "reports."
+            f"(e.g. {feed.held[0].reason.rstrip('.')}); the record stays on file, counts in compliance "
+            "reports, and credits the program when that step opens."
         )
     # an enrollment on hold takes nothing now; the officer learns it will on resume (a
     # review: a card recorded during a deployment seemed lost)

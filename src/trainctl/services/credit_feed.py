@@ -69,7 +69,7 @@ from trainctl.services.progress import (
 from trainctl.services.store import Writer
 
 __all__ = [
-    "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts",
+    "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts", "credit_opened",
     "recredit_requirements", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
 ]  # fmt: skip
 
@@ -567,13 +567,16 @@ class CreditFeed:
         if facts:
             self.add_groups(group_facts(facts))
 
-    def add_groups(self, groups: Sequence[Group]) -> None:
-        """`add` for facts already grouped by signature (an import's new rows: source_groups)."""
+    def add_groups(self, groups: Sequence[Group], only: set[int] | None = None) -> None:
+        """`add` for facts already grouped by signature (an import's new rows: source_groups);
+        `only`: credit only these progress rows (steps just opened: `_open`)."""
         groups = [g for g in groups if g[1]]
         if not groups:
             return
         self._load({proto.source_type for proto, _ in groups}, {i[1] for _, items in groups for i in items})
         matches = _match(groups, self._rows, self._accepts, self.today, self._memo)
+        if only is not None:
+            matches = [m for m in matches if m[4].progress_id in only]
         if not matches:
             return
         enrollment_of = self._enrollment_of
@@ -711,16 +714,53 @@ class CreditFeed:
                 amount, category, item, note, "counted", by, now,
             ))  # fmt: skip
         rows = [r for day_rows in by_day.values() for r in day_rows]
+        c = ProgressCredit.__table__  # type: ignore[attr-defined]
+        last = self.session.execute(sa.select(sa.func.coalesce(sa.func.max(c.c.id), 0))).scalar_one()
         written = sum(_write(self.session, day_rows, day) for day, day_rows in by_day.items())
         r = self.result
         r.credits += written
         r.already += len(rows) - written
         if written:
-            r.progress_ids.update(row[0] for row in rows)
-            r.enrollment_ids.update(m[4].enrollment_id for m in ready)
-            r.members.update(m[2] for m in ready)
-            self._touched.update(row[0] for row in rows)
+            # the rows that gained an entry, not every row matched ("Credited 2 progress rows"
+            # of a resume that credited one: the other's credit was in the ledger already)
+            gained = set(self.session.execute(
+                sa.select(c.c.progress_id).where(c.c.id > last).distinct()
+            ).scalars())  # fmt: skip
+            r.progress_ids |= gained
+            r.enrollment_ids.update(m[4].enrollment_id for m in ready if m[4].progress_id in gained)
+            r.members.update(m[2] for m in ready if m[4].progress_id in gained)
+            self._touched |= gained
         return written
+
+    def _open(self, progress_ids: set[int]) -> int:
+        """Steps just opened (a gate held them back before this feed's finish: the step
+        before completed, a prerequisite done, a phase entered) take what is already on
+        file that counts for them (a valid card, records since the enrollment began), as
+        a resume does (services/enrollment/on_file.py `facts_on_file`), dated the feed's
+        day: the day they opened, as the program gave them no credit before it."""
+        if not progress_ids:
+            return 0
+        from trainctl.services.enrollment.on_file import facts_on_file, kinds_crediting
+
+        rp = RequirementProgress.__table__  # type: ignore[attr-defined]
+        e = Enrollment.__table__  # type: ignore[attr-defined]
+        pr = ProgramRequirement.__table__  # type: ignore[attr-defined]
+        rows: list[Any] = []
+        for part in chunks(sorted(progress_ids)):
+            rows += self.session.execute(
+                sa.select(e.c.member_id, e.c.enrolled_on, pr.c.requirement_id)
+                .select_from(rp.join(e, e.c.id == rp.c.enrollment_id)
+                             .join(pr, pr.c.id == rp.c.program_requirement_id))
+                .where(rp.c.id.in_(part), e.c.status.in_(CREDITABLE))
+            ).all()  # fmt: skip
+        if not rows:
+            return 0
+        kinds = kinds_crediting(self.session, {rid for _, _, rid in rows})
+        since = min(on for _, on, _ in rows)
+        groups = facts_on_file(self.session, sorted({m for m, _, _ in rows}), since, self.today, kinds)
+        before = self.result.credits
+        self.add_groups(groups, only=progress_ids)
+        return self.result.credits - before
 
     def close(self) -> FeedResult:
         """The shared finish for the touched rows (and the window rows of every member whose
@@ -734,15 +774,19 @@ class CreditFeed:
             if self._touched:
                 r.events += _finish(self.session, self._touched, self._enrollment_of, self.today)
                 self._touched = set()
-            if not self._held:
+            # the rows a gate held back before the finish (the feed's own facts, or none)
+            before = {pid for rows in self._blocked.values() for pid in rows}
+            if not before:
                 break
+            watched = {eid for eid, rows in self._blocked.items() if rows}
             self._blocked.clear()
-            blocked = self._blockers({m[4].enrollment_id for m in self._held})
+            blocked = self._blockers(watched | {m[4].enrollment_id for m in self._held})
             ready = [m for m in self._held if m[4].progress_id not in blocked]
-            if not ready:
-                break
             self._held = [m for m in self._held if m[4].progress_id in blocked]
-            self._credit(ready)
+            written = self._credit(ready)
+            written += self._open(before - set(blocked))
+            if not written:
+                break
         if self._held:
             blocked = self._blockers({m[4].enrollment_id for m in self._held})
             r.held = [
@@ -760,6 +804,17 @@ def credit_facts(
     department's date or --as-of. For an import read in chunks, use CreditFeed."""
     feed = CreditFeed(session, actor, today=today)
     feed.add(facts)
+    return feed.close()
+
+
+def credit_opened(
+    session: Session, actor: Actor, progress_ids: Iterable[int], *, today: date
+) -> FeedResult:
+    """Steps that just opened (`progress_ids`: a progress update completed the step
+    before them, or a prerequisite) take what is on file that counts for them, as the
+    feed's own opened steps do (CreditFeed `_open`), then the shared finish."""
+    feed = CreditFeed(session, actor, today=today)
+    feed._open(set(progress_ids))
     return feed.close()
 
 

@@ -135,11 +135,8 @@ def change_status(
     if action == "resume":
         assert enrollment.id is not None
         caught = _catch_up(session, actor, enrollment, today=today, through=credit_through)
-        if caught.credits:
-            messages.append(
-                f"Credited {plural(len(caught.progress_ids), 'progress row')} with what was "
-                "recorded while it was on hold."
-            )
+        if caught.credits:  # recorded while it was on hold, or before and held back by the order
+            messages.append(f"Credited {plural(len(caught.progress_ids), 'progress row')} with what is on file.")
         messages += caught.events
         progress_ids = [
             pid
@@ -172,8 +169,9 @@ def change_status(
 def _catch_up(
     session: Session, actor: Actor, enrollment: Enrollment, *, today: date, through: date | None
 ) -> FeedResult:
-    """Credit a resumed enrollment, and only it, with what is on file since it began: the
-    one credit feed, as at enrollment (services/enrollment/on_file.py). What it was credited
+    """Credit a resumed enrollment (or one whose phase an officer advanced), and only it,
+    with what is on file since it began: the one credit feed, as at enrollment
+    (services/enrollment/on_file.py). What it was credited
     before the hold is in the ledger already (the feed is idempotent on progress row and
     source), and its gates (order, prerequisites, phases) apply as for any credit."""
     from trainctl.services.enrollment.on_file import credit_on_file
@@ -192,11 +190,14 @@ def _catch_up(
 
 # ------------------------------------------------------------------------ manual advance
 def advance_phase(
-    session: Session, actor: Actor, enrollment: Enrollment, *, today: date
+    session: Session, actor: Actor, enrollment: Enrollment, *, today: date,
+    credit_through: date | None = None,
 ) -> list[str]:
     """The officer's manual phase advancement: refused unless the current phase is complete,
     and complete on the advance's day (an advance dated before its last item was done
-    would start the next phase, and its deadlines, before the member could have)."""
+    would start the next phase, and its deadlines, before the member could have). The
+    phase entered takes what is on file that counts for it (`credit_through`: as at a
+    resume)."""
     actor.require(MANAGE, "advance enrollments")
     program = session.get(Program, enrollment.program_id)
     if program is None or program.structure_type != "phases":
@@ -248,6 +249,12 @@ def advance_phase(
     session.flush()
     messages = [f"Advanced to phase {nxt.number} ({nxt.name})."]
     messages += [ev.message for ev in after_change(session, [enrollment.id], today=today, now=now)]
+    # the phase opens: what is on file that counts for it (a card, records since the
+    # enrollment began) credits it now, as at a resume; before, its order refused it
+    caught = _catch_up(session, actor, enrollment, today=today, through=credit_through)
+    if caught.credits:
+        messages.append(f"Credited {plural(len(caught.progress_ids), 'progress row')} with what is on file.")
+    messages += caught.events
     audit(
         session,
         actor,

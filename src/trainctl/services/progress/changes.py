@@ -30,7 +30,7 @@ from trainctl.queries import progress as q
 from trainctl.queries.settings import nremt_local_content, self_reporting_enabled
 from trainctl.services.audit import audit
 from trainctl.services.progress.finish import refresh
-from trainctl.services.progress.phases import gate
+from trainctl.services.progress.phases import blocked_rows, gate
 from trainctl.services.progress.rows import (
     REQUIREMENT_COLUMNS,
     EnrollmentRow,
@@ -120,6 +120,10 @@ class UpdateResult:
     pending: bool = False  # this update's credit is self-reported and waits for an officer
     waiting: bool = False  # the row has credit waiting for verification after this update
     events: list[str] = field(default_factory=list)
+    # progress rows of the enrollment a gate held back before this update and no longer
+    # does (a step completed, a prerequisite done, a phase entered): what is on file for
+    # them is credited by the caller (services/credit_feed.py `credit_opened`)
+    opened: set[int] = field(default_factory=set)
 
 
 @dataclass
@@ -220,9 +224,12 @@ def apply_update(
     _require_open(row, update)
     _require_begun(row, update)
     before = (located.progress.status, enrollment.status)
+    held = blocked_rows(w, enrollment) if update.moves_figures else set()
     for change in update.changes:
         APPLY[type(change)](row, change)
     result = finish(row, update, before, today=today)
+    if held:
+        result.opened = held - blocked_rows(w, result.enrollment)
     w.sync()
     return result
 

@@ -123,6 +123,30 @@ def advance_phases(
     return events
 
 
+def blocked_rows(db: Any, enrollment: EnrollmentRow) -> set[int]:
+    """The progress rows of this enrollment that a gate holds back now (`dp.credit_blocker`:
+    sequential, prerequisite, phase): a change that leaves one of them open has opened a
+    step (services/progress/changes.py, then the feed's `credit_opened`)."""
+    w = writer_of(db)
+    structure = required(
+        w.scalar("SELECT structure_type FROM program WHERE id = :p", {"p": enrollment.program_id})
+    )
+    states = link_states(w, [enrollment.id]).get(enrollment.id, [])
+    links = [s.link for s in states]
+    if structure == "flexible" and not any(link.is_prerequisite for link in links):
+        return set()
+    phases = load_phases(w, enrollment.program_id) if structure == "phases" else []
+    started = dp.started_phases(phases, enrollment.current_phase_id) if phases else None
+    return {
+        s.progress_id
+        for s in states
+        if dp.credit_blocker(
+            links, s.link.id, structure_type=structure,
+            current_phase_id=enrollment.current_phase_id, phases=phases, started=started,
+        ) is not None
+    }  # fmt: skip
+
+
 def phase_done_on(
     db: Any, enrollment_id: int, phase_id: int, day: date
 ) -> tuple[date, list[tuple[dp.Link, date]]]:
