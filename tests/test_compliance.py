@@ -321,6 +321,33 @@ def test_the_current_window_is_prorated_too_and_none_owed_is_not_yet_due():
     assert c.evaluate(m, spec, D("2026-01-20")).status == c.NOT_YET_DUE
 
 
+# A window owed in nothing is not yet due whatever was done in it: the full year's hours of
+# a December hire are on file, not owed (the matrix, explain and the summary's counts agree)
+@pytest.mark.parametrize("done", [0, 3, 6, 8])
+@pytest.mark.parametrize("detail", [True, False])
+def test_a_window_owed_in_nothing_is_not_yet_due_whatever_was_done(done, detail):
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6, **CLASS)
+    m = member(hours(1, "2025-12-15", done), hire_date=D("2025-12-09"))
+    e = c.evaluate(m, spec, D("2025-12-31"), detail=detail)
+    assert (e.status, e.months_owed, e.value) == (c.NOT_YET_DUE, (0, 12), done)
+    assert e.reason.startswith("not owed: hired on 2025-12-09") and e.good_through is None
+    assert e.owes_nothing
+
+
+# ... unless the previous window closed short: back from a year's leave on 16 December 2025
+# with 2024 unmet, the member is held to 2025 (overdue), and its full hours meet it
+@pytest.mark.parametrize(("done", "status"), [(0, c.OVERDUE), (3, c.OVERDUE), (6, c.MET)])
+@pytest.mark.parametrize("detail", [True, False])
+def test_a_window_owed_in_nothing_after_a_short_one_is_held(done, status, detail):
+    spec = c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=6, **CLASS)
+    history = _stints(("2015-01-01", "emt", "active"), ("2024-12-31", "emt", "on_leave"),
+                      ("2025-12-16", "emt", "active"))  # fmt: skip
+    m = member(hours(1, "2025-12-20", done), history=history)
+    e = c.evaluate(m, spec, D("2025-12-31"), detail=detail)
+    assert (e.status, e.months_owed) == (status, (0, 12))
+    assert not e.owes_nothing  # counted in the summary, met or behind
+
+
 # A list cannot be shared out: it is owed whole when more than half of the window's months
 # are owed (three weeks' leave in February does not excuse the year's CPR), else not at all
 @pytest.mark.parametrize(("hired", "owed", "december", "january"), [

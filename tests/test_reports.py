@@ -949,6 +949,35 @@ def test_a_member_who_owes_nothing_but_met_it_is_left_out_of_the_counts(dept):
                 "-f", "json").json  # fmt: skip
     (line,) = data["summary"]
     assert (line["met"], line["applicable"]) == (0, 3), line
+    # and the cell says what the counts say: not owed, so not yet due (not "met")
+    got = {c["member"]: c for c in data["cells"]}["June Two"]
+    assert (got["status"], got["months_owed"]) == ("not_yet_due", "6 of 12"), got
+
+
+def test_the_full_year_done_in_a_window_owed_in_nothing_is_not_yet_due_everywhere(dept):
+    """Hired on 9 December 2025, Nia trained 8 h of hazmat on the 15th: no month of 2025
+    was owed, so her 2025 hazmat is not yet due, as it is with less, in the matrix (where the
+    column showed 'met' beside a summary of '1 met'), its JSON and `requirement explain`."""
+    dept("--as-of", "2025-01-01", "import", "iso")
+    dept("--as-of", "2025-12-09", "member", "add", "Nia New", "--email", "nia@fd.org",
+         "--position", "firefighter", "--hire-date", "2025-12-09")  # fmt: skip
+    record(dept, "nia@fd.org", "2025-12-15", 8, "Hazmat awareness", "--category", "hazmat")
+    record(dept, "ann@fd.org", "2025-12-15", 6, "Hazmat awareness", "--category", "hazmat")
+    data = dept("report", "compliance", "--as-of", "2025-12-31", "-r", "ISO-HAZMAT", "-f", "json").json
+    got = {c["member"]: c for c in data["cells"]}
+    nia, ann = got["Nia New"], got["Ann Lee"]
+    assert (nia["status"], nia["months_owed"], nia["good_through"]) == ("not_yet_due", "0 of 12", None)
+    assert ann["status"] == "met"
+    (line,) = data["summary"]
+    assert (line["met"], line["applicable"]) == (1, 3), line
+    met = sum(c["status"] == "met" for c in data["cells"])
+    assert met == line["met"]  # the column and the summary line agree
+    why = explain(dept, "nia@fd.org", "ISO-HAZMAT", "2025-12-31")
+    assert (why["status"], why["reason"]) == ("not_yet_due", nia["reason"])
+    assert why["lines"][-1].startswith("Status: NOT YET DUE — not owed: hired on 2025-12-09")
+    table = dept("report", "compliance", "--as-of", "2025-12-31", "-r", "ISO-HAZMAT").stdout
+    (row,) = [x for x in table.splitlines() if "Nia New" in x]
+    assert "not yet due" in row and "met" not in row, table
 
 
 def test_report_iso_credit_is_the_hours_owed_that_were_trained(dept):

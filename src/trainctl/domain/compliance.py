@@ -798,7 +798,7 @@ class Evaluation:
         return (
             m is not None
             and owes_of(self.requirement, *m) == NONE
-            and self.status != OVERDUE  # (met anyway, or not yet due: out of the counts)
+            and self.status == NOT_YET_DUE  # (overdue, or met after a short previous window: held)
         )
 
     @property
@@ -1700,7 +1700,9 @@ def evaluate(
         year = _year(spec, facts, as_of, anchors, cycle, start, member)
 
     previous = None
-    if period.tiles and ws.previous is not None and (detail or not j.met):
+    # (the matrix skips the previous window of a met one, unless this window is owed in
+    # nothing: then only a short previous window keeps the member held, met or not)
+    if period.tiles and ws.previous is not None and (detail or not j.met or owes is None):
         assert ws.previous.start is not None and ws.previous.end is not None
         # Held against the member when they owed it for the whole of that window, as its
         # last day saw them (and the requirement as it stood then: positions named since
@@ -1806,7 +1808,10 @@ def evaluate(
                 good_through=ws.current.end, previous=previous, year=year, **common,
             )  # fmt: skip
 
-    if j.met:
+    # a window owed in nothing is not yet due, whatever was done in it (the full year's
+    # hours too), unless the previous window closed short and the member is held to this one
+    excused = owes is None and (previous is None or previous.met)
+    if j.met and not excused:
         if period.frequency == "rolling":
             if sums is not None:  # the same figure; now the facts that made it
                 j = _judge(spec, facts, ws.current, as_of, cycle, detail, member.unique)
