@@ -219,6 +219,38 @@ def test_a_card_running_out_stays_met_and_says_when(dept):
     assert "3 met of 3 applicable; 2 run out within 30 days" in r.stderr, r
 
 
+def test_the_hint_to_report_expiring_answers_as_the_summary_did(dept, db_url):
+    """The summary line counted a card running out within 30 days of 1 June 2025 and
+    pointed at `trainctl report expiring --within 30`, which, run as printed, answered for
+    today ("No certification expires within 30 days"). The hint carries the day asked for
+    (global --as-of or the report's own), and --db and --as when given on the command line;
+    run as printed, it lists the card."""
+    import shlex
+    from datetime import date, timedelta
+
+    dept("import", "nremt")
+    dept("cert", "add", "ann@fd.org", "CPR-BLS", "--issued", "2023-06-10", "--expires", "2025-06-20")
+
+    def hint(*args: str) -> list[str]:
+        line = dept(*args).stderr
+        (command,) = [p for p in line.split("`") if p.startswith("trainctl ")]
+        return shlex.split(command)
+
+    expected = ["trainctl", "--as-of", "2025-06-01", "report", "expiring", "--within", "30"]
+    assert hint("--as-of", "2025-06-01", "report", "compliance", "-r", "CPR-BLS") == expected
+    assert hint("report", "compliance", "-r", "CPR-BLS", "--as-of", "2025-06-01") == expected
+    got = hint("--db", db_url, "--as", "ann@fd.org", "report", "compliance", "-r", "CPR-BLS",
+               "--as-of", "2025-06-01")  # fmt: skip
+    assert got[:5] == ["trainctl", "--db", db_url, "--as", "ann@fd.org"], got
+    rows = dept(*got[1:], "--format", "json").json
+    assert [(r["member"], r["expires_on"]) for r in rows] == [("Ann Lee", "2025-06-20")]
+    # TRAINCTL_DB (how these tests name the database) is there for the next command too,
+    # and a report of today needs no day
+    soon = date.today() + timedelta(days=10)
+    dept("cert", "add", "pat@fd.org", "CPR-BLS", "--issued", "2024-01-01", "--expires", soon.isoformat())
+    assert hint("report", "compliance", "-r", "CPR-BLS")[1:] == ["report", "expiring", "--within", "30"]
+
+
 def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):
     """`--member` for a day before their hire shows what they will owe but counts them in
     no summary (no roster of that day has them); a position or a day with nobody says so,

@@ -10,7 +10,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import not_stdout
-from trainctl.cli.state import get_state
+from trainctl.cli.state import command_line, get_state
 from trainctl.errors import UsageError
 
 
@@ -109,15 +109,15 @@ def demo(
     if summary.showcase_enrollment is not None:
         enroll_cli.show(ctx, str(summary.showcase_enrollment))
     # built as of a past day: ask about that day (today, its history is long over)
-    db = f"--db {dest}" + (f" --as-of {state.as_of}" if as_of is not None else "")
+    asked = state.as_of if as_of is not None else None
+    commands = (
+        "program show 'Probationary Firefighter'", f"enroll show {summary.showcase_enrollment}",
+        "requirement list --registry NREMT", "member list", "report compliance --behind",
+        "requirement explain F-203 NREMT-EMT",
+    )  # fmt: skip
     render.info(
         "\nExplore it (every command takes --db):\n"
-        f"  trainctl {db} program show 'Probationary Firefighter'\n"
-        f"  trainctl {db} enroll show {summary.showcase_enrollment}\n"
-        f"  trainctl {db} requirement list --registry NREMT\n"
-        f"  trainctl {db} member list\n"
-        f"  trainctl {db} report compliance --behind\n"
-        f"  trainctl {db} requirement explain F-203 NREMT-EMT",
+        + "\n".join(f"  {command_line(c, db=str(dest), as_of=asked)}" for c in commands),
         quiet=quiet,
     )
 

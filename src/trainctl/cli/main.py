@@ -373,7 +373,14 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
     ] = False,
 ) -> None:
-    ctx.obj = AppState(db=db, actor=actor, fmt=fmt.value, quiet=quiet, as_of=parse_date(as_of, "--as-of"))
+    typed = {
+        flag: value
+        for flag, name, value in (("--db", "db", db), ("--as", "actor", actor))
+        if value is not None and getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"
+    }
+    ctx.obj = AppState(
+        db=db, actor=actor, fmt=fmt.value, quiet=quiet, as_of=parse_date(as_of, "--as-of"), typed=typed
+    )
 
 
 def _register() -> None:

@@ -30,7 +30,7 @@ import typer
 from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, OutputFormat, fmt_value, one_as_of
 from trainctl.cli.render import Col
-from trainctl.cli.state import fmt_of, get_state
+from trainctl.cli.state import AppState, fmt_of, get_state
 
 if TYPE_CHECKING:
     from trainctl.domain.compliance import Evaluation
@@ -208,10 +208,11 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
     return out
 
 
-def _expiring(column: list[Evaluation], day: date, within: int) -> str:
-    """'; 2 run out within 30 days (`trainctl report expiring`)' for a certification
-    requirement's met cells whose card (or class record standing in) runs out soon (they
-    stay met until then)."""
+def _expiring(column: list[Evaluation], day: date, within: int, state: AppState, asked: bool) -> str:
+    """'; 2 run out within 30 days (`trainctl report expiring --within 30`)' for a
+    certification requirement's met cells whose card (or class record standing in) runs out
+    soon (they stay met until then). The command lists the same cards: it carries the day
+    when one was `asked` (--as-of), and the --db and --as this report was run with."""
     if not column or column[0].requirement.requirement_type != "certification":
         return ""
     last = day + timedelta(days=within)
@@ -220,7 +221,8 @@ def _expiring(column: list[Evaluation], day: date, within: int) -> str:
     n = sum(1 for e in column if e.met and e.due is not None and e.due <= last)
     if not n:
         return ""
-    return f"; {n} run{'' if n != 1 else 's'} out within {within} days (`trainctl report expiring --within {within}`)"
+    command = state.command(f"report expiring --within {within}", as_of=day if asked else None)
+    return f"; {n} run{'' if n != 1 else 's'} out within {within} days (`{command}`)"
 
 
 def summary_line(s: dict[str, Any]) -> str:
@@ -432,9 +434,11 @@ def _compliance(
     else:
         _print_matrix(m, cells, f"Compliance as of {day}" + (" (not met)" if behind else ""))
     n = len(m.requirements)
+    asked = one_as_of(state.as_of, as_of) is not None  # (a day given: the hints carry it)
     for i, (s, spec) in enumerate(zip(sums, m.requirements, strict=True)):
         if s["applicable"]:
-            render.info(summary_line(s) + _expiring(m.cells[i::n], day, due_soon_days), quiet=state.quiet)
+            soon = _expiring(m.cells[i::n], day, due_soon_days, state, asked)
+            render.info(summary_line(s) + soon, quiet=state.quiet)
         elif requirement:  # asked for by name: say why it is in no count
             why = _owed_by_none(m.cells[i::n], day, named=member is not None)
             if why is None:

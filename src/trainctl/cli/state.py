@@ -26,6 +26,9 @@ class AppState:
     fmt: str = "table"
     quiet: bool = False
     as_of: date | None = None
+    # the global options given on the command line (not from TRAINCTL_DB / TRAINCTL_ACTOR,
+    # which the next command sees as well): what a hint to run another command carries
+    typed: dict[str, str] = field(default_factory=dict)
     committed: bool = False  # a write transaction of this command has committed
     writing: bool = False  # inside one (an interrupt rolls it back)
     _engine: Any = field(default=None, repr=False)
@@ -118,11 +121,33 @@ class AppState:
             yield w, actor
         self.writing, self.committed = False, True
 
+    def command(self, words: str, *, as_of: date | None = None) -> str:
+        """`words` (a command, `report expiring --within 30`) as a hint prints it to run
+        next: with this run's --db and --as given on the command line, and `as_of`, the day
+        this one answered for when one was asked, so that it answers alike
+        (`command_line`)."""
+        return command_line(words, db=self.typed.get("--db"), actor=self.typed.get("--as"), as_of=as_of)
+
     def today_of(self, rd: Reader) -> date:
         """The department's calendar date (its timezone), or the --as-of date."""
         from trainctl.queries.settings import today
 
         return today(rd, self.as_of)
+
+
+def command_line(
+    words: str, *, db: str | None = None, actor: str | None = None, as_of: date | None = None
+) -> str:
+    """`trainctl [--db DB] [--as MEMBER] [--as-of DAY] WORDS`: the one way a hint or a
+    next step spells a command with trainctl's global options (quoted for the shell; a
+    database URL's password as ***)."""
+    import shlex
+
+    from trainctl.config import display_url
+
+    options = [("--db", display_url(db) if db else None), ("--as", actor), ("--as-of", as_of)]
+    given = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in options if v is not None)
+    return f"trainctl{given} {words}".rstrip()
 
 
 def get_state(ctx: typer.Context) -> AppState:
