@@ -273,6 +273,30 @@ def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):
     assert r.exit_code == 2 and "Unknown position: wizard" in r.stderr
 
 
+def test_a_member_named_with_a_position_they_did_not_hold_is_said_of_them(dept):
+    """`--member Ann --position officer` said "No active member held the position officer",
+    though Olive held it: the report is about Ann, and says she did not (and what she
+    held that day); so does a member's own row (--as) asked with a position."""
+    dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill",
+         "--hours", "6", "--frequency", "annual")  # fmt: skip
+    dept("--as-of", "2026-03-01", "member", "edit", "ann@fd.org", "--add-position", "officer")
+    for who in (("-m", "ann@fd.org"), ("-m", "Ann Lee")):
+        r = dept("report", "compliance", *who, "-p", "Officer", "--as-of", "2026-02-01")
+        said = " ".join(r.stderr.split())
+        assert said == "Ann Lee did not hold the position officer on 2026-02-01 (they held firefighter, emt).", r
+        assert r.stdout == ""
+    r = dept("--as", "ann@fd.org", "report", "compliance", "-p", "officer", "--as-of", "2026-02-01")
+    assert "Ann Lee did not hold the position officer on 2026-02-01" in r.stderr, r
+    r = dept("report", "compliance", "-m", "ann@fd.org", "-p", "paramedic", "--as-of", "2026-02-01")
+    assert "Ann Lee did not hold the position paramedic" in r.stderr and "No active" not in r.stderr
+    # promoted on 1 March: then the report is her row
+    r = dept("report", "compliance", "-m", "ann@fd.org", "-p", "officer", "--as-of", "2026-03-02")
+    assert "Compliance of Ann Lee as of 2026-03-02" in r.stdout, r
+    # the whole department by position still speaks of the position
+    r = dept("report", "compliance", "-p", "officer", "--as-of", "2000-01-01")
+    assert "No active member held the position officer on 2000-01-01." in r.stderr, r
+
+
 def test_a_recruit_entered_ahead_of_the_hire_date_is_told_one_thing(cli):
     """Frank, entered on 20 June for an academy starting 1 July, holds probationary: the
     report of 25 June for him and ISO-RECRUIT said "applies to none of these members (it

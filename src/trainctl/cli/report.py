@@ -397,8 +397,11 @@ def _compliance(
         if not m.members:
             from trainctl.queries.members import has_members
 
+            one = m.named
             nobody = (
-                f"No active member held the position {position} on {day}." if position
+                f"{one.name} did not hold the position {position.strip().lower()} on {day} "
+                f"({_held(one.positions)})." if position and one is not None
+                else f"No active member held the position {position} on {day}." if position
                 else f"No member was active on {day}." if has_members(rd)
                 else "No members to report on. Add some with `trainctl member add`."
             )  # fmt: skip
@@ -447,6 +450,11 @@ def _compliance(
             if why:
                 render.info(f"{s['requirement']}: {why}.", quiet=state.quiet)
     return m
+
+
+def _held(positions: tuple[str, ...]) -> str:
+    """'they held firefighter, emt' (or 'they held no position')."""
+    return f"they held {', '.join(positions) or 'no position'}"
 
 
 def _owed_by_none(column: list[Evaluation], day: date, *, named: bool) -> str | None:

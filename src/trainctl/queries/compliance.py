@@ -589,12 +589,17 @@ class Matrix:
     requirements: list[RequirementSpec]
     rows: list[qr.RequirementRow]
     cells: list[Evaluation]  # member by member, requirement by requirement
+    # the one member a matrix of one row is about (named with --member, or a member's own
+    # row), as they stood on the day, even when a position filter left them out
+    named: MemberFacts | None = None
 
 
 def _members(
     rd: Reader, actor: Actor, member: str | None, position: str | None, as_of: date,
     year_from: date | None = None,
-) -> list[MemberFacts]:
+) -> tuple[list[MemberFacts], MemberFacts | None]:
+    """The matrix's members, and the one member it is limited to (--member, or a member's
+    own row) before the position filter, or None."""
     if member is not None:
         row = qm.get_member(rd, member)
         actor.require_self_or(
@@ -615,11 +620,12 @@ def _members(
         members = [y for m in members if (y := _in_year(m, year_from, as_of)) is not None]
     elif member is None and actor.can(VIEW_ALL):
         members = [m for m in members if m.status == "active"]  # active on the as-of date
+    one = members[0] if len(members) == 1 and (member is not None or not actor.can(VIEW_ALL)) else None
     if position is not None:
         code = position.strip().lower()
         qr.check_positions(rd, [code])
         members = [m for m in members if code in m.positions]
-    return members
+    return members, one
 
 
 def _in_year(m: MemberFacts, first: date, last: date) -> MemberFacts | None:
@@ -718,7 +724,7 @@ def _matrix(
     with_year: bool,
     year_from: date | None,
 ) -> Matrix:
-    members = _members(rd, actor, member, position, as_of, year_from)
+    members, named = _members(rd, actor, member, position, as_of, year_from)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
     req_rows, specs = specs_on(rd, req_rows, as_of, local_content=qs.nremt_local_content(rd))
     span = span_for(specs, as_of)
@@ -735,7 +741,7 @@ def _matrix(
         ),
         full, shared=(full, specs), weight=len(specs),
     )  # fmt: skip
-    return Matrix(as_of, full, specs, req_rows, cells)
+    return Matrix(as_of, full, specs, req_rows, cells, named)
 
 
 # ---------------------------------------------------------------------------- one cell
