@@ -1147,6 +1147,36 @@ def test_report_iso_leaves_out_a_member_not_yet_hired_on_its_last_day(cli):
     assert "none yet (6 of 12 months)" in line and "0 of 0" not in line, line
 
 
+def test_report_iso_of_a_year_no_member_served_says_so_and_where_members_start(cli):
+    """`report iso --year 1950` printed a grid of zeros and an empty "Per member" table,
+    exit 0 and not a word: it says nobody served that year and from which year the
+    department's members are on file; JSON and CSV stay the same shape, with no rows."""
+    cli("--as-of", "2025-01-01", "import", "iso")
+    assert "No members to report on" in cli("--as-of", "2025-01-01", "report", "iso", "--year", "1950").stderr
+    cli("--as-of", "2025-01-01", "member", "add", "Old Hand", "--email", "o@x.org", "-p",
+        "firefighter", "--hire-date", "2015-03-01")  # fmt: skip
+    cli("--as-of", "2025-01-01", "member", "add", "New Hand", "--email", "n@x.org", "-p",
+        "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    r = cli("--as-of", "2025-06-01", "report", "iso", "--year", "1950")
+    assert r.stdout == ""
+    said = "No member served in 1950: the first hire date on file is 2015-03-01. Give a --year from 2015 on."
+    assert " ".join(r.stderr.split()) == said, r
+    # the year of the first hire, up to the day before it
+    r = cli("--as-of", "2015-02-28", "report", "iso", "--year", "2015")
+    assert "No member served in 2015 up to 2015-02-28: the first hire date" in r.stderr, r
+    data = cli("--as-of", "2025-06-01", "report", "iso", "--year", "1950", "-f", "json").json
+    assert data["rows"] == [] and {i["members"] for i in data["items"]} == {0}
+    assert all(i["credit_percentage"] is None for i in data["items"])
+    csv = cli("--as-of", "2025-06-01", "report", "iso", "--year", "1950", "-f", "csv").stdout
+    assert csv.splitlines()[0].startswith("member_id,member,item") and len(csv.splitlines()) == 1
+    # members on file then, none active that year
+    cli("--as-of", "2025-01-01", "member", "edit", "o@x.org", "--status", "inactive")
+    cli("--as-of", "2025-01-01", "member", "edit", "n@x.org", "--status", "inactive")
+    r = cli("--as-of", "2026-06-01", "report", "iso", "--year", "2025")
+    assert "No member was active in 2025." in r.stderr and r.stdout == "", r
+    assert "Per member" in cli("--as-of", "2025-06-01", "report", "iso", "--year", "2016").stdout
+
+
 def test_the_nremt_worksheet_lists_only_the_cycles_records_up_to_the_as_of_day(cli):
     """Cycle 2024-06-15 – 2026-03-31 as of 31 March: "Every hour" listed the cardio class
     of 1 April (the next cycle, after the as-of day), and "1 other training records in the

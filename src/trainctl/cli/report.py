@@ -585,6 +585,7 @@ def iso(
         rows_ = qc.iso_rows(rd)
         edition = qc.registry_edition(rd, "ISO", as_of=day)
         m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True, year_from=date(year, 1, 1))
+        nobody = None if m.members else _served_by_none(rd, year, day)
     from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
 
     data = iso_report(m, year, day, edition)
@@ -594,7 +595,26 @@ def iso(
     if fmt == "csv":
         render.emit_csv(data["rows"], [Col(k) for k in ISO_ROW_KEYS])
         return
+    if nobody is not None:  # a grid of zeros would say nothing
+        render.info(nobody)
+        return
     _print_iso(data)
+
+
+def _served_by_none(rd: Any, year: int, day: date) -> str:
+    """What `report iso` says of a year no member served in (up to `day`), and what to do."""
+    from trainctl.queries.members import first_hired, has_members
+
+    if not has_members(rd):
+        return "No members to report on. Add some with `trainctl member add`."
+    upto = "" if day == date(year, 12, 31) else f" up to {day}"
+    first = first_hired(rd)
+    if first is not None and first > day:
+        return (
+            f"No member served in {year}{upto}: the first hire date on file is {first}. "
+            f"Give a --year from {first.year} on."
+        )
+    return f"No member was active in {year}{upto}."
 
 
 # --------------------------------------------------------------------------------- NREMT

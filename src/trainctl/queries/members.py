@@ -713,6 +713,12 @@ def has_members(rd: Reader) -> bool:
     return rd.one("SELECT id FROM member LIMIT 1", {}) is not None
 
 
+def first_hired(rd: Reader) -> date | None:
+    """The earliest hire date on file (None: no member has one): where the department's
+    members start, for a report of a year before it (`report iso`)."""
+    return as_date(rd.scalar("SELECT min(hire_date) FROM member", {}))
+
+
 def names(rd: Reader, ids: Iterable[int | None]) -> dict[int, str]:
     """Member names by id, for "by" columns."""
     wanted = sorted({i for i in ids if i is not None})
