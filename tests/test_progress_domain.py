@@ -321,3 +321,35 @@ def test_phase_order_and_started_phases():
 
 def test_a_third_is_reached_at_the_rollup_precision():
     assert dp.crossed({1: 100 / 3}, dp.rollup([(True, 100.0), (True, 0.0), (True, 0.0)]), ()) == [1]
+
+
+# A percentage shown with fewer decimals than it is kept rounds halves up, as a hand
+# calculation does (round() rounds them to even: 28.125 -> 28.12), from the exact figures
+@pytest.mark.parametrize(("part", "whole", "places", "shown"), [
+    (9, 32, 2, 28.13),  # 28.125
+    (1, 8, 2, 12.5),
+    (1, 3, 2, 33.33),
+    (2, 3, 2, 66.67),
+    (0.49, 4, 2, 12.25),
+    (0.245, 1, 1, 24.5),  # 24.5 exactly; as a float 0.245 x 100 is 24.499999999999996
+    (0.2465, 1, 1, 24.7),
+    (5, 0, 2, 0.0),
+])  # fmt: skip
+def test_percent_of_rounds_halves_up_from_the_exact_figures(part, whole, places, shown):
+    assert dp.percent_of(part, whole, places) == shown
+
+
+@pytest.mark.parametrize(("pct", "shown", "text"), [
+    (12.25, 12.3, "12.3%"),  # round(): 12.2
+    (0.05, 0.1, "0.1%"),  # round(): 0.1 by float luck; halves up, by rule
+    (91.6667, 91.7, "91.7%"),
+    (50.0, 50.0, "50%"),
+    (99.95, 100.0, "100%"),
+])  # fmt: skip
+def test_every_shown_percentage_rounds_halves_up_alike(pct, shown, text):
+    from trainctl.domain.reminders import pct as letter_pct
+
+    assert dp.half_up(pct, 1) == dp.shown_percentage(pct) == shown
+    assert dp.pct_text(pct) == text
+    if pct < 99:  # (a reminder letter keeps one decimal unless the figure is whole)
+        assert letter_pct(pct) == text

@@ -1054,6 +1054,26 @@ def test_report_iso_credit_is_the_hours_owed_that_were_trained(dept):
     assert "38.46%" in text
 
 
+def test_report_iso_credit_rounds_a_half_up_from_the_hours_themselves(dept):
+    """9 h credited of 32 h owed is 28.125%: a grader writes 28.13, the report said 28.12
+    (round() takes halves to even, and the hours were rebuilt from percentages already
+    rounded). Olive, Ann, Pat, Sid and Val owe 2025's 6 h of hazmat; Ret, retired on
+    15 April, owes January to April (2 h); Ann did 6 h, Olive 3 h."""
+    dept("import", "iso")
+    for name, email in (("Sid Four", "sid@fd.org"), ("Val Five", "val@fd.org"), ("Ret Iree", "ret@fd.org")):
+        dept("--as-of", "2025-01-01", "member", "add", name, "--email", email, "--hire-date", HIRED)
+    dept("--as-of", "2025-04-15", "member", "edit", "ret@fd.org", "--status", "inactive")
+    record(dept, "ann@fd.org", "2025-02-28", 6, "Hazmat25", "--category", "hazmat")
+    record(dept, "olive@fd.org", "2025-03-03", 3, "Hazmat25", "--category", "hazmat")
+    for as_of in ("2025-05-15", "2025-12-31"):
+        data = dept("report", "iso", "--year", "2025", "--as-of", as_of, "--format", "json").json
+        hazmat = {i["item"]: i for i in data["items"]}["ISO-HAZMAT"]
+        assert (hazmat["members"], hazmat["hours"], hazmat["target_hours"]) == (6, 9, 32), hazmat
+        assert hazmat["credit_percentage"] == 28.13, hazmat
+    text = dept("report", "iso", "--year", "2025", "--as-of", "2025-05-15").stdout
+    assert "28.13%" in text and "28.12" not in text
+
+
 def test_report_iso_hours_are_the_hours_done_for_every_item_alike(dept):
     """The Hours column ("done by the members an item applies to") capped company training
     at what was owed and nothing else: Ann's 202 h of structural firefighting showed as

@@ -2230,7 +2230,7 @@ def _year(
             parts.append(_judge(_scaled(v, share / per_v if per_v else 0.0), mine, stretch,
                                 as_of, cycle, detail=False))  # fmt: skip
         value = round(sum(p.value for p in parts), 4)
-        percentage = round(min(value / total, 1.0) * 100, 2) if total else 0.0
+        percentage = dp.percent_of(min(value, total), total)
         met = all(p.met for p in parts)
         done = round(sum(_done(p) for p in parts), 4)
     return YearFigure(

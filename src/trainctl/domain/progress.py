@@ -17,10 +17,13 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from math import fsum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainctl.domain.certs import is_valid
 from trainctl.domain.text import hours_text
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 NUMERIC_TYPES = ("hours", "shifts", "calls")
 # The unit a requirement's 'value / target' is counted in.
@@ -1016,14 +1019,45 @@ def phase_progress(rows: Iterable[tuple[bool, str, float]]) -> float:
     return rollup((req, 100.0 if status in DONE else pct) for req, status, pct in rows)
 
 
+def half_up(x: float, places: int) -> float:
+    """`x` to `places` decimals, halves rounded up as on paper: 28.125 -> 28.13, where
+    round() gives 28.12 (halves to even). Every percentage shown with fewer decimals than
+    it is kept goes through here (`shown_percentage`, `pct_text`, `percent_of`), so a
+    listing, a message, a letter and a report agree with a hand calculation."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def exact(x: float) -> Decimal:
+    """A figure as written (6.1 h is 6.1, not the binary float nearest it), for sums and
+    percentages that a half must not be decided by float noise in (`percent_of`)."""
+    from decimal import Decimal
+
+    return Decimal(repr(float(x)))
+
+
+def percent_of(part: float | Decimal, whole: float | Decimal, places: int = 2) -> float:
+    """part / whole x 100 to `places` decimals, halves up, from the exact figures (9 of
+    32 h: 28.13): no float noise or earlier rounding decides a half. 0 when `whole` is 0.
+    A sum of figures is best given as the `exact` sum of them."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if not whole:
+        return 0.0
+    p = part if isinstance(part, Decimal) else exact(part)
+    w = whole if isinstance(whole, Decimal) else exact(whole)
+    return float((p * 100 / w).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
 def shown_percentage(pct: float) -> float:
     """A percentage as listings and records show it: one decimal (the rollup keeps four)."""
-    return float(round(pct, 1))
+    return half_up(pct, 1)
 
 
 def pct_text(pct: float) -> str:
     """A percentage for messages: one decimal at most (91.6667 -> '91.7%', 50.0 -> '50%')."""
-    return f"{round(pct, 1):g}%"
+    return f"{half_up(pct, 1):g}%"
 
 
 def enrollment_status(current: str, percentage: float) -> str:

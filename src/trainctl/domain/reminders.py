@@ -450,7 +450,7 @@ class Reminder:
 def pct(value: float | None) -> str:
     if value is None:
         return "0%"
-    return f"{float(value):.0f}%" if float(value) == int(value) else f"{float(value):.1f}%"
+    return f"{float(value):.0f}%" if float(value) == int(value) else f"{dp.half_up(value, 1):.1f}%"
 
 
 def day_text(day: date) -> str:
