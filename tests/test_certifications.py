@@ -513,6 +513,42 @@ def test_a_class_record_that_holds_the_credential_longer_decides_over_a_card(cli
     assert row["value"] == 1, row
 
 
+def test_a_class_record_of_a_course_listed_beside_the_credential_holds_it_everywhere(cli):
+    """"ACLS current" names the credential ACLS and the course ACLS-C (24 months). Dana's
+    ACLS-C class of 2025-01-10 holds it through 2027-01-09: compliance counted it (met,
+    "1 runs out within 30 days") while `report expiring` listed nothing, no warning was
+    ever due, and her older ACLS card was called expired, not superseded. One rule
+    (domain/certs.holding_codes): the class holds ACLS in every list."""
+    cli("member", "add", "Dana Ruiz", "--email", "druiz@x.example", "--badge", "F-203", "--position", "emt",
+        "--hire-date", "2016-09-01")  # fmt: skip
+    cli("course", "add", "--code", "ACLS-C", "--name", "ACLS provider course", "--type", "class", "--hours", "16",
+        "--expiration-months", "24")  # fmt: skip
+    cli("requirement", "add", "--name", "ACLS current", "--type", "certification", "--credential", "ACLS",
+        "--course", "ACLS-C", "--frequency", "biennial", "--position", "emt")  # fmt: skip
+    cli("--as-of", "2025-02-01", "record", "add", "F-203", "--course", "ACLS-C", "--date", "2025-01-10")
+    cli("--as-of", "2025-02-01", "cert", "add", "F-203", "ACLS", "--issued", "2023-01-01", "--expires", "2025-06-30")
+    as_of = ("--as-of", "2026-12-20")
+    summary = cli(*as_of, "report", "compliance").stderr
+    assert "1 met of 1 applicable; 1 runs out within 30 days" in summary, summary
+    rows = cli(*as_of, "report", "expiring", "--within", "30", "--format", "json").json
+    assert [(r["member"], r["credential_code"], r["expires_on"], r["days_left"], r["held_by"], r["source_id"])
+            for r in rows] == [("Dana Ruiz", "ACLS", "2027-01-09", 20, "class record", 1)]  # fmt: skip
+    assert _statuses(cli, "2026-12-20") == [("Dana Ruiz", "ACLS", "superseded", None)]
+    warned = []
+    for day in ("2026-12-10", "2027-01-02", "2027-01-09"):
+        got = cli("--format", "json", "reminders", "preview", "--as-of", day).json
+        warned += [(d["email"], d["kind"], d["threshold"]) for d in got]
+        if day == "2026-12-10":  # its expiry is on file (the course's 24 months): not assumed
+            assert "held by class record ACLS provider course" in got[0]["why"], got
+            assert "no expiry on file" not in got[0]["why"], got
+        cli("reminders", "send", "--as-of", day, "--transport", "stdout")
+    assert warned == [("druiz@x.example", "cert_expiry", t) for t in ("30d", "7d", "0d")]
+    # the day after its last day: expired in compliance, nothing left to list
+    assert cli("--as-of", "2027-01-10", "report", "expiring", "--within", "30", "--format", "json").json == []
+    cell = cli("--as-of", "2027-01-10", "report", "compliance", "--format", "json").json["cells"][0]
+    assert cell["status"] == "expired"
+
+
 def test_a_class_record_of_a_course_with_months_lasts_as_long_as_a_card(cli):
     """ACLS (24 months) taken and carded on 2026-11-20: the card (no expiry on file) was
     assumed through 2028-11-19 while the class record's default expiry said 2028-11-20, a

@@ -39,6 +39,23 @@ def credential_code(text: str) -> str:
     return " ".join(code_text(text).split()).upper()
 
 
+def holding_codes(credential: str | None, courses: Iterable[Any] | None) -> tuple[str, ...]:
+    """The codes that hold a certification requirement, as given: its credential code and
+    the course codes it lists (`--course`). A card of any of them, or a completed class
+    record of any of them, holds it, and of those the latest last day decides. One rule for
+    compliance, program credit, the card lists, `report expiring` and the expiry warnings."""
+    return tuple(str(c) for c in (credential, *(courses or ())) if c)
+
+
+def held_under(credential: str | None, code: str) -> str:
+    """The credential a class record of `code`, a course a certification requirement
+    naming `credential` lists (`holding_codes`), holds for its member, folded as
+    `credential_code`: the requirement's credential (an ACLS class for the ACLS card),
+    else, a requirement naming courses only, the course itself. Where the card lists,
+    `report expiring` and the expiry warnings put such a record in a card's place."""
+    return credential_code(credential or code)
+
+
 def renewal_months(frequency: str | None, period_months: int | None = None) -> int | None:
     """How long a card without a recorded expiry holds a certification requirement that
     recurs (ACLS, biennial: 24 months from its issue day); None for a one-time one (a

@@ -1285,7 +1285,7 @@ def _certification(
     """Without `detail` (the matrix) no verdict is written and, when no fact is listed twice,
     only the facts of the wanted codes are looked at (the others could only be rejected as
     another credential): the same status, figure and dates."""
-    wanted = [c for c in (spec.credential_code, *spec.required_courses) if c]
+    wanted = certs.holding_codes(spec.credential_code, spec.required_courses)
     keys = {_key(c) for c in wanted}
     shown = " or ".join(wanted) or "(no credential code)"
     verdicts: list[Verdict] = []

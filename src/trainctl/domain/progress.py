@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from math import fsum
 from typing import TYPE_CHECKING, Any
 
-from trainctl.domain.certs import is_valid
+from trainctl.domain.certs import holding_codes, is_valid
 from trainctl.domain.text import hours_text
 
 if TYPE_CHECKING:
@@ -864,7 +864,7 @@ class Target:
         if self.requirement_type == "checklist":
             return self.checklist_items
         if self.requirement_type == "certification":
-            return tuple(c for c in (self.credential_code, *self.required_courses) if c)
+            return holding_codes(self.credential_code, self.required_courses)
         return ()
 
     @property

@@ -188,7 +188,8 @@ class CardRules:
     rules: dict[str, list[tuple[int, frozenset[str]]]]
     codes: frozenset[str]  # every code a certification requirement names
     positions: dict[int, frozenset[str]]
-    credentials: frozenset[str] = frozenset()  # the codes they name as their credential
+    # code -> the credentials a class record of it holds (domain/certs `held_under`)
+    held_as: dict[str, frozenset[str]] = field(default_factory=dict)
     enrolled: dict[int, dict[str, int]] = field(default_factory=dict)
 
     def months(self, member_id: int, code: str) -> int | None:
@@ -212,20 +213,20 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
     """The CardRules of `day` (requirements as they stood: queries/requirements.stood_on);
     the positions of `member_ids` (None: every member) on `day` (queries/members
     .states_as_of) are read only when a renewing requirement names positions."""
-    from trainctl.domain.certs import renewal_months
+    from trainctl.domain.certs import held_under, holding_codes, renewal_months
     from trainctl.queries import requirements as qr
 
     rules: dict[str, list[tuple[int, frozenset[str]]]] = {}
     codes: set[str] = set()
-    credentials: set[str] = set()
+    held_as: dict[str, set[str]] = {}
     renewing: dict[int, tuple[int, set[str]]] = {}  # requirement id -> (months, codes)
     for r in qr.stood_on(rd, qr.list_requirements(rd), day):
         if r.requirement_type != "certification":
             continue
-        named = {credential_code(c) for c in (r.credential_code, *(r.required_courses or [])) if c}
+        named = {credential_code(c) for c in holding_codes(r.credential_code, r.required_courses)}
         codes |= named
-        if r.credential_code:
-            credentials.add(credential_code(r.credential_code))
+        for code in named:
+            held_as.setdefault(code, set()).add(held_under(r.credential_code, code))
         n = renewal_months(r.frequency, r.period_months)
         if n is not None:
             renewing[r.id] = (n, named)
@@ -253,7 +254,8 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
         # history rows keeps their current ones)
         for mid, state in states_as_of(rd, day, ids).items():
             positions[mid] = folded(state.positions)
-    return CardRules(rules, frozenset(codes), positions, frozenset(credentials), enrolled)
+    held = {code: frozenset(found) for code, found in held_as.items()}
+    return CardRules(rules, frozenset(codes), positions, held, enrolled)
 
 
 def _enrolled_renewals(
@@ -288,10 +290,12 @@ def _enrolled_renewals(
 class RecordHold:
     """The class record of a credential's course that holds it longest for a member
     (`record_holds`): through `last` (date.max: for good); `assumed`: no expiry on file,
-    `last` is a renewal from its completion day (domain/certs `held_through`)."""
+    `last` is a renewal from its completion day (domain/certs `held_through`) by the
+    renewal of its course code `code`."""
 
     record_id: int
     course: str
+    code: str
     completed_on: date
     last: date
     assumed: bool
@@ -312,7 +316,9 @@ def record_holds(
     """(member, credential code) -> the member's class record of a credential's course
     that holds it longest (as compliance takes a record of ACLS for an ACLS card:
     completed, not failed, not void, on or before `today`), for the codes a certification
-    requirement names."""
+    requirement names: a record of a course a requirement lists beside its credential
+    (`--course ACLS-C` of `--credential ACLS`) holds that credential, as compliance counts
+    it (domain/certs `holding_codes`, `held_under`)."""
     from trainctl.domain.certs import held_through
 
     if not rules.codes:
@@ -346,9 +352,12 @@ def record_holds(
                 continue
             until = as_date(expires)
             last = held_through(day, until, rules.months(mid, key)) or date.max
-            held = out.get((mid, key))
-            if held is None or held.last < last:
-                out[(mid, key)] = RecordHold(rid, name or code or "", day, last, until is None and last != date.max)
+            for credential in rules.held_as.get(key, ()):
+                held = out.get((mid, credential))
+                if held is None or held.last < last:
+                    out[(mid, credential)] = RecordHold(
+                        rid, name or code or "", key, day, last, until is None and last != date.max
+                    )
     return out
 
 
@@ -393,12 +402,9 @@ def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[Expi
         and (c.expires_on or c.assumed_through or date.max) <= until
     ]  # fmt: skip
     decided = {(c.member_id, credential_code(c.credential_code)) for c in cards if c.decides}
-    # a record is listed under the credential its course code is (a record of a course a
-    # requirement lists beside its credential stands in there, but is no credential's)
-    held = {
-        k: h for k, h in holds.items()
-        if k[1] in rules.credentials and k not in decided and today <= h.last <= until
-    }  # fmt: skip
+    # a record is listed under the credential it holds (`record_holds`): that of the
+    # requirement listing its course, as compliance counts it
+    held = {k: h for k, h in holds.items() if k not in decided and today <= h.last <= until}
     if held:
         who: dict[int, tuple[str, str]] = {}
         for part in chunks(sorted({mid for mid, _ in held})):

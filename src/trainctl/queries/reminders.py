@@ -845,11 +845,14 @@ class _Card:
 
 
 def _cert_text(name: str, credential: str, expires_on: date, crossed: dr.Crossed,
-               today: date, assumed: str = "") -> Text:  # fmt: skip
+               today: date, assumed: str = "", held_by: str | None = None) -> Text:  # fmt: skip
+    """`assumed`: the letter's word on where the last day comes from; `held_by`: what the
+    preview's Why says of it (by default "no expiry on file" when there is such a word)."""
     title, body = dr.cert_text(name, credential, expires_on, crossed, today, assumed)
     why = f"{credential} expires {expires_on.isoformat()} ({dr.when_text(expires_on, today)})"
-    if assumed:
-        why += ", no expiry on file"
+    if held_by is None:
+        held_by = ", no expiry on file" if assumed else ""
+    why += held_by
     return f"{why} ({dr.threshold_text(crossed.threshold)})", title, body
 
 
@@ -947,7 +950,7 @@ def _held_by_records(
     card is, at 90/60/30/7 days and on its last day (`report expiring` lists it)."""
     from trainctl.domain.certs import credential_code, last_day
 
-    due = {k: h for k, h in holds.items() if k[1] in rules.credentials and lo <= h.last <= hi}
+    due = {k: h for k, h in holds.items() if lo <= h.last <= hi}
     if not due:
         return []
     people: dict[int, tuple[str, str]] = {}
@@ -975,7 +978,7 @@ def _held_by_records(
             continue
         name, email = people[mid]
         why = f"It is held by your class record {h.course} of {h.completed_on.isoformat()}" + (
-            f" (no expiry is on file: it is taken to hold {rules.months(mid, code)} months from that "
+            f" (no expiry is on file: it is taken to hold {rules.months(mid, h.code)} months from that "
             "day, as the requirement renews)."
             if h.assumed
             else "."
@@ -987,7 +990,8 @@ def _held_by_records(
                 mid,
                 crossed.on,
                 code,
-                partial(_cert_text, name, code, h.last, crossed, today, why),
+                partial(_cert_text, name, code, h.last, crossed, today, why,
+                        f", held by class record {h.course}" + (", no expiry on file" if h.assumed else "")),
             )
         )
     return out
