@@ -297,6 +297,63 @@ def test_milestones_fire_once_and_wait_for_an_officer(cli, dept, snapshot):
     assert cli("progress", "verify-milestone", "1", "Half", ok=False).exit_code == 1
 
 
+def test_a_milestone_fallen_back_below_waits_for_nothing_and_no_verification_predates_it(
+    cli, dept, snapshot
+):
+    """Done (100%, verified by an officer) was reached on 2026-03-01, then a correction
+    took the enrollment back to 50%: `progress milestones` still said "awaiting
+    verification" and `verify-milestone` signed it off, even dated 2026-01-10, before it was
+    reached. As the reminders judge it (dp.milestone_holds), it waits for nothing until the
+    progress is back; and a verification is not dated before what it verifies."""
+    officer, ann = dept.member("Olga Chief", role="officer"), dept.member("Ann Lee")
+    pid, _ = dept.simple_program("Recruit", "hours")
+    dept.milestone(pid, "Done", 100, verify=True)
+    cli("--as-of", "2026-01-05", "enroll", "add", str(ann), "Recruit")
+    cli("--as-of", "2026-03-01", "progress", "update", "1", "--set", "10")
+    cli("--as-of", "2026-03-02", "progress", "update", "1", "--add", "-5", "--note", "entered twice")
+
+    def state() -> tuple[str, str | None, str | None]:
+        (m,) = cli("--format", "json", "progress", "milestones", "1").json
+        return m["state"], m["reached_on"], m["verified_on"]
+
+    assert state() == ("fell back below", "2026-03-01", None)
+    before = snapshot()
+    r = cli("--as", str(officer), "progress", "verify-milestone", "1", "Done", ok=False)
+    assert r.exit_code == 1, r.stderr
+    assert "enrollment 1 was reached on 2026-03-01, but the enrollment is at 50% now" in r.stderr
+    assert snapshot() == before
+
+    cli("--as-of", "2026-03-03", "progress", "update", "1", "--add", "5")  # back at 100%
+    assert state() == ("awaiting verification", "2026-03-01", None)
+    before = snapshot()
+    r = cli("--as", str(officer), "--as-of", "2026-01-10", "progress", "verify-milestone", "1", "Done", ok=False)
+    assert r.exit_code == 1, r.stderr
+    assert ("Milestone 'Done' of enrollment 1 was reached on 2026-03-01, after 2026-01-10: a "
+            "verification cannot be dated before what it verifies.") in " ".join(r.stderr.split())  # fmt: skip
+    assert snapshot() == before
+    cli("--as", str(officer), "--as-of", "2026-03-04", "progress", "verify-milestone", "1", "Done")
+    assert state() == ("verified", "2026-03-01", "2026-03-04")
+
+
+def test_a_phase_milestone_falls_back_below_on_its_phase_progress(cli, dept, snapshot):
+    officer, ann = dept.member("Olga Chief", role="officer"), dept.member("Ann Lee")
+    pid = dept.program("Recruit", structure="phases")
+    p1, p2 = dept.phase(pid, 1), dept.phase(pid, 2)
+    dept.link(pid, dept.requirement("A", "hours"), phase_id=p1)
+    dept.link(pid, dept.requirement("B", "hours"), phase_id=p1)
+    dept.link(pid, dept.requirement("C", "hours"), phase_id=p2)
+    dept.milestone(pid, "Phase one half", 50, phase_id=p1, verify=True)
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "update", "1", "--set", "10")  # phase 1 at 50%: reached
+    cli("progress", "update", "1", "--add", "-6")  # phase 1 at 20%
+    (m,) = cli("--format", "json", "progress", "milestones", "1").json
+    assert m["state"] == "fell back below"
+    before = snapshot()
+    r = cli("--as", str(officer), "progress", "verify-milestone", "1", "Phase one half", ok=False)
+    assert r.exit_code == 1 and "but its phase is at 20% now" in r.stderr, r.stderr
+    assert snapshot() == before
+
+
 def test_phase_milestones_use_the_phase_progress(cli, dept):
     ann = dept.member("Ann Lee")
     pid = dept.program("Recruit", structure="phases")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from trainctl.domain.certs import holding_codes, is_valid
 from trainctl.domain.text import hours_text
+from trainctl.errors import RefusedError
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -1320,13 +1321,47 @@ def auto_advance(
 
 
 # ------------------------------------------------------------------------------- milestones
-def milestone_state(reached: bool, requires_verification: bool, verified: bool) -> str:
-    """not reached | reached | awaiting verification | verified."""
+FELL_BELOW = "fell back below"
+
+
+def milestone_state(reached: bool, requires_verification: bool, verified: bool, holds: bool = True) -> str:
+    """not reached | reached | awaiting verification | verified | fell back below (reached,
+    not verified, and the progress it crosses on is below it again: `milestone_holds`)."""
     if not reached:
         return "not reached"
-    if not requires_verification:
-        return "reached"
-    return "verified" if verified else "awaiting verification"
+    if verified and requires_verification:
+        return "verified"
+    if not holds:
+        return FELL_BELOW
+    return "reached" if not requires_verification else "awaiting verification"
+
+
+def milestone_progress(enrollment_percentage: float, phase_rows: Iterable[tuple[bool, str, float]] | None) -> float:
+    """The progress a milestone crosses on: the enrollment's, or for a phase milestone
+    (`phase_rows` given: its phase's rows) the phase's (`phase_progress`)."""
+    return enrollment_percentage if phase_rows is None else phase_progress(phase_rows)
+
+
+def milestone_holds(threshold: float, percentage: float) -> bool:
+    """A reached milestone still applies while the progress it crosses on
+    (`milestone_progress`) is at or above its threshold: a void or an uncheck that takes
+    it back below leaves it reached on file, but nothing is sent about it and there is
+    nothing to verify until the progress is back (it never fires twice)."""
+    return bool(crossed({0: threshold}, percentage, ()))
+
+
+def refuse_verifying_before(
+    what: str, since: date | None, today: date, *,
+    rule: str = "a verification cannot be dated before what it verifies", verb: str = "Verify",
+) -> None:  # fmt: skip
+    """A verification (or another officer's ruling: a rejection) is dated `today` (the
+    department's day or --as-of); `what` came on `since`. One rule for progress rows and
+    milestones."""
+    if since is not None and since > today:
+        raise RefusedError(
+            f"{what} on {since}, after {today}: {rule}.",
+            f"{verb} it as of {since} or later (--as-of), or without --as-of.",
+        )
 
 
 def crossed(

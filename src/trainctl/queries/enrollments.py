@@ -17,7 +17,7 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, in_list, required
+from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, chunks, in_list, required
 from trainctl.queries.members import get_member, signed_by
 from trainctl.queries.settings import nremt_local_content
 
@@ -576,7 +576,7 @@ class MilestoneRow:
 _MILESTONES = """
 SELECT m.id, m.name, m.phase_id, m.completion_percentage_threshold, m.requires_verification,
        ev.id, ev.reached_at, ev.verified_at, v.name, ph.phase_number, ph.name, ev.reached_on,
-       ev.verified_on
+       ev.verified_on, (SELECT e.progress_percentage FROM enrollment e WHERE e.id = :enrollment)
 FROM program_milestone m
 LEFT JOIN program_phase ph ON ph.id = m.phase_id
 LEFT JOIN milestone_event ev ON ev.milestone_id = m.id AND ev.enrollment_id = :enrollment
@@ -586,12 +586,34 @@ ORDER BY m.completion_percentage_threshold, m.id
 """
 
 
+def phase_rows(rd: Reader, enrollment_ids: Sequence[int]) -> dict[tuple[int, int], list[tuple[bool, str, float]]]:
+    """The progress rows of these enrollments' phases, by (enrollment, phase), as
+    domain.progress.phase_progress (`milestone_progress`) takes them."""
+    out: dict[tuple[int, int], list[tuple[bool, str, float]]] = {}
+    for part in chunks(list(enrollment_ids)):
+        ids, params = in_list("e", part)
+        for eid, phase, req, status, pct in rd.all(
+            "SELECT rp.enrollment_id, pr.phase_id, pr.is_required, rp.status, "
+            "rp.progress_percentage FROM requirement_progress rp "
+            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+            f"WHERE rp.enrollment_id IN {ids} AND pr.phase_id IS NOT NULL",
+            params,
+        ):
+            out.setdefault((eid, phase), []).append((bool(as_bool(req)), status, float(pct or 0)))
+    return out
+
+
 def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
+    """The program's milestones and where the enrollment stands on each; one reached and
+    not verified that its progress has fallen back below (`dp.milestone_holds`, as the
+    reminders judge it) is not awaiting anything: "fell back below"."""
     rows = rd.all(_MILESTONES, {"enrollment": enrollment.id, "program": enrollment.program_id})
+    phases = phase_rows(rd, [enrollment.id]) if any(r[2] is not None and r[5] is not None for r in rows) else {}
     out = []
     for (mid, name, phase_id, threshold, needs_check, event_id, reached, verified, who, number,
-         ph_name, reached_on, verified_on) in rows:  # fmt: skip
+         ph_name, reached_on, verified_on, pct) in rows:  # fmt: skip
         verified_at = as_utc(verified)
+        at = dp.milestone_progress(float(pct or 0), None if phase_id is None else phases.get((enrollment.id, phase_id), ()))
         out.append(
             MilestoneRow(
                 id=mid,
@@ -600,7 +622,8 @@ def milestone_rows(rd: Reader, enrollment: EnrollmentRef) -> list[MilestoneRow]:
                 phase=phase_label(number, ph_name),
                 threshold=threshold,
                 state=dp.milestone_state(
-                    event_id is not None, bool(as_bool(needs_check)), verified_at is not None
+                    event_id is not None, bool(as_bool(needs_check)), verified_at is not None,
+                    dp.milestone_holds(threshold, at),
                 ),
                 reached_on=as_date(reached_on),
                 reached_at=as_utc(reached),

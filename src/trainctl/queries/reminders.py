@@ -32,7 +32,6 @@ from trainctl.domain import reminders as dr
 from trainctl.domain.text import hours_text
 from trainctl.queries import (
     Reader,
-    as_bool,
     as_date,
     as_json,
     as_utc,
@@ -41,7 +40,7 @@ from trainctl.queries import (
     in_list,
     required,
 )
-from trainctl.queries.enrollments import TARGET_COLUMNS, target_of
+from trainctl.queries.enrollments import TARGET_COLUMNS, phase_rows, target_of
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -675,25 +674,6 @@ def _milestone_text(name: str, mname: str, program: str, threshold: float, progr
     return f"milestone {mname} ({dr.pct(threshold)}) reached {on.isoformat()}", title, body
 
 
-def _phase_progress(
-    rd: Reader, enrollment_ids: Sequence[int]
-) -> dict[tuple[int, int], list[tuple[bool, str, float]]]:
-    """The rows of these enrollments' phases, by (enrollment, phase), as
-    domain.progress.phase_progress takes them: a few enrollments (fresh phase milestones)."""
-    out: dict[tuple[int, int], list[tuple[bool, str, float]]] = {}
-    for part in chunks(list(enrollment_ids)):
-        ids, params = in_list("e", part)
-        for eid, phase, req, status, pct in rd.all(
-            "SELECT rp.enrollment_id, pr.phase_id, pr.is_required, rp.status, "
-            "rp.progress_percentage FROM requirement_progress rp "
-            "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
-            f"WHERE rp.enrollment_id IN {ids} AND pr.phase_id IS NOT NULL",
-            params,
-        ):
-            out.setdefault((eid, phase), []).append((bool(as_bool(req)), status, float(pct or 0)))
-    return out
-
-
 def _milestones(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[dr.Reminder]:
     """Milestones reached (verified, when they need it) in the last FRESH_DAYS, on
     enrollments that are active or completed (the 100% milestone completes one), by their
@@ -718,13 +698,13 @@ def _milestones(rd: Reader, today: date, progs: dict[int, ProgramInfo]) -> list[
         on = as_date(row[3] if row[4] else row[2])  # verified, when it needs it; else reached
         if on is not None and dr.fresh(on, today):
             news.append((on, row))
-    phases = _phase_progress(rd, sorted({row[0] for _, row in news if row[13] is not None}))
+    phases = phase_rows(rd, sorted({row[0] for _, row in news if row[13] is not None}))
     out = []
     for on, row in news:
         eid, msid, _, _, _, mname, threshold, note, mid, name, email, pid, pct, phase = row
         # a phase milestone crosses on its phase's progress (a phase already left too)
-        at = pct if phase is None else dp.phase_progress(phases.get((eid, phase), ()))
-        if not dp.crossed({msid: threshold}, at, ()):
+        at = dp.milestone_progress(pct, None if phase is None else phases.get((eid, phase), ()))
+        if not dp.milestone_holds(threshold, at):
             continue  # progress fell back below it (a void, an uncheck): nothing is sent about it
         program = progs[pid]
         out.append(

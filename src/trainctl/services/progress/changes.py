@@ -582,11 +582,7 @@ def verify(row: _Row, change: ch.Verify) -> None:
 def _not_before_reported(row: _Row, rule: str, verb: str) -> None:
     """A ruling on reported credit (a verification, a rejection) is dated on or after it."""
     later = max((c.entered_on for c in row.ledger if c.state == "pending" and c.entered_on), default=None)
-    if later is not None and later > row.today:
-        raise RefusedError(
-            f"'{row.req.name}' has credit reported on {later}, after {row.today}: {rule}.",
-            f"{verb} it as of {later} or later (--as-of), or without --as-of.",
-        )
+    dp.refuse_verifying_before(f"'{row.req.name}' has credit reported", later, row.today, rule=rule, verb=verb)
 
 
 def reject(row: _Row, change: ch.Reject) -> None:

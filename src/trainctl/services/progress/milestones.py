@@ -11,7 +11,8 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, RefusedError
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import as_bool, chunks, in_list
+from trainctl.queries import as_bool, chunks, in_list, reader_of
+from trainctl.queries.enrollments import phase_rows
 from trainctl.services.progress.links import Event, LinkState
 from trainctl.services.progress.rows import EnrollmentRow
 from trainctl.services.store import writer_of
@@ -70,14 +71,12 @@ def fire_milestones(
         for mid, program_id, phase_id, name, threshold, message, verification in milestones:
             if program_id != e.program_id or (e.id, mid) in fired:
                 continue
-            if phase_id is None:
-                pct = e.progress_percentage
-            else:
-                pct = dp.phase_progress(
-                    (s.link.is_required, s.link.status, s.percentage)
-                    for s in mine
-                    if s.link.phase_id == phase_id
-                )
+            pct = dp.milestone_progress(
+                e.progress_percentage,
+                None
+                if phase_id is None
+                else [(s.link.is_required, s.link.status, s.percentage) for s in mine if s.link.phase_id == phase_id],
+            )
             if not dp.crossed({mid: threshold}, pct, ()):
                 continue
             new_rows.append(
@@ -146,6 +145,22 @@ def verify_milestone(
             f"Milestone '{m.name}' was already verified on "
             f"{(event.verified_on or event.verified_at.date()).isoformat()}."
         )
+    # as the reminders judge it: a milestone the progress has fallen back below (a void, a
+    # failed retest, an uncheck) waits for nothing until the progress is back
+    eid = enrollment.id
+    assert eid is not None
+    phases = None if m.phase_id is None else phase_rows(reader_of(session), [eid]).get((eid, m.phase_id), [])
+    at = dp.milestone_progress(enrollment.progress_percentage, phases)
+    if not dp.milestone_holds(m.completion_percentage_threshold, at):
+        scope = "the enrollment" if m.phase_id is None else "its phase"
+        raise RefusedError(
+            f"Milestone '{m.name}' ({dp.pct_text(m.completion_percentage_threshold)}) of enrollment "
+            f"{enrollment.id} was reached on {event.reached_on}, but {scope} is at {dp.pct_text(at)} "
+            "now: it has fallen back below it, so there is nothing to verify.",
+            f"Verify it once the progress is back at {dp.pct_text(m.completion_percentage_threshold)} "
+            f"(`trainctl enroll show {enrollment.id}` shows what is left).",
+        )
+    dp.refuse_verifying_before(f"Milestone '{m.name}' of enrollment {enrollment.id} was reached", event.reached_on, today)
     event.verified_by = actor.member_id
     event.verified_at = utcnow()
     event.verified_on = today
