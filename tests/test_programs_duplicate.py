@@ -139,12 +139,12 @@ def test_keep_version_keeps_the_number_and_needs_a_new_name(cli, snapshot, probi
 def test_duplicate_refuses_a_taken_name_and_version(cli, snapshot, probie):
     cli("program", "create", "Taken")
     before = snapshot()
-    r = cli(
-        "program", "duplicate", probie, "--name", "Taken", "--keep-version", ok=False
-    )  # Taken v1
-    assert r.exit_code == 1 and "Program 'Taken' version 1 already exists" in r.stderr
+    # another program's name, with or without its version: never a version of that line
+    for extra in (("--keep-version",), ()):
+        r = cli("program", "duplicate", probie, "--name", "Taken", *extra, ok=False)
+        assert r.exit_code == 1 and "'Taken' is the name of another program, 'Taken' v1" in r.stderr
     assert snapshot() == before
-    cli("program", "duplicate", probie, "--name", "Taken")  # the lineage's next version: Taken v2
+    cli("program", "duplicate", "Taken", "--name", "Taken")  # that line's own next version: v2
 
 
 def test_create_from_template(cli, snapshot, probie, db_url):
@@ -207,11 +207,12 @@ def test_duplication_is_set_based(cli, tmp_path, db_url):
     assert counts[0] == counts[1], counts
 
 
-def test_a_copy_under_a_new_name_is_a_program_of_its_own(cli, probie, db_url):
+def test_a_copy_under_a_new_name_is_a_program_of_its_own(cli, probie, db_url, snapshot):
     """A review: 'Wildland Academy' copied from the probie program came out as its v2, and
     a probie could not enroll in it ('already enrolled in ... v1; to move to v2, withdraw
     enrollment 1'). A new name starts a line of its own at v1; the same name, the next
-    version of the line; another program's name, that program's next version."""
+    version of the line; another program's name (any case) is refused, naming it: the copy
+    would have been that program's next version with this one's content."""
     cli("member", "add", "Pat Doe", "--email", "pat@example.org", "--position", "probationary")
     cli("program", "edit", probie, "--concurrent", "--no-template")
     cli("enroll", "add", "pat@example.org", probie)
@@ -219,19 +220,39 @@ def test_a_copy_under_a_new_name_is_a_program_of_its_own(cli, probie, db_url):
     assert "to active program 'Wildland Academy' v1" in r.stderr
     cli("enroll", "add", "pat@example.org", "Wildland Academy")
     cli("program", "duplicate", probie, "--name", probie)  # v2 of the probie line
-    cli("program", "duplicate", probie, "--name", "Wildland Academy")  # v2 of the wildland line
+    before = snapshot()
+    r = cli("program", "duplicate", f"{probie}@1", "--name", "WILDLAND academy", ok=False)
+    assert r.exit_code == 1, r.stderr
+    assert ("'WILDLAND academy' is the name of another program, 'Wildland Academy' v1: a copy under "
+            f"it would be that program's next version, with the content of '{probie}' v1.") in " ".join(
+        r.stderr.split())  # fmt: skip
+    assert snapshot() == before
     rows = connect(db_url).execute(
         "SELECT name, version, lineage_id, derived_from_id FROM program ORDER BY id"
     ).fetchall()
-    assert rows == [
-        (probie, 1, 1, None), ("Wildland Academy", 1, 2, 1), (probie, 2, 1, 1), ("Wildland Academy", 2, 2, 1),
-    ]  # fmt: skip
+    assert rows == [(probie, 1, 1, None), ("Wildland Academy", 1, 2, 1), (probie, 2, 1, 1)]
     doc = cli("program", "show", "Wildland Academy@1", "--format", "json").json
     assert doc["lineage"] == "Wildland Academy@1" and doc["derived_from"] == f"{probie}@1"
     # the same name still moves nobody: a second probie enrollment is refused as before
     cli("program", "activate", f"{probie}@2")
     r = cli("enroll", "add", "pat@example.org", f"{probie}@2", ok=False)
     assert r.exit_code == 1 and "already enrolled" in r.stderr
+
+
+def test_a_name_is_one_program_whatever_its_versions_case(cli, probie):
+    """v2 made as "PROBATIONARY firefighter" (the same line, case aside) and activated:
+    `program activate` took v2 while `enroll add`, `program show` and every other command
+    given the name as v1 spelled it took v1 (the exact spelling won), and another case
+    took v2. One lookup, case aside: the newest active version, for every command."""
+    cli("member", "add", "Pat Doe", "--email", "pat@example.org", "--position", "probationary")
+    cli("program", "edit", probie, "--no-template")
+    other = probie.upper()
+    assert cli("program", "duplicate", probie, "--name", other).stdout.strip() == "2"
+    assert f"Activated '{other}' v2." in cli("program", "activate", probie).stderr
+    for name in (probie, other, probie.lower()):
+        doc = cli("program", "show", name, "--format", "json").json
+        assert (doc["name"], doc["version"]) == (other, 2), name
+    assert f"in '{other}' v2" in cli("enroll", "add", "pat@example.org", probie).stderr
 
 
 def test_a_name_with_a_draft_beside_its_live_version(cli, snapshot, probie):

@@ -162,9 +162,11 @@ def by_id(rd: Reader, program_id: int) -> ProgramRow | None:
 
 def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> ProgramRow:
     """The one program resolver: an id, "Name" (its newest active version; else the newest
-    draft, else the newest archived) or "Name@2" (that version). Names match exactly, then
-    ignoring case (the database folds both sides, as for requirements). A program name is
-    never only digits, so a number is always an id."""
+    draft, else the newest archived) or "Name@2" (that version). Names match ignoring case
+    (the database folds both sides, as for requirements): one rule whatever the case the
+    versions were named with, so "EMT Recertification" is the newest active version even
+    when that is a v2 spelled "EMT recertification". A program name is never only digits,
+    so a number is always an id."""
     text = str(ref).strip()
     where_given = f" ({what})" if what else ""  # the option or role that named it
     if text.isdigit():
@@ -175,15 +177,13 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
         raise NotFoundError(f"No program with id {text}{where_given}.", LIST_HINT)
     name, version = _name_and_version(text)
     if version is None or version <= MAX_ID:
-        for cond in ("p.name = :name", "trainctl_fold(p.name) = trainctl_fold(:name)"):
-            where = cond + ("" if version is None else " AND p.version = :version")
-            row = rd.one(
-                f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE {where} "
-                f"ORDER BY {_RANK}, p.version DESC LIMIT 1",
-                {"name": name, "version": version},
-            )
-            if row is not None:
-                return _program(row)
+        where = "trainctl_fold(p.name) = trainctl_fold(:name)" + ("" if version is None else " AND p.version = :version")
+        row = rd.one(
+            f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE {where} ORDER BY {_RANK}, p.version DESC LIMIT 1",
+            {"name": name, "version": version},
+        )
+        if row is not None:
+            return _program(row)
     shown = f"'{name}' version {version}" if version is not None else f"'{name}'"
     close = close_names(rd, name) if version is None else []
     offer = f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else ""

@@ -48,9 +48,14 @@ def _next_in_line(session: Session, lineage: int, floor: int = 0) -> int:
     return int(top or floor) + 1
 
 
-def _lineage_for(session: Session, name: str) -> int | None:
+def _named(session: Session, name: str) -> Program | None:
+    """The newest version of the program named `name` (case aside), if any."""
     stmt = select(Program).where(same_name(name)).order_by(col(Program.version).desc()).limit(1)
-    other = session.exec(stmt).first()
+    return session.exec(stmt).first()
+
+
+def _lineage_for(session: Session, name: str) -> int | None:
+    other = _named(session, name)
     return None if other is None else (other.lineage_id or other.id)
 
 
@@ -221,8 +226,9 @@ def duplicate_program(
     the next version of the source's line (one above its highest); under a new name it
     starts a line of its own at version 1 (a review: 'Wildland Academy' copied from the
     probie program came out as v2 of it, and enrolling a probie in it was refused as a
-    second version of the same program); under the name of another program, the next
-    version of that one's line. `keep_version`: the source's number instead (then the name
+    second version of the same program); the name of another program (case aside) is
+    refused: the copy would be that program's next version with this one's content.
+    `keep_version`: the source's number instead (then the name
     must differ). `from_template` starts a new lineage at `version` (default 1) from a
     program marked as a template; the copy is not a template.
     """
@@ -250,8 +256,17 @@ def duplicate_program(
         lineage = _lineage_for(session, name)
     else:
         same = session.exec(select(Program.id).where(Program.id == source.id, same_name(name))).first()
-        if same is None:
-            lineage = _lineage_for(session, name)  # another name: its own line, or a new one
+        if same is None:  # another name: a new line (or this line's, renamed in a later version)
+            other = _named(session, name)
+            if other is not None and (other.lineage_id or other.id) != lineage:
+                raise RefusedError(
+                    f"'{name}' is the name of another program, {label(other)}: a copy under it would "
+                    f"be that program's next version, with the content of {label(source)}.",
+                    "Give the copy a name no program has (a program of its own), or copy "
+                    f"{label(other)} itself for its next version (`trainctl program duplicate "
+                    f"'{ref_of(other)}' --name '{other.name}'`).",
+                )
+            lineage = None if other is None else lineage
         if keep_version:
             if same is not None:
                 raise RefusedError(
