@@ -246,3 +246,30 @@ def test_members_without_the_programs_target_position_are_refused(cli, dept, sna
     cli("enroll", "bulk", "EMT Recertification", "--members", f"{medic},{nobody}", "--any-position")
     cli("enroll", "add", str(ff), "EMT Recertification", "--any-position")
     assert dept.scalar("SELECT count(*) FROM enrollment") == 3
+
+
+# ------------------------------------------------------------------------- before the hire
+def test_an_enrollment_dated_before_the_hire_date_is_made_as_given_and_said(cli, dept, snapshot):
+    """Pia is hired on 2026-11-02; `--as-of 2026-10-15 enroll add` enrolled her with
+    deadlines from 10-15 without a word (and `enroll bulk --dry-run` said nothing either).
+    As a record, card, shift or call dated before the hire date: made as given (a pre-hire
+    academy is real), judged as she is first known, and said, naming the hire date."""
+    dept.simple_program("Recruit", "hours", time_limit_days=30)
+    cli("member", "add", "Pia Recruit", "--email", "pia@fd.org", "--badge", "P-401",
+        "--position", "probationary", "--hire-date", "2026-11-02")  # fmt: skip
+    cli("member", "add", "Ned Hand", "--email", "ned@fd.org", "--hire-date", "2020-01-01")
+    said = ("Pia Recruit was hired on 2026-11-02, after the enrollment day 2026-10-15: enrolled as "
+            "given, deadlines counted from 2026-10-15; check --as-of.")  # fmt: skip
+    before = snapshot()
+    r = cli("--as-of", "2026-10-15", "enroll", "bulk", "Recruit", "--members", "P-401,ned@fd.org", "--dry-run")
+    assert f"item 1: {said}" in " ".join(r.stderr.split()), r.stderr
+    assert "Ned Hand was hired" not in r.stderr
+    assert snapshot() == before
+    rows = cli("--as-of", "2026-10-15", "--format", "csv", "enroll", "bulk", "Recruit", "--members", "P-401",
+               "--dry-run").stdout  # fmt: skip
+    assert said in rows
+    r = cli("--as-of", "2026-10-15", "enroll", "add", "P-401", "Recruit")
+    assert said in " ".join(r.stderr.split()), r.stderr
+    assert show(cli)["target_date"] == "2026-11-14"
+    r = cli("--as-of", "2026-11-02", "enroll", "add", "ned@fd.org", "Recruit")
+    assert "was hired" not in r.stderr

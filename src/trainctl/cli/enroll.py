@@ -147,8 +147,11 @@ def add(
             any_position=any_position, credit_through=_real_today(session),
         )  # fmt: skip
         summary = svc.enrollment_summary(session, e, state.today(session))
+        early = svc.hire_note(m, state.today(session))
     fmt = fmt_of(ctx, fmt_value(format))
     render.record(shown(summary, fmt, "progress"), fmt)
+    if early:  # a pre-hire academy, or a typo in --as-of
+        render.warn(early)
     render.info(
         f"Enrolled {summary['member']} in '{summary['program']}' v{summary['program_version']} "
         f"(enrollment {summary['id']}).",

@@ -23,7 +23,7 @@ from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural
+from trainctl.domain.text import hired_after, plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -159,8 +159,8 @@ def add(
         render.warn(f"{said} {'both' if len(refs) == 2 else 'all'} name {name}: recorded once; "
                     "check --members.")  # fmt: skip
     for name, email, hired in team.before_hire:  # a typo in --date, or a pre-hire academy
-        render.warn(f"{name} <{email}> was hired on {hired}, after the record's date "
-                    f"{team.day}: recorded as given; check --date.")  # fmt: skip
+        render.warn(hired_after(f"{name} <{email}>", hired, "the record's date", team.day,
+                                "recorded as given", "check --date") or "")  # fmt: skip
     for name in outcome.free_named:
         near = outcome.close_to.get(name)
         render.warn(f"{name!r} is not in the course catalog; recorded under that name "

@@ -15,7 +15,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt
-from trainctl.domain.text import plural, word_for
+from trainctl.domain.text import hired_after, plural, word_for
 
 CsvFilesOpt = Annotated[
     list[Path],
@@ -105,8 +105,8 @@ def member_doubts(outcome: Any) -> list[str]:
     someone else); a time whose offset is not the department's clock's (a summer tour typed
     with the winter offset is an hour late); an add naming one member twice (a typo for
     another?)."""
-    early = [f"{'' if source is None else f'{source}, line {line}: '}{name} was hired on {hired}, "
-             f"after {outcome.day_word} {on}: recorded as given; check the date."
+    early = [f"{'' if source is None else f'{source}, line {line}: '}"
+             f"{hired_after(name, hired, outcome.day_word, on, 'recorded as given', 'check the date')}"
              for source, line, name, hired, on in outcome.before_hire]  # fmt: skip
     doubts = [f"{source}, line {line}: the name {written!r} is not that of {name}, whom the row's "
               "e-mail or badge names: taken as theirs; check the row."

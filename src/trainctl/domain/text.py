@@ -9,6 +9,7 @@ reorder what a screen shows), and names made only of blank or invisible characte
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 _BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
 
@@ -184,3 +185,13 @@ def hours_text(x: float) -> str:
     "10995.2"; "1000000", not "1e+06"; "1.5"; "0")."""
     text = f"{round(x, 2):.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def hired_after(name: str, hired: date | None, day_word: str, day: date | None, done: str, check: str) -> str | None:
+    """The notice for something dated before its member's hire date (a typo in the date, or
+    a pre-hire academy): kept as given, and said. `day_word` names the day ("the record's
+    date"), `done` what was done ("recorded as given"), `check` what to look at. None when
+    it is not before. One wording for records, cards, shifts, calls and enrollments."""
+    if hired is None or day is None or not hired > day:
+        return None
+    return f"{name} was hired on {hired}, after {day_word} {day}: {done}; {check}."

@@ -17,6 +17,7 @@ from trainctl.services.enrollment.enroll import (
     completed_before,
     enroll_member,
     get_program,
+    hire_note,
     program_label,
 )
 from trainctl.services.enrollment.lookup import enrollment_summary, get_enrollment
@@ -33,5 +34,6 @@ __all__ = [
     "enrollment_summary",
     "get_enrollment",
     "get_program",
+    "hire_note",
     "program_label",
 ]

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from trainctl.db import BulkInsert, chunks, table
 from trainctl.domain import progress as dp
 from trainctl.domain.positions import position_code
-from trainctl.domain.text import same_name
+from trainctl.domain.text import hired_after, same_name
 from trainctl.errors import (
     BadInputError,
     NotFoundError,
@@ -68,6 +68,17 @@ class Enrollee(Protocol):
     def status(self) -> str: ...
     @property
     def positions(self) -> list[str]: ...
+    @property
+    def hire_date(self) -> date | None: ...
+
+
+def hire_note(member: Enrollee, day: date) -> str | None:
+    """An enrollment dated before the member's hire date (a pre-hire academy, or a typo in
+    --as-of) is made as given and said, as a record, card, shift or call dated before it
+    is (domain/text `hired_after`): the member is judged as first known (their history's
+    first entry, their state on the hire day), and the deadlines run from that day."""
+    return hired_after(member.name, member.hire_date, "the enrollment day", day,
+                       f"enrolled as given, deadlines counted from {day}", "check --as-of")  # fmt: skip
 
 
 # ------------------------------------------------------------------------------- programs
@@ -339,6 +350,7 @@ class _Then:
     name: str
     status: str
     positions: list[str]
+    hire_date: date | None
 
 
 def _as_on(session: Session, requests: Sequence[Request], day: date | None) -> dict[int, _Then]:
@@ -357,7 +369,7 @@ def _as_on(session: Session, requests: Sequence[Request], day: date | None) -> d
             continue
         state = qm.state_on(timelines.get(m.id, ()), day)
         if state is not None:
-            out[m.id] = _Then(m.id, m.name, state.status, list(state.positions))
+            out[m.id] = _Then(m.id, m.name, state.status, list(state.positions), m.hire_date)
     return out
 
 
@@ -826,10 +838,11 @@ def bulk_enroll(
                 outcome.hint = (f"Give {from_} a target date on or after the enrollment date, or leave "
                                 "it empty to use the program's time limit.")  # fmt: skip
         else:
-            assert mid is not None  # validate refuses every request without a member
+            assert mid is not None and r.member is not None  # validate refuses every request without a member
             r.target_date = target
             outcome.target_date = target or default_target
             outcome.completed = completed.get(mid)
+            outcome.note = "; ".join(x for x in (outcome.note, hire_note(r.member, today)) if x) or None
             accepted.append((mid, r))
         result.outcomes.append(outcome)
     p = plan(session, program)
