@@ -695,3 +695,24 @@ def test_several_checks_in_one_command_check_every_item_or_none(cli, dept, snaps
     r = cli("--format", "json", "progress", "update", "1", "--check", "Uniform", "--check", " uniform")
     assert r.json["value"] == 1, r
     assert len(cli("--format", "json", "progress", "log", "1").json) == logged + 1
+
+
+def test_progress_pending_keeps_the_checklist_item_at_80_columns(cli, dept, monkeypatch):
+    """Three self-reported checklist items, no notes: at 80 columns `progress pending`
+    left out the Item column and kept the empty Note column, so the three showed as three
+    identical rows. An empty column gives way first, and the item outlives a note."""
+    officer, ann = dept.member("Olga Chief", role="officer"), dept.member("Ann Lee", badge="F-1")
+    dept.simple_program("Recruit", "checklist")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("--as", str(officer), "progress", "self-reporting", "on")
+    for item in ("uniform", "locker", "SCBA fit test"):
+        cli("--as", str(ann), "progress", "update", "1", "--check", item)
+    from trainctl.cli import render
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(render, "_consoles", {})  # Rich reads COLUMNS when a console is made
+    out = cli("progress", "pending").stdout
+    assert max(len(line) for line in out.splitlines()) <= 80, out
+    assert [line.split("│")[6].strip() for line in out.splitlines() if line.startswith("│")] == [
+        "uniform", "", "locker", "", "SCBA", "fit", "test"]  # fmt: skip
+    assert "Item" in out and "Note" not in out, out

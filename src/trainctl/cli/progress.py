@@ -290,11 +290,12 @@ def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
     fmt = fmt_of(ctx, fmt_value(format))
     render.table(
         rows,
-        # at 80 columns a checklist item, then the enrollment id give way (the progress id is
-        # what `progress update ID --verify` takes)
+        # at 80 columns an empty column, then the note, the enrollment id and last the
+        # checklist item give way (the progress id is what `progress update ID --verify`
+        # takes; the item tells one checked item of a row from another)
         [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True, drop=2),
-         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item", drop=3),
-         Col("entered_on", "Date"), Col("note", drop=1)]
+         Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item", drop=1),
+         Col("entered_on", "Date"), Col("note", drop=3)]
         if fmt != "csv" else render.file_cols(q.PendingRow),  # (CSV: entered_at too, as JSON)
         fmt,
         empty="Nothing waits for verification." if not queue.on_hold else "Nothing can be verified now.",

@@ -241,8 +241,8 @@ def _longest_figure(text: str) -> int:
 def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple[list[int], list[int]]:
     """Which columns to show and how wide, for a table `width` characters wide (borders and
     padding take 3 a column and 1): columns keep their longest word whole, so text wraps
-    at spaces only. When the words do not fit, the lesser columns (`Col.drop`, highest
-    first) are left out; when they still do not fit, the widest text columns give way and
+    at spaces only. When the words do not fit, the lesser columns (`Col.drop`) are left
+    out, those empty in every row first (an empty Note says nothing), then highest first; when they still do not fit, the widest text columns give way and
     their long words are shortened with "…" (numbers and dates last)."""
     n = len(cols)
     # each column's distinct texts, measured once: a 2,000-card list repeats its codes,
@@ -260,7 +260,7 @@ def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple
         droppable = [i for i in shown if cols[i].drop > 0]
         if not droppable:
             break
-        shown.remove(max(droppable, key=lambda i: (cols[i].drop, i)))
+        shown.remove(max(droppable, key=lambda i: (not any(texts[i]), cols[i].drop, i)))
     widths = {i: natural[i] for i in shown}
     while sum(widths.values()) > room():
         wrappable = [i for i in shown if widths[i] > words[i]]
