@@ -67,6 +67,17 @@ def db_url(tmp_path: Path) -> Iterator[str]:
         yield str(tmp_path / "trainctl.db")
 
 
+@pytest.fixture
+def fresh_url(tmp_path: Path) -> Iterator[str]:
+    """A second department's database, empty (on the backend the suite runs on)."""
+    if POSTGRES:
+        url = create_database()
+        yield url
+        drop_database(url)
+    else:
+        yield str(tmp_path / "fresh.db")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> str:
     monkeypatch.setenv("TRAINCTL_DB", db_url)

@@ -24,7 +24,7 @@ from typing import Any
 from trainctl.domain import sheet
 from trainctl.domain.credit import Accepts, Fact, credit_of
 from trainctl.domain.progress import category_key
-from trainctl.domain.sheet import Field
+from trainctl.domain.sheet import VOID, Field
 
 MAX_RECORD_HOURS = 2_000.0  # one record: a long academy, never a career
 MAX_SCORE = 1_000.0
@@ -56,11 +56,14 @@ SHEET_FIELDS = (
     Field("location", ("place", "site", "station", "venue")),
     Field("self_paced", ("self-paced", "distributive", "online", "self study", "self-study")),
     Field("expiration", ("expires", "expiration date", "expires on", "expiry", "valid until")),
+    Field(VOID),  # `record list --include-void`'s mark: such a row is left out (sheet.VOID)
 )  # fmt: skip
 # Columns a sign-in sheet carries that are not part of the record.
 # `reason` is the column a reject file adds: a fixed reject file imports as it is.
 SHEET_IGNORED = ("signature", "sign", "initials", "notes", "comments", "remarks", "time in",
                  "time out", "phone", "shift", "rank", "unit", "no", "row", "reason")  # fmt: skip
+# Columns `record list --format csv` writes that a record is not made of (sheet.VOID).
+SHEET_LISTED = ("id",)
 MEMBER_FIELDS = ("email", "badge", "member")
 
 

@@ -152,6 +152,20 @@ def under_no_column(spilled: str) -> str:
     )
 
 
+# A listing's own CSV imports back as it is (`record list -f csv`, then `record import`):
+# each import names the columns its listing adds and it does not use (an id, a figure
+# worked out) in a list of its own, skipped by name. The one it must read is the void
+# mark (`--include-void`: "void" or "void: REASON"; `cert list` says it in its status): a
+# row it marks is left out (an import never brings a void row back, `is_void_mark`).
+VOID = "void"
+
+
+def is_void_mark(text: str) -> bool:
+    """Whether a listing's void column (or a card's status) marks its row void."""
+    word = text.strip().casefold()
+    return word == VOID or word.startswith(VOID + ":")
+
+
 def describe(fields: Sequence[Field]) -> str:
     """'name (required), code, training_type, ...' for hints."""
     return ", ".join(f.name + (" (required)" if f.required else "") for f in fields)

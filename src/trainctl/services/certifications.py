@@ -57,7 +57,11 @@ CARD_FIELDS = (
                             "valid until", "valid through", "exp", "exp date")),
     sheet.Field("credential_name", ("credential name", "certification name", "cert name", "title")),
     sheet.Field("issuer", ("issued by", "agency", "issuing agency", "provider")),
+    # `cert list`'s status: worked out, read only for its void mark (sheet.VOID)
+    sheet.Field(sheet.VOID, ("status",)),
 )  # fmt: skip
+# Columns `cert list --format csv` writes that a card is not made of.
+CARD_LISTED = ("id", "assumed_through", "days_left")
 CARD_HINT = (
     "A certification sheet names the member (email, badge or member), the credential code, the "
     "card number (optional), the issued date and the expiry date (blank: no expiry); optional: "
@@ -264,7 +268,7 @@ def _unmatched_codes(conn: sa.Connection, rows: Sequence[_Card]) -> list[str]:
 
 CARDS = SheetKind(
     "card", "import certifications", "record certifications", CARD_FIELDS, CARD_HINT, OPTIONS,
-    parse_card, _Card, _store, lambda v: v.issued, "the issue date",
+    parse_card, _Card, _store, lambda v: v.issued, "the issue date", listed=CARD_LISTED,
 )  # fmt: skip
 # `cert import` and `cert add` (sheet_import.import_sheet / add_one for cards).
 import_cards = partial(import_sheet, kind=CARDS)

@@ -223,6 +223,9 @@ COURSE_FIELDS = (
                                       "expiration (months)")),
     sheet.Field("self_paced", ("self-paced", "distributive", "online")),
 )  # fmt: skip
+# Columns `course list --format csv` writes that a course is not made of (`records`: how
+# many are on file), skipped by name so that the listing imports back as it is.
+COURSE_LISTED = ("id", "records")
 
 
 @dataclass
@@ -277,7 +280,7 @@ def import_courses(
         lines = sheet.read_sheet(stream, source)
         head = next(lines)
         header, problems = sheet.match_header(
-            head.cells, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns, ignored=(sheet.REJECT_COLUMN,)
+            head.cells, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns, ignored=(sheet.REJECT_COLUMN, *COURSE_LISTED)
         )
         if problems:
             raise sheet.SheetError(

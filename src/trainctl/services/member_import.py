@@ -46,10 +46,12 @@ from trainctl.services.members import (
 
 IMPORT_REQUIRED = ("name", "email")
 IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certification_date")
-# `reason` is the column a reject file adds (a fixed reject file can be imported as it is);
-# `id` is the one `member list --format csv` writes (export, edit, import back). Members are
-# matched by email, never by id.
-IMPORT_IGNORED = (REJECT_COLUMN, "id")
+# Columns `member list --format csv` writes that a member is not made of (export, edit,
+# import back): `id` (members are matched by email, never by id) and, with --as-of,
+# `first_known` (the day a member's history begins).
+MEMBER_LISTED = ("id", "first_known")
+# `reason` is the column a reject file adds (a fixed reject file can be imported as it is).
+IMPORT_IGNORED = (REJECT_COLUMN, *MEMBER_LISTED)
 # The header matcher of training-record sheets (domain/sheet.py): case, spaces and
 # punctuation do not count ("Badge #", "E-mail", "Hire Date"), and these synonyms do.
 MEMBER_FIELDS = (

@@ -793,7 +793,7 @@ def import_records(
     rows_of = _Rows(today, members, courses, actor, now, outcome, categories)
     pre = Prerequisites(session, courses) if check_prerequisites else None
     gated = pre if pre is not None and pre.wanted else None  # a catalog with prerequisites
-    reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": dr.SHEET_IGNORED,
+    reading = {"ignore_unknown": ignore_unknown_columns, "hint": SHEET_HINT, "ignored": (*dr.SHEET_IGNORED, *dr.SHEET_LISTED),
                "defaults": defaults, "check_header": _missing_columns}  # fmt: skip
     # a record given twice in these sheets with other hours or status: the second is
     # refused as a record on file would be. Within a chunk by natural key (`firsts`, kept

@@ -285,7 +285,7 @@ class ImportOutcome:
     already: int = 0  # on file with the same values (or repeated in the files)
     repeated: int = 0  # the same row again in the files: counted once
     same: str = "same member, course and date"  # what makes a row the same as one above
-    voided: int = 0  # matching a void row: not brought back
+    voided: int = 0  # matching a void row, or marked void by a listing: not brought back
     created: int = 0  # shifts or calls created along the way
     corrected: list[str] = field(default_factory=list)  # calls corrected along the way (shifts.py)
     problems: list[str] = field(default_factory=list)
@@ -488,6 +488,9 @@ def each_row(
                     for column, why in (b.split("\t", 1) for b in broken.split("\n")):
                         outcome.problem(name, line, column, why, {})
                     continue
+                if sheet.is_void_mark(values.pop(sheet.VOID, "")):  # a listing's void row
+                    outcome.voided += 1
+                    continue
                 said = values.pop(NOTED, None)
                 if said:
                     outcome.unread.append((name, line, said))
@@ -662,6 +665,9 @@ class SheetKind:
     # (a refusal for their status would otherwise send the officer to edit a history that
     # was right, only to be told next that the shift date is needed)
     settle: Callable[[Session, Any, list[int]], tuple[date | None, Problems]] | None = None
+    # the columns the kind's listing (`NOUN list --format csv`) writes that its rows are not
+    # made of: skipped by name, so that the listing imports back as it is (sheet.VOID)
+    listed: tuple[str, ...] = ()
 
     def parser(self, session: Session, today: Any) -> Callable[[Mapping[str, str]], tuple[Any, Problems]]:
         """`parse` with the day (and, for a zoned kind, the department's zone) given."""
@@ -700,7 +706,7 @@ def import_sheet(
         for name, line, member_id, checked in checked_rows(
             files, kind.fields, outcome, MemberIndex(session), kind.parser(session, today), kind.options,
             kind.day, lambda m: actor.own_line(m, kind.own), ignore_unknown=ignore_unknown_columns,
-            hint=kind.hint,
+            hint=kind.hint, ignored=(*SHEET_IGNORED, *kind.listed),
         )
     ]  # fmt: skip
     kind.store(session, actor, rows, outcome, today=today, dry_run=dry_run, skip_invalid=skip_invalid)

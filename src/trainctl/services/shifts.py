@@ -73,7 +73,11 @@ SHIFT_FIELDS = (
                             "arrived", "on duty"), required=True),
     sheet.Field("time_out", ("out", "check out", "checked out", "clock out", "end", "end time",
                              "left", "off duty"), required=True),
+    sheet.Field(sheet.VOID),  # `shift list --include-void`'s mark: such a row is left out
 )  # fmt: skip
+# Columns `shift list --format csv` writes that an attendance is not made of (its hours
+# are worked out from the times).
+SHIFT_LISTED = ("id", "hours")
 CALL_FIELDS = (
     *MEMBER_FIELDS,
     sheet.Field("incident", ("incident number", "incident #", "incident no", "incident id",
@@ -83,7 +87,9 @@ CALL_FIELDS = (
                        "call time", "alarm time", "occurred at", "received"), required=True),
     sheet.Field("call_type", ("type", "nature", "incident type", "call nature")),
     sheet.Field("role", ("position", "riding", "seat")),
+    sheet.Field(sheet.VOID),  # `call list --include-void`'s mark: such a row is left out
 )  # fmt: skip
+CALL_LISTED = ("id",)  # what `call list --format csv` writes that a response is not made of
 SHIFT_HINT = (
     "A shift sheet names the member (email, badge or member), the shift date, the station and "
     "shift (optional), and the time in and time out WITH their UTC offset, e.g. "
@@ -698,11 +704,11 @@ def _call_days(v: ds.CallValues) -> date | tuple[date, ...]:
 ATTENDANCE = SheetKind(
     "shift", "import shift attendance", "record shift attendance", SHIFT_FIELDS, SHIFT_HINT,
     SHIFT_OPTIONS, ds.parse_attendance, _Att, _store_attendance, lambda v: v.shift_date, "the shift date",
-    zoned=True,
+    zoned=True, listed=SHIFT_LISTED,
 )  # fmt: skip
 RESPONSES = SheetKind(
     "call", "import calls", "record calls", CALL_FIELDS, CALL_HINT, CALL_OPTIONS, ds.parse_call,
-    _Resp, _store_calls, _call_days, "the call date", zoned=True, settle=_settle_call,
+    _Resp, _store_calls, _call_days, "the call date", zoned=True, settle=_settle_call, listed=CALL_LISTED,
 )  # fmt: skip
 # `shift import | add`, `call import | add` (sheet_import.import_sheet / add_one).
 import_shifts = partial(import_sheet, kind=ATTENDANCE)

@@ -1,0 +1,102 @@
+"""A listing's own CSV imports back as it is (`NOUN list -f csv`, then `NOUN import --csv`
+into another department's database): an officer moving records between databases, or
+fixing a listing in a spreadsheet, was told the listing's `id` column (and the columns it
+works out: a card's status, a tour's hours, a course's record count) was unknown. Each
+import skips those by name; a row the listing marks void is not brought back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+AS_OF = ("--as-of", "2026-06-30")
+# every listing that has an import, in the order a department is built again
+KINDS = ("member", "course", "record", "cert", "shift", "call")
+VOIDABLE = ("record", "cert", "shift", "call")
+
+
+@pytest.fixture
+def dept(cli):
+    """Ann (badge 0042) and Bo, a course, and one record, card, tour and call each, with a
+    void one of each besides (void rows are listed only with --include-void)."""
+    cli("config", "set", "timezone", "America/New_York")
+    cli(*AS_OF, "member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042", "--hire-date", "2020-01-06")
+    cli(*AS_OF, "member", "add", "Bo Diaz", "--email", "bo@fd.org", "--badge", "7", "--position", "emt")
+    cli("course", "add", "--code", "LF-1", "--name", "Live fire", "--type", "live_fire", "--hours", "2",
+        "--expiration-months", "24")  # fmt: skip
+    cli("course", "add", "--name", "Ladder drill", "--type", "drill")
+    cli(*AS_OF, "record", "add", "--members", "ann@fd.org,bo@fd.org", "--course", "LF-1",
+        "--date", "2026-03-04", "--instructor", "Capt. Reyes")  # fmt: skip
+    cli(*AS_OF, "record", "add", "--members", "bo@fd.org", "--course", "Ladder drill", "--date", "2026-04-01",
+        "--hours", "1.5")  # fmt: skip
+    cli(*AS_OF, "cert", "add", "ann@fd.org", "CPR-BLS", "--number", "AHA-1", "--issued", "2025-05-01",
+        "--expires", "2027-05-01")  # fmt: skip
+    cli(*AS_OF, "cert", "add", "bo@fd.org", "CPR-BLS", "--number", "AHA-2", "--issued", "2024-01-10",
+        "--expires", "2026-01-10")  # an expired card  # fmt: skip
+    cli(*AS_OF, "shift", "add", "0042", "--date", "2026-03-20", "--station", "Station 1", "--shift", "A",
+        "--time-in", "2026-03-20T07:00-04:00", "--time-out", "2026-03-21T07:00-04:00")  # fmt: skip
+    cli(*AS_OF, "shift", "add", "7", "--date", "2026-03-22", "--station", "Station 1", "--shift", "C",
+        "--time-in", "2026-03-22T07:00-04:00", "--time-out", "2026-03-23T07:00-04:00")  # fmt: skip
+    cli(*AS_OF, "call", "add", "F26-0412", "-m", "0042", "--at", "2026-03-20T14:10-04:00", "--type", "EMS",
+        "--role", "driver")  # fmt: skip
+    cli(*AS_OF, "call", "add", "F26-0413", "-m", "0042", "--at", "2026-03-20T18:00-04:00", "--type", "Fire")
+    for noun in VOIDABLE:  # the last one of each: void
+        listed = cli("--format", "json", noun, "list").json
+        cli(noun, "void", str(max(row["id"] for row in listed)), "--reason", "entered in error")
+    return cli
+
+
+def _rows(cli, noun: str, *extra: str) -> list[tuple[str, ...]]:
+    """The listing's CSV rows without their id (ids are each database's own), sorted."""
+    lines = cli(*extra, *AS_OF, "--format", "csv", noun, "list").stdout.splitlines()
+    assert lines[0].startswith("id,"), lines[0]
+    return sorted(tuple(line.split(",")[1:]) for line in lines)
+
+
+def _listings(cli, tmp_path: Path, *extra: str) -> dict[str, Path]:
+    files = {}
+    for noun in KINDS:
+        files[noun] = tmp_path / f"{noun}{''.join(extra)}.csv"
+        given = extra if noun in VOIDABLE else ()
+        files[noun].write_text(cli(*AS_OF, "--format", "csv", noun, "list", *given).stdout, encoding="utf-8")
+    return files
+
+
+def test_each_listing_imports_back_into_another_department_as_the_same_rows(dept, tmp_path, fresh_url):
+    before = {noun: _rows(dept, noun) for noun in KINDS}
+    assert all(len(rows) >= 2 for rows in before.values()), before  # the header and a row at least
+    files = _listings(dept, tmp_path)
+    fresh = ("--db", fresh_url)
+    dept(*fresh, "config", "set", "timezone", "America/New_York")
+    for noun in KINDS:  # no --ignore-unknown-columns: the listing's own columns are known
+        dept(*fresh, *AS_OF, noun, "import", "--csv", str(files[noun]))
+    for noun in KINDS:  # (a course's record count: once the records are in)
+        assert _rows(dept, noun, *fresh) == before[noun], noun
+
+
+def test_rows_a_listing_marks_void_are_not_brought_back(dept, tmp_path, fresh_url):
+    live = {noun: _rows(dept, noun) for noun in KINDS}
+    files = _listings(dept, tmp_path, "--include-void")
+    for noun in VOIDABLE:
+        assert "void" in files[noun].read_text(), noun  # the listing shows its void row
+    fresh = ("--db", fresh_url)
+    dept(*fresh, "config", "set", "timezone", "America/New_York")
+    for noun in KINDS:
+        r = dept(*fresh, *AS_OF, noun, "import", "--csv", str(files[noun]))
+        if noun in VOIDABLE:
+            assert "1 match void" in r.stderr, r
+    for noun in KINDS:
+        assert _rows(dept, noun, *fresh) == live[noun], noun
+
+
+def test_a_column_the_listing_does_not_write_is_still_refused(cli, tmp_path, snapshot):
+    """Only the listing's own columns are skipped: another unknown column is refused."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    sheet = tmp_path / "calls.csv"
+    sheet.write_text("id,incident,at,member,seat_belt\n1,F1,2026-03-20T14:10-04:00,ann@fd.org,yes\n",
+                     encoding="utf-8")  # fmt: skip
+    before = snapshot()
+    r = cli(*AS_OF, "call", "import", "--csv", str(sheet), ok=False)
+    assert r.exit_code == 65 and "unknown column: 'seat_belt'" in r.stderr and "'id'" not in r.stderr, r
+    assert snapshot() == before
