@@ -646,3 +646,23 @@ def test_a_registry_name_with_an_invisible_character_is_that_registry(cli, tmp_p
         "--code", "P\u20131")  # fmt: skip  (a typographic dash, as a code is read)
     row = next(x for x in requirement_rows(db_url) if x["name"] == "Pump hours")
     assert (row["registry_name"], row["registry_code"]) == ("State", "P-1")
+
+
+def test_a_requirement_name_with_an_invisible_character_is_that_requirement(cli, tmp_path, db_url, snapshot):
+    """A requirement's name is cleaned as a member's is (domain.text.name_text): "CPR" + a
+    zero-width space pasted from a web page was a second requirement beside "CPR", the
+    same on screen. add, edit, a registry import and a program file store it without."""
+    cli("requirement", "add", "--name", "CPR\u200b", "--type", "hours", "--hours", "2")
+    cli("requirement", "add", "--name", "Ladder\u2060 drill", "--type", "hours", "--hours", "2")
+    assert [x["name"] for x in requirement_rows(db_url)] == ["CPR", "Ladder drill"]
+    before = snapshot()
+    r = cli("requirement", "add", "--name", "CPR", "--type", "hours", "--hours", "4", ok=False)
+    assert r.exit_code == 65 and "already has a requirement named 'CPR' (id 1)" in r.stderr, r
+    r = cli("requirement", "edit", "Ladder drill", "--name", "\ufeffCPR", ok=False)
+    assert r.exit_code == 65 and "already has a requirement named 'CPR' (id 1)" in r.stderr, r
+    assert snapshot() == before
+    cli("requirement", "edit", "Ladder drill", "--name", "Ladder\u200b  drills")
+    assert cli("--format", "json", "requirement", "show", "CPR").json["id"] == 1
+    doc = registry_doc(requirements=[_ems("ST-A", "\u200bState EMS hours")])
+    cli("import", "registry", write(tmp_path / "st.json", doc))
+    assert sorted(x["name"] for x in requirement_rows(db_url)) == ["CPR", "Ladder drills", "State EMS hours"]

@@ -97,6 +97,22 @@ def visible(text: str) -> str:
     return " ".join(kept.split())
 
 
+# Invisible characters no name needs, which a copy from a web page or a file glued after
+# another (its BOM mid-file) leaves in: zero width no-break space (BOM), zero width space,
+# word joiner. Kept: the zero width (non-)joiners some scripts need (U+200C, U+200D).
+_INVISIBLE = str.maketrans(dict.fromkeys("\ufeff\u200b\u2060"))
+
+
+def name_text(text: str) -> str:
+    """A name (a member's, a requirement's) as it is stored: without the invisible
+    characters no name needs ("\ufeffZed Zulu" could be found by no one typing "Zed Zulu",
+    and "CPR" + U+200B was a second requirement beside CPR), spaces folded, composed (NFC:
+    "José" typed as e + a combining accent is the same name)."""
+    if text.isascii():
+        return " ".join(text.split())
+    return unicodedata.normalize("NFC", " ".join(text.translate(_INVISIBLE).split()))
+
+
 # Dashes a word processor or a phone types for '-' (hyphen, non-breaking hyphen, figure,
 # en and em dash, minus sign, small and full-width hyphen-minus).
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))

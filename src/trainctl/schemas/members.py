@@ -33,6 +33,7 @@ from pydantic import (
 from trainctl.domain.positions import position_code, split_positions
 from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 from trainctl.domain.sheet import parse_date as sheet_date
+from trainctl.domain.text import name_text
 from trainctl.domain.text import problem as text_problem
 from trainctl.errors import BadInputError
 
@@ -59,19 +60,10 @@ def _text(value: Any) -> Any:
     return value
 
 
-# Invisible characters no name needs, which a copy from a web page or a file glued after
-# another (its BOM mid-file) leaves in: zero width no-break space (BOM), zero width space,
-# word joiner. Kept: the zero width (non-)joiners some scripts need (U+200C, U+200D).
-_INVISIBLE = str.maketrans(dict.fromkeys("\ufeff\u200b\u2060"))
-
-
 def _name(value: Any) -> Any:
     value = _text(value)
     if isinstance(value, str):
-        # stored without the invisible characters: "\ufeffZed Zulu" could be found by no
-        # one typing "Zed Zulu"; composed (NFC): "José" typed as e + a combining accent is
-        # stored as the same name
-        value = unicodedata.normalize("NFC", " ".join(value.translate(_INVISIBLE).split()))
+        value = name_text(value)  # (domain/text: what a requirement's name is cleaned of too)
         if not value:
             raise ValueError("must not be blank")
     return value

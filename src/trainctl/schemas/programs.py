@@ -39,6 +39,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from trainctl.schemas.requirements import CycleEnd
+from trainctl.schemas.requirements import Name as RequirementName
 from trainctl.schemas.text import Line, Lines
 
 StructureType = Literal["flexible", "sequential", "phases"]
@@ -195,7 +196,7 @@ class FileLink(_Strict):
     id: int | None = None  # informational (show --format json); ignored
     registry: Name | None = None
     code: Name | None = None
-    name: Name | None = None
+    name: RequirementName | None = None  # as the requirement's name is stored
     required: bool = True
     prerequisite: bool = False
     sort_order: SortOrder | None = None
@@ -245,7 +246,7 @@ class RequirementDefinition(_Strict):
     can reproduce the program. Applied only when no requirement of that name exists."""
 
     id: int | None = None  # informational; ignored
-    name: Name
+    name: RequirementName
     description: Text | None = None
     requirement_type: RequirementType
     source: Literal["department", "state", "national"] = "department"

@@ -32,7 +32,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from trainctl.domain.text import code_text
+from trainctl.domain.text import code_text, name_text
 from trainctl.domain.vocabulary import (
     FREQUENCIES,
     PERIOD_ANCHORS,
@@ -112,8 +112,15 @@ def _code(value: Any) -> Any:
     return code_text(value).strip() if isinstance(value, str) else value
 
 
+def _name(value: Any) -> Any:
+    """A requirement's name, cleaned as a member's is (domain.text.name_text): "CPR" and
+    "CPR" + a zero-width space pasted from a web page are one requirement."""
+    return name_text(value) if isinstance(value, str) else value
+
+
 FrequencyIn = Annotated[Frequency, BeforeValidator(_frequency)]
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), Line]
+Name = Annotated[str, BeforeValidator(_name), Field(min_length=1), Line]
 Code = Annotated[str, BeforeValidator(_code), Field(min_length=1), Line]
 Description = Annotated[str, Lines]
 PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
@@ -250,7 +257,7 @@ class RequirementCreate(_Fields):
     Field types are checked here; cross-field rules by `check_requirement` (the caller runs
     it, so that each problem can be reported with its field)."""
 
-    name: Text
+    name: Name
     description: Description | None = None
     requirement_type: RequirementType
     source: Source = "department"
@@ -286,7 +293,7 @@ class RequirementUpdate(_Fields):
 
     Cross-field checks run on the merged result (see services.requirements.edit)."""
 
-    name: Text | None = None
+    name: Name | None = None
     description: Description | None = None
     requirement_type: RequirementType | None = None
     source: Source | None = None
