@@ -240,7 +240,7 @@ CASES = [
                                                     "--hours", "10", "--time-limit-days", "5000000"], 65,
      "time_limit_days"),
     ("requirement add: --hours 1e300", ["requirement", "add", "--name", "Big", "--type", "hours", "--hours",
-                                        "1e300"], 65, "required_hours"),
+                                        "1e300"], 65, "--hours 1e300: not a number from 0 to 100,000"),
     ("requirement add: --hours inf", ["requirement", "add", "--name", "Big", "--type", "hours", "--hours", "inf"],
      65, "--hours"),
     ("requirement add: deeply nested --hour-categories", ["requirement", "add", "--name", "Deep", "--type",

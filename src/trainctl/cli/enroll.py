@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, YesOpt, fmt_value, parse_date
+from trainctl.cli.options import DryRunOpt, FormatOpt, YesOpt, amount, fmt_value, parse_date
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
@@ -386,7 +386,8 @@ def list_(
     ] = False,
     below: Annotated[
         float | None,
-        typer.Option("--below", metavar="PCT", help="Only enrollments below PCT percent complete.", show_default=False),
+        typer.Option("--below", metavar="PCT", help="Only enrollments below PCT percent complete.", show_default=False,
+                     parser=amount("--below", 0, 100, refuse=UsageError)),
     ] = None,
     sort: Annotated[
         str,

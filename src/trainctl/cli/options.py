@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
 import typer
+
+from trainctl.domain.text import echo, quoted
+from trainctl.errors import BadInputError, TrainctlError, UsageError
 
 
 class OutputFormat(StrEnum):
@@ -36,6 +41,34 @@ LimitOpt = Annotated[
         f"Default: {TABLE_LIMIT} in a table, all in csv or json.",
     ),
 ]  # fmt: skip
+
+
+def amount(
+    option: str, low: float, high: float, *, refuse: type[TrainctlError] = BadInputError
+) -> Callable[[str], float]:
+    """The parser of a number option (an amount, a percentage): the one check that it is a
+    number from `low` to `high`. Click made '1e400' a float first and the refusal said
+    "got inf" (as NaN, "got nan"), or named a database field (required_hours) instead of
+    the option; this reads the text as typed, so the refusal names the option, what was
+    typed and the range ("--hours 1e400: not a number from 0 to 100,000"), exit 65 as for
+    any bad value (`refuse`: UsageError, exit 2, for a filter of a read command, as before).
+    Text that is no number at all is a usage error, as Click said it. Bounds finer than the
+    range (above 0, whole shifts) stay the command's."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise UsageError(f"{option} {quoted(text)} is not a number.", "Write a number such as 2 or 1.5.") from None
+        if not (math.isfinite(value) and low <= value <= high):
+            raise refuse(
+                f"{option} {echo(text)}: not a number from {low:,g} to {high:,g}.",
+                f"Give {option} a plain number within that range, e.g. {option} {min(max(low, 2.5), high):g}.",
+            )
+        return value
+
+    parse.__name__ = "NUMBER"  # (the metavar Click would derive from the parser's name)
+    return parse
 
 
 def is_stdout(path: object) -> bool:

@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import FormatOpt, amount, fmt_value
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.amounts import MAX_AMOUNT
 from trainctl.errors import UsageError
 
 if TYPE_CHECKING:
@@ -55,7 +56,8 @@ def update(
     add: Annotated[
         float | None,
         typer.Option(
-            "--add", help="Credit N hours / shifts / calls (negative corrects).", show_default=False
+            "--add", help="Credit N hours / shifts / calls (negative corrects).", show_default=False,
+            parser=amount("--add", -MAX_AMOUNT, MAX_AMOUNT),
         ),
     ] = None,
     set_to: Annotated[
@@ -65,6 +67,7 @@ def update(
             help="Set the total to N (records a credit of the difference; an officer verifies "
             "what a member reported first).",
             show_default=False,
+            parser=amount("--set", -MAX_AMOUNT, MAX_AMOUNT),
         ),
     ] = None,
     check: Annotated[

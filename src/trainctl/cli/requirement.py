@@ -18,9 +18,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import FormatOpt, amount, fmt_value
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.amounts import MAX_AMOUNT
 from trainctl.domain.text import hours_text
 
 if TYPE_CHECKING:
@@ -124,7 +125,10 @@ EditableOpt = Annotated[
         help="May a training officer change it later? Default: editable.",
     ),
 ]
-HoursOpt = Annotated[float | None, _opt("--hours", help="hours: hours required (> 0).")]
+HoursOpt = Annotated[
+    float | None,
+    typer.Option("--hours", help="hours: hours required (> 0).", show_default=False, parser=amount("--hours", 0, MAX_AMOUNT)),
+]
 ShiftsOpt = Annotated[int | None, _opt("--shifts", help="shifts: shifts required (> 0).")]
 CallsOpt = Annotated[int | None, _opt("--calls", help="calls: calls required (> 0).")]
 CourseOpt = Annotated[

@@ -32,6 +32,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
+from trainctl.domain.amounts import MAX_AMOUNT
 from trainctl.domain.text import code_text, name_text
 from trainctl.domain.vocabulary import (
     FREQUENCIES,
@@ -83,7 +84,7 @@ TARGET_FIELDS = (
     "credential_code", "required_skills", "checklist_items", "hour_categories",
 )  # fmt: skip
 # Upper bounds: sane figures that also keep every number within a database integer.
-UPPER_LIMITS = {"required_hours": 100_000, "required_shifts": 100_000, "required_calls": 100_000, "time_limit_days": 36_500,
+UPPER_LIMITS = {"required_hours": MAX_AMOUNT, "required_shifts": MAX_AMOUNT, "required_calls": MAX_AMOUNT, "time_limit_days": 36_500,
                 "period_months": 1_200}  # fmt: skip
 _EMPTY: dict[str, Any] = {
     "required_courses": [], "required_skills": [], "checklist_items": [], "hour_categories": [],

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import FormatOpt, amount, fmt_value
 from trainctl.cli.program.shared import DescOpt, PhaseOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
 
@@ -24,6 +24,7 @@ def milestone_add(
             "-t",
             help="Reached at this completion percentage (0-100).",
             show_default=False,
+            parser=amount("--threshold", 0, 100),
         ),
     ],
     phase: PhaseOpt = None,
@@ -108,7 +109,8 @@ def milestone_edit(
     threshold: Annotated[
         float | None,
         typer.Option(
-            "--threshold", "-t", help="Completion percentage (0-100).", show_default=False
+            "--threshold", "-t", help="Completion percentage (0-100).", show_default=False,
+            parser=amount("--threshold", 0, 100),
         ),
     ] = None,
     description: DescOpt = None,

@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any
 
+from trainctl.domain import amounts
 from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
@@ -45,7 +46,7 @@ from trainctl.services.store import Writer, writer_of
 # The largest hours / shifts / calls one update may give, and one progress row may hold:
 # beyond any career (50 years of full-time work is about 100,000 h). A bigger figure is a
 # typo or a broken feed; refusing it keeps Inf and absurd totals out of the ledger.
-MAX_AMOUNT = 100_000.0
+MAX_AMOUNT = float(amounts.MAX_AMOUNT)
 UNIT_WORDS = {"hours": "h", "shifts": "shifts", "calls": "calls"}
 ITEM_SOURCES = {"checklist": "checklist_item", "courses": "course", "skills_evaluation": "skill"}
 
