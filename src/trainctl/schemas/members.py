@@ -33,9 +33,9 @@ from pydantic import (
 from trainctl.domain.positions import position_code, split_positions
 from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 from trainctl.domain.sheet import parse_date as sheet_date
-from trainctl.domain.text import name_text
 from trainctl.domain.text import problem as text_problem
 from trainctl.errors import BadInputError
+from trainctl.schemas.text import clean_name
 
 Role = Literal["officer", "member"]
 Status = Literal["active", "inactive"]
@@ -61,11 +61,9 @@ def _text(value: Any) -> Any:
 
 
 def _name(value: Any) -> Any:
-    value = _text(value)
-    if isinstance(value, str):
-        value = name_text(value)  # (domain/text: what a requirement's name is cleaned of too)
-        if not value:
-            raise ValueError("must not be blank")
+    value = clean_name(value)  # (schemas/text: as a requirement's name is read)
+    if isinstance(value, str) and not value:
+        raise ValueError("must not be blank")
     return value
 
 

@@ -33,14 +33,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from trainctl.domain.amounts import MAX_AMOUNT
-from trainctl.domain.text import code_text, name_text
+from trainctl.domain.text import code_text
 from trainctl.domain.vocabulary import (
     FREQUENCIES,
     PERIOD_ANCHORS,
     REQUIREMENT_SOURCES,
     REQUIREMENT_TYPES,
 )
-from trainctl.schemas.text import Line, Lines
+from trainctl.schemas.text import Line, Lines, clean_name
 
 RequirementType = Literal[
     "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
@@ -113,15 +113,11 @@ def _code(value: Any) -> Any:
     return code_text(value).strip() if isinstance(value, str) else value
 
 
-def _name(value: Any) -> Any:
-    """A requirement's name, cleaned as a member's is (domain.text.name_text): "CPR" and
-    "CPR" + a zero-width space pasted from a web page are one requirement."""
-    return name_text(value) if isinstance(value, str) else value
-
-
 FrequencyIn = Annotated[Frequency, BeforeValidator(_frequency)]
 Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), Line]
-Name = Annotated[str, BeforeValidator(_name), Field(min_length=1), Line]
+# A requirement's name, read as a member's is (schemas/text.clean_name): "CPR" and "CPR" +
+# a zero-width space pasted from a web page are one requirement.
+Name = Annotated[str, BeforeValidator(clean_name), Field(min_length=1), Line]
 Code = Annotated[str, BeforeValidator(_code), Field(min_length=1), Line]
 Description = Annotated[str, Lines]
 PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
