@@ -481,7 +481,7 @@ def test_bad_field_values_are_refused(cli, snapshot, probie):
         "--threshold",
         "101",
         code=65,
-        says="must be at most 100",
+        says="--threshold 101: not a number from 0 to 100.",
     )
     refused(
         cli,

@@ -343,7 +343,7 @@ def test_milestone_refusals(cli, snapshot, probie):
     )  # fmt: skip
     refused(
         cli, snapshot, "program", "milestone", "edit", probie, "Late", "--threshold", "101",
-        code=65, says="must be at most 100",
+        code=65, says="--threshold 101: not a number from 0 to 100.",
     )  # fmt: skip
     refused(
         cli, snapshot, "program", "milestone", "remove", probie, "Late", "--phase", "9",
