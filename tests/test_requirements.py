@@ -92,9 +92,9 @@ def test_rolling_needs_period_months(cli):
 INVALID = {
     "hours without --hours": (["--type", "hours"], "required_hours"),
     "hours zero": (["--type", "hours", "--hours", "0"], "required_hours: must be greater than 0"),
-    "hours negative": (
+    "hours negative": (  # refused by the option's parser (cli/options.amount), as typed
         ["--type", "hours", "--hours", "-3"],
-        "required_hours: must be greater than 0",
+        "--hours -3: not a number from 0 to 100,000.",
     ),
     "shifts without --shifts": (["--type", "shifts"], "required_shifts"),
     "shifts negative": (
@@ -422,7 +422,7 @@ def test_edit_clear_and_invalid_edits(cli, snapshot):
             65,
             "required_hours",
         ),  # an hours requirement needs its hours
-        (["--hours", "-1"], 65, "greater than 0"),
+        (["--hours", "-1"], 65, "--hours -1: not a number from 0 to 100,000."),
         (["--clear", "name"], 2, "Cannot clear name"),
         (["--hours", "3", "--clear", "required_hours"], 2, "both set and cleared"),
         ([], 2, "Nothing to change"),
