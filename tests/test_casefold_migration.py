@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from backends import POSTGRES, Db, create_database, drop_database
-from postgres_helpers import migrate
+from postgres_helpers import BACKENDS, database_at, migrate
 
 from trainctl.dbfile import REVISIONS
 from trainctl.queries import members as qm
@@ -84,3 +84,51 @@ def test_upgrade_with_data_then_lookups_fold_and_downgrade(empty_url):
         migrate(empty_url, BEFORE, down=True)
     assert db.scalar("SELECT version_num FROM alembic_version") == BEFORE
     assert db.count("member") == 2
+
+
+@pytest.fixture(params=BACKENDS)
+def older(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
+    """A database at the revision before, where only lower() held e-mails apart."""
+    with database_at(request.param, tmp_path, BEFORE) as db:
+        yield db
+
+
+def test_rows_equal_only_by_the_fold_refuse_the_upgrade_and_change_nothing(cli, older: Db):
+    # PostgreSQL's lower() folds É (its index refused ÉMILE@ already), SQLite's does not;
+    # neither folds ß to ss
+    emile = "ÉMILE@fd.org" if not older.postgres else "emile.b@fd.org"
+    for mid, name, email in [
+        (1, "Émile A", "émile@fd.org"), (2, "Emile B", emile), (3, "S1", "straße@fd.org"),
+        (4, "S2", "STRASSE@fd.org"), (5, "Ann", "ann@x.org"),
+    ]:  # fmt: skip
+        older.execute(
+            "INSERT INTO member (id, name, email, positions, role, status, created_at) VALUES "
+            "(:id, :name, :email, '[]', 'member', 'active', '2026-01-01 00:00:00')",
+            {"id": mid, "name": name, "email": email},
+        )
+    for rid, name in [(1, "Straßenrettung"), (2, "STRASSENRETTUNG"), (3, "Other")]:
+        older.execute(
+            "INSERT INTO requirement (id, name, requirement_type, source, aliases, is_editable, "
+            "required_hours, required_courses, required_skills, checklist_items, hour_categories, "
+            "frequency, period_anchor, required_positions, created_at) VALUES (:id, :name, "
+            "'hours', 'department', '[]', :t, 12, '[]', '[]', '[]', '[]', 'one_time', 'calendar', "
+            "'[]', '2026-01-01 00:00:00')",
+            {"id": rid, "name": name, "t": True},
+        )
+    unchanged = older.dump()
+    r = cli("--db", older.url, "db", "upgrade", ok=False)
+    assert r.exit_code == 1, r
+    assert f"Cannot upgrade: {2 if older.postgres else 3} groups" in r.stderr
+    assert ("member ids 1, 2: 'émile@fd.org' / 'ÉMILE@fd.org'" in r.stderr) != older.postgres
+    assert "member ids 3, 4: 'straße@fd.org' / 'STRASSE@fd.org'" in r.stderr
+    assert "requirement ids 1, 2: 'Straßenrettung' / 'STRASSENRETTUNG'" in r.stderr
+    assert "ann@x.org" not in r.stderr and "Traceback" not in r.stderr
+    assert older.dump() == unchanged
+    assert older.scalar("SELECT version_num FROM alembic_version") == BEFORE
+
+    # renamed as the hint says, the upgrade goes through
+    older.execute("UPDATE member SET email = 'emile.b@fd.org' WHERE id = 2")
+    older.execute("UPDATE member SET email = 's2@fd.org' WHERE id = 4")
+    older.execute("UPDATE requirement SET name = 'Straßenrettung 2' WHERE id = 2")
+    cli("--db", older.url, "db", "upgrade", "--no-backup")  # (the first made one this second)
+    assert older.scalar("SELECT version_num FROM alembic_version") == REVISIONS[-1]
