@@ -56,6 +56,41 @@ def test_add_then_show_by_id_email_and_badge(cli, crew):
     assert cli("member", "show", "id:1", "-f", "json").json["name"] == "Olive Officer"
 
 
+def test_an_email_names_the_member_it_is_stored_for_and_a_fold_of_two_is_refused(cli, crew, db):
+    # written around trainctl (an old file, a hand edit): e-mails equal only by the case
+    # fold, which neither backend's lower() index refuses (SQLite's folds only A-Z)
+    rows = [(11, "S One", "straße@fd.org"), (12, "S Two", "STRASSE@fd.org")]
+    if not db.postgres:  # (PostgreSQL's lower() folds É: its index refuses this pair)
+        rows += [(13, "Émile A", "émile@fd.org"), (14, "Emile B", "ÉMILE@fd.org")]
+    for mid, name, email in rows:
+        db.execute(
+            "INSERT INTO member (id, name, email, positions, role, status, created_at) VALUES "
+            "(:id, :name, :email, '[]', 'member', 'active', '2026-01-01 00:00:00')",
+            {"id": mid, "name": name, "email": email},
+        )
+    for mid, _name, email in rows:  # each member's own e-mail names that member
+        assert cli("member", "show", email, "-f", "json").json["id"] == mid
+        assert cli("member", "show", f" email:{email} ", "-f", "json").json["id"] == mid
+    if not db.postgres:  # lower-case, as trainctl stores e-mails, comes first
+        assert cli("member", "show", "Émile@FD.org", "-f", "json").json["id"] == 13
+
+    r = cli("member", "show", "Strasse@fd.org", ok=False)  # the fold's two: refused, named
+    assert r.exit_code == 2, r
+    assert "'Strasse@fd.org' is, case aside, the e-mail of 2 members" in r.stderr
+    assert "S One (id 11, straße@fd.org); S Two (id 12, STRASSE@fd.org)" in r.stderr
+    assert "No member" not in r.stderr
+
+    # a crew names them by the same rule (the batch lookup)
+    r = cli("record", "add", "--members", "STRASSE@fd.org,straße@fd.org,ann.lee@FD.org",
+            "--course", "Ladder drill", "--type", "drill", "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    assert "Recorded 3 records" in r.stderr, r
+    credited = db.column("SELECT member_id FROM training_record ORDER BY member_id")
+    assert credited == [2, 11, 12]
+    r = cli("record", "add", "--members", "Strasse@fd.org", "--course", "Ladder drill",
+            "--type", "drill", "--date", "2026-03-05", "--hours", "2", ok=False)  # fmt: skip
+    assert r.exit_code == 2 and "the e-mail of 2 members" in r.stderr, r
+
+
 def test_json_shape_is_stable(cli, crew):
     record = cli("member", "show", "2", "-f", "json").json
     assert list(record) == [

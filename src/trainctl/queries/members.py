@@ -99,24 +99,43 @@ def who(rd: Reader, member_id: int | None) -> str:
 
 
 def _by_email(rd: Reader, email: str) -> MemberRow | None:
-    """Stored e-mails are lower-case (schemas/members): the indexed exact match first, then,
-    only on a miss, the case fold (str.casefold on both backends: "STRASSE@x.org" names
-    "straße@x.org"), which scans the member table (one member, else nobody)."""
-    text = email.strip()
-    found = _where(rd, "email = :email", email=text.lower())
-    if found is None:
-        rows = rd.all(
-            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) = :key LIMIT 2",
-            {"key": text.casefold()},
+    """The member an e-mail names (`email_match`): indexed exact matches, then, only on a
+    miss, the case fold, which scans the member table."""
+    return email_match(
+        email.strip(),
+        lambda e: _where(rd, "email = :email", email=e),
+        lambda key: [_member(r) for r in rd.all(
+            f"SELECT {_COLUMNS} FROM member WHERE trainctl_fold(email) = :key ORDER BY id LIMIT 7",
+            {"key": key},
+        )],
+    )  # fmt: skip
+
+
+def email_match(
+    text: str, exact: Lookup, folded: Callable[[str], Sequence[MemberRow]]
+) -> MemberRow | None:
+    """The one rule for an e-mail reference: the member whose stored e-mail it is as
+    written, else as lower-case (trainctl stores e-mails lower-case, schemas/members), else
+    the one member whose e-mail it is by the case fold (str.casefold on both backends:
+    "STRASSE@x.org" names "straße@x.org"). Several members by the fold (a database written
+    around trainctl) are refused, named, never a pick. `exact`: a stored e-mail's member;
+    `folded`: the members whose folded e-mail is the given key."""
+    found = exact(text) or (exact(text.lower()) if text.lower() != text else None)
+    if found is not None:
+        return found
+    members = folded(text.casefold())
+    if len(members) > 1 and not _OTHERS_SHOWN.get():
+        raise UsageError(
+            f"{text!r} is, case aside, the e-mail of {len(members)} members.",
+            "Write the e-mail exactly as on file, or name the member by badge or id:N.",
         )
-        found = _member(rows[0]) if len(rows) == 1 else None
-    return found
-
-
-def _by_folded_emails(rd: Reader, emails: Iterable[str]) -> dict[str, MemberRow]:
-    """The batch form of `_by_email`'s second step: {e-mail as given (lower-case): member}
-    for e-mails whose case fold names exactly one member."""
-    return _by_folded(rd, "email", emails)
+    if len(members) > 1:
+        listed = "; ".join(f"{m.name} (id {m.id}, {m.email})" for m in members[:6])
+        raise UsageError(
+            f"{text!r} is, case aside, the e-mail of {len(members)} members: {listed}.",
+            "Write the e-mail exactly as on file, or name the member by badge or id:N.",
+        )
+    return members[0] if members else None
 
 
 def _by_folded(rd: Reader, column: str, values: Iterable[str]) -> dict[str, MemberRow]:
@@ -367,7 +386,7 @@ def choose(
         number = as_id(text) if _digits(text) else None
         return by_id(number) if number is not None else None
     if kind == "email":
-        return by_email(text.strip().lower())
+        return by_email(text.strip())
     if kind == "badge":
         return by_badge(badge_text(text))
     if kind == "name":
@@ -503,7 +522,8 @@ def find_members(
     ids = sorted(
         {n for k, t in parsed if k in ("id", "number") and _digits(t) and (n := as_id(t))}
     )
-    emails = sorted({t.strip().lower() for k, t in parsed if k == "email"})
+    written = {t.strip() for k, t in parsed if k == "email"}  # as written, and lower-case
+    emails = sorted(written | {e.lower() for e in written})  # (`email_match`)
     badges = sorted({b for k, t in parsed if k in ("badge", "number", "text") and (b := badge_text(t))})
     found: dict[str, dict[Any, MemberRow]] = {"id": {}, "email": {}, "badge": {}}
     for column, values in (("id", ids), ("email", emails), ("badge", badges)):
@@ -512,9 +532,10 @@ def find_members(
             for r in rd.all(f"SELECT {_COLUMNS} FROM member WHERE {column} IN {sql}", params):
                 m = _member(r)
                 found[column][getattr(m, column)] = m
-    missing = [e for e in emails if e not in found["email"]]
-    if missing:  # the case fold, for what the indexed exact match missed (`_by_email`)
-        found["email"].update(_by_folded_emails(rd, missing))
+    folded: dict[str, list[MemberRow]] = {}
+    missing = [e for e in written if e not in found["email"] and e.lower() not in found["email"]]
+    if missing:  # the case fold, for what the indexed exact match missed (`email_match`)
+        folded = _fold_hits(rd, "email", {e.casefold() for e in missing}, str.casefold)
     missing = [b for b in badges if b not in found["badge"]]
     if missing:  # and for badges (`_by_badge`)
         found["badge"].update(_by_folded(rd, "badge", missing))
@@ -547,7 +568,9 @@ def find_members(
             continue
         try:
             member = choose(
-                kind, text, what=what, by_id=found["id"].get, by_email=found["email"].get,
+                kind, text, what=what, by_id=found["id"].get, by_email=lambda e: email_match(
+                    e, found["email"].get, lambda key: folded.get(key, [])
+                ),
                 by_badge=found["badge"].get, by_name=lambda t: one_named(t, names.get(t, [])),
                 zeros_aside=lambda n: padded.get(n, []),
             )  # fmt: skip
