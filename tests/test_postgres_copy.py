@@ -71,6 +71,20 @@ def _constraints(url: str) -> list[tuple[str, ...]]:
     )
 
 
+def test_copied_demo_previews_the_same_reminders_in_the_same_order(cli, tmp_path: Path, target: str):
+    # a day when several members share a reminder's kind, day and requirement (overdue
+    # follow-ups of one deadline, certification warnings): rows the queries tie on
+    demo = tmp_path / "due.db"
+    cli("demo", "--path", str(demo), "--as-of", "2025-06-02")
+    cli("--db", str(demo), "db", "copy", "--to", target)
+    for fmt in ("csv", "json", "table"):
+        args = ("--format", fmt, "reminders", "preview", "--as-of", "2025-06-02")
+        on_file = cli("--db", str(demo), *args)
+        on_server = cli("--db", target, *args)
+        assert on_file.stdout.count("Grace Nakamura") >= 2, fmt  # real rows, tied ones
+        assert on_server.stdout == on_file.stdout, fmt
+
+
 def test_a_target_that_is_not_empty_is_refused_and_left_alone(cli, demo: Path, target: str):
     cli("--db", str(demo), "db", "copy", "--to", target)
     before = Db(target).dump()

@@ -126,7 +126,8 @@ def test_a_refused_recipient_is_logged_failed_and_retried_next_time(cli, db_url,
     assert Counter(m["To"].addresses[0].addr_spec for m in server.handler.messages) == {
         email_of(0): 1, email_of(1): 1, email_of(2): 1,
     }  # fmt: skip
-    assert log_rows(db_url, "to_addr", "status", "attempts")[1] == (email_of(1), "sent", 2)
+    logged = {to: (status, n) for to, status, n in log_rows(db_url, "to_addr", "status", "attempts")}
+    assert logged[email_of(1)] == ("sent", 2)
     # the retry keeps its Message-ID: a copy is recognisable as the same message
     assert cli("--format", "json", "reminders", "log", "--failed").json == []
     assert cli("--format", "json", "reminders", "log", "--member", email_of(1)).json[0]["attempts"] == 2

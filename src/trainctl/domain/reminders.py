@@ -445,6 +445,22 @@ class Reminder:
         return self.key.threshold
 
 
+_KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
+
+
+def run_order(r: Reminder) -> tuple[Any, ...]:
+    """The one order of a run's reminders, as `reminders preview` lists them and `send`
+    sends them: by kind (as KINDS lists them), the day due, the recipient (name case
+    aside, then id), what it is about, then the rest of its unique key. Complete, so the
+    same data prints the same rows in the same order on SQLite and PostgreSQL (whose
+    queries return rows that tie on their ORDER BY in either order)."""
+    k = r.key
+    return (
+        _KIND_ORDER.get(k.kind, len(_KIND_ORDER)), r.due_on, r.recipient.name.casefold(),
+        r.recipient.id, r.about, k.item, k.threshold,
+    )  # fmt: skip
+
+
 # ------------------------------------------------------------------------------- words
 @lru_cache(maxsize=4096)  # a selection formats the same few figures tens of thousands of times
 def pct(value: float | None) -> str:

@@ -273,6 +273,7 @@ def _select_due(rd: Reader, today: date) -> Selection:
                 for oid, name, email in officers
             ],
         )
+    due.sort(key=dr.run_order)
     return Selection(today, due, behind, members, len(officers))
 
 
