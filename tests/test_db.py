@@ -73,6 +73,8 @@ def test_file_behind_code_exits_78_then_upgrade_backs_up_and_upgrades(cli, db_pa
     assert "trainctl db upgrade" in r.stderr
     r = cli("db", "upgrade")
     assert "Backup:" in r.stderr
+    # every connection closed, the last one read-write: the .db file alone holds the upgrade
+    assert sorted(p.name for p in db_path.parent.glob("trainctl.db-*")) == []
     backups = list(db_path.parent.glob("trainctl.db.0001_catalog.*.bak"))
     assert len(backups) == 1
     assert read_schema_version(f"sqlite:///{backups[0]}") == REVISIONS[0]

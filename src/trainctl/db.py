@@ -494,6 +494,10 @@ def upgrade(
                 (notes if notes is not None else []).extend(after_upgrade(conn, before))
         with engine.connect() as conn:
             bad = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() if path else []
+            # read here, not by a read-only connection after dispose(): on SQLite the last
+            # connection to close checkpoints the WAL and removes it, which a read-only one
+            # cannot do (the .db file alone must hold the upgrade: README, db commands)
+            after = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         if bad:
             raise TrainctlError(
                 f"The upgrade left {len(bad)} rows whose foreign keys point nowhere.",
@@ -501,7 +505,7 @@ def upgrade(
             )
     finally:
         engine.dispose()
-    return before, read_schema_version(url) or "", saved
+    return before, str(after or ""), saved
 
 
 def check(url: str) -> list[tuple[str, bool, str]]:
