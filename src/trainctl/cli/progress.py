@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,6 @@ from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.amounts import MAX_AMOUNT
 from trainctl.errors import UsageError
-
-if TYPE_CHECKING:
-    from trainctl.queries import Reader
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -137,9 +134,7 @@ def update(
     """Record progress: every number is a credit in the ledger; status and percentages follow."""
     from trainctl.domain.changes import parse_update
     from trainctl.domain.progress import shown_percentage
-    from trainctl.domain.text import plural
-    from trainctl.services.progress.changes import apply_update, locate
-    from trainctl.services.progress.rows import enrollment_row, progress_row
+    from trainctl.services.progress.changes import run_updates
 
     # The flags become a value first: a usage error exits 2 before the database is opened.
     # Several --check (or --uncheck) items: one update each, in one transaction (all or none)
@@ -162,53 +157,19 @@ def update(
         raise UsageError("Give --check or --uncheck items, not both in one command.")
     state = get_state(ctx)
 
-    class _Opened(Exception):
-        """The update opened a step: done again with the ORM, which the feed needs."""
-
-    def apply(w: Any, actor: Any, session: Any = None) -> tuple[Any, list[str], str | None, dict[str, Any]]:
-        credits: list[Any] = []
-        events: list[str] = []
-        for change in changes:
-            located = locate(
-                w, actor, progress, enrollment=enrollment, requirement=requirement, member=member
-            )
-            result = apply_update(w, actor, located, change, today=state.today_of(w))
-            credits += result.credits
-            events += result.events
-            if result.opened and session is None:
-                raise _Opened
-            if result.opened:  # what is on file for the steps it opened (a card, records)
-                from trainctl.services.credit_feed import credit_opened
-
-                fed = credit_opened(session, actor, result.opened, today=state.today_of(w))
-                if fed.credits:
-                    events.append(f"Credited {plural(len(fed.progress_ids), 'progress row')} "
-                                  "with what is on file.")  # fmt: skip
-                events += fed.events
-                result.progress = progress_row(w, result.progress.id)
-                was, result.enrollment = result.enrollment, enrollment_row(w, result.enrollment.id)
-                if was.status != "completed" and result.enrollment.status == "completed":
-                    events.append(f"Enrollment {was.id} is complete.")
-        rp, e, req = result.progress, result.enrollment, result.requirement
-        shortfall = _shortfall(w, rp.id, [c.id for c in credits if c.amount > 0])
-        data = {
-            "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
-            "value": rp.progress_value, "percentage": rp.progress_percentage,
-            "status": rp.status, "enrollment_progress": e.progress_percentage,
-            "enrollment_status": e.status, "pending": result.waiting,
-            "verified_on": rp.verified_on, "verified_at": rp.verified_at,
-        }  # fmt: skip
-        return result, events, shortfall, data
-
-    try:
-        with state.writer() as (w, actor):  # plain SQL: no ORM on the everyday write (bench/writes.py)
-            result, events, shortfall, data = apply(w, actor)
-    except _Opened:  # rolled back: the same update again, in one transaction with the feed
-        from trainctl.services.store import writer_of
-
-        with state.session() as (session, actor):
-            result, events, shortfall, data = apply(writer_of(session), actor, session)
-    rp, e = result.progress, result.enrollment
+    run = run_updates(
+        state.writer, state.session, changes, today=state.today_of,
+        progress=progress, enrollment=enrollment, requirement=requirement, member=member,
+    )  # fmt: skip
+    result, events, shortfall = run.result, run.events, run.shortfall
+    rp, e, req = result.progress, result.enrollment, result.requirement
+    data = {
+        "progress_id": rp.id, "enrollment_id": e.id, "requirement": req.name,
+        "value": rp.progress_value, "percentage": rp.progress_percentage,
+        "status": rp.status, "enrollment_progress": e.progress_percentage,
+        "enrollment_status": e.status, "pending": result.waiting,
+        "verified_on": rp.verified_on, "verified_at": rp.verified_at,
+    }  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
     if fmt != "json":  # JSON keeps full precision; tables and CSV round for display
         data["percentage"] = shown_percentage(rp.progress_percentage)
@@ -224,15 +185,6 @@ def update(
         render.info(f"Note: {shortfall}", quiet=state.quiet)
     for message in events:
         render.info(message, quiet=state.quiet)
-
-
-def _shortfall(rd: Reader, progress_id: int | None, credit_ids: list[int | None]) -> str | None:
-    """The one-line note when hours just credited do not all count (issue 11 #3)."""
-    from trainctl.queries.progress import shortfall
-
-    if progress_id is None or not credit_ids:
-        return None
-    return shortfall(rd, progress_id, [c for c in credit_ids if c is not None])
 
 
 @app.command("log")

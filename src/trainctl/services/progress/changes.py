@@ -235,6 +235,78 @@ def apply_update(
     return result
 
 
+@dataclass
+class UpdateRun:
+    """What one `progress update` did: its last row's result, every change's events, and
+    the note when hours just credited do not all count."""
+
+    result: UpdateResult
+    events: list[str]
+    shortfall: str | None
+
+
+class StepOpened(Exception):
+    """An update on plain SQL opened a step: it is done again with an ORM session, which the
+    credit feed needs to credit what is on file for it (`run_updates`)."""
+
+
+def apply_updates(
+    w: Any, actor: Actor, updates: list[ch.Update], *, today: Callable[[Any], date],
+    progress: str | None, enrollment: str | None, requirement: str | None,
+    member: str | None, session: Any = None,
+) -> UpdateRun:  # fmt: skip
+    """Every update of one command (several --check items: one each), in the caller's
+    transaction. When one opens a step (the step before completed, a prerequisite done, a
+    phase entered), what is on file for it (a card, records) is credited through the feed
+    (`credit_opened`); without an ORM `session` that raises StepOpened instead."""
+    from trainctl.domain.text import plural
+
+    credits: list[Credit] = []
+    events: list[str] = []
+    for update in updates:
+        located = locate(w, actor, progress, enrollment=enrollment, requirement=requirement, member=member)
+        result = apply_update(w, actor, located, update, today=today(w))
+        credits += result.credits
+        events += result.events
+        if result.opened and session is None:
+            raise StepOpened
+        if result.opened:
+            from trainctl.services.credit_feed import credit_opened
+
+            fed = credit_opened(session, actor, result.opened, today=today(w))
+            if fed.credits:
+                events.append(f"Credited {plural(len(fed.progress_ids), 'progress row')} "
+                              "with what is on file.")  # fmt: skip
+            events += fed.events
+            result.progress = progress_row(w, result.progress.id)
+            was, result.enrollment = result.enrollment, enrollment_row(w, result.enrollment.id)
+            if was.status != "completed" and result.enrollment.status == "completed":
+                events.append(f"Enrollment {was.id} is complete.")
+    added = [c.id for c in credits if c.amount > 0 and c.id is not None]
+    shortfall = q.shortfall(w, result.progress.id, added) if result.progress.id is not None and added else None
+    return UpdateRun(result, events, shortfall)
+
+
+def run_updates(
+    writer: Callable[[], Any], session: Callable[[], Any], updates: list[ch.Update], *,
+    today: Callable[[Any], date], progress: str | None, enrollment: str | None,
+    requirement: str | None, member: str | None,
+) -> UpdateRun:  # fmt: skip
+    """`progress update`'s transaction: on plain SQL, no ORM on the everyday write
+    (bench/writes.py); only when an update opens a step is it rolled back and done again
+    in one ORM session with the credit feed. `writer()` and `session()` open the two kinds
+    of transaction, each yielding (its handle, the acting member)."""
+    from trainctl.services.store import writer_of
+
+    named = {"progress": progress, "enrollment": enrollment, "requirement": requirement, "member": member}
+    try:
+        with writer() as (w, actor):
+            return apply_updates(w, actor, updates, today=today, **named)
+    except StepOpened:  # rolled back: the same updates again, in one transaction with the feed
+        with session() as (orm, actor):
+            return apply_updates(writer_of(orm), actor, updates, today=today, session=orm, **named)
+
+
 def _authorize(row: _Row, update: ch.Update) -> None:
     actor, member_id = row.actor, row.located.enrollment.member_id
     if update.verify:
