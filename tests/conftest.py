@@ -56,26 +56,27 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(f"PostgreSQL only: {mark.kwargs.get('reason') or mark.args[0]}")
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> Iterator[str]:
-    """The URL of this test's own database (TRAINCTL_DB points at it)."""
+def _own_database(file: Path) -> Iterator[str]:
+    """A new database on the backend the suite runs on: a PostgreSQL database dropped after
+    the test, or `file`."""
     if POSTGRES:
         url = create_database()
         yield url
         drop_database(url)
     else:
-        yield str(tmp_path / "trainctl.db")
+        yield str(file)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> Iterator[str]:
+    """The URL of this test's own database (TRAINCTL_DB points at it)."""
+    yield from _own_database(tmp_path / "trainctl.db")
 
 
 @pytest.fixture
 def fresh_url(tmp_path: Path) -> Iterator[str]:
     """A second department's database, empty (on the backend the suite runs on)."""
-    if POSTGRES:
-        url = create_database()
-        yield url
-        drop_database(url)
-    else:
-        yield str(tmp_path / "fresh.db")
+    yield from _own_database(tmp_path / "fresh.db")
 
 
 @pytest.fixture(autouse=True)
