@@ -334,3 +334,52 @@ def test_member_show_names_who_changed_a_member(dept):
     assert "By (member)" not in out
     data = dept("--format", "json", "member", "show", "42").json  # a script keeps the id
     assert [h["recorded_by"] for h in data["history"]] == [1, None]
+
+
+# ----------------------------------------- `member show`: the member's cards and enrollments
+def _history_table(cli, member: str) -> str:
+    out = cli("member", "show", member).stdout
+    return out[out.index("History"):]
+
+
+def test_member_show_history_lists_the_members_cards_and_enrollments(dept, db):
+    """An officer asking `member show` what happened to Ann saw her member row's edits
+    only: not the card she was given, its void, nor her enrollment and its withdrawal. The
+    History lists them (card and enrollment named by id), and nothing of Sam's."""
+    cli = dept
+    cli("program", "create", "Recruit")
+    cli("program", "requirement", "add", "1", "Annual drill")
+    cli("program", "activate", "1")
+    cli("enroll", "add", "ann@fd.org", "Recruit")
+    cli("enroll", "withdraw", "1", "--reason", "moved away")
+    cli("enroll", "add", "sam@fd.org", "Recruit")
+    cli("cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01", "--expires", "2028-01-01")
+    cli("cert", "add", "sam@fd.org", "ACLS", "--issued", "2026-01-02")
+    cli("cert", "void", "1", "--reason", "wrong expiry")
+    cli("member", "edit", "ann@fd.org", "--add-position", "officer")
+
+    ann = _history_table(cli, "ann@fd.org")
+    for action in ("member.edit", "cert.void", "cert.add", "enrollment.withdraw",
+                   "enrollment.add", "member.add"):  # fmt: skip
+        assert action in ann, action
+    assert "card 1:" in ann and "BLS" in ann and "wrong expiry" in ann
+    assert "enrollment 1:" in ann and "moved away" in ann
+    assert "ACLS" not in ann and "card 2" not in ann and "enrollment 2" not in ann
+    # latest first: the void after the add, the withdrawal after the enrollment
+    assert ann.index("cert.void") < ann.index("cert.add")
+    assert ann.index("enrollment.withdraw") < ann.index("enrollment.add")
+    sam = _history_table(cli, "sam@fd.org")
+    assert "card 2:" in sam and "enrollment 2:" in sam and "BLS" not in sam
+
+
+def test_card_audit_rows_name_the_member(dept, db):
+    """A card's audit rows said "certification 1" and no member: the log could not say who
+    got the card. `cert add` and `cert void` now name the member, as `enroll add` does."""
+    cli = dept
+    cli("cert", "add", "ann@fd.org", "BLS", "--issued", "2026-01-01")
+    cli("cert", "void", "1", "--reason", "typo")
+    ann = db.scalar("SELECT id FROM member WHERE email = 'ann@fd.org'")
+    details = [json.loads(d) if isinstance(d, str) else d for (d,) in db.rows(
+        "SELECT detail FROM audit_log WHERE entity = 'certification' ORDER BY id")]  # fmt: skip
+    assert [d["member_id"] for d in details] == [ann, ann]
+    assert (details[0]["credential"], details[0]["issued"]) == ("BLS", "2026-01-01")

@@ -258,7 +258,7 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
                     "at": h.at,
                     "action": h.action,
                     "by": by(h.actor_id),
-                    "detail": _detail(h.detail),
+                    "detail": _about(h.entity, h.entity_id) + _detail(h.detail),
                 }
                 for h in q.member_history(rd, found.member.id)
             ]
@@ -287,11 +287,23 @@ def show(ctx: typer.Context, member: MemberRef, format: FormatOpt = None) -> Non
         )
 
 
+def _about(entity: str, entity_id: int | None) -> str:
+    """What a History entry that is not about the member row is about: "card 4: ",
+    "enrollment 2: " (the ids `cert list` and `enroll user` show)."""
+    if entity == "member":
+        return ""
+    what = {"certification": "card"}.get(entity, entity)
+    return f"{what} {entity_id}: " if entity_id is not None else f"{what}: "
+
+
 def _detail(detail: dict[str, Any]) -> str:
     changes = detail.get("changes")
     if isinstance(changes, dict):
         return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items())
-    return ", ".join(f"{k}={_said(v, quote=False)}" for k, v in detail.items() if v is not None)
+    return ", ".join(
+        f"{k}={_said(v, quote=False)}" for k, v in detail.items()
+        if v is not None and v != [] and k != "member_id"  # (the member shown)
+    )
 
 
 def _said(value: Any, *, quote: bool = True) -> str:

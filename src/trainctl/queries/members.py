@@ -23,6 +23,8 @@ TABLES = {
     ),
     "position": ("code", "name", "is_builtin"),
     "audit_log": ("id", "at", "actor_id", "action", "entity", "entity_id", "detail"),
+    "certification": ("id", "member_id"),
+    "enrollment": ("id", "member_id"),
     "member_history": (
         "id", "member_id", "effective_on", "positions", "status", "recorded_at", "recorded_by",
     ),
@@ -793,16 +795,28 @@ class HistoryRow:
     action: str
     actor_id: int | None
     detail: dict[str, Any]
+    entity: str = "member"  # what the entry is about: the member, one of their cards or enrollments
+    entity_id: int | None = None
 
 
 def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryRow]:
-    """The latest audit entries about this member (adds, edits, deactivation)."""
+    """The latest audit entries about this member: their own row (adds, edits,
+    deactivation) and their certification cards and enrollments (added, voided;
+    enrolled, held, resumed, withdrawn, failed, advanced), found by the card's or the
+    enrollment's id, so entries written before they named the member are found too. One
+    query. (A bulk command's one entry, `cert import` of several cards or `enroll bulk`,
+    names no single card or enrollment, and is not among them.)"""
     rows = rd.all(
-        "SELECT at, action, actor_id, detail FROM audit_log "
-        "WHERE entity = 'member' AND entity_id = :id ORDER BY at DESC, id DESC LIMIT :limit",
+        "SELECT at, action, actor_id, detail, entity, entity_id FROM audit_log "
+        "WHERE (entity = 'member' AND entity_id = :id) "
+        "OR (entity = 'certification' AND entity_id IN "
+        "(SELECT c.id FROM certification c WHERE c.member_id = :id)) "
+        "OR (entity = 'enrollment' AND entity_id IN "
+        "(SELECT e.id FROM enrollment e WHERE e.member_id = :id)) "
+        "ORDER BY at DESC, id DESC LIMIT :limit",
         {"id": member_id, "limit": limit},
     )
-    return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}) for a, b, c, d in rows]
+    return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}, e, i) for a, b, c, d, e, i in rows]
 
 
 # ------------------------------------------------------------------ positions over time

@@ -227,7 +227,13 @@ def _store(
             for r in part
         ], outcome, feed, "certification", keep_ids=adding)  # fmt: skip
     outcome.feed = feed.close()
-    audit_import(session, actor, "cert.add" if adding else "cert.import", "certification", outcome)
+    # the member the cards are of, as other audit rows name theirs (`enrollment.add`,
+    # `skill.checkoff`): the log answers "who got that card", and `member show` lists it
+    members = {r.member_id for r in todo}
+    about: dict[str, Any] = {"member_id": next(iter(members))} if len(members) == 1 else {}
+    if len(todo) == 1:
+        about |= {"credential": todo[0].values.code, "issued": todo[0].values.issued.isoformat()}
+    audit_import(session, actor, "cert.add" if adding else "cert.import", "certification", outcome, **about)
     if nested is not None:
         nested.rollback()
     else:

@@ -823,7 +823,7 @@ def void_row(
     feed = reverse_sources(session, actor, source_type, [(str(row.id), row.member_id)], today=today, reason=why)
     session.add(
         AuditLog(actor_id=actor.member_id, action=action, entity=row.__tablename__, entity_id=row.id,
-                 detail={"reason": why, "reversed": feed.credits})
+                 detail={"member_id": row.member_id, "reason": why, "reversed": feed.credits})
     )  # fmt: skip
     session.flush()
     return row, feed
