@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from trainctl.domain.text import name_text
+
 MAX_ID = 2**63 - 1  # beyond a 64-bit integer no row can match: "no such ..."
+
+
+def ref_text(ref: str | int) -> str:
+    """A reference as every lookup reads it: cleaned by the rule names are stored with
+    (domain.text.name_text), so what was dropped on the way in is dropped on the way out.
+    "CPR" with a zero-width space pasted after it, a no-break space between two words, a
+    trailing space, or "José" typed with a combining accent name what "CPR", "SCBA
+    refresher" and "José" name. The resolvers of requirements, programs, courses, skills,
+    members and positions start here."""
+    return name_text(str(ref))
 
 
 def as_id(text: str | int) -> int | None:
@@ -31,7 +43,7 @@ def requirement_matches(
     ref: str, *, id: int | None, name: str, registry_code: str | None, aliases: Iterable[str] = ()
 ) -> bool:
     """A requirement reference: its id, registry code, name or one of its aliases."""
-    text = ref.strip()
+    text = ref_text(ref)
     if id is not None and as_id(text) == id:
         return True
     key = norm(text)

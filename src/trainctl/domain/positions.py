@@ -6,12 +6,16 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from trainctl.domain.lookup import ref_text
+
 _POSITION_SEPARATORS = re.compile(r"[|,;]")
 
 
 def position_code(text: str) -> str:
-    """'Driver Candidate', 'driver-candidate' and 'DRIVER_CANDIDATE' all mean driver_candidate."""
-    return "_".join(text.strip().lower().replace("-", " ").split())
+    """'Driver Candidate', 'driver-candidate' and 'DRIVER_CANDIDATE' all mean driver_candidate;
+    read as every reference is (domain.lookup.ref_text: a zero-width space pasted after
+    'emt' is no part of it)."""
+    return "_".join(ref_text(text).lower().replace("-", " ").split())
 
 
 def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from trainctl.domain.lookup import as_id
+from trainctl.domain.lookup import as_id, ref_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_bool, as_json, as_utc, in_list, required
 
@@ -63,8 +63,9 @@ def _course(r: tuple[Any, ...]) -> CourseRow:
 
 
 def fold(text: str) -> str:
-    """How course codes and names compare: case and spaces aside."""
-    return " ".join(text.casefold().split())
+    """How course codes and names compare: case and spaces aside, read as every reference
+    is (domain.lookup.ref_text: a zero-width space pasted after LF-1 is no part of it)."""
+    return " ".join(ref_text(text).casefold().split())
 
 
 def all_courses(rd: Reader) -> list[CourseRow]:
@@ -87,7 +88,7 @@ def find_course(rd: Reader, ref: str) -> CourseRow | None:
     """The course a reference names, or None: `id:12` / `#12` an id; else a code (case and
     spaces aside), else a name; a bare number that is no code is an id. A name two courses
     share is refused as ambiguous."""
-    text = ref.strip()
+    text = ref_text(ref)
     kind, sep, rest = text.partition(":")
     if sep and kind.strip().lower() in ("id", "code", "name"):
         kind, text = kind.strip().lower(), rest.strip()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any
 
-from trainctl.domain.lookup import MAX_ID, as_id, nearest
+from trainctl.domain.lookup import MAX_ID, as_id, nearest, ref_text
 from trainctl.domain.text import code_text, roster_key, visible
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
@@ -186,10 +185,11 @@ def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
 
 
 def name_key(text: str) -> str:
-    """A full name as a reference compares with a member's: spaces collapsed (as names are
-    stored, schemas/members), in Unicode's composed form (a terminal may send "é" as e and
-    a combining accent; names are stored composed), case aside (trainctl_fold)."""
-    return unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+    """A full name as a reference compares with a member's: read as names are stored
+    (domain.lookup.ref_text: spaces collapsed, the invisible characters no name needs
+    dropped, in Unicode's composed form, as a terminal may send "é" as e and a combining
+    accent), case aside (trainctl_fold)."""
+    return ref_text(text).casefold()
 
 
 def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
@@ -348,7 +348,7 @@ def classify(ref: str | int, kind: str = "member") -> tuple[str, str]:
     report prints the name). A `kind` other than "member" (a CSV's email, badge or id
     column) names the kind outright.
     """
-    text = str(ref).strip()
+    text = ref_text(ref)
     if kind == "id":  # an id column takes id:12 and #12 too, as the hints write them
         head, sep, rest = text.partition(":")
         if sep and head.strip().lower() == "id":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Protocol
 
-from trainctl.domain.lookup import MAX_ID, as_id, nearest
+from trainctl.domain.lookup import MAX_ID, as_id, nearest, ref_text
 from trainctl.errors import NotFoundError
 from trainctl.queries import Reader, as_bool, as_float, as_json, as_utc, in_list
 from trainctl.queries.requirements import COLUMNS as REQUIREMENT_COLUMNS
@@ -167,7 +167,7 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
     versions were named with, so "EMT Recertification" is the newest active version even
     when that is a v2 spelled "EMT recertification". A program name is never only digits,
     so a number is always an id."""
-    text = str(ref).strip()
+    text = ref_text(ref)
     where_given = f" ({what})" if what else ""  # the option or role that named it
     if text.isdigit():
         ident = as_id(text)
@@ -182,6 +182,12 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
             f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE {where} ORDER BY {_RANK}, p.version DESC LIMIT 1",
             {"name": name, "version": version},
         )
+        if row is None:  # a name stored with what a reference drops ("Recruit" + U+200B):
+            stored = _stored_name(rd, name)  # the same rule on both sides, on a miss only
+            row = rd.one(
+                f"SELECT {_PROGRAM_COLUMNS} FROM program p WHERE {where} ORDER BY {_RANK}, p.version DESC LIMIT 1",
+                {"name": stored, "version": version},
+            ) if stored is not None else None
         if row is not None:
             return _program(row)
     shown = f"'{name}' version {version}" if version is not None else f"'{name}'"
@@ -190,6 +196,14 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
     raise NotFoundError(
         f"No program {shown}{where_given}.", offer + 'Name it by id, "Name" or "Name@VERSION"; ' + LIST_HINT
     )
+
+
+def _stored_name(rd: Reader, name: str) -> str | None:
+    """The program name on file that `name` is once both are read as a reference
+    (domain.lookup.ref_text), case aside; None when none is (or two differ only by that)."""
+    key = ref_text(name).casefold()
+    hits = {n_ for n_ in rd.column("SELECT DISTINCT name FROM program") if ref_text(n_).casefold() == key}
+    return hits.pop() if len(hits) == 1 else None
 
 
 def close_names(rd: Reader, text: str, n: int = 3) -> list[str]:
@@ -225,7 +239,7 @@ def named_versions(
     bare "Name", every version of that name (ignoring case, as the resolver); for an id
     or "Name@2", that one version."""
     program = get_program(rd, ref, what=what)
-    text = str(ref).strip()
+    text = ref_text(ref)
     if text.isdigit() or _name_and_version(text)[1] is not None:
         return program, [program]
     rows = rd.all(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from trainctl.domain.lookup import as_id, norm
+from trainctl.domain.lookup import as_id, norm, ref_text
 from trainctl.domain.text import hours_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, in_list, required
@@ -281,7 +281,7 @@ def get_requirement(rd: Reader, ref: str | int) -> RequirementRow:
     is not found (exit 1), with close names suggested. A few indexed or filtered queries,
     never the whole catalog (only a miss reads the names, to suggest some).
     """
-    text = str(ref).strip()
+    text = ref_text(ref)
     ident = as_id(text)
     if ident is not None:
         found = by_id(rd, ident)
@@ -316,7 +316,7 @@ def get_requirement(rd: Reader, ref: str | int) -> RequirementRow:
     else:
         where, params = "1 = 1", {}
     candidates = _select(rd, where, params)
-    hits = [r for r in candidates if any(norm(a) == wanted for a in r.aliases)]
+    hits = [r for r in candidates if any(norm(ref_text(a)) == wanted for a in r.aliases)]
     if len(hits) == 1:
         return hits[0]
     if len(hits) > 1:
@@ -324,6 +324,13 @@ def get_requirement(rd: Reader, ref: str | int) -> RequirementRow:
             f"{text!r} is an alias of {len(hits)} requirements.",
             "Use the id: " + "; ".join(f"{r.id} = {r.name}" for r in hits),
         )
+    # a name or code stored before names were cleaned on the way in ("CPR" + U+200B), read
+    # by the same rule in Python (on a miss only: the catalog, a few hundred rows)
+    for column in ("registry_code", "name"):
+        ids = [i for i, v in rd.all(f"SELECT id, {column} FROM requirement ORDER BY id")
+               if v and norm(ref_text(v)) == wanted]  # fmt: skip
+        if len(ids) == 1:
+            return required(by_id(rd, ids[0]))
     raise NotFoundError(f"No requirement {text!r}.", _miss_hint(rd, text))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from trainctl.domain.lookup import as_id
+from trainctl.domain.lookup import as_id, ref_text
 from trainctl.domain.skills import Evaluation, standing
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
@@ -34,8 +34,9 @@ RESULTS = ("passed", "failed", "needs_retest")
 
 
 def fold(text: str) -> str:
-    """How skill names compare: case and spaces aside."""
-    return " ".join(text.casefold().split())
+    """How skill names compare: case and spaces aside, read as every reference is
+    (domain.lookup.ref_text)."""
+    return " ".join(ref_text(text).casefold().split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,7 @@ def _skills(rd: Reader, rows: list[tuple[Any, ...]]) -> list[SkillRow]:
 
 def find_skill(rd: Reader, ref: str) -> SkillRow | None:
     """A skill by `id:12` / `#12`, by name (case and spaces aside), or by a bare id."""
-    text = ref.strip()
+    text = ref_text(ref)
     kind, sep, rest = text.partition(":")
     if sep and kind.strip().lower() in ("id", "name"):
         kind, text = kind.strip().lower(), rest.strip()
