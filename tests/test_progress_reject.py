@@ -156,3 +156,78 @@ def test_on_hold_a_report_is_rejected_once_resumed(cli, dept, snapshot):
     assert snapshot() == before
     cli("enroll", "resume", "1")
     cli("--as", str(officer), "progress", "update", "1", "--reject", "--reason", "x")
+
+
+# ------------------------------------------------- one entry: `--credit ID` from the listing
+def two_reports(cli, dept) -> tuple[int, int, list[int]]:
+    """Ann reports 3 h (right) and 8 h (wrong) on row 1; returns (officer, ann, credit ids)."""
+    officer, ann = reported(cli, dept)
+    cli("--as", str(ann), "--as-of", "2026-05-03", "progress", "update", "1", "--add", "3")
+    cli("--as", str(ann), "--as-of", "2026-05-03", "progress", "update", "1", "--add", "8",
+        "--note", "CE class")  # fmt: skip
+    queue = cli("--format", "json", "--as", str(officer), "progress", "pending").json
+    assert [(p["progress_id"], p["amount"]) for p in queue] == [(1, 3), (1, 8)]
+    return officer, ann, [p["credit_id"] for p in queue]
+
+
+def test_an_officer_rejects_one_of_two_pending_entries_by_its_id(cli, dept):
+    """Two entries waited on one row, one right and one wrong: --reject turned down both.
+    `progress pending` shows each entry's id; `--reject --credit ID` turns down that one,
+    the other still waits, and verifying it then counts it and verifies the row."""
+    officer, _, (right, wrong) = two_reports(cli, dept)
+    table = cli("--as", str(officer), "progress", "pending").stdout
+    assert "Credit" in table and str(wrong) in table
+    r = cli("--as", str(officer), "--as-of", "2026-05-04", "--format", "json", "progress", "update",
+            "1", "--reject", "--credit", str(wrong), "--reason", "never attended")  # fmt: skip
+    assert (r.json["value"], r.json["pending"]) == (0, True)
+    assert "(8 h)" in r.stderr and "1 other entry of the row still waits" in r.stderr, r
+    queue = cli("--format", "json", "--as", str(officer), "progress", "pending").json
+    assert [(p["credit_id"], p["amount"]) for p in queue] == [(right, 3)]
+    log = {c["id"]: c for c in cli("--format", "json", "progress", "log", "1").json}
+    assert (log[right]["state"], log[wrong]["state"]) == ("pending", "rejected")
+
+    r = cli("--as", str(officer), "--as-of", "2026-05-04", "--format", "json", "progress", "update",
+            "1", "--verify", "--credit", str(right))  # fmt: skip
+    assert (r.json["value"], r.json["pending"], r.json["verified_on"]) == (3, False, "2026-05-04")
+    assert cli("--format", "json", "--as", str(officer), "progress", "pending").json == []
+
+
+def test_verify_one_entry_leaves_the_other_waiting_and_the_row_unverified(cli, dept):
+    officer, _, (right, wrong) = two_reports(cli, dept)
+    r = cli("--as", str(officer), "--as-of", "2026-05-04", "--format", "json", "progress", "update",
+            "1", "--verify", "--credit", str(right))  # fmt: skip
+    assert (r.json["value"], r.json["pending"], r.json["verified_on"]) == (3, True, None)
+    assert "1 other entry of the row still waits" in r.stderr, r
+    queue = cli("--format", "json", "--as", str(officer), "progress", "pending").json
+    assert [p["credit_id"] for p in queue] == [wrong]
+    # the whole-row default still rules on everything that waits
+    cli("--as", str(officer), "--as-of", "2026-05-04", "progress", "update", "1", "--reject",
+        "--reason", "never attended")  # fmt: skip
+    assert show(cli)["requirements"][0]["value"] == 3
+
+
+@pytest.mark.parametrize("args, code, said", [
+    (["--credit", "1"], 2, "--credit names a pending entry"),  # no --verify / --reject
+    (["--add", "1", "--verify", "--credit", "1"], 2, "not with --add"),
+    (["--reject", "--credit", "99", "--reason", "x"], 1, "Credit 99 is not an entry of this row"),
+])  # fmt: skip
+def test_a_credit_id_that_names_no_waiting_entry_is_refused(cli, dept, snapshot, args, code, said):
+    officer, _, _ = two_reports(cli, dept)
+    before = snapshot()
+    r = cli("--as", str(officer), "progress", "update", "1", *args, ok=False)
+    assert r.exit_code == code and said in r.stderr, r
+    assert snapshot() == before
+
+
+def test_a_credit_already_ruled_on_or_of_another_row_is_refused(cli, dept, snapshot):
+    officer, ann, (right, wrong) = two_reports(cli, dept)
+    cli("--as", str(officer), "progress", "update", "1", "--verify", "--credit", str(right))
+    before = snapshot()
+    r = cli("--as", str(officer), "progress", "update", "1", "--reject", "--credit", str(right),
+            "--reason", "x", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and f"Credit {right} is counted, not waiting" in r.stderr, r
+    assert snapshot() == before
+    # nobody rules on their own entry, one at a time either
+    r = cli("--as", str(ann), "progress", "update", "1", "--verify", "--credit", str(wrong), ok=False)
+    assert r.exit_code == 77, r
+    assert snapshot() == before

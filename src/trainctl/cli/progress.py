@@ -126,6 +126,17 @@ def update(
             "never your own). The ledger keeps it, marked rejected.",
         ),
     ] = False,
+    entry: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--credit",
+            metavar="CREDIT",
+            help="With --verify or --reject: only this pending entry (its id in `progress "
+            "pending`'s Credit column; repeatable), the row's other entries still waiting. "
+            "Without it, every pending entry of the row.",
+            show_default=False,
+        ),
+    ] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="A note kept in the ledger.", show_default=False)
     ] = None,
@@ -147,7 +158,7 @@ def update(
         parse_update(
             add=add, set_to=set_to, check=c, uncheck=u, category=category,
             distributive=distributive, status=status, waive=waive, reason=reason,
-            verify=verify, note=note, reject=reject,
+            verify=verify, note=note, reject=reject, entries=entry or (),
         )
         for c, u in items or [(None, None)]
     ]
@@ -248,7 +259,8 @@ def pending(ctx: typer.Context, format: FormatOpt = None) -> None:
         # at 80 columns an empty column, then the note, the enrollment id and last the
         # checklist item give way (the progress id is what `progress update ID --verify`
         # takes; the item tells one checked item of a row from another)
-        [Col("progress_id", "Progress", numeric=True), Col("enrollment_id", "Enrollment", numeric=True, drop=2),
+        [Col("progress_id", "Progress", numeric=True), Col("credit_id", "Credit", numeric=True),
+         Col("enrollment_id", "Enrollment", numeric=True, drop=2),
          Col("member"), Col("requirement"), Col("amount", numeric=True), Col("item", drop=1),
          Col("entered_on", "Date"), Col("note", drop=3)]
         if fmt != "csv" else render.file_cols(q.PendingRow),  # (CSV: entered_at too, as JSON)

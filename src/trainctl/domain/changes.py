@@ -13,7 +13,7 @@ applied in that order. A Reject goes alone.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from trainctl.errors import UsageError
 
@@ -71,14 +71,19 @@ class Waive:
 
 @dataclass(frozen=True)
 class Verify:
-    """`--verify`: an officer verifies the row and its pending self-reported credit."""
+    """`--verify`: an officer verifies the row and its pending self-reported credit; with
+    `entries` (`--credit ID`, the ids `progress pending` lists), only those entries."""
+
+    entries: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
 class Reject:
-    """`--reject --reason ...`: an officer turns down the row's pending self-reported credit."""
+    """`--reject --reason ...`: an officer turns down the row's pending self-reported credit;
+    with `entries` (`--credit ID`), only those entries, the others still waiting."""
 
     reason: str
+    entries: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,18 +151,31 @@ def parse_update(
     verify: bool = False,
     note: str | None = None,
     reject: bool = False,
+    entries: Sequence[int] = (),
 ) -> Update:
     """The update the flags describe. Usage errors (exit 2) for a combination that cannot
     mean anything: two credits, nothing at all, a waiver or a rejection without a reason,
-    a rejection beside anything else, a status that only the value decides."""
+    a rejection beside anything else, a status that only the value decides, an entry
+    (`--credit ID`) without --verify or --reject to rule on it."""
     from trainctl.domain.text import check_reason
 
     reason, note = check_reason("--reason", reason), check_reason("--note", note)
     given = [x for x in (add, set_to, check, uncheck) if x is not None]
     if len(given) > 1:
         raise UsageError("Give only one of --add, --set, --check and --uncheck.")
+    entries = tuple(dict.fromkeys(entries))
+    if entries and not (verify or reject):
+        raise UsageError(
+            "--credit names a pending entry to rule on: give --verify or --reject --reason with it.",
+            "`trainctl progress pending` lists the entries waiting, with their ids (Credit).",
+        )
+    if entries and given:
+        raise UsageError(
+            "--credit rules on entries already reported: not with --add, --set, --check or --uncheck.",
+            "Verify or reject the entry first, then record what counts in another update.",
+        )
     if reject:
-        return Update(reject=_reject(given, status, waive, verify, note, reason))
+        return Update(reject=replace(_reject(given, status, waive, verify, note, reason), entries=entries))
     if not given and status is None and not waive and not verify and note is None:
         raise UsageError(
             "Nothing to update.",
@@ -193,7 +211,7 @@ def parse_update(
     return Update(
         credit=credit,
         override=override,
-        verify=Verify() if verify else None,
+        verify=Verify(entries) if verify else None,
         note=Note(note) if note is not None and credit is None else None,
     )
 

@@ -272,9 +272,12 @@ def _went(
 
 @dataclass(frozen=True, slots=True)
 class PendingRow:
-    """Self-reported credit waiting for an officer (`progress pending`)."""
+    """Self-reported credit waiting for an officer (`progress pending`): the progress row
+    (`progress update ID --verify` / `--reject` rules on all of its entries) and the entry
+    (`--credit ID` on one)."""
 
     progress_id: int
+    credit_id: int
     enrollment_id: int
     member: str
     requirement: str
@@ -301,7 +304,7 @@ class PendingQueue:
 
 
 _PENDING = """
-SELECT c.progress_id, rp.enrollment_id, m.name, r.name, c.amount, c.item, c.entered_on,
+SELECT c.progress_id, c.id, rp.enrollment_id, m.name, r.name, c.amount, c.item, c.entered_on,
        c.entered_at, c.note, e.status
 FROM progress_credit c
 JOIN requirement_progress rp ON rp.id = c.progress_id
@@ -320,9 +323,9 @@ def pending_credits(rd: Reader, actor: Actor) -> PendingQueue:
     actor.require(VIEW_ALL, "see other members' pending credit")
     statuses, params = in_list("status", (*dp.CREDITABLE, "on_hold"))
     out = PendingQueue([], {})
-    for pid, eid, member, req, amount, item, on, at, note, status in rd.all(_PENDING.format(statuses=statuses), params):
+    for pid, cid, eid, member, req, amount, item, on, at, note, status in rd.all(_PENDING.format(statuses=statuses), params):
         if status in dp.CREDITABLE:
-            out.rows.append(PendingRow(pid, eid, member, req, amount, item, as_date(on), required(as_utc(at)), note))
+            out.rows.append(PendingRow(pid, cid, eid, member, req, amount, item, as_date(on), required(as_utc(at)), note))
         else:
             out.on_hold[eid] = out.on_hold.get(eid, 0) + 1
     return out

@@ -24,6 +24,7 @@ from typing import Any
 from trainctl.domain import amounts
 from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
+from trainctl.domain.text import plural
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
 from trainctl.permissions import MANAGE, UPDATE, Actor
 from trainctl.queries import as_date, in_list, required
@@ -139,6 +140,7 @@ class _Row:
     now: datetime  # the real time of writing (the *_at timestamps)
     today: date  # the effective date (the department's day or --as-of: the *_on dates)
     is_self: bool  # the acting member's own row: credit is self-reported, waits for an officer
+    ruled: set[int] = field(default_factory=set)  # pending entries verified or rejected here
 
     @property
     def rp(self) -> ProgressRow:
@@ -259,8 +261,6 @@ def apply_updates(
     transaction. When one opens a step (the step before completed, a prerequisite done, a
     phase entered), what is on file for it (a card, records) is credited through the feed
     (`credit_opened`); without an ORM `session` that raises StepOpened instead."""
-    from trainctl.domain.text import plural
-
     credits: list[Credit] = []
     events: list[str] = []
     for update in updates:
@@ -621,10 +621,34 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
     )
 
 
+def _entries(row: _Row, entries: tuple[int, ...], verb: str) -> list[Credit]:
+    """The row's pending entries an officer rules on: all of them, or those `--credit`
+    names (each must be one of this row's entries waiting, or the update is refused)."""
+    waiting = [c for c in row.ledger if c.state == "pending"]
+    if not entries:
+        return waiting
+    by_id = {c.id: c for c in row.ledger}
+    for entry in entries:
+        c = by_id.get(entry)
+        if c is None or c.state != "pending":
+            why = ("is not an entry of this row" if c is None
+                   else f"is {c.state}, not waiting for verification")  # fmt: skip
+            raise RefusedError(
+                f"Credit {entry} {why} (progress row {row.rp.id}, '{row.req.name}'); nothing "
+                f"was {verb}.",
+                "`trainctl progress pending` lists the entries waiting, each with its progress "
+                f"row and credit id; `trainctl progress log {row.rp.id}` shows this row's ledger.",
+            )
+    return [by_id[e] for e in entries]
+
+
 def verify(row: _Row, change: ch.Verify) -> None:
-    """`--verify`: pending self-reported credit counts from now; the row is verified."""
+    """`--verify`: pending self-reported credit counts from now; the row is verified.
+    `--verify --credit ID`: only that entry counts from now; the row is stamped verified
+    when nothing else of it waits."""
     row.actor.require(MANAGE, "verify progress")
-    pending = any(c.state == "pending" for c in row.ledger)
+    chosen = _entries(row, change.entries, "verified")
+    pending = bool(chosen)
     recorded = any(c.amount for c in row.ledger if c.state == "counted") or any(
         c.amount for c in row.result.credits
     )
@@ -636,8 +660,9 @@ def verify(row: _Row, change: ch.Verify) -> None:
             f"Verify once credit is recorded or reported. `trainctl progress log {rp.id}` "
             "shows the ledger.",
         )
-    _not_before_reported(row, "a verification cannot be dated before what it verifies", "Verify")
-    waiting = [c.id for c in row.ledger if c.state == "pending"]
+    _not_before_reported(row, "a verification cannot be dated before what it verifies", "Verify", chosen)
+    waiting = [c.id for c in chosen if c.id is not None]
+    row.ruled.update(waiting)
     if waiting:
         ids, params = in_list("c", waiting)
         row.w.execute(
@@ -645,6 +670,14 @@ def verify(row: _Row, change: ch.Verify) -> None:
             f"verified_on = :on WHERE id IN {ids}",
             {**params, "by": row.actor.member_id, "at": row.now, "on": row.today},
         )
+    left = _still_waiting(row)
+    if left:  # (--credit: some entries, not the row: it is verified once none waits)
+        row.result.events.append(
+            f"Verified {plural(len(waiting), 'entry', 'entries')} of '{row.req.name}'; "
+            f"{plural(left, 'other entry', 'other entries')} of the row still "
+            f"{'waits' if left == 1 else 'wait'} (`trainctl progress pending`)."
+        )
+        return
     row.w.execute(
         "UPDATE requirement_progress SET verified_by = :by, verified_at = :at, verified_on = :on "
         "WHERE id = :id",
@@ -652,9 +685,19 @@ def verify(row: _Row, change: ch.Verify) -> None:
     )
 
 
-def _not_before_reported(row: _Row, rule: str, verb: str) -> None:
+def _named_entries(update: ch.Update) -> tuple[int, ...]:
+    """The entries `--credit` named for a verification or a rejection (none: the row's)."""
+    return (update.verify.entries if update.verify else ()) + (update.reject.entries if update.reject else ())
+
+
+def _still_waiting(row: _Row) -> int:
+    """How many of the row's pending entries this update did not rule on."""
+    return sum(c.state == "pending" and c.id not in row.ruled for c in row.ledger)
+
+
+def _not_before_reported(row: _Row, rule: str, verb: str, ruled: list[Credit]) -> None:
     """A ruling on reported credit (a verification, a rejection) is dated on or after it."""
-    later = max((c.entered_on for c in row.ledger if c.state == "pending" and c.entered_on), default=None)
+    later = max((c.entered_on for c in ruled if c.entered_on), default=None)
     dp.refuse_verifying_before(f"'{row.req.name}' has credit reported", later, row.today, rule=rule, verb=verb)
 
 
@@ -666,7 +709,7 @@ def reject(row: _Row, change: ch.Reject) -> None:
     (the negative, same category and item, under "<source id>:reject") that says who
     rejected it, on which day and why."""
     row.actor.require(MANAGE, "reject progress")
-    waiting = [c for c in row.ledger if c.state == "pending"]
+    waiting = _entries(row, change.entries, "rejected")
     if not waiting:
         raise RefusedError(
             f"'{row.req.name}' has no self-reported credit waiting for verification; "
@@ -674,7 +717,8 @@ def reject(row: _Row, change: ch.Reject) -> None:
             f"`trainctl progress pending` lists what waits; `trainctl progress log {row.rp.id}` "
             "shows this row's ledger (an officer corrects counted credit with --add -N).",
         )
-    _not_before_reported(row, "a rejection cannot be dated before what it rejects", "Reject")
+    _not_before_reported(row, "a rejection cannot be dated before what it rejects", "Reject", waiting)
+    row.ruled.update(c.id for c in waiting if c.id is not None)
     ids, params = in_list("c", [c.id for c in waiting])
     row.w.execute(f"UPDATE progress_credit SET state = 'rejected' WHERE id IN {ids}", params)
     for c in waiting:
@@ -688,9 +732,12 @@ def reject(row: _Row, change: ch.Reject) -> None:
         what = f"{_fmt(total)} {unit[:-1] if total == 1 and unit != 'h' else unit}"
     else:
         what = ", ".join(repr(c.item) for c in waiting if c.item)
+    left = _still_waiting(row)
+    still = (f" {plural(left, 'other entry', 'other entries')} of the row still "
+             f"{'waits' if left == 1 else 'wait'}." if left else "")  # fmt: skip
     row.result.events.append(
         f"Rejected what the member reported for '{row.req.name}' ({what}): it never counted "
-        f"and no longer waits. `trainctl progress log {row.rp.id}` keeps it, with the reason."
+        f"and no longer waits. `trainctl progress log {row.rp.id}` keeps it, with the reason.{still}"
     )
 
 
@@ -720,11 +767,9 @@ def finish(
     w, result = row.w, row.result
     req = result.requirement
     result.pending = any(c.state == "pending" for c in result.credits)
-    # a verification counts every pending credit of the row; nothing else changes one
-    result.waiting = result.pending or (
-        update.verify is None and update.reject is None
-        and any(c.state == "pending" for c in row.ledger)
-    )  # fmt: skip
+    # a verification counts the pending credit it rules on (every entry, or those named);
+    # nothing else changes one
+    result.waiting = result.pending or _still_waiting(row) > 0
     events = refresh(w, [row.located.progress_id], [row.located.enrollment_id], today=today)
     rp = result.progress = progress_row(w, row.located.progress_id)
     enrollment = result.enrollment = enrollment_row(w, row.located.enrollment_id)
@@ -747,6 +792,7 @@ def finish(
         credits=[(c.source_type, c.amount, c.item) for c in result.credits],
         status=update.status, verify=update.verify is not None, pending=result.pending,
         **({"reject": update.reject.reason} if update.reject else {}),
+        **({"entries": sorted(row.ruled)} if _named_entries(update) else {}),
     )  # fmt: skip
     return result
 
