@@ -714,5 +714,6 @@ def test_progress_pending_keeps_the_checklist_item_at_80_columns(cli, dept, monk
     out = cli("progress", "pending").stdout
     assert max(len(line) for line in out.splitlines()) <= 80, out
     assert [line.split("│")[6].strip() for line in out.splitlines() if line.startswith("│")] == [
-        "uniform", "", "locker", "", "SCBA", "fit", "test"]  # fmt: skip
+        "uniform", "", "locker", "", "SCBA fit", "test"]  # fmt: skip
     assert "Item" in out and "Note" not in out, out
+    assert "Credit" in out, out  # each entry's id (`progress update --credit ID`) is kept too
