@@ -717,3 +717,22 @@ def test_progress_pending_keeps_the_checklist_item_at_80_columns(cli, dept, monk
         "uniform", "", "locker", "", "SCBA fit", "test"]  # fmt: skip
     assert "Item" in out and "Note" not in out, out
     assert "Credit" in out, out  # each entry's id (`progress update --credit ID`) is kept too
+
+
+# ------------------------------------------------------------------ one rounding rule: half up
+def test_an_exact_half_is_kept_rounded_up_as_it_is_shown(cli, dept):
+    """3.3 h of 320 h is exactly 1.03125%. The row kept 1.0312 (round(): halves to even)
+    while every figure shown rounds halves up (28.125 -> 28.13) and the SQL rollup's ROUND
+    takes halves away from zero: one figure, two rules. The row and the enrollment now
+    both keep 1.0313, and the Python rollup agrees with the SQL one."""
+    from trainctl.domain import progress as dp
+
+    ann = dept.member("Ann Lee")
+    pid = dept.program("Recruit")
+    dept.link(pid, dept.requirement("Paramedic hours", "hours", required_hours=320))
+    cli("enroll", "add", str(ann), "Recruit")
+    r = cli("--format", "json", "progress", "update", "1", "--add", "3.3")
+    assert (r.json["percentage"], r.json["enrollment_progress"]) == (1.0313, 1.0313)
+    assert dp.ratio_percentage(3.3, 320) == 1.0313 == dp.rollup([(True, 1.0313)])
+    assert dp.set_percentage(["0"], [str(i) for i in range(3200)])[1] == 0.0313  # 1/32 %
+    assert dp.ratio_percentage(1, 3) == 33.3333 and dp.ratio_percentage(2, 3) == 66.6667

@@ -40,16 +40,20 @@ UNITS = {"hours": "h", "shifts": "shifts", "calls": "calls", "courses": "courses
 
 
 # ---------------------------------------------------------------------------- percentages
+PCT_PLACES = 4  # the decimals a percentage is kept to (the rollup's unit: PCT_UNITS)
 def _cap(pct: float) -> float:
-    """Clamp to [0, 100] and round away float noise (33.333333333333336 -> 33.3333)."""
-    return round(min(100.0, max(0.0, pct)), 4)
+    """Clamp to [0, 100] and keep four decimals (33.333333333333336 -> 33.3333), halves
+    rounded up (`half_up`), the rule of every figure shown and of the SQL rollup's ROUND:
+    1.03125 is kept as 1.0313, where round() kept 1.0312 (halves to even)."""
+    return half_up(min(100.0, max(0.0, pct)), PCT_PLACES)
 
 
 def ratio_percentage(value: float, target: float | None) -> float:
-    """hours / shifts / calls: credited total / target x 100, capped at 100."""
+    """hours / shifts / calls: credited total / target x 100, capped at 100, from the
+    exact figures (`percent_of`: 3.3 of 320 h is 1.03125%, kept as 1.0313)."""
     if not target or target <= 0:
         return 0.0
-    return _cap(100.0 * value / target)
+    return _cap(percent_of(value, target, PCT_PLACES))
 
 
 DISTRIBUTIVE = "distributive"  # the `item` of an hours credit earned by distributive education
@@ -755,7 +759,7 @@ def set_percentage(done: Iterable[str], required: Iterable[str]) -> tuple[int, f
     if not req:
         return 0, 0.0
     got = {d.strip().casefold() for d in done} & req
-    return len(got), _cap(100.0 * len(got) / len(req))
+    return len(got), _cap(percent_of(len(got), len(req), PCT_PLACES))
 
 
 def certification_percentage(held: Iterable[str], codes: Iterable[str]) -> float:
@@ -994,7 +998,7 @@ def effective_percentage(percentage: float, override: str | None) -> float:
     return 100.0 if override in ("completed", "waived") else _cap(percentage)
 
 
-PCT_UNITS = 10_000  # percentages are kept to 4 decimals: whole ten-thousandths
+PCT_UNITS = 10**PCT_PLACES  # percentages are kept to 4 decimals: whole ten-thousandths
 
 
 def rollup(rows: Iterable[tuple[bool, float]]) -> float:
@@ -1010,7 +1014,7 @@ def rollup(rows: Iterable[tuple[bool, float]]) -> float:
     required = [pct for is_required, pct in rows if is_required]
     if not required:
         return 0.0
-    units = sum(round(pct * PCT_UNITS) for pct in required)
+    units = sum(int(half_up(pct * PCT_UNITS, 0)) for pct in required)  # (as the SQL's ROUND)
     return _cap(units // len(required) / PCT_UNITS)
 
 

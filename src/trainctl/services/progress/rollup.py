@@ -20,7 +20,11 @@ from trainctl.services.store import writer_of
 
 # domain.progress.rollup in SQL: the mean effective percentage over required links, in
 # whole ten-thousandths by integer division (truncated), so every engine computes what
-# Python does; no required link: 0.
+# Python does; no required link: 0. Each row's percentage is kept on that grid already
+# (domain.progress._cap: four decimals, halves up, as every figure shown), so ROUND here
+# only clears float noise (33.3333 x 10000 = 333332.99999999994) and never meets a half:
+# SQLite's ROUND (halves away from zero) and PostgreSQL's on a double (halves to even)
+# give the same units, and so does the Python rollup (half_up, as SQLite's).
 _MEAN = (
     "(SELECT COALESCE((SUM(CAST(ROUND("
     f"(CASE WHEN rp.status IN ({', '.join(repr(s) for s in sorted(dp.DONE))}) THEN 100.0 "
