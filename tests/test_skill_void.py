@@ -68,7 +68,8 @@ def test_a_void_reverses_the_program_credit_and_the_compliance_cell(crew):
     assert row[0]["voided_at"] is not None
     audits = crew.db.dicts("SELECT actor_id, entity, entity_id, detail FROM audit_log WHERE action = 'skill.void'")
     assert [(a["actor_id"], a["entity"], a["entity_id"]) for a in audits] == [(olive, "skill_checkoff", 1)]
-    assert json.loads(audits[0]["detail"]) == {"reason": "wrong member", "reversed": 1}
+    ann = crew.db.scalar("SELECT id FROM member WHERE email = 'ann@fd.org'")  # named, as a card's void
+    assert json.loads(audits[0]["detail"]) == {"member_id": ann, "reason": "wrong member", "reversed": 1}
     assert _history(crew) == []
     # ... and found again with --include-void, marked
     kept = crew("--format", "json", "skill", "history", "--member", "ann@fd.org", "--include-void").json
