@@ -123,3 +123,28 @@ def test_the_quick_path_agrees_with_the_full_one_for_certifications(fs, day, spe
     keys = ("status", "reason", "value", "target", "percentage", "due", "good_through")
     assert {k: getattr(quick, k) for k in keys} == {k: getattr(full, k) for k in keys}
     assert quick.verdicts == ()
+
+
+YEAR_SPECS = [s for s in SPECS if s.period.frequency in ("monthly", "quarterly")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(facts, st.integers(0, 900), st.sampled_from(YEAR_SPECS), st.integers(0, 400))
+def test_the_year_of_months_is_judged_alike_bisected_or_not(fs, day, spec, hired):
+    """`report iso`'s year of a monthly (quarterly) item: a member whose facts are each
+    listed once has every month judged on that month's facts alone (bisected); listing
+    one of them twice takes the full pass over the year. A fact listed twice counts once,
+    so both years are the same, month by month."""
+    once = list({(f.kind, f.id): f for f in fs}.values())
+    once.sort(key=lambda f: (f.date, f.id))
+    as_of = START + timedelta(days=day)
+    hire = START + timedelta(days=hired)
+    member = c.MemberFacts(1, "M", hire_date=hire, facts=tuple(once))
+    assert member.unique
+    quick = c.evaluate(member, spec, as_of, detail=False, with_year=True)
+    if not once:
+        return
+    twice = c.MemberFacts(1, "M", hire_date=hire, facts=(*once, once[0]))
+    assert not twice.unique
+    full = c.evaluate(twice, spec, as_of, detail=True, with_year=True)
+    assert quick.year == full.year

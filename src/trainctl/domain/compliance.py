@@ -2154,7 +2154,7 @@ def _year(
     period = spec.period
     assert period.months is not None
     anchor = period.anchor if period.anchor in ("hire_date", "certification_date") else "calendar"
-    yw = pd.windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
+    yw = _windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
     assert yw.start is not None and yw.end is not None
     windows = pd.windows_between(period, yw.start, yw.end, anchors)
     def stood(w: pd.Window) -> RequirementSpec:
@@ -2183,6 +2183,9 @@ def _year(
     yw = pd.Window(min(first, owed[0].start or first), yw.end)
     figures = []
     facts = [f for f in facts if f.date is not None and f.date in yw]
+    # no fact listed twice (a bulk read's): each month is judged on its own days' facts
+    # (bisected: they come in date order), not by a pass over the whole year's
+    unique = member is not None and member.unique
     segments: list[tuple[RequirementSpec, pd.Window, float]] = []  # versions of the year
     for w in owed:
         if w.start is None or w.start > as_of:
@@ -2193,13 +2196,13 @@ def _year(
         mine = facts if then.kinds == spec.kinds or member is None else [
             f for f in _kind_facts(member, then) if f.date is not None and f.date in yw
         ]
-        sub = _judge(then, mine, w, as_of, cycle, detail=False)
+        sub = _judge(then, mine, w, as_of, cycle, detail=False, unique=unique)
         if segments and segments[-1][0] is then:
             v, sw, share = segments[-1]
             segments[-1] = (v, pd.Window(sw.start, w.end), share + (then.target.target_value or 0.0))
         else:
             segments.append((then, w, then.target.target_value or 0.0))
-        label = pd.windows(period, w.start, anchors).label if w.start else ""
+        label = _windows(period, w.start, anchors).label if w.start else ""
         figures.append(
             Figure(w, sub.value, then.target.target_value, sub.percentage, sub.met, label)
         )
@@ -2210,7 +2213,7 @@ def _year(
         share = sum(f.target or 0.0 for f in figures) + per * (len(owed) - len(figures))
         factor = factor * share / (per * len(owed))
     annual = _scaled(spec, factor)
-    yj = _judge(annual, facts, yw, as_of, cycle, detail=False)
+    yj = _judge(annual, facts, yw, as_of, cycle, detail=False, unique=unique)
     value, percentage, met, done = yj.value, yj.percentage, yj.met, _done(yj)
     if len(segments) > 1:
         # the year in the stretches of its versions (the last is the requirement as it
@@ -2228,7 +2231,7 @@ def _year(
             ]
             stretch = pd.Window(yw.start if i == 0 else sw.start, yw.end if last else sw.end)
             parts.append(_judge(_scaled(v, share / per_v if per_v else 0.0), mine, stretch,
-                                as_of, cycle, detail=False))  # fmt: skip
+                                as_of, cycle, detail=False, unique=unique))  # fmt: skip
         value = round(sum(p.value for p in parts), 4)
         percentage = dp.percent_of(min(value, total), total)
         met = all(p.met for p in parts)
