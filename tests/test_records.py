@@ -1059,3 +1059,26 @@ def test_no_category_notice_for_a_record_a_requirement_counts_by_its_type_or_cou
     courses = _sheet(tmp_path, "c.csv", "code,name,type,topic\nLF-3,Live fire 3,drill,interior\n")
     r = cli("course", "import", "--csv", str(courses))
     assert said not in r.stderr, r.stderr
+
+
+def test_every_record_for_a_file_is_written_as_read_the_same_as_a_listing(crew, tmp_path):
+    """`record list --format csv|json` without a limit writes every record as it reads it
+    (half a million records were held as three lists: 1 GB); what it writes is what the
+    listing with a limit large enough writes, byte for byte: past the 2,000-row blocks it
+    is written in, with a void record, a comma and quotes, a formula-like text, and empty."""
+    lines = "".join(
+        f"ff{i:02d}@fd.org,Drill {d},2026-{1 + d % 12:02d}-{1 + d % 28:02d},1.5,drill,"
+        f"{'=Chief' if d == 7 else 'Ann'}\n"
+        for i in range(1, 21) for d in range(101)
+    )  # fmt: skip
+    sheet = _sheet(tmp_path, "year.csv", "email,course,date,hours,type,instructor\n" + lines)
+    assert "2020 added" in crew(*AS_OF, "record", "import", str(sheet)).stderr
+    crew(*AS_OF, "record", "void", "5", "--reason", "wrong crew, \"said\" twice")
+    for extra in ((), ("--include-void",), ("--member", "ff03@fd.org"), ("--topic", "nowhere")):
+        for fmt in ("csv", "json"):
+            every = crew(*AS_OF, "--format", fmt, "record", "list", *extra)
+            listed = crew(*AS_OF, "--format", fmt, "record", "list", "--limit", "100000", *extra)
+            assert every.stdout == listed.stdout, (fmt, extra)
+    every = crew(*AS_OF, "--format", "json", "record", "list", "--include-void").json
+    assert len(every) == 2020 and every[0]["completion_date"] >= every[-1]["completion_date"]
+    assert crew(*AS_OF, "--format", "json", "record", "list", "--topic", "nowhere").stdout == "[]\n"

@@ -40,6 +40,9 @@ COLUMNS = [
     Col("instructor", drop=2),
     Col("void"),
 ]
+# CSV keeps category and topic apart, as JSON does: the category beside the topic
+_AT = next(i for i, c in enumerate(COLUMNS) if c.key == "topic")
+FILE_COLUMNS = [*COLUMNS[:_AT], Col("category"), *COLUMNS[_AT:]]
 EMPTY = (
     "No training records yet. Log a drill with `trainctl record add --members a,b,c --course "
     "NAME --date DATE --hours H`, or import sign-in sheets with `trainctl record import FILE...`."
@@ -250,6 +253,11 @@ def _free_named(outcome: Any) -> list[str]:
     ]  # (then the rows a person should look at: si.member_doubts, as for every import)
 
 
+def _file_row(r: Any) -> dict[str, Any]:
+    """A record as a listing's row: its fields, the course as shown, the Void cell."""
+    return {**r.as_dict(), "course": r.course_code or r.course_name, "void": si.void_cell(r)}
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -279,29 +287,36 @@ def list_(
         last, clipped = si.as_of_end(state, given, "records")  # as every read of a past day
         first = parse_date(start, "--from")
 
-        def listed(to: date | None, most: int | None) -> tuple[list[q.RecordRow], int]:
-            return q.list_records(
-                rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
-                start=first, end=to, topic=topic, include_void=include_void, limit=most,
-            )  # fmt: skip
+        filters: dict[str, Any] = {
+            "member_id": member_id, "course_id": course_id, "course_name": course_name,
+            "start": first, "topic": topic, "include_void": include_void,
+        }  # fmt: skip
+        most = row_limit(limit, fmt)
+        if fmt != "table" and most is None:
+            # every record, for a file: written as read (500,000 records held 1 GB as lists)
+            every = q.each_record(rd, actor, end=last, **filters)
+            if fmt == "json":
+                render.emit_json_rows(r.as_dict() for r in every)
+            else:
+                render.emit_csv(map(_file_row, every), FILE_COLUMNS)
+            return
 
-        records, total = listed(last, row_limit(limit, fmt))
+        def listed(to: date | None, most: int | None) -> tuple[list[q.RecordRow], int]:
+            return q.list_records(rd, actor, end=to, limit=most, **filters)
+
+        records, total = listed(last, most)
         later = clipped and not records and bool(listed(given, 1)[0])  # "none by that day", not "none yet"
     from trainctl.domain.progress import filed_under
 
-    rows = [
-        {**r.as_dict(), "course": r.course_code or r.course_name, "void": si.void_cell(r)}
-        for r in records
-    ]
+    rows = [_file_row(r) for r in records]
     cols = COLUMNS
     if fmt == "table":
         for row in rows:
             row["topic"] = filed_under(row["category"], row["topic"])
         if not any(row["void"] for row in rows):  # no void row shown: room for the topic
             cols = [c for c in COLUMNS if c.key != "void"]
-    else:  # CSV keeps category and topic apart, as JSON does: the category beside the topic
-        at = next(i for i, c in enumerate(COLUMNS) if c.key == "topic")
-        cols = [*COLUMNS[:at], Col("category"), *COLUMNS[at:]]
+    else:
+        cols = FILE_COLUMNS
     filtered = any((member, course, start, end, topic))
     empty = "No records match these filters." if filtered else EMPTY
     if later and last is not None:

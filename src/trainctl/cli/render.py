@@ -8,6 +8,7 @@ dates as ISO 8601 strings, numbers as numbers. It is stable: scripts may rely on
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
@@ -91,6 +92,23 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
+def emit_json_rows(rows: Iterable[Any]) -> None:
+    """A JSON list written an element at a time, as the rows come (a listing of every
+    record, read as it is written: no list of them all in memory): the same text as
+    `emit_json(list(rows))`, byte for byte (JSON escapes a line break inside a string, so
+    indenting each line of an element's own text nests it as json.dumps would)."""
+    out, buf, n = sys.stdout, io.StringIO(), 0
+    for n, row in enumerate(rows, 1):
+        text = json.dumps(jsonable(row), indent=2, ensure_ascii=False)
+        buf.write(("[\n  " if n == 1 else ",\n  ") + text.replace("\n", "\n  "))
+        if n % 2000 == 0:
+            out.write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    buf.write("\n]\n" if n else "[]\n")
+    out.write(buf.getvalue())
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -134,10 +152,18 @@ def csv_cell(value: Any) -> str:
 
 
 def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    """The rows as CSV, written to stdout as they come, a block of rows at a time (an
+    unbuffered stdout, as PYTHONUNBUFFERED leaves it, would cost a system call a row)."""
+    out, buf = sys.stdout, io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([c.key for c in cols])
-    for row in rows:
+    for n, row in enumerate(rows, 1):
         writer.writerow([csv_cell(row.get(c.key)) for c in cols])
+        if n % 2000 == 0:
+            out.write(buf.getvalue())
+            buf.seek(0)
+            buf.truncate()
+    out.write(buf.getvalue())
 
 
 def file_cols(row_type: Any, *, leave_out: Sequence[str] = ()) -> list[Col]:
