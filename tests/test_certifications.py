@@ -648,3 +648,57 @@ def test_warnings_at_the_calendars_ends_with_a_renewing_certification(cli, as_of
     cli("--as-of", "2026-01-05", "cert", "add", "ann@fd.org", "BLS", "--issued", "2024-07-01")
     cli("--format", "json", "reminders", "preview", "--as-of", as_of)
     cli("--as-of", as_of, "cert", "list")
+
+
+def test_a_renewal_with_its_expiry_on_file_decides_over_an_older_card_without_one(cli):
+    """A 2019 Firefighter I certificate without an expiry (one-time: held for good) and the
+    state's renewal of 2022 that ran out on 2025-02-01: the old card decided (MET, "held,
+    no expiry"; the renewal "superseded"), so nobody was warned and nothing was owed. A card
+    without an expiry on file gives way to a later card with one: EXPIRED in compliance,
+    the explanation, `cert list`, `report expiring` and the warnings alike. The same for a
+    renewing ACLS held by a card or a class record without an expiry (assumed 24 months)."""
+    cli("requirement", "add", "--name", "FF1", "--type", "certification", "--credential", "FF1")
+    cli("requirement", "add", "--name", "ACLS", "--type", "certification", "--credential", "ACLS",
+        "--frequency", "biennial")  # fmt: skip
+    cli("course", "add", "--name", "ACLS class", "--code", "ACLS")
+    for name in ("ann", "bo", "cy"):
+        cli("member", "add", name, "--email", f"{name}@fd.org", "--hire-date", "2018-01-01")
+    cli("--as-of", "2024-12-01", "cert", "add", "ann@fd.org", "FF1", "--issued", "2019-02-01")
+    cli("--as-of", "2024-12-01", "cert", "add", "ann@fd.org", "FF1", "--issued", "2022-02-01", "--expires", "2025-02-01")
+    # Bo: an ACLS card without an expiry (assumed through 2026-02-28), renewed by a card to 2025-02-01
+    cli("--as-of", "2024-12-01", "cert", "add", "bo@fd.org", "ACLS", "--issued", "2024-03-01")
+    cli("--as-of", "2024-12-01", "cert", "add", "bo@fd.org", "ACLS", "--issued", "2024-06-01", "--expires", "2025-02-01")
+    # Cy: an ACLS class without an expiry (assumed through 2026-02-28), then a card to 2025-02-01
+    cli("--as-of", "2024-12-01", "record", "add", "cy@fd.org", "--course", "ACLS", "--date", "2024-03-01",
+        "--hours", "16", "--type", "class")  # fmt: skip
+    cli("--as-of", "2024-12-01", "cert", "add", "cy@fd.org", "ACLS", "--issued", "2024-06-01", "--expires", "2025-02-01")
+    before = ("--as-of", "2025-01-10")
+    rows = cli(*before, "report", "expiring", "--within", "30", "--format", "json").json
+    assert [(r["member"], r["credential_code"], r["expires_on"], r["held_by"]) for r in rows] == [
+        ("ann", "FF1", "2025-02-01", "card"), ("bo", "ACLS", "2025-02-01", "card"),
+        ("cy", "ACLS", "2025-02-01", "card"),
+    ]  # fmt: skip
+    got = cli("--format", "json", "reminders", "preview", *before).json
+    assert sorted((d["email"], d["kind"]) for d in got) == [
+        (f"{n}@fd.org", "cert_expiry") for n in ("ann", "bo", "cy")
+    ], got
+    after = ("--as-of", "2025-06-01")
+    cells = cli(*after, "report", "compliance", "--format", "json").json["cells"]
+    assert {(c["member"], c["requirement"]): c["status"] for c in cells if c["status"] != "not_applicable"} == {
+        ("ann", "FF1"): "expired", ("ann", "ACLS"): "overdue", ("bo", "FF1"): "overdue",
+        ("bo", "ACLS"): "expired", ("cy", "FF1"): "overdue", ("cy", "ACLS"): "expired",
+    }  # fmt: skip
+    explained = " ".join(cli(*after, "requirement", "explain", "ann@fd.org", "FF1").stdout.split())
+    assert "Status: EXPIRED — FF1 expired: last valid day 2025-02-01" in explained, explained
+    assert ("#1 FF1: no expiry on file, and a later card with one renews it: the card issued 2022-02-01 "
+            "decides") in explained  # fmt: skip
+    assert _statuses(cli, "2025-06-01") == [
+        ("ann", "FF1", "superseded", None), ("ann", "FF1", "expired", None),
+        ("bo", "ACLS", "superseded", "2026-02-28"), ("bo", "ACLS", "expired", None),
+        ("cy", "ACLS", "expired", None),
+    ]  # fmt: skip
+    # a card without an expiry issued after the renewal decides again (for good)
+    cli("--as-of", "2025-06-01", "cert", "add", "ann@fd.org", "FF1", "--issued", "2025-05-01")
+    cell = cli(*after, "report", "compliance", "--member", "ann@fd.org", "--requirement", "FF1",
+               "--format", "json").json["cells"][0]  # fmt: skip
+    assert cell["status"] == "met"

@@ -32,14 +32,18 @@ def test_a_card_is_valid_through_its_expiry_day(expires, today, valid):
     [
         ([(1, date(2026, 1, 1), date(2024, 1, 1)), (2, date(2028, 1, 1), date(2026, 1, 1))], 2),
         ([(1, date(2028, 1, 1), date(2026, 1, 1)), (2, date(2026, 1, 1), date(2024, 1, 1))], 1),  # any order
-        ([(1, date(2030, 1, 1), date(2024, 1, 1)), (2, None, date(2020, 1, 1))], 2),  # no expiry is latest
+        ([(1, date(2030, 1, 1), date(2024, 1, 1)), (2, None, date(2026, 1, 1))], 2),  # no expiry is latest
+        # ... unless a later card with an expiry on file renewed it, run out or not
+        ([(1, date(2025, 1, 1), date(2024, 1, 1)), (2, None, date(2020, 1, 1))], 1),
+        ([(1, date(2025, 1, 1), date(2024, 1, 1)), (2, None, date(2024, 1, 1))], 2),  # the same day: no
+        ([(1, None, date(2019, 1, 1)), (2, date(2025, 1, 1), date(2022, 1, 1)), (3, None, date(2023, 1, 1))], 3),
         ([(1, date(2028, 1, 1), date(2024, 1, 1)), (2, date(2028, 1, 1), date(2026, 1, 1))], 2),  # then issued
         ([(3, date(2028, 1, 1), date(2026, 1, 1)), (2, date(2028, 1, 1), date(2026, 1, 1))], 3),  # then id
         ([(1, date(2028, 1, 1), None), (2, date(2028, 1, 1), date(2026, 1, 1))], 2),
     ],
 )
 def test_the_latest_expiry_decides(cards, decides):
-    assert certs.deciding(cards, lambda c: (c[1], c[2], c[0]))[0] == decides
+    assert certs.deciding(cards, lambda c: (c[1], c[2], c[0], c[1] is not None))[0] == decides
 
 
 def test_standing_and_codes():

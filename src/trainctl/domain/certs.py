@@ -6,7 +6,10 @@ read side, the credit feed and compliance).
 - Of a member's cards of the same credential, the one with the latest expiry decides (no
   expiry is the latest of all; ties: the later issue date, then the larger id), whatever
   order the cards were entered in; a card issued after today does not count yet, and a
-  void card never does.
+  void card never does. But a card without an expiry on file gives way to a card with one
+  issued after its issue day (`in_force`): that renewal is what is known of the
+  credential since, so an old certificate without an expiry (held "for good", or for an
+  assumed renewal) never hides a later card that has run out.
 - A card is valid THROUGH its expiry day: on the expiry date it is still valid, the day
   after it is expired.
 - A card with no expiry on file holds a requirement that renews (BLS, biennial) for one
@@ -15,7 +18,7 @@ read side, the credit feed and compliance).
   (`last_day`, `standing` with the renewals).
 
 Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
-card of the same credential expires later), `not yet issued`, or `void`.
+card of the same credential decides: it expires later, or renewed this one), `not yet issued`, or `void`.
 """
 
 from __future__ import annotations
@@ -109,16 +112,36 @@ def is_valid(expires_on: date | None, today: date) -> bool:
     return expires_on is None or expires_on >= today
 
 
-def deciding(cards: Iterable[T], key: Callable[[T], tuple[date | None, date | None, Any]]) -> T:
-    """The card that decides among cards of one credential: the latest expiry (None = no
-    expiry, the latest of all), then the latest issue date, then the tie-break (an id).
-    `key(card)` gives (expires_on, issued_on, tie-break)."""
+# key(card) -> (last day: None = for good, issue day, tie-break, expiry on file)
+Key = Callable[[T], tuple[date | None, date | None, Any, bool]]
+
+
+def in_force(cards: Iterable[T], key: Key[T]) -> list[T]:
+    """The cards of one credential that no later card supersedes: all but those without
+    an expiry on file issued before a card with one (its renewal: a Pro Board certificate
+    of 2019 without an expiry gives way to the state card of 2022 that ran out in 2025;
+    issued the same day, neither renews the other). Of these the latest last day decides
+    (`deciding`). A class record of the credential's course is weighed as a card is."""
+    cards = list(cards)
+    renewed = [issued for _, issued, _, on_file in map(key, cards) if on_file and issued is not None]
+    if not renewed:
+        return cards
+    latest = max(renewed)
+    return [c for c, (_, issued, _, on_file) in zip(cards, map(key, cards), strict=True)
+            if on_file or (issued is not None and issued >= latest)]  # fmt: skip
+
+
+def deciding(cards: Iterable[T], key: Key[T]) -> T:
+    """The card that decides among cards of one credential: of those in force (`in_force`),
+    the latest last day (None = no expiry, the latest of all), then the latest issue date,
+    then the tie-break (an id). `key(card)` gives (last day, issued_on, tie-break, whether
+    an expiry is on file)."""
 
     def order(card: T) -> tuple[date, date, Any]:
-        expires, issued, tie = key(card)
+        expires, issued, tie, _ = key(card)
         return (expires or date.max, issued or date.min, tie)
 
-    return max(cards, key=order)
+    return max(in_force(cards, key), key=order)
 
 
 class Card(Protocol):
@@ -170,7 +193,7 @@ def standing(
         else:
             groups.setdefault((card.member_id, credential_code(card.credential_code)), []).append(card)
     for group in groups.values():
-        best = deciding(group, lambda c: (last_day(c, renewals), c.issued_on, c.id))
+        best = deciding(group, lambda c: (last_day(c, renewals), c.issued_on, c.id, c.expires_on is not None))
         for card in group:
             if card is best:
                 out[card.id] = (VALID if is_valid(last_day(card, renewals), today) else EXPIRED, True)

@@ -1331,7 +1331,11 @@ def _certification(
         def expiry(f: Fact) -> date | None:  # a card without one: a renewal period's worth
             return certs.held_through(f.date, f.expires_on, renew)
 
-        decisive = certs.deciding(cards, lambda f: (expiry(f), f.date, str(f.id)))
+        def key(f: Fact) -> tuple[date | None, date | None, str, bool]:
+            return expiry(f), f.date, str(f.id), f.expires_on is not None
+
+        decisive = certs.deciding(cards, key)
+        renewed = {id(f) for f in cards} - {id(f) for f in certs.in_force(cards, key)}
         exp = expiry(decisive)
         assumed = exp is not None and decisive.expires_on is None
         held = (
@@ -1357,6 +1361,16 @@ def _certification(
                     verdicts.append(
                         Verdict(f, False, EXPIRED_RECORD, f"expired: last valid day {exp}{held}")
                     )
+            elif id(f) in renewed:
+                verdicts.append(
+                    Verdict(
+                        f,
+                        False,
+                        SUPERSEDED,
+                        "no expiry on file, and a later card with one renews it: the card "
+                        f"issued {decisive.date} decides",
+                    )
+                )
             else:
                 verdicts.append(
                     Verdict(

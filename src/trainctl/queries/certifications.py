@@ -90,17 +90,18 @@ def _card(r: tuple[Any, ...]) -> CardRow:
 
 
 def _with_status(
-    cards: list[CardRow], today: date, rules: CardRules, records: dict[tuple[int, str], date]
+    cards: list[CardRow], today: date, rules: CardRules, records: dict[tuple[int, str], RecordHold]
 ) -> list[CardRow]:
     """The cards' standing on `today` (domain/certs `standing` with the holders' renewals,
-    as compliance judges them); a deciding card whose credential a class record holds
-    longer (`record_days`) gives way to it: superseded."""
+    as compliance judges them); a deciding card whose credential a class record decides
+    over (`record_decides`) gives way to it: superseded."""
     states = standing(cards, today, rules)
+    by_record = deciding_records(cards, records, rules, today)
     out = []
     for c in cards:
         status, decides = states[c.id]
         last = last_day(c, rules)
-        if decides and records.get((c.member_id, credential_code(c.credential_code)), date.min) > (last or date.max):
+        if decides and (c.member_id, credential_code(c.credential_code)) in by_record:
             status, decides = SUPERSEDED, False
         assumed = last if c.expires_on is None else None
         left = (last - today).days if decides and status == VALID and last else None
@@ -150,10 +151,10 @@ def list_cards(
     cards = [_card(r) for r in rows]
     holders = {c.member_id for c in cards}
     if judged_by is not None:
-        rules, records = judged_by[0], {k: h.last for k, h in judged_by[1].items()}
+        rules, records = judged_by
     else:
         rules = card_rules(rd, today, holders)
-        records = record_days(rd, today, rules, holders) if cards else {}
+        records = record_holds(rd, today, rules, holders) if cards else {}
     cards = _with_status(cards, today, rules, records)
     # latest last day first (an assumed one for a card without an expiry, as it decides)
     cards.sort(key=lambda c: (c.member, c.member_id, c.credential_code,
@@ -299,27 +300,67 @@ class RecordHold:
     completed_on: date
     last: date
     assumed: bool
+    # every class record of the credential the member holds (this one among them): what
+    # decides is judged over all of them and the member's cards at once (`record_decides`)
+    rivals: tuple[RecordHold, ...] = ()
+
+    @property
+    def on_file(self) -> bool:
+        """An expiry is on file (not assumed, not for good)."""
+        return not self.assumed and self.last != date.max
 
 
-def record_days(
-    rd: Reader, today: date, rules: CardRules, member_ids: Iterable[int] | None = None
-) -> dict[tuple[int, str], date]:
-    """(member, credential code) -> the last day the member's class records of the
-    credential's course hold it (`record_holds`). What a card without a longer last day
-    gives way to (`_with_status`, the expiry warnings)."""
-    return {k: h.last for k, h in record_holds(rd, today, rules, member_ids).items()}
+def _holder_key(rules: CardRules) -> Any:
+    """domain/certs `deciding`'s key for a card or a class record (RecordHold) of one
+    credential, as compliance weighs them together: (last day, issue day, tie, expiry on
+    file); on a full tie the card decides."""
+
+    def key(h: Any) -> tuple[date | None, date | None, tuple[int, int], bool]:
+        if isinstance(h, RecordHold):
+            return (None if h.last == date.max else h.last), h.completed_on, (0, h.record_id), h.on_file
+        return last_day(h, rules), h.issued_on, (1, h.id), h.expires_on is not None
+
+    return key
+
+
+def deciding_records(
+    cards: Iterable[Card], holds: dict[tuple[int, str], RecordHold], rules: CardRules, today: date
+) -> dict[tuple[int, str], RecordHold]:
+    """(member, credential code) -> the class record that decides the credential over the
+    member's `cards` of it (those not void and issued by `today` count; every card of the
+    member and credential must be among `cards`), as compliance judges: domain/certs
+    `deciding` over cards and records at once. A credential a card decides is not listed.
+    What `cert list` calls such cards (superseded), what `report expiring` and the expiry
+    warnings list in their place. `holds`: `record_holds`."""
+    from trainctl.domain.certs import deciding
+
+    if not holds:
+        return {}
+    mine: dict[tuple[int, str], list[Card]] = {}
+    for c in cards:
+        if c.voided_at is None and c.issued_on <= today:
+            mine.setdefault((c.member_id, credential_code(c.credential_code)), []).append(c)
+    order = _holder_key(rules)
+    out = {}
+    for key, hold in holds.items():
+        best = deciding([*mine.get(key, ()), *(hold.rivals or (hold,))], order)
+        if isinstance(best, RecordHold):
+            out[key] = best
+    return out
 
 
 def record_holds(
     rd: Reader, today: date, rules: CardRules, member_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, str], RecordHold]:
     """(member, credential code) -> the member's class record of a credential's course
-    that holds it longest (as compliance takes a record of ACLS for an ACLS card:
+    that decides among them (domain/certs `deciding`: the longest held, unless a later one
+    with an expiry on file renews it; `rivals`: all of them), as compliance takes a record
+    of ACLS for an ACLS card (
     completed, not failed, not void, on or before `today`), for the codes a certification
     requirement names: a record of a course a requirement lists beside its credential
     (`--course ACLS-C` of `--credential ACLS`) holds that credential, as compliance counts
     it (domain/certs `holding_codes`, `held_under`)."""
-    from trainctl.domain.certs import held_through
+    from trainctl.domain.certs import deciding, held_through
 
     if not rules.codes:
         return {}
@@ -331,7 +372,7 @@ def record_holds(
     ins, params = in_list("c", sorted(squeezed))
     where = ""
     ids = None if member_ids is None else sorted(set(member_ids))
-    out: dict[tuple[int, str], RecordHold] = {}
+    every: dict[tuple[int, str], list[RecordHold]] = {}
     for part in [None] if ids is None else list(chunks(ids)):
         extra = dict(params)
         if part is not None:
@@ -352,13 +393,11 @@ def record_holds(
                 continue
             until = as_date(expires)
             last = held_through(day, until, rules.months(mid, key)) or date.max
+            hold = RecordHold(rid, name or code or "", key, day, last, until is None and last != date.max)
             for credential in rules.held_as.get(key, ()):
-                held = out.get((mid, credential))
-                if held is None or held.last < last:
-                    out[(mid, credential)] = RecordHold(
-                        rid, name or code or "", key, day, last, until is None and last != date.max
-                    )
-    return out
+                every.setdefault((mid, credential), []).append(hold)
+    order = _holder_key(rules)
+    return {k: replace(deciding(found, order), rivals=tuple(found)) for k, found in every.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,10 +440,10 @@ def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[Expi
         if c.decides and c.status == VALID and c.days_left is not None
         and (c.expires_on or c.assumed_through or date.max) <= until
     ]  # fmt: skip
-    decided = {(c.member_id, credential_code(c.credential_code)) for c in cards if c.decides}
     # a record is listed under the credential it holds (`record_holds`): that of the
-    # requirement listing its course, as compliance counts it
-    held = {k: h for k, h in holds.items() if k not in decided and today <= h.last <= until}
+    # requirement listing its course, as compliance counts it, where it decides over the
+    # member's cards (`_with_status` called them superseded)
+    held = {k: h for k, h in deciding_records(cards, holds, rules, today).items() if today <= h.last <= until}
     if held:
         who: dict[int, tuple[str, str]] = {}
         for part in chunks(sorted({mid for mid, _ in held})):
@@ -458,5 +497,5 @@ def get_card(rd: Reader, actor: Actor, ref: str, *, today: date) -> CardRow:
         )
     ]
     rules = card_rules(rd, today, [card.member_id])
-    records = record_days(rd, today, rules, [card.member_id])
+    records = record_holds(rd, today, rules, [card.member_id])
     return next(c for c in _with_status(same, today, rules, records) if c.id == card.id)

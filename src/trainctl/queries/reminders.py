@@ -846,7 +846,7 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     certification requirement names (BLS, biennial), its issue day + the renewal - 1 day
     (such cards are found by issue day); the latest decides."""
     from trainctl.domain.certs import held_since, last_day, standing
-    from trainctl.queries.certifications import card_rules, record_holds
+    from trainctl.queries.certifications import card_rules, deciding_records, record_holds
 
     lo, hi = dr.shift(today, -FRESH), dr.shift(today, max(dr.CERT_LEAD_DAYS))
     rules = card_rules(rd, today)
@@ -886,12 +886,12 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     # a class record of the credential's course that holds it longer: no card to renew
     # (and when it runs out itself, the record is warned about: `_held_by_records`)
     holds = record_holds(rd, today, rules) if rules.codes else {}
+    by_record = deciding_records(cards, holds, rules, today)  # every card of these pairs is read
     out = []
     for card, row in zip(cards, rows, strict=True):
         _status, decides = state[card.id]
         last = last_day(card, rules)
-        held = holds.get((card.member_id, card.credential_code))
-        if held is not None and held.last > (last or date.max):
+        if (card.member_id, card.credential_code) in by_record:
             continue
         crossed = dr.cert_due(last, today, superseded=not decides)
         if crossed is None or last is None:
@@ -929,13 +929,14 @@ def _held_by_records(
     """A credential an active member holds by a class record of its course (as compliance
     counts an ACLS class for an ACLS card) that no card holds as long: warned about as a
     card is, at 90/60/30/7 days and on its last day (`report expiring` lists it)."""
-    from trainctl.domain.certs import credential_code, last_day
+    from trainctl.domain.certs import credential_code
+    from trainctl.queries.certifications import deciding_records
 
-    due = {k: h for k, h in holds.items() if lo <= h.last <= hi}
+    due = {k: h for k, h in holds.items() if any(lo <= r.last <= hi for r in h.rivals or (h,))}
     if not due:
         return []
     people: dict[int, tuple[str, str]] = {}
-    longest: dict[tuple[int, str], date] = {}  # the member's cards of the credential
+    cards: list[_Card] = []  # the members' cards: what decides is weighed over them and the records
     for part in chunks(sorted({mid for mid, _ in due})):
         ins, p = in_list("m", part)
         people.update((r[0], (r[1], r[2])) for r in rd.all(
@@ -946,13 +947,12 @@ def _held_by_records(
             p,
         ):
             card = _Card(r[0], r[1], credential_code(r[2]), as_date(r[3]), as_date(r[4]), None)  # type: ignore[arg-type]
-            if card.issued_on is None or card.issued_on > today:
-                continue
-            key = (card.member_id, card.credential_code)
-            longest[key] = max(longest.get(key, date.min), last_day(card, rules) or date.max)
+            if card.issued_on is not None:
+                cards.append(card)
+    decides = deciding_records(cards, due, rules, today)
     out = []
-    for (mid, code), h in sorted(due.items()):
-        if mid not in people or longest.get((mid, code), date.min) >= h.last:
+    for (mid, code), h in sorted(decides.items()):
+        if mid not in people or not lo <= h.last <= hi:
             continue
         crossed = dr.cert_due(h.last, today, superseded=False)
         if crossed is None:
