@@ -10,7 +10,8 @@ same `Evaluation`, so the two cannot disagree.
 Statuses, in the order they are decided:
 
 - ``not_applicable``: the member is not active, or the requirement names positions
-  (`required_positions`; empty = everyone) and the member holds none of them.
+  (`required_positions`; empty = everyone) and the member holds none of them, or it is an
+  NREMT NCCP level and the member holds a higher one's position (`outranked`).
 - ``not_yet_due``, before the member's start: the hire date (or, for a requirement
   anchored on the certification date or an NREMT cycle, the certification date) is after
   the as-of date.
@@ -815,16 +816,42 @@ def applies(member: MemberFacts, requirement: RequirementSpec) -> str | None:
     """None when the requirement applies to the member, else why not."""
     if (member.status or "").casefold() != "active":
         return f"the member is {member.status or 'not active'}"
-    wanted = requirement.position_keys
-    if not wanted:
-        return None
     held = member.position_keys
-    if wanted & held:
+    above = outranked(requirement, held)
+    if above is not None:
+        code, position = above
+        return (
+            f"the member holds {position}, the higher NREMT level {code}: NREMT keeps one "
+            "certification, the highest, and recertifies that level only"
+        )
+    wanted = requirement.position_keys
+    if not wanted or wanted & held:
         return None
     return (
         f"applies to {', '.join(sorted(wanted))}; the member holds "
         f"{', '.join(sorted(held)) or 'no position'}"
     )
+
+
+def outranked(spec: RequirementSpec, positions: frozenset[str]) -> tuple[str, str] | None:
+    """For an NREMT NCCP level (or a department copy of one): the highest level above it
+    whose position the member holds, (code, position), else None. A paramedic who also
+    holds the emt position owes the Paramedic cycle, not the EMT one (periods.NREMT_LEVELS)."""
+    if not spec.once_per_cycle or not spec.cycle_credential:
+        return None
+    codes = [code for code, _ in pd.NREMT_LEVELS]
+    mine = spec.cycle_credential.strip().upper()
+    if mine not in codes:
+        return None
+    higher = [(c, p) for c, p in pd.NREMT_LEVELS[codes.index(mine) + 1 :] if p in positions]
+    return higher[-1] if higher else None
+
+
+def _subject_by_positions(spec: RequirementSpec, positions: frozenset[str]) -> bool:
+    """Whether holding `positions` (folded) makes a member subject to the requirement:
+    one it names (none named: everyone), and no higher NCCP level (`outranked`)."""
+    wanted = spec.position_keys
+    return (not wanted or bool(wanted & positions)) and outranked(spec, positions) is None
 
 
 def status_since(member: MemberFacts, day: date) -> date | None:
@@ -848,12 +875,11 @@ def subject_since(member: MemberFacts, spec: RequirementSpec, as_of: date) -> da
     history). None when the stretch reaches back to the start of what is known (the hire
     date alone decides). A member promoted to officer in September, or back from leave in
     October, was not subject to all of that year: its shortfall is not held against them."""
-    wanted = spec.position_keys
     since = None
     for stint in reversed(member.history):
         if stint.since > as_of:
             continue
-        if stint.status.casefold() != "active" or (wanted and not wanted & stint.positions):
+        if stint.status.casefold() != "active" or not _subject_by_positions(spec, stint.positions):
             return since
         since = stint.since
     return None
@@ -1901,8 +1927,7 @@ def _subject_on(member: MemberFacts, spec: RequirementSpec, day: date) -> bool:
     stint = _stint_on(member, day)
     if stint is None:
         return True
-    wanted = spec.position_keys
-    return stint.status.casefold() == "active" and (not wanted or bool(wanted & stint.positions))
+    return stint.status.casefold() == "active" and _subject_by_positions(spec, stint.positions)
 
 
 def _stint_on(member: MemberFacts, day: date) -> Stint | None:

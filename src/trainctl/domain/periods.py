@@ -121,6 +121,18 @@ NREMT_CYCLE_ENDS: dict[str, MonthDay] = {
 }
 
 
+# The NCCP levels, lowest first, each with the position registries/nremt.json names it by
+# (tests/test_nremt_levels.py keeps them equal). NREMT keeps one certification per person,
+# the highest level: recertifying a Paramedic recertifies nothing below, there is nothing
+# below to recertify (domain/compliance `outranked`).
+NREMT_LEVELS: tuple[tuple[str, str], ...] = (
+    ("NREMT-EMR", "emr"),
+    ("NREMT-EMT", "emt"),
+    ("NREMT-AEMT", "aemt"),
+    ("NREMT-NRP", "paramedic"),
+)
+
+
 def month_day(value: MonthDay | str | None) -> MonthDay | None:
     """A stored cycle end ("03-31") as a MonthDay; None stays None."""
     if value is None or isinstance(value, MonthDay):

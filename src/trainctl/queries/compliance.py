@@ -782,7 +782,7 @@ def explain(
 
 
 # ------------------------------------------------------------------------------- NREMT
-NREMT_ORDER = ("NREMT-NRP", "NREMT-AEMT", "NREMT-EMT", "NREMT-EMR")
+NREMT_ORDER = tuple(code for code, _ in reversed(pd.NREMT_LEVELS))  # the highest first
 _LEVEL_HINT = (
     "NCCP levels apply to active members holding emr, emt, aemt or paramedic "
     "(`trainctl member edit MEMBER --add-position CODE`, CODE the level's position)."
@@ -824,7 +824,9 @@ def nremt_worksheet(
         if why_not is not None:  # no worksheet of a cycle the member is not in
             raise NotFoundError(
                 f"{spec.label} does not apply to {row.name} on {as_of}: {why_not}.",
-                _LEVEL_HINT,
+                "Leave out --level for the worksheet of the highest level."
+                if dcm.outranked(spec, member.position_keys)
+                else _LEVEL_HINT,
             )
     else:
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
