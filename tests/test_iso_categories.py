@@ -310,3 +310,54 @@ def test_a_misspelt_topic_without_a_category_is_said_at_entry(cli, tmp_path):
     r = cli("--as-of", "2026-12-03", "record", "add", "F-203", "--course", "Hazmat CE3",
             "--hours", "2", "--category", "hazmat", "--topic", "spills", "--date", "2026-12-01")  # fmt: skip
     assert "topic" not in r.stderr.casefold(), r.stderr
+
+
+def test_a_share_owed_counts_the_training_done_from_the_day_the_member_owed_it(cli):
+    """A driver candidate's 60 h academy in March, made driver on 2025-07-01: the existing
+    drivers' item (6 of its 12 h owed, July to December) was met "65 of 6 h" by the
+    academy, the same hours as the new drivers' item. A share of a window owed counts what
+    was done from the day the member became subject (the first owed month, or a later hire
+    or position day); explain lists the earlier training as not counted, saying why. An
+    officer made officer in September is held to 4 h from then, not met by a March class.
+    A leave in the middle of a year keeps the months owed before it (Bo's March hazmat)."""
+    cli("--as-of", "2024-01-01", "import", "iso")
+    cli("--as-of", "2024-01-01", "member", "add", "Cand Promo", "-e", "cp@x.org", "-b", "C1", "-p", "firefighter",
+        "-p", "driver_candidate", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "member", "add", "Ofc Late", "-e", "ol@x.org", "-b", "O1", "-p", "firefighter",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2024-01-01", "member", "add", "Bo Leave", "-e", "bl@x.org", "-b", "B1", "-p", "firefighter",
+        "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2025-03-01", "record", "add", "C1", "-c", "Driver academy", "-d", "2025-03-01", "--hours", "60",
+        "--category", "driver")  # fmt: skip
+    cli("--as-of", "2025-03-01", "record", "add", "O1", "-c", "Officer class", "-d", "2025-03-01", "--hours", "12",
+        "--category", "officer")  # fmt: skip
+    cli("--as-of", "2025-03-01", "record", "add", "B1", "-c", "Hazmat", "-d", "2025-03-01", "--hours", "6",
+        "--category", "hazmat")  # fmt: skip
+    cli("--as-of", "2025-07-01", "member", "edit", "C1", "--remove-position", "driver_candidate", "--add-position",
+        "driver")  # fmt: skip
+    cli("--as-of", "2025-09-01", "member", "edit", "O1", "--add-position", "officer")
+    cli("--as-of", "2025-04-20", "member", "edit", "B1", "--status", "inactive")
+    cli("--as-of", "2025-07-10", "member", "edit", "B1", "--status", "active")
+    cli("--as-of", "2025-09-01", "record", "add", "C1", "-c", "Driver CE", "-d", "2025-09-01", "--hours", "5",
+        "--category", "driver")  # fmt: skip
+    cells = cli("--as-of", AS_OF, "report", "compliance", "--format", "json").json["cells"]
+    got = {(c["member"], c["requirement"].split(" — ")[0]): (c["value"], c["target"], c["months_owed"])
+           for c in cells if c["requirement"].split(" — ")[0] in ("ISO-DRIVER-EXISTING", "ISO-OFFICER-CE",
+                                                                  "ISO-HAZMAT")
+           and c["status"] != "not_applicable"}  # fmt: skip
+    assert got == {
+        ("Cand Promo", "ISO-DRIVER-EXISTING"): (5, 6, "6 of 12"),
+        ("Cand Promo", "ISO-HAZMAT"): (0, 6, None),
+        ("Ofc Late", "ISO-OFFICER-CE"): (0, 4, "4 of 12"),
+        ("Ofc Late", "ISO-HAZMAT"): (0, 6, None),
+        ("Bo Leave", "ISO-HAZMAT"): (6, 4.5, "9 of 12"),
+    }, got  # fmt: skip
+    explained = " ".join(cli("--as-of", AS_OF, "requirement", "explain", "C1", "ISO-DRIVER-EXISTING").stdout.split())
+    assert ("#1 Driver academy driver 60 h: dated 2025-03-01, before 2025-07-01: the member owes the months from "
+            "then, when they became subject to it (positions or status)") in explained, explained  # fmt: skip
+    # the next year holds the short share against them, as the previous window
+    cell = cli("--as-of", "2026-02-01", "report", "compliance", "--member", "C1", "--requirement",
+               "ISO-DRIVER-EXISTING", "--format", "json").json["cells"][0]  # fmt: skip
+    assert cell["status"] == "overdue", cell
+    rows = cli("--as-of", "2026-01-10", "report", "iso", "--year", "2025", "--format", "csv").stdout
+    assert "Cand Promo,ISO-DRIVER-EXISTING,Existing driver/operator training,12 h a year,5,6,h," in rows, rows

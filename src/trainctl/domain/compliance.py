@@ -130,6 +130,7 @@ COUNTED = "counted"
 NO_DATE = "no_date"
 AFTER_AS_OF = "after_as_of"
 OUTSIDE_WINDOW = "outside_window"
+NOT_SUBJECT = "not_subject"  # in the window, before the member owed a share of it
 NOT_COMPLETED = "not_completed"
 NOT_PASSED = "not_passed"
 NO_HOURS = "no_hours"
@@ -958,11 +959,13 @@ def _judge(
     detail: bool = True,
     unique: bool = False,
     sums: Sequence[Sums] | None = None,
+    counts_from: date | None = None,
 ) -> _Judgement:
     """Which facts (in date order) count in `window` as of `as_of`, and the figure:
     `progress.measure`, or `progress.allocate_hours` for hours with categories. Without
     `detail` only the figure and the counted facts come back (no verdicts): the same
-    figure, faster."""
+    figure, faster. `counts_from`: a day inside the window before which nothing counts
+    (the member owes a share of it from then: `evaluate`)."""
     target = spec.target
     kind = spec.requirement_type
     j = _Judgement()
@@ -971,7 +974,7 @@ def _judge(
     # are looked at (bisected: facts come in date order).
     quick = not detail and unique
     last = as_of if window.end is None else min(window.end, as_of)
-    first = window.start or date.min
+    first = max(window.start or date.min, counts_from or date.min)
     if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle:
         return _judge_sums(spec, sums, first, last)  # the groups hold the dates: no bisect here
     # a pass that a later failure took back (domain/skills: the latest evaluation decides),
@@ -1025,6 +1028,12 @@ def _judge(
             if f.date not in window:
                 if detail:
                     reject(f, OUTSIDE_WINDOW, f"dated {f.date}, outside the window {window}")
+                continue
+            if counts_from is not None and f.date < counts_from:
+                if detail:
+                    reject(f, NOT_SUBJECT, f"dated {f.date}, before {counts_from}: the member "
+                           "owes the months from then, when they became subject to it "
+                           "(positions or status)")  # fmt: skip
                 continue
         elif f.date is None:
             continue
@@ -1678,6 +1687,7 @@ def evaluate(
     judged_by: RequirementSpec = spec
     months_owed = None
     again = False  # owed months of the window before `start` (back from leave)
+    counts_from: date | None = None  # a share owed: facts count from this day on
     owes: str | None = ""  # None: the member owes this window nothing
     if _owed_by_months(spec) and _partly(
         member, spec, ws.current, start, min(as_of, ws.current.end or as_of)
@@ -1693,6 +1703,10 @@ def evaluate(
                 judged_by = prorated(spec, owed, total)
                 owes = f" ({owed} of {total} months owed)"
                 share = f"{_h(judged_by.target.target_value)} of {full}"
+                # the share is of the months owed: what was done before the member became
+                # subject to it, in the months not owed, is not theirs to count (a driver
+                # candidate's academy is not an existing driver's year)
+                counts_from = _share_counts_from(in_window, start, ws.current)
             elif kind == WHOLE:
                 share = f"all of it ({UNSHARED})"
             else:
@@ -1708,7 +1722,7 @@ def evaluate(
             # a stretch of being subject that began inside the window after months
             # already owed (back from leave): subject to it again since its first day
             again = any(o and d < start for d, o in in_window) if start is not None else False
-    j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums)
+    j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums, counts_from)
     if period.frequency == "one_time" and spec.versions and not j.met:
         # met once, met for good: as the requirement stood then (a target raised since
         # does not undo a recruit year completed under the old one)
@@ -1804,9 +1818,13 @@ def evaluate(
                     f"the previous window ({ws.previous}) is judged as the requirement stood "
                     f"until {then.stood_until}",
                 )  # fmt: skip
+        pfrom = None
         if held and part:
             whole_target = then.target.target_value
             then = prorated(then, owed, total)
+            pfrom = _share_counts_from(
+                months_owed_in(member, spec, ws.previous, ws.previous.end), owed_from, ws.previous
+            )
             common["notes"] = (
                 *common["notes"],
                 f"owed {owed} of the previous window's {total} months ({ws.previous}; those "
@@ -1816,7 +1834,7 @@ def evaluate(
         if held:
             pj = _judge(
                 then, pfacts, ws.previous, ws.previous.end, cycle, detail=False,
-                unique=member.unique, sums=psums,
+                unique=member.unique, sums=psums, counts_from=pfrom,
             )  # fmt: skip
             previous = Figure(ws.previous, pj.value, then.target.target_value, pj.percentage, pj.met)
             if recertified and not pj.met:
@@ -2077,6 +2095,21 @@ def _partly(
         v.stood_until is not None and window.start <= v.stood_until < window.end
         for v in spec.versions
     )
+
+
+def _share_counts_from(
+    months: Sequence[tuple[date, bool]], start: date | None, window: pd.Window
+) -> date | None:
+    """The day from which facts count toward a share of `window` owed (`months_owed_in`):
+    the first owed month, or the day the member became subject to the requirement (`start`,
+    hire or position) when that is earlier; None when that is the window's first day. What
+    was done before, in months not owed, is not theirs to count (a driver candidate's
+    academy is not an existing driver's year); a month owed counts whole, leave or not."""
+    first_owed = next((d for d, owed in months if owed), None)
+    begun = min((d for d in (start, first_owed) if d is not None), default=None)
+    if begun is None or window.start is None or begun <= window.start:
+        return None
+    return begun
 
 
 def _months(n: int) -> str:
