@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from math import fsum
 from typing import TYPE_CHECKING, Any
 
@@ -126,13 +127,18 @@ def parse_categories(raw: Iterable[Any]) -> list[HourCategory]:
     return out
 
 
+@lru_cache(maxsize=4096)
 def category_key(text: str | None) -> str:
     """A category (or topic) as people type it and requirements name it alike: case,
     spaces, underscores and hyphens aside ("Structural Firefighting" is
-    structural_firefighting). Every comparison of category names goes through it."""
+    structural_firefighting). Every comparison of category names goes through it.
+    Remembered: a department names a few dozen categories, and the compliance matrix
+    allocates thousands of windows of them (bench/compliance.py: 35,000 calls for one
+    NCCP column)."""
     return " ".join((text or "").casefold().replace("_", " ").replace("-", " ").split())
 
 
+@lru_cache(maxsize=4096)
 def split_category(category: str | None) -> tuple[str, str | None]:
     """ "national/airway" -> ("national", "airway"); "local" -> ("local", None); each by
     `category_key`."""
