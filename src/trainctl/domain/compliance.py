@@ -939,7 +939,20 @@ def _day(f: Fact) -> date:
 
 
 def _sorted(facts: Iterable[Fact]) -> list[Fact]:
-    return sorted(facts, key=_order)
+    """The facts in `_order`. Those of a bulk read (whole-number ids, every one dated) are
+    put in it by two stable sorts on keys read in C, by id and then by date: the same
+    order, without a Python call per fact (bench/compliance.py: 81,000 facts of 500
+    members, best of 9: 39 -> 29 ms)."""
+    out = list(facts)
+    if all(type(f.id) is int and f.date is not None for f in out):
+        out.sort(key=_BY_ID)
+        out.sort(key=_BY_DATE)
+    else:
+        out.sort(key=_order)
+    return out
+
+
+_BY_ID, _BY_DATE = attrgetter("id"), attrgetter("date")
 
 
 def _order(f: Fact) -> tuple[date, int, int, str]:
