@@ -148,3 +148,25 @@ def test_the_year_of_months_is_judged_alike_bisected_or_not(fs, day, spec, hired
     assert not twice.unique
     full = c.evaluate(twice, spec, as_of, detail=True, with_year=True)
     assert quick.year == full.year
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.integers(1, 12), st.sampled_from(["a", "b", "10", "9"])),
+            st.one_of(st.none(), st.integers(0, 5)),
+        ),
+        max_size=30,
+    )
+)
+def test_facts_are_put_in_one_order_whatever_their_ids_and_dates(rows):
+    """`_sorted` puts a bulk read's facts (whole-number ids, all dated) in order by two
+    sorts on C-level keys, and anything else by `_order`: the order is `_order`'s either
+    way (dates; on one day, ids in number order, then the text ids)."""
+    fs = [
+        c.Fact(c.TRAINING, i, None if d is None else START + timedelta(days=d)) for i, d in rows
+    ]
+    assert c._sorted(fs) == sorted(fs, key=c._order)
+    dated = [f for f in fs if isinstance(f.id, int) and f.date is not None]
+    assert c._sorted(dated) == sorted(dated, key=c._order)
