@@ -172,3 +172,47 @@ def test_the_compliance_matrix_of_a_past_day_has_that_days_roster(dept):
     one = dept("--as-of", "2024-06-30", "report", "compliance", "--member", "rae@fd.org",
                "--format", "json").json  # fmt: skip
     assert [c["member"] for c in one["cells"]] == ["Rae Recruit"]
+
+
+def _started(cli, who: str) -> str:
+    return cli("member", "show", who, "--format", "json").json["history"][-1]["effective_on"]
+
+
+def test_a_corrected_hire_date_moves_a_history_dated_by_the_old_one(cli, tmp_path):
+    """Pia was added on 10 January with a hire date of 5 January, so her history started
+    then; HR says she was hired on 2 March. The correction moves that start along: no
+    roster, position count, crew or compliance matrix of February has her, as none has a
+    recruit hired in March (before the fix all but compliance had her, an active
+    firefighter). A start that is not the hire date (added before it) stays."""
+    cli("--as-of", "2026-01-10", "member", "add", "Pia Recruit", "--email", "pia@x.org",
+        "--badge", "201", "--position", "firefighter", "--hire-date", "2026-01-05")  # fmt: skip
+    cli("--as-of", "2026-01-10", "member", "add", "Ann Lee", "--email", "ann@x.org",
+        "--badge", "101", "--position", "firefighter", "--hire-date", "2020-01-05")  # fmt: skip
+    cli("--as-of", "2026-01-10", "member", "add", "Zed Early", "--email", "zed@x.org",
+        "--position", "firefighter", "--hire-date", "2026-01-12")  # added before the hire date
+    assert _started(cli, "pia@x.org") == "2026-01-05"
+    cli("--as-of", "2026-03-10", "member", "edit", "201", "--hire-date", "2026-03-02")
+    cli("--as-of", "2026-03-10", "member", "edit", "zed@x.org", "--hire-date", "2026-01-20")
+    assert _started(cli, "pia@x.org") == "2026-03-02"
+    assert _started(cli, "zed@x.org") == "2026-01-10"  # on the roster from the day added
+    assert set(listed(cli, "2026-02-01")) == {"Ann Lee", "Zed Early"}
+    assert "Pia Recruit" in listed(cli, "2026-03-02")
+    counts = {r["code"]: r["active_members"]
+              for r in cli("--as-of", "2026-02-01", "member", "positions", "--format", "json").json}  # fmt: skip
+    assert counts["firefighter"] == 2
+    r = cli("record", "add", "--position", "firefighter", "--course", "Ladder drill", "--type", "drill",
+            "--hours", "2", "--date", "2026-02-01", "--dry-run")  # fmt: skip
+    assert "--position firefighter on 2026-02-01: 2 members: Ann Lee" in r.stderr and "Pia" not in r.stderr
+    cli("--as-of", "2026-01-31", "requirement", "add", "--name", "Drills", "--type", "hours",
+        "--hours", "4", "--frequency", "monthly", "--counts-type", "drill")  # fmt: skip
+    got = cli("--as-of", "2026-02-01", "report", "compliance", "--format", "json").json
+    assert {c["member"] for c in got["cells"]} == {"Ann Lee", "Zed Early"}
+    # an earlier hire date takes the start back with it; so does a roster import's correction
+    cli("--as-of", "2026-03-10", "member", "edit", "201", "--hire-date", "2026-02-20")
+    assert _started(cli, "pia@x.org") == "2026-02-20"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("name,email,positions,hire_date\nPia Recruit,pia@x.org,firefighter,2026-03-02\n",
+                      encoding="utf-8")  # fmt: skip
+    cli("--as-of", "2026-03-10", "member", "import", "--csv", str(roster), "--update")
+    assert _started(cli, "pia@x.org") == "2026-03-02"
+    assert "Pia Recruit" not in listed(cli, "2026-02-25")

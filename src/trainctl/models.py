@@ -177,7 +177,8 @@ class MemberHistory(SQLModel, table=True):
     member as of a day D is their row with the latest effective day on or before D (the
     latest written wins a tie); before their first row, their first row
     (queries/members.states_as_of). Written by every change of positions or status
-    (services/members.py, services/member_import.py); never edited or deleted."""
+    (services/members.py, services/member_import.py); never deleted, and never edited but
+    for the day of a member's first rows (`start_earlier`, `follow_hire_date`)."""
 
     __tablename__ = "member_history"
     __table_args__ = (

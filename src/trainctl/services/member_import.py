@@ -33,6 +33,7 @@ from trainctl.services.members import (
     diff_member,
     effective_day,
     first_effective,
+    follow_hire_date,
     jsonable,
     lookalike_names,
     lookalike_problem,
@@ -470,6 +471,8 @@ def _write_import(
                  values.get("status", before.status))
             )  # fmt: skip
     record_history(session, actor, history)
+    follow_hire_date(session, [(p.member_id, *p.changes["hire_date"]) for p in updates
+                               if p.member_id is not None and "hire_date" in p.changes], day)  # fmt: skip
     dated = [p.member_id for p in updates if p.member_id is not None and {"hire_date", "certification_date"} & set(p.changes)]
     if dated:  # the members' own windows moved: their window rows are measured again
         from trainctl.services.members import remeasure_windows

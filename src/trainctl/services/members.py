@@ -163,6 +163,50 @@ def start_earlier(session: Session, moves: Sequence[tuple[int, date]]) -> None:
         )
 
 
+def follow_hire_date(
+    session: Session, moves: Sequence[tuple[int, date | None, date | None]], today: date
+) -> None:
+    """A corrected hire date moves the start of a history that was dated by the old one.
+
+    `moves`: (member id, old hire date, new hire date). A member added after their hire
+    date has their history start on it (`first_effective`): that start is the hire date,
+    not a fact of its own, so a correction (HR: hired 2 March, not 5 January) takes it
+    along, as if the member had been added with the right date (the new hire date, or
+    `today` when that is earlier), never past their next recorded change. Without that the
+    member stayed active on every roster and crew of the days between, while compliance
+    judged them not yet hired. A history that starts on another day (a recruit added
+    before their hire date, from the day added; a member added without one) is left as it
+    is: editing the hire date never takes them off a roster. A cleared hire date moves
+    nothing. One SELECT per 500 members, an UPDATE per moved start."""
+    wanted = {m: (old, new) for m, old, new in moves if old is not None and new is not None and old != new}
+    ids = sorted(wanted)
+    days: dict[int, list[date]] = {}
+    for i in range(0, len(ids), 500):
+        rows = session.exec(
+            select(col(MemberHistory.member_id), col(MemberHistory.effective_on))
+            .where(col(MemberHistory.member_id).in_(ids[i : i + 500]))
+            .distinct()
+        )
+        for m, d in rows:
+            days.setdefault(m, []).append(d)
+    table = sa.table(
+        "member_history", sa.column("member_id", sa.Integer()), sa.column("effective_on", sa.Date())
+    )
+    for m, (old, new) in wanted.items():
+        held = sorted(days.get(m, ()))
+        if not held or held[0] != old:
+            continue
+        start = first_effective(new, today)
+        if len(held) > 1:
+            start = min(start, held[1])
+        if start != old:
+            session.connection().execute(
+                table.update()
+                .where(table.c.member_id == m, table.c.effective_on == old)
+                .values(effective_on=start)
+            )
+
+
 def record_history(
     session: Session, actor: Actor, entries: Sequence[tuple[int, date, Sequence[str], str]]
 ) -> None:
@@ -431,6 +475,9 @@ def edit_member(
     member.updated_at = utcnow()
     session.add(member)
     session.flush()
+    if "hire_date" in changes:
+        was, now = changes["hire_date"]
+        follow_hire_date(session, [(member.id, was, now)], effective_day(session, None, as_of))
     if any(name in changes for name in HISTORY_FIELDS):
         if rec is not None and day < rec.first:
             start_earlier(session, [(member.id, day)])
