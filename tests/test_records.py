@@ -1082,3 +1082,22 @@ def test_every_record_for_a_file_is_written_as_read_the_same_as_a_listing(crew, 
     every = crew(*AS_OF, "--format", "json", "record", "list", "--include-void").json
     assert len(every) == 2020 and every[0]["completion_date"] >= every[-1]["completion_date"]
     assert crew(*AS_OF, "--format", "json", "record", "list", "--topic", "nowhere").stdout == "[]\n"
+
+
+def test_a_crew_by_position_says_a_member_taken_before_their_hire_date(cli):
+    """Zoe, added on 22 December for an academy starting 4 January, is on the roster from
+    the day she was added (README), so the firefighters' drill of 28 December takes her;
+    the command says she was hired after the record's date, as `--members` says it (it
+    said nothing before: a typo in --date went unseen). Once, when named as well."""
+    cli("config", "set", "timezone", "America/Los_Angeles")
+    cli("member", "add", "Ann Old", "--email", "ann@fd.example", "--badge", "F-1",
+        "--position", "firefighter", "--hire-date", "2015-01-01")  # fmt: skip
+    cli("--as-of", "2026-11-22", "member", "add", "Zoe Quinn", "--email", "zq@fd.example", "--badge", "P-2",
+        "--position", "probationary", "--position", "firefighter", "--hire-date", "2027-01-04")  # fmt: skip
+    cli("--as-of", "2026-01-02", "course", "add", "--code", "SCBA-R", "--name", "SCBA class", "--hours", "4")
+    said = "Zoe Quinn <zq@fd.example> was hired on 2027-01-04, after the record's date 2026-11-28"
+    for named in ((), ("--members", "P-2")):
+        r = cli("--as-of", "2026-11-29", "record", "add", "--position", "firefighter", *named,
+                "--course", "SCBA-R", "--date", "2026-11-28", "--dry-run")  # fmt: skip
+        assert "2 members: Ann Old <ann@fd.example>, Zoe Quinn <zq@fd.example>" in r.stderr, r
+        assert r.stderr.count(said) == 1 and "Ann Old <ann@fd.example> was hired" not in r.stderr, r

@@ -478,7 +478,7 @@ class Crew:
     ids: list[int]
     by_position: list[tuple[str, list[tuple[int, str, str]]]] = field(default_factory=list)  # code, (id, name, email)
     day: date | None = None  # the record's day, parsed
-    # members named (not taken by position) whose hire date is after the record's day:
+    # members named or taken by position whose hire date is after the record's day:
     # (name, e-mail, hire date). Recorded as given (a pre-hire academy), and said.
     before_hire: list[tuple[str, str, date]] = field(default_factory=list)
     # references that named a member named before them (their name, the references): one
@@ -498,7 +498,9 @@ def crew(
     """Member ids for `--members a,b,c` and `--position P`; unknown or inactive members are
     refused, naming each. `on`: the record's date as given: a member named who was active
     that day, retired since, is taken, and a position's holders are those of that day
-    (promoted since, or not yet in it, decides nothing). `leave_out`: a member (the acting
+    (promoted since, or not yet in it, decides nothing; the roster of `member list --as-of`:
+    a recruit added before their hire date is on it, taken and said in `Crew.before_hire`
+    as a member named is). `leave_out`: a member (the acting
     officer) a position's crew does not take (`Crew.left_out`); named, they are kept, and
     `add_records` refuses them."""
     from trainctl.domain.positions import position_code
@@ -562,6 +564,10 @@ def crew(
                 problems.append(f"--position {code}: only you held it; nobody records their own training")
                 continue
         taken.append((code, [(m, index.by_id[m].name, index.by_id[m].email) for m in holders]))
+        for m in holders:  # on the day's roster before their hire date (a recruit added
+            hired = index.hired.get(m)  # before it, a pre-hire academy): said, as named
+            if m not in ids and day is not None and hired is not None and hired > day:
+                before_hire.append((index.by_id[m].name, index.by_id[m].email, hired))
         ids += [m for m in holders if m not in ids]
     if problems:  # refused as every other add refuses an unknown or inactive member: exit 1
         back = (f" A member back by {day}: `trainctl member edit MEMBER --status active "
