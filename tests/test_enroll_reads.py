@@ -153,3 +153,39 @@ def test_program_list_shows_an_archived_version_members_are_still_in(cli, db_url
     assert ("Old", 1, "archived", 0) in listed("--status", "all")
     cli("enroll", "withdraw", "1")
     assert listed() == [("Recruit", 2, "active", 0)]
+
+
+def test_enroll_show_and_list_as_of_a_day_before_later_progress_are_refused(cli, snapshot):
+    """`enroll show` and `enroll list` print the stored figures, today's. As of 15 February,
+    with both checklist items checked on 1 May, they showed 2/2, completed and a last
+    activity of 1 May; as of June 2025, an enrollment begun in January 2026. Now an
+    enrollment not begun by the day is left out of the list, and one with anything dated
+    after it is refused (exit 2), naming what answers for that day; as of a day after
+    everything on file they answer as before."""
+    cli("config", "set", "timezone", "America/New_York")
+    cli("--as-of", "2026-01-01", "member", "add", "Bob Ray", "--email", "bob@x.org", "--badge", "102",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2026-01-01", "requirement", "add", "--name", "Orientation", "--type", "checklist",
+        "--item", "Tour", "--item", "Radio")  # fmt: skip
+    cli("--as-of", "2026-01-05", "program", "create", "Year", "--time-limit-days", "365")
+    cli("--as-of", "2026-01-05", "program", "requirement", "add", "Year", "Orientation", "--deadline-days", "60")
+    cli("--as-of", "2026-01-05", "program", "activate", "Year")
+    cli("--as-of", "2026-01-05", "enroll", "add", "102", "Year")
+    assert cli("--as-of", "2026-02-15", "enroll", "show", "1").exit_code == 0  # nothing later yet
+    cli("--as-of", "2026-05-01", "progress", "update", "--member", "102", "--requirement", "Orientation",
+        "--check", "Tour", "--check", "Radio")  # fmt: skip
+    before = snapshot()
+    for args in (("enroll", "show", "1"), ("enroll", "list"), ("enroll", "list", "-f", "json")):
+        r = cli("--as-of", "2026-02-15", *args, ok=False)
+        assert r.exit_code == 2 and r.stdout == "", r
+        assert "enrollment 1 has progress, a verification or its start dated after --as-of 2026-02-15 " \
+               "(up to 2026-05-01)" in r.stderr, r
+        assert "`trainctl --as-of 2026-02-15 report compliance --member MEMBER`" in r.stderr, r
+    assert cli("--as-of", "2025-06-01", "enroll", "list", "-f", "json").json == []
+    assert "No enrollment had begun by 2025-06-01" in cli("--as-of", "2025-06-01", "enroll", "list").stderr
+    r = cli("--as-of", "2025-06-01", "enroll", "show", "1", ok=False)
+    assert r.exit_code == 2 and "(up to 2026-05-01)" in r.stderr, r
+    (row,) = cli("--as-of", "2026-05-01", "enroll", "list", "-f", "json").json
+    assert row["status"] == "completed"
+    assert cli("--as-of", "2026-05-01", "enroll", "show", "1").exit_code == 0
+    assert snapshot() == before

@@ -160,8 +160,9 @@ def test_enroll_show_says_how_long_the_enrollment_has_been_quiet(crew, db: Db):
     assert "2028-02-29 (today)" in head("2028-02-29")
     assert "2028-02-29 (yesterday)" in head("2028-03-01")
     assert "2028-02-29 (306 days ago)" in head("2028-12-31")
-    # a past --as-of, before the activity: the date alone, no "in N days"
-    assert head("2028-02-01").split()[2:] == ["2028-02-29"]
+    # a past --as-of, before the activity: refused (the figures shown are today's)
+    r = crew("--as-of", "2028-02-01", "enroll", "show", "1", ok=False)
+    assert r.exit_code == 2 and "(up to 2028-02-29)" in r.stderr, r
     assert crew("--format", "json", "enroll", "show", "1").json["last_activity_on"] == "2028-02-29"
     assert _last(db)[0] == "2028-02-29"
 

@@ -413,6 +413,12 @@ def list_(
         rows = q.list_enrollments(
             rd, actor, program=program, member=member, status=status, overdue_on=today
         )
+        later = 0
+        if state.as_of is not None:  # those begun by the day, and only as they stood then
+            later = len(rows)
+            rows = [r for r in rows if r.enrolled_on <= state.as_of]
+            later -= len(rows)
+            _as_of_day(q.dated_after(rd, [r.id for r in rows], state.as_of), state.as_of, "enroll list")
     if below is not None:
         rows = [r for r in rows if r.progress < below]
     rows = sorted(rows, key=LIST_SORTS[sort])
@@ -424,7 +430,28 @@ def list_(
         # CSV always carry it: their columns do not change with the order)
         LIST_COLS if fmt != "table" else ACTIVITY_COLS if sort == "activity" else TABLE_COLS,
         fmt,
-        empty="No enrollments match these filters." if filtered else EMPTY,
+        empty=f"No enrollment had begun by {state.as_of}, the --as-of day (later ones are on file)."
+        if later else "No enrollments match these filters." if filtered else EMPTY,
+    )
+
+
+def _as_of_day(later: dict[int, date], day: date, command: str) -> None:
+    """`enroll show` and `enroll list` print the stored figures, today's: under --as-of they
+    are that day's only when nothing of the enrollments is dated after it (a simulation
+    run day by day). Otherwise refused, naming what answers for a past day, rather than a
+    past view with later work, later activity dates and a completion not yet made."""
+    if not later:
+        return
+    eid, last = max(later.items(), key=lambda x: (x[1], -x[0]))
+    more = f" (and {plural(len(later) - 1, 'other enrollment')})" if len(later) > 1 else ""
+    raise UsageError(
+        f"`{command}` shows progress as it stands now, and enrollment {eid}{more} has "
+        f"progress, a verification or its start dated after --as-of {day} (up to {last}): "
+        "its figures are not those of that day; nothing was shown.",
+        f"For {day}, `trainctl --as-of {day} report compliance --member MEMBER` and "
+        f"`trainctl --as-of {day} requirement explain MEMBER REQUIREMENT` judge that day; "
+        "`trainctl progress log --member MEMBER` lists each credit with its day. "
+        f"Run `trainctl {command}` without --as-of for today's figures.",
     )
 
 
@@ -526,6 +553,8 @@ def show(
     with state.reader() as (rd, actor):
         e = q.visible_enrollment(rd, actor, enrollment)
         today = state.today_of(rd)
+        if state.as_of is not None:
+            _as_of_day(q.dated_after(rd, [e.id], today), today, f"enroll show {e.id}")
         zone = department_zone(rd)
         summary = q.enrollment_summary(rd, e.id, today).as_dict()
         lines = q.progress_lines(rd, e.id, today)

@@ -26,7 +26,7 @@ TABLES = {
     "enrollment": (
         "id", "member_id", "program_id", "program_version", "enrolled_on", "enrolled_by",
         "target_completion_date", "current_phase_id", "phase_started_on", "progress_percentage",
-        "status", "status_reason", "completed_at",
+        "status", "status_reason", "completed_at", "last_activity_on",
     ),
     "member": ("id", "name"),
     "program": ("id", "name"),
@@ -185,6 +185,39 @@ def list_enrollments(
         )
         params["today"] = overdue_on.isoformat()
     return _listing(rd, conds, params)
+
+
+def dated_after(rd: Reader, enrollment_ids: Sequence[int], day: date) -> dict[int, date]:
+    """{enrollment id: the latest day on file for it} for the enrollments that hold
+    something dated after `day`: begun after it, a credit taking effect after it (the
+    stored last activity), a phase entered, a requirement or a milestone verified, a
+    milestone reached. What `enroll show` and `enroll list` print is today's (the stored
+    figures); it is the figure of `day` only when none of these is after it."""
+    out: dict[int, date] = {}
+
+    def later(eid: int, *days: Any) -> None:
+        for d in map(as_date, days):
+            if d is not None and d > max(day, out.get(eid, day)):
+                out[eid] = d
+
+    for part in chunks(sorted(set(enrollment_ids))):
+        ids, params = in_list("e", part)
+        for eid, *days in rd.all(
+            f"SELECT id, enrolled_on, last_activity_on, phase_started_on FROM enrollment WHERE id IN {ids}",
+            params,
+        ):
+            later(eid, *days)
+        for eid, *days in rd.all(
+            f"SELECT enrollment_id, max(verified_on) FROM requirement_progress WHERE enrollment_id IN {ids} "
+            "GROUP BY enrollment_id", params,
+        ):  # fmt: skip
+            later(eid, *days)
+        for eid, *days in rd.all(
+            f"SELECT enrollment_id, max(reached_on), max(verified_on) FROM milestone_event "
+            f"WHERE enrollment_id IN {ids} GROUP BY enrollment_id", params,
+        ):  # fmt: skip
+            later(eid, *days)
+    return out
 
 
 def my_enrollments(rd: Reader, actor: Actor) -> list[EnrollmentRow]:
