@@ -1101,3 +1101,20 @@ def test_a_crew_by_position_says_a_member_taken_before_their_hire_date(cli):
                 "--course", "SCBA-R", "--date", "2026-11-28", "--dry-run")  # fmt: skip
         assert "2 members: Ann Old <ann@fd.example>, Zoe Quinn <zq@fd.example>" in r.stderr, r
         assert r.stderr.count(said) == 1 and "Ann Old <ann@fd.example> was hired" not in r.stderr, r
+
+
+def test_void_again_names_the_department_day_of_the_void_not_utcs(cli):
+    """"Record 12 was already void (since 2026-12-05)" was the UTC date of a void made at
+    21:00 in New York on the 4th. The department's clock is chosen so that its day and
+    UTC's differ now (14 h ahead from 10:00 UTC on, 11 h behind before it)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    name = "Pacific/Kiritimati" if datetime.now(UTC).hour >= 10 else "Pacific/Pago_Pago"
+    cli("config", "set", "timezone", name)
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "firefighter")
+    cli("record", "add", "ann@fd.org", "--course", "Ladder drill", "--hours", "1")
+    cli("record", "void", "1", "--reason", "entered twice")
+    day, utc = datetime.now(ZoneInfo(name)).date(), datetime.now(UTC).date()
+    r = cli("record", "void", "1", "--reason", "entered twice")
+    assert day != utc and f"Record 1 was already void (since {day}); nothing changed." in r.stderr, r

@@ -188,9 +188,13 @@ def void_command(
     state = get_state(ctx)
     with state.session(write=True) as (session, actor):
         found, feed = void(session, actor, ref, reason=reason, today=state.today(session))
-        rid, when = found.id, found.voided_at
+        rid = found.id
+        if feed is None:  # the department's day of the void, not UTC's
+            from trainctl.services.settings import day_of
+
+            when = day_of(session, found.voided_at)
     if feed is None:
-        render.info(f"{short} {rid} was already void (since {when:%Y-%m-%d}); nothing changed.",
+        render.info(f"{short} {rid} was already void (since {when}); nothing changed.",
                     quiet=state.quiet)  # fmt: skip
         return
     render.info(f"Voided {noun} {rid}; reversed {plural(feed.credits, 'credit')}.", quiet=state.quiet)

@@ -63,7 +63,13 @@ def today(rd: Reader, as_of: date | None = None) -> date:
     """The department's calendar date (its timezone), or the --as-of date."""
     if as_of is not None:
         return as_of
-    return datetime.now(UTC).astimezone(department_zone(rd)).date()
+    return day_of(rd, datetime.now(UTC))
+
+
+def day_of(rd: Reader, instant: datetime) -> date:
+    """The department's calendar date of a UTC instant (its timezone): a void at 21:00 in
+    New York on 4 December is of the 4th, though UTC has it on the 5th."""
+    return instant.astimezone(department_zone(rd)).date()
 
 
 def nremt_local_content(rd: Reader) -> bool:

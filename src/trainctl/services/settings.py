@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -35,6 +35,12 @@ def set_setting(session: Session, key: str, value: str) -> None:
 def department_zone(session: Session) -> ZoneInfo:
     session.flush()
     return q.department_zone(reader_of(session))
+
+
+def day_of(session: Session, instant: datetime) -> date:
+    """The department's calendar date of a UTC instant (queries/settings.day_of)."""
+    session.flush()
+    return q.day_of(reader_of(session), instant)
 
 
 def today(session: Session, as_of: date | None = None) -> date:
