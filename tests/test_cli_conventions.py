@@ -290,3 +290,24 @@ def test_commands_about_files_do_not_load_the_orm(tmp_path, args):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert "HEAVY []" in r.stderr, r.stderr
+
+
+def test_call_and_shift_lists_at_80_columns_leave_out_a_column_rather_than_cut_words(cli, monkeypatch):
+    """`call list --include-void` at 80 columns printed "Structu…" and "Date-ti…": neither
+    list had a lesser column to leave out (README: lines break at spaces, never inside a
+    word). The role goes first in a call list, the shift letter in a shift list."""
+    cli("config", "set", "timezone", "America/New_York")
+    cli("member", "add", "Bartholomew Fitzgerald", "--email", "bf@x.org", "--badge", "F-2",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("shift", "add", "F-2", "--date", "2026-11-20", "--station", "Station 12", "--shift", "A",
+        "--time-in", "2026-11-20T07:00-05:00", "--time-out", "2026-11-21T07:00-05:00")  # fmt: skip
+    cli("call", "add", "F26-0413", "--member", "F-2", "--at", "2026-11-20T14:00-05:00",
+        "--type", "Structure Fire", "--role", "driver")  # fmt: skip
+    cli("call", "void", "1", "--reason", "entered twice by mistake")
+    cli("shift", "void", "1", "--reason", "entered twice by mistake")
+    monkeypatch.setenv("COLUMNS", "80")
+    for args in (("call", "list", "--include-void"), ("shift", "list", "--include-void")):
+        out = cli(*args).stdout
+        assert "…" not in out and max(map(len, out.splitlines())) <= 80, out
+    out = cli("call", "list", "--include-void").stdout
+    assert "Date-time" in out and "Structure" in out and "Bartholomew" in out and "Role" not in out, out

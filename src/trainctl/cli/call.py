@@ -42,7 +42,7 @@ COLUMNS = [
     Col("at", "Date-time"),
     Col("call_type", "Type"),
     Col("member"),
-    Col("role"),
+    Col("role", drop=1),  # the first to go at 80 columns: a long call type keeps its words
 ]
 EMPTY = (
     "No calls yet. Record one with `trainctl call add INCIDENT --member M --at "

@@ -40,8 +40,8 @@ app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": [
 COLUMNS = [
     Col("id", "ID", numeric=True),
     Col("shift_date", "Shift date"),
-    Col("station"),
-    Col("shift"),
+    Col("station", drop=2),  # at 80 columns the lesser columns go, the shift letter first,
+    Col("shift", drop=1),  # so the member's name and the void's reason keep their words
     Col("member"),
     Col("time_in", "Time in"),
     Col("time_out", "Time out"),
