@@ -305,7 +305,10 @@ def test_call_and_shift_lists_at_80_columns_leave_out_a_column_rather_than_cut_w
         "--type", "Structure Fire", "--role", "driver")  # fmt: skip
     cli("call", "void", "1", "--reason", "entered twice by mistake")
     cli("shift", "void", "1", "--reason", "entered twice by mistake")
+    from trainctl.cli import render
+
     monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(render, "_consoles", {})  # Rich reads COLUMNS when a console is made
     for args in (("call", "list", "--include-void"), ("shift", "list", "--include-void")):
         out = cli(*args).stdout
         assert "…" not in out and max(map(len, out.splitlines())) <= 80, out
