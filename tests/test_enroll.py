@@ -81,7 +81,7 @@ def test_explicit_target_date_and_year_end(cli, dept):
     dept.simple_program("Recruit", time_limit_days=1)
     r = cli("--as-of", "2026-12-31", "--format", "json", "enroll", "add", str(ann), "Recruit")
     assert r.json["target_date"] == "2027-01-01"
-    cli("enroll", "withdraw", "1")
+    cli("--as-of", "2026-12-31", "enroll", "withdraw", "1")  # not before it began
     r = cli(
         "--as-of",
         "2026-12-31",

@@ -295,8 +295,61 @@ def test_a_resume_or_advance_cannot_be_dated_before_the_enrollment(cli, dept, sn
         cli("--as-of", "2026-12-05", "enroll", "hold", "1")
     before = snapshot()
     r = cli("--as-of", "2026-09-01", "enroll", action, "1", ok=False)
-    assert r.exit_code == 1 and "Enrollment 1 began on 2026-12-01" in r.stderr, r
+    # a resume names the latest day it may not precede: the hold it ends
+    began = "was put on hold on 2026-12-05" if action == "resume" else "began on 2026-12-01"
+    assert r.exit_code == 1 and f"Enrollment 1 {began}" in r.stderr, r
     assert "would be before it" in r.stderr and snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "doing"),
+    [("hold", "a hold"), ("withdraw", "a withdrawal"), ("fail", "a failure")],
+)
+def test_a_hold_withdrawal_or_failure_cannot_be_dated_before_the_enrollment(
+    cli, dept, snapshot, action, doing
+):
+    """Third review: hold, withdraw and fail took any --as-of day: a withdrawal dated 17
+    months before the enrollment began was accepted, and `enroll bulk` then said the member
+    "was withdrawn ... on 2025-01-01". Refused as a resume is, nothing written; the day
+    it began is fine."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Year", "hours")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(ann), "Year")
+    before = snapshot()
+    yes = () if action == "hold" else ("--yes",)
+    r = cli("--as-of", "2025-01-01", "enroll", action, "1", "--reason", "x", *yes, ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert (f"Enrollment 1 began on 2026-06-01; {doing} dated 2025-01-01 would be before it."
+            in r.stderr)  # fmt: skip
+    assert "Hint: Give --as-of 2026-06-01 or later" in r.stderr
+    cli("--as-of", "2026-06-01", "enroll", action, "1", "--reason", "x", *yes)
+    assert show(cli)["status"] == {"hold": "on_hold", "withdraw": "withdrawn", "fail": "failed"}[action]
+
+
+def test_status_changes_go_in_date_order(cli, dept, snapshot):
+    """Third review: a resume dated a month before the hold it ended was accepted, then a
+    hold dated before the last resume. Each change is refused when dated before the last
+    one (the hold's day is read from its audit row: no column keeps it), naming it."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Year", "hours")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(ann), "Year")
+    cli("--as-of", "2026-11-01", "enroll", "hold", "1", "--reason", "deployment")
+    before = snapshot()
+    r = cli("--as-of", "2026-10-01", "enroll", "resume", "1", ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert ("Enrollment 1 was put on hold on 2026-11-01; a resume dated 2026-10-01 would be "
+            "before it.") in r.stderr  # fmt: skip
+    r = cli("--as-of", "2026-10-01", "enroll", "withdraw", "1", "--yes", ok=False)
+    assert r.exit_code == 1 and "was put on hold on 2026-11-01; a withdrawal" in r.stderr
+    assert snapshot() == before
+    cli("--as-of", "2026-11-15", "enroll", "resume", "1")
+    before = snapshot()
+    r = cli("--as-of", "2026-11-10", "enroll", "hold", "1", ok=False)
+    assert r.exit_code == 1 and snapshot() == before
+    assert "Enrollment 1 was resumed on 2026-11-15; a hold dated 2026-11-10" in r.stderr
+    cli("--as-of", "2026-11-15", "enroll", "hold", "1")  # the same day is fine
+    r = cli("--as-of", "2026-11-14", "enroll", "fail", "1", "--reason", "x", ok=False)
+    assert r.exit_code == 1 and "was put on hold on 2026-11-15; a failure dated" in r.stderr
 
 
 # ------------------------------------------------------------- order rules on the credit's day

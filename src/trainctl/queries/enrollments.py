@@ -49,6 +49,7 @@ TABLES = {
         "id", "enrollment_id", "milestone_id", "reached_at", "reached_on", "verified_by",
         "verified_at", "verified_on",
     ),
+    "audit_log": ("id", "at", "action", "entity", "entity_id", "detail"),
 }  # fmt: skip
 
 NOT_FOUND_HINT = "Enrollments are named by id; `trainctl enroll list` shows them."
@@ -94,6 +95,49 @@ def visible_enrollment(rd: Reader, actor: Actor, ref: str | int) -> EnrollmentRe
     """An enrollment the actor may see: their own, or anyone's with training.view_all."""
     found = get_enrollment(rd, ref)
     actor.require_self_or(found.member_id, VIEW_ALL, SEE_OTHERS, SEE_OWN, OWN_HINT)
+    return found
+
+
+# ------------------------------------------------------------------ status change days
+STATUS_ACTIONS = ("hold", "resume", "withdraw", "fail")
+
+
+class StatusChange(NamedTuple):
+    action: str  # hold | resume | withdraw | fail
+    on: date  # the day it was dated
+
+
+def last_status_change(
+    rd: Reader, enrollment_ids: Sequence[int], actions: Sequence[str] = STATUS_ACTIONS
+) -> dict[int, StatusChange]:
+    """{enrollment id: its latest hold, resume, withdrawal or failure (of `actions`)}, and
+    the day it was dated. No column keeps the day an enrollment was put on hold, withdrawn
+    or failed (resumed_on only the resume's): it is read from the audit row
+    services/enrollment/lifecycle.change_status writes, whose `on` is the department's day
+    or --as-of; a row written before `on` was kept gives the day it was written, in the
+    department's timezone. The one place that reads it: the order of status changes
+    (lifecycle), the day a bulk run names for a withdrawal (enrollment.ended_in_line)."""
+    from trainctl.queries.settings import department_zone
+
+    found: dict[int, StatusChange] = {}
+    if not enrollment_ids:
+        return found
+    acts, act_params = in_list("a", [f"enrollment.{a}" for a in actions])
+    zone = None
+    for part in chunks(sorted(set(enrollment_ids))):
+        ids, params = in_list("e", part)
+        for eid, at, action, detail in rd.all(
+            f"SELECT entity_id, at, action, detail FROM audit_log WHERE entity = 'enrollment' "
+            f"AND entity_id IN {ids} AND action IN {acts} ORDER BY id",
+            {**params, **act_params},
+        ):
+            on = (as_json(detail) or {}).get("on")
+            if on:
+                day = date.fromisoformat(on)
+            else:
+                zone = zone or department_zone(rd)
+                day = required(as_utc(at)).astimezone(zone).date()
+            found[eid] = StatusChange(action.removeprefix("enrollment."), day)
     return found
 
 

@@ -38,7 +38,7 @@ from trainctl.models import (
     utcnow,
 )
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import as_date, as_json, as_utc, reader_of, required
+from trainctl.queries import as_date, as_utc, reader_of
 from trainctl.queries.members import (
     exactly_named,
     find_members,
@@ -592,21 +592,10 @@ def ended_in_line(session: Session, program: Program, member_ids: Sequence[int])
     ended = {mid: x for mid, x in latest.items() if x[1] in ENDED}
     if not ended:
         return {}
-    from trainctl.models import AuditLog
-    from trainctl.services.settings import department_zone
+    from trainctl.queries.enrollments import last_status_change
 
-    zone = department_zone(session)
-    days: dict[int, date] = {}
-    a = table(AuditLog)
-    for part in chunks(sorted(x[0] for x in ended.values())):
-        for eid, at, detail in session.execute(
-            sa.select(a.c.entity_id, a.c.at, a.c.detail)
-            .where(a.c.entity == "enrollment", a.c.entity_id.in_(part),
-                   a.c.action.in_([f"enrollment.{v}" for v in ("withdraw", "fail")]))
-            .order_by(a.c.id)
-        ):  # fmt: skip
-            on = (as_json(detail) or {}).get("on")  # the day given (--as-of); else the day done
-            days[eid] = date.fromisoformat(on) if on else required(as_utc(at)).astimezone(zone).date()
+    changes = last_status_change(reader_of(session), [x[0] for x in ended.values()], ("withdraw", "fail"))
+    days = {eid: change.on for eid, change in changes.items()}
     return {mid: Ended(eid, status, version, reason, days.get(eid))
             for mid, (eid, status, version, reason) in ended.items()}  # fmt: skip
 

@@ -54,12 +54,30 @@ def _already_withdrawn(actor: Actor, enrollment: Enrollment) -> bool:
     return False
 
 
-def _not_before(enrollment: Enrollment, today: date, doing: str) -> None:
-    """A change dated before the enrollment began, entered its current phase or was last
-    resumed would date its deadlines or its quiet stretch before them (second review: an
-    advance as of September set phase deadlines before a December enrollment): refused,
-    naming the earliest day, as progress dated before the enrollment is."""
-    floors = [(d, what) for d, what in (
+# how each status change is named in a refusal ("a resume dated ... would be before it")
+DOING = {"hold": "a hold", "resume": "a resume", "withdraw": "a withdrawal", "fail": "a failure"}
+DONE = {"hold": "was put on hold", "resume": "was resumed", "withdraw": "was withdrawn",
+        "fail": "was failed"}  # fmt: skip
+
+
+def _not_before(session: Session, enrollment: Enrollment, today: date, doing: str) -> None:
+    """A change dated before the enrollment began, entered its current phase, or last
+    changed status (put on hold, resumed) would date its deadlines or its quiet stretch
+    before them (second review: an advance as of September set phase deadlines before a
+    December enrollment), or write impossible history (third review: a resume dated a
+    month before the hold it ended; a withdrawal 17 months before the enrollment began,
+    which `enroll bulk` then named): refused, naming the latest of those days, as progress
+    dated before the enrollment is. Status changes go in date order. The day of the last
+    hold is in no column: it is read from the audit log (queries.enrollments
+    `last_status_change`)."""
+    from trainctl.queries import reader_of
+    from trainctl.queries.enrollments import last_status_change
+
+    assert enrollment.id is not None
+    session.flush()
+    last = last_status_change(reader_of(session), [enrollment.id]).get(enrollment.id)
+    floors = [] if last is None else [(last.on, DONE[last.action])]  # first: the latest on a tie
+    floors += [(d, what) for d, what in (
         (enrollment.enrolled_on, "began"),
         (enrollment.phase_started_on, "entered its current phase"),
         (enrollment.resumed_on, "was last resumed"),
@@ -121,8 +139,7 @@ def change_status(
             f"{' or '.join(a.replace('_', ' ') for a in allowed)} enrollments can be {verb[action]}.",
             f"`trainctl enroll show {enrollment.id}` shows its status.",
         )
-    if action == "resume":  # (its day is kept: the quiet stretch counts from it)
-        _not_before(enrollment, today, "a resume")
+    _not_before(session, enrollment, today, DOING[action])  # status changes in date order
     old = enrollment.status
     enrollment.status = new
     enrollment.status_reason = reason
@@ -209,7 +226,7 @@ def advance_phase(
             f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; only active enrollments advance."
         )
     assert program.id is not None and enrollment.id is not None
-    _not_before(enrollment, today, "an advance")
+    _not_before(session, enrollment, today, "an advance")
     phases = load_phases(session, program.id)
     by_id = {p.id: p for p in phases}
     current = by_id.get(enrollment.current_phase_id) if enrollment.current_phase_id else None
