@@ -280,6 +280,53 @@ def test_credit_dated_before_the_enrollment_began_is_refused(cli, dept, snapshot
     assert show(cli)["requirements"][0]["value"] == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "what"),
+    [
+        (("--waive", "--reason", "light duty"), "a waiver"),
+        (("--status", "completed", "--reason", "signed off"), "a sign-off"),
+        (("--status", "auto"), "an override removal"),
+    ],
+)
+def test_an_override_cannot_be_dated_before_the_enrollment(cli, dept, snapshot, args, what):
+    """Third review: --add dated before the enrollment was refused, but a waiver, a
+    sign-off and a removal dated 2025 on an enrollment begun 2026-06-01 were taken, and
+    `enroll show` said 'last activity 2025-01-01 (702 days ago)'. Refused alike."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Year", "hours")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(ann), "Year")
+    if what == "an override removal":
+        cli("--as-of", "2026-06-01", "progress", "update", "1", "--waive", "--reason", "x")
+    before = snapshot()
+    r = cli("--as-of", "2025-01-01", "progress", "update", "1", *args, ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert f"Enrollment 1 began on 2026-06-01; {what} dated 2025-01-01 would be before it." in r.stderr
+    cli("--as-of", "2026-06-01", "progress", "update", "1", *args)
+
+
+def test_overrides_go_in_date_order(cli, dept, snapshot):
+    """Third review: an override could be removed as of a day before it was given. A
+    removal, or a change of override, is dated on or after the last override change (its
+    day is the ledger's), as an uncheck is after the check it takes back."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Year", "hours")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(ann), "Year")
+    cli("--as-of", "2026-07-01", "progress", "update", "1", "--waive", "--reason", "light duty")
+    before = snapshot()
+    r = cli("--as-of", "2026-06-15", "progress", "update", "1", "--status", "auto", ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert ("'Year hours 1' was waived on 2026-07-01; an override removal dated 2026-06-15 would be "
+            "before it.") in r.stderr  # fmt: skip
+    r = cli("--as-of", "2026-06-15", "progress", "update", "1", "--status", "completed",
+            "--reason", "signed off", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "a sign-off dated 2026-06-15" in r.stderr and snapshot() == before
+    cli("--as-of", "2026-07-01", "progress", "update", "1", "--status", "auto")  # the same day
+    r = cli("--as-of", "2026-06-20", "progress", "update", "1", "--waive", "--reason", "x", ok=False)
+    assert r.exit_code == 1
+    assert "The override on 'Year hours 1' was removed on 2026-07-01; a waiver dated 2026-06-20" in r.stderr
+    cli("--as-of", "2026-06-20", "progress", "update", "1", "--add", "1")  # credit is not an override
+
+
 @pytest.mark.parametrize("action", ["resume", "advance"])
 def test_a_resume_or_advance_cannot_be_dated_before_the_enrollment(cli, dept, snapshot, action):
     """Second review: `--as-of 2026-09-01 enroll advance` of a December enrollment set its

@@ -32,6 +32,7 @@ from trainctl.queries import progress as q
 from trainctl.queries.settings import nremt_local_content, self_reporting_enabled
 from trainctl.services.audit import audit
 from trainctl.services.progress.finish import refresh
+from trainctl.services.progress.ledger import override_days
 from trainctl.services.progress.phases import blocked_rows, gate
 from trainctl.services.progress.rows import (
     REQUIREMENT_COLUMNS,
@@ -352,16 +353,28 @@ def _require_open(row: _Row, update: ch.Update) -> None:
 def _require_begun(row: _Row, update: ch.Update) -> None:
     """Progress is dated the day it is entered (--as-of, else the department's today): a
     day before the enrollment began would date credit before it (`enroll show` then
-    said 'last activity 183 days ago' of an enrollment begun today). A note is allowed."""
+    said 'last activity 183 days ago' of an enrollment begun today). So would a waiver,
+    a sign-off, its removal or a ruling on a report (third review: a waiver as of 2025 on
+    an enrollment begun in 2026 was taken, and `enroll show` said 'last activity 702 days
+    ago'). A note is allowed."""
     e = row.located.enrollment
     began = e.enrolled_on
-    if not update.credit or began is None or row.today >= began:
+    if not update.moves_figures or began is None or row.today >= began:
         return
+    what = (
+        "progress" if update.credit else "a rejection" if update.reject
+        else "a verification" if update.override is None else _overriding(update.status)
+    )  # fmt: skip
     raise RefusedError(
-        f"Enrollment {e.id} began on {began}; progress dated {row.today} would be before it.",
+        f"Enrollment {e.id} began on {began}; {what} dated {row.today} would be before it.",
         f"Enter it as of {began} or later (`trainctl --as-of DATE progress update ...`), or "
         "enroll the member from the earlier day (`trainctl --as-of DATE enroll add ...`).",
     )
+
+
+def _overriding(status: str | None) -> str:
+    """An override change as a refusal names it (`--status` / `--waive`'s word)."""
+    return {"waived": "a waiver", "completed": "a sign-off"}.get(status or "", "an override removal")
 
 
 # ------------------------------------------------------------------ numeric credit: add, set
@@ -598,6 +611,7 @@ def override(row: _Row, change: ch.Override | ch.Waive) -> None:
     rp = row.rp
     if status == rp.status_override:
         return
+    _not_before_override(row, status)
     if status is not None:
         passed_over = gate(row.w, row.located.enrollment, row.link_id, on=row.today)
         if passed_over is not None:
@@ -640,6 +654,24 @@ def _entries(row: _Row, entries: tuple[int, ...], verb: str) -> list[Credit]:
                 f"row and credit id; `trainctl progress log {row.rp.id}` shows this row's ledger.",
             )
     return [by_id[e] for e in entries]
+
+
+def _not_before_override(row: _Row, status: str | None) -> None:
+    """Overrides go in date order: one given, replaced or removed is dated on or after the
+    last override change (third review: a removal dated before the waiver it removed was
+    taken; the ledger then held the removal before the waiver), as an uncheck is after the
+    check it takes back. The day is the ledger's (ledger.override_days)."""
+    rp = row.rp
+    last = override_days(row.w, [rp.id], removals=True).get(rp.id)
+    if last is None or row.today >= last:
+        return
+    was = (f"'{row.req.name}' was {OVERRIDE_LABELS[rp.status_override]}" if rp.status_override
+           else f"The override on '{row.req.name}' was removed")  # fmt: skip
+    raise RefusedError(
+        f"{was} on {last}; {_overriding(status)} dated {row.today} would be before it.",
+        f"Give --as-of {last} or later, or leave --as-of out. `trainctl progress log {rp.id}` "
+        "shows the ledger.",
+    )
 
 
 def verify(row: _Row, change: ch.Verify) -> None:

@@ -270,12 +270,26 @@ def recompute(
 
 # An officer's override (services/progress/changes.override) leaves a credit of nothing,
 # dated the day it was given: a waiver ("waiver"), or a sign-off ("manual", noted "marked
-# complete"); the latest is the one in force.
+# complete"); its removal ("manual", noted "override removed") likewise.
 _OVERRIDE_DAYS = (
     "SELECT progress_id, MAX(entered_on) FROM progress_credit WHERE progress_id IN {ids} "
     "AND amount = 0 AND (source_type = 'waiver' OR (source_type = 'manual' "
-    "AND note LIKE 'marked complete%')) GROUP BY progress_id"
+    "AND (note LIKE 'marked complete%'{removals}))) GROUP BY progress_id"
 )
+
+
+def override_days(db: Any, progress_ids: Sequence[int], *, removals: bool = False) -> dict[int, date]:
+    """{progress id: the day of its latest override in the ledger}: the one in force when
+    the row has one (overrides go in date order: changes.override). `removals`: the day
+    of its latest override change, a removal included (what the next change may not
+    precede)."""
+    w = writer_of(db)
+    sql = _OVERRIDE_DAYS.replace("{removals}", " OR note LIKE 'override removed%'" if removals else "")
+    days: dict[int, date] = {}
+    for part in chunks(list(progress_ids)):
+        ids, params = in_list("p", part)
+        days.update((pid, required(as_date(on))) for pid, on in w.all(sql.format(ids=ids), params) if on)
+    return days
 
 
 def done_on(db: Any, progress_ids: Sequence[int], day: date) -> set[int]:
@@ -284,10 +298,7 @@ def done_on(db: Any, progress_ids: Sequence[int], day: date) -> set[int]:
     an officer's override counting from the day it was given. What the order rules judge
     a credit or an advance dated `day` by (services/progress/links.py `link_states`)."""
     w = writer_of(db)
-    given: dict[int, date | None] = {}
-    for part in chunks(list(progress_ids)):
-        sql, params = in_list("p", part)
-        given.update((pid, as_date(on)) for pid, on in w.all(_OVERRIDE_DAYS.format(ids=sql), params))
+    given = override_days(w, progress_ids)
     done: set[int] = set()
     for rp, value, pct in _measured(w, progress_ids, today=day, through=day):
         since = given.get(rp.id)
