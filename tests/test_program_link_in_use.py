@@ -152,3 +152,35 @@ def test_program_apply_adds_a_link_in_use_the_same_way(cli, dept, snapshot, tmp_
     r = cli("program", "apply", "--file", str(f), ok=False)
     assert r.exit_code == 1 and "cannot change its structure" in r.stderr
     assert snapshot() == before
+
+
+def test_a_link_added_as_of_an_earlier_day_is_credited_through_today(cli, db_path):
+    """Third review: `--as-of 2026-02-01 program requirement add Year "EMS calls"` left the
+    new row at 0 / 3 while `requirement explain` counted the calls on file (dated March and
+    May), and a later, unrelated link ("Any calls") then credited the EMS row silently and
+    counted its credits as its own. A link added as of an earlier day is credited through
+    the real today, as `enroll add --as-of` is; a link credits only its own rows."""
+    d = Dept(db_path)
+    bob = d.member("Bob Ray", badge="102")
+    d.simple_program("Year", "hours")
+    cli("requirement", "add", "--name", "EMS calls", "--type", "calls", "--calls", "3",
+        "--frequency", "annual")  # fmt: skip
+    cli("requirement", "add", "--name", "Any calls", "--type", "calls", "--calls", "5",
+        "--frequency", "annual")  # fmt: skip
+    cli("--as-of", "2026-01-05", "enroll", "add", str(bob), "Year")
+    for call, day in (("C1", "2026-03-08"), ("C2", "2026-05-08")):
+        cli("call", "add", call, "--member", "102", "--at", f"{day}T10:00-04:00",
+            "--shift-date", day, "--type", "EMS")  # fmt: skip
+    r = cli("--as-of", "2026-02-01", "program", "requirement", "add", "Year", "EMS calls")
+    assert "1 enrollment gained it (1 progress row); 2 credits from what is on file." in r.stderr
+    assert [(e, s) for e, s, _ in _rows(d, "EMS calls")] == [(1, "in_progress")]
+    value = "SELECT progress_value FROM requirement_progress WHERE id = :id"
+    ems_id = d.scalar("SELECT rp.id FROM requirement_progress rp JOIN program_requirement pr "
+                      "ON pr.id = rp.program_requirement_id JOIN requirement r ON "
+                      "r.id = pr.requirement_id WHERE r.name = 'EMS calls'")  # fmt: skip
+    assert d.scalar(value, id=ems_id) == 2
+    ledger = "SELECT count(*) FROM progress_credit WHERE progress_id = :id"
+    credits = d.scalar(ledger, id=ems_id)
+    r = cli("--as-of", "2026-02-01", "program", "requirement", "add", "Year", "Any calls")
+    assert "2 credits from what is on file." in r.stderr  # its own row's, none of another's
+    assert d.scalar(ledger, id=ems_id) == credits

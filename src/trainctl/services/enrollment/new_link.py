@@ -15,8 +15,9 @@ new version), and in the same transaction:
   enrollment (it now has something left to do); an optional one never does, as it never
   counts toward completion;
 - what is already on file (cards, records, checkoffs, shifts, calls since each enrollment
-  started) credits the new rows through the one credit feed, so a member who holds the
-  card is complete again at once.
+  started) credits the new rows, and only them, through the one credit feed, so a member
+  who holds the card is complete again at once; a link added as of an earlier day (--as-of)
+  is credited through the real today, as `enroll add --as-of` is.
 
 Measured (`python bench/link_add.py`, 2-core machine under load, SQLite, median of 3):
 linking a required requirement into a program with 5,000 enrollments (1,000 of them
@@ -72,10 +73,14 @@ def gaining(session: Session, program_id: int) -> dict[str, int]:
 
 
 def extend_enrollments(
-    session: Session, actor: Actor, link: ProgramRequirement, *, today: date
-) -> Extension:
+    session: Session, actor: Actor, link: ProgramRequirement, *, today: date,
+    through: date | None = None,
+) -> Extension:  # fmt: skip
     """Give every enrollment of the link's program (active, on hold, completed) its row for
-    the new link, set-based, then roll up and credit what is on file (module docstring)."""
+    the new link, set-based, then roll up and credit what is on file (module docstring).
+    `through`: the department's real today when `today` is an earlier --as-of day: what is
+    on file dated after `today` credits the new rows too, as at `enroll add --as-of`
+    (on_file.credit_on_file); nothing else would ever credit it."""
     from trainctl.services.enrollment.on_file import credit_on_file
     from trainctl.services.progress import rollup_enrollments
 
@@ -119,11 +124,15 @@ def extend_enrollments(
     # a new row at 0% only lowers percentages: no phase advances and no milestone fires
     # (what is on file, below, goes through the feed's own finish, which does both)
     rollup_enrollments(session, ids)
-    # what is on file since the earliest start; the feed applies each enrollment's window
+    # what is on file since the earliest start; the feed applies each enrollment's window.
+    # Only the new rows: the members' other rows that take the same facts were credited
+    # when the facts were written (third review: linking "Any calls" credited an "EMS
+    # calls" row an --as-of link had left short, and counted its credits as the link's)
     since = min(on for _, _, on, _ in found)
+    new_rows = session.execute(sa.select(rp.c.id).where(rp.c.program_requirement_id == link.id)).scalars()
     ext.credited = credit_on_file(
         session, actor, sorted({mid for _, mid, _, _ in found}), since=since, today=today,
-        requirement_ids=[link.requirement_id],
+        requirement_ids=[link.requirement_id], through=through, progress_ids=new_rows,
     ).credits
     if completed:
         still = 0

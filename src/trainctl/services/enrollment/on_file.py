@@ -47,7 +47,7 @@ def facts_on_file(
 def credit_on_file(
     session: Session, actor: Actor, member_ids: Sequence[int], *, since: date, today: date,
     requirement_ids: Iterable[int], through: date | None = None,
-    enrollment_ids: Iterable[int] | None = None,
+    enrollment_ids: Iterable[int] | None = None, progress_ids: Iterable[int] | None = None,
 ) -> FeedResult:
     """Credit the new enrollments of these members with what is on file: one feed call.
     `through`: the department's real today when `today` is an earlier --as-of day (an
@@ -57,10 +57,13 @@ def credit_on_file(
     `requirement_ids`: what the new enrollments or rows are for; only the kinds of fact
     that can credit them are read. `enrollment_ids`: credit only these enrollments (a
     resumed one catching up with what was recorded while it was on hold), not the
-    members' others."""
+    members' others. `progress_ids`: credit only these rows (a link's new rows: the
+    members' other rows of the same kind were credited when the facts were written)."""
     kinds = kinds_crediting(session, requirement_ids)
     only = None if enrollment_ids is None else set(enrollment_ids)
-    result = _credit(session, actor, facts_on_file(session, member_ids, since, today, kinds), today, enrollment_ids=only)
+    rows = None if progress_ids is None else set(progress_ids)
+    result = _credit(session, actor, facts_on_file(session, member_ids, since, today, kinds), today,
+                     enrollment_ids=only, progress_ids=rows)  # fmt: skip
     if through is not None and through > today:
         later = [
             (proto, kept)
@@ -68,7 +71,7 @@ def credit_on_file(
             if (kept := [item for item in items if item[2] > today])  # dated after `today`
         ]
         if later:
-            more = _credit(session, actor, later, through, enrollment_ids=only)
+            more = _credit(session, actor, later, through, enrollment_ids=only, progress_ids=rows)
             result.credits += more.credits
             result.already += more.already
             result.progress_ids |= more.progress_ids
@@ -80,11 +83,12 @@ def credit_on_file(
 
 
 def _credit(
-    session: Session, actor: Actor, groups: list[Group], today: date, *, enrollment_ids: set[int] | None = None
-) -> FeedResult:
+    session: Session, actor: Actor, groups: list[Group], today: date, *,
+    enrollment_ids: set[int] | None = None, progress_ids: set[int] | None = None,
+) -> FeedResult:  # fmt: skip
     """One feed call for these facts (none: nothing to do)."""
     if not groups:
         return FeedResult()
     feed = CreditFeed(session, actor, today=today, enrollment_ids=enrollment_ids)
-    feed.add_groups(groups)
+    feed.add_groups(groups, only=progress_ids)
     return feed.close()

@@ -109,7 +109,10 @@ def add_link(
     )
     ext = Extension()
     if enrolled:
-        ext = extend_enrollments(session, actor, link, today=today or department_today(session))
+        ext = extend_enrollments(
+            session, actor, link, today=today or department_today(session),
+            through=department_today(session),  # the real today: what is dated after --as-of
+        )  # fmt: skip
         audit(
             session, actor, "program.requirement.add.enrollments", "program_requirement", link.id,
             enrollments=ext.enrollments, reopened=ext.reopened, credited=ext.credited,
