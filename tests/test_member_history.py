@@ -383,3 +383,43 @@ def test_card_audit_rows_name_the_member(dept, db):
         "SELECT detail FROM audit_log WHERE entity = 'certification' ORDER BY id")]  # fmt: skip
     assert [d["member_id"] for d in details] == [ann, ann]
     assert (details[0]["credential"], details[0]["issued"]) == ("BLS", "2026-01-01")
+
+
+def _audit(db, action: str) -> list[dict]:
+    return [json.loads(d) if isinstance(d, str) else d
+            for (d,) in db.rows("SELECT detail FROM audit_log WHERE action = :a ORDER BY id", {"a": action})]  # fmt: skip
+
+
+def test_the_audit_log_and_history_name_the_day_a_change_takes_effect(dept, db, tmp_path):
+    """Third review: `member edit --add-position officer --effective 2026-09-01` logged only
+    "positions: firefighter -> firefighter, officer", while member.deactivate kept its
+    effective_on. The entry keeps the day (an edit of a name, with no day, none), and
+    member show's History prints it; a member import says it the same way."""
+    dept("member", "edit", "42", "--add-position", "officer", "--effective", "2025-09-01")
+    dept("member", "edit", "42", "--name", "Sam Smoke Jr")
+    edits = _audit(db, "member.edit")
+    assert edits[0]["effective_on"] == "2025-09-01" and "effective_on" not in edits[1]
+    history = dept("--format", "json", "member", "show", "42").json
+    out = dept("member", "show", "42").stdout.split("History")[-1]
+    assert "(effective 2025-09-01)" in " ".join(out.split()), out
+    assert history["name"] == "Sam Smoke Jr"
+    path = tmp_path / "crew.csv"
+    path.write_text("name,email,positions\nAnn Lee,ann@fd.org,firefighter|officer\n")
+    dept("member", "import", "--csv", str(path), "--update", "--effective", "2025-08-01")
+    assert _audit(db, "member.edit")[-1]["effective_on"] == "2025-08-01"
+
+
+def test_the_audit_log_keeps_the_day_of_enrollments_progress_and_program_edits(dept, db):
+    """Third review: enrollment.add and progress.update did not log the --as-of day they
+    were dated, and program.edit logged {"changed": ["time_limit_days"]} without what it
+    was and became. Each entry keeps them."""
+    dept("program", "create", "Year", "--time-limit-days", "365")
+    dept("program", "requirement", "add", "Year", "Annual drill")
+    dept("program", "activate", "Year")
+    dept("program", "edit", "Year", "--time-limit-days", "400")
+    assert _audit(db, "program.edit")[-1]["changes"] == {"time_limit_days": {"from": 365, "to": 400}}
+    dept("--as-of", "2025-06-01", "enroll", "add", "42", "Year")
+    assert _audit(db, "enrollment.add")[-1]["on"] == "2025-06-01"
+    dept("--as-of", "2025-06-03", "progress", "update", "--member", "42", "--requirement",
+         "Annual drill", "--add", "1")  # fmt: skip
+    assert _audit(db, "progress.update")[-1]["on"] == "2025-06-03"

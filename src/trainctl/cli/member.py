@@ -299,7 +299,8 @@ def _about(entity: str, entity_id: int | None) -> str:
 def _detail(detail: dict[str, Any]) -> str:
     changes = detail.get("changes")
     if isinstance(changes, dict):
-        return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items())
+        day = f" (effective {detail['effective_on']})" if detail.get("effective_on") else ""
+        return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items()) + day
     return ", ".join(
         f"{k}={_said(v, quote=False)}" for k, v in detail.items()
         if v is not None and v != [] and k != "member_id"  # (the member shown)

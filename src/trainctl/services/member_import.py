@@ -459,6 +459,8 @@ def _write_import(
                 source=result.source,
                 line=p.line,
                 changes={k: [jsonable(o), jsonable(n)] for k, (o, n) in p.changes.items()},
+                # the day positions or status take effect, as `member edit` says it
+                **({"effective_on": day.isoformat()} if set(p.changes) & set(HISTORY_FIELDS) else {}),
             )
             for p in updates
         )

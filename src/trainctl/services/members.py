@@ -497,6 +497,8 @@ def edit_member(
         "member",
         member.id,
         changes={k: [jsonable(o), jsonable(n)] for k, (o, n) in changes.items()},
+        # the day positions or status take effect (--effective), as member.deactivate says
+        **({"effective_on": day.isoformat()} if any(f in changes for f in HISTORY_FIELDS) else {}),
     )
     if moved is not None:
         changes["history"] = (moved, day)

@@ -724,6 +724,7 @@ def enroll_member(
         enrollment.id,
         member_id=member.id,
         program_id=program.id,
+        on=today.isoformat(),  # the day it is dated (--as-of), as the status changes say
     )
     session.flush()
     from trainctl.services.enrollment.on_file import credit_on_file
@@ -893,6 +894,7 @@ def bulk_enroll(
         enrolled=len(accepted),
         refused=len(result.refused),
         progress_rows=result.progress_rows,
+        on=today.isoformat(),  # the day they are dated (--as-of)
     )
     from trainctl.services.enrollment.on_file import credit_on_file
 

@@ -140,6 +140,7 @@ def update_program(
             if changes["is_template"]
             else None,
         )
+    was = {k: getattr(program, k) for k in changes}  # what the audit entry says it was
     for k, v in changes.items():
         setattr(program, k, v)
     changed = list(changes)
@@ -165,7 +166,10 @@ def update_program(
         program.updated_at = utcnow()
         if "structure_type" in changes:
             recheck(session, program)
-        audit(session, actor, "program.edit", "program", program.id, changed=changed)
+        # what changed, and from what to what (as requirement.edit says it): "time_limit_days"
+        # alone left an auditor to guess the old deadline
+        audit(session, actor, "program.edit", "program", program.id, changed=changed,
+              changes={k: {"from": was[k], "to": v} for k, v in changes.items()})  # fmt: skip
         session.flush()
     return changed
 

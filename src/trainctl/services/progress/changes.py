@@ -825,6 +825,7 @@ def finish(
         status=update.status, verify=update.verify is not None, pending=result.pending,
         **({"reject": update.reject.reason} if update.reject else {}),
         **({"entries": sorted(row.ruled)} if _named_entries(update) else {}),
+        on=today.isoformat(),  # the day it takes effect (--as-of): the entries' entered_on
     )  # fmt: skip
     return result
 
