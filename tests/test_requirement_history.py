@@ -496,3 +496,36 @@ def test_an_import_updated_to_a_new_edition_on_its_own_day_keeps_no_history(cli,
     r = cli("--as-of", "2026-03-05", "import", "registry", f, "--update")
     assert "1 updated to a new edition from 2026-03-05" in r.stderr, r.stderr
     assert [str(until)[:10] for _, until, _ in history_rows(db)] == ["2026-03-04"]
+
+
+def test_a_year_counts_from_the_day_its_window_rule_began(cli):
+    """Third review: SCBA annual 8 h, an 8 h drill on 2026-04-10, then quarterly 2 h from
+    2026-07-01: `requirement explain` listed "2026 Q1: 0 of 2 h (short)", "1 of 4 quarters
+    met" and "8 h needed by now", while the report as of 2026-06-30 said met (8 of 8 h).
+    The quarters before the rule began were not quarters of it: the year counts from its
+    day (as for a member hired then), says so, and the matrix judges as explain does."""
+    cli("--as-of", "2025-01-01", "member", "add", "Ann Lee", "--email", "ann@x.org",
+        "--badge", "101", "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2025-01-01", "requirement", "add", "--name", "SCBA", "--type", "hours",
+        "--hours", "8", "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+    cli("--as-of", "2026-11-20", "record", "add", "--members", "101", "--course", "SCBA drill",
+        "--type", "drill", "--hours", "8", "--date", "2026-04-10")  # fmt: skip
+    cli("--as-of", "2026-11-20", "record", "add", "--members", "101", "--course", "SCBA drill",
+        "--type", "drill", "--hours", "2", "--date", "2026-08-10")  # fmt: skip
+    cli("--as-of", "2026-11-20", "requirement", "edit", "SCBA", "--frequency", "quarterly",
+        "--hours", "2", "--effective", "2026-07-01")  # fmt: skip
+    text = cli("requirement", "explain", "101", "SCBA", "--as-of", "2026-11-20").stdout
+    flat = " ".join(text.split())
+    assert "Q1" not in text and "Q2" not in text, text
+    assert "Year 2026-07-01 – 2026-12-31: 2 of 4 h" in flat, text
+    assert "1 of 2 quarters met; on pace: 4 h needed by now (2 h x 2 quarters begun)" in flat
+    assert "2026 Q3: 2 of 2 h" in text and "2026 Q4: 0 of 2 h (short)" in text
+    assert ("the requirement's kind or window rule changed on 2026-07-01: the quarters before it "
+            "were not quarters of this requirement and are left out of the year; `--as-of "
+            "2026-06-30` judges them as it stood") in flat  # fmt: skip
+    shown = cli("requirement", "explain", "101", "SCBA", "--as-of", "2026-11-20", "--format", "json").json
+    cell = next(c for c in cli("report", "compliance", "--as-of", "2026-11-20", "--format", "json").json["cells"]
+                if c["requirement"] == "SCBA")  # fmt: skip
+    assert (cell["status"], cell["value"]) == (shown["status"], shown["value"]) == ("not_yet_due", 0)
+    old = cli("requirement", "explain", "101", "SCBA", "--as-of", "2026-06-30").stdout
+    assert "MET — met: 8 of 8 h" in old  # as it stood then

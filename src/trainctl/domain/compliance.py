@@ -752,6 +752,10 @@ class YearFigure:
     # the year's hours done, of what it counts, where `value` is what counts toward the
     # figure (company training of 202 h: 192 h count, the hour category's minimum)
     done: float = 0.0
+    # the day the requirement's kind or window rule became this one, when it did in this
+    # year: the months (quarters) before it were not this rule's, and are left out (the
+    # year counts from that day; reports of earlier days judge them as it stood)
+    rule_from: date | None = None
 
     @property
     def periods_met(self) -> int:
@@ -2241,16 +2245,32 @@ def _year(
     anchor = period.anchor if period.anchor in ("hire_date", "certification_date") else "calendar"
     yw = _windows(pd.Period.of("annual", anchor=anchor), as_of, anchors).current
     assert yw.start is not None and yw.end is not None
-    windows = pd.windows_between(period, yw.start, yw.end, anchors)
+    year = pd.windows_between(period, yw.start, yw.end, anchors)
+
+    def then_of(w: pd.Window) -> RequirementSpec:
+        """The version in force when a period closed (or on the as-of day)."""
+        return spec.as_it_stood_on(min(w.end, as_of)) if w.end is not None else spec
+
+    def other_rule(then: RequirementSpec) -> bool:
+        return then.stood_until != spec.stood_until and (
+            then.requirement_type != spec.requirement_type or then.period != period
+        )
+
+    # a period that closed under another kind or window rule (annual 8 h until 30 June,
+    # quarterly 2 h from 1 July) was not one of these periods: it is left out, and the year
+    # counts from the rule's day, as it would for a member hired then (third review:
+    # `requirement explain` listed "2026 Q1: 0 of 2 h (short)" of a year judged annual
+    # then, and met). A report as of a day then judges those months as the rule stood.
+    windows = [w for w in year if not other_rule(then_of(w))]
+    rule_from = windows[0].start if windows and len(windows) < len(year) else None
+    if rule_from is not None:
+        yw = pd.Window(max(rule_from, yw.start), yw.end)
+
     def stood(w: pd.Window) -> RequirementSpec:
         """The version a period is judged by: in force when it closed (or on the as-of
-        day), unless its kind or rule was another (not one of these periods then)."""
-        then = spec.as_it_stood_on(min(w.end, as_of)) if w.end is not None else spec
-        if then.stood_until != spec.stood_until and (
-            then.requirement_type != spec.requirement_type or then.period != period
-        ):
-            return spec
-        return then
+        day); the requirement as it stands for a period of its rule not yet begun."""
+        then = then_of(w)
+        return spec if other_rule(then) else then
 
     if member is not None:
         # (a month not begun by the as-of day: as the member stands on it; a leave
@@ -2260,9 +2280,10 @@ def _year(
     else:
         owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
     if not owed:  # hired (or subject to it) only after the year's last month began
-        return YearFigure(yw, 0.0, 0.0, 0.0, False, (), 0.0, 0, _begun(windows, as_of))
+        return YearFigure(yw, 0.0, 0.0, 0.0, False, (), 0.0, 0, _begun(windows, as_of),
+                          rule_from=rule_from)  # fmt: skip
     # the year's share: 12 months' (4 quarters') worth, or the months owed
-    factor = len(owed) if len(owed) < len(windows) else 12 / period.months
+    factor = len(owed) if len(owed) < len(year) else 12 / period.months
     hired = member.hire_date if member is not None else None
     first = max(d for d in (yw.start, hired, owed[0].start if member is None else None) if d is not None)
     yw = pd.Window(min(first, owed[0].start or first), yw.end)
@@ -2332,6 +2353,7 @@ def _year(
         owed=len(owed),
         begun=_begun(windows, as_of),
         done=done,
+        rule_from=rule_from,
     )
 
 
@@ -2549,6 +2571,13 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         for f in y.periods:
             short = "" if f.met else " (short)"
             out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {units(r.unit, f.target)}{short}")
+    if e.year is not None and e.year.rule_from is not None:
+        one = "month" if r.frequency == "monthly" else "quarter"
+        out.append(
+            f"  (the requirement's kind or window rule changed on {e.year.rule_from}: the "
+            f"{one}s before it were not {one}s of this requirement and are left out of the "
+            f"year; `--as-of {e.year.rule_from - ONE_DAY}` judges them as it stood)"
+        )
     good = f"; good through {e.good_through}" if e.met and e.good_through else ""
     out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}{good}")
     return out
