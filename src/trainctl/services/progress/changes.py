@@ -354,17 +354,15 @@ def _require_begun(row: _Row, update: ch.Update) -> None:
     """Progress is dated the day it is entered (--as-of, else the department's today): a
     day before the enrollment began would date credit before it (`enroll show` then
     said 'last activity 183 days ago' of an enrollment begun today). So would a waiver,
-    a sign-off, its removal or a ruling on a report (third review: a waiver as of 2025 on
-    an enrollment begun in 2026 was taken, and `enroll show` said 'last activity 702 days
-    ago'). A note is allowed."""
+    a sign-off or its removal (third review: a waiver as of 2025 on an enrollment begun in
+    2026 was taken, and `enroll show` said 'last activity 702 days ago'). A note is
+    allowed; a verification or rejection has its own rule, after what it rules on
+    (`_not_before_reported`)."""
     e = row.located.enrollment
     began = e.enrolled_on
-    if not update.moves_figures or began is None or row.today >= began:
+    if not (update.credit or update.override) or began is None or row.today >= began:
         return
-    what = (
-        "progress" if update.credit else "a rejection" if update.reject
-        else "a verification" if update.override is None else _overriding(update.status)
-    )  # fmt: skip
+    what = "progress" if update.credit else _overriding(update.status)
     raise RefusedError(
         f"Enrollment {e.id} began on {began}; {what} dated {row.today} would be before it.",
         f"Enter it as of {began} or later (`trainctl --as-of DATE progress update ...`), or "
