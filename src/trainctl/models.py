@@ -547,7 +547,11 @@ class Enrollment(SQLModel, table=True):
     progress_percentage: float = 0
     status: str = Field(default="active", index=True)
     status_reason: str | None = None
-    completed_at: datetime | None = _ts()
+    completed_at: datetime | None = _ts()  # when it was written (real time, audit)
+    # the day the work that completed it was done: the latest completion day of its
+    # required rows (the rollup sets it with completed_at, clears it on reopening; 0020).
+    # What reads show as "completed on"; NULL while not completed.
+    completed_on: date | None = None
     deadline_warning_sent: bool = False
     updated_at: datetime | None = _ts()
     # The effective date (progress_credit.entered_on) of the latest credit on any of its
@@ -619,7 +623,11 @@ class RequirementProgress(SQLModel, table=True):
     # scope's start, the enrollment or its phase): the notification message's day
     assigned_on: date | None = None
     started_at: datetime | None = _ts()
-    completed_at: datetime | None = _ts()
+    completed_at: datetime | None = _ts()  # when it was written (real time, audit)
+    # the effective day it was completed: the day of the credit that completed it, as its
+    # ledger shows it (services/progress/ledger.recompute sets it with completed_at, and
+    # clears it when the row reopens; 0020). NULL while not done.
+    completed_on: date | None = None
     verified_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL")
     verified_at: datetime | None = _ts()  # when it was written (real time)
     # the effective date (the department's day, or the --as-of date): what reads and windows use

@@ -33,9 +33,12 @@ LIST_COLS = [
     Col("enrolled_on", "Enrolled", drop=1),
     Col("target_date", "Target"),
     Col("last_activity_on", "Last activity", drop=3),
-    Col("completed_at"),  # JSON and CSV: when it completed (a table's status says completed)
+    # JSON and CSV: the day it completed, and when that was written (a table's status says
+    # completed)
+    Col("completed_on"),
+    Col("completed_at"),
 ]
-ACTIVITY_COLS = [c for c in LIST_COLS if c.key != "completed_at"]
+ACTIVITY_COLS = [c for c in LIST_COLS if c.key not in ("completed_on", "completed_at")]
 TABLE_COLS = [c for c in ACTIVITY_COLS if c.key != "last_activity_on"]
 AnyPositionOpt = Annotated[
     bool,
@@ -546,7 +549,6 @@ def show(
     """A member's progress in one enrollment: each requirement with a bar, value / target,
     status, deadline and verification, plus the overall percentage, phase and target date."""
     from trainctl.queries import enrollments as q
-    from trainctl.queries.settings import department_zone
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
@@ -555,7 +557,6 @@ def show(
         today = state.today_of(rd)
         if state.as_of is not None:
             _as_of_day(q.dated_after(rd, [e.id], today), today, f"enroll show {e.id}")
-        zone = department_zone(rd)
         summary = q.enrollment_summary(rd, e.id, today).as_dict()
         lines = q.progress_lines(rd, e.id, today)
         milestones = [m.as_dict() for m in q.milestone_rows(rd, e)]
@@ -606,8 +607,9 @@ def show(
         "member": summary["member"],
         "program": f"{summary['program']} v{summary['program_version']}",
         "status": summary["status"].replace("_", " ")
-        # the day it completed, in the department's timezone (JSON: completed_at, the instant)
-        + (f" on {summary['completed_at'].astimezone(zone).date()}" if completed and summary["completed_at"] else "")
+        # the day the work that completed it was done (JSON: completed_on; completed_at is
+        # the instant it was written)
+        + (f" on {summary['completed_on']}" if completed and summary["completed_on"] else "")
         + (f" ({summary['status_reason']})" if summary["status_reason"] else ""),
         "overall": f"{bar(summary['progress'], 20)} {render.cell(shown_percentage(summary['progress']))}%",
         "last_activity": _last_activity(summary["last_activity_on"], today),

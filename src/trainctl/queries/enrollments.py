@@ -26,7 +26,7 @@ TABLES = {
     "enrollment": (
         "id", "member_id", "program_id", "program_version", "enrolled_on", "enrolled_by",
         "target_completion_date", "current_phase_id", "phase_started_on", "progress_percentage",
-        "status", "status_reason", "completed_at", "last_activity_on",
+        "status", "status_reason", "completed_at", "completed_on", "last_activity_on",
     ),
     "member": ("id", "name"),
     "program": ("id", "name"),
@@ -159,12 +159,13 @@ class EnrollmentRow(NamedTuple):
     current_phase: str | None
     last_activity_on: date | None  # the latest credit's effective date (enroll show)
     completed_at: datetime | None  # when it completed (None: not completed, or reopened)
+    completed_on: date | None  # the day of the work that completed it (what reads show)
 
 
 _LISTING = """
 SELECT e.id, e.member_id, m.name, e.program_id, p.name, e.program_version, e.status,
        e.progress_percentage, e.enrolled_on, e.target_completion_date, ph.phase_number, ph.name,
-       e.last_activity_on, e.completed_at
+       e.last_activity_on, e.completed_at, e.completed_on
 FROM enrollment e
 JOIN member m ON m.id = e.member_id
 JOIN program p ON p.id = e.program_id
@@ -184,6 +185,7 @@ def _listing(rd: Reader, conds: list[str], params: dict[str, Any]) -> list[Enrol
         EnrollmentRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], float(r[7]), required(as_date(r[8])),
             as_date(r[9]), phase_label(r[10], r[11]), as_date(r[12]), as_utc(r[13]),
+            as_date(r[14]),
         )
         for r in rows
     ]  # fmt: skip
@@ -301,7 +303,10 @@ class EnrollmentSummary:
     enrolled_by: str | None
     target_date: date | None
     overdue: bool
-    completed_at: datetime | None
+    completed_at: datetime | None  # when the completion was written (real time)
+    # the day it was completed: its last required row's, from the credit that completed it
+    # (an --as-of day, not the day it was typed in); None while not completed
+    completed_on: date | None
     # the effective date of the latest progress credit (kept by the rollup; the inactivity
     # reminders count their quiet days from it); None before the first
     last_activity_on: date | None
@@ -314,7 +319,7 @@ _SUMMARY = """
 SELECT e.id, m.name, e.member_id, p.name, e.program_id, e.program_version, e.status,
        e.status_reason, e.progress_percentage, ph.id, ph.phase_number, ph.name,
        ph.time_limit_days, e.phase_started_on, e.enrolled_on, e.enrolled_by, b.name,
-       e.target_completion_date, e.completed_at, e.last_activity_on
+       e.target_completion_date, e.completed_at, e.completed_on, e.last_activity_on
 FROM enrollment e
 LEFT JOIN member m ON m.id = e.member_id
 LEFT JOIN program p ON p.id = e.program_id
@@ -344,7 +349,7 @@ def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> Enrollmen
         raise NotFoundError(f"No enrollment '{enrollment_id}'.", NOT_FOUND_HINT)
     (eid, member, member_id, program, program_id, version, status, reason, pct, phase_id,
      phase_number, phase_name, phase_limit, phase_started, enrolled_on, enrolled_by, by_name,
-     target, completed_at, last_activity) = row  # fmt: skip
+     target, completed_at, completed_on, last_activity) = row  # fmt: skip
     phase_started = as_date(phase_started)
     target = as_date(target)
     phase_due = dp.phase_deadline(phase_started, phase_limit) if phase_id is not None else None
@@ -368,6 +373,7 @@ def enrollment_summary(rd: Reader, enrollment_id: int, today: date) -> Enrollmen
         target_date=target,
         overdue=dp.enrollment_overdue(status, target, today),
         completed_at=as_utc(completed_at),
+        completed_on=as_date(completed_on),
         last_activity_on=as_date(last_activity),
     )
 

@@ -38,7 +38,7 @@ from trainctl.models import (
     utcnow,
 )
 from trainctl.permissions import MANAGE, Actor
-from trainctl.queries import as_date, as_utc, reader_of
+from trainctl.queries import as_date, reader_of
 from trainctl.queries.members import (
     exactly_named,
     find_members,
@@ -527,27 +527,27 @@ class Completed:
 
     enrollment_id: int
     version: int
-    on: date | None  # the day it completed, on the department's clock (as `enroll show`)
+    on: date | None  # the day it completed (enrollment.completed_on, as `enroll show`)
 
 
 def _latest_in_line(
     session: Session, program: Program, member_ids: Sequence[int]
 ) -> dict[int, tuple[int, str, int, str | None, Any]]:
-    """{member id: (enrollment id, status, version, status reason, completed_at)} of each
+    """{member id: (enrollment id, status, version, status reason, completed_on)} of each
     member's latest enrollment in the program's line (same lineage, as "already enrolled"
     compares): the officer's latest decision about them and this program."""
     e, p = table(Enrollment), table(Program)
     line = program.lineage_id or program.id
     latest: dict[int, tuple[int, str, int, str | None, Any]] = {}
     for part in chunks(sorted(set(member_ids))):
-        for mid, eid, status, version, reason, completed_at in session.execute(
+        for mid, eid, status, version, reason, completed_on in session.execute(
             sa.select(e.c.member_id, e.c.id, e.c.status, p.c.version, e.c.status_reason,
-                      e.c.completed_at)
+                      e.c.completed_on)
             .join(p, p.c.id == e.c.program_id)
             .where(sa.func.coalesce(p.c.lineage_id, p.c.id) == line, e.c.member_id.in_(part))
         ):  # fmt: skip
             if mid not in latest or eid > latest[mid][0]:
-                latest[mid] = (eid, status, version, reason, completed_at)
+                latest[mid] = (eid, status, version, reason, completed_on)
     return latest
 
 
@@ -557,15 +557,12 @@ def completed_in_line(
     """{member id: Completed} for the members whose latest enrollment in the program's line
     is completed (`_latest_in_line`, the lookup `ended_in_line` makes). Looked up before
     the new enrollment is written (it would be the latest then)."""
-    from trainctl.services.settings import department_zone
-
     done = {mid: x for mid, x in _latest_in_line(session, program, member_ids).items()
             if x[1] == "completed"}  # fmt: skip
     if not done:
         return {}
-    zone = department_zone(session)
-    return {mid: Completed(eid, version, (at := as_utc(completed_at)) and at.astimezone(zone).date())
-            for mid, (eid, _, version, _, completed_at) in done.items()}  # fmt: skip
+    return {mid: Completed(eid, version, as_date(completed_on))
+            for mid, (eid, _, version, _, completed_on) in done.items()}  # fmt: skip
 
 
 def completed_note(name: str, program: Program, done: Completed, *, written: bool = True) -> str:

@@ -21,6 +21,7 @@ from trainctl.queries.enrollments import (
     source_of,
 )
 from trainctl.queries.settings import nremt_local_content
+from trainctl.queries.settings import today as department_today
 from trainctl.services.progress.rows import (
     REQUIREMENT_COLUMNS,
     ProgressRow,
@@ -250,15 +251,23 @@ def recompute(
             continue
         changed.append(rp.id)
         started = rp.started_at or (now if status != "not_started" else None)
-        completed = (rp.completed_at or now) if status in dp.DONE else None
+        done = status in dp.DONE
+        # completed_at: when it was written (audit); completed_on: the day of the work
         updates.append(
             {"id": rp.id, "value": value, "pct": shown, "status": status,
-             "started": started, "completed": completed, "keep": int(dp.verification_stands(status))}
+             "started": started, "completed": (rp.completed_at or now) if done else None,
+             "on": rp.completed_on if done else None, "keep": int(dp.verification_stands(status))}
         )  # fmt: skip
+    newly = [u["id"] for u in updates if u["completed"] is not None and u["on"] is None]
+    if newly:
+        days = completion_days(w, newly, today if today is not None else department_today(w))
+        for u in updates:
+            if u["id"] in days and u["on"] is None:
+                u["on"] = days[u["id"]]
     # (CASE without ELSE: NULL, so a verification that no longer stands is cleared)
     w.execute_many(
         "UPDATE requirement_progress SET progress_value = :value, progress_percentage = :pct, "
-        "status = :status, started_at = :started, completed_at = :completed, "
+        "status = :status, started_at = :started, completed_at = :completed, completed_on = :on, "
         "verified_by = CASE WHEN :keep = 1 THEN verified_by END, "
         "verified_at = CASE WHEN :keep = 1 THEN verified_at END, "
         "verified_on = CASE WHEN :keep = 1 THEN verified_on END WHERE id = :id",
@@ -266,6 +275,46 @@ def recompute(
     )
     w.sync()
     return changed
+
+
+# The credit that completed a row: the last counted one written; and the row's latest day.
+_LAST_WRITTEN = (
+    "SELECT progress_id, entered_on FROM progress_credit WHERE id IN (SELECT MAX(id) "
+    "FROM progress_credit WHERE progress_id IN {ids} AND state = 'counted' GROUP BY progress_id)"
+)
+_LATEST_DAY = (
+    "SELECT progress_id, MAX(entered_on) FROM progress_credit WHERE progress_id IN {ids} "
+    "AND state = 'counted' GROUP BY progress_id"
+)
+
+
+def completion_days(db: Any, progress_ids: Sequence[int], today: date) -> dict[int, date]:
+    """The day each of these rows (done now, just completed) was completed, what reads show
+    as "completed on" (requirement_progress.completed_on): the day (entered_on) of the
+    credit that completed it, the last counted one written, not the day it was typed in;
+    when the ledger shows the row not yet done that day (a credit entered `--as-of` an
+    earlier day, which later-dated credits on file complete), the first later day it was
+    done (`done_from`). A row without a dated credit: `today`. One query per chunk in
+    the usual case (the credit is the row's latest day); a search only for a backdated one."""
+    w = writer_of(db)
+    last: dict[int, date] = {}
+    latest: dict[int, date] = {}
+    for part in chunks(list(progress_ids)):
+        sql, params = in_list("p", part)
+        for found, query in ((last, _LAST_WRITTEN), (latest, _LATEST_DAY)):
+            found.update((pid, d) for pid, on in w.all(query.format(ids=sql), params)
+                         if (d := as_date(on)) is not None)  # fmt: skip
+    out = dict.fromkeys(progress_ids, today)
+    backdated: dict[date, list[int]] = {}
+    for pid, on in last.items():
+        out[pid] = on
+        if latest.get(pid, on) > on:
+            backdated.setdefault(on, []).append(pid)
+    for on, pids in backdated.items():
+        later = sorted(set(pids) - done_on(w, pids, on))
+        days = done_from(w, later, on) if later else {}
+        out.update((pid, days.get(pid, latest[pid])) for pid in later)
+    return out
 
 
 # An officer's override (services/progress/changes.override) leaves a credit of nothing,

@@ -50,10 +50,20 @@ _LAST_ACTIVITY = (
     "UNION ALL SELECT enrollment.resumed_on) AS last_days)"
 )
 
+# enrollment.completed_on: the day its last required row was completed (their
+# completed_on, set by ledger.recompute from the credit that completed each), not the day
+# the rollup ran: a credit entered --as-of an earlier day completes it on that day.
+_DONE_ON = (
+    "(SELECT MAX(rp.completed_on) FROM requirement_progress rp "
+    "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+    "WHERE rp.enrollment_id = enrollment.id AND pr.is_required IS TRUE)"
+)
+
 
 def rollup_enrollments(db: Any, enrollment_ids: Sequence[int], now: datetime | None = None) -> None:
     """ONE set-based UPDATE: enrollment % = mean effective % over REQUIRED links, each once;
-    auto-complete at 100, reopen below (hold, withdraw and fail are left alone); the last
+    auto-complete at 100, reopen below (hold, withdraw and fail are left alone), completed
+    at now (the audit's instant) on the day its last required row was completed; the last
     activity from the credits.
     `db`: a Session or a Writer (services/store.py)."""
     if not enrollment_ids:
@@ -70,6 +80,8 @@ def rollup_enrollments(db: Any, enrollment_ids: Sequence[int], now: datetime | N
             "ELSE status END, "
             f"completed_at = CASE WHEN {completes} THEN :now WHEN {reopens} THEN NULL "
             "ELSE completed_at END, "
+            f"completed_on = CASE WHEN {completes} THEN {_DONE_ON} WHEN {reopens} THEN NULL "
+            "ELSE completed_on END, "
             f"last_activity_on = {_LAST_ACTIVITY}, updated_at = :now WHERE id IN {ids}",
             {**params, "now": now, "lapsed": f"%{LAPSE}%"},
         )

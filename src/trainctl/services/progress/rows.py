@@ -29,19 +29,20 @@ class ProgressRow:
     verified_by: int | None
     verified_at: datetime | None
     verified_on: date | None
+    completed_on: date | None
 
 
 _PROGRESS = (
     "SELECT id, enrollment_id, program_requirement_id, status, status_override, "
     "override_reason, progress_value, progress_percentage, due_on, started_at, completed_at, "
-    "verified_by, verified_at, verified_on FROM requirement_progress"
+    "verified_by, verified_at, verified_on, completed_on FROM requirement_progress"
 )
 
 
 def _progress(r: Sequence[Any]) -> ProgressRow:
     return ProgressRow(
         r[0], r[1], r[2], r[3], r[4], r[5], float(r[6]), float(r[7]), as_date(r[8]),
-        as_utc(r[9]), as_utc(r[10]), r[11], as_utc(r[12]), as_date(r[13]),
+        as_utc(r[9]), as_utc(r[10]), r[11], as_utc(r[12]), as_date(r[13]), as_date(r[14]),
     )  # fmt: skip
 
 
