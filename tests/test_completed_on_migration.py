@@ -2,8 +2,10 @@
 on SQLite and on PostgreSQL: the rows are carried, and each completed progress row and
 enrollment gets the best day on file: the day of the credit that completed the row (the
 last counted one written by its completion, not one written after), else the
-department's day of completed_at. `enroll show` then gives that day. Downgrade drops
-the columns and keeps the rest.
+department's day of completed_at. `enroll show` then gives that day. A void call
+response gets the call's shift date, time and type as they stood when it was voided (the
+call's now, taken back through the call.correct audit entries written after the void).
+Downgrade drops the columns and keeps the rest.
 """
 
 from __future__ import annotations
@@ -55,12 +57,33 @@ SEED = [
     "(4, 3, 'manual', 'd', 2, 'counted', '2026-01-20 10:00:00', '2026-01-20')",
 ]
 
+# F26-1 was entered at 18:10 UTC on shift 2026-03-20 as EMS; its response voided at 20:00,
+# the call corrected at 21:00 (and its time again at 22:00), a new response entered. F26-2's
+# void response: the call never corrected.
+CALLS = [
+    'INSERT INTO "call" (id, incident_number, shift_date, occurred_at, call_type, cancelled_en_route, '
+    "medical_refusal, created_at) VALUES "
+    "(1, 'F26-1', '2026-03-21', '2026-03-20 19:45:00.000000', 'Fire', FALSE, FALSE, '2026-03-20 18:15:00'), "
+    "(2, 'F26-2', '2026-03-22', NULL, NULL, FALSE, FALSE, '2026-03-22 10:00:00')",
+    "INSERT INTO call_response (id, call_id, member_id, role, created_at, voided_at, void_reason) VALUES "
+    "(1, 1, 1, 'driver', '2026-03-20 18:15:00', '2026-03-20 20:00:00', 'wrong call'), "
+    "(2, 1, 1, 'driver', '2026-03-20 21:00:00', NULL, NULL), "
+    "(3, 2, 2, NULL, '2026-03-22 10:00:00', '2026-03-22 11:00:00', 'wrong member')",
+    "INSERT INTO audit_log (id, at, action, entity, entity_id, detail) VALUES "
+    "(1, '2026-03-20 21:00:00', 'call.correct', 'call', 1, '{\"incident\": \"F26-1\", \"before\": "
+    "{\"shift_date\": \"2026-03-20\", \"at\": \"2026-03-20T18:10:00+00:00\", \"call_type\": \"EMS\"}, "
+    "\"after\": {\"shift_date\": \"2026-03-21\", \"at\": \"2026-03-20T19:30:00+00:00\", "
+    "\"call_type\": \"Fire\"}}'), "
+    "(2, '2026-03-20 22:00:00', 'call.correct', 'call', 1, '{\"incident\": \"F26-1\", \"before\": "
+    "{\"at\": \"2026-03-20T19:30:00+00:00\"}, \"after\": {\"at\": \"2026-03-20T19:45:00+00:00\"}}')",
+]
+
 
 @pytest.fixture(params=BACKENDS)
 def before(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Db]:
     """A database at the revision before, holding two completed enrollments."""
     monkeypatch.setenv("TRAINCTL_TIMEZONE", "Pacific/Honolulu")
-    with seeded_at(request.param, tmp_path, BEFORE, SEED) as db:
+    with seeded_at(request.param, tmp_path, BEFORE, SEED + CALLS) as db:
         yield db
 
 
@@ -84,12 +107,23 @@ def test_upgrade_carries_the_data_and_fills_the_completion_days(cli, before: Db)
     assert cli("--db", before.url, "--format", "json", "enroll", "show", "2").json["completed_on"] == "2026-05-02"
 
 
+def test_upgrade_keeps_each_void_response_as_its_call_stood_when_voided(cli, before: Db):
+    cli("--db", before.url, "db", "upgrade")
+    shown = cli("--db", before.url, "--format", "json", "call", "list", "--include-void").json
+    assert sorted((x["id"], x["shift_date"], x["at"], x["call_type"]) for x in shown) == [
+        (1, "2026-03-20", "2026-03-20T18:10:00Z", "EMS"),  # before both corrections
+        (2, "2026-03-21", "2026-03-20T19:45:00Z", "Fire"),  # live: the call as it is
+        (3, "2026-03-22", None, None),  # never corrected: the call's own
+    ]
+
+
 def test_downgrade_drops_the_columns_and_keeps_the_rows(before: Db):
     url = url_of(before)
     migrate(url, NEW)
     migrate(url, BEFORE, down=True)
     assert "completed_on" not in before.schema()["enrollment"]
     assert "completed_on" not in before.schema()["requirement_progress"]
+    assert "void_call_type" not in before.schema()["call_response"]
     assert before.count("progress_credit") == 4
     migrate(url, NEW)
     assert _days(before, "enrollment")[0] == (1, "2026-02-10")

@@ -208,7 +208,9 @@ def test_a_call_entered_without_its_type_is_corrected_once_its_responses_are_voi
         "incident F26-5: no call type -> call type 'EMS' (its responses on file were void)"]
     assert _values(duty, 1)["EMS calls"] == 1 and _values(duty, 1)["All calls"] == 1
     shown = duty("--format", "json", "call", "list", "--include-void").json
-    assert sorted((x["call_type"], x["void_reason"] or "") for x in shown) == [("EMS", ""), ("EMS", "type left out")]
+    # the void response is listed as it was voided: under no type (the corrected call's is EMS)
+    assert sorted((x["call_type"] or "-", x["void_reason"] or "") for x in shown) == [
+        ("-", "type left out"), ("EMS", "")]  # fmt: skip
     (kept,) = _audit(db_url, "call.correct")  # what the call said before is kept
     assert "F26-5" in kept and "EMS" in kept
 
@@ -282,6 +284,37 @@ def test_a_sheet_corrects_a_calls_time_and_shift_date_once_its_responses_are_voi
     assert r.exit_code == 65 and snapshot() == before
     assert "2 already recorded" in duty(*AS_OF, "call", "import", "--csv", right).stderr
     assert snapshot() == before
+
+
+def test_a_void_response_is_listed_as_it_was_voided_after_the_call_is_corrected(duty):  # noqa: F811
+    """The call's shift date, time and type live on the call, which a correction rewrites
+    once its responses are all void: `call list --include-void` then showed the void
+    response at the corrected time, shift date and type, as if it had been entered so
+    (review). It keeps what the call said when it was voided, in every format, and the
+    --as-of day and --type filters judge it by those."""
+    duty(*AS_OF, "call", "add", "F26-9", "-m", "ann@fd.org", "--shift-date", "2026-11-20",
+         "--at", "2026-11-20T22:00-05:00", "--type", "EMS", "--role", "driver")  # fmt: skip
+    (resp,) = duty("--format", "json", "call", "list").json
+    duty(*AS_OF, "call", "void", str(resp["id"]), "--reason", "wrong call")
+    duty(*AS_OF, "call", "add", "F26-9", "-m", "ann@fd.org", "--shift-date", "2026-11-21",
+         "--at", "2026-11-22T03:15-05:00", "--type", "Fire", "--role", "driver")  # fmt: skip
+    listed = duty("--format", "json", "call", "list", "--include-void").json
+    assert [(x["id"], x["shift_date"], x["at"], x["call_type"], x["void_reason"]) for x in listed] == [
+        (resp["id"] + 1, "2026-11-21", "2026-11-22T08:15:00Z", "Fire", None),
+        (resp["id"], "2026-11-20", "2026-11-21T03:00:00Z", "EMS", "wrong call"),
+    ]  # fmt: skip
+    table = duty("call", "list", "--include-void").stdout
+    void_line = next(line for line in table.splitlines() if "void: wrong call" in line)
+    assert "2026-11-20" in void_line and "11-20 22:00" in void_line and "EMS" in void_line, table
+    csv_line = next(line for line in duty("--format", "csv", "call", "list", "--include-void").stdout.splitlines()
+                    if "wrong call" in line)  # fmt: skip
+    assert ",2026-11-20,2026-11-20T22:00-05:00,EMS," in csv_line, csv_line
+    # filtered by what it was: the shift date before the corrected one, the type EMS
+    day = duty("--as-of", "2026-11-20", "--format", "json", "call", "list", "--include-void").json
+    assert [x["id"] for x in day] == [resp["id"]]
+    ems = duty("--format", "json", "call", "list", "--include-void", "--type", "ems").json
+    assert [x["id"] for x in ems] == [resp["id"]]
+    assert duty("--format", "json", "call", "list", "--type", "ems").json == []
 
 
 def test_a_corrected_time_must_fit_the_shift_date_on_file(duty, snapshot):  # noqa: F811

@@ -849,6 +849,12 @@ class CallResponse(SQLModel, table=True):
     voided_at: datetime | None = _ts()
     voided_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
     void_reason: str | None = None
+    # The call's shift date, time and type when this response was voided (NULL: live): a
+    # call whose responses are all void may be corrected (services/shifts), and a void
+    # response is listed as it was, not under the corrected call's values (0020).
+    void_shift_date: date | None = None
+    void_occurred_at: datetime | None = _ts()
+    void_call_type: str | None = None
 
 
 # ----------------------------------------------------------------------- issue 10: reminders

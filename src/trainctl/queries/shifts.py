@@ -23,7 +23,8 @@ TABLES = {
     "call": ("id", "incident_number", "shift_date", "occurred_at", "call_type"),
     "call_response": (
         "id", "call_id", "member_id", "role", "source_file", "source_line", "created_at",
-        "created_by", "voided_at", "voided_by", "void_reason",
+        "created_by", "voided_at", "voided_by", "void_reason", "void_shift_date",
+        "void_occurred_at", "void_call_type",
     ),
     "member": ("id", "name", "email"),
 }  # fmt: skip
@@ -110,7 +111,8 @@ def _scope(actor: Actor, member_id: int | None, what: str) -> int | None:
 
 
 def _filters(
-    alias: str, member_id: int | None, start: date | None, end: date | None, include_void: bool
+    alias: str, member_id: int | None, start: date | None, end: date | None, include_void: bool,
+    *, day: str = "d.shift_date",
 ) -> tuple[list[str], dict[str, Any]]:
     conds: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
@@ -118,10 +120,10 @@ def _filters(
         conds.append(f"{alias}.member_id = :member")
         params["member"] = member_id
     if start is not None:
-        conds.append("d.shift_date >= :start")
+        conds.append(f"{day} >= :start")
         params["start"] = start.isoformat()
     if end is not None:
-        conds.append("d.shift_date <= :end")
+        conds.append(f"{day} <= :end")
         params["end"] = end.isoformat()
     if not include_void:
         conds.append(f"{alias}.voided_at IS NULL")
@@ -192,6 +194,15 @@ def attendance_totals(rows: list[AttendanceRow]) -> list[Totals]:
     return sorted(out, key=lambda t: (t.member, t.member_id))
 
 
+# A response as it is listed, filtered and sorted: a live one under its call's shift date,
+# time and type; a void one under those the call had when it was voided (kept on the
+# response, 0020), since a call whose responses are all void may be corrected.
+_KEPT = "r.void_shift_date IS NOT NULL"
+RESPONSE_DAY = f"CASE WHEN {_KEPT} THEN r.void_shift_date ELSE d.shift_date END"
+RESPONSE_AT = f"CASE WHEN {_KEPT} THEN r.void_occurred_at ELSE d.occurred_at END"
+RESPONSE_TYPE = f"CASE WHEN {_KEPT} THEN r.void_call_type ELSE d.call_type END"
+
+
 def list_responses(
     rd: Reader,
     actor: Actor,
@@ -207,29 +218,31 @@ def list_responses(
     """Call responses, newest shift first (one row per responder; at most `limit`). Members
     see their own."""
     member_id = _scope(actor, member_id, "calls")
-    conds, params = _filters("r", member_id, start, end, include_void)
+    conds, params = _filters("r", member_id, start, end, include_void, day=RESPONSE_DAY)
     if call_type is not None:
         # as a requirement counting that call type counts it (domain.credit: category_key,
         # "Structure Fire" is structure-fire): the types on file that match, by equality
         from trainctl.domain.progress import category_key
 
         wanted = category_key(call_type)
-        types = [t for t in rd.column('SELECT DISTINCT call_type FROM "call" WHERE call_type IS NOT NULL')
+        types = [t for t in rd.column('SELECT DISTINCT call_type FROM "call" WHERE call_type IS NOT NULL '
+                                      "UNION SELECT DISTINCT void_call_type FROM call_response "
+                                      "WHERE void_call_type IS NOT NULL")
                  if category_key(t) == wanted]  # fmt: skip
         if not types:
             return []
         sql, more = in_list("call_type", types)
-        conds.append(f"d.call_type IN {sql}")
+        conds.append(f"{RESPONSE_TYPE} IN {sql}")
         params.update(more)
     if incident is not None:
         conds.append("d.incident_number = :incident")
         params["incident"] = " ".join(incident.split()).upper()
     rows = rd.all(
-        "SELECT r.id, r.call_id, d.incident_number, d.shift_date, d.occurred_at, d.call_type, "
+        f"SELECT r.id, r.call_id, d.incident_number, {RESPONSE_DAY}, {RESPONSE_AT}, {RESPONSE_TYPE}, "
         "r.member_id, m.name, m.email, r.role, r.source_file, r.source_line, r.created_at, "
         "r.created_by, r.voided_at, r.voided_by, r.void_reason "
         'FROM call_response r JOIN "call" d ON d.id = r.call_id JOIN member m ON m.id = r.member_id '
-        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.occurred_at DESC, d.incident_number, m.name"
+        f"WHERE {' AND '.join(conds)} ORDER BY {RESPONSE_DAY} DESC, {RESPONSE_AT} DESC, d.incident_number, m.name"
         + (" LIMIT :limit" if limit is not None else ""),
         {**params, "limit": limit} if limit is not None else params,
     )

@@ -46,6 +46,7 @@ from trainctl.domain import shifts as ds
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError
 from trainctl.models import Call, CallResponse, Shift, ShiftAttendance, utcnow
+from trainctl.queries import required
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
@@ -759,9 +760,16 @@ def void_response(
     """Keep the response, stamp who/when/why, reverse its credit; the member may then be
     entered on that call again (`call add`). Voiding a void one changes nothing (None)."""
     actor.require(MANAGE, "void call responses")
-    return void_row(session, actor, lambda: get_response(session, ref), reason=reason, today=today,
-                    source_type="call", action="call.void", what="response",
-                    dated=lambda r: _shift_date(session.get(Call, r.call_id)))  # fmt: skip
+    row, feed = void_row(session, actor, lambda: get_response(session, ref), reason=reason, today=today,
+                         source_type="call", action="call.void", what="response",
+                         dated=lambda r: _shift_date(session.get(Call, r.call_id)))  # fmt: skip
+    if feed is not None:  # voided now: keep what the call said, as a correction may change it
+        call = required(session.get(Call, row.call_id))  # FK: a call with responses stays
+        row.void_shift_date, row.void_occurred_at, row.void_call_type = (
+            call.shift_date, call.occurred_at, call.call_type)  # fmt: skip
+        session.add(row)
+        session.flush()
+    return row, feed
 
 
 __all__ = [

@@ -14,17 +14,31 @@ found, the department's day of completed_at (its timezone: env TRAINCTL_TIMEZONE
 the `timezone` setting), as 0008 filled the other dates. Set-based for the credits; the
 remainder (rows without a credit, a few) in Python.
 
+And the call a void response was voided under (review: correcting a call, which is allowed
+once its responses are all void, made `call list --include-void` show its void responses
+at the corrected time, shift date and type):
+
+    call_response.void_shift_date, void_occurred_at, void_call_type
+
+copied from the call when a response is voided. Existing void responses get the call's
+values as they stood then: its values now, taken back through each `call.correct` audit
+entry written after the void (newest first: each keeps the values it replaced).
+
 Revision ID: 0020_completed_on
 Revises: 0019_more_positions
 """
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 from alembic import op
+
+import trainctl.models
 
 revision: str = "0020_completed_on"
 down_revision: str | None = "0019_more_positions"
@@ -82,6 +96,60 @@ def _by_clock(table: str) -> None:
     )
 
 
+# call_response's copy of the call when voided: (its column, the call's, the audit's name)
+VOID_COLUMNS = (
+    ("void_shift_date", "shift_date", "shift_date"),
+    ("void_occurred_at", "occurred_at", "at"),
+    ("void_call_type", "call_type", "call_type"),
+)
+
+
+def _stored(name: str, value: Any, sqlite: bool) -> Any:
+    """An audit log's JSON value (ISO text for dates and times) as the column stores it."""
+    if value is None or name == "call_type":
+        return value
+    if name == "shift_date":
+        day = date.fromisoformat(str(value)[:10])
+        return day.isoformat() if sqlite else day
+    at = _instant(value).astimezone(UTC)
+    return at.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else at
+
+
+def _void_responses() -> None:
+    bind = op.get_bind()
+    sqlite = bind.dialect.name == "sqlite"
+    op.execute(
+        "UPDATE call_response SET "
+        + ", ".join(f'{col} = (SELECT c.{src} FROM "call" c WHERE c.id = call_response.call_id)'
+                    for col, src, _ in VOID_COLUMNS)
+        + " WHERE voided_at IS NOT NULL"
+    )  # fmt: skip
+    corrections: dict[int, list[tuple[datetime, dict[str, Any]]]] = {}
+    for cid, at, detail in bind.execute(
+        sa.text("SELECT entity_id, at, detail FROM audit_log WHERE action = 'call.correct' ORDER BY id DESC")
+    ):
+        before = (json.loads(detail) if isinstance(detail, str) else detail or {}).get("before") or {}
+        corrections.setdefault(cid, []).append((_instant(at), before))
+    if not corrections:
+        return
+    updates = []
+    for rid, cid, voided_at in bind.execute(
+        sa.text("SELECT id, call_id, voided_at FROM call_response WHERE voided_at IS NOT NULL")
+    ):
+        kept: dict[str, Any] = {}
+        for at, before in corrections.get(cid, []):  # newest first: the oldest after the void wins
+            if at > _instant(voided_at):
+                kept.update(before)
+        if kept:
+            updates.append((rid, kept))
+    for rid, kept in updates:
+        sets = {col: _stored(name, kept[name], sqlite) for col, _, name in VOID_COLUMNS if name in kept}
+        bind.execute(
+            sa.text(f"UPDATE call_response SET {', '.join(f'{c} = :{c}' for c in sets)} WHERE id = :id"),
+            {**sets, "id": rid},
+        )
+
+
 def upgrade() -> None:
     for table in TABLES:
         op.add_column(table, sa.Column("completed_on", sa.Date(), nullable=True))
@@ -89,8 +157,14 @@ def upgrade() -> None:
     _by_clock("requirement_progress")
     op.execute(_BY_ROWS)
     _by_clock("enrollment")
+    op.add_column("call_response", sa.Column("void_shift_date", sa.Date(), nullable=True))
+    op.add_column("call_response", sa.Column("void_occurred_at", trainctl.models.UTCDateTime(), nullable=True))
+    op.add_column("call_response", sa.Column("void_call_type", sqlmodel.sql.sqltypes.AutoString(), nullable=True))
+    _void_responses()
 
 
 def downgrade() -> None:
+    for col, _, _ in reversed(VOID_COLUMNS):
+        op.drop_column("call_response", col)
     for table in reversed(TABLES):
         op.drop_column(table, "completed_on")  # SQLite 3.35+: ALTER TABLE DROP COLUMN, no rebuild
