@@ -128,3 +128,14 @@ def test_a_csv_keeps_a_figure_exactly_and_a_table_never_writes_an_exponent(capsy
     render.table(rows, COLS, "table")
     out = capsys.readouterr().out
     assert "10.9833" in out and "1234567.25" in out and "e+06" not in out
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (10451.75, "10451.75"),  # 431 shifts of 24.25 h: the summary line says 10451.75
+    (99999.99, "99999.99"), (0.3333333, "0.333333"), (1.3333333, "1.33333"), (12.0, "12"),
+    (24.25, "24.25"), (-0.0000001, "0"),
+])  # fmt: skip
+def test_a_table_figure_keeps_the_two_decimals_every_hours_figure_keeps(value, shown):
+    """A table's figure had six significant digits: 10451.75 h read 10451.8 beside the
+    summary line's and the CSV's 10451.75 (one command, two figures)."""
+    assert render.cell(value) == shown

@@ -119,8 +119,12 @@ def cell(value: Any) -> str:
             return str(value)
         if value == int(value):
             return str(int(value))
-        shown = f"{value:g}"  # six significant digits: a table's figure
-        return shown if "e" not in shown else f"{value:.2f}"  # never 1.23457e+06 h
+        # six significant digits, but never fewer than the two decimals every hours figure
+        # keeps (domain.text.hours_text): 10451.75 h, not 10451.8 beside a summary line
+        # saying 10451.75; 0.333333 h; never in exponent form
+        whole = len(str(int(abs(value)))) if abs(value) >= 1 else 0
+        shown = f"{value:.{max(2, 6 - whole)}f}".rstrip("0").rstrip(".")
+        return "0" if shown == "-0" else shown
     if isinstance(value, list | tuple):
         return ", ".join(cell(v) for v in value)
     if isinstance(value, datetime):
