@@ -44,6 +44,8 @@ def test_the_readme_tour_runs_top_to_bottom_on_a_fresh_database(cli, tmp_path, m
         r = cli(*argv(line, folder), ok=False)
         if r.exit_code != 0:
             failed.append(f"{line}\n  exit {r.exit_code}: {r.stderr.strip()[:400]}")
+        if "both name" in r.stderr:  # a crew naming one member twice records fewer than it shows
+            failed.append(f"{line}\n  {r.stderr.strip()[:400]}")
     assert not failed, "\n".join(failed)
     # the files it names were the shipped ones
     assert {p.name for p in folder.glob("*.csv")} >= {
