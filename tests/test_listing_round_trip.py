@@ -100,3 +100,28 @@ def test_a_column_the_listing_does_not_write_is_still_refused(cli, tmp_path, sna
     r = cli(*AS_OF, "call", "import", "--csv", str(sheet), ok=False)
     assert r.exit_code == 65 and "unknown column: 'seat_belt'" in r.stderr and "'id'" not in r.stderr, r
     assert snapshot() == before
+
+
+def test_the_apostrophe_before_a_formula_like_text_is_read_back_off(cli, tmp_path, fresh_url, snapshot):
+    """The CSV writer puts an apostrophe before text a spreadsheet would run as a formula
+    ("+Plus Name", badge "-5", instructor "@jlee"); the importers took it as part of the
+    name, and a re-import into the same database was refused as a renamed member."""
+    cli(*AS_OF, "member", "add", "+Plus Name", "--email", "plus@fd.org", "--badge", "-5")
+    cli(*AS_OF, "member", "add", "'Tis Ann", "--email", "tis@fd.org")  # an apostrophe of its own
+    cli(*AS_OF, "record", "add", "plus@fd.org", "--course", "Hose drill", "--date", "2026-03-01",
+        "--hours", "2", "--instructor", "@jlee")  # fmt: skip
+    members, records = tmp_path / "m.csv", tmp_path / "r.csv"
+    members.write_text(cli(*AS_OF, "--format", "csv", "member", "list").stdout, encoding="utf-8")
+    records.write_text(cli(*AS_OF, "--format", "csv", "record", "list").stdout, encoding="utf-8")
+    assert "'+Plus Name" in members.read_text() and "'@jlee" in records.read_text()  # still guarded
+    before = snapshot()
+    r = cli(*AS_OF, "member", "import", "--csv", str(members))
+    assert "0 added, 0 updated, 2 unchanged" in r.stderr, r
+    assert snapshot() == before
+    fresh = ("--db", fresh_url)
+    cli(*fresh, *AS_OF, "member", "import", "--csv", str(members))
+    cli(*fresh, *AS_OF, "record", "import", "--csv", str(records))
+    people = {(m["name"], m["badge"]) for m in cli(*fresh, "--format", "json", "member", "list").json}
+    assert people == {("+Plus Name", "-5"), ("'Tis Ann", None)}, people
+    [record] = cli(*fresh, "--format", "json", "record", "list").json
+    assert (record["member"], record["instructor"]) == ("+Plus Name", "@jlee"), record

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from trainctl.domain.text import FORMULA_START
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -134,14 +136,12 @@ def cell(value: Any) -> str:
     return str(value)
 
 
-# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): text starting with
-# one of these is written with a leading apostrophe. Numbers are numbers and stay as they are.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value: Any) -> str:
     """A CSV field: as in a table, but an instant in ISO 8601 with Z (tables may keep
-    "2026-11-30 17:19 UTC"; files have one spelling of time)."""
+    "2026-11-30 17:19 UTC"; files have one spelling of time). A text a spreadsheet would
+    run as a formula (OWASP "CSV injection", domain.text.FORMULA_START) is written behind an
+    apostrophe, which the importers read back off (domain.text.unguarded). Numbers are
+    numbers and stay as they are."""
     if isinstance(value, datetime):
         return iso_time(value)
     if isinstance(value, float) and math.isfinite(value) and value != int(value):

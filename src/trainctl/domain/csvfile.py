@@ -30,7 +30,7 @@ from trainctl.domain.sheet import (
     looks_like_utf16,
     match_header,
 )
-from trainctl.domain.text import plural, word_for
+from trainctl.domain.text import plural, unguarded, word_for
 from trainctl.errors import BadInputError
 
 DELIMITERS = (",", ";", "\t")
@@ -226,7 +226,7 @@ def parse_csv(
             else:
                 problems.append(problem)
             continue
-        values = {h: v.strip() for h, v in zip(header, record, strict=True)}
+        values = {h: unguarded(v.strip()) for h, v in zip(header, record, strict=True)}
         key = tuple(values[h] for h in header)
         if key in seen:
             duplicates.append((line, seen[key]))

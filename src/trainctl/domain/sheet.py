@@ -366,10 +366,11 @@ def line_breaks(
 
 # ---------------------------------------------------------------------------------- values
 def cell(cells: Sequence[str], index: int | None) -> str:
-    """The trimmed cell at `index` ('' when the row is short or the column absent)."""
+    """The trimmed cell at `index` ('' when the row is short or the column absent), with
+    the apostrophe a CSV writer puts before a formula-like text read back off."""
     if index is None or index >= len(cells):
         return ""
-    return cells[index].strip()
+    return dtext.unguarded(cells[index].strip())
 
 
 def check_text(value: str, *, limit: int = MAX_TEXT) -> str:

@@ -98,6 +98,20 @@ def visible(text: str) -> str:
     return " ".join(kept.split())
 
 
+# A CSV cell a spreadsheet would run as a formula (OWASP "CSV injection"): trainctl writes
+# text starting with one of these behind an apostrophe (cli/render.csv_cell), and reads the
+# apostrophe back off (`unguarded`), so a listing imports back as it was.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unguarded(text: str) -> str:
+    """A cell as it was before a CSV writer guarded it: "'+Plus Name" is "+Plus Name",
+    "'-5" is "-5"; an apostrophe before anything else ("'Tis") is the text's own."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
+        return text[1:]
+    return text
+
+
 # Invisible characters no name needs, which a copy from a web page or a file glued after
 # another (its BOM mid-file) leaves in: zero width no-break space (BOM), zero width space,
 # word joiner. Kept: the zero width (non-)joiners some scripts need (U+200C, U+200D).

@@ -22,7 +22,7 @@ from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
 from trainctl.domain.sheet import under_no_column
-from trainctl.domain.text import plural, quoted, same_name, word_for
+from trainctl.domain.text import plural, quoted, same_name, unguarded, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key, other_named
@@ -405,6 +405,8 @@ def read_rows(
         width = len(head.cells)
         unnamed = [i for i, h in enumerate(head.cells) if not h.strip()]  # empty trailing columns
         noted = [(i, h.strip()) for i, h in enumerate(head.cells) if sheet.header_key(h) in NOTE_KEYS]
+        # (sheet.cell inlined below: the apostrophe a CSV writer put before a formula-like text
+        # is read back off, domain.text.unguarded)
         for number, cells, end in lines:  # sheet.cell inlined: this loop runs once per cell of the import
             if end != number and (broken := sheet.line_breaks(cells, header.names, header.columns)):
                 yield number, {BROKEN: "\n".join(f"{column}\t{why}" for column, why in broken)}
@@ -417,12 +419,12 @@ def read_rows(
             if len(cells) > last:
                 for i, field_name in columns:
                     if text := cells[i].strip():
-                        values[field_name] = text
+                        values[field_name] = text if text[0] != "'" else unguarded(text)
             else:
                 n = len(cells)
                 for i, field_name in columns:
                     if i < n and (text := cells[i].strip()):
-                        values[field_name] = text
+                        values[field_name] = text if text[0] != "'" else unguarded(text)
             yield number, values
     except sheet.SheetError as exc:
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
