@@ -125,3 +125,21 @@ def test_the_apostrophe_before_a_formula_like_text_is_read_back_off(cli, tmp_pat
     assert people == {("+Plus Name", "-5"), ("'Tis Ann", None)}, people
     [record] = cli(*fresh, "--format", "json", "record", "list").json
     assert (record["member"], record["instructor"]) == ("+Plus Name", "@jlee"), record
+
+
+def test_a_name_two_members_share_is_settled_by_the_rows_email_or_badge(cli, tmp_path, snapshot):
+    """Two John Smiths (badges 101, 102): a row naming "John Smith" beside an e-mail or badge
+    is that member's; the name alone is still refused, naming both, with nothing written."""
+    cli(*AS_OF, "member", "add", "John Smith", "--email", "js1@fd.org", "--badge", "101")
+    cli(*AS_OF, "member", "add", "John Smith", "--email", "js2@fd.org", "--badge", "102")
+    sheet = tmp_path / "r.csv"
+    sheet.write_text("member,email,badge,course,date,hours\nJohn Smith,js2@fd.org,,Hose drill,2026-03-01,2\n"
+                     "John Smith,,101,Hose drill,2026-03-02,2\n", encoding="utf-8")  # fmt: skip
+    cli(*AS_OF, "record", "import", "--csv", str(sheet))
+    got = {(r["email"], str(r["completion_date"])) for r in cli("--format", "json", "record", "list").json}
+    assert got == {("js2@fd.org", "2026-03-01"), ("js1@fd.org", "2026-03-02")}, got
+    sheet.write_text("member,course,date,hours\nJohn Smith,Hose drill,2026-03-03,2\n", encoding="utf-8")
+    before = snapshot()
+    r = cli(*AS_OF, "record", "import", "--csv", str(sheet), ok=False)
+    assert r.exit_code == 65 and "2 members are named 'John Smith'" in r.stderr, r
+    assert snapshot() == before

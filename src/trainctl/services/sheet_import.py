@@ -203,7 +203,11 @@ class MemberIndex:
                 if mid is None and name == "member" and not says_badge and not text.isdigit():
                     # a member's full name, as the one resolver takes it (queries.members)
                     mid, why = self._named(text)
-                    if why and name_key(text) in self.by_name:  # two members of that name
+                    namesakes = self.by_name.get(name_key(text), [])
+                    settled = [i for i in found.values() if i in namesakes]
+                    if why and settled:  # two of that name: the row's e-mail or badge says which
+                        mid = settled[0]
+                    elif why and namesakes:  # two members of that name
                         return None, (name, why)
                 if mid is None:
                     what = "badge or name" if name == "member" else "badge"
