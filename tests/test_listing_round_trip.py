@@ -19,7 +19,8 @@ VOIDABLE = ("record", "cert", "shift", "call")
 @pytest.fixture
 def dept(cli):
     """Ann (badge 0042) and Bo, a course, and one record, card, tour and call each, with a
-    void one of each besides (void rows are listed only with --include-void)."""
+    void one of each besides (void rows are listed only with --include-void); then Eva and
+    two John Smiths, with what a record, card or course counts by besides."""
     cli("config", "set", "timezone", "America/New_York")
     cli(*AS_OF, "member", "add", "Ann Lee", "--email", "ann@fd.org", "--badge", "0042", "--hire-date", "2020-01-06")
     cli(*AS_OF, "member", "add", "Bo Diaz", "--email", "bo@fd.org", "--badge", "7", "--position", "emt")
@@ -44,6 +45,25 @@ def dept(cli):
     for noun in VOIDABLE:  # the last one of each: void
         listed = cli("--format", "json", noun, "list").json
         cli(noun, "void", str(max(row["id"] for row in listed)), "--reason", "entered in error")
+    # what a record, card, course and member count by besides (an NREMT worksheet's figures:
+    # passed, self-paced, the certification date), and two members of one name (badges 101, 102)
+    cli(*AS_OF, "member", "add", "Eva Lind", "--email", "eva@fd.org", "--badge", "E-1", "--position", "emt",
+        "--hire-date", "2020-01-01", "--certification-date", "2024-05-01")  # fmt: skip
+    cli(*AS_OF, "member", "add", "John Smith", "--email", "js1@fd.org", "--badge", "101")
+    cli(*AS_OF, "member", "add", "John Smith", "--email", "js2@fd.org", "--badge", "102")
+    cli("course", "add", "--code", "LF-2", "--name", "Live fire II", "--type", "live_fire", "--hours", "3",
+        "--duration", "4", "--prerequisite", "LF-1")  # fmt: skip
+    cli(*AS_OF, "record", "add", "E-1", "--course", "Airway online", "--date", "2026-01-10", "--hours", "10",
+        "--category", "national", "--topic", "airway", "--self-paced")  # fmt: skip
+    cli(*AS_OF, "record", "add", "E-1", "--course", "Trauma class", "--date", "2026-02-10", "--hours", "8",
+        "--category", "national/trauma", "--not-passed", "--location", "Station 2", "--score", "61.5")  # fmt: skip
+    cli(*AS_OF, "record", "add", "102", "--course", "LF-1", "--date", "2026-02-11")
+    cli(*AS_OF, "cert", "add", "101", "ACLS", "--number", "A-9", "--issued", "2025-02-01", "--expires",
+        "2027-02-01", "--name", "Advanced Cardiac Life Support", "--issuer", "AHA")  # fmt: skip
+    cli(*AS_OF, "shift", "add", "102", "--date", "2026-03-24", "--station", "Station 2", "--shift", "B",
+        "--time-in", "2026-03-24T07:00-04:00", "--time-out", "2026-03-24T19:00-04:00")  # fmt: skip
+    cli(*AS_OF, "call", "add", "F26-0420", "-m", "101", "--at", "2026-03-24T09:00-04:00", "--type", "EMS",
+        "--shift-date", "2026-03-24")  # fmt: skip
     return cli
 
 
@@ -73,6 +93,46 @@ def test_each_listing_imports_back_into_another_department_as_the_same_rows(dept
         dept(*fresh, *AS_OF, noun, "import", "--csv", str(files[noun]))
     for noun in KINDS:  # (a course's record count: once the records are in)
         assert _rows(dept, noun, *fresh) == before[noun], noun
+
+
+# what each database numbers or stamps for itself (the listings' rows are compared without them)
+OWN = ("id", "member_id", "course_id", "shift_id", "call_id", "source_file", "source_line", "created_at", "created_by",
+       "updated_at", "voided_at", "voided_by", "void_reason")  # fmt: skip
+
+
+def _json(cli, noun: str, *extra: str) -> list[str]:
+    """The listing's JSON rows without what each database gives itself (a course's
+    prerequisites by code), each row as sorted JSON text, sorted."""
+    import json
+
+    listed = cli(*extra, *AS_OF, "--format", "json", noun, "list").json
+    codes = {row["id"]: row["code"] for row in listed} if noun == "course" else {}
+    rows = []
+    for row in listed:
+        if noun == "course":
+            row["prerequisites"] = sorted(codes[i] for i in row["prerequisites"])
+        rows.append(json.dumps({k: v for k, v in row.items() if k not in OWN}, sort_keys=True))
+    return sorted(rows)
+
+
+def test_every_listing_taken_to_another_database_lists_the_same_in_json(dept, tmp_path, fresh_url):
+    """The CSV listings wrote only the table's columns: a record's passed, self-paced and
+    location, a member's certification date, a card's issuer, a course's duration and
+    prerequisites were lost on the way (a failed class counted, an NREMT worksheet read
+    18 h and OVERDUE where it had read 10 h, DUE SOON); and the rows named a member only by
+    name, so two John Smiths could not be imported back. Every field JSON lists arrives."""
+    before = {noun: _json(dept, noun) for noun in KINDS}
+    files = _listings(dept, tmp_path)
+    for noun in ("member", *VOIDABLE):  # a member by e-mail too, not only by name
+        assert ",email," in files[noun].read_text().splitlines()[0], noun
+    fresh = ("--db", fresh_url)
+    dept(*fresh, "config", "set", "timezone", "America/New_York")
+    for noun in KINDS:
+        dept(*fresh, *AS_OF, noun, "import", "--csv", str(files[noun]))
+    for noun in KINDS:
+        assert _json(dept, noun, *fresh) == before[noun], noun
+    smiths = [row for row in dept(*fresh, "--format", "json", "record", "list").json if row["member"] == "John Smith"]
+    assert [row["email"] for row in smiths] == ["js2@fd.org"], smiths  # badge 102's, not 101's
 
 
 def test_rows_a_listing_marks_void_are_not_brought_back(dept, tmp_path, fresh_url):

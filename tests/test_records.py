@@ -958,8 +958,9 @@ def test_the_table_shows_what_a_record_was_filed_under(cli, monkeypatch):
     csv_rows = cli("-f", "csv", "record", "list").stdout.splitlines()
     # CSV keeps them apart too: the category had been left out (blank for the records
     # filed under a category alone, "airway" for ems/airway)
-    assert csv_rows[0] == "id,completion_date,member,course,hours,status,category,topic,instructor,void"
-    assert [tuple(line.split(",")[6:8]) for line in csv_rows[1:]] == [
+    assert csv_rows[0] == ("id,completion_date,member,email,course,hours,status,score,passed,training_type,"
+                           "category,topic,instructor,location,self_paced,expiration_date,void")  # fmt: skip
+    assert [tuple(line.split(",")[10:12]) for line in csv_rows[1:]] == [
         ("ems", "airway"), ("ventilation", ""), ("national/airway", ""),
     ]
     cli("record", "void", "2", "--reason", "wrong day")

@@ -44,6 +44,9 @@ COLUMNS = [
     Col("member"),
     Col("role", drop=1),  # the first to go at 80 columns: a long call type keeps its words
 ]
+# CSV: the member's e-mail beside the name, as the import reads it first (two members may
+# share a name)
+FILE_COLUMNS = [*COLUMNS[:6], Col("email"), *COLUMNS[6:]]  # (after member)
 EMPTY = (
     "No calls yet. Record one with `trainctl call add INCIDENT --member M --at "
     "2026-03-09T00:30-04:00 --type EMS`, or import a sheet with `trainctl call import --csv FILE`."
@@ -149,9 +152,10 @@ def list_(
         empty = si.empty_as_of("calls", last, filtered=filtered)
     shown = rows[: row_limit(limit, fmt)]
     when = local_short if fmt == "table" else local  # (80 columns: the table fits, as shift list's)
+    cols = FILE_COLUMNS if fmt == "csv" else COLUMNS
     render.table(
         [{**r.as_dict(), "at": when(r.at, zone), "void": si.void_cell(r)} for r in shown],
-        [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt,
+        [*cols, Col("void")] if include_void else cols, fmt,
         empty=empty,
         json_rows=[r.as_dict() for r in shown] if fmt == "json" else None,
     )  # fmt: skip

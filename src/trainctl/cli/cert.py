@@ -40,6 +40,13 @@ COLUMNS = [
     Col("status"),
     Col("days_left", "Days left", numeric=True),
 ]
+# CSV: every column `cert import` reads (services.certifications.CARD_FIELDS), the member's
+# e-mail beside the name (two members may share a name), and the assumed last day in its
+# own column (the table shows it under Expires)
+FILE_COLUMNS = [
+    *COLUMNS[:2], Col("email"), COLUMNS[2], Col("credential_name"), COLUMNS[3], Col("issuer"),
+    *COLUMNS[4:6], Col("assumed_through"), *COLUMNS[6:],
+]
 ASSUMED = (
     "(assumed): no expiry on file; the card holds the renewing requirement that names its "
     "credential (e.g. BLS, biennial: 24 months) a renewal from its issue day, as `report "
@@ -140,10 +147,11 @@ def list_(
         for row in rows:
             if row["assumed_through"] is not None:
                 row["expires_on"] = f"{row['assumed_through']} (assumed)"
-    # CSV: the assumed last day in its own column (the table shows it under Expires)
-    cols = COLUMNS if fmt == "table" else [*COLUMNS[:6], Col("assumed_through"), *COLUMNS[6:]]
+    elif fmt == "csv":  # (`name` would read back as the member's: the credential's by its own key)
+        rows = [row | {"credential_name": row["name"]} for row in rows]
     render.table(
-        rows, cols, fmt, empty="No certifications match these filters." if filtered else EMPTY
+        rows, COLUMNS if fmt == "table" else FILE_COLUMNS, fmt,
+        empty="No certifications match these filters." if filtered else EMPTY,
     )  # fmt: skip
     if fmt == "table" and any(c.assumed_through for c in cards):
         render.info(ASSUMED, quiet=state.quiet)

@@ -39,6 +39,9 @@ COLUMNS = [
     Col("self_paced", "Self-paced", drop=3),
     Col("records", "Records", numeric=True, drop=2),
 ]
+# CSV: every column `course import` reads (services.courses.COURSE_FIELDS), the duration
+# and prerequisites too, so that a listing imports back as it is
+FILE_COLUMNS = [*COLUMNS[:5], Col("duration_hours"), *COLUMNS[5:7], Col("prerequisites"), *COLUMNS[7:]]
 
 CourseRef = Annotated[
     str, typer.Argument(metavar="COURSE", help="The course: code, name or id.", show_default=False)
@@ -242,9 +245,13 @@ def list_(
         counts = q.record_counts(rd)
     rows = [{**c.as_dict(), "records": counts.get(c.id, 0)} for c in courses]
     fmt = fmt_of(ctx, fmt_value(format))
+    if fmt == "csv":  # prerequisites by code (else name): ids are each database's own
+        ref = {c.id: c.code or c.name for c in courses}
+        for row in rows:
+            row["prerequisites"] = [ref.get(i, f"id:{i}") for i in row["prerequisites"]]
     empty = "No course matches these filters." if training_type or category else EMPTY
     json_rows = [c.as_dict() for c in courses] if fmt == "json" else None
-    render.table(rows, COLUMNS, fmt, empty=empty, json_rows=json_rows)
+    render.table(rows, FILE_COLUMNS if fmt == "csv" else COLUMNS, fmt, empty=empty, json_rows=json_rows)
 
 
 @app.command("show")

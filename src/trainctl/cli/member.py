@@ -78,8 +78,13 @@ def _json(member: Member) -> dict[str, Any]:
     return MemberRead.model_validate(member).model_dump(mode="json")
 
 
+# CSV: every column `member import` reads (services.member_import.MEMBER_FIELDS), so that
+# a listing taken to another database keeps the certification date its NREMT cycle runs from
+FILE_COLUMNS = [*COLUMNS, Col("certification_date")]
+
+
 def _row(member: MemberRow) -> dict[str, Any]:
-    return {c.key: getattr(member, c.key) for c in COLUMNS}
+    return {c.key: getattr(member, c.key) for c in FILE_COLUMNS}
 
 
 def _raw(**values: Any) -> dict[str, Any]:
@@ -195,9 +200,9 @@ def list_(
     # With --as-of: the members as they were that day (positions, status); JSON and CSV
     # add first_known, the table a "First known" column when a member is shown as first known.
     rows = [_row(x.member) | ({"first_known": x.first_known} if dated else {}) for x in listed]
-    cols = COLUMNS
+    cols = FILE_COLUMNS if fmt == "csv" else COLUMNS
     if dated and (fmt == "csv" or any(x.first_known for x in listed)):
-        cols = [*COLUMNS, Col("first_known", "First known")]
+        cols = [*cols, Col("first_known", "First known")]
     json_rows = None
     if fmt == "json":
         json_rows = [

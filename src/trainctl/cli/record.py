@@ -6,8 +6,9 @@ Natural key: member + course + date; adding or importing it again adds nothing t
 JSON output: one object per record (id, member_id, member, email, course_id, course_code,
 course_name, training_type, category, topic, completion_date, expiration_date, hours,
 status, score, passed, instructor, location, self_paced, source_file, source_line,
-created_at, created_by, voided_at, voided_by, void_reason). CSV output: the table's
-columns, with `category` beside `topic` (the table joins them: `national/airway`).
+created_at, created_by, voided_at, voided_by, void_reason). CSV output: every column
+`record import` reads (the member's e-mail beside the name; `category` apart from `topic`,
+which the table joins: `national/airway`), so that a listing imports back as it is.
 """
 
 from __future__ import annotations
@@ -40,9 +41,15 @@ COLUMNS = [
     Col("instructor", drop=2),
     Col("void"),
 ]
-# CSV keeps category and topic apart, as JSON does: the category beside the topic
-_AT = next(i for i, c in enumerate(COLUMNS) if c.key == "topic")
-FILE_COLUMNS = [*COLUMNS[:_AT], Col("category"), *COLUMNS[_AT:]]
+# CSV: every column `record import` reads (domain.records.SHEET_FIELDS), so that a listing
+# taken to another database keeps what a record counts by (passed, self-paced: an NREMT
+# worksheet's figures) and names its member by e-mail too (two members may share a name);
+# category and topic apart, as JSON keeps them
+FILE_COLUMNS = [
+    *COLUMNS[:3], Col("email"), *COLUMNS[3:5], Col("status"), Col("score"), Col("passed"),
+    Col("training_type"), Col("category"), Col("topic"), Col("instructor"), Col("location"),
+    Col("self_paced"), Col("expiration_date"), Col("void"),
+]
 EMPTY = (
     "No training records yet. Log a drill with `trainctl record add --members a,b,c --course "
     "NAME --date DATE --hours H`, or import sign-in sheets with `trainctl record import FILE...`."

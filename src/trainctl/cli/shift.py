@@ -47,6 +47,9 @@ COLUMNS = [
     Col("time_out", "Time out"),
     Col("hours", numeric=True),
 ]
+# CSV: the member's e-mail beside the name, as the import reads it first (two members may
+# share a name)
+FILE_COLUMNS = [*COLUMNS[:5], Col("email"), *COLUMNS[5:]]  # (after member)
 TOTAL_COLUMNS = [
     Col("member_id", "ID", numeric=True),
     Col("member"),
@@ -174,7 +177,8 @@ def list_(
          "void": si.void_cell(r)}
         for r in cut
     ]
-    render.table(shown, [*COLUMNS, Col("void")] if include_void else COLUMNS, fmt, empty=empty,
+    cols = FILE_COLUMNS if fmt == "csv" else COLUMNS
+    render.table(shown, [*cols, Col("void")] if include_void else cols, fmt, empty=empty,
                  json_rows=[r.as_dict() for r in cut] if fmt == "json" else None)  # fmt: skip
     render.more_rows(len(cut), len(rows), "attendance rows", quiet=state.quiet)
     if rows and fmt == "table":  # (the totals are of every row, shown or not)
