@@ -442,3 +442,25 @@ def test_a_definition_says_what_counts_and_a_new_database_counts_the_same(cli, t
     (d,) = tomllib.loads(out.read_text())["requirement_definitions"]
     assert d["counts_categories"] == ["scba"]
     assert "counts_courses" not in d  # defaults stay out of the file
+
+
+def test_a_draft_exported_and_applied_elsewhere_arrives_a_draft(cli, probie, tmp_path):
+    """`program export` wrote no status: a draft v2 applied with `program apply --file` in
+    another database arrived active (enrollable before it was finished). The file carries
+    the status; a file without one (the samples, an older export) still applies active."""
+    cli("program", "duplicate", probie, "--name", probie)  # v2, a draft
+    f = tmp_path / "v2.toml"
+    cli("program", "export", f"{probie}@2", "-o", str(f))
+    assert tomllib.loads(f.read_text())["status"] == "draft"
+    new = other_db(tmp_path)
+    cli("program", "export", probie, "-o", str(tmp_path / "v1.toml"))
+    cli("--db", str(new), "program", "apply", "--file", str(tmp_path / "v1.toml"))
+    r = cli("--db", str(new), "program", "apply", "--file", str(f))
+    assert "+ program 'Probationary Firefighter' v2 (phases), draft" in r.stdout, r
+    shown = {d["version"]: d["status"] for d in cli("--db", str(new), "--format", "json", "program", "list").json
+             if d["name"] == probie}  # fmt: skip
+    assert shown == {1: "active", 2: "draft"}, shown
+    assert "program status" not in cli("--db", str(new), "program", "apply", "--file", str(f)).stdout
+    f.write_text(f.read_text().replace('status = "draft"\n', ""))  # no status: as before, active
+    r = cli("--db", str(new), "program", "apply", "--file", str(f))
+    assert "~ program status 'draft' -> 'active'" in r.stdout, r

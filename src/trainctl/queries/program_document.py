@@ -126,11 +126,13 @@ def program_document(tree: ProgramTree, *, info: bool = False) -> dict[str, Any]
 
 
 def export_toml(tree: ProgramTree) -> str:
-    """The program file `program export` writes: the document without read-only keys, empty
-    values and definition fields left at their defaults."""
+    """The program file `program export` writes: the document with its status, without the
+    other read-only keys, empty values and definition fields left at their defaults."""
     import tomli_w  # only `program export` writes TOML
 
     doc = program_document(tree)
+    # the status too: a draft exported and applied elsewhere arrives a draft, not active
+    doc = {"name": doc.pop("name"), "version": doc.pop("version"), "status": tree.program.status, **doc}
     doc["requirement_definitions"] = [
         {
             k: v

@@ -310,9 +310,11 @@ class RequirementDefinition(_Strict):
 class ProgramFile(ProgramFields):
     """One program, as `program export` writes it and `program apply` reads it."""
 
-    # informational keys written by `program show --format json`; ignored by apply
+    # informational keys written by `program show --format json`; ignored by apply, but for
+    # the status (`program export` writes it too): what a program apply creates is given
+    # (a draft stays a draft elsewhere); none: active
     id: int | None = None
-    status: str | None = None
+    status: Literal["draft", "active", "archived"] | None = None
     lineage: str | None = None
     derived_from: str | None = None
     created_at: str | None = None

@@ -293,12 +293,13 @@ def apply_file(
         program = svc.create_program(
             session, actor,
             ProgramCreate(name=doc.name, version=doc.version, structure_type=new.fields["structure_type"]),
-            status="active",
+            status=doc.status or "active",  # (an exported draft arrives a draft)
         )  # fmt: skip
         old = svc.Spec(fields={f: getattr(program, f) for f in svc.PROGRAM_FIELDS})
         result.program = program
         result.changes.append(
             f"+ program '{doc.name}' v{doc.version} ({new.fields['structure_type']})"
+            + (f", {doc.status}" if doc.status not in (None, "active") else "")
         )
         body = svc.diff(old, new, names)
         result.changes.extend(line for line in body if not line.startswith("~ program "))
@@ -329,7 +330,7 @@ def apply_file(
                 details=fixed,
             )
         result.changes.extend(body)
-        if program.status == "draft":
+        if program.status == "draft" and doc.status != "draft":
             result.changes.append("~ program status 'draft' -> 'active'")
     for pre in prereqs:
         if pre.id not in old.prerequisite_ids:
@@ -342,7 +343,7 @@ def apply_file(
             _add_links_in_use(session, actor, program, adding, new, result, today=today)
         else:
             svc.sync(session, program, old, new)
-    if program.status == "draft":
+    if program.status == "draft" and doc.status != "draft" and not result.created:
         program.status = "active"
     if result.changes:
         audit(

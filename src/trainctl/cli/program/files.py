@@ -26,8 +26,9 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Write a program as a TOML file (phases, links by registry code or name, milestones,
-    and the definitions of department requirements) for review and `program apply`."""
+    """Write a program as a TOML file (its status, phases, links by registry code or name,
+    milestones, and the definitions of department requirements) for review and `program
+    apply` (a draft applied elsewhere stays a draft)."""
     from trainctl.queries.program_document import export_toml
     from trainctl.queries.programs import label as program_label
 
