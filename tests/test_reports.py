@@ -323,6 +323,36 @@ def test_a_recruit_entered_ahead_of_the_hire_date_is_told_one_thing(cli):
     assert "ISO-OFFICER-CE — Officer continuing education: applies to none of these members (it is for officer)." in said
 
 
+def test_a_recruit_entered_ahead_of_the_hire_date_is_not_behind(cli):
+    """Zoe, entered on 22 December with a 4 January hire date: the summary of 29 December
+    left her out ("0 met of 1 applicable"), but `--behind` listed her "not_yet_due" beside
+    Ann, who is behind. One rule decides both: she owes nothing yet, so she is in neither
+    (her own row, asked for, still shows what she will owe)."""
+    cli("config", "set", "timezone", "America/Los_Angeles")
+    cli("--as-of", "2026-01-02", "requirement", "add", "--name", "SCBA refresher", "--type",
+        "hours", "--hours", "8", "--frequency", "annual", "--counts-category", "scba")  # fmt: skip
+    cli("member", "add", "Ann Old", "--email", "ann@fd.example", "--badge", "F-1", "--position",
+        "firefighter", "--hire-date", "2015-01-01")  # fmt: skip
+    cli("--as-of", "2026-12-22", "member", "add", "Zoe Quinn", "--email", "zq@fd.example",
+        "--badge", "P-2", "--position", "probationary", "--position", "firefighter",
+        "--hire-date", "2027-01-04")  # fmt: skip
+    day = ("--as-of", "2026-12-29", "report", "compliance")
+    r = cli(*day, "--behind", "--format", "csv")
+    assert [row.split(",")[1] for row in r.stdout.splitlines()[1:]] == ["Ann Old"], r
+    data = cli(*day, "--behind", "--format", "json").json
+    assert [c["member"] for c in data["cells"]] == ["Ann Old"]
+    assert data["summary"][0]["applicable"] == 1
+    r = cli(*day, "--behind")
+    assert "Ann Old" in r.stdout and "Zoe Quinn" not in r.stdout, r
+    assert "SCBA refresher: 0 met of 1 applicable (1 due soon)" in r.stderr, r
+    r = cli(*day, "--behind", "--member", "P-2")
+    assert r.stdout == "" and "Nothing is behind." in r.stderr, r
+    assert "not yet due" in cli(*day, "--member", "P-2").stdout
+    # hired: her cell is behind like anyone's
+    r = cli("--as-of", "2027-01-05", "report", "compliance", "--behind", "--format", "csv")
+    assert [row.split(",")[1] for row in r.stdout.splitlines()[1:]] == ["Ann Old", "Zoe Quinn"], r
+
+
 # ---------------------------------------------------------------------------- output
 def test_behind_csv_and_summary(dept):
     dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",

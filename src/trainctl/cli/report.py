@@ -175,18 +175,14 @@ def _emit_matrix_json(
 
 
 def summary(m: Matrix) -> list[dict[str, Any]]:
-    from trainctl.domain.compliance import hired_after
-
     out = []
     n = len(m.requirements)
     for i, spec in enumerate(m.requirements):
-        # a member hired after the as-of date (named with --member, or entered ahead of
-        # the hire date) owes nothing yet: what they will owe is shown, and counts nowhere
-        # (nor does one who owes none of the window: it is their next that they owe)
-        col = [
-            e for e in (m.cells[i::n] if n else [])
-            if hired_after(e.member, m.as_of) is None and not e.owes_nothing
-        ]  # fmt: skip
+        # only the cells that hold the member to something count (`Evaluation.held`): a
+        # member hired after the as-of date (named with --member, or entered ahead of the
+        # hire date) owes nothing yet, nor does one who owes none of the window (it is
+        # their next that they owe); --behind lists the same cells' unmet ones
+        col = [e for e in (m.cells[i::n] if n else []) if e.held]
         counts = dict.fromkeys(SHORT, 0)
         for e in col:
             counts[e.status] += 1
@@ -194,7 +190,7 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
             {
                 "requirement_id": spec.id,
                 "requirement": spec.label,
-                "applicable": len(col) - counts["not_applicable"],
+                "applicable": len(col),
                 "met": counts["met"],
                 "due_soon": counts["due_soon"],
                 "overdue": counts["overdue"],
@@ -353,7 +349,12 @@ def compliance(
     ] = None,
     as_of: AsOfOpt = None,
     behind: Annotated[
-        bool, typer.Option("--behind", help="Only what is not met (applicable cells).")
+        bool,
+        typer.Option(
+            "--behind",
+            help="Only what is not met, of the cells the summary counts (not a member hired "
+            "after the day, nor a window they owe none of).",
+        ),
     ] = False,
     due_soon_days: DueSoonOpt = 30,
     format: FormatOpt = None,
@@ -408,7 +409,7 @@ def _compliance(
     sums = summary(m)
     cells = m.cells
     if behind:
-        cells = [e for e in cells if e.applicable and not e.met and not e.owes_nothing]
+        cells = [e for e in cells if e.behind]
     if fmt == "json":
         _emit_matrix_json(day, due_soon_days, sums, cells)
         return m

@@ -808,6 +808,24 @@ class Evaluation:
         )
 
     @property
+    def held(self) -> bool:
+        """The cell holds the member to something on its day: the requirement applies, the
+        member is hired by then (one entered ahead of the hire date owes nothing before it:
+        the cell shows what they will owe) and owes some of this window (`owes_nothing`).
+        Only these count in a report's summary, and only these can be behind."""
+        return (
+            self.status != NOT_APPLICABLE
+            and hired_after(self.member, self.as_of) is None
+            and not self.owes_nothing
+        )
+
+    @property
+    def behind(self) -> bool:
+        """Held to the cell and not met: what `report compliance --behind` lists (not yet
+        due, due soon, overdue, expired)."""
+        return self.held and self.status != MET
+
+    @property
     def counted(self) -> tuple[Verdict, ...]:
         return tuple(v for v in self.verdicts if v.counted)
 
@@ -1948,7 +1966,7 @@ def evaluate(
 
 def hired_after(member: MemberFacts, day: date) -> date | None:
     """The member's hire date when it is after `day` (else None): every cell of theirs is
-    'not yet due' then, and a report's summary leaves them out of its counts (cli/report)."""
+    'not yet due' then, and held to nothing (`Evaluation.held`)."""
     hired = member.hire_date
     return hired if hired is not None and hired > day else None
 
