@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -718,6 +718,50 @@ def test_a_member_hired_after_the_last_month_began_owes_no_month_of_the_year():
         assert row["target"] == (None if not owed else 16)
         said = "\n".join(c.explain_lines(e))
         assert ("no month of it is owed" in said) == (not owed), said
+
+
+HIRED_LATER = [
+    ISO_COMPANY,
+    c.RequirementSpec("Hazmat", "hours", frequency="annual", required_hours=8, **CLASS),
+    c.RequirementSpec("Anniversary", "hours", frequency="annual", period_anchor="hire_date",
+                      required_hours=12, **CLASS),
+    c.RequirementSpec("Quarterly", "shifts", frequency="quarterly", required_shifts=3),
+    c.RequirementSpec("Biennial", "calls", frequency="biennial", required_calls=12),
+    c.RequirementSpec("Courses", "courses", frequency="annual", required_courses=("C1", "C2")),
+]  # fmt: skip
+
+
+@given(st.sampled_from(HIRED_LATER), st.dates(date(2023, 1, 1), date(2028, 12, 31)), st.integers(1, 800))
+def test_a_member_hired_later_is_shown_what_the_hire_day_will_hold_them_to(spec, as_of, ahead):
+    """Zoe, hired on 4 January, as of 29 December: her 8 h year said 0/8 h and her
+    January company training 16 h, though from the hire day on the year holds her to
+    7.34 h (11 of 12 months) and January to nothing. Before the hire the cell is not yet
+    due with a figure of 0, and shows the window, due day, share and months owed that the
+    hire day will; explain says so (the matrix's quick path agrees)."""
+    hired = as_of + timedelta(days=ahead)
+    m = member(positions=("firefighter",), hire_date=hired)
+    e = c.evaluate(m, spec, as_of)
+    then = c.evaluate(m, spec, hired)
+    assert (e.status, e.value, e.percentage) == (c.NOT_YET_DUE, 0, 0)
+    assert (e.window, e.due, e.target, e.months_owed) == (then.window, then.due, then.target, then.months_owed)
+    assert e.owes_nothing == then.owes_nothing and not e.held and not e.behind
+    quick = c.evaluate(m, spec, as_of, detail=False)
+    assert (quick.reason, quick.target, quick.months_owed) == (e.reason, e.target, e.months_owed)
+    said = c.explain_lines(e)
+    assert said[-1].startswith(f"Status: NOT YET DUE — hired on {hired}, after the as-of date"), said
+    assert [n for n in said if n.startswith("Note: owes")] == [n for n in c.explain_lines(then) if n.startswith("Note: owes")]
+
+
+def test_a_member_hired_on_4_january_is_shown_the_share_of_the_year():
+    m = member(positions=("firefighter",), hire_date=D("2027-01-04"))
+    year = c.RequirementSpec("SCBA", "hours", frequency="annual", required_hours=8, **CLASS)
+    e = c.evaluate(m, year, D("2026-12-29"))
+    assert (e.target, e.months_owed, e.window) == (7.34, (11, 12), pd.Window(D("2027-01-01"), D("2027-12-31")))
+    assert e.reason == "hired on 2027-01-04, after the as-of date; then owes 11 of this window's 12 months"
+    january = c.evaluate(m, ISO_COMPANY, D("2026-12-29"))
+    assert january.months_owed == (0, 1) and january.owes_nothing
+    assert january.reason == ("hired on 2027-01-04, after the as-of date; owes none of this window: "
+                              "the next, from 2027-02-01, is owed")  # fmt: skip
 
 
 def test_iso_recruit_training_is_the_first_year_from_the_hire_date():

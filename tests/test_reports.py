@@ -353,6 +353,36 @@ def test_a_recruit_entered_ahead_of_the_hire_date_is_not_behind(cli):
     assert [row.split(",")[1] for row in r.stdout.splitlines()[1:]] == ["Ann Old", "Zoe Quinn"], r
 
 
+def test_a_recruit_entered_ahead_of_the_hire_date_is_shown_the_share_they_will_owe(cli):
+    """Zoe is hired on 4 January. As of 29 December her row showed "0/8 h" for 2027 and
+    January's 16 h of company training, under "the table shows what they will owe"; hired,
+    the same cells say 7.34 h (11 of 12 months owed) and January not owed. The cell before
+    the hire now shows what the hire day will: the share, the months owed, none of January;
+    `requirement explain` says the same."""
+    cli("--as-of", "2026-01-02", "import", "iso")
+    cli("--as-of", "2026-01-02", "requirement", "add", "--name", "SCBA refresher", "--type",
+        "hours", "--hours", "8", "--frequency", "annual", "--counts-category", "scba")  # fmt: skip
+    cli("--as-of", "2026-12-22", "member", "add", "Zoe Quinn", "--email", "zq@fd.example",
+        "--badge", "P-2", "--position", "probationary", "--position", "firefighter",
+        "--hire-date", "2027-01-04")  # fmt: skip
+
+    def cells(day: str) -> dict[str, dict]:
+        data = cli("--as-of", day, "report", "compliance", "--member", "P-2", "--format", "json").json
+        return {c["requirement"].partition(" — ")[0]: c for c in data["cells"]}
+
+    keys = ("target", "window_start", "window_end", "due", "months_owed")
+    before, hired = cells("2026-12-29"), cells("2027-01-12")
+    for code in ("SCBA refresher", "ISO-HAZMAT", "ISO-COMPANY"):
+        assert before[code]["status"] == "not_yet_due" and before[code]["value"] == 0
+        assert {k: before[code][k] for k in keys} == {k: hired[code][k] for k in keys}, code
+    assert (before["SCBA refresher"]["target"], before["SCBA refresher"]["months_owed"]) == (7.34, "11 of 12")
+    assert before["ISO-COMPANY"]["months_owed"] == "0 of 1"
+    table = " ".join(cli("--as-of", "2026-12-29", "report", "compliance", "--member", "P-2").stdout.split())
+    assert "0/7.34 h" in table and "0/8 h" not in table and "none owed" in table, table
+    said = cli("--as-of", "2026-12-29", "requirement", "explain", "P-2", "SCBA refresher").stdout
+    assert "0 of 7.34 h = 0%" in said and "owes 11 of this window's 12 months" in said, said
+
+
 # ---------------------------------------------------------------------------- output
 def test_behind_csv_and_summary(dept):
     dept("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",

@@ -14,7 +14,8 @@ Statuses, in the order they are decided:
   NREMT NCCP level and the member holds a higher one's position (`outranked`).
 - ``not_yet_due``, before the member's start: the hire date (or, for a requirement
   anchored on the certification date or an NREMT cycle, the certification date) is after
-  the as-of date.
+  the as-of date; the cell shows the first window, and the share of it owed, as that
+  day will (`_not_yet`), and holds the member to nothing yet (`Evaluation.held`).
 - certification requirements (validity, not windows): ``met`` while a card with exactly
   the requirement's credential code is valid on the as-of date (valid THROUGH its expiry
   day; the card with the LATEST expiry decides, whatever the entry order); ``expired``
@@ -1530,11 +1531,29 @@ def _not_yet(
 ) -> Evaluation:
     """NOT YET DUE for a member hired or certified after the as-of date: nothing is owed
     yet; the target, and the member's first window (as of `day`, the hire or
-    certification date) say what will be."""
+    certification date) say what will be. A window owed month by month is judged as it
+    will be on the hire day: its share of the target (hired on 4 January, 11 of 2027's 12
+    months: 7.34 of 8 h), or none of it (a month begun before the hire); the figure stays
+    0, nothing being owed yet."""
     e = Evaluation(member, spec, as_of, NOT_YET_DUE, f"{why}, after the as-of date",
                    target=spec.target.target_value)  # fmt: skip
     if spec.requirement_type == "certification" or spec.period.frequency == "rolling":
         return e  # no window of its own (a rolling one is the months before the day)
+    if day == member.hire_date and _owed_by_months(spec):
+        ahead = evaluate(member, spec, day, detail=False)  # (as on the hire day: owes its months)
+        reason = e.reason
+        if ahead.months_owed is not None:
+            owed, total = ahead.months_owed
+            reason += (
+                f"; owes none of this window: the next, from {ahead.window.end + ONE_DAY}, is owed"
+                if ahead.owes_nothing and ahead.window is not None and ahead.window.end
+                else f"; then owes {owed} of this window's {total} {_months(total)}"
+            )  # fmt: skip
+        return replace(
+            e, reason=reason, window=ahead.window, window_label=ahead.window_label,
+            due=ahead.due, target=ahead.target, months_owed=ahead.months_owed,
+            notes=ahead.notes,
+        )  # fmt: skip
     anchors = pd.Anchors(member.hire_date, member.certification_date, card)
     first = _windows(spec.period, day, anchors)
     return replace(e, window=first.current, window_label=first.label, due=first.due)
