@@ -146,18 +146,25 @@ def test_a_number_is_never_shown_as_a_date():
     assert wrong == []
 
 
-def test_every_limit_is_bounded_by_the_shared_maximum():
+def test_every_limit_is_the_shared_one():
     """`record list --limit 9223372036854775808` crashed with an OverflowError (exit 70):
-    the shared --limit (options.LimitOpt) had no maximum. Every --limit has one, the same."""
+    the shared --limit (options.LimitOpt) had no maximum. Every --limit has one, the same.
+    `reminders log` had its own: 100 rows in csv and json too, without a word, and
+    `--limit 0` refused. Every --limit is the shared one: 0 shows all, no default (a
+    table the newest TABLE_LIMIT, a file every row: `row_limit`)."""
     from trainctl.cli.options import LIMIT_MAX
 
     limits = {}
     for path, cmd in _walk(app):
         for param in cmd.params:
             if "--limit" in getattr(param, "opts", []):
-                limits[" ".join(path)] = getattr(param.type, "max", None)
+                limits[" ".join(path)] = (
+                    getattr(param.type, "min", None), getattr(param.type, "max", None),
+                    param.default, param.help,
+                )  # fmt: skip
     assert {"record list", "shift list", "call list", "reminders log"} <= set(limits)
-    assert set(limits.values()) == {LIMIT_MAX}
+    assert {(low, high, default) for low, high, default, _ in limits.values()} == {(0, LIMIT_MAX, None)}
+    assert len({h for *_, h in limits.values()}) == 1, limits
 
 
 def test_help_does_not_import_the_database_stack():

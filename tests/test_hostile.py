@@ -217,7 +217,7 @@ CASES = [
      "needs a folder"),
     ("reminders send: an unknown transport", ["reminders", "send", "--transport", "fax"], 2, "fax"),
     ("reminders log: member beyond 64 bits", ["reminders", "log", "--member", BIG], 1, "No member"),
-    ("reminders log: --limit 0", ["reminders", "log", "--limit", "0"], 2, "--limit"),
+    ("reminders log: --limit below 0", ["reminders", "log", "--limit", "-1"], 2, "--limit"),
     # beyond SQLite's 64-bit integers: was an OverflowError, exit 70 ("a bug")
     ("reminders log: --limit beyond 64 bits", ["reminders", "log", "--limit", "99999999999999999999"], 2,
      "--limit"),

@@ -664,3 +664,29 @@ def test_a_non_ascii_domain_goes_in_its_idna_form_to_a_server_without_smtputf8(c
         assert sorted(rows) == [("bob@bücher.example", "sent"), ("émile@station12.example", "failed")]
     finally:
         s.stop()
+
+
+def test_the_log_in_csv_or_json_has_every_row_and_a_table_says_how_many_more(cli, tmp_path):
+    """After 105 reminders, `reminders log -f csv` stopped at 100 rows without a word, and
+    `--limit 0` was refused (exit 2), unlike `record list`, `shift list` and `call list`.
+    Now the same listing convention: a table shows the newest 100 and says how many more,
+    csv and json every row, `--limit N` at most N, `--limit 0` all."""
+    people = tmp_path / "people.csv"
+    people.write_text("name,email,hire_date\n" + "".join(
+        f"Member {i},m{i}@fd.example,2015-01-01\n" for i in range(105)))  # fmt: skip
+    cli("member", "import", "--csv", people)
+    cli("--as-of", "2026-01-02", "requirement", "add", "--name", "Hazmat refresher", "--type",
+        "hours", "--hours", "6", "--frequency", "annual")  # fmt: skip
+    cli("reminders", "send", "--as-of", "2026-12-10", "--transport", "file", tmp_path / "out")
+    assert len(cli("--format", "json", "reminders", "log").json) == 105
+    assert len(cli("reminders", "log", "--format", "csv").stdout.splitlines()) == 1 + 105
+    assert len(cli("--format", "json", "reminders", "log", "--limit", "7").json) == 7
+    r = cli("reminders", "log", "--format", "csv", "--limit", "7")
+    assert len(r.stdout.splitlines()) == 1 + 7 and "Showing the newest 7 of 105 reminders" in r.stderr
+    r = cli("reminders", "log")
+    said = " ".join(r.stderr.split())
+    assert "Showing the newest 100 of 105 reminders; --limit 0 shows them all" in said, r
+    r = cli("reminders", "log", "--limit", "0")
+    assert "Showing" not in r.stderr and r.stdout.count("@fd.example") == 105, r
+    r = cli("reminders", "log", "--limit", "-1", ok=False)
+    assert r.exit_code == 2 and "--limit" in r.stderr

@@ -10,7 +10,15 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import LIMIT_MAX, DryRunOpt, FormatOpt, fmt_value, not_stdout, one_as_of
+from trainctl.cli.options import (
+    DryRunOpt,
+    FormatOpt,
+    LimitOpt,
+    fmt_value,
+    not_stdout,
+    one_as_of,
+    row_limit,
+)
 from trainctl.cli.render import Col
 from trainctl.cli.state import AppState, fmt_of, get_state
 from trainctl.errors import RefusedError
@@ -350,12 +358,11 @@ def log(
     failed: Annotated[
         bool, typer.Option("--failed", help="Only failures, with the server's answer.")
     ] = False,
-    limit: Annotated[
-        int, typer.Option("--limit", min=1, max=LIMIT_MAX, help="Show at most this many (newest first).")
-    ] = 100,
+    limit: LimitOpt = None,
     format: FormatOpt = None,
 ) -> None:
-    """Show what reminders were sent, when, and the failures with the server's answer."""
+    """Show what reminders were sent, when, and the failures with the server's answer
+    (newest first; a table the newest 100)."""
     from trainctl.permissions import VIEW_ALL
     from trainctl.queries import reminders as q
     from trainctl.queries.members import get_member
@@ -369,8 +376,8 @@ def log(
             member_id = m.id
         else:
             actor.require(VIEW_ALL, "read the reminder log")
-        entries = q.log_entries(rd, member_id=member_id, failed=failed, limit=limit)
-    fmt = fmt_of(ctx, fmt_value(format))
+        fmt = fmt_of(ctx, fmt_value(format))
+        entries, total = q.log_entries(rd, member_id=member_id, failed=failed, limit=row_limit(limit, fmt))
     rows = [e.as_dict() for e in entries]
     cols = [Col(k) for k in LOG_FIELDS]
     if fmt == "table":
@@ -391,3 +398,4 @@ def log(
         if failed
         else "No reminders sent yet. `trainctl reminders preview` shows what is due.",
     )
+    render.more_rows(len(entries), total, "reminders", quiet=state.quiet)

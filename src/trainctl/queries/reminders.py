@@ -1373,10 +1373,11 @@ class LogRow:
 
 def log_entries(
     rd: Reader, *, member_id: int | None = None, failed: bool = False, limit: int | None = None
-) -> list[LogRow]:
-    """What was sent (or failed), newest first; a member's: what went to them or was about
-    them."""
-    conds, params = ["1 = 1"], {}
+) -> tuple[list[LogRow], int]:
+    """What was sent (or failed), newest first, at most `limit` of them (None: all), and
+    how many match; a member's: what went to them or was about them."""
+    conds: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if member_id is not None:
         conds.append("(l.recipient_id = :mid OR l.member_id = :mid)")
         params["mid"] = member_id
@@ -1395,7 +1396,11 @@ def log_entries(
         "ORDER BY COALESCE(l.sent_at, l.claimed_at) DESC, l.id DESC" + tail,
         params,
     )
-    return [
+    entries = [
         LogRow(i, as_utc(at), st, k, rn, to, an, t, th, as_date(d), n, ans, err, msgid)
         for i, at, st, k, rn, to, an, t, th, d, n, ans, err, msgid in rows
     ]
+    if limit is None or len(entries) < limit:
+        return entries, len(entries)
+    counted = rd.one(f"SELECT count(*) FROM reminder_log l WHERE {' AND '.join(conds)}", params)
+    return entries, int(counted[0]) if counted else len(entries)
