@@ -353,3 +353,21 @@ def test_every_shown_percentage_rounds_halves_up_alike(pct, shown, text):
     assert dp.pct_text(pct) == text
     if pct < 99:  # (a reminder letter keeps one decimal unless the figure is whole)
         assert letter_pct(pct) == text
+
+
+_HALF_UP_FIGURES = st.one_of(
+    st.integers(0, 4000).map(lambda n: n / 8),  # quarters and eighths of an hour: halves
+    st.integers(0, 40000).map(lambda n: n / 100),
+    st.floats(0, 5000, allow_nan=False, allow_infinity=False),
+)
+
+
+@given(_HALF_UP_FIGURES, _HALF_UP_FIGURES.filter(lambda w: w >= 0.01), st.sampled_from([0, 1, 2, 4]))
+def test_percent_of_is_the_exact_figure_rounded_half_up_whichever_way_it_is_worked_out(part, whole, places):
+    """percent_of works a figure far from a half out in floats (a matrix has thousands of
+    cells); it is the Decimal figure, halves up, either way."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    want = (dp.exact(part) * 100 / dp.exact(whole)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+    assert dp.percent_of(part, whole, places) == float(want)
+    assert dp.ratio_percentage(part, whole) == min(100.0, dp.percent_of(part, whole, dp.PCT_PLACES))

@@ -46,15 +46,21 @@ def _cap(pct: float) -> float:
     """Clamp to [0, 100] and keep four decimals (33.333333333333336 -> 33.3333), halves
     rounded up (`half_up`), the rule of every figure shown and of the SQL rollup's ROUND:
     1.03125 is kept as 1.0313, where round() kept 1.0312 (halves to even)."""
-    return half_up(min(100.0, max(0.0, pct)), PCT_PLACES)
+    if pct >= 100.0:
+        return 100.0
+    if pct <= 0.0:
+        return 0.0
+    return half_up(pct, PCT_PLACES)
 
 
 def ratio_percentage(value: float, target: float | None) -> float:
     """hours / shifts / calls: credited total / target x 100, capped at 100, from the
     exact figures (`percent_of`: 3.3 of 320 h is 1.03125%, kept as 1.0313)."""
-    if not target or target <= 0:
+    if not target or target <= 0 or value <= 0:
         return 0.0
-    return _cap(percent_of(value, target, PCT_PLACES))
+    if value >= target:  # (most cells of a matrix: met, or nothing; no Decimal for them)
+        return 100.0
+    return percent_of(value, target, PCT_PLACES)  # four decimals, below 100: as _cap keeps it
 
 
 DISTRIBUTIVE = "distributive"  # the `item` of an hours credit earned by distributive education
@@ -1059,6 +1065,12 @@ def percent_of(part: float | Decimal, whole: float | Decimal, places: int = 2) -
 
     if not whole:
         return 0.0
+    if type(part) is float and type(whole) is float and 0.0 <= part <= 1e6 and whole > 0.0:
+        # a figure far from a half (below 1e9 units the float's error is under 1e-6 of one) rounds the
+        # same either way: only one near a half needs the exact figures (a matrix's cells)
+        scaled = part * 100.0 / whole * 10**places
+        if scaled < 1e9 and abs(scaled - int(scaled) - 0.5) > 1e-6:
+            return round(scaled) / 10**places
     p = part if isinstance(part, Decimal) else exact(part)
     w = whole if isinstance(whole, Decimal) else exact(whole)
     return float((p * 100 / w).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
