@@ -753,6 +753,35 @@ def advance(ctx: typer.Context, enrollment: EnrollmentArg) -> None:
         render.info(m, quiet=state.quiet)
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    enrollment: EnrollmentArg,
+    target_date: Annotated[
+        str,
+        typer.Option(
+            "--target-date",
+            help="The new target completion date (YYYY-MM-DD), on or after the enrollment date.",
+            show_default=False,
+        ),
+    ],
+    reason: ReasonOpt = None,
+) -> None:
+    """Move an open enrollment's target date (needs training.manage): a class pushed back,
+    a date mistyped in the recruit file. Kept in the audit log with the old date; deadline
+    reminders follow the new one."""
+    from trainctl.services.enrollment import get_enrollment
+    from trainctl.services.enrollment.lifecycle import set_target_date
+
+    state = get_state(ctx)
+    target = _enrollment_dates(ctx, target_date)
+    assert target is not None  # a required option
+    with state.session(write=True) as (session, actor):
+        e = get_enrollment(session, enrollment)
+        message = set_target_date(session, actor, e, target, today=state.today(session), reason=reason)
+    render.info(message, quiet=state.quiet)
+
+
 def _real_today(session: Any) -> date:
     """The department's today, whatever --as-of says: an enrollment backdated with --as-of
     is credited with what is on file up to it (services/enrollment/on_file `through`)."""

@@ -174,7 +174,7 @@ SUB_APPS = {
     "call": ("trainctl.cli.call", "Calls and responding members: add, import, list, void."),
     "import": ("trainctl.cli.import_", "Import requirement registries: nfpa, nremt, proboard, iso (shipped with trainctl), registry (a JSON file)."),
     "program": ("trainctl.cli.program", "Training programs: create, list, show, edit, activate, archive, draft, duplicate, export, apply, samples, phase, requirement, milestone."),
-    "enroll": ("trainctl.cli.enroll", "Enrollments in programs: add, bulk (from a CSV), list, me, user, show, hold, resume, withdraw, fail, advance."),
+    "enroll": ("trainctl.cli.enroll", "Enrollments in programs: add, bulk (from a CSV), list, me, user, show, hold, resume, withdraw, fail, advance, edit (the target date)."),
     "progress": ("trainctl.cli.progress", "Progress on requirements: update (record, verify), log, pending, milestones, verify-milestone, self-reporting."),
     "report": ("trainctl.cli.report", "Reports: compliance matrix, expiring certifications, ISO, NREMT worksheet."),
     "reminders": ("trainctl.cli.reminders", "Deadline reminders by mail: send (cron), preview, log."),

@@ -305,7 +305,8 @@ def _detail(detail: dict[str, Any]) -> str:
     changes = detail.get("changes")
     if isinstance(changes, dict):
         day = f" (effective {detail['effective_on']})" if detail.get("effective_on") else ""
-        return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items()) + day
+        why = f"; reason: {detail['reason']}" if detail.get("reason") else ""
+        return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items()) + day + why
     return ", ".join(
         f"{k}={_said(v, quote=False)}" for k, v in detail.items()
         if v is not None and v != [] and k != "member_id"  # (the member shown)

@@ -657,12 +657,17 @@ def _due(plan_: Plan, link: Link, enrolled_on: date) -> date | None:
 TARGET_HINT = "Give a target date on or after the enrollment date, or leave it out to use the program's time limit."
 
 
-def target_date_for(program: Program, enrolled_on: date, explicit: date | None) -> date | None:
+def check_target(enrolled_on: date, explicit: date | None, hint: str = TARGET_HINT) -> None:
+    """A target date is on or after the enrollment date (enroll add, and enroll edit's)."""
     if explicit is not None and explicit < enrolled_on:
         raise BadInputError(
             f"The target date {explicit.isoformat()} is before the enrollment date {enrolled_on.isoformat()}.",
-            TARGET_HINT,
+            hint,
         )
+
+
+def target_date_for(program: Program, enrolled_on: date, explicit: date | None) -> date | None:
+    check_target(enrolled_on, explicit)
     return dp.enrollment_target(enrolled_on, program.time_limit_days, explicit)
 
 
@@ -811,8 +816,12 @@ def bulk_enroll(
             outcome.target_date = refused[i].target  # the enrollment's, left as it is
             wanted = target or target_date
             if wanted is not None and wanted != refused[i].target:
+                # the command that moves it, for a date it would take (not before today)
+                move = (f" (`trainctl enroll edit {refused[i].enrolled} --target-date {wanted}` moves it)"
+                        if wanted >= today else "")  # fmt: skip
                 outcome.note = (f"{name} is enrolled already with target date {refused[i].target or 'none'}, "
-                                f"not {wanted}{f' ({from_})' if from_ and target else ''}: left as it is.")  # fmt: skip
+                                f"not {wanted}{f' ({from_})' if from_ and target else ''}: left as it is"
+                                f"{move}.")  # fmt: skip
         elif target is not None and target < today:
             outcome.target_date = target
             if from_ is None:

@@ -283,3 +283,45 @@ def advance_phase(
     )
     session.refresh(enrollment)
     return messages
+
+
+# --------------------------------------------------------------------------- target date
+def set_target_date(
+    session: Session,
+    actor: Actor,
+    enrollment: Enrollment,
+    target: date,
+    *,
+    today: date,
+    reason: str | None = None,
+) -> str:
+    """An officer moves an open enrollment's target date (a class date pushed back, a
+    typo in the recruit file: `enroll bulk` leaves an enrolled member's date as it is and
+    names this command). The date rule is enrollment's own (not before the enrollment
+    date); deadline reminders follow the new date, as the reminder log is
+    keyed on the date it warned about. Returns what happened; a date that is already the
+    target writes nothing."""
+    from trainctl.domain.text import check_reason
+    from trainctl.services.enrollment.enroll import check_target
+
+    actor.require(MANAGE, "change enrollments' target dates")
+    reason = check_reason("--reason", reason)
+    if enrollment.status not in ("active", "on_hold"):
+        raise RefusedError(
+            f"Enrollment {enrollment.id} is {enrollment.status.replace('_', ' ')}; only an active "
+            "or on-hold enrollment has a target date to move.",
+            f"`trainctl enroll show {enrollment.id}` shows its status.",
+        )
+    check_target(enrollment.enrolled_on, target, f"Give a target date on or after {enrollment.enrolled_on}.")
+    old = enrollment.target_completion_date
+    if old == target:
+        return f"Enrollment {enrollment.id}'s target date is {target} already; nothing changed."
+    enrollment.target_completion_date = target
+    enrollment.updated_at = utcnow()
+    session.add(enrollment)
+    audit(
+        session, actor, "enrollment.edit", "enrollment", enrollment.id,
+        changes={"target_completion_date": [old.isoformat() if old else None, target.isoformat()]},
+        reason=reason, on=today.isoformat(),
+    )  # fmt: skip
+    return f"Enrollment {enrollment.id}'s target date is now {target} (was {old or 'none'})."
