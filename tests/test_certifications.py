@@ -249,6 +249,34 @@ def test_a_card_whose_code_no_requirement_names_is_recorded_with_a_notice(medics
     assert "ACLS" not in r.stderr.split("Warning:")[1].split("\n")[0]
 
 
+def test_a_code_that_is_a_named_one_save_spaces_and_punctuation_is_read_as_it(medics, tmp_path, snapshot):
+    """'CPR BLS' typed in Excel for the registry's CPR-BLS (review r1): written as typed,
+    the card counted toward nothing and a corrected file added a second card beside it.
+    Read as the code a requirement names, and said, in a file and in `cert add`; a code
+    whose skeleton two named codes share is left as typed."""
+    medics("requirement", "add", "--name", "CPR", "--type", "certification", "--credential", "CPR-BLS")
+    sheet = _csv(tmp_path, "cards.csv", "member,credential,issued,expires\n"
+                 "ann@fd.org,CPR BLS,2/10/2026,2/10/2028\nbo@fd.org,acls ,2026-01-15,2028-01-31\n")  # fmt: skip
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "credential CPR BLS (line 2) read as CPR-BLS, the code a requirement names." in r.stderr, r
+    assert "no requirement names it" not in r.stderr
+    assert ("CPR-BLS", "2028-02-10", "valid") in _cards(medics, "--as-of", "2026-06-01")
+    # the corrected file is the same card: nothing more is written
+    before = snapshot()
+    sheet.write_text("member,credential,issued,expires\nann@fd.org,CPR-BLS,2026-02-10,2028-02-10\n")
+    r = medics("--as-of", "2026-06-01", "cert", "import", "--csv", sheet)
+    assert "1 already" in r.stderr or "already recorded" in r.stderr, r
+    assert snapshot() == before
+    r = medics("--as-of", "2026-06-01", "cert", "add", "bo@fd.org", "A.C.L.S.", "--issued", "2026-02-01",
+               "--expires", "2028-02-29")  # fmt: skip
+    assert "credential A.C.L.S. read as ACLS" in r.stderr and _acls(medics, 2) == 100
+    # two named codes with one skeleton: neither is guessed
+    medics("requirement", "add", "--name", "Firefighter one", "--type", "certification", "--credential", "FF-1")
+    medics("requirement", "add", "--name", "Firefighter I", "--type", "certification", "--credential", "FF1")
+    r = medics("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "FF/1", "--issued", "2026-02-01")
+    assert "read as" not in r.stderr and "credential FF/1: no requirement names it" in r.stderr, r
+
+
 def test_an_nremt_card_that_places_a_cycle_is_no_unknown_code(cli):
     """NREMT-EMT names no certification requirement's credential, but it places the NCCP
     cycle of the imported NREMT-EMT (second review: it drew the 'counts toward none'

@@ -42,6 +42,14 @@ def credential_code(text: str) -> str:
     return " ".join(code_text(text).split()).upper()
 
 
+def code_skeleton(text: str) -> str:
+    """A credential code's letters and digits alone: 'CPR BLS', 'cpr/bls' and 'CPR-BLS' are
+    one skeleton. A card's code that no requirement names is read as the one code a
+    requirement names with the same skeleton (services/certifications `_read_as_named`):
+    Excel users type the space, the registries the hyphen."""
+    return "".join(ch for ch in credential_code(text) if ch.isalnum())
+
+
 def holding_codes(credential: str | None, courses: Iterable[Any] | None) -> tuple[str, ...]:
     """The codes that hold a certification requirement, as given: its credential code and
     the course codes it lists (`--course`). A card of any of them, or a completed class

@@ -15,7 +15,7 @@ never brings back a void card with the same values (`cert add` does, on purpose)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import Any
@@ -25,7 +25,7 @@ from sqlmodel import Session
 
 from trainctl.db import chunks
 from trainctl.domain import sheet
-from trainctl.domain.certs import credential_code
+from trainctl.domain.certs import code_skeleton, credential_code
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError
 from trainctl.models import Certification, Requirement, utcnow
@@ -154,6 +154,10 @@ def _store(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
+    session.flush()
+    conn = session.connection()
+    named = _named_codes(conn) if rows else set()
+    rows = _read_as_named(rows, named, outcome)
     # 1. Within the files: one card per member, credential and issue date.
     seen: dict[tuple[int, str, date], _Card] = {}
     kept: list[_Card] = []
@@ -173,8 +177,6 @@ def _store(
                             f"{first.line} with {theirs} (got {mine})", OPTIONS)  # fmt: skip
 
     # 2. Against the database: the members' cards.
-    session.flush()
-    conn = session.connection()
     t = Certification.__table__  # type: ignore[attr-defined]
     active: dict[tuple[int, str, date], tuple[int, date | None, str | None]] = {}
     void: dict[tuple[int, str, date], list[tuple[date | None, str | None]]] = {}
@@ -211,7 +213,7 @@ def _store(
             todo.append(row)
     outcome.refuse("card", skip_invalid)
     todo = [r for r in todo if (r.source, r.line) not in outcome.bad]
-    outcome.notices += _unmatched_codes(conn, todo)
+    outcome.notices += _unmatched_codes(named, todo)
 
     # 3. Write in chunks; each chunk's new cards credited.
     adding = bool(rows) and all(r.source is None for r in rows)
@@ -240,14 +242,9 @@ def _store(
         outcome.written = True
 
 
-def _unmatched_codes(conn: sa.Connection, rows: Sequence[_Card]) -> list[str]:
-    """A notice per credential code no requirement names (a certification's credential or
-    an NREMT cycle's): such a card is recorded and counts toward nothing, often a typo
-    ('CPR-BL'). The closest code a requirement names is suggested."""
-    if not rows:
-        return []
-    from difflib import get_close_matches
-
+def _named_codes(conn: sa.Connection) -> set[str]:
+    """The credential codes requirements name (a certification's credential or the card
+    that places an NREMT cycle), folded as cards' codes are."""
     from trainctl.domain.periods import cycle_of
 
     r = Requirement.__table__  # type: ignore[attr-defined]
@@ -259,13 +256,48 @@ def _unmatched_codes(conn: sa.Connection, rows: Sequence[_Card]) -> list[str]:
         # NREMT-EMT for the imported NREMT-EMT)
         card = cycle_of(registry, rcode, end, cycle)[1]
         named |= {credential_code(c) for c in (code, card) if c}
+    return named
+
+
+def _lines(rows: Sequence[_Card], code: str) -> str:
+    lines = [f"line {row.line}" for row in rows if row.values.code == code and row.line]
+    return f" ({', '.join(lines[:3])}{', ...' if len(lines) > 3 else ''})" if lines else ""
+
+
+def _read_as_named(rows: list[_Card], named: set[str], outcome: ImportOutcome) -> list[_Card]:
+    """A card's code that no requirement names but that is one named code save for spaces
+    and punctuation ('CPR BLS' for CPR-BLS) is read as that code, and said: written as
+    typed, the card counted toward nothing, and a corrected file added a second card beside
+    it (review r1). A skeleton two named codes share is left as typed (and warned about)."""
+    by_skeleton: dict[str, list[str]] = {}
+    for code in named:
+        by_skeleton.setdefault(code_skeleton(code), []).append(code)
+    read_as: dict[str, str] = {}
+    for code in {row.values.code for row in rows} - named:
+        match = by_skeleton.get(code_skeleton(code), [])
+        if len(match) == 1:
+            read_as[code] = match[0]
+    for code, to in sorted(read_as.items()):
+        outcome.notices.append(f"credential {code}{_lines(rows, code)} read as {to}, the code a requirement names.")
+    if not read_as:
+        return rows
+    return [replace(r, values=replace(r.values, code=read_as[r.values.code])) if r.values.code in read_as else r
+            for r in rows]  # fmt: skip
+
+
+def _unmatched_codes(named: set[str], rows: Sequence[_Card]) -> list[str]:
+    """A notice per credential code no requirement names: such a card is recorded and
+    counts toward nothing, often a typo ('CPR-BL'). The closest code a requirement names
+    is suggested."""
+    if not rows:
+        return []
+    from difflib import get_close_matches
+
     out = []
     for code in sorted({row.values.code for row in rows} - named):
-        lines = [f"line {row.line}" for row in rows if row.values.code == code and row.line]
-        where = f" ({', '.join(lines[:3])}{', ...' if len(lines) > 3 else ''})" if lines else ""
         close = get_close_matches(code, sorted(named), n=1)
         out.append(
-            f"credential {code}{where}: no requirement names it, so the card counts toward "
+            f"credential {code}{_lines(rows, code)}: no requirement names it, so the card counts toward "
             "none" + (f"; did you mean {close[0]}?" if close else "")
             + " (`trainctl requirement list --type certification` shows the codes)."
         )
