@@ -556,14 +556,19 @@ def test_bulk_refusals_say_what_to_do_and_who_a_lost_row_names(cli, dept, tmp_pa
     err = " ".join(r.stderr.split())
     assert ("line 2: bob@exmaple.org: No member 'bob@exmaple.org'. The row's name is that of Bob Ray "
             "(badge B2, bob@example.org).") in err, err  # fmt: skip
-    assert "line 3: nobody@example.org: No member 'nobody@example.org'. line 4" in err
+    # the name names nobody either: a typo, or someone to add first (review r1)
+    assert "line 3: nobody@example.org: No member 'nobody@example.org'. The row's name 'Nobody' names nobody either. line 4" in err
     assert "The row's name is that of Cat Diaz (badge B3, cat@example.org). Put Cat Diaz's e-mail or badge in the row" in err
     assert "line 5: ghost@example.org: No member 'ghost@example.org'. line 6" in err
     hint = r.stderr[r.stderr.index("Hint:"):]
     assert "line 2: Correct the row's email cell, or its name if the row is about someone else." in hint
     # the lookup hint once, for every row it is for
     assert hint.count("Name a member by badge number, email, id or full name") == 1
-    assert "line 3, line 5, line 6: Name a member by badge number" in hint, hint
+    assert "line 5: Name a member by badge number" in hint, hint  # two Ann Lees: the lookup's hint
+    # a row naming nobody: a typo, or a member to add first, with the command for that row
+    assert "line 3: Check the row for a typo (`trainctl member list` shows who is on file)" in hint, hint
+    assert "(`trainctl member add Nobody --email nobody@example.org`" in hint
+    assert "line 6: Check the row for a typo" in hint and "(`trainctl member add NAME --email other@example.org`" in hint
     assert snapshot() == before
     # a refusal of another kind carries its own hint (Dan lacks the prerequisite)
     one = tmp_path / "one.csv"

@@ -25,6 +25,7 @@ from trainctl.domain.sheet import REJECT_COLUMN, Field, badge_key
 from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
+from trainctl.queries.members import name_key
 from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.members import (
@@ -276,18 +277,26 @@ def import_members(
             same = "" if holder.badge == model.badge else (
                 f" as {holder.badge} (a sign-in sheet reads them alike: case and leading zeros aside)"
             )
+            moved = ""
+            if member is None and name_key(holder.name) == name_key(model.name):
+                # the same person under a new e-mail (a department changed its mail domain):
+                # the import goes by e-mail, so the e-mail is changed first (review r1)
+                moved = (f"; if {holder.name}'s e-mail is now {model.email}, change it first "
+                         f"(`trainctl member edit {holder.badge} --email {model.email}`) and import again")  # fmt: skip
             problems.setdefault(line, []).append(
                 f"line {line}, field badge: {model.badge} already belongs to {who(holder)}{same} "
-                f"(got {model.badge!r})"
+                f"(got {model.badge!r}){moved}"
             )
             continue
         if member is None:
             result.plan.append(PlannedRow(line, "add", model.email, model.name))
             continue
         given = _given(model)
-        if _same_badge_unpadded(member.badge, model.badge):
+        if _same_badge_unpadded(member.badge, model.badge) and len(model.badge or "") < len(member.badge or ""):
             # "42" for "0042": a spreadsheet dropped the zeros (the sheet imports read it
-            # so, domain.sheet.BadgeIndex); the badge on file stands
+            # so, domain.sheet.BadgeIndex); the badge on file stands. The other way round,
+            # "0042" for a "42" on file, is a corrected roster putting the zeros back: an
+            # update (review r1: --update said "unchanged")
             given.pop("badge", None)
         changes = diff_member(member, given)
         mine = sorted(set(changes) & OWED_FIELDS) if actor.is_self(member.id) else []

@@ -39,6 +39,14 @@ IMPORT_HINT = (
     "the good rows (the command then exits 65 to say rows were left out)."
 )
 
+# how a row whose member cell names nobody is said ("no member has the badge 'P-999'"), and
+# what the refusal's hint then adds: the member may not be on file yet (review r1)
+NOBODY = "no member has the"
+NOT_ON_FILE = (
+    "A member not on file yet is added first (`trainctl member add NAME --email EMAIL`, or a "
+    "roster with `trainctl member import --csv FILE`)."
+)
+
 V = TypeVar("V")
 Problems = list[tuple[str, str]]  # (field, reason)
 
@@ -168,11 +176,11 @@ class MemberIndex:
             if name == "email" or (name == "member" and "@" in text):
                 mid = self.by_email.get(text.casefold())
                 if mid is None:
-                    return None, (name, f"no member has the e-mail {quoted(text)}")
+                    return None, (name, f"{NOBODY} e-mail {quoted(text)}")
             elif name == "member" and (text.lower().startswith("id:") or text.startswith("#")):
                 mid = as_id(text.split(":", 1)[-1])
                 if mid not in self.by_id:
-                    return None, (name, f"no member has the id {quoted(text)}")
+                    return None, (name, f"{NOBODY} id {quoted(text)}")
             elif name == "member" and text.lower().startswith("name:"):
                 mid, why = self._named(text.split(":", 1)[1])
                 if mid is None:
@@ -211,7 +219,7 @@ class MemberIndex:
                         return None, (name, why)
                 if mid is None:
                     what = "badge or name" if name == "member" else "badge"
-                    return None, (name, f"no member has the {what} {quoted(text)}")
+                    return None, (name, f"{NOBODY} {what} {quoted(text)}")
             found[name] = mid  # type: ignore[assignment]
         if not found:
             return None, ("member", "is required (an e-mail, badge or member column)")
@@ -344,6 +352,8 @@ class ImportOutcome:
         """Raise when a file is unreadable, or when rows are bad (unless skip_invalid).
         `also`: a sentence the hint ends with (how to change a row on file)."""
         more = f" {also}" if also else ""
+        if any(f": {NOBODY} " in p for p in self.problems):
+            more += f" {NOT_ON_FILE}"
         if self.broken:
             first = self.broken[0]
             many = len(self.broken) > 1

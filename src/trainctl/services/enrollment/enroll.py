@@ -246,14 +246,17 @@ def _name_the_lost(session: Session, requests: Sequence[Request]) -> None:
     """A row whose e-mail, badge or id names nobody (or that leaves them empty), but whose
     name column is that of one member: the refusal says who, and which cell to correct (a
     mistyped e-mail at 11 pm)."""
-    lost = [r for r in requests if r.member is None and r.name and r.problem is not None
+    lost = [r for r in requests if r.member is None and r.problem is not None
             and (isinstance(r.problem, NotFoundError) or not r.ref.strip())]  # fmt: skip
     if not lost:
         return
     could = named(reader_of(session), [r.name for r in lost if r.name])
     for r in lost:
         found = could.get(r.name or "", [])
-        if len(found) != 1 or r.problem is None:
+        if (not found and r.where.startswith("line ") and r.ref.strip() and isinstance(r.problem, NotFoundError)
+                and "Did you mean" not in str(r.problem.hint)):  # fmt: skip
+            r.problem = _nobody(r, r.problem)
+        if len(found) != 1 or r.problem is None or not r.name:
             continue
         m = found[0]
         known = ", ".join(x for x in (f"badge {m.badge}" if m.badge else "", m.email) if x)
@@ -264,6 +267,36 @@ def _name_the_lost(session: Session, requests: Sequence[Request]) -> None:
         else:
             hint = f"Put {m.name}'s e-mail or badge in the row, or correct the name."
             r.problem = UsageError(message, hint)
+
+
+def _nobody(r: Request, problem: NotFoundError) -> NotFoundError:
+    """A file's row whose every member cell, and its name, name nobody, with no close name
+    to offer: a typo, or a recruit not on file yet (review r1: the generic "name a member by
+    badge, e-mail ..." sent the officer looking for a typo in a row about a new member).
+    The resolver's message stands (`enroll add` and `--members` say the same), with what
+    the row's other cells name, and a hint that says both."""
+    import shlex
+
+    cells = [(kind, ref.strip()) for kind, ref in r.also if ref.strip()]
+    said = [f"{kind} {ref!r}" for kind, ref in cells]
+    if r.name and r.name.strip():
+        said.append(f"name {r.name.strip()!r}")
+    either = ""
+    if said:
+        listed = said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"
+        either = f" The row's {listed} name{'s' if len(said) == 1 else ''} nobody either."
+    given = [(r.kind, r.ref.strip()), *cells]
+    email = next((ref for kind, ref in given if kind == "email" or "@" in ref), None)
+    badge = next((ref for kind, ref in given if kind == "badge"), None)
+    add = " ".join(["trainctl member add", shlex.quote(r.name.strip()) if r.name and r.name.strip() else "NAME",
+                    "--email", shlex.quote(email) if email else "EMAIL",
+                    *(["--badge", shlex.quote(badge)] if badge else [])])  # fmt: skip
+    return NotFoundError(
+        f"{problem.message}{either}",
+        "Check the row for a typo (`trainctl member list` shows who is on file); a member not on file "
+        f"yet is added first (`{add}`, or a roster with `trainctl member import --csv FILE`), then run "
+        "this again.",
+    )
 
 
 def _disagree(found: Sequence[Any]) -> bool:
