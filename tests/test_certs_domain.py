@@ -101,3 +101,52 @@ def test_held_since_is_where_a_card_without_an_expiry_stops_holding(today, renew
         assert holds is (first is None or issued >= first), (issued, through, first)
     if renewal is not None:
         assert certs.held_through(first, None, renewal) >= today
+
+
+def test_the_levels_are_the_registry_s_codes_and_names():
+    """certs.LEVELS names Pro Board entries by their registry codes and names; the NREMT
+    levels stay out of it (NREMT owes the highest level only: domain/compliance
+    `outranked`), as do the separate driver/operator qualifications."""
+    import json
+    from pathlib import Path
+
+    from trainctl.domain import periods as pd
+
+    doc = json.loads((Path(__file__).parents[1] / "registries" / "proboard.json").read_text())
+    named = {r["registry_code"]: r["name"] for r in doc["requirements"]}
+    for high, high_name, low, low_name in certs.LEVELS:
+        assert (named[high], named[low]) == (high_name, low_name)
+    codes = {c for level in certs.LEVELS for c in (level[0], level[2])}
+    assert not codes & {code for code, _ in pd.NREMT_LEVELS}
+    assert not codes & {"PB-DO-PUMPER", "PB-DO-AERIAL"}
+
+
+@pytest.mark.parametrize(
+    ("card", "wanted", "held", "why"),
+    [
+        ("PB-FF2", ("PB-FF1",), "PB-FF1", "Firefighter II includes Firefighter I"),
+        ("pb-ff2 ", ("PB-FF1",), "PB-FF1", "Firefighter II includes Firefighter I"),  # codes fold
+        ("PB-FO2", ("PB-FO1",), "PB-FO1", "Fire Officer II includes Fire Officer I"),
+        ("PB-FF1", ("PB-FF1",), "PB-FF1", None),  # the code itself
+        ("PB-FF1", ("PB-FF2",), None, None),  # never downwards
+        ("PB-DO-AERIAL", ("PB-DO-PUMPER",), None, None),  # separate qualifications
+        ("PB-DO-PUMPER", ("PB-DO-AERIAL",), None, None),
+        ("PB-FO1", ("PB-FF2",), None, None),  # a prerequisite is no level of it
+        ("PB-FO2", ("PB-FF1",), None, None),
+        ("NREMT-NRP", ("NREMT-EMT",), None, None),  # NREMT: the lower level is not owed instead
+        ("ACLS", ("CPR-BLS",), None, None),
+        ("PB-FF2", ("NFPA 1001", "PB-FF1", "PB-FF2"), "PB-FF2", None),  # named itself: exactly
+        (None, ("PB-FF1",), None, None),
+    ],
+)
+def test_a_higher_level_holds_the_lower_it_includes(card, wanted, held, why):
+    assert certs.holds(card, wanted) == held
+    assert certs.includes(card, held) == why
+
+
+def test_the_codes_that_hold_a_requirement():
+    assert certs.holding_with_levels("PB-FF1", None) == ("PB-FF1", "PB-FF2")
+    assert certs.holding_with_levels("NFPA 1001", ["PB-FF1", "PB-FF2"]) == ("NFPA 1001", "PB-FF1", "PB-FF2")
+    assert certs.holding_with_levels("PB-DO-PUMPER", None) == ("PB-DO-PUMPER",)
+    assert certs.higher_codes("pb-fo1") == ("PB-FO2",)
+    assert certs.higher_codes("PB-FF2") == ()

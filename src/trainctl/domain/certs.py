@@ -17,6 +17,10 @@ read side, the credit feed and compliance).
   lists and warnings judge it so too where a renewing requirement names its credential
   (`last_day`, `standing` with the renewals).
 
+- A card of a higher level holds a requirement of the lower level it includes (`LEVELS`:
+  Firefighter II holds Firefighter I, Fire Officer II holds Fire Officer I), weighed as a
+  card of the lower credential would be (`holds`).
+
 Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
 card of the same credential decides: it expires later, or renewed this one), `not yet issued`, or `void`.
 """
@@ -56,6 +60,75 @@ def holding_codes(credential: str | None, courses: Iterable[Any] | None) -> tupl
     record of any of them, holds it, and of those the latest last day decides. One rule for
     compliance, program credit, the card lists, `report expiring` and the expiry warnings."""
     return tuple(str(c) for c in (credential, *(courses or ())) if c)
+
+
+# Cumulative certification levels, by registry code (registries/proboard.json; the test
+# keeps codes and names equal to it): (higher code, its name, lower code, its name). Only
+# where the standard makes the higher level contain the lower: NFPA 1001 Fire Fighter II
+# requires Fire Fighter I, NFPA 1021 Fire Officer II requires Fire Officer I. Not the
+# driver/operator's pumper and aerial (separate qualifications of NFPA 1002), not Fire
+# Officer I over Fire Fighter II (a prerequisite of another standard's qualification, a
+# card of its own), and not the NREMT levels: NREMT keeps one certification per person,
+# the highest, and a lower level is not owed at all (domain/compliance `outranked`,
+# periods.NREMT_LEVELS); no registry requirement asks for an NREMT level's card.
+LEVELS: tuple[tuple[str, str, str, str], ...] = (
+    ("PB-FF2", "Firefighter II", "PB-FF1", "Firefighter I"),
+    ("PB-FO2", "Fire Officer II", "PB-FO1", "Fire Officer I"),
+)
+
+
+def higher_codes(code: str | None) -> tuple[str, ...]:
+    """The codes above `code` whose card holds it (`LEVELS`, through every step), folded
+    as `credential_code`; () for a code no level includes."""
+    out: list[str] = []
+    todo = [credential_code(code or "")]
+    while todo:
+        lower = todo.pop()
+        for high, _, low, _ in LEVELS:
+            if low == lower and high not in out:
+                out.append(high)
+                todo.append(high)
+    return tuple(out)
+
+
+def holds(code: str | None, wanted: Iterable[str]) -> str | None:
+    """Which of `wanted` (a requirement's `holding_codes`) a card or class record of
+    `code` holds, as given: the one it is (codes match exactly, case and spaces aside),
+    else one a higher level includes (`LEVELS`: a Firefighter II card holds Firefighter
+    I); None: none. The one rule compliance, program credit and `report expiring` match
+    a card to a certification requirement by."""
+    if not code:
+        return None
+    key = credential_code(code)
+    wanted = [w for w in wanted if w]
+    exact = next((w for w in wanted if credential_code(w) == key), None)
+    if exact is not None:
+        return exact
+    return next((w for w in wanted if key in higher_codes(w)), None)
+
+
+def includes(code: str | None, held: str | None) -> str | None:
+    """Why a card of `code` holds `held` when it is not that code: "Firefighter II
+    includes Firefighter I" (`LEVELS`); None when it is the same code or no level
+    includes it."""
+    key, lower = credential_code(code or ""), credential_code(held or "")
+    if key == lower or key not in higher_codes(lower):
+        return None
+    names = {c: n for high, hn, low, ln in LEVELS for c, n in ((high, hn), (low, ln))}
+    return f"{names[key]} includes {names[lower]}"
+
+
+def holding_with_levels(credential: str | None, courses: Iterable[Any] | None) -> tuple[str, ...]:
+    """`holding_codes` and the higher levels that hold each of them (`higher_codes`): every
+    code whose card or class record holds the requirement (`holds`)."""
+    return _with_levels(credential, tuple(str(c) for c in courses or ()))
+
+
+@lru_cache(maxsize=1024)  # once per requirement, not per member and requirement
+def _with_levels(credential: str | None, courses: tuple[str, ...]) -> tuple[str, ...]:
+    named = holding_codes(credential, courses)
+    folded = {credential_code(c) for c in named}
+    return (*named, *dict.fromkeys(h for c in named for h in higher_codes(c) if h not in folded))
 
 
 def held_under(credential: str | None, code: str) -> str:

@@ -1357,7 +1357,8 @@ def _certification(
     only the facts of the wanted codes are looked at (the others could only be rejected as
     another credential): the same status, figure and dates."""
     wanted = certs.holding_codes(spec.credential_code, spec.required_courses)
-    keys = {_key(c) for c in wanted}
+    # and the higher levels that include one of them (a Firefighter II card, certs.LEVELS)
+    keys = {_key(c) for c in certs.holding_with_levels(spec.credential_code, spec.required_courses)}
     shown = " or ".join(wanted) or "(no credential code)"
     verdicts: list[Verdict] = []
     cards: list[Fact] = []
@@ -1416,6 +1417,9 @@ def _certification(
             else ""
         )
         valid = certs.is_valid(exp, as_of)
+        # a card of a higher level that includes the one asked for says so
+        level = certs.includes(_card_code(decisive), certs.holds(_card_code(decisive), wanted))
+        level = f"; {level}" if level else ""
         for f in cards if detail else ():
             if f is decisive:
                 if valid:
@@ -1424,13 +1428,13 @@ def _certification(
                             f,
                             True,
                             COUNTED,
-                            f"valid through {exp}{held}" if exp else "valid, no expiry",
+                            (f"valid through {exp}{held}" if exp else "valid, no expiry") + level,
                             1.0,
                         )
                     )
                 else:
                     verdicts.append(
-                        Verdict(f, False, EXPIRED_RECORD, f"expired: last valid day {exp}{held}")
+                        Verdict(f, False, EXPIRED_RECORD, f"expired: last valid day {exp}{held}{level}")
                     )
             elif id(f) in renewed:
                 verdicts.append(
@@ -1457,7 +1461,7 @@ def _certification(
                 f"{_card_code(decisive)} valid through {exp}{held}"
                 if exp
                 else f"{_card_code(decisive)} held, no expiry"
-            )
+            ) + level
             # good_through: a recorded expiry, not one assumed (`report expiring` lists both,
             # marking the assumed one; `due` is the last valid day either way)
             return Evaluation(
@@ -1468,7 +1472,7 @@ def _certification(
         assert exp is not None
         return Evaluation(  # due: the day the card ran out (a renewal owed since)
             member, spec, as_of, EXPIRED,
-            f"{_card_code(decisive)} expired: last valid day {exp}{held}",
+            f"{_card_code(decisive)} expired: last valid day {exp}{held}{level}",
             verdicts=tuple(verdicts), due=exp, **common,
         )  # fmt: skip
     base = (

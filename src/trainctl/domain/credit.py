@@ -14,7 +14,8 @@ targets); nothing is matched loosely by a type or a name:
 |                   | attendance when counts_attendance. Naming none of these: nothing counts |                   |
 | courses           | training records of a listed course code (required_courses)              | item = the code   |
 | certification     | a card or a class record whose code is credential_code or one of the     | item = the code   |
-|                   | listed course codes (required_courses), exactly; valid through its expiry|                   |
+|                   | listed course codes (required_courses), exactly, or a higher level that  | (the one it holds)|
+|                   | includes one (domain/certs LEVELS); valid through its expiry             |                   |
 | skills_evaluation | a passed checkoff of a listed skill (required_skills)                    | item = the skill  |
 | shifts            | shift attendance                                                         | 1                 |
 | calls             | call responses, of the listed call types when counts_call_types is set   | 1                 |
@@ -46,7 +47,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trainctl.domain.certs import held_through, is_valid, renewal_months
+from trainctl.domain.certs import held_through, holding_codes, holds, is_valid, renewal_months
 from trainctl.domain.progress import DISTRIBUTIVE, category_key, item_names
 
 SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
@@ -114,6 +115,9 @@ class Accepts:
     credential: str | None = None  # folded
     # certification: how many months a card without an expiry holds it (None: for good)
     renewal: int | None = None
+    # certification: the codes that hold it, as the requirement spells them (domain/certs
+    # `holding_codes`), which a card of a higher level holds too (`holds`)
+    wanted: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, req: Any) -> Accepts:
@@ -154,6 +158,7 @@ class Accepts:
                 if rtype == "certification"
                 else None
             ),
+            wanted=holding_codes(req.credential_code, names) if rtype == "certification" else (),
         )
 
     @property
@@ -262,6 +267,8 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             item = acc._item(fact.course_code)
             if item is None and t == "certification" and acc.credential and fold(fact.course_code) == acc.credential:
                 item = (fact.course_code or "").strip()  # a class record of the credential's course
+            if item is None and t == "certification":
+                item = holds(fact.course_code, acc.wanted)  # a class of a higher level (certs.LEVELS)
             return (1.0, None, item) if item else None
         return None
     if src == "certification":
@@ -269,7 +276,10 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
         if t == "certification" and ((acc.credential and fold(fact.credential) == acc.credential)
                                      or acc._item(fact.credential)):  # fmt: skip
             return 1.0, None, fact.credential.strip() if fact.credential else None
-        return None
+        # a card of a higher level that includes it (a Firefighter II card: certs.LEVELS),
+        # credited as the code it holds
+        held = holds(fact.credential, acc.wanted) if t == "certification" else None
+        return (1.0, None, held) if held else None
     if src == "skill_checkoff":
         if t == "skills_evaluation":
             item = acc._item(fact.skill)

@@ -1,0 +1,95 @@
+"""A card of a higher certification level holds the lower one it includes (domain/certs
+LEVELS: Firefighter II holds Firefighter I, Fire Officer II holds Fire Officer I), with its
+own expiry deciding as a lower card's would: in the compliance matrix, `requirement
+explain`, and a program's progress (the credit feed) alike."""
+
+from __future__ import annotations
+
+import pytest
+
+AS_OF = ("--as-of", "2026-06-01")
+
+
+@pytest.fixture
+def crew(cli):
+    """Pro Board imported; Fay holds FF II (to 2027-05-01) and an FF I card running out
+    2026-08-01, and FO II; Gus holds an FF II card that ran out 2025-12-31 and an FF I card
+    to 2026-07-01; Hal only an expired FF II; Ida an FF II without an expiry; Dee, a driver
+    and aerial operator, an aerial card only."""
+    start = ("--as-of", "2020-01-01")
+    cli(*start, "import", "proboard")
+    for name, badge, *positions in (
+        ("Fay", "F1", "firefighter", "officer"), ("Gus", "G1", "firefighter"), ("Hal", "H1", "firefighter"),
+        ("Ida", "I1", "firefighter"), ("Dee", "D1", "driver", "aerial_operator"),
+    ):
+        cli(*start, "member", "add", name, "-e", f"{badge}@fd.org", "-b", badge, "--hire-date", "2019-01-01",
+            *[a for p in positions for a in ("-p", p)])  # fmt: skip
+    for badge, code, issued, expires in (
+        ("F1", "PB-FF2", "2021-05-01", "2027-05-01"), ("F1", "PB-FF1", "2019-05-01", "2026-08-01"),
+        ("F1", "PB-FO2", "2022-01-01", "2028-01-01"),
+        ("G1", "PB-FF2", "2020-06-01", "2025-12-31"), ("G1", "PB-FF1", "2019-06-01", "2026-07-01"),
+        ("H1", "PB-FF2", "2020-06-01", "2025-12-31"), ("I1", "PB-FF2", "2010-03-01", None),
+        ("D1", "PB-DO-AERIAL", "2021-01-01", "2027-01-01"),
+    ):
+        cli(*AS_OF, "cert", "add", badge, code, "--issued", issued, *(("--expires", expires) if expires else ()))
+    return cli
+
+
+def _cells(cli, *codes: str) -> dict[tuple[str, str], tuple[str, str]]:
+    cells = cli(*AS_OF, "report", "compliance", "--format", "json").json["cells"]
+    return {
+        (c["member"], c["requirement"].split(" ")[0]): (c["status"], c.get("reason", ""))
+        for c in cells
+        if c["requirement"].split(" ")[0] in codes
+    }
+
+
+def _explained(cli, badge: str, code: str) -> str:
+    return " ".join(cli(*AS_OF, "requirement", "explain", badge, code).stdout.split())
+
+
+def test_a_higher_card_meets_the_lower_requirement_in_the_matrix_and_explain_alike(crew):
+    """Fay's FF II card showed Firefighter I overdue (and her FO II card Fire Officer I):
+    now met, and `requirement explain` says why; an expired FF II card makes nothing
+    current (Hal: expired, as an FF I card with that expiry would be), an FF II held for
+    good holds FF I for good (Ida), and an aerial card holds no pumper requirement (Dee)."""
+    cells = _cells(crew, "PB-FF1", "PB-FO1", "PB-DO-PUMPER")
+    assert {k: v[0] for k, v in cells.items() if v[0] != "not_applicable"} == {
+        ("Fay", "PB-FF1"): "met", ("Fay", "PB-FO1"): "met", ("Gus", "PB-FF1"): "met",
+        ("Hal", "PB-FF1"): "expired", ("Ida", "PB-FF1"): "met", ("Dee", "PB-DO-PUMPER"): "overdue",
+    }  # fmt: skip
+    assert cells[("Fay", "PB-FF1")][1] == (
+        "PB-FF2 valid through 2027-05-01; Firefighter II includes Firefighter I"
+    )
+    assert cells[("Fay", "PB-FO1")][1] == "PB-FO2 valid through 2028-01-01; Fire Officer II includes Fire Officer I"
+    assert cells[("Gus", "PB-FF1")][1] == "PB-FF1 valid through 2026-07-01"  # his own card outlasts the FF II
+    assert cells[("Hal", "PB-FF1")][1] == (
+        "PB-FF2 expired: last valid day 2025-12-31; Firefighter II includes Firefighter I"
+    )
+    assert cells[("Ida", "PB-FF1")][1] == "PB-FF2 held, no expiry; Firefighter II includes Firefighter I"
+    fay = _explained(crew, "F1", "PB-FF1")
+    assert "#1 PB-FF2 expires 2027-05-01: valid through 2027-05-01; Firefighter II includes Firefighter I" in fay
+    assert "#2 PB-FF1 expires 2026-08-01: the card expiring 2027-05-01 decides (latest expiry)" in fay
+    assert "Status: MET — PB-FF2 valid through 2027-05-01; Firefighter II includes Firefighter I" in fay
+    hal = _explained(crew, "H1", "PB-FF1")
+    assert "Status: EXPIRED — PB-FF2 expired: last valid day 2025-12-31; Firefighter II includes Firefighter I" in hal
+    assert "Status: OVERDUE" in _explained(crew, "D1", "PB-DO-PUMPER")
+
+
+def test_a_program_counts_the_higher_card_as_compliance_does(crew):
+    """A program requiring Firefighter I credited Fay's FF II card nothing: now 100%, as
+    the matrix says; Hal's expired FF II credits nothing (0%, as the matrix's expired)."""
+    crew("program", "create", "Line")
+    crew("program", "requirement", "add", "Line", "PB-FF1")
+    crew("program", "activate", "Line")
+    crew(*AS_OF, "enroll", "bulk", "Line", "--members", "F1@fd.org,H1@fd.org,I1@fd.org")
+    got = {}
+    for e in crew("--format", "json", "enroll", "list").json:
+        rows = crew("--format", "json", "enroll", "show", str(e["id"])).json["requirements"]
+        got[e["member"]] = [r["percentage"] for r in rows]
+    assert got == {"Fay": [100.0], "Hal": [0.0], "Ida": [100.0]}, got
+    log = crew("progress", "log", "-m", "I1", "-r", "PB-FF1", "--format", "json").json
+    assert [(e["source"], e["item"], e["note"]) for e in log] == [
+        ("certification", "PB-FF1", "card 7: PB-FF2, issued 2010-03-01, no expiry")
+    ]
+
