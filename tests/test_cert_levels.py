@@ -1,7 +1,7 @@
 """A card of a higher certification level holds the lower one it includes (domain/certs
 LEVELS: Firefighter II holds Firefighter I, Fire Officer II holds Fire Officer I), with its
 own expiry deciding as a lower card's would: in the compliance matrix, `requirement
-explain`, and a program's progress (the credit feed) alike."""
+explain`, a program's progress (the credit feed) and `report expiring` alike."""
 
 from __future__ import annotations
 
@@ -93,3 +93,19 @@ def test_a_program_counts_the_higher_card_as_compliance_does(crew):
         ("certification", "PB-FF1", "card 7: PB-FF2, issued 2010-03-01, no expiry")
     ]
 
+
+def test_report_expiring_leaves_out_a_lower_card_a_higher_one_outlasts(crew):
+    """Fay's FF I card running out 2026-08-01 was listed for renewal though her FF II card,
+    in force to 2027-05-01, holds Firefighter I: left out now (from `cert list
+    --expiring-within` too); Gus's FF I card, which outlasts his expired FF II, is listed."""
+    rows = crew(*AS_OF, "report", "expiring", "--within", "120", "--format", "json").json
+    assert [(r["member"], r["credential_code"], r["expires_on"]) for r in rows] == [("Gus", "PB-FF1", "2026-07-01")]
+    listed = crew(*AS_OF, "cert", "list", "--expiring-within", "120", "--format", "json").json
+    assert [(c["member"], c["credential_code"]) for c in listed] == [("Gus", "PB-FF1")]
+    # the compliance summary counts the same: one Firefighter I card runs out within 60 days
+    summary = crew(*AS_OF, "report", "compliance", "--requirement", "PB-FF1", "--due-soon-days", "60").stderr
+    assert "1 runs out within 60 days" in " ".join(summary.split()), summary
+    # the higher card itself is listed when it runs out
+    later = crew(*AS_OF, "report", "expiring", "--within", "400", "--format", "json").json
+    assert ("Fay", "PB-FF2") in {(r["member"], r["credential_code"]) for r in later}
+    assert ("Fay", "PB-FF1") not in {(r["member"], r["credential_code"]) for r in later}

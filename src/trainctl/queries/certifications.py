@@ -164,9 +164,12 @@ def list_cards(
         cards = [c for c in cards if c.status != VOID]
     if expiring_within is not None:
         until = today + timedelta(days=min(max(expiring_within, 0), MAX_WITHIN_DAYS))
+        # as `report expiring`: not a lower level a higher one including it holds longer
+        higher = held_higher(cards, records, rules, today)
         cards = [
             c for c in cards
             if c.decides and c.status == VALID and (c.expires_on or c.assumed_through or date.max) <= until
+            and (c.member_id, credential_code(c.credential_code)) not in higher
         ]  # fmt: skip
         cards.sort(key=lambda c: (c.expires_on or c.assumed_through or date.max, c.member, c.credential_code))
         if cards:
@@ -349,6 +352,33 @@ def deciding_records(
     return out
 
 
+def held_higher(
+    cards: Iterable[Card], holds: dict[tuple[int, str], RecordHold], rules: CardRules, today: date
+) -> set[tuple[int, str]]:
+    """The (member, credential code) pairs that a card or class record of a higher level
+    including the credential decides (domain/certs `LEVELS`, `holds`): its cards, its
+    records and the higher levels' weighed together by domain/certs `deciding`, as
+    compliance weighs them for a requirement of the credential. A Firefighter I card
+    running out while a Firefighter II card that lasts longer is in force is no renewal to
+    plan. `cards`: every card of the members (those not void and issued by `today`
+    count); `holds`: `record_holds`."""
+    from trainctl.domain.certs import deciding, higher_codes
+
+    mine: dict[tuple[int, str], list[Any]] = {}
+    for c in cards:
+        if c.voided_at is None and c.issued_on <= today:
+            mine.setdefault((c.member_id, credential_code(c.credential_code)), []).append(c)
+    for key, hold in holds.items():
+        mine.setdefault(key, []).extend(hold.rivals or (hold,))
+    order = _holder_key(rules)
+    out = set()
+    for (mid, code), own in mine.items():
+        above = [h for high in higher_codes(code) for h in mine.get((mid, high), ())]
+        if above and id(deciding([*own, *above], order)) not in {id(h) for h in own}:
+            out.add((mid, code))
+    return out
+
+
 def record_holds(
     rd: Reader, today: date, rules: CardRules, member_ids: Iterable[int] | None = None
 ) -> dict[tuple[int, str], RecordHold]:
@@ -427,7 +457,8 @@ def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[Expi
     on file or its assumed last day (`CardRow.assumed_through`); or, when a class record
     of the credential's course holds it longer than any card (or there is no card), that
     record. What holds for good (a card without an expiry that nothing renews) is not
-    listed."""
+    listed, nor a lower level that a higher one including it holds longer (`held_higher`:
+    a Firefighter I card beside a Firefighter II card that outlasts it)."""
     ids = None if actor.can(VIEW_ALL) else [actor.member_id or 0]
     rules = card_rules(rd, today, ids)
     holds = record_holds(rd, today, rules, ids)
@@ -454,6 +485,10 @@ def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[Expi
             out.append(ExpiringRow(mid, name, email, code, h.course, None, h.completed_on,
                                    None if h.assumed else h.last, h.last if h.assumed else None,
                                    (h.last - today).days, "class record", h.record_id))  # fmt: skip
+    if out:
+        # a lower level a higher one that includes it holds longer: no renewal to plan
+        higher = held_higher(cards, holds, rules, today)
+        out = [r for r in out if (r.member_id, credential_code(r.credential_code)) not in higher]
     if out:
         active = _active_on(rd, {r.member_id for r in out}, today)
         out = [r for r in out if r.member_id in active]
