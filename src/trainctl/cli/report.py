@@ -566,8 +566,9 @@ def iso(
 ) -> None:
     """The ISO training item (Fire Suppression Rating Schedule) for a year: per member and
     in total, company training (16 h a month, 192 h a year), facility (18 h), officers
-    (12 h), drivers (12 h existing, 60 h new), hazmat (6 h) and recruits (240 h), each
-    against its figure and the edition imported. A year still running is judged to date.
+    (certified, and 12 h), drivers (12 h existing, 60 h new), hazmat (6 h) and recruits
+    (240 h), each against its figure and the edition imported. A year still running is
+    judged to date.
     Needs training.view_all."""
     from trainctl.queries import compliance as qc
 
@@ -587,9 +588,14 @@ def iso(
         edition = qc.registry_edition(rd, "ISO", as_of=day)
         m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True, year_from=date(year, 1, 1))
         nobody = None if m.members else _served_by_none(rd, year, day)
+        # the officers' item credits certified officers only: their cards
+        officers = qc.officer_certification(rd, [
+            e.member.id for e in m.cells
+            if e.requirement.registry_code == qc.ISO_OFFICER_ITEM and e.applicable and e.member.id
+        ], day)  # fmt: skip
     from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
 
-    data = iso_report(m, year, day, edition)
+    data = iso_report(m, year, day, edition, officers)
     if fmt == "json":
         render.emit_json(data)
         return
@@ -677,7 +683,9 @@ def _print_iso(data: dict[str, Any]) -> None:
     for it in data["items"]:
         credit = it["credit_percentage"]
         t.add_row(
-            Text(f"{it['item']} — {it['name']}"), Text(it["figure"]), str(it["members"]),
+            Text(f"{it['item']} — {it['name']}"), Text(it["figure"]),
+            # the officers' item: "3 (2 certified)"; it credits the certified ones only
+            str(it["members"]) + ("" if it["certified"] is None else f" ({it['certified']} certified)"),
             # done, and owed: a member's hours beyond their figure are theirs (76 h done,
             # 25 h owed, not "76 of 25 h"); the credit caps each member at what they owed
             str(it["met"]), f"{_h(it['hours'])} h", f"{_h(it['target_hours'])} h",
@@ -692,14 +700,17 @@ def _print_iso(data: dict[str, Any]) -> None:
         months = f"{r['periods_met']} of {r['periods']}" if r["periods"] else ""
         share = f" ({r['months_owed']} months)" if r["months_owed"] else ""
         owed = "none yet" if r["periods"] == 0 else f"{_h(r['target'])} h"
+        # (an officer without a certification: why the hours earn no credit)
+        why = f": {r['note']}" if r["certified"] is False else ""
         lines.append({"member": r["member"], "item": r["item"], "hours": _h(r["value"]),
-                      "figure": f"{owed}{share}", "months": months, "status": r["status"]})  # fmt: skip
+                      "figure": f"{owed}{share}", "months": months, "status": r["status"],
+                      "why": why})  # fmt: skip
     if len(lines) > render.FAST_TABLE_ROWS:
         # a department's year (500 members: ~3,500 lines) drawn by Rich took 0.7 s more
         # than the JSON of it; the same box drawn plainly, as every long listing is
         cols = [Col("member"), Col("item"), Col("hours", numeric=True), Col("figure"),
                 Col("months", "Months met"), Col("status")]  # fmt: skip
-        render.fast_table([{**x, "status": x["status"].replace("_", " ")} for x in lines], cols, title="Per member")
+        render.fast_table([{**x, "status": x["status"].replace("_", " ") + x["why"]} for x in lines], cols, title="Per member")
         return
     m = Table(title=Text("Per member", style="bold"), title_justify="left", header_style="bold")
     for name in ("Member", "Item", "Hours", "Figure", "Months met", "Status"):
@@ -708,7 +719,7 @@ def _print_iso(data: dict[str, Any]) -> None:
         style = {"met": "green", "short": "red"}.get(x["status"], "")
         m.add_row(
             Text(x["member"]), Text(x["item"]), x["hours"], x["figure"], x["months"],
-            Text(x["status"].replace("_", " "), style=style),
+            Text(x["status"].replace("_", " ") + x["why"], style=style),
         )  # fmt: skip
     out.print(render.keep_words(m))
 

@@ -871,6 +871,40 @@ def iso_rows(rd: Reader) -> list[qr.RequirementRow]:
     return rows
 
 
+# ISO's officers: "certified, plus 12 h a year of continuing education". Certified: a valid
+# card (or class record) of NFPA 1021 Fire Officer or of the Pro Board Fire Officer I or II
+# courses it lists (registries/nfpa.json), the catalog's NFPA 1021 as it stood when imported.
+ISO_OFFICER_ITEM = "ISO-OFFICER-CE"
+OFFICER_CERTIFICATION = RequirementSpec(
+    name="Fire Officer certification", requirement_type="certification",
+    credential_code="NFPA 1021", required_courses=("PB-FO1", "PB-FO2"),
+    registry_name="NFPA", registry_code="NFPA 1021",
+)  # fmt: skip
+
+
+def officer_certification(
+    rd: Reader, member_ids: Iterable[int], day: date
+) -> tuple[RequirementSpec, dict[int, dict[str, list[Fact]]]]:
+    """What certifies an officer for ISO's officer item (the catalog's NFPA 1021 as it
+    stood on `day`, else the shipped one's codes: `OFFICER_CERTIFICATION`), for whoever
+    holds the card, whatever their positions; and the members' cards and class records up
+    to `day`, for the one evaluator to judge (domain/compliance `_certification`: the
+    card in force decides, domain/certs)."""
+    spec = OFFICER_CERTIFICATION
+    found = qr.by_keys(
+        rd, "registry_code", [spec.registry_code or ""], where="lower(r.registry_name) = 'nfpa'"
+    )
+    if found:
+        stood = specs_on(rd, found[:1], day, local_content=True)[1][0]
+        spec = stood if stood.requirement_type == "certification" else spec
+    spec = replace(spec, required_positions=(), versions=())
+    ids = sorted(set(member_ids))
+    if not ids:
+        return spec, {}
+    zone = qs.department_zone(rd)
+    return spec, load_kinds(rd, ids, span_for([spec], day), as_of=day, zone=zone, names=False)
+
+
 def registry_edition(rd: Reader, registry: str, as_of: date | None = None) -> str | None:
     """The edition of the registry file last imported (the import's audit entry); with
     `as_of`, the last imported on or before that department day (the import's `day`, else

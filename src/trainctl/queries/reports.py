@@ -3,19 +3,22 @@ domain/compliance.py evaluates; this module only arranges the evaluations)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from trainctl.domain import compliance as dcm
 from trainctl.domain import progress as dp
-from trainctl.domain.compliance import Evaluation
-from trainctl.queries.compliance import Matrix
+from trainctl.domain.certs import holding_codes
+from trainctl.domain.compliance import Evaluation, Fact
+from trainctl.queries.compliance import ISO_OFFICER_ITEM, Matrix
 
 TABLES: dict[str, tuple[str, ...]] = {}
 
 ISO_ROW_KEYS = (
     "member_id", "member", "item", "name", "figure", "value", "target", "unit", "percentage",
     "status", "periods_met", "periods", "window_start", "window_end", "months_owed",
+    "certified", "note",
 )  # fmt: skip
 
 
@@ -23,6 +26,8 @@ def _figure_text(spec: dcm.RequirementSpec) -> str:
     t = f"{dcm._h(spec.target.target_value)} {spec.unit}"
     if spec.frequency == "monthly":
         return f"{t} a month ({dcm._h((spec.target.target_value or 0) * 12)} {spec.unit} a year)"
+    if spec.frequency == "annual" and spec.registry_code == ISO_OFFICER_ITEM:
+        return f"certified, and {t} a year"  # (`_certify`)
     if spec.frequency == "annual":
         return f"{t} a year"
     if spec.frequency == "one_time" and spec.period_months:
@@ -112,6 +117,8 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
         "window_end": window.end if window and owes else None,
         # an annual item's share: "3 of 12" (hired 15 September), the target that share
         "months_owed": f"{share[0]} of {share[1]}" if owes and share else None,
+        # the officers' item: whether the member holds an officer certification (`_certify`)
+        "certified": None, "note": None,
     }  # fmt: skip
 
 
@@ -125,20 +132,77 @@ def _credit(col: list[tuple[dict[str, Any], Evaluation]]) -> float | None:
     if not owed:
         return None
     # the hours that count toward each member's figure (a monthly item's year), up to it
-    done = sum(dp.exact(min(e.year.value if e.year is not None else e.value, r["target"] or 0)) for r, e in col)
+    # (an officer without a certification: no credit, whatever the hours: `_certify`)
+    done = sum(
+        dp.exact(min(e.year.value if e.year is not None else e.value, r["target"] or 0))
+        for r, e in col if r["certified"] is not False
+    )  # fmt: skip
     return dp.percent_of(done, owed)
 
 
-def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[str, Any]:
+def officer_day(e: Evaluation, first: date) -> date:
+    """The day an officer's certification is judged for the year that begins on `first`:
+    the report's day (31 December, or the as-of day of a year still running), or the last
+    day of the year the member was subject to the item, when earlier (an officer who
+    retired on 1 October: 30 September). A grader credits the officers as certified when
+    the year's figure is judged, not a card that ran out in February."""
+    member, spec, last = e.member, e.requirement, e.as_of
+    changes = {s.since - dcm.ONE_DAY for s in member.history if first < s.since <= last}
+    for day in sorted({last, *changes}, reverse=True):
+        if dcm._subject_on(member, spec, day):
+            return day
+    return last
+
+
+def _certify(
+    row: dict[str, Any], e: Evaluation, spec: dcm.RequirementSpec,
+    cards: Mapping[int, Mapping[str, Sequence[Fact]]], first: date,
+) -> None:
+    """ISO's officers: "certified, plus 12 h a year". The officer item credits a member
+    only while they hold an officer certification (`spec`: NFPA 1021 Fire Officer, or the
+    Pro Board Fire Officer I or II it lists), valid on `officer_day`: judged by the one
+    evaluator (the card in force decides: domain/certs). Without one the item is short,
+    whatever the hours, and says why (`note`)."""
+    day = officer_day(e, first)
+    holder = e.member.with_kinds(cards.get(e.member.id or 0, {}), unique=True)
+    card = dcm.evaluate(holder, spec, day, detail=False)
+    certified = card.status == dcm.MET
+    row["certified"] = certified
+    when = "" if day == e.as_of else f" on {day}, the last day it applied to them in the year"
+    if certified:
+        row["note"] = f"certified{when}: {card.reason}"
+        return
+    hours = f"{dcm._h(row['value'])} h"
+    if card.status == dcm.EXPIRED:
+        row["note"] = f"{hours}, no valid officer certification{when or f' on {day}'} ({card.reason})"
+    else:
+        codes = " or ".join(holding_codes(spec.credential_code, spec.required_courses))
+        row["note"] = f"{hours}, no officer certification on file ({codes}){when}"
+    if row["status"] == dcm.MET:
+        row["status"] = "short"
+
+
+Officers = tuple[dcm.RequirementSpec, Mapping[int, Mapping[str, Sequence[Fact]]]]
+
+
+def iso_report(
+    m: Matrix, year: int, as_of: date, edition: str | None, officers: Officers | None = None
+) -> dict[str, Any]:
     """Per member and in total (an item's credit: `_credit`). A member an item holds to
     nothing yet (a recruit whose first year runs on past the report's day: not yet due)
-    counts in none of its totals, as in the compliance report's summary lines."""
+    counts in none of its totals, as in the compliance report's summary lines.
+    `officers`: what certifies an officer and the members' cards
+    (queries/compliance.officer_certification), for the officers' item (`_certify`)."""
     n = len(m.requirements)
     first = date(year, 1, 1)
     # a one-time item with a span of its own (the recruit year) is judged by the member
     # as they stood when it began, not by the positions they hold in this year
     cells = [dcm.from_its_start(e) for e in m.cells]
     rows = [iso_cell(e, first) for e in cells]
+    if officers is not None:
+        for r, e in zip(rows, cells, strict=True):
+            if e.requirement.registry_code == ISO_OFFICER_ITEM and r["status"] != dcm.NOT_APPLICABLE:
+                _certify(r, e, *officers, first)
     items = []
     out = (dcm.NOT_APPLICABLE, dcm.NOT_YET_DUE)
     for i, spec in enumerate(m.requirements):
@@ -156,6 +220,9 @@ def iso_report(m: Matrix, year: int, as_of: date, edition: str | None) -> dict[s
                 "hours": hours,
                 "target_hours": round(sum(r["target"] or 0 for r in col), 4),
                 "credit_percentage": _credit(pairs),
+                # the officers' item: how many of its members hold an officer certification
+                "certified": sum(1 for r in col if r["certified"])
+                if spec.registry_code == ISO_OFFICER_ITEM and officers is not None else None,
             }
         )
     return {

@@ -1,0 +1,112 @@
+"""`report iso --year`, the items a grader reads closely (session 33): officers are
+certified as well as trained, a new driver's 60 h are the hours of their candidacy, and a
+recruit who leaves part way through the recruit year owes the share of the year served.
+Real SQLite files, the real CLI."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def dept(cli):
+    cli("--as-of", "2024-01-01", "import", "iso")
+    cli("--as-of", "2024-01-01", "member", "add", "Olive Officer", "--email", "olive@fd.org",
+        "--position", "officer", "--hire-date", "2015-01-10")  # fmt: skip
+    return cli
+
+
+def record(cli, member: str, day: str, hours: float, category: str, course: str = "Class") -> None:
+    cli("--as-of", "2030-01-01", "record", "add", member, "--course", course, "--date", day,
+        "--hours", str(hours), "--type", "class", "--category", category)  # fmt: skip
+
+
+def iso(cli, year: int, as_of: str) -> tuple[dict, dict]:
+    data = cli("report", "iso", "--year", str(year), "--as-of", as_of, "-f", "json").json
+    rows = {(r["member"], r["item"]): r for r in data["rows"]}
+    return {i["item"]: i for i in data["items"]}, rows
+
+
+# ------------------------------------------------------------------------------ officers
+def test_the_officer_item_credits_only_a_certified_officer(dept, snapshot):
+    """ISO's officers: "certified, plus 12 h a year". Olive's 12 h of officer classes were
+    full credit without any officer certification on file; now the item is short and says
+    why, and counts her once a Pro Board Fire Officer I certificate is on file."""
+    record(dept, "olive@fd.org", "2025-03-10", 12, "officer")
+    items, rows = iso(dept, 2025, "2026-02-01")
+    olive = rows[("Olive Officer", "ISO-OFFICER-CE")]
+    assert (olive["value"], olive["target"], olive["status"], olive["certified"]) == (12, 12, "short", False)
+    assert olive["note"] == "12 h, no officer certification on file (NFPA 1021 or PB-FO1 or PB-FO2)"
+    item = items["ISO-OFFICER-CE"]
+    assert (item["members"], item["met"], item["certified"], item["credit_percentage"]) == (1, 0, 0, 0)
+    assert item["figure"] == "certified, and 12 h a year"
+    assert items["ISO-HAZMAT"]["certified"] is None
+    before = snapshot()
+    table = dept("report", "iso", "--year", "2025", "--as-of", "2026-02-01").stdout
+    assert "1 (0 certified)" in table
+    assert "short: 12 h, no officer certification on file" in " ".join(table.split())
+    csv = dept("report", "iso", "--year", "2025", "--as-of", "2026-02-01", "-f", "csv").stdout
+    assert csv.splitlines()[0].endswith(",certified,note")
+    assert snapshot() == before  # a report writes nothing
+
+    dept("--as-of", "2026-02-01", "cert", "add", "olive@fd.org", "PB-FO1", "--issued", "2019-05-01")
+    items, rows = iso(dept, 2025, "2026-02-01")
+    olive = rows[("Olive Officer", "ISO-OFFICER-CE")]
+    assert (olive["status"], olive["certified"]) == ("met", True), olive
+    assert olive["note"] == "certified: PB-FO1 held, no expiry"
+    item = items["ISO-OFFICER-CE"]
+    assert (item["met"], item["certified"], item["credit_percentage"]) == (1, 1, 100)
+    # a certificate issued after the year's last day did not certify her in it
+    items, rows = iso(dept, 2018, "2019-01-01")
+    assert rows[("Olive Officer", "ISO-OFFICER-CE")]["certified"] is False
+
+
+def test_an_officer_certification_that_ran_out_before_the_year_closed_does_not_count(dept):
+    """The card in force on the year's last day decides (the latest expiry: an older card
+    good through 2030 keeps her certified; one run out in June does not)."""
+    record(dept, "olive@fd.org", "2025-03-10", 12, "officer")
+    dept("--as-of", "2025-01-02", "cert", "add", "olive@fd.org", "NFPA 1021", "--issued",
+         "2022-07-01", "--expires", "2025-06-30")  # fmt: skip
+    _, rows = iso(dept, 2025, "2026-02-01")
+    olive = rows[("Olive Officer", "ISO-OFFICER-CE")]
+    assert (olive["status"], olive["certified"]) == ("short", False)
+    assert olive["note"] == (
+        "12 h, no valid officer certification on 2025-12-31 (NFPA 1021 expired: last valid "
+        "day 2025-06-30)"
+    )  # fmt: skip
+    # judged on the as-of day of a year still running: valid then
+    assert iso(dept, 2025, "2025-06-30")[1][("Olive Officer", "ISO-OFFICER-CE")]["certified"] is True
+
+
+def test_an_officer_who_left_in_the_year_is_judged_on_their_last_day_as_officer(dept):
+    """Olive left on 1 October; her card ran out on 30 November, after she left: she
+    was certified while she was an officer, which is what the year's item asks."""
+    record(dept, "olive@fd.org", "2025-03-10", 9, "officer")
+    dept("--as-of", "2025-01-02", "cert", "add", "olive@fd.org", "PB-FO2", "--issued",
+         "2020-12-01", "--expires", "2025-11-30")  # fmt: skip
+    dept("--as-of", "2025-10-01", "member", "edit", "olive@fd.org", "--status", "inactive",
+         "--effective", "2025-10-01")  # fmt: skip
+    _, rows = iso(dept, 2025, "2026-02-01")
+    olive = rows[("Olive Officer", "ISO-OFFICER-CE")]
+    assert (olive["target"], olive["months_owed"], olive["status"]) == (9, "9 of 12", "met"), olive
+    assert olive["certified"] is True
+    assert olive["note"] == (
+        "certified on 2025-09-30, the last day it applied to them in the year: PB-FO2 valid "
+        "through 2025-11-30"
+    )  # fmt: skip
+
+
+def test_the_catalogs_nfpa_1021_decides_what_certifies_an_officer(dept):
+    """A department that imported NFPA and added its state's Fire Officer course to NFPA
+    1021 has officers certified by that course's record too."""
+    dept("--as-of", "2024-01-01", "import", "nfpa")
+    dept("--as-of", "2024-01-01", "requirement", "edit", "NFPA 1021", "--course", "PB-FO1",
+         "--course", "PB-FO2", "--course", "ST-FO1")  # fmt: skip
+    dept("course", "add", "--code", "ST-FO1", "--name", "State Fire Officer I", "--type", "class",
+         "--hours", "40")  # fmt: skip
+    record(dept, "olive@fd.org", "2025-03-10", 12, "officer")
+    dept("--as-of", "2030-01-01", "record", "add", "olive@fd.org", "--course", "ST-FO1",
+         "--date", "2021-04-01", "--hours", "40")  # fmt: skip
+    _, rows = iso(dept, 2025, "2026-02-01")
+    olive = rows[("Olive Officer", "ISO-OFFICER-CE")]
+    assert (olive["status"], olive["certified"]) == ("met", True), olive
