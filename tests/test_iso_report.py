@@ -110,3 +110,31 @@ def test_the_catalogs_nfpa_1021_decides_what_certifies_an_officer(dept):
     _, rows = iso(dept, 2025, "2026-02-01")
     olive = rows[("Olive Officer", "ISO-OFFICER-CE")]
     assert (olive["status"], olive["certified"]) == ("met", True), olive
+
+
+# ----------------------------------------------------------------------- new drivers
+def test_a_new_driver_counts_only_the_training_of_their_candidacy(cli):
+    """ISO-DRIVER-NEW (60 h once) is the new driver's: Dan was a driver candidate from 1
+    March to 30 June 2024. The 2024 report counted every driver class on file, the 10 h
+    he took as a firefighter in February and the 25 h of existing-driver training from 1
+    July too: 75 h, met. It counts the 40 h of his candidacy, both end days in."""
+    cli("--as-of", "2024-01-01", "import", "iso")
+    cli("--as-of", "2024-01-01", "member", "add", "Dan Driver", "-e", "dd@x.org", "-b", "D1",
+        "-p", "firefighter", "--hire-date", "2015-01-01")  # fmt: skip
+    cli("--as-of", "2024-03-01", "member", "edit", "D1", "--add-position", "driver_candidate")
+    cli("--as-of", "2024-07-01", "member", "edit", "D1", "--remove-position", "driver_candidate",
+        "--add-position", "driver")  # fmt: skip
+    for day, hours in (("2024-02-29", 10), ("2024-03-01", 30), ("2024-06-30", 10), ("2024-07-01", 25)):
+        record(cli, "D1", day, hours, "driver", f"Pump ops {day}")
+    items, rows = iso(cli, 2024, "2025-01-15")
+    new, existing = rows[("Dan Driver", "ISO-DRIVER-NEW")], rows[("Dan Driver", "ISO-DRIVER-EXISTING")]
+    assert (new["value"], new["target"], new["status"]) == (40, 60, "short"), new
+    assert items["ISO-DRIVER-NEW"]["credit_percentage"] == round(100 * 40 / 60, 2)
+    # the existing drivers' share (July to December) counts from the day he became one
+    assert (existing["value"], existing["target"], existing["status"]) == (25, 6, "met"), existing
+    # a year still running, during the candidacy: what he did as a candidate up to then
+    _, rows = iso(cli, 2024, "2024-06-30")
+    assert rows[("Dan Driver", "ISO-DRIVER-NEW")]["value"] == 40
+    # and 2025, when he was no candidate, owes nothing of it
+    _, rows = iso(cli, 2025, "2025-06-30")
+    assert rows[("Dan Driver", "ISO-DRIVER-NEW")]["status"] == "not_applicable"
