@@ -249,7 +249,8 @@ def test_the_recruit_year_is_owed_by_who_was_a_recruit_when_it_began(cli):
     not applicable because he no longer held probationary in 2026: his 240 h year was in
     no year's total, and a recruit short of it was never counted short. The year is the
     member's from its first day: owed in the year it closes by whoever was a recruit when
-    it began. One who left the department before it closed, short, owes none of it."""
+    it began. One who left the department before it closed, short, owes the share of it
+    served (Quinn: July to February, 8 of 12 months, 160 h; his 200 h meet it)."""
     cli("--as-of", "2024-01-01", "import", "iso")
     for badge, name in (("F1", "Frank Early"), ("S1", "Sam Short"), ("Q1", "Quinn Quit")):
         cli("--as-of", "2025-06-20", "member", "add", name, "--email", f"{badge}@x.org", "-b",
@@ -266,12 +267,13 @@ def test_the_recruit_year_is_owed_by_who_was_a_recruit_when_it_began(cli):
     total, rows = _iso_item(cli, 2025, "ISO-RECRUIT", "Frank Early", LATER)
     assert rows == [("not_yet_due", 200, 240)] and total["members"] == 0
     total, _ = _iso_item(cli, 2026, "ISO-RECRUIT", "Frank Early", LATER)
-    assert (total["members"], total["met"], total["hours"], total["target_hours"]) == (2, 1, 440, 480)
-    assert total["credit_percentage"] == round(100 * 440 / 480, 2)
+    assert (total["members"], total["met"], total["hours"], total["target_hours"]) == (3, 2, 640, 640)
+    assert total["credit_percentage"] == round(100 * (240 + 200 + 160) / 640, 2)
     assert _iso_item(cli, 2026, "ISO-RECRUIT", "Frank Early", LATER)[1] == [("met", 240, 240)]
     assert _iso_item(cli, 2026, "ISO-RECRUIT", "Sam Short", LATER)[1] == [("short", 200, 240)]
-    # left on 1 March, before the recruit year closed on 30 June: nothing of it is owed
-    assert _iso_item(cli, 2026, "ISO-RECRUIT", "Quinn Quit", LATER)[1] == [("not_applicable", None, None)]
+    # left on 1 March, before the recruit year closed on 30 June: the 8 months served are
+    # owed (session 33: it said none of it, and left him out of the item)
+    assert _iso_item(cli, 2026, "ISO-RECRUIT", "Quinn Quit", LATER)[1] == [("met", 200, 160)]
     # and in 2027, the recruit year (closed in 2026) is owed by nobody
     total, rows = _iso_item(cli, 2027, "ISO-RECRUIT", "Frank Early", LATER)
     assert rows == [("not_applicable", None, None)] and total["members"] == 0

@@ -138,3 +138,30 @@ def test_a_new_driver_counts_only_the_training_of_their_candidacy(cli):
     # and 2025, when he was no candidate, owes nothing of it
     _, rows = iso(cli, 2025, "2025-06-30")
     assert rows[("Dan Driver", "ISO-DRIVER-NEW")]["status"] == "not_applicable"
+
+
+# --------------------------------------------------------------------------- recruits
+def test_a_recruit_who_leaves_in_the_recruit_year_owes_the_share_served(cli):
+    """Lee (hired 1 March 2025, gone from 1 September) and Kim (hired 1 March, gone from 2
+    September) left short of 240 h: the report owed "none of the ISO year" for them, so a
+    department whose recruits all left early showed no recruit item at all. A member who
+    leaves part way through a window owes the months on whose first day they were a
+    member (as a firefighter who retires in October owes January to September): Lee 6 of
+    the 12 months (120 h), Kim 7 (140 h), in the report of the year they left."""
+    cli("--as-of", "2024-01-01", "import", "iso")
+    for badge, gone in (("L1", "2025-09-01"), ("K1", "2025-09-02")):
+        cli("--as-of", "2025-03-01", "member", "add", f"Rec {badge}", "-e", f"{badge}@x.org", "-b",
+            badge, "-p", "probationary", "--hire-date", "2025-03-01")  # fmt: skip
+        record(cli, badge, "2025-04-15", 100, "recruit", "Academy")
+        cli("--as-of", gone, "member", "edit", badge, "--status", "inactive")
+    items, rows = iso(cli, 2025, "2026-01-15")
+    lee, kim = rows[("Rec L1", "ISO-RECRUIT")], rows[("Rec K1", "ISO-RECRUIT")]
+    assert (lee["status"], lee["value"], lee["target"], lee["months_owed"]) == ("short", 100, 120, "6 of 12"), lee
+    assert (kim["status"], kim["value"], kim["target"], kim["months_owed"]) == ("short", 100, 140, "7 of 12"), kim
+    item = items["ISO-RECRUIT"]
+    assert (item["members"], item["met"], item["target_hours"]) == (2, 0, 260), item
+    assert item["credit_percentage"] == round(100 * 200 / 260, 2)
+    table = " ".join(cli("report", "iso", "--year", "2025", "--as-of", "2026-01-15").stdout.split())
+    assert "Rec L1 │ ISO-RECRUIT │ 100 │ 120 h (6 of 12 months) │ │ short" in table, table
+    # the year a recruit year would have closed in (2026) does not owe it again
+    assert ("Rec L1", "ISO-RECRUIT") not in iso(cli, 2026, "2026-06-30")[1]

@@ -2023,8 +2023,8 @@ def from_its_start(e: Evaluation) -> Evaluation:
     hold later (a recruit whose six-month probation ended in January owes the recruit
     year closing in June, in that year's report), and not by one who was not. A member
     who left the department (not active) before the span closed, short of its figure,
-    owes nothing of it, as a member who retired owes nothing of what came after; met
-    before they left, it stays met. `e`: the evaluation of the member as the year takes
+    owes the share of it they served (`_left_short`), in the report of the year they
+    left; met before they left, it stays met. `e`: the evaluation of the member as the year takes
     them (holding every position they held in it); returned as is for any other
     requirement, or a member without a history or without the span's anchor date."""
     spec, member, as_of = e.requirement, e.member, e.as_of
@@ -2051,12 +2051,49 @@ def from_its_start(e: Evaluation) -> Evaluation:
     last = min(closes, as_of) if closes is not None else as_of
     left = _stint_on(member, last)
     if not judged.met and left is not None and left.status.casefold() != "active":
+        return _left_short(member, holder, judged, last)
+    return judged
+
+
+def _left_short(member: MemberFacts, holder: MemberFacts, judged: Evaluation, last: date) -> Evaluation:
+    """A member who left (not active on `last`) before a span of their own closed (the
+    recruit year), short of its figure: they owe the share of it they served, as a member
+    who joins or leaves in a year owes the months on whose first day they were a member
+    (`prorated`, rounded up as every share): hired 1 July, gone from 1 March, 8 of the
+    12 months, 160 of 240 h. `judged`: the span as the member holding it is judged."""
+    spec, as_of, window = judged.requirement, judged.as_of, judged.window
+    assert window is not None and window.start is not None and window.end is not None
+    gone = last
+    for stint in reversed(member.history):  # the first day of the stretch away
+        if stint.since <= last and stint.status.casefold() != "active":
+            gone = stint.since
+        elif stint.since <= last:
+            break
+    months = month_starts(spec, window, member.hire_date)
+    owed = sum(1 for d in months if d < gone and (s := _stint_on(member, d)) is not None
+               and s.status.casefold() == "active" and hired_after(member, d) is None)  # fmt: skip
+    status = _stint_on(member, last)
+    away = f"{status.status if status else 'not active'} from {gone}"
+    if not owed:
         return Evaluation(
             member, spec, as_of, NOT_APPLICABLE,
-            f"not owed: {left.status} on {last}, before its {spec.period.months} months "
-            f"closed ({closes}) short of the figure",
+            f"not owed: {away}, before the first of its {len(months)} months began",
         )  # fmt: skip
-    return judged
+    share = prorated(spec, owed, len(months))
+    e = evaluate(holder, share, as_of, detail=bool(judged.verdicts), with_year=False)
+    owes = share.target.target_value
+    figure = (
+        f"{_h(e.value)} of {_h(owes)} {units(spec.unit, owes)} ({owed} of {len(months)} "
+        f"months owed, of {_h(spec.target.target_value)})"
+    )
+    note = (
+        f"{away}, before its {len(months)} months closed ({window.end}): owes those on "
+        f"whose first day the member was a member"
+    )
+    e = replace(e, requirement=spec, months_owed=(owed, len(months)), notes=(*e.notes, note))
+    if e.met:
+        return replace(e, reason=f"met: {figure}")
+    return replace(e, status=OVERDUE, reason=f"not met: {figure}; {away}")
 
 
 # ----------------------------------------------------------------------- months owed
