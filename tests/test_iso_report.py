@@ -165,3 +165,49 @@ def test_a_recruit_who_leaves_in_the_recruit_year_owes_the_share_served(cli):
     assert "Rec L1 │ ISO-RECRUIT │ 100 │ 120 h (6 of 12 months) │ │ short" in table, table
     # the year a recruit year would have closed in (2026) does not owe it again
     assert ("Rec L1", "ISO-RECRUIT") not in iso(cli, 2026, "2026-06-30")[1]
+
+
+# --------------------------------------------------------------------------- editions
+def test_a_figure_changed_in_the_year_is_named_with_the_days_it_was_in_force(cli, tmp_path):
+    """The older edition (20 h a month of company training) imported with effect from 1
+    July 2025: the year's report judged each month by the figure in force then (6 x 16 +
+    6 x 20 = 216 h owed), but its title named the 1980 edition alone and its figure read
+    "20 h a month (240 h a year)", beside 216 h owed. It names both editions and both
+    figures, each with its days; a year with one figure is unchanged."""
+    import json
+    from pathlib import Path
+
+    cli("--as-of", "2024-01-01", "import", "iso")
+    doc = json.loads((Path(__file__).resolve().parents[1] / "registries" / "iso.json").read_text())
+    doc["edition"] = "Fire Suppression Rating Schedule, 1980 edition"
+    company = next(r for r in doc["requirements"] if r["registry_code"] == "ISO-COMPANY")
+    company["required_hours"] = company["hour_categories"][0]["min_hours"] = 20
+    f = tmp_path / "iso-1980.json"
+    f.write_text(json.dumps(doc))
+    cli("--as-of", "2025-07-01", "import", "registry", str(f), "--update")
+    cli("--as-of", "2024-01-01", "member", "add", "Ann Lee", "--email", "ann@fd.org",
+        "-p", "firefighter", "--hire-date", "2015-01-10")  # fmt: skip
+    for month in range(1, 13):
+        record(cli, "ann@fd.org", f"2025-{month:02d}-10", 16, "structural_firefighting", f"Drill {month}")
+    data = cli("report", "iso", "--year", "2025", "--as-of", "2026-01-15", "-f", "json").json
+    assert data["editions"] == [
+        {"edition": "Fire Suppression Rating Schedule, 2012 edition", "from": None},
+        {"edition": "Fire Suppression Rating Schedule, 1980 edition", "from": "2025-07-01"},
+    ]  # fmt: skip
+    said = "16 h a month (192 h a year) until 2025-06-30; 20 h a month (240 h a year) from 2025-07-01"
+    item = next(i for i in data["items"] if i["item"] == "ISO-COMPANY")
+    assert (item["figure"], item["target_hours"], item["hours"]) == (said, 216, 192), item
+    (row,) = [r for r in data["rows"] if r["item"] == "ISO-COMPANY"]
+    assert (row["figure"], row["periods_met"]) == (said, 6)
+    hazmat = next(i for i in data["items"] if i["item"] == "ISO-HAZMAT")
+    assert hazmat["figure"] == "6 h a year"
+    table = " ".join(cli("report", "iso", "--year", "2025", "--as-of", "2026-01-15").stdout.split())
+    assert ("ISO training 2025 (Fire Suppression Rating Schedule, 2012 edition; Fire Suppression "
+            "Rating Schedule, 1980 edition from 2025-07-01)") in table, table  # fmt: skip
+    # a year (or the part of one) with one figure names it alone
+    for year, as_of, figure in (("2024", "2025-01-15", "16 h a month (192 h a year)"),
+                                ("2025", "2025-06-30", "16 h a month (192 h a year)"),
+                                ("2026", "2026-03-01", "20 h a month (240 h a year)")):  # fmt: skip
+        data = cli("report", "iso", "--year", year, "--as-of", as_of, "-f", "json").json
+        assert len(data["editions"]) == 1, (year, data["editions"])
+        assert next(i for i in data["items"] if i["item"] == "ISO-COMPANY")["figure"] == figure, year

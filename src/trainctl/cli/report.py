@@ -16,7 +16,7 @@ JSON output is stable:
   day is a renewal from the issue day, no expiry being on file; held_by: "card", or "class
   record" when a record of the credential's course holds it, as compliance counts it;
   source_id: the card's or the record's id).
-- `report iso`: {"year", "as_of", "edition", "items": [...], "rows": [one per member x item]}.
+- `report iso`: {"year", "as_of", "edition", "editions", "items": [...], "rows": [one per member x item]}.
 - `report nremt`: one object (member, level, cycle, components, facts, status).
 """
 
@@ -586,6 +586,7 @@ def iso(
             )
         rows_ = qc.iso_rows(rd)
         edition = qc.registry_edition(rd, "ISO", as_of=day)
+        editions = qc.registry_editions(rd, "ISO", date(year, 1, 1), day)
         m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True, year_from=date(year, 1, 1))
         nobody = None if m.members else _served_by_none(rd, year, day)
         # the officers' item credits certified officers only: their cards
@@ -595,7 +596,7 @@ def iso(
         ], day)  # fmt: skip
     from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
 
-    data = iso_report(m, year, day, edition, officers)
+    data = iso_report(m, year, day, edition, officers, editions)
     if fmt == "json":
         render.emit_json(data)
         return
@@ -669,7 +670,11 @@ def _print_iso(data: dict[str, Any]) -> None:
 
     out = render.console("out")
     to_date = "" if data["complete_year"] else f", to {data['as_of']}"
-    edition = data["edition"] or "edition not recorded"
+    # (an import of another edition in the year: each, from the day it came in)
+    edition = "; ".join(
+        (e["edition"] or "edition not recorded") + (f" from {e['from']}" if e["from"] else "")
+        for e in data["editions"]
+    )
     t = Table(
         title=Text(f"ISO training {data['year']}{to_date} ({edition})", style="bold"),
         title_justify="left", header_style="bold", caption_justify="left",

@@ -905,18 +905,16 @@ def officer_certification(
     return spec, load_kinds(rd, ids, span_for([spec], day), as_of=day, zone=zone, names=False)
 
 
-def registry_edition(rd: Reader, registry: str, as_of: date | None = None) -> str | None:
-    """The edition of the registry file last imported (the import's audit entry); with
-    `as_of`, the last imported on or before that department day (the import's `day`, else
-    its UTC date), else the first: a report of a past year names the edition its figures
-    come from (queries/requirements.history keeps the figures an update replaced)."""
+def _imports(rd: Reader, registry: str) -> list[tuple[date | None, str | None]]:
+    """The registry's imports, latest first: (the import's department day, else its UTC
+    date; the edition of its file)."""
     import json
 
     rows = rd.all(
         "SELECT detail, at FROM audit_log WHERE action = 'import.registry' AND entity = 'requirement' "
         "ORDER BY id DESC"
     )
-    found: str | None = None
+    out: list[tuple[date | None, str | None]] = []
     for detail, at in rows:
         data = as_json(detail) if not isinstance(detail, dict) else detail
         if isinstance(data, str):
@@ -924,13 +922,33 @@ def registry_edition(rd: Reader, registry: str, as_of: date | None = None) -> st
         if not isinstance(data, dict) or str(data.get("registry", "")).casefold() != registry.casefold():
             continue
         edition = data.get("edition")
-        found = str(edition) if edition else None
-        if as_of is None:
-            return found
         day = as_date(data["day"]) if data.get("day") else (as_utc(at) or datetime.now(UTC)).date()
-        if day is not None and day <= as_of:
+        out.append((day, str(edition) if edition else None))
+    return out
+
+
+def registry_edition(rd: Reader, registry: str, as_of: date | None = None) -> str | None:
+    """The edition of the registry file last imported (the import's audit entry); with
+    `as_of`, the last imported on or before that department day (the import's `day`, else
+    its UTC date), else the first: a report of a past year names the edition its figures
+    come from (queries/requirements.history keeps the figures an update replaced)."""
+    found: str | None = None
+    for day, edition in _imports(rd, registry):
+        found = edition
+        if as_of is None or (day is not None and day <= as_of):
             return found
     return found  # every import is later than as_of: the first one's
+
+
+def registry_editions(rd: Reader, registry: str, first: date, last: date) -> list[tuple[date | None, str | None]]:
+    """The editions of the registry in force from `first` to `last`, in order, each with
+    the day it came into force (None: the one in force on `first`, `registry_edition`):
+    a year's report whose figures changed with an import in the year names both."""
+    out: list[tuple[date | None, str | None]] = [(None, registry_edition(rd, registry, first))]
+    for day, edition in reversed(_imports(rd, registry)):
+        if day is not None and first < day <= last and edition != out[-1][1]:
+            out.append((day, edition))
+    return out
 
 
 def require_view_all(actor: Actor, doing: str) -> None:

@@ -40,6 +40,36 @@ def _figure_text(spec: dcm.RequirementSpec) -> str:
     return f"{t} ({spec.frequency})"
 
 
+def year_figure_text(spec: dcm.RequirementSpec, first: date, last: date) -> str:
+    """The item's figure over the days from `first` to `last` (a year's report): the one
+    figure, or, when the requirement's figure was changed in those days (its history; an
+    import of another edition), each with the days it was in force, as the report judges
+    each month (week, window) by the figure in force then: "16 h a month (192 h a year)
+    until 2025-06-30; 20 h a month (240 h a year) from 2025-07-01"."""
+    spans: list[tuple[str, date | None, date | None]] = []
+    since: date | None = None
+    for v in spec.versions or (spec,):
+        until = v.stood_until
+        if (until is None or until >= first) and (since is None or since <= last):
+            text = _figure_text(v)
+            if spans and spans[-1][0] == text:
+                spans[-1] = (text, spans[-1][1], until)
+            else:
+                spans.append((text, since, until))
+        since = until + dcm.ONE_DAY if until is not None else None
+    if len(spans) <= 1:
+        return _figure_text(spec)
+    out = []
+    for i, (text, since, until) in enumerate(spans):
+        if i == 0:
+            out.append(f"{text} until {until}")
+        elif i == len(spans) - 1 or until is None or until >= last:
+            out.append(f"{text} from {since}")
+        else:
+            out.append(f"{text} from {since} to {until}")
+    return "; ".join(out)
+
+
 def _done_before(e: Evaluation, first: date) -> bool:
     """A one-time item (new driver 60 h, the recruit year) the member was done with before
     the year that begins on `first`: its window closed in an earlier year, or it was met
@@ -133,7 +163,8 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
         share = (y.owed, months) if y.owed < months else None
     return {
         "member_id": e.member.id, "member": e.member.name,
-        "item": spec.registry_code or spec.name, "name": spec.name, "figure": _figure_text(spec),
+        "item": spec.registry_code or spec.name, "name": spec.name,
+        "figure": _figure_text(spec) if year_from is None else year_figure_text(spec, year_from, e.as_of),
         "value": round(done, 4) if owes else None,
         "target": target if owes else None, "unit": spec.unit,
         "percentage": pct if owes else None, "status": status,
@@ -211,13 +242,17 @@ Officers = tuple[dcm.RequirementSpec, Mapping[int, Mapping[str, Sequence[Fact]]]
 
 
 def iso_report(
-    m: Matrix, year: int, as_of: date, edition: str | None, officers: Officers | None = None
+    m: Matrix, year: int, as_of: date, edition: str | None, officers: Officers | None = None,
+    editions: Sequence[tuple[date | None, str | None]] = (),
 ) -> dict[str, Any]:
     """Per member and in total (an item's credit: `_credit`). A member an item holds to
     nothing yet (a recruit whose first year runs on past the report's day: not yet due)
     counts in none of its totals, as in the compliance report's summary lines.
     `officers`: what certifies an officer and the members' cards
-    (queries/compliance.officer_certification), for the officers' item (`_certify`)."""
+    (queries/compliance.officer_certification), for the officers' item (`_certify`).
+    `editions`: those in force in the year, from the day each came in (the first: None;
+    queries/compliance.registry_editions); an item's figure names each figure in force in
+    the year, with its days (`year_figure_text`), as each month is judged by its own."""
     n = len(m.requirements)
     first = date(year, 1, 1)
     # a one-time item with a span of its own (the recruit year) is judged by the member
@@ -239,7 +274,7 @@ def iso_report(
             {
                 "item": spec.registry_code or spec.name,
                 "name": spec.name,
-                "figure": _figure_text(spec),
+                "figure": year_figure_text(spec, first, as_of),
                 "source": spec.source_document,
                 "members": len(col),
                 "met": sum(1 for r in col if r["status"] == dcm.MET),
@@ -256,6 +291,8 @@ def iso_report(
         "as_of": as_of,
         "complete_year": as_of >= date(year, 12, 31),
         "edition": edition,
+        # more than one when an import of another edition came in during the year
+        "editions": [{"edition": e, "from": since} for since, e in editions or [(None, edition)]],
         "items": items,
         "rows": rows,
     }
