@@ -27,10 +27,17 @@ from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain.certs import code_skeleton, credential_code
 from trainctl.domain.lookup import as_id
+from trainctl.domain.text import plural
 from trainctl.errors import NotFoundError
 from trainctl.models import Certification, Requirement, utcnow
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring
+from trainctl.services.credit_feed import (
+    CreditFeed,
+    FeedResult,
+    InsertIgnoring,
+    Recredit,
+    resettle_cards,
+)
 from trainctl.services.sheet_import import (
     CHUNK_ROWS,
     MEMBER_FIELDS,
@@ -229,6 +236,12 @@ def _store(
             for r in part
         ], outcome, feed, "certification", keep_ids=adding)  # fmt: skip
     outcome.feed = feed.close()
+    # a new card may renew one that credited a program row: that credit no longer stands
+    # (domain/certs `in_force`, as compliance judges), taken back through the ledger
+    if todo:
+        settled = resettle_cards(session, actor, {r.member_id for r in todo}, today=today,
+                                 reason="a later card renews this one")  # fmt: skip
+        outcome.feed.events = [*_renewed_lines(settled), *outcome.feed.events, *settled.feed.events]
     # the member the cards are of, as other audit rows name theirs (`enrollment.add`,
     # `skill.checkoff`): the log answers "who got that card", and `member show` lists it
     members = {r.member_id for r in todo}
@@ -329,9 +342,28 @@ def void_card(
     """Keep the card, stamp who/when/why, reverse its credit. Voiding a void card changes
     nothing (returns None for the feed)."""
     actor.require(MANAGE, "void certifications")
-    return void_row(session, actor, lambda: get_card(session, ref), reason=reason, today=today,
-                    source_type="certification", action="cert.void", what="card",
-                    dated=lambda r: r.issued_on)  # fmt: skip
+    card, feed = void_row(session, actor, lambda: get_card(session, ref), reason=reason, today=today,
+                          source_type="certification", action="cert.void", what="card",
+                          dated=lambda r: r.issued_on)  # fmt: skip
+    if feed is not None:
+        # a void renewal no longer renews the card before it: that one credits again
+        settled = resettle_cards(session, actor, [card.member_id], today=today,
+                                 reason=f"void of card {card.id}: {reason.strip()}")  # fmt: skip
+        feed.events = [*_renewed_lines(settled), *feed.events, *settled.feed.events]
+    return card, feed
+
+
+def _renewed_lines(settled: Recredit) -> list[str]:
+    """What `resettle_cards` did, for the command's summary."""
+    out = []
+    if settled.reversed:
+        out.append(f"Took back {plural(settled.reversed, 'credit')} of a card a later card renews "
+                   "(the renewal decides, as compliance judges).")  # fmt: skip
+    if settled.added:
+        out.append(f"Credited {plural(settled.added, 'card')} in force again (the card that renewed it is void).")
+    if settled.feed.held:
+        out.append(f"{plural(len(settled.feed.held), 'credit')} not given: the program's order does not take them.")
+    return out
 
 
 def _cell(text: str) -> str:

@@ -70,7 +70,7 @@ from trainctl.services.store import Writer
 
 __all__ = [
     "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts", "credit_opened",
-    "recredit_requirements", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
+    "recredit_requirements", "renewed_cards", "resettle_cards", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
 ]  # fmt: skip
 
 VOID_SUFFIX = ":void"
@@ -981,7 +981,8 @@ def source_facts(
     between: tuple[date, date] | None = None, as_of: date | None = None,
 ) -> list[Fact]:
     """The facts on file (not void) of these kinds for these members (None: every member),
-    as the feed credits them: completed, not failed training records; cards; passed
+    as the feed credits them: completed, not failed training records; cards that no later
+    card of the member's renews as of `as_of` (else `between`'s today; `renewed_cards`); passed
     checkoffs that stand as of `as_of` (else `between`'s today; domain/skills: no later
     failed / needs_retest evaluation on or before it); attendance; call responses.
     `since`: only rows with a greater id (a writer's new rows). `between` (start, today):
@@ -1014,11 +1015,16 @@ def source_facts(
                 facts = [fact_of(proto, item) for proto, items in _record_groups(session, where) for item in items]
                 out += sorted(facts, key=lambda f: int(f.source_id))  # id order, as the rows are
             elif kind == "certification":
-                rows = session.execute(
+                cards = session.execute(
                     sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on)
                     .where(*where).order_by(t.c.id)
-                )
-                out += [card_fact(cid, mid, code, issued, expires) for cid, mid, code, issued, expires in rows]
+                ).all()
+                # a card a later one renews credits nothing (domain/certs `in_force`), as
+                # compliance judges it: judged over all the member's cards, not only `where`'s
+                day = as_of if as_of is not None else (between[1] if between is not None else None)
+                renewed = renewed_cards(session, {c[1] for c in cards}, day) if cards else set()
+                out += [card_fact(cid, mid, code, issued, expires)
+                        for cid, mid, code, issued, expires in cards if cid not in renewed]  # fmt: skip
             elif kind == "skill_checkoff":
                 # every evaluation of the members (a pass is judged against the later ones,
                 # whatever `since` leaves out), then the passes that stand
@@ -1062,6 +1068,34 @@ def source_facts(
     return out
 
 
+def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date | None) -> set[int]:
+    """The ids of the members' cards (None: every member's) that a later card of the same
+    credential renews on `day` (None: any day): a card without an expiry on file issued
+    before one with an expiry (domain/certs `in_force`, the rule compliance and `cert list`
+    judge by: the renewal decides, valid or run out). Such a card credits no program row:
+    source_facts leaves it out and `resettle_cards` takes its credit back. Void cards and
+    cards issued after `day` renew nothing. One query per chunk of members."""
+    from trainctl.domain.certs import credential_code, in_force
+    from trainctl.models import Certification
+
+    t = Certification.__table__  # type: ignore[attr-defined]
+    groups: dict[tuple[int, str], list[tuple[int, date, date | None]]] = {}
+    for part in _parts(member_ids):
+        where = [t.c.voided_at.is_(None), *([] if part is None else [t.c.member_id.in_(part)])]
+        if day is not None:
+            where.append(t.c.issued_on <= day)
+        for cid, mid, code, issued, expires in session.execute(
+            sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on).where(*where)
+        ):
+            groups.setdefault((mid, credential_code(code)), []).append((cid, issued, expires))
+    out: set[int] = set()
+    for cards in groups.values():
+        if len(cards) > 1:
+            kept = in_force(cards, lambda c: (c[2], c[1], c[0], c[2] is not None))
+            out |= {c[0] for c in cards} - {c[0] for c in kept}
+    return out
+
+
 def _parts(member_ids: Iterable[int] | None) -> list[Sequence[int] | None]:
     return [None] if member_ids is None else list(chunks(sorted(set(member_ids))))
 
@@ -1093,11 +1127,11 @@ def _dated(kind: str, t: sa.Table, start: date, today: date) -> list[Any]:
 
 def source_groups(
     session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None = None, *,
-    since: int = 0, between: tuple[date, date] | None = None,
+    since: int = 0, between: tuple[date, date] | None = None, as_of: date | None = None,
 ) -> list[Group]:
-    """source_facts(session, source_types, member_ids, since=..., between=...), grouped by
-    signature, as the feed's add_groups takes them. Training records (an import's or a
-    class's tens of thousands) are grouped as they are read, no Fact per row."""
+    """source_facts(session, source_types, member_ids, since=..., between=..., as_of=...),
+    grouped by signature, as the feed's add_groups takes them. Training records (an
+    import's or a class's tens of thousands) are grouped as they are read, no Fact per row."""
     kinds = set(source_types)
     out: list[Group] = []
     if "training_record" in kinds:
@@ -1107,7 +1141,8 @@ def source_groups(
         for part in _parts(member_ids):
             out += _record_groups(session, _where("training_record", t, part, since, between))
     if kinds - {"training_record"}:
-        out += group_facts(source_facts(session, kinds - {"training_record"}, member_ids, since=since, between=between))
+        out += group_facts(source_facts(session, kinds - {"training_record"}, member_ids, since=since,
+                                        between=between, as_of=as_of))
     return out
 
 
@@ -1276,6 +1311,25 @@ def resettle_checkoffs(
         return Recredit()
     kinds = {"skill_checkoff"}
     facts = source_facts(session, kinds, [member_id], as_of=today)
+    return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
+
+
+def resettle_cards(
+    session: Session, actor: Actor, member_ids: Iterable[int], *, today: date, reason: str
+) -> Recredit:
+    """After cards of these members are recorded or voided: their program credit as the
+    cards in force decide (domain/certs `in_force`, as compliance judges: a card without an
+    expiry gives way to a later card with one, run out or not). A credited card that a
+    later one renews gets a reversing entry ("<id>:recredit:<n>", dated `today`, the day
+    the renewal is recorded); a card in force again (its renewal voided) that holds no net
+    credit is credited through the feed (windows and gates as ever), then the finish. Only
+    the members' rows on certification requirements of creditable enrollments are read."""
+    members = sorted(set(member_ids))
+    rows, accepts = _members_rows(session, "certification", members) if members else ([], {})
+    if not rows:
+        return Recredit()
+    kinds = {"certification"}
+    facts = source_facts(session, kinds, members, as_of=today)
     return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
 
 

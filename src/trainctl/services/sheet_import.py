@@ -597,7 +597,9 @@ def write_chunk(
     if source_type == "training_record":
         feed.add_new_records(last)
     else:
-        feed.add_groups(source_groups(session, [source_type], since=last))
+        # a card a later one renews credits nothing, judged on the feed's day (renewed_cards)
+        day = feed.today if source_type == "certification" else None
+        feed.add_groups(source_groups(session, [source_type], since=last, as_of=day))
 
 
 def active_member(
