@@ -373,6 +373,33 @@ def test_a_hold_withdrawal_or_failure_cannot_be_dated_before_the_enrollment(
     assert show(cli)["status"] == {"hold": "on_hold", "withdraw": "withdrawn", "fail": "failed"}[action]
 
 
+def test_a_completed_enrollment_is_not_withdrawn_before_the_day_it_was_completed(cli, dept, snapshot):
+    """An officer may withdraw a completed enrollment, but a withdrawal dated before the day
+    it was completed (enrollment.completed_on) was accepted: `enroll show` then held a
+    withdrawal of something not yet complete that day. Refused, naming the completion day,
+    nothing written; on that day or later it goes through. A completed enrollment is not
+    held or failed at all."""
+    ann = dept.member("Ann Lee")
+    dept.simple_program("Year", "hours")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(ann), "Year")
+    cli("--as-of", "2026-07-01", "progress", "update", "1", "--set", "10")
+    got = show(cli)
+    assert (got["status"], got["completed_on"]) == ("completed", "2026-07-01")
+    before = snapshot()
+    r = cli("--as-of", "2026-06-15", "enroll", "withdraw", "1", "--reason", "x", "--yes", ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    assert ("Enrollment 1 was completed on 2026-07-01; a withdrawal dated 2026-06-15 would be "
+            "before it.") in r.stderr  # fmt: skip
+    assert "Hint: Give --as-of 2026-07-01 or later" in r.stderr
+    for action in ("hold", "fail"):
+        yes = () if action == "hold" else ("--yes",)
+        r = cli("--as-of", "2026-07-02", "enroll", action, "1", "--reason", "x", *yes, ok=False)
+        assert r.exit_code == 1 and "Enrollment 1 is completed; only active" in r.stderr, r
+    assert snapshot() == before
+    cli("--as-of", "2026-07-01", "enroll", "withdraw", "1", "--reason", "left the department", "--yes")
+    assert show(cli)["status"] == "withdrawn"
+
+
 def test_status_changes_go_in_date_order(cli, dept, snapshot):
     """Third review: a resume dated a month before the hold it ended was accepted, then a
     hold dated before the last resume. Each change is refused when dated before the last

@@ -69,7 +69,8 @@ def _not_before(session: Session, enrollment: Enrollment, today: date, doing: st
     which `enroll bulk` then named): refused, naming the latest of those days, as progress
     dated before the enrollment is. Status changes go in date order. The day of the last
     hold is in no column: it is read from the audit log (queries.enrollments
-    `last_status_change`)."""
+    `last_status_change`). A completed enrollment (an officer may still withdraw it) is
+    not withdrawn before the day it was completed."""
     from trainctl.queries import reader_of
     from trainctl.queries.enrollments import last_status_change
 
@@ -81,6 +82,9 @@ def _not_before(session: Session, enrollment: Enrollment, today: date, doing: st
         (enrollment.enrolled_on, "began"),
         (enrollment.phase_started_on, "entered its current phase"),
         (enrollment.resumed_on, "was last resumed"),
+        # an officer's withdrawal of a completed enrollment ends what was complete that
+        # day (completed_on, 0020), never before it
+        (enrollment.completed_on if enrollment.status == "completed" else None, "was completed"),
     ) if d is not None]  # fmt: skip
     if not floors:
         return
