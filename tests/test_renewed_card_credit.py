@@ -115,3 +115,18 @@ def test_a_card_import_judges_every_member_s_cards_as_compliance_does(academy, t
     before = db.dump()
     cli("--as-of", "2025-06-01", "cert", "import", "--csv", str(sheet))
     assert db.dump() == before
+
+
+def test_the_reversal_is_never_dated_before_the_enrollment_began(academy):
+    """An enrollment that begins 2026-12-01, cards entered --as-of earlier days: the old
+    card's credit takes effect on the enrollment's start (domain/credit `credit_day`), and
+    so does its reversal, as a void's would; dated 2026-06-15 it stood before the credit it
+    took back, and before the enrollment."""
+    cli = academy
+    cli("--as-of", "2026-12-01", "enroll", "add", "ann@fd.org", "Academy")
+    cli("--as-of", "2026-06-01", "cert", "add", "ann@fd.org", "FF1", "--issued", "2019-02-01")
+    cli("--as-of", "2026-06-15", "cert", "add", "ann@fd.org", "FF1", "--issued", "2022-02-01",
+        "--expires", "2025-02-01")  # fmt: skip
+    log = [(e["amount"], e["entered_on"]) for e in
+           cli("--as-of", "2026-12-01", "--format", "json", "progress", "log", "1").json]  # fmt: skip
+    assert log == [(1, "2026-12-01"), (-1, "2026-12-01")], log

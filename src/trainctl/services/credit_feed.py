@@ -1419,7 +1419,13 @@ def _resettle(
             net[key] = net.get(key, 0.0) + amount
             entries[(pid, stype, base)] = entries.get((pid, stype, base), 0) + 1
     by_id = {(f.source_type, f.source_id): f for f in facts}
-    # 1. Reverse what no longer counts (a void source has no net credit left).
+    # 1. Reverse what no longer counts (a void source has no net credit left), each as a
+    # void's reversal takes effect: today, never before its enrollment began (dc.credit_day:
+    # the credit it takes back was dated so)
+    e = Enrollment.__table__  # type: ignore[attr-defined]
+    began: dict[int, date] = {}
+    for part in chunks(sorted(set(enrollment_of.values()))):
+        began.update(session.execute(sa.select(e.c.id, e.c.enrolled_on).where(e.c.id.in_(part))).tuples().all())
     now = utcnow()
     reversals = []
     for (pid, stype, base, category, item), amount in sorted(net.items(), key=lambda kv: kv[0][:3]):
@@ -1433,7 +1439,10 @@ def _resettle(
         entries[(pid, stype, base)] = n + 1
         reversals.append((pid, stype, f"{base}{RECREDIT}{n}", -amount, category, item, note, "counted",
                           actor.member_id, now))  # fmt: skip
-    out.reversed = _write(session, reversals, today)
+    by_day: dict[date, list[tuple[Any, ...]]] = {}
+    for row in reversals:
+        by_day.setdefault(dc.credit_day(began[enrollment_of[row[0]]], today), []).append(row)
+    out.reversed = sum(_write(session, day_rows, day) for day, day_rows in by_day.items())
     out.members |= {member_of[row[0]] for row in reversals}
     # 2. Credit what counts and holds no net credit, through the feed.
     credited = {(pid, stype, base) for (pid, stype, base, _, _), amount in net.items() if abs(amount) >= 1e-9}
