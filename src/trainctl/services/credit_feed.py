@@ -1022,7 +1022,7 @@ def source_facts(
                 # a card a later one renews credits nothing (domain/certs `in_force`), as
                 # compliance judges it: judged over all the member's cards, not only `where`'s
                 day = as_of if as_of is not None else (between[1] if between is not None else None)
-                renewed = renewed_cards(session, {c[1] for c in cards}, day) if cards else set()
+                renewed = renewed_cards(session, {c[1] for c in cards}, day) if cards else {}
                 out += [card_fact(cid, mid, code, issued, expires)
                         for cid, mid, code, issued, expires in cards if cid not in renewed]  # fmt: skip
             elif kind == "skill_checkoff":
@@ -1068,8 +1068,8 @@ def source_facts(
     return out
 
 
-def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date | None) -> set[int]:
-    """The ids of the members' cards (None: every member's) that a later card of the same
+def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date | None) -> dict[int, int]:
+    """card id -> member id of the members' cards (None: every member's) that a later card of the same
     credential renews on `day` (None: any day): a card without an expiry on file issued
     before one with an expiry (domain/certs `in_force`, the rule compliance and `cert list`
     judge by: the renewal decides, valid or run out). Such a card credits no program row:
@@ -1088,11 +1088,11 @@ def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date 
             sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on).where(*where)
         ):
             groups.setdefault((mid, credential_code(code)), []).append((cid, issued, expires))
-    out: set[int] = set()
-    for cards in groups.values():
+    out: dict[int, int] = {}
+    for (mid, _), cards in groups.items():
         if len(cards) > 1:
-            kept = in_force(cards, lambda c: (c[2], c[1], c[0], c[2] is not None))
-            out |= {c[0] for c in cards} - {c[0] for c in kept}
+            kept = {c[0] for c in in_force(cards, lambda c: (c[2], c[1], c[0], c[2] is not None))}
+            out.update((c[0], mid) for c in cards if c[0] not in kept)
     return out
 
 
