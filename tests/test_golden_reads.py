@@ -105,6 +105,7 @@ case("demo-requirement-explain-other-refused", "demo", "requirement", "explain",
 formats("demo-report-expiring", "demo", "report", "expiring", "--within", "90")
 formats("demo-report-iso", "demo", "report", "iso", "--year", "2024")
 formats("demo-report-nremt", "demo", "report", "nremt", "F-203")
+case("demo-report-nremt-80", "demo", "report", "nremt", "F-203", columns=80)
 
 # ----------------------------------------------------------------- the 500-member department
 # members
@@ -387,6 +388,8 @@ WHOLE = [
     ("demo", ("progress", "milestones", "1")),
     ("big", ("progress", "pending")),
     ("big", ("progress", "log", IDS["emt_row"])),
+    # "national/ope…" (review): the category gives way to where its hours went, which names it
+    ("demo", ("report", "nremt", "F-203")),
 ]  # fmt: skip
 
 

@@ -308,10 +308,11 @@ def fit(cols: Sequence[Col], body: Sequence[Sequence[str]], width: int) -> tuple
     return shown, [widths[i] for i in shown]
 
 
-def keep_words(table: Any, width: int | None = None) -> Any:
+def keep_words(table: Any, width: int | None = None, *, drop: Sequence[int] = ()) -> Any:
     """A Rich table laid out by `fit`'s rule, as `table` lays out a listing: lines break at
     spaces, never inside a word (a code such as ISO-DRIVER-EXISTING, a date, a figure);
     each column as wide as its longest word while the words fit the terminal, else the
+    lesser columns (`drop`: each column's `Col.drop`, in order) are left out, then the
     widest text gives way, shortened with "…". The widths are set on the columns (Rich's
     own layout folds a long word across lines, or keeps a minimum it cannot fit).
     Returns the table, to print."""
@@ -319,8 +320,11 @@ def keep_words(table: Any, width: int | None = None) -> Any:
     width = width or console("out").width
     body = [[str(getattr(c, "plain", c)) for c in col.cells] for col in cols]
     rows = [list(r) for r in zip(*body, strict=True)] if body and body[0] else []
-    spec = [Col(str(i), str(col.header), numeric=col.justify == "right") for i, col in enumerate(cols)]
-    _, widths = fit(spec, rows, width)
+    lesser = [*drop, *[0] * (len(cols) - len(drop))]
+    spec = [Col(str(i), str(col.header), numeric=col.justify == "right", drop=lesser[i])
+            for i, col in enumerate(cols)]  # fmt: skip
+    shown, widths = fit(spec, rows, width)
+    cols = table.columns = [cols[i] for i in shown]  # (a Rich column holds its own cells)
     for col, n in zip(cols, widths, strict=True):
         col.width = n
         col.overflow = "ellipsis"

@@ -765,7 +765,8 @@ def _print_worksheet(data: dict[str, Any]) -> None:
             comp["name"], _h(comp["minimum"]), _h(comp["filled"]), _h(comp["short"]), topics,
             paced, flow,
         )  # fmt: skip
-    out.print(render.keep_words(c))
+    # at 80 columns an empty Flow goes first, then Short (the minimum less what counted)
+    out.print(render.keep_words(c, drop=(0, 0, 0, 2, 0, 0, 1)))
     f = Table(title=Text("Every hour", style="bold"), title_justify="left", header_style="bold")
     for name in ("Date", "Course", "Category", "Hours", "Counted", "Where it went"):
         f.add_column(name)
@@ -775,7 +776,9 @@ def _print_worksheet(data: dict[str, Any]) -> None:
             Text(fact["category"] or ""), _h(fact["hours"]), _h(fact["counted_hours"]),
             Text(fact["where"]),
         )  # fmt: skip
-    out.print(render.keep_words(f) if data["facts"] else Text("No NCCP hours in this cycle."))
+    # at 80 columns the category a record was filed under gives way first to where its
+    # hours went ("5 h fills the national/operations minimum" names it), then Counted
+    out.print(render.keep_words(f, drop=(0, 0, 2, 0, 1, 0)) if data["facts"] else Text("No NCCP hours in this cycle."))
     if data["other_records"]:
         from trainctl.domain.text import plural, word_for
 
