@@ -352,3 +352,18 @@ def test_role_refusals_say_no_role_not_none(duty, tmp_path, snapshot):  # noqa: 
     assert r.exit_code == 65 and snapshot() == before
     assert "c.csv, line 3, field role: the member responds to incident F26-6 on line 2 with role 'driver' (got no role)" in r.stderr
     assert "None" not in r.stderr
+
+
+def test_call_list_with_every_response_void_counts_the_void_ones(duty):  # noqa: F811
+    """`call list --include-void` with every response void said "0 responses to 0 calls",
+    the three void rows above it unmentioned (review): the total says them as shift list
+    does ("(1 void not counted)"), and a list with none void says nothing of voids."""
+    call = ("call", "add", "F26-9", "--type", "EMS", "--shift-date", "2026-11-20", "--at", "2026-11-20T10:00-05:00")
+    duty(*AS_OF, *call, "-m", "ann@fd.org", "--role", "driver")
+    duty(*AS_OF, *call, "-m", "bo@fd.org", "--role", "attendant")
+    assert "2 responses to 1 call; times in" in duty("call", "list").stderr
+    for resp in (1, 2):
+        duty(*AS_OF, "call", "void", str(resp), "--reason", "wrong incident")
+    r = duty("call", "list", "--include-void")
+    assert r.stdout.count("wrong incident") == 2, r.stdout
+    assert "0 responses to 0 calls (2 void not counted); times in" in r.stderr, r.stderr

@@ -162,8 +162,10 @@ def list_(
     render.more_rows(len(shown), len(rows), "responses", quiet=state.quiet)
     if rows and fmt == "table":  # (the totals are of every row, shown or not)
         live = [r for r in rows if r.voided_at is None]
-        render.info(f"{plural(len(live), 'response')} to {plural(len({r.call_id for r in live}), 'call')}; "
-                    f"times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip
+        void = len(rows) - len(live)  # said as shift list says it: "(1 void not counted)"
+        render.info(f"{plural(len(live), 'response')} to {plural(len({r.call_id for r in live}), 'call')}"
+                    + (f" ({void} void not counted)" if void else "")
+                    + f"; times in {getattr(zone, 'key', zone)}.", quiet=state.quiet)  # fmt: skip
 
 
 @app.command("void")
