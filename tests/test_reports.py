@@ -458,6 +458,42 @@ def test_report_iso_per_member_and_in_total(dept):
     assert r.exit_code == 2 and "has not begun" in r.stderr
 
 
+def test_report_iso_csv_carries_the_item_totals_the_table_shows(dept):
+    """`report iso -f csv` had the member rows only: a chief handing the spreadsheet on had
+    to rebuild each item's members, met, hours, owed and credit (review). Each item's total
+    follows the member rows, with no member and `total` yes; the member rows keep their
+    columns, in their order, and are marked `total` no."""
+    dept("import", "iso")
+    for month in range(1, 13):
+        record(dept, "ann@fd.org", f"2025-{month:02d}-10", 16, "Company drill", "--category",
+               "structural_firefighting")  # fmt: skip
+    args = ("report", "iso", "--year", "2025", "--as-of", "2026-02-01")
+    data = dept(*args, "--format", "json").json
+    text = dept(*args, "--format", "csv").stdout
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(text)))
+    head = text.splitlines()[0].split(",")
+    assert head[:15] == ["member_id", "member", "item", "name", "figure", "value", "target", "unit",
+                         "percentage", "status", "periods_met", "periods", "window_start", "window_end",
+                         "months_owed"], head  # fmt: skip
+    assert head[15:] == ["total", "members", "met"], head
+    members = [r for r in rows if r["total"] == "no"]
+    totals = [r for r in rows if r["total"] == "yes"]
+    assert len(members) == len(data["rows"]) and rows[: len(members)] == members
+    assert all(r["members"] == r["met"] == "" for r in members)
+    assert [r["item"] for r in totals] == [i["item"] for i in data["items"]]
+    for r, item in zip(totals, data["items"], strict=True):
+        assert r["member_id"] == r["member"] == r["status"] == "", r
+        assert (int(r["members"]), int(r["met"])) == (item["members"], item["met"]), r
+        assert (float(r["value"]), float(r["target"])) == (item["hours"], item["target_hours"]), r
+        credit = item["credit_percentage"]
+        assert r["percentage"] == "" if credit is None else float(r["percentage"]) == credit, r
+    company = next(r for r in totals if r["item"] == "ISO-COMPANY")
+    assert (company["members"], company["met"], company["value"], company["unit"]) == ("3", "1", "192", "h")
+
+
 def test_errors_name_what_to_do(cli, dept):
     r = dept("report", "iso", "--year", "2025", ok=False)
     assert r.exit_code == 1 and "trainctl import iso" in r.stderr

@@ -16,7 +16,8 @@ JSON output is stable:
   day is a renewal from the issue day, no expiry being on file; held_by: "card", or "class
   record" when a record of the credential's course holds it, as compliance counts it;
   source_id: the card's or the record's id).
-- `report iso`: {"year", "as_of", "edition", "editions", "items": [...], "rows": [one per member x item]}.
+- `report iso`: {"year", "as_of", "edition", "editions", "items": [...], "rows": [one per member x item]};
+  `--format csv`: the rows, then one total row per item (`total` yes, no member).
 - `report nremt`: one object (member, level, cycle, components, facts, status).
 """
 
@@ -601,12 +602,33 @@ def iso(
         render.emit_json(data)
         return
     if fmt == "csv":
-        render.emit_csv(data["rows"], [Col(k) for k in ISO_ROW_KEYS])
+        render.emit_csv(_iso_file_rows(data), [Col(k) for k in (*ISO_ROW_KEYS, *ISO_TOTAL_KEYS)])
         return
     if nobody is not None:  # a grid of zeros would say nothing
         render.info(nobody)
         return
     _print_iso(data)
+
+
+# after the member rows' own columns (kept as they were: an importer may read them by
+# position): `total` marks an item's total row, and its members counted and met
+ISO_TOTAL_KEYS = ("total", "members", "met")
+
+
+def _iso_file_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """`report iso -f csv`: the member rows (`total` no), then each item's total as the
+    table shows it, a row with no member (`total` yes): `value` the hours done, `target`
+    the hours owed, `percentage` the item's credit, beside `members` and `met` (JSON:
+    `items`). A year nobody served has neither."""
+    if not data["rows"]:
+        return []
+    totals = [
+        {"item": it["item"], "name": it["name"], "figure": it["figure"], "value": it["hours"],
+         "target": it["target_hours"], "unit": "h", "percentage": it["credit_percentage"],
+         "total": True, "members": it["members"], "met": it["met"]}
+        for it in data["items"]
+    ]  # fmt: skip
+    return [*({**r, "total": False} for r in data["rows"]), *totals]
 
 
 def _served_by_none(rd: Any, year: int, day: date) -> str:
