@@ -203,3 +203,74 @@ def test_a_name_two_members_share_is_settled_by_the_rows_email_or_badge(cli, tmp
     r = cli(*AS_OF, "record", "import", "--csv", str(sheet), ok=False)
     assert r.exit_code == 65 and "2 members are named 'John Smith'" in r.stderr, r
     assert snapshot() == before
+
+
+def _history(cli, db: str, email: str) -> tuple[object, ...]:
+    """`member show -f json` as another database holds it too: the member and their history
+    (effective day, positions, status), not when or by whom each row was written."""
+    shown = cli("--db", db, "--format", "json", "member", "show", email).json
+    mine = {k: v for k, v in shown.items() if k not in ("id", "created_at", "created_by", "updated_at")}
+    history = [(h["effective_on"], h["positions"], h["status"]) for h in mine.pop("history")]
+    return mine, history
+
+
+def test_a_retired_members_status_history_survives_the_member_csv_round_trip(cli, tmp_path, db_url, fresh_url):
+    """A retired member's CSV (`member list -f csv` -> `member import --csv`) arrived in the
+    new database inactive since their hire date in 2015: every roster and report of the
+    years they served lost them (review). The listing writes `status_since`, the day the
+    member's status took effect, and the import keeps it: active from the hire date, retired
+    on 31 December; one never changed alike. One row holds one status: a member back from
+    leave arrives active from their hire date (the leave is not carried, README), and
+    positions over time are not carried either (these members kept theirs)."""
+    cli(*AS_OF, "member", "add", "Ret Iree", "--email", "r@x.org", "--position", "firefighter",
+        "--hire-date", "2015-03-01")  # fmt: skip
+    cli(*AS_OF, "member", "deactivate", "r@x.org", "--effective", "2025-12-31", "--reason", "retired")
+    cli(*AS_OF, "member", "add", "Lee Ave", "--email", "l@x.org", "--position", "emt", "--hire-date", "2018-05-01")
+    cli(*AS_OF, "member", "edit", "l@x.org", "--status", "inactive", "--effective", "2026-01-05")
+    cli(*AS_OF, "member", "edit", "l@x.org", "--status", "active", "--effective", "2026-04-01")
+    cli(*AS_OF, "member", "add", "Ned Ew", "--email", "n@x.org", "--hire-date", "2024-02-01")
+    listing = tmp_path / "members.csv"
+    listing.write_text(cli(*AS_OF, "member", "list", "--status", "all", "-f", "csv").stdout, encoding="utf-8")
+    assert "r@x.org,,firefighter,member,inactive,2015-03-01,,2025-12-31" in listing.read_text(), listing.read_text()
+    cli("--db", fresh_url, *AS_OF, "member", "import", "--csv", str(listing))
+    for email in ("r@x.org", "n@x.org"):
+        assert _history(cli, fresh_url, email) == _history(cli, db_url, email), email
+    back = _history(cli, fresh_url, "l@x.org")
+    assert back[0] == _history(cli, db_url, "l@x.org")[0] and back[1] == [("2018-05-01", ["emt"], "active")]
+    assert _history(cli, fresh_url, "r@x.org")[1] == [
+        ("2025-12-31", ["firefighter"], "inactive"), ("2015-03-01", ["firefighter"], "active")]  # fmt: skip
+    # a roster of a year the retiree served has them, in the new database too
+    then = cli("--db", fresh_url, "--as-of", "2025-06-01", "--format", "json", "member", "list").json
+    assert {m["name"] for m in then} == {"Ret Iree", "Lee Ave", "Ned Ew"}, then
+    # and the file imports back into the first database as it is: nothing changes
+    assert "0 added, 0 updated, 3 unchanged" in cli(*AS_OF, "member", "import", "--csv", str(listing)).stderr
+
+
+def test_status_since_dates_a_change_of_status_and_a_bad_one_writes_nothing(cli, tmp_path, snapshot):
+    """`member import --update` of a row that retires a member takes the change on the row's
+    `status_since` (as `--effective` does for the whole file); one after today, before the
+    member's last change, or not a date, is refused naming the line and field."""
+    cli(*AS_OF, "member", "add", "Ret Iree", "--email", "r@x.org", "--hire-date", "2015-03-01")
+    cli(*AS_OF, "member", "edit", "r@x.org", "--position", "firefighter", "--effective", "2026-02-01")
+    head = "name,email,status,status_since\n"
+    bad = {
+        "2026-07-01": "line 2, field status_since: 2026-07-01 is after today (2026-06-30)",
+        "2026-01-15": "line 2, field status_since: the change would take effect 2026-01-15, before the "
+                      "member's last recorded change of positions or status (2026-02-01); import it "
+                      "with a status_since of 2026-02-01 or later",
+        "31/12/2025": "line 2, field status_since: ",
+    }  # fmt: skip
+    for since, said in bad.items():
+        sheet = tmp_path / "retire.csv"
+        sheet.write_text(f"{head}Ret Iree,r@x.org,inactive,{since}\n", encoding="utf-8")
+        before = snapshot()
+        r = cli(*AS_OF, "member", "import", "--csv", str(sheet), "--update", ok=False)
+        assert r.exit_code == 65 and said in " ".join(r.stderr.split()), r
+        assert snapshot() == before
+    sheet.write_text(f"{head}Ret Iree,r@x.org,inactive,2026-05-31\n", encoding="utf-8")
+    cli(*AS_OF, "member", "import", "--csv", str(sheet), "--update")
+    history = cli("--format", "json", "member", "show", "r@x.org").json["history"]
+    assert [(h["effective_on"], h["status"]) for h in history][:2] == [("2026-05-31", "inactive"), ("2026-02-01", "active")]
+    # a status_since beside an unchanged status dates nothing: the row is unchanged
+    sheet.write_text(f"{head}Ret Iree,r@x.org,inactive,2026-06-15\n", encoding="utf-8")
+    assert "0 updated, 1 unchanged" in cli(*AS_OF, "member", "import", "--csv", str(sheet), "--update").stderr

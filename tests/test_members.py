@@ -243,8 +243,9 @@ def test_list_refuses_bad_filters(cli, crew):
 
 def test_list_csv_and_table(cli, crew):
     lines = cli("member", "list", "--format", "csv").stdout.splitlines()
-    assert lines[0] == "id,name,email,badge,positions,role,status,hire_date,certification_date"
-    assert lines[1] == "2,Ann Lee,ann.lee@fd.org,101,firefighter;emt,member,active,2024-02-29,"
+    # status_since: the day the status took effect, which `member import` keeps (a retiree)
+    assert lines[0] == "id,name,email,badge,positions,role,status,hire_date,certification_date,status_since"
+    assert lines[1] == "2,Ann Lee,ann.lee@fd.org,101,firefighter;emt,member,active,2024-02-29,,2024-02-29"
     table = cli("member", "list").stdout
     assert "Ann Lee" in table and "Olive Officer" in table
 

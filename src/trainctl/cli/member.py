@@ -79,12 +79,13 @@ def _json(member: Member) -> dict[str, Any]:
 
 
 # CSV: every column `member import` reads (services.member_import.MEMBER_FIELDS), so that
-# a listing taken to another database keeps the certification date its NREMT cycle runs from
-FILE_COLUMNS = [*COLUMNS, Col("certification_date")]
+# a listing taken to another database keeps the certification date its NREMT cycle runs from,
+# and the day a retired member's status took effect (`status_since`, queries.members)
+FILE_COLUMNS = [*COLUMNS, Col("certification_date"), Col("status_since")]
 
 
 def _row(member: MemberRow) -> dict[str, Any]:
-    return {c.key: getattr(member, c.key) for c in FILE_COLUMNS}
+    return {c.key: getattr(member, c.key, None) for c in FILE_COLUMNS}  # (status_since: list_)
 
 
 def _raw(**values: Any) -> dict[str, Any]:
@@ -196,10 +197,15 @@ def list_(
         )
         dated = state.as_of is not None
         nobody_then = dated and not listed and q.has_members(rd)
-    fmt = fmt_of(ctx, fmt_value(format))
+        fmt = fmt_of(ctx, fmt_value(format))
+        # CSV: the day each member's status (on the --as-of day) took effect
+        history = q.timelines(rd, [x.member.id for x in listed]) if fmt == "csv" else {}
     # With --as-of: the members as they were that day (positions, status); JSON and CSV
     # add first_known, the table a "First known" column when a member is shown as first known.
     rows = [_row(x.member) | ({"first_known": x.first_known} if dated else {}) for x in listed]
+    if fmt == "csv":
+        for row, x in zip(rows, listed, strict=True):
+            row["status_since"] = q.status_since(history.get(x.member.id, ()), state.as_of)
     cols = FILE_COLUMNS if fmt == "csv" else COLUMNS
     if dated and (fmt == "csv" or any(x.first_known for x in listed)):
         cols = [*cols, Col("first_known", "First known")]

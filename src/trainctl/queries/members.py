@@ -857,6 +857,23 @@ def timelines(rd: Reader, ids: Sequence[int] | None) -> dict[int, list[MemberSta
     return out
 
 
+def status_since(timeline: Sequence[MemberState], day: date | None = None) -> date | None:
+    """The day since which the member has held their status of `day` (else their latest):
+    the first row of the run of rows with that status that holds on the day (`state_on`).
+    A member CSV carries it (`status_since`), so an import dates a retirement as it was
+    (positions over time are not carried: one row holds one state). None without rows."""
+    if not timeline:
+        return None
+    at = 0  # the row that holds on the day (before the first: the first, as state_on)
+    for i, state in enumerate(timeline):
+        if day is not None and state.effective_on > day:
+            break
+        at = i
+    while at > 0 and timeline[at - 1].status == timeline[at].status:
+        at -= 1
+    return timeline[at].effective_on
+
+
 def state_on(timeline: Sequence[MemberState], day: date) -> MemberState | None:
     """The member as of `day`: the latest row effective on or before it; before the first
     row, the first row (the earliest that is known: a member added to trainctl this year

@@ -195,6 +195,15 @@ class MemberCreate(BaseModel):
     certification_date: DateIn = None
 
 
+class StatusSince(BaseModel):
+    """A roster row's `status_since` (`member list -f csv` writes it): the day the row's
+    status took effect, read as every file's dates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status_since: DateIn = None
+
+
 class MemberUpdate(BaseModel):
     """Only the fields that are set change (applied with model_dump(exclude_unset=True)).
 

@@ -26,7 +26,7 @@ from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key
-from trainctl.schemas.members import FIELDS, MemberCreate, position_hint
+from trainctl.schemas.members import FIELDS, MemberCreate, StatusSince, position_hint
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.members import (
     HISTORY_FIELDS,
@@ -47,7 +47,9 @@ from trainctl.services.members import (
 )
 
 IMPORT_REQUIRED = ("name", "email")
-IMPORT_OPTIONAL = ("badge", "positions", "role", "status", "hire_date", "certification_date")
+IMPORT_OPTIONAL = (
+    "badge", "positions", "role", "status", "hire_date", "certification_date", "status_since",
+)  # fmt: skip
 # Columns `member list --format csv` writes that a member is not made of (export, edit,
 # import back): `id` (members are matched by email, never by id) and, with --as-of,
 # `first_known` (the day a member's history begins).
@@ -65,6 +67,9 @@ MEMBER_FIELDS = (
     Field("status", ("member status",)),
     Field("hire_date", ("hired", "hire", "date hired", "hired on", "start date")),
     Field("certification_date", ("cert date", "certified", "date certified", "certified on")),
+    # the day the row's status took effect (`member list -f csv` writes it): a member added
+    # as inactive since 2025-12-31 was active from their hire date until then
+    Field("status_since", ("status date",)),
 )
 _IN_CHUNK = 500  # values per IN (...) list: well under every engine's parameter limit
 
@@ -149,6 +154,7 @@ def import_members(
 
     from trainctl.domain.csvfile import parse_csv
     from trainctl.schemas import describe_errors
+    from trainctl.services.settings import today
 
     actor.require(MANAGE, "import members")
     table = parse_csv(
@@ -171,8 +177,10 @@ def import_members(
     # 1. Every row through the schema (positions checked against the table's codes).
     #    Empty optional cells are "not given": they leave stored values alone.
     day = effective_day(session, effective, as_of)
+    now = today(session, as_of)
     known = frozenset(position_codes(session))
     models: dict[int, MemberCreate | None] = {}
+    since_of: dict[int, date] = {}  # a row's status_since
     for row in table.rows:
         cells[row.line] = [row.values[c] for c in table.columns]
         given = {
@@ -183,6 +191,18 @@ def import_members(
         except ValidationError as exc:
             models[row.line] = None
             problems[row.line] = describe_errors(exc, f"line {row.line}")
+        try:
+            stated = StatusSince.model_validate({"status_since": row.values.get("status_since", "")})
+        except ValidationError as exc:
+            problems.setdefault(row.line, []).extend(describe_errors(exc, f"line {row.line}"))
+            continue
+        if stated.status_since is not None and stated.status_since > now:
+            problems.setdefault(row.line, []).append(
+                f"line {row.line}, field status_since: {stated.status_since} is after today ({now}); "
+                f"a status takes effect once it has happened (got {row.values['status_since']!r})"
+            )
+        elif stated.status_since is not None:
+            since_of[row.line] = stated.status_since
 
     # 2. Within the file: one email = one person, one badge = one email. Rows with problems
     #    take part too (by their raw cells), so fixing one problem does not reveal another.
@@ -323,17 +343,21 @@ def import_members(
     # 4. History is kept in date order (services/members.not_before): an update of positions
     #    or status cannot take effect before the member's last recorded change (one grouped
     #    SELECT for the file).
+    #    A change of status takes effect on the row's status_since when it gives one.
     moving = [p for p in result.plan if p.action == "update" and set(p.changes) & set(HISTORY_FIELDS)]
+    days = {p.line: since_of[p.line] for p in moving if "status" in p.changes and p.line in since_of}
     recs = recorded(session, [p.member_id for p in moving if p.member_id is not None])
     for p in moving:
         hire = existing[p.email].hire_date
-        since = not_before(hire, day, recs.get(p.member_id or 0))
+        when = days.get(p.line, day)
+        since = not_before(hire, when, recs.get(p.member_id or 0))
         if since is not None:
-            name = next(f for f in HISTORY_FIELDS if f in p.changes)
+            name = "status_since" if p.line in days else next(f for f in HISTORY_FIELDS if f in p.changes)
+            fix = f"a status_since of {since} or later" if p.line in days else f"--effective {since} or later"
             problems.setdefault(p.line, []).append(
-                f"line {p.line}, field {name}: the change would take effect {day}, before the "
+                f"line {p.line}, field {name}: the change would take effect {when}, before the "
                 f"member's last recorded change of positions or status ({since}); import it "
-                f"with --effective {since} or later"
+                f"with {fix}"
             )
 
     if problems:
@@ -357,13 +381,31 @@ def import_members(
     if dry_run:
         return result
     earlier = [
-        (p.member_id, day) for p in moving
+        (p.member_id, when) for p in moving
         if p.member_id is not None and p.line not in problems
-        and (rec := recs.get(p.member_id)) is not None and day < rec.first
+        and (rec := recs.get(p.member_id)) is not None and (when := days.get(p.line, day)) < rec.first
     ]  # fmt: skip
     start_earlier(session, earlier)
-    _write_import(session, actor, result, dict(rows), day)
+    added = {p.line: since_of[p.line] for p in result.plan if p.action == "add" and p.line in since_of}
+    _write_import(session, actor, result, dict(rows), day, added | days)
     return result
+
+
+def _first_history(
+    member_id: int, model: MemberCreate, day: date, since: date | None
+) -> list[tuple[int, date, list[str], str]]:
+    """A new member's first history rows: from their hire date (`first_effective`, or
+    `status_since` when that is earlier) in the row's status; an inactive member whose
+    `status_since` is later served until then (exported retired on 2025-12-31, hired in
+    2015: active from 2015). An active member is active from the start: a leave they are
+    back from is not in one row, and years of service weigh more than its months.
+    Positions are the row's throughout: one row holds no history of them."""
+    start = first_effective(model.hire_date, day)
+    if since is not None and since <= start:
+        return [(member_id, since, model.positions, model.status)]
+    if since is None or model.status == "active":
+        return [(member_id, start, model.positions, model.status)]
+    return [(member_id, start, model.positions, "active"), (member_id, since, model.positions, model.status)]
 
 
 def _same_badge_unpadded(stored: str | None, given: str | None) -> bool:
@@ -415,8 +457,11 @@ def _shown(value: Any) -> str:
 
 def _write_import(
     session: Session, actor: Actor, result: MemberImport, models: dict[int, MemberCreate],
-    day: date,
+    day: date, since_of: dict[int, date],
 ) -> None:
+    """`since_of`: a row's status_since. A new member holds their status from that day,
+    and the other status from the start of their history until then (`_first_history`);
+    an update's change of status takes effect on it (checked by the caller)."""
     now = utcnow()
     adds = [p for p in result.plan if p.action == "add"]
     updates = [p for p in result.plan if p.action == "update"]
@@ -435,10 +480,7 @@ def _write_import(
         }  # RETURNING order is not guaranteed
         for planned in adds:
             planned.member_id = member_id = ids[planned.email]
-            model = models[planned.line]
-            history.append(
-                (member_id, first_effective(model.hire_date, day), model.positions, model.status)
-            )
+            history += _first_history(member_id, models[planned.line], day, since_of.get(planned.line))
             audit_rows.append(
                 _audit_row(
                     actor, now, "member.add", member_id, source=result.source, line=planned.line
@@ -469,7 +511,8 @@ def _write_import(
                 line=p.line,
                 changes={k: [jsonable(o), jsonable(n)] for k, (o, n) in p.changes.items()},
                 # the day positions or status take effect, as `member edit` says it
-                **({"effective_on": day.isoformat()} if set(p.changes) & set(HISTORY_FIELDS) else {}),
+                **({"effective_on": since_of.get(p.line, day).isoformat()}
+                   if set(p.changes) & set(HISTORY_FIELDS) else {}),
             )
             for p in updates
         )
@@ -478,7 +521,7 @@ def _write_import(
             assert before.id is not None
             values = {k: new for k, (_, new) in p.changes.items()}
             history.append(
-                (before.id, day, values.get("positions", before.positions),
+                (before.id, since_of.get(p.line, day), values.get("positions", before.positions),
                  values.get("status", before.status))
             )  # fmt: skip
     record_history(session, actor, history)
