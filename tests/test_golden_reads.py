@@ -466,3 +466,36 @@ def test_roster_key_finds_the_last_name(name: str, key: tuple[str, str]) -> None
     from trainctl.domain.text import roster_key
 
     assert roster_key(name, 7) == (*key, 7)
+
+
+# ------------------------------------------------------------- JSON numbers: one rule
+JSON_READS = [
+    ("record", "list", "--format", "json"),
+    ("report", "compliance", "--format", "json"),
+    ("enroll", "show", "1", "--format", "json"),
+    ("enroll", "show", "9", "--format", "json"),
+    ("requirement", "explain", "F-203", "NREMT-EMT", "--format", "json"),
+    ("report", "iso", "--year", "2024", "--format", "json"),
+    ("report", "nremt", "F-203", "--format", "json"),
+    ("progress", "log", "--enrollment", "9", "--requirement", "NREMT-EMT", "--format", "json"),
+    ("shift", "list", "--format", "json"),
+    ("program", "show", "EMT Recertification", "--format", "json"),
+]
+
+
+@pytest.mark.parametrize("args", JSON_READS, ids=[" ".join(a[:2]) for a in JSON_READS])
+def test_json_writes_a_whole_figure_without_a_decimal_point(args: tuple[str, ...], golden_dbs: dict[str, Path]) -> None:
+    """Hours were 12 in one JSON and 12.0 in another (`record list` 8.0, `report iso`'s
+    hours 0 beside 768.0, an enrollment's target 12 beside 1.0): review. One rule for every
+    JSON output (render.figure): a whole figure is an integer, any other keeps its
+    fraction, as tables and CSV write them."""
+    import json
+
+    argv = ["--db", str(golden_dbs["demo"]), "--as-of", g.AS_OF, *args]
+    with g.cli_env(golden_dbs["root"] / "home", 200):
+        r = g.invoke(argv)
+    assert r.exit_code == 0, r.stderr
+    fractions: list[str] = []
+    json.loads(r.stdout, parse_float=lambda text: fractions.append(text) or float(text))
+    whole = [t for t in fractions if float(t).is_integer()]
+    assert not whole, f"whole figures written with a decimal point: {whole[:10]}"

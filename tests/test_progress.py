@@ -402,7 +402,8 @@ def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_veri
         "--note",
         "CE class",
     )
-    assert r.json["pending"] is True and r.json["value"] == 0  # counts only once verified
+    # `pending`: the entries waiting, a count as in `enroll show` (it was true here, 0 there)
+    assert r.json["pending"] == 1 and type(r.json["pending"]) is int and r.json["value"] == 0  # counts only once verified
     assert "counts once an officer verifies it" in r.stderr
     assert enrollment(cli)["progress"] == 0
     pending = cli("--format", "json", "--as", str(officer), "progress", "pending").json
@@ -459,10 +460,10 @@ def test_an_officers_set_ends_at_n_and_pending_says_what_waits(cli, dept, snapsh
     assert snapshot() == before
     # an officer's --add beside the waiting report: the row still has credit pending
     r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--add", "0.5")
-    assert (r.json["value"], r.json["pending"]) == (0.5, True)
+    assert (r.json["value"], r.json["pending"]) == (0.5, 1) and type(r.json["pending"]) is int
     assert "Recorded as self-reported" not in r.stderr
     r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--verify")
-    assert (r.json["value"], r.json["pending"]) == (1.5, False)
+    assert (r.json["value"], r.json["pending"]) == (1.5, 0) and type(r.json["pending"]) is int
     r = cli("--as", str(officer), "--format", "json", "progress", "update", "1", "--set", "2")
     assert (r.json["value"], r.json["pending"]) == (2, False)
     # the member's own --set counts their waiting report: 3 once verified

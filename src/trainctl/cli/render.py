@@ -2,7 +2,9 @@
 
 stdout carries data only; messages, warnings and progress bars go to stderr.
 JSON output is a list of objects (or one object for `show`), keys in the column order,
-dates as ISO 8601 strings, numbers as numbers. It is stable: scripts may rely on it.
+dates as ISO 8601 strings, numbers as numbers by one rule (`figure`): a whole figure
+without a decimal point (12, not 12.0), any other as kept (12.5), as tables and CSV
+write them. It is stable: scripts may rely on it.
 """
 
 from __future__ import annotations
@@ -76,9 +78,20 @@ def iso_time(value: datetime) -> str:
     return value.isoformat()
 
 
+def figure(value: Any) -> Any:
+    """A number as every JSON output writes it: a whole float as an integer (hours 12, not
+    12.0 in one listing and 12 in another: sums of integers and of floats met in one
+    document), any other value as it is."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def jsonable(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # JSON has no Infinity/NaN; a string keeps the output parseable
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)  # JSON has no Infinity/NaN; a string keeps the output parseable
+        return int(value) if value.is_integer() else value  # (`figure`)
     if isinstance(value, datetime):
         return iso_time(value)
     if isinstance(value, date):

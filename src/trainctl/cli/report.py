@@ -138,8 +138,8 @@ def cell_json(e: Evaluation) -> dict[str, Any]:
     r = e.requirement
     return {
         "member_id": e.member.id, "member": e.member.name, "requirement_id": r.id,
-        "requirement": r.label, "status": e.status, "value": round(e.value, 4),
-        "target": e.target, "unit": r.unit, "percentage": e.percentage,
+        "requirement": r.label, "status": e.status, "value": render.figure(round(e.value, 4)),
+        "target": render.figure(e.target), "unit": r.unit, "percentage": render.figure(e.percentage),
         "window_start": start.isoformat() if start else None,
         "window_end": end.isoformat() if end else None,
         "due": due.isoformat() if due else None,

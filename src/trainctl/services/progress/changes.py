@@ -121,7 +121,7 @@ class UpdateResult:
     requirement: RequirementRow
     credits: list[Credit] = field(default_factory=list)
     pending: bool = False  # this update's credit is self-reported and waits for an officer
-    waiting: bool = False  # the row has credit waiting for verification after this update
+    waiting: int = 0  # entries of the row waiting for verification after this update
     events: list[str] = field(default_factory=list)
     # progress rows of the enrollment a gate held back before this update and no longer
     # does (a step completed, a prerequisite done, a phase entered): what is on file for
@@ -799,7 +799,8 @@ def finish(
     result.pending = any(c.state == "pending" for c in result.credits)
     # a verification counts the pending credit it rules on (every entry, or those named);
     # nothing else changes one
-    result.waiting = result.pending or _still_waiting(row) > 0
+    # (as `enroll show` counts a row's `pending`: the entries in state pending)
+    result.waiting = sum(c.state == "pending" for c in result.credits) + _still_waiting(row)
     events = refresh(w, [row.located.progress_id], [row.located.enrollment_id], today=today)
     rp = result.progress = progress_row(w, row.located.progress_id)
     enrollment = result.enrollment = enrollment_row(w, row.located.enrollment_id)
