@@ -159,14 +159,16 @@ def test_waived_and_signed_off_rows_show_their_measured_value(cli, dept):
     assert cells["Full"][4:7] == ["1 / 1 h", "100", "waived"]  # nothing hidden: 1 / 1 is 100%
 
 
-def test_progress_is_a_float_in_add_show_and_list_json(cli, dept):
+def test_progress_is_written_alike_in_add_show_and_list_json(cli, dept):
+    """One spelling of the figure in every JSON (README: a whole figure without a decimal
+    point, render.figure); it was 0.0 here by its own rule, 12 and 12.0 elsewhere."""
     ann = dept.member("Ann Lee")
     dept.simple_program("Recruit")
     added = cli("--format", "json", "enroll", "add", str(ann), "Recruit").stdout
     shown = cli("--format", "json", "enroll", "show", "1").stdout
     listed = cli("--format", "json", "enroll", "list").stdout
-    assert '"progress": 0.0' in added and '"progress": 0.0' in shown
-    assert '"progress": 0.0' in listed
+    assert '"progress": 0,' in added and '"progress": 0,' in shown
+    assert '"progress": 0,' in listed
 
 
 # ----------------------------------------------------------------------------------- bulk

@@ -459,9 +459,9 @@ def _write_import(
     session: Session, actor: Actor, result: MemberImport, models: dict[int, MemberCreate],
     day: date, since_of: dict[int, date],
 ) -> None:
-    """`since_of`: a row's status_since. A new member holds their status from that day,
-    and the other status from the start of their history until then (`_first_history`);
-    an update's change of status takes effect on it (checked by the caller)."""
+    """`since_of`: a row's status_since: a new member's first history rows follow it
+    (`_first_history`); an update's change of status takes effect on it (checked by the
+    caller)."""
     now = utcnow()
     adds = [p for p in result.plan if p.action == "add"]
     updates = [p for p in result.plan if p.action == "update"]
