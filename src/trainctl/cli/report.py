@@ -618,14 +618,15 @@ ISO_TOTAL_KEYS = ("total", "members", "met")
 def _iso_file_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     """`report iso -f csv`: the member rows (`total` no), then each item's total as the
     table shows it, a row with no member (`total` yes): `value` the hours done, `target`
-    the hours owed, `percentage` the item's credit, beside `members` and `met` (JSON:
-    `items`). A year nobody served has neither."""
+    the hours owed, `percentage` the item's credit, beside `members` and `met`, and for
+    the officers' item how many are `certified` (JSON: `items`). A year nobody served has
+    neither."""
     if not data["rows"]:
         return []
     totals = [
         {"item": it["item"], "name": it["name"], "figure": it["figure"], "value": it["hours"],
          "target": it["target_hours"], "unit": "h", "percentage": it["credit_percentage"],
-         "total": True, "members": it["members"], "met": it["met"]}
+         "certified": it.get("certified"), "total": True, "members": it["members"], "met": it["met"]}
         for it in data["items"]
     ]  # fmt: skip
     return [*({**r, "total": False} for r in data["rows"]), *totals]
