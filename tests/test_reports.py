@@ -478,7 +478,7 @@ def test_report_iso_csv_carries_the_item_totals_the_table_shows(dept):
     assert head[:15] == ["member_id", "member", "item", "name", "figure", "value", "target", "unit",
                          "percentage", "status", "periods_met", "periods", "window_start", "window_end",
                          "months_owed"], head  # fmt: skip
-    assert head[15:] == ["total", "members", "met"], head
+    assert head[-3:] == ["total", "members", "met"], head  # after every member column
     members = [r for r in rows if r["total"] == "no"]
     totals = [r for r in rows if r["total"] == "yes"]
     assert len(members) == len(data["rows"]) and rows[: len(members)] == members
