@@ -448,7 +448,8 @@ def test_report_iso_per_member_and_in_total(dept):
     olive = rows[("Olive Officer", "ISO-COMPANY")]
     assert (olive["value"], olive["periods_met"], olive["status"]) == (16, 1, "short")
     items = {i["item"]: i for i in data["items"]}
-    assert items["ISO-COMPANY"]["members"] == 3 and items["ISO-COMPANY"]["met"] == 1
+    # (Pat, a paramedic only, is no member of a fire company: ISO holds him to none of it)
+    assert items["ISO-COMPANY"]["members"] == 2 and items["ISO-COMPANY"]["met"] == 1
     assert items["ISO-COMPANY"]["figure"] == "16 h a month (192 h a year)"
     assert items["ISO-OFFICER-CE"]["members"] == 1
     assert rows[("Ann Lee", "ISO-OFFICER-CE")]["status"] == "not_applicable"
@@ -632,8 +633,10 @@ def test_report_iso_holds_a_member_hired_in_the_year_to_the_months_they_owed(dep
     September, Rae owed October to December, a quarter of the facility (18 h) and hazmat
     (6 h) figures; hired on 2 December, Dee owed no month and is left out of every item."""
     dept("import", "iso")
-    dept("member", "add", "Rae Recruit", "--email", "rae@fd.org", "--hire-date", "2025-09-15")
-    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--hire-date", "2025-12-02")
+    dept("member", "add", "Rae Recruit", "--email", "rae@fd.org", "--position", "firefighter",
+         "--hire-date", "2025-09-15")  # fmt: skip
+    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--position", "firefighter",
+         "--hire-date", "2025-12-02")  # fmt: skip
     record(dept, "rae@fd.org", "2025-11-03", 1.5, "Hazmat25", "--category", "hazmat")
     data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
     rows = {(r["member"], r["item"]): r for r in data["rows"]}
@@ -655,10 +658,12 @@ def test_report_iso_judges_a_closed_year_alike_for_everyone(dept):
     """0 of 6 h in a closed year is short, whatever the member did the year before (an
     annual item's due-soon window was read as a one-time item's 'not yet due')."""
     dept("import", "iso")
-    record(dept, "pat@fd.org", "2024-06-01", 6, "Hazmat24", "--category", "hazmat")
+    record(dept, "olive@fd.org", "2024-06-01", 6, "Hazmat24", "--category", "hazmat")
     data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
     rows = {(r["member"], r["item"]): r for r in data["rows"]}
-    assert rows[("Pat Medic", "ISO-HAZMAT")]["status"] == "short"
+    assert rows[("Olive Officer", "ISO-HAZMAT")]["status"] == "short"
+    # (Pat, a paramedic only, is no member of a fire company: ISO holds him to none of it)
+    assert rows[("Pat Medic", "ISO-HAZMAT")]["status"] == "not_applicable"
     assert rows[("Ann Lee", "ISO-HAZMAT")]["status"] == "short"
 
 
@@ -853,7 +858,7 @@ def test_report_iso_judges_a_monthly_item_by_its_year_not_the_last_month(dept):
     bea = {r["item"]: r for r in data["rows"] if r["member"] == "Bea Back"}["ISO-COMPANY"]
     assert (bea["status"], bea["value"], bea["target"], bea["months_owed"]) == ("met", 176, 176, "11 of 12")
     company = next(i for i in data["items"] if i["item"] == "ISO-COMPANY")
-    assert company["members"] == 4 and company["met"] == 1
+    assert company["members"] == 3 and company["met"] == 1  # (Pat, a paramedic only: not held)
 
 
 def test_report_iso_judges_a_monthly_item_to_date_in_a_year_still_running(dept):
@@ -881,9 +886,10 @@ def test_report_iso_judges_a_monthly_item_to_date_in_a_year_still_running(dept):
     assert got["Lea Leave"] == (64, 64, 4, 4, "met")
     assert rows["Rex New"]["status"] == "not_yet_due"
     company = next(i for i in data["items"] if i["item"] == "ISO-COMPANY")
-    # (the department's three others, active all year with no company training, owe 96 h each)
+    # (the department's two others in a fire company, active all year with no company
+    # training, owe 96 h each; Pat, a paramedic only, owes none of it)
     assert (company["members"], company["met"], company["hours"], company["target_hours"],
-            company["credit_percentage"]) == (5, 2, 160, 160 + 3 * 96, 35.71)  # fmt: skip
+            company["credit_percentage"]) == (4, 2, 160, 160 + 2 * 96, 45.45)  # fmt: skip
     why = " ".join(explain(dept, "fay@fd.org", "ISO-COMPANY", "2028-06-30")["lines"])
     assert "96 h needed by now" in why, why
     text = " ".join(dept("report", "iso", "--year", "2028", "--as-of", "2028-06-30").stdout.split())
@@ -1121,7 +1127,7 @@ def test_the_full_year_done_in_a_window_owed_in_nothing_is_not_yet_due_everywher
     assert (nia["status"], nia["months_owed"], nia["good_through"]) == ("not_yet_due", "0 of 12", None)
     assert ann["status"] == "met"
     (line,) = data["summary"]
-    assert (line["met"], line["applicable"]) == (1, 3), line
+    assert (line["met"], line["applicable"]) == (1, 2), line  # (Pat, a paramedic only: not held)
     met = sum(c["status"] == "met" for c in data["cells"])
     assert met == line["met"]  # the column and the summary line agree
     why = explain(dept, "nia@fd.org", "ISO-HAZMAT", "2025-12-31")
@@ -1139,7 +1145,10 @@ def test_report_iso_credit_is_the_hours_owed_that_were_trained(dept):
     December); credited 6 (Ann, capped) + 1.5 (Rae) of 19.5 h owed = 38.46%, where the mean
     of the members' percentages would say 50% (Rae's quarter year weighing a whole one)."""
     dept("import", "iso")
-    dept("member", "add", "Rae Recruit", "--email", "rae@fd.org", "--hire-date", "2025-09-15")
+    dept("member", "add", "Rae Recruit", "--email", "rae@fd.org", "--position", "firefighter",
+         "--hire-date", "2025-09-15")  # fmt: skip
+    dept("member", "edit", "pat@fd.org", "--position", "paramedic,firefighter", "--effective",
+         "2025-01-01")  # fmt: skip  # (ISO holds the fire companies)
     record(dept, "ann@fd.org", "2025-04-03", 12, "Hazmat25", "--category", "hazmat")
     record(dept, "rae@fd.org", "2025-11-03", 1.5, "Hazmat25", "--category", "hazmat")
     data = dept("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
@@ -1157,7 +1166,10 @@ def test_report_iso_credit_rounds_a_half_up_from_the_hours_themselves(dept):
     15 April, owes January to April (2 h); Ann did 6 h, Olive 3 h."""
     dept("import", "iso")
     for name, email in (("Sid Four", "sid@fd.org"), ("Val Five", "val@fd.org"), ("Ret Iree", "ret@fd.org")):
-        dept("--as-of", "2025-01-01", "member", "add", name, "--email", email, "--hire-date", HIRED)
+        dept("--as-of", "2025-01-01", "member", "add", name, "--email", email, "--position",
+             "firefighter", "--hire-date", HIRED)  # fmt: skip
+    dept("member", "edit", "pat@fd.org", "--position", "paramedic,firefighter", "--effective",
+         "2025-01-01")  # fmt: skip  # (ISO holds the fire companies)
     dept("--as-of", "2025-04-15", "member", "edit", "ret@fd.org", "--status", "inactive")
     record(dept, "ann@fd.org", "2025-02-28", 6, "Hazmat25", "--category", "hazmat")
     record(dept, "olive@fd.org", "2025-03-03", 3, "Hazmat25", "--category", "hazmat")
@@ -1191,9 +1203,10 @@ def test_report_iso_hours_are_the_hours_done_for_every_item_alike(dept):
     assert (rows[("Ann Lee", "ISO-HAZMAT")]["value"], rows[("Ann Lee", "ISO-HAZMAT")]["status"]) == (10, "met")
     items = {i["item"]: i for i in data["items"]}
     company = items["ISO-COMPANY"]
-    # Ann 202 h done, Olive 16, Pat none; owed 3 x 192; credited 192 + 16 (each up to what they owed)
-    assert (company["hours"], company["target_hours"]) == (218, 576)
-    assert company["credit_percentage"] == round(100 * (192 + 16) / 576, 2)
+    # Ann 202 h done, Olive 16 (Pat, a paramedic only, owes none); owed 2 x 192; credited
+    # 192 + 16 (each up to what they owed)
+    assert (company["hours"], company["target_hours"]) == (218, 384)
+    assert company["credit_percentage"] == round(100 * (192 + 16) / 384, 2)
     assert items["ISO-HAZMAT"]["hours"] == 10
     # a year still running, judged to date: the hours done all the same
     data = dept("report", "iso", "--year", "2025", "--as-of", "2025-06-30", "--format", "json").json
@@ -1209,7 +1222,8 @@ def test_a_window_the_member_owes_none_of_shows_no_figure_or_due_to_meet(dept):
     (the reason says the next window is owed). The table does not show "0/6 h due
     2025-12-31", which reads as work to finish by New Year's Eve."""
     dept("import", "iso")
-    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--hire-date", "2025-12-02")
+    dept("member", "add", "Dee Late", "--email", "dee@fd.org", "--position", "firefighter",
+         "--hire-date", "2025-12-02")  # fmt: skip
     table = dept("report", "compliance", "--member", "dee@fd.org", "--as-of", "2025-12-10").stdout
     rows = {}
     for line in table.splitlines():

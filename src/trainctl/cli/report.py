@@ -704,7 +704,9 @@ def _print_iso(data: dict[str, Any]) -> None:
         caption="Hours: done by the members an item applies to. Owed: their figures, each "
         "for the months they served"
         + ("" if data["complete_year"] else " (a monthly item: the months begun so far)")
-        + ". Credit: the hours owed that were done, each member's counted up to what they owed.",
+        + ". Credit: the hours owed that were done, each member's counted up to what they owed."
+        " Met: the members whose hours reach what they owed (a monthly item: the year's hours"
+        " against the year's figure, whichever month they fell in; not every month met).",
     )  # fmt: skip
     for name in ("Item", "Figure", "Members", "Met", "Hours", "Owed", "Credit"):
         t.add_column(name, justify="left" if name in ("Item", "Figure") else "right")
@@ -720,6 +722,17 @@ def _print_iso(data: dict[str, Any]) -> None:
             "" if credit is None else f"{_h(credit)}%",
         )  # fmt: skip
     out.print(render.keep_words(t))
+    from trainctl.domain.text import plural, word_for
+
+    for it in data["items"]:
+        if it.get("open"):  # (a recruit year still open: in this year's totals it is not)
+            n = it["open"]
+            out.print(Text(
+                f"{it['item']}: {plural(n, 'member')} still within the item's span on "
+                f"{data['as_of']}, {_h(it['open_hours'])} h so far, {word_for(n, 'is', 'are')} in "
+                "no total above: counted in a later year's report (the year the span is met "
+                "or closes)."
+            ))  # fmt: skip
     lines = []
     for r in data["rows"]:
         if r["status"] == "not_applicable":
@@ -727,6 +740,11 @@ def _print_iso(data: dict[str, Any]) -> None:
         # (no month owed has begun: "none yet", not "0 h" and "0 of 0" months met)
         months = f"{r['periods_met']} of {r['periods']}" if r["periods"] else ""
         share = f" ({r['months_owed']} months)" if r["months_owed"] else ""
+        if r["periods"] and r["months_owed"] and not data["complete_year"]:
+            # a monthly item to date: the months begun that are owed, of the year's owed
+            # ("16 h (1 month so far of 7)"), not the year's share ("7 of 12 months")
+            so_far = plural(r["periods"], "month")
+            share = f" ({so_far} so far of {r['months_owed'].partition(' of ')[0]})"
         owed = "none yet" if r["periods"] == 0 else f"{_h(r['target'])} h"
         # (an officer without a certification: why the hours earn no credit)
         why = f": {r['note']}" if r["certified"] is False else ""

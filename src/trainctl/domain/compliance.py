@@ -730,6 +730,9 @@ class Figure:
     percentage: float
     met: bool
     label: str = ""  # "March 2025"
+    # the hours (shifts, calls) done in the window, of what it counts, where `value` is what
+    # counts toward its target (a month of company training: 22 h done, 16 h count)
+    done: float | None = None
 
 
 @dataclass(frozen=True)
@@ -996,12 +999,16 @@ def _judge(
     unique: bool = False,
     sums: Sequence[Sums] | None = None,
     counts_from: date | None = None,
+    beyond: str | None = None,
+    before: str | None = None,
 ) -> _Judgement:
     """Which facts (in date order) count in `window` as of `as_of`, and the figure:
     `progress.measure`, or `progress.allocate_hours` for hours with categories. Without
     `detail` only the figure and the counted facts come back (no verdicts): the same
     figure, faster. `counts_from`: a day inside the window before which nothing counts
-    (the member owes a share of it from then: `evaluate`)."""
+    (the member owes a share of it from then, or was hired then: `evaluate`), `before`
+    why, in words. `beyond`: hours beyond the window's minimum count toward the year (a
+    monthly item judged by its year), and the words that say so."""
     target = spec.target
     kind = spec.requirement_type
     j = _Judgement()
@@ -1067,9 +1074,9 @@ def _judge(
                 continue
             if counts_from is not None and f.date < counts_from:
                 if detail:
-                    reject(f, NOT_SUBJECT, f"dated {f.date}, before {counts_from}: the member "
-                           "owes the months from then, when they became subject to it "
-                           "(positions or status)")  # fmt: skip
+                    reject(f, NOT_SUBJECT, f"dated {f.date}, before {counts_from}: " + (
+                        before or "the member owes the months from then, when they became "
+                        "subject to it (positions or status)"))  # fmt: skip
                 continue
         elif f.date is None:
             continue
@@ -1172,7 +1179,13 @@ def _judge(
             for i, f in enumerate(accepted):
                 shares = by_credit.get(i, [])
                 hours = sum(s.hours for s in shares if s.counted)
-                parts = tuple(f"{_h(s.hours)} h {s.note}" for s in shares)
+                # `beyond`: hours beyond a month's minimum count toward the year's hours
+                # (a monthly item judged by its year: `_year`), so the record counted
+                toward = [s for s in shares if beyond and s.reason == dp.SURPLUS and s.source]
+                hours += sum(s.hours for s in toward)
+                parts = tuple(
+                    f"{_h(s.hours)} h {beyond if s in toward else s.note}" for s in shares
+                )
                 if hours > 1e-9:
                     j.verdicts.append(
                         Verdict(f, True, COUNTED, "; ".join(parts), round(hours, 4), parts)
@@ -1780,7 +1793,22 @@ def evaluate(
             # a stretch of being subject that began inside the window after months
             # already owed (back from leave): subject to it again since its first day
             again = any(o and d < start for d, o in in_window) if start is not None else False
-    j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums, counts_from)
+    before = None
+    by_year = period.frequency in ("monthly", "quarterly") and spec.target.is_numeric
+    hire = member.hire_date
+    if by_year and hire is not None and ws.current.start is not None and (
+        ws.current.start < hire <= (ws.current.end or hire)
+    ) and (counts_from is None or counts_from < hire):
+        # hired inside the month: what is dated before the hire counts neither toward the
+        # month nor toward the year (`_year` counts from the hire date)
+        counts_from, before = hire, "the member was hired that day; a record dated before the hire does not count"
+    beyond = None
+    if by_year and (with_year if with_year is not None else detail):
+        one = "month" if period.frequency == "monthly" else "quarter"
+        beyond = (f"beyond this {one}'s {_h(judged_by.target.target_value)} "
+                  f"{units(spec.unit, judged_by.target.target_value)}: counts toward the year's hours")  # fmt: skip
+    j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums, counts_from,
+               beyond, before)  # fmt: skip
     if period.frequency == "one_time" and spec.versions and not j.met:
         # met once, met for good: as the requirement stood then (a target raised since
         # does not undo a recruit year completed under the old one)
@@ -2388,7 +2416,8 @@ def _year(
             segments.append((then, w, then.target.target_value or 0.0))
         label = _windows(period, w.start, anchors).label if w.start else ""
         figures.append(
-            Figure(w, sub.value, then.target.target_value, sub.percentage, sub.met, label)
+            Figure(w, sub.value, then.target.target_value, sub.percentage, sub.met, label,
+                   done=_done(sub))
         )
     per = spec.target.target_value or 0.0
     if spec.versions and per:
@@ -2629,10 +2658,15 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
         tally = f"{each} begun" if n == y.begun else f"{each} owed of {y.begun} begun"
         word = "hour" if r.unit == "h" else units(r.unit, 1)
         per = y.pace / n if n else 0
+        # the hours done (`report iso`'s Hours), and of them what is credited toward the
+        # year's figure (up to it: its Credit), when those differ
+        done = (f"{_h(y.done)} {units(r.unit, y.done)} done, " if y.done > y.value + 1e-9
+                else "")  # fmt: skip
+        credited = " credited" if done else ""
         head = (
-            f"Year {y.window}: {_h(y.value)} of {_h(y.target)} {units(r.unit, y.target)} = "
-            f"{_h(y.percentage)}% (every {word} of the year counts toward it, whichever "
-            f"{one} it fell in); "
+            f"Year {y.window}: {done}{_h(y.value)} of {_h(y.target)} {units(r.unit, y.target)}"
+            f"{credited} = {_h(y.percentage)}% (every {word} of the year counts toward it, "
+            f"whichever {one} it fell in{', up to the figure' if done else ''}); "
         )
         if not n:  # owed months lie ahead (hired mid-month: owed from the next one)
             none = f"the {one} owed has not" if y.owed == 1 else f"none of the {y.owed} {one}s owed has"
@@ -2647,8 +2681,14 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
                         f"{tally}, each as the requirement stood)")
             )
         for f in y.periods:
+            # the month's hours done (22 of 16 h), as the year counts them: they add up
+            # to the year's hours done
             short = "" if f.met else " (short)"
-            out.append(f"  {f.label or f.window}: {_h(f.value)} of {_h(f.target)} {units(r.unit, f.target)}{short}")
+            did = f.value if f.done is None else f.done
+            out.append(f"  {f.label or f.window}: {_h(did)} of {_h(f.target)} {units(r.unit, f.target)}{short}")
+        rest = round(y.done - sum(f.value if f.done is None else f.done for f in y.periods), 4)
+        if rest > 1e-9:  # the hire month from the hire day on, a month of leave
+            out.append(f"  Days of the year in no {one} owed: {_h(rest)} {units(r.unit, rest)}")
     if e.year is not None and e.year.rule_from is not None:
         one = "month" if r.frequency == "monthly" else "quarter"
         out.append(

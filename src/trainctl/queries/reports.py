@@ -196,6 +196,15 @@ def _credit(col: list[tuple[dict[str, Any], Evaluation]]) -> float | None:
     return dp.percent_of(done, owed)
 
 
+def _still_open(rows: list[dict[str, Any]], spec: dcm.RequirementSpec) -> dict[str, Any]:
+    """`open` (members) and `open_hours` (their hours so far) of a one-time item whose
+    window runs on past the report's day: not yet due, in none of the year's totals."""
+    if spec.period.frequency != "one_time":
+        return {}
+    mine = [r for r in rows if r["status"] == dcm.NOT_YET_DUE]
+    return {"open": len(mine), "open_hours": round(sum(r["value"] or 0 for r in mine), 4)}
+
+
 def officer_day(e: Evaluation, first: date) -> date:
     """The day an officer's certification is judged for the year that begins on `first`:
     the report's day (31 December, or the as-of day of a year still running), or the last
@@ -284,6 +293,9 @@ def iso_report(
                 # the officers' item: how many of its members hold an officer certification
                 "certified": sum(1 for r in col if r["certified"])
                 if spec.registry_code == ISO_OFFICER_ITEM and officers is not None else None,
+                # a one-time item still open on the report's day (a recruit year that runs
+                # on into the next): in no total here, counted in the year it closes or is met
+                **_still_open(rows[i::n] if n else [], spec),
             }
         )
     return {

@@ -250,6 +250,9 @@ class ImportResult:
     # figures are kept for reports before it; a correction of the same edition is not dated)
     new_edition: int = 0
     effective: date | None = None
+    # of those, the entries dated because they apply to other positions (within one
+    # edition: who an item holds changes from the import's day, not in past reports)
+    repositioned: int = 0
     # what program progress did to follow the updated entries (re-credited, reopened,
     # completed: services/requirements.follow_changes), as `requirement edit` says it
     lines: list[str] = field(default_factory=list)
@@ -270,15 +273,22 @@ class ImportResult:
             text += f", {kept} with your changes kept"
         if self.dry_run:
             text += " (dry run: nothing written)"
-        if self.new_edition and self.dry_run:
+        editions = self.new_edition - self.repositioned
+        if editions and self.dry_run:
             text += (
-                f"; {self.new_edition} to update to a new edition from {self.effective}: "
+                f"; {editions} to update to a new edition from {self.effective}: "
                 "reports of earlier days would judge them by the edition before"
             )
-        elif self.new_edition:
+        elif editions:
             text += (
-                f"; {self.new_edition} updated to a new edition from {self.effective}: reports "
+                f"; {editions} updated to a new edition from {self.effective}: reports "
                 "of earlier days judge them by the edition before"
+            )
+        if self.repositioned:
+            text += (
+                f"; {self.repositioned} {'to apply' if self.dry_run else 'apply'} to other "
+                f"positions from {self.effective}: reports of earlier days "
+                f"{'would judge' if self.dry_run else 'judge'} them as they stood before"
             )
         return text
 
@@ -413,9 +423,12 @@ def import_registry(
     _refuse_name_clashes(parsed.label, registry, final_name)
 
     result = ImportResult(registry=registry, changes=changes, dry_run=dry_run, update=update)
-    dated = _new_editions(session, registry, parsed.header.edition, in_scope, updates, effective)
+    dated, repositioned = _new_editions(
+        session, registry, parsed.header.edition, in_scope, updates, effective
+    )
     if dated:
         result.new_edition, result.effective = len(dated), effective
+        result.repositioned = sum(1 for rid, _ in dated if rid in repositioned)
     if dry_run or not (inserts or updates):
         return result
     # the updated entries as they stand, before the writes below
@@ -465,7 +478,7 @@ def import_registry(
 def _new_editions(
     session: Session, registry: str, edition: str | None, rows: Sequence[Requirement],
     updates: Sequence[dict[str, Any]], effective: date,
-) -> list[tuple[int, dict[str, Any]]]:
+) -> tuple[list[tuple[int, dict[str, Any]]], set[int]]:
     """The updates that move an entry to a new edition, each as (id, the values it
     replaces), to keep in its history (services/requirements.keep_history) as in force
     until the day before `effective`: a report of an earlier day judges by the edition in
@@ -473,14 +486,17 @@ def _new_editions(
     wrote the entry (the audit log; an import without --update writes only its new
     entries), or the entry's source document changed (NFPA names the edition per entry).
     An update within one edition is a correction of how the standard was written down (the
-    ISO items that named nothing they count): it reaches every past report, as before.
-    An import dated before an entry's last kept change is refused (its versions would
+    ISO items that named nothing they count): it reaches every past report, as before;
+    except a change of the positions an entry applies to (the ISO items that held everyone,
+    EMS staff too, now held by the fire positions): who was held then stays as it was, so
+    last year's report does not change. The second value: the ids dated for their
+    positions alone (the same edition). An import dated before an entry's last kept change is refused (its versions would
     fall out of date order)."""
     from trainctl.queries.requirements import HISTORY_FIELDS
 
     judged = [u for u in updates if any(f in HISTORY_FIELDS for f in u)]
     if not judged:
-        return []
+        return [], set()
     by_id = {r.id: r for r in rows}
     written = _entry_editions(session, registry)
 
@@ -488,9 +504,10 @@ def _new_editions(
         was = written.get(norm(by_id[u["id"]].registry_code or ""))
         return "source_document" in u or bool(edition and was and norm(edition) != norm(was))
 
-    dated = [u for u in judged if new(u)]
+    dated = [u for u in judged if new(u) or "required_positions" in u]
     if not dated:
-        return []
+        return [], set()
+    repositioned = {u["id"] for u in dated if not new(u)}
     last = dict(
         session.exec(
             select(RequirementHistory.requirement_id, sa.func.max(col(RequirementHistory.in_force_until)))
@@ -511,10 +528,18 @@ def _new_editions(
     # edition replaces what it was imported as, and no version is kept for the days before
     # (keep_history's rule, said here so that the summary counts only what it dates)
     until = effective - timedelta(days=1)
+
+    def kept(u: dict[str, Any]) -> dict[str, Any]:
+        """What the entry judged until then: the edition before; within one edition, the
+        positions before and the rest corrected (a correction reaches every report)."""
+        was = {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS}
+        if u["id"] in repositioned:
+            was = {f: was[f] if f == "required_positions" else u.get(f, was[f]) for f in was}
+        return was
+
     return [
-        (u["id"], {f: getattr(by_id[u["id"]], f) for f in HISTORY_FIELDS}) for u in dated
-        if not before_entered(until, by_id[u["id"]].entered_on)
-    ]
+        (u["id"], kept(u)) for u in dated if not before_entered(until, by_id[u["id"]].entered_on)
+    ], repositioned
 
 
 def _entry_editions(session: Session, registry: str) -> dict[str, str | None]:
