@@ -357,7 +357,8 @@ def test_report_expiring_lists_what_the_compliance_summary_counts(cli):
     assert "(assumed): no expiry on file; the card holds the renewing requirement" in " ".join(
         table.stderr.split())  # fmt: skip
     summary = cli(*as_of, "report", "compliance", "--requirement", "BLS").stderr
-    assert "2 run out within 30 days (`trainctl --as-of 2026-01-05 report expiring --within 30`)" in summary
+    assert "2 run out within 30 days (`trainctl --as-of 2026-01-05 report expiring --within 30 " \
+           "--requirement BLS`)" in summary  # (the requirement's cards, as the line counts them)
     assert cli(*as_of, "report", "expiring", "--within", "30", "--format", "csv").stdout.count("\n") == 3
 
 

@@ -191,3 +191,51 @@ def test_report_iso_names_a_recruit_year_still_open_that_counts_later(cli):
     data = cli("report", "iso", "--year", "2025", "--as-of", "2025-12-31", "--format", "json").json
     recruit = next(i for i in data["items"] if i["item"] == "ISO-RECRUIT")
     assert (recruit["members"], recruit["hours"], recruit["open"]) == (1, 200, 0)
+
+
+def _cards(cli) -> None:
+    cli("import", "nremt")
+    cli("member", "add", "Dee Newhire", "--email", "dee@x.example", "--badge", "F-4",
+        "--position", "firefighter,emt", "--hire-date", "2020-05-15")  # fmt: skip
+    cli("member", "add", "Ann Chief", "--email", "ann@x.example", "--badge", "A-1",
+        "--position", "firefighter,officer", "--hire-date", "2010-03-01")  # fmt: skip
+    cli("cert", "add", "F-4", "CPR-BLS", "--issued", "2023-01-10", "--expires", "2025-01-31")
+    cli("cert", "add", "A-1", "CPR-BLS", "--issued", "2023-01-20", "--expires", "2025-01-20")
+
+
+def test_the_compliance_summary_points_at_a_command_listing_exactly_its_cards(cli):
+    """The CPR-BLS summary counted 1 card running out and pointed at `report expiring
+    --within 30`, which listed 2: the other of a member CPR-BLS does not hold (an officer,
+    no EMS position). The pointer names the requirement; the JSON summary has the count."""
+    import shlex
+
+    _cards(cli)
+    line = cli("--as-of", "2025-01-05", "report", "compliance", "--requirement", "CPR-BLS").stderr
+    assert "2 met" not in line and "1 runs out within 30 days" in line, line
+    (command,) = [p for p in line.split("`") if p.startswith("trainctl ")]
+    words = shlex.split(command)
+    assert words == ["trainctl", "--as-of", "2025-01-05", "report", "expiring", "--within", "30",
+                     "--requirement", "CPR-BLS"], words  # fmt: skip
+    rows = cli(*words[1:], "--format", "json").json
+    assert [(r["member"], r["expires_on"]) for r in rows] == [("Dee Newhire", "2025-01-31")]
+    # without it, every active member's card, as before
+    every = cli("--as-of", "2025-01-05", "report", "expiring", "--within", "30", "-f", "json").json
+    assert len(every) == 2
+    data = cli("--as-of", "2025-01-05", "report", "compliance", "-r", "CPR-BLS", "-f", "json").json
+    assert [s["runs_out"] for s in data["summary"]] == [1]
+    r = cli("--as-of", "2025-01-05", "report", "expiring", "--requirement", "NREMT-EMT", ok=False)
+    assert r.exit_code == 2 and "no card holds it" in r.stderr, r
+
+
+def test_report_expiring_says_when_it_leaves_out_an_inactive_members_card(cli):
+    """"No certification expires within 30 days" while a retired member's card did."""
+    _cards(cli)
+    cli("--as-of", "2024-12-01", "member", "deactivate", "A-1")
+    r = cli("--as-of", "2025-01-05", "report", "expiring", "--within", "20")
+    assert "No certification expires within 20 days of 2025-01-05 (1 card of a member not " \
+           "active on 2025-01-05 is left out)." in " ".join(r.stderr.split()), r
+    r = cli("--as-of", "2025-01-05", "report", "expiring", "--within", "30")
+    assert "Dee Newhire" in r.stdout and "Ann" not in r.stdout, r
+    assert "1 card of a member not active on 2025-01-05 is left out" in " ".join(r.stderr.split()), r
+    r = cli("--as-of", "2025-01-05", "report", "expiring", "--within", "5")
+    assert "left out" not in r.stderr, r  # (only when one is)

@@ -236,7 +236,9 @@ def test_the_hint_to_report_expiring_answers_as_the_summary_did(dept, db_url):
         (command,) = [p for p in line.split("`") if p.startswith("trainctl ")]
         return shlex.split(command)
 
-    expected = ["trainctl", "--as-of", "2025-06-01", "report", "expiring", "--within", "30"]
+    # (--requirement: the cards the summary line counts, of the members it holds)
+    expected = ["trainctl", "--as-of", "2025-06-01", "report", "expiring", "--within", "30",
+                "--requirement", "CPR-BLS"]  # fmt: skip
     assert hint("--as-of", "2025-06-01", "report", "compliance", "-r", "CPR-BLS") == expected
     assert hint("report", "compliance", "-r", "CPR-BLS", "--as-of", "2025-06-01") == expected
     got = hint("--db", db_url, "--as", "ann@fd.org", "report", "compliance", "-r", "CPR-BLS",
@@ -248,7 +250,8 @@ def test_the_hint_to_report_expiring_answers_as_the_summary_did(dept, db_url):
     # and a report of today needs no day
     soon = date.today() + timedelta(days=10)
     dept("cert", "add", "pat@fd.org", "CPR-BLS", "--issued", "2024-01-01", "--expires", soon.isoformat())
-    assert hint("report", "compliance", "-r", "CPR-BLS")[1:] == ["report", "expiring", "--within", "30"]
+    assert hint("report", "compliance", "-r", "CPR-BLS")[1:] == ["report", "expiring", "--within", "30",
+                                                                "--requirement", "CPR-BLS"]  # fmt: skip
 
 
 def test_a_member_hired_later_counts_nowhere_and_an_empty_day_says_why(dept):

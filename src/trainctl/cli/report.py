@@ -34,6 +34,8 @@ from trainctl.cli.render import Col
 from trainctl.cli.state import AppState, fmt_of, get_state
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from trainctl.domain.compliance import Evaluation
     from trainctl.queries.compliance import Matrix
 
@@ -175,7 +177,9 @@ def _emit_matrix_json(
     )
 
 
-def summary(m: Matrix) -> list[dict[str, Any]]:
+def summary(m: Matrix, within: int | None = None) -> list[dict[str, Any]]:
+    """One line per requirement; `within` (the report's --due-soon-days): a certification
+    requirement's `runs_out`, the met cards running out within that many days."""
     out = []
     n = len(m.requirements)
     for i, spec in enumerate(m.requirements):
@@ -200,25 +204,39 @@ def summary(m: Matrix) -> list[dict[str, Any]]:
                 # judged as the requirement stood on the as-of day: the last day that
                 # earlier version was in force (None: as it stands)
                 "as_stood_until": spec.stood_until.isoformat() if spec.stood_until else None,
+                **({"runs_out": len(runs_out(col, m.as_of, within))}
+                   if within is not None and spec.requirement_type == "certification" else {}),
             }
         )
     return out
 
 
-def _expiring(column: list[Evaluation], day: date, within: int, state: AppState, asked: bool) -> str:
-    """'; 2 run out within 30 days (`trainctl report expiring --within 30`)' for a
-    certification requirement's met cells whose card (or class record standing in) runs out
-    soon (they stay met until then). The command lists the same cards: it carries the day
-    when one was `asked` (--as-of), and the --db and --as this report was run with."""
+def runs_out(column: Sequence[Evaluation], day: date, within: int) -> list[Evaluation]:
+    """A certification requirement's met cells whose card (or class record standing in)
+    runs out within `within` days of `day` (they stay met until then): what its summary
+    line counts and `report expiring --requirement` lists."""
     if not column or column[0].requirement.requirement_type != "certification":
-        return ""
+        return []
     last = day + timedelta(days=within)
     # a met card's due date is its last valid day: the expiry on file, or for a card without
     # one, its issue day + the requirement's renewal (which the cell says it assumed)
-    n = sum(1 for e in column if e.met and e.due is not None and e.due <= last)
+    return [e for e in column if e.met and e.due is not None and e.due <= last]
+
+
+def _expiring(column: list[Evaluation], day: date, within: int, state: AppState, asked: bool) -> str:
+    """'; 2 run out within 30 days (`trainctl report expiring --within 30 --requirement
+    CPR-BLS`)' (`runs_out`). The command lists the same cards: those of this requirement's
+    members (not a card of a member no requirement holds to it); it carries the day when
+    one was `asked` (--as-of), and the --db and --as this report was run with."""
+    import shlex
+
+    n = len(runs_out(column, day, within))
     if not n:
         return ""
-    command = state.command(f"report expiring --within {within}", as_of=day if asked else None)
+    spec = column[0].requirement
+    ref = shlex.quote(spec.registry_code or spec.name)  # (natural keys, as the user named it)
+    command = state.command(f"report expiring --within {within} --requirement {ref}",
+                            as_of=day if asked else None)  # fmt: skip
     return f"; {n} run{'' if n != 1 else 's'} out within {within} days (`{command}`)"
 
 
@@ -407,7 +425,7 @@ def _compliance(
                 else f"No member was active on {day}." if has_members(rd)
                 else "No members to report on. Add some with `trainctl member add`."
             )  # fmt: skip
-    sums = summary(m)
+    sums = summary(m, due_soon_days)
     cells = m.cells
     if behind:
         cells = [e for e in cells if e.behind]
@@ -510,23 +528,34 @@ def expiring(
             "--within", min=0, max=MAX_DAYS, help="Cards expiring within this many days."
         ),
     ] = 60,
+    requirement: Annotated[
+        str | None,
+        _opt("--requirement", "-r", help="Only the cards that hold this certification "
+             "requirement (id, code or name) for the members it applies to: those its "
+             "summary line in `report compliance` counts."),
+    ] = None,
     as_of: AsOfOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Certifications running out: each member's latest card per credential (the one that
-    decides) still valid and expiring within --within days, soonest first. A card is valid
+    decides) still valid and expiring within --within days, soonest first. Members not
+    active on the day are left out. A card is valid
     through its expiry day; one with no expiry on file, of a credential a renewing
     requirement names (BLS, biennial), runs out a renewal from its issue day, as compliance
     judges it ("assumed"). A class record of the credential's course that holds it longer
     than any card is listed in the card's place ("class record #N"). Needs
     training.view_all (a member sees their own)."""
+    from trainctl.domain.text import plural, word_for
     from trainctl.queries import certifications as qcert
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
     with state.reader() as (rd, actor):
         day = as_of_date(ctx, as_of, rd)
-        cards = qcert.expiring(rd, actor, today=day, within=within)
+        left_out: list[int] = []
+        cards = qcert.expiring(rd, actor, today=day, within=within, left_out=left_out)
+        if requirement is not None:
+            cards, left_out = _held_to(rd, actor, requirement, day, within, cards, left_out)
     table = fmt == "table"
     rows = [
         {
@@ -542,11 +571,19 @@ def expiring(
         for c in cards
     ]  # fmt: skip
     until = day + timedelta(days=within)
+    # (a card of a member not active that day runs out unlisted: say so when one does)
+    n = len(left_out)
+    inactive = (f" ({plural(n, 'card')} of {word_for(n, 'a member', 'members')} not active "
+                f"on {day} {word_for(n, 'is', 'are')} left out)") if n else ""  # fmt: skip
+    held = f" that holds {requirement}" if requirement is not None else ""
     render.table(
         rows, EXPIRING_COLS if table else [Col(k) for k in EXPIRING_KEYS], fmt,
         title=f"Certifications expiring by {until} (as of {day})",
-        empty=f"No certification expires within {within} days of {day}.",
+        empty=f"No certification{held} expires within {within} days of {day}{inactive}.",
     )  # fmt: skip
+    if rows and n and table:
+        render.info(f"Renewal planning is for active members: {inactive[:-1].lstrip(' (')}.",
+                    quiet=state.quiet)  # fmt: skip
     if table and any(c.assumed_through and c.held_by == "card" for c in cards):
         from trainctl.cli.cert import ASSUMED
 
@@ -554,6 +591,36 @@ def expiring(
     if table and any(c.assumed_through and c.held_by != "card" for c in cards):
         render.info(ASSUMED_RECORD, quiet=state.quiet)
 
+
+def _held_to(
+    rd: Any, actor: Any, requirement: str, day: date, within: int, cards: list[Any],
+    left_out: list[int],
+) -> tuple[list[Any], list[int]]:
+    """`report expiring --requirement R`: the cards (class records) that hold R for a member
+    whose cell `report compliance` counts as running out (`runs_out`), and of the members
+    `left_out` (not active) those R would hold. A certification requirement only."""
+    from trainctl.domain import certs
+    from trainctl.errors import UsageError
+    from trainctl.queries import compliance as qc
+
+    m = qc.matrix(rd, actor, as_of=day, requirements=[requirement], due_soon_days=within)
+    spec = m.requirements[0]
+    if spec.requirement_type != "certification":
+        raise UsageError(
+            f"{spec.label} is a {spec.requirement_type} requirement: no card holds it.",
+            "Give a certification requirement (`trainctl requirement list --type certification`).",
+        )
+    wanted = certs.holding_codes(spec.credential_code, spec.required_courses)
+    codes = {certs.credential_code(c) for c in wanted} | {
+        certs.held_under(spec.credential_code, c) for c in wanted
+    }
+    due = {(e.member.id, e.due) for e in runs_out(m.cells, day, within)}
+    mine = [
+        c for c in cards
+        if certs.credential_code(c.credential_code) in codes
+        and (c.member_id, c.assumed_through or c.expires_on) in due
+    ]  # fmt: skip
+    return mine, []
 
 # ----------------------------------------------------------------------------------- ISO
 @app.command("iso")

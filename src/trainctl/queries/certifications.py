@@ -450,7 +450,9 @@ class ExpiringRow:
     source_id: int
 
 
-def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[ExpiringRow]:
+def expiring(
+    rd: Reader, actor: Actor, *, today: date, within: int, left_out: list[int] | None = None
+) -> list[ExpiringRow]:
     """`report expiring`: for each member active on `today`, each credential still held
     that day and running out within `within` days, soonest first, by what decides it as
     compliance judges (whose summary line counts them): the deciding card, on its expiry
@@ -458,7 +460,9 @@ def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[Expi
     of the credential's course holds it longer than any card (or there is no card), that
     record. What holds for good (a card without an expiry that nothing renews) is not
     listed, nor a lower level that a higher one including it holds longer (`held_higher`:
-    a Firefighter I card beside a Firefighter II card that outlasts it)."""
+    a Firefighter I card beside a Firefighter II card that outlasts it). `left_out`
+    (given): the ids of the members not active on `today` whose cards (records) would have
+    been listed, one per card, appended."""
     ids = None if actor.can(VIEW_ALL) else [actor.member_id or 0]
     rules = card_rules(rd, today, ids)
     holds = record_holds(rd, today, rules, ids)
@@ -491,6 +495,8 @@ def expiring(rd: Reader, actor: Actor, *, today: date, within: int) -> list[Expi
         out = [r for r in out if (r.member_id, credential_code(r.credential_code)) not in higher]
     if out:
         active = _active_on(rd, {r.member_id for r in out}, today)
+        if left_out is not None:
+            left_out += [r.member_id for r in out if r.member_id not in active]
         out = [r for r in out if r.member_id in active]
     out.sort(key=lambda r: (r.expires_on or r.assumed_through or date.max, r.member, r.credential_code))
     return out
