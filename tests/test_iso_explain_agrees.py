@@ -239,3 +239,31 @@ def test_report_expiring_says_when_it_leaves_out_an_inactive_members_card(cli):
     assert "1 card of a member not active on 2025-01-05 is left out" in " ".join(r.stderr.split()), r
     r = cli("--as-of", "2025-01-05", "report", "expiring", "--within", "5")
     assert "left out" not in r.stderr, r  # (only when one is)
+
+
+def test_report_nremt_before_the_hire_shows_the_components_and_its_csv_the_totals(cli):
+    """A day before the hire the worksheet printed an empty Components table; the CSV
+    carried only the records' hours (not the cycle, the components, required/counted or
+    the status the JSON has)."""
+    cli("import", "nremt")
+    cli("member", "add", "Cal Medic", "--email", "cal@x.example", "--badge", "M-3",
+        "--position", "emt", "--hire-date", "2024-05-15", "--certification-date", "2024-04-20")  # fmt: skip
+    text = cli("--as-of", "2024-05-01", "report", "nremt", "M-3").stdout
+    for comp in ("national", "local", "individual"):
+        assert f"│ {comp}" in text, text
+    assert "airway 0/1.5" in text, text
+    cli("record", "add", "M-3", "--course", "Cardiology", "--category", "national/cardiovascular",
+        "--date", "2024-06-01", "--hours", "4")  # fmt: skip
+    import csv
+    import io
+
+    got = list(csv.DictReader(io.StringIO(cli("--as-of", "2024-12-31", "report", "nremt", "M-3", "-f", "csv").stdout)))
+    data = cli("--as-of", "2024-12-31", "report", "nremt", "M-3", "-f", "json").json
+    (record,) = [r for r in got if r["total"] == "no"]
+    assert (record["date"], record["hours"], record["counted_hours"]) == ("2024-06-01", "4", "4")
+    totals = [r for r in got if r["total"] == "yes"]
+    assert [(r["category"], r["counted_hours"], r["minimum"]) for r in totals] == [
+        ("national", "4", "20"), ("local", "0", "10"), ("individual", "0", "10"), ("", "4", "40"),
+    ]  # fmt: skip
+    assert totals[-1]["status"] == data["status"] and totals[-1]["short"] == "36"
+    assert {(r["cycle_start"], r["cycle_end"]) for r in totals} == {(data["cycle_start"], data["cycle_end"])}

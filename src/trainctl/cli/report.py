@@ -18,7 +18,9 @@ JSON output is stable:
   source_id: the card's or the record's id).
 - `report iso`: {"year", "as_of", "edition", "editions", "items": [...], "rows": [one per member x item]};
   `--format csv`: the rows, then one total row per item (`total` yes, no member).
-- `report nremt`: one object (member, level, cycle, components, facts, status).
+- `report nremt`: one object (member, level, cycle, components, facts, status);
+  `--format csv`: the facts, then a total row per component and one for the cycle
+  (`total` yes, no record).
 """
 
 from __future__ import annotations
@@ -746,9 +748,36 @@ def nremt(
         render.emit_json(data)
         return
     if fmt == "csv":
-        render.emit_csv(data["facts"], [Col(k) for k in FACT_KEYS])
+        render.emit_csv(_nremt_file_rows(data), [Col(k) for k in (*FACT_KEYS, *NREMT_TOTAL_KEYS)])
         return
     _print_worksheet(data)
+
+
+# after the record rows' own columns (kept as they were), as `report iso -f csv` adds its
+# item totals: `total` marks a total row, with what the record rows do not carry
+NREMT_TOTAL_KEYS = ("total", "minimum", "short", "cycle_start", "cycle_end", "status")
+
+
+def _nremt_file_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """`report nremt -f csv`: the cycle's records (`total` no), then a total row per
+    component (`category` its name, `hours` the hours credited to it, `counted_hours` what
+    counts toward its minimum, `minimum`, `short`) and one for the cycle (no category:
+    `counted_hours` the hours counted of `minimum` the hours required, and the `status`),
+    each with the cycle's days and `total` yes: what the JSON carries."""
+    cycle = {"total": True, "cycle_start": data["cycle_start"], "cycle_end": data["cycle_end"]}
+    comps = [
+        {"category": c["name"], "hours": c["logged"], "counted_hours": c["filled"],
+         "minimum": c["minimum"], "short": c["short"], **cycle}
+        for c in data["components"]
+    ]  # fmt: skip
+    required, counted = data["required_hours"], data["hours_counted"]
+    whole = {
+        "hours": round(sum(c["logged"] for c in data["components"]), 4) if comps else None,
+        "counted_hours": counted, "minimum": required,
+        "short": None if required is None else round(max(required - counted, 0), 4),
+        "status": data["status"], **cycle,
+    }  # fmt: skip
+    return [*({**f, "total": False} for f in data["facts"]), *comps, whole]
 
 
 def _print_iso(data: dict[str, Any]) -> None:

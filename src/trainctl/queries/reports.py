@@ -326,6 +326,11 @@ def worksheet(e: Evaluation) -> dict[str, Any]:
     the components, and the records of the cycle in an NCCP component (counted or not, and
     where each hour went); `other_records` counts the cycle's other records."""
     a = e.allocation
+    t = e.requirement.target
+    if a is None and e.applicable and t.hour_categories:
+        # nothing judged yet (the member is hired, or certified, after the as-of day): the
+        # components with their minimums, as the first day of the cycle will show them
+        a = dp.allocate_hours(t.required_hours, t.hour_categories, [])
     components = []
     if a is not None:
         for c in a.categories:
