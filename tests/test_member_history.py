@@ -423,3 +423,55 @@ def test_the_audit_log_keeps_the_day_of_enrollments_progress_and_program_edits(d
     dept("--as-of", "2025-06-03", "progress", "update", "--member", "42", "--requirement",
          "Annual drill", "--add", "1")  # fmt: skip
     assert _audit(db, "progress.update")[-1]["on"] == "2025-06-03"
+
+
+def _history_rows(cli, member: str) -> list[str]:
+    """The History table's lines of entries, latest first (one line each at COLUMNS=200)."""
+    return [line for line in _history_table(cli, member).splitlines() if "." in line and "│" in line]
+
+
+def test_member_show_history_lists_the_bulk_runs_that_made_the_members_cards_and_enrollments(
+    dept, tmp_path
+):
+    """`cert import` of a sheet and `enroll bulk` write one audit entry per run, naming no
+    single card or enrollment: an officer asking `member show` who imported Ann's card, or
+    who enrolled her with the class and when, found nothing there. Each card and enrollment
+    a run made now lists the run's entry (who, when, the file and counts), and a later run
+    that did not make it is not listed."""
+    cli = dept
+    cli("program", "create", "Recruit")
+    cli("program", "requirement", "add", "1", "Annual drill")
+    cli("program", "activate", "1")
+    cards = tmp_path / "cards.csv"
+    cards.write_text("email,code,issued,expires\n"
+                     "ann@fd.org,BLS,2026-01-02,2028-01-31\nsam@fd.org,BLS,2026-01-03,2028-01-31\n")  # fmt: skip
+    cli("--as", "olive@fd.org", "cert", "import", "--csv", str(cards))  # cards 1 and 2
+    cli("cert", "add", "ann@fd.org", "ACLS", "--issued", "2026-02-01")  # card 3: its own entry
+    later = tmp_path / "later.csv"
+    later.write_text("email,code,issued\nsam@fd.org,ACLS,2026-02-02\n")
+    cli("cert", "import", "--csv", str(later))  # card 4, Sam's only
+    klass = tmp_path / "class.csv"
+    klass.write_text("email\nann@fd.org\nsam@fd.org\n")
+    cli("--as", "olive@fd.org", "enroll", "bulk", "Recruit", "--csv", str(klass))
+
+    ann = _history_rows(cli, "ann@fd.org")
+    bulk = [line for line in ann if "enrollment.bulk" in line]
+    assert len(bulk) == 1 and "Olive Officer (id 1)" in bulk[0] and "enrollment 1:" in bulk[0], ann
+    assert "enrolled=2" in bulk[0]
+    imported = [line for line in ann if "cert.import" in line]
+    assert len(imported) == 1, ann  # the later run made no card of Ann's
+    assert "Olive Officer (id 1)" in imported[0] and "card 1:" in imported[0]
+    assert "files=cards.csv" in imported[0] and "added=2" in imported[0]
+    added = [line for line in ann if "cert.add" in line]
+    assert len(added) == 1 and "card 3:" in added[0] and "database owner" in added[0]
+    # latest first: the enrollment, the card added, the import, the member added
+    assert [line.split("│")[2].strip() for line in ann] == [
+        "enrollment.bulk", "cert.add", "cert.import", "member.add"
+    ]
+    sam = _history_rows(cli, "sam@fd.org")
+    assert [line.split("│")[2].strip() for line in sam] == [
+        "enrollment.bulk", "cert.import", "cert.import", "member.add"
+    ]
+    assert "card 4:" in sam[1] and "files=later.csv" in sam[1] and "database owner" in sam[1]
+    assert "card 2:" in sam[2] and "Olive Officer (id 1)" in sam[2]
+    assert "enrollment 2:" in sam[0]

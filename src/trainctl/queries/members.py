@@ -803,20 +803,51 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
     """The latest audit entries about this member: their own row (adds, edits,
     deactivation) and their certification cards and enrollments (added, voided;
     enrolled, held, resumed, withdrawn, failed, advanced), found by the card's or the
-    enrollment's id, so entries written before they named the member are found too. One
-    query. (A bulk command's one entry, `cert import` of several cards or `enroll bulk`,
-    names no single card or enrollment, and is not among them.)"""
+    enrollment's id, so entries written before they named the member are found too; and
+    the one entry of the bulk run that made a card or an enrollment (`cert import`,
+    `enroll bulk`: it names no single card or enrollment), once per card or enrollment of
+    the member it made (`_RUN_OF_CARD`, `_RUN_OF_ENROLLMENT`). One query."""
     rows = rd.all(
-        "SELECT at, action, actor_id, detail, entity, entity_id FROM audit_log "
+        "SELECT at, action, actor_id, detail, entity, entity_id, id FROM audit_log "
         "WHERE (entity = 'member' AND entity_id = :id) "
         "OR (entity = 'certification' AND entity_id IN "
         "(SELECT c.id FROM certification c WHERE c.member_id = :id)) "
         "OR (entity = 'enrollment' AND entity_id IN "
         "(SELECT e.id FROM enrollment e WHERE e.member_id = :id)) "
+        "UNION ALL "
+        "SELECT a.at, a.action, a.actor_id, a.detail, 'certification', c.id, a.id "
+        f"FROM certification c JOIN audit_log a ON a.id = ({_RUN_OF_CARD}) "
+        "WHERE c.member_id = :id AND a.entity_id IS NULL "
+        "UNION ALL "
+        "SELECT a.at, a.action, a.actor_id, a.detail, 'enrollment', e.id, a.id "
+        f"FROM enrollment e JOIN audit_log a ON a.id = ({_RUN_OF_ENROLLMENT}) "
+        "WHERE e.member_id = :id AND a.action = 'enrollment.bulk' "
         "ORDER BY at DESC, id DESC LIMIT :limit",
         {"id": member_id, "limit": limit},
     )
-    return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}, e, i) for a, b, c, d, e, i in rows]
+    return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}, e, i) for a, b, c, d, e, i, _ in rows]
+
+
+# The audit entry of the command that made card `c` / enrollment `e`: a command writes its
+# rows, then its one audit entry, in one write transaction (on SQLite one at a time), so
+# it is the first entry of its kind by the same member at or after the row's creation
+# time: a `cert add`'s or `enroll add`'s own entry (it names the row), or a bulk run's
+# (`cert import`: no card id; `enroll bulk`: the program's id).
+_SAME_ACTOR = "(r.actor_id = {by} OR (r.actor_id IS NULL AND {by} IS NULL))"
+_RUN_OF_CARD = (
+    "SELECT r.id FROM audit_log r WHERE (r.entity_id IS NULL OR r.entity_id = c.id) "
+    "AND r.entity = 'certification' AND r.action IN ('cert.add', 'cert.import') "
+    "AND r.at >= c.created_at AND "
+    + _SAME_ACTOR.format(by="c.created_by")
+    + " ORDER BY r.at, r.id LIMIT 1"
+)
+_RUN_OF_ENROLLMENT = (
+    "SELECT r.id FROM audit_log r WHERE ((r.entity = 'enrollment' AND r.entity_id = e.id "
+    "AND r.action = 'enrollment.add') OR (r.entity = 'program' AND r.entity_id = e.program_id "
+    "AND r.action = 'enrollment.bulk')) AND r.at >= e.enrolled_at AND "
+    + _SAME_ACTOR.format(by="e.enrolled_by")
+    + " ORDER BY r.at, r.id LIMIT 1"
+)
 
 
 # ------------------------------------------------------------------ positions over time
