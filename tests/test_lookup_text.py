@@ -79,3 +79,63 @@ def test_not_found_is_still_not_found(dept, snapshot):
     assert r.exit_code == 1 and "No requirement 'CPX'" in r.stderr
     assert dept("enroll", "add", f"Nobody{ZWSP}", "Recruit Academy", ok=False).exit_code == 1
     assert snapshot() == before
+
+
+# ------------------------------------------ names of programs, courses and skills on the way in
+def _names(db, table: str) -> list[str]:
+    return [n for (n,) in db.rows(f"SELECT name FROM {table} ORDER BY id")]
+
+
+def test_program_course_and_skill_names_are_stored_clean_on_every_way_in(cli, db, tmp_path):
+    """A program, course or skill name pasted with a no-break space and a zero-width space
+    was stored as pasted: it printed as 'Driver Training', yet `program create 'Driver
+    Training'` made a second program beside it. Every way in now stores it as members' and
+    requirements' names are (domain.text.name_text), found by its plain spelling."""
+    cli("requirement", "add", "--name", "Pump drill", "--type", "hours", "--hours", "2",
+        "--frequency", "annual")  # fmt: skip
+    cli("program", "create", f"Driver{NBSP}Training{ZWSP}")
+    cli("program", "duplicate", "Driver Training", "--name", f"{BOM}Pump{NBSP}Ops{ZWSP}")
+    assert _names(db, "program") == ["Driver Training", "Pump Ops"]
+    cli("program", "edit", "Pump Ops", "--name", f"Pump{NBSP}Operations{WJ}")
+    cli("program", "phase", "add", "Driver Training", "1", f"Classroom{ZWSP}")
+    (tmp_path / "p.toml").write_text(
+        f'name = "Aerial{NBSP}Ops{ZWSP}"\n[[requirements]]\nname = "Pump drill"\n', encoding="utf-8"
+    )
+    cli("program", "apply", "--file", str(tmp_path / "p.toml"))
+    assert _names(db, "program") == ["Driver Training", "Pump Operations", "Aerial Ops"]
+    assert _names(db, "program_phase") == ["Classroom"]
+    cli("course", "add", "--code", "LF-1", "--name", f"Live{NBSP}fire{ZWSP}")
+    cli("course", "add", "--code", "PO-1", "--name", "Pump ops")
+    cli("course", "edit", "PO-1", "--name", f"Pump{NBSP}operations{ZWSP}")
+    (tmp_path / "courses.csv").write_text(f"code,name\nRS-1,Rope{NBSP}rescue{ZWSP}\n", encoding="utf-8")
+    cli("course", "import", "--csv", str(tmp_path / "courses.csv"))
+    assert _names(db, "course") == ["Live fire", "Pump operations", "Rope rescue"]
+    cli("skill", "add", f"Ladder{NBSP}raise{ZWSP}", "--category", "firefighting")
+    assert _names(db, "skill_evaluation") == ["Ladder raise"]
+    # found by the plain spelling, and by the pasted one
+    assert cli("program", "show", "Driver Training", "-f", "json").json["id"] == 1
+    assert cli("program", "show", "Aerial Ops", "-f", "json").json["id"] == 3
+    assert cli("course", "show", "Rope rescue", "-f", "json").json["code"] == "RS-1"
+    assert cli("skill", "show", "Ladder raise", "-f", "json").json["name"] == "Ladder raise"
+    assert cli("skill", "show", f"Ladder{NBSP}raise{ZWSP}", "-f", "json").json["name"] == "Ladder raise"
+
+
+def test_a_pasted_name_is_refused_as_the_duplicate_it_is(cli, snapshot, tmp_path):
+    """The plain name, typed after the pasted one (or the other way round), is the same
+    name: refused as a duplicate, nothing written."""
+    cli("program", "create", f"Driver{NBSP}Training{ZWSP}")
+    cli("program", "create", "Pump Ops")
+    cli("course", "add", "--name", f"Live{NBSP}fire{ZWSP}")
+    cli("skill", "add", "Ladder raise")
+    before = snapshot()
+    r = cli("program", "create", "Driver Training", ok=False)
+    assert r.exit_code == 1 and "'Driver Training' version 1 already exists" in r.stderr
+    r = cli("program", "edit", "Pump Ops", "--name", f"Driver Training{ZWSP}", ok=False)
+    assert r.exit_code == 1 and "'Driver Training' version 1 already exists" in r.stderr
+    r = cli("program", "duplicate", "Pump Ops", "--name", f"Driver{NBSP}Training", ok=False)
+    assert r.exit_code == 1 and "another program" in r.stderr
+    r = cli("course", "add", "--name", "Live fire", ok=False)
+    assert r.exit_code == 65 and "course 1's" in r.stderr
+    r = cli("skill", "add", f"Ladder{NBSP}raise{ZWSP}", ok=False)
+    assert r.exit_code == 65 and "exists already (skill 1)" in r.stderr
+    assert snapshot() == before

@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from trainctl.domain import sheet
 from trainctl.domain.records import MAX_RECORD_HOURS
+from trainctl.schemas.text import clean_name
 
 
 def _text(limit: int):
@@ -26,6 +27,13 @@ def _text(limit: int):
         return value
 
     return check
+
+
+def _name(value: Any) -> Any:
+    """A course's name, read as a member's or a requirement's is (schemas/text.clean_name:
+    no zero-width space pasted from a web page, a no-break space as a space), then as
+    every text cell: "Live\u00a0Fire\u200b" is the course "Live Fire", not a second one."""
+    return _text(200)(clean_name(value))
 
 
 def _hours(value: Any) -> Any:
@@ -58,7 +66,7 @@ def _refs(value: Any) -> Any:
 
 
 Code = Annotated[str | None, BeforeValidator(_text(40))]
-Name = Annotated[str, BeforeValidator(_text(200)), Field(min_length=1)]
+Name = Annotated[str, BeforeValidator(_name), Field(min_length=1)]
 Label = Annotated[str | None, BeforeValidator(_text(100))]
 Hours = Annotated[
     Annotated[float, Field(ge=0, le=MAX_RECORD_HOURS, allow_inf_nan=False)] | None,
@@ -94,7 +102,7 @@ class CourseUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     code: Code = None
-    name: Annotated[str | None, BeforeValidator(_text(200))] = None
+    name: Annotated[str | None, BeforeValidator(_name)] = None
     training_type: Label = None
     category: Label = None
     duration_hours: Hours = None

@@ -27,6 +27,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictFloat,
@@ -40,13 +41,16 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from trainctl.schemas.requirements import CycleEnd
 from trainctl.schemas.requirements import Name as RequirementName
-from trainctl.schemas.text import Line, Lines
+from trainctl.schemas.text import Line, Lines, clean_name
 
 StructureType = Literal["flexible", "sequential", "phases"]
 RequirementType = Literal[
     "hours", "courses", "certification", "shifts", "calls", "skills_evaluation", "checklist"
 ]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), Line]
+# A program's, phase's or milestone's name, read as a member's or a requirement's is
+# (schemas/text.clean_name): "Driver Training" with a no-break space or a zero-width space
+# pasted from a web page is the program "Driver Training", not a second one.
+Name = Annotated[str, BeforeValidator(clean_name), StringConstraints(min_length=1, max_length=200), Line]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=4000), Lines]
 PositiveDays = Annotated[int, Field(gt=0, le=36500)]
 # Bounds that keep every number within a database integer (never an OverflowError).

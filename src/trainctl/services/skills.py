@@ -144,7 +144,9 @@ def add_skill(
             problems.append(f"{option}: {exc} (got {text[:60]!r})")
             return None
 
-    clean = checked("NAME", name)
+    # read as every name is (domain.text.name_text): "SCBA donning" with a zero-width space
+    # or a no-break space pasted in is the skill "SCBA donning", not a second one
+    clean = checked("NAME", name, lambda t: dtext.name_text(sheet.check_text(t, limit=MAX_NAME)))
     if not name.strip():
         problems.append("NAME: is required")
     cat = checked("--category", category, category_of)

@@ -16,6 +16,7 @@ from trainctl.schemas.programs import (
     ProgramUpdate,
     check_program_name,
 )
+from trainctl.schemas.text import clean_name
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.programs.lookup import get_program, same_name
@@ -238,7 +239,7 @@ def duplicate_program(
     """
     actor.require(MANAGE, "create programs")
     try:
-        name = check_program_name(name.strip())
+        name = check_program_name(clean_name(name))  # as ProgramCreate reads a name
     except ValueError as exc:
         raise RefusedError(f"Invalid name {name!r}: {exc}.", "Choose another name.") from None
     if not name:
