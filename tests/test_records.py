@@ -1119,3 +1119,43 @@ def test_void_again_names_the_department_day_of_the_void_not_utcs(cli):
     day, utc = datetime.now(ZoneInfo(name)).date(), datetime.now(UTC).date()
     r = cli("record", "void", "1", "--reason", "entered twice")
     assert day != utc and f"Record 1 was already void (since {day}); nothing changed." in r.stderr, r
+
+
+def test_the_record_listing_and_its_stream_take_one_filter_and_agree(crew, db_url):
+    """`record list` reads a table page through `list_records` and a whole file through
+    `each_record`: they repeated their eight filter parameters, so a filter added to one
+    could be missed by the other. Both now take one RecordFilter; for every filter the
+    stream lists what the page lists, in the same order, and it stays a stream (an
+    iterator read as it goes, not a list built first)."""
+    from collections.abc import Iterator
+    from datetime import date
+
+    from trainctl.queries import open_reader
+    from trainctl.queries import records as q
+    from trainctl.queries.members import resolve_actor
+
+    crew(*AS_OF, "record", "add", "--position", "firefighter", "--course", "Ladder drill",
+         "--type", "drill", "--date", "2026-03-04", "--hours", "2")  # fmt: skip
+    crew(*AS_OF, "record", "add", "0001", "--course", "Airway", "--category", "ems",
+         "--date", "2026-05-06", "--hours", "1")  # fmt: skip
+    crew(*AS_OF, "record", "void", "2", "--reason", "wrong crew")
+    filters = [
+        q.EVERY, q.RecordFilter(member_id=2), q.RecordFilter(include_void=True),
+        q.RecordFilter(start=date(2026, 4, 1)), q.RecordFilter(end=date(2026, 3, 4)),
+        q.RecordFilter(topic="ems"), q.RecordFilter(course_name="ladder  drill"),
+        q.RecordFilter(topic="no such topic"),
+    ]  # fmt: skip
+    with open_reader(db_url if "://" in db_url else f"sqlite:///{db_url}") as rd:
+        actor = resolve_actor(rd, None)
+        for f in filters:
+            stream = q.each_record(rd, actor, f)
+            assert isinstance(stream, Iterator) and not isinstance(stream, list)
+            page, total = q.list_records(rd, actor, f)
+            assert [r.id for r in stream] == [r.id for r in page] and total == len(page), f
+            few, total = q.list_records(rd, actor, f, limit=3)
+            assert [r.id for r in few] == [r.id for r in page][:3] and total == len(page), f
+        assert [r.id for r in q.each_record(rd, actor, q.RecordFilter(topic="ems"))] == [21]
+        assert len(list(q.each_record(rd, actor, q.RecordFilter(include_void=True), limit=5))) == 5
+        assert 2 not in [r.id for r in q.each_record(rd, actor)]
+        member = resolve_actor(rd, "ff01@fd.org")  # a member sees their own records only
+        assert {r.member_id for r in q.each_record(rd, member)} == {2}

@@ -13,6 +13,7 @@ which the table joins: `national/airway`), so that a listing imports back as it 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -294,14 +295,12 @@ def list_(
         last, clipped = si.as_of_end(state, given, "records")  # as every read of a past day
         first = parse_date(start, "--from")
 
-        filters: dict[str, Any] = {
-            "member_id": member_id, "course_id": course_id, "course_name": course_name,
-            "start": first, "topic": topic, "include_void": include_void,
-        }  # fmt: skip
+        filters = q.RecordFilter(member_id=member_id, course_id=course_id, course_name=course_name,
+                                 start=first, end=last, topic=topic, include_void=include_void)  # fmt: skip
         most = row_limit(limit, fmt)
         if fmt != "table" and most is None:
             # every record, for a file: written as read (500,000 records held 1 GB as lists)
-            every = q.each_record(rd, actor, end=last, **filters)
+            every = q.each_record(rd, actor, filters)
             if fmt == "json":
                 render.emit_json_rows(r.as_dict() for r in every)
             else:
@@ -309,7 +308,7 @@ def list_(
             return
 
         def listed(to: date | None, most: int | None) -> tuple[list[q.RecordRow], int]:
-            return q.list_records(rd, actor, end=to, limit=most, **filters)
+            return q.list_records(rd, actor, replace(filters, end=to), limit=most)
 
         records, total = listed(last, most)
         later = clipped and not records and bool(listed(given, 1)[0])  # "none by that day", not "none yet"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -74,7 +74,7 @@ _SELECT = (
 )
 
 
-def _record(r: tuple[Any, ...]) -> RecordRow:
+def _record(r: Sequence[Any]) -> RecordRow:
     return RecordRow(
         r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], as_date(r[10]),
         as_date(r[11]), as_float(r[12]) or 0.0, r[13], as_float(r[14]), as_bool(r[15]), r[16],
@@ -82,82 +82,63 @@ def _record(r: tuple[Any, ...]) -> RecordRow:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RecordFilter:
+    """Which records a listing shows (`record list`'s options): the one place for them,
+    taken by `each_record` and `list_records` alike."""
+
+    member_id: int | None = None
+    course_id: int | None = None
+    course_name: str | None = None  # a free course name (records of no catalog course)
+    start: date | None = None  # completion dates from, through
+    end: date | None = None
+    topic: str | None = None
+    include_void: bool = False
+
+
+EVERY = RecordFilter()
+
+
+def each_record(
+    rd: Reader, actor: Actor, filters: RecordFilter = EVERY, *, limit: int | None = None
+) -> Iterator[RecordRow]:
+    """The records `filters` pick, newest first (at most `limit`), one at a time as read:
+    a file of a department's half a million records is written without holding them all
+    (`record list --format csv` held 1 GB for 500,000). The acting member's permission is
+    checked at the call, before a row is read; a member without training.view_all sees
+    only their own."""
+    return _read(rd, _where(rd, actor, filters), limit)
+
+
 def list_records(
-    rd: Reader,
-    actor: Actor,
-    *,
-    member_id: int | None = None,
-    course_id: int | None = None,
-    course_name: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    topic: str | None = None,
-    include_void: bool = False,
-    limit: int | None = None,
+    rd: Reader, actor: Actor, filters: RecordFilter = EVERY, *, limit: int | None = None
 ) -> tuple[list[RecordRow], int]:
-    """Records, newest first, at most `limit` of them, and how many match. A member
-    without training.view_all sees only their own."""
-    found = _where(
-        rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
-        start=start, end=end, topic=topic, include_void=include_void,
-    )  # fmt: skip
-    if found is None:
-        return [], 0
-    where, params = found
-    sql = f"{_SELECT} WHERE {where} {_NEWEST_FIRST}"
-    if limit is not None:
-        sql += " LIMIT :limit"
-        params["limit"] = limit
-    rows = [_record(r) for r in rd.all(sql, params)]
-    if limit is None or len(rows) < limit:
+    """`each_record`'s records as a list, and how many match (counted when `limit` cut
+    them short)."""
+    found = _where(rd, actor, filters)
+    rows = list(_read(rd, found, limit))
+    if found is None or limit is None or len(rows) < limit:
         return rows, len(rows)
+    where, params = found
     counted = rd.one(f"SELECT count(*) FROM training_record r WHERE {where}", params)
     return rows, int(counted[0]) if counted else len(rows)
 
 
-def each_record(
-    rd: Reader,
-    actor: Actor,
-    *,
-    member_id: int | None = None,
-    course_id: int | None = None,
-    course_name: str | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    topic: str | None = None,
-    include_void: bool = False,
-) -> Iterator[RecordRow]:
-    """Every record `list_records` would list (no limit), in its order, one at a time as
-    read: a file of a department's half a million records is written without holding
-    them all (`record list --format csv` held 1 GB for 500,000)."""
-    found = _where(
-        rd, actor, member_id=member_id, course_id=course_id, course_name=course_name,
-        start=start, end=end, topic=topic, include_void=include_void,
-    )  # fmt: skip
+def _read(rd: Reader, found: tuple[str, dict[str, Any]] | None, limit: int | None) -> Iterator[RecordRow]:
     if found is None:
-        return
+        return iter(())
     where, params = found
-    for r in rd.rows(f"{_SELECT} WHERE {where} {_NEWEST_FIRST}", params):
-        yield _record(tuple(r))
+    sql = f"{_SELECT} WHERE {where} ORDER BY r.completion_date DESC, r.id DESC"
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params = {**params, "limit": limit}
+    return map(_record, rd.rows(sql, params))
 
 
-_NEWEST_FIRST = "ORDER BY r.completion_date DESC, r.id DESC"
-
-
-def _where(
-    rd: Reader,
-    actor: Actor,
-    *,
-    member_id: int | None,
-    course_id: int | None,
-    course_name: str | None,
-    start: date | None,
-    end: date | None,
-    topic: str | None,
-    include_void: bool,
-) -> tuple[str, dict[str, Any]] | None:
+def _where(rd: Reader, actor: Actor, f: RecordFilter) -> tuple[str, dict[str, Any]] | None:
     """The listing's WHERE clause and its parameters (the acting member's permission
     applied), or None when no record can match (a topic no record is filed under)."""
+    member_id = f.member_id
     if not actor.can(VIEW_ALL):
         if member_id is not None and not actor.is_self(member_id):
             raise PermissionDeniedError(
@@ -170,25 +151,25 @@ def _where(
     if member_id is not None:
         conds.append("r.member_id = :member")
         params["member"] = member_id
-    if course_id is not None:
+    if f.course_id is not None:
         conds.append("r.course_id = :course")
-        params["course"] = course_id
-    elif course_name is not None:
+        params["course"] = f.course_id
+    elif f.course_name is not None:
         # a free course name by its natural key (case and spaces aside, as imports match it)
         from trainctl.domain.records import course_key
 
         conds.append("r.course_key = :course_key")
-        params["course_key"] = course_key(None, course_name)
-    if start is not None:
+        params["course_key"] = course_key(None, f.course_name)
+    if f.start is not None:
         conds.append("r.completion_date >= :start")
-        params["start"] = start.isoformat()
-    if end is not None:
+        params["start"] = f.start.isoformat()
+    if f.end is not None:
         conds.append("r.completion_date <= :end")
-        params["end"] = end.isoformat()
-    if not include_void:
+        params["end"] = f.end.isoformat()
+    if not f.include_void:
         conds.append("r.voided_at IS NULL")
-    if topic is not None:
-        filed = _filed_under(rd, " AND ".join(conds), params, topic)
+    if f.topic is not None:
+        filed = _filed_under(rd, " AND ".join(conds), params, f.topic)
         if not filed:
             return None
         conds.append(filed)
