@@ -206,3 +206,88 @@ def test_an_unexpected_failure_is_a_message_with_exit_70(cli, monkeypatch, db_ur
     assert r.exit_code == 70
     assert "failed unexpectedly: ZeroDivisionError" in r.stderr and "TRAINCTL_DEBUG=1" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------------ a damaged file
+def _department(cli, db: Path) -> None:
+    """A small department on file: members, a requirement, a week of drills."""
+    for i in range(1, 31):
+        cli("--db", str(db), "member", "add", f"Fire Fighter {i:02d}", "--email", f"ff{i:02d}@fd.org",
+            "--position", "firefighter", "--hire-date", "2020-01-06")  # fmt: skip
+    cli("--db", str(db), "requirement", "add", "--name", "Drill hours", "--type", "hours",
+        "--hours", "4", "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
+    for day in range(1, 8):
+        cli("--db", str(db), "--as-of", "2026-03-31", "record", "add", "--position", "firefighter",
+            "--course", "Ladder drill", "--type", "drill", "--date", f"2026-03-0{day}", "--hours", "1")  # fmt: skip
+
+
+def _damaged_answer(cli, db: Path, *command: str) -> str:
+    """`command` on the damaged `db`: exit 1, nothing on stdout, one line on stderr that
+    names the file and what to do, and no traceback (TRAINCTL_DEBUG lets a stray one out)."""
+    r = cli("--db", str(db), *command, ok=False)
+    assert r.exit_code == 1, (command, r)
+    assert r.stdout == "", (command, r)
+    assert r.stderr.splitlines() == [
+        f"Error: {db} is damaged (database disk image is malformed): restore it from a backup; "
+        "`trainctl db check` shows what SQLite finds wrong with it. Nothing was written."
+    ], (command, r)
+    return r.stderr
+
+
+READS = [("member", "list"), ("--as-of", "2026-03-31", "report", "compliance"), ("record", "list"),
+         ("-f", "csv", "record", "list", "--limit", "0")]  # fmt: skip
+
+
+def test_a_database_file_cut_short_is_named_as_damaged(cli, tmp_path: Path):
+    """A copy of the database cut off in the middle (a full disk, a copy stopped half way)
+    was called "not a SQLite database", with the hint to point --db at another file. Every
+    command names the file as damaged and says to restore a backup; `db check` answers in
+    its table; nothing is written to the file."""
+    db = tmp_path / "cut.db"
+    _department(cli, db)
+    with db.open("r+b") as fh:
+        fh.truncate(db.stat().st_size // 2)
+    before = db.read_bytes()
+    for command in [*READS, ("db", "current"), ("db", "backup", str(tmp_path / "copy.db")),
+                    ("member", "add", "Ann Lee", "--email", "ann@fd.org")]:  # fmt: skip
+        _damaged_answer(cli, db, *command)
+    r = cli("--db", str(db), "-f", "json", "db", "check", ok=False)
+    assert r.exit_code == 1 and "failed a check" in r.stderr, r
+    checks = {c["check"]: c for c in r.json}
+    assert checks["schema at head"]["ok"] is False and "malformed" in checks["schema at head"]["detail"]
+    assert checks["integrity_check"]["ok"] is False
+    assert db.read_bytes() == before
+    assert not (tmp_path / "copy.db").exists()  # no backup of it either
+    # (SQLite's read-only open leaves an empty -wal beside a file in WAL mode)
+    assert all(p.stat().st_size == 0 for p in tmp_path.glob("cut.db-wal"))
+
+
+def test_a_page_overwritten_with_garbage_fails_every_read_of_it(cli, tmp_path: Path):
+    """A page of the member and of the record table overwritten (a disk fault): `record
+    list` and `report compliance` said "The database file is damaged or not a SQLite file",
+    naming no file, with a hint to run a check; now the file and what to do, and never a
+    listing of what could be read."""
+    db = tmp_path / "hit.db"
+    _department(cli, db)
+    con = sqlite3.connect(db)
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    roots = [r for (r,) in con.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name IN ('member', 'training_record')")]  # fmt: skip
+    con.close()
+    with db.open("r+b") as fh:
+        for root in roots:
+            fh.seek((root - 1) * size)
+            fh.write(bytes(range(256)) * (size // 256))
+    before = db.read_bytes()
+    for command in READS:
+        _damaged_answer(cli, db, *command)
+    assert db.read_bytes() == before
+
+
+def test_a_file_that_is_not_sqlite_is_still_not_called_damaged(cli, tmp_path: Path):
+    """Only a file that begins as every SQLite file does is damaged; a text file named .db
+    is not a database (and gets its own hint)."""
+    junk = tmp_path / "notes.db"
+    junk.write_text("SQLite notes\n" * 400)
+    r = cli("--db", str(junk), "member", "list", ok=False)
+    assert r.exit_code == 1 and "is not a SQLite database" in r.stderr and "damaged" not in r.stderr

@@ -513,17 +513,27 @@ def check(url: str) -> list[tuple[str, bool, str]]:
     foreign_key_check; on PostgreSQL (which enforces keys and checks itself) indexes left
     invalid and constraints left unvalidated (an interrupted CREATE INDEX CONCURRENTLY, a
     NOT VALID constraint), which the server would silently not use or not enforce."""
+    from trainctl.errors import DamagedDatabaseError
+
     results: list[tuple[str, bool, str]] = []
-    version = read_schema_version(url)
-    results.append(
-        ("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})")
-    )
+    try:
+        version = read_schema_version(url)
+    except DamagedDatabaseError as exc:  # (its own words name the check: not repeated here)
+        version = "damaged"
+        results.append(("schema at head", False, f"SQLite could not read the schema: {exc.reason}"))
+    else:
+        results.append(
+            ("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})")
+        )
     path = sqlite_path(url)
     if version is None:
         return results
     if path is None:
         return results + _server_checks(url)
-    con = connect_sqlite(str(path))  # a read-only folder too
+    try:
+        con = connect_sqlite(str(path))  # a read-only folder too
+    except sqlite3.DatabaseError as exc:
+        return [*results, ("integrity_check", False, f"SQLite could not open the file: {exc}")]
     try:
         # a damaged page can make the check itself fail ("database disk image is
         # malformed"): that is its answer, shown in the table, not an error instead of it

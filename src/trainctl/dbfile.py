@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from trainctl.config import display_url, sqlite_path
-from trainctl.errors import NotFoundError, SchemaBehindError, TrainctlError
+from trainctl.errors import DamagedDatabaseError, NotFoundError, SchemaBehindError, TrainctlError
 from trainctl.queries import BUSY_TIMEOUT_MS, busy_error, is_busy
 
 # Every revision in order; the last one is the head. A test keeps this equal to the scripts.
@@ -163,10 +163,36 @@ def read_schema_version(url: str) -> str | None:
     except sqlite3.DatabaseError as exc:
         if is_busy(exc):  # another program holds it locked even against readers
             raise busy_error() from None
-        raise TrainctlError(
-            f"{path} is not a SQLite database ({exc}).",
-            "Point --db at a trainctl database, or at a new file.",
-        ) from None
+        raise unreadable(path, exc) from None
+
+
+# The first 16 bytes of every SQLite database file (sqlite.org/fileformat.html, 1.3).
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def unreadable(path: Path, exc: BaseException | str) -> TrainctlError:
+    """Why SQLite cannot read the file at `path` ("database disk image is malformed",
+    "file is not a database"), as one line that names the file and what to do: a file
+    that starts as a SQLite file does is damaged (a copy cut short, a page overwritten):
+    restore a backup; any other file is not a database. The one wording, for the first
+    read of a command (read_schema_version) and for a damaged page met later by any read
+    or write (cli/main._translate)."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "unreadable"
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError:
+        header = b""
+    if header == SQLITE_HEADER:
+        return DamagedDatabaseError(
+            f"{path} is damaged ({reason}): restore it from a backup; `trainctl db check` shows "
+            "what SQLite finds wrong with it. Nothing was written.",
+            reason,
+        )
+    return TrainctlError(
+        f"{path} is not a SQLite database ({reason}).",
+        "Point --db at a trainctl database, or at a new file.",
+    )
 
 
 def not_a_file(path: Path) -> TrainctlError:

@@ -58,3 +58,14 @@ class PermissionDeniedError(TrainctlError):
 
 class SchemaBehindError(TrainctlError):
     exit_code = 78
+
+
+class DamagedDatabaseError(TrainctlError):
+    """A SQLite file SQLite cannot read (dbfile.unreadable): a page cut off or overwritten.
+    `reason` is SQLite's own words ("database disk image is malformed")."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -107,10 +108,12 @@ def check(ctx: typer.Context) -> None:
     constraints (PostgreSQL). Exit 1 if any fails."""
     from trainctl.db import check as do_check
     from trainctl.db import read_schema_version
+    from trainctl.errors import DamagedDatabaseError
 
     state = get_state(ctx)
-    if read_schema_version(state.url) is None:
-        state.engine()  # a new database is created at head first
+    with contextlib.suppress(DamagedDatabaseError):  # the check's answer: in its table below
+        if read_schema_version(state.url) is None:
+            state.engine()  # a new database is created at head first
     results = do_check(state.url)
     rows = [{"check": name, "ok": ok, "detail": detail} for name, ok, detail in results]
     render.table(rows, [render.Col("check"), render.Col("ok"), render.Col("detail")], state.fmt)

@@ -58,6 +58,12 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
         if "CHECK constraint failed" in text or "UNIQUE constraint failed" in text or "NOT NULL" in text:
             return TrainctlError(f"The database refused the change: {text}", "Nothing was written.")
         if "file is not a database" in text or "malformed" in text:
+            from trainctl.config import sqlite_path
+            from trainctl.dbfile import unreadable
+
+            path = sqlite_path(url) if url else None
+            if path is not None:  # a page met after the first read: the file, and what to do
+                return unreadable(path, text)
             return TrainctlError(
                 f"The database file is damaged or not a SQLite file: {text}",
                 "Run `trainctl db check`, and restore a backup if it fails.",
