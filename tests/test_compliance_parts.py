@@ -1,6 +1,8 @@
-"""A large department's compliance report: the JSON is written a thousand cells at a time
-(cli/report.py), so memory does not grow with the text (bench/compliance.py --members
-5000). The report is the same, byte for byte."""
+"""A large department's compliance matrix in parts (queries/compliance.py `_matrix`): the
+members are read and judged MEMBERS_AT_ONCE at a time and each part's facts let go once
+judged, and the JSON is written a thousand cells at a time (cli/report.py), so memory
+stays that of one part (bench/compliance.py --members 5000). The report is the same,
+byte for byte, whatever the parts."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ import pytest
 
 from trainctl.queries import compliance as qc
 
+DAYS = ("2025-06-02", "2025-01-15")
+
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> Path:
@@ -25,6 +29,63 @@ def demo_db(tmp_path_factory) -> Path:
     r = CliRunner().invoke(app, ["--quiet", "demo", "--path", str(path), "--as-of", "2025-06-02"])
     assert r.exit_code == 0, r.stderr
     return path
+
+
+def _reports(cli, db: Path) -> list[tuple[str, str]]:
+    out = []
+    for day in DAYS:
+        for args in (("--format", "json"), ("--format", "csv"), (), ("--behind",),
+                     ("--position", "firefighter", "--format", "json")):  # fmt: skip
+            r = cli("--db", str(db), "report", "compliance", "--as-of", day, *args)
+            out.append((r.stdout, r.stderr))
+    return out
+
+
+def test_a_department_judged_in_parts_gets_the_report_it_gets_at_once(cli, demo_db, monkeypatch):
+    at_once = _reports(cli, demo_db)
+    monkeypatch.setattr(qc, "MEMBERS_AT_ONCE", 3)  # the demo's 14 members in five parts
+    assert _reports(cli, demo_db) == at_once
+    assert any(out.count("\n") > 100 for out, _ in at_once)
+
+
+def test_each_parts_facts_are_let_go_once_judged(demo_db, monkeypatch):
+    """The cells keep the members as read (no facts): a part's facts are freed before the
+    next part is read. A year's report (`report iso`, which judges cells again from the
+    facts) keeps them."""
+    from trainctl.permissions import OWNER
+    from trainctl.queries import open_reader
+
+    day = date(2025, 6, 2)
+    with open_reader(f"sqlite:///{demo_db}") as rd:
+        whole = qc.matrix(rd, OWNER, as_of=day)
+        monkeypatch.setattr(qc, "MEMBERS_AT_ONCE", 3)
+        parts = qc.matrix(rd, OWNER, as_of=day)
+        year = qc.matrix(rd, OWNER, as_of=day, with_year=True, year_from=date(2025, 1, 1))
+    assert len(parts.members) == 14 and len(parts.cells) == len(whole.cells)
+    assert all(m.facts == () for m in parts.members)
+    assert all(any(e.member is m for m in parts.members) for e in parts.cells)
+    assert [(e.member.id, e.requirement.id, e.status, e.reason, e.value, e.due) for e in parts.cells] == [
+        (e.member.id, e.requirement.id, e.status, e.reason, e.value, e.due) for e in whole.cells
+    ]
+    assert sum(len(m.facts) for m in year.members) > 100
+
+
+def test_the_member_index_leads_when_members_are_listed(demo_db):
+    """A part's facts by its members' ids: the member index, not a date index probed for
+    every member of the list (0.93 s for 5,000 members' call responses, against 0.03)."""
+    from trainctl.domain import compliance as dcm
+    from trainctl.queries import in_list, open_reader
+
+    span = qc.Span(date(2025, 6, 2), dict.fromkeys(qc._KINDS, date(2024, 1, 1)))
+    with open_reader(f"sqlite:///{demo_db}") as rd:
+        for kind in (dcm.TRAINING, dcm.SHIFT, dcm.CALL):
+            params: dict[str, object] = {}
+            sql = qc._facts_sql(kind, span, params, names=False, by_member=True)
+            ins, more = in_list("m", list(range(1, 40)))
+            plan = rd.all(f"EXPLAIN QUERY PLAN {sql} AND {qc._ALIAS[kind]}.member_id IN {ins}",
+                          {**params, **more})  # fmt: skip
+            first = plan[0][3]
+            assert "member_id" in first, (kind, plan)
 
 
 def test_the_json_is_written_a_thousand_cells_at_a_time(cli, demo_db, monkeypatch):
