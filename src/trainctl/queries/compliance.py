@@ -780,7 +780,7 @@ def _let_go(cells: list[Evaluation], full: list[MemberFacts], part: list[MemberF
     """The cells of `full` (members with their facts) made the cells of `part` (the same
     members as read, without facts), so that the facts are freed: each cell holds only
     what it shows. In place: a cell is an output nothing else holds yet (a new Evaluation
-    a cell cost a tenth of the judging)."""
+    a cell took 0.54 s for 100,000 cells, a sixth of judging them; in place 0.015 s)."""
     bare = {id(f): m for f, m in zip(full, part, strict=True)}
     for e in cells:
         m = bare.get(id(e.member))
