@@ -3,9 +3,9 @@ set-based queries, then ask the one evaluator (domain/compliance.py).
 
 `matrix` answers `report compliance` (and, through it, `report iso`): the members, the
 requirements that apply (or those named) and every fact that can count in the windows
-being judged, read with a handful of queries whatever the size of the department (member
-ids in chunked IN lists when the members are filtered; never a query per member or per
-requirement). `explain` answers `requirement explain` for one member and one requirement
+being judged, read with a handful of queries per MEMBERS_AT_ONCE members (member ids in
+chunked IN lists when the members are filtered or the department is larger; never a
+query per member or per requirement), each part's facts freed once judged. `explain` answers `requirement explain` for one member and one requirement
 with ALL of the member's facts, so it also shows what was rejected and why; both call
 `domain.compliance.evaluate`, so a cell and its explanation cannot disagree.
 
