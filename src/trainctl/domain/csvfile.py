@@ -23,6 +23,7 @@ from typing import Any
 from trainctl.domain.sheet import (
     NO_ROWS_HINT,
     UTF16_PROBLEM,
+    DateOrder,
     Field,
     describe,
     excel_separator,
@@ -147,6 +148,7 @@ def parse_csv(
     else:
         delimiter = detect_delimiter(lines[first])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    dates = DateOrder(source, delimiter)  # a day-first file's slash dates are not guessed
     required = list(required)
     known = set(required) | set(optional)
     aliases = aliases or {}
@@ -227,6 +229,9 @@ def parse_csv(
                 problems.append(problem)
             continue
         values = {h: unguarded(v.strip()) for h, v in zip(header, record, strict=True)}
+        for h, v in values.items():
+            if "/" in v or "," in v:
+                dates.note(line, h, v)
         key = tuple(values[h] for h in header)
         if key in seen:
             duplicates.append((line, seen[key]))
@@ -241,6 +246,8 @@ def parse_csv(
         )
     if header is None:
         raise BadInputError(f"{source} is empty.", _name_the_columns(required, optional, fields))
+    if (refusal := dates.problem("nothing was written")) is not None:
+        raise BadInputError(refusal.message, refusal.hint, details=refusal.details)
     if not rows and not duplicates and not malformed:
         raise BadInputError(f"{source} has column names and no rows under them.", NO_ROWS_HINT)
     return CsvTable(

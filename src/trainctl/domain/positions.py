@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from trainctl.domain.lookup import ref_text
+from trainctl.domain.lookup import nearest, ref_text
 
 _POSITION_SEPARATORS = re.compile(r"[|,;]")
 
@@ -18,11 +18,51 @@ def position_code(text: str) -> str:
     return "_".join(ref_text(text).lower().replace("-", " ").split())
 
 
+def position_key(text: str) -> str:
+    """A position as a cell may write its code or its display name: case, spaces and
+    punctuation aside ('Driver/operator' and 'driver operator' are 'driveroperator';
+    'Fire Fighter' is 'firefighter')."""
+    return "".join(ch for ch in ref_text(text).casefold() if ch.isalnum())
+
+
+class KnownPositions(dict[str, str]):
+    """The department's positions, code -> display name, each found by its code or its
+    display name as people write them (`position_key`): 'Probationary firefighter' is
+    probationary (one position, never 'probationary' and 'firefighter'). A code wins
+    over another position's display name that reads alike."""
+
+    def __init__(self, names: Mapping[str, str] | Iterable[str] = ()) -> None:
+        super().__init__(names if isinstance(names, Mapping) else {c: c for c in names})
+        self.by_key: dict[str, str] = {position_key(n): c for c, n in self.items() if n}
+        self.by_key.update({position_key(c): c for c in self})
+
+    def find(self, text: str) -> str | None:
+        """The code `text` names (a code or a display name), or None."""
+        return self.by_key.get(position_key(text))
+
+    def closest(self, text: str) -> str | None:
+        """The code of the position `text` most likely meant (a typo), or None."""
+        found = nearest(list(self.by_key), position_key(text), 1, cutoff=0.75)
+        return self.by_key[found[0]] if len(found) == 1 else None
+
+
+def known_positions(known: Iterable[str]) -> KnownPositions:
+    return known if isinstance(known, KnownPositions) else KnownPositions(known)
+
+
+def resolve_position(text: str, known: Iterable[str]) -> str:
+    """The one reading of one position as typed: the code of the known position it names
+    (by code or display name), else its text as a code (position_code; the caller refuses
+    an unknown one)."""
+    return known_positions(known).find(text) or position_code(text)
+
+
 def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
     """Several positions in one cell (or in each of several option values): separated by
     | , ; or spaces.
 
-    Words that together name a known position ("Driver Candidate") make one position;
+    Words that together name a known position, by code or display name ("Driver
+    Candidate", "Probationary firefighter", "Driver/operator"), make one position;
     otherwise spaces separate codes ("firefighter emt", "Driver Candidate officer").
     Order is kept, repeats dropped.
     """
@@ -30,14 +70,17 @@ def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
         return []
     pieces: list[str] = []
     values = [value] if isinstance(value, str) else [str(v) for v in value]
-    known = known if isinstance(known, set | frozenset | dict) else set(known)  # (per row of a roster)
+    find = known_positions(known).find  # (per row of a roster: pass a KnownPositions)
     for chunk in (c for v in values for c in _POSITION_SEPARATORS.split(v)):
         words = chunk.split()
         start = 0
         while start < len(words):  # the longest run of words that names a known position
             for end in range(len(words), start, -1):
-                code = position_code(" ".join(words[start:end]))
-                if code in known or end == start + 1:
+                phrase = " ".join(words[start:end])
+                code = find(phrase)
+                if code is None and end == start + 1:
+                    code = position_code(phrase)
+                if code is not None:
                     pieces.append(code)
                     start = end
                     break

@@ -152,6 +152,25 @@ def under_no_column(spilled: str) -> str:
     )
 
 
+def extra_cells(cells: Sequence[str], width: int, unnamed: Container[int]) -> str:
+    """The problem of a row with more cells than its header has (the header's own empty
+    trailing cells count: Excel pads every row, the header too, to the widest), or with a
+    value under an empty header cell; '' when none. More cells than the header, even empty
+    ones, means a value was cut in two (an unquoted "1,5" in a comma sheet): every cell
+    after it moved one column on, the 5 perhaps into a column read and not kept (Notes,
+    Signature), and the hours would be kept as 1 without a word."""
+    extra = [c.strip() for i, c in enumerate(cells) if (i >= width or i in unnamed) and c.strip()]
+    if extra:
+        return under_no_column(", ".join(map(repr, extra)))
+    if len(cells) > width:
+        return (
+            f"{len(cells)} cells under a header of {width}: a comma inside a value (1,5 for 1.5 "
+            "hours?) moved every cell after it one column on. Write decimal hours with a point "
+            '(1.5), or quote the value ("1,5"); a column of its own needs a header (e.g. notes)'
+        )
+    return ""
+
+
 # A listing's own CSV imports back as it is (`record list -f csv`, then `record import`):
 # each import names the columns its listing adds and it does not use (an id, a figure
 # worked out) in a list of its own, skipped by name. The one it must read is the void
@@ -273,9 +292,12 @@ def detect_delimiter(line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line]:
+def read_sheet(
+    stream: BinaryIO | Iterable[bytes], source: str, dates: DateOrder | None = None
+) -> Iterator[Line]:
     """Every non-blank record of a CSV file with the line it starts on, the header first.
-    Streams; raises SheetError for a line that cannot be read."""
+    Streams; raises SheetError for a line that cannot be read. `dates`: told the file's
+    delimiter (DateOrder.separated_by)."""
     lines = _decoded(stream, source)
     number = 0
 
@@ -294,6 +316,8 @@ def read_sheet(stream: BinaryIO | Iterable[bytes], source: str) -> Iterator[Line
         first = first_text()
     else:
         delimiter = detect_delimiter(first)
+    if dates is not None:
+        dates.separated_by(delimiter)
 
     reader = csv.reader(itertools.chain((first,), lines), delimiter=delimiter)
     start = number
@@ -383,6 +407,23 @@ def check_text(value: str, *, limit: int = MAX_TEXT) -> str:
     return " ".join(value.split())
 
 
+# how Excel shows a long number in a General column, and writes it to CSV: 1.23457E+15
+_SCIENTIFIC = re.compile(r"[+-]?\d+(\.\d+)?E[+-]?\d+", re.IGNORECASE)
+
+
+def check_identifier(value: str, *, limit: int = MAX_TEXT) -> str:
+    """A card or license number: check_text, and never a number Excel rounded to its
+    scientific notation (a 16-digit card number is 1.23457E+15 in a General column; the
+    digits after the sixth are lost, and two cards would read alike)."""
+    text = check_text(value, limit=limit)
+    if _SCIENTIFIC.fullmatch(text):
+        raise ValueError(
+            "is a number Excel rounded and wrote in scientific notation, so its digits are lost: "
+            "format the column as Text in Excel, type the numbers again, and save the file again"
+        )
+    return text
+
+
 _NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3},\d{3}")  # "1,500": 1.5, or fifteen hundred?
 
@@ -448,6 +489,84 @@ def parse_date(text: str) -> date:
             raise ValueError(f"is not a date: {year} is not a leap year, so February has 28 days")
         raise ValueError(f"is not a date: {calendar.month_name[month]} {year} has {last} days")
     return date(year, month, day)
+
+
+# A slash date as a cell starts with it ("4/3/2026", "4/3/2026 0:00", "4/3/26"): the two
+# first numbers, whichever order the file meant.
+_SLASH = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+# a decimal comma, as a European locale writes hours ("1,5", "2,25"; "1,500" is another
+# thing: parse_number asks which)
+_DECIMAL_COMMA = re.compile(r"\d*,(\d{1,2}|\d{4,})\s*[a-z.]*", re.IGNORECASE)
+DATE_ORDER_SHOWN = 10  # lines named in a refusal; the rest are counted
+
+
+class DateOrder:
+    """A file's slash dates, judged as one file: parse_date reads each as M/D/YYYY, but a
+    file that shows itself day-first (a slash date whose first number cannot be a month,
+    13/3/2026) or written in a European locale (`;` between cells, a decimal comma in
+    1,5 hours) means 4/3/2026 as 4 March, and it would be written as 3 April. Such a file
+    with a slash date that reads both ways is refused whole (`problem`), naming the lines:
+    a date is never guessed. The readers (read_sheet callers, csvfile.parse_csv) `note`
+    every value they read; memory stays flat (the first lines are kept, the rest counted)."""
+
+    __slots__ = ("ambiguous", "count", "day_first", "european", "source")
+
+    def __init__(self, source: str, delimiter: str = ",") -> None:
+        self.source = source
+        self.european: str | None = None
+        self.separated_by(delimiter)
+        self.day_first: str | None = None
+        self.ambiguous: list[tuple[int, str, str]] = []  # (line, field, text)
+        self.count = 0
+
+    def separated_by(self, delimiter: str) -> None:
+        """The file's delimiter (read_sheet tells it once it has read the header)."""
+        if delimiter == ";":
+            self.european = "its cells are separated by ';' (a European locale)"
+
+    def note(self, line: int, name: str, text: str) -> None:
+        if "/" in text:
+            m = _SLASH.match(text)
+            if m is None:
+                return
+            first, second = int(m.group(1)), int(m.group(2))
+            if first > 12 and 1 <= second <= 12 and first <= 31:
+                if self.day_first is None:
+                    self.day_first = f"line {line} has {text!r}, which reads only day-first"
+            elif 1 <= first <= 12 and 1 <= second <= 12 and first != second:
+                self.count += 1
+                if len(self.ambiguous) < DATE_ORDER_SHOWN:
+                    self.ambiguous.append((line, name, text))
+        elif self.european is None and "," in text and _DECIMAL_COMMA.fullmatch(text):
+            self.european = f"line {line} writes {text!r} with a decimal comma (a European locale)"
+
+    def problem(self, outcome: str = "nothing was imported") -> SheetError | None:
+        """The refusal of the file, or None when its slash dates read one way only."""
+        why = self.day_first or self.european
+        if not self.ambiguous or why is None:
+            return None
+        details = []
+        for line, name, text in self.ambiguous:
+            m = _SLASH.match(text)
+            assert m is not None
+            a, b = int(m.group(1)), int(m.group(2))
+            details.append(
+                f"line {line}, field {name}: {text!r} is {calendar.month_name[a]} {b} read "
+                f"month-first, {b} {calendar.month_name[b]} day-first"
+            )
+        if self.count > len(self.ambiguous):
+            details.append(f"... and {self.count - len(self.ambiguous)} more")
+        return SheetError(
+            f"{self.source}: {why}, so its slash dates may be day-first, and "
+            f"{both_ways(self.count)} both ways (month-first or day-first); {outcome}.",
+            "Write the dates as YYYY-MM-DD (in Excel: select the date column, Format Cells > "
+            "Custom > yyyy-mm-dd, and save again), then run the command again.",
+            details,
+        )
+
+
+def both_ways(n: int) -> str:
+    return "1 date reads" if n == 1 else f"{n:,} dates read"
 
 
 _TRUE = {"y", "yes", "true", "t", "1", "x", "✓", "✔", "ja", "oui", "si", "sí"}

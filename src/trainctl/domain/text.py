@@ -106,9 +106,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def unguarded(text: str) -> str:
     """A cell as it was before a CSV writer guarded it: "'+Plus Name" is "+Plus Name",
-    "'-5" is "-5"; an apostrophe before anything else ("'Tis") is the text's own."""
+    "'-5" is "-5"; an apostrophe before anything else ("'Tis") is the text's own. A cell
+    that is exactly `="..."` is its inner text: Excel's way to keep a badge's leading
+    zeros (`="0042"` is 0042), stored as the formula otherwise."""
     if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
+    if text.startswith('="') and len(text) >= 3 and text.endswith('"') and '"' not in text[2:-1]:
+        return text[2:-1].strip()
     return text
 
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from trainctl.domain.lookup import MAX_ID, as_id, nearest, ref_text
+from trainctl.domain.positions import KnownPositions
 from trainctl.domain.text import code_text, roster_key, visible
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
@@ -754,8 +755,9 @@ def names(rd: Reader, ids: Iterable[int | None]) -> dict[int, str]:
     return {row[0]: row[1] for row in rows}
 
 
-def position_codes(rd: Reader) -> set[str]:
-    return set(rd.column("SELECT code FROM position"))
+def position_codes(rd: Reader) -> KnownPositions:
+    """The department's positions (code -> display name), found by code or display name."""
+    return KnownPositions({str(r[0]): str(r[1]) for r in rd.rows("SELECT code, name FROM position")})
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from pydantic import (
     ValidationInfo,
 )
 
-from trainctl.domain.positions import position_code, split_positions
+from trainctl.domain.positions import known_positions, position_code, split_positions
 from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 from trainctl.domain.sheet import parse_date as sheet_date
 from trainctl.domain.text import problem as text_problem
@@ -133,9 +133,12 @@ def _positions(value: Any, info: ValidationInfo) -> Any:
         if known is not None:
             unknown = [c for c in codes if c not in known]
             if unknown:
+                near = known_positions(known)
                 raise ValueError(
-                    f"unknown position{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"
-                )
+                    f"unknown position{'s' if len(unknown) > 1 else ''} "
+                    + ", ".join(repr(c) + (f" (did you mean {m}?)" if (m := near.closest(c)) else "")
+                                for c in unknown)
+                )  # fmt: skip
         return codes
     return value
 
@@ -259,7 +262,7 @@ def validated(
 ) -> M:
     """Validate `data` or raise BadInputError listing every problem as '<where>, field F: ...'
     (or '--option: ...' for a field in `options`, the command's option for it)."""
-    context = {"positions": frozenset(positions)} if positions is not None else None
+    context = {"positions": known_positions(positions)} if positions is not None else None
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:

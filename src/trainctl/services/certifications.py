@@ -112,7 +112,7 @@ def parse_card(values: Mapping[str, str], today: date) -> tuple[CardValues | Non
     code = attempt("credential", lambda t: sheet.check_text(t, limit=MAX_CODE))
     if not get("credential"):
         problems.append(("credential", "is required (a credential code, e.g. ACLS)"))
-    number = attempt("number", lambda t: sheet.check_text(t, limit=MAX_NUMBER))
+    number = attempt("number", lambda t: sheet.check_identifier(t, limit=MAX_NUMBER))
     name = attempt("credential_name", sheet.check_text)
     issuer = attempt("issuer", sheet.check_text)
     issued = attempt("issued", sheet.parse_date)

@@ -270,7 +270,7 @@ def import_courses(
     from pydantic import ValidationError
 
     from trainctl.schemas import describe_errors
-    from trainctl.services.sheet_import import spilled_cells, under_no_column
+    from trainctl.services.sheet_import import spilled_cells
 
     actor.require(MANAGE, "import courses")
     result = CourseImport(source=source)
@@ -296,7 +296,7 @@ def import_courses(
                 continue
             if spilled := spilled_cells(head.cells, record.cells):
                 bad.add(record.number)
-                result.refuse(record.number, f": {under_no_column(spilled)}")
+                result.refuse(record.number, f": {spilled}")
                 continue
             given = {name: sheet.cell(record.cells, i) for i, name in header.columns.items()}
             given = {k: v for k, v in given.items() if v != "" or k == "name"}

@@ -178,7 +178,7 @@ def import_members(
     #    Empty optional cells are "not given": they leave stored values alone.
     day = effective_day(session, effective, as_of)
     now = today(session, as_of)
-    known = frozenset(position_codes(session))
+    known = position_codes(session)  # by code or display name (domain.positions)
     models: dict[int, MemberCreate | None] = {}
     since_of: dict[int, date] = {}  # a row's status_since
     for row in table.rows:

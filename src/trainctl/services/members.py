@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.domain.positions import KnownPositions
 from trainctl.domain.sheet import badge_key
 from trainctl.domain.text import visible as same_look
 from trainctl.errors import BadInputError, RefusedError, UsageError
@@ -52,7 +53,7 @@ def who(member: Member) -> str:
 
 
 # ------------------------------------------------------------------------------- positions
-def position_codes(session: Session) -> set[str]:
+def position_codes(session: Session) -> KnownPositions:
     session.flush()
     return q.position_codes(reader_of(session))
 
@@ -314,7 +315,7 @@ def add_member(
 
 
 def _check_positions(session: Session, codes: Sequence[str]) -> None:
-    unknown = sorted(set(codes) - position_codes(session)) if codes else []
+    unknown = sorted(set(codes) - position_codes(session).keys()) if codes else []
     if unknown:
         details = [f"field positions: unknown position {c!r}" for c in unknown]
         raise BadInputError(

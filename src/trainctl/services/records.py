@@ -503,7 +503,7 @@ def crew(
     as a member named is). `leave_out`: a member (the acting
     officer) a position's crew does not take (`Crew.left_out`); named, they are kept, and
     `add_records` refuses them."""
-    from trainctl.domain.positions import position_code
+    from trainctl.domain.positions import resolve_position
     from trainctl.queries import reader_of
     from trainctl.queries.members import find_members, get_member, not_found
     from trainctl.services.members import position_codes
@@ -549,7 +549,7 @@ def crew(
     left_out: list[str] = []
     known = position_codes(session)
     typed = [p for given in positions for p in given.split(",") if p.strip()]  # as `member add -p`
-    for code in dict.fromkeys(position_code(p) for p in typed):  # each once, as stored
+    for code in dict.fromkeys(resolve_position(p, known) for p in typed):  # each once, as stored
         if code not in known:
             problems.append(f"--position {code}: unknown position (`trainctl member positions` lists them)")
             continue

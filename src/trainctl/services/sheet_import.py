@@ -21,7 +21,6 @@ from sqlmodel import Session
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.lookup import as_id
-from trainctl.domain.sheet import under_no_column
 from trainctl.domain.text import plural, quoted, same_name, unguarded, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
@@ -399,7 +398,8 @@ def read_rows(
     `check_header(header, defaults)`: more problems with the header (a missing column)."""
     defaults = defaults or {}
     try:
-        lines = sheet.read_sheet(stream, name)
+        dates = sheet.DateOrder(name)  # a day-first file's slash dates are not guessed
+        lines = sheet.read_sheet(stream, name, dates)
         head = next(lines)
         header, problems = sheet.match_header(head.cells, fields, ignore_unknown=ignore_unknown, ignored=ignored)
         names = {f.name for f in fields}
@@ -426,20 +426,26 @@ def read_rows(
                 yield number, {BROKEN: "\n".join(f"{column}\t{why}" for column, why in broken)}
                 continue
             values = dict(defaults) if defaults else {}
-            if (len(cells) > width or unnamed) and (spilled := _spilled(cells, width, unnamed)):
+            if (len(cells) > width or unnamed) and (spilled := sheet.extra_cells(cells, width, unnamed)):
                 values[SPILLED] = spilled
             if noted and (said := _noted(cells, noted)):
                 values[NOTED] = said
             if len(cells) > last:
                 for i, field_name in columns:
                     if text := cells[i].strip():
-                        values[field_name] = text if text[0] != "'" else unguarded(text)
+                        values[field_name] = text = text if text[0] not in "'=" else unguarded(text)
+                        if "/" in text or "," in text:
+                            dates.note(number, field_name, text)
             else:
                 n = len(cells)
                 for i, field_name in columns:
                     if i < n and (text := cells[i].strip()):
-                        values[field_name] = text if text[0] != "'" else unguarded(text)
+                        values[field_name] = text = text if text[0] not in "'=" else unguarded(text)
+                        if "/" in text or "," in text:
+                            dates.note(number, field_name, text)
             yield number, values
+        if (refusal := dates.problem()) is not None:
+            raise refusal
     except sheet.SheetError as exc:
         raise BadInputError(exc.message, exc.hint, details=exc.details) from None
 
@@ -451,9 +457,10 @@ def read_rows(
 BROKEN = "\0broken"
 
 
-# A row's values under no column: beyond the header's last cell, or under an empty header
-# cell. "1,5" hours in a comma sheet are two cells, 1 and 5: the 5 would be dropped and
-# the record kept at 1 h without a word. read_rows marks such a row; each_row refuses it.
+# A row with more cells than its header, or values under an empty header cell
+# (sheet.extra_cells). "1,5" hours in a comma sheet are two cells, 1 and 5: the 5 would
+# be dropped (or land in Notes) and the record kept at 1 h without a word. read_rows marks
+# such a row with the problem; each_row refuses it.
 SPILLED = "\0spilled"
 
 
@@ -470,18 +477,11 @@ def _noted(cells: Sequence[str], noted: Sequence[tuple[int, str]]) -> str:
     return "; ".join(f"{h}: {cells[i].strip()!r}" for i, h in noted if i < n and cells[i].strip())
 
 
-def _spilled(cells: Sequence[str], width: int, unnamed: Sequence[int]) -> str:
-    """The non-empty cells of a row that no header names, as text ('' when none)."""
-    extra = [c.strip() for i, c in enumerate(cells) if (i >= width or i in unnamed) and c.strip()]
-    return ", ".join(repr(c) for c in extra)
-
-
-
-
 def spilled_cells(head: Sequence[str], cells: Sequence[str]) -> str:
-    """A row's non-empty cells that no header cell names, as text ('' when none)."""
+    """The problem of a row with more cells than its header, or with values under an
+    empty header cell (sheet.extra_cells; '' when none)."""
     unnamed = [i for i, h in enumerate(head) if not h.strip()]
-    return _spilled(cells, len(head), unnamed) if len(cells) > len(head) or unnamed else ""
+    return sheet.extra_cells(cells, len(head), unnamed) if len(cells) > len(head) or unnamed else ""
 
 
 def each_row(
@@ -512,7 +512,7 @@ def each_row(
                     outcome.unread.append((name, line, said))
                 spilled = values.pop(SPILLED, None)
                 if spilled:
-                    outcome.problem(name, line, "row", under_no_column(spilled), {})
+                    outcome.problem(name, line, "row", spilled, {})
                     continue
                 yield name, line, values
         except BadInputError as exc:
