@@ -134,6 +134,10 @@ def test_bad_hours(text, why):
         ("12/31/2025", date(2025, 12, 31)),
         # Excel's US export of a date cell: midnight, as the ISO one is taken (review)
         ("3/15/2019 0:00", date(2019, 3, 15)), ("2/29/2028 00:00:00", date(2028, 2, 29)),
+        # a timestamp (Google Forms "2026-03-11 09:00:00"): its date (review 33; a time other
+        # than midnight was refused, the form's every row with it)
+        ("2026-03-11 09:00:00", date(2026, 3, 11)), ("2026-01-01 13:45", date(2026, 1, 1)),
+        ("3/15/2019 13:45", date(2019, 3, 15)),
     ],
 )  # fmt: skip
 def test_dates(text, value):
@@ -146,7 +150,10 @@ def test_dates(text, value):
         ("2025-02-29", "2025 is not a leap year"), ("2026-04-31", "April 2026 has 30 days"),
         ("2026-13-01", "no month 13"), ("9999-12-31", "out of range"), ("0000-01-01", "out of range"),
         ("31.12.2025", r"not a date \(write it as YYYY-MM-DD or M/D/YYYY\)"),
-        ("2026-01-01 13:45", "not a date"), ("3/15/2019 13:45", "not a date"),
+        ("2026-01-01 25:00", "not a date"), ("3/15/2019 13:61", "not a date"),
+        # what a spreadsheet gives by mistake, named (review 33)
+        ("45658", r"looks like an Excel date number \(that day: 2025-01-01\); format the column as a date"),
+        ("1/5/26", r"its year has 2 digits \(26\)"),
         # day-first: the file's other slash dates are misread too; said (review)
         ("13/01/2026", r"no month 13; dates here are read M/D/YYYY, so a file written day-first"),
         ("13/13/2026", r"no month 13$"),

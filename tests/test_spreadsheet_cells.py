@@ -200,3 +200,80 @@ def test_a_card_number_excel_rounded_is_refused(dept, tmp_path, snapshot):
     err = _flat(r.stderr)
     assert "cards.csv, line 2, field number:" in err and "Excel rounded" in err and "as Text" in err, r
 
+
+# ------------------------------------- item 5: Excel day numbers, 2-digit years, timestamps
+def test_a_date_excel_gave_as_a_number_or_with_a_short_year_says_so(dept, tmp_path, snapshot):
+    """45658 and 1/5/26 were both "is not a date (write it as YYYY-MM-DD or M/D/YYYY)"."""
+    before = snapshot()
+    text = "Date,Course,Badge #,Hrs\n45658,EMS-CE,F-118,1.5\n1/5/26,EMS-CE,0042,1.5\n"
+    r = dept(*AS_OF, "record", "import", str(_file(tmp_path, "n.csv", text)), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    err = _flat(r.stderr)
+    assert "line 2, field date: is not a date: 45658 looks like an Excel date number (that day: 2025-01-01); " \
+           "format the column as a date" in err, r  # fmt: skip
+    assert "line 3, field date: is not a date: its year has 2 digits (26)" in err, r
+
+
+def test_a_form_timestamp_is_its_date(dept, tmp_path):
+    """A Google Forms timestamp (2026-03-11 09:00:00) was refused; 3/11/2026 0:00 was read."""
+    text = "Date,Course,Badge #,Hrs\n2026-03-11 09:00:00,EMS-CE,F-118,1.5\n3/12/2026 17:30,EMS-CE,0042,1.5\n"
+    dept(*AS_OF, "record", "import", str(_file(tmp_path, "form.csv", text)))
+    days = sorted(x["completion_date"] for x in dept("--format", "json", "record", "list").json)
+    assert days == ["2026-03-11", "2026-03-12"]
+
+
+def test_a_roster_with_several_kinds_of_problems_gives_each_hint(dept, tmp_path, snapshot):
+    """Only the positions hint was printed."""
+    before = snapshot()
+    f = _file(tmp_path, "r.csv", "name,email,positions,hire_date\nA B,ab@fd.org,wizard,2020-01-01\n"
+              "C D,cd@fd.org,firefighter,45658\n")  # fmt: skip
+    r = dept("member", "import", "--csv", str(f), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    hint = _flat(r.stderr.split("Hint:", 1)[1])
+    assert "`trainctl member positions` lists the positions" in hint, r
+    assert "Write dates as YYYY-MM-DD" in hint and "add --skip-invalid" in hint, r
+
+
+# ------------------------------------------------------- item 6: title rows above the header
+def test_title_rows_above_the_header_are_named(dept, tmp_path, snapshot):
+    """"unknown column: 'Station 12 Training Sign-in'" did not say where the header was."""
+    before = snapshot()
+    text = ("Station 12 Training Sign-in,,,\nInstructor: Capt. Marsh,,,\n,,,\n"
+            "Date,Course,Badge #,Hrs\n3/11/2026,EMS-CE,F-118,2\n")  # fmt: skip
+    r = dept(*AS_OF, "record", "import", str(_file(tmp_path, "t.csv", text)), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert ("the column names must be on the first line; line 4 names the columns: delete the rows above "
+            "it (line 1 'Station 12 Training Sign-in', line 2 'Instructor: Capt. Marsh')") in _flat(r.stderr), r  # fmt: skip
+    f = _file(tmp_path, "m.csv", "Roster 2026,,\nname,email,badge\nX Y,xy@fd.org,9\n")
+    r = dept("member", "import", "--csv", str(f), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert "line 2 names the columns: delete the row above it (line 1 'Roster 2026')" in _flat(r.stderr), r
+
+
+# ---------------------------------------------------- item 7: typos that change reports
+def test_a_hire_date_years_ahead_or_a_century_back_is_said(dept, tmp_path):
+    f = _file(tmp_path, "h.csv", "name,email,hire_date\nQ Q,qq@fd.org,1/5/2062\nR R,rr@fd.org,1926-01-05\n"
+              "S S,ss@fd.org,2026-06-01\n")  # fmt: skip
+    r = dept(*AS_OF, "member", "import", "--csv", str(f))
+    err = _flat(r.stderr)
+    assert "h.csv, line 2, field hire_date: hired 2062-01-05 is more than a year after today (2026-12-31)" in err, r
+    assert "h.csv, line 3, field hire_date: hired 1926-01-05 is before 1940" in err, r
+    assert "line 4" not in err, r
+    r = dept(*AS_OF, "member", "add", "T T", "--email", "tt@fd.org", "--hire-date", "2062-01-05")
+    assert "--hire-date: hired 2062-01-05 is more than a year after today" in _flat(r.stderr), r
+    r = dept(*AS_OF, "member", "edit", "tt@fd.org", "--hire-date", "1926-01-05")
+    assert "--hire-date: hired 1926-01-05 is before 1940" in _flat(r.stderr), r
+    assert dept("--format", "json", "member", "show", "tt@fd.org").json["hire_date"] == "1926-01-05"
+
+
+def test_hours_far_above_the_courses_duration_are_said_and_kept(dept, tmp_path):
+    """150 h of a 1.5-h course went in without a word."""
+    text = "Date,Course,Badge #,Hrs\n3/11/2026,EMS-CE,F-118,150\n3/11/2026,EMS-CE,0042,4.5\n"
+    r = dept(*AS_OF, "record", "import", str(_file(tmp_path, "h.csv", text)))
+    err = _flat(r.stderr)
+    assert "h.csv, line 2, field hours: 150 hours is more than 3 times the course's 1.5 h" in err, r
+    assert "line 3" not in err, r  # 3 times: an academy day, not said
+    r = dept(*AS_OF, "record", "add", "--members", "F-118", "--course", "EMS-CE", "--date", "2026-03-12",
+             "--hours", "15")  # fmt: skip
+    assert "--hours: 15 hours is more than 3 times the course's 1.5 h" in _flat(r.stderr), r
+    assert sorted(x["hours"] for x in dept("--format", "json", "record", "list").json) == [4.5, 15, 150]

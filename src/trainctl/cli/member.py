@@ -143,9 +143,12 @@ def add(
             options={**MEMBER_OPTIONS, "name": "NAME"},
         )  # fmt: skip
         member = svc.add_member(session, actor, data, as_of=state.as_of)
+        doubt = svc.hire_warning(session, data.hire_date, state.as_of)
     if state.fmt == "json":
         render.emit_json(_json(member))
     render.info(f"Added member {member.id}: {member.name} <{member.email}>.", quiet=state.quiet)
+    if doubt:
+        render.warn(doubt)
 
 
 @app.command("list")
@@ -426,6 +429,9 @@ def edit(
         updated, changes = svc.edit_member(
             session, actor, f"id:{target.id}", data, effective=day, as_of=state.as_of, notes=notes
         )
+        doubt = svc.hire_warning(session, updated.hire_date, state.as_of) if "hire_date" in changes else None
+    if doubt:
+        render.warn(doubt)
     if state.fmt == "json":
         render.emit_json(_json(updated))
     if not changes:
@@ -594,6 +600,8 @@ def import_(
         )
         for line, first in result.duplicates:
             render.warn(f"line {line} repeats line {first}; imported once.")
+        for doubt in result.warnings:
+            render.warn(doubt)
         problems = [p for rejected in result.rejects for p in rejected.problems]
         for problem in render.first_of(problems):
             render.warn(problem)  # all of them are in the reject file

@@ -178,7 +178,7 @@ def add(
                     + (f"(did you mean {near}?)."
                        if near else
                        "(add it with `trainctl course add` to give it a code and defaults)."))  # fmt: skip
-    for notice in outcome.category_notices:
+    for notice in [*outcome.category_notices, *outcome.hours_doubts]:
         render.warn(notice)
     verb = "Would record" if dry_run else "Recorded"
     text = f"{verb} {plural(outcome.added, 'record')}"

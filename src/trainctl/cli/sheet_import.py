@@ -118,6 +118,8 @@ def member_doubts(outcome: Any) -> list[str]:
         *render.first_of(doubts, 5, "rows whose name is not their member's"),
         *render.first_of(getattr(outcome, "clock_doubts", []), 5,
                          "times whose offset is not the department's clock's"),
+        *render.first_of(getattr(outcome, "hours_doubts", []), 5,
+                         "rows whose hours are far above their course's duration"),
         *twice,
     ]
 

@@ -25,8 +25,10 @@ from trainctl.domain.sheet import (
     UTF16_PROBLEM,
     DateOrder,
     Field,
+    Line,
     describe,
     excel_separator,
+    header_below,
     line_breaks,
     looks_like_utf16,
     match_header,
@@ -106,6 +108,15 @@ def _records(reader: Any, source: str) -> Iterator[list[str]]:
         ) from None
 
 
+def _later(reader: Any, source: str, end: int) -> Iterator[Line]:
+    """The non-blank records after the one that ended on line `end` (a header to look
+    past: header_below)."""
+    for record in _records(reader, source):
+        line, end = end + 1, reader.line_num
+        if any(cell.strip() for cell in record):
+            yield Line(line, record, end)
+
+
 def parse_csv(
     data: bytes,
     *,
@@ -167,6 +178,9 @@ def parse_csv(
             continue
         if header is None and fields is not None:
             head, wrong = match_header(record, fields, ignore_unknown=ignore_unknown, ignored=ignored)
+            if wrong and (titled := header_below(Line(line, record, end), _later(reader, source, end), fields,
+                                                 ignore_unknown=ignore_unknown, ignored=ignored)):  # fmt: skip
+                wrong = [titled]
             if wrong:
                 raise BadInputError(
                     f"{source}: the header does not match.",

@@ -25,6 +25,7 @@ from trainctl.domain import sheet
 from trainctl.domain.credit import Accepts, Fact, credit_of
 from trainctl.domain.progress import category_key
 from trainctl.domain.sheet import VOID, Field
+from trainctl.domain.text import hours_text
 
 MAX_RECORD_HOURS = 2_000.0  # one record: a long academy, never a career
 MAX_SCORE = 1_000.0
@@ -222,6 +223,22 @@ def missing_prerequisites(
     not failed, not void record), absent or None when there is none. The same day counts
     (a morning class before the afternoon practical)."""
     return [p for p in dict.fromkeys(prerequisites) if (d := first_done.get(p)) is None or d > on]
+
+
+HOURS_DOUBT_FACTOR = 3  # hours past this many times a course's duration are said
+
+
+def hours_doubt(hours: float | None, duration: float | None) -> str | None:
+    """Why a record's hours look like a typo ("15" for "1.5"), or None: more than
+    HOURS_DOUBT_FACTOR times its course's duration (else its credit hours), when the course
+    has one. Recorded as
+    given, and said (a multi-day academy recorded on its last day is no mistake)."""
+    if hours is None or not duration or hours <= HOURS_DOUBT_FACTOR * duration:
+        return None
+    return (
+        f"{hours_text(hours)} hours is more than {HOURS_DOUBT_FACTOR} times the course's "
+        f"{hours_text(duration)} h (a typo, 15 for 1.5?); recorded as given"
+    )
 
 
 def parse_record(values: Mapping[str, str], today: date) -> tuple[RecordValues, Problems]:

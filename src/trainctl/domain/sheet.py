@@ -29,7 +29,7 @@ import math
 import re
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import BinaryIO, NamedTuple
 
 from trainctl.domain import text as dtext
@@ -141,6 +141,32 @@ def match_header(
     header = Header(columns, ignored=[*skipped, *(unknown if ignore_unknown else [])], width=len(cells),
                     names=names)  # fmt: skip
     return header, problems
+
+
+TITLE_ROWS = 5  # lines below a header that does not match, looked at for the real one
+
+
+def header_below(
+    head: Line, lines: Iterable[Line], fields: Sequence[Field], *, ignore_unknown: bool = False,
+    ignored: Iterable[str] = (),
+) -> str | None:
+    """When a header does not match and one of the next few lines does (a sheet with a
+    title, an instructor's name ... above its column names), the problem saying so, naming
+    the title rows; None otherwise. `head`: the line read as the header."""
+    ignored = list(ignored)
+    titles = [head]
+    for line in itertools.islice(lines, TITLE_ROWS):
+        header, wrong = match_header(line.cells, fields, ignore_unknown=ignore_unknown, ignored=ignored)
+        if not wrong and len(header.columns) >= 2:
+            named = ", ".join(
+                f"line {t.number} {' '.join(c.strip() for c in t.cells if c.strip())[:60]!r}" for t in titles
+            )
+            return (
+                f"the column names must be on the first line; line {line.number} names the columns: "
+                f"delete the {word_for(len(titles), 'row')} above it ({named}) and save the file again"
+            )
+        titles.append(line)
+    return None
 
 
 def under_no_column(spilled: str) -> str:
@@ -457,21 +483,51 @@ def parse_hours(text: str, maximum: float) -> float:
     return value
 
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?")
-_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?: 0?0:00(?::00)?)?")  # Excel's "3/15/2019 0:00" too
+# a time after the date, as a spreadsheet exports a date cell ("3/15/2019 0:00",
+# "2019-03-15 00:00:00") or a form its timestamp ("2026-03-11 09:00:00", Google Forms): the
+# date is the day; the time is checked as a time, and not kept
+_TIME = r"(?:[ T]([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME)
+_US_SHORT = re.compile(r"\d{1,2}/\d{1,2}/(\d{2})" + _TIME)  # 1/5/26
+_SERIAL = re.compile(r"\d{5}(\.\d+)?")  # Excel's day number: 45658 is 2025-01-01
+EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its day 60, 1900-02-29, never was)
 MIN_YEAR, MAX_YEAR = 1900, 2199
+NOT_A_DATE = "is not a date (write it as YYYY-MM-DD or M/D/YYYY)"
+
+
+def _not_a_date(value: str) -> str:
+    """Why a cell is not a date, for the shapes a spreadsheet gives by mistake."""
+    if _SERIAL.fullmatch(value):
+        try:
+            day = EXCEL_EPOCH + timedelta(days=int(float(value)))
+        except OverflowError:
+            day = None
+        if day is not None and MIN_YEAR <= day.year <= MAX_YEAR:
+            return (
+                f"is not a date: {value} looks like an Excel date number (that day: {day}); "
+                "format the column as a date (Format Cells > Date, or yyyy-mm-dd) and save again"
+            )
+    if m := _US_SHORT.fullmatch(value):
+        return (
+            f"is not a date: its year has 2 digits ({m.group(1)}), which could be 19{m.group(1)} "
+            f"or 20{m.group(1)}; write the year in full (M/D/YYYY) or the date as YYYY-MM-DD"
+        )
+    return NOT_A_DATE
 
 
 def parse_date(text: str) -> date:
-    """YYYY-MM-DD (a spreadsheet's "YYYY-MM-DD 00:00:00" too) or M/D/YYYY (US); the reason
-    when the day does not exist (2025-02-29: 2025 is not a leap year)."""
+    """YYYY-MM-DD or M/D/YYYY (US), either with a time after it (a spreadsheet's "YYYY-MM-DD
+    00:00:00", a form's timestamp: the date part); the reason when the day does not exist
+    (2025-02-29: 2025 is not a leap year), and for an Excel day number (45658) or a 2-digit
+    year (1/5/26)."""
     value = text.strip()
     if m := _ISO.fullmatch(value):
-        year, month, day = (int(g) for g in m.groups())
+        year, month, day = (int(g) for g in m.groups()[:3])
     elif m := _US.fullmatch(value):
-        month, day, year = (int(g) for g in m.groups())
+        month, day, year = (int(g) for g in m.groups()[:3])
     else:
-        raise ValueError("is not a date (write it as YYYY-MM-DD or M/D/YYYY)")
+        raise ValueError(_not_a_date(value))
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year {year} is out of range ({MIN_YEAR}-{MAX_YEAR})")
     if not 1 <= month <= 12:
@@ -567,6 +623,24 @@ class DateOrder:
 
 def both_ways(n: int) -> str:
     return "1 date reads" if n == 1 else f"{n:,} dates read"
+
+
+HIRED_FROM = 1940  # a hire date before this is a typo (1926 for 2026), said
+HIRED_AHEAD_DAYS = 366  # a hire date more than a year ahead is a typo (2062 for 2026), said
+
+
+def unlikely_hire(day: date, today: date) -> str | None:
+    """Why a hire date looks like a typo, or None. Taken as given (a warning, not a
+    refusal), but said: a date years ahead makes every requirement "not yet due" for the
+    member, and one a century back makes them owe every cycle since."""
+    if day.year < HIRED_FROM:
+        return f"hired {day} is before {HIRED_FROM}: a typo for the century? Kept as given"
+    if (day - today).days > HIRED_AHEAD_DAYS:
+        return (
+            f"hired {day} is more than a year after today ({today}): a typo? Until then the member "
+            "owes nothing (every requirement reads not yet due). Kept as given"
+        )
+    return None
 
 
 _TRUE = {"y", "yes", "true", "t", "1", "x", "✓", "✔", "ja", "oui", "si", "sí"}

@@ -271,9 +271,19 @@ def validated(
         details = describe_errors(exc, where, options)
         raise BadInputError(
             f"Invalid {what} ({len(details)} problem{'s' if len(details) > 1 else ''}).",
-            position_hint(details) or "Fix the values named above and run the command again.",
+            " ".join([*member_hints(details), "Fix the values named above and run the command again."]),
             details=details,
         ) from None
+
+
+def member_hints(details: Iterable[str]) -> list[str]:
+    """A hint for each kind of problem among `details` that has one (positions, dates):
+    a file with several kinds showed only the positions hint."""
+    details = list(details)
+    hints = [h for h in (position_hint(details),) if h]
+    if any("is not a date" in d or "year " in d for d in details):
+        hints.append("Write dates as YYYY-MM-DD (or M/D/YYYY, US).")
+    return hints
 
 
 def position_hint(details: Iterable[str]) -> str | None:

@@ -282,6 +282,9 @@ def import_courses(
         header, problems = sheet.match_header(
             head.cells, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns, ignored=(sheet.REJECT_COLUMN, *COURSE_LISTED)
         )
+        if problems and (titled := sheet.header_below(head, lines, COURSE_FIELDS, ignore_unknown=ignore_unknown_columns,
+                                                      ignored=(sheet.REJECT_COLUMN, *COURSE_LISTED))):  # fmt: skip
+            problems = [titled]
         if problems:
             raise sheet.SheetError(
                 f"{source}, line {head.number}: the header does not match.",

@@ -21,12 +21,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
-from trainctl.domain.sheet import REJECT_COLUMN, Field, badge_key
+from trainctl.domain.sheet import REJECT_COLUMN, Field, badge_key, unlikely_hire
 from trainctl.domain.text import plural, word_for
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key
-from trainctl.schemas.members import FIELDS, MemberCreate, StatusSince, position_hint
+from trainctl.schemas.members import FIELDS, MemberCreate, StatusSince, member_hints
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.members import (
     HISTORY_FIELDS,
@@ -100,6 +100,7 @@ class MemberImport:
     rejects: list[RejectedRow] = field(default_factory=list)
     duplicates: list[tuple[int, int]] = field(default_factory=list)  # (line, same as line)
     written: bool = False
+    warnings: list[str] = field(default_factory=list)  # values taken as given, said (a hire date years ahead)
 
     def count(self, action: str) -> int:
         return sum(1 for p in self.plan if p.action == action)
@@ -203,6 +204,10 @@ def import_members(
             )
         elif stated.status_since is not None:
             since_of[row.line] = stated.status_since
+
+    for line, model in models.items():
+        if model is not None and model.hire_date is not None and (why := unlikely_hire(model.hire_date, now)):
+            result.warnings.append(f"{source}, line {line}, field hire_date: {why}.")
 
     # 2. Within the file: one email = one person, one badge = one email. Rows with problems
     #    take part too (by their raw cells), so fixing one problem does not reveal another.
@@ -367,9 +372,9 @@ def import_members(
             raise BadInputError(
                 f"{source}: {len(problems)} of {plural(total, 'row')} "
                 f"{word_for(len(problems), 'has', 'have')} problems; nothing was written.",
-                position_hint(details)
-                or "Fix the rows named above and run the command again, or add --skip-invalid to "
-                "import the good rows and write the others to a reject file.",
+                " ".join([*member_hints(details),  # each kind of problem's own hint, then the fix
+                          "Fix the rows named above and run the command again, or add --skip-invalid "
+                          "to import the good rows and write the others to a reject file."]),
                 details=details,
             )
         result.rejects = [

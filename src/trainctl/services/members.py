@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain.positions import KnownPositions
-from trainctl.domain.sheet import badge_key
+from trainctl.domain.sheet import badge_key, unlikely_hire
 from trainctl.domain.text import visible as same_look
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Member, MemberHistory, Position, utcnow
@@ -289,6 +289,15 @@ def lookalike_problem(name: str, lookalikes: dict[str, str]) -> str | None:
             "characters; type the name again or use the existing member"
         )
     return None
+
+
+def hire_warning(session: Session, hired: date | None, as_of: date | None = None) -> str | None:
+    """What a hire date given to `member add` or `edit` looks like a typo for, if anything
+    (domain.sheet.unlikely_hire, as of the department's today)."""
+    if hired is None:
+        return None
+    why = unlikely_hire(hired, effective_day(session, None, as_of))
+    return f"--hire-date: {why}." if why else None
 
 
 def add_member(

@@ -77,6 +77,7 @@ class _Course:
     expiration_months: int | None
     self_paced: bool
     prerequisites: tuple[int, ...] = ()
+    duration: float | None = None  # duration_hours, else credit hours (dr.hours_doubt)
 
 
 def requirement_categories(session: Session) -> dr.Categories:
@@ -123,6 +124,7 @@ class CourseIndex:
                 c.id, c.code, c.name, c.training_type, c.category,  # type: ignore[arg-type]
                 c.credit_hours if c.credit_hours is not None else c.duration_hours,
                 c.expiration_months, c.self_paced, tuple(c.prerequisites or ()),
+                c.duration_hours if c.duration_hours is not None else c.credit_hours,
             )  # fmt: skip
             self.by_id[row.id] = row
             if c.code:
@@ -613,6 +615,8 @@ def add_records(
         raise BadInputError(f"{OPTION_OF.get(problem[0], problem[0])}: {problem[1]}.",
                             "`trainctl course list` shows the catalog.")  # fmt: skip
     outcome = Outcome(rows=len(member_ids))
+    if course is not None and (why := dr.hours_doubt(checked.hours, course.duration)):
+        outcome.hours_doubts.append(f"{OPTION_OF.get('hours', 'hours')}: {why}.")
     if course is None:
         free = checked.course or checked.course_code
         outcome.free_named.add(free)
@@ -998,6 +1002,8 @@ class _Rows:
             self.outcome.name_doubts.append((source, line, written, member.name))
         if template[_COURSE] is None:  # a free course name, said once the row is good
             self.outcome.free_named.add(template[_NAME_COL])
+        elif (why := dr.hours_doubt(template[_HOURS], self.courses.by_id[template[_COURSE]].duration)):
+            self.outcome.hours_doubts.append(f"{source}, line {line}, field hours: {why}.")
         return (member.id, *template[1:_LINE], line, *template[_LINE + 1 :]), []
 
 

@@ -317,6 +317,9 @@ class ImportOutcome:
     # times whose written offset is not the department's clock's (domain.shifts.offset_doubt):
     # "FILE, line N, field F: why." or "--option: why."; taken as the instants they are, and said
     clock_doubts: list[str] = field(default_factory=list)
+    # hours far above their course's duration (domain.records.hours_doubt: 15 for 1.5), as
+    # clock_doubts are written; recorded as given (an academy recorded on its last day), and said
+    hours_doubts: list[str] = field(default_factory=list)
     # references of an add naming one member: (the member's name, the references)
     twice: list[tuple[str, list[str]]] = field(default_factory=list)
     day_word: str = "the record's date"  # what the rows' day is called in those notes
@@ -408,6 +411,9 @@ def read_rows(
             problems.append("no column names the member: give an e-mail, badge or member column")
         if check_header is not None:
             problems += check_header(header, defaults)
+        if problems and (titled := sheet.header_below(head, lines, fields, ignore_unknown=ignore_unknown,
+                                                      ignored=ignored)):  # fmt: skip
+            problems = [titled]
         if problems:
             raise sheet.SheetError(
                 f"{name}, line {head.number}: the header does not match; nothing was imported.",
