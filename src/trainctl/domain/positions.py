@@ -18,11 +18,14 @@ def position_code(text: str) -> str:
     return "_".join(ref_text(text).lower().replace("-", " ").split())
 
 
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
 def position_key(text: str) -> str:
-    """A position as a cell may write its code or its display name: case, spaces and
-    punctuation aside ('Driver/operator' and 'driver operator' are 'driveroperator';
-    'Fire Fighter' is 'firefighter')."""
-    return "".join(ch for ch in ref_text(text).casefold() if ch.isalnum())
+    """A position as a cell may write its code or its display name: case, spacing and
+    punctuation aside, words kept apart ('Driver/operator', 'driver-operator' and
+    'DRIVER_OPERATOR' are 'driver operator'; 'Fire Fighter' is not 'firefighter')."""
+    return " ".join(w for w in _NOT_WORD.split(ref_text(text).casefold()) if w)
 
 
 class KnownPositions(dict[str, str]):
@@ -41,9 +44,11 @@ class KnownPositions(dict[str, str]):
         return self.by_key.get(position_key(text))
 
     def closest(self, text: str) -> str | None:
-        """The code of the position `text` most likely meant (a typo), or None."""
-        found = nearest(list(self.by_key), position_key(text), 1, cutoff=0.75)
-        return self.by_key[found[0]] if len(found) == 1 else None
+        """The code of the position `text` most likely meant ('Fire Fighter', a typo), or
+        None: compared without spaces, so words run together or apart match."""
+        loose = {k.replace(" ", ""): c for k, c in self.by_key.items()}
+        found = nearest(list(loose), position_key(text).replace(" ", ""), 1, cutoff=0.75)
+        return loose[found[0]] if len(found) == 1 else None
 
 
 def known_positions(known: Iterable[str]) -> KnownPositions:
@@ -73,6 +78,11 @@ def split_positions(value: Any, known: Iterable[str] = ()) -> list[str]:
     find = known_positions(known).find  # (per row of a roster: pass a KnownPositions)
     for chunk in (c for v in values for c in _POSITION_SEPARATORS.split(v)):
         words = chunk.split()
+        if known and len(words) > 1 and not any(find(w) for w in words) and find(chunk) is None:
+            # no word of it is a position ("Fire Fighter"): one unknown position, which the
+            # caller refuses offering the nearest, not two ('fire', 'fighter')
+            pieces.append(position_code(chunk))
+            continue
         start = 0
         while start < len(words):  # the longest run of words that names a known position
             for end in range(len(words), start, -1):
