@@ -565,7 +565,7 @@ class DateOrder:
     a date is never guessed. The readers (read_sheet callers, csvfile.parse_csv) `note`
     every value they read; memory stays flat (the first lines are kept, the rest counted)."""
 
-    __slots__ = ("ambiguous", "count", "day_first", "european", "source")
+    __slots__ = ("_kinds", "ambiguous", "count", "day_first", "european", "source")
 
     def __init__(self, source: str, delimiter: str = ",") -> None:
         self.source = source
@@ -574,26 +574,46 @@ class DateOrder:
         self.day_first: str | None = None
         self.ambiguous: list[tuple[int, str, str]] = []  # (line, field, text)
         self.count = 0
+        self._kinds: dict[str, int] = {}  # text -> its kind (a sheet repeats its dates)
 
     def separated_by(self, delimiter: str) -> None:
         """The file's delimiter (read_sheet tells it once it has read the header)."""
         if delimiter == ";":
             self.european = "its cells are separated by ';' (a European locale)"
 
-    def note(self, line: int, name: str, text: str) -> None:
+    _PLAIN, _DAY_FIRST, _BOTH_WAYS, _DECIMAL = range(4)
+
+    @classmethod
+    def _kind(cls, text: str) -> int:
         if "/" in text:
             m = _SLASH.match(text)
             if m is None:
-                return
+                return cls._PLAIN
             first, second = int(m.group(1)), int(m.group(2))
-            if first > 12 and 1 <= second <= 12 and first <= 31:
-                if self.day_first is None:
-                    self.day_first = f"line {line} has {text!r}, which reads only day-first"
-            elif 1 <= first <= 12 and 1 <= second <= 12 and first != second:
-                self.count += 1
-                if len(self.ambiguous) < DATE_ORDER_SHOWN:
-                    self.ambiguous.append((line, name, text))
-        elif self.european is None and "," in text and _DECIMAL_COMMA.fullmatch(text):
+            if 12 < first <= 31 and 1 <= second <= 12:
+                return cls._DAY_FIRST
+            if 1 <= first <= 12 and 1 <= second <= 12 and first != second:
+                return cls._BOTH_WAYS
+            return cls._PLAIN
+        return cls._DECIMAL if "," in text and _DECIMAL_COMMA.fullmatch(text) else cls._PLAIN
+
+    def note(self, line: int, name: str, text: str) -> None:
+        """A value the reader read (any column: a date is told by its shape)."""
+        kind = self._kinds.get(text)
+        if kind is None:
+            kind = self._kind(text)
+            if len(self._kinds) < 4096:  # bounded memory: a sheet has few distinct dates
+                self._kinds[text] = kind
+        if kind == self._PLAIN:
+            return
+        if kind == self._BOTH_WAYS:
+            self.count += 1
+            if len(self.ambiguous) < DATE_ORDER_SHOWN:
+                self.ambiguous.append((line, name, text))
+        elif kind == self._DAY_FIRST:
+            if self.day_first is None:
+                self.day_first = f"line {line} has {text!r}, which reads only day-first"
+        elif self.european is None:
             self.european = f"line {line} writes {text!r} with a decimal comma (a European locale)"
 
     def problem(self, outcome: str = "nothing was imported") -> SheetError | None:
