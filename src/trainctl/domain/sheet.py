@@ -34,6 +34,7 @@ from typing import BinaryIO, NamedTuple
 
 from trainctl.domain import text as dtext
 from trainctl.domain.text import hours_text, word_for
+from trainctl.errors import BadInputError
 
 DELIMITERS = (",", ";", "\t")
 REJECT_COLUMN = "reason"  # a reject file's first column; every import skips it (the file imports as it is)
@@ -155,7 +156,12 @@ def header_below(
     the title rows; None otherwise. `head`: the line read as the header."""
     ignored = list(ignored)
     titles = [head]
-    for line in itertools.islice(lines, TITLE_ROWS):
+    later = iter(lines)
+    for _ in range(TITLE_ROWS):
+        try:
+            line = next(later)
+        except (StopIteration, SheetError, BadInputError):  # the end, or a line that cannot be
+            return None  # read: the header's own problems are the ones to tell
         header, wrong = match_header(line.cells, fields, ignore_unknown=ignore_unknown, ignored=ignored)
         if not wrong and len(header.columns) >= 2:
             named = ", ".join(
