@@ -808,7 +808,10 @@ def _print_iso(data: dict[str, Any]) -> None:
         + ("" if data["complete_year"] else " (a monthly item: the months begun so far)")
         + ". Credit: the hours owed that were done, each member's counted up to what they owed."
         " Met: the members whose hours reach what they owed (a monthly item: the year's hours"
-        " against the year's figure, whichever month they fell in; not every month met).",
+        " against the year's figure, whichever month they fell in; not every month met)."
+        # the schedule's one figure that is not a member's (registries/iso.json says so too)
+        " Pre-fire planning (each commercial, industrial and institutional building once a"
+        " year) is counted per building, not per member, and is not in this report.",
     )  # fmt: skip
     for name in ("Item", "Figure", "Members", "Met", "Hours", "Owed", "Credit"):
         t.add_column(name, justify="left" if name in ("Item", "Figure") else "right")
