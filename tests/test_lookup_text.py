@@ -139,3 +139,21 @@ def test_a_pasted_name_is_refused_as_the_duplicate_it_is(cli, snapshot, tmp_path
     r = cli("skill", "add", f"Ladder{NBSP}raise{ZWSP}", ok=False)
     assert r.exit_code == 65 and "exists already (skill 1)" in r.stderr
     assert snapshot() == before
+
+
+def test_a_typographic_apostrophe_names_the_member_stored_with_a_plain_one(cli, tmp_path):
+    """'Sean O’Brien', as a phone, Word or a spreadsheet types it, named nobody beside the
+    stored "Sean O'Brien" (review r1); and the other way round. Names stay as typed."""
+    cli("member", "add", "Sean O'Brien", "--email", "sob@fd.example", "--badge", "7")
+    cli("member", "add", "Ann O\u2019Hara", "--email", "aoh@fd.example", "--badge", "8")
+    assert cli("--format", "json", "member", "show", "sean o\u2019brien").json["badge"] == "7"
+    assert cli("--format", "json", "member", "show", "Ann O'Hara").json["name"] == "Ann O\u2019Hara"
+    sheet = tmp_path / "s.csv"
+    sheet.write_text("Date,Course,Member,Hrs\n2026-03-11,Drill,Sean O\u2019Brien,2\n"
+                     "2026-03-11,Drill,Ann O'Hara,2\n", encoding="utf-8")  # fmt: skip
+    r = cli("--as-of", "2026-04-01", "record", "import", str(sheet))
+    assert "2 added" in r.stderr, r
+    # a name cell beside the badge: the same name, not "not quite the member's"
+    sheet.write_text("Date,Course,Badge,Name,Hrs\n2026-03-12,Drill,7,Sean O\u2019Brien,2\n", encoding="utf-8")
+    r = cli("--as-of", "2026-04-01", "record", "import", str(sheet))
+    assert "1 added" in r.stderr and "is not that of" not in r.stderr, r

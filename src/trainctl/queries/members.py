@@ -185,12 +185,18 @@ def _by_badge(rd: Reader, badge: str) -> MemberRow | None:
     return _where(rd, "badge = :badge", badge=text) or _by_folded(rd, "badge", [text]).get(text)
 
 
+# the apostrophes a phone, Word or a spreadsheet types for ' (review r1: "Sean O’Brien"
+# named nobody beside the stored "Sean O'Brien"); compared alike, stored as typed
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\uff07": "'"})
+
+
 def name_key(text: str) -> str:
     """A full name as a reference compares with a member's: read as names are stored
     (domain.lookup.ref_text: spaces collapsed, the invisible characters no name needs
     dropped, in Unicode's composed form, as a terminal may send "é" as e and a combining
-    accent), case aside (trainctl_fold)."""
-    return ref_text(text).casefold()
+    accent), case aside (trainctl_fold), and a typographic apostrophe as ' (a name stored
+    with either is found by the other: `_by_names` compares in Python what SQL missed)."""
+    return ref_text(text).casefold().translate(_APOSTROPHES)
 
 
 def _by_names(rd: Reader, texts: Iterable[str]) -> dict[str, list[MemberRow]]:
