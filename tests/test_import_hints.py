@@ -82,3 +82,28 @@ def test_a_corrected_roster_puts_back_the_zeros_a_spreadsheet_dropped(cli, tmp_p
     r = cli("member", "import", "--csv", str(dropped), "--update")
     assert "1 unchanged" in r.stderr, r
     assert cli("--format", "json", "member", "show", "jz@fd.example").json["badge"] == "0042"
+
+
+def test_a_note_on_two_lines_in_a_skipped_column_is_read_alike_in_every_import(cli, tmp_path, snapshot):
+    """Review r1: a quoted two-line Notes cell went into `record import` with a warning but
+    refused the whole roster in `member import --ignore-unknown-columns`. One rule now
+    (sheet.line_breaks): a skipped column's line break refuses its row only when its lines
+    read as rows (a quote left open that took the rows after it)."""
+    two = _file(tmp_path, "m.csv", 'name,email,Notes\r\nA One,a1@fd.example,"arrived late\r\nleft 21:00"\r\n')
+    r = cli("member", "import", "--csv", str(two), "--ignore-unknown-columns")
+    assert "1 added" in r.stderr, r
+    sheet = _file(tmp_path, "s.csv", 'Date,Course,Email,Hrs,Notes\r\n2026-03-13,Drill,a1@fd.example,2,"late\r\nleft 21:00"\r\n')
+    r = cli("--as-of", "2026-04-01", "record", "import", str(sheet))
+    assert "1 added" in r.stderr, r
+    # a quote left open that took two roster rows into the note: refused, nothing written
+    swallowed = _file(tmp_path, "m2.csv", 'name,email,Notes\r\nB One,b1@fd.example,"l1\r\n'
+                      'C Two,c2@fd.example,x\r\nD Three,d3@fd.example,y"\r\n')  # fmt: skip
+    before = snapshot()
+    r = cli("member", "import", "--csv", str(swallowed), "--ignore-unknown-columns", ok=False)
+    assert r.exit_code == 65 and "field Notes: contains a line break" in r.stderr, r
+    assert snapshot() == before
+    # a line break in a column the import reads is refused as before
+    name = _file(tmp_path, "m3.csv", 'name,email\r\n"E\r\nOne",e1@fd.example\r\n')
+    r = cli("member", "import", "--csv", str(name), ok=False)
+    assert r.exit_code == 65 and "contains a line break" in r.stderr, r
+    assert snapshot() == before

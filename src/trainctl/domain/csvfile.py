@@ -6,8 +6,10 @@
   given `fields`, with the training-record matcher (domain/sheet.py) and its synonyms.
 - Blank lines are ignored; unknown and missing columns are reported; a row repeated
   exactly is kept once (and reported as a duplicate of the first).
-- A line break in any cell, read or not, is a problem of its line (domain/sheet.py
-  `line_breaks`: a quote never closed, which took the lines after it).
+- A line break in a cell the import reads is a problem of its line, and in a column it
+  skips (an ignored unknown column: Notes) when its lines read as rows (domain/sheet.py
+  `line_breaks`: a quote never closed, which took the lines after it), as in the sheet
+  imports: a note typed on two lines is no refusal.
 
 Pure: takes bytes, returns rows with their line numbers, raises BadInputError.
 """
@@ -165,6 +167,7 @@ def parse_csv(
     aliases = aliases or {}
 
     header: list[str] | None = None
+    read: set[int] | None = None  # with `fields`: the columns read; else all are
     unnamed: list[int] = []  # header cells left empty (with `fields`)
     rows: list[CsvRow] = []
     seen: dict[tuple[str, ...], int] = {}
@@ -190,6 +193,7 @@ def parse_csv(
                     details=[f"line {line}: {w}" for w in wrong],
                 )
             header = head.names
+            read = set(head.columns)  # the columns the import reads (line_breaks)
             unnamed = [i for i, h in enumerate(header) if not h]
             continue
         if header is None:
@@ -212,7 +216,7 @@ def parse_csv(
                     details=problems,
                 )
             continue
-        if end != line and (broken := line_breaks(record, header)):
+        if end != line and (broken := line_breaks(record, header, read)):
             # a quote never closed took the lines after it into one cell: before its count
             # of values (the lines taken in make it wrong too), and in any column, read or not
             problem = f"line {line}, " + "; ".join(f"field {column}: {why}" for column, why in broken)
