@@ -146,3 +146,17 @@ def dump_db(path: Path | str) -> list[tuple[str, list[tuple[Any, ...]]]]:
 def snapshot(db: Db) -> Callable[[], list[tuple[str, list[tuple[Any, ...]]]]]:
     """Call to capture the whole database; compare two captures to prove nothing changed."""
     return db.dump
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo department as of 2025-06-02, built once per test module (a SQLite file,
+    whatever the backend: `trainctl demo --path`); tests read it with --db."""
+    from typer.testing import CliRunner
+
+    from trainctl.cli.main import app
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    r = CliRunner().invoke(app, ["--quiet", "demo", "--path", str(path), "--as-of", "2025-06-02"])
+    assert r.exit_code == 0, r.stderr
+    return path

@@ -13,23 +13,9 @@ import tracemalloc
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from trainctl.queries import compliance as qc
 
 DAYS = ("2025-06-02", "2025-01-15")
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from trainctl.cli.main import app
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--quiet", "demo", "--path", str(path), "--as-of", "2025-06-02"])
-    assert r.exit_code == 0, r.stderr
-    return path
 
 
 def _reports(cli, db: Path) -> list[tuple[str, str]]:

@@ -10,7 +10,6 @@ day and the latest card decides; credential codes match exactly; NREMT cycles en
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -520,18 +519,6 @@ def test_errors_name_what_to_do(cli, dept):
 
 
 # ------------------------------------------------------------------ the demo, every cell
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    from typer.testing import CliRunner
-
-    from trainctl.cli.main import app
-
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    r = CliRunner().invoke(app, ["--quiet", "demo", "--path", str(path), "--as-of", "2025-06-02"])
-    assert r.exit_code == 0, r.stderr
-    return path
-
-
 KEYS = ("status", "value", "target", "percentage", "window_start", "window_end", "due",
         "good_through", "reason")  # fmt: skip
 
