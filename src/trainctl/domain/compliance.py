@@ -81,7 +81,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -1001,6 +1001,7 @@ def _judge(
     counts_from: date | None = None,
     beyond: str | None = None,
     before: str | None = None,
+    held: Callable[[date], str | None] | None = None,
 ) -> _Judgement:
     """Which facts (in date order) count in `window` as of `as_of`, and the figure:
     `progress.measure`, or `progress.allocate_hours` for hours with categories. Without
@@ -1008,7 +1009,8 @@ def _judge(
     figure, faster. `counts_from`: a day inside the window before which nothing counts
     (the member owes a share of it from then, or was hired then: `evaluate`), `before`
     why, in words. `beyond`: hours beyond the window's minimum count toward the year (a
-    monthly item judged by its year), and the words that say so."""
+    monthly item judged by its year), and the words that say so. `held`: why a day is not
+    one the member held the requirement's position (`_while_held`), None when it is."""
     target = spec.target
     kind = spec.requirement_type
     j = _Judgement()
@@ -1018,7 +1020,7 @@ def _judge(
     quick = not detail and unique
     last = as_of if window.end is None else min(window.end, as_of)
     first = max(window.start or date.min, counts_from or date.min)
-    if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle:
+    if sums is not None and quick and kind in NUMERIC and not spec.once_per_cycle and held is None:
         return _judge_sums(spec, sums, first, last)  # the groups hold the dates: no bisect here
     # a pass that a later failure took back (domain/skills: the latest evaluation decides),
     # from every evaluation given, the window's or not
@@ -1031,6 +1033,8 @@ def _judge(
         lo = bisect_left(ordered, first, key=_day)
         hi = bisect_right(ordered, last, lo=lo, key=_day)
         facts = ordered[lo:hi]
+        if held is not None:
+            facts = [f for f in facts if f.date is None or held(f.date) is None]
     seen: set[tuple[str, int | str]] = set()
     first_of: dict[str, Fact] = {}  # course / skill / item -> the fact that counted for it
     retakes: dict[str, list[Fact]] = {}  # NREMT: a course's later completions in the cycle
@@ -1077,6 +1081,10 @@ def _judge(
                     reject(f, NOT_SUBJECT, f"dated {f.date}, before {counts_from}: " + (
                         before or "the member owes the months from then, when they became "
                         "subject to it (positions or status)"))  # fmt: skip
+                continue
+            if held is not None and (why := held(f.date)) is not None:
+                if detail:
+                    reject(f, NOT_SUBJECT, f"dated {f.date}, {why}")
                 continue
         elif f.date is None:
             continue
@@ -1660,7 +1668,7 @@ def _kind_facts(member: MemberFacts, spec: RequirementSpec) -> Sequence[Fact]:
 
 def _one_time_met_then(
     member: MemberFacts, spec: RequirementSpec, window: pd.Window, as_of: date, cycle: str,
-    detail: bool,
+    detail: bool, held: Callable[[date], str | None] | None = None,
 ) -> tuple[RequirementSpec, _Judgement] | None:
     """An earlier version of a one-time requirement the member met while it was in force
     (within the window, up to its last day), and its judgement; None when none was met."""
@@ -1673,7 +1681,7 @@ def _one_time_met_then(
         if window.start is not None and end < window.start:
             continue
         vj = _judge(v, _kind_facts(member, v), pd.Window(window.start, end), end, cycle,
-                    detail, member.unique)  # fmt: skip
+                    detail, member.unique, held=held)  # fmt: skip
         if vj.met:
             return v, vj
     return None
@@ -1807,12 +1815,13 @@ def evaluate(
         one = "month" if period.frequency == "monthly" else "quarter"
         beyond = (f"beyond this {one}'s {_h(judged_by.target.target_value)} "
                   f"{units(spec.unit, judged_by.target.target_value)}: counts toward the year's hours")  # fmt: skip
+    held_on = _while_held(member, spec)  # the new driver's 60 h: those of the candidacy
     j = _judge(judged_by, facts, ws.current, as_of, cycle, detail, member.unique, sums, counts_from,
-               beyond, before)  # fmt: skip
+               beyond, before, held_on)  # fmt: skip
     if period.frequency == "one_time" and spec.versions and not j.met:
         # met once, met for good: as the requirement stood then (a target raised since
         # does not undo a recruit year completed under the old one)
-        found = _one_time_met_then(member, spec, ws.current, as_of, cycle, detail)
+        found = _one_time_met_then(member, spec, ws.current, as_of, cycle, detail, held_on)
         if found is not None:
             judged_by, j = found
             notes = (*notes, f"met as the requirement stood until {judged_by.stood_until}: "
@@ -2032,6 +2041,62 @@ def _subject_on(member: MemberFacts, spec: RequirementSpec, day: date) -> bool:
     if stint is None:
         return True
     return stint.status.casefold() == "active" and _subject_by_positions(spec, stint.positions)
+
+
+def _while_held(member: MemberFacts, spec: RequirementSpec) -> Callable[[date], str | None] | None:
+    """A figure (hours, shifts, calls) owed once by the holders of a position, without a
+    span of its own (ISO-DRIVER-NEW, the new driver/operator's 60 h, for
+    driver_candidate), is the figure of holding it: what counts is what was done on the
+    days the member was subject to it (`_subject_on`: hired, active, holding a position it
+    names), each stint of it, both end days in. A driver class taken as a firefighter
+    before the candidacy, or a driver's training after it, is not a new driver's. A list
+    (courses, skills, items) is done whenever it was done. Returns why a day is not one of
+    those (None: it is), or None when the rule does not apply: another requirement, or a
+    member without a history (their current positions held throughout)."""
+    if (
+        spec.period.frequency != "one_time" or spec.period.months or not spec.position_keys
+        or spec.requirement_type not in NUMERIC or not member.history
+    ):  # fmt: skip
+        return None
+
+    def why(day: date) -> str | None:
+        if _subject_on(member, spec, day):
+            return None
+        if member.hire_date is not None and day < member.hire_date:
+            return f"before the member was hired ({member.hire_date})"
+        stint = _stint_on(member, day)
+        assert stint is not None
+        if _subject_by_positions(spec, stint.positions):
+            return f"while the member was {stint.status}: only what is done while subject to it counts"
+        held = " or ".join(sorted(spec.position_keys))
+        spans = _held_spans(member, spec)
+        later = next((a for a, _ in spans if a is not None and a > day), None)
+        earlier = next((b for _, b in reversed(spans) if b is not None and b < day), None)
+        if later is not None:
+            when = f"before the member held {held}{' again' if earlier else ''} (from {later})"
+        elif earlier is not None:
+            when = f"after the member held {held} (until {earlier})"
+        else:
+            when = f"when the member did not hold {held}"
+        return f"{when}: only what is done while holding it counts"
+
+    return why
+
+
+def _held_spans(member: MemberFacts, spec: RequirementSpec) -> list[tuple[date | None, date | None]]:
+    """The stretches of days (first, last; None: open) the member's history holds a
+    position the requirement names, leave or not (`_while_held` says where a day falls)."""
+    out: list[tuple[date | None, date | None]] = []
+    stints = member.history
+    for i, s in enumerate(stints):
+        if not _subject_by_positions(spec, s.positions):
+            continue
+        first = None if i == 0 else s.since
+        last = stints[i + 1].since - ONE_DAY if i + 1 < len(stints) else None
+        if out and out[-1][1] is not None and first is not None and out[-1][1] + ONE_DAY == first:
+            first = out.pop()[0]
+        out.append((first, last))
+    return out
 
 
 def _stint_on(member: MemberFacts, day: date) -> Stint | None:

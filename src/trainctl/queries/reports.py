@@ -88,31 +88,6 @@ def _done_before(e: Evaluation, first: date) -> bool:
     return dcm.evaluate(e.member, then, eve, detail=False, with_year=False).met
 
 
-def while_subject(e: Evaluation) -> Evaluation:
-    """A year's report of a one-time item held by a position and without a span of its
-    own (ISO-DRIVER-NEW, the new driver/operator's 60 h, for driver_candidate): it counts
-    the training dated on the days the member was subject to it (`_subject_on`: hired,
-    active, holding a position it names), the days of the candidacy, both end days in. A
-    driver class taken as a firefighter before it, or an existing driver's training after
-    it, is not a new driver's (the report takes a member holding every position they held
-    in the year). Returned as is for any other item, or a member without a history."""
-    spec, member = e.requirement, e.member
-    if (
-        not e.applicable or spec.period.frequency != "one_time" or spec.period.months
-        or not spec.position_keys or not member.history
-    ):
-        return e
-    kinds = {
-        kind: [f for f in facts if kind not in spec.kinds or f.date is None
-               or dcm._subject_on(member, spec, f.date)]
-        for kind, facts in member.by_kind.items()
-    }  # fmt: skip
-    if all(len(kinds[k]) == len(member.by_kind[k]) for k in kinds):
-        return e  # everything on file was done while subject to it
-    mine = member.with_kinds(kinds, unique=member.unique)
-    return dcm.evaluate(mine, spec, e.as_of, detail=bool(e.verdicts), with_year=False)
-
-
 def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     """One member x ISO item: the year's figure for a monthly item (and the months met;
     in a year still running, the figure of the months begun that the member owes), else
@@ -265,9 +240,10 @@ def iso_report(
     n = len(m.requirements)
     first = date(year, 1, 1)
     # a one-time item with a span of its own (the recruit year) is judged by the member
-    # as they stood when it began, not by the positions they hold in this year
-    # (and one held by a position alone, the new driver's, by the days they held it)
-    cells = [while_subject(dcm.from_its_start(e)) for e in m.cells]
+    # as they stood when it began, not by the positions they hold in this year (one held
+    # by a position alone, the new driver's, counts the days they held it: the evaluator's
+    # rule, domain.compliance `_while_held`, as in every view)
+    cells = [dcm.from_its_start(e) for e in m.cells]
     rows = [iso_cell(e, first) for e in cells]
     if officers is not None:
         for r, e in zip(rows, cells, strict=True):
