@@ -101,6 +101,26 @@ def test_a_member_who_was_always_a_candidate_counts_everything_as_before(cli):
     assert iso_row(cli, 2026, "2026-06-01")["value"] == 40
 
 
+def test_a_program_counts_from_its_enrollment_whatever_the_positions_held(cli):
+    """Program progress is left as it was (a guard, not a fix): a program credits what is
+    dated from its enrollment on, through the credit feed, and asks nothing of the
+    member's positions. An academy for no position, with ISO-DRIVER-NEW, entered by a
+    firefighter on 1 February: the 10 h of 10 February count there, while compliance
+    counts the candidacy's 30 h."""
+    dan(cli, "firefighter")
+    cli("--as-of", "2026-03-01", "member", "edit", "D1", "--add-position", "driver_candidate")
+    cli("--as-of", "2026-01-01", "program", "create", "Driver academy", "--structure", "flexible")
+    cli("--as-of", "2026-01-01", "program", "requirement", "add", "Driver academy", NEW)
+    cli("--as-of", "2026-01-01", "program", "activate", "Driver academy")
+    cli("--as-of", "2026-02-01", "enroll", "add", "D1", "Driver academy")
+    record(cli, "2026-01-20", 5, "Pump ops 0")  # before the enrollment: not the program's
+    record(cli, "2026-02-10", 10, "Pump ops")
+    record(cli, "2026-03-01", 30, "Pump ops II")
+    (row,) = cli("enroll", "show", "1", "-f", "json").json["requirements"]
+    assert (row["value"], row["target"]) == (40, 60), row
+    assert cell(cli, "2026-06-01")["value"] == 30
+
+
 # ------------------------------------------------------------------ the one evaluator
 SPEC = c.RequirementSpec("New driver", "hours", frequency="one_time", required_hours=6,
                          required_positions=("driver_candidate",), counts_categories=("driver",))  # fmt: skip
