@@ -109,3 +109,38 @@ def test_report_expiring_leaves_out_a_lower_card_a_higher_one_outlasts(crew):
     later = crew(*AS_OF, "report", "expiring", "--within", "400", "--format", "json").json
     assert ("Fay", "PB-FF2") in {(r["member"], r["credential_code"]) for r in later}
     assert ("Fay", "PB-FF1") not in {(r["member"], r["credential_code"]) for r in later}
+
+
+def test_the_expiry_warnings_leave_out_a_lower_card_a_higher_one_outlasts(crew, snapshot):
+    """`reminders send` warned Fay that her FF I card runs out on 2026-08-01 though her FF
+    II card, in force to 2027-05-01, holds Firefighter I (and `report expiring` lists no
+    such renewal): now only Gus, whose FF I card outlasts his expired FF II, is warned, in
+    the --dry-run preview and by mail. Joe's FF I class record running out 2026-07-31
+    beside his FF II card to 2029-01-01 is no warning either."""
+    from reminder_helpers import Server, configure
+
+    crew(*AS_OF, "member", "add", "Joe", "-e", "J1@fd.org", "-b", "J1", "--hire-date", "2019-01-01",
+         "-p", "firefighter")  # fmt: skip
+    crew(*AS_OF, "cert", "add", "J1", "PB-FF2", "--issued", "2020-01-01", "--expires", "2029-01-01")
+    crew("course", "add", "--name", "Firefighter I class", "--code", "PB-FF1", "--expiration-months", "60")
+    crew(*AS_OF, "record", "add", "J1", "--course", "PB-FF1", "--date", "2021-08-01", "--hours", "40",
+         "--type", "class")  # fmt: skip
+    rows = crew(*AS_OF, "report", "expiring", "--within", "90", "--format", "json").json
+    assert [(r["member"], r["credential_code"]) for r in rows] == [("Gus", "PB-FF1")]
+    before = snapshot()
+    dry = crew("reminders", "send", *AS_OF, "--dry-run", "--format", "json")
+    assert [(d["email"], d["kind"], d["about"], d["threshold"]) for d in dry.json] == [
+        ("g1@fd.org", "cert_expiry", "PB-FF1", "30d")
+    ]
+    table = crew("reminders", "send", *AS_OF, "--dry-run").stdout
+    assert "Gus" in table and "Fay" not in table and "Joe" not in table, table
+    assert snapshot() == before
+    server = Server().start()
+    try:
+        configure(crew, server.port)
+        crew("reminders", "send", *AS_OF)
+        sent = [(str(m["To"].addresses[0].addr_spec), str(m["Subject"])) for m in server.handler.messages]
+    finally:
+        server.stop()
+    assert sent == [("g1@fd.org", "Reminder: your PB-FF1 certification expires in 30 days (2026-07-01)")], sent
+

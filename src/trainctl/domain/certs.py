@@ -96,8 +96,8 @@ def holds(code: str | None, wanted: Iterable[str]) -> str | None:
     `code` holds, as given: the one it is (codes match exactly, case and spaces aside),
     else one a higher level includes (`LEVELS`: a Firefighter II card holds Firefighter
     I); None: none. The one rule compliance and program credit match a card to a
-    certification requirement by (`report expiring` weighs the same LEVELS:
-    queries/certifications `held_higher`)."""
+    certification requirement by (`report expiring`, `cert list --expiring-within` and
+    the expiry warnings weigh the same LEVELS: queries/certifications `held_higher`)."""
     if not code:
         return None
     key = credential_code(code)

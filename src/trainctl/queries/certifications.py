@@ -360,8 +360,9 @@ def held_higher(
     records and the higher levels' weighed together by domain/certs `deciding`, as
     compliance weighs them for a requirement of the credential. A Firefighter I card
     running out while a Firefighter II card that lasts longer is in force is no renewal to
-    plan. `cards`: every card of the members (those not void and issued by `today`
-    count); `holds`: `record_holds`."""
+    plan (`report expiring`, `cert list --expiring-within`, the expiry warnings: through
+    `outlasted` where `cards` may lack the higher levels'). `cards`: every card of the
+    members (those not void and issued by `today` count); `holds`: `record_holds`."""
     from trainctl.domain.certs import deciding, higher_codes
 
     mine: dict[tuple[int, str], list[Any]] = {}
@@ -377,6 +378,28 @@ def held_higher(
         if above and id(deciding([*own, *above], order)) not in {id(h) for h in own}:
             out.add((mid, code))
     return out
+
+
+def outlasted(
+    rd: Reader, cards: Sequence[Card], holds: dict[tuple[int, str], RecordHold], rules: CardRules, today: date
+) -> set[tuple[int, str]]:
+    """`held_higher` for `cards` that hold every card of their own (member, credential)
+    pairs but perhaps not of the higher levels including them (`cert list --code PB-FF1`,
+    the expiry warnings' candidates): those members' cards of the higher levels
+    (domain/certs `higher_codes`) are read first: a statement per CHUNK members when a
+    credential of theirs has a higher level, none otherwise."""
+    from trainctl.domain.certs import higher_codes
+
+    have = {(c.member_id, credential_code(c.credential_code)) for c in cards}
+    wanted = {(mid, high) for mid, code in have for high in higher_codes(code)} - have
+    extra: list[CardRow] = []
+    if wanted:
+        codes, params = in_list("h", sorted({high for _, high in wanted}))
+        for part in chunks(sorted({mid for mid, _ in wanted})):
+            ids, more = in_list("m", part)
+            rows = rd.all(f"{_SELECT} WHERE c.member_id IN {ids} AND c.credential_code IN {codes}", {**params, **more})
+            extra += [c for c in map(_card, rows) if (c.member_id, credential_code(c.credential_code)) in wanted]
+    return held_higher([*cards, *extra], holds, rules, today)
 
 
 def record_holds(

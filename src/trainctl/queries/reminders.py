@@ -845,8 +845,13 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     compliance judges it: its expiry on file, else, for a credential a renewing
     certification requirement names (BLS, biennial), its issue day + the renewal - 1 day
     (such cards are found by issue day); the latest decides."""
-    from trainctl.domain.certs import held_since, last_day, standing
-    from trainctl.queries.certifications import card_rules, deciding_records, record_holds
+    from trainctl.domain.certs import credential_code, held_since, last_day, standing
+    from trainctl.queries.certifications import (
+        card_rules,
+        deciding_records,
+        outlasted,
+        record_holds,
+    )
 
     lo, hi = dr.shift(today, -FRESH), dr.shift(today, max(dr.CERT_LEAD_DAYS))
     rules = card_rules(rd, today)
@@ -887,11 +892,17 @@ def _certifications(rd: Reader, today: date) -> list[dr.Reminder]:
     # (and when it runs out itself, the record is warned about: `_held_by_records`)
     holds = record_holds(rd, today, rules) if rules.codes else {}
     by_record = deciding_records(cards, holds, rules, today)  # every card of these pairs is read
+    # a lower level that a higher one including it holds longer (a Firefighter I card
+    # beside a Firefighter II card that outlasts it): no renewal to warn of, as `report
+    # expiring` lists none
+    higher = outlasted(rd, cards, holds, rules, today)
     out = []
     for card, row in zip(cards, rows, strict=True):
         _status, decides = state[card.id]
         last = last_day(card, rules)
         if (card.member_id, card.credential_code) in by_record:
+            continue
+        if (card.member_id, credential_code(card.credential_code)) in higher:
             continue
         crossed = dr.cert_due(last, today, superseded=not decides)
         if crossed is None or last is None:
@@ -930,7 +941,7 @@ def _held_by_records(
     counts an ACLS class for an ACLS card) that no card holds as long: warned about as a
     card is, at 90/60/30/7 days and on its last day (`report expiring` lists it)."""
     from trainctl.domain.certs import credential_code
-    from trainctl.queries.certifications import deciding_records
+    from trainctl.queries.certifications import deciding_records, held_higher
 
     due = {k: h for k, h in holds.items() if any(lo <= r.last <= hi for r in h.rivals or (h,))}
     if not due:
@@ -950,9 +961,12 @@ def _held_by_records(
             if card.issued_on is not None:
                 cards.append(card)
     decides = deciding_records(cards, due, rules, today)
+    # nor when a higher level including the credential holds it longer (`report expiring`)
+    mine = {k: h for k, h in holds.items() if k[0] in people}
+    higher = held_higher(cards, mine, rules, today) if decides else set()
     out = []
     for (mid, code), h in sorted(decides.items()):
-        if mid not in people or not lo <= h.last <= hi:
+        if mid not in people or not lo <= h.last <= hi or (mid, code) in higher:
             continue
         crossed = dr.cert_due(h.last, today, superseded=False)
         if crossed is None:
