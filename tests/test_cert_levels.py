@@ -144,3 +144,20 @@ def test_the_expiry_warnings_leave_out_a_lower_card_a_higher_one_outlasts(crew, 
         server.stop()
     assert sent == [("g1@fd.org", "Reminder: your PB-FF1 certification expires in 30 days (2026-07-01)")], sent
 
+
+def test_cert_list_of_the_lower_code_expiring_leaves_out_what_a_higher_card_outlasts(crew):
+    """`cert list --code PB-FF1 --expiring-within 120` listed Fay's FF I card (the same
+    listing without --code, and `report expiring`, left it out: her FF II card outlasts
+    it): now the same answer with or without --code; the listing without a window still
+    shows every card, hers too (the record)."""
+    def listed(*args: str) -> list[tuple[str, str]]:
+        got = crew(*AS_OF, "cert", "list", *args, "--format", "json").json
+        return [(c["member"], c["credential_code"]) for c in got]
+
+    assert listed("--code", "PB-FF1", "--expiring-within", "120") == [("Gus", "PB-FF1")]
+    assert listed("--code", "pb-ff1", "--expiring-within", "120", "--member", "F1") == []
+    assert listed("--code", "PB-FF1", "--expiring-within", "120", "--member", "G1") == [("Gus", "PB-FF1")]
+    assert listed("--code", "PB-FF1") == [("Fay", "PB-FF1"), ("Gus", "PB-FF1")]
+    # the higher card itself, when it runs out, is listed under its own code
+    assert ("Fay", "PB-FF2") in listed("--code", "PB-FF2", "--expiring-within", "400")
+

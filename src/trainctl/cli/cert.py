@@ -121,7 +121,8 @@ def list_(
         int | None,
         typer.Option("--expiring-within", metavar="DAYS", min=0, max=36_500, show_default=False,
                      help="Only credentials still valid today whose deciding card expires within DAYS days, "
-                          "of members active today (as report expiring lists them)."),
+                          "of members active today, not a lower level a higher card outlasts "
+                          "(as report expiring lists them)."),
     ] = None,
     include_void: Annotated[bool, typer.Option("--include-void", help="Show void cards too.")] = False,
     format: FormatOpt = None,

@@ -123,8 +123,9 @@ def list_cards(
     """Cards by member and credential, latest expiry first, each with its status as of
     `today`. `expiring_within`: only deciding, still valid cards expiring within that
     many days (today included), of members active on `today` (their history), as `report
-    expiring` lists them: a retired member's card is nobody's renewal to plan. Without it
-    every member's cards are listed (the history).
+    expiring` lists them: a retired member's card is nobody's renewal to plan, nor a lower
+    level a higher card outlasts (`outlasted`, with `code` too). Without it every member's
+    cards are listed (the history).
     Members without training.view_all see their own. `judged_by`: the day's CardRules
     and class records (`record_holds`) when the caller has read them already."""
     if not actor.can(VIEW_ALL):
@@ -165,7 +166,8 @@ def list_cards(
     if expiring_within is not None:
         until = today + timedelta(days=min(max(expiring_within, 0), MAX_WITHIN_DAYS))
         # as `report expiring`: not a lower level a higher one including it holds longer
-        higher = held_higher(cards, records, rules, today)
+        # (with --code, its member's higher cards are read for it)
+        higher = outlasted(rd, cards, records, rules, today)
         cards = [
             c for c in cards
             if c.decides and c.status == VALID and (c.expires_on or c.assumed_through or date.max) <= until
