@@ -161,3 +161,17 @@ def test_cert_list_of_the_lower_code_expiring_leaves_out_what_a_higher_card_outl
     # the higher card itself, when it runs out, is listed under its own code
     assert ("Fay", "PB-FF2") in listed("--code", "PB-FF2", "--expiring-within", "400")
 
+
+def test_explain_says_a_higher_card_includes_the_credential_asked_for(crew):
+    """`requirement explain` said "Needs a valid PB-FF1 card" to Fay, whose FF II card is
+    what holds it: now the line names the higher card that includes it, for everyone
+    (Gus's own FF I card decides); the JSON keeps its field names. A requirement no level
+    includes reads as before."""
+    for badge in ("F1", "G1"):
+        assert "Needs a valid PB-FF1 card (a PB-FF2 card includes it) on 2026-06-01" in _explained(crew, badge, "PB-FF1")
+    assert "Needs a valid PB-FO1 card (a PB-FO2 card includes it) on 2026-06-01" in _explained(crew, "F1", "PB-FO1")
+    assert "Needs a valid PB-FF2 card on 2026-06-01" in _explained(crew, "F1", "PB-FF2")
+    data = crew(*AS_OF, "requirement", "explain", "F1", "PB-FF1", "--format", "json").json
+    assert data["window"] == "a valid PB-FF1 card (a PB-FF2 card includes it) on 2026-06-01"
+    assert data["status"] == "met"
+    assert data["reason"] == "PB-FF2 valid through 2027-05-01; Firefighter II includes Firefighter I"

@@ -150,3 +150,21 @@ def test_the_codes_that_hold_a_requirement():
     assert certs.holding_with_levels("PB-DO-PUMPER", None) == ("PB-DO-PUMPER",)
     assert certs.higher_codes("pb-fo1") == ("PB-FO2",)
     assert certs.higher_codes("PB-FF2") == ()
+
+
+@pytest.mark.parametrize(
+    ("wanted", "text"),
+    [
+        (["PB-FF1"], "PB-FF1 card (a PB-FF2 card includes it)"),
+        (["pb-fo1"], "pb-fo1 card (a PB-FO2 card includes it)"),
+        (["PB-FF2"], "PB-FF2 card"),
+        (["ACLS", "ACLS-C"], "ACLS or ACLS-C card"),
+        (["PB-FF1", "PB-FF2"], "PB-FF1 or PB-FF2 card"),  # the higher level is named already
+        (["PB-FF1", "PB-FO1"], "PB-FF1 or PB-FO1 card (a PB-FF2 card includes PB-FF1; a PB-FO2 card includes PB-FO1)"),
+        ([], "(no credential code) card"),
+    ],
+)
+def test_what_explain_says_holds_a_certification_requirement(wanted, text):
+    """`requirement explain`'s "Needs a valid ... card" names the higher levels that
+    include a credential asked for (LEVELS), once, and nothing more where none does."""
+    assert certs.card_text(wanted) == text

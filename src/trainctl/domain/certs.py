@@ -119,6 +119,27 @@ def includes(code: str | None, held: str | None) -> str | None:
     return f"{names[key]} includes {names[lower]}"
 
 
+def card_text(wanted: Iterable[str]) -> str:
+    """What holds a certification requirement, as `requirement explain` says it needs one
+    (`wanted`: its `holding_codes`): "ACLS or ACLS-C card", and the higher levels whose
+    card includes it (`LEVELS`): "PB-FF1 card (a PB-FF2 card includes it)"."""
+    wanted = [w for w in wanted if w]
+    if not wanted:
+        return "(no credential code) card"
+    folded = {credential_code(w) for w in wanted}
+    above: dict[str, str] = {}  # higher code -> the wanted code it includes
+    for w in wanted:
+        for high in higher_codes(w):
+            if high not in folded:
+                above.setdefault(high, w)
+    text = f"{' or '.join(wanted)} card"
+    if not above:
+        return text
+    if len(wanted) == 1:
+        return f"{text} (a {' or '.join(above)} card includes it)"
+    return f"{text} ({'; '.join(f'a {high} card includes {low}' for high, low in above.items())})"
+
+
 def holding_with_levels(credential: str | None, courses: Iterable[Any] | None) -> tuple[str, ...]:
     """`holding_codes` and the higher levels that hold each of them (`higher_codes`): every
     code whose card or class record holds the requirement (`holds`)."""

@@ -1416,7 +1416,7 @@ def _certification(
                 verdicts.append(Verdict(f, False, NOT_PASSED, "not passed"))
         else:
             cards.append(f)
-    label = f"a valid {shown} card on {as_of}"
+    label = f"a valid {certs.card_text(wanted)} on {as_of}"  # and a higher level that holds it
     common: dict[str, Any] = {"window_label": label, "target": 1.0}
     if cards:
         renew = _renewal_months(spec)
