@@ -184,6 +184,47 @@ def test_help_does_not_import_the_database_stack():
     assert "HEAVY []" in r.stderr, r.stderr
 
 
+# What an everyday read leaves unimported (bench/startup.py measures the start): the
+# database stack and the write side; `demo` (a command of its own, built when run); the
+# sheet reader (12 patterns, 8 dataclasses), which a report loaded for its two year bounds.
+UNUSED_BY_READS = (
+    "sqlalchemy", "sqlmodel", "pydantic", "alembic", "trainctl.models", "trainctl.db",
+    "trainctl.services", "trainctl.cli.demo", "trainctl.domain.sheet",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["member", "list"],
+        ["report", "compliance", "--format", "json"],
+        ["report", "compliance"],
+        ["report", "expiring"],
+        ["report", "nremt", "F-203"],
+        ["requirement", "explain", "F-203", "NREMT-EMT"],
+        ["reminders", "preview"],
+        ["db", "current"],  # the schema revision, read with sqlite3 (it imported the ORM: 0.35 s)
+    ],
+    ids=" ".join,
+)
+def test_read_commands_import_only_what_they_use(demo_db, args):
+    """Each read, as its own process on the demo department: none of UNUSED_BY_READS is
+    imported (a module list, not a timing: the machine is shared)."""
+    argv = ["trainctl", "--db", str(demo_db), "--as-of", "2025-06-02", *args]
+    code = (
+        "import sys\n"
+        f"sys.argv = {argv!r}\n"
+        "from trainctl.cli.main import app\n"
+        "try:\n    app()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print('LOADED', [m for m in {UNUSED_BY_READS!r} if m in sys.modules], file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TRAINCTL_DEBUG": "1"}
+    env.pop("TRAINCTL_DB", None)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0 and r.stdout, r.stderr
+    assert "LOADED []" in r.stderr, r.stderr
+
+
 def test_the_root_help_names_demo_as_its_docstring_does(cli):
     """`demo` is imported only when run; its line in `trainctl --help` is written in
     cli/main.py COMMANDS: the first sentence of the command's own help, word for word. A

@@ -38,7 +38,7 @@ def path(ctx: typer.Context) -> None:
 def current(ctx: typer.Context) -> None:
     """Print the schema revision of the database and the one this trainctl needs."""
     from trainctl.config import display_url
-    from trainctl.db import SCHEMA_HEAD, read_schema_version, version_status
+    from trainctl.dbfile import SCHEMA_HEAD, read_schema_version, version_status  # no ORM
 
     state = get_state(ctx)
     version = read_schema_version(state.url)

@@ -84,7 +84,7 @@ DueSoonOpt = Annotated[
 
 def as_of_date(ctx: typer.Context, local: str | None, rd: Any) -> date:
     """The command's --as-of, else the global one, else the department's today."""
-    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+    from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
 
     state = get_state(ctx)
     day = one_as_of(state.as_of, local) or state.today_of(rd)

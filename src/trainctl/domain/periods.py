@@ -56,6 +56,10 @@ FREQUENCIES = ("annual", "biennial", "quarterly", "monthly", "one_time", "rollin
 ANCHORS = ("calendar", "hire_date", "certification_date", "cycle_end")
 ALIASES = {"biannual": "biennial"}  # the spec's data says "biannual" and means every 2 years
 ONE_DAY = timedelta(days=1)
+# the years a date may have anywhere in trainctl (a file's cell, --as-of, a report's day):
+# domain/sheet.py reads dates in them; kept here, beside the date arithmetic, so a report's
+# check of its day does not load the sheet reader (12 patterns, 8 dataclasses) for two numbers
+MIN_YEAR, MAX_YEAR = 1900, 2199
 _EPOCH = date(2000, 1, 1)  # calendar windows are anniversaries of 1 January 2000
 
 

@@ -33,6 +33,7 @@ from datetime import date, timedelta
 from typing import BinaryIO, NamedTuple
 
 from trainctl.domain import text as dtext
+from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
 from trainctl.domain.text import hours_text, word_for
 from trainctl.errors import BadInputError
 
@@ -498,7 +499,6 @@ _US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME)
 _US_SHORT = re.compile(r"\d{1,2}/\d{1,2}/(\d{2})" + _TIME)  # 1/5/26
 _SERIAL = re.compile(r"\d{5}(\.\d+)?")  # Excel's day number: 45658 is 2025-01-01
 EXCEL_EPOCH = date(1899, 12, 30)  # Excel's day 0 (its day 60, 1900-02-29, never was)
-MIN_YEAR, MAX_YEAR = 1900, 2199
 NOT_A_DATE = "is not a date (write it as YYYY-MM-DD or M/D/YYYY)"
 
 

@@ -1035,7 +1035,7 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     the compliance matrix as of today (queries/compliance.py `matrix`, the one evaluator,
     set-based reads), one reminder per requirement, member, window and threshold. A met
     requirement calls for none, so nothing stale is ever sent. Outside the years reports
-    answer for (domain/sheet.py) there is no compliance to judge."""
+    answer for (domain/periods.py MIN_YEAR, MAX_YEAR) there is no compliance to judge."""
     ins, p = in_list("f", sorted(dr.RECURRING))
     # one short query first: a catalog without recurring requirements costs nothing more
     # (not even the imports below)
@@ -1048,7 +1048,7 @@ def _compliance(rd: Reader, today: date) -> list[dr.Reminder]:
     recurring_now, changed = (counts[0], counts[1]) if counts else (0, 0)
     if recurring_now == 0 and changed == 0:
         return []
-    from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
+    from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
 
     if not MIN_YEAR <= today.year <= MAX_YEAR:
         return []

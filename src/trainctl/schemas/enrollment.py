@@ -12,7 +12,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
-from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR, check_text
+from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
+from trainctl.domain.sheet import check_text
 from trainctl.schemas.members import parse_date
 
 MEMBER_COLUMNS = ("member", "email", "badge", "id")  # the columns that name a member

@@ -30,8 +30,8 @@ from pydantic import (
     ValidationInfo,
 )
 
+from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
 from trainctl.domain.positions import known_positions, position_code, split_positions
-from trainctl.domain.sheet import MAX_YEAR, MIN_YEAR
 from trainctl.domain.sheet import parse_date as sheet_date
 from trainctl.domain.text import problem as text_problem
 from trainctl.errors import BadInputError
