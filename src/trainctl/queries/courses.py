@@ -130,10 +130,12 @@ def get_course(rd: Reader, ref: str) -> CourseRow:
 def list_courses(
     rd: Reader, *, training_type: str | None = None, category: str | None = None
 ) -> list[CourseRow]:
+    courses = all_courses(rd)
+    if not (training_type or category):
+        return courses  # (the catalog alone: the credit rules and their dataclasses not loaded)
     from trainctl.domain.credit import files_under
     from trainctl.domain.progress import category_key
 
-    courses = all_courses(rd)
     # as a requirement counting that type or category counts the course's records
     # (domain.credit: case, spaces, underscores and hyphens aside)
     if training_type:
