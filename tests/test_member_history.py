@@ -475,3 +475,69 @@ def test_member_show_history_lists_the_bulk_runs_that_made_the_members_cards_and
     assert "card 4:" in sam[1] and "files=later.csv" in sam[1] and "database owner" in sam[1]
     assert "card 2:" in sam[2] and "Olive Officer (id 1)" in sam[2]
     assert "enrollment 2:" in sam[0]
+
+
+def test_a_bulk_run_is_linked_by_the_ids_it_made_not_by_its_time(dept, db, tmp_path):
+    """Two `cert import`s and two `enroll bulk`s into one program by the same officer, at
+    the same moment (two stations on a server, or clocks a second apart): the History
+    joined a card or enrollment to the first entry of its kind at or after the row was
+    made, so Sam's card and enrollment, made by the second run, listed the first run (Ann's
+    file). Each run's entry keeps the ids it made, and the History follows them: Sam sees
+    the run that made his, Ann hers, whatever the clocks said."""
+    cli = dept
+    cli("program", "create", "Recruit")
+    cli("program", "requirement", "add", "1", "Annual drill")
+    cli("program", "activate", "1")
+    for who, name in (("ann", "ann-cards.csv"), ("sam", "sam-cards.csv")):
+        sheet = tmp_path / name
+        sheet.write_text(f"email,code,issued\n{who}@fd.org,BLS,2026-01-02\n{who}@fd.org,ACLS,2026-01-03\n")
+        cli("--as", "olive@fd.org", "cert", "import", "--csv", str(sheet))
+    for who in ("ann", "sam"):
+        klass = tmp_path / f"{who}-class.csv"
+        klass.write_text(f"email\n{who}@fd.org\n")
+        cli("--as", "olive@fd.org", "enroll", "bulk", "Recruit", "--csv", str(klass))
+    # the same instant for every row and entry (the second run's clock no later)
+    for table, column in (("audit_log", "at"), ("certification", "created_at"),
+                          ("enrollment", "enrolled_at")):  # fmt: skip
+        db.execute(f"UPDATE {table} SET {column} = (SELECT min(at) FROM audit_log)")
+
+    for who, other in (("ann", "sam"), ("sam", "ann")):
+        rows = _history_rows(cli, f"{who}@fd.org")
+        imported = [line for line in rows if "cert.import" in line]
+        assert len(imported) == 2, rows  # one line per card, both cards of the one run
+        assert all(f"files={who}-cards.csv" in line for line in imported), rows
+        assert not any(f"{other}-" in line for line in rows), rows
+        bulk = [line for line in rows if "enrollment.bulk" in line]
+        assert len(bulk) == 1 and "enrolled=1" in bulk[0], rows
+    ann_enrollment = db.scalar("SELECT e.id FROM enrollment e JOIN member m ON m.id = e.member_id "
+                               "WHERE m.email = 'ann@fd.org'")  # fmt: skip
+    sam_enrollment = db.scalar("SELECT e.id FROM enrollment e JOIN member m ON m.id = e.member_id "
+                               "WHERE m.email = 'sam@fd.org'")  # fmt: skip
+    assert f"enrollment {ann_enrollment}:" in _history_table(cli, "ann@fd.org")
+    assert f"enrollment {sam_enrollment}:" in _history_table(cli, "sam@fd.org")
+
+
+def test_a_bulk_run_logged_before_runs_kept_their_ids_is_still_found_by_its_time(dept, db, tmp_path):
+    """An entry written by an earlier trainctl has no ids (a database upgraded to this one):
+    the card and enrollment it made still list it, found as before by its time."""
+    cli = dept
+    cli("program", "create", "Recruit")
+    cli("program", "requirement", "add", "1", "Annual drill")
+    cli("program", "activate", "1")
+    cards = tmp_path / "cards.csv"
+    cards.write_text("email,code,issued\nann@fd.org,BLS,2026-01-02\nsam@fd.org,BLS,2026-01-03\n")
+    cli("--as", "olive@fd.org", "cert", "import", "--csv", str(cards))
+    klass = tmp_path / "class.csv"
+    klass.write_text("email\nann@fd.org\nsam@fd.org\n")
+    cli("--as", "olive@fd.org", "enroll", "bulk", "Recruit", "--csv", str(klass))
+    assert all("first_id" in d and "last_id" in d for d in _audit(db, "cert.import") + _audit(db, "enrollment.bulk"))
+    strip = ("(detail::jsonb - 'first_id' - 'last_id')::json" if db.postgres
+             else "json_remove(detail, '$.first_id', '$.last_id')")  # fmt: skip
+    db.execute(f"UPDATE audit_log SET detail = {strip} WHERE action IN ('cert.import', 'enrollment.bulk')")
+    assert not any("first_id" in d for d in _audit(db, "cert.import") + _audit(db, "enrollment.bulk"))
+    for who in ("ann", "sam"):
+        rows = _history_rows(cli, f"{who}@fd.org")
+        assert [line.split("│")[2].strip() for line in rows] == [
+            "enrollment.bulk", "cert.import", "member.add"
+        ], rows
+        assert "files=cards.csv" in rows[1] and "Olive Officer (id 1)" in rows[1]

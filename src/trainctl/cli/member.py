@@ -316,9 +316,13 @@ def _detail(detail: dict[str, Any]) -> str:
         day = f" (effective {detail['effective_on']})" if detail.get("effective_on") else ""
         why = f"; reason: {detail['reason']}" if detail.get("reason") else ""
         return "; ".join(f"{k}: {_said(old)} -> {_said(new)}" for k, (old, new) in changes.items()) + day + why
+    from trainctl.queries.members import RUN_IDS
+
+    # (the member shown; the ids a bulk run made: the line names the card or enrollment)
+    unsaid = {"member_id", *RUN_IDS}
     return ", ".join(
         f"{k}={_said(v, quote=False)}" for k, v in detail.items()
-        if v is not None and v != [] and k != "member_id"  # (the member shown)
+        if v is not None and v != [] and k not in unsaid
     )
 
 

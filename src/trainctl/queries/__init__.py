@@ -168,6 +168,14 @@ def as_utc(value: Any) -> datetime | None:
     return value.astimezone(UTC)
 
 
+def json_int(dialect: str, column: str, key: str) -> str:
+    """SQL for the whole number stored under `key` of the JSON object in `column` (NULL when
+    absent): SQLite's json_extract, PostgreSQL's ->> of its json type, cast."""
+    if dialect == "sqlite":
+        return f"json_extract({column}, '$.{key}')"
+    return f"(({column})->>'{key}')::bigint"
+
+
 def as_json(value: Any) -> Any:
     if isinstance(value, str | bytes | bytearray):
         return json.loads(value)

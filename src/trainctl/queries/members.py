@@ -13,7 +13,7 @@ from trainctl.domain.positions import KnownPositions
 from trainctl.domain.text import code_text, roster_key, visible
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, required
+from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, json_int, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -814,7 +814,8 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
     enrollment's id, so entries written before they named the member are found too; and
     the one entry of the bulk run that made a card or an enrollment (`cert import`,
     `enroll bulk`: it names no single card or enrollment), once per card or enrollment of
-    the member it made (`_RUN_OF_CARD`, `_RUN_OF_ENROLLMENT`). One query."""
+    the member it made (`_runs_of`). One query."""
+    run_of_card, run_of_enrollment = _runs_of(rd.dialect)
     rows = rd.all(
         "SELECT at, action, actor_id, detail, entity, entity_id, id FROM audit_log "
         "WHERE (entity = 'member' AND entity_id = :id) "
@@ -824,11 +825,11 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
         "(SELECT e.id FROM enrollment e WHERE e.member_id = :id)) "
         "UNION ALL "
         "SELECT a.at, a.action, a.actor_id, a.detail, 'certification', c.id, a.id "
-        f"FROM certification c JOIN audit_log a ON a.id = ({_RUN_OF_CARD}) "
+        f"FROM certification c JOIN audit_log a ON a.id = ({run_of_card}) "
         "WHERE c.member_id = :id AND a.entity_id IS NULL "
         "UNION ALL "
         "SELECT a.at, a.action, a.actor_id, a.detail, 'enrollment', e.id, a.id "
-        f"FROM enrollment e JOIN audit_log a ON a.id = ({_RUN_OF_ENROLLMENT}) "
+        f"FROM enrollment e JOIN audit_log a ON a.id = ({run_of_enrollment}) "
         "WHERE e.member_id = :id AND a.action = 'enrollment.bulk' "
         "ORDER BY at DESC, id DESC LIMIT :limit",
         {"id": member_id, "limit": limit},
@@ -836,26 +837,44 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
     return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}, e, i) for a, b, c, d, e, i, _ in rows]
 
 
-# The audit entry of the command that made card `c` / enrollment `e`: a command writes its
-# rows, then its one audit entry, in one write transaction (on SQLite one at a time), so
-# it is the first entry of its kind by the same member at or after the row's creation
-# time: a `cert add`'s or `enroll add`'s own entry (it names the row), or a bulk run's
-# (`cert import`: no card id; `enroll bulk`: the program's id).
-_SAME_ACTOR = "(r.actor_id = {by} OR (r.actor_id IS NULL AND {by} IS NULL))"
-_RUN_OF_CARD = (
-    "SELECT r.id FROM audit_log r WHERE (r.entity_id IS NULL OR r.entity_id = c.id) "
-    "AND r.entity = 'certification' AND r.action IN ('cert.add', 'cert.import') "
-    "AND r.at >= c.created_at AND "
-    + _SAME_ACTOR.format(by="c.created_by")
-    + " ORDER BY r.at, r.id LIMIT 1"
-)
-_RUN_OF_ENROLLMENT = (
-    "SELECT r.id FROM audit_log r WHERE ((r.entity = 'enrollment' AND r.entity_id = e.id "
-    "AND r.action = 'enrollment.add') OR (r.entity = 'program' AND r.entity_id = e.program_id "
-    "AND r.action = 'enrollment.bulk')) AND r.at >= e.enrolled_at AND "
-    + _SAME_ACTOR.format(by="e.enrolled_by")
-    + " ORDER BY r.at, r.id LIMIT 1"
-)
+# The ids of the rows a bulk run made, kept in its audit entry's detail (`first_id`,
+# `last_id`: services/sheet_import.audit_import, services/enrollment/enroll.bulk_enroll):
+# writes take turns (BEGIN IMMEDIATE; PostgreSQL's write lock), so no other command's row
+# has an id between the first and the last a run made.
+RUN_IDS = ("first_id", "last_id")
+
+
+def _runs_of(dialect: str) -> tuple[str, str]:
+    """SQL for the audit entry of the command that made card `c` / enrollment `e`: the
+    entry that names it (`cert add`, `enroll add`), or the bulk run (`cert import`; `enroll
+    bulk` in its program) whose ids include it. Entries written before runs kept their ids
+    have only their time: the first entry of the kind by the same member at or after the
+    row was made (a command writes its rows, then its entry, in one transaction); on
+    equal times or clocks that disagree (two machines on one server) that is a guess, so it
+    is only taken for such an entry."""
+    first, last = (json_int(dialect, "r.detail", key) for key in RUN_IDS)
+    by_ids = f"{first} IS NOT NULL AND {{row}} BETWEEN {first} AND {last}"
+    by_time = f"{first} IS NULL AND r.at >= {{made}} AND (r.actor_id = {{by}} OR (r.actor_id IS NULL AND {{by}} IS NULL))"
+    card_runs = "r.entity = 'certification' AND r.action IN ('cert.add', 'cert.import')"
+    card = (
+        f"SELECT r.id FROM audit_log r WHERE {card_runs} AND (r.entity_id = c.id "
+        f"OR (r.entity_id IS NULL AND {by_ids.format(row='c.id')})) ORDER BY r.id LIMIT 1"
+    )
+    card_then = (
+        f"SELECT r.id FROM audit_log r WHERE {card_runs} AND r.entity_id IS NULL AND "
+        f"{by_time.format(made='c.created_at', by='c.created_by')} ORDER BY r.at, r.id LIMIT 1"
+    )
+    bulk = "r.entity = 'program' AND r.entity_id = e.program_id AND r.action = 'enrollment.bulk'"
+    enrollment = (
+        "SELECT r.id FROM audit_log r WHERE (r.entity = 'enrollment' AND r.entity_id = e.id "
+        f"AND r.action = 'enrollment.add') OR ({bulk} AND {by_ids.format(row='e.id')}) "
+        "ORDER BY r.id LIMIT 1"
+    )
+    enrollment_then = (
+        f"SELECT r.id FROM audit_log r WHERE {bulk} AND "
+        f"{by_time.format(made='e.enrolled_at', by='e.enrolled_by')} ORDER BY r.at, r.id LIMIT 1"
+    )
+    return (f"COALESCE(({card}), ({card_then}))", f"COALESCE(({enrollment}), ({enrollment_then}))")
 
 
 # ------------------------------------------------------------------ positions over time

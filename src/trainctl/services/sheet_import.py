@@ -24,7 +24,7 @@ from trainctl.domain.lookup import as_id
 from trainctl.domain.text import plural, quoted, same_name, unguarded, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
-from trainctl.queries.members import name_key, other_named
+from trainctl.queries.members import RUN_IDS, name_key, other_named
 from trainctl.services.auth import Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_groups
 
@@ -304,6 +304,7 @@ class ImportOutcome:
     broken: list[BadInputError] = field(default_factory=list)  # files that cannot be read
     unread: list[tuple[str, int, str]] = field(default_factory=list)  # (file, line, its notes)
     ids: list[int] = field(default_factory=list)  # new row ids (`add` forms)
+    made: tuple[int, int] | None = None  # the first and last id of the new rows (the audit entry)
     feed: FeedResult = field(default_factory=FeedResult)
     files: list[str] = field(default_factory=list)
     written: bool = False
@@ -600,6 +601,10 @@ def write_chunk(
         outcome.ids += list(
             insert.conn.execute(sa.select(table.c.id).where(table.c.id > last).order_by(table.c.id)).scalars()
         )
+    low, high = insert.conn.execute(
+        sa.select(sa.func.min(table.c.id), sa.func.max(table.c.id)).where(table.c.id > last)
+    ).one()
+    outcome.made = (outcome.made[0] if outcome.made else int(low), int(high))
     if source_type == "training_record":
         feed.add_new_records(last)
     else:
@@ -640,9 +645,13 @@ def active_member(
 
 def audit_import(session: Session, actor: Actor, action: str, entity: str, outcome: ImportOutcome,
                  **detail: Any) -> None:  # fmt: skip
-    """One audit row per command that changed something (the rows carry who and when)."""
+    """One audit row per command that changed something (the rows carry who and when), with
+    the first and last id of the rows it made (queries/members.RUN_IDS: `member show` finds
+    the run that made a card by them, not by the time)."""
     if not outcome.added and not outcome.feed.credits:
         return
+    if outcome.made is not None:
+        detail |= dict(zip(RUN_IDS, outcome.made, strict=True))
     session.execute(
         sa.insert(AuditLog),
         [{"at": utcnow(), "actor_id": actor.member_id, "action": action, "entity": entity,

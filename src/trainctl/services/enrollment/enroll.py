@@ -40,6 +40,7 @@ from trainctl.models import (
 from trainctl.permissions import MANAGE, Actor
 from trainctl.queries import as_date, reader_of
 from trainctl.queries.members import (
+    RUN_IDS,
     exactly_named,
     find_members,
     name_key,
@@ -934,6 +935,8 @@ def bulk_enroll(
         refused=len(result.refused),
         progress_rows=result.progress_rows,
         on=today.isoformat(),  # the day they are dated (--as-of)
+        # the enrollments it made, by id (`member show` finds the run by them, not by time)
+        **dict(zip(RUN_IDS, (min(new_ids.values()), max(new_ids.values())), strict=True)),
     )
     from trainctl.services.enrollment.on_file import credit_on_file
 
