@@ -291,3 +291,65 @@ def test_a_file_that_is_not_sqlite_is_still_not_called_damaged(cli, tmp_path: Pa
     junk.write_text("SQLite notes\n" * 400)
     r = cli("--db", str(junk), "member", "list", ok=False)
     assert r.exit_code == 1 and "is not a SQLite database" in r.stderr and "damaged" not in r.stderr
+
+
+# ------------------------------------------------------- a damaged PostgreSQL database
+# A damaged page on a PostgreSQL server cannot be made from a test (it needs the server
+# stopped and its files overwritten), so the server's answer is put where the driver gives
+# it: psycopg's own error classes (SQLSTATE XX001 data_corrupted, XX002 index_corrupted),
+# raised by the read side's connection, or wrapped by SQLAlchemy as the ORM's write gets
+# them. Only the mapping to a message is tested so; the database is the test's real one.
+def _damaged_server_answer(r, sqlstate: str, reason: str) -> None:
+    assert r.exit_code == 1, r
+    assert r.stdout == "", r
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("Error: The PostgreSQL database "), r
+    assert lines[0].endswith(f"is damaged ({'data' if sqlstate == 'XX001' else 'index'}_corrupted, "
+                             f"SQLSTATE {sqlstate}: {reason}). Nothing was written."), r  # fmt: skip
+    assert lines[1].startswith("Hint: ") and len(lines) == 2, r
+    assert "backup" in lines[1] and "REINDEX" in lines[1] and "amcheck" in lines[1], r
+    assert "Traceback" not in r.stderr and "bug" not in r.stderr and "[SQL:" not in r.stderr
+
+
+def test_a_postgresql_report_of_damaged_data_is_named_with_what_to_do(cli, monkeypatch, snapshot):
+    """PostgreSQL's "invalid page in block 0 of relation base/16384/16402" (data_corrupted)
+    and "index "uq_member_email_ci" contains unexpected zero page" (index_corrupted) were
+    "trainctl failed unexpectedly ... This is a bug", with the SQL statement and its
+    parameters, exit 70 (a traceback with TRAINCTL_DEBUG). Now: the database is damaged,
+    the server's words, nothing written, and the hint: restore a backup, REINDEX an
+    index (the catalog query that names the file's relation), amcheck for the rest."""
+    errors = pytest.importorskip("psycopg.errors")
+    import sqlalchemy as sa
+
+    import trainctl.queries
+
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org")
+    before = snapshot()
+    monkeypatch.delenv("TRAINCTL_DEBUG")
+
+    page = "invalid page in block 0 of relation base/16384/16402"
+
+    def damaged_read(self, sql, params=None):
+        raise errors.DataCorrupted(page)
+
+    with monkeypatch.context() as m:  # a read command (plain driver connection)
+        m.setattr(trainctl.queries.Reader, "all", damaged_read)
+        r = cli("member", "list", ok=False)
+    _damaged_server_answer(r, "XX001", page)
+    assert "relfilenode = 16402" in r.stderr
+
+    index = 'index "uq_member_email_ci" contains unexpected zero page at block 1'
+
+    def damaged_write(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("INSERT"):
+            raise sa.exc.InternalError(statement, parameters, errors.IndexCorrupted(index))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", damaged_write)
+    try:  # a write through the ORM: SQLAlchemy's InternalError around psycopg's error
+        r = cli("member", "add", "Sam Smoke", "--email", "sam@fd.org", ok=False)
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", damaged_write)
+    _damaged_server_answer(r, "XX002", index)
+    assert "REINDEX INDEX" in r.stderr
+    assert snapshot() == before
+    assert cli("member", "list", "-f", "json").json[0]["email"] == "ann@fd.org"

@@ -195,6 +195,41 @@ def unreadable(path: Path, exc: BaseException | str) -> TrainctlError:
     )
 
 
+# PostgreSQL's SQLSTATEs for damaged storage (Appendix A, class XX): psycopg raises them as
+# psycopg.errors.DataCorrupted and IndexCorrupted (SQLAlchemy wraps them in InternalError).
+DAMAGED_SQLSTATES = {"XX001": "data_corrupted", "XX002": "index_corrupted"}
+
+
+def damaged_server(url: str | None, sqlstate: str, exc: BaseException | str) -> DamagedDatabaseError:
+    """What a PostgreSQL server's report of damaged data or a damaged index (DAMAGED_SQLSTATES)
+    says to the officer: which database, the server's words, that nothing was written, and
+    what to do. A damaged index is rebuilt from its table (REINDEX); damaged table data
+    comes back only from a backup; amcheck (pg_amcheck) finds what else is damaged. The
+    server reports a damaged page of an index as data_corrupted too ("invalid page in block
+    0 of relation base/16384/16402"): the hint names the catalog query that tells which
+    relation that file is. The server's administrator does it: trainctl cannot repair a
+    server's files."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else DAMAGED_SQLSTATES[sqlstate]
+    where = f"The PostgreSQL database {display_url(url)}" if url else "The PostgreSQL database"
+    backup = ("restore the database from a backup (pg_restore of a `trainctl db backup` file, "
+              "or the server's own backups)")  # fmt: skip
+    checks = "amcheck (pg_amcheck) finds what else is damaged (PostgreSQL docs: amcheck, REINDEX)."
+    if sqlstate == "XX002":
+        fix = (f"Have the server's administrator rebuild the index it names (REINDEX INDEX ...); "
+               f"if the table is damaged too, {backup}. {checks}")  # fmt: skip
+    else:
+        file = re.search(r"relation base/\d+/(\d+)", reason)
+        which = f" (`SELECT relname, relkind FROM pg_class WHERE relfilenode = {file.group(1)}`: relkind i)" if file else ""
+        fix = (f"{backup[0].upper()}{backup[1:]}. If the damaged relation is an index{which}, "
+               f"the server's administrator can rebuild it with REINDEX instead. {checks}")  # fmt: skip
+    return DamagedDatabaseError(
+        f"{where} is damaged ({DAMAGED_SQLSTATES[sqlstate]}, SQLSTATE {sqlstate}: {reason}). "
+        "Nothing was written.",
+        reason,
+        fix,
+    )
+
+
 def not_a_file(path: Path) -> TrainctlError:
     """The refusal of a --db path that exists and is no regular file (nor a directory)."""
     return TrainctlError(

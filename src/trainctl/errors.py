@@ -61,11 +61,13 @@ class SchemaBehindError(TrainctlError):
 
 
 class DamagedDatabaseError(TrainctlError):
-    """A SQLite file SQLite cannot read (dbfile.unreadable): a page cut off or overwritten.
-    `reason` is SQLite's own words ("database disk image is malformed")."""
+    """A SQLite file SQLite cannot read (dbfile.unreadable): a page cut off or overwritten;
+    or a PostgreSQL database whose server reports damaged data or a damaged index
+    (dbfile.damaged_server). `reason` is the database's own words ("database disk image is
+    malformed", "invalid page in block 3 of relation base/16384/16402")."""
 
     exit_code = 1
 
-    def __init__(self, message: str, reason: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, reason: str, hint: str | None = None) -> None:
+        super().__init__(message, hint)
         self.reason = reason
