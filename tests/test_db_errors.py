@@ -284,6 +284,41 @@ def test_a_page_overwritten_with_garbage_fails_every_read_of_it(cli, tmp_path: P
     assert db.read_bytes() == before
 
 
+def test_a_damaged_page_no_command_reads_is_found_by_db_check(cli, tmp_path: Path):
+    """A damaged page of an index no everyday command reads (records by who voided them)
+    goes unnoticed: listings and reports still work. `db check` is where it shows, and it
+    said only "The database failed a check" with a hint to upgrade, and "SQLite stopped the
+    check: database disk image is malformed". Now its table says where (quick_check's page,
+    the table), and the error is the damaged file's: the file, restore a backup."""
+    db = tmp_path / "quiet.db"
+    _department(cli, db)
+    con = sqlite3.connect(db)
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = con.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'ix_training_record_voided_by'").fetchone()  # fmt: skip
+    con.close()
+    with db.open("r+b") as fh:
+        fh.seek((root - 1) * size)
+        fh.write(bytes(range(256)) * (size // 256))
+    before = db.read_bytes()
+    for command in READS:  # nothing reads that page
+        assert cli("--db", str(db), *command).exit_code == 0
+    r = cli("--db", str(db), "-f", "json", "db", "check", ok=False)
+    assert r.exit_code == 1, r
+    checks = {c["check"]: c for c in r.json}
+    assert checks["schema at head"]["ok"] is True and checks["foreign_key_check"]["ok"] is True
+    detail = checks["integrity_check"]["detail"]
+    assert checks["integrity_check"]["ok"] is False, detail
+    assert f"quick_check: Page {root}:" in detail, detail
+    assert "damaged: table training_record (or its indexes)" in detail, detail
+    assert r.stderr.splitlines() == [
+        f"Error: {db} is damaged (it failed a check: integrity_check, see above): restore it "
+        "from a backup; until then, a command that reads a damaged page stops with an error. "
+        "Nothing was written."
+    ], r
+    assert db.read_bytes() == before
+
+
 def test_a_file_that_is_not_sqlite_is_still_not_called_damaged(cli, tmp_path: Path):
     """Only a file that begins as every SQLite file does is damaged; a text file named .db
     is not a database (and gets its own hint)."""

@@ -184,14 +184,20 @@ def unreadable(path: Path, exc: BaseException | str) -> TrainctlError:
     except OSError:
         header = b""
     if header == SQLITE_HEADER:
-        return DamagedDatabaseError(
-            f"{path} is damaged ({reason}): restore it from a backup; `trainctl db check` shows "
-            "what SQLite finds wrong with it. Nothing was written.",
-            reason,
-        )
+        return damaged_file(path, reason, "`trainctl db check` shows what SQLite finds wrong with it.")
     return TrainctlError(
         f"{path} is not a SQLite database ({reason}).",
         "Point --db at a trainctl database, or at a new file.",
+    )
+
+
+def damaged_file(path: Path, reason: str, then: str) -> DamagedDatabaseError:
+    """The one wording of a damaged SQLite file: "FILE is damaged (REASON): restore it from
+    a backup; THEN Nothing was written." (for a command that met the damage, `unreadable`;
+    for `db check`, whose integrity check found it)."""
+    return DamagedDatabaseError(
+        f"{path} is damaged ({reason}): restore it from a backup; {then} Nothing was written.",
+        reason,
     )
 
 

@@ -106,8 +106,10 @@ def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where 
 def check(ctx: typer.Context) -> None:
     """Schema at head, and integrity and foreign key checks (SQLite) or invalid indexes and
     constraints (PostgreSQL). Exit 1 if any fails."""
+    from trainctl.config import sqlite_path
     from trainctl.db import check as do_check
     from trainctl.db import read_schema_version
+    from trainctl.dbfile import damaged_file
     from trainctl.errors import DamagedDatabaseError
 
     state = get_state(ctx)
@@ -117,7 +119,14 @@ def check(ctx: typer.Context) -> None:
     results = do_check(state.url)
     rows = [{"check": name, "ok": ok, "detail": detail} for name, ok, detail in results]
     render.table(rows, [render.Col("check"), render.Col("ok"), render.Col("detail")], state.fmt)
-    if not all(ok for _, ok, _ in results):
+    failed = {name for name, ok, _ in results if not ok}
+    path = sqlite_path(state.url)
+    if path is not None and "integrity_check" in failed:
+        # a damaged page no command has read yet is found here first: the words every
+        # command uses for a damaged file (dbfile.damaged_file), and that the rest still works
+        raise damaged_file(path, "it failed a check: integrity_check, see above",
+                           "until then, a command that reads a damaged page stops with an error.")  # fmt: skip
+    if failed:
         raise TrainctlError("The database failed a check (see above).", "Restore a backup, or run `trainctl db upgrade` if the schema is behind.")
 
 
