@@ -598,11 +598,55 @@ def _server_checks(url: str) -> list[tuple[str, bool, str]]:
             "WHERE n.nspname = current_schema() AND NOT k.convalidated ORDER BY 1"
         )
         server = rd.scalar("SHOW server_version")
+        pages = _amcheck(rd)
     return [
         ("indexes valid", not bad_indexes,
          f"invalid: {', '.join(bad_indexes)} (REINDEX them)" if bad_indexes else "ok"),
         ("constraints validated", not bad_constraints,
          f"not validated: {', '.join(bad_constraints)} (ALTER TABLE ... VALIDATE CONSTRAINT)"
          if bad_constraints else "ok"),
+        pages,
         ("server", True, f"PostgreSQL {server}"),
     ]  # fmt: skip
+
+
+def _amcheck(rd: Any) -> tuple[str, bool, str]:
+    """Every page of trainctl's tables and B-tree indexes read and checked by the server's
+    amcheck extension (verify_heapam, bt_index_check: what pg_amcheck runs), when it is
+    installed in the database: a damaged page that no command reads shows nowhere else.
+    trainctl does not install it (CREATE EXTENSION needs the server's administrator). Each
+    relation in a savepoint: a damaged one is named, the others still checked."""
+    version = rd.scalar("SELECT extversion FROM pg_extension WHERE extname = 'amcheck'")
+    if version is None:
+        return ("amcheck", True, "not run: the amcheck extension is not installed in this "
+                "database (its administrator: CREATE EXTENSION amcheck)")  # fmt: skip
+    relations = rd.all(
+        "SELECT c.relname, c.relkind, a.amname FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_am a ON a.oid = c.relam "
+        "LEFT JOIN pg_index i ON i.indexrelid = c.oid WHERE n.nspname = current_schema() "
+        "AND (c.relkind = 'r' OR (c.relkind = 'i' AND a.amname = 'btree' AND i.indisvalid "
+        "AND i.indisready)) ORDER BY c.relkind DESC, c.relname"
+    )
+    heap = rd.scalar("SELECT 1 FROM pg_proc WHERE proname = 'verify_heapam'") is not None
+    damaged: list[str] = []
+    checked = 0
+    for name, kind, _ in relations:
+        if kind == "r" and not heap:  # amcheck before 1.3 (PostgreSQL 13): indexes only
+            continue
+        checked += 1
+        rd.conn.execute("SAVEPOINT trainctl_amcheck")
+        try:
+            if kind == "r":
+                found = rd.all("SELECT blkno, msg FROM verify_heapam(CAST(:t AS regclass)) LIMIT 3", {"t": name})
+                damaged += [f"table {name}, block {b}: {m}" for b, m in found]
+            else:
+                rd.all("SELECT bt_index_check(CAST(:i AS regclass))::text", {"i": name})
+        except Exception as exc:  # the server's own words (data_corrupted, index_corrupted)
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            damaged.append(f"{'table' if kind == 'r' else 'index'} {name}: {reason}")
+            rd.conn.execute("ROLLBACK TO SAVEPOINT trainctl_amcheck")
+        rd.conn.execute("RELEASE SAVEPOINT trainctl_amcheck")
+    if damaged:
+        return ("amcheck", False, "damaged: " + "; ".join(damaged[:5])
+                + (f"; and {len(damaged) - 5} more" if len(damaged) > 5 else ""))  # fmt: skip
+    return ("amcheck", True, f"ok ({checked} tables and indexes, amcheck {version})")

@@ -208,32 +208,34 @@ DAMAGED_SQLSTATES = {"XX001": "data_corrupted", "XX002": "index_corrupted"}
 
 def damaged_server(url: str | None, sqlstate: str, exc: BaseException | str) -> DamagedDatabaseError:
     """What a PostgreSQL server's report of damaged data or a damaged index (DAMAGED_SQLSTATES)
-    says to the officer: which database, the server's words, that nothing was written, and
-    what to do. A damaged index is rebuilt from its table (REINDEX); damaged table data
-    comes back only from a backup; amcheck (pg_amcheck) finds what else is damaged. The
-    server reports a damaged page of an index as data_corrupted too ("invalid page in block
-    0 of relation base/16384/16402"): the hint names the catalog query that tells which
-    relation that file is. The server's administrator does it: trainctl cannot repair a
-    server's files."""
+    says to the officer: the server's words, named by their SQLSTATE (`server_damage`)."""
     reason = str(exc).strip().splitlines()[0] if str(exc).strip() else DAMAGED_SQLSTATES[sqlstate]
+    return server_damage(url, f"{DAMAGED_SQLSTATES[sqlstate]}, SQLSTATE {sqlstate}: {reason}",
+                         reason, index=sqlstate == "XX002")  # fmt: skip
+
+
+def server_damage(url: str | None, said: str, reason: str, *, index: bool) -> DamagedDatabaseError:
+    """The one wording of a damaged PostgreSQL database, for a command that met the damage
+    (`damaged_server`) and for `db check`'s amcheck: which database, what was found, that
+    nothing was written, and what to do. A damaged index (`index`) is rebuilt from its
+    table (REINDEX); damaged table data comes back only from a backup; amcheck (pg_amcheck)
+    finds what else is damaged. The server reports a damaged page of an index as
+    data_corrupted too ("invalid page in block 0 of relation base/16384/16402"): the hint
+    names the catalog query that tells which relation that file is. The server's
+    administrator does it: trainctl cannot repair a server's files."""
     where = f"The PostgreSQL database {display_url(url)}" if url else "The PostgreSQL database"
     backup = ("restore the database from a backup (pg_restore of a `trainctl db backup` file, "
               "or the server's own backups)")  # fmt: skip
     checks = "amcheck (pg_amcheck) finds what else is damaged (PostgreSQL docs: amcheck, REINDEX)."
-    if sqlstate == "XX002":
+    if index:
         fix = (f"Have the server's administrator rebuild the index it names (REINDEX INDEX ...); "
-               f"if the table is damaged too, {backup}. {checks}")  # fmt: skip
+               f"if a table is damaged too, {backup}. {checks}")  # fmt: skip
     else:
         file = re.search(r"relation base/\d+/(\d+)", reason)
         which = f" (`SELECT relname, relkind FROM pg_class WHERE relfilenode = {file.group(1)}`: relkind i)" if file else ""
         fix = (f"{backup[0].upper()}{backup[1:]}. If the damaged relation is an index{which}, "
                f"the server's administrator can rebuild it with REINDEX instead. {checks}")  # fmt: skip
-    return DamagedDatabaseError(
-        f"{where} is damaged ({DAMAGED_SQLSTATES[sqlstate]}, SQLSTATE {sqlstate}: {reason}). "
-        "Nothing was written.",
-        reason,
-        fix,
-    )
+    return DamagedDatabaseError(f"{where} is damaged ({said}). Nothing was written.", reason, fix)
 
 
 def not_a_file(path: Path) -> TrainctlError:

@@ -109,7 +109,7 @@ def check(ctx: typer.Context) -> None:
     from trainctl.config import sqlite_path
     from trainctl.db import check as do_check
     from trainctl.db import read_schema_version
-    from trainctl.dbfile import damaged_file
+    from trainctl.dbfile import damaged_file, server_damage
     from trainctl.errors import DamagedDatabaseError
 
     state = get_state(ctx)
@@ -126,6 +126,11 @@ def check(ctx: typer.Context) -> None:
         # command uses for a damaged file (dbfile.damaged_file), and that the rest still works
         raise damaged_file(path, "it failed a check: integrity_check, see above",
                            "until then, a command that reads a damaged page stops with an error.")  # fmt: skip
+    if path is None and "amcheck" in failed:  # PostgreSQL: damaged pages amcheck read
+        detail = next(d for name, _, d in results if name == "amcheck")
+        parts = detail.removeprefix("damaged: ").split("; ")
+        raise server_damage(state.url, "amcheck found damaged pages, see above", detail,
+                            index=all(p.startswith("index ") for p in parts))  # fmt: skip
     if failed:
         raise TrainctlError("The database failed a check (see above).", "Restore a backup, or run `trainctl db upgrade` if the schema is behind.")
 
