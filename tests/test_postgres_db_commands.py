@@ -119,6 +119,19 @@ def test_check_reads_every_page_with_amcheck_when_the_database_has_it(cli, pg: s
     tables = int(Db(pg).scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"))
     assert int(amcheck["detail"].removeprefix("ok (").split()[0]) > tables  # and their indexes
     assert Db(pg).dump() == before
+    # amcheck's functions are the superuser's unless granted: a user who may not run them
+    # is told so (it read as every table and index damaged, "permission denied")
+    role = f"reader_{os.getpid()}"
+    Db(pg).execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        Db(pg).execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+        scheme, rest = pg.split("://", 1)
+        r = cli("--db", f"{scheme}://{role}@{rest.split('@', 1)[1]}", "--format", "json", "db", "check")
+        amcheck = next(c for c in r.json if c["check"] == "amcheck")
+        assert amcheck["ok"] is True and "may not run amcheck's functions" in amcheck["detail"], amcheck
+    finally:
+        Db(pg).execute(f"DROP OWNED BY {role}")
+        Db(pg).execute(f"DROP ROLE {role}")
 
 
 def test_upgrade_on_postgres_says_there_is_no_file_backup(cli, tmp_path: Path):

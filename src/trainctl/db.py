@@ -642,9 +642,13 @@ def _amcheck(rd: Any) -> tuple[str, bool, str]:
             else:
                 rd.all("SELECT bt_index_check(CAST(:i AS regclass))::text", {"i": name})
         except Exception as exc:  # the server's own words (data_corrupted, index_corrupted)
+            rd.conn.execute("ROLLBACK TO SAVEPOINT trainctl_amcheck")
+            if getattr(exc, "sqlstate", None) == "42501":  # amcheck is superuser-only by default
+                return ("amcheck", True, "not run: this database user may not run amcheck's "
+                        "functions (its administrator: GRANT EXECUTE ON FUNCTION "
+                        "bt_index_check(regclass), verify_heapam TO the user)")  # fmt: skip
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             damaged.append(f"{'table' if kind == 'r' else 'index'} {name}: {reason}")
-            rd.conn.execute("ROLLBACK TO SAVEPOINT trainctl_amcheck")
         rd.conn.execute("RELEASE SAVEPOINT trainctl_amcheck")
     if damaged:
         return ("amcheck", False, "damaged: " + "; ".join(damaged[:5])
