@@ -660,19 +660,19 @@ def iso(
             raise UsageError(
                 f"{year} has not begun on {today}.", "Give a year that has begun, or a later --as-of."
             )
+        from trainctl.queries.reports import ISO_ROW_KEYS, IsoCells, iso_report
+
         rows_ = qc.iso_rows(rd)
         edition = qc.registry_edition(rd, "ISO", as_of=day)
         editions = qc.registry_editions(rd, "ISO", date(year, 1, 1), day)
-        m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True, year_from=date(year, 1, 1))
+        # the officers' item credits certified officers only: the cards that certify one
+        shaped = IsoCells(date(year, 1, 1), qc.officer_certification(rd, day))
+        # the cells shaped a part of the department at a time, each part's facts let go
+        m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True,
+                      year_from=date(year, 1, 1), each_part=shaped.add)  # fmt: skip
         nobody = None if m.members else _served_by_none(rd, year, day)
-        # the officers' item credits certified officers only: their cards
-        officers = qc.officer_certification(rd, [
-            e.member.id for e in m.cells
-            if e.requirement.registry_code == qc.ISO_OFFICER_ITEM and e.applicable and e.member.id
-        ], day)  # fmt: skip
-    from trainctl.queries.reports import ISO_ROW_KEYS, iso_report
 
-    data = iso_report(m, year, day, edition, officers, editions)
+    data = iso_report(m, year, day, edition, editions=editions, shaped=shaped)
     if fmt == "json":
         render.emit_json(data)
         return

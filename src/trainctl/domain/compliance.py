@@ -81,7 +81,7 @@ from __future__ import annotations
 import itertools
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, timedelta
 from functools import cached_property, lru_cache
@@ -1370,6 +1370,22 @@ def _card_code(f: Fact) -> str | None:
     return f.credential_code or (f.course_code if f.kind == TRAINING else None)
 
 
+def holding_keys(spec: RequirementSpec) -> frozenset[str]:
+    """The codes, folded, of the cards and class records that can hold a certification
+    requirement: its own (`certs.holding_codes`) and the higher levels that include one
+    (`certs.LEVELS`). Without detail `_certification` looks at no other fact (any other
+    could only be rejected as another credential)."""
+    return frozenset(
+        _key(c) for c in certs.holding_with_levels(spec.credential_code, spec.required_courses)
+    )
+
+
+def holds_by_code(code: str | None, keys: Collection[str]) -> bool:
+    """Whether a card or class record of `code` (a card's credential code, a training
+    record's course code, as stored) is of one of `keys` (`holding_keys`)."""
+    return _key(code) in keys
+
+
 def _certification(
     member: MemberFacts, spec: RequirementSpec, as_of: date, due_soon_days: int,
     detail: bool = True,
@@ -1379,7 +1395,7 @@ def _certification(
     another credential): the same status, figure and dates."""
     wanted = certs.holding_codes(spec.credential_code, spec.required_courses)
     # and the higher levels that include one of them (a Firefighter II card, certs.LEVELS)
-    keys = {_key(c) for c in certs.holding_with_levels(spec.credential_code, spec.required_courses)}
+    keys = holding_keys(spec)
     shown = " or ".join(wanted) or "(no credential code)"
     verdicts: list[Verdict] = []
     cards: list[Fact] = []
@@ -1391,7 +1407,7 @@ def _certification(
     facts: Iterable[Fact] = (*member.by_kind.get(CERTIFICATION, ()), *records)
     quick = not detail and member.unique
     if quick:
-        facts = [f for f in facts if _key(_card_code(f)) in keys]
+        facts = [f for f in facts if holds_by_code(_card_code(f), keys)]
     for f in _sorted(facts):
         code = _card_code(f)
         if not quick:
@@ -1400,7 +1416,7 @@ def _certification(
                 verdicts.append(Verdict(f, False, DUPLICATE, "listed twice: counted once"))
                 continue
             seen.add(ident)
-        if code is None or _key(code) not in keys:
+        if code is None or not holds_by_code(code, keys):
             reason = f"{code or 'no credential code'} is not {shown} (codes must match exactly)"
             verdicts.append(Verdict(f, False, WRONG_CREDENTIAL, reason))
         elif f.date is not None and f.date > as_of:

@@ -4,6 +4,7 @@ domain/compliance.py evaluates; this module only arranges the evaluations)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -153,7 +154,7 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _credit(col: list[tuple[dict[str, Any], Evaluation]]) -> float | None:
+def _credit(col: list[tuple[dict[str, Any], float]]) -> float | None:
     """An item's credit: the hours credited, each member's up to what they owed, of the
     hours owed by the members it applies to. Weighed by what each owed, as a grader counts
     member-months: a recruit who owed October to December weighs a quarter of a member
@@ -162,12 +163,11 @@ def _credit(col: list[tuple[dict[str, Any], Evaluation]]) -> float | None:
     owed = sum(dp.exact(r["target"] or 0) for r, _ in col)
     if not owed:
         return None
-    # the hours that count toward each member's figure (a monthly item's year), up to it
-    # (an officer without a certification: no credit, whatever the hours: `_certify`)
+    # the hours that count toward each member's figure (a monthly item's year: `IsoCells`),
+    # up to it (an officer without a certification: no credit, whatever the hours: `_certify`)
     done = sum(
-        dp.exact(min(e.year.value if e.year is not None else e.value, r["target"] or 0))
-        for r, e in col if r["certified"] is not False
-    )  # fmt: skip
+        dp.exact(min(counted, r["target"] or 0)) for r, counted in col if r["certified"] is not False
+    )
     return dp.percent_of(done, owed)
 
 
@@ -225,9 +225,38 @@ def _certify(
 Officers = tuple[dcm.RequirementSpec, Mapping[int, Mapping[str, Sequence[Fact]]]]
 
 
+@dataclass
+class IsoCells:
+    """A year's cells as `report iso` shapes them (`iso_cell`, and the officers' item
+    `_certify`: `officers`, what certifies an officer and the members' cards, from
+    queries/compliance.officer_certification), given a part of the matrix at a time
+    while its members' facts are held (queries/compliance.matrix `each_part`): of each
+    cell the report keeps its row and the hours that count toward its figure (a monthly
+    item's year: `_credit`), and no member's facts."""
+
+    first: date
+    officers: Officers | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    counted: list[float] = field(default_factory=list)
+
+    def add(self, cells: Sequence[Evaluation]) -> None:
+        # a one-time item with a span of its own (the recruit year) is judged by the member
+        # as they stood when it began, not by the positions they hold in this year (one held
+        # by a position alone, the new driver's, counts the days they held it: the evaluator's
+        # rule, domain.compliance `_while_held`, as in every view)
+        judged = [dcm.from_its_start(e) for e in cells]
+        rows = [iso_cell(e, self.first) for e in judged]
+        if self.officers is not None:
+            for r, e in zip(rows, judged, strict=True):
+                if e.requirement.registry_code == ISO_OFFICER_ITEM and r["status"] != dcm.NOT_APPLICABLE:
+                    _certify(r, e, *self.officers, self.first)
+        self.rows.extend(rows)
+        self.counted.extend(e.year.value if e.year is not None else e.value for e in judged)
+
+
 def iso_report(
     m: Matrix, year: int, as_of: date, edition: str | None, officers: Officers | None = None,
-    editions: Sequence[tuple[date | None, str | None]] = (),
+    editions: Sequence[tuple[date | None, str | None]] = (), *, shaped: IsoCells | None = None,
 ) -> dict[str, Any]:
     """Per member and in total (an item's credit: `_credit`). A member an item holds to
     nothing yet (a recruit whose first year runs on past the report's day: not yet due)
@@ -236,23 +265,19 @@ def iso_report(
     (queries/compliance.officer_certification), for the officers' item (`_certify`).
     `editions`: those in force in the year, from the day each came in (the first: None;
     queries/compliance.registry_editions); an item's figure names each figure in force in
-    the year, with its days (`year_figure_text`), as each month is judged by its own."""
+    the year, with its days (`year_figure_text`), as each month is judged by its own.
+    `shaped`: the matrix's cells already shaped, a part at a time (`IsoCells`, its own
+    officers); else `m`'s cells are, with their members' facts."""
     n = len(m.requirements)
     first = date(year, 1, 1)
-    # a one-time item with a span of its own (the recruit year) is judged by the member
-    # as they stood when it began, not by the positions they hold in this year (one held
-    # by a position alone, the new driver's, counts the days they held it: the evaluator's
-    # rule, domain.compliance `_while_held`, as in every view)
-    cells = [dcm.from_its_start(e) for e in m.cells]
-    rows = [iso_cell(e, first) for e in cells]
-    if officers is not None:
-        for r, e in zip(rows, cells, strict=True):
-            if e.requirement.registry_code == ISO_OFFICER_ITEM and r["status"] != dcm.NOT_APPLICABLE:
-                _certify(r, e, *officers, first)
+    if shaped is None:
+        shaped = IsoCells(first, officers)
+        shaped.add(m.cells)
+    rows, counted = shaped.rows, shaped.counted
     items = []
     out = (dcm.NOT_APPLICABLE, dcm.NOT_YET_DUE)
     for i, spec in enumerate(m.requirements):
-        pairs = [(r, e) for r, e in zip(rows[i::n], cells[i::n], strict=True) if r["status"] not in out] if n else []
+        pairs = [(r, c) for r, c in zip(rows[i::n], counted[i::n], strict=True) if r["status"] not in out] if n else []
         col = [r for r, _ in pairs]
         hours = round(sum(r["value"] or 0 for r in col), 4)
         items.append(
@@ -268,7 +293,7 @@ def iso_report(
                 "credit_percentage": _credit(pairs),
                 # the officers' item: how many of its members hold an officer certification
                 "certified": sum(1 for r in col if r["certified"])
-                if spec.registry_code == ISO_OFFICER_ITEM and officers is not None else None,
+                if spec.registry_code == ISO_OFFICER_ITEM and shaped.officers is not None else None,
                 # a one-time item still open on the report's day (a recruit year that runs
                 # on into the next): in no total here, counted in the year it closes or is met
                 **_still_open(rows[i::n] if n else [], spec),
