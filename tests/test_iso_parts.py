@@ -99,3 +99,25 @@ def test_the_officers_item_reads_only_what_can_certify_an_officer(cli, db_url):
         "met", True, "certified: pb-fo1 held, no expiry"
     )
 
+
+def test_the_rows_written_one_at_a_time_are_the_json_written_at_once(capsys):
+    """`report iso --format json` writes its rows a batch at a time (render.py
+    `emit_json_with_rows`): the text `emit_json` writes of the whole, byte for byte,
+    whatever the values (text with quotes, accents and line breaks, whole and other
+    floats, dates, none, nested lists and objects, an empty object), and with no rows."""
+    from trainctl.cli import render
+
+    rows = [
+        {"member_id": i, "member": f'Zoë "Z" Ødegård\n{i}', "value": 12.0 + i / 8, "target": 16.0,
+         "pct": float("inf") if i == 3 else 100, "window_start": date(2025, 1, i % 28 + 1),
+         "certified": [None, True, False][i % 3], "note": None, "nested": [{"a": [1, 2]}, []] if i == 2 else {}}
+        for i in range(4500)
+    ]  # fmt: skip
+    rows.insert(7, {})
+    for data in ({"year": 2025, "items": [{"item": "X", "n": 1.5}], "rows": rows},
+                 {"year": 2025, "editions": [], "rows": []}):  # fmt: skip
+        render.emit_json(data)
+        at_once = capsys.readouterr().out
+        for batch in (2000, 7, 1):  # batches of rows, the last one short
+            render.emit_json_with_rows(data, "rows", at_once=batch)
+            assert capsys.readouterr().out == at_once, batch

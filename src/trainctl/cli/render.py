@@ -107,6 +107,28 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(jsonable(data), indent=2, ensure_ascii=False) + "\n")
 
 
+def emit_json_with_rows(data: dict[str, Any], key: str, at_once: int = 2000) -> None:
+    """`emit_json(data)`, byte for byte, where `data[key]`, its last entry, is a long list
+    (`report iso`'s rows): written `at_once` elements at a time, each batch's text nested
+    as json.dumps nests it (JSON escapes a line break inside a string, so indenting each
+    line of the batch's own text is the same text; `emit_json_rows`). bench/iso.py
+    --members 5000 (35,000 rows): the whole text was held at once beside a copy of every
+    row, 228 MB peak (149 MB for the table) -> 141 MB; the same CPU (0.5 s)."""
+    rows = data[key]
+    assert list(data)[-1] == key
+    head = json.dumps(jsonable({**data, key: []}), indent=2, ensure_ascii=False)
+    if not rows:
+        sys.stdout.write(head + "\n")
+        return
+    out = sys.stdout
+    out.write(head[: -len("[]\n}")] + "[\n")
+    for i in range(0, len(rows), at_once):
+        text = json.dumps(jsonable(rows[i : i + at_once]), indent=2, ensure_ascii=False)
+        # "[\n  {...},\n  {...}\n]" two deeper, without its brackets
+        out.write(("" if i == 0 else ",\n") + text.replace("\n", "\n  ")[2:-4])
+    out.write("\n  ]\n}\n")
+
+
 def emit_json_rows(rows: Iterable[Any]) -> None:
     """A JSON list written an element at a time, as the rows come (a listing of every
     record, read as it is written: no list of them all in memory): the same text as

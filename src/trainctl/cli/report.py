@@ -674,7 +674,7 @@ def iso(
 
     data = iso_report(m, year, day, edition, editions=editions, shaped=shaped)
     if fmt == "json":
-        render.emit_json(data)
+        render.emit_json_with_rows(data, "rows")  # (emit_json's text, in batches of rows)
         return
     if fmt == "csv":
         render.emit_csv(_iso_file_rows(data), [Col(k) for k in (*ISO_ROW_KEYS, *ISO_TOTAL_KEYS)])
