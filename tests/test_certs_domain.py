@@ -168,3 +168,23 @@ def test_what_explain_says_holds_a_certification_requirement(wanted, text):
     """`requirement explain`'s "Needs a valid ... card" names the higher levels that
     include a credential asked for (LEVELS), once, and nothing more where none does."""
     assert certs.card_text(wanted) == text
+
+
+def test_a_higher_level_renews_no_lower_card():
+    """in_force with `renewed_as`: each level gives way only to a later card of its own
+    (an FF II card with an expiry renews no FF I card without one); the codes a
+    requirement names renew each other (an ACLS class course beside the ACLS card)."""
+    wanted = certs.holding_codes("PB-FF1", None)
+    cards = [(1, None, date(2019, 5, 1), "PB-FF1"), (2, date(2025, 12, 31), date(2021, 5, 1), "PB-FF2")]
+
+    def key(c):
+        return c[1], c[2], c[0], c[1] is not None
+
+    def renews(c):
+        return certs.renewed_as(c[3], wanted)
+
+    assert [c[0] for c in certs.in_force(cards, key, renews)] == [1, 2]
+    assert certs.deciding(cards, key, renews)[0] == 1
+    assert [c[0] for c in certs.in_force(cards, key)] == [2]  # one credential: the renewal
+    assert certs.renewed_as("acls-c", certs.holding_codes("ACLS", ["ACLS-C"])) == "ACLS"
+    assert certs.renewed_as("pb-ff2", wanted) == "PB-FF2"

@@ -19,7 +19,10 @@ read side, the credit feed and compliance).
 
 - A card of a higher level holds a requirement of the lower level it includes (`LEVELS`:
   Firefighter II holds Firefighter I, Fire Officer II holds Fire Officer I), weighed as a
-  card of the lower credential would be (`holds`).
+  card of the lower credential would be (`holds`); but it is a certification of its own,
+  no renewal of the lower card (`renewed_as`): an FF I certificate without an expiry does
+  not run out because an FF II card issued after it did (Pro Board sets no expiry; a
+  certification lapses only by its own renewal running out).
 
 Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
 card of the same credential decides: it expires later, or renewed this one), `not yet issued`, or `void`.
@@ -219,13 +222,36 @@ def is_valid(expires_on: date | None, today: date) -> bool:
 Key = Callable[[T], tuple[date | None, date | None, Any, bool]]
 
 
-def in_force(cards: Iterable[T], key: Key[T]) -> list[T]:
+def renewed_as(code: str | None, wanted: Iterable[str]) -> str:
+    """The credential a card or class record of `code` is renewed as (`in_force`), weighed
+    for a certification requirement holding `wanted` (its `holding_codes`, as given): one of
+    them, the requirement's own group (an ACLS class record renews the ACLS card, and the
+    card the record); any other code, its own credential: a higher level that holds the
+    requirement (`LEVELS`) is a certification of its own, which neither renews a lower
+    card nor is renewed by one. The one rule compliance and program credit (the credit
+    feed's `renewed_sources`, over every requirement naming a code) group renewals by."""
+    key = credential_code(code or "")
+    named = [credential_code(w) for w in wanted if w]
+    return named[0] if key in named else key
+
+
+def in_force(cards: Iterable[T], key: Key[T], credential: Callable[[T], str] | None = None) -> list[T]:
     """The cards of one credential that no later card supersedes: all but those without
     an expiry on file issued before a card with one (its renewal: a Pro Board certificate
     of 2019 without an expiry gives way to the state card of 2022 that ran out in 2025;
     issued the same day, neither renews the other). Of these the latest last day decides
-    (`deciding`). A class record of the credential's course is weighed as a card is."""
+    (`deciding`). A class record of the credential's course is weighed as a card is.
+    `credential(card)`: what each is a card of, where cards of several credentials are
+    weighed together (`renewed_as`: a Firefighter II card beside Firefighter I's): a card
+    gives way only to a later one of its own; None: all of one."""
     cards = list(cards)
+    if credential is not None:
+        groups: dict[str, list[T]] = {}
+        for c in cards:
+            groups.setdefault(credential(c), []).append(c)
+        if len(groups) > 1:
+            kept = {id(c) for group in groups.values() for c in in_force(group, key)}
+            return [c for c in cards if id(c) in kept]
     renewed = [issued for _, issued, _, on_file in map(key, cards) if on_file and issued is not None]
     if not renewed:
         return cards
@@ -234,17 +260,17 @@ def in_force(cards: Iterable[T], key: Key[T]) -> list[T]:
             if on_file or (issued is not None and issued >= latest)]  # fmt: skip
 
 
-def deciding(cards: Iterable[T], key: Key[T]) -> T:
-    """The card that decides among cards of one credential: of those in force (`in_force`),
-    the latest last day (None = no expiry, the latest of all), then the latest issue date,
-    then the tie-break (an id). `key(card)` gives (last day, issued_on, tie-break, whether
-    an expiry is on file)."""
+def deciding(cards: Iterable[T], key: Key[T], credential: Callable[[T], str] | None = None) -> T:
+    """The card that decides among cards of one credential (or, with `credential`, of
+    several weighed together: `in_force`): of those in force, the latest last day (None =
+    no expiry, the latest of all), then the latest issue date, then the tie-break (an id).
+    `key(card)` gives (last day, issued_on, tie-break, whether an expiry is on file)."""
 
     def order(card: T) -> tuple[date, date, Any]:
         expires, issued, tie, _ = key(card)
         return (expires or date.max, issued or date.min, tie)
 
-    return max(in_force(cards, key), key=order)
+    return max(in_force(cards, key, credential), key=order)
 
 
 class Card(Protocol):

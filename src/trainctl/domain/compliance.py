@@ -1443,8 +1443,11 @@ def _certification(
         def key(f: Fact) -> tuple[date | None, date | None, str, bool]:
             return expiry(f), f.date, str(f.id), f.expires_on is not None
 
-        decisive = certs.deciding(cards, key)
-        renewed = {id(f) for f in cards} - {id(f) for f in certs.in_force(cards, key)}
+        def renews(f: Fact) -> str:  # a higher level's card renews no lower one (certs.renewed_as)
+            return certs.renewed_as(_card_code(f), wanted)
+
+        decisive = certs.deciding(cards, key, renews)
+        renewed = {id(f) for f in cards} - {id(f) for f in certs.in_force(cards, key, renews)}
         exp = expiry(decisive)
         assumed = exp is not None and decisive.expires_on is None
         held = (

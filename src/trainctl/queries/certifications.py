@@ -354,6 +354,11 @@ def deciding_records(
     return out
 
 
+def _level_of(level: dict[int, str]) -> Any:
+    """held_higher's `credential` for domain/certs `deciding`: the level a holder is of."""
+    return lambda h: level[id(h)]
+
+
 def held_higher(
     cards: Iterable[Card], holds: dict[tuple[int, str], RecordHold], rules: CardRules, today: date
 ) -> set[tuple[int, str]]:
@@ -376,9 +381,13 @@ def held_higher(
     order = _holder_key(rules)
     out = set()
     for (mid, code), own in mine.items():
-        above = [h for high in higher_codes(code) for h in mine.get((mid, high), ())]
-        if above and id(deciding([*own, *above], order)) not in {id(h) for h in own}:
-            out.add((mid, code))
+        above = {high: mine.get((mid, high), []) for high in higher_codes(code)}
+        if any(above.values()):
+            # each level renewed by its own cards only (domain/certs `renewed_as`)
+            level = {id(h): c for c, held in ((code, own), *above.items()) for h in held}
+            best = deciding([*own, *(h for held in above.values() for h in held)], order, _level_of(level))
+            if id(best) not in {id(h) for h in own}:
+                out.add((mid, code))
     return out
 
 
