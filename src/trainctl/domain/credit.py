@@ -37,7 +37,10 @@ expired before the day its credit takes effect (`credit_day`: today, or the enro
 start when that is later: no credit is dated before its enrollment, and a card that ran
 out before an enrollment began credits it nothing), whenever it was issued. A card with no expiry on file holds a
 requirement that renews (BLS, biennial) for one renewal period from its issue day, and a
-one-time one for good (domain/certs `held_through`: the rule compliance judges by).
+one-time one for good (domain/certs `held_through`: the rule compliance judges by). A card
+or a class record that a later one of its credential renews (domain/certs `in_force`,
+`renewed_as`) credits no certification requirement (`Fact.renewed`; the feed leaves such a
+card out).
 """
 
 from __future__ import annotations
@@ -91,6 +94,9 @@ class Fact:
     skill: str | None = None
     call_type: str | None = None
     note: str | None = None  # shown in `progress log`
+    # a class record a later card or record of its credential renews (domain/certs
+    # `in_force`): it credits no certification requirement (hours and courses as ever)
+    renewed: bool = False
 
     @property
     def credit_category(self) -> str | None:
@@ -262,6 +268,8 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
                     fact.credit_category,
                     DISTRIBUTIVE if fact.self_paced else None,
                 )
+            return None
+        if t == "certification" and fact.renewed:
             return None
         if t in ("courses", "certification"):
             item = acc._item(fact.course_code)

@@ -36,8 +36,8 @@ from trainctl.services.credit_feed import (
     FeedResult,
     InsertIgnoring,
     Recredit,
-    renewed_cards,
     resettle_cards,
+    settle_renewals,
 )
 from trainctl.services.sheet_import import (
     CHUNK_ROWS,
@@ -241,9 +241,9 @@ def _store(
     # (domain/certs `in_force`, as compliance judges), taken back through the ledger. New
     # cards only ever renew more (a card in force again takes a void): only the members
     # with a renewed card are settled (2,000 new cards, none renewed: about 0.25 s CPU saved)
-    renewed = set(renewed_cards(session, {r.member_id for r in todo}, today).values()) if todo else set()
-    if renewed:
-        settled = resettle_cards(session, actor, renewed, today=today, reason="a later card renews this one")
+    settled = settle_renewals(session, actor, {r.member_id for r in todo}, today=today,
+                              reason="a later card renews this one")  # fmt: skip
+    if settled.members:
         outcome.feed.events = [*_renewed_lines(settled), *outcome.feed.events, *settled.feed.events]
     # the member the cards are of, as other audit rows name theirs (`enrollment.add`,
     # `skill.checkoff`): the log answers "who got that card", and `member show` lists it

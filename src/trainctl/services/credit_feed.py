@@ -70,7 +70,8 @@ from trainctl.services.store import Writer
 
 __all__ = [
     "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts", "credit_opened",
-    "recredit_requirements", "renewed_cards", "resettle_cards", "resettle_checkoffs", "reverse_sources", "source_facts", "source_groups",
+    "recredit_requirements", "renewed_cards", "renewed_records", "renewed_sources", "resettle_cards", "resettle_checkoffs", "reverse_sources", "settle_renewals",
+    "source_facts", "source_groups",
 ]  # fmt: skip
 
 VOID_SUFFIX = ":void"
@@ -166,7 +167,7 @@ def _signature(fact: Fact) -> tuple[Any, ...]:
     """What matching looks at (member, id, date and note aside): many facts share it."""
     return (
         fact.source_type, fact.hours, fact.course_code, fact.training_type, fact.category,
-        fact.topic, fact.self_paced, fact.credential, fact.skill, fact.call_type,
+        fact.topic, fact.self_paced, fact.credential, fact.skill, fact.call_type, fact.renewed,
     )  # fmt: skip
 
 
@@ -617,7 +618,7 @@ class CreditFeed:
         # an enrollment begun after today takes its credit dated its start (dc.credit_day)
         later = any(row.enrolled_on > self.today for m in members for row in self._rows[m])
         if self._requirement_ids is not None or self._rename or later or self._blockers(eids):
-            self.add_groups(source_groups(session, ["training_record"], since=since))
+            self.add_groups(source_groups(session, ["training_record"], since=since, as_of=self.today))
             return
         sig_cols = (t.c.hours_completed, t.c.course_code, t.c.training_type, t.c.category, t.c.topic,
                     t.c.self_paced)  # fmt: skip
@@ -1012,7 +1013,9 @@ def source_facts(
         for part in _parts(member_ids):
             where = _where(kind, t, part, since, between)
             if kind == "training_record":
-                facts = [fact_of(proto, item) for proto, items in _record_groups(session, where) for item in items]
+                day = as_of if as_of is not None else (between[1] if between is not None else None)
+                groups = _record_groups(session, where, renewed_records(session, part, day))
+                facts = [fact_of(proto, item) for proto, items in groups for item in items]
                 out += sorted(facts, key=lambda f: int(f.source_id))  # id order, as the rows are
             elif kind == "certification":
                 cards = session.execute(
@@ -1069,17 +1072,68 @@ def source_facts(
 
 
 def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date | None) -> dict[int, int]:
-    """card id -> member id of the members' cards (None: every member's) that a later card of the same
-    credential renews on `day` (None: any day): a card without an expiry on file issued
-    before one with an expiry (domain/certs `in_force`, the rule compliance and `cert list`
-    judge by: the renewal decides, valid or run out). Such a card credits no program row:
-    source_facts leaves it out and `resettle_cards` takes its credit back. Void cards and
-    cards issued after `day` renew nothing. One query per chunk of members."""
-    from trainctl.domain.certs import credential_code, in_force
-    from trainctl.models import Certification
+    """card id -> member id of the members' cards (None: every member's) that a later card
+    or class record renews on `day` (`renewed_sources`)."""
+    return {sid: mid for (kind, sid), mid in renewed_sources(session, member_ids, day).items()
+            if kind == "certification"}  # fmt: skip
 
+
+def renewed_records(session: Session, member_ids: Iterable[int] | None, day: date | None) -> set[int]:
+    """The ids of the members' class records that a later card or class record renews on
+    `day` (`renewed_sources`): they credit no certification requirement (hours and courses
+    requirements they credit as ever)."""
+    return {sid for (kind, sid), _ in renewed_sources(session, member_ids, day).items() if kind == "training_record"}
+
+
+def named_codes(session: Session) -> dict[str, set[str]]:
+    """code -> the credentials a card or class record of it is renewed as (domain/certs
+    `renewed_as`), for every code a certification requirement names or holds it by
+    (`holding_with_levels`): the requirements as they are now, as the feed credits."""
+    from trainctl.domain.certs import (
+        credential_code,
+        holding_codes,
+        holding_with_levels,
+        renewed_as,
+    )
+
+    r = Requirement.__table__  # type: ignore[attr-defined]
+    out: dict[str, set[str]] = {}
+    for credential, courses in session.execute(
+        sa.select(r.c.credential_code, r.c.required_courses).where(r.c.requirement_type == "certification")
+    ):
+        wanted = holding_codes(credential, courses)
+        for code in holding_with_levels(credential, courses):
+            out.setdefault(credential_code(code), set()).add(renewed_as(code, wanted))
+    return out
+
+
+def renewed_sources(
+    session: Session, member_ids: Iterable[int] | None, day: date | None
+) -> dict[tuple[str, int], int]:
+    """(source type, id) -> member id of the members' cards and class records (None: every
+    member's) that a later one of the same credential renews on `day` (None: any day): one
+    without an expiry on file issued before one with an expiry (domain/certs `in_force`,
+    grouped by `renewed_as` over the requirements naming the code: the rule compliance and
+    `cert list` judge by; a class record of a course a certification requirement names is
+    weighed as a card is, a higher level's card renews no lower one). Such a source
+    credits no certification requirement: source_facts leaves such a card out and marks
+    such a record (`Fact.renewed`), and `resettle_cards` takes its credit back. Void
+    sources, those dated after `day`, and records not completed or failed renew nothing.
+    Two queries per chunk of members."""
+    from trainctl.domain.certs import credential_code, in_force
+    from trainctl.models import Certification, TrainingRecord
+
+    named = named_codes(session)
     t = Certification.__table__  # type: ignore[attr-defined]
-    groups: dict[tuple[int, str], list[tuple[int, date, date | None]]] = {}
+    tr = TrainingRecord.__table__  # type: ignore[attr-defined]
+    squeezed = sorted({c.replace(" ", "") for c in named})
+    groups: dict[tuple[int, str], list[tuple[str, int, date, date | None]]] = {}
+
+    def add(kind: str, sid: int, mid: int, code: str | None, on: date, expires: date | None) -> None:
+        key = credential_code(code or "")
+        for credential in named.get(key, {key} if kind == "certification" else set()):
+            groups.setdefault((mid, credential), []).append((kind, sid, on, expires))
+
     for part in _parts(member_ids):
         where = [t.c.voided_at.is_(None), *([] if part is None else [t.c.member_id.in_(part)])]
         if day is not None:
@@ -1087,12 +1141,24 @@ def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date 
         for cid, mid, code, issued, expires in session.execute(
             sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on).where(*where)
         ):
-            groups.setdefault((mid, credential_code(code)), []).append((cid, issued, expires))
-    out: dict[int, int] = {}
-    for (mid, _), cards in groups.items():
-        if len(cards) > 1:
-            kept = {c[0] for c in in_force(cards, lambda c: (c[2], c[1], c[0], c[2] is not None))}
-            out.update((c[0], mid) for c in cards if c[0] not in kept)
+            add("certification", cid, mid, code, issued, expires)
+        if not squeezed:
+            continue
+        where = [tr.c.voided_at.is_(None), *_record_counts(tr),
+                 sa.func.upper(sa.func.replace(tr.c.course_code, " ", "")).in_(squeezed),
+                 *([] if part is None else [tr.c.member_id.in_(part)])]  # fmt: skip
+        if day is not None:
+            where.append(tr.c.completion_date <= day)
+        for rid, mid, code, on, expires in session.execute(
+            sa.select(tr.c.id, tr.c.member_id, tr.c.course_code, tr.c.completion_date, tr.c.expiration_date)
+            .where(*where)
+        ):
+            add("training_record", rid, mid, code, as_date(on) or date.min, as_date(expires))
+    out: dict[tuple[str, int], int] = {}
+    for (mid, _), found in groups.items():
+        if len(found) > 1:
+            kept = {c[:2] for c in in_force(found, lambda c: (c[3], c[2], c[:2], c[3] is not None))}
+            out.update((c[:2], mid) for c in found if c[:2] not in kept)
     return out
 
 
@@ -1138,8 +1204,10 @@ def source_groups(
         from trainctl.models import TrainingRecord
 
         t = TrainingRecord.__table__  # type: ignore[attr-defined]
+        day = as_of if as_of is not None else (between[1] if between is not None else None)
         for part in _parts(member_ids):
-            out += _record_groups(session, _where("training_record", t, part, since, between))
+            renewed = renewed_records(session, part, day)
+            out += _record_groups(session, _where("training_record", t, part, since, between), renewed)
     if kinds - {"training_record"}:
         out += group_facts(source_facts(session, kinds - {"training_record"}, member_ids, since=since,
                                         between=between, as_of=as_of))
@@ -1152,10 +1220,11 @@ def _record_counts(t: sa.Table) -> list[Any]:
     return [t.c.status == "completed", t.c.passed.is_not(False), t.c.completion_date.is_not(None)]
 
 
-def _record_groups(session: Session, where: list[Any]) -> list[Group]:
+def _record_groups(session: Session, where: list[Any], renewed: set[int] | frozenset[int] = frozenset()) -> list[Group]:
     """The training records on file that count (completed, not failed, dated) among those
     `where` selects, as facts grouped by signature, in id order within a group: the one
-    place a record becomes a Fact."""
+    place a record becomes a Fact. `renewed`: the ids of records a later card or record
+    renews (`renewed_records`), marked so (`Fact.renewed`)."""
     from trainctl.models import TrainingRecord
 
     t = TrainingRecord.__table__  # type: ignore[attr-defined]
@@ -1170,11 +1239,13 @@ def _record_groups(session: Session, where: list[Any]) -> list[Group]:
     day = _day_parser()
     groups: dict[tuple[Any, ...], Group] = {}
     for hours, code, ttype, cat, topic, paced, rid, mid, on, expires in rows:
-        key = (hours, code, ttype, cat, topic, paced)
+        gone = rid in renewed
+        key = (hours, code, ttype, cat, topic, paced, gone)
         group = groups.get(key)
         if group is None:
             proto = Fact("training_record", "", 0, date.min, hours=hours or 0.0, course_code=code,
-                         training_type=ttype, category=cat, topic=topic, self_paced=bool(paced))  # fmt: skip
+                         training_type=ttype, category=cat, topic=topic, self_paced=bool(paced),
+                         renewed=gone)  # fmt: skip
             group = groups[key] = (proto, [])
         group[1].append((str(rid), mid, day(on), day(expires), None))
     return list(groups.values())
@@ -1317,20 +1388,50 @@ def resettle_checkoffs(
 def resettle_cards(
     session: Session, actor: Actor, member_ids: Iterable[int], *, today: date, reason: str
 ) -> Recredit:
-    """After cards of these members are recorded or voided: their program credit as the
-    cards in force decide (domain/certs `in_force`, as compliance judges: a card without an
-    expiry gives way to a later card with one, run out or not). A credited card that a
-    later one renews gets a reversing entry ("<id>:recredit:<n>", dated `today`, the day
-    the renewal is recorded); a card in force again (its renewal voided) that holds no net
-    credit is credited through the feed (windows and gates as ever), then the finish. Only
-    the members' rows on certification requirements of creditable enrollments are read."""
+    """After cards or class records of these members are recorded or voided: their program
+    credit on certification requirements as the cards and class records in force decide
+    (`renewed_sources`, domain/certs `in_force`, as compliance judges: one without an
+    expiry gives way to a later one of its credential with one, run out or not). A
+    credited card or record that a later one renews gets a reversing entry
+    ("<id>:recredit:<n>", dated `today`, the day the renewal is recorded); one in force
+    again (its renewal voided) that holds no net credit is credited through the feed
+    (windows and gates as ever), then the finish. Only the members' rows on certification
+    requirements of creditable enrollments are read."""
     members = sorted(set(member_ids))
     rows, accepts = _members_rows(session, "certification", members) if members else ([], {})
     if not rows:
         return Recredit()
-    kinds = {"certification"}
+    kinds = {"certification", "training_record"}
     facts = source_facts(session, kinds, members, as_of=today)
     return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
+
+
+def settle_renewals(
+    session: Session, actor: Actor, member_ids: Iterable[int], *, today: date, reason: str,
+    since: int | None = None,
+) -> Recredit:
+    """After cards or class records of these members were recorded: `resettle_cards` for
+    those with a card or class record a later one renews on `today` (`renewed_sources`);
+    nothing for the others (new sources only ever renew more: a source in force again
+    takes a void, which resettles its member). `since`: only the members with a class
+    record of a certification requirement's code above that id (an import's new rows;
+    other records renew nothing). About one query a chunk of members when none is renewed."""
+    members = set(member_ids)
+    if since is not None and members:
+        from trainctl.models import TrainingRecord
+
+        named = named_codes(session)
+        tr = TrainingRecord.__table__  # type: ignore[attr-defined]
+        squeezed = sorted({c.replace(" ", "") for c in named})
+        members = set() if not squeezed else {
+            mid for part in chunks(sorted(members)) for mid in session.execute(
+                sa.select(tr.c.member_id).distinct().where(
+                    tr.c.id > since, tr.c.member_id.in_(part), tr.c.voided_at.is_(None),
+                    sa.func.upper(sa.func.replace(tr.c.course_code, " ", "")).in_(squeezed))
+            ).scalars()
+        }  # fmt: skip
+    renewed = set(renewed_sources(session, members, today).values()) if members else set()
+    return resettle_cards(session, actor, renewed, today=today, reason=reason) if renewed else Recredit()
 
 
 def resettle_records(

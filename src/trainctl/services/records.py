@@ -26,14 +26,21 @@ from sqlmodel import Session, select
 from trainctl.db import BulkInsert, chunks, insert_ignoring
 from trainctl.domain import records as dr
 from trainctl.domain import sheet
-from trainctl.domain.certs import held_through
+from trainctl.domain.certs import credential_code, held_through
 from trainctl.domain.lookup import as_id
 from trainctl.domain.text import code_text, hours_text, plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
-from trainctl.services.credit_feed import CreditFeed, FeedResult
+from trainctl.services.credit_feed import (
+    CreditFeed,
+    FeedResult,
+    Recredit,
+    named_codes,
+    resettle_cards,
+    settle_renewals,
+)
 from trainctl.services.sheet_import import (
     IMPORT_HINT,
     ImportOutcome,
@@ -453,13 +460,38 @@ class _Writer:
         table = TrainingRecord.__table__  # type: ignore[attr-defined]
         self.insert = TemplateInsert(session.connection(), table)
         self.feed = CreditFeed(session, actor, today=today)
+        self.actor, self.today = actor, today
+        self.since = int(session.execute(sa.select(sa.func.coalesce(sa.func.max(table.c.id), 0))).scalar_one())
+        self.members: set[int] = set()
 
     def write(self, rows: list[tuple[Any, ...]]) -> None:
+        self.members.update(r[0] for r in rows)
         write_chunk(self.session, self.insert, rows, self.outcome, self.feed, "training_record",  # type: ignore[arg-type]
                     keep_ids=self.keep_ids)  # fmt: skip
 
     def close(self) -> FeedResult:
-        return self.feed.close()
+        """The feed's finish; then a class record of a certification's course that renews a
+        card or record (or that a later one renews) takes that one's credit back, as
+        compliance judges (credit_feed.settle_renewals)."""
+        result = self.feed.close()
+        settled = settle_renewals(self.session, self.actor, self.members, today=self.today,
+                                  reason="a later card or class record renews this one", since=self.since)  # fmt: skip
+        result.events = [*renewal_lines(settled), *result.events, *settled.feed.events]
+        return result
+
+
+def renewal_lines(settled: Recredit) -> list[str]:
+    """What settling renewals did after records were recorded or voided, for the summary."""
+    out = []
+    if settled.reversed:
+        out.append(f"Took back {plural(settled.reversed, 'credit')} of a card or class record that a later "
+                   "one renews (the renewal decides, as compliance judges).")  # fmt: skip
+    if settled.added:
+        out.append(f"Credited {plural(settled.added, 'card or class record', 'cards or class records')} "
+                   "in force again (the one that renewed it is void).")  # fmt: skip
+    if settled.feed.held:
+        out.append(f"{plural(len(settled.feed.held), 'credit')} not given: the program's order does not take them.")
+    return out
 
 
 # -------------------------------------------------------------------------------------- add
@@ -1143,9 +1175,15 @@ def void_record(
     """Keep the record, stamp who/when/why, reverse its credit. Voiding a void record
     changes nothing (returns None for the feed)."""
     actor.require(MANAGE, "void training records")
-    return void_row(session, actor, lambda: get_record(session, ref), reason=reason, today=today,
-                    source_type="training_record", action="record.void", what="record",
-                    dated=lambda r: r.completion_date if r.status == "completed" else None)  # fmt: skip
+    record, feed = void_row(session, actor, lambda: get_record(session, ref), reason=reason, today=today,
+                            source_type="training_record", action="record.void", what="record",
+                            dated=lambda r: r.completion_date if r.status == "completed" else None)  # fmt: skip
+    if feed is not None and credential_code(record.course_code or "") in named_codes(session):
+        # a void renewal no longer renews the card or record before it: that one credits again
+        settled = resettle_cards(session, actor, [record.member_id], today=today,
+                                 reason=f"void of record {record.id}: {reason.strip()}")  # fmt: skip
+        feed.events = [*renewal_lines(settled), *feed.events, *settled.feed.events]
+    return record, feed
 
 
 __all__ = [
