@@ -23,7 +23,7 @@ REVISIONS = (
     "0006_reminders", "0007_ci_unique", "0008_effective_dates", "0009_member_history",
     "0010_casefold", "0011_reminder_indexes", "0012_last_activity", "0013_void_again",
     "0014_cycle_end", "0015_resumed_assigned", "0016_requirement_history", "0017_shift_minutes",
-    "0018_requirement_entered_on", "0019_more_positions", "0020_completed_on",
+    "0018_requirement_entered_on", "0019_more_positions", "0020_completed_on", "0021_settled_renewals",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
 

@@ -8,6 +8,12 @@ the enrollment's span) until something touched them. An upgrade from a revision 
 the rollup, phases and milestones of the enrollments that changed), exactly as editing the
 requirement would (services/progress/finish.remeasure_requirements).
 
+An upgrade from a revision before `SETTLED_RENEWALS` settles the program credit of every
+member holding a card or class record that a later one renews (credit_feed.resettle_cards,
+as `cert add` does for one member): credit an older trainctl gave such a source, or left
+standing until the member's next card, is taken back ("<id>:recredit:<n>", dated the
+department's today), as compliance judges (domain/certs `in_force`).
+
 Why not in the migration: measuring is Python (domain/progress.py) that follows the living
 schema; a migration runs frozen at its revision, and a later one may change the tables this
 code reads. After the last migration, code and schema agree.
@@ -63,9 +69,49 @@ def needs_remeasure(before: str | None) -> bool:
     return _before(before, REMEASURED_BY)
 
 
+# The first revision whose databases hold no program credit of a renewed card or class
+# record (credit_feed.renewed_sources): an upgrade from before it settles them once.
+SETTLED_RENEWALS = "0021_settled_renewals"
+
+
 def after_upgrade(conn: Any, before: str | None) -> list[str]:
     """Run on the upgrade's SQLAlchemy Connection once the schema is at head; returns what it
     did, in words (nothing when there was nothing to do)."""
+    notes = _remeasure(conn, before)
+    if _before(before, SETTLED_RENEWALS):
+        notes += _settle_renewals(conn)
+    return notes
+
+
+def _settle_renewals(conn: Any) -> list[str]:
+    """Take back the program credit of renewed cards and class records (module docstring),
+    through the living credit feed on a Session joined to the upgrade's transaction."""
+    from sqlmodel import Session
+
+    from trainctl.domain.text import plural
+    from trainctl.permissions import OWNER
+    from trainctl.services.credit_feed import renewed_sources, resettle_cards
+
+    today = department_today(Writer(conn.connection.driver_connection, conn.dialect.name, sa_conn=conn))
+    with Session(bind=conn) as session:
+        members = set(renewed_sources(session, None, today).values())
+        if not members:
+            return []
+        settled = resettle_cards(session, OWNER, members, today=today,
+                                 reason="db upgrade: a later card or class record renews this one")  # fmt: skip
+        session.flush()
+    if not settled.reversed and not settled.added:
+        return []
+    return [
+        f"Took back {plural(settled.reversed, 'program credit')} of cards or class records that a "
+        f"later one renews ({plural(len(settled.members), 'member')}; the renewal decides, as "
+        "compliance judges)."
+        + (f" Credited {settled.added} in force." if settled.added else "")
+    ]
+
+
+def _remeasure(conn: Any, before: str | None) -> list[str]:
+    """The recurring figures and shift hours of an older trainctl, re-measured (module docstring)."""
     recurring, shifts = needs_remeasure(before), _before(before, SHIFT_MINUTES)
     if not (recurring or shifts):
         return []
