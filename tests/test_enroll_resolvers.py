@@ -202,7 +202,7 @@ def test_a_name_that_names_nobody_offers_the_closest_members(cli, dept):
     assert "Did you mean" not in r.stderr
     # the batch form offers the same
     r = cli("enroll", "bulk", "Recruit", "--members", "ana reyes,A1", ok=False)
-    assert "item 1: Did you mean Ana Lucia Reyes (badge F-217)?" in r.stderr, r.stderr
+    assert "item 1: ana reyes: No member 'ana reyes'. Did you mean Ana Lucia Reyes (badge F-217)?" in r.stderr, r.stderr
 
 
 def test_a_misspelling_among_many_near_names_offers_the_nearest(cli, dept, tmp_path):
@@ -220,9 +220,10 @@ def test_a_misspelling_among_many_near_names_offers_the_nearest(cli, dept, tmp_p
     r = cli("enroll", "bulk", "Recruit", "--csv", sheet, ok=False)
     err = " ".join(r.stderr.split())
     assert "25 members refused" in err and "line 21: Recruit 0020 Persn: No member 'Recruit 0020 Persn'." in err
-    assert "line 2: Did you mean Recruit 0001 Person (badge R-0001)?" in err, r
-    # 20 rows' own suggestions and one general hint for rows 22-26: eight hints shown
-    assert "... and 13 more (each row's own in `enroll add`)" in err, r
+    # each row's own suggestion on its line (it was in a hint of its own, eight of them
+    # shown and "... and 13 more (each row's own in `enroll add`)"), the advice once
+    assert "line 2: Recruit 0001 Persn: No member 'Recruit 0001 Persn'. Did you mean Recruit 0001 Person (badge R-0001)?" in err, r
+    assert err.count("Name a member by badge number") == 1 and "... and" not in err.split("Hint:")[1], r
 
 
 def test_a_misspelled_program_and_a_bare_number_in_a_class_file_get_a_did_you_mean(cli, dept, tmp_path, snapshot):
@@ -248,7 +249,7 @@ def test_a_misspelled_program_and_a_bare_number_in_a_class_file_get_a_did_you_me
     sheet.write_text("member\n42\n", encoding="utf-8")
     r = cli("enroll", "bulk", "Probationary Firefighter", "--csv", sheet, ok=False)
     assert r.exit_code == 1 and "line 2: 42: No member '42'." in r.stderr, r
-    assert "line 2: Did you mean Ann Marsh (badge 0042)?" in r.stderr, r
+    assert "line 2: 42: No member '42'. Did you mean Ann Marsh (badge 0042)?" in r.stderr, r  # the row's own offer on its line
     assert snapshot() == before
 
 
@@ -460,3 +461,37 @@ def test_an_id_column_takes_the_id_as_the_hints_write_it(cli, dept, tmp_path, ce
     r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position")
     enrolled = {e["member"] for e in cli("--format", "json", "enroll", "list").json}
     assert "Bob Ray" in enrolled, (r.stderr, enrolled)
+
+
+def test_a_class_file_of_two_thousand_misspelled_rows_is_a_refusal_an_officer_can_act_on(cli, dept, tmp_path, snapshot):
+    """2,000 rows, the same eight typos over and over and a recruit not on file yet: the
+    table scrolled 2,000 rows past, the repeats of a refused row were "naming a member
+    already listed, counted once" (fix line 3, and line 31's same typo was refused on the
+    next run), and eight near-identical hints each carried one row's "Did you mean". Now:
+    the first 100 rows and where all are, each refusal line with its own suggestion and how
+    many lines repeat it, the general advice once, and how to get every row in a file."""
+    names = ["Ann Lee", "Bob Ray", "Cy Dunn", "Di Egan", "Ed Fry", "Flo Gray", "Gus Hale", "Ida Ives"]
+    for i, name in enumerate(names):
+        dept.member(name, badge=f"B{i}")
+    dept.link(dept.program("Recruit"), dept.requirement("Medical evaluation", "checklist"))
+    typos = ["Ann Leee", "Bob Rayy", "Cy Dunne", "Di Egann", "Ed Fryy", "Flo Grey", "Gus Hail", "Ida Ivess"]
+    lines = [typos[i % 8] if i % 10 else f"Zed Newcomer{i}" for i in range(2000)]
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("member\n" + "".join(f"{x}\n" for x in lines), encoding="utf-8")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--all-or-nothing", ok=False)
+    assert r.exit_code == 1 and snapshot() == before
+    assert r.stdout.count("refused") <= 100 and "line 101 " in r.stdout and "line 102 " not in r.stdout, r.stdout
+    err = " ".join(r.stderr.split())
+    assert "Showing the first 100 of 2000 rows; --format csv writes them all" in err
+    assert "208 members refused" in err and "208 refused (1792 more lines repeating them)" in err, err
+    assert "naming a member already listed" not in err
+    assert ("line 10: Ann Leee: No member 'Ann Leee'. Did you mean Ann Lee (badge B0)? "
+            "(the same row on 199 more lines)") in err, err
+    assert "... and 188 more" in err and err.count("Name a member by badge number") == 1
+    assert "the same command with --dry-run --format csv > rows.csv" in err
+    assert len(r.stderr.splitlines()) < 35, r.stderr
+    # the file has every row, with its reason and suggestion
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--dry-run", "--format", "csv", ok=False)
+    assert len(r.stdout.splitlines()) == 2001 and "Did you mean Ann Lee (badge B0)?" in r.stdout
+    assert snapshot() == before

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, YesOpt, amount, fmt_value, parse_date
+from trainctl.cli.options import (
+    TABLE_LIMIT,
+    DryRunOpt,
+    FormatOpt,
+    YesOpt,
+    amount,
+    fmt_value,
+    parse_date,
+)
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
@@ -242,6 +250,15 @@ def bulk(
             )  # fmt: skip
         label = svc.program_label(p)
 
+    from trainctl.queries.members import offer_of
+
+    # each refused row's own offer ("Did you mean ...?") beside its reason, and the rows
+    # that repeat it (the same typo on 140 lines is fixed on 140 lines, not found one run
+    # at a time)
+    offers = {o.where: offer_of(o.hint)[0] for o in result.refused}
+    repeats: dict[str, int] = {}
+    for _, first in duplicates:
+        repeats[f"line {first}"] = repeats.get(f"line {first}", 0) + 1
     rows = []
     for o in result.outcomes:
         if o.refused:
@@ -258,7 +275,7 @@ def bulk(
             outcome = "would enroll" if dry_run else "not written"
         rows.append({"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
                      "result": outcome, "enrollment_id": o.enrollment_id, "target_date": o.target_date,
-                     "reason": o.refused, "note": o.note})  # fmt: skip
+                     "reason": _with(o.refused, offers.get(o.where)), "note": o.note})  # fmt: skip
     by_where = {r["where"]: r for r in rows}
     rows += [
         {"where": f"line {line}", "member": (by_where.get(f"line {first}") or {}).get("member"),
@@ -276,12 +293,19 @@ def bulk(
         cols = [*cols, Col("note")]  # a name that is not the member's, a target date left as it is
     if fmt == "table" and not any(r["enrollment_id"] for r in rows):
         cols = [c for c in cols if c.key != "enrollment_id"]  # a dry run: no ids to show
-    render.table(rows, cols, fmt)
-    # rows that name a member listed before (the same row again, or another spelling)
-    again = len(duplicates) + sum(1 for o in result.outcomes if o.duplicate_of and not o.refused)
-    for o in result.outcomes:
-        if o.note and not o.refused:
-            render.warn(f"{o.where}: {o.note}")
+    # a class of 2,000 is not scrolled past at a terminal: the first rows, and where all are
+    cut = fmt == "table" and len(rows) > TABLE_LIMIT
+    render.table(rows[:TABLE_LIMIT] if cut else rows, cols, fmt)
+    if cut:
+        render.info(f"Showing the first {TABLE_LIMIT} of {len(rows)} rows; --format csv writes them all "
+                    "(each row's result, reason and note).", quiet=state.quiet)  # fmt: skip
+    # rows that name a member listed before (the same row again, or another spelling); a
+    # row repeating a refused one is counted with the refusals
+    refused_again = sum(n for where, n in repeats.items() if where in offers)
+    again = len(duplicates) - refused_again + sum(1 for o in result.outcomes if o.duplicate_of and not o.refused)
+    notes = [f"{o.where}: {o.note}" for o in result.outcomes if o.note and not o.refused]
+    for line in render.first_of(notes, what="rows with a note (--format csv has each row's)"):
+        render.warn(line)
     enrolled, refused, already = len(result.enrolled), len(result.refused), len(result.already)
     ended = len(result.ended)
     taken_again = len(result.again) if result.written or dry_run else 0
@@ -293,6 +317,7 @@ def bulk(
         + (f"; {already} already enrolled, left as they are" if already else "")
         + (f"; {ended} withdrawn or failed before, skipped" if ended else "")
         + (f"; {refused} refused" if refused else "")
+        + (f" ({refused_again} more lines repeating them)" if refused_again else "")
         + (f"; {again} naming a member already listed, counted once" if again else "")
         + ("; dry run, nothing written." if dry_run else "."),
         quiet=state.quiet,
@@ -308,24 +333,44 @@ def bulk(
             ),
             "Fix or remove the rows named above and run the command again"
             + ("." if nothing or not count else "; the members enrolled stay enrolled.")
-            + _row_hints(result.refused),
-            details=[f"{o.where}: {o.ref or '(empty)'}: {o.refused}" for o in result.refused],
+            + _row_hints(result.refused)
+            + (
+                "\n  Every row with its result and reason: the same command with --dry-run "
+                "--format csv > rows.csv (open it in a spreadsheet)."
+                if fmt == "table" and (cut or refused > render.SHOWN_PROBLEMS + 1)
+                else ""
+            ),
+            details=[
+                f"{o.where}: {o.ref or '(empty)'}: {_with(o.refused, offers.get(o.where))}"
+                + (f" (the same row on {plural(repeats[o.where], 'more line')})" if repeats.get(o.where) else "")
+                for o in result.refused
+            ],
         )
 
 
+def _with(reason: str | None, offer: str | None) -> str | None:
+    """A refused row's reason with its own offer: "No member 'Jamal Cartr'. Did you mean
+    Jamal Carter (badge F-224)?"."""
+    return f"{reason} {offer}" if reason and offer else reason
+
+
 def _row_hints(refused: list[Any]) -> str:
-    """What `enroll add` would hint for each refused row, once per hint, with its rows:
-    "\n  line 3, line 6: Name a member by badge number, ...". The first eight hints."""
+    """What `enroll add` would hint for the refused rows, once per hint, with its rows:
+    "\n  line 3, line 6: Name a member by badge number, ...", each row's "Did you mean"
+    left out (its refusal line has it). The first eight hints."""
+    from trainctl.queries.members import offer_of
+
     rows: dict[str, list[str]] = {}
     for o in refused:
-        if o.hint:
-            rows.setdefault(o.hint, []).append(o.where)
+        hint = offer_of(o.hint)[1]
+        if hint:
+            rows.setdefault(hint, []).append(o.where)
     lines = [
         f"  {', '.join(w[:5])}{f' and {len(w) - 5} more' if len(w) > 5 else ''}: {hint}"
         for hint, w in list(rows.items())[:8]
     ]
     if len(rows) > 8:
-        lines.append(f"  ... and {len(rows) - 8} more (each row's own in `enroll add`)")
+        lines.append(f"  ... and {len(rows) - 8} more (--format csv has each row's reason)")
     return "".join("\n" + line for line in lines)
 
 

@@ -438,6 +438,17 @@ def not_found(
     return NotFoundError(f"No member {str(ref).strip()!r}{role}.", hint)
 
 
+def offer_of(hint: str | None) -> tuple[str, str]:
+    """A `not_found` hint split into its offer ("Did you mean Ana Lucia Reyes (badge
+    F-217)?", or "") and the rest: a file's refusal shows each row's offer beside the row,
+    and the general advice once."""
+    hint = hint or ""
+    if not hint.startswith("Did you mean") or "?" not in hint:
+        return "", hint
+    offer, rest = hint.split("?", 1)
+    return offer + "?", rest.strip()
+
+
 def close_names(rd: Reader, text: str, n: int = 3) -> list[MemberRow]:
     """Members whose name `text` may have meant: every word of one name in the other ("Ana
     Reyes", "reyes" for Ana Lucia Reyes: domain.text.words_match), else a near spelling

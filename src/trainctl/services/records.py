@@ -539,7 +539,7 @@ def crew(
     `add_records` refuses them."""
     from trainctl.domain.positions import resolve_position
     from trainctl.queries import reader_of
-    from trainctl.queries.members import find_members, get_member, not_found
+    from trainctl.queries.members import find_members, get_member, not_found, offer_of
     from trainctl.services.members import position_codes
 
     try:
@@ -564,8 +564,7 @@ def crew(
         if hit.problem is not None or hit.member is None:
             why = hit.problem or not_found(text)
             unclear = unclear or isinstance(why, UsageError)
-            hint = why.hint or ""
-            offer = hint.split("?")[0] + "?" if hint.startswith("Did you mean") else ""
+            offer = offer_of(why.hint)[0]
             problems.append(f"{text}: {why.message}" + (f" {offer}" if offer else ""))
             continue
         member, problem = index.resolve({"member": f"id:{hit.member.id}"}, day)
