@@ -390,3 +390,37 @@ def test_call_and_shift_lists_at_80_columns_leave_out_a_column_rather_than_cut_w
         assert "…" not in out and max(map(len, out.splitlines())) <= 80, out
     out = cli("call", "list", "--include-void").stdout
     assert "Date-time" in out and "Structure" in out and "Bartholomew" in out and "Role" not in out, out
+
+
+def test_a_csv_written_to_a_new_file_opens_in_excel_and_a_pipe_gets_plain_csv(cli, db_url, tmp_path):
+    """`member list -f csv > members.csv`, double-clicked: Excel showed "JosÃ©", taking a
+    UTF-8 file without a BOM for the local code page. A new file now starts with one (as a
+    reject file does); a pipe (`| csvcut`), and a file appended to, get none."""
+    cli("member", "add", "José Núñez", "--email", "jose@fd.org")
+    cli("requirement", "add", "--name", "Señal drill", "--type", "hours", "--hours", "2")
+    env = {**os.environ, "TRAINCTL_DB": str(db_url)}
+    env.pop("TRAINCTL_DEBUG", None)
+
+    def run(*args: str, out) -> None:  # type: ignore[no-untyped-def]
+        subprocess.run([sys.executable, "-m", "trainctl", "--as-of", "2026-03-01", *args], stdout=out,
+                       env=env, check=True, timeout=60)  # fmt: skip
+
+    for args in (("member", "list", "-f", "csv"), ("report", "compliance", "-f", "csv"),
+                 ("reminders", "preview", "-f", "csv")):  # fmt: skip
+        target = tmp_path / f"{args[0]}.csv"
+        with target.open("wb") as fh:  # `> members.csv`
+            run(*args, out=fh)
+        data = target.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\xef\xbb\xbf") == 1, (args, data[:40])
+        if args[0] != "reminders":
+            assert "José Núñez" in data.decode("utf-8-sig")
+        again = tmp_path / f"{args[0]}-again.csv"
+        again.write_bytes(data)
+        with again.open("ab") as fh:  # `>> members.csv`: no BOM in mid-file
+            run(*args, out=fh)
+        assert again.read_bytes().count(b"\xef\xbb\xbf") == 1
+        piped = subprocess.run([sys.executable, "-m", "trainctl", "--as-of", "2026-03-01", *args],
+                               stdout=subprocess.PIPE, env=env, check=True, timeout=60).stdout  # fmt: skip
+        assert not piped.startswith(b"\xef\xbb\xbf") and piped.split(b",")[0] in (b"id", b"member_id", b"to"), piped[:40]
+    # the file imports back as it is (every import reads a BOM)
+    cli("member", "import", "--csv", tmp_path / "member.csv")

@@ -118,6 +118,7 @@ def _due_csv(reminders: list[Any]) -> None:
         return guard(value) if value.startswith(start) else value
 
     out, buf = sys.stdout, io.StringIO()
+    buf.write(render.csv_bom())
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(DUE_FIELDS)
     commas = len(DUE_FIELDS) - 1

@@ -190,10 +190,30 @@ def csv_cell(value: Any) -> str:
     return text
 
 
+def csv_bom() -> str:
+    """What a CSV on stdout starts with: a UTF-8 BOM when stdout is a new file (`-f csv >
+    members.csv`), so Excel, opening it with a double-click, shows "José" and not "JosÃ©"
+    (it takes a UTF-8 file without one for the local code page), as the reject files are
+    written; nothing into a pipe (`| csvcut`, `| head`: a BOM there is three stray bytes
+    before the first column's name), a terminal, or a file appended to (`>>`: mid-file).
+    Every CSV trainctl writes to stdout starts with this (render.emit_csv, reminders)."""
+    import stat
+
+    try:
+        sys.stdout.flush()
+        fd = sys.stdout.fileno()
+        st = os.fstat(fd)
+        new = stat.S_ISREG(st.st_mode) and st.st_size == 0 and os.lseek(fd, 0, os.SEEK_CUR) == 0
+        return "\ufeff" if new else ""
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation: a test's stdout
+        return ""
+
+
 def emit_csv(rows: Iterable[dict[str, Any]], cols: Sequence[Col]) -> None:
     """The rows as CSV, written to stdout as they come, a block of rows at a time (an
     unbuffered stdout, as PYTHONUNBUFFERED leaves it, would cost a system call a row)."""
     out, buf = sys.stdout, io.StringIO()
+    buf.write(csv_bom())
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([c.key for c in cols])
     for n, row in enumerate(rows, 1):
