@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 import subprocess
 import sys
 
@@ -180,7 +182,9 @@ def test_enroll_show_and_list_as_of_a_day_before_later_progress_are_refused(cli,
         assert r.exit_code == 2 and r.stdout == "", r
         assert "enrollment 1 has progress, a verification or its start dated after --as-of 2026-02-15 " \
                "(up to 2026-05-01)" in r.stderr, r
-        assert "`trainctl --as-of 2026-02-15 report compliance --member MEMBER`" in r.stderr, r
+        # `enroll show` names its own member (test below); a list, every member
+        who = "id:1" if args[1] == "show" else "MEMBER"
+        assert f"`trainctl --as-of 2026-02-15 report compliance --member {who}`" in r.stderr, r
     assert cli("--as-of", "2025-06-01", "enroll", "list", "-f", "json").json == []
     assert "No enrollment had begun by 2025-06-01" in cli("--as-of", "2025-06-01", "enroll", "list").stderr
     r = cli("--as-of", "2025-06-01", "enroll", "show", "1", ok=False)
@@ -188,4 +192,40 @@ def test_enroll_show_and_list_as_of_a_day_before_later_progress_are_refused(cli,
     (row,) = cli("--as-of", "2026-05-01", "enroll", "list", "-f", "json").json
     assert row["status"] == "completed"
     assert cli("--as-of", "2026-05-01", "enroll", "show", "1").exit_code == 0
+    assert snapshot() == before
+
+
+def test_the_commands_a_past_enroll_show_names_instead_run_as_given(cli, snapshot):
+    """`--as-of 2026-02-15 enroll show 1` is refused (figures of 1 May are on file), and
+    its hint named `progress log --member MEMBER`, which is itself refused (exit 2: a
+    member needs --requirement) and left the officer to find who enrollment 1 is. Now
+    every command it names is that member's and runs once REQUIREMENT is filled in; the
+    day's report shows the checklist as it stood (0 of 2), the ledger the day of each
+    credit."""
+    cli("--as-of", "2026-01-01", "member", "add", "Bob Ray", "--email", "bob@x.org", "--badge", "102",
+        "--position", "firefighter", "--hire-date", "2020-01-01")  # fmt: skip
+    cli("--as-of", "2026-01-01", "requirement", "add", "--name", "Orientation", "--type", "checklist",
+        "--item", "Tour", "--item", "Radio")  # fmt: skip
+    cli("--as-of", "2026-01-05", "program", "create", "Year", "--time-limit-days", "365")
+    cli("--as-of", "2026-01-05", "program", "requirement", "add", "Year", "Orientation", "--deadline-days", "60")
+    cli("--as-of", "2026-01-05", "program", "activate", "Year")
+    cli("--as-of", "2026-01-05", "enroll", "add", "102", "Year")
+    cli("--as-of", "2026-05-01", "progress", "update", "--member", "102", "--requirement", "Orientation",
+        "--check", "Tour", "--check", "Radio")  # fmt: skip
+    before = snapshot()
+    r = cli("--as-of", "2026-02-15", "enroll", "show", "1", ok=False)
+    assert r.exit_code == 2 and "statuses, phases and milestones are kept as they stand now" in " ".join(r.stderr.split())
+    hint = " ".join(r.stderr[r.stderr.index("Hint:"):].split())
+    commands = re.findall(r"`trainctl ([^`]+)`", hint)
+    assert len(commands) == 4, hint
+    outputs = []
+    for command in commands:
+        args = shlex.split(command.replace("REQUIREMENT", "Orientation"))
+        if args == ["enroll", "show", "1"]:
+            continue  # today's figures (the hint's last advice)
+        outputs.append(cli(*args).stdout)
+    report, explain, ledger = outputs
+    assert "Bob Ray" in report and "0/2" in report.replace(" ", ""), report
+    assert "Bob Ray" in explain and "2026-02-15" in explain
+    assert "2026-05-01" in ledger
     assert snapshot() == before

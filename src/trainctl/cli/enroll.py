@@ -483,22 +483,29 @@ def list_(
     )
 
 
-def _as_of_day(later: dict[int, date], day: date, command: str) -> None:
+def _as_of_day(later: dict[int, date], day: date, command: str, member_id: int | None = None) -> None:
     """`enroll show` and `enroll list` print the stored figures, today's: under --as-of they
     are that day's only when nothing of the enrollments is dated after it (a simulation
     run day by day). Otherwise refused, naming what answers for a past day, rather than a
-    past view with later work, later activity dates and a completion not yet made."""
+    past view with later work, later activity dates and a completion not yet made. The
+    ledger alone does not answer it: a row's status (a waiver, an officer's override), its
+    phase and order, caps and milestones are kept as they stand, not day by day. For one
+    enrollment (`member_id`) the commands named are that member's, ready to run."""
     if not later:
         return
     eid, last = max(later.items(), key=lambda x: (x[1], -x[0]))
     more = f" (and {plural(len(later) - 1, 'other enrollment')})" if len(later) > 1 else ""
+    who = f"id:{member_id}" if member_id is not None else "MEMBER"
+    ledger = (f"--enrollment {eid} --requirement REQUIREMENT" if member_id is not None
+              else "--member MEMBER --requirement REQUIREMENT")  # fmt: skip
     raise UsageError(
         f"`{command}` shows progress as it stands now, and enrollment {eid}{more} has "
         f"progress, a verification or its start dated after --as-of {day} (up to {last}): "
-        "its figures are not those of that day; nothing was shown.",
-        f"For {day}, `trainctl --as-of {day} report compliance --member MEMBER` and "
-        f"`trainctl --as-of {day} requirement explain MEMBER REQUIREMENT` judge that day; "
-        "`trainctl progress log --member MEMBER` lists each credit with its day. "
+        "its figures are not those of that day (statuses, phases and milestones are kept as "
+        "they stand now, not day by day); nothing was shown.",
+        f"For {day}, `trainctl --as-of {day} report compliance --member {who}` and "
+        f"`trainctl --as-of {day} requirement explain {who} REQUIREMENT` judge that day; "
+        f"`trainctl progress log {ledger}` lists each credit with its day. "
         f"Run `trainctl {command}` without --as-of for today's figures.",
     )
 
@@ -601,7 +608,7 @@ def show(
         e = q.visible_enrollment(rd, actor, enrollment)
         today = state.today_of(rd)
         if state.as_of is not None:
-            _as_of_day(q.dated_after(rd, [e.id], today), today, f"enroll show {e.id}")
+            _as_of_day(q.dated_after(rd, [e.id], today), today, f"enroll show {e.id}", e.member_id)
         summary = q.enrollment_summary(rd, e.id, today).as_dict()
         lines = q.progress_lines(rd, e.id, today)
         milestones = [m.as_dict() for m in q.milestone_rows(rd, e)]
