@@ -1521,7 +1521,7 @@ def _certification(
         else member.hire_date
     )
     due = base + timedelta(days=spec.time_limit_days) if base and spec.time_limit_days else None
-    due, asked = asked_due(spec, due, as_of)
+    due, asked = asked_due(spec, due, as_of, member)
     status, reason = _one_time_status(due, as_of, due_soon_days, f"no {shown} card on file")
     if asked:
         common = {**common, "notes": (*common.get("notes", ()), asked)}
@@ -1538,21 +1538,54 @@ def _renewal_months(spec: RequirementSpec) -> int | None:
     return certs.renewal_months(period.frequency, period.months)
 
 
-def asked_due(spec: RequirementSpec, due: date | None, as_of: date) -> tuple[date | None, str | None]:
+def asked_due(
+    spec: RequirementSpec, due: date | None, as_of: date, member: MemberFacts | None = None
+) -> tuple[date | None, str | None]:
     """A one-time requirement's due date (the anchor + its time limit), and a note when
-    it runs from the day the requirement was entered instead: a requirement entered after
-    the member's hire gives its time limit from that day (a "within 30 days" requirement
-    added today is not 300 days overdue for a member hired in January; the program that
-    enrolls them today says the same day). A report of a day before the entry judges as
+    it runs from a later day instead: the day the requirement was entered, after the
+    member's hire (a "within 30 days" requirement added today is not 300 days overdue for
+    a member hired in January; the program that enrolls them today says the same day), or
+    the day the member came to hold a position it names (`held_since`: a firefighter of
+    ten years made driver on 10 March has the driver's 90-day EVOC until 8 June, not an
+    overdue from the day of the promotion). A report of a day before the entry judges as
     if it had been (a replay), as `unasked` windows are."""
     limit = spec.period.time_limit_days
-    entered = spec.entered
-    if due is None or not limit or spec.period.months or entered is None or not entered <= as_of:
+    if due is None or not limit or spec.period.months:
         return due, None
-    later = entered + timedelta(days=limit)
+    starts = []
+    if spec.entered is not None and spec.entered <= as_of:
+        starts.append((spec.entered, "the day the requirement was entered"))
+    held = held_since(member, spec, as_of) if member is not None else None
+    if held is not None:
+        starts.append((held[0], f"the day the member came to hold {held[1]}"))
+    if not starts:
+        return due, None
+    day, why = max(starts)
+    later = day + timedelta(days=limit)
     if later <= due:
         return due, None
-    return later, f"due {limit} days from {entered}, the day the requirement was entered (after the member's {_anchor_word(spec)})"
+    return later, f"due {limit} days from {day}, {why} (after the member's {_anchor_word(spec)})"
+
+
+def held_since(member: MemberFacts, spec: RequirementSpec, as_of: date) -> tuple[date, str] | None:
+    """For a requirement that names positions: the first day of the member's unbroken
+    stretch, up to `as_of`, of holding one of them (their history; a leave does not break
+    it), and which; None when it reaches back to the start of what is known (the hire
+    date decides) or the requirement names none."""
+    if not spec.position_keys:
+        return None
+    since: Stint | None = None
+    for stint in reversed(member.history):
+        if stint.since > as_of:
+            continue
+        if not _subject_by_positions(spec, stint.positions):
+            break
+        since = stint
+    else:
+        return None
+    if since is None:
+        return None
+    return since.since, ", ".join(sorted(spec.position_keys & since.positions))
 
 
 def _anchor_word(spec: RequirementSpec) -> str:
@@ -1758,7 +1791,7 @@ def evaluate(
     ws = _windows(period, as_of, anchors)
     notes = (ws.assumed,) if ws.assumed else ()
     if period.frequency == "one_time":
-        due, asked = asked_due(spec, ws.due, as_of)
+        due, asked = asked_due(spec, ws.due, as_of, member)
         if asked:
             ws, notes = replace(ws, due=due), (*notes, asked)
     if period.anchor in ("certification_date", "cycle_end") and (
