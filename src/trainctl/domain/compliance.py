@@ -1569,23 +1569,20 @@ def asked_due(
 
 def held_since(member: MemberFacts, spec: RequirementSpec, as_of: date) -> tuple[date, str] | None:
     """For a requirement that names positions: the first day of the member's unbroken
-    stretch, up to `as_of`, of holding one of them (their history; a leave does not break
-    it), and which; None when it reaches back to the start of what is known (the hire
-    date decides) or the requirement names none."""
+    stretch, up to `as_of`, of holding one of them (their history, `_held_spans`: a leave
+    does not break it), and which; None when it reaches back to the start of what is
+    known (the hire date decides) or the requirement names none."""
     if not spec.position_keys:
         return None
-    since: Stint | None = None
-    for stint in reversed(member.history):
-        if stint.since > as_of:
-            continue
-        if not _subject_by_positions(spec, stint.positions):
+    for first, last in _held_spans(member, spec):
+        if first is not None and first > as_of:
             break
-        since = stint
-    else:
-        return None
-    if since is None:
-        return None
-    return since.since, ", ".join(sorted(spec.position_keys & since.positions))
+        if last is None or as_of <= last:
+            stint = _stint_on(member, first) if first is not None else None
+            if first is None or stint is None:
+                return None
+            return first, ", ".join(sorted(spec.position_keys & stint.positions))
+    return None
 
 
 def _anchor_word(spec: RequirementSpec) -> str:
