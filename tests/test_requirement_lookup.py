@@ -73,3 +73,18 @@ def test_a_program_file_names_requirements_by_the_same_rule(cli, catalog, tmp_pa
     assert connect(db_url).execute("SELECT count(*) FROM requirement").fetchone() == before
     links = cli("program", "requirement", "list", "P@2", "-f", "json").json
     assert sorted(link["name"] for link in links) == ["Fire Fighter I & II", "Ünïcode drill"]
+
+
+def test_a_miss_offers_the_close_code_whatever_its_case(cli, snapshot):
+    """`requirement explain F-203 "iso company"` offered nothing: the suggestions compared
+    the reference with the codes as typed, and the capitals of ISO-COMPANY kept it below the
+    cutoff. They are compared case and spacing aside, as the lookup reads a reference."""
+    cli("import", "iso")
+    before = snapshot()
+    for ref in ("iso company", "Iso Hazmat"):
+        r = cli("requirement", "show", ref, ok=False)
+        assert r.exit_code == 1, r
+        assert r.stderr.splitlines()[0] == f"Error: No requirement {ref!r}.", r.stderr
+        wanted = "ISO-COMPANY" if ref == "iso company" else "ISO-HAZMAT"
+        assert f"Hint: Did you mean {wanted!r}" in r.stderr, r.stderr
+    assert snapshot() == before

@@ -352,8 +352,13 @@ def _miss_hint(rd: Reader, text: str) -> str:
     rows = rd.all("SELECT registry_code, name FROM requirement")
     if not rows:
         return EMPTY_HINT
-    names = [c for c, _ in rows if c] + [n for _, n in rows]
-    close = difflib.get_close_matches(text, names, n=3, cutoff=0.6)
+    # spelled near, case and spacing aside as the lookup itself reads them: "iso company"
+    # is near ISO-COMPANY (compared as typed, the capitals kept it under the cutoff)
+    by_key: dict[str, str] = {}
+    for name in [c for c, _ in rows if c] + [n for _, n in rows]:
+        by_key.setdefault(" ".join(name.split()).casefold(), name)
+    wanted = " ".join(text.split()).casefold()
+    close = [by_key[k] for k in difflib.get_close_matches(wanted, list(by_key), n=3, cutoff=0.6)]
     if close:
         return f"Did you mean {' or '.join(repr(c) for c in close)}? " + LOOKUP_HINT
     return LOOKUP_HINT
