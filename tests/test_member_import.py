@@ -122,6 +122,32 @@ def test_multi_word_position_name_is_one_position(cli, write, db_url):
     assert members(db_url)[0][3] == '["hazmat_tech", "driver_candidate"]'
 
 
+def test_positions_run_together_with_a_slash_say_to_separate_them(cli, write, seeded, snapshot):
+    """A roster's "Firefighter/EMT" was refused as "'firefighter/emt' is not a position code
+    (letters, digits and _ ...)": true, and no help to the officer whose spreadsheet wrote
+    both positions so. The row is still refused (a slash is no separator: "Driver/operator"
+    is one position), now saying what to write; `member add --position` says the same."""
+    text = (
+        "name,email,positions\n"
+        "Dee Fox,dee@fd.org,Firefighter/EMT\n"
+        "Eve Gil,eve@fd.org,Driver/operator\n"
+    )
+    r = refused(cli, snapshot, write(text))
+    assert (
+        "line 2, field positions: 'firefighter/emt' is 2 positions run together: "
+        "separate them with | (firefighter|emt)"
+    ) in r.stderr, r.stderr
+    assert "line 3" not in r.stderr, r.stderr  # Driver/operator: one position, as before
+    before = snapshot()
+    r = cli("member", "add", "Dee Fox", "--email", "dee@fd.org", "--position", "FF+EMT", ok=False)
+    assert r.exit_code == 65, r
+    assert "run together" not in r.stderr, r.stderr  # FF is no position: not offered as two
+    r = cli("member", "add", "Dee Fox", "--email", "dee@fd.org", "--position", "Firefighter/EMT", ok=False)
+    assert r.exit_code == 65, r
+    assert "separate them with | (firefighter|emt)" in r.stderr, r.stderr
+    assert snapshot() == before
+
+
 def test_duplicate_rows_are_imported_once_with_a_warning(cli, write, db_url):
     text = (
         "\n".join(

@@ -19,6 +19,7 @@ def position_code(text: str) -> str:
 
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOT_CODE = re.compile(r"[^0-9a-z_]+")
 
 
 def position_key(text: str) -> str:
@@ -42,6 +43,14 @@ class KnownPositions(dict[str, str]):
     def find(self, text: str) -> str | None:
         """The code `text` names (a code or a display name), or None."""
         return self.by_key.get(position_key(text))
+
+    def run_together(self, code: str) -> list[str]:
+        """The known positions a code runs together with punctuation no separator is
+        ("Firefighter/EMT", "FF+EMT"): two or more, each a known code or display name; else
+        [] (and "Driver/operator", one position, never gets here: it is found whole)."""
+        parts = [p for p in _NOT_CODE.split(code) if p]
+        found = [self.find(p) for p in parts]
+        return [c for c in found if c] if len(parts) > 1 and all(found) else []
 
     def closest(self, text: str) -> str | None:
         """The code of the position `text` most likely meant ('Fire Fighter', a typo), or

@@ -123,7 +123,14 @@ def _positions(value: Any, info: ValidationInfo) -> Any:
     """Split and normalise; with context={"positions": known codes}, unknown codes are refused."""
     if value is None or isinstance(value, str | list | tuple):
         known = (info.context or {}).get("positions")
-        codes = [_check_code(c) for c in split_positions(value, known or ())]
+        split = split_positions(value, known or ())
+        for c in split:  # "Firefighter/EMT": two positions, not a malformed code
+            if known and not POSITION_CODE.fullmatch(c) and (parts := known_positions(known).run_together(c)):
+                raise ValueError(
+                    f"{c!r} is {len(parts)} positions run together: separate them with | "
+                    f"({'|'.join(parts)})"
+                )
+        codes = [_check_code(c) for c in split]
         given = value if isinstance(value, str) else " ".join(map(str, value or ()))
         if not codes and given.strip():  # "|" alone: no position, not "none of them"
             raise ValueError(
