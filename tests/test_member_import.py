@@ -299,6 +299,24 @@ def test_headers_match_as_in_training_sheets(cli, write, db_url):
     )
 
 
+def test_a_name_in_first_and_last_name_columns_says_to_join_them(cli, write, seeded, snapshot, tmp_path):
+    """A roster exported with "First Name" and "Last Name" columns, as many are, was refused
+    with "unknown columns" and "missing column: name", leaving the officer to guess that the
+    two must become one. The refusal now says so (a sign-in sheet: into its member column)."""
+    r = refused(cli, snapshot, write("First Name,Last Name,Email\nAna,Reyes,ana@fd.org\n"))
+    assert (
+        "line 1: 'First Name' and 'Last Name' hold one name in two columns: join them into one "
+        'column headed name ("Ana Reyes", or "Reyes, Ana") and leave the two out'
+    ) in r.stderr, r.stderr
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Date,Course,FIRST,Surname,Hrs\n2026-03-01,Drill,Ann,Lee,2\n")
+    before = snapshot()
+    r = cli("record", "import", sheet, ok=False)
+    assert r.exit_code == 65, r
+    assert "'FIRST' and 'Surname' hold one name in two columns: join them into one column headed member" in r.stderr
+    assert snapshot() == before
+
+
 def test_unknown_column_is_skipped_when_asked(cli, write, seeded, snapshot):
     path = write("Name,Email,Shoe size,Badge No.\nZoe Park,zoe@fd.org,9,77\n")
     refused(cli, snapshot, path)

@@ -139,10 +139,34 @@ def match_header(
     missing = [f.name for f in fields if f.required and f.name not in seen]
     if missing:
         problems.append(f"missing {word_for(len(missing), 'column')}: {', '.join(missing)}")
+    if unknown and not ignore_unknown and (split := split_name(unknown, fields, seen)):
+        problems.append(split)
     names = [columns.get(i) or " ".join(h.strip().lstrip("\ufeff").split()) for i, h in enumerate(cells)]
     header = Header(columns, ignored=[*skipped, *(unknown if ignore_unknown else [])], width=len(cells),
                     names=names)  # fmt: skip
     return header, problems
+
+
+_FIRST_NAME = {"firstname", "first", "givenname", "fname"}
+_LAST_NAME = {"lastname", "last", "surname", "familyname", "lname"}
+
+
+def split_name(unknown: Sequence[str], fields: Sequence[Field], seen: Container[str]) -> str | None:
+    """The problem of a roster or sheet that writes the name in two columns ("First Name",
+    "Last Name"), as many spreadsheets do, where the import reads one column (a roster's
+    `name`, a sheet's `member`); None otherwise."""
+    given = {f.name for f in fields}
+    column = "member" if "member" in given else "name" if "name" in given else None
+    if column is None or column in seen:
+        return None
+    first = next((u for u in unknown if header_key(u) in _FIRST_NAME), None)
+    last = next((u for u in unknown if header_key(u) in _LAST_NAME), None)
+    if first is None or last is None:
+        return None
+    return (
+        f"{first!r} and {last!r} hold one name in two columns: join them into one column "
+        f"headed {column} (\"Ana Reyes\", or \"Reyes, Ana\") and leave the two out"
+    )
 
 
 TITLE_ROWS = 5  # lines below a header that does not match, looked at for the real one
