@@ -89,6 +89,22 @@ def test_a_root_option_after_the_command_says_where_it_goes(cli, dept):
     assert cli("--as-of", "2026-01-01", "cert", "list").exit_code == 0
 
 
+def test_a_root_option_after_the_command_names_python_m_trainctl_whole(dept, snapshot):
+    """Run as `python -m trainctl member list --db FILE` (as __main__.py allows), the hint
+    was "--db is an option of python itself ...: `python --db PATH -m trainctl member list
+    ...`", a command python refuses. The program is named as it was run."""
+    from typer.testing import CliRunner
+
+    from trainctl.cli.main import app
+
+    before = snapshot()
+    r = CliRunner().invoke(app, ["member", "list", "--db", "x.db"], prog_name="python -m trainctl")
+    assert r.exit_code == 2, r.output
+    assert ("--db is an option of python -m trainctl itself, given before the command: "
+            "`python -m trainctl --db PATH member list ...`") in r.stderr, r.stderr  # fmt: skip
+    assert snapshot() == before
+
+
 def test_as_of_given_twice_with_two_dates_is_refused(cli, dept):
     """`trainctl --as-of A report expiring --as-of B` answered for B without a word."""
     r = cli("--as-of", "2025-01-01", "report", "expiring", "--as-of", "2025-06-02", ok=False)

@@ -156,10 +156,13 @@ def _root_option_hint(exc: BaseException) -> None:
     """`trainctl cert list --as-of D`: Click says 'No such option: --as-of'; say where it
     goes (`trainctl --as-of D cert list`)."""
     name = getattr(exc, "option_name", None)
-    sub = getattr(getattr(exc, "ctx", None), "command_path", "") or ""
-    if type(exc).__name__ != "NoSuchOption" or name not in _ROOT_OPTIONS or " " not in sub:
+    ctx = getattr(exc, "ctx", None)
+    sub = getattr(ctx, "command_path", "") or ""
+    # the program as it was run: "trainctl", or "python -m trainctl" (not "python")
+    tool = ctx.find_root().command_path if ctx is not None else ""
+    if type(exc).__name__ != "NoSuchOption" or name not in _ROOT_OPTIONS or not sub.startswith(f"{tool} "):
         return
-    tool, command = sub.split(" ", 1)
+    command = sub[len(tool) + 1 :]
     value = f" {_ROOT_OPTIONS[name]}" if _ROOT_OPTIONS[name] else ""
     exc.possibilities = []  # type: ignore[attr-defined]  # Click's "Possible options" are the command's
     exc.message = (  # type: ignore[attr-defined]
