@@ -10,6 +10,7 @@ day and the latest card decides; credential codes match exactly; NREMT cycles en
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -580,6 +581,17 @@ def test_demo_reports_show_the_history(cli, demo_db):
     iso = cli(*db, "report", "iso", "--year", "2024", "--format", "json").json
     assert iso["complete_year"] and any(r["status"] == "met" for r in iso["rows"])
     json.dumps(iso)
+
+
+def test_the_nremt_worksheet_right_justifies_its_hours(cli, demo_db):
+    """The NCCP worksheet a chief hands an auditor wrote its hours flush left ("│ 10      │
+    9.5     │"), unlike every other report's figures: its Minimum, Counted and Short, and
+    each record's Hours and Counted, are right-justified now, so the decimals line up."""
+    out = cli("--db", str(demo_db), "--as-of", "2025-06-02", "report", "nremt", "F-203").stdout
+    local = next(line for line in out.splitlines() if line.startswith("│ local "))
+    assert re.search(r"│ +10 │ +9\.5 │ +0\.5 │", local), local
+    first = next(line for line in out.splitlines() if line.startswith("│ 2025-01-05 "))
+    assert re.search(r"│ +9\.5 │ +9\.5 │ 9\.5 h fills", first), first
 
 
 # ------------------------------------------- subject to a requirement for part of a window

@@ -897,7 +897,7 @@ def _print_worksheet(data: dict[str, Any]) -> None:
         out.print(Text(f"Note: {note}"))
     c = Table(title=Text("Components", style="bold"), title_justify="left", header_style="bold")
     for name in ("Component", "Minimum", "Counted", "Short", "Topics (counted/minimum)", "Self-paced", "Flow"):
-        c.add_column(name)
+        c.add_column(name, justify="right" if name in ("Minimum", "Counted", "Short") else "left")
     for comp in data["components"]:
         topics = ", ".join(f"{t['name']} {_h(t['filled'])}/{_h(t['minimum'])}" for t in comp["topics"])
         cap = comp["distributive_cap"]
@@ -915,7 +915,7 @@ def _print_worksheet(data: dict[str, Any]) -> None:
     out.print(render.keep_words(c, drop=(0, 0, 0, 2, 0, 0, 1)))
     f = Table(title=Text("Every hour", style="bold"), title_justify="left", header_style="bold")
     for name in ("Date", "Course", "Category", "Hours", "Counted", "Where it went"):
-        f.add_column(name)
+        f.add_column(name, justify="right" if name in ("Hours", "Counted") else "left")
     for fact in data["facts"]:
         f.add_row(
             str(fact["date"] or ""), Text(f"#{fact['id']} {fact['course'] or fact['course_code'] or ''}"),
