@@ -650,6 +650,19 @@ def test_record_show_names_who_entered_and_voided_it(crew):
     assert isinstance(shown["created_by"], int) and shown["voided_by"] is None
 
 
+def test_course_show_names_who_added_it(crew):
+    """`course show` left "created by" blank for a course the database owner added (and
+    printed a bare id for a member), where `record show` and `member show` name them: it
+    names them the same way now (JSON keeps the id, the owner's as null)."""
+    crew("--as", "olive@fd.org", "course", "add", "--code", "RS-1", "--name", "Rope rescue", "--hours", "2")
+    crew("course", "add", "--code", "LF-1", "--name", "Live fire", "--hours", "2")
+    assert re.search(r"created by\s+Olive Officer \(id \d+\)", crew("course", "show", "RS-1").stdout)
+    out = crew("course", "show", "LF-1").stdout
+    assert re.search(r"created by\s+database owner", out), out
+    assert crew("--format", "json", "course", "show", "LF-1").json["created_by"] is None
+    assert isinstance(crew("--format", "json", "course", "show", "RS-1").json["created_by"], int)
+
+
 def test_one_member_named_twice_in_members_is_recorded_once_and_said(crew):
     """0001 and its member's e-mail name one member: one record, and a warning (it may be a
     typo for someone else; review)."""

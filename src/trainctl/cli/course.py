@@ -258,6 +258,7 @@ def list_(
 def show(ctx: typer.Context, course: CourseRef, format: FormatOpt = None) -> None:
     """Show one course: its figures, prerequisites and how many records it has."""
     from trainctl.queries import courses as q
+    from trainctl.queries.members import who
 
     state = get_state(ctx)
     fmt = fmt_of(ctx, fmt_value(format))
@@ -265,12 +266,14 @@ def show(ctx: typer.Context, course: CourseRef, format: FormatOpt = None) -> Non
         found = q.get_course(rd, course)
         prereqs = q.by_ids(rd, found.prerequisites)
         records = q.record_counts(rd).get(found.id, 0)
+        created_by = who(rd, found.created_by)  # a table names who (JSON and CSV keep the id)
     data = found.as_dict()
     if fmt != "table":
         render.record(data, fmt)
         return
     data["prerequisites"] = [prereqs[i].label if i in prereqs else f"course {i}" for i in found.prerequisites]
     data["records"] = records
+    data["created_by"] = created_by
     render.record(data, fmt, title=f"Course {found.label}")
 
 
