@@ -9,6 +9,8 @@ day and the latest card decides; credential codes match exactly; NREMT cycles en
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 
@@ -592,6 +594,23 @@ def test_the_nremt_worksheet_right_justifies_its_hours(cli, demo_db):
     assert re.search(r"│ +10 │ +9\.5 │ +0\.5 │", local), local
     first = next(line for line in out.splitlines() if line.startswith("│ 2025-01-05 "))
     assert re.search(r"│ +9\.5 │ +9\.5 │ 9\.5 h fills", first), first
+
+
+def test_a_cell_that_does_not_apply_has_no_figure_in_json_and_csv(cli, demo_db):
+    """The table shows a cell that does not apply as "—" with no figure, and `report iso`
+    writes such a row with empty value and percentage; `report compliance` JSON and CSV
+    wrote value 0 and percentage 0 there, so a spreadsheet's average of the column counted
+    every other position's requirement as a 0%. They are null (empty in CSV) now, as the
+    target already was; `requirement explain` JSON, the same cell, alike."""
+    db = ("--db", str(demo_db), "--as-of", "2025-06-02")
+    cells = cli(*db, "report", "compliance", "--member", "F-203", "-f", "json").json["cells"]
+    na = [c for c in cells if c["status"] == "not_applicable"]
+    assert na and all(c["value"] is None and c["percentage"] is None and c["target"] is None for c in na)
+    assert all(isinstance(c["percentage"], int | float) for c in cells if c["status"] != "not_applicable")
+    rows = list(csv.DictReader(io.StringIO(cli(*db, "report", "compliance", "--member", "F-203", "-f", "csv").stdout)))
+    assert {(r["value"], r["percentage"]) for r in rows if r["status"] == "not_applicable"} == {("", "")}
+    explained = cli(*db, "requirement", "explain", "F-203", "NFPA 1021", "-f", "json").json
+    assert explained["status"] == "not_applicable" and explained["value"] is None, explained
 
 
 # ------------------------------------------- subject to a requirement for part of a window

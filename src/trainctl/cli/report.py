@@ -97,18 +97,21 @@ def as_of_date(ctx: typer.Context, local: str | None, rd: Any) -> date:
 
 
 def cell_dict(e: Evaluation) -> dict[str, Any]:
-    """One cell of the matrix (the JSON / CSV shape)."""
+    """One cell of the matrix (the JSON / CSV shape). A cell that does not apply (—) has
+    no figure: its value and percentage are null, as its target is and as `report iso`
+    writes such a row, not a 0 that a spreadsheet would average in as 0%."""
     w = e.window
+    applies = e.status != "not_applicable"
     return {
         "member_id": e.member.id,
         "member": e.member.name,
         "requirement_id": e.requirement.id,
         "requirement": e.requirement.label,
         "status": e.status,
-        "value": round(e.value, 4),
+        "value": round(e.value, 4) if applies else None,
         "target": e.target,
         "unit": e.requirement.unit,
-        "percentage": e.percentage,
+        "percentage": e.percentage if applies else None,
         "window_start": w.start if w else None,
         "window_end": w.end if w else None,
         "due": e.due,
@@ -141,10 +144,13 @@ def cell_json(e: Evaluation) -> dict[str, Any]:
     w, due, good = e.window, e.due, e.good_through
     start, end = (w.start, w.end) if w else (None, None)
     r = e.requirement
+    applies = e.status != "not_applicable"  # (cell_dict: no figure where nothing is owed)
     return {
         "member_id": e.member.id, "member": e.member.name, "requirement_id": r.id,
-        "requirement": r.label, "status": e.status, "value": render.figure(round(e.value, 4)),
-        "target": render.figure(e.target), "unit": r.unit, "percentage": render.figure(e.percentage),
+        "requirement": r.label, "status": e.status,
+        "value": render.figure(round(e.value, 4)) if applies else None,
+        "target": render.figure(e.target), "unit": r.unit,
+        "percentage": render.figure(e.percentage) if applies else None,
         "window_start": start.isoformat() if start else None,
         "window_end": end.isoformat() if end else None,
         "due": due.isoformat() if due else None,
