@@ -52,7 +52,7 @@ def test_a_renewal_recorded_after_the_enrollment_takes_the_old_card_s_credit_bac
     assert _shown(cli, 1, "2025-01-02") == ("completed", 1, 100)
     r = cli("--as-of", "2025-06-01", "cert", "add", "ann@fd.org", "FF1", "--issued", "2022-02-01",
             "--expires", "2025-02-01")  # fmt: skip
-    assert "Took back 1 credit of a card a later card renews" in r.stderr
+    assert "Took back 1 credit of a card or class record that a later one renews" in r.stderr
     assert _cell(cli, "ann@fd.org", "2025-06-01") == "expired"
     # the enrollment is no longer complete: the certification it stood on has lapsed
     assert _shown(cli, 1, "2025-06-01") == ("active", 0, 0)
@@ -63,7 +63,7 @@ def test_a_renewal_recorded_after_the_enrollment_takes_the_old_card_s_credit_bac
     assert log == [(1, "2025-01-02"), (-1, "2025-06-01")], log
     # the renewal voided (entered for the wrong member): the old card decides again
     r = cli("--as-of", "2025-07-01", "cert", "void", "2", "--reason", "wrong member")
-    assert "Credited 1 card in force again" in r.stderr
+    assert "Credited 1 card or class record in force again" in r.stderr
     assert _cell(cli, "ann@fd.org", "2025-07-01") == "met"
     assert _shown(cli, 1, "2025-07-01") == ("completed", 1, 100)
     # recording it again takes the credit back again, once

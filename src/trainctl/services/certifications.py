@@ -27,7 +27,6 @@ from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain.certs import code_skeleton, credential_code
 from trainctl.domain.lookup import as_id
-from trainctl.domain.text import plural
 from trainctl.errors import NotFoundError
 from trainctl.models import Certification, Requirement, utcnow
 from trainctl.services.auth import MANAGE, Actor
@@ -35,7 +34,6 @@ from trainctl.services.credit_feed import (
     CreditFeed,
     FeedResult,
     InsertIgnoring,
-    Recredit,
     resettle_cards,
     settle_renewals,
 )
@@ -244,7 +242,7 @@ def _store(
     settled = settle_renewals(session, actor, {r.member_id for r in todo}, today=today,
                               reason="a later card renews this one")  # fmt: skip
     if settled.members:
-        outcome.feed.events = [*_renewed_lines(settled), *outcome.feed.events, *settled.feed.events]
+        outcome.feed.events = [*settled.renewal_lines(), *outcome.feed.events, *settled.feed.events]
     # the member the cards are of, as other audit rows name theirs (`enrollment.add`,
     # `skill.checkoff`): the log answers "who got that card", and `member show` lists it
     members = {r.member_id for r in todo}
@@ -352,21 +350,8 @@ def void_card(
         # a void renewal no longer renews the card before it: that one credits again
         settled = resettle_cards(session, actor, [card.member_id], today=today,
                                  reason=f"void of card {card.id}: {reason.strip()}")  # fmt: skip
-        feed.events = [*_renewed_lines(settled), *feed.events, *settled.feed.events]
+        feed.events = [*settled.renewal_lines(), *feed.events, *settled.feed.events]
     return card, feed
-
-
-def _renewed_lines(settled: Recredit) -> list[str]:
-    """What `resettle_cards` did, for the command's summary."""
-    out = []
-    if settled.reversed:
-        out.append(f"Took back {plural(settled.reversed, 'credit')} of a card a later card renews "
-                   "(the renewal decides, as compliance judges).")  # fmt: skip
-    if settled.added:
-        out.append(f"Credited {plural(settled.added, 'card')} in force again (the card that renewed it is void).")
-    if settled.feed.held:
-        out.append(f"{plural(len(settled.feed.held), 'credit')} not given: the program's order does not take them.")
-    return out
 
 
 def _cell(text: str) -> str:

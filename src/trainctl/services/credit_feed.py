@@ -1295,6 +1295,20 @@ class Recredit:
         self.feed.held += other.feed.held
         self.feed.events += other.feed.events
 
+    def renewal_lines(self) -> list[str]:
+        """What settling renewals did (a card or class record recorded or voided), for the
+        command's summary; the feed's own events follow them."""
+        out = []
+        if self.reversed:
+            out.append(f"Took back {plural(self.reversed, 'credit')} of a card or class record that a later "
+                       "one renews (the renewal decides, as compliance judges).")  # fmt: skip
+        if self.added:
+            out.append(f"Credited {plural(self.added, 'card or class record', 'cards or class records')} "
+                       "in force again (the one that renewed it is void).")  # fmt: skip
+        if self.feed.held:
+            out.append(f"{plural(len(self.feed.held), 'credit')} not given: the program's order does not take them.")
+        return out
+
     def lines(self, name: str) -> list[str]:
         if not self.added and not self.reversed:
             return []

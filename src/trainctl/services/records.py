@@ -36,7 +36,6 @@ from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.credit_feed import (
     CreditFeed,
     FeedResult,
-    Recredit,
     named_codes,
     resettle_cards,
     settle_renewals,
@@ -476,22 +475,8 @@ class _Writer:
         result = self.feed.close()
         settled = settle_renewals(self.session, self.actor, self.members, today=self.today,
                                   reason="a later card or class record renews this one", since=self.since)  # fmt: skip
-        result.events = [*renewal_lines(settled), *result.events, *settled.feed.events]
+        result.events = [*settled.renewal_lines(), *result.events, *settled.feed.events]
         return result
-
-
-def renewal_lines(settled: Recredit) -> list[str]:
-    """What settling renewals did after records were recorded or voided, for the summary."""
-    out = []
-    if settled.reversed:
-        out.append(f"Took back {plural(settled.reversed, 'credit')} of a card or class record that a later "
-                   "one renews (the renewal decides, as compliance judges).")  # fmt: skip
-    if settled.added:
-        out.append(f"Credited {plural(settled.added, 'card or class record', 'cards or class records')} "
-                   "in force again (the one that renewed it is void).")  # fmt: skip
-    if settled.feed.held:
-        out.append(f"{plural(len(settled.feed.held), 'credit')} not given: the program's order does not take them.")
-    return out
 
 
 # -------------------------------------------------------------------------------------- add
@@ -1181,7 +1166,7 @@ def void_record(
         # a void renewal no longer renews the card or record before it: that one credits again
         settled = resettle_cards(session, actor, [record.member_id], today=today,
                                  reason=f"void of record {record.id}: {reason.strip()}")  # fmt: skip
-        feed.events = [*renewal_lines(settled), *feed.events, *settled.feed.events]
+        feed.events = [*settled.renewal_lines(), *feed.events, *settled.feed.events]
     return record, feed
 
 
