@@ -195,7 +195,8 @@ def csv_bom() -> str:
     members.csv`), so Excel, opening it with a double-click, shows "José" and not "JosÃ©"
     (it takes a UTF-8 file without one for the local code page), as the reject files are
     written; nothing into a pipe (`| csvcut`, `| head`: a BOM there is three stray bytes
-    before the first column's name), a terminal, or a file appended to (`>>`: mid-file).
+    before the first column's name), a terminal, or a file that already has content
+    (`>>` after it: mid-file; `>>` to an empty file is a new file).
     Every CSV trainctl writes to stdout starts with this (render.emit_csv, reminders)."""
     import stat
 
