@@ -815,11 +815,17 @@ def _print_iso(data: dict[str, Any]) -> None:
         + ". Credit: the hours owed that were done, each member's counted up to what they owed."
         " Met: the members whose hours reach what they owed (a monthly item: the year's hours"
         " against the year's figure, whichever month they fell in; not every month met)."
+        + ("" if data["complete_year"] else
+           " So far: a member below an item's figure is short once the year has closed short"
+           " (a monthly item: once a month has ended short); until then, as the compliance"
+           " report reads them (not yet due, due soon, OVERDUE).")
         # the schedule's one figure that is not a member's (registries/iso.json says so too)
-        " Pre-fire planning (each commercial, industrial and institutional building once a"
+        + " Pre-fire planning (each commercial, industrial and institutional building once a"
         " year) is counted per building, not per member, and is not in this report.",
     )  # fmt: skip
-    for name in ("Item", "Figure", "Members", "Met", "Hours", "Owed", "Credit"):
+    # a year still running: the members met and the credit to date ("so far")
+    so_far = "" if data["complete_year"] else " so far"
+    for name in ("Item", "Figure", "Members", f"Met{so_far}", "Hours", "Owed", f"Credit{so_far}"):
         t.add_column(name, justify="left" if name in ("Item", "Figure") else "right")
     for it in data["items"]:
         credit = it["credit_percentage"]
@@ -859,24 +865,26 @@ def _print_iso(data: dict[str, Any]) -> None:
         owed = "none yet" if r["periods"] == 0 else f"{_h(r['target'])} h"
         # (an officer without a certification: why the hours earn no credit)
         why = f": {r['note']}" if r["certified"] is False else ""
+        # (a year still running: not yet due, due soon, OVERDUE, as `report compliance` says)
+        status = SHORT.get(r["status"], r["status"].replace("_", " "))
         lines.append({"member": r["member"], "item": r["item"], "hours": _h(r["value"]),
                       "figure": f"{owed}{share}", "months": months, "status": r["status"],
-                      "why": why})  # fmt: skip
+                      "word": status, "why": why})  # fmt: skip
     if len(lines) > render.FAST_TABLE_ROWS:
         # a department's year (500 members: ~3,500 lines) drawn by Rich took 0.7 s more
         # than the JSON of it; the same box drawn plainly, as every long listing is
         cols = [Col("member"), Col("item"), Col("hours", numeric=True), Col("figure"),
                 Col("months", "Months met"), Col("status")]  # fmt: skip
-        render.fast_table([{**x, "status": x["status"].replace("_", " ") + x["why"]} for x in lines], cols, title="Per member")
+        render.fast_table([{**x, "status": x["word"] + x["why"]} for x in lines], cols, title="Per member")
         return
     m = Table(title=Text("Per member", style="bold"), title_justify="left", header_style="bold")
     for name in ("Member", "Item", "Hours", "Figure", "Months met", "Status"):
         m.add_column(name, justify="right" if name == "Hours" else "left")
     for x in lines:
-        style = {"met": "green", "short": "red"}.get(x["status"], "")
+        style = {**STYLES, "short": "red"}.get(x["status"], "")
         m.add_row(
             Text(x["member"]), Text(x["item"]), x["hours"], x["figure"], x["months"],
-            Text(x["status"].replace("_", " ") + x["why"], style=style),
+            Text(x["word"] + x["why"], style=style),
         )  # fmt: skip
     out.print(render.keep_words(m))
 

@@ -89,14 +89,39 @@ def _done_before(e: Evaluation, first: date) -> bool:
     return dcm.evaluate(e.member, then, eve, detail=False, with_year=False).met
 
 
+def _unmet(e: Evaluation, value: float, running: bool) -> str:
+    """The status of a cell below its figure. Short once its window has closed (the year,
+    as of its last day or later; a one-time item's span). In a year still running, as
+    `report compliance` reads the same cell (the one evaluator's status: *not yet due*,
+    *due soon*, or *overdue* when the previous window closed short), not short before the
+    year has closed; a monthly item is short when a month that has ended ended short: the
+    previous month (the evaluator's *overdue*), or the year's hours below the figure of
+    the months ended (as the year is judged: whichever month the hours fell in)."""
+    spec, y = e.requirement, e.year
+    if spec.period.frequency == "one_time":
+        return "short"
+    if y is not None:
+        if not running:
+            return "short"
+        ended = sum(f.target or 0.0 for f in y.periods if f.window.end is not None and f.window.end <= e.as_of)
+        if e.status == dcm.OVERDUE or value < round(ended, 4):
+            return "short"
+        return e.status if e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON) else "short"
+    if e.window is None or e.window.end is None or e.as_of >= e.window.end:
+        return "short"
+    return e.status if e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON, dcm.OVERDUE) else "short"
+
+
 def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     """One member x ISO item: the year's figure for a monthly item (and the months met;
     in a year still running, the figure of the months begun that the member owes), else
     the item's window figure. `value` is the hours done (`dcm.done_of`), for every item
     alike; the status and `percentage` follow the hours that count toward the figure
-    (company training's allocation: 202 h done, 192 h count, 100%). Status: met, short (below the figure), not_yet_due
-    (a one-time item whose deadline has not come), or not_applicable (also a one-time item
-    done with before the year that begins on `year_from`: `_done_before`)."""
+    (company training's allocation: 202 h done, 192 h count, 100%). Status: met, short (below the figure
+    once its window has closed), in a year still running the compliance report's status
+    of a cell below its figure (`_unmet`), not_yet_due (a one-time item whose deadline has
+    not come), or not_applicable (also a one-time item done with before the year that
+    begins on `year_from`: `_done_before`)."""
     spec = e.requirement
     y = e.year
     value, target, pct = e.value, e.target, e.percentage
@@ -131,7 +156,7 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     elif spec.period.frequency == "one_time" and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
         status = dcm.NOT_YET_DUE
     else:
-        status = "short"
+        status = _unmet(e, value, running)
     owes = e.applicable and status != dcm.NOT_APPLICABLE
     share = e.months_owed
     if y is not None:  # a monthly item: the year's months owed, not the last month's
@@ -254,6 +279,19 @@ class IsoCells:
         self.counted.extend(e.year.value if e.year is not None else e.value for e in judged)
 
 
+def _in_totals(row: dict[str, Any], spec: dcm.RequirementSpec) -> bool:
+    """Whether a member's cell counts in its item's totals: one that applies, except a
+    one-time item still open (`_still_open`) and a monthly item with no month owed begun
+    yet (nothing owed so far). An annual (monthly) item not yet due, or due soon, in a year
+    still running counts, as what the year holds the member to so far."""
+    status = row["status"]
+    if status == dcm.NOT_APPLICABLE:
+        return False
+    if status == dcm.NOT_YET_DUE:
+        return spec.period.frequency != "one_time" and row["periods"] != 0
+    return True
+
+
 def iso_report(
     m: Matrix, year: int, as_of: date, edition: str | None, officers: Officers | None = None,
     editions: Sequence[tuple[date | None, str | None]] = (), *, shaped: IsoCells | None = None,
@@ -275,9 +313,8 @@ def iso_report(
         shaped.add(m.cells)
     rows, counted = shaped.rows, shaped.counted
     items = []
-    out = (dcm.NOT_APPLICABLE, dcm.NOT_YET_DUE)
     for i, spec in enumerate(m.requirements):
-        pairs = [(r, c) for r, c in zip(rows[i::n], counted[i::n], strict=True) if r["status"] not in out] if n else []
+        pairs = [(r, c) for r, c in zip(rows[i::n], counted[i::n], strict=True) if _in_totals(r, spec)] if n else []
         col = [r for r, _ in pairs]
         hours = round(sum(r["value"] or 0 for r in col), 4)
         items.append(
