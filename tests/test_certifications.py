@@ -731,3 +731,36 @@ def test_a_renewal_with_its_expiry_on_file_decides_over_an_older_card_without_on
     cell = cli(*after, "report", "compliance", "--member", "ann@fd.org", "--requirement", "FF1",
                "--format", "json").json["cells"][0]  # fmt: skip
     assert cell["status"] == "met"
+
+
+@pytest.mark.parametrize(
+    ("issued", "last"),
+    [("2024-02-29", "2026-02-28"), ("2024-02-28", "2026-02-27"), ("2024-03-01", "2026-02-28"),
+     ("2024-12-31", "2026-12-30"), ("2025-01-01", "2026-12-31")],
+)  # fmt: skip
+def test_a_card_issued_on_feb_29_without_an_expiry_holds_through_feb_28(cli, issued, last):
+    """An ACLS card issued 2024-02-29 with no expiry on file was assumed valid through
+    2026-02-27 (29 February + 24 months clamped to the 28th, then a day less), so on
+    2026-02-28 compliance called it expired a day before a card issued on 1 March 2024 ran
+    out. It holds through the day before its anniversary, which a common year lacks: 28
+    February, in `cert list`, `report compliance` and a class record's default expiry."""
+    cli("import", "nremt")
+    cli("member", "add", "Pam Medic", "--email", "pm@x.example", "--badge", "M-1", "--position", "paramedic",
+        "--hire-date", "2015-01-01")  # fmt: skip
+    cli("course", "add", "--name", "ACLS Provider", "--code", "ACLS-C", "--type", "class", "--hours", "12",
+        "--expiration-months", "24")  # fmt: skip
+    cli("--as-of", issued, "cert", "add", "M-1", "ACLS", "--issued", issued)
+    cli("--as-of", issued, "record", "add", "M-1", "--course", "ACLS-C", "--date", issued)
+    (card,) = cli("--as-of", issued, "--format", "json", "cert", "list", "-m", "M-1").json
+    assert card["assumed_through"] == last
+    (rec,) = cli("--format", "json", "record", "list").json
+    assert rec["expiration_date"] == last
+    after = date.fromisoformat(last).toordinal() + 1
+
+    def acls(day: str) -> tuple[str, str]:
+        cells = cli("--as-of", day, "report", "compliance", "--format", "json").json["cells"]
+        (cell,) = [c for c in cells if c["requirement"].startswith("ACLS ")]
+        return cell["status"], cell["due"]
+
+    assert acls(last) == ("met", last)
+    assert acls(date.fromordinal(after).isoformat()) == ("expired", last)

@@ -64,8 +64,8 @@ def test_standing_and_codes():
     [
         (date(2024, 6, 1), date(2026, 5, 31), "valid"),  # through issue + 24 months - 1 day
         (date(2024, 6, 1), date(2026, 6, 1), "expired"),
-        (date(2024, 2, 29), date(2026, 2, 27), "valid"),  # Feb 29 + 24 months: Feb 28, less a day
-        (date(2024, 2, 29), date(2026, 2, 28), "expired"),
+        (date(2024, 2, 29), date(2026, 2, 28), "valid"),  # the day before Feb 29, which 2026 lacks
+        (date(2024, 2, 29), date(2026, 3, 1), "expired"),
         (date(2025, 1, 1), date(2026, 12, 31), "valid"),  # over the year's end
         (date(2025, 1, 1), date(2027, 1, 1), "expired"),
     ],
@@ -82,6 +82,31 @@ def test_with_renewals_a_card_without_an_expiry_runs_out_a_renewal_from_its_issu
     renewed = SimpleNamespace(id=2, member_id=1, credential_code="BLS", issued_on=issued,
                               expires_on=date(2030, 1, 1), voided_at=None)  # fmt: skip
     assert certs.standing([card, renewed], today, {"BLS": 24}) == {1: ("superseded", False), 2: ("valid", True)}
+
+
+@pytest.mark.parametrize(
+    ("issued", "renewal", "through"),
+    [
+        (date(2024, 2, 29), 24, date(2026, 2, 28)),  # no 29 Feb in 2026: through the 28th
+        (date(2024, 2, 29), 48, date(2028, 2, 28)),  # a leap year: the day before the 29th
+        (date(2024, 2, 29), 12, date(2025, 2, 28)),
+        (date(2024, 2, 28), 24, date(2026, 2, 27)),
+        (date(2024, 3, 1), 24, date(2026, 2, 28)),
+        (date(2023, 3, 1), 12, date(2024, 2, 29)),
+        (date(2024, 12, 31), 24, date(2026, 12, 30)),
+        (date(2025, 1, 1), 24, date(2026, 12, 31)),
+        (date(2026, 3, 31), 1, date(2026, 4, 30)),  # no 31 April: through the 30th
+        (date(2026, 1, 30), 1, date(2026, 2, 28)),
+        (date(2026, 2, 14), None, None),  # one-time: for good
+    ],
+)
+def test_held_through_is_the_day_before_the_anniversary(issued, renewal, through):
+    """A card without an expiry holds through the day before its issue day's anniversary a
+    renewal on; an anniversary the month lacks (29 February in a common year) reads as the
+    month's end, so a card issued on 29 February 2024 holds through 28 February 2026, as
+    one issued on 1 March 2024 does (it was the 27th: 28 February less a day)."""
+    assert certs.held_through(issued, None, renewal) == through
+    assert certs.held_through(issued, date(2030, 1, 1), renewal) == date(2030, 1, 1)  # on file: as recorded
 
 
 @pytest.mark.parametrize("renewal", [None, 1, 12, 24, 36])

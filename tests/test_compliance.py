@@ -466,8 +466,8 @@ def test_a_card_never_held_with_a_time_limit_is_due_from_the_hire_date():
         ("2015-05-01", "2025-06-01", c.EXPIRED, "2017-04-30"),  # was: met, "held, no expiry"
         ("2015-05-01", "2017-04-30", c.MET, "2017-04-30"),  # 24 months, both ends
         ("2015-05-01", "2017-05-01", c.EXPIRED, "2017-04-30"),
-        ("2024-02-29", "2026-02-27", c.MET, "2026-02-27"),  # Feb 29 + 24 months: Feb 28, less a day
-        ("2024-02-29", "2026-02-28", c.EXPIRED, "2026-02-27"),
+        ("2024-02-29", "2026-02-28", c.MET, "2026-02-28"),  # the day before Feb 29, which 2026 lacks
+        ("2024-02-29", "2026-03-01", c.EXPIRED, "2026-02-28"),
         ("2024-12-31", "2026-12-30", c.MET, "2026-12-30"),
     ],
 )  # fmt: skip

@@ -185,15 +185,15 @@ def renewal_months(frequency: str | None, period_months: int | None = None) -> i
 
 def held_through(issued: date | None, expires_on: date | None, renewal: int | None) -> date | None:
     """The last day a card holds a requirement: its recorded expiry, else (a requirement
-    that renews every `renewal` months) its issue day + that many months - 1 day, else
-    None (for good)."""
+    that renews every `renewal` months) the day before its issue day's anniversary that
+    many months on, else None (for good). An anniversary the month lacks reads as that
+    month's last day (periods `rolling_due`, the same rule): a card issued 29 February
+    2024 holds through 28 February 2026, as one issued on 1 March does, not 27 February."""
     if expires_on is not None or renewal is None or issued is None:
         return expires_on
-    from datetime import timedelta
+    from trainctl.domain.periods import rolling_due
 
-    from trainctl.domain.periods import add_months
-
-    return add_months(issued, renewal) - timedelta(days=1)
+    return rolling_due(issued, renewal)
 
 
 def held_since(today: date, renewal: int | None) -> date | None:
@@ -295,7 +295,8 @@ Renewals = Mapping[str, int] | Callable[[Any], int | None]
 
 def last_day(card: Card, renewals: Renewals | None = None) -> date | None:
     """The last day a card holds: its expiry on file, else, when `renewals` gives its
-    credential a renewal (months), its issue day + that renewal - 1 day (`held_through`),
+    credential a renewal (months), the day before its issue day's anniversary that renewal
+    on (`held_through`),
     else None (for good)."""
     months = None
     if card.expires_on is None and renewals:
