@@ -69,3 +69,47 @@ def nearest(keys: Sequence[str], text: str, n: int, cutoff: float = 0.8) -> list
         best = max(score for score, _ in scored)
         scored = [(score, key) for score, key in scored if score == best]
     return [key for _, key in sorted(scored, reverse=True)]
+
+
+
+def offered(text: str, names: Iterable[str], n: int = 3, cutoff: float = 0.8) -> list[str]:
+    """The names a reference that named nothing may have meant, best first: the one rule
+    the "Did you mean" of the program, course and requirement lookups follows.
+
+    1. Names that START with or CONTAIN the words typed, case and accents aside: "EMT
+       Recert" offers EMT Recertification, "hazmat" Hazmat Operations Refresher and
+       ISO-HAZMAT. Those starting with the text come first, then those with a word
+       starting with each word typed, then those containing each. At most `n`; when more
+       fit, the first of those groups if it is no larger, else none (a word half the
+       catalog holds names nothing).
+    2. Else the `n` names spelled nearest the text (`nearest`, `cutoff`), case and spacing
+       aside: "Probationary Firefightr", "NFPA 1010" (NFPA 1500, 1041, 1021).
+    On a miss only: one pass over the names."""
+    from trainctl.domain.text import word_list
+
+    typed = word_list(text)
+    if not typed:
+        return []
+    names = list(dict.fromkeys(names))
+    whole = " ".join(typed)
+    starts: list[str] = []
+    word_starts: list[str] = []
+    contains: list[str] = []
+    for name in names:
+        words = word_list(name)
+        joined = " ".join(words)
+        if joined.startswith(whole):
+            starts.append(name)
+        elif all(any(w.startswith(t) for w in words) for t in typed):
+            word_starts.append(name)
+        elif all(t in joined for t in typed):
+            contains.append(name)
+    fits = starts + word_starts + contains
+    if fits:
+        if len(fits) > n:
+            fits = next(group for group in (starts, word_starts, contains) if group)
+        return fits if len(fits) <= n else []
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(" ".join(name.split()).casefold(), name)
+    return [by_key[k] for k in nearest(list(by_key), " ".join(text.split()).casefold(), n, cutoff)][:n]

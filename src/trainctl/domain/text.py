@@ -163,11 +163,17 @@ def _sort_text(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+def word_list(name: str) -> list[str]:
+    """The words of a name in order, case and accents aside, anything but a letter or a
+    digit a break ("ISO-HAZMAT": iso, hazmat)."""
+    plain = _sort_text(name)
+    return "".join(ch if ch.isalnum() else " " for ch in plain).split()
+
+
 def name_words(name: str) -> frozenset[str]:
     """The words of a name, case and accents aside (Zoë, Zoe and Zoe + U+0308 are one;
-    "Holm, Rita" has Rita Holm's words)."""
-    plain = _sort_text(name)
-    return frozenset("".join(ch if ch.isalnum() else " " for ch in plain).split())
+    "Holm, Rita" has Rita Holm's words): `word_list`, as a set."""
+    return frozenset(word_list(name))
 
 
 def words_match(x: frozenset[str], y: frozenset[str]) -> bool:

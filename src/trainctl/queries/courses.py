@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from trainctl.domain.lookup import as_id, ref_text
+from trainctl.domain.lookup import as_id, offered, ref_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_bool, as_json, as_utc, in_list, required
 
@@ -123,8 +123,17 @@ def find_course(rd: Reader, ref: str) -> CourseRow | None:
 def get_course(rd: Reader, ref: str) -> CourseRow:
     course = find_course(rd, ref)
     if course is None:
-        raise NotFoundError(f"No course {ref.strip()!r}.", LOOKUP_HINT)
+        raise NotFoundError(f"No course {ref.strip()!r}.", _offer(rd, ref) + LOOKUP_HINT)
     return course
+
+
+def _offer(rd: Reader, ref: str) -> str:
+    """"Did you mean ...? " for a course reference that named none: the codes and names
+    starting with or containing the words typed, else spelled near (domain.lookup.offered,
+    as the program and requirement lookups offer theirs); "" when none fits."""
+    rows = rd.all("SELECT code, name FROM course ORDER BY code, name, id")
+    close = offered(ref_text(ref), [c for c, _ in rows if c] + [n for _, n in rows])
+    return f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
 
 
 def list_courses(

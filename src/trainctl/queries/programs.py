@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any, Protocol
 
-from trainctl.domain.lookup import MAX_ID, as_id, nearest, ref_text
+from trainctl.domain.lookup import MAX_ID, as_id, offered, ref_text
 from trainctl.errors import NotFoundError
 from trainctl.queries import Reader, as_bool, as_float, as_json, as_utc, in_list
 from trainctl.queries.requirements import COLUMNS as REQUIREMENT_COLUMNS
@@ -208,9 +208,11 @@ def _stored_name(rd: Reader, name: str) -> str | None:
 
 def close_names(rd: Reader, text: str, n: int = 3) -> list[str]:
     """The program names `text` may have meant, as a member's name is offered
-    (queries.members.close_names): every word of one in the other ("probationary" for
-    Probationary Firefighter), else a near spelling ("Probationary Firefightr"); at most
-    `n`, none when more fit. One read of the names, on a miss only."""
+    (queries.members.close_names): every word of one in the other ("Probationary
+    Firefighter Academy" for Probationary Firefighter), else the one rule of the lookups'
+    offers (domain.lookup.offered: names starting with or containing the words typed, "EMT
+    Recert" for EMT Recertification, else a near spelling); at most `n`, none when more
+    fit. One read of the names, on a miss only."""
     from trainctl.domain.text import name_words, words_match
 
     words = name_words(text)
@@ -219,8 +221,7 @@ def close_names(rd: Reader, text: str, n: int = 3) -> list[str]:
     names = sorted(set(rd.column("SELECT DISTINCT name FROM program")))
     fits = [n_ for n_ in names if words_match(words, name_words(n_))]
     if not fits:
-        by_key = {" ".join(n_.split()).casefold(): n_ for n_ in names}
-        fits = [by_key[k] for k in nearest(list(by_key), " ".join(text.split()).casefold(), n)]
+        return offered(text, names, n)
     return fits if len(fits) <= n else []
 
 

@@ -11,14 +11,13 @@ requirements a lookup cannot tell apart.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from trainctl.domain.lookup import as_id, norm, ref_text
+from trainctl.domain.lookup import as_id, norm, offered, ref_text
 from trainctl.domain.text import hours_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, in_list, required
@@ -352,13 +351,10 @@ def _miss_hint(rd: Reader, text: str) -> str:
     rows = rd.all("SELECT registry_code, name FROM requirement")
     if not rows:
         return EMPTY_HINT
-    # spelled near, case and spacing aside as the lookup itself reads them: "iso company"
-    # is near ISO-COMPANY (compared as typed, the capitals kept it under the cutoff)
-    by_key: dict[str, str] = {}
-    for name in [c for c, _ in rows if c] + [n for _, n in rows]:
-        by_key.setdefault(" ".join(name.split()).casefold(), name)
-    wanted = " ".join(text.split()).casefold()
-    close = [by_key[k] for k in difflib.get_close_matches(wanted, list(by_key), n=3, cutoff=0.6)]
+    # codes and names starting with or containing the words typed ("hazmat": ISO-HAZMAT),
+    # else spelled near, case and spacing aside as the lookup itself reads them: "iso
+    # company" is near ISO-COMPANY (domain.lookup.offered, the one rule of the offers)
+    close = offered(text, [c for c, _ in rows if c] + [n for _, n in rows], 3, cutoff=0.6)
     if close:
         return f"Did you mean {' or '.join(repr(c) for c in close)}? " + LOOKUP_HINT
     return LOOKUP_HINT
