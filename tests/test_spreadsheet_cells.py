@@ -66,6 +66,29 @@ def test_a_record_sheet_written_day_first_is_refused_with_its_ambiguous_dates(
         assert "Write the dates as YYYY-MM-DD" in err, r
 
 
+def test_every_line_of_a_day_first_refusal_names_its_file(dept, tmp_path, snapshot):
+    """The refusal of a day-first sheet listed its ambiguous dates as "line 3, field date"
+    and, below them, the rows' own problems as "eu2.csv, line 2, field date": one refusal
+    naming its rows two ways (and, with two files given, not saying whose line 3 it was).
+    Every line names the file now, in a record import as in a roster's."""
+    before = snapshot()
+    eu2 = _file(tmp_path, "eu2.csv", "Date,Course,Badge #,Hrs\n13/01/2026,EMS-CE,F-118,2\n"
+                "02/03/2026,EMS-CE,F-118,2\n04/05/2026,EMS-CE,0042,2\n")  # fmt: skip
+    eu3 = _file(tmp_path, "eu3.csv", "Date;Course;Badge #;Hrs\n02/03/2026;EMS-CE;0042;1,5\n")
+    for files in ((eu2,), (eu2, eu3)):
+        r = dept(*AS_OF, "record", "import", *map(str, files), ok=False)
+        assert r.exit_code == 65 and snapshot() == before, r
+        lines = [ln.strip() for ln in r.stderr.splitlines()[1:] if ln.startswith("  ")]
+        rows = [ln for ln in lines if ", line " in ln.split(":")[0] or ln.startswith("line ")]
+        assert len(rows) >= 3 and all(ln.startswith(("eu2.csv, line ", "eu3.csv, line ")) for ln in rows), r.stderr
+        assert "eu2.csv, line 3, field date: '02/03/2026' is February 3 read month-first" in r.stderr, r.stderr
+        assert "eu2.csv, line 2, field date: is not a date: there is no month 13" in r.stderr, r.stderr
+    roster = _file(tmp_path, "ro.csv", "name;email;hire_date\nZoe Muller;zm@fd.org;15/3/2020\nJo Lind;jl@fd.org;1/7/2021\n")
+    r = dept("member", "import", "--csv", str(roster), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert "  ro.csv, line 3, field hire_date: '1/7/2021' is January 7 read month-first" in r.stderr, r.stderr
+
+
 def test_a_month_first_sheet_with_dates_over_12_imports_as_before(dept, tmp_path):
     """A US sheet (3/11 and 3/25: the second number over 12) is month-first, as read."""
     text = "Date,Course,Badge #,Hrs\n3/11/2026,EMS-CE,F-118,1.5\n3/25/2026,EMS-CE,0042,1.5\n"

@@ -656,8 +656,9 @@ class DateOrder:
             m = _SLASH.match(text)
             assert m is not None
             a, b = int(m.group(1)), int(m.group(2))
-            details.append(
-                f"line {line}, field {name}: {text!r} is {calendar.month_name[a]} {b} read "
+            details.append(  # named as a row's problem is (FILE, line N, field F): the refusal
+                # lists these beside the rows' own problems (services/sheet_import.ImportOutcome)
+                f"{self.source}, line {line}, field {name}: {text!r} is {calendar.month_name[a]} {b} read "
                 f"month-first, {b} {calendar.month_name[b]} day-first"
             )
         if self.count > len(self.ambiguous):
