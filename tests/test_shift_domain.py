@@ -4,6 +4,7 @@ date a call after midnight belongs to."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -53,6 +54,37 @@ def test_instants_keep_their_offset(text, expected):
 def test_instants_refused_with_the_reason(text, why):
     with pytest.raises(ValueError, match=why):
         ds.parse_instant(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2028-02-29 07:00", datetime(2028, 2, 29, 12, 0, tzinfo=UTC)),
+        ("2028-12-31T23:59", datetime(2029, 1, 1, 4, 59, tzinfo=UTC)),  # the next year in UTC
+        ("2026-03-08 01:59", datetime(2026, 3, 8, 6, 59, tzinfo=UTC)),  # EST, just before the gap
+        ("2026-03-08 03:00", datetime(2026, 3, 8, 7, 0, tzinfo=UTC)),  # EDT, just after it
+        ("2026-11-01 00:59", datetime(2026, 11, 1, 4, 59, tzinfo=UTC)),  # EDT, before the repeat
+        ("2026-11-01 02:00", datetime(2026, 11, 1, 7, 0, tzinfo=UTC)),  # EST, after it
+        ("2026-11-01 01:30-05:00", datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),  # an offset decides
+    ],
+)
+def test_a_time_without_an_offset_is_the_zones_clock(text, utc):
+    got = ds.parse_instant(text, NEW_YORK)
+    assert got == utc and got.utcoffset() == got.astimezone(NEW_YORK).utcoffset()
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("2026-03-08 02:00", "2026-03-08 02:00 did not happen in America/New_York"),
+        ("2026-03-08T02:59", "2026-03-08 02:59 did not happen in America/New_York"),
+        ("2026-11-01 01:00", "2026-11-01T01:00-04:00 (EDT, the first) or 2026-11-01T01:00-05:00 (EST, the second)"),
+        ("2026-11-01 01:59", "happened twice in America/New_York"),
+    ],
+)
+def test_a_time_the_clocks_skipped_or_repeated_is_refused(text, why):
+    with pytest.raises(ValueError, match=re.escape(why)):
+        ds.parse_instant(text, NEW_YORK)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +169,7 @@ def test_an_attendance_row_checked_whole():
         ({"shift_date": "2026-02-29"}, ["shift_date"]),
         ({"shift_date": "2027-01-01", "time_in": "2027-01-01T07:00-05:00",
           "time_out": "2027-01-01T19:00-05:00"}, ["shift_date", "time_out"]),
-        ({"time_in": "2026-03-08T07:00"}, ["time_in"]),
+        ({"time_in": "2026-03-08T02:30"}, ["time_in"]),  # no offset, and the clocks skipped 02:30
         ({"time_out": "2026-03-08T06:00-05:00"}, ["time_out"]),
         ({"time_in": "2026-05-01T07:00-04:00", "time_out": "2026-05-01T19:00-04:00"}, ["time_in"]),
         ({"station": "St\x00ation"}, ["station"]),

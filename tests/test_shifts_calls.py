@@ -154,7 +154,7 @@ def test_bad_shift_rows_are_named_with_file_line_and_field(duty, tmp_path, snaps
         "42;2026-06-01;1;A;2026-06-01T07:00-04:00;2026-06-02T07:00-04:00\n"
         "404;2026-06-02;1;A;2026-06-02T07:00-04:00;2026-06-03T07:00-04:00\n"
         "42;2026-02-29;1;A;2026-02-28T07:00-05:00;2026-02-29T07:00-05:00\n"
-        "42;2026-06-04;1;A;2026-06-04T07:00;2026-06-05T07:00-04:00\n"
+        "42;2026-03-08;1;A;2026-03-08T02:30;2026-03-09T07:00-04:00\n"
         "42;2026-06-05;1;A;2026-06-05T07:00-04:00;2026-06-05T06:00-04:00\n"
         "42;9999-12-31;1;A;9999-12-31T07:00-05:00;9999-12-31T08:00-05:00\n"
         "42;2026-06-07;1;A;2026-06-07T07:00-04:00;2026-06-12T07:00-04:00\n"
@@ -166,7 +166,7 @@ def test_bad_shift_rows_are_named_with_file_line_and_field(duty, tmp_path, snaps
     for expected in (
         "bad.csv, line 3, field badge: no member has the badge '404'",
         "bad.csv, line 4, field shift_date: is not a date: 2026 is not a leap year",
-        "bad.csv, line 5, field time_in: has no UTC offset",
+        "bad.csv, line 5, field time_in: 2026-03-08 02:30 did not happen in America/New_York",
         "bad.csv, line 6, field time_out: 2026-06-05T06:00-04:00 is not after the time in",
         "bad.csv, line 7, field shift_date: year 9999 is out of range",
         "bad.csv, line 8, field time_out:",
@@ -175,6 +175,58 @@ def test_bad_shift_rows_are_named_with_file_line_and_field(duty, tmp_path, snaps
     r = duty(*AS_OF, "shift", "import", "--csv", sheet, "--skip-invalid", ok=False)
     assert r.exit_code == 65 and "7 rows read, 1 added" in r.stderr and "6 rejected" in r.stderr
     assert len(duty("--format", "json", "shift", "list").json) == 1
+
+
+def test_times_without_an_offset_are_the_departments_clock(duty, tmp_path, snapshot):
+    """A spreadsheet writes "2028-02-29 07:00", never an offset: the department's clock
+    (here Chicago), stored as UTC, said once per command; Feb 29, and Dec 31 23:59 (the
+    next year in UTC), and the DST nights: 23 and 25 hours."""
+    duty("config", "set", "timezone", "America/Chicago")
+    sheet = _csv(tmp_path, "tours.csv", (
+        "Badge #,Shift Date,Station,Shift,Time In,Time Out\n"
+        "42,2028-02-29,1,A,2028-02-29 07:00,2028-03-01 07:00\n"
+        "42,2028-12-31,1,night,2028-12-31 19:00,2029-01-01 07:00\n"
+        "7,2028-03-11,1,A,2028-03-11 07:00,2028-03-12 07:00\n"
+        "7,2028-11-04,1,A,2028-11-04 07:00,2028-11-05T07:00-06:00\n"
+    ))  # fmt: skip
+    r = duty("--as-of", "2029-01-01", "shift", "import", "--csv", sheet)
+    assert r.stderr.count("times without an offset read as America/Chicago") == 1, r.stderr
+    got = {(s["shift_date"], s["time_in"], s["time_out"], s["hours"]) for s in duty("-f", "json", "shift", "list").json}
+    assert got == {
+        ("2028-02-29", "2028-02-29T13:00:00Z", "2028-03-01T13:00:00Z", 24),
+        ("2028-12-31", "2029-01-01T01:00:00Z", "2029-01-01T13:00:00Z", 12),
+        ("2028-03-11", "2028-03-11T13:00:00Z", "2028-03-12T12:00:00Z", 23),  # spring forward
+        ("2028-11-04", "2028-11-04T12:00:00Z", "2028-11-05T13:00:00Z", 25),  # fall back
+    }
+    r = duty("--as-of", "2029-01-01", "call", "add", "F28-1", "-m", "ann@fd.org", "--type", "EMS",
+             "--at", "2028-12-31T23:59")  # fmt: skip
+    assert "times without an offset read as America/Chicago" in r.stderr
+    duty("--as-of", "2029-01-01", "call", "add", "F28-2", "-m", "ann@fd.org", "--type", "EMS",
+         "--shift-date", "2028-02-29", "--at", "2028-02-29 23:59")  # fmt: skip
+    calls = {c["incident"]: (c["shift_date"], c["at"]) for c in duty("-f", "json", "call", "list").json}
+    assert calls == {"F28-1": ("2028-12-31", "2029-01-01T05:59:00Z"), "F28-2": ("2028-02-29", "2028-03-01T05:59:00Z")}
+    r = duty("--as-of", "2029-01-01", "call", "add", "F28-3", "-m", "bo@fd.org", "--shift-date", "2028-07-04",
+             "--at", "2028-07-04T12:00-05:00")  # fmt: skip
+    assert "without an offset" not in r.stderr  # (said only when it happened)
+
+    # A time the clocks skipped or showed twice is refused, never shifted: nothing written.
+    before = snapshot()
+    r = duty("--as-of", "2029-01-01", "call", "add", "F28-4", "-m", "bo@fd.org", "--shift-date", "2028-03-11",
+             "--at", "2028-03-12 02:30", ok=False)  # fmt: skip
+    assert r.exit_code == 65 and snapshot() == before
+    assert ("--at: 2028-03-12 02:30 did not happen in America/Chicago: the clocks went forward that night; check "
+            "the time, or write it with the UTC offset you mean") in r.stderr, r.stderr
+    bad = _csv(tmp_path, "dst.csv", (
+        "Badge #,Shift Date,Station,Shift,Time In,Time Out\n"
+        "7,2028-11-04,2,B,2028-11-04 19:00,2028-11-05 01:30\n"
+        "7,2028-03-11,2,B,2028-03-11 19:00,2028-03-12 02:00\n"
+    ))  # fmt: skip
+    r = duty("--as-of", "2029-01-01", "shift", "import", "--csv", bad, ok=False)
+    assert r.exit_code == 65 and snapshot() == before
+    assert ("dst.csv, line 2, field time_out: 2028-11-05 01:30 happened twice in America/Chicago (the clocks went "
+            "back that night); give its UTC offset: 2028-11-05T01:30-05:00 (CDT, the first) or "
+            "2028-11-05T01:30-06:00 (CST, the second)") in r.stderr, r.stderr
+    assert "dst.csv, line 3, field time_out: 2028-03-12 02:00 did not happen in America/Chicago" in r.stderr
 
 
 def test_a_sheet_without_a_member_column_or_with_unknown_columns(duty, tmp_path, snapshot):
@@ -235,7 +287,7 @@ def test_bad_call_rows_are_named_and_nothing_is_written(duty, tmp_path, snapshot
         "F26-2,2026-03-08,2026-03-08T23:30-04:00,EMS,ann@fd.org\n"
         "F26-2,2026-03-08,2026-03-08T23:30-04:00,Fire,bo@fd.org\n"
         "F26-3,,2026-03-08T23:30-04:00,EMS,bo@fd.org\n"
-        "F26-4,2026-03-08,2026-03-08T23:30,EMS,bo@fd.org\n"
+        "F26-4,2026-10-31,2026-11-01T01:30,EMS,bo@fd.org\n"
     ))  # fmt: skip
     before = snapshot()
     r = duty(*AS_OF, "call", "import", "--csv", calls, ok=False)
@@ -244,7 +296,9 @@ def test_bad_call_rows_are_named_and_nothing_is_written(duty, tmp_path, snapshot
         "calls.csv, line 2, field at: 2026-03-08T23:30-04:00 is before its shift date 2026-03-10",
         "calls.csv, line 4, field call_type: incident F26-2 is on line 3 with call type 'EMS' (got 'Fire')",
         "calls.csv, line 5, field shift_date: is needed: no shift attendance of the member covers",
-        "calls.csv, line 6, field at: has no UTC offset",
+        "calls.csv, line 6, field at: 2026-11-01 01:30 happened twice in America/New_York (the clocks went "
+        "back that night); give its UTC offset: 2026-11-01T01:30-04:00 (EDT, the first) or "
+        "2026-11-01T01:30-05:00 (EST, the second)",
     ):
         assert expected in r.stderr, (expected, r.stderr)
 

@@ -2,7 +2,7 @@
 
 A call belongs to the shift date it was worked on: a call at 00:30 on 2026-03-09 worked by
 the 2026-03-08 tour has shift date 2026-03-08. Its date-time carries its UTC offset
-(2026-03-09T00:30-04:00). Responses are the one source for call counts: a `calls`
+(2026-03-09T00:30-04:00), or none (2026-03-09 00:30: the department's clock). Responses are the one source for call counts: a `calls`
 requirement counts 1 per response, of its call types when it lists some.
 
 Natural keys: a call is its incident number (upper case, spaces folded); a response is
@@ -65,7 +65,8 @@ def add(
         _o("--member", "-m", help="A responding member (id, e-mail, badge or name); repeat, or separate with commas.",
            metavar="MEMBER"),
     ],
-    at: Annotated[str, _o("--at", help="When, WITH its UTC offset, e.g. 2026-03-09T00:30-04:00.", metavar=INSTANT)],
+    at: Annotated[str, _o("--at", help="When, e.g. 2026-03-09T00:30-04:00; without an offset "
+                          "(2026-03-09 00:30) it is read in the department's timezone.", metavar=INSTANT)],
     call_type: Annotated[str | None, _o("--type", "-t", help="The call type, e.g. EMS, fire, MVA.", metavar="TYPE")] = None,
     shift_date: Annotated[
         str | None,
@@ -91,6 +92,7 @@ def add(
                 corrected=outcome.corrected)  # fmt: skip
     for line in si.member_doubts(outcome):  # before the hire date; one member named twice
         render.warn(line)
+    si.clock_note(outcome, quiet=state.quiet)
     for line in si.corrected_lines(outcome, dry_run=dry_run):
         render.info(line, quiet=state.quiet)
     verb = "Would record" if dry_run else "Recorded"
@@ -104,8 +106,8 @@ si.register_import(
     app,
     "trainctl.services.shifts:import_calls",
     """Import calls from a CSV file, one row per responding member. Columns: incident,
-shift_date (blank: the shift the member attended at that time), at (the date-time WITH
-its UTC offset, as in 2026-03-09T00:30-04:00), call_type, member (email, badge or member); optional
+shift_date (blank: the shift the member attended at that time), at (the date-time, as in
+2026-03-09T00:30-04:00; without an offset, the department's clock), call_type, member (email, badge or member); optional
 role. Every row is checked first; any bad row: nothing is written and exit 65 (with
 --skip-invalid the good rows are written and the exit is still 65). Natural keys:
 incident number (a call), incident + member (a response), so importing a file again

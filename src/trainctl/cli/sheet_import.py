@@ -94,8 +94,16 @@ def import_command(
     for line in [*(warnings(outcome) if warnings else []), *member_doubts(outcome), *outcome.notices,
                  *unread_notes(outcome)]:  # fmt: skip
         render.warn(line)
+    clock_note(outcome, quiet=state.quiet)
     summarise_import(files, outcome, dry_run=dry_run, quiet=state.quiet, created=created, rejects=rejects,
                      void_label=void_label, notes=notes)  # fmt: skip
+
+
+def clock_note(outcome: Any, *, quiet: bool) -> None:
+    """Once per command: times without an offset were read on the department's clock
+    (shifts and calls; not under --quiet)."""
+    if getattr(outcome, "clock_note", ""):
+        render.info(outcome.clock_note, quiet=quiet)
 
 
 def member_doubts(outcome: Any) -> list[str]:

@@ -1,6 +1,8 @@
 """`trainctl shift`: add, import, list, void — who worked which shift, and for how long.
 
-Times carry their UTC offset (2026-03-07T07:00-05:00), so hours come from the instants: a
+Times carry their UTC offset (2026-03-07T07:00-05:00), or none (2026-03-07 07:00, as a
+spreadsheet writes it: the department's clock; a time the clocks skipped or showed twice
+is refused, naming the offsets to give); hours come from the instants: a
 24-hour tour across the spring-forward night counts 23 hours, across the fall-back night 25
 (in New York, 2026-03-07T07:00-05:00 to 2026-03-08T07:00-04:00 is 23 hours). A time whose
 offset is neither UTC nor the department's clock's is taken as the instant it is, and said
@@ -84,11 +86,11 @@ def add(
     member: Annotated[str, typer.Argument(metavar="MEMBER", help="The member (id, e-mail, badge or name).", show_default=False)],
     on: Annotated[str, _o("--date", "-d", help="The shift date (YYYY-MM-DD): the day the shift was worked on.",
                           metavar="DATE")],
-    time_in: Annotated[str, _o("--time-in", help="Time in WITH its UTC offset (the department's clock's, or Z), e.g. "
-                               "2026-03-07T07:00-05:00.",
+    time_in: Annotated[str, _o("--time-in", help="Time in, e.g. 2026-03-07T07:00-05:00; without an offset "
+                               "(2026-03-07 07:00) it is read in the department's timezone.",
                                metavar=INSTANT)],
-    time_out: Annotated[str, _o("--time-out", help="Time out WITH its UTC offset, e.g. 2026-03-08T07:00-04:00 (in New "
-                                "York, a 23-hour tour: the clocks went forward that night).",
+    time_out: Annotated[str, _o("--time-out", help="Time out, e.g. 2026-03-08T07:00-04:00 (in New York, a 23-hour "
+                                "tour: the clocks went forward that night); without an offset, the department's clock.",
                                 metavar=INSTANT)],
     station: Annotated[str | None, _o("--station", "-s", help="The station, e.g. 'Station 1'.", metavar="STATION")] = None,
     shift: Annotated[str | None, _o("--shift", help="The shift's name, e.g. A, B, C or day.", metavar="NAME")] = None,
@@ -108,6 +110,7 @@ def add(
     si.emit_add(fmt_of(ctx, fmt_value(format)), "attendance_ids", outcome, outcome.ids, dry_run=dry_run)
     for line in si.member_doubts(outcome):  # before the hire date; one member named twice
         render.warn(line)
+    si.clock_note(outcome, quiet=state.quiet)
     if outcome.added:
         ident = f" {outcome.ids[0]}" if outcome.ids and not dry_run else ""
         text = f"{'Would record' if dry_run else 'Recorded'} shift attendance{ident}."
@@ -120,8 +123,9 @@ si.register_import(
     app,
     "trainctl.services.shifts:import_shifts",
     """Import shift attendance from a CSV file, one row per member and shift. Columns:
-member (email, badge or member), shift_date, station, shift, time_in, time_out (times
-WITH their UTC offset, as in 2026-03-07T07:00-05:00). Headers match without regard to case and punctuation ("Time
+member (email, badge or member), shift_date, station, shift, time_in, time_out (as in
+2026-03-07T07:00-05:00; a time without an offset, as a spreadsheet writes it, is read in
+the department's timezone, and one the clocks skipped or showed twice is refused). Headers match without regard to case and punctuation ("Time
 In", "Shift Date", "E-mail", "Badge #"). Every row is checked first; any bad row:
 nothing is written and exit 65 (with --skip-invalid the good rows are written and the
 exit is still 65). Natural key: member + shift date + station + shift name, so

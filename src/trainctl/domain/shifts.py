@@ -1,10 +1,12 @@
 """Shifts and calls as people write them (pure): instants with their UTC offset, durations
 from the instants, the shift date a call belongs to, one row's values checked.
 
-Instants: a time in, a time out and a call's date-time carry their UTC offset, as
-`2026-03-07T07:00-05:00` (a space instead of the T, seconds, `Z` and `+0530` are fine).
-A time without an offset is refused: around a DST change the same wall-clock time
-happens twice (or never), so only the offset says which instant is meant. The instant is
+Instants: a time in, a time out and a call's date-time, as `2026-03-07T07:00-05:00` (a
+space instead of the T, seconds, `Z` and `+0530` are fine). A time without an offset, as
+a spreadsheet writes it (`2026-03-07 07:00`), is the department's clock (the zone passed
+in), stored as the instant it was there; one the clocks skipped (spring forward) or
+showed twice (fall back) is refused, naming the offsets that say which instant is meant:
+it is never shifted silently. A time written with its offset is
 taken as written; an offset that is neither UTC (as CAD exports give) nor the
 department's clock's at that instant is said (`offset_doubt`): 07:00-05:00 on a July
 morning is 08:00 EDT in New York, the tour most likely began at 07:00-04:00.
@@ -55,14 +57,18 @@ _INSTANT = re.compile(
 
 
 @functools.lru_cache(maxsize=8192)
-def parse_instant(text: str) -> datetime:
-    """A date-time with its UTC offset -> an aware datetime keeping that offset (so its
-    `.date()` is the calendar day as written). Memoised: a sheet repeats its times."""
+def parse_instant(text: str, zone: tzinfo | None = None) -> datetime:
+    """A date-time -> an aware datetime with a fixed offset (so its `.date()` is the
+    calendar day as written): the offset written, else the offset of `zone` (the
+    department's clock) at that wall-clock time. Without an offset, a time the clocks of
+    `zone` skipped or showed twice is refused, saying which offsets to give; with no zone
+    (no clock to read it by) every time without an offset is refused. Memoised: a sheet
+    repeats its times."""
     value = text.strip()
     m = _INSTANT.fullmatch(value)
     if m is None:
         raise ValueError(f"is not a date-time (write it like {INSTANT_EXAMPLE})")
-    if m["off"] is None:
+    if m["off"] is None and zone is None:
         raise ValueError(
             f"has no UTC offset; write it like {INSTANT_EXAMPLE} (the offset says which "
             "instant is meant around a DST change)"
@@ -71,8 +77,46 @@ def parse_instant(text: str) -> datetime:
     hour, minute, second = int(m["h"]), int(m["m"]), int(m["s"] or 0)
     if hour > 23 or minute > 59 or second > 59:
         raise ValueError(f"is not a time of day ({hour:02d}:{minute:02d})")
-    offset = _offset(m["off"])
-    return datetime(day.year, day.month, day.day, hour, minute, second, tzinfo=timezone(offset))
+    wall = datetime(day.year, day.month, day.day, hour, minute, second)
+    if m["off"] is None:
+        assert zone is not None  # (refused above)
+        return _on_wall_clock(wall, zone)
+    return wall.replace(tzinfo=timezone(_offset(m["off"])))
+
+
+def offset_given(text: str) -> bool:
+    """Whether a date-time is written with its UTC offset (else parse_instant reads it on
+    the department's clock)."""
+    m = _INSTANT.fullmatch(text.strip())
+    return m is not None and m["off"] is not None
+
+
+def _on_wall_clock(wall: datetime, zone: tzinfo) -> datetime:
+    """The instant the naive `wall` time was in `zone`, with that moment's fixed offset;
+    a time the clocks skipped (spring forward) or showed twice (fall back) is refused with
+    the offsets that say which instant is meant, never shifted."""
+    name = getattr(zone, "key", str(zone))
+    first = wall.replace(tzinfo=zone, fold=0)
+    second = wall.replace(tzinfo=zone, fold=1)
+    clock = f"{wall:%Y-%m-%d %H:%M}"
+    if _skipped(wall, zone):
+        before, after = first.utcoffset(), second.utcoffset()
+        offsets = ""
+        if before is not None and after is not None:
+            offsets = (f" ({wall:%Y-%m-%dT%H:%M}{_offset_text(before)} is "
+                       f"{wall.replace(tzinfo=timezone(before)).astimezone(zone):%H:%M} there)")  # fmt: skip
+        raise ValueError(
+            f"{clock} did not happen in {name}: the clocks went forward that night; check the "
+            f"time, or write it with the UTC offset you mean{offsets}"
+        )
+    early, late = first.utcoffset(), second.utcoffset()
+    if early is not None and late is not None and early != late:
+        raise ValueError(
+            f"{clock} happened twice in {name} (the clocks went back that night); give its UTC "
+            f"offset: {wall:%Y-%m-%dT%H:%M}{_offset_text(early)} ({first.tzname()}, the first) or "
+            f"{wall:%Y-%m-%dT%H:%M}{_offset_text(late)} ({second.tzname()}, the second)"
+        )
+    return wall.replace(tzinfo=timezone(early or timedelta(0)))
 
 
 def _offset(text: str) -> timedelta:
@@ -196,6 +240,7 @@ class AttendanceValues:
     time_out: datetime
     minutes: int
     doubts: tuple[tuple[str, str], ...] = ()  # (field, offset_doubt): taken, and said
+    local: bool = False  # a time was written without an offset: read on the department's clock
 
     @property
     def key(self) -> tuple[date, str, str]:
@@ -213,6 +258,7 @@ class CallValues:
     call_type: str | None
     role: str | None
     doubts: tuple[tuple[str, str], ...] = ()  # (field, offset_doubt): taken, and said
+    local: bool = False  # its time was written without an offset: read on the department's clock
 
 
 def overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
@@ -284,8 +330,9 @@ def _instant(
     values: Mapping[str, str], name: str, problems: Problems, zone: tzinfo, doubts: Problems
 ) -> datetime | None:
     """A row's instant on the department's clock (its day is the department's day); its
-    written offset's doubt, if any, goes to `doubts` (offset_doubt)."""
-    instant = _parsed(values, name, parse_instant, problems, INSTANT_EXAMPLE)
+    written offset's doubt, if any, goes to `doubts` (offset_doubt). A time without an
+    offset is read on that clock (parse_instant)."""
+    instant = _parsed(values, name, functools.partial(parse_instant, zone=zone), problems, INSTANT_EXAMPLE)
     if instant is None:
         return None
     if why := offset_doubt(instant, zone, _DOING[name]):
@@ -337,7 +384,8 @@ def parse_attendance(
                          "must end on or after its date"))  # fmt: skip
     if problems or day is None or time_in is None or time_out is None:
         return None, problems
-    return AttendanceValues(day, station, shift, time_in, time_out, minutes, tuple(doubts)), []
+    local = not (offset_given(_get(values, "time_in")) and offset_given(_get(values, "time_out")))
+    return AttendanceValues(day, station, shift, time_in, time_out, minutes, tuple(doubts), local), []
 
 
 def parse_call(
@@ -362,7 +410,8 @@ def parse_call(
             problems.append(("at", why))
     if problems or at is None:
         return None, problems
-    return CallValues(incident, day, at, call_type, role, tuple(doubts)), []
+    local = not offset_given(_get(values, "at"))
+    return CallValues(incident, day, at, call_type, role, tuple(doubts), local), []
 
 
 def _cell(text: str) -> str:

@@ -318,6 +318,9 @@ class ImportOutcome:
     # times whose written offset is not the department's clock's (domain.shifts.offset_doubt):
     # "FILE, line N, field F: why." or "--option: why."; taken as the instants they are, and said
     clock_doubts: list[str] = field(default_factory=list)
+    # said once (stderr, not under --quiet) when a time without an offset was read on the
+    # department's clock: "Note: times without an offset read as America/Chicago (...)"
+    clock_note: str = ""
     # hours far above their course's duration (domain.records.hours_doubt: 15 for 1.5), as
     # clock_doubts are written; recorded as given (an academy recorded on its last day), and said
     hours_doubts: list[str] = field(default_factory=list)

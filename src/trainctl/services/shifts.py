@@ -93,14 +93,14 @@ CALL_FIELDS = (
 CALL_LISTED = ("id",)  # what `call list --format csv` writes that a response is not made of
 SHIFT_HINT = (
     "A shift sheet names the member (email, badge or member), the shift date, the station and "
-    "shift (optional), and the time in and time out WITH their UTC offset, e.g. "
-    f"{ds.INSTANT_EXAMPLE}. Headers match without regard to case, spaces and punctuation; "
+    "shift (optional), and the time in and time out, e.g. "
+    f"{ds.INSTANT_EXAMPLE} (without an offset: the department's timezone). Headers match without regard to case, spaces and punctuation; "
     "other columns are refused unless --ignore-unknown-columns."
 )
 CALL_HINT = (
     "A call sheet has one row per responding member: incident, shift date (blank: the shift "
-    "the member attended at that time), date-time WITH its UTC offset (e.g. "
-    f"{ds.INSTANT_EXAMPLE}), call type, and the member (email, badge or member); optional: role."
+    "the member attended at that time), date-time (e.g. "
+    f"{ds.INSTANT_EXAMPLE}; without an offset: the department's timezone), call type, and the member (email, badge or member); optional: role."
 )
 # an attendance or response is kept as first entered (the hint of a refusal that says so)
 SHIFT_CHANGE_HINT = (
@@ -151,7 +151,7 @@ def _store_attendance(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
-    _say_doubts(rows, outcome, SHIFT_OPTIONS)
+    _say_doubts(session, rows, outcome, SHIFT_OPTIONS)
     # 1. Within the files: one member once per shift.
     seen: dict[tuple[int, tuple[date, str, str]], _Att] = {}
     kept: list[_Att] = []
@@ -280,9 +280,16 @@ def _store_attendance(
         outcome.written = True
 
 
-def _say_doubts(rows: list[_Att] | list[_Resp], outcome: ImportOutcome, options: dict[str, str]) -> None:
+def _say_doubts(
+    session: Session, rows: list[_Att] | list[_Resp], outcome: ImportOutcome, options: dict[str, str]
+) -> None:
     """The times taken whose written offset is not the department's clock's (a summer tour
-    typed with the winter offset is an hour late): said, row by row (ds.offset_doubt)."""
+    typed with the winter offset is an hour late): said, row by row (ds.offset_doubt); and,
+    once, that times written without an offset were read on the department's clock."""
+    if any(row.values.local for row in rows):
+        zone = department_zone(session)
+        outcome.clock_note = (f"Note: times without an offset read as {getattr(zone, 'key', zone)} "
+                              "(the department's timezone, `trainctl config set timezone`).")  # fmt: skip
     said: set[tuple[str | None, int | None]] = set()
     for row in rows:
         if (row.source, row.line) in said:  # an add's members share one set of values
@@ -428,7 +435,7 @@ def _store_calls(
     dry_run: bool,
     skip_invalid: bool,
 ) -> None:
-    _say_doubts(rows, outcome, CALL_OPTIONS)
+    _say_doubts(session, rows, outcome, CALL_OPTIONS)
     # 1. Within the files: an incident's rows agree on the shift date, time and type they
     #    give (a row that leaves one out takes the incident's); a member responds once per
     #    incident.
