@@ -229,6 +229,24 @@ def test_times_without_an_offset_are_the_departments_clock(duty, tmp_path, snaps
     assert "dst.csv, line 3, field time_out: 2028-03-12 02:00 did not happen in America/Chicago" in r.stderr
 
 
+def test_call_list_shows_the_year_of_a_call_after_new_years_midnight(duty, monkeypatch):
+    """A call at 00:30 on 1 January worked by the 31 December tour showed "01-01 00:30"
+    under shift date 2024-12-31: which year? The table writes the call's whole date, and
+    at 80 columns the time goes under it (nothing cut)."""
+    duty("--as-of", "2025-01-01", "call", "add", "F25-1", "-m", "ann@fd.org", "--type", "Structure Fire",
+         "--shift-date", "2024-12-31", "--at", "2025-01-01T00:30-05:00", "--role", "driver")  # fmt: skip
+    out = duty("call", "list").stdout
+    assert "2024-12-31" in out and "2025-01-01 00:30" in out, out
+    from trainctl.cli import render
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(render, "_consoles", {})  # Rich reads COLUMNS when a console is made
+    out = duty("call", "list").stdout
+    assert "…" not in out and max(map(len, out.splitlines())) <= 80, out
+    row = next(line for line in out.splitlines() if "F25-1" in line)
+    assert "2025-01-01" in row and "Structure" in row and "00:30" in out, out
+
+
 def test_a_sheet_without_a_member_column_or_with_unknown_columns(duty, tmp_path, snapshot):
     before = snapshot()
     r = duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "x.csv", "shift_date,time_in,time_out\n"), ok=False)

@@ -29,7 +29,7 @@ from trainctl.cli import render
 from trainctl.cli import sheet_import as si
 from trainctl.cli.options import DryRunOpt, FormatOpt, LimitOpt, fmt_value, parse_date, row_limit
 from trainctl.cli.render import Col
-from trainctl.cli.shift import INSTANT, local, local_short
+from trainctl.cli.shift import INSTANT, local, local_dated
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural
 
@@ -153,7 +153,7 @@ def list_(
     if later and last is not None:
         empty = si.empty_as_of("calls", last, filtered=filtered)
     shown = rows[: row_limit(limit, fmt)]
-    when = local_short if fmt == "table" else local  # (80 columns: the table fits, as shift list's)
+    when = local_dated if fmt == "table" else local  # (80 columns: the time goes under its date)
     cols = FILE_COLUMNS if fmt == "csv" else COLUMNS
     render.table(
         [{**r.as_dict(), "at": when(r.at, zone), "void": si.void_cell(r)} for r in shown],

@@ -74,6 +74,14 @@ def local(instant: datetime | None, zone: tzinfo) -> str:
     return instant.astimezone(zone).isoformat(timespec="minutes") if instant else ""
 
 
+def local_dated(instant: datetime | None, zone: tzinfo) -> str:
+    """A call's time for a table: '2025-01-01 00:30', the department's clock (said under
+    the table), with its year: a call after midnight on New Year's Day belongs to the shift
+    date of 2024-12-31, and '01-01 00:30' under it read as the wrong year. At 80 columns
+    the time goes under the date (lines break at the space)."""
+    return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M") if instant else ""
+
+
 def local_short(instant: datetime | None, zone: tzinfo) -> str:
     """The same for a table: '03-08 07:00' (the year is the shift date's, the zone the
     department's, said under the table); a file keeps `local`'s whole spelling."""
