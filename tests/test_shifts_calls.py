@@ -247,6 +247,19 @@ def test_call_list_shows_the_year_of_a_call_after_new_years_midnight(duty, monke
     assert "2025-01-01" in row and "Structure" in row and "00:30" in out, out
 
 
+def test_shift_totals_title_the_member_id_as_such(duty):
+    """`shift list --totals` titled the member's id "ID", as `shift list` titles the
+    attendance id that `shift void` takes: Bo's row read "3", which is no attendance of
+    his. It is "Member ID" now; the CSV and JSON keep `member_id`."""
+    duty(*AS_OF, "shift", "add", "bo@fd.org", "--date", "2026-06-01", "--time-in", "2026-06-01T07:00-04:00",
+         "--time-out", "2026-06-01T19:00-04:00")  # fmt: skip
+    out = duty("shift", "list", "--totals").stdout
+    head = next(line for line in out.splitlines() if "Member" in line)
+    assert "Member ID" in head and "┃ ID ┃" not in head, out
+    assert duty("-f", "csv", "shift", "list", "--totals").stdout.lstrip("\ufeff").startswith("member_id,member,")
+    assert [t["member_id"] for t in duty("-f", "json", "shift", "list", "--totals").json] == [3]
+
+
 def test_a_sheet_without_a_member_column_or_with_unknown_columns(duty, tmp_path, snapshot):
     before = snapshot()
     r = duty(*AS_OF, "shift", "import", "--csv", _csv(tmp_path, "x.csv", "shift_date,time_in,time_out\n"), ok=False)

@@ -52,8 +52,10 @@ COLUMNS = [
 # CSV: the member's e-mail beside the name, as the import reads it first (two members may
 # share a name)
 FILE_COLUMNS = [*COLUMNS[:5], Col("email"), *COLUMNS[5:]]  # (after member)
+# One row per member: the member's id is titled so (`shift list`'s ID is an attendance's,
+# the one `shift void` takes); name them with `--member id:N`, as `member list` shows it.
 TOTAL_COLUMNS = [
-    Col("member_id", "ID", numeric=True),
+    Col("member_id", "Member ID", numeric=True),
     Col("member"),
     Col("shifts", numeric=True),
     Col("hours", numeric=True),
@@ -149,7 +151,7 @@ def list_(
     start: Annotated[str | None, _o("--from", help="From this shift date (YYYY-MM-DD).", metavar="DATE")] = None,
     end: Annotated[str | None, _o("--to", help="Up to this shift date, inclusive.", metavar="DATE")] = None,
     station: Annotated[str | None, _o("--station", "-s", help="Only this station.", metavar="STATION")] = None,
-    totals: Annotated[bool, typer.Option("--totals", help="One row per member: shifts and hours.")] = False,
+    totals: Annotated[bool, typer.Option("--totals", help="One row per member (Member ID, name): shifts and hours.")] = False,
     include_void: Annotated[bool, typer.Option("--include-void", help="Show void attendance too.")] = False,
     limit: LimitOpt = None,
     format: FormatOpt = None,
