@@ -235,6 +235,56 @@ def test_read_commands_import_only_what_they_use(demo_db, args, also_unused):
     assert "LOADED []" in r.stderr, r.stderr
 
 
+# What an everyday write leaves unimported or unbuilt (bench/writes.py measures them): alembic
+# (the schema revision is read with sqlite3, dbfile.py); and the table classes' pydantic
+# validators, built on first use (models._Table): all 27 at import cost every write about
+# 20 ms, and no write below uses one.
+UNUSED_BY_WRITES = ("alembic", "trainctl.cli.demo")
+WRITES = [
+    (["member", "add", "Write Test", "--email", "write.test@example.org"], ()),
+    (["record", "add", "P-301", "--course", "Import drill", "--hours", "2", "--date", "2025-05-30"],
+     ()),
+    (["enroll", "add", "write.test@example.org", "Probationary Firefighter"], ()),
+    (["config", "set", "timezone", "America/Chicago"], ()),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "also_unused"), [pytest.param(*w, id=" ".join(w[0][:2])) for w in WRITES]
+)
+def test_write_commands_import_only_what_they_use(demo_db, tmp_path, args, also_unused):
+    """Each write, as its own process on a copy of the demo department: none of
+    UNUSED_BY_WRITES (nor `also_unused`) is imported, and no table class has built its
+    pydantic validator (a module list, not a timing: the machine is shared)."""
+    import sqlite3
+
+    db = tmp_path / "demo.db"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    if args[:2] == ["enroll", "add"]:  # a member to enroll: not in the demo
+        add = [*WRITES[0][0], "--position", "probationary"]
+        subprocess.run([sys.executable, "-m", "trainctl", "--db", str(db), *add], check=True)
+    unused = (*UNUSED_BY_WRITES, *also_unused)
+    argv = ["trainctl", "--db", str(db), "--as-of", "2025-06-02", *args]
+    code = (
+        "import sys\n"
+        f"sys.argv = {argv!r}\n"
+        "from trainctl.cli.main import app\n"
+        "try:\n    app()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "import trainctl.models as m\n"
+        "built = [n for n, c in vars(m).items() if isinstance(c, type) and"
+        " hasattr(c, '__table__') and c.__pydantic_complete__]\n"
+        f"print('LOADED', [m for m in {unused!r} if m in sys.modules], file=sys.stderr)\n"
+        "print('BUILT', built, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "TRAINCTL_DEBUG": "1"}
+    env.pop("TRAINCTL_DB", None)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "LOADED []" in r.stderr, r.stderr
+    assert "BUILT []" in r.stderr, r.stderr
+
+
 def test_the_root_help_names_demo_as_its_docstring_does(cli):
     """`demo` is imported only when run; its line in `trainctl --help` is written in
     cli/main.py COMMANDS: the first sentence of the command's own help, word for word. A

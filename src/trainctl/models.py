@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 from trainctl.domain.progress import ENROLLMENT_STATUSES
 
@@ -142,7 +143,18 @@ CREDIT_STATES = ("counted", "pending", "rejected")
 
 
 # ------------------------------------------------------------------------ issue 2: catalog
-class Position(SQLModel, table=True):
+class _Table(SQLModel):
+    """The base of every table class: its pydantic validator and serializer are built on
+    first use (`defer_build`), not at import. A table class is made with keyword arguments
+    (SQLModel does not validate table models on `__init__`), so a write that never calls
+    `model_validate`/`model_dump` on a table class never builds one; building all 27 at
+    import cost every write command about 20 ms of CPU (bench/writes.py). Behaviour is
+    unchanged: the first `model_validate` or `model_dump` builds that class's schema."""
+
+    model_config = SQLModelConfig(defer_build=True)
+
+
+class Position(_Table, table=True):
     """Positions a member can hold and a requirement can target. Built-ins are seeded."""
 
     code: str = Field(primary_key=True, max_length=40)
@@ -150,7 +162,7 @@ class Position(SQLModel, table=True):
     is_builtin: bool = Field(default=False)
 
 
-class Member(SQLModel, table=True):
+class Member(_Table, table=True):
     __table_args__ = (
         sa.CheckConstraint(_in("role", ROLES), name="role"),
         sa.CheckConstraint(_in("status", MEMBER_STATUSES), name="status"),
@@ -171,7 +183,7 @@ class Member(SQLModel, table=True):
     updated_at: datetime | None = _ts()
 
 
-class MemberHistory(SQLModel, table=True):
+class MemberHistory(_Table, table=True):
     """A member's positions and status over time (issue 9, "as of any date"): one row per
     change, with the department day it took effect and the UTC time it was written. The
     member as of a day D is their row with the latest effective day on or before D (the
@@ -195,7 +207,7 @@ class MemberHistory(SQLModel, table=True):
     recorded_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
 
 
-class Course(SQLModel, table=True):
+class Course(_Table, table=True):
     """The course catalog (spec: TrainingCourse). `category` is the topic or category a
     requirement may count (`Requirement.counts_categories`); `self_paced` marks
     distributive education (capped by NREMT-style hour categories)."""
@@ -221,7 +233,7 @@ class Course(SQLModel, table=True):
     updated_at: datetime | None = _ts()
 
 
-class TrainingRecord(SQLModel, table=True):
+class TrainingRecord(_Table, table=True):
     """A member's training history (spec: TrainingRecord). Nothing deletes a record: a void
     keeps it, stamps who/when/why and reverses its credit.
 
@@ -271,7 +283,7 @@ class TrainingRecord(SQLModel, table=True):
     void_reason: str | None = None
 
 
-class Requirement(SQLModel, table=True):
+class Requirement(_Table, table=True):
     __table_args__ = (
         sa.CheckConstraint(_in("requirement_type", REQUIREMENT_TYPES), name="requirement_type"),
         sa.CheckConstraint(_in("source", REQUIREMENT_SOURCES), name="source"),
@@ -349,7 +361,7 @@ class Requirement(SQLModel, table=True):
     entered_on: date | None = None
 
 
-class RequirementHistory(SQLModel, table=True):
+class RequirementHistory(_Table, table=True):
     """What a requirement judged before it was changed (issue 9, "as of any date"): one row
     per change of what it judges (queries/requirements.HISTORY_FIELDS: its targets, what counts,
     frequency, window, positions), holding the values it had and the last department day
@@ -374,7 +386,7 @@ class RequirementHistory(SQLModel, table=True):
     recorded_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
 
 
-class AuditLog(SQLModel, table=True):
+class AuditLog(_Table, table=True):
     __tablename__ = "audit_log"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -386,13 +398,13 @@ class AuditLog(SQLModel, table=True):
     detail: dict[str, Any] = _json(dict)
 
 
-class Setting(SQLModel, table=True):
+class Setting(_Table, table=True):
     key: str = Field(primary_key=True)
     value: str
 
 
 # ----------------------------------------------------------------------- issue 3: programs
-class Program(SQLModel, table=True):
+class Program(_Table, table=True):
     __table_args__ = (
         sa.CheckConstraint(_in("structure_type", STRUCTURE_TYPES), name="structure_type"),
         sa.CheckConstraint(_in("status", PROGRAM_STATUSES), name="status"),
@@ -423,7 +435,7 @@ class Program(SQLModel, table=True):
     updated_at: datetime | None = _ts()
 
 
-class ProgramPrerequisite(SQLModel, table=True):
+class ProgramPrerequisite(_Table, table=True):
     """Program `program_id` requires program `prerequisite_id` completed first."""
 
     __tablename__ = "program_prerequisite"
@@ -433,7 +445,7 @@ class ProgramPrerequisite(SQLModel, table=True):
     prerequisite_id: int = Field(foreign_key="program.id", ondelete="RESTRICT", primary_key=True, index=True)
 
 
-class ProgramPhase(SQLModel, table=True):
+class ProgramPhase(_Table, table=True):
     __tablename__ = "program_phase"
     __table_args__ = (
         sa.UniqueConstraint("program_id", "phase_number"),
@@ -450,7 +462,7 @@ class ProgramPhase(SQLModel, table=True):
     time_limit_days: int | None = None
 
 
-class PhasePrerequisite(SQLModel, table=True):
+class PhasePrerequisite(_Table, table=True):
     __tablename__ = "phase_prerequisite"
     __table_args__ = (sa.CheckConstraint("phase_id <> prerequisite_phase_id", name="not_self"),)
 
@@ -460,7 +472,7 @@ class PhasePrerequisite(SQLModel, table=True):
     )
 
 
-class ProgramRequirement(SQLModel, table=True):
+class ProgramRequirement(_Table, table=True):
     __tablename__ = "program_requirement"
     __table_args__ = (
         sa.CheckConstraint("custom_deadline_days IS NULL OR custom_deadline_days > 0", name="custom_deadline_days"),
@@ -495,7 +507,7 @@ class ProgramRequirement(SQLModel, table=True):
     notification_message: str | None = None
 
 
-class ProgramMilestone(SQLModel, table=True):
+class ProgramMilestone(_Table, table=True):
     __tablename__ = "program_milestone"
     __table_args__ = (
         sa.CheckConstraint(
@@ -515,7 +527,7 @@ class ProgramMilestone(SQLModel, table=True):
 
 
 # -------------------------------------------------------------- issue 4: enrollment/progress
-class Enrollment(SQLModel, table=True):
+class Enrollment(_Table, table=True):
     __table_args__ = (
         sa.CheckConstraint(_in("status", ENROLLMENT_STATUSES), name="status"),
         sa.CheckConstraint(
@@ -564,7 +576,7 @@ class Enrollment(SQLModel, table=True):
     resumed_on: date | None = None
 
 
-class RequirementProgress(SQLModel, table=True):
+class RequirementProgress(_Table, table=True):
     __tablename__ = "requirement_progress"
     __table_args__ = (
         sa.UniqueConstraint("enrollment_id", "program_requirement_id"),
@@ -634,7 +646,7 @@ class RequirementProgress(SQLModel, table=True):
     verified_on: date | None = None
 
 
-class ProgressCredit(SQLModel, table=True):
+class ProgressCredit(_Table, table=True):
     """The ledger: numeric progress is the sum of counted credits, never edited in place."""
 
     __tablename__ = "progress_credit"
@@ -667,7 +679,7 @@ class ProgressCredit(SQLModel, table=True):
     verified_on: date | None = None  # effective date of the verification
 
 
-class MilestoneEvent(SQLModel, table=True):
+class MilestoneEvent(_Table, table=True):
     __tablename__ = "milestone_event"
     __table_args__ = (sa.UniqueConstraint("enrollment_id", "milestone_id"),)
 
@@ -683,7 +695,7 @@ class MilestoneEvent(SQLModel, table=True):
 
 
 # ---------------------------------------------------------- issue 8: records and sources
-class Certification(SQLModel, table=True):
+class Certification(_Table, table=True):
     """A member's credential card: code (matched exactly: BLS never satisfies ACLS), number,
     issued, expires (NULL: no expiry; valid through its expiry day). The latest expiry of
     the same credential decides, whatever order the cards were entered in."""
@@ -719,7 +731,7 @@ class Certification(SQLModel, table=True):
     void_reason: str | None = None
 
 
-class SkillEvaluation(SQLModel, table=True):
+class SkillEvaluation(_Table, table=True):
     """A skill members are checked off on (spec: SkillEvaluation)."""
 
     __tablename__ = "skill_evaluation"
@@ -736,7 +748,7 @@ class SkillEvaluation(SQLModel, table=True):
     updated_at: datetime | None = _ts()
 
 
-class SkillCheckoff(SQLModel, table=True):
+class SkillCheckoff(_Table, table=True):
     """One evaluation of a member on a skill; history is kept (a retest is a new row).
     The evaluator is never the member (checked by the service, and here)."""
 
@@ -762,7 +774,7 @@ class SkillCheckoff(SQLModel, table=True):
     void_reason: str | None = None
 
 
-class Shift(SQLModel, table=True):
+class Shift(_Table, table=True):
     """A shift worked at a station (spec: Shift). Natural key: date, station, shift name."""
 
     __table_args__ = (sa.UniqueConstraint("shift_date", "station", "name"),)
@@ -780,7 +792,7 @@ class Shift(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
 
 
-class ShiftAttendance(SQLModel, table=True):
+class ShiftAttendance(_Table, table=True):
     """A member on a shift. Instants are stored as aware UTC (given with their UTC offset),
     so the duration comes from the instants: a 24-hour shift across a DST change is 23
     or 25 hours."""
@@ -810,7 +822,7 @@ class ShiftAttendance(SQLModel, table=True):
     void_reason: str | None = None
 
 
-class Call(SQLModel, table=True):
+class Call(_Table, table=True):
     """An incident (spec: ShiftCall). `shift_date` is the shift it was worked on (a call
     after midnight belongs to the shift date before it); `occurred_at` the instant."""
 
@@ -826,7 +838,7 @@ class Call(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
 
 
-class CallResponse(SQLModel, table=True):
+class CallResponse(_Table, table=True):
     """One responding member of a call (one row per responder)."""
 
     __tablename__ = "call_response"
@@ -861,7 +873,7 @@ class CallResponse(SQLModel, table=True):
 REMINDER_STATUSES = ("claimed", "sent", "failed")
 
 
-class ReminderLog(SQLModel, table=True):
+class ReminderLog(_Table, table=True):
     """The reminder outbox: one row per reminder key, claimed before sending, marked after.
 
     The key (kind, item, recipient, threshold) is unique, so a reminder is claimed once
