@@ -236,15 +236,17 @@ def test_read_commands_import_only_what_they_use(demo_db, args, also_unused):
 
 
 # What an everyday write leaves unimported or unbuilt (bench/writes.py measures them): alembic
-# (the schema revision is read with sqlite3, dbfile.py); and the table classes' pydantic
-# validators, built on first use (models._Table): all 27 at import cost every write about
-# 20 ms, and no write below uses one.
+# (the schema revision is read with sqlite3, dbfile.py); the program schemas, which `enroll
+# add` imported through services/programs (pydantic models it never uses); and the table
+# classes' pydantic validators, built on first use (models._Table): all 27 at import cost
+# every write about 20 ms, and no write below uses one.
 UNUSED_BY_WRITES = ("alembic", "trainctl.cli.demo")
 WRITES = [
     (["member", "add", "Write Test", "--email", "write.test@example.org"], ()),
     (["record", "add", "P-301", "--course", "Import drill", "--hours", "2", "--date", "2025-05-30"],
      ()),
-    (["enroll", "add", "write.test@example.org", "Probationary Firefighter"], ()),
+    (["enroll", "add", "write.test@example.org", "Probationary Firefighter"],
+     ("trainctl.schemas.programs", "trainctl.schemas.requirements")),
     (["config", "set", "timezone", "America/Chicago"], ()),
 ]  # fmt: skip
 

@@ -4,18 +4,14 @@ template. Phases, links and milestones have their own modules."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.errors import BadInputError, NotFoundError, RefusedError
 from trainctl.models import Program, ProgramPrerequisite, utcnow
 from trainctl.queries.programs import label, ref_of
-from trainctl.schemas.programs import (
-    MAX_VERSION,
-    ProgramCreate,
-    ProgramUpdate,
-    check_program_name,
-)
 from trainctl.schemas.text import clean_name
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
@@ -30,6 +26,10 @@ from trainctl.services.programs.rules import (
 )
 from trainctl.services.programs.sync import sync
 from trainctl.services.programs.tree import PROGRAM_FIELDS, Spec, spec_of
+
+if TYPE_CHECKING:
+    # (annotations only: the schemas build at import, and `enroll add` imports this package)
+    from trainctl.schemas.programs import ProgramCreate, ProgramUpdate
 
 
 def next_version(session: Session, program: Program) -> int:
@@ -237,6 +237,8 @@ def duplicate_program(
     must differ). `from_template` starts a new lineage at `version` (default 1) from a
     program marked as a template; the copy is not a template.
     """
+    from trainctl.schemas.programs import MAX_VERSION, check_program_name
+
     actor.require(MANAGE, "create programs")
     try:
         name = check_program_name(clean_name(name))  # as ProgramCreate reads a name

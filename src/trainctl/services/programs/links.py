@@ -14,7 +14,6 @@ from sqlmodel import Session, col, select
 from trainctl.errors import NotFoundError, RefusedError
 from trainctl.models import Program, ProgramPhase, ProgramRequirement, Requirement
 from trainctl.queries.programs import label, ref_of
-from trainctl.schemas.programs import LinkCreate, LinkUpdate
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.programs.lookup import (
@@ -28,6 +27,8 @@ from trainctl.services.programs.rules import guard_structure, recheck
 from trainctl.services.settings import today as department_today
 
 if TYPE_CHECKING:
+    # (annotations only: the schemas build at import, and `enroll add` imports this package)
+    from trainctl.schemas.programs import LinkCreate, LinkUpdate
     from trainctl.services.enrollment.new_link import Extension
 
 

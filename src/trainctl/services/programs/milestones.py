@@ -4,7 +4,7 @@ unique (ignoring case) within their scope; milestones are fixed once members are
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -12,11 +12,14 @@ from sqlmodel import Session, col, select
 from trainctl.errors import NotFoundError, RefusedError
 from trainctl.models import Program, ProgramMilestone, ProgramPhase
 from trainctl.queries.programs import label, ref_of
-from trainctl.schemas.programs import MilestoneCreate, MilestoneUpdate
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.programs.lookup import get_phase, scope_label
 from trainctl.services.programs.rules import guard_structure
+
+if TYPE_CHECKING:
+    # (annotations only: the schemas build at import, and `enroll add` imports this package)
+    from trainctl.schemas.programs import MilestoneCreate, MilestoneUpdate
 
 
 def add_milestone(

@@ -4,6 +4,7 @@ Prerequisite phases belong to the same program and never form a cycle."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -20,11 +21,14 @@ from trainctl.models import (
     ProgramRequirement,
 )
 from trainctl.queries.programs import label, ref_of
-from trainctl.schemas.programs import PhaseCreate, PhaseUpdate
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
 from trainctl.services.programs.lookup import get_phase, phase_ref
 from trainctl.services.programs.rules import guard_structure, recheck
+
+if TYPE_CHECKING:
+    # (annotations only: the schemas build at import, and `enroll add` imports this package)
+    from trainctl.schemas.programs import PhaseCreate, PhaseUpdate
 
 
 def _phase_edges(session: Session, program: Program) -> dict[int, set[int]]:
