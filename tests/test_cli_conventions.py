@@ -287,6 +287,50 @@ def test_write_commands_import_only_what_they_use(demo_db, tmp_path, args, also_
     assert "BUILT []" in r.stderr, r.stderr
 
 
+@pytest.mark.parametrize("schema", ["behind", "newer"])
+@pytest.mark.parametrize("args", [WRITES[0][0], WRITES[3][0]], ids=["member add", "config set"])
+def test_writes_refuse_a_database_not_at_head_without_alembic(demo_db, tmp_path, schema, args):
+    """The write path reads the schema revision with sqlite3 (not alembic): a file behind
+    the code still exits 78 with the hint to upgrade, a newer one is refused in its own
+    words, and either way nothing is written."""
+    import sqlite3
+
+    from trainctl.dbfile import REVISIONS
+
+    db = tmp_path / "demo.db"
+    with sqlite3.connect(demo_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    version = REVISIONS[-2] if schema == "behind" else "9999_future"
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE alembic_version SET version_num = ?", (version,))
+    con.close()
+    with sqlite3.connect(db) as con:
+        before = list(con.iterdump())
+    con.close()
+    argv = ["trainctl", "--db", str(db), "--as-of", "2025-06-02", *args]
+    code = (
+        "import sys\n"
+        f"sys.argv = {argv!r}\n"
+        "from trainctl.cli.main import app\n"
+        "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        "print('LOADED', [m for m in ('alembic',) if m in sys.modules], file=sys.stderr)\n"
+        "sys.exit(code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TRAINCTL_DB"}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    if schema == "behind":
+        assert r.returncode == 78, r.stderr
+        assert f"The database schema is at {version}; this trainctl needs" in r.stderr
+        assert "trainctl db upgrade" in r.stderr
+    else:
+        assert r.returncode == 1, r.stderr
+        assert "(9999_future) is newer than this trainctl" in r.stderr
+    assert "LOADED []" in r.stderr, r.stderr
+    with sqlite3.connect(db) as con:
+        assert list(con.iterdump()) == before
+    con.close()
+
+
 def test_the_root_help_names_demo_as_its_docstring_does(cli):
     """`demo` is imported only when run; its line in `trainctl --help` is written in
     cli/main.py COMMANDS: the first sentence of the command's own help, word for word. A
