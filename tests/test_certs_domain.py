@@ -213,3 +213,28 @@ def test_a_higher_level_renews_no_lower_card():
     assert [c[0] for c in certs.in_force(cards, key)] == [2]  # one credential: the renewal
     assert certs.renewed_as("acls-c", certs.holding_codes("ACLS", ["ACLS-C"])) == "ACLS"
     assert certs.renewed_as("pb-ff2", wanted) == "PB-FF2"
+
+
+@pytest.mark.parametrize(
+    ("code", "wanted", "credential"),
+    [
+        # NFPA 1001 lists both Firefighter levels: each is renewed by its own cards only
+        ("PB-FF1", ["NFPA 1001", "PB-FF1", "PB-FF2"], "PB-FF1"),
+        ("pb-ff2", ["NFPA 1001", "PB-FF1", "PB-FF2"], "PB-FF2"),
+        ("NFPA 1001", ["NFPA 1001", "PB-FF1", "PB-FF2"], "NFPA 1001"),
+        ("PB-FO1", ["NFPA 1021", "PB-FO1", "PB-FO2"], "PB-FO1"),
+        ("PB-FF2", ["PB-FF2", "PB-FF1"], "PB-FF2"),  # whichever is listed first
+        # codes no level relates: the requirement's own group (a class course, the card)
+        ("acls-c", ["ACLS", "ACLS-C"], "ACLS"),
+        ("FF1-R", ["PB-FF1", "FF1-R"], "PB-FF1"),
+        ("PB-FF1", ["PB-FF1", "FF1-R"], "PB-FF1"),
+        # a code not listed (a higher level that holds the requirement): its own
+        ("PB-FF2", ["PB-FF1"], "PB-FF2"),
+        ("BLS", ["ACLS", "ACLS-C"], "BLS"),
+    ],
+)
+def test_renewed_as_keeps_each_listed_level_a_credential_of_its_own(code, wanted, credential):
+    """A requirement listing two LEVELS-related codes (NFPA 1001: PB-FF1 and PB-FF2) made
+    them one credential, so an FF II card renewed the FF I card there and NFPA 1001 was
+    expired while PB-FF1 was met; each level now stays its own credential."""
+    assert certs.renewed_as(code, wanted) == credential

@@ -22,7 +22,8 @@ read side, the credit feed and compliance).
   card of the lower credential would be (`holds`); but it is a certification of its own,
   no renewal of the lower card (`renewed_as`): an FF I certificate without an expiry does
   not run out because an FF II card issued after it did (Pro Board sets no expiry; a
-  certification lapses only by its own renewal running out).
+  certification lapses only by its own renewal running out), even where a requirement
+  lists both levels (NFPA 1001: PB-FF1 and PB-FF2).
 
 Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
 card of the same credential decides: it expires later, or renewed this one), `not yet issued`, or `void`.
@@ -226,13 +227,19 @@ def renewed_as(code: str | None, wanted: Iterable[str]) -> str:
     """The credential a card or class record of `code` is renewed as (`in_force`), weighed
     for a certification requirement holding `wanted` (its `holding_codes`, as given): one of
     them, the requirement's own group (an ACLS class record renews the ACLS card, and the
-    card the record); any other code, its own credential: a higher level that holds the
-    requirement (`LEVELS`) is a certification of its own, which neither renews a lower
-    card nor is renewed by one. The one rule compliance and program credit (the credit
-    feed's `renewed_sources`, over every requirement naming a code) group renewals by."""
+    card the record), unless a level includes it or it includes a level among them
+    (`LEVELS`: NFPA 1001 lists PB-FF1 and PB-FF2, and a Firefighter II card renews no
+    Firefighter I card); any other code, its own credential: a higher level that holds
+    the requirement is a certification of its own, which neither renews a lower card nor
+    is renewed by one. The one rule compliance and program credit (the credit feed's
+    `renewed_sources`, over every requirement naming a code) group renewals by."""
     key = credential_code(code or "")
     named = [credential_code(w) for w in wanted if w]
-    return named[0] if key in named else key
+    if key not in named:
+        return key
+    if any(w in higher_codes(key) or key in higher_codes(w) for w in named):
+        return key  # a level of its own beside another level the requirement lists
+    return named[0]
 
 
 def in_force(cards: Iterable[T], key: Key[T], credential: Callable[[T], str] | None = None) -> list[T]:
