@@ -238,3 +238,21 @@ def test_renewed_as_keeps_each_listed_level_a_credential_of_its_own(code, wanted
     them one credential, so an FF II card renewed the FF I card there and NFPA 1001 was
     expired while PB-FF1 was met; each level now stays its own credential."""
     assert certs.renewed_as(code, wanted) == credential
+
+
+@pytest.mark.parametrize(
+    ("code", "wanted", "group"),
+    [
+        ("ACLS", ("ACLS",), {"ACLS"}),  # the registry's ACLS weighs the card alone
+        ("acls", ("ACLS", "ACLS-R"), {"ACLS", "ACLS-R"}),  # a department's, with its refresher
+        ("ACLS-R", ("ACLS", "ACLS-R"), {"ACLS", "ACLS-R"}),
+        ("PB-FF1", ("NFPA 1001", "PB-FF1", "PB-FF2"), {"PB-FF1"}),
+        ("NFPA 1001", ("NFPA 1001", "PB-FF1", "PB-FF2"), {"NFPA 1001"}),
+        ("PB-FF1", ("PB-FF1",), {"PB-FF1"}),
+        ("PB-FF2", ("PB-FF1",), {"PB-FF2"}),  # a higher level: its own
+    ],
+)
+def test_renewal_group_is_judged_per_requirement(code, wanted, group):
+    """The codes that renew each other for one requirement: two requirements naming the
+    ACLS card group it differently, so a refresher renews it for one of them only."""
+    assert certs.renewal_group(code, wanted) == frozenset(group)

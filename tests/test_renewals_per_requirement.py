@@ -91,3 +91,80 @@ def test_program_rows_agree_with_compliance_for_both_requirements(firefighters):
         rows = _rows(cli, name)
         got = (rows["Fire Fighter I & II"], rows["Firefighter I"])
         assert got == tuple(100.0 if s == "met" else 0.0 for s in (nfpa[name], ff1[name])), (name, rows)
+
+
+@pytest.fixture
+def medics(cli):
+    """The registries as the demo loads them; 'ACLS dept' (copied from ACLS) also held by
+    the ACLS-R refresher class; program Medic with the registry's ACLS and ACLS dept."""
+    for registry in ("nfpa", "nremt", "proboard"):
+        cli(*START, "import", registry)
+    cli("requirement", "add", "--from", "ACLS", "--name", "ACLS dept", "--course", "ACLS-R")
+    cli("course", "add", "--name", "ACLS refresher", "--code", "ACLS-R", "--type", "class", "--hours", "8")
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "ACLS")
+    cli("program", "requirement", "add", "Medic", "ACLS dept")
+    cli("program", "activate", "Medic")
+    cli(*START, "member", "add", "Mo", "-e", "mo@fd.org", "-b", "M1", "--hire-date", "2018-01-01", "-p", "paramedic")
+    cli(*START, "enroll", "add", "M1", "Medic")
+    return cli
+
+
+def test_a_refresher_one_requirement_lists_renews_the_card_for_that_one_only(medics, db):
+    """Mo's ACLS card of 2025 (no expiry) and a later ACLS-R refresher valid to 2027: the
+    record add took the card's credit back on every row, and the registry ACLS row dropped
+    to 0%, while compliance says ACLS met (the registry's ACLS weighs the card alone). Now
+    the card's credit is taken back on ACLS dept only (the refresher decides there and
+    credits it): both rows 100%, both cells met."""
+    cli = medics
+    cli(*AS_OF, "cert", "add", "M1", "ACLS", "--issued", "2025-01-10")
+    r = cli(*AS_OF, "record", "add", "M1", "-c", "ACLS-R", "--date", "2025-03-01", "--hours", "8",
+            "--expires", "2027-03-01")  # fmt: skip
+    assert "Took back 1 credit of a card or class record that a later one renews" in r.stderr, r.stderr
+    assert (_cells(cli, "ACLS")["Mo"], _cells(cli, "ACLS dept")["Mo"]) == ("met", "met")
+    rows = _rows(cli, "Mo")
+    assert rows == {ACLS: 100.0, "ACLS dept": 100.0}, rows
+    taken = db.rows(
+        "SELECT r.name, c.source_type, c.source_id FROM progress_credit c "
+        "JOIN requirement_progress rp ON rp.id = c.progress_id "
+        "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
+        "JOIN requirement r ON r.id = pr.requirement_id WHERE c.amount < 0"
+    )
+    assert [tuple(t) for t in taken] == [("ACLS dept", "certification", "1:recredit:1")]
+
+
+def test_a_refresher_that_ran_out_expires_the_card_for_its_requirement_only(medics):
+    """The mirror: the ACLS-R refresher ran out on 2026-03-01. ACLS dept is expired (the
+    refresher renews the card there) and its row 0%; the registry's ACLS stays met on the
+    card (biennial: held to 2027-01-09) and its row 100%."""
+    cli = medics
+    cli(*AS_OF, "cert", "add", "M1", "ACLS", "--issued", "2025-01-10")
+    r = cli(*AS_OF, "record", "add", "M1", "-c", "ACLS-R", "--date", "2025-03-01", "--hours", "8",
+            "--expires", "2026-03-01")  # fmt: skip
+    assert "Took back 1 credit of a card or class record that a later one renews" in r.stderr, r.stderr
+    assert (_cells(cli, "ACLS")["Mo"], _cells(cli, "ACLS dept")["Mo"]) == ("met", "expired")
+    assert _rows(cli, "Mo") == {ACLS: 100.0, "ACLS dept": 0.0}
+
+
+def test_requirement_edit_naming_the_refresher_settles_the_renewal(cli, db):
+    """ACLS dept held by the ACLS card alone: Mo's card of 2025 (no expiry) credits it;
+    his ACLS-R class ran out on 2026-03-01. `requirement edit --course ACLS-R` makes the
+    class the card's renewal there: compliance says expired, and the row, left at 100%,
+    now falls to 0% (the registry's ACLS row, which names no refresher, stays 100%)."""
+    for registry in ("nfpa", "nremt", "proboard"):
+        cli(*START, "import", registry)
+    cli("requirement", "add", "--from", "ACLS", "--name", "ACLS dept")
+    cli("course", "add", "--name", "ACLS refresher", "--code", "ACLS-R", "--type", "class", "--hours", "8")
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "ACLS")
+    cli("program", "requirement", "add", "Medic", "ACLS dept")
+    cli("program", "activate", "Medic")
+    cli(*START, "member", "add", "Mo", "-e", "mo@fd.org", "-b", "M1", "--hire-date", "2018-01-01", "-p", "paramedic")
+    cli(*START, "enroll", "add", "M1", "Medic")
+    cli(*AS_OF, "cert", "add", "M1", "ACLS", "--issued", "2025-01-10")
+    cli(*AS_OF, "record", "add", "M1", "-c", "ACLS-R", "--date", "2025-03-01", "--hours", "8",
+        "--expires", "2026-03-01")  # fmt: skip
+    assert _rows(cli, "Mo") == {ACLS: 100.0, "ACLS dept": 100.0}
+    cli(*AS_OF, "requirement", "edit", "ACLS dept", "--course", "ACLS-R")
+    assert (_cells(cli, "ACLS")["Mo"], _cells(cli, "ACLS dept")["Mo"]) == ("met", "expired")
+    assert _rows(cli, "Mo") == {ACLS: 100.0, "ACLS dept": 0.0}

@@ -23,7 +23,9 @@ read side, the credit feed and compliance).
   no renewal of the lower card (`renewed_as`): an FF I certificate without an expiry does
   not run out because an FF II card issued after it did (Pro Board sets no expiry; a
   certification lapses only by its own renewal running out), even where a requirement
-  lists both levels (NFPA 1001: PB-FF1 and PB-FF2).
+  lists both levels (NFPA 1001: PB-FF1 and PB-FF2). A renewal is judged per requirement
+  (`renewal_group`): a refresher course one requirement lists renews the card for it,
+  not for another requirement naming the card alone.
 
 Each card's standing: `valid` or `expired` (the deciding card), `superseded` (another
 card of the same credential decides: it expires later, or renewed this one), `not yet issued`, or `void`.
@@ -231,8 +233,8 @@ def renewed_as(code: str | None, wanted: Iterable[str]) -> str:
     (`LEVELS`: NFPA 1001 lists PB-FF1 and PB-FF2, and a Firefighter II card renews no
     Firefighter I card); any other code, its own credential: a higher level that holds
     the requirement is a certification of its own, which neither renews a lower card nor
-    is renewed by one. The one rule compliance and program credit (the credit feed's
-    `renewed_sources`, over every requirement naming a code) group renewals by."""
+    is renewed by one. The one rule compliance and program credit (`renewal_group`, the
+    credit feed's `renewed_sources`) group renewals by."""
     key = credential_code(code or "")
     named = [credential_code(w) for w in wanted if w]
     if key not in named:
@@ -240,6 +242,22 @@ def renewed_as(code: str | None, wanted: Iterable[str]) -> str:
     if any(w in higher_codes(key) or key in higher_codes(w) for w in named):
         return key  # a level of its own beside another level the requirement lists
     return named[0]
+
+
+@lru_cache(maxsize=1024)  # once per (code, requirement), not per card
+def renewal_group(code: str | None, wanted: tuple[str, ...]) -> frozenset[str]:
+    """The codes whose cards and class records renew a card or record of `code` (and are
+    renewed by it) for a certification requirement holding `wanted` (its `holding_codes`):
+    the codes that hold it (`holding_with_levels`) that `renewed_as` puts with `code`, and
+    `code` itself. Two requirements naming a credential can group it differently (the
+    registry's ACLS alone, a department's ACLS with its ACLS-R refresher): a renewal is
+    judged per requirement, and this set names the group it is judged in (the credit
+    feed's `renewed_sources`, domain/credit `credit_of`)."""
+    mine = renewed_as(code, wanted)
+    return frozenset(
+        {credential_code(code or ""), *(credential_code(c) for c in holding_with_levels(None, wanted)
+                                         if renewed_as(c, wanted) == mine)}
+    )  # fmt: skip
 
 
 def in_force(cards: Iterable[T], key: Key[T], credential: Callable[[T], str] | None = None) -> list[T]:

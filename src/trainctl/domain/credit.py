@@ -39,8 +39,8 @@ out before an enrollment began credits it nothing), whenever it was issued. A ca
 requirement that renews (BLS, biennial) for one renewal period from its issue day, and a
 one-time one for good (domain/certs `held_through`: the rule compliance judges by). A card
 or a class record that a later one of its credential renews (domain/certs `in_force`,
-`renewed_as`) credits no certification requirement (`Fact.renewed`; the feed leaves such a
-card out).
+`renewed_as`) credits no certification requirement that weighs the two together
+(`Fact.renewed`, `renewed_for`: judged per requirement, as compliance does).
 """
 
 from __future__ import annotations
@@ -50,7 +50,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trainctl.domain.certs import held_through, holding_codes, holds, is_valid, renewal_months
+from trainctl.domain.certs import (
+    held_through,
+    holding_codes,
+    holds,
+    is_valid,
+    renewal_group,
+    renewal_months,
+)
 from trainctl.domain.progress import DISTRIBUTIVE, category_key, item_names
 
 SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
@@ -94,9 +101,10 @@ class Fact:
     skill: str | None = None
     call_type: str | None = None
     note: str | None = None  # shown in `progress log`
-    # a class record a later card or record of its credential renews (domain/certs
-    # `in_force`): it credits no certification requirement (hours and courses as ever)
-    renewed: bool = False
+    # the renewal groups (domain/certs `renewal_group`) in which a later card or class
+    # record renews this card or class record (`in_force`): it credits no certification
+    # requirement that weighs it in one of them (hours and courses as ever)
+    renewed: frozenset[frozenset[str]] = frozenset()
 
     @property
     def credit_category(self) -> str | None:
@@ -269,7 +277,7 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
                     DISTRIBUTIVE if fact.self_paced else None,
                 )
             return None
-        if t == "certification" and fact.renewed:
+        if t == "certification" and renewed_for(fact, fact.course_code, acc):
             return None
         if t in ("courses", "certification"):
             item = acc._item(fact.course_code)
@@ -280,6 +288,8 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             return (1.0, None, item) if item else None
         return None
     if src == "certification":
+        if t == "certification" and renewed_for(fact, fact.credential, acc):
+            return None
         # its credential code, or a course code the requirement lists (as compliance matches)
         if t == "certification" and ((acc.credential and fold(fact.credential) == acc.credential)
                                      or acc._item(fact.credential)):  # fmt: skip
@@ -304,6 +314,15 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
             return 1.0, None, None
         return None
     return None
+
+
+def renewed_for(fact: Fact, code: str | None, acc: Accepts) -> bool:
+    """Whether a later card or class record renews `fact` (of `code`) as the certification
+    requirement `acc` weighs it: in the group its holding codes put it in (domain/certs
+    `renewal_group`), as compliance judges per requirement. The registry's ACLS weighs
+    the ACLS card alone, so an ACLS-R refresher that a department requirement lists
+    renews the card for that requirement only."""
+    return bool(fact.renewed) and renewal_group(code, acc.wanted) in fact.renewed
 
 
 def credit_day(enrolled_on: date, today: date) -> date:

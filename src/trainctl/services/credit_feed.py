@@ -31,7 +31,7 @@ INSERT ... SELECT per chunk, CreditFeed.add_new_records), then the finish over t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -69,8 +69,8 @@ from trainctl.services.progress import (
 from trainctl.services.store import Writer
 
 __all__ = [
-    "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "card_fact", "credit_facts", "credit_opened",
-    "recredit_requirements", "renewed_cards", "renewed_records", "renewed_sources", "resettle_cards", "resettle_checkoffs", "reverse_sources", "settle_renewals",
+    "VOID_SUFFIX", "CreditFeed", "Fact", "FeedResult", "Recredit", "Renewed", "card_fact", "credit_facts",
+    "credit_opened", "recredit_requirements", "renewed_sources", "resettle_cards", "resettle_checkoffs", "reverse_sources", "settle_renewals",
     "source_facts", "source_groups",
 ]  # fmt: skip
 
@@ -982,8 +982,9 @@ def source_facts(
     between: tuple[date, date] | None = None, as_of: date | None = None,
 ) -> list[Fact]:
     """The facts on file (not void) of these kinds for these members (None: every member),
-    as the feed credits them: completed, not failed training records; cards that no later
-    card of the member's renews as of `as_of` (else `between`'s today; `renewed_cards`); passed
+    as the feed credits them: completed, not failed training records and cards, each
+    marked with the renewal groups in which a later one of the member's renews it as of
+    `as_of` (else `between`'s today; `renewed_sources`); passed
     checkoffs that stand as of `as_of` (else `between`'s today; domain/skills: no later
     failed / needs_retest evaluation on or before it); attendance; call responses.
     `since`: only rows with a greater id (a writer's new rows). `between` (start, today):
@@ -1007,14 +1008,15 @@ def source_facts(
         "training_record": TrainingRecord, "certification": Certification,
         "skill_checkoff": SkillCheckoff, "shift": ShiftAttendance, "call": CallResponse,
     }  # fmt: skip
+    kinds = set(source_types)
+    day = as_of if as_of is not None else (between[1] if between is not None else None)
     out: list[Fact] = []
-    for kind in sorted(set(source_types)):
+    for kind in sorted(kinds):
         t = tables[kind].__table__  # type: ignore[attr-defined]
         for part in _parts(member_ids):
             where = _where(kind, t, part, since, between)
             if kind == "training_record":
-                day = as_of if as_of is not None else (between[1] if between is not None else None)
-                groups = _record_groups(session, where, renewed_records(session, part, day))
+                groups = _record_groups(session, where, _of_kind(renewed_sources(session, part, day), kind))
                 facts = [fact_of(proto, item) for proto, items in groups for item in items]
                 out += sorted(facts, key=lambda f: int(f.source_id))  # id order, as the rows are
             elif kind == "certification":
@@ -1022,12 +1024,12 @@ def source_facts(
                     sa.select(t.c.id, t.c.member_id, t.c.credential_code, t.c.issued_on, t.c.expires_on)
                     .where(*where).order_by(t.c.id)
                 ).all()
-                # a card a later one renews credits nothing (domain/certs `in_force`), as
-                # compliance judges it: judged over all the member's cards, not only `where`'s
-                day = as_of if as_of is not None else (between[1] if between is not None else None)
-                renewed = renewed_cards(session, {c[1] for c in cards}, day) if cards else {}
-                out += [card_fact(cid, mid, code, issued, expires)
-                        for cid, mid, code, issued, expires in cards if cid not in renewed]  # fmt: skip
+                # a card a later one renews credits no requirement weighing the two together
+                # (domain/certs `in_force`, per requirement: `Fact.renewed`), as compliance
+                # judges it: judged over all the member's cards, not only `where`'s
+                gone = _of_kind(renewed_sources(session, {c[1] for c in cards}, day), kind) if cards else {}
+                out += [card_fact(cid, mid, code, issued, expires, gone.get(cid, frozenset()))
+                        for cid, mid, code, issued, expires in cards]  # fmt: skip
             elif kind == "skill_checkoff":
                 # every evaluation of the members (a pass is judged against the later ones,
                 # whatever `since` leaves out), then the passes that stand
@@ -1071,53 +1073,50 @@ def source_facts(
     return out
 
 
-def renewed_cards(session: Session, member_ids: Iterable[int] | None, day: date | None) -> dict[int, int]:
-    """card id -> member id of the members' cards (None: every member's) that a later card
-    or class record renews on `day` (`renewed_sources`)."""
-    return {sid: mid for (kind, sid), mid in renewed_sources(session, member_ids, day).items()
-            if kind == "certification"}  # fmt: skip
+# (source type, id) -> (member id, the renewal groups it is renewed in: domain/certs
+# `renewal_group`)
+Renewed = dict[tuple[str, int], tuple[int, frozenset[frozenset[str]]]]
 
 
-def renewed_records(session: Session, member_ids: Iterable[int] | None, day: date | None) -> set[int]:
-    """The ids of the members' class records that a later card or class record renews on
-    `day` (`renewed_sources`): they credit no certification requirement (hours and courses
-    requirements they credit as ever)."""
-    return {sid for (kind, sid), _ in renewed_sources(session, member_ids, day).items() if kind == "training_record"}
+def _of_kind(renewed: Renewed, kind: str) -> dict[int, frozenset[frozenset[str]]]:
+    """The sources of one kind among `renewed` (`renewed_sources`): id -> the renewal
+    groups in which a later card or class record renews it."""
+    return {sid: groups for (k, sid), (_, groups) in renewed.items() if k == kind}
 
 
-def named_codes(session: Session) -> dict[str, set[str]]:
-    """code -> the credentials a card or class record of it is renewed as (domain/certs
-    `renewed_as`), for every code a certification requirement names or holds it by
-    (`holding_with_levels`): the requirements as they are now, as the feed credits."""
+def named_codes(session: Session) -> dict[str, set[frozenset[str]]]:
+    """code -> the renewal groups a card or class record of it is weighed in (domain/certs
+    `renewal_group`: the codes that renew each other for a requirement), for every code a
+    certification requirement names or holds it by (`holding_with_levels`): the
+    requirements as they are now, as the feed credits."""
     from trainctl.domain.certs import (
         credential_code,
         holding_codes,
         holding_with_levels,
-        renewed_as,
+        renewal_group,
     )
 
     r = Requirement.__table__  # type: ignore[attr-defined]
-    out: dict[str, set[str]] = {}
+    out: dict[str, set[frozenset[str]]] = {}
     for credential, courses in session.execute(
         sa.select(r.c.credential_code, r.c.required_courses).where(r.c.requirement_type == "certification")
     ):
         wanted = holding_codes(credential, courses)
         for code in holding_with_levels(credential, courses):
-            out.setdefault(credential_code(code), set()).add(renewed_as(code, wanted))
+            out.setdefault(credential_code(code), set()).add(renewal_group(code, wanted))
     return out
 
 
-def renewed_sources(
-    session: Session, member_ids: Iterable[int] | None, day: date | None
-) -> dict[tuple[str, int], int]:
-    """(source type, id) -> member id of the members' cards and class records (None: every
-    member's) that a later one of the same credential renews on `day` (None: any day): one
-    without an expiry on file issued before one with an expiry (domain/certs `in_force`,
-    grouped by `renewed_as` over the requirements naming the code: the rule compliance and
-    `cert list` judge by; a class record of a course a certification requirement names is
-    weighed as a card is, a higher level's card renews no lower one). Such a source
-    credits no certification requirement: source_facts leaves such a card out and marks
-    such a record (`Fact.renewed`), and `resettle_cards` takes its credit back. Void
+def renewed_sources(session: Session, member_ids: Iterable[int] | None, day: date | None) -> Renewed:
+    """(source type, id) -> (member id, renewal groups) of the members' cards and class
+    records (None: every member's) that a later one of the same credential renews on `day`
+    (None: any day): one without an expiry on file issued before one with an expiry
+    (domain/certs `in_force`), judged in each renewal group the requirements naming the
+    code weigh it in (`renewal_group`: the rule compliance and `cert list` judge by, per
+    requirement; a class record of a course a certification requirement names is weighed
+    as a card is, a higher level's card renews no lower one). Such a source credits no
+    certification requirement weighing it in one of those groups: source_facts marks it
+    (`Fact.renewed`, domain/credit `renewed_for`), and `resettle_cards` takes that credit back. Void
     sources, those dated after `day`, and records not completed or failed renew nothing.
     Two queries per chunk of members."""
     from trainctl.domain.certs import credential_code, in_force
@@ -1127,12 +1126,12 @@ def renewed_sources(
     t = Certification.__table__  # type: ignore[attr-defined]
     tr = TrainingRecord.__table__  # type: ignore[attr-defined]
     squeezed = sorted({c.replace(" ", "") for c in named})
-    groups: dict[tuple[int, str], list[tuple[str, int, date, date | None]]] = {}
+    groups: dict[tuple[int, frozenset[str]], list[tuple[str, int, date, date | None]]] = {}
 
     def add(kind: str, sid: int, mid: int, code: str | None, on: date, expires: date | None) -> None:
         key = credential_code(code or "")
-        for credential in named.get(key, {key} if kind == "certification" else set()):
-            groups.setdefault((mid, credential), []).append((kind, sid, on, expires))
+        for group in named.get(key, {frozenset({key})} if kind == "certification" else set()):
+            groups.setdefault((mid, group), []).append((kind, sid, on, expires))
 
     for part in _parts(member_ids):
         where = [t.c.voided_at.is_(None), *([] if part is None else [t.c.member_id.in_(part)])]
@@ -1154,12 +1153,14 @@ def renewed_sources(
             .where(*where)
         ):
             add("training_record", rid, mid, code, as_date(on) or date.min, as_date(expires))
-    out: dict[tuple[str, int], int] = {}
-    for (mid, _), found in groups.items():
+    gone: dict[tuple[str, int], tuple[int, set[frozenset[str]]]] = {}
+    for (mid, group), found in groups.items():
         if len(found) > 1:
             kept = {c[:2] for c in in_force(found, lambda c: (c[3], c[2], c[:2], c[3] is not None))}
-            out.update((c[:2], mid) for c in found if c[:2] not in kept)
-    return out
+            for c in found:
+                if c[:2] not in kept:
+                    gone.setdefault(c[:2], (mid, set()))[1].add(group)
+    return {source: (mid, frozenset(found)) for source, (mid, found) in gone.items()}
 
 
 def _parts(member_ids: Iterable[int] | None) -> list[Sequence[int] | None]:
@@ -1206,8 +1207,9 @@ def source_groups(
         t = TrainingRecord.__table__  # type: ignore[attr-defined]
         day = as_of if as_of is not None else (between[1] if between is not None else None)
         for part in _parts(member_ids):
-            renewed = renewed_records(session, part, day)
-            out += _record_groups(session, _where("training_record", t, part, since, between), renewed)
+            renewed = renewed_sources(session, part, day)
+            out += _record_groups(session, _where("training_record", t, part, since, between),
+                                  _of_kind(renewed, "training_record"))  # fmt: skip
     if kinds - {"training_record"}:
         out += group_facts(source_facts(session, kinds - {"training_record"}, member_ids, since=since,
                                         between=between, as_of=as_of))
@@ -1220,11 +1222,14 @@ def _record_counts(t: sa.Table) -> list[Any]:
     return [t.c.status == "completed", t.c.passed.is_not(False), t.c.completion_date.is_not(None)]
 
 
-def _record_groups(session: Session, where: list[Any], renewed: set[int] | frozenset[int] = frozenset()) -> list[Group]:
+def _record_groups(
+    session: Session, where: list[Any], renewed: Mapping[int, frozenset[frozenset[str]]] | None = None
+) -> list[Group]:
     """The training records on file that count (completed, not failed, dated) among those
     `where` selects, as facts grouped by signature, in id order within a group: the one
-    place a record becomes a Fact. `renewed`: the ids of records a later card or record
-    renews (`renewed_records`), marked so (`Fact.renewed`)."""
+    place a record becomes a Fact. `renewed`: record id -> the renewal groups in which a
+    later card or record renews it (`renewed_sources`), marked so (`Fact.renewed`)."""
+    renewed = renewed or {}
     from trainctl.models import TrainingRecord
 
     t = TrainingRecord.__table__  # type: ignore[attr-defined]
@@ -1239,7 +1244,7 @@ def _record_groups(session: Session, where: list[Any], renewed: set[int] | froze
     day = _day_parser()
     groups: dict[tuple[Any, ...], Group] = {}
     for hours, code, ttype, cat, topic, paced, rid, mid, on, expires in rows:
-        gone = rid in renewed
+        gone = renewed.get(rid, frozenset())
         key = (hours, code, ttype, cat, topic, paced, gone)
         group = groups.get(key)
         if group is None:
@@ -1266,11 +1271,15 @@ def _day_parser() -> Any:
     return day
 
 
-def card_fact(cid: int, member_id: int, code: str, issued: date, expires: date | None) -> Fact:
-    """A certification card as the feed credits it."""
+def card_fact(
+    cid: int, member_id: int, code: str, issued: date, expires: date | None,
+    renewed: frozenset[frozenset[str]] = frozenset(),
+) -> Fact:
+    """A certification card as the feed credits it (`renewed`: see `Fact.renewed`)."""
     return Fact(
         "certification", str(cid), member_id, issued, credential=code, expires_on=expires,
         note=f"card {cid}: {code}, issued {issued}, " + (f"valid through {expires}" if expires else "no expiry"),
+        renewed=renewed,
     )  # fmt: skip
 
 
@@ -1444,7 +1453,7 @@ def settle_renewals(
                     sa.func.upper(sa.func.replace(tr.c.course_code, " ", "")).in_(squeezed))
             ).scalars()
         }  # fmt: skip
-    renewed = set(renewed_sources(session, members, today).values()) if members else set()
+    renewed = {mid for mid, _ in renewed_sources(session, members, today).values()} if members else set()
     return resettle_cards(session, actor, renewed, today=today, reason=reason) if renewed else Recredit()
 
 

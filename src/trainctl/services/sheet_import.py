@@ -611,7 +611,8 @@ def write_chunk(
     if source_type == "training_record":
         feed.add_new_records(last)
     else:
-        # a card a later one renews credits nothing, judged on the feed's day (renewed_cards)
+        # a card a later one renews credits no requirement weighing the two together, judged
+        # on the feed's day (`Fact.renewed`)
         day = feed.today if source_type == "certification" else None
         feed.add_groups(source_groups(session, [source_type], since=last, as_of=day))
 

@@ -94,7 +94,7 @@ def _settle_renewals(conn: Any) -> list[str]:
 
     today = department_today(Writer(conn.connection.driver_connection, conn.dialect.name, sa_conn=conn))
     with Session(bind=conn) as session:
-        members = set(renewed_sources(session, None, today).values())
+        members = {mid for mid, _ in renewed_sources(session, None, today).values()}
         if not members:
             return []
         settled = resettle_cards(session, OWNER, members, today=today,
