@@ -168,3 +168,28 @@ def test_requirement_edit_naming_the_refresher_settles_the_renewal(cli, db):
     cli(*AS_OF, "requirement", "edit", "ACLS dept", "--course", "ACLS-R")
     assert (_cells(cli, "ACLS")["Mo"], _cells(cli, "ACLS dept")["Mo"]) == ("met", "expired")
     assert _rows(cli, "Mo") == {ACLS: 100.0, "ACLS dept": 0.0}
+
+
+def test_course_add_taking_in_a_free_named_refresher_settles_the_renewal(cli):
+    """Mo's ACLS card of 2025 (no expiry) completed the program; a class entered under the
+    free name "ACLS" (no such course yet) with an expiry of 2026-03-01. `course add --code
+    ACLS` takes the class in: compliance says expired (the class renews the card), and the
+    enrollment, left completed at 100%, now reopens at 0%."""
+    for registry in ("nfpa", "nremt", "proboard"):
+        cli(*START, "import", registry)
+    cli("program", "create", "Medic")
+    cli("program", "requirement", "add", "Medic", "ACLS")
+    cli("program", "activate", "Medic")
+    cli(*START, "member", "add", "Mo", "-e", "mo@fd.org", "-b", "M1", "--hire-date", "2018-01-01", "-p", "paramedic")
+    cli(*START, "enroll", "add", "M1", "Medic")
+    cli(*AS_OF, "cert", "add", "M1", "ACLS", "--issued", "2025-01-10")
+    assert _rows(cli, "Mo") == {ACLS: 100.0}
+    cli(*AS_OF, "record", "add", "M1", "-c", "ACLS", "--date", "2025-03-01", "--hours", "8",
+        "--expires", "2026-03-01")  # fmt: skip
+    assert _rows(cli, "Mo") == {ACLS: 100.0}  # a free-named class is no ACLS class yet
+    r = cli(*AS_OF, "course", "add", "--name", "ACLS", "--code", "ACLS", "--expiration-months", "12")
+    assert "Took back 1 credit of a card or class record that a later one renews" in r.stderr, r.stderr
+    assert _cells(cli, "ACLS")["Mo"] == "expired"
+    assert _rows(cli, "Mo") == {ACLS: 0.0}
+    (e,) = cli("--format", "json", "enroll", "list").json
+    assert e["status"] != "completed"

@@ -1069,7 +1069,8 @@ def adopt_free_named(
     name" and the officer added it): course id, code and name, and its type, category and
     expiry where the record has none; hours and everything else stay as entered. The live
     ones are then credited as any record of that course (credit_feed.resettle_records:
-    program progress; compliance reads the records). A void one is taken in too (so the
+    program progress; compliance reads the records), and the renewals they make or meet
+    settled (credit_feed.settle_renewals). A void one is taken in too (so the
     same sheet imported again still leaves it out). Two live records of one member and day
     (under the name and under the code) would be one record of the course: the first is
     taken in, the other left under its name and said. Returns the lines to say and what
@@ -1138,6 +1139,11 @@ def adopt_free_named(
         recredit = resettle_records(session, actor, changed, today=today,
                                     reason="records entered under a free course name taken into its course")  # fmt: skip
         lines += recredit.lines("the requirements that count them")
+        # a record now of a certification's course (with the course's expiry) can renew a
+        # card or record before it, or be renewed, as the record writer's close settles
+        settled = settle_renewals(session, actor, {m for _, m in changed}, today=today,
+                                  reason="a later card or class record renews this one")  # fmt: skip
+        lines += [*settled.renewal_lines(), *settled.feed.events]
     return lines, said
 
 
