@@ -193,3 +193,27 @@ def test_course_add_taking_in_a_free_named_refresher_settles_the_renewal(cli):
     assert _rows(cli, "Mo") == {ACLS: 0.0}
     (e,) = cli("--format", "json", "enroll", "list").json
     assert e["status"] != "completed"
+
+
+def test_settling_a_renewal_reads_the_renewals_once_per_chunk(medics, monkeypatch):
+    """`record add` of a refresher that renews a card: settle_renewals finds the member
+    (one read), then resettling their credit read the renewals again for the cards and
+    again for the class records. Now the one read serves all three."""
+    from trainctl.services import credit_feed
+
+    calls = []
+    real = credit_feed.renewed_sources
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(credit_feed, "renewed_sources", counted)
+    cli = medics
+    cli(*AS_OF, "cert", "add", "M1", "ACLS", "--issued", "2025-01-10")
+    calls.clear()
+    r = cli(*AS_OF, "record", "add", "M1", "-c", "ACLS-R", "--date", "2025-03-01", "--hours", "8",
+            "--expires", "2026-03-01")  # fmt: skip
+    assert "Took back 1 credit" in r.stderr, r.stderr
+    assert len(calls) == 1, calls
+    assert _rows(cli, "Mo") == {ACLS: 100.0, "ACLS dept": 0.0}

@@ -980,11 +980,13 @@ def window_rows(session: Session, member_ids: Iterable[int]) -> dict[int, int]:
 def source_facts(
     session: Session, source_types: Iterable[str], member_ids: Iterable[int] | None, *, since: int = 0,
     between: tuple[date, date] | None = None, as_of: date | None = None,
+    renewals: dict[tuple[int, ...] | None, Renewed] | None = None,
 ) -> list[Fact]:
     """The facts on file (not void) of these kinds for these members (None: every member),
     as the feed credits them: completed, not failed training records and cards, each
     marked with the renewal groups in which a later one of the member's renews it as of
-    `as_of` (else `between`'s today; `renewed_sources`); passed
+    `as_of` (else `between`'s today; `renewed_sources`, read once per chunk of members for
+    both kinds; `renewals`: a memo by chunk the caller shares); passed
     checkoffs that stand as of `as_of` (else `between`'s today; domain/skills: no later
     failed / needs_retest evaluation on or before it); attendance; call responses.
     `since`: only rows with a greater id (a writer's new rows). `between` (start, today):
@@ -1010,13 +1012,26 @@ def source_facts(
     }  # fmt: skip
     kinds = set(source_types)
     day = as_of if as_of is not None else (between[1] if between is not None else None)
+    memo: dict[tuple[int, ...] | None, Renewed] = {} if renewals is None else renewals
+
+    def renewed(part: Sequence[int] | None, members: set[int] | None = None) -> Renewed:
+        """renewed_sources of a chunk of members, read once for its cards and class records
+        alike; every member's (None) only where their records are read too (else those
+        with a card here)."""
+        key = None if part is None else tuple(part)
+        if key not in memo:
+            if key is None and members is not None and "training_record" not in kinds:
+                return renewed_sources(session, members, day)
+            memo[key] = renewed_sources(session, part, day)
+        return memo[key]
+
     out: list[Fact] = []
     for kind in sorted(kinds):
         t = tables[kind].__table__  # type: ignore[attr-defined]
         for part in _parts(member_ids):
             where = _where(kind, t, part, since, between)
             if kind == "training_record":
-                groups = _record_groups(session, where, _of_kind(renewed_sources(session, part, day), kind))
+                groups = _record_groups(session, where, _of_kind(renewed(part), kind))
                 facts = [fact_of(proto, item) for proto, items in groups for item in items]
                 out += sorted(facts, key=lambda f: int(f.source_id))  # id order, as the rows are
             elif kind == "certification":
@@ -1027,7 +1042,7 @@ def source_facts(
                 # a card a later one renews credits no requirement weighing the two together
                 # (domain/certs `in_force`, per requirement: `Fact.renewed`), as compliance
                 # judges it: judged over all the member's cards, not only `where`'s
-                gone = _of_kind(renewed_sources(session, {c[1] for c in cards}, day), kind) if cards else {}
+                gone = _of_kind(renewed(part, {c[1] for c in cards}), kind) if cards else {}
                 out += [card_fact(cid, mid, code, issued, expires, gone.get(cid, frozenset()))
                         for cid, mid, code, issued, expires in cards]  # fmt: skip
             elif kind == "skill_checkoff":
@@ -1201,18 +1216,20 @@ def source_groups(
     import's or a class's tens of thousands) are grouped as they are read, no Fact per row."""
     kinds = set(source_types)
     out: list[Group] = []
+    memo: dict[tuple[int, ...] | None, Renewed] = {}  # renewals by chunk, for cards too
     if "training_record" in kinds:
         from trainctl.models import TrainingRecord
 
         t = TrainingRecord.__table__  # type: ignore[attr-defined]
         day = as_of if as_of is not None else (between[1] if between is not None else None)
         for part in _parts(member_ids):
-            renewed = renewed_sources(session, part, day)
+            key = None if part is None else tuple(part)
+            renewed = memo[key] = renewed_sources(session, part, day)
             out += _record_groups(session, _where("training_record", t, part, since, between),
                                   _of_kind(renewed, "training_record"))  # fmt: skip
     if kinds - {"training_record"}:
         out += group_facts(source_facts(session, kinds - {"training_record"}, member_ids, since=since,
-                                        between=between, as_of=as_of))
+                                        between=between, as_of=as_of, renewals=memo))
     return out
 
 
@@ -1409,7 +1426,8 @@ def resettle_checkoffs(
 
 
 def resettle_cards(
-    session: Session, actor: Actor, member_ids: Iterable[int], *, today: date, reason: str
+    session: Session, actor: Actor, member_ids: Iterable[int], *, today: date, reason: str,
+    renewed: Renewed | None = None,
 ) -> Recredit:
     """After cards or class records of these members are recorded or voided: their program
     credit on certification requirements as the cards and class records in force decide
@@ -1419,13 +1437,18 @@ def resettle_cards(
     ("<id>:recredit:<n>", dated `today`, the day the renewal is recorded); one in force
     again (its renewal voided) that holds no net credit is credited through the feed
     (windows and gates as ever), then the finish. Only the members' rows on certification
-    requirements of creditable enrollments are read."""
+    requirements of creditable enrollments are read. `renewed`: `renewed_sources` on
+    `today` of these members or more, when the caller has read it (not read again)."""
     members = sorted(set(member_ids))
     rows, accepts = _members_rows(session, "certification", members) if members else ([], {})
     if not rows:
         return Recredit()
     kinds = {"certification", "training_record"}
-    facts = source_facts(session, kinds, members, as_of=today)
+    memo: dict[tuple[int, ...] | None, Renewed] = {}
+    for part in _parts(members) if renewed is not None else ():
+        mine = set(part or ())
+        memo[tuple(part or ())] = {k: v for k, v in (renewed or {}).items() if v[0] in mine}
+    facts = source_facts(session, kinds, members, as_of=today, renewals=memo)
     return _resettle(session, actor, rows, accepts, kinds, facts, today=today, note=reason, gone=True)
 
 
@@ -1453,8 +1476,9 @@ def settle_renewals(
                     sa.func.upper(sa.func.replace(tr.c.course_code, " ", "")).in_(squeezed))
             ).scalars()
         }  # fmt: skip
-    renewed = {mid for mid, _ in renewed_sources(session, members, today).values()} if members else set()
-    return resettle_cards(session, actor, renewed, today=today, reason=reason) if renewed else Recredit()
+    found = renewed_sources(session, members, today) if members else {}
+    renewed = {mid for mid, _ in found.values()}
+    return resettle_cards(session, actor, renewed, today=today, reason=reason, renewed=found) if renewed else Recredit()
 
 
 def resettle_records(
