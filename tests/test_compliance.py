@@ -127,12 +127,14 @@ def test_applicability_follows_positions_and_member_status():
     ("entered", "as_of", "status"),
     [
         ("2026-01-20", "2026-01-20", c.NOT_YET_DUE),  # added in January: 2025 is held by nobody
-        ("2025-12-31", "2026-01-20", c.OVERDUE),  # entered on 2025's last day: it was asked
-        ("2025-06-01", "2026-01-20", c.OVERDUE),
+        # entered on 2025's last day: owed from 2026 (it was held to the whole of 2025)
+        ("2025-12-31", "2026-01-20", c.NOT_YET_DUE),
+        ("2025-06-01", "2026-01-20", c.OVERDUE),  # June to December owed: 3.5 h, short
         ("2026-12-02", "2026-01-20", c.OVERDUE),  # a replay of a day before the entry
         (None, "2026-01-20", c.OVERDUE),  # the entry day unknown: held as always
-        # entered in December: 2025 not held, and 2026 ends within 30 days
-        ("2026-12-02", "2026-12-02", c.DUE_SOON),
+        # entered in December: 2025 not held, and none of 2026's months owed (it was due
+        # soon, the whole 6 h in 29 days)
+        ("2026-12-02", "2026-12-02", c.NOT_YET_DUE),
         ("2026-11-20", "2026-11-20", c.NOT_YET_DUE),  # 41 days left
     ],
 )  # fmt: skip
@@ -140,7 +142,8 @@ def test_a_window_that_closed_before_the_requirement_was_entered_is_held_by_nobo
     entered, as_of, status
 ):
     """The one rule (`evaluate`; the reminders send what it says): nobody was asked for a
-    window that closed before the requirement was written into trainctl."""
+    window that closed before the requirement was written into trainctl, nor for the
+    months of a window begun before it (`months_owed_in`)."""
     spec = c.RequirementSpec(
         "Hazmat refresher", "hours", frequency="annual", required_hours=6,
         entered=entered and D(entered), **CLASS,

@@ -625,9 +625,11 @@ def test_a_member_promoted_or_reactivated_mid_window_owes_the_months_they_were_s
          "--hire-date", "2020-01-01")  # fmt: skip
     dept("member", "add", "Quin Back", "--email", "quin@fd.org", "--position", "firefighter",
          "--hire-date", "2020-01-01")  # fmt: skip
-    dept("requirement", "add", "--name", "Officer CE", "--type", "hours", "--hours", "5",
+    # (in force long before: entered without --as-of they would be entered on the real
+    # day, and a report of a later year would owe only the months after it)
+    dept("--as-of", "2020-01-01", "requirement", "add", "--name", "Officer CE", "--type", "hours", "--hours", "5",
          "--frequency", "annual", "--counts-type", "drill", "--position", "officer")  # fmt: skip
-    dept("requirement", "add", "--name", "All annual", "--type", "hours", "--hours", "5",
+    dept("--as-of", "2020-01-01", "requirement", "add", "--name", "All annual", "--type", "hours", "--hours", "5",
          "--frequency", "annual", "--counts-type", "drill")  # fmt: skip
     dept("--as-of", "2025-10-01", "member", "edit", "promo@fd.org", "--add-position", "officer",
          "--effective", "2025-09-01")  # fmt: skip
@@ -1070,7 +1072,9 @@ def test_a_requirement_entered_as_of_an_earlier_day_was_asked_from_that_day(dept
     """Written on 1 March 2026 (the real time) under `--as-of 2025-06-01`: its history
     starts on 1 June 2025 (requirement.entered_on), so 2025 closed short is overdue, with
     no note that it was entered after 2025 closed. It had been judged by the time of
-    writing: "not yet due" and a note that contradicted the stored entry day."""
+    writing: "not yet due" and a note that contradicted the stored entry day. Entered
+    inside 2025, it is owed for the months after the entry: June to December, 3.5 of 6 h
+    (it was held to the whole 6 h, months before it existed among them)."""
     dept("--as-of", "2025-06-01", "requirement", "add", "--name", "SCBA", "--type", "hours",
          "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
     db.execute("UPDATE requirement SET created_at = '2026-03-01 12:00:00.000000'")
@@ -1078,7 +1082,7 @@ def test_a_requirement_entered_as_of_an_earlier_day_was_asked_from_that_day(dept
     got = cell(dept, "ann@fd.org", "SCBA", "2026-03-10")
     assert got["status"] == "overdue", got
     why = " ".join(explain(dept, "ann@fd.org", "SCBA", "2026-03-10")["lines"])
-    assert "closed at 2 of 6 h" in why and "was entered on" not in why, why
+    assert "closed at 2 of 3.5 h" in why and "was entered on 2025-06-01, after" not in why, why
     data = dept("report", "compliance", "--as-of", "2026-03-10", "-f", "json").json
     assert data["summary"][0]["overdue"] == 3, data["summary"]
 

@@ -1817,8 +1817,9 @@ def evaluate(
     again = False  # owed months of the window before `start` (back from leave)
     counts_from: date | None = None  # a share owed: facts count from this day on
     owes: str | None = ""  # None: the member owes this window nothing
+    owed_start = _owed_start(spec, start, as_of)  # (or from the requirement's entry day)
     if _owed_by_months(spec) and _partly(
-        member, spec, ws.current, start, min(as_of, ws.current.end or as_of)
+        member, spec, ws.current, owed_start, min(as_of, ws.current.end or as_of)
     ):
         # subject to the requirement for part of the window: held to the months they owe
         in_window = months_owed_in(member, spec, ws.current, as_of)
@@ -1834,7 +1835,7 @@ def evaluate(
                 # the share is of the months owed: what was done before the member became
                 # subject to it, in the months not owed, is not theirs to count (a driver
                 # candidate's academy is not an existing driver's year)
-                counts_from = _share_counts_from(in_window, start, ws.current)
+                counts_from = _share_counts_from(in_window, owed_start, ws.current)
             elif kind == WHOLE:
                 share = f"all of it ({UNSHARED})"
             else:
@@ -1842,11 +1843,13 @@ def evaluate(
                 share = "none of it" + ("" if _prorates(spec) or not owed else f" ({UNSHARED})")
             spans = owed_spans(in_window, ws.current) if owed > 0 and total > 1 else []
             which = f"{' and '.join(map(str, spans))}: " if spans else ""
-            notes = (
-                *notes,
+            note = (
                 f"owes {owed} of this window's {total} {_months(total)} ({which}those on "
-                f"whose first day the member was subject to it): {share}",
+                f"whose first day the member was subject to it): {share}"
             )  # fmt: skip
+            if _by_entry(spec, start, owed_start, ws.current):
+                note = _entered_note(spec, in_window, f"{owed} of {total} {_months(total)}, {share}")
+            notes = (*notes, note)
             # a stretch of being subject that began inside the window after months
             # already owed (back from leave): subject to it again since its first day
             again = any(o and d < start for d, o in in_window) if start is not None else False
@@ -1915,6 +1918,9 @@ def evaluate(
             owed_from = start
         else:  # not subject to the requirement as it stood then; to the one since
             owed_from = (then.stood_until or ws.previous.end) + ONE_DAY
+        entry_from = _owed_start(spec, owed_from, ws.previous.end)
+        by_entry = _by_entry(spec, owed_from, entry_from, ws.previous)
+        owed_from = entry_from
         # owed month by month (subject on a month's first day): a day's leave in May, or
         # one across New Year, leaves every month of the year owed
         owed = total = 1
@@ -1927,8 +1933,9 @@ def evaluate(
             common["notes"] = (
                 *common["notes"],
                 f"owed {owed} of the previous window's {total} {_months(total)} ({ws.previous}; "
-                f"those on whose first day the member was subject to it): it is not held "
-                f"against the member{whole}",
+                + (f"the requirement was entered on {spec.entered}" if by_entry else
+                   "those on whose first day the member was subject to it")
+                + f"): it is not held against the member{whole}",
             )  # fmt: skip
         # nobody was asked for it then: a requirement added in January does not tell
         # everyone they failed it last year (its entry day is the day it was entered under:
@@ -1971,8 +1978,9 @@ def evaluate(
             )
             common["notes"] = (
                 *common["notes"],
-                f"owed {owed} of the previous window's {total} months ({ws.previous}; those "
-                f"on whose first day the member was subject to it): "
+                f"owed {owed} of the previous window's {total} months ({ws.previous}; "
+                + (f"the requirement was entered on {spec.entered}" if by_entry else
+                   "those on whose first day the member was subject to it") + "): "
                 f"{_h(then.target.target_value)} of {_h(whole_target)} {units(unit, whole_target)}",
             )  # fmt: skip
         if held:
@@ -2059,7 +2067,7 @@ def evaluate(
             )
         elif owes is None:
             assert months_owed is not None and ws.current.end is not None
-            status, reason = NOT_YET_DUE, _not_owed(member, spec, start, ws.current, months_owed)
+            status, reason = NOT_YET_DUE, _not_owed(member, spec, owed_start, ws.current, months_owed)
         elif left <= due_soon_days:
             status, reason = (
                 DUE_SOON,
@@ -2293,7 +2301,10 @@ def _not_owed(
             f"not owed: the requirement applied to the member on the first day of {owed} of "
             f"this window's {total} {_months(total)} ({UNSHARED if owed else 'none'}); {nxt}"
         )
-    since = "hired" if start == member.hire_date else "subject to it"
+    since = (
+        "hired" if start == member.hire_date
+        else "the requirement was entered" if start == spec.entered else "subject to it"
+    )
     if total == 1:
         when = f"after this window began ({window.start})"
     elif owed == 0:
@@ -2396,8 +2407,64 @@ def months_owed_in(
     out = []
     for d in month_starts(spec, window, member.hire_date):
         day = min(d, as_of)  # a month not begun yet: as the member stands on the as-of day
-        out.append((d, _subject_on(member, _stood(spec, day), day)))
+        out.append((d, _owes_month(member, _stood(spec, day), d, day, as_of)))
     return out
+
+
+def _owes_month(
+    member: MemberFacts, spec: RequirementSpec, first: date, day: date, as_of: date
+) -> bool:
+    """Whether the member owes the month (quarter) beginning on `first`, judged on `day`
+    (its first day, or the as-of day for one not begun) by `spec` as it stood then:
+    subject to it, and the requirement entered by the month's first day (`entered_in`:
+    one added on 10 March is owed from 1 April, as a position held from 10 March is)."""
+    entered = entered_in(spec, as_of)
+    return (entered is None or entered <= first) and _subject_on(member, spec, day)
+
+
+def entered_in(spec: RequirementSpec, as_of: date) -> date | None:
+    """The day from which the department's own requirement is owed month by month: the
+    day it was entered under, when a report as of `as_of` knows it (a report of a day
+    before the entry judges as if it had been entered long before: a replay, as
+    `unasked` windows are). None for a registry's entry (NFPA, ISO, NREMT): a standard in
+    force before it was imported, whose import day is only when trainctl learned of it
+    (its current window is owed whole; a window that closed before the import is not
+    held, `unasked`)."""
+    if spec.entered is None or spec.entered > as_of or spec.registry_name:
+        return None
+    return spec.entered
+
+
+def _entered_note(spec: RequirementSpec, months: Sequence[tuple[date, bool]], share: str) -> str:
+    """The note of a window owed in part because the requirement was entered inside it:
+    "owed from 2026-04-01, the month after the requirement was entered (2026-03-10): 9
+    of 12 months, 9 of 12 h"."""
+    first = next((d for d, owed in months if owed), None)
+    if first is None:
+        return (f"owed from the next window: the requirement was entered on {spec.entered}, "
+                f"after this window's last month began ({share})")  # fmt: skip
+    when = "the day" if first == spec.entered else "the month after"
+    return f"owed from {first}, {when} the requirement was entered ({spec.entered}): {share}"
+
+
+def _by_entry(
+    spec: RequirementSpec, start: date | None, owed_start: date | None, window: pd.Window
+) -> bool:
+    """Whether the requirement's entry day, inside the window, decides from when it is
+    owed (`_owed_start` moved `start` to it)."""
+    return (
+        owed_start is not None and owed_start != start and owed_start == spec.entered
+        and window.start is not None and owed_start > window.start
+    )  # fmt: skip
+
+
+def _owed_start(spec: RequirementSpec, start: date | None, as_of: date) -> date | None:
+    """From when the member owes the requirement in a window month by month: `start`
+    (`_start`: hire, positions, status), or the requirement's entry day when later."""
+    entered = entered_in(spec, as_of)
+    if entered is None or (start is not None and start >= entered):
+        return start
+    return entered
 
 
 def owed_months(
@@ -2496,7 +2563,7 @@ def _year(
         # (a month not begun by the as-of day: as the member stands on it; a leave
         # entered later is not known to a report of that day)
         owed = [w for w in windows
-                if w.start is not None and _subject_on(member, stood(w), min(w.start, as_of))]  # fmt: skip
+                if w.start is not None and _owes_month(member, stood(w), w.start, min(w.start, as_of), as_of)]  # fmt: skip
     else:
         owed = [w for w in windows if start is None or (w.start is not None and w.start >= start)]
     if not owed:  # hired (or subject to it) only after the year's last month began

@@ -240,8 +240,13 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
     summary.members = len(ROSTER)
 
     programs = {}
+    # the department's own requirements (the programs' definitions, Local protocol review)
+    # were in force all year: entered as of its first day, so this year's window is owed
+    # whole (one entered on the demo's day would be owed from next month on, as any
+    # requirement entered inside a window is: domain.compliance.entered_in)
+    in_force = date(today.year, 1, 1)
     for path in pf.sample_programs():
-        applied = pf.apply_file(session, actor, pf.parse_file(path), source=path.name, today=today)
+        applied = pf.apply_file(session, actor, pf.parse_file(path), source=path.name, today=in_force)
         programs[applied.program.name] = applied.program
         summary.programs.append(applied.program.name)
 
