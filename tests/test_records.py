@@ -677,7 +677,8 @@ def test_a_category_is_stored_as_the_requirements_spell_it_and_an_unknown_one_is
     counts (its hours had counted toward nothing, silently); a sheet's Topic column holding
     a category is that category; a category no requirement names is said, with the closest."""
     cli("member", "add", "Ann", "--email", "ann@fd.org", "--badge", "7")
-    cli("requirement", "add", "--name", "Company", "--type", "hours", "--hours", "16",
+    # (in force all year: entered on the real day, December 2026 was owed by nobody)
+    cli("--as-of", "2026-01-01", "requirement", "add", "--name", "Company", "--type", "hours", "--hours", "16",
         "--frequency", "monthly", "--counts-category", "structural_firefighting")  # fmt: skip
     cli("requirement", "add", "--name", "Hazmat", "--type", "hours", "--hours", "6",
         "--counts-category", "hazmat")  # fmt: skip

@@ -24,8 +24,10 @@ def dept(cli, server):
     cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
     cli("member", "add", "Cy Cole", "--email", "cy@fd.example", "--position", "driver",
         "--hire-date", "2015-01-10")  # fmt: skip
-    cli("requirement", "add", "--name", "Hazmat refresher", "--type", "hours", "--counts-type", "drill", "--hours", "6",
-        "--frequency", "annual")  # fmt: skip
+    # in force from 2024 on (entered without --as-of, it was entered on the real day, and
+    # a report of a later day owed only the months after it)
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "Hazmat refresher", "--type", "hours",
+        "--counts-type", "drill", "--hours", "6", "--frequency", "annual")  # fmt: skip
     # not recurring: a one-time requirement is a program's business, not a compliance reminder
     cli("requirement", "add", "--name", "Orientation", "--type", "hours", "--counts-type", "drill", "--hours", "2")
     configure(cli, server.port)
@@ -243,7 +245,9 @@ def test_a_database_with_month_keyed_follow_ups_sends_no_second_one_that_month(d
 
 def test_a_requirement_added_today_tells_nobody_they_failed_last_year(cli, server):
     """Run on the real day (no replay): everyone is short of last year's window of a
-    requirement entered today; no overdue mail goes out about it."""
+    requirement entered today; no overdue mail goes out about it. This year's window is
+    owed from the next month's first day (*Part of a window*): the whole of it on 1
+    January, none of it in December after the 1st."""
     from datetime import date
 
     cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
@@ -253,7 +257,8 @@ def test_a_requirement_added_today_tells_nobody_they_failed_last_year(cli, serve
     cell = cli("report", "compliance", "--as-of", today.isoformat(), "--format", "json").json["cells"][0]
     # last year closed short before the requirement existed: the matrix holds it against
     # nobody either (it said overdue while the mail said nothing)
-    soon = (date(today.year, 12, 31) - today).days <= 30
+    # owed in December only when entered on its first day (then the month is owed)
+    soon = (date(today.year, 12, 31) - today).days <= 30 and today.day == 1
     assert cell["status"] == ("due_soon" if soon else "not_yet_due"), cell
     got = preview(cli, today.isoformat())
     assert [c for c in got if c[2] == "overdue"] == []
@@ -283,16 +288,17 @@ def test_an_overdue_reminder_names_the_window_that_closed_short(dept, server):
 
 
 def test_a_due_soon_warning_says_why_even_when_the_cell_is_overdue_on_an_older_window(cli):
-    """A monthly requirement entered today: last month closed short before it existed, so
-    it is held against nobody (the cell is due soon, in the report as in the mail: it had
-    been overdue in the report alone), and this month is warned of as due soon. The
-    preview's why gives this month's figure and due date, not a bare threshold."""
+    """A monthly requirement entered on a month's first day: last month closed short
+    before it existed, so it is held against nobody (the cell is due soon, in the report
+    as in the mail: it had been overdue in the report alone), and this month is warned
+    of as due soon. The preview's why gives this month's figure and due date, not a bare
+    threshold. (Entered later in a month, it is owed from the next one.)"""
     from datetime import date
 
+    today = date.today().replace(day=1)
     cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
-    cli("requirement", "add", "--name", "Company drill", "--type", "hours", "--counts-type",
-        "drill", "--hours", "16", "--frequency", "monthly")  # fmt: skip
-    today = date.today()
+    cli("--as-of", today.isoformat(), "requirement", "add", "--name", "Company drill", "--type",
+        "hours", "--counts-type", "drill", "--hours", "16", "--frequency", "monthly")  # fmt: skip
     (row,) = cli("--format", "json", "reminders", "preview", "--as-of", today.isoformat()).json
     assert row["threshold"] == "due_soon"
     assert row["why"].startswith("not met: 0 of 16 h; the window ends ") and row["why"].endswith("(due-soon warning)")
