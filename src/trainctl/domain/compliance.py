@@ -2429,8 +2429,10 @@ def entered_in(spec: RequirementSpec, as_of: date) -> date | None:
     `unasked` windows are). None for a registry's entry (NFPA, ISO, NREMT): a standard in
     force before it was imported, whose import day is only when trainctl learned of it
     (its current window is owed whole; a window that closed before the import is not
-    held, `unasked`)."""
-    if spec.entered is None or spec.entered > as_of or spec.registry_name:
+    held, `unasked`), and for a window not owed month by month (`_owed_by_months`: a
+    registry's cycle, a department copy of NREMT-EMT's too; one-time and rolling
+    requirements have their own rules)."""
+    if spec.entered is None or spec.entered > as_of or spec.registry_name or not _owed_by_months(spec):
         return None
     return spec.entered
 
