@@ -44,6 +44,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 AS_OF = date(2026, 6, 15)
+# The requirements are the department's of long standing, entered before any hire date and
+# any window: a requirement entered inside a window is owed a share of it, counted from its
+# entry (README "Part of a window"), which is not the window's sum the floor computes.
+ENTERED = "2000-01-01 00:00:00"
 POSITIONS = ("firefighter", "emt", "driver", "officer", "paramedic")
 CATEGORIES = ("structural_firefighting", "hazmat", "ems", "driver", "officer", "rescue")
 NCCP = [
@@ -129,7 +133,7 @@ def build(path: Path, members: int, records: int) -> None:
                      json.dumps(t.get("required_courses", [])), t.get("credential_code"),
                      json.dumps(t.get("hour_categories", [])), json.dumps(t.get("counts_categories", [])),
                      json.dumps(t.get("counts_call_types", [])),
-                     json.dumps(t.get("counts_training_types", [])), now))  # fmt: skip
+                     json.dumps(t.get("counts_training_types", [])), ENTERED))  # fmt: skip
     con.executemany(
         f"INSERT INTO requirement ({', '.join(cols)}, created_at, source, aliases, is_editable, "
         "required_skills, checklist_items, counts_courses, "
