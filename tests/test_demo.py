@@ -86,17 +86,19 @@ def test_a_demo_built_as_of_a_past_day_suggests_commands_about_that_day(cli, tmp
 
 
 def test_a_demo_built_as_of_a_past_day_enters_its_catalog_that_day(cli, tmp_path: Path):
-    """Its registries and sample programs are entered on the demo's day, as its members
-    are: entered on the real day, a report of the demo's day judged every window as a
+    """Its registries are entered on the demo's day, as its members are, and its sample
+    programs' own requirements on its year's first day (in force all year: entered on the
+    demo's day, a requirement is owed only from the next month, README "Part of a
+    window"); entered on the real day, a report of the demo's day judged every window as a
     replay of a day before the catalog existed."""
     demo = tmp_path / "d.db"
     cli("demo", "--path", str(demo), "--as-of", "2025-06-02")
     con = sqlite3.connect(demo)
     try:
-        days = {d for (d,) in con.execute("SELECT DISTINCT entered_on FROM requirement")}
+        days = dict(con.execute("SELECT DISTINCT source, entered_on FROM requirement").fetchall())
     finally:
         con.close()
-    assert days == {"2025-06-02"}, days
+    assert days == {"national": "2025-06-02", "department": "2025-01-01"}, days
 
 
 def test_the_demo_department_keeps_new_yorks_clock(cli, tmp_path: Path):
