@@ -562,17 +562,17 @@ def test_record_show_dates_credits_by_their_effective_day_like_progress_log(crew
     """`record show` dates each credit by its effective day (the --as-of date it was entered
     under, else the department's day), as `progress log` does, not by the time of writing:
     logged on 29 February, voided on 31 December."""
-    crew("--as-of", "2028-02-29", "record", "add", "--members", "ff01@fd.org", "--course",
-         "Ladder drill", "--type", "drill", "--date", "2028-02-28", "--hours", "2")  # fmt: skip
-    crew("--as-of", "2028-12-31", "record", "void", "1", "--reason", "wrong crew")
+    crew("--as-of", "2096-02-29", "record", "add", "--members", "ff01@fd.org", "--course",
+         "Ladder drill", "--type", "drill", "--date", "2096-02-28", "--hours", "2")  # fmt: skip
+    crew("--as-of", "2096-12-31", "record", "void", "1", "--reason", "wrong crew")
     shown = crew("--format", "json", "record", "show", "1").json
     assert [(c["entered_on"], c["amount"]) for c in shown["credits"]] == [
-        ("2028-02-29", 2), ("2028-12-31", -2),
+        ("2096-02-29", 2), ("2096-12-31", -2),
     ]  # fmt: skip
     # JSON keeps the time of writing too (today, not the effective day)
-    assert all(not c["entered_at"].startswith("2028") for c in shown["credits"])
+    assert all(not c["entered_at"].startswith("2096") for c in shown["credits"])
     table = crew("record", "show", "1").stdout
-    assert "Date" in table and "2028-02-29" in table and "2028-12-31" in table
+    assert "Date" in table and "2096-02-29" in table and "2096-12-31" in table
     progress_id = shown["credits"][0]["progress_id"]
     log = crew("--format", "json", "progress", "log", str(progress_id)).json
     assert [c["entered_on"] for c in log] == [c["entered_on"] for c in shown["credits"]]

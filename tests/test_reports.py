@@ -89,13 +89,15 @@ def test_a_short_previous_window_makes_the_current_one_overdue(dept):
 
 
 def test_year_ends_and_feb_29(dept):
-    dept("requirement", "add", "--name", "Annual drill", "--type", "hours", "--counts-type", "drill", "--hours", "2",
-         "--frequency", "annual")  # fmt: skip
-    dept("requirement", "add", "--name", "Monthly drill", "--type", "hours", "--counts-type", "drill", "--hours", "2",
-         "--frequency", "monthly")  # fmt: skip
+    # in force long before the days judged (entered on the real day, a window the suite
+    # runs inside would be owed only from the next month: README "Part of a window")
+    dept("--as-of", "2020-01-01", "requirement", "add", "--name", "Annual drill", "--type", "hours",
+         "--counts-type", "drill", "--hours", "2", "--frequency", "annual")  # fmt: skip
+    dept("--as-of", "2020-01-01", "requirement", "add", "--name", "Monthly drill", "--type", "hours",
+         "--counts-type", "drill", "--hours", "2", "--frequency", "monthly")  # fmt: skip
     dept("member", "add", "Leap Day", "--email", "leap@fd.org", "--hire-date", "2024-02-29")
-    dept("requirement", "add", "--name", "Anniversary check", "--type", "hours", "--counts-type", "drill", "--hours", "1",
-         "--frequency", "annual", "--anchor", "hire_date")  # fmt: skip
+    dept("--as-of", "2020-01-01", "requirement", "add", "--name", "Anniversary check", "--type", "hours",
+         "--counts-type", "drill", "--hours", "1", "--frequency", "annual", "--anchor", "hire_date")  # fmt: skip
     record(dept, "ann@fd.org", "2025-12-31", 2)
     assert cell(dept, "ann@fd.org", "Annual drill", "2025-12-31")["status"] == "met"
     c = cell(dept, "ann@fd.org", "Annual drill", "2026-01-01")
