@@ -146,6 +146,44 @@ def test_the_levels_are_the_registry_s_codes_and_names():
     assert not codes & {"PB-DO-PUMPER", "PB-DO-AERIAL"}
 
 
+def test_the_certificates_are_the_registries_own_cards():
+    """certs.CERTIFICATES is every registry certification entry that lists no courses (a
+    certificate of its own: Pro Board's, the NREMT provider cards), by code and name; not
+    the NFPA standards listing the certificates that certify to them. Every LEVELS code is
+    one (a higher level is a certificate of its own beside the lower one)."""
+    import json
+    from pathlib import Path
+
+    found = set()
+    for path in sorted((Path(__file__).parents[1] / "registries").glob("*.json")):
+        for r in json.loads(path.read_text())["requirements"]:
+            if r["requirement_type"] == "certification" and not r.get("required_courses"):
+                found.add((r["credential_code"], r["name"]))
+    assert set(certs.CERTIFICATES) == found
+    assert len(certs.CERTIFICATES) == len(found)
+    codes = {code for code, _ in certs.CERTIFICATES}
+    assert {c for level in certs.LEVELS for c in (level[0], level[2])} <= codes
+    assert {"PB-DO-PUMPER", "PB-DO-AERIAL"} <= codes
+    assert not codes & {"NFPA 1001", "NFPA 1002", "NFPA 1021", "NFPA 1041"}
+
+
+@pytest.mark.parametrize(
+    ("credential", "code", "wanted", "held"),
+    [
+        ("ACLS", "ACLS-C", ("ACLS", "ACLS-C"), "ACLS"),  # a class of the card: the card
+        ("NFPA 1002", "PB-DO-PUMPER", ("NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"), "PB-DO-PUMPER"),
+        ("NFPA 1002", "pb-do-aerial", ("NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"), "PB-DO-AERIAL"),
+        ("NFPA 1001", "PB-FF1", ("NFPA 1001", "PB-FF1", "PB-FF2"), "PB-FF1"),
+        ("NFPA 1041", "PB-INST1", ("NFPA 1041", "PB-INST1"), "NFPA 1041"),
+        (None, "X-1", ("X-1", "X-2"), "X-1"),  # courses only: the course itself
+    ],
+)
+def test_a_class_record_is_listed_under_the_credential_it_renews(credential, code, wanted, held):
+    """held_under follows renewed_as: a pumper class record NFPA 1002 lists was listed
+    (`report expiring`, the warnings) as NFPA 1002, weighed with the aerial records."""
+    assert certs.held_under(credential, code, wanted) == held
+
+
 @pytest.mark.parametrize(
     ("card", "wanted", "held", "why"),
     [
@@ -231,6 +269,21 @@ def test_a_higher_level_renews_no_lower_card():
         # a code not listed (a higher level that holds the requirement): its own
         ("PB-FF2", ["PB-FF1"], "PB-FF2"),
         ("BLS", ["ACLS", "ACLS-C"], "BLS"),
+        # NFPA 1002 lists two separate certificates (CERTIFICATES): each renewed by its own
+        ("PB-DO-PUMPER", ["NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"], "PB-DO-PUMPER"),
+        ("pb-do-aerial", ["NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"], "PB-DO-AERIAL"),
+        ("NFPA 1002", ["NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"], "NFPA 1002"),
+        ("PB-DO-AERIAL", ["PB-DO-PUMPER", "PB-DO-AERIAL"], "PB-DO-AERIAL"),
+        ("ACLS", ["ACLS", "PALS"], "ACLS"),  # two provider cards
+        ("PALS", ["ACLS", "PALS"], "PALS"),
+        # one certificate and its course or refresher: one group, as ever
+        ("ACLS-R", ["ACLS", "ACLS-R"], "ACLS"),
+        ("PUMPER-R", ["PB-DO-PUMPER", "PUMPER-R"], "PB-DO-PUMPER"),
+        ("ST-FO1", ["NFPA 1021", "PB-FO1", "PB-FO2", "ST-FO1"], "NFPA 1021"),
+        ("PB-INST1", ["NFPA 1041", "PB-INST1"], "NFPA 1041"),  # the standard's one certificate
+        # a refresher beside the first of two certificates: which one it renews is unknown
+        ("DO-R", ["PB-DO-PUMPER", "PB-DO-AERIAL", "DO-R"], "DO-R"),
+        ("PB-DO-PUMPER", ["PB-DO-PUMPER", "PB-DO-AERIAL", "DO-R"], "PB-DO-PUMPER"),
     ],
 )
 def test_renewed_as_keeps_each_listed_level_a_credential_of_its_own(code, wanted, credential):
@@ -250,6 +303,11 @@ def test_renewed_as_keeps_each_listed_level_a_credential_of_its_own(code, wanted
         ("NFPA 1001", ("NFPA 1001", "PB-FF1", "PB-FF2"), {"NFPA 1001"}),
         ("PB-FF1", ("PB-FF1",), {"PB-FF1"}),
         ("PB-FF2", ("PB-FF1",), {"PB-FF2"}),  # a higher level: its own
+        ("PB-FF2", ("NFPA 1001", "PB-FF1", "PB-FF2"), {"PB-FF2"}),
+        ("PB-DO-PUMPER", ("NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"), {"PB-DO-PUMPER"}),
+        ("PB-DO-AERIAL", ("NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"), {"PB-DO-AERIAL"}),
+        ("NFPA 1002", ("NFPA 1002", "PB-DO-PUMPER", "PB-DO-AERIAL"), {"NFPA 1002"}),
+        ("PB-INST1", ("NFPA 1041", "PB-INST1"), {"NFPA 1041", "PB-INST1"}),
     ],
 )
 def test_renewal_group_is_judged_per_requirement(code, wanted, group):

@@ -626,7 +626,7 @@ def _held_to(
         )
     wanted = certs.holding_codes(spec.credential_code, spec.required_courses)
     codes = {certs.credential_code(c) for c in wanted} | {
-        certs.held_under(spec.credential_code, c) for c in wanted
+        certs.held_under(spec.credential_code, c, wanted) for c in wanted
     }
     due = {(e.member.id, e.due) for e in runs_out(m.cells, day, within)}
     mine = [

@@ -23,7 +23,10 @@ read side, the credit feed and compliance).
   no renewal of the lower card (`renewed_as`): an FF I certificate without an expiry does
   not run out because an FF II card issued after it did (Pro Board sets no expiry; a
   certification lapses only by its own renewal running out), even where a requirement
-  lists both levels (NFPA 1001: PB-FF1 and PB-FF2). A renewal is judged per requirement
+  lists both levels (NFPA 1001: PB-FF1 and PB-FF2). So with any two registry
+  certificates a requirement lists (`CERTIFICATES`: NFPA 1002's PB-DO-PUMPER and
+  PB-DO-AERIAL, separate qualifications): an aerial card that ran out does not expire a
+  pumper certificate without an expiry. A renewal is judged per requirement
   (`renewal_group`): a refresher course one requirement lists renews the card for it,
   not for another requirement naming the card alone.
 
@@ -81,6 +84,31 @@ LEVELS: tuple[tuple[str, str, str, str], ...] = (
     ("PB-FF2", "Firefighter II", "PB-FF1", "Firefighter I"),
     ("PB-FO2", "Fire Officer II", "PB-FO1", "Fire Officer I"),
 )
+
+
+# Registry certificates, by code (registries/proboard.json and registries/nremt.json; the
+# test keeps codes and names equal to them): each registry certification entry that lists
+# no courses names a certificate of its own, issued on its own card: (code, name). A
+# requirement listing two of them (NFPA 1002: PB-DO-PUMPER and PB-DO-AERIAL, separate
+# qualifications; NFPA 1001: PB-FF1 and PB-FF2, every LEVELS code is here) asks for either
+# certificate, and neither card renews the other (`renewed_as`). Not the NFPA standards'
+# own codes (NFPA 1001, 1002, 1021, 1041: entries listing the certificates that certify
+# to them), nor a department's course or refresher of one credential (ACLS-R beside ACLS).
+CERTIFICATES: tuple[tuple[str, str], ...] = (
+    ("PB-FF1", "Firefighter I"),
+    ("PB-FF2", "Firefighter II"),
+    ("PB-DO-PUMPER", "Driver/Operator - Pumper"),
+    ("PB-DO-AERIAL", "Driver/Operator - Aerial"),
+    ("PB-FO1", "Fire Officer I"),
+    ("PB-FO2", "Fire Officer II"),
+    ("PB-HM-OPS", "Hazardous Materials Operations"),
+    ("PB-INST1", "Instructor I"),
+    ("CPR-BLS", "CPR / Basic Life Support"),
+    ("ACLS", "Advanced Cardiovascular Life Support"),
+    ("PALS", "Pediatric Advanced Life Support"),
+    ("PHTLS", "Prehospital Trauma Life Support"),
+)
+_CERTIFICATE_CODES = frozenset(code for code, _ in CERTIFICATES)
 
 
 def higher_codes(code: str | None) -> tuple[str, ...]:
@@ -159,13 +187,17 @@ def _with_levels(credential: str | None, courses: tuple[str, ...]) -> tuple[str,
     return (*named, *dict.fromkeys(h for c in named for h in higher_codes(c) if h not in folded))
 
 
-def held_under(credential: str | None, code: str) -> str:
+def held_under(credential: str | None, code: str, wanted: Iterable[str]) -> str:
     """The credential a class record of `code`, a course a certification requirement
-    naming `credential` lists (`holding_codes`), holds for its member, folded as
-    `credential_code`: the requirement's credential (an ACLS class for the ACLS card),
-    else, a requirement naming courses only, the course itself. Where the card lists,
-    `report expiring` and the expiry warnings put such a record in a card's place."""
-    return credential_code(credential or code)
+    naming `credential` lists (`wanted`: its `holding_codes`), holds for its member,
+    folded as `credential_code`: the one it is renewed as there (`renewed_as`: the
+    requirement's credential for an ACLS class, a pumper class of its own beside the
+    aerial one NFPA 1002 lists), else, a requirement naming courses only, the course
+    itself. Where the card lists, `report expiring` and the expiry warnings put such a
+    record in a card's place."""
+    if not credential:
+        return credential_code(code)
+    return renewed_as(code, wanted)
 
 
 def renewal_months(frequency: str | None, period_months: int | None = None) -> int | None:
@@ -228,20 +260,28 @@ Key = Callable[[T], tuple[date | None, date | None, Any, bool]]
 def renewed_as(code: str | None, wanted: Iterable[str]) -> str:
     """The credential a card or class record of `code` is renewed as (`in_force`), weighed
     for a certification requirement holding `wanted` (its `holding_codes`, as given): one of
-    them, the requirement's own group (an ACLS class record renews the ACLS card, and the
-    card the record), unless a level includes it or it includes a level among them
-    (`LEVELS`: NFPA 1001 lists PB-FF1 and PB-FF2, and a Firefighter II card renews no
-    Firefighter I card); any other code, its own credential: a higher level that holds
-    the requirement is a certification of its own, which neither renews a lower card nor
-    is renewed by one. The one rule compliance and program credit (`renewal_group`, the
-    credit feed's `renewed_sources`) group renewals by."""
+    them, the requirement's own group (the first: an ACLS class record renews the ACLS
+    card, and the card the record), unless the requirement lists it beside another
+    registry certificate (`CERTIFICATES`): then each certificate is a credential of its
+    own (NFPA 1002 lists PB-DO-PUMPER and PB-DO-AERIAL, and an aerial card renews no
+    pumper card; NFPA 1001 lists PB-FF1 and PB-FF2, and a Firefighter II card renews no
+    Firefighter I card), and a code the requirement's first one cannot take in (a course
+    listed beside the first certificate: which certificate it renews is not known) is its
+    own too. Any code not listed, its own credential: a higher level that holds the
+    requirement is a certification of its own, which neither renews a lower card nor is
+    renewed by one. The one rule compliance, program credit (`renewal_group`, the credit
+    feed's `renewed_sources`) and the card lists (`held_under`) group renewals by."""
     key = credential_code(code or "")
     named = [credential_code(w) for w in wanted if w]
-    if key not in named:
+    if key not in named or _beside_another(key, named):
         return key
-    if any(w in higher_codes(key) or key in higher_codes(w) for w in named):
-        return key  # a level of its own beside another level the requirement lists
-    return named[0]
+    return key if _beside_another(named[0], named) else named[0]
+
+
+def _beside_another(code: str, named: list[str]) -> bool:
+    """Whether `code` is a registry certificate that `named` lists beside another one
+    (`CERTIFICATES`): a credential of its own there."""
+    return code in _CERTIFICATE_CODES and any(w != code and w in _CERTIFICATE_CODES for w in named)
 
 
 @lru_cache(maxsize=1024)  # once per (code, requirement), not per card

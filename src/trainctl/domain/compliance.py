@@ -1443,7 +1443,7 @@ def _certification(
         def key(f: Fact) -> tuple[date | None, date | None, str, bool]:
             return expiry(f), f.date, str(f.id), f.expires_on is not None
 
-        def renews(f: Fact) -> str:  # a higher level's card renews no lower one (certs.renewed_as)
+        def renews(f: Fact) -> str:  # a separate certificate renews no other (certs.renewed_as)
             return certs.renewed_as(_card_code(f), wanted)
 
         decisive = certs.deciding(cards, key, renews)

@@ -229,10 +229,11 @@ def card_rules(rd: Reader, day: date, member_ids: Iterable[int] | None = None) -
     for r in qr.stood_on(rd, qr.list_requirements(rd), day):
         if r.requirement_type != "certification":
             continue
-        named = {credential_code(c) for c in holding_codes(r.credential_code, r.required_courses)}
+        holding = holding_codes(r.credential_code, r.required_courses)
+        named = {credential_code(c) for c in holding}
         codes |= named
         for code in named:
-            held_as.setdefault(code, set()).add(held_under(r.credential_code, code))
+            held_as.setdefault(code, set()).add(held_under(r.credential_code, code, holding))
         n = renewal_months(r.frequency, r.period_months)
         if n is not None:
             renewing[r.id] = (n, named)
