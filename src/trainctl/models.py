@@ -774,6 +774,36 @@ class SkillCheckoff(_Table, table=True):
     void_reason: str | None = None
 
 
+class ChecklistSignoff(_Table, table=True):
+    """A checklist item signed off for a member outside any program (`trainctl checklist
+    check`, 0022): the NFPA 1582 physical of 12 March, owed by position, not by an
+    enrollment. It counts in compliance from `checked_on` (the --as-of day, else the
+    department's) until `unchecked_on` (`checklist uncheck`: from that day on it no longer
+    counts; a report of an earlier day still counts it). Kept, never deleted."""
+
+    __tablename__ = "checklist_signoff"
+    __table_args__ = (
+        # the compliance read (a member's sign-offs) and the duplicate check (member,
+        # requirement, day); the FK on member_id is served by it
+        sa.Index("ix_checklist_signoff_member", "member_id", "requirement_id", "checked_on"),
+        sa.CheckConstraint("unchecked_on IS NULL OR unchecked_on >= checked_on", name="unchecked_after"),
+        sa.CheckConstraint("checked_by IS NULL OR checked_by <> member_id", name="not_self"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    member_id: int = Field(foreign_key="member.id", ondelete="RESTRICT")
+    requirement_id: int = Field(foreign_key="requirement.id", ondelete="RESTRICT", index=True)
+    item: str  # as the checklist spells it
+    checked_on: date  # the effective day: the --as-of day, else the department's
+    note: str | None = None
+    checked_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    checked_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    unchecked_on: date | None = None  # from this day on it no longer counts
+    unchecked_by: int | None = Field(default=None, foreign_key="member.id", ondelete="SET NULL", index=True)
+    unchecked_at: datetime | None = _ts()
+    uncheck_note: str | None = None
+
+
 class Shift(_Table, table=True):
     """A shift worked at a station (spec: Shift). Natural key: date, station, shift name."""
 
