@@ -31,6 +31,7 @@ from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, Requiremen
 from trainctl.errors import NotFoundError, PermissionDeniedError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
+from trainctl.queries import checklists as qcl
 from trainctl.queries import members as qm
 from trainctl.queries import requirements as qr
 from trainctl.queries import settings as qs
@@ -58,6 +59,7 @@ TABLES = {
     "enrollment": ("id", "member_id"),
     "program_requirement": ("id", "requirement_id"),
     "requirement": ("id", "requirement_type", "entered_on"),
+    "checklist_signoff": ("id", "member_id", "requirement_id", "item", "checked_on", "unchecked_on"),
 }  # fmt: skip
 
 CHUNK = 500  # member ids per IN list
@@ -393,6 +395,34 @@ def checklist_facts(
     return out
 
 
+# Checklist items signed off for a member outside any program (`checklist check`, table
+# checklist_signoff): each counts from its day until the day it was unchecked.
+_SIGNOFF_SQL = (
+    "SELECT s.member_id, s.id, s.item, s.requirement_id, s.checked_on, s.unchecked_on "
+    "FROM checklist_signoff s WHERE 1 = 1"
+)
+
+
+def signoff_facts(rows: Iterable[Sequence[Any]], upto: date | None) -> dict[int, list[Fact]]:
+    """The member sign-offs standing on `upto` (None: now), by member: facts dated the day
+    signed off (`checklist check --as-of`, else the department's day), as a check on an
+    enrollment is dated (`checklist_facts`); one signed off after `upto` is not read, one
+    unchecked on or before `upto` no longer counts. Their ids are "signoff:ID" (a check on
+    an enrollment is a ledger entry's id: the two never collide)."""
+    out: dict[int, list[Fact]] = {}
+    for mid, sid, item, rid, on, off in rows:
+        day = as_date(on)
+        assert day is not None
+        if not qcl.stands(day, as_date(off), upto):
+            continue
+        values = {
+            "kind": dcm.CHECKLIST, "id": f"signoff:{sid}", "date": day,
+            "skill": item, "name": item, "requirement_id": rid,
+        }  # fmt: skip
+        out.setdefault(mid, []).append(Fact.of(values))
+    return out
+
+
 def load_kinds(
     rd: Reader,
     member_ids: Sequence[int] | None,
@@ -404,7 +434,8 @@ def load_kinds(
 ) -> dict[int, dict[str, list[Fact]]]:
     """Every fact of the members (None: of everyone) in the span, by member and kind: one
     query per kind of fact (per chunk of member ids). Checked checklist items are folded as
-    of `as_of` (else the span's last day), in the department's timezone `zone`."""
+    of `as_of` (else the span's last day), in the department's timezone `zone`: those
+    checked on enrollments and those signed off for the member (`signoff_facts`)."""
     out: dict[int, dict[str, list[Fact]]] = {}
     for kind in _KINDS:
         if kind not in span.first:
@@ -413,15 +444,21 @@ def load_kinds(
             groups: Iterable[Sequence[int] | None] = (
                 [None] if member_ids is None else _chunks(member_ids)
             )
+            upto = as_of or span.last
             for ids in groups:
-                sql, where = _CHECKLIST_SQL, dict[str, Any]()
+                sql, signed, where = _CHECKLIST_SQL, _SIGNOFF_SQL, dict[str, Any]()
                 if ids is not None:
                     ins, where = in_list("m", list(ids))
                     sql += f" AND e.member_id IN {ins}"
-                for mid, facts in checklist_facts(
-                    rd.rows(sql, where), as_of or span.last, zone
-                ).items():
-                    out.setdefault(mid, {}).setdefault(kind, []).extend(facts)
+                    signed += f" AND s.member_id IN {ins}"
+                # both sources of checked items: checks on enrollments (the ledger) and
+                # the member's own sign-offs
+                for source in (
+                    checklist_facts(rd.rows(sql, where), upto, zone),
+                    signoff_facts(rd.rows(signed, where), upto),
+                ):
+                    for mid, facts in source.items():
+                        out.setdefault(mid, {}).setdefault(kind, []).extend(facts)
             continue
         groups = [None] if member_ids is None else _chunks(member_ids)
         make = _maker(kind, names)

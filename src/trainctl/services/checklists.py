@@ -1,0 +1,169 @@
+"""Checklist sign-offs by member: `checklist check`, `checklist uncheck` (training.manage).
+
+A checklist requirement that applies by position (the NFPA 1582 annual medical, NFPA
+1500's annual training) is owed by every member it names, in a program or not. An officer
+signs an item off for the member (a member's record, as a skill checkoff is, not an
+enrollment's): one row of checklist_signoff, dated the day it was done (--as-of, else the
+department's day), which compliance and `requirement explain` count with the items checked
+on the member's enrollments (queries/compliance `load_kinds`, the one fact loader). An
+uncheck takes the item back from its day on (a report of an earlier day still counts it);
+the row is kept. Program progress is not credited: a program's item is checked on the
+enrollment (`progress update --check`), as before.
+
+Nobody signs off their own items. Refused, with nothing written: an unknown or inactive
+member, a requirement that is not a checklist, an item it does not list, a day after
+today, a second sign-off of the item on the same day, an uncheck of an item not standing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+from trainctl.domain import progress as dp
+from trainctl.domain import text as dtext
+from trainctl.errors import BadInputError, RefusedError
+from trainctl.models import ChecklistSignoff, utcnow
+from trainctl.queries import checklists as q
+from trainctl.queries import reader_of
+from trainctl.services.audit import audit
+from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.members import effective_day
+from trainctl.services.requirements import get_requirement
+from trainctl.services.sheet_import import active_member
+
+MAX_NOTE = 2_000
+
+
+@dataclass(frozen=True)
+class Signed:
+    """What `checklist check` / `uncheck` did: the sign-off, whose, which item, which day."""
+
+    id: int
+    member: str
+    requirement: str
+    item: str
+    day: date
+    checked_on: date  # (an uncheck: the day the item was signed off)
+
+
+def _note(note: str | None) -> str | None:
+    if note is None or not note.strip():
+        return None
+    if len(note) > MAX_NOTE:
+        raise BadInputError(f"--note is {len(note):,} characters long; at most {MAX_NOTE:,} are allowed.",
+                            "Shorten the note; nothing was recorded.")  # fmt: skip
+    why = dtext.problem(note, multiline=True)
+    if why is not None:
+        raise BadInputError(f"--note {why}.", "Fix the note; nothing was recorded.")
+    return note.strip()
+
+
+def _target(
+    session: Session, member_ref: str, requirement_ref: str, item: str, day: date
+) -> tuple[int, str, int, str, str]:
+    """(member id, member name, requirement id, its label, the item as it spells it)."""
+    member_id, member_name = active_member(session, member_ref, on=day)
+    req = get_requirement(session, requirement_ref)
+    assert req.id is not None
+    label = f"{req.registry_code} — {req.name}" if req.registry_code else req.name
+    if req.requirement_type != "checklist":
+        raise BadInputError(
+            f"REQUIREMENT: {label!r} is {_a(req.requirement_type)} requirement, not a checklist; "
+            "only checklist items are signed off.",
+            "Name a checklist (`trainctl requirement list --type checklist` lists them); other "
+            "requirements count training records, cards, skill checkoffs, shifts or calls.",
+        )
+    items = dp.item_names(req.checklist_items)
+    found = dp.match_item(items, item)
+    if found is None:
+        raise BadInputError(
+            f"ITEM: {label!r} has no item {item.strip()!r}.",
+            f"Its items: {', '.join(repr(i) for i in items) or 'none defined'}.",
+        )
+    return member_id, member_name, req.id, label, found
+
+
+def _a(word: str) -> str:
+    word = word.replace("_", " ")
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def check(
+    session: Session,
+    actor: Actor,
+    member_ref: str,
+    requirement_ref: str,
+    item: str,
+    *,
+    on: date | None,
+    note: str | None = None,
+) -> Signed:
+    """Sign `item` off for the member on `on` (None: the department's day)."""
+    actor.require(MANAGE, "sign off checklist items")
+    day = effective_day(session, on, field="--as-of")
+    text = _note(note)
+    member_id, member_name, rid, label, found = _target(session, member_ref, requirement_ref, item, day)
+    actor.refuse_own(member_id, "signs off their own checklist items")
+    session.flush()
+    twice = [sid for sid, checked in q.standing(reader_of(session), member_id, rid, found, day)
+             if checked == day]  # fmt: skip
+    if twice:
+        raise RefusedError(
+            f"{found!r} of {label!r} is signed off for {member_name} on {day} already "
+            f"(sign-off {twice[0]}); nothing was recorded.",
+            f"`trainctl checklist list --member id:{member_id}` shows the sign-offs; sign it off "
+            "again on the day it was done again (--as-of).",
+        )
+    row = ChecklistSignoff(
+        member_id=member_id, requirement_id=rid, item=found, checked_on=day, note=text,
+        checked_by=actor.member_id, checked_at=utcnow(),
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    audit(session, actor, "checklist.check", "checklist_signoff", row.id, member_id=member_id,
+          requirement_id=rid, item=found, checked_on=str(day))  # fmt: skip
+    return Signed(row.id, member_name, label, found, day, day)
+
+
+def uncheck(
+    session: Session,
+    actor: Actor,
+    member_ref: str,
+    requirement_ref: str,
+    item: str,
+    *,
+    on: date | None,
+    note: str | None = None,
+) -> Signed:
+    """Take back the member's latest sign-off of `item` standing on `on` (None: the
+    department's day), from that day on."""
+    actor.require(MANAGE, "uncheck checklist items")
+    day = effective_day(session, on, field="--as-of")
+    text = _note(note)
+    member_id, member_name, rid, label, found = _target(session, member_ref, requirement_ref, item, day)
+    actor.refuse_own(member_id, "unchecks their own checklist items")
+    session.flush()
+    standing = q.standing(reader_of(session), member_id, rid, found, day)
+    if not standing:
+        raise RefusedError(
+            f"{found!r} of {label!r} is not signed off for {member_name} on {day}; nothing to uncheck.",
+            f"`trainctl checklist list --member id:{member_id} --all` shows the sign-offs and "
+            "their days (an uncheck is dated on or after the day it takes back).",
+        )
+    sid, checked = standing[0]
+    row = session.get(ChecklistSignoff, sid)
+    assert row is not None
+    row.unchecked_on, row.unchecked_by, row.unchecked_at = day, actor.member_id, utcnow()
+    row.uncheck_note = text
+    session.add(row)
+    session.flush()
+    audit(session, actor, "checklist.uncheck", "checklist_signoff", sid, member_id=member_id,
+          requirement_id=rid, item=found, unchecked_on=str(day))  # fmt: skip
+    return Signed(sid, member_name, label, found, day, checked)
+
+
+__all__ = ["Signed", "check", "uncheck"]
