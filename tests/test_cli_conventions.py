@@ -321,7 +321,8 @@ def test_writes_refuse_a_database_not_at_head_without_alembic(demo_db, tmp_path,
     if schema == "behind":
         assert r.returncode == 78, r.stderr
         assert f"The database schema is at {version}; this trainctl needs" in r.stderr
-        assert "trainctl db upgrade" in r.stderr
+        # (the hint names the --db given: run as printed, it upgrades this file)
+        assert f"`trainctl --db {db} db upgrade`" in r.stderr
     else:
         assert r.returncode == 1, r.stderr
         assert "(9999_future) is newer than this trainctl" in r.stderr

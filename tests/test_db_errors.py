@@ -229,8 +229,8 @@ def _damaged_answer(cli, db: Path, *command: str) -> str:
     assert r.stdout == "", (command, r)
     assert r.stderr.splitlines() == [
         f"Error: {db} is damaged (database disk image is malformed): restore it from a backup; "
-        "`trainctl db check` shows what SQLite finds wrong with it. Nothing was written."
-    ], (command, r)
+        f"`trainctl --db {db} db check` shows what SQLite finds wrong with it. Nothing was written."
+    ], (command, r)  # (the check of this file: the --db given, as every hint names it)
     return r.stderr
 
 

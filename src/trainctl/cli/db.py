@@ -10,7 +10,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli.options import not_stdout
-from trainctl.cli.state import AppState, get_state
+from trainctl.cli.state import AppState, get_state, hint
 from trainctl.errors import PermissionDeniedError, TrainctlError
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,7 +49,9 @@ def current(ctx: typer.Context) -> None:
         "foreign": "not a trainctl database",
         "newer": "newer than this trainctl: upgrade trainctl",
     }[version_status(version)]
-    render.record({"database": display_url(state.url), "revision": version, "head": SCHEMA_HEAD, "status": status}, state.fmt)
+    # (on stdout, but a step to copy: it names the --db given, as every message does)
+    render.record({"database": display_url(state.url), "revision": version, "head": SCHEMA_HEAD,
+                   "status": hint(status)}, state.fmt)  # fmt: skip
 
 
 @app.command("upgrade")

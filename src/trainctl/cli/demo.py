@@ -79,6 +79,7 @@ def demo(
     svc.remove_files(dest)
 
     state.db, state.actor, state._engine = str(dest), None, None
+    state.typed = {"--db": str(dest)}  # what it shows next is the demo's: commands name its file
     # Marked first, in its own transaction: a build that fails can simply be run again.
     with state.session() as (session, _):
         svc.mark_demo(session)

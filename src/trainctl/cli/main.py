@@ -18,7 +18,7 @@ from typer.core import TyperGroup
 
 from trainctl import __version__
 from trainctl.cli.options import OutputFormat, parse_date
-from trainctl.cli.state import AppState
+from trainctl.cli.state import AppState, hint, run_started
 from trainctl.errors import TrainctlError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -165,7 +165,7 @@ def _root_option_hint(exc: BaseException) -> None:
     command = sub[len(tool) + 1 :]
     value = f" {_ROOT_OPTIONS[name]}" if _ROOT_OPTIONS[name] else ""
     exc.possibilities = []  # type: ignore[attr-defined]  # Click's "Possible options" are the command's
-    exc.message = (  # type: ignore[attr-defined]
+    exc.message = hint(  # type: ignore[attr-defined]
         f"{name} is an option of {tool} itself, given before the command: "
         f"`{tool} {name}{value} {command} ...`."
     )
@@ -341,6 +341,7 @@ class TrainctlGroup(TyperGroup):
                 state = ctx.obj if isinstance(ctx.obj, AppState) else None
                 if state is not None:
                     state.close()
+                run_started(None)
         except KeyboardInterrupt:
             # Ctrl-C: say whether the command's changes were saved (a bulk enrollment
             # committed, then interrupted while it printed, looked like a failure)
@@ -432,6 +433,7 @@ def root(
     ctx.obj = AppState(
         db=db, actor=actor, fmt=fmt.value, quiet=quiet, as_of=parse_date(as_of, "--as-of"), typed=typed
     )
+    run_started(ctx.obj)  # its messages' commands name the --db it was given (state.hint)
 
 
 def _plain_help(typer_app: typer.Typer) -> None:

@@ -149,7 +149,9 @@ def _note(message: str, *, quiet: bool, fmt: str) -> None:
     else:
         import sys
 
-        sys.stderr.write(message + "\n")
+        from trainctl.cli.state import hint
+
+        sys.stderr.write(hint(message) + "\n")
 
 
 def _show_due(

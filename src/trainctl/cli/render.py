@@ -43,6 +43,15 @@ def console(name: str = "out") -> Console:
                 self.quiet = True
                 raise BrokenPipeError
 
+            def print(self, *objects: Any, **kwargs: Any) -> None:
+                if self.stderr:  # a message: the commands it shows name this run's --db
+                    from trainctl.cli.state import hint
+
+                    markup = kwargs.get("markup")
+                    markup = self._markup if markup is None else markup
+                    objects = tuple(hint(o, markup=markup) if isinstance(o, str) else o for o in objects)
+                super().print(*objects, **kwargs)
+
         # emoji=False: a name or a value typed as ":fire:" is printed as typed, not as 🔥
         _consoles[name] = Quiet(stderr=(name == "err"), soft_wrap=(name == "err"), emoji=False)
     return _consoles[name]

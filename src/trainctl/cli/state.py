@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -148,6 +150,49 @@ def command_line(
     options = [("--db", display_url(db) if db else None), ("--as", actor), ("--as-of", as_of)]
     given = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in options if v is not None)
     return f"trainctl{given} {words}".rstrip()
+
+
+# The state of the command being run (set by the root callback, cleared when it ends): the
+# database its messages' commands name (`hint`).
+_RUN: AppState | None = None
+
+
+def run_started(state: AppState | None) -> None:
+    """`state` is the running command's (None: it ended)."""
+    global _RUN
+    _RUN = state
+
+
+def hint(text: str, *, markup: bool = False) -> str:
+    """`text` (a message, hint, next step or empty-table line) as it is printed: every
+    trainctl command it shows (`trainctl db upgrade`, "trainctl member add NAME ...") with
+    the --db this run was given on the command line, so that copied and run it answers for
+    the same database, not the default one. A database given by TRAINCTL_DB or the config
+    adds nothing (the copy runs where it is set too), nor does a command that names its
+    database already (`command_line`, the demo's own file). Only --db: a day or a member
+    a hint needs it names itself (`AppState.command`). `markup`: `text` is Rich markup (the
+    option is escaped). Every message trainctl prints on stderr passes here
+    (render.console("err")); the one rule, so services and domain spell commands plainly."""
+    db = _RUN.typed.get("--db") if _RUN is not None else None
+    if db is None or "trainctl " not in text:
+        return text
+    prefix = command_line("", db=db)  # `trainctl --db PATH` (quoted; a URL's password as ***)
+    if markup:
+        from rich.markup import escape
+
+        prefix = escape(prefix)
+    return _command_start().sub(lambda _: prefix + " ", text)  # (a backslash kept as it is)
+
+
+@functools.cache
+def _command_start() -> re.Pattern[str]:
+    """The "trainctl " that starts a command: the word (not inside a path or a file name:
+    /var/lib/trainctl/trainctl.db) before one of its commands or a global option, unless the
+    command names its database (--db before its end: a closing backtick or the line's)."""
+    from trainctl.cli.main import COMMANDS, SUB_APPS
+
+    words = "|".join(sorted(map(re.escape, [*SUB_APPS, *COMMANDS]), key=len, reverse=True))
+    return re.compile(rf"(?<![\w./-])trainctl (?=(?:{words})\b|-)(?![^`\n]*--db\b)")
 
 
 def get_state(ctx: typer.Context) -> AppState:
