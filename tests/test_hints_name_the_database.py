@@ -170,3 +170,17 @@ def test_a_bulk_file_refusal_names_the_database(cli, demo_copy: Path, tmp_path: 
     with sqlite3.connect(demo_copy) as con:
         assert list(con.iterdump()) == before
     con.close()
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("postgresql://ann:s3cret@db.example/academy", "postgresql://ann:***@db.example/academy"),
+    # typed without percent-encoding: the password runs to the last @, never partly shown
+    ("postgresql://ann:p@ss@w0rd@db.example/academy", "postgresql://ann:***@db.example/academy"),
+    ("postgresql+psycopg://ann:a/b:c?d@db.example:5432/academy?sslmode=require",
+     "postgresql+psycopg://ann:***@db.example:5432/academy?sslmode=require"),
+    ("postgresql://ann@db.example/academy", "postgresql://ann@db.example/academy"),
+    ("postgresql://:pw@db.example/academy", "postgresql://:***@db.example/academy"),
+    ("sqlite:////srv/fire@station/academy.db", "sqlite:////srv/fire@station/academy.db"),
+])  # fmt: skip
+def test_display_url_masks_the_whole_password(url: str, shown: str) -> None:
+    assert display_url(url) == shown

@@ -53,8 +53,10 @@ def _bad_db(text: str, why: str) -> Exception:
 
 
 def display_url(url: str) -> str:
-    """A database URL fit to print: any password replaced by ***."""
-    return re.sub(r"^(\w[\w+]*://[^:/@]+:)[^@]*@", r"\1***@", url)
+    """A database URL fit to print: any password replaced by ***, up to the URL's last @ (a
+    password typed without percent-encoding may hold @, / or ?: masking too much is safe,
+    showing part of it is not)."""
+    return re.sub(r"^(\w[\w+]*://[^:/@]*:).*@", r"\1***@", url)
 
 
 def sqlite_path(url: str) -> Path | None:
