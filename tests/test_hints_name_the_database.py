@@ -16,8 +16,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from postgres_helpers import migrate
 
-from trainctl.config import display_url
+from trainctl.config import display_url, to_url
 from trainctl.db import REVISIONS
 
 STALE = REVISIONS[-2]
@@ -42,7 +43,7 @@ def elsewhere(cli, db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def test_a_stale_database_given_by_db_gets_the_upgrade_hint_with_its_db(cli, elsewhere, db, snapshot):
-    db.execute("UPDATE alembic_version SET version_num = :v", {"v": STALE})
+    migrate(to_url(elsewhere), STALE, down=True)  # really one revision behind: the hint is run below
     before = snapshot()
     r = cli("--db", elsewhere, "enroll", "show", "7", ok=False)
     assert r.exit_code == 78, r
@@ -60,7 +61,7 @@ def test_a_stale_database_given_by_db_gets_the_upgrade_hint_with_its_db(cli, els
 def test_without_db_the_hints_are_as_before(cli, db_url, db, monkeypatch):
     """TRAINCTL_DB names the database (the copy runs with it too): nothing added."""
     cli("member", "list")
-    db.execute("UPDATE alembic_version SET version_num = :v", {"v": STALE})
+    migrate(to_url(db_url), STALE, down=True)
     r = cli("enroll", "show", "7", ok=False)
     assert r.exit_code == 78
     assert "Hint: Run `trainctl db upgrade` (it backs the file up first)." in r.stderr
