@@ -87,6 +87,10 @@ def test_a_root_option_after_the_command_says_where_it_goes(cli, dept):
     # another unknown option keeps Click's words; the global option in its place works
     assert "No such option: --nope" in cli("member", "list", "--nope", ok=False).stderr
     assert cli("--as-of", "2026-01-01", "cert", "list").exit_code == 0
+    # --format: listings take it after the command too; `db current` only before it
+    r = cli("db", "current", "--format", "json", ok=False)
+    assert r.exit_code == 2 and "`trainctl --format json db current ...`" in r.stderr, r.stderr
+    assert cli("member", "list", "--format", "json").exit_code == 0
 
 
 def test_a_root_option_after_the_command_names_python_m_trainctl_whole(dept, snapshot):

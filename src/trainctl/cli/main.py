@@ -149,7 +149,8 @@ def _is_usage_error(exc: BaseException) -> bool:
 
 
 # trainctl's own options, which a command does not take after its name
-_ROOT_OPTIONS = {"--as-of": "DATE", "--db": "PATH", "--as": "MEMBER", "--quiet": "", "-q": ""}
+_ROOT_OPTIONS = {"--as-of": "DATE", "--db": "PATH", "--as": "MEMBER", "--quiet": "", "-q": "",
+                 "--format": "json", "-f": "json"}  # --format: where a command takes none (`db current`)
 
 
 def _root_option_hint(exc: BaseException) -> None:
