@@ -215,9 +215,17 @@ def _credit(
 
 def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
     summary = DemoSummary()
+    # The demo's requirements, the registries' (NFPA, NREMT, Pro Board, ISO) and its own
+    # (the programs' definitions, Local protocol review), were in force all its year:
+    # entered as of its first day. A requirement entered on the demo's day would be owed
+    # only from next month (the department's own, domain.compliance.entered_in), and a
+    # window that closed before it would be held against nobody (a registry's, `unasked`):
+    # `report compliance` of the demo's day let May's ISO company hours off that
+    # `report iso --year` of the same day called short.
+    in_force = date(today.year, 1, 1)
     for name in REGISTRIES:
         parsed = rsvc.read_registry(session, rsvc.registry_path(name))
-        rsvc.import_registry(session, actor, parsed, today=today)  # entered on the demo's day
+        rsvc.import_registry(session, actor, parsed, today=in_force)
         summary.registries[parsed.registry] = len(parsed.entries)
 
     by_badge = {}
@@ -240,11 +248,6 @@ def build_demo(session: Session, actor: Actor, today: date) -> DemoSummary:
     summary.members = len(ROSTER)
 
     programs = {}
-    # the department's own requirements (the programs' definitions, Local protocol review)
-    # were in force all year: entered as of its first day, so this year's window is owed
-    # whole (one entered on the demo's day would be owed from next month on, as any
-    # requirement entered inside a window is: domain.compliance.entered_in)
-    in_force = date(today.year, 1, 1)
     for path in pf.sample_programs():
         applied = pf.apply_file(session, actor, pf.parse_file(path), source=path.name, today=in_force)
         programs[applied.program.name] = applied.program
