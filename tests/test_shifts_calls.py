@@ -247,6 +247,26 @@ def test_call_list_shows_the_year_of_a_call_after_new_years_midnight(duty, monke
     assert "2025-01-01" in row and "Structure" in row and "00:30" in out, out
 
 
+def test_shift_list_shows_the_year_of_a_time_in_and_out_as_call_list_does(duty, monkeypatch):
+    """`shift list` wrote time in and out as "12-31 07:00" and "01-01 07:00": the New
+    Year's Eve tour ended on "01-01" of no year, and a past year's list read as this
+    year's. One rule with `call list` (cli.shift.local_dated): the whole date, and at 80
+    columns the time goes under it (nothing cut)."""
+    duty("--as-of", "2025-01-01", "shift", "add", "ann@fd.org", "--date", "2024-12-31", "--station", "1",
+         "--shift", "A", "--time-in", "2024-12-31T07:00-05:00", "--time-out", "2025-01-01T07:00-05:00")  # fmt: skip
+    out = duty("shift", "list").stdout
+    row = next(line for line in out.splitlines() if "Ann Lee" in line)
+    assert "2024-12-31 07:00" in row and "2025-01-01 07:00" in row, out
+    from trainctl.cli import render
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(render, "_consoles", {})  # Rich reads COLUMNS when a console is made
+    out = duty("shift", "list").stdout
+    assert "…" not in out and max(map(len, out.splitlines())) <= 80, out
+    row = next(line for line in out.splitlines() if "Ann" in line)
+    assert "2024-12-31" in row and "2025-01-01" in row and "07:00" in out, out
+
+
 def test_shift_totals_title_the_member_id_as_such(duty):
     """`shift list --totals` titled the member's id "ID", as `shift list` titles the
     attendance id that `shift void` takes: Bo's row read "3", which is no attendance of

@@ -77,17 +77,12 @@ def local(instant: datetime | None, zone: tzinfo) -> str:
 
 
 def local_dated(instant: datetime | None, zone: tzinfo) -> str:
-    """A call's time for a table: '2025-01-01 00:30', the department's clock (said under
-    the table), with its year: a call after midnight on New Year's Day belongs to the shift
-    date of 2024-12-31, and '01-01 00:30' under it read as the wrong year. At 80 columns
-    the time goes under the date (lines break at the space)."""
+    """A time for a table (a call's, a shift's time in and out): '2025-01-01 00:30', the
+    department's clock (said under the table), with its year: a call after midnight on
+    New Year's Day belongs to the shift date of 2024-12-31, and '01-01 00:30' under it
+    read as the wrong year, as did a New Year's Eve tour's time out. At 80 columns the
+    time goes under the date (lines break at the space); a file keeps `local`'s spelling."""
     return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M") if instant else ""
-
-
-def local_short(instant: datetime | None, zone: tzinfo) -> str:
-    """The same for a table: '03-08 07:00' (the year is the shift date's, the zone the
-    department's, said under the table); a file keeps `local`'s whole spelling."""
-    return instant.astimezone(zone).strftime("%m-%d %H:%M") if instant else ""
 
 
 @app.command("add")
@@ -184,7 +179,7 @@ def list_(
     if totals:
         render.table([t.as_dict() for t in q.attendance_totals(rows)], TOTAL_COLUMNS, fmt, empty=empty)
         return
-    when = local_short if fmt == "table" else local  # (80 columns: the table fits)
+    when = local_dated if fmt == "table" else local  # (80 columns: the time goes under its date)
     cut = rows[: row_limit(limit, fmt)]
     shown = [
         {**r.as_dict(), "time_in": when(r.time_in, zone), "time_out": when(r.time_out, zone),
