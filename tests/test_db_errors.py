@@ -319,6 +319,69 @@ def test_a_damaged_page_no_command_reads_is_found_by_db_check(cli, tmp_path: Pat
     assert db.read_bytes() == before
 
 
+def test_an_index_that_disagrees_with_its_table_is_rebuilt_not_restored(cli, tmp_path: Path):
+    """An entry of an index page changed (a bit flipped on disk: ff07's e-mail in the
+    case-blind e-mail index) leaves every page readable; `db check` found it ("row 7 missing
+    from index uq_member_email_ci") and said to restore the file from a backup, losing
+    whatever was written since. An index is rebuilt from its table: the error names the
+    index and the REINDEX line that rebuilds it, changing no row; run as given, the check
+    passes and every member is still there."""
+    db = tmp_path / "index.db"
+    _department(cli, db)
+    con = sqlite3.connect(db)
+    size = con.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = con.execute("SELECT rootpage FROM sqlite_master WHERE name = 'uq_member_email_ci'").fetchone()
+    (ff07,) = con.execute("SELECT id FROM member WHERE email = 'ff07@fd.org'").fetchone()
+    members = con.execute("SELECT * FROM member ORDER BY id").fetchall()
+    con.close()
+    with db.open("r+b") as fh:  # the index's one page (30 e-mails): one key, still in order
+        fh.seek((root - 1) * size)
+        page = fh.read(size)
+        assert page.count(b"ff07@fd.org") == 1
+        fh.seek((root - 1) * size + page.index(b"ff07@fd.org"))
+        fh.write(b"ff07@fd.orh")
+    before = db.read_bytes()
+    for command in READS:  # every page reads
+        assert cli("--db", str(db), *command).exit_code == 0
+    r = cli("--db", str(db), "-f", "json", "db", "check", ok=False)
+    assert r.exit_code == 1, r
+    checks = {c["check"]: c for c in r.json}
+    assert checks["integrity_check"]["detail"] == f"row {ff07} missing from index uq_member_email_ci", checks
+    assert checks["foreign_key_check"]["ok"] is True and checks["schema at head"]["ok"] is True
+    line = f"sqlite3 {db} 'REINDEX uq_member_email_ci'"
+    assert r.stderr.splitlines() == [
+        f"Error: {db} is damaged (it failed a check: integrity_check, see above): its index "
+        f"uq_member_email_ci can be rebuilt from its table, changing no row: `{line}`, then "
+        "`trainctl db check` again; if it still fails, restore the file from a backup. "
+        "Nothing was written."
+    ], r
+    assert "restore it from a backup" not in r.stderr
+    assert db.read_bytes() == before
+    con = sqlite3.connect(db)  # the line as given (the sqlite3 shell runs the same SQL)
+    con.execute("REINDEX uq_member_email_ci")
+    con.commit()
+    assert con.execute("SELECT * FROM member ORDER BY id").fetchall() == members
+    con.close()
+    r = cli("--db", str(db), "-f", "json", "db", "check")
+    assert all(c["ok"] for c in r.json), r
+
+
+@pytest.mark.parametrize(("rows", "indexes"), [
+    (["ok"], ()),
+    ([], ()),
+    (["row 7 missing from index ix_a", "wrong # of entries in index ix_a",
+      "non-unique entry in index uq_b"], ("ix_a", "uq_b")),
+    (["row 7 missing from index ix_a", "Page 56: btreeInitPage() returns error code 11"], ()),
+    (["NULL value in member.email"], ()),
+])  # fmt: skip
+def test_only_an_integrity_check_of_index_entries_is_mended_by_reindex(rows, indexes):
+    """dbfile.index_faults: the indexes to rebuild when that is all integrity_check found;
+    a damaged page or a table's own fault beside it is a backup's."""
+    from trainctl.dbfile import index_faults
+
+    assert index_faults(rows) == indexes
+
+
 def test_a_file_that_is_not_sqlite_is_still_not_called_damaged(cli, tmp_path: Path):
     """Only a file that begins as every SQLite file does is damaged; a text file named .db
     is not a database (and gets its own hint)."""

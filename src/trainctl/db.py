@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -509,47 +509,60 @@ def upgrade(
     return before, str(after or ""), saved
 
 
-def check(url: str) -> list[tuple[str, bool, str]]:
+class Check(NamedTuple):
+    """One line of `db check`: what was checked, whether it passed, what was found, and,
+    for a SQLite integrity_check that found only indexes disagreeing with their tables
+    (`dbfile.index_faults`), those indexes (REINDEX rebuilds them)."""
+
+    check: str
+    ok: bool
+    detail: str
+    indexes: tuple[str, ...] = ()
+
+
+def check(url: str) -> list[Check]:
     """[(check, ok, detail)]: schema at head, then on SQLite integrity_check and
     foreign_key_check; on PostgreSQL (which enforces keys and checks itself) indexes left
     invalid and constraints left unvalidated (an interrupted CREATE INDEX CONCURRENTLY, a
     NOT VALID constraint), which the server would silently not use or not enforce."""
+    from trainctl.dbfile import index_faults
     from trainctl.errors import DamagedDatabaseError
 
-    results: list[tuple[str, bool, str]] = []
+    results: list[Check] = []
     try:
         version = read_schema_version(url)
     except DamagedDatabaseError as exc:  # (its own words name the check: not repeated here)
         version = "damaged"
-        results.append(("schema at head", False, f"SQLite could not read the schema: {exc.reason}"))
+        results.append(Check("schema at head", False, f"SQLite could not read the schema: {exc.reason}"))
     else:
         results.append(
-            ("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})")
+            Check("schema at head", version == SCHEMA_HEAD, f"{version or 'none'} (head {SCHEMA_HEAD})")
         )
     path = sqlite_path(url)
     if version is None:
         return results
     if path is None:
-        return results + _server_checks(url)
+        return results + [Check(*c) for c in _server_checks(url)]
     try:
         con = connect_sqlite(str(path))  # a read-only folder too
     except sqlite3.DatabaseError as exc:
-        return [*results, ("integrity_check", False, f"SQLite could not open the file: {exc}")]
+        return [*results, Check("integrity_check", False, f"SQLite could not open the file: {exc}")]
     try:
         # a damaged page can make the check itself fail ("database disk image is
         # malformed"): that is its answer, shown in the table, not an error instead of it
         try:
             rows = [r[0] for r in con.execute("PRAGMA integrity_check")]
-            results.append(("integrity_check", rows == ["ok"], "; ".join(rows[:5])))
+            results.append(Check("integrity_check", rows == ["ok"], "; ".join(rows[:5]),
+                                 index_faults(rows)))  # fmt: skip
         except sqlite3.DatabaseError as exc:
-            results.append(("integrity_check", False, _stopped_check(con, exc)))
+            results.append(Check("integrity_check", False, _stopped_check(con, exc)))
         try:
             fk = con.execute("PRAGMA foreign_key_check").fetchall()
             results.append(
-                ("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok")
+                Check("foreign_key_check", not fk, f"{len(fk)} dangling references" if fk else "ok")
             )
         except sqlite3.DatabaseError as exc:
-            results.append(("foreign_key_check", False, f"SQLite stopped the check: {exc}"))
+            results.append(Check("foreign_key_check", False, f"SQLite stopped the check: {exc}"))
     finally:
         con.close()
     return results

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shlex
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
@@ -198,6 +199,42 @@ def damaged_file(path: Path, reason: str, then: str) -> DamagedDatabaseError:
     for `db check`, whose integrity check found it)."""
     return DamagedDatabaseError(
         f"{path} is damaged ({reason}): restore it from a backup; {then} Nothing was written.",
+        reason,
+    )
+
+
+# PRAGMA integrity_check's lines for an index whose entries disagree with its table (a
+# B-tree whose pages are whole): the SQLite source's pragma.c wordings.
+INDEX_FAULT = re.compile(
+    r"(?:row -?\d+ missing from|wrong # of entries in|non-unique entry in) index (?P<index>\S+)"
+)
+
+
+def index_faults(rows: list[str]) -> tuple[str, ...]:
+    """The indexes PRAGMA integrity_check found disagreeing with their tables, when that is
+    all it found ("row 7 missing from index uq_member_email_ci", "wrong # of entries in
+    index ..."); () when it found anything else, or nothing. Such an index is rebuilt from
+    its table by REINDEX (`damaged_index`); a page of garbage stops the check itself, and
+    REINDEX as well (SQLite must read the old index to free it): a backup then."""
+    if not rows or rows == ["ok"]:
+        return ()
+    found = [INDEX_FAULT.fullmatch(r.strip()) for r in rows]
+    if not all(found):
+        return ()
+    return tuple(dict.fromkeys(m["index"] for m in found if m))
+
+
+def damaged_index(path: Path, indexes: tuple[str, ...], reason: str) -> DamagedDatabaseError:
+    """The damaged file whose only fault is an index disagreeing with its table (`db check`,
+    `index_faults`): rebuilt from the table with REINDEX, which changes no row, through the
+    sqlite3 shell (trainctl has no command for it); a backup when that does not clear it
+    (a value of the table itself damaged, or a duplicate a unique index refuses)."""
+    line = f"sqlite3 {shlex.quote(str(path))} " + shlex.quote("; ".join(f"REINDEX {i}" for i in indexes))
+    return DamagedDatabaseError(
+        f"{path} is damaged ({reason}): its {'index' if len(indexes) == 1 else 'indexes'} "
+        f"{', '.join(indexes)} can be rebuilt from {'its table' if len(indexes) == 1 else 'their tables'}, "
+        f"changing no row: `{line}`, then `trainctl db check` again; if it still fails, "
+        "restore the file from a backup. Nothing was written.",
         reason,
     )
 

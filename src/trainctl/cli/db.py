@@ -111,7 +111,7 @@ def check(ctx: typer.Context) -> None:
     from trainctl.config import sqlite_path
     from trainctl.db import check as do_check
     from trainctl.db import read_schema_version
-    from trainctl.dbfile import damaged_file, server_damage
+    from trainctl.dbfile import damaged_file, damaged_index, server_damage
     from trainctl.errors import DamagedDatabaseError
 
     state = get_state(ctx)
@@ -119,17 +119,20 @@ def check(ctx: typer.Context) -> None:
         if read_schema_version(state.url) is None:
             state.engine()  # a new database is created at head first
     results = do_check(state.url)
-    rows = [{"check": name, "ok": ok, "detail": detail} for name, ok, detail in results]
+    rows = [{"check": c.check, "ok": c.ok, "detail": c.detail} for c in results]
     render.table(rows, [render.Col("check"), render.Col("ok"), render.Col("detail")], state.fmt)
-    failed = {name for name, ok, _ in results if not ok}
+    failed = {c.check: c for c in results if not c.ok}
     path = sqlite_path(state.url)
     if path is not None and "integrity_check" in failed:
+        indexes = failed["integrity_check"].indexes
+        if indexes and len(failed) == 1:  # an index that disagrees with its table: REINDEX
+            raise damaged_index(path, indexes, "it failed a check: integrity_check, see above")
         # a damaged page no command has read yet is found here first: the words every
         # command uses for a damaged file (dbfile.damaged_file), and that the rest still works
         raise damaged_file(path, "it failed a check: integrity_check, see above",
                            "until then, a command that reads a damaged page stops with an error.")  # fmt: skip
     if path is None and "amcheck" in failed:  # PostgreSQL: damaged pages amcheck read
-        detail = next(d for name, _, d in results if name == "amcheck")
+        detail = failed["amcheck"].detail
         parts = detail.removeprefix("damaged: ").split("; ")
         raise server_damage(state.url, "amcheck found damaged pages, see above", detail,
                             index=all(p.startswith("index ") for p in parts))  # fmt: skip
