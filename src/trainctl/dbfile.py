@@ -252,6 +252,23 @@ def damaged_server(url: str | None, sqlstate: str, exc: BaseException | str) -> 
                          reason, index=sqlstate == "XX002")  # fmt: skip
 
 
+def server_internal_error(url: str | None, exc: BaseException | str) -> TrainctlError:
+    """PostgreSQL's internal_error (SQLSTATE XX000), the rest of the class of XX001 and
+    XX002: the server's catch-all for a failure it did not expect ("could not read block 7
+    in file ...", "cache lookup failed for relation ..."). Not always damage (a server bug,
+    a file lost under it), so not `server_damage`'s "restore a backup": the server's words,
+    that nothing was written (the command's transaction rolled back), and what to do."""
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "internal_error"
+    where = f"The PostgreSQL database {display_url(url)}" if url else "The PostgreSQL database"
+    return TrainctlError(
+        f"{where} reported an internal error (internal_error, SQLSTATE XX000: {reason}). "
+        "Nothing was written.",
+        "It is the server's own failure, not always damage: run the command again; if it "
+        "happens again, give this message to the server's administrator (the server's log "
+        "says more), and run `trainctl db check` (with amcheck it reads every page).",
+    )
+
+
 def server_damage(url: str | None, said: str, reason: str, *, index: bool) -> DamagedDatabaseError:
     """The one wording of a damaged PostgreSQL database, for a command that met the damage
     (`damaged_server`) and for `db check`'s amcheck: which database, what was found, that

@@ -50,10 +50,12 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
 
         if is_busy(exc):  # SQLite's busy timeout, PostgreSQL's write lock timeout
             return busy_error(server=state is not None)
-        from trainctl.dbfile import DAMAGED_SQLSTATES, damaged_server
+        from trainctl.dbfile import DAMAGED_SQLSTATES, damaged_server, server_internal_error
 
         if state in DAMAGED_SQLSTATES:  # PostgreSQL: damaged data or index on the server
             return damaged_server(url, state, text)
+        if state == "XX000":  # PostgreSQL's internal_error: the server's failure, its words
+            return server_internal_error(url, text)
         if state is not None and state.startswith("23"):  # integrity constraint violation
             first = text.strip().splitlines()[0] if text.strip() else text
             return TrainctlError(f"The database refused the change: {first}", "Nothing was written.")
