@@ -352,7 +352,7 @@ def test_an_index_that_disagrees_with_its_table_is_rebuilt_not_restored(cli, tmp
     assert r.stderr.splitlines() == [
         f"Error: {db} is damaged (it failed a check: integrity_check, see above): its index "
         f"uq_member_email_ci can be rebuilt from its table, changing no row: `{line}`, then "
-        "`trainctl db check` again; if it still fails, restore the file from a backup. "
+        f"`trainctl --db {db} db check` again; if it still fails, restore the file from a backup. "
         "Nothing was written."
     ], r
     assert "restore it from a backup" not in r.stderr
