@@ -15,6 +15,7 @@ from trainctl.domain.text import (
     plural,
     problem,
     same_name,
+    spoken_name,
     visible,
     word_for,
     words_match,
@@ -111,3 +112,18 @@ def test_the_ascii_shortcut_judges_as_the_rule_does(text, multiline):
 )
 def test_hours_print_to_two_decimals_at_most_and_never_as_an_exponent(x, text):
     assert hours_text(x) == text
+
+
+@pytest.mark.parametrize(
+    ("name", "spoken"),
+    [
+        ("Marsh, Ann", "Ann Marsh"),  # a spreadsheet's "Last, First"
+        ("Ortega Jr.,  Luis", "Luis Ortega Jr."),
+        ("Luis Ortega, Jr.", "Luis Ortega, Jr."),  # a suffix after the comma: as written
+        ("Ann Marsh", "Ann Marsh"),
+        ("Smith, John, Jr.", "Smith, John, Jr."),  # two commas: as written
+        ("Marsh,", "Marsh,"),
+    ],
+)
+def test_spoken_name(name, spoken):
+    assert spoken_name(name) == spoken

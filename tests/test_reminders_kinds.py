@@ -514,3 +514,29 @@ def test_a_card_without_an_expiry_is_warned_of_when_a_renewing_requirement_says_
     got = cli("--format", "json", "reminders", "preview", "--as-of", "2026-06-25").json
     assert sorted((d["email"], d["about"], d["threshold"]) for d in got) == [
         ("ann@fd.example", "BLS", "7d"), ("bo@fd.example", "BLS", "30d")], got  # fmt: skip
+
+
+def test_a_letter_greets_a_last_first_roster_name_as_people_say_it(cli, tmp_path):
+    """A roster saved from Excel writes names "Last, First" (kept as written, filed under
+    the last name); a letter to that member says "Hello Ann Marsh,", not "Hello Marsh,
+    Ann,". A comma before a suffix is no such name, and stays as written."""
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(
+        "\ufeffname,email,badge,hire_date\r\n"
+        '"Marsh, Ann",ann@fd.example,0042,5/14/2012\r\n'
+        '"Luis Ortega, Jr.",luis@fd.example,F-7,5/14/2012\r\n'
+        ",,,\r\n,,,\r\n".encode()
+    )
+    cli("member", "import", "--csv", str(roster))
+    for member, number in (("0042", "A-1"), ("F-7", "A-2")):
+        cli("cert", "add", member, "CPR-BLS", "--number", number, "--issued", "2024-12-31",
+            "--expires", "2026-12-31")  # fmt: skip
+    out = tmp_path / "out"
+    cli("reminders", "send", "--as-of", "2026-12-05", "--transport", "file", str(out))
+    from email import message_from_bytes
+    from email.policy import default
+
+    letters = {str(m["To"].addresses[0].addr_spec): m.get_content() for m in
+               (message_from_bytes(f.read_bytes(), policy=default) for f in out.glob("*.eml"))}  # fmt: skip
+    assert letters["ann@fd.example"].startswith("Hello Ann Marsh,"), letters["ann@fd.example"]
+    assert letters["luis@fd.example"].startswith("Hello Luis Ortega, Jr.,\r\n"), letters["luis@fd.example"]

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from trainctl.domain import progress as dp
 from trainctl.domain.periods import add_months
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, spoken_name
 
 FRESH_DAYS = 30  # follow-ups and one-off notices older than this are stale
 CERT_LEAD_DAYS = (90, 60, 30, 7, 0)  # certification expiry: 90/60/30/7 days and on the day
@@ -508,7 +508,7 @@ def sentence(text: str) -> str:
 
 
 def _letter(name: str, lines: Iterable[str], note: str | None, why: str) -> str:
-    parts = [f"Hello {name},", "", *lines]
+    parts = [f"Hello {spoken_name(name)},", "", *lines]
     if note and note.strip():
         parts += ["", "Message from your training officer:", f"  {' '.join(note.split())}"]
     parts += [
@@ -736,5 +736,5 @@ def digest_text(
         "a member's requirements; "
         "`trainctl reminders log` shows what was sent.",
     ]
-    parts = [f"Hello {name},", "", *lines, "", "-- ", "Sent by trainctl: one digest per run."]
+    parts = [f"Hello {spoken_name(name)},", "", *lines, "", "-- ", "Sent by trainctl: one digest per run."]
     return title, "\n".join(parts) + "\n"

@@ -207,6 +207,19 @@ def roster_key(name: str, member_id: int = 0) -> tuple[str, str, int]:
     return _sort_text(last), _sort_text(first), member_id
 
 
+def spoken_name(name: str) -> str:
+    """A name as a letter greets its member: "Last, First", as a roster exported from a
+    spreadsheet writes it (and `roster_key` files it), is "First Last" ("Marsh, Ann" is
+    Ann Marsh); a comma before a suffix ("Luis Ortega, Jr."), more than one comma or an
+    empty side leave the name as written."""
+    last, comma, first = name.partition(",")
+    if not comma or "," in first or not last.strip() or not first.strip():
+        return name
+    if first.strip().rstrip(".").casefold() in NAME_SUFFIXES:
+        return name
+    return f"{' '.join(first.split())} {' '.join(last.split())}"
+
+
 # ------------------------------------------------------------------------------- counts
 def word_for(n: float, word: str, many: str | None = None) -> str:
     """`word` as a count of `n` takes it: "record" for 1, "records" otherwise (`many` for
