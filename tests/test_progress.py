@@ -371,6 +371,38 @@ def test_phase_milestones_use_the_phase_progress(cli, dept):
     assert "Program half" in r.stderr and "Advanced to phase 2" in r.stderr
 
 
+def test_a_ruling_on_credit_dated_ahead_of_today_is_not_told_to_leave_out_as_of(cli, dept, snapshot):
+    """A recruit self-reported a check under a later --as-of (the academy's Monday, entered
+    on Saturday); the officer's `--verify` without --as-of was refused with "Verify it as of
+    MONDAY or later (--as-of), or without --as-of." -- the very command just refused. The
+    hint offers leaving --as-of out only when today is late enough; an uncheck alike."""
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    ahead = (today + timedelta(days=3)).isoformat()
+    officer, ann = dept.member("Olga Chief", role="officer"), dept.member("Ann Lee")
+    dept.simple_program("Recruit", "checklist")
+    cli("enroll", "add", str(ann), "Recruit")
+    cli("progress", "self-reporting", "on")
+    cli("--as", str(ann), "--as-of", ahead, "progress", "update", "1", "--check", "locker")
+    cli("--as-of", ahead, "progress", "update", "1", "--check", "uniform")
+    before = snapshot()
+    for args, verb in ((("--verify",), "Verify"), (("--uncheck", "uniform"), "Uncheck")):
+        r = cli("--as", str(officer), "progress", "update", "1", *args, ok=False)
+        text = " ".join(r.stderr.split())
+        assert r.exit_code == 1 and f"{verb} it as of {ahead} or later (--as-of)." in text, text
+        assert "without --as-of" not in text, text
+    assert snapshot() == before
+    # dated too early by an --as-of while today is late enough: leaving it out still works
+    cli("--as", str(ann), "progress", "update", "1", "--check", "SCBA fit test")
+    before = snapshot()
+    r = cli("--as", str(officer), "--as-of", (today - timedelta(days=1)).isoformat(),
+            "progress", "update", "1", "--verify", "--credit", "3", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "or without --as-of" in " ".join(r.stderr.split()), r.stderr
+    assert snapshot() == before
+    cli("--as", str(officer), "--as-of", ahead, "progress", "update", "1", "--verify")
+
+
 # -------------------------------------------------------------------------- permissions
 def test_self_reporting_is_pending_until_an_officer_verifies_and_never_self_verified(
     cli, dept, snapshot

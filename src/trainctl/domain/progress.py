@@ -21,7 +21,7 @@ from math import fsum
 from typing import TYPE_CHECKING, Any
 
 from trainctl.domain.certs import holding_codes, is_valid
-from trainctl.domain.text import hours_text
+from trainctl.domain.text import hours_text, later_day_hint
 from trainctl.errors import RefusedError
 
 if TYPE_CHECKING:
@@ -1376,7 +1376,7 @@ def milestone_holds(threshold: float, percentage: float) -> bool:
 
 
 def refuse_verifying_before(
-    what: str, since: date | None, today: date, *,
+    what: str, since: date | None, today: date, *, department_day: date,
     rule: str = "a verification cannot be dated before what it verifies", verb: str = "Verify",
 ) -> None:  # fmt: skip
     """A verification (or another officer's ruling: a rejection) is dated `today` (the
@@ -1385,7 +1385,7 @@ def refuse_verifying_before(
     if since is not None and since > today:
         raise RefusedError(
             f"{what} on {since}, after {today}: {rule}.",
-            f"{verb} it as of {since} or later (--as-of), or without --as-of.",
+            later_day_hint(verb, since, department_day),
         )
 
 

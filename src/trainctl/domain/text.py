@@ -243,6 +243,15 @@ def hours_text(x: float) -> str:
     return "0" if text == "-0" else text
 
 
+def later_day_hint(verb: str, since: date, department_day: date) -> str:
+    """The hint of a change refused as dated before `since`: give a later --as-of; and
+    leave --as-of out only when the department's own day (`department_day`, today
+    without --as-of) is late enough: something dated ahead of today (entered under a
+    later --as-of) is not reached by leaving it out."""
+    tail = ", or without --as-of" if since <= department_day else ""
+    return f"{verb} it as of {since} or later (--as-of){tail}."
+
+
 def hired_after(name: str, hired: date | None, day_word: str, day: date | None, done: str, check: str) -> str | None:
     """The notice for something dated before its member's hire date (a typo in the date, or
     a pre-hire academy): kept as given, and said. `day_word` names the day ("the record's

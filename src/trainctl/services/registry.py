@@ -30,7 +30,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.domain.csvfile import decode
 from trainctl.domain.structured import read_json
-from trainctl.domain.text import echo
+from trainctl.domain.text import echo, later_day_hint
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
 from trainctl.schemas import describe_errors
@@ -522,7 +522,7 @@ def _new_editions(
         raise RefusedError(
             f"This import, dated {effective}, is before the last change of what "
             f"{row.registry_code} judges, effective {since}; nothing was imported.",
-            f"Import it as of {since} or later (--as-of), or without --as-of.",
+            later_day_hint("Import", since, department_today(session)),
         )
     # an entry moved to a new edition on the day it was imported (or earlier): the new
     # edition replaces what it was imported as, and no version is kept for the days before

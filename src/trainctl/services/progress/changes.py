@@ -24,12 +24,13 @@ from typing import Any
 from trainctl.domain import amounts
 from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
-from trainctl.domain.text import plural
+from trainctl.domain.text import later_day_hint, plural
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
 from trainctl.permissions import MANAGE, UPDATE, Actor
 from trainctl.queries import as_date, in_list, required
 from trainctl.queries import progress as q
 from trainctl.queries.settings import nremt_local_content, self_reporting_enabled
+from trainctl.queries.settings import today as department_today
 from trainctl.services.audit import audit
 from trainctl.services.progress.finish import refresh
 from trainctl.services.progress.ledger import override_days
@@ -593,7 +594,7 @@ def uncheck(row: _Row, change: ch.Uncheck) -> None:
         raise RefusedError(
             f"{item!r} was checked for '{row.req.name}' on {checked}, after {row.today}: an "
             "uncheck cannot be dated before the check it takes back.",
-            f"Uncheck it as of {checked} or later (--as-of), or without --as-of.",
+            later_day_hint("Uncheck", checked, department_today(row.w)),
         )
     row.credit(-1.0, _item_source(row), item=item, note=change.note)
 
@@ -728,7 +729,10 @@ def _still_waiting(row: _Row) -> int:
 def _not_before_reported(row: _Row, rule: str, verb: str, ruled: list[Credit]) -> None:
     """A ruling on reported credit (a verification, a rejection) is dated on or after it."""
     later = max((c.entered_on for c in ruled if c.entered_on), default=None)
-    dp.refuse_verifying_before(f"'{row.req.name}' has credit reported", later, row.today, rule=rule, verb=verb)
+    dp.refuse_verifying_before(
+        f"'{row.req.name}' has credit reported", later, row.today, rule=rule, verb=verb,
+        department_day=department_today(row.w),
+    )  # fmt: skip
 
 
 def reject(row: _Row, change: ch.Reject) -> None:

@@ -13,6 +13,7 @@ from trainctl.errors import NotFoundError, RefusedError
 from trainctl.permissions import MANAGE, Actor
 from trainctl.queries import as_bool, chunks, in_list, reader_of
 from trainctl.queries.enrollments import phase_rows
+from trainctl.queries.settings import today as department_today
 from trainctl.services.progress.links import Event, LinkState
 from trainctl.services.progress.rows import EnrollmentRow
 from trainctl.services.store import writer_of
@@ -160,7 +161,10 @@ def verify_milestone(
             f"Verify it once the progress is back at {dp.pct_text(m.completion_percentage_threshold)} "
             f"(`trainctl enroll show {enrollment.id}` shows what is left).",
         )
-    dp.refuse_verifying_before(f"Milestone '{m.name}' of enrollment {enrollment.id} was reached", event.reached_on, today)
+    dp.refuse_verifying_before(
+        f"Milestone '{m.name}' of enrollment {enrollment.id} was reached", event.reached_on, today,
+        department_day=department_today(reader_of(session)),
+    )  # fmt: skip
     event.verified_by = actor.member_id
     event.verified_at = utcnow()
     event.verified_on = today
