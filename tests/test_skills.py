@@ -121,6 +121,21 @@ def test_bad_checkoff_input_is_refused_and_writes_nothing(crew, snapshot, args, 
     assert snapshot() == before
 
 
+def test_a_checkoff_dated_before_the_hire_date_is_recorded_and_said(crew):
+    """A recruit added tonight for Monday's academy, evaluated "--date" a day before the
+    hire date (a typo, or a pre-hire academy): recorded as given and said, as `record`,
+    `cert`, `shift` and `call` say it; nothing said for a date on or after the hire."""
+    crew("--as-of", "2026-03-01", "member", "add", "Pia Recruit", "--email", "pia@fd.org",
+         "--hire-date", "2026-03-02")  # fmt: skip
+    r = crew("--as", "olive@fd.org", "--as-of", "2026-03-05", "skill", "checkoff", "pia@fd.org",
+             "SCBA donning", "--result", "passed", "--date", "2026-03-01")  # fmt: skip
+    assert ("Pia Recruit was hired on 2026-03-02, after the evaluation date 2026-03-01: recorded as "
+            "given; check --date.") in " ".join(r.stderr.split()), r.stderr  # fmt: skip
+    r = crew("--as", "olive@fd.org", "--as-of", "2026-03-05", "skill", "checkoff", "pia@fd.org",
+             "Ladder raise", "--result", "passed", "--date", "2026-03-02")  # fmt: skip
+    assert "was hired on" not in r.stderr, r.stderr
+
+
 def test_pure_helpers():
     assert category_of("  officer ") == "Officer" and category_of("Hazmat") == "Hazmat"
     assert parse_results('{"time": 58.5, "notes": ["ok", ""]}') == {"time": 58.5, "notes": ["ok", ""]}

@@ -23,7 +23,7 @@ from trainctl.cli import sheet_import as si
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural
+from trainctl.domain.text import hired_after, plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -183,6 +183,10 @@ def checkoff(
         return
     render.info(f"Recorded checkoff {done.id}: {done.member}, {done.skill}, {done.status} on {done.evaluated_on}.",
                 quiet=state.quiet)  # fmt: skip
+    early = hired_after(done.member, done.hired, "the evaluation date", done.evaluated_on,
+                        "recorded as given", "check --date")  # fmt: skip
+    if early:  # a typo in --date, or a pre-hire academy: as records, cards, shifts and calls say
+        render.warn(early)
     if done.reversed:
         render.info(f"Took back {plural(done.reversed, 'credit')} of an earlier pass: the latest evaluation "
                     "decides until the member passes again.", quiet=state.quiet)  # fmt: skip

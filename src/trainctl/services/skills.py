@@ -30,7 +30,7 @@ from trainctl.domain import text as dtext
 from trainctl.domain.lookup import as_id
 from trainctl.domain.structured import DataError, parse_json
 from trainctl.errors import BadInputError, NotFoundError
-from trainctl.models import SkillCheckoff, SkillEvaluation, utcnow
+from trainctl.models import Member, SkillCheckoff, SkillEvaluation, utcnow
 from trainctl.queries import reader_of
 from trainctl.queries import skills as q
 from trainctl.services.audit import audit
@@ -197,6 +197,7 @@ class Checkoff:
     already: bool
     feed: FeedResult
     reversed: int = 0  # credits of earlier passes this evaluation took back
+    hired: date | None = None  # the member's hire date (an evaluation before it is said)
 
 
 def checkoff(
@@ -268,7 +269,9 @@ def checkoff(
                                  reason=f"checkoff {row.id}: {skill.name} {status.replace('_', ' ')} {day}")  # fmt: skip
     feed = settled.feed
     feed.already = 0  # (the member's other passes, fed again, are no news)
-    return Checkoff(row.id, member_name, skill.name, status, day, False, feed, settled.reversed)
+    member = session.get(Member, member_id)
+    hired = member.hire_date if member is not None else None
+    return Checkoff(row.id, member_name, skill.name, status, day, False, feed, settled.reversed, hired)
 
 
 def _repeat_of(
