@@ -53,6 +53,31 @@ def test_sheet_and_card_imports_point_to_member_add(cli, tmp_path, snapshot):
     assert "not on file yet" not in r.stderr, r
 
 
+def test_a_sheet_row_naming_nobody_offers_the_closest_member_as_member_show_does(cli, tmp_path, snapshot):
+    """The roster came from Excel as "Ruiz, Dana"; the sign-in sheet says "Dana Ruiz". The
+    import said only "no member has the badge or name 'Dana Ruiz'", while `member show
+    'Dana Ruiz'` offers "Did you mean Ruiz, Dana (badge F-203)?": each row now carries
+    that offer (the first 20 spellings, as `enroll bulk`); nothing is written."""
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes("\ufeffname,email,badge\r\n\"Ruiz, Dana\",dr@fd.example,F-203\r\n"
+                       "\"O'Brien, Sean\",so@fd.example,F-150\r\n,,\r\n".encode())  # fmt: skip
+    cli("member", "import", "--csv", str(roster))
+    sheet = _file(tmp_path, "s.csv", "Date,Course,Member,Hrs\n2026-03-11,Drill,Dana Ruiz,2\n"
+                  "2026-03-11,Drill,\"OBrien, Sean\",2\n2026-03-11,Drill,Pat Newbie,2\n")  # fmt: skip
+    cards = _file(tmp_path, "c.csv", "Member,Credential,Issued\nDana Ruiz,CPR-BLS,2026-02-10\n")
+    before = snapshot()
+    r = cli("--as-of", "2026-06-01", "record", "import", str(sheet), ok=False)
+    text = " ".join(r.stderr.split())
+    assert r.exit_code == 65, r
+    assert ("line 2, field member: no member has the badge or name 'Dana Ruiz' (did you mean "
+            "Ruiz, Dana (badge F-203)?)") in text, text  # fmt: skip
+    assert "'OBrien, Sean' (did you mean O'Brien, Sean (badge F-150)?)" in text, text
+    assert "'Pat Newbie' (did you mean" not in text and "not on file yet" in text, text
+    r = cli("--as-of", "2026-06-01", "cert", "import", "--csv", str(cards), ok=False)
+    assert "'Dana Ruiz' (did you mean Ruiz, Dana (badge F-203)?)" in " ".join(r.stderr.split()), r
+    assert snapshot() == before
+
+
 def test_a_roster_with_a_new_email_names_member_edit(cli, tmp_path, snapshot):
     cli("member", "import", "--csv", str(_file(tmp_path, "a.csv", "name,email,badge\nAnn Marsh,ann@fd.example,0077\n")))
     before = snapshot()

@@ -431,11 +431,23 @@ def not_found(
     role = "" if what == "member" else f" ({what})"
     hint = LOOKUP_HINT
     if close:
-        offered = " or ".join(
-            f"{m.name} ({'badge ' + m.badge if m.badge else f'id:{m.id}'})" for m in close
-        )
-        hint = f"Did you mean {offered}? " + hint
+        hint = f"Did you mean {offered_names(close)}? " + hint
     return NotFoundError(f"No member {str(ref).strip()!r}{role}.", hint)
+
+
+def offered_names(close: Sequence[MemberRow]) -> str:
+    """Members offered for a reference that named nobody, each by name and badge (else
+    id): "Ana Lucia Reyes (badge F-217) or Ana Reyes (id:9)"."""
+    return " or ".join(f"{m.name} ({'badge ' + m.badge if m.badge else f'id:{m.id}'})" for m in close)
+
+
+def closest_members(rd: Reader) -> Callable[[str], list[MemberRow]] | None:
+    """`close_names` for many names of one file (every member read once), or None when
+    the actor may not be shown other members."""
+    if not _OTHERS_SHOWN.get():
+        return None
+    near = _Near(_everyone(rd))
+    return near.close
 
 
 def offer_of(hint: str | None) -> tuple[str, str]:

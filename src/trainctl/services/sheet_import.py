@@ -80,6 +80,8 @@ class MemberIndex:
         self._history: dict[int, list[Any]] | None = None  # every member's, read once
         self._then: dict[tuple[int, Days], tuple[date, str | None]] = {}  # per member and day
         self._steady: set[int] = set()  # members whose history never had another status
+        self._close: Callable[[str], list[Any]] | None = None  # closest names, read on a miss
+        self._offered = 0  # member cells offered the closest names (the first SUGGESTED)
 
     def resolve(
         self, values: Mapping[str, str], on: Days = None, *, undated: bool = False
@@ -164,6 +166,22 @@ class MemberIndex:
             "badge, e-mail or id:N"
         )
 
+    def _offer(self, text: str) -> str:
+        """" (did you mean Dana Ruiz (badge F-203)?)" for a member cell naming nobody, as
+        `member show` offers it: a sign-in sheet's "Dana Ruiz" beside a roster's "Ruiz,
+        Dana". For the first SUGGESTED such cells of a run (each spelling once), as `enroll
+        bulk` offers them; never to an actor who may not be shown other members."""
+        from trainctl.queries import members as qm
+        from trainctl.queries import reader_of
+
+        if self._offered >= qm.SUGGESTED:
+            return ""
+        if self._close is None:
+            self._close = qm.closest_members(reader_of(self._session)) or (lambda _: [])
+        self._offered += 1
+        close = self._close(text)
+        return f" (did you mean {qm.offered_names(close)}?)" if close else ""
+
     def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
         for name in dr.MEMBER_FIELDS:
@@ -218,7 +236,8 @@ class MemberIndex:
                         return None, (name, why)
                 if mid is None:
                     what = "badge or name" if name == "member" else "badge"
-                    return None, (name, f"{NOBODY} {what} {quoted(text)}")
+                    offer = self._offer(text) if name == "member" and not text.isdigit() else ""
+                    return None, (name, f"{NOBODY} {what} {quoted(text)}{offer}")
             found[name] = mid  # type: ignore[assignment]
         if not found:
             return None, ("member", "is required (an e-mail, badge or member column)")
