@@ -373,6 +373,36 @@ def test_a_hold_withdrawal_or_failure_cannot_be_dated_before_the_enrollment(
     assert show(cli)["status"] == {"hold": "on_hold", "withdraw": "withdrawn", "fail": "failed"}[action]
 
 
+def test_a_change_refused_before_an_enrollment_dated_ahead_is_not_told_to_leave_out_as_of(
+    cli, dept, snapshot
+):
+    """Saturday night, the class was enrolled as of Monday's academy (`--as-of`, as `enroll
+    bulk` advises for recruits hired on Monday). On Sunday an officer's `enroll withdraw`,
+    without --as-of, was refused with "Give --as-of MONDAY or later, or leave --as-of out."
+    -- the command just refused. Leaving --as-of out is offered only when today is late
+    enough: a hold, withdrawal or failure, and an override alike; nothing is written."""
+    from datetime import UTC, datetime, timedelta
+
+    monday = (datetime.now(UTC).date() + timedelta(days=2)).isoformat()
+    ann, bo, cy = dept.member("Ann Lee"), dept.member("Bo Diaz"), dept.member("Cy Cole")
+    dept.simple_program("Year", "hours")
+    cli("--as-of", monday, "enroll", "add", str(ann), "Year")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(bo), "Year")
+    cli("--as-of", monday, "progress", "update", "2", "--waive", "--reason", "light duty")
+    cli("--as-of", "2026-06-01", "enroll", "add", str(cy), "Year")
+    before = snapshot()
+    for args in (("enroll", "withdraw", "1", "--reason", "x", "--yes"),
+                 ("progress", "update", "2", "--status", "auto")):  # fmt: skip
+        r = cli(*args, ok=False)
+        text = " ".join(r.stderr.split())
+        assert r.exit_code == 1 and f"Give --as-of {monday} or later." in text, text
+        assert "leave --as-of out" not in text, text
+    # dated too early by --as-of while today is late enough: leaving it out still works
+    r = cli("--as-of", "2025-01-01", "enroll", "hold", "3", "--reason", "x", ok=False)
+    assert "Give --as-of 2026-06-01 or later, or leave --as-of out." in " ".join(r.stderr.split()), r
+    assert snapshot() == before
+
+
 def test_a_completed_enrollment_is_not_withdrawn_before_the_day_it_was_completed(cli, dept, snapshot):
     """An officer may withdraw a completed enrollment, but a withdrawal dated before the day
     it was completed (enrollment.completed_on) was accepted: `enroll show` then held a

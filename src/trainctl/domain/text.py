@@ -243,13 +243,17 @@ def hours_text(x: float) -> str:
     return "0" if text == "-0" else text
 
 
-def later_day_hint(verb: str, since: date, department_day: date) -> str:
+def later_day_hint(verb: str | None, since: date, department_day: date) -> str:
     """The hint of a change refused as dated before `since`: give a later --as-of; and
     leave --as-of out only when the department's own day (`department_day`, today
     without --as-of) is late enough: something dated ahead of today (entered under a
-    later --as-of) is not reached by leaving it out."""
-    tail = ", or without --as-of" if since <= department_day else ""
-    return f"{verb} it as of {since} or later (--as-of){tail}."
+    later --as-of: an enrollment made on Saturday night as of Monday's academy) is not
+    reached by leaving it out. `verb` names the change ("Verify it as of ..."); without
+    one, "Give --as-of ... or later"."""
+    later = since <= department_day
+    if verb is None:
+        return f"Give --as-of {since} or later{', or leave --as-of out' if later else ''}."
+    return f"{verb} it as of {since} or later (--as-of){', or without --as-of' if later else ''}."
 
 
 def hired_after(name: str, hired: date | None, day_word: str, day: date | None, done: str, check: str) -> str | None:

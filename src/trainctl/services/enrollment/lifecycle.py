@@ -8,10 +8,12 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from trainctl.domain import progress as dp
-from trainctl.domain.text import plural
+from trainctl.domain.text import later_day_hint, plural
 from trainctl.errors import PermissionDeniedError, RefusedError
 from trainctl.models import Enrollment, Program, ProgramRequirement, RequirementProgress, utcnow
 from trainctl.permissions import MANAGE, Actor
+from trainctl.queries import reader_of
+from trainctl.queries.settings import today as department_today
 from trainctl.services.audit import audit
 from trainctl.services.credit_feed import FeedResult
 from trainctl.services.progress.finish import after_change, refresh
@@ -71,7 +73,6 @@ def _not_before(session: Session, enrollment: Enrollment, today: date, doing: st
     hold is in no column: it is read from the audit log (queries.enrollments
     `last_status_change`). A completed enrollment (an officer may still withdraw it) is
     not withdrawn before the day it was completed."""
-    from trainctl.queries import reader_of
     from trainctl.queries.enrollments import last_status_change
 
     assert enrollment.id is not None
@@ -92,7 +93,7 @@ def _not_before(session: Session, enrollment: Enrollment, today: date, doing: st
     if today < day:
         raise RefusedError(
             f"Enrollment {enrollment.id} {what} on {day}; {doing} dated {today} would be before it.",
-            f"Give --as-of {day} or later, or leave --as-of out.",
+            later_day_hint(None, day, department_today(reader_of(session))),
         )
 
 
@@ -251,7 +252,7 @@ def advance_phase(
         raise RefusedError(
             f"Phase {current.number} ({current.name}) was complete on {complete_on}; an advance "
             f"dated {today} would start the next phase before it.",
-            f"Give --as-of {complete_on} or later, or leave --as-of out.",
+            later_day_hint(None, complete_on, department_today(reader_of(session))),
             details=[f"{link.name} (completed {day})" for link, day in late],
         )
     nxt = dp.next_phase(

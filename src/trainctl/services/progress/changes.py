@@ -668,7 +668,7 @@ def _not_before_override(row: _Row, status: str | None) -> None:
            else f"The override on '{row.req.name}' was removed")  # fmt: skip
     raise RefusedError(
         f"{was} on {last}; {_overriding(status)} dated {row.today} would be before it.",
-        f"Give --as-of {last} or later, or leave --as-of out. `trainctl progress log {rp.id}` "
+        f"{later_day_hint(None, last, department_today(row.w))} `trainctl progress log {rp.id}` "
         "shows the ledger.",
     )
 
