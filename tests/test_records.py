@@ -170,6 +170,28 @@ def test_a_messy_sign_in_sheet_imports_exactly_the_right_rows(crew, tmp_path, sn
     ]  # fmt: skip
 
 
+def test_a_sheet_naming_its_people_in_a_name_column_alone(crew, tmp_path, snapshot):
+    """A sign-in sheet as people sign it: "Name" and the class, no e-mail or badge column.
+    It was refused ("no column names the member"); the Name column names the member, as a
+    member column does (a full name; a name nobody has is that row's problem, with an offer)."""
+    sheet = _sheet(tmp_path, "names.csv", (
+        "Name,Signature,Class,Date,Hrs\n"
+        "Fire Fighter 01,FF,Ladder drill,2026-03-04,2\n"
+        "fire fighter 02 ,x,Ladder drill,2026-03-04,1.5\n"
+        "Fire Fightr 03,x,Ladder drill,2026-03-04,2\n"
+    ), bom=True, crlf=True)  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r.stderr
+    assert "names.csv, line 4, field member: no member has the badge or name 'Fire Fightr 03'" in r.stderr
+    assert "Fire Fighter 03" in r.stderr  # the closest name offered
+    fixed = _sheet(tmp_path, "names.csv", sheet.read_text(encoding="utf-8-sig").replace("Fightr", "Fighter"))
+    crew(*AS_OF, "record", "import", str(fixed))
+    rows = crew("--format", "json", "record", "list").json
+    assert sorted((x["email"], x["hours"]) for x in rows) == [
+        ("ff01@fd.org", 2), ("ff02@fd.org", 1.5), ("ff03@fd.org", 2)]
+
+
 def test_sheet_problems_are_named_with_file_line_and_field(crew, tmp_path, snapshot):
     a = _sheet(tmp_path, "a.csv", "email,course,date,hours\nff01@fd.org,Drill,2026-03-04,2\n")
     b = _sheet(tmp_path, "b.csv", (

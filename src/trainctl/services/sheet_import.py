@@ -431,7 +431,12 @@ def read_rows(
         names = {f.name for f in fields}
         members = [f for f in dr.MEMBER_FIELDS if f in names]
         if members and not any(header.has(f) for f in members) and not problems:
-            problems.append("no column names the member: give an e-mail, badge or member column")
+            if "member" in names and header.has("name"):
+                # a sign-in sheet naming its people in a Name column alone: that column is
+                # the member's (a full name, as a member column takes it; namesakes refused)
+                header.columns = {i: "member" if f == "name" else f for i, f in header.columns.items()}
+            else:
+                problems.append("no column names the member: give an e-mail, badge, member or name column")
         if check_header is not None:
             problems += check_header(header, defaults)
         if problems and (titled := sheet.header_below(head, lines, fields, ignore_unknown=ignore_unknown,
