@@ -120,8 +120,28 @@ def test_the_demo_year_to_date_never_contradicts_the_compliance_report(cli, demo
     annual = {"ISO-FACILITY", "ISO-HAZMAT", "ISO-DRIVER-EXISTING"}
     rows = [r for r in data["rows"] if r["item"] in annual and r["status"] != "not_applicable"]
     assert rows and not [r for r in rows if r["status"] == "short"], rows
-    waiting = [r for r in data["rows"] if r["item"] in annual | {"ISO-COMPANY"}
+    waiting = [r for r in data["rows"] if r["item"] in annual | {"ISO-COMPANY", "ISO-DRIVER-NEW"}
                and r["status"] in ("not_yet_due", "due_soon", "overdue")]  # fmt: skip
     assert waiting
     for r in waiting:
         assert said[(r["member"], r["item"])] == r["status"], r
+
+
+def test_a_new_driver_short_of_60_h_in_a_year_still_running_reads_overdue_as_compliance(dept):
+    """The new driver's 60 h (one time, no span of its own: owed each year until done),
+    40 h done by June: `report compliance` said overdue, and the 2026 report, to 15 June,
+    said "short", though its own legend says short only once the year has closed. It
+    reads overdue, as compliance; as of 31 December the year has closed: short."""
+    dept("--as-of", "2025-01-01", "member", "add", "New Driver", "--email", "nd@fd.org",
+         "--position", "firefighter,driver_candidate", "--hire-date", "2020-01-01")  # fmt: skip
+    record(dept, "nd@fd.org", "2026-03-10", 40, "driver")
+    assert compliance(dept, "2026-06-15")[("New Driver", "ISO-DRIVER-NEW")] == "overdue"
+    items, rows = iso(dept, "2026-06-15")
+    row = rows[("New Driver", "ISO-DRIVER-NEW")]
+    assert (row["value"], row["target"], row["status"]) == (40, 60, "overdue"), row
+    assert (items["ISO-DRIVER-NEW"]["members"], items["ISO-DRIVER-NEW"]["met"]) == (1, 0)
+    line = next(x for x in dept("report", "iso", "--year", "2026", "--as-of", "2026-06-15").stdout
+                .splitlines() if "New Driver" in x and "ISO-DRIVER-NEW" in x)  # fmt: skip
+    assert "OVERDUE" in line and "short" not in line, line
+    assert iso(dept, "2026-12-31")[1][("New Driver", "ISO-DRIVER-NEW")]["status"] == "short"
+    assert iso(dept, "2027-03-01", year=2025)[1][("New Driver", "ISO-DRIVER-NEW")]["status"] == "short"

@@ -89,17 +89,21 @@ def _done_before(e: Evaluation, first: date) -> bool:
     return dcm.evaluate(e.member, then, eve, detail=False, with_year=False).met
 
 
-def _unmet(e: Evaluation, value: float, running: bool) -> str:
+def _unmet(e: Evaluation, value: float, running: bool, year_end: date | None = None) -> str:
     """The status of a cell below its figure. Short once its window has closed (the year,
-    as of its last day or later; a one-time item's span). In a year still running, as
-    `report compliance` reads the same cell (the one evaluator's status: *not yet due*,
-    *due soon*, or *overdue* when the previous window closed short), not short before the
-    year has closed; a monthly item is short when a month that has ended ended short: the
+    as of its last day or later, ending on `year_end`; a one-time item's span, or for one
+    without a span of its own, the new driver's 60 h owed each year until done, the year).
+    In a year still running, as `report compliance` reads the same cell (the one
+    evaluator's status: *not yet due*, *due soon*, or *overdue* when the previous window
+    closed short), not short before the year has closed; a monthly item is short when a month that has ended ended short: the
     previous month (the evaluator's *overdue*), or the year's hours below the figure of
     the months ended (as the year is judged: whichever month the hours fell in)."""
     spec, y = e.requirement, e.year
     if spec.period.frequency == "one_time":
-        return "short"
+        ends = [d for d in (e.window.end if e.window is not None else None, year_end) if d is not None]
+        if not ends or e.as_of >= min(ends):
+            return "short"
+        return e.status if e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON, dcm.OVERDUE) else "short"
     if y is not None:
         if not running:
             return "short"
@@ -156,7 +160,7 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     elif spec.period.frequency == "one_time" and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
         status = dcm.NOT_YET_DUE
     else:
-        status = _unmet(e, value, running)
+        status = _unmet(e, value, running, date(year_from.year, 12, 31) if year_from else None)
     owes = e.applicable and status != dcm.NOT_APPLICABLE
     share = e.months_owed
     if y is not None:  # a monthly item: the year's months owed, not the last month's
