@@ -145,3 +145,17 @@ def test_a_new_driver_short_of_60_h_in_a_year_still_running_reads_overdue_as_com
     assert "OVERDUE" in line and "short" not in line, line
     assert iso(dept, "2026-12-31")[1][("New Driver", "ISO-DRIVER-NEW")]["status"] == "short"
     assert iso(dept, "2027-03-01", year=2025)[1][("New Driver", "ISO-DRIVER-NEW")]["status"] == "short"
+
+
+def test_a_member_who_owes_the_whole_year_shows_the_months_so_far_beside_the_figure(dept):
+    """To 15 June, company training owes a member of the whole year 6 months (96 h): the
+    per-member table said a bare "96 h" beside the item's "16 h a month (192 h a year)",
+    where a recruit's row said "32 h (2 months so far of 8)". It says "96 h (6 months so
+    far of 12)"; the closed year's row says "192 h", as before."""
+    record(dept, "every@fd.org", "2026-01-05", 16, "structural_firefighting")
+    table = dept("report", "iso", "--year", "2026", "--as-of", "2026-06-15").stdout
+    (line,) = [x for x in table.splitlines() if "Every Month" in x and "ISO-COMPANY" in x]
+    assert "96 h (6 months so far of 12)" in " ".join(line.split()), line
+    closed = dept("report", "iso", "--year", "2026", "--as-of", "2026-12-31").stdout
+    (line,) = [x for x in closed.splitlines() if "Every Month" in x and "ISO-COMPANY" in x]
+    assert "192 h" in line and "so far" not in line, line

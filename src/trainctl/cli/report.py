@@ -857,11 +857,14 @@ def _print_iso(data: dict[str, Any]) -> None:
         # (no month owed has begun: "none yet", not "0 h" and "0 of 0" months met)
         months = f"{r['periods_met']} of {r['periods']}" if r["periods"] else ""
         share = f" ({r['months_owed']} months)" if r["months_owed"] else ""
-        if r["periods"] and r["months_owed"] and not data["complete_year"]:
+        if r["periods"] and not data["complete_year"]:
             # a monthly item to date: the months begun that are owed, of the year's owed
-            # ("16 h (1 month so far of 7)"), not the year's share ("7 of 12 months")
+            # ("16 h (1 month so far of 7)"), not the year's share ("7 of 12 months"); a
+            # member who owes the whole year too ("96 h (6 months so far of 12)", not a bare
+            # 96 h beside the item's 192 h a year)
             so_far = plural(r["periods"], "month")
-            share = f" ({so_far} so far of {r['months_owed'].partition(' of ')[0]})"
+            of = r["months_owed"].partition(" of ")[0] if r["months_owed"] else "12"
+            share = f" ({so_far} so far of {of})"
         owed = "none yet" if r["periods"] == 0 else f"{_h(r['target'])} h"
         # (an officer without a certification: why the hours earn no credit)
         why = f": {r['note']}" if r["certified"] is False else ""
