@@ -614,6 +614,7 @@ def _held_to(
     whose cell `report compliance` counts as running out (`runs_out`), and of the members
     `left_out` (not active) those R would hold. A certification requirement only."""
     from trainctl.domain import certs
+    from trainctl.domain.text import a_or_an
     from trainctl.errors import UsageError
     from trainctl.queries import compliance as qc
 
@@ -621,7 +622,7 @@ def _held_to(
     spec = m.requirements[0]
     if spec.requirement_type != "certification":
         raise UsageError(
-            f"{spec.label} is a {spec.requirement_type} requirement: no card holds it.",
+            f"{spec.label} is {a_or_an(spec.requirement_type.replace('_', ' '))} requirement: no card holds it.",
             "Give a certification requirement (`trainctl requirement list --type certification`).",
         )
     wanted = certs.holding_codes(spec.credential_code, spec.required_courses)

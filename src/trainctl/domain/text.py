@@ -227,6 +227,13 @@ def word_for(n: float, word: str, many: str | None = None) -> str:
     return word if n == 1 else (many or f"{word}s")
 
 
+def a_or_an(word: str) -> str:
+    """ "an hours", "a certification", "an annual": a requirement type, frequency or source
+    with its article (an "h" takes "an" only in "hours"; a "u" sounds as in "unit")."""
+    w = word.lower()
+    return f"{'an' if w[:1] in 'aeio' or w == 'hours' else 'a'} {word}"
+
+
 def plural(n: int, word: str, many: str | None = None) -> str:
     """ "1 record", "0 records", "3 records": what every summary line counts with (never
     "record(s)")."""

@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from trainctl.domain.amounts import MAX_AMOUNT
-from trainctl.domain.text import code_text
+from trainctl.domain.text import a_or_an, code_text
 from trainctl.domain.vocabulary import (
     FREQUENCIES,
     PERIOD_ANCHORS,
@@ -376,11 +376,6 @@ def _shown(value: int | float) -> str:
     return echo(value) if isinstance(value, int) else f"{value:g}"
 
 
-def _a(word: str) -> str:
-    """'an hours', 'a shifts', 'an annual': the article for a type or source name."""
-    return f"{'an' if word[:1] in 'aeiou' or word == 'hours' else 'a'} {word}"
-
-
 def check_requirement(data: dict[str, Any]) -> list[str]:
     """Cross-field rules on a complete requirement (a dict of RequirementCreate fields).
 
@@ -441,7 +436,7 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
             if field not in TYPE_TARGETS[rtype] and data.get(field) not in (None, []):
                 bad(
                     field,
-                    f"does not apply to {_a(rtype)} requirement (it uses {', '.join(TYPE_TARGETS[rtype])})",
+                    f"does not apply to {a_or_an(rtype)} requirement (it uses {', '.join(TYPE_TARGETS[rtype])})",
                 )
 
     categories = [
@@ -475,7 +470,7 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
         if rtype in TYPE_TARGETS and rtype not in types and data.get(field) not in (None, [], False):
             bad(
                 field,
-                f"does not apply to {_a(rtype)} requirement (it applies to {' and '.join(types)})",
+                f"does not apply to {a_or_an(rtype)} requirement (it applies to {' and '.join(types)})",
             )
 
     frequency = data.get("frequency")
@@ -486,7 +481,7 @@ def check_requirement(data: dict[str, Any]) -> list[str]:
     if data.get("source") in ("state", "national") and not data.get("source_document"):
         bad(
             "source_document",
-            f"{_a(data['source'])} requirement must name its source document and edition (--source-document)",
+            f"{a_or_an(data['source'])} requirement must name its source document and edition (--source-document)",
         )
     if data.get("registry_code") and not data.get("registry_name"):
         bad("registry_name", "a registry_code needs the registry it belongs to (--registry)")

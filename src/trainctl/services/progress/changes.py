@@ -24,7 +24,7 @@ from typing import Any
 from trainctl.domain import amounts
 from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
-from trainctl.domain.text import later_day_hint, plural
+from trainctl.domain.text import a_or_an, later_day_hint, plural
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
 from trainctl.permissions import MANAGE, UPDATE, Actor
 from trainctl.queries import as_date, in_list, required
@@ -396,7 +396,7 @@ def _numeric(
     req, target = row.req, row.target
     if not target.is_numeric:
         raise UsageError(
-            f"'{req.name}' is {_a(req.requirement_type.replace('_', ' '))} requirement: it is measured by items, not a number.",
+            f"'{req.name}' is {a_or_an(req.requirement_type.replace('_', ' '))} requirement: it is measured by items, not a number.",
             f"Use --check ITEM (items: {', '.join(target.items) or 'none defined'}).",
         )
     _check_amount(req, option, value)
@@ -534,7 +534,7 @@ def _item(row: _Row, wanted: str) -> tuple[str, bool]:
     req, target = row.req, row.target
     if target.is_numeric:
         raise UsageError(
-            f"'{req.name}' is {_a(req.requirement_type.replace('_', ' '))} requirement: use --add N or --set N.",
+            f"'{req.name}' is {a_or_an(req.requirement_type.replace('_', ' '))} requirement: use --add N or --set N.",
         )
     item = dp.match_item(target.items, wanted)
     if item is None:
@@ -831,8 +831,3 @@ def finish(
         on=today.isoformat(),  # the day it takes effect (--as-of): the entries' entered_on
     )  # fmt: skip
     return result
-
-
-def _a(word: str) -> str:
-    """'an hours', 'a certification': the article a requirement type takes."""
-    return ("an " if word[:1].lower() in "aeiouh" and not word.lower().startswith("u") else "a ") + word
