@@ -53,7 +53,9 @@ def test_compliance_and_explain_judge_each_level_by_its_own_renewals(crew):
     assert got == {name: (case[2], case[3]) for name, case in CASES.items()}
     ann = " ".join(crew(*AS_OF, "requirement", "explain", "A1", "PB-FF1").stdout.split())
     assert "Status: MET — PB-FF1 held, no expiry" in ann
-    assert "PB-FF2 expires 2025-12-31: the card expiring never decides (latest expiry)" in ann
+    # (it said "the card expiring never decides (latest expiry)": as if no expiring card
+    # ever decided; it names the card without an expiry that does)
+    assert "PB-FF2 expires 2025-12-31: the card with no expiry decides (#1 PB-FF1: no card outlasts it)" in ann, ann
     dan = " ".join(crew(*AS_OF, "requirement", "explain", "D1", "PB-FF1").stdout.split())
     assert "no expiry on file, and a later card with one renews it" in dan
 

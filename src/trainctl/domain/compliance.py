@@ -1487,14 +1487,15 @@ def _certification(
                     )
                 )
             else:
-                verdicts.append(
-                    Verdict(
-                        f,
-                        False,
-                        SUPERSEDED,
-                        f"the card expiring {exp or 'never'} decides (latest expiry)",
-                    )
+                # (the one without an expiry: "the card expiring never decides" read as if
+                # no expiring card ever decided; name the one that does)
+                latest = (
+                    f"the card expiring {exp} decides (latest expiry)"
+                    if exp
+                    else f"the card with no expiry decides (#{decisive.id} {_card_code(decisive)}: "
+                    "no card outlasts it)"
                 )
+                verdicts.append(Verdict(f, False, SUPERSEDED, latest))
         verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
         if valid:
             reason = (
