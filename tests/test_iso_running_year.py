@@ -147,6 +147,20 @@ def test_a_new_driver_short_of_60_h_in_a_year_still_running_reads_overdue_as_com
     assert iso(dept, "2027-03-01", year=2025)[1][("New Driver", "ISO-DRIVER-NEW")]["status"] == "short"
 
 
+def test_a_candidacy_that_ended_short_in_a_year_still_running_is_short(dept):
+    """A candidate made driver on 1 May with 40 of the 60 h: the candidacy has closed
+    short (what follows it never counts toward it), so the 2026 report to 15 June says
+    short, though the year runs on; before the promotion, overdue, as compliance said."""
+    dept("--as-of", "2025-01-01", "member", "add", "Made Driver", "--email", "md@fd.org",
+         "--position", "firefighter,driver_candidate", "--hire-date", "2020-01-01")  # fmt: skip
+    record(dept, "md@fd.org", "2026-03-10", 40, "driver")
+    dept("--as-of", "2026-05-01", "member", "edit", "md@fd.org", "--remove-position",
+         "driver_candidate", "--add-position", "driver")  # fmt: skip
+    assert iso(dept, "2026-04-15")[1][("Made Driver", "ISO-DRIVER-NEW")]["status"] == "overdue"
+    row = iso(dept, "2026-06-15")[1][("Made Driver", "ISO-DRIVER-NEW")]
+    assert (row["value"], row["target"], row["status"]) == (40, 60, "short"), row
+
+
 def test_a_member_who_owes_the_whole_year_shows_the_months_so_far_beside_the_figure(dept):
     """To 15 June, company training owes a member of the whole year 6 months (96 h): the
     per-member table said a bare "96 h" beside the item's "16 h a month (192 h a year)",

@@ -89,19 +89,23 @@ def _done_before(e: Evaluation, first: date) -> bool:
     return dcm.evaluate(e.member, then, eve, detail=False, with_year=False).met
 
 
-def _unmet(e: Evaluation, value: float, running: bool, year_end: date | None = None) -> str:
-    """The status of a cell below its figure. Short once its window has closed (the year,
-    as of its last day or later, ending on `year_end`; a one-time item's span, or for one
-    without a span of its own, the new driver's 60 h owed each year until done, the year).
-    In a year still running, as `report compliance` reads the same cell (the one
+def _unmet(e: Evaluation, value: float, running: bool, year_from: date | None = None) -> str:
+    """The status of a cell below its figure. Short once its window has closed (the year
+    that begins on `year_from`, as of its last day or later; a one-time item's span, or for
+    one without a span of its own, the new driver's 60 h owed each year until done, the
+    year, or the member's stint under it, a candidacy ended short: `officer_day`, the last
+    day of the year they were subject to it). In a year still running, as `report compliance` reads the same cell (the one
     evaluator's status: *not yet due*, *due soon*, or *overdue* when the previous window
     closed short), not short before the year has closed; a monthly item is short when a month that has ended ended short: the
     previous month (the evaluator's *overdue*), or the year's hours below the figure of
     the months ended (as the year is judged: whichever month the hours fell in)."""
     spec, y = e.requirement, e.year
     if spec.period.frequency == "one_time":
+        year_end = date(year_from.year, 12, 31) if year_from is not None else None
         ends = [d for d in (e.window.end if e.window is not None else None, year_end) if d is not None]
         if not ends or e.as_of >= min(ends):
+            return "short"
+        if year_from is not None and (e.window is None or e.window.end is None) and officer_day(e, year_from) < e.as_of:
             return "short"
         return e.status if e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON, dcm.OVERDUE) else "short"
     if y is not None:
@@ -160,7 +164,7 @@ def iso_cell(e: Evaluation, year_from: date | None = None) -> dict[str, Any]:
     elif spec.period.frequency == "one_time" and e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON):
         status = dcm.NOT_YET_DUE
     else:
-        status = _unmet(e, value, running, date(year_from.year, 12, 31) if year_from else None)
+        status = _unmet(e, value, running, year_from)
     owes = e.applicable and status != dcm.NOT_APPLICABLE
     share = e.months_owed
     if y is not None:  # a monthly item: the year's months owed, not the last month's
@@ -214,7 +218,8 @@ def officer_day(e: Evaluation, first: date) -> date:
     the report's day (31 December, or the as-of day of a year still running), or the last
     day of the year the member was subject to the item, when earlier (an officer who
     retired on 1 October: 30 September). A grader credits the officers as certified when
-    the year's figure is judged, not a card that ran out in February."""
+    the year's figure is judged, not a card that ran out in February. (Also the end of a
+    new driver's candidacy in the year: `_unmet`.)"""
     member, spec, last = e.member, e.requirement, e.as_of
     changes = {s.since - dcm.ONE_DAY for s in member.history if first < s.since <= last}
     for day in sorted({last, *changes}, reverse=True):
