@@ -90,13 +90,14 @@ def _done_before(e: Evaluation, first: date) -> bool:
 
 
 def _unmet(e: Evaluation, value: float, running: bool, year_from: date | None = None) -> str:
-    """The status of a cell below its figure. Short once its window has closed (the year
-    that begins on `year_from`, as of its last day or later; a one-time item's span, or for
-    one without a span of its own, the new driver's 60 h owed each year until done, the
-    year, or the member's stint under it, a candidacy ended short: `officer_day`, the last
-    day of the year they were subject to it). In a year still running, as `report compliance` reads the same cell (the one
-    evaluator's status: *not yet due*, *due soon*, or *overdue* when the previous window
-    closed short), not short before the year has closed; a monthly item is short when a month that has ended ended short: the
+    """The status of a cell below its figure. Short once its window has closed: the year
+    that begins on `year_from`, as of its last day or later; a one-time item's span; for a
+    one-time item without a span of its own (the new driver's 60 h, owed each year until
+    done), the year, or the member's stint under it (a candidacy ended short: `officer_day`,
+    the last day of the year they were subject to it). In a year still running, as `report
+    compliance` reads the same cell (the one evaluator's status: *not yet due*, *due soon*,
+    or *overdue* when the previous window closed short), not short before the year has
+    closed; a monthly item is short when a month that has ended ended short: the
     previous month (the evaluator's *overdue*), or the year's hours below the figure of
     the months ended (as the year is judged: whichever month the hours fell in)."""
     spec, y = e.requirement, e.year
@@ -105,7 +106,8 @@ def _unmet(e: Evaluation, value: float, running: bool, year_from: date | None = 
         ends = [d for d in (e.window.end if e.window is not None else None, year_end) if d is not None]
         if not ends or e.as_of >= min(ends):
             return "short"
-        if year_from is not None and (e.window is None or e.window.end is None) and officer_day(e, year_from) < e.as_of:
+        spanless = e.window is None or e.window.end is None
+        if year_from is not None and spanless and officer_day(e, year_from) < e.as_of:
             return "short"
         return e.status if e.status in (dcm.NOT_YET_DUE, dcm.DUE_SOON, dcm.OVERDUE) else "short"
     if y is not None:
