@@ -1391,6 +1391,28 @@ def test_a_later_record_does_not_change_why_an_earlier_ones_hours_flowed_on(cli)
     assert "distributive cap" not in line, line
 
 
+def test_national_hours_without_a_topic_say_why_they_flowed_on(cli, snapshot):
+    """5 h filed as national with no topic, national at 0 of 20 h: the worksheet and
+    `requirement explain` said they flowed on to local as "beyond national's minimums",
+    as if national were met. Every national hour is a topic's (the EMT's 20 h are all
+    topic minimums): they say so."""
+    cli("--as-of", "2024-01-01", "import", "nremt")
+    cli("member", "add", "Ned Emt", "-e", "ned@x.org", "-b", "NE", "-p", "emt",
+        "--hire-date", "2020-01-01", "--certification-date", "2024-06-15")  # fmt: skip
+    cli("--as-of", "2025-12-01", "record", "add", "NE", "--course", "EMS update", "--date",
+        "2025-05-01", "--hours", "5", "--category", "national", "--type", "class")  # fmt: skip
+    before = snapshot()
+    sheet = cli("--as-of", "2025-12-01", "report", "nremt", "NE", "-f", "json").json
+    (fact,) = sheet["facts"]
+    said = "5 h in no national topic (its 20 h are all topic minimums): flows on to local"
+    assert fact["where"] == said, fact
+    assert [(c["name"], c["filled"]) for c in sheet["components"]] == [
+        ("national", 0), ("local", 5), ("individual", 0)]  # fmt: skip
+    text = " ".join(cli("--as-of", "2025-12-01", "requirement", "explain", "NE", "NREMT-EMT").stdout.split())
+    assert said in text and "beyond national's minimums" not in text, text
+    assert snapshot() == before
+
+
 def test_report_nremt_of_an_inactive_member_says_so_and_since_when(cli, snapshot):
     """An EMT deactivated on 1 May: the worksheet of 1 June said "No NREMT level applies to
     X (positions: emt)" and hinted to add a position they hold."""

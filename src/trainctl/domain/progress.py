@@ -393,6 +393,10 @@ def _why_left(st: _Cat, piece: _Piece) -> str:
             return f"self-paced hours over {c.name}'s distributive cap of {_h(c.distributive_max_hours)} h"
         if st.max <= _EPS and c.max_hours is not None:
             return f"over {c.name}'s cap of {_h(c.max_hours)} h"
+    if piece.topic is None and c.topics and c.min_hours <= sum(m for _, m in c.topics) + _EPS:
+        # (national hours filed without a topic, national at 0 of 20 h: "beyond national's
+        # minimums" read as if they were met; every hour of it is a topic's)
+        return f"in no {c.name} topic (its {_h(c.min_hours)} h are all topic minimums)"
     return f"beyond {c.name}'s minimums"
 
 
