@@ -427,6 +427,16 @@ def test_the_latest_expiry_decides_whatever_the_entry_order(order):
     assert verdicts(e) == {1: (True, c.COUNTED), 2: (False, c.SUPERSEDED)}
 
 
+@pytest.mark.parametrize("order", [(9, 10), (10, 9)])
+def test_two_cards_alike_the_later_entry_decides_card_10_after_9(order):
+    """Two cards of one day and one expiry: the tie goes to the later entry by number
+    (card 10 after card 9, as the ledger orders), not by text ('9' > '10')."""
+    cards = {i: card(i, "CPR-BLS", "2024-05-01", "2026-05-31") for i in (9, 10)}
+    e = c.evaluate(member(*(cards[i] for i in order)), BLS, D("2025-01-10"))
+    assert e.status == c.MET
+    assert verdicts(e) == {10: (True, c.COUNTED), 9: (False, c.SUPERSEDED)}
+
+
 def test_bls_never_satisfies_acls():
     m = member(card(1, "CPR-BLS", "2024-05-01", "2026-05-31"), positions=("paramedic",))
     e = c.evaluate(m, ACLS, D("2025-01-10"))

@@ -1440,8 +1440,8 @@ def _certification(
         def expiry(f: Fact) -> date | None:  # a card without one: a renewal period's worth
             return certs.held_through(f.date, f.expires_on, renew)
 
-        def key(f: Fact) -> tuple[date | None, date | None, str, bool]:
-            return expiry(f), f.date, str(f.id), f.expires_on is not None
+        def key(f: Fact) -> tuple[date | None, date | None, tuple[int, int, str], bool]:
+            return expiry(f), f.date, _order(f)[1:], f.expires_on is not None  # card 10 after 9
 
         def renews(f: Fact) -> str:  # a separate certificate renews no other (certs.renewed_as)
             return certs.renewed_as(_card_code(f), wanted)
