@@ -1,0 +1,245 @@
+"""`trainctl reminders send` as cron meets it at night, with nobody watching: a mail server
+that goes away or refuses mid-batch, a run killed between its claims and its marks, a
+login, STARTTLS or a certificate that fails, cron's bare environment, a second run while
+the first holds the lock. A real SMTP server (aiosmtpd, with STARTTLS and AUTH where the
+case needs them, certificates made by openssl), real processes, real database files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from backends import POSTGRES
+from reminder_helpers import Server, configure, department, free_port
+
+AS_OF = "2026-03-20"  # targets 2026-04-01: 12 days left, the 14-day warning is due
+SECRET = "Hunter2-s3cr3t-smtp"
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+@pytest.fixture
+def server():
+    s = Server().start()
+    yield s
+    s.stop()
+
+
+def cron_env(**extra: str) -> dict[str, str]:
+    """What cron gives a job: a short PATH, a C locale, no TTY, no TZ, no TERM, none of the
+    shell's variables (only the database, and this checkout's trainctl on the path)."""
+    return {"PATH": "/usr/bin:/bin", "LANG": "C", "PYTHONPATH": SRC, **extra}
+
+
+def trainctl(
+    db: str, *args: str, env: dict[str, str] | None = None, **popen: Any
+) -> subprocess.Popen:
+    """`trainctl --db DB ARGS` in a process of its own, stdin closed, as cron runs it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "trainctl", "--db", str(db), *args],
+        env=env or cron_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, cwd="/", **popen,
+    )  # fmt: skip
+
+
+def run(db: str, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    p = trainctl(db, *args, env=env)
+    out, err = p.communicate(timeout=120)
+    return subprocess.CompletedProcess(p.args, p.returncode, out, err)
+
+
+def statuses(db: Any) -> Counter:
+    return Counter(st for (st,) in db.rows("SELECT status FROM reminder_log"))
+
+
+# ----------------------------------------------------------------- mid-batch failures
+@pytest.mark.parametrize("how", ["drops the connection", "answers 451 from then on"])
+def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_the_7(
+    cli, db_url, db, server, how
+):
+    department(cli, members=10)  # (an officer: nobody is behind, no digest goes out)
+    configure(cli, server.port)
+    h = server.handler
+    accept = h.handle_DATA
+
+    async def failing(srv: Any, session: Any, envelope: Any) -> str:
+        if len(h.messages) < 3:
+            return await accept(srv, session, envelope)
+        if how == "drops the connection":
+            srv.transport.close()
+            return "421 4.3.2 closing"
+        return "451 4.3.0 Temporary local problem, try again later"
+
+    h.handle_DATA = failing  # type: ignore[method-assign]
+    first = run(db_url, "reminders", "send", "--as-of", AS_OF)
+    sent = h.keys()
+    assert len(sent) == 3
+    assert first.stdout == "" and "Traceback" not in first.stderr
+    if how == "drops the connection":
+        assert first.returncode == 69, first
+        assert "The mail server went away during the run" in first.stderr
+        assert "3 sent and marked; the rest stay due and the next run sends them" in first.stderr
+        # the one in flight may have arrived: failed, retried; the 6 never tried: released
+        assert statuses(db) == {"sent": 3, "failed": 1}
+    else:
+        assert first.returncode == 1, first
+        assert "7 of 10 reminders failed; 3 sent." in first.stderr
+        assert "Failed reminders stay due: the next run retries them" in first.stderr
+        assert first.stderr.count("451 4.3.0") == 7
+        assert statuses(db) == {"sent": 3, "failed": 7}
+    marked = {f"program_deadline|{i}|{r}|{t}" for i, r, t in db.rows(
+        "SELECT item, recipient_id, threshold FROM reminder_log WHERE status = 'sent'")}  # fmt: skip
+    assert marked == set(sent)
+
+    h.handle_DATA = accept  # type: ignore[method-assign]
+    second = run(db_url, "reminders", "send", "--as-of", AS_OF)
+    assert second.returncode == 0 and "Sent 7 reminders (2026-03-20)." in second.stderr, second
+    again = h.keys()[3:]
+    assert len(again) == 7 and not set(again) & set(sent)  # the 3 never again, the 7 once
+    assert statuses(db) == {"sent": 10}
+    third = run(db_url, "--quiet", "reminders", "send", "--as-of", AS_OF)
+    assert (third.returncode, third.stdout, third.stderr, len(h.keys())) == (0, "", "", 10)
+
+
+# --------------------------------------------------------------------------- kill -9
+def test_a_run_killed_between_its_claims_and_their_outcome_loses_no_reminder(
+    cli, db_url, db, server
+):
+    """kill -9 (the OOM killer, a power cut) after the claims were committed and before any
+    outcome: the rows stay 'claimed'. The next run sends each of them (none is lost, no
+    member goes unwarned), once, under the Message-ID its claim fixed. The rule: a claim a
+    dead run left is sent again by the next run; two live runs never share claims, the
+    lock (held for the whole run, freed by the kernel or the server when a process dies)
+    keeps a second one out while the first lives (exit 75)."""
+    department(cli, members=10)
+    configure(cli, server.port)
+    h = server.handler
+    waiting, release = threading.Event(), threading.Event()
+
+    async def stalled(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        waiting.set()  # the run has claimed and is sending its first message
+        while not release.is_set():
+            await asyncio.sleep(0.05)
+        return "451 4.3.0 too late"
+
+    h.handle_MAIL = stalled  # type: ignore[attr-defined]
+    proc = trainctl(db_url, "reminders", "send", "--as-of", AS_OF)
+    try:
+        assert waiting.wait(60), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        release.set()
+    rows = db.rows("SELECT status, attempts, message_id FROM reminder_log")
+    assert len(rows) == 10 and {(st, n) for st, n, _ in rows} == {("claimed", 0)}
+    claimed_ids = {mid for _, _, mid in rows}
+    assert h.messages == []
+
+    del h.handle_MAIL  # type: ignore[attr-defined]
+    preview = cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json
+    assert {p["status"] for p in preview} == {"retry (interrupted)"} and len(preview) == 10
+    again = run(db_url, "reminders", "send", "--as-of", AS_OF)  # no 75: the lock died with it
+    assert again.returncode == 0 and "Sent 10 reminders" in again.stderr, again
+    keys = h.keys()
+    assert len(keys) == len(set(keys)) == 10
+    assert {str(m["Message-ID"]) for m in h.messages} == claimed_ids
+    assert set(db.rows("SELECT status, attempts FROM reminder_log")) == {("sent", 1)}
+    assert run(db_url, "--quiet", "reminders", "send", "--as-of", AS_OF).stderr == ""
+    assert len(h.keys()) == 10
+
+
+# ---------------------------------------------------------------------------- the lock
+def test_a_second_run_while_the_first_sends_exits_75_naming_the_lock(cli, db_url, db, server):
+    department(cli, members=4)
+    configure(cli, server.port)
+    h = server.handler
+    accept, go = h.handle_DATA, threading.Event()
+
+    async def held(srv: Any, session: Any, envelope: Any) -> str:
+        while h.messages and not go.is_set():  # after the first message: until the second ran
+            await asyncio.sleep(0.05)
+        return await accept(srv, session, envelope)
+
+    h.handle_DATA = held  # type: ignore[method-assign]
+    first = trainctl(db_url, "reminders", "send", "--as-of", AS_OF)
+    try:
+        deadline = time.monotonic() + 60
+        while not h.messages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        t0 = time.monotonic()
+        second = run(db_url, "reminders", "send", "--as-of", AS_OF)
+        took = time.monotonic() - t0
+    finally:
+        go.set()
+    _, err = first.communicate(timeout=60)
+    assert first.returncode == 0 and "Sent 4 reminders" in err, err
+    assert second.returncode == 75, second
+    assert took < 10  # at once, not after the first run
+    assert second.stdout == "" and "Traceback" not in second.stderr
+    holder = f"Another `trainctl reminders send` is running (process {first.pid}); it holds "
+    assert holder in second.stderr
+    if POSTGRES:
+        assert "an advisory lock in postgresql" in second.stderr
+    else:
+        assert f"{Path(db_url).resolve()}.reminders.lock" in second.stderr
+    assert "Nothing was done. The next run sends whatever is still due." in second.stderr
+    # the second run claimed nothing: what the log holds is the first run's alone
+    runs = db.column("SELECT DISTINCT run_id FROM reminder_log")
+    assert len(runs) == 1 and len(db.column("SELECT id FROM reminder_log")) == 4
+    keys = server.handler.keys()
+    assert len(keys) == len(set(keys)) == 4
+
+
+# -------------------------------------------------------------------- cron's environment
+# the clock of the process set to a moment (time-machine), then trainctl's own entry point
+AT = ("import sys, time_machine; time_machine.travel(sys.argv.pop(1), tick=True).start(); "
+      "sys.argv[0] = 'trainctl'; from trainctl.cli.main import main; main()")  # fmt: skip
+
+
+@pytest.mark.parametrize(("utc", "day", "left", "home"), [
+    ("2026-03-21T00:30:00+00:00", "2026-03-20", 12, "no HOME"),  # 19:30 on the 20th in Chicago
+    ("2026-03-21T00:30:00+00:00", "2026-03-20", 12, "HOME not writable"),
+    ("2026-03-21T00:30:00+00:00", "2026-03-20", 12, "HOME missing"),
+    ("2026-03-21T05:30:00+00:00", "2026-03-21", 11, "no HOME"),  # 00:30 on the 21st there
+])  # fmt: skip
+def test_a_cron_run_dates_today_in_the_departments_timezone_in_plain_text(
+    cli, db_url, server, tmp_path, utc, day, left, home
+):
+    """cron: no TTY, no TERM, no TZ, LANG=C, HOME unset or not writable, the clock just past
+    midnight UTC. The run's today is the department's (America/Chicago), its mail counts
+    the days from it, and what it prints is plain text: no colour codes, no traceback."""
+    pytest.importorskip("time_machine")
+    department(cli, members=2)
+    configure(cli, server.port)
+    cli("config", "set", "timezone", "America/Chicago")
+    env = cron_env()
+    if home == "HOME not writable":  # (a file: not even root can write under it)
+        (tmp_path / "home").write_text("")
+        env["HOME"] = str(tmp_path / "home")
+    elif home == "HOME missing":
+        env["HOME"] = "/nonexistent"
+    p = subprocess.run([sys.executable, "-c", AT, utc, "--db", str(db_url), "reminders", "send"],
+                       env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                       cwd="/", timeout=120)  # fmt: skip
+    assert p.returncode == 0, p
+    assert p.stdout == "" and p.stderr == f"Sent 2 reminders ({day}).\n"  # no --as-of warning
+    assert [m["Subject"] for m in server.handler.messages] == [
+        f"Reminder: Recruit Academy is due in {left} days (2026-04-01)"] * 2  # fmt: skip
+
+
+def test_a_failing_cron_run_prints_plain_lines_and_no_traceback(cli, db_url):
+    department(cli, members=2)
+    configure(cli, free_port())  # nothing listens there
+    r = run(db_url, "--quiet", "reminders", "send", "--as-of", AS_OF)
+    assert r.returncode == 69, r
+    assert r.stdout == "" and "\x1b" not in r.stderr and "Traceback" not in r.stderr
+    assert r.stderr.startswith("Error: Cannot reach the mail server 127.0.0.1:")
+    assert len(r.stderr.splitlines()) == 2
