@@ -8,7 +8,9 @@ case needs them, certificates made by openssl), real processes, real database fi
 from __future__ import annotations
 
 import asyncio
+import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,8 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from backends import POSTGRES
-from reminder_helpers import Server, configure, department, free_port
+from reminder_helpers import Recorder, Server, configure, department, free_port
 
 AS_OF = "2026-03-20"  # targets 2026-04-01: 12 days left, the 14-day warning is due
 SECRET = "Hunter2-s3cr3t-smtp"
@@ -196,6 +200,148 @@ def test_a_second_run_while_the_first_sends_exits_75_naming_the_lock(cli, db_url
     assert len(runs) == 1 and len(db.column("SELECT id FROM reminder_log")) == 4
     keys = server.handler.keys()
     assert len(keys) == len(set(keys)) == 4
+
+
+# ------------------------------------------------------------- TLS, STARTTLS, login
+def _openssl(folder: Path, *args: str) -> None:
+    subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A private CA; a certificate it signed for 127.0.0.1 ('good') and one for another
+    name ('elsewhere'); a self-signed one for 127.0.0.1 ('self')."""
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command to make certificates")
+    d = tmp_path_factory.mktemp("certs")
+    key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    _openssl(d, "req", "-x509", *key, "-days", "30", "-subj", "/CN=Station 12 test CA",
+             "-keyout", "ca.key", "-out", "ca.pem",
+             "-addext", "basicConstraints=critical,CA:TRUE",
+             "-addext", "keyUsage=critical,keyCertSign")  # fmt: skip
+    for name, san in [
+        ("good", "IP:127.0.0.1,DNS:localhost"),
+        ("elsewhere", "DNS:mail.example.org"),
+    ]:
+        _openssl(
+            d, "req", *key, "-subj", f"/CN={name}", "-keyout", f"{name}.key", "-out", f"{name}.csr"
+        )
+        (d / f"{name}.ext").write_text(f"subjectAltName={san}\n")
+        _openssl(d, "x509", "-req", "-in", f"{name}.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                 "-CAcreateserial", "-days", "30", "-out", f"{name}.pem", "-extfile", f"{name}.ext")  # fmt: skip
+    _openssl(d, "req", "-x509", *key, "-days", "30", "-subj", "/CN=127.0.0.1", "-keyout", "self.key",
+             "-out", "self.pem", "-addext", "subjectAltName=IP:127.0.0.1")  # fmt: skip
+    return d
+
+
+class TlsServer:
+    """aiosmtpd with STARTTLS (required) and AUTH over it: user 'training', password 'right'."""
+
+    def __init__(self, cert: Path, key: Path) -> None:
+        self.port = free_port()
+        self.handler = Recorder()
+        self.logins: list[bytes] = []
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+
+        def authenticator(
+            srv: Any, session: Any, envelope: Any, mechanism: str, data: Any
+        ) -> AuthResult:
+            self.logins.append(data.password)
+            ok = (data.login, data.password) == (b"training", b"right")
+            return AuthResult(success=ok, handled=False)
+
+        self.controller = Controller(
+            self.handler, hostname="127.0.0.1", port=self.port, server_hostname="127.0.0.1",
+            tls_context=context, require_starttls=True, auth_require_tls=True,
+            authenticator=authenticator,
+        )  # fmt: skip
+
+    def __enter__(self) -> TlsServer:
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.controller.stop()
+
+
+REFUSALS = {
+    # case: (certificate, smtp.cafile, password, the one line said, what the hint names)
+    "self-signed certificate": (
+        "self", False, "right",
+        "Error: The mail server 127.0.0.1:{port} has a certificate that does not verify "
+        "(self-signed certificate): trainctl sends nothing to a server it cannot verify.",
+        "config set smtp.cafile",
+    ),
+    "certificate for another name": (
+        "elsewhere", True, "right",
+        "Error: The mail server 127.0.0.1:{port} has a certificate that does not verify "
+        "(IP address mismatch, certificate is not valid for '127.0.0.1'): trainctl sends "
+        "nothing to a server it cannot verify.",
+        "set smtp.host to that name",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(REFUSALS))
+def test_a_certificate_or_login_the_server_refuses_is_one_line_and_nothing_is_claimed(
+    cli, db_url, snapshot, monkeypatch, certs, case
+):
+    cert, cafile, password, said, fix = REFUSALS[case]
+    department(cli, members=3)
+    with TlsServer(certs / f"{cert}.pem", certs / f"{cert}.key") as s:
+        configure(cli, s.port)
+        cli("config", "set", "smtp.security", "starttls")
+        cli("config", "set", "smtp.user", "training")
+        if cafile:
+            cli("config", "set", "smtp.cafile", str(certs / "ca.pem"))
+        before = snapshot()
+        r = run(db_url, "reminders", "send", env=cron_env(TRAINCTL_SMTP_PASSWORD=password))
+        assert r.returncode == 69, r
+        lines = r.stderr.splitlines()
+        assert lines[0] == said.format(port=s.port), r.stderr
+        assert len(lines) == 2 and lines[1].startswith("Hint: ")  # one line, and what to do
+        assert fix in lines[1] and "that the server is up" not in lines[1]
+        assert SECRET not in r.stdout + r.stderr and "Traceback" not in r.stderr
+        assert snapshot() == before  # nothing claimed, nothing marked
+        assert SECRET not in repr(before)
+        assert s.handler.messages == []
+        if case == "wrong password":
+            assert s.logins and set(s.logins) == {SECRET.encode()}  # it did try, over TLS
+        else:
+            assert s.logins == []  # no password goes to a server that did not verify
+        # the same server, verified and logged in: everything due goes out
+        cli("config", "set", "smtp.cafile", str(certs / "ca.pem"))
+        if cert == "good":
+            ok = run(db_url, "reminders", "send", "--as-of", AS_OF,
+                     env=cron_env(TRAINCTL_SMTP_PASSWORD="right"))  # fmt: skip
+            assert ok.returncode == 0 and "Sent 3 reminders" in ok.stderr, ok
+            assert len(s.handler.messages) == 3
+
+
+def test_implicit_tls_to_a_certificate_that_does_not_verify_is_one_line(
+    cli, db_url, snapshot, certs
+):
+    """smtp.security tls (port 465): the handshake is the connection's first step."""
+    department(cli, members=1)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(certs / "self.pem", certs / "self.key")
+    port = free_port()
+    controller = Controller(Recorder(), hostname="127.0.0.1", port=port, ssl_context=context)
+    controller.start()
+    try:
+        configure(cli, port)
+        cli("config", "set", "smtp.security", "tls")
+        before = snapshot()
+        r = run(db_url, "reminders", "send", "--as-of", AS_OF)
+    finally:
+        controller.stop()
+    assert r.returncode == 69, r
+    assert r.stderr.splitlines()[0] == (
+        f"Error: The mail server 127.0.0.1:{port} has a certificate that does not verify "
+        "(self-signed certificate): trainctl sends nothing to a server it cannot verify."
+    )
+    assert snapshot() == before
 
 
 # -------------------------------------------------------------------- cron's environment

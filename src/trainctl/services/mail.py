@@ -162,6 +162,21 @@ class SmtpTransport:
             "`trainctl config show` and that the server is up.",
         )
 
+    def _unverified(self, exc: ssl.SSLCertVerificationError) -> MailUnavailableError:
+        """The server's certificate does not verify: said as that (not "cannot reach", and
+        without OpenSSL's "[SSL: ...] (_ssl.c:1006)"), with the settings that fix it."""
+        cfg = self.config
+        why = (exc.verify_message or exc.reason or "").rstrip(".") or str(exc)
+        against = f"the CA in smtp.cafile {cfg.cafile}" if cfg.cafile else "this machine's CAs"
+        return MailUnavailableError(
+            f"The mail server {cfg.where} has a certificate that does not verify ({why}): "
+            "trainctl sends nothing to a server it cannot verify.",
+            "Nothing was marked sent; once it verifies, the next run sends everything that is "
+            f"due. Checked against {against}: a certificate of your own CA takes `trainctl "
+            "config set smtp.cafile /path/to/ca.pem`; one made out to another name, set "
+            "smtp.host to that name.",
+        )
+
     def open(self) -> None:
         cfg = self.config
         if cfg.user and cfg.password is None:
@@ -205,6 +220,9 @@ class SmtpTransport:
             raise self._unavailable(
                 f"log in as {cfg.user!r} on", _answer(exc.smtp_code, exc.smtp_error)
             ) from None
+        except ssl.SSLCertVerificationError as exc:
+            _quietly_close(conn)
+            raise self._unverified(exc) from None
         except (OSError, smtplib.SMTPException) as exc:  # ssl.SSLError is an OSError
             _quietly_close(conn)
             raise self._unavailable("reach", exc) from None
