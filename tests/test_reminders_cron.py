@@ -280,6 +280,12 @@ REFUSALS = {
         "nothing to a server it cannot verify.",
         "set smtp.host to that name",
     ),
+    "wrong password": (
+        "good", True, SECRET,
+        "Error: Cannot log in as 'training' on the mail server 127.0.0.1:{port}: "
+        "535 5.7.8 Authentication credentials invalid",
+        "TRAINCTL_SMTP_PASSWORD the run is given",
+    ),
 }  # fmt: skip
 
 
@@ -342,6 +348,43 @@ def test_implicit_tls_to_a_certificate_that_does_not_verify_is_one_line(
         "(self-signed certificate): trainctl sends nothing to a server it cannot verify."
     )
     assert snapshot() == before
+
+
+def test_a_server_offering_no_starttls_is_refused_in_one_line_without_the_password(
+    cli, db_url, snapshot, server
+):
+    department(cli, members=3)
+    configure(cli, server.port)  # aiosmtpd without TLS: it offers no STARTTLS
+    cli("config", "set", "smtp.security", "starttls")
+    cli("config", "set", "smtp.user", "training")
+    before = snapshot()
+    r = run(
+        db_url, "reminders", "send", "--as-of", AS_OF, env=cron_env(TRAINCTL_SMTP_PASSWORD=SECRET)
+    )
+    assert r.returncode == 69, r
+    lines = r.stderr.splitlines()
+    assert lines[0] == (f"Error: Cannot use the mail server 127.0.0.1:{server.port}: it offers no "
+                        "STARTTLS, and trainctl does not send in clear text")  # fmt: skip
+    assert len(lines) == 2 and lines[1].startswith("Hint: ")
+    assert "config set smtp.security tls" in lines[1] and "that the server is up" not in lines[1]
+    assert SECRET not in r.stdout + r.stderr and "Traceback" not in r.stderr
+    assert snapshot() == before and server.handler.messages == []
+
+
+def test_a_server_offering_no_login_says_so_and_what_to_set(cli, db_url, snapshot, server):
+    department(cli, members=1)
+    configure(cli, server.port)  # a relay on this machine, without AUTH
+    cli("config", "set", "smtp.user", "training")
+    before = snapshot()
+    r = run(
+        db_url, "reminders", "send", "--as-of", AS_OF, env=cron_env(TRAINCTL_SMTP_PASSWORD=SECRET)
+    )
+    assert r.returncode == 69, r
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith(f"Error: Cannot log in on the mail server 127.0.0.1:{server.port}: ")
+    assert len(lines) == 2 and "config set smtp.user ''" in lines[1]
+    assert "that the server is up" not in lines[1] and SECRET not in r.stderr
+    assert snapshot() == before and server.handler.messages == []
 
 
 # -------------------------------------------------------------------- cron's environment

@@ -154,12 +154,14 @@ class SmtpTransport:
             self._config = smtp_config(self.settings)
         return self._config
 
-    def _unavailable(self, what: str, exc: BaseException | str) -> MailUnavailableError:
+    def _unavailable(
+        self, what: str, exc: BaseException | str, check: str = "and that the server is up"
+    ) -> MailUnavailableError:
         detail = exc if isinstance(exc, str) else (str(exc) or type(exc).__name__)
         return MailUnavailableError(
             f"Cannot {what} the mail server {self.config.where}: {detail}",
             "Nothing was marked sent; the next run sends everything that is due. Check "
-            "`trainctl config show` and that the server is up.",
+            f"`trainctl config show` {check}.",
         )
 
     def _unverified(self, exc: ssl.SSLCertVerificationError) -> MailUnavailableError:
@@ -203,7 +205,10 @@ class SmtpTransport:
             if cfg.security == "starttls":
                 if not conn.has_extn("starttls"):
                     raise self._unavailable(
-                        "use", "it offers no STARTTLS, and trainctl does not send in clear text"
+                        "use",
+                        "it offers no STARTTLS, and trainctl does not send in clear text",
+                        "(smtp.port, smtp.security): a server that speaks TLS from the start "
+                        "(port 465) takes `trainctl config set smtp.security tls`",
                     )
                 conn.starttls(context=context)
                 conn.ehlo()
@@ -214,11 +219,19 @@ class SmtpTransport:
             raise
         except smtplib.SMTPNotSupportedError as exc:
             _quietly_close(conn)
-            raise self._unavailable("log in on", f"{exc} (smtp.user is set)") from None
+            raise self._unavailable(
+                "log in on",
+                f"{exc} (smtp.user is set)",
+                "for smtp.user: a server that takes mail without a login takes `trainctl "
+                "config set smtp.user ''`",
+            ) from None
         except smtplib.SMTPAuthenticationError as exc:
             _quietly_close(conn)
             raise self._unavailable(
-                f"log in as {cfg.user!r} on", _answer(exc.smtp_code, exc.smtp_error)
+                f"log in as {cfg.user!r} on",
+                _answer(exc.smtp_code, exc.smtp_error),
+                f"for smtp.user, and the {PASSWORD_ENV} the run is given (for cron: in "
+                "the crontab)",
             ) from None
         except ssl.SSLCertVerificationError as exc:
             _quietly_close(conn)
