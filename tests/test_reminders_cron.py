@@ -235,9 +235,9 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class TlsServer:
-    """aiosmtpd with STARTTLS (required) and AUTH over it: user 'training', password 'right'."""
+    """aiosmtpd with STARTTLS (required) and AUTH over it: user 'training', `password`."""
 
-    def __init__(self, cert: Path, key: Path) -> None:
+    def __init__(self, cert: Path, key: Path, password: bytes = b"right") -> None:
         self.port = free_port()
         self.handler = Recorder()
         self.logins: list[bytes] = []
@@ -248,7 +248,7 @@ class TlsServer:
             srv: Any, session: Any, envelope: Any, mechanism: str, data: Any
         ) -> AuthResult:
             self.logins.append(data.password)
-            ok = (data.login, data.password) == (b"training", b"right")
+            ok = (data.login, data.password) == (b"training", password)
             return AuthResult(success=ok, handled=False)
 
         self.controller = Controller(
@@ -348,6 +348,41 @@ def test_implicit_tls_to_a_certificate_that_does_not_verify_is_one_line(
         "(self-signed certificate): trainctl sends nothing to a server it cannot verify."
     )
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("Grün-Wache-12", "Grün-Wache-12".encode()),  # UTF-8, as RFC 4616 carries it
+        (b"Gr\xfcn-Wache-12", b"Gr\xfcn-Wache-12"),  # Latin-1 bytes in the crontab: as they are
+    ],
+)
+def test_a_password_that_is_not_ascii_logs_in_and_a_wrong_one_is_not_spelled_out(
+    cli, db_url, db, certs, given, expected
+):
+    """It was refused before a byte went out, as 'Cannot look up the mail server
+    127.0.0.1:587: not a host name ('ascii' codec can't encode character '\\xfc' in
+    position 12 ...)': the wrong diagnosis, and a character of the password with its place."""
+    department(cli, members=3)
+    with TlsServer(certs / "good.pem", certs / "good.key", password=expected) as s:
+        configure(cli, s.port)
+        cli("config", "set", "smtp.security", "starttls")
+        cli("config", "set", "smtp.user", "training")
+        cli("config", "set", "smtp.cafile", str(certs / "ca.pem"))
+        wrong = "Falsch-Grün" if isinstance(given, str) else b"Falsch-Gr\xfcn"
+        env: dict[Any, Any] = {**cron_env(), "TRAINCTL_SMTP_PASSWORD": wrong}
+        r = run(db_url, "reminders", "send", "--as-of", AS_OF, env=env)
+        assert r.returncode == 69, r
+        assert r.stderr.splitlines()[0] == (
+            f"Error: Cannot log in as 'training' on the mail server 127.0.0.1:{s.port}: "
+            "535 5.7.8 Authentication credentials invalid"
+        )
+        assert "ü" not in r.stderr and "xfc" not in r.stderr and "position" not in r.stderr
+        assert db.rows("SELECT id FROM reminder_log") == []
+        env["TRAINCTL_SMTP_PASSWORD"] = given
+        r = run(db_url, "reminders", "send", "--as-of", AS_OF, env=env)
+        assert r.returncode == 0 and "Sent 3 reminders" in r.stderr, r
+        assert s.logins[-1] == expected and len(s.handler.messages) == 3
 
 
 def test_a_server_offering_no_starttls_is_refused_in_one_line_without_the_password(

@@ -14,8 +14,10 @@ loopback address.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
+import hmac
 import os
 import smtplib
 import ssl
@@ -125,11 +127,55 @@ class _Answering:
         return code, resp
 
 
-class _SMTP(_Answering, smtplib.SMTP):
+def _login_bytes(text: str) -> bytes:
+    """A user name or password as it goes in the login: UTF-8 (RFC 4616), and a password
+    whose bytes in the environment are not UTF-8 as those very bytes (surrogateescape)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+class _Login:
+    """smtplib's login sends ASCII only (its auth() encodes 'ascii'): a password such as
+    "Grün-Wache-12" failed before a byte went out, with a UnicodeEncodeError naming the
+    password's character and its place, reported as a host name that could not be looked
+    up. Here the same protocol, the text as UTF-8 (AUTH PLAIN and LOGIN; CRAM-MD5's key)."""
+
+    _auth_challenge_count: int
+    password: str
+
+    def auth(self, mechanism: str, authobject: Any, *, initial_response_ok: bool = True) -> Any:
+        docmd = self.docmd  # type: ignore[attr-defined]
+        mechanism = mechanism.upper()
+        initial = authobject() if initial_response_ok else None
+        if initial is not None:
+            code, resp = docmd(
+                "AUTH", f"{mechanism} {base64.b64encode(_login_bytes(initial)).decode()}"
+            )
+            self._auth_challenge_count = 1
+        else:
+            code, resp = docmd("AUTH", mechanism)
+            self._auth_challenge_count = 0
+        while code == 334:
+            self._auth_challenge_count += 1
+            answer = authobject(base64.decodebytes(resp))
+            code, resp = docmd(base64.b64encode(_login_bytes(answer)).decode())
+            if self._auth_challenge_count > smtplib._MAXCHALLENGE:  # type: ignore[attr-defined]
+                raise smtplib.SMTPException(f"Server AUTH mechanism loops: {code} {resp!r}")
+        if code in (235, 503):
+            return code, resp
+        raise smtplib.SMTPAuthenticationError(code, resp)
+
+    def auth_cram_md5(self, challenge: Any = None) -> Any:
+        if challenge is None:
+            return None
+        digest = hmac.HMAC(_login_bytes(self.password), challenge, "md5").hexdigest()
+        return f"{self.user} {digest}"  # type: ignore[attr-defined]
+
+
+class _SMTP(_Answering, _Login, smtplib.SMTP):
     pass
 
 
-class _SMTPS(_Answering, smtplib.SMTP_SSL):
+class _SMTPS(_Answering, _Login, smtplib.SMTP_SSL):
     pass
 
 
