@@ -65,7 +65,9 @@ def statuses(db: Any) -> Counter:
 
 
 # ----------------------------------------------------------------- mid-batch failures
-@pytest.mark.parametrize("how", ["drops the connection", "answers 451 from then on"])
+@pytest.mark.parametrize(
+    "how", ["drops the connection", "answers 451 from then on", "closes with 421 from then on"]
+)
 def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_the_7(
     cli, db_url, db, server, how
 ):
@@ -73,6 +75,16 @@ def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_
     configure(cli, server.port)
     h = server.handler
     accept = h.handle_DATA
+    knocks = []
+
+    async def mail(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str | None:
+        knocks.append(address)
+        if len(h.messages) < 3 or how != "closes with 421 from then on":
+            envelope.mail_from = address
+            return "250 OK"
+        await srv.push("421 4.7.0 Too many messages, try again later")  # a throttling server
+        srv.transport.close()
+        return None
 
     async def failing(srv: Any, session: Any, envelope: Any) -> str:
         if len(h.messages) < 3:
@@ -83,6 +95,7 @@ def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_
         return "451 4.3.0 Temporary local problem, try again later"
 
     h.handle_DATA = failing  # type: ignore[method-assign]
+    h.handle_MAIL = mail  # type: ignore[attr-defined]
     first = run(db_url, "reminders", "send", "--as-of", AS_OF)
     sent = h.keys()
     assert len(sent) == 3
@@ -93,6 +106,14 @@ def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_
         assert "3 sent and marked; the rest stay due and the next run sends them" in first.stderr
         # the one in flight may have arrived: failed, retried; the 6 never tried: released
         assert statuses(db) == {"sent": 3, "failed": 1}
+    elif how == "closes with 421 from then on":
+        # the 4th message is tried on a new connection once, then the run stops: it does not
+        # knock once per message on a server that asked it to go away (it did 7 times)
+        assert first.returncode == 69, first
+        assert ("The mail server went away during the run: 421 4.7.0 Too many messages, try "
+                "again later") in first.stderr  # fmt: skip
+        assert "3 sent and marked; the rest stay due and the next run sends them" in first.stderr
+        assert len(knocks) == 5 and statuses(db) == {"sent": 3, "failed": 1}
     else:
         assert first.returncode == 1, first
         assert "7 of 10 reminders failed; 3 sent." in first.stderr
@@ -104,6 +125,7 @@ def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_
     assert marked == set(sent)
 
     h.handle_DATA = accept  # type: ignore[method-assign]
+    del h.handle_MAIL  # type: ignore[attr-defined]
     second = run(db_url, "reminders", "send", "--as-of", AS_OF)
     assert second.returncode == 0 and "Sent 7 reminders (2026-03-20)." in second.stderr, second
     again = h.keys()[3:]
@@ -111,6 +133,28 @@ def test_a_server_failing_after_3_of_10_keeps_the_3_sent_and_the_next_run_sends_
     assert statuses(db) == {"sent": 10}
     third = run(db_url, "--quiet", "reminders", "send", "--as-of", AS_OF)
     assert (third.returncode, third.stdout, third.stderr, len(h.keys())) == (0, "", "", 10)
+
+
+def test_a_server_taking_3_messages_a_connection_gets_all_10_in_one_run(cli, db_url, db, server):
+    """A 421 after a connection's third message (a server's limit per connection): the run
+    opens a new connection and goes on."""
+    department(cli, members=10)
+    configure(cli, server.port)
+    h = server.handler
+
+    async def mail(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str | None:
+        session.taken = getattr(session, "taken", 0) + 1
+        if session.taken > 3:
+            await srv.push("421 4.7.0 Too many messages for this session")
+            srv.transport.close()
+            return None
+        envelope.mail_from = address
+        return "250 OK"
+
+    h.handle_MAIL = mail  # type: ignore[attr-defined]
+    r = run(db_url, "reminders", "send", "--as-of", AS_OF)
+    assert r.returncode == 0 and "Sent 10 reminders" in r.stderr, r
+    assert len(set(h.keys())) == 10 and statuses(db) == {"sent": 10}
 
 
 # --------------------------------------------------------------------------- kill -9

@@ -37,6 +37,11 @@ TIMEOUT = 30.0  # seconds for connecting and for each SMTP reply
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
 LOOPBACK = ("localhost", "127.0.0.1", "::1")
 FALLBACK_SENDER = "trainctl <trainctl@localhost>"
+# "421 Service not available, closing transmission channel" (RFC 5321 §3.8): not about the
+# message but the connection, which smtplib has closed. The connection is lost: re-opened
+# once (a server that takes N messages a connection), and a second 421 ends the run
+# (a server throttling us) rather than knocking once per message for the rest of the batch.
+CLOSING = 421
 
 
 class MessageRefused(Exception):
@@ -300,12 +305,16 @@ class SmtpTransport:
             self.conn.send_message(msg, to_addrs=[wire_address(to_addr)])
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
+            if code == CLOSING:
+                raise ConnectionLost(_answer(code, text)) from None
             raise MessageRefused(_answer(code, text)) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise MessageRefused(f"not supported by the server: {exc}") from None
         except smtplib.SMTPServerDisconnected as exc:
             raise ConnectionLost(str(exc) or "the server closed the connection") from None
         except smtplib.SMTPResponseException as exc:  # sender refused, data refused, 4xx
+            if exc.smtp_code == CLOSING:
+                raise ConnectionLost(_answer(exc.smtp_code, exc.smtp_error)) from None
             raise MessageRefused(_answer(exc.smtp_code, exc.smtp_error)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise ConnectionLost(str(exc) or type(exc).__name__) from None
