@@ -8,6 +8,7 @@ case needs them, certificates made by openssl), real processes, real database fi
 from __future__ import annotations
 
 import asyncio
+import shlex
 import shutil
 import signal
 import ssl
@@ -24,6 +25,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from backends import POSTGRES
 from reminder_helpers import Recorder, Server, configure, department, free_port
+
+from trainctl.config import display_url
 
 AS_OF = "2026-03-20"  # targets 2026-04-01: 12 days left, the 14-day warning is due
 SECRET = "Hunter2-s3cr3t-smtp"
@@ -232,7 +235,9 @@ def test_a_second_run_while_the_first_sends_exits_75_naming_the_lock(cli, db_url
     assert second.returncode == 75, second
     assert took < 10  # at once, not after the first run
     assert second.stdout == "" and "Traceback" not in second.stderr
-    holder = f"Another `trainctl reminders send` is running (process {first.pid}); it holds "
+    # (the command named as it was run, with its --db: cli/state.hint)
+    given = f"trainctl --db {shlex.quote(display_url(str(db_url)))}"
+    holder = f"Another `{given} reminders send` is running (process {first.pid}); it holds "
     assert holder in second.stderr
     if POSTGRES:
         assert "an advisory lock in postgresql" in second.stderr
