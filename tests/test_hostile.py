@@ -1136,3 +1136,29 @@ def test_a_typed_reason_or_note_is_checked_as_a_voids_is(dept, snapshot, args, b
     assert text in r.stderr and args[-1] in r.stderr, r
     assert "\x1b" not in r.stderr and len(r.stderr) < 2_000
     assert snapshot() == before
+
+
+def test_a_requirement_named_like_rich_markup_heads_the_compliance_matrix_as_typed(dept):
+    """A requirement named "[/]" ended `report compliance` in exit 70 (Rich read the
+    matrix's column heads as markup: "closing tag '[/]' has nothing to close"), and one
+    named "[red]Hazmat" headed its column "Hazmat", in red. Names print as typed."""
+    for name in ("[/]", "[red]Hazmat"):
+        dept("requirement", "add", "--name", name, "--type", "hours", "--hours", "2", "--frequency",
+             "annual", "--counts-type", "drill")
+    r = dept("--as-of", "2026-06-01", "report", "compliance")
+    assert "[/]" in r.stdout and "[red]Hazmat" in r.stdout, r
+
+
+def test_nremt_worksheet_prints_category_and_topic_names_as_typed(dept):
+    """A department copy of an NREMT level whose hour categories or topics look like Rich
+    markup ("[/]") ended `report nremt` in exit 70; "[red]local" lost its brackets."""
+    dept("import", "nremt")
+    dept("member", "edit", "ann@fd.org", "--add-position", "emt", "--certification-date", "2025-01-01",
+         "--effective", "2025-01-01")
+    dept("requirement", "add", "--from", "NREMT-EMT", "--name", "Our EMT", "--hour-categories",
+         '[{"name": "national", "min_hours": 20, "topics": [{"name": "[/]", "min_hours": 2}]},'
+         ' {"name": "[red]local", "min_hours": 10}]')
+    dept("--as-of", "2026-06-01", "record", "add", "ann@fd.org", "--course", "Airway", "--hours", "3",
+         "--category", "national")
+    r = dept("--as-of", "2026-06-01", "report", "nremt", "ann@fd.org", "--level", "Our EMT")
+    assert "[red]local" in r.stdout and "[/] 0/2" in r.stdout, r

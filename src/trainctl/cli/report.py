@@ -317,7 +317,8 @@ def _print_matrix(m: Matrix, cells: list[Evaluation], title: str) -> None:
     t = Table(header_style="bold")
     t.add_column("Member", no_wrap=True)
     for h in heads:
-        t.add_column(h, min_width=min(11, cell_len(h)))
+        # a requirement's name, as typed ("[/]", "[red]x"): literal text, never Rich markup
+        t.add_column(Text(h), min_width=min(11, cell_len(h)))
     for mf in members:
         row = by_member[id(mf)]
         t.add_row(
@@ -925,9 +926,10 @@ def _print_worksheet(data: dict[str, Any]) -> None:
             + [f"{_h(s['hours'])} h on to {s['to']}" for s in comp["sent"]]
             + ([f"{_h(comp['over_caps'])} h over caps"] if comp["over_caps"] else [])
         )
+        # (category and topic names are the requirement's, as typed: literal text, not markup)
         c.add_row(
-            comp["name"], _h(comp["minimum"]), _h(comp["filled"]), _h(comp["short"]), topics,
-            paced, flow,
+            Text(comp["name"]), _h(comp["minimum"]), _h(comp["filled"]), _h(comp["short"]), Text(topics),
+            paced, Text(flow),
         )  # fmt: skip
     # at 80 columns an empty Flow goes first, then Short (the minimum less what counted)
     out.print(render.keep_words(c, drop=(0, 0, 0, 2, 0, 0, 1)))
