@@ -900,6 +900,23 @@ def test_a_file_with_a_header_and_no_rows_is_refused_by_name(enrollable, snapsho
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("body", [b",\n,\n", b";;;\r\n\t\n"], ids=["commas", "semicolons"])
+@pytest.mark.parametrize("args", [c[1] for c in HEADER_ONLY], ids=[c[0] for c in HEADER_ONLY])
+def test_a_file_of_separators_only_is_refused_as_empty(enrollable, snapshot, tmp_path, args, body):
+    """A sheet whose lines hold only separators (",,," saved from an emptied worksheet) has
+    no header: the sign-in sheet imports ended in exit 70 (StopIteration: they asked the
+    reader for a header it never gave), while `member import` said "is empty"."""
+    f = tmp_path / "export.csv"
+    f.write_bytes(body)
+    before = snapshot()
+    for extra in ((), ("--dry-run",)):
+        r = enrollable(*args, str(f), *extra, ok=False)
+        assert r.exit_code == 65, r
+        assert "export.csv is empty" in r.stderr and "must name the columns" in r.stderr, r
+    assert snapshot() == before
+
+
+
 def test_a_huge_value_is_named_by_its_start_and_length_not_printed_back(dept, snapshot, tmp_path):
     before = snapshot()
     r = _import(dept, tmp_path, b"name,email\n" + b"A" * 100_000 + b",a@fd.org\n")

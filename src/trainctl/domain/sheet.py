@@ -387,6 +387,8 @@ def read_sheet(
         try:
             record = next(reader)
         except StopIteration:
+            if records == 0:  # only separators (",,,"): no header either, as `member import` says
+                raise SheetError(f"{source} is empty.", "The first line must name the columns.") from None
             if records == 1:  # the header alone: an unsigned sheet, or the wrong file
                 raise SheetError(
                     f"{source} has column names and no rows under them; nothing was imported.",
