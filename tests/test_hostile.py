@@ -1179,3 +1179,25 @@ def test_nremt_worksheet_prints_category_and_topic_names_as_typed(dept):
          "--category", "national")
     r = dept("--as-of", "2026-06-01", "report", "nremt", "ann@fd.org", "--level", "Our EMT")
     assert "[red]local" in r.stdout and "[/] 0/2" in r.stdout, r
+
+
+@pytest.mark.parametrize("args", [["member", "import", "--csv"], ["record", "import"], ["enroll", "bulk", "1", "--csv"]],
+                         ids=["member import", "record import", "enroll bulk"])  # fmt: skip
+def test_unknown_columns_are_named_by_their_start_and_counted_not_printed_back(enrollable, snapshot, tmp_path, args):
+    """A header cell of 100,000 characters was printed back whole (100 KB on the terminal),
+    and a file of 100,000 columns (a data dump, not a sheet) listed every one of them
+    (1 MB): as a long value is, each is named by its start and length, and past 20 the
+    rest are counted."""
+    before = snapshot()
+    for body, says in (
+        (b"email," + b"x" * 100_000 + b"\nbo@fd.org,1\n", "'" + "x" * 60 + "'… (100,000 characters)"),
+        ((",".join(f"c{i}" for i in range(500)) + "\n" + ",".join("1" * 500) + "\n").encode(),
+         "'c18', 'c19' and 480 more"),
+    ):
+        f = tmp_path / "dump.csv"
+        f.write_bytes(body)
+        r = enrollable(*args, str(f), ok=False)
+        assert r.exit_code == 65, r
+        assert says in r.stderr and "unknown column" in r.stderr, r
+        assert len(r.stderr) < 3_000, len(r.stderr)
+    assert snapshot() == before

@@ -94,6 +94,9 @@ class Header:
         return name in self.columns.values()
 
 
+UNKNOWN_SHOWN = 20  # unknown columns a refusal names (then how many more)
+
+
 def match_header(
     cells: Sequence[str],
     fields: Sequence[Field],
@@ -127,13 +130,17 @@ def match_header(
             unknown.append(text)
             continue
         if name in seen:
-            repeated.append(f"{seen[name]!r} and {text!r} both mean {name}")
+            repeated.append(f"{dtext.quoted(seen[name])} and {dtext.quoted(text)} both mean {name}")
             continue
         seen[name] = text
         columns[i] = name
     problems = []
     if unknown and not ignore_unknown:
-        problems.append(f"unknown {word_for(len(unknown), 'column')}: {', '.join(map(repr, unknown))}")
+        # each by its start when long, and the first few when many: a 100 KB header cell, or
+        # a file of 100,000 columns (not a sheet at all), is not printed back whole
+        shown = ", ".join(map(dtext.quoted, unknown[:UNKNOWN_SHOWN]))
+        more = f" and {len(unknown) - UNKNOWN_SHOWN:,} more" if len(unknown) > UNKNOWN_SHOWN else ""
+        problems.append(f"unknown {word_for(len(unknown), 'column')}: {shown}{more}")
     if repeated:
         problems.append(f"{word_for(len(repeated), 'column')} given twice: " + "; ".join(repeated))
     missing = [f.name for f in fields if f.required and f.name not in seen]
@@ -164,7 +171,7 @@ def split_name(unknown: Sequence[str], fields: Sequence[Field], seen: Container[
     if first is None or last is None:
         return None
     return (
-        f"{first!r} and {last!r} hold one name in two columns: join them into one column "
+        f"{dtext.quoted(first)} and {dtext.quoted(last)} hold one name in two columns: join them into one column "
         f"headed {column} (\"Ana Reyes\", or \"Reyes, Ana\") and leave the two out"
     )
 
