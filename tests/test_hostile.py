@@ -981,6 +981,39 @@ def test_ctrl_c_says_whether_the_changes_were_saved(tmp_path, when, says, rows):
         assert con.execute("SELECT count(*) FROM member").fetchone() == (rows,)
 
 
+
+_INTERRUPT_LOADING = """
+import sys
+MODULE = sys.argv[1]
+class Interrupt:  # Ctrl-C pressed while Python loads a module trainctl needs
+    def find_spec(self, name, path=None, target=None):
+        if name == MODULE:
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, Interrupt())
+sys.argv = ["trainctl", "member", "list"]
+from trainctl.__main__ import run
+run()
+"""
+
+
+@pytest.mark.parametrize("module", ["typer", "trainctl.cli.member"])
+def test_ctrl_c_while_trainctl_loads_is_one_line_not_a_traceback(tmp_path, module):
+    """Ctrl-C in the first fifth of a second after Enter (Python still importing Typer, or
+    the command's module) printed a 30-line traceback of whichever import it landed in,
+    exit -2; now, as inside a command: "Interrupted.", exit 130. The `trainctl` script
+    runs the same function as `python -m trainctl`."""
+    import sys
+    import tomllib
+
+    env = {**os.environ, "TRAINCTL_DB": str(tmp_path / "t.db")}
+    r = subprocess.run([sys.executable, "-c", _INTERRUPT_LOADING, module], capture_output=True, text=True,
+                       env=env)  # fmt: skip
+    assert r.returncode == 130, r
+    assert r.stderr == "Interrupted.\n", r.stderr
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["trainctl"] == "trainctl.__main__:run"
+
+
 def test_record_import_takes_its_sheets_as_the_other_imports_do(enrollable, snapshot, tmp_path):
     """`record import` took sheets as arguments only; every other import takes `--csv FILE`
     and an officer types it from habit. Both work (together too); neither is refused by
