@@ -1234,3 +1234,32 @@ def test_unknown_columns_are_named_by_their_start_and_counted_not_printed_back(e
         assert says in r.stderr and "unknown column" in r.stderr, r
         assert len(r.stderr) < 3_000, len(r.stderr)
     assert snapshot() == before
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["requirement", "add", "--name", "R" * 10_000, "--type", "hours", "--hours", "2"],
+     "--name: must be at most 200 characters (got 'RRRR"),
+    (["requirement", "add", "--name", "R", "--type", "certification", "--credential", "C" * 10_000],
+     "--credential: must be at most 500 characters"),
+    (["requirement", "add", "--name", "R", "--type", "hours", "--hours", "2", "--registry", "X", "--code", "C" * 41],
+     "--code: must be at most 40 characters"),
+    (["requirement", "add", "--name", "R", "--type", "hours", "--hours", "2", "--description", "d" * 4001],
+     "--description: must be at most 4000 characters"),
+    (["requirement", "add", "--name", "R" * 10_000 + "\x1b", "--type", "hours", "--hours", "2"],
+     "(got 'RRRR"),
+    (["requirement", "edit", "1", "--name", "N" * 201], "--name: must be at most 200 characters"),
+], ids=["name", "credential", "code", "description", "a long name with an escape", "edit: name"])  # fmt: skip
+def test_a_requirement_takes_the_lengths_every_catalog_takes(dept, snapshot, args, says):
+    """`requirement add` took a name of 10,000 characters (a member's, course's, program's
+    or skill's stops at 200), which then headed a column of the compliance matrix and a
+    reminder's subject line; and its refusals printed a long value back whole (30 KB).
+    Names 200, codes 40, other text 500, a description 4,000, as programs; a long value is
+    named by its start and length."""
+    dept("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4", "--frequency",
+         "annual", "--counts-type", "drill")
+    before = snapshot()
+    r = dept(*args, ok=False)
+    assert r.exit_code == 65, r
+    assert says in r.stderr, r
+    assert len(r.stderr) < 1_000, r.stderr[:300]
+    assert snapshot() == before

@@ -292,7 +292,7 @@ OPTION_OF = {
 
 def _option_problem(error: Any) -> str:
     """'--item (value 2): must not be empty', '--hour-categories, item 1, min_hours: ...'."""
-    from trainctl.schemas import plain_message
+    from trainctl.schemas import echo, plain_message
 
     loc = list(error["loc"]) or ["input"]
     field, rest = str(loc[0]), loc[1:]
@@ -303,7 +303,7 @@ def _option_problem(error: Any) -> str:
     if rest:
         where += ", " + ".".join(str(p) for p in rest)
     got = error.get("input")
-    shown = "" if isinstance(got, dict | list) or got in (None, "") else f" (got {got!r})"
+    shown = "" if isinstance(got, dict | list) or got in (None, "") else f" (got {echo(got)})"
     return f"{where}: {plain_message(error)}{shown}"
 
 

@@ -22,14 +22,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from trainctl.schemas.requirements import Code, FrequencyIn, RequirementCreate, Source, Text
+from trainctl.schemas.requirements import (
+    Code,
+    FrequencyIn,
+    LongText,
+    RequirementCreate,
+    Source,
+    Text,
+)
 
 
 class RegistryHeader(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     registry: Code
-    description: Text
+    description: LongText
     edition: Text | None = None
     last_updated: Text | None = None
     sources: list[Text] = Field(default_factory=list)

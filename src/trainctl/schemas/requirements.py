@@ -114,12 +114,17 @@ def _code(value: Any) -> Any:
 
 
 FrequencyIn = Annotated[Frequency, BeforeValidator(_frequency)]
-Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1), Line]
+# Lengths as the other catalogs have them (a member's, course's, program's or skill's name
+# 200, a course or card code 40, a program's description 4,000): a requirement's name heads
+# a column of the compliance matrix and a reminder's subject line. Registries' longest:
+# a name of 64, a code of 19, a source document of 235, a description of 329.
+Text = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=500), Line]
+LongText = Annotated[str, BeforeValidator(_strip), Field(min_length=1, max_length=4000), Line]  # a registry's own
 # A requirement's name, read as a member's is (schemas/text.clean_name): "CPR" and "CPR" +
 # a zero-width space pasted from a web page are one requirement.
-Name = Annotated[str, BeforeValidator(clean_name), Field(min_length=1), Line]
-Code = Annotated[str, BeforeValidator(_code), Field(min_length=1), Line]
-Description = Annotated[str, Lines]
+Name = Annotated[str, BeforeValidator(clean_name), Field(min_length=1, max_length=200), Line]
+Code = Annotated[str, BeforeValidator(_code), Field(min_length=1, max_length=40), Line]
+Description = Annotated[str, Field(max_length=4000), Lines]
 PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
 Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
