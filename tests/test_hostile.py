@@ -1263,3 +1263,28 @@ def test_a_requirement_takes_the_lengths_every_catalog_takes(dept, snapshot, arg
     assert says in r.stderr, r
     assert len(r.stderr) < 1_000, r.stderr[:300]
     assert snapshot() == before
+
+
+_ESCAPES = "\x1b[2J\x1b[31mX\u202e"  # clear the screen, red, then a right-to-left override
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["program", "show", _ESCAPES], 1),
+    (["enroll", "add", "ann@fd.org", _ESCAPES], 1),
+    (["enroll", "list", "--program", _ESCAPES], 1),
+    (["report", "compliance", "--position", _ESCAPES], 2),
+    (["requirement", "list", "--position", _ESCAPES], 2),
+    (["record", "add", "--position", _ESCAPES, "--course", "Drill", "--hours", "1"], 1),
+    (["requirement", "add", "--name", "X", "--type", "hours", "--hours", "1", "--position", _ESCAPES], 65),
+], ids=["program show", "enroll add", "enroll list --program", "report compliance --position",
+        "requirement list --position", "record add --position", "requirement add --position"])  # fmt: skip
+def test_a_program_or_position_typed_with_terminal_escapes_is_named_escaped(dept, snapshot, args, code):
+    """A member or requirement that names nobody is named escaped ('\\x1b[2J...'); a program
+    or a position was printed as typed, so an ESC sequence cleared the officer's screen and
+    a direction override turned the rest of the line around. Named escaped now, as they are."""
+    before = snapshot()
+    r = dept(*args, ok=False)
+    assert r.exit_code == code, r
+    assert "\x1b" not in r.stderr and "\u202e" not in r.stderr, r
+    assert "'\\x1b[2" in r.stderr, r
+    assert snapshot() == before

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from trainctl.domain.lookup import MAX_ID, as_id, offered, ref_text
+from trainctl.domain.text import echo
 from trainctl.errors import NotFoundError
 from trainctl.queries import Reader, as_bool, as_float, as_json, as_utc, in_list
 from trainctl.queries.requirements import COLUMNS as REQUIREMENT_COLUMNS
@@ -190,7 +191,10 @@ def get_program(rd: Reader, ref: str | int, *, what: str | None = None) -> Progr
             ) if stored is not None else None
         if row is not None:
             return _program(row)
-    shown = f"'{name}' version {version}" if version is not None else f"'{name}'"
+    # as typed, quoted; escaped when it holds what a terminal would act on (an ESC
+    # sequence, a direction override), and by its start when long (domain.text.echo)
+    shown = f"'{name}'" if echo(name) == name else echo(name)
+    shown = f"{shown} version {version}" if version is not None else shown
     close = close_names(rd, name) if version is None else []
     offer = f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
     raise NotFoundError(

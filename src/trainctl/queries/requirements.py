@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from trainctl.domain.lookup import as_id, norm, offered, ref_text
-from trainctl.domain.text import hours_text
+from trainctl.domain.text import echo, hours_text
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, in_list, required
 
@@ -391,7 +391,7 @@ def positions_problem(positions: Iterable[str], known: Sequence[str]) -> str | N
     if not missing:
         return None
     return (
-        f"unknown position{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+        f"unknown position{'s' if len(missing) > 1 else ''} {', '.join(map(echo, missing))} "
         f"(known: {', '.join(known)})"
     )
 
@@ -403,7 +403,7 @@ def check_positions(rd: Reader, positions: Iterable[str]) -> None:
     missing = unknown_positions(positions, known)
     if missing:
         raise UsageError(
-            f"Unknown position{'s' if len(missing) > 1 else ''}: {', '.join(missing)}.",
+            f"Unknown position{'s' if len(missing) > 1 else ''}: {', '.join(map(echo, missing))}.",
             f"Known positions: {', '.join(known)}.",
         )
 

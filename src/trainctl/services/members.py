@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.domain.positions import KnownPositions
 from trainctl.domain.sheet import badge_key, unlikely_hire
+from trainctl.domain.text import echo
 from trainctl.domain.text import visible as same_look
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Member, MemberHistory, Position, utcnow
@@ -328,7 +329,7 @@ def _check_positions(session: Session, codes: Sequence[str]) -> None:
     if unknown:
         details = [f"field positions: unknown position {c!r}" for c in unknown]
         raise BadInputError(
-            f"Unknown position{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
+            f"Unknown position{'s' if len(unknown) > 1 else ''}: {', '.join(map(echo, unknown))}.",
             position_hint(details),
         )
 

@@ -28,7 +28,7 @@ from trainctl.domain import records as dr
 from trainctl.domain import sheet
 from trainctl.domain.certs import credential_code, held_through
 from trainctl.domain.lookup import as_id
-from trainctl.domain.text import code_text, hours_text, plural, same_name, word_for
+from trainctl.domain.text import code_text, echo, hours_text, plural, same_name, word_for
 from trainctl.errors import BadInputError, NotFoundError, RefusedError, UsageError
 from trainctl.models import AuditLog, Course, Member, TrainingRecord, utcnow
 from trainctl.services.audit import audit
@@ -569,7 +569,7 @@ def crew(
     typed = [p for given in positions for p in given.split(",") if p.strip()]  # as `member add -p`
     for code in dict.fromkeys(resolve_position(p, known) for p in typed):  # each once, as stored
         if code not in known:
-            problems.append(f"--position {code}: unknown position (`trainctl member positions` lists them)")
+            problems.append(f"--position {echo(code)}: unknown position (`trainctl member positions` lists them)")
             continue
         holders = index.holders(code, day)
         if not holders:
