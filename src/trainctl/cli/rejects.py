@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
+from trainctl.cli.render import csv_cell
 from trainctl.domain.sheet import REJECT_COLUMN
 from trainctl.errors import BadInputError, UsageError
 
@@ -95,6 +97,15 @@ def input_names(sources: Sequence[Path]) -> list[str]:
     return [s.name if count[s.name] == 1 else str(s) for s in sources]
 
 
+_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+
+
+def _guarded(text: str) -> str:
+    """A cell of a reject file: a number as it was ('-1', a duration to fix), any other
+    text as every CSV trainctl writes it (render.csv_cell: a formula behind an apostrophe)."""
+    return text if _NUMBER.fullmatch(text.strip()) else csv_cell(text)
+
+
 def write_rejects(
     path: Path, columns: Sequence[str], rows: Iterable[tuple[str, Sequence[str]]], delimiter: str = ","
 ) -> None:
@@ -123,7 +134,10 @@ def write_rejects(
         writer.writerow([REJECT_COLUMN, *(columns[i] for i in keep)])
         for reason, cells in rows:
             kept = [cells[i] if i < len(cells) else "" for i in keep] if len(cells) <= len(columns) else list(cells)
-            writer.writerow([reason, *kept])
+            # opened in Excel to be fixed: a cell it would run as a formula ('=HYPERLINK(...)'
+            # typed into a sign-in form) behind an apostrophe, the one rule of every CSV
+            # trainctl writes, which every import reads back off; a number stays a number
+            writer.writerow([_guarded(reason), *map(_guarded, kept)])
 
 
 def write_sheet_rejects(
