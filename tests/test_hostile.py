@@ -1316,3 +1316,34 @@ def test_a_reject_file_guards_formulas_and_imports_back_as_it_was(dept, tmp_path
     assert again.exit_code == 65 and "2 of 2 rows" in again.stderr, again
     assert not any(f"\"'{c}" in again.stderr for c in "=+-@"), again  # read as given, not "'=..."
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("key", ["\x1b[2J\u202eevil", "k" * 100_000], ids=["escapes", "100,000 characters"])
+@pytest.mark.parametrize("where", ["program file", "registry file", "--hour-categories", "--reminders"])
+def test_a_key_that_is_no_field_is_named_escaped_and_by_its_start(dept, snapshot, tmp_path, where, key):
+    """A key that is not a field of a program or registry file (or of --hour-categories,
+    --reminders) was printed as it was read: an ESC sequence written as \\u001b in the
+    JSON cleared the officer's screen, and a key of 100,000 characters came back whole.
+    Named as every echoed value is now: escaped, by its start and length when long."""
+    import json
+
+    if where == "program file":
+        f = tmp_path / "p.json"
+        f.write_text(json.dumps({"name": "P", key: 1}))
+        args = ["program", "apply", "--file", str(f)]
+    elif where == "registry file":
+        f = tmp_path / "r.json"
+        f.write_text(json.dumps({"registry": "X", "description": "d", "edition": "1", key: 1, "requirements": []}))
+        args = ["import", "registry", str(f)]
+    elif where == "--hour-categories":
+        args = ["requirement", "add", "--name", "H", "--type", "hours", "--hours", "2", "--hour-categories",
+                json.dumps([{"name": "a", key: 1}])]  # fmt: skip
+    else:
+        args = ["program", "create", "Q", "--reminders", json.dumps({key: 1})]
+    before = snapshot()
+    r = dept(*args, ok=False)
+    assert r.exit_code == 65, r
+    assert "is not a field here" in r.stderr or "not permitted" in r.stderr or "Extra" in r.stderr, r.stderr[:500]
+    assert "\x1b" not in r.stderr and "\u202e" not in r.stderr, r.stderr[:500]
+    assert len(r.stderr) < 2_000, r.stderr[:500]
+    assert snapshot() == before

@@ -292,7 +292,7 @@ OPTION_OF = {
 
 def _option_problem(error: Any) -> str:
     """'--item (value 2): must not be empty', '--hour-categories, item 1, min_hours: ...'."""
-    from trainctl.schemas import echo, plain_message
+    from trainctl.schemas import echo, field_path, plain_message
 
     loc = list(error["loc"]) or ["input"]
     field, rest = str(loc[0]), loc[1:]
@@ -301,7 +301,7 @@ def _option_problem(error: Any) -> str:
         position = rest.pop(0) + 1
         where += f" (value {position})" if where != "--hour-categories" else f", item {position}"
     if rest:
-        where += ", " + ".".join(str(p) for p in rest)
+        where += ", " + field_path(rest)
     got = error.get("input")
     shown = "" if isinstance(got, dict | list) or got in (None, "") else f" (got {echo(got)})"
     return f"{where}: {plain_message(error)}{shown}"

@@ -3,9 +3,10 @@ programs, enrollment). Shared helpers live here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from trainctl.domain.text import echo as echo_text
 from trainctl.domain.text import visible
 
 if TYPE_CHECKING:
@@ -68,6 +69,14 @@ def echo(value: Any) -> str:
     return repr(value)
 
 
+def field_path(loc: Sequence[Any]) -> str:
+    """A problem's field ('requirement_definitions.0.name') as a message names it: a key
+    read from a file or from an option's JSON is shown as typed when plain, else escaped
+    (an ESC sequence in a key never reaches the terminal) and by its start when long (a
+    100,000-character key is not printed back whole): domain.text.echo."""
+    return ".".join(echo_text(p) if isinstance(p, str) else str(p) for p in loc)
+
+
 def describe_errors(
     error: ValidationError, where: str, options: Mapping[str, str] | None = None
 ) -> list[str]:
@@ -77,7 +86,7 @@ def describe_errors(
     '--hours: must be 0 or more hours (got '-1')'."""
     lines = []
     for e in error.errors():
-        loc = ".".join(str(p) for p in e["loc"])
+        loc = field_path(e["loc"])
         got = e.get("input")
         shown = "" if isinstance(got, dict) or got is None else f" (got {echo(got)})"
         field = str(e["loc"][0]) if e["loc"] else ""
