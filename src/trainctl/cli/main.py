@@ -451,6 +451,9 @@ _plain_help(app)
 
 
 def main() -> None:
+    from trainctl.cli.state import pause_collector
+
+    pause_collector()  # while the command loads its modules (cli/state.py)
     from trainctl.cli import render
 
     render.ENDS_PROCESS = True  # the real process: render.done may end it
