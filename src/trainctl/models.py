@@ -71,7 +71,7 @@ def _json(default: Any) -> Any:
 
 
 # Partial indexes name their condition once, with `_where(...)`: SQLite's keyword at
-# import, PostgreSQL's when a schema is created there (`_postgres_partial_indexes`).
+# import, PostgreSQL's when a schema is created there (`postgres_partial_indexes`).
 # Declaring `postgresql_where` on the classes made SQLAlchemy import its PostgreSQL dialect
 # (every driver's module, 25-45 ms of CPU) to check the keyword, on every write on SQLite
 # (bench/writes.py --imports). The migrations spell both keywords, as before.
@@ -80,19 +80,23 @@ def _where(condition: str) -> dict[str, Any]:
     return {"sqlite_where": sa.text(condition)}
 
 
-@sa.event.listens_for(SQLModel.metadata, "before_create")
-def _postgres_partial_indexes(metadata: sa.MetaData, connection: sa.Connection, **_: Any) -> None:
-    """Before `create_all` on PostgreSQL (db.create_schema): every index declared with
-    `_where` gets the same condition as `postgresql_where` (which loads the dialect, in use
-    by then). Without it PostgreSQL would build those indexes whole: a second open
-    enrollment, or a voided record's natural key, refused."""
-    if connection.dialect.name != "postgresql":
-        return
+def postgres_partial_indexes(metadata: sa.MetaData) -> None:
+    """Every index declared with `_where` gets the same condition as `postgresql_where`
+    (which loads the dialect): before a schema is created on PostgreSQL (below), and in the
+    migrations' env.py, so that autogenerate writes both keywords. Without it PostgreSQL
+    would build those indexes whole: a second open enrollment, or a voided record's natural
+    key, refused."""
     for table in metadata.tables.values():
         for index in table.indexes:
             condition = index.dialect_options["sqlite"]["where"]
             if condition is not None:
                 index.dialect_options["postgresql"]["where"] = condition
+
+
+@sa.event.listens_for(SQLModel.metadata, "before_create")
+def _before_create(metadata: sa.MetaData, connection: sa.Connection, **_: Any) -> None:
+    if connection.dialect.name == "postgresql":  # create_all there (db.create_schema)
+        postgres_partial_indexes(metadata)
 
 
 # Identity ignoring case (and spaces, for requirements) as real unique indexes on both

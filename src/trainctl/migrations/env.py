@@ -14,12 +14,15 @@ import sqlalchemy as sa
 from alembic import context
 from sqlmodel import SQLModel
 
-import trainctl.models  # noqa: F401  (registers the tables)
+import trainctl.models  # (registers the tables)
 from trainctl.config import to_url
 from trainctl.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
+# models.py names a partial index's condition for SQLite only (startup: no PostgreSQL
+# dialect on a SQLite write); autogenerate writes it for both backends
+trainctl.models.postgres_partial_indexes(target_metadata)
 
 
 def _configure(connection: sa.Connection) -> None:
