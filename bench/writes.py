@@ -85,7 +85,7 @@ WRITES: list[tuple[str, Cmd, float | None]] = [
      ORM_WRITE),
     ("call add",
      lambda i: [*TC, "call", "add", f"BENCH-{i}", "--member", "P-301", "--at",
-                f"{day(i)} 21:00", "--type", "EMS"], ORM_WRITE),
+                f"{day(i)} 21:00", "--type", "EMS", "--shift-date", day(i)], ORM_WRITE),
     ("skill checkoff",
      lambda i: [*TC, "skill", "checkoff", "P-301", "1", "--result", "passed", "--date", day(i)],
      ORM_WRITE),
