@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 # An ORM write loads SQLAlchemy, SQLModel, pydantic and the table classes: objects that live
 # as long as the process, which the collector walked again and again while they were made
 # (226 collections, about 65 ms of a `record add`) and once more at exit (Python's final
-# collections, about 0.2 s: 0.76 s of CPU in all, 0.58 s of it before exit; bench/writes.py).
+# collections: 0.2 s of its 0.76 s of CPU came after main() returned; bench/writes.py
+# --against times the whole).
 # It resumes when the command turns to its database (`AppState.url`), its modules loaded,
 # with everything made so far frozen (gc.freeze: never walked again, at exit neither). A
 # command that never names a database (--help, `program samples`) ends without it:
