@@ -160,3 +160,22 @@ def test_nobody_signs_off_their_own_items_and_members_need_an_officer(dept, snap
     dept("--as", "cy@fd.org", "checklist", "check", "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2025-03-12")
     rows = dept("--as", "ann@fd.org", "checklist", "list", "--format", "json").json
     assert [(r["member"], r["checked_by"]) for r in rows] == [("Ann Lee", "Cy Ruiz")]  # her own
+
+
+def test_an_uncheck_says_when_an_earlier_sign_off_still_counts_the_item(dept):
+    """Two sign-offs of the item standing (12 March, and again 2 May): `checklist uncheck
+    --as-of 2025-06-01` took back the May one, said "Unchecked ... from 2025-06-01 on", and
+    compliance still held the item met by the March one without a word. It now says that
+    the March sign-off still counts it; a second uncheck takes that one back too."""
+    sign_off(dept, "ann@fd.org", "2025-03-12")
+    sign_off(dept, "ann@fd.org", "2025-05-02", ["Cardiovascular"])
+    r = dept("checklist", "uncheck", "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2025-06-01")
+    said = " ".join(r.stderr.split())
+    assert "(sign-off 6 of 2025-05-02)" in said, said
+    assert agreeing(dept, "ann@fd.org", "2025-06-10") == ("met", 5)  # the March one stands
+    assert ("'Cardiovascular' still counts for Ann Lee from 2025-03-12: sign-off 4 of that day stands, "
+            "and only the latest was taken back") in said, said  # fmt: skip
+    r = dept("checklist", "uncheck", "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2025-06-01")
+    said = " ".join(r.stderr.split())
+    assert "(sign-off 4 of 2025-03-12)" in said and "still counts" not in said, said
+    assert agreeing(dept, "ann@fd.org", "2025-06-10")[1] == 4

@@ -25,6 +25,7 @@ from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, fmt_value, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -97,7 +98,8 @@ def uncheck(
 ) -> None:
     """Take back a member's sign-off of a checklist item from a day on (needs
     training.manage): reports of earlier days still count it. Dated the day it was signed
-    off, it never counted. The sign-off is kept (`checklist list --all`)."""
+    off, it never counted. The latest sign-off standing that day is taken back; an earlier
+    one still standing is named. The sign-off is kept (`checklist list --all`)."""
     from trainctl.services import checklists as svc
 
     state = get_state(ctx)
@@ -109,6 +111,12 @@ def uncheck(
                           "item": done.item, "checked_on": done.checked_on, "unchecked_on": done.day})  # fmt: skip
     render.info(f"Unchecked {done.item!r} of {done.requirement} for {done.member} from {done.day} on "
                 f"(sign-off {done.id} of {done.checked_on}).", quiet=state.quiet)  # fmt: skip
+    if done.still:  # an earlier sign-off of the item still stands: the item still counts
+        (sid, since), more = done.still[0], len(done.still) - 1
+        others = f" (and {plural(more, 'earlier one')})" if more else ""
+        render.warn(f"{done.item!r} still counts for {done.member} from {since}: sign-off {sid} of that day "
+                    f"stands{others}, and only the latest was taken back. Run the same `checklist uncheck` "
+                    "again to take it back too.")  # fmt: skip
 
 
 @app.command("list")

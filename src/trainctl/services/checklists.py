@@ -47,6 +47,9 @@ class Signed:
     item: str
     day: date
     checked_on: date  # (an uncheck: the day the item was signed off)
+    # (an uncheck: the item's other sign-offs still standing that day, latest first, (id,
+    # day): an earlier sign-off still counts the item, and the officer is told so)
+    still: tuple[tuple[int, date], ...] = ()
 
 
 def _note(note: str | None) -> str | None:
@@ -140,7 +143,8 @@ def uncheck(
     note: str | None = None,
 ) -> Signed:
     """Take back the member's latest sign-off of `item` standing on `on` (None: the
-    department's day), from that day on."""
+    department's day), from that day on. An earlier sign-off of the item standing that day
+    still counts it: returned in `still` (the CLI says so; another uncheck takes it back)."""
     actor.require(MANAGE, "uncheck checklist items")
     day = effective_day(session, on, field="--as-of")
     text = _note(note)
@@ -163,7 +167,7 @@ def uncheck(
     session.flush()
     audit(session, actor, "checklist.uncheck", "checklist_signoff", sid, member_id=member_id,
           requirement_id=rid, item=found, unchecked_on=str(day))  # fmt: skip
-    return Signed(sid, member_name, label, found, day, checked)
+    return Signed(sid, member_name, label, found, day, checked, tuple(standing[1:]))
 
 
 __all__ = ["Signed", "check", "uncheck"]
