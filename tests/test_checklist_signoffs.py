@@ -179,3 +179,16 @@ def test_an_uncheck_says_when_an_earlier_sign_off_still_counts_the_item(dept):
     said = " ".join(r.stderr.split())
     assert "(sign-off 4 of 2025-03-12)" in said and "still counts" not in said, said
     assert agreeing(dept, "ann@fd.org", "2025-06-10")[1] == 4
+
+
+def test_a_sign_off_dated_before_the_hire_date_is_recorded_and_said(dept):
+    """A pre-hire physical, or a typo in --as-of: kept as given, and said in the words a
+    record, card, shift, call or skill checkoff dated so uses (domain/text.hired_after);
+    the sign-off was recorded without a word."""
+    r = dept("checklist", "check", "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2015-01-09")
+    said = " ".join(r.stderr.split())
+    assert ("Ann Lee was hired on 2015-01-10, after the sign-off date 2015-01-09: recorded as given; "
+            "check --as-of.") in said, said  # fmt: skip
+    assert [x["checked_on"] for x in dept("checklist", "list", "--format", "json").json] == ["2015-01-09"]
+    r = dept("checklist", "check", "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2015-01-10")
+    assert "hired" not in r.stderr, r.stderr

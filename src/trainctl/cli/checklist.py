@@ -25,7 +25,7 @@ from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, fmt_value, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural
+from trainctl.domain.text import hired_after, plural
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 
@@ -81,6 +81,10 @@ def check(
                           "item": done.item, "checked_on": done.day})  # fmt: skip
     render.info(f"Signed off {done.item!r} of {done.requirement} for {done.member} on {done.day} "
                 f"(sign-off {done.id}).", quiet=state.quiet)  # fmt: skip
+    early = hired_after(done.member, done.hired, "the sign-off date", done.day, "recorded as given",
+                        "check --as-of")  # fmt: skip
+    if early:  # a typo in --as-of, or a pre-hire physical: as records, cards and checkoffs say
+        render.warn(early)
 
 
 @app.command("uncheck")

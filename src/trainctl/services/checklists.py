@@ -25,7 +25,7 @@ from sqlmodel import Session
 from trainctl.domain import progress as dp
 from trainctl.domain import text as dtext
 from trainctl.errors import BadInputError, RefusedError
-from trainctl.models import ChecklistSignoff, utcnow
+from trainctl.models import ChecklistSignoff, Member, utcnow
 from trainctl.queries import checklists as q
 from trainctl.queries import reader_of
 from trainctl.services.audit import audit
@@ -50,6 +50,7 @@ class Signed:
     # (an uncheck: the item's other sign-offs still standing that day, latest first, (id,
     # day): an earlier sign-off still counts the item, and the officer is told so)
     still: tuple[tuple[int, date], ...] = ()
+    hired: date | None = None  # the member's hire date (a sign-off dated before it is said)
 
 
 def _note(note: str | None) -> str | None:
@@ -129,7 +130,9 @@ def check(
     assert row.id is not None
     audit(session, actor, "checklist.check", "checklist_signoff", row.id, member_id=member_id,
           requirement_id=rid, item=found, checked_on=str(day))  # fmt: skip
-    return Signed(row.id, member_name, label, found, day, day)
+    member = session.get(Member, member_id)
+    hired = member.hire_date if member is not None else None
+    return Signed(row.id, member_name, label, found, day, day, hired=hired)
 
 
 def uncheck(
