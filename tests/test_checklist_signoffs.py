@@ -24,6 +24,7 @@ NFPA_1582 = "NFPA 1582"
 def dept(cli):
     """The NFPA registry in the catalog since 2024; Ann and the officer Cy, in no program."""
     cli("--as-of", "2024-01-02", "import", "nfpa")
+    cli("--as-of", "2024-01-02", "import", "iso")
     cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "firefighter",
         "--hire-date", "2015-01-10")  # fmt: skip
     cli("member", "add", "Cy Ruiz", "--email", "cy@fd.org", "--position", "officer",
@@ -118,6 +119,9 @@ REFUSALS = [
     (["nobody@fd.org", NFPA_1582, "Cardiovascular"], 1, "No member 'nobody@fd.org'"),
     (["ann@fd.org", "NFPA 1001", "Cardiovascular"], 65,
      "REQUIREMENT: 'NFPA 1001 — Fire Fighter I & II' is a certification requirement, not a checklist"),
+    # the one article rule (domain/text.a_or_an): "an hours requirement", not "a hours"
+    (["ann@fd.org", "ISO-COMPANY", "Cardiovascular"], 65,
+     "REQUIREMENT: 'ISO-COMPANY — Company training at stations' is an hours requirement, not a checklist"),
     (["ann@fd.org", NFPA_1582, "Eyes"], 65, "ITEM: 'NFPA 1582 — Medical and Fitness Evaluation' has no item 'Eyes'"),
     (["ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2999-01-01"], 2, "--as-of 2999-01-01 is after today"),
     # signed off on that day already (the fixture's sign-off below)

@@ -75,7 +75,7 @@ def _target(
     label = f"{req.registry_code} — {req.name}" if req.registry_code else req.name
     if req.requirement_type != "checklist":
         raise BadInputError(
-            f"REQUIREMENT: {label!r} is {_a(req.requirement_type)} requirement, not a checklist; "
+            f"REQUIREMENT: {label!r} is {dtext.a_or_an(req.requirement_type.replace('_', ' '))} requirement, not a checklist; "
             "only checklist items are signed off.",
             "Name a checklist (`trainctl requirement list --type checklist` lists them); other "
             "requirements count training records, cards, skill checkoffs, shifts or calls.",
@@ -88,11 +88,6 @@ def _target(
             f"Its items: {', '.join(repr(i) for i in items) or 'none defined'}.",
         )
     return member_id, member_name, req.id, label, found
-
-
-def _a(word: str) -> str:
-    word = word.replace("_", " ")
-    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def check(
