@@ -1347,3 +1347,22 @@ def test_a_key_that_is_no_field_is_named_escaped_and_by_its_start(dept, snapshot
     assert "\x1b" not in r.stderr and "\u202e" not in r.stderr, r.stderr[:500]
     assert len(r.stderr) < 2_000, r.stderr[:500]
     assert snapshot() == before
+
+
+def test_a_reject_file_keeps_a_badge_written_as_excels_text_literal(dept, tmp_path):
+    """A sheet exported from Excel writes a badge with leading zeros as ="0042", which every
+    import reads as 0042. A row rejected for its hours went to the reject file as '="0042"
+    (guarded as a formula), and the fixed reject file was refused: "no member has the badge
+    '="0042"'". Excel's text literal runs nothing: it is kept as it was, and imports back."""
+    dept("member", "add", "Zed Oh", "--email", "zed@fd.org", "--badge", "0777", "--hire-date", "2015-01-01")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text('badge,course,date,hours\n="0777",Drill,2026-03-04,1\n="0777",Drill,2026-03-05,abc\n')
+    r = dept("--as-of", "2026-12-31", "record", "import", str(sheet), "--skip-invalid", ok=False)
+    assert r.exit_code == 65 and "1 added, 1 rejected" in r.stderr, r
+    rejects = tmp_path / "sheet.rejects.csv"
+    text = rejects.read_text("utf-8-sig")
+    assert '"=""0777""",Drill,2026-03-05,abc' in text, text
+    rejects.write_text(text.replace(",abc", ",2"), encoding="utf-8-sig")
+    dept("--as-of", "2026-12-31", "record", "import", str(rejects))
+    rows = dept("record", "list", "--member", "zed@fd.org", "--format", "json").json
+    assert sorted(r["completion_date"] for r in rows) == ["2026-03-04", "2026-03-05"], rows

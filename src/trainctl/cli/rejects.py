@@ -20,6 +20,7 @@ from pathlib import Path
 
 from trainctl.cli.render import csv_cell
 from trainctl.domain.sheet import REJECT_COLUMN
+from trainctl.domain.text import unguarded
 from trainctl.errors import BadInputError, UsageError
 
 
@@ -101,9 +102,13 @@ _NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
 
 
 def _guarded(text: str) -> str:
-    """A cell of a reject file: a number as it was ('-1', a duration to fix), any other
-    text as every CSV trainctl writes it (render.csv_cell: a formula behind an apostrophe)."""
-    return text if _NUMBER.fullmatch(text.strip()) else csv_cell(text)
+    """A cell of a reject file: a number as it was ('-1', a duration to fix), and Excel's
+    text literal as it was (`="0042"`, a badge's leading zeros kept: a string, no formula
+    to run, which every import reads as 0042: domain.text.unguarded); any other text as
+    every CSV trainctl writes it (render.csv_cell: a formula behind an apostrophe)."""
+    if _NUMBER.fullmatch(text.strip()) or (text.startswith('="') and unguarded(text) != text):
+        return text
+    return csv_cell(text)
 
 
 def write_rejects(
