@@ -64,7 +64,7 @@ def _faulty(db: Db) -> None:
     db.execute("CREATE VIEW trainctl_test_faulty_member AS SELECT * FROM member WHERE trainctl_test_fault()")
 
 
-def _internal_error_answer(r) -> None:
+def _internal_error_answer(r, url: str) -> None:
     assert r.exit_code == 1, r
     assert r.stdout == "", r
     lines = r.stderr.splitlines()
@@ -72,7 +72,8 @@ def _internal_error_answer(r) -> None:
     assert lines[0].endswith(f"reported an internal error (internal_error, SQLSTATE XX000: {FAULT}). "
                              "Nothing was written."), r  # fmt: skip
     assert lines[1].startswith("Hint: ") and "not always damage" in lines[1], r
-    assert "trainctl db check" in lines[1] and "administrator" in lines[1], r
+    # (the check it suggests names the --db given, as every command a message shows)
+    assert f"`trainctl --db {url} db check`" in lines[1] and "administrator" in lines[1], r
     assert "Traceback" not in r.stderr and "bug" not in r.stderr and "[SQL:" not in r.stderr
 
 
@@ -89,9 +90,9 @@ def test_a_server_internal_error_says_what_the_server_said_and_that_nothing_was_
         _faulty(db)
         before = db.dump()
         r = cli("--db", url, "member", "add", "Sam Smoke", "--email", "sam@fd.org", ok=False)
-        _internal_error_answer(r)  # a write through the ORM (SQLAlchemy around psycopg)
+        _internal_error_answer(r, url)  # a write through the ORM (SQLAlchemy around psycopg)
         assert db.dump() == before
         db.execute("ALTER TABLE member RENAME TO member_data")
         db.execute("CREATE VIEW member AS SELECT * FROM member_data WHERE trainctl_test_fault()")
         r = cli("--db", url, "member", "list", ok=False)
-        _internal_error_answer(r)  # a read (the plain driver connection)
+        _internal_error_answer(r, url)  # a read (the plain driver connection)
