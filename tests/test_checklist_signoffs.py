@@ -196,3 +196,20 @@ def test_a_sign_off_dated_before_the_hire_date_is_recorded_and_said(dept):
     assert [x["checked_on"] for x in dept("checklist", "list", "--format", "json").json] == ["2015-01-09"]
     r = dept("checklist", "check", "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2015-01-10")
     assert "hired" not in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize("note", ["x" * 600, "seen by Dr. Holm\nrecheck in May"], ids=["600 characters", "two lines"])
+@pytest.mark.parametrize("verb", ["check", "uncheck"])
+def test_a_note_takes_the_one_rule_of_every_typed_note(dept, snapshot, verb, note):
+    """A sign-off's --note is shown in `checklist list` as every reason and note is shown
+    by later readers: one line of plain text, at most 500 characters (domain/text
+    check_reason, the one check). checklist carried its own (2,000 characters, line
+    breaks kept)."""
+    sign_off(dept, "ann@fd.org", "2025-03-12", ["Cardiovascular"])
+    before = snapshot()
+    r = dept("checklist", verb, "ann@fd.org", NFPA_1582, "Cardiovascular", "--as-of", "2025-04-01",
+             "--note", note, ok=False)  # fmt: skip
+    assert r.exit_code == 65, r
+    said = " ".join(r.stderr.split())
+    assert "Error: --note" in said and ("at most 500" in said or "line break" in said), said
+    assert snapshot() == before

@@ -34,8 +34,6 @@ from trainctl.services.members import effective_day
 from trainctl.services.requirements import get_requirement
 from trainctl.services.sheet_import import active_member
 
-MAX_NOTE = 2_000
-
 
 @dataclass(frozen=True)
 class Signed:
@@ -51,18 +49,6 @@ class Signed:
     # day): an earlier sign-off still counts the item, and the officer is told so)
     still: tuple[tuple[int, date], ...] = ()
     hired: date | None = None  # the member's hire date (a sign-off dated before it is said)
-
-
-def _note(note: str | None) -> str | None:
-    if note is None or not note.strip():
-        return None
-    if len(note) > MAX_NOTE:
-        raise BadInputError(f"--note is {len(note):,} characters long; at most {MAX_NOTE:,} are allowed.",
-                            "Shorten the note; nothing was recorded.")  # fmt: skip
-    why = dtext.problem(note, multiline=True)
-    if why is not None:
-        raise BadInputError(f"--note {why}.", "Fix the note; nothing was recorded.")
-    return note.strip()
 
 
 def _target(
@@ -103,7 +89,7 @@ def check(
     """Sign `item` off for the member on `on` (None: the department's day)."""
     actor.require(MANAGE, "sign off checklist items")
     day = effective_day(session, on, field="--as-of")
-    text = _note(note)
+    text = dtext.check_reason("--note", note)  # the one check of a typed note
     member_id, member_name, rid, label, found = _target(session, member_ref, requirement_ref, item, day)
     actor.refuse_own(member_id, "signs off their own checklist items")
     session.flush()
@@ -145,7 +131,7 @@ def uncheck(
     still counts it: returned in `still` (the CLI says so; another uncheck takes it back)."""
     actor.require(MANAGE, "uncheck checklist items")
     day = effective_day(session, on, field="--as-of")
-    text = _note(note)
+    text = dtext.check_reason("--note", note)  # the one check of a typed note
     member_id, member_name, rid, label, found = _target(session, member_ref, requirement_ref, item, day)
     actor.refuse_own(member_id, "unchecks their own checklist items")
     session.flush()
