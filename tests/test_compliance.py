@@ -435,6 +435,7 @@ def test_two_cards_alike_the_later_entry_decides_card_10_after_9(order):
     e = c.evaluate(member(*(cards[i] for i in order)), BLS, D("2025-01-10"))
     assert e.status == c.MET
     assert verdicts(e) == {10: (True, c.COUNTED), 9: (False, c.SUPERSEDED)}
+    assert [v.fact.id for v in e.verdicts] == [9, 10]  # and listed so (requirement explain)
 
 
 def test_bls_never_satisfies_acls():

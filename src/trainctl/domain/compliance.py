@@ -1224,7 +1224,7 @@ def _judge(
         j.value, j.percentage = dp.measure(target, credits)
     if not detail:
         j.verdicts = []
-    j.verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
+    j.verdicts.sort(key=lambda v: _order(v.fact))  # card 10 after card 9 on one day
     return j
 
 
@@ -1496,7 +1496,7 @@ def _certification(
                     "no card outlasts it)"
                 )
                 verdicts.append(Verdict(f, False, SUPERSEDED, latest))
-        verdicts.sort(key=lambda v: (v.fact.date or date.min, str(v.fact.id)))
+        verdicts.sort(key=lambda v: _order(v.fact))  # card 10 after card 9 on one day
         if valid:
             reason = (
                 f"{_card_code(decisive)} valid through {exp}{held}"
