@@ -1265,6 +1265,22 @@ def test_a_requirement_takes_the_lengths_every_catalog_takes(dept, snapshot, arg
     assert snapshot() == before
 
 
+def test_a_text_on_file_longer_than_the_lengths_does_not_stop_an_edit_of_another_field(dept, db, snapshot):
+    """A database of before the lengths may hold a 4,500-character description: an edit of
+    the hours was refused on the description it does not touch. Only what an edit gives is
+    held to the lengths; the description stays as it was."""
+    dept("requirement", "add", "--name", "Drill hours", "--type", "hours", "--hours", "4", "--frequency",
+         "annual", "--counts-type", "drill")
+    long = "Older text. " * 375  # 4,500 characters, written before the limit
+    db.execute("UPDATE requirement SET description = :d, name = :n", {"d": long, "n": "D" * 250})
+    dept("requirement", "edit", "D" * 250, "--hours", "3")
+    row = db.one("SELECT required_hours, description, name FROM requirement")
+    assert (row[0], row[1], row[2]) == (3, long, "D" * 250)
+    before = snapshot()  # what the edit gives is held to them
+    r = dept("requirement", "edit", "D" * 250, "--description", "x" * 4001, ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+
+
 _ESCAPES = "\x1b[2J\x1b[31mX\u202e"  # clear the screen, red, then a right-to-left override
 
 

@@ -7,7 +7,7 @@ different figures makes a department copy (`requirement add --from CODE`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -352,6 +352,27 @@ def add(
     return req
 
 
+def _validated(merged: dict[str, Any], update: Mapping[str, Any]) -> dict[str, Any]:
+    """The merged requirement checked whole (RequirementCreate). A text entered before the
+    catalog had its lengths (a 4,500-character description of an older database) stays as
+    it is while an edit does not give it: only what the edit gives is held to them."""
+    kept: dict[str, tuple[Any, int]] = {}  # field -> (its value as on file, its length limit)
+    while True:
+        try:
+            short = {f: v[:n] for f, (v, n) in kept.items()}
+            out = RequirementCreate.model_validate({**merged, **short}).model_dump()
+            return {**out, **{f: v for f, (v, _) in kept.items()}}
+        except ValidationError as exc:
+            old = {
+                str(e["loc"][0]): (merged[str(e["loc"][0])], int(e["ctx"]["max_length"]))
+                for e in exc.errors()
+                if e["type"] in ("string_too_long", "too_long") and len(e["loc"]) == 1 and e["loc"][0] not in update
+            }
+            if not old.keys() - kept.keys():
+                raise
+            kept.update(old)
+
+
 def edit(
     session: Session,
     actor: Actor,
@@ -428,7 +449,7 @@ def edit(
         update["period_months"] = None
     # Validate the merged requirement as a whole (types via RequirementCreate, then the rules).
     try:
-        merged = RequirementCreate.model_validate(merged).model_dump()
+        merged = _validated(merged, update)
     except ValidationError as exc:
         _refuse_invalid(req.name, describe_errors(exc, "edit"), "edit")
     _refuse_invalid(merged["name"], _problems(session, merged), "edit")
