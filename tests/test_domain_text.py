@@ -15,6 +15,7 @@ from trainctl.domain.text import (
     plural,
     problem,
     same_name,
+    shell_word,
     spoken_name,
     visible,
     word_for,
@@ -127,3 +128,32 @@ def test_hours_print_to_two_decimals_at_most_and_never_as_an_exponent(x, text):
 )
 def test_spoken_name(name, spoken):
     assert spoken_name(name) == spoken
+
+
+@pytest.mark.parametrize(
+    ("value", "word"),
+    [
+        ("EMT@2", "EMT@2"),  # a plain word stays bare
+        ("Recruit Academy@2", "'Recruit Academy@2'"),
+        ("O'Brien Academy@1", '"O\'Brien Academy@1"'),  # an apostrophe reads best in double quotes
+        ("Station $2 `x`@1", "'Station $2 `x`@1'"),  # $ and ` never inside double quotes
+        ("O'Brien $2", "'O'\"'\"'Brien $2'"),  # both: shlex.quote's splice
+        ("Go!", "'Go!'"),  # (bash expands ! inside double quotes at a prompt)
+        ("", "''"),
+    ],
+)
+def test_a_value_in_a_suggested_command_is_one_shell_word(value, word):
+    import shlex
+    import subprocess
+
+    assert shell_word(value) == word
+    assert shlex.split(f"x {word}") == ["x", value]
+    shown = subprocess.run(["sh", "-c", f"printf '%s' {word}"], capture_output=True, text=True, check=True)
+    assert shown.stdout == value
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")))
+def test_any_text_is_one_shell_word(value):
+    import shlex
+
+    assert shlex.split(shell_word(value)) == [value]

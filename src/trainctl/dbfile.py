@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import re
-import shlex
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
 from trainctl.config import display_url, sqlite_path
+from trainctl.domain.text import shell_word
 from trainctl.errors import DamagedDatabaseError, NotFoundError, SchemaBehindError, TrainctlError
 from trainctl.queries import BUSY_TIMEOUT_MS, busy_error, is_busy
 
@@ -229,7 +229,7 @@ def damaged_index(path: Path, indexes: tuple[str, ...], reason: str) -> DamagedD
     `index_faults`): rebuilt from the table with REINDEX, which changes no row, through the
     sqlite3 shell (trainctl has no command for it); a backup when that does not clear it
     (a value of the table itself damaged, or a duplicate a unique index refuses)."""
-    line = f"sqlite3 {shlex.quote(str(path))} " + shlex.quote("; ".join(f"REINDEX {i}" for i in indexes))
+    line = f"sqlite3 {shell_word(path)} " + shell_word("; ".join(f"REINDEX {i}" for i in indexes))
     return DamagedDatabaseError(
         f"{path} is damaged ({reason}): its {'index' if len(indexes) == 1 else 'indexes'} "
         f"{', '.join(indexes)} can be rebuilt from {'its table' if len(indexes) == 1 else 'their tables'}, "
@@ -389,10 +389,8 @@ def no_database(url: str) -> NotFoundError:
     send nothing, night after night, with exit 0) when `url` holds none: a SQLite file that
     does not exist or is empty, or a server database without trainctl's tables. Nothing is
     created; the hint says how to make one on purpose."""
-    import shlex
-
     path = sqlite_path(url)
-    upgrade = f"`trainctl --db {shlex.quote(str(path) if path else display_url(url))} db upgrade`"
+    upgrade = f"`trainctl --db {shell_word(path or display_url(url))} db upgrade`"
     if path is None:
         what = f"{display_url(url)} holds no trainctl database (it has no tables)."
     elif not path.exists():

@@ -11,6 +11,7 @@ import typer
 from trainctl.cli import render
 from trainctl.cli.options import not_stdout
 from trainctl.cli.state import AppState, get_state, hint
+from trainctl.domain.text import shell_word
 from trainctl.errors import PermissionDeniedError, TrainctlError
 
 app = typer.Typer(no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -101,7 +102,7 @@ def backup(ctx: typer.Context, file: Annotated[Path, typer.Argument(help="Where 
     render.info(f"Backed up to {dest}", quiet=state.quiet)
     if sqlite_path(state.url) is None:
         render.info("pg_dump custom format: restore into an empty database with "
-                    f"`pg_restore --no-owner -d URL {dest}`.", quiet=state.quiet)
+                    f"`pg_restore --no-owner -d URL {shell_word(dest)}`.", quiet=state.quiet)
 
 
 @app.command("check")

@@ -242,13 +242,13 @@ def _expiring(column: list[Evaluation], day: date, within: int, state: AppState,
     CPR-BLS`)' (`runs_out`). The command lists the same cards: those of this requirement's
     members (not a card of a member no requirement holds to it); it carries the day when
     one was `asked` (--as-of), and the --db and --as this report was run with."""
-    import shlex
+    from trainctl.domain.text import shell_word
 
     n = len(runs_out(column, day, within))
     if not n:
         return ""
     spec = column[0].requirement
-    ref = shlex.quote(spec.registry_code or spec.name)  # (natural keys, as the user named it)
+    ref = shell_word(spec.registry_code or spec.name)  # (natural keys, as the user named it)
     command = state.command(f"report expiring --within {within} --requirement {ref}",
                             as_of=day if asked else None)  # fmt: skip
     return f"; {n} run{'' if n != 1 else 's'} out within {within} days (`{command}`)"

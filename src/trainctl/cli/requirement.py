@@ -439,10 +439,10 @@ def add(
     if unknown_card:
         render.warn(unknown_card)
     if counts_nothing:  # (a warning, not a refusal: what counts may be named next)
-        import shlex
+        from trainctl.domain.text import shell_word
 
         render.warn(f"{req.name} names nothing it counts, so no record counts toward it yet; "
-                    + dc.FIX_HINT.format(name=shlex.quote(req.name)) + ".")  # fmt: skip
+                    + dc.FIX_HINT.format(name=shell_word(req.name)) + ".")  # fmt: skip
 
 
 @app.command("list")

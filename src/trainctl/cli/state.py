@@ -174,12 +174,11 @@ def command_line(
     """`trainctl [--db DB] [--as MEMBER] [--as-of DAY] WORDS`: the one way a hint or a
     next step spells a command with trainctl's global options (quoted for the shell; a
     database URL's password as ***)."""
-    import shlex
-
     from trainctl.config import display_url
+    from trainctl.domain.text import shell_word
 
     options = [("--db", display_url(db) if db else None), ("--as", actor), ("--as-of", as_of)]
-    given = "".join(f" {flag} {shlex.quote(str(v))}" for flag, v in options if v is not None)
+    given = "".join(f" {flag} {shell_word(v)}" for flag, v in options if v is not None)
     return f"trainctl{given} {words}".rstrip()
 
 

@@ -94,7 +94,7 @@ from trainctl.domain import credit as dc
 from trainctl.domain import periods as pd
 from trainctl.domain import progress as dp
 from trainctl.domain import skills as dsk
-from trainctl.domain.text import hours_text
+from trainctl.domain.text import hours_text, shell_word
 
 # statuses
 MET = "met"
@@ -645,9 +645,7 @@ class RequirementSpec:
 
     def fix_hint(self) -> str:
         """How to name what counts (`requirement edit`'s options)."""
-        import shlex
-
-        return dc.FIX_HINT.format(name=shlex.quote(self.name))
+        return dc.FIX_HINT.format(name=shell_word(self.name))
 
     def counts_text(self) -> str:
         """What the requirement counts, in words (for a rejected fact's reason)."""
@@ -2778,7 +2776,7 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
     if r.stood_until is not None:
         out.append(
             f"Judged as the requirement stood until {r.stood_until} (changed since: "
-            f"`trainctl requirement show {r.id if r.id is not None else r.label}`)"
+            f"`trainctl requirement show {r.id if r.id is not None else shell_word(r.label)}`)"
         )
     if e.status == NOT_APPLICABLE:
         out.append(f"Status: {STATUS_WORDS[e.status]} — {e.reason}")

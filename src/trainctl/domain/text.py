@@ -74,6 +74,22 @@ def quoted(text: str, limit: int = 60) -> str:
     return f"{text[:limit]!r}… ({len(text):,} characters)" if len(text) > limit else repr(text)
 
 
+def shell_word(value: object) -> str:
+    """`value` as one word of a command a message suggests (`trainctl program activate
+    "O'Brien Academy@1"`): the one rule for a name, code, file or URL put into a hint, so
+    that the line copied into a shell gives the command exactly that argument. Plain words
+    stay bare (EMT@2, F-006); anything else is quoted as shlex.quote quotes it ('Recruit
+    Academy@2', 'Station $2 `x`'), except a value with an apostrophe and nothing a shell
+    reads inside double quotes ($ ` \\ " !), which reads better in double quotes than as
+    '\\''-splices."""
+    import shlex
+
+    text = str(value)
+    if "'" in text and not any(c in text for c in '"$`\\!'):
+        return f'"{text}"'
+    return shlex.quote(text)
+
+
 def line_break(text: str) -> str | None:
     """Why a one-line value holding a line break cannot be kept, or None. In a file the
     break is, more often than not, a quote opened in the value and never closed: the csv

@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from trainctl.db import chunks
 from trainctl.domain.sheet import REJECT_COLUMN, Field, badge_key, unlikely_hire
-from trainctl.domain.text import plural, word_for
+from trainctl.domain.text import plural, shell_word, word_for
 from trainctl.errors import BadInputError
 from trainctl.models import AuditLog, Member, utcnow
 from trainctl.queries.members import name_key
@@ -307,7 +307,7 @@ def import_members(
                 # the same person under a new e-mail (a department changed its mail domain):
                 # the import goes by e-mail, so the e-mail is changed first (review r1)
                 moved = (f"; if {holder.name}'s e-mail is now {model.email}, change it first "
-                         f"(`trainctl member edit {holder.badge} --email {model.email}`) and import again")  # fmt: skip
+                         f"(`trainctl member edit {shell_word(holder.badge)} --email {shell_word(model.email)}`) and import again")  # fmt: skip
             problems.setdefault(line, []).append(
                 f"line {line}, field badge: {model.badge} already belongs to {who(holder)}{same} "
                 f"(got {model.badge!r}){moved}"

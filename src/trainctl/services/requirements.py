@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from trainctl.domain.lookup import norm
 from trainctl.domain.periods import FREQUENCY_MONTHS, NREMT_CYCLE_ENDS, cycle_of
 from trainctl.domain.progress import Target
+from trainctl.domain.text import shell_word
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import Requirement, RequirementHistory, utcnow
 from trainctl.queries import reader_of
@@ -407,7 +408,7 @@ def edit(
         raise RefusedError(
             NOT_EDITABLE,
             f"{origin} is set by {req.source_document or req.registry_name or 'its standard'}. "
-            f"Make a department copy you can change: trainctl requirement add --from {origin!r} --name '...'",
+            f"Make a department copy you can change: trainctl requirement add --from {shell_word(origin)} --name '...'",
         )
     update = changes.model_dump(exclude_unset=True)
     unknown = [f for f in clear if f not in CLEARABLE]

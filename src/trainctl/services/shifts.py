@@ -31,7 +31,6 @@ services/sheet_import.py, shared with records and certifications.
 
 from __future__ import annotations
 
-import shlex
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import partial
@@ -44,6 +43,7 @@ from trainctl.db import chunks
 from trainctl.domain import sheet
 from trainctl.domain import shifts as ds
 from trainctl.domain.lookup import as_id
+from trainctl.domain.text import shell_word
 from trainctl.errors import NotFoundError
 from trainctl.models import Call, CallResponse, Shift, ShiftAttendance, utcnow
 from trainctl.queries import required
@@ -422,7 +422,7 @@ def _kept(value: Any) -> Any:
 
 def _named(incidents: set[str]) -> str:
     """The incident a hint names: the one refused, else INCIDENT."""
-    return shlex.quote(next(iter(incidents))) if len(incidents) == 1 else "INCIDENT"
+    return shell_word(next(iter(incidents))) if len(incidents) == 1 else "INCIDENT"
 
 
 def _store_calls(

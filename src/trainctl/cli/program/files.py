@@ -12,7 +12,7 @@ from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, is_stdout
 from trainctl.cli.program.shared import ProgramArg, read_tree
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, shell_word
 from trainctl.errors import UsageError
 
 
@@ -109,7 +109,7 @@ def apply(
         # -f means --format in every trainctl command; a file here is always --file
         raise UsageError(
             f"-f means --format in trainctl; give the program file as --file {short_f}.",
-            f"trainctl program apply --file {short_f}",
+            f"trainctl program apply --file {shell_word(short_f)}",
         )
     if (file is None) == (sample is None):
         raise UsageError(

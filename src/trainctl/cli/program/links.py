@@ -11,7 +11,7 @@ from trainctl.cli import render
 from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
 from trainctl.cli.program.shared import PhaseOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, shell_word
 
 RequirementArg = Annotated[
     str,
@@ -164,7 +164,7 @@ def link_list(
         rows,
         cols,
         fmt_of(ctx, fmt_value(format)),
-        empty=f"No requirements linked yet. Link one with `trainctl program requirement add '{program}' REQUIREMENT`.",
+        empty=f"No requirements linked yet. Link one with `trainctl program requirement add {shell_word(program)} REQUIREMENT`.",
     )
 
 

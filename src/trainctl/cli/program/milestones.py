@@ -11,6 +11,7 @@ from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, amount, fmt_value
 from trainctl.cli.program.shared import DescOpt, PhaseOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import shell_word
 
 
 def milestone_add(
@@ -89,7 +90,7 @@ def milestone_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = 
         rows,
         cols,
         fmt_of(ctx, fmt_value(format)),
-        empty=f"No milestones yet. Add one with `trainctl program milestone add '{program}' NAME --threshold 50`.",
+        empty=f"No milestones yet. Add one with `trainctl program milestone add {shell_word(program)} NAME --threshold 50`.",
     )
 
 

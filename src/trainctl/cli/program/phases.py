@@ -10,7 +10,7 @@ from trainctl.cli import render
 from trainctl.cli.options import FormatOpt, fmt_value
 from trainctl.cli.program.shared import DescOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, shell_word
 
 AfterOpt = Annotated[
     list[str] | None,
@@ -102,7 +102,7 @@ def phase_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None
         rows,
         cols,
         fmt_of(ctx, fmt_value(format)),
-        empty=f"No phases yet. Add one with `trainctl program phase add '{program}' 1 NAME`.",
+        empty=f"No phases yet. Add one with `trainctl program phase add {shell_word(program)} 1 NAME`.",
     )
 
 

@@ -29,6 +29,7 @@ from trainctl.cli.program.shared import (
 )
 from trainctl.cli.program.tree import render_tree
 from trainctl.cli.state import fmt_of, get_state
+from trainctl.domain.text import shell_word
 from trainctl.errors import BadInputError
 
 
@@ -121,7 +122,7 @@ def create(
             )
             render.info(
                 f"Created draft program {svc.label(program)} (id {program.id}) from template {svc.label(source)}. "
-                f"Change it, then `trainctl program activate '{svc.ref_of(program)}'`.",
+                f"Change it, then `trainctl program activate {shell_word(svc.ref_of(program))}`.",
                 quiet=state.quiet,
             )
             return
@@ -137,7 +138,7 @@ def create(
         program = svc.create_program(session, actor, data)
         render.info(
             f"Created draft program {svc.label(program)} (id {program.id}). Add phases and requirements, "
-            f"then `trainctl program activate '{svc.ref_of(program)}'`.",
+            f"then `trainctl program activate {shell_word(svc.ref_of(program))}`.",
             quiet=state.quiet,
         )
 

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from trainctl.db import BulkInsert, chunks, table
 from trainctl.domain import progress as dp
 from trainctl.domain.positions import position_code
-from trainctl.domain.text import hired_after, same_name
+from trainctl.domain.text import hired_after, same_name, shell_word
 from trainctl.errors import (
     BadInputError,
     NotFoundError,
@@ -50,6 +50,7 @@ from trainctl.queries.members import (
 )
 from trainctl.services.audit import audit
 from trainctl.services.programs import get_program as _get_program
+from trainctl.services.programs import ref_of
 from trainctl.services.progress.phases import load_phases
 
 OPEN = ("active", "on_hold")
@@ -276,8 +277,6 @@ def _nobody(r: Request, problem: NotFoundError) -> NotFoundError:
     badge, e-mail ..." sent the officer looking for a typo in a row about a new member).
     The resolver's message stands (`enroll add` and `--members` say the same), with what
     the row's other cells name, and a hint that says both."""
-    import shlex
-
     cells = [(kind, ref.strip()) for kind, ref in r.also if ref.strip()]
     said = [f"{kind} {ref!r}" for kind, ref in cells]
     if r.name and r.name.strip():
@@ -289,9 +288,9 @@ def _nobody(r: Request, problem: NotFoundError) -> NotFoundError:
     given = [(r.kind, r.ref.strip()), *cells]
     email = next((ref for kind, ref in given if kind == "email" or "@" in ref), None)
     badge = next((ref for kind, ref in given if kind == "badge"), None)
-    add = " ".join(["trainctl member add", shlex.quote(r.name.strip()) if r.name and r.name.strip() else "NAME",
-                    "--email", shlex.quote(email) if email else "EMAIL",
-                    *(["--badge", shlex.quote(badge)] if badge else [])])  # fmt: skip
+    add = " ".join(["trainctl member add", shell_word(r.name.strip()) if r.name and r.name.strip() else "NAME",
+                    "--email", shell_word(email) if email else "EMAIL",
+                    *(["--badge", shell_word(badge)] if badge else [])])  # fmt: skip
     return NotFoundError(
         f"{problem.message}{either}",
         "Check the row for a typo (`trainctl member list` shows who is on file); a member not on file "
@@ -371,7 +370,7 @@ def position_refusal(member: Enrollee, program: Program) -> Refusal | None:
         f"{member.name} does not hold the position '{wanted}' that '{program.name}' is for "
         f"(holds: {holds}).",
         f"Give the member the position first (`trainctl member edit id:{member.id} "
-        f"--add-position {wanted}`), or enroll anyway with --any-position.",
+        f"--add-position {shell_word(wanted)}`), or enroll anyway with --any-position.",
         detail="(use --any-position to enroll anyway)",
     )
 
@@ -638,7 +637,7 @@ def ended_note(name: str, member_id: int, program: Program, ended: Ended) -> str
     verb = "was withdrawn from" if ended.status == "withdrawn" else "failed"
     return (f"{name} {verb} '{program.name}' v{ended.version}{when} (enrollment "
             f"{ended.enrollment_id}{why}): skipped, not enrolled again. To enroll them again "
-            f"on purpose: `trainctl enroll add id:{member_id} \"{program.name}@{program.version}\"`.")  # fmt: skip
+            f"on purpose: `trainctl enroll add id:{member_id} {shell_word(ref_of(program))}`.")  # fmt: skip
 
 
 # -------------------------------------------------------------------------------- shaping

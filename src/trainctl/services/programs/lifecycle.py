@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.domain.text import shell_word
 from trainctl.errors import BadInputError, NotFoundError, RefusedError
 from trainctl.models import Program, ProgramPrerequisite, utcnow
 from trainctl.queries.programs import label, ref_of
@@ -134,9 +135,9 @@ def update_program(
             "marking it as a template" if changes["is_template"] else "unmarking the template",
             hint=(
                 "A template cannot be enrolled in. Make a template from a copy: "
-                f"`trainctl program duplicate '{ref_of(program)}' --name '{copy}'`, then "
-                f"`trainctl program edit '{copy}' --template`; new programs start from it with "
-                f"`trainctl program create NAME --from-template '{copy}'`."
+                f"`trainctl program duplicate {shell_word(ref_of(program))} --name {shell_word(copy)}`, then "
+                f"`trainctl program edit {shell_word(copy)} --template`; new programs start from it with "
+                f"`trainctl program create NAME --from-template {shell_word(copy)}`."
             )
             if changes["is_template"]
             else None,
@@ -251,8 +252,8 @@ def duplicate_program(
         if not source.is_template:
             raise RefusedError(
                 f"Program {label(source)} is not a template.",
-                f"Use `trainctl program duplicate '{ref_of(source)}' --name ...`, or mark it with "
-                f"`trainctl program edit '{ref_of(source)}' --template`.",
+                f"Use `trainctl program duplicate {shell_word(ref_of(source))} --name ...`, or mark it with "
+                f"`trainctl program edit {shell_word(ref_of(source))} --template`.",
             )
         new_version = version or 1
         if not 1 <= new_version <= MAX_VERSION:
@@ -271,7 +272,7 @@ def duplicate_program(
                     f"be that program's next version, with the content of {label(source)}.",
                     "Give the copy a name no program has (a program of its own), or copy "
                     f"{label(other)} itself for its next version (`trainctl program duplicate "
-                    f"'{ref_of(other)}' --name '{other.name}'`).",
+                    f"{shell_word(ref_of(other))} --name {shell_word(other.name)}`).",
                 )
             lineage = None if other is None else lineage
         if keep_version:

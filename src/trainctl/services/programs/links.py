@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.domain.text import shell_word
 from trainctl.errors import NotFoundError, RefusedError
 from trainctl.models import Program, ProgramPhase, ProgramRequirement, Requirement
 from trainctl.queries.programs import label, ref_of
@@ -72,7 +73,7 @@ def add_link(
         guard_structure(
             session, program, "linking a prerequisite requirement",
             hint="A new prerequisite would hold back credit members are already earning; "
-            f"make a new version: `trainctl program duplicate '{ref_of(program)}' --name '{program.name}'`.",
+            f"make a new version: `trainctl program duplicate {shell_word(ref_of(program))} --name {shell_word(program.name)}`.",
         )  # fmt: skip
     if find_link(session, program, requirement, phase) is not None:
         raise RefusedError(
@@ -161,7 +162,7 @@ def _get_link(
     if link is None:
         raise NotFoundError(
             f"Requirement {requirement_label(requirement)} is not linked to {label(program)} at {scope_label(phase)}.",
-            f"`trainctl program requirement list '{ref_of(program)}'` shows its links (pass --phase N for a phase's).",
+            f"`trainctl program requirement list {shell_word(ref_of(program))}` shows its links (pass --phase N for a phase's).",
         )
     return link
 

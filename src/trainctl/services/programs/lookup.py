@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from trainctl.domain.lookup import MAX_ID, as_id
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, shell_word
 from trainctl.errors import NotFoundError, RefusedError, UsageError
 from trainctl.models import Enrollment, Program, ProgramPhase, Requirement
 from trainctl.queries import programs as read
@@ -58,8 +58,8 @@ def program_to_change(session: Session, ref: str | int) -> Program:
         named += [f"'{ref_of(p)}' (draft)" for p in drafts]
         raise UsageError(
             f"'{found.name}' names more than one version: {' and '.join(named)}.",
-            f"Name the version to change: '{ref_of(drafts[-1])}' (the draft; then `trainctl program "
-            f"activate '{ref_of(drafts[-1])}'`), or '{ref_of(found)}'.",
+            f"Name the version to change: {shell_word(ref_of(drafts[-1]))} (the draft; then `trainctl program "
+            f"activate {shell_word(ref_of(drafts[-1]))}`), or {shell_word(ref_of(found))}.",
         )
     return get_program(session, found.id)
 
@@ -127,7 +127,7 @@ def get_phase(session: Session, program: Program, number: int) -> ProgramPhase:
     if phase is None:
         raise NotFoundError(
             f"Program {label(program)} has no phase {number}.",
-            f"`trainctl program phase list '{ref_of(program)}'` shows its phases.",
+            f"`trainctl program phase list {shell_word(ref_of(program))}` shows its phases.",
         )
     return phase
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from trainctl.domain.text import shell_word
 from trainctl.errors import NotFoundError, RefusedError
 from trainctl.models import Program, ProgramMilestone, ProgramPhase
 from trainctl.queries.programs import label, ref_of
@@ -91,7 +92,7 @@ def get_milestone(
     if ms is None:
         raise NotFoundError(
             f"No milestone {name.strip()!r} at {scope_label(phase)} of {label(program)}.",
-            f"`trainctl program milestone list '{ref_of(program)}'` shows them (pass --phase N "
+            f"`trainctl program milestone list {shell_word(ref_of(program))}` shows them (pass --phase N "
             "for a phase's milestone).",
         )
     return ms

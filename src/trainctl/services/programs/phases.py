@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from trainctl.domain.programs import CYCLE_HINT, cycle_if_added, phase_cycle_text
-from trainctl.domain.text import plural
+from trainctl.domain.text import plural, shell_word
 from trainctl.errors import RefusedError
 from trainctl.models import (
     PhasePrerequisite,
@@ -76,7 +76,7 @@ def _set_phase_prereqs(
 def _phase_exists(program: Program, number: int) -> RefusedError:
     return RefusedError(
         f"Phase {number} already exists for this program",
-        f"Choose another number; `trainctl program phase list '{ref_of(program)}'` shows the phases.",
+        f"Choose another number; `trainctl program phase list {shell_word(ref_of(program))}` shows the phases.",
     )
 
 
@@ -188,7 +188,7 @@ def remove_phase(
         raise RefusedError(
             f"Phase {number} is a prerequisite of phase {shown}; removing it would change "
             "when those phases start.",
-            f"Change their prerequisites first, e.g. `trainctl program phase edit '{ref_of(program)}' "
+            f"Change their prerequisites first, e.g. `trainctl program phase edit {shell_word(ref_of(program))} "
             f"{first} --after N` (or --no-prerequisites), then remove phase {number}.",
         )
     links = session.exec(
@@ -209,7 +209,7 @@ def remove_phase(
         raise RefusedError(
             f"Phase {number} of {label(program)} holds {held}.",
             f"Pass --with-requirements to remove them with the phase, or move them first "
-            f"(`trainctl program requirement remove '{ref_of(program)}' REQUIREMENT --phase {number}`).",
+            f"(`trainctl program requirement remove {shell_word(ref_of(program))} REQUIREMENT --phase {number}`).",
         )
     result = PhaseRemoval(number, phase.name, links=int(links), milestones=int(milestones))
     audit(

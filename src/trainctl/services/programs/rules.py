@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from trainctl.domain.programs import cycle_if_added, problems_hint
+from trainctl.domain.text import shell_word
 from trainctl.errors import RefusedError
 from trainctl.models import Position, Program, ProgramPrerequisite
 from trainctl.queries.programs import label, ref_of
@@ -73,13 +74,13 @@ def guard_structure(
     if has_enrollments(session, program.id):
         draft = None if hint else newer_draft(session, program)
         if draft is not None:  # the next version is being prepared: change that one
-            hint = (f"Its next version is a draft: make the change in '{ref_of(draft)}', then "
-                    f"`trainctl program activate '{ref_of(draft)}'`; enrollments stay on the version "
+            hint = (f"Its next version is a draft: make the change in {shell_word(ref_of(draft))}, then "
+                    f"`trainctl program activate {shell_word(ref_of(draft))}`; enrollments stay on the version "
                     "they started on.")  # fmt: skip
         raise RefusedError(
             f"Program {label(program)} has enrollments, so its structure is fixed ({doing} refused).",
             hint
-            or f"Make a new version: `trainctl program duplicate '{ref_of(program)}' --name '{program.name}'`, "
+            or f"Make a new version: `trainctl program duplicate {shell_word(ref_of(program))} --name {shell_word(program.name)}`, "
             "change and activate it; enrollments stay on the version they started on.",
         )
 
@@ -103,7 +104,7 @@ def recheck(session: Session, program: Program) -> None:
     if problems:
         raise RefusedError(
             f"This would leave {program.status} program {label(program)} incomplete.",
-            f"Rework it as a draft: `trainctl program draft '{ref_of(program)}'`, make the changes, "
-            f"then `trainctl program activate '{ref_of(program)}'`.",
+            f"Rework it as a draft: `trainctl program draft {shell_word(ref_of(program))}`, make the changes, "
+            f"then `trainctl program activate {shell_word(ref_of(program))}`.",
             details=problems,
         )
