@@ -393,7 +393,7 @@ def test_a_bulk_run_again_skips_who_was_withdrawn_or_failed_in_any_version(cli, 
         assert r.exit_code == 0, r
         assert (f"line 2: Ann Lee was withdrawn from 'Academy' v1 on 2026-03-02 (enrollment 1: moved "
                 f"away): skipped, not enrolled again. To enroll them again on purpose: `trainctl enroll "
-                f"add id:{ids['ann']} \"Academy@2\"`.") in r.stderr  # fmt: skip
+                f"add id:{ids['ann']} Academy@2`.") in r.stderr  # fmt: skip
         assert "line 3: Bob Ray failed 'Academy' v2 on 2026-03-03 (enrollment 2): skipped" in r.stderr
         assert "line 4: Cat" not in r.stderr
         assert "1 already enrolled, left as they are; 2 withdrawn or failed before, skipped" in r.stderr
