@@ -180,6 +180,10 @@ def test_a_bulk_file_refusal_names_the_database(cli, demo_copy: Path, tmp_path: 
     ("postgresql+psycopg://ann:a/b:c?d@db.example:5432/academy?sslmode=require",
      "postgresql+psycopg://ann:***@db.example:5432/academy?sslmode=require"),
     ("postgresql://ann@db.example/academy", "postgresql://ann@db.example/academy"),
+    ("postgresql://ann:pw@db.example/academy?application_name=a@b",
+     "postgresql://ann:***@db.example/academy?application_name=a@b"),
+    ("postgresql://ann:p?w@db.example/academy", "postgresql://ann:***@db.example/academy"),
+    ("postgresql://ann:secret", "postgresql://ann:secret"),
     ("postgresql://:pw@db.example/academy", "postgresql://:***@db.example/academy"),
     ("sqlite:////srv/fire@station/academy.db", "sqlite:////srv/fire@station/academy.db"),
 ])  # fmt: skip

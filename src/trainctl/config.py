@@ -53,10 +53,16 @@ def _bad_db(text: str, why: str) -> Exception:
 
 
 def display_url(url: str) -> str:
-    """A database URL fit to print: any password replaced by ***, up to the URL's last @ (a
-    password typed without percent-encoding may hold @, / or ?: masking too much is safe,
-    showing part of it is not)."""
-    return re.sub(r"^(\w[\w+]*://[^:/@]*:).*@", r"\1***@", url)
+    """A database URL fit to print: any password replaced by ***. A password typed without
+    percent-encoding may hold @, / or ?, so it runs to the last @ before the query (an @ in
+    `?application_name=a@b` leaves the host shown), else to the URL's last @: masking too
+    much is safe, showing part of a password is not."""
+    user = re.match(r"^\w[\w+]*://[^:/@]*:", url)
+    if user is None:
+        return url
+    head = url.split("?", 1)[0]
+    end = head.rfind("@") if head.rfind("@") >= user.end() else url.rfind("@")
+    return url if end < user.end() else f"{url[: user.end()]}***{url[end:]}"
 
 
 def sqlite_path(url: str) -> Path | None:
