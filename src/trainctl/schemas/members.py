@@ -75,8 +75,11 @@ def _email(value: Any) -> Any:
         # judged with the marks of scripts that need them (Devanagari, Thai; an é that macOS
         # or Excel writes decomposed) read as letters; stored as given, as before (the
         # lookups compare what is stored)
-        probe = "".join("a" if unicodedata.category(ch).startswith("M") or ch in "\u200c\u200d" else ch
-                        for ch in unicodedata.normalize("NFC", value))  # fmt: skip
+        # (an ASCII address is its own probe: no marks, and NFC leaves it as it is; the
+        # per-character walk cost 40 us a row, most of a 100,000-row roster's checking)
+        probe = value if value.isascii() else "".join(
+            "a" if unicodedata.category(ch).startswith("M") or ch in "\u200c\u200d" else ch
+            for ch in unicodedata.normalize("NFC", value))  # fmt: skip
         if not _EMAIL.fullmatch(probe) or ".." in value:
             raise ValueError("is not an email address (expected name@example.org)")
         return value.lower()

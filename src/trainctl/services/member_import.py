@@ -185,7 +185,6 @@ def import_members(
     models: dict[int, MemberCreate | None] = {}
     since_of: dict[int, date] = {}  # a row's status_since
     for row in table.rows:
-        cells[row.line] = [row.values[c] for c in table.columns]
         given = {
             k: v for k, v in row.values.items() if k in FIELDS and (v != "" or k in IMPORT_REQUIRED)
         }
@@ -194,8 +193,10 @@ def import_members(
         except ValidationError as exc:
             models[row.line] = None
             problems[row.line] = describe_errors(exc, f"line {row.line}")
+        if not row.values.get("status_since"):
+            continue  # (an empty cell is no status_since: StatusSince reads it as None)
         try:
-            stated = StatusSince.model_validate({"status_since": row.values.get("status_since", "")})
+            stated = StatusSince.model_validate({"status_since": row.values["status_since"]})
         except ValidationError as exc:
             problems.setdefault(row.line, []).extend(describe_errors(exc, f"line {row.line}"))
             continue
@@ -379,6 +380,9 @@ def import_members(
                           "to import the good rows and write the others to a reject file."]),
                 details=details,
             )
+        # the cells of a row with problems (only theirs: a copy of every row's cells was
+        # kept for this before)
+        cells.update((r.line, [r.values[c] for c in table.columns]) for r in table.rows if r.line in problems)
         result.rejects = [
             RejectedRow(line, cells.get(line, []), problems[line]) for line in sorted(problems)
         ]
