@@ -629,3 +629,49 @@ def test_the_reject_file_keeps_the_rosters_own_header(cli, write, seeded, tmp_pa
     assert len(got) == 2 and got[1][1:] == ["Bad Date", "bad@fd.org", "202", "March 15 2019"]
     assert got[1][0].startswith("line 4, field hire_date: is not a date")
 
+
+
+# ----------------------------------------------------------------------- a roster too long
+def test_a_roster_longer_than_any_department_is_refused_before_its_rows_are_checked(
+    cli, write, seeded, snapshot
+):
+    """2.5 million short rows (under the 64 MiB input limit) took 9.4 GB and more than 12
+    minutes before they were killed: a file past MAX_ROWS is refused up front, naming the
+    limit and how to split it, and nothing is written."""
+    MAX_ROWS = 100_000  # (services/member_import.MAX_ROWS: a limit no department meets)
+    rows = "".join(f"M {i},m{i}@fd.org\n" for i in range(MAX_ROWS + 1))
+    r = refused(cli, snapshot, write("name,email\n\n" + rows, "state.csv"))
+    assert f"state.csv, line {MAX_ROWS + 3}: more than {MAX_ROWS:,} rows" in r.stderr
+    assert "nothing was written" in r.stderr
+    assert f"split it into files of at most {MAX_ROWS:,} rows, each starting with the header line" in r.stderr
+
+
+def test_the_row_limit_counts_rows_not_blank_lines():
+    """Exactly max_rows rows pass, blank lines and the header aside; one more is refused on
+    the line it starts on (repeated and malformed rows are rows)."""
+    from trainctl.domain.csvfile import parse_csv
+    from trainctl.errors import BadInputError
+
+    three = b"name,email\n\na,a@x.org\n\nb,b@x.org\na,a@x.org\n\n"
+    table = parse_csv(three, source="r.csv", required=("name", "email"), max_rows=3)
+    assert [r.line for r in table.rows] == [3, 5] and table.duplicates == [(6, 3)]
+    with pytest.raises(BadInputError) as exc:
+        parse_csv(three + b"c,c@x.org,extra\n", source="r.csv", required=("name", "email"),
+                  keep_malformed=True, max_rows=3)  # fmt: skip
+    assert exc.value.message.startswith("r.csv, line 8: more than 3 rows")
+
+
+@pytest.mark.parametrize("above", ["", "\r\n" * 5000, " ;\n" * 3000])
+@pytest.mark.parametrize("sep", ["", "sep=;\r\n"])
+def test_a_header_far_down_or_long_is_found_without_splitting_the_whole_file(above, sep):
+    """The header is looked for in a growing slice of the file (csvfile._head), and the rows
+    are read from the bytes a slice at a time: blank lines past the first slice, a header
+    longer than it, a BOM, CRLF and Excel's sep= line read as before."""
+    from trainctl.domain.csvfile import parse_csv
+
+    long = "x" * 9000
+    data = ("\ufeff" + sep + above + f"name;email;{long}\r\n" + f"Ann;ann@x.org;{long}\r\n").encode()
+    table = parse_csv(data, source="r.csv", required=("name", "email"), optional=(long,))
+    assert table.delimiter == ";"
+    header = 1 + above.count("\n") + bool(sep)
+    assert [(r.line, r.values["email"]) for r in table.rows] == [(header + 1, "ann@x.org")]
