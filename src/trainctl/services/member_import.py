@@ -265,7 +265,7 @@ def import_members(
                 )
         elif first is not None:
             rows.append((first_line, first))
-    email_of = {ln: e for e, lines in by_email.items() for ln in lines}
+    email_of = {ln: e for e, lines in by_email.items() for ln in lines if ln in badge_of}  # (badges' lines)
     for lines in by_badge.values():
         owners = {email_of.get(ln) for ln in lines}
         if len(owners) > 1:
@@ -491,28 +491,28 @@ def _write_import(
         # (unique): the ORM's bulk INSERT ... RETURNING built and kept a parameter dict per
         # row, 5 s and most of the peak memory of a 100,000-row roster (bench/member_import.py)
         writer = BulkInsert(conn, table(Member), (*_MEMBER_COLUMNS, "created_at", "created_by"))
-        for part in chunks(adds, _WRITE_CHUNK):
+        audits = BulkInsert(conn, table(AuditLog), _AUDIT_COLUMNS)
+        member_t = table(Member)
+        for part in chunks(adds, _WRITE_CHUNK):  # a slice's parameters and audit rows at a time
             writer.execute([
                 (*(getattr(models[p.line], c) for c in _MEMBER_COLUMNS), now, actor.member_id)
                 for p in part
             ])  # fmt: skip
-        ids: dict[str, int] = {}
-        member_t = table(Member)
-        for part in chunks([p.email for p in adds], _IN_CHUNK):
-            ids.update(
-                (email, member_id)
-                for member_id, email in conn.execute(
-                    sa.select(member_t.c.id, member_t.c.email).where(member_t.c.email.in_(part))
+            ids: dict[str, int] = {}
+            for emails in chunks([p.email for p in part], _IN_CHUNK):
+                ids.update(
+                    (email, member_id)
+                    for member_id, email in conn.execute(
+                        sa.select(member_t.c.id, member_t.c.email).where(member_t.c.email.in_(emails))
+                    )
                 )
-            )
-        for planned in adds:
-            planned.member_id = member_id = ids[planned.email]
-            history += _first_history(member_id, models[planned.line], day, since_of.get(planned.line))
-            audit_rows.append(
-                _audit_row(
-                    actor, now, "member.add", member_id, source=result.source, line=planned.line
-                )
-            )
+            for planned in part:
+                planned.member_id = member_id = ids[planned.email]
+                history += _first_history(member_id, models[planned.line], day, since_of.get(planned.line))
+            audits.execute([
+                _audit_row(actor, now, "member.add", p.member_id, source=result.source, line=p.line)
+                for p in part
+            ])  # fmt: skip
     if updates:
         moved = [p for p in updates if set(p.changes) & set(HISTORY_FIELDS)]
         # Before the UPDATE: each moved member's other history field (one SELECT)
@@ -559,7 +559,7 @@ def _write_import(
         from trainctl.services.members import remeasure_windows
 
         remeasure_windows(session, dated, day)
-    if audit_rows:
+    if adds or audit_rows:
         audit_rows.append(
             _audit_row(
                 actor,
