@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from postgres_helpers import migrate
+from postgres_helpers import database_at_head, migrate
 
 from trainctl.config import display_url, to_url
 from trainctl.db import REVISIONS
@@ -115,10 +115,16 @@ def test_a_url_password_is_never_printed(cli):
 
 
 @pytest.mark.postgres_only("a server database's URL with a password")
-def test_a_server_url_with_a_password_is_masked_in_a_hint(cli, elsewhere):
-    user_at = re.match(r"^([^:]+://)([^:@/]+)@", elsewhere)
-    assert user_at is not None, elsewhere  # (the test server takes the user without a password)
-    url = f"{user_at[1]}{user_at[2]}:s3cret@{elsewhere[user_at.end():]}"
+def test_a_server_url_with_a_password_is_masked_in_a_hint(cli, monkeypatch):
+    monkeypatch.delenv("TRAINCTL_DB", raising=False)
+    with database_at_head() as server:  # a server database, in the SQLite suite too
+        user_at = re.match(r"^([^:]+://)([^:@/]+)@", server)
+        assert user_at is not None, server  # (the test server takes the user without a password)
+        url = f"{user_at[1]}{user_at[2]}:s3cret@{server[user_at.end():]}"
+        _masked_in_a_hint(cli, url)
+
+
+def _masked_in_a_hint(cli, url: str) -> None:
     r = cli("--db", url, "enroll", "show", "99999", ok=False)
     assert r.exit_code != 0
     assert f"`trainctl --db {shlex.quote(display_url(url))} enroll list`" in r.stderr, r
