@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from trainctl.domain import amounts
 from trainctl.domain.text import echo, quoted
 from trainctl.errors import BadInputError, TrainctlError, UsageError
 
@@ -47,23 +48,31 @@ def amount(
     option: str, low: float, high: float, *, refuse: type[TrainctlError] = BadInputError
 ) -> Callable[[str], float]:
     """The parser of a number option (an amount, a percentage): the one check that it is a
-    number from `low` to `high`. Click made '1e400' a float first and the refusal said
-    "got inf" (as NaN, "got nan"), or named a database field (required_hours) instead of
-    the option; this reads the text as typed, so the refusal names the option, what was
-    typed and the range ("--hours 1e400: not a number from 0 to 100,000"), exit 65 as for
-    any bad value (`refuse`: UsageError, exit 2, for a filter of a read command, as before).
-    Text that is no number at all is a usage error, as Click said it. Bounds finer than the
-    range (above 0, whole shifts) stay the command's."""
+    number from `low` to `high`, read by the rule every sheet cell is read by
+    (amounts.read_number: digits 0-9, one decimal point or comma, at most two decimals; no
+    "1_000", exponent, inf or nan). Click made '1e400' a float first and the refusal said
+    "got inf", and float() took "1_000" as 1000 and Arabic digits; this reads the text as
+    typed, so the refusal names the option, what was typed and why or the range
+    ("--hours 1e400: not a number from 0 to 100,000"), exit 65 as for any bad value
+    (`refuse`: UsageError, exit 2, for a filter of a read command, as before). Text that is
+    no number at all is a usage error, as Click said it. Bounds finer than the range (above
+    0, whole shifts) stay the command's."""
+    example = f"{option} {min(max(low, 2.5), high):g}"
 
     def parse(text: str) -> float:
         try:
-            value = float(text)
-        except ValueError:
+            value = amounts.read_number(text)
+        except amounts.NotANumber:
             raise UsageError(f"{option} {quoted(text)} is not a number.", "Write a number such as 2 or 1.5.") from None
+        except amounts.NotPlain:
+            value = math.nan  # (an exponent, inf or nan: said as outside the range)
+        except ValueError as exc:
+            raise refuse(f"{option} {echo(text)} {exc}.", f"Type {option} as digits 0-9 with at most one decimal point, e.g. {example}.") from None
         if not (math.isfinite(value) and low <= value <= high):
             raise refuse(
                 f"{option} {echo(text)}: not a number from {low:,g} to {high:,g}.",
-                f"Give {option} a plain number within that range, e.g. {option} {min(max(low, 2.5), high):g}.",
+                f"Give {option} a plain number within that range (digits 0-9, at most one "
+                f"decimal point, no exponent), e.g. {example}.",
             )
         return value
 

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from trainctl.cli.render import csv_cell
+from trainctl.domain import amounts
 from trainctl.domain.sheet import REJECT_COLUMN
 from trainctl.domain.text import unguarded
 from trainctl.errors import BadInputError, UsageError
@@ -98,15 +98,12 @@ def input_names(sources: Sequence[Path]) -> list[str]:
     return [s.name if count[s.name] == 1 else str(s) for s in sources]
 
 
-_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
-
-
 def _guarded(text: str) -> str:
     """A cell of a reject file: a number as it was ('-1', a duration to fix), and Excel's
     text literal as it was (`="0042"`, a badge's leading zeros kept: a string, no formula
     to run, which every import reads as 0042: domain.text.unguarded); any other text as
     every CSV trainctl writes it (render.csv_cell: a formula behind an apostrophe)."""
-    if _NUMBER.fullmatch(text.strip()) or (text.startswith('="') and unguarded(text) != text):
+    if amounts.NUMBER.fullmatch(text.strip()) or (text.startswith('="') and unguarded(text) != text):
         return text
     return csv_cell(text)
 

@@ -1,7 +1,65 @@
 """The bounds of a figure a person gives (pure): a target of hours, shifts or calls, one
 update of progress. Sane figures that also keep every number within a database integer;
-the command line (cli/options.amount), the schemas and the services read them here."""
+the command line (cli/options.amount), the schemas and the services read them here.
+
+And the one rule that reads such a figure as typed (`read_number`): an option (`--add`,
+`--hours`, `--threshold` ...) and a cell of any sheet (hours, a score) alike. Digits 0-9,
+a sign, at most one decimal point or comma ("1.5", "1,5", ".5"); "1,500" is refused as
+ambiguous (one and a half, or fifteen hundred?). Never Python's other spellings, which
+float() takes: "1_000" (read as 1000), Arabic or full-width digits, an exponent ("1e3",
+"1e-320", shown as 0), inf, nan. At most PLACES decimals, as every report shows a
+figure: "0.125" would be shown as 0.13, and "1e-320" as 0."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
 MAX_AMOUNT = 100_000  # hours, shifts or calls: a requirement's target, one --add or --set
+PLACES = 2  # decimals a typed figure may have: hours_text shows two ("0.25 h")
+
+NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")  # the shape (ASCII digits)
+_THOUSANDS = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")  # "1,500": 1.5, or fifteen hundred?
+_PYTHON = re.compile(r"[+-]?(([0-9_]+\.?[0-9_]*|\.[0-9_]+)(e[+-]?[0-9_]+)?|inf(inity)?|nan)", re.IGNORECASE)
+
+
+class NotANumber(ValueError):
+    """Text that is no number in any spelling ("abc", "1.5.2", ""): the command line says
+    it is not a number (a usage error), a sheet names its cell."""
+
+
+class NotPlain(ValueError):
+    """A number in a spelling trainctl does not take (an exponent, inf, nan): refused as
+    a figure outside what a person may give."""
+
+
+def read_number(text: str, *, what: str = "a number", places: int = PLACES) -> float:
+    """`text` (trimmed) as a plain decimal figure, or ValueError with the reason (the
+    caller names the option or the cell): NotANumber for no number at all, NotPlain for an
+    exponent, inf or nan; a plain ValueError for underscores, digits other than 0-9,
+    "1,500" and more than `places` decimals. The range is the caller's (its bounds)."""
+    value = text.strip()
+    if NUMBER.fullmatch(value):
+        if _THOUSANDS.fullmatch(value):
+            whole, _, part = value.partition(",")
+            raise ValueError(
+                f"is ambiguous: {whole}.{part.rstrip('0') or '0'} or {whole}{part}? "
+                "Write the one meant, with a point for a fraction"
+            )
+        decimals = value.replace(",", ".").partition(".")[2].rstrip("0")
+        if len(decimals) > places:
+            step = Decimal(1).scaleb(-places)
+            near = Decimal(value.replace(",", ".")).quantize(step, ROUND_HALF_UP)
+            like = f"write it like {near}" if near else f"the smallest is {step}"
+            raise ValueError(f"has {len(decimals)} decimals; give at most {places} ({like})")
+        return float(value.replace(",", "."))
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        ascii_digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in value)
+        raise ValueError(f"has digits other than 0-9; type it with 0-9 ({ascii_digits})")
+    if "_" in value and NUMBER.fullmatch(value.replace("_", "")):
+        raise ValueError(f"has '_' in it; write the digits alone ({value.replace('_', '')})")
+    if _PYTHON.fullmatch(value):
+        raise NotPlain(f"is not {what} written plainly (no exponent, inf or nan; write it like 1.5)")
+    raise NotANumber(f"is not {what} (write it like 1.5)")
+

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import BinaryIO, NamedTuple
 
+from trainctl.domain import amounts
 from trainctl.domain import text as dtext
 from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
 from trainctl.domain.text import hours_text, word_for
@@ -490,24 +491,12 @@ def check_identifier(value: str, *, limit: int = MAX_TEXT) -> str:
     return text
 
 
-_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
-_THOUSANDS = re.compile(r"[+-]?\d{1,3},\d{3}")  # "1,500": 1.5, or fifteen hundred?
-
-
 def parse_number(text: str, *, what: str = "a number") -> float:
-    """A plain decimal ("1.5", "1,5", ".5"); never inf, nan or exponents. A space inside
-    ("1 5") is refused, not closed up into 15; so is "1,500", a decimal comma or a
-    thousands separator as the sheet's author meant it."""
-    value = text.strip()
-    if not _NUMBER.fullmatch(value):
-        raise ValueError(f"is not {what} (write it like 1.5)")
-    if _THOUSANDS.fullmatch(value):
-        whole, _, part = value.partition(",")
-        raise ValueError(
-            f"is ambiguous: {whole}.{part.rstrip('0') or '0'} or {whole}{part}? "
-            "Write the one meant, with a point for a fraction"
-        )
-    return float(value.replace(",", "."))
+    """A plain decimal ("1.5", "1,5", ".5") by the one rule of a typed figure
+    (amounts.read_number): never inf, nan, exponents, underscores or digits other than
+    0-9, at most two decimals. A space inside ("1 5") is refused, not closed up into 15;
+    so is "1,500", a decimal comma or a thousands separator as the sheet's author meant it."""
+    return amounts.read_number(text, what=what)
 
 
 _HOURS_SUFFIX = re.compile(r"\s*(h|hr|hrs|hour|hours)\.?\s*$", re.IGNORECASE)

@@ -1,0 +1,108 @@
+"""One rule for a number a person types (domain/amounts.read_number), in every place one is
+typed: an option (`--hours`, `--add`, `--set`, `--threshold`, `--below`, `--duration`) and
+a cell of a sheet. Found by a hostile-input check: the options used float(), so
+`progress update --add 1_000` credited 1,000 hours, Arabic and full-width digits were
+taken, `requirement add --hours 1e-320` was kept and shown as "0 h", and `--add 8,5` was
+"not a number" while `record add --hours 8,5` recorded 8.5 (as a sheet's "1,5" is)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from enroll_helpers import Dept
+
+from trainctl.domain import amounts, sheet
+
+
+@pytest.fixture
+def dept(db_url: str, cli) -> Dept:
+    d = Dept(db_url)
+    ann = d.member("Ann Lee", email="ann@fd.org")
+    d.simple_program("Recruit", "hours")
+    d.simple_program("Spare", "hours")  # no enrollments: its milestones may change
+    cli("program", "milestone", "add", "Recruit", "Start", "--threshold", "10")
+    cli("enroll", "add", str(ann), "Recruit")
+    return d
+
+
+def _sheet(tmp_path: Path, value: str) -> list[str]:
+    path = tmp_path / "sheet.csv"
+    path.write_text(f'member,course,date,hours\nann@fd.org,Drill,2026-01-06,"{value}"\n', encoding="utf-8")
+    return ["record", "import", str(path)]
+
+
+# (place, the command typing `value`, exit code of a refusal, what the refusal names)
+PLACES: list[tuple[str, Callable[[str, Path], list[str]], int, str]] = [
+    ("requirement add --hours", lambda v, _: ["requirement", "add", "--name", "Big", "--type", "hours", "--hours", v], 65, "--hours"),
+    ("progress update --add", lambda v, _: ["progress", "update", "1", "--add", v], 65, "--add"),
+    ("progress update --set", lambda v, _: ["progress", "update", "1", "--set", v], 65, "--set"),
+    ("program milestone add --threshold", lambda v, _: ["program", "milestone", "add", "Spare", "Half", "--threshold", v], 65, "--threshold"),
+    ("enroll list --below", lambda v, _: ["enroll", "list", "--below", v], 2, "--below"),  # a read's filter
+    ("record add --hours", lambda v, _: ["record", "add", "ann@fd.org", "--course", "Drill", "--date", "2026-01-05", "--hours", v], 65, "--hours"),
+    ("course add --duration", lambda v, _: ["course", "add", "--name", "Pump ops", "--duration", v], 65, "--duration"),
+    ("record import, an hours cell", lambda v, tmp: _sheet(tmp, v), 65, "line 2, field hours"),
+]  # fmt: skip
+
+# (typed, why it is refused: a word of the reason)
+REFUSED = [
+    ("1_000", "'_'"),  # float() read it as 1000
+    ("\u0661\u0662", "0-9 (12)"),  # Arabic-Indic 12
+    ("\uff11\uff12", "0-9 (12)"),  # full-width 12
+    ("1e-320", "not a number"),  # kept, and shown as 0 h
+    ("1e2", "not a number"),
+    ("0.125", "at most 2"),  # shown as 0.13
+    ("1,500", "ambiguous"),  # 1.5 or 1500?
+    ("nan", "not a number"),
+]
+
+
+@pytest.mark.parametrize(("typed", "why"), REFUSED)
+def test_a_number_typed_any_other_way_is_refused_in_every_place(cli, dept, snapshot, tmp_path, typed, why):
+    for place, command, code, names in PLACES:
+        before = snapshot()
+        r = cli(*command(typed, tmp_path), ok=False)
+        assert r.exit_code == code, (place, r)
+        assert names in r.stderr and why in r.stderr and "Hint:" in r.stderr, (place, r.stderr)
+        assert "Traceback" not in r.stderr, (place, r.stderr)
+        assert snapshot() == before, place
+
+
+def test_a_decimal_comma_is_read_alike_in_every_place(cli, dept, tmp_path):
+    """ "8,5" is 8.5 in an option as in a sheet's cell (README: Decimal hours, "1.5" or "1,5")."""
+    for place, command, _, _ in PLACES:
+        r = cli(*command("8,5", tmp_path), ok=False)
+        if place == "progress update --set":  # after --add 8,5: the row holds 8.5
+            assert r.exit_code == 1 and "is already at 8.5; nothing recorded" in r.stderr, r
+        else:
+            assert r.exit_code == 0, (place, r)
+    assert "8.5 h" in cli("requirement", "show", "Big").stdout
+    records = cli("--format", "json", "record", "list").json
+    assert [r["hours"] for r in records] == [8.5, 8.5]
+    assert cli("--format", "json", "course", "show", "Pump ops").json["duration_hours"] == 8.5
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("2", 2.0), ("1.5", 1.5), ("1,5", 1.5), (".5", 0.5), ("5.", 5.0), ("+3", 3.0), ("-2.25", -2.25),
+     ("1.500", 1.5), (" 7 ", 7.0), ("0.01", 0.01)],
+)  # fmt: skip
+def test_the_rule_reads_plain_decimals(typed, value):
+    assert amounts.read_number(typed) == value
+    assert sheet.parse_number(typed) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "error", "why"),
+    [("abc", amounts.NotANumber, "is not a number"), ("1.5.2", amounts.NotANumber, "is not a number"),
+     ("", amounts.NotANumber, "is not a number"), ("1 5", amounts.NotANumber, "is not a number"),
+     ("inf", amounts.NotPlain, "no exponent"), ("1E3", amounts.NotPlain, "no exponent"),
+     ("1_0.5", ValueError, "write the digits alone (10.5)"), ("\u00b2", ValueError, "0-9 (2)"),
+     ("0.001", ValueError, "has 3 decimals; give at most 2 (the smallest is 0.01)"),
+     ("2.345", ValueError, "(write it like 2.35)")],
+)  # fmt: skip
+def test_the_rule_says_why(typed, error, why):
+    with pytest.raises(error) as exc:
+        amounts.read_number(typed)
+    assert why in str(exc.value)
