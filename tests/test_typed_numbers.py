@@ -106,3 +106,70 @@ def test_the_rule_says_why(typed, error, why):
     with pytest.raises(error) as exc:
         amounts.read_number(typed)
     assert why in str(exc.value)
+
+
+# ------------------------------------------------------------------------- files and JSON
+PROGRAM = """name = "Pump school"
+structure_type = "flexible"
+
+[[requirement_definitions]]
+name = "Pump hours"
+requirement_type = "hours"
+required_hours = {hours}
+
+[[requirements]]
+name = "Pump hours"
+
+[[milestones]]
+name = "Half"
+threshold = {threshold}
+"""
+
+
+def _registry(hours: str) -> str:
+    return (
+        '{"registry": "R", "description": "d", "edition": "1", "sources": ["https://x.org"], "requirements": '
+        '[{"name": "X", "description": "d", "registry_code": "X-1", "requirement_type": "hours", '
+        '"frequency": "annual", "required_positions": [], "is_editable": false, "source": "national", '
+        f'"source_document": "Std 1", "aliases": [], "required_hours": {hours}}}]}}'
+    )
+
+
+FILE_PLACES: list[tuple[str, Callable[[str, Path], list[str]], str]] = [
+    ("program file, required_hours", lambda v, tmp: _file(tmp, "p.toml", PROGRAM.format(hours=v, threshold=50), "program", "apply", "--file"), "required_hours"),
+    ("program file, threshold", lambda v, tmp: _file(tmp, "p.toml", PROGRAM.format(hours=2, threshold=v), "program", "apply", "--file"), "threshold"),
+    ("registry file, required_hours", lambda v, tmp: _file(tmp, "r.json", _registry(v), "import", "registry"), "required_hours"),
+    ("--hour-categories, min_hours", lambda v, _: ["requirement", "add", "--name", "N", "--type", "hours", "--hours", "40",
+                                                   "--hour-categories", f'[{{"name": "national", "min_hours": {v}}}]'], "min_hours"),
+]  # fmt: skip
+
+
+def _file(tmp: Path, name: str, text: str, *command: str) -> list[str]:
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return [*command, str(path)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [("1e-320", "the smallest is 0.01"), ("12.345", "write it like 12.35"), ('"1_000"', "'_'"),
+     ('"\u0661\u0662"', "0-9 (12)")],
+)  # fmt: skip
+def test_a_figure_in_a_file_or_json_option_is_read_by_the_same_rule(cli, dept, snapshot, tmp_path, typed, why):
+    """A number of a program or registry file, or of --hour-categories, was taken as
+    Pydantic read it: 1e-320 kept (shown as 0 h), "1_000" as 1000 (a registry, read
+    strictly, still takes no number written as text: "8,5" there is not a number)."""
+    for place, command, field in FILE_PLACES:
+        before = snapshot()
+        r = cli(*command(typed, tmp_path), ok=False)
+        assert r.exit_code == 65, (place, r)
+        assert field in r.stderr and why in r.stderr, (place, r.stderr)
+        assert snapshot() == before, place
+
+
+def test_a_figure_on_file_from_before_the_rule_stays_editable(cli, dept):
+    """A requirement of 12.333 h (typed before the rule took two decimals) is checked again
+    as a whole when edited: its figure is not refused as if typed now."""
+    dept.requirement("Legacy", "hours", required_hours=12.333)
+    cli("requirement", "edit", "Legacy", "--description", "kept as it was")
+    assert cli("--format", "json", "requirement", "show", "Legacy").json["required_hours"] == 12.333

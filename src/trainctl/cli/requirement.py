@@ -311,9 +311,10 @@ def _validated(schema: Any, data: dict[str, Any], command: str) -> Any:
     from pydantic import ValidationError
 
     from trainctl.errors import BadInputError
+    from trainctl.schemas import TYPED
 
     try:
-        return schema.model_validate(data)
+        return schema.model_validate(data, context=TYPED)  # (figures as typed: schemas.figure)
     except ValidationError as exc:
         raise BadInputError(
             "The requirement is not valid.",

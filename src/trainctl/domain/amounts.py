@@ -12,6 +12,7 @@ figure: "0.125" would be shown as 0.13, and "1e-320" as 0."""
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -63,3 +64,14 @@ def read_number(text: str, *, what: str = "a number", places: int = PLACES) -> f
         raise NotPlain(f"is not {what} written plainly (no exponent, inf or nan; write it like 1.5)")
     raise NotANumber(f"is not {what} (write it like 1.5)")
 
+
+def check_places(value: float, places: int = PLACES) -> float:
+    """A figure already a number (JSON's or TOML's, an option's) to at most `places`
+    decimals, as read_number reads one typed: 1e-320 in a file is no figure anyone meant
+    (it was kept and shown as 0 h), and 0.125 is shown as 0.13."""
+    if math.isfinite(value) and value != round(value, places):
+        step = Decimal(1).scaleb(-places)
+        near = Decimal(repr(value)).quantize(step, ROUND_HALF_UP)
+        like = f"write it like {near}" if near else f"the smallest is {step}"
+        raise ValueError(f"has more than {places} decimals; give at most {places} ({like})")
+    return value

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from trainctl.domain import amounts
 from trainctl.domain.text import echo as echo_text
 from trainctl.domain.text import visible
 
 if TYPE_CHECKING:
-    from pydantic import ValidationError
+    from pydantic import ValidationError, ValidationInfo
 
 
 def plain_message(error: Any) -> str:
@@ -57,6 +58,33 @@ def plain_message(error: Any) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message
+
+
+# Validation context of values as a person gave them (a program or registry file, an
+# option's JSON), not a row on file being checked again: `model_validate(data, context=TYPED)`.
+TYPED = {"typed": True}
+TYPED_STRICT = {"typed": True, "strict": True}  # and validated strictly: text is no number
+
+
+def figure(value: Any, info: ValidationInfo) -> Any:
+    """A figure (hours, a percentage) given in a file or an option's JSON, read by the one
+    rule of a typed number (domain/amounts): text as an option or a sheet's cell is read
+    ("1,5"; never "1_000", "1e3" or Arabic digits, which Pydantic took); a number of JSON
+    or TOML given (context TYPED) to at most two decimals (1e-320 was kept as "0 h"). A
+    row on file is checked again as it is (a figure typed before the rule stays editable);
+    under TYPED_STRICT (a registry file) text stays text, for the strict type to refuse.
+    A BeforeValidator: the bounds stay the field's; text that is no number at all is left
+    to the field's type ("is not a number")."""
+    context = info.context or {}
+    if isinstance(value, str):
+        try:
+            number = amounts.read_number(value)
+        except amounts.NotANumber:
+            return value
+        return value if context.get("strict") else number
+    if isinstance(value, float) and context.get("typed"):
+        return amounts.check_places(value)
+    return value
 
 
 def echo(value: Any) -> str:

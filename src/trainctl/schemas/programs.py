@@ -39,6 +39,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from trainctl.schemas import figure
 from trainctl.schemas.requirements import CycleEnd
 from trainctl.schemas.requirements import Name as RequirementName
 from trainctl.schemas.text import Line, Lines, clean_name
@@ -59,7 +60,7 @@ Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
 SortOrder = Annotated[int, Field(ge=-1_000_000_000, le=1_000_000_000)]
 Count = Annotated[int, Field(gt=0, le=100_000)]
 Months = Annotated[int, Field(gt=0, le=1_200)]
-Threshold = Annotated[float, Field(ge=0, le=100)]
+Threshold = Annotated[float, Field(ge=0, le=100), BeforeValidator(figure)]
 
 _VERSION_SUFFIX = re.compile(r"@\d+$")
 
@@ -257,7 +258,7 @@ class RequirementDefinition(_Strict):
     source_document: Text | None = None
     aliases: list[str] = Field(default_factory=list)
     is_editable: bool = True
-    required_hours: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False)] | None = None
+    required_hours: Annotated[float, Field(gt=0, le=100_000, allow_inf_nan=False), BeforeValidator(figure)] | None = None
     required_shifts: Count | None = None
     required_calls: Count | None = None
     required_courses: list[str] = Field(default_factory=list)

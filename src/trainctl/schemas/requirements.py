@@ -40,6 +40,7 @@ from trainctl.domain.vocabulary import (
     REQUIREMENT_SOURCES,
     REQUIREMENT_TYPES,
 )
+from trainctl.schemas import figure
 from trainctl.schemas.text import Line, Lines, clean_name
 
 RequirementType = Literal[
@@ -126,7 +127,9 @@ Name = Annotated[str, BeforeValidator(clean_name), Field(min_length=1, max_lengt
 Code = Annotated[str, BeforeValidator(_code), Field(min_length=1, max_length=40), Line]
 Description = Annotated[str, Field(max_length=4000), Lines]
 PositionCode = Annotated[str, BeforeValidator(_lower), Field(min_length=1, max_length=40)]
-Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+# a figure of hours, read by the one rule of a typed number (schemas.figure)
+Figure = BeforeValidator(figure)
+Hours = Annotated[float, Field(ge=0, allow_inf_nan=False), Figure]
 
 
 def _distinct(values: list[str], what: str) -> list[str]:
@@ -145,7 +148,7 @@ class HourTopic(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Text
-    min_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    min_hours: Annotated[float, Field(gt=0, allow_inf_nan=False), Figure]
 
 
 class HourCategory(BaseModel):
@@ -155,7 +158,7 @@ class HourCategory(BaseModel):
 
     name: Text
     min_hours: Hours | None = None
-    max_hours: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
+    max_hours: Annotated[float, Field(gt=0, allow_inf_nan=False), Figure] | None = None
     distributive_max_hours: Hours | None = None
     topics: list[HourTopic] = Field(default_factory=list)
 
@@ -268,7 +271,7 @@ class RequirementCreate(_Fields):
     source_document: Text | None = None
     aliases: Names = Field(default_factory=list)
     is_editable: bool = True
-    required_hours: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    required_hours: Annotated[float, Field(allow_inf_nan=False), Figure] | None = None
     required_shifts: int | None = None
     required_calls: int | None = None
     required_courses: Names = Field(default_factory=list)
@@ -304,7 +307,7 @@ class RequirementUpdate(_Fields):
     source_document: Text | None = None
     aliases: Names | None = None
     is_editable: bool | None = None
-    required_hours: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    required_hours: Annotated[float, Field(allow_inf_nan=False), Figure] | None = None
     required_shifts: int | None = None
     required_calls: int | None = None
     required_courses: Names | None = None

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 from trainctl.domain.csvfile import decode
 from trainctl.domain.structured import read_json, read_toml
 from trainctl.errors import BadInputError
-from trainctl.schemas import describe_errors
+from trainctl.schemas import TYPED, describe_errors
 from trainctl.schemas.programs import ProgramFile
 
 
@@ -38,7 +38,7 @@ def parse_file(path: Path) -> ProgramFile:
             "See `trainctl program export`.",
         )
     try:
-        return ProgramFile.model_validate(data)
+        return ProgramFile.model_validate(data, context=TYPED)
     except ValidationError as exc:
         raise BadInputError(
             f"{name} is not a valid program file.",

@@ -33,7 +33,7 @@ from trainctl.domain.structured import read_json
 from trainctl.domain.text import echo, later_day_hint
 from trainctl.errors import BadInputError, RefusedError, UsageError
 from trainctl.models import AuditLog, Requirement, RequirementHistory, utcnow
-from trainctl.schemas import describe_errors
+from trainctl.schemas import TYPED_STRICT, describe_errors
 from trainctl.schemas.registry import RegistryEntry, RegistryHeader
 from trainctl.schemas.requirements import RequirementCreate, check_requirement
 from trainctl.services.audit import audit
@@ -174,7 +174,7 @@ def parse_registry(data: bytes, label: str, positions: list[str]) -> RegistryFil
             else:
                 keys[key] = index
         try:
-            entry = RegistryEntry.model_validate_json(json.dumps(raw), strict=True)
+            entry = RegistryEntry.model_validate_json(json.dumps(raw), strict=True, context=TYPED_STRICT)
         except ValidationError as exc:
             problems.extend(describe_errors(exc, where))
             continue
