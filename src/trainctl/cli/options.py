@@ -60,19 +60,19 @@ def amount(
     example = f"{option} {min(max(low, 2.5), high):g}"
 
     def parse(text: str) -> float:
+        plainly = ""
         try:
             value = amounts.read_number(text)
         except amounts.NotANumber:
             raise UsageError(f"{option} {quoted(text)} is not a number.", "Write a number such as 2 or 1.5.") from None
-        except amounts.NotPlain:
-            value = math.nan  # (an exponent, inf or nan: said as outside the range)
+        except amounts.NotPlain:  # an exponent, inf or nan: said as outside the range
+            value, plainly = math.nan, " (digits 0-9, at most one decimal point, no exponent)"
         except ValueError as exc:
             raise refuse(f"{option} {echo(text)} {exc}.", f"Type {option} as digits 0-9 with at most one decimal point, e.g. {example}.") from None
         if not (math.isfinite(value) and low <= value <= high):
             raise refuse(
                 f"{option} {echo(text)}: not a number from {low:,g} to {high:,g}.",
-                f"Give {option} a plain number within that range (digits 0-9, at most one "
-                f"decimal point, no exponent), e.g. {example}.",
+                f"Give {option} a plain number within that range{plainly}, e.g. {example}.",
             )
         return value
 
