@@ -158,8 +158,9 @@ def test_every_limit_is_the_shared_one():
     for path, cmd in _walk(app):
         for param in cmd.params:
             if "--limit" in getattr(param, "opts", []):
+                bounds = getattr(param.type, "func", param.type)  # (options.whole's parser)
                 limits[" ".join(path)] = (
-                    getattr(param.type, "min", None), getattr(param.type, "max", None),
+                    getattr(bounds, "min", None), getattr(bounds, "max", None),
                     param.default, param.help,
                 )  # fmt: skip
     assert {"record list", "shift list", "call list", "reminders log"} <= set(limits)

@@ -173,3 +173,39 @@ def test_a_figure_on_file_from_before_the_rule_stays_editable(cli, dept):
     dept.requirement("Legacy", "hours", required_hours=12.333)
     cli("requirement", "edit", "Legacy", "--description", "kept as it was")
     assert cli("--format", "json", "requirement", "show", "Legacy").json["required_hours"] == 12.333
+
+
+# --------------------------------------------------------------------------- whole numbers
+WHOLE_PLACES: list[tuple[str, list[str], str]] = [
+    ("record list --limit", ["record", "list", "--limit"], "--limit"),
+    ("requirement add --shifts", ["requirement", "add", "--name", "Tours", "--type", "shifts", "--shifts"], "--shifts"),
+    ("program create --time-limit-days", ["program", "create", "Long", "--time-limit-days"], "--time-limit-days"),
+    ("report iso --year", ["report", "iso", "--year"], "--year"),
+    ("progress update --credit", ["progress", "update", "1", "--verify", "--credit"], "--credit"),
+    ("program phase remove NUMBER", ["program", "phase", "remove", "Recruit"], "NUMBER"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [("1_000", "write the digits alone (1000)"), ("\u0661\u0662", "0-9 (12)"), ("\uff11\uff12", "0-9 (12)"),
+     ("2.5", "is not a whole number"), ("1e3", "is not a whole number"), ("twelve", "is not a whole number")],
+)  # fmt: skip
+def test_a_whole_number_typed_any_other_way_is_refused_in_every_place(cli, dept, snapshot, typed, why):
+    """Click's int() took "1_000" as 1000 and Arabic or full-width digits: `requirement add
+    --shifts ١٢` asked for 12 shifts. Every whole-number option reads by amounts.read_whole:
+    a usage error naming the option (exit 2, as Click's refusals were), nothing written."""
+    for place, command, names in WHOLE_PLACES:
+        before = snapshot()
+        r = cli(*command, typed, ok=False)
+        assert r.exit_code == 2, (place, r)
+        assert r.stderr.startswith(f"Error: {names} ") and why in r.stderr and "Hint:" in r.stderr, (place, r.stderr)
+        assert snapshot() == before, place
+
+
+def test_a_whole_number_still_reads_as_it_did(cli, dept):
+    cli("requirement", "add", "--name", "Tours", "--type", "shifts", "--shifts", "12")
+    assert cli("--format", "json", "requirement", "show", "Tours").json["required_shifts"] == 12
+    assert cli("record", "list", "--limit", "0").exit_code == 0
+    r = cli("record", "list", "--limit", "-1", ok=False)
+    assert r.exit_code == 2 and "--limit -1: not a whole number from 0 to 1,000,000." in r.stderr

@@ -24,7 +24,7 @@ import typer
 
 from trainctl.cli import render
 from trainctl.cli import sheet_import as si
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, whole
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 
@@ -119,7 +119,7 @@ def list_(
     code: Annotated[str | None, _o("--code", "-c", help="Only this credential code (exact).", metavar="CODE")] = None,
     expiring_within: Annotated[
         int | None,
-        typer.Option("--expiring-within", metavar="DAYS", min=0, max=36_500, show_default=False,
+        typer.Option("--expiring-within", metavar="DAYS", parser=whole("--expiring-within", 0, 36_500), show_default=False,
                      help="Only credentials still valid today whose deciding card expires within DAYS days, "
                           "of members active today, not a lower level a higher card outlasts "
                           "(as report expiring lists them)."),

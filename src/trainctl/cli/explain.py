@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import FormatOpt, fmt_value, whole
 from trainctl.cli.state import fmt_of, get_state
 
 
@@ -25,7 +25,7 @@ def explain(
     ] = None,
     due_soon_days: Annotated[
         int,
-        typer.Option("--due-soon-days", min=0, max=3650, help="A window ending within this many days is 'due soon'."),
+        typer.Option("--due-soon-days", parser=whole("--due-soon-days", 0, 3650), help="A window ending within this many days is 'due soon'."),
     ] = 30,
     every: Annotated[
         bool, typer.Option("--all", help="List every fact, those outside the window too.")

@@ -27,6 +27,38 @@ FormatOpt = Annotated[
 ]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Skip the confirmation.")]
+class Whole:
+    """The parser of a whole-number option or argument (--shifts, --limit, --version, a
+    phase number): read by amounts.read_whole, the rule of `amount`'s numbers, where
+    Click's int() took "1_000" as 1000 and Arabic or full-width digits. A refusal names
+    the option, what was typed and how to type it, exit 2 as Click's were; `min`/`max`:
+    the range Click's IntRange gave (other bounds stay the command's, exit 65)."""
+
+    def __init__(self, option: str, low: int | None = None, high: int | None = None) -> None:
+        self.option, self.min, self.max = option, low, high
+        self.__name__ = "integer"  # (the metavar INTEGER, as Click's)
+
+    def __call__(self, text: str | int) -> int:
+        option = self.option
+        if isinstance(text, int):  # a default
+            return text
+        try:
+            number = amounts.read_whole(text)
+        except amounts.NotANumber:
+            raise UsageError(f"{option} {quoted(text)} is not a whole number.", "Write a whole number such as 3.") from None
+        except ValueError as exc:
+            raise UsageError(f"{option} {echo(text)} {exc}.", "Type a whole number with digits 0-9 alone (no '_', point or exponent).") from None
+        if self.min is not None and self.max is not None and not self.min <= number <= self.max:
+            raise UsageError(f"{option} {echo(text)}: not a whole number from {self.min:,} to {self.max:,}.",
+                             f"Give {option} a whole number within that range.")  # fmt: skip
+        return number
+
+
+def whole(option: str, low: int | None = None, high: int | None = None) -> Whole:
+    """A whole-number option's parser (`Whole`), from `low` to `high` when given."""
+    return Whole(option, low, high)
+
+
 # A listing that grows for ever (records, shifts, calls): a table shows the newest
 # TABLE_LIMIT and says how many more there are; a file (csv, json) has every row unless
 # --limit is given. 220,000 records took 17 s to scroll past in a table.
@@ -37,7 +69,7 @@ LIMIT_MAX = 1_000_000
 LimitOpt = Annotated[
     int | None,
     typer.Option(
-        "--limit", min=0, max=LIMIT_MAX, metavar="N", show_default=False,
+        "--limit", parser=whole("--limit", 0, LIMIT_MAX), metavar="N", show_default=False,
         help=f"Show at most N rows, newest first; 0 shows all. "
         f"Default: {TABLE_LIMIT} in a table, all in csv or json.",
     ),

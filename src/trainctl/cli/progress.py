@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, amount, fmt_value
+from trainctl.cli.options import FormatOpt, amount, fmt_value, whole
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.amounts import MAX_AMOUNT
@@ -131,6 +131,7 @@ def update(
         typer.Option(
             "--credit",
             metavar="CREDIT",
+            parser=whole("--credit"),
             help="With --verify or --reject: only this pending entry (its id in `progress "
             "pending`'s Credit column; repeatable), the row's other entries still waiting. "
             "Without it, every pending entry of the row.",

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, OutputFormat, fmt_value, one_as_of
+from trainctl.cli.options import FormatOpt, OutputFormat, fmt_value, one_as_of, whole
 from trainctl.cli.render import Col
 from trainctl.cli.state import AppState, fmt_of, get_state
 
@@ -75,8 +75,7 @@ DueSoonOpt = Annotated[
     int,
     typer.Option(
         "--due-soon-days",
-        min=0,
-        max=3650,
+        parser=whole("--due-soon-days", 0, 3650),
         help="A window ending within this many days is 'due soon'.",
     ),
 ]
@@ -540,7 +539,7 @@ def expiring(
     within: Annotated[
         int,
         typer.Option(
-            "--within", min=0, max=MAX_DAYS, help="Cards expiring within this many days."
+            "--within", parser=whole("--within", 0, MAX_DAYS), help="Cards expiring within this many days."
         ),
     ] = 60,
     requirement: Annotated[
@@ -643,7 +642,7 @@ def _held_to(
 def iso(
     ctx: typer.Context,
     year: Annotated[
-        int, typer.Option("--year", min=1900, max=2199, help="The calendar year (YYYY).")
+        int, typer.Option("--year", parser=whole("--year", 1900, 2199), help="The calendar year (YYYY).")
     ],
     as_of: AsOfOpt = None,
     format: FormatOpt = None,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, amount, fmt_value
+from trainctl.cli.options import FormatOpt, amount, fmt_value, whole
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.amounts import MAX_AMOUNT
@@ -78,8 +78,8 @@ class Anchor(StrEnum):
     certification_date = "certification_date"
 
 
-def _opt(*names: str, help: str) -> Any:
-    return typer.Option(*names, help=help, show_default=False)
+def _opt(*names: str, help: str, parser: Any = None) -> Any:
+    return typer.Option(*names, help=help, show_default=False, parser=parser)
 
 
 RefArg = Annotated[
@@ -129,8 +129,8 @@ HoursOpt = Annotated[
     float | None,
     typer.Option("--hours", help="hours: hours required (> 0).", show_default=False, parser=amount("--hours", 0, MAX_AMOUNT)),
 ]
-ShiftsOpt = Annotated[int | None, _opt("--shifts", help="shifts: shifts required (> 0).")]
-CallsOpt = Annotated[int | None, _opt("--calls", help="calls: calls required (> 0).")]
+ShiftsOpt = Annotated[int | None, _opt("--shifts", help="shifts: shifts required (> 0).", parser=whole("--shifts"))]
+CallsOpt = Annotated[int | None, _opt("--calls", help="calls: calls required (> 0).", parser=whole("--calls"))]
 CourseOpt = Annotated[
     list[str] | None,
     _opt(
@@ -204,6 +204,7 @@ PeriodOpt = Annotated[
         "--period-months",
         help="rolling: the window in months (> 0). one_time with --anchor hire_date or "
         "certification_date: only the first N months from that date count (e.g. 12).",
+        parser=whole("--period-months"),
     ),
 ]
 AnchorOpt = Annotated[
@@ -211,7 +212,7 @@ AnchorOpt = Annotated[
     _opt("--anchor", help="Period anchor: calendar (default), hire_date or certification_date."),
 ]
 LimitOpt = Annotated[
-    int | None, _opt("--time-limit-days", help="Days to complete from enrollment (> 0).")
+    int | None, _opt("--time-limit-days", help="Days to complete from enrollment (> 0).", parser=whole("--time-limit-days"))
 ]
 CycleEndOpt = Annotated[
     str | None,

@@ -35,6 +35,15 @@ class NotPlain(ValueError):
     a figure outside what a person may give."""
 
 
+def _other_spelling(value: str) -> None:
+    """Refuse digits other than 0-9 and a '_' between digits, saying how to type them."""
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        ascii_digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in value)
+        raise ValueError(f"has digits other than 0-9; type it with 0-9 ({ascii_digits})")
+    if "_" in value and NUMBER.fullmatch(value.replace("_", "")):
+        raise ValueError(f"has '_' in it; write the digits alone ({value.replace('_', '')})")
+
+
 def read_number(text: str, *, what: str = "a number", places: int = PLACES) -> float:
     """`text` (trimmed) as a plain decimal figure, or ValueError with the reason (the
     caller names the option or the cell): NotANumber for no number at all, NotPlain for an
@@ -55,14 +64,30 @@ def read_number(text: str, *, what: str = "a number", places: int = PLACES) -> f
             like = f"write it like {near}" if near else f"the smallest is {step}"
             raise ValueError(f"has {len(decimals)} decimals; give at most {places} ({like})")
         return float(value.replace(",", "."))
-    if any(ch.isdigit() and not ch.isascii() for ch in value):
-        ascii_digits = "".join(str(unicodedata.digit(ch)) if ch.isdigit() else ch for ch in value)
-        raise ValueError(f"has digits other than 0-9; type it with 0-9 ({ascii_digits})")
-    if "_" in value and NUMBER.fullmatch(value.replace("_", "")):
-        raise ValueError(f"has '_' in it; write the digits alone ({value.replace('_', '')})")
+    _other_spelling(value)
     if _PYTHON.fullmatch(value):
         raise NotPlain(f"is not {what} written plainly (no exponent, inf or nan; write it like 1.5)")
     raise NotANumber(f"is not {what} (write it like 1.5)")
+
+
+WHOLE = re.compile(r"[+-]?[0-9]+")
+WHOLE_DIGITS = 4_000  # int() of more than 4,300 digits raises; any bound is far below
+
+
+def read_whole(text: str) -> int:
+    """`text` (trimmed) as a whole number (a count of shifts, days, a version, --limit) by
+    the same rule: digits 0-9 and a sign; "1_000", Arabic digits and "2.5" are refused
+    with the reason (ValueError; NotANumber for no number at all). The range is the
+    caller's (more than WHOLE_DIGITS digits is refused here: int() would raise)."""
+    value = text.strip()
+    if WHOLE.fullmatch(value):
+        if len(value.lstrip("+-0")) > WHOLE_DIGITS:
+            raise ValueError(f"has more than {WHOLE_DIGITS:,} digits")
+        return int(value)
+    _other_spelling(value)
+    if NUMBER.fullmatch(value) or _PYTHON.fullmatch(value):
+        raise ValueError("is not a whole number (write it like 3)")
+    raise NotANumber("is not a whole number")
 
 
 def check_places(value: float, places: int = PLACES) -> float:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value
+from trainctl.cli.options import DryRunOpt, FormatOpt, fmt_value, whole
 from trainctl.cli.program.shared import PhaseOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural, shell_word
@@ -23,6 +23,7 @@ SortOpt = Annotated[
     int | None,
     typer.Option(
         "--sort-order",
+        parser=whole("--sort-order"),
         help="Position within its scope (default: after the last).",
         show_default=False,
     ),
@@ -40,6 +41,7 @@ DeadlineOpt = Annotated[
     int | None,
     typer.Option(
         "--deadline-days",
+        parser=whole("--deadline-days"),
         help="Days from the scope's start (overrides the requirement's time limit).",
         show_default=False,
     ),

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import FormatOpt, fmt_value, whole
 from trainctl.cli.program.shared import DescOpt, ProgramArg, given, read_tree, validated
 from trainctl.cli.state import fmt_of, get_state
 from trainctl.domain.text import plural, shell_word
@@ -23,7 +23,8 @@ AfterOpt = Annotated[
 PhaseTimeOpt = Annotated[
     int | None,
     typer.Option(
-        "--time-limit-days", help="Days from the phase's start to its deadline.", show_default=False
+        "--time-limit-days", help="Days from the phase's start to its deadline.", show_default=False,
+        parser=whole("--time-limit-days"),
     ),
 ]
 
@@ -32,7 +33,7 @@ def phase_add(
     ctx: typer.Context,
     program: ProgramArg,
     number: Annotated[
-        int, typer.Argument(help="Phase number (its order in the program).", show_default=False)
+        int, typer.Argument(help="Phase number (its order in the program).", show_default=False, parser=whole("NUMBER"))
     ],
     name: Annotated[str, typer.Argument(help="Phase name.", show_default=False)],
     description: DescOpt = None,
@@ -109,9 +110,9 @@ def phase_list(ctx: typer.Context, program: ProgramArg, format: FormatOpt = None
 def phase_edit(
     ctx: typer.Context,
     program: ProgramArg,
-    number: Annotated[int, typer.Argument(help="The phase's current number.", show_default=False)],
+    number: Annotated[int, typer.Argument(help="The phase's current number.", show_default=False, parser=whole("NUMBER"))],
     new_number: Annotated[
-        int | None, typer.Option("--number", help="Renumber the phase.", show_default=False)
+        int | None, typer.Option("--number", help="Renumber the phase.", show_default=False, parser=whole("--number"))
     ] = None,
     name: Annotated[
         str | None, typer.Option("--name", help="New name.", show_default=False)
@@ -162,7 +163,7 @@ def phase_edit(
 def phase_remove(
     ctx: typer.Context,
     program: ProgramArg,
-    number: Annotated[int, typer.Argument(help="The phase's number.", show_default=False)],
+    number: Annotated[int, typer.Argument(help="The phase's number.", show_default=False, parser=whole("NUMBER"))],
     with_requirements: Annotated[
         bool,
         typer.Option(

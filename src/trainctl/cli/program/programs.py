@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from trainctl.cli import render
-from trainctl.cli.options import FormatOpt, fmt_value
+from trainctl.cli.options import FormatOpt, fmt_value, whole
 from trainctl.cli.program.files import apply_program_file
 from trainctl.cli.program.shared import (
     Clearable,
@@ -45,7 +45,7 @@ def create(
     description: DescOpt = None,
     version: Annotated[
         int | None,
-        typer.Option("--version", help="Version number (default 1).", show_default=False),
+        typer.Option("--version", help="Version number (default 1).", show_default=False, parser=whole("--version")),
     ] = None,
     position: PositionOpt = None,
     structure: StructureOpt = None,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from trainctl.cli.options import whole
 from trainctl.cli.state import get_state
 from trainctl.errors import BadInputError
 
@@ -46,7 +47,8 @@ ProgramArg = Annotated[
 PhaseOpt = Annotated[
     int | None,
     typer.Option(
-        "--phase", "-p", help="Phase number (default: the program level).", show_default=False
+        "--phase", "-p", help="Phase number (default: the program level).", show_default=False,
+        parser=whole("--phase"),
     ),
 ]
 REMINDER_HELP = (
@@ -85,6 +87,7 @@ TimeLimitOpt = Annotated[
     int | None,
     typer.Option(
         "--time-limit-days",
+        parser=whole("--time-limit-days"),
         help="Days from enrollment to the program deadline.",
         show_default=False,
     ),
@@ -92,7 +95,8 @@ TimeLimitOpt = Annotated[
 WarningOpt = Annotated[
     int | None,
     typer.Option(
-        "--warning-days", help="Warn this many days before the deadline.", show_default=False
+        "--warning-days", help="Warn this many days before the deadline.", show_default=False,
+        parser=whole("--warning-days"),
     ),
 ]
 RemindersOpt = Annotated[
