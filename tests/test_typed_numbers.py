@@ -209,3 +209,18 @@ def test_a_whole_number_still_reads_as_it_did(cli, dept):
     assert cli("record", "list", "--limit", "0").exit_code == 0
     r = cli("record", "list", "--limit", "-1", ok=False)
     assert r.exit_code == 2 and "--limit -1: not a whole number from 0 to 1,000,000." in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "why"),
+    [("\u0661\u0662", "has digits other than 0-9; type it with 0-9 (12)"),
+     ("1_2", "has '_' in it; write the digits alone (12)"), ("2.5", "is not a whole number")],
+)  # fmt: skip
+def test_a_whole_number_in_a_sheet_cell_is_read_by_the_same_rule(cli, dept, snapshot, tmp_path, typed, why):
+    """A course list's expiration_months of Arabic digits was read as 12 months (str.isdigit)."""
+    path = tmp_path / "courses.csv"
+    path.write_text(f"code,name,expiration_months\nC1,Course one,{typed}\n", encoding="utf-8")
+    before = snapshot()
+    r = cli("course", "import", "--csv", str(path), ok=False)
+    assert r.exit_code == 65 and f"line 2, field expiration_months: {why}" in r.stderr, r
+    assert snapshot() == before

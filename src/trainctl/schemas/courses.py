@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from trainctl.domain import sheet
+from trainctl.domain import amounts, sheet
 from trainctl.domain.records import MAX_RECORD_HOURS
 from trainctl.schemas.text import clean_name
 
@@ -53,9 +53,10 @@ def _int(value: Any) -> Any:
         text = value.strip()
         if not text:
             return None
-        if not text.isdigit():
-            raise ValueError("is not a whole number of months")
-        return int(text)
+        try:  # the one rule of a typed whole number: "١٢" (Arabic digits) was read as 12
+            return amounts.read_whole(text)
+        except amounts.NotANumber:
+            raise ValueError("is not a whole number of months") from None
     return value
 
 
