@@ -81,7 +81,7 @@ def amount(
 ) -> Callable[[str], float]:
     """The parser of a number option (an amount, a percentage): the one check that it is a
     number from `low` to `high`, read by the rule every sheet cell is read by
-    (amounts.read_number: digits 0-9, one decimal point or comma, at most two decimals; no
+    (amounts.read_number: digits 0-9, one decimal point or comma, nothing shown as 0; no
     "1_000", exponent, inf or nan). Click made '1e400' a float first and the refusal said
     "got inf", and float() took "1_000" as 1000 and Arabic digits; this reads the text as
     typed, so the refusal names the option, what was typed and why or the range

@@ -7,18 +7,17 @@ And the one rule that reads such a figure as typed (`read_number`): an option (`
 a sign, at most one decimal point or comma ("1.5", "1,5", ".5"); "1,500" is refused as
 ambiguous (one and a half, or fifteen hundred?). Never Python's other spellings, which
 float() takes: "1_000" (read as 1000), Arabic or full-width digits, an exponent ("1e3",
-"1e-320", shown as 0), inf, nan. At most PLACES decimals, as every report shows a
-figure: "0.125" would be shown as 0.13, and "1e-320" as 0."""
+"1e-320", shown as 0), inf, nan. A figure other than 0 that every report would show as 0
+(PLACES decimals: "0.001") is refused; more decimals are kept ("0.333", shown 0.33)."""
 
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 
 MAX_AMOUNT = 100_000  # hours, shifts or calls: a requirement's target, one --add or --set
-PLACES = 2  # decimals a typed figure may have: hours_text shows two ("0.25 h")
+PLACES = 2  # decimals every report shows (hours_text: "0.25 h"); a figure shown as 0 is refused
 
 NUMBER = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")  # the shape (ASCII digits)
 _THOUSANDS = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")  # "1,500": 1.5, or fifteen hundred?
@@ -48,7 +47,7 @@ def read_number(text: str, *, what: str = "a number", places: int = PLACES) -> f
     """`text` (trimmed) as a plain decimal figure, or ValueError with the reason (the
     caller names the option or the cell): NotANumber for no number at all, NotPlain for an
     exponent, inf or nan; a plain ValueError for underscores, digits other than 0-9,
-    "1,500" and more than `places` decimals. The range is the caller's (its bounds)."""
+    "1,500" and a figure other than 0 shown as 0 (`_shown`). The range is the caller's."""
     value = text.strip()
     if NUMBER.fullmatch(value):
         if _THOUSANDS.fullmatch(value):
@@ -57,13 +56,9 @@ def read_number(text: str, *, what: str = "a number", places: int = PLACES) -> f
                 f"is ambiguous: {whole}.{part.rstrip('0') or '0'} or {whole}{part}? "
                 "Write the one meant, with a point for a fraction"
             )
-        decimals = value.replace(",", ".").partition(".")[2].rstrip("0")
-        if len(decimals) > places:
-            step = Decimal(1).scaleb(-places)
-            near = Decimal(value.replace(",", ".")).quantize(step, ROUND_HALF_UP)
-            like = f"write it like {near}" if near else f"the smallest is {step}"
-            raise ValueError(f"has {len(decimals)} decimals; give at most {places} ({like})")
-        return float(value.replace(",", "."))
+        figure = float(value.replace(",", "."))
+        _shown(figure, places)
+        return figure
     _other_spelling(value)
     if _PYTHON.fullmatch(value):
         raise NotPlain(f"is not {what} written plainly (no exponent, inf or nan; write it like 1.5)")
@@ -91,12 +86,17 @@ def read_whole(text: str) -> int:
 
 
 def check_places(value: float, places: int = PLACES) -> float:
-    """A figure already a number (JSON's or TOML's, an option's) to at most `places`
-    decimals, as read_number reads one typed: 1e-320 in a file is no figure anyone meant
-    (it was kept and shown as 0 h), and 0.125 is shown as 0.13."""
-    if math.isfinite(value) and value != round(value, places):
-        step = Decimal(1).scaleb(-places)
-        near = Decimal(repr(value)).quantize(step, ROUND_HALF_UP)
-        like = f"write it like {near}" if near else f"the smallest is {step}"
-        raise ValueError(f"has more than {places} decimals; give at most {places} ({like})")
+    """A figure already a number (JSON's or TOML's, an option's), held as read_number holds
+    one typed (`_shown`): 1e-320 in a file is no figure anyone meant (it was kept and shown
+    as 0 h)."""
+    if math.isfinite(value):
+        _shown(value, places)
     return value
+
+
+def _shown(value: float, places: int) -> None:
+    """A figure other than 0 that every report would show as 0 (hours_text: two decimals)
+    is refused: "0.001", "1e-320". More decimals than are shown are kept as given: an
+    e-learning export's 0.333 h (20 minutes) is 0.333 h, shown as 0.33."""
+    if value and round(value, places) == 0:
+        raise ValueError(f"is less than the smallest figure shown, {10**-places:.{places}f} (a report would show it as 0)")

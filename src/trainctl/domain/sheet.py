@@ -494,7 +494,7 @@ def check_identifier(value: str, *, limit: int = MAX_TEXT) -> str:
 def parse_number(text: str, *, what: str = "a number") -> float:
     """A plain decimal ("1.5", "1,5", ".5") by the one rule of a typed figure
     (amounts.read_number): never inf, nan, exponents, underscores or digits other than
-    0-9, at most two decimals. A space inside ("1 5") is refused, not closed up into 15;
+    0-9, a figure shown as 0. A space inside ("1 5") is refused, not closed up into 15;
     so is "1,500", a decimal comma or a thousands separator as the sheet's author meant it."""
     return amounts.read_number(text, what=what)
 

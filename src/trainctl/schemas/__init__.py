@@ -70,7 +70,7 @@ def figure(value: Any, info: ValidationInfo) -> Any:
     """A figure (hours, a percentage) given in a file or an option's JSON, read by the one
     rule of a typed number (domain/amounts): text as an option or a sheet's cell is read
     ("1,5"; never "1_000", "1e3" or Arabic digits, which Pydantic took); a number of JSON
-    or TOML given (context TYPED) to at most two decimals (1e-320 was kept as "0 h"). A
+    or TOML given (context TYPED) held to the smallest figure shown (1e-320 was kept as "0 h"). A
     row on file is checked again as it is (a figure typed before the rule stays editable);
     under TYPED_STRICT (a registry file) text stays text, for the strict type to refuse.
     A BeforeValidator: the bounds stay the field's; text that is no number at all is left
