@@ -213,3 +213,19 @@ def test_a_note_takes_the_one_rule_of_every_typed_note(dept, snapshot, verb, not
     said = " ".join(r.stderr.split())
     assert "Error: --note" in said and ("at most 500" in said or "line break" in said), said
     assert snapshot() == before
+
+
+def test_a_deactivation_dated_back_names_the_sign_offs_after_it(dept):
+    """Review: Ann's physical was signed off on 1 November; deactivated on 4 December from
+    15 October, the note of what still counts after that day named records, cards, shifts
+    and calls, and not the sign-offs, which count as well. Named with where to take them
+    back; one taken back is not named."""
+    sign_off(dept, "ann@fd.org", "2026-11-01", ITEMS[:2])
+    dept("--as-of", "2026-11-02", "checklist", "uncheck", "ann@fd.org", NFPA_1582, ITEMS[1])
+    ann = dept("member", "show", "ann@fd.org", "-f", "json").json["id"]
+    r = dept("--as-of", "2026-12-04", "member", "deactivate", "ann@fd.org", "--effective", "2026-10-15")
+    said = " ".join(r.stderr.split())
+    assert ("1 checklist sign-off of Ann Lee dated on or after 2026-10-15 stays on file and still "
+            "counts") in said, said  # fmt: skip
+    assert f"`trainctl checklist list --member id:{ann}`" in said
+    assert "`trainctl checklist uncheck`" in said

@@ -550,14 +550,18 @@ def remeasure_windows(session: Session, member_ids: list[int], today: date) -> l
 
 
 # (what, table, its day, the day's table when not its own: (join column, table), the
-# command that lists it for a member, whether that command takes --from DAY)
+# command that lists it for a member, whether that command takes --from DAY, the column
+# that is set once it no longer counts: voided, or a sign-off taken back by `checklist
+# uncheck`)
 _DATED = (
-    ("training record", "training_record", "completion_date", None, "record list", True),
-    ("certification card", "certification", "issued_on", None, "cert list", False),
-    ("skill checkoff", "skill_checkoff", "evaluated_on", None, "skill history", False),
-    ("shift attendance", "shift_attendance", "shift_date", ("shift_id", "shift"), "shift list", True),
-    ("call response", "call_response", "shift_date", ("call_id", "call"), "call list", True),
-)
+    ("training record", "training_record", "completion_date", None, "record list", True, "voided_at"),
+    ("certification card", "certification", "issued_on", None, "cert list", False, "voided_at"),
+    ("skill checkoff", "skill_checkoff", "evaluated_on", None, "skill history", False, "voided_at"),
+    ("shift attendance", "shift_attendance", "shift_date", ("shift_id", "shift"), "shift list", True,
+     "voided_at"),
+    ("call response", "call_response", "shift_date", ("call_id", "call"), "call list", True, "voided_at"),
+    ("checklist sign-off", "checklist_signoff", "checked_on", None, "checklist list", False, "unchecked_on"),
+)  # fmt: skip
 
 
 def facts_from(session: Session, member: Member, day: date) -> list[tuple[int, str, str]]:
@@ -567,13 +571,13 @@ def facts_from(session: Session, member: Member, day: date) -> list[tuple[int, s
     member was on record as active."""
     rd = reader_of(session)
     out = []
-    for what, tbl, column, parent, command, dated in _DATED:
+    for what, tbl, column, parent, command, dated, gone in _DATED:
         if parent is None:
-            sql = f"SELECT count(*) FROM {tbl} WHERE member_id = :m AND voided_at IS NULL AND {column} >= :d"
+            sql = f"SELECT count(*) FROM {tbl} WHERE member_id = :m AND {gone} IS NULL AND {column} >= :d"
         else:
             key, ptbl = parent
             sql = (f"SELECT count(*) FROM {tbl} t JOIN {ptbl} p ON p.id = t.{key} "
-                   f"WHERE t.member_id = :m AND t.voided_at IS NULL AND p.{column} >= :d")  # fmt: skip
+                   f"WHERE t.member_id = :m AND t.{gone} IS NULL AND p.{column} >= :d")  # fmt: skip
         param = day.isoformat() if rd.dialect == "sqlite" else day  # as SQLAlchemy stores dates
         n = int(rd.scalar(sql, {"m": member.id, "d": param}) or 0)
         if n:
@@ -596,9 +600,11 @@ def inactive_facts_note(session: Session, member: Member, day: date, as_of: date
     what = ", ".join(plural(n, kind) for n, kind, _ in found)
     stay = "stays on file and still counts" if sum(n for n, _, _ in found) == 1 else "stay on file and still count"
     where = ", ".join(f"`{command}`" for _, _, command in found)
+    back = ("; take a sign-off back with `trainctl checklist uncheck`"
+            if any(kind == "checklist sign-off" for _, kind, _ in found) else "")  # fmt: skip
     return (
         f"{what} of {member.name} dated on or after {day} {stay} (entered while they were "
-        f"on record as active); void any that should not ({where})."
+        f"on record as active); void any that should not ({where}){back}."
     )
 
 
