@@ -171,3 +171,22 @@ def test_a_registry_entry_imported_mid_year_is_owed_whole(ann):
     now = cell(cli, "ISO-FACILITY", "2026-06-10")
     assert (now["target"], now["months_owed"]) == (18, None), now
     assert cell(cli, "ISO-FACILITY", "2027-01-05")["status"] == "overdue"
+
+
+def test_a_registry_year_imported_in_december_says_its_earlier_months_count(ann):
+    """Review: ISO company training imported on 1 December. `requirement explain` said the
+    November window "is not held against the member" and then listed January to November
+    "(short)" under a year owed 192 h: both by their rules (the status judges the month;
+    the registry's year is owed whole), read by a chief as a contradiction. The year
+    says which it is; a department's own monthly requirement (owed from its entry, not
+    whole) and a year begun before the import do not get the line."""
+    cli = ann
+    cli("--as-of", "2026-12-01", "import", "iso")
+    said = explain(cli, "ISO-COMPANY", "2026-12-20")
+    assert "is not held against the member" in said, said
+    assert ("The year is the registry's and owed whole, its months before the requirement was "
+            "entered (2026-12-01) included; the status judges the current month alone") in said, said
+    assert "owed whole" not in explain(cli, "ISO-COMPANY", "2027-02-10")
+    add(cli, "2026-12-01", "Monthly hazmat", "--type", "hours", "--hours", "2", "--counts-category",
+        "hazmat", "--frequency", "monthly")  # fmt: skip
+    assert "owed whole" not in explain(cli, "Monthly hazmat", "2026-12-20")

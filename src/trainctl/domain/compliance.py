@@ -2868,6 +2868,15 @@ def explain_lines(e: Evaluation, *, every: bool = True) -> list[str]:
             short = "" if f.met else " (short)"
             did = f.value if f.done is None else f.done
             out.append(f"  {f.label or f.window}: {_h(did)} of {_h(f.target)} {units(r.unit, f.target)}{short}")
+        if (r.registry_name and r.entered is not None and y.window.start is not None
+                and y.window.start < r.entered <= e.as_of):  # fmt: skip
+            # a registry's year is owed whole (`entered_in`), while a window that closed
+            # before the import is not held (`unasked`): say which is which, or the
+            # months "short" below a note that no shortfall is held read as a contradiction
+            out.append(
+                f"  The year is the registry's and owed whole, its {one}s before the requirement "
+                f"was entered ({r.entered}) included; the status judges the current {one} alone"
+            )
         rest = round(y.done - sum(f.value if f.done is None else f.done for f in y.periods), 4)
         if rest > 1e-9:  # the hire month from the hire day on, a month of leave
             out.append(f"  Days of the year in no {one} owed: {_h(rest)} {units(r.unit, rest)}")
