@@ -79,6 +79,10 @@ CASES = [
     ("a call type with a hyphen", _req("calls", counts_call_types=["Structure Fire"]),
      Fact("call", "1", 1, D, call_type="structure-fire"), (1.0, None, None)),
     ("checklists take nothing automatic", _req("checklist"), _record(course_code="X"), None),
+    ("a checklist takes a sign-off of its item", _req("checklist", id=7, checklist_items=["Medical exam"]),
+     Fact("checklist_signoff", "1", 1, D, item="medical  EXAM", requirement_id=7), (1.0, None, "Medical exam")),
+    ("not one of another checklist's item of the name", _req("checklist", id=8, checklist_items=["Medical exam"]),
+     Fact("checklist_signoff", "1", 1, D, item="Medical exam", requirement_id=7), None),
 ]  # fmt: skip
 
 

@@ -163,7 +163,7 @@ PROGRESS_OVERRIDES = ("completed", "waived")
 OPEN_DUE = "due_on IS NOT NULL AND status NOT IN ('completed', 'waived')"
 CREDIT_SOURCES = (
     "manual", "training_record", "shift", "call", "skill_checkoff", "checklist_item",
-    "waiver", "self_report", "course", "skill", "certification",
+    "waiver", "self_report", "course", "skill", "certification", "checklist_signoff",
 )  # fmt: skip
 CHECKOFF_STATUSES = ("pending", "passed", "failed", "needs_retest")
 CREDIT_STATES = ("counted", "pending", "rejected")

@@ -1,16 +1,17 @@
-"""`trainctl checklist`: check, uncheck, list — checklist items signed off for a member
-outside any program.
+"""`trainctl checklist`: check, uncheck, list — checklist items signed off for a member,
+in a program or not.
 
 A checklist requirement owed by position (the NFPA 1582 annual medical, NFPA 1500's annual
 training) is owed by every member it names, in a program or not: an officer (training.manage,
 never the member) signs an item off for the member on the day it was done (--as-of, else
 the department's day), and `report compliance` and `requirement explain` count it with the
-items checked on the member's enrollments. An uncheck takes it back from its day on.
-Program progress is not credited: a program's item is checked on the enrollment
-(`trainctl progress update --check ITEM`).
+items checked on the member's enrollments. An uncheck takes it back from its day on. The
+one sign-off counts in the member's programs too: the enrollments linking the requirement
+are credited the item (and the credit reversed on an uncheck), through the credit feed.
 
 JSON output: `checklist check` / `uncheck` one object (signoff_id, member, requirement,
-item, checked_on; uncheck adds unchecked_on); `checklist list` one object per sign-off (id,
+item, checked_on, credits: program credits written; uncheck adds unchecked_on and
+reversed: program credits taken back); `checklist list` one object per sign-off (id,
 member_id, member, email, requirement_id, requirement, item, checked_on, checked_by,
 checked_at, note, unchecked_on, unchecked_by, uncheck_note).
 """
@@ -22,6 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from trainctl.cli import render
+from trainctl.cli import sheet_import as si
 from trainctl.cli.options import FormatOpt, fmt_value, one_as_of
 from trainctl.cli.render import Col
 from trainctl.cli.state import fmt_of, get_state
@@ -69,18 +71,22 @@ def check(
 ) -> None:
     """Sign a checklist item off for a member, on the day it was done (needs
     training.manage; nobody signs off their own). It counts in `report compliance` and
-    `requirement explain` from that day, in the requirement's window."""
+    `requirement explain` from that day, in the requirement's window, and checks the item
+    on the member's enrollments whose program links the checklist."""
     from trainctl.services import checklists as svc
 
     state = get_state(ctx)
     on = one_as_of(state.as_of, as_of)
     with state.session(write=True) as (session, actor):
         done = svc.check(session, actor, member, requirement, item, on=on, note=note)
+    credits = done.feed.credits if done.feed else 0
     if fmt_of(ctx, fmt_value(format)) == "json":
         render.emit_json({"signoff_id": done.id, "member": done.member, "requirement": done.requirement,
-                          "item": done.item, "checked_on": done.day})  # fmt: skip
+                          "item": done.item, "checked_on": done.day, "credits": credits})  # fmt: skip
     render.info(f"Signed off {done.item!r} of {done.requirement} for {done.member} on {done.day} "
                 f"(sign-off {done.id}).", quiet=state.quiet)  # fmt: skip
+    for line in si.feed_lines(done.feed) if done.feed else ():  # the member's programs
+        render.info(line, quiet=state.quiet)
     early = hired_after(done.member, done.hired, "the sign-off date", done.day, "recorded as given",
                         "check --as-of")  # fmt: skip
     if early:  # a typo in --as-of, or a pre-hire physical: as records, cards and checkoffs say
@@ -110,11 +116,17 @@ def uncheck(
     on = one_as_of(state.as_of, as_of)
     with state.session(write=True) as (session, actor):
         done = svc.uncheck(session, actor, member, requirement, item, on=on, note=note)
+    reversed_ = done.feed.credits if done.feed else 0
     if fmt_of(ctx, fmt_value(format)) == "json":
         render.emit_json({"signoff_id": done.id, "member": done.member, "requirement": done.requirement,
-                          "item": done.item, "checked_on": done.checked_on, "unchecked_on": done.day})  # fmt: skip
+                          "item": done.item, "checked_on": done.checked_on, "unchecked_on": done.day,
+                          "reversed": reversed_})  # fmt: skip
     render.info(f"Unchecked {done.item!r} of {done.requirement} for {done.member} from {done.day} on "
                 f"(sign-off {done.id} of {done.checked_on}).", quiet=state.quiet)  # fmt: skip
+    if reversed_:
+        render.info(f"Took back {plural(reversed_, 'program credit')} it gave.", quiet=state.quiet)
+    for line in done.feed.events if done.feed else ():
+        render.info(line, quiet=state.quiet)
     if done.still:  # an earlier sign-off of the item still stands: the item still counts
         (sid, since), more = done.still[0], len(done.still) - 1
         others = f" (and {plural(more, 'earlier one')})" if more else ""

@@ -186,7 +186,7 @@ SUB_APPS = {
     "record": ("trainctl.cli.record", "Training records: add (a drill for a crew too), import (sign-in sheets), list, show, void."),
     "cert": ("trainctl.cli.cert", "Certifications (members' credential cards with expiry): add, import, list, void."),
     "skill": ("trainctl.cli.skill", "Skills and checkoffs: add, list, show, checkoff, history, void."),
-    "checklist": ("trainctl.cli.checklist", "Checklist items signed off for members outside programs (NFPA 1582 physical): check, uncheck, list."),
+    "checklist": ("trainctl.cli.checklist", "Checklist items signed off for members (NFPA 1582 physical), in a program or not: check, uncheck, list."),
     "shift": ("trainctl.cli.shift", "Shift attendance: add, import, list, void (hours from instants with UTC offsets)."),
     "call": ("trainctl.cli.call", "Calls and responding members: add, import, list, void."),
     "import": ("trainctl.cli.import_", "Import requirement registries: nfpa, nremt, proboard, iso (shipped with trainctl), registry (a JSON file)."),

@@ -19,7 +19,8 @@ targets); nothing is matched loosely by a type or a name:
 | skills_evaluation | a passed checkoff of a listed skill (required_skills)                    | item = the skill  |
 | shifts            | shift attendance                                                         | 1                 |
 | calls             | call responses, of the listed call types when counts_call_types is set   | 1                 |
-| checklist         | nothing automatic (officers check items)                                 |                   |
+| checklist         | a sign-off of one of its items for the member (`checklist check`) made   | item = the item   |
+|                   | for this requirement (Fact.requirement_id), not unchecked                |                   |
 
 One rule for program progress (the credit feed) and compliance (domain/compliance.py asks
 `credit_of` too): an hours requirement takes exactly what it names, and its hour categories
@@ -60,7 +61,7 @@ from trainctl.domain.certs import (
 )
 from trainctl.domain.progress import DISTRIBUTIVE, category_key, item_names
 
-SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call")
+SOURCE_TYPES = ("training_record", "certification", "skill_checkoff", "shift", "call", "checklist_signoff")
 # Which requirement types each source can ever credit (the feed reads only these rows).
 CREDITS_TYPES = {
     "training_record": frozenset({"hours", "courses", "certification"}),
@@ -68,6 +69,7 @@ CREDITS_TYPES = {
     "skill_checkoff": frozenset({"skills_evaluation"}),
     "shift": frozenset({"shifts", "hours"}),
     "call": frozenset({"calls"}),
+    "checklist_signoff": frozenset({"checklist"}),
 }
 
 
@@ -101,6 +103,10 @@ class Fact:
     skill: str | None = None
     call_type: str | None = None
     note: str | None = None  # shown in `progress log`
+    # a checklist sign-off: the item (as the checklist spells it) and the requirement it
+    # was signed off for (an item of the same name on another checklist is another item)
+    item: str | None = None
+    requirement_id: int | None = None
     # the renewal groups (domain/certs `renewal_group`) in which a later card or class
     # record renews this card or class record (`in_force`): it credits no certification
     # requirement that weighs it in one of them (hours and courses as ever)
@@ -132,6 +138,9 @@ class Accepts:
     # certification: the codes that hold it, as the requirement spells them (domain/certs
     # `holding_codes`), which a card of a higher level holds too (`holds`)
     wanted: tuple[str, ...] = ()
+    # the requirement's id (a checklist takes only its own items' sign-offs); None when
+    # built from fields without one
+    requirement_id: int | None = None
 
     @classmethod
     def of(cls, req: Any) -> Accepts:
@@ -145,6 +154,8 @@ class Accepts:
             names = item_names(req.required_skills)
         elif rtype in ("courses", "certification"):
             names = [str(c) for c in req.required_courses or ()]
+        elif rtype == "checklist":
+            names = item_names(getattr(req, "checklist_items", None) or ())
         else:
             names = []
         return cls(
@@ -173,6 +184,7 @@ class Accepts:
                 else None
             ),
             wanted=holding_codes(req.credential_code, names) if rtype == "certification" else (),
+            requirement_id=getattr(req, "id", None),
         )
 
     @property
@@ -184,7 +196,7 @@ class Accepts:
                 self.courses or self.training_types or self.categories or self.attendance
                 or self.hour_categories
             )  # fmt: skip
-        if t in ("courses", "skills_evaluation"):
+        if t in ("courses", "skills_evaluation", "checklist"):
             return bool(self.items)
         if t == "certification":
             return bool(self.items or self.credential)
@@ -312,6 +324,11 @@ def credit_of(fact: Fact, acc: Accepts) -> Credit | None:
     if src == "call":
         if t == "calls" and (not acc.call_types or category_key(fact.call_type) in acc.call_types):
             return 1.0, None, None
+        return None
+    if src == "checklist_signoff":
+        if t == "checklist" and fact.requirement_id is not None and fact.requirement_id == acc.requirement_id:
+            item = acc._item(fact.item)
+            return (1.0, None, item) if item else None
         return None
     return None
 

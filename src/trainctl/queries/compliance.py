@@ -344,7 +344,8 @@ def _fact(kind: str, r: Sequence[Any]) -> Fact:
 
 # Checklist items are checked on program progress rows (the ledger, DESIGN §2): +1 checks
 # an item, -1 (an officer's uncheck) takes the latest check back. Only counted credits
-# (a member's self-report waits for an officer) of checklist requirements.
+# (a member's self-report waits for an officer) of checklist requirements, and not those a
+# sign-off gave (source 'checklist_signoff': the sign-off counts once, as itself).
 _CHECKLIST_SQL = (
     "SELECT e.member_id, c.id, c.entered_at, c.item, c.amount, pr.requirement_id, c.entered_on, "
     "c.verified_on "
@@ -352,7 +353,9 @@ _CHECKLIST_SQL = (
     "JOIN enrollment e ON e.id = rp.enrollment_id "
     "JOIN program_requirement pr ON pr.id = rp.program_requirement_id "
     "JOIN requirement r ON r.id = pr.requirement_id "
-    "WHERE r.requirement_type = 'checklist' AND c.item IS NOT NULL AND c.state = 'counted'"
+    "WHERE r.requirement_type = 'checklist' AND c.item IS NOT NULL AND c.state = 'counted' "
+    # a sign-off's program credit is the sign-off itself, read as such (`signoff_facts`)
+    "AND c.source_type <> 'checklist_signoff'"
 )
 
 

@@ -7,12 +7,17 @@ enrollment's): one row of checklist_signoff, dated the day it was done (--as-of,
 department's day), which compliance and `requirement explain` count with the items checked
 on the member's enrollments (queries/compliance `load_kinds`, the one fact loader). An
 uncheck takes the item back from its day on (a report of an earlier day still counts it);
-the row is kept. Program progress is not credited: a program's item is checked on the
-enrollment (`progress update --check`), as before.
+the row is kept. One sign-off counts everywhere: it is a source of the credit feed
+(services/credit_feed.py, as a skill checkoff is), so the member's enrollments whose
+program links the requirement are credited the item in the same transaction, dated the
+sign-off's day (within the enrollment's window and the program's order, as any fact); an
+uncheck reverses that credit alone ("<id>:void", dated the uncheck's day), never an item
+an officer checked on the enrollment by hand (`progress update --check`).
 
 Nobody signs off their own items. Refused, with nothing written: an unknown or inactive
 member, a requirement that is not a checklist, an item it does not list, a day after
-today, a second sign-off of the item on the same day, an uncheck of an item not standing.
+today, a second sign-off of the item on the same day, an uncheck of an item not standing, an uncheck dated before the day its program credit
+took effect (an enrollment begun later took it then).
 """
 
 from __future__ import annotations
@@ -30,9 +35,19 @@ from trainctl.queries import checklists as q
 from trainctl.queries import reader_of
 from trainctl.services.audit import audit
 from trainctl.services.auth import MANAGE, Actor
+from trainctl.services.credit_feed import (
+    FeedResult,
+    credit_facts,
+    credited_after,
+    reverse_sources,
+    source_facts,
+)
 from trainctl.services.members import effective_day
 from trainctl.services.requirements import get_requirement
+from trainctl.services.settings import today as department_today
 from trainctl.services.sheet_import import active_member
+
+SOURCE = "checklist_signoff"  # the credit feed's source type (domain/credit.py)
 
 
 @dataclass(frozen=True)
@@ -49,6 +64,9 @@ class Signed:
     # day): an earlier sign-off still counts the item, and the officer is told so)
     still: tuple[tuple[int, date], ...] = ()
     hired: date | None = None  # the member's hire date (a sign-off dated before it is said)
+    # what the credit feed did on the member's enrollments (a check: credits; an uncheck:
+    # reversing entries)
+    feed: FeedResult | None = None
 
 
 def _target(
@@ -111,9 +129,12 @@ def check(
     assert row.id is not None
     audit(session, actor, "checklist.check", "checklist_signoff", row.id, member_id=member_id,
           requirement_id=rid, item=found, checked_on=str(day))  # fmt: skip
+    # the one sign-off counts in the member's programs too (module docstring)
+    facts = source_facts(session, [SOURCE], [member_id], since=row.id - 1)
+    feed = credit_facts(session, actor, facts, today=day)
     member = session.get(Member, member_id)
     hired = member.hire_date if member is not None else None
-    return Signed(row.id, member_name, label, found, day, day, hired=hired)
+    return Signed(row.id, member_name, label, found, day, day, hired=hired, feed=feed)
 
 
 def uncheck(
@@ -143,6 +164,14 @@ def uncheck(
             "their days (an uncheck is dated on or after the day it takes back).",
         )
     sid, checked = standing[0]
+    later = credited_after(session, SOURCE, str(sid), member_id, day)
+    if later is not None:
+        raise RefusedError(
+            f"Sign-off {sid} of {found!r} credited {member_name}'s program on {later}, after {day} "
+            "(an enrollment that began then): an uncheck cannot be dated before the credit it "
+            "takes back; nothing was recorded.",
+            dtext.later_day_hint("Uncheck", later, department_today(session)),
+        )
     row = session.get(ChecklistSignoff, sid)
     assert row is not None
     row.unchecked_on, row.unchecked_by, row.unchecked_at = day, actor.member_id, utcnow()
@@ -151,7 +180,10 @@ def uncheck(
     session.flush()
     audit(session, actor, "checklist.uncheck", "checklist_signoff", sid, member_id=member_id,
           requirement_id=rid, item=found, unchecked_on=str(day))  # fmt: skip
-    return Signed(sid, member_name, label, found, day, checked, tuple(standing[1:]))
+    # its program credit goes with it (and only its own: a hand check stays)
+    feed = reverse_sources(session, actor, SOURCE, [(str(sid), member_id)], today=day,
+                           reason=f"checklist uncheck of sign-off {sid}" + (f": {text}" if text else ""))  # fmt: skip
+    return Signed(sid, member_name, label, found, day, checked, tuple(standing[1:]), feed=feed)
 
 
 __all__ = ["Signed", "check", "uncheck"]

@@ -1,6 +1,6 @@
-"""The credit feed: training records, certifications, skill checkoffs, shift attendance and
-call responses credit the matching progress rows of each member's enrollments, through the
-ledger (DESIGN §2), set-based for a whole import.
+"""The credit feed: training records, certifications, skill checkoffs, shift attendance,
+call responses and checklist sign-offs credit the matching progress rows of each member's
+enrollments, through the ledger (DESIGN §2), set-based for a whole import.
 
 API (the caller checks permissions and owns the transaction):
 
@@ -168,6 +168,7 @@ def _signature(fact: Fact) -> tuple[Any, ...]:
     return (
         fact.source_type, fact.hours, fact.course_code, fact.training_type, fact.category,
         fact.topic, fact.self_paced, fact.credential, fact.skill, fact.call_type, fact.renewed,
+        fact.item, fact.requirement_id,
     )  # fmt: skip
 
 
@@ -988,7 +989,8 @@ def source_facts(
     `as_of` (else `between`'s today; `renewed_sources`, read once per chunk of members for
     both kinds; `renewals`: a memo by chunk the caller shares); passed
     checkoffs that stand as of `as_of` (else `between`'s today; domain/skills: no later
-    failed / needs_retest evaluation on or before it); attendance; call responses.
+    failed / needs_retest evaluation on or before it); attendance; call responses; checklist
+    sign-offs not unchecked (`_signoff_facts`).
     `since`: only rows with a greater id (a writer's new rows). `between` (start, today):
     only what could credit an enrollment started on `start`, as of `today` (the feed
     filters exactly; this leaves out what can never count): nothing dated after today, no
@@ -1027,6 +1029,9 @@ def source_facts(
 
     out: list[Fact] = []
     for kind in sorted(kinds):
+        if kind == "checklist_signoff":
+            out += [f for part in _parts(member_ids) for f in _signoff_facts(session, part, since, between)]
+            continue
         t = tables[kind].__table__  # type: ignore[attr-defined]
         for part in _parts(member_ids):
             where = _where(kind, t, part, since, between)
@@ -1085,6 +1090,34 @@ def source_facts(
                          note=f"call {inc}" + (f" ({call_type})" if call_type else "") + f", shift {on}")
                     for rid, mid, inc, on, call_type in rows
                 ]  # fmt: skip
+    return out
+
+
+def _signoff_facts(
+    session: Session, part: Sequence[int] | None, since: int, between: tuple[date, date] | None
+) -> list[Fact]:
+    """Checklist sign-offs (`checklist check`) of these members (None: everyone's) that
+    stand, as the feed credits them: the item of the requirement it was signed off for,
+    dated the day signed off. An unchecked one is not read: its credit was taken back on
+    the day of its uncheck (services/checklists.uncheck, `reverse_sources`). `since`,
+    `between`: as source_facts."""
+    from trainctl.models import ChecklistSignoff
+
+    t = ChecklistSignoff.__table__  # type: ignore[attr-defined]
+    where = [t.c.unchecked_on.is_(None), t.c.id > since]
+    if part is not None:
+        where.append(t.c.member_id.in_(part))
+    if between is not None:
+        where += [t.c.checked_on >= between[0], t.c.checked_on <= between[1]]
+    rows = session.execute(
+        sa.select(t.c.id, t.c.member_id, t.c.requirement_id, t.c.item, t.c.checked_on).where(*where).order_by(t.c.id)
+    )
+    out = []
+    for sid, mid, rid, item, on in rows:
+        day = as_date(on)
+        assert day is not None
+        out.append(Fact("checklist_signoff", str(sid), mid, day, item=item, requirement_id=rid,
+                        note=f"sign-off {sid}: {item}, {day}"))  # fmt: skip
     return out
 
 

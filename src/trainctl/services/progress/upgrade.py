@@ -14,6 +14,11 @@ as `cert add` does for one member): credit an older trainctl gave such a source,
 standing until the member's next card, is taken back ("<id>:recredit:<n>", dated the
 department's today), as compliance judges (domain/certs `in_force`).
 
+An upgrade from a revision before `SIGNOFF_CREDIT` credits the programs with the checklist
+sign-offs on file that stand (credit_feed.credit_facts, as `checklist check` does for a
+new one): before it, a sign-off counted in compliance only. Each credits the enrollments
+it falls in (signed off on or after the enrollment began), dated its own day.
+
 Why not in the migration: measuring is Python (domain/progress.py) that follows the living
 schema; a migration runs frozen at its revision, and a later one may change the tables this
 code reads. After the last migration, code and schema agree.
@@ -72,6 +77,9 @@ def needs_remeasure(before: str | None) -> bool:
 # The first revision whose databases hold no program credit of a renewed card or class
 # record (credit_feed.renewed_sources): an upgrade from before it settles them once.
 SETTLED_RENEWALS = "0021_settled_renewals"
+# The first revision whose checklist sign-offs credit program progress: an upgrade from
+# before it credits those on file once.
+SIGNOFF_CREDIT = "0023_signoff_credit"
 
 
 def after_upgrade(conn: Any, before: str | None) -> list[str]:
@@ -80,7 +88,34 @@ def after_upgrade(conn: Any, before: str | None) -> list[str]:
     notes = _remeasure(conn, before)
     if _before(before, SETTLED_RENEWALS):
         notes += _settle_renewals(conn)
+    if _before(before, SIGNOFF_CREDIT):
+        notes += _credit_signoffs(conn)
     return notes
+
+
+def _credit_signoffs(conn: Any) -> list[str]:
+    """Credit the programs with the standing checklist sign-offs on file (module
+    docstring), each as of its own day, through the living credit feed."""
+    from sqlmodel import Session
+
+    from trainctl.domain.text import plural
+    from trainctl.permissions import OWNER
+    from trainctl.services.credit_feed import credit_facts, source_facts
+
+    with Session(bind=conn) as session:
+        facts = source_facts(session, ["checklist_signoff"], None)
+        credits, members = 0, set()
+        for day in sorted({f.on for f in facts}):
+            fed = credit_facts(session, OWNER, [f for f in facts if f.on == day], today=day)
+            credits += fed.credits
+            members |= fed.members
+        session.flush()
+    if not credits:
+        return []
+    return [
+        f"Credited {plural(credits, 'program item')} signed off with `checklist check` "
+        f"({plural(len(members), 'member')}): a sign-off now counts in the member's programs too."
+    ]
 
 
 def _settle_renewals(conn: Any) -> list[str]:
