@@ -12,6 +12,9 @@ as a skill checkoff is:
 - a new enrollment takes the sign-offs on file from its start, as it takes records;
 - a requirement edit that removes an item takes its credit back (re-credit, as for the
   other sources), and putting the item back credits it again;
+- `progress update --uncheck` refuses an item that only a sign-off checks (the program
+  would say unchecked while the sign-off and compliance say checked): the sign-off is
+  taken back with `checklist uncheck`, and the enrollment follows;
 - compliance counts the sign-off once (not again as the program credit it gave).
 """
 
@@ -108,6 +111,36 @@ def test_an_uncheck_reverses_the_sign_offs_credit_and_never_a_hand_check(dept):
     ]
     # and compliance agrees with the program: the hand check alone counts
     assert compliance(dept, "ann@fd.org", "2025-06-01")[1] == 1
+
+
+def test_progress_update_never_unchecks_what_a_sign_off_checks(dept, snapshot):
+    """The choice: the enrollment never says unchecked while the sign-off stands (and
+    compliance counts it). `progress update --uncheck` of an item only a sign-off checks
+    is refused, naming the `checklist uncheck` that takes it back everywhere; nothing is
+    written. A hand check beside a sign-off is taken back as ever (the item stays checked:
+    the sign-off still counts, in the program and in compliance alike)."""
+    eid = row(dept, "ann@fd.org")["enrollment"]
+    dept("checklist", "check", "ann@fd.org", REQ, "Medical exam", "--as-of", "2025-03-12")
+    before = snapshot()
+    r = dept("--as-of", "2025-04-01", "progress", "update", "--enrollment", eid, "--requirement", REQ,
+             "--uncheck", "Medical exam", ok=False)  # fmt: skip
+    assert r.exit_code == 1
+    assert "'Medical exam' of 'Annual physical' is signed off for the member" in r.stderr
+    assert "checklist uncheck id:1 'Annual physical' 'Medical exam'" in r.stderr
+    assert snapshot() == before
+    # checking it by hand again is refused too: it is checked, by the sign-off
+    r = dept("--as-of", "2025-04-01", "progress", "update", "--enrollment", eid, "--requirement", REQ,
+             "--check", "medical EXAM", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "already checked" in r.stderr and "signed off for the member" in r.stderr
+    assert snapshot() == before
+    # a hand check made before the sign-off: its uncheck takes the hand check back only
+    dept("--as-of", "2025-03-01", "progress", "update", "--enrollment", eid, "--requirement", REQ,
+         "--check", "Fitness assessment")  # fmt: skip
+    dept("checklist", "check", "ann@fd.org", REQ, "Fitness assessment", "--as-of", "2025-03-12")
+    dept("--as-of", "2025-04-01", "progress", "update", "--enrollment", eid, "--requirement", REQ,
+         "--uncheck", "Fitness assessment")  # fmt: skip
+    assert row(dept, "ann@fd.org")["value"] == 2
+    assert compliance(dept, "ann@fd.org", "2025-06-01")[1] == 2
 
 
 def test_a_new_enrollment_takes_the_sign_offs_on_file_from_its_start(dept):

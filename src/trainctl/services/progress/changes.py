@@ -24,7 +24,7 @@ from typing import Any
 from trainctl.domain import amounts
 from trainctl.domain import changes as ch
 from trainctl.domain import progress as dp
-from trainctl.domain.text import a_or_an, later_day_hint, plural
+from trainctl.domain.text import a_or_an, later_day_hint, plural, shell_word
 from trainctl.errors import BadInputError, PermissionDeniedError, RefusedError, UsageError
 from trainctl.permissions import MANAGE, UPDATE, Actor
 from trainctl.queries import as_date, in_list, required
@@ -558,7 +558,12 @@ def check(row: _Row, change: ch.Check) -> None:
     (the two would count as two, and one --uncheck take back only one)."""
     item, done = _item(row, change.item)
     if done:
-        raise RefusedError(f"{item!r} is already checked for '{row.req.name}'.")
+        signed = any(c.source_type == SIGNOFF and c.item and dp.match_item([c.item], item) for c in row.ledger)
+        raise RefusedError(
+            f"{item!r} is already checked for '{row.req.name}'"
+            + (" (signed off for the member: `trainctl checklist list --member "
+               f"id:{row.located.enrollment.member_id}` shows it)." if signed else ".")
+        )  # fmt: skip
     if not row.is_self and dp.match_item(dp.items_done(
         dp.Credit(c.amount, c.category, c.item) for c in row.ledger if c.state == "pending"
     ), item) is not None:  # fmt: skip
@@ -571,14 +576,32 @@ def check(row: _Row, change: ch.Check) -> None:
     row.refuse_if_gated()
 
 
+SIGNOFF = "checklist_signoff"  # the credit of a member's sign-off (`checklist check`)
+
+
 def uncheck(row: _Row, change: ch.Uncheck) -> None:
-    """`--uncheck ITEM`: take a checked item back (-1); officers only."""
+    """`--uncheck ITEM`: take a checked item back (-1); officers only. What a sign-off
+    credited (`checklist check`, the credit feed) is taken back by unchecking the sign-off,
+    never here: the enrollment and the sign-off would disagree (the program unchecked, the
+    sign-off and compliance checked). A hand check beside it is taken back as ever."""
     item, done = _item(row, change.item)
     if not done:
         raise RefusedError(f"{item!r} is not checked for '{row.req.name}'; nothing to uncheck.")
     if row.is_self:
         raise PermissionDeniedError(
             "Members cannot uncheck items.", "Ask a training officer to correct it."
+        )
+    mine = [c for c in row.ledger if c.state in row.states() and c.item and dp.match_item([c.item], item)]
+    if any(c.source_type == SIGNOFF for c in mine) and not dp.items_done(
+        dp.Credit(c.amount, c.category, c.item) for c in mine if c.source_type != SIGNOFF
+    ):  # fmt: skip
+        member = f"id:{row.located.enrollment.member_id}"
+        raise RefusedError(
+            f"{item!r} of '{row.req.name}' is signed off for the member (`checklist check`), not "
+            "checked on this enrollment: the sign-off credits it here and counts in compliance; "
+            "nothing was recorded.",
+            f"Take the sign-off back, and the enrollment with it: `trainctl checklist uncheck {member} "
+            f"{shell_word(row.req.name)} {shell_word(item)}` (--as-of the day it no longer counts).",
         )
     # an uncheck takes the item back from its day on: dated before the check it has
     # nothing to take back (compliance replays them in date order; the ledger would net
