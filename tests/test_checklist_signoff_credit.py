@@ -179,3 +179,23 @@ def test_an_item_removed_from_the_checklist_takes_its_credit_back(dept, snapshot
     # one dated today takes back exactly what is left
     dept("checklist", "uncheck", "ann@fd.org", REQ, "Medical exam")
     assert row(dept, "ann@fd.org")["value"] == 1
+
+
+def test_a_sign_off_waits_for_its_step_in_a_sequential_program(cli):
+    """The program's order holds a sign-off back as it holds a record: the step before
+    done, the sign-off on file credits the checklist that day (CreditFeed `_open`)."""
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--hire-date", "2015-01-10")
+    cli("--as-of", "2024-01-02", "requirement", "add", "--name", "Drill", "--type", "hours", "--hours", "2",
+        "--counts-category", "drill")  # fmt: skip
+    cli("--as-of", "2024-01-02", "requirement", "add", "--name", REQ, "--type", "checklist", "--item", "Medical exam")
+    cli("program", "create", "Academy", "--structure", "sequential")
+    cli("program", "requirement", "add", "Academy", "Drill")
+    cli("program", "requirement", "add", "Academy", REQ)
+    cli("program", "activate", "Academy")
+    cli("--as-of", "2025-01-02", "enroll", "add", "ann@fd.org", "Academy")
+    r = cli("checklist", "check", "ann@fd.org", REQ, "Medical exam", "--as-of", "2025-03-12")
+    assert "1 credit not given: the program's order does not take them" in r.stderr
+    assert row(cli, "ann@fd.org")["value"] == 0
+    cli("--as-of", "2025-03-20", "progress", "update", "--enrollment", "1", "--requirement", "Drill", "--add", "2")
+    assert log(cli, "ann@fd.org") == [("2025-03-20", "checklist_signoff", "1", 1, "Medical exam")]
+    assert row(cli, "ann@fd.org")["status"] == "completed"
