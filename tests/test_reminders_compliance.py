@@ -321,3 +321,17 @@ def test_a_part_year_member_is_mailed_their_share_and_one_who_owes_nothing_is_no
     body = " ".join(hazmat.get_content().split())
     assert "0 of 1.5 h (0%), the share of 6 h for the 3 of 12 months you owe" in body, body
     assert not any(m["To"].addresses[0].addr_spec == "dec@fd.example" for m in server.handler.messages)
+
+
+def test_a_checklist_reminder_names_the_sign_off_that_counts(cli):
+    """Review: a member short on a checklist was told an officer "signs them off on a
+    program enrollment that includes this requirement": a member in no program read that
+    nothing could be done. `checklist check` counts in compliance and in programs alike;
+    the letter names it."""
+    cli("member", "add", "Bo Berg", "--email", "bo@fd.example", "--hire-date", "2015-01-10")
+    cli("--as-of", "2024-01-01", "requirement", "add", "--name", "Annual physical", "--type",
+        "checklist", "--item", "Medical evaluation", "--frequency", "annual")  # fmt: skip
+    text = " ".join(cli("reminders", "send", "--as-of", "2026-12-10", "--transport", "stdout").stdout.split())
+    assert "Annual physical" in text, text
+    assert "`trainctl checklist check`: it counts here and in your programs" in text, text
+    assert "program enrollment that includes" not in text

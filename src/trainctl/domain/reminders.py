@@ -328,8 +328,8 @@ def compliance_due(
 
 
 NEXT_STEPS = {  # what a member does about a short compliance figure, by requirement type
-    "checklist": "ask your training officer to check off the items you have done: an officer "
-    "signs them off on a program enrollment that includes this requirement; "
+    "checklist": "ask your training officer to check off the items you have done (`trainctl "
+    "checklist check`: it counts here and in your programs); "
     "`trainctl requirement explain` shows what counted.",
     "skills_evaluation": "ask your training officer for a skills evaluation (checkoff); "
     "`trainctl requirement explain` shows what counted.",
