@@ -417,6 +417,57 @@ def test_the_server_going_away_mid_run_exits_69_and_releases_what_was_not_sent(c
     assert {st for st, _ in log_rows(db_url, "status", "error")} == {"sent"}
 
 
+def _drop_after(server: Server, n: int) -> None:
+    """The server takes `n` messages, then drops the connection at every DATA after that
+    (the run's one new connection too): the mail server went away mid-run."""
+    h = server.handler
+    accept = h.handle_DATA
+
+    async def dropping(srv, session, envelope):
+        if len(h.messages) < n:
+            return await accept(srv, session, envelope)
+        srv.transport.close()
+        return "421 4.3.2 closing"
+
+    h.handle_DATA = dropping
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_run_the_server_left_mid_way_still_lists_for_a_script_what_it_did(cli, db_url, server, fmt):
+    """`--format json|csv` after the server went away (exit 69): the same listing as a run
+    that finished, each reminder once: what went out (with the server's answer), the one in
+    flight (failed, "connection lost", retried) and those never tried ("not_sent"; they
+    stay due). A script reading cron's output knows what the next run sends; the human
+    summary on stderr is as it was."""
+    department(cli, members=6, officer=False)
+    configure(cli, server.port)
+    due = {d["key"] for d in cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json}
+    _drop_after(server, 2)
+    r = cli("--format", fmt, "reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 69, r
+    assert "went away during the run" in r.stderr and "2 sent and marked" in r.stderr
+    if fmt == "json":
+        rows = r.json
+    else:
+        import csv
+        import io
+
+        rows = list(csv.DictReader(io.StringIO(r.stdout.lstrip("\ufeff"))))
+    assert Counter(x["status"] for x in rows) == {"sent": 2, "failed": 1, "not_sent": 3}
+    assert {x["key"] for x in rows} == due and len(rows) == 6
+    sent = {x["key"] for x in rows if x["status"] == "sent"}
+    assert sent == set(server.handler.keys())
+    assert all(x["answer"].startswith("250 2.0.0 Ok: queued as Q") for x in rows if x["status"] == "sent")
+    (failed,) = (x for x in rows if x["status"] == "failed")
+    assert failed["answer"].startswith("connection lost")
+    assert all("the next run sends it" in x["answer"] for x in rows if x["status"] == "not_sent")
+    # what the listing calls still due is what the next run finds due
+    left = {d["key"] for d in cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json}
+    assert left == due - sent
+    # (the table format prints no listing: stdout stays empty for cron)
+    assert {st for st, in log_rows(db_url, "status")} == {"sent", "failed"}
+
+
 def test_with_no_active_officer_the_run_says_nobody_gets_the_digest(cli, server):
     """The digest of who is behind goes to the active officers; with none, a run that went
     quiet about it would leave the training office believing someone was told."""

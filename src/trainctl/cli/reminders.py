@@ -262,8 +262,9 @@ SENT_FIELDS = ("to", "email", "kind", "about", "threshold", "since", "status", "
 
 
 def _sent_rows(result: Any) -> list[dict[str, Any]]:
-    """What a run did, one row per reminder it tried (`--format json|csv`): sent or failed,
-    with the server's answer; a cron job or a script reads it."""
+    """What a run did, one row per reminder it claimed (`--format json|csv`): sent or
+    failed, with the server's answer, or not_sent when the server went away first (exit
+    69: it stays due); a cron job or a script reads it."""
     return [
         {
             "to": o.reminder.recipient.name, "email": o.reminder.recipient.email,
@@ -298,7 +299,12 @@ def _send(
             real_today = department_today(rd)
             settings = {key: value for key, value, _, _ in all_settings(rd)}
         carrier = transport_for(kind.value, folder, settings)
-        result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
+        try:
+            result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
+        except svc.ServerWentAway as stopped:  # exit 69 mid-run: a script still learns
+            if fmt != "table":  # what went out, what failed and what stays due
+                render.table(_sent_rows(stopped.result), [Col(k) for k in SENT_FIELDS], fmt)
+            raise
     if fmt != "table":
         render.table(_sent_rows(result), [Col(k) for k in SENT_FIELDS], fmt)
     if not result.officers:  # (--quiet too: cron mails it; nobody is told who is behind)

@@ -19,7 +19,8 @@ The protocol (DESIGN §6, issue 10), each step its own short transaction:
    anything more is sent; past that the run stops, saying how many went out unmarked.
    A sent row is never sent again; a failed one is retried by the next run while due.
    When the connection is lost mid-run and cannot be re-opened, the unsent claims are
-   released (new ones deleted, retries back to 'failed') and the run exits 69.
+   released (new ones deleted, retries back to 'failed') and the run exits 69
+   (ServerWentAway, which carries what the run did, for `--format json|csv`).
 
 SIGTERM stops a run as Ctrl-C does (`terminate_as_interrupt`): the marks are committed.
 The one unavoidable gap: a crash (kill -9, power loss) after the server accepted a message
@@ -169,10 +170,13 @@ def _server_run_lock(url: str) -> Iterator[str]:
 
 
 # ------------------------------------------------------------------------------ results
+NOT_SENT = "not tried: the mail server went away first; it stays due and the next run sends it"
+
+
 @dataclass
 class Outcome:
     reminder: dr.Reminder
-    status: str  # sent | failed | released
+    status: str  # sent | failed | not_sent (never tried: the server went away first)
     answer: str
 
 
@@ -193,6 +197,16 @@ class RunResult:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+
+class ServerWentAway(MailUnavailableError):
+    """The mail server went away mid-run (exit 69). `result` is what the run did, each
+    claimed reminder once: sent, failed (the one in flight) or not_sent (released), so
+    that `--format json|csv` lists it as a finished run would."""
+
+    def __init__(self, message: str, hint: str, result: RunResult) -> None:
+        super().__init__(message, hint)
+        self.result = result
 
 
 def select(session: Any, today: date) -> q.Selection:
@@ -437,9 +451,13 @@ def send_due(
             transport.close()
     if result.lost is not None:
         marks.release()
-        raise MailUnavailableError(
+        # _deliver tried the claims in order, one outcome each, up to the connection lost
+        untried = claimed[len(result.outcomes) :]
+        result.outcomes += [Outcome(r, "not_sent", NOT_SENT) for _, _, r in untried]
+        raise ServerWentAway(
             f"The mail server went away during the run: {result.lost}",
             f"{len(result.sent)} sent and marked; the rest stay due and the next run sends them.",
+            result,
         )
     return result
 
