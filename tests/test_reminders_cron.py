@@ -207,6 +207,51 @@ def test_a_run_killed_between_its_claims_and_their_outcome_loses_no_reminder(
     assert len(h.keys()) == 10
 
 
+def test_the_failures_of_last_night_include_the_claims_a_killed_run_left(cli, db_url, db, server):
+    """`reminders log --failed`, what the operator reads after a night that went wrong,
+    listed the server's refusals only: the claims of a run killed between claim and
+    outcome (which `reminders preview` shows as "retry (interrupted)") were missing. They
+    are listed, marked interrupted (not an SMTP failure: no server answer is shown for
+    them, not even the refusal an earlier try of the same reminder met), by the rule the
+    preview follows."""
+    department(cli, members=3, targets=["2026-04-01", "2026-05-01", "2026-05-01"])
+    configure(cli, server.port)
+    h = server.handler
+    h.refuse = {"m0@fd.example"}  # the 14-day warning of m0 is refused, for good
+    assert run(db_url, "reminders", "send", "--as-of", AS_OF).returncode == 1
+    h.refuse = set()
+    waiting, release = threading.Event(), threading.Event()
+
+    async def stalled(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        waiting.set()
+        while not release.is_set():
+            await asyncio.sleep(0.05)
+        return "451 4.3.0 too late"
+
+    h.handle_MAIL = stalled  # type: ignore[attr-defined]
+    proc = trainctl(db_url, "reminders", "send", "--as-of", "2026-04-02")
+    try:
+        assert waiting.wait(60), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        release.set()
+    claims = db.rows("SELECT id FROM reminder_log WHERE status = 'claimed'")
+    assert len(claims) >= 2 and statuses(db)["failed"] == 1, statuses(db)
+
+    preview = cli("--format", "json", "reminders", "preview", "--as-of", "2026-04-02").json
+    retried = {(p["email"], p["subject"]) for p in preview if p["status"] == "retry (interrupted)"}
+    failed = cli("--format", "json", "reminders", "log", "--failed").json
+    assert Counter(f["status"] for f in failed) == {"interrupted": len(claims), "failed": 1}
+    assert {(f["to"], f["title"]) for f in failed if f["status"] == "interrupted"} == retried
+    (refused,) = (f for f in failed if f["status"] == "failed")
+    assert refused["to"] == "m0@fd.example" and refused["error"].startswith("550 5.1.1")
+    table = cli("reminders", "log", "--failed").stdout
+    assert table.count("interrupted") == len(claims) and table.count("550 5.1.1") == 1, table
+    # the whole log says so too, rather than the internal 'claimed'
+    assert "claimed" not in {e["status"] for e in cli("--format", "json", "reminders", "log").json}
+
+
 # ---------------------------------------------------------------------------- the lock
 def test_a_second_run_while_the_first_sends_exits_75_naming_the_lock(cli, db_url, db, server):
     department(cli, members=4)

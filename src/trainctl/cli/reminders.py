@@ -78,10 +78,16 @@ def _today(state: AppState, rd: Any, as_of: str | None) -> date:
     return one_as_of(state.as_of, as_of) or state.today_of(rd)
 
 
-STATUS_TEXT = {"new": "due", "failed": "retry (failed)", "claimed": "retry (interrupted)"}
+def _status_text() -> dict[str, str]:
+    """A due reminder's log status, as the preview says it: due, or a retry and why
+    (retry (failed), retry (interrupted): domain.reminders.log_state, as `reminders log`)."""
+    from trainctl.domain.reminders import log_state
+
+    return {"new": "due"} | {s: f"retry ({log_state(s)})" for s in ("failed", "claimed")}
 
 
 def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
+    status_text = _status_text()
     return [
         {
             "to": r.recipient.name,
@@ -91,7 +97,7 @@ def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
             "threshold": r.threshold,
             "since": r.due_on,
             "why": r.why,
-            "status": STATUS_TEXT.get(r.log_status, r.log_status),
+            "status": status_text.get(r.log_status, r.log_status),
             "subject": r.title,
             "key": r.key.text(),
         }
@@ -113,6 +119,7 @@ def _due_csv(reminders: list[Any]) -> None:
     import sys
 
     guard, start = render.csv_cell, render.FORMULA_START
+    status_text = _status_text()
 
     def text(value: str) -> str:
         return guard(value) if value.startswith(start) else value
@@ -126,7 +133,7 @@ def _due_csv(reminders: list[Any]) -> None:
         fields = (
             text(r.recipient.name), text(r.recipient.email), r.kind, text(r.about),
             r.threshold, r.due_on.isoformat(), text(r.why),
-            STATUS_TEXT.get(r.log_status, r.log_status), text(r.title), text(r.key.text()),
+            status_text.get(r.log_status, r.log_status), text(r.title), text(r.key.text()),
         )  # fmt: skip
         line = ",".join(fields)
         if line.count(",") == commas and '"' not in line and "\n" not in line and "\r" not in line:
@@ -353,6 +360,10 @@ def preview(ctx: typer.Context, as_of: AsOfOpt = None, format: FormatOpt = None)
     _show_due(ctx, get_state(ctx), format, as_of)
 
 
+# the result of an interrupted claim (domain.reminders.log_state): no server answered it
+NO_OUTCOME = "no server answer: its run stopped first; the next run sends it while due"
+
+
 @app.command("log")
 def log(
     ctx: typer.Context,
@@ -365,13 +376,19 @@ def log(
         ),
     ] = None,
     failed: Annotated[
-        bool, typer.Option("--failed", help="Only failures, with the server's answer.")
+        bool,
+        typer.Option(
+            "--failed",
+            help="Only what did not go out: failures, with the server's answer, and "
+            "claims a stopped run left (interrupted).",
+        ),
     ] = False,
     limit: LimitOpt = None,
     format: FormatOpt = None,
 ) -> None:
     """Show what reminders were sent, when, and the failures with the server's answer
-    (newest first; a table the newest 100)."""
+    (newest first; a table the newest 100). A reminder a stopped run claimed and never
+    sent (killed, a power cut) is listed as interrupted, a failure as failed."""
     from trainctl.permissions import VIEW_ALL
     from trainctl.queries import reminders as q
     from trainctl.queries.members import get_member
@@ -392,18 +409,22 @@ def log(
     if fmt == "table":
         from dataclasses import replace
 
-        from trainctl.domain.reminders import KINDS
+        from trainctl.domain.reminders import INTERRUPTED, KINDS
 
         for row in rows:
             row["recipient"] = f"{row['recipient']} <{row['to']}>"
-            row["result"] = row["answer"] if row["status"] == "sent" else (row["error"] or "")
+            row["result"] = (
+                row["answer"] if row["status"] == "sent"
+                else NO_OUTCOME if row["status"] == INTERRUPTED
+                else (row["error"] or "")
+            )  # fmt: skip
             row["kind"] = KINDS.get(row["kind"], row["kind"])
         cols = [replace(c, drop=0) if failed and c.key == "result" else c for c in LOG_COLS]
     render.table(
         rows,
         cols,
         fmt,
-        empty="No failed reminders."
+        empty="No failed or interrupted reminders."
         if failed
         else "No reminders sent yet. `trainctl reminders preview` shows what is due.",
     )

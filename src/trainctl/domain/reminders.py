@@ -55,6 +55,18 @@ KINDS = {
 }
 
 
+# reminder_log's status, as a reader is told it. A row still 'claimed' has no outcome: the
+# run that claimed it stopped (killed, a power cut) between its claim and the server's
+# answer, and the next run sends it again. Interrupted, not failed: no server refused it.
+INTERRUPTED = "interrupted"
+
+
+def log_state(status: str) -> str:
+    """sent | failed | interrupted (a claim with no outcome). The one rule of an
+    interrupted claim: `reminders preview` ("retry (interrupted)") and `reminders log`."""
+    return INTERRUPTED if status == "claimed" else status
+
+
 # ------------------------------------------------------------------------------- dates
 def shift(day: date, days: int) -> date:
     """`day` + `days`, held at the calendar's ends (an absurd --as-of never overflows)."""

@@ -1266,6 +1266,10 @@ def waiting_for_officer(
 
 # ------------------------------------------------------------------------------- the log
 SENT = ("sent", 0, None)
+# a log row that did not go out: failed, or claimed by a run that stopped before its
+# outcome (dr.log_state: interrupted). The preview's retries (those still due) and
+# `reminders log --failed` read it.
+UNSENT_SQL = "status <> 'sent'"
 # items per statement: SQLite looks named parameters up in quadratic time, and each
 # statement has its cost (bench/reminders.py, 40,806 keys, best of 5 on a busy machine:
 # 250 items 0.17-0.26 s, 400 0.18, 500 0.19-0.26)
@@ -1299,7 +1303,7 @@ class LogCheck:
                 row[:4]: row[4:]
                 for row in self.rd.all(
                     "SELECT kind, item, recipient_id, threshold, status, attempts, error "
-                    "FROM reminder_log WHERE status <> 'sent'"
+                    f"FROM reminder_log WHERE {UNSENT_SQL}"
                 )
             }
         return self._open
@@ -1388,15 +1392,16 @@ class LogRow:
 def log_entries(
     rd: Reader, *, member_id: int | None = None, failed: bool = False, limit: int | None = None
 ) -> tuple[list[LogRow], int]:
-    """What was sent (or failed), newest first, at most `limit` of them (None: all), and
-    how many match; a member's: what went to them or was about them."""
+    """What was sent (or failed, or was left interrupted), newest first, at most `limit`
+    of them (None: all), and how many match; a member's: what went to them or was about
+    them. `failed`: only what did not go out (failed, or interrupted: UNSENT_SQL)."""
     conds: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if member_id is not None:
         conds.append("(l.recipient_id = :mid OR l.member_id = :mid)")
         params["mid"] = member_id
-    if failed:
-        conds.append("l.status = 'failed'")
+    if failed:  # what did not go out: failures and interrupted claims
+        conds.append(f"l.{UNSENT_SQL}")
     tail = ""
     if limit is not None:
         tail = " LIMIT :limit"
@@ -1411,7 +1416,7 @@ def log_entries(
         params,
     )
     entries = [
-        LogRow(i, as_utc(at), st, k, rn, to, an, t, th, as_date(d), n, ans, err, msgid)
+        LogRow(i, as_utc(at), dr.log_state(st), k, rn, to, an, t, th, as_date(d), n, ans, err, msgid)
         for i, at, st, k, rn, to, an, t, th, d, n, ans, err, msgid in rows
     ]
     if limit is None or len(entries) < limit:
