@@ -331,7 +331,9 @@ def certs(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class TlsServer:
     """aiosmtpd with STARTTLS (required) and AUTH over it: user 'training', `password`."""
 
-    def __init__(self, cert: Path, key: Path, password: bytes = b"right") -> None:
+    def __init__(
+        self, cert: Path, key: Path, password: bytes = b"right", *, auth_required: bool = False
+    ) -> None:
         self.port = free_port()
         self.handler = Recorder()
         self.logins: list[bytes] = []
@@ -348,7 +350,7 @@ class TlsServer:
         self.controller = Controller(
             self.handler, hostname="127.0.0.1", port=self.port, server_hostname="127.0.0.1",
             tls_context=context, require_starttls=True, auth_require_tls=True,
-            authenticator=authenticator,
+            authenticator=authenticator, auth_required=auth_required,
         )  # fmt: skip
 
     def __enter__(self) -> TlsServer:
@@ -514,6 +516,42 @@ def test_a_server_offering_no_login_says_so_and_what_to_set(cli, db_url, snapsho
     assert len(lines) == 2 and "config set smtp.user ''" in lines[1]
     assert "that the server is up" not in lines[1] and SECRET not in r.stderr
     assert snapshot() == before and server.handler.messages == []
+
+
+@pytest.mark.parametrize("left", ["smtp.user", "smtp.security"])
+def test_a_server_that_takes_no_mail_as_configured_is_one_line_and_nothing_is_marked(
+    cli, db_url, snapshot, certs, left
+):
+    """The README's set-up with one step left out: no smtp.user for a server that takes
+    mail only after a login, or smtp.security none for one that takes it only after
+    STARTTLS. The server answers every message "530 5.7.0 ...": each was marked failed,
+    one error line per message (night after night, exit 1, "the next run retries them").
+    It is the server that cannot be used as configured, as a refused login is: one line
+    with the server's answer and the setting to check, exit 69, nothing marked."""
+    department(cli, members=3)
+    with TlsServer(certs / "good.pem", certs / "good.key", auth_required=True) as s:
+        configure(cli, s.port)
+        cli("config", "set", "smtp.cafile", str(certs / "ca.pem"))
+        if left == "smtp.user":
+            cli("config", "set", "smtp.security", "starttls")
+        env = cron_env(TRAINCTL_SMTP_PASSWORD="right")
+        before = snapshot()
+        r = run(db_url, "--format", "json", "reminders", "send", "--as-of", AS_OF, env=env)
+        assert r.returncode == 69, r.stderr
+        lines = r.stderr.splitlines()
+        assert lines[0].startswith(f"Error: The mail server 127.0.0.1:{s.port} takes no mail "), r
+        assert ("530 5.7.0 Authentication required" if left == "smtp.user"
+                else "530 Must issue a STARTTLS command first") in lines[0]  # fmt: skip
+        assert len(lines) == 2 and lines[1].startswith("Hint: ") and "Traceback" not in r.stderr
+        assert (f"config set {left} " in lines[1]) and "the next run sends" in lines[1]
+        assert {x["status"] for x in __import__("json").loads(r.stdout)} == {"not_sent"}
+        assert snapshot() == before and s.handler.messages == []
+
+        cli("config", "set", "smtp.security", "starttls")
+        cli("config", "set", "smtp.user", "training")
+        r = run(db_url, "reminders", "send", "--as-of", AS_OF, env=env)
+        assert r.returncode == 0 and "Sent 3 reminders" in r.stderr, r
+        assert len(s.handler.messages) == 3
 
 
 # -------------------------------------------------------------------- cron's environment

@@ -231,7 +231,8 @@ def send(
     soon or overdue, and one digest per officer listing who is behind. A run that was
     skipped catches up. Never creates a database: a --db path with none is refused. Exit
     codes: 0 all sent (or nothing due), 1 some messages failed (they stay due) or no
-    database at the path, 69 mail server unreachable, 75 another run holds the lock.
+    database at the path, 69 mail server unreachable, gone or unusable as configured,
+    75 another run holds the lock.
     """
     state = get_state(ctx)
     quiet = quiet or state.quiet
@@ -308,7 +309,7 @@ def _send(
         carrier = transport_for(kind.value, folder, settings)
         try:
             result = svc.send_due(state.engine(), actor, today=today, transport=carrier)
-        except svc.ServerWentAway as stopped:  # exit 69 mid-run: a script still learns
+        except svc.RunStopped as stopped:  # exit 69 mid-run: a script still learns
             if fmt != "table":  # what went out, what failed and what stays due
                 render.table(_sent_rows(stopped.result), [Col(k) for k in SENT_FIELDS], fmt)
             raise

@@ -42,6 +42,11 @@ FALLBACK_SENDER = "trainctl <trainctl@localhost>"
 # once (a server that takes N messages a connection), and a second 421 ends the run
 # (a server throttling us) rather than knocking once per message for the rest of the batch.
 CLOSING = 421
+# "530 5.7.0 Authentication required" (RFC 4954), "530 Must issue a STARTTLS command first"
+# (RFC 3207): not about the message but about how the connection was set up, so every
+# message would get it. The run stops as when a login is refused (exit 69), naming the
+# setting, rather than marking each message due failed, night after night.
+NOT_AS_CONFIGURED = 530
 
 
 class MessageRefused(Exception):
@@ -54,6 +59,15 @@ class MessageRefused(Exception):
 
 class ConnectionLost(Exception):
     """The connection broke during a message: the server may or may not have taken it."""
+
+
+class NotAsConfigured(MailUnavailableError):
+    """The server takes no message on a connection set up as configured (NOT_AS_CONFIGURED):
+    it did not take this one. `hint` names the setting to check; `answer` is the server's."""
+
+    def __init__(self, message: str, hint: str, answer: str) -> None:
+        super().__init__(message, hint)
+        self.answer = answer
 
 
 class Transport(Protocol):
@@ -307,6 +321,8 @@ class SmtpTransport:
             code, text = next(iter(exc.recipients.values()))
             if code == CLOSING:
                 raise ConnectionLost(_answer(code, text)) from None
+            if code == NOT_AS_CONFIGURED:
+                raise self._not_as_configured(_answer(code, text)) from None
             raise MessageRefused(_answer(code, text)) from None
         except smtplib.SMTPNotSupportedError as exc:
             raise MessageRefused(f"not supported by the server: {exc}") from None
@@ -315,6 +331,8 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as exc:  # sender refused, data refused, 4xx
             if exc.smtp_code == CLOSING:
                 raise ConnectionLost(_answer(exc.smtp_code, exc.smtp_error)) from None
+            if exc.smtp_code == NOT_AS_CONFIGURED:
+                raise self._not_as_configured(_answer(exc.smtp_code, exc.smtp_error)) from None
             raise MessageRefused(_answer(exc.smtp_code, exc.smtp_error)) from None
         except (OSError, smtplib.SMTPException) as exc:
             raise ConnectionLost(str(exc) or type(exc).__name__) from None
@@ -323,6 +341,23 @@ class SmtpTransport:
     def close(self) -> None:
         _quietly_close(self.conn)
         self.conn = None
+
+    def _not_as_configured(self, answer: str) -> NotAsConfigured:
+        """530: the server wants STARTTLS (smtp.security none) or a login (smtp.user empty)."""
+        cfg = self.config
+        if "starttls" in answer.lower():
+            hint = ("It takes mail over TLS only: run `trainctl config set smtp.security "
+                    "starttls` (or tls, on port 465).")  # fmt: skip
+        elif not cfg.user:
+            hint = ("It takes mail after a login only: run `trainctl config set smtp.user NAME` "
+                    f"and give the run {PASSWORD_ENV} (for cron: in the crontab).")  # fmt: skip
+        else:
+            hint = f"Check `trainctl config show` for smtp.user, and the {PASSWORD_ENV} the run is given."
+        return NotAsConfigured(
+            f"The mail server {cfg.where} takes no mail as configured: {answer}",
+            hint,
+            answer,
+        )
 
 
 def _quietly_close(conn: Any) -> None:

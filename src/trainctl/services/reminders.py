@@ -20,7 +20,8 @@ The protocol (DESIGN §6, issue 10), each step its own short transaction:
    A sent row is never sent again; a failed one is retried by the next run while due.
    When the connection is lost mid-run and cannot be re-opened, the unsent claims are
    released (new ones deleted, retries back to 'failed') and the run exits 69
-   (ServerWentAway, which carries what the run did, for `--format json|csv`).
+   (RunStopped, which carries what the run did, for `--format json|csv`); so does a
+   server that takes no mail as configured (530: it wants STARTTLS or a login).
 
 SIGTERM stops a run as Ctrl-C does (`terminate_as_interrupt`): the marks are committed.
 The one unavoidable gap: a crash (kill -9, power loss) after the server accepted a message
@@ -58,7 +59,13 @@ from trainctl.queries import is_busy, reader_of
 from trainctl.queries import reminders as q
 from trainctl.queries import settings as qs
 from trainctl.services.audit import audit
-from trainctl.services.mail import ConnectionLost, MessageRefused, Transport, sender_of
+from trainctl.services.mail import (
+    ConnectionLost,
+    MessageRefused,
+    NotAsConfigured,
+    Transport,
+    sender_of,
+)
 from trainctl.services.progress.lapse import Lapsed, lapse_cards
 
 MARK_BATCH = 10
@@ -170,7 +177,7 @@ def _server_run_lock(url: str) -> Iterator[str]:
 
 
 # ------------------------------------------------------------------------------ results
-NOT_SENT = "not tried: the mail server went away first; it stays due and the next run sends it"
+NOT_SENT = "not sent: {why}; it stays due and the next run sends it"
 
 
 @dataclass
@@ -186,6 +193,7 @@ class RunResult:
     due: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
     lost: str | None = None  # the connection broke and could not be re-opened
+    refused: NotAsConfigured | None = None  # the server takes no mail as configured (530)
     skipped: int = 0  # due, but claimed meanwhile by another run (never sent twice)
     officers: int = 0  # active officers (none: no digest of who is behind goes out)
     lapsed: Lapsed = field(default_factory=Lapsed)  # program rows a card running out took back
@@ -199,10 +207,11 @@ class RunResult:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
-class ServerWentAway(MailUnavailableError):
-    """The mail server went away mid-run (exit 69). `result` is what the run did, each
-    claimed reminder once: sent, failed (the one in flight) or not_sent (released), so
-    that `--format json|csv` lists it as a finished run would."""
+class RunStopped(MailUnavailableError):
+    """The mail server went away mid-run, or takes no mail as configured (exit 69).
+    `result` is what the run did, each claimed reminder once: sent, failed (the one in
+    flight when the connection was lost) or not_sent (released), so that `--format
+    json|csv` lists it as a finished run would."""
 
     def __init__(self, message: str, hint: str, result: RunResult) -> None:
         super().__init__(message, hint)
@@ -449,17 +458,21 @@ def send_due(
         finally:
             marks.flush()  # also when interrupted: what was sent stays marked sent
             transport.close()
-    if result.lost is not None:
-        marks.release()
-        # _deliver tried the claims in order, one outcome each, up to the connection lost
-        untried = claimed[len(result.outcomes) :]
-        result.outcomes += [Outcome(r, "not_sent", NOT_SENT) for _, _, r in untried]
-        raise ServerWentAway(
-            f"The mail server went away during the run: {result.lost}",
-            f"{len(result.sent)} sent and marked; the rest stay due and the next run sends them.",
-            result,
-        )
-    return result
+    if result.lost is None and result.refused is None:
+        return result
+    marks.release()
+    # _deliver tried the claims in order, one outcome each, up to the one it stopped at
+    untried = claimed[len(result.outcomes) :]
+    left = f"{len(result.sent)} sent and marked; the rest stay due and the next run sends them."
+    if result.refused is not None:
+        why = NOT_SENT.format(why=f"the mail server takes no mail as configured ({result.refused.answer})")
+        result.outcomes += [Outcome(r, "not_sent", why) for _, _, r in untried]
+        if not result.sent:
+            left = "Nothing was marked sent; the next run sends everything that is due."
+        raise RunStopped(result.refused.message, f"{result.refused.hint} {left}", result)
+    why = NOT_SENT.format(why="the mail server went away first")
+    result.outcomes += [Outcome(r, "not_sent", why) for _, _, r in untried]
+    raise RunStopped(f"The mail server went away during the run: {result.lost}", left, result)
 
 
 def _deliver(
@@ -489,6 +502,11 @@ def _deliver(
             continue
         try:
             answer = _send_once_more_on_loss(transport, msg, reminder.recipient.email)
+        except NotAsConfigured as exc:
+            # refused before the server took it, as every other message would be: not
+            # sent, given back with the rest of the run's claims
+            result.refused = exc
+            return
         except MessageRefused as exc:
             _failed(marks, result, log_id, reminder, exc.answer)
             continue
