@@ -194,7 +194,7 @@ SUB_APPS = {
     "enroll": ("trainctl.cli.enroll", "Enrollments in programs: add, bulk (from a CSV), list, me, user, show, hold, resume, withdraw, fail, advance, edit (the target date)."),
     "progress": ("trainctl.cli.progress", "Progress on requirements: update (record, verify), log, pending, milestones, verify-milestone, self-reporting."),
     "report": ("trainctl.cli.report", "Reports: compliance matrix, expiring certifications, ISO, NREMT worksheet."),
-    "reminders": ("trainctl.cli.reminders", "Deadline reminders by mail: send (cron), preview, log."),
+    "reminders": ("trainctl.cli.reminders", "Deadline reminders by mail: send (cron), preview, log, test (the mail settings)."),
     "config": ("trainctl.cli.config", "Department settings (timezone, self-reporting, mail server): show, set."),
     "db": ("trainctl.cli.db", "The database file: path, current, upgrade, backup, check, copy."),
 }

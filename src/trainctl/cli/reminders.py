@@ -361,6 +361,57 @@ def preview(ctx: typer.Context, as_of: AsOfOpt = None, format: FormatOpt = None)
     _show_due(ctx, get_state(ctx), format, as_of)
 
 
+@app.command("test")
+def test(
+    ctx: typer.Context,
+    to: Annotated[
+        str,
+        typer.Argument(
+            help="Who gets it: a member (id, email, badge or name) or a mail address.",
+            metavar="TO",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Send one test message through the configured mail server, to prove the settings the
+    day they are made rather than the first night something is due. Spoken to as `send`
+    speaks to it (STARTTLS, certificate, login); nothing is recorded. Exit codes: 0 the
+    server took it, 1 it refused the message, 69 it cannot be reached or used as
+    configured (one line saying which, and the setting to check)."""
+    from datetime import UTC, datetime
+
+    from trainctl.domain.mail import ascii_domain
+    from trainctl.errors import BadInputError
+    from trainctl.queries.members import find_member, get_member
+    from trainctl.queries.settings import all_settings
+    from trainctl.services.mail import send_test
+
+    state = get_state(ctx)
+    with state.reader(create=CREATE_DATABASE) as (rd, actor):
+        member = find_member(rd, to)
+        if member is None and "@" not in to:
+            member = get_member(rd, to)  # not found: the one message and hint
+        settings = {key: value for key, value, _, _ in all_settings(rd)}
+    name, addr = (member.name, member.email) if member is not None else ("", to.strip())
+    local, _, domain = addr.rpartition("@")
+    try:
+        ok = bool(local and domain) and not any(c.isspace() for c in addr) and bool(ascii_domain(domain))
+    except ValueError:
+        ok = False
+    if not ok:
+        raise BadInputError(
+            f"TO: {to!r} is neither a member nor a mail address.",
+            "Name a member (`trainctl member list`) or give an address: training@your-department.example.",
+        )
+    sent = send_test(actor, settings, to_name=name, to_addr=addr, now=datetime.now(UTC))
+    how = {"starttls": "STARTTLS", "tls": "TLS", "none": "no encryption"}.get(sent.security, sent.security)
+    login = f", logged in as {sent.user}" if sent.user else ", no login"
+    render.info(f"Test message to {sent.to} taken by {sent.where} ({how}{login}): {sent.answer}.",
+                quiet=state.quiet)  # fmt: skip
+    render.info("Check that it arrived; the nightly `trainctl reminders send` uses these settings.",
+                quiet=state.quiet)  # fmt: skip
+
+
 # the result of an interrupted claim (domain.reminders.log_state): no server answered it
 NO_OUTCOME = "no server answer: its run stopped first; the next run sends it while due"
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from trainctl.domain.mail import parse_sender, wire_address
-from trainctl.errors import MailUnavailableError, TrainctlError
+from trainctl.errors import MailUnavailableError, RefusedError, TrainctlError
 from trainctl.queries.settings import PASSWORD_ENV
 
 TIMEOUT = 30.0  # seconds for connecting and for each SMTP reply
@@ -441,3 +441,54 @@ def transport_for(kind: str, folder: Path | None, settings: dict[str, str]) -> T
     if kind == "stdout":
         return StdoutTransport()
     return SmtpTransport(lambda key: settings.get(key, ""))
+
+
+@dataclass(frozen=True)
+class TestSent:
+    """What `reminders test` did: the server and how it was spoken to, and its answer."""
+
+    where: str
+    security: str
+    user: str
+    to: str
+    answer: str
+
+
+def send_test(
+    actor: Any, settings: dict[str, str], *, to_name: str, to_addr: str, now: Any
+) -> TestSent:
+    """One test message through the configured server, as `reminders send` would speak to
+    it (the same transport: STARTTLS, certificate checks, login, the same one-line errors
+    and exit 69), so a set-up is proved the day it is made, not the first night something
+    is due. Nothing is written to the database. Who may send reminders may send it."""
+    from trainctl.domain.mail import build_message, new_message_id
+    from trainctl.permissions import MANAGE
+
+    actor.require(MANAGE, "send a test message")
+    transport = SmtpTransport(lambda key: settings.get(key, ""))
+    cfg = transport.config
+    msg = build_message(
+        sender=cfg.sender, to_name=to_name, to_addr=to_addr,
+        title="trainctl: test message (mail settings work)",
+        body=(f"Hello{' ' + to_name if to_name else ''},\n\nThis is a test message from "
+              f"`trainctl reminders test`: the mail server {cfg.where} took it, so the nightly "
+              "`trainctl reminders send` can reach your members with these settings.\n"),
+        message_id=new_message_id(cfg.sender), now=now, key="test",
+    )  # fmt: skip
+    transport.open()
+    try:
+        answer = transport.send(msg, to_addr)
+    except MessageRefused as exc:
+        raise RefusedError(
+            f"The mail server {cfg.where} refused the test message to {to_addr}: {exc.answer}",
+            "The login and connection work; check the address, and smtp.sender "
+            "(`trainctl config show`): some servers take only their own domain as sender.",
+        ) from None
+    except ConnectionLost as exc:
+        raise MailUnavailableError(
+            f"The mail server {cfg.where} closed the connection during the test message: {exc}",
+            "Check `trainctl config show` and that the server is up.",
+        ) from None
+    finally:
+        transport.close()
+    return TestSent(cfg.where, cfg.security, cfg.user, to_addr, answer)
