@@ -62,6 +62,7 @@ def test_a_login_without_the_password_in_the_environment_is_refused(cli, monkeyp
         cli("config", "set", "smtp.host", "mail.example.org")  # not this machine: refused, not sent
         r = cli("reminders", "send", "--as-of", "2026-03-20", ok=False)
         assert r.exit_code == 1 and "unencrypted" in r.stderr, r
+        assert "Run `trainctl config set smtp.security starttls`" in " ".join(r.stderr.split()), r
         assert SECRET not in r.stderr + r.stdout
         assert s.handler.messages == []
     finally:

@@ -254,7 +254,8 @@ class SmtpTransport:
         if cfg.user and cfg.security == "none" and cfg.host not in LOOPBACK:
             raise TrainctlError(
                 "Refusing to send the mail password unencrypted (smtp.security is none).",
-                "Use smtp.security starttls or tls.",
+                "Run `trainctl config set smtp.security starttls` (or tls, for a server that "
+                "speaks TLS from the start on port 465).",
             )
         try:
             context = ssl.create_default_context(cafile=cfg.cafile or None)
