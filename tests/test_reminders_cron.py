@@ -161,6 +161,29 @@ def test_a_server_taking_3_messages_a_connection_gets_all_10_in_one_run(cli, db_
 
 
 # --------------------------------------------------------------------------- kill -9
+def kill_while_sending(h: Any, db_url: Any, as_of: str) -> None:
+    """Run `reminders send` in a process and SIGKILL it once it has claimed its reminders
+    and is sending the first (the server holds MAIL FROM until then); the server takes
+    mail again afterwards."""
+    waiting, release = threading.Event(), threading.Event()
+
+    async def stalled(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        waiting.set()  # the run has claimed and is sending its first message
+        while not release.is_set():
+            await asyncio.sleep(0.05)
+        return "451 4.3.0 too late"
+
+    h.handle_MAIL = stalled
+    proc = trainctl(db_url, "reminders", "send", "--as-of", as_of)
+    try:
+        assert waiting.wait(60), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        release.set()
+        del h.handle_MAIL
+
+
 def test_a_run_killed_between_its_claims_and_their_outcome_loses_no_reminder(
     cli, db_url, db, server
 ):
@@ -173,28 +196,12 @@ def test_a_run_killed_between_its_claims_and_their_outcome_loses_no_reminder(
     department(cli, members=10)
     configure(cli, server.port)
     h = server.handler
-    waiting, release = threading.Event(), threading.Event()
-
-    async def stalled(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        waiting.set()  # the run has claimed and is sending its first message
-        while not release.is_set():
-            await asyncio.sleep(0.05)
-        return "451 4.3.0 too late"
-
-    h.handle_MAIL = stalled  # type: ignore[attr-defined]
-    proc = trainctl(db_url, "reminders", "send", "--as-of", AS_OF)
-    try:
-        assert waiting.wait(60), proc.communicate(timeout=5)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        release.set()
+    kill_while_sending(h, db_url, AS_OF)
     rows = db.rows("SELECT status, attempts, message_id FROM reminder_log")
     assert len(rows) == 10 and {(st, n) for st, n, _ in rows} == {("claimed", 0)}
     claimed_ids = {mid for _, _, mid in rows}
     assert h.messages == []
 
-    del h.handle_MAIL  # type: ignore[attr-defined]
     preview = cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json
     assert {p["status"] for p in preview} == {"retry (interrupted)"} and len(preview) == 10
     again = run(db_url, "reminders", "send", "--as-of", AS_OF)  # no 75: the lock died with it
@@ -220,22 +227,7 @@ def test_the_failures_of_last_night_include_the_claims_a_killed_run_left(cli, db
     h.refuse = {"m0@fd.example"}  # the 14-day warning of m0 is refused, for good
     assert run(db_url, "reminders", "send", "--as-of", AS_OF).returncode == 1
     h.refuse = set()
-    waiting, release = threading.Event(), threading.Event()
-
-    async def stalled(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        waiting.set()
-        while not release.is_set():
-            await asyncio.sleep(0.05)
-        return "451 4.3.0 too late"
-
-    h.handle_MAIL = stalled  # type: ignore[attr-defined]
-    proc = trainctl(db_url, "reminders", "send", "--as-of", "2026-04-02")
-    try:
-        assert waiting.wait(60), proc.communicate(timeout=5)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-    finally:
-        release.set()
+    kill_while_sending(h, db_url, "2026-04-02")
     claims = db.rows("SELECT id FROM reminder_log WHERE status = 'claimed'")
     assert len(claims) >= 2 and statuses(db)["failed"] == 1, statuses(db)
 
