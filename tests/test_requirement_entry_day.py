@@ -190,3 +190,27 @@ def test_a_registry_year_imported_in_december_says_its_earlier_months_count(ann)
     add(cli, "2026-12-01", "Monthly hazmat", "--type", "hours", "--hours", "2", "--counts-category",
         "hazmat", "--frequency", "monthly")  # fmt: skip
     assert "owed whole" not in explain(cli, "Monthly hazmat", "2026-12-20")
+
+
+@pytest.mark.parametrize(
+    ("frequency", "entered", "begun"),
+    [("quarterly", "2026-11-30", "2026-10-01"), ("monthly", "2026-03-10", "2026-03-01")],
+)
+def test_a_quarterly_or_monthly_window_entered_late_is_explained_as_the_report_says(
+    ann, frequency, entered, begun
+):
+    """A quarterly 6 h entered on 30 November: `requirement explain` said "entered on
+    2026-11-30, after this window's last month began (0 of 1 month, none of it)", though
+    December, the quarter's last month, had not begun; the report's reason said rightly
+    "after this window began (2026-10-01)". Both say the quarter (month) had begun."""
+    cli = ann
+    add(cli, entered, "EMS CE", *HOURS, "--frequency", frequency)
+    day = "2026-12-04" if frequency == "quarterly" else "2026-03-15"
+    now = cell(cli, "EMS CE", day)
+    assert now["reason"].startswith(
+        f"not owed: the requirement was entered on {entered}, after this window began ({begun})"
+    ), now
+    why = explain(cli, "EMS CE", day)
+    assert (f"owed from the next window: the requirement was entered on {entered}, after this "
+            f"window began ({begun})") in why, why  # fmt: skip
+    assert "last month began" not in why and "0 of 1 month" not in why, why

@@ -2441,6 +2441,9 @@ def _entered_note(spec: RequirementSpec, months: Sequence[tuple[date, bool]], sh
     "owed from 2026-04-01, the month after the requirement was entered (2026-03-10): 9
     of 12 months, 9 of 12 h"."""
     first = next((d for d, owed in months if owed), None)
+    if first is None and len(months) == 1:  # a monthly or quarterly window: owed whole or not
+        return (f"owed from the next window: the requirement was entered on {spec.entered}, "
+                f"after this window began ({months[0][0]})")  # fmt: skip
     if first is None:
         return (f"owed from the next window: the requirement was entered on {spec.entered}, "
                 f"after this window's last month began ({share})")  # fmt: skip
