@@ -307,6 +307,33 @@ def test_what_a_sheet_says_for_people_is_not_lost_without_a_word(crew, tmp_path,
     assert {x["member"] for x in crew("--format", "json", "record", "list").json} == {"Fire Fighter 01", "Fire Fighter 02"}
 
 
+def test_a_row_whose_e_mail_names_nobody_says_whose_name_it_carries(crew, tmp_path, snapshot):
+    """A sign-in form's e-mail typed wrong ("ff3@fd.org") or left blank beside a name that
+    is one member's: the refusal said only "no member has the e-mail" or "is required", and
+    the officer looked the name up by hand. It now says whose name the row carries and
+    which cell to correct (as `enroll bulk` says it), and offers the closest to a name that
+    names nobody; the rows are still refused, nothing written."""
+    sheet = _sheet(tmp_path, "form.csv", (
+        "email,name,course,date,hours\n"
+        "ff3@fd.org,Fire Fighter 03,Drill,2026-03-04,2\n"
+        ",fire fighter 04,Drill,2026-03-04,2\n"
+        ",Fire Fightr 05,Drill,2026-03-04,2\n"
+        "ff06@fd.org,Fire Fighter 06,Drill,2026-03-04,2\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), ok=False)
+    err = " ".join(r.stderr.split())
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert ("form.csv, line 2, field email: no member has the e-mail 'ff3@fd.org'; the row's name is that of "
+            "Fire Fighter 03 (ff03@fd.org): correct the e-mail, or the name if the row is about someone "
+            "else") in err, r  # fmt: skip
+    assert ("form.csv, line 3, field member: is required (an e-mail, badge or member column); the row's name "
+            "is that of Fire Fighter 04 (ff04@fd.org): put their e-mail or badge in the row") in err, r  # fmt: skip
+    assert ("form.csv, line 4, field member: is required (an e-mail, badge or member column); the row's name "
+            "'Fire Fightr 05' names nobody (did you mean Fire Fighter 05 (badge 0005)?)") in err, r  # fmt: skip
+    assert "line 5" not in err, r
+
+
 def test_many_rows_with_notes_show_the_first_five_and_how_many_more(crew, tmp_path):
     """A 40-row sheet whose every row has a note must not bury the summary: five lines,
     then how many more, each kind of warning counted on its own."""

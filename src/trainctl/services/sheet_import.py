@@ -41,6 +41,7 @@ IMPORT_HINT = (
 # how a row whose member cell names nobody is said ("no member has the badge 'P-999'"), and
 # what the refusal's hint then adds: the member may not be on file yet (review r1)
 NOBODY = "no member has the"
+REQUIRED = "is required (an e-mail, badge or member column)"
 NOT_ON_FILE = (
     "A member not on file yet is added first (`trainctl member add NAME --email EMAIL`, or a "
     "roster with `trainctl member import --csv FILE`)."
@@ -183,6 +184,40 @@ class MemberIndex:
         return f" (did you mean {qm.offered_names(close)}?)" if close else ""
 
     def _resolve(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
+        member, problem = self._resolve_cells(values)
+        if member is None and problem is not None and problem[0] in dr.MEMBER_FIELDS:
+            problem = (problem[0], problem[1] + self._name_says(values, problem))
+        return member, problem
+
+    def _name_says(self, values: Mapping[str, str], problem: tuple[str, str]) -> str:
+        """What the row's name cell says of a row whose member cells name nobody, or that
+        leaves them empty (a sign-in form's mistyped or blank e-mail beside "Paula Dunn"):
+        whose name it is, and which cell to correct, as `enroll bulk` says it; a name that
+        names nobody either is offered the closest. Nothing for a name the member cell
+        itself gave, or for a row refused for another reason (two members, a badge that
+        looks like two)."""
+        written = (values.get("name") or "").strip()
+        cell, why = problem
+        required = why == REQUIRED
+        if not written or not (required or why.startswith(NOBODY)):
+            return ""
+        if any(name_key(values.get(f) or "") == name_key(written) for f in dr.MEMBER_FIELDS):
+            return ""
+        ids = self.by_name.get(name_key(written), [])
+        if len(ids) == 1:
+            m = self.by_id[ids[0]]
+            if required:
+                return f"; the row's name is that of {m.name} ({m.email}): put their e-mail or badge in the row"
+            what = "e-mail" if cell == "email" else cell
+            return (f"; the row's name is that of {m.name} ({m.email}): correct the {what}, or the name "
+                    "if the row is about someone else")  # fmt: skip
+        if ids:
+            return ""
+        offer = self._offer(written)
+        either = "" if required else " either"
+        return f"; the row's name {quoted(written)} names nobody{either}{offer}" if offer else ""
+
+    def _resolve_cells(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
         for name in dr.MEMBER_FIELDS:
             text = (values.get(name) or "").strip()
@@ -240,7 +275,7 @@ class MemberIndex:
                     return None, (name, f"{NOBODY} {what} {quoted(text)}{offer}")
             found[name] = mid  # type: ignore[assignment]
         if not found:
-            return None, ("member", "is required (an e-mail, badge or member column)")
+            return None, ("member", REQUIRED)
         ids = set(found.values())
         if len(ids) > 1:
             who = "; ".join(f"{k} is {self.by_id[v].name}" for k, v in found.items())
