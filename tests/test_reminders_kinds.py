@@ -401,6 +401,22 @@ def test_certification_expiry_at_90_60_30_7_days_and_on_the_day(cli, db_url):
     assert seen[-1] == "Expires today: your ACLS (Advanced Cardiac Life Support) certification"
 
 
+def test_a_card_that_ran_out_before_the_first_run_is_said_to_have_expired(cli, db_url):
+    """A new department's first `reminders preview` (30 November) lists the on-the-day
+    notice of a card whose last day was 9 November: its Why read "CPR-BLS expires
+    2026-11-09 (21 days ago)", a present tense of a past day, beside a letter titled
+    "Expired". It says "expired: last valid day 2026-11-09 (21 days ago)", as the
+    compliance report says it."""
+    Dept(db_url).member("Ann Lee", email="ann@fd.example")
+    cli("cert", "add", "ann@fd.example", "CPR-BLS", "--issued", "2024-11-10", "--expires", "2026-11-09")
+    (row,) = cli("--format", "json", "reminders", "preview", "--as-of", "2026-11-30").json
+    assert row["threshold"] == "0d", row
+    assert row["why"] == "CPR-BLS expired: last valid day 2026-11-09 (21 days ago) (on-the-day notice)", row
+    assert row["subject"] == "Expired: your CPR-BLS certification (2026-11-09)", row
+    (today,) = cli("--format", "json", "reminders", "preview", "--as-of", "2026-11-09").json
+    assert today["why"] == "CPR-BLS expires 2026-11-09 (today) (on-the-day notice)", today
+
+
 def test_a_renewed_or_voided_card_is_not_warned_about(cli, db_url):
     Dept(db_url).member("Ann Lee", email="ann@fd.example")
     cli("cert", "add", "ann@fd.example", "ACLS", "--issued", "2024-06-30", "--expires", "2026-06-30")

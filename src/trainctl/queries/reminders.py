@@ -830,7 +830,12 @@ def _cert_text(name: str, credential: str, expires_on: date, crossed: dr.Crossed
     """`assumed`: the letter's word on where the last day comes from; `held_by`: what the
     preview's Why says of it (by default "no expiry on file" when there is such a word)."""
     title, body = dr.cert_text(name, credential, expires_on, crossed, today, assumed)
-    why = f"{credential} expires {expires_on.isoformat()} ({dr.when_text(expires_on, today)})"
+    when = dr.when_text(expires_on, today)
+    why = (
+        f"{credential} expired: last valid day {expires_on.isoformat()} ({when})"
+        if today > expires_on  # the letter's title says "Expired" too (domain/reminders.cert_text)
+        else f"{credential} expires {expires_on.isoformat()} ({when})"
+    )
     if held_by is None:
         held_by = ", no expiry on file" if assumed else ""
     why += held_by
