@@ -214,3 +214,32 @@ def test_a_quarterly_or_monthly_window_entered_late_is_explained_as_the_report_s
     assert (f"owed from the next window: the requirement was entered on {entered}, after this "
             f"window began ({begun})") in why, why  # fmt: skip
     assert "last month began" not in why and "0 of 1 month" not in why, why
+
+
+def test_requirement_add_says_what_a_requirement_entered_inside_its_window_is_owed(ann):
+    """A training officer installing trainctl on 30 November added an annual 12 h wildland
+    requirement and read only "Added requirement 1": the report then held everyone to 1 h
+    of 2026 (1 of 12 months), and the entry day is never moved back. `requirement add`
+    says so at once, in `requirement explain`'s words, with how a requirement is held to
+    the whole window; nothing is said when the whole window is owed, nor for a
+    registry-like window of the member's own (a hire anniversary)."""
+    cli = ann
+    r = cli("--as-of", "2026-11-30", "requirement", "add", "--name", "Wildland hours", *HOURS,
+            "--frequency", "annual")  # fmt: skip
+    said = " ".join(r.stderr.split())
+    assert ("Note: Wildland hours is owed from 2026-12-01, the month after the requirement was entered "
+            "(2026-11-30): 1 of 12 months, 1 of 12 h, as the reports judge it. A requirement added as of "
+            "its window's first day holds members to the whole window (`trainctl --as-of 2026-01-01 "
+            "requirement add --name 'Wildland hours' ...`).") in said, r  # fmt: skip
+    assert "owed from 2026-12-01, the month after the requirement was entered (2026-11-30): 1 of 12 months, " \
+        "1 of 12 h" in explain(cli, "Wildland hours", "2026-12-04")  # the same words
+    r = cli("--as-of", "2026-11-30", "requirement", "add", "--name", "EMS CE", *HOURS, "--frequency", "quarterly")
+    assert ("EMS CE is owed from the next window: the requirement was entered on 2026-11-30, after this "
+            "window began (2026-10-01), as the reports judge it") in " ".join(r.stderr.split()), r  # fmt: skip
+    for name, day, more in (("Whole", "2026-01-01", ("--frequency", "annual")),
+                            ("Anniversary", "2026-03-10", ("--frequency", "annual", "--anchor", "hire_date")),
+                            ("Once", "2026-03-10", ())):  # fmt: skip
+        r = cli("--as-of", day, "requirement", "add", "--name", name, *HOURS, *more)
+        assert "Note:" not in r.stderr, (name, r)
+    assert "Note:" not in cli("--as-of", "2026-11-30", "--quiet", "requirement", "add", "--name", "Quiet",
+                              *HOURS, "--frequency", "annual").stderr  # fmt: skip

@@ -431,6 +431,7 @@ def add(
         out = svc.read(req)
         message = f"Added requirement {req.id}: {req.name} ({req.requirement_type}, {svc.target_text(req)})."
         unknown_card = svc.unknown_cycle_card(session, req) if "cycle_credential" in given else None
+        entry = svc.entry_notice(req)
         from trainctl.domain import credit as dc
 
         counts_nothing = dc.Accepts.of(req).names_nothing
@@ -440,6 +441,8 @@ def add(
         render.info(message, quiet=state.quiet)
     if unknown_card:
         render.warn(unknown_card)
+    if entry:
+        render.info(f"Note: {entry}", quiet=state.quiet)
     if counts_nothing:  # (a warning, not a refusal: what counts may be named next)
         from trainctl.domain.text import shell_word
 

@@ -1825,21 +1825,16 @@ def evaluate(
         owed, total = sum(o for _, o in in_window), len(in_window)
         if owed < total:
             months_owed = (owed, total)
-            full = f"{_h(spec.target.target_value)} {units(spec.unit, spec.target.target_value)}".rstrip()
-            kind = owes_of(spec, owed, total)
+            kind, share = _share_of(spec, owed, total)
             if kind == SHARE:
                 judged_by = prorated(spec, owed, total)
                 owes = f" ({owed} of {total} months owed)"
-                share = f"{_h(judged_by.target.target_value)} of {full}"
                 # the share is of the months owed: what was done before the member became
                 # subject to it, in the months not owed, is not theirs to count (a driver
                 # candidate's academy is not an existing driver's year)
                 counts_from = _share_counts_from(in_window, owed_start, ws.current)
-            elif kind == WHOLE:
-                share = f"all of it ({UNSHARED})"
-            else:
+            elif kind == NONE:
                 owes = None
-                share = "none of it" + ("" if _prorates(spec) or not owed else f" ({UNSHARED})")
             spans = owed_spans(in_window, ws.current) if owed > 0 and total > 1 else []
             which = f"{' and '.join(map(str, spans))}: " if spans else ""
             note = (
@@ -2417,8 +2412,14 @@ def _owes_month(
     (its first day, or the as-of day for one not begun) by `spec` as it stood then:
     subject to it, and the requirement entered by the month's first day (`entered_in`:
     one added on 10 March is owed from 1 April, as a position held from 10 March is)."""
-    entered = entered_in(spec, as_of)
-    return (entered is None or entered <= first) and _subject_on(member, spec, day)
+    return _owed_after_entry(entered_in(spec, as_of), first) and _subject_on(member, spec, day)
+
+
+def _owed_after_entry(entered: date | None, first: date) -> bool:
+    """Whether the month (quarter) beginning on `first` is owed, as far as the day the
+    requirement was entered under goes (`entered_in`; None: it does not limit it): one
+    added on 10 March is owed from 1 April, one added on 1 April from 1 April."""
+    return entered is None or entered <= first
 
 
 def entered_in(spec: RequirementSpec, as_of: date) -> date | None:
@@ -2434,6 +2435,41 @@ def entered_in(spec: RequirementSpec, as_of: date) -> date | None:
     if spec.entered is None or spec.entered > as_of or spec.registry_name or not _owed_by_months(spec):
         return None
     return spec.entered
+
+
+def _share_of(spec: RequirementSpec, owed: int, total: int) -> tuple[str, str]:
+    """How `owed` of a window's `total` months are owed (`owes_of`: WHOLE, SHARE or NONE),
+    and the words for it: "9 of 12 h", "all of it (...)", "none of it"."""
+    kind = owes_of(spec, owed, total)
+    if kind == SHARE:
+        full = f"{_h(spec.target.target_value)} {units(spec.unit, spec.target.target_value)}".rstrip()
+        return kind, f"{_h(prorated(spec, owed, total).target.target_value)} of {full}"
+    if kind == WHOLE:
+        return kind, f"all of it ({UNSHARED})"
+    return kind, "none of it" + ("" if _prorates(spec) or not owed else f" ({UNSHARED})")
+
+
+def entry_note(spec: RequirementSpec) -> str | None:
+    """What the department's own requirement, entered on `spec.entered` inside a window of
+    the calendar, is owed of that window, by the rule every report judges it by
+    (`_owes_month`: from the first month that begins on or after the entry day), in the
+    words of `requirement explain`: "owed from 2026-12-01, the month after the
+    requirement was entered (2026-11-30): 1 of 12 months, 1 of 12 h". None when the whole
+    window is owed, for a registry's entry, and for windows that are not the calendar's
+    (a hire anniversary, a cycle, one-time and rolling requirements): `requirement add`
+    says it, since an entry day is never moved back."""
+    day = spec.entered
+    if day is None or spec.registry_name or not _owed_by_months(spec) or spec.period.anchor != "calendar":
+        return None
+    window = pd.windows(spec.period, day).current
+    if window.start is None or window.end is None:
+        return None
+    months = [(d, _owed_after_entry(day, d)) for d in month_starts(spec, window)]
+    owed, total = sum(o for _, o in months), len(months)
+    if owed == total:
+        return None
+    _, share = _share_of(spec, owed, total)
+    return _entered_note(spec, months, f"{owed} of {total} {_months(total)}, {share}")
 
 
 def _entered_note(spec: RequirementSpec, months: Sequence[tuple[date, bool]], share: str) -> str:

@@ -77,6 +77,27 @@ def known_positions(session: Session) -> list[str]:
     return q.known_positions(reader_of(session))
 
 
+def entry_notice(req: Requirement) -> str | None:
+    """What `requirement add` says of a requirement entered inside a window of the
+    calendar (domain/compliance.entry_note, the words of `requirement explain`), with how
+    to hold members to a whole window: the entry day is never moved back, and a report
+    of a later day holds members to what it says (an annual 12 h added on 30 November:
+    1 h of 2026)."""
+    from trainctl.domain import compliance as dc
+    from trainctl.domain.text import shell_word
+
+    note = dc.entry_note(dc.RequirementSpec.of(req, entered=req.entered_on))
+    if note is None:
+        return None
+    assert req.entered_on is not None
+    first = dc.pd.windows(dc.RequirementSpec.of(req).period, req.entered_on).current.start
+    return (
+        f"{req.name} is {note}, as the reports judge it. A requirement added as of its "
+        f"window's first day holds members to the whole window (`trainctl --as-of {first} "
+        f"requirement add --name {shell_word(req.name)} ...`)."
+    )
+
+
 def unknown_cycle_card(session: Session, req: Requirement) -> str | None:
     """A warning when the card that places a requirement's cycle (--cycle-credential) is a
     code nothing uses: no card carries it and no certification requirement names it, so
