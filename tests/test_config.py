@@ -141,3 +141,19 @@ def test_config_show_says_a_timezone_from_the_environment_is_no_timezone(cli, mo
     r = cli("--format", "json", "config", "show")
     assert {row["key"]: row for row in r.json}["timezone"]["source"] == "env TRAINCTL_TIMEZONE"
     assert "Warning" not in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("Denver", "America/Denver"), ("new york", "America/New_York"), ("america/denver", "America/Denver")],
+)
+def test_a_timezone_typed_as_its_city_is_offered_its_iana_name(cli, snapshot, typed, meant):
+    """A new department's officer in Denver typed `config set timezone Denver` and read
+    "Unknown timezone 'Denver'" with a hint naming America/Chicago. The refusal now offers
+    the zone that city (or that name in another case) is; nothing is written."""
+    cli("config", "set", "timezone", "America/Chicago")
+    before = snapshot()
+    r = cli("config", "set", "timezone", typed, ok=False)
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert f"Unknown timezone {typed!r}. Did you mean {meant}?" in r.stderr, r
+    assert "Did you mean" not in cli("config", "set", "timezone", "Mars/Olympus", ok=False).stderr

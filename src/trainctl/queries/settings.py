@@ -50,9 +50,24 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
+        near = _zones_named(name)
+        offer = f" Did you mean {' or '.join(near)}?" if near else ""
         raise BadInputError(
-            f"Unknown timezone {name!r}.", "Use an IANA name such as America/Chicago or Europe/Berlin."
+            f"Unknown timezone {name!r}.{offer}", "Use an IANA name such as America/Chicago or Europe/Berlin."
         ) from None
+
+
+def _zones_named(name: str) -> list[str]:
+    """The IANA zones a name that is none means, as people type it: the city alone
+    ("Denver": America/Denver, "new york": America/New_York) or the whole name in another
+    case ("america/denver"). Read only when the name is refused."""
+    from zoneinfo import available_timezones
+
+    key = "_".join(name.split()).casefold()
+    if not key:
+        return []
+    found = sorted(z for z in available_timezones() if key in (z.casefold(), z.rsplit("/", 1)[-1].casefold()))
+    return found[:3]
 
 
 def department_zone(rd: Reader) -> ZoneInfo:
