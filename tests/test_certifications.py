@@ -764,3 +764,38 @@ def test_a_card_issued_on_feb_29_without_an_expiry_holds_through_feb_28(cli, iss
 
     assert acls(last) == ("met", last)
     assert acls(date.fromordinal(after).isoformat()) == ("expired", last)
+
+
+def test_report_expiring_says_how_many_cards_have_expired_already(cli):
+    """A new department's first `report expiring` said "No certification expires within
+    60 days" while 14 of its CPR cards had run out months before: read as "all valid".
+    The cards already expired are still not listed (no renewal to plan), but the table
+    says how many ran out, of active members, and where to see who is behind; not a lower
+    level a higher card outlasts, not a retired member's, not to a member (their own
+    cell says it), and nothing in JSON or CSV."""
+    cli("member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+    for name in ("ann", "bo", "cy", "di"):
+        cli("member", "add", name, "--email", f"{name}@fd.org")
+    cli("--as-of", "2025-01-01", "cert", "add", "ann@fd.org", "CPR-BLS", "--issued", "2023-01-10",
+        "--expires", "2025-01-09")  # fmt: skip
+    cli("--as-of", "2025-01-01", "cert", "add", "bo@fd.org", "CPR-BLS", "--issued", "2023-03-10",
+        "--expires", "2025-03-09")  # fmt: skip
+    cli("--as-of", "2025-01-01", "cert", "add", "cy@fd.org", "PB-FF1", "--issued", "2020-01-01",
+        "--expires", "2025-01-31")  # fmt: skip
+    cli("--as-of", "2025-01-01", "cert", "add", "cy@fd.org", "PB-FF2", "--issued", "2021-01-01",
+        "--expires", "2027-01-31")  # fmt: skip
+    cli("--as-of", "2025-01-01", "cert", "add", "di@fd.org", "CPR-BLS", "--issued", "2023-01-10",
+        "--expires", "2025-01-09")  # fmt: skip
+    cli("--as-of", "2025-01-01", "member", "deactivate", "di@fd.org", "--reason", "moved away")
+    as_of = ("--as-of", "2025-02-10")
+    r = cli(*as_of, "report", "expiring")
+    said = " ".join(r.stderr.split())
+    assert "bo" in r.stdout and "ann" not in r.stdout, r  # bo's runs out on 2025-03-09
+    assert ("Expired already, so not listed: 1 card of an active member ran out before 2025-02-10 "
+            "(`trainctl --as-of 2025-02-10 report compliance --behind` lists who is behind).") in said, r  # fmt: skip
+    r = cli(*as_of, "report", "expiring", "--within", "10")
+    assert "No certification expires within 10 days of 2025-02-10." in " ".join(r.stderr.split()), r
+    assert "1 card of an active member ran out before 2025-02-10" in " ".join(r.stderr.split()), r
+    assert "Expired already" not in cli(*as_of, "--as", "ann@fd.org", "report", "expiring").stderr
+    assert "Expired already" not in cli(*as_of, "report", "expiring", "-f", "json").stderr
+    assert "Expired already" not in cli("--as-of", "2024-12-01", "report", "expiring").stderr

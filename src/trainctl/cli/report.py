@@ -560,6 +560,7 @@ def expiring(
     than any card is listed in the card's place ("class record #N"). Needs
     training.view_all (a member sees their own)."""
     from trainctl.domain.text import plural, word_for
+    from trainctl.permissions import VIEW_ALL
     from trainctl.queries import certifications as qcert
 
     state = get_state(ctx)
@@ -567,7 +568,9 @@ def expiring(
     with state.reader() as (rd, actor):
         day = as_of_date(ctx, as_of, rd)
         left_out: list[int] = []
-        cards = qcert.expiring(rd, actor, today=day, within=within, left_out=left_out)
+        # (the renewals to plan are an officer's: a member's own expired card is their cell)
+        ran_out: list[int] | None = [] if requirement is None and actor.can(VIEW_ALL) else None
+        cards = qcert.expiring(rd, actor, today=day, within=within, left_out=left_out, ran_out=ran_out)
         if requirement is not None:
             cards, left_out = _held_to(rd, actor, requirement, day, within, cards, left_out)
     table = fmt == "table"
@@ -598,6 +601,16 @@ def expiring(
     if rows and n and table:
         render.info(f"Renewal planning is for active members: {inactive[:-1].lstrip(' (')}.",
                     quiet=state.quiet)  # fmt: skip
+    if table and ran_out:
+        gone = len(ran_out)
+        behind = state.command("report compliance --behind",
+                               as_of=day if one_as_of(state.as_of, as_of) is not None else None)  # fmt: skip
+        render.info(
+            f"Expired already, so not listed: {plural(gone, 'card')} of "
+            f"{word_for(gone, 'an active member', 'active members')} ran out before {day} "
+            f"(`{behind}` lists who is behind).",
+            quiet=state.quiet,
+        )
     if table and any(c.assumed_through and c.held_by == "card" for c in cards):
         from trainctl.cli.cert import ASSUMED
 

@@ -486,7 +486,8 @@ class ExpiringRow:
 
 
 def expiring(
-    rd: Reader, actor: Actor, *, today: date, within: int, left_out: list[int] | None = None
+    rd: Reader, actor: Actor, *, today: date, within: int, left_out: list[int] | None = None,
+    ran_out: list[int] | None = None,
 ) -> list[ExpiringRow]:
     """`report expiring`: for each member active on `today`, each credential still held
     that day and running out within `within` days, soonest first, by what decides it as
@@ -497,11 +498,22 @@ def expiring(
     listed, nor a lower level that a higher one including it holds longer (`held_higher`:
     a Firefighter I card beside a Firefighter II card that outlasts it). `left_out`
     (given): the ids of the members not active on `today` whose cards (records) would have
-    been listed, one per card, appended."""
+    been listed, one per card, appended. `ran_out` (given): the ids of the members active
+    on `today` whose deciding card of a credential had already expired then (as `cert
+    list` marks it; not a lower level a higher one holds), one per card, appended: no
+    renewal to plan, but a first look at a new department's cards should not read "none
+    expires" as "all are valid"."""
     ids = None if actor.can(VIEW_ALL) else [actor.member_id or 0]
     rules = card_rules(rd, today, ids)
     holds = record_holds(rd, today, rules, ids)
     cards = list_cards(rd, actor, today=today, judged_by=(rules, holds))
+    if ran_out is not None:
+        gone = {(c.member_id, credential_code(c.credential_code)) for c in cards
+                if c.decides and c.status == EXPIRED}  # fmt: skip
+        if gone:
+            gone -= held_higher(cards, holds, rules, today)
+            active = _active_on(rd, {mid for mid, _ in gone}, today)
+            ran_out += sorted(mid for mid, _ in gone if mid in active)
     until = today + timedelta(days=min(max(within, 0), MAX_WITHIN_DAYS))
     out = [
         ExpiringRow(c.member_id, c.member, c.email, c.credential_code, c.name, c.number, c.issued_on,
