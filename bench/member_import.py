@@ -8,7 +8,7 @@ once with this checkout's, in turn, so the machine's drift falls on both alike. 
 size and side: wall seconds, rows/s and the process's peak RSS (os.wait4), also with
 --dry-run (no writes: the checking alone). Then the hostile file itself (--past rows,
 default 2,500,000), on the new side only (the old one grew past 9 GB): refused up front,
-past the row limit (services/member_import.MAX_ROWS).
+past the row limit (domain/csvfile.MAX_ROWS).
 
     PYTHONPATH=src python bench/member_import.py [--sizes 1000,10000,100000] [--old REV]
         [--repeat 1] [--no-old] [--past 2500000]

@@ -718,6 +718,33 @@ def test_bulk_bad_files_are_refused_with_exit_65(cli, dept, tmp_path, snapshot):
     assert snapshot() == before
 
 
+def test_bulk_refuses_a_class_list_longer_than_any_department_before_its_rows_are_checked(
+    cli, dept, tmp_path, snapshot
+):
+    """`member import` refuses a file of more than MAX_ROWS rows up front; `enroll bulk
+    --csv` read any length, every row checked and held (a state's export given by mistake
+    at 11 pm). The same limit, the same words, from the one rule (domain/csvfile.MAX_ROWS):
+    refused on the row past it, exit 65, nothing written, dry run or not."""
+    MAX_ROWS = 100_000  # (domain/csvfile.MAX_ROWS, member import's limit too)
+    _bulk_world(dept, cli)
+    big = tmp_path / "state.csv"
+    big.write_text("email\n\n" + "".join(f"m{i}@fd.org\n" for i in range(MAX_ROWS + 1)))
+    before = snapshot()
+    for extra in ((), ("--dry-run",)):
+        r = cli("enroll", "bulk", "Academy", "--csv", str(big), *extra, ok=False)
+        assert r.exit_code == 65, r
+        said = " ".join(r.stderr.split())
+        assert f"state.csv, line {MAX_ROWS + 3}: more than {MAX_ROWS:,} rows" in said, said
+        assert "nothing was written" in said and "Traceback" not in said
+        assert (f"split it into files of at most {MAX_ROWS:,} rows, each starting with the header "
+                "line, and enroll from them one after another") in said  # fmt: skip
+        assert snapshot() == before
+    # exactly MAX_ROWS rows are read (and refused by member, not by length)
+    big.write_text("email\n" + "".join(f"m{i}@fd.org\n" for i in range(MAX_ROWS)))
+    r = cli("enroll", "bulk", "Academy", "--csv", str(big), "--dry-run", ok=False)
+    assert r.exit_code == 1 and f"; {MAX_ROWS} refused" in r.stderr, r.stderr[-500:]
+
+
 def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
     """Such cells were echoed raw into the table of results (an ESC sequence reached the
     terminal: cleared it, recoloured it); member and record imports refuse them by line and

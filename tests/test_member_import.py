@@ -647,7 +647,7 @@ def test_a_roster_longer_than_any_department_is_refused_before_its_rows_are_chec
     """2.5 million short rows (under the 64 MiB input limit) took 9.4 GB and more than 12
     minutes before they were killed: a file past MAX_ROWS is refused up front, naming the
     limit and how to split it, and nothing is written."""
-    MAX_ROWS = 100_000  # (services/member_import.MAX_ROWS: a limit no department meets)
+    MAX_ROWS = 100_000  # (domain/csvfile.MAX_ROWS: a limit no department meets)
     rows = "".join(f"M {i},m{i}@fd.org\n" for i in range(MAX_ROWS + 1))
     r = refused(cli, snapshot, write("name,email\n\n" + rows, "state.csv"))
     assert f"state.csv, line {MAX_ROWS + 3}: more than {MAX_ROWS:,} rows" in r.stderr

@@ -71,12 +71,6 @@ MEMBER_FIELDS = (
     # as inactive since 2025-12-31 was active from their hire date until then
     Field("status_since", ("status date",)),
 )
-# Rows a roster may have. The largest departments count about 15,000 members (FDNY's
-# uniformed force) and a state's roster tens of thousands; the whole file is checked, row
-# against row, before anything is written, which holds every row in memory (about 1.5 KB
-# each) and took 9.4 GB and more than 12 minutes for 2.5 million short rows before it was
-# killed. A longer file is refused before its rows are checked, with how to split it.
-MAX_ROWS = 100_000
 _IN_CHUNK = 500  # values per IN (...) list: well under every engine's parameter limit
 _WRITE_CHUNK = 10_000  # rows per executemany: the processed parameters of one slice at a time
 _MEMBER_COLUMNS = tuple(MemberCreate.model_fields)  # the columns a roster row writes
@@ -161,7 +155,7 @@ def import_members(
     """
     from pydantic import ValidationError
 
-    from trainctl.domain.csvfile import parse_csv
+    from trainctl.domain.csvfile import MAX_ROWS, parse_csv
     from trainctl.schemas import describe_errors
     from trainctl.services.settings import today
 

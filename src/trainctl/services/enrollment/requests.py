@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from trainctl.domain.csvfile import parse_csv
+from trainctl.domain.csvfile import MAX_ROWS, parse_csv
 from trainctl.domain.records import SHEET_FIELDS
 from trainctl.domain.sheet import Field
 from trainctl.domain.text import plural
@@ -37,8 +37,10 @@ def requests_from_csv(
     data: bytes, *, source: str, ignore_unknown: bool = False
 ) -> tuple[list[Request], list[tuple[int, int]]]:
     """The file's requests and its duplicate rows as (line, same as line). An unknown
-    column is refused (its hint names --ignore-unknown-columns) unless `ignore_unknown`."""
-    table = parse_csv(data, source=source, required=(), fields=ENROLL_FIELDS, ignore_unknown=ignore_unknown)
+    column is refused (its hint names --ignore-unknown-columns) unless `ignore_unknown`; a
+    file of more than MAX_ROWS rows is refused before its rows are checked."""
+    table = parse_csv(data, source=source, required=(), fields=ENROLL_FIELDS, ignore_unknown=ignore_unknown,
+                      max_rows=MAX_ROWS, use="enroll from")  # (as `member import`: one limit)
     if not any(c in table.columns for c in MEMBER_COLUMNS):
         raise BadInputError(
             f"{source}: no column names the members.",
