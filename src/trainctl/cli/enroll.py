@@ -249,6 +249,8 @@ def bulk(
                 on_progress=on_progress, credit_through=_real_today(session),
             )  # fmt: skip
         label = svc.program_label(p)
+    # the rows as read and the members they name are let go: the report reads the outcomes
+    del requests
 
     from trainctl.queries.members import offer_of
 
@@ -259,8 +261,8 @@ def bulk(
     repeats: dict[str, int] = {}
     for _, first in duplicates:
         repeats[f"line {first}"] = repeats.get(f"line {first}", 0) + 1
-    rows = []
-    for o in result.outcomes:
+
+    def outcome_row(o: Any) -> dict[str, Any]:
         if o.refused:
             outcome = "refused"
         elif o.duplicate_of:
@@ -273,31 +275,38 @@ def bulk(
             outcome = "enrolled"
         else:
             outcome = "would enroll" if dry_run else "not written"
-        rows.append({"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
-                     "result": outcome, "enrollment_id": o.enrollment_id, "target_date": o.target_date,
-                     "reason": _with(o.refused, offers.get(o.where)), "note": o.note})  # fmt: skip
-    by_where = {r["where"]: r for r in rows}
-    rows += [
-        {"where": f"line {line}", "member": (by_where.get(f"line {first}") or {}).get("member"),
-         "member_id": (by_where.get(f"line {first}") or {}).get("member_id"),
-         "result": f"duplicate of line {first}", "enrollment_id": None, "target_date": None, "reason": None,
-         "note": None}
-        for line, first in duplicates
-    ]  # fmt: skip
-    rows.sort(key=lambda r: int(str(r["where"]).rsplit(" ", 1)[-1]))  # in the file's order
+        return {"where": o.where, "member": o.member_name or o.ref, "member_id": o.member_id,
+                "result": outcome, "enrollment_id": o.enrollment_id, "target_date": o.target_date,
+                "reason": _with(o.refused, offers.get(o.where)), "note": o.note}  # fmt: skip
+
+    at = {o.where: o for o in result.outcomes} if duplicates else {}
+
+    def duplicate_row(line: int, first: int) -> dict[str, Any]:
+        o = at.get(f"line {first}")
+        return {"where": f"line {line}", "member": outcome_row(o)["member"] if o else None,
+                "member_id": o.member_id if o else None, "result": f"duplicate of line {first}",
+                "enrollment_id": None, "target_date": None, "reason": None, "note": None}  # fmt: skip
+
+    # every row in the file's order (outcomes, and the rows repeating one), by index: a
+    # table shows the first TABLE_LIMIT, so only those become rows (a class of 100,000
+    # held a dict a row to print 100 of them)
+    order = sorted([(_place(o.where), i) for i, o in enumerate(result.outcomes)]
+                   + [(line, -1 - j) for j, (line, _) in enumerate(duplicates)])  # fmt: skip
     fmt = fmt_of(ctx, fmt_value(format))
     cols = [Col("where", "Where"), Col("member"), Col("result"),
             Col("enrollment_id", "Enrollment", numeric=True), Col("target_date", "Target date"),
             Col("reason")]  # fmt: skip
     if fmt == "csv":
         cols = [*cols, Col("note")]  # a name that is not the member's, a target date left as it is
-    if fmt == "table" and not any(r["enrollment_id"] for r in rows):
+    if fmt == "table" and not any(o.enrollment_id for o in result.outcomes):
         cols = [c for c in cols if c.key != "enrollment_id"]  # a dry run: no ids to show
     # a class of 2,000 is not scrolled past at a terminal: the first rows, and where all are
-    cut = fmt == "table" and len(rows) > TABLE_LIMIT
-    render.table(rows[:TABLE_LIMIT] if cut else rows, cols, fmt)
+    cut = fmt == "table" and len(order) > TABLE_LIMIT
+    rows = [outcome_row(result.outcomes[i]) if i >= 0 else duplicate_row(*duplicates[-1 - i])
+            for _, i in (order[:TABLE_LIMIT] if cut else order)]  # fmt: skip
+    render.table(rows, cols, fmt)
     if cut:
-        render.info(f"Showing the first {TABLE_LIMIT} of {len(rows)} rows; --format csv writes them all "
+        render.info(f"Showing the first {TABLE_LIMIT} of {len(order)} rows; --format csv writes them all "
                     "(each row's result, reason and note).", quiet=state.quiet)  # fmt: skip
     # rows that name a member listed before (the same row again, or another spelling); a
     # row repeating a refused one is counted with the refusals
@@ -346,6 +355,11 @@ def bulk(
                 for o in result.refused
             ],
         )
+
+
+def _place(where: str) -> int:
+    """A bulk row's place in its input: "line 12" (a file) or "item 3" (--members) -> 12, 3."""
+    return int(where.rsplit(" ", 1)[-1])
 
 
 def _with(reason: str | None, offer: str | None) -> str | None:

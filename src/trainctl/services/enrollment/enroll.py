@@ -56,6 +56,7 @@ from trainctl.services.progress.phases import load_phases
 OPEN = ("active", "on_hold")
 
 PREREQ_MESSAGE = "User has not completed prerequisite program"
+_WRITE_CHUNK = 10_000  # enrollment rows per executemany (member import's slice)
 CONCURRENT_MESSAGE = "User is already enrolled in another program. This program does not allow concurrent enrollment."
 
 
@@ -124,7 +125,7 @@ def check_program_enrollable(program: Program, session: Session | None = None) -
 
 
 # ------------------------------------------------------------------------------ validator
-@dataclass
+@dataclass(slots=True)  # (no __dict__: a class file holds 100,000 of them)
 class Request:
     """One member to enroll: where it came from (for messages) and how it was named."""
 
@@ -138,7 +139,7 @@ class Request:
     name: str | None = None  # a CSV row's name column, as written (checked, never looked up)
 
 
-@dataclass
+@dataclass(slots=True)  # (one a row of the file, kept for the report)
 class Outcome:
     where: str
     ref: str
@@ -891,14 +892,24 @@ def bulk_enroll(
         "status", "deadline_warning_sent",
     )  # fmt: skip
     phase_start = today if p.initial_phase_id is not None else None
-    enrollment_rows = [
-        (mid, program.id, program.version, now, today, actor.member_id,
-         r.target_date or default_target, p.initial_phase_id, phase_start, 0.0, "active", False)
-        for mid, r in accepted
-    ]  # fmt: skip
     conn = session.connection()
     enrollment_t = table(Enrollment)
-    BulkInsert(conn, enrollment_t, cols).execute(enrollment_rows)
+    insert = BulkInsert(conn, enrollment_t, cols)
+    # one row as the database takes it (dates and timestamps processed) per target date,
+    # whose values every row of that date shares: a class of 100,000 made three new date
+    # strings and two tuples a row, all at once, to write it
+    shared: dict[date | None, tuple[Any, ...]] = {}
+    for part in chunks(accepted, _WRITE_CHUNK):
+        rows = []
+        for mid, r in part:
+            target = r.target_date or default_target
+            if target not in shared:
+                shared[target] = insert.process(
+                    (0, program.id, program.version, now, today, actor.member_id, target,
+                     p.initial_phase_id, phase_start, 0.0, "active", False)
+                )  # fmt: skip
+            rows.append((mid, *shared[target][1:]))
+        insert.execute(rows, processed=True)
     # The new ids by the key the partial unique index enforces: one open enrollment per
     # (member, program). The validator refused every member already open in the program,
     # so each open row found here is one just inserted (no reliance on the clock).
