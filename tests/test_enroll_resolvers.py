@@ -495,3 +495,44 @@ def test_a_class_file_of_two_thousand_misspelled_rows_is_a_refusal_an_officer_ca
     r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--dry-run", "--format", "csv", ok=False)
     assert len(r.stdout.splitlines()) == 2001 and "Did you mean Ann Lee (badge B0)?" in r.stdout
     assert snapshot() == before
+
+
+def test_rows_naming_nobody_are_matched_by_name_through_an_index_not_against_every_member(
+    cli, dept, tmp_path, snapshot, monkeypatch
+):
+    """The 11 pm class file of new recruits, none on file yet: each row's name was compared
+    with every member's (20,000 rows against 20,000 members: 100 s before a word was
+    printed). The names are now looked up by their words; the same members are found (a
+    name in another order, without a suffix, with one), with a handful of comparisons,
+    not rows x members."""
+    import trainctl.domain.text as text
+
+    dept.member("Rita Holm", email="rholm@example.org", badge="P-302")
+    dept.member("Sam Okafor Jr", email="sokafor@example.org", badge="P-301")
+    for i in range(150):  # a common word ("Person") in every name
+        dept.member(f"Filler{i} Person{i % 3}", badge=f"F{i}")
+    dept.link(dept.program("Recruit"), dept.requirement("Medical evaluation", "checklist"))
+    lines = ["\"Holm, Rita\",rita@typo.example", "Sam Okafor,sam@typo.example",
+             "Filler7 Person1 III,f7@typo.example", "Person1 Person1,p@typo.example"]  # fmt: skip
+    lines += [f"Recruit{i} New,new{i}@example.org" for i in range(150)]
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("name,email\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    calls = 0
+    real = text.words_match
+
+    def counted(x: frozenset[str], y: frozenset[str]) -> bool:
+        nonlocal calls
+        calls += 1
+        return real(x, y)
+
+    monkeypatch.setattr(text, "words_match", counted)
+    before = snapshot()
+    r = cli("enroll", "bulk", "Recruit", "--csv", sheet, "--any-position", ok=False)
+    assert r.exit_code == 1 and snapshot() == before
+    err = " ".join(r.stderr.split())
+    assert "line 2: rita@typo.example: No member 'rita@typo.example'. The row's name is that of Rita Holm" in err
+    assert "line 3: sam@typo.example: No member 'sam@typo.example'. The row's name is that of Sam Okafor Jr" in err
+    assert "line 4: f7@typo.example: No member 'f7@typo.example'. The row's name is that of Filler7 Person1" in err
+    assert "line 5: p@typo.example: No member 'p@typo.example'. The row's name 'Person1 Person1' names nobody" in err
+    assert "line 6: new0@example.org: No member 'new0@example.org'. The row's name 'Recruit0 New' names nobody" in err
+    assert calls < 100, calls  # (every name against every member: 154 x 152 = 23,408)
