@@ -745,6 +745,58 @@ def test_bulk_refuses_a_class_list_longer_than_any_department_before_its_rows_ar
     assert r.exit_code == 1 and f"; {MAX_ROWS} refused" in r.stderr, r.stderr[-500:]
 
 
+_PAUSE_MID_WRITE = """
+import sys, time
+from pathlib import Path
+import trainctl.services.enrollment.enroll as enroll
+READY, DB, SHEET = sys.argv[1:4]
+real = enroll.insert_progress_rows
+def paused(*args, **kwargs):  # the enrollments and their progress rows are in, not committed
+    done = real(*args, **kwargs)
+    Path(READY).write_text("writing")
+    time.sleep(60)  # Ctrl-C lands here
+    return done
+enroll.insert_progress_rows = paused
+from trainctl.__main__ import run
+sys.argv = ["trainctl", "--db", DB, "enroll", "bulk", "Academy", "--csv", SHEET]
+run()
+"""
+
+
+def test_ctrl_c_half_way_through_a_bulk_enrollment_writes_nothing_and_says_so(dept, db_url, tmp_path, snapshot):
+    """The officer presses Ctrl-C while the class is being written (a real process, sent
+    SIGINT from outside while it is inside the write transaction): exit 130, one line
+    saying nothing was written, no traceback, and the database as it was."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    for i in range(30):
+        dept.member(f"Recruit {i}", email=f"r{i}@example.org")
+    dept.simple_program("Academy", "hours", "checklist")
+    sheet = tmp_path / "class.csv"
+    sheet.write_text("email\n" + "".join(f"r{i}@example.org\n" for i in range(30)))
+    ready = tmp_path / "ready"
+    before = snapshot()
+    src = Path(__file__).resolve().parents[1] / "src"  # this checkout's trainctl
+    proc = subprocess.Popen([sys.executable, "-c", _PAUSE_MID_WRITE, str(ready), db_url, str(sheet)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(src)})  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert ready.exists(), proc.communicate()
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, (proc.returncode, err)
+    assert err == "Interrupted before the changes were saved: nothing was written.\n", err
+    assert out == ""
+    assert snapshot() == before
+
+
 def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
     """Such cells were echoed raw into the table of results (an ESC sequence reached the
     terminal: cleared it, recoloured it); member and record imports refuse them by line and
