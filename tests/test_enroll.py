@@ -797,6 +797,24 @@ def test_ctrl_c_half_way_through_a_bulk_enrollment_writes_nothing_and_says_so(de
     assert snapshot() == before
 
 
+def test_the_class_file_given_where_the_program_goes_says_which_goes_where(cli, dept, tmp_path, snapshot):
+    """`trainctl enroll bulk recruits.csv`, the program left out: "Give --csv FILE or
+    --members a,b,c" told an officer who had given the file to give a file. Now it says
+    the file is where the program goes and writes the command in order (exit 2)."""
+    _bulk_world(dept, cli)
+    sheet = tmp_path / "recruits.csv"
+    sheet.write_text("badge\nB4\n")
+    before = snapshot()
+    r = cli("enroll", "bulk", str(sheet), ok=False)
+    assert r.exit_code == 2, r
+    said = " ".join(r.stderr.split())
+    assert f"{sheet} is a file, given where the program goes; nothing was written." in said, said
+    assert f"`trainctl enroll bulk PROGRAM --csv {sheet}`" in said and "`trainctl program list`" in said
+    assert snapshot() == before
+    r = cli("enroll", "bulk", "Academy", ok=False)  # a program and no file: as before
+    assert r.exit_code == 2 and "Give --csv FILE or --members a,b,c (one of them)." in r.stderr
+
+
 def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
     """Such cells were echoed raw into the table of results (an ESC sequence reached the
     terminal: cleared it, recoloured it); member and record imports refuse them by line and

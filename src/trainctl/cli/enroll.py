@@ -226,6 +226,15 @@ def bulk(
     from trainctl.services import enrollment as svc
     from trainctl.services.enrollment.requests import requests_from_csv, requests_from_list
 
+    if csv_file is None and members is None and _a_file(program):
+        # `trainctl enroll bulk recruits.csv`: the class file where the program goes
+        from trainctl.domain.text import shell_word
+
+        raise UsageError(
+            f"{program} is a file, given where the program goes; nothing was written.",
+            f"Name the program, then the file: `trainctl enroll bulk PROGRAM --csv {shell_word(program)}` "
+            "(`trainctl program list` shows the programs).",
+        )
     if (csv_file is None) == (members is None):
         raise UsageError("Give --csv FILE or --members a,b,c (one of them).")
     state = get_state(ctx)
@@ -355,6 +364,12 @@ def bulk(
                 for o in result.refused
             ],
         )
+
+
+def _a_file(program: str) -> bool:
+    """A PROGRAM argument that is a class file's name (recruits.csv), not a program's."""
+    suffix = Path(program).suffix.lower()
+    return suffix in (".csv", ".tsv", ".txt") or (suffix != "" and Path(program).is_file())
 
 
 def _place(where: str) -> int:
