@@ -815,6 +815,36 @@ def test_the_class_file_given_where_the_program_goes_says_which_goes_where(cli, 
     assert r.exit_code == 2 and "Give --csv FILE or --members a,b,c (one of them)." in r.stderr
 
 
+def test_a_class_enrolled_when_utc_has_another_day_starts_on_the_departments_day(cli, dept, tmp_path):
+    """The officer's roster at 11 pm in New York is 04:00 the next day in UTC: the class
+    starts on the department's day (its timezone), its target dates count from that day,
+    and a target date of the department's today is not "before the enrollment date".
+    The clock is the real one; the department's zone is chosen on the side of UTC where
+    its date differs from UTC's right now."""
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(UTC)
+    zone = "Pacific/Kiritimati" if now.hour >= 10 else "Etc/GMT+12"  # UTC+14, or UTC-12
+    day = now.astimezone(ZoneInfo(zone)).date()
+    if day == now.date():  # (within a second of the hour the zones turn over)
+        now = datetime.now(UTC)
+        day = now.astimezone(ZoneInfo(zone)).date()
+    assert day != now.date()
+    for name in ("Ann Lee", "Bob Ray"):
+        dept.member(name, email=f"{name.split()[0].lower()}@example.org")
+    dept.simple_program("Academy", time_limit_days=30)
+    cli("config", "set", "timezone", zone)
+    sheet = tmp_path / "recruits.csv"
+    sheet.write_text(f"email,target_date\nann@example.org,\nbob@example.org,{day}\n")
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet))
+    assert "Enrolled 2 members" in r.stderr, r
+    rows = {e["member"]: e for e in cli("--format", "json", "enroll", "list").json}
+    assert rows["Ann Lee"]["enrolled_on"] == rows["Bob Ray"]["enrolled_on"] == day.isoformat()
+    assert rows["Ann Lee"]["target_date"] == (day + timedelta(days=30)).isoformat()
+    assert rows["Bob Ray"]["target_date"] == day.isoformat()
+
+
 def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
     """Such cells were echoed raw into the table of results (an ESC sequence reached the
     terminal: cleared it, recoloured it); member and record imports refuse them by line and
