@@ -845,6 +845,33 @@ def test_a_class_enrolled_when_utc_has_another_day_starts_on_the_departments_day
     assert rows["Bob Ray"]["target_date"] == day.isoformat()
 
 
+def test_an_email_cell_as_a_mail_program_writes_it_is_refused_naming_the_address(cli, dept, tmp_path, snapshot):
+    """Addresses pasted from Outlook ("Dan Wu <dan@example.org>", "mailto:...") in the
+    email column named nobody, and the hint offered `member add NAME --email 'Dan Wu
+    <dan@example.org>'` for a member on file (a command member add refuses). The email
+    column is read by the e-mail rule of members: such a cell is bad input naming the
+    address to give, nothing written (dry run or not); an address with a zero-width space
+    pasted along, or in capitals, is still the member's."""
+    ids = _bulk_world(dept, cli)
+    sheet = tmp_path / "academy.csv"
+    sheet.write_text("email\nDan Wu <dan@example.org>\nmailto:dan@example.org\nno-at-sign\n")
+    before = snapshot()
+    for extra in ((), ("--dry-run",)):
+        r = cli("enroll", "bulk", "Academy", "--csv", str(sheet), *extra, ok=False)
+        assert r.exit_code == 65, r
+        said = " ".join(r.stderr.split())
+        assert ("line 2, field email: is not an email address alone: give the address, dan@example.org "
+                "(got 'Dan Wu <dan@example.org>')") in said, said
+        assert "line 3, field email: is not an email address alone: give the address, dan@example.org" in said
+        assert "line 4, field email: is not an email address (expected name@example.org)" in said
+        assert "member add" not in said and snapshot() == before
+    sheet.write_text("email\ndan@example.org\u200b\nCAT@EXAMPLE.ORG\n", encoding="utf-8")
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet))
+    assert "Enrolled 2 members" in r.stderr, r
+    enrolled = {e["member_id"] for e in cli("--format", "json", "enroll", "list", "--program", "Academy").json}
+    assert {ids["dan"], ids["cat"]} <= enrolled
+
+
 def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
     """Such cells were echoed raw into the table of results (an ESC sequence reached the
     terminal: cleared it, recoloured it); member and record imports refuse them by line and

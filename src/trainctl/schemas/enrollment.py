@@ -7,6 +7,7 @@ email, badge and id, in that order; `name` is there for the reader and ignored;
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -14,7 +15,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 from trainctl.domain.periods import MAX_YEAR, MIN_YEAR
 from trainctl.domain.sheet import check_text
-from trainctl.schemas.members import parse_date
+from trainctl.domain.text import visible
+from trainctl.schemas.members import email_text, parse_date
 
 MEMBER_COLUMNS = ("member", "email", "badge", "id")  # the columns that name a member
 CSV_COLUMNS = (*MEMBER_COLUMNS, "name", "target_date")
@@ -40,12 +42,38 @@ def _cell(value: object) -> object:
 
 Cell = Annotated[str | None, BeforeValidator(_cell)]
 
+# an address as a mail program writes it: "Lee Park <lpark@fd.example>", "mailto:lpark@fd.example"
+_WRITTEN_BY_MAIL = re.compile(r"(?:.*<\s*([^<>\s]+@[^<>\s]+?)\s*>|mailto:(\S+@\S+))\s*", re.IGNORECASE)
+
+
+def _email_cell(value: object) -> object:
+    """An email column's cell: an e-mail address, by the rule of a member's e-mail
+    (schemas.members.email_text), kept as written (the lookup folds case). A cell that is
+    no address was looked up, named nobody, and its hint offered `member add --email
+    'Lee Park <lpark@fd.example>'` for a member on file; an address as a mail program
+    writes it is refused naming the address to give."""
+    value = _cell(value)
+    if not isinstance(value, str) or not value.strip():
+        return value
+    try:
+        email_text(visible(value))  # (a zero-width space pasted with it is no part of it)
+    except ValueError:
+        if found := _WRITTEN_BY_MAIL.fullmatch(visible(value)):
+            raise ValueError(
+                f"is not an email address alone: give the address, {found.group(1) or found.group(2)}"
+            ) from None
+        raise
+    return value
+
+
+EmailCell = Annotated[str | None, BeforeValidator(_email_cell)]
+
 
 class EnrollmentCsvRow(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     member: Cell = None
-    email: Cell = None
+    email: EmailCell = None
     badge: Cell = None
     id: Cell = None
     name: Cell = None  # for whoever reads the file

@@ -67,7 +67,7 @@ def _name(value: Any) -> Any:
     return value
 
 
-def _email(value: Any) -> Any:
+def email_text(value: Any) -> Any:
     value = _text(value)
     if isinstance(value, str):
         if not value:
@@ -163,7 +163,7 @@ def _lower(value: Any) -> Any:
 
 
 Name = Annotated[str, BeforeValidator(_name), Field(max_length=200)]
-Email = Annotated[str, BeforeValidator(_email), Field(max_length=254)]
+Email = Annotated[str, BeforeValidator(email_text), Field(max_length=254)]
 Badge = Annotated[Annotated[str, Field(max_length=40)] | None, BeforeValidator(_badge)]
 Positions = Annotated[list[str], BeforeValidator(_positions)]
 RoleIn = Annotated[Role, BeforeValidator(_lower)]
