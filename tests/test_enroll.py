@@ -872,6 +872,27 @@ def test_an_email_cell_as_a_mail_program_writes_it_is_refused_naming_the_address
     assert {ids["dan"], ids["cat"]} <= enrolled
 
 
+def test_a_lost_row_naming_a_member_another_row_names_says_to_remove_it(cli, dept, tmp_path, snapshot):
+    """The same recruit twice in the class list, once with a typo in the e-mail: the typo's
+    row said "Correct the row's email cell", and corrected it only became "same member as
+    line 2". Now it says which row names that member already and to remove it (or to
+    correct the cell if it is someone else); an empty row the same."""
+    _bulk_world(dept, cli)
+    sheet = tmp_path / "academy.csv"
+    sheet.write_text("name,email\nDan Wu,dan@example.org\nDan Wu,dan@exmaple.org\nDan Wu,\n")
+    before = snapshot()
+    r = cli("enroll", "bulk", "Academy", "--csv", str(sheet), "--dry-run", ok=False)
+    assert r.exit_code == 1 and snapshot() == before, r
+    said = " ".join(r.stderr.split())
+    assert ("line 3: dan@exmaple.org: No member 'dan@exmaple.org'. The row's name is that of Dan Wu "
+            "(badge B4, dan@example.org), whom line 2 names.") in said, said
+    assert ("line 3: Remove the row if it is Dan Wu (line 2 names them), or correct its email cell if "
+            "it is about someone else.") in said, said
+    assert ("The row's name is that of Dan Wu (badge B4, dan@example.org), whom line 2 names. Remove the row if it "
+            "is Dan Wu (line 2 names them), or give their e-mail or badge if it is about someone else.") in said
+    assert "Correct the row's email cell" not in said
+
+
 def test_bulk_refuses_escape_sequences_and_direction_overrides_in_cells(cli, dept, tmp_path, snapshot):
     """Such cells were echoed raw into the table of results (an ESC sequence reached the
     terminal: cleared it, recoloured it); member and record imports refuse them by line and

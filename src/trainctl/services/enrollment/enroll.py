@@ -254,6 +254,10 @@ def _name_the_lost(session: Session, requests: Sequence[Request]) -> None:
     if not lost:
         return
     could = named(reader_of(session), [r.name for r in lost if r.name])
+    listed: dict[int, str] = {}  # member id -> the first row that names them
+    for r in requests:
+        if r.member is not None and r.member.id is not None:
+            listed.setdefault(r.member.id, r.where)
     for r in lost:
         found = could.get(r.name or "", [])
         if (not found and r.where.startswith("line ") and r.ref.strip() and isinstance(r.problem, NotFoundError)
@@ -264,7 +268,17 @@ def _name_the_lost(session: Session, requests: Sequence[Request]) -> None:
         m = found[0]
         known = ", ".join(x for x in (f"badge {m.badge}" if m.badge else "", m.email) if x)
         message = f"{r.problem.message} The row's name is that of {m.name} ({known})."
-        if r.ref.strip():
+        if (first := listed.get(m.id)) is not None:
+            # the member is in the file already: the row repeats them with a typo, and
+            # correcting it would only make it "same member as" that row
+            fix = f"correct its {r.kind} cell" if r.ref.strip() else "give their e-mail or badge"
+            kind = NotFoundError if r.ref.strip() else UsageError
+            r.problem = kind(
+                f"{message[:-1]}, whom {first} names.",
+                f"Remove the row if it is {m.name} ({first} names them), or {fix} if it is about "
+                "someone else.",
+            )
+        elif r.ref.strip():
             hint = f"Correct the row's {r.kind} cell, or its name if the row is about someone else."
             r.problem = NotFoundError(message, hint)
         else:
