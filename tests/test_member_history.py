@@ -541,3 +541,20 @@ def test_a_bulk_run_logged_before_runs_kept_their_ids_is_still_found_by_its_time
             "enrollment.bulk", "cert.import", "member.add"
         ], rows
         assert "files=cards.csv" in rows[1] and "Olive Officer (id 1)" in rows[1]
+
+
+def test_the_cards_of_one_bulk_run_are_listed_in_the_same_order_on_both_backends(dept, tmp_path):
+    """One `cert import` gave Ann eight cards: `member show` lists the run's one entry once
+    per card, all at the same time. The History sorted by time and entry only, so the
+    eight lines came in whatever order the database met them: card 1, 2, ... 8 on SQLite,
+    card 8 first on PostgreSQL (the README tour's demo department, copied to a server).
+    Ties now fall by the card's (or enrollment's) id, on both."""
+    cli = dept
+    codes = ["BLS", "ACLS", "PALS", "FF1", "FF2", "HM-OPS", "EVOC", "PHTLS"]
+    cards = tmp_path / "cards.csv"
+    cards.write_text("email,code,issued\n" + "".join(f"ann@fd.org,{c},2026-01-02\n" for c in codes))
+    cli("cert", "import", "--csv", str(cards))
+    rows = [line for line in _history_rows(cli, "ann@fd.org") if "cert.import" in line]
+    assert [line.split("│")[4].split(":")[0].strip() for line in rows] == [
+        f"card {n}" for n in range(1, 9)
+    ], rows

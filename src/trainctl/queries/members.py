@@ -889,7 +889,9 @@ def member_history(rd: Reader, member_id: int, limit: int = 20) -> list[HistoryR
         "SELECT a.at, a.action, a.actor_id, a.detail, 'enrollment', e.id, a.id "
         f"FROM enrollment e JOIN audit_log a ON a.id = ({run_of_enrollment}) "
         "WHERE e.member_id = :id AND a.action = 'enrollment.bulk' "
-        "ORDER BY at DESC, id DESC LIMIT :limit",
+        # one bulk run's entry is listed once per card or enrollment it made, all at one
+        # time: those ties fall by the card's or enrollment's id, the same on both backends
+        "ORDER BY at DESC, id DESC, entity, entity_id LIMIT :limit",
         {"id": member_id, "limit": limit},
     )
     return [HistoryRow(required(as_utc(a)), b, c, as_json(d) or {}, e, i) for a, b, c, d, e, i, _ in rows]
