@@ -269,6 +269,37 @@ def server_internal_error(url: str | None, exc: BaseException | str) -> Trainctl
     )
 
 
+def server_permission_denied(url: str | None, exc: BaseException | str) -> TrainctlError:
+    """PostgreSQL's insufficient_privilege (SQLSTATE 42501): the role in the URL may not
+    create tables in the database's schema (a new database's first command, `db upgrade`,
+    `db copy --to`) or read or write a table trainctl needs. Not a bug (it was exit 70 with
+    the SQL): the server's words, that nothing was written, exit 77, and who can fix it."""
+    from trainctl.errors import PermissionDeniedError
+
+    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else "permission denied"
+    server = url is not None and url.startswith("postgres")
+    user = re.match(r"^[\w+]+://([^:@/]+)(?::[^@]*)?@", url or "") if server else None
+    role = f"the role {user.group(1)}" if user else "the role in the URL"
+    where = f" in {display_url(url)}" if server and url else ""
+    grant = "GRANT CREATE ON SCHEMA public TO ..."
+    if "schema" in reason and server:
+        fix = (f"A new database's tables are made by the first trainctl command run on it (or "
+               f"db upgrade): run it once as the database's owner, or have the server's "
+               f"administrator grant {role} CREATE on the schema ({grant}).")  # fmt: skip
+    elif "schema" in reason:  # db copy --to: the target's URL is not the --db one
+        fix = (f"Copy as the target database's owner (its role in the --to URL), or have the "
+               f"server's administrator grant {role} CREATE on the schema ({grant}).")  # fmt: skip
+    else:
+        fix = (f"Run trainctl as a role that owns the tables (the one that made them), or have "
+               f"their owner grant {role} SELECT, INSERT, UPDATE, DELETE on all tables and "
+               "USAGE on all sequences of the schema.")  # fmt: skip
+    return PermissionDeniedError(
+        f"PostgreSQL refused {role}{where}: {reason} (insufficient_privilege, SQLSTATE 42501). "
+        "Nothing was written.",
+        fix,
+    )
+
+
 def server_damage(url: str | None, said: str, reason: str, *, index: bool) -> DamagedDatabaseError:
     """The one wording of a damaged PostgreSQL database, for a command that met the damage
     (`damaged_server`) and for `db check`'s amcheck: which database, what was found, that

@@ -50,10 +50,17 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
 
         if is_busy(exc):  # SQLite's busy timeout, PostgreSQL's write lock timeout
             return busy_error(server=state is not None)
-        from trainctl.dbfile import DAMAGED_SQLSTATES, damaged_server, server_internal_error
+        from trainctl.dbfile import (
+            DAMAGED_SQLSTATES,
+            damaged_server,
+            server_internal_error,
+            server_permission_denied,
+        )
 
         if state in DAMAGED_SQLSTATES:  # PostgreSQL: damaged data or index on the server
             return damaged_server(url, state, text)
+        if state == "42501":  # PostgreSQL's insufficient_privilege: the role's rights, not a bug
+            return server_permission_denied(url, text)
         if state == "XX000":  # PostgreSQL's internal_error: the server's failure, its words
             return server_internal_error(url, text)
         if state is not None and state.startswith("23"):  # integrity constraint violation
