@@ -65,3 +65,19 @@ def test_a_role_that_may_only_read_can_read_and_a_write_is_refused(cli, clerk):
         assert "SELECT, INSERT, UPDATE, DELETE" in r.stderr and "bug" not in r.stderr
         assert db.dump() == before
         db.execute(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{clerk}"')
+
+
+def test_a_role_with_no_rights_on_the_tables_is_not_told_the_database_is_new(cli, clerk):
+    """`db current` read the tables from information_schema, which lists only those the
+    role has a right on: a role with none was told that the county's database, at head and
+    full, was "new (created on first use)". It reads the catalog now: the tables are
+    there, and reading their revision is the server's refusal (exit 77)."""
+    with database_at_head() as url:
+        cli("--db", url, "member", "add", "Ann Marsh", "--email", "ann@fd.org")
+        before = Db(url).dump()
+        for args in (("db", "current"), ("member", "list")):
+            r = cli("--db", as_role(url, clerk), *args, ok=False)
+            assert r.exit_code == 77, r
+            assert "new (created on first use)" not in r.stdout
+            assert f"PostgreSQL refused the role {clerk}" in r.stderr and "permission denied for table" in r.stderr
+        assert Db(url).dump() == before

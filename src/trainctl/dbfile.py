@@ -114,11 +114,12 @@ def server_schema_version(url: str) -> str | None:
 
     conn = _postgres(url)
     try:
+        # the catalog, not information_schema.tables: that lists only the tables the role
+        # has some right on, so a role with none saw an existing database as a new one
         names = {
             r[0]
             for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = current_schema()"
+                "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
             ).fetchall()
         }
         if not names:
