@@ -96,3 +96,79 @@ def test_a_server_internal_error_says_what_the_server_said_and_that_nothing_was_
         db.execute("CREATE VIEW member AS SELECT * FROM member_data WHERE trainctl_test_fault()")
         r = cli("--db", url, "member", "list", ok=False)
         _internal_error_answer(r, url)  # a read (the plain driver connection)
+
+
+# The server stopped (or restarted, or the connection cut) while a command ran: an
+# `enroll bulk` or `record import` of a county's sheets takes seconds. It was "trainctl
+# failed unexpectedly: OperationalError ... [SQL: INSERT INTO training_record ...] This is
+# a bug", exit 70; it is one line naming the database, exit 69 as for a server that cannot
+# be reached, and nothing written (the transaction never committed).
+def _lost_answer(r, url: str) -> None:
+    assert r.exit_code == 69, r
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2, r
+    assert lines[0].startswith(f"Error: Lost the connection to the PostgreSQL database {url} mid-command ("), r
+    assert lines[0].endswith("Nothing was written: the server keeps no part of a transaction it did not commit."), r
+    assert lines[1].startswith("Hint: Check that the PostgreSQL server is running"), r
+    assert "bug" not in r.stderr and "[SQL:" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_server_gone_mid_command_is_exit_69_and_nothing_written(cli, tmp_path):
+    """A member's write waits for the write lock another officer holds; the server ends its
+    connection meanwhile (pg_terminate_backend: what a fast stop or restart sends every
+    client)."""
+    import threading
+    import time
+
+    from trainctl.queries import WRITE_LOCK
+
+    with database_at_head() as url, Db(url).connect() as holder, Db(url).connect() as admin:
+        cli("--db", url, "member", "add", "Ann Lee", "--email", "ann@fd.org")
+        before = Db(url).dump()
+        holder.execute(f"SELECT pg_advisory_lock({WRITE_LOCK})")
+        name = url.rsplit("/", 1)[1]
+        ended = []
+
+        def terminate() -> None:
+            for _ in range(200):
+                pids = admin.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s AND wait_event = 'advisory'",
+                    (name,),
+                ).fetchall()
+                if pids:
+                    ended.extend(admin.execute("SELECT pg_terminate_backend(%s)", (pids[0][0],)).fetchall())
+                    return
+                time.sleep(0.05)
+
+        killer = threading.Thread(target=terminate)
+        killer.start()
+        sheet = tmp_path / "sign-in.csv"
+        sheet.write_text("email,course,date,hours,type\nann@fd.org,Ladder drill,2026-03-01,1.5,drill\n")
+        r = cli("--db", url, "record", "import", str(sheet), ok=False)
+        killer.join()
+        assert ended == [(True,)], r
+        _lost_answer(r, url)
+        holder.execute(f"SELECT pg_advisory_unlock({WRITE_LOCK})")
+        assert Db(url).dump() == before  # the snapshot() helper, of this database
+
+
+def test_a_connection_closed_without_a_word_is_the_same_answer():
+    """An immediate stop (or a cut network) closes the connection with no SQLSTATE: the
+    driver's own words, as psycopg raised them when the test server was stopped under a
+    `record import` (the SQLAlchemy wrapping it reaches the top in)."""
+    import psycopg
+    import sqlalchemy as sa
+
+    from trainctl.cli.main import _translate
+
+    url = "postgresql+psycopg://officer:s3cret@db.county.example/training"
+    raw = psycopg.OperationalError("consuming input failed: server closed the connection unexpectedly\n"
+                                   "\tThis probably means the server terminated abnormally")  # fmt: skip
+    wrapped = sa.exc.OperationalError("INSERT INTO training_record ...", {}, raw, connection_invalidated=True)
+    for exc in (raw, wrapped):
+        error = _translate(exc, url)
+        assert error is not None and error.exit_code == 69, exc
+        assert str(error).startswith("Lost the connection to the PostgreSQL database "
+                                     "postgresql+psycopg://officer:***@db.county.example/training mid-command "
+                                     "(consuming input failed: server closed the connection unexpectedly)."), error  # fmt: skip
+        assert "s3cret" not in str(error) + (error.hint or "")

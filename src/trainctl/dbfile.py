@@ -270,6 +270,43 @@ def server_internal_error(url: str | None, exc: BaseException | str) -> Trainctl
     )
 
 
+# PostgreSQL's SQLSTATEs for a server going away under a client (Appendix A, class 57):
+# admin_shutdown (a fast stop, or pg_terminate_backend), crash_shutdown, cannot_connect_now.
+GONE_SQLSTATES = {"57P01", "57P02", "57P03"}
+
+
+def server_went_away(exc: BaseException, sqlstate: str | None) -> bool:
+    """Whether a psycopg error is the server gone mid-command: stopped (an immediate stop
+    closes the connection with no SQLSTATE: "server closed the connection unexpectedly"),
+    shut down, restarted, or the connection cut. Not a lock timeout (55P03) nor any other
+    refusal the server states with a SQLSTATE of its own."""
+    orig = getattr(exc, "orig", None) or exc
+    if not type(orig).__module__.startswith("psycopg"):
+        return False
+    if getattr(exc, "connection_invalidated", False) or sqlstate in GONE_SQLSTATES:
+        return True
+    return sqlstate is None and any(c.__name__ == "OperationalError" for c in type(orig).__mro__)
+
+
+def server_lost(url: str | None, exc: BaseException | str) -> TrainctlError:
+    """The one wording of a server gone mid-command (`server_went_away`): which database,
+    the driver's words, that nothing was written (the server keeps no part of a transaction
+    it did not commit, and trainctl commits once, at the end), exit 69 as for a server
+    that cannot be reached, and what to do."""
+    from trainctl.errors import DatabaseUnavailableError
+
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    reason = next((line for line in lines if not line.startswith("[")), "connection lost")
+    reason = re.sub(r"^\(psycopg\.\w+(\.\w+)*\)\s*", "", reason)
+    where = display_url(url) if url and url.startswith("postgres") else "the server"
+    return DatabaseUnavailableError(
+        f"Lost the connection to the PostgreSQL database {where} mid-command ({reason}). "
+        "Nothing was written: the server keeps no part of a transaction it did not commit.",
+        "Check that the PostgreSQL server is running (its administrator, its log), then run "
+        "the command again: an import or bulk enrollment run twice adds nothing twice.",
+    )
+
+
 def server_permission_denied(url: str | None, exc: BaseException | str) -> TrainctlError:
     """PostgreSQL's insufficient_privilege (SQLSTATE 42501): the role in the URL may not
     create tables in the database's schema (a new database's first command, `db upgrade`,

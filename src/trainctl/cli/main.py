@@ -54,11 +54,15 @@ def _translate(exc: BaseException, url: str | None = None) -> TrainctlError | No
             DAMAGED_SQLSTATES,
             damaged_server,
             server_internal_error,
+            server_lost,
             server_permission_denied,
+            server_went_away,
         )
 
         if state in DAMAGED_SQLSTATES:  # PostgreSQL: damaged data or index on the server
             return damaged_server(url, state, text)
+        if server_went_away(exc, state):  # stopped, restarted, or the connection cut
+            return server_lost(url, text)
         if state == "42501":  # PostgreSQL's insufficient_privilege: the role's rights, not a bug
             return server_permission_denied(url, text)
         if state == "XX000":  # PostgreSQL's internal_error: the server's failure, its words
