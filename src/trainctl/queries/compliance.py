@@ -665,7 +665,10 @@ def _members(
         found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": actor.member_id})
         members = [_member(found)] if found else []
     else:
-        members = [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY name, id")]
+        # by name in code point order, as SQLite's file gives it, here and not in SQL: a
+        # PostgreSQL database's collation (en-US: "anna" beside "Ana") would decide it
+        rows = rd.all(_MEMBER_SQL)
+        members = sorted(map(_member, rows), key=lambda m: (m.name, m.id or 0))
     members = _as_of(rd, members, as_of, roster=member is None)
     if year_from is not None:  # a year's report: who served in it (`_in_year`)
         members = [y for m in members if (y := _in_year(m, year_from, as_of)) is not None]

@@ -1,0 +1,44 @@
+"""The same data gives the same output on PostgreSQL as on SQLite, rows in the same order
+(README), whatever collation the county's database was created with."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from backends import PG_ADMIN, _dsn, drop_database, pg_url, psycopg
+
+pytestmark = pytest.mark.postgres_only("a database created with an ICU collation")
+
+
+def test_the_compliance_report_lists_members_in_the_same_order_whatever_the_collation(cli, tmp_path):
+    """A county's database made with its server's usual locale (here ICU en-US; a Debian
+    server's en_US.UTF-8 sorts alike) ordered `report compliance` and `report iso` by that
+    locale's rules: "anna lower" beside "Ana Reyes" and "Émile Zola" among the E's, where
+    the same department's SQLite file (and the suite's C.UTF-8 server) lists them after
+    every capital. The README promises the same rows in the same order on both: the
+    members are ordered by trainctl now, not by the database's collation."""
+    names = ["Ana Reyes", "anna lower", "DeLuca Bo", "de la Cruz", "Émile Zola", "Ethan Walsh", "van Dyke", "Vance Cy"]
+    url = pg_url("icu_" + uuid.uuid4().hex[:12])
+    with psycopg.connect(_dsn(PG_ADMIN), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}" TEMPLATE template0 ENCODING \'UTF8\' '
+                    "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")  # fmt: skip
+    file = tmp_path / "same.db"
+    try:
+        for db in (url, str(file)):
+            for i, name in enumerate(names):
+                cli("--db", db, "member", "add", name, "--email", f"m{i}@fd.org", "--hire-date", "2020-01-06")
+            cli("--db", db, "requirement", "add", "--name", "Annual drill", "--type", "hours", "--hours", "2",
+                "--frequency", "annual")  # fmt: skip
+            cli("--db", db, "import", "iso")
+        expected = sorted(names)  # code point order, as SQLite's file gives it
+        for args in (("report", "compliance"), ("report", "iso", "--year", "2025")):
+            listed = {}
+            for db in (url, str(file)):
+                data = cli("--db", db, "--as-of", "2025-06-02", "--format", "json", *args).json
+                cells = data["cells"] if "cells" in data else data["rows"]  # compliance / iso
+                listed[db] = list(dict.fromkeys(c["member"] for c in cells))
+            assert listed[str(file)] == expected, listed
+            assert listed[url] == listed[str(file)], args
+    finally:
+        drop_database(url)
