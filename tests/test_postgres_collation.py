@@ -42,3 +42,44 @@ def test_the_compliance_report_lists_members_in_the_same_order_whatever_the_coll
             assert listed[url] == listed[str(file)], args
     finally:
         drop_database(url)
+
+
+def test_the_listings_sort_text_the_same_way_on_both(cli, tmp_path):
+    """The rest of the listings that order by a name, a code or a station in SQL (program,
+    course, card, shift and enrollment lists; queries.by_text): the same rows in the same
+    order on an ICU en-US database as on the SQLite file."""
+    url = pg_url("icu_" + uuid.uuid4().hex[:12])
+    with psycopg.connect(_dsn(PG_ADMIN), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}" TEMPLATE template0 ENCODING \'UTF8\' '
+                    "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")  # fmt: skip
+    file = str(tmp_path / "same.db")
+    people = [("Ana Reyes", "ana@fd.org"), ("anna lower", "anna@fd.org"), ("Émile Zola", "emile@fd.org"),
+              ("Ethan Walsh", "ethan@fd.org")]  # fmt: skip
+    listings = [("program", "list"), ("course", "list"), ("cert", "list"), ("shift", "list"),
+                ("enroll", "list")]  # fmt: skip
+    try:
+        out: dict[str, list[str]] = {}
+        for db in (url, file):
+            run = lambda *a, db=db: cli("--db", db, "--as-of", "2026-03-02", *a)  # noqa: E731
+            for name, email in people:
+                run("member", "add", name, "--email", email, "--hire-date", "2020-01-06")
+            run("requirement", "add", "--name", "Annual drill", "--type", "hours", "--hours", "2",
+                "--frequency", "annual")  # fmt: skip
+            for program in ("alpha drills", "Zulu", "Bravo", "Écho"):
+                run("program", "create", program)
+                run("program", "requirement", "add", program, "Annual drill")
+                run("program", "activate", program)
+            for code in ("lc-1", "LF-2", "éq-3", "Z-9"):
+                run("course", "add", "--code", code, "--name", f"course {code}", "--type", "drill", "--hours", "1")
+            for _, email in people:
+                run("cert", "add", email, "CPR-BLS", "--issued", "2026-01-05", "--expires", "2028-01-31")
+                run("enroll", "add", email, "Bravo")
+                for j, station in enumerate(("station 2", "Station 1", "Éast")):  # a day each
+                    day = f"2026-02-1{j}"
+                    run("shift", "add", email, "--date", day, "--station", station, "--shift", "A",
+                        "--time-in", f"{day}T07:00-05:00", "--time-out", f"{day}T09:00-05:00")  # fmt: skip
+            out[db] = [cli("--db", db, "--format", "csv", *args).stdout for args in listings]
+        for args, on_server, on_file in zip(listings, out[url], out[file], strict=True):
+            assert on_server == on_file, args
+    finally:
+        drop_database(url)

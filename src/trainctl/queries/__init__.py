@@ -176,6 +176,17 @@ def json_int(dialect: str, column: str, key: str) -> str:
     return f"(({column})->>'{key}')::bigint"
 
 
+def by_text(dialect: str, *columns: str) -> str:
+    """ORDER BY terms for text columns in code point order on both backends: SQLite's
+    BINARY, PostgreSQL's "C" (the same order for UTF-8). A plain ORDER BY name on
+    PostgreSQL follows the database's collation, which its creator chose (en-US files
+    "anna" beside "Ana", "Émile" among the E's), and the README promises the same rows in
+    the same order on both."""
+    if dialect == "sqlite":
+        return ", ".join(columns)
+    return ", ".join(f'{c} COLLATE "C"' for c in columns)
+
+
 def as_json(value: Any) -> Any:
     if isinstance(value, str | bytes | bytearray):
         return json.loads(value)

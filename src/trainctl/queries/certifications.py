@@ -24,7 +24,7 @@ from trainctl.domain.certs import (  # noqa: F401  (callers read the rule from h
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list
+from trainctl.queries import Reader, as_date, as_json, as_utc, by_text, chunks, in_list
 from trainctl.queries.shifts import required_date, required_utc
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -145,7 +145,7 @@ def list_cards(
         params["code"] = credential_code(code)
     rows = rd.all(
         f"{_SELECT} WHERE {' AND '.join(conds)} "
-        "ORDER BY m.name, c.member_id, c.credential_code, c.expires_on IS NULL DESC, "
+        f"ORDER BY {by_text(rd.dialect, 'm.name')}, c.member_id, c.credential_code, c.expires_on IS NULL DESC, "
         "c.expires_on DESC, c.issued_on DESC, c.id DESC",
         params,
     )

@@ -30,7 +30,7 @@ from trainctl.domain import periods as pd
 from trainctl.domain.compliance import Evaluation, Fact, MemberFacts, RequirementSpec, Stint
 from trainctl.errors import NotFoundError, PermissionDeniedError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_date, as_json, as_utc, by_text, in_list
 from trainctl.queries import checklists as qcl
 from trainctl.queries import members as qm
 from trainctl.queries import requirements as qr
@@ -665,10 +665,7 @@ def _members(
         found = rd.one(f"{_MEMBER_SQL} WHERE id = :id", {"id": actor.member_id})
         members = [_member(found)] if found else []
     else:
-        # by name in code point order, as SQLite's file gives it, here and not in SQL: a
-        # PostgreSQL database's collation (en-US: "anna" beside "Ana") would decide it
-        rows = rd.all(_MEMBER_SQL)
-        members = sorted(map(_member, rows), key=lambda m: (m.name, m.id or 0))
+        members = [_member(r) for r in rd.all(f"{_MEMBER_SQL} ORDER BY {by_text(rd.dialect, 'name')}, id")]
     members = _as_of(rd, members, as_of, roster=member is None)
     if year_from is not None:  # a year's report: who served in it (`_in_year`)
         members = [y for m in members if (y := _in_year(m, year_from, as_of)) is not None]

@@ -8,7 +8,7 @@ from typing import Any
 
 from trainctl.domain.lookup import as_id, offered, ref_text
 from trainctl.errors import NotFoundError, UsageError
-from trainctl.queries import Reader, as_bool, as_json, as_utc, in_list, required
+from trainctl.queries import Reader, as_bool, as_json, as_utc, by_text, in_list, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -69,7 +69,7 @@ def fold(text: str) -> str:
 
 
 def all_courses(rd: Reader) -> list[CourseRow]:
-    return [_course(r) for r in rd.all(f"SELECT {_COLUMNS} FROM course ORDER BY code, name, id")]
+    return [_course(r) for r in rd.all(f"SELECT {_COLUMNS} FROM course ORDER BY {by_text(rd.dialect, 'code', 'name')}, id")]
 
 
 def by_id(rd: Reader, course_id: int) -> CourseRow | None:
@@ -131,7 +131,7 @@ def _offer(rd: Reader, ref: str) -> str:
     """"Did you mean ...? " for a course reference that named none: the codes and names
     starting with or containing the words typed, else spelled near (domain.lookup.offered,
     as the program and requirement lookups offer theirs); "" when none fits."""
-    rows = rd.all("SELECT code, name FROM course ORDER BY code, name, id")
+    rows = rd.all(f"SELECT code, name FROM course ORDER BY {by_text(rd.dialect, 'code', 'name')}, id")
     close = offered(ref_text(ref), [c for c, _ in rows if c] + [n for _, n in rows])
     return f"Did you mean {' or '.join(repr(c) for c in close)}? " if close else ""
 

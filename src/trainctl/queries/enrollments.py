@@ -17,7 +17,17 @@ from trainctl.domain import progress as dp
 from trainctl.domain.lookup import as_id
 from trainctl.errors import NotFoundError, UsageError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_bool, as_date, as_json, as_utc, chunks, in_list, required
+from trainctl.queries import (
+    Reader,
+    as_bool,
+    as_date,
+    as_json,
+    as_utc,
+    by_text,
+    chunks,
+    in_list,
+    required,
+)
 from trainctl.queries.members import get_member, signed_by
 from trainctl.queries.settings import nremt_local_content
 
@@ -171,7 +181,7 @@ JOIN member m ON m.id = e.member_id
 JOIN program p ON p.id = e.program_id
 LEFT JOIN program_phase ph ON ph.id = e.current_phase_id
 WHERE {where}
-ORDER BY m.name, e.enrolled_on, e.id
+ORDER BY {name}, e.enrolled_on, e.id
 """
 
 
@@ -180,7 +190,7 @@ def phase_label(number: int | None, name: str | None) -> str | None:
 
 
 def _listing(rd: Reader, conds: list[str], params: dict[str, Any]) -> list[EnrollmentRow]:
-    rows = rd.all(_LISTING.format(where=" AND ".join(conds) or "1 = 1"), params)
+    rows = rd.all(_LISTING.format(where=" AND ".join(conds) or "1 = 1", name=by_text(rd.dialect, "m.name")), params)
     return [
         EnrollmentRow(
             r[0], r[1], r[2], r[3], r[4], r[5], r[6], float(r[7]), required(as_date(r[8])),

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from trainctl.domain.lookup import MAX_ID, as_id, offered, ref_text
 from trainctl.domain.text import echo
 from trainctl.errors import NotFoundError
-from trainctl.queries import Reader, as_bool, as_float, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_bool, as_float, as_json, as_utc, by_text, in_list
 from trainctl.queries.requirements import COLUMNS as REQUIREMENT_COLUMNS
 from trainctl.queries.requirements import RequirementRow, requirement_row
 
@@ -325,7 +325,7 @@ def list_programs(
         params["status"] = status
     rows = rd.all(
         "SELECT id, name, version, status, structure_type, target_position, is_template, "
-        f"time_limit_days FROM program WHERE {' AND '.join(conds)} ORDER BY name, version",
+        f"time_limit_days FROM program WHERE {' AND '.join(conds)} ORDER BY {by_text(rd.dialect, 'name')}, version",
         params,
     )
     ids = [r[0] for r in rows]
@@ -425,7 +425,7 @@ def load_tree(rd: Reader, program: ProgramRow) -> ProgramTree:
         for r in rd.all(
             f"SELECT {_PROGRAM_COLUMNS} FROM program p "
             "JOIN program_prerequisite pp ON pp.prerequisite_id = p.id "
-            "WHERE pp.program_id = :pid ORDER BY p.name, p.version",
+            f"WHERE pp.program_id = :pid ORDER BY {by_text(rd.dialect, 'p.name')}, p.version",
             pid,
         )
     ]

@@ -35,6 +35,7 @@ from trainctl.queries import (
     as_date,
     as_json,
     as_utc,
+    by_text,
     chunks,
     for_bulk_reads,
     in_list,
@@ -252,7 +253,7 @@ def _select_due(rd: Reader, today: date) -> Selection:
     members = 0
     officers = rd.all(
         "SELECT id, name, email FROM member WHERE role = 'officer' AND status = 'active' "
-        "ORDER BY name, id"
+        f"ORDER BY {by_text(rd.dialect, 'name')}, id"
     )
     waiting: list[str] = []
     if officers:
@@ -1169,7 +1170,7 @@ def who_is_behind(
         "  WHERE e.id = late.eid AND m.id = e.member_id AND e.status = 'active' "
         "  AND m.status = 'active') "
         "SELECT b.*, (SELECT COUNT(DISTINCT member_id) FROM behind) FROM behind b "
-        "ORDER BY b.name, b.email, b.id LIMIT :lines",
+        f"ORDER BY {by_text(rd.dialect, 'b.name', 'b.email')}, b.id LIMIT :lines",
         {**params, "lines": dr.DIGEST_LINES},
     )
     members = int(rows[0][-1]) if rows else 0
@@ -1255,7 +1256,7 @@ def waiting_for_officer(
         "  WHERE rp.enrollment_id = e.id AND pr.id = rp.program_requirement_id "
         "  AND pr.phase_id = e.current_phase_id "
         f"  AND pr.is_required = :yes AND rp.status NOT IN {DONE_SQL}) "
-        "ORDER BY m.name, m.email, e.id LIMIT :lines",
+        f"ORDER BY {by_text(rd.dialect, 'm.name', 'm.email')}, e.id LIMIT :lines",
         {"today": _day(rd, today), "yes": True, "lines": dr.DIGEST_LINES},
     )
     out = []

@@ -10,7 +10,7 @@ from typing import Any
 
 from trainctl.errors import PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_date, as_utc, in_list
+from trainctl.queries import Reader, as_date, as_utc, by_text, in_list
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -152,7 +152,7 @@ def list_attendance(
         "a.checked_in_at, a.checked_out_at, a.duration_minutes, a.source_file, a.source_line, "
         "a.created_at, a.created_by, a.voided_at, a.voided_by, a.void_reason "
         "FROM shift_attendance a JOIN shift d ON d.id = a.shift_id JOIN member m ON m.id = a.member_id "
-        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, d.station, d.name, m.name, a.id"
+        f"WHERE {' AND '.join(conds)} ORDER BY d.shift_date DESC, {by_text(rd.dialect, 'd.station', 'd.name', 'm.name')}, a.id"
         + (" LIMIT :limit" if limit is not None else ""),
         {**params, "limit": limit} if limit is not None else params,
     )
@@ -242,7 +242,8 @@ def list_responses(
         "r.member_id, m.name, m.email, r.role, r.source_file, r.source_line, r.created_at, "
         "r.created_by, r.voided_at, r.voided_by, r.void_reason "
         'FROM call_response r JOIN "call" d ON d.id = r.call_id JOIN member m ON m.id = r.member_id '
-        f"WHERE {' AND '.join(conds)} ORDER BY {RESPONSE_DAY} DESC, {RESPONSE_AT} DESC, d.incident_number, m.name"
+        f"WHERE {' AND '.join(conds)} ORDER BY {RESPONSE_DAY} DESC, {RESPONSE_AT} DESC, "
+        f"{by_text(rd.dialect, 'd.incident_number', 'm.name')}"
         + (" LIMIT :limit" if limit is not None else ""),
         {**params, "limit": limit} if limit is not None else params,
     )

@@ -11,7 +11,7 @@ from trainctl.domain.lookup import as_id, ref_text
 from trainctl.domain.skills import Evaluation, standing
 from trainctl.errors import NotFoundError, PermissionDeniedError
 from trainctl.permissions import VIEW_ALL, Actor
-from trainctl.queries import Reader, as_json, as_utc, in_list
+from trainctl.queries import Reader, as_json, as_utc, by_text, in_list
 from trainctl.queries.shifts import required_date, required_utc
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
@@ -136,7 +136,7 @@ def get_skill(rd: Reader, ref: str) -> SkillRow:
 
 def list_skills(rd: Reader, *, category: str | None = None) -> list[SkillRow]:
     """The skills catalog by category and name."""
-    skills = _skills(rd, rd.all(f"{_SELECT} ORDER BY s.category, s.name, s.id"))
+    skills = _skills(rd, rd.all(f"{_SELECT} ORDER BY {by_text(rd.dialect, 's.category', 's.name')}, s.id"))
     if category:
         skills = [s for s in skills if fold(s.category or "") == fold(category)]
     return skills
