@@ -17,7 +17,7 @@ def test_the_compliance_report_lists_members_in_the_same_order_whatever_the_coll
     locale's rules: "anna lower" beside "Ana Reyes" and "Émile Zola" among the E's, where
     the same department's SQLite file (and the suite's C.UTF-8 server) lists them after
     every capital. The README promises the same rows in the same order on both: the
-    members are ordered by trainctl now, not by the database's collation."""
+    members are ordered in code point order now (queries.by_text), whatever the collation."""
     names = ["Ana Reyes", "anna lower", "DeLuca Bo", "de la Cruz", "Émile Zola", "Ethan Walsh", "van Dyke", "Vance Cy"]
     url = pg_url("icu_" + uuid.uuid4().hex[:12])
     with psycopg.connect(_dsn(PG_ADMIN), autocommit=True) as con:
