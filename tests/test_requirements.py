@@ -570,7 +570,7 @@ def test_list_json_keys_are_stable(cli, catalog):
         "frequency", "period_months", "period_anchor", "time_limit_days", "required_positions",
         "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
         "counts_attendance", "created_at", "created_by", "updated_at", "updated_by", "cycle_end",
-        "cycle_credential",
+        "cycle_credential", "retired_on", "retired_reason",  # (added last: `requirement retire`)
     ]  # fmt: skip
     assert all(r["source_document"] for r in rows)
 

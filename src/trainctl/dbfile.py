@@ -25,7 +25,7 @@ REVISIONS = (
     "0010_casefold", "0011_reminder_indexes", "0012_last_activity", "0013_void_again",
     "0014_cycle_end", "0015_resumed_assigned", "0016_requirement_history", "0017_shift_minutes",
     "0018_requirement_entered_on", "0019_more_positions", "0020_completed_on", "0021_settled_renewals",
-    "0022_checklist_signoffs", "0023_signoff_credit",
+    "0022_checklist_signoffs", "0023_signoff_credit", "0024_requirement_retired",
 )  # fmt: skip
 SCHEMA_HEAD = REVISIONS[-1]
 

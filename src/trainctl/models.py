@@ -384,6 +384,11 @@ class Requirement(_Table, table=True):
     # version is kept for days before it (services/requirements.keep_history). NULL: entered
     # before migration 0018, day unknown (its history is kept as written, as before).
     entered_on: date | None = None
+    # Retired (`requirement retire`, migration 0024): from `retired_on` (a department day)
+    # nobody is judged by it; reports as of earlier days judge it as before
+    # (queries/requirements.retirement). NULL: in force.
+    retired_on: date | None = None
+    retired_reason: str | None = None
 
 
 class RequirementHistory(_Table, table=True):

@@ -44,6 +44,20 @@ def explain(
     with state.reader() as (rd, actor):
         day = as_of_date(ctx, as_of, rd)
         e = qc.explain(rd, actor, member, requirement, as_of=day, due_soon_days=due_soon_days)
+    if isinstance(e, qc.Retired):  # judged by nobody that day: when and why, no status
+        if fmt == "table":
+            import sys
+
+            sys.stdout.write("\n".join(e.lines()) + "\n")
+            return
+        said: dict[str, object] = {"member": e.member, "requirement": e.requirement.name, "as_of": e.as_of,
+                "status": "retired", "retired_on": e.retired_on, "retired_reason": e.reason,
+                "lines": e.lines()}  # fmt: skip
+        if fmt == "json":
+            render.emit_json(said)
+        else:
+            render.emit_csv([said], [render.Col(k) for k in said if k != "lines"])
+        return
     if fmt == "table":
         import sys
 

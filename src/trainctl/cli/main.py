@@ -192,7 +192,7 @@ def _root_option_hint(exc: BaseException) -> None:
 # (tests/test_cli_conventions.py walks every group).
 SUB_APPS = {
     "member": ("trainctl.cli.member", "Members: add, list, show, edit, deactivate, import, positions, add-position."),
-    "requirement": ("trainctl.cli.requirement", "The requirement catalog: add, list, show, edit, explain."),
+    "requirement": ("trainctl.cli.requirement", "The requirement catalog: add, list, show, edit, retire, unretire, explain."),
     "course": ("trainctl.cli.course", "The course catalog: add, edit, list, show, import."),
     "record": ("trainctl.cli.record", "Training records: add (a drill for a crew too), import (sign-in sheets), list, show, void."),
     "cert": ("trainctl.cli.cert", "Certifications (members' credential cards with expiry): add, import, list, void."),

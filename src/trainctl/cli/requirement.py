@@ -1,4 +1,4 @@
-"""`trainctl requirement`: add, list, show, edit — the requirement catalog.
+"""`trainctl requirement`: add, list, show, edit, retire, unretire — the requirement catalog.
 
 A requirement is named by id, registry code ("NFPA 1001"), name or alias. JSON output
 (`--format json`) is stable: one object per requirement with the keys of RequirementRead
@@ -6,7 +6,8 @@ A requirement is named by id, registry code ("NFPA 1001"), name or alias. JSON o
 registry_code, aliases, is_editable, required_hours, required_shifts, required_calls,
 required_courses, credential_code, required_skills, checklist_items, hour_categories,
 frequency, period_months, period_anchor, time_limit_days, required_positions, created_at,
-created_by, updated_at, updated_by). `source` is department | state | national;
+created_by, updated_at, updated_by, ..., retired_on, retired_reason: the first day it judges
+nobody, and why, both null while it is in force). `source` is department | state | national;
 `source_document` is the standard and edition the figures come from, or "department default".
 """
 
@@ -324,13 +325,13 @@ def _validated(schema: Any, data: dict[str, Any], command: str) -> Any:
         ) from None
 
 
-def _row(req: RequirementRow) -> dict[str, Any]:
+def _row(req: RequirementRow, today: Any = None) -> dict[str, Any]:
     from trainctl.queries import requirements as q
 
     return {
         "id": req.id,
         "registry_code": req.registry_code,
-        "name": req.name,
+        "name": req.name + (f" ({_retired_words(req, today, why=False)})" if req.retired_on else ""),
         "requirement_type": req.requirement_type,
         "target": q.target_text(req),
         "frequency": q.frequency_text(req),
@@ -338,6 +339,18 @@ def _row(req: RequirementRow) -> dict[str, Any]:
         "registry_name": req.registry_name,
         "source_document": _short(q.source_label(req)),
     }
+
+
+def _retired_words(req: RequirementRow, today: Any, *, why: bool = True) -> str:
+    """'retired on 2027-01-01 (dropped by the county)', or 'retires on ...' for a day to
+    come; `why=False`: without the reason (a list's row)."""
+    from trainctl.queries import requirements as q
+
+    assert req.retired_on is not None
+    text = q.retired_text(req.retired_on, req.retired_reason if why else None)
+    if today is not None and req.retired_on > today:  # planned
+        text = "retires" + text.removeprefix("retired")
+    return text
 
 
 def _short(text: str, width: int = 40) -> str:
@@ -476,21 +489,28 @@ def list_(
             help="Only what applies to this position: requirements naming it, and those for everyone.",
         ),
     ] = None,
+    every: Annotated[
+        bool,
+        _opt("--all", help="Retired requirements too (marked 'retired on DAY'); without it they are left out."),
+    ] = False,
     format: FormatOpt = None,
 ) -> None:
-    """List the requirement catalog, with each requirement's target and source."""
+    """List the requirement catalog, with each requirement's target and source. Requirements
+    retired on or before today (--as-of) are left out unless --all."""
     from trainctl.queries import requirements as q
 
     state = get_state(ctx)
     with state.reader() as (rd, _actor):
+        today = state.today_of(rd)
         rows = q.list_requirements(
             rd,
             source=source.value if source else None,
             registry=registry,
             requirement_type=requirement_type.value if requirement_type else None,
             position=position,
+            in_force_on=None if every else today,
         )
-    table_rows = [_row(r) for r in rows]
+    table_rows = [_row(r, today) for r in rows]
     json_rows = [r.as_dict() for r in rows]
     empty = (
         EMPTY
@@ -535,6 +555,7 @@ def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
     with state.reader() as (rd, _actor):
         req = q.get_requirement(rd, ref)
         earlier = q.earlier_versions(rd, req)
+        today = state.today_of(rd)
     if fmt != "table":  # the history in JSON (a CSV row is the requirement as it stands)
         history = [{"in_force_until": v.until.isoformat(), "changed": words, **v.values}
                    for v, words in earlier]  # fmt: skip
@@ -543,6 +564,11 @@ def show(ctx: typer.Context, ref: RefArg, format: FormatOpt = None) -> None:
         return
     title = f"{req.registry_code + ': ' if req.registry_code else ''}{req.name}"
     shown = _shown(req)
+    if req.retired_on is not None:  # judged by nobody from that day (everything on file stays)
+        shown["retired"] = (
+            f"{_retired_words(req, today)}: reports as of that day or later judge nobody by it; "
+            f"`trainctl requirement unretire {req.id}` brings it back"
+        )
     for version, words in reversed(earlier):  # the latest change first, as member show
         shown[f"until {version.until}"] = "; ".join(words) or "-"
     render.record(shown, "table", title=title)
@@ -721,6 +747,81 @@ def edit(
         render.warn(unknown_card)
     for line in recredited:
         render.info(line, quiet=state.quiet)
+
+
+EffectiveOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--effective",
+        metavar="DATE",
+        show_default=False,
+        help="The first day, YYYY-MM-DD (default: --as-of, else today).",
+    ),
+]
+
+
+@app.command("retire")
+def retire(
+    ctx: typer.Context,
+    ref: RefArg,
+    effective: EffectiveOpt = None,
+    reason: Annotated[
+        str | None, _opt("--reason", help="Why (shown by list --all, show and explain; audited).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
+) -> None:
+    """Take a requirement out of the catalog from --effective on (needs training.manage):
+    from that day nobody is judged by it (compliance reports, explain, reminders, ISO and
+    NREMT figures); reports as of earlier days judge it as before, and every record, card,
+    sign-off and credit stays. Refused while a program linking it has members enrolled.
+    `requirement unretire` brings it back."""
+    from trainctl.cli.options import parse_date
+    from trainctl.queries import requirements as q
+    from trainctl.services import retirement as svc
+
+    state = get_state(ctx)
+    with state.session(write=not dry_run) as (session, actor):
+        done = svc.retire(session, actor, ref, effective=parse_date(effective, "--effective"),
+                          reason=reason, today=state.today(session), dry_run=dry_run)  # fmt: skip
+        req = done.requirement
+        words = q.retired_text(done.day, done.reason)
+        message = (
+            f"{'Would retire' if dry_run else 'Retired'} requirement {req.id} ({req.name}) from "
+            f"{words.removeprefix('retired on ')}. Reports as of {done.day} or later judge nobody "
+            "by it; reports of earlier days judge it as before"
+            + (" (dry run: nothing written)." if dry_run else f" (`trainctl requirement unretire {req.id}` brings it back).")
+        )
+    render.info(message, quiet=state.quiet)
+
+
+@app.command("unretire")
+def unretire(
+    ctx: typer.Context,
+    ref: RefArg,
+    effective: EffectiveOpt = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
+) -> None:
+    """Bring a retired requirement back from --effective on (needs training.manage). From
+    its retirement day or earlier, the retirement is undone (every report judges it); from a
+    later day, reports of the days in between still leave it out (`requirement show`)."""
+    from trainctl.cli.options import parse_date
+    from trainctl.services import retirement as svc
+
+    state = get_state(ctx)
+    with state.session(write=not dry_run) as (session, actor):
+        done = svc.unretire(session, actor, ref, effective=parse_date(effective, "--effective"),
+                            today=state.today(session), dry_run=dry_run)  # fmt: skip
+        req = done.requirement
+        verb = "Would bring back" if dry_run else "Brought back"
+        if done.undone:
+            message = (f"{verb} requirement {req.id} ({req.name}): its retirement is undone; "
+                       "reports of every day judge it.")  # fmt: skip
+        else:
+            message = (f"{verb} requirement {req.id} ({req.name}) from {done.day}: reports of "
+                       "the days it was retired still leave it out.")  # fmt: skip
+        if dry_run:
+            message += " (dry run: nothing written)"
+    render.info(message, quiet=state.quiet)
 
 
 def _register_explain() -> None:

@@ -508,10 +508,15 @@ def entered_days(rd: Reader, rows: Sequence[qr.RequirementRow]) -> dict[int, dat
 
 
 def specs_on(
-    rd: Reader, rows: Sequence[qr.RequirementRow], day: date, *, local_content: bool
+    rd: Reader, rows: Sequence[qr.RequirementRow], day: date, *, local_content: bool,
+    retired: bool = False,
 ) -> tuple[list[qr.RequirementRow], list[RequirementSpec]]:
     """The requirements as they stood on `day` (queries/requirements.history: an earlier
-    version where one was still in force), as rows and as the evaluator sees them."""
+    version where one was still in force), as rows and as the evaluator sees them. Those
+    retired on `day` (queries/requirements.retirement, of the version in force then) judge
+    nobody and are left out, here and only here: every report, reminder and worksheet
+    reads the catalog through this function. `retired=True` keeps them (the row says so),
+    for a caller that says why it judges none (`explain`)."""
     earlier = qr.history(rd, [r.id for r in rows])
     days = entered_days(rd, rows)
     out_rows, specs = [], []
@@ -519,14 +524,17 @@ def specs_on(
         entered = days[row.id]
         versions = qr.versions_in_force(row, earlier.get(row.id, []))
         if not versions:
-            out_rows.append(row)
-            specs.append(RequirementSpec.of(row, local_content=local_content, entered=entered))
+            if retired or qr.retirement(row, day) is None:
+                out_rows.append(row)
+                specs.append(RequirementSpec.of(row, local_content=local_content, entered=entered))
             continue
         chain = [(r, v.until) for r, v in versions] + [(row, None)]
+        i = next(i for i, (_, until) in enumerate(chain) if until is None or until >= day)
+        if not retired and qr.retirement(chain[i][0], day) is not None:
+            continue
         every = tuple(RequirementSpec.of(r, local_content=local_content, stood_until=until,
                                          entered=entered)
                       for r, until in chain)  # fmt: skip
-        i = next(i for i, (_, until) in enumerate(chain) if until is None or until >= day)
         out_rows.append(chain[i][0])
         specs.append(replace(every[i], versions=every))
     return out_rows, specs
@@ -781,7 +789,10 @@ def _matrix(
 ) -> Matrix:
     members, named = _members(rd, actor, member, position, as_of, year_from)
     req_rows = list(rows) if rows is not None else requirement_rows(rd, requirements)
+    named_rows = req_rows
     req_rows, specs = specs_on(rd, req_rows, as_of, local_content=qs.nremt_local_content(rd))
+    if requirements and not specs:  # every one named was retired by then
+        _refuse_retired(rd, named_rows, as_of)
     span = span_for(specs, as_of)
     everyone = member is None and position is None and actor.can(VIEW_ALL)
     zone = qs.department_zone(rd)
@@ -852,6 +863,39 @@ def member_facts(
     return _as_of(rd, [_member(row)], as_of or upto)[0].with_kinds(facts)
 
 
+def _refuse_retired(rd: Reader, rows: Sequence[qr.RequirementRow], day: date) -> None:
+    """The requirements named were all retired by `day`: say when and why (a report of
+    nothing would look like a catalog that lost them)."""
+    stood = specs_on(rd, rows, day, local_content=True, retired=True)[0]
+    said = [(r.name, qr.retired_text(*found)) for r in stood if (found := qr.retirement(r, day))]
+    raise NotFoundError(
+        f"Nobody is judged by {said[0][0]} on {day}: it was {said[0][1]}."
+        if len(said) == 1
+        else f"Nobody is judged by the requirements named on {day}: "
+        + "; ".join(f"{name} was {words}" for name, words in said) + ".",
+        "Give an --as-of day before it was retired to see it as it stood, or "
+        "`trainctl requirement unretire REQUIREMENT` to bring it back.",
+    )
+
+
+@dataclass(frozen=True)
+class Retired:
+    """`requirement explain` of a requirement retired on the day: it judges nobody."""
+
+    member: str  # the member's name
+    requirement: qr.RequirementRow
+    as_of: date
+    retired_on: date
+    reason: str | None
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.member} — {self.requirement.name}, as of {self.as_of}: "
+            f"{qr.retired_text(self.retired_on, self.reason)}; nobody is judged by it from that day.",
+            f"An --as-of day before {self.retired_on} explains it as it stood.",
+        ]
+
+
 def explain(
     rd: Reader,
     actor: Actor,
@@ -860,18 +904,22 @@ def explain(
     *,
     as_of: date,
     due_soon_days: int = 30,
-) -> Evaluation:
+) -> Evaluation | Retired:
     """`requirement explain`: one member, one requirement, every fact considered (facts
-    after the as-of date are listed as such), the same evaluator as the matrix."""
+    after the as-of date are listed as such), the same evaluator as the matrix; a
+    requirement retired on the day is not judged (`Retired` says when and why)."""
     row = qm.get_member(rd, member_ref)
     actor.require_self_or(
         row.id, VIEW_ALL, "see other members' compliance", "explain their own requirements",
         "Name yourself as the member, or ask a training officer.",
     )  # fmt: skip
     req = qr.get_requirement(rd, requirement_ref)
+    stood, found = specs_on(rd, [req], as_of, local_content=qs.nremt_local_content(rd), retired=True)
+    retired = qr.retirement(stood[0], as_of)
+    if retired is not None:
+        return Retired(row.name, stood[0], as_of, *retired)
     member = member_facts(rd, row.id, as_of=as_of)
-    spec = specs_on(rd, [req], as_of, local_content=qs.nremt_local_content(rd))[1][0]
-    return dcm.evaluate(member, spec, as_of, due_soon_days=due_soon_days, detail=True)
+    return dcm.evaluate(member, found[0], as_of, due_soon_days=due_soon_days, detail=True)
 
 
 # ------------------------------------------------------------------------------- NREMT
@@ -907,7 +955,10 @@ def nremt_worksheet(
         )
     if level is not None:
         req = qr.get_requirement(rd, level)
-        spec = specs_on(rd, [req], as_of, local_content=local)[1][0]
+        stood, found_specs = specs_on(rd, [req], as_of, local_content=local, retired=True)
+        if qr.retirement(stood[0], as_of) is not None:
+            _refuse_retired(rd, [req], as_of)
+        spec = found_specs[0]
         if not spec.once_per_cycle:  # an NCCP level (or a department copy of one)
             raise NotFoundError(
                 f"{spec.label} is not an NREMT NCCP level.",
@@ -989,7 +1040,8 @@ def officer_certification(
         rd, "registry_code", [spec.registry_code or ""], where="lower(r.registry_name) = 'nfpa'"
     )
     if found:
-        stood = specs_on(rd, found[:1], day, local_content=True)[1][0]
+        # (a department that retired its NFPA 1021 still has ISO's officers certified by it)
+        stood = specs_on(rd, found[:1], day, local_content=True, retired=True)[1][0]
         spec = stood if stood.requirement_type == "certification" else spec
     spec = replace(spec, required_positions=(), versions=())
     return spec, holding_cards(rd, spec, day)

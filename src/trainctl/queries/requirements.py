@@ -33,6 +33,7 @@ TABLES = {
         "period_anchor", "time_limit_days", "required_positions", "counts_courses",
         "counts_training_types", "counts_categories", "counts_call_types", "counts_attendance",
         "created_at", "created_by", "updated_at", "updated_by", "cycle_end", "cycle_credential",
+        "retired_on", "retired_reason",
     ),
     "position": ("code",),
     "requirement_history": ("requirement_id", "in_force_until", "stood", "recorded_at", "recorded_by"),
@@ -99,6 +100,9 @@ class RequirementRow:
     updated_by: int | None
     cycle_end: str | None = None  # "MM-DD" (migration 0014)
     cycle_credential: str | None = None
+    # the first department day it judges nobody (migration 0024; `retirement`)
+    retired_on: date | None = None
+    retired_reason: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """The stable JSON shape: every field, `source_document` as `source_label` says,
@@ -130,6 +134,7 @@ def requirement_row(r: Sequence[Any]) -> RequirementRow:
         as_json(r[16]) or [], as_json(r[17]) or [], r[18], r[19], r[20], r[21],
         as_json(r[22]) or [], as_json(r[23]) or [], as_json(r[24]) or [], as_json(r[25]) or [],
         as_json(r[26]) or [], bool(r[27]), created_at, r[29], as_utc(r[30]), r[31], r[32], r[33],
+        as_date(r[34]), r[35],
     )  # fmt: skip
 
 
@@ -201,9 +206,33 @@ def history(rd: Reader, requirement_ids: Sequence[int]) -> dict[int, list[Stood]
     return out
 
 
+# A version's retirement (`requirement unretire --effective`: the days it was retired
+# are a version of their own). Not in HISTORY_FIELDS: an edit never changes them (a
+# retired requirement is not edited: services/requirements.refuse_retired).
+RETIRED_FIELDS = ("retired_on", "retired_reason")
+
+
+def retirement(row: RequirementRow, day: date) -> tuple[date, str | None] | None:
+    """The one rule of a retirement: (the day it was retired, why) when the requirement as
+    it stood on `day` (`row`: the version in force then, queries/compliance.specs_on)
+    judged nobody on `day`, else None. Retired from R: days from R on; a report as of an
+    earlier day judges it as before."""
+    if row.retired_on is not None and row.retired_on <= day:
+        return row.retired_on, row.retired_reason
+    return None
+
+
+def retired_text(on: date, reason: str | None) -> str:
+    """'retired on 2027-01-01 (dropped by the county)': the words of list, show and explain."""
+    return f"retired on {on}" + (f" ({reason})" if reason else "")
+
+
 def as_it_stood(row: RequirementRow, stood: Stood) -> RequirementRow:
-    """`row` with the values of an earlier version (its id, name and aliases stay)."""
+    """`row` with the values of an earlier version (its id, name and aliases stay; retired
+    only if that version was: RETIRED_FIELDS)."""
     values = {f: stood.values[f] for f in HISTORY_FIELDS if f in stood.values}
+    values["retired_on"] = as_date(stood.values.get("retired_on"))
+    values["retired_reason"] = stood.values.get("retired_reason")
     if values.get("required_hours") is not None:
         values["required_hours"] = float(values["required_hours"])
     return replace(row, **values)
@@ -232,7 +261,7 @@ def versions_in_force(row: RequirementRow, versions: Sequence[Stood]) -> list[tu
     nexts = [r for r, _ in kept[1:]] + [row]
     return [
         (r, v) for (r, v), after in zip(kept, nexts, strict=True)
-        if any(getattr(r, f) != getattr(after, f) for f in HISTORY_FIELDS)
+        if any(getattr(r, f) != getattr(after, f) for f in (*HISTORY_FIELDS, *RETIRED_FIELDS))
     ]
 
 
@@ -257,6 +286,8 @@ def earlier_versions(rd: Reader, row: RequirementRow) -> list[tuple[Stood, list[
     for (older, version), newer in zip(kept, nexts, strict=True):
         differ = [f for f in HISTORY_FIELDS if getattr(older, f) != getattr(newer, f)]
         words = []
+        if older.retired_on is not None and older.retired_on != newer.retired_on:
+            words.append(retired_text(older.retired_on, older.retired_reason))
         if any(f in _TARGET_FIELDS for f in differ):
             words.append(f"target {target_text(older) or older.requirement_type}")
         if any(f in _FREQUENCY_FIELDS for f in differ):
@@ -415,12 +446,18 @@ def list_requirements(
     registry: str | None = None,
     requirement_type: str | None = None,
     position: str | None = None,
+    in_force_on: date | None = None,
 ) -> list[RequirementRow]:
     """The catalog, filtered in SQL, by registry (department requirements last), code and
     name. `position` keeps what applies to that position: requirements that name it, and
-    those that name no position (they apply to everyone)."""
+    those that name no position (they apply to everyone). `in_force_on`: without the
+    requirements retired on or before that day as they stand (`requirement list`; a
+    report asks `retirement` of each as it stood on its day)."""
     conds: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
+    if in_force_on is not None:
+        conds.append("(r.retired_on IS NULL OR r.retired_on > :in_force_on)")
+        params["in_force_on"] = in_force_on
     if source:
         conds.append("r.source = :source")
         params["source"] = source

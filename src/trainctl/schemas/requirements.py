@@ -27,7 +27,7 @@ update (after merging) and the registry import.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
@@ -368,6 +368,8 @@ class RequirementRead(BaseModel):
     updated_by: int | None
     cycle_end: str | None
     cycle_credential: str | None
+    retired_on: date | None = None
+    retired_reason: str | None = None
 
 
 def _num(value: Any) -> int | float | None:

@@ -232,7 +232,8 @@ class Change:
     registry_code: str
     name: str
     # "add", "update", "unchanged", "differs" (left alone: no --update), "kept" (differs
-    # only where the department changed the entry since it was imported)
+    # only where the department changed the entry since it was imported), "retired" (the
+    # department retired it: left as it is, retired, whatever the file says)
     action: str
     fields: list[str] = field(default_factory=list)
     # Fields the department changed since the import (editable entries): never overwritten;
@@ -271,6 +272,13 @@ class ImportResult:
         kept = sum(1 for c in self.changes if c.kept)
         if kept:
             text += f", {kept} with your changes kept"
+        retired = [c.registry_code for c in self.changes if c.action == "retired"]
+        if retired:
+            text += (
+                f", {len(retired)} left retired ({', '.join(retired)}: the department retired "
+                f"{'it' if len(retired) == 1 else 'them'}; `trainctl requirement unretire CODE` "
+                "brings one back)"
+            )
         if self.dry_run:
             text += " (dry run: nothing written)"
         editions = self.new_edition - self.repositioned
@@ -400,7 +408,9 @@ def import_registry(
         kept = {f: entry[f] for f in differ if f in theirs.get(row.id, ())}
         fresh = [f for f in differ if f not in kept]
         label = row.registry_code or code
-        if not differ:
+        if row.retired_on is not None:  # never brought back (nor updated) by an import
+            changes.append(Change(label, row.name, "retired"))
+        elif not differ:
             changes.append(Change(label, row.name, "unchanged"))
         elif not fresh:
             changes.append(Change(label, row.name, "kept", [], kept))
@@ -470,6 +480,7 @@ def import_registry(
         added=[c.registry_code for c in changes if c.action == "add"],
         updated={c.registry_code: c.fields for c in changes if c.action == "update"},
         kept={c.registry_code: sorted(c.kept) for c in changes if c.kept and update},
+        **({"retired": gone} if (gone := [c.registry_code for c in changes if c.action == "retired"]) else {}),
         **({"recredit": {"added": recredit.added, "reversed": recredit.reversed}} if recredit else {}),
     )  # fmt: skip
     return result

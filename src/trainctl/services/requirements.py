@@ -419,6 +419,7 @@ def edit(
     lines saying what that did are appended to `report` when given."""
     actor.require(MANAGE, "edit requirements")
     req = get_requirement(session, ref)
+    refuse_retired(req, "edited")
     if effective is not None and not changes.model_fields_set and not clear:
         # the values it has, dated: a standard's too (a new edition adopted before it
         # was imported), which no one may otherwise edit
@@ -664,6 +665,17 @@ def _effective(
     return day
 
 
+def refuse_retired(req: Requirement, doing: str) -> None:
+    """A retired requirement is not changed (a version kept from a day it is retired would
+    bring it back for those days): bring it back first."""
+    if req.retired_on is not None:
+        raise RefusedError(
+            f"{req.name} is {q.retired_text(req.retired_on, req.retired_reason)}: it is not "
+            f"{doing}; nothing was changed.",
+            f"Bring it back first: `trainctl requirement unretire {req.id}` (--effective DAY).",
+        )
+
+
 def _redate(
     session: Session, actor: Actor, req: Requirement, effective: date, today: date | None,
     report: list[str] | None,
@@ -772,7 +784,9 @@ def keep_history(
         [
             {"requirement_id": rid, "in_force_until": until, "recorded_at": now,
              "recorded_by": actor.member_id,
-             "stood": {f: _plain(values[f]) for f in q.HISTORY_FIELDS}}
+             "stood": {**{f: _plain(values[f]) for f in q.HISTORY_FIELDS},
+                       # the days of a retirement undone later (services/retirement.unretire)
+                       **{f: str(values[f]) for f in q.RETIRED_FIELDS if values.get(f) is not None}}}
             for rid, until, values in entries
         ],
     )  # fmt: skip
