@@ -7,6 +7,9 @@ leaves it retired and says so. Through the real CLI, on both backends.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 ENTERED = "2024-01-01"  # the day the requirements were entered (--as-of)
@@ -74,6 +77,10 @@ def test_retired_from_its_day_and_earlier_reports_judge_it_exactly_as_before(dep
     assert [r["name"] for r in listed] == ["Hazmat refresher"]
     every = dept("--as-of", "2026-07-01", "requirement", "list", "--all").stdout
     assert "retired on" in every and "2026-06-01" in every
+    rows = dept("--as-of", "2026-07-01", "requirement", "list", "--all", "--format", "csv").stdout
+    assert {(r["name"], r["retired_on"], r["retired_reason"]) for r in csv.DictReader(io.StringIO(rows))} == {
+        ("Hazmat refresher", "", ""), ("Wildland hours", RETIRED, "added by mistake"),
+    }  # fmt: skip
     shown = dept("requirement", "show", "Wildland hours").stdout
     assert "retired on 2026-06-01 (added by mistake)" in " ".join(shown.split())
     # everything on file stays, and the audit log has it
@@ -197,3 +204,14 @@ def test_a_registry_entry_retired_stays_retired_through_an_import(cli):
     assert "ISO-HAZMAT" not in {r["registry_code"] for r in listed}
     doc = cli("requirement", "show", "ISO-HAZMAT", "--format", "json").json
     assert (doc["retired_on"], doc["retired_reason"]) == ("2026-01-01", "not graded")
+
+
+def test_a_retired_nremt_level_is_said_retired_in_the_worksheet(cli):
+    cli("member", "add", "Ann Lee", "--email", "ann@fd.org", "--position", "emt",
+        "--hire-date", "2015-01-10")  # fmt: skip
+    cli("--as-of", "2024-01-01", "import", "nremt")
+    cli("--as-of", "2026-01-01", "requirement", "retire", "NREMT-EMT", "--reason", "state card")
+    assert "NREMT-EMT" in cli("report", "nremt", "ann@fd.org", "--as-of", "2025-12-31").stdout
+    for level in ((), ("--level", "NREMT-EMT")):
+        r = cli("report", "nremt", "ann@fd.org", "--as-of", "2026-02-01", *level, ok=False)
+        assert r.exit_code == 1 and "retired on 2026-01-01 (state card)" in r.stderr

@@ -530,7 +530,7 @@ CSV_KEYS = (
     "required_skills", "checklist_items", "hour_categories", "frequency", "period_months",
     "period_anchor", "time_limit_days", "required_positions", "is_editable", "aliases", "description",
     "counts_courses", "counts_training_types", "counts_categories", "counts_call_types",
-    "counts_attendance", "cycle_end", "cycle_credential",
+    "counts_attendance", "cycle_end", "cycle_credential", "retired_on", "retired_reason",
 )  # fmt: skip
 
 

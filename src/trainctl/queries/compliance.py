@@ -976,11 +976,17 @@ def nremt_worksheet(
         found = qr.by_keys(rd, "registry_code", NREMT_ORDER, where="lower(r.registry_name) = 'nremt'")
         copies = qr.by_keys(rd, "cycle_credential", NREMT_ORDER, where="r.registry_code IS NULL")
         levels: dict[str, list[dcm.RequirementSpec]] = {}
-        for spec in specs_on(rd, [*found, *copies], as_of, local_content=local)[1]:
+        retired: list[qr.RequirementRow] = []  # the levels that would apply, but are retired
+        for then, spec in zip(*specs_on(rd, [*found, *copies], as_of, local_content=local,
+                                         retired=True), strict=True):  # fmt: skip
+            if not (spec.once_per_cycle and spec.cycle_credential):
+                continue
+            if qr.retirement(then, as_of) is not None:
+                retired += [then] if dcm.applies(member, spec) is None else []
+                continue
             # per level, the registry's first
-            if spec.once_per_cycle and spec.cycle_credential:
-                levels.setdefault(spec.cycle_credential.upper(), []).append(spec)
-        if not levels:
+            levels.setdefault(spec.cycle_credential.upper(), []).append(spec)
+        if not levels and not retired:
             raise NotFoundError(
                 "The NREMT registry is not in the catalog.", "Import it: trainctl import nremt"
             )
@@ -989,6 +995,8 @@ def nremt_worksheet(
             fitting = [s for s in levels.get(code, []) if dcm.applies(member, s) is None]
             if fitting:
                 break
+        if not fitting and retired:  # the department retired the member's level(s)
+            _refuse_retired(rd, retired, as_of)
         if not fitting:
             raise NotFoundError(
                 f"No NREMT level applies to {row.name} "
