@@ -151,6 +151,10 @@ def test_refused_while_a_program_linking_it_has_members_enrolled(dept, snapshot,
     dept("--as-of", RETIRED, "enroll", "withdraw", "2", "--yes")
     dept("--as-of", RETIRED, "requirement", "retire", "Wildland hours")
     assert db.count("requirement_progress") == rows
+    # and a retired requirement is not linked into a program again
+    dept("program", "create", "Wildland Refresher")
+    why = refused(dept, snapshot, "program", "requirement", "add", "Wildland Refresher", "Wildland hours")
+    assert "retired on 2026-06-01" in why and "not linked into a program" in why and "unretire" in why
 
 
 def test_unretire_from_a_later_day_keeps_the_days_it_was_retired(dept):

@@ -64,9 +64,13 @@ def add_link(
     the completed ones), in this transaction. `dry_run`: check everything and count the
     enrollments that would gain it, write nothing (the link is None then)."""
     from trainctl.services.enrollment.new_link import Extension, extend_enrollments, gaining
+    from trainctl.services.requirements import refuse_retired
 
     actor.require(MANAGE, "edit programs")
     requirement = find_requirement(session, requirement_ref)
+    # (members would work toward what nobody is judged by; `requirement retire` is
+    # refused while a program's members are, for the same reason)
+    refuse_retired(requirement, "linked into a program")
     phase = None if phase_number is None else get_phase(session, program, phase_number)
     enrolled = has_enrollments(session, program.id)
     if enrolled and data.is_prerequisite:
