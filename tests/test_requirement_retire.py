@@ -208,6 +208,12 @@ def test_a_registry_entry_retired_stays_retired_through_an_import(cli):
     assert "ISO-HAZMAT" not in {r["registry_code"] for r in listed}
     doc = cli("requirement", "show", "ISO-HAZMAT", "--format", "json").json
     assert (doc["retired_on"], doc["retired_reason"]) == ("2026-01-01", "not graded")
+    # a department not graded at all: every item retired, said (not an empty report)
+    for row in listed:
+        cli("--as-of", "2026-01-01", "requirement", "retire", row["registry_code"])
+    r = cli("report", "iso", "--year", "2026", "--as-of", "2026-03-01", ok=False)
+    assert r.exit_code == 1 and "retired on 2026-01-01" in r.stderr
+    assert "ISO-HAZMAT" in items("2025", "2025-12-31")
 
 
 def test_a_retired_nremt_level_is_said_retired_in_the_worksheet(cli):

@@ -690,6 +690,8 @@ def iso(
         # the cells shaped a part of the department at a time, each part's facts let go
         m = qc.matrix(rd, actor, as_of=day, rows=rows_, with_year=True,
                       year_from=date(year, 1, 1), each_part=shaped.add)  # fmt: skip
+        if not m.requirements:  # the department retired every ISO item by then
+            qc.refuse_all_retired(rd, rows_, day, "the ISO items")
         nobody = None if m.members else _served_by_none(rd, year, day)
 
     data = iso_report(m, year, day, edition, editions=editions, shaped=shaped)

@@ -792,7 +792,7 @@ def _matrix(
     named_rows = req_rows
     req_rows, specs = specs_on(rd, req_rows, as_of, local_content=qs.nremt_local_content(rd))
     if requirements and not specs:  # every one named was retired by then
-        _refuse_retired(rd, named_rows, as_of)
+        refuse_all_retired(rd, named_rows, as_of)
     span = span_for(specs, as_of)
     everyone = member is None and position is None and actor.can(VIEW_ALL)
     zone = qs.department_zone(rd)
@@ -863,18 +863,21 @@ def member_facts(
     return _as_of(rd, [_member(row)], as_of or upto)[0].with_kinds(facts)
 
 
-def _refuse_retired(rd: Reader, rows: Sequence[qr.RequirementRow], day: date) -> None:
-    """The requirements named were all retired by `day`: say when and why (a report of
-    nothing would look like a catalog that lost them)."""
+def refuse_all_retired(
+    rd: Reader, rows: Sequence[qr.RequirementRow], day: date, what: str = "the requirements named"
+) -> None:
+    """The requirements named (or a report's, `report iso`'s items) were all retired by
+    `day`: say when and why (a report of nothing would look like a catalog that lost them)."""
     stood = specs_on(rd, rows, day, local_content=True, retired=True)[0]
     said = [(r.name, qr.retired_text(*found)) for r in stood if (found := qr.retirement(r, day))]
     raise NotFoundError(
         f"Nobody is judged by {said[0][0]} on {day}: it was {said[0][1]}."
         if len(said) == 1
-        else f"Nobody is judged by the requirements named on {day}: "
+        else f"Nobody is judged by {what} on {day}: "
         + "; ".join(f"{name} was {words}" for name, words in said) + ".",
-        "Give an --as-of day before it was retired to see it as it stood, or "
-        "`trainctl requirement unretire REQUIREMENT` to bring it back.",
+        "Give an --as-of day before "
+        + ("it was retired to see it as it stood" if len(said) == 1 else "they were retired to see them as they stood")
+        + ", or `trainctl requirement unretire REQUIREMENT` to bring one back.",
     )
 
 
@@ -957,7 +960,7 @@ def nremt_worksheet(
         req = qr.get_requirement(rd, level)
         stood, found_specs = specs_on(rd, [req], as_of, local_content=local, retired=True)
         if qr.retirement(stood[0], as_of) is not None:
-            _refuse_retired(rd, [req], as_of)
+            refuse_all_retired(rd, [req], as_of)
         spec = found_specs[0]
         if not spec.once_per_cycle:  # an NCCP level (or a department copy of one)
             raise NotFoundError(
@@ -996,7 +999,7 @@ def nremt_worksheet(
             if fitting:
                 break
         if not fitting and retired:  # the department retired the member's level(s)
-            _refuse_retired(rd, retired, as_of)
+            refuse_all_retired(rd, retired, as_of)
         if not fitting:
             raise NotFoundError(
                 f"No NREMT level applies to {row.name} "
