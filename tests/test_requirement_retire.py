@@ -72,6 +72,10 @@ def test_retired_from_its_day_and_earlier_reports_judge_it_exactly_as_before(dep
     # naming it alone: said, not an empty report
     named = dept("report", "compliance", "--requirement", "Wildland hours", "--as-of", "2026-07-01", ok=False)
     assert named.exit_code == 1 and "retired on 2026-06-01" in named.stderr
+    both = dept("report", "compliance", "--requirement", "Wildland hours", "--requirement", "Hazmat refresher",
+                "--as-of", "2026-07-01")  # fmt: skip
+    assert "Wildland hours is not in the report: retired on 2026-06-01 (added by mistake)." in both.stderr
+    assert "Hazmat" in both.stdout and "Wildland" not in both.stdout
     # the catalog: left out of the list unless --all (marked), shown with when and why
     listed = dept("--as-of", "2026-07-01", "requirement", "list", "--format", "json").json
     assert [r["name"] for r in listed] == ["Hazmat refresher"]

@@ -439,6 +439,8 @@ def _compliance(
                 else f"No member was active on {day}." if has_members(rd)
                 else "No members to report on. Add some with `trainctl member add`."
             )  # fmt: skip
+    for name, words in m.retired:  # named, but judged by nobody that day
+        render.warn(f"{name} is not in the report: {words}.")
     sums = summary(m, due_soon_days)
     cells = m.cells
     if behind:

@@ -651,6 +651,8 @@ class Matrix:
     # the one member a matrix of one row is about (named with --member, or a member's own
     # row), as they stood on the day, even when a position filter left them out
     named: MemberFacts | None = None
+    # of the requirements named, those left out as retired on the day: (name, words)
+    retired: tuple[tuple[str, str], ...] = ()
 
 
 def _members(
@@ -793,6 +795,13 @@ def _matrix(
     req_rows, specs = specs_on(rd, req_rows, as_of, local_content=qs.nremt_local_content(rd))
     if requirements and not specs:  # every one named was retired by then
         refuse_all_retired(rd, named_rows, as_of)
+    retired: tuple[tuple[str, str], ...] = ()
+    if requirements and len(req_rows) < len(named_rows):  # some named were: say which
+        kept = {r.id for r in req_rows}
+        stood = specs_on(rd, [r for r in named_rows if r.id not in kept], as_of,
+                         local_content=True, retired=True)[0]  # fmt: skip
+        retired = tuple((r.name, qr.retired_text(*found)) for r in stood
+                        if (found := qr.retirement(r, as_of)))  # fmt: skip
     span = span_for(specs, as_of)
     everyone = member is None and position is None and actor.can(VIEW_ALL)
     zone = qs.department_zone(rd)
@@ -833,7 +842,7 @@ def _matrix(
             shown.extend(part)
             del full  # before the next part is read
         cells.extend(judged)
-    return Matrix(as_of, shown, specs, req_rows, cells, named)
+    return Matrix(as_of, shown, specs, req_rows, cells, named, retired)
 
 
 def _let_go(cells: list[Evaluation], full: list[MemberFacts], part: list[MemberFacts]) -> None:
