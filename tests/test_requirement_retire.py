@@ -137,6 +137,10 @@ def test_refusals_write_nothing(dept, snapshot):
     why = refused(dept, snapshot, "requirement", "edit", "Wildland hours", "--hours", "4")
     assert "retired on 2026-06-01" in why and "requirement unretire 2" in why
     refused(dept, snapshot, "requirement", "unretire", "Hazmat refresher")
+    # brought back from a day still to come: refused (the list shows the row as it stands)
+    why = refused(dept, snapshot, "--as-of", "2026-07-01", "requirement", "unretire", "Wildland hours",
+                  "--effective", "2026-08-01", code=2)  # fmt: skip
+    assert "after today (2026-07-01)" in why
 
 
 def test_refused_while_a_program_linking_it_has_members_enrolled(dept, snapshot, db):

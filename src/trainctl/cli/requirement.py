@@ -801,9 +801,10 @@ def unretire(
     effective: EffectiveOpt = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would happen; write nothing.")] = False,
 ) -> None:
-    """Bring a retired requirement back from --effective on (needs training.manage). From
-    its retirement day or earlier, the retirement is undone (every report judges it); from a
-    later day, reports of the days in between still leave it out (`requirement show`)."""
+    """Bring a retired requirement back from --effective on (needs training.manage; not a
+    day after today). From its retirement day or earlier, the retirement is undone (every
+    report judges it); from a later day, reports of the days in between still leave it out
+    (`requirement show`)."""
     from trainctl.cli.options import parse_date
     from trainctl.services import retirement as svc
 

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from trainctl.domain.text import check_reason, shell_word
-from trainctl.errors import RefusedError
+from trainctl.errors import RefusedError, UsageError
 from trainctl.models import Requirement, utcnow
 from trainctl.queries import reader_of
 from trainctl.queries import requirements as q
@@ -153,10 +153,10 @@ def unretire(
     today: date | None,
     dry_run: bool = False,
 ) -> Retirement:
-    """Bring a retired requirement back from `effective` (default `today`). From its
-    retirement day or earlier, the retirement is undone (it never took effect: reports of
-    every day judge it); from a later day, the days it was retired are kept as a version
-    of its history, so reports of those days still leave it out."""
+    """Bring a retired requirement back from `effective` (default `today`; not after it).
+    From its retirement day or earlier, the retirement is undone (it never took effect:
+    reports of every day judge it); from a later day, the days it was retired are kept as
+    a version of its history, so reports of those days still leave it out."""
     from trainctl.services.settings import today as department_today
 
     actor.require(MANAGE, "bring back retired requirements")
@@ -167,7 +167,14 @@ def unretire(
             f"{req.name} is not retired; nothing was changed.",
             "`trainctl requirement list --all` shows the retired requirements.",
         )
-    day = effective or department_today(session, today)
+    now = department_today(session, today)
+    day = effective or now
+    if day > now:  # (the row as it stands says what `requirement list` shows today)
+        raise UsageError(
+            f"--effective {day} is after today ({now}): {req.name} is brought back from a day "
+            "that has come; nothing was changed.",
+            f"Give --effective {now} or earlier, or run it again on the day.",
+        )
     retired_on, reason = req.retired_on, req.retired_reason
     undone = day <= retired_on
     result = Retirement(req, day, reason, dry_run, undone=undone)
