@@ -233,3 +233,18 @@ def test_a_retired_nremt_level_is_said_retired_in_the_worksheet(cli):
     for level in ((), ("--level", "NREMT-EMT")):
         r = cli("report", "nremt", "ann@fd.org", "--as-of", "2026-02-01", *level, ok=False)
         assert r.exit_code == 1 and "retired on 2026-01-01 (state card)" in r.stderr
+
+
+def test_a_program_file_linking_a_retired_requirement_is_refused(dept, snapshot, tmp_path):
+    """Review: `program requirement add` refused a retired requirement, while `program apply
+    --file` linked it (the file's links are resolved apart): a new program's members
+    worked toward what nobody is judged by. Refused the same way, nothing written."""
+    dept("--as-of", RETIRED, "requirement", "retire", "Wildland hours", "--reason", "dropped")
+    path = tmp_path / "wildland.toml"
+    path.write_text('name = "Wildland Academy"\nversion = 1\nstructure_type = "flexible"\n'
+                    '[[requirements]]\nname = "Hazmat refresher"\nrequired = true\n'
+                    '[[requirements]]\nname = "Wildland hours"\nrequired = true\n')  # fmt: skip
+    why = refused(dept, snapshot, "program", "apply", "--file", str(path))
+    assert "The program links requirements that are retired (1); nothing was written." in why, why
+    assert "Wildland hours is retired on 2026-06-01 (dropped)" in why, why
+    assert "requirement unretire" in why

@@ -114,6 +114,18 @@ def _resolve_links(
             hint,
             details=sorted(set(missing)),
         )
+    # a retired requirement is not linked (services/programs/links.add_link: members would
+    # work toward what nobody is judged by)
+    linked = [found[_link_key(lk)] for lk in scoped]
+    retired = sorted({f"{row.name} is {read.retired_text(row.retired_on, row.retired_reason)}"
+                      for row in linked if isinstance(row, RequirementRow) and row.retired_on is not None})  # fmt: skip
+    if retired:
+        raise RefusedError(
+            f"The program links requirements that are retired ({len(retired)}); nothing was written.",
+            "Bring one back with `trainctl requirement unretire REQUIREMENT`, or take its link "
+            "out of the file.",
+            details=retired,
+        )
     return found
 
 
