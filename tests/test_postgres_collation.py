@@ -83,3 +83,30 @@ def test_the_listings_sort_text_the_same_way_on_both(cli, tmp_path):
             assert on_server == on_file, args
     finally:
         drop_database(url)
+
+
+def test_the_requirement_catalog_and_the_report_columns_sort_alike_on_both(cli, tmp_path):
+    """`requirement list`, and the compliance report's requirements (its columns, in the
+    catalog's order), ordered their names by the database's collation on PostgreSQL: on
+    an ICU en-US database "alpha drill" came first and "Écho check" among the E's, where
+    the SQLite file lists them in code point order (queries.by_text)."""
+    url = pg_url("icu_" + uuid.uuid4().hex[:12])
+    with psycopg.connect(_dsn(PG_ADMIN), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}" TEMPLATE template0 ENCODING \'UTF8\' '
+                    "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")  # fmt: skip
+    file = str(tmp_path / "same.db")
+    names = ["alpha drill", "Zulu hours", "Bravo hours", "Écho check", "echo hours"]
+    try:
+        out: dict[str, tuple[list[str], list[str]]] = {}
+        for db in (url, file):
+            cli("--db", db, "member", "add", "Ana Reyes", "--email", "ana@fd.org", "--hire-date", "2020-01-06")
+            for name in names:
+                cli("--db", db, "--as-of", "2025-01-01", "requirement", "add", "--name", name, "--type", "hours",
+                    "--hours", "2", "--frequency", "annual")  # fmt: skip
+            listed = [r["name"] for r in cli("--db", db, "--format", "json", "requirement", "list").json]
+            cells = cli("--db", db, "--as-of", "2025-06-02", "--format", "json", "report", "compliance").json["cells"]
+            out[db] = (listed, list(dict.fromkeys(c["requirement"] for c in cells)))
+        assert out[file][0] == sorted(names), out  # code point order, as SQLite gives it
+        assert out[url] == out[file]
+    finally:
+        drop_database(url)

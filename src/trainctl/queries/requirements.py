@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from trainctl.domain.lookup import as_id, norm, offered, ref_text
 from trainctl.domain.text import echo, hours_text
 from trainctl.errors import NotFoundError, UsageError
-from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, in_list, required
+from trainctl.queries import Reader, as_date, as_float, as_json, as_utc, by_text, in_list, required
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py),
 # in the order of the stable JSON shape (schemas.requirements.RequirementRead).
@@ -481,7 +481,8 @@ def list_requirements(
             "OR CAST(r.required_positions AS TEXT) LIKE :position ESCAPE '/')"
         )
         params["position"] = like_pattern(json.dumps(code))
-    order = "r.registry_name IS NULL, r.registry_name, r.registry_code, r.name, r.id"
+    # (text in code point order on both backends: queries.by_text)
+    order = f"r.registry_name IS NULL, {by_text(rd.dialect, 'r.registry_name', 'r.registry_code', 'r.name')}, r.id"
     return _select(rd, " AND ".join(conds), params, order)
 
 
