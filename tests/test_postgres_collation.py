@@ -110,3 +110,35 @@ def test_the_requirement_catalog_and_the_report_columns_sort_alike_on_both(cli, 
         assert out[url] == out[file]
     finally:
         drop_database(url)
+
+
+def test_the_officers_digest_names_the_same_first_overdue_requirement_on_both(cli, tmp_path):
+    """Two requirements of an enrollment overdue since the same day: the officers' digest
+    names "the first" by name. On an ICU en-US database it named 'alpha drill' where the
+    SQLite file names 'Bravo drill' (code point order): the same department's digest said
+    two different things (queries.by_text)."""
+    url = pg_url("icu_" + uuid.uuid4().hex[:12])
+    with psycopg.connect(_dsn(PG_ADMIN), autocommit=True) as con:
+        con.execute(f'CREATE DATABASE "{url.rsplit("/", 1)[1]}" TEMPLATE template0 ENCODING \'UTF8\' '
+                    "LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")  # fmt: skip
+    file = str(tmp_path / "same.db")
+    try:
+        said = {}
+        for db in (url, file):
+            cli("--db", db, "member", "add", "Olive Officer", "--email", "olive@fd.org", "--role", "officer")
+            cli("--db", db, "member", "add", "Ana Reyes", "--email", "ana@fd.org", "--hire-date", "2020-01-06")
+            cli("--db", db, "program", "create", "Academy")
+            for name in ("alpha drill", "Bravo drill"):
+                cli("--db", db, "requirement", "add", "--name", name, "--type", "hours", "--hours", "2")
+                cli("--db", db, "program", "requirement", "add", "Academy", name, "--deadline-days", "10")
+            cli("--db", db, "program", "activate", "Academy")
+            cli("--db", db, "--as-of", "2026-01-01", "enroll", "add", "ana@fd.org", "Academy")
+            sent = cli("--db", db, "reminders", "send", "--as-of", "2026-01-23", "--transport", "stdout").stdout
+            said[db] = [line for line in sent.splitlines() if "requirements overdue" in line]
+        assert said[file] == [
+            "- Ana Reyes <ana@fd.org> - Academy (enrollment 1): 0%; 2 requirements overdue, the first "
+            "Bravo drill (due 2026-01-11)"
+        ]
+        assert said[url] == said[file]
+    finally:
+        drop_database(url)

@@ -1191,12 +1191,13 @@ def who_is_behind(
             "  AND rp.due_on < :today AND rp.status NOT IN " + DONE_SQL + " "
             "  AND pr.is_required = :yes), "
             f"EXISTS ({open_in_phase}), "
-            # the requirement overdue longest, by name (at most DIGEST_LINES enrollments)
+            # the requirement overdue longest, then by name (queries.by_text: the same one on
+            # both backends; at most DIGEST_LINES enrollments)
             "(SELECT r.name FROM requirement_progress rp JOIN program_requirement pr "
             "  ON pr.id = rp.program_requirement_id JOIN requirement r ON r.id = pr.requirement_id "
             "  WHERE rp.enrollment_id = e.id AND rp.due_on < :today "
             "  AND rp.status NOT IN " + DONE_SQL + " AND pr.is_required = :yes "
-            "  ORDER BY rp.due_on, r.name LIMIT 1), "
+            f"  ORDER BY rp.due_on, {by_text(rd.dialect, 'r.name')} LIMIT 1), "
             # self-reported credit waiting for an officer: part of what is late may be theirs
             "(SELECT COUNT(*) FROM requirement_progress rp JOIN progress_credit c "
             "  ON c.progress_id = rp.id WHERE rp.enrollment_id = e.id AND c.state = 'pending') "
