@@ -334,6 +334,31 @@ def test_a_row_whose_e_mail_names_nobody_says_whose_name_it_carries(crew, tmp_pa
     assert "line 5" not in err, r
 
 
+def test_a_row_whose_name_is_written_last_name_first_is_that_member_as_enroll_bulk_reads_it(
+    crew, tmp_path, snapshot
+):
+    """The roster's "Fire Fighter 03" written "Fighter 03, Fire" on a sign-in form beside a
+    mistyped e-mail: `enroll bulk` says the row's name is Fire Fighter 03's (the words of
+    a name, queries.members.NameIndex), but a sheet import matched the whole name only and
+    said it "names nobody either (did you mean Fire Fighter 03 ...?)". One rule now: the
+    same answer as enroll bulk's; the rows are still refused, nothing written."""
+    sheet = _sheet(tmp_path, "form.csv", (
+        "email,name,course,date,hours\n"
+        "ff3@fd.org,\"Fighter 03, Fire\",Drill,2026-03-04,2\n"
+        ",\"Fighter 04, Fire\",Drill,2026-03-04,2\n"
+    ))  # fmt: skip
+    before = snapshot()
+    r = crew(*AS_OF, "record", "import", str(sheet), ok=False)
+    err = " ".join(r.stderr.split())
+    assert r.exit_code == 65 and snapshot() == before, r
+    assert ("form.csv, line 2, field email: no member has the e-mail 'ff3@fd.org'; the row's name is that of "
+            "Fire Fighter 03 (ff03@fd.org): correct the e-mail, or the name if the row is about someone "
+            "else") in err, r  # fmt: skip
+    assert ("form.csv, line 3, field member: is required (an e-mail, badge or member column); the row's name "
+            "is that of Fire Fighter 04 (ff04@fd.org): put their e-mail or badge in the row") in err, r  # fmt: skip
+    assert "names nobody" not in err, r
+
+
 def test_many_rows_with_notes_show_the_first_five_and_how_many_more(crew, tmp_path):
     """A 40-row sheet whose every row has a note must not bury the summary: five lines,
     then how many more, each kind of warning counted on its own."""

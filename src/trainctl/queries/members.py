@@ -7,7 +7,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 from itertools import combinations
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from trainctl.domain.lookup import MAX_ID, as_id, nearest, ref_text
 from trainctl.domain.positions import KnownPositions
@@ -15,6 +15,8 @@ from trainctl.domain.text import code_text, roster_key, visible
 from trainctl.errors import NotFoundError, PermissionDeniedError, TrainctlError, UsageError
 from trainctl.permissions import OWNER, VIEW_ALL, Actor
 from trainctl.queries import Reader, as_date, as_json, as_utc, chunks, in_list, json_int, required
+
+M = TypeVar("M")
 
 # The columns this module reads, as models.py declares them (tests/test_queries_schema.py).
 TABLES = {
@@ -627,28 +629,45 @@ def named(rd: Reader, names: Iterable[str]) -> dict[str, list[MemberRow]]:
     """The members each name (as a CSV row's name column writes it) may be, by
     domain.text.words_match, for a row whose e-mail, badge or id named nobody: a name of
     two words or more, members named with two or more (one word alone names too many).
-    Every member is read once, and only when asked."""
-    from trainctl.domain.text import name_words, words_match
+    Every member is read once, and only when asked (`NameIndex`)."""
+    from trainctl.domain.text import name_words
 
-    wanted = {n: w for n in names if len(w := name_words(n)) >= 2}
+    wanted = [n for n in names if len(name_words(n)) >= 2]
     if not wanted:
         return {}
-    everyone = [(w, m) for m in map(_member, rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id"))
-                if len(w := name_words(m.name)) >= 2]  # fmt: skip
-    # indexed by word and by word set, not every name against every member: a class file
-    # of 20,000 new recruits, none on file, against 20,000 members took 100 s here (400
-    # million comparisons); 100,000 of each would have taken hours
-    by_word: dict[str, set[int]] = {}
-    by_words: dict[frozenset[str], list[int]] = {}
-    for i, (mw, _) in enumerate(everyone):
-        by_words.setdefault(mw, []).append(i)
-        for word in mw:
-            by_word.setdefault(word, set()).add(i)
-    out: dict[str, list[MemberRow]] = {}
-    for n, w in wanted.items():
-        out[n] = [everyone[i][1] for i in sorted(_word_matches(w, by_word, by_words))
-                  if words_match(w, everyone[i][0])]  # fmt: skip
-    return out
+    index = NameIndex(map(_member, rd.all(f"SELECT {_COLUMNS} FROM member ORDER BY id")))
+    return {n: index.matches(n) for n in wanted}
+
+
+class NameIndex(Generic[M]):
+    """The one rule of whose name a row's name cell is (`named`; sheet imports too): the
+    members (anything with .name, in the order given) whose name's words and the cell's
+    write one person's name (domain.text.words_match: "Holm, Rita" and "Rita M. Holm"), a
+    name of two words or more against members named with two or more."""
+
+    def __init__(self, members: Iterable[M]) -> None:
+        from trainctl.domain.text import name_words
+
+        self.everyone = [(w, m) for m in members if len(w := name_words(m.name)) >= 2]  # type: ignore[attr-defined]
+        # indexed by word and by word set, not every name against every member: a class
+        # file of 20,000 new recruits, none on file, against 20,000 members took 100 s
+        # here (400 million comparisons); 100,000 of each would have taken hours
+        self.by_word: dict[str, set[int]] = {}
+        self.by_words: dict[frozenset[str], list[int]] = {}
+        for i, (mw, _) in enumerate(self.everyone):
+            self.by_words.setdefault(mw, []).append(i)
+            for word in mw:
+                self.by_word.setdefault(word, set()).add(i)
+
+    def matches(self, name: str) -> list[M]:
+        """The members `name` may be (none for a name of fewer than two words)."""
+        from trainctl.domain.text import name_words, words_match
+
+        w = name_words(name)
+        if len(w) < 2:
+            return []
+        return [self.everyone[i][1] for i in sorted(_word_matches(w, self.by_word, self.by_words))
+                if words_match(w, self.everyone[i][0])]  # fmt: skip
 
 
 def _word_matches(

@@ -24,7 +24,7 @@ from trainctl.domain.lookup import as_id
 from trainctl.domain.text import plural, quoted, same_name, unguarded, word_for
 from trainctl.errors import BadInputError, RefusedError
 from trainctl.models import AuditLog, Member, utcnow
-from trainctl.queries.members import RUN_IDS, name_key, other_named
+from trainctl.queries.members import RUN_IDS, NameIndex, name_key, other_named
 from trainctl.services.auth import Actor
 from trainctl.services.credit_feed import CreditFeed, FeedResult, InsertIgnoring, source_groups
 
@@ -83,6 +83,7 @@ class MemberIndex:
         self._steady: set[int] = set()  # members whose history never had another status
         self._close: Callable[[str], list[Any]] | None = None  # closest names, read on a miss
         self._offered = 0  # member cells offered the closest names (the first SUGGESTED)
+        self._name_index: NameIndex[_Member] | None = None  # the members by the words of their names (`_names`)
 
     def resolve(
         self, values: Mapping[str, str], on: Days = None, *, undated: bool = False
@@ -204,6 +205,8 @@ class MemberIndex:
         if any(name_key(values.get(f) or "") == name_key(written) for f in dr.MEMBER_FIELDS):
             return ""
         ids = self.by_name.get(name_key(written), [])
+        if not ids:  # "Lee, Ann" is Ann Lee's name, as `enroll bulk` reads it (one rule)
+            ids = [m.id for m in self._names().matches(written)]
         if len(ids) == 1:
             m = self.by_id[ids[0]]
             if required:
@@ -216,6 +219,13 @@ class MemberIndex:
         offer = self._offer(written)
         either = "" if required else " either"
         return f"; the row's name {quoted(written)} names nobody{either}{offer}" if offer else ""
+
+    def _names(self) -> NameIndex[_Member]:
+        """The members by the words of their names (queries.members.NameIndex), made on
+        the first row that needs it."""
+        if self._name_index is None:
+            self._name_index = NameIndex(sorted(self.by_id.values(), key=lambda m: m.id))
+        return self._name_index
 
     def _resolve_cells(self, values: Mapping[str, str]) -> tuple[_Member | None, tuple[str, str] | None]:
         found: dict[str, int] = {}
