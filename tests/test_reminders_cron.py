@@ -161,10 +161,10 @@ def test_a_server_taking_3_messages_a_connection_gets_all_10_in_one_run(cli, db_
 
 
 # --------------------------------------------------------------------------- kill -9
-def kill_while_sending(h: Any, db_url: Any, as_of: str) -> None:
+def kill_while_sending(h: Any, db_url: Any, as_of: str, meanwhile: Any = None) -> None:
     """Run `reminders send` in a process and SIGKILL it once it has claimed its reminders
-    and is sending the first (the server holds MAIL FROM until then); the server takes
-    mail again afterwards."""
+    and is sending the first (the server holds MAIL FROM until then), after `meanwhile()`
+    if given (the run alive, holding the lock); the server takes mail again afterwards."""
     waiting, release = threading.Event(), threading.Event()
 
     async def stalled(srv: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
@@ -177,6 +177,8 @@ def kill_while_sending(h: Any, db_url: Any, as_of: str) -> None:
     proc = trainctl(db_url, "reminders", "send", "--as-of", as_of)
     try:
         assert waiting.wait(60), proc.communicate(timeout=5)
+        if meanwhile is not None:
+            meanwhile()
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
     finally:
@@ -591,3 +593,30 @@ def test_a_failing_cron_run_prints_plain_lines_and_no_traceback(cli, db_url):
     assert r.stdout == "" and "\x1b" not in r.stderr and "Traceback" not in r.stderr
     assert r.stderr.startswith("Error: Cannot reach the mail server 127.0.0.1:")
     assert len(r.stderr.splitlines()) == 2
+
+
+def test_the_claims_of_a_run_still_sending_are_not_called_interrupted(cli, db_url, db, server):
+    """Review: `reminders log --failed`, read while the nightly run was still sending,
+    listed every claim not yet sent as interrupted ("its run stopped first"), and
+    `reminders preview` called them "retry (interrupted)": false at that moment. While
+    a run holds the lock they are "sending"; once it is gone (killed), interrupted."""
+    department(cli, members=3)
+    configure(cli, server.port)
+    seen: dict[str, Any] = {}
+
+    def meanwhile() -> None:
+        seen["log"] = cli("--format", "json", "reminders", "log").json
+        seen["failed"] = cli("--format", "json", "reminders", "log", "--failed").json
+        seen["table"] = " ".join(cli("reminders", "log").stdout.split())
+        seen["preview"] = cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json
+
+    kill_while_sending(server.handler, db_url, AS_OF, meanwhile)
+    assert seen["log"] and {e["status"] for e in seen["log"]} == {"sending"}, seen["log"]
+    assert seen["failed"] == []
+    assert "no answer yet: the `reminders send`" in seen["table"], seen["table"]
+    assert {p["status"] for p in seen["preview"]} == {"sending (a run is in progress)"}, seen["preview"]
+    # the run killed: the same claims are interrupted, and what did not go out
+    after = cli("--format", "json", "reminders", "log", "--failed").json
+    assert len(after) == len(seen["log"]) and {e["status"] for e in after} == {"interrupted"}
+    preview = cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json
+    assert {p["status"] for p in preview} == {"retry (interrupted)"}

@@ -78,16 +78,21 @@ def _today(state: AppState, rd: Any, as_of: str | None) -> date:
     return one_as_of(state.as_of, as_of) or state.today_of(rd)
 
 
-def _status_text() -> dict[str, str]:
+def _status_text(running: bool = False) -> dict[str, str]:
     """A due reminder's log status, as the preview says it: due, or a retry and why
-    (retry (failed), retry (interrupted): domain.reminders.log_state, as `reminders log`)."""
-    from trainctl.domain.reminders import log_state
+    (retry (failed), retry (interrupted): domain.reminders.log_state, as `reminders log`),
+    or, while a run holds the lock (`running`), sending (a run is in progress)."""
+    from trainctl.domain.reminders import SENDING, log_state
 
-    return {"new": "due"} | {s: f"retry ({log_state(s)})" for s in ("failed", "claimed")}
+    return {"new": "due"} | {
+        s: "sending (a run is in progress)" if (state := log_state(s, running=running)) == SENDING
+        else f"retry ({state})"
+        for s in ("failed", "claimed")
+    }  # fmt: skip
 
 
-def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
-    status_text = _status_text()
+def _due_rows(reminders: list[Any], running: bool = False) -> list[dict[str, Any]]:
+    status_text = _status_text(running)
     return [
         {
             "to": r.recipient.name,
@@ -105,7 +110,7 @@ def _due_rows(reminders: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _due_csv(reminders: list[Any]) -> None:
+def _due_csv(reminders: list[Any], running: bool = False) -> None:
     """The due reminders as CSV on stdout, without Rich or render.table's per-cell type
     dispatch. Every field is text or a date; a text that a spreadsheet would run as a
     formula goes through render.csv_cell, the one rule for that. csv.writer quotes: a row
@@ -119,7 +124,7 @@ def _due_csv(reminders: list[Any]) -> None:
     import sys
 
     guard, start = render.csv_cell, render.FORMULA_START
-    status_text = _status_text()
+    status_text = _status_text(running)
 
     def text(value: str) -> str:
         return guard(value) if value.startswith(start) else value
@@ -175,6 +180,7 @@ def _show_due(
         actor.require(VIEW_ALL, "preview reminders")
         today = _today(state, rd, as_of)
         selection = q.select_due(rd, today)
+        running = any(r.log_status == "claimed" for r in selection.reminders) and q.run_in_progress(rd, state.url)
     fmt = fmt_of(ctx, fmt_value(fmt))
     if not selection.officers:  # a warning, not a summary: --quiet prints it too
         render.warn(NO_OFFICER)
@@ -184,9 +190,9 @@ def _show_due(
     gc.disable()
     try:
         if fmt == "csv":
-            _due_csv(selection.reminders)
+            _due_csv(selection.reminders, running)
             return len(selection.reminders), fmt
-        rows = _due_rows(selection.reminders)
+        rows = _due_rows(selection.reminders, running)
         if fmt == "table":  # words for a reader; scripts keep the kinds' names
             from trainctl.domain.reminders import KINDS
 
@@ -414,6 +420,8 @@ def test(
 
 # the result of an interrupted claim (domain.reminders.log_state): no server answered it
 NO_OUTCOME = "no server answer: its run stopped first; the next run sends it while due"
+# a claim of the run in progress (`queries.reminders.run_in_progress`)
+SENDING_NOW = "no answer yet: the `reminders send` running now is sending it"
 
 
 @app.command("log")
@@ -455,19 +463,22 @@ def log(
         else:
             actor.require(VIEW_ALL, "read the reminder log")
         fmt = fmt_of(ctx, fmt_value(format))
-        entries, total = q.log_entries(rd, member_id=member_id, failed=failed, limit=row_limit(limit, fmt))
+        running = q.run_in_progress(rd, state.url)
+        entries, total = q.log_entries(rd, member_id=member_id, failed=failed, limit=row_limit(limit, fmt),
+                                       running=running)  # fmt: skip
     rows = [e.as_dict() for e in entries]
     cols = [Col(k) for k in LOG_FIELDS]
     if fmt == "table":
         from dataclasses import replace
 
-        from trainctl.domain.reminders import INTERRUPTED, KINDS
+        from trainctl.domain.reminders import INTERRUPTED, KINDS, SENDING
 
         for row in rows:
             row["recipient"] = f"{row['recipient']} <{row['to']}>"
             row["result"] = (
                 row["answer"] if row["status"] == "sent"
                 else NO_OUTCOME if row["status"] == INTERRUPTED
+                else SENDING_NOW if row["status"] == SENDING
                 else (row["error"] or "")
             )  # fmt: skip
             row["kind"] = KINDS.get(row["kind"], row["kind"])

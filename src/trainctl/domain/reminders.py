@@ -59,12 +59,17 @@ KINDS = {
 # run that claimed it stopped (killed, a power cut) between its claim and the server's
 # answer, and the next run sends it again. Interrupted, not failed: no server refused it.
 INTERRUPTED = "interrupted"
+SENDING = "sending"
 
 
-def log_state(status: str) -> str:
-    """sent | failed | interrupted (a claim with no outcome). The one rule of an
-    interrupted claim: `reminders preview` ("retry (interrupted)") and `reminders log`."""
-    return INTERRUPTED if status == "claimed" else status
+def log_state(status: str, *, running: bool = False) -> str:
+    """sent | failed | interrupted (a claim with no outcome: its run stopped first) |
+    sending (a claim with no outcome while a run holds the lock, `running`: it is being
+    sent now). The one rule of an interrupted claim: `reminders preview` ("retry
+    (interrupted)") and `reminders log`."""
+    if status == "claimed":
+        return SENDING if running else INTERRUPTED
+    return status
 
 
 # ------------------------------------------------------------------------------- dates

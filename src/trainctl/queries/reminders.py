@@ -24,6 +24,7 @@ from datetime import date, datetime
 from functools import partial
 from itertools import groupby
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -1274,6 +1275,60 @@ def waiting_for_officer(
 # ------------------------------------------------------------------------------- the log
 SENT = ("sent", 0, None)
 # a log row that did not go out: failed, or claimed by a run that stopped before its
+# The reminders run lock on PostgreSQL: a session-level advisory lock, in the two-key space
+# (the write lock, db.WRITE_LOCK, is a one-key lock: the two never collide).
+RUN_LOCK = (0x74726E63, 0x72656D69)  # "trnc", "remi"
+
+
+def lock_path(url: str) -> Path | None:
+    """The lock file next to the database file; None for a server database, whose lock
+    lives in the server (an advisory lock, see services/reminders `run_lock`), shared by
+    every machine."""
+    from trainctl.config import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None:
+        return None
+    # the file itself, not the name it was given by: a run through a symlink (or another
+    # relative path) to the same database must meet the same lock
+    path = path.resolve()
+    return path.with_name(f"{path.name}.reminders.lock")
+
+
+def run_in_progress(rd: Reader, url: str) -> bool:
+    """Whether a `reminders send` holds the run lock now: its claims with no outcome are
+    being sent, not interrupted (`dr.log_state`). Only looked at, never taken (a reader
+    holding the lock for an instant would turn the nightly run away with exit 75): on
+    PostgreSQL the advisory lock in pg_locks; beside a SQLite file, the process the lock
+    file names (written by the run that took it) still running trainctl."""
+    import os
+
+    path = lock_path(url)
+    if path is None:
+        return bool(rd.all(
+            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = :a AND objid = :b", {"a": RUN_LOCK[0], "b": RUN_LOCK[1]},
+        ))  # fmt: skip
+    try:
+        text = path.read_bytes()[:64].decode("ascii", "replace").strip()
+    except OSError:  # no run ever took it
+        return False
+    if not text.isascii() or not text.isdigit() or int(text) in (0, os.getpid()):
+        return False
+    pid = int(text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False  # the run ended (or was killed): its claims are interrupted
+    except (PermissionError, OSError):
+        pass  # another user's process: running
+    try:  # a pid reused by another program since (Linux: its command line says)
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return b"trainctl" in f.read()
+    except OSError:
+        return True
+
+
 # outcome (dr.log_state: interrupted). The preview's retries (those still due) and
 # `reminders log --failed` read it.
 UNSENT_SQL = "status <> 'sent'"
@@ -1397,18 +1452,21 @@ class LogRow:
 
 
 def log_entries(
-    rd: Reader, *, member_id: int | None = None, failed: bool = False, limit: int | None = None
-) -> tuple[list[LogRow], int]:
+    rd: Reader, *, member_id: int | None = None, failed: bool = False, limit: int | None = None,
+    running: bool = False,
+) -> tuple[list[LogRow], int]:  # fmt: skip
     """What was sent (or failed, or was left interrupted), newest first, at most `limit`
     of them (None: all), and how many match; a member's: what went to them or was about
-    them. `failed`: only what did not go out (failed, or interrupted: UNSENT_SQL)."""
+    them. `failed`: only what did not go out (failed, or interrupted: UNSENT_SQL).
+    `running`: a run holds the lock (`run_in_progress`): its claims are being sent, and
+    not among what did not go out."""
     conds: list[str] = ["1 = 1"]
     params: dict[str, Any] = {}
     if member_id is not None:
         conds.append("(l.recipient_id = :mid OR l.member_id = :mid)")
         params["mid"] = member_id
     if failed:  # what did not go out: failures and interrupted claims
-        conds.append(f"l.{UNSENT_SQL}")
+        conds.append("l.status = 'failed'" if running else f"l.{UNSENT_SQL}")
     tail = ""
     if limit is not None:
         tail = " LIMIT :limit"
@@ -1423,7 +1481,7 @@ def log_entries(
         params,
     )
     entries = [
-        LogRow(i, as_utc(at), dr.log_state(st), k, rn, to, an, t, th, as_date(d), n, ans, err, msgid)
+        LogRow(i, as_utc(at), dr.log_state(st, running=running), k, rn, to, an, t, th, as_date(d), n, ans, err, msgid)
         for i, at, st, k, rn, to, an, t, th, d, n, ans, err, msgid in rows
     ]
     if limit is None or len(entries) < limit:

@@ -78,23 +78,9 @@ KEY = ("kind", "item", "recipient_id", "threshold")
 
 
 # --------------------------------------------------------------------------------- lock
-# The reminders run lock on PostgreSQL: a session-level advisory lock, in the two-key space
-# (the write lock, db.WRITE_LOCK, is a one-key lock: the two never collide).
-RUN_LOCK = (0x74726E63, 0x72656D69)  # "trnc", "remi"
-
-
-def lock_path(url: str) -> Path | None:
-    """The lock file next to the database file; None for a server database, whose lock
-    lives in the server (an advisory lock, see `run_lock`), shared by every machine."""
-    from trainctl.config import sqlite_path
-
-    path = sqlite_path(url)
-    if path is None:
-        return None
-    # the file itself, not the name it was given by: a run through a symlink (or another
-    # relative path) to the same database must meet the same lock
-    path = path.resolve()
-    return path.with_name(f"{path.name}.reminders.lock")
+# The run lock: a file beside a SQLite database, an advisory lock on PostgreSQL (where
+# they are named, with the read side's check of a run in progress: queries/reminders).
+RUN_LOCK, lock_path = q.RUN_LOCK, q.lock_path
 
 
 @contextmanager
