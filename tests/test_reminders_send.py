@@ -468,6 +468,24 @@ def test_a_run_the_server_left_mid_way_still_lists_for_a_script_what_it_did(cli,
     assert {st for st, in log_rows(db_url, "status")} == {"sent", "failed"}
 
 
+def test_a_server_that_cannot_be_reached_still_gives_a_script_its_listing(cli, db_url, server, snapshot):
+    """Review: `--format json` printed nothing when the server could not be reached at all
+    (exit 69 before any claim): not even valid JSON for the script reading cron's output.
+    Every due reminder is listed, not_sent, still due; nothing is claimed."""
+    department(cli, members=3, officer=False)
+    configure(cli, server.port)
+    due = {d["key"] for d in cli("--format", "json", "reminders", "preview", "--as-of", AS_OF).json}
+    server.stop()
+    before = snapshot()
+    r = cli("--format", "json", "reminders", "send", "--as-of", AS_OF, ok=False)
+    assert r.exit_code == 69 and "Cannot reach the mail server" in r.stderr, r
+    assert {x["key"] for x in r.json} == due and {x["status"] for x in r.json} == {"not_sent"}
+    assert all("it stays due and the next run sends it" in x["answer"] for x in r.json)
+    assert snapshot() == before
+    r = cli("reminders", "send", "--as-of", AS_OF, ok=False)  # the table format: stdout stays empty
+    assert r.exit_code == 69 and r.stdout == "", r
+
+
 def test_with_no_active_officer_the_run_says_nobody_gets_the_digest(cli, server):
     """The digest of who is behind goes to the active officers; with none, a run that went
     quiet about it would leave the training office believing someone was told."""

@@ -432,7 +432,12 @@ def send_due(
     result = RunResult(today, due=len(selection.reminders), officers=selection.officers, lapsed=lapsed)
     if not selection.reminders:
         return result
-    transport.open()  # MailUnavailableError: exit 69 before anything is claimed
+    try:
+        transport.open()  # exit 69 before anything is claimed
+    except MailUnavailableError as exc:  # every due one listed as not sent (--format json|csv)
+        why = NOT_SENT.format(why="the mail server could not be reached or used")
+        result.outcomes = [Outcome(r, "not_sent", why) for r in selection.reminders]
+        raise RunStopped(exc.message, exc.hint or "", result) from None
     sender = sender_of(lambda k: settings.get(k, ""), required=transport.name == "smtp")
     run_id = uuid.uuid4().hex
     marks = _Marks(engine, run_id)
